@@ -1,0 +1,409 @@
+"""The ``onconav`` command line: a thin layer that parses, calls the core and prints."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from onconav import __version__
+from onconav.kb import KBError, KnowledgeBase, load_kb
+from onconav.kb import canonical, provenance
+from onconav.kb.model import (
+    KINDS,
+    Cancer,
+    Drug,
+    DrugClass,
+    LabTest,
+    Note,
+    Option,
+    Procedure,
+    Regimen,
+    Span,
+)
+
+app = typer.Typer(
+    help="onconav: treatment options for advanced cancer, in plain words, with their sources.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+kb_app = typer.Typer(help="Look into and check the knowledge base.", no_args_is_help=True)
+app.add_typer(kb_app, name="kb")
+
+out = Console(highlight=False, soft_wrap=False)
+SOURCES_ENV = "ONCONAV_SOURCES"
+
+SourcesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--sources",
+        help=f"Directory with the source documents (default: ${SOURCES_ENV}).",
+        file_okay=False,
+    ),
+]
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit status 2."""
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    print(f"onconav: error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def _kb() -> KnowledgeBase:
+    return load_kb()
+
+
+def _sources_dir(value: Path | None, required: bool = True) -> Path | None:
+    if value is None and os.environ.get(SOURCES_ENV):
+        value = Path(os.environ[SOURCES_ENV])
+    if value is None:
+        if required:
+            raise UsageError(f"--sources: give the directory of the source documents (or set ${SOURCES_ENV})")
+        return None
+    if not value.is_dir():
+        raise UsageError(f"--sources: {value} is not a directory")
+    return value
+
+
+@app.callback(invoke_without_command=True)
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+) -> None:
+    if version:
+        out.print(f"onconav {__version__}")
+        raise typer.Exit()
+
+
+# --------------------------------------------------------------------------------------------
+# kb show
+# --------------------------------------------------------------------------------------------
+
+
+def _codes(record: object) -> list[str]:
+    codes = []
+    for attr, label in (("rxnorm", "RxNorm"), ("ncit", "NCI Thesaurus")):
+        value = getattr(record, attr, None)
+        if value:
+            codes.append(f"{label} {value}")
+    for attr, label in (("icd10", "ICD-10"), ("snomed", "SNOMED CT"), ("loinc", "LOINC")):
+        values = getattr(record, attr, None) or []
+        if values:
+            codes.append(f"{label} {', '.join(values)}")
+    return codes
+
+
+def _passage(texts: dict[str, provenance.SourceText] | None, span: Span) -> str:
+    if texts is None or span.source not in texts:
+        return ""
+    text = texts[span.source].text
+    problem = provenance.check_span("", span, text)
+    if problem is not None:
+        return f"  (cannot show: {problem.problem})"
+    passage = " ".join(text[span.start : span.end].split())
+    return f"  “{passage}”"
+
+
+def _print_evidence(spans: list[Span], texts: dict[str, provenance.SourceText] | None) -> None:
+    for span in spans:
+        out.print(f"    {escape(span.label())}{escape(_passage(texts, span))}")
+
+
+def _show_record(kb: KnowledgeBase, record: object, texts: dict[str, provenance.SourceText] | None) -> None:
+    ident = getattr(record, "id")
+    kind = kb.kind_of.get(ident, "")
+    title = getattr(record, "name", None) or getattr(record, "title", ident)
+    out.print(f"[bold]{escape(str(title))}[/bold]  [dim]({kind[:-1] if kind.endswith('s') else kind}: {ident})[/dim]")
+    aliases = getattr(record, "aliases", [])
+    if aliases:
+        out.print(f"  Also called: {escape(', '.join(aliases))}")
+    text = getattr(record, "description", None) or getattr(record, "text", None) or getattr(record, "note", None)
+    if text:
+        out.print(f"  {escape(text)}")
+    if isinstance(record, Drug):
+        classes = [kb.by_id[c].name for c in record.classes]  # type: ignore[union-attr]
+        out.print(f"  Kind of drug: {escape(', '.join(classes))}")
+    if isinstance(record, Regimen):
+        names = [kb.by_id[d].name for d in record.components]  # type: ignore[union-attr]
+        out.print(f"  Drugs in it: {escape(', '.join(names))}")
+    if isinstance(record, Procedure) and record.parent:
+        out.print(f"  A kind of: {escape(kb.by_id[record.parent].name)}")  # type: ignore[union-attr]
+    if isinstance(record, Option):
+        _show_option(kb, record)
+    codes = _codes(record)
+    if codes:
+        out.print(f"  Codes: {escape('; '.join(codes))}")
+    if not isinstance(record, Option | Note):
+        users = kb.options_using(ident)
+        if isinstance(record, DrugClass | Cancer):
+            users = users or [o for o in kb.options if ident in o.cancers]
+        if users:
+            out.print("  Options that use it:")
+            for option in users:
+                flag = " (only in clinical trials)" if option.in_trials else ""
+                out.print(f"    - {escape(option.name)} [dim]({option.id})[/dim]{flag}")
+        if isinstance(record, LabTest):
+            decides = [f.label for f in kb.data.facts if record.id in f.decided_by]
+            out.print(f"  Settles: {escape(', '.join(decides))}")
+    evidence = list(getattr(record, "evidence", []))
+    if evidence:
+        out.print("  Sources:")
+        _print_evidence(evidence, texts)
+    out.print()
+
+
+def _show_option(kb: KnowledgeBase, option: Option) -> None:
+    def names(ids: list[str]) -> str:
+        return ", ".join(getattr(kb.by_id[i], "name", i) for i in ids)
+
+    out.print(f"  For: {escape(names(option.cancers))}; type: {option.modality.value.replace('_', ' ')}")
+    if option.uses:
+        out.print(f"  Uses: {escape(names(option.uses))}")
+    if option.given_with:
+        out.print(f"  Given with: {escape(names(option.given_with))}")
+    out.print(f"  Aim: {', '.join(i.value for i in option.intent)}")
+    if option.prominence:
+        out.print(f"  How often: {option.prominence.value.replace('_', ' ')}")
+    if option.timing:
+        out.print(f"  When: {', '.join(t.value.replace('_', ' ') for t in option.timing)}")
+    if option.in_trials:
+        out.print("  [yellow]Only being studied in clinical trials.[/yellow]")
+    for caveat in option.caveats:
+        out.print(f"  Note: {escape(caveat.text)}")
+
+
+@kb_app.command("show")
+def kb_show(
+    name: Annotated[str, typer.Argument(help="Any name, brand name, abbreviation or id.")],
+    sources: SourcesOption = None,
+) -> None:
+    """Show an entity of the knowledge base found by any of its names."""
+    kb = _kb()
+    hits = kb.find(name)
+    if not hits:
+        raise UsageError(f"NAME: nothing in the knowledge base is called {name!r}; try `onconav kb stats` or another spelling")
+    directory = _sources_dir(sources, required=False)
+    texts = provenance.read_sources(directory, kb) if directory else None
+    for record in hits:
+        _show_record(kb, record, texts)
+
+
+# --------------------------------------------------------------------------------------------
+# kb stats
+# --------------------------------------------------------------------------------------------
+
+
+def stats(kb: KnowledgeBase) -> dict[str, object]:
+    counts = {kind: len(getattr(kb.data, kind)) for kind in KINDS}
+    per_source: dict[str, Counter[str]] = {s.id: Counter() for s in kb.data.sources}
+    for kind in KINDS:
+        for record in getattr(kb.data, kind):
+            cited = {span.source for span in getattr(record, "evidence", [])}
+            for caveat in getattr(record, "caveats", []):
+                cited |= {span.source for span in caveat.evidence}
+            for source in cited:
+                per_source[source][kind] += 1
+    for _, span in kb.spans():
+        per_source[span.source]["spans"] += 1
+    return {
+        "version": kb.version,
+        "counts": counts,
+        "in_trials": sum(1 for o in kb.options if o.in_trials),
+        "spans": len(kb.spans()),
+        "per_source": {sid: dict(counter) for sid, counter in per_source.items()},
+    }
+
+
+@kb_app.command("stats")
+def kb_stats(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Count the knowledge base's entries per kind and per source."""
+    kb = _kb()
+    data = stats(kb)
+    if as_json:
+        out.print_json(json.dumps(data))
+        return
+    counts: dict[str, int] = data["counts"]  # type: ignore[assignment]
+    table = Table(title=f"onconav knowledge base {kb.version}")
+    table.add_column("kind")
+    table.add_column("entries", justify="right")
+    for kind, n in counts.items():
+        table.add_row(kind.replace("_", " "), str(n))
+    table.add_row("options only in trials", str(data["in_trials"]))
+    table.add_row("evidence spans", str(data["spans"]))
+    out.print(table)
+    per_source: dict[str, dict[str, int]] = data["per_source"]  # type: ignore[assignment]
+    shown = ["options", "notes", "drugs", "regimens", "procedures", "glossary", "spans"]
+    table = Table(title="entries citing each source")
+    table.add_column("source")
+    for kind in shown:
+        table.add_column(kind, justify="right")
+    for sid, counter in per_source.items():
+        table.add_row(sid, *(str(counter.get(k, 0)) for k in shown))
+    out.print(table)
+
+
+# --------------------------------------------------------------------------------------------
+# kb check
+# --------------------------------------------------------------------------------------------
+
+
+def check_report(reports: list[provenance.SourceReport]) -> dict[str, object]:
+    return {
+        "ok": not any(r.failed for r in reports),
+        "sources": [
+            {
+                "source": r.source.id,
+                "file_changed": r.file_changed,
+                "spans": r.spans,
+                "failed": [p.describe() for p in r.failed],
+                "content_paragraphs": r.content_blocks,
+                "cited_paragraphs": r.cited_blocks,
+                "paragraph_coverage": round(r.block_coverage, 4),
+                "content_chars": r.content_chars,
+                "cited_chars": r.cited_chars,
+                "char_coverage": round(r.char_coverage, 4),
+                "uncited": [[b.start, b.end] for b in r.uncited],
+            }
+            for r in reports
+        ],
+    }
+
+
+@kb_app.command("check")
+def kb_check(
+    sources: SourcesOption = None,
+    uncited: Annotated[bool, typer.Option("--uncited", help="List the paragraphs no span cites.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Verify every evidence span against the sources; report coverage and drift.
+
+    Exit status 0 when every span matches, 1 when any does not (the drift report lists them).
+    """
+    kb = _kb()
+    directory = _sources_dir(sources)
+    assert directory is not None
+    texts = provenance.read_sources(directory, kb)
+    reports = provenance.check(kb, texts)
+    data = check_report(reports)
+    if as_json:
+        out.print_json(json.dumps(data))
+    else:
+        table = Table(title=f"evidence spans and citation coverage (knowledge base {kb.version})")
+        for col in ("source", "file", "spans", "failed", "paragraphs cited", "characters cited"):
+            table.add_column(col, justify="left" if col in ("source", "file") else "right")
+        for r in reports:
+            table.add_row(
+                r.source.id,
+                "[red]changed[/red]" if r.file_changed else "as cited",
+                str(r.spans),
+                f"[red]{len(r.failed)}[/red]" if r.failed else "0",
+                f"{r.cited_blocks}/{r.content_blocks} ({r.block_coverage:.0%})",
+                f"{r.cited_chars}/{r.content_chars} ({r.char_coverage:.1%})",
+            )
+        out.print(table)
+        for r in reports:
+            if r.failed:
+                out.print(f"[bold red]{r.source.id}: {len(r.failed)} fact(s) no longer match the source[/bold red]")
+                for problem in r.failed:
+                    out.print(f"  - {escape(problem.describe())}")
+            if uncited and r.uncited:
+                out.print(f"[bold]{r.source.id}: paragraphs no span cites[/bold]")
+                text = texts[r.source.id].text
+                for block in r.uncited:
+                    snippet = " ".join(text[block.start : block.end].split())[:90]
+                    out.print(f"  {block.start}-{block.end}: {escape(snippet)}")
+        total = sum(r.spans for r in reports)
+        bad = sum(len(r.failed) for r in reports)
+        out.print(f"{total - bad} of {total} spans verified" + (f"; {bad} failed" if bad else ""))
+    if not data["ok"]:
+        raise typer.Exit(1)
+
+
+# --------------------------------------------------------------------------------------------
+# Curator tools: locate, fmt, schema
+# --------------------------------------------------------------------------------------------
+
+
+@kb_app.command("locate")
+def kb_locate(
+    source: Annotated[str, typer.Argument(help="Source id.")],
+    begins: Annotated[str, typer.Argument(help="The first words of the passage.")],
+    ends: Annotated[str | None, typer.Argument(help="The last words of the passage.")] = None,
+    sources: SourcesOption = None,
+) -> None:
+    """Print the evidence span (offsets and hash) of a passage, for writing the data files."""
+    kb = _kb()
+    if source not in kb.sources:
+        raise UsageError(f"SOURCE: unknown source {source!r}; accepted: {', '.join(kb.sources)}")
+    directory = _sources_dir(sources)
+    assert directory is not None
+    text = provenance.read_source(directory, kb.sources[source]).text
+    try:
+        start, end = provenance.locate(text, begins, ends)
+    except LookupError as error:
+        raise UsageError(f"BEGINS/ENDS: {error}") from None
+    span = provenance.make_span(source, text, start, end)
+    out.print(canonical.dump_yaml({"evidence": [span.model_dump()]}).rstrip())
+
+
+@kb_app.command("fmt")
+def kb_fmt(
+    check_only: Annotated[bool, typer.Option("--check", help="Only report files not in canonical form.")] = False,
+) -> None:
+    """Rewrite the data files in canonical form (or, with --check, list those that are not)."""
+    from onconav.kb.load import data_files
+
+    changed = []
+    for path in data_files():
+        text = path.read_text(encoding="utf-8")
+        if canonical.canonical_text(text) != text:
+            changed.append(path)
+            if not check_only:
+                canonical.format_file(path)
+    verb = "not in canonical form" if check_only else "rewritten"
+    for path in changed:
+        out.print(f"{path.name}: {verb}")
+    out.print(f"{len(changed)} file(s) {verb}")
+    if check_only and changed:
+        raise typer.Exit(1)
+
+
+@kb_app.command("schema")
+def kb_schema(
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the JSON Schema.")] = Path("schemas") / canonical.SCHEMA_FILE,
+) -> None:
+    """Write the knowledge base's JSON Schema."""
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(canonical.json_schema(), encoding="utf-8")
+    out.print(f"wrote {output}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: every error a person can cause becomes one line on stderr, never a traceback."""
+    try:
+        app(args=argv, standalone_mode=True)
+    except UsageError as error:
+        fail(str(error), 2)
+    except KBError as error:
+        fail(f"knowledge base: {error.problems[0]} ({len(error.problems)} problem(s) in all)", 1)
+    except provenance.SourceMissing as error:
+        fail(f"--sources: {error}", 2)
+    except UnicodeDecodeError as error:
+        fail(f"--sources: a source file is not UTF-8 text ({error.reason})", 2)
+
+
+if __name__ == "__main__":
+    main()

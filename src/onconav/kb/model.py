@@ -1,0 +1,398 @@
+"""The knowledge base's types: every YAML file in ``kb/data`` is validated against these.
+
+Models are strict (``extra="forbid"``) so that a misspelt key in the data is an error, not a field
+silently ignored. Cross-references between entities are checked after loading, in ``load.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ID_PATTERN = r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$"
+Id = Annotated[str, Field(pattern=ID_PATTERN, description="Lower-case id, words joined by - or _")]
+PlainText = Annotated[str, Field(min_length=1)]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+# --------------------------------------------------------------------------------------------
+# Provenance
+# --------------------------------------------------------------------------------------------
+
+
+class Span(Model):
+    """A passage of a source document, by character offsets into its UTF-8 decoded text."""
+
+    source: Id = Field(description="Source id, as in sources.yaml")
+    start: int = Field(ge=0, description="Offset of the first character")
+    end: int = Field(gt=0, description="Offset one past the last character")
+    sha256: str = Field(
+        pattern=r"^[0-9a-f]{64}$", description="sha256 of the span's text, UTF-8 encoded"
+    )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Span:
+        if self.end <= self.start:
+            raise ValueError(f"span end {self.end} must be after start {self.start}")
+        return self
+
+    def label(self) -> str:
+        return f"[{self.source} {self.start}-{self.end}]"
+
+
+Evidence = Annotated[list[Span], Field(min_length=1)]
+
+
+class Excluded(Model):
+    """A region of a source that holds no treatment content (menus, disclaimers, references)."""
+
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+    why: PlainText
+
+
+class Source(Model):
+    id: Id
+    title: PlainText
+    publisher: PlainText
+    dated: PlainText = Field(description="Date as the copy gives it, or why it is missing")
+    file: PlainText = Field(description="File name in the sources directory")
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    chars: int = Field(gt=0, description="Length of the decoded text in characters")
+    cancer: Id = Field(description="Cancer id this source is about ('any' for the general one)")
+    not_treatment_content: list[Excluded] = Field(
+        default_factory=list,
+        description="Regions left out of the citation-coverage figures, each with the reason",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Facts and conditions
+# --------------------------------------------------------------------------------------------
+
+
+class FactType(StrEnum):
+    enum = "enum"
+    bool = "bool"
+    set = "set"
+
+
+class FactValue(Model):
+    id: str = Field(min_length=1)
+    label: PlainText
+    parent: str | None = Field(
+        default=None,
+        description="A broader value: knowing only the parent leaves this value undecided",
+    )
+
+
+class Fact(Model):
+    """A named fact about a person's situation that option conditions can test."""
+
+    id: Id
+    label: PlainText = Field(description="What the fact is, in plain words")
+    type: FactType
+    values: list[FactValue] = Field(
+        default_factory=list, description="Accepted values (enum and set facts)"
+    )
+    values_from: list[Literal["cancers", "therapies", "sites", "symptoms"]] = Field(
+        default_factory=list,
+        description="Values taken from knowledge-base entities as well as the listed ones",
+    )
+    question: PlainText = Field(description="The question that settles this fact")
+    decided_by: list[Id] = Field(
+        default_factory=list, description="Tests that settle it (ids in tests.yaml)"
+    )
+
+
+class FactTest(Model):
+    """A test of one fact. Exactly one operator is given."""
+
+    fact: Id
+    eq: str | bool | None = Field(default=None, description="The fact equals this value")
+    in_: list[str] | None = Field(default=None, alias="in", description="The fact is one of these")
+    has: str | None = Field(default=None, description="The set contains this value")
+    has_any: list[str] | None = Field(default=None, description="The set contains any of these")
+    only: list[str] | None = Field(
+        default=None, description="The set is not empty and holds nothing outside these"
+    )
+    count_max: int | None = Field(
+        default=None, ge=1, description="The set is not empty and has at most this many members"
+    )
+
+    @model_validator(mode="after")
+    def _one_operator(self) -> FactTest:
+        ops = [
+            name
+            for name in ("eq", "in_", "has", "has_any", "only", "count_max")
+            if getattr(self, name) is not None
+        ]
+        if len(ops) != 1:
+            raise ValueError(
+                f"a fact test on {self.fact!r} needs exactly one of eq, in, has, has_any, only, "
+                f"count_max; got {len(ops)}"
+            )
+        return self
+
+    @property
+    def operator(self) -> str:
+        for name in ("eq", "in_", "has", "has_any", "only", "count_max"):
+            if getattr(self, name) is not None:
+                return name.rstrip("_")
+        raise AssertionError("validated to have one operator")
+
+
+class AllOf(Model):
+    all: list[Condition] = Field(min_length=1)
+
+
+class AnyOf(Model):
+    any: list[Condition] = Field(min_length=1)
+
+
+class NotOf(Model):
+    not_: Condition = Field(alias="not")
+
+
+Condition = FactTest | AllOf | AnyOf | NotOf
+
+
+# --------------------------------------------------------------------------------------------
+# Entities
+# --------------------------------------------------------------------------------------------
+
+
+class Entity(Model):
+    id: Id
+    name: PlainText
+    aliases: list[PlainText] = Field(
+        default_factory=list, description="Other names: brands, abbreviations, synonyms"
+    )
+
+    def names(self) -> list[str]:
+        return [self.name, *self.aliases]
+
+
+class Described(Entity):
+    description: PlainText = Field(description="Plain words for a patient, written fresh")
+
+
+class Cancer(Entity):
+    icd10: list[str] = Field(default_factory=list)
+    snomed: list[str] = Field(default_factory=list)
+    sources: list[Id] = Field(default_factory=list, description="Sources written about it")
+    note: str | None = None
+    evidence: list[Span] = Field(default_factory=list)
+
+
+class DrugClass(Described):
+    evidence: Evidence
+
+
+class Drug(Described):
+    classes: list[Id] = Field(min_length=1, description="Drug class ids")
+    rxnorm: str | None = Field(
+        default=None, description="RxNorm ingredient code, only where drug-codes.csv verifies it"
+    )
+    ncit: str | None = None
+    evidence: Evidence
+
+
+class Regimen(Described):
+    components: list[Id] = Field(min_length=1, description="Drug ids")
+    evidence: Evidence
+
+
+class ProcedureKind(StrEnum):
+    surgery = "surgery"
+    stent = "stent"
+    tube = "tube"
+    ablation = "ablation"
+    radiation = "radiation"
+    endoscopy = "endoscopy"
+    infusion = "infusion"
+    care = "care"
+
+
+class Procedure(Described):
+    kind: ProcedureKind
+    parent: Id | None = Field(default=None, description="A broader procedure this is a kind of")
+    evidence: Evidence
+
+
+class LabTest(Described):
+    loinc: list[str] = Field(default_factory=list)
+    evidence: Evidence
+
+
+class Symptom(Entity):
+    parent: Id | None = None
+    evidence: list[Span] = Field(default_factory=list)
+
+
+class Site(Entity):
+    icd10: list[str] = Field(default_factory=list, description="Secondary-neoplasm codes")
+    evidence: list[Span] = Field(default_factory=list)
+
+
+class Term(Described):
+    evidence: list[Span] = Field(default_factory=list)
+
+
+class Note(Model):
+    """Something a person should know that is not itself a treatment option."""
+
+    id: Id
+    title: PlainText
+    cancers: list[Id] = Field(min_length=1)
+    text: PlainText
+    evidence: Evidence
+
+
+# --------------------------------------------------------------------------------------------
+# Options
+# --------------------------------------------------------------------------------------------
+
+
+class Modality(StrEnum):
+    chemotherapy = "chemotherapy"
+    targeted_therapy = "targeted_therapy"
+    immunotherapy = "immunotherapy"
+    hormone_therapy = "hormone_therapy"
+    chemoradiation = "chemoradiation"
+    radiation = "radiation"
+    radiopharmaceutical = "radiopharmaceutical"
+    surgery = "surgery"
+    procedure = "procedure"
+    ablation = "ablation"
+    bone_drugs = "bone_drugs"
+    supportive_care = "supportive_care"
+    nutrition = "nutrition"
+    clinical_trial = "clinical_trial"
+    care_setting = "care_setting"
+
+
+class Intent(StrEnum):
+    cure = "cure"
+    control = "control"
+    relieve = "relieve"
+
+
+class Prominence(StrEnum):
+    standard_first_line = "standard_first_line"
+    most_used = "most_used"
+    usual = "usual"
+    common = "common"
+    sometimes = "sometimes"
+    rarely_used = "rarely_used"
+
+
+class Timing(StrEnum):
+    before_surgery = "before_surgery"
+    after_surgery = "after_surgery"
+    during_radiation = "during_radiation"
+    during_and_after_external_radiation = "during_and_after_external_radiation"
+    weekly = "weekly"
+    every_four_weeks = "every_four_weeks"
+    about_six_months = "about_six_months"
+    until_it_stops_working = "until_it_stops_working"
+    after_chemotherapy_stops_working = "after_chemotherapy_stops_working"
+    after_most_other_treatments = "after_most_other_treatments"
+    before_any_surgery = "before_any_surgery"
+
+
+class Caveat(Model):
+    id: Id
+    text: PlainText = Field(description="Plain words")
+    when: Condition | None = Field(
+        default=None, description="Shown when this holds (or may hold) for the person"
+    )
+    evidence: Evidence
+
+
+class Option(Model):
+    id: Id
+    name: PlainText
+    cancers: list[Id] = Field(min_length=1, description="Cancer ids; 'any' for every cancer")
+    modality: Modality
+    treats_cancer: bool = Field(
+        default=True, description="False for care that relieves symptoms without treating cancer"
+    )
+    uses: list[Id] = Field(
+        default_factory=list, description="What is given: drug, regimen, procedure or class ids"
+    )
+    given_with: list[Id] = Field(
+        default_factory=list, description="What it is combined with (ids, classes included)"
+    )
+    intent: list[Intent] = Field(min_length=1)
+    prominence: Prominence | None = None
+    rank: int | None = Field(
+        default=None, ge=1, description="Order within its modality where a source gives one"
+    )
+    timing: list[Timing] = Field(default_factory=list)
+    when: Condition | None = Field(
+        default=None, description="Who it is for; absent means everyone in scope"
+    )
+    in_trials: bool = Field(default=False, description="Only described as being studied")
+    description: PlainText = Field(description="Plain words for a patient, written fresh")
+    caveats: list[Caveat] = Field(default_factory=list)
+    evidence: Evidence
+
+    @field_validator("uses", "given_with")
+    @classmethod
+    def _no_duplicates(cls, value: list[str]) -> list[str]:
+        if len(set(value)) != len(value):
+            raise ValueError("lists the same id twice")
+        return value
+
+
+# --------------------------------------------------------------------------------------------
+# The whole knowledge base, as the YAML files hold it
+# --------------------------------------------------------------------------------------------
+
+
+class KBData(Model):
+    """Every data file is one part of this document; files are merged before validation."""
+
+    version: str | None = Field(default=None, description="Knowledge base version")
+    sources: list[Source] = Field(default_factory=list)
+    facts: list[Fact] = Field(default_factory=list)
+    cancers: list[Cancer] = Field(default_factory=list)
+    drug_classes: list[DrugClass] = Field(default_factory=list)
+    drugs: list[Drug] = Field(default_factory=list)
+    regimens: list[Regimen] = Field(default_factory=list)
+    procedures: list[Procedure] = Field(default_factory=list)
+    tests: list[LabTest] = Field(default_factory=list)
+    symptoms: list[Symptom] = Field(default_factory=list)
+    sites: list[Site] = Field(default_factory=list)
+    glossary: list[Term] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
+    options: list[Option] = Field(default_factory=list)
+
+
+KINDS = (
+    "sources",
+    "facts",
+    "cancers",
+    "drug_classes",
+    "drugs",
+    "regimens",
+    "procedures",
+    "tests",
+    "symptoms",
+    "sites",
+    "glossary",
+    "notes",
+    "options",
+)
+
+WORD = re.compile(r"[A-Za-z0-9]+")
+
+for _model in (AllOf, AnyOf, NotOf, Caveat, Option, KBData):
+    _model.model_rebuild()

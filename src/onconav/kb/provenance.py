@@ -1,0 +1,220 @@
+"""Evidence spans against the source documents: verification, coverage and drift.
+
+The project never holds the sources' text: only offsets into it and the sha256 of each cited
+passage. Given a directory with the source files, these functions check every span, measure how
+much of each source's treatment content is cited, and, when a source has changed, report exactly
+which facts no longer match (and where an unchanged passage has moved to).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from onconav.kb.load import KnowledgeBase
+from onconav.kb.model import Source, Span
+
+BULLET = re.compile(r"^\s*[•\-*]\s")
+WORDS = re.compile(r"[A-Za-z0-9]+")
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class SourceMissing(Exception):
+    """A source file named in sources.yaml is not in the directory given."""
+
+
+@dataclass(frozen=True)
+class SourceText:
+    source: Source
+    text: str
+    file_sha256: str
+
+    @property
+    def changed(self) -> bool:
+        return self.file_sha256 != self.source.sha256
+
+
+def read_source(directory: Path, source: Source) -> SourceText:
+    path = directory / source.file
+    if not path.is_file():
+        raise SourceMissing(f"source {source.id}: file {path} not found")
+    raw = path.read_bytes()
+    return SourceText(source, raw.decode("utf-8"), hashlib.sha256(raw).hexdigest())
+
+
+def read_sources(directory: Path, kb: KnowledgeBase) -> dict[str, SourceText]:
+    return {s.id: read_source(directory, s) for s in kb.data.sources}
+
+
+@dataclass(frozen=True)
+class Block:
+    """A non-blank line of a source: a paragraph, a list item or a heading."""
+
+    start: int
+    end: int
+    heading: bool
+
+
+def is_heading(line: str) -> bool:
+    """A short line that is not a list item and does not end like a sentence."""
+    stripped = line.strip()
+    if not stripped or BULLET.match(line):
+        return False
+    return stripped[-1] not in ".?!:;)" and len(WORDS.findall(stripped)) <= 12
+
+
+def blocks(text: str) -> list[Block]:
+    out = []
+    for match in re.finditer(r"[^\n]+", text):
+        line = match.group()
+        if not line.strip():
+            continue
+        lead = len(line) - len(line.lstrip())
+        trail = len(line) - len(line.rstrip())
+        out.append(Block(match.start() + lead, match.end() - trail, is_heading(line)))
+    return out
+
+
+def content_blocks(text: str, source: Source) -> list[Block]:
+    """Blocks that hold treatment content: not headings and not in an excluded region."""
+    excluded = [(x.start, x.end) for x in source.not_treatment_content]
+    return [
+        b
+        for b in blocks(text)
+        if not b.heading and not any(s <= b.start and b.end <= e for s, e in excluded)
+    ]
+
+
+@dataclass(frozen=True)
+class SpanProblem:
+    cited_by: str
+    span: Span
+    problem: str
+    moved_to: tuple[int, int] | None = None
+
+    def describe(self) -> str:
+        where = f" (the same text now stands at {self.moved_to[0]}-{self.moved_to[1]})"
+        return f"{self.cited_by} {self.span.label()}: {self.problem}" + (
+            where if self.moved_to else ""
+        )
+
+
+def relocate(text: str, span: Span) -> tuple[int, int] | None:
+    """Find where a passage with the span's length and hash now stands, if anywhere."""
+    length = span.end - span.start
+    for start in range(0, max(0, len(text) - length) + 1):
+        if sha256_text(text[start : start + length]) == span.sha256:
+            return (start, start + length)
+    return None
+
+
+def check_span(cited_by: str, span: Span, text: str) -> SpanProblem | None:
+    if span.end > len(text):
+        moved = relocate(text, span)
+        return SpanProblem(cited_by, span, f"out of range (text has {len(text)} chars)", moved)
+    passage = text[span.start : span.end]
+    if sha256_text(passage) != span.sha256:
+        moved = relocate(text, span)
+        problem = "the text at these offsets has changed" + ("" if moved else " or was removed")
+        return SpanProblem(cited_by, span, problem, moved)
+    if not passage.strip():
+        return SpanProblem(cited_by, span, "the passage is blank")
+    if "\n" not in passage.strip() and is_heading(passage):
+        return SpanProblem(cited_by, span, "the passage is only a heading")
+    return None
+
+
+@dataclass
+class SourceReport:
+    source: Source
+    file_changed: bool
+    spans: int = 0
+    failed: list[SpanProblem] = field(default_factory=list)
+    content_blocks: int = 0
+    cited_blocks: int = 0
+    content_chars: int = 0
+    cited_chars: int = 0
+    uncited: list[Block] = field(default_factory=list)
+
+    @property
+    def block_coverage(self) -> float:
+        return self.cited_blocks / self.content_blocks if self.content_blocks else 1.0
+
+    @property
+    def char_coverage(self) -> float:
+        return self.cited_chars / self.content_chars if self.content_chars else 1.0
+
+
+def _merge(intervals: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(intervals):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _covered(intervals: list[tuple[int, int]], start: int, end: int) -> int:
+    return sum(max(0, min(end, e) - max(start, s)) for s, e in intervals)
+
+
+def check(kb: KnowledgeBase, texts: dict[str, SourceText]) -> list[SourceReport]:
+    """Verify every span against the texts and measure citation coverage per source."""
+    reports = {
+        sid: SourceReport(st.source, st.changed) for sid, st in texts.items()
+    }
+    ok_spans: dict[str, list[tuple[int, int]]] = {sid: [] for sid in texts}
+    for cited_by, span in kb.spans():
+        report = reports[span.source]
+        report.spans += 1
+        problem = check_span(cited_by, span, texts[span.source].text)
+        if problem is None:
+            ok_spans[span.source].append((span.start, span.end))
+        else:
+            report.failed.append(problem)
+    for sid, report in reports.items():
+        intervals = _merge(ok_spans[sid])
+        for block in content_blocks(texts[sid].text, report.source):
+            size = block.end - block.start
+            covered = _covered(intervals, block.start, block.end)
+            report.content_blocks += 1
+            report.content_chars += size
+            report.cited_chars += covered
+            if covered:
+                report.cited_blocks += 1
+            else:
+                report.uncited.append(block)
+    return [reports[s.id] for s in kb.data.sources if s.id in reports]
+
+
+def locate(text: str, begins: str, ends: str | None = None, after: int = 0) -> tuple[int, int]:
+    """Offsets of the passage that starts with ``begins`` and ends with ``ends`` (a curator aid).
+
+    Whitespace in the quotes matches any run of whitespace. Raises LookupError if not found.
+    """
+
+    def pattern(words: str) -> str:
+        return r"\s+".join(re.escape(w) for w in words.split())
+
+    head = re.compile(pattern(begins))
+    match = head.search(text, after)
+    if match is None:
+        raise LookupError(f"no passage begins with {begins!r}")
+    if ends is None:
+        return match.start(), match.end()
+    tail = re.compile(pattern(ends))
+    end_match = tail.search(text, match.start())
+    if end_match is None:
+        raise LookupError(f"no passage after {match.start()} ends with {ends!r}")
+    return match.start(), end_match.end()
+
+
+def make_span(source_id: str, text: str, start: int, end: int) -> Span:
+    return Span(source=source_id, start=start, end=end, sha256=sha256_text(text[start:end]))

@@ -1,0 +1,145 @@
+"""Three-valued (Kleene) evaluation of option conditions.
+
+A fact that is not known is UNKNOWN, never false. Values can be broader or narrower (stage 4 is
+broader than 4A; "chemotherapy" is broader than FOLFIRI): knowing only the broader value leaves a
+test of the narrower one UNKNOWN, while knowing the narrower value satisfies a test of the broader.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+
+from onconav.kb.model import AllOf, AnyOf, Condition, FactTest, NotOf
+
+
+class Truth(Enum):
+    TRUE = "true"
+    FALSE = "false"
+    UNKNOWN = "unknown"
+
+    def __invert__(self) -> Truth:
+        if self is Truth.TRUE:
+            return Truth.FALSE
+        if self is Truth.FALSE:
+            return Truth.TRUE
+        return Truth.UNKNOWN
+
+
+def all_of(values: Iterator[Truth] | list[Truth]) -> Truth:
+    result = Truth.TRUE
+    for value in values:
+        if value is Truth.FALSE:
+            return Truth.FALSE
+        if value is Truth.UNKNOWN:
+            result = Truth.UNKNOWN
+    return result
+
+
+def any_of(values: Iterator[Truth] | list[Truth]) -> Truth:
+    result = Truth.FALSE
+    for value in values:
+        if value is Truth.TRUE:
+            return Truth.TRUE
+        if value is Truth.UNKNOWN:
+            result = Truth.UNKNOWN
+    return result
+
+
+FactValue = str | bool | frozenset[str] | None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """For each fact, each value mapped to itself and every broader value above it."""
+
+    ancestors: Mapping[str, Mapping[str, frozenset[str]]] = field(default_factory=dict)
+
+    def up(self, fact: str, value: str) -> frozenset[str]:
+        return self.ancestors.get(fact, {}).get(value, frozenset((value,)))
+
+    def compare(self, fact: str, known: str, wanted: str) -> Truth:
+        """Is a known value ``known`` an instance of ``wanted``?"""
+        if wanted in self.up(fact, known):
+            return Truth.TRUE
+        if known in self.up(fact, wanted):
+            return Truth.UNKNOWN  # only the broader value is known
+        return Truth.FALSE
+
+
+def _member(vocab: Vocabulary, fact: str, items: frozenset[str], wanted: str) -> Truth:
+    return any_of(vocab.compare(fact, item, wanted) for item in sorted(items))
+
+
+def evaluate_test(test: FactTest, facts: Mapping[str, FactValue], vocab: Vocabulary) -> Truth:
+    value = facts.get(test.fact)
+    if value is None:
+        return Truth.UNKNOWN
+    op = test.operator
+    if op == "eq":
+        if isinstance(value, bool) or isinstance(test.eq, bool):
+            return Truth.TRUE if value == test.eq else Truth.FALSE
+        assert isinstance(value, str) and isinstance(test.eq, str)
+        return vocab.compare(test.fact, value, test.eq)
+    if op == "in":
+        assert isinstance(value, str) and test.in_ is not None
+        return any_of(vocab.compare(test.fact, value, wanted) for wanted in test.in_)
+    assert isinstance(value, frozenset), f"fact {test.fact} is not a set"
+    if op == "has":
+        assert test.has is not None
+        return _member(vocab, test.fact, value, test.has)
+    if op == "has_any":
+        assert test.has_any is not None
+        return any_of(_member(vocab, test.fact, value, wanted) for wanted in test.has_any)
+    if op == "only":
+        assert test.only is not None
+        if not value:
+            return Truth.FALSE
+        allowed = test.only
+        return all_of(
+            any_of(vocab.compare(test.fact, item, wanted) for wanted in allowed)
+            for item in sorted(value)
+        )
+    if op == "count_max":
+        assert test.count_max is not None
+        return Truth.TRUE if 1 <= len(value) <= test.count_max else Truth.FALSE
+    raise AssertionError(f"unknown operator {op}")
+
+
+def evaluate(cond: Condition | None, facts: Mapping[str, FactValue], vocab: Vocabulary) -> Truth:
+    """Evaluate a condition tree; ``None`` (no condition) is TRUE."""
+    if cond is None:
+        return Truth.TRUE
+    if isinstance(cond, FactTest):
+        return evaluate_test(cond, facts, vocab)
+    if isinstance(cond, AllOf):
+        return all_of(evaluate(c, facts, vocab) for c in cond.all)
+    if isinstance(cond, AnyOf):
+        return any_of(evaluate(c, facts, vocab) for c in cond.any)
+    if isinstance(cond, NotOf):
+        return ~evaluate(cond.not_, facts, vocab)
+    raise TypeError(f"not a condition: {cond!r}")
+
+
+def fact_tests(cond: Condition | None) -> Iterator[FactTest]:
+    """Every fact test in a condition tree, depth first."""
+    if cond is None:
+        return
+    if isinstance(cond, FactTest):
+        yield cond
+    elif isinstance(cond, AllOf):
+        for c in cond.all:
+            yield from fact_tests(c)
+    elif isinstance(cond, AnyOf):
+        for c in cond.any:
+            yield from fact_tests(c)
+    elif isinstance(cond, NotOf):
+        yield from fact_tests(cond.not_)
+
+
+def facts_used(cond: Condition | None) -> list[str]:
+    seen: dict[str, None] = {}
+    for test in fact_tests(cond):
+        seen.setdefault(test.fact, None)
+    return list(seen)
