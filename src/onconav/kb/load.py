@@ -59,7 +59,7 @@ class KBError(Exception):
 def normalise_name(name: str) -> str:
     """Fold a name for look-up: case, accents, punctuation and spacing do not matter."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9+]+", " ", text.lower()).strip()
+    return re.sub(r"[^a-z0-9+]+", "", text.lower())
 
 
 def data_dir() -> Path:

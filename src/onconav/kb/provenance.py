@@ -108,9 +108,14 @@ class SpanProblem:
 def relocate(text: str, span: Span) -> tuple[int, int] | None:
     """Find where a passage with the span's length and hash now stands, if anywhere."""
     length = span.end - span.start
-    for start in range(0, max(0, len(text) - length) + 1):
-        if sha256_text(text[start : start + length]) == span.sha256:
-            return (start, start + length)
+    last = len(text) - length
+    if last < 0:
+        return None
+    # Nearest offsets first: an edit elsewhere usually shifts a passage by a little.
+    for distance in range(0, max(span.start, last - span.start) + 1):
+        for start in {span.start - distance, span.start + distance}:
+            if 0 <= start <= last and sha256_text(text[start : start + length]) == span.sha256:
+                return (start, start + length)
     return None
 
 

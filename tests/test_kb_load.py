@@ -1,0 +1,128 @@
+"""Loading: validation, cross-checks, and the rule that an option without evidence does not load."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from onconav.kb import KBError, load_kb
+from onconav.kb.load import data_dir, data_files
+from onconav.kb.model import KINDS
+
+
+def copy_data(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(data_dir(), target)
+    return target
+
+
+def edit(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(doc)
+    path.write_text(yaml.safe_dump(doc, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
+def test_packaged_knowledge_base_loads(kb) -> None:  # type: ignore[no-untyped-def]
+    assert kb.version != "unversioned"
+    for kind in ("sources", "cancers", "drugs", "regimens", "procedures", "tests", "options"):
+        assert getattr(kb.data, kind), f"no {kind} in the knowledge base"
+
+
+def test_every_id_is_unique_across_kinds(kb) -> None:  # type: ignore[no-untyped-def]
+    ids = [r.id for kind in KINDS if kind != "facts" for r in getattr(kb.data, kind)]
+    assert len(ids) == len(set(ids))
+
+
+def test_option_without_evidence_does_not_load(tmp_path: Path) -> None:
+    root = copy_data(tmp_path)
+    path = next(p for p in data_files(root) if "options" in yaml.safe_load(p.read_text()))
+    edit(path, lambda doc: doc["options"][0].pop("evidence"))
+    with pytest.raises(KBError, match=r"options\[.*\]\.evidence: Field required"):
+        load_kb(root)
+
+
+def test_option_with_empty_evidence_does_not_load(tmp_path: Path) -> None:
+    root = copy_data(tmp_path)
+    path = next(p for p in data_files(root) if "options" in yaml.safe_load(p.read_text()))
+    edit(path, lambda doc: doc["options"][0].__setitem__("evidence", []))
+    with pytest.raises(KBError, match="at least 1 item"):
+        load_kb(root)
+
+
+def test_unknown_key_is_rejected(tmp_path: Path) -> None:
+    root = copy_data(tmp_path)
+    edit(root / "drugs.yaml", lambda doc: doc["drugs"][0].__setitem__("colour", "red"))
+    with pytest.raises(KBError, match="colour: Extra inputs are not permitted"):
+        load_kb(root)
+
+
+def test_duplicate_id_is_rejected(tmp_path: Path) -> None:
+    root = copy_data(tmp_path)
+    edit(root / "drugs.yaml", lambda doc: doc["drugs"].append(dict(doc["drugs"][0])))
+    with pytest.raises(KBError, match="id already used"):
+        load_kb(root)
+
+
+@pytest.mark.parametrize(
+    ("file", "kind", "field", "value", "message"),
+    [
+        ("regimens.yaml", "regimens", "components", ["no-such-drug"], "not a known drugs id"),
+        ("drugs.yaml", "drugs", "classes", ["no-such-class"], "not a known drug_classes id"),
+        ("procedures.yaml", "procedures", "parent", "no-such-procedure", "not a known procedures"),
+    ],
+)
+def test_dangling_reference_is_rejected(tmp_path, file, kind, field, value, message) -> None:  # type: ignore[no-untyped-def]
+    root = copy_data(tmp_path)
+    edit(root / file, lambda doc: doc[kind][0].__setitem__(field, value))
+    with pytest.raises(KBError, match=message):
+        load_kb(root)
+
+
+def _first_option_file(root: Path) -> Path:
+    return next(p for p in data_files(root) if "options" in yaml.safe_load(p.read_text()))
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [
+        ({"fact": "no_such_fact", "eq": True}, "unknown fact 'no_such_fact'"),
+        ({"fact": "her2", "eq": "purple"}, "'purple' is not a value of 'her2'"),
+        ({"fact": "stage", "in": ["7"]}, "'7' is not a value of 'stage'"),
+        ({"fact": "her2", "has": "positive"}, "operator 'has' does not apply to enum fact"),
+        ({"fact": "symptoms", "has": "hiccups"}, "'hiccups' is not a value of 'symptoms'"),
+        ({"fact": "resectable", "eq": "maybe"}, "resectable takes true or false"),
+    ],
+)
+def test_bad_condition_is_rejected(tmp_path: Path, when: dict, message: str) -> None:  # type: ignore[type-arg]
+    root = copy_data(tmp_path)
+    edit(_first_option_file(root), lambda doc: doc["options"][0].__setitem__("when", when))
+    with pytest.raises(KBError, match=message):
+        load_kb(root)
+
+
+def test_two_operators_in_one_test_are_rejected(tmp_path: Path) -> None:
+    root = copy_data(tmp_path)
+    when = {"fact": "her2", "eq": "positive", "in": ["negative"]}
+    edit(_first_option_file(root), lambda doc: doc["options"][0].__setitem__("when", when))
+    with pytest.raises(KBError, match="exactly one of"):
+        load_kb(root)
+
+
+def test_unknown_source_in_evidence_is_rejected(tmp_path: Path) -> None:
+    root = copy_data(tmp_path)
+    edit(root / "drugs.yaml", lambda doc: doc["drugs"][0]["evidence"][0].__setitem__("source", "nowhere"))
+    with pytest.raises(KBError, match="unknown source 'nowhere'"):
+        load_kb(root)
+
+
+def test_find_by_any_name(kb) -> None:  # type: ignore[no-untyped-def]
+    assert [r.id for r in kb.find("Xeloda")] == ["capecitabine"]
+    assert [r.id for r in kb.find("5-FU")] == ["fluorouracil"]
+    assert [r.id for r in kb.find("5FU")] == ["fluorouracil"]
+    assert [r.id for r in kb.find("xelox")] == ["capox"]
+    assert [r.id for r in kb.find("Herceptin")] == ["trastuzumab"]
+    assert [r.id for r in kb.find("gastric")] == ["stomach"]
+    assert kb.find("no such thing") == []

@@ -1,0 +1,53 @@
+"""The exported JSON Schema is current, every data file matches it, and every file is canonical."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from onconav.kb import canonical
+from onconav.kb.load import data_files
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMA = ROOT / "schemas" / canonical.SCHEMA_FILE
+
+
+def test_exported_schema_is_current() -> None:
+    assert SCHEMA.is_file(), "run `make schema` to export the schema"
+    assert SCHEMA.read_text(encoding="utf-8") == canonical.json_schema(), (
+        "schemas/kb.schema.json is stale: run `make schema`"
+    )
+
+
+@pytest.mark.parametrize("path", data_files(), ids=lambda p: p.name)
+def test_data_file_matches_the_schema(path: Path) -> None:
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    jsonschema.validate(doc, schema)
+
+
+@pytest.mark.parametrize("path", data_files(), ids=lambda p: p.name)
+def test_data_file_is_in_canonical_form(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert canonical.canonical_text(text) == text, f"{path.name}: run `make fmt`"
+
+
+def test_schema_rejects_an_unknown_key() -> None:
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"drugs": [{"id": "x", "name": "x", "colour": "red"}]}, schema)
+
+
+def test_canonical_form_is_stable_and_reorders_keys() -> None:
+    messy = (
+        "drugs:\n- description: A drug.\n  name: Example\n  id: example\n  classes: [chemotherapy]\n"
+        "  evidence:\n  - sha256: " + "0" * 64 + "\n    source: s\n    start: 1\n    end: 2\n"
+    )
+    once = canonical.canonical_text(messy)
+    assert once.splitlines()[1] == "  - id: example"
+    assert "{source: s, start: 1, end: 2, sha256: " in once
+    assert canonical.canonical_text(once) == once
