@@ -19,14 +19,24 @@ def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedPr
     full_env.update(env or {})
     full_env["COLUMNS"] = "200"
     return subprocess.run(
-        [sys.executable, "-m", "onconav.cli", *args], capture_output=True, text=True, env=full_env, cwd=ROOT
+        [sys.executable, "-m", "onconav.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=ROOT,
     )
 
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("Xeloda", "capecitabine"), ("5-FU", "fluorouracil"), ("XELOX", "CAPOX"), ("Herceptin", "trastuzumab"),
-     ("FOLFIRI", "FOLFIRI"), ("gastric", "stomach cancer")],
+    [
+        ("Xeloda", "capecitabine"),
+        ("5-FU", "fluorouracil"),
+        ("XELOX", "CAPOX"),
+        ("Herceptin", "trastuzumab"),
+        ("FOLFIRI", "FOLFIRI"),
+        ("gastric", "stomach cancer"),
+    ],
 )
 def test_kb_show_finds_by_alias(name: str, expected: str) -> None:
     result = run("kb", "show", name)
@@ -65,7 +75,11 @@ def test_kb_stats_counts_per_kind_and_source() -> None:
     data = json.loads(result.stdout)
     assert data["counts"]["options"] >= 60
     assert set(data["per_source"]) == {
-        "ccs-stomach-stage4", "gastric-recurrent", "ccs-rectal-stage4", "acs-advanced", "ccs-cervical-stage4"
+        "ccs-stomach-stage4",
+        "gastric-recurrent",
+        "ccs-rectal-stage4",
+        "acs-advanced",
+        "ccs-cervical-stage4",
     }
     assert all(counts["options"] > 0 for counts in data["per_source"].values())
     text = run("kb", "stats")
@@ -121,7 +135,15 @@ def test_kb_check_with_a_directory_missing_files_is_exit_2(tmp_path: Path) -> No
 
 
 def test_kb_locate_prints_a_span(sources: Path) -> None:
-    result = run("kb", "locate", "ccs-cervical-stage4", "Brachytherapy (a type", "radiation therapy.", "--sources", str(sources))
+    result = run(
+        "kb",
+        "locate",
+        "ccs-cervical-stage4",
+        "Brachytherapy (a type",
+        "radiation therapy.",
+        "--sources",
+        str(sources),
+    )
     assert result.returncode == 0, result.stderr
     assert "source: ccs-cervical-stage4, start: 688, end: 802" in result.stdout
 
@@ -132,8 +154,16 @@ def test_kb_fmt_check_passes() -> None:
 
 
 def test_every_command_has_help() -> None:
-    for args in (("--help",), ("kb", "--help"), ("kb", "show", "--help"), ("kb", "stats", "--help"),
-                 ("kb", "check", "--help"), ("kb", "locate", "--help"), ("kb", "fmt", "--help"), ("kb", "schema", "--help")):
+    for args in (
+        ("--help",),
+        ("kb", "--help"),
+        ("kb", "show", "--help"),
+        ("kb", "stats", "--help"),
+        ("kb", "check", "--help"),
+        ("kb", "locate", "--help"),
+        ("kb", "fmt", "--help"),
+        ("kb", "schema", "--help"),
+    ):
         result = run(*args)
         assert result.returncode == 0, args
         assert "Usage" in result.stdout

@@ -13,7 +13,9 @@ from onconav.kb.model import Drug, DrugClass, LabTest, Procedure, Regimen
 from onconav.logic import fact_tests
 
 NAMED = json.loads(
-    (Path(__file__).resolve().parents[2] / "shared" / "reference" / "named-in-sources.json").read_text()
+    (
+        Path(__file__).resolve().parents[2] / "shared" / "reference" / "named-in-sources.json"
+    ).read_text()
 )
 
 
@@ -22,7 +24,10 @@ def _names() -> list[tuple[str, str]]:
     for drug in NAMED["drugs"]:
         out += [("drugs", drug["name"]), *(("drugs", a) for a in drug["aliases"])]
     for regimen in NAMED["regimens"]:
-        out += [("regimens", regimen["name"]), *(("regimens", a) for a in regimen.get("aliases", []))]
+        out += [
+            ("regimens", regimen["name"]),
+            *(("regimens", a) for a in regimen.get("aliases", [])),
+        ]
     out += [("drug_classes", n) for n in NAMED["drug_classes"]]
     for kind in ("radiation", "procedures", "care"):
         out += [("procedures", n) for n in NAMED[kind]]
@@ -58,7 +63,9 @@ def test_named_entity_is_reachable_from_an_option(kb, kind: str, name: str) -> N
 def test_regimen_components_match_the_checklist(kb) -> None:  # type: ignore[no-untyped-def]
     for regimen in NAMED["regimens"]:
         record = next(r for r in kb.find(regimen["name"]) if isinstance(r, Regimen))
-        expected = {next(d for d in kb.find(c) if isinstance(d, Drug)).id for c in regimen["components"]}
+        expected = {
+            next(d for d in kb.find(c) if isinstance(d, Drug)).id for c in regimen["components"]
+        }
         assert set(record.components) == expected, regimen["name"]
 
 
@@ -73,15 +80,14 @@ def test_studied_only_drugs_are_in_trials_for_stomach(kb) -> None:  # type: igno
 
 def test_bevacizumab_is_a_real_option_for_rectal_and_cervical(kb) -> None:  # type: ignore[no-untyped-def]
     for cancer in ("rectum", "cervix"):
-        assert any(
-            cancer in o.cancers and not o.in_trials for o in kb.options_using("bevacizumab")
-        )
+        assert any(cancer in o.cancers and not o.in_trials for o in kb.options_using("bevacizumab"))
 
 
 def test_drug_codes_come_only_from_the_verified_table(kb, reference: Path) -> None:  # type: ignore[no-untyped-def]
     import csv
 
-    rows = {r["drug"]: r for r in csv.DictReader((reference / "codes" / "drug-codes.csv").open())}
+    with (reference / "codes" / "drug-codes.csv").open(encoding="utf-8") as handle:
+        rows = {r["drug"]: r for r in csv.DictReader(handle)}
     by_name = {"trifluridine-tipiracil": "trifluridine/tipiracil"}
     for drug in kb.data.drugs:
         row = rows.get(by_name.get(drug.id, drug.name))

@@ -113,7 +113,10 @@ def test_two_operators_in_one_test_are_rejected(tmp_path: Path) -> None:
 
 def test_unknown_source_in_evidence_is_rejected(tmp_path: Path) -> None:
     root = copy_data(tmp_path)
-    edit(root / "drugs.yaml", lambda doc: doc["drugs"][0]["evidence"][0].__setitem__("source", "nowhere"))
+    edit(
+        root / "drugs.yaml",
+        lambda doc: doc["drugs"][0]["evidence"][0].__setitem__("source", "nowhere"),
+    )
     with pytest.raises(KBError, match="unknown source 'nowhere'"):
         load_kb(root)
 

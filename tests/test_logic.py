@@ -11,7 +11,11 @@ from onconav.logic import Truth, Vocabulary, evaluate, facts_used
 T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
 VOCAB = Vocabulary(
     {
-        "stage": {"4": frozenset({"4"}), "4A": frozenset({"4A", "4"}), "4B": frozenset({"4B", "4"})},
+        "stage": {
+            "4": frozenset({"4"}),
+            "4A": frozenset({"4A", "4"}),
+            "4B": frozenset({"4B", "4"}),
+        },
         "symptoms": {
             "blockage": frozenset({"blockage"}),
             "bowel-obstruction": frozenset({"bowel-obstruction", "blockage"}),
@@ -27,7 +31,9 @@ def ft(fact: str, **op: object) -> FactTest:
 
 def test_unknown_fact_is_unknown_not_false() -> None:
     assert evaluate(ft("her2", eq="positive"), {}, VOCAB) is U
-    assert evaluate(NotOf.model_validate({"not": {"fact": "her2", "eq": "positive"}}), {}, VOCAB) is U
+    assert (
+        evaluate(NotOf.model_validate({"not": {"fact": "her2", "eq": "positive"}}), {}, VOCAB) is U
+    )
 
 
 def test_kleene_connectives() -> None:
@@ -48,7 +54,12 @@ def test_sets() -> None:
     obstruction = ft("symptoms", has="bowel-obstruction")
     assert evaluate(obstruction, {"symptoms": frozenset()}, VOCAB) is F
     assert evaluate(obstruction, {"symptoms": frozenset({"blockage"})}, VOCAB) is U
-    assert evaluate(ft("symptoms", has="blockage"), {"symptoms": frozenset({"bowel-obstruction"})}, VOCAB) is T
+    assert (
+        evaluate(
+            ft("symptoms", has="blockage"), {"symptoms": frozenset({"bowel-obstruction"})}, VOCAB
+        )
+        is T
+    )
     only = ft("metastases", only=["liver"])
     assert evaluate(only, {"metastases": frozenset({"liver"})}, VOCAB) is T
     assert evaluate(only, {"metastases": frozenset({"liver", "lung"})}, VOCAB) is F
@@ -72,12 +83,16 @@ def _facts_strategy(kb):  # type: ignore[no-untyped-def]
 
 
 def test_learning_more_never_flips_a_settled_answer(kb) -> None:  # type: ignore[no-untyped-def]
-    """Kleene monotonicity: a TRUE or FALSE found with unknowns stays so whatever the unknowns are."""
+    """Kleene monotonicity: a TRUE or FALSE found with unknowns stays so, whatever they are."""
     conditions = [o.when for o in kb.options if o.when is not None]
     assert conditions
 
     @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(partial=_facts_strategy(kb), full=_facts_strategy(kb), index=st.integers(0, len(conditions) - 1))
+    @given(
+        partial=_facts_strategy(kb),
+        full=_facts_strategy(kb),
+        index=st.integers(0, len(conditions) - 1),
+    )
     def check(partial, full, index):  # type: ignore[no-untyped-def]
         cond = conditions[index]
         completed = {k: (partial[k] if partial[k] is not None else full[k]) for k in partial}
@@ -92,7 +107,9 @@ def test_learning_more_never_flips_a_settled_answer(kb) -> None:  # type: ignore
 def test_knowing_every_fact_settles_every_condition(kb) -> None:  # type: ignore[no-untyped-def]
     """With every fact it uses known and specific, no condition stays UNKNOWN."""
     leaves = {
-        fid: sorted(v for v, anc in values.items() if not any(v in a and v != w for w, a in values.items()))
+        fid: sorted(
+            v for v, anc in values.items() if not any(v in a and v != w for w, a in values.items())
+        )
         for fid, values in kb.vocabulary.ancestors.items()
     }
     for option in kb.options:
@@ -100,5 +117,9 @@ def test_knowing_every_fact_settles_every_condition(kb) -> None:  # type: ignore
         facts: dict[str, object] = {}
         for fid in used:
             kind = kb.facts[fid].type.value
-            facts[fid] = True if kind == "bool" else (leaves[fid][0] if kind == "enum" else frozenset(leaves[fid][:1]))
+            facts[fid] = (
+                True
+                if kind == "bool"
+                else (leaves[fid][0] if kind == "enum" else frozenset(leaves[fid][:1]))
+            )
         assert evaluate(option.when, facts, kb.vocabulary) is not Truth.UNKNOWN, option.id

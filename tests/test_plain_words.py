@@ -14,7 +14,22 @@ import textstat
 ROOT = Path(__file__).resolve().parents[1]
 RUN = 9
 WORD = re.compile(r"[a-z0-9]+")
-TEXT_SUFFIXES = {".py", ".md", ".yaml", ".yml", ".json", ".html", ".j2", ".txt", ".toml", ".csv", ".js", ".css", ".cfg", ".ini"}
+TEXT_SUFFIXES = {
+    ".py",
+    ".md",
+    ".yaml",
+    ".yml",
+    ".json",
+    ".html",
+    ".j2",
+    ".txt",
+    ".toml",
+    ".csv",
+    ".js",
+    ".css",
+    ".cfg",
+    ".ini",
+}
 
 KINDS = {
     "options": lambda kb: [o.description for o in kb.data.options],
@@ -53,9 +68,15 @@ def runs(text: str) -> set[str]:
 
 def project_files() -> list[Path]:
     listed = subprocess.run(
-        ["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True, check=True
+        ["git", "ls-files", "-co", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
-    return [ROOT / f for f in listed if Path(f).suffix.lower() in TEXT_SUFFIXES and (ROOT / f).is_file()]
+    return [
+        ROOT / f for f in listed if Path(f).suffix.lower() in TEXT_SUFFIXES and (ROOT / f).is_file()
+    ]
 
 
 def test_no_source_sentence_is_copied_into_the_project(sources: Path) -> None:

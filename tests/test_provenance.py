@@ -75,7 +75,8 @@ def test_drift_report_finds_where_unchanged_text_moved(kb, sources: Path, tmp_pa
     source = kb.sources["ccs-cervical-stage4"]
     edited = _edited_copy(tmp_path, sources, source.file, lambda t: "A new first line.\n\n" + t)
     report = next(
-        r for r in provenance.check(kb, provenance.read_sources(edited, kb))
+        r
+        for r in provenance.check(kb, provenance.read_sources(edited, kb))
         if r.source.id == "ccs-cervical-stage4"
     )
     assert report.failed, "every span moved by 19 characters"
@@ -88,7 +89,8 @@ def test_truncated_source_reports_spans_out_of_range(kb, sources: Path, tmp_path
     source = kb.sources["acs-advanced"]
     edited = _edited_copy(tmp_path, sources, source.file, lambda t: t[:2000])
     report = next(
-        r for r in provenance.check(kb, provenance.read_sources(edited, kb))
+        r
+        for r in provenance.check(kb, provenance.read_sources(edited, kb))
         if r.source.id == "acs-advanced"
     )
     assert any("out of range" in p.problem for p in report.failed)
@@ -105,7 +107,10 @@ def _span(text: str, start: int, end: int) -> Span:
 
 def test_blank_and_heading_spans_are_rejected() -> None:
     text = "Radiation therapy\n\nIt can ease pain.\n   \n"
-    assert provenance.check_span("x", _span(text, 0, 17), text).problem == "the passage is only a heading"  # type: ignore[union-attr]
+    assert (
+        provenance.check_span("x", _span(text, 0, 17), text).problem
+        == "the passage is only a heading"
+    )  # type: ignore[union-attr]
     assert provenance.check_span("x", _span(text, 37, 40), text).problem == "the passage is blank"  # type: ignore[union-attr]
     assert provenance.check_span("x", _span(text, 19, 36), text) is None
 

@@ -44,8 +44,9 @@ def test_schema_rejects_an_unknown_key() -> None:
 
 def test_canonical_form_is_stable_and_reorders_keys() -> None:
     messy = (
-        "drugs:\n- description: A drug.\n  name: Example\n  id: example\n  classes: [chemotherapy]\n"
-        "  evidence:\n  - sha256: " + "0" * 64 + "\n    source: s\n    start: 1\n    end: 2\n"
+        "drugs:\n- description: A drug.\n  name: Example\n  id: example\n"
+        "  classes: [chemotherapy]\n"
+        "  evidence:\n  - sha256: " + "a" * 64 + "\n    source: s\n    start: 1\n    end: 2\n"
     )
     once = canonical.canonical_text(messy)
     assert once.splitlines()[1] == "  - id: example"

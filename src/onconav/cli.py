@@ -15,8 +15,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from onconav import __version__
-from onconav.kb import KBError, KnowledgeBase, load_kb
-from onconav.kb import canonical, provenance
+from onconav.kb import KBError, KnowledgeBase, canonical, load_kb, provenance
+from onconav.kb.load import Record
 from onconav.kb.model import (
     KINDS,
     Cancer,
@@ -41,6 +41,20 @@ app.add_typer(kb_app, name="kb")
 
 out = Console(highlight=False, soft_wrap=False)
 SOURCES_ENV = "ONCONAV_SOURCES"
+KIND_LABEL = {
+    "sources": "source",
+    "cancers": "cancer",
+    "drug_classes": "kind of drug",
+    "drugs": "drug",
+    "regimens": "regimen",
+    "procedures": "procedure",
+    "tests": "test",
+    "symptoms": "symptom",
+    "sites": "place the cancer can spread to",
+    "glossary": "term",
+    "notes": "note",
+    "options": "option",
+}
 
 SourcesOption = Annotated[
     Path | None,
@@ -70,7 +84,9 @@ def _sources_dir(value: Path | None, required: bool = True) -> Path | None:
         value = Path(os.environ[SOURCES_ENV])
     if value is None:
         if required:
-            raise UsageError(f"--sources: give the directory of the source documents (or set ${SOURCES_ENV})")
+            raise UsageError(
+                f"--sources: give the directory of the source documents (or set ${SOURCES_ENV})"
+            )
         return None
     if not value.is_dir():
         raise UsageError(f"--sources: {value} is not a directory")
@@ -91,7 +107,7 @@ def _root(
 # --------------------------------------------------------------------------------------------
 
 
-def _codes(record: object) -> list[str]:
+def _codes(record: Record) -> list[str]:
     codes = []
     for attr, label in (("rxnorm", "RxNorm"), ("ncit", "NCI Thesaurus")):
         value = getattr(record, attr, None)
@@ -120,15 +136,23 @@ def _print_evidence(spans: list[Span], texts: dict[str, provenance.SourceText] |
         out.print(f"    {escape(span.label())}{escape(_passage(texts, span))}")
 
 
-def _show_record(kb: KnowledgeBase, record: object, texts: dict[str, provenance.SourceText] | None) -> None:
-    ident = getattr(record, "id")
+def _show_record(
+    kb: KnowledgeBase, record: Record, texts: dict[str, provenance.SourceText] | None
+) -> None:
+    ident = record.id
     kind = kb.kind_of.get(ident, "")
     title = getattr(record, "name", None) or getattr(record, "title", ident)
-    out.print(f"[bold]{escape(str(title))}[/bold]  [dim]({kind[:-1] if kind.endswith('s') else kind}: {ident})[/dim]")
+    out.print(
+        f"[bold]{escape(str(title))}[/bold]  [dim]({KIND_LABEL.get(kind, kind)}: {ident})[/dim]"
+    )
     aliases = getattr(record, "aliases", [])
     if aliases:
         out.print(f"  Also called: {escape(', '.join(aliases))}")
-    text = getattr(record, "description", None) or getattr(record, "text", None) or getattr(record, "note", None)
+    text = (
+        getattr(record, "description", None)
+        or getattr(record, "text", None)
+        or getattr(record, "note", None)
+    )
     if text:
         out.print(f"  {escape(text)}")
     if isinstance(record, Drug):
@@ -167,7 +191,9 @@ def _show_option(kb: KnowledgeBase, option: Option) -> None:
     def names(ids: list[str]) -> str:
         return ", ".join(getattr(kb.by_id[i], "name", i) for i in ids)
 
-    out.print(f"  For: {escape(names(option.cancers))}; type: {option.modality.value.replace('_', ' ')}")
+    out.print(
+        f"  For: {escape(names(option.cancers))}; type: {option.modality.value.replace('_', ' ')}"
+    )
     if option.uses:
         out.print(f"  Uses: {escape(names(option.uses))}")
     if option.given_with:
@@ -192,7 +218,10 @@ def kb_show(
     kb = _kb()
     hits = kb.find(name)
     if not hits:
-        raise UsageError(f"NAME: nothing in the knowledge base is called {name!r}; try `onconav kb stats` or another spelling")
+        raise UsageError(
+            f"NAME: nothing in the knowledge base is called {name!r}; "
+            "try another spelling, a brand name or an abbreviation"
+        )
     directory = _sources_dir(sources, required=False)
     texts = provenance.read_sources(directory, kb) if directory else None
     for record in hits:
@@ -285,7 +314,9 @@ def check_report(reports: list[provenance.SourceReport]) -> dict[str, object]:
 @kb_app.command("check")
 def kb_check(
     sources: SourcesOption = None,
-    uncited: Annotated[bool, typer.Option("--uncited", help="List the paragraphs no span cites.")] = False,
+    uncited: Annotated[
+        bool, typer.Option("--uncited", help="List the paragraphs no span cites.")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Verify every evidence span against the sources; report coverage and drift.
@@ -316,7 +347,10 @@ def kb_check(
         out.print(table)
         for r in reports:
             if r.failed:
-                out.print(f"[bold red]{r.source.id}: {len(r.failed)} fact(s) no longer match the source[/bold red]")
+                out.print(
+                    f"[bold red]{r.source.id}: {len(r.failed)} fact(s) no longer match "
+                    "the source[/bold red]"
+                )
                 for problem in r.failed:
                     out.print(f"  - {escape(problem.describe())}")
             if uncited and r.uncited:
@@ -361,7 +395,9 @@ def kb_locate(
 
 @kb_app.command("fmt")
 def kb_fmt(
-    check_only: Annotated[bool, typer.Option("--check", help="Only report files not in canonical form.")] = False,
+    check_only: Annotated[
+        bool, typer.Option("--check", help="Only report files not in canonical form.")
+    ] = False,
 ) -> None:
     """Rewrite the data files in canonical form (or, with --check, list those that are not)."""
     from onconav.kb.load import data_files
@@ -383,7 +419,9 @@ def kb_fmt(
 
 @kb_app.command("schema")
 def kb_schema(
-    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the JSON Schema.")] = Path("schemas") / canonical.SCHEMA_FILE,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Where to write the JSON Schema.")
+    ] = Path("schemas") / canonical.SCHEMA_FILE,
 ) -> None:
     """Write the knowledge base's JSON Schema."""
     output.parent.mkdir(parents=True, exist_ok=True)

@@ -57,7 +57,12 @@ _Dumper.add_representer(list, _represent_list)
 
 def dump_yaml(doc: dict[str, Any]) -> str:
     return yaml.dump(
-        doc, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100_000, default_flow_style=False
+        doc,
+        Dumper=_Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=100_000,
+        default_flow_style=False,
     )
 
 

@@ -1,4 +1,4 @@
-"""Load the YAML data files, validate them, cross-check every reference and build look-up indexes."""
+"""Load the YAML data files, validate them, cross-check every reference and build indexes."""
 
 from __future__ import annotations
 
@@ -143,10 +143,14 @@ class KnowledgeBase:
         return [self.by_id[h] for h in hits]
 
     def options_using(self, ident: str) -> list[Option]:
-        """Options that give ``ident``, directly, through a regimen, or as a companion."""
+        """Options that give ``ident``: directly, through a regimen, as a companion, as a
+        procedure that may be part of it, or (for a drug class) through a drug of that class."""
+        members = {ident}
+        if self.kind_of.get(ident) == "drug_classes":
+            members |= {d.id for d in self.data.drugs if ident in d.classes}
         found = []
         for option in self.data.options:
-            given = [*option.uses, *option.given_with]
+            given = [*option.uses, *option.given_with, *option.may_involve]
             expanded = set(given)
             for g in given:
                 record = self.by_id.get(g)
@@ -154,7 +158,7 @@ class KnowledgeBase:
                     expanded.update(record.components)
                 if isinstance(record, Procedure):
                     expanded.update(self.procedure_children(g))
-            if ident in expanded:
+            if members & expanded:
                 found.append(option)
         return found
 
@@ -318,6 +322,8 @@ def build(data: KBData) -> KnowledgeBase:
             expect(gid, GIVEN_KINDS, f"{where}.uses")
         for gid in option.given_with:
             expect(gid, GIVEN_KINDS, f"{where}.given_with")
+        for gid in option.may_involve:
+            expect(gid, ("procedures",), f"{where}.may_involve")
         if not option.uses and not option.given_with and option.treats_cancer:
             problems.append(f"{where}: a cancer treatment must say what is given (uses)")
         problems.extend(_check_condition(option.when, f"{where}.when", facts, values))
@@ -336,7 +342,9 @@ def build(data: KBData) -> KnowledgeBase:
                 spans.extend(caveat.evidence)
             for span in spans:
                 if span.source not in source_ids:
-                    problems.append(f"{kind}[{record.id}]: evidence cites unknown source {span.source!r}")
+                    problems.append(
+                        f"{kind}[{record.id}]: evidence cites unknown source {span.source!r}"
+                    )
     if problems:
         raise KBError(problems)
 

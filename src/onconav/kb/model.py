@@ -330,6 +330,10 @@ class Option(Model):
     given_with: list[Id] = Field(
         default_factory=list, description="What it is combined with (ids, classes included)"
     )
+    may_involve: list[Id] = Field(
+        default_factory=list,
+        description="Procedures that may be part of it (a stoma after pelvic exenteration, ...)",
+    )
     intent: list[Intent] = Field(min_length=1)
     prominence: Prominence | None = None
     rank: int | None = Field(
@@ -344,7 +348,7 @@ class Option(Model):
     caveats: list[Caveat] = Field(default_factory=list)
     evidence: Evidence
 
-    @field_validator("uses", "given_with")
+    @field_validator("uses", "given_with", "may_involve")
     @classmethod
     def _no_duplicates(cls, value: list[str]) -> list[str]:
         if len(set(value)) != len(value):

@@ -99,10 +99,10 @@ class SpanProblem:
     moved_to: tuple[int, int] | None = None
 
     def describe(self) -> str:
-        where = f" (the same text now stands at {self.moved_to[0]}-{self.moved_to[1]})"
-        return f"{self.cited_by} {self.span.label()}: {self.problem}" + (
-            where if self.moved_to else ""
-        )
+        text = f"{self.cited_by} {self.span.label()}: {self.problem}"
+        if self.moved_to is not None:
+            text += f" (the same text now stands at {self.moved_to[0]}-{self.moved_to[1]})"
+        return text
 
 
 def relocate(text: str, span: Span) -> tuple[int, int] | None:
@@ -172,9 +172,7 @@ def _covered(intervals: list[tuple[int, int]], start: int, end: int) -> int:
 
 def check(kb: KnowledgeBase, texts: dict[str, SourceText]) -> list[SourceReport]:
     """Verify every span against the texts and measure citation coverage per source."""
-    reports = {
-        sid: SourceReport(st.source, st.changed) for sid, st in texts.items()
-    }
+    reports = {sid: SourceReport(st.source, st.changed) for sid, st in texts.items()}
     ok_spans: dict[str, list[tuple[int, int]]] = {sid: [] for sid in texts}
     for cited_by, span in kb.spans():
         report = reports[span.source]
