@@ -311,6 +311,46 @@ def check_report(reports: list[provenance.SourceReport]) -> dict[str, object]:
     }
 
 
+def coverage_table(reports: list[provenance.SourceReport]) -> str:
+    """The coverage figures as a Markdown table (kept current in docs/coverage.md by a test)."""
+    rows = [
+        "| source | spans | failed | paragraphs cited | characters cited |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for r in reports:
+        rows.append(
+            f"| {r.source.id} | {r.spans} | {len(r.failed)} | "
+            f"{r.cited_blocks}/{r.content_blocks} ({r.block_coverage:.0%}) | "
+            f"{r.cited_chars}/{r.content_chars} ({r.char_coverage:.1%}) |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def coverage_markdown(kb: KnowledgeBase, reports: list[provenance.SourceReport]) -> str:
+    import platform
+    from datetime import date
+
+    excluded = "\n".join(
+        f"- {s.id} {x.start}-{x.end}: {x.why}"
+        for s in kb.data.sources
+        for x in s.not_treatment_content
+    )
+    return (
+        "# Citation coverage of the sources\n\n"
+        f"Knowledge base {kb.version}, measured {date.today().isoformat()} on "
+        f"{platform.machine()} / Python {platform.python_version()} with:\n\n"
+        "```sh\nonconav kb check --sources ../shared/sources --report docs/coverage.md\n```\n\n"
+        "A paragraph is a non-blank line of a source (a paragraph, a list item); headings and the\n"
+        "regions listed below hold no treatment content and are not counted. A paragraph is cited\n"
+        "when at least one verified evidence span overlaps it; characters cited counts the\n"
+        "paragraph characters inside verified spans.\n\n"
+        + coverage_table(reports)
+        + "\nRegions left out (from `sources.yaml`, each with its reason):\n\n"
+        + excluded
+        + "\n"
+    )
+
+
 @kb_app.command("check")
 def kb_check(
     sources: SourcesOption = None,
@@ -318,6 +358,10 @@ def kb_check(
         bool, typer.Option("--uncited", help="List the paragraphs no span cites.")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Also write the coverage table as Markdown to this file."),
+    ] = None,
 ) -> None:
     """Verify every evidence span against the sources; report coverage and drift.
 
@@ -329,6 +373,9 @@ def kb_check(
     texts = provenance.read_sources(directory, kb)
     reports = provenance.check(kb, texts)
     data = check_report(reports)
+    if report is not None:
+        report.parent.mkdir(parents=True, exist_ok=True)
+        report.write_text(coverage_markdown(kb, reports), encoding="utf-8")
     if as_json:
         out.print_json(json.dumps(data))
     else:
