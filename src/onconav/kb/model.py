@@ -344,6 +344,11 @@ class Option(Model):
         default=None, description="Who it is for; absent means everyone in scope"
     )
     in_trials: bool = Field(default=False, description="Only described as being studied")
+    general_only: bool = Field(
+        default=False,
+        description="Shown only for cancers without a source of their own (their own source's "
+        "options take its place)",
+    )
     description: PlainText = Field(description="Plain words for a patient, written fresh")
     caveats: list[Caveat] = Field(default_factory=list)
     evidence: Evidence

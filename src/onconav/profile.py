@@ -1,0 +1,290 @@
+"""A person's situation: the Profile model, its validation, and its facts for the engine.
+
+A field that is absent is unknown. Names are matched against the knowledge base by any alias
+(gastric -> stomach, Xeloda -> capecitabine, IV -> 4). Bad values raise ProfileError naming the
+field and what it accepts; values that contradict each other give warnings, not errors.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from onconav.kb.load import KnowledgeBase, normalise_name
+from onconav.logic import FactValue
+
+STAGES = {"4": "4", "iv": "4", "4a": "4A", "iva": "4A", "4b": "4B", "ivb": "4B"}
+RECURRENCE = {
+    "none": "none", "no": "none", "false": "none",
+    "yes": "yes", "true": "yes", "recurrent": "yes",
+    "local": "local", "locally": "local",
+    "distant": "distant", "metastatic": "distant",
+}  # fmt: skip
+HER2 = {"positive": "positive", "pos": "positive", "+": "positive",
+        "negative": "negative", "neg": "negative", "-": "negative"}  # fmt: skip
+KRAS = {
+    "wildtype": "wild-type", "wt": "wild-type", "negative": "wild-type", "normal": "wild-type",
+    "mutated": "mutated", "mutation": "mutated", "mutant": "mutated", "positive": "mutated",
+}  # fmt: skip
+EXTENT = {"few": "few", "many": "many"}
+NONE_WORDS = {"none", "nothing", "no"}
+DISTANT_SITES = {"liver", "lung", "bone", "brain", "peritoneum", "other-site"}
+
+
+class ProfileError(ValueError):
+    """A profile that cannot be read: one sentence naming the field and the accepted values."""
+
+
+def _key(value: object) -> str:
+    return re.sub(r"[^a-z0-9+\-]", "", str(value).lower().replace("stage", "")).strip("-")
+
+
+def _choose(field: str, value: object, table: dict[str, str], accepted: str) -> str:
+    found = table.get(_key(value).replace("-", "")) or table.get(_key(value))
+    if found is None:
+        raise ValueError(f"{value!r} is not accepted; accepted: {accepted}")
+    return found
+
+
+class Biomarkers(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    her2: str | list[str] | None = Field(default=None, description="HER2: positive or negative")
+    kras: str | list[str] | None = Field(default=None, description="KRAS: wild-type or mutated")
+
+    @field_validator("her2", mode="before")
+    @classmethod
+    def _her2(cls, value: object) -> object:
+        return _listwise(value, lambda v: _choose("her2", v, HER2, "positive, negative"))
+
+    @field_validator("kras", mode="before")
+    @classmethod
+    def _kras(cls, value: object) -> object:
+        return _listwise(value, lambda v: _choose("kras", v, KRAS, "wild-type, mutated"))
+
+
+def _listwise(value: object, one: Any) -> object:
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return [one(v) for v in value]
+    return one(value)
+
+
+class Profile(BaseModel):
+    """What is known of a person's situation. Every field but ``cancer`` may be left out."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    cancer: str = Field(
+        description="Where the cancer started: stomach, rectum, cervix, or any other site "
+        "(breast, prostate, thyroid, lung, colon, ...); synonyms such as gastric are accepted",
+        min_length=1,
+    )
+    stage: Literal["4", "4A", "4B"] | None = Field(
+        default=None, description="4, 4A or 4B (also written IV, IVA, IVB)"
+    )
+    recurrence: Literal["none", "yes", "local", "distant"] | None = Field(
+        default=None,
+        description="none; yes (came back, place not known); local (where it started); distant",
+    )
+    resectable: bool | None = Field(
+        default=None, description="Could surgery remove all of the cancer?"
+    )
+    metastases: list[str] | None = Field(
+        default=None,
+        description="Where it has spread: liver, lung, bone, brain, peritoneum, pelvis, "
+        "lymph nodes, other; [] for nowhere",
+    )
+    metastasis_extent: Literal["few", "many"] | None = Field(
+        default=None, description="few (a few tumours, e.g. in one organ) or many"
+    )
+    biomarkers: Biomarkers = Field(default_factory=Biomarkers)
+    progressed_on: list[str] | None = Field(
+        default=None,
+        description="What stopped working: chemotherapy, or named drugs and regimens (FOLFIRI)",
+    )
+    cannot_have: list[str] | None = Field(
+        default=None, description="Treatments that cannot be used or caused severe side effects"
+    )
+    most_treatments_tried: bool | None = Field(
+        default=None, description="Have most of the usual treatments already been tried?"
+    )
+    prior_treatments: list[str] | None = Field(
+        default=None,
+        description="Treatments already had: surgery, bowel resection, radiation, pelvic "
+        "radiation, chemotherapy, targeted therapy, immunotherapy; [] for none",
+    )
+    symptoms: list[str] | None = Field(
+        default=None,
+        description="bleeding, pain, trouble swallowing, blockage, bowel obstruction, weak bone, "
+        "broken bone, spinal cord compression, malnutrition, nausea, vomiting, constipation, ...; "
+        "[] for none",
+    )
+    wants_cancer_treatment: bool | None = Field(
+        default=None, description="Does the person want treatment aimed at the cancer itself?"
+    )
+    planned: list[str] | None = Field(
+        default=None, description="Treatments already planned: surgery, radiation, chemotherapy"
+    )
+    hormone_sensitive: bool | None = Field(
+        default=None, description="Do hormones make this cancer grow?"
+    )
+
+    @field_validator("stage", mode="before")
+    @classmethod
+    def _stage(cls, value: object) -> object:
+        if value is None:
+            return None
+        return _choose("stage", value, STAGES, "4, 4A, 4B (also IV, IVA, IVB)")
+
+    @field_validator("recurrence", mode="before")
+    @classmethod
+    def _recurrence(cls, value: object) -> object:
+        if value is None:
+            return None
+        return _choose("recurrence", value, RECURRENCE, "none, yes, local, distant")
+
+    @field_validator("metastasis_extent", mode="before")
+    @classmethod
+    def _extent(cls, value: object) -> object:
+        if value is None:
+            return None
+        return _choose("metastasis_extent", value, EXTENT, "few, many")
+
+    @field_validator(
+        "metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms", "planned",
+        mode="before",
+    )  # fmt: skip
+    @classmethod
+    def _list(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part for part in re.split(r"\s*,\s*", value) if part]
+        if isinstance(value, list) and [normalise_name(str(v)) for v in value] in (
+            ["none"],
+            ["no"],
+        ):
+            return []
+        return value
+
+
+def _message(error: ValidationError) -> str:
+    item = error.errors()[0]
+    where = ".".join(str(p) for p in item["loc"] if not isinstance(p, int))
+    if item["type"] == "extra_forbidden":
+        fields = ", ".join(Profile.model_fields)
+        return f"{where}: unknown field; accepted fields: {fields}"
+    if item["type"] == "missing":
+        return f"{where}: is required"
+    message = item["msg"].removeprefix("Value error, ")
+    if item["type"] == "literal_error":
+        message = f"{item['input']!r} is not accepted; {message.lower()}"
+    if item["type"] in ("bool_parsing", "bool_type"):
+        message = f"{item['input']!r} is not accepted; accepted: true, false"
+    return f"{where}: {message}"
+
+
+def parse_profile(data: object) -> Profile:
+    """Validate a mapping (from JSON, YAML or flags) into a Profile, or raise ProfileError."""
+    if not isinstance(data, dict):
+        raise ProfileError('profile: must be a JSON object of fields, such as {"cancer": "rectum"}')
+    try:
+        return Profile.model_validate(data)
+    except ValidationError as error:
+        raise ProfileError(_message(error)) from None
+
+
+@dataclass(frozen=True)
+class Situation:
+    """A profile resolved against the knowledge base: the facts the engine evaluates."""
+
+    profile: Profile
+    cancer: str  # a cancer id of the knowledge base, or the folded name of another cancer
+    cancer_name: str
+    known_cancer: bool
+    facts: dict[str, FactValue]
+    warnings: tuple[str, ...]
+
+
+SET_FIELDS = {
+    "metastases": "metastases",
+    "progressed_on": "progressed_on",
+    "cannot_have": "cannot_have",
+    "prior_treatments": "prior_treatments",
+    "symptoms": "symptoms",
+    "planned": "planned",
+}
+
+
+def _resolve_values(
+    kb: KnowledgeBase, fact_id: str, field: str, names: list[str]
+) -> frozenset[str]:
+    accepted = kb.vocabulary.ancestors.get(fact_id, {})
+    labels = {normalise_name(v.label): v.id for v in kb.facts[fact_id].values}
+    out = set()
+    for name in names:
+        key = normalise_name(str(name))
+        if str(name) in accepted:
+            out.add(str(name))
+            continue
+        match = labels.get(key)
+        if match is None:
+            ids = [r.id for r in kb.find(str(name)) if r.id in accepted]
+            match = ids[0] if ids else None
+        if match is None:
+            match = next((v for v in accepted if normalise_name(v) == key), None)
+        if match is None:
+            examples = ", ".join(sorted(accepted)[:12])
+            raise ProfileError(f"{field}: {name!r} is not known; accepted: {examples}, ...")
+        out.add(match)
+    return frozenset(out)
+
+
+def situation(profile: Profile, kb: KnowledgeBase) -> Situation:
+    """Resolve a profile's names to knowledge-base ids and collect contradictions as warnings."""
+    warnings: list[str] = []
+    hits = [r for r in kb.find(profile.cancer) if kb.kind_of.get(r.id) == "cancers"]
+    if hits:
+        cancer, cancer_name, known = hits[0].id, hits[0].name, True  # type: ignore[union-attr]
+    else:
+        if not re.search(r"[A-Za-z]", profile.cancer):
+            raise ProfileError(f"cancer: {profile.cancer!r} is not a cancer name")
+        cancer, cancer_name, known = normalise_name(profile.cancer), profile.cancer.strip(), False
+    facts: dict[str, FactValue] = {name: None for name in kb.facts}
+    facts["cancer"] = cancer
+    facts["stage"] = profile.stage
+    facts["recurrence"] = profile.recurrence
+    facts["resectable"] = profile.resectable
+    facts["metastasis_extent"] = profile.metastasis_extent
+    facts["most_treatments_tried"] = profile.most_treatments_tried
+    facts["wants_cancer_treatment"] = profile.wants_cancer_treatment
+    facts["hormone_sensitive"] = profile.hormone_sensitive
+    for field, fact_id in SET_FIELDS.items():
+        names = getattr(profile, field)
+        if names is not None:
+            facts[fact_id] = _resolve_values(kb, fact_id, field, names)
+    for marker in ("her2", "kras"):
+        value = getattr(profile.biomarkers, marker)
+        if isinstance(value, list):
+            distinct = sorted(set(value))
+            if len(distinct) > 1:
+                warnings.append(
+                    f"biomarkers.{marker}: given as both {' and '.join(distinct)}; "
+                    "treated as unknown until the result is checked"
+                )
+                value = None
+            else:
+                value = distinct[0] if distinct else None
+        facts[marker] = value
+    metastases = facts["metastases"]
+    distant = isinstance(metastases, frozenset) and bool(metastases & DISTANT_SITES)
+    if profile.stage == "4A" and (profile.recurrence == "distant" or distant):
+        warnings.append(
+            "stage: 4A with spread to distant organs does not fit together (distant spread is "
+            "stage 4B); options for both are shown as undecided until the stage is checked"
+        )
+        facts["stage"] = "4"
+    return Situation(profile, cancer, cancer_name, known, facts, tuple(warnings))
