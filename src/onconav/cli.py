@@ -6,15 +6,19 @@ import json
 import os
 import sys
 from collections import Counter
+from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+import yaml
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from onconav import __version__
+from onconav import __version__, render
+from onconav.engine import Citation, evaluate
 from onconav.kb import KBError, KnowledgeBase, canonical, load_kb, provenance
 from onconav.kb.load import Record
 from onconav.kb.model import (
@@ -29,6 +33,7 @@ from onconav.kb.model import (
     Regimen,
     Span,
 )
+from onconav.profile import ProfileError, parse_profile
 
 app = typer.Typer(
     help="onconav: treatment options for advanced cancer, in plain words, with their sources.",
@@ -476,6 +481,180 @@ def kb_schema(
     out.print(f"wrote {output}")
 
 
+# --------------------------------------------------------------------------------------------
+# options and explain: the main job
+# --------------------------------------------------------------------------------------------
+
+
+class Format(StrEnum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+def read_profile_file(path: str) -> dict[str, object]:
+    """A profile from a JSON or YAML file, or from standard input with '-'."""
+    if path == "-":
+        raw = sys.stdin.read()
+        where = "standard input"
+    else:
+        file = Path(path)
+        if not file.is_file():
+            raise UsageError(f"--profile: {path} is not a file")
+        raw = file.read_text(encoding="utf-8")
+        where = path
+    try:
+        data = yaml.safe_load(raw)  # YAML is a superset of JSON
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f" (line {mark.line + 1})" if mark is not None else ""
+        raise UsageError(f"--profile: {where} is not valid JSON or YAML{line}") from None
+    if not isinstance(data, dict):
+        raise UsageError(
+            f'--profile: {where} must hold an object of fields, such as {{"cancer": "rectum"}}'
+        )
+    return data
+
+
+def passage_lookup(
+    directory: Path | None, kb: KnowledgeBase
+) -> Callable[[Citation], str | None] | None:
+    if directory is None:
+        return None
+    texts = provenance.read_sources(directory, kb)
+
+    def lookup(citation: Citation) -> str | None:
+        source = texts.get(citation.source)
+        if source is None:
+            return None
+        span = Span(
+            source=citation.source, start=citation.start, end=citation.end, sha256=citation.sha256
+        )
+        if provenance.check_span("", span, source.text) is not None:
+            return None
+        return " ".join(source.text[citation.start : citation.end].split())
+
+    return lookup
+
+
+ListOpt = Annotated[list[str] | None, typer.Option(show_default=False)]
+
+
+@app.command("options")
+def options_command(
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile", "-p", help="Profile file (JSON or YAML), or - for standard input."
+        ),
+    ] = None,
+    cancer: Annotated[
+        str | None,
+        typer.Option(help="Where the cancer started: stomach, rectum, cervix, breast, ..."),
+    ] = None,
+    stage: Annotated[str | None, typer.Option(help="4, 4A or 4B (also IV, IVA, IVB).")] = None,
+    recurrence: Annotated[str | None, typer.Option(help="none, yes, local or distant.")] = None,
+    resectable: Annotated[
+        bool | None,
+        typer.Option(
+            "--resectable/--not-resectable",
+            help="Could surgery remove all of it?",
+            show_default=False,
+        ),
+    ] = None,
+    metastasis: Annotated[
+        list[str] | None, typer.Option("--metastasis", help="Where it has spread (repeat).")
+    ] = None,
+    extent: Annotated[
+        str | None, typer.Option("--extent", help="few or many (tumours where it spread).")
+    ] = None,
+    her2: Annotated[list[str] | None, typer.Option("--her2", help="positive or negative.")] = None,
+    kras: Annotated[list[str] | None, typer.Option("--kras", help="wild-type or mutated.")] = None,
+    progressed_on: Annotated[
+        list[str] | None, typer.Option("--progressed-on", help="What stopped working (repeat).")
+    ] = None,
+    cannot_have: Annotated[
+        list[str] | None,
+        typer.Option("--cannot-have", help="Treatments that cannot be used (repeat)."),
+    ] = None,
+    most_tried: Annotated[
+        bool | None,
+        typer.Option(
+            "--most-tried/--not-most-tried",
+            help="Have most treatments been tried?",
+            show_default=False,
+        ),
+    ] = None,
+    prior: Annotated[
+        list[str] | None, typer.Option("--prior", help="Treatments already had (repeat).")
+    ] = None,
+    symptom: Annotated[
+        list[str] | None, typer.Option("--symptom", help="Symptoms (repeat); 'none' for none.")
+    ] = None,
+    wants_treatment: Annotated[
+        bool | None,
+        typer.Option(
+            "--wants-treatment/--no-cancer-treatment",
+            help="Does the person want cancer treatment?",
+            show_default=False,
+        ),
+    ] = None,
+    planned: Annotated[
+        list[str] | None, typer.Option("--planned", help="Planned treatments (repeat).")
+    ] = None,
+    hormone_sensitive: Annotated[
+        bool | None, typer.Option("--hormone-sensitive/--not-hormone-sensitive", show_default=False)
+    ] = None,
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="text, json or markdown.")
+    ] = Format.text,
+    sources: SourcesOption = None,
+) -> None:
+    """Every treatment option for a person's situation, with status, reasons and sources.
+
+    Give the situation as a profile file (see docs/profile.md) or with the flags; flags override
+    the file. Anything not given is unknown, never assumed.
+    """
+    data: dict[str, object] = read_profile_file(profile) if profile is not None else {}
+    flags: dict[str, object | None] = {
+        "cancer": cancer, "stage": stage, "recurrence": recurrence, "resectable": resectable,
+        "metastases": metastasis, "metastasis_extent": extent, "progressed_on": progressed_on,
+        "cannot_have": cannot_have, "most_treatments_tried": most_tried, "prior_treatments": prior,
+        "symptoms": symptom, "wants_cancer_treatment": wants_treatment, "planned": planned,
+        "hormone_sensitive": hormone_sensitive,
+    }  # fmt: skip
+    data.update({k: v for k, v in flags.items() if v is not None})
+    markers = dict(data.get("biomarkers") or {})  # type: ignore[call-overload]
+    for name, values in (("her2", her2), ("kras", kras)):
+        if values:
+            markers[name] = values[0] if len(values) == 1 else values
+    if markers:
+        data["biomarkers"] = markers
+    if "cancer" not in data:
+        raise UsageError("--cancer: say where the cancer started (or give --profile FILE)")
+    kb = _kb()
+    person = parse_profile(data)
+    result = evaluate(person, kb)
+    lookup = passage_lookup(_sources_dir(sources, required=False), kb)
+    if output_format is Format.json:
+        print(result.model_dump_json(indent=2))
+    elif output_format is Format.markdown:
+        print(render.markdown(result, lookup))
+    else:
+        render.text(result, out, lookup)
+
+
+@app.command("explain")
+def explain_command(
+    name: Annotated[
+        str, typer.Argument(help="A drug, regimen, procedure, test or term, by any name.")
+    ],
+    sources: SourcesOption = None,
+) -> None:
+    """Explain a drug, regimen, procedure, test or term in plain words, with its sources."""
+    kb_show(name, sources)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every error a person can cause becomes one line on stderr, never a traceback."""
     try:
@@ -484,6 +663,8 @@ def main(argv: list[str] | None = None) -> None:
         fail(str(error), 2)
     except KBError as error:
         fail(f"knowledge base: {error.problems[0]} ({len(error.problems)} problem(s) in all)", 1)
+    except ProfileError as error:
+        fail(str(error), 2)
     except provenance.SourceMissing as error:
         fail(f"--sources: {error}", 2)
     except UnicodeDecodeError as error:

@@ -1,0 +1,182 @@
+"""Render a Result for people: a terminal (rich) and Markdown. JSON is the Result itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from rich.console import Console
+from rich.markup import escape
+
+from onconav.engine import Citation, OptionResult, Result, Status
+from onconav.kb.model import Modality
+
+STATUS_WORDS = {
+    Status.offered: "Offered",
+    Status.needs_information: "Needs information",
+    Status.in_trials: "Only in clinical trials",
+    Status.not_suitable: "Not suitable",
+}
+STATUS_STYLE = {
+    Status.offered: "bold green",
+    Status.needs_information: "bold yellow",
+    Status.in_trials: "bold cyan",
+    Status.not_suitable: "dim",
+}
+INTENT_WORDS = {"cure": "to cure", "control": "to control the cancer and help you live longer",
+                "relieve": "to relieve symptoms"}  # fmt: skip
+MODALITY_WORDS = {m: m.value.replace("_", " ").capitalize() for m in Modality}
+MODALITY_WORDS[Modality.bone_drugs] = "Drugs for cancer in the bones"
+MODALITY_WORDS[Modality.supportive_care] = "Care without cancer treatment and symptom relief"
+MODALITY_WORDS[Modality.care_setting] = "Where to be treated"
+MODALITY_WORDS[Modality.clinical_trial] = "Clinical trials"
+
+PassageLookup = Callable[[Citation], str | None]
+
+
+def cite(citations: list[Citation]) -> str:
+    return " ".join(c.label for c in citations)
+
+
+def groups(result: Result) -> Iterator[tuple[str, list[OptionResult]]]:
+    """Consecutive options of one modality (not-chosen treatments form their own group)."""
+    current: list[OptionResult] = []
+    title = ""
+    for option in result.options:
+        name = (
+            "Cancer treatments (not chosen: you said you do not want cancer treatment)"
+            if option.not_chosen
+            else MODALITY_WORDS[option.modality]
+        )
+        if current and name != title:
+            yield title, current
+            current = []
+        title = name
+        current.append(option)
+    if current:
+        yield title, current
+
+
+def _details(option: OptionResult) -> list[str]:
+    lines = []
+    given = ", ".join(option.uses)
+    if option.given_with:
+        given += " with " + ", ".join(option.given_with)
+    if given:
+        lines.append(f"What: {given}")
+    if option.may_involve:
+        lines.append(f"May also involve: {', '.join(option.may_involve)}")
+    lines.append("Aim: " + "; ".join(INTENT_WORDS[i] for i in option.intent))
+    extra = []
+    if option.prominence:
+        extra.append(option.prominence.replace("_", " "))
+    extra += [t.replace("_", " ") for t in option.timing]
+    if extra:
+        lines.append("How: " + ", ".join(extra))
+    return lines
+
+
+def text(result: Result, console: Console, passage: PassageLookup | None = None) -> None:
+    console.print(f"[bold]Options for {escape(result.cancer_name)}[/bold]")
+    console.print(escape(result.scope))
+    for warning in result.warnings:
+        console.print(f"[bold red]Warning:[/bold red] {escape(warning)}")
+    counts = {s: sum(1 for o in result.options if o.status is s) for s in Status}
+    console.print(", ".join(f"{n} {STATUS_WORDS[s].lower()}" for s, n in counts.items()))
+    for title, options in groups(result):
+        console.print()
+        console.print(f"[bold underline]{escape(title)}[/bold underline]")
+        for option in options:
+            style = STATUS_STYLE[option.status]
+            flag = (
+                "  [magenta](for your symptoms)[/magenta]" if option.relieves_your_symptoms else ""
+            )
+            console.print(
+                f"• [{style}]{STATUS_WORDS[option.status]}[/{style}]: "
+                f"[bold]{escape(option.name)}[/bold]{flag}"
+            )
+            console.print(f"  {escape(option.description)}")
+            for line in _details(option):
+                console.print(f"  {escape(line)}")
+            if option.reason:
+                console.print(f"  [dim]{escape(option.reason)}[/dim]")
+            for missing in option.missing:
+                tests = f" ({', '.join(t.name for t in missing.tests)})" if missing.tests else ""
+                console.print(
+                    f"  [yellow]To decide:[/yellow] {escape(missing.question)}{escape(tests)}"
+                )
+            for caveat in option.caveats:
+                console.print(
+                    f"  [bold]Note:[/bold] {escape(caveat.text)} {escape(cite(caveat.citations))}"
+                )
+            console.print(f"  [dim]Sources: {escape(cite(option.citations))}[/dim]")
+            if passage is not None:
+                for citation in option.citations:
+                    found = passage(citation)
+                    if found:
+                        console.print(
+                            f"    [italic]{escape(citation.label)} “{escape(found)}”[/italic]"
+                        )
+    if result.what_would_change:
+        console.print()
+        console.print("[bold underline]What would change your options[/bold underline]")
+        for fact in result.what_would_change:
+            tests = f" ({', '.join(t.name for t in fact.tests)})" if fact.tests else ""
+            console.print(
+                f"• {escape(fact.question)}{escape(tests)}: decides {fact.decides} option(s)"
+            )
+    console.print()
+    console.print("[bold underline]Good to know[/bold underline]")
+    for note in result.notes:
+        console.print(
+            f"• [bold]{escape(note.title)}[/bold]: {escape(note.text)} "
+            f"[dim]{escape(cite(note.citations))}[/dim]"
+        )
+    console.print()
+    console.print("[bold underline]Questions to ask your care team[/bold underline]")
+    for question in result.questions:
+        console.print(f"• {escape(question)}")
+    console.print()
+    sources = "; ".join(f"{s.id}: {s.title} ({s.publisher}, {s.dated})" for s in result.sources)
+    console.print(f"[dim]Knowledge base {result.kb_version}. Sources: {escape(sources)}[/dim]")
+    console.print(f"[bold]{escape(result.disclaimer)}[/bold]")
+
+
+def markdown(result: Result, passage: PassageLookup | None = None) -> str:
+    out = [f"# Options for {result.cancer_name}", "", result.scope, ""]
+    out += [f"> **Warning:** {w}" for w in result.warnings]
+    for title, options in groups(result):
+        out += [f"## {title}", ""]
+        for option in options:
+            mark = " *(for your symptoms)*" if option.relieves_your_symptoms else ""
+            out.append(f"### {option.name}: {STATUS_WORDS[option.status]}{mark}")
+            out += ["", option.description, ""]
+            out += [f"- {line}" for line in _details(option)]
+            if option.reason:
+                out.append(f"- {option.reason}")
+            for missing in option.missing:
+                tests = f" ({', '.join(t.name for t in missing.tests)})" if missing.tests else ""
+                out.append(f"- To decide: {missing.question}{tests}")
+            for caveat in option.caveats:
+                out.append(f"- Note: {caveat.text} {cite(caveat.citations)}")
+            out.append(f"- Sources: {cite(option.citations)}")
+            if passage is not None:
+                for citation in option.citations:
+                    found = passage(citation)
+                    if found:
+                        out.append(f"  - {citation.label} “{found}”")
+            out.append("")
+    if result.what_would_change:
+        out += ["## What would change your options", ""]
+        for fact in result.what_would_change:
+            tests = f" ({', '.join(t.name for t in fact.tests)})" if fact.tests else ""
+            out.append(f"- {fact.question}{tests}: decides {fact.decides} option(s)")
+        out.append("")
+    out += ["## Good to know", ""]
+    out += [f"- **{n.title}**: {n.text} {cite(n.citations)}" for n in result.notes]
+    out += ["", "## Questions to ask your care team", ""]
+    out += [f"- {q}" for q in result.questions]
+    out += ["", "---", ""]
+    out += [f"Knowledge base {result.kb_version}. Sources:"]
+    out += [f"- {s.id}: {s.title} ({s.publisher}, {s.dated})" for s in result.sources]
+    out += ["", f"**{result.disclaimer}**", ""]
+    return "\n".join(out)
