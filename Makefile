@@ -14,10 +14,10 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+EXAMPLE ?= examples/rectal-stage4-kras-wild-type.json
+
 demo: $(BIN)/.installed
-	$(BIN)/onconav kb stats
-	$(BIN)/onconav kb show FOLFIRI --sources $(SOURCES)
-	$(BIN)/onconav kb show Herceptin
+	$(BIN)/onconav options --profile $(EXAMPLE) --sources $(SOURCES)
 
 test: lint typecheck unit
 

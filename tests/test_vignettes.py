@@ -49,7 +49,9 @@ def test_vignette(kb, sources: Path, vignette: dict[str, Any]) -> None:  # type:
         assert expected["status"] in STATUSES
         assert option_id in by_id, f"{option_id} is not in the result"
         got = by_id[option_id]
-        assert got.status.value == expected["status"], f"{option_id}: {got.status.value} ({got.reason})"
+        assert got.status.value == expected["status"], (
+            f"{option_id}: {got.status.value} ({got.reason})"
+        )
         if "missing" in expected:
             assert set(expected["missing"]) <= {m.fact for m in got.missing}, option_id
         if "reason" in expected:
@@ -80,7 +82,9 @@ def test_vignettes_cover_every_option_and_status(kb) -> None:  # type: ignore[no
         first = "in_trials" if option.in_trials else "offered"
         needed = {first}
         if option.when is not None:
-            needed |= {"not_suitable", "needs_information"} if not option.in_trials else {"not_suitable"}
+            needed |= (
+                {"not_suitable", "needs_information"} if not option.in_trials else {"not_suitable"}
+            )
         missing = needed - seen[option.id]
         if missing:
             gaps.append(f"{option.id}: {sorted(missing)}")

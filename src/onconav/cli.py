@@ -472,13 +472,14 @@ def kb_fmt(
 @kb_app.command("schema")
 def kb_schema(
     output: Annotated[
-        Path, typer.Option("--output", "-o", help="Where to write the JSON Schema.")
-    ] = Path("schemas") / canonical.SCHEMA_FILE,
+        Path, typer.Option("--output-dir", "-o", help="Directory to write the JSON Schemas to.")
+    ] = Path("schemas"),
 ) -> None:
-    """Write the knowledge base's JSON Schema."""
-    output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(canonical.json_schema(), encoding="utf-8")
-    out.print(f"wrote {output}")
+    """Write the JSON Schemas of the knowledge base, the profile and the result."""
+    output.mkdir(parents=True, exist_ok=True)
+    for name, text in canonical.all_schemas().items():
+        (output / name).write_text(text, encoding="utf-8")
+        out.print(f"wrote {output / name}")
 
 
 # --------------------------------------------------------------------------------------------

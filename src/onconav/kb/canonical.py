@@ -85,8 +85,25 @@ def format_file(path: Path) -> bool:
     return False
 
 
-def json_schema() -> str:
-    schema = KBData.model_json_schema(by_alias=True)
+def _schema_text(schema: dict[str, Any], title: str) -> str:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "onconav knowledge base"
+    schema["title"] = title
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+def json_schema() -> str:
+    return _schema_text(KBData.model_json_schema(by_alias=True), "onconav knowledge base")
+
+
+def all_schemas() -> dict[str, str]:
+    """Every exported schema by file name: the knowledge base, the profile and the result."""
+    from onconav.engine import Result
+    from onconav.profile import Profile
+
+    return {
+        SCHEMA_FILE: json_schema(),
+        "profile.schema.json": _schema_text(Profile.model_json_schema(), "onconav profile"),
+        "result.schema.json": _schema_text(
+            Result.model_json_schema(mode="serialization"), "onconav result"
+        ),
+    }

@@ -1,0 +1,286 @@
+"""The engine: properties over random profiles (hypothesis), scope, ordering and the profile."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from onconav.engine import Status, evaluate
+from onconav.kb.model import FactTest
+from onconav.logic import Truth, fact_tests
+from onconav.profile import ProfileError, parse_profile
+
+CANCERS = [
+    "stomach",
+    "gastric",
+    "rectum",
+    "cervix",
+    "breast",
+    "prostate",
+    "thyroid",
+    "lung",
+    "colon",
+]
+SITES = ["liver", "lung", "bone", "brain", "peritoneum", "pelvis", "lymph nodes"]
+SYMPTOMS = ["bleeding", "pain", "nerve pain", "trouble swallowing", "blockage", "bowel obstruction",
+            "stomach blockage", "weak bone", "broken bone", "spinal cord compression",
+            "malnutrition", "nausea", "constipation"]  # fmt: skip
+THERAPIES = ["chemotherapy", "FOLFIRI", "FOLFOX", "capecitabine", "trastuzumab", "targeted therapy"]
+PRIOR = ["surgery", "bowel resection", "radiation", "pelvic radiation", "chemotherapy"]
+
+FIELDS: dict[str, Any] = {
+    "stage": st.sampled_from(["4", "4A", "4B"]),
+    "recurrence": st.sampled_from(["none", "yes", "local", "distant"]),
+    "resectable": st.booleans(),
+    "metastases": st.lists(st.sampled_from(SITES), max_size=3, unique=True),
+    "metastasis_extent": st.sampled_from(["few", "many"]),
+    "progressed_on": st.lists(st.sampled_from(THERAPIES), max_size=2, unique=True),
+    "cannot_have": st.lists(st.sampled_from(THERAPIES), max_size=2, unique=True),
+    "most_treatments_tried": st.booleans(),
+    "prior_treatments": st.lists(st.sampled_from(PRIOR), max_size=2, unique=True),
+    "symptoms": st.lists(st.sampled_from(SYMPTOMS), max_size=3, unique=True),
+    "wants_cancer_treatment": st.booleans(),
+    "planned": st.lists(st.sampled_from(["surgery", "radiation"]), max_size=2, unique=True),
+    "hormone_sensitive": st.booleans(),
+    "her2": st.sampled_from(["positive", "negative"]),
+    "kras": st.sampled_from(["wild-type", "mutated"]),
+}
+
+
+def to_profile(cancer: str, fields: dict[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = {"cancer": cancer}
+    markers = {k: fields[k] for k in ("her2", "kras") if k in fields}
+    data.update({k: v for k, v in fields.items() if k not in ("her2", "kras")})
+    if markers:
+        data["biomarkers"] = markers
+    return data
+
+
+@st.composite
+def partial_and_more(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A profile, and the same profile with one or more unknown fields learned."""
+    cancer = draw(st.sampled_from(CANCERS))
+    known = draw(st.sets(st.sampled_from(sorted(FIELDS)), max_size=len(FIELDS)))
+    values = {name: draw(FIELDS[name]) for name in FIELDS}
+    extra = draw(st.sets(st.sampled_from(sorted(set(FIELDS) - known) or ["stage"]), min_size=1))
+    partial = {k: values[k] for k in known}
+    fuller = {k: values[k] for k in known | extra}
+    if values["stage"] == "4A":  # keep profiles free of the 4A-with-distant-spread contradiction
+        partial.pop("metastases", None), fuller.pop("metastases", None)
+        partial.pop("recurrence", None), fuller.pop("recurrence", None)
+    return to_profile(cancer, partial), to_profile(cancer, fuller)
+
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_learning_a_fact_never_unsettles_an_option(kb, pair) -> None:  # type: ignore[no-untyped-def]
+    """An offered or not_suitable option stays so when more is known (unknown is not negative)."""
+    partial, fuller = pair
+    before = {o.id: o.status for o in evaluate(parse_profile(partial), kb).options}
+    after = {o.id: o.status for o in evaluate(parse_profile(fuller), kb).options}
+    for ident, status in before.items():
+        if status in (Status.offered, Status.not_suitable):
+            assert after[ident] is status, (ident, partial, fuller)
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_unknown_never_behaves_like_a_negative(kb, pair) -> None:  # type: ignore[no-untyped-def]
+    """Whatever is unknown, no option is not_suitable unless a known fact rules it out."""
+    partial, _ = pair
+    for option in evaluate(parse_profile(partial), kb).options:
+        if option.status is Status.not_suitable:
+            assert option.reason and "yours:" in option.reason
+            assert "yours: unknown" not in option.reason.lower()
+
+
+def test_supplying_every_fact_settles_every_option(kb) -> None:  # type: ignore[no-untyped-def]
+    """For each option, answering the facts it asks for (with any value) settles it."""
+    for cancer in ("rectum", "stomach", "cervix", "breast"):
+        base = {"cancer": cancer}
+        for option in evaluate(parse_profile(base), kb).options:
+            data: dict[str, Any] = dict(base)
+            settled = option
+            for _ in range(4):  # answer what it asks, then what it asks next
+                if settled.status is not Status.needs_information:
+                    break
+                for missing in settled.missing:
+                    data.update(_an_answer(missing.fact))
+                settled = {o.id: o for o in evaluate(parse_profile(data), kb).options}[option.id]
+            assert settled.status is not Status.needs_information, (option.id, data)
+
+
+def _an_answer(fact: str) -> dict[str, Any]:
+    answers: dict[str, Any] = {
+        "stage": {"stage": "4B"}, "recurrence": {"recurrence": "local"},
+        "resectable": {"resectable": False}, "metastases": {"metastases": ["liver"]},
+        "metastasis_extent": {"metastasis_extent": "few"}, "her2": {"biomarkers": {"her2": "positive"}},
+        "kras": {"biomarkers": {"kras": "wild-type"}}, "progressed_on": {"progressed_on": ["FOLFIRI"]},
+        "cannot_have": {"cannot_have": []}, "most_treatments_tried": {"most_treatments_tried": True},
+        "prior_treatments": {"prior_treatments": ["bowel resection", "chemotherapy"]},
+        "symptoms": {"symptoms": ["bowel obstruction"]},
+        "wants_cancer_treatment": {"wants_cancer_treatment": True}, "planned": {"planned": ["surgery"]},
+        "hormone_sensitive": {"hormone_sensitive": True},
+    }  # fmt: skip
+    return answers[fact]
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_every_offered_option_has_a_verified_citation(kb, pair) -> None:  # type: ignore[no-untyped-def]
+    spans = {(s.source, s.start, s.end, s.sha256) for _, s in kb.spans()}
+    for option in evaluate(parse_profile(pair[0]), kb).options:
+        if option.status is Status.offered:
+            assert option.citations
+            assert all((c.source, c.start, c.end, c.sha256) in spans for c in option.citations)
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_evaluation_is_deterministic_and_pure(kb, pair) -> None:  # type: ignore[no-untyped-def]
+    data = pair[1]
+    frozen = copy.deepcopy(data)
+    profile = parse_profile(data)
+    dumped = profile.model_dump()
+    first = evaluate(profile, kb).model_dump_json()
+    second = evaluate(parse_profile(data), kb).model_dump_json()
+    assert first == second
+    assert data == frozen and profile.model_dump() == dumped
+
+
+def test_a_cancer_without_its_own_source_gets_the_general_options(kb) -> None:  # type: ignore[no-untyped-def]
+    for cancer in ("lung", "kidney", "breast", "prostate", "thyroid", "colon"):
+        result = evaluate(parse_profile({"cancer": cancer}), kb)
+        assert not result.has_own_source
+        assert {o.id.split("-")[0] for o in result.options} == {"general"}
+        assert any(o.id == "general-chemotherapy" for o in result.options)
+
+
+def test_colon_hears_what_the_rectal_source_says(kb) -> None:  # type: ignore[no-untyped-def]
+    result = evaluate(parse_profile({"cancer": "colon"}), kb)
+    note = next(n for n in result.notes if n.id == "rectum-colorectal-standard")
+    assert "FOLFIRI" in note.text and "rectal" in note.text.lower()
+
+
+def test_own_source_replaces_the_general_drug_options(kb) -> None:  # type: ignore[no-untyped-def]
+    ids = {o.id for o in evaluate(parse_profile({"cancer": "stomach"}), kb).options}
+    assert "general-chemotherapy" not in ids and "stomach-chemotherapy" in ids
+    assert "general-spinal-cord-surgery" in ids, "situation-specific general options still apply"
+
+
+def test_rectal_order_follows_the_source(kb) -> None:  # type: ignore[no-untyped-def]
+    result = evaluate(parse_profile({"cancer": "rectum", "stage": "4"}), kb)
+    ids = [o.id for o in result.options]
+    assert ids[0] == "rectum-folfiri"
+    targeted = [
+        i for i in ids if i.startswith(("rectum-bevacizumab", "rectum-cetux", "rectum-pani"))
+    ]
+    assert targeted[0] == "rectum-bevacizumab-folfiri"
+    statuses = [o.status for o in result.options if o.modality.value == "chemotherapy"]
+    assert statuses == sorted(statuses, key=[Status.offered, Status.needs_information,
+                                             Status.in_trials, Status.not_suitable].index)  # fmt: skip
+
+
+def test_own_symptoms_are_raised(kb) -> None:  # type: ignore[no-untyped-def]
+    result = evaluate(parse_profile({"cancer": "stomach", "symptoms": ["bleeding"]}), kb)
+    surgery = [o for o in result.options if o.modality.value == "surgery"]
+    assert surgery[0].relieves_your_symptoms
+
+
+def test_not_wanting_treatment_puts_care_first_and_never_pushes(kb) -> None:  # type: ignore[no-untyped-def]
+    result = evaluate(
+        parse_profile({"cancer": "cervix", "stage": "4B", "wants_cancer_treatment": False}), kb
+    )
+    first = result.options[0]
+    assert not first.treats_cancer and first.status is Status.offered
+    treating = [o for o in result.options if o.treats_cancer]
+    assert treating and all(o.not_chosen for o in treating)
+    positions = [i for i, o in enumerate(result.options) if o.not_chosen]
+    assert positions == list(range(len(result.options) - len(positions), len(result.options)))
+
+
+def test_missing_facts_are_ranked_and_name_the_test(kb) -> None:  # type: ignore[no-untyped-def]
+    result = evaluate(parse_profile({"cancer": "stomach", "stage": "4"}), kb)
+    ranked = result.what_would_change
+    assert [f.decides for f in ranked] == sorted((f.decides for f in ranked), reverse=True)
+    her2 = next(f for f in ranked if f.fact == "her2")
+    assert [t.id for t in her2.tests] == ["her2-test"] and "48676-1" in her2.tests[0].loinc
+    assert her2.question in result.questions
+
+
+def test_result_carries_disclaimer_version_and_source_dates(kb) -> None:  # type: ignore[no-untyped-def]
+    result = evaluate(parse_profile({"cancer": "rectum"}), kb)
+    assert "care team" in result.disclaimer
+    assert result.kb_version == kb.version
+    assert {s.id for s in result.sources} == {"ccs-rectal-stage4", "acs-advanced"}
+    assert all(s.dated for s in result.sources)
+
+
+def test_caveats_are_triggered_by_the_profile(kb) -> None:  # type: ignore[no-untyped-def]
+    def caveats(data: dict[str, Any], ident: str) -> list[str]:
+        options = {o.id: o for o in evaluate(parse_profile(data), kb).options}
+        return [c.id for c in options[ident].caveats]
+
+    base = {"cancer": "rectum", "stage": "4"}
+    assert caveats(base, "rectum-chemoradiation") == []
+    assert caveats({**base, "prior_treatments": ["pelvic radiation"]}, "rectum-chemoradiation")
+    assert caveats({**base, "resectable": True, "planned": ["surgery"]}, "rectum-panitumumab")
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"cancer": "rectum", "stage": "7"}, "stage"),
+        ({"cancer": "rectum", "biomarkers": {"kras": "purple"}}, "biomarkers.kras"),
+        ({"cancer": "rectum", "colour": "blue"}, "colour"),
+        ({"cancer": "rectum", "resectable": "maybe"}, "resectable"),
+        ({"stage": "4"}, "cancer"),
+        ({"cancer": "rectum", "recurrence": "sometimes"}, "recurrence"),
+        ({"cancer": "rectum", "metastasis_extent": "lots"}, "metastasis_extent"),
+    ],
+)
+def test_invalid_profiles_name_the_field(data: dict[str, Any], field: str) -> None:
+    with pytest.raises(ProfileError, match=rf"^{field}: "):
+        parse_profile(data)
+
+
+def test_unknown_names_in_lists_are_errors(kb) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ProfileError, match=r"^symptoms: 'hiccups' is not known; accepted: "):
+        evaluate(parse_profile({"cancer": "rectum", "symptoms": ["hiccups"]}), kb)
+
+
+def test_contradictions_warn(kb) -> None:  # type: ignore[no-untyped-def]
+    both = evaluate(
+        parse_profile({"cancer": "rectum", "biomarkers": {"kras": ["wild-type", "mutated"]}}), kb
+    )
+    assert any("kras" in w for w in both.warnings)
+    cetuximab = next(o for o in both.options if o.id == "rectum-cetuximab-irinotecan")
+    assert cetuximab.status is Status.needs_information
+    spread = evaluate(
+        parse_profile({"cancer": "cervix", "stage": "4A", "metastases": ["liver"]}), kb
+    )
+    assert any("4A" in w for w in spread.warnings)
+
+
+def test_names_normalise(kb) -> None:  # type: ignore[no-untyped-def]
+    result = evaluate(
+        parse_profile({"cancer": "Gastric", "stage": "IV", "progressed_on": ["Xeloda", "5-FU"]}), kb
+    )
+    assert result.cancer == "stomach"
+    assert result.profile["stage"] == "4"
+    ramucirumab = next(o for o in result.options if o.id == "stomach-ramucirumab-alone")
+    assert ramucirumab.status is Status.offered, "capecitabine is a chemotherapy drug"
+
+
+def test_every_condition_fact_has_a_question(kb) -> None:  # type: ignore[no-untyped-def]
+    for option in kb.options:
+        for test in fact_tests(option.when):
+            assert isinstance(test, FactTest) and kb.facts[test.fact].question
+    assert Truth.UNKNOWN is not Truth.FALSE
