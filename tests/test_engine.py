@@ -26,9 +26,21 @@ CANCERS = [
     "colon",
 ]
 SITES = ["liver", "lung", "bone", "brain", "peritoneum", "pelvis", "lymph nodes"]
-SYMPTOMS = ["bleeding", "pain", "nerve pain", "trouble swallowing", "blockage", "bowel obstruction",
-            "stomach blockage", "weak bone", "broken bone", "spinal cord compression",
-            "malnutrition", "nausea", "constipation"]  # fmt: skip
+SYMPTOMS = [
+    "bleeding",
+    "pain",
+    "nerve pain",
+    "trouble swallowing",
+    "blockage",
+    "bowel obstruction",
+    "stomach blockage",
+    "weak bone",
+    "broken bone",
+    "spinal cord compression",
+    "malnutrition",
+    "nausea",
+    "constipation",
+]
 THERAPIES = ["chemotherapy", "FOLFIRI", "FOLFOX", "capecitabine", "trastuzumab", "targeted therapy"]
 PRIOR = ["surgery", "bowel resection", "radiation", "pelvic radiation", "chemotherapy"]
 
@@ -119,16 +131,22 @@ def test_supplying_every_fact_settles_every_option(kb) -> None:  # type: ignore[
 
 def _an_answer(fact: str) -> dict[str, Any]:
     answers: dict[str, Any] = {
-        "stage": {"stage": "4B"}, "recurrence": {"recurrence": "local"},
-        "resectable": {"resectable": False}, "metastases": {"metastases": ["liver"]},
-        "metastasis_extent": {"metastasis_extent": "few"}, "her2": {"biomarkers": {"her2": "positive"}},
-        "kras": {"biomarkers": {"kras": "wild-type"}}, "progressed_on": {"progressed_on": ["FOLFIRI"]},
-        "cannot_have": {"cannot_have": []}, "most_treatments_tried": {"most_treatments_tried": True},
+        "stage": {"stage": "4B"},
+        "recurrence": {"recurrence": "local"},
+        "resectable": {"resectable": False},
+        "metastases": {"metastases": ["liver"]},
+        "metastasis_extent": {"metastasis_extent": "few"},
+        "her2": {"biomarkers": {"her2": "positive"}},
+        "kras": {"biomarkers": {"kras": "wild-type"}},
+        "progressed_on": {"progressed_on": ["FOLFIRI"]},
+        "cannot_have": {"cannot_have": []},
+        "most_treatments_tried": {"most_treatments_tried": True},
         "prior_treatments": {"prior_treatments": ["bowel resection", "chemotherapy"]},
         "symptoms": {"symptoms": ["bowel obstruction"]},
-        "wants_cancer_treatment": {"wants_cancer_treatment": True}, "planned": {"planned": ["surgery"]},
+        "wants_cancer_treatment": {"wants_cancer_treatment": True},
+        "planned": {"planned": ["surgery"]},
         "hormone_sensitive": {"hormone_sensitive": True},
-    }  # fmt: skip
+    }
     return answers[fact]
 
 
@@ -184,8 +202,10 @@ def test_rectal_order_follows_the_source(kb) -> None:  # type: ignore[no-untyped
     ]
     assert targeted[0] == "rectum-bevacizumab-folfiri"
     statuses = [o.status for o in result.options if o.modality.value == "chemotherapy"]
-    assert statuses == sorted(statuses, key=[Status.offered, Status.needs_information,
-                                             Status.in_trials, Status.not_suitable].index)  # fmt: skip
+    assert statuses == sorted(
+        statuses,
+        key=[Status.offered, Status.needs_information, Status.in_trials, Status.not_suitable].index,
+    )
 
 
 def test_own_symptoms_are_raised(kb) -> None:  # type: ignore[no-untyped-def]
