@@ -59,3 +59,14 @@ def test_docs_link_targets_exist() -> None:
     for target in re.findall(r"\]\(([^)#]+)\)", README):
         if not target.startswith("http"):
             assert (ROOT / target).exists(), target
+
+
+def test_profile_doc_names_every_field() -> None:
+    from onconav.profile import Biomarkers, Profile
+
+    doc = (ROOT / "docs" / "profile.md").read_text(encoding="utf-8")
+    for field in Profile.model_fields:
+        if field != "biomarkers":
+            assert f"`{field}`" in doc, field
+    for marker in Biomarkers.model_fields:
+        assert f"`biomarkers.{marker}`" in doc, marker

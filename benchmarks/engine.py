@@ -1,0 +1,736 @@
+"""Benchmarks of onconav: evaluation, knowledge-base loading and the ``onconav options`` command.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/engine.py [--profiles N] [--runs N] [--write docs/benchmarks.md]
+
+Each measurement is printed beside a baseline measured in the same run:
+
+1. ``evaluate(profile, kb)`` per call over N random valid profiles (fixed seed), and the pure
+   condition evaluation (``logic.evaluate`` of every option in scope) so the split between the
+   three-valued logic and the rest (resolving names, explanations, the pydantic ``Result``) is
+   visible. Baseline: the same ``evaluate`` code given a knowledge base whose indexes are not used:
+   every look-up scans ``kb.data`` and every value test re-derives the value ancestors from
+   ``kb.data`` (see ``UnindexedKnowledgeBase``).
+2. ``load_kb()`` (fresh each time) beside ``yaml.safe_load`` of the same files, no validation.
+3. ``onconav options ...`` end to end in a subprocess beside ``python -c pass`` and
+   ``python -c "import onconav.cli"``.
+
+Only the standard library and the project's own dependencies are used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import datetime as dt
+import gc
+import json
+import math
+import os
+import platform
+import pstats
+import random
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from onconav.engine import evaluate, in_scope
+from onconav.kb.load import (
+    KnowledgeBase,
+    Record,
+    _fact_values,
+    data_files,
+    load_kb,
+    normalise_name,
+)
+from onconav.kb.model import KINDS, Fact, KBData
+from onconav.logic import Vocabulary
+from onconav.logic import evaluate as evaluate_condition
+from onconav.profile import Profile, ProfileError, parse_profile, situation
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = 20261123
+TARGET_EVAL_US = 100.0  # median evaluate(profile, kb), microseconds
+TARGET_CLI_S = 0.4  # median wall time of the whole `onconav options` command, seconds
+CANCERS = ("stomach", "rectum", "cervix", "breast", "lung", "colon", "thyroid")
+CLI_ARGS = [
+    "options", "--cancer", "rectum", "--stage", "4", "--kras", "wild-type",
+    "--symptom", "bleeding", "--format", "json",
+]  # fmt: skip
+CLI_PROFILE = {
+    "cancer": "rectum",
+    "stage": "4",
+    "biomarkers": {"kras": "wild-type"},
+    "symptoms": ["bleeding"],
+}
+RECORD_KINDS = tuple(kind for kind in KINDS if kind != "facts")
+UNKNOWN = 0.35  # chance that a field is left out (unknown)
+
+
+# --------------------------------------------------------------------------------------------
+# Baseline: the same knowledge base with every index replaced by a scan of kb.data
+# --------------------------------------------------------------------------------------------
+
+
+def _records(data: KBData) -> Iterator[tuple[str, Record]]:
+    for kind in RECORD_KINDS:
+        for record in getattr(data, kind):
+            yield kind, record
+
+
+class _ScanById(Mapping[str, Record]):
+    """``kb.by_id`` answered by a linear scan of every record, on every look-up."""
+
+    def __init__(self, data: KBData) -> None:
+        self._data = data
+
+    def __getitem__(self, key: str) -> Record:
+        for _, record in _records(self._data):
+            if record.id == key:
+                return record
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return (record.id for _, record in _records(self._data))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in _records(self._data))
+
+
+class _ScanKindOf(_ScanById):  # type: ignore[misc]
+    """``kb.kind_of`` answered by a linear scan."""
+
+    def __getitem__(self, key: str) -> str:  # type: ignore[override]
+        for kind, record in _records(self._data):
+            if record.id == key:
+                return kind
+        raise KeyError(key)
+
+
+class _ScanFacts(Mapping[str, Fact]):
+    """``kb.facts`` answered by a linear scan of ``data.facts``."""
+
+    def __init__(self, data: KBData) -> None:
+        self._data = data
+
+    def __getitem__(self, key: str) -> Fact:
+        for fact in self._data.facts:
+            if fact.id == key:
+                return fact
+        raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return (fact.id for fact in self._data.facts)
+
+    def __len__(self) -> int:
+        return len(self._data.facts)
+
+
+class _DerivedAncestors(Mapping[str, Mapping[str, frozenset[str]]]):
+    """``kb.vocabulary.ancestors`` re-derived from ``kb.data`` each time a fact is looked up, i.e.
+    for every single value test, with the loader's own derivation (``_fact_values``)."""
+
+    def __init__(self, data: KBData) -> None:
+        self._facts = _ScanFacts(data)
+        self._data = data
+
+    def __getitem__(self, key: str) -> Mapping[str, frozenset[str]]:
+        return _fact_values(self._data, self._facts[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._facts)
+
+    def __len__(self) -> int:
+        return len(self._facts)
+
+
+class UnindexedKnowledgeBase(KnowledgeBase):
+    """The same data, with no pre-built index: ``find`` folds and compares every record's names,
+    ``by_id``/``kind_of``/``facts`` scan lists, the vocabulary is re-derived per test."""
+
+    def find(self, name: str) -> list[Record]:
+        key = normalise_name(name)
+        hits: list[str] = []
+        for _, record in _records(self.data):
+            labels = [record.id]
+            if hasattr(record, "names"):
+                labels.extend(record.names())
+            elif hasattr(record, "name"):
+                labels.append(record.name)
+            elif hasattr(record, "title"):
+                labels.append(record.title)
+            if any(normalise_name(label) == key for label in labels) and record.id not in hits:
+                hits.append(record.id)
+        if name in self.by_id and name not in hits:
+            hits.insert(0, name)
+        return [self.by_id[h] for h in hits]
+
+
+def unindexed(kb: KnowledgeBase) -> UnindexedKnowledgeBase:
+    data = kb.data
+    return UnindexedKnowledgeBase(
+        data=data,
+        by_id=_ScanById(data),
+        kind_of=_ScanKindOf(data),
+        names={},
+        vocabulary=Vocabulary(_DerivedAncestors(data)),
+        facts=_ScanFacts(data),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Random valid profiles
+# --------------------------------------------------------------------------------------------
+
+
+def _spelling(kb: KnowledgeBase, fact_id: str, value: str, rng: random.Random) -> str:
+    """A value as a person might write it: its id, or one of its names, aliases or its label."""
+    if rng.random() < 0.5:
+        return value
+    record = kb.by_id.get(value)
+    if record is not None and hasattr(record, "names"):
+        return str(rng.choice(record.names()))
+    labels = [v.label for v in kb.facts[fact_id].values if v.id == value]
+    return labels[0] if labels else value
+
+
+def _subset(
+    kb: KnowledgeBase, fact_id: str, values: Sequence[str], rng: random.Random, most: int
+) -> list[str] | None:
+    if rng.random() < UNKNOWN:
+        return None
+    chosen = rng.sample(list(values), rng.randint(0, min(most, len(values))))
+    return [_spelling(kb, fact_id, v, rng) for v in chosen]
+
+
+def _maybe(rng: random.Random, choices: Sequence[Any]) -> Any:
+    return None if rng.random() < UNKNOWN else rng.choice(list(choices))
+
+
+def random_profile_data(kb: KnowledgeBase, rng: random.Random) -> dict[str, Any]:
+    sites = [s.id for s in kb.data.sites]
+    therapies = sorted(kb.vocabulary.ancestors["progressed_on"])
+    prior = [v.id for v in kb.facts["prior_treatments"].values]
+    planned = [v.id for v in kb.facts["planned"].values]
+    symptoms = [s.id for s in kb.data.symptoms]
+    data: dict[str, Any] = {
+        "cancer": rng.choice(CANCERS),
+        "stage": _maybe(rng, ["4", "4A", "4B", "IV", "IVB"]),
+        "recurrence": _maybe(rng, ["none", "yes", "local", "distant"]),
+        "resectable": _maybe(rng, [True, False]),
+        "metastases": _subset(kb, "metastases", sites, rng, 3),
+        "metastasis_extent": _maybe(rng, ["few", "many"]),
+        "progressed_on": _subset(kb, "progressed_on", therapies, rng, 3),
+        "cannot_have": _subset(kb, "cannot_have", therapies, rng, 2),
+        "most_treatments_tried": _maybe(rng, [True, False]),
+        "prior_treatments": _subset(kb, "prior_treatments", prior, rng, 3),
+        "symptoms": _subset(kb, "symptoms", symptoms, rng, 3),
+        "wants_cancer_treatment": _maybe(rng, [True, True, True, False]),
+        "planned": _subset(kb, "planned", planned, rng, 2),
+        "hormone_sensitive": _maybe(rng, [True, False]),
+    }
+    markers = {
+        "her2": _maybe(rng, ["positive", "negative"]),
+        "kras": _maybe(rng, ["wild-type", "mutated", "wt"]),
+    }
+    data["biomarkers"] = {k: v for k, v in markers.items() if v is not None}
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def random_profiles(kb: KnowledgeBase, count: int, seed: int) -> list[Profile]:
+    """``count`` valid profiles; a draw the engine would refuse is drawn again (none expected)."""
+    rng = random.Random(seed)
+    out: list[Profile] = []
+    while len(out) < count:
+        try:
+            profile = parse_profile(random_profile_data(kb, rng))
+            situation(profile, kb)
+        except ProfileError:
+            continue
+        out.append(profile)
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Measuring
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Measure:
+    name: str
+    unit: str  # "µs", "ms" or "s"
+    samples: list[float]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples)
+
+    @property
+    def p99(self) -> float:
+        ordered = sorted(self.samples)
+        return ordered[max(0, math.ceil(0.99 * len(ordered)) - 1)]  # nearest rank
+
+
+@dataclass
+class Row:
+    measure: Measure
+    baselines: list[Measure]
+    notes: list[str] = field(default_factory=list)
+
+
+def per_call_us(call: Callable[[Any], object], items: Sequence[Any]) -> list[float]:
+    """Wall time of ``call(item)`` for each item, in microseconds (GC left on, as in real use)."""
+    clock = time.perf_counter_ns
+    out: list[float] = []
+    gc.collect()
+    for item in items:
+        start = clock()
+        call(item)
+        out.append((clock() - start) / 1000)
+    return out
+
+
+def bench_evaluation(
+    kb: KnowledgeBase, profiles: list[Profile], baseline_count: int
+) -> tuple[list[Row], dict[str, float]]:
+    slow = unindexed(kb)
+    for profile in profiles[:50]:  # the baseline must be the same evaluation, result for result
+        if evaluate(profile, kb) != evaluate(profile, slow):
+            raise SystemExit(f"baseline differs from evaluate() for {profile!r}")
+    prepared = []
+    for profile in profiles:
+        sit = situation(profile, kb)
+        prepared.append((sit.facts, [o.when for o in in_scope(kb, sit)]))
+
+    def run_logic(vocab: Vocabulary) -> Callable[[Any], object]:
+        def call(item: tuple[Mapping[str, Any], list[Any]]) -> None:
+            facts, conditions = item
+            for cond in conditions:
+                evaluate_condition(cond, facts, vocab)
+
+        return call
+
+    warm = profiles[: min(200, len(profiles))]
+    for profile in warm:
+        evaluate(profile, kb)
+        situation(profile, kb)
+    for item in prepared[: len(warm)]:
+        run_logic(kb.vocabulary)(item)
+    few = profiles[:baseline_count]
+    for profile in few[:10]:
+        evaluate(profile, slow)
+
+    full = Measure("evaluate(profile, kb)", "µs", per_call_us(lambda p: evaluate(p, kb), profiles))
+    full_base = Measure(
+        "evaluate(profile, unindexed kb)", "µs", per_call_us(lambda p: evaluate(p, slow), few)
+    )
+    sit = Measure("situation(profile, kb): resolve names to facts", "µs",
+                  per_call_us(lambda p: situation(p, kb), profiles))  # fmt: skip
+    sit_base = Measure("situation(profile, unindexed kb)", "µs",
+                       per_call_us(lambda p: situation(p, slow), few))  # fmt: skip
+    logic = Measure(
+        "logic.evaluate of every option in scope", "µs", per_call_us(run_logic(kb.vocabulary), prepared)
+    )
+    logic_base = Measure(
+        "same, vocabulary re-derived per test",
+        "µs",
+        per_call_us(run_logic(slow.vocabulary), prepared[:baseline_count]),
+    )
+    scope = [len(conds) for _, conds in prepared]
+    share = statistics.median(lg / fl for lg, fl in zip(logic.samples, full.samples, strict=True))
+    facts = {
+        "options_in_scope_median": statistics.median(scope),
+        "options_in_scope_max": max(scope),
+        "logic_share_median": share,
+        "rest_median_us": full.median - logic.median,
+    }
+    rows = [Row(full, [full_base]), Row(sit, [sit_base]), Row(logic, [logic_base])]
+    return rows, facts
+
+
+def bench_load(runs: int) -> list[Row]:
+    files = data_files()
+
+    def yaml_only(loader: type[Any]) -> float:
+        start = time.perf_counter()
+        for path in files:
+            with path.open(encoding="utf-8") as handle:
+                yaml.load(handle, Loader=loader)  # noqa: S506 - safe loaders only
+        return (time.perf_counter() - start) * 1000
+
+    def load_once() -> float:
+        start = time.perf_counter()
+        load_kb()
+        return (time.perf_counter() - start) * 1000
+
+    load_once()
+    yaml_only(yaml.SafeLoader)
+    loads, safe, fast = [], [], []
+    for _ in range(runs):  # interleaved, so drift affects both alike
+        gc.collect()
+        loads.append(load_once())
+        gc.collect()
+        safe.append(yaml_only(yaml.SafeLoader))
+        if getattr(yaml, "__with_libyaml__", False):
+            fast.append(yaml_only(yaml.CSafeLoader))
+    row = Row(
+        Measure("load_kb(), fresh each time", "ms", loads),
+        [Measure(f"yaml.safe_load of the same {len(files)} files only", "ms", safe)],
+    )
+    if fast:
+        row.baselines.append(
+            Measure("reference: the same files with yaml.CSafeLoader (libyaml)", "ms", fast)
+        )
+    return [row]
+
+
+def _bin(name: str) -> str:
+    candidate = Path(sys.executable).parent / name
+    return str(candidate) if candidate.exists() else name
+
+
+def bench_cli(runs: int) -> list[Row]:
+    commands = {
+        "cli": [_bin("onconav"), *CLI_ARGS],
+        "pass": [sys.executable, "-c", "pass"],
+        "import": [sys.executable, "-c", "import onconav.cli"],
+    }
+    first = subprocess.run(commands["cli"], capture_output=True, text=True, check=True)
+    json.loads(first.stdout)  # the command does its job, not an error
+    for command in commands.values():
+        subprocess.run(command, capture_output=True, check=True)
+    times: dict[str, list[float]] = {key: [] for key in commands}
+    for _ in range(runs):  # round robin, so drift affects all three alike
+        for key, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, capture_output=True, check=True)
+            times[key].append(time.perf_counter() - start)
+    return [
+        Row(
+            Measure("onconav " + " ".join(CLI_ARGS), "s", times["cli"]),
+            [
+                Measure('python -c "import onconav.cli" (start + import)', "s", times["import"]),
+                Measure("python -c pass (interpreter start)", "s", times["pass"]),
+            ],
+        )
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Where the time goes
+# --------------------------------------------------------------------------------------------
+
+
+def _where(func: tuple[str, int, str]) -> str:
+    filename, line, name = func
+    for marker in ("site-packages/", "src/", "lib/python"):
+        if marker in filename:
+            filename = filename.split(marker, 1)[1]
+            break
+    return f"{name} ({filename}:{line})" if line else name
+
+
+def cprofile_table(call: Callable[[], object], sort: str, top: int) -> tuple[list[str], float]:
+    profiler = cProfile.Profile()
+    profiler.enable()
+    call()
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    total = stats.total_tt  # type: ignore[attr-defined]
+    index = {"tottime": 2, "cumtime": 3}[sort]
+    ordered = sorted(raw.items(), key=lambda kv: -kv[1][index])[:top]
+    lines = ["| function | calls | own time | with callees |", "|---|---:|---:|---:|"]
+    for func, (_cc, nc, tt, ct, _callers) in ordered:
+        name = _where(func).replace("|", "\\|").replace("<", "&lt;")
+        lines.append(
+            f"| `{name}` | {nc} | {tt * 1000:.0f} ms ({tt / total:.0%}) | {ct * 1000:.0f} ms |"
+        )
+    return lines, total
+
+
+def import_table(top: int) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import onconav.cli"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    rows = []
+    for line in done.stderr.splitlines():
+        parts = line.removeprefix("import time:").split("|")
+        if len(parts) == 3 and parts[0].strip().isdigit():
+            rows.append((int(parts[0]), int(parts[1]), parts[2].strip()))
+    rows.sort(reverse=True)
+    lines = ["| module | own import time | with what it imports |", "|---|---:|---:|"]
+    lines += [f"| `{m}` | {s / 1000:.0f} ms | {c / 1000:.0f} ms |" for s, c, m in rows[:top]]
+    return lines
+
+
+def cli_split(kb: KnowledgeBase, load: Row, cli: Row) -> list[str]:
+    profile = parse_profile(CLI_PROFILE)
+    for _ in range(20):
+        evaluate(profile, kb)
+    evals = per_call_us(lambda p: evaluate(p, kb), [profile] * 200)
+    result = evaluate(profile, kb)
+    dumps = per_call_us(lambda r: r.model_dump_json(indent=2), [result] * 50)
+    start = cli.baselines[1].median
+    imported = cli.baselines[0].median - start
+    loading = load.measure.median / 1000
+    evaluating = statistics.median(evals) / 1e6
+    dumping = statistics.median(dumps) / 1e6
+    total = cli.measure.median
+    rest = total - start - imported - loading - evaluating - dumping
+    parts = [
+        ("interpreter start (`python -c pass`)", start),
+        ("`import onconav.cli` (pydantic, typer, rich, the kb models)", imported),
+        ("`load_kb()` (in process, median)", loading),
+        ("`evaluate()` of this profile (in process, median)", evaluating),
+        ("`result.model_dump_json(indent=2)` (in process, median)", dumping),
+        ("the rest: typer parsing, printing, interpreter exit", rest),
+    ]
+    lines = ["| part | median | share |", "|---|---:|---:|"]
+    lines += [f"| {name} | {sec * 1000:.1f} ms | {sec / total:.0%} |" for name, sec in parts]
+    lines.append(f"| **whole command** | **{total * 1000:.0f} ms** | 100% |")
+    return lines
+
+
+# --------------------------------------------------------------------------------------------
+# Report
+# --------------------------------------------------------------------------------------------
+
+
+def _fmt(value: float, unit: str) -> str:
+    if unit == "s":
+        return f"{value:.3f} s"
+    if unit == "ms":
+        return f"{value:.1f} ms"
+    return f"{value:,.1f} µs" if value < 10_000 else f"{value:,.0f} µs"
+
+
+def table(rows: list[Row]) -> list[str]:
+    lines = [
+        "| measurement | n | median | p99 | × baseline median |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        m = row.measure
+        lines.append(
+            f"| **{m.name}** | {len(m.samples)} | **{_fmt(m.median, m.unit)}** "
+            f"| {_fmt(m.p99, m.unit)} | |"
+        )
+        for b in row.baselines:
+            ratio = m.median / b.median if b.median else float("nan")
+            lines.append(
+                f"| ↳ baseline: {b.name} | {len(b.samples)} | {_fmt(b.median, b.unit)} "
+                f"| {_fmt(b.p99, b.unit)} | {ratio:.2f}× |"
+            )
+    return lines
+
+
+def machine() -> list[str]:
+    processor = platform.processor()
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                processor = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return [
+        f"- machine: {platform.machine()}, processor: {processor or 'not reported'}, "
+        f"{os.cpu_count()} CPUs",
+        f"- Python {platform.python_version()} ({platform.python_implementation()}), "
+        f"PyYAML {yaml.__version__} (libyaml {'available' if yaml.__with_libyaml__ else 'absent'})",
+        f"- os: {platform.system()} {platform.release()} ({platform.platform()})",
+        f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+    ]
+
+
+def command_line(argv: list[str]) -> str:
+    python = Path(sys.executable)
+    try:
+        shown = str(python.relative_to(ROOT))
+    except ValueError:
+        shown = str(python)
+    script = Path(__file__).resolve()
+    return " ".join([shown, str(script.relative_to(ROOT)), *map(shlex.quote, argv)])
+
+
+def verdict(ok: bool) -> str:
+    return "**met**" if ok else "**not met**"
+
+
+def report(
+    args: argparse.Namespace,
+    argv: list[str],
+    kb: KnowledgeBase,
+    eval_rows: list[Row],
+    eval_facts: dict[str, float],
+    load_rows: list[Row],
+    cli_rows: list[Row],
+    profiles: list[Profile],
+) -> str:
+    full, cli = eval_rows[0].measure, cli_rows[0].measure
+    eval_ok, cli_ok = full.median <= TARGET_EVAL_US, cli.median <= TARGET_CLI_S
+    out: list[str] = [
+        "# Benchmarks",
+        "",
+        "Generated by `benchmarks/engine.py`; regenerate with:",
+        "",
+        "```sh",
+        command_line(argv),
+        "```",
+        "",
+        *machine(),
+        f"- knowledge base {kb.version}: {len(kb.data.options)} options, "
+        f"{len(data_files())} YAML files",
+        "",
+        "## Targets",
+        "",
+        "| target | measured (median) | verdict |",
+        "|---|---:|---|",
+        f"| evaluation: at most {TARGET_EVAL_US:.0f} µs per profile | {_fmt(full.median, 'µs')} "
+        f"| {verdict(eval_ok)} |",
+        f"| `onconav options` command: at most {TARGET_CLI_S} s | {_fmt(cli.median, 's')} "
+        f"| {verdict(cli_ok)} |",
+        "",
+        "## 1. Evaluation per profile",
+        "",
+        f"{len(profiles)} random valid profiles (seed {args.seed}): the cancer is one of "
+        f"{', '.join(CANCERS)}; every other field is left out (unknown) with probability "
+        f"{UNKNOWN}, otherwise given a random value or a random subset of its accepted values, "
+        "spelt as an id, a name, an alias or a label. Each call is timed on its own with "
+        "`time.perf_counter_ns` after a warm-up of 200 calls; the garbage collector stays on, "
+        "as in real use. p99 is by nearest rank.",
+        "",
+        *table(eval_rows),
+        "",
+        f"Options in scope per profile: median {eval_facts['options_in_scope_median']:.0f}, "
+        f"at most {eval_facts['options_in_scope_max']:.0f}. The pure condition evaluation "
+        f"(`logic.evaluate` of each option's `when`) is a median "
+        f"{eval_facts['logic_share_median']:.0%} of a profile's `evaluate()` time; the other "
+        f"≈{_fmt(eval_facts['rest_median_us'], 'µs')} (median) goes to resolving names "
+        "(`situation`), the explanations (`why_not`, `undecided_facts`, which evaluate subtrees "
+        "again), caveats, ordering and building the pydantic `Result`.",
+        "",
+        "**Baseline: evaluation without any pre-indexing of the knowledge base.** The very same "
+        "`evaluate()` code is given an `UnindexedKnowledgeBase` holding the same `kb.data`, in "
+        "which none of the indexes that `load_kb()` builds is used: `find` folds and compares "
+        "the id, name and aliases of every record (a linear scan instead of `kb.names`); "
+        "`by_id`, `kind_of` and `facts` scan the record lists; and `vocabulary.ancestors` "
+        "re-derives a fact's value ancestors from `kb.data` (with the loader's own "
+        "`_fact_values`) for every single value test. Its results are checked equal to the "
+        "indexed ones for the first 50 profiles before timing. Being slow, it runs on the first "
+        f"{len(eval_rows[0].baselines[0].samples)} of the profiles.",
+        "",
+        "## 2. Knowledge-base load",
+        "",
+        f"Median of {args.runs} runs, each a fresh `load_kb()` (read, validate, cross-check, "
+        "index) interleaved with the baseline: only `yaml.safe_load` of the same files, with "
+        "no validation, so the difference is the cost of validation and cross-checks.",
+        "",
+        *table(load_rows),
+        "",
+        "## 3. The `onconav options` command, end to end",
+        "",
+        f"Median of {args.runs} runs of each command in a subprocess (wall time, output "
+        "captured), run round-robin after one warm-up run each, so that the interpreter start "
+        "and the import cost are measured in the same conditions.",
+        "",
+        *table(cli_rows),
+        "",
+    ]
+    out += where_the_time_goes(kb, profiles, eval_ok, cli_ok, load_rows[0], cli_rows[0])
+    return "\n".join(out) + "\n"
+
+
+def where_the_time_goes(
+    kb: KnowledgeBase,
+    profiles: list[Profile],
+    eval_ok: bool,
+    cli_ok: bool,
+    load: Row,
+    cli: Row,
+) -> list[str]:
+    out = ["## Where the time goes", ""]
+    sample = profiles[:300]
+    tott, total = cprofile_table(lambda: [evaluate(p, kb) for p in sample], "tottime", 14)
+    cum, _ = cprofile_table(lambda: [evaluate(p, kb) for p in sample], "cumtime", 14)
+    out += [
+        f"### `evaluate()` ({'target met' if eval_ok else 'target not met'})",
+        "",
+        f"cProfile of `evaluate()` over the first {len(sample)} profiles ({total:.2f} s under "
+        "the profiler, which inflates small calls), by own time:",
+        "",
+        *tott,
+        "",
+        "By time with callees:",
+        "",
+        *cum,
+        "",
+    ]
+    load_lines, load_total = cprofile_table(load_kb, "tottime", 10)
+    out += [
+        f"### `onconav options` ({'target met' if cli_ok else 'target not met'})",
+        "",
+        "Split of the median command time, from the medians above and in-process timings of "
+        "the same profile:",
+        "",
+        *cli_split(kb, load, cli),
+        "",
+        "Slowest imports (`python -X importtime -c \"import onconav.cli\"`, one run):",
+        "",
+        *import_table(10),
+        "",
+        f"cProfile of one `load_kb()` ({load_total:.2f} s under the profiler), by own time:",
+        "",
+        *load_lines,
+        "",
+    ]
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--profiles", type=int, default=2000, help="random profiles (2000)")
+    parser.add_argument(
+        "--baseline-profiles", type=int, default=200,
+        help="profiles for the slow unindexed baseline (200)",
+    )  # fmt: skip
+    parser.add_argument("--runs", type=int, default=10, help="runs of load and command (10)")
+    parser.add_argument("--seed", type=int, default=SEED, help=f"random seed ({SEED})")
+    parser.add_argument("--write", type=Path, help="write the Markdown report to this file")
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser.parse_args(argv)
+    if args.profiles < 1 or args.runs < 1 or args.baseline_profiles < 1:
+        parser.error("--profiles, --baseline-profiles and --runs must be at least 1")
+
+    began = time.perf_counter()
+    kb = load_kb()
+    profiles = random_profiles(kb, args.profiles, args.seed)
+    print(f"evaluation: {len(profiles)} profiles ...", file=sys.stderr)
+    eval_rows, eval_facts = bench_evaluation(kb, profiles, min(args.baseline_profiles, len(profiles)))
+    print("knowledge-base load ...", file=sys.stderr)
+    load_rows = bench_load(args.runs)
+    print("onconav options ...", file=sys.stderr)
+    cli_rows = bench_cli(args.runs)
+    print("profiling ...", file=sys.stderr)
+    text = report(args, argv, kb, eval_rows, eval_facts, load_rows, cli_rows, profiles)
+    print(text)
+    if args.write is not None:
+        args.write.write_text(text, encoding="utf-8")
+        print(f"wrote {args.write}", file=sys.stderr)
+    print(f"benchmark took {time.perf_counter() - began:.0f} s", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
