@@ -43,7 +43,7 @@ from typing import Any
 
 import yaml
 
-from onconav.engine import evaluate, in_scope
+from onconav.engine import evaluate, evaluate_option, in_scope
 from onconav.kb.load import (
     KnowledgeBase,
     Record,
@@ -52,10 +52,10 @@ from onconav.kb.load import (
     load_kb,
     normalise_name,
 )
-from onconav.kb.model import KINDS, Fact, KBData
+from onconav.kb.model import KINDS, Fact, KBData, Option
 from onconav.logic import Vocabulary
 from onconav.logic import evaluate as evaluate_condition
-from onconav.profile import Profile, ProfileError, parse_profile, situation
+from onconav.profile import Profile, ProfileError, Situation, parse_profile, situation
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20261123
@@ -74,6 +74,7 @@ CLI_PROFILE = {
 }
 RECORD_KINDS = tuple(kind for kind in KINDS if kind != "facts")
 UNKNOWN = 0.35  # chance that a field is left out (unknown)
+WARM_UP = 200  # untimed calls of each kind before timing
 
 
 # --------------------------------------------------------------------------------------------
@@ -106,14 +107,23 @@ class _ScanById(Mapping[str, Record]):
         return sum(1 for _ in _records(self._data))
 
 
-class _ScanKindOf(_ScanById):  # type: ignore[misc]
-    """``kb.kind_of`` answered by a linear scan."""
+class _ScanKindOf(Mapping[str, str]):
+    """``kb.kind_of`` answered by a linear scan of every record, on every look-up."""
 
-    def __getitem__(self, key: str) -> str:  # type: ignore[override]
+    def __init__(self, data: KBData) -> None:
+        self._data = data
+
+    def __getitem__(self, key: str) -> str:
         for kind, record in _records(self._data):
             if record.id == key:
                 return kind
         raise KeyError(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return (record.id for _, record in _records(self._data))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in _records(self._data))
 
 
 class _ScanFacts(Mapping[str, Fact]):
@@ -288,15 +298,17 @@ class Row:
     notes: list[str] = field(default_factory=list)
 
 
-def per_call_us(call: Callable[[Any], object], items: Sequence[Any]) -> list[float]:
-    """Wall time of ``call(item)`` for each item, in microseconds (GC left on, as in real use)."""
+def interleaved_us(calls: list[Callable[[Any], object]], items: Sequence[Any]) -> list[list[float]]:
+    """For each item, each call timed on its own in turn (so that a disturbance of the machine
+    touches every call alike), in microseconds. The garbage collector stays on, as in real use."""
     clock = time.perf_counter_ns
-    out: list[float] = []
+    out: list[list[float]] = [[] for _ in calls]
     gc.collect()
     for item in items:
-        start = clock()
-        call(item)
-        out.append((clock() - start) / 1000)
+        for call, times in zip(calls, out, strict=True):
+            start = clock()
+            call(item)
+            times.append((clock() - start) / 1000)
     return out
 
 
@@ -310,51 +322,69 @@ def bench_evaluation(
     prepared = []
     for profile in profiles:
         sit = situation(profile, kb)
-        prepared.append((sit.facts, [o.when for o in in_scope(kb, sit)]))
+        prepared.append((sit, in_scope(kb, sit)))
 
-    def run_logic(vocab: Vocabulary) -> Callable[[Any], object]:
-        def call(item: tuple[Mapping[str, Any], list[Any]]) -> None:
-            facts, conditions = item
-            for cond in conditions:
-                evaluate_condition(cond, facts, vocab)
+    def logic_of(vocab: Vocabulary) -> Callable[[Any], object]:
+        def call(item: tuple[Situation, list[Option]]) -> None:
+            sit, options = item
+            for option in options:
+                evaluate_condition(option.when, sit.facts, vocab)
 
         return call
 
-    warm = profiles[: min(200, len(profiles))]
-    for profile in warm:
+    def options_of(base: KnowledgeBase) -> Callable[[Any], object]:
+        def call(item: tuple[Situation, list[Option]]) -> None:
+            sit, options = item
+            for option in options:
+                evaluate_option(base, option, sit)
+
+        return call
+
+    warm = min(WARM_UP, len(profiles))
+    for profile, item in zip(profiles[:warm], prepared[:warm], strict=True):
         evaluate(profile, kb)
         situation(profile, kb)
-    for item in prepared[: len(warm)]:
-        run_logic(kb.vocabulary)(item)
-    few = profiles[:baseline_count]
-    for profile in few[:10]:
+        logic_of(kb.vocabulary)(item)
+        options_of(kb)(item)
+    for profile in profiles[:10]:
         evaluate(profile, slow)
 
-    full = Measure("evaluate(profile, kb)", "µs", per_call_us(lambda p: evaluate(p, kb), profiles))
-    full_base = Measure(
-        "evaluate(profile, unindexed kb)", "µs", per_call_us(lambda p: evaluate(p, slow), few)
-    )
-    sit = Measure("situation(profile, kb): resolve names to facts", "µs",
-                  per_call_us(lambda p: situation(p, kb), profiles))  # fmt: skip
-    sit_base = Measure("situation(profile, unindexed kb)", "µs",
-                       per_call_us(lambda p: situation(p, slow), few))  # fmt: skip
-    logic = Measure(
-        "logic.evaluate of every option in scope", "µs", per_call_us(run_logic(kb.vocabulary), prepared)
-    )
-    logic_base = Measure(
-        "same, vocabulary re-derived per test",
-        "µs",
-        per_call_us(run_logic(slow.vocabulary), prepared[:baseline_count]),
-    )
-    scope = [len(conds) for _, conds in prepared]
-    share = statistics.median(lg / fl for lg, fl in zip(logic.samples, full.samples, strict=True))
+    def calls(base: KnowledgeBase) -> list[Callable[[Any], object]]:
+        return [
+            lambda item: evaluate(item[0], base),
+            lambda item: situation(item[0], base),
+            lambda item: logic_of(base.vocabulary)(item[1]),
+            lambda item: options_of(base)(item[1]),
+        ]
+
+    items = list(zip(profiles, prepared, strict=True))
+    fast = interleaved_us(calls(kb), items)
+    slow_times = interleaved_us(calls(slow), items[:baseline_count])
+    names = [
+        ("evaluate(profile, kb)", "evaluate(profile, unindexed kb)"),
+        ("part: situation(profile, kb), names resolved to facts",
+         "situation(profile, unindexed kb)"),
+        ("part: logic.evaluate of every option in scope (pure conditions)",
+         "the same, vocabulary re-derived from kb.data per test"),
+        ("part: evaluate_option of every option in scope (logic, explanations, "
+         "OptionResult models)", "evaluate_option with the unindexed kb"),
+    ]  # fmt: skip
+    rows = [
+        Row(Measure(name, "µs", times), [Measure(base_name, "µs", base_times)])
+        for (name, base_name), times, base_times in zip(names, fast, slow_times, strict=True)
+    ]
+    full, sit_part, logic, options = (row.measure for row in rows)
+    whole = sum(full.samples)
+    scope = [len(options) for _, options in prepared]
     facts = {
         "options_in_scope_median": statistics.median(scope),
         "options_in_scope_max": max(scope),
-        "logic_share_median": share,
-        "rest_median_us": full.median - logic.median,
+        "share_situation": sum(sit_part.samples) / whole,
+        "share_logic": sum(logic.samples) / whole,
+        "share_option_rest": (sum(options.samples) - sum(logic.samples)) / whole,
+        "share_assembly": (whole - sum(sit_part.samples) - sum(options.samples)) / whole,
+        "mean_us": whole / len(full.samples),
     }
-    rows = [Row(full, [full_base]), Row(sit, [sit_base]), Row(logic, [logic_base])]
     return rows, facts
 
 
@@ -365,7 +395,7 @@ def bench_load(runs: int) -> list[Row]:
         start = time.perf_counter()
         for path in files:
             with path.open(encoding="utf-8") as handle:
-                yaml.load(handle, Loader=loader)  # noqa: S506 - safe loaders only
+                yaml.load(handle, Loader=loader)  # SafeLoader or CSafeLoader only
         return (time.perf_counter() - start) * 1000
 
     def load_once() -> float:
@@ -389,7 +419,11 @@ def bench_load(runs: int) -> list[Row]:
     )
     if fast:
         row.baselines.append(
-            Measure("reference: the same files with yaml.CSafeLoader (libyaml)", "ms", fast)
+            Measure(
+                "reference, not a baseline: the same files with yaml.CSafeLoader (libyaml)",
+                "ms",
+                fast,
+            )
         )
     return [row]
 
@@ -399,23 +433,49 @@ def _bin(name: str) -> str:
     return str(candidate) if candidate.exists() else name
 
 
-def bench_cli(runs: int) -> list[Row]:
+STAGES_CHILD = """
+import json, sys, time
+t0 = time.perf_counter()
+import onconav.cli
+t1 = time.perf_counter()
+from onconav.engine import evaluate
+from onconav.kb import load_kb
+from onconav.profile import parse_profile
+kb = load_kb()
+t2 = time.perf_counter()
+result = evaluate(parse_profile(json.loads(sys.argv[1])), kb)
+t3 = time.perf_counter()
+result.model_dump_json(indent=2)
+t4 = time.perf_counter()
+print(json.dumps([t1 - t0, t2 - t1, t3 - t2, t4 - t3]))
+"""
+STAGES = ("import onconav.cli", "load_kb()", "evaluate()", "model_dump_json(indent=2)")
+
+
+def bench_cli(runs: int) -> tuple[list[Row], dict[str, float]]:
+    """The command, the two baselines, and a child that times the command's stages in process
+    (the same work as the command, without typer and printing), all run round-robin."""
     commands = {
         "cli": [_bin("onconav"), *CLI_ARGS],
         "pass": [sys.executable, "-c", "pass"],
         "import": [sys.executable, "-c", "import onconav.cli"],
+        "stages": [sys.executable, "-c", STAGES_CHILD, json.dumps(CLI_PROFILE)],
     }
     first = subprocess.run(commands["cli"], capture_output=True, text=True, check=True)
     json.loads(first.stdout)  # the command does its job, not an error
     for command in commands.values():
         subprocess.run(command, capture_output=True, check=True)
     times: dict[str, list[float]] = {key: [] for key in commands}
-    for _ in range(runs):  # round robin, so drift affects all three alike
+    stages: list[list[float]] = [[] for _ in STAGES]
+    for _ in range(runs):  # round robin, so drift affects all alike
         for key, command in commands.items():
             start = time.perf_counter()
-            subprocess.run(command, capture_output=True, check=True)
+            done = subprocess.run(command, capture_output=True, text=True, check=True)
             times[key].append(time.perf_counter() - start)
-    return [
+            if key == "stages":
+                for seconds, out in zip(json.loads(done.stdout), stages, strict=True):
+                    out.append(seconds)
+    rows = [
         Row(
             Measure("onconav " + " ".join(CLI_ARGS), "s", times["cli"]),
             [
@@ -424,6 +484,7 @@ def bench_cli(runs: int) -> list[Row]:
             ],
         )
     ]
+    return rows, {name: statistics.median(out) for name, out in zip(STAGES, stages, strict=True)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -440,64 +501,76 @@ def _where(func: tuple[str, int, str]) -> str:
     return f"{name} ({filename}:{line})" if line else name
 
 
-def cprofile_table(call: Callable[[], object], sort: str, top: int) -> tuple[list[str], float]:
+def run_profiled(call: Callable[[], object]) -> pstats.Stats:
     profiler = cProfile.Profile()
     profiler.enable()
     call()
     profiler.disable()
-    stats = pstats.Stats(profiler)
+    return pstats.Stats(profiler)
+
+
+def cprofile_table(stats: pstats.Stats, sort: str, top: int) -> list[str]:
+    """The ``top`` functions by own time (``tottime``) or time with callees (``cumtime``)."""
     raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
     total = stats.total_tt  # type: ignore[attr-defined]
     index = {"tottime": 2, "cumtime": 3}[sort]
-    ordered = sorted(raw.items(), key=lambda kv: -kv[1][index])[:top]
+    mine = str(Path(__file__).resolve())
+    ordered = sorted(
+        ((f, v) for f, v in raw.items() if f[0] != mine), key=lambda kv: -kv[1][index]
+    )[:top]
     lines = ["| function | calls | own time | with callees |", "|---|---:|---:|---:|"]
     for func, (_cc, nc, tt, ct, _callers) in ordered:
-        name = _where(func).replace("|", "\\|").replace("<", "&lt;")
+        name = _where(func).replace("|", "\\|")
         lines.append(
-            f"| `{name}` | {nc} | {tt * 1000:.0f} ms ({tt / total:.0%}) | {ct * 1000:.0f} ms |"
+            f"| `{name}` | {nc} | {tt * 1000:.0f} ms ({tt / total:.0%}) "
+            f"| {ct * 1000:.0f} ms ({ct / total:.0%}) |"
         )
-    return lines, total
+    return lines
+
+
+def own_share(stats: pstats.Stats, needle: str) -> float:
+    """Share of the profiled time spent inside functions whose file or name holds ``needle``."""
+    raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
+    total: float = stats.total_tt  # type: ignore[attr-defined]
+    inside = sum(v[2] for f, v in raw.items() if needle in f[0] or needle in f[2])
+    return inside / total if total else 0.0
 
 
 def import_table(top: int) -> list[str]:
+    """Own import time per top-level package, from ``python -X importtime``."""
     done = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", "import onconav.cli"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
-    rows = []
+    own: dict[str, int] = {}
+    modules: dict[str, int] = {}
     for line in done.stderr.splitlines():
         parts = line.removeprefix("import time:").split("|")
         if len(parts) == 3 and parts[0].strip().isdigit():
-            rows.append((int(parts[0]), int(parts[1]), parts[2].strip()))
-    rows.sort(reverse=True)
-    lines = ["| module | own import time | with what it imports |", "|---|---:|---:|"]
-    lines += [f"| `{m}` | {s / 1000:.0f} ms | {c / 1000:.0f} ms |" for s, c, m in rows[:top]]
+            package = parts[2].strip().split(".")[0].removesuffix("_core")
+            own[package] = own.get(package, 0) + int(parts[0])
+            modules[package] = modules.get(package, 0) + 1
+    total = sum(own.values())
+    ordered = sorted(own.items(), key=lambda kv: -kv[1])
+    lines = ["| package | modules | own import time | share |", "|---|---:|---:|---:|"]
+    lines += [
+        f"| `{p}` | {modules[p]} | {us / 1000:.0f} ms | {us / total:.0%} |"
+        for p, us in ordered[:top]
+    ]
+    rest = sum(us for _, us in ordered[top:])
+    lines.append(f"| everything else | | {rest / 1000:.0f} ms | {rest / total:.0%} |")
+    lines.append(f"| **all** | {sum(modules.values())} | **{total / 1000:.0f} ms** | 100% |")
     return lines
 
 
-def cli_split(kb: KnowledgeBase, load: Row, cli: Row) -> list[str]:
-    profile = parse_profile(CLI_PROFILE)
-    for _ in range(20):
-        evaluate(profile, kb)
-    evals = per_call_us(lambda p: evaluate(p, kb), [profile] * 200)
-    result = evaluate(profile, kb)
-    dumps = per_call_us(lambda r: r.model_dump_json(indent=2), [result] * 50)
+def cli_split(cli: Row, stages: dict[str, float]) -> list[str]:
     start = cli.baselines[1].median
-    imported = cli.baselines[0].median - start
-    loading = load.measure.median / 1000
-    evaluating = statistics.median(evals) / 1e6
-    dumping = statistics.median(dumps) / 1e6
     total = cli.measure.median
-    rest = total - start - imported - loading - evaluating - dumping
-    parts = [
-        ("interpreter start (`python -c pass`)", start),
-        ("`import onconav.cli` (pydantic, typer, rich, the kb models)", imported),
-        ("`load_kb()` (in process, median)", loading),
-        ("`evaluate()` of this profile (in process, median)", evaluating),
-        ("`result.model_dump_json(indent=2)` (in process, median)", dumping),
-        ("the rest: typer parsing, printing, interpreter exit", rest),
-    ]
-    lines = ["| part | median | share |", "|---|---:|---:|"]
+    parts = [("interpreter start (`python -c pass`, median)", start)]
+    parts += [(f"`{name}` (in process, median)", stages[name]) for name in STAGES]
+    rest = total - sum(seconds for _, seconds in parts)
+    parts.append(("the rest, by difference: typer parsing, printing, interpreter exit", rest))
+    lines = ["| part | median | share of the command |", "|---|---:|---:|"]
     lines += [f"| {name} | {sec * 1000:.1f} ms | {sec / total:.0%} |" for name, sec in parts]
     lines.append(f"| **whole command** | **{total * 1000:.0f} ms** | 100% |")
     return lines
@@ -518,7 +591,7 @@ def _fmt(value: float, unit: str) -> str:
 
 def table(rows: list[Row]) -> list[str]:
     lines = [
-        "| measurement | n | median | p99 | × baseline median |",
+        "| measurement | n | median | p99 | × |",
         "|---|---:|---:|---:|---:|",
     ]
     for row in rows:
@@ -529,14 +602,15 @@ def table(rows: list[Row]) -> list[str]:
         )
         for b in row.baselines:
             ratio = m.median / b.median if b.median else float("nan")
+            label = b.name if b.name.startswith("reference") else f"baseline: {b.name}"
             lines.append(
-                f"| ↳ baseline: {b.name} | {len(b.samples)} | {_fmt(b.median, b.unit)} "
+                f"| ↳ {label} | {len(b.samples)} | {_fmt(b.median, b.unit)} "
                 f"| {_fmt(b.p99, b.unit)} | {ratio:.2f}× |"
             )
     return lines
 
 
-def machine() -> list[str]:
+def machine(load_at_start: str) -> list[str]:
     processor = platform.processor()
     try:
         for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
@@ -551,7 +625,8 @@ def machine() -> list[str]:
         f"- Python {platform.python_version()} ({platform.python_implementation()}), "
         f"PyYAML {yaml.__version__} (libyaml {'available' if yaml.__with_libyaml__ else 'absent'})",
         f"- os: {platform.system()} {platform.release()} ({platform.platform()})",
-        f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC",
+        f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; load average at the start: "
+        f"{load_at_start} (1, 5, 15 min; other work on the machine skews the times)",
     ]
 
 
@@ -577,9 +652,11 @@ def report(
     eval_facts: dict[str, float],
     load_rows: list[Row],
     cli_rows: list[Row],
+    stages: dict[str, float],
     profiles: list[Profile],
 ) -> str:
     full, cli = eval_rows[0].measure, cli_rows[0].measure
+    load, parse = load_rows[0].measure, load_rows[0].baselines[0]
     eval_ok, cli_ok = full.median <= TARGET_EVAL_US, cli.median <= TARGET_CLI_S
     out: list[str] = [
         "# Benchmarks",
@@ -590,7 +667,7 @@ def report(
         command_line(argv),
         "```",
         "",
-        *machine(),
+        *machine(args.load_at_start),
         f"- knowledge base {kb.version}: {len(kb.data.options)} options, "
         f"{len(data_files())} YAML files",
         "",
@@ -609,18 +686,28 @@ def report(
         f"{', '.join(CANCERS)}; every other field is left out (unknown) with probability "
         f"{UNKNOWN}, otherwise given a random value or a random subset of its accepted values, "
         "spelt as an id, a name, an alias or a label. Each call is timed on its own with "
-        "`time.perf_counter_ns` after a warm-up of 200 calls; the garbage collector stays on, "
-        "as in real use. p99 is by nearest rank.",
+        f"`time.perf_counter_ns` after a warm-up of {min(WARM_UP, len(profiles))} calls; the "
+        "garbage collector stays on, as in real use. p99 is by nearest rank.",
         "",
         *table(eval_rows),
         "",
         f"Options in scope per profile: median {eval_facts['options_in_scope_median']:.0f}, "
-        f"at most {eval_facts['options_in_scope_max']:.0f}. The pure condition evaluation "
-        f"(`logic.evaluate` of each option's `when`) is a median "
-        f"{eval_facts['logic_share_median']:.0%} of a profile's `evaluate()` time; the other "
-        f"≈{_fmt(eval_facts['rest_median_us'], 'µs')} (median) goes to resolving names "
-        "(`situation`), the explanations (`why_not`, `undecided_facts`, which evaluate subtrees "
-        "again), caveats, ordering and building the pydantic `Result`.",
+        f"at most {eval_facts['options_in_scope_max']:.0f}. The `part:` rows time pieces of "
+        "`evaluate()` on their own (the situation and the options in scope computed beforehand). "
+        f"Split of the total `evaluate()` time over all {len(profiles)} profiles (mean "
+        f"{_fmt(eval_facts['mean_us'], 'µs')} per profile):",
+        "",
+        "| part of `evaluate()` | share of its time |",
+        "|---|---:|",
+        f"| `situation()`: resolving the profile's names to facts | "
+        f"{eval_facts['share_situation']:.0%} |",
+        f"| pure condition evaluation (`logic.evaluate` of each option's `when`) | "
+        f"{eval_facts['share_logic']:.0%} |",
+        "| the rest of `evaluate_option`: explanations (`why_not`, `undecided_facts`, "
+        "`_relieves` evaluate subtrees again), caveats, `OptionResult`/`Citation`/`MissingFact` "
+        f"pydantic models | {eval_facts['share_option_rest']:.0%} |",
+        "| assembly: ordering, what would change, notes, sources, the `Result` model "
+        f"(by difference) | {eval_facts['share_assembly']:.0%} |",
         "",
         "**Baseline: evaluation without any pre-indexing of the knowledge base.** The very same "
         "`evaluate()` code is given an `UnindexedKnowledgeBase` holding the same `kb.data`, in "
@@ -630,7 +717,8 @@ def report(
         "re-derives a fact's value ancestors from `kb.data` (with the loader's own "
         "`_fact_values`) for every single value test. Its results are checked equal to the "
         "indexed ones for the first 50 profiles before timing. Being slow, it runs on the first "
-        f"{len(eval_rows[0].baselines[0].samples)} of the profiles.",
+        f"{len(eval_rows[0].baselines[0].samples)} of the profiles. `×` is the measured median "
+        "divided by the baseline median.",
         "",
         "## 2. Knowledge-base load",
         "",
@@ -639,6 +727,10 @@ def report(
         "no validation, so the difference is the cost of validation and cross-checks.",
         "",
         *table(load_rows),
+        "",
+        f"Validation, cross-checks and indexes (`load_kb()` minus `yaml.safe_load`, medians): "
+        f"≈{_fmt(load.median - parse.median, 'ms')}; parsing the YAML with PyYAML's "
+        f"pure-Python `SafeLoader` is {parse.median / load.median:.0%} of the load.",
         "",
         "## 3. The `onconav options` command, end to end",
         "",
@@ -649,7 +741,7 @@ def report(
         *table(cli_rows),
         "",
     ]
-    out += where_the_time_goes(kb, profiles, eval_ok, cli_ok, load_rows[0], cli_rows[0])
+    out += where_the_time_goes(kb, profiles, eval_ok, cli_ok, cli_rows[0], stages)
     return "\n".join(out) + "\n"
 
 
@@ -658,42 +750,49 @@ def where_the_time_goes(
     profiles: list[Profile],
     eval_ok: bool,
     cli_ok: bool,
-    load: Row,
     cli: Row,
+    stages: dict[str, float],
 ) -> list[str]:
     out = ["## Where the time goes", ""]
     sample = profiles[:300]
-    tott, total = cprofile_table(lambda: [evaluate(p, kb) for p in sample], "tottime", 14)
-    cum, _ = cprofile_table(lambda: [evaluate(p, kb) for p in sample], "cumtime", 14)
+    stats = run_profiled(lambda: [evaluate(p, kb) for p in sample])
+    total = stats.total_tt  # type: ignore[attr-defined]
     out += [
-        f"### `evaluate()` ({'target met' if eval_ok else 'target not met'})",
+        f"### `evaluate()` (target {'met' if eval_ok else 'not met'})",
         "",
         f"cProfile of `evaluate()` over the first {len(sample)} profiles ({total:.2f} s under "
-        "the profiler, which inflates small calls), by own time:",
+        "the profiler, which inflates small calls). Own time inside pydantic (model "
+        f"construction and validation): {own_share(stats, 'pydantic'):.0%}; inside "
+        f"`onconav/logic.py`: {own_share(stats, 'onconav/logic.py'):.0%}; inside "
+        f"`onconav/engine.py`: {own_share(stats, 'onconav/engine.py'):.0%}. By own time:",
         "",
-        *tott,
+        *cprofile_table(stats, "tottime", 14),
         "",
         "By time with callees:",
         "",
-        *cum,
+        *cprofile_table(stats, "cumtime", 14),
         "",
     ]
-    load_lines, load_total = cprofile_table(load_kb, "tottime", 10)
+    load_stats = run_profiled(load_kb)
     out += [
-        f"### `onconav options` ({'target met' if cli_ok else 'target not met'})",
+        f"### `onconav options` (target {'met' if cli_ok else 'not met'})",
         "",
-        "Split of the median command time, from the medians above and in-process timings of "
-        "the same profile:",
+        "Split of the median command time: the interpreter start from above, then the "
+        "command's stages timed inside a child process that does the same work (run "
+        "round-robin with the commands above, median of each stage):",
         "",
-        *cli_split(kb, load, cli),
+        *cli_split(cli, stages),
         "",
-        "Slowest imports (`python -X importtime -c \"import onconav.cli\"`, one run):",
+        'Own import time by top-level package (`python -X importtime -c "import onconav.cli"`,'
+        " one run; importtime itself adds some overhead):",
         "",
-        *import_table(10),
+        *import_table(8),
         "",
-        f"cProfile of one `load_kb()` ({load_total:.2f} s under the profiler), by own time:",
+        f"cProfile of one `load_kb()` ({load_stats.total_tt:.2f} s under the "  # type: ignore[attr-defined]
+        f"profiler). Own time inside PyYAML: {own_share(load_stats, 'yaml/'):.0%}; inside "
+        f"pydantic: {own_share(load_stats, 'pydantic'):.0%}. By own time:",
         "",
-        *load_lines,
+        *cprofile_table(load_stats, "tottime", 10),
         "",
     ]
     return out
@@ -703,8 +802,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--profiles", type=int, default=2000, help="random profiles (2000)")
     parser.add_argument(
-        "--baseline-profiles", type=int, default=200,
-        help="profiles for the slow unindexed baseline (200)",
+        "--baseline-profiles", type=int, default=500,
+        help="profiles for the slow unindexed baseline (500)",
     )  # fmt: skip
     parser.add_argument("--runs", type=int, default=10, help="runs of load and command (10)")
     parser.add_argument("--seed", type=int, default=SEED, help=f"random seed ({SEED})")
@@ -715,16 +814,20 @@ def main(argv: list[str] | None = None) -> None:
         parser.error("--profiles, --baseline-profiles and --runs must be at least 1")
 
     began = time.perf_counter()
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    args.load_at_start = " ".join(f"{x:.2f}" for x in load) if load else "not available"
     kb = load_kb()
     profiles = random_profiles(kb, args.profiles, args.seed)
     print(f"evaluation: {len(profiles)} profiles ...", file=sys.stderr)
-    eval_rows, eval_facts = bench_evaluation(kb, profiles, min(args.baseline_profiles, len(profiles)))
+    eval_rows, eval_facts = bench_evaluation(
+        kb, profiles, min(args.baseline_profiles, len(profiles))
+    )
     print("knowledge-base load ...", file=sys.stderr)
     load_rows = bench_load(args.runs)
     print("onconav options ...", file=sys.stderr)
-    cli_rows = bench_cli(args.runs)
+    cli_rows, stages = bench_cli(args.runs)
     print("profiling ...", file=sys.stderr)
-    text = report(args, argv, kb, eval_rows, eval_facts, load_rows, cli_rows, profiles)
+    text = report(args, argv, kb, eval_rows, eval_facts, load_rows, cli_rows, stages, profiles)
     print(text)
     if args.write is not None:
         args.write.write_text(text, encoding="utf-8")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from functools import cache
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from onconav.engine import Status, evaluate
+from onconav.kb import KnowledgeBase, load_kb
 from onconav.kb.model import FactTest
 from onconav.logic import Truth, fact_tests
 from onconav.profile import ProfileError, parse_profile
@@ -87,29 +89,44 @@ def partial_and_more(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     return to_profile(cancer, partial), to_profile(cancer, fuller)
 
 
+@cache
+def shared_kb() -> KnowledgeBase:
+    return load_kb()
+
+
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
 @given(pair=partial_and_more())
-def test_learning_a_fact_never_unsettles_an_option(kb, pair) -> None:  # type: ignore[no-untyped-def]
-    """An offered or not_suitable option stays so when more is known (unknown is not negative)."""
+def test_learning_a_fact_never_unsettles_an_option(pair) -> None:  # type: ignore[no-untyped-def]
+    """Learning more never turns an offered option into needs_information, and never brings back
+    a not_suitable one (unknown is not negative, and not positive either)."""
+    kb = shared_kb()
     partial, fuller = pair
     before = {o.id: o.status for o in evaluate(parse_profile(partial), kb).options}
     after = {o.id: o.status for o in evaluate(parse_profile(fuller), kb).options}
     for ident, status in before.items():
-        if status in (Status.offered, Status.not_suitable):
-            assert after[ident] is status, (ident, partial, fuller)
+        if status is Status.offered:
+            assert after[ident] in (Status.offered, Status.not_suitable), (ident, partial, fuller)
+            if after[ident] is Status.not_suitable:  # only by the person's own answers
+                reason = next(o.reason for o in evaluate(parse_profile(fuller), kb).options
+                              if o.id == ident) or ""  # fmt: skip
+                assert "cannot have" in reason or "stopped working" in reason, (ident, reason)
+        if status is Status.not_suitable:
+            assert after[ident] is Status.not_suitable, (ident, partial, fuller)
 
 
 @SETTINGS
 @given(pair=partial_and_more())
-def test_unknown_never_behaves_like_a_negative(kb, pair) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_never_behaves_like_a_negative(pair) -> None:  # type: ignore[no-untyped-def]
     """Whatever is unknown, no option is not_suitable unless a known fact rules it out."""
+    kb = shared_kb()
     partial, _ = pair
     for option in evaluate(parse_profile(partial), kb).options:
         if option.status is Status.not_suitable:
-            assert option.reason and "yours:" in option.reason
+            assert option.reason
+            assert any(k in option.reason for k in ("yours:", "cannot have", "stopped working"))
             assert "yours: unknown" not in option.reason.lower()
 
 
@@ -152,7 +169,8 @@ def _an_answer(fact: str) -> dict[str, Any]:
 
 @SETTINGS
 @given(pair=partial_and_more())
-def test_every_offered_option_has_a_verified_citation(kb, pair) -> None:  # type: ignore[no-untyped-def]
+def test_every_offered_option_has_a_verified_citation(pair) -> None:  # type: ignore[no-untyped-def]
+    kb = shared_kb()
     spans = {(s.source, s.start, s.end, s.sha256) for _, s in kb.spans()}
     for option in evaluate(parse_profile(pair[0]), kb).options:
         if option.status is Status.offered:
@@ -162,7 +180,8 @@ def test_every_offered_option_has_a_verified_citation(kb, pair) -> None:  # type
 
 @SETTINGS
 @given(pair=partial_and_more())
-def test_evaluation_is_deterministic_and_pure(kb, pair) -> None:  # type: ignore[no-untyped-def]
+def test_evaluation_is_deterministic_and_pure(pair) -> None:  # type: ignore[no-untyped-def]
+    kb = shared_kb()
     data = pair[1]
     frozen = copy.deepcopy(data)
     profile = parse_profile(data)
@@ -241,6 +260,36 @@ def test_result_carries_disclaimer_version_and_source_dates(kb) -> None:  # type
     assert result.kb_version == kb.version
     assert {s.id for s in result.sources} == {"ccs-rectal-stage4", "acs-advanced"}
     assert all(s.dated for s in result.sources)
+
+
+def test_what_the_person_cannot_have_is_not_suitable(kb) -> None:  # type: ignore[no-untyped-def]
+    result = evaluate(parse_profile({"cancer": "stomach", "cannot_have": ["chemotherapy"]}), kb)
+    options = {o.id: o for o in result.options}
+    for ident in (
+        "stomach-chemotherapy",
+        "stomach-nivolumab-chemotherapy",
+        "stomach-ramucirumab-paclitaxel",
+    ):
+        assert options[ident].status is Status.not_suitable
+        assert "cannot have" in (options[ident].reason or "")
+    assert options["stomach-palliative-care"].status is Status.offered
+    rectal = evaluate(
+        parse_profile({"cancer": "rectum", "stage": "4", "cannot_have": ["FOLFIRI"]}), kb
+    )
+    status = {o.id: o.status for o in rectal.options}
+    assert status["rectum-folfiri"] is Status.not_suitable
+    assert (
+        status["rectum-folfox"] is Status.offered
+    )  # the source's choice when FOLFIRI cannot be used
+    assert status["rectum-bevacizumab-folfiri"] is Status.not_suitable
+
+
+def test_no_drug_treatment_had_means_none_stopped_working(kb) -> None:  # type: ignore[no-untyped-def]
+    result = evaluate(
+        parse_profile({"cancer": "cervix", "stage": "4B", "prior_treatments": []}), kb
+    )
+    cemiplimab = next(o for o in result.options if o.id == "cervix-cemiplimab")
+    assert cemiplimab.status is Status.not_suitable
 
 
 def test_caveats_are_triggered_by_the_profile(kb) -> None:  # type: ignore[no-untyped-def]

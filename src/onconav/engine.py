@@ -291,12 +291,40 @@ def _relieves(kb: KnowledgeBase, option: Option, facts: Mapping[str, FactValue])
     )
 
 
+def ruled_out_by_person(
+    kb: KnowledgeBase, option: Option, facts: Mapping[str, FactValue]
+) -> list[str]:
+    """Reasons the person's own answers rule out what the option gives: a treatment they cannot
+    have (a drug class covers its drugs, a regimen its drugs), or the very drug or regimen that
+    already stopped working. Applied only when known: unknown never rules anything out."""
+    given = [*option.uses, *option.given_with]
+    reasons = []
+    cannot = facts.get("cannot_have")
+    if isinstance(cannot, frozenset) and cannot:
+        for ident in given:
+            record = kb.by_id[ident]
+            parts = [ident, *getattr(record, "components", [])]
+            if any(kb.vocabulary.up("cannot_have", p) & cannot for p in parts):
+                reasons.append(f"it gives {getattr(record, 'name', ident)}, which you cannot have")
+    stopped = facts.get("progressed_on")
+    if isinstance(stopped, frozenset) and stopped:
+        for ident in given:
+            if ident in stopped and kb.kind_of.get(ident) in ("drugs", "regimens"):
+                name = getattr(kb.by_id[ident], "name", ident)
+                reasons.append(f"{name} has already stopped working for you")
+    return reasons
+
+
 def evaluate_option(kb: KnowledgeBase, option: Option, sit: Situation) -> OptionResult:
     facts = sit.facts
     truth = evaluate_condition(option.when, facts, kb.vocabulary)
     reason = None
     missing: list[MissingFact] = []
-    if truth is Truth.FALSE:
+    vetoed = ruled_out_by_person(kb, option, facts)
+    if vetoed:
+        status = Status.not_suitable
+        reason = "Not for this situation: " + "; ".join(vetoed) + "."
+    elif truth is Truth.FALSE:
         status = Status.not_suitable
         reason = "Not for this situation: " + "; ".join(why_not(kb, option.when, facts)) + "."  # type: ignore[arg-type]
     elif option.in_trials:

@@ -17,6 +17,11 @@ from onconav.kb.load import KnowledgeBase, normalise_name
 from onconav.logic import FactValue
 
 STAGES = {"4": "4", "iv": "4", "4a": "4A", "iva": "4A", "4b": "4B", "ivb": "4B"}
+for _earlier in ("1", "2", "3", "i", "ii", "iii"):
+    for _sub in ("", "a", "b", "c"):
+        STAGES[_earlier + _sub] = "earlier"
+STAGES["earlier"] = "earlier"
+UNKNOWN_SITE = {"any", "unknown", "notknown", "unknownprimary", "cancerofunknownprimary"}
 RECURRENCE = {
     "none": "none", "no": "none", "false": "none",
     "yes": "yes", "true": "yes", "recurrent": "yes",
@@ -84,8 +89,10 @@ class Profile(BaseModel):
         "(breast, prostate, thyroid, lung, colon, ...); synonyms such as gastric are accepted",
         min_length=1,
     )
-    stage: Literal["4", "4A", "4B"] | None = Field(
-        default=None, description="4, 4A or 4B (also written IV, IVA, IVB)"
+    stage: Literal["earlier", "4", "4A", "4B"] | None = Field(
+        default=None,
+        description="4, 4A or 4B (also written IV, IVA, IVB); 1, 2 or 3 (I-III) is read as "
+        "'earlier', for a cancer that has come back after an earlier stage",
     )
     recurrence: Literal["none", "yes", "local", "distant"] | None = Field(
         default=None,
@@ -139,7 +146,7 @@ class Profile(BaseModel):
     def _stage(cls, value: object) -> object:
         if value is None:
             return None
-        return _choose("stage", value, STAGES, "4, 4A, 4B (also IV, IVA, IVB)")
+        return _choose("stage", value, STAGES, "4, 4A, 4B (also IV, IVA, IVB), or 1 to 3")
 
     @field_validator("recurrence", mode="before")
     @classmethod
@@ -247,14 +254,17 @@ def situation(profile: Profile, kb: KnowledgeBase) -> Situation:
     """Resolve a profile's names to knowledge-base ids and collect contradictions as warnings."""
     warnings: list[str] = []
     hits = [r for r in kb.find(profile.cancer) if kb.kind_of.get(r.id) == "cancers"]
-    if hits:
+    site_unknown = normalise_name(profile.cancer) in UNKNOWN_SITE or (hits and hits[0].id == "any")
+    if site_unknown:
+        cancer, cancer_name, known = "any", "advanced cancer (where it started not given)", False
+    elif hits:
         cancer, cancer_name, known = hits[0].id, hits[0].name, True  # type: ignore[union-attr]
     else:
         if not re.search(r"[A-Za-z]", profile.cancer):
             raise ProfileError(f"cancer: {profile.cancer!r} is not a cancer name")
         cancer, cancer_name, known = normalise_name(profile.cancer), profile.cancer.strip(), False
     facts: dict[str, FactValue] = {name: None for name in kb.facts}
-    facts["cancer"] = cancer
+    facts["cancer"] = None if site_unknown else cancer
     facts["stage"] = profile.stage
     facts["recurrence"] = profile.recurrence
     facts["resectable"] = profile.resectable
@@ -279,6 +289,19 @@ def situation(profile: Profile, kb: KnowledgeBase) -> Situation:
             else:
                 value = distinct[0] if distinct else None
         facts[marker] = value
+    prior = facts["prior_treatments"]
+    if (
+        isinstance(prior, frozenset)
+        and facts["progressed_on"] is None
+        and not prior & {"chemotherapy", "targeted-therapy", "immunotherapy"}
+    ):
+        # No drug treatment was had, so none can have stopped working.
+        facts["progressed_on"] = frozenset()
+    if profile.stage == "earlier" and profile.recurrence in (None, "none"):
+        warnings.append(
+            "stage: the sources are about stage 4 or cancer that has come back; for stage 1 to 3 "
+            "say whether it has come back (recurrence)"
+        )
     metastases = facts["metastases"]
     distant = isinstance(metastases, frozenset) and bool(metastases & DISTANT_SITES)
     if profile.stage == "4A" and (profile.recurrence == "distant" or distant):
