@@ -80,6 +80,8 @@ def partial_and_more(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     cancer = draw(st.sampled_from(CANCERS))
     known = draw(st.sets(st.sampled_from(sorted(FIELDS)), max_size=len(FIELDS)))
     values = {name: draw(FIELDS[name]) for name in FIELDS}
+    if "chemotherapy" not in values["prior_treatments"]:
+        values["progressed_on"] = []  # keep profiles consistent: nothing stopped that was never had
     extra = draw(st.sets(st.sampled_from(sorted(set(FIELDS) - known) or ["stage"]), min_size=1))
     partial = {k: values[k] for k in known}
     fuller = {k: values[k] for k in known | extra}

@@ -290,6 +290,15 @@ def situation(profile: Profile, kb: KnowledgeBase) -> Situation:
                 value = distinct[0] if distinct else None
         facts[marker] = value
     prior = facts["prior_treatments"]
+    stopped = facts["progressed_on"]
+    drug_kinds = {"chemotherapy", "targeted-therapy", "immunotherapy"}
+    if isinstance(prior, frozenset) and isinstance(stopped, frozenset) and stopped:
+        classes = set().union(*(kb.vocabulary.up("progressed_on", s) for s in stopped))
+        if not prior & drug_kinds and classes & drug_kinds:
+            warnings.append(
+                "prior_treatments: lists no drug treatment, but progressed_on says one stopped "
+                "working; check what was had"
+            )
     if (
         isinstance(prior, frozenset)
         and facts["progressed_on"] is None
