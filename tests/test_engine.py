@@ -355,3 +355,23 @@ def test_every_condition_fact_has_a_question(kb) -> None:  # type: ignore[no-unt
         for test in fact_tests(option.when):
             assert isinstance(test, FactTest) and kb.facts[test.fact].question
     assert Truth.UNKNOWN is not Truth.FALSE
+
+
+def test_fast_result_construction_equals_pydantic(kb) -> None:  # type: ignore[no-untyped-def]
+    from onconav.engine import Result
+
+    result = evaluate(parse_profile({"cancer": "stomach", "stage": "4", "symptoms": ["pain"]}), kb)
+    again = Result.model_validate(result.model_dump(mode="json"))
+    assert again == result
+    assert again.model_dump_json() == result.model_dump_json()
+
+
+def test_memoised_answers_match_fresh_ones(kb) -> None:  # type: ignore[no-untyped-def]
+    from onconav.kb import load_kb as fresh_kb
+
+    data = {"cancer": "rectum", "stage": "4", "cannot_have": ["irinotecan"], "symptoms": []}
+    warm = evaluate(parse_profile(data), kb)
+    for other in ({"cancer": "rectum"}, {"cancer": "rectum", "cannot_have": ["oxaliplatin"]}):
+        evaluate(parse_profile(other), kb)
+    assert evaluate(parse_profile(data), kb) == warm
+    assert evaluate(parse_profile(data), fresh_kb()).model_dump_json() == warm.model_dump_json()

@@ -123,3 +123,21 @@ def test_knowing_every_fact_settles_every_condition(kb) -> None:  # type: ignore
                 else (leaves[fid][0] if kind == "enum" else frozenset(leaves[fid][:1]))
             )
         assert evaluate(option.when, facts, kb.vocabulary) is not Truth.UNKNOWN, option.id
+
+
+def test_compiled_conditions_agree_with_the_interpreter(kb) -> None:  # type: ignore[no-untyped-def]
+    """Differential test: the engine's compiled closures and logic.evaluate never disagree."""
+    from onconav.logic import compile_condition
+
+    conditions = [o.when for o in kb.options] + [c.when for o in kb.options for c in o.caveats]
+    compiled = [compile_condition(c, kb.vocabulary) for c in conditions]
+
+    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(facts=_facts_strategy(kb), extra_cancer=st.sampled_from(["lung", "kidney", None]))
+    def check(facts, extra_cancer):  # type: ignore[no-untyped-def]
+        if extra_cancer is not None:
+            facts = {**facts, "cancer": extra_cancer}  # a cancer outside the vocabulary
+        for cond, fast in zip(conditions, compiled, strict=True):
+            assert fast(facts) is evaluate(cond, facts, kb.vocabulary)
+
+    check()

@@ -17,7 +17,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from onconav import __version__, render
+import onconav
+from onconav import render
 from onconav.engine import Citation, evaluate
 from onconav.kb import KBError, KnowledgeBase, canonical, load_kb, provenance
 from onconav.kb.load import Record
@@ -103,7 +104,7 @@ def _root(
     version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
 ) -> None:
     if version:
-        out.print(f"onconav {__version__}")
+        out.print(f"onconav {onconav.__version__}")
         raise typer.Exit()
 
 

@@ -7,9 +7,11 @@ the fact and the test or question that settles it), never ``not_suitable``.
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from enum import StrEnum
+from operator import itemgetter
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,7 +26,15 @@ from onconav.kb.model import (
     Option,
     Span,
 )
-from onconav.logic import FactValue, Truth, evaluate_test
+from onconav.logic import (
+    Compiled,
+    FactValue,
+    Truth,
+    compile_condition,
+    evaluate_test,
+    fact_tests,
+    facts_used,
+)
 from onconav.logic import evaluate as evaluate_condition
 from onconav.profile import Profile, Situation, situation
 
@@ -72,7 +82,25 @@ STATUS_ORDER = [Status.offered, Status.needs_information, Status.in_trials, Stat
 
 
 class Out(BaseModel):
+    # Built on first use: the text output never validates or serialises a result.
     model_config = ConfigDict(frozen=True)
+
+
+OutT = TypeVar("OutT", bound=Out)
+
+
+def _build(cls: type[OutT], **values: Any) -> OutT:
+    """Make a result model from values the engine itself produced, every field given.
+
+    The same as ``cls.model_construct(**values)`` without its per-field default handling, which
+    dominated the time of an evaluation; a test checks the two give equal objects.
+    """
+    instance = cls.__new__(cls)
+    object.__setattr__(instance, "__dict__", values)
+    object.__setattr__(instance, "__pydantic_fields_set__", set(values))
+    object.__setattr__(instance, "__pydantic_extra__", None)
+    object.__setattr__(instance, "__pydantic_private__", None)
+    return instance
 
 
 class Citation(Out):
@@ -273,22 +301,151 @@ def _names(kb: KnowledgeBase, ids: list[str]) -> list[str]:
 # --------------------------------------------------------------------------------------------
 
 
-def in_scope(kb: KnowledgeBase, sit: Situation) -> list[Option]:
-    own = sit.known_cancer and any(sit.cancer in o.cancers for o in kb.options)
-    return [
-        o
-        for o in kb.options
-        if sit.cancer in o.cancers or ("any" in o.cancers and not (own and o.general_only))
-    ]
+@dataclass(frozen=True)
+class _Indexed:
+    """An option prepared once per knowledge base: compiled conditions and its fixed output."""
+
+    option: Option
+    position: int
+    when: Compiled
+    caveats: tuple[tuple[Compiled, CaveatOut], ...]
+    symptom_tests: tuple[Compiled, ...]
+    depends_on: tuple[str, ...]
+    values_of: Callable[[Mapping[str, FactValue]], tuple[FactValue, ...]]
+    vetoed_by_cannot: frozenset[str]
+    given_ids: frozenset[str]
+    citations: list[Citation]
+    uses: list[str]
+    given_with: list[str]
+    may_involve: list[str]
+    order: tuple[int, int]
 
 
-def _relieves(kb: KnowledgeBase, option: Option, facts: Mapping[str, FactValue]) -> bool:
-    from onconav.logic import fact_tests
+@dataclass(frozen=True)
+class _Scope:
+    options: tuple[_Indexed, ...]
+    own_source: bool
+    notes: list[NoteOut]
+    sources: list[SourceUsed]
 
-    return any(
-        t.fact == "symptoms" and evaluate_test(t, facts, kb.vocabulary) is Truth.TRUE
-        for t in fact_tests(option.when)
+
+# Outcomes are memoised per knowledge base: an option's result depends only on the values of the
+# facts it tests (and on the part of the person's answers that can rule it out), so the same
+# answer object is shared between results. Bounded in size.
+MEMO_LIMIT = 200_000
+EMPTY: frozenset[str] = frozenset()
+
+
+@dataclass
+class EngineIndex:
+    options: tuple[_Indexed, ...]
+    missing: dict[str, MissingFact]
+    missing_fields: dict[str, dict[str, Any]]
+    scopes: dict[tuple[str, bool], _Scope] = field(default_factory=dict)
+    outcomes: dict[tuple[object, ...], OptionResult] = field(default_factory=dict)
+
+
+def _getter(names: tuple[str, ...]) -> Callable[[Mapping[str, FactValue]], tuple[FactValue, ...]]:
+    """A fast reader of several facts at once (a situation holds every fact, known or None)."""
+    if not names:
+        return lambda facts: ()
+    if len(names) == 1:
+        one = itemgetter(names[0])
+        return lambda facts: (one(facts),)
+    return itemgetter(*names)
+
+
+def _build_index(kb: KnowledgeBase) -> EngineIndex:
+    vocab = kb.vocabulary
+    indexed = []
+    for position, option in enumerate(kb.options):
+        facts = set(facts_used(option.when))
+        for caveat in option.caveats:
+            facts |= set(facts_used(caveat.when))
+        symptom_tests = tuple(
+            compile_condition(t, vocab) for t in fact_tests(option.when) if t.fact == "symptoms"
+        )
+        prominence = option.prominence.value if option.prominence else None
+        indexed.append(
+            _Indexed(
+                option=option,
+                position=position,
+                when=compile_condition(option.when, vocab),
+                caveats=tuple(
+                    (
+                        compile_condition(c.when, vocab),
+                        CaveatOut(
+                            id=c.id, text=c.text, citations=[Citation.of(s) for s in c.evidence]
+                        ),
+                    )
+                    for c in option.caveats
+                ),
+                symptom_tests=symptom_tests,
+                depends_on=tuple(sorted(facts)),
+                values_of=_getter(tuple(sorted(facts))),
+                vetoed_by_cannot=frozenset(
+                    up
+                    for ident in (*option.uses, *option.given_with)
+                    for part in (ident, *getattr(kb.by_id[ident], "components", []))
+                    for up in vocab.up("cannot_have", part)
+                ),
+                given_ids=frozenset((*option.uses, *option.given_with)),
+                citations=[Citation.of(s) for s in option.evidence],
+                uses=_names(kb, option.uses),
+                given_with=_names(kb, option.given_with),
+                may_involve=_names(kb, option.may_involve),
+                order=(
+                    option.rank if option.rank is not None else 1000,
+                    PROMINENCE_ORDER.index(prominence) if prominence else len(PROMINENCE_ORDER),
+                ),
+            )
+        )
+    missing = {fid: _missing(kb, fid) for fid in kb.facts}
+    return EngineIndex(
+        options=tuple(indexed),
+        missing=missing,
+        missing_fields={fid: dict(m) for fid, m in missing.items()},
     )
+
+
+def engine_index(kb: KnowledgeBase) -> EngineIndex:
+    return kb.derived("engine", lambda: _build_index(kb))
+
+
+def _scope(kb: KnowledgeBase, index: EngineIndex, sit: Situation) -> _Scope:
+    key = (sit.cancer, sit.known_cancer)
+    found = index.scopes.get(key)
+    if found is not None:
+        return found
+    own = sit.known_cancer and any(sit.cancer in o.cancers for o in kb.options)
+    chosen = tuple(
+        i
+        for i in index.options
+        if sit.cancer in i.option.cancers
+        or ("any" in i.option.cancers and not (own and i.option.general_only))
+    )
+    notes = [
+        NoteOut(id=n.id, title=n.title, text=n.text, citations=[Citation.of(s) for s in n.evidence])
+        for n in kb.data.notes
+        if sit.cancer in n.cancers or "any" in n.cancers
+    ]
+    cited = {c.source for i in chosen for c in i.citations} | {
+        c.source for n in notes for c in n.citations
+    }
+    sources = [
+        SourceUsed(id=s.id, title=s.title, publisher=s.publisher, dated=s.dated)
+        for s in kb.data.sources
+        if s.id in cited
+    ]
+    scope = _Scope(chosen, any(sit.cancer in i.option.cancers for i in chosen), notes, sources)
+    if len(index.scopes) < 1000:  # cancer names outside the knowledge base are not kept
+        index.scopes[key] = scope
+    return scope
+
+
+def in_scope(kb: KnowledgeBase, sit: Situation) -> list[Option]:
+    """The options that apply to this cancer: its own source's, and the general source's."""
+    return [i.option for i in _scope(kb, engine_index(kb), sit).options]
 
 
 def ruled_out_by_person(
@@ -315,33 +472,35 @@ def ruled_out_by_person(
     return reasons
 
 
-def evaluate_option(kb: KnowledgeBase, option: Option, sit: Situation) -> OptionResult:
-    facts = sit.facts
-    truth = evaluate_condition(option.when, facts, kb.vocabulary)
+def _outcome(kb: KnowledgeBase, item: _Indexed, facts: Mapping[str, FactValue]) -> OptionResult:
+    option = item.option
+    truth = item.when(facts)
     reason = None
     missing: list[MissingFact] = []
-    vetoed = ruled_out_by_person(kb, option, facts)
+    cannot = facts.get("cannot_have")
+    stopped = facts.get("progressed_on")
+    could_veto = (isinstance(cannot, frozenset) and bool(item.vetoed_by_cannot & cannot)) or (
+        isinstance(stopped, frozenset) and bool(item.given_ids & stopped)
+    )
+    vetoed = ruled_out_by_person(kb, option, facts) if could_veto else []
     if vetoed:
         status = Status.not_suitable
         reason = "Not for this situation: " + "; ".join(vetoed) + "."
     elif truth is Truth.FALSE:
         status = Status.not_suitable
-        reason = "Not for this situation: " + "; ".join(why_not(kb, option.when, facts)) + "."  # type: ignore[arg-type]
-    elif option.in_trials:
-        status = Status.in_trials
-        if truth is Truth.UNKNOWN:
-            missing = [_missing(kb, f) for f in undecided_facts(kb, option.when, facts)]
-    elif truth is Truth.UNKNOWN:
-        status = Status.needs_information
-        missing = [_missing(kb, f) for f in undecided_facts(kb, option.when, facts)]
+        assert option.when is not None
+        reason = "Not for this situation: " + "; ".join(why_not(kb, option.when, facts)) + "."
     else:
-        status = Status.offered
-    caveats = [
-        CaveatOut(id=c.id, text=c.text, citations=[Citation.of(s) for s in c.evidence])
-        for c in option.caveats
-        if evaluate_condition(c.when, facts, kb.vocabulary) is Truth.TRUE
-    ]
-    return OptionResult(
+        if truth is Truth.UNKNOWN:
+            missing = [engine_index(kb).missing[f] for f in undecided_facts(kb, option.when, facts)]
+        if option.in_trials:
+            status = Status.in_trials
+        elif truth is Truth.UNKNOWN:
+            status = Status.needs_information
+        else:
+            status = Status.offered
+    return _build(
+        OptionResult,
         id=option.id,
         name=option.name,
         status=status,
@@ -349,106 +508,121 @@ def evaluate_option(kb: KnowledgeBase, option: Option, sit: Situation) -> Option
         treats_cancer=option.treats_cancer,
         not_chosen=option.treats_cancer and facts.get("wants_cancer_treatment") is False,
         intent=[i.value for i in option.intent],
-        uses=_names(kb, option.uses),
-        given_with=_names(kb, option.given_with),
-        may_involve=_names(kb, option.may_involve),
+        uses=item.uses,
+        given_with=item.given_with,
+        may_involve=item.may_involve,
         prominence=option.prominence.value if option.prominence else None,
         timing=[t.value for t in option.timing],
         description=option.description,
         reason=reason,
         missing=missing,
-        caveats=caveats,
-        relieves_your_symptoms=_relieves(kb, option, facts),
-        citations=[Citation.of(s) for s in option.evidence],
+        caveats=[out for test, out in item.caveats if test(facts) is Truth.TRUE],
+        relieves_your_symptoms=any(t(facts) is Truth.TRUE for t in item.symptom_tests),
+        citations=item.citations,
     )
 
 
-def _sort_key(
-    result: OptionResult, option: Option, index: int, care_first: bool
-) -> tuple[object, ...]:
-    modality_order = (CARE_FIRST if care_first else []) + [
+def _result_for(
+    kb: KnowledgeBase, index: EngineIndex, item: _Indexed, sit: Situation
+) -> OptionResult:
+    facts = sit.facts
+    cannot = facts.get("cannot_have")
+    stopped = facts.get("progressed_on")
+    key = (
+        item.position,
+        item.vetoed_by_cannot & cannot if isinstance(cannot, frozenset) else EMPTY,
+        item.given_ids & stopped if isinstance(stopped, frozenset) else EMPTY,
+        item.option.treats_cancer and facts.get("wants_cancer_treatment") is False,
+        item.values_of(facts),
+    )
+    found = index.outcomes.get(key)
+    if found is None:
+        found = _outcome(kb, item, facts)
+        if len(index.outcomes) >= MEMO_LIMIT:
+            index.outcomes.clear()
+        index.outcomes[key] = found
+    return found
+
+
+def evaluate_option(kb: KnowledgeBase, option: Option, sit: Situation) -> OptionResult:
+    """One option's status, reasons and sources for a situation."""
+    index = engine_index(kb)
+    item = next(i for i in index.options if i.option.id == option.id)
+    return _result_for(kb, index, item, sit)
+
+
+QUESTIONS = [
+    "What is the goal of each treatment for me: to cure, to control the cancer, "
+    "or to ease symptoms?",
+    "What side effects should I expect, and how would they be managed?",
+    "Is there a clinical trial that could fit me?",
+]
+
+
+def _modality_rank(care_first: bool) -> dict[Modality, int]:
+    order = (CARE_FIRST if care_first else []) + [
         m for m in MODALITY_ORDER if not (care_first and m in CARE_FIRST)
     ]
-    prominence = (
-        PROMINENCE_ORDER.index(result.prominence) if result.prominence else len(PROMINENCE_ORDER)
-    )
-    return (
-        result.not_chosen,
-        modality_order.index(result.modality),
-        STATUS_ORDER.index(result.status),
-        not result.relieves_your_symptoms,
-        option.rank if option.rank is not None else 1000,
-        prominence,
-        index,
-    )
+    return {m: i for i, m in enumerate(order)}
+
+
+MODALITY_RANK = {False: _modality_rank(False), True: _modality_rank(True)}
+STATUS_RANK = {s: i for i, s in enumerate(STATUS_ORDER)}
 
 
 def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
     """Every option in scope for this profile, ordered for a person to follow."""
     sit = situation(profile, kb)
-    options = in_scope(kb, sit)
-    results = [evaluate_option(kb, o, sit) for o in options]
-    care_first = sit.facts.get("wants_cancer_treatment") is False
-    order = sorted(
-        range(len(results)), key=lambda i: _sort_key(results[i], options[i], i, care_first)
-    )
-    ordered = [results[i] for i in order]
+    index = engine_index(kb)
+    scope = _scope(kb, index, sit)
+    modality_rank = MODALITY_RANK[sit.facts.get("wants_cancer_treatment") is False]
+    keyed = []
+    for item in scope.options:
+        result = _result_for(kb, index, item, sit)
+        key = (
+            result.not_chosen,
+            modality_rank[result.modality],
+            STATUS_RANK[result.status],
+            not result.relieves_your_symptoms,
+            item.order,
+            item.position,
+        )
+        keyed.append((key, result))
+    keyed.sort(key=lambda pair: pair[0])
+    ordered = [result for _, result in keyed]
 
-    counts: Counter[str] = Counter()
     deciding: dict[str, list[str]] = {}
     for r in ordered:
         for m in r.missing:
-            counts[m.fact] += 1
             deciding.setdefault(m.fact, []).append(r.id)
     ranked = [
-        RankedFact(**_missing(kb, fact).model_dump(), decides=n, options=deciding[fact])
-        for fact, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        _build(RankedFact, **dict(index.missing[fact]), decides=len(ids), options=ids)
+        for fact, ids in sorted(deciding.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     ]
-    questions = [f.question for f in ranked]
-    questions += [
-        "What is the goal of each treatment for me: to cure, to control the cancer, "
-        "or to ease symptoms?",
-        "What side effects should I expect, and how would they be managed?",
-        "Is there a clinical trial that could fit me?",
-    ]
-
-    notes = [
-        NoteOut(id=n.id, title=n.title, text=n.text, citations=[Citation.of(s) for s in n.evidence])
-        for n in kb.data.notes
-        if sit.cancer in n.cancers or "any" in n.cancers
-    ]
-    cited = {c.source for r in ordered for c in r.citations} | {
-        c.source for n in notes for c in n.citations
-    }
-    sources = [
-        SourceUsed(id=s.id, title=s.title, publisher=s.publisher, dated=s.dated)
-        for s in kb.data.sources
-        if s.id in cited
-    ]
-    own_source = any(sit.cancer in o.cancers for o in options)
-    if own_source:
-        scope = (
+    if scope.own_source:
+        text = (
             f"Options from the sources about {sit.cancer_name}, and options from the source "
             "about advanced cancer in general that fit particular situations."
         )
     else:
-        scope = (
+        text = (
             f"No source here is about {sit.cancer_name} itself, so these are the options the "
             "source about advanced cancer in general describes. Ask your care team about the "
             "treatments used for your type of cancer."
         )
-    return Result(
+    return _build(
+        Result,
         profile=profile.model_dump(mode="json", exclude_none=True),
         cancer=sit.cancer,
         cancer_name=sit.cancer_name,
-        has_own_source=own_source,
-        scope=scope,
+        has_own_source=scope.own_source,
+        scope=text,
         options=ordered,
-        notes=notes,
+        notes=scope.notes,
         what_would_change=ranked,
-        questions=questions,
+        questions=[f.question for f in ranked] + QUESTIONS,
         warnings=list(sit.warnings),
         disclaimer=DISCLAIMER,
         kb_version=kb.version,
-        sources=sources,
+        sources=scope.sources,
     )

@@ -7,7 +7,7 @@ test of the narrower one UNKNOWN, while knowing the narrower value satisfies a t
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -143,3 +143,99 @@ def facts_used(cond: Condition | None) -> list[str]:
     for test in fact_tests(cond):
         seen.setdefault(test.fact, None)
     return list(seen)
+
+
+Compiled = Callable[[Mapping[str, FactValue]], Truth]
+
+
+def _table(vocab: Vocabulary, fact: str, wanted: list[str]) -> Callable[[str], Truth]:
+    """For one known value: TRUE if it is (under) a wanted value, UNKNOWN if it is broader."""
+    known = vocab.ancestors.get(fact, {})
+    cache = {value: any_of(vocab.compare(fact, value, w) for w in wanted) for value in known}
+
+    def one(value: str) -> Truth:
+        found = cache.get(value)
+        if found is None:  # a value outside the vocabulary (another cancer's name, say)
+            return any_of(vocab.compare(fact, value, w) for w in wanted)
+        return found
+
+    return one
+
+
+def compile_condition(cond: Condition | None, vocab: Vocabulary) -> Compiled:
+    """The same answer as ``evaluate(cond, facts, vocab)``, as a closure built once per condition.
+
+    The engine compiles every option's condition when it first indexes a knowledge base; a
+    differential test keeps the two evaluators in agreement.
+    """
+    if cond is None:
+        return lambda facts: Truth.TRUE
+    if isinstance(cond, AllOf):
+        parts = [compile_condition(c, vocab) for c in cond.all]
+        return lambda facts: all_of(p(facts) for p in parts)
+    if isinstance(cond, AnyOf):
+        parts = [compile_condition(c, vocab) for c in cond.any]
+        return lambda facts: any_of(p(facts) for p in parts)
+    if isinstance(cond, NotOf):
+        inner = compile_condition(cond.not_, vocab)
+        return lambda facts: ~inner(facts)
+    return _compile_test(cond, vocab)
+
+
+def _compile_test(test: FactTest, vocab: Vocabulary) -> Compiled:
+    fact = test.fact
+    op = test.operator
+    if op == "eq" and isinstance(test.eq, bool):
+        wanted_bool = test.eq
+
+        def boolean(facts: Mapping[str, FactValue]) -> Truth:
+            value = facts.get(fact)
+            if value is None:
+                return Truth.UNKNOWN
+            return Truth.TRUE if value == wanted_bool else Truth.FALSE
+
+        return boolean
+    if op in ("eq", "in"):
+        one = _table(vocab, fact, [test.eq] if isinstance(test.eq, str) else list(test.in_ or []))
+
+        def enum(facts: Mapping[str, FactValue]) -> Truth:
+            value = facts.get(fact)
+            return Truth.UNKNOWN if value is None else one(str(value))
+
+        return enum
+    if op in ("has", "has_any"):
+        member = _table(
+            vocab, fact, [test.has] if test.has is not None else list(test.has_any or [])
+        )
+
+        def has(facts: Mapping[str, FactValue]) -> Truth:
+            value = facts.get(fact)
+            if value is None:
+                return Truth.UNKNOWN
+            assert isinstance(value, frozenset)
+            return any_of(member(item) for item in value)
+
+        return has
+    if op == "only":
+        allowed = _table(vocab, fact, list(test.only or []))
+
+        def only(facts: Mapping[str, FactValue]) -> Truth:
+            value = facts.get(fact)
+            if value is None:
+                return Truth.UNKNOWN
+            assert isinstance(value, frozenset)
+            if not value:
+                return Truth.FALSE
+            return all_of(allowed(item) for item in value)
+
+        return only
+    limit = test.count_max or 0
+
+    def count(facts: Mapping[str, FactValue]) -> Truth:
+        value = facts.get(fact)
+        if value is None:
+            return Truth.UNKNOWN
+        assert isinstance(value, frozenset)
+        return Truth.TRUE if 1 <= len(value) <= limit else Truth.FALSE
+
+    return count

@@ -226,24 +226,31 @@ SET_FIELDS = {
 }
 
 
+def _names_of(kb: KnowledgeBase, fact_id: str) -> dict[str, str]:
+    """Every accepted way of writing a value of a set fact, folded, mapped to the value's id.
+    Value ids and labels come first, then names and aliases of knowledge-base entities."""
+    accepted = kb.vocabulary.ancestors.get(fact_id, {})
+    table: dict[str, str] = {}
+    for value in accepted:
+        table.setdefault(normalise_name(value), value)
+    for v in kb.facts[fact_id].values:
+        table.setdefault(normalise_name(v.label), v.id)
+    for key, ids in kb.names.items():
+        match = next((i for i in ids if i in accepted), None)
+        if match is not None:
+            table.setdefault(key, match)
+    return table
+
+
 def _resolve_values(
     kb: KnowledgeBase, fact_id: str, field: str, names: list[str]
 ) -> frozenset[str]:
-    accepted = kb.vocabulary.ancestors.get(fact_id, {})
-    labels = {normalise_name(v.label): v.id for v in kb.facts[fact_id].values}
+    table = kb.derived(f"profile-names:{fact_id}", lambda: _names_of(kb, fact_id))
     out = set()
     for name in names:
-        key = normalise_name(str(name))
-        if str(name) in accepted:
-            out.add(str(name))
-            continue
-        match = labels.get(key)
+        match = table.get(normalise_name(str(name)))
         if match is None:
-            ids = [r.id for r in kb.find(str(name)) if r.id in accepted]
-            match = ids[0] if ids else None
-        if match is None:
-            match = next((v for v in accepted if normalise_name(v) == key), None)
-        if match is None:
+            accepted = kb.vocabulary.ancestors.get(fact_id, {})
             examples = ", ".join(sorted(accepted)[:12])
             raise ProfileError(f"{field}: {name!r} is not known; accepted: {examples}, ...")
         out.add(match)

@@ -76,69 +76,72 @@ def _details(option: OptionResult) -> list[str]:
 
 
 def text(result: Result, console: Console, passage: PassageLookup | None = None) -> None:
-    console.print(f"[bold]Options for {escape(result.cancer_name)}[/bold]")
-    console.print(escape(result.scope))
+    """Print a result for a terminal (one print: rich parses the markup once)."""
+    lines: list[str] = []
+    lines.append(f"[bold]Options for {escape(result.cancer_name)}[/bold]")
+    lines.append(escape(result.scope))
     for warning in result.warnings:
-        console.print(f"[bold red]Warning:[/bold red] {escape(warning)}")
+        lines.append(f"[bold red]Warning:[/bold red] {escape(warning)}")
     counts = {s: sum(1 for o in result.options if o.status is s) for s in Status}
-    console.print(", ".join(f"{n} {STATUS_WORDS[s].lower()}" for s, n in counts.items()))
+    lines.append(", ".join(f"{n} {STATUS_WORDS[s].lower()}" for s, n in counts.items()))
     for title, options in groups(result):
-        console.print()
-        console.print(f"[bold underline]{escape(title)}[/bold underline]")
+        lines.append("")
+        lines.append(f"[bold underline]{escape(title)}[/bold underline]")
         for option in options:
             style = STATUS_STYLE[option.status]
             flag = (
                 "  [magenta](for your symptoms)[/magenta]" if option.relieves_your_symptoms else ""
             )
-            console.print(
+            lines.append(
                 f"• [{style}]{STATUS_WORDS[option.status]}[/{style}]: "
                 f"[bold]{escape(option.name)}[/bold]{flag}"
             )
-            console.print(f"  {escape(option.description)}")
+            lines.append(f"  {escape(option.description)}")
             for line in _details(option):
-                console.print(f"  {escape(line)}")
+                lines.append(f"  {escape(line)}")
             if option.reason:
-                console.print(f"  [dim]{escape(option.reason)}[/dim]")
+                lines.append(f"  [dim]{escape(option.reason)}[/dim]")
             for missing in option.missing:
                 tests = f" ({', '.join(t.name for t in missing.tests)})" if missing.tests else ""
-                console.print(
+                lines.append(
                     f"  [yellow]To decide:[/yellow] {escape(missing.question)}{escape(tests)}"
                 )
             for caveat in option.caveats:
-                console.print(
+                lines.append(
                     f"  [bold]Note:[/bold] {escape(caveat.text)} {escape(cite(caveat.citations))}"
                 )
-            console.print(f"  [dim]Sources: {escape(cite(option.citations))}[/dim]")
+            lines.append(f"  [dim]Sources: {escape(cite(option.citations))}[/dim]")
             if passage is not None:
                 for citation in option.citations:
                     found = passage(citation)
                     if found:
-                        console.print(
+                        lines.append(
                             f"    [italic]{escape(citation.label)} “{escape(found)}”[/italic]"
                         )
     if result.what_would_change:
-        console.print()
-        console.print("[bold underline]What would change your options[/bold underline]")
+        lines.append("")
+        lines.append("[bold underline]What would change your options[/bold underline]")
         for fact in result.what_would_change:
             tests = f" ({', '.join(t.name for t in fact.tests)})" if fact.tests else ""
-            console.print(
+            lines.append(
                 f"• {escape(fact.question)}{escape(tests)}: decides {fact.decides} option(s)"
             )
-    console.print()
-    console.print("[bold underline]Good to know[/bold underline]")
+    lines.append("")
+    lines.append("[bold underline]Good to know[/bold underline]")
     for note in result.notes:
-        console.print(
+        lines.append(
             f"• [bold]{escape(note.title)}[/bold]: {escape(note.text)} "
             f"[dim]{escape(cite(note.citations))}[/dim]"
         )
-    console.print()
-    console.print("[bold underline]Questions to ask your care team[/bold underline]")
+    lines.append("")
+    lines.append("[bold underline]Questions to ask your care team[/bold underline]")
     for question in result.questions:
-        console.print(f"• {escape(question)}")
-    console.print()
+        lines.append(f"• {escape(question)}")
+    lines.append("")
     sources = "; ".join(f"{s.id}: {s.title} ({s.publisher}, {s.dated})" for s in result.sources)
-    console.print(f"[dim]Knowledge base {result.kb_version}. Sources: {escape(sources)}[/dim]")
-    console.print(f"[bold]{escape(result.disclaimer)}[/bold]")
+    lines.append(f"[dim]Knowledge base {result.kb_version}. Sources: {escape(sources)}[/dim]")
+    lines.append(f"[bold]{escape(result.disclaimer)}[/bold]")
+    console.print("\n".join(lines))
 
 
 def markdown(result: Result, passage: PassageLookup | None = None) -> str:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import ValidationError
@@ -38,6 +38,8 @@ from onconav.kb.model import (
 from onconav.logic import Vocabulary, fact_tests
 
 DATA_PACKAGE = "onconav.kb.data"
+T = TypeVar("T")
+SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Entity = Cancer | DrugClass | Drug | Regimen | Procedure | LabTest | Symptom | Site | Term
 Record = Entity | Source | Fact | Note | Option
@@ -56,6 +58,7 @@ class KBError(Exception):
         super().__init__(f"the knowledge base has {len(problems)} problem(s):\n{shown}{more}")
 
 
+@lru_cache(maxsize=8192)
 def normalise_name(name: str) -> str:
     """Fold a name for look-up: case, accents, punctuation and spacing do not matter."""
     text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
@@ -77,7 +80,7 @@ def read_files(paths: Iterable[Path]) -> tuple[dict[str, Any], list[str]]:
     problems: list[str] = []
     for path in paths:
         with path.open(encoding="utf-8") as handle:
-            doc = yaml.safe_load(handle)
+            doc = yaml.load(handle, Loader=SafeLoader)
         if not isinstance(doc, dict):
             problems.append(f"{path.name}: must be a mapping of kind -> list")
             continue
@@ -118,6 +121,16 @@ class KnowledgeBase:
     names: Mapping[str, tuple[str, ...]]
     vocabulary: Vocabulary
     facts: Mapping[str, Fact] = field(default_factory=dict)
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    """Indexes derived from the data by the layers above (built once, on first use)."""
+
+    def derived(self, key: str, build: Callable[[], T]) -> T:
+        """An index derived from this knowledge base, built on first use and kept with it."""
+        try:
+            return self.memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            value = self.memo.setdefault(key, build())
+            return value  # type: ignore[no-any-return]
 
     @property
     def version(self) -> str:
