@@ -22,7 +22,7 @@ demo: $(BIN)/.installed
 test: lint typecheck unit
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check src tests
+	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/onconav kb fmt --check
 
 typecheck: $(BIN)/.installed
@@ -36,6 +36,9 @@ schema: $(BIN)/.installed
 
 fmt: $(BIN)/.installed
 	$(BIN)/onconav kb fmt
+
+benchmark: $(BIN)/.installed
+	$(BIN)/python benchmarks/engine.py --write docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
