@@ -51,6 +51,7 @@ from onconav.kb.load import (
     data_files,
     load_kb,
     normalise_name,
+    record_labels,
 )
 from onconav.kb.load import SafeLoader as KB_LOADER
 from onconav.kb.model import KINDS, Fact, KBData, Option
@@ -164,17 +165,6 @@ class _DerivedAncestors(Mapping[str, Mapping[str, frozenset[str]]]):
         return len(self._facts)
 
 
-def _labels(record: Record) -> list[str]:
-    labels = [record.id]
-    if hasattr(record, "names"):
-        labels.extend(record.names())
-    elif hasattr(record, "name"):
-        labels.append(record.name)
-    elif hasattr(record, "title"):
-        labels.append(record.title)
-    return labels
-
-
 class _ScanNames(Mapping[str, tuple[str, ...]]):
     """``kb.names`` answered by folding every record's names, on every look-up."""
 
@@ -184,7 +174,7 @@ class _ScanNames(Mapping[str, tuple[str, ...]]):
     def _all(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for _, record in _records(self._data):
-            for label in _labels(record):
+            for label in record_labels(record):
                 bucket = out.setdefault(normalise_name(label), [])
                 if record.id not in bucket:
                     bucket.append(record.id)
@@ -208,13 +198,7 @@ class UnindexedKnowledgeBase(KnowledgeBase):
         key = normalise_name(name)
         hits: list[str] = []
         for _, record in _records(self.data):
-            labels = [record.id]
-            if hasattr(record, "names"):
-                labels.extend(record.names())
-            elif hasattr(record, "name"):
-                labels.append(record.name)
-            elif hasattr(record, "title"):
-                labels.append(record.title)
+            labels = record_labels(record)
             if any(normalise_name(label) == key for label in labels) and record.id not in hits:
                 hits.append(record.id)
         if name in self.by_id and name not in hits:

@@ -190,6 +190,18 @@ class KnowledgeBase:
         return out
 
 
+def record_labels(record: Record) -> list[str]:
+    """Every way a record may be looked up: its id, name (or title) and aliases."""
+    labels = [record.id]
+    if hasattr(record, "names"):
+        labels.extend(record.names())
+    elif hasattr(record, "name"):
+        labels.append(record.name)
+    elif hasattr(record, "title"):
+        labels.append(record.title)
+    return labels
+
+
 def _ancestors(parents: Mapping[str, str | None]) -> dict[str, frozenset[str]]:
     out: dict[str, frozenset[str]] = {}
     for value in parents:
@@ -363,14 +375,7 @@ def build(data: KBData) -> KnowledgeBase:
 
     names: dict[str, list[str]] = {}
     for ident, record in by_id.items():
-        labels = [ident]
-        if hasattr(record, "names"):
-            labels.extend(record.names())
-        elif hasattr(record, "name"):
-            labels.append(record.name)
-        elif hasattr(record, "title"):
-            labels.append(record.title)
-        for label in labels:
+        for label in record_labels(record):
             key = normalise_name(label)
             bucket = names.setdefault(key, [])
             if ident not in bucket:
