@@ -9,18 +9,14 @@ from collections import Counter
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 import yaml
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
 
 import onconav
-from onconav import render
 from onconav.engine import Citation, evaluate
-from onconav.kb import KBError, KnowledgeBase, canonical, load_kb, provenance
+from onconav.kb import KBError, KnowledgeBase, load_kb
 from onconav.kb.load import Record
 from onconav.kb.model import (
     KINDS,
@@ -45,7 +41,53 @@ app = typer.Typer(
 kb_app = typer.Typer(help="Look into and check the knowledge base.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
 
-out = Console(highlight=False, soft_wrap=False)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from onconav.kb import canonical, provenance
+else:
+
+    class _LazyModule:
+        """A module imported on first use: curator commands' modules stay out of `options`."""
+
+        def __init__(self, name: str) -> None:
+            self._name = name
+
+        def __getattr__(self, attr: str) -> Any:
+            import importlib
+
+            return getattr(importlib.import_module(self._name), attr)
+
+    canonical = _LazyModule("onconav.kb.canonical")
+    provenance = _LazyModule("onconav.kb.provenance")
+
+
+class _LazyConsole:
+    """rich is imported on first output, so that `--format json` does not pay for it."""
+
+    _console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(highlight=False, soft_wrap=False)
+        return getattr(self._console, name)
+
+
+def escape(text: str) -> str:
+    from rich.markup import escape as rich_escape
+
+    return rich_escape(text)
+
+
+def Table(*args: Any, **kwargs: Any) -> Any:
+    from rich.table import Table as RichTable
+
+    return RichTable(*args, **kwargs)
+
+
+out: Any = _LazyConsole()
 SOURCES_ENV = "ONCONAV_SOURCES"
 KIND_LABEL = {
     "sources": "source",
@@ -640,7 +682,10 @@ def options_command(
     lookup = passage_lookup(_sources_dir(sources, required=False), kb)
     if output_format is Format.json:
         print(result.model_dump_json(indent=2))
-    elif output_format is Format.markdown:
+        return
+    from onconav import render
+
+    if output_format is Format.markdown:
         print(render.markdown(result, lookup))
     else:
         render.text(result, out, lookup)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
-from rich.console import Console
 from rich.markup import escape
 
 from onconav.engine import Citation, OptionResult, Result, Status
@@ -29,6 +29,9 @@ MODALITY_WORDS[Modality.bone_drugs] = "Drugs for cancer in the bones"
 MODALITY_WORDS[Modality.supportive_care] = "Care without cancer treatment and symptom relief"
 MODALITY_WORDS[Modality.care_setting] = "Where to be treated"
 MODALITY_WORDS[Modality.clinical_trial] = "Clinical trials"
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 PassageLookup = Callable[[Citation], str | None]
 
