@@ -702,10 +702,38 @@ def explain_command(
     kb_show(name, sources)
 
 
+def _click_classes(name: str) -> tuple[type[BaseException], ...]:
+    """typer's command-line errors (it vendors click in newer releases, uses click in older)."""
+    import importlib
+
+    found = []
+    for module in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            found.append(getattr(importlib.import_module(module), name))
+        except (ImportError, AttributeError):
+            continue
+    return tuple(found)
+
+
+CLICK_USAGE_ERRORS = _click_classes("UsageError")
+CLICK_ABORT = _click_classes("Abort")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every error a person can cause becomes one line on stderr, never a traceback."""
     try:
-        app(args=argv, standalone_mode=True)
+        code = app(args=argv, standalone_mode=False)
+    except CLICK_USAGE_ERRORS as error:
+        if type(error).__name__ == "NoArgsIsHelpError":  # a bare command: its help is shown
+            raise SystemExit(0) from None
+        usage: Any = error
+        hint = getattr(getattr(usage, "param", None), "opts", None) or []
+        message = " ".join(str(usage.format_message()).split())
+        if hint and hint[0] not in message:
+            message = f"{hint[0]}: {message}"
+        fail(message, 2)
+    except CLICK_ABORT:
+        fail("aborted", 1)
     except UsageError as error:
         fail(str(error), 2)
     except KBError as error:
@@ -716,6 +744,8 @@ def main(argv: list[str] | None = None) -> None:
         fail(f"--sources: {error}", 2)
     except UnicodeDecodeError as error:
         fail(f"--sources: a source file is not UTF-8 text ({error.reason})", 2)
+    if isinstance(code, int) and code:
+        raise SystemExit(code)
 
 
 if __name__ == "__main__":
