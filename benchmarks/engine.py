@@ -90,35 +90,18 @@ def _records(data: KBData) -> Iterator[tuple[str, Record]]:
             yield kind, record
 
 
-class _ScanById(Mapping[str, Record]):
-    """``kb.by_id`` answered by a linear scan of every record, on every look-up."""
+class _Scan(Mapping[str, Any]):
+    """A mapping of record id to something of the record, answered by a linear scan of every
+    record on every look-up (``kb.by_id`` and ``kb.kind_of`` without their dictionaries)."""
 
-    def __init__(self, data: KBData) -> None:
+    def __init__(self, data: KBData, value: Callable[[str, Record], Any]) -> None:
         self._data = data
+        self._value = value
 
-    def __getitem__(self, key: str) -> Record:
-        for _, record in _records(self._data):
-            if record.id == key:
-                return record
-        raise KeyError(key)
-
-    def __iter__(self) -> Iterator[str]:
-        return (record.id for _, record in _records(self._data))
-
-    def __len__(self) -> int:
-        return sum(1 for _ in _records(self._data))
-
-
-class _ScanKindOf(Mapping[str, str]):
-    """``kb.kind_of`` answered by a linear scan of every record, on every look-up."""
-
-    def __init__(self, data: KBData) -> None:
-        self._data = data
-
-    def __getitem__(self, key: str) -> str:
+    def __getitem__(self, key: str) -> Any:
         for kind, record in _records(self._data):
             if record.id == key:
-                return kind
+                return self._value(kind, record)
         raise KeyError(key)
 
     def __iter__(self) -> Iterator[str]:
@@ -210,8 +193,8 @@ def unindexed(kb: KnowledgeBase) -> UnindexedKnowledgeBase:
     data = kb.data
     return UnindexedKnowledgeBase(
         data=data,
-        by_id=_ScanById(data),
-        kind_of=_ScanKindOf(data),
+        by_id=_Scan(data, lambda kind, record: record),
+        kind_of=_Scan(data, lambda kind, record: kind),
         names=_ScanNames(data),
         vocabulary=Vocabulary(_DerivedAncestors(data)),
         facts=_ScanFacts(data),

@@ -302,6 +302,16 @@ def _names(kb: KnowledgeBase, ids: list[str]) -> list[str]:
 
 
 @dataclass(frozen=True)
+class _Given:
+    """Something an option gives, with what the person's answers can rule it out by."""
+
+    ident: str
+    name: str
+    covered_by: frozenset[str]  # it, its drugs, and their classes
+    can_stop_working: bool
+
+
+@dataclass(frozen=True)
 class _Indexed:
     """An option prepared once per knowledge base: compiled conditions and its fixed output."""
 
@@ -312,8 +322,7 @@ class _Indexed:
     symptom_tests: tuple[Compiled, ...]
     depends_on: tuple[str, ...]
     values_of: Callable[[Mapping[str, FactValue]], tuple[FactValue, ...]]
-    vetoed_by_cannot: frozenset[str]
-    given_ids: frozenset[str]
+    givens: tuple[_Given, ...]
     citations: list[Citation]
     uses: list[str]
     given_with: list[str]
@@ -333,7 +342,6 @@ class _Scope:
 # facts it tests (and on the part of the person's answers that can rule it out), so the same
 # answer object is shared between results. Bounded in size.
 MEMO_LIMIT = 200_000
-EMPTY: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -341,6 +349,7 @@ class EngineIndex:
     options: tuple[_Indexed, ...]
     missing: dict[str, MissingFact]
     missing_fields: dict[str, dict[str, Any]]
+    by_id: dict[str, _Indexed] = field(default_factory=dict)
     scopes: dict[tuple[str, bool], _Scope] = field(default_factory=dict)
     outcomes: dict[tuple[object, ...], OptionResult] = field(default_factory=dict)
 
@@ -383,13 +392,7 @@ def _build_index(kb: KnowledgeBase) -> EngineIndex:
                 symptom_tests=symptom_tests,
                 depends_on=tuple(sorted(facts)),
                 values_of=_getter(tuple(sorted(facts))),
-                vetoed_by_cannot=frozenset(
-                    up
-                    for ident in (*option.uses, *option.given_with)
-                    for part in (ident, *getattr(kb.by_id[ident], "components", []))
-                    for up in vocab.up("cannot_have", part)
-                ),
-                given_ids=frozenset((*option.uses, *option.given_with)),
+                givens=tuple(_given(kb, ident) for ident in (*option.uses, *option.given_with)),
                 citations=[Citation.of(s) for s in option.evidence],
                 uses=_names(kb, option.uses),
                 given_with=_names(kb, option.given_with),
@@ -403,6 +406,7 @@ def _build_index(kb: KnowledgeBase) -> EngineIndex:
     missing = {fid: _missing(kb, fid) for fid in kb.facts}
     return EngineIndex(
         options=tuple(indexed),
+        by_id={i.option.id: i for i in indexed},
         missing=missing,
         missing_fields={fid: dict(m) for fid, m in missing.items()},
     )
@@ -448,28 +452,32 @@ def in_scope(kb: KnowledgeBase, sit: Situation) -> list[Option]:
     return [i.option for i in _scope(kb, engine_index(kb), sit).options]
 
 
-def ruled_out_by_person(
-    kb: KnowledgeBase, option: Option, facts: Mapping[str, FactValue]
-) -> list[str]:
+def _given(kb: KnowledgeBase, ident: str) -> _Given:
+    record = kb.by_id[ident]
+    parts = (ident, *getattr(record, "components", []))
+    return _Given(
+        ident=ident,
+        name=str(getattr(record, "name", ident)),
+        covered_by=frozenset(up for p in parts for up in kb.vocabulary.up("cannot_have", p)),
+        can_stop_working=kb.kind_of.get(ident) in ("drugs", "regimens"),
+    )
+
+
+def ruled_out_by_person(item: _Indexed, facts: Mapping[str, FactValue]) -> tuple[str, ...]:
     """Reasons the person's own answers rule out what the option gives: a treatment they cannot
     have (a drug class covers its drugs, a regimen its drugs), or the very drug or regimen that
     already stopped working. Applied only when known: unknown never rules anything out."""
-    given = [*option.uses, *option.given_with]
-    reasons = []
     cannot = facts.get("cannot_have")
-    if isinstance(cannot, frozenset) and cannot:
-        for ident in given:
-            record = kb.by_id[ident]
-            parts = [ident, *getattr(record, "components", [])]
-            if any(kb.vocabulary.up("cannot_have", p) & cannot for p in parts):
-                reasons.append(f"it gives {getattr(record, 'name', ident)}, which you cannot have")
     stopped = facts.get("progressed_on")
-    if isinstance(stopped, frozenset) and stopped:
-        for ident in given:
-            if ident in stopped and kb.kind_of.get(ident) in ("drugs", "regimens"):
-                name = getattr(kb.by_id[ident], "name", ident)
-                reasons.append(f"{name} has already stopped working for you")
-    return reasons
+    if not cannot and not stopped:
+        return ()
+    reasons = []
+    for given in item.givens:
+        if isinstance(cannot, frozenset) and given.covered_by & cannot:
+            reasons.append(f"it gives {given.name}, which you cannot have")
+        if isinstance(stopped, frozenset) and given.can_stop_working and given.ident in stopped:
+            reasons.append(f"{given.name} has already stopped working for you")
+    return tuple(reasons)
 
 
 def _outcome(kb: KnowledgeBase, item: _Indexed, facts: Mapping[str, FactValue]) -> OptionResult:
@@ -477,12 +485,7 @@ def _outcome(kb: KnowledgeBase, item: _Indexed, facts: Mapping[str, FactValue]) 
     truth = item.when(facts)
     reason = None
     missing: list[MissingFact] = []
-    cannot = facts.get("cannot_have")
-    stopped = facts.get("progressed_on")
-    could_veto = (isinstance(cannot, frozenset) and bool(item.vetoed_by_cannot & cannot)) or (
-        isinstance(stopped, frozenset) and bool(item.given_ids & stopped)
-    )
-    vetoed = ruled_out_by_person(kb, option, facts) if could_veto else []
+    vetoed = ruled_out_by_person(item, facts)
     if vetoed:
         status = Status.not_suitable
         reason = "Not for this situation: " + "; ".join(vetoed) + "."
@@ -526,12 +529,9 @@ def _result_for(
     kb: KnowledgeBase, index: EngineIndex, item: _Indexed, sit: Situation
 ) -> OptionResult:
     facts = sit.facts
-    cannot = facts.get("cannot_have")
-    stopped = facts.get("progressed_on")
     key = (
         item.position,
-        item.vetoed_by_cannot & cannot if isinstance(cannot, frozenset) else EMPTY,
-        item.given_ids & stopped if isinstance(stopped, frozenset) else EMPTY,
+        ruled_out_by_person(item, facts),
         item.option.treats_cancer and facts.get("wants_cancer_treatment") is False,
         item.values_of(facts),
     )
@@ -547,7 +547,7 @@ def _result_for(
 def evaluate_option(kb: KnowledgeBase, option: Option, sit: Situation) -> OptionResult:
     """One option's status, reasons and sources for a situation."""
     index = engine_index(kb)
-    item = next(i for i in index.options if i.option.id == option.id)
+    item = index.by_id[option.id]
     return _result_for(kb, index, item, sit)
 
 

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
 from onconav.kb.load import KnowledgeBase, normalise_name
 from onconav.logic import FactValue
@@ -36,6 +36,12 @@ KRAS = {
 }  # fmt: skip
 EXTENT = {"few": "few", "many": "many"}
 NONE_WORDS = {"none", "nothing", "no"}
+# Single-choice fields: spellings accepted for each value, and the values named in errors.
+CHOICES: dict[str, tuple[dict[str, str], str]] = {
+    "stage": (STAGES, "4, 4A, 4B (also IV, IVA, IVB), or 1 to 3"),
+    "recurrence": (RECURRENCE, "none, yes, local, distant"),
+    "metastasis_extent": (EXTENT, "few, many"),
+}
 DISTANT_SITES = {"liver", "lung", "bone", "brain", "peritoneum", "other-site"}
 
 
@@ -47,7 +53,7 @@ def _key(value: object) -> str:
     return re.sub(r"[^a-z0-9+\-]", "", str(value).lower().replace("stage", "")).strip("-")
 
 
-def _choose(field: str, value: object, table: dict[str, str], accepted: str) -> str:
+def _choose(value: object, table: dict[str, str], accepted: str) -> str:
     found = table.get(_key(value).replace("-", "")) or table.get(_key(value))
     if found is None:
         raise ValueError(f"{value!r} is not accepted; accepted: {accepted}")
@@ -63,12 +69,12 @@ class Biomarkers(BaseModel):
     @field_validator("her2", mode="before")
     @classmethod
     def _her2(cls, value: object) -> object:
-        return _listwise(value, lambda v: _choose("her2", v, HER2, "positive, negative"))
+        return _listwise(value, lambda v: _choose(v, HER2, "positive, negative"))
 
     @field_validator("kras", mode="before")
     @classmethod
     def _kras(cls, value: object) -> object:
-        return _listwise(value, lambda v: _choose("kras", v, KRAS, "wild-type, mutated"))
+        return _listwise(value, lambda v: _choose(v, KRAS, "wild-type, mutated"))
 
 
 def _listwise(value: object, one: Any) -> object:
@@ -141,26 +147,13 @@ class Profile(BaseModel):
         default=None, description="Do hormones make this cancer grow?"
     )
 
-    @field_validator("stage", mode="before")
+    @field_validator(*CHOICES, mode="before")
     @classmethod
-    def _stage(cls, value: object) -> object:
+    def _one_of(cls, value: object, info: ValidationInfo) -> object:
         if value is None:
             return None
-        return _choose("stage", value, STAGES, "4, 4A, 4B (also IV, IVA, IVB), or 1 to 3")
-
-    @field_validator("recurrence", mode="before")
-    @classmethod
-    def _recurrence(cls, value: object) -> object:
-        if value is None:
-            return None
-        return _choose("recurrence", value, RECURRENCE, "none, yes, local, distant")
-
-    @field_validator("metastasis_extent", mode="before")
-    @classmethod
-    def _extent(cls, value: object) -> object:
-        if value is None:
-            return None
-        return _choose("metastasis_extent", value, EXTENT, "few, many")
+        table, accepted = CHOICES[str(info.field_name)]
+        return _choose(value, table, accepted)
 
     @field_validator(
         "metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms", "planned",
@@ -170,9 +163,10 @@ class Profile(BaseModel):
     def _list(cls, value: object) -> object:
         if isinstance(value, str):
             value = [part for part in re.split(r"\s*,\s*", value) if part]
-        if isinstance(value, list) and [normalise_name(str(v)) for v in value] in (
-            ["none"],
-            ["no"],
+        if (
+            isinstance(value, list)
+            and len(value) == 1
+            and normalise_name(str(value[0])) in NONE_WORDS
         ):
             return []
         return value
