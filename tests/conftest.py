@@ -16,6 +16,14 @@ def sources_dir() -> Path:
     return Path(env) if env else SHARED / "sources"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _snapshots_in_a_temporary_directory(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Knowledge-base snapshots go to a directory of this run, not the user's cache; commands the
+    tests start inherit it."""
+    os.environ["ONCONAV_CACHE_DIR"] = str(tmp_path_factory.mktemp("onconav-cache"))
+    os.environ.pop("ONCONAV_NO_CACHE", None)
+
+
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     return load_kb()

@@ -67,11 +67,12 @@ def test_sets() -> None:
     assert evaluate(ft("metastases", count_max=1), {"metastases": frozenset({"lung"})}, VOCAB) is T
 
 
-def _facts_strategy(kb):  # type: ignore[no-untyped-def]
-    """A partial profile: each fact unknown or given one of its accepted values."""
+def _facts_strategy(kb, outside: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]
+    """A partial profile: each fact unknown or given one of its accepted values (or one of
+    ``outside``, values no fact accepts)."""
     strategies = {}
     for fact in kb.data.facts:
-        values = sorted(kb.vocabulary.ancestors.get(fact.id, {}))
+        values = sorted(kb.vocabulary.ancestors.get(fact.id, {})) + list(outside)
         if fact.type.value == "bool":
             known = st.booleans()
         elif fact.type.value == "enum":
@@ -133,11 +134,35 @@ def test_compiled_conditions_agree_with_the_interpreter(kb) -> None:  # type: ig
     compiled = [compile_condition(c, kb.vocabulary) for c in conditions]
 
     @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(facts=_facts_strategy(kb), extra_cancer=st.sampled_from(["lung", "kidney", None]))
-    def check(facts, extra_cancer):  # type: ignore[no-untyped-def]
-        if extra_cancer is not None:
-            facts = {**facts, "cancer": extra_cancer}  # a cancer outside the vocabulary
+    @given(facts=_facts_strategy(kb, outside=("kidney", "elsewhere")))
+    def check(facts):  # type: ignore[no-untyped-def]
         for cond, fast in zip(conditions, compiled, strict=True):
             assert fast(facts) is evaluate(cond, facts, kb.vocabulary)
+
+    check()
+
+
+def test_compiled_explanations_agree_with_the_interpreter(kb) -> None:  # type: ignore[no-untyped-def]
+    """The engine explains with the compiled closure of every subtree; the reasons and the
+    undecided facts are the same as with the interpreter."""
+    from onconav.engine import undecided_facts, why_not
+    from onconav.logic import compile_condition
+
+    conditions = [o.when for o in kb.options if o.when is not None]
+    parts: dict[int, object] = {}
+    for cond in conditions:
+        compile_condition(cond, kb.vocabulary, parts)  # type: ignore[arg-type]
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(facts=_facts_strategy(kb))
+    def check(facts):  # type: ignore[no-untyped-def]
+        def compiled(cond):  # type: ignore[no-untyped-def]
+            return parts[id(cond)](facts)  # type: ignore[operator]
+
+        for cond in conditions:
+            truth = evaluate(cond, facts, kb.vocabulary)
+            if truth is Truth.FALSE:
+                assert why_not(kb, cond, facts, compiled) == why_not(kb, cond, facts)
+            assert undecided_facts(kb, cond, facts, compiled) == undecided_facts(kb, cond, facts)
 
     check()

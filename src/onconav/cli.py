@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-import yaml
 
 import onconav
 from onconav.engine import Citation, evaluate
@@ -548,16 +547,25 @@ def read_profile_file(path: str) -> dict[str, object]:
         raw = file.read_text(encoding="utf-8")
         where = path
     try:
-        data = yaml.safe_load(raw)  # YAML is a superset of JSON
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f" (line {mark.line + 1})" if mark is not None else ""
-        raise UsageError(f"--profile: {where} is not valid JSON or YAML{line}") from None
+        data = json.loads(raw)
+    except ValueError:
+        data = _yaml_profile(raw, where)  # YAML is a superset of JSON; imported only when needed
     if not isinstance(data, dict):
         raise UsageError(
             f'--profile: {where} must hold an object of fields, such as {{"cancer": "rectum"}}'
         )
     return data
+
+
+def _yaml_profile(raw: str, where: str) -> object:
+    import yaml
+
+    try:
+        return yaml.safe_load(raw)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f" (line {mark.line + 1})" if mark is not None else ""
+        raise UsageError(f"--profile: {where} is not valid JSON or YAML{line}") from None
 
 
 def passage_lookup(
@@ -703,20 +711,20 @@ def explain_command(
 
 
 def _click_classes(name: str) -> tuple[type[BaseException], ...]:
-    """typer's command-line errors (it vendors click in newer releases, uses click in older)."""
+    """typer's command-line errors: it vendors click in newer releases and uses click in older
+    ones. Only the one typer uses is imported (importing click as well costs ~10 ms)."""
     import importlib
 
-    found = []
     for module in ("typer._click.exceptions", "click.exceptions"):
         try:
-            found.append(getattr(importlib.import_module(module), name))
+            return (getattr(importlib.import_module(module), name),)
         except (ImportError, AttributeError):
             continue
-    return tuple(found)
+    raise ImportError(f"typer's {name} was not found")
 
 
 CLICK_USAGE_ERRORS = _click_classes("UsageError")
-CLICK_ABORT = _click_classes("Abort")
+CLICK_ABORT = typer.Abort  # click's Abort in older typer releases, typer's own in newer
 
 
 def main(argv: list[str] | None = None) -> None:

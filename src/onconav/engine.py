@@ -5,9 +5,8 @@ with three-valued logic, so a fact that is not known makes an option ``needs_inf
 the fact and the test or question that settles it), never ``not_suitable``.
 """
 
-from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from operator import itemgetter
@@ -31,7 +30,6 @@ from onconav.logic import (
     FactValue,
     Truth,
     compile_condition,
-    evaluate_test,
     fact_tests,
     facts_used,
 )
@@ -83,7 +81,7 @@ STATUS_ORDER = [Status.offered, Status.needs_information, Status.in_trials, Stat
 
 class Out(BaseModel):
     # Built on first use: the text output never validates or serialises a result.
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
 
 OutT = TypeVar("OutT", bound=Out)
@@ -111,7 +109,7 @@ class Citation(Out):
     label: str = Field(description="As printed: [source-id start-end]")
 
     @classmethod
-    def of(cls, span: Span) -> Citation:
+    def of(cls, span: Span) -> "Citation":
         return cls(source=span.source, start=span.start, end=span.end, sha256=span.sha256,
                    label=span.label())  # fmt: skip
 
@@ -197,16 +195,37 @@ class Result(Out):
 # Explanations
 # --------------------------------------------------------------------------------------------
 
+TruthOf = Callable[[Condition], Truth]
+"""The truth of a condition subtree for the facts at hand: the interpreter, or compiled closures."""
+
+
+def interpreted(kb: KnowledgeBase, facts: Mapping[str, FactValue]) -> TruthOf:
+    return lambda cond: evaluate_condition(cond, facts, kb.vocabulary)
+
+
+def _labels(kb: KnowledgeBase) -> dict[tuple[str, str], str]:
+    return {(f.id, v.id): v.label for f in kb.facts.values() for v in f.values}
+
 
 def _value_label(kb: KnowledgeBase, fact_id: str, value: str) -> str:
-    for v in kb.facts[fact_id].values:
-        if v.id == value:
-            return v.label
+    label = kb.derived("engine-value-labels", lambda: _labels(kb)).get((fact_id, value))
+    if label is not None:
+        return label
     record = kb.by_id.get(value)
     return str(getattr(record, "name", value)) if record is not None else value
 
 
 def describe_test(kb: KnowledgeBase, test: FactTest) -> str:
+    """What a test asks for, in plain words; kept by the test's id() with the test itself, so
+    that the id cannot be reused while it is kept."""
+    described: dict[int, tuple[FactTest, str]] = kb.derived("engine-described", dict)
+    found = described.get(id(test))
+    if found is None:
+        found = described[id(test)] = (test, _describe(kb, test))
+    return found[1]
+
+
+def _describe(kb: KnowledgeBase, test: FactTest) -> str:
     fact = kb.facts[test.fact]
     if test.operator == "eq" and isinstance(test.eq, bool):
         return f"{fact.label.lower()}: {'yes' if test.eq else 'no'}"
@@ -224,6 +243,17 @@ def describe_test(kb: KnowledgeBase, test: FactTest) -> str:
 
 
 def _actual(kb: KnowledgeBase, fact_id: str, value: FactValue) -> str:
+    """The person's value of a fact, in words (kept: the same sets come back again and again)."""
+    said: dict[tuple[str, FactValue], str] = kb.derived("engine-actual", dict)
+    found = said.get((fact_id, value))
+    if found is None:
+        if len(said) >= MEMO_LIMIT:
+            said.clear()
+        found = said[(fact_id, value)] = _in_words(kb, fact_id, value)
+    return found
+
+
+def _in_words(kb: KnowledgeBase, fact_id: str, value: FactValue) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, frozenset):
@@ -231,17 +261,22 @@ def _actual(kb: KnowledgeBase, fact_id: str, value: FactValue) -> str:
     return _value_label(kb, fact_id, str(value))
 
 
-def why_not(kb: KnowledgeBase, cond: Condition, facts: Mapping[str, FactValue]) -> list[str]:
-    """Plain reasons a FALSE condition is false."""
+def why_not(
+    kb: KnowledgeBase,
+    cond: Condition,
+    facts: Mapping[str, FactValue],
+    truth: TruthOf | None = None,
+) -> list[str]:
+    """Plain reasons a FALSE condition is false (``truth`` defaults to the interpreter)."""
+    truth = truth or interpreted(kb, facts)
     if isinstance(cond, FactTest):
         actual = _actual(kb, cond.fact, facts.get(cond.fact))
         return [f"it is for {describe_test(kb, cond)} (yours: {actual})"]
     if isinstance(cond, AllOf):
-        return [r for c in cond.all
-                if evaluate_condition(c, facts, kb.vocabulary) is Truth.FALSE
-                for r in why_not(kb, c, facts)]  # fmt: skip
+        return [r for c in cond.all if truth(c) is Truth.FALSE
+                for r in why_not(kb, c, facts, truth)]  # fmt: skip
     if isinstance(cond, AnyOf):
-        parts = [r for c in cond.any for r in why_not(kb, c, facts)]
+        parts = [r for c in cond.any for r in why_not(kb, c, facts, truth)]
         return ["none of these holds: " + "; ".join(parts)] if len(parts) > 1 else parts
     assert isinstance(cond, NotOf)
     inner = cond.not_
@@ -251,17 +286,20 @@ def why_not(kb: KnowledgeBase, cond: Condition, facts: Mapping[str, FactValue]) 
 
 
 def undecided_facts(
-    kb: KnowledgeBase, cond: Condition | None, facts: Mapping[str, FactValue]
+    kb: KnowledgeBase,
+    cond: Condition | None,
+    facts: Mapping[str, FactValue],
+    truth: TruthOf | None = None,
 ) -> list[str]:
     """Facts whose tests in an UNKNOWN condition are themselves UNKNOWN: knowing them decides."""
+    truth = truth or interpreted(kb, facts)
     out: dict[str, None] = {}
 
     def walk(c: Condition) -> None:
-        if evaluate_condition(c, facts, kb.vocabulary) is not Truth.UNKNOWN:
+        if truth(c) is not Truth.UNKNOWN:
             return
         if isinstance(c, FactTest):
-            if evaluate_test(c, facts, kb.vocabulary) is Truth.UNKNOWN:
-                out.setdefault(c.fact, None)
+            out.setdefault(c.fact, None)
         elif isinstance(c, AllOf):
             for child in c.all:
                 walk(child)
@@ -311,6 +349,17 @@ class _Given:
     can_stop_working: bool
 
 
+# The order of the options in a result is one integer per option (sorting integers is the
+# cheapest sort there is), made of these fields, most significant first:
+#   the person declined cancer treatment and this is one (1 bit), the modality's rank (6 bits),
+#   the status's rank (2 bits), does not relieve the person's own symptoms (1 bit), and the
+#   option's fixed place: the source's ranking, its prominence, its place in the data (15 bits).
+_NOT_CHOSEN_BIT = 1 << 24
+_MODALITY_SHIFT = 18
+_STATUS_SHIFT = 16
+_NOT_RELIEVING_BIT = 1 << 15
+
+
 @dataclass(frozen=True)
 class _Indexed:
     """An option prepared once per knowledge base: compiled conditions and its fixed output."""
@@ -318,16 +367,22 @@ class _Indexed:
     option: Option
     position: int
     when: Compiled
+    parts: dict[int, Compiled]  # every subtree of ``when``, compiled, by id()
     caveats: tuple[tuple[Compiled, CaveatOut], ...]
     symptom_tests: tuple[Compiled, ...]
-    depends_on: tuple[str, ...]
     values_of: Callable[[Mapping[str, FactValue]], tuple[FactValue, ...]]
     givens: tuple[_Given, ...]
+    covered_by: frozenset[str]  # everything that rules one of the givens out if it cannot be had
+    can_stop: frozenset[str]  # the givens that can stop working (drugs and regimens)
     citations: list[Citation]
     uses: list[str]
     given_with: list[str]
     may_involve: list[str]
-    order: tuple[int, int]
+    intent: list[str]
+    timing: list[str]
+    prominence: str | None
+    treats_cancer: bool
+    place: tuple[int, int]  # the sort integer's fixed part, by [cancer treatment declined]
 
 
 @dataclass(frozen=True)
@@ -344,14 +399,25 @@ class _Scope:
 MEMO_LIMIT = 200_000
 
 
+Answer = tuple[int, OptionResult, tuple[str, ...]]
+"""An option's sort integer, its result, and the facts that would decide it (if any)."""
+
+
 @dataclass
 class EngineIndex:
-    options: tuple[_Indexed, ...]
+    kb: KnowledgeBase
     missing: dict[str, MissingFact]
     missing_fields: dict[str, dict[str, Any]]
-    by_id: dict[str, _Indexed] = field(default_factory=dict)
+    items: dict[str, _Indexed] = field(default_factory=dict)  # built on first need, by option id
     scopes: dict[tuple[str, bool], _Scope] = field(default_factory=dict)
-    outcomes: dict[tuple[object, ...], OptionResult] = field(default_factory=dict)
+    outcomes: dict[tuple[object, ...], Answer] = field(default_factory=dict)
+    ranked: dict[tuple[str, tuple[str, ...]], RankedFact] = field(default_factory=dict)
+
+    def item(self, option: Option) -> _Indexed:
+        found = self.items.get(option.id)
+        if found is None:
+            found = self.items.setdefault(option.id, _index_option(self.kb, option))
+        return found
 
 
 def _getter(names: tuple[str, ...]) -> Callable[[Mapping[str, FactValue]], tuple[FactValue, ...]]:
@@ -364,51 +430,81 @@ def _getter(names: tuple[str, ...]) -> Callable[[Mapping[str, FactValue]], tuple
     return itemgetter(*names)
 
 
-def _build_index(kb: KnowledgeBase) -> EngineIndex:
+def _citation(span: Span) -> Citation:
+    return _build(Citation, source=span.source, start=span.start, end=span.end,
+                  sha256=span.sha256, label=span.label())  # fmt: skip
+
+
+def _index_option(kb: KnowledgeBase, option: Option) -> _Indexed:
     vocab = kb.vocabulary
-    indexed = []
-    for position, option in enumerate(kb.options):
-        facts = set(facts_used(option.when))
-        for caveat in option.caveats:
-            facts |= set(facts_used(caveat.when))
-        symptom_tests = tuple(
-            compile_condition(t, vocab) for t in fact_tests(option.when) if t.fact == "symptoms"
-        )
-        prominence = option.prominence.value if option.prominence else None
-        indexed.append(
-            _Indexed(
-                option=option,
-                position=position,
-                when=compile_condition(option.when, vocab),
-                caveats=tuple(
-                    (
-                        compile_condition(c.when, vocab),
-                        CaveatOut(
-                            id=c.id, text=c.text, citations=[Citation.of(s) for s in c.evidence]
-                        ),
-                    )
-                    for c in option.caveats
-                ),
-                symptom_tests=symptom_tests,
-                depends_on=tuple(sorted(facts)),
-                values_of=_getter(tuple(sorted(facts))),
-                givens=tuple(_given(kb, ident) for ident in (*option.uses, *option.given_with)),
-                citations=[Citation.of(s) for s in option.evidence],
-                uses=_names(kb, option.uses),
-                given_with=_names(kb, option.given_with),
-                may_involve=_names(kb, option.may_involve),
-                order=(
-                    option.rank if option.rank is not None else 1000,
-                    PROMINENCE_ORDER.index(prominence) if prominence else len(PROMINENCE_ORDER),
+    facts = set(facts_used(option.when))
+    for caveat in option.caveats:
+        facts |= set(facts_used(caveat.when))
+    parts: dict[int, Compiled] = {}
+    when = compile_condition(option.when, vocab, parts)
+    position, fixed = _fixed_places(kb)[option.id]
+    givens = tuple(_given(kb, ident) for ident in (*option.uses, *option.given_with))
+    return _Indexed(
+        option=option,
+        position=position,
+        when=when,
+        parts=parts,
+        caveats=tuple(
+            (
+                compile_condition(c.when, vocab),
+                _build(
+                    CaveatOut, id=c.id, text=c.text, citations=[_citation(s) for s in c.evidence]
                 ),
             )
-        )
+            for c in option.caveats
+        ),
+        symptom_tests=tuple(
+            compile_condition(t, vocab) for t in fact_tests(option.when) if t.fact == "symptoms"
+        ),
+        values_of=_getter(tuple(sorted(facts))),
+        givens=givens,
+        covered_by=frozenset().union(*(g.covered_by for g in givens)),
+        can_stop=frozenset(g.ident for g in givens if g.can_stop_working),
+        citations=[_citation(s) for s in option.evidence],
+        uses=_names(kb, option.uses),
+        given_with=_names(kb, option.given_with),
+        may_involve=_names(kb, option.may_involve),
+        intent=[i.value for i in option.intent],
+        timing=[t.value for t in option.timing],
+        prominence=option.prominence.value if option.prominence else None,
+        treats_cancer=option.treats_cancer,
+        place=(
+            MODALITY_RANK[False][option.modality] << _MODALITY_SHIFT | fixed,
+            MODALITY_RANK[True][option.modality] << _MODALITY_SHIFT | fixed,
+        ),
+    )
+
+
+def _fixed_places(kb: KnowledgeBase) -> dict[str, tuple[int, int]]:
+    """Each option's position in the data, and its place among all options by the source's
+    ranking, then prominence, then position: the last part of the sort integer."""
+
+    def build() -> dict[str, tuple[int, int]]:
+        def key(pair: tuple[int, Option]) -> tuple[int, int, int]:
+            position, option = pair
+            prominence = option.prominence.value if option.prominence else None
+            return (
+                option.rank if option.rank is not None else 1000,
+                PROMINENCE_ORDER.index(prominence) if prominence else len(PROMINENCE_ORDER),
+                position,
+            )
+
+        ranked = sorted(enumerate(kb.options), key=key)
+        assert len(ranked) < _NOT_RELIEVING_BIT
+        return {option.id: (position, place) for place, (position, option) in enumerate(ranked)}
+
+    return kb.derived("engine-fixed-places", build)
+
+
+def _build_index(kb: KnowledgeBase) -> EngineIndex:
     missing = {fid: _missing(kb, fid) for fid in kb.facts}
     return EngineIndex(
-        options=tuple(indexed),
-        by_id={i.option.id: i for i in indexed},
-        missing=missing,
-        missing_fields={fid: dict(m) for fid, m in missing.items()},
+        kb=kb, missing=missing, missing_fields={fid: dict(m) for fid, m in missing.items()}
     )
 
 
@@ -423,13 +519,16 @@ def _scope(kb: KnowledgeBase, index: EngineIndex, sit: Situation) -> _Scope:
         return found
     own = sit.known_cancer and any(sit.cancer in o.cancers for o in kb.options)
     chosen = tuple(
-        i
-        for i in index.options
-        if sit.cancer in i.option.cancers
-        or ("any" in i.option.cancers and not (own and i.option.general_only))
+        index.item(option)
+        for option in kb.options
+        if sit.cancer in option.cancers
+        or ("any" in option.cancers and not (own and option.general_only))
     )
     notes = [
-        NoteOut(id=n.id, title=n.title, text=n.text, citations=[Citation.of(s) for s in n.evidence])
+        _build(
+            NoteOut, id=n.id, title=n.title, text=n.text,
+            citations=[_citation(s) for s in n.evidence],
+        )
         for n in kb.data.notes
         if sit.cancer in n.cancers or "any" in n.cancers
     ]
@@ -437,7 +536,7 @@ def _scope(kb: KnowledgeBase, index: EngineIndex, sit: Situation) -> _Scope:
         c.source for n in notes for c in n.citations
     }
     sources = [
-        SourceUsed(id=s.id, title=s.title, publisher=s.publisher, dated=s.dated)
+        _build(SourceUsed, id=s.id, title=s.title, publisher=s.publisher, dated=s.dated)
         for s in kb.data.sources
         if s.id in cited
     ]
@@ -469,7 +568,9 @@ def ruled_out_by_person(item: _Indexed, facts: Mapping[str, FactValue]) -> tuple
     already stopped working. Applied only when known: unknown never rules anything out."""
     cannot = facts.get("cannot_have")
     stopped = facts.get("progressed_on")
-    if not cannot and not stopped:
+    if not (isinstance(cannot, frozenset) and not cannot.isdisjoint(item.covered_by)) and not (
+        isinstance(stopped, frozenset) and not stopped.isdisjoint(item.can_stop)
+    ):
         return ()
     reasons = []
     for given in item.givens:
@@ -480,75 +581,122 @@ def ruled_out_by_person(item: _Indexed, facts: Mapping[str, FactValue]) -> tuple
     return tuple(reasons)
 
 
-def _outcome(kb: KnowledgeBase, item: _Indexed, facts: Mapping[str, FactValue]) -> OptionResult:
+def _outcome(
+    kb: KnowledgeBase,
+    item: _Indexed,
+    facts: Mapping[str, FactValue],
+    vetoed: tuple[str, ...],
+    not_chosen: bool,
+) -> Answer:
+    """An option's answer for these facts, with the part of its sort integer that depends on
+    them. Explanations walk the option's condition with its compiled closures."""
     option = item.option
     truth = item.when(facts)
+    parts = item.parts
+
+    def truth_of(cond: Condition) -> Truth:
+        return parts[id(cond)](facts)
+
     reason = None
     missing: list[MissingFact] = []
-    vetoed = ruled_out_by_person(item, facts)
     if vetoed:
         status = Status.not_suitable
         reason = "Not for this situation: " + "; ".join(vetoed) + "."
     elif truth is Truth.FALSE:
         status = Status.not_suitable
         assert option.when is not None
-        reason = "Not for this situation: " + "; ".join(why_not(kb, option.when, facts)) + "."
+        reasons = why_not(kb, option.when, facts, truth_of)
+        reason = "Not for this situation: " + "; ".join(reasons) + "."
     else:
         if truth is Truth.UNKNOWN:
-            missing = [engine_index(kb).missing[f] for f in undecided_facts(kb, option.when, facts)]
+            known = engine_index(kb).missing
+            missing = [known[f] for f in undecided_facts(kb, option.when, facts, truth_of)]
         if option.in_trials:
             status = Status.in_trials
         elif truth is Truth.UNKNOWN:
             status = Status.needs_information
         else:
             status = Status.offered
-    return _build(
+    relieves = any(t(facts) is Truth.TRUE for t in item.symptom_tests)
+    result = _build(
         OptionResult,
         id=option.id,
         name=option.name,
         status=status,
         modality=option.modality,
-        treats_cancer=option.treats_cancer,
-        not_chosen=option.treats_cancer and facts.get("wants_cancer_treatment") is False,
-        intent=[i.value for i in option.intent],
+        treats_cancer=item.treats_cancer,
+        not_chosen=not_chosen,
+        intent=item.intent,
         uses=item.uses,
         given_with=item.given_with,
         may_involve=item.may_involve,
-        prominence=option.prominence.value if option.prominence else None,
-        timing=[t.value for t in option.timing],
+        prominence=item.prominence,
+        timing=item.timing,
         description=option.description,
         reason=reason,
         missing=missing,
         caveats=[out for test, out in item.caveats if test(facts) is Truth.TRUE],
-        relieves_your_symptoms=any(t(facts) is Truth.TRUE for t in item.symptom_tests),
+        relieves_your_symptoms=relieves,
         citations=item.citations,
     )
-
-
-def _result_for(
-    kb: KnowledgeBase, index: EngineIndex, item: _Indexed, sit: Situation
-) -> OptionResult:
-    facts = sit.facts
-    key = (
-        item.position,
-        ruled_out_by_person(item, facts),
-        item.option.treats_cancer and facts.get("wants_cancer_treatment") is False,
-        item.values_of(facts),
+    rank = (  # the part of the sort integer that depends on the facts
+        (_NOT_CHOSEN_BIT if not_chosen else 0)
+        | STATUS_RANK[status] << _STATUS_SHIFT
+        | (0 if relieves else _NOT_RELIEVING_BIT)
     )
-    found = index.outcomes.get(key)
-    if found is None:
-        found = _outcome(kb, item, facts)
-        if len(index.outcomes) >= MEMO_LIMIT:
-            index.outcomes.clear()
-        index.outcomes[key] = found
-    return found
+    return rank, result, tuple(m.fact for m in missing)
+
+
+_NOTHING: frozenset[str] = frozenset()
+
+def _answers(
+    kb: KnowledgeBase, index: EngineIndex, items: Iterable[_Indexed], facts: Mapping[str, FactValue]
+) -> list[Answer]:
+    """The answers for these options: from the memo, or worked out and kept. The hot loop of
+    ``evaluate``: everything per option that does not depend on the facts is in ``_Indexed``."""
+    cannot, stopped = facts["cannot_have"], facts["progressed_on"]
+    if not isinstance(cannot, frozenset):
+        cannot = _NOTHING  # unknown never rules anything out
+    if not isinstance(stopped, frozenset):
+        stopped = _NOTHING
+    declined = facts["wants_cancer_treatment"] is False
+    outcomes = index.outcomes
+    out: list[Answer] = []
+    for item in items:
+        if cannot.isdisjoint(item.covered_by) and stopped.isdisjoint(item.can_stop):
+            vetoed: tuple[str, ...] = ()
+        else:
+            vetoed = ruled_out_by_person(item, facts)
+        not_chosen = declined and item.treats_cancer
+        key = (item.position, vetoed, not_chosen, item.values_of(facts))
+        found = outcomes.get(key)
+        if found is None:
+            found = _outcome(kb, item, facts, vetoed, not_chosen)
+            if len(outcomes) >= MEMO_LIMIT:
+                outcomes.clear()
+            outcomes[key] = found
+        rank, result, missing = found
+        out.append((rank | item.place[declined], result, missing))
+    return out
 
 
 def evaluate_option(kb: KnowledgeBase, option: Option, sit: Situation) -> OptionResult:
     """One option's status, reasons and sources for a situation."""
     index = engine_index(kb)
-    item = index.by_id[option.id]
-    return _result_for(kb, index, item, sit)
+    return _answers(kb, index, (index.item(option),), sit.facts)[0][1]
+
+
+def _ranked(index: EngineIndex, fact: str, options: list[str]) -> RankedFact:
+    """A missing fact with the options it would decide (kept: the same lists recur)."""
+    key = (fact, tuple(options))
+    found = index.ranked.get(key)
+    if found is None:
+        if len(index.ranked) >= MEMO_LIMIT:
+            index.ranked.clear()
+        found = index.ranked[key] = _build(
+            RankedFact, **index.missing_fields[fact], decides=len(options), options=options
+        )
+    return found
 
 
 QUESTIONS = [
@@ -575,28 +723,14 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
     sit = situation(profile, kb)
     index = engine_index(kb)
     scope = _scope(kb, index, sit)
-    modality_rank = MODALITY_RANK[sit.facts.get("wants_cancer_treatment") is False]
-    keyed = []
-    for item in scope.options:
-        result = _result_for(kb, index, item, sit)
-        key = (
-            result.not_chosen,
-            modality_rank[result.modality],
-            STATUS_RANK[result.status],
-            not result.relieves_your_symptoms,
-            item.order,
-            item.position,
-        )
-        keyed.append((key, result))
-    keyed.sort(key=lambda pair: pair[0])
-    ordered = [result for _, result in keyed]
-
+    answers = _answers(kb, index, scope.options, sit.facts)
+    answers.sort()  # by the sort integer alone: it is unique to each option
     deciding: dict[str, list[str]] = {}
-    for r in ordered:
-        for m in r.missing:
-            deciding.setdefault(m.fact, []).append(r.id)
+    for _, result, missing in answers:
+        for fact in missing:
+            deciding.setdefault(fact, []).append(result.id)
     ranked = [
-        _build(RankedFact, **dict(index.missing[fact]), decides=len(ids), options=ids)
+        _ranked(index, fact, ids)
         for fact, ids in sorted(deciding.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     ]
     if scope.own_source:
@@ -617,7 +751,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         cancer_name=sit.cancer_name,
         has_own_source=scope.own_source,
         scope=text,
-        options=ordered,
+        options=[result for _, result, _ in answers],
         notes=scope.notes,
         what_would_change=ranked,
         questions=[f.question for f in ranked] + QUESTIONS,

@@ -148,38 +148,91 @@ def facts_used(cond: Condition | None) -> list[str]:
 Compiled = Callable[[Mapping[str, FactValue]], Truth]
 
 
-def _table(vocab: Vocabulary, fact: str, wanted: list[str]) -> Callable[[str], Truth]:
-    """For one known value: TRUE if it is (under) a wanted value, UNKNOWN if it is broader."""
-    known = vocab.ancestors.get(fact, {})
-    cache = {value: any_of(vocab.compare(fact, value, w) for w in wanted) for value in known}
+class _Table:
+    """One fact's known values, each answered once against the wanted values: TRUE if it is (under)
+    a wanted value, UNKNOWN if it is broader than one, FALSE otherwise. The known values are
+    also split into sets by answer, so that a set of known values is answered with set
+    operations."""
 
-    def one(value: str) -> Truth:
-        found = cache.get(value)
+    def __init__(self, vocab: Vocabulary, fact: str, wanted: list[str]) -> None:
+        self.vocab, self.fact, self.wanted = vocab, fact, wanted
+        known = vocab.ancestors.get(fact, {})
+        self.cache = {value: self.compare(value) for value in known}
+        self.known = frozenset(self.cache)
+        self.true = frozenset(v for v, t in self.cache.items() if t is Truth.TRUE)
+        self.unknown = frozenset(v for v, t in self.cache.items() if t is Truth.UNKNOWN)
+
+    def compare(self, value: str) -> Truth:
+        return any_of(self.vocab.compare(self.fact, value, w) for w in self.wanted)
+
+    def one(self, value: str) -> Truth:
+        found = self.cache.get(value)
         if found is None:  # a value outside the vocabulary (another cancer's name, say)
-            return any_of(vocab.compare(fact, value, w) for w in wanted)
+            return self.compare(value)
         return found
 
-    return one
+    def any(self, values: frozenset[str]) -> Truth:
+        """TRUE if any value is TRUE, else UNKNOWN if any is UNKNOWN, else FALSE."""
+        if not values.isdisjoint(self.true):
+            return Truth.TRUE
+        if values <= self.known:
+            return Truth.FALSE if values.isdisjoint(self.unknown) else Truth.UNKNOWN
+        return any_of(self.one(v) for v in values)
+
+    def every(self, values: frozenset[str]) -> Truth:
+        """FALSE if any value is FALSE, else UNKNOWN if any is UNKNOWN, else TRUE."""
+        if values <= self.known:
+            if not values <= self.true | self.unknown:
+                return Truth.FALSE
+            return Truth.TRUE if values <= self.true else Truth.UNKNOWN
+        return all_of(self.one(v) for v in values)
 
 
-def compile_condition(cond: Condition | None, vocab: Vocabulary) -> Compiled:
+def compile_condition(
+    cond: Condition | None, vocab: Vocabulary, parts: dict[int, Compiled] | None = None
+) -> Compiled:
     """The same answer as ``evaluate(cond, facts, vocab)``, as a closure built once per condition.
 
     The engine compiles every option's condition when it first indexes a knowledge base; a
-    differential test keeps the two evaluators in agreement.
+    differential test keeps the two evaluators in agreement. ``parts``, if given, receives the
+    closure of every subtree too, keyed by ``id()`` of the subtree, for explanations.
     """
     if cond is None:
         return lambda facts: Truth.TRUE
-    if isinstance(cond, AllOf):
-        parts = [compile_condition(c, vocab) for c in cond.all]
-        return lambda facts: all_of(p(facts) for p in parts)
-    if isinstance(cond, AnyOf):
-        parts = [compile_condition(c, vocab) for c in cond.any]
-        return lambda facts: any_of(p(facts) for p in parts)
-    if isinstance(cond, NotOf):
-        inner = compile_condition(cond.not_, vocab)
-        return lambda facts: ~inner(facts)
-    return _compile_test(cond, vocab)
+    compiled: Compiled
+    if isinstance(cond, AllOf | AnyOf):
+        compiled = _connective(
+            [compile_condition(c, vocab, parts) for c in cond.all]
+            if isinstance(cond, AllOf)
+            else [compile_condition(c, vocab, parts) for c in cond.any],
+            # all: FALSE decides; any: TRUE decides
+            Truth.FALSE if isinstance(cond, AllOf) else Truth.TRUE,
+        )
+    elif isinstance(cond, NotOf):
+        inner = compile_condition(cond.not_, vocab, parts)
+        compiled = lambda facts: ~inner(facts)  # noqa: E731
+    else:
+        compiled = _compile_test(cond, vocab)
+    if parts is not None:
+        parts[id(cond)] = compiled
+    return compiled
+
+
+def _connective(children: list[Compiled], decides: Truth) -> Compiled:
+    """Kleene AND (``decides`` FALSE) or OR (``decides`` TRUE) of compiled children."""
+    otherwise = ~decides
+
+    def connective(facts: Mapping[str, FactValue]) -> Truth:
+        result = otherwise
+        for child in children:
+            value = child(facts)
+            if value is decides:
+                return decides
+            if value is Truth.UNKNOWN:
+                result = Truth.UNKNOWN
+        return result
+
+    return connective
 
 
 def _compile_test(test: FactTest, vocab: Vocabulary) -> Compiled:
@@ -196,7 +249,9 @@ def _compile_test(test: FactTest, vocab: Vocabulary) -> Compiled:
 
         return boolean
     if op in ("eq", "in"):
-        one = _table(vocab, fact, [test.eq] if isinstance(test.eq, str) else list(test.in_ or []))
+        one = _Table(
+            vocab, fact, [test.eq] if isinstance(test.eq, str) else list(test.in_ or [])
+        ).one
 
         def enum(facts: Mapping[str, FactValue]) -> Truth:
             value = facts.get(fact)
@@ -204,20 +259,20 @@ def _compile_test(test: FactTest, vocab: Vocabulary) -> Compiled:
 
         return enum
     if op in ("has", "has_any"):
-        member = _table(
+        member = _Table(
             vocab, fact, [test.has] if test.has is not None else list(test.has_any or [])
-        )
+        ).any
 
         def has(facts: Mapping[str, FactValue]) -> Truth:
             value = facts.get(fact)
             if value is None:
                 return Truth.UNKNOWN
             assert isinstance(value, frozenset)
-            return any_of(member(item) for item in value)
+            return member(value)
 
         return has
     if op == "only":
-        allowed = _table(vocab, fact, list(test.only or []))
+        every = _Table(vocab, fact, list(test.only or [])).every
 
         def only(facts: Mapping[str, FactValue]) -> Truth:
             value = facts.get(fact)
@@ -226,7 +281,7 @@ def _compile_test(test: FactTest, vocab: Vocabulary) -> Compiled:
             assert isinstance(value, frozenset)
             if not value:
                 return Truth.FALSE
-            return all_of(allowed(item) for item in value)
+            return every(value)
 
         return only
     limit = test.count_max or 0

@@ -5,11 +5,9 @@ A field that is absent is unknown. Names are matched against the knowledge base 
 field and what it accepts; values that contradict each other give warnings, not errors.
 """
 
-from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
@@ -198,8 +196,7 @@ def parse_profile(data: object) -> Profile:
         raise ProfileError(_message(error)) from None
 
 
-@dataclass(frozen=True)
-class Situation:
+class Situation(NamedTuple):
     """A profile resolved against the knowledge base: the facts the engine evaluates."""
 
     profile: Profile
@@ -239,7 +236,10 @@ def _names_of(kb: KnowledgeBase, fact_id: str) -> dict[str, str]:
 def _resolve_values(
     kb: KnowledgeBase, fact_id: str, field: str, names: list[str]
 ) -> frozenset[str]:
-    table = kb.derived(f"profile-names:{fact_id}", lambda: _names_of(kb, fact_id))
+    tables: dict[str, dict[str, str]] = kb.derived("profile-names", dict)
+    table = tables.get(fact_id)
+    if table is None:
+        table = tables[fact_id] = _names_of(kb, fact_id)
     out = set()
     for name in names:
         match = table.get(normalise_name(str(name)))
@@ -251,20 +251,31 @@ def _resolve_values(
     return frozenset(out)
 
 
+def _cancer(kb: KnowledgeBase, name: str) -> tuple[str, str, bool]:
+    """A cancer's id, name and whether the knowledge base knows it; ``any`` for a site not given."""
+    hits = [r for r in kb.find(name) if kb.kind_of.get(r.id) == "cancers"]
+    if normalise_name(name) in UNKNOWN_SITE or (hits and hits[0].id == "any"):
+        return "any", "advanced cancer (where it started not given)", False
+    if hits:
+        return hits[0].id, hits[0].name, True  # type: ignore[union-attr]
+    if not re.search(r"[A-Za-z]", name):
+        raise ProfileError(f"cancer: {name!r} is not a cancer name")
+    return normalise_name(name), name.strip(), False
+
+
 def situation(profile: Profile, kb: KnowledgeBase) -> Situation:
     """Resolve a profile's names to knowledge-base ids and collect contradictions as warnings."""
     warnings: list[str] = []
-    hits = [r for r in kb.find(profile.cancer) if kb.kind_of.get(r.id) == "cancers"]
-    site_unknown = normalise_name(profile.cancer) in UNKNOWN_SITE or (hits and hits[0].id == "any")
-    if site_unknown:
-        cancer, cancer_name, known = "any", "advanced cancer (where it started not given)", False
-    elif hits:
-        cancer, cancer_name, known = hits[0].id, hits[0].name, True  # type: ignore[union-attr]
-    else:
-        if not re.search(r"[A-Za-z]", profile.cancer):
-            raise ProfileError(f"cancer: {profile.cancer!r} is not a cancer name")
-        cancer, cancer_name, known = normalise_name(profile.cancer), profile.cancer.strip(), False
-    facts: dict[str, FactValue] = {name: None for name in kb.facts}
+    cancers: dict[str, tuple[str, str, bool]] = kb.derived("profile-cancers", dict)
+    found = cancers.get(profile.cancer)
+    if found is None:
+        found = _cancer(kb, profile.cancer)
+        if len(cancers) < 10_000:  # bounded: names outside the knowledge base are kept too
+            cancers[profile.cancer] = found
+    cancer, cancer_name, known = found
+    site_unknown = cancer == "any"
+    facts: dict[str, FactValue] = kb.derived("profile-no-facts", lambda: dict.fromkeys(kb.facts))
+    facts = facts.copy()
     facts["cancer"] = None if site_unknown else cancer
     facts["stage"] = profile.stage
     facts["recurrence"] = profile.recurrence

@@ -1,17 +1,25 @@
-"""Load the YAML data files, validate them, cross-check every reference and build indexes."""
+"""Load the YAML data files, validate them, cross-check every reference and build indexes.
+
+The result of a load is kept as a snapshot in the user's cache directory, named by a hash of the
+data files and of the code that validates them, so that a command started later with the same
+knowledge base skips parsing and validation (see ``load_kb``).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
 import re
+import sys
+import tempfile
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import ValidationError
 
 from onconav.kb.model import (
@@ -37,9 +45,8 @@ from onconav.kb.model import (
 )
 from onconav.logic import Vocabulary, fact_tests
 
-DATA_PACKAGE = "onconav.kb.data"
+DATA_DIR = Path(__file__).with_name("data")
 T = TypeVar("T")
-SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Entity = Cancer | DrugClass | Drug | Regimen | Procedure | LabTest | Symptom | Site | Term
 Record = Entity | Source | Fact | Note | Option
@@ -66,7 +73,7 @@ def normalise_name(name: str) -> str:
 
 
 def data_dir() -> Path:
-    return Path(str(resources.files(DATA_PACKAGE)))
+    return DATA_DIR
 
 
 def data_files(root: Path | None = None) -> list[Path]:
@@ -74,23 +81,35 @@ def data_files(root: Path | None = None) -> list[Path]:
     return sorted([*root.glob("*.yaml"), *root.glob("options/*.yaml")])
 
 
-def read_files(paths: Iterable[Path]) -> tuple[dict[str, Any], list[str]]:
-    """Merge the data files into one document; report keys given twice or unknown."""
+def yaml_loader() -> Any:
+    """PyYAML's safe loader, the C one (libyaml) where available. Imported on first use: a
+    command that finds a snapshot of the knowledge base never parses YAML."""
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_files(files: Iterable[Path | tuple[str, bytes]]) -> tuple[dict[str, Any], list[str]]:
+    """Merge the data files (paths, or names with their bytes) into one document; report kinds
+    that are unknown or not lists."""
+    import yaml
+
+    loader = yaml_loader()
     merged: dict[str, Any] = {}
     problems: list[str] = []
-    for path in paths:
-        with path.open(encoding="utf-8") as handle:
-            doc = yaml.load(handle, Loader=SafeLoader)
+    for item in files:
+        name, content = (item.name, item.read_bytes()) if isinstance(item, Path) else item
+        doc = yaml.load(content, Loader=loader)
         if not isinstance(doc, dict):
-            problems.append(f"{path.name}: must be a mapping of kind -> list")
+            problems.append(f"{name}: must be a mapping of kind -> list")
             continue
         for key, value in doc.items():
             if key == "version":
                 merged["version"] = value
             elif key not in KINDS:
-                problems.append(f"{path.name}: unknown kind {key!r}; accepted: {', '.join(KINDS)}")
+                problems.append(f"{name}: unknown kind {key!r}; accepted: {', '.join(KINDS)}")
             elif not isinstance(value, list):
-                problems.append(f"{path.name}: {key} must be a list")
+                problems.append(f"{name}: {key} must be a list")
             else:
                 merged.setdefault(key, []).extend(value)
     return merged, problems
@@ -391,9 +410,9 @@ def build(data: KBData) -> KnowledgeBase:
     )
 
 
-def load_kb(root: Path | None = None) -> KnowledgeBase:
-    """Load, validate and cross-check the knowledge base (the packaged one by default)."""
-    doc, problems = read_files(data_files(root))
+def parse(files: Iterable[Path | tuple[str, bytes]]) -> KnowledgeBase:
+    """Parse, validate and cross-check data files, with no snapshot. Raises KBError."""
+    doc, problems = read_files(files)
     if problems:
         raise KBError(problems)
     try:
@@ -401,3 +420,91 @@ def load_kb(root: Path | None = None) -> KnowledgeBase:
     except ValidationError as error:
         raise KBError(_format_validation(error, doc)) from None
     return build(data)
+
+
+# --------------------------------------------------------------------------------------------
+# Snapshots: a knowledge base already validated, kept between runs
+# --------------------------------------------------------------------------------------------
+
+SNAPSHOT_FORMAT = "onconav-kb-snapshot-1"
+# The code whose behaviour a snapshot depends on: a change to any of these makes a new one.
+SNAPSHOT_CODE = ("model.py", "load.py", "../logic.py")
+
+
+def cache_dir() -> Path | None:
+    """Where snapshots are kept: ``$ONCONAV_CACHE_DIR``, else ``$XDG_CACHE_HOME/onconav``, else
+    ``~/.cache/onconav``. ``ONCONAV_NO_CACHE=1`` turns snapshots off (``None``)."""
+    if os.environ.get("ONCONAV_NO_CACHE", "") not in ("", "0"):
+        return None
+    chosen = os.environ.get("ONCONAV_CACHE_DIR")
+    if chosen:
+        return Path(chosen)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "onconav"
+
+
+def snapshot_key(files: list[tuple[str, bytes]]) -> str:
+    """A hash of the data files' names and bytes, of the validating code and of the versions of
+    Python and pydantic that pickled it."""
+    import pydantic
+
+    digest = hashlib.sha256(SNAPSHOT_FORMAT.encode())
+    digest.update(f"{sys.version}|{pydantic.VERSION}".encode())
+    here = Path(__file__).parent
+    for name in SNAPSHOT_CODE:
+        digest.update((here / name).read_bytes())
+    for name, content in files:
+        digest.update(f"\0{name}\0{len(content)}\0".encode())
+        digest.update(content)
+    return digest.hexdigest()
+
+
+_SNAPSHOT_FIELDS = ("data", "by_id", "kind_of", "names", "vocabulary", "facts")
+
+
+def _read_snapshot(path: Path) -> KnowledgeBase | None:
+    """The knowledge base kept at ``path``, or None if there is none or it cannot be read."""
+    try:
+        with path.open("rb") as handle:
+            kept = pickle.load(handle)  # our own file, named by the hash of its input
+        return KnowledgeBase(**dict(zip(_SNAPSHOT_FIELDS, kept, strict=True)))
+    except Exception:  # missing, truncated, or from another version: load afresh
+        return None
+
+
+def _write_snapshot(path: Path, kb: KnowledgeBase) -> None:
+    """Keep ``kb`` at ``path`` (written whole, then renamed), and drop older snapshots. Failing
+    to write (a read-only home, a full disk) is not an error: the next run loads afresh."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        kept = tuple(getattr(kb, name) for name in _SNAPSHOT_FIELDS)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as handle:
+            pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(handle.name, path)
+        for old in path.parent.glob("kb-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def load_kb(root: Path | None = None, *, snapshot: bool = True) -> KnowledgeBase:
+    """Load, validate and cross-check the knowledge base (the packaged one by default).
+
+    A knowledge base that loaded without problems is kept as a snapshot in ``cache_dir()``, named
+    by ``snapshot_key``; the next load of the same files by the same code reads the snapshot
+    instead (a few milliseconds instead of parsing and validating the YAML). A changed data file
+    or a new release of onconav makes a new snapshot; a snapshot that cannot be read is ignored.
+    """
+    base = root or data_dir()
+    files = [(p.relative_to(base).as_posix(), p.read_bytes()) for p in data_files(base)]
+    where = cache_dir() if snapshot else None
+    path = where / f"kb-{snapshot_key(files)}.pickle" if where is not None else None
+    if path is not None:
+        kept = _read_snapshot(path)
+        if kept is not None:
+            return kept
+    kb = parse(files)
+    if path is not None:
+        _write_snapshot(path, kb)
+    return kb

@@ -4,8 +4,6 @@ Models are strict (``extra="forbid"``) so that a misspelt key in the data is an 
 silently ignored. Cross-references between entities are checked after loading, in ``load.py``.
 """
 
-from __future__ import annotations
-
 import re
 from enum import StrEnum
 from typing import Annotated, Literal
@@ -18,7 +16,7 @@ PlainText = Annotated[str, Field(min_length=1)]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -37,7 +35,7 @@ class Span(Model):
     )
 
     @model_validator(mode="after")
-    def _ordered(self) -> Span:
+    def _ordered(self) -> "Span":
         if self.end <= self.start:
             raise ValueError(f"span end {self.end} must be after start {self.start}")
         return self
@@ -127,7 +125,7 @@ class FactTest(Model):
     )
 
     @model_validator(mode="after")
-    def _one_operator(self) -> FactTest:
+    def _one_operator(self) -> "FactTest":
         ops = [
             name
             for name in ("eq", "in_", "has", "has_any", "only", "count_max")
@@ -149,15 +147,15 @@ class FactTest(Model):
 
 
 class AllOf(Model):
-    all: list[Condition] = Field(min_length=1)
+    all: list["Condition"] = Field(min_length=1)
 
 
 class AnyOf(Model):
-    any: list[Condition] = Field(min_length=1)
+    any: list["Condition"] = Field(min_length=1)
 
 
 class NotOf(Model):
-    not_: Condition = Field(alias="not")
+    not_: "Condition" = Field(alias="not")
 
 
 Condition = FactTest | AllOf | AnyOf | NotOf
@@ -403,5 +401,4 @@ KINDS = (
 
 WORD = re.compile(r"[A-Za-z0-9]+")
 
-for _model in (AllOf, AnyOf, NotOf, Caveat, Option, KBData):
-    _model.model_rebuild()
+
