@@ -6,7 +6,7 @@ PYTHON ?= python3
 SOURCES ?= ../shared/sources
 BIN = $(VENV)/bin
 
-.PHONY: demo test lint typecheck unit schema fmt benchmark clean
+.PHONY: demo test lint typecheck unit schema fmt benchmark bytecode clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,9 +14,15 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# An editable install has no bytecode of its own, and this machine sets PYTHONDONTWRITEBYTECODE,
+# so without this every command would compile onconav's modules again at its start (what a
+# non-editable `pip install` does once, at install). Stale files are ignored by Python.
+bytecode: $(BIN)/.installed
+	$(BIN)/python -m compileall -q src
+
 EXAMPLE ?= examples/rectal-stage4-kras-wild-type.json
 
-demo: $(BIN)/.installed
+demo: bytecode
 	$(BIN)/onconav options --profile $(EXAMPLE) --sources $(SOURCES)
 
 test: lint typecheck unit
@@ -37,7 +43,7 @@ schema: $(BIN)/.installed
 fmt: $(BIN)/.installed
 	$(BIN)/onconav kb fmt
 
-benchmark: $(BIN)/.installed
+benchmark: bytecode
 	$(BIN)/python benchmarks/engine.py --write docs/benchmarks.md
 
 clean:

@@ -14,12 +14,14 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env: dict[str, str] | None = None, module: str = "onconav.cli"
+) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if k != "ONCONAV_SOURCES"}
     full_env.update(env or {})
     full_env["COLUMNS"] = "200"
     return subprocess.run(
-        [sys.executable, "-m", "onconav.cli", *args],
+        [sys.executable, "-m", module, *args],
         capture_output=True,
         text=True,
         env=full_env,
@@ -167,3 +169,40 @@ def test_every_command_has_help() -> None:
         result = run(*args)
         assert result.returncode == 0, args
         assert "Usage" in result.stdout
+
+
+def test_python_m_onconav_is_the_command() -> None:
+    done = run("kb", "show", "Xeloda", module="onconav")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == run("kb", "show", "Xeloda").stdout
+    bad = run("options", "--stage", "7", module="onconav")
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1, bad.stderr
+
+
+def test_the_installed_command_starts_through_the_gc_aware_entry_point() -> None:
+    from importlib.metadata import entry_points
+
+    scripts = {ep.name: ep.value for ep in entry_points(group="console_scripts")}
+    assert scripts["onconav"] == "onconav.__main__:run"
+
+
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_entry_point_leaves_garbage_collection_as_it_found_it(
+    monkeypatch: pytest.MonkeyPatch, enabled_before: bool
+) -> None:
+    import gc
+
+    import onconav.__main__ as entry
+    import onconav.cli
+
+    seen: list[bool] = []
+    monkeypatch.setattr(onconav.cli, "main", lambda: seen.append(gc.isenabled()))
+    (gc.enable if enabled_before else gc.disable)()
+    try:
+        entry.run()
+        assert seen == [enabled_before]  # the command itself runs with collection as before
+        assert gc.isenabled() is enabled_before
+        assert gc.get_freeze_count() > 0  # the imported modules' objects were frozen
+    finally:
+        gc.unfreeze()
+        gc.enable()
