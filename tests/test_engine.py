@@ -345,7 +345,9 @@ def test_names_normalise(kb) -> None:  # type: ignore[no-untyped-def]
         parse_profile({"cancer": "Gastric", "stage": "IV", "progressed_on": ["Xeloda", "5-FU"]}), kb
     )
     assert result.cancer == "stomach"
-    assert result.profile["stage"] == "4"
+    assert result.profile.stage == "4"
+    assert result.model_dump(mode="json")["profile"]["stage"] == "4"
+    assert "resectable" not in result.model_dump()["profile"], "unknown is left out, not null"
     ramucirumab = next(o for o in result.options if o.id == "stomach-ramucirumab-alone")
     assert ramucirumab.status is Status.offered, "capecitabine is a chemotherapy drug"
 

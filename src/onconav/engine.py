@@ -12,7 +12,7 @@ from enum import StrEnum
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializationInfo, field_serializer
 
 from onconav.kb.load import KnowledgeBase
 from onconav.kb.model import (
@@ -176,7 +176,7 @@ class SourceUsed(Out):
 
 
 class Result(Out):
-    profile: dict[str, object] = Field(description="The profile as understood")
+    profile: Profile = Field(description="The profile as understood")
     cancer: str
     cancer_name: str
     has_own_source: bool
@@ -189,6 +189,12 @@ class Result(Out):
     disclaimer: str
     kb_version: str
     sources: list[SourceUsed]
+
+    @field_serializer("profile")
+    def _profile(self, profile: Profile, info: SerializationInfo) -> dict[str, object]:
+        # Only what was given: an absent field is unknown, not null. Made when the result is
+        # written out, not when it is evaluated.
+        return profile.model_dump(mode=info.mode, exclude_none=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -383,6 +389,50 @@ class _Indexed:
     prominence: str | None
     treats_cancer: bool
     place: tuple[int, int]  # the sort integer's fixed part, by [cancer treatment declined]
+    # Answers when nothing the option gives is ruled out, by [cancer treatment declined], keyed
+    # by the values of the facts the option reads (``values_of``).
+    memo: tuple[dict[object, "Answer"], dict[object, "Answer"]] = field(
+        default_factory=lambda: ({}, {}), compare=False, repr=False
+    )
+
+
+@dataclass(frozen=True)
+class _Vetoes:
+    """Which options a value of ``cannot_have`` or of ``progressed_on`` can rule out, by value:
+    a person's few values then name the few options worth a closer look."""
+
+    cannot: dict[str, frozenset[int]]
+    stopped: dict[str, frozenset[int]]
+
+    @classmethod
+    def of(cls, items: Iterable["_Indexed"]) -> "_Vetoes":
+        cannot: dict[str, set[int]] = {}
+        stopped: dict[str, set[int]] = {}
+        for item in items:
+            for value in item.covered_by:
+                cannot.setdefault(value, set()).add(item.position)
+            for value in item.can_stop:
+                stopped.setdefault(value, set()).add(item.position)
+        return cls(
+            {v: frozenset(p) for v, p in cannot.items()},
+            {v: frozenset(p) for v, p in stopped.items()},
+        )
+
+    def touched(self, facts: Mapping[str, FactValue]) -> frozenset[int] | set[int]:
+        """Positions of the options the person's answers may rule out (unknown rules nothing
+        out); ``ruled_out_by_person`` then says whether and why."""
+        out: set[int] = set()
+        for fact, table in (("cannot_have", self.cannot), ("progressed_on", self.stopped)):
+            values = facts[fact]
+            if isinstance(values, frozenset):
+                for value in values:
+                    hit = table.get(value)
+                    if hit is not None:
+                        out |= hit
+        return out or _NO_POSITIONS
+
+
+_NO_POSITIONS: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -391,12 +441,13 @@ class _Scope:
     own_source: bool
     notes: list[NoteOut]
     sources: list[SourceUsed]
+    vetoes: _Vetoes
 
 
 # Outcomes are memoised per knowledge base: an option's result depends only on the values of the
 # facts it tests (and on the part of the person's answers that can rule it out), so the same
 # answer object is shared between results. Bounded in size.
-MEMO_LIMIT = 200_000
+MEMO_LIMIT = 200_000  # answers kept for options ruled out by the person's answers
 
 
 Answer = tuple[int, OptionResult, tuple[str, ...]]
@@ -540,7 +591,13 @@ def _scope(kb: KnowledgeBase, index: EngineIndex, sit: Situation) -> _Scope:
         for s in kb.data.sources
         if s.id in cited
     ]
-    scope = _Scope(chosen, any(sit.cancer in i.option.cancers for i in chosen), notes, sources)
+    scope = _Scope(
+        chosen,
+        any(sit.cancer in i.option.cancers for i in chosen),
+        notes,
+        sources,
+        _Vetoes.of(chosen),
+    )
     if len(index.scopes) < 1000:  # cancer names outside the knowledge base are not kept
         index.scopes[key] = scope
     return scope
@@ -647,43 +704,67 @@ def _outcome(
     return rank, result, tuple(m.fact for m in missing)
 
 
-_NOTHING: frozenset[str] = frozenset()
+ITEM_MEMO_LIMIT = 2_000  # answers kept per option and per [cancer treatment declined]
+
 
 def _answers(
-    kb: KnowledgeBase, index: EngineIndex, items: Iterable[_Indexed], facts: Mapping[str, FactValue]
+    kb: KnowledgeBase,
+    index: EngineIndex,
+    items: Iterable[_Indexed],
+    facts: Mapping[str, FactValue],
+    vetoes: _Vetoes,
 ) -> list[Answer]:
     """The answers for these options: from the memo, or worked out and kept. The hot loop of
-    ``evaluate``: everything per option that does not depend on the facts is in ``_Indexed``."""
-    cannot, stopped = facts["cannot_have"], facts["progressed_on"]
-    if not isinstance(cannot, frozenset):
-        cannot = _NOTHING  # unknown never rules anything out
-    if not isinstance(stopped, frozenset):
-        stopped = _NOTHING
+    ``evaluate``: everything per option that does not depend on the facts is in ``_Indexed``,
+    and an option whose answer is kept costs one look-up by the values of the facts it reads."""
     declined = facts["wants_cancer_treatment"] is False
-    outcomes = index.outcomes
+    touched = vetoes.touched(facts)
     out: list[Answer] = []
     for item in items:
-        if cannot.isdisjoint(item.covered_by) and stopped.isdisjoint(item.can_stop):
-            vetoed: tuple[str, ...] = ()
-        else:
+        if touched and item.position in touched:
             vetoed = ruled_out_by_person(item, facts)
-        not_chosen = declined and item.treats_cancer
-        key = (item.position, vetoed, not_chosen, item.values_of(facts))
-        found = outcomes.get(key)
+            if vetoed:  # rare: kept in one memo, keyed by the reasons too
+                out.append(_vetoed_answer(kb, index, item, facts, vetoed, declined))
+                continue
+        memo = item.memo[declined]
+        values = item.values_of(facts)
+        found = memo.get(values)
         if found is None:
-            found = _outcome(kb, item, facts, vetoed, not_chosen)
-            if len(outcomes) >= MEMO_LIMIT:
-                outcomes.clear()
-            outcomes[key] = found
-        rank, result, missing = found
-        out.append((rank | item.place[declined], result, missing))
+            rank, result, missing = _outcome(
+                kb, item, facts, (), declined and item.treats_cancer
+            )
+            found = (rank | item.place[declined], result, missing)
+            if len(memo) >= ITEM_MEMO_LIMIT:
+                memo.clear()
+            memo[values] = found
+        out.append(found)
     return out
+
+
+def _vetoed_answer(
+    kb: KnowledgeBase,
+    index: EngineIndex,
+    item: _Indexed,
+    facts: Mapping[str, FactValue],
+    vetoed: tuple[str, ...],
+    declined: bool,
+) -> Answer:
+    key = (item.position, vetoed, declined, item.values_of(facts))
+    found = index.outcomes.get(key)
+    if found is None:
+        rank, result, missing = _outcome(kb, item, facts, vetoed, declined and item.treats_cancer)
+        found = (rank | item.place[declined], result, missing)
+        if len(index.outcomes) >= MEMO_LIMIT:
+            index.outcomes.clear()
+        index.outcomes[key] = found
+    return found
 
 
 def evaluate_option(kb: KnowledgeBase, option: Option, sit: Situation) -> OptionResult:
     """One option's status, reasons and sources for a situation."""
     index = engine_index(kb)
-    return _answers(kb, index, (index.item(option),), sit.facts)[0][1]
+    item = index.item(option)
+    return _answers(kb, index, (item,), sit.facts, _Vetoes.of((item,)))[0][1]
 
 
 def _ranked(index: EngineIndex, fact: str, options: list[str]) -> RankedFact:
@@ -723,7 +804,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
     sit = situation(profile, kb)
     index = engine_index(kb)
     scope = _scope(kb, index, sit)
-    answers = _answers(kb, index, scope.options, sit.facts)
+    answers = _answers(kb, index, scope.options, sit.facts, scope.vetoes)
     answers.sort()  # by the sort integer alone: it is unique to each option
     deciding: dict[str, list[str]] = {}
     for _, result, missing in answers:
@@ -746,7 +827,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         )
     return _build(
         Result,
-        profile=profile.model_dump(mode="json", exclude_none=True),
+        profile=profile,
         cancer=sit.cancer,
         cancer_name=sit.cancer_name,
         has_own_source=scope.own_source,

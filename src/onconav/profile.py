@@ -233,9 +233,19 @@ def _names_of(kb: KnowledgeBase, fact_id: str) -> dict[str, str]:
     return table
 
 
+RESOLVED_LIMIT = 10_000  # bound of each look-up kept below (names outside the kb are kept too)
+
+
 def _resolve_values(
     kb: KnowledgeBase, fact_id: str, field: str, names: list[str]
 ) -> frozenset[str]:
+    """The ids a list of names means, kept by the names as written. Equal sets come back as the
+    same object, so that the engine's memo compares them by identity."""
+    resolved: dict[tuple[str, ...], frozenset[str]] = kb.derived("profile-resolved", dict)
+    key = (fact_id, *names)
+    found = resolved.get(key)
+    if found is not None:
+        return found
     tables: dict[str, dict[str, str]] = kb.derived("profile-names", dict)
     table = tables.get(fact_id)
     if table is None:
@@ -248,7 +258,16 @@ def _resolve_values(
             examples = ", ".join(sorted(accepted)[:12])
             raise ProfileError(f"{field}: {name!r} is not known; accepted: {examples}, ...")
         out.add(match)
-    return frozenset(out)
+    sets: dict[frozenset[str], frozenset[str]] = kb.derived("profile-sets", dict)
+    found = sets.get(frozenset(out))
+    if found is None:
+        found = frozenset(out)
+        if len(sets) < RESOLVED_LIMIT:
+            sets[found] = found
+    if len(resolved) >= RESOLVED_LIMIT:
+        resolved.clear()
+    resolved[key] = found
+    return found
 
 
 def _cancer(kb: KnowledgeBase, name: str) -> tuple[str, str, bool]:
@@ -270,7 +289,7 @@ def situation(profile: Profile, kb: KnowledgeBase) -> Situation:
     found = cancers.get(profile.cancer)
     if found is None:
         found = _cancer(kb, profile.cancer)
-        if len(cancers) < 10_000:  # bounded: names outside the knowledge base are kept too
+        if len(cancers) < RESOLVED_LIMIT:
             cancers[profile.cancer] = found
     cancer, cancer_name, known = found
     site_unknown = cancer == "any"
