@@ -55,9 +55,23 @@ class Vocabulary:
     """For each fact, each value mapped to itself and every broader value above it."""
 
     ancestors: Mapping[str, Mapping[str, frozenset[str]]] = field(default_factory=dict)
+    _below: dict[str, dict[str, frozenset[str]]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )  # ``below``'s inverse of ``ancestors``, per fact, made on first use
 
     def up(self, fact: str, value: str) -> frozenset[str]:
         return self.ancestors.get(fact, {}).get(value, frozenset((value,)))
+
+    def below(self, fact: str, value: str) -> frozenset[str]:
+        """The known values at or under ``value`` (those with ``value`` among their ``up``)."""
+        inverse = self._below.get(fact)
+        if inverse is None:
+            found: dict[str, set[str]] = {}
+            for item, ups in self.ancestors.get(fact, {}).items():
+                for up in ups:
+                    found.setdefault(up, set()).add(item)
+            inverse = self._below[fact] = {k: frozenset(v) for k, v in found.items()}
+        return inverse.get(value, frozenset())
 
     def compare(self, fact: str, known: str, wanted: str) -> Truth:
         """Is a known value ``known`` an instance of ``wanted``?"""
@@ -149,27 +163,31 @@ Compiled = Callable[[Mapping[str, FactValue]], Truth]
 
 
 class _Table:
-    """One fact's known values, each answered once against the wanted values: TRUE if it is (under)
-    a wanted value, UNKNOWN if it is broader than one, FALSE otherwise. The known values are
-    also split into sets by answer, so that a set of known values is answered with set
-    operations."""
+    """One fact's known values split by their answer against the wanted values: TRUE if a value
+    is (under) a wanted value, UNKNOWN if it is broader than one, FALSE otherwise; so that a set
+    of known values is answered with set operations. The split is read off the vocabulary's
+    tree (what lies under each wanted value, what lies above it), not by comparing every value."""
 
     def __init__(self, vocab: Vocabulary, fact: str, wanted: list[str]) -> None:
         self.vocab, self.fact, self.wanted = vocab, fact, wanted
         known = vocab.ancestors.get(fact, {})
-        self.cache = {value: self.compare(value) for value in known}
-        self.known = frozenset(self.cache)
-        self.true = frozenset(v for v, t in self.cache.items() if t is Truth.TRUE)
-        self.unknown = frozenset(v for v, t in self.cache.items() if t is Truth.UNKNOWN)
+        self.known = frozenset(known)
+        self.true = frozenset().union(*(vocab.below(fact, w) for w in wanted)) & self.known
+        self.unknown = (
+            frozenset().union(*(vocab.up(fact, w) for w in wanted)) & self.known
+        ) - self.true
 
     def compare(self, value: str) -> Truth:
         return any_of(self.vocab.compare(self.fact, value, w) for w in self.wanted)
 
     def one(self, value: str) -> Truth:
-        found = self.cache.get(value)
-        if found is None:  # a value outside the vocabulary (another cancer's name, say)
-            return self.compare(value)
-        return found
+        if value in self.true:
+            return Truth.TRUE
+        if value in self.unknown:
+            return Truth.UNKNOWN
+        if value in self.known:
+            return Truth.FALSE
+        return self.compare(value)  # a value outside the vocabulary (another cancer's name, say)
 
     def any(self, values: frozenset[str]) -> Truth:
         """TRUE if any value is TRUE, else UNKNOWN if any is UNKNOWN, else FALSE."""
