@@ -70,3 +70,15 @@ def test_profile_doc_names_every_field() -> None:
             assert f"`{field}`" in doc, field
     for marker in Biomarkers.model_fields:
         assert f"`biomarkers.{marker}`" in doc, marker
+
+
+def test_every_environment_variable_is_documented() -> None:
+    used = set()
+    for path in (ROOT / "src" / "onconav").rglob("*.py"):
+        used |= set(re.findall(r"\"(ONCONAV_[A-Z_]+)\"", path.read_text(encoding="utf-8")))
+    assert {"ONCONAV_SOURCES", "ONCONAV_CACHE_DIR", "ONCONAV_NO_CACHE"} <= used
+    docs = README + "".join(
+        p.read_text(encoding="utf-8") for p in (ROOT / "docs").glob("*.md")
+    )
+    for name in sorted(used):
+        assert f"`{name}" in docs, f"{name} is read by onconav but not documented"

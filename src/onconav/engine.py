@@ -267,6 +267,19 @@ def _in_words(kb: KnowledgeBase, fact_id: str, value: FactValue) -> str:
     return _value_label(kb, fact_id, str(value))
 
 
+def _leaf_reason(kb: KnowledgeBase, test: FactTest, value: FactValue) -> str:
+    """Why a false test is false, with the person's value; kept by the test's id() (with the test
+    itself, so that the id cannot be reused while it is kept) and the value."""
+    said: dict[tuple[int, FactValue], tuple[FactTest, str]] = kb.derived("engine-reasons", dict)
+    found = said.get((id(test), value))
+    if found is None:
+        if len(said) >= MEMO_LIMIT:
+            said.clear()
+        text = f"it is for {describe_test(kb, test)} (yours: {_actual(kb, test.fact, value)})"
+        found = said[(id(test), value)] = (test, text)
+    return found[1]
+
+
 def why_not(
     kb: KnowledgeBase,
     cond: Condition,
@@ -276,8 +289,7 @@ def why_not(
     """Plain reasons a FALSE condition is false (``truth`` defaults to the interpreter)."""
     truth = truth or interpreted(kb, facts)
     if isinstance(cond, FactTest):
-        actual = _actual(kb, cond.fact, facts.get(cond.fact))
-        return [f"it is for {describe_test(kb, cond)} (yours: {actual})"]
+        return [_leaf_reason(kb, cond, facts.get(cond.fact))]
     if isinstance(cond, AllOf):
         return [r for c in cond.all if truth(c) is Truth.FALSE
                 for r in why_not(kb, c, facts, truth)]  # fmt: skip
@@ -287,7 +299,8 @@ def why_not(
     assert isinstance(cond, NotOf)
     inner = cond.not_
     if isinstance(inner, FactTest):
-        return [f"it is not for {describe_test(kb, inner)}"]
+        actual = _actual(kb, inner.fact, facts.get(inner.fact))
+        return [f"it is not for {describe_test(kb, inner)} (yours: {actual})"]
     return ["it is not for this situation"]
 
 
@@ -674,7 +687,11 @@ def _outcome(
             status = Status.needs_information
         else:
             status = Status.offered
-    relieves = any(t(facts) is Truth.TRUE for t in item.symptom_tests)
+    relieves = False
+    for test in item.symptom_tests:
+        if test(facts) is Truth.TRUE:
+            relieves = True
+            break
     result = _build(
         OptionResult,
         id=option.id,
@@ -692,7 +709,9 @@ def _outcome(
         description=option.description,
         reason=reason,
         missing=missing,
-        caveats=[out for test, out in item.caveats if test(facts) is Truth.TRUE],
+        caveats=[out for test, out in item.caveats if test(facts) is Truth.TRUE]
+        if item.caveats
+        else [],
         relieves_your_symptoms=relieves,
         citations=item.citations,
     )
