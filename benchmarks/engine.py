@@ -317,6 +317,17 @@ def interleaved_us(calls: list[Callable[[Any], object]], items: Sequence[Any]) -
     return out
 
 
+def calibration(_: object) -> object:
+    """A fixed pure-Python workload (dictionary and string work, about as long as one
+    evaluation), timed beside each evaluation: this machine's speed drifts by up to two times
+    over minutes, so the ratio of the two says more than either alone."""
+    table: dict[str, int] = {}
+    for i in range(300):
+        key = f"k{i % 97}"
+        table[key] = table.get(key, 0) + i
+    return sorted(table.items())
+
+
 def count_misses(kb: KnowledgeBase, profiles: list[Profile]) -> list[int]:
     """For each profile of a fresh pass (the derived indexes dropped, the same warm-up, the same
     order, as in the timed pass), how many options' answers were not in the memo and had to be
@@ -377,13 +388,15 @@ def bench_evaluation(
     # The whole evaluation: `repeats` passes, each from fresh derived indexes, a warm-up of
     # WARM_UP calls, then every profile once, each call timed on its own.
     full: list[float] = []
+    calibrated: list[float] = []
     per_pass: list[float] = []
     for _ in range(repeats):
         kb.memo.clear()
         for profile in profiles[:WARM_UP]:
             evaluate(profile, kb)
-        (times,) = interleaved_us([lambda p: evaluate(p, kb)], profiles)
+        times, reference = interleaved_us([lambda p: evaluate(p, kb), calibration], profiles)
         full += times
+        calibrated += reference
         per_pass.append(statistics.median(times))
     first_pass = full[: len(profiles)]
     misses = count_misses(kb, profiles)
@@ -429,6 +442,13 @@ def bench_evaluation(
             names, [full, *fast], slow_times, strict=True
         )
     ]
+    rows[0].baselines.append(
+        Measure(
+            "reference: a fixed pure-Python workload, timed after each call (machine speed)",
+            "µs",
+            calibrated,
+        )
+    )
     scope = [len(indexed) for _, indexed in prepared]
     by_misses: list[tuple[str, list[float]]] = []
     for label, low, high in (("0", 0, 0), ("1", 1, 1), ("2 to 5", 2, 5), ("6 or more", 6, 10**9)):
