@@ -368,6 +368,25 @@ def test_fast_result_construction_equals_pydantic(kb) -> None:  # type: ignore[n
     assert again.model_dump_json() == result.model_dump_json()
 
 
+@cache
+def second_kb() -> KnowledgeBase:
+    return load_kb()
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_kept_answers_equal_answers_worked_out_afresh(pair) -> None:  # type: ignore[no-untyped-def]
+    """The engine shares an option's answer between profiles with the same values of the facts
+    it reads, or the same truth of each of its tests (and the same values where a reason names
+    them). Across all examples, the shared knowledge base keeps answers; the other one forgets
+    them before each evaluation, so every answer is worked out from the profile itself."""
+    fresh = second_kb()
+    for data in pair:
+        fresh.memo.clear()
+        kept = evaluate(parse_profile(data), shared_kb())
+        assert kept.model_dump_json() == evaluate(parse_profile(data), fresh).model_dump_json()
+
+
 def test_memoised_answers_match_fresh_ones(kb) -> None:  # type: ignore[no-untyped-def]
     from onconav.kb import load_kb as fresh_kb
 

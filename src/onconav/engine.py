@@ -6,7 +6,7 @@ the fact and the test or question that settles it), never ``not_suitable``.
 """
 
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from operator import itemgetter
@@ -402,9 +402,13 @@ class _Indexed:
     prominence: str | None
     treats_cancer: bool
     place: tuple[int, int]  # the sort integer's fixed part, by [cancer treatment declined]
+    atoms: tuple[tuple[str, Compiled, Truth | None], ...]  # see ``_signature``
     # Answers when nothing the option gives is ruled out, by [cancer treatment declined], keyed
-    # by the values of the facts the option reads (``values_of``).
+    # by the values of the facts the option reads (``values_of``), and by ``_signature``.
     memo: tuple[dict[object, "Answer"], dict[object, "Answer"]] = field(
+        default_factory=lambda: ({}, {}), compare=False, repr=False
+    )
+    by_signature: tuple[dict[object, "Answer"], dict[object, "Answer"]] = field(
         default_factory=lambda: ({}, {}), compare=False, repr=False
     )
 
@@ -499,6 +503,32 @@ def _citation(span: Span) -> Citation:
                   sha256=span.sha256, label=span.label())  # fmt: skip
 
 
+def _atoms(cond: Condition | None, shown: Truth) -> Iterator[tuple[FactTest, Truth]]:
+    """Every test of a condition, with the truth at which its reason names the person's value:
+    FALSE (``it is for X (yours: Y)``), or TRUE for a test right under a ``not``."""
+    if isinstance(cond, FactTest):
+        yield cond, shown
+    elif isinstance(cond, AllOf):
+        for c in cond.all:
+            yield from _atoms(c, Truth.FALSE)
+    elif isinstance(cond, AnyOf):
+        for c in cond.any:
+            yield from _atoms(c, Truth.FALSE)
+    elif isinstance(cond, NotOf):
+        yield from _atoms(cond.not_, Truth.TRUE)
+
+
+def _signature(item: "_Indexed", facts: Mapping[str, FactValue]) -> tuple[object, ...]:
+    """All that an option's answer depends on, once nothing it gives is ruled out: the truth of
+    each of its tests (status, what would decide it, caveats, symptom relief), and the person's
+    value where a reason names it. Profiles that differ elsewhere share the answer."""
+    out: list[object] = []
+    for fact, test, shown in item.atoms:
+        truth = test(facts)
+        out.append((facts[fact],) if truth is shown else truth)
+    return tuple(out)
+
+
 def _index_option(kb: KnowledgeBase, option: Option) -> _Indexed:
     vocab = kb.vocabulary
     facts = set(facts_used(option.when))
@@ -506,6 +536,20 @@ def _index_option(kb: KnowledgeBase, option: Option) -> _Indexed:
         facts |= set(facts_used(caveat.when))
     parts: dict[int, Compiled] = {}
     when = compile_condition(option.when, vocab, parts)
+    caveat_parts: dict[int, Compiled] = {}
+    caveats = tuple(
+        (
+            compile_condition(c.when, vocab, caveat_parts),
+            _build(CaveatOut, id=c.id, text=c.text, citations=[_citation(s) for s in c.evidence]),
+        )
+        for c in option.caveats
+    )
+    atoms: list[tuple[str, Compiled, Truth | None]] = [
+        (test.fact, parts[id(test)], shown)
+        for test, shown in _atoms(option.when, Truth.FALSE)
+    ]
+    for caveat in option.caveats:  # a caveat's text is fixed: only its truth matters
+        atoms += [(test.fact, caveat_parts[id(test)], None) for test in fact_tests(caveat.when)]
     position, fixed = _fixed_places(kb)[option.id]
     givens = tuple(_given(kb, ident) for ident in (*option.uses, *option.given_with))
     return _Indexed(
@@ -513,15 +557,8 @@ def _index_option(kb: KnowledgeBase, option: Option) -> _Indexed:
         position=position,
         when=when,
         parts=parts,
-        caveats=tuple(
-            (
-                compile_condition(c.when, vocab),
-                _build(
-                    CaveatOut, id=c.id, text=c.text, citations=[_citation(s) for s in c.evidence]
-                ),
-            )
-            for c in option.caveats
-        ),
+        caveats=caveats,
+        atoms=tuple(atoms),
         symptom_tests=tuple(
             compile_condition(t, vocab) for t in fact_tests(option.when) if t.fact == "symptoms"
         ),
@@ -749,15 +786,28 @@ def _answers(
         values = item.values_of(facts)
         found = memo.get(values)
         if found is None:
-            rank, result, missing = _outcome(
-                kb, item, facts, (), declined and item.treats_cancer
-            )
-            found = (rank | item.place[declined], result, missing)
+            found = _by_signature(kb, item, facts, declined)
             if len(memo) >= ITEM_MEMO_LIMIT:
                 memo.clear()
             memo[values] = found
         out.append(found)
     return out
+
+
+def _by_signature(
+    kb: KnowledgeBase, item: _Indexed, facts: Mapping[str, FactValue], declined: bool
+) -> Answer:
+    """The answer kept for another profile with the same ``_signature``, or worked out."""
+    kept = item.by_signature[declined]
+    signature = _signature(item, facts)
+    found = kept.get(signature)
+    if found is None:
+        rank, result, missing = _outcome(kb, item, facts, (), declined and item.treats_cancer)
+        found = (rank | item.place[declined], result, missing)
+        if len(kept) >= ITEM_MEMO_LIMIT:
+            kept.clear()
+        kept[signature] = found
+    return found
 
 
 def _vetoed_answer(
