@@ -479,6 +479,7 @@ class EngineIndex:
     items: dict[str, _Indexed] = field(default_factory=dict)  # built on first need, by option id
     scopes: dict[tuple[str, bool], _Scope] = field(default_factory=dict)
     outcomes: dict[tuple[object, ...], Answer] = field(default_factory=dict)
+    vetoed: dict[tuple[object, ...], tuple[str, ...]] = field(default_factory=dict)
     ranked: dict[tuple[str, tuple[str, ...]], RankedFact] = field(default_factory=dict)
 
     def item(self, option: Option) -> _Indexed:
@@ -775,10 +776,18 @@ def _answers(
     and an option whose answer is kept costs one look-up by the values of the facts it reads."""
     declined = facts["wants_cancer_treatment"] is False
     touched = vetoes.touched(facts)
+    cannot, stopped = facts["cannot_have"], facts["progressed_on"]
+    reasons = index.vetoed
     out: list[Answer] = []
     for item in items:
         if touched and item.position in touched:
-            vetoed = ruled_out_by_person(item, facts)
+            key = (item.position, cannot, stopped)
+            vetoed = reasons.get(key)
+            if vetoed is None:
+                vetoed = ruled_out_by_person(item, facts)
+                if len(reasons) >= MEMO_LIMIT:
+                    reasons.clear()
+                reasons[key] = vetoed
             if vetoed:  # rare: kept in one memo, keyed by the reasons too
                 out.append(_vetoed_answer(kb, index, item, facts, vetoed, declined))
                 continue
@@ -875,8 +884,10 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
     scope = _scope(kb, index, sit)
     answers = _answers(kb, index, scope.options, sit.facts, scope.vetoes)
     answers.sort()  # by the sort integer alone: it is unique to each option
+    options: list[OptionResult] = []
     deciding: dict[str, list[str]] = {}
     for _, result, missing in answers:
+        options.append(result)
         for fact in missing:
             deciding.setdefault(fact, []).append(result.id)
     ranked = [
@@ -901,7 +912,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         cancer_name=sit.cancer_name,
         has_own_source=scope.own_source,
         scope=text,
-        options=[result for _, result, _ in answers],
+        options=options,
         notes=scope.notes,
         what_would_change=ranked,
         questions=[f.question for f in ranked] + QUESTIONS,

@@ -5,7 +5,6 @@ A field that is absent is unknown. Names are matched against the knowledge base 
 field and what it accepts; values that contradict each other give warnings, not errors.
 """
 
-
 import re
 from typing import Any, Literal, NamedTuple
 
@@ -303,10 +302,14 @@ def situation(profile: Profile, kb: KnowledgeBase) -> Situation:
     facts["most_treatments_tried"] = profile.most_treatments_tried
     facts["wants_cancer_treatment"] = profile.wants_cancer_treatment
     facts["hormone_sensitive"] = profile.hormone_sensitive
+    resolved: dict[tuple[str, ...], frozenset[str]] = kb.derived("profile-resolved", dict)
     for field, fact_id in SET_FIELDS.items():
         names = getattr(profile, field)
         if names is not None:
-            facts[fact_id] = _resolve_values(kb, fact_id, field, names)
+            found = resolved.get((fact_id, *names))
+            facts[fact_id] = (
+                found if found is not None else _resolve_values(kb, fact_id, field, names)
+            )
     for marker in ("her2", "kras"):
         value = getattr(profile.biomarkers, marker)
         if isinstance(value, list):
