@@ -365,6 +365,13 @@ def test_fast_result_construction_equals_pydantic(kb) -> None:  # type: ignore[n
     result = evaluate(parse_profile({"cancer": "stomach", "stage": "4", "symptoms": ["pain"]}), kb)
     again = Result.model_validate(result.model_dump(mode="json"))
     assert again == result
+    for built, validated in zip(result.options, again.options, strict=True):
+        assert set(built.__dict__) == set(type(built).model_fields), "every field is given"
+        assert built.model_fields_set == validated.model_fields_set
+    assert result.model_fields_set == again.model_fields_set
+    changed = result.options[0].model_copy(update={"reason": "x"})
+    assert changed.reason == "x" and result.options[0].reason != "x"
+    assert result.options[1].model_fields_set == set(type(result.options[1]).model_fields)
     assert again.model_dump_json() == result.model_dump_json()
 
 

@@ -306,9 +306,9 @@ def situation(profile: Profile, kb: KnowledgeBase) -> Situation:
     for field, fact_id in SET_FIELDS.items():
         names = getattr(profile, field)
         if names is not None:
-            found = resolved.get((fact_id, *names))
+            kept = resolved.get((fact_id, *names))
             facts[fact_id] = (
-                found if found is not None else _resolve_values(kb, fact_id, field, names)
+                kept if kept is not None else _resolve_values(kb, fact_id, field, names)
             )
     for marker in ("her2", "kras"):
         value = getattr(profile.biomarkers, marker)
