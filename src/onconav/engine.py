@@ -410,13 +410,19 @@ class _Indexed:
     prominence: str | None
     treats_cancer: bool
     place: tuple[int, int]  # the sort integer's fixed part, by [cancer treatment declined]
-    atoms: tuple[tuple[str, Compiled, Truth | None], ...]  # see ``_signature``
+    # Each test of the condition and caveats: its fact, compiled, and the truth at which a reason
+    # names the person's value (None: never).
+    atoms: tuple[tuple[str, Compiled, Truth | None], ...]
     # Answers when nothing the option gives is ruled out, by [cancer treatment declined], keyed
-    # by the values of the facts the option reads (``values_of``), and by ``_signature``.
+    # by the values of the facts the option reads (``values_of``), by the truths of its tests
+    # (``_truths``), and for an option not suitable by those and the values its reason names.
     memo: tuple[dict[object, "Answer"], dict[object, "Answer"]] = field(
         default_factory=lambda: ({}, {}), compare=False, repr=False
     )
-    by_signature: tuple[dict[object, "Answer"], dict[object, "Answer"]] = field(
+    by_truths: tuple[dict[object, "Answer"], dict[object, "Answer"]] = field(
+        default_factory=lambda: ({}, {}), compare=False, repr=False
+    )
+    by_reason: tuple[dict[object, "Answer"], dict[object, "Answer"]] = field(
         default_factory=lambda: ({}, {}), compare=False, repr=False
     )
 
@@ -527,15 +533,19 @@ def _atoms(cond: Condition | None, shown: Truth) -> Iterator[tuple[FactTest, Tru
         yield from _atoms(cond.not_, Truth.TRUE)
 
 
-def _signature(item: "_Indexed", facts: Mapping[str, FactValue]) -> tuple[object, ...]:
-    """All that an option's answer depends on, once nothing it gives is ruled out: the truth of
-    each of its tests (status, what would decide it, caveats, symptom relief), and the person's
-    value where a reason names it. Profiles that differ elsewhere share the answer."""
-    out: list[object] = []
-    for fact, test, shown in item.atoms:
-        truth = test(facts)
-        out.append((facts[fact],) if truth is shown else truth)
-    return tuple(out)
+def _truths(item: "_Indexed", facts: Mapping[str, FactValue]) -> tuple[Truth, ...]:
+    """The truth of each of an option's tests. Once nothing the option gives is ruled out, its
+    answer depends on these alone (status, what would decide it, caveats, symptom relief), but
+    for the reason it is not suitable, which names the person's values (see ``_shown``)."""
+    return tuple([test(facts) for _, test, _ in item.atoms])
+
+
+def _shown(
+    item: "_Indexed", facts: Mapping[str, FactValue], truths: tuple[Truth, ...]
+) -> tuple[FactValue, ...]:
+    """The person's values of the tests whose reasons would name them."""
+    atoms = zip(item.atoms, truths, strict=True)
+    return tuple([facts[fact] for (fact, _, shown), truth in atoms if truth is shown])
 
 
 def _index_option(kb: KnowledgeBase, option: Option) -> _Indexed:
@@ -803,7 +813,7 @@ def _answers(
         values = item.values_of(facts)
         found = memo.get(values)
         if found is None:
-            found = _by_signature(kb, item, facts, declined)
+            found = _by_truths(kb, item, facts, declined)
             if len(memo) >= ITEM_MEMO_LIMIT:
                 memo.clear()
             memo[values] = found
@@ -811,19 +821,40 @@ def _answers(
     return out
 
 
-def _by_signature(
+def _by_truths(
     kb: KnowledgeBase, item: _Indexed, facts: Mapping[str, FactValue], declined: bool
 ) -> Answer:
-    """The answer kept for another profile with the same ``_signature``, or worked out."""
-    kept = item.by_signature[declined]
-    signature = _signature(item, facts)
-    found = kept.get(signature)
-    if found is None:
+    """The answer kept for another profile whose tests have the same truths (and, for an option
+    that is not suitable, the same values named in the reason), or worked out. A reason for new
+    values is written on the answer kept for the truths, without working the rest out again."""
+    kept = item.by_truths[declined]
+    truths = _truths(item, facts)
+    template = kept.get(truths)
+    if template is not None and template[1].status is not Status.not_suitable:
+        return template
+    if template is None:
         rank, result, missing = _outcome(kb, item, facts, (), declined and item.treats_cancer)
-        found = (rank | item.place[declined], result, missing)
+        template = (rank | item.place[declined], result, missing)
         if len(kept) >= ITEM_MEMO_LIMIT:
             kept.clear()
-        kept[signature] = found
+        kept[truths] = template
+        if result.status is not Status.not_suitable:
+            return template
+    reasons = item.by_reason[declined]
+    key = (truths, _shown(item, facts, truths))
+    found = reasons.get(key)
+    if found is None:
+        parts = item.parts
+        assert item.option.when is not None  # not suitable without being ruled out: a condition
+        said = why_not(kb, item.option.when, facts, lambda cond: parts[id(cond)](facts))
+        reason = "Not for this situation: " + "; ".join(said) + "."
+        result = template[1]
+        if result.reason != reason:
+            result = _build(OptionResult, **{**result.__dict__, "reason": reason})
+        found = (template[0], result, template[2])
+        if len(reasons) >= ITEM_MEMO_LIMIT:
+            reasons.clear()
+        reasons[key] = found
     return found
 
 
