@@ -328,31 +328,37 @@ def calibration(_: object) -> object:
     return sorted(table.items())
 
 
-def count_misses(kb: KnowledgeBase, profiles: list[Profile]) -> list[int]:
+def count_misses(kb: KnowledgeBase, profiles: list[Profile]) -> list[tuple[int, int]]:
     """For each profile of a fresh pass (the derived indexes dropped, the same warm-up, the same
-    order, as in the timed pass), how many options' answers were not in the memo and had to be
-    worked out. Counted in an untimed pass by wrapping the engine's ``_outcome``."""
+    order, as in the timed pass): how many options' answers were not kept for the values of the
+    facts they read (``_by_truths`` then looks by the truths of their tests), and how many of
+    those had to be worked out in full (``_outcome``). Counted in an untimed pass by wrapping
+    the two functions of the engine."""
     import onconav.engine as engine
 
-    original = engine._outcome
-    count = [0]
+    originals = (engine._by_truths, engine._outcome)
+    looked, worked = [0], [0]
 
-    def counted(*args: Any) -> Any:
-        count[0] += 1
-        return original(*args)
+    def by_truths(*args: Any) -> Any:
+        looked[0] += 1
+        return originals[0](*args)
+
+    def outcome(*args: Any) -> Any:
+        worked[0] += 1
+        return originals[1](*args)
 
     kb.memo.clear()
-    engine._outcome = counted  # type: ignore[assignment]
+    engine._by_truths, engine._outcome = by_truths, outcome  # type: ignore[assignment]
     try:
         for profile in profiles[:WARM_UP]:
             evaluate(profile, kb)
         out = []
         for profile in profiles:
-            count[0] = 0
+            looked[0] = worked[0] = 0
             evaluate(profile, kb)
-            out.append(count[0])
+            out.append((looked[0], worked[0]))
     finally:
-        engine._outcome = original  # type: ignore[assignment]
+        engine._by_truths, engine._outcome = originals  # type: ignore[assignment]
     return out
 
 
@@ -450,16 +456,19 @@ def bench_evaluation(
         )
     )
     scope = [len(indexed) for _, indexed in prepared]
-    by_misses: list[tuple[str, list[float]]] = []
+    by_misses: list[tuple[str, list[float], int]] = []
     for label, low, high in (("0", 0, 0), ("1", 1, 1), ("2 to 5", 2, 5), ("6 or more", 6, 10**9)):
-        chosen = [t for t, m in zip(first_pass, misses, strict=True) if low <= m <= high]
-        by_misses.append((label, chosen))
+        chosen = [
+            (t, m[1]) for t, m in zip(first_pass, misses, strict=True) if low <= m[0] <= high
+        ]
+        by_misses.append((label, [t for t, _ in chosen], sum(w for _, w in chosen)))
     facts: dict[str, Any] = {
         "options_in_scope_median": statistics.median(scope),
         "options_in_scope_max": max(scope),
         "per_pass": per_pass,
         "by_misses": by_misses,
-        "misses_total": sum(misses),
+        "looked_up_total": sum(m[0] for m in misses),
+        "worked_out_total": sum(m[1] for m in misses),
         "mean_us": statistics.fmean(full),
     }
     return rows, facts
@@ -806,18 +815,23 @@ def report(
         "`evaluate()` on their own (the situation and the options in scope computed beforehand).",
         "",
         "**Why the median and the p99 differ so much.** The engine keeps each option's answer by "
-        "the values of the facts that option reads; an answer not kept yet is worked out "
-        "(conditions, reasons in words, what would decide it, the result model) and kept. Over "
-        "the first pass, by how many options in the profile had to be worked out "
-        f"({eval_facts['misses_total']} in all, counted in a separate untimed pass that "
-        "repeats the first one exactly):",
+        "the values of the facts that option reads. An answer not kept for those values is "
+        "looked up by the truth of each of the option's tests (and, for an option that is not "
+        "suitable, the values its reason names; a reason for new values is written on the kept "
+        "answer), and only if that fails worked out in full: conditions, reasons in words, what "
+        "would decide it, the result model. Over the first pass, by how many options in the "
+        "profile were not kept for their values "
+        f"({eval_facts['looked_up_total']} in all, of which "
+        f"{eval_facts['worked_out_total']} worked out in full; counted in a separate untimed "
+        "pass that repeats the first one exactly):",
         "",
-        "| options worked out | profiles | median time |",
-        "|---|---:|---:|",
+        "| options not kept for their values | profiles | options worked out in full "
+        "| median time |",
+        "|---|---:|---:|---:|",
         *[
-            f"| {label} | {len(times)} | "
+            f"| {label} | {len(times)} | {worked} | "
             f"{_fmt(statistics.median(times), 'µs') if times else '–'} |"
-            for label, times in eval_facts["by_misses"]
+            for label, times, worked in eval_facts["by_misses"]
         ],
         "",
         "**Baselines: evaluation without any pre-indexing of the knowledge base.** For the "
