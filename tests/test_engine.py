@@ -404,3 +404,33 @@ def test_memoised_answers_match_fresh_ones(kb) -> None:  # type: ignore[no-untyp
     assert evaluate(parse_profile(data), kb) == warm
     for fresh in (fresh_kb(snapshot=False), fresh_kb()):  # parsed afresh, and from the snapshot
         assert evaluate(parse_profile(data), fresh).model_dump_json() == warm.model_dump_json()
+
+
+def test_a_drug_that_cannot_be_had_rules_out_the_regimens_that_contain_it(kb) -> None:  # type: ignore[no-untyped-def]
+    """Cannot have irinotecan: FOLFIRI cannot be used, so the choices for when FOLFIRI cannot be
+    used are decided (ccs-rectal-stage4 2654-2820), and FOLFIRI itself is ruled out."""
+    result = evaluate(
+        parse_profile({"cancer": "rectum", "stage": "4", "cannot_have": ["irinotecan"]}), kb
+    )
+    status = {o.id: o.status for o in result.options}
+    assert status["rectum-folfox"] is Status.offered
+    assert status["rectum-capox"] is Status.offered
+    assert status["rectum-folfiri"] is Status.not_suitable
+    assert status["rectum-cetuximab-irinotecan"] is Status.not_suitable
+
+
+def test_a_regimen_that_cannot_be_had_does_not_rule_out_its_drugs_elsewhere(kb) -> None:  # type: ignore[no-untyped-def]
+    """Cannot have FOLFOX: FOLFIRI shares 5-FU with it but stays a choice."""
+    result = evaluate(
+        parse_profile({"cancer": "rectum", "stage": "4", "cannot_have": ["FOLFOX"]}), kb
+    )
+    folfiri = next(o for o in result.options if o.id == "rectum-folfiri")
+    assert folfiri.status is Status.offered, folfiri.reason
+
+
+def test_containment_holds_for_cannot_have_only(kb) -> None:  # type: ignore[no-untyped-def]
+    vocab = kb.vocabulary
+    assert vocab.compare("cannot_have", "irinotecan", "folfiri") is Truth.TRUE
+    assert vocab.compare("cannot_have", "folfiri", "irinotecan") is Truth.UNKNOWN
+    assert vocab.compare("progressed_on", "irinotecan", "folfiri") is Truth.FALSE
+    assert vocab.compare("cannot_have", "folfox", "folfiri") is Truth.FALSE

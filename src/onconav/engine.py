@@ -683,7 +683,14 @@ def _given(kb: KnowledgeBase, ident: str) -> _Given:
     return _Given(
         ident=ident,
         name=str(getattr(record, "name", ident)),
-        covered_by=frozenset(up for p in parts for up in kb.vocabulary.up("cannot_have", p)),
+        # What rules it out is what it is (it, its drugs, and their classes), not the other
+        # regimens its drugs are in: a person who cannot have FOLFOX may have FOLFIRI.
+        covered_by=frozenset(
+            up
+            for p in parts
+            for up in kb.vocabulary.up("cannot_have", p)
+            if up == ident or kb.kind_of.get(up) != "regimens"
+        ),
         can_stop_working=kb.kind_of.get(ident) in ("drugs", "regimens"),
     )
 

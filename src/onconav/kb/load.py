@@ -235,6 +235,14 @@ def _ancestors(parents: Mapping[str, str | None]) -> dict[str, frozenset[str]]:
     return out
 
 
+# Facts for which a drug counts as every regimen that contains it: a person who cannot have
+# irinotecan cannot have FOLFIRI either ("cannot_have has folfiri" is then true); and one who
+# cannot have FOLFIRI may or may not be able to have irinotecan ("cannot_have has irinotecan" is
+# then unknown, not false). Not for progressed_on: a drug that stopped working on its own says
+# nothing certain about a regimen with other drugs.
+CONTAINED_IN_REGIMENS = frozenset({"cannot_have"})
+
+
 def _fact_values(data: KBData, fact: Fact) -> dict[str, frozenset[str]]:
     """Accepted values of a fact, each with its broader values."""
     if fact.type is FactType.bool:
@@ -252,6 +260,11 @@ def _fact_values(data: KBData, fact: Fact) -> dict[str, frozenset[str]]:
         for regimen in data.regimens:
             classes = {c for d in data.drugs if d.id in regimen.components for c in d.classes}
             anc[regimen.id] = frozenset((regimen.id, *classes))
+        if fact.id in CONTAINED_IN_REGIMENS:
+            for regimen in data.regimens:
+                for part in regimen.components:
+                    if part in anc:
+                        anc[part] = anc[part] | {regimen.id}
         procedure_parent = {p.id: p.parent for p in data.procedures}
         for proc, chain in _ancestors(procedure_parent).items():
             anc[proc] = chain | anc.get(proc, frozenset())
