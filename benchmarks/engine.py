@@ -319,8 +319,8 @@ def interleaved_us(calls: list[Callable[[Any], object]], items: Sequence[Any]) -
 
 def calibration(_: object) -> object:
     """A fixed pure-Python workload (dictionary and string work, about as long as one
-    evaluation), timed beside each evaluation: this machine's speed drifts by up to two times
-    over minutes, so the ratio of the two says more than either alone."""
+    evaluation), timed right after each pass of evaluations: this machine's speed drifts by up
+    to two times over minutes, so the ratio of the two says more than either alone."""
     table: dict[str, int] = {}
     for i in range(300):
         key = f"k{i % 97}"
@@ -365,10 +365,6 @@ def count_misses(kb: KnowledgeBase, profiles: list[Profile]) -> list[tuple[int, 
 def bench_evaluation(
     kb: KnowledgeBase, profiles: list[Profile], baseline_count: int, repeats: int
 ) -> tuple[list[Row], dict[str, Any]]:
-    slow = unindexed(kb)
-    for profile in profiles[:50]:  # the baseline must be the same evaluation, result for result
-        if evaluate(profile, kb) != evaluate(profile, slow):
-            raise SystemExit(f"baseline differs from evaluate() for {profile!r}")
     def compiled(item: tuple[Situation, list[Any]]) -> None:
         sit, indexed = item
         for one in indexed:
@@ -382,8 +378,6 @@ def bench_evaluation(
 
         return call
 
-    cold = load_kb()
-
     def without_indexes(profile: Profile) -> object:
         # The baseline for the whole evaluation: every index the engine and the profile derive
         # from the knowledge base (compiled conditions, name tables, memoised answers) is
@@ -392,7 +386,9 @@ def bench_evaluation(
         return evaluate(profile, cold)
 
     # The whole evaluation: `repeats` passes, each from fresh derived indexes, a warm-up of
-    # WARM_UP calls, then every profile once, each call timed on its own.
+    # WARM_UP calls, then every profile once, each call timed on its own, nothing else in
+    # between (other work between calls would take the processor's caches). The reference
+    # workload runs as many times right after each pass.
     full: list[float] = []
     calibrated: list[float] = []
     per_pass: list[float] = []
@@ -400,12 +396,20 @@ def bench_evaluation(
         kb.memo.clear()
         for profile in profiles[:WARM_UP]:
             evaluate(profile, kb)
-        times, reference = interleaved_us([lambda p: evaluate(p, kb), calibration], profiles)
+        (times,) = interleaved_us([lambda p: evaluate(p, kb)], profiles)
+        (reference,) = interleaved_us([calibration], profiles)
         full += times
         calibrated += reference
         per_pass.append(statistics.median(times))
     first_pass = full[: len(profiles)]
     misses = count_misses(kb, profiles)
+
+    # Only now the other knowledge bases, so that the passes above ran beside none.
+    slow = unindexed(kb)
+    for profile in profiles[:50]:  # the baseline must be the same evaluation, result for result
+        if evaluate(profile, kb) != evaluate(profile, slow):
+            raise SystemExit(f"baseline differs from evaluate() for {profile!r}")
+    cold = load_kb()
 
     # The parts and the baselines, each call timed in turn with its counterpart.
     kb.memo.clear()
@@ -450,7 +454,8 @@ def bench_evaluation(
     ]
     rows[0].baselines.append(
         Measure(
-            "reference: a fixed pure-Python workload, timed after each call (machine speed)",
+            "reference: a fixed pure-Python workload, as many calls right after each pass "
+            "(machine speed)",
             "µs",
             calibrated,
         )
