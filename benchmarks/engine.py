@@ -594,7 +594,8 @@ def bench_cli(runs: int) -> tuple[list[Row], dict[str, float]]:
                     times["no-snapshot"],
                 ),
                 Measure(
-                    "the same through onconav.cli.main (collection not paused during imports)",
+                    "the same through onconav.cli.main (collection not paused during imports, "
+                    "interpreter torn down at exit)",
                     "s",
                     times["plain-main"],
                 ),
@@ -875,8 +876,9 @@ def report(
         f"Median of {args.runs} runs of each command in a subprocess (wall time, output "
         "captured), run round-robin after one warm-up run each, so that the interpreter start "
         "and the import cost are measured in the same conditions. The command is the installed "
-        "`onconav` script (`onconav.__main__:run`, which pauses the garbage collector while "
-        "the modules load); the snapshot of the knowledge base is in the cache after the "
+        "`onconav` script (`onconav.__main__:command`, which pauses the garbage collector while "
+        "the modules load, and ends the process without tearing the interpreter down); the "
+        "snapshot of the knowledge base is in the cache after the "
         "warm-up run, as after any first use. `make benchmark` compiles onconav's bytecode "
         "first: this machine sets `PYTHONDONTWRITEBYTECODE`, and an editable install has none "
         "of its own, so otherwise every run would compile onconav's modules again.",

@@ -179,11 +179,54 @@ def test_python_m_onconav_is_the_command() -> None:
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1, bad.stderr
 
 
-def test_the_installed_command_starts_through_the_gc_aware_entry_point() -> None:
+def test_the_installed_command_starts_through_the_entry_point() -> None:
     from importlib.metadata import entry_points
 
     scripts = {ep.name: ep.value for ep in entry_points(group="console_scripts")}
-    assert scripts["onconav"] == "onconav.__main__:run"
+    assert scripts["onconav"] == "onconav.__main__:command"
+
+
+def installed(*args: str) -> subprocess.CompletedProcess[str]:
+    script = Path(sys.executable).with_name("onconav")
+    assert script.exists(), "the onconav script is installed beside the interpreter"
+    env = {k: v for k, v in os.environ.items() if k != "ONCONAV_SOURCES"}
+    return subprocess.run(
+        [str(script), *args], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+
+
+def test_the_installed_command_writes_everything_before_it_ends(sources: Path) -> None:
+    """It ends the process without teardown: its output must be complete all the same."""
+    done = installed("options", "--profile", "examples/rectal-stage4-kras-wild-type.json",
+                     "--format", "json")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["options"], "the whole JSON document arrived"
+    text = installed("options", "--profile", "examples/rectal-stage4-kras-wild-type.json",
+                     "--sources", str(sources), "--format", "markdown")  # fmt: skip
+    assert text.returncode == 0, text.stderr
+    assert len(text.stdout) > 20_000 and text.stdout == run(
+        "options", "--profile", "examples/rectal-stage4-kras-wild-type.json",
+        "--sources", str(sources), "--format", "markdown",
+    ).stdout  # fmt: skip
+
+
+def test_the_installed_command_keeps_exit_statuses_and_one_line_errors() -> None:
+    bad = installed("options", "--cancer", "rectum", "--stage", "7")
+    assert bad.returncode == 2 and bad.stdout == ""
+    assert bad.stderr.count("\n") == 1 and bad.stderr.startswith("onconav: error: stage:")
+    unknown = installed("kb", "show", "nothing-here")
+    assert unknown.returncode == 2 and unknown.stderr.count("\n") == 1
+    assert installed("kb", "stats").returncode == 0
+
+
+def test_exit_status_is_what_python_would_give(capsys: pytest.CaptureFixture[str]) -> None:
+    from onconav.__main__ import exit_status
+
+    assert exit_status(SystemExit()) == 0
+    assert exit_status(SystemExit(0)) == 0
+    assert exit_status(SystemExit(2)) == 2
+    assert exit_status(SystemExit("went wrong")) == 1
+    assert capsys.readouterr().err == "went wrong\n"
 
 
 @pytest.mark.parametrize("enabled_before", [True, False])
