@@ -245,17 +245,15 @@ def _resolve_values(
     found = resolved.get(key)
     if found is not None:
         return found
-    tables: dict[str, dict[str, str]] = kb.derived("profile-names", dict)
-    table = tables.get(fact_id)
-    if table is None:
-        table = tables[fact_id] = _names_of(kb, fact_id)
+    ids: dict[tuple[str, str], str] = kb.derived("profile-name-ids", dict)  # name as written
     out = set()
     for name in names:
-        match = table.get(normalise_name(str(name)))
+        match = ids.get((fact_id, name))
         if match is None:
-            accepted = kb.vocabulary.ancestors.get(fact_id, {})
-            examples = ", ".join(sorted(accepted)[:12])
-            raise ProfileError(f"{field}: {name!r} is not known; accepted: {examples}, ...")
+            match = _match(kb, fact_id, field, name)
+            if len(ids) >= RESOLVED_LIMIT:
+                ids.clear()
+            ids[(fact_id, name)] = match
         out.add(match)
     sets: dict[frozenset[str], frozenset[str]] = kb.derived("profile-sets", dict)
     found = sets.get(frozenset(out))
@@ -267,6 +265,20 @@ def _resolve_values(
         resolved.clear()
     resolved[key] = found
     return found
+
+
+def _match(kb: KnowledgeBase, fact_id: str, field: str, name: str) -> str:
+    """The id one name means among a fact's values (folded, by any alias), or ProfileError."""
+    tables: dict[str, dict[str, str]] = kb.derived("profile-names", dict)
+    table = tables.get(fact_id)
+    if table is None:
+        table = tables[fact_id] = _names_of(kb, fact_id)
+    match = table.get(normalise_name(str(name)))
+    if match is None:
+        accepted = kb.vocabulary.ancestors.get(fact_id, {})
+        examples = ", ".join(sorted(accepted)[:12])
+        raise ProfileError(f"{field}: {name!r} is not known; accepted: {examples}, ...")
+    return match
 
 
 def _cancer(kb: KnowledgeBase, name: str) -> tuple[str, str, bool]:
