@@ -494,6 +494,7 @@ class EngineIndex:
     scopes: dict[tuple[str, bool], _Scope] = field(default_factory=dict)
     outcomes: dict[tuple[object, ...], Answer] = field(default_factory=dict)
     vetoed: dict[tuple[object, ...], tuple[str, ...]] = field(default_factory=dict)
+    vetoed_by_truths: dict[tuple[object, ...], Answer] = field(default_factory=dict)
     ranked: dict[tuple[str, tuple[str, ...]], RankedFact] = field(default_factory=dict)
 
     def item(self, option: Option) -> _Indexed:
@@ -873,11 +874,22 @@ def _vetoed_answer(
     vetoed: tuple[str, ...],
     declined: bool,
 ) -> Answer:
+    """An option ruled out by the person's answers: kept by the values of the facts it reads,
+    then by the truths of its tests (the reason is those answers alone, so the rest of the
+    answer, caveats and symptom relief, depends on the truths only), else worked out."""
     key = (item.position, vetoed, declined, item.values_of(facts))
     found = index.outcomes.get(key)
     if found is None:
-        rank, result, missing = _outcome(kb, item, facts, vetoed, declined and item.treats_cancer)
-        found = (rank | item.place[declined], result, missing)
+        by_truths = (item.position, vetoed, declined, _truths(item, facts))
+        found = index.vetoed_by_truths.get(by_truths)
+        if found is None:
+            rank, result, missing = _outcome(
+                kb, item, facts, vetoed, declined and item.treats_cancer
+            )
+            found = (rank | item.place[declined], result, missing)
+            if len(index.vetoed_by_truths) >= MEMO_LIMIT:
+                index.vetoed_by_truths.clear()
+            index.vetoed_by_truths[by_truths] = found
         if len(index.outcomes) >= MEMO_LIMIT:
             index.outcomes.clear()
         index.outcomes[key] = found
