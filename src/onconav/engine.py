@@ -275,6 +275,11 @@ def _in_words(kb: KnowledgeBase, fact_id: str, value: FactValue) -> str:
     return _value_label(kb, fact_id, str(value))
 
 
+# Tests of whether a list holds a value: a reason says the value is (not) in the person's list,
+# rather than repeating the whole list, most of which has nothing to do with the option.
+LISTED = frozenset({"has", "has_any"})
+
+
 def _leaf_reason(kb: KnowledgeBase, test: FactTest, value: FactValue) -> str:
     """Why a false test is false, with the person's value; kept by the test's id() (with the test
     itself, so that the id cannot be reused while it is kept) and the value."""
@@ -283,7 +288,10 @@ def _leaf_reason(kb: KnowledgeBase, test: FactTest, value: FactValue) -> str:
     if found is None:
         if len(said) >= MEMO_LIMIT:
             said.clear()
-        text = f"it is for {describe_test(kb, test)} (yours: {_actual(kb, test.fact, value)})"
+        if test.operator in LISTED:  # the person's other answers are beside the point
+            text = f"it is for {describe_test(kb, test)}, which you did not list"
+        else:
+            text = f"it is for {describe_test(kb, test)} (yours: {_actual(kb, test.fact, value)})"
         found = said[(id(test), value)] = (test, text)
     return found[1]
 
@@ -307,6 +315,8 @@ def why_not(
     assert isinstance(cond, NotOf)
     inner = cond.not_
     if isinstance(inner, FactTest):
+        if inner.operator in LISTED:
+            return [f"it is not for {describe_test(kb, inner)}, which you listed"]
         actual = _actual(kb, inner.fact, facts.get(inner.fact))
         return [f"it is not for {describe_test(kb, inner)} (yours: {actual})"]
     return ["it is not for this situation"]
@@ -519,11 +529,12 @@ def _citation(span: Span) -> Citation:
                   sha256=span.sha256, label=span.label())  # fmt: skip
 
 
-def _atoms(cond: Condition | None, shown: Truth) -> Iterator[tuple[FactTest, Truth]]:
+def _atoms(cond: Condition | None, shown: Truth) -> Iterator[tuple[FactTest, Truth | None]]:
     """Every test of a condition, with the truth at which its reason names the person's value:
-    FALSE (``it is for X (yours: Y)``), or TRUE for a test right under a ``not``."""
+    FALSE (``it is for X (yours: Y)``), TRUE for a test right under a ``not``, or None for a
+    test of whether a list holds a value (its reason never repeats the list)."""
     if isinstance(cond, FactTest):
-        yield cond, shown
+        yield cond, (None if cond.operator in LISTED else shown)
     elif isinstance(cond, AllOf):
         for c in cond.all:
             yield from _atoms(c, Truth.FALSE)
