@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, SerializationInfo, field_serializer
 
-from onconav.kb.load import KnowledgeBase
+from onconav.kb.load import KnowledgeBase, keep
 from onconav.kb.model import (
     AllOf,
     AnyOf,
@@ -261,9 +261,7 @@ def _actual(kb: KnowledgeBase, fact_id: str, value: FactValue) -> str:
     said: dict[tuple[str, FactValue], str] = kb.derived("engine-actual", dict)
     found = said.get((fact_id, value))
     if found is None:
-        if len(said) >= MEMO_LIMIT:
-            said.clear()
-        found = said[(fact_id, value)] = _in_words(kb, fact_id, value)
+        found = keep(said, (fact_id, value), _in_words(kb, fact_id, value), MEMO_LIMIT)
     return found
 
 
@@ -286,13 +284,11 @@ def _leaf_reason(kb: KnowledgeBase, test: FactTest, value: FactValue) -> str:
     said: dict[tuple[int, FactValue], tuple[FactTest, str]] = kb.derived("engine-reasons", dict)
     found = said.get((id(test), value))
     if found is None:
-        if len(said) >= MEMO_LIMIT:
-            said.clear()
         if test.operator in LISTED:  # the person's other answers are beside the point
             text = f"it is for {describe_test(kb, test)}, which you did not list"
         else:
             text = f"it is for {describe_test(kb, test)} (yours: {_actual(kb, test.fact, value)})"
-        found = said[(id(test), value)] = (test, text)
+        found = keep(said, (id(test), value), (test, text), MEMO_LIMIT)
     return found[1]
 
 
@@ -423,9 +419,10 @@ class _Indexed:
     # Each test of the condition and caveats: its fact, compiled, and the truth at which a reason
     # names the person's value (None: never).
     atoms: tuple[tuple[str, Compiled, Truth | None], ...]
-    # Answers when nothing the option gives is ruled out, by [cancer treatment declined], keyed
-    # by the values of the facts the option reads (``values_of``), by the truths of its tests
-    # (``_truths``), and for an option not suitable by those and the values its reason names.
+    # Answers by [cancer treatment declined], keyed by the values of the facts the option reads
+    # (``values_of``), by the truths of its tests (``_truths``), and for an option not suitable
+    # by a condition, by those and the values its reason names. When the person's answers rule
+    # the option out, the reasons they give lead each key.
     memo: tuple[dict[object, "Answer"], dict[object, "Answer"]] = field(
         default_factory=lambda: ({}, {}), compare=False, repr=False
     )
@@ -435,6 +432,11 @@ class _Indexed:
     by_reason: tuple[dict[object, "Answer"], dict[object, "Answer"]] = field(
         default_factory=lambda: ({}, {}), compare=False, repr=False
     )
+
+    def truth_of(self, facts: Mapping[str, FactValue]) -> TruthOf:
+        """The truth of any subtree of the option's condition for these facts (compiled)."""
+        parts = self.parts
+        return lambda cond: parts[id(cond)](facts)
 
 
 @dataclass(frozen=True)
@@ -485,10 +487,10 @@ class _Scope:
     vetoes: _Vetoes
 
 
-# Outcomes are memoised per knowledge base: an option's result depends only on the values of the
-# facts it tests (and on the part of the person's answers that can rule it out), so the same
-# answer object is shared between results. Bounded in size.
-MEMO_LIMIT = 200_000  # answers kept for options ruled out by the person's answers
+# Answers are memoised per knowledge base: an option's result depends only on the facts it tests
+# (and on the part of the person's answers that can rule it out), so the same answer object is
+# shared between results. Each table is bounded in size.
+MEMO_LIMIT = 200_000  # entries of each table kept for the whole knowledge base
 
 
 Answer = tuple[int, OptionResult, tuple[str, ...]]
@@ -502,9 +504,7 @@ class EngineIndex:
     missing_fields: dict[str, dict[str, Any]]
     items: dict[str, _Indexed] = field(default_factory=dict)  # built on first need, by option id
     scopes: dict[tuple[str, bool], _Scope] = field(default_factory=dict)
-    outcomes: dict[tuple[object, ...], Answer] = field(default_factory=dict)
     vetoed: dict[tuple[object, ...], tuple[str, ...]] = field(default_factory=dict)
-    vetoed_by_truths: dict[tuple[object, ...], Answer] = field(default_factory=dict)
     ranked: dict[tuple[str, tuple[str, ...]], RankedFact] = field(default_factory=dict)
 
     def item(self, option: Option) -> _Indexed:
@@ -545,7 +545,7 @@ def _atoms(cond: Condition | None, shown: Truth) -> Iterator[tuple[FactTest, Tru
         yield from _atoms(cond.not_, Truth.TRUE)
 
 
-def _truths(item: "_Indexed", facts: Mapping[str, FactValue]) -> tuple[Truth, ...]:
+def _truths(item: _Indexed, facts: Mapping[str, FactValue]) -> tuple[Truth, ...]:
     """The truth of each of an option's tests. Once nothing the option gives is ruled out, its
     answer depends on these alone (status, what would decide it, caveats, symptom relief), but
     for the reason it is not suitable, which names the person's values (see ``_shown``)."""
@@ -553,7 +553,7 @@ def _truths(item: "_Indexed", facts: Mapping[str, FactValue]) -> tuple[Truth, ..
 
 
 def _shown(
-    item: "_Indexed", facts: Mapping[str, FactValue], truths: tuple[Truth, ...]
+    item: _Indexed, facts: Mapping[str, FactValue], truths: tuple[Truth, ...]
 ) -> tuple[FactValue, ...]:
     """The person's values of the tests whose reasons would name them."""
     atoms = zip(item.atoms, truths, strict=True)
@@ -591,7 +591,7 @@ def _index_option(kb: KnowledgeBase, option: Option) -> _Indexed:
         caveats=caveats,
         atoms=tuple(atoms),
         symptom_tests=tuple(
-            compile_condition(t, vocab) for t in fact_tests(option.when) if t.fact == "symptoms"
+            parts[id(t)] for t in fact_tests(option.when) if t.fact == "symptoms"
         ),
         values_of=_getter(tuple(sorted(facts))),
         givens=givens,
@@ -679,9 +679,7 @@ def _scope(kb: KnowledgeBase, index: EngineIndex, sit: Situation) -> _Scope:
         sources,
         _Vetoes.of(chosen),
     )
-    if len(index.scopes) < 1000:  # cancer names outside the knowledge base are not kept
-        index.scopes[key] = scope
-    return scope
+    return keep(index.scopes, key, scope, 1000)  # cancer names outside the kb are kept too
 
 
 def in_scope(kb: KnowledgeBase, sit: Situation) -> list[Option]:
@@ -737,11 +735,7 @@ def _outcome(
     them. Explanations walk the option's condition with its compiled closures."""
     option = item.option
     truth = item.when(facts)
-    parts = item.parts
-
-    def truth_of(cond: Condition) -> Truth:
-        return parts[id(cond)](facts)
-
+    truth_of = item.truth_of(facts)
     reason = None
     missing: list[MissingFact] = []
     if vetoed:
@@ -814,96 +808,59 @@ def _answers(
     declined = facts["wants_cancer_treatment"] is False
     touched = vetoes.touched(facts)
     cannot, stopped = facts["cannot_have"], facts["progressed_on"]
-    reasons = index.vetoed
     out: list[Answer] = []
     for item in items:
+        vetoed: tuple[str, ...] = ()
         if touched and item.position in touched:
             key = (item.position, cannot, stopped)
-            vetoed = reasons.get(key)
-            if vetoed is None:
-                vetoed = ruled_out_by_person(item, facts)
-                if len(reasons) >= MEMO_LIMIT:
-                    reasons.clear()
-                reasons[key] = vetoed
-            if vetoed:  # rare: kept in one memo, keyed by the reasons too
-                out.append(_vetoed_answer(kb, index, item, facts, vetoed, declined))
-                continue
+            known = index.vetoed.get(key)
+            vetoed = (
+                known
+                if known is not None
+                else keep(index.vetoed, key, ruled_out_by_person(item, facts), MEMO_LIMIT)
+            )
         memo = item.memo[declined]
-        values = item.values_of(facts)
+        values = (vetoed, item.values_of(facts)) if vetoed else item.values_of(facts)
         found = memo.get(values)
         if found is None:
-            found = _by_truths(kb, item, facts, declined)
-            if len(memo) >= ITEM_MEMO_LIMIT:
-                memo.clear()
-            memo[values] = found
+            found = keep(memo, values, _by_truths(kb, item, facts, declined, vetoed),
+                         ITEM_MEMO_LIMIT)  # fmt: skip
         out.append(found)
     return out
 
 
 def _by_truths(
-    kb: KnowledgeBase, item: _Indexed, facts: Mapping[str, FactValue], declined: bool
+    kb: KnowledgeBase,
+    item: _Indexed,
+    facts: Mapping[str, FactValue],
+    declined: bool,
+    vetoed: tuple[str, ...],
 ) -> Answer:
     """The answer kept for another profile whose tests have the same truths (and, for an option
-    that is not suitable, the same values named in the reason), or worked out. A reason for new
-    values is written on the answer kept for the truths, without working the rest out again."""
+    not suitable by its condition, the same values named in the reason), or worked out. A reason
+    for new values is written on the answer kept for the truths, without working the rest out
+    again. An option ruled out by the person's answers has those for its reason: the rest of
+    its answer (caveats, symptom relief) depends on the truths alone."""
     kept = item.by_truths[declined]
     truths = _truths(item, facts)
-    template = kept.get(truths)
-    if template is not None and template[1].status is not Status.not_suitable:
-        return template
+    key: object = (vetoed, truths) if vetoed else truths
+    template = kept.get(key)
     if template is None:
-        rank, result, missing = _outcome(kb, item, facts, (), declined and item.treats_cancer)
-        template = (rank | item.place[declined], result, missing)
-        if len(kept) >= ITEM_MEMO_LIMIT:
-            kept.clear()
-        kept[truths] = template
-        if result.status is not Status.not_suitable:
-            return template
+        rank, result, missing = _outcome(kb, item, facts, vetoed, declined and item.treats_cancer)
+        template = keep(kept, key, (rank | item.place[declined], result, missing), ITEM_MEMO_LIMIT)
+    if vetoed or template[1].status is not Status.not_suitable:
+        return template
     reasons = item.by_reason[declined]
-    key = (truths, _shown(item, facts, truths))
-    found = reasons.get(key)
+    reason_key = (truths, _shown(item, facts, truths))
+    found = reasons.get(reason_key)
     if found is None:
-        parts = item.parts
         assert item.option.when is not None  # not suitable without being ruled out: a condition
-        said = why_not(kb, item.option.when, facts, lambda cond: parts[id(cond)](facts))
+        said = why_not(kb, item.option.when, facts, item.truth_of(facts))
         reason = "Not for this situation: " + "; ".join(said) + "."
         result = template[1]
         if result.reason != reason:
             result = _build(OptionResult, **{**result.__dict__, "reason": reason})
-        found = (template[0], result, template[2])
-        if len(reasons) >= ITEM_MEMO_LIMIT:
-            reasons.clear()
-        reasons[key] = found
-    return found
-
-
-def _vetoed_answer(
-    kb: KnowledgeBase,
-    index: EngineIndex,
-    item: _Indexed,
-    facts: Mapping[str, FactValue],
-    vetoed: tuple[str, ...],
-    declined: bool,
-) -> Answer:
-    """An option ruled out by the person's answers: kept by the values of the facts it reads,
-    then by the truths of its tests (the reason is those answers alone, so the rest of the
-    answer, caveats and symptom relief, depends on the truths only), else worked out."""
-    key = (item.position, vetoed, declined, item.values_of(facts))
-    found = index.outcomes.get(key)
-    if found is None:
-        by_truths = (item.position, vetoed, declined, _truths(item, facts))
-        found = index.vetoed_by_truths.get(by_truths)
-        if found is None:
-            rank, result, missing = _outcome(
-                kb, item, facts, vetoed, declined and item.treats_cancer
-            )
-            found = (rank | item.place[declined], result, missing)
-            if len(index.vetoed_by_truths) >= MEMO_LIMIT:
-                index.vetoed_by_truths.clear()
-            index.vetoed_by_truths[by_truths] = found
-        if len(index.outcomes) >= MEMO_LIMIT:
-            index.outcomes.clear()
-        index.outcomes[key] = found
+        found = keep(reasons, reason_key, (template[0], result, template[2]), ITEM_MEMO_LIMIT)
     return found
 
 
@@ -919,10 +876,11 @@ def _ranked(index: EngineIndex, fact: str, options: list[str]) -> RankedFact:
     key = (fact, tuple(options))
     found = index.ranked.get(key)
     if found is None:
-        if len(index.ranked) >= MEMO_LIMIT:
-            index.ranked.clear()
-        found = index.ranked[key] = _build(
-            RankedFact, **index.missing_fields[fact], decides=len(options), options=options
+        found = keep(
+            index.ranked,
+            key,
+            _build(RankedFact, **index.missing_fields[fact], decides=len(options), options=options),
+            MEMO_LIMIT,
         )
     return found
 

@@ -10,7 +10,7 @@ from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from onconav.kb.load import KnowledgeBase, normalise_name
+from onconav.kb.load import KnowledgeBase, keep, normalise_name
 from onconav.logic import FactValue
 
 STAGES = {"4": "4", "iv": "4", "4a": "4A", "iva": "4A", "4b": "4B", "ivb": "4B"}
@@ -238,33 +238,20 @@ RESOLVED_LIMIT = 10_000  # bound of each look-up kept below (names outside the k
 def _resolve_values(
     kb: KnowledgeBase, fact_id: str, field: str, names: list[str]
 ) -> frozenset[str]:
-    """The ids a list of names means, kept by the names as written. Equal sets come back as the
-    same object, so that the engine's memo compares them by identity."""
-    resolved: dict[tuple[str, ...], frozenset[str]] = kb.derived("profile-resolved", dict)
-    key = (fact_id, *names)
-    found = resolved.get(key)
-    if found is not None:
-        return found
+    """The ids a list of names means; ``situation`` keeps the answer by the names as written.
+    Equal sets come back as the same object, so that the engine's memo compares them by
+    identity."""
     ids: dict[tuple[str, str], str] = kb.derived("profile-name-ids", dict)  # name as written
     out = set()
     for name in names:
         match = ids.get((fact_id, name))
         if match is None:
-            match = _match(kb, fact_id, field, name)
-            if len(ids) >= RESOLVED_LIMIT:
-                ids.clear()
-            ids[(fact_id, name)] = match
+            match = keep(ids, (fact_id, name), _match(kb, fact_id, field, name), RESOLVED_LIMIT)
         out.add(match)
     sets: dict[frozenset[str], frozenset[str]] = kb.derived("profile-sets", dict)
-    found = sets.get(frozenset(out))
-    if found is None:
-        found = frozenset(out)
-        if len(sets) < RESOLVED_LIMIT:
-            sets[found] = found
-    if len(resolved) >= RESOLVED_LIMIT:
-        resolved.clear()
-    resolved[key] = found
-    return found
+    found = frozenset(out)
+    interned = sets.get(found)
+    return interned if interned is not None else keep(sets, found, found, RESOLVED_LIMIT)
 
 
 def _match(kb: KnowledgeBase, fact_id: str, field: str, name: str) -> str:
@@ -299,9 +286,7 @@ def situation(profile: Profile, kb: KnowledgeBase) -> Situation:
     cancers: dict[str, tuple[str, str, bool]] = kb.derived("profile-cancers", dict)
     found = cancers.get(profile.cancer)
     if found is None:
-        found = _cancer(kb, profile.cancer)
-        if len(cancers) < RESOLVED_LIMIT:
-            cancers[profile.cancer] = found
+        found = keep(cancers, profile.cancer, _cancer(kb, profile.cancer), RESOLVED_LIMIT)
     cancer, cancer_name, known = found
     site_unknown = cancer == "any"
     facts: dict[str, FactValue] = kb.derived("profile-no-facts", lambda: dict.fromkeys(kb.facts))
@@ -318,10 +303,12 @@ def situation(profile: Profile, kb: KnowledgeBase) -> Situation:
     for field, fact_id in SET_FIELDS.items():
         names = getattr(profile, field)
         if names is not None:
-            kept = resolved.get((fact_id, *names))
-            facts[fact_id] = (
-                kept if kept is not None else _resolve_values(kb, fact_id, field, names)
-            )
+            key = (fact_id, *names)
+            kept = resolved.get(key)
+            if kept is None:
+                kept = keep(resolved, key, _resolve_values(kb, fact_id, field, names),
+                            RESOLVED_LIMIT)  # fmt: skip
+            facts[fact_id] = kept
     for marker in ("her2", "kras"):
         value = getattr(profile.biomarkers, marker)
         if isinstance(value, list):

@@ -47,6 +47,16 @@ from onconav.logic import Vocabulary, fact_tests
 
 DATA_DIR = Path(__file__).with_name("data")
 T = TypeVar("T")
+K = TypeVar("K")
+
+
+def keep(table: dict[K, T], key: K, value: T, limit: int) -> T:
+    """Store ``value`` in a look-up table the layers above keep, and return it. The table is
+    emptied when it reaches ``limit`` entries: the memory stays bounded whatever the input."""
+    if len(table) >= limit:
+        table.clear()
+    table[key] = value
+    return value
 
 Entity = Cancer | DrugClass | Drug | Regimen | Procedure | LabTest | Symptom | Site | Term
 Record = Entity | Source | Fact | Note | Option
