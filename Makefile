@@ -30,6 +30,7 @@ test: lint typecheck unit
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/onconav kb fmt --check
+	$(BIN)/onconav kb build --check
 
 typecheck: $(BIN)/.installed
 	$(BIN)/mypy
@@ -44,7 +45,7 @@ fmt: $(BIN)/.installed
 	$(BIN)/onconav kb fmt
 
 benchmark: bytecode
-	$(BIN)/python benchmarks/engine.py --write docs/benchmarks.md
+	$(BIN)/python benchmarks/bench.py --write docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

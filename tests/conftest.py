@@ -4,24 +4,22 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from onconav.kb import KnowledgeBase, load_kb
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
+# In CI every property test draws the same examples, so that a run can be repeated exactly.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
+
 
 def sources_dir() -> Path:
     env = os.environ.get("ONCONAV_SOURCES")
     return Path(env) if env else SHARED / "sources"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _snapshots_in_a_temporary_directory(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Knowledge-base snapshots go to a directory of this run, not the user's cache; commands the
-    tests start inherit it."""
-    os.environ["ONCONAV_CACHE_DIR"] = str(tmp_path_factory.mktemp("onconav-cache"))
-    os.environ.pop("ONCONAV_NO_CACHE", None)
 
 
 @pytest.fixture(scope="session")

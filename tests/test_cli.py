@@ -1,80 +1,152 @@
-"""The command line: kb show, stats, check, locate, fmt; errors are one line, never a traceback."""
+"""The command line: kb show, stats, check, locate, fmt, build, schema; every user error is a line
+``onconav: error: ...`` on standard error (one per problem) with exit status 2, never a traceback.
+
+Commands run in-process through ``onconav.cli.main``, the entry point that turns errors into those
+lines and exit statuses; a few smoke tests at the end run the installed command itself.
+"""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+import onconav
+from onconav import cli
+from onconav.__main__ import exit_status
+
 ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = "examples/rectal-stage4-kras-wild-type.json"
 
 
-def run(
-    *args: str, env: dict[str, str] | None = None, module: str = "onconav.cli"
-) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if k != "ONCONAV_SOURCES"}
-    full_env.update(env or {})
-    full_env["COLUMNS"] = "200"
-    return subprocess.run(
-        [sys.executable, "-m", module, *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        cwd=ROOT,
-    )
+@dataclass(frozen=True)
+class Done:
+    status: int
+    stdout: str
+    stderr: str
+
+    def errors(self) -> list[str]:
+        """The error lines, each checked to be one of the command's own."""
+        lines = self.stderr.splitlines()
+        assert lines, "an error was printed"
+        for line in lines:
+            assert line.startswith("onconav: error: "), self.stderr
+        assert "Traceback" not in self.stderr
+        return lines
+
+
+Run = Callable[..., Done]
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    """``onconav ARGS`` in this process, as the command would run in a 200-column pipe."""
+    monkeypatch.delenv("ONCONAV_SOURCES", raising=False)
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.setattr(cli, "out", type(cli.out)())  # its console is made for this test
+    monkeypatch.setattr(sys, "argv", ["onconav"])
+    monkeypatch.chdir(ROOT)
+
+    def invoke(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> Done:
+        for name, value in (env or {}).items():
+            monkeypatch.setenv(name, value)
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        capsys.readouterr()
+        try:
+            cli.main(list(args))
+            status = 0
+        except SystemExit as done:
+            status = exit_status(done)
+        captured = capsys.readouterr()
+        return Done(status, captured.out, captured.err)
+
+    return invoke
+
+
+def heading(done: Done) -> str:
+    assert done.status == 0, done.stderr
+    return done.stdout.splitlines()[0]
+
+
+# --------------------------------------------------------------------------------------------
+# kb show (and the names and codes it finds things by)
+# --------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("Xeloda", "capecitabine"),
-        ("5-FU", "fluorouracil"),
-        ("XELOX", "CAPOX"),
-        ("Herceptin", "trastuzumab"),
-        ("FOLFIRI", "FOLFIRI"),
-        ("gastric", "stomach cancer"),
+        ("Xeloda", "capecitabine  (drug: capecitabine)"),
+        ("5-FU", "fluorouracil  (drug: fluorouracil)"),
+        ("XELOX", "CAPOX  (regimen: capox)"),
+        ("Herceptin", "trastuzumab  (drug: trastuzumab)"),
+        ("folfiri", "FOLFIRI  (regimen: folfiri)"),
+        ("gastric", "stomach cancer  (cancer: stomach)"),
     ],
 )
-def test_kb_show_finds_by_alias(name: str, expected: str) -> None:
-    result = run("kb", "show", name)
-    assert result.returncode == 0, result.stderr
-    assert expected.lower() in result.stdout.lower()
+def test_kb_show_finds_by_alias(run: Run, name: str, expected: str) -> None:
+    assert heading(run("kb", "show", name)) == expected
 
 
-def test_kb_show_lists_options_codes_and_passages(sources: Path) -> None:
-    result = run("kb", "show", "Herceptin", "--sources", str(sources))
-    assert result.returncode == 0, result.stderr
-    assert "RxNorm 224905" in result.stdout
-    assert "Options that use it" in result.stdout
-    assert "HER2" in result.stdout
-    assert "[ccs-stomach-stage4 " in result.stdout
-    assert "“" in result.stdout, "the cited passage itself is shown with --sources"
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        ("loinc|48676-1", "HER2 test  (test: her2-test)"),
+        ("http://loinc.org|48676-1", "HER2 test  (test: her2-test)"),
+        ("C16", "stomach cancer  (cancer: stomach)"),
+        ("363349007", "stomach cancer  (cancer: stomach)"),
+        ("4492", "fluorouracil  (drug: fluorouracil)"),
+        ("ncit|C505", "fluorouracil  (drug: fluorouracil)"),
+    ],
+)
+def test_kb_show_finds_by_code(run: Run, code: str, expected: str) -> None:
+    """LOINC (short or as a FHIR system URI), ICD-10, SNOMED CT, RxNorm, NCI Thesaurus."""
+    assert heading(run("kb", "show", code)) == expected
 
 
-def test_kb_show_regimen_lists_its_drugs() -> None:
-    result = run("kb", "show", "FOLFIRI")
-    assert result.returncode == 0
-    for drug in ("leucovorin", "fluorouracil", "irinotecan"):
-        assert drug in result.stdout
+def test_kb_show_lists_options_codes_and_passages(run: Run, sources: Path) -> None:
+    done = run("kb", "show", "Herceptin", "--sources", str(sources))
+    assert done.status == 0, done.stderr
+    assert "RxNorm 224905" in done.stdout
+    assert "Options that use it" in done.stdout
+    assert "HER2" in done.stdout
+    assert "[ccs-stomach-stage4 " in done.stdout
+    assert "“" in done.stdout, "the cited passage itself is shown with --sources"
+    assert "“" not in run("kb", "show", "Herceptin").stdout, "and only with --sources"
 
 
-def test_kb_show_unknown_name_is_one_line_exit_2() -> None:
-    result = run("kb", "show", "unobtainium")
-    assert result.returncode == 2
-    assert result.stderr.count("\n") == 1
-    assert "NAME" in result.stderr and "unobtainium" in result.stderr
-    assert "Traceback" not in result.stderr
+def test_kb_show_regimen_lists_its_drugs(run: Run) -> None:
+    done = run("kb", "show", "FOLFIRI")
+    assert done.status == 0, done.stderr
+    assert "Drugs in it: leucovorin, fluorouracil, irinotecan" in done.stdout
 
 
-def test_kb_stats_counts_per_kind_and_source() -> None:
-    result = run("kb", "stats", "--json")
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
+@pytest.mark.parametrize("name", ["unobtainium", "nosuchsystem|123"])
+def test_kb_show_unknown_name_is_one_line_exit_2(run: Run, name: str) -> None:
+    done = run("kb", "show", name)
+    assert done.status == 2 and done.stdout == ""
+    [line] = done.errors()
+    assert line.startswith("onconav: error: NAME: ") and repr(name) in line
+
+
+# --------------------------------------------------------------------------------------------
+# kb stats, check, locate, fmt, build, schema
+# --------------------------------------------------------------------------------------------
+
+
+def test_kb_stats_counts_per_kind_and_source(run: Run) -> None:
+    done = run("kb", "stats", "--json")
+    assert done.status == 0, done.stderr
+    data = json.loads(done.stdout)
     assert data["counts"]["options"] >= 60
     assert set(data["per_source"]) == {
         "ccs-stomach-stage4",
@@ -85,59 +157,73 @@ def test_kb_stats_counts_per_kind_and_source() -> None:
     }
     assert all(counts["options"] > 0 for counts in data["per_source"].values())
     text = run("kb", "stats")
-    assert text.returncode == 0 and "evidence spans" in text.stdout
+    assert text.status == 0 and "evidence spans" in text.stdout
+    assert str(data["spans"]) in text.stdout
 
 
-def test_kb_check_passes_on_the_sources(sources: Path) -> None:
-    result = run("kb", "check", "--sources", str(sources), "--json")
-    assert result.returncode == 0, result.stdout + result.stderr
-    data = json.loads(result.stdout)
+def test_kb_check_passes_on_the_sources(run: Run, sources: Path) -> None:
+    done = run("kb", "check", "--sources", str(sources), "--json")
+    assert done.status == 0, done.stdout + done.stderr
+    data = json.loads(done.stdout)
     assert data["ok"]
+    assert data["sources"], "every source is reported"
     for source in data["sources"]:
         assert source["failed"] == []
         assert source["paragraph_coverage"] == 1.0, source["source"]
+    text = run("kb", "check", "--sources", str(sources))
+    assert text.status == 0, text.stderr
+    total = sum(source["spans"] for source in data["sources"])
+    assert text.stdout.endswith(f"\n{total} of {total} spans verified\n")
 
 
-def test_kb_check_reports_drift_and_exits_1(sources: Path, tmp_path: Path) -> None:
+def test_kb_check_reports_drift_and_exits_1(run: Run, sources: Path, tmp_path: Path) -> None:
     edited = tmp_path / "sources"
     shutil.copytree(sources, edited)
     path = edited / "004_49ffac177dcf7645.txt"
     text = path.read_text(encoding="utf-8")
+    assert "every 4 weeks" in text
     path.write_text(text.replace("every 4 weeks", "every 3 weeks"), encoding="utf-8")
-    result = run("kb", "check", "--sources", str(edited))
-    assert result.returncode == 1
-    assert "no longer match" in result.stdout
-    assert "cervix-chemoradiation-cisplatin-fluorouracil" in result.stdout
+    done = run("kb", "check", "--sources", str(edited))
+    assert done.status == 1
+    assert "no longer match" in done.stdout
+    assert "cervix-chemoradiation-cisplatin-fluorouracil" in done.stdout
+    data = json.loads(run("kb", "check", "--sources", str(edited), "--json").stdout)
+    assert data["ok"] is False
 
 
-def test_kb_check_takes_sources_from_the_environment(sources: Path) -> None:
-    result = run("kb", "check", env={"ONCONAV_SOURCES": str(sources)})
-    assert result.returncode == 0, result.stdout + result.stderr
+def test_kb_check_takes_sources_from_the_environment(run: Run, sources: Path) -> None:
+    done = run("kb", "check", env={"ONCONAV_SOURCES": str(sources)})
+    assert done.status == 0, done.stdout + done.stderr
+    assert "spans verified" in done.stdout
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("kb", "check"), "--sources"),
-        (("kb", "check", "--sources", "/no/such/dir"), "--sources"),
-        (("kb", "locate", "nowhere", "words", "--sources", "."), "SOURCE"),
+        (("kb", "check"), "--sources: give the directory"),
+        (("kb", "check", "--sources", "/no/such/dir"), "--sources: /no/such/dir"),
+        (("kb", "locate", "nowhere", "words", "--sources", "."), "SOURCE: unknown source"),
+        (("kb", "show"), "Missing argument"),
+        (("kb", "stats", "--bogus"), "No such option: --bogus"),
+        (("nonsense",), "No such command"),
     ],
 )
-def test_bad_input_is_one_line_exit_2(args: tuple[str, ...], message: str) -> None:
-    result = run(*args)
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
+def test_bad_input_is_one_line_exit_2(run: Run, args: tuple[str, ...], message: str) -> None:
+    done = run(*args)
+    assert done.status == 2, done.stdout + done.stderr
+    [line] = done.errors()
+    assert message in line
 
 
-def test_kb_check_with_a_directory_missing_files_is_exit_2(tmp_path: Path) -> None:
-    result = run("kb", "check", "--sources", str(tmp_path))
-    assert result.returncode == 2
-    assert "not found" in result.stderr and "Traceback" not in result.stderr
+def test_kb_check_with_a_directory_missing_files_is_exit_2(run: Run, tmp_path: Path) -> None:
+    done = run("kb", "check", "--sources", str(tmp_path))
+    assert done.status == 2
+    [line] = done.errors()
+    assert "not found" in line
 
 
-def test_kb_locate_prints_a_span(sources: Path) -> None:
-    result = run(
+def test_kb_locate_prints_a_span(run: Run, sources: Path) -> None:
+    done = run(
         "kb",
         "locate",
         "ccs-cervical-stage4",
@@ -146,37 +232,96 @@ def test_kb_locate_prints_a_span(sources: Path) -> None:
         "--sources",
         str(sources),
     )
-    assert result.returncode == 0, result.stderr
-    assert "source: ccs-cervical-stage4, start: 688, end: 802" in result.stdout
+    assert done.status == 0, done.stderr
+    assert "source: ccs-cervical-stage4, start: 688, end: 802" in done.stdout
 
 
-def test_kb_fmt_check_passes() -> None:
-    result = run("kb", "fmt", "--check")
-    assert result.returncode == 0, result.stdout
+def test_kb_locate_of_words_not_in_the_source_is_exit_2(run: Run, sources: Path) -> None:
+    done = run("kb", "locate", "ccs-cervical-stage4", "no such words here", "--sources",
+               str(sources))  # fmt: skip
+    assert done.status == 2
+    [line] = done.errors()
+    assert "BEGINS/ENDS" in line
 
 
-def test_every_command_has_help() -> None:
-    for args in (
+def test_kb_fmt_check_passes(run: Run) -> None:
+    done = run("kb", "fmt", "--check")
+    assert done.status == 0, done.stdout
+    assert "0 file(s) not in canonical form" in done.stdout
+
+
+def test_kb_build_check_passes_on_the_packaged_data(run: Run) -> None:
+    done = run("kb", "build", "--check")
+    assert done.status == 0, done.stdout + done.stderr
+    assert done.stdout == "kb.json: current\n"
+
+
+def test_kb_build_writes_kb_json_and_check_sees_when_it_is_stale(
+    run: Run, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """In a copy of the data files, never the package's own directory."""
+    import onconav.kb.load as load
+
+    data = tmp_path / "data"
+    shutil.copytree(load.data_dir(), data, ignore=shutil.ignore_patterns("kb.json"))
+    monkeypatch.setattr(load, "data_dir", lambda: data)
+    missing = run("kb", "build", "--check")
+    assert missing.status == 1 and "not current" in missing.stdout
+    assert not (data / "kb.json").exists(), "--check writes nothing"
+    written = run("kb", "build")
+    assert written.status == 0 and written.stdout == "kb.json: written\n"
+    assert (data / "kb.json").read_text(encoding="utf-8") == load.artefact_text(data)
+    assert run("kb", "build", "--check").status == 0
+    assert run("kb", "build").stdout == "kb.json: unchanged\n"
+    (data / "kb.json").write_text("{}", encoding="utf-8")
+    assert run("kb", "build", "--check").status == 1
+
+
+def test_kb_schema_writes_every_schema(run: Run, tmp_path: Path) -> None:
+    from onconav.schemas import all_schemas
+
+    done = run("kb", "schema", "--output-dir", str(tmp_path / "out"))
+    assert done.status == 0, done.stderr
+    schemas = all_schemas()
+    assert schemas
+    for name, text in schemas.items():
+        assert (tmp_path / "out" / name).read_text(encoding="utf-8") == text
+        assert f"wrote {tmp_path / 'out' / name}" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
         ("--help",),
+        ("options", "--help"),
+        ("explain", "--help"),
         ("kb", "--help"),
         ("kb", "show", "--help"),
         ("kb", "stats", "--help"),
         ("kb", "check", "--help"),
         ("kb", "locate", "--help"),
         ("kb", "fmt", "--help"),
+        ("kb", "build", "--help"),
         ("kb", "schema", "--help"),
-    ):
-        result = run(*args)
-        assert result.returncode == 0, args
-        assert "Usage" in result.stdout
+        (),  # a bare command shows its help
+        ("kb",),
+    ],
+)
+def test_every_command_has_help(run: Run, args: tuple[str, ...]) -> None:
+    done = run(*args)
+    assert done.status == 0, done.stderr
+    assert "Usage: onconav" in done.stdout and done.stderr == ""
 
 
-def test_python_m_onconav_is_the_command() -> None:
-    done = run("kb", "show", "Xeloda", module="onconav")
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == run("kb", "show", "Xeloda").stdout
-    bad = run("options", "--stage", "7", module="onconav")
-    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1, bad.stderr
+def test_version(run: Run) -> None:
+    done = run("--version")
+    assert done.status == 0
+    assert done.stdout == f"onconav {onconav.__version__}\n"
+
+
+# --------------------------------------------------------------------------------------------
+# The entry point
+# --------------------------------------------------------------------------------------------
 
 
 def test_the_installed_command_starts_through_the_entry_point() -> None:
@@ -186,42 +331,7 @@ def test_the_installed_command_starts_through_the_entry_point() -> None:
     assert scripts["onconav"] == "onconav.__main__:command"
 
 
-def installed(*args: str) -> subprocess.CompletedProcess[str]:
-    script = Path(sys.executable).with_name("onconav")
-    assert script.exists(), "the onconav script is installed beside the interpreter"
-    env = {k: v for k, v in os.environ.items() if k != "ONCONAV_SOURCES"}
-    return subprocess.run(
-        [str(script), *args], capture_output=True, text=True, env=env, cwd=ROOT
-    )
-
-
-def test_the_installed_command_writes_everything_before_it_ends(sources: Path) -> None:
-    """It ends the process without teardown: its output must be complete all the same."""
-    done = installed("options", "--profile", "examples/rectal-stage4-kras-wild-type.json",
-                     "--format", "json")  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["options"], "the whole JSON document arrived"
-    text = installed("options", "--profile", "examples/rectal-stage4-kras-wild-type.json",
-                     "--sources", str(sources), "--format", "markdown")  # fmt: skip
-    assert text.returncode == 0, text.stderr
-    assert len(text.stdout) > 20_000 and text.stdout == run(
-        "options", "--profile", "examples/rectal-stage4-kras-wild-type.json",
-        "--sources", str(sources), "--format", "markdown",
-    ).stdout  # fmt: skip
-
-
-def test_the_installed_command_keeps_exit_statuses_and_one_line_errors() -> None:
-    bad = installed("options", "--cancer", "rectum", "--stage", "7")
-    assert bad.returncode == 2 and bad.stdout == ""
-    assert bad.stderr.count("\n") == 1 and bad.stderr.startswith("onconav: error: stage:")
-    unknown = installed("kb", "show", "nothing-here")
-    assert unknown.returncode == 2 and unknown.stderr.count("\n") == 1
-    assert installed("kb", "stats").returncode == 0
-
-
 def test_exit_status_is_what_python_would_give(capsys: pytest.CaptureFixture[str]) -> None:
-    from onconav.__main__ import exit_status
-
     assert exit_status(SystemExit()) == 0
     assert exit_status(SystemExit(0)) == 0
     assert exit_status(SystemExit(2)) == 2
@@ -236,10 +346,9 @@ def test_entry_point_leaves_garbage_collection_as_it_found_it(
     import gc
 
     import onconav.__main__ as entry
-    import onconav.cli
 
     seen: list[bool] = []
-    monkeypatch.setattr(onconav.cli, "main", lambda: seen.append(gc.isenabled()))
+    monkeypatch.setattr(cli, "main", lambda: seen.append(gc.isenabled()))
     (gc.enable if enabled_before else gc.disable)()
     try:
         entry.run()
@@ -249,3 +358,53 @@ def test_entry_point_leaves_garbage_collection_as_it_found_it(
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+# --------------------------------------------------------------------------------------------
+# Smoke tests of the real command, in its own process
+# --------------------------------------------------------------------------------------------
+
+
+def command(*args: str, module: bool = False) -> subprocess.CompletedProcess[str]:
+    """The installed ``onconav`` script (or ``python -m onconav``), in a 200-column pipe."""
+    if module:
+        argv = [sys.executable, "-m", "onconav"]
+    else:
+        script = Path(sys.executable).with_name("onconav")
+        assert script.exists(), "the onconav script is installed beside the interpreter"
+        argv = [str(script)]
+    env = {k: v for k, v in os.environ.items() if k != "ONCONAV_SOURCES"}
+    env["COLUMNS"] = "200"
+    return subprocess.run([*argv, *args], capture_output=True, text=True, env=env, cwd=ROOT)
+
+
+def test_the_installed_command_writes_everything_before_it_ends(run: Run, sources: Path) -> None:
+    """It ends the process without teardown: its output must be complete all the same."""
+    args = ("options", "--profile", EXAMPLE, "--sources", str(sources), "--format", "markdown")
+    done = command(*args)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout) > 20_000
+    assert done.stdout == run(*args).stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("options", "--cancer", "rectum", "--stage", "7"), "onconav: error: stage: '7' "),
+        (("options", "--cancer", "rectum", "--bogus"), "onconav: error: No such option: --bogus"),
+    ],
+)
+def test_the_installed_command_keeps_exit_status_2_and_one_line_errors(
+    args: tuple[str, ...], message: str
+) -> None:
+    done = command(*args)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.count("\n") == 1 and done.stderr.startswith(message), done.stderr
+
+
+def test_python_m_onconav_is_the_command(run: Run) -> None:
+    done = command("kb", "show", "Xeloda", module=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == run("kb", "show", "Xeloda").stdout
+    version = command("--version", module=True)
+    assert version.returncode == 0 and version.stdout == f"onconav {onconav.__version__}\n"

@@ -1,90 +1,183 @@
-"""onconav options and explain through the command line: formats, flags, files, stdin, errors."""
+"""onconav options and explain through the command line: formats, flags, files, stdin, errors.
+
+Commands run in-process through ``onconav.cli.main``, the entry point that turns every user error
+into lines ``onconav: error: ...`` (one per problem) and exit status 2. The installed command
+itself is smoke-tested in test_cli.py.
+"""
 
 from __future__ import annotations
 
+import io
 import json
-import os
-import subprocess
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
+
+from onconav import cli
+from onconav.__main__ import exit_status
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 
 
-def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "ONCONAV_SOURCES"}
-    env["COLUMNS"] = "160"
-    return subprocess.run(
-        [sys.executable, "-m", "onconav.cli", *args],
-        capture_output=True, text=True, env=env, cwd=ROOT, input=stdin,
-    )  # fmt: skip
+@dataclass(frozen=True)
+class Done:
+    status: int
+    stdout: str
+    stderr: str
+
+    def errors(self) -> list[str]:
+        """The error lines, each checked to be one of the command's own."""
+        lines = self.stderr.splitlines()
+        assert lines, "an error was printed"
+        for line in lines:
+            assert line.startswith("onconav: error: "), self.stderr
+        assert "Traceback" not in self.stderr
+        return lines
 
 
-def test_flags_give_a_grouped_text_answer_with_citations() -> None:
-    result = run("options", "--cancer", "rectum", "--stage", "4", "--kras", "wild-type",
-                 "--symptom", "bleeding")  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    out = result.stdout
+Run = Callable[..., Done]
+
+
+@pytest.fixture
+def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
+    """``onconav ARGS`` in this process, as the command would run in a 160-column pipe."""
+    monkeypatch.delenv("ONCONAV_SOURCES", raising=False)
+    monkeypatch.setenv("COLUMNS", "160")
+    monkeypatch.setattr(cli, "out", type(cli.out)())  # its console is made for this test
+    monkeypatch.setattr(sys, "argv", ["onconav"])
+    monkeypatch.chdir(ROOT)
+
+    def invoke(*args: str, stdin: str | None = None) -> Done:
+        if stdin is not None:
+            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        capsys.readouterr()
+        try:
+            cli.main(list(args))
+            status = 0
+        except SystemExit as done:
+            status = exit_status(done)
+        captured = capsys.readouterr()
+        return Done(status, captured.out, captured.err)
+
+    return invoke
+
+
+def answer(done: Done) -> dict[str, Any]:
+    """The JSON answer of a command that succeeded."""
+    assert done.status == 0, done.stderr
+    data: dict[str, Any] = json.loads(done.stdout)
+    return data
+
+
+# --------------------------------------------------------------------------------------------
+# Formats
+# --------------------------------------------------------------------------------------------
+
+
+def test_flags_give_a_grouped_text_answer_with_citations(run: Run) -> None:
+    done = run("options", "--cancer", "rectum", "--stage", "4", "--kras", "wild-type",
+               "--symptom", "bleeding")  # fmt: skip
+    assert done.status == 0, done.stderr
+    out = done.stdout
+    assert out.startswith("Options for rectal cancer\n")
     assert "Offered" in out and "Needs information" in out and "Not suitable" in out
     assert "[ccs-rectal-stage4 " in out
     assert out.index("FOLFIRI chemotherapy") < out.index("FOLFOX")
     assert "What would change your options" in out
     assert "Questions to ask your care team" in out
     assert "not medical advice" in out
+    assert "“" not in out, "passages are quoted only with --sources"
 
 
-def test_json_matches_the_result_schema() -> None:
-    result = run("options", "--cancer", "cervix", "--stage", "IVB", "--format", "json")
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
+def test_json_matches_the_result_schema(run: Run) -> None:
+    data = answer(run("options", "--cancer", "cervix", "--stage", "IVB", "--format", "json"))
     schema = json.loads((ROOT / "schemas" / "result.schema.json").read_text())
     jsonschema.validate(data, schema)
-    assert data["cancer"] == "cervix" and data["profile"]["stage"] == "4B"
+    assert data["cancer"] == "cervix"
+    assert data["profile"]["stage"] == "4B"
 
 
-def test_markdown_format() -> None:
-    result = run("options", "--cancer", "stomach", "--her2", "positive", "--format", "markdown")
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("# Options for stomach cancer")
-    assert "### Trastuzumab with chemotherapy (HER2-positive): Offered" in result.stdout
+def test_markdown_format(run: Run) -> None:
+    done = run("options", "--cancer", "stomach", "--her2", "positive", "--format", "markdown")
+    assert done.status == 0, done.stderr
+    assert done.stdout.startswith("# Options for stomach cancer")
+    assert "### Trastuzumab with chemotherapy (HER2-positive): Offered" in done.stdout
 
 
-def test_sources_show_the_cited_passages(sources: Path) -> None:
-    result = run("options", "--cancer", "thyroid", "--sources", str(sources))
-    assert result.returncode == 0, result.stderr
-    assert "“" in result.stdout
+def test_short_options(run: Run) -> None:
+    long = run("options", "--profile", str(EXAMPLES[0]), "--format", "json")
+    short = run("options", "-p", str(EXAMPLES[0]), "-f", "json")
+    assert short.status == 0 and json.loads(short.stdout) == answer(long)
+
+
+@pytest.mark.parametrize("output_format", ["text", "markdown"])
+def test_sources_show_the_cited_passages(run: Run, sources: Path, output_format: str) -> None:
+    done = run("options", "--cancer", "thyroid", "--sources", str(sources),
+               "--format", output_format)  # fmt: skip
+    assert done.status == 0, done.stderr
+    assert "“" in done.stdout
+    assert "“" not in run("options", "--cancer", "thyroid", "--format", output_format).stdout
+
+
+def test_sources_from_the_environment(
+    run: Run, sources: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ONCONAV_SOURCES", str(sources))
+    done = run("options", "--cancer", "thyroid")
+    assert done.status == 0, done.stderr
+    assert "“" in done.stdout
 
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
-def test_every_example_runs(path: Path) -> None:
-    result = run("options", "--profile", str(path), "--format", "json")
-    assert result.returncode == 0, result.stderr
-    data = json.loads(result.stdout)
+def test_every_example_runs(run: Run, path: Path) -> None:
+    data = answer(run("options", "--profile", str(path), "--format", "json"))
     assert any(o["status"] == "offered" for o in data["options"])
 
 
-def test_profile_from_standard_input() -> None:
-    result = run("options", "--profile", "-", "--format", "json", stdin='{"cancer": "prostate"}')
-    assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["has_own_source"] is False
+# --------------------------------------------------------------------------------------------
+# Profiles: files, standard input, YAML, flags over the file
+# --------------------------------------------------------------------------------------------
 
 
-def test_flags_override_the_file(tmp_path: Path) -> None:
+def test_profile_from_standard_input(run: Run) -> None:
+    data = answer(run("options", "-p", "-", "-f", "json", stdin='{"cancer": "prostate"}'))
+    assert data["cancer"] == "prostate"
+    assert data["has_own_source"] is False
+
+
+def test_yaml_profile_from_standard_input(run: Run) -> None:
+    data = answer(run("options", "-p", "-", "-f", "json", stdin="cancer: rectum\nstage: IV\n"))
+    assert data["cancer"] == "rectum"
+    assert data["profile"]["stage"] == "4"
+
+
+def test_flags_override_the_file(run: Run, tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
-    path.write_text("cancer: rectum\nstage: '4'\n")
-    result = run("options", "--profile", str(path), "--cancer", "cervix", "--format", "json")
-    assert json.loads(result.stdout)["cancer"] == "cervix"
+    path.write_text("cancer: rectum\nstage: '4'\nbiomarkers: {kras: mutated}\n")
+    data = answer(run("options", "--profile", str(path), "--cancer", "cervix",
+                      "--kras", "wild-type", "--format", "json"))  # fmt: skip
+    assert data["cancer"] == "cervix"
+    assert data["profile"]["stage"] == "4", "what the flags do not give comes from the file"
+    assert data["profile"]["biomarkers"]["kras"] == "wild-type"
+    unflagged = answer(run("options", "--profile", str(path), "--format", "json"))
+    assert unflagged["cancer"] == "rectum"
 
 
-def test_kras_both_ways_is_a_warning_not_an_error() -> None:
-    result = run("options", "--cancer", "rectum", "--kras", "wild-type", "--kras", "mutated",
-                 "--format", "json")  # fmt: skip
-    assert result.returncode == 0, result.stderr
-    assert any("kras" in w for w in json.loads(result.stdout)["warnings"])
+def test_kras_both_ways_is_a_warning_not_an_error(run: Run) -> None:
+    data = answer(run("options", "--cancer", "rectum", "--kras", "wild-type", "--kras", "mutated",
+                      "--format", "json"))  # fmt: skip
+    assert any("kras" in w for w in data["warnings"])
+
+
+# --------------------------------------------------------------------------------------------
+# Errors: one line per problem, each naming its field; exit status 2; never a traceback
+# --------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -98,25 +191,38 @@ def test_kras_both_ways_is_a_warning_not_an_error() -> None:
         (
             ("options", "--cancer", "rectum", "--kras", "purple"),
             None,
-            "biomarkers.kras: 'purple' is not accepted",
+            "biomarkers.kras: 'purple' is not accepted; accepted: wild-type, mutated",
         ),
         (
             ("options", "--profile", "-"),
             '{"cancer": "rectum", "colour": "blue"}',
             "colour: unknown field",
         ),
-        (("options", "--profile", "-"), "{not json", "not valid JSON or YAML"),
-        (("options", "--profile", "-"), "[1, 2]", "must hold an object"),
+        (
+            ("options", "--profile", "-"),
+            "{not json",
+            "profile: standard input is not valid JSON or YAML (line ",
+        ),
+        (
+            ("options", "--profile", "-"),
+            "[1, 2]",
+            "profile: standard input must hold an object of fields",
+        ),
         (
             ("options", "--profile", "/no/such/file.json"),
             None,
             "--profile: /no/such/file.json is not a file",
         ),
-        (("options", "--stage", "4"), None, "--cancer"),
+        (("options", "--stage", "4"), None, "--cancer: say where the cancer started"),
         (
             ("options", "--cancer", "rectum", "--symptom", "hiccups"),
             None,
-            "symptoms: 'hiccups' is not known",
+            "symptoms[0]: 'hiccups' is not known; accepted: ",
+        ),
+        (
+            ("options", "--cancer", "rectum", "--symptom", "bleeding", "--symptom", "hiccups"),
+            None,
+            "symptoms[1]: 'hiccups' is not known",
         ),
         (("options", "--cancer", "rectum", "--format", "pdf"), None, "--format"),
         (
@@ -124,25 +230,95 @@ def test_kras_both_ways_is_a_warning_not_an_error() -> None:
             '{"cancer": "rectum", "resectable": "maybe"}',
             "resectable: 'maybe' is not accepted; accepted: true, false",
         ),
-        (("explain", "unobtainium"), None, "NAME"),
+        (("explain", "unobtainium"), None, "NAME: nothing in the knowledge base is called"),
+        (("explain", "nosuchsystem|123"), None, "NAME: nothing in the knowledge base is called"),
         (("options", "--bogus"), None, "No such option: --bogus"),
         (("explain",), None, "Missing argument"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(
-    args: tuple[str, ...], stdin: str | None, message: str
+    run: Run, args: tuple[str, ...], stdin: str | None, message: str
 ) -> None:
-    result = run(*args, stdin=stdin)
-    assert result.returncode == 2, result.stdout + result.stderr
-    assert message in result.stderr
-    assert "Traceback" not in result.stderr
-    assert result.stderr.count("\n") == 1, result.stderr
+    done = run(*args, stdin=stdin)
+    assert done.status == 2, done.stdout + done.stderr
+    assert done.stdout == ""
+    [line] = done.errors()
+    assert message in line
 
 
 @pytest.mark.parametrize(
-    "name", ["Xeloda", "5-FU", "XELOX", "Herceptin", "brachytherapy", "refractory"]
+    ("name", "text", "message"),
+    [
+        ("p.yaml", "cancer: rectum\n  stage: [4\n", "is not valid JSON or YAML (line "),
+        ("p.yaml", "- cancer: rectum\n", "must hold an object of fields"),
+        ("p.json", "", "must hold an object of fields"),
+    ],
 )
-def test_explain_any_name(name: str) -> None:
-    result = run("explain", name)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip()
+def test_a_bad_profile_file_is_named_in_its_error(
+    run: Run, tmp_path: Path, name: str, text: str, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    done = run("options", "--profile", str(path))
+    assert done.status == 2
+    [line] = done.errors()
+    assert line.startswith(f"onconav: error: profile: {path} ") and message in line
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "fields"),
+    [
+        (
+            ("options", "--cancer", "rectum", "--stage", "9", "--kras", "purple",
+             "--symptom", "hiccups", "--symptom", "fish"),
+            None,
+            ["stage", "biomarkers.kras", "symptoms[0]", "symptoms[1]"],
+        ),
+        (
+            ("options", "--profile", "-"),
+            '{"cancer": "rectum", "colour": "blue", "stage": 9, "resectable": "maybe"}',
+            ["colour", "stage", "resectable"],
+        ),
+    ],
+)  # fmt: skip
+def test_every_problem_of_a_profile_is_one_line(
+    run: Run, args: tuple[str, ...], stdin: str | None, fields: list[str]
+) -> None:
+    done = run(*args, stdin=stdin)
+    assert done.status == 2 and done.stdout == ""
+    lines = done.errors()
+    assert len(lines) == len(fields), done.stderr
+    named = [line.removeprefix("onconav: error: ").split(": ", 1)[0] for line in lines]
+    assert sorted(named) == sorted(fields)
+
+
+# --------------------------------------------------------------------------------------------
+# explain
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Xeloda", "(drug: capecitabine)"),
+        ("5-FU", "(drug: fluorouracil)"),
+        ("XELOX", "(regimen: capox)"),
+        ("Herceptin", "(drug: trastuzumab)"),
+        ("brachytherapy", "(procedure: brachytherapy)"),
+        ("refractory", "(term: refractory)"),
+        ("loinc|48676-1", "(test: her2-test)"),
+        ("C16", "(cancer: stomach)"),
+        ("4492", "(drug: fluorouracil)"),
+    ],
+)
+def test_explain_any_name(run: Run, name: str, expected: str) -> None:
+    done = run("explain", name)
+    assert done.status == 0, done.stderr
+    assert expected in done.stdout.splitlines()[0]
+    assert len(done.stdout.splitlines()) > 1, "and an explanation follows"
+
+
+def test_explain_shows_passages_with_sources(run: Run, sources: Path) -> None:
+    done = run("explain", "brachytherapy", "--sources", str(sources))
+    assert done.status == 0, done.stderr
+    assert "“" in done.stdout

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from onconav.kb.load import KnowledgeBase
-from onconav.kb.model import Drug, DrugClass, LabTest, Procedure, Regimen
-from onconav.logic import fact_tests
+from onconav.kb.model import Drug, DrugClass, LabTest, Procedure, Regimen, fact_tests
 
 NAMED = json.loads(
     (

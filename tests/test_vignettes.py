@@ -30,7 +30,7 @@ STATUSES = {"offered", "needs_information", "not_suitable", "in_trials"}
 
 
 def result_of(kb, vignette: dict[str, Any]) -> Result:  # type: ignore[no-untyped-def]
-    return evaluate(parse_profile(vignette["profile"]), kb)
+    return evaluate(parse_profile(vignette["profile"], kb), kb)
 
 
 @pytest.mark.parametrize("vignette", VIGNETTES, ids=[v["name"] for v in VIGNETTES])

@@ -10,7 +10,7 @@ interpreter down object by object. So:
 - When the command is done, the standard streams (and logging, if used) are flushed and the
   process ends at once with the command's exit status (``os._exit``), skipping the teardown of
   objects that nothing will use again. Nothing of onconav's is left to finish then: files are
-  written and closed (the knowledge-base snapshot atomically) before the command returns.
+  written and closed before the command returns.
 
 Library users (``import onconav``) are not affected: only this entry point does either.
 """

@@ -1,17 +1,25 @@
-"""Three-valued (Kleene) evaluation of option conditions.
+"""The one way options are decided: three-valued (Kleene) logic over a person's facts, in Python
+for one person and compiled to SQL for a table of people. Both read the same rules
+(``onconav.kb.rules``) and the same status table (``STATUS_RULES``); a differential test keeps
+them in agreement.
 
-A fact that is not known is UNKNOWN, never false. Values can be broader or narrower (stage 4 is
-broader than 4A; "chemotherapy" is broader than FOLFIRI): knowing only the broader value leaves a
-test of the narrower one UNKNOWN, while knowing the narrower value satisfies a test of the broader.
+A fact that is not known is UNKNOWN (NULL in SQL), never false: a test of it is UNKNOWN, and so is
+an ``all``/``any`` that it could still decide. SQL's NULL already follows these rules for AND, OR
+and NOT.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
-from enum import Enum
+from collections.abc import Iterable, Mapping
+from enum import Enum, StrEnum
+from typing import Literal
 
-from onconav.kb.model import AllOf, AnyOf, Condition, FactTest, NotOf
+from onconav.kb.rules import All, Expr, Not, Rules, Scope, Test
+
+FactValue = str | bool | frozenset[str] | None
+"""A fact's value in a person's row: a value id, yes/no, a set of value ids, or None (unknown)."""
+
+Facts = Mapping[str, FactValue]
 
 
 class Truth(Enum):
@@ -27,7 +35,8 @@ class Truth(Enum):
         return Truth.UNKNOWN
 
 
-def all_of(values: Iterator[Truth] | list[Truth]) -> Truth:
+def all_of(values: Iterable[Truth]) -> Truth:
+    """Kleene AND: FALSE if any is FALSE, else UNKNOWN if any is UNKNOWN, else TRUE."""
     result = Truth.TRUE
     for value in values:
         if value is Truth.FALSE:
@@ -37,7 +46,8 @@ def all_of(values: Iterator[Truth] | list[Truth]) -> Truth:
     return result
 
 
-def any_of(values: Iterator[Truth] | list[Truth]) -> Truth:
+def any_of(values: Iterable[Truth]) -> Truth:
+    """Kleene OR: TRUE if any is TRUE, else UNKNOWN if any is UNKNOWN, else FALSE."""
     result = Truth.FALSE
     for value in values:
         if value is Truth.TRUE:
@@ -47,268 +57,169 @@ def any_of(values: Iterator[Truth] | list[Truth]) -> Truth:
     return result
 
 
-FactValue = str | bool | frozenset[str] | None
+# --------------------------------------------------------------------------------------------
+# Python
+# --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Vocabulary:
-    """For each fact, each value mapped to itself and every broader value above it."""
-
-    ancestors: Mapping[str, Mapping[str, frozenset[str]]] = field(default_factory=dict)
-    _below: dict[str, dict[str, frozenset[str]]] = field(
-        default_factory=dict, init=False, compare=False, repr=False
-    )  # ``below``'s inverse of ``ancestors``, per fact, made on first use
-
-    def up(self, fact: str, value: str) -> frozenset[str]:
-        return self.ancestors.get(fact, {}).get(value, frozenset((value,)))
-
-    def below(self, fact: str, value: str) -> frozenset[str]:
-        """The known values at or under ``value`` (those with ``value`` among their ``up``)."""
-        inverse = self._below.get(fact)
-        if inverse is None:
-            found: dict[str, set[str]] = {}
-            for item, ups in self.ancestors.get(fact, {}).items():
-                for up in ups:
-                    found.setdefault(up, set()).add(item)
-            inverse = self._below[fact] = {k: frozenset(v) for k, v in found.items()}
-        return inverse.get(value, frozenset())
-
-    def compare(self, fact: str, known: str, wanted: str) -> Truth:
-        """Is a known value ``known`` an instance of ``wanted``?"""
-        if wanted in self.up(fact, known):
-            return Truth.TRUE
-        if known in self.up(fact, wanted):
-            return Truth.UNKNOWN  # only the broader value is known
-        return Truth.FALSE
-
-
-def _member(vocab: Vocabulary, fact: str, items: frozenset[str], wanted: str) -> Truth:
-    return any_of(vocab.compare(fact, item, wanted) for item in sorted(items))
-
-
-def evaluate_test(test: FactTest, facts: Mapping[str, FactValue], vocab: Vocabulary) -> Truth:
-    value = facts.get(test.fact)
+def leaf_truth(test: Test, value: FactValue) -> Truth:
+    """One test against the person's value of its fact."""
     if value is None:
         return Truth.UNKNOWN
-    op = test.operator
-    if op == "eq":
-        if isinstance(value, bool) or isinstance(test.eq, bool):
-            return Truth.TRUE if value == test.eq else Truth.FALSE
-        assert isinstance(value, str) and isinstance(test.eq, str)
-        return vocab.compare(test.fact, value, test.eq)
-    if op == "in":
-        assert isinstance(value, str) and test.in_ is not None
-        return any_of(vocab.compare(test.fact, value, wanted) for wanted in test.in_)
+    if test.kind == "bool":
+        return Truth.TRUE if value == test.value else Truth.FALSE
+    if test.kind == "one":
+        if value in test.true:
+            return Truth.TRUE
+        return Truth.UNKNOWN if value in test.unknown else Truth.FALSE
     assert isinstance(value, frozenset), f"fact {test.fact} is not a set"
-    if op == "has":
-        assert test.has is not None
-        return _member(vocab, test.fact, value, test.has)
-    if op == "has_any":
-        assert test.has_any is not None
-        return any_of(_member(vocab, test.fact, value, wanted) for wanted in test.has_any)
-    if op == "only":
-        assert test.only is not None
-        if not value:
-            return Truth.FALSE
-        allowed = test.only
-        return all_of(
-            any_of(vocab.compare(test.fact, item, wanted) for wanted in allowed)
-            for item in sorted(value)
-        )
-    if op == "count_max":
-        assert test.count_max is not None
-        return Truth.TRUE if 1 <= len(value) <= test.count_max else Truth.FALSE
-    raise AssertionError(f"unknown operator {op}")
-
-
-def evaluate(cond: Condition | None, facts: Mapping[str, FactValue], vocab: Vocabulary) -> Truth:
-    """Evaluate a condition tree; ``None`` (no condition) is TRUE."""
-    if cond is None:
-        return Truth.TRUE
-    if isinstance(cond, FactTest):
-        return evaluate_test(cond, facts, vocab)
-    if isinstance(cond, AllOf):
-        return all_of(evaluate(c, facts, vocab) for c in cond.all)
-    if isinstance(cond, AnyOf):
-        return any_of(evaluate(c, facts, vocab) for c in cond.any)
-    if isinstance(cond, NotOf):
-        return ~evaluate(cond.not_, facts, vocab)
-    raise TypeError(f"not a condition: {cond!r}")
-
-
-def fact_tests(cond: Condition | None) -> Iterator[FactTest]:
-    """Every fact test in a condition tree, depth first."""
-    if cond is None:
-        return
-    if isinstance(cond, FactTest):
-        yield cond
-    elif isinstance(cond, AllOf):
-        for c in cond.all:
-            yield from fact_tests(c)
-    elif isinstance(cond, AnyOf):
-        for c in cond.any:
-            yield from fact_tests(c)
-    elif isinstance(cond, NotOf):
-        yield from fact_tests(cond.not_)
-
-
-def facts_used(cond: Condition | None) -> list[str]:
-    seen: dict[str, None] = {}
-    for test in fact_tests(cond):
-        seen.setdefault(test.fact, None)
-    return list(seen)
-
-
-Compiled = Callable[[Mapping[str, FactValue]], Truth]
-
-
-class _Table:
-    """One fact's known values split by their answer against the wanted values: TRUE if a value
-    is (under) a wanted value, UNKNOWN if it is broader than one, FALSE otherwise; so that a set
-    of known values is answered with set operations. The split is read off the vocabulary's
-    tree (what lies under each wanted value, what lies above it), not by comparing every value."""
-
-    def __init__(self, vocab: Vocabulary, fact: str, wanted: list[str]) -> None:
-        self.vocab, self.fact, self.wanted = vocab, fact, wanted
-        known = vocab.ancestors.get(fact, {})
-        self.known = frozenset(known)
-        self.true = frozenset().union(*(vocab.below(fact, w) for w in wanted)) & self.known
-        self.unknown = (
-            frozenset().union(*(vocab.up(fact, w) for w in wanted)) & self.known
-        ) - self.true
-
-    def compare(self, value: str) -> Truth:
-        return any_of(self.vocab.compare(self.fact, value, w) for w in self.wanted)
-
-    def one(self, value: str) -> Truth:
-        if value in self.true:
+    if test.kind == "any":
+        if not value.isdisjoint(test.true):
             return Truth.TRUE
-        if value in self.unknown:
-            return Truth.UNKNOWN
-        if value in self.known:
+        return Truth.FALSE if value.isdisjoint(test.unknown) else Truth.UNKNOWN
+    if test.kind == "every":
+        if not value or not value <= test.true | test.unknown:
             return Truth.FALSE
-        return self.compare(value)  # a value outside the vocabulary (another cancer's name, say)
-
-    def any(self, values: frozenset[str]) -> Truth:
-        """TRUE if any value is TRUE, else UNKNOWN if any is UNKNOWN, else FALSE."""
-        if not values.isdisjoint(self.true):
-            return Truth.TRUE
-        if values <= self.known:
-            return Truth.FALSE if values.isdisjoint(self.unknown) else Truth.UNKNOWN
-        return any_of(self.one(v) for v in values)
-
-    def every(self, values: frozenset[str]) -> Truth:
-        """FALSE if any value is FALSE, else UNKNOWN if any is UNKNOWN, else TRUE."""
-        if values <= self.known:
-            if not values <= self.true | self.unknown:
-                return Truth.FALSE
-            return Truth.TRUE if values <= self.true else Truth.UNKNOWN
-        return all_of(self.one(v) for v in values)
+        return Truth.TRUE if value.isdisjoint(test.unknown) else Truth.UNKNOWN
+    return Truth.TRUE if 1 <= len(value) <= test.limit else Truth.FALSE
 
 
-def compile_condition(
-    cond: Condition | None, vocab: Vocabulary, parts: dict[int, Compiled] | None = None
-) -> Compiled:
-    """The same answer as ``evaluate(cond, facts, vocab)``, as a closure built once per condition.
-
-    The engine compiles every option's condition when it first indexes a knowledge base; a
-    differential test keeps the two evaluators in agreement. ``parts``, if given, receives the
-    closure of every subtree too, keyed by ``id()`` of the subtree, for explanations.
-    """
-    if cond is None:
-        return lambda facts: Truth.TRUE
-    compiled: Compiled
-    if isinstance(cond, AllOf | AnyOf):
-        compiled = _connective(
-            [compile_condition(c, vocab, parts) for c in cond.all]
-            if isinstance(cond, AllOf)
-            else [compile_condition(c, vocab, parts) for c in cond.any],
-            # all: FALSE decides; any: TRUE decides
-            Truth.FALSE if isinstance(cond, AllOf) else Truth.TRUE,
-        )
-    elif isinstance(cond, NotOf):
-        inner = compile_condition(cond.not_, vocab, parts)
-        compiled = lambda facts: ~inner(facts)  # noqa: E731
-    else:
-        compiled = _compile_test(cond, vocab)
-    if parts is not None:
-        parts[id(cond)] = compiled
-    return compiled
+def truth(expr: Expr, facts: Facts) -> Truth:
+    """The truth of an expression for a person's facts."""
+    if isinstance(expr, Test):
+        return leaf_truth(expr, facts.get(expr.fact))
+    if isinstance(expr, Not):
+        return ~truth(expr.part, facts)
+    if isinstance(expr, All):
+        return all_of(truth(part, facts) for part in expr.parts)
+    return any_of(truth(part, facts) for part in expr.parts)
 
 
-def _connective(children: list[Compiled], decides: Truth) -> Compiled:
-    """Kleene AND (``decides`` FALSE) or OR (``decides`` TRUE) of compiled children."""
-    otherwise = ~decides
-
-    def connective(facts: Mapping[str, FactValue]) -> Truth:
-        result = otherwise
-        for child in children:
-            value = child(facts)
-            if value is decides:
-                return decides
-            if value is Truth.UNKNOWN:
-                result = Truth.UNKNOWN
-        return result
-
-    return connective
+class Status(StrEnum):
+    offered = "offered"
+    needs_information = "needs_information"
+    in_trials = "in_trials"
+    not_suitable = "not_suitable"
 
 
-def _compile_test(test: FactTest, vocab: Vocabulary) -> Compiled:
-    fact = test.fact
-    op = test.operator
-    if op == "eq" and isinstance(test.eq, bool):
-        wanted_bool = test.eq
+Because = Literal["ruled_out", "condition_false", "in_trials", "condition_unknown", "otherwise"]
 
-        def boolean(facts: Mapping[str, FactValue]) -> Truth:
-            value = facts.get(fact)
-            if value is None:
-                return Truth.UNKNOWN
-            return Truth.TRUE if value == wanted_bool else Truth.FALSE
+# The status of an option in scope: the first line whose test holds.
+STATUS_RULES: tuple[tuple[Status, Because], ...] = (
+    # it gives something the person cannot have, or that already stopped working (TRUE only)
+    (Status.not_suitable, "ruled_out"),
+    (Status.not_suitable, "condition_false"),  # its condition is FALSE for the person
+    (Status.in_trials, "in_trials"),  # the sources only describe it as being studied
+    (Status.needs_information, "condition_unknown"),  # a fact not known would decide it
+    (Status.offered, "otherwise"),
+)
 
-        return boolean
-    if op in ("eq", "in"):
-        one = _Table(
-            vocab, fact, [test.eq] if isinstance(test.eq, str) else list(test.in_ or [])
-        ).one
 
-        def enum(facts: Mapping[str, FactValue]) -> Truth:
-            value = facts.get(fact)
-            return Truth.UNKNOWN if value is None else one(str(value))
+def decide(rules: Rules, facts: Facts) -> tuple[Status, Because, Truth]:
+    """An option's status for a person in its scope, the line of ``STATUS_RULES`` that gave it,
+    and the truth of its condition."""
+    ruled_out = any(leaf_truth(r.test, facts.get(r.fact)) is Truth.TRUE for r in rules.ruled_out)
+    condition = truth(rules.when, facts)
+    holds: dict[Because, bool] = {
+        "ruled_out": ruled_out,
+        "condition_false": condition is Truth.FALSE,
+        "in_trials": rules.in_trials,
+        "condition_unknown": condition is Truth.UNKNOWN,
+        "otherwise": True,
+    }
+    status, because = next((s, b) for s, b in STATUS_RULES if holds[b])
+    return status, because, condition
 
-        return enum
-    if op in ("has", "has_any"):
-        member = _Table(
-            vocab, fact, [test.has] if test.has is not None else list(test.has_any or [])
-        ).any
 
-        def has(facts: Mapping[str, FactValue]) -> Truth:
-            value = facts.get(fact)
-            if value is None:
-                return Truth.UNKNOWN
-            assert isinstance(value, frozenset)
-            return member(value)
+# --------------------------------------------------------------------------------------------
+# SQL (DuckDB): one row of facts per person; NULL for unknown, an empty list for none
+# --------------------------------------------------------------------------------------------
 
-        return has
-    if op == "only":
-        every = _Table(vocab, fact, list(test.only or [])).every
 
-        def only(facts: Mapping[str, FactValue]) -> Truth:
-            value = facts.get(fact)
-            if value is None:
-                return Truth.UNKNOWN
-            assert isinstance(value, frozenset)
-            if not value:
-                return Truth.FALSE
-            return every(value)
+def quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
 
-        return only
-    limit = test.count_max or 0
 
-    def count(facts: Mapping[str, FactValue]) -> Truth:
-        value = facts.get(fact)
-        if value is None:
-            return Truth.UNKNOWN
-        assert isinstance(value, frozenset)
-        return Truth.TRUE if 1 <= len(value) <= limit else Truth.FALSE
+def column(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
-    return count
+
+def _values(values: Iterable[str]) -> str:
+    return ", ".join(quote(v) for v in sorted(values))
+
+
+def leaf_sql(test: Test) -> str:
+    col = column(test.fact)
+    if test.kind == "bool":
+        return f"({col} = {'TRUE' if test.value else 'FALSE'})"
+    if test.kind == "count":
+        return f"(CASE WHEN {col} IS NULL THEN NULL ELSE len({col}) BETWEEN 1 AND {test.limit} END)"
+    whens = [f"WHEN {col} IS NULL THEN NULL"]
+    if test.kind == "one":
+        if test.true:
+            whens.append(f"WHEN {col} IN ({_values(test.true)}) THEN TRUE")
+        if test.unknown:
+            whens.append(f"WHEN {col} IN ({_values(test.unknown)}) THEN NULL")
+    elif test.kind == "any":
+        if test.true:
+            whens.append(f"WHEN list_has_any({col}, [{_values(test.true)}]) THEN TRUE")
+        if test.unknown:
+            whens.append(f"WHEN list_has_any({col}, [{_values(test.unknown)}]) THEN NULL")
+    else:  # every
+        allowed = test.true | test.unknown
+        whens.append(f"WHEN len({col}) = 0 THEN FALSE")
+        if allowed:
+            whens.append(f"WHEN NOT list_has_all([{_values(allowed)}], {col}) THEN FALSE")
+            if test.unknown:
+                whens.append(f"WHEN list_has_any({col}, [{_values(test.unknown)}]) THEN NULL")
+            whens.append("ELSE TRUE")
+    if not whens[-1].startswith("ELSE"):
+        whens.append("ELSE FALSE")
+    return "(CASE " + " ".join(whens) + " END)"
+
+
+def to_sql(expr: Expr) -> str:
+    """An expression as a SQL boolean (NULL for UNKNOWN) over a facts row."""
+    if isinstance(expr, Test):
+        return leaf_sql(expr)
+    if isinstance(expr, Not):
+        return f"(NOT {to_sql(expr.part)})"
+    if isinstance(expr, All):
+        return "(" + " AND ".join(to_sql(p) for p in expr.parts) + ")" if expr.parts else "TRUE"
+    return "(" + " OR ".join(to_sql(p) for p in expr.parts) + ")" if expr.parts else "FALSE"
+
+
+def scope_sql(scope: Scope) -> str:
+    """The scope as a SQL boolean over the row's ``site`` (never NULL)."""
+    site = column("site")
+    parts = [f"{site} IN ({_values(scope.sites)})"] if scope.sites else []
+    if scope.everywhere:
+        parts.append(f"{site} NOT IN ({_values(scope.not_for)})" if scope.not_for else "TRUE")
+    return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
+
+
+def status_sql(rules: Rules) -> str:
+    """The option's status as a SQL expression, from ``STATUS_RULES``."""
+    ruled_out = " OR ".join(to_sql(r.test) for r in rules.ruled_out) or "FALSE"
+    when = to_sql(rules.when)
+    tests: dict[Because, str] = {
+        "ruled_out": f"({ruled_out}) IS TRUE",
+        "condition_false": f"{when} IS FALSE",
+        "in_trials": "TRUE" if rules.in_trials else "FALSE",
+        "condition_unknown": f"{when} IS NULL",
+    }
+    whens = " ".join(
+        f"WHEN {tests[b]} THEN {quote(s.value)}" for s, b in STATUS_RULES if b != "otherwise"
+    )
+    otherwise = next(s for s, b in STATUS_RULES if b == "otherwise")
+    return f"CASE {whens} ELSE {quote(otherwise.value)} END"
+
+
+def statuses_sql(rules: Iterable[Rules], table: str = "facts") -> str:
+    """A query giving (person_id, option_id, status) for every person of ``table`` (a facts
+    table, see ``onconav.profile.FACTS_TABLE``) and every option in their scope."""
+    return "\nUNION ALL\n".join(
+        f"SELECT person_id, {quote(r.option)} AS option_id, {status_sql(r)} AS status "
+        f"FROM {table} WHERE {scope_sql(r.scope)}"
+        for r in rules
+    )

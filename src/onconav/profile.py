@@ -1,16 +1,28 @@
-"""A person's situation: the Profile model, its validation, and its facts for the engine.
+"""A person's situation: the Profile, its parsing, and its facts (one flat row) for the engine.
 
 A field that is absent is unknown. Names are matched against the knowledge base by any alias
-(gastric -> stomach, Xeloda -> capecitabine, IV -> 4). Bad values raise ProfileError naming the
-field and what it accepts; values that contradict each other give warnings, not errors.
+(gastric -> stomach, Xeloda -> capecitabine, IV -> 4). ``parse_profile`` reports every problem of
+a profile at once (``ProfileError.problems``), each naming the field, the value given and what is
+accepted; values that contradict each other give warnings, not errors.
+
+``facts_of`` turns a profile into the facts the rules read: one value per fact of the knowledge
+base (None when unknown), and the ``site`` that decides which options are in scope. The same row,
+as a table of people, is the input of the SQL path (``FACTS_TABLE``).
 """
 
+from __future__ import annotations
+
 import re
-from typing import Any, Literal, NamedTuple
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
-from onconav.kb.load import KnowledgeBase, keep, normalise_name
+from onconav.kb import KnowledgeBase
+from onconav.kb.model import FactType
+from onconav.kb.vocabulary import normalise_name
 from onconav.logic import FactValue
 
 STAGES = {"4": "4", "iv": "4", "4a": "4A", "iva": "4A", "4b": "4B", "ivb": "4B"}
@@ -38,22 +50,49 @@ CHOICES: dict[str, tuple[dict[str, str], str]] = {
     "stage": (STAGES, "4, 4A, 4B (also IV, IVA, IVB), or 1 to 3"),
     "recurrence": (RECURRENCE, "none, yes, local, distant"),
     "metastasis_extent": (EXTENT, "few, many"),
+    "her2": (HER2, "positive, negative"),
+    "kras": (KRAS, "wild-type, mutated"),
 }
 DISTANT_SITES = {"liver", "lung", "bone", "brain", "peritoneum", "other-site"}
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One problem of a profile: where (``biomarkers.her2``, ``symptoms[1]``), the value given,
+    what is accepted, and one line of plain words."""
+
+    field: str
+    value: Any
+    accepted: tuple[str, ...]
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
 class ProfileError(ValueError):
-    """A profile that cannot be read: one sentence naming the field and the accepted values."""
+    """A profile that cannot be read, with every problem found (one per line when printed)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+    def __reduce__(self) -> tuple[type[ProfileError], tuple[list[Problem]]]:
+        return (ProfileError, (self.problems,))
 
 
 def _key(value: object) -> str:
     return re.sub(r"[^a-z0-9+\-]", "", str(value).lower().replace("stage", "")).strip("-")
 
 
-def _choose(value: object, table: dict[str, str], accepted: str) -> str:
+def _choose(value: object, field: str) -> str:
+    table, accepted = CHOICES[field]
     found = table.get(_key(value).replace("-", "")) or table.get(_key(value))
     if found is None:
-        raise ValueError(f"{value!r} is not accepted; accepted: {accepted}")
+        raise PydanticCustomError(
+            "not_accepted", "{given} is not accepted; accepted: {accepted}",
+            {"given": repr(value), "accepted": accepted, "values": sorted(set(table.values()))},
+        )  # fmt: skip
     return found
 
 
@@ -66,12 +105,12 @@ class Biomarkers(BaseModel):
     @field_validator("her2", mode="before")
     @classmethod
     def _her2(cls, value: object) -> object:
-        return _listwise(value, lambda v: _choose(v, HER2, "positive, negative"))
+        return _listwise(value, lambda v: _choose(v, "her2"))
 
     @field_validator("kras", mode="before")
     @classmethod
     def _kras(cls, value: object) -> object:
-        return _listwise(value, lambda v: _choose(v, KRAS, "wild-type, mutated"))
+        return _listwise(value, lambda v: _choose(v, "kras"))
 
 
 def _listwise(value: object, one: Any) -> object:
@@ -144,13 +183,12 @@ class Profile(BaseModel):
         default=None, description="Do hormones make this cancer grow?"
     )
 
-    @field_validator(*CHOICES, mode="before")
+    @field_validator("stage", "recurrence", "metastasis_extent", mode="before")
     @classmethod
     def _one_of(cls, value: object, info: ValidationInfo) -> object:
         if value is None:
             return None
-        table, accepted = CHOICES[str(info.field_name)]
-        return _choose(value, table, accepted)
+        return _choose(value, str(info.field_name))
 
     @field_validator(
         "metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms", "planned",
@@ -158,198 +196,293 @@ class Profile(BaseModel):
     )  # fmt: skip
     @classmethod
     def _list(cls, value: object) -> object:
-        if isinstance(value, str):
-            value = [part for part in re.split(r"\s*,\s*", value) if part]
-        if (
-            isinstance(value, list)
-            and len(value) == 1
-            and normalise_name(str(value[0])) in NONE_WORDS
-        ):
-            return []
-        return value
+        return as_list(value)
 
 
-def _message(error: ValidationError) -> str:
-    item = error.errors()[0]
+def as_list(value: object) -> object:
+    """A list field as given: a comma-separated string is split; "none" alone is the empty list."""
+    if isinstance(value, str):
+        value = [part for part in re.split(r"\s*,\s*", value) if part]
+    if isinstance(value, list) and len(value) == 1 and normalise_name(str(value[0])) in NONE_WORDS:
+        return []
+    return value
+
+
+
+
+SET_FIELDS = ("metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms",
+              "planned")  # fmt: skip
+"""The list fields: each is the set fact of the same name, its names resolved in the knowledge
+base."""
+DRUG_KINDS = frozenset({"chemotherapy", "targeted-therapy", "immunotherapy"})
+
+
+# --------------------------------------------------------------------------------------------
+# Parsing: every problem at once
+# --------------------------------------------------------------------------------------------
+
+
+def _problem(item: Any) -> Problem:
+    """A pydantic error as a Problem."""
     where = ".".join(str(p) for p in item["loc"] if not isinstance(p, int))
-    if item["type"] == "extra_forbidden":
-        fields = ", ".join(Profile.model_fields)
-        return f"{where}: unknown field; accepted fields: {fields}"
-    if item["type"] == "missing":
-        return f"{where}: is required"
-    message = item["msg"].removeprefix("Value error, ")
-    if item["type"] == "literal_error":
-        message = f"{item['input']!r} is not accepted; {message.lower()}"
-    if item["type"] in ("bool_parsing", "bool_type"):
-        message = f"{item['input']!r} is not accepted; accepted: true, false"
-    return f"{where}: {message}"
+    indexes = [p for p in item["loc"] if isinstance(p, int)]
+    if indexes and where in (*SET_FIELDS, "biomarkers.her2", "biomarkers.kras"):
+        where += "".join(f"[{i}]" for i in indexes)
+    given = item.get("input")
+    kind = item["type"]
+    if kind == "extra_forbidden":
+        fields = tuple(Profile.model_fields)
+        return Problem(where, given, fields, f"unknown field; accepted fields: {', '.join(fields)}")
+    if kind == "missing":
+        return Problem(where, None, (), "is required")
+    if kind == "not_accepted":
+        return Problem(where, given, tuple(item["ctx"]["values"]), item["msg"])
+    if kind == "literal_error":
+        return Problem(where, given, (), f"{given!r} is not accepted; {item['msg'].lower()}")
+    if kind in ("bool_parsing", "bool_type"):
+        return Problem(where, given, ("true", "false"), f"{given!r} is not accepted; accepted: "
+                       "true, false")  # fmt: skip
+    return Problem(where, given, (), item["msg"].removeprefix("Value error, "))
 
 
-def parse_profile(data: object) -> Profile:
-    """Validate a mapping (from JSON, YAML or flags) into a Profile, or raise ProfileError."""
+def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
+    """Validate a mapping (from JSON, YAML, flags or a form) into a Profile, resolving every name
+    in ``kb``; raise ProfileError with every problem found."""
     if not isinstance(data, dict):
-        raise ProfileError('profile: must be a JSON object of fields, such as {"cancer": "rectum"}')
+        raise ProfileError([Problem("profile", data, (), "must be a JSON object of fields, such "
+                                    'as {"cancer": "rectum"}')])  # fmt: skip
+    problems: list[Problem] = []
+    profile = None
     try:
-        return Profile.model_validate(data)
+        profile = Profile.model_validate(data)
     except ValidationError as error:
-        raise ProfileError(_message(error)) from None
+        problems += [_problem(item) for item in error.errors()]
+    invalid = {p.field.split("[")[0] for p in problems}
+    for field in SET_FIELDS:
+        names = as_list(data.get(field))
+        if field not in invalid and isinstance(names, list):
+            problems += _resolve(kb, field, [str(n) for n in names])[1]
+    cancer = data.get("cancer")
+    if "cancer" not in invalid and isinstance(cancer, str):
+        problems += _cancer(kb, cancer)[3]
+    if problems:
+        raise ProfileError(problems)
+    assert profile is not None
+    return profile
 
 
-class Situation(NamedTuple):
-    """A profile resolved against the knowledge base: the facts the engine evaluates."""
+def _resolve(
+    kb: KnowledgeBase, field: str, names: list[str]
+) -> tuple[frozenset[str], list[Problem]]:
+    """The ids a list of names means among the values of its fact, and a problem for each name
+    that is not known."""
+    table = kb.value_names[field]
+    ids: set[str] = set()
+    problems = []
+    for i, name in enumerate(names):
+        match = table.get(normalise_name(name))
+        if match is None:
+            accepted = tuple(sorted(kb.vocabulary.known(field)))
+            problems.append(Problem(f"{field}[{i}]", name, accepted,
+                                    f"{name!r} is not known; accepted: "
+                                    f"{', '.join(accepted[:12])}, ..."))  # fmt: skip
+        else:
+            ids.add(match)
+    return frozenset(ids), problems
+
+
+def _cancer(kb: KnowledgeBase, name: str) -> tuple[str, str, bool, list[Problem]]:
+    """The site a cancer name means (a cancer id, ``any`` when not given, or the folded name of a
+    cancer the knowledge base does not know), its name, whether the knowledge base knows it, and
+    a problem if the name is not a name at all."""
+    hits = [r for r in kb.find(name) if kb.kind_of.get(r.id) == "cancers"]
+    if normalise_name(name) in UNKNOWN_SITE or (hits and hits[0].id == "any"):
+        return "any", "advanced cancer (where it started not given)", False, []
+    if hits:
+        return hits[0].id, kb.name_of(hits[0].id), True, []
+    if not re.search(r"[A-Za-z]", name):
+        problem = Problem("cancer", name, (), f"{name!r} is not a cancer name")
+        return "", "", False, [problem]
+    return normalise_name(name), name.strip(), False, []
+
+
+# --------------------------------------------------------------------------------------------
+# Facts: one flat row per person
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A profile resolved against the knowledge base: what the rules read."""
 
     profile: Profile
-    cancer: str  # a cancer id of the knowledge base, or the folded name of another cancer
+    site: str  # decides the scope: a cancer id, "any" (not given), or another cancer's name
     cancer_name: str
     known_cancer: bool
-    facts: dict[str, FactValue]
+    row: dict[str, FactValue]  # every fact of the knowledge base; None when unknown
     warnings: tuple[str, ...]
 
 
-SET_FIELDS = {
-    "metastases": "metastases",
-    "progressed_on": "progressed_on",
-    "cannot_have": "cannot_have",
-    "prior_treatments": "prior_treatments",
-    "symptoms": "symptoms",
-    "planned": "planned",
-}
+def _marker(profile: Profile, marker: str, warnings: list[str]) -> str | None:
+    """A biomarker's value; given both ways, it is unknown (with a warning)."""
+    value = getattr(profile.biomarkers, marker)
+    if not isinstance(value, list):
+        return value  # type: ignore[no-any-return]
+    distinct = sorted(set(value))
+    if len(distinct) > 1:
+        warnings.append(
+            f"biomarkers.{marker}: given as both {' and '.join(distinct)}; "
+            "treated as unknown until the result is checked"
+        )
+        return None
+    return distinct[0] if distinct else None
 
 
-def _names_of(kb: KnowledgeBase, fact_id: str) -> dict[str, str]:
-    """Every accepted way of writing a value of a set fact, folded, mapped to the value's id.
-    Value ids and labels come first, then names and aliases of knowledge-base entities."""
-    accepted = kb.vocabulary.ancestors.get(fact_id, {})
-    table: dict[str, str] = {}
-    for value in accepted:
-        table.setdefault(normalise_name(value), value)
-    for v in kb.facts[fact_id].values:
-        table.setdefault(normalise_name(v.label), v.id)
-    for key, ids in kb.names.items():
-        match = next((i for i in ids if i in accepted), None)
-        if match is not None:
-            table.setdefault(key, match)
-    return table
-
-
-RESOLVED_LIMIT = 10_000  # bound of each look-up kept below (names outside the kb are kept too)
-
-
-def _resolve_values(
-    kb: KnowledgeBase, fact_id: str, field: str, names: list[str]
-) -> frozenset[str]:
-    """The ids a list of names means; ``situation`` keeps the answer by the names as written.
-    Equal sets come back as the same object, so that the engine's memo compares them by
-    identity."""
-    ids: dict[tuple[str, str], str] = kb.derived("profile-name-ids", dict)  # name as written
-    out = set()
-    for name in names:
-        match = ids.get((fact_id, name))
-        if match is None:
-            match = keep(ids, (fact_id, name), _match(kb, fact_id, field, name), RESOLVED_LIMIT)
-        out.add(match)
-    sets: dict[frozenset[str], frozenset[str]] = kb.derived("profile-sets", dict)
-    found = frozenset(out)
-    interned = sets.get(found)
-    return interned if interned is not None else keep(sets, found, found, RESOLVED_LIMIT)
-
-
-def _match(kb: KnowledgeBase, fact_id: str, field: str, name: str) -> str:
-    """The id one name means among a fact's values (folded, by any alias), or ProfileError."""
-    tables: dict[str, dict[str, str]] = kb.derived("profile-names", dict)
-    table = tables.get(fact_id)
-    if table is None:
-        table = tables[fact_id] = _names_of(kb, fact_id)
-    match = table.get(normalise_name(str(name)))
-    if match is None:
-        accepted = kb.vocabulary.ancestors.get(fact_id, {})
-        examples = ", ".join(sorted(accepted)[:12])
-        raise ProfileError(f"{field}: {name!r} is not known; accepted: {examples}, ...")
-    return match
-
-
-def _cancer(kb: KnowledgeBase, name: str) -> tuple[str, str, bool]:
-    """A cancer's id, name and whether the knowledge base knows it; ``any`` for a site not given."""
-    hits = [r for r in kb.find(name) if kb.kind_of.get(r.id) == "cancers"]
-    if normalise_name(name) in UNKNOWN_SITE or (hits and hits[0].id == "any"):
-        return "any", "advanced cancer (where it started not given)", False
-    if hits:
-        return hits[0].id, hits[0].name, True  # type: ignore[union-attr]
-    if not re.search(r"[A-Za-z]", name):
-        raise ProfileError(f"cancer: {name!r} is not a cancer name")
-    return normalise_name(name), name.strip(), False
-
-
-def situation(profile: Profile, kb: KnowledgeBase) -> Situation:
-    """Resolve a profile's names to knowledge-base ids and collect contradictions as warnings."""
+def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
+    """The facts of a profile: names resolved to knowledge-base ids, contradictions as warnings.
+    Raises ProfileError (every problem) if a name is not known."""
     warnings: list[str] = []
-    cancers: dict[str, tuple[str, str, bool]] = kb.derived("profile-cancers", dict)
-    found = cancers.get(profile.cancer)
-    if found is None:
-        found = keep(cancers, profile.cancer, _cancer(kb, profile.cancer), RESOLVED_LIMIT)
-    cancer, cancer_name, known = found
-    site_unknown = cancer == "any"
-    facts: dict[str, FactValue] = kb.derived("profile-no-facts", lambda: dict.fromkeys(kb.facts))
-    facts = facts.copy()
-    facts["cancer"] = None if site_unknown else cancer
-    facts["stage"] = profile.stage
-    facts["recurrence"] = profile.recurrence
-    facts["resectable"] = profile.resectable
-    facts["metastasis_extent"] = profile.metastasis_extent
-    facts["most_treatments_tried"] = profile.most_treatments_tried
-    facts["wants_cancer_treatment"] = profile.wants_cancer_treatment
-    facts["hormone_sensitive"] = profile.hormone_sensitive
-    resolved: dict[tuple[str, ...], frozenset[str]] = kb.derived("profile-resolved", dict)
-    for field, fact_id in SET_FIELDS.items():
+    problems: list[Problem] = []
+    site, cancer_name, known, bad = _cancer(kb, profile.cancer)
+    problems += bad
+    row: dict[str, FactValue] = dict.fromkeys(kb.facts)
+    row.update(
+        cancer=None if site == "any" else site,
+        stage=profile.stage,
+        recurrence=profile.recurrence,
+        resectable=profile.resectable,
+        metastasis_extent=profile.metastasis_extent,
+        most_treatments_tried=profile.most_treatments_tried,
+        wants_cancer_treatment=profile.wants_cancer_treatment,
+        hormone_sensitive=profile.hormone_sensitive,
+        her2=_marker(profile, "her2", warnings),
+        kras=_marker(profile, "kras", warnings),
+    )
+    for field in SET_FIELDS:
         names = getattr(profile, field)
         if names is not None:
-            key = (fact_id, *names)
-            kept = resolved.get(key)
-            if kept is None:
-                kept = keep(resolved, key, _resolve_values(kb, fact_id, field, names),
-                            RESOLVED_LIMIT)  # fmt: skip
-            facts[fact_id] = kept
-    for marker in ("her2", "kras"):
-        value = getattr(profile.biomarkers, marker)
-        if isinstance(value, list):
-            distinct = sorted(set(value))
-            if len(distinct) > 1:
-                warnings.append(
-                    f"biomarkers.{marker}: given as both {' and '.join(distinct)}; "
-                    "treated as unknown until the result is checked"
-                )
-                value = None
-            else:
-                value = distinct[0] if distinct else None
-        facts[marker] = value
-    prior = facts["prior_treatments"]
-    stopped = facts["progressed_on"]
-    drug_kinds = {"chemotherapy", "targeted-therapy", "immunotherapy"}
+            row[field], missed = _resolve(kb, field, names)
+            problems += missed
+    if problems:
+        raise ProfileError(problems)
+    for rule in DERIVED:
+        rule(profile, kb, row, warnings)
+    return Facts(profile, site, cancer_name, known, row, tuple(warnings))
+
+
+# What the profile implies beyond what it says, and what does not fit together: each rule reads
+# the row and may warn or change a fact. Applied in this order, after the names are resolved.
+Derivation = Callable[[Profile, KnowledgeBase, dict[str, FactValue], list[str]], None]
+
+
+def _stopped_but_never_had(
+    profile: Profile, kb: KnowledgeBase, row: dict[str, FactValue], warnings: list[str]
+) -> None:
+    """A drug treatment that stopped working, but none listed among the treatments had: warn."""
+    prior, stopped = row["prior_treatments"], row["progressed_on"]
     if isinstance(prior, frozenset) and isinstance(stopped, frozenset) and stopped:
         classes = set().union(*(kb.vocabulary.up("progressed_on", s) for s in stopped))
-        if not prior & drug_kinds and classes & drug_kinds:
+        if not prior & DRUG_KINDS and classes & DRUG_KINDS:
             warnings.append(
                 "prior_treatments: lists no drug treatment, but progressed_on says one stopped "
                 "working; check what was had"
             )
-    if (
-        isinstance(prior, frozenset)
-        and facts["progressed_on"] is None
-        and not prior & {"chemotherapy", "targeted-therapy", "immunotherapy"}
-    ):
-        # No drug treatment was had, so none can have stopped working.
-        facts["progressed_on"] = frozenset()
+
+
+def _none_stopped_if_none_had(
+    profile: Profile, kb: KnowledgeBase, row: dict[str, FactValue], warnings: list[str]
+) -> None:
+    """No drug treatment was had, so none can have stopped working."""
+    prior = row["prior_treatments"]
+    if isinstance(prior, frozenset) and row["progressed_on"] is None and not prior & DRUG_KINDS:
+        row["progressed_on"] = frozenset()
+
+
+def _earlier_stage_not_back(
+    profile: Profile, kb: KnowledgeBase, row: dict[str, FactValue], warnings: list[str]
+) -> None:
     if profile.stage == "earlier" and profile.recurrence in (None, "none"):
         warnings.append(
             "stage: the sources are about stage 4 or cancer that has come back; for stage 1 to 3 "
             "say whether it has come back (recurrence)"
         )
-    metastases = facts["metastases"]
+
+
+def _4a_with_distant_spread(
+    profile: Profile, kb: KnowledgeBase, row: dict[str, FactValue], warnings: list[str]
+) -> None:
+    """Stage 4A with spread to distant organs: the stage is read as 4, neither 4A nor 4B."""
+    metastases = row["metastases"]
     distant = isinstance(metastases, frozenset) and bool(metastases & DISTANT_SITES)
     if profile.stage == "4A" and (profile.recurrence == "distant" or distant):
         warnings.append(
             "stage: 4A with spread to distant organs does not fit together (distant spread is "
             "stage 4B); options for both are shown as undecided until the stage is checked"
         )
-        facts["stage"] = "4"
-    return Situation(profile, cancer, cancer_name, known, facts, tuple(warnings))
+        row["stage"] = "4"
+
+
+DERIVED: tuple[Derivation, ...] = (
+    _stopped_but_never_had,
+    _none_stopped_if_none_had,
+    _earlier_stage_not_back,
+    _4a_with_distant_spread,
+)
+
+
+# --------------------------------------------------------------------------------------------
+# The facts table: the same rows for many people, for SQL
+# --------------------------------------------------------------------------------------------
+
+SQL_TYPES = {FactType.enum: "VARCHAR", FactType.bool: "BOOLEAN", FactType.set: "VARCHAR[]"}
+
+
+def facts_table(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
+    """The columns of a facts table, each (name, SQL type, meaning): ``person_id``, ``site``,
+    then every fact of the knowledge base (NULL for unknown, an empty list for none)."""
+    return [
+        ("person_id", "VARCHAR NOT NULL", "Any identifier of the person, unique in the table"),
+        ("site", "VARCHAR NOT NULL", "Where the cancer started, as the scope reads it: a cancer "
+         "id of the knowledge base, 'any' when not given, or the folded name of another cancer"),
+        *((f.id, SQL_TYPES[f.type], f.label) for f in kb.facts.values()),
+    ]  # fmt: skip
+
+
+def table_row(person_id: str, facts: Facts) -> dict[str, object]:
+    """A person's facts as a row of the facts table (sets as sorted lists)."""
+    row: dict[str, object] = {"person_id": person_id, "site": facts.site}
+    for name, value in facts.row.items():
+        row[name] = sorted(value) if isinstance(value, frozenset) else value
+    return row
+
+
+# --------------------------------------------------------------------------------------------
+# Profiles as text (a file, standard input, a request body)
+# --------------------------------------------------------------------------------------------
+
+
+def profile_from_text(raw: str, where: str) -> dict[str, Any]:
+    """The fields of a profile written as JSON or YAML (``where`` names it in errors)."""
+    import json
+
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        data = _yaml_profile(raw, where)  # YAML is a superset of JSON; imported only when needed
+    if not isinstance(data, dict):
+        raise ProfileError([Problem("profile", None, (), f"{where} must hold an object of fields, "
+                                    'such as {"cancer": "rectum"}')])  # fmt: skip
+    return data
+
+
+def _yaml_profile(raw: str, where: str) -> object:
+    import yaml
+
+    try:
+        return yaml.safe_load(raw)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f" (line {mark.line + 1})" if mark is not None else ""
+        raise ProfileError(
+            [Problem("profile", None, (), f"{where} is not valid JSON or YAML{line}")]
+        ) from None

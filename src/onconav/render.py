@@ -1,26 +1,19 @@
-"""Render a Result for people: a terminal (rich) and Markdown. JSON is the Result itself."""
+"""A Result in words for people: the shared labels and grouping, and Markdown (a printable
+report). JSON is the Result itself; the terminal view is the CLI's (``onconav.cli.terminal``)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
 
-from rich.markup import escape
-
-from onconav.engine import Citation, OptionResult, Result, Status
 from onconav.kb.model import Modality
+from onconav.kb.provenance import Cited
+from onconav.result import Citation, OptionResult, Result, Status
 
 STATUS_WORDS = {
     Status.offered: "Offered",
     Status.needs_information: "Needs information",
     Status.in_trials: "Only in clinical trials",
     Status.not_suitable: "Not suitable",
-}
-STATUS_STYLE = {
-    Status.offered: "bold green",
-    Status.needs_information: "bold yellow",
-    Status.in_trials: "bold cyan",
-    Status.not_suitable: "dim",
 }
 INTENT_WORDS = {"cure": "to cure", "control": "to control the cancer and help you live longer",
                 "relieve": "to relieve symptoms"}  # fmt: skip
@@ -30,10 +23,7 @@ MODALITY_WORDS[Modality.supportive_care] = "Care without cancer treatment and sy
 MODALITY_WORDS[Modality.care_setting] = "Where to be treated"
 MODALITY_WORDS[Modality.clinical_trial] = "Clinical trials"
 
-if TYPE_CHECKING:
-    from rich.console import Console
-
-PassageLookup = Callable[[Citation], str | None]
+PassageLookup = Callable[[Cited], str | None]
 
 
 def cite(citations: list[Citation]) -> str:
@@ -59,7 +49,7 @@ def groups(result: Result) -> Iterator[tuple[str, list[OptionResult]]]:
         yield title, current
 
 
-def _details(option: OptionResult) -> list[str]:
+def details(option: OptionResult) -> list[str]:
     lines = []
     given = ", ".join(option.uses)
     if option.given_with:
@@ -78,75 +68,6 @@ def _details(option: OptionResult) -> list[str]:
     return lines
 
 
-def text(result: Result, console: Console, passage: PassageLookup | None = None) -> None:
-    """Print a result for a terminal (one print: rich parses the markup once)."""
-    lines: list[str] = []
-    lines.append(f"[bold]Options for {escape(result.cancer_name)}[/bold]")
-    lines.append(escape(result.scope))
-    for warning in result.warnings:
-        lines.append(f"[bold red]Warning:[/bold red] {escape(warning)}")
-    counts = {s: sum(1 for o in result.options if o.status is s) for s in Status}
-    lines.append(", ".join(f"{n} {STATUS_WORDS[s].lower()}" for s, n in counts.items()))
-    for title, options in groups(result):
-        lines.append("")
-        lines.append(f"[bold underline]{escape(title)}[/bold underline]")
-        for option in options:
-            style = STATUS_STYLE[option.status]
-            flag = (
-                "  [magenta](for your symptoms)[/magenta]" if option.relieves_your_symptoms else ""
-            )
-            lines.append(
-                f"• [{style}]{STATUS_WORDS[option.status]}[/{style}]: "
-                f"[bold]{escape(option.name)}[/bold]{flag}"
-            )
-            lines.append(f"  {escape(option.description)}")
-            for line in _details(option):
-                lines.append(f"  {escape(line)}")
-            if option.reason:
-                lines.append(f"  [dim]{escape(option.reason)}[/dim]")
-            for missing in option.missing:
-                tests = f" ({', '.join(t.name for t in missing.tests)})" if missing.tests else ""
-                lines.append(
-                    f"  [yellow]To decide:[/yellow] {escape(missing.question)}{escape(tests)}"
-                )
-            for caveat in option.caveats:
-                lines.append(
-                    f"  [bold]Note:[/bold] {escape(caveat.text)} {escape(cite(caveat.citations))}"
-                )
-            lines.append(f"  [dim]Sources: {escape(cite(option.citations))}[/dim]")
-            if passage is not None:
-                for citation in option.citations:
-                    found = passage(citation)
-                    if found:
-                        lines.append(
-                            f"    [italic]{escape(citation.label)} “{escape(found)}”[/italic]"
-                        )
-    if result.what_would_change:
-        lines.append("")
-        lines.append("[bold underline]What would change your options[/bold underline]")
-        for fact in result.what_would_change:
-            tests = f" ({', '.join(t.name for t in fact.tests)})" if fact.tests else ""
-            lines.append(
-                f"• {escape(fact.question)}{escape(tests)}: decides {fact.decides} option(s)"
-            )
-    lines.append("")
-    lines.append("[bold underline]Good to know[/bold underline]")
-    for note in result.notes:
-        lines.append(
-            f"• [bold]{escape(note.title)}[/bold]: {escape(note.text)} "
-            f"[dim]{escape(cite(note.citations))}[/dim]"
-        )
-    lines.append("")
-    lines.append("[bold underline]Questions to ask your care team[/bold underline]")
-    for question in result.questions:
-        lines.append(f"• {escape(question)}")
-    lines.append("")
-    sources = "; ".join(f"{s.id}: {s.title} ({s.publisher}, {s.dated})" for s in result.sources)
-    lines.append(f"[dim]Knowledge base {result.kb_version}. Sources: {escape(sources)}[/dim]")
-    lines.append(f"[bold]{escape(result.disclaimer)}[/bold]")
-    console.print("\n".join(lines))
-
-
 def markdown(result: Result, passage: PassageLookup | None = None) -> str:
     out = [f"# Options for {result.cancer_name}", "", result.scope, ""]
     out += [f"> **Warning:** {w}" for w in result.warnings]
@@ -156,7 +77,7 @@ def markdown(result: Result, passage: PassageLookup | None = None) -> str:
             mark = " *(for your symptoms)*" if option.relieves_your_symptoms else ""
             out.append(f"### {option.name}: {STATUS_WORDS[option.status]}{mark}")
             out += ["", option.description, ""]
-            out += [f"- {line}" for line in _details(option)]
+            out += [f"- {line}" for line in details(option)]
             if option.reason:
                 out.append(f"- {option.reason}")
             for missing in option.missing:

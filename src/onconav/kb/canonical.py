@@ -1,4 +1,4 @@
-"""The canonical YAML form of the data files, and the JSON Schema export.
+"""The canonical YAML form of the data files, and the knowledge base's JSON Schema.
 
 Data files are reviewed like code, so their form is fixed: keys in model order, defaults left out,
 evidence spans and fact tests on one line each. ``onconav kb fmt`` rewrites files into this form;
@@ -85,25 +85,11 @@ def format_file(path: Path) -> bool:
     return False
 
 
-def _schema_text(schema: dict[str, Any], title: str) -> str:
+def schema_text(schema: dict[str, Any], title: str) -> str:
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = title
     return json.dumps(schema, indent=2, sort_keys=True) + "\n"
 
 
 def json_schema() -> str:
-    return _schema_text(KBData.model_json_schema(by_alias=True), "onconav knowledge base")
-
-
-def all_schemas() -> dict[str, str]:
-    """Every exported schema by file name: the knowledge base, the profile and the result."""
-    from onconav.engine import Result
-    from onconav.profile import Profile
-
-    return {
-        SCHEMA_FILE: json_schema(),
-        "profile.schema.json": _schema_text(Profile.model_json_schema(), "onconav profile"),
-        "result.schema.json": _schema_text(
-            Result.model_json_schema(mode="serialization"), "onconav result"
-        ),
-    }
+    return schema_text(KBData.model_json_schema(by_alias=True), "onconav knowledge base")

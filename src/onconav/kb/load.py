@@ -1,24 +1,21 @@
-"""Load the YAML data files, validate them, cross-check every reference and build indexes.
+"""Load the knowledge base: read the data, validate it, cross-check every reference, index it.
 
-The result of a load is kept as a snapshot in the user's cache directory, named by a hash of the
-data files and of the code that validates them, so that a command started later with the same
-knowledge base skips parsing and validation (see ``load_kb``).
+The data is written in YAML (``kb/data``), reviewed like code. Beside it lies ``kb.json``, the same
+document as one JSON file, generated from the YAML (``onconav kb build``) and kept current by a
+test. A load reads the JSON when it was made from exactly the YAML files at hand (it records
+their sha256) and validates it with the same models; otherwise it reads the YAML. Either way the
+document is validated, cross-checked and indexed once: the KnowledgeBase that comes out is never
+changed afterwards, so it is safe to share between threads and pickles like any other value.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
-import re
-import sys
-import tempfile
-import unicodedata
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Literal
 
 from pydantic import ValidationError
 
@@ -33,6 +30,7 @@ from onconav.kb.model import (
     FactType,
     KBData,
     LabTest,
+    Model,
     Note,
     Option,
     Procedure,
@@ -42,21 +40,14 @@ from onconav.kb.model import (
     Span,
     Symptom,
     Term,
+    fact_tests,
 )
-from onconav.logic import Vocabulary, fact_tests
+from onconav.kb.rules import Lowering, Rules, option_rules
+from onconav.kb.vocabulary import Vocabulary, fact_values, normalise_name, parse_code, record_codes
 
 DATA_DIR = Path(__file__).with_name("data")
-T = TypeVar("T")
-K = TypeVar("K")
-
-
-def keep(table: dict[K, T], key: K, value: T, limit: int) -> T:
-    """Store ``value`` in a look-up table the layers above keep, and return it. The table is
-    emptied when it reaches ``limit`` entries: the memory stays bounded whatever the input."""
-    if len(table) >= limit:
-        table.clear()
-    table[key] = value
-    return value
+ARTEFACT = "kb.json"
+ARTEFACT_FORMAT = "onconav-kb-1"
 
 Entity = Cancer | DrugClass | Drug | Regimen | Procedure | LabTest | Symptom | Site | Term
 Record = Entity | Source | Fact | Note | Option
@@ -74,12 +65,8 @@ class KBError(Exception):
         more = f"\n... and {len(problems) - 50} more" if len(problems) > 50 else ""
         super().__init__(f"the knowledge base has {len(problems)} problem(s):\n{shown}{more}")
 
-
-@lru_cache(maxsize=8192)
-def normalise_name(name: str) -> str:
-    """Fold a name for look-up: case, accents, punctuation and spacing do not matter."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9+]+", "", text.lower())
+    def __reduce__(self) -> tuple[type[KBError], tuple[list[str]]]:
+        return (KBError, (self.problems,))
 
 
 def data_dir() -> Path:
@@ -91,20 +78,12 @@ def data_files(root: Path | None = None) -> list[Path]:
     return sorted([*root.glob("*.yaml"), *root.glob("options/*.yaml")])
 
 
-def yaml_loader() -> Any:
-    """PyYAML's safe loader, the C one (libyaml) where available. Imported on first use: a
-    command that finds a snapshot of the knowledge base never parses YAML."""
-    import yaml
-
-    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def read_files(files: Iterable[Path | tuple[str, bytes]]) -> tuple[dict[str, Any], list[str]]:
     """Merge the data files (paths, or names with their bytes) into one document; report kinds
-    that are unknown or not lists."""
+    that are unknown or not lists. PyYAML's safe loader, the C one (libyaml) where available."""
     import yaml
 
-    loader = yaml_loader()
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     merged: dict[str, Any] = {}
     problems: list[str] = []
     for item in files:
@@ -140,48 +119,57 @@ def _format_validation(error: ValidationError, doc: Mapping[str, Any]) -> list[s
     return problems
 
 
+
 @dataclass(frozen=True)
 class KnowledgeBase:
-    """The validated knowledge base with its indexes. Immutable; safe to share between threads."""
+    """The validated knowledge base with its indexes, all built by ``build`` when it is loaded.
+    Never changed afterwards: safe to share between threads and to pickle."""
 
     data: KBData
     by_id: Mapping[str, Record]
     kind_of: Mapping[str, str]
-    names: Mapping[str, tuple[str, ...]]
+    names: Mapping[str, tuple[str, ...]]  # folded name -> ids
+    codes: Mapping[tuple[str, str], tuple[str, ...]]  # (system, code) -> ids
     vocabulary: Vocabulary
-    facts: Mapping[str, Fact] = field(default_factory=dict)
-    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
-    """Indexes derived from the data by the layers above (built once, on first use)."""
-
-    def derived(self, key: str, build: Callable[[], T]) -> T:
-        """An index derived from this knowledge base, built on first use and kept with it."""
-        try:
-            return self.memo[key]  # type: ignore[no-any-return]
-        except KeyError:
-            value = self.memo.setdefault(key, build())
-            return value  # type: ignore[no-any-return]
+    facts: Mapping[str, Fact]
+    sources: Mapping[str, Source]
+    options: tuple[Option, ...]
+    rules: Mapping[str, Rules]  # by option id
+    value_names: Mapping[str, Mapping[str, str]]  # fact -> folded name -> the value's id
+    value_labels: Mapping[tuple[str, str], str]  # (fact, value) -> plain label
 
     @property
     def version(self) -> str:
         return self.data.version or "unversioned"
 
-    @cached_property
-    def sources(self) -> dict[str, Source]:
-        return {s.id: s for s in self.data.sources}
-
-    @cached_property
-    def options(self) -> tuple[Option, ...]:
-        return tuple(self.data.options)
-
     def get(self, ident: str) -> Record:
         return self.by_id[ident]
 
+    def name_of(self, ident: str) -> str:
+        """A record's name (or title), or the id itself."""
+        record = self.by_id.get(ident)
+        return str(getattr(record, "name", None) or getattr(record, "title", ident))
+
+    def label(self, fact: str, value: str) -> str:
+        """A value of a fact in plain words: its label, or the name of the record it is."""
+        return self.value_labels.get((fact, value)) or self.name_of(value)
+
     def find(self, name: str) -> list[Record]:
-        """Every record whose id, name or alias matches ``name`` (case and punctuation folded)."""
-        key = normalise_name(name)
-        hits = list(self.names.get(key, ()))
+        """Every record whose id, name or alias matches ``name`` (case and punctuation folded),
+        or that carries the code ``name`` (``system|code``, as ``http://loinc.org|48676-1`` or
+        ``loinc|48676-1``, or a bare code such as ``C16`` or ``4492``)."""
+        hits = list(self.names.get(normalise_name(name), ()))
         if name in self.by_id and name not in hits:
             hits.insert(0, name)
+        code = parse_code(name)
+        if code is not None:
+            system, value = code
+            found = (
+                self.codes.get((system, value), ())
+                if system is not None
+                else self.codes.get(("", value), ())
+            )
+            hits += [h for h in found if h not in hits]
         return [self.by_id[h] for h in hits]
 
     def options_using(self, ident: str) -> list[Option]:
@@ -229,62 +217,6 @@ def record_labels(record: Record) -> list[str]:
     elif hasattr(record, "title"):
         labels.append(record.title)
     return labels
-
-
-def _ancestors(parents: Mapping[str, str | None]) -> dict[str, frozenset[str]]:
-    out: dict[str, frozenset[str]] = {}
-    for value in parents:
-        chain = [value]
-        seen = {value}
-        parent = parents.get(value)
-        while parent is not None and parent not in seen:
-            chain.append(parent)
-            seen.add(parent)
-            parent = parents.get(parent)
-        out[value] = frozenset(chain)
-    return out
-
-
-# Facts for which a drug counts as every regimen that contains it: a person who cannot have
-# irinotecan cannot have FOLFIRI either ("cannot_have has folfiri" is then true); and one who
-# cannot have FOLFIRI may or may not be able to have irinotecan ("cannot_have has irinotecan" is
-# then unknown, not false). Not for progressed_on: a drug that stopped working on its own says
-# nothing certain about a regimen with other drugs.
-CONTAINED_IN_REGIMENS = frozenset({"cannot_have"})
-
-
-def _fact_values(data: KBData, fact: Fact) -> dict[str, frozenset[str]]:
-    """Accepted values of a fact, each with its broader values."""
-    if fact.type is FactType.bool:
-        return {}
-    parents: dict[str, str | None] = {v.id: v.parent for v in fact.values}
-    anc = _ancestors(parents)
-    if "cancers" in fact.values_from:
-        for cancer in data.cancers:
-            anc.setdefault(cancer.id, frozenset((cancer.id,)))
-    if "therapies" in fact.values_from:
-        for drug_class in data.drug_classes:
-            anc.setdefault(drug_class.id, frozenset((drug_class.id,)))
-        for drug in data.drugs:
-            anc[drug.id] = frozenset((drug.id, *drug.classes))
-        for regimen in data.regimens:
-            classes = {c for d in data.drugs if d.id in regimen.components for c in d.classes}
-            anc[regimen.id] = frozenset((regimen.id, *classes))
-        if fact.id in CONTAINED_IN_REGIMENS:
-            for regimen in data.regimens:
-                for part in regimen.components:
-                    if part in anc:
-                        anc[part] = anc[part] | {regimen.id}
-        procedure_parent = {p.id: p.parent for p in data.procedures}
-        for proc, chain in _ancestors(procedure_parent).items():
-            anc[proc] = chain | anc.get(proc, frozenset())
-    if "sites" in fact.values_from:
-        for site in data.sites:
-            anc.setdefault(site.id, frozenset((site.id,)))
-    if "symptoms" in fact.values_from:
-        anc.update(_ancestors({s.id: s.parent for s in data.symptoms}))
-    return anc
-
 
 def _check_condition(
     cond: Condition | None, where: str, facts: Mapping[str, Fact], values: Mapping[str, Any]
@@ -359,7 +291,7 @@ def build(data: KBData) -> KnowledgeBase:
             expect(test, ("tests",), f"facts[{fact.id}].decided_by")
         if fact.type is not FactType.bool and not fact.values and not fact.values_from:
             problems.append(f"facts[{fact.id}]: an {fact.type.value} fact needs values")
-    values = {fid: _fact_values(data, fact) for fid, fact in facts.items()}
+    values = {fid: fact_values(data, fact) for fid, fact in facts.items()}
 
     for source in data.sources:
         expect(source.cancer, ("cancers",), f"sources[{source.id}].cancer")
@@ -415,26 +347,86 @@ def build(data: KBData) -> KnowledgeBase:
     if problems:
         raise KBError(problems)
 
+    return _index(data, by_id, kind_of, facts, values)
+
+
+def _index(
+    data: KBData,
+    by_id: dict[str, Record],
+    kind_of: dict[str, str],
+    facts: dict[str, Fact],
+    values: dict[str, dict[str, frozenset[str]]],
+) -> KnowledgeBase:
+    """The indexes of a cross-checked document: names, codes, value names and labels, and each
+    option's rules lowered against the vocabulary."""
     names: dict[str, list[str]] = {}
+    codes: dict[tuple[str, str], list[str]] = {}
     for ident, record in by_id.items():
-        for label in record_labels(record):
-            key = normalise_name(label)
-            bucket = names.setdefault(key, [])
+        for written in record_labels(record):
+            bucket = names.setdefault(normalise_name(written), [])
             if ident not in bucket:
                 bucket.append(ident)
-    vocabulary = Vocabulary({fid: anc for fid, anc in values.items()})
+        for system, code in record_codes(record):
+            for key in ((system, code), ("", code)):  # "" for a bare code, of any system
+                bucket = codes.setdefault(key, [])
+                if ident not in bucket:
+                    bucket.append(ident)
+    vocabulary = Vocabulary(values)
+    value_labels = {(f.id, v.id): v.label for f in facts.values() for v in f.values}
+
+    def label(fact: str, value: str) -> str:
+        record = by_id.get(value)
+        return value_labels.get((fact, value)) or str(getattr(record, "name", None) or value)
+
+    value_names: dict[str, dict[str, str]] = {}
+    for fact_id, fact in facts.items():
+        table = value_names[fact_id] = {}  # value ids and labels first, then entity names
+        for value in values[fact_id]:
+            table.setdefault(normalise_name(value), value)
+        for v in fact.values:
+            table.setdefault(normalise_name(v.label), v.id)
+        for folded, ids in names.items():
+            match = next((i for i in ids if i in values[fact_id]), None)
+            if match is not None:
+                table.setdefault(folded, match)
+
+    def given(ident: str) -> tuple[str, frozenset[str], bool]:
+        record = by_id[ident]
+        parts = (ident, *getattr(record, "components", []))
+        # What rules it out is what it is (it, its drugs, and their classes), not the other
+        # regimens its drugs are in: a person who cannot have FOLFOX may have FOLFIRI.
+        covered_by = frozenset(
+            up
+            for p in parts
+            for up in vocabulary.up("cannot_have", p)
+            if up == ident or kind_of.get(up) != "regimens"
+        )
+        name = str(getattr(record, "name", ident))
+        return name, covered_by, kind_of.get(ident) in ("drugs", "regimens")
+
+    lowering = Lowering(
+        vocabulary, {f.id: f.label for f in facts.values()}, {f.id: f.type for f in facts.values()},
+        label,
+    )  # fmt: skip
+    own = frozenset(c for o in data.options for c in o.cancers if c != "any")
     return KnowledgeBase(
         data=data,
         by_id=by_id,
         kind_of=kind_of,
         names={k: tuple(v) for k, v in names.items()},
+        codes={k: tuple(v) for k, v in codes.items()},
         vocabulary=vocabulary,
         facts=facts,
+        sources={s.id: s for s in data.sources},
+        options=tuple(data.options),
+        rules={o.id: option_rules(o, lowering, own, given) for o in data.options},
+        value_names=value_names,
+        value_labels=value_labels,
     )
 
 
 def parse(files: Iterable[Path | tuple[str, bytes]]) -> KnowledgeBase:
-    """Parse, validate and cross-check data files, with no snapshot. Raises KBError."""
+    """Parse, validate and cross-check the YAML data files. Raises KBError."""
     doc, problems = read_files(files)
     if problems:
         raise KBError(problems)
@@ -445,89 +437,65 @@ def parse(files: Iterable[Path | tuple[str, bytes]]) -> KnowledgeBase:
     return build(data)
 
 
+
+
+
 # --------------------------------------------------------------------------------------------
-# Snapshots: a knowledge base already validated, kept between runs
+# The artefact: the document as one JSON file, made from the YAML and validated when read
 # --------------------------------------------------------------------------------------------
 
-SNAPSHOT_FORMAT = "onconav-kb-snapshot-1"
-# The code whose behaviour a snapshot depends on: a change to any of these makes a new one.
-SNAPSHOT_CODE = ("model.py", "load.py", "../logic.py")
+
+class Artefact(Model):
+    """``kb.json``: the validated document and the sha256 of the YAML files it was made from."""
+
+    format: Literal["onconav-kb-1"]
+    yaml_sha256: str
+    data: KBData
 
 
-def cache_dir() -> Path | None:
-    """Where snapshots are kept: ``$ONCONAV_CACHE_DIR``, else ``$XDG_CACHE_HOME/onconav``, else
-    ``~/.cache/onconav``. ``ONCONAV_NO_CACHE=1`` turns snapshots off (``None``)."""
-    if os.environ.get("ONCONAV_NO_CACHE", "") not in ("", "0"):
-        return None
-    chosen = os.environ.get("ONCONAV_CACHE_DIR")
-    if chosen:
-        return Path(chosen)
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "onconav"
-
-
-def snapshot_key(files: list[tuple[str, bytes]]) -> str:
-    """A hash of the data files' names and bytes, of the validating code and of the versions of
-    Python and pydantic that pickled it."""
-    import pydantic
-
-    digest = hashlib.sha256(SNAPSHOT_FORMAT.encode())
-    digest.update(f"{sys.version}|{pydantic.VERSION}".encode())
-    here = Path(__file__).parent
-    for name in SNAPSHOT_CODE:
-        digest.update((here / name).read_bytes())
+def yaml_digest(files: list[tuple[str, bytes]]) -> str:
+    """The sha256 of the data files' names and bytes."""
+    digest = hashlib.sha256()
     for name, content in files:
         digest.update(f"\0{name}\0{len(content)}\0".encode())
         digest.update(content)
     return digest.hexdigest()
 
 
-_SNAPSHOT_FIELDS = ("data", "by_id", "kind_of", "names", "vocabulary", "facts")
+def _read_yaml(base: Path) -> list[tuple[str, bytes]]:
+    return [(p.relative_to(base).as_posix(), p.read_bytes()) for p in data_files(base)]
 
 
-def _read_snapshot(path: Path) -> KnowledgeBase | None:
-    """The knowledge base kept at ``path``, or None if there is none or it cannot be read."""
+def artefact_text(root: Path | None = None) -> str:
+    """The text ``kb.json`` should hold for the data files under ``root``. Raises KBError."""
+    base = root or data_dir()
+    files = _read_yaml(base)
+    kb = parse(files)
+    doc = {
+        "format": ARTEFACT_FORMAT,
+        "yaml_sha256": yaml_digest(files),
+        "data": kb.data.model_dump(mode="json", by_alias=True, exclude_defaults=True),
+    }
+    return json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def _read_artefact(path: Path, digest: str) -> KBData | None:
+    """The document kept in ``path`` if it was made from the YAML with this digest and is valid;
+    None otherwise (then the YAML is read)."""
     try:
-        with path.open("rb") as handle:
-            kept = pickle.load(handle)  # our own file, named by the hash of its input
-        return KnowledgeBase(**dict(zip(_SNAPSHOT_FIELDS, kept, strict=True)))
-    except Exception:  # missing, truncated, or from another version: load afresh
+        kept = Artefact.model_validate_json(path.read_bytes())
+    except (OSError, ValidationError):
         return None
+    return kept.data if kept.yaml_sha256 == digest else None
 
 
-def _write_snapshot(path: Path, kb: KnowledgeBase) -> None:
-    """Keep ``kb`` at ``path`` (written whole, then renamed), and drop older snapshots. Failing
-    to write (a read-only home, a full disk) is not an error: the next run loads afresh."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        kept = tuple(getattr(kb, name) for name in _SNAPSHOT_FIELDS)
-        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as handle:
-            pickle.dump(kept, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, path)
-        for old in path.parent.glob("kb-*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass
+def load_kb(root: Path | None = None) -> KnowledgeBase:
+    """Load, validate, cross-check and index the knowledge base (the packaged one by default).
 
-
-def load_kb(root: Path | None = None, *, snapshot: bool = True) -> KnowledgeBase:
-    """Load, validate and cross-check the knowledge base (the packaged one by default).
-
-    A knowledge base that loaded without problems is kept as a snapshot in ``cache_dir()``, named
-    by ``snapshot_key``; the next load of the same files by the same code reads the snapshot
-    instead (a few milliseconds instead of parsing and validating the YAML). A changed data file
-    or a new release of onconav makes a new snapshot; a snapshot that cannot be read is ignored.
+    The document comes from ``kb.json`` beside the YAML when that was made from exactly these
+    YAML files (validated by the same models as the YAML), else from the YAML. Raises KBError.
     """
     base = root or data_dir()
-    files = [(p.relative_to(base).as_posix(), p.read_bytes()) for p in data_files(base)]
-    where = cache_dir() if snapshot else None
-    path = where / f"kb-{snapshot_key(files)}.pickle" if where is not None else None
-    if path is not None:
-        kept = _read_snapshot(path)
-        if kept is not None:
-            return kept
-    kb = parse(files)
-    if path is not None:
-        _write_snapshot(path, kb)
-    return kb
+    files = _read_yaml(base)
+    data = _read_artefact(base / ARTEFACT, yaml_digest(files))
+    return build(data) if data is not None else parse(files)

@@ -161,6 +161,17 @@ class NotOf(Model):
 Condition = FactTest | AllOf | AnyOf | NotOf
 
 
+def fact_tests(cond: Condition | None) -> list[FactTest]:
+    """Every fact test in a condition tree, depth first."""
+    if cond is None:
+        return []
+    if isinstance(cond, FactTest):
+        return [cond]
+    if isinstance(cond, NotOf):
+        return fact_tests(cond.not_)
+    return [t for c in (cond.all if isinstance(cond, AllOf) else cond.any) for t in fact_tests(c)]
+
+
 # --------------------------------------------------------------------------------------------
 # Entities
 # --------------------------------------------------------------------------------------------

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from onconav.kb.load import KnowledgeBase
 from onconav.kb.model import Source, Span
@@ -221,3 +222,97 @@ def locate(text: str, begins: str, ends: str | None = None, after: int = 0) -> t
 
 def make_span(source_id: str, text: str, start: int, end: int) -> Span:
     return Span(source=source_id, start=start, end=end, sha256=sha256_text(text[start:end]))
+
+
+class Cited(Protocol):
+    """Anything that cites a passage: a Span, or a result's Citation."""
+
+    source: str
+    start: int
+    end: int
+    sha256: str
+
+
+def passages(directory: Path, kb: KnowledgeBase) -> Callable[[Cited], str | None]:
+    """A look-up of the passage a citation points to in the source files of ``directory``: its
+    text on one line, or None when the source is missing or the passage no longer matches."""
+    texts = read_sources(directory, kb)
+
+    def lookup(citation: Cited) -> str | None:
+        source = texts.get(citation.source)
+        if source is None:
+            return None
+        span = Span(source=citation.source, start=citation.start, end=citation.end,
+                    sha256=citation.sha256)  # fmt: skip
+        if check_span("", span, source.text) is not None:
+            return None
+        return " ".join(source.text[citation.start : citation.end].split())
+
+    return lookup
+
+
+# --------------------------------------------------------------------------------------------
+# Reports: the check as data, the coverage table
+# --------------------------------------------------------------------------------------------
+
+
+def check_report(reports: list[SourceReport]) -> dict[str, object]:
+    return {
+        "ok": not any(r.failed for r in reports),
+        "sources": [
+            {
+                "source": r.source.id,
+                "file_changed": r.file_changed,
+                "spans": r.spans,
+                "failed": [p.describe() for p in r.failed],
+                "content_paragraphs": r.content_blocks,
+                "cited_paragraphs": r.cited_blocks,
+                "paragraph_coverage": round(r.block_coverage, 4),
+                "content_chars": r.content_chars,
+                "cited_chars": r.cited_chars,
+                "char_coverage": round(r.char_coverage, 4),
+                "uncited": [[b.start, b.end] for b in r.uncited],
+            }
+            for r in reports
+        ],
+    }
+
+
+def coverage_table(reports: list[SourceReport]) -> str:
+    """The coverage figures as a Markdown table (kept current in docs/coverage.md by a test)."""
+    rows = [
+        "| source | spans | failed | paragraphs cited | characters cited |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for r in reports:
+        rows.append(
+            f"| {r.source.id} | {r.spans} | {len(r.failed)} | "
+            f"{r.cited_blocks}/{r.content_blocks} ({r.block_coverage:.0%}) | "
+            f"{r.cited_chars}/{r.content_chars} ({r.char_coverage:.1%}) |"
+        )
+    return "\n".join(rows) + "\n"
+
+
+def coverage_markdown(kb: KnowledgeBase, reports: list[SourceReport]) -> str:
+    import platform
+    from datetime import date
+
+    excluded = "\n".join(
+        f"- {s.id} {x.start}-{x.end}: {x.why}"
+        for s in kb.data.sources
+        for x in s.not_treatment_content
+    )
+    return (
+        "# Citation coverage of the sources\n\n"
+        f"Knowledge base {kb.version}, measured {date.today().isoformat()} on "
+        f"{platform.machine()} / Python {platform.python_version()} with:\n\n"
+        "```sh\nonconav kb check --sources ../shared/sources --report docs/coverage.md\n```\n\n"
+        "A paragraph is a non-blank line of a source (a paragraph, a list item); headings and the\n"
+        "regions listed below hold no treatment content and are not counted. A paragraph is cited\n"
+        "when at least one verified evidence span overlaps it; characters cited counts the\n"
+        "paragraph characters inside verified spans.\n\n"
+        + coverage_table(reports)
+        + "\nRegions left out (from `sources.yaml`, each with its reason):\n\n"
+        + excluded
+        + "\n"
+    )

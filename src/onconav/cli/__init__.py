@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections import Counter
-from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -14,22 +12,10 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 import onconav
-from onconav.engine import Citation, evaluate
-from onconav.kb import KBError, KnowledgeBase, load_kb
-from onconav.kb.load import Record
-from onconav.kb.model import (
-    KINDS,
-    Cancer,
-    Drug,
-    DrugClass,
-    LabTest,
-    Note,
-    Option,
-    Procedure,
-    Regimen,
-    Span,
-)
-from onconav.profile import ProfileError, parse_profile
+from onconav.engine import evaluate
+from onconav.kb import KBError, KnowledgeBase, Record, load_kb
+from onconav.kb.model import Span
+from onconav.profile import ProfileError, parse_profile, profile_from_text
 
 app = typer.Typer(
     help="onconav: treatment options for advanced cancer, in plain words, with their sources.",
@@ -43,7 +29,7 @@ app.add_typer(kb_app, name="kb")
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from onconav.kb import canonical, provenance
+    from onconav.kb import canonical, explain, provenance
 else:
 
     class _LazyModule:
@@ -58,6 +44,7 @@ else:
             return getattr(importlib.import_module(self._name), attr)
 
     canonical = _LazyModule("onconav.kb.canonical")
+    explain = _LazyModule("onconav.kb.explain")
     provenance = _LazyModule("onconav.kb.provenance")
 
 
@@ -88,20 +75,6 @@ def Table(*args: Any, **kwargs: Any) -> Any:
 
 out: Any = _LazyConsole()
 SOURCES_ENV = "ONCONAV_SOURCES"
-KIND_LABEL = {
-    "sources": "source",
-    "cancers": "cancer",
-    "drug_classes": "kind of drug",
-    "drugs": "drug",
-    "regimens": "regimen",
-    "procedures": "procedure",
-    "tests": "test",
-    "symptoms": "symptom",
-    "sites": "place the cancer can spread to",
-    "glossary": "term",
-    "notes": "note",
-    "options": "option",
-}
 
 SourcesOption = Annotated[
     Path | None,
@@ -154,19 +127,6 @@ def _root(
 # --------------------------------------------------------------------------------------------
 
 
-def _codes(record: Record) -> list[str]:
-    codes = []
-    for attr, label in (("rxnorm", "RxNorm"), ("ncit", "NCI Thesaurus")):
-        value = getattr(record, attr, None)
-        if value:
-            codes.append(f"{label} {value}")
-    for attr, label in (("icd10", "ICD-10"), ("snomed", "SNOMED CT"), ("loinc", "LOINC")):
-        values = getattr(record, attr, None) or []
-        if values:
-            codes.append(f"{label} {', '.join(values)}")
-    return codes
-
-
 def _passage(texts: dict[str, provenance.SourceText] | None, span: Span) -> str:
     if texts is None or span.source not in texts:
         return ""
@@ -178,82 +138,37 @@ def _passage(texts: dict[str, provenance.SourceText] | None, span: Span) -> str:
     return f"  “{passage}”"
 
 
-def _print_evidence(spans: list[Span], texts: dict[str, provenance.SourceText] | None) -> None:
-    for span in spans:
-        out.print(f"    {escape(span.label())}{escape(_passage(texts, span))}")
-
-
 def _show_record(
     kb: KnowledgeBase, record: Record, texts: dict[str, provenance.SourceText] | None
 ) -> None:
-    ident = record.id
-    kind = kb.kind_of.get(ident, "")
-    title = getattr(record, "name", None) or getattr(record, "title", ident)
+    seen = explain.view(kb, record)
     out.print(
-        f"[bold]{escape(str(title))}[/bold]  [dim]({KIND_LABEL.get(kind, kind)}: {ident})[/dim]"
+        f"[bold]{escape(seen.title)}[/bold]  [dim]({seen.kind_label}: {seen.id})[/dim]"
     )
-    aliases = getattr(record, "aliases", [])
-    if aliases:
-        out.print(f"  Also called: {escape(', '.join(aliases))}")
-    text = (
-        getattr(record, "description", None)
-        or getattr(record, "text", None)
-        or getattr(record, "note", None)
-    )
-    if text:
-        out.print(f"  {escape(text)}")
-    if isinstance(record, Drug):
-        classes = [kb.by_id[c].name for c in record.classes]  # type: ignore[union-attr]
-        out.print(f"  Kind of drug: {escape(', '.join(classes))}")
-    if isinstance(record, Regimen):
-        names = [kb.by_id[d].name for d in record.components]  # type: ignore[union-attr]
-        out.print(f"  Drugs in it: {escape(', '.join(names))}")
-    if isinstance(record, Procedure) and record.parent:
-        out.print(f"  A kind of: {escape(kb.by_id[record.parent].name)}")  # type: ignore[union-attr]
-    if isinstance(record, Option):
-        _show_option(kb, record)
-    codes = _codes(record)
-    if codes:
-        out.print(f"  Codes: {escape('; '.join(codes))}")
-    if not isinstance(record, Option | Note):
-        users = kb.options_using(ident)
-        if isinstance(record, DrugClass | Cancer):
-            users = users or [o for o in kb.options if ident in o.cancers]
-        if users:
-            out.print("  Options that use it:")
-            for option in users:
-                flag = " (only in clinical trials)" if option.in_trials else ""
-                out.print(f"    - {escape(option.name)} [dim]({option.id})[/dim]{flag}")
-        if isinstance(record, LabTest):
-            decides = [f.label for f in kb.data.facts if record.id in f.decided_by]
-            out.print(f"  Settles: {escape(', '.join(decides))}")
-    evidence = list(getattr(record, "evidence", []))
-    if evidence:
-        out.print("  Sources:")
-        _print_evidence(evidence, texts)
-    out.print()
-
-
-def _show_option(kb: KnowledgeBase, option: Option) -> None:
-    def names(ids: list[str]) -> str:
-        return ", ".join(getattr(kb.by_id[i], "name", i) for i in ids)
-
-    out.print(
-        f"  For: {escape(names(option.cancers))}; type: {option.modality.value.replace('_', ' ')}"
-    )
-    if option.uses:
-        out.print(f"  Uses: {escape(names(option.uses))}")
-    if option.given_with:
-        out.print(f"  Given with: {escape(names(option.given_with))}")
-    out.print(f"  Aim: {', '.join(i.value for i in option.intent)}")
-    if option.prominence:
-        out.print(f"  How often: {option.prominence.value.replace('_', ' ')}")
-    if option.timing:
-        out.print(f"  When: {', '.join(t.value.replace('_', ' ') for t in option.timing)}")
-    if option.in_trials:
+    if seen.aliases:
+        out.print(f"  Also called: {escape(', '.join(seen.aliases))}")
+    if seen.text:
+        out.print(f"  {escape(seen.text)}")
+    for label, words in seen.details:
+        out.print(f"  {label}: {escape(words)}")
+    if seen.in_trials:
         out.print("  [yellow]Only being studied in clinical trials.[/yellow]")
-    for caveat in option.caveats:
-        out.print(f"  Note: {escape(caveat.text)}")
+    for note in seen.notes:
+        out.print(f"  Note: {escape(note)}")
+    if seen.codes:
+        out.print(f"  Codes: {escape('; '.join(seen.codes))}")
+    if seen.used_by:
+        out.print("  Options that use it:")
+        for option in seen.used_by:
+            flag = " (only in clinical trials)" if option.in_trials else ""
+            out.print(f"    - {escape(option.name)} [dim]({option.id})[/dim]{flag}")
+    if seen.settles:
+        out.print(f"  Settles: {escape(', '.join(seen.settles))}")
+    if seen.evidence:
+        out.print("  Sources:")
+        for span in seen.evidence:
+            out.print(f"    {escape(span.label())}{escape(_passage(texts, span))}")
+    out.print()
 
 
 @kb_app.command("show")
@@ -280,34 +195,13 @@ def kb_show(
 # --------------------------------------------------------------------------------------------
 
 
-def stats(kb: KnowledgeBase) -> dict[str, object]:
-    counts = {kind: len(getattr(kb.data, kind)) for kind in KINDS}
-    per_source: dict[str, Counter[str]] = {s.id: Counter() for s in kb.data.sources}
-    for kind in KINDS:
-        for record in getattr(kb.data, kind):
-            cited = {span.source for span in getattr(record, "evidence", [])}
-            for caveat in getattr(record, "caveats", []):
-                cited |= {span.source for span in caveat.evidence}
-            for source in cited:
-                per_source[source][kind] += 1
-    for _, span in kb.spans():
-        per_source[span.source]["spans"] += 1
-    return {
-        "version": kb.version,
-        "counts": counts,
-        "in_trials": sum(1 for o in kb.options if o.in_trials),
-        "spans": len(kb.spans()),
-        "per_source": {sid: dict(counter) for sid, counter in per_source.items()},
-    }
-
-
 @kb_app.command("stats")
 def kb_stats(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Count the knowledge base's entries per kind and per source."""
     kb = _kb()
-    data = stats(kb)
+    data = explain.stats(kb)
     if as_json:
         out.print_json(json.dumps(data))
         return
@@ -336,68 +230,6 @@ def kb_stats(
 # --------------------------------------------------------------------------------------------
 
 
-def check_report(reports: list[provenance.SourceReport]) -> dict[str, object]:
-    return {
-        "ok": not any(r.failed for r in reports),
-        "sources": [
-            {
-                "source": r.source.id,
-                "file_changed": r.file_changed,
-                "spans": r.spans,
-                "failed": [p.describe() for p in r.failed],
-                "content_paragraphs": r.content_blocks,
-                "cited_paragraphs": r.cited_blocks,
-                "paragraph_coverage": round(r.block_coverage, 4),
-                "content_chars": r.content_chars,
-                "cited_chars": r.cited_chars,
-                "char_coverage": round(r.char_coverage, 4),
-                "uncited": [[b.start, b.end] for b in r.uncited],
-            }
-            for r in reports
-        ],
-    }
-
-
-def coverage_table(reports: list[provenance.SourceReport]) -> str:
-    """The coverage figures as a Markdown table (kept current in docs/coverage.md by a test)."""
-    rows = [
-        "| source | spans | failed | paragraphs cited | characters cited |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for r in reports:
-        rows.append(
-            f"| {r.source.id} | {r.spans} | {len(r.failed)} | "
-            f"{r.cited_blocks}/{r.content_blocks} ({r.block_coverage:.0%}) | "
-            f"{r.cited_chars}/{r.content_chars} ({r.char_coverage:.1%}) |"
-        )
-    return "\n".join(rows) + "\n"
-
-
-def coverage_markdown(kb: KnowledgeBase, reports: list[provenance.SourceReport]) -> str:
-    import platform
-    from datetime import date
-
-    excluded = "\n".join(
-        f"- {s.id} {x.start}-{x.end}: {x.why}"
-        for s in kb.data.sources
-        for x in s.not_treatment_content
-    )
-    return (
-        "# Citation coverage of the sources\n\n"
-        f"Knowledge base {kb.version}, measured {date.today().isoformat()} on "
-        f"{platform.machine()} / Python {platform.python_version()} with:\n\n"
-        "```sh\nonconav kb check --sources ../shared/sources --report docs/coverage.md\n```\n\n"
-        "A paragraph is a non-blank line of a source (a paragraph, a list item); headings and the\n"
-        "regions listed below hold no treatment content and are not counted. A paragraph is cited\n"
-        "when at least one verified evidence span overlaps it; characters cited counts the\n"
-        "paragraph characters inside verified spans.\n\n"
-        + coverage_table(reports)
-        + "\nRegions left out (from `sources.yaml`, each with its reason):\n\n"
-        + excluded
-        + "\n"
-    )
-
-
 @kb_app.command("check")
 def kb_check(
     sources: SourcesOption = None,
@@ -419,10 +251,10 @@ def kb_check(
     assert directory is not None
     texts = provenance.read_sources(directory, kb)
     reports = provenance.check(kb, texts)
-    data = check_report(reports)
+    data = provenance.check_report(reports)
     if report is not None:
         report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(coverage_markdown(kb, reports), encoding="utf-8")
+        report.write_text(provenance.coverage_markdown(kb, reports), encoding="utf-8")
     if as_json:
         out.print_json(json.dumps(data))
     else:
@@ -511,6 +343,29 @@ def kb_fmt(
         raise typer.Exit(1)
 
 
+@kb_app.command("build")
+def kb_build(
+    check_only: Annotated[
+        bool, typer.Option("--check", help="Only report whether kb.json is current.")
+    ] = False,
+) -> None:
+    """Write kb.json, the data as one validated JSON file that loads fast, from the YAML files
+    (or, with --check, exit 1 if it is not current)."""
+    from onconav.kb.load import ARTEFACT, artefact_text, data_dir
+
+    path = data_dir() / ARTEFACT
+    text = artefact_text()
+    current = path.is_file() and path.read_text(encoding="utf-8") == text
+    if check_only:
+        out.print(f"{path.name}: {'current' if current else 'not current: run onconav kb build'}")
+        if not current:
+            raise typer.Exit(1)
+        return
+    if not current:
+        path.write_text(text, encoding="utf-8")
+    out.print(f"{path.name}: {'unchanged' if current else 'written'}")
+
+
 @kb_app.command("schema")
 def kb_schema(
     output: Annotated[
@@ -519,7 +374,9 @@ def kb_schema(
 ) -> None:
     """Write the JSON Schemas of the knowledge base, the profile and the result."""
     output.mkdir(parents=True, exist_ok=True)
-    for name, text in canonical.all_schemas().items():
+    from onconav.schemas import all_schemas
+
+    for name, text in all_schemas().items():
         (output / name).write_text(text, encoding="utf-8")
         out.print(f"wrote {output / name}")
 
@@ -535,61 +392,14 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
-def read_profile_file(path: str) -> dict[str, object]:
-    """A profile from a JSON or YAML file, or from standard input with '-'."""
+def _read_profile(path: str) -> dict[str, Any]:
+    """A profile file (JSON or YAML), or standard input with '-'."""
     if path == "-":
-        raw = sys.stdin.read()
-        where = "standard input"
-    else:
-        file = Path(path)
-        if not file.is_file():
-            raise UsageError(f"--profile: {path} is not a file")
-        raw = file.read_text(encoding="utf-8")
-        where = path
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        data = _yaml_profile(raw, where)  # YAML is a superset of JSON; imported only when needed
-    if not isinstance(data, dict):
-        raise UsageError(
-            f'--profile: {where} must hold an object of fields, such as {{"cancer": "rectum"}}'
-        )
-    return data
-
-
-def _yaml_profile(raw: str, where: str) -> object:
-    import yaml
-
-    try:
-        return yaml.safe_load(raw)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f" (line {mark.line + 1})" if mark is not None else ""
-        raise UsageError(f"--profile: {where} is not valid JSON or YAML{line}") from None
-
-
-def passage_lookup(
-    directory: Path | None, kb: KnowledgeBase
-) -> Callable[[Citation], str | None] | None:
-    if directory is None:
-        return None
-    texts = provenance.read_sources(directory, kb)
-
-    def lookup(citation: Citation) -> str | None:
-        source = texts.get(citation.source)
-        if source is None:
-            return None
-        span = Span(
-            source=citation.source, start=citation.start, end=citation.end, sha256=citation.sha256
-        )
-        if provenance.check_span("", span, source.text) is not None:
-            return None
-        return " ".join(source.text[citation.start : citation.end].split())
-
-    return lookup
-
-
-ListOpt = Annotated[list[str] | None, typer.Option(show_default=False)]
+        return profile_from_text(sys.stdin.read(), "standard input")
+    file = Path(path)
+    if not file.is_file():
+        raise UsageError(f"--profile: {path} is not a file")
+    return profile_from_text(file.read_text(encoding="utf-8"), path)
 
 
 @app.command("options")
@@ -667,7 +477,7 @@ def options_command(
     Give the situation as a profile file (see docs/profile.md) or with the flags; flags override
     the file. Anything not given is unknown, never assumed.
     """
-    data: dict[str, object] = read_profile_file(profile) if profile is not None else {}
+    data: dict[str, Any] = _read_profile(profile) if profile is not None else {}
     flags: dict[str, object | None] = {
         "cancer": cancer, "stage": stage, "recurrence": recurrence, "resectable": resectable,
         "metastases": metastasis, "metastasis_extent": extent, "progressed_on": progressed_on,
@@ -676,7 +486,7 @@ def options_command(
         "hormone_sensitive": hormone_sensitive,
     }  # fmt: skip
     data.update({k: v for k, v in flags.items() if v is not None})
-    markers = dict(data.get("biomarkers") or {})  # type: ignore[call-overload]
+    markers = dict(data.get("biomarkers") or {})
     for name, values in (("her2", her2), ("kras", kras)):
         if values:
             markers[name] = values[0] if len(values) == 1 else values
@@ -685,18 +495,20 @@ def options_command(
     if "cancer" not in data:
         raise UsageError("--cancer: say where the cancer started (or give --profile FILE)")
     kb = _kb()
-    person = parse_profile(data)
-    result = evaluate(person, kb)
-    lookup = passage_lookup(_sources_dir(sources, required=False), kb)
+    result = evaluate(parse_profile(data, kb), kb)
+    directory = _sources_dir(sources, required=False)
+    lookup = provenance.passages(directory, kb) if directory is not None else None
     if output_format is Format.json:
         print(result.model_dump_json(indent=2))
         return
-    from onconav import render
-
     if output_format is Format.markdown:
+        from onconav import render
+
         print(render.markdown(result, lookup))
     else:
-        render.text(result, out, lookup)
+        from onconav.cli import terminal
+
+        terminal.text(result, out, lookup)
 
 
 @app.command("explain")
@@ -747,14 +559,12 @@ def main(argv: list[str] | None = None) -> None:
     except KBError as error:
         fail(f"knowledge base: {error.problems[0]} ({len(error.problems)} problem(s) in all)", 1)
     except ProfileError as error:
-        fail(str(error), 2)
+        for problem in error.problems:  # one line each
+            print(f"onconav: error: {problem}", file=sys.stderr)
+        raise SystemExit(2) from None
     except provenance.SourceMissing as error:
         fail(f"--sources: {error}", 2)
     except UnicodeDecodeError as error:
         fail(f"--sources: a source file is not UTF-8 text ({error.reason})", 2)
     if isinstance(code, int) and code:
         raise SystemExit(code)
-
-
-if __name__ == "__main__":
-    main()

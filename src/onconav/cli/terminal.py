@@ -1,0 +1,89 @@
+"""A Result for a terminal (rich markup, printed in one go)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.markup import escape
+
+from onconav.render import STATUS_WORDS, PassageLookup, cite, details, groups
+from onconav.result import Result, Status
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+STATUS_STYLE = {
+    Status.offered: "bold green",
+    Status.needs_information: "bold yellow",
+    Status.in_trials: "bold cyan",
+    Status.not_suitable: "dim",
+}
+
+
+def text(result: Result, console: Console, passage: PassageLookup | None = None) -> None:
+    """Print a result for a terminal (one print: rich parses the markup once)."""
+    lines: list[str] = []
+    lines.append(f"[bold]Options for {escape(result.cancer_name)}[/bold]")
+    lines.append(escape(result.scope))
+    for warning in result.warnings:
+        lines.append(f"[bold red]Warning:[/bold red] {escape(warning)}")
+    counts = {s: sum(1 for o in result.options if o.status is s) for s in Status}
+    lines.append(", ".join(f"{n} {STATUS_WORDS[s].lower()}" for s, n in counts.items()))
+    for title, options in groups(result):
+        lines.append("")
+        lines.append(f"[bold underline]{escape(title)}[/bold underline]")
+        for option in options:
+            style = STATUS_STYLE[option.status]
+            flag = (
+                "  [magenta](for your symptoms)[/magenta]" if option.relieves_your_symptoms else ""
+            )
+            lines.append(
+                f"• [{style}]{STATUS_WORDS[option.status]}[/{style}]: "
+                f"[bold]{escape(option.name)}[/bold]{flag}"
+            )
+            lines.append(f"  {escape(option.description)}")
+            for line in details(option):
+                lines.append(f"  {escape(line)}")
+            if option.reason:
+                lines.append(f"  [dim]{escape(option.reason)}[/dim]")
+            for missing in option.missing:
+                tests = f" ({', '.join(t.name for t in missing.tests)})" if missing.tests else ""
+                lines.append(
+                    f"  [yellow]To decide:[/yellow] {escape(missing.question)}{escape(tests)}"
+                )
+            for caveat in option.caveats:
+                lines.append(
+                    f"  [bold]Note:[/bold] {escape(caveat.text)} {escape(cite(caveat.citations))}"
+                )
+            lines.append(f"  [dim]Sources: {escape(cite(option.citations))}[/dim]")
+            if passage is not None:
+                for citation in option.citations:
+                    found = passage(citation)
+                    if found:
+                        lines.append(
+                            f"    [italic]{escape(citation.label)} “{escape(found)}”[/italic]"
+                        )
+    if result.what_would_change:
+        lines.append("")
+        lines.append("[bold underline]What would change your options[/bold underline]")
+        for fact in result.what_would_change:
+            tests = f" ({', '.join(t.name for t in fact.tests)})" if fact.tests else ""
+            lines.append(
+                f"• {escape(fact.question)}{escape(tests)}: decides {fact.decides} option(s)"
+            )
+    lines.append("")
+    lines.append("[bold underline]Good to know[/bold underline]")
+    for note in result.notes:
+        lines.append(
+            f"• [bold]{escape(note.title)}[/bold]: {escape(note.text)} "
+            f"[dim]{escape(cite(note.citations))}[/dim]"
+        )
+    lines.append("")
+    lines.append("[bold underline]Questions to ask your care team[/bold underline]")
+    for question in result.questions:
+        lines.append(f"• {escape(question)}")
+    lines.append("")
+    sources = "; ".join(f"{s.id}: {s.title} ({s.publisher}, {s.dated})" for s in result.sources)
+    lines.append(f"[dim]Knowledge base {result.kb_version}. Sources: {escape(sources)}[/dim]")
+    lines.append(f"[bold]{escape(result.disclaimer)}[/bold]")
+    console.print("\n".join(lines))

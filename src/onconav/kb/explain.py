@@ -1,0 +1,157 @@
+"""What the knowledge base says about one entity, and how much it holds: the explain view and the
+counts, as data for any front end to show."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from onconav.kb.load import KnowledgeBase, Record
+from onconav.kb.model import (
+    KINDS,
+    Cancer,
+    Drug,
+    DrugClass,
+    LabTest,
+    Note,
+    Option,
+    Procedure,
+    Regimen,
+    Span,
+)
+
+KIND_LABEL = {
+    "sources": "source",
+    "cancers": "cancer",
+    "drug_classes": "kind of drug",
+    "drugs": "drug",
+    "regimens": "regimen",
+    "procedures": "procedure",
+    "tests": "test",
+    "symptoms": "symptom",
+    "sites": "place the cancer can spread to",
+    "glossary": "term",
+    "notes": "note",
+    "options": "option",
+}
+CODE_LABELS = (
+    ("rxnorm", "RxNorm"),
+    ("ncit", "NCI Thesaurus"),
+    ("icd10", "ICD-10"),
+    ("snomed", "SNOMED CT"),
+    ("loinc", "LOINC"),
+)
+
+
+@dataclass(frozen=True)
+class UsedBy:
+    id: str
+    name: str
+    in_trials: bool
+
+
+@dataclass(frozen=True)
+class EntityView:
+    """An entity in plain words: what it is, its details as (label, words) lines, its codes, the
+    options that use it, what it settles (a test) and the passages it cites."""
+
+    id: str
+    kind: str
+    kind_label: str
+    title: str
+    aliases: list[str]
+    text: str | None
+    details: list[tuple[str, str]] = field(default_factory=list)
+    in_trials: bool = False
+    notes: list[str] = field(default_factory=list)
+    codes: list[str] = field(default_factory=list)
+    used_by: list[UsedBy] = field(default_factory=list)
+    settles: list[str] = field(default_factory=list)
+    evidence: list[Span] = field(default_factory=list)
+
+
+def codes(record: Record) -> list[str]:
+    """The record's codes, as "System code, code"."""
+    out = []
+    for attr, label in CODE_LABELS:
+        value = getattr(record, attr, None)
+        values = [value] if isinstance(value, str) else list(value or [])
+        if values:
+            out.append(f"{label} {', '.join(values)}")
+    return out
+
+
+def view(kb: KnowledgeBase, record: Record) -> EntityView:
+    kind = kb.kind_of.get(record.id, "")
+    details: list[tuple[str, str]] = []
+
+    def names(ids: list[str]) -> str:
+        return ", ".join(kb.name_of(i) for i in ids)
+
+    if isinstance(record, Drug):
+        details.append(("Kind of drug", names(record.classes)))
+    if isinstance(record, Regimen):
+        details.append(("Drugs in it", names(record.components)))
+    if isinstance(record, Procedure) and record.parent:
+        details.append(("A kind of", kb.name_of(record.parent)))
+    if isinstance(record, Option):
+        details.append(
+            ("For", f"{names(record.cancers)}; type: {record.modality.value.replace('_', ' ')}")
+        )
+        if record.uses:
+            details.append(("Uses", names(record.uses)))
+        if record.given_with:
+            details.append(("Given with", names(record.given_with)))
+        details.append(("Aim", ", ".join(i.value for i in record.intent)))
+        if record.prominence:
+            details.append(("How often", record.prominence.value.replace("_", " ")))
+        if record.timing:
+            details.append(("When", ", ".join(t.value.replace("_", " ") for t in record.timing)))
+    used_by: list[UsedBy] = []
+    if not isinstance(record, Option | Note):
+        users = kb.options_using(record.id)
+        if isinstance(record, DrugClass | Cancer):
+            users = users or [o for o in kb.options if record.id in o.cancers]
+        used_by = [UsedBy(o.id, o.name, o.in_trials) for o in users]
+    return EntityView(
+        id=record.id,
+        kind=kind,
+        kind_label=KIND_LABEL.get(kind, kind),
+        title=kb.name_of(record.id),
+        aliases=list(getattr(record, "aliases", [])),
+        text=getattr(record, "description", None)
+        or getattr(record, "text", None)
+        or getattr(record, "note", None),
+        details=details,
+        in_trials=isinstance(record, Option) and record.in_trials,
+        notes=[c.text for c in record.caveats] if isinstance(record, Option) else [],
+        codes=codes(record),
+        used_by=used_by,
+        settles=[f.label for f in kb.data.facts if record.id in f.decided_by]
+        if isinstance(record, LabTest)
+        else [],
+        evidence=list(getattr(record, "evidence", [])),
+    )
+
+
+def stats(kb: KnowledgeBase) -> dict[str, object]:
+    """Entries per kind and per source, options only in trials, evidence spans."""
+    counts = {kind: len(getattr(kb.data, kind)) for kind in KINDS}
+    per_source: dict[str, Counter[str]] = {s.id: Counter() for s in kb.data.sources}
+    for kind in KINDS:
+        for record in getattr(kb.data, kind):
+            cited = {span.source for span in getattr(record, "evidence", [])}
+            for caveat in getattr(record, "caveats", []):
+                cited |= {span.source for span in caveat.evidence}
+            for source in cited:
+                per_source[source][kind] += 1
+    spans = kb.spans()
+    for _, span in spans:
+        per_source[span.source]["spans"] += 1
+    return {
+        "version": kb.version,
+        "counts": counts,
+        "in_trials": sum(1 for o in kb.options if o.in_trials),
+        "spans": len(spans),
+        "per_source": {sid: dict(counter) for sid, counter in per_source.items()},
+    }

@@ -1,0 +1,218 @@
+"""Each option's rules in one small form, lowered from the YAML once, when the data is loaded.
+
+An option's rules say who it is for (its scope: which cancers), what rules it out whatever else is
+true (something it gives that the person cannot have, or that already stopped working), and its
+condition. The condition tree of the YAML (``all``/``any``/``not`` over fact tests) is lowered
+against the vocabulary: each test becomes the set of known values that make it TRUE and the set
+that leave it UNKNOWN (a broader value, such as stage 4 for a test of 4B); any other value makes
+it FALSE. ``onconav.logic`` evaluates this one form, in Python for a person and as SQL for a
+table of people.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from onconav.kb.model import AllOf, AnyOf, Condition, FactTest, FactType, NotOf, Option
+from onconav.kb.vocabulary import Vocabulary
+
+Kind = Literal["bool", "one", "any", "every", "count"]
+"""How a test reads its fact: a yes/no fact; one value (an enum); a set holding any wanted value
+(``has``, ``has_any``); a set that is not empty and holds only wanted values (``only``); a set of
+one up to ``limit`` members (``count_max``)."""
+
+
+@dataclass(frozen=True)
+class Test:
+    fact: str
+    operator: str  # as written in the data: eq, in, has, has_any, only, count_max
+    kind: Kind
+    wanted: tuple[str, ...]  # the values asked for (empty for bool and count tests)
+    true: frozenset[str]  # known values that make the test TRUE
+    unknown: frozenset[str]  # known values that leave it UNKNOWN (broader than a wanted one)
+    value: bool | None = None  # the wanted answer of a yes/no fact
+    limit: int = 0  # the most members a count test allows
+    text: str = ""  # what the test asks for, in plain words ("stage of the cancer: stage 4B")
+
+    @property
+    def listed(self) -> bool:
+        """A test of whether a list holds a value: its reasons never repeat the person's list."""
+        return self.kind == "any"
+
+
+@dataclass(frozen=True)
+class All:
+    parts: tuple[Expr, ...]  # no parts: TRUE (an option with no condition)
+
+
+@dataclass(frozen=True)
+class Any:
+    parts: tuple[Expr, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    part: Expr
+
+
+Expr = Test | All | Any | Not
+ALWAYS = All(())
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The cancers an option is for: the person's site (a cancer id, ``any`` when not given, or
+    the folded name of a cancer the knowledge base does not know) is in ``sites``; or the option
+    is for every cancer (``everywhere``) and the site is not one of ``not_for`` (cancers whose
+    own source's options take the place of a general-only one)."""
+
+    sites: frozenset[str]
+    everywhere: bool
+    not_for: frozenset[str]
+
+    def holds(self, site: str) -> bool:
+        return site in self.sites or (self.everywhere and site not in self.not_for)
+
+
+@dataclass(frozen=True)
+class RuledOut:
+    """Something an option gives that rules it out when the person's answer holds it: the
+    ``test`` of ``cannot_have`` (the thing, its drugs, their classes) or of ``progressed_on``
+    (the drug or regimen itself). Applied only when TRUE: unknown rules nothing out."""
+
+    fact: Literal["cannot_have", "progressed_on"]
+    given: str
+    given_name: str
+    test: Test
+
+
+@dataclass(frozen=True)
+class Rules:
+    option: str
+    scope: Scope
+    ruled_out: tuple[RuledOut, ...]
+    when: Expr
+    in_trials: bool
+    caveats: tuple[tuple[str, Expr], ...]  # (caveat id, shown when TRUE)
+    relief: tuple[Test, ...]  # its tests of the person's symptoms: TRUE means it relieves one
+
+
+def tests_of(expr: Expr) -> Iterator[Test]:
+    """Every test in an expression, depth first."""
+    if isinstance(expr, Test):
+        yield expr
+    elif isinstance(expr, Not):
+        yield from tests_of(expr.part)
+    else:
+        for part in expr.parts:
+            yield from tests_of(part)
+
+
+Labeller = Callable[[str, str], str]
+"""The plain label of a value of a fact: ``label(fact_id, value_id)``."""
+
+
+class Lowering:
+    """Lowers conditions against a knowledge base's vocabulary, fact labels and value labels."""
+
+    def __init__(
+        self,
+        vocab: Vocabulary,
+        fact_labels: dict[str, str],
+        types: dict[str, FactType],
+        label: Labeller,
+    ) -> None:
+        self.vocab, self.fact_labels, self.types, self.label = vocab, fact_labels, types, label
+
+    def expr(self, cond: Condition | None) -> Expr:
+        if cond is None:
+            return ALWAYS
+        if isinstance(cond, AllOf):
+            return All(tuple(self.expr(c) for c in cond.all))
+        if isinstance(cond, AnyOf):
+            return Any(tuple(self.expr(c) for c in cond.any))
+        if isinstance(cond, NotOf):
+            return Not(self.expr(cond.not_))
+        return self.test(cond)
+
+    def test(self, test: FactTest) -> Test:
+        fact, op = test.fact, test.operator
+        text = self._describe(test)
+        if self.types[fact] is FactType.bool:
+            assert isinstance(test.eq, bool)
+            return Test(fact, op, "bool", (), frozenset(), frozenset(), value=test.eq, text=text)
+        if op == "count_max":
+            assert test.count_max is not None
+            return Test(
+                fact, op, "count", (), frozenset(), frozenset(), limit=test.count_max, text=text
+            )
+        wanted = _wanted(test)
+        known = self.vocab.known(fact)
+        true = frozenset().union(*(self.vocab.below(fact, w) for w in wanted)) & known
+        unknown = (frozenset().union(*(self.vocab.up(fact, w) for w in wanted)) & known) - true
+        kind: Kind = {"eq": "one", "in": "one", "has": "any", "has_any": "any"}.get(op, "every")  # type: ignore[assignment]
+        return Test(fact, op, kind, wanted, true, unknown, text=text)
+
+    def _describe(self, test: FactTest) -> str:
+        label = self.fact_labels[test.fact].lower()
+        if test.operator == "eq" and isinstance(test.eq, bool):
+            return f"{label}: {'yes' if test.eq else 'no'}"
+        if test.operator == "count_max":
+            return f"{label}: at most {test.count_max} place(s)"
+        labels = " or ".join(self.label(test.fact, w) for w in _wanted(test))
+        if test.operator == "only":
+            return f"{label}: only {labels}"
+        return f"{label}: {labels}"
+
+
+def _wanted(test: FactTest) -> tuple[str, ...]:
+    one = test.eq if isinstance(test.eq, str) else test.has
+    return (*([one] if one is not None else []), *(test.in_ or test.has_any or test.only or []))
+
+
+def any_of(fact: str, values: frozenset[str], text: str) -> Test:
+    """A test that a set fact holds any of ``values`` exactly (no broader or narrower values)."""
+    return Test(fact, "has_any", "any", tuple(sorted(values)), values, frozenset(), text=text)
+
+
+def option_rules(
+    option: Option,
+    lowering: Lowering,
+    own_cancers: frozenset[str],
+    given: Callable[[str], tuple[str, frozenset[str], bool]],
+) -> Rules:
+    """An option's rules. ``given(id)`` is the name of something an option gives, what rules it
+    out if the person cannot have it, and whether it can stop working (drugs and regimens)."""
+    ruled_out: list[RuledOut] = []
+    for ident in (*option.uses, *option.given_with):
+        name, covered_by, can_stop = given(ident)
+        ruled_out.append(
+            RuledOut(
+                "cannot_have", ident, name, any_of("cannot_have", covered_by, f"cannot have {name}")
+            )
+        )
+        if can_stop:
+            ruled_out.append(
+                RuledOut(
+                    "progressed_on",
+                    ident,
+                    name,
+                    any_of("progressed_on", frozenset((ident,)), f"{name} stopped working"),
+                )
+            )
+    when = lowering.expr(option.when)
+    return Rules(
+        option=option.id,
+        scope=Scope(
+            sites=frozenset(c for c in option.cancers if c != "any"),
+            everywhere="any" in option.cancers,
+            not_for=own_cancers if option.general_only else frozenset(),
+        ),
+        ruled_out=tuple(ruled_out),
+        when=when,
+        in_trials=option.in_trials,
+        caveats=tuple((c.id, lowering.expr(c.when)) for c in option.caveats),
+        relief=tuple(t for t in tests_of(when) if t.fact == "symptoms"),
+    )

@@ -1,0 +1,147 @@
+"""Names, codes and value trees: how the words and codes people use map onto the knowledge base.
+
+- ``normalise_name`` folds a name for look-up (case, accents, punctuation and spacing ignored).
+- ``Vocabulary`` holds, for each fact, every accepted value with the broader values above it
+  (stage 4A is under stage 4; FOLFIRI is under chemotherapy): a test of a narrower value is
+  UNKNOWN when only the broader one is known.
+- ``CODE_SYSTEMS`` and ``parse_code`` read clinical codes (SNOMED CT, ICD-10, RxNorm, LOINC, NCI
+  Thesaurus) written as ``system|code`` or as a bare code.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from onconav.kb.model import Fact, FactType, KBData
+
+
+def normalise_name(name: str) -> str:
+    """Fold a name for look-up: case, accents, punctuation and spacing do not matter."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9+]+", "", text.lower())
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """For each fact, each value mapped to itself and every broader value above it."""
+
+    ancestors: Mapping[str, Mapping[str, frozenset[str]]] = field(default_factory=dict)
+
+    def up(self, fact: str, value: str) -> frozenset[str]:
+        """``value`` and every broader value above it."""
+        return self.ancestors.get(fact, {}).get(value, frozenset((value,)))
+
+    def below(self, fact: str, value: str) -> frozenset[str]:
+        """The known values at or under ``value`` (those with ``value`` among their ``up``)."""
+        return frozenset(v for v, ups in self.ancestors.get(fact, {}).items() if value in ups)
+
+    def known(self, fact: str) -> frozenset[str]:
+        return frozenset(self.ancestors.get(fact, {}))
+
+
+def _ancestors(parents: Mapping[str, str | None]) -> dict[str, frozenset[str]]:
+    out: dict[str, frozenset[str]] = {}
+    for value in parents:
+        chain = [value]
+        seen = {value}
+        parent = parents.get(value)
+        while parent is not None and parent not in seen:
+            chain.append(parent)
+            seen.add(parent)
+            parent = parents.get(parent)
+        out[value] = frozenset(chain)
+    return out
+
+
+# Facts for which a drug counts as every regimen that contains it: a person who cannot have
+# irinotecan cannot have FOLFIRI either ("cannot_have has folfiri" is then true); and one who
+# cannot have FOLFIRI may or may not be able to have irinotecan ("cannot_have has irinotecan" is
+# then unknown, not false). Not for progressed_on: a drug that stopped working on its own says
+# nothing certain about a regimen with other drugs.
+CONTAINED_IN_REGIMENS = frozenset({"cannot_have"})
+
+
+def fact_values(data: KBData, fact: Fact) -> dict[str, frozenset[str]]:
+    """Accepted values of a fact, each with its broader values."""
+    if fact.type is FactType.bool:
+        return {}
+    anc = _ancestors({v.id: v.parent for v in fact.values})
+    if "cancers" in fact.values_from:
+        for cancer in data.cancers:
+            anc.setdefault(cancer.id, frozenset((cancer.id,)))
+    if "therapies" in fact.values_from:
+        for drug_class in data.drug_classes:
+            anc.setdefault(drug_class.id, frozenset((drug_class.id,)))
+        for drug in data.drugs:
+            anc[drug.id] = frozenset((drug.id, *drug.classes))
+        for regimen in data.regimens:
+            classes = {c for d in data.drugs if d.id in regimen.components for c in d.classes}
+            anc[regimen.id] = frozenset((regimen.id, *classes))
+        if fact.id in CONTAINED_IN_REGIMENS:
+            for regimen in data.regimens:
+                for part in regimen.components:
+                    if part in anc:
+                        anc[part] = anc[part] | {regimen.id}
+        procedure_parent = {p.id: p.parent for p in data.procedures}
+        for proc, chain in _ancestors(procedure_parent).items():
+            anc[proc] = chain | anc.get(proc, frozenset())
+    if "sites" in fact.values_from:
+        for site in data.sites:
+            anc.setdefault(site.id, frozenset((site.id,)))
+    if "symptoms" in fact.values_from:
+        anc.update(_ancestors({s.id: s.parent for s in data.symptoms}))
+    return anc
+
+
+# --------------------------------------------------------------------------------------------
+# Codes
+# --------------------------------------------------------------------------------------------
+
+# Each code system: the record attribute that holds its codes, and the ways it may be named
+# before the "|" (its FHIR system URI first, then short names), folded with normalise_name.
+CODE_SYSTEMS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "snomed": ("snomed", ("http://snomed.info/sct", "snomed", "snomedct", "sct")),
+    "icd10": (
+        "icd10",
+        ("http://hl7.org/fhir/sid/icd-10-cm", "http://hl7.org/fhir/sid/icd-10", "icd10", "icd10cm"),
+    ),
+    "rxnorm": ("rxnorm", ("http://www.nlm.nih.gov/research/umls/rxnorm", "rxnorm", "rxcui")),
+    "loinc": ("loinc", ("http://loinc.org", "loinc")),
+    "ncit": (
+        "ncit",
+        ("http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl", "ncit", "nci", "ncithesaurus"),
+    ),
+}
+_SYSTEM_NAMES = {
+    normalise_name(name): system for system, (_, names) in CODE_SYSTEMS.items() for name in names
+}
+
+
+def system_of(name: str) -> str | None:
+    """The code system a name or URI means (``snomed``, ``icd10``, ...), or None."""
+    return _SYSTEM_NAMES.get(normalise_name(name))
+
+
+def parse_code(text: str) -> tuple[str | None, str] | None:
+    """``system|code`` as (system, code); a bare code as (None, code); None if ``text`` names a
+    system that is not known. Codes are compared as written, less spaces and upper/lower case."""
+    system_name, bar, code = text.partition("|")
+    if not bar:
+        return None, text.strip().upper()
+    system = system_of(system_name)
+    if system is None:
+        return None
+    return system, code.strip().upper()
+
+
+def record_codes(record: object) -> list[tuple[str, str]]:
+    """Every (system, code) a record carries."""
+    out: list[tuple[str, str]] = []
+    for system, (attr, _) in CODE_SYSTEMS.items():
+        value = getattr(record, attr, None)
+        values = [value] if isinstance(value, str) else list(value or [])
+        out += [(system, str(v).strip().upper()) for v in values]
+    return out

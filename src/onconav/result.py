@@ -1,0 +1,151 @@
+"""The Result every front end shares: what ``onconav.evaluate`` returns, and what the JSON output,
+the pages, the cards and the reports are made from (``schemas/result.schema.json``).
+
+Results are values: each evaluation makes new ones, and changing one changes nothing else.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SerializationInfo, field_serializer
+
+from onconav.kb.model import Modality
+from onconav.logic import Status
+from onconav.profile import Profile
+
+__all__ = [
+    "CaveatOut",
+    "Check",
+    "Citation",
+    "MissingFact",
+    "NoteOut",
+    "OptionResult",
+    "RankedFact",
+    "Reason",
+    "Result",
+    "SourceUsed",
+    "Status",
+    "TestRef",
+]
+
+
+class Out(BaseModel):
+    # Built on first use: the text output never validates or serialises a result.
+    model_config = ConfigDict(defer_build=True)
+
+
+class Citation(Out):
+    source: str
+    start: int
+    end: int
+    sha256: str
+    label: str = Field(description="As printed: [source-id start-end]")
+
+
+class TestRef(Out):
+    id: str
+    name: str
+    loinc: list[str]
+
+
+class MissingFact(Out):
+    fact: str
+    label: str
+    question: str
+    tests: list[TestRef] = Field(description="Tests that settle it, if it is a test result")
+
+
+class Check(Out):
+    """One test of a fact, as the engine read it for the person."""
+
+    fact: str
+    wanted: list[str | bool | int] = Field(
+        description="The values the test asks for (yes/no for a yes/no fact; for a test of how "
+        "many places, the most allowed)"
+    )
+    negated: bool = Field(description="True when the option or note is for anything but these")
+    yours: list[str] | str | bool | None = Field(description="The person's value (None: unknown)")
+
+
+class Reason(Out):
+    """One reason an option is not suitable: the plain words, and what decided it."""
+
+    kind: Literal["ruled_out", "condition"] = Field(
+        description="ruled_out: it gives something the person cannot have or that stopped "
+        "working; condition: a fact of the person's situation does not fit it"
+    )
+    text: str
+    check: Check | None = Field(description="The test that decided it, if one test did")
+    given: str | None = Field(default=None, description="For ruled_out: the id of what it gives")
+
+
+class CaveatOut(Out):
+    id: str
+    text: str
+    because: list[Check] = Field(description="The tests that made it apply to the person")
+    citations: list[Citation]
+
+
+class OptionResult(Out):
+    id: str
+    name: str
+    status: Status
+    modality: Modality
+    treats_cancer: bool
+    not_chosen: bool = Field(
+        description="The person does not want cancer treatment: shown, never pushed"
+    )
+    intent: list[str]
+    uses: list[str] = Field(description="Names of what is given")
+    given_with: list[str]
+    may_involve: list[str]
+    prominence: str | None
+    timing: list[str]
+    description: str
+    reason: str | None = Field(description="Why it is not suitable, in plain words")
+    reasons: list[Reason] = Field(description="The same, one by one, with what decided each")
+    missing: list[MissingFact] = Field(description="Facts that would decide it")
+    caveats: list[CaveatOut]
+    relieves_your_symptoms: bool
+    citations: list[Citation]
+
+
+class NoteOut(Out):
+    id: str
+    title: str
+    text: str
+    citations: list[Citation]
+
+
+class RankedFact(MissingFact):
+    decides: int = Field(description="How many options it would decide")
+    options: list[str]
+
+
+class SourceUsed(Out):
+    id: str
+    title: str
+    publisher: str
+    dated: str
+
+
+class Result(Out):
+    profile: Profile = Field(description="The profile as understood")
+    cancer: str
+    cancer_name: str
+    has_own_source: bool
+    scope: str = Field(description="Which sources' options are shown, in plain words")
+    options: list[OptionResult]
+    notes: list[NoteOut]
+    what_would_change: list[RankedFact]
+    questions: list[str]
+    warnings: list[str]
+    disclaimer: str
+    kb_version: str
+    sources: list[SourceUsed]
+
+    @field_serializer("profile")
+    def _profile(self, profile: Profile, info: SerializationInfo) -> dict[str, object]:
+        # Only what was given: an absent field is unknown, not null.
+        return profile.model_dump(mode=info.mode, exclude_none=True)

@@ -1,0 +1,131 @@
+"""The SQL path: every option's rules compiled to SQL for DuckDB give the same status as the Python
+engine, for every (person, option), on thousands of random profiles with unknowns and every value
+of every fact; and the facts table holds what the engine read."""
+
+from __future__ import annotations
+
+import json
+import random
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from onconav.engine import evaluate
+from onconav.kb import KnowledgeBase, load_kb
+from onconav.logic import statuses_sql
+from onconav.profile import ProfileError, facts_of, facts_table, parse_profile, table_row
+
+KB = load_kb()
+CANCERS = ["stomach", "gastric", "rectum", "cervix", "colon", "breast", "lung", "kidney",
+           "unknown", "any"]  # fmt: skip
+SETS = ["metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms", "planned"]
+
+
+def values(fact: str) -> list[str]:
+    return sorted(KB.vocabulary.known(fact))
+
+
+def profile(rng: random.Random) -> dict[str, Any]:
+    """A profile with each field unknown (left out) half the time, and any value of the
+    vocabulary where it is known."""
+
+    def maybe(value: Any) -> Any:
+        return value if rng.random() < 0.5 else None
+
+    fields: dict[str, Any] = {
+        "cancer": rng.choice(CANCERS),
+        "stage": maybe(rng.choice(["earlier", "4", "4A", "4B"])),
+        "recurrence": maybe(rng.choice(["none", "yes", "local", "distant"])),
+        "metastasis_extent": maybe(rng.choice(["few", "many"])),
+    }
+    for flag in ("resectable", "most_treatments_tried", "wants_cancer_treatment",
+                 "hormone_sensitive"):  # fmt: skip
+        fields[flag] = maybe(rng.random() < 0.5)
+    for field in SETS:
+        fields[field] = maybe(rng.sample(values(field), rng.randint(0, min(4, len(values(field))))))
+    markers = {
+        "her2": maybe(rng.choice(["positive", "negative"])),
+        "kras": maybe(rng.choice(["wild-type", "mutated"])),
+    }
+    fields["biomarkers"] = {k: v for k, v in markers.items() if v is not None}
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+QUERY = statuses_sql(KB.rules.values())
+
+
+def sql_statuses(kb: KnowledgeBase, rows: list[dict[str, object]]) -> set[tuple[str, str, str]]:
+    """The statuses DuckDB gives for a facts table of these rows (loaded from JSON lines)."""
+    columns = facts_table(kb)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "facts.jsonl"
+        path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+        con = duckdb.connect()
+        con.execute("CREATE TABLE facts (" + ", ".join(f'"{n}" {t}' for n, t, _ in columns) + ")")
+        types = (
+            "{" + ", ".join(f"'{n}': '{t.removesuffix(' NOT NULL')}'" for n, t, _ in columns) + "}"
+        )
+        con.execute(f"INSERT INTO facts BY NAME SELECT * FROM read_json('{path}', columns={types})")
+        query = QUERY if kb is KB else statuses_sql(kb.rules.values())
+        found = con.execute(query).fetchall()
+        con.close()
+    return {(str(p), str(o), str(s)) for p, o, s in found}
+
+
+Statuses = set[tuple[str, str, str]]
+
+
+def python_statuses(
+    kb: KnowledgeBase, people: list[dict[str, Any]]
+) -> tuple[Statuses, list[dict[str, object]]]:
+    statuses, rows = set(), []
+    for i, data in enumerate(people):
+        profile = parse_profile(data, kb)
+        rows.append(table_row(str(i), facts_of(profile, kb)))
+        statuses |= {(str(i), o.id, o.status.value) for o in evaluate(profile, kb).options}
+    return statuses, rows
+
+
+@settings(
+    max_examples=6,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_duckdb_and_python_give_the_same_status_for_every_person_and_option(
+    seed: int,
+) -> None:
+    """6 examples of 500 people each: 3000 profiles (hypothesis draws the seed)."""
+    rng = random.Random(seed)
+    people = [profile(rng) for _ in range(500)]
+    expected, rows = python_statuses(KB, people)
+    assert sql_statuses(KB, rows) == expected
+
+
+def test_every_value_of_every_fact_is_tried() -> None:
+    """One person per value of each fact, alone in the profile, on each cancer with a source."""
+    people = []
+    for cancer in ("stomach", "rectum", "cervix", "lung"):
+        for field in SETS:
+            people += [{"cancer": cancer, field: [v]} for v in values(field)]
+        people += [{"cancer": cancer, "stage": s} for s in ("earlier", "4", "4A", "4B")]
+    expected, rows = python_statuses(KB, people)
+    assert {s for _, _, s in expected} == {"offered", "needs_information", "not_suitable",
+                                           "in_trials"}  # fmt: skip
+    assert sql_statuses(KB, rows) == expected
+
+
+def test_the_facts_row_is_what_the_engine_read() -> None:
+    data = {"cancer": "Gastric", "stage": "IV", "symptoms": [], "biomarkers": {"her2": "3"}}
+    with pytest.raises(ProfileError, match=r"biomarkers\.her2"):
+        parse_profile(data, KB)
+    data["biomarkers"] = {"her2": "positive"}
+    row = table_row("p1", facts_of(parse_profile(data, KB), KB))
+    assert row["site"] == "stomach" and row["cancer"] == "stomach" and row["stage"] == "4"
+    assert row["symptoms"] == [] and row["metastases"] is None and row["her2"] == "positive"
+    assert set(row) == {n for n, _, _ in facts_table(KB)}
