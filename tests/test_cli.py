@@ -7,69 +7,23 @@ lines and exit statuses; a few smoke tests at the end run the installed command 
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 import onconav
+from conftest import Done, Run
 from onconav import cli
 from onconav.__main__ import exit_status
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = "examples/rectal-stage4-kras-wild-type.json"
 
-
-@dataclass(frozen=True)
-class Done:
-    status: int
-    stdout: str
-    stderr: str
-
-    def errors(self) -> list[str]:
-        """The error lines, each checked to be one of the command's own."""
-        lines = self.stderr.splitlines()
-        assert lines, "an error was printed"
-        for line in lines:
-            assert line.startswith("onconav: error: "), self.stderr
-        assert "Traceback" not in self.stderr
-        return lines
-
-
-Run = Callable[..., Done]
-
-
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    """``onconav ARGS`` in this process, as the command would run in a 200-column pipe."""
-    monkeypatch.delenv("ONCONAV_SOURCES", raising=False)
-    monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.setattr(cli, "out", type(cli.out)())  # its console is made for this test
-    monkeypatch.setattr(sys, "argv", ["onconav"])
-    monkeypatch.chdir(ROOT)
-
-    def invoke(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> Done:
-        for name, value in (env or {}).items():
-            monkeypatch.setenv(name, value)
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        capsys.readouterr()
-        try:
-            cli.main(list(args))
-            status = 0
-        except SystemExit as done:
-            status = exit_status(done)
-        captured = capsys.readouterr()
-        return Done(status, captured.out, captured.err)
-
-    return invoke
 
 
 def heading(done: Done) -> str:

@@ -7,65 +7,18 @@ itself is smoke-tested in test_cli.py.
 
 from __future__ import annotations
 
-import io
 import json
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
 
-from onconav import cli
-from onconav.__main__ import exit_status
+from conftest import Done, Run
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 
-
-@dataclass(frozen=True)
-class Done:
-    status: int
-    stdout: str
-    stderr: str
-
-    def errors(self) -> list[str]:
-        """The error lines, each checked to be one of the command's own."""
-        lines = self.stderr.splitlines()
-        assert lines, "an error was printed"
-        for line in lines:
-            assert line.startswith("onconav: error: "), self.stderr
-        assert "Traceback" not in self.stderr
-        return lines
-
-
-Run = Callable[..., Done]
-
-
-@pytest.fixture
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Run:
-    """``onconav ARGS`` in this process, as the command would run in a 160-column pipe."""
-    monkeypatch.delenv("ONCONAV_SOURCES", raising=False)
-    monkeypatch.setenv("COLUMNS", "160")
-    monkeypatch.setattr(cli, "out", type(cli.out)())  # its console is made for this test
-    monkeypatch.setattr(sys, "argv", ["onconav"])
-    monkeypatch.chdir(ROOT)
-
-    def invoke(*args: str, stdin: str | None = None) -> Done:
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-        capsys.readouterr()
-        try:
-            cli.main(list(args))
-            status = 0
-        except SystemExit as done:
-            status = exit_status(done)
-        captured = capsys.readouterr()
-        return Done(status, captured.out, captured.err)
-
-    return invoke
 
 
 def answer(done: Done) -> dict[str, Any]:
