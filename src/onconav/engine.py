@@ -4,7 +4,9 @@ Read top to bottom: the profile's facts; the options in scope for the person's c
 its status from its rules (``onconav.logic.decide``), the reasons it is not suitable or the facts
 that would decide it, its caveats; then the order a person reads them in, and what would change
 the answer. Pure and deterministic: no I/O, no state kept between calls, inputs never changed,
-and every part of a result is new, so that changing a result changes nothing else.
+and every part of a result is new, so that changing a result changes nothing else. Results are
+made with pydantic's ``model_construct``: their values come from the engine itself, already of the
+right types (a test checks that validating a result's JSON gives it back unchanged).
 """
 
 from __future__ import annotations
@@ -87,7 +89,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
     cited = {c.source for o in options for c in o.citations}
     cited |= {s.source for n in notes for s in n.evidence}
     what_would_change = _what_would_change(kb, options)
-    return Result(
+    return Result.model_construct(
         profile=profile,
         cancer=facts.site,
         cancer_name=facts.cancer_name,
@@ -95,7 +97,9 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         scope=_scope_words(facts.cancer_name, own_source),
         options=options,
         notes=[
-            NoteOut(id=n.id, title=n.title, text=n.text, citations=_citations(n.evidence))
+            NoteOut.model_construct(
+                id=n.id, title=n.title, text=n.text, citations=_citations(n.evidence)
+            )
             for n in notes
         ],
         what_would_change=what_would_change,
@@ -104,7 +108,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         disclaimer=DISCLAIMER,
         kb_version=kb.version,
         sources=[
-            SourceUsed(id=s.id, title=s.title, publisher=s.publisher, dated=s.dated)
+            SourceUsed.model_construct(id=s.id, title=s.title, publisher=s.publisher, dated=s.dated)
             for s in kb.data.sources
             if s.id in cited
         ],
@@ -129,7 +133,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
     if status is not Status.not_suitable and condition is Truth.UNKNOWN:
         missing = [_missing(kb, fact) for fact in undecided_facts(rules.when, row)]
     declined = row["wants_cancer_treatment"] is False
-    return OptionResult(
+    return OptionResult.model_construct(
         id=option.id,
         name=option.name,
         status=status,
@@ -147,7 +151,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         reasons=reasons,
         missing=missing,
         caveats=[
-            CaveatOut(
+            CaveatOut.model_construct(
                 id=c.id,
                 text=c.text,
                 because=_checks(kb, when, row, Truth.TRUE),
@@ -191,7 +195,9 @@ def _scope_words(cancer_name: str, own_source: bool) -> str:
 
 def _citations(spans: list[Span]) -> list[Citation]:
     return [
-        Citation(source=s.source, start=s.start, end=s.end, sha256=s.sha256, label=s.label())
+        Citation.model_construct(
+            source=s.source, start=s.start, end=s.end, sha256=s.sha256, label=s.label()
+        )
         for s in spans
     ]
 
@@ -211,7 +217,9 @@ def _check(test: Test, row: dict[str, FactValue], negated: bool = False) -> Chec
         wanted = [bool(test.value)]
     elif test.kind == "count":
         wanted = [test.limit]
-    return Check(fact=test.fact, wanted=wanted, negated=negated, yours=_yours(row[test.fact]))
+    return Check.model_construct(
+        fact=test.fact, wanted=wanted, negated=negated, yours=_yours(row[test.fact])
+    )
 
 
 def in_words(kb: KnowledgeBase, fact: str, value: FactValue) -> str:
@@ -226,7 +234,7 @@ def in_words(kb: KnowledgeBase, fact: str, value: FactValue) -> str:
 def _ruled_out(rules: Rules, row: dict[str, FactValue]) -> list[Reason]:
     """What the option gives that the person's own answers rule out."""
     return [
-        Reason(
+        Reason.model_construct(
             kind="ruled_out",
             text=f"it gives {r.given_name}, which you cannot have"
             if r.fact == "cannot_have"
@@ -249,7 +257,9 @@ def why_not(
             text = f"it is for {expr.text}, which you did not list"
         else:
             text = f"it is for {expr.text} (yours: {in_words(kb, expr.fact, row[expr.fact])})"
-        return [(text, [Reason(kind="condition", text=text, check=_check(expr, row))])]
+        return [
+            (text, [Reason.model_construct(kind="condition", text=text, check=_check(expr, row))])
+        ]
     if isinstance(expr, All):
         return [
             found
@@ -261,14 +271,23 @@ def why_not(
         inner = expr.part
         if not isinstance(inner, Test):
             text = "it is not for this situation"
-            return [(text, [Reason(kind="condition", text=text, check=None)])]
+            return [(text, [Reason.model_construct(kind="condition", text=text, check=None)])]
         if inner.listed:
             text = f"it is not for {inner.text}, which you listed"
         else:
             text = (
                 f"it is not for {inner.text} (yours: {in_words(kb, inner.fact, row[inner.fact])})"
             )
-        return [(text, [Reason(kind="condition", text=text, check=_check(inner, row, True))])]
+        return [
+            (
+                text,
+                [
+                    Reason.model_construct(
+                        kind="condition", text=text, check=_check(inner, row, True)
+                    )
+                ],
+            )
+        ]
     found = [pair for part in expr.parts for pair in why_not(kb, part, row)]
     if len(found) > 1:
         text = "none of these holds: " + "; ".join(t for t, _ in found)
@@ -311,12 +330,12 @@ def _checks(kb: KnowledgeBase, expr: Expr, row: dict[str, FactValue], want: Trut
 def _missing(kb: KnowledgeBase, fact_id: str) -> MissingFact:
     fact = kb.facts[fact_id]
     tests = [kb.by_id[t] for t in fact.decided_by]
-    return MissingFact(
+    return MissingFact.model_construct(
         fact=fact_id,
         label=fact.label,
         question=fact.question,
         tests=[
-            TestRef(
+            TestRef.model_construct(
                 id=t.id,
                 name=kb.name_of(t.id),
                 loinc=list(t.loinc) if isinstance(t, LabTest) else [],
@@ -332,7 +351,17 @@ def _what_would_change(kb: KnowledgeBase, options: list[OptionResult]) -> list[R
     for option in options:
         for missing in option.missing:
             deciding.setdefault(missing.fact, []).append(option.id)
-    return [
-        RankedFact(**_missing(kb, fact).model_dump(), decides=len(ids), options=ids)
-        for fact, ids in sorted(deciding.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    ]
+    ranked = []
+    for fact, ids in sorted(deciding.items(), key=lambda kv: (-len(kv[1]), kv[0])):
+        missing = _missing(kb, fact)
+        ranked.append(
+            RankedFact.model_construct(
+                fact=missing.fact,
+                label=missing.label,
+                question=missing.question,
+                tests=missing.tests,
+                decides=len(ids),
+                options=ids,
+            )
+        )
+    return ranked

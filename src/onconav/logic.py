@@ -217,7 +217,7 @@ def status_sql(rules: Rules) -> str:
 
 def statuses_sql(rules: Iterable[Rules], table: str = "facts") -> str:
     """A query giving (person_id, option_id, status) for every person of ``table`` (a facts
-    table, see ``onconav.profile.FACTS_TABLE``) and every option in their scope."""
+    table, see ``onconav.profile.facts_table``) and every option in their scope."""
     return "\nUNION ALL\n".join(
         f"SELECT person_id, {quote(r.option)} AS option_id, {status_sql(r)} AS status "
         f"FROM {table} WHERE {scope_sql(r.scope)}"

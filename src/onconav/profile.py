@@ -7,7 +7,7 @@ accepted; values that contradict each other give warnings, not errors.
 
 ``facts_of`` turns a profile into the facts the rules read: one value per fact of the knowledge
 base (None when unknown), and the ``site`` that decides which options are in scope. The same row,
-as a table of people, is the input of the SQL path (``FACTS_TABLE``).
+as a table of people, is the input of the SQL path (``facts_table``).
 """
 
 from __future__ import annotations
