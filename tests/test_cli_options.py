@@ -166,7 +166,7 @@ def test_kras_both_ways_is_a_warning_not_an_error(run: Run) -> None:
             None,
             "--profile: /no/such/file.json is not a file",
         ),
-        (("options", "--stage", "4"), None, "--cancer: say where the cancer started"),
+        (("options", "--stage", "4"), None, "cancer: is required: say where the cancer started with --cancer"),
         (
             ("options", "--cancer", "rectum", "--symptom", "hiccups"),
             None,
@@ -231,6 +231,11 @@ def test_a_bad_profile_file_is_named_in_its_error(
             ("options", "--profile", "-"),
             '{"cancer": "rectum", "colour": "blue", "stage": 9, "resectable": "maybe"}',
             ["colour", "stage", "resectable"],
+        ),
+        (
+            ("options", "--stage", "9", "--symptom", "fish"),
+            None,
+            ["cancer", "stage", "symptoms[0]"],
         ),
     ],
 )  # fmt: skip

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -15,7 +16,7 @@ import onconav
 from onconav.engine import evaluate
 from onconav.kb import KBError, KnowledgeBase, Record, load_kb
 from onconav.kb.model import Span
-from onconav.profile import ProfileError, parse_profile, profile_from_text
+from onconav.profile import Problem, ProfileError, parse_profile, profile_from_text
 
 app = typer.Typer(
     help="onconav: treatment options for advanced cancer, in plain words, with their sources.",
@@ -392,6 +393,13 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
+def _with_flag(problem: Problem) -> Problem:
+    if problem.field == "cancer" and problem.value is None:
+        return replace(problem, message="is required: say where the cancer started with --cancer "
+                       "(or give --profile FILE)")  # fmt: skip
+    return problem
+
+
 def _read_profile(path: str) -> dict[str, Any]:
     """A profile file (JSON or YAML), or standard input with '-'."""
     if path == "-":
@@ -492,10 +500,12 @@ def options_command(
             markers[name] = values[0] if len(values) == 1 else values
     if markers:
         data["biomarkers"] = markers
-    if "cancer" not in data:
-        raise UsageError("--cancer: say where the cancer started (or give --profile FILE)")
     kb = _kb()
-    result = evaluate(parse_profile(data, kb), kb)
+    try:
+        person = parse_profile(data, kb)
+    except ProfileError as error:  # every problem; a missing cancer names the flag that gives it
+        raise ProfileError([_with_flag(p) for p in error.problems]) from None
+    result = evaluate(person, kb)
     directory = _sources_dir(sources, required=False)
     lookup = provenance.passages(directory, kb) if directory is not None else None
     if output_format is Format.json:
