@@ -166,7 +166,7 @@ def test_kras_both_ways_is_a_warning_not_an_error(run: Run) -> None:
             None,
             "--profile: /no/such/file.json is not a file",
         ),
-        (("options", "--stage", "4"), None, "cancer: is required: say where the cancer started with --cancer"),
+        (("options", "--stage", "4"), None, "cancer: is required: say where the cancer started"),
         (
             ("options", "--cancer", "rectum", "--symptom", "hiccups"),
             None,
