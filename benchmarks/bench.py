@@ -28,7 +28,7 @@ import duckdb
 
 from onconav import ProfileError, evaluate, load_kb, parse_profile
 from onconav.kb import KnowledgeBase
-from onconav.kb.load import ARTEFACT, _read_artefact, _read_yaml, data_dir, yaml_digest
+from onconav.kb.load import ARTEFACT, data_dir, read_artefact, yaml_digest, yaml_files
 from onconav.logic import column, decide, statuses_sql
 from onconav.profile import Profile, facts_of, facts_table, table_row
 
@@ -42,7 +42,7 @@ TIMED = (
     "import time, onconav.kb.load as m\nt = time.perf_counter()\n{}\nprint(time.perf_counter()-t)"
 )
 LOAD_JSON = TIMED.format("m.load_kb()")
-LOAD_YAML = TIMED.format("m.parse(m._read_yaml(m.data_dir()))")
+LOAD_YAML = TIMED.format("m.parse(m.yaml_files(m.data_dir()))")
 HEAD = "| measurement | n | median | p99 |\n|---|---:|---:|---:|"
 Statuses = set[tuple[str, str, str]]
 
@@ -178,7 +178,7 @@ def main() -> None:
     args = parser.parse_args()
     load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     kb = load_kb()
-    from_json = _read_artefact(data_dir() / ARTEFACT, yaml_digest(_read_yaml(data_dir())))
+    from_json = read_artefact(data_dir() / ARTEFACT, yaml_digest(yaml_files(data_dir())))
 
     # 1 and 2: one profile at a time, each evaluation followed by the reference workload.
     drawn, refused = random_profiles(kb, args.profiles, SEED)
@@ -276,7 +276,7 @@ def main() -> None:
         " also hashes the YAML to check kb.json, the YAML path also imports PyYAML. p99 by "
         "nearest rank (under 100 runs, the slowest).", "",
         HEAD, row("load_kb(), from kb.json", times["load json"], bold=True),
-        row("baseline: parse(_read_yaml(data_dir())), from the YAML", times["load yaml"]), "",
+        row("baseline: parse(yaml_files(data_dir())), from the YAML", times["load yaml"]), "",
         "## 5. The `onconav options` command, end to end", "",
         f"Wall time in a subprocess (output captured), {runs} runs of each, round-robin after an "
         "untimed one; the installed script beside the interpreter. This machine sets "

@@ -420,9 +420,9 @@ def test_eight_threads_give_the_same_answers_as_one(kb) -> None:  # type: ignore
 
 
 def test_the_json_artefact_and_the_yaml_give_the_same_answers(kb) -> None:  # type: ignore[no-untyped-def]
-    from onconav.kb.load import _read_yaml, data_dir, parse
+    from onconav.kb.load import data_dir, parse, yaml_files
 
-    from_yaml = parse(_read_yaml(data_dir()))
+    from_yaml = parse(yaml_files(data_dir()))
     assert from_yaml.data == kb.data
     for cancer in ("stomach", "rectum", "cervix", "breast"):
         data = {"cancer": cancer, "stage": "4", "symptoms": ["bleeding"]}

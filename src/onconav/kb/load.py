@@ -462,14 +462,15 @@ def yaml_digest(files: list[tuple[str, bytes]]) -> str:
     return digest.hexdigest()
 
 
-def _read_yaml(base: Path) -> list[tuple[str, bytes]]:
+def yaml_files(base: Path) -> list[tuple[str, bytes]]:
+    """The data files under ``base`` as (relative name, bytes)."""
     return [(p.relative_to(base).as_posix(), p.read_bytes()) for p in data_files(base)]
 
 
 def artefact_text(root: Path | None = None) -> str:
     """The text ``kb.json`` should hold for the data files under ``root``. Raises KBError."""
     base = root or data_dir()
-    files = _read_yaml(base)
+    files = yaml_files(base)
     kb = parse(files)
     doc = {
         "format": ARTEFACT_FORMAT,
@@ -479,7 +480,7 @@ def artefact_text(root: Path | None = None) -> str:
     return json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=False) + "\n"
 
 
-def _read_artefact(path: Path, digest: str) -> KBData | None:
+def read_artefact(path: Path, digest: str) -> KBData | None:
     """The document kept in ``path`` if it was made from the YAML with this digest and is valid;
     None otherwise (then the YAML is read)."""
     try:
@@ -496,6 +497,6 @@ def load_kb(root: Path | None = None) -> KnowledgeBase:
     YAML files (validated by the same models as the YAML), else from the YAML. Raises KBError.
     """
     base = root or data_dir()
-    files = _read_yaml(base)
-    data = _read_artefact(base / ARTEFACT, yaml_digest(files))
+    files = yaml_files(base)
+    data = read_artefact(base / ARTEFACT, yaml_digest(files))
     return build(data) if data is not None else parse(files)
