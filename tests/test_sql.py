@@ -129,3 +129,22 @@ def test_the_facts_row_is_what_the_engine_read() -> None:
     assert row["site"] == "stomach" and row["cancer"] == "stomach" and row["stage"] == "4"
     assert row["symptoms"] == [] and row["metastases"] is None and row["her2"] == "positive"
     assert set(row) == {n for n, _, _ in facts_table(KB)}
+
+
+def test_the_query_adds_what_a_profile_implies_as_python_does() -> None:
+    """The facts table holds the facts as given; the query adds the implied ones in order."""
+    people = [
+        {"cancer": "cervix", "stage": "4A", "metastases": ["liver"]},  # read as stage 4
+        {"cancer": "cervix", "stage": "4A", "recurrence": "distant", "prior_treatments": []},
+        {"cancer": "cervix", "stage": "4B", "prior_treatments": ["surgery"]},  # none stopped
+        {"cancer": "cervix", "stage": "4B", "prior_treatments": ["chemotherapy"]},
+    ]
+    expected, rows = python_statuses(KB, people)
+    assert rows[0]["stage"] == "4A" and rows[2]["progressed_on"] is None  # as given
+    facts = facts_of(parse_profile(people[0], KB), KB)
+    assert facts.row["stage"] == "4" and facts.given["stage"] == "4A"
+    status = {(p, o): s for p, o, s in expected}
+    assert status[("0", "cervix-chemoradiation-weekly-cisplatin")] == "needs_information"
+    assert status[("2", "cervix-cemiplimab")] == "not_suitable"
+    assert status[("3", "cervix-cemiplimab")] != "not_suitable"
+    assert sql_statuses(KB, rows) == expected

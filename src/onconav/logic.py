@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from enum import Enum, StrEnum
 from typing import Literal
 
-from onconav.kb.rules import All, Expr, Not, Rules, Scope, Test
+from onconav.kb.rules import IMPLIED, All, Expr, Implied, Not, Rules, Scope, Test
 
 FactValue = str | bool | frozenset[str] | None
 """A fact's value in a person's row: a value id, yes/no, a set of value ids, or None (unknown)."""
@@ -215,11 +215,36 @@ def status_sql(rules: Rules) -> str:
     return f"CASE {whens} ELSE {quote(otherwise.value)} END"
 
 
+def implied_sql(implied: Implied) -> str:
+    """The column of an implied fact: its value where the rule applies, else as given."""
+    col = column(implied.fact)
+    value = (
+        quote(implied.value)
+        if isinstance(implied.value, str)
+        else f"[{_values(implied.value)}]::VARCHAR[]"
+    )
+    applies = f"{to_sql(implied.when)} IS TRUE"
+    if implied.if_unknown:
+        applies = f"{col} IS NULL AND {applies}"
+    return f"CASE WHEN {applies} THEN {value} ELSE {col} END"
+
+
 def statuses_sql(rules: Iterable[Rules], table: str = "facts") -> str:
     """A query giving (person_id, option_id, status) for every person of ``table`` (a facts
-    table, see ``onconav.profile.facts_table``) and every option in their scope."""
-    return "\nUNION ALL\n".join(
+    table of the facts as given, see ``onconav.profile.facts_table``) and every option in their
+    scope. The facts the profile implies (``IMPLIED``) are added first, in order, as in Python."""
+    steps = [f"given AS (SELECT * FROM {table})"]
+    previous = "given"
+    for i, implied in enumerate(IMPLIED, 1):
+        name = f"implied_{i}"
+        steps.append(
+            f"{name} AS (SELECT * REPLACE ({implied_sql(implied)} AS {column(implied.fact)}) "
+            f"FROM {previous})"
+        )
+        previous = name
+    selects = "\nUNION ALL\n".join(
         f"SELECT person_id, {quote(r.option)} AS option_id, {status_sql(r)} AS status "
-        f"FROM {table} WHERE {scope_sql(r.scope)}"
+        f"FROM {previous} WHERE {scope_sql(r.scope)}"
         for r in rules
     )
+    return "WITH " + ",\n".join(steps) + "\n" + selects

@@ -13,7 +13,6 @@ as a table of people, is the input of the SQL path (``facts_table``).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -22,8 +21,9 @@ from pydantic_core import PydanticCustomError
 
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType
+from onconav.kb.rules import DRUG_KINDS, IMPLIED
 from onconav.kb.vocabulary import normalise_name
-from onconav.logic import FactValue
+from onconav.logic import FactValue, Truth, truth
 
 STAGES = {"4": "4", "iv": "4", "4a": "4A", "iva": "4A", "4b": "4B", "ivb": "4B"}
 for _earlier in ("1", "2", "3", "i", "ii", "iii"):
@@ -53,7 +53,6 @@ CHOICES: dict[str, tuple[dict[str, str], str]] = {
     "her2": (HER2, "positive, negative"),
     "kras": (KRAS, "wild-type, mutated"),
 }
-DISTANT_SITES = {"liver", "lung", "bone", "brain", "peritoneum", "other-site"}
 
 
 @dataclass(frozen=True)
@@ -214,7 +213,6 @@ SET_FIELDS = ("metastases", "progressed_on", "cannot_have", "prior_treatments", 
               "planned")  # fmt: skip
 """The list fields: each is the set fact of the same name, its names resolved in the knowledge
 base."""
-DRUG_KINDS = frozenset({"chemotherapy", "targeted-therapy", "immunotherapy"})
 
 
 # --------------------------------------------------------------------------------------------
@@ -319,7 +317,8 @@ class Facts:
     site: str  # decides the scope: a cancer id, "any" (not given), or another cancer's name
     cancer_name: str
     known_cancer: bool
-    row: dict[str, FactValue]  # every fact of the knowledge base; None when unknown
+    given: dict[str, FactValue]  # every fact of the knowledge base as given; None when unknown
+    row: dict[str, FactValue]  # the same with the facts the profile implies (``IMPLIED``)
     warnings: tuple[str, ...]
 
 
@@ -339,14 +338,15 @@ def _marker(profile: Profile, marker: str, warnings: list[str]) -> str | None:
 
 
 def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
-    """The facts of a profile: names resolved to knowledge-base ids, contradictions as warnings.
-    Raises ProfileError (every problem) if a name is not known."""
+    """The facts of a profile: names resolved to knowledge-base ids, then the facts the profile
+    implies (``IMPLIED``); contradictions as warnings. Raises ProfileError (every problem) if a
+    name is not known."""
     warnings: list[str] = []
     problems: list[Problem] = []
     site, cancer_name, known, bad = _cancer(kb, profile.cancer)
     problems += bad
-    row: dict[str, FactValue] = dict.fromkeys(kb.facts)
-    row.update(
+    given: dict[str, FactValue] = dict.fromkeys(kb.facts)
+    given.update(
         cancer=None if site == "any" else site,
         stage=profile.stage,
         recurrence=profile.recurrence,
@@ -361,73 +361,37 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     for field in SET_FIELDS:
         names = getattr(profile, field)
         if names is not None:
-            row[field], missed = _resolve(kb, field, names)
+            given[field], missed = _resolve(kb, field, names)
             problems += missed
     if problems:
         raise ProfileError(problems)
-    for rule in DERIVED:
-        rule(profile, kb, row, warnings)
-    return Facts(profile, site, cancer_name, known, row, tuple(warnings))
-
-
-# What the profile implies beyond what it says, and what does not fit together: each rule reads
-# the row and may warn or change a fact. Applied in this order, after the names are resolved.
-Derivation = Callable[[Profile, KnowledgeBase, dict[str, FactValue], list[str]], None]
-
-
-def _stopped_but_never_had(
-    profile: Profile, kb: KnowledgeBase, row: dict[str, FactValue], warnings: list[str]
-) -> None:
-    """A drug treatment that stopped working, but none listed among the treatments had: warn."""
-    prior, stopped = row["prior_treatments"], row["progressed_on"]
-    if isinstance(prior, frozenset) and isinstance(stopped, frozenset) and stopped:
-        classes = set().union(*(kb.vocabulary.up("progressed_on", s) for s in stopped))
-        if not prior & DRUG_KINDS and classes & DRUG_KINDS:
-            warnings.append(
-                "prior_treatments: lists no drug treatment, but progressed_on says one stopped "
-                "working; check what was had"
-            )
-
-
-def _none_stopped_if_none_had(
-    profile: Profile, kb: KnowledgeBase, row: dict[str, FactValue], warnings: list[str]
-) -> None:
-    """No drug treatment was had, so none can have stopped working."""
-    prior = row["prior_treatments"]
-    if isinstance(prior, frozenset) and row["progressed_on"] is None and not prior & DRUG_KINDS:
-        row["progressed_on"] = frozenset()
-
-
-def _earlier_stage_not_back(
-    profile: Profile, kb: KnowledgeBase, row: dict[str, FactValue], warnings: list[str]
-) -> None:
+    warnings += _stopped_but_never_had(kb, given)
     if profile.stage == "earlier" and profile.recurrence in (None, "none"):
         warnings.append(
             "stage: the sources are about stage 4 or cancer that has come back; for stage 1 to 3 "
             "say whether it has come back (recurrence)"
         )
+    row = dict(given)
+    for implied in IMPLIED:
+        unknown = row[implied.fact] is None
+        if (unknown or not implied.if_unknown) and truth(implied.when, row) is Truth.TRUE:
+            row[implied.fact] = implied.value
+            if implied.warning:
+                warnings.append(implied.warning)
+    return Facts(profile, site, cancer_name, known, given, row, tuple(warnings))
 
 
-def _4a_with_distant_spread(
-    profile: Profile, kb: KnowledgeBase, row: dict[str, FactValue], warnings: list[str]
-) -> None:
-    """Stage 4A with spread to distant organs: the stage is read as 4, neither 4A nor 4B."""
-    metastases = row["metastases"]
-    distant = isinstance(metastases, frozenset) and bool(metastases & DISTANT_SITES)
-    if profile.stage == "4A" and (profile.recurrence == "distant" or distant):
-        warnings.append(
-            "stage: 4A with spread to distant organs does not fit together (distant spread is "
-            "stage 4B); options for both are shown as undecided until the stage is checked"
-        )
-        row["stage"] = "4"
-
-
-DERIVED: tuple[Derivation, ...] = (
-    _stopped_but_never_had,
-    _none_stopped_if_none_had,
-    _earlier_stage_not_back,
-    _4a_with_distant_spread,
-)
+def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list[str]:
+    """A drug treatment that stopped working, but none listed among the treatments had."""
+    prior, stopped = row["prior_treatments"], row["progressed_on"]
+    if isinstance(prior, frozenset) and isinstance(stopped, frozenset) and stopped:
+        classes = set().union(*(kb.vocabulary.up("progressed_on", s) for s in stopped))
+        if not prior & DRUG_KINDS and classes & DRUG_KINDS:
+            return [
+                "prior_treatments: lists no drug treatment, but progressed_on says one stopped "
+                "working; check what was had"
+            ]
+    return []
 
 
 # --------------------------------------------------------------------------------------------
@@ -449,9 +413,10 @@ def facts_table(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
 
 
 def table_row(person_id: str, facts: Facts) -> dict[str, object]:
-    """A person's facts as a row of the facts table (sets as sorted lists)."""
+    """A person's facts as given, as a row of the facts table (sets as sorted lists); the query
+    adds what they imply."""
     row: dict[str, object] = {"person_id": person_id, "site": facts.site}
-    for name, value in facts.row.items():
+    for name, value in facts.given.items():
         row[name] = sorted(value) if isinstance(value, frozenset) else value
     return row
 

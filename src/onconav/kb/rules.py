@@ -177,6 +177,11 @@ def any_of(fact: str, values: frozenset[str], text: str) -> Test:
     return Test(fact, "has_any", "any", tuple(sorted(values)), values, frozenset(), text=text)
 
 
+def one_of(fact: str, values: frozenset[str], text: str) -> Test:
+    """A test that a fact of one value is one of ``values`` exactly."""
+    return Test(fact, "in", "one", tuple(sorted(values)), values, frozenset(), text=text)
+
+
 def option_rules(
     option: Option,
     lowering: Lowering,
@@ -216,3 +221,57 @@ def option_rules(
         caveats=tuple((c.id, lowering.expr(c.when)) for c in option.caveats),
         relief=tuple(t for t in tests_of(when) if t.fact == "symptoms"),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# What a profile implies beyond what it says
+# --------------------------------------------------------------------------------------------
+
+DRUG_KINDS = frozenset({"chemotherapy", "targeted-therapy", "immunotherapy"})
+DISTANT_SITES = frozenset({"liver", "lung", "bone", "brain", "peritoneum", "other-site"})
+
+
+@dataclass(frozen=True)
+class Implied:
+    """A fact the rest of a profile implies: when ``when`` is TRUE (and, if ``if_unknown``, the
+    fact is not known), the fact takes ``value``. Applied in the order of ``IMPLIED`` by
+    ``onconav.profile.facts_of`` and by the SQL query (``onconav.logic.statuses_sql``) alike."""
+
+    fact: str
+    value: str | frozenset[str]
+    when: Expr
+    if_unknown: bool
+    why: str
+    warning: str | None = None
+
+
+IMPLIED: tuple[Implied, ...] = (
+    Implied(
+        "progressed_on",
+        frozenset(),
+        Not(any_of("prior_treatments", DRUG_KINDS, "a drug treatment was had")),
+        if_unknown=True,
+        why="No drug treatment was had (prior_treatments is given and holds none), so none can "
+        "have stopped working.",
+    ),
+    Implied(
+        "stage",
+        "4",
+        All(
+            (
+                one_of("stage", frozenset({"4A"}), "stage 4A"),
+                Any(
+                    (
+                        one_of("recurrence", frozenset({"distant"}), "came back far away"),
+                        any_of("metastases", DISTANT_SITES, "spread to a distant organ"),
+                    )
+                ),
+            )
+        ),
+        if_unknown=False,
+        why="Stage 4A with spread to distant organs does not fit together (distant spread is "
+        "stage 4B): the stage is read as 4, so options for 4A and for 4B stay undecided.",
+        warning="stage: 4A with spread to distant organs does not fit together (distant spread "
+        "is stage 4B); options for both are shown as undecided until the stage is checked",
+    ),
+)
