@@ -20,7 +20,6 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
 
 
-
 def answer(done: Done) -> dict[str, Any]:
     """The JSON answer of a command that succeeded."""
     assert done.status == 0, done.stderr
@@ -280,3 +279,43 @@ def test_explain_shows_passages_with_sources(run: Run, sources: Path) -> None:
     done = run("explain", "brachytherapy", "--sources", str(sources))
     assert done.status == 0, done.stderr
     assert "“" in done.stdout
+
+
+def test_markdown_shows_the_cancer_name_as_typed_without_markup(run: Run) -> None:
+    done = run("options", "--cancer", "foo *bar* <b>x</b>", "--format", "markdown")
+    assert done.status == 0, done.stderr
+    head = done.stdout.splitlines()[0]
+    assert head == r"# Options for foo \*bar\* \<b\>x\</b\>"
+    assert "<b>" not in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("stdin", "fields"),
+    [
+        ('{"cancer": "rectum", "biomarkers": "positive"}', ["biomarkers"]),
+        ('{"cancer": "rectum", "biomarkers": 5}', ["biomarkers"]),
+        (
+            '{"cancer": "rectum", "symptoms": [null, "pain", "fish"]}',
+            ["symptoms[0]", "symptoms[2]"],
+        ),
+        ('{"cancer": "rectum", "planned": ""}', ["planned"]),
+        ('{"cancer": "rectum", "stage": ["IV"]}', ["stage"]),
+        ('{"cancer": "rectum", "biomarkers": {"pdl1": "high"}}', ["biomarkers.pdl1"]),
+        ('{"cancer": "icd10|C99"}', ["cancer"]),
+    ],
+)
+def test_odd_json_is_refused_field_by_field(run: Run, stdin: str, fields: list[str]) -> None:
+    done = run("options", "--profile", "-", stdin=stdin)
+    assert done.status == 2 and done.stdout == ""
+    named = [line.removeprefix("onconav: error: ").split(": ", 1)[0] for line in done.errors()]
+    assert named == fields
+
+
+def test_a_profile_file_that_is_not_utf8_is_a_profile_error(run: Run, tmp_path: Path) -> None:
+    path = tmp_path / "bad.json"
+    path.write_bytes(b"\xff\xfe{}")
+    done = run("options", "--profile", str(path))
+    assert done.status == 2
+    assert done.errors() == [
+        f"onconav: error: --profile: {path} is not UTF-8 text (invalid start byte)"
+    ]

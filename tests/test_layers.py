@@ -97,7 +97,6 @@ def test_the_core_imports_no_front_end() -> None:
 
 def test_no_pickle_in_the_package() -> None:
     for module, path in MODULES.items():
-        assert "pickle" not in imports(module)
         tree = ast.parse(path.read_text(encoding="utf-8"))
         names = {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         names |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}  # type: ignore[misc]

@@ -90,7 +90,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
     cited |= {s.source for n in notes for s in n.evidence}
     what_would_change = _what_would_change(kb, options)
     return Result.model_construct(
-        profile=profile,
+        profile=profile.model_copy(deep=True),  # the caller's own stays theirs
         cancer=facts.site,
         cancer_name=facts.cancer_name,
         has_own_source=own_source,

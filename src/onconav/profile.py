@@ -13,7 +13,7 @@ as a table of people, is the input of the SQL path (``facts_table``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
@@ -22,7 +22,7 @@ from pydantic_core import PydanticCustomError
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType
 from onconav.kb.rules import DRUG_KINDS, IMPLIED
-from onconav.kb.vocabulary import normalise_name
+from onconav.kb.vocabulary import is_code, normalise_name
 from onconav.logic import FactValue, Truth, truth
 
 STAGES = {"4": "4", "iv": "4", "4a": "4A", "iva": "4A", "4b": "4B", "ivb": "4B"}
@@ -85,8 +85,12 @@ def _key(value: object) -> str:
 
 
 def _choose(value: object, field: str) -> str:
+    """The value a spelling means (a string, or a whole number for a stage)."""
     table, accepted = CHOICES[field]
-    found = table.get(_key(value).replace("-", "")) or table.get(_key(value))
+    found = None
+    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
+        raw = str(value).strip().lower()
+        found = table.get(raw) or table.get(_key(value).replace("-", "")) or table.get(_key(value))
     if found is None:
         raise PydanticCustomError(
             "not_accepted", "{given} is not accepted; accepted: {accepted}",
@@ -199,10 +203,22 @@ class Profile(BaseModel):
 
 
 def as_list(value: object) -> object:
-    """A list field as given: a comma-separated string is split; "none" alone is the empty list."""
+    """A list field as given: a comma-separated string is split; "none" alone is the empty list.
+    A string with no name in it is refused (say "none" for none)."""
     if isinstance(value, str):
-        value = [part for part in re.split(r"\s*,\s*", value) if part]
-    if isinstance(value, list) and len(value) == 1 and normalise_name(str(value[0])) in NONE_WORDS:
+        parts = [part for part in re.split(r"\s*,\s*", value.strip()) if part]
+        if not parts:
+            raise PydanticCustomError(
+                "not_accepted", "{given} is not accepted; accepted: {accepted}",
+                {"given": repr(value), "accepted": "a list of names, or none", "values": []},
+            )  # fmt: skip
+        value = parts
+    if (
+        isinstance(value, list)
+        and len(value) == 1
+        and isinstance(value[0], str)
+        and normalise_name(value[0]) in NONE_WORDS
+    ):
         return []
     return value
 
@@ -229,14 +245,17 @@ def _problem(item: Any) -> Problem:
     given = item.get("input")
     kind = item["type"]
     if kind == "extra_forbidden":
-        fields = tuple(Profile.model_fields)
+        model = Biomarkers if item["loc"][0] == "biomarkers" else Profile
+        fields = tuple(model.model_fields)
         return Problem(where, given, fields, f"unknown field; accepted fields: {', '.join(fields)}")
     if kind == "missing":
         return Problem(where, None, (), "is required")
     if kind == "not_accepted":
         return Problem(where, given, tuple(item["ctx"]["values"]), item["msg"])
-    if kind == "literal_error":
-        return Problem(where, given, (), f"{given!r} is not accepted; {item['msg'].lower()}")
+    if kind == "string_type":
+        return Problem(where, given, (), f"{given!r} is not accepted; give a name")
+    if kind == "list_type":
+        return Problem(where, given, (), f"{given!r} is not accepted; give a list of names")
     if kind in ("bool_parsing", "bool_type"):
         return Problem(where, given, ("true", "false"), f"{given!r} is not accepted; accepted: "
                        "true, false")  # fmt: skip
@@ -255,14 +274,17 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
         profile = Profile.model_validate(data)
     except ValidationError as error:
         problems += [_problem(item) for item in error.errors()]
-    invalid = {p.field.split("[")[0] for p in problems}
+    invalid = {p.field for p in problems}
     for field in SET_FIELDS:
-        names = as_list(data.get(field))
-        if field not in invalid and isinstance(names, list):
-            problems += _resolve(kb, field, [str(n) for n in names])[1]
+        names = as_list(data.get(field)) if field not in invalid else None
+        if isinstance(names, list):  # each name that is a string, where pydantic found none wrong
+            for i, name in enumerate(names):
+                if isinstance(name, str) and f"{field}[{i}]" not in invalid:
+                    problems += [replace(p, field=f"{field}[{i}]")
+                                 for p in _resolve(kb, field, [name])[1]]  # fmt: skip
     cancer = data.get("cancer")
     if "cancer" not in invalid and isinstance(cancer, str):
-        problems += _cancer(kb, cancer)[3]
+        problems += _cancer(kb, cancer)[2]
     if problems:
         raise ProfileError(problems)
     assert profile is not None
@@ -279,29 +301,35 @@ def _resolve(
     problems = []
     for i, name in enumerate(names):
         match = table.get(normalise_name(name))
+        if match is None:  # a code (rxnorm|4492, C78.7) of a record that is a value of the fact
+            match = next((r.id for r in kb.find(name) if r.id in table.values()), None)
         if match is None:
             accepted = tuple(sorted(kb.vocabulary.known(field)))
+            shown = ", ".join(accepted[:12]) + (", ..." if len(accepted) > 12 else "")
             problems.append(Problem(f"{field}[{i}]", name, accepted,
-                                    f"{name!r} is not known; accepted: "
-                                    f"{', '.join(accepted[:12])}, ..."))  # fmt: skip
+                                    f"{name!r} is not known; accepted: {shown}"))  # fmt: skip
         else:
             ids.add(match)
     return frozenset(ids), problems
 
 
-def _cancer(kb: KnowledgeBase, name: str) -> tuple[str, str, bool, list[Problem]]:
+def _cancer(kb: KnowledgeBase, name: str) -> tuple[str, str, list[Problem]]:
     """The site a cancer name means (a cancer id, ``any`` when not given, or the folded name of a
-    cancer the knowledge base does not know), its name, whether the knowledge base knows it, and
-    a problem if the name is not a name at all."""
+    cancer the knowledge base does not know), its name, and a problem if the name is not a name
+    at all or is a code of no known cancer."""
     hits = [r for r in kb.find(name) if kb.kind_of.get(r.id) == "cancers"]
     if normalise_name(name) in UNKNOWN_SITE or (hits and hits[0].id == "any"):
-        return "any", "advanced cancer (where it started not given)", False, []
+        return "any", "advanced cancer (where it started not given)", []
     if hits:
-        return hits[0].id, kb.name_of(hits[0].id), True, []
-    if not re.search(r"[A-Za-z]", name):
+        return hits[0].id, kb.name_of(hits[0].id), []
+    if is_code(name):
+        message = f"{name!r} is a code of no cancer onconav knows; give the cancer's name"
+        problem = Problem("cancer", name, (), message)
+        return "", "", [problem]
+    if not any(c.isalpha() for c in name):
         problem = Problem("cancer", name, (), f"{name!r} is not a cancer name")
-        return "", "", False, [problem]
-    return normalise_name(name), name.strip(), False, []
+        return "", "", [problem]
+    return normalise_name(name) or name.strip().lower(), name.strip(), []
 
 
 # --------------------------------------------------------------------------------------------
@@ -316,7 +344,6 @@ class Facts:
     profile: Profile
     site: str  # decides the scope: a cancer id, "any" (not given), or another cancer's name
     cancer_name: str
-    known_cancer: bool
     given: dict[str, FactValue]  # every fact of the knowledge base as given; None when unknown
     row: dict[str, FactValue]  # the same with the facts the profile implies (``IMPLIED``)
     warnings: tuple[str, ...]
@@ -343,7 +370,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     name is not known."""
     warnings: list[str] = []
     problems: list[Problem] = []
-    site, cancer_name, known, bad = _cancer(kb, profile.cancer)
+    site, cancer_name, bad = _cancer(kb, profile.cancer)
     problems += bad
     given: dict[str, FactValue] = dict.fromkeys(kb.facts)
     given.update(
@@ -378,7 +405,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
             row[implied.fact] = implied.value
             if implied.warning:
                 warnings.append(implied.warning)
-    return Facts(profile, site, cancer_name, known, given, row, tuple(warnings))
+    return Facts(profile, site, cancer_name, given, row, tuple(warnings))
 
 
 def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list[str]:

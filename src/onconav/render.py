@@ -3,6 +3,7 @@ report). JSON is the Result itself; the terminal view is the CLI's (``onconav.cl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 from onconav.kb.model import Modality
@@ -68,8 +69,20 @@ def details(option: OptionResult) -> list[str]:
     return lines
 
 
+MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
+
+
+def md_escape(text: str) -> str:
+    """Text a person gave (a cancer's name), shown as itself in Markdown: no markup, no HTML."""
+    return MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
 def markdown(result: Result, passage: PassageLookup | None = None) -> str:
-    out = [f"# Options for {result.cancer_name}", "", result.scope, ""]
+    """The result as a Markdown report. What the person typed (the cancer's name, which the
+    scope repeats) is escaped."""
+    name = md_escape(result.cancer_name)
+    scope = result.scope.replace(result.cancer_name, name)
+    out = [f"# Options for {name}", "", scope, ""]
     out += [f"> **Warning:** {w}" for w in result.warnings]
     for title, options in groups(result):
         out += [f"## {title}", ""]

@@ -407,7 +407,11 @@ def _read_profile(path: str) -> dict[str, Any]:
     file = Path(path)
     if not file.is_file():
         raise UsageError(f"--profile: {path} is not a file")
-    return profile_from_text(file.read_text(encoding="utf-8"), path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise UsageError(f"--profile: {path} is not UTF-8 text ({error.reason})") from None
+    return profile_from_text(text, path)
 
 
 @app.command("options")
@@ -494,12 +498,14 @@ def options_command(
         "hormone_sensitive": hormone_sensitive,
     }  # fmt: skip
     data.update({k: v for k, v in flags.items() if v is not None})
-    markers = dict(data.get("biomarkers") or {})
-    for name, values in (("her2", her2), ("kras", kras)):
-        if values:
-            markers[name] = values[0] if len(values) == 1 else values
-    if markers:
-        data["biomarkers"] = markers
+    given = data.get("biomarkers")
+    if her2 or kras:  # flags add to the file's biomarkers (a non-mapping is parse_profile's error)
+        markers = dict(given) if isinstance(given, dict) else {}
+        for name, values in (("her2", her2), ("kras", kras)):
+            if values:
+                markers[name] = values[0] if len(values) == 1 else values
+        if isinstance(given, dict) or given is None:
+            data["biomarkers"] = markers
     kb = _kb()
     try:
         person = parse_profile(data, kb)

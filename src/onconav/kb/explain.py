@@ -19,6 +19,7 @@ from onconav.kb.model import (
     Regimen,
     Span,
 )
+from onconav.kb.vocabulary import CODE_SYSTEMS
 
 KIND_LABEL = {
     "sources": "source",
@@ -73,7 +74,7 @@ class EntityView:
 def codes(record: Record) -> list[str]:
     """The record's codes, as "System code, code"."""
     out = []
-    for attr, label in CODE_LABELS:
+    for attr, label, _ in CODE_SYSTEMS.values():
         value = getattr(record, attr, None)
         values = [value] if isinstance(value, str) else list(value or [])
         if values:

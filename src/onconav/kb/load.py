@@ -42,8 +42,15 @@ from onconav.kb.model import (
     Term,
     fact_tests,
 )
-from onconav.kb.rules import Lowering, Rules, option_rules
-from onconav.kb.vocabulary import Vocabulary, fact_values, normalise_name, parse_code, record_codes
+from onconav.kb.rules import Lowering, Rules, option_rules, wanted_values
+from onconav.kb.vocabulary import (
+    ICD10,
+    Vocabulary,
+    fact_values,
+    normalise_name,
+    parse_code,
+    record_codes,
+)
 
 DATA_DIR = Path(__file__).with_name("data")
 ARTEFACT = "kb.json"
@@ -142,13 +149,9 @@ class KnowledgeBase:
     def version(self) -> str:
         return self.data.version or "unversioned"
 
-    def get(self, ident: str) -> Record:
-        return self.by_id[ident]
-
     def name_of(self, ident: str) -> str:
         """A record's name (or title), or the id itself."""
-        record = self.by_id.get(ident)
-        return str(getattr(record, "name", None) or getattr(record, "title", ident))
+        return name_of(self.by_id, ident)
 
     def label(self, fact: str, value: str) -> str:
         """A value of a fact in plain words: its label, or the name of the record it is."""
@@ -157,18 +160,18 @@ class KnowledgeBase:
     def find(self, name: str) -> list[Record]:
         """Every record whose id, name or alias matches ``name`` (case and punctuation folded),
         or that carries the code ``name`` (``system|code``, as ``http://loinc.org|48676-1`` or
-        ``loinc|48676-1``, or a bare code such as ``C16`` or ``4492``)."""
+        ``loinc|48676-1``, or a bare code such as ``C16`` or ``4492``; an ICD-10 code with a
+        subdivision, such as C16.9, finds the record of its category, C16). An exact id comes
+        first."""
         hits = list(self.names.get(normalise_name(name), ()))
-        if name in self.by_id and name not in hits:
-            hits.insert(0, name)
+        if name in self.by_id:  # an exact id first
+            hits = [name, *(h for h in hits if h != name)]
         code = parse_code(name)
         if code is not None:
             system, value = code
-            found = (
-                self.codes.get((system, value), ())
-                if system is not None
-                else self.codes.get(("", value), ())
-            )
+            found = self.codes.get((system or "", value), ())
+            if not found and "." in value and ICD10.match(value) and system in (None, "icd10"):
+                found = self.codes.get((system or "", value.split(".")[0]), ())  # C16.9: C16
             hits += [h for h in found if h not in hits]
         return [self.by_id[h] for h in hits]
 
@@ -207,6 +210,12 @@ class KnowledgeBase:
         return out
 
 
+def name_of(by_id: Mapping[str, Record], ident: str) -> str:
+    """A record's name (or title), or the id itself."""
+    record = by_id.get(ident)
+    return str(getattr(record, "name", None) or getattr(record, "title", None) or ident)
+
+
 def record_labels(record: Record) -> list[str]:
     """Every way a record may be looked up: its id, name (or title) and aliases."""
     labels = [record.id]
@@ -242,15 +251,9 @@ def _check_test(test: FactTest, fact: Fact, accepted: Mapping[str, Any], where: 
         return [f"{where}: operator {op!r} does not apply to {fact.type.value} fact {fact.id!r}"]
     if fact.type is FactType.bool:
         return [] if isinstance(test.eq, bool) else [f"{where}: {fact.id} takes true or false"]
-    wanted: list[str] = []
-    if op == "eq" and isinstance(test.eq, str):
-        wanted = [test.eq]
-    elif op == "eq":
+    if op == "eq" and not isinstance(test.eq, str):
         return [f"{where}: {fact.id} takes one of its values, not {test.eq!r}"]
-    for name in ("in_", "has_any", "only"):
-        wanted.extend(getattr(test, name) or [])
-    if test.has is not None:
-        wanted.append(test.has)
+    wanted = wanted_values(test)
     return [
         f"{where}: {value!r} is not a value of {fact.id!r}"
         for value in wanted
@@ -375,8 +378,7 @@ def _index(
     value_labels = {(f.id, v.id): v.label for f in facts.values() for v in f.values}
 
     def label(fact: str, value: str) -> str:
-        record = by_id.get(value)
-        return value_labels.get((fact, value)) or str(getattr(record, "name", None) or value)
+        return value_labels.get((fact, value)) or name_of(by_id, value)
 
     value_names: dict[str, dict[str, str]] = {}
     for fact_id, fact in facts.items():
@@ -401,8 +403,7 @@ def _index(
             for up in vocabulary.up("cannot_have", p)
             if up == ident or kind_of.get(up) != "regimens"
         )
-        name = str(getattr(record, "name", ident))
-        return name, covered_by, kind_of.get(ident) in ("drugs", "regimens")
+        return name_of(by_id, ident), covered_by, kind_of.get(ident) in ("drugs", "regimens")
 
     lowering = Lowering(
         vocabulary, {f.id: f.label for f in facts.values()}, {f.id: f.type for f in facts.values()},

@@ -96,7 +96,7 @@ class Rules:
     when: Expr
     in_trials: bool
     caveats: tuple[tuple[str, Expr], ...]  # (caveat id, shown when TRUE)
-    relief: tuple[Test, ...]  # its tests of the person's symptoms: TRUE means it relieves one
+    relief: tuple[Test, ...]  # its tests of symptoms not under a not: TRUE means it relieves one
 
 
 def tests_of(expr: Expr) -> Iterator[Test]:
@@ -108,6 +108,15 @@ def tests_of(expr: Expr) -> Iterator[Test]:
     else:
         for part in expr.parts:
             yield from tests_of(part)
+
+
+def positive_tests(expr: Expr) -> Iterator[Test]:
+    """The tests of an expression that are not under a ``not``: a TRUE one speaks for it."""
+    if isinstance(expr, Test):
+        yield expr
+    elif not isinstance(expr, Not):
+        for part in expr.parts:
+            yield from positive_tests(part)
 
 
 Labeller = Callable[[str, str], str]
@@ -148,7 +157,7 @@ class Lowering:
             return Test(
                 fact, op, "count", (), frozenset(), frozenset(), limit=test.count_max, text=text
             )
-        wanted = _wanted(test)
+        wanted = wanted_values(test)
         known = self.vocab.known(fact)
         true = frozenset().union(*(self.vocab.below(fact, w) for w in wanted)) & known
         unknown = (frozenset().union(*(self.vocab.up(fact, w) for w in wanted)) & known) - true
@@ -161,13 +170,14 @@ class Lowering:
             return f"{label}: {'yes' if test.eq else 'no'}"
         if test.operator == "count_max":
             return f"{label}: at most {test.count_max} place(s)"
-        labels = " or ".join(self.label(test.fact, w) for w in _wanted(test))
+        labels = " or ".join(self.label(test.fact, w) for w in wanted_values(test))
         if test.operator == "only":
             return f"{label}: only {labels}"
         return f"{label}: {labels}"
 
 
-def _wanted(test: FactTest) -> tuple[str, ...]:
+def wanted_values(test: FactTest) -> tuple[str, ...]:
+    """The values a test of a fact with values asks for."""
     one = test.eq if isinstance(test.eq, str) else test.has
     return (*([one] if one is not None else []), *(test.in_ or test.has_any or test.only or []))
 
@@ -219,7 +229,7 @@ def option_rules(
         when=when,
         in_trials=option.in_trials,
         caveats=tuple((c.id, lowering.expr(c.when)) for c in option.caveats),
-        relief=tuple(t for t in tests_of(when) if t.fact == "symptoms"),
+        relief=tuple(t for t in positive_tests(when) if t.fact == "symptoms"),
     )
 
 

@@ -100,23 +100,27 @@ def fact_values(data: KBData, fact: Fact) -> dict[str, frozenset[str]]:
 # Codes
 # --------------------------------------------------------------------------------------------
 
-# Each code system: the record attribute that holds its codes, and the ways it may be named
-# before the "|" (its FHIR system URI first, then short names), folded with normalise_name.
-CODE_SYSTEMS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "snomed": ("snomed", ("http://snomed.info/sct", "snomed", "snomedct", "sct")),
-    "icd10": (
-        "icd10",
-        ("http://hl7.org/fhir/sid/icd-10-cm", "http://hl7.org/fhir/sid/icd-10", "icd10", "icd10cm"),
+# Each code system: the record attribute that holds its codes, its name for people, and the ways
+# it may be named before the "|" (its FHIR system URI first, then short names), folded with
+# normalise_name. In the order a record's codes are shown.
+CODE_SYSTEMS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "rxnorm": (
+        "rxnorm", "RxNorm", ("http://www.nlm.nih.gov/research/umls/rxnorm", "rxnorm", "rxcui"),
     ),
-    "rxnorm": ("rxnorm", ("http://www.nlm.nih.gov/research/umls/rxnorm", "rxnorm", "rxcui")),
-    "loinc": ("loinc", ("http://loinc.org", "loinc")),
     "ncit": (
-        "ncit",
+        "ncit", "NCI Thesaurus",
         ("http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl", "ncit", "nci", "ncithesaurus"),
     ),
-}
+    "icd10": (
+        "icd10", "ICD-10",
+        ("http://hl7.org/fhir/sid/icd-10-cm", "http://hl7.org/fhir/sid/icd-10", "icd10",
+         "icd10cm"),
+    ),
+    "snomed": ("snomed", "SNOMED CT", ("http://snomed.info/sct", "snomed", "snomedct", "sct")),
+    "loinc": ("loinc", "LOINC", ("http://loinc.org", "loinc")),
+}  # fmt: skip
 _SYSTEM_NAMES = {
-    normalise_name(name): system for system, (_, names) in CODE_SYSTEMS.items() for name in names
+    normalise_name(name): system for system, (_, _, names) in CODE_SYSTEMS.items() for name in names
 }
 
 
@@ -125,9 +129,20 @@ def system_of(name: str) -> str | None:
     return _SYSTEM_NAMES.get(normalise_name(name))
 
 
+ICD10 = re.compile(r"^[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?$")
+
+
+def is_code(text: str) -> bool:
+    """Whether ``text`` is written as a code: ``system|code``, an ICD-10 code (C16, C16.9) or a
+    number (SNOMED CT, RxNorm)."""
+    bare = text.strip().upper()
+    return "|" in text or bool(ICD10.match(bare)) or bare.isdigit()
+
+
 def parse_code(text: str) -> tuple[str | None, str] | None:
     """``system|code`` as (system, code); a bare code as (None, code); None if ``text`` names a
-    system that is not known. Codes are compared as written, less spaces and upper/lower case."""
+    system that is not known. Codes are compared as written, with the ends trimmed and in
+    upper case."""
     system_name, bar, code = text.partition("|")
     if not bar:
         return None, text.strip().upper()
@@ -140,7 +155,7 @@ def parse_code(text: str) -> tuple[str | None, str] | None:
 def record_codes(record: object) -> list[tuple[str, str]]:
     """Every (system, code) a record carries."""
     out: list[tuple[str, str]] = []
-    for system, (attr, _) in CODE_SYSTEMS.items():
+    for system, (attr, _, _) in CODE_SYSTEMS.items():
         value = getattr(record, attr, None)
         values = [value] if isinstance(value, str) else list(value or [])
         out += [(system, str(v).strip().upper()) for v in values]
