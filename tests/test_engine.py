@@ -537,3 +537,14 @@ def test_the_result_keeps_its_own_copy_of_the_profile(kb) -> None:  # type: igno
     first.profile.metastases.append("lung")
     assert profile.metastases == ["liver"]
     assert evaluate(profile, kb).profile.metastases == ["liver"]
+
+
+def test_every_refused_biomarker_value_is_named(kb) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ProfileError) as caught:
+        parse_profile(
+            {"cancer": "stomach", "biomarkers": {"her2": ["positive", "maybe", "zz"]}}, kb
+        )
+    (problem,) = caught.value.problems
+    assert problem.field == "biomarkers.her2"
+    assert "'maybe'" in problem.message and "'zz'" in problem.message
+    assert problem.accepted == ("negative", "positive")

@@ -108,20 +108,33 @@ class Biomarkers(BaseModel):
     @field_validator("her2", mode="before")
     @classmethod
     def _her2(cls, value: object) -> object:
-        return _listwise(value, lambda v: _choose(v, "her2"))
+        return _listwise(value, "her2")
 
     @field_validator("kras", mode="before")
     @classmethod
     def _kras(cls, value: object) -> object:
-        return _listwise(value, lambda v: _choose(v, "kras"))
+        return _listwise(value, "kras")
 
 
-def _listwise(value: object, one: Any) -> object:
-    if value is None:
-        return None
-    if isinstance(value, list):
-        return [one(v) for v in value]
-    return one(value)
+def _listwise(value: object, field: str) -> object:
+    """A biomarker given once or as a list (results that disagree): each value chosen, and every
+    value not accepted named in one error."""
+    if value is None or not isinstance(value, list):
+        return None if value is None else _choose(value, field)
+    chosen, refused = [], []
+    for i, item in enumerate(value):
+        try:
+            chosen.append(_choose(item, field))
+        except PydanticCustomError:
+            refused.append(f"[{i}] {item!r}")
+    if refused:
+        table, accepted = CHOICES[field]
+        raise PydanticCustomError(
+            "not_accepted", "{given} not accepted; accepted: {accepted}",
+            {"given": ", ".join(refused), "accepted": accepted,
+             "values": sorted(set(table.values()))},
+        )  # fmt: skip
+    return chosen
 
 
 class Profile(BaseModel):
