@@ -154,7 +154,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
             CaveatOut.model_construct(
                 id=c.id,
                 text=c.text,
-                because=_checks(kb, when, row, Truth.TRUE),
+                because=_checks(when, row, Truth.TRUE),
                 citations=_citations(c.evidence),
             )
             for c, (_, when) in zip(option.caveats, rules.caveats, strict=True)
@@ -314,7 +314,7 @@ def undecided_facts(expr: Expr, row: dict[str, FactValue]) -> list[str]:
     return list(out)
 
 
-def _checks(kb: KnowledgeBase, expr: Expr, row: dict[str, FactValue], want: Truth) -> list[Check]:
+def _checks(expr: Expr, row: dict[str, FactValue], want: Truth) -> list[Check]:
     """The tests of an expression that came out as it did (``want``), e.g. why a caveat applies."""
     if isinstance(expr, Test):
         return (
@@ -323,8 +323,8 @@ def _checks(kb: KnowledgeBase, expr: Expr, row: dict[str, FactValue], want: Trut
             else []
         )
     if isinstance(expr, Not):
-        return _checks(kb, expr.part, row, ~want)
-    return [c for part in expr.parts for c in _checks(kb, part, row, want)]
+        return _checks(expr.part, row, ~want)
+    return [c for part in expr.parts for c in _checks(part, row, want)]
 
 
 def _missing(kb: KnowledgeBase, fact_id: str) -> MissingFact:
