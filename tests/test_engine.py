@@ -476,13 +476,14 @@ def test_a_regimen_that_cannot_be_had_does_not_rule_out_its_drugs_elsewhere(kb) 
     assert folfiri.status is Status.offered, folfiri.reason
 
 
-def test_containment_holds_for_cannot_have_only(kb) -> None:  # type: ignore[no-untyped-def]
-    """A drug counts as the regimens containing it for cannot_have, not for progressed_on."""
+def test_a_drug_counts_as_the_regimens_containing_it(kb) -> None:  # type: ignore[no-untyped-def]
+    """In conditions, a drug counts as every regimen containing it, for cannot_have and for
+    progressed_on alike; a regimen does not count as another regimen."""
     up = kb.vocabulary.up
-    assert "folfiri" in up("cannot_have", "irinotecan")
-    assert "irinotecan" not in up("cannot_have", "folfiri")
-    assert "folfiri" not in up("progressed_on", "irinotecan")
-    assert "folfiri" not in up("cannot_have", "folfox")
+    for fact in ("cannot_have", "progressed_on"):
+        assert "folfiri" in up(fact, "irinotecan") and "capiri" in up(fact, "irinotecan")
+        assert "irinotecan" not in up(fact, "folfiri")
+        assert "folfiri" not in up(fact, "folfox")
 
 
 def test_every_problem_of_a_profile_is_reported_at_once(kb) -> None:  # type: ignore[no-untyped-def]
@@ -548,3 +549,88 @@ def test_every_refused_biomarker_value_is_named(kb) -> None:  # type: ignore[no-
     assert problem.field == "biomarkers.her2"
     assert "'maybe'" in problem.message and "'zz'" in problem.message
     assert problem.accepted == ("negative", "positive")
+
+
+# Issue 9, rules 1 and 2: what stopped working counts through regimens both ways; alternatives
+# are alternatives. Checked from the data itself on random profiles.
+
+GIVEN_VALUES = sorted(shared_kb().vocabulary.known("progressed_on"))
+
+
+@st.composite
+def stopped_or_barred(draw: st.DrawFn) -> dict[str, Any]:
+    """A profile naming random treatments as stopped working and as not possible."""
+    return {
+        "cancer": draw(st.sampled_from(["stomach", "rectum", "cervix", "lung"])),
+        "stage": draw(st.sampled_from(["4", "4A", "4B"])),
+        "progressed_on": draw(st.lists(st.sampled_from(GIVEN_VALUES), max_size=3, unique=True)),
+        "cannot_have": draw(st.lists(st.sampled_from(GIVEN_VALUES), max_size=3, unique=True)),
+        "symptoms": draw(st.lists(st.sampled_from(["bone pain", "bleeding"]), max_size=1)),
+    }
+
+
+def _stopped(kb: KnowledgeBase, given: str, stopped: set[str]) -> bool:
+    """Rule 1 read from the data: a drug or regimen counts as stopped working when it is named,
+    when a regimen containing the drug is, or when a drug of the regimen is."""
+    record = kb.by_id[given]
+    if kb.kind_of[given] == "drugs":
+        return given in stopped or any(
+            given in r.components for r in kb.data.regimens if r.id in stopped
+        )
+    if kb.kind_of[given] == "regimens":
+        return given in stopped or bool(set(record.components) & stopped)  # type: ignore[union-attr]
+    return False
+
+
+@SETTINGS
+@given(data=stopped_or_barred())
+def test_what_stopped_working_counts_through_regimens_both_ways(data: dict[str, Any]) -> None:
+    kb = shared_kb()
+    profile = parse_profile(data, kb)
+    stopped = set(facts_of(profile, kb).row["progressed_on"] or ())
+    for option in evaluate(profile, kb).options:
+        record = kb.by_id[option.id]
+        choices = set(record.choices)  # type: ignore[union-attr]
+        givens = [*record.uses, *record.given_with]  # type: ignore[union-attr]
+        hit = {g for g in givens if _stopped(kb, g, stopped)}
+        if hit - choices:
+            assert option.status is Status.not_suitable, (option.id, data)
+            named = {r.given for r in option.reasons if r.kind == "ruled_out"}
+            assert hit - choices <= named, (option.id, option.reasons)
+        for choice in hit & choices:
+            if option.status is not Status.not_suitable:
+                assert choice in {r.given for r in option.choices_ruled_out}, option.id
+                assert kb.name_of(choice) not in option.choices_left
+
+
+@SETTINGS
+@given(data=stopped_or_barred())
+def test_alternatives_are_alternatives(data: dict[str, Any]) -> None:
+    """An option that lists choices is ruled out by the person's answers only when every choice
+    is; otherwise it names the choices left, and those ruled out with why."""
+    kb = shared_kb()
+    for option in evaluate(parse_profile(data, kb), kb).options:
+        choices = kb.by_id[option.id].choices  # type: ignore[union-attr]
+        if not choices:
+            assert not option.choices_left and not option.choices_ruled_out
+            continue
+        removed = {r.given for r in option.choices_ruled_out}
+        if option.choices_ruled_out:
+            assert option.choices_left, option.id
+            assert {kb.name_of(c) for c in choices if c not in removed} == set(option.choices_left)
+        if option.status is Status.not_suitable and all(
+            r.kind == "ruled_out" for r in option.reasons
+        ):
+            ruled = {r.given for r in option.reasons}
+            assert set(choices) <= ruled or ruled - set(choices), (option.id, ruled)
+
+
+def test_a_choice_left_is_named_with_the_one_that_stopped(kb) -> None:  # type: ignore[no-untyped-def]
+    """FOLFOX stopped working: the stomach option of 5-FU or capecitabine stays, with capecitabine
+    left and fluorouracil named as part of FOLFOX (issue 9, rule 1)."""
+    result = evaluate(parse_profile({"cancer": "stomach", "progressed_on": ["FOLFOX"]}, kb), kb)
+    chemo = next(o for o in result.options if o.id == "stomach-chemotherapy")
+    assert chemo.status is not Status.not_suitable
+    assert chemo.choices_left == ["capecitabine"]
+    (why,) = chemo.choices_ruled_out
+    assert why.given == "fluorouracil" and "part of FOLFOX" in why.text

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import LabTest, Modality, Option, Span
-from onconav.kb.rules import All, Expr, Not, Rules, Test
-from onconav.logic import FactValue, Status, Truth, decide, leaf_truth, truth
+from onconav.kb.rules import All, Expr, Not, RuledOut, Test
+from onconav.logic import FactValue, Status, Truth, decide, leaf_truth, ruled_out_hits, truth
 from onconav.profile import Facts, Profile, facts_of
 from onconav.result import (
     CaveatOut,
@@ -120,12 +120,16 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
     rules = kb.rules[option.id]
     row = facts.row
     status, because, condition = decide(rules, row)
+    hits = ruled_out_hits(rules, row)
     reasons: list[Reason] = []
     words: list[str] = []
+    choices_ruled_out: list[Reason] = []
     if because == "ruled_out":
-        reasons = _ruled_out(rules, row)
+        reasons = _ruled_out(hits, row)
         words = [r.text for r in reasons]
-    elif because == "condition_false":
+    else:  # choices the person's answers remove, while others remain
+        choices_ruled_out = _ruled_out([h for h in hits if h.given in rules.choices], row)
+    if because == "condition_false":
         for text, leaves in why_not(kb, rules.when, row):
             words.append(text)
             reasons += leaves
@@ -149,6 +153,15 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         description=option.description,
         reason="Not for this situation: " + "; ".join(words) + "." if words else None,
         reasons=reasons,
+        choices=[kb.name_of(i) for i in (*option.uses, *option.given_with) if i in rules.choices],
+        choices_left=[
+            kb.name_of(i)
+            for i in (*option.uses, *option.given_with)
+            if i in rules.choices and i not in {r.given for r in choices_ruled_out}
+        ]
+        if choices_ruled_out
+        else [],
+        choices_ruled_out=choices_ruled_out,
         missing=missing,
         caveats=[
             CaveatOut.model_construct(
@@ -231,20 +244,19 @@ def in_words(kb: KnowledgeBase, fact: str, value: FactValue) -> str:
     return kb.label(fact, str(value))
 
 
-def _ruled_out(rules: Rules, row: dict[str, FactValue]) -> list[Reason]:
-    """What the option gives that the person's own answers rule out."""
-    return [
-        Reason.model_construct(
-            kind="ruled_out",
-            text=f"it gives {r.given_name}, which you cannot have"
-            if r.fact == "cannot_have"
-            else f"{r.given_name} has already stopped working for you",
-            check=_check(r.test, row),
-            given=r.given,
+def _ruled_out(hits: list[RuledOut], row: dict[str, FactValue]) -> list[Reason]:
+    """Reasons for what the person's own answers rule out, naming the route (a drug through the
+    regimen it is part of, a regimen through its drug, a drug through its kind)."""
+    reasons = []
+    for hit in hits:
+        values = row[hit.fact]
+        assert isinstance(values, frozenset)
+        reasons.append(
+            Reason.model_construct(
+                kind="ruled_out", text=hit.why(values), check=_check(hit.test, row), given=hit.given
+            )
         )
-        for r in rules.ruled_out
-        if leaf_truth(r.test, row[r.fact]) is Truth.TRUE
-    ]
+    return reasons
 
 
 def why_not(

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from enum import Enum, StrEnum
 from typing import Literal
 
-from onconav.kb.rules import IMPLIED, All, Expr, Implied, Not, Rules, Scope, Test
+from onconav.kb.rules import IMPLIED, All, Expr, Implied, Not, RuledOut, Rules, Scope, Test
 
 FactValue = str | bool | frozenset[str] | None
 """A fact's value in a person's row: a value id, yes/no, a set of value ids, or None (unknown)."""
@@ -115,10 +115,22 @@ STATUS_RULES: tuple[tuple[Status, Because], ...] = (
 )
 
 
+def ruled_out_hits(rules: Rules, facts: Facts) -> list[RuledOut]:
+    """What the person's answers rule out of what the option gives (TRUE only)."""
+    return [r for r in rules.ruled_out if leaf_truth(r.test, facts.get(r.fact)) is Truth.TRUE]
+
+
+def is_ruled_out(rules: Rules, hits: list[RuledOut]) -> bool:
+    """Ruled out: something it gives that is not one choice among others is hit, or every
+    choice is."""
+    hit = {r.given for r in hits}
+    return bool(hit - rules.choices) or (bool(rules.choices) and rules.choices <= hit)
+
+
 def decide(rules: Rules, facts: Facts) -> tuple[Status, Because, Truth]:
     """An option's status for a person in its scope, the line of ``STATUS_RULES`` that gave it,
     and the truth of its condition."""
-    ruled_out = any(leaf_truth(r.test, facts.get(r.fact)) is Truth.TRUE for r in rules.ruled_out)
+    ruled_out = is_ruled_out(rules, ruled_out_hits(rules, facts))
     condition = truth(rules.when, facts)
     holds: dict[Because, bool] = {
         "ruled_out": ruled_out,
@@ -198,12 +210,23 @@ def scope_sql(scope: Scope) -> str:
     return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
 
 
+def ruled_out_sql(rules: Rules) -> str:
+    """``is_ruled_out`` as a SQL boolean (never NULL)."""
+    hits: dict[str, list[str]] = {}
+    for r in rules.ruled_out:
+        hits.setdefault(r.given, []).append(f"{to_sql(r.test)} IS TRUE")
+    hit = {given: "(" + " OR ".join(tests) + ")" for given, tests in hits.items()}
+    parts = [h for given, h in hit.items() if given not in rules.choices]
+    if rules.choices:
+        parts.append("(" + " AND ".join(hit[c] for c in sorted(rules.choices)) + ")")
+    return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
+
+
 def status_sql(rules: Rules) -> str:
     """The option's status as a SQL expression, from ``STATUS_RULES``."""
-    ruled_out = " OR ".join(to_sql(r.test) for r in rules.ruled_out) or "FALSE"
     when = to_sql(rules.when)
     tests: dict[Because, str] = {
-        "ruled_out": f"({ruled_out}) IS TRUE",
+        "ruled_out": ruled_out_sql(rules),
         "condition_false": f"{when} IS FALSE",
         "in_trials": "TRUE" if rules.in_trials else "FALSE",
         "condition_unknown": f"{when} IS NULL",

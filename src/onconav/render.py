@@ -50,11 +50,20 @@ def groups(result: Result) -> Iterator[tuple[str, list[OptionResult]]]:
         yield title, current
 
 
+def _names(names: list[str], choices: list[str]) -> str:
+    """Names of what is given, the alternatives among them as "one of ...": "one of A or B"."""
+    fixed = [n for n in names if n not in choices]
+    among = [n for n in names if n in choices]
+    if among:
+        fixed.append("one of " + ", ".join(among[:-1]) + " or " + among[-1])
+    return ", ".join(fixed)
+
+
 def details(option: OptionResult) -> list[str]:
     lines = []
-    given = ", ".join(option.uses)
+    given = _names(option.uses, option.choices)
     if option.given_with:
-        given += " with " + ", ".join(option.given_with)
+        given += " with " + _names(option.given_with, option.choices)
     if given:
         lines.append(f"What: {given}")
     if option.may_involve:
@@ -66,6 +75,10 @@ def details(option: OptionResult) -> list[str]:
     extra += [t.replace("_", " ") for t in option.timing]
     if extra:
         lines.append("How: " + ", ".join(extra))
+    if option.choices_left:
+        removed = "; ".join(r.text for r in option.choices_ruled_out)
+        lines.append(f"Choices left for you: {', '.join(option.choices_left)} (not the others: "
+                     f"{removed})")  # fmt: skip
     return lines
 
 

@@ -105,6 +105,17 @@ class OptionResult(Out):
     description: str
     reason: str | None = Field(description="Why it is not suitable, in plain words")
     reasons: list[Reason] = Field(description="The same, one by one, with what decided each")
+    choices: list[str] = Field(
+        description="Names of what it gives that the sources list as alternatives: one of them "
+        "is given (empty when there are none)"
+    )
+    choices_left: list[str] = Field(
+        description="Where it is one of several alternatives (5-FU or capecitabine) and the "
+        "person's answers remove some: the names of those left (empty otherwise)"
+    )
+    choices_ruled_out: list[Reason] = Field(
+        description="The alternatives the person's answers remove, each with why"
+    )
     missing: list[MissingFact] = Field(description="Facts that would decide it")
     caveats: list[CaveatOut]
     relieves_your_symptoms: bool

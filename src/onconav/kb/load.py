@@ -42,7 +42,7 @@ from onconav.kb.model import (
     Term,
     fact_tests,
 )
-from onconav.kb.rules import Lowering, Rules, option_rules, wanted_values
+from onconav.kb.rules import Lowering, RuledOut, Rules, any_of, option_rules, wanted_values
 from onconav.kb.vocabulary import (
     ICD10,
     Vocabulary,
@@ -326,6 +326,10 @@ def build(data: KBData) -> KnowledgeBase:
             expect(gid, GIVEN_KINDS, f"{where}.given_with")
         for gid in option.may_involve:
             expect(gid, ("procedures",), f"{where}.may_involve")
+        if option.choices and (
+            len(option.choices) < 2 or not set(option.choices) <= {*option.uses, *option.given_with}
+        ):
+            problems.append(f"{where}.choices: two or more of the ids in uses and given_with")
         if not option.uses and not option.given_with and option.treats_cancer:
             problems.append(f"{where}: a cancer treatment must say what is given (uses)")
         problems.extend(_check_condition(option.when, f"{where}.when", facts, values))
@@ -392,18 +396,36 @@ def _index(
             if match is not None:
                 table.setdefault(folded, match)
 
-    def given(ident: str) -> tuple[str, frozenset[str], bool]:
-        record = by_id[ident]
-        parts = (ident, *getattr(record, "components", []))
-        # What rules it out is what it is (it, its drugs, and their classes), not the other
-        # regimens its drugs are in: a person who cannot have FOLFOX may have FOLFIRI.
-        covered_by = frozenset(
-            up
-            for p in parts
-            for up in vocabulary.up("cannot_have", p)
-            if up == ident or kind_of.get(up) != "regimens"
-        )
-        return name_of(by_id, ident), covered_by, kind_of.get(ident) in ("drugs", "regimens")
+    containing = {d.id: [r.id for r in data.regimens if d.id in r.components] for d in data.drugs}
+
+    def ruled_out_by(ident: str) -> list[RuledOut]:
+        """What rules out something an option gives, with the words for each route."""
+        record, name = by_id[ident], name_of(by_id, ident)
+        parts = getattr(record, "components", [])
+        cannot: dict[str, str] = {ident: f"it gives {name}, which you cannot have"}
+        for part in (ident, *parts):
+            through = "" if part == ident else f", which contains {name_of(by_id, part)}"
+            cannot.setdefault(part, f"it gives {name}{through}, which you cannot have")
+            for up in vocabulary.up("cannot_have", part):
+                # not the other regimens its drugs are in: one who cannot have FOLFOX may have
+                # FOLFIRI
+                if kind_of.get(up) != "regimens":
+                    cannot.setdefault(up, f"it gives {name}{through}, a kind of "
+                                      f"{name_of(by_id, up)}, which you cannot have")  # fmt: skip
+        out = [RuledOut("cannot_have", ident, any_of("cannot_have", frozenset(cannot),
+                        f"cannot have {name}"), tuple(cannot.items()))]  # fmt: skip
+        if kind_of.get(ident) not in ("drugs", "regimens"):
+            return out
+        stopped = {ident: f"{name} has already stopped working for you"}
+        for regimen in containing.get(ident, []):
+            stopped[regimen] = (f"it gives {name}, part of {name_of(by_id, regimen)}, which has "
+                                "already stopped working for you")  # fmt: skip
+        for part in parts:
+            stopped[part] = (f"{name} contains {name_of(by_id, part)}, which has already stopped "
+                             "working for you")  # fmt: skip
+        out.append(RuledOut("progressed_on", ident, any_of("progressed_on", frozenset(stopped),
+                            f"{name} stopped working"), tuple(stopped.items())))  # fmt: skip
+        return out
 
     lowering = Lowering(
         vocabulary, {f.id: f.label for f in facts.values()}, {f.id: f.type for f in facts.values()},
@@ -420,7 +442,7 @@ def _index(
         facts=facts,
         sources={s.id: s for s in data.sources},
         options=tuple(data.options),
-        rules={o.id: option_rules(o, lowering, own, given) for o in data.options},
+        rules={o.id: option_rules(o, lowering, own, ruled_out_by) for o in data.options},
         value_names=value_names,
         value_labels=value_labels,
     )

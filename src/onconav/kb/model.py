@@ -339,6 +339,11 @@ class Option(Model):
     given_with: list[Id] = Field(
         default_factory=list, description="What it is combined with (ids, classes included)"
     )
+    choices: list[Id] = Field(
+        default_factory=list,
+        description="Ids among uses and given_with that the source lists as alternatives (one "
+        "of them will do): one that cannot be had or stopped working leaves the others",
+    )
     may_involve: list[Id] = Field(
         default_factory=list,
         description="Procedures that may be part of it (a stoma after pelvic exenteration, ...)",
@@ -362,7 +367,7 @@ class Option(Model):
     caveats: list[Caveat] = Field(default_factory=list)
     evidence: Evidence
 
-    @field_validator("uses", "given_with", "may_involve")
+    @field_validator("uses", "given_with", "choices", "may_involve")
     @classmethod
     def _no_duplicates(cls, value: list[str]) -> list[str]:
         if len(set(value)) != len(value):

@@ -78,14 +78,20 @@ class Scope:
 
 @dataclass(frozen=True)
 class RuledOut:
-    """Something an option gives that rules it out when the person's answer holds it: the
-    ``test`` of ``cannot_have`` (the thing, its drugs, their classes) or of ``progressed_on``
-    (the drug or regimen itself). Applied only when TRUE: unknown rules nothing out."""
+    """Something an option gives that rules it out when the person's answer holds it. For
+    ``cannot_have``: the thing, its drugs, and what they are kinds of (a regimen the person cannot
+    have does not rule out its drugs elsewhere). For ``progressed_on``: a drug, and every regimen
+    that contains it; a regimen, and each of its drugs. Applied only when TRUE: unknown rules
+    nothing out. ``words`` says, for each value of the test, why it rules the given thing out."""
 
     fact: Literal["cannot_have", "progressed_on"]
     given: str
-    given_name: str
     test: Test
+    words: tuple[tuple[str, str], ...]
+
+    def why(self, values: frozenset[str]) -> str:
+        """Why the person's values rule it out: the words of the first value they hold."""
+        return next(words for value, words in self.words if value in values)
 
 
 @dataclass(frozen=True)
@@ -93,6 +99,7 @@ class Rules:
     option: str
     scope: Scope
     ruled_out: tuple[RuledOut, ...]
+    choices: frozenset[str]  # what it gives that is one choice among others: one left is enough
     when: Expr
     in_trials: bool
     caveats: tuple[tuple[str, Expr], ...]  # (caveat id, shown when TRUE)
@@ -196,27 +203,10 @@ def option_rules(
     option: Option,
     lowering: Lowering,
     own_cancers: frozenset[str],
-    given: Callable[[str], tuple[str, frozenset[str], bool]],
+    ruled_out_by: Callable[[str], list[RuledOut]],
 ) -> Rules:
-    """An option's rules. ``given(id)`` is the name of something an option gives, what rules it
-    out if the person cannot have it, and whether it can stop working (drugs and regimens)."""
-    ruled_out: list[RuledOut] = []
-    for ident in (*option.uses, *option.given_with):
-        name, covered_by, can_stop = given(ident)
-        ruled_out.append(
-            RuledOut(
-                "cannot_have", ident, name, any_of("cannot_have", covered_by, f"cannot have {name}")
-            )
-        )
-        if can_stop:
-            ruled_out.append(
-                RuledOut(
-                    "progressed_on",
-                    ident,
-                    name,
-                    any_of("progressed_on", frozenset((ident,)), f"{name} stopped working"),
-                )
-            )
+    """An option's rules. ``ruled_out_by(id)`` is what rules out something an option gives."""
+    ruled_out = [r for ident in (*option.uses, *option.given_with) for r in ruled_out_by(ident)]
     when = lowering.expr(option.when)
     return Rules(
         option=option.id,
@@ -226,6 +216,7 @@ def option_rules(
             not_for=own_cancers if option.general_only else frozenset(),
         ),
         ruled_out=tuple(ruled_out),
+        choices=frozenset(option.choices),
         when=when,
         in_trials=option.in_trials,
         caveats=tuple((c.id, lowering.expr(c.when)) for c in option.caveats),

@@ -57,11 +57,11 @@ def _ancestors(parents: Mapping[str, str | None]) -> dict[str, frozenset[str]]:
 
 
 # Facts for which a drug counts as every regimen that contains it: a person who cannot have
-# irinotecan cannot have FOLFIRI either ("cannot_have has folfiri" is then true); and one who
-# cannot have FOLFIRI may or may not be able to have irinotecan ("cannot_have has irinotecan" is
-# then unknown, not false). Not for progressed_on: a drug that stopped working on its own says
-# nothing certain about a regimen with other drugs.
-CONTAINED_IN_REGIMENS = frozenset({"cannot_have"})
+# irinotecan cannot have FOLFIRI either ("cannot_have has folfiri" is then true), and when
+# irinotecan stopped working, FOLFIRI, which contains it, counts as stopped working too: the
+# choices for when FOLFIRI cannot be used or stopped working apply. One who cannot have FOLFIRI
+# may or may not be able to have irinotecan ("cannot_have has irinotecan" is then unknown).
+CONTAINED_IN_REGIMENS = frozenset({"cannot_have", "progressed_on"})
 
 
 def fact_values(data: KBData, fact: Fact) -> dict[str, frozenset[str]]:
