@@ -634,3 +634,27 @@ def test_a_choice_left_is_named_with_the_one_that_stopped(kb) -> None:  # type: 
     assert chemo.choices_left == ["capecitabine"]
     (why,) = chemo.choices_ruled_out
     assert why.given == "fluorouracil" and "part of FOLFOX" in why.text
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_a_combination_is_never_more_available_than_its_parts(pair) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9, rule 3, over all options: an option that gives a regimen, or is given with one,
+    is offered only if the regimen on its own is, and is not suitable when the regimen is not."""
+    kb = shared_kb()
+    for data in pair:
+        result = {o.id: o for o in evaluate(parse_profile(data, kb), kb).options}
+        for option in result.values():
+            record = kb.by_id[option.id]
+            given = {*record.uses, *record.given_with}  # type: ignore[union-attr]
+            for part in kb.options:
+                alone = part.uses and len(part.uses) == 1 and not part.given_with
+                if part.id == option.id or not alone or part.uses[0] not in given:
+                    continue
+                if kb.kind_of[part.uses[0]] != "regimens" or part.id not in result:
+                    continue
+                regimen = result[part.id]
+                if option.status is Status.offered:
+                    assert regimen.status is Status.offered, (option.id, part.id, data)
+                if regimen.status is Status.not_suitable:
+                    assert option.status is Status.not_suitable, (option.id, part.id, data)

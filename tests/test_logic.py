@@ -80,6 +80,13 @@ def reference(cond: Condition | None, facts: Mapping[str, FactValue], vocab: Voc
     return any_of(compare(v, w) for v in value for w in wanted)
 
 
+def conditions_of(kb, option) -> list[Condition]:  # type: ignore[no-untyped-def]
+    """An option's condition and those of its partners (the regimen it is given with, alone)."""
+    return [
+        c for c in (option.when, *(kb.by_id[p].when for p in kb.rules[option.id].partners)) if c
+    ]
+
+
 def facts_used(cond: Condition | None) -> list[str]:
     return list(dict.fromkeys(t.fact for t in fact_tests(cond)))
 
@@ -173,7 +180,7 @@ def test_knowing_every_fact_settles_every_condition(kb) -> None:  # type: ignore
         for fid, values in kb.vocabulary.ancestors.items()
     }
     for option in kb.options:
-        used = facts_used(option.when)
+        used = [f for c in conditions_of(kb, option) for f in facts_used(c)]
         facts: dict[str, object] = {}
         for fid in used:
             kind = kb.facts[fid].type.value
@@ -186,9 +193,13 @@ def test_knowing_every_fact_settles_every_condition(kb) -> None:  # type: ignore
 
 
 def test_the_lowered_rules_agree_with_a_plain_reading_of_the_data(kb) -> None:  # type: ignore[no-untyped-def]
-    """Differential test: every option's and caveat's condition, as lowered at load, gives the
-    same truth as the YAML tree read value by value, including values no fact accepts."""
-    pairs = [(o.when, kb.rules[o.id].when) for o in kb.options]
+    """Differential test: every option's and caveat's condition (with its partners'), as lowered
+    at load, gives the same truth as the YAML trees read value by value, including values no fact
+    accepts."""
+    pairs: list[tuple[Condition | None, object]] = [
+        (AllOf(all=conditions_of(kb, o)) if conditions_of(kb, o) else None, kb.rules[o.id].when)
+        for o in kb.options
+    ]
     pairs += [
         (c.when, lowered)
         for o in kb.options

@@ -187,17 +187,18 @@ def test_rectal_chemotherapy_choices_are_nine_with_folfiri_first(kb) -> None:  #
         "most_used",
         "standard_first_line",
     }
-    # The other eight are for when FOLFIRI cannot be used, is not tolerated or stops working.
-    for other in ranked[1:]:
+    # FOLFIRI, FOLFOX and CAPOX are first choices for spread to distant organs (the team picks by
+    # health and side effects, ccs-rectal-stage4 1717-1861); the other six are for when FOLFIRI
+    # cannot be used, is not tolerated, or a first choice stopped working (2654-2820).
+    distant = {"stage": "4", "progressed_on": frozenset(), "cannot_have": frozenset()}
+    for first in ranked[:3]:
+        assert when(kb, first.id, distant) is Truth.TRUE, first.id
+    for other in ranked[3:]:
         assert {"cannot_have", "progressed_on"} <= facts_used(other.when), other.id
-        distant_folfiri_failed = {
-            "stage": "4",
-            "progressed_on": frozenset({"folfiri"}),
-            "cannot_have": frozenset(),
-        }
-        assert when(kb, other.id, distant_folfiri_failed) is Truth.TRUE
-        fine_on_folfiri = {"stage": "4", "progressed_on": frozenset(), "cannot_have": frozenset()}
-        assert when(kb, other.id, fine_on_folfiri) is Truth.FALSE
+        assert when(kb, other.id, distant) is Truth.FALSE, other.id
+        for stopped in ("folfiri", "folfox", "capox"):
+            after = {**distant, "progressed_on": frozenset({stopped})}
+            assert when(kb, other.id, after) is Truth.TRUE, (other.id, stopped)
 
 
 def test_hepatic_arterial_infusion_is_rarely_used(kb) -> None:  # type: ignore[no-untyped-def]

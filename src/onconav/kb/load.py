@@ -210,6 +210,21 @@ class KnowledgeBase:
         return out
 
 
+def partners_of(data: KBData, kind_of: Mapping[str, str], option: Option) -> list[Option]:
+    """The options of the same cancers that give alone a regimen ``option`` gives or is given
+    with: the regimen as a treatment of its own (FOLFOX for bevacizumab with FOLFOX)."""
+    regimens = {i for i in (*option.uses, *option.given_with) if kind_of.get(i) == "regimens"}
+    return [
+        other
+        for other in data.options
+        if other.id != option.id
+        and other.cancers == option.cancers
+        and len(other.uses) == 1
+        and not other.given_with
+        and other.uses[0] in regimens
+    ]
+
+
 def name_of(by_id: Mapping[str, Record], ident: str) -> str:
     """A record's name (or title), or the id itself."""
     record = by_id.get(ident)
@@ -442,7 +457,10 @@ def _index(
         facts=facts,
         sources={s.id: s for s in data.sources},
         options=tuple(data.options),
-        rules={o.id: option_rules(o, lowering, own, ruled_out_by) for o in data.options},
+        rules={
+            o.id: option_rules(o, lowering, own, ruled_out_by, partners_of(data, kind_of, o))
+            for o in data.options
+        },
         value_names=value_names,
         value_labels=value_labels,
     )

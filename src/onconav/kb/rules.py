@@ -104,6 +104,7 @@ class Rules:
     in_trials: bool
     caveats: tuple[tuple[str, Expr], ...]  # (caveat id, shown when TRUE)
     relief: tuple[Test, ...]  # its tests of symptoms not under a not: TRUE means it relieves one
+    partners: tuple[str, ...]  # options giving alone a regimen it is given with: their conditions
 
 
 def tests_of(expr: Expr) -> Iterator[Test]:
@@ -204,10 +205,18 @@ def option_rules(
     lowering: Lowering,
     own_cancers: frozenset[str],
     ruled_out_by: Callable[[str], list[RuledOut]],
+    partners: list[Option],
 ) -> Rules:
-    """An option's rules. ``ruled_out_by(id)`` is what rules out something an option gives."""
+    """An option's rules. ``ruled_out_by(id)`` is what rules out something an option gives.
+    ``partners`` are the options that give, on their own, a regimen this one gives or is given
+    with (FOLFOX for bevacizumab with FOLFOX): their conditions are this one's too, so that a
+    combination is never more available than its parts."""
     ruled_out = [r for ident in (*option.uses, *option.given_with) for r in ruled_out_by(ident)]
-    when = lowering.expr(option.when)
+    own = lowering.expr(option.when)
+    conditions = [c for c in (option.when, *(p.when for p in partners)) if c is not None]
+    when = own if len(conditions) < 2 else All(tuple(lowering.expr(c) for c in conditions))
+    if len(conditions) == 1 and option.when is None:
+        when = lowering.expr(conditions[0])  # a partner's condition alone
     return Rules(
         option=option.id,
         scope=Scope(
@@ -220,7 +229,8 @@ def option_rules(
         when=when,
         in_trials=option.in_trials,
         caveats=tuple((c.id, lowering.expr(c.when)) for c in option.caveats),
-        relief=tuple(t for t in positive_tests(when) if t.fact == "symptoms"),
+        relief=tuple(t for t in positive_tests(own) if t.fact == "symptoms"),
+        partners=tuple(p.id for p in partners),
     )
 
 
