@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from onconav.engine import Status, evaluate
 from onconav.kb import KnowledgeBase, load_kb
 from onconav.kb.model import fact_tests
+from onconav.logic import Truth, truth
 from onconav.profile import ProfileError, facts_of, parse_profile
 
 CANCERS = [
@@ -301,14 +302,42 @@ def test_no_drug_treatment_had_means_none_stopped_working(kb) -> None:  # type: 
 
 
 def test_caveats_are_triggered_by_the_profile(kb) -> None:  # type: ignore[no-untyped-def]
-    def caveats(data: dict[str, Any], ident: str) -> list[str]:
+    """A caveat holds (applies), may hold (shown with the facts that decide it), or is left out
+    (issue 9, rule 8: a caveat whose condition may hold is shown)."""
+
+    def caveats(data: dict[str, Any], ident: str) -> dict[str, tuple[bool, list[str]]]:
         options = {o.id: o for o in evaluate(parse_profile(data, kb), kb).options}
-        return [c.id for c in options[ident].caveats]
+        return {c.id: (c.applies, c.undecided) for c in options[ident].caveats}
 
     base = {"cancer": "rectum", "stage": "4"}
-    assert caveats(base, "rectum-chemoradiation") == []
-    assert caveats({**base, "prior_treatments": ["pelvic radiation"]}, "rectum-chemoradiation")
-    assert caveats({**base, "resectable": True, "planned": ["surgery"]}, "rectum-panitumumab")
+    maybe = caveats(base, "rectum-chemoradiation")
+    assert maybe and all(not applies and undecided for applies, undecided in maybe.values())
+    assert caveats({**base, "prior_treatments": ["surgery"]}, "rectum-chemoradiation") == {}
+    held = caveats({**base, "prior_treatments": ["pelvic radiation"]}, "rectum-chemoradiation")
+    assert held and all(applies and not undecided for applies, undecided in held.values())
+    surgery = caveats({**base, "resectable": True, "planned": ["surgery"]}, "rectum-panitumumab")
+    assert surgery["not-before-surgery"] == (True, [])
+    assert caveats({**base, "resectable": False}, "rectum-panitumumab") == {}
+    assert caveats(base, "rectum-panitumumab")["not-before-surgery"][1] == ["resectable", "planned"]
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_a_caveat_is_shown_unless_it_cannot_hold(pair) -> None:  # type: ignore[no-untyped-def]
+    """Every caveat whose condition is not FALSE is shown; one that only may hold names the facts
+    that would decide it."""
+    kb = shared_kb()
+    for data in pair:
+        profile = parse_profile(data, kb)
+        row = facts_of(profile, kb).row
+        for option in evaluate(profile, kb).options:
+            shown = {c.id: c for c in option.caveats}
+            for caveat_id, when in kb.rules[option.id].caveats:
+                value = truth(when, row)
+                assert (caveat_id in shown) is (value is not Truth.FALSE), (option.id, caveat_id)
+                if caveat_id in shown:
+                    assert shown[caveat_id].applies is (value is Truth.TRUE)
+                    assert bool(shown[caveat_id].undecided) is (value is Truth.UNKNOWN)
 
 
 @pytest.mark.parametrize(

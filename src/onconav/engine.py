@@ -167,11 +167,13 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
             CaveatOut.model_construct(
                 id=c.id,
                 text=c.text,
+                applies=truth(when, row) is Truth.TRUE,
                 because=_checks(when, row, Truth.TRUE),
+                undecided=undecided_facts(when, row),
                 citations=_citations(c.evidence),
             )
             for c, (_, when) in zip(option.caveats, rules.caveats, strict=True)
-            if truth(when, row) is Truth.TRUE
+            if truth(when, row) is not Truth.FALSE  # shown when it holds or may hold
         ],
         relieves_your_symptoms=any(leaf_truth(t, row[t.fact]) is Truth.TRUE for t in rules.relief),
         citations=_citations(option.evidence),

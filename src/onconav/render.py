@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 
 from onconav.kb.model import Modality
 from onconav.kb.provenance import Cited
-from onconav.result import Citation, OptionResult, Result, Status
+from onconav.result import CaveatOut, Citation, OptionResult, Result, Status
 
 STATUS_WORDS = {
     Status.offered: "Offered",
@@ -25,6 +25,11 @@ MODALITY_WORDS[Modality.care_setting] = "Where to be treated"
 MODALITY_WORDS[Modality.clinical_trial] = "Clinical trials"
 
 PassageLookup = Callable[[Cited], str | None]
+
+
+def caveat_label(caveat: CaveatOut) -> str:
+    """"Note" for a caveat that holds; "If this applies to you" for one that may."""
+    return "Note" if caveat.applies else "If this applies to you"
 
 
 def cite(citations: list[Citation]) -> str:
@@ -110,7 +115,7 @@ def markdown(result: Result, passage: PassageLookup | None = None) -> str:
                 tests = f" ({', '.join(t.name for t in missing.tests)})" if missing.tests else ""
                 out.append(f"- To decide: {missing.question}{tests}")
             for caveat in option.caveats:
-                out.append(f"- Note: {caveat.text} {cite(caveat.citations)}")
+                out.append(f"- {caveat_label(caveat)}: {caveat.text} {cite(caveat.citations)}")
             out.append(f"- Sources: {cite(option.citations)}")
             if passage is not None:
                 for citation in option.citations:

@@ -81,9 +81,16 @@ class Reason(Out):
 
 
 class CaveatOut(Out):
+    """Something to know about an option, shown when it holds for the person or may hold."""
+
     id: str
     text: str
+    applies: bool = Field(
+        description="True: it holds for the person; False: it may hold (shown as 'if this "
+        "applies to you'), until the facts in `undecided` are known"
+    )
     because: list[Check] = Field(description="The tests that made it apply to the person")
+    undecided: list[str] = Field(description="Facts that would say whether it applies")
     citations: list[Citation]
 
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
-from onconav.render import STATUS_WORDS, PassageLookup, cite, details, groups
+from onconav.render import STATUS_WORDS, PassageLookup, caveat_label, cite, details, groups
 from onconav.result import Result, Status
 
 if TYPE_CHECKING:
@@ -53,7 +53,8 @@ def text(result: Result, console: Console, passage: PassageLookup | None = None)
                 )
             for caveat in option.caveats:
                 lines.append(
-                    f"  [bold]Note:[/bold] {escape(caveat.text)} {escape(cite(caveat.citations))}"
+                    f"  [bold]{caveat_label(caveat)}:[/bold] {escape(caveat.text)} "
+                    f"{escape(cite(caveat.citations))}"
                 )
             lines.append(f"  [dim]Sources: {escape(cite(option.citations))}[/dim]")
             if passage is not None:
