@@ -687,3 +687,34 @@ def test_a_combination_is_never_more_available_than_its_parts(pair) -> None:  # 
                     assert regimen.status is Status.offered, (option.id, part.id, data)
                 if regimen.status is Status.not_suitable:
                     assert option.status is Status.not_suitable, (option.id, part.id, data)
+
+
+@st.composite
+def earlier_stage(draw: st.DrawFn) -> dict[str, Any]:
+    """A profile of stage 1 to 3 (or unknown stage), with recurrence any value or unknown."""
+    data = draw(partial_and_more())[0]
+    data["stage"] = draw(st.sampled_from(["1", "II", "3b", None]))
+    data["recurrence"] = draw(st.sampled_from(["none", "yes", "local", "distant", None]))
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@SETTINGS
+@given(data=earlier_stage())
+def test_the_sources_are_about_advanced_cancer(data: dict[str, Any]) -> None:
+    """Issue 9, rule 5: stage 1 to 3 that has not come back gets no option (each not suitable,
+    saying why); when it is not known whether it came back, nothing is offered and that is
+    what is missing; a stage not known never rules anything out this way."""
+    kb = shared_kb()
+    result = evaluate(parse_profile(data, kb), kb)
+    earlier = "stage" in data
+    for option in result.options:
+        kinds = {r.kind for r in option.reasons}
+        if earlier and data.get("recurrence") == "none":
+            assert option.status is Status.not_suitable, option.id
+            assert kinds in ({"not_advanced"}, {"ruled_out"}), (option.id, kinds)
+        elif earlier and "recurrence" not in data:
+            assert option.status is not Status.offered, option.id
+            if option.status is not Status.not_suitable:
+                assert "recurrence" in {m.fact for m in option.missing}, option.id
+        else:
+            assert "not_advanced" not in kinds, option.id

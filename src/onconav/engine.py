@@ -13,8 +13,17 @@ from __future__ import annotations
 
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import LabTest, Modality, Option, Span
-from onconav.kb.rules import All, Expr, Not, RuledOut, Test
-from onconav.logic import FactValue, Status, Truth, decide, leaf_truth, ruled_out_hits, truth
+from onconav.kb.rules import NOT_BACK, All, Expr, Not, RuledOut, Test
+from onconav.logic import (
+    FactValue,
+    Status,
+    Truth,
+    advanced,
+    decide,
+    leaf_truth,
+    ruled_out_hits,
+    truth,
+)
 from onconav.profile import Facts, Profile, facts_of
 from onconav.result import (
     CaveatOut,
@@ -33,6 +42,10 @@ from onconav.result import (
 DISCLAIMER = (
     "This is information to discuss with your care team, not medical advice. Only your care team "
     "can say which treatment is right for you."
+)
+NOT_ADVANCED_REASON = (
+    "the sources here are about stage 4 cancer and cancer that has come back, and yours is "
+    "stage 1, 2 or 3 and has not come back"
 )
 QUESTIONS = [
     "What is the goal of each treatment for me: to cure, to control the cancer, "
@@ -94,7 +107,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         cancer=facts.site,
         cancer_name=facts.cancer_name,
         has_own_source=own_source,
-        scope=_scope_words(facts.cancer_name, own_source),
+        scope=_scope_words(facts.cancer_name, own_source, advanced(facts.row)),
         options=options,
         notes=[
             NoteOut.model_construct(
@@ -129,13 +142,22 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         words = [r.text for r in reasons]
     else:  # choices the person's answers remove, while others remain
         choices_ruled_out = _ruled_out([h for h in hits if h.given in rules.choices], row)
+    if because == "not_advanced":
+        text = NOT_ADVANCED_REASON
+        reasons = [
+            Reason.model_construct(kind="not_advanced", text=text, check=_check(NOT_BACK, row))
+        ]
+        words = [text]
     if because == "condition_false":
         for text, leaves in why_not(kb, rules.when, row):
             words.append(text)
             reasons += leaves
+    undecided = undecided_facts(rules.when, row) if condition is Truth.UNKNOWN else []
+    if advanced(row) is Truth.UNKNOWN and "recurrence" not in undecided:
+        undecided.append("recurrence")  # stage 1 to 3: whether it came back decides
     missing = []
-    if status is not Status.not_suitable and condition is Truth.UNKNOWN:
-        missing = [_missing(kb, fact) for fact in undecided_facts(rules.when, row)]
+    if status is not Status.not_suitable:
+        missing = [_missing(kb, fact) for fact in undecided]
     declined = row["wants_cancer_treatment"] is False
     return OptionResult.model_construct(
         id=option.id,
@@ -195,7 +217,18 @@ def _order(option: Option, result: OptionResult, declined: bool, position: int) 
     )
 
 
-def _scope_words(cancer_name: str, own_source: bool) -> str:
+def _scope_words(cancer_name: str, own_source: bool, gate: Truth) -> str:
+    if gate is Truth.FALSE:
+        return (
+            "The sources here are about stage 4 cancer and cancer that has come back after "
+            "treatment, so none of these options is for stage 1 to 3 cancer that has not come "
+            "back. Ask your care team which treatments are used for your stage."
+        )
+    if gate is Truth.UNKNOWN:
+        return (
+            "The sources here are about stage 4 cancer and cancer that has come back after "
+            "treatment. Whether they apply to you depends on whether your cancer has come back."
+        )
     if own_source:
         return (
             f"Options from the sources about {cancer_name}, and options from the source "

@@ -14,7 +14,19 @@ from collections.abc import Iterable, Mapping
 from enum import Enum, StrEnum
 from typing import Literal
 
-from onconav.kb.rules import IMPLIED, All, Expr, Implied, Not, RuledOut, Rules, Scope, Test
+from onconav.kb.rules import (
+    EARLIER_STAGE,
+    IMPLIED,
+    NOT_BACK,
+    All,
+    Expr,
+    Implied,
+    Not,
+    RuledOut,
+    Rules,
+    Scope,
+    Test,
+)
 
 FactValue = str | bool | frozenset[str] | None
 """A fact's value in a person's row: a value id, yes/no, a set of value ids, or None (unknown)."""
@@ -102,15 +114,27 @@ class Status(StrEnum):
     not_suitable = "not_suitable"
 
 
-Because = Literal["ruled_out", "condition_false", "in_trials", "condition_unknown", "otherwise"]
+Because = Literal[
+    "ruled_out",
+    "not_advanced",
+    "condition_false",
+    "in_trials",
+    "condition_unknown",
+    "advanced_unknown",
+    "otherwise",
+]
 
 # The status of an option in scope: the first line whose test holds.
 STATUS_RULES: tuple[tuple[Status, Because], ...] = (
     # it gives something the person cannot have, or that already stopped working (TRUE only)
     (Status.not_suitable, "ruled_out"),
+    # stage 1 to 3 that has not come back: the sources are about advanced cancer
+    (Status.not_suitable, "not_advanced"),
     (Status.not_suitable, "condition_false"),  # its condition is FALSE for the person
     (Status.in_trials, "in_trials"),  # the sources only describe it as being studied
     (Status.needs_information, "condition_unknown"),  # a fact not known would decide it
+    # stage 1 to 3, and not known whether it came back: that decides whether the sources apply
+    (Status.needs_information, "advanced_unknown"),
     (Status.offered, "otherwise"),
 )
 
@@ -127,16 +151,28 @@ def is_ruled_out(rules: Rules, hits: list[RuledOut]) -> bool:
     return bool(hit - rules.choices) or (bool(rules.choices) and rules.choices <= hit)
 
 
+def advanced(facts: Facts) -> Truth:
+    """Whether the sources apply: FALSE for stage 1 to 3 that has not come back, UNKNOWN for
+    stage 1 to 3 when it is not known whether it came back, TRUE otherwise (a stage not known is
+    taken as advanced, the premise of the sources)."""
+    if leaf_truth(EARLIER_STAGE, facts.get("stage")) is not Truth.TRUE:
+        return Truth.TRUE
+    return ~leaf_truth(NOT_BACK, facts.get("recurrence"))
+
+
 def decide(rules: Rules, facts: Facts) -> tuple[Status, Because, Truth]:
     """An option's status for a person in its scope, the line of ``STATUS_RULES`` that gave it,
     and the truth of its condition."""
     ruled_out = is_ruled_out(rules, ruled_out_hits(rules, facts))
+    gate = advanced(facts)
     condition = truth(rules.when, facts)
     holds: dict[Because, bool] = {
         "ruled_out": ruled_out,
+        "not_advanced": gate is Truth.FALSE,
         "condition_false": condition is Truth.FALSE,
         "in_trials": rules.in_trials,
         "condition_unknown": condition is Truth.UNKNOWN,
+        "advanced_unknown": gate is Truth.UNKNOWN,
         "otherwise": True,
     }
     status, because = next((s, b) for s, b in STATUS_RULES if holds[b])
@@ -227,9 +263,11 @@ def status_sql(rules: Rules) -> str:
     when = to_sql(rules.when)
     tests: dict[Because, str] = {
         "ruled_out": ruled_out_sql(rules),
+        "not_advanced": f"{leaf_sql(EARLIER_STAGE)} IS TRUE AND {leaf_sql(NOT_BACK)} IS TRUE",
         "condition_false": f"{when} IS FALSE",
         "in_trials": "TRUE" if rules.in_trials else "FALSE",
         "condition_unknown": f"{when} IS NULL",
+        "advanced_unknown": f"{leaf_sql(EARLIER_STAGE)} IS TRUE AND {leaf_sql(NOT_BACK)} IS NULL",
     }
     whens = " ".join(
         f"WHEN {tests[b]} THEN {quote(s.value)}" for s, b in STATUS_RULES if b != "otherwise"

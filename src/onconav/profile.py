@@ -406,7 +406,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     if problems:
         raise ProfileError(problems)
     warnings += _stopped_but_never_had(kb, given)
-    if profile.stage == "earlier" and profile.recurrence in (None, "none"):
+    if profile.stage == "earlier" and profile.recurrence is None:
         warnings.append(
             "stage: the sources are about stage 4 or cancer that has come back; for stage 1 to 3 "
             "say whether it has come back (recurrence)"

@@ -71,9 +71,10 @@ class Check(Out):
 class Reason(Out):
     """One reason an option is not suitable: the plain words, and what decided it."""
 
-    kind: Literal["ruled_out", "condition"] = Field(
+    kind: Literal["ruled_out", "not_advanced", "condition"] = Field(
         description="ruled_out: it gives something the person cannot have or that stopped "
-        "working; condition: a fact of the person's situation does not fit it"
+        "working; not_advanced: stage 1 to 3 that has not come back, which the sources are not "
+        "about; condition: a fact of the person's situation does not fit it"
     )
     text: str
     check: Check | None = Field(description="The test that decided it, if one test did")

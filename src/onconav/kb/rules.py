@@ -286,3 +286,13 @@ IMPLIED: tuple[Implied, ...] = (
         "is stage 4B); options for both are shown as undecided until the stage is checked",
     ),
 )
+
+
+# --------------------------------------------------------------------------------------------
+# The sources are about advanced cancer: stage 4, or cancer that has come back
+# --------------------------------------------------------------------------------------------
+
+EARLIER_STAGE = one_of("stage", frozenset({"earlier"}), "stage 1, 2 or 3")
+"""A stage not known is taken as advanced (the sources' premise); stage 1 to 3 is not, unless the
+cancer came back."""
+NOT_BACK = one_of("recurrence", frozenset({"none"}), "has not come back")
