@@ -718,3 +718,43 @@ def test_the_sources_are_about_advanced_cancer(data: dict[str, Any]) -> None:
                 assert "recurrence" in {m.fact for m in option.missing}, option.id
         else:
             assert "not_advanced" not in kinds, option.id
+
+
+@st.composite
+def cervical_spread(draw: st.DrawFn) -> dict[str, Any]:
+    """Cervical cancer with distant spread or a distant recurrence, any stage or none."""
+    data = draw(partial_and_more())[0]
+    data["cancer"] = "cervix"
+    data["stage"] = draw(st.sampled_from(["2", "4", "4A", "4B", None]))
+    far = draw(st.sampled_from(["recurrence", "metastases", "both"]))
+    if far in ("recurrence", "both"):
+        data["recurrence"] = "distant"
+    if far in ("metastases", "both"):
+        data["metastases"] = draw(st.lists(st.sampled_from(["liver", "lung", "bone"]), min_size=1))
+    return {k: v for k, v in data.items() if v is not None}
+
+
+@SETTINGS
+@given(data=cervical_spread())
+def test_metastatic_means_metastatic(data: dict[str, Any]) -> None:
+    """Issue 9, rule 4: cervical cancer that came back far away (after any stage but 4A), or stage
+    4 or not given with distant metastases, is never refused an option for stage 4B disease
+    because of its stage; stage 4A with distant spread leaves 4A and 4B options undecided."""
+    kb = shared_kb()
+    result = evaluate(parse_profile(data, kb), kb)
+    stage = data.get("stage")
+    metastatic = (data.get("recurrence") == "distant" and stage != "4A") or (
+        "metastases" in data and stage in (None, "4")
+    )
+    for option in result.options:
+        for_4b = any(
+            t.fact == "stage" and "4B" in (t.in_ or [])
+            for t in fact_tests(kb.by_id[option.id].when)  # type: ignore[union-attr]
+        )
+        if not for_4b:
+            continue
+        if metastatic or stage == "4B":
+            stage_reasons = [r for r in option.reasons if r.check and r.check.fact == "stage"]
+            assert not stage_reasons, (option.id, data)
+        if stage == "4A":
+            assert option.status is not Status.offered, (option.id, data)

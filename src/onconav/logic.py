@@ -76,6 +76,8 @@ def any_of(values: Iterable[Truth]) -> Truth:
 
 def leaf_truth(test: Test, value: FactValue) -> Truth:
     """One test against the person's value of its fact."""
+    if test.kind == "unknown":
+        return Truth.TRUE if value is None else Truth.FALSE
     if value is None:
         return Truth.UNKNOWN
     if test.kind == "bool":
@@ -198,6 +200,8 @@ def _values(values: Iterable[str]) -> str:
 
 def leaf_sql(test: Test) -> str:
     col = column(test.fact)
+    if test.kind == "unknown":
+        return f"({col} IS NULL)"
     if test.kind == "bool":
         return f"({col} = {'TRUE' if test.value else 'FALSE'})"
     if test.kind == "count":

@@ -18,10 +18,11 @@ from typing import Literal
 from onconav.kb.model import AllOf, AnyOf, Condition, FactTest, FactType, NotOf, Option
 from onconav.kb.vocabulary import Vocabulary
 
-Kind = Literal["bool", "one", "any", "every", "count"]
+Kind = Literal["bool", "one", "any", "every", "count", "unknown"]
 """How a test reads its fact: a yes/no fact; one value (an enum); a set holding any wanted value
 (``has``, ``has_any``); a set that is not empty and holds only wanted values (``only``); a set of
-one up to ``limit`` members (``count_max``)."""
+one up to ``limit`` members (``count_max``); whether the fact was not given (``unknown``: TRUE or
+FALSE, never UNKNOWN; only the implied facts use it, never an option's condition)."""
 
 
 @dataclass(frozen=True)
@@ -195,6 +196,11 @@ def any_of(fact: str, values: frozenset[str], text: str) -> Test:
     return Test(fact, "has_any", "any", tuple(sorted(values)), values, frozenset(), text=text)
 
 
+def not_given(fact: str, text: str) -> Test:
+    """A test that a fact was not given (TRUE or FALSE, never UNKNOWN)."""
+    return Test(fact, "unknown", "unknown", (), frozenset(), frozenset(), text=text)
+
+
 def one_of(fact: str, values: frozenset[str], text: str) -> Test:
     """A test that a fact of one value is one of ``values`` exactly."""
     return Test(fact, "in", "one", tuple(sorted(values)), values, frozenset(), text=text)
@@ -256,7 +262,60 @@ class Implied:
     warning: str | None = None
 
 
+SPREAD_FAR = Any(
+    (
+        one_of("recurrence", frozenset({"distant"}), "came back far away"),
+        any_of("metastases", DISTANT_SITES, "spread to a distant organ"),
+    )
+)
+
 IMPLIED: tuple[Implied, ...] = (
+    Implied(
+        "stage",
+        "4B",
+        All(
+            (
+                one_of("cancer", frozenset({"cervix"}), "cervical cancer"),
+                Any(
+                    (
+                        # came back far away, after any stage but 4A
+                        All(
+                            (
+                                one_of("recurrence", frozenset({"distant"}), "came back far away"),
+                                Any(
+                                    (
+                                        not_given("stage", "stage not given"),
+                                        one_of(
+                                            "stage", frozenset({"earlier", "4"}), "not 4A or 4B"
+                                        ),
+                                    )
+                                ),
+                            )
+                        ),
+                        # stage 4, or not given, with spread to a distant organ
+                        All(
+                            (
+                                any_of("metastases", DISTANT_SITES, "spread to a distant organ"),
+                                Any(
+                                    (
+                                        not_given("stage", "stage not given"),
+                                        one_of("stage", frozenset({"4"}), "stage 4"),
+                                    )
+                                ),
+                            )
+                        ),
+                    )
+                ),
+            )
+        ),
+        if_unknown=False,
+        why="Cervical cancer that has spread to distant organs, or came back there, is metastatic "
+        "(stage 4B): the options for metastatic or 4B disease apply (issue 9, rule 4). Stage 4A "
+        "given with distant spread stays a contradiction (below).",
+        warning="stage: cervical cancer that has spread to distant organs is read as stage 4B "
+        "(metastatic); the source is about stage 4, and your care team will confirm which "
+        "options fit",
+    ),
     Implied(
         "progressed_on",
         frozenset(),
@@ -271,12 +330,7 @@ IMPLIED: tuple[Implied, ...] = (
         All(
             (
                 one_of("stage", frozenset({"4A"}), "stage 4A"),
-                Any(
-                    (
-                        one_of("recurrence", frozenset({"distant"}), "came back far away"),
-                        any_of("metastases", DISTANT_SITES, "spread to a distant organ"),
-                    )
-                ),
+                SPREAD_FAR,
             )
         ),
         if_unknown=False,
