@@ -111,7 +111,13 @@ def test_learning_a_fact_never_unsettles_an_option(pair) -> None:  # type: ignor
     after = {o.id: o.status for o in evaluate(parse_profile(fuller, kb), kb).options}
     for ident, status in before.items():
         if status is Status.offered:
-            assert after[ident] in (Status.offered, Status.not_suitable), (ident, partial, fuller)
+            declined = fuller.get("wants_cancer_treatment") is False
+            allowed = (
+                Status.offered,
+                Status.not_suitable,
+                *([Status.declined] if declined else []),
+            )
+            assert after[ident] in allowed, (ident, partial, fuller)
             if after[ident] is Status.not_suitable:  # only by the person's own answers
                 reason = next(o.reason for o in evaluate(parse_profile(fuller, kb), kb).options
                               if o.id == ident) or ""  # fmt: skip
@@ -248,10 +254,34 @@ def test_not_wanting_treatment_puts_care_first_and_never_pushes(kb) -> None:  # 
     )
     first = result.options[0]
     assert not first.treats_cancer and first.status is Status.offered
-    treating = [o for o in result.options if o.treats_cancer]
-    assert treating and all(o.not_chosen for o in treating)
+    treating = [o for o in result.options if kb.rules[o.id].declinable]
+    assert treating and all(o.status in (Status.declined, Status.not_suitable) for o in treating)
+    assert all(o.not_chosen is (o.status is Status.declined) for o in result.options)
+    relief = {o.id: o for o in result.options}["cervix-palliative-radiation"]
+    assert relief.status is Status.offered and not relief.not_chosen, "care for a symptom stays"
     positions = [i for i, o in enumerate(result.options) if o.not_chosen]
     assert positions == list(range(len(result.options) - len(positions), len(result.options)))
+    assert result.questions[0].startswith("What care can help me")
+    assert not any("clinical trial" in q for q in result.questions)
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_declining_cancer_treatment_declines_only_cancer_treatment(pair) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9, rule 6: a person who does not want cancer treatment is never offered one; care
+    that relieves symptoms keeps its status; the counts of offered options leave declined out."""
+    kb = shared_kb()
+    for data in pair:
+        yes = evaluate(parse_profile({**data, "wants_cancer_treatment": True}, kb), kb)
+        no = evaluate(parse_profile({**data, "wants_cancer_treatment": False}, kb), kb)
+        before = {o.id: o.status for o in yes.options}
+        for option in no.options:
+            if kb.rules[option.id].declinable:
+                assert option.status is not Status.offered, option.id
+                if before[option.id] is not Status.not_suitable:
+                    assert option.status is Status.declined, option.id
+            else:
+                assert option.status is before[option.id], option.id
 
 
 def test_missing_facts_are_ranked_and_name_the_test(kb) -> None:  # type: ignore[no-untyped-def]

@@ -26,7 +26,7 @@ def load_vignettes() -> list[dict[str, Any]]:
 
 
 VIGNETTES = load_vignettes()
-STATUSES = {"offered", "needs_information", "not_suitable", "in_trials"}
+STATUSES = {"offered", "needs_information", "not_suitable", "in_trials", "declined"}
 
 
 def result_of(kb, vignette: dict[str, Any]) -> Result:  # type: ignore[no-untyped-def]

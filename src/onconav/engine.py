@@ -47,6 +47,11 @@ NOT_ADVANCED_REASON = (
     "the sources here are about stage 4 cancer and cancer that has come back, and yours is "
     "stage 1, 2 or 3 and has not come back"
 )
+QUESTIONS_WITHOUT_TREATMENT = [
+    "What care can help me feel as well as possible, and who gives it?",
+    "Which symptoms should I watch for, and whom do I call when they come?",
+    "If I change my mind about treating the cancer, what could I still have?",
+]
 QUESTIONS = [
     "What is the goal of each treatment for me: to cure, to control the cancer, "
     "or to ease symptoms?",
@@ -75,7 +80,8 @@ MODALITY_ORDER = [
     Modality.clinical_trial,
 ]
 CARE_FIRST = [Modality.supportive_care, Modality.nutrition]
-STATUS_ORDER = [Status.offered, Status.needs_information, Status.in_trials, Status.not_suitable]
+STATUS_ORDER = [Status.offered, Status.needs_information, Status.in_trials, Status.declined,
+                Status.not_suitable]  # fmt: skip
 PROMINENCE_ORDER = [
     "standard_first_line",
     "most_used",
@@ -116,7 +122,9 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
             for n in notes
         ],
         what_would_change=what_would_change,
-        questions=[f.question for f in what_would_change] + QUESTIONS,
+        questions=(QUESTIONS_WITHOUT_TREATMENT if declined else [])
+        + [f.question for f in what_would_change]
+        + ([] if declined else QUESTIONS),
         warnings=list(facts.warnings),
         disclaimer=DISCLAIMER,
         kb_version=kb.version,
@@ -156,16 +164,15 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
     if advanced(row) is Truth.UNKNOWN and "recurrence" not in undecided:
         undecided.append("recurrence")  # stage 1 to 3: whether it came back decides
     missing = []
-    if status is not Status.not_suitable:
+    if status not in (Status.not_suitable, Status.declined):
         missing = [_missing(kb, fact) for fact in undecided]
-    declined = row["wants_cancer_treatment"] is False
     return OptionResult.model_construct(
         id=option.id,
         name=option.name,
         status=status,
         modality=option.modality,
         treats_cancer=option.treats_cancer,
-        not_chosen=declined and option.treats_cancer,
+        not_chosen=status is Status.declined,
         intent=[i.value for i in option.intent],
         uses=[kb.name_of(i) for i in option.uses],
         given_with=[kb.name_of(i) for i in option.given_with],

@@ -15,6 +15,7 @@ from enum import Enum, StrEnum
 from typing import Literal
 
 from onconav.kb.rules import (
+    DECLINES,
     EARLIER_STAGE,
     IMPLIED,
     NOT_BACK,
@@ -113,6 +114,7 @@ class Status(StrEnum):
     offered = "offered"
     needs_information = "needs_information"
     in_trials = "in_trials"
+    declined = "declined"
     not_suitable = "not_suitable"
 
 
@@ -120,6 +122,7 @@ Because = Literal[
     "ruled_out",
     "not_advanced",
     "condition_false",
+    "declined",
     "in_trials",
     "condition_unknown",
     "advanced_unknown",
@@ -133,6 +136,8 @@ STATUS_RULES: tuple[tuple[Status, Because], ...] = (
     # stage 1 to 3 that has not come back: the sources are about advanced cancer
     (Status.not_suitable, "not_advanced"),
     (Status.not_suitable, "condition_false"),  # its condition is FALSE for the person
+    # a treatment of the cancer, and the person does not want cancer treatment
+    (Status.declined, "declined"),
     (Status.in_trials, "in_trials"),  # the sources only describe it as being studied
     (Status.needs_information, "condition_unknown"),  # a fact not known would decide it
     # stage 1 to 3, and not known whether it came back: that decides whether the sources apply
@@ -172,6 +177,8 @@ def decide(rules: Rules, facts: Facts) -> tuple[Status, Because, Truth]:
         "ruled_out": ruled_out,
         "not_advanced": gate is Truth.FALSE,
         "condition_false": condition is Truth.FALSE,
+        "declined": rules.declinable and leaf_truth(DECLINES, facts.get("wants_cancer_treatment"))
+        is Truth.TRUE,
         "in_trials": rules.in_trials,
         "condition_unknown": condition is Truth.UNKNOWN,
         "advanced_unknown": gate is Truth.UNKNOWN,
@@ -269,6 +276,7 @@ def status_sql(rules: Rules) -> str:
         "ruled_out": ruled_out_sql(rules),
         "not_advanced": f"{leaf_sql(EARLIER_STAGE)} IS TRUE AND {leaf_sql(NOT_BACK)} IS TRUE",
         "condition_false": f"{when} IS FALSE",
+        "declined": f"{leaf_sql(DECLINES)} IS TRUE" if rules.declinable else "FALSE",
         "in_trials": "TRUE" if rules.in_trials else "FALSE",
         "condition_unknown": f"{when} IS NULL",
         "advanced_unknown": f"{leaf_sql(EARLIER_STAGE)} IS TRUE AND {leaf_sql(NOT_BACK)} IS NULL",

@@ -14,6 +14,7 @@ STATUS_WORDS = {
     Status.offered: "Offered",
     Status.needs_information: "Needs information",
     Status.in_trials: "Only in clinical trials",
+    Status.declined: "Not chosen",
     Status.not_suitable: "Not suitable",
 }
 INTENT_WORDS = {"cure": "to cure", "control": "to control the cancer and help you live longer",

@@ -102,7 +102,8 @@ class OptionResult(Out):
     modality: Modality
     treats_cancer: bool
     not_chosen: bool = Field(
-        description="The person does not want cancer treatment: shown, never pushed"
+        description="Declined: a treatment of the cancer, and the person does not want cancer "
+        "treatment (shown, never pushed)"
     )
     intent: list[str]
     uses: list[str] = Field(description="Names of what is given")

@@ -16,6 +16,7 @@ STATUS_STYLE = {
     Status.offered: "bold green",
     Status.needs_information: "bold yellow",
     Status.in_trials: "bold cyan",
+    Status.declined: "dim cyan",
     Status.not_suitable: "dim",
 }
 

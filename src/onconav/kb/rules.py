@@ -15,7 +15,17 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from onconav.kb.model import AllOf, AnyOf, Condition, FactTest, FactType, NotOf, Option
+from onconav.kb.model import (
+    AllOf,
+    AnyOf,
+    Condition,
+    FactTest,
+    FactType,
+    Intent,
+    Modality,
+    NotOf,
+    Option,
+)
 from onconav.kb.vocabulary import Vocabulary
 
 Kind = Literal["bool", "one", "any", "every", "count", "unknown"]
@@ -106,6 +116,7 @@ class Rules:
     caveats: tuple[tuple[str, Expr], ...]  # (caveat id, shown when TRUE)
     relief: tuple[Test, ...]  # its tests of symptoms not under a not: TRUE means it relieves one
     partners: tuple[str, ...]  # options giving alone a regimen it is given with: their conditions
+    declinable: bool  # cancer treatment: a person who does not want cancer treatment declines it
 
 
 def tests_of(expr: Expr) -> Iterator[Test]:
@@ -237,7 +248,23 @@ def option_rules(
         caveats=tuple((c.id, lowering.expr(c.when)) for c in option.caveats),
         relief=tuple(t for t in positive_tests(own) if t.fact == "symptoms"),
         partners=tuple(p.id for p in partners),
+        declinable=declinable(option),
     )
+
+
+# Drug treatments of the cancer, whatever their aim: chemotherapy given to ease symptoms is still
+# cancer treatment for a person who does not want any.
+SYSTEMIC = frozenset({Modality.chemotherapy, Modality.targeted_therapy, Modality.immunotherapy,
+                      Modality.hormone_therapy, Modality.chemoradiation})  # fmt: skip
+
+
+def declinable(option: Option) -> bool:
+    """Whether declining cancer treatment declines this option: a treatment of the cancer that
+    aims to cure or control it, or a drug treatment of the cancer. Care that relieves symptoms
+    (bleeding control, a stent, a feeding tube, radiation or surgery for a symptom, pain relief)
+    is not declined with it (issue 9, rule 6)."""
+    aims = {Intent.cure, Intent.control} & set(option.intent)
+    return option.treats_cancer and (bool(aims) or option.modality in SYSTEMIC)
 
 
 # --------------------------------------------------------------------------------------------
@@ -350,3 +377,9 @@ EARLIER_STAGE = one_of("stage", frozenset({"earlier"}), "stage 1, 2 or 3")
 """A stage not known is taken as advanced (the sources' premise); stage 1 to 3 is not, unless the
 cancer came back."""
 NOT_BACK = one_of("recurrence", frozenset({"none"}), "has not come back")
+
+DECLINES = Test(
+    "wants_cancer_treatment", "eq", "bool", (), frozenset(), frozenset(), value=False,
+    text="does not want cancer treatment",
+)  # fmt: skip
+"""The person does not want treatment aimed at the cancer itself."""
