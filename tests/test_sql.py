@@ -92,7 +92,7 @@ def python_statuses(
 
 
 @settings(
-    max_examples=4,
+    max_examples=3,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
@@ -100,9 +100,9 @@ def python_statuses(
 def test_duckdb_and_python_give_the_same_status_for_every_person_and_option(
     seed: int,
 ) -> None:
-    """4 examples of 600 people each: 2400 profiles (hypothesis draws the seed)."""
+    """3 examples of 700 people each: 2100 profiles (hypothesis draws the seed)."""
     rng = random.Random(seed)
-    people = [profile(rng) for _ in range(600)]
+    people = [profile(rng) for _ in range(700)]
     expected, rows = python_statuses(KB, people)
     assert sql_statuses(KB, rows) == expected
 
@@ -110,7 +110,7 @@ def test_duckdb_and_python_give_the_same_status_for_every_person_and_option(
 def test_every_value_of_every_fact_is_tried() -> None:
     """One person per value of each fact, alone in the profile, on each cancer with a source."""
     people = []
-    for cancer in ("stomach", "rectum", "cervix", "lung"):
+    for cancer in ("stomach", "rectum", "cervix"):
         for field in SETS:
             people += [{"cancer": cancer, field: [v]} for v in values(field)]
         people += [{"cancer": cancer, "stage": s} for s in ("earlier", "4", "4A", "4B")]
