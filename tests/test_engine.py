@@ -788,3 +788,19 @@ def test_metastatic_means_metastatic(data: dict[str, Any]) -> None:
             assert not stage_reasons, (option.id, data)
         if stage == "4A":
             assert option.status is not Status.offered, (option.id, data)
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_one_answer_per_treatment(pair) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9, rule 7: a general option that is the same as an option of the person's own source
+    is never shown beside it; the own option cites both sources."""
+    kb = shared_kb()
+    for data in pair:
+        shown = {o.id: o for o in evaluate(parse_profile(data, kb), kb).options}
+        for option in kb.options:
+            for same in option.same_as:
+                if same in shown:
+                    assert option.id not in shown, (option.id, same)
+                    cited = {(c.source, c.start) for c in shown[same].citations}
+                    assert {(s.source, s.start) for s in option.evidence} <= cited

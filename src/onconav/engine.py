@@ -205,7 +205,12 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
             if truth(when, row) is not Truth.FALSE  # shown when it holds or may hold
         ],
         relieves_your_symptoms=any(leaf_truth(t, row[t.fact]) is Truth.TRUE for t in rules.relief),
-        citations=_citations(option.evidence),
+        citations=_citations(
+            [
+                *option.evidence,  # and the sources of a general option that is the same
+                *(s for same in kb.options if option.id in same.same_as for s in same.evidence),
+            ]
+        ),
     )
 
 

@@ -341,6 +341,8 @@ def build(data: KBData) -> KnowledgeBase:
             expect(gid, GIVEN_KINDS, f"{where}.given_with")
         for gid in option.may_involve:
             expect(gid, ("procedures",), f"{where}.may_involve")
+        for oid in option.same_as:
+            expect(oid, ("options",), f"{where}.same_as")
         if option.choices and (
             len(option.choices) < 2 or not set(option.choices) <= {*option.uses, *option.given_with}
         ):
@@ -458,7 +460,10 @@ def _index(
         sources={s.id: s for s in data.sources},
         options=tuple(data.options),
         rules={
-            o.id: option_rules(o, lowering, own, ruled_out_by, partners_of(data, kind_of, o))
+            o.id: option_rules(
+                o, lowering, own, ruled_out_by, partners_of(data, kind_of, o),
+                [p for p in data.options if p.id in o.same_as],
+            )
             for o in data.options
         },
         value_names=value_names,

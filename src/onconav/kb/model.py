@@ -358,6 +358,11 @@ class Option(Model):
         default=None, description="Who it is for; absent means everyone in scope"
     )
     in_trials: bool = Field(default=False, description="Only described as being studied")
+    same_as: list[Id] = Field(
+        default_factory=list,
+        description="Options of a cancer's own source that describe the same treatment: for "
+        "those cancers this one is not shown, and its sources are cited there",
+    )
     general_only: bool = Field(
         default=False,
         description="Shown only for cancers without a source of their own (their own source's "

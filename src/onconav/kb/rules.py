@@ -223,11 +223,14 @@ def option_rules(
     own_cancers: frozenset[str],
     ruled_out_by: Callable[[str], list[RuledOut]],
     partners: list[Option],
+    same: list[Option],
 ) -> Rules:
     """An option's rules. ``ruled_out_by(id)`` is what rules out something an option gives.
     ``partners`` are the options that give, on their own, a regimen this one gives or is given
     with (FOLFOX for bevacizumab with FOLFOX): their conditions are this one's too, so that a
-    combination is never more available than its parts."""
+    combination is never more available than its parts. ``same`` are the options of a cancer's
+    own source that describe the same treatment as this one (``Option.same_as``): for their
+    cancers this one is out of scope."""
     ruled_out = [r for ident in (*option.uses, *option.given_with) for r in ruled_out_by(ident)]
     own = lowering.expr(option.when)
     conditions = [c for c in (option.when, *(p.when for p in partners)) if c is not None]
@@ -239,7 +242,8 @@ def option_rules(
         scope=Scope(
             sites=frozenset(c for c in option.cancers if c != "any"),
             everywhere="any" in option.cancers,
-            not_for=own_cancers if option.general_only else frozenset(),
+            not_for=(own_cancers if option.general_only else frozenset())
+            | frozenset(c for o in same for c in o.cancers),
         ),
         ruled_out=tuple(ruled_out),
         choices=frozenset(option.choices),
