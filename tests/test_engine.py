@@ -804,3 +804,16 @@ def test_one_answer_per_treatment(pair) -> None:  # type: ignore[no-untyped-def]
                     assert option.id not in shown, (option.id, same)
                     cited = {(c.source, c.start) for c in shown[same].citations}
                     assert {(s.source, s.start) for s in option.evidence} <= cited
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_offered_first_and_not_suitable_last(pair) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9, rule 9: across kinds of treatment, options come by status (offered, needs
+    information, in trials, not suitable), declined cancer treatments last."""
+    kb = shared_kb()
+    order = [Status.offered, Status.needs_information, Status.in_trials, Status.not_suitable]
+    for data in pair:
+        options = evaluate(parse_profile(data, kb), kb).options
+        keys = [(o.not_chosen, order.index(o.status) if not o.not_chosen else 0) for o in options]
+        assert keys == sorted(keys), [(o.id, o.status.value) for o in options]

@@ -59,9 +59,11 @@ QUESTIONS = [
     "Is there a clinical trial that could fit me?",
 ]
 
-# The order of the options: not-chosen cancer treatments last; then by modality (care first when
-# the person does not want cancer treatment); status; options for the person's own symptoms
-# first; the source's own ranking; how often it is used; its place in the data.
+# The order of the options: declined cancer treatments last; then by status, so that what is
+# offered comes first and what is not suitable last, across kinds of treatment (issue 9, rule 9);
+# then by kind of treatment (care first when the person does not want cancer treatment); options
+# for the person's own symptoms first; the source's own ranking; how often it is used; its place
+# in the data.
 MODALITY_ORDER = [
     Modality.chemotherapy,
     Modality.targeted_therapy,
@@ -220,8 +222,8 @@ def _order(option: Option, result: OptionResult, declined: bool, position: int) 
     prominence = option.prominence.value if option.prominence else None
     return (
         result.not_chosen,
-        modalities.index(option.modality),
         STATUS_ORDER.index(result.status),
+        modalities.index(option.modality),
         not result.relieves_your_symptoms,
         option.rank if option.rank is not None else 1000,
         PROMINENCE_ORDER.index(prominence) if prominence else len(PROMINENCE_ORDER),

@@ -38,14 +38,15 @@ def cite(citations: list[Citation]) -> str:
 
 
 def groups(result: Result) -> Iterator[tuple[str, list[OptionResult]]]:
-    """Consecutive options of one modality (not-chosen treatments form their own group)."""
+    """Consecutive options of one status and modality, titled with both ("Chemotherapy: not
+    suitable"); declined cancer treatments form one group."""
     current: list[OptionResult] = []
     title = ""
     for option in result.options:
         name = (
             "Cancer treatments (not chosen: you said you do not want cancer treatment)"
             if option.not_chosen
-            else MODALITY_WORDS[option.modality]
+            else f"{MODALITY_WORDS[option.modality]}: {STATUS_WORDS[option.status].lower()}"
         )
         if current and name != title:
             yield title, current
