@@ -193,7 +193,9 @@ class Profile(BaseModel):
         default=None, description="Does the person want treatment aimed at the cancer itself?"
     )
     planned: list[str] | None = Field(
-        default=None, description="Treatments already planned: surgery, radiation, chemotherapy"
+        default=None,
+        description="Treatments already planned: surgery (or bowel resection), radiation, "
+        "chemotherapy",
     )
     hormone_sensitive: bool | None = Field(
         default=None, description="Do hormones make this cancer grow?"
