@@ -129,3 +129,13 @@ def test_find_by_any_name(kb) -> None:  # type: ignore[no-untyped-def]
     assert [r.id for r in kb.find("Herceptin")] == ["trastuzumab"]
     assert [r.id for r in kb.find("gastric")] == ["stomach"]
     assert kb.find("no such thing") == []
+
+
+def test_a_data_file_that_is_not_yaml_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    root = copy_data(tmp_path)
+    path = root / "drugs.yaml"
+    broken = path.read_text(encoding="utf-8") + "\n  - {id: broken: here\n"
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(KBError) as caught:
+        load_kb(root)
+    assert any(p.startswith("drugs.yaml: not valid YAML (line ") for p in caught.value.problems)

@@ -327,12 +327,20 @@ def kb_fmt(
     ] = False,
 ) -> None:
     """Rewrite the data files in canonical form (or, with --check, list those that are not)."""
+    import yaml
+
     from onconav.kb.load import data_files
 
     changed = []
     for path in data_files():
         text = path.read_text(encoding="utf-8")
-        if canonical.canonical_text(text) != text:
+        try:
+            canonical_form = canonical.canonical_text(text)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = f" (line {mark.line + 1})" if mark is not None else ""
+            raise KBError([f"{path.name}: not valid YAML{line}"]) from None
+        if canonical_form != text:
             changed.append(path)
             if not check_only:
                 canonical.format_file(path)

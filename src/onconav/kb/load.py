@@ -95,7 +95,13 @@ def read_files(files: Iterable[Path | tuple[str, bytes]]) -> tuple[dict[str, Any
     problems: list[str] = []
     for item in files:
         name, content = (item.name, item.read_bytes()) if isinstance(item, Path) else item
-        doc = yaml.load(content, Loader=loader)
+        try:
+            doc = yaml.load(content, Loader=loader)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = f" (line {mark.line + 1})" if mark is not None else ""
+            problems.append(f"{name}: not valid YAML{line}: {getattr(error, 'problem', error)}")
+            continue
         if not isinstance(doc, dict):
             problems.append(f"{name}: must be a mapping of kind -> list")
             continue
