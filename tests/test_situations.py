@@ -250,12 +250,12 @@ def test_stage_4a_and_4b_split_cervical_options(kb) -> None:  # type: ignore[no-
 
 def test_thirteen_palliative_drugs_and_five_combinations(kb) -> None:  # type: ignore[no-untyped-def]
     assert len(option(kb, "cervix-chemo-single-drug").uses) == 13
-    combos = [
-        o
-        for o in kb.options
-        if o.id.startswith("cervix-chemo-") and o.id != "cervix-chemo-single-drug"
-    ]
+    others = ("cervix-chemo-single-drug", "cervix-chemo-other-combinations")
+    combos = [o for o in kb.options if o.id.startswith("cervix-chemo-") and o.id not in others]
     assert len(combos) == 5
+    # besides the five pairs used most, the thirteen drugs may be mixed otherwise (issue 9)
+    other = option(kb, "cervix-chemo-other-combinations")
+    assert other.uses == option(kb, "cervix-chemo-single-drug").uses == other.choices
 
 
 def test_care_without_cancer_treatment_does_not_treat_cancer(kb) -> None:  # type: ignore[no-untyped-def]
