@@ -44,7 +44,8 @@ SYMPTOMS = [
     "nausea",
     "constipation",
 ]
-THERAPIES = ["chemotherapy", "FOLFIRI", "FOLFOX", "capecitabine", "trastuzumab", "targeted therapy"]
+THERAPIES = ["chemotherapy", "FOLFIRI", "FOLFOX", "CAPOX", "capecitabine", "irinotecan",
+             "oxaliplatin", "cisplatin", "trastuzumab", "targeted therapy"]  # fmt: skip
 PRIOR = ["surgery", "bowel resection", "radiation", "pelvic radiation", "chemotherapy"]
 
 FIELDS: dict[str, Any] = {
@@ -630,14 +631,19 @@ def stopped_or_barred(draw: st.DrawFn) -> dict[str, Any]:
 
 def _stopped(kb: KnowledgeBase, given: str, stopped: set[str]) -> bool:
     """Rule 1 read from the data: a drug or regimen counts as stopped working when it is named,
-    when a regimen containing the drug is, or when a drug of the regimen is."""
+    when a regimen containing the drug is, when a drug of the regimen is, or when a regimen with
+    a key drug the regimen contains is (FOLFIRI for CAPIRI, through irinotecan)."""
     record = kb.by_id[given]
     if kb.kind_of[given] == "drugs":
         return given in stopped or any(
             given in r.components for r in kb.data.regimens if r.id in stopped
         )
     if kb.kind_of[given] == "regimens":
-        return given in stopped or bool(set(record.components) & stopped)  # type: ignore[union-attr]
+        parts = set(record.components)  # type: ignore[union-attr]
+        through_key_drug = any(
+            set(r.key_drugs) & parts for r in kb.data.regimens if r.id in stopped
+        )
+        return given in stopped or bool(parts & stopped) or through_key_drug
     return False
 
 
@@ -757,6 +763,7 @@ def cervical_spread(draw: st.DrawFn) -> dict[str, Any]:
     data["cancer"] = "cervix"
     data["stage"] = draw(st.sampled_from(["2", "4", "4A", "4B", None]))
     far = draw(st.sampled_from(["recurrence", "metastases", "both"]))
+    data["recurrence"] = draw(st.sampled_from(["yes", "local", "none", None]))
     if far in ("recurrence", "both"):
         data["recurrence"] = "distant"
     if far in ("metastases", "both"):
@@ -767,15 +774,13 @@ def cervical_spread(draw: st.DrawFn) -> dict[str, Any]:
 @SETTINGS
 @given(data=cervical_spread())
 def test_metastatic_means_metastatic(data: dict[str, Any]) -> None:
-    """Issue 9, rule 4: cervical cancer that came back far away (after any stage but 4A), or stage
-    4 or not given with distant metastases, is never refused an option for stage 4B disease
-    because of its stage; stage 4A with distant spread leaves 4A and 4B options undecided."""
+    """Issue 9, rule 4: cervical cancer that came back far away or has distant metastases, after
+    any stage but 4A, is never refused an option for stage 4B disease because of its stage;
+    stage 4A with distant spread leaves 4A and 4B options undecided."""
     kb = shared_kb()
     result = evaluate(parse_profile(data, kb), kb)
     stage = data.get("stage")
-    metastatic = (data.get("recurrence") == "distant" and stage != "4A") or (
-        "metastases" in data and stage in (None, "4")
-    )
+    metastatic = stage != "4A" and (data.get("recurrence") == "distant" or "metastases" in data)
     for option in result.options:
         for_4b = any(
             t.fact == "stage" and "4B" in (t.in_ or [])

@@ -291,11 +291,12 @@ def status_sql(rules: Rules) -> str:
 def implied_sql(implied: Implied) -> str:
     """The column of an implied fact: its value where the rule applies, else as given."""
     col = column(implied.fact)
-    value = (
-        quote(implied.value)
-        if isinstance(implied.value, str)
-        else f"[{_values(implied.value)}]::VARCHAR[]"
-    )
+    if implied.value is None:
+        value = "NULL"
+    elif isinstance(implied.value, str):
+        value = quote(implied.value)
+    else:
+        value = f"[{_values(implied.value)}]::VARCHAR[]"
     applies = f"{to_sql(implied.when)} IS TRUE"
     if implied.if_unknown:
         applies = f"{col} IS NULL AND {applies}"

@@ -408,11 +408,6 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     if problems:
         raise ProfileError(problems)
     warnings += _stopped_but_never_had(kb, given)
-    if profile.stage == "earlier" and profile.recurrence is None:
-        warnings.append(
-            "stage: the sources are about stage 4 or cancer that has come back; for stage 1 to 3 "
-            "say whether it has come back (recurrence)"
-        )
     row = dict(given)
     for implied in IMPLIED:
         unknown = row[implied.fact] is None
@@ -420,6 +415,11 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
             row[implied.fact] = implied.value
             if implied.warning:
                 warnings.append(implied.warning)
+    if row["stage"] == "earlier" and row["recurrence"] is None:
+        warnings.append(
+            "stage: the sources are about stage 4 or cancer that has come back; for stage 1 to 3 "
+            "say whether it has come back (recurrence)"
+        )
     return Facts(profile, site, cancer_name, given, row, tuple(warnings))
 
 

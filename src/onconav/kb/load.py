@@ -328,6 +328,8 @@ def build(data: KBData) -> KnowledgeBase:
     for regimen in data.regimens:
         for did in regimen.components:
             expect(did, ("drugs",), f"regimens[{regimen.id}].components")
+        if not set(regimen.key_drugs) <= set(regimen.components):
+            problems.append(f"regimens[{regimen.id}].key_drugs: must be among its components")
     for proc in data.procedures:
         if proc.parent is not None:
             expect(proc.parent, ("procedures",), f"procedures[{proc.id}].parent")
@@ -446,6 +448,12 @@ def _index(
         for part in parts:
             stopped[part] = (f"{name} contains {name_of(by_id, part)}, which has already stopped "
                              "working for you")  # fmt: skip
+        for other in data.regimens:  # another regimen stopped through a key drug they share
+            shared = [d for d in other.key_drugs if d in parts]
+            if other.id != ident and shared:
+                stopped.setdefault(other.id, f"{name} contains {name_of(by_id, shared[0])}, a "
+                                   f"key drug of {name_of(by_id, other.id)}, which has already "
+                                   "stopped working for you")  # fmt: skip
         out.append(RuledOut("progressed_on", ident, any_of("progressed_on", frozenset(stopped),
                             f"{name} stopped working"), tuple(stopped.items())))  # fmt: skip
         return out

@@ -215,6 +215,12 @@ class Drug(Described):
 
 class Regimen(Described):
     components: list[Id] = Field(min_length=1, description="Drug ids")
+    key_drugs: list[Id] = Field(
+        default_factory=list,
+        description="The components that make it what it is (oxaliplatin for FOLFOX): when it "
+        "stopped working, another regimen with one of them counts as stopped too (not one that "
+        "only shares the rest, such as the fluorouracil of FOLFOX and FOLFIRI)",
+    )
     evidence: Evidence
 
 

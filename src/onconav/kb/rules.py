@@ -286,7 +286,7 @@ class Implied:
     ``onconav.profile.facts_of`` and by the SQL query (``onconav.logic.statuses_sql``) alike."""
 
     fact: str
-    value: str | frozenset[str]
+    value: str | frozenset[str] | None  # None: the fact is taken as unknown
     when: Expr
     if_unknown: bool
     why: str
@@ -299,44 +299,44 @@ SPREAD_FAR = Any(
         any_of("metastases", DISTANT_SITES, "spread to a distant organ"),
     )
 )
+CERVIX = one_of("cancer", frozenset({"cervix"}), "cervical cancer")
+NOT_COME_BACK = one_of("recurrence", frozenset({"none"}), "has not come back")
+STAGE_EARLIER = one_of("stage", frozenset({"earlier"}), "stage 1 to 3")
+STAGE_4 = one_of("stage", frozenset({"4"}), "stage 4, 4A or 4B not said")
+STAGE_4A = one_of("stage", frozenset({"4A"}), "stage 4A")
+NO_STAGE = not_given("stage", "stage not given")
+
+DISTANT_METASTASES = any_of("metastases", DISTANT_SITES, "spread to a distant organ")
 
 IMPLIED: tuple[Implied, ...] = (
+    Implied(
+        "recurrence",
+        "distant",
+        All((STAGE_EARLIER, not_given("recurrence", "not said"), DISTANT_METASTASES)),
+        if_unknown=True,
+        why="Stage 1 to 3 with spread to distant organs now means the cancer came back there.",
+        warning="recurrence: stage 1 to 3 with spread to distant organs is read as cancer that "
+        "came back far away; check this with your care team",
+    ),
+    Implied(
+        "recurrence",
+        None,
+        All((STAGE_EARLIER, NOT_COME_BACK, DISTANT_METASTASES)),
+        if_unknown=False,
+        why="Stage 1 to 3 that has not come back, with spread to distant organs, does not fit "
+        "together: whether it came back is taken as unknown until it is checked.",
+        warning="recurrence: stage 1 to 3 that has not come back does not fit with spread to "
+        "distant organs; whether the cancer came back is taken as unknown until it is checked",
+    ),
     Implied(
         "stage",
         "4B",
         All(
             (
-                one_of("cancer", frozenset({"cervix"}), "cervical cancer"),
-                Any(
-                    (
-                        # came back far away, after any stage but 4A
-                        All(
-                            (
-                                one_of("recurrence", frozenset({"distant"}), "came back far away"),
-                                Any(
-                                    (
-                                        not_given("stage", "stage not given"),
-                                        one_of(
-                                            "stage", frozenset({"earlier", "4"}), "not 4A or 4B"
-                                        ),
-                                    )
-                                ),
-                            )
-                        ),
-                        # stage 4, or not given, with spread to a distant organ
-                        All(
-                            (
-                                any_of("metastases", DISTANT_SITES, "spread to a distant organ"),
-                                Any(
-                                    (
-                                        not_given("stage", "stage not given"),
-                                        one_of("stage", frozenset({"4"}), "stage 4"),
-                                    )
-                                ),
-                            )
-                        ),
-                    )
-                ),
+                CERVIX,
+                SPREAD_FAR,
+                # a stage not given, 4, or 1 to 3 (spread far after it means it came back); not 4A
+                Any((NO_STAGE, STAGE_4, STAGE_EARLIER)),
             )
         ),
         if_unknown=False,
@@ -358,17 +358,14 @@ IMPLIED: tuple[Implied, ...] = (
     Implied(
         "stage",
         "4",
-        All(
-            (
-                one_of("stage", frozenset({"4A"}), "stage 4A"),
-                SPREAD_FAR,
-            )
-        ),
+        All((CERVIX, STAGE_4A, SPREAD_FAR)),
         if_unknown=False,
-        why="Stage 4A with spread to distant organs does not fit together (distant spread is "
-        "stage 4B): the stage is read as 4, so options for 4A and for 4B stay undecided.",
-        warning="stage: 4A with spread to distant organs does not fit together (distant spread "
-        "is stage 4B); options for both are shown as undecided until the stage is checked",
+        why="Cervical stage 4A with spread to distant organs does not fit together (distant "
+        "spread is stage 4B): the stage is read as 4, so options for 4A and for 4B stay "
+        "undecided. (For other cancers, 4A may itself mean spread to one distant organ.)",
+        warning="stage: 4A with spread to distant organs does not fit together for cervical "
+        "cancer (distant spread is stage 4B); options for both are shown as undecided until the "
+        "stage is checked",
     ),
 )
 
@@ -377,10 +374,10 @@ IMPLIED: tuple[Implied, ...] = (
 # The sources are about advanced cancer: stage 4, or cancer that has come back
 # --------------------------------------------------------------------------------------------
 
-EARLIER_STAGE = one_of("stage", frozenset({"earlier"}), "stage 1, 2 or 3")
+EARLIER_STAGE = STAGE_EARLIER
 """A stage not known is taken as advanced (the sources' premise); stage 1 to 3 is not, unless the
 cancer came back."""
-NOT_BACK = one_of("recurrence", frozenset({"none"}), "has not come back")
+NOT_BACK = NOT_COME_BACK
 
 DECLINES = Test(
     "wants_cancer_treatment", "eq", "bool", (), frozenset(), frozenset(), value=False,
