@@ -21,6 +21,7 @@ from onconav.logic import (
     advanced,
     decide,
     leaf_truth,
+    relieves,
     ruled_out_hits,
     truth,
 )
@@ -206,7 +207,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
             for c, (_, when) in zip(option.caveats, rules.caveats, strict=True)
             if truth(when, row) is not Truth.FALSE  # shown when it holds or may hold
         ],
-        relieves_your_symptoms=any(leaf_truth(t, row[t.fact]) is Truth.TRUE for t in rules.relief),
+        relieves_your_symptoms=relieves(rules, row),
         citations=_citations(
             [
                 *option.evidence,  # and the sources of a general option that is the same

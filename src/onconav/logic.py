@@ -167,6 +167,11 @@ def advanced(facts: Facts) -> Truth:
     return ~leaf_truth(NOT_BACK, facts.get("recurrence"))
 
 
+def relieves(rules: Rules, facts: Facts) -> bool:
+    """Whether the option is for a symptom the person has (one of its symptom tests is TRUE)."""
+    return any(leaf_truth(t, facts.get(t.fact)) is Truth.TRUE for t in rules.relief)
+
+
 def decide(rules: Rules, facts: Facts) -> tuple[Status, Because, Truth]:
     """An option's status for a person in its scope, the line of ``STATUS_RULES`` that gave it,
     and the truth of its condition."""
@@ -177,8 +182,9 @@ def decide(rules: Rules, facts: Facts) -> tuple[Status, Because, Truth]:
         "ruled_out": ruled_out,
         "not_advanced": gate is Truth.FALSE,
         "condition_false": condition is Truth.FALSE,
-        "declined": rules.declinable and leaf_truth(DECLINES, facts.get("wants_cancer_treatment"))
-        is Truth.TRUE,
+        "declined": rules.declinable
+        and leaf_truth(DECLINES, facts.get("wants_cancer_treatment")) is Truth.TRUE
+        and not relieves(rules, facts),
         "in_trials": rules.in_trials,
         "condition_unknown": condition is Truth.UNKNOWN,
         "advanced_unknown": gate is Truth.UNKNOWN,
@@ -269,6 +275,12 @@ def ruled_out_sql(rules: Rules) -> str:
     return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
 
 
+def relieves_sql(rules: Rules) -> str:
+    """``relieves`` as a SQL boolean (never NULL)."""
+    tests = [f"{leaf_sql(t)} IS TRUE" for t in rules.relief]
+    return "(" + " OR ".join(tests) + ")" if tests else "FALSE"
+
+
 def status_sql(rules: Rules) -> str:
     """The option's status as a SQL expression, from ``STATUS_RULES``."""
     when = to_sql(rules.when)
@@ -276,7 +288,9 @@ def status_sql(rules: Rules) -> str:
         "ruled_out": ruled_out_sql(rules),
         "not_advanced": f"{leaf_sql(EARLIER_STAGE)} IS TRUE AND {leaf_sql(NOT_BACK)} IS TRUE",
         "condition_false": f"{when} IS FALSE",
-        "declined": f"{leaf_sql(DECLINES)} IS TRUE" if rules.declinable else "FALSE",
+        "declined": f"{leaf_sql(DECLINES)} IS TRUE AND NOT {relieves_sql(rules)}"
+        if rules.declinable
+        else "FALSE",
         "in_trials": "TRUE" if rules.in_trials else "FALSE",
         "condition_unknown": f"{when} IS NULL",
         "advanced_unknown": f"{leaf_sql(EARLIER_STAGE)} IS TRUE AND {leaf_sql(NOT_BACK)} IS NULL",

@@ -266,7 +266,8 @@ def declinable(option: Option) -> bool:
     """Whether declining cancer treatment declines this option: a treatment of the cancer that
     aims to cure or control it, or a drug treatment of the cancer. Care that relieves symptoms
     (bleeding control, a stent, a feeding tube, radiation or surgery for a symptom, pain relief)
-    is not declined with it (issue 9, rule 6)."""
+    is not declined with it (issue 9, rule 6), and neither is a treatment for a symptom the
+    person has (``onconav.logic.relieves``)."""
     aims = {Intent.cure, Intent.control} & set(option.intent)
     return option.treats_cancer and (bool(aims) or option.modality in SYSTEMIC)
 
