@@ -81,10 +81,14 @@ def reference(cond: Condition | None, facts: Mapping[str, FactValue], vocab: Voc
 
 
 def conditions_of(kb, option) -> list[Condition]:  # type: ignore[no-untyped-def]
-    """An option's condition and those of its partners (the regimen it is given with, alone)."""
-    return [
-        c for c in (option.when, *(kb.by_id[p].when for p in kb.rules[option.id].partners)) if c
-    ]
+    """An option's condition (or that of a general option merged into it, ``same_as``) and
+    those of its partners (the regimen it is given with, alone)."""
+    own = option.when
+    merged = [o.when for o in kb.options if option.id in o.same_as]
+    if own is not None and merged:
+        own = None if None in merged else AnyOf(any=[own, *merged])
+    partners = [kb.by_id[p].when for p in kb.rules[option.id].partners]
+    return [c for c in (own, *partners) if c]
 
 
 def facts_used(cond: Condition | None) -> list[str]:

@@ -477,6 +477,7 @@ def _index(
             o.id: option_rules(
                 o, lowering, own, ruled_out_by, partners_of(data, kind_of, o),
                 [p for p in data.options if p.id in o.same_as],
+                [g for g in data.options if o.id in g.same_as],
             )
             for o in data.options
         },

@@ -224,19 +224,23 @@ def option_rules(
     ruled_out_by: Callable[[str], list[RuledOut]],
     partners: list[Option],
     same: list[Option],
+    merged: list[Option],
 ) -> Rules:
     """An option's rules. ``ruled_out_by(id)`` is what rules out something an option gives.
     ``partners`` are the options that give, on their own, a regimen this one gives or is given
     with (FOLFOX for bevacizumab with FOLFOX): their conditions are this one's too, so that a
     combination is never more available than its parts. ``same`` are the options of a cancer's
     own source that describe the same treatment as this one (``Option.same_as``): for their
-    cancers this one is out of scope."""
+    cancers this one is out of scope. ``merged`` are the general options that name this one in
+    their ``same_as``: it is for their situations too (its condition or theirs)."""
     ruled_out = [r for ident in (*option.uses, *option.given_with) for r in ruled_out_by(ident)]
     own = lowering.expr(option.when)
-    conditions = [c for c in (option.when, *(p.when for p in partners)) if c is not None]
-    when = own if len(conditions) < 2 else All(tuple(lowering.expr(c) for c in conditions))
-    if len(conditions) == 1 and option.when is None:
-        when = lowering.expr(conditions[0])  # a partner's condition alone
+    if merged and option.when is not None:  # who it is for: its own condition, or a merged one's
+        alternatives = [lowering.expr(m.when) for m in merged]
+        own = ALWAYS if ALWAYS in alternatives else Any((own, *alternatives))
+    required = [own, *(lowering.expr(p.when) for p in partners if p.when is not None)]
+    required = [r for r in required if r != ALWAYS]
+    when = ALWAYS if not required else required[0] if len(required) == 1 else All(tuple(required))
     return Rules(
         option=option.id,
         scope=Scope(
