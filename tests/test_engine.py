@@ -822,3 +822,28 @@ def test_offered_first_and_not_suitable_last(pair) -> None:  # type: ignore[no-u
         options = evaluate(parse_profile(data, kb), kb).options
         keys = [(o.not_chosen, order.index(o.status) if not o.not_chosen else 0) for o in options]
         assert keys == sorted(keys), [(o.id, o.status.value) for o in options]
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_that_a_kind_of_treatment_stopped_leaves_its_drugs_undecided(pair) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9, rules 1 and 4 (review): when only the kind of treatment that stopped working is
+    known (chemotherapy), an option giving a drug of that kind is never offered as if it had
+    not (unless it is the source's next step after that kind stopped), and never ruled out by it:
+    unknown is neither positive nor negative."""
+    kb = shared_kb()
+    for data in pair:
+        if data.get("progressed_on") != ["chemotherapy"]:
+            data = {**data, "progressed_on": ["chemotherapy"], "prior_treatments": ["chemotherapy"]}
+        result = evaluate(parse_profile(data, kb), kb)
+        for option in result.options:
+            rules = kb.rules[option.id]
+            maybe = [r for r in rules.ruled_out if r.fact == "progressed_on"
+                     and "chemotherapy" in r.test.unknown]  # fmt: skip
+            if maybe and option.status is Status.not_suitable:
+                assert not any(
+                    r.kind == "ruled_out" and r.check and r.check.fact == "progressed_on"
+                    for r in option.reasons
+                ), option.id
+            if maybe and not rules.choices and option.status is not Status.not_suitable:
+                assert option.status is not Status.offered, option.id

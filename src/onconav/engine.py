@@ -20,8 +20,10 @@ from onconav.logic import (
     Truth,
     advanced,
     decide,
+    hit_truth,
     leaf_truth,
     relieves,
+    ruled_out,
     ruled_out_hits,
     truth,
 )
@@ -164,6 +166,9 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
             words.append(text)
             reasons += leaves
     undecided = undecided_facts(rules.when, row) if condition is Truth.UNKNOWN else []
+    if ruled_out(rules, row) is Truth.UNKNOWN:  # what it gives may have stopped working
+        unsure = {r.fact for r in rules.ruled_out if hit_truth(r, row) is Truth.UNKNOWN}
+        undecided += [f for f in ("progressed_on", "cannot_have") if f in unsure - set(undecided)]
     if advanced(row) is Truth.UNKNOWN and "recurrence" not in undecided:
         undecided.append("recurrence")  # stage 1 to 3: whether it came back decides
     missing = []

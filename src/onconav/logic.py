@@ -125,6 +125,7 @@ Because = Literal[
     "declined",
     "in_trials",
     "condition_unknown",
+    "ruled_out_unknown",
     "advanced_unknown",
     "otherwise",
 ]
@@ -140,22 +141,37 @@ STATUS_RULES: tuple[tuple[Status, Because], ...] = (
     (Status.declined, "declined"),
     (Status.in_trials, "in_trials"),  # the sources only describe it as being studied
     (Status.needs_information, "condition_unknown"),  # a fact not known would decide it
+    # something it gives may have stopped working (a chemotherapy did, which one is not said)
+    (Status.needs_information, "ruled_out_unknown"),
     # stage 1 to 3, and not known whether it came back: that decides whether the sources apply
     (Status.needs_information, "advanced_unknown"),
     (Status.offered, "otherwise"),
 )
 
 
+def hit_truth(r: RuledOut, facts: Facts) -> Truth:
+    """Whether the person's answer rules out what the option gives: a fact not given rules
+    nothing out (FALSE, not UNKNOWN: nobody is asked every treatment they cannot have)."""
+    value = facts.get(r.fact)
+    return Truth.FALSE if value is None else leaf_truth(r.test, value)
+
+
 def ruled_out_hits(rules: Rules, facts: Facts) -> list[RuledOut]:
     """What the person's answers rule out of what the option gives (TRUE only)."""
-    return [r for r in rules.ruled_out if leaf_truth(r.test, facts.get(r.fact)) is Truth.TRUE]
+    return [r for r in rules.ruled_out if hit_truth(r, facts) is Truth.TRUE]
 
 
-def is_ruled_out(rules: Rules, hits: list[RuledOut]) -> bool:
-    """Ruled out: something it gives that is not one choice among others is hit, or every
-    choice is."""
-    hit = {r.given for r in hits}
-    return bool(hit - rules.choices) or (bool(rules.choices) and rules.choices <= hit)
+def ruled_out(rules: Rules, facts: Facts) -> Truth:
+    """Whether the person's own answers rule the option out: something it gives that is not one
+    choice among others is hit, or every choice is (Kleene OR and AND over the hits)."""
+    by_given: dict[str, list[Truth]] = {}
+    for r in rules.ruled_out:
+        by_given.setdefault(r.given, []).append(hit_truth(r, facts))
+    hit = {given: any_of(truths) for given, truths in by_given.items()}
+    parts = [t for given, t in hit.items() if given not in rules.choices]
+    if rules.choices:
+        parts.append(all_of(hit[c] for c in sorted(rules.choices)))
+    return any_of(parts)
 
 
 def advanced(facts: Facts) -> Truth:
@@ -175,11 +191,11 @@ def relieves(rules: Rules, facts: Facts) -> bool:
 def decide(rules: Rules, facts: Facts) -> tuple[Status, Because, Truth]:
     """An option's status for a person in its scope, the line of ``STATUS_RULES`` that gave it,
     and the truth of its condition."""
-    ruled_out = is_ruled_out(rules, ruled_out_hits(rules, facts))
+    out = ruled_out(rules, facts)
     gate = advanced(facts)
     condition = truth(rules.when, facts)
     holds: dict[Because, bool] = {
-        "ruled_out": ruled_out,
+        "ruled_out": out is Truth.TRUE,
         "not_advanced": gate is Truth.FALSE,
         "condition_false": condition is Truth.FALSE,
         "declined": rules.declinable
@@ -187,6 +203,7 @@ def decide(rules: Rules, facts: Facts) -> tuple[Status, Because, Truth]:
         and not relieves(rules, facts),
         "in_trials": rules.in_trials,
         "condition_unknown": condition is Truth.UNKNOWN,
+        "ruled_out_unknown": out is Truth.UNKNOWN,
         "advanced_unknown": gate is Truth.UNKNOWN,
         "otherwise": True,
     }
@@ -264,10 +281,13 @@ def scope_sql(scope: Scope) -> str:
 
 
 def ruled_out_sql(rules: Rules) -> str:
-    """``is_ruled_out`` as a SQL boolean (never NULL)."""
+    """``ruled_out`` as a SQL boolean (NULL for UNKNOWN)."""
     hits: dict[str, list[str]] = {}
     for r in rules.ruled_out:
-        hits.setdefault(r.given, []).append(f"{to_sql(r.test)} IS TRUE")
+        col = column(r.fact)
+        hits.setdefault(r.given, []).append(
+            f"(CASE WHEN {col} IS NULL THEN FALSE ELSE {to_sql(r.test)} END)"
+        )
     hit = {given: "(" + " OR ".join(tests) + ")" for given, tests in hits.items()}
     parts = [h for given, h in hit.items() if given not in rules.choices]
     if rules.choices:
@@ -285,7 +305,8 @@ def status_sql(rules: Rules) -> str:
     """The option's status as a SQL expression, from ``STATUS_RULES``."""
     when = to_sql(rules.when)
     tests: dict[Because, str] = {
-        "ruled_out": ruled_out_sql(rules),
+        "ruled_out": f"{ruled_out_sql(rules)} IS TRUE",
+        "ruled_out_unknown": f"{ruled_out_sql(rules)} IS NULL",
         "not_advanced": f"{leaf_sql(EARLIER_STAGE)} IS TRUE AND {leaf_sql(NOT_BACK)} IS TRUE",
         "condition_false": f"{when} IS FALSE",
         "declined": f"{leaf_sql(DECLINES)} IS TRUE AND NOT {relieves_sql(rules)}"

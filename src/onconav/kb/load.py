@@ -454,8 +454,13 @@ def _index(
                 stopped.setdefault(other.id, f"{name} contains {name_of(by_id, shared[0])}, a "
                                    f"key drug of {name_of(by_id, other.id)}, which has already "
                                    "stopped working for you")  # fmt: skip
-        out.append(RuledOut("progressed_on", ident, any_of("progressed_on", frozenset(stopped),
-                            f"{name} stopped working"), tuple(stopped.items())))  # fmt: skip
+        # what it is a kind of (chemotherapy, targeted therapy): that one of these stopped
+        # working, not which, leaves it undecided
+        kinds = frozenset(
+            c for d in (ident, *parts) for c in getattr(by_id[d], "classes", [])
+        ) - frozenset(stopped)
+        test = any_of("progressed_on", frozenset(stopped), f"{name} stopped working", kinds)
+        out.append(RuledOut("progressed_on", ident, test, tuple(stopped.items())))
         return out
 
     lowering = Lowering(

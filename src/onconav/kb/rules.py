@@ -12,7 +12,7 @@ table of people.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from onconav.kb.model import (
@@ -93,7 +93,9 @@ class RuledOut:
     ``cannot_have``: the thing, its drugs, and what they are kinds of (a regimen the person cannot
     have does not rule out its drugs elsewhere). For ``progressed_on``: a drug, and every regimen
     that contains it; a regimen, and each of its drugs. Applied only when TRUE: unknown rules
-    nothing out. ``words`` says, for each value of the test, why it rules the given thing out."""
+    nothing out, and a fact not given rules nothing out and asks nothing; a broader value (that a
+    chemotherapy stopped working, not which) leaves it undecided. ``words`` says, for each value
+    of the test that rules it out, why."""
 
     fact: Literal["cannot_have", "progressed_on"]
     given: str
@@ -202,9 +204,12 @@ def wanted_values(test: FactTest) -> tuple[str, ...]:
     return (*([one] if one is not None else []), *(test.in_ or test.has_any or test.only or []))
 
 
-def any_of(fact: str, values: frozenset[str], text: str) -> Test:
-    """A test that a set fact holds any of ``values`` exactly (no broader or narrower values)."""
-    return Test(fact, "has_any", "any", tuple(sorted(values)), values, frozenset(), text=text)
+def any_of(
+    fact: str, values: frozenset[str], text: str, unknown: frozenset[str] = frozenset()
+) -> Test:
+    """A test that a set fact holds any of ``values`` exactly: TRUE; any of ``unknown`` (broader
+    values) and none of ``values``: UNKNOWN; else FALSE."""
+    return Test(fact, "has_any", "any", tuple(sorted(values)), values, unknown, text=text)
 
 
 def not_given(fact: str, text: str) -> Test:
@@ -234,6 +239,17 @@ def option_rules(
     cancers this one is out of scope. ``merged`` are the general options that name this one in
     their ``same_as``: it is for their situations too (its condition or theirs)."""
     ruled_out = [r for ident in (*option.uses, *option.given_with) for r in ruled_out_by(ident)]
+    # An option for after a kind of treatment stopped working (ramucirumab with paclitaxel once
+    # chemotherapy stopped) is the next step the source gives: that a chemotherapy stopped, not
+    # which, does not leave its own drugs undecided.
+    after = {v for t in positive_tests(lowering.expr(option.when)) if t.fact == "progressed_on"
+             for v in t.wanted}  # fmt: skip
+    ruled_out = [
+        replace(r, test=replace(r.test, unknown=r.test.unknown - after))
+        if r.fact == "progressed_on"
+        else r
+        for r in ruled_out
+    ]
     own = lowering.expr(option.when)
     if merged and option.when is not None:  # who it is for: its own condition, or a merged one's
         alternatives = [lowering.expr(m.when) for m in merged]
