@@ -179,6 +179,7 @@ def _an_answer(fact: str) -> dict[str, Any]:
         "wants_cancer_treatment": {"wants_cancer_treatment": True},
         "planned": {"planned": ["surgery"]},
         "hormone_sensitive": {"hormone_sensitive": True},
+        "chemo_for_spread": {"chemo_for_spread": True},
     }
     return answers[fact]
 

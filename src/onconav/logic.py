@@ -328,6 +328,8 @@ def implied_sql(implied: Implied) -> str:
     col = column(implied.fact)
     if implied.value is None:
         value = "NULL"
+    elif isinstance(implied.value, bool):
+        value = "TRUE" if implied.value else "FALSE"
     elif isinstance(implied.value, str):
         value = quote(implied.value)
     else:

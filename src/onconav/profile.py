@@ -197,6 +197,11 @@ class Profile(BaseModel):
         description="Treatments already planned: surgery (or bowel resection), radiation, "
         "chemotherapy",
     )
+    chemo_for_spread: bool | None = Field(
+        default=None,
+        description="Was chemotherapy given after the cancer had spread (not only with radiation "
+        "for an earlier stage)?",
+    )
     hormone_sensitive: bool | None = Field(
         default=None, description="Do hormones make this cancer grow?"
     )
@@ -397,6 +402,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
         most_treatments_tried=profile.most_treatments_tried,
         wants_cancer_treatment=profile.wants_cancer_treatment,
         hormone_sensitive=profile.hormone_sensitive,
+        chemo_for_spread=profile.chemo_for_spread,
         her2=_marker(profile, "her2", warnings),
         kras=_marker(profile, "kras", warnings),
     )

@@ -487,6 +487,14 @@ def options_command(
     hormone_sensitive: Annotated[
         bool | None, typer.Option("--hormone-sensitive/--not-hormone-sensitive", show_default=False)
     ] = None,
+    chemo_for_spread: Annotated[
+        bool | None,
+        typer.Option(
+            "--chemo-for-spread/--no-chemo-for-spread",
+            help="Was chemotherapy given after the cancer had spread?",
+            show_default=False,
+        ),
+    ] = None,
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="text, json or markdown.")
     ] = Format.text,
@@ -503,7 +511,7 @@ def options_command(
         "metastases": metastasis, "metastasis_extent": extent, "progressed_on": progressed_on,
         "cannot_have": cannot_have, "most_treatments_tried": most_tried, "prior_treatments": prior,
         "symptoms": symptom, "wants_cancer_treatment": wants_treatment, "planned": planned,
-        "hormone_sensitive": hormone_sensitive,
+        "hormone_sensitive": hormone_sensitive, "chemo_for_spread": chemo_for_spread,
     }  # fmt: skip
     data.update({k: v for k, v in flags.items() if v is not None})
     given = data.get("biomarkers")

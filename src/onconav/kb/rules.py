@@ -307,7 +307,7 @@ class Implied:
     ``onconav.profile.facts_of`` and by the SQL query (``onconav.logic.statuses_sql``) alike."""
 
     fact: str
-    value: str | frozenset[str] | None  # None: the fact is taken as unknown
+    value: str | bool | frozenset[str] | None  # None: the fact is taken as unknown
     when: Expr
     if_unknown: bool
     why: str
@@ -348,6 +348,27 @@ IMPLIED: tuple[Implied, ...] = (
         "together: whether it came back is taken as unknown until it is checked.",
         warning="recurrence: stage 1 to 3 that has not come back does not fit with spread to "
         "distant organs; whether the cancer came back is taken as unknown until it is checked",
+    ),
+    Implied(
+        "chemo_for_spread",
+        True,
+        All(
+            (
+                one_of("stage", frozenset({"4B"}), "stage 4B"),
+                any_of("prior_treatments", frozenset({"chemotherapy"}), "had chemotherapy"),
+            )
+        ),
+        if_unknown=True,
+        why="Chemotherapy had at stage 4B, as given, was given for cancer that had spread (before "
+        "a stage 1 to 3 with distant spread is read as 4B below, which says nothing of when the "
+        "chemotherapy was given).",
+    ),
+    Implied(
+        "chemo_for_spread",
+        False,
+        Not(any_of("prior_treatments", frozenset({"chemotherapy"}), "had chemotherapy")),
+        if_unknown=True,
+        why="No chemotherapy had (prior_treatments is given without it): none for spread cancer.",
     ),
     Implied(
         "stage",
