@@ -148,3 +148,27 @@ def test_the_query_adds_what_a_profile_implies_as_python_does() -> None:
     assert status[("2", "cervix-cemiplimab")] == "not_suitable"
     assert status[("3", "cervix-cemiplimab")] != "not_suitable"
     assert sql_statuses(KB, rows) == expected
+
+
+def test_choices_and_kinds_that_stopped_agree_in_sql() -> None:
+    """Hand-picked edges of the ruled-out truth: too few choices left for a mix, choices left
+    only perhaps (a chemotherapy stopped, not which), a treatment for a listed symptom when cancer
+    treatment is declined."""
+    drugs = ["cisplatin", "carboplatin", "paclitaxel", "topotecan", "gemcitabine", "fluorouracil"]
+    drugs += ["ifosfamide", "docetaxel", "irinotecan", "mitomycin", "vinorelbine", "epirubicin"]
+    chemo = ["chemotherapy"]
+    cervix = {"cancer": "cervix", "stage": "4B"}
+    people = [
+        {**cervix, "cannot_have": drugs},
+        {**cervix, "cannot_have": drugs[:11], "progressed_on": chemo},
+        {**cervix, "cannot_have": drugs[:10], "progressed_on": chemo},
+        {"cancer": "rectum", "stage": "4", "progressed_on": chemo},
+        {"cancer": "rectum", "wants_cancer_treatment": False, "symptoms": ["bowel obstruction"]},
+        {"cancer": "stomach", "progressed_on": ["FOLFOX", *chemo], "cannot_have": ["Xeloda"]},
+    ]
+    expected, rows = python_statuses(KB, people)
+    status = {(p, o): s for p, o, s in expected}
+    assert status[("0", "cervix-chemo-other-combinations")] == "not_suitable"
+    assert status[("1", "cervix-chemo-other-combinations")] == "needs_information"
+    assert status[("4", "rectum-bowel-resection")] != "declined"
+    assert sql_statuses(KB, rows) == expected

@@ -169,8 +169,13 @@ def ruled_out(rules: Rules, facts: Facts) -> Truth:
         by_given.setdefault(r.given, []).append(hit_truth(r, facts))
     hit = {given: any_of(truths) for given, truths in by_given.items()}
     parts = [t for given, t in hit.items() if given not in rules.choices]
-    if rules.choices:
-        parts.append(all_of(hit[c] for c in sorted(rules.choices)))
+    if rules.choices:  # too few choices left: surely (TRUE), or perhaps (UNKNOWN)
+        left = sum(hit[c] is Truth.FALSE for c in rules.choices)
+        maybe = sum(hit[c] is Truth.UNKNOWN for c in rules.choices)
+        if left + maybe < rules.choices_min:
+            parts.append(Truth.TRUE)
+        elif left < rules.choices_min:
+            parts.append(Truth.UNKNOWN)
     return any_of(parts)
 
 
@@ -291,7 +296,13 @@ def ruled_out_sql(rules: Rules) -> str:
     hit = {given: "(" + " OR ".join(tests) + ")" for given, tests in hits.items()}
     parts = [h for given, h in hit.items() if given not in rules.choices]
     if rules.choices:
-        parts.append("(" + " AND ".join(hit[c] for c in sorted(rules.choices)) + ")")
+        left = " + ".join(f"(CASE WHEN {hit[c]} IS FALSE THEN 1 ELSE 0 END)"
+                          for c in sorted(rules.choices))  # fmt: skip
+        maybe = " + ".join(f"(CASE WHEN {hit[c]} IS NULL THEN 1 ELSE 0 END)"
+                           for c in sorted(rules.choices))  # fmt: skip
+        n = rules.choices_min
+        parts.append(f"(CASE WHEN ({left}) + ({maybe}) < {n} THEN TRUE "
+                     f"WHEN ({left}) < {n} THEN NULL ELSE FALSE END)")  # fmt: skip
     return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
 
 

@@ -355,6 +355,8 @@ def build(data: KBData) -> KnowledgeBase:
             len(option.choices) < 2 or not set(option.choices) <= {*option.uses, *option.given_with}
         ):
             problems.append(f"{where}.choices: two or more of the ids in uses and given_with")
+        if option.choices_min > max(1, len(option.choices)):
+            problems.append(f"{where}.choices_min: more than there are choices")
         if not option.uses and not option.given_with and option.treats_cancer:
             problems.append(f"{where}: a cancer treatment must say what is given (uses)")
         problems.extend(_check_condition(option.when, f"{where}.when", facts, values))

@@ -350,6 +350,9 @@ class Option(Model):
         description="Ids among uses and given_with that the source lists as alternatives (one "
         "of them will do): one that cannot be had or stopped working leaves the others",
     )
+    choices_min: int = Field(
+        default=1, ge=1, description="How many of the choices must be left (2 for a mix of them)"
+    )
     may_involve: list[Id] = Field(
         default_factory=list,
         description="Procedures that may be part of it (a stoma after pelvic exenteration, ...)",

@@ -112,7 +112,8 @@ class Rules:
     option: str
     scope: Scope
     ruled_out: tuple[RuledOut, ...]
-    choices: frozenset[str]  # what it gives that is one choice among others: one left is enough
+    choices: frozenset[str]  # what it gives that is one choice among others
+    choices_min: int  # how many choices must be left (one, or two for a mix of them)
     when: Expr
     in_trials: bool
     caveats: tuple[tuple[str, Expr], ...]  # (caveat id, shown when TRUE)
@@ -267,6 +268,7 @@ def option_rules(
         ),
         ruled_out=tuple(ruled_out),
         choices=frozenset(option.choices),
+        choices_min=option.choices_min,
         when=when,
         in_trials=option.in_trials,
         caveats=tuple((c.id, lowering.expr(c.when)) for c in option.caveats),
