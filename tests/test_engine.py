@@ -849,3 +849,18 @@ def test_that_a_kind_of_treatment_stopped_leaves_its_drugs_undecided(pair) -> No
                 ), option.id
             if maybe and not rules.choices and option.status is not Status.not_suitable:
                 assert option.status is not Status.offered, option.id
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_a_result_is_what_validating_its_json_gives(pair) -> None:  # type: ignore[no-untyped-def]
+    """The engine makes the option results and the result with model_construct: validating the
+    JSON of a result gives an equal result, so every value has the declared type."""
+    from onconav.result import Result
+
+    kb = shared_kb()
+    for data in pair:
+        result = evaluate(parse_profile(data, kb), kb)
+        again = Result.model_validate_json(result.model_dump_json())
+        assert again.model_dump() == result.model_dump()
+        assert again.model_dump_json() == result.model_dump_json()

@@ -4,9 +4,11 @@ Read top to bottom: the profile's facts; the options in scope for the person's c
 its status from its rules (``onconav.logic.decide``), the reasons it is not suitable or the facts
 that would decide it, its caveats; then the order a person reads them in, and what would change
 the answer. Pure and deterministic: no I/O, no state kept between calls, inputs never changed,
-and every part of a result is new, so that changing a result changes nothing else. Results are
-made with pydantic's ``model_construct``: their values come from the engine itself, already of the
-right types (a test checks that validating a result's JSON gives it back unchanged).
+and every part of a result is new, so that changing a result changes nothing else. The small
+parts (citations, checks, reasons, ...) are validated as they are made, which pydantic does
+faster than it constructs them; the option results and the result itself, made of parts already
+validated, are made with ``model_construct`` (a test checks that validating a result's JSON gives
+it back unchanged).
 """
 
 from __future__ import annotations
@@ -23,7 +25,6 @@ from onconav.logic import (
     hit_truth,
     leaf_truth,
     relieves,
-    ruled_out,
     ruled_out_hits,
     truth,
 )
@@ -121,7 +122,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         scope=_scope_words(facts.cancer_name, own_source, advanced(facts.row)),
         options=options,
         notes=[
-            NoteOut.model_construct(
+            NoteOut(
                 id=n.id, title=n.title, text=n.text, citations=_citations(n.evidence)
             )
             for n in notes
@@ -134,7 +135,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         disclaimer=DISCLAIMER,
         kb_version=kb.version,
         sources=[
-            SourceUsed.model_construct(id=s.id, title=s.title, publisher=s.publisher, dated=s.dated)
+            SourceUsed(id=s.id, title=s.title, publisher=s.publisher, dated=s.dated)
             for s in kb.data.sources
             if s.id in cited
         ],
@@ -145,7 +146,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
     """One option's status, reasons, missing facts, caveats and sources for a person."""
     rules = kb.rules[option.id]
     row = facts.row
-    status, because, condition = decide(rules, row)
+    status, because, condition, out = decide(rules, row)
     hits = ruled_out_hits(rules, row)
     reasons: list[Reason] = []
     words: list[str] = []
@@ -158,7 +159,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
     if because == "not_advanced":
         text = NOT_ADVANCED_REASON
         reasons = [
-            Reason.model_construct(kind="not_advanced", text=text, check=_check(NOT_BACK, row))
+            Reason(kind="not_advanced", text=text, check=_check(NOT_BACK, row))
         ]
         words = [text]
     if because == "condition_false":
@@ -166,7 +167,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
             words.append(text)
             reasons += leaves
     undecided = undecided_facts(rules.when, row) if condition is Truth.UNKNOWN else []
-    if ruled_out(rules, row) is Truth.UNKNOWN:  # what it gives may have stopped working
+    if out is Truth.UNKNOWN:  # what it gives may have stopped working
         unsure = {r.fact for r in rules.ruled_out if hit_truth(r, row) is Truth.UNKNOWN}
         undecided += [f for f in ("progressed_on", "cannot_have") if f in unsure - set(undecided)]
     if advanced(row) is Truth.UNKNOWN and "recurrence" not in undecided:
@@ -201,7 +202,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         choices_ruled_out=choices_ruled_out,
         missing=missing,
         caveats=[
-            CaveatOut.model_construct(
+            CaveatOut(
                 id=c.id,
                 text=c.text,
                 applies=truth(when, row) is Truth.TRUE,
@@ -215,8 +216,8 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         relieves_your_symptoms=relieves(rules, row),
         citations=_citations(
             [
-                *option.evidence,  # and the sources of a general option that is the same
-                *(s for same in kb.options if option.id in same.same_as for s in same.evidence),
+                *option.evidence,  # and the sources of general options that are the same
+                *(s for same in rules.merged for s in kb.by_id[same].evidence),  # type: ignore[union-attr]
             ]
         ),
     )
@@ -263,7 +264,7 @@ def _scope_words(cancer_name: str, own_source: bool, gate: Truth) -> str:
 
 def _citations(spans: list[Span]) -> list[Citation]:
     return [
-        Citation.model_construct(
+        Citation(
             source=s.source, start=s.start, end=s.end, sha256=s.sha256, label=s.label()
         )
         for s in spans
@@ -285,7 +286,7 @@ def _check(test: Test, row: dict[str, FactValue], negated: bool = False) -> Chec
         wanted = [bool(test.value)]
     elif test.kind == "count":
         wanted = [test.limit]
-    return Check.model_construct(
+    return Check(
         fact=test.fact, wanted=wanted, negated=negated, yours=_yours(row[test.fact])
     )
 
@@ -307,7 +308,7 @@ def _ruled_out(hits: list[RuledOut], row: dict[str, FactValue]) -> list[Reason]:
         values = row[hit.fact]
         assert isinstance(values, frozenset)
         reasons.append(
-            Reason.model_construct(
+            Reason(
                 kind="ruled_out", text=hit.why(values), check=_check(hit.test, row), given=hit.given
             )
         )
@@ -325,7 +326,7 @@ def why_not(
         else:
             text = f"it is for {expr.text} (yours: {in_words(kb, expr.fact, row[expr.fact])})"
         return [
-            (text, [Reason.model_construct(kind="condition", text=text, check=_check(expr, row))])
+            (text, [Reason(kind="condition", text=text, check=_check(expr, row))])
         ]
     if isinstance(expr, All):
         return [
@@ -338,7 +339,7 @@ def why_not(
         inner = expr.part
         if not isinstance(inner, Test):
             text = "it is not for this situation"
-            return [(text, [Reason.model_construct(kind="condition", text=text, check=None)])]
+            return [(text, [Reason(kind="condition", text=text, check=None)])]
         if inner.listed:
             text = f"it is not for {inner.text}, which you listed"
         else:
@@ -349,7 +350,7 @@ def why_not(
             (
                 text,
                 [
-                    Reason.model_construct(
+                    Reason(
                         kind="condition", text=text, check=_check(inner, row, True)
                     )
                 ],
@@ -397,12 +398,12 @@ def _checks(expr: Expr, row: dict[str, FactValue], want: Truth) -> list[Check]:
 def _missing(kb: KnowledgeBase, fact_id: str) -> MissingFact:
     fact = kb.facts[fact_id]
     tests = [kb.by_id[t] for t in fact.decided_by]
-    return MissingFact.model_construct(
+    return MissingFact(
         fact=fact_id,
         label=fact.label,
         question=fact.question,
         tests=[
-            TestRef.model_construct(
+            TestRef(
                 id=t.id,
                 name=kb.name_of(t.id),
                 loinc=list(t.loinc) if isinstance(t, LabTest) else [],
@@ -422,7 +423,7 @@ def _what_would_change(kb: KnowledgeBase, options: list[OptionResult]) -> list[R
     for fact, ids in sorted(deciding.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         missing = _missing(kb, fact)
         ranked.append(
-            RankedFact.model_construct(
+            RankedFact(
                 fact=missing.fact,
                 label=missing.label,
                 question=missing.question,

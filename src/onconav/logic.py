@@ -193,9 +193,9 @@ def relieves(rules: Rules, facts: Facts) -> bool:
     return any(leaf_truth(t, facts.get(t.fact)) is Truth.TRUE for t in rules.relief)
 
 
-def decide(rules: Rules, facts: Facts) -> tuple[Status, Because, Truth]:
+def decide(rules: Rules, facts: Facts) -> tuple[Status, Because, Truth, Truth]:
     """An option's status for a person in its scope, the line of ``STATUS_RULES`` that gave it,
-    and the truth of its condition."""
+    the truth of its condition, and whether the person's own answers rule it out."""
     out = ruled_out(rules, facts)
     gate = advanced(facts)
     condition = truth(rules.when, facts)
@@ -213,7 +213,7 @@ def decide(rules: Rules, facts: Facts) -> tuple[Status, Because, Truth]:
         "otherwise": True,
     }
     status, because = next((s, b) for s, b in STATUS_RULES if holds[b])
-    return status, because, condition
+    return status, because, condition, out
 
 
 # --------------------------------------------------------------------------------------------

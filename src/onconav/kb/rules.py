@@ -120,6 +120,7 @@ class Rules:
     relief: tuple[Test, ...]  # its tests of symptoms not under a not: TRUE means it relieves one
     partners: tuple[str, ...]  # options giving alone a regimen it is given with: their conditions
     declinable: bool  # cancer treatment: a person who does not want cancer treatment declines it
+    merged: tuple[str, ...]  # general options that are the same treatment (their ``same_as``)
 
 
 def tests_of(expr: Expr) -> Iterator[Test]:
@@ -275,6 +276,7 @@ def option_rules(
         relief=tuple(t for t in positive_tests(own) if t.fact == "symptoms"),
         partners=tuple(p.id for p in partners),
         declinable=declinable(option),
+        merged=tuple(m.id for m in merged),
     )
 
 
