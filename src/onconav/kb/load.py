@@ -216,19 +216,23 @@ class KnowledgeBase:
         return out
 
 
-def partners_of(data: KBData, kind_of: Mapping[str, str], option: Option) -> list[Option]:
-    """The options of the same cancers that give alone a regimen ``option`` gives or is given
-    with: the regimen as a treatment of its own (FOLFOX for bevacizumab with FOLFOX)."""
-    regimens = {i for i in (*option.uses, *option.given_with) if kind_of.get(i) == "regimens"}
-    return [
-        other
-        for other in data.options
-        if other.id != option.id
-        and other.cancers == option.cancers
-        and len(other.uses) == 1
-        and not other.given_with
-        and other.uses[0] in regimens
-    ]
+def partners_of(data: KBData, kind_of: Mapping[str, str]) -> dict[str, list[Option]]:
+    """For each option, the options of the same cancers that give alone a regimen it gives or is
+    given with: the regimen as a treatment of its own (FOLFOX for bevacizumab with FOLFOX)."""
+    alone: dict[str, list[Option]] = {}
+    for other in data.options:
+        if len(other.uses) == 1 and not other.given_with:
+            alone.setdefault(other.uses[0], []).append(other)
+    return {
+        option.id: [
+            other
+            for given in dict.fromkeys((*option.uses, *option.given_with))
+            if kind_of.get(given) == "regimens"
+            for other in alone.get(given, [])
+            if other.id != option.id and other.cancers == option.cancers
+        ]
+        for option in data.options
+    }
 
 
 def name_of(by_id: Mapping[str, Record], ident: str) -> str:
@@ -418,10 +422,14 @@ def _index(
             table.setdefault(normalise_name(value), value)
         for v in fact.values:
             table.setdefault(normalise_name(v.label), v.id)
-        for folded, ids in names.items():
-            match = next((i for i in ids if i in values[fact_id]), None)
-            if match is not None:
-                table.setdefault(folded, match)
+    facts_with: dict[str, list[str]] = {}  # a value, and the facts it is a value of
+    for fact_id in facts:
+        for value in values[fact_id]:
+            facts_with.setdefault(value, []).append(fact_id)
+    for folded, ids in names.items():  # a name means the first of its records a fact accepts
+        for ident in ids:
+            for fact_id in facts_with.get(ident, []):
+                value_names[fact_id].setdefault(folded, ident)
 
     containing = {d.id: [r.id for r in data.regimens if d.id in r.components] for d in data.drugs}
 
@@ -470,6 +478,12 @@ def _index(
         label,
     )  # fmt: skip
     own = frozenset(c for o in data.options for c in o.cancers if c != "any")
+    partners = partners_of(data, kind_of)
+    by_option = {o.id: o for o in data.options}
+    merged: dict[str, list[Option]] = {}  # an option, and the general options that are the same
+    for general in data.options:
+        for same in general.same_as:
+            merged.setdefault(same, []).append(general)
     return KnowledgeBase(
         data=data,
         by_id=by_id,
@@ -482,9 +496,9 @@ def _index(
         options=tuple(data.options),
         rules={
             o.id: option_rules(
-                o, lowering, own, ruled_out_by, partners_of(data, kind_of, o),
-                [p for p in data.options if p.id in o.same_as],
-                [g for g in data.options if o.id in g.same_as],
+                o, lowering, own, ruled_out_by, partners[o.id],
+                [by_option[i] for i in o.same_as],
+                merged.get(o.id, []),
             )
             for o in data.options
         },

@@ -155,8 +155,9 @@ def parse_code(text: str) -> tuple[str | None, str] | None:
 def record_codes(record: object) -> list[tuple[str, str]]:
     """Every (system, code) a record carries."""
     out: list[tuple[str, str]] = []
+    fields = type(record).model_fields  # type: ignore[attr-defined]
     for system, (attr, _, _) in CODE_SYSTEMS.items():
-        value = getattr(record, attr, None)
+        value = getattr(record, attr) if attr in fields else None
         values = [value] if isinstance(value, str) else list(value or [])
         out += [(system, str(v).strip().upper()) for v in values]
     return out
