@@ -88,4 +88,4 @@ def text(result: Result, console: Console, passage: PassageLookup | None = None)
     sources = "; ".join(f"{s.id}: {s.title} ({s.publisher}, {s.dated})" for s in result.sources)
     lines.append(f"[dim]Knowledge base {result.kb_version}. Sources: {escape(sources)}[/dim]")
     lines.append(f"[bold]{escape(result.disclaimer)}[/bold]")
-    console.print("\n".join(lines))
+    console.print("\n".join(lines), soft_wrap=True)  # the terminal wraps: much faster
