@@ -854,8 +854,7 @@ def test_that_a_kind_of_treatment_stopped_leaves_its_drugs_undecided(pair) -> No
 @SETTINGS
 @given(pair=partial_and_more())
 def test_a_result_is_what_validating_its_json_gives(pair) -> None:  # type: ignore[no-untyped-def]
-    """The engine makes the option results and the result with model_construct: validating the
-    JSON of a result gives an equal result, so every value has the declared type."""
+    """Validating the JSON of a result gives an equal result: what is written out reads back."""
     from onconav.result import Result
 
     kb = shared_kb()

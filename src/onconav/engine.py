@@ -4,11 +4,8 @@ Read top to bottom: the profile's facts; the options in scope for the person's c
 its status from its rules (``onconav.logic.decide``), the reasons it is not suitable or the facts
 that would decide it, its caveats; then the order a person reads them in, and what would change
 the answer. Pure and deterministic: no I/O, no state kept between calls, inputs never changed,
-and every part of a result is new, so that changing a result changes nothing else. The small
-parts (citations, checks, reasons, ...) are validated as they are made, which pydantic does
-faster than it constructs them; the option results and the result itself, made of parts already
-validated, are made with ``model_construct`` (a test checks that validating a result's JSON gives
-it back unchanged).
+and every part of a result is new, so that changing a result changes nothing else. Every part is
+validated as it is made (pydantic validates these models faster than it constructs them).
 """
 
 from __future__ import annotations
@@ -114,7 +111,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
     cited = {c.source for o in options for c in o.citations}
     cited |= {s.source for n in notes for s in n.evidence}
     what_would_change = _what_would_change(kb, options)
-    return Result.model_construct(
+    return Result(
         profile=profile.model_copy(deep=True),  # the caller's own stays theirs
         cancer=facts.site,
         cancer_name=facts.cancer_name,
@@ -175,7 +172,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
     missing = []
     if status not in (Status.not_suitable, Status.declined):
         missing = [_missing(kb, fact) for fact in undecided]
-    return OptionResult.model_construct(
+    return OptionResult(
         id=option.id,
         name=option.name,
         status=status,
