@@ -180,6 +180,7 @@ def _an_answer(fact: str) -> dict[str, Any]:
         "planned": {"planned": ["surgery"]},
         "hormone_sensitive": {"hormone_sensitive": True},
         "chemo_for_spread": {"chemo_for_spread": True},
+        "used_for_my_cancer": {"used_for_my_cancer": ["targeted therapy"]},
     }
     return answers[fact]
 

@@ -197,6 +197,11 @@ class Profile(BaseModel):
         description="Treatments already planned: surgery (or bowel resection), radiation, "
         "chemotherapy",
     )
+    used_for_my_cancer: list[str] | None = Field(
+        default=None,
+        description="Kinds of drug treatment the care team says are used for this type of "
+        "cancer: targeted therapy, immunotherapy; [] for neither",
+    )
     chemo_for_spread: bool | None = Field(
         default=None,
         description="Was chemotherapy given after the cancer had spread (not only with radiation "
@@ -215,7 +220,7 @@ class Profile(BaseModel):
 
     @field_validator(
         "metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms", "planned",
-        mode="before",
+        "used_for_my_cancer", mode="before",
     )  # fmt: skip
     @classmethod
     def _list(cls, value: object) -> object:
@@ -246,7 +251,7 @@ def as_list(value: object) -> object:
 
 
 SET_FIELDS = ("metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms",
-              "planned")  # fmt: skip
+              "planned", "used_for_my_cancer")  # fmt: skip
 """The list fields: each is the set fact of the same name, its names resolved in the knowledge
 base."""
 

@@ -487,6 +487,14 @@ def options_command(
     hormone_sensitive: Annotated[
         bool | None, typer.Option("--hormone-sensitive/--not-hormone-sensitive", show_default=False)
     ] = None,
+    used_for_my_cancer: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--used-for-my-cancer",
+            help="Kinds of drug treatment the care team says are used for this type of cancer: "
+            "targeted therapy, immunotherapy (repeat; 'none' for neither).",
+        ),
+    ] = None,
     chemo_for_spread: Annotated[
         bool | None,
         typer.Option(
@@ -512,6 +520,7 @@ def options_command(
         "cannot_have": cannot_have, "most_treatments_tried": most_tried, "prior_treatments": prior,
         "symptoms": symptom, "wants_cancer_treatment": wants_treatment, "planned": planned,
         "hormone_sensitive": hormone_sensitive, "chemo_for_spread": chemo_for_spread,
+        "used_for_my_cancer": used_for_my_cancer,
     }  # fmt: skip
     data.update({k: v for k, v in flags.items() if v is not None})
     given = data.get("biomarkers")
