@@ -313,11 +313,14 @@ def relieves_sql(rules: Rules) -> str:
 
 
 def status_sql(rules: Rules) -> str:
-    """The option's status as a SQL expression, from ``STATUS_RULES``."""
-    when = to_sql(rules.when)
+    """The option's status as a SQL expression, from ``STATUS_RULES``, over a row that also has
+    the truth of its condition (``_condition``) and of what rules it out (``_ruled_out``), each
+    worked out once (see ``statuses_sql``)."""
+    when = column("_condition")
+    ruled_out = column("_ruled_out")
     tests: dict[Because, str] = {
-        "ruled_out": f"{ruled_out_sql(rules)} IS TRUE",
-        "ruled_out_unknown": f"{ruled_out_sql(rules)} IS NULL",
+        "ruled_out": f"{ruled_out} IS TRUE",
+        "ruled_out_unknown": f"{ruled_out} IS NULL",
         "not_advanced": f"{leaf_sql(EARLIER_STAGE)} IS TRUE AND {leaf_sql(NOT_BACK)} IS TRUE",
         "condition_false": f"{when} IS FALSE",
         "declined": f"{leaf_sql(DECLINES)} IS TRUE AND NOT {relieves_sql(rules)}"
@@ -366,7 +369,8 @@ def statuses_sql(rules: Iterable[Rules], table: str = "facts") -> str:
         previous = name
     selects = "\nUNION ALL\n".join(
         f"SELECT person_id, {quote(r.option)} AS option_id, {status_sql(r)} AS status "
-        f"FROM {previous} WHERE {scope_sql(r.scope)}"
+        f"FROM (SELECT *, {to_sql(r.when)} AS _condition, {ruled_out_sql(r)} AS _ruled_out "
+        f"FROM {previous} WHERE {scope_sql(r.scope)})"
         for r in rules
     )
     return "WITH " + ",\n".join(steps) + "\n" + selects
