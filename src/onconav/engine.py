@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import LabTest, Modality, Option, Span
-from onconav.kb.rules import NOT_BACK, All, Expr, Not, RuledOut, Test
+from onconav.kb.rules import NOT_COME_BACK, All, Expr, Not, RuledOut, Test
 from onconav.logic import (
     FactValue,
     Status,
@@ -156,7 +156,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
     if because == "not_advanced":
         text = NOT_ADVANCED_REASON
         reasons = [
-            Reason(kind="not_advanced", text=text, check=_check(NOT_BACK, row))
+            Reason(kind="not_advanced", text=text, check=_check(NOT_COME_BACK, row))
         ]
         words = [text]
     if because == "condition_false":

@@ -16,9 +16,9 @@ from typing import Literal
 
 from onconav.kb.rules import (
     DECLINES,
-    EARLIER_STAGE,
     IMPLIED,
-    NOT_BACK,
+    NOT_COME_BACK,
+    STAGE_EARLIER,
     All,
     Expr,
     Implied,
@@ -183,9 +183,9 @@ def advanced(facts: Facts) -> Truth:
     """Whether the sources apply: FALSE for stage 1 to 3 that has not come back, UNKNOWN for
     stage 1 to 3 when it is not known whether it came back, TRUE otherwise (a stage not known is
     taken as advanced, the premise of the sources)."""
-    if leaf_truth(EARLIER_STAGE, facts.get("stage")) is not Truth.TRUE:
+    if leaf_truth(STAGE_EARLIER, facts.get("stage")) is not Truth.TRUE:
         return Truth.TRUE
-    return ~leaf_truth(NOT_BACK, facts.get("recurrence"))
+    return ~leaf_truth(NOT_COME_BACK, facts.get("recurrence"))
 
 
 def relieves(rules: Rules, facts: Facts) -> bool:
@@ -312,6 +312,13 @@ def relieves_sql(rules: Rules) -> str:
     return "(" + " OR ".join(tests) + ")" if tests else "FALSE"
 
 
+ADVANCED_SQL = (
+    f"(CASE WHEN {leaf_sql(STAGE_EARLIER)} IS NOT TRUE THEN TRUE "
+    f"ELSE NOT {leaf_sql(NOT_COME_BACK)} END)"
+)
+"""``advanced`` as a SQL boolean (NULL for UNKNOWN)."""
+
+
 def status_sql(rules: Rules) -> str:
     """The option's status as a SQL expression, from ``STATUS_RULES``, over a row that also has
     the truth of its condition (``_condition``) and of what rules it out (``_ruled_out``), each
@@ -321,14 +328,14 @@ def status_sql(rules: Rules) -> str:
     tests: dict[Because, str] = {
         "ruled_out": f"{ruled_out} IS TRUE",
         "ruled_out_unknown": f"{ruled_out} IS NULL",
-        "not_advanced": f"{leaf_sql(EARLIER_STAGE)} IS TRUE AND {leaf_sql(NOT_BACK)} IS TRUE",
+        "not_advanced": f"{ADVANCED_SQL} IS FALSE",
         "condition_false": f"{when} IS FALSE",
         "declined": f"{leaf_sql(DECLINES)} IS TRUE AND NOT {relieves_sql(rules)}"
         if rules.declinable
         else "FALSE",
         "in_trials": "TRUE" if rules.in_trials else "FALSE",
         "condition_unknown": f"{when} IS NULL",
-        "advanced_unknown": f"{leaf_sql(EARLIER_STAGE)} IS TRUE AND {leaf_sql(NOT_BACK)} IS NULL",
+        "advanced_unknown": f"{ADVANCED_SQL} IS NULL",
     }
     whens = " ".join(
         f"WHEN {tests[b]} THEN {quote(s.value)}" for s, b in STATUS_RULES if b != "otherwise"

@@ -35,13 +35,6 @@ KIND_LABEL = {
     "notes": "note",
     "options": "option",
 }
-CODE_LABELS = (
-    ("rxnorm", "RxNorm"),
-    ("ncit", "NCI Thesaurus"),
-    ("icd10", "ICD-10"),
-    ("snomed", "SNOMED CT"),
-    ("loinc", "LOINC"),
-)
 
 
 @dataclass(frozen=True)

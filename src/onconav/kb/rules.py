@@ -420,10 +420,6 @@ IMPLIED: tuple[Implied, ...] = (
 # The sources are about advanced cancer: stage 4, or cancer that has come back
 # --------------------------------------------------------------------------------------------
 
-EARLIER_STAGE = STAGE_EARLIER
-"""A stage not known is taken as advanced (the sources' premise); stage 1 to 3 is not, unless the
-cancer came back."""
-NOT_BACK = NOT_COME_BACK
 
 DECLINES = Test(
     "wants_cancer_treatment", "eq", "bool", (), frozenset(), frozenset(), value=False,
