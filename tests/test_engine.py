@@ -864,3 +864,72 @@ def test_a_result_is_what_validating_its_json_gives(pair) -> None:  # type: igno
         again = Result.model_validate_json(result.model_dump_json())
         assert again.model_dump() == result.model_dump()
         assert again.model_dump_json() == result.model_dump_json()
+
+
+# Issue 9, readings: regorafenib is for after most other treatments. That most have been tried is
+# derived from what stopped working or cannot be used when the person does not say; their own
+# answer wins, and the derivation is said in a warning.
+
+LINES = ["FOLFOX", "CAPOX", "oxaliplatin", "FOLFIRI", "CAPIRI", "irinotecan", "bevacizumab",
+         "cetuximab", "panitumumab", "fluorouracil", "capecitabine", "chemotherapy"]  # fmt: skip
+
+
+@st.composite
+def late_lines(draw: st.DrawFn) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "cancer": draw(st.sampled_from(["rectum", "colon", "stomach"])),
+        "stage": "4",
+        "metastases": ["liver"],
+        "progressed_on": draw(st.lists(st.sampled_from(LINES), max_size=6, unique=True)),
+        "cannot_have": draw(st.lists(st.sampled_from(LINES), max_size=3, unique=True)),
+    }
+    kras = draw(st.sampled_from([None, "wild-type", "mutated"]))
+    tried = draw(st.sampled_from([None, True, False]))
+    if kras:
+        data["biomarkers"] = {"kras": kras}
+    if tried is not None:
+        data["most_treatments_tried"] = tried
+    return data
+
+
+def _tried(kb: KnowledgeBase, drugs: set[str], stopped: set[str], barred: set[str]) -> bool:
+    """The issue's reading: a line of treatment has been tried when one of its drugs, or a
+    regimen containing it, stopped working, or the drug itself cannot be used."""
+    for drug in drugs:
+        if drug in stopped | barred:
+            return True
+        if any(drug in r.components for r in kb.data.regimens if r.id in stopped):
+            return True
+    return False
+
+
+@SETTINGS
+@given(data=late_lines())
+def test_most_treatments_tried_is_derived_and_the_answer_wins(data: dict[str, Any]) -> None:
+    kb = shared_kb()
+    profile = parse_profile(data, kb)
+    facts = facts_of(profile, kb)
+    stopped = set(facts.given["progressed_on"] or ())
+    barred = set(facts.given["cannot_have"] or ())
+    kras = data.get("biomarkers", {}).get("kras")
+    covered = data["cancer"] == "rectum" and all(
+        (
+            _tried(kb, {"oxaliplatin"}, stopped, barred),
+            _tried(kb, {"irinotecan"}, stopped, barred),
+            _tried(kb, {"bevacizumab"}, stopped, barred),
+            kras == "mutated" or _tried(kb, {"cetuximab", "panitumumab"}, stopped, barred),
+        )
+    )
+    said = data.get("most_treatments_tried")
+    expected = said if said is not None else (True if covered else None)
+    assert facts.row["most_treatments_tried"] is expected, (data, facts.row)
+    derived = any(w.startswith("most_treatments_tried: taken as yes") for w in facts.warnings)
+    assert derived is (said is None and covered)
+    if data["cancer"] == "rectum":
+        result = evaluate(profile, kb)
+        regorafenib = next(o for o in result.options if o.id == "rectum-regorafenib")
+        if expected is None:
+            assert regorafenib.status is Status.needs_information
+        if expected is True:
+            assert regorafenib.status is not Status.needs_information or regorafenib.missing
+            assert "most_treatments_tried" not in {m.fact for m in regorafenib.missing}

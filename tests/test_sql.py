@@ -56,7 +56,7 @@ def profile(rng: random.Random) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-QUERY = statuses_sql(KB.rules.values())
+QUERY = statuses_sql(KB.rules.values(), KB.implied)
 
 
 def sql_statuses(kb: KnowledgeBase, rows: list[dict[str, object]]) -> set[tuple[str, str, str]]:
@@ -71,7 +71,7 @@ def sql_statuses(kb: KnowledgeBase, rows: list[dict[str, object]]) -> set[tuple[
             "{" + ", ".join(f"'{n}': '{t.removesuffix(' NOT NULL')}'" for n, t, _ in columns) + "}"
         )
         con.execute(f"INSERT INTO facts BY NAME SELECT * FROM read_json('{path}', columns={types})")
-        query = QUERY if kb is KB else statuses_sql(kb.rules.values())
+        query = QUERY if kb is KB else statuses_sql(kb.rules.values(), kb.implied)
         found = con.execute(query).fetchall()
         con.close()
     return {(str(p), str(o), str(s)) for p, o, s in found}
@@ -183,4 +183,25 @@ def test_choices_and_kinds_that_stopped_agree_in_sql() -> None:
     assert status[("0", "cervix-chemo-other-combinations")] == "not_suitable"
     assert status[("1", "cervix-chemo-other-combinations")] == "needs_information"
     assert status[("4", "rectum-bowel-resection")] != "declined"
+    assert sql_statuses(KB, rows) == expected
+
+
+def test_a_derived_value_agrees_in_sql() -> None:
+    """Most treatments tried, derived for rectal cancer from what stopped working or cannot be
+    used, unless the person answered; the same in the query as in Python."""
+    rectum = {"cancer": "rectum", "stage": "4", "metastases": ["liver"]}
+    lines = {"progressed_on": ["FOLFOX", "irinotecan"], "cannot_have": ["bevacizumab"]}
+    mutated = {"biomarkers": {"kras": "mutated"}}
+    people = [
+        {**rectum, **lines, **mutated},  # derived: yes
+        {**rectum, **lines},  # KRAS not known: not derived
+        {**rectum, **lines, **mutated, "most_treatments_tried": False},  # the answer wins
+        {**rectum, "progressed_on": ["CAPIRI", "CAPOX", "bevacizumab", "cetuximab"]},
+        {**rectum, "progressed_on": ["fluorouracil", "bevacizumab"], **mutated},
+    ]
+    expected, rows = python_statuses(KB, people)
+    status = {(p, o): s for p, o, s in expected}
+    assert [status[(str(i), "rectum-regorafenib")] for i in range(5)] == [
+        "offered", "needs_information", "not_suitable", "offered", "needs_information"
+    ]  # fmt: skip
     assert sql_statuses(KB, rows) == expected

@@ -16,7 +16,6 @@ from typing import Literal
 
 from onconav.kb.rules import (
     DECLINES,
-    IMPLIED,
     NOT_COME_BACK,
     STAGE_EARLIER,
     All,
@@ -361,16 +360,19 @@ def implied_sql(implied: Implied) -> str:
     return f"CASE WHEN {applies} THEN {value} ELSE {col} END"
 
 
-def statuses_sql(rules: Iterable[Rules], table: str = "facts") -> str:
+def statuses_sql(
+    rules: Iterable[Rules], implied: Iterable[Implied], table: str = "facts"
+) -> str:
     """A query giving (person_id, option_id, status) for every person of ``table`` (a facts
     table of the facts as given, see ``onconav.profile.facts_table``) and every option in their
-    scope. The facts the profile implies (``IMPLIED``) are added first, in order, as in Python."""
+    scope. The facts a profile implies (``kb.implied``) are added first, in order, as in
+    Python."""
     steps = [f"given AS (SELECT * FROM {table})"]
     previous = "given"
-    for i, implied in enumerate(IMPLIED, 1):
+    for i, step in enumerate(implied, 1):
         name = f"implied_{i}"
         steps.append(
-            f"{name} AS (SELECT * REPLACE ({implied_sql(implied)} AS {column(implied.fact)}) "
+            f"{name} AS (SELECT * REPLACE ({implied_sql(step)} AS {column(step.fact)}) "
             f"FROM {previous})"
         )
         previous = name

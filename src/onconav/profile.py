@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType
-from onconav.kb.rules import DRUG_KINDS, IMPLIED
+from onconav.kb.rules import DRUG_KINDS
 from onconav.kb.vocabulary import is_code, normalise_name
 from onconav.logic import FactValue, Truth, truth
 
@@ -370,7 +370,7 @@ class Facts:
     site: str  # decides the scope: a cancer id, "any" (not given), or another cancer's name
     cancer_name: str
     given: dict[str, FactValue]  # every fact of the knowledge base as given; None when unknown
-    row: dict[str, FactValue]  # the same with the facts the profile implies (``IMPLIED``)
+    row: dict[str, FactValue]  # the same with the facts the profile implies (``kb.implied``)
     warnings: tuple[str, ...]
 
 
@@ -391,7 +391,7 @@ def _marker(profile: Profile, marker: str, warnings: list[str]) -> str | None:
 
 def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     """The facts of a profile: names resolved to knowledge-base ids, then the facts the profile
-    implies (``IMPLIED``); contradictions as warnings. Raises ProfileError (every problem) if a
+    implies (``kb.implied``); contradictions as warnings. Raises ProfileError (every problem) if a
     name is not known."""
     warnings: list[str] = []
     problems: list[Problem] = []
@@ -420,7 +420,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
         raise ProfileError(problems)
     warnings += _stopped_but_never_had(kb, given)
     row = dict(given)
-    for implied in IMPLIED:
+    for implied in kb.implied:
         unknown = row[implied.fact] is None
         if (unknown or not implied.if_unknown) and truth(implied.when, row) is Truth.TRUE:
             row[implied.fact] = implied.value

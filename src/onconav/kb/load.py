@@ -42,7 +42,16 @@ from onconav.kb.model import (
     Term,
     fact_tests,
 )
-from onconav.kb.rules import Lowering, RuledOut, Rules, any_of, option_rules, wanted_values
+from onconav.kb.rules import (
+    IMPLIED,
+    Implied,
+    Lowering,
+    RuledOut,
+    Rules,
+    any_of,
+    option_rules,
+    wanted_values,
+)
 from onconav.kb.vocabulary import (
     ICD10,
     Vocabulary,
@@ -148,6 +157,7 @@ class KnowledgeBase:
     sources: Mapping[str, Source]
     options: tuple[Option, ...]
     rules: Mapping[str, Rules]  # by option id
+    implied: tuple[Implied, ...]  # the facts a profile implies: IMPLIED, then the data's derived
     value_names: Mapping[str, Mapping[str, str]]  # fact -> folded name -> the value's id
     value_labels: Mapping[tuple[str, str], str]  # (fact, value) -> plain label
 
@@ -213,6 +223,8 @@ class KnowledgeBase:
                     out.append((record.id, span))
                 for caveat in getattr(record, "caveats", []):
                     out.extend((f"{record.id}/{caveat.id}", span) for span in caveat.evidence)
+                for derived in getattr(record, "derived", []):
+                    out.extend((f"{record.id}/derived", span) for span in derived.evidence)
         return out
 
 
@@ -340,6 +352,13 @@ def build(data: KBData) -> KnowledgeBase:
     for symptom in data.symptoms:
         if symptom.parent is not None:
             expect(symptom.parent, ("symptoms",), f"symptoms[{symptom.id}].parent")
+    for fact in data.facts:
+        for derived in fact.derived:
+            where = f"facts[{fact.id}].derived"
+            problems.extend(_check_condition(derived.when, f"{where}.when", facts, values))
+            problems.extend(
+                _check_test(FactTest(fact=fact.id, eq=derived.value), fact, values[fact.id], where)
+            )
     for note in data.notes:
         for cid in note.cancers:
             expect(cid, ("cancers",), f"notes[{note.id}].cancers")
@@ -377,6 +396,8 @@ def build(data: KBData) -> KnowledgeBase:
             spans = list(getattr(record, "evidence", []))
             for caveat in getattr(record, "caveats", []):
                 spans.extend(caveat.evidence)
+            for derived in getattr(record, "derived", []):
+                spans.extend(derived.evidence)
             for span in spans:
                 if span.source not in source_ids:
                     problems.append(
@@ -475,7 +496,7 @@ def _index(
 
     lowering = Lowering(
         vocabulary, {f.id: f.label for f in facts.values()}, {f.id: f.type for f in facts.values()},
-        label,
+        label, {drug: frozenset(regimens) for drug, regimens in containing.items()},
     )  # fmt: skip
     own = frozenset(c for o in data.options for c in o.cancers if c != "any")
     partners = partners_of(data, kind_of)
@@ -484,6 +505,12 @@ def _index(
     for general in data.options:
         for same in general.same_as:
             merged.setdefault(same, []).append(general)
+    derived = tuple(  # values the data derives, when the person does not give them
+        Implied(fact.id, d.value, lowering.expr(d.when), if_unknown=True, why=d.note,
+                warning=f"{fact.id}: {d.note}")
+        for fact in facts.values()
+        for d in fact.derived
+    )  # fmt: skip
     return KnowledgeBase(
         data=data,
         by_id=by_id,
@@ -502,6 +529,7 @@ def _index(
             )
             for o in data.options
         },
+        implied=IMPLIED + derived,
         value_names=value_names,
         value_labels=value_labels,
     )

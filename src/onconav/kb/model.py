@@ -107,6 +107,11 @@ class Fact(Model):
     decided_by: list[Id] = Field(
         default_factory=list, description="Tests that settle it (ids in tests.yaml)"
     )
+    derived: list["Derived"] = Field(
+        default_factory=list,
+        description="Values the fact takes, when the person does not give it, from their other "
+        "answers",
+    )
 
 
 class FactTest(Model):
@@ -159,6 +164,17 @@ class NotOf(Model):
 
 
 Condition = FactTest | AllOf | AnyOf | NotOf
+
+
+class Derived(Model):
+    """A value a fact takes from a person's other answers when they do not give it themselves
+    (their own answer wins): most treatments count as tried when those the source lists before
+    regorafenib have all stopped working or cannot be used."""
+
+    value: bool | str = Field(description="The value the fact takes")
+    when: Condition = Field(description="When it takes it: the condition is TRUE")
+    note: PlainText = Field(description="How it was derived, in plain words, shown to the person")
+    evidence: Evidence
 
 
 def fact_tests(cond: Condition | None) -> list[FactTest]:

@@ -11,7 +11,7 @@ table of people.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -156,8 +156,10 @@ class Lowering:
         fact_labels: dict[str, str],
         types: dict[str, FactType],
         label: Labeller,
+        regimens_with: Mapping[str, frozenset[str]] | None = None,
     ) -> None:
         self.vocab, self.fact_labels, self.types, self.label = vocab, fact_labels, types, label
+        self.regimens_with = regimens_with or {}  # a drug, and the regimens that contain it
 
     def expr(self, cond: Condition | None) -> Expr:
         if cond is None:
@@ -184,6 +186,8 @@ class Lowering:
         wanted = wanted_values(test)
         known = self.vocab.known(fact)
         true = frozenset().union(*(self.vocab.below(fact, w) for w in wanted)) & known
+        if fact == "progressed_on":  # a regimen that stopped working: its drugs did (rule 1)
+            true |= frozenset().union(*(self.regimens_with.get(w, frozenset()) for w in wanted))
         unknown = (frozenset().union(*(self.vocab.up(fact, w) for w in wanted)) & known) - true
         kind: Kind = {"eq": "one", "in": "one", "has": "any", "has_any": "any"}.get(op, "every")  # type: ignore[assignment]
         return Test(fact, op, kind, wanted, true, unknown, text=text)
