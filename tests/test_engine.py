@@ -120,9 +120,16 @@ def test_learning_a_fact_never_unsettles_an_option(pair) -> None:  # type: ignor
             )
             assert after[ident] in allowed, (ident, partial, fuller)
             if after[ident] is Status.not_suitable:  # only by the person's own answers
-                reason = next(o.reason for o in evaluate(parse_profile(fuller, kb), kb).options
-                              if o.id == ident) or ""  # fmt: skip
-                assert "cannot have" in reason or "stopped working" in reason, (ident, reason)
+                got = next(o for o in evaluate(parse_profile(fuller, kb), kb).options
+                           if o.id == ident)  # fmt: skip
+                reason = got.reason or ""
+                # or by their answer to a fact that was derived while they had not given it
+                facts = facts_of(parse_profile(partial, kb), kb)
+                derived = {f for f in kb.facts
+                           if facts.given[f] is None and facts.row[f] is not None}  # fmt: skip
+                answered = {r.check.fact for r in got.reasons if r.check} & derived
+                assert "cannot have" in reason or "stopped working" in reason or answered, (
+                    ident, reason)  # fmt: skip
         if status is Status.not_suitable:
             assert after[ident] is Status.not_suitable, (ident, partial, fuller)
 
@@ -933,3 +940,22 @@ def test_most_treatments_tried_is_derived_and_the_answer_wins(data: dict[str, An
         if expected is True:
             assert regorafenib.status is not Status.needs_information or regorafenib.missing
             assert "most_treatments_tried" not in {m.fact for m in regorafenib.missing}
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_a_derived_value_never_overrides_an_answer_and_is_said(pair) -> None:  # type: ignore[no-untyped-def]
+    """A value the data derives (``derived`` in facts.yaml) is taken only when the person did not
+    answer, and a warning then names the fact and says how it was derived."""
+    kb = shared_kb()
+    with_derived = {f.id for f in kb.facts.values() if f.derived}
+    assert {"most_treatments_tried", "hormone_sensitive"} <= with_derived
+    for data in pair:
+        facts = facts_of(parse_profile(data, kb), kb)
+        for fact in with_derived:
+            if facts.given[fact] is not None:
+                assert facts.row[fact] == facts.given[fact], (fact, data)
+            elif facts.row[fact] is not None:
+                assert any(w.startswith(f"{fact}: taken as") for w in facts.warnings), fact
+    if pair[0]["cancer"] == "prostate" and "hormone_sensitive" not in pair[0]:
+        assert facts_of(parse_profile(pair[0], kb), kb).row["hormone_sensitive"] is True
