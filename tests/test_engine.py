@@ -959,3 +959,29 @@ def test_a_derived_value_never_overrides_an_answer_and_is_said(pair) -> None:  #
                 assert any(w.startswith(f"{fact}: taken as") for w in facts.warnings), fact
     if pair[0]["cancer"] == "prostate" and "hormone_sensitive" not in pair[0]:
         assert facts_of(parse_profile(pair[0], kb), kb).row["hormone_sensitive"] is True
+
+
+def test_every_symptom_with_kinds_asks_which(kb) -> None:  # type: ignore[no-untyped-def]
+    parents = {s.parent for s in kb.data.symptoms if s.parent}
+    assert parents, "no symptom has kinds"
+    for symptom in kb.data.symptoms:
+        assert (symptom.which is not None) is (symptom.id in parents), symptom.id
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_a_broad_symptom_is_narrowed_by_its_question(pair) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9, readings (bleeding): when the person listed their symptoms and an option still
+    depends on them, it is because a symptom was named broadly (bleeding, not where from): the
+    question asked is that symptom's own narrowing question, not the general one."""
+    kb = shared_kb()
+    for data in pair:
+        facts = facts_of(parse_profile(data, kb), kb)
+        listed = facts.row["symptoms"]
+        if not listed:
+            continue
+        whiches = {kb.by_id[s].which for s in listed} - {None}  # type: ignore[union-attr]
+        for option in evaluate(parse_profile(data, kb), kb).options:
+            for missing in option.missing:
+                if missing.fact == "symptoms":
+                    assert missing.question in whiches, (option.id, data)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import LabTest, Modality, Option, Span
-from onconav.kb.rules import NOT_COME_BACK, All, Expr, Not, RuledOut, Test
+from onconav.kb.rules import NOT_COME_BACK, All, Expr, Not, RuledOut, Test, tests_of
 from onconav.logic import (
     FactValue,
     Status,
@@ -171,7 +171,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         undecided.append("recurrence")  # stage 1 to 3: whether it came back decides
     missing = []
     if status not in (Status.not_suitable, Status.declined):
-        missing = [_missing(kb, fact) for fact in undecided]
+        missing = [_missing(kb, fact, _which(kb, rules.when, row, fact)) for fact in undecided]
     return OptionResult(
         id=option.id,
         name=option.name,
@@ -392,13 +392,27 @@ def _checks(expr: Expr, row: dict[str, FactValue], want: Truth) -> list[Check]:
     return [c for part in expr.parts for c in _checks(part, row, want)]
 
 
-def _missing(kb: KnowledgeBase, fact_id: str) -> MissingFact:
+def _which(kb: KnowledgeBase, expr: Expr, row: dict[str, FactValue], fact: str) -> str | None:
+    """The question that narrows down a broad value the person gave, when that value is what
+    leaves a test of the fact undecided (bleeding, when it matters where it comes from)."""
+    given = row[fact]
+    values = given if isinstance(given, frozenset) else {given}
+    for test in tests_of(expr):
+        if test.fact == fact and leaf_truth(test, given) is Truth.UNKNOWN:
+            for value in sorted(v for v in values if v in test.unknown):
+                which = getattr(kb.by_id.get(str(value)), "which", None)
+                if which:
+                    return str(which)
+    return None
+
+
+def _missing(kb: KnowledgeBase, fact_id: str, question: str | None = None) -> MissingFact:
     fact = kb.facts[fact_id]
     tests = [kb.by_id[t] for t in fact.decided_by]
     return MissingFact(
         fact=fact_id,
         label=fact.label,
-        question=fact.question,
+        question=question or fact.question,
         tests=[
             TestRef(
                 id=t.id,
@@ -413,12 +427,14 @@ def _missing(kb: KnowledgeBase, fact_id: str) -> MissingFact:
 def _what_would_change(kb: KnowledgeBase, options: list[OptionResult]) -> list[RankedFact]:
     """Each missing fact with the options it would decide, the most decisive first."""
     deciding: dict[str, list[str]] = {}
+    first: dict[str, MissingFact] = {}  # its question as the first option it decides asks it
     for option in options:
         for missing in option.missing:
             deciding.setdefault(missing.fact, []).append(option.id)
+            first.setdefault(missing.fact, missing)
     ranked = []
     for fact, ids in sorted(deciding.items(), key=lambda kv: (-len(kv[1]), kv[0])):
-        missing = _missing(kb, fact)
+        missing = first[fact]
         ranked.append(
             RankedFact(
                 fact=missing.fact,

@@ -264,6 +264,11 @@ class LabTest(Described):
 
 class Symptom(Entity):
     parent: Id | None = None
+    which: PlainText | None = Field(
+        default=None,
+        description="The question that narrows it down when a person names only this symptom "
+        "and an option depends on which kind it is",
+    )
     evidence: list[Span] = Field(default_factory=list)
 
 
