@@ -253,7 +253,7 @@ def test_rectal_order_follows_the_source(kb) -> None:  # type: ignore[no-untyped
 
 
 def test_own_symptoms_are_raised(kb) -> None:  # type: ignore[no-untyped-def]
-    result = evaluate(parse_profile({"cancer": "stomach", "symptoms": ["bleeding"]}, kb), kb)
+    result = evaluate(parse_profile({"cancer": "stomach", "symptoms": ["vomiting blood"]}, kb), kb)
     surgery = [o for o in result.options if o.modality.value == "surgery"]
     assert surgery[0].relieves_your_symptoms
 
