@@ -985,3 +985,36 @@ def test_a_broad_symptom_is_narrowed_by_its_question(pair) -> None:  # type: ign
             for missing in option.missing:
                 if missing.fact == "symptoms":
                     assert missing.question in whiches, (option.id, data)
+
+
+def test_options_for_one_situation_share_one_aim(kb) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9, readings: the drug treatments a source gives for one situation (cervical 4B)
+    have the same aims; a combination never claims more than its parts."""
+    from onconav.kb.rules import SYSTEMIC
+
+    aims: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
+    for option in kb.options:
+        if option.modality in SYSTEMIC and not option.in_trials:
+            stages = tuple(sorted(v for t in fact_tests(option.when) if t.fact == "stage"
+                                  for v in (t.in_ or [])))  # fmt: skip
+            key = (*option.cancers, *stages)
+            aims.setdefault(key, set()).add(tuple(sorted(i.value for i in option.intent)))
+    assert aims[("cervix", "4B")] == {("relieve",)}
+    for option in kb.options:
+        for partner in kb.rules[option.id].partners:
+            partner_aims = set(kb.by_id[partner].intent)  # type: ignore[union-attr]
+            assert set(option.intent) <= partner_aims, (option.id, partner)
+
+
+def test_an_early_trial_aims_to_learn(kb) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9, readings: a phase I trial aims to find a dose and whether a drug acts, which the
+    page says in words; a person who does not want cancer treatment declines it."""
+    from onconav.render import markdown
+
+    data = {"cancer": "stomach", "recurrence": "distant"}
+    result = evaluate(parse_profile(data, kb), kb)
+    trial = next(o for o in result.options if o.id == "stomach-phase-1-trials")
+    assert trial.intent == ["learn"] and trial.status is Status.offered
+    assert "find a safe dose of a new drug" in markdown(result)
+    declined = evaluate(parse_profile({**data, "wants_cancer_treatment": False}, kb), kb)
+    assert next(o for o in declined.options if o.id == trial.id).status is Status.declined

@@ -318,6 +318,7 @@ class Intent(StrEnum):
     cure = "cure"
     control = "control"
     relieve = "relieve"
+    learn = "learn"  # an early trial: to find a safe dose and whether a new drug acts at all
 
 
 class Prominence(StrEnum):

@@ -296,7 +296,7 @@ def declinable(option: Option) -> bool:
     (bleeding control, a stent, a feeding tube, radiation or surgery for a symptom, pain relief)
     is not declined with it (issue 9, rule 6), and neither is a treatment for a symptom the
     person has (``onconav.logic.relieves``)."""
-    aims = {Intent.cure, Intent.control} & set(option.intent)
+    aims = {Intent.cure, Intent.control, Intent.learn} & set(option.intent)
     return option.treats_cancer and (bool(aims) or option.modality in SYSTEMIC)
 
 
