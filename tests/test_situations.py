@@ -90,7 +90,7 @@ SITUATIONS: dict[str, tuple[str, set[str], set[str]]] = {
     "rectum-bowel-stent": ("rectum", {"bowel-stent"}, set()),
     "rectum-radiofrequency-ablation": (
         "rectum",
-        {"radiofrequency-ablation"},
+        {"radiofrequency-ablation", "cryoablation", "alcohol-ablation", "laser-thermotherapy"},
         {"metastases", "resectable"},
     ),
     "rectum-palliative-radiation": ("rectum", {"palliative-radiation"}, {"symptoms"}),
