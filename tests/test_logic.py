@@ -71,8 +71,10 @@ def reference(cond: Condition | None, facts: Mapping[str, FactValue], vocab: Voc
     if isinstance(value, str):
         return any_of(compare(value, w) for w in wanted)
     assert isinstance(value, frozenset)
-    if cond.count_max is not None:
-        return T if 1 <= len(value) <= cond.count_max else F
+    if cond.count_max is not None:  # places the cancer spread to: distant organs count
+        distant = {"liver", "lung", "bone", "brain", "peritoneum", "other-site"}
+        counted = value & distant if cond.fact == "metastases" else value
+        return T if 1 <= len(counted) <= cond.count_max else F
     if cond.only is not None:
         if not value:
             return F
@@ -135,6 +137,10 @@ def test_sets() -> None:
     assert evaluate(only, {"metastases": frozenset({"liver", "lung"})}, VOCAB) is F
     assert evaluate(only, {"metastases": frozenset()}, VOCAB) is F
     assert evaluate(ft("metastases", count_max=1), {"metastases": frozenset({"lung"})}, VOCAB) is T
+    nodes_too = {"metastases": frozenset({"lung", "lymph-nodes"})}
+    assert evaluate(ft("metastases", count_max=1), nodes_too, VOCAB) is T
+    pelvis = {"metastases": frozenset({"pelvis"})}
+    assert evaluate(ft("metastases", count_max=1), pelvis, VOCAB) is F
 
 
 def _facts_strategy(kb, outside: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]

@@ -95,7 +95,8 @@ def leaf_truth(test: Test, value: FactValue) -> Truth:
         if not value or not value <= test.true | test.unknown:
             return Truth.FALSE
         return Truth.TRUE if value.isdisjoint(test.unknown) else Truth.UNKNOWN
-    return Truth.TRUE if 1 <= len(value) <= test.limit else Truth.FALSE
+    counted = value & test.true if test.true else value  # count: of the values that count
+    return Truth.TRUE if 1 <= len(counted) <= test.limit else Truth.FALSE
 
 
 def truth(expr: Expr, facts: Facts) -> Truth:
@@ -239,7 +240,9 @@ def leaf_sql(test: Test) -> str:
     if test.kind == "bool":
         return f"({col} = {'TRUE' if test.value else 'FALSE'})"
     if test.kind == "count":
-        return f"(CASE WHEN {col} IS NULL THEN NULL ELSE len({col}) BETWEEN 1 AND {test.limit} END)"
+        counted = f"list_intersect({col}, [{_values(test.true)}])" if test.true else col
+        return (f"(CASE WHEN {col} IS NULL THEN NULL "
+                f"ELSE len({counted}) BETWEEN 1 AND {test.limit} END)")  # fmt: skip
     whens = [f"WHEN {col} IS NULL THEN NULL"]
     if test.kind == "one":
         if test.true:

@@ -341,6 +341,9 @@ def build(data: KBData) -> KnowledgeBase:
     for drug in data.drugs:
         for cid in drug.classes:
             expect(cid, ("drug_classes",), f"drugs[{drug.id}].classes")
+    for drug_class in data.drug_classes:
+        if drug_class.parent is not None:
+            expect(drug_class.parent, ("drug_classes",), f"drug_classes[{drug_class.id}].parent")
     for regimen in data.regimens:
         for did in regimen.components:
             expect(did, ("drugs",), f"regimens[{regimen.id}].components")

@@ -217,6 +217,9 @@ class Cancer(Entity):
 
 
 class DrugClass(Described):
+    parent: Id | None = Field(
+        default=None, description="A broader class this is a kind of (platinum: chemotherapy)"
+    )
     evidence: Evidence
 
 

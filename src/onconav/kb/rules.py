@@ -31,7 +31,8 @@ from onconav.kb.vocabulary import Vocabulary
 Kind = Literal["bool", "one", "any", "every", "count", "unknown"]
 """How a test reads its fact: a yes/no fact; one value (an enum); a set holding any wanted value
 (``has``, ``has_any``); a set that is not empty and holds only wanted values (``only``); a set of
-one up to ``limit`` members (``count_max``); whether the fact was not given (``unknown``: TRUE or
+one up to ``limit`` members (``count_max``; its ``true`` holds the values that count, all when
+empty: for ``metastases``, the distant organs); whether the fact was not given (``unknown``: TRUE or
 FALSE, never UNKNOWN; only the implied facts use it, never an option's condition)."""
 
 
@@ -178,10 +179,11 @@ class Lowering:
         if self.types[fact] is FactType.bool:
             assert isinstance(test.eq, bool)
             return Test(fact, op, "bool", (), frozenset(), frozenset(), value=test.eq, text=text)
-        if op == "count_max":
+        if op == "count_max":  # of places the cancer spread to, only distant organs count
             assert test.count_max is not None
+            counted = DISTANT_SITES if fact == "metastases" else frozenset()
             return Test(
-                fact, op, "count", (), frozenset(), frozenset(), limit=test.count_max, text=text
+                fact, op, "count", (), counted, frozenset(), limit=test.count_max, text=text
             )
         wanted = wanted_values(test)
         known = self.vocab.known(fact)
@@ -197,7 +199,9 @@ class Lowering:
         if test.operator == "eq" and isinstance(test.eq, bool):
             return f"{label}: {'yes' if test.eq else 'no'}"
         if test.operator == "count_max":
-            return f"{label}: at most {test.count_max} place(s)"
+            places = "distant organ" if test.fact == "metastases" else "place"
+            return f"{label}: one {places}" if test.count_max == 1 else (
+                f"{label}: at most {test.count_max} {places}s")  # fmt: skip
         labels = " or ".join(self.label(test.fact, w) for w in wanted_values(test))
         if test.operator == "only":
             return f"{label}: only {labels}"
@@ -396,6 +400,25 @@ IMPLIED: tuple[Implied, ...] = (
         warning="stage: cervical cancer that has spread to distant organs is read as stage 4B "
         "(metastatic); the source is about stage 4, and your care team will confirm which "
         "options fit",
+    ),
+    Implied(
+        "stage",
+        None,
+        All(
+            (
+                CERVIX,
+                STAGE_EARLIER,
+                one_of("recurrence", frozenset({"yes"}), "came back, place not said"),
+            )
+        ),
+        if_unknown=False,
+        why="Cervical cancer of stage 1 to 3 that came back, place not said, may now be "
+        "metastatic (4B): where it came back decides, so the stage is taken as unknown until "
+        "then (issue 9, rule 4). Cancer that came back far away was read as 4B above; cancer "
+        "that came back where it started keeps its stage. (When it is not said whether it came "
+        "back at all, the stage as given stays: the gate on advanced cancer needs it.)",
+        warning="stage: cervical cancer of stage 1 to 3 that came back could now be stage 4B; "
+        "the stage is taken as unknown until it is known where it came back",
     ),
     Implied(
         "progressed_on",

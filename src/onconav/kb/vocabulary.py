@@ -73,13 +73,14 @@ def fact_values(data: KBData, fact: Fact) -> dict[str, frozenset[str]]:
         for cancer in data.cancers:
             anc.setdefault(cancer.id, frozenset((cancer.id,)))
     if "therapies" in fact.values_from:
+        kinds = _ancestors({c.id: c.parent for c in data.drug_classes})  # platinum: chemo
         for drug_class in data.drug_classes:
-            anc.setdefault(drug_class.id, frozenset((drug_class.id,)))
+            anc.setdefault(drug_class.id, kinds[drug_class.id])
         for drug in data.drugs:
-            anc[drug.id] = frozenset((drug.id, *drug.classes))
+            anc[drug.id] = frozenset((drug.id,)).union(*(kinds.get(c, {c}) for c in drug.classes))
         for regimen in data.regimens:
             classes = {c for d in data.drugs if d.id in regimen.components for c in d.classes}
-            anc[regimen.id] = frozenset((regimen.id, *classes))
+            anc[regimen.id] = frozenset((regimen.id,)).union(*(kinds.get(c, {c}) for c in classes))
         if fact.id in CONTAINED_IN_REGIMENS:
             for regimen in data.regimens:
                 for part in regimen.components:
