@@ -439,7 +439,8 @@ def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
     prior, stopped = row["prior_treatments"], row["progressed_on"]
     if isinstance(prior, frozenset) and isinstance(stopped, frozenset) and stopped:
         classes = set().union(*(kb.vocabulary.up("progressed_on", s) for s in stopped))
-        if not prior & DRUG_KINDS and classes & DRUG_KINDS:
+        had = set().union(*(kb.vocabulary.up("prior_treatments", p) for p in prior))
+        if not had & DRUG_KINDS and classes & DRUG_KINDS:
             return [
                 "prior_treatments: lists no drug treatment, but progressed_on says one stopped "
                 "working; check what was had"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -51,6 +51,7 @@ from onconav.kb.rules import (
     any_of,
     option_rules,
     wanted_values,
+    widened,
 )
 from onconav.kb.vocabulary import (
     ICD10,
@@ -532,7 +533,7 @@ def _index(
             )
             for o in data.options
         },
-        implied=IMPLIED + derived,
+        implied=tuple(replace(i, when=widened(i.when, vocabulary)) for i in IMPLIED) + derived,
         value_names=value_names,
         value_labels=value_labels,
     )

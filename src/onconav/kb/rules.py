@@ -222,6 +222,22 @@ def any_of(
     return Test(fact, "has_any", "any", tuple(sorted(values)), values, unknown, text=text)
 
 
+def widened(expr: Expr, vocab: Vocabulary) -> Expr:
+    """The expression with each test of whether a list holds a value made TRUE also for the
+    values under it (FOLFOX, or a low anterior resection, under the kinds of treatment had): the
+    implied facts are written with the broad values."""
+    if isinstance(expr, Test):
+        if expr.kind != "any":
+            return expr
+        known = vocab.known(expr.fact)
+        under = frozenset().union(*(vocab.below(expr.fact, v) for v in expr.true)) & known
+        return replace(expr, true=expr.true | under, unknown=expr.unknown - under)
+    if isinstance(expr, Not):
+        return Not(widened(expr.part, vocab))
+    parts = tuple(widened(p, vocab) for p in expr.parts)
+    return All(parts) if isinstance(expr, All) else Any(parts)
+
+
 def not_given(fact: str, text: str) -> Test:
     """A test that a fact was not given (TRUE or FALSE, never UNKNOWN)."""
     return Test(fact, "unknown", "unknown", (), frozenset(), frozenset(), text=text)

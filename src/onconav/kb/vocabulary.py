@@ -89,12 +89,36 @@ def fact_values(data: KBData, fact: Fact) -> dict[str, frozenset[str]]:
         procedure_parent = {p.id: p.parent for p in data.procedures}
         for proc, chain in _ancestors(procedure_parent).items():
             anc[proc] = chain | anc.get(proc, frozenset())
+        if fact.values:  # a fact of kinds of treatment (prior_treatments, planned)
+            _count_as_kinds(data, fact, anc)
     if "sites" in fact.values_from:
         for site in data.sites:
             anc.setdefault(site.id, frozenset((site.id,)))
     if "symptoms" in fact.values_from:
         anc.update(_ancestors({s.id: s.parent for s in data.symptoms}))
     return anc
+
+
+# A procedure counts as the kind of treatment it is, for the facts of kinds of treatment had or
+# planned (surgery, radiation); chemoradiation is chemotherapy as well.
+TREATMENT_OF_KIND = {"surgery": "surgery", "radiation": "radiation"}
+ALSO_COUNTS_AS = {"chemoradiation": "chemotherapy"}
+
+
+def _count_as_kinds(data: KBData, fact: Fact, anc: dict[str, frozenset[str]]) -> None:
+    """Every drug, regimen and procedure counts as the kinds of treatment of ``fact`` it is (a
+    low anterior resection: a bowel resection, so surgery; FOLFOX: chemotherapy), so that a
+    treatment named for what it is answers a question about its kind."""
+    own = {v.id for v in fact.values}
+    values = _ancestors({v.id: v.parent for v in fact.values})
+    for proc in data.procedures:
+        kind = TREATMENT_OF_KIND.get(proc.kind.value)
+        extra = {kind} if kind in own else set()
+        if ALSO_COUNTS_AS.get(proc.id) in own:
+            extra.add(ALSO_COUNTS_AS[proc.id])
+        anc[proc.id] = anc[proc.id] | extra
+    for value, ups in list(anc.items()):  # and then as what those kinds are kinds of
+        anc[value] = ups.union(*(values[u] for u in ups if u in values))
 
 
 # --------------------------------------------------------------------------------------------
