@@ -143,7 +143,7 @@ def test_kras_both_ways_is_a_warning_not_an_error(run: Run) -> None:
         (
             ("options", "--cancer", "rectum", "--kras", "purple"),
             None,
-            "biomarkers.kras: 'purple' is not accepted; accepted: wild-type, mutated",
+            "biomarkers.kras: 'purple' is not accepted; accepted: wild-type",
         ),
         (
             ("options", "--profile", "-"),

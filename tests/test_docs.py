@@ -67,9 +67,9 @@ def test_profile_doc_names_every_field() -> None:
     from onconav.profile import Biomarkers, Profile
 
     doc = (ROOT / "docs" / "profile.md").read_text(encoding="utf-8")
-    for field in Profile.model_fields:
+    for field, info in Profile.model_fields.items():
         if field != "biomarkers":
-            assert f"`{field}`" in doc, field
+            assert f"`{info.alias or field}`" in doc, field
     for marker in Biomarkers.model_fields:
         assert f"`biomarkers.{marker}`" in doc, marker
 

@@ -617,7 +617,7 @@ def test_every_refused_biomarker_value_is_named(kb) -> None:  # type: ignore[no-
     (problem,) = caught.value.problems
     assert problem.field == "biomarkers.her2"
     assert "'maybe'" in problem.message and "'zz'" in problem.message
-    assert problem.accepted == ("negative", "positive")
+    assert problem.accepted == ("positive", "negative", "equivocal")
 
 
 # Issue 9, rules 1 and 2: what stopped working counts through regimens both ways; alternatives

@@ -399,10 +399,10 @@ def _which(kb: KnowledgeBase, expr: Expr, row: dict[str, FactValue], fact: str) 
     values = given if isinstance(given, frozenset) else {given}
     for test in tests_of(expr):
         if test.fact == fact and leaf_truth(test, given) is Truth.UNKNOWN:
-            for value in sorted(v for v in values if v in test.unknown):
-                which = getattr(kb.by_id.get(str(value)), "which", None)
+            for value in sorted(str(v) for v in values if v in test.unknown):
+                which = kb.which(fact, value)
                 if which:
-                    return str(which)
+                    return which
     return None
 
 

@@ -13,45 +13,29 @@ as a table of people, is the input of the SQL path (``facts_table``).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 from pydantic_core import PydanticCustomError
 
+from onconav import words
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType
 from onconav.kb.rules import DRUG_KINDS
 from onconav.kb.vocabulary import is_code, normalise_name
 from onconav.logic import FactValue, Truth, truth
 
-STAGES = {"4": "4", "iv": "4", "4a": "4A", "iva": "4A", "4b": "4B", "ivb": "4B"}
-for _earlier in ("1", "2", "3", "i", "ii", "iii"):
-    for _sub in ("", "a", "b", "c"):
-        STAGES[_earlier + _sub] = "earlier"
-STAGES["earlier"] = "earlier"
 UNKNOWN_SITE = {"any", "unknown", "notknown", "unknownprimary", "cancerofunknownprimary"}
-RECURRENCE = {
-    "none": "none", "no": "none", "false": "none",
-    "yes": "yes", "true": "yes", "recurrent": "yes",
-    "local": "local", "locally": "local",
-    "distant": "distant", "metastatic": "distant",
-}  # fmt: skip
-HER2 = {"positive": "positive", "pos": "positive", "+": "positive",
-        "negative": "negative", "neg": "negative", "-": "negative"}  # fmt: skip
-KRAS = {
-    "wildtype": "wild-type", "wt": "wild-type", "negative": "wild-type", "normal": "wild-type",
-    "mutated": "mutated", "mutation": "mutated", "mutant": "mutated", "positive": "mutated",
-}  # fmt: skip
-EXTENT = {"few": "few", "many": "many"}
 NONE_WORDS = {"none", "nothing", "no"}
-# Single-choice fields: spellings accepted for each value, and the values named in errors.
-CHOICES: dict[str, tuple[dict[str, str], str]] = {
-    "stage": (STAGES, "4, 4A, 4B (also IV, IVA, IVB), or 1 to 3"),
-    "recurrence": (RECURRENCE, "none, yes, local, distant"),
-    "metastasis_extent": (EXTENT, "few, many"),
-    "her2": (HER2, "positive, negative"),
-    "kras": (KRAS, "wild-type, mutated"),
+# The readers of the fields of a few values (onconav.words), each by field name.
+READERS = {
+    "stage": lambda value: words.stage(value).value,
+    "recurrence": lambda value: words.choice(value, "recurrence"),
+    "metastasis_extent": lambda value: words.choice(value, "metastasis_extent"),
+    "her2": words.her2,
+    "kras": words.kras,
 }
 
 
@@ -80,30 +64,24 @@ class ProfileError(ValueError):
         return (ProfileError, (self.problems,))
 
 
-def _key(value: object) -> str:
-    return re.sub(r"[^a-z0-9+\-]", "", str(value).lower().replace("stage", "")).strip("-")
-
-
-def _choose(value: object, field: str) -> str:
-    """The value a spelling means (a string, or a whole number for a stage)."""
-    table, accepted = CHOICES[field]
-    found = None
-    if isinstance(value, str) or (isinstance(value, int) and not isinstance(value, bool)):
-        raw = str(value).strip().lower()
-        found = table.get(raw) or table.get(_key(value).replace("-", "")) or table.get(_key(value))
-    if found is None:
+def _choose(value: object, field: str) -> str | None:
+    """The value the words mean (None when they do not decide it, as "advanced" for a stage)."""
+    try:
+        return READERS[field](value)
+    except words.NotUnderstood as error:
         raise PydanticCustomError(
             "not_accepted", "{given} is not accepted; accepted: {accepted}",
-            {"given": repr(value), "accepted": accepted, "values": sorted(set(table.values()))},
-        )  # fmt: skip
-    return found
+            {"given": repr(value), "accepted": error.accepted, "values": list(error.values)},
+        ) from None  # fmt: skip
 
 
 class Biomarkers(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    her2: str | list[str] | None = Field(default=None, description="HER2: positive or negative")
-    kras: str | list[str] | None = Field(default=None, description="KRAS: wild-type or mutated")
+    her2: str | list[str] | None = Field(
+        default=None, description="HER2: " + words.HER2_ACCEPTED
+    )
+    kras: str | list[str] | None = Field(default=None, description="KRAS: " + words.KRAS_ACCEPTED)
 
     @field_validator("her2", mode="before")
     @classmethod
@@ -128,11 +106,11 @@ def _listwise(value: object, field: str) -> object:
         except PydanticCustomError:
             refused.append(f"[{i}] {item!r}")
     if refused:
-        table, accepted = CHOICES[field]
+        accepted, values = {"her2": (words.HER2_ACCEPTED, words.HER2_VALUES),
+                            "kras": (words.KRAS_ACCEPTED, words.KRAS_VALUES)}[field]  # fmt: skip
         raise PydanticCustomError(
             "not_accepted", "{given} not accepted; accepted: {accepted}",
-            {"given": ", ".join(refused), "accepted": accepted,
-             "values": sorted(set(table.values()))},
+            {"given": ", ".join(refused), "accepted": accepted, "values": list(values)},
         )  # fmt: skip
     return chosen
 
@@ -140,17 +118,23 @@ def _listwise(value: object, field: str) -> object:
 class Profile(BaseModel):
     """What is known of a person's situation. Every field but ``cancer`` may be left out."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
+    id: str | None = Field(
+        default=None, description="Any identifier of the profile (kept, not evaluated)"
+    )
+    label: str | None = Field(default=None, description="A label for people (kept, not evaluated)")
+    schema_: str | None = Field(
+        default=None, alias="$schema", description="The JSON Schema it follows (kept)"
+    )
     cancer: str = Field(
-        description="Where the cancer started: stomach, rectum, cervix, or any other site "
-        "(breast, prostate, thyroid, lung, colon, ...); synonyms such as gastric are accepted",
+        description="Where the cancer started: stomach (also gastric, gastro-oesophageal "
+        "junction), rectum, cervix, or any other site (breast, prostate, thyroid, lung, colon, "
+        "...); histology words such as adenocarcinoma are left out",
         min_length=1,
     )
     stage: Literal["earlier", "4", "4A", "4B"] | None = Field(
-        default=None,
-        description="4, 4A or 4B (also written IV, IVA, IVB); 1, 2 or 3 (I-III) is read as "
-        "'earlier', for a cancer that has come back after an earlier stage",
+        default=None, description="The stage now: " + words.STAGE_ACCEPTED
     )
     recurrence: Literal["none", "yes", "local", "distant"] | None = Field(
         default=None,
@@ -210,6 +194,11 @@ class Profile(BaseModel):
     hormone_sensitive: bool | None = Field(
         default=None, description="Do hormones make this cancer grow?"
     )
+    as_typed: dict[str, Any] = Field(
+        default_factory=dict,
+        description="The words as the person typed them, for each field that onconav read into "
+        "other values (filled in by parse_profile; kept, not evaluated)",
+    )
 
     @field_validator("stage", "recurrence", "metastasis_extent", mode="before")
     @classmethod
@@ -238,6 +227,10 @@ def as_list(value: object) -> object:
                 {"given": repr(value), "accepted": "a list of names, or none", "values": []},
             )  # fmt: skip
         value = parts
+    elif isinstance(value, list) and any(isinstance(v, str) and "," in v for v in value):
+        # a list whose items are lists ("liver, lung" given to a flag)
+        split = [re.split(r"\s*,\s*", v.strip()) if isinstance(v, str) else [v] for v in value]
+        value = [part for parts in split for part in parts if part != ""]
     if (
         isinstance(value, list)
         and len(value) == 1
@@ -288,11 +281,14 @@ def _problem(item: Any) -> Problem:
 
 
 def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
-    """Validate a mapping (from JSON, YAML, flags or a form) into a Profile, resolving every name
-    in ``kb``; raise ProfileError with every problem found."""
+    """Validate a mapping (from JSON, YAML, flags or a form) into a Profile, reading every word in
+    ``kb`` and ``onconav.words``; raise ProfileError with every problem found. The profile holds
+    the values as read (knowledge-base ids, ``4B``, ``positive``), and ``as_typed`` the words as
+    typed for each field that was read into something else."""
     if not isinstance(data, dict):
         raise ProfileError([Problem("profile", data, (), "must be a JSON object of fields, such "
                                     'as {"cancer": "rectum"}')])  # fmt: skip
+    data = _tidy(data)
     problems: list[Problem] = []
     profile = None
     try:
@@ -300,61 +296,184 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
     except ValidationError as error:
         problems += [_problem(item) for item in error.errors()]
     invalid = {p.field for p in problems}
+    read: dict[str, Any] = {}
     for field in SET_FIELDS:
         names = as_list(data.get(field)) if field not in invalid else None
         if isinstance(names, list):  # each name that is a string, where pydantic found none wrong
+            ids: list[str] = []
             for i, name in enumerate(names):
                 if isinstance(name, str) and f"{field}[{i}]" not in invalid:
-                    problems += [replace(p, field=f"{field}[{i}]")
-                                 for p in _resolve(kb, field, [name])[1]]  # fmt: skip
+                    found, missed = _resolve(kb, field, [name])
+                    problems += [replace(p, field=f"{field}[{i}]") for p in missed]
+                    ids += [v for v in _ordered(kb, field, name) if v in found and v not in ids]
+            read[field] = ids
     cancer = data.get("cancer")
+    reading = None
     if "cancer" not in invalid and isinstance(cancer, str):
-        problems += _cancer(kb, cancer)[2]
+        reading = read_cancer(kb, cancer)
+        problems += reading.problems
     if problems:
         raise ProfileError(problems)
-    assert profile is not None
-    return profile
+    assert profile is not None and reading is not None
+    read["cancer"] = reading.record or cancer
+    if reading.site == "cervix" and profile.stage is not None:  # FIGO: M1 is 4B, T4 M0 is 4A
+        read["stage"] = words.cervical_stage(data["stage"], words.stage(data["stage"])).value
+    typed = {field: data[field] for field in (*read, "stage", "recurrence", "metastasis_extent")
+             if field in data and _changed(data[field], read.get(field, getattr(profile, field)))}
+    for marker in ("her2", "kras"):
+        given = (data.get("biomarkers") or {}).get(marker)
+        if given is not None and given != getattr(profile.biomarkers, marker):
+            typed[f"biomarkers.{marker}"] = given
+    return profile.model_copy(update={**read, "as_typed": {**profile.as_typed, **typed}})
+
+
+def _changed(given: object, read: object) -> bool:
+    """Whether the words given are other than the value read (a list compared item by item)."""
+    if isinstance(given, list) and isinstance(read, list):
+        return [str(g) for g in given] != [str(r) for r in read]
+    return str(given) != str(read) if read is not None else given is not None
+
+
+def _tidy(data: dict[str, Any]) -> dict[str, Any]:
+    """Keys as people write them: biomarker names in any case, and ``her2`` or ``kras`` at the
+    top level of a profile, are read as the biomarkers. Two spellings of one marker that give
+    different results are both kept (the engine then treats the marker as unknown, with a
+    warning)."""
+    fields = set(Profile.model_fields) | {"$schema"}
+    markers = data.get("biomarkers")
+    moved = {k: v for k, v in data.items() if k not in fields and k.lower() in ("her2", "kras")}
+    if not moved and not (isinstance(markers, dict) and any(k != k.lower() for k in markers)):
+        return data
+    tidy = {k: v for k, v in data.items() if k not in moved}
+    combined: dict[str, Any] = {}
+    pairs = [*(markers.items() if isinstance(markers, dict) else []), *moved.items()]
+    for key, value in pairs:
+        name = key.lower() if key.lower() in ("her2", "kras") else key
+        if name in combined and combined[name] != value:
+            first = combined[name] if isinstance(combined[name], list) else [combined[name]]
+            combined[name] = [*first, *(value if isinstance(value, list) else [value])]
+        else:
+            combined[name] = value
+    if markers is not None and not isinstance(markers, dict):
+        return data  # not a mapping: the model names the problem
+    tidy["biomarkers"] = combined
+    return tidy
+
+
+def _ordered(kb: KnowledgeBase, field: str, name: str) -> list[str]:
+    """The ids one name means, in the order written (a pair of drugs gives two)."""
+    return _lookup(kb, field, name) or []
+
+
+def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
+    """The ids a name means among the values of a fact: by any name or alias, by a code, or as
+    a combination written with "+", "/", "&", "and", "with" or "-" (carbo/taxol, FOLFIRI-bev),
+    when each part is known; a pair that makes a regimen is that regimen."""
+    table = kb.value_names[field]
+    match = table.get(normalise_name(name))
+    if match is None:  # a code (rxnorm|4492, C78.7) of a record that is a value of the fact
+        match = next((r.id for r in kb.find(name) if r.id in table.values()), None)
+    if match is not None:
+        return [match]
+    parts = [p for p in re.split(r"\s*(?:\+|/|&|\band\b|\bwith\b|\bplus\b|-)\s*", name) if p]
+    if len(parts) < 2:
+        return None
+    ids = [table.get(normalise_name(part)) for part in parts]
+    if any(i is None for i in ids):
+        return None
+    found = [i for i in ids if i is not None]
+    for regimen in kb.data.regimens:  # carboplatin + paclitaxel: a regimen of just these
+        if set(regimen.components) == set(found) and regimen.id in table.values():
+            return [regimen.id]
+    return list(dict.fromkeys(found))
 
 
 def _resolve(
     kb: KnowledgeBase, field: str, names: list[str]
 ) -> tuple[frozenset[str], list[Problem]]:
     """The ids a list of names means among the values of its fact, and a problem for each name
-    that is not known."""
-    table = kb.value_names[field]
+    that is not known (with the closest known name, if one is close)."""
     ids: set[str] = set()
     problems = []
     for i, name in enumerate(names):
-        match = table.get(normalise_name(name))
-        if match is None:  # a code (rxnorm|4492, C78.7) of a record that is a value of the fact
-            match = next((r.id for r in kb.find(name) if r.id in table.values()), None)
-        if match is None:
+        found = _lookup(kb, field, name)
+        if found is None:
             accepted = tuple(sorted(kb.vocabulary.known(field)))
+            close = _close(normalise_name(name), kb.value_names[field])
             shown = ", ".join(accepted[:12]) + (", ..." if len(accepted) > 12 else "")
+            hint = f"did you mean {kb.label(field, close)}?" if close else f"accepted: {shown}"
             problems.append(Problem(f"{field}[{i}]", name, accepted,
-                                    f"{name!r} is not known; accepted: {shown}"))  # fmt: skip
+                                    f"{name!r} is not known; {hint}"))  # fmt: skip
         else:
-            ids.add(match)
+            ids.update(found)
     return frozenset(ids), problems
 
 
-def _cancer(kb: KnowledgeBase, name: str) -> tuple[str, str, list[Problem]]:
-    """The site a cancer name means (a cancer id, ``any`` when not given, or the folded name of a
-    cancer the knowledge base does not know), its name, and a problem if the name is not a name
-    at all or is a code of no known cancer."""
-    hits = [r for r in kb.find(name) if kb.kind_of.get(r.id) == "cancers"]
-    if normalise_name(name) in UNKNOWN_SITE or (hits and hits[0].id == "any"):
-        return "any", "advanced cancer (where it started not given)", []
-    if hits:
-        return hits[0].id, kb.name_of(hits[0].id), []
+def _close(folded: str, names: Mapping[str, str]) -> str | None:
+    """The id of the known name closest to a misspelt one, if one is close (stomache: stomach)."""
+    import difflib
+
+    if len(folded) < 4:
+        return None
+    found = difflib.get_close_matches(folded, list(names), n=1, cutoff=0.8)
+    return names[found[0]] if found else None
+
+
+@dataclass(frozen=True)
+class CancerReading:
+    """What the words of ``cancer`` mean: the ``site`` that decides the scope (a cancer id,
+    ``any`` when not given, or the folded name of a cancer the knowledge base does not know),
+    the ``name`` to show, the ``record`` the words matched (None for an unknown cancer), and
+    warnings or problems."""
+
+    site: str
+    name: str
+    record: str | None
+    warnings: tuple[str, ...] = ()
+    problems: tuple[Problem, ...] = ()
+
+
+def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
+    """Read where the cancer started: by any name, alias or code; else with the words that
+    describe the cancer left out ("rectal adenocarcinoma", "cancer of the cervix"); a cancer read
+    as another (the gastro-oesophageal junction as the stomach, colorectal as the colon) says so;
+    a near miss of a known name is a problem with a suggestion; any other cancer gets the
+    general options, with a warning that names the word."""
+    cancers = [r for r in kb.find(name) if kb.kind_of.get(r.id) == "cancers"]
+    for phrase in [] if cancers else words.cancer_phrases(name):
+        cancers = [r for r in kb.find(phrase) if kb.kind_of.get(r.id) == "cancers"]
+        if cancers:
+            break
+    if normalise_name(name) in UNKNOWN_SITE or (cancers and cancers[0].id == "any"):
+        return CancerReading("any", "advanced cancer (where it started not given)", "any")
+    if cancers:
+        record = cancers[0]
+        target = getattr(record, "read_as", None)
+        if target is None:
+            return CancerReading(record.id, kb.name_of(record.id), record.id)
+        note = getattr(record, "note", "")
+        return CancerReading(target, kb.name_of(target), record.id, (f"cancer: {note}",))
     if is_code(name):
         message = f"{name!r} is a code of no cancer onconav knows; give the cancer's name"
-        problem = Problem("cancer", name, (), message)
-        return "", "", [problem]
+        return CancerReading("", "", None, problems=(Problem("cancer", name, (), message),))
     if not any(c.isalpha() for c in name):
         problem = Problem("cancer", name, (), f"{name!r} is not a cancer name")
-        return "", "", [problem]
-    return normalise_name(name) or name.strip().lower(), name.strip(), []
+        return CancerReading("", "", None, problems=(problem,))
+    names = {normalise_name(n): c.id for c in kb.data.cancers if c.id != "any" for n in c.names()}
+    for phrase in words.cancer_phrases(name) or [name]:
+        close = _close(normalise_name(phrase), names)
+        if close:
+            message = f"{name!r} is not known; did you mean {kb.name_of(close)}?"
+            problem = Problem("cancer", name, tuple(sorted(set(names.values()))), message)
+            return CancerReading("", "", None, problems=(problem,))
+    own = [kb.name_of(c.id) for c in kb.data.cancers if c.sources and c.id != "any"]
+    warning = (
+        f"cancer: {name.strip()!r} has no source of its own here, so these are the options the "
+        f"source on advanced cancer in general describes; {', '.join(own[:-1])} and {own[-1]} "
+        "have sources of their own"
+    )
+    site = normalise_name(" ".join(words.cancer_phrases(name)[:1])) or normalise_name(name)
+    return CancerReading(site or name.strip().lower(), name.strip(), None, (warning,))
 
 
 # --------------------------------------------------------------------------------------------
@@ -395,8 +514,11 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     name is not known."""
     warnings: list[str] = []
     problems: list[Problem] = []
-    site, cancer_name, bad = _cancer(kb, profile.cancer)
-    problems += bad
+    cancer = read_cancer(kb, profile.cancer)
+    site, cancer_name = cancer.site, cancer.name
+    problems += cancer.problems
+    warnings += cancer.warnings
+    warnings += _stage_notes(profile)
     given: dict[str, FactValue] = dict.fromkeys(kb.facts)
     given.update(
         cancer=None if site == "any" else site,
@@ -432,6 +554,20 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
             "say whether it has come back (recurrence)"
         )
     return Facts(profile, site, cancer_name, given, row, tuple(warnings))
+
+
+def _stage_notes(profile: Profile) -> list[str]:
+    """What a person should know about how the stage they typed was read."""
+    typed = profile.as_typed.get("stage")
+    if typed is None:
+        return []
+    try:
+        reading = words.stage(typed)
+    except words.NotUnderstood:
+        return []
+    if profile.stage is not None and reading.value != profile.stage:  # read for the cervix
+        reading = words.cervical_stage(typed, reading)
+    return [f"stage: {typed!r}: {reading.note}"] if reading.note else []
 
 
 def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list[str]:

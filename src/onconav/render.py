@@ -105,7 +105,7 @@ def markdown(result: Result, passage: PassageLookup | None = None) -> str:
     name = md_escape(result.cancer_name)
     scope = result.scope.replace(result.cancer_name, name)
     out = [f"# Options for {name}", "", scope, ""]
-    out += [f"> **Warning:** {w}" for w in result.warnings]
+    out += [f"> **Warning:** {md_escape(w)}" for w in result.warnings]
     for title, options in groups(result):
         out += [f"## {title}", ""]
         for option in options:

@@ -170,6 +170,14 @@ class KnowledgeBase:
         """A record's name (or title), or the id itself."""
         return name_of(self.by_id, ident)
 
+    def which(self, fact: str, value: str) -> str | None:
+        """The question that narrows down a broad value of a fact (bleeding: from where? HER2
+        2+: has an ISH test been done?), if it has one."""
+        for known in self.facts[fact].values:
+            if known.id == value and known.which:
+                return known.which
+        return getattr(self.by_id.get(value), "which", None)
+
     def label(self, fact: str, value: str) -> str:
         """A value of a fact in plain words: its label, or the name of the record it is."""
         return self.value_labels.get((fact, value)) or self.name_of(value)
@@ -342,6 +350,11 @@ def build(data: KBData) -> KnowledgeBase:
     for drug in data.drugs:
         for cid in drug.classes:
             expect(cid, ("drug_classes",), f"drugs[{drug.id}].classes")
+    for cancer in data.cancers:
+        if cancer.read_as is not None:
+            expect(cancer.read_as, ("cancers",), f"cancers[{cancer.id}].read_as")
+            if cancer.note is None:
+                problems.append(f"cancers[{cancer.id}]: a cancer read as another needs a note")
     for drug_class in data.drug_classes:
         if drug_class.parent is not None:
             expect(drug_class.parent, ("drug_classes",), f"drug_classes[{drug_class.id}].parent")

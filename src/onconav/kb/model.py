@@ -88,6 +88,11 @@ class FactValue(Model):
         default=None,
         description="A broader value: knowing only the parent leaves this value undecided",
     )
+    which: PlainText | None = Field(
+        default=None,
+        description="The question that narrows it down when a person gives only this value and "
+        "an option depends on which narrower one it is",
+    )
 
 
 class Fact(Model):
@@ -212,6 +217,11 @@ class Cancer(Entity):
     icd10: list[str] = Field(default_factory=list)
     snomed: list[str] = Field(default_factory=list)
     sources: list[Id] = Field(default_factory=list, description="Sources written about it")
+    read_as: Id | None = Field(
+        default=None,
+        description="The cancer whose options answer for this one (gastro-oesophageal junction: "
+        "stomach); its note is then shown to the person as a warning",
+    )
     note: str | None = None
     evidence: list[Span] = Field(default_factory=list)
 

@@ -1,0 +1,233 @@
+"""The words people type for a profile's values, read into the values the engine uses.
+
+People copy their situation from a pathology report, a clinic letter or a nurse's notes: "Stage
+IVB", "T4N1M1", "HER2 3+ (IHC)", "KRAS G12D", "gastro-oesophageal junction adenocarcinoma". Each
+reader here takes such words and gives the value they mean, with a note when the reading needs
+saying, or raises ``NotUnderstood`` naming what is accepted. Names of things the knowledge base
+knows (cancers, drugs, symptoms, places) are looked up in the knowledge base itself
+(``onconav.profile``); this module holds only the words of stages, results, answers and cancer
+descriptions, which are the same whatever the data says.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+class NotUnderstood(ValueError):
+    """Words that do not say any accepted value; ``accepted`` says what would."""
+
+    def __init__(self, given: object, accepted: str, values: tuple[str, ...]) -> None:
+        self.given, self.accepted, self.values = given, accepted, values
+        super().__init__(f"{given!r} is not accepted; accepted: {accepted}")
+
+
+@dataclass(frozen=True)
+class Reading:
+    value: str | None  # None: the words do not decide the value (it stays unknown)
+    note: str | None = None  # what a person should know about the reading
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"[^a-z0-9+]", "", text.lower())
+
+
+# --------------------------------------------------------------------------------------------
+# Stage
+# --------------------------------------------------------------------------------------------
+
+STAGE_ACCEPTED = (
+    "4, 4A, 4B (also IV, IVA, IVB, stage four, FIGO IVB), metastatic, M1 or a TNM stage such as "
+    "T4N1M1; 1 to 3 (I-III) for cancer that came back after an earlier stage"
+)
+STAGE_VALUES = ("earlier", "4", "4A", "4B")
+_LABEL_WORDS = r"\b(stage|stadium|figo|ajcc|uicc|clinical|pathologic(al)?|prognostic|group|is)\b"
+_FOUR = {"4", "iv", "four"}
+_EARLIER = {"0", "1", "2", "3", "i", "ii", "iii", "one", "two", "three", "zero", "earlier"}
+_METASTATIC = {"metastatic", "metastasised", "metastasized", "m1", "m1a", "m1b", "m1c",
+               "distantmetastases", "widespread"}  # fmt: skip
+_UNDECIDED = {"advanced": "'advanced' does not say the stage; it is taken as unknown",
+              "locallyadvanced": "'locally advanced' does not say the stage; it is taken as "
+                                 "unknown"}  # fmt: skip
+TNM = re.compile(  # a TNM stage, folded: T (with a prefix), N and M; the M decides
+    r"^[cpyra]{0,3}t(?:[0-4x]|is)[a-d]?\d?[cpyra]{0,3}n[0-3x][a-c]?[cpyra]{0,3}m([01x])([a-d]?)$"
+)
+
+
+def stage(value: object) -> Reading:
+    """The stage a person's words say: ``4``, ``4A``, ``4B``, ``earlier`` (1 to 3), or None
+    (the words do not decide it, as "advanced" or "Mx")."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise NotUnderstood(value, STAGE_ACCEPTED, STAGE_VALUES)
+    text = str(value).strip().lower()
+    compact = _compact(text)
+    tnm = TNM.match(compact)
+    if tnm:
+        if tnm.group(1) == "1":
+            return Reading("4", "a TNM stage with M1 (distant spread) is stage 4")
+        if tnm.group(1) == "x":
+            return Reading(None, "the TNM stage says Mx: whether it has spread far is not known")
+        return Reading("earlier", "a TNM stage with M0 (no distant spread) is read as stage 1 "
+                       "to 3, unless it is stage 4A for cervical cancer (T4)")  # fmt: skip
+    if compact in _METASTATIC:
+        return Reading("4", None if compact == "metastatic" else f"{text!r} is read as stage 4")
+    if compact in _UNDECIDED:
+        return Reading(None, _UNDECIDED[compact])
+    words = _compact(re.sub(_LABEL_WORDS, " ", text))
+    found = re.fullmatch(r"(4|iv|four)([abc]?)\d?", words)
+    if found:
+        letter = found.group(2)
+        if letter == "c":
+            return Reading("4", "stage IVC is read as stage 4 (the sources do not use IVC)")
+        return Reading("4" + letter.upper())
+    found = re.fullmatch(r"(0|1|2|3|i|ii|iii|one|two|three|zero|earlier)(is|[abc]?\d?)", words)
+    if found:
+        return Reading("earlier")
+    raise NotUnderstood(value, STAGE_ACCEPTED, STAGE_VALUES)
+
+
+def cervical_stage(value: object, reading: Reading) -> Reading:
+    """For cervical cancer (FIGO): distant spread (M1, "metastatic") is stage 4B; a T4 tumour
+    without it (M0) is stage 4A."""
+    compact = _compact(str(value))
+    tnm = TNM.match(compact)
+    if reading.value == "4" and (tnm or compact in _METASTATIC):
+        return Reading("4B", "for cervical cancer, distant spread is stage 4B")
+    if tnm and tnm.group(1) == "0" and re.match(r"^[cpyra]{0,3}t4", compact):
+        return Reading("4A", "for cervical cancer, a T4 tumour without distant spread is 4A")
+    return reading
+
+
+# --------------------------------------------------------------------------------------------
+# Test results
+# --------------------------------------------------------------------------------------------
+
+HER2_ACCEPTED = ("positive (3+, amplified, ISH positive), negative (0, 1+, not amplified), or "
+                 "2+ / equivocal (borderline: the ISH test decides)")  # fmt: skip
+HER2_VALUES = ("positive", "negative", "equivocal")
+
+
+_HER2_WORDS = {
+    "positive": {"positive", "pos", "+", "3+", "3", "amplified", "amplification", "overexpressed",
+                 "overexpression"},
+    "negative": {"negative", "neg", "-", "0", "0+", "1", "1+"},
+    "equivocal": {"equivocal", "borderline", "indeterminate", "2", "2+"},
+}  # fmt: skip
+_HER2_FILLER = {"her2", "erbb2", "neu", "status", "result", "score", "ihc", "ish", "fish", "sish",
+                "cish", "by", "test", "tested", "immunohistochemistry", "is", "was",
+                "the"}  # fmt: skip
+
+
+def her2(value: object) -> str:
+    """A HER2 result: ``positive``, ``negative`` or ``equivocal`` (IHC 2+, which an ISH test
+    settles). Every word must say the same result."""
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise NotUnderstood(value, HER2_ACCEPTED, HER2_VALUES)
+    text = str(value).lower()
+    text = re.sub(r"\bher-?2-(?=[a-z])", " ", text)  # HER2-positive
+    negated = r"\b(not|non|no)[- ]?(amplified|amplification|over-?expressed)"
+    text = re.sub(negated, " negative ", text)
+    text = re.sub(r"\bher2(?=[+-])", "her2 ", text.replace("her-2", "her2"))  # HER2+, HER2-
+    found = set()
+    for word in re.findall(r"[a-z0-9]+\+?|\+|-", text):
+        if word in _HER2_FILLER:
+            continue
+        kinds = [k for k, ws in _HER2_WORDS.items() if word in ws]
+        if not kinds:
+            raise NotUnderstood(value, HER2_ACCEPTED, HER2_VALUES)
+        found.add(kinds[0])
+    if len(found) != 1:
+        raise NotUnderstood(value, HER2_ACCEPTED, HER2_VALUES)
+    return found.pop()
+
+
+KRAS_ACCEPTED = ("wild-type (WT, not mutated, no mutation, negative) or mutated (mutant, a "
+                 "variant such as G12C or G12D, positive)")  # fmt: skip
+KRAS_VALUES = ("wild-type", "mutated")
+_WILD = re.compile(r"wild-?type|wild|\bwt\b|\b(not|non|un)[- ]?mutated|\bno (kras )?mutations?\b|"
+                   r"not detected|negative|\bneg\b|\bnormal\b")  # fmt: skip
+_MUTATED = re.compile(r"mutat|mutant|positive|\bpos\b|detected|variant|"
+                      r"\b(p\.)?[acdefghiklmnpqrstvwy]\d{1,3}[acdefghiklmnpqrstvwy*]\b|"
+                      r"c\.\d+[acgt]>[acgt]|codon ?\d+")  # fmt: skip
+
+
+def kras(value: object) -> str:
+    """A KRAS result: ``wild-type`` (words that say no mutation win) or ``mutated`` (a mutation,
+    or any KRAS variant such as G12C, G13D or Q61H)."""
+    if isinstance(value, bool) or not isinstance(value, str):
+        raise NotUnderstood(value, KRAS_ACCEPTED, KRAS_VALUES)
+    text = " ".join(re.sub(r"\bk-?ras\b", " ", value.lower()).split())
+    if _WILD.search(text):
+        return "wild-type"
+    if _MUTATED.search(text):
+        return "mutated"
+    raise NotUnderstood(value, KRAS_ACCEPTED, KRAS_VALUES)
+
+
+# --------------------------------------------------------------------------------------------
+# Answers with a few values
+# --------------------------------------------------------------------------------------------
+
+RECURRENCE = {
+    "none": "none", "no": "none", "false": "none", "notrecurred": "none", "notcomeback": "none",
+    "newdiagnosis": "none", "firstdiagnosis": "none", "denovo": "none", "primary": "none",
+    "yes": "yes", "true": "yes", "recurrent": "yes", "recurred": "yes", "recurrence": "yes",
+    "relapse": "yes", "relapsed": "yes", "cameback": "yes", "comeback": "yes",
+    "local": "local", "locally": "local", "localrecurrence": "local", "locoregional": "local",
+    "locoregionalrecurrence": "local", "localrelapse": "local", "pelvicrecurrence": "local",
+    "distant": "distant", "metastatic": "distant", "distantrecurrence": "distant",
+    "distantrelapse": "distant", "metastaticrecurrence": "distant",
+}  # fmt: skip
+EXTENT = {
+    "few": "few", "afew": "few", "oligometastatic": "few", "oligometastases": "few",
+    "limited": "few", "single": "few", "solitary": "few", "one": "few",
+    "many": "many", "widespread": "many", "multiple": "many", "diffuse": "many",
+    "extensive": "many", "numerous": "many", "disseminated": "many",
+}  # fmt: skip
+CHOICES: dict[str, tuple[dict[str, str], str]] = {
+    "recurrence": (
+        RECURRENCE,
+        "none, yes, local, distant (also relapsed, local recurrence, distant recurrence, "
+        "new diagnosis)",
+    ),
+    "metastasis_extent": (EXTENT, "few, many (also a few, oligometastatic, widespread)"),
+}
+
+
+def choice(value: object, field: str) -> str:
+    """The value of a field of a few values that the words say."""
+    table, accepted = CHOICES[field]
+    if isinstance(value, str):
+        found = table.get(_compact(value))
+        if found is not None:
+            return found
+    raise NotUnderstood(value, accepted, tuple(sorted(set(table.values()))))
+
+
+# --------------------------------------------------------------------------------------------
+# Cancer descriptions
+# --------------------------------------------------------------------------------------------
+
+# Words that say what kind of cell or tumour a cancer is, or how it is described, not where it
+# started: left out when a cancer name is looked up ("rectal adenocarcinoma", "squamous cell
+# carcinoma of the cervix", "metastatic gastric cancer").
+DESCRIBING = frozenset({
+    "adenocarcinoma", "adenocarcinomas", "carcinoma", "carcinomas", "cancer", "cancers",
+    "tumour", "tumor", "tumours", "tumors", "neoplasm", "neoplasms", "malignancy", "malignant",
+    "squamous", "cell", "cells", "scc", "adeno", "signet", "ring", "poorly", "moderately",
+    "well", "differentiated", "invasive", "primary", "metastatic", "advanced", "recurrent",
+    "refractory", "stage", "iv", "ivb", "iva", "of", "the", "in", "a", "an", "and",
+})
+
+
+def cancer_phrases(name: str) -> list[str]:
+    """The phrases to look a cancer up by, once the describing words are left out: the whole
+    rest, then each shorter run of its words, longest first."""
+    words = [w for w in re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", name.lower())
+             if w not in DESCRIBING]  # fmt: skip
+    phrases = []
+    for size in range(len(words), 0, -1):
+        for start in range(len(words) - size + 1):
+            phrases.append(" ".join(words[start : start + size]))
+    return phrases
