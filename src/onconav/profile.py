@@ -374,7 +374,7 @@ def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     if match is None:  # a code (rxnorm|4492, C78.7) of a record that is a value of the fact
         match = next((r.id for r in kb.find(name) if r.id in table.values()), None)
     if match is not None:
-        return [match]
+        return [_where_unsaid(kb, field, match)]
     parts = [p for p in re.split(r"\s*(?:\+|/|&|\band\b|\bwith\b|\bplus\b|-)\s*", name) if p]
     if len(parts) < 2:
         return None
@@ -386,6 +386,16 @@ def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
         if set(regimen.components) == set(found) and regimen.id in table.values():
             return [regimen.id]
     return list(dict.fromkeys(found))
+
+
+def _where_unsaid(kb: KnowledgeBase, field: str, ident: str) -> str:
+    """Radiation had or planned, named by how it is given (EBRT, brachytherapy, chemoradiation),
+    says nothing of where it was aimed: it is read as radiation, which leaves "radiation to the
+    pelvis" undecided rather than false."""
+    own = {v.id for v in kb.facts[field].values}
+    if "radiation" in own and ident not in own and "radiation" in kb.vocabulary.up(field, ident):
+        return "radiation"
+    return ident
 
 
 def _resolve(
