@@ -16,7 +16,8 @@ import onconav
 from onconav.engine import evaluate
 from onconav.kb import KBError, KnowledgeBase, Record, load_kb
 from onconav.kb.model import Span
-from onconav.profile import Problem, ProfileError, parse_profile, profile_from_text
+from onconav.profile import Problem, ProfileError, parse_profile
+from onconav.reading import profile_from_text
 
 app = typer.Typer(
     help="onconav: treatment options for advanced cancer, in plain words, with their sources.",
