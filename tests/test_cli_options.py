@@ -8,6 +8,8 @@ itself is smoke-tested in test_cli.py.
 from __future__ import annotations
 
 import json
+import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,8 @@ import jsonschema
 import pytest
 
 from conftest import Done, Run
+from onconav.profile import ProfileError
+from onconav.reading import MAX_PROFILE_BYTES, profile_from_text
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
@@ -318,4 +322,150 @@ def test_a_profile_file_that_is_not_utf8_is_a_profile_error(run: Run, tmp_path: 
     assert done.status == 2
     assert done.errors() == [
         f"onconav: error: --profile: {path} is not UTF-8 text (invalid start byte)"
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# Reading a profile: keys given twice, nesting, size, YAML aliases, encoding, -p given twice
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        ('{"cancer": "rectum", "stage": "4", "stage": "2"}', ["stage"]),
+        ('{"cancer": "rectum", "biomarkers": {"kras": "mutated", "kras": "wild-type"}}',
+         ["biomarkers.kras"]),
+        ('{"cancer": "rectum", "symptoms": [{"a": 1, "a": 2}], "cancer": "colon"}',
+         ["symptoms[0].a", "cancer"]),
+        ("cancer: rectum\nstage: '4'\nstage: '2'\n", ["stage"]),
+        ("cancer: rectum\nbiomarkers:\n  kras: mutated\n  kras: wild-type\n", ["biomarkers.kras"]),
+        ('cancer: rectum\n"cancer": colon\nsymptoms:\n  - {a: 1, a: 2}\n',
+         ["symptoms[0].a", "cancer"]),
+    ],
+)  # fmt: skip
+def test_a_key_given_twice_is_an_error_naming_it(
+    run: Run, tmp_path: Path, text: str, fields: list[str]
+) -> None:
+    """JSON and YAML parsers keep the last of a key given twice; a profile refuses it, at any
+    depth, naming each key by its path and the file."""
+    path = tmp_path / "twice.yaml"
+    path.write_text(text, encoding="utf-8")
+    done = run("options", "--profile", str(path))
+    assert done.status == 2 and done.stdout == ""
+    lines = done.errors()
+    assert sorted(lines) == sorted(f"onconav: error: {field}: is given twice in {path}; give it "
+                                   "once" for field in fields)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000 + "]" * 100_000,  # JSON, past the decoder's own guard
+        '{"cancer": ' * 50 + '"rectum"' + "}" * 50,  # JSON the decoder reads
+        "cancer: rectum\nmetastases: " + "[" * 100_000 + "]" * 100_000 + " # not JSON",
+        "".join(" " * i + f"k{i}:\n" for i in range(600)) + " " * 600 + "x",  # YAML, indented
+    ],
+    ids=["json-100000", "json-50", "yaml-flow-100000", "yaml-block-600"],
+)
+def test_deep_nesting_is_refused_at_once(run: Run, text: str) -> None:
+    started = time.perf_counter()
+    done = run("options", "--profile", "-", stdin=text)
+    assert time.perf_counter() - started < 2, "never long work"
+    assert done.status == 2 and done.stdout == ""
+    assert done.errors() == [
+        "onconav: error: profile: standard input is nested more than 20 levels deep; a profile "
+        'needs two (such as {"biomarkers": {"her2": "positive"}})'
+    ]
+
+
+def test_nesting_up_to_the_limit_is_read(run: Run) -> None:
+    """Twenty levels are read (and then refused field by field, as any odd value is)."""
+    done = run("options", "-p", "-", stdin='{"cancer": "rectum", "x": ' + "[" * 19 + "]" * 19 + "}")
+    [line] = done.errors()
+    assert line.startswith("onconav: error: x: unknown field; accepted fields: ")
+
+
+def test_a_profile_over_the_size_limit_is_refused_before_it_is_read(
+    run: Run, tmp_path: Path
+) -> None:
+    path = tmp_path / "large.json"
+    path.write_text('{"cancer": "rectum", "x": "' + "a" * 300_000 + '"}', encoding="utf-8")
+    for args, stdin, where in (
+        (("--profile", str(path)), None, str(path)),
+        (("--profile", "-"), path.read_text(), "standard input"),
+    ):
+        done = run("options", *args, stdin=stdin)
+        assert done.status == 2 and done.stdout == ""
+        assert done.errors() == [f"onconav: error: profile: {where} is larger than 256 KiB; a "
+                                 "profile may be at most 262144 bytes"]  # fmt: skip
+    assert MAX_PROFILE_BYTES == 256 * 1024
+
+
+def test_the_size_limit_counts_bytes_not_characters() -> None:
+    """For a request body read as text, too: 'é' is two bytes of UTF-8."""
+    with pytest.raises(ProfileError, match="larger than 256 KiB"):
+        profile_from_text('{"x": "' + "é" * (MAX_PROFILE_BYTES // 2) + '"}', "the body")
+    assert profile_from_text('{"x": "' + "é" * 1000 + '"}', "the body") == {"x": "é" * 1000}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cancer: &site rectum\nsymptoms: [*site]\n",
+        "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n"
+                  for i in range(12)),  # a billion laughs
+    ],
+    ids=["alias", "billion-laughs"],
+)  # fmt: skip
+def test_yaml_aliases_are_refused(run: Run, text: str) -> None:
+    started = time.perf_counter()
+    done = run("options", "--profile", "-", stdin=text)
+    assert time.perf_counter() - started < 2
+    assert done.status == 2 and done.stdout == ""
+    [line] = done.errors()
+    assert line.startswith("onconav: error: profile: standard input uses a YAML alias (*")
+    assert line.endswith("line 2); write the value out instead")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"cancer": "rectum", "stage": ' + "1" * 5000 + "}", "holds a value that cannot be read"),
+        ("cancer: rectum\nwhen: 2024-02-30\n", "holds a value that cannot be read (day is out"),
+    ],
+)
+def test_a_value_python_cannot_make_is_one_line(run: Run, text: str, message: str) -> None:
+    done = run("options", "--profile", "-", stdin=text)
+    assert done.status == 2
+    [line] = done.errors()
+    assert line.startswith("onconav: error: profile: standard input ") and message in line
+
+
+def test_standard_input_that_is_not_utf8_is_named(run: Run) -> None:
+    done = run("options", "--profile", "-", stdin=b'{"cancer": "r\xe9ctum"}')
+    assert done.status == 2
+    assert done.errors() == [
+        "onconav: error: --profile: standard input is not UTF-8 text (invalid continuation byte)"
+    ]
+
+
+def test_a_source_file_that_is_not_utf8_is_named(run: Run, sources: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "sources"
+    shutil.copytree(sources, copy)
+    first = sorted(copy.iterdir())[0]
+    first.write_bytes(b"\xff" + first.read_bytes())
+    done = run("options", "--cancer", "thyroid", "--sources", str(copy))
+    assert done.status == 2
+    [line] = done.errors()
+    assert line.startswith("onconav: error: --sources: source ")
+    assert line.endswith(f"file {first} is not UTF-8 text (invalid start byte)")
+
+
+def test_the_profile_given_twice_is_an_error(run: Run) -> None:
+    done = run("options", "-p", str(EXAMPLES[0]), "-p", str(EXAMPLES[1]))
+    assert done.status == 2 and done.stdout == ""
+    assert done.errors() == [
+        "onconav: error: --profile: given 2 times; give one profile (flags can add to it)"
     ]

@@ -17,7 +17,7 @@ from onconav.engine import evaluate
 from onconav.kb import KBError, KnowledgeBase, Record, load_kb
 from onconav.kb.model import Span
 from onconav.profile import Problem, ProfileError, parse_profile
-from onconav.reading import profile_from_text
+from onconav.reading import MAX_PROFILE_BYTES, check_size, profile_from_text
 
 app = typer.Typer(
     help="onconav: treatment options for advanced cancer, in plain words, with their sources.",
@@ -409,24 +409,33 @@ def _with_flag(problem: Problem) -> Problem:
     return problem
 
 
-def _read_profile(path: str) -> dict[str, Any]:
-    """A profile file (JSON or YAML), or standard input with '-'."""
+def _read_profile(paths: list[str]) -> dict[str, Any]:
+    """A profile file (JSON or YAML), or standard input with '-'; given once. No more is read
+    than the largest profile accepted, and one byte."""
+    if len(paths) > 1:
+        raise UsageError(f"--profile: given {len(paths)} times; give one profile (flags can add "
+                         "to it)")  # fmt: skip
+    [path] = paths
     if path == "-":
-        return profile_from_text(sys.stdin.read(), "standard input")
-    file = Path(path)
-    if not file.is_file():
-        raise UsageError(f"--profile: {path} is not a file")
+        where, raw = "standard input", sys.stdin.buffer.read(MAX_PROFILE_BYTES + 1)
+    else:
+        file = Path(path)
+        if not file.is_file():
+            raise UsageError(f"--profile: {path} is not a file")
+        with file.open("rb") as stream:
+            where, raw = path, stream.read(MAX_PROFILE_BYTES + 1)
+    check_size(len(raw), where)
     try:
-        text = file.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise UsageError(f"--profile: {path} is not UTF-8 text ({error.reason})") from None
-    return profile_from_text(text, path)
+        raise UsageError(f"--profile: {where} is not UTF-8 text ({error.reason})") from None
+    return profile_from_text(text, where)
 
 
 @app.command("options")
 def options_command(
     profile: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
             "--profile", "-p", help="Profile file (JSON or YAML), or - for standard input."
         ),
@@ -514,7 +523,7 @@ def options_command(
     Give the situation as a profile file (see docs/profile.md) or with the flags; flags override
     the file. Anything not given is unknown, never assumed.
     """
-    data: dict[str, Any] = _read_profile(profile) if profile is not None else {}
+    data: dict[str, Any] = _read_profile(profile) if profile else {}
     flags: dict[str, object | None] = {
         "cancer": cancer, "stage": stage, "recurrence": recurrence, "resectable": resectable,
         "metastases": metastasis, "metastasis_extent": extent, "progressed_on": progressed_on,
@@ -604,9 +613,7 @@ def main(argv: list[str] | None = None) -> None:
         for problem in error.problems:  # one line each
             print(f"onconav: error: {problem}", file=sys.stderr)
         raise SystemExit(2) from None
-    except provenance.SourceMissing as error:
+    except provenance.SourceMissing as error:  # or not UTF-8 text
         fail(f"--sources: {error}", 2)
-    except UnicodeDecodeError as error:
-        fail(f"--sources: a source file is not UTF-8 text ({error.reason})", 2)
     if isinstance(code, int) and code:
         raise SystemExit(code)

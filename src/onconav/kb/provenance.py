@@ -27,7 +27,7 @@ def sha256_text(text: str) -> str:
 
 
 class SourceMissing(Exception):
-    """A source file named in sources.yaml is not in the directory given."""
+    """A source file named in sources.yaml is not in the directory given, or is not UTF-8 text."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,12 @@ def read_source(directory: Path, source: Source) -> SourceText:
     if not path.is_file():
         raise SourceMissing(f"source {source.id}: file {path} not found")
     raw = path.read_bytes()
-    return SourceText(source, raw.decode("utf-8"), hashlib.sha256(raw).hexdigest())
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SourceMissing(f"source {source.id}: file {path} is not UTF-8 text "
+                            f"({error.reason})") from None  # fmt: skip
+    return SourceText(source, text, hashlib.sha256(raw).hexdigest())
 
 
 def read_sources(directory: Path, kb: KnowledgeBase) -> dict[str, SourceText]:
