@@ -17,6 +17,7 @@ import jsonschema
 import pytest
 
 from conftest import Done, Run
+from onconav.kb import KnowledgeBase
 from onconav.profile import ProfileError
 from onconav.reading import MAX_PROFILE_BYTES, profile_from_text
 
@@ -469,3 +470,35 @@ def test_the_profile_given_twice_is_an_error(run: Run) -> None:
     assert done.errors() == [
         "onconav: error: --profile: given 2 times; give one profile (flags can add to it)"
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# --sources when a source file no longer matches its citations
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("output_format", ["text", "markdown"])
+def test_passages_that_cannot_be_shown_are_named_in_a_warning(
+    run: Run, kb: KnowledgeBase, sources: Path, tmp_path: Path, output_format: str
+) -> None:
+    first = answer(run("options", "--cancer", "thyroid", "-f", "json"))["options"][0]
+    cited = first["citations"][0]
+    copy = tmp_path / "sources"
+    shutil.copytree(sources, copy)
+    file = copy / kb.sources[cited["source"]].file
+    text = file.read_text(encoding="utf-8")
+    changed = "b" if text[cited["start"]] == "a" else "a"
+    file.write_text(text[: cited["start"]] + changed + text[cited["start"] + 1 :], "utf-8")
+
+    done = run("options", "--cancer", "thyroid", "--sources", str(copy), "-f", output_format)
+    assert done.status == 0
+    assert f"{cited['label']} “" not in done.stdout, "the passage is not shown"
+    assert "“" in done.stdout, "the others are"
+    warnings = done.stderr.splitlines()
+    assert all(line.startswith("onconav: warning: --sources: ") for line in warnings)
+    [line] = [w for w in warnings if f": {cited['source']}: " in w]
+    assert "the file no longer matches" in line and "not shown: " in line
+    assert f"{cited['start']}-{cited['end']}" in line.split("not shown: ")[1].split(" (")[0]
+    unchanged = run("options", "--cancer", "thyroid", "--sources", str(sources),
+                    "-f", output_format)  # fmt: skip
+    assert unchanged.status == 0 and unchanged.stderr == ""

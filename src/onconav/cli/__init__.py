@@ -92,6 +92,10 @@ class UsageError(Exception):
     """Bad input from the user: printed as one line, exit status 2."""
 
 
+def warn(message: str) -> None:
+    print(f"onconav: warning: {message}", file=sys.stderr)
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
     print(f"onconav: error: {message}", file=sys.stderr)
     raise SystemExit(code)
@@ -552,6 +556,12 @@ def options_command(
     if output_format is Format.json:
         print(result.model_dump_json(indent=2))
         return
+    if lookup is not None:  # the passages shown: say which cannot be
+        cited = [c for o in result.options for c in o.citations]
+        for source, spans in provenance.not_shown(lookup, cited).items():
+            where = ", ".join(f"{c.start}-{c.end}" for c in spans)
+            warn(f"--sources: {source}: the file no longer matches {len(spans)} cited "
+                 f"passage(s), not shown: {where} (onconav kb check lists them)")  # fmt: skip
     if output_format is Format.markdown:
         from onconav import render
 

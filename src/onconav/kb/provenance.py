@@ -256,6 +256,21 @@ def passages(directory: Path, kb: KnowledgeBase) -> Callable[[Cited], str | None
     return lookup
 
 
+def not_shown(
+    lookup: Callable[[Cited], str | None], citations: Iterable[Cited]
+) -> dict[str, list[Cited]]:
+    """The citations whose passage ``lookup`` cannot show (the source file no longer matches
+    them), by source id, each once, in the order of the file."""
+    found: dict[str, list[Cited]] = {}
+    seen: set[tuple[str, int, int]] = set()
+    for citation in citations:
+        key = (citation.source, citation.start, citation.end)
+        if key not in seen and lookup(citation) is None:
+            found.setdefault(citation.source, []).append(citation)
+        seen.add(key)
+    return {s: sorted(cited, key=lambda c: (c.start, c.end)) for s, cited in found.items()}
+
+
 # --------------------------------------------------------------------------------------------
 # Reports: the check as data, the coverage table
 # --------------------------------------------------------------------------------------------
