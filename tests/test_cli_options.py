@@ -502,3 +502,19 @@ def test_passages_that_cannot_be_shown_are_named_in_a_warning(
     unchanged = run("options", "--cancer", "thyroid", "--sources", str(sources),
                     "-f", output_format)  # fmt: skip
     assert unchanged.status == 0 and unchanged.stderr == ""
+
+
+# --------------------------------------------------------------------------------------------
+# Output: not wrapped when not going to a terminal
+# --------------------------------------------------------------------------------------------
+
+
+def test_output_that_is_not_for_a_terminal_is_not_wrapped(run: Run) -> None:
+    """A pipe 40 columns wide: each line stays whole, labels and ids included."""
+    done = run("explain", "Herceptin", env={"COLUMNS": "40"})
+    assert done.status == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "    - Pembrolizumab with chemotherapy and trastuzumab " \
+           "(stomach-pembrolizumab-chemotherapy-trastuzumab)" in lines  # fmt: skip
+    assert "    [ccs-stomach-stage4 800-969]" in lines
+    assert any(len(line) > 100 and line.startswith("  Trastuzumab is") for line in lines)

@@ -51,7 +51,9 @@ else:
 
 
 class _LazyConsole:
-    """rich is imported on first output, so that `--format json` does not pay for it."""
+    """rich is imported on first output, so that `--format json` does not pay for it. Output to
+    a terminal is wrapped by words to its width; output to anything else is not wrapped at all
+    (a line is a line: nothing, such as a citation's label, is split for a width no one sees)."""
 
     _console: Console | None = None
 
@@ -59,7 +61,8 @@ class _LazyConsole:
         if self._console is None:
             from rich.console import Console
 
-            self._console = Console(highlight=False, soft_wrap=False)
+            self._console = Console(highlight=False)
+            self._console.soft_wrap = not self._console.is_terminal
         return getattr(self._console, name)
 
 
