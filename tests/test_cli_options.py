@@ -20,6 +20,7 @@ from conftest import Done, Run
 from onconav.kb import KnowledgeBase
 from onconav.profile import ProfileError
 from onconav.reading import MAX_PROFILE_BYTES, profile_from_text
+from onconav.result import Counts, Status
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
@@ -518,3 +519,47 @@ def test_output_that_is_not_for_a_terminal_is_not_wrapped(run: Run) -> None:
            "(stomach-pembrolizumab-chemotherapy-trastuzumab)" in lines  # fmt: skip
     assert "    [ccs-stomach-stage4 800-969]" in lines
     assert any(len(line) > 100 and line.startswith("  Trastuzumab is") for line in lines)
+
+
+# --------------------------------------------------------------------------------------------
+# Output: the headline counts and the situation as understood, the same in every format
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_counts_are_honest(run: Run) -> None:
+    """Each status counted as it is: a declined cancer treatment is declined, never offered."""
+    data = answer(run("options", "--cancer", "rectum", "--stage", "4", "--no-cancer-treatment",
+                      "-f", "json"))  # fmt: skip
+    statuses = [o["status"] for o in data["options"]]
+    assert data["counts"] == {s: statuses.count(s) for s in
+                              ("offered", "needs_information", "in_trials", "declined",
+                               "not_suitable")}  # fmt: skip
+    assert data["counts"]["declined"] > 0 and data["counts"]["offered"] > 0
+    assert sum(data["counts"].values()) == len(data["options"])
+    assert set(Counts.model_fields) == {s.value for s in Status}
+
+
+@pytest.mark.parametrize("output_format", ["text", "markdown"])
+def test_text_and_markdown_carry_the_counts_and_the_situation(
+    run: Run, output_format: str
+) -> None:
+    args = ("options", "--cancer", "rectum", "--stage", "4", "--no-cancer-treatment",
+            "--kras", "wild-type", "--kras", "mutated")  # fmt: skip
+    data = answer(run(*args, "-f", "json"))
+    done = run(*args, "-f", output_format)
+    assert done.status == 0, done.stderr
+    counts = data["counts"]
+    words = (f"{counts['offered']} offered, {counts['needs_information']} needs information, "
+             f"{counts['in_trials']} only in clinical trials, {counts['declined']} not chosen, "
+             f"{counts['not_suitable']} not suitable")  # fmt: skip
+    [warning] = data["warnings"]
+    lines = done.stdout.splitlines()
+    if output_format == "markdown":
+        assert lines[:4] == ["# Options for rectal cancer", "", "## Your situation as understood",
+                             ""]  # fmt: skip
+        assert lines[4:8] == ["- Cancer: rectal cancer", f"- Sources: {data['scope']}",
+                              f"- **Warning:** {warning}", ""]  # fmt: skip
+        assert lines[8] == f"**{words}**"
+    else:
+        assert lines[:5] == ["Options for rectal cancer", "Cancer: rectal cancer",
+                             f"Sources: {data['scope']}", f"Warning: {warning}", words]  # fmt: skip

@@ -35,6 +35,21 @@ def caveat_label(caveat: CaveatOut) -> str:
     return "Note" if caveat.applies else "If this applies to you"
 
 
+def situation(result: Result) -> list[tuple[str, str]]:
+    """The situation as understood, as (label, words) pairs that every view shows alike: where
+    the cancer started, which sources the options come from, and each warning."""
+    items = [("Cancer", result.cancer_name), ("Sources", result.scope)]
+    items += [("Warning", warning) for warning in result.warnings]
+    return items
+
+
+def headline(result: Result) -> str:
+    """How many options have each status: "3 offered, 2 needs information, ..."."""
+    return ", ".join(
+        f"{getattr(result.counts, s.value)} {STATUS_WORDS[s].lower()}" for s in Status
+    )
+
+
 def cite(citations: list[Citation]) -> str:
     return " ".join(c.label for c in citations)
 
@@ -103,9 +118,11 @@ def markdown(result: Result, passage: PassageLookup | None = None) -> str:
     """The result as a Markdown report. What the person typed (the cancer's name, which the
     scope repeats) is escaped."""
     name = md_escape(result.cancer_name)
-    scope = result.scope.replace(result.cancer_name, name)
-    out = [f"# Options for {name}", "", scope, ""]
-    out += [f"> **Warning:** {w}" for w in result.warnings]
+    out = [f"# Options for {name}", "", "## Your situation as understood", ""]
+    for label, words in situation(result):
+        shown = words.replace(result.cancer_name, name)
+        out.append(f"- **{label}:** {shown}" if label == "Warning" else f"- {label}: {shown}")
+    out += ["", f"**{headline(result)}**", ""]
     for title, options in groups(result):
         out += [f"## {title}", ""]
         for option in options:

@@ -6,7 +6,16 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
-from onconav.render import STATUS_WORDS, PassageLookup, caveat_label, cite, details, groups
+from onconav.render import (
+    STATUS_WORDS,
+    PassageLookup,
+    caveat_label,
+    cite,
+    details,
+    groups,
+    headline,
+    situation,
+)
 from onconav.result import Result, Status
 
 if TYPE_CHECKING:
@@ -25,11 +34,10 @@ def text(result: Result, console: Console, passage: PassageLookup | None = None)
     """Print a result for a terminal (one print: rich parses the markup once)."""
     lines: list[str] = []
     lines.append(f"[bold]Options for {escape(result.cancer_name)}[/bold]")
-    lines.append(escape(result.scope))
-    for warning in result.warnings:
-        lines.append(f"[bold red]Warning:[/bold red] {escape(warning)}")
-    counts = {s: sum(1 for o in result.options if o.status is s) for s in Status}
-    lines.append(", ".join(f"{n} {STATUS_WORDS[s].lower()}" for s, n in counts.items()))
+    for label, words in situation(result):
+        style = "bold red" if label == "Warning" else "bold"
+        lines.append(f"[{style}]{label}:[/{style}] {escape(words)}")
+    lines.append(f"[bold]{escape(headline(result))}[/bold]")
     for title, options in groups(result):
         lines.append("")
         lines.append(f"[bold underline]{escape(title)}[/bold underline]")
