@@ -563,3 +563,63 @@ def test_text_and_markdown_carry_the_counts_and_the_situation(
     else:
         assert lines[:5] == ["Options for rectal cancer", "Cancer: rectal cancer",
                              f"Sources: {data['scope']}", f"Warning: {warning}", words]  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# --brief: one line per option
+# --------------------------------------------------------------------------------------------
+
+WORDS = {"offered": "Offered", "needs_information": "Needs information",
+         "in_trials": "Only in clinical trials", "declined": "Not chosen",
+         "not_suitable": "Not suitable"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--profile", "examples/rectal-stage4-kras-wild-type.json"),
+        ("--cancer", "stomach", "--no-cancer-treatment", "--symptom", "bleeding"),
+    ],
+)
+def test_brief_is_one_line_per_option(run: Run, args: tuple[str, ...]) -> None:
+    data = answer(run("options", *args, "-f", "json"))
+    done = run("options", *args, "--brief")
+    assert done.status == 0, done.stderr
+    head, body, end = done.stdout.rstrip("\n").split("\n\n")
+    assert head.splitlines()[0] == f"Options for {data['cancer_name']}"
+    assert f"Sources: {data['scope']}" in head.splitlines()
+    assert head.splitlines()[-1].startswith(f"{data['counts']['offered']} offered, ")
+    assert end == data["disclaimer"]
+    lines = body.splitlines()
+    assert len(lines) == len(data["options"])
+    for line, option in zip(lines, data["options"], strict=True):
+        status, rest = line.split("  ", 1)
+        assert status == WORDS[option["status"]]
+        name, _, detail = rest.strip().partition(" — ")
+        assert name == option["name"]
+        if option["status"] == "not_suitable":
+            assert detail == option["reason"]
+        elif option["status"] == "needs_information":
+            assert detail.split("; ")[0].startswith(option["missing"][0]["question"])
+            assert len(detail.split("; ")) >= len(option["missing"])
+        else:
+            assert detail == ""
+    assert {o["status"] for o in data["options"]} >= (
+        {"offered", "needs_information", "not_suitable"}
+    )
+    assert len(run("options", *args).stdout.splitlines()) > 3 * len(lines), "the default is full"
+
+
+def test_brief_shows_declined_options_as_not_chosen(run: Run) -> None:
+    done = run("options", "--cancer", "stomach", "--no-cancer-treatment", "--brief")
+    assert done.status == 0, done.stderr
+    assert any(line.startswith("Not chosen  ") for line in done.stdout.splitlines())
+    assert " 0 not chosen" not in done.stdout
+
+
+@pytest.mark.parametrize("output_format", ["json", "markdown"])
+def test_brief_is_for_text_only(run: Run, output_format: str) -> None:
+    done = run("options", "--cancer", "rectum", "--brief", "--format", output_format)
+    assert done.status == 2 and done.stdout == ""
+    [line] = done.errors()
+    assert line.startswith("onconav: error: --brief: is a text view")

@@ -523,6 +523,14 @@ def options_command(
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="text, json or markdown.")
     ] = Format.text,
+    brief: Annotated[
+        bool,
+        typer.Option(
+            "--brief",
+            help="One line per option (status, name, the reason or the questions that would "
+            "decide it), for a tumour board.",
+        ),
+    ] = False,
     sources: SourcesOption = None,
 ) -> None:
     """Every treatment option for a person's situation, with status, reasons and sources.
@@ -530,6 +538,9 @@ def options_command(
     Give the situation as a profile file (see docs/profile.md) or with the flags; flags override
     the file. Anything not given is unknown, never assumed.
     """
+    if brief and output_format is not Format.text:
+        raise UsageError("--brief: is a text view; use it without --format (the JSON and the "
+                         "Markdown report hold every detail)")  # fmt: skip
     data: dict[str, Any] = _read_profile(profile) if profile else {}
     flags: dict[str, object | None] = {
         "cancer": cancer, "stage": stage, "recurrence": recurrence, "resectable": resectable,
@@ -558,6 +569,11 @@ def options_command(
     lookup = provenance.passages(directory, kb) if directory is not None else None
     if output_format is Format.json:
         print(result.model_dump_json(indent=2))
+        return
+    if brief:
+        from onconav import render
+
+        print(render.brief(result))
         return
     if lookup is not None:  # the passages shown: say which cannot be
         cited = [c for o in result.options for c in o.citations]

@@ -14,6 +14,7 @@ from onconav.render import (
     details,
     groups,
     headline,
+    question_of,
     situation,
 )
 from onconav.result import Result, Status
@@ -56,10 +57,7 @@ def text(result: Result, console: Console, passage: PassageLookup | None = None)
             if option.reason:
                 lines.append(f"  [dim]{escape(option.reason)}[/dim]")
             for missing in option.missing:
-                tests = f" ({', '.join(t.name for t in missing.tests)})" if missing.tests else ""
-                lines.append(
-                    f"  [yellow]To decide:[/yellow] {escape(missing.question)}{escape(tests)}"
-                )
+                lines.append(f"  [yellow]To decide:[/yellow] {escape(question_of(missing))}")
             for caveat in option.caveats:
                 lines.append(
                     f"  [bold]{caveat_label(caveat)}:[/bold] {escape(caveat.text)} "
@@ -77,10 +75,7 @@ def text(result: Result, console: Console, passage: PassageLookup | None = None)
         lines.append("")
         lines.append("[bold underline]What would change your options[/bold underline]")
         for fact in result.what_would_change:
-            tests = f" ({', '.join(t.name for t in fact.tests)})" if fact.tests else ""
-            lines.append(
-                f"• {escape(fact.question)}{escape(tests)}: decides {fact.decides} option(s)"
-            )
+            lines.append(f"• {escape(question_of(fact))}: decides {fact.decides} option(s)")
     lines.append("")
     lines.append("[bold underline]Good to know[/bold underline]")
     for note in result.notes:
