@@ -76,11 +76,14 @@ def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> 
     monkeypatch.setattr(sys, "argv", ["onconav"])
     monkeypatch.chdir(ROOT)
 
-    def invoke(*args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> Done:
+    def invoke(
+        *args: str, stdin: str | bytes | None = None, env: dict[str, str] | None = None
+    ) -> Done:
         for name, value in (env or {}).items():
             monkeypatch.setenv(name, value)
-        if stdin is not None:
-            monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+        if stdin is not None:  # as a pipe gives it: bytes underneath (sys.stdin.buffer)
+            raw = stdin.encode("utf-8") if isinstance(stdin, str) else stdin
+            monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8"))
         capsys.readouterr()
         try:
             cli.main(list(args))

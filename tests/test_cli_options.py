@@ -8,6 +8,8 @@ itself is smoke-tested in test_cli.py.
 from __future__ import annotations
 
 import json
+import shutil
+import time
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,10 @@ import jsonschema
 import pytest
 
 from conftest import Done, Run
+from onconav.kb import KnowledgeBase
+from onconav.profile import ProfileError
+from onconav.reading import MAX_PROFILE_BYTES, profile_from_text
+from onconav.result import Counts, Status
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
@@ -319,3 +325,301 @@ def test_a_profile_file_that_is_not_utf8_is_a_profile_error(run: Run, tmp_path: 
     assert done.errors() == [
         f"onconav: error: --profile: {path} is not UTF-8 text (invalid start byte)"
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# Reading a profile: keys given twice, nesting, size, YAML aliases, encoding, -p given twice
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        ('{"cancer": "rectum", "stage": "4", "stage": "2"}', ["stage"]),
+        ('{"cancer": "rectum", "biomarkers": {"kras": "mutated", "kras": "wild-type"}}',
+         ["biomarkers.kras"]),
+        ('{"cancer": "rectum", "symptoms": [{"a": 1, "a": 2}], "cancer": "colon"}',
+         ["symptoms[0].a", "cancer"]),
+        ("cancer: rectum\nstage: '4'\nstage: '2'\n", ["stage"]),
+        ("cancer: rectum\nbiomarkers:\n  kras: mutated\n  kras: wild-type\n", ["biomarkers.kras"]),
+        ('cancer: rectum\n"cancer": colon\nsymptoms:\n  - {a: 1, a: 2}\n',
+         ["symptoms[0].a", "cancer"]),
+    ],
+)  # fmt: skip
+def test_a_key_given_twice_is_an_error_naming_it(
+    run: Run, tmp_path: Path, text: str, fields: list[str]
+) -> None:
+    """JSON and YAML parsers keep the last of a key given twice; a profile refuses it, at any
+    depth, naming each key by its path and the file."""
+    path = tmp_path / "twice.yaml"
+    path.write_text(text, encoding="utf-8")
+    done = run("options", "--profile", str(path))
+    assert done.status == 2 and done.stdout == ""
+    lines = done.errors()
+    assert sorted(lines) == sorted(f"onconav: error: {field}: is given twice in {path}; give it "
+                                   "once" for field in fields)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 100_000 + "]" * 100_000,  # JSON, past the decoder's own guard
+        '{"cancer": ' * 50 + '"rectum"' + "}" * 50,  # JSON the decoder reads
+        "cancer: rectum\nmetastases: " + "[" * 100_000 + "]" * 100_000 + " # not JSON",
+        "".join(" " * i + f"k{i}:\n" for i in range(600)) + " " * 600 + "x",  # YAML, indented
+    ],
+    ids=["json-100000", "json-50", "yaml-flow-100000", "yaml-block-600"],
+)
+def test_deep_nesting_is_refused_at_once(run: Run, text: str) -> None:
+    started = time.perf_counter()
+    done = run("options", "--profile", "-", stdin=text)
+    assert time.perf_counter() - started < 2, "never long work"
+    assert done.status == 2 and done.stdout == ""
+    assert done.errors() == [
+        "onconav: error: profile: standard input is nested more than 20 levels deep; a profile "
+        'needs two (such as {"biomarkers": {"her2": "positive"}})'
+    ]
+
+
+def test_nesting_up_to_the_limit_is_read(run: Run) -> None:
+    """Twenty levels are read (and then refused field by field, as any odd value is)."""
+    done = run("options", "-p", "-", stdin='{"cancer": "rectum", "x": ' + "[" * 19 + "]" * 19 + "}")
+    [line] = done.errors()
+    assert line.startswith("onconav: error: x: unknown field; accepted fields: ")
+
+
+def test_a_profile_over_the_size_limit_is_refused_before_it_is_read(
+    run: Run, tmp_path: Path
+) -> None:
+    path = tmp_path / "large.json"
+    path.write_text('{"cancer": "rectum", "x": "' + "a" * 300_000 + '"}', encoding="utf-8")
+    for args, stdin, where in (
+        (("--profile", str(path)), None, str(path)),
+        (("--profile", "-"), path.read_text(), "standard input"),
+    ):
+        done = run("options", *args, stdin=stdin)
+        assert done.status == 2 and done.stdout == ""
+        assert done.errors() == [f"onconav: error: profile: {where} is larger than 256 KiB; a "
+                                 "profile may be at most 262144 bytes"]  # fmt: skip
+    assert MAX_PROFILE_BYTES == 256 * 1024
+
+
+def test_the_size_limit_counts_bytes_not_characters() -> None:
+    """For a request body read as text, too: 'é' is two bytes of UTF-8."""
+    with pytest.raises(ProfileError, match="larger than 256 KiB"):
+        profile_from_text('{"x": "' + "é" * (MAX_PROFILE_BYTES // 2) + '"}', "the body")
+    assert profile_from_text('{"x": "' + "é" * 1000 + '"}', "the body") == {"x": "é" * 1000}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cancer: &site rectum\nsymptoms: [*site]\n",
+        "a: &a [x, x, x, x, x, x, x, x, x]\n"
+        + "".join(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join([f'*{chr(97 + i)}'] * 9)}]\n"
+                  for i in range(12)),  # a billion laughs
+    ],
+    ids=["alias", "billion-laughs"],
+)  # fmt: skip
+def test_yaml_aliases_are_refused(run: Run, text: str) -> None:
+    started = time.perf_counter()
+    done = run("options", "--profile", "-", stdin=text)
+    assert time.perf_counter() - started < 2
+    assert done.status == 2 and done.stdout == ""
+    [line] = done.errors()
+    assert line.startswith("onconav: error: profile: standard input uses a YAML alias (*")
+    assert line.endswith("line 2); write the value out instead")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('{"cancer": "rectum", "stage": ' + "1" * 5000 + "}", "holds a value that cannot be read"),
+        ("cancer: rectum\nwhen: 2024-02-30\n", "holds a value that cannot be read (day is out"),
+    ],
+)
+def test_a_value_python_cannot_make_is_one_line(run: Run, text: str, message: str) -> None:
+    done = run("options", "--profile", "-", stdin=text)
+    assert done.status == 2
+    [line] = done.errors()
+    assert line.startswith("onconav: error: profile: standard input ") and message in line
+
+
+def test_standard_input_that_is_not_utf8_is_named(run: Run) -> None:
+    done = run("options", "--profile", "-", stdin=b'{"cancer": "r\xe9ctum"}')
+    assert done.status == 2
+    assert done.errors() == [
+        "onconav: error: --profile: standard input is not UTF-8 text (invalid continuation byte)"
+    ]
+
+
+def test_a_source_file_that_is_not_utf8_is_named(run: Run, sources: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "sources"
+    shutil.copytree(sources, copy)
+    first = sorted(copy.iterdir())[0]
+    first.write_bytes(b"\xff" + first.read_bytes())
+    done = run("options", "--cancer", "thyroid", "--sources", str(copy))
+    assert done.status == 2
+    [line] = done.errors()
+    assert line.startswith("onconav: error: --sources: source ")
+    assert line.endswith(f"file {first} is not UTF-8 text (invalid start byte)")
+
+
+def test_the_profile_given_twice_is_an_error(run: Run) -> None:
+    done = run("options", "-p", str(EXAMPLES[0]), "-p", str(EXAMPLES[1]))
+    assert done.status == 2 and done.stdout == ""
+    assert done.errors() == [
+        "onconav: error: --profile: given 2 times; give one profile (flags can add to it)"
+    ]
+
+
+# --------------------------------------------------------------------------------------------
+# --sources when a source file no longer matches its citations
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("output_format", ["text", "markdown"])
+def test_passages_that_cannot_be_shown_are_named_in_a_warning(
+    run: Run, kb: KnowledgeBase, sources: Path, tmp_path: Path, output_format: str
+) -> None:
+    first = answer(run("options", "--cancer", "thyroid", "-f", "json"))["options"][0]
+    cited = first["citations"][0]
+    copy = tmp_path / "sources"
+    shutil.copytree(sources, copy)
+    file = copy / kb.sources[cited["source"]].file
+    text = file.read_text(encoding="utf-8")
+    changed = "b" if text[cited["start"]] == "a" else "a"
+    file.write_text(text[: cited["start"]] + changed + text[cited["start"] + 1 :], "utf-8")
+
+    done = run("options", "--cancer", "thyroid", "--sources", str(copy), "-f", output_format)
+    assert done.status == 0
+    assert f"{cited['label']} “" not in done.stdout, "the passage is not shown"
+    assert "“" in done.stdout, "the others are"
+    warnings = done.stderr.splitlines()
+    assert all(line.startswith("onconav: warning: --sources: ") for line in warnings)
+    [line] = [w for w in warnings if f": {cited['source']}: " in w]
+    assert "the file no longer matches" in line and "not shown: " in line
+    assert f"{cited['start']}-{cited['end']}" in line.split("not shown: ")[1].split(" (")[0]
+    unchanged = run("options", "--cancer", "thyroid", "--sources", str(sources),
+                    "-f", output_format)  # fmt: skip
+    assert unchanged.status == 0 and unchanged.stderr == ""
+
+
+# --------------------------------------------------------------------------------------------
+# Output: not wrapped when not going to a terminal
+# --------------------------------------------------------------------------------------------
+
+
+def test_output_that_is_not_for_a_terminal_is_not_wrapped(run: Run) -> None:
+    """A pipe 40 columns wide: each line stays whole, labels and ids included."""
+    done = run("explain", "Herceptin", env={"COLUMNS": "40"})
+    assert done.status == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert "    - Pembrolizumab with chemotherapy and trastuzumab " \
+           "(stomach-pembrolizumab-chemotherapy-trastuzumab)" in lines  # fmt: skip
+    assert "    [ccs-stomach-stage4 800-969]" in lines
+    assert any(len(line) > 100 and line.startswith("  Trastuzumab is") for line in lines)
+
+
+# --------------------------------------------------------------------------------------------
+# Output: the headline counts and the situation as understood, the same in every format
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_counts_are_honest(run: Run) -> None:
+    """Each status counted as it is: a declined cancer treatment is declined, never offered."""
+    data = answer(run("options", "--cancer", "rectum", "--stage", "4", "--no-cancer-treatment",
+                      "-f", "json"))  # fmt: skip
+    statuses = [o["status"] for o in data["options"]]
+    assert data["counts"] == {s: statuses.count(s) for s in
+                              ("offered", "needs_information", "in_trials", "declined",
+                               "not_suitable")}  # fmt: skip
+    assert data["counts"]["declined"] > 0 and data["counts"]["offered"] > 0
+    assert sum(data["counts"].values()) == len(data["options"])
+    assert set(Counts.model_fields) == {s.value for s in Status}
+
+
+@pytest.mark.parametrize("output_format", ["text", "markdown"])
+def test_text_and_markdown_carry_the_counts_and_the_situation(
+    run: Run, output_format: str
+) -> None:
+    args = ("options", "--cancer", "rectum", "--stage", "4", "--no-cancer-treatment",
+            "--kras", "wild-type", "--kras", "mutated")  # fmt: skip
+    data = answer(run(*args, "-f", "json"))
+    done = run(*args, "-f", output_format)
+    assert done.status == 0, done.stderr
+    counts = data["counts"]
+    words = (f"{counts['offered']} offered, {counts['needs_information']} needs information, "
+             f"{counts['in_trials']} only in clinical trials, {counts['declined']} not chosen, "
+             f"{counts['not_suitable']} not suitable")  # fmt: skip
+    [warning] = data["warnings"]
+    lines = done.stdout.splitlines()
+    if output_format == "markdown":
+        assert lines[:4] == ["# Options for rectal cancer", "", "## Your situation as understood",
+                             ""]  # fmt: skip
+        assert lines[4:8] == ["- Cancer: rectal cancer", f"- Sources: {data['scope']}",
+                              f"- **Warning:** {warning}", ""]  # fmt: skip
+        assert lines[8] == f"**{words}**"
+    else:
+        assert lines[:5] == ["Options for rectal cancer", "Cancer: rectal cancer",
+                             f"Sources: {data['scope']}", f"Warning: {warning}", words]  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# --brief: one line per option
+# --------------------------------------------------------------------------------------------
+
+WORDS = {"offered": "Offered", "needs_information": "Needs information",
+         "in_trials": "Only in clinical trials", "declined": "Not chosen",
+         "not_suitable": "Not suitable"}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--profile", "examples/rectal-stage4-kras-wild-type.json"),
+        ("--cancer", "stomach", "--no-cancer-treatment", "--symptom", "bleeding"),
+    ],
+)
+def test_brief_is_one_line_per_option(run: Run, args: tuple[str, ...]) -> None:
+    data = answer(run("options", *args, "-f", "json"))
+    done = run("options", *args, "--brief")
+    assert done.status == 0, done.stderr
+    head, body, end = done.stdout.rstrip("\n").split("\n\n")
+    assert head.splitlines()[0] == f"Options for {data['cancer_name']}"
+    assert f"Sources: {data['scope']}" in head.splitlines()
+    assert head.splitlines()[-1].startswith(f"{data['counts']['offered']} offered, ")
+    assert end == data["disclaimer"]
+    lines = body.splitlines()
+    assert len(lines) == len(data["options"])
+    for line, option in zip(lines, data["options"], strict=True):
+        status, rest = line.split("  ", 1)
+        assert status == WORDS[option["status"]]
+        name, _, detail = rest.strip().partition(" — ")
+        assert name == option["name"]
+        if option["status"] == "not_suitable":
+            assert detail == option["reason"]
+        elif option["status"] == "needs_information":
+            assert detail.split("; ")[0].startswith(option["missing"][0]["question"])
+            assert len(detail.split("; ")) >= len(option["missing"])
+        else:
+            assert detail == ""
+    assert {o["status"] for o in data["options"]} >= (
+        {"offered", "needs_information", "not_suitable"}
+    )
+    assert len(run("options", *args).stdout.splitlines()) > 3 * len(lines), "the default is full"
+
+
+def test_brief_shows_declined_options_as_not_chosen(run: Run) -> None:
+    done = run("options", "--cancer", "stomach", "--no-cancer-treatment", "--brief")
+    assert done.status == 0, done.stderr
+    assert any(line.startswith("Not chosen  ") for line in done.stdout.splitlines())
+    assert " 0 not chosen" not in done.stdout
+
+
+@pytest.mark.parametrize("output_format", ["json", "markdown"])
+def test_brief_is_for_text_only(run: Run, output_format: str) -> None:
+    done = run("options", "--cancer", "rectum", "--brief", "--format", output_format)
+    assert done.status == 2 and done.stdout == ""
+    [line] = done.errors()
+    assert line.startswith("onconav: error: --brief: is a text view")

@@ -30,6 +30,7 @@ from onconav.result import (
     CaveatOut,
     Check,
     Citation,
+    Counts,
     MissingFact,
     NoteOut,
     OptionResult,
@@ -117,6 +118,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         cancer_name=facts.cancer_name,
         has_own_source=own_source,
         scope=_scope_words(facts.cancer_name, own_source, advanced(facts.row)),
+        counts=Counts(**{s.value: sum(1 for o in options if o.status is s) for s in Status}),
         options=options,
         notes=[
             NoteOut(

@@ -619,35 +619,3 @@ def table_row(person_id: str, facts: Facts) -> dict[str, object]:
     for name, value in facts.given.items():
         row[name] = sorted(value) if isinstance(value, frozenset) else value
     return row
-
-
-# --------------------------------------------------------------------------------------------
-# Profiles as text (a file, standard input, a request body)
-# --------------------------------------------------------------------------------------------
-
-
-def profile_from_text(raw: str, where: str) -> dict[str, Any]:
-    """The fields of a profile written as JSON or YAML (``where`` names it in errors)."""
-    import json
-
-    try:
-        data = json.loads(raw)
-    except ValueError:
-        data = _yaml_profile(raw, where)  # YAML is a superset of JSON; imported only when needed
-    if not isinstance(data, dict):
-        raise ProfileError([Problem("profile", None, (), f"{where} must hold an object of fields, "
-                                    'such as {"cancer": "rectum"}')])  # fmt: skip
-    return data
-
-
-def _yaml_profile(raw: str, where: str) -> object:
-    import yaml
-
-    try:
-        return yaml.safe_load(raw)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = f" (line {mark.line + 1})" if mark is not None else ""
-        raise ProfileError(
-            [Problem("profile", None, (), f"{where} is not valid JSON or YAML{line}")]
-        ) from None

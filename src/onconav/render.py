@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator
 
 from onconav.kb.model import Modality
 from onconav.kb.provenance import Cited
-from onconav.result import CaveatOut, Citation, OptionResult, Result, Status
+from onconav.result import CaveatOut, Citation, MissingFact, OptionResult, Result, Status
 
 STATUS_WORDS = {
     Status.offered: "Offered",
@@ -33,6 +33,27 @@ PassageLookup = Callable[[Cited], str | None]
 def caveat_label(caveat: CaveatOut) -> str:
     """"Note" for a caveat that holds; "If this applies to you" for one that may."""
     return "Note" if caveat.applies else "If this applies to you"
+
+
+def situation(result: Result) -> list[tuple[str, str]]:
+    """The situation as understood, as (label, words) pairs that every view shows alike: where
+    the cancer started, which sources the options come from, and each warning."""
+    items = [("Cancer", result.cancer_name), ("Sources", result.scope)]
+    items += [("Warning", warning) for warning in result.warnings]
+    return items
+
+
+def headline(result: Result) -> str:
+    """How many options have each status: "3 offered, 2 needs information, ..."."""
+    return ", ".join(
+        f"{getattr(result.counts, s.value)} {STATUS_WORDS[s].lower()}" for s in Status
+    )
+
+
+def question_of(missing: MissingFact) -> str:
+    """The question that settles a missing fact, with the tests that answer it."""
+    tests = f" ({', '.join(t.name for t in missing.tests)})" if missing.tests else ""
+    return missing.question + tests
 
 
 def cite(citations: list[Citation]) -> str:
@@ -91,6 +112,25 @@ def details(option: OptionResult) -> list[str]:
     return lines
 
 
+def brief(result: Result) -> str:
+    """The result in one line per option, for a tumour board: the status, the option, and why
+    it is not suitable or the questions that would decide it; after the situation and the counts.
+    """
+    width = max(len(word) for word in STATUS_WORDS.values())
+    lines = [f"Options for {result.cancer_name}"]
+    lines += [f"{label}: {words}" for label, words in situation(result)]
+    lines += [headline(result), ""]
+    for option in result.options:
+        line = f"{STATUS_WORDS[option.status]:<{width}}  {option.name}"
+        if option.status is Status.not_suitable and option.reason:
+            line += f" — {option.reason}"
+        if option.status is Status.needs_information and option.missing:
+            line += " — " + "; ".join(question_of(missing) for missing in option.missing)
+        lines.append(line)
+    lines += ["", result.disclaimer]
+    return "\n".join(lines)
+
+
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~])")
 
 
@@ -103,9 +143,11 @@ def markdown(result: Result, passage: PassageLookup | None = None) -> str:
     """The result as a Markdown report. What the person typed (the cancer's name, which the
     scope repeats) is escaped."""
     name = md_escape(result.cancer_name)
-    scope = result.scope.replace(result.cancer_name, name)
-    out = [f"# Options for {name}", "", scope, ""]
-    out += [f"> **Warning:** {md_escape(w)}" for w in result.warnings]
+    out = [f"# Options for {name}", "", "## Your situation as understood", ""]
+    for label, words in situation(result):
+        shown = md_escape(words) if label == "Warning" else words.replace(result.cancer_name, name)
+        out.append(f"- **{label}:** {shown}" if label == "Warning" else f"- {label}: {shown}")
+    out += ["", f"**{headline(result)}**", ""]
     for title, options in groups(result):
         out += [f"## {title}", ""]
         for option in options:
@@ -116,8 +158,7 @@ def markdown(result: Result, passage: PassageLookup | None = None) -> str:
             if option.reason:
                 out.append(f"- {option.reason}")
             for missing in option.missing:
-                tests = f" ({', '.join(t.name for t in missing.tests)})" if missing.tests else ""
-                out.append(f"- To decide: {missing.question}{tests}")
+                out.append(f"- To decide: {question_of(missing)}")
             for caveat in option.caveats:
                 out.append(f"- {caveat_label(caveat)}: {caveat.text} {cite(caveat.citations)}")
             out.append(f"- Sources: {cite(option.citations)}")
@@ -130,8 +171,7 @@ def markdown(result: Result, passage: PassageLookup | None = None) -> str:
     if result.what_would_change:
         out += ["## What would change your options", ""]
         for fact in result.what_would_change:
-            tests = f" ({', '.join(t.name for t in fact.tests)})" if fact.tests else ""
-            out.append(f"- {fact.question}{tests}: decides {fact.decides} option(s)")
+            out.append(f"- {question_of(fact)}: decides {fact.decides} option(s)")
         out.append("")
     out += ["## Good to know", ""]
     out += [f"- **{n.title}**: {n.text} {cite(n.citations)}" for n in result.notes]

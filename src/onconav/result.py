@@ -18,6 +18,7 @@ __all__ = [
     "CaveatOut",
     "Check",
     "Citation",
+    "Counts",
     "MissingFact",
     "NoteOut",
     "OptionResult",
@@ -150,12 +151,24 @@ class SourceUsed(Out):
     dated: str
 
 
+class Counts(Out):
+    """How many options have each status: the headline every front end shows. A declined
+    option counts as declined, never as offered."""
+
+    offered: int
+    needs_information: int
+    in_trials: int
+    declined: int
+    not_suitable: int
+
+
 class Result(Out):
     profile: Profile = Field(description="The profile as understood")
     cancer: str
     cancer_name: str
     has_own_source: bool
     scope: str = Field(description="Which sources' options are shown, in plain words")
+    counts: Counts = Field(description="How many of the options have each status")
     options: list[OptionResult]
     notes: list[NoteOut]
     what_would_change: list[RankedFact]

@@ -16,7 +16,8 @@ import onconav
 from onconav.engine import evaluate
 from onconav.kb import KBError, KnowledgeBase, Record, load_kb
 from onconav.kb.model import Span
-from onconav.profile import Problem, ProfileError, parse_profile, profile_from_text
+from onconav.profile import Problem, ProfileError, parse_profile
+from onconav.reading import MAX_PROFILE_BYTES, check_size, profile_from_text
 
 app = typer.Typer(
     help="onconav: treatment options for advanced cancer, in plain words, with their sources.",
@@ -50,7 +51,9 @@ else:
 
 
 class _LazyConsole:
-    """rich is imported on first output, so that `--format json` does not pay for it."""
+    """rich is imported on first output, so that `--format json` does not pay for it. Output to
+    a terminal is wrapped by words to its width; output to anything else is not wrapped at all
+    (a line is a line: nothing, such as a citation's label, is split for a width no one sees)."""
 
     _console: Console | None = None
 
@@ -58,7 +61,8 @@ class _LazyConsole:
         if self._console is None:
             from rich.console import Console
 
-            self._console = Console(highlight=False, soft_wrap=False)
+            self._console = Console(highlight=False)
+            self._console.soft_wrap = not self._console.is_terminal
         return getattr(self._console, name)
 
 
@@ -89,6 +93,10 @@ SourcesOption = Annotated[
 
 class UsageError(Exception):
     """Bad input from the user: printed as one line, exit status 2."""
+
+
+def warn(message: str) -> None:
+    print(f"onconav: warning: {message}", file=sys.stderr)
 
 
 def fail(message: str, code: int = 2) -> NoReturn:
@@ -408,24 +416,33 @@ def _with_flag(problem: Problem) -> Problem:
     return problem
 
 
-def _read_profile(path: str) -> dict[str, Any]:
-    """A profile file (JSON or YAML), or standard input with '-'."""
+def _read_profile(paths: list[str]) -> dict[str, Any]:
+    """A profile file (JSON or YAML), or standard input with '-'; given once. No more is read
+    than the largest profile accepted, and one byte."""
+    if len(paths) > 1:
+        raise UsageError(f"--profile: given {len(paths)} times; give one profile (flags can add "
+                         "to it)")  # fmt: skip
+    [path] = paths
     if path == "-":
-        return profile_from_text(sys.stdin.read(), "standard input")
-    file = Path(path)
-    if not file.is_file():
-        raise UsageError(f"--profile: {path} is not a file")
+        where, raw = "standard input", sys.stdin.buffer.read(MAX_PROFILE_BYTES + 1)
+    else:
+        file = Path(path)
+        if not file.is_file():
+            raise UsageError(f"--profile: {path} is not a file")
+        with file.open("rb") as stream:
+            where, raw = path, stream.read(MAX_PROFILE_BYTES + 1)
+    check_size(len(raw), where)
     try:
-        text = file.read_text(encoding="utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise UsageError(f"--profile: {path} is not UTF-8 text ({error.reason})") from None
-    return profile_from_text(text, path)
+        raise UsageError(f"--profile: {where} is not UTF-8 text ({error.reason})") from None
+    return profile_from_text(text, where)
 
 
 @app.command("options")
 def options_command(
     profile: Annotated[
-        str | None,
+        list[str] | None,
         typer.Option(
             "--profile", "-p", help="Profile file (JSON or YAML), or - for standard input."
         ),
@@ -506,6 +523,14 @@ def options_command(
     output_format: Annotated[
         Format, typer.Option("--format", "-f", help="text, json or markdown.")
     ] = Format.text,
+    brief: Annotated[
+        bool,
+        typer.Option(
+            "--brief",
+            help="One line per option (status, name, the reason or the questions that would "
+            "decide it), for a tumour board.",
+        ),
+    ] = False,
     sources: SourcesOption = None,
 ) -> None:
     """Every treatment option for a person's situation, with status, reasons and sources.
@@ -513,7 +538,10 @@ def options_command(
     Give the situation as a profile file (see docs/profile.md) or with the flags; flags override
     the file. Anything not given is unknown, never assumed.
     """
-    data: dict[str, Any] = _read_profile(profile) if profile is not None else {}
+    if brief and output_format is not Format.text:
+        raise UsageError("--brief: is a text view; use it without --format (the JSON and the "
+                         "Markdown report hold every detail)")  # fmt: skip
+    data: dict[str, Any] = _read_profile(profile) if profile else {}
     flags: dict[str, object | None] = {
         "cancer": cancer, "stage": stage, "recurrence": recurrence, "resectable": resectable,
         "metastases": metastasis, "metastasis_extent": extent, "progressed_on": progressed_on,
@@ -542,6 +570,17 @@ def options_command(
     if output_format is Format.json:
         print(result.model_dump_json(indent=2))
         return
+    if brief:
+        from onconav import render
+
+        print(render.brief(result))
+        return
+    if lookup is not None:  # the passages shown: say which cannot be
+        cited = [c for o in result.options for c in o.citations]
+        for source, spans in provenance.not_shown(lookup, cited).items():
+            where = ", ".join(f"{c.start}-{c.end}" for c in spans)
+            warn(f"--sources: {source}: the file no longer matches {len(spans)} cited "
+                 f"passage(s), not shown: {where} (onconav kb check lists them)")  # fmt: skip
     if output_format is Format.markdown:
         from onconav import render
 
@@ -603,9 +642,7 @@ def main(argv: list[str] | None = None) -> None:
         for problem in error.problems:  # one line each
             print(f"onconav: error: {problem}", file=sys.stderr)
         raise SystemExit(2) from None
-    except provenance.SourceMissing as error:
+    except provenance.SourceMissing as error:  # or not UTF-8 text
         fail(f"--sources: {error}", 2)
-    except UnicodeDecodeError as error:
-        fail(f"--sources: a source file is not UTF-8 text ({error.reason})", 2)
     if isinstance(code, int) and code:
         raise SystemExit(code)

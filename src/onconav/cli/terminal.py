@@ -6,7 +6,17 @@ from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
-from onconav.render import STATUS_WORDS, PassageLookup, caveat_label, cite, details, groups
+from onconav.render import (
+    STATUS_WORDS,
+    PassageLookup,
+    caveat_label,
+    cite,
+    details,
+    groups,
+    headline,
+    question_of,
+    situation,
+)
 from onconav.result import Result, Status
 
 if TYPE_CHECKING:
@@ -25,11 +35,10 @@ def text(result: Result, console: Console, passage: PassageLookup | None = None)
     """Print a result for a terminal (one print: rich parses the markup once)."""
     lines: list[str] = []
     lines.append(f"[bold]Options for {escape(result.cancer_name)}[/bold]")
-    lines.append(escape(result.scope))
-    for warning in result.warnings:
-        lines.append(f"[bold red]Warning:[/bold red] {escape(warning)}")
-    counts = {s: sum(1 for o in result.options if o.status is s) for s in Status}
-    lines.append(", ".join(f"{n} {STATUS_WORDS[s].lower()}" for s, n in counts.items()))
+    for label, words in situation(result):
+        style = "bold red" if label == "Warning" else "bold"
+        lines.append(f"[{style}]{label}:[/{style}] {escape(words)}")
+    lines.append(f"[bold]{escape(headline(result))}[/bold]")
     for title, options in groups(result):
         lines.append("")
         lines.append(f"[bold underline]{escape(title)}[/bold underline]")
@@ -48,10 +57,7 @@ def text(result: Result, console: Console, passage: PassageLookup | None = None)
             if option.reason:
                 lines.append(f"  [dim]{escape(option.reason)}[/dim]")
             for missing in option.missing:
-                tests = f" ({', '.join(t.name for t in missing.tests)})" if missing.tests else ""
-                lines.append(
-                    f"  [yellow]To decide:[/yellow] {escape(missing.question)}{escape(tests)}"
-                )
+                lines.append(f"  [yellow]To decide:[/yellow] {escape(question_of(missing))}")
             for caveat in option.caveats:
                 lines.append(
                     f"  [bold]{caveat_label(caveat)}:[/bold] {escape(caveat.text)} "
@@ -69,10 +75,7 @@ def text(result: Result, console: Console, passage: PassageLookup | None = None)
         lines.append("")
         lines.append("[bold underline]What would change your options[/bold underline]")
         for fact in result.what_would_change:
-            tests = f" ({', '.join(t.name for t in fact.tests)})" if fact.tests else ""
-            lines.append(
-                f"• {escape(fact.question)}{escape(tests)}: decides {fact.decides} option(s)"
-            )
+            lines.append(f"• {escape(question_of(fact))}: decides {fact.decides} option(s)")
     lines.append("")
     lines.append("[bold underline]Good to know[/bold underline]")
     for note in result.notes:

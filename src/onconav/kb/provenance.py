@@ -27,7 +27,7 @@ def sha256_text(text: str) -> str:
 
 
 class SourceMissing(Exception):
-    """A source file named in sources.yaml is not in the directory given."""
+    """A source file named in sources.yaml is not in the directory given, or is not UTF-8 text."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,12 @@ def read_source(directory: Path, source: Source) -> SourceText:
     if not path.is_file():
         raise SourceMissing(f"source {source.id}: file {path} not found")
     raw = path.read_bytes()
-    return SourceText(source, raw.decode("utf-8"), hashlib.sha256(raw).hexdigest())
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SourceMissing(f"source {source.id}: file {path} is not UTF-8 text "
+                            f"({error.reason})") from None  # fmt: skip
+    return SourceText(source, text, hashlib.sha256(raw).hexdigest())
 
 
 def read_sources(directory: Path, kb: KnowledgeBase) -> dict[str, SourceText]:
@@ -249,6 +254,21 @@ def passages(directory: Path, kb: KnowledgeBase) -> Callable[[Cited], str | None
         return " ".join(source.text[citation.start : citation.end].split())
 
     return lookup
+
+
+def not_shown(
+    lookup: Callable[[Cited], str | None], citations: Iterable[Cited]
+) -> dict[str, list[Cited]]:
+    """The citations whose passage ``lookup`` cannot show (the source file no longer matches
+    them), by source id, each once, in the order of the file."""
+    found: dict[str, list[Cited]] = {}
+    seen: set[tuple[str, int, int]] = set()
+    for citation in citations:
+        key = (citation.source, citation.start, citation.end)
+        if key not in seen and lookup(citation) is None:
+            found.setdefault(citation.source, []).append(citation)
+        seen.add(key)
+    return {s: sorted(cited, key=lambda c: (c.start, c.end)) for s, cited in found.items()}
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,173 @@
+"""Reading a profile written as text (a file, standard input, a request body): JSON, or YAML.
+
+Every front end reads profiles through here, so that each refuses the same things in the same
+words: the problems are ``ProfileError`` values, like those of ``parse_profile``. A profile is a
+few hundred bytes nested two levels deep, so what is far from that is refused before it can cost
+more than a moment: more than ``MAX_PROFILE_BYTES`` (checked before parsing), nesting deeper than
+``MAX_DEPTH`` (checked while parsing, without deep recursion), and YAML aliases (``*name``, which
+can make a small file expand without end). A key given twice in one mapping is refused too (the
+parsers would silently keep the last).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from onconav.profile import Problem, ProfileError
+
+if TYPE_CHECKING:
+    import yaml
+
+MAX_PROFILE_BYTES = 256 * 1024
+"""The largest profile read, in bytes of UTF-8: far more than any real profile needs."""
+
+MAX_DEPTH = 20
+"""The deepest nesting of mappings and lists read (a profile needs two: ``biomarkers.her2``)."""
+
+Path = tuple[str | int, ...]
+"""Where a value is in the profile: keys and list positions from the top."""
+
+
+def check_size(size: int, where: str) -> None:
+    """Refuse a profile of more than MAX_PROFILE_BYTES bytes (``size``: its bytes, or as many as
+    were read: a reader reads at most one more than the limit)."""
+    if size > MAX_PROFILE_BYTES:
+        raise _refused(f"{where} is larger than 256 KiB; a profile may be at most "
+                       f"{MAX_PROFILE_BYTES} bytes")  # fmt: skip
+
+
+def profile_from_text(raw: str, where: str) -> dict[str, Any]:
+    """The fields of a profile written as JSON or YAML (``where`` names it in errors)."""
+    check_size(len(raw.encode("utf-8", "surrogatepass")), where)
+    twice: dict[int, list[str]] = {}  # id of a mapping -> the keys it was given twice
+
+    def mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        made = dict(pairs)
+        if len(made) < len(pairs):
+            twice[id(made)] = _repeated([key for key, _ in pairs])
+        return made
+
+    try:
+        data = json.loads(raw, object_pairs_hook=mapping)
+    except RecursionError:  # the decoder's own guard, raised at once: far deeper than MAX_DEPTH
+        raise _too_deep(where) from None
+    except ValueError:  # not JSON: YAML, a superset, imported only when needed
+        data = _yaml_profile(raw, where)
+    else:
+        _check_json(data, twice, where)
+    if not isinstance(data, dict):
+        raise ProfileError([Problem("profile", None, (), f"{where} must hold an object of fields, "
+                                    'such as {"cancer": "rectum"}')])  # fmt: skip
+    return data
+
+
+def _check_json(data: object, twice: dict[int, list[str]], where: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH and keys given twice (every one, in the order of the
+    text), walking the parsed JSON with a list of what is left to see, not by recursion."""
+    problems = []
+    waiting: list[tuple[object, Path]] = [(data, ())]
+    while waiting:
+        value, path = waiting.pop()
+        if isinstance(value, dict | list) and len(path) >= MAX_DEPTH:
+            raise _too_deep(where)
+        if isinstance(value, dict):
+            problems += [_given_twice((*path, key), where) for key in twice.get(id(value), [])]
+            waiting += reversed([(item, (*path, key)) for key, item in value.items()])
+        elif isinstance(value, list):
+            waiting += reversed([(item, (*path, i)) for i, item in enumerate(value)])
+    if problems:
+        raise ProfileError(problems)
+
+
+def _yaml_profile(raw: str, where: str) -> object:
+    import yaml
+
+    twice: list[Problem] = []
+    loader = _loader(raw, where, twice)
+    try:
+        data = loader.get_single_data()
+    except ProfileError:  # what the loader refuses
+        raise
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = f" (line {mark.line + 1})" if mark is not None else ""
+        raise _refused(f"{where} is not valid JSON or YAML{line}") from None
+    except ValueError as error:  # a value YAML matches but Python cannot make: 2024-02-30, 10**5000
+        reason = str(error).split(":")[0]
+        raise _refused(f"{where} holds a value that cannot be read ({reason})") from None
+    finally:
+        loader.dispose()
+    if twice:
+        raise ProfileError(twice)
+    return data
+
+
+def _loader(raw: str, where: str, twice: list[Problem]) -> yaml.SafeLoader:
+    """PyYAML's safe loader, refusing aliases and nesting deeper than MAX_DEPTH as it composes the
+    document (before its recursion could go deep), and adding a problem to ``twice`` for each key
+    given twice."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        def __init__(self, stream: str) -> None:
+            super().__init__(stream)
+            self.path: list[str | int | None] = []  # the node being composed, from the top
+
+        # (signatures as typeshed's stubs give them: index is also a key's node or None)
+        def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            if isinstance(event, yaml.AliasEvent):
+                line = event.start_mark.line + 1 if event.start_mark else "?"
+                raise _refused(f"{where} uses a YAML alias (*{event.anchor}, line {line}); "
+                               "write the value out instead")  # fmt: skip
+            collection = isinstance(event, yaml.CollectionStartEvent)
+            if collection and len(self.path) >= MAX_DEPTH:
+                raise _too_deep(where)
+            step = index.value if isinstance(index, yaml.ScalarNode) else index
+            self.path.append(step if isinstance(step, str | int) else None)
+            try:
+                return super().compose_node(parent, index)
+            finally:
+                self.path.pop()
+
+        def compose_mapping_node(self, anchor: dict[Any, yaml.Node]) -> yaml.MappingNode:
+            node = super().compose_mapping_node(anchor)
+            keys = [key.value for key, _ in node.value if isinstance(key, yaml.ScalarNode)]
+            here = tuple(s if s is not None else "?" for s in self.path[1:])
+            twice.extend(_given_twice((*here, key), where) for key in _repeated(keys))
+            return node
+
+    return Loader(raw)
+
+
+def _repeated(keys: list[str]) -> list[str]:
+    """The keys that come again, each time they do, in order."""
+    seen: set[str] = set()
+    again = []
+    for key in keys:
+        if key in seen:
+            again.append(key)
+        seen.add(key)
+    return again
+
+
+def field_name(path: Path) -> str:
+    """A path as the errors name fields: ``biomarkers.her2``, ``symptoms[1]``."""
+    words = ""
+    for step in path:
+        words += f"[{step}]" if isinstance(step, int) else f".{step}" if words else str(step)
+    return words
+
+
+def _refused(message: str) -> ProfileError:
+    return ProfileError([Problem("profile", None, (), message)])
+
+
+def _too_deep(where: str) -> ProfileError:
+    return _refused(f"{where} is nested more than {MAX_DEPTH} levels deep; a profile needs two "
+                    '(such as {"biomarkers": {"her2": "positive"}})')  # fmt: skip
+
+
+def _given_twice(path: Path, where: str) -> Problem:
+    return Problem(field_name(path), None, (), f"is given twice in {where}; give it once")
