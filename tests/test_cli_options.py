@@ -553,16 +553,23 @@ def test_text_and_markdown_carry_the_counts_and_the_situation(
              f"{counts['in_trials']} only in clinical trials, {counts['declined']} not chosen, "
              f"{counts['not_suitable']} not suitable")  # fmt: skip
     [warning] = data["warnings"]
+    facts = [f"{u['label']}: {u['value']}" for u in data["understood"]]
+    assert facts[:2] == ["Where the cancer started: rectal cancer", "Stage of the cancer: stage 4"]
     lines = done.stdout.splitlines()
     if output_format == "markdown":
+        from onconav.render import md_escape
+
+        n = len(facts)
         assert lines[:4] == ["# Options for rectal cancer", "", "## Your situation as understood",
                              ""]  # fmt: skip
-        assert lines[4:8] == ["- Cancer: rectal cancer", f"- Sources: {data['scope']}",
-                              f"- **Warning:** {warning}", ""]  # fmt: skip
-        assert lines[8] == f"**{words}**"
+        assert lines[4 : 4 + n] == [f"- {md_escape(f)}" for f in facts]
+        assert lines[4 + n : 7 + n] == [f"- Sources: {md_escape(data['scope'])}",
+                                        f"- **Warning:** {md_escape(warning)}", ""]  # fmt: skip
+        assert lines[7 + n] == f"**{words}**"
     else:
-        assert lines[:5] == ["Options for rectal cancer", "Cancer: rectal cancer",
-                             f"Sources: {data['scope']}", f"Warning: {warning}", words]  # fmt: skip
+        assert lines[: 4 + len(facts)] == ["Options for rectal cancer", *facts,
+                                           f"Sources: {data['scope']}", f"Warning: {warning}",
+                                           words]  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------

@@ -39,6 +39,7 @@ from onconav.result import (
     Result,
     SourceUsed,
     TestRef,
+    Understood,
 )
 
 DISCLAIMER = (
@@ -118,6 +119,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         cancer_name=facts.cancer_name,
         has_own_source=own_source,
         scope=_scope_words(facts.cancer_name, own_source, advanced(facts.row)),
+        understood=_understood(kb, facts),
         counts=Counts(**{s.value: sum(1 for o in options if o.status is s) for s in Status}),
         options=options,
         notes=[
@@ -235,6 +237,28 @@ def _order(option: Option, result: OptionResult, declined: bool, position: int) 
         PROMINENCE_ORDER.index(prominence) if prominence else len(PROMINENCE_ORDER),
         position,
     )
+
+
+# The profile's field for each fact whose name differs (the words as typed are kept by field).
+TYPED_KEY = {"her2": "biomarkers.her2", "kras": "biomarkers.kras"}
+
+
+def _understood(kb: KnowledgeBase, facts: Facts) -> list[Understood]:
+    """Each fact the person gave, as read, in plain words, with the words as typed beside it."""
+    typed = facts.profile.as_typed
+    out = []
+    for fact, value in facts.given.items():
+        if value is None:
+            continue
+        out.append(
+            Understood(
+                fact=fact,
+                label=kb.facts[fact].label,
+                value=in_words(kb, fact, value),
+                as_typed=typed.get(TYPED_KEY.get(fact, fact)),
+            )
+        )
+    return out
 
 
 def _scope_words(cancer_name: str, own_source: bool, gate: Truth) -> str:

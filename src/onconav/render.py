@@ -38,9 +38,17 @@ def caveat_label(caveat: CaveatOut) -> str:
 def situation(result: Result) -> list[tuple[str, str]]:
     """The situation as understood, as (label, words) pairs that every view shows alike: where
     the cancer started, which sources the options come from, and each warning."""
-    items = [("Cancer", result.cancer_name), ("Sources", result.scope)]
+    items = [(u.label, u.value + (f" (you wrote: {_typed(u.as_typed)})" if u.as_typed else ""))
+             for u in result.understood]  # fmt: skip
+    if not any(u.fact == "cancer" for u in result.understood):
+        items.insert(0, ("Where the cancer started", result.cancer_name))
+    items.append(("Sources", result.scope))
     items += [("Warning", warning) for warning in result.warnings]
     return items
+
+
+def _typed(words: object) -> str:
+    return ", ".join(str(w) for w in words) if isinstance(words, list) else str(words)
 
 
 def headline(result: Result) -> str:
@@ -145,7 +153,7 @@ def markdown(result: Result, passage: PassageLookup | None = None) -> str:
     name = md_escape(result.cancer_name)
     out = [f"# Options for {name}", "", "## Your situation as understood", ""]
     for label, words in situation(result):
-        shown = md_escape(words) if label == "Warning" else words.replace(result.cancer_name, name)
+        shown = md_escape(words)  # the person's own words among them
         out.append(f"- **{label}:** {shown}" if label == "Warning" else f"- {label}: {shown}")
     out += ["", f"**{headline(result)}**", ""]
     for title, options in groups(result):

@@ -6,6 +6,8 @@ Results are values: each evaluation makes new ones, and changing one changes not
 
 from __future__ import annotations
 
+from typing import Any
+
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializationInfo, field_serializer
@@ -162,12 +164,24 @@ class Counts(Out):
     not_suitable: int
 
 
+class Understood(Out):
+    """One fact of the person's situation as onconav read it, in plain words."""
+
+    fact: str
+    label: str = Field(description="What the fact is")
+    value: str = Field(description="The value as read, in plain words")
+    as_typed: Any = Field(default=None, description="The words as typed, when they differ")
+
+
 class Result(Out):
     profile: Profile = Field(description="The profile as understood")
     cancer: str
     cancer_name: str
     has_own_source: bool
     scope: str = Field(description="Which sources' options are shown, in plain words")
+    understood: list[Understood] = Field(
+        description="The situation as understood: each fact given, as read, in plain words"
+    )
     counts: Counts = Field(description="How many of the options have each status")
     options: list[OptionResult]
     notes: list[NoteOut]

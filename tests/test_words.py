@@ -1,0 +1,332 @@
+"""Issue 10: the words people really type, read as they mean them, or refused with a suggestion;
+never silently misread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from onconav import evaluate, load_kb, parse_profile
+from onconav.engine import Status
+from onconav.profile import ProfileError, facts_of
+
+KB = load_kb()
+
+
+def read(data: dict[str, Any]) -> Any:
+    return facts_of(parse_profile(data, KB), KB)
+
+
+def status(data: dict[str, Any], option: str) -> Status:
+    return next(o.status for o in evaluate(parse_profile(data, KB), KB).options if o.id == option)
+
+
+# --------------------------------------------------------------------------------------------
+# Cancer site
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "site"),
+    [
+        ("gastric adenocarcinoma", "stomach"),
+        ("Adenocarcinoma of the stomach", "stomach"),
+        ("rectal adenocarcinoma", "rectum"),
+        ("cervical squamous cell carcinoma", "cervix"),
+        ("squamous cell carcinoma of the cervix", "cervix"),
+        ("metastatic gastric cancer", "stomach"),
+        ("cancer of the rectum", "rectum"),
+    ],
+)
+def test_histology_words_and_word_order_are_left_out(typed: str, site: str) -> None:
+    facts = read({"cancer": typed})
+    assert facts.site == site
+    assert not any(w.startswith("cancer:") for w in facts.warnings), facts.warnings
+
+
+@pytest.mark.parametrize(
+    "typed", ["gastroesophageal junction adenocarcinoma", "GEJ", "GOJ", "OGJ", "cardia",
+              "gastro-oesophageal junction cancer", "Siewert II adenocarcinoma"]
+)  # fmt: skip
+def test_junction_cancer_is_stomach_cancer_saying_so_with_its_trial(typed: str) -> None:
+    data = {"cancer": typed, "stage": "4", "biomarkers": {"her2": "3+"}}
+    facts = read(data)
+    assert facts.site == "stomach"
+    assert any("junction" in w and "trastuzumab" in w for w in facts.warnings), facts.warnings
+    assert status(data, "stomach-trastuzumab") is Status.offered  # HER2-positive keeps it
+    record = KB.by_id["gastroesophageal-junction"]
+    assert any(s.source == "gastric-recurrent" for s in record.evidence)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("typed", ["colorectal", "bowel cancer", "mCRC", "CRC", "large bowel"])
+def test_colorectal_is_answered_as_colon_and_asks_which(typed: str) -> None:
+    facts = read({"cancer": typed})
+    assert facts.site == "colon"
+    assert any("colon or in the rectum" in w for w in facts.warnings), facts.warnings
+
+
+@pytest.mark.parametrize(
+    ("typed", "suggestion"),
+    [("stomache", "stomach"), ("prostrate", "prostate"), ("cervic", "cervical"),
+     ("rectun cancer", "rectal")],
+)  # fmt: skip
+def test_a_near_miss_is_an_error_with_a_suggestion(typed: str, suggestion: str) -> None:
+    with pytest.raises(ProfileError) as caught:
+        parse_profile({"cancer": typed}, KB)
+    (problem,) = caught.value.problems
+    assert problem.field == "cancer" and f"did you mean {suggestion}" in problem.message
+
+
+@pytest.mark.parametrize("typed", ["kidney", "pancreatic cancer", "bladder carcinoma", "ovary"])
+def test_an_unknown_site_gets_the_general_options_with_a_warning(typed: str) -> None:
+    result = evaluate(parse_profile({"cancer": typed, "stage": "4"}, KB), KB)
+    assert not result.has_own_source
+    [warning] = [w for w in result.warnings if w.startswith("cancer:")]
+    assert repr(typed) in warning
+    for site in ("stomach", "rectal", "cervical"):
+        assert site in warning
+
+
+# --------------------------------------------------------------------------------------------
+# Stage
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "cancer", "stage", "note"),
+    [
+        ("Stage IV", "stomach", "4", None),
+        ("stage four", "rectum", "4", None),
+        ("IVb", "cervix", "4B", None),
+        ("IV-B", "cervix", "4B", None),
+        ("FIGO IVB", "cervix", "4B", None),
+        ("metastatic", "rectum", "4", None),
+        ("metastatic", "cervix", "4B", "4B"),
+        ("M1", "stomach", "4", None),
+        ("T4N1M1", "rectum", "4", "M1"),
+        ("pT3 N2 M1a", "stomach", "4", "M1"),
+        ("T4N1M1", "cervix", "4B", "4B"),
+        ("cT4 N0 M0", "cervix", "4A", "4A"),
+        ("T3N1M0", "rectum", "earlier", "M0"),
+        ("IVC", "rectum", "4", "IVC"),
+        ("Stage IIIB", "cervix", "earlier", None),
+        ("advanced", "stomach", None, "does not say the stage"),
+    ],
+)
+def test_stage_words(typed: str, cancer: str, stage: str | None, note: str | None) -> None:
+    data = {"cancer": cancer, "stage": typed, "recurrence": "yes"}
+    profile = parse_profile(data, KB)
+    facts = facts_of(profile, KB)
+    assert facts.given["stage"] == stage
+    assert profile.as_typed["stage"] == typed  # the words as typed, kept beside
+    notes = [w for w in facts.warnings if w.startswith("stage:")]
+    if note:
+        assert any(note in w for w in notes), notes
+
+
+def test_a_stage_that_is_no_stage_is_refused() -> None:
+    with pytest.raises(ProfileError, match=r"stage: 'purple' is not accepted"):
+        parse_profile({"cancer": "rectum", "stage": "purple"}, KB)
+
+
+# --------------------------------------------------------------------------------------------
+# Biomarkers
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("3+", "positive"), ("HER2 3+", "positive"), ("IHC 3+", "positive"),
+     ("HER2-positive", "positive"), ("HER2+", "positive"), ("amplified", "positive"),
+     ("ISH positive", "positive"), ("0", "negative"), ("1+", "negative"),
+     ("negative", "negative"), ("not amplified", "negative"), ("2+", "equivocal"),
+     ("equivocal", "equivocal")],
+)  # fmt: skip
+def test_her2_words(typed: str, value: str) -> None:
+    assert read({"cancer": "stomach", "biomarkers": {"her2": typed}}).given["her2"] == value
+
+
+def test_an_equivocal_her2_asks_for_the_ish_test() -> None:
+    result = evaluate(parse_profile({"cancer": "stomach", "her2": "2+"}, KB), KB)
+    trastuzumab = next(o for o in result.options if o.id == "stomach-trastuzumab")
+    assert trastuzumab.status is Status.needs_information
+    [missing] = trastuzumab.missing
+    assert missing.fact == "her2" and "ISH" in missing.question
+    assert [t.name for t in missing.tests] == ["HER2 test"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("mutated", "mutated"), ("mutant", "mutated"), ("KRAS G12C", "mutated"), ("G12D", "mutated"),
+     ("Q61H", "mutated"), ("p.G13D", "mutated"), ("wild-type", "wild-type"), ("WT", "wild-type"),
+     ("not mutated", "wild-type"), ("no mutation", "wild-type")],
+)  # fmt: skip
+def test_kras_words(typed: str, value: str) -> None:
+    assert read({"cancer": "rectum", "biomarkers": {"kras": typed}}).given["kras"] == value
+
+
+@pytest.mark.parametrize(
+    "data",
+    [{"cancer": "rectum", "biomarkers": {"KRAS": "G12D"}},
+     {"cancer": "rectum", "biomarkers": {"Kras": "mutant"}},
+     {"cancer": "rectum", "kras": "mutated"}, {"cancer": "rectum", "KRAS": "G12V"}],
+)  # fmt: skip
+def test_biomarker_keys_in_any_case_and_at_the_top_level(data: dict[str, Any]) -> None:
+    assert read(data).given["kras"] == "mutated"
+
+
+# --------------------------------------------------------------------------------------------
+# Treatments, symptoms and spread
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "ids"),
+    [("mFOLFOX6", {"folfox"}), ("FOLFOX4", {"folfox"}), ("CapeOx", {"capox"}),
+     ("XELOX", {"capox"}), ("FOLFIRI-bev", {"folfiri", "bevacizumab"}),
+     ("TAS-102", {"trifluridine-tipiracil"}), ("carbo/taxol", {"carboplatin", "paclitaxel"}),
+     ("carboplatin + paclitaxel", {"carboplatin", "paclitaxel"}),
+     ("cisplatin and paclitaxel", {"cisplatin-paclitaxel"}), ("Herceptin", {"trastuzumab"}),
+     ("Ogivri", {"trastuzumab"}), ("Mvasi", {"bevacizumab"}), ("platinum", {"platinum"}),
+     ("taxane", {"taxane"}), ("fluoropyrimidine", {"fluoropyrimidine"}),
+     ("anti-EGFR", {"anti-egfr"}), ("checkpoint inhibitor", {"checkpoint-inhibitor"})],
+)  # fmt: skip
+@pytest.mark.parametrize("field", ["progressed_on", "cannot_have", "prior_treatments"])
+def test_treatment_spellings_resolve_in_every_treatment_field(
+    typed: str, ids: set[str], field: str
+) -> None:
+    data: dict[str, Any] = {"cancer": "rectum", field: [typed]}
+    if field == "progressed_on":
+        data["prior_treatments"] = ["chemotherapy"]
+    assert read(data).given[field] == frozenset(ids)
+
+
+def test_a_drug_class_that_cannot_be_had_rules_out_its_drugs() -> None:
+    data = {"cancer": "cervix", "stage": "4B", "cannot_have": ["platinum"]}
+    assert status(data, "cervix-chemo-cisplatin-paclitaxel") is Status.not_suitable
+    assert status(data, "cervix-chemo-paclitaxel-topotecan") is Status.offered
+
+
+@pytest.mark.parametrize(
+    ("typed", "counts_as"),
+    [("FOLFOX", "chemotherapy"), ("Herceptin", "targeted-therapy"), ("gastrectomy", "surgery"),
+     ("colectomy", "bowel-resection"), ("low anterior resection", "bowel-resection"),
+     ("chemoradiation", "radiation"), ("brachytherapy", "radiation"), ("radiotherapy", "radiation"),
+     ("EBRT", "radiation")],
+)  # fmt: skip
+def test_prior_treatments_take_any_known_treatment_as_its_kind(typed: str, counts_as: str) -> None:
+    facts = read({"cancer": "rectum", "prior_treatments": [typed]})
+    (value,) = facts.given["prior_treatments"]
+    assert counts_as in KB.vocabulary.up("prior_treatments", value)
+
+
+def test_radiation_named_by_how_it_was_given_leaves_the_pelvis_undecided() -> None:
+    data = {"cancer": "rectum", "stage": "4", "prior_treatments": ["EBRT"]}
+    result = evaluate(parse_profile(data, KB), KB)
+    chemoradiation = next(o for o in result.options if o.id == "rectum-chemoradiation")
+    caveat = next(c for c in chemoradiation.caveats if c.id == "prior-pelvic-radiation")
+    assert not caveat.applies and caveat.undecided == ["prior_treatments"]
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "value"),
+    [("symptoms", "can't swallow", "trouble-swallowing"), ("symptoms", "rectal bleeding",
+      "gut-bleeding"), ("symptoms", "vaginal bleeding", "vaginal-bleeding"),
+     ("symptoms", "pathologic fracture", "broken-bone"), ("symptoms", "impending fracture",
+      "weak-bone"), ("symptoms", "fracture risk", "weak-bone"), ("symptoms", "weak femur",
+      "weak-bone"), ("symptoms", "MSCC", "spinal-cord-compression"),
+     ("symptoms", "gastric outlet obstruction", "stomach-blockage"),
+     ("symptoms", "large bowel obstruction", "bowel-obstruction"), ("symptoms", "SBO",
+      "bowel-obstruction"), ("symptoms", "cachexia", "malnutrition"),
+     ("symptoms", "weight loss", "malnutrition"), ("metastases", "liver mets", "liver"),
+     ("metastases", "osseous", "bone"), ("metastases", "omental", "peritoneum")],
+)  # fmt: skip
+def test_symptom_and_spread_words(field: str, typed: str, value: str) -> None:
+    assert read({"cancer": "rectum", field: [typed]}).given[field] == frozenset({value})
+
+
+@pytest.mark.parametrize(("typed", "value"), [("a few", "few"), ("oligometastatic", "few"),
+                                              ("widespread", "many")])  # fmt: skip
+def test_extent_words(typed: str, value: str) -> None:
+    facts = read({"cancer": "rectum", "metastasis_extent": typed})
+    assert facts.given["metastasis_extent"] == value
+
+
+def test_vaginal_bleeding_feeds_the_bleeding_rule() -> None:
+    data = {"cancer": "cervix", "stage": "4B", "symptoms": ["vaginal bleeding"]}
+    assert status(data, "general-endoscopic-bleeding-control") is Status.not_suitable
+    assert status(data, "cervix-palliative-radiation") is Status.offered
+
+
+def test_every_word_given_is_shown_back_as_read_with_the_words_as_typed() -> None:
+    data = {"cancer": "GEJ adenocarcinoma", "stage": "Stage IVB", "her2": "IHC 3+",
+            "progressed_on": ["mFOLFOX6"], "symptoms": ["can't swallow"]}  # fmt: skip
+    result = evaluate(parse_profile(data, KB), KB)
+    echoed = result.model_dump(mode="json")["profile"]
+    assert echoed["cancer"] == "gastroesophageal-junction" and echoed["stage"] == "4B"
+    assert echoed["biomarkers"] == {"her2": "positive"}
+    assert echoed["progressed_on"] == ["folfox"] and echoed["symptoms"] == ["trouble-swallowing"]
+    assert echoed["as_typed"] == {
+        "cancer": "GEJ adenocarcinoma", "stage": "Stage IVB", "biomarkers.her2": "IHC 3+",
+        "progressed_on": ["mFOLFOX6"], "symptoms": ["can't swallow"],
+    }  # fmt: skip
+    shown = {u.fact: (u.value, u.as_typed) for u in result.understood}
+    assert shown["progressed_on"] == ("FOLFOX", ["mFOLFOX6"])
+    assert parse_profile(echoed, KB).model_dump() == parse_profile(data, KB).model_dump()
+
+
+def test_id_label_and_schema_are_kept_not_evaluated() -> None:
+    data = {"$schema": "../schemas/profile.schema.json", "id": "p-17", "label": "Ana, clinic 3",
+            "cancer": "rectum"}  # fmt: skip
+    profile = parse_profile(data, KB)
+    dumped = profile.model_dump(by_alias=True, exclude_none=True)
+    assert dumped["id"] == "p-17" and dumped["$schema"] == data["$schema"]
+    assert evaluate(profile, KB).options == evaluate(parse_profile({"cancer": "rectum"}, KB),
+                                                     KB).options  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# Every alias of every vocabulary entry, in any case and spacing
+# --------------------------------------------------------------------------------------------
+
+ALIASES = sorted(
+    (fact.id, name, record.id)
+    for fact in KB.facts.values()
+    if fact.values_from
+    for kind in fact.values_from
+    for record in getattr(KB.data, {"therapies": "drugs"}.get(kind, kind))
+    for name in record.names()
+)
+ALIASES += sorted(
+    (fact, name, record.id)
+    for fact in ("progressed_on", "cannot_have", "prior_treatments")
+    for kind in ("regimens", "drug_classes", "procedures")
+    for record in getattr(KB.data, kind)
+    for name in record.names()
+)
+
+
+def _variants(draw: st.DrawFn, name: str) -> str:
+    cased = "".join(c.upper() if draw(st.booleans()) else c.lower() for c in name)
+    return draw(st.sampled_from(["", " ", "  "])) + cased + draw(st.sampled_from(["", " "]))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data())
+def test_every_alias_resolves_in_any_case_and_spacing(data: st.DataObject) -> None:
+    fact, name, ident = data.draw(st.sampled_from(ALIASES))
+    typed = _variants(data.draw, name)
+    if fact == "cancer":
+        facts = read({"cancer": typed})
+        target = getattr(KB.by_id[ident], "read_as", None) or ident
+        assert facts.site == ("any" if ident == "any" else target), (typed, ident)
+        return
+    profile: dict[str, Any] = {"cancer": "rectum", fact: [typed]}
+    if fact == "progressed_on":
+        profile["prior_treatments"] = ["chemotherapy"]
+    (value,) = read(profile).given[fact]
+    same = {r for _, n, r in ALIASES if n.lower() == name.lower()}  # a name two records share
+    assert value in same or value == "radiation", (typed, value, ident)
