@@ -232,11 +232,13 @@ def test_kb_build_writes_kb_json_and_check_sees_when_it_is_stale(
 
 
 def test_kb_schema_writes_every_schema(run: Run, tmp_path: Path) -> None:
+    from onconav.kb import load_kb
     from onconav.schemas import all_schemas
 
-    done = run("kb", "schema", "--output-dir", str(tmp_path / "out"))
+    done = run("kb", "schema", "--output-dir", str(tmp_path / "out"), "--profile-doc",
+               str(tmp_path / "absent.md"))
     assert done.status == 0, done.stderr
-    schemas = all_schemas()
+    schemas = all_schemas(load_kb())
     assert schemas
     for name, text in schemas.items():
         assert (tmp_path / "out" / name).read_text(encoding="utf-8") == text

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 import yaml
 
-from onconav.kb import canonical
+from onconav.kb import canonical, load_kb
 from onconav.kb.load import data_files
 from onconav.schemas import all_schemas
 
@@ -17,11 +17,11 @@ ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "schemas" / canonical.SCHEMA_FILE
 
 
-@pytest.mark.parametrize("name", list(all_schemas()))
+@pytest.mark.parametrize("name", list(all_schemas(load_kb())))
 def test_exported_schema_is_current(name: str) -> None:
     path = ROOT / "schemas" / name
     assert path.is_file(), "run `make schema` to export the schemas"
-    assert path.read_text(encoding="utf-8") == all_schemas()[name], (
+    assert path.read_text(encoding="utf-8") == all_schemas(load_kb())[name], (
         f"schemas/{name} is stale: run `make schema`"
     )
 
@@ -89,3 +89,122 @@ def test_a_stale_or_broken_artefact_is_not_used(tmp_path, monkeypatch) -> None: 
     )
     load.load_kb(root)  # the YAML changed since kb.json was made: the YAML is read
     assert parsed == [1, 1]
+
+
+# --------------------------------------------------------------------------------------------
+# The profile's schema accepts what the command accepts, both ways (issue 10)
+# --------------------------------------------------------------------------------------------
+
+PROFILE_SCHEMA = json.loads((ROOT / "schemas" / "profile.schema.json").read_text(encoding="utf-8"))
+PROFILE_VALIDATOR = jsonschema.Draft202012Validator(PROFILE_SCHEMA)
+
+
+def _schema_accepts(profile: object) -> bool:
+    return bool(PROFILE_VALIDATOR.is_valid(profile))
+
+
+KB = load_kb()
+
+
+def _command_accepts(profile: dict[str, object]) -> bool:
+    from onconav.profile import ProfileError, parse_profile
+
+    try:
+        parse_profile(profile, KB)
+    except ProfileError:
+        return False
+    return True
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "examples").glob("*.json")), ids=lambda p: p.name)
+def test_every_example_validates_against_the_profile_schema(path: Path) -> None:
+    assert _schema_accepts(json.loads(path.read_text(encoding="utf-8")))
+
+
+def _enums(node: object) -> list[str]:
+    """Every value listed in an enum under a schema node."""
+    if isinstance(node, dict):
+        found = [v for v in node.get("enum", []) if isinstance(v, str)]
+        return found + [v for child in node.values() for v in _enums(child)]
+    if isinstance(node, list):
+        return [v for child in node for v in _enums(child)]
+    return []
+
+
+def _values(field: str) -> list[str]:
+    props = PROFILE_SCHEMA["properties"]
+    if field in ("her2", "kras"):
+        return _enums(PROFILE_SCHEMA["$defs"]["Biomarkers"]["properties"][field])
+    return _enums(props[field])
+
+
+FIELDS = ["stage", "recurrence", "metastasis_extent", "her2", "kras", "metastases",
+          "progressed_on", "cannot_have", "prior_treatments", "symptoms", "planned",
+          "used_for_my_cancer"]  # fmt: skip
+LISTS = {"metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms", "planned",
+         "used_for_my_cancer"}  # fmt: skip
+
+
+def _profile(field: str, value: str) -> dict[str, object]:
+    if field in ("her2", "kras"):
+        return {"cancer": "rectum", "biomarkers": {field: value}}
+    return {"cancer": "rectum", field: [value] if field in LISTS else value}
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_every_word_the_schema_lists_is_read_by_the_command(field: str) -> None:
+    values = _values(field)
+    assert values, field
+    for value in values:
+        assert _command_accepts(_profile(field, value)), (field, value)
+    for value in values[:: max(1, len(values) // 10)]:  # and the schema itself takes them
+        assert _schema_accepts(_profile(field, value)), (field, value)
+
+
+def test_every_name_and_alias_the_command_reads_is_in_the_schema() -> None:
+    """Every name, alias and id of every value of a list field (the command reads each, in any
+    case) is listed by the schema (as written, and in lower case)."""
+    kb = KB
+    for field in LISTS:
+        listed = set(_values(field))
+        for value in kb.vocabulary.known(field):
+            record = kb.by_id.get(value)
+            names = [value, *(record.names() if hasattr(record, "names") else [])]  # type: ignore[union-attr]
+            for name in names:
+                assert name in listed or name.lower() in listed, (field, name)
+                assert _command_accepts(_profile(field, name)), (field, name)
+
+
+@pytest.mark.parametrize("field", FIELDS)
+def test_purple_is_refused_by_both(field: str) -> None:
+    profile = _profile(field, "purple")
+    assert not _schema_accepts(profile) and not _command_accepts(profile)
+
+
+def test_an_unknown_field_is_refused_by_both() -> None:
+    profile = {"cancer": "rectum", "colour": "purple"}
+    assert not _schema_accepts(profile) and not _command_accepts(profile)
+    kept = {"cancer": "rectum", "id": "p1", "label": "x", "$schema": "profile.schema.json"}
+    assert _schema_accepts(kept) and _command_accepts(kept)
+
+
+def test_the_accepted_words_in_the_profile_doc_are_current() -> None:
+    from onconav.cli import WORDS_BEGIN, WORDS_END
+    from onconav.schemas import accepted_words_markdown
+
+    doc = (ROOT / "docs" / "profile.md").read_text(encoding="utf-8")
+    block = doc.split(WORDS_BEGIN, 1)[1].split(WORDS_END, 1)[0]
+    assert block == "\n" + accepted_words_markdown(load_kb()), "run `make schema`"
+
+
+def test_every_spelling_is_read_as_its_value() -> None:
+    from onconav import words
+
+    readers = {"stage": lambda v: words.stage(v).value or "",
+               "recurrence": lambda v: words.choice(v, "recurrence"),
+               "metastasis_extent": lambda v: words.choice(v, "metastasis_extent"),
+               "her2": words.her2, "kras": words.kras}  # fmt: skip
+    for field, by_value in words.SPELLINGS.items():
+        for value, spellings in by_value.items():
+            for spelling in spellings:
+                assert readers[field](spelling) == value, (field, spelling)

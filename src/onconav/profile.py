@@ -216,11 +216,16 @@ class Profile(BaseModel):
         return as_list(value)
 
 
+def split_list(text: str) -> list[str]:
+    """The names in a comma-separated list; a comma inside brackets is part of a name."""
+    return [p.strip() for p in re.split(r",(?![^()]*\))", text) if p.strip()]
+
+
 def as_list(value: object) -> object:
     """A list field as given: a comma-separated string is split; "none" alone is the empty list.
     A string with no name in it is refused (say "none" for none)."""
     if isinstance(value, str):
-        parts = [part for part in re.split(r"\s*,\s*", value.strip()) if part]
+        parts = split_list(value)
         if not parts:
             raise PydanticCustomError(
                 "not_accepted", "{given} is not accepted; accepted: {accepted}",
@@ -229,7 +234,7 @@ def as_list(value: object) -> object:
         value = parts
     elif isinstance(value, list) and any(isinstance(v, str) and "," in v for v in value):
         # a list whose items are lists ("liver, lung" given to a flag)
-        split = [re.split(r"\s*,\s*", v.strip()) if isinstance(v, str) else [v] for v in value]
+        split = [split_list(v) if isinstance(v, str) else [v] for v in value]
         value = [part for parts in split for part in parts if part != ""]
     if (
         isinstance(value, list)

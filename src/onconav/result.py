@@ -6,9 +6,7 @@ Results are values: each evaluation makes new ones, and changing one changes not
 
 from __future__ import annotations
 
-from typing import Any
-
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializationInfo, field_serializer
 

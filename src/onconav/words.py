@@ -231,3 +231,48 @@ def cancer_phrases(name: str) -> list[str]:
         for start in range(len(words) - size + 1):
             phrases.append(" ".join(words[start : start + size]))
     return phrases
+
+
+# --------------------------------------------------------------------------------------------
+# The spellings each reader accepts, by value: for the profile's JSON Schema and its documentation
+# (a test reads each one back through its reader)
+# --------------------------------------------------------------------------------------------
+
+SPELLINGS: dict[str, dict[str, list[str]]] = {
+    "stage": {
+        "4": ["4", "IV", "stage 4", "Stage IV", "stage four", "metastatic", "M1", "IVC"],
+        "4A": ["4A", "IVA", "IVa", "IV-A", "stage 4A", "Stage IVA", "FIGO IVA"],
+        "4B": ["4B", "IVB", "IVb", "IV-B", "stage 4B", "Stage IVB", "FIGO IVB"],
+        "earlier": ["1", "2", "3", "I", "II", "III", "IIIA", "IIIB", "IIIC", "stage 3",
+                    "Stage III", "earlier"],
+        "": ["advanced"],
+    },
+    "recurrence": {
+        "none": ["none", "no", "new diagnosis", "first diagnosis", "de novo"],
+        "yes": ["yes", "recurrent", "recurred", "relapsed", "came back"],
+        "local": ["local", "local recurrence", "locoregional"],
+        "distant": ["distant", "distant recurrence", "metastatic recurrence"],
+    },
+    "metastasis_extent": {
+        "few": ["few", "a few", "oligometastatic", "limited", "single", "solitary"],
+        "many": ["many", "widespread", "multiple", "diffuse", "extensive", "numerous"],
+    },
+    "her2": {
+        "positive": ["positive", "3+", "HER2 3+", "IHC 3+", "HER2-positive", "HER2+",
+                     "amplified", "ISH positive", "FISH positive"],
+        "negative": ["negative", "0", "1+", "IHC 0", "IHC 1+", "HER2-negative", "HER2-",
+                     "not amplified", "ISH negative"],
+        "equivocal": ["equivocal", "2+", "IHC 2+", "borderline"],
+    },
+    "kras": {
+        "wild-type": ["wild-type", "wild type", "WT", "not mutated", "no mutation", "negative"],
+        "mutated": ["mutated", "mutant", "mutation", "positive", "KRAS G12C", "G12C", "G12D",
+                    "G12V", "G13D", "Q61H"],
+    },
+}
+"""Representative spellings of each value (the readers accept more: any case, any KRAS variant,
+any TNM stage); "" holds words that leave the value unknown."""
+TNM_PATTERN = (  # a TNM stage as written, in either case (the reader folds case and spacing)
+    r"^[cpyraCPYRA]{0,3}[Tt]([0-4xX]|is)[a-dA-D]?[0-9]? ?[cpyraCPYRA]{0,3}[Nn][0-3xX][a-cA-C]? ?"
+    r"[cpyraCPYRA]{0,3}[Mm][01xX][a-dA-D]?$"
+)

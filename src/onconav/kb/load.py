@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -350,6 +351,12 @@ def build(data: KBData) -> KnowledgeBase:
     for drug in data.drugs:
         for cid in drug.classes:
             expect(cid, ("drug_classes",), f"drugs[{drug.id}].classes")
+    for kind in KINDS:  # a comma separates the items of a list a person types
+        for record in getattr(data, kind):
+            for written in getattr(record, "names", lambda: [])():
+                if "," in re.sub(r"\([^()]*\)", "", written):
+                    problems.append(f"{kind}[{record.id}]: the name {written!r} has a comma "
+                                    "outside brackets (a comma separates list items)")  # fmt: skip
     for cancer in data.cancers:
         if cancer.read_as is not None:
             expect(cancer.read_as, ("cancers",), f"cancers[{cancer.id}].read_as")
