@@ -29,7 +29,7 @@ import duckdb
 from onconav import ProfileError, evaluate, load_kb, parse_profile
 from onconav.kb import KnowledgeBase
 from onconav.kb.load import ARTEFACT, data_dir, read_artefact, yaml_digest, yaml_files
-from onconav.logic import column, decide, statuses_sql
+from onconav.logic import column, decide, in_scope, statuses_sql
 from onconav.profile import Profile, facts_of, facts_table, table_row
 
 SEED = 20261123
@@ -121,7 +121,7 @@ def statuses_decide(kb: KnowledgeBase, people: list[Profile]) -> Statuses:
     for i, profile in enumerate(people):
         facts = facts_of(profile, kb)
         for rules in kb.rules.values():
-            if rules.scope.holds(facts.site):
+            if in_scope(rules.scope, facts.site, facts.row):
                 out.add((f"p{i}", rules.option, decide(rules, facts.row)[0].value))
     return out
 

@@ -1018,3 +1018,26 @@ def test_an_early_trial_aims_to_learn(kb) -> None:  # type: ignore[no-untyped-de
     assert "find a safe dose of a new drug" in markdown(result)
     declined = evaluate(parse_profile({**data, "wants_cancer_treatment": False}, kb), kb)
     assert next(o for o in declined.options if o.id == trial.id).status is Status.declined
+
+
+@SETTINGS
+@given(data=cervical_spread(), stage=st.sampled_from(["2", "3", "4", "4A", "4B", None]),
+       recurrence=st.sampled_from(["local", "none", "yes", "distant", None]))  # fmt: skip
+def test_the_general_source_speaks_where_the_own_source_is_silent(
+    data: dict[str, Any], stage: str | None, recurrence: str | None
+) -> None:
+    """Issue 9 review: cervical cancer outside what its source covers (stage 4) sees the general
+    source's options (chemotherapy, palliative radiation), saying so; inside it, or when the
+    stage is not known, only its own."""
+    kb = shared_kb()
+    data = {k: v for k, v in {**data, "stage": stage, "recurrence": recurrence}.items()
+            if v is not None}  # fmt: skip
+    data.pop("metastases", None) if stage == "4A" else None
+    facts = facts_of(parse_profile(data, kb), kb)
+    covered = truth(kb.rules["general-chemotherapy"].scope.uncovered[0][1], facts.row)
+    result = evaluate(parse_profile(data, kb), kb)
+    shown = {o.id for o in result.options}
+    assert ("general-chemotherapy" in shown) is (covered is Truth.FALSE), (data, facts.row)
+    if "not come back" not in result.scope:  # stage 1 to 3 that has not come back says so
+        assert ("does not describe this situation" in result.scope) is (covered is Truth.FALSE)
+    assert "general-clinical-trial" not in shown  # the cervical one is the same

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from onconav.engine import evaluate
 from onconav.kb import KnowledgeBase, load_kb
-from onconav.logic import decide, statuses_sql
+from onconav.logic import decide, in_scope, statuses_sql
 from onconav.profile import ProfileError, facts_of, facts_table, parse_profile, table_row
 
 KB = load_kb()
@@ -96,7 +96,7 @@ def python_statuses(
             statuses |= {
                 (str(i), r.option, decide(r, facts.row)[0].value)
                 for r in kb.rules.values()
-                if r.scope.holds(facts.site)
+                if in_scope(r.scope, facts.site, facts.row)
             }
     return statuses, rows
 

@@ -25,6 +25,9 @@ from onconav.logic import (
     ruled_out_hits,
     truth,
 )
+from onconav.logic import (
+    in_scope as scope_holds,
+)
 from onconav.profile import Facts, Profile, facts_of
 from onconav.result import (
     CaveatOut,
@@ -101,7 +104,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
     """Every option in scope for this profile, ordered for a person to follow."""
     facts = facts_of(profile, kb)
     declined = facts.row["wants_cancer_treatment"] is False
-    in_scope = [o for o in kb.options if kb.rules[o.id].scope.holds(facts.site)]
+    in_scope = [o for o in kb.options if scope_holds(kb.rules[o.id].scope, facts.site, facts.row)]
     ranked: list[tuple[tuple[int, ...], OptionResult]] = []
     for position, option in enumerate(in_scope):  # in_scope keeps the data's order
         result = evaluate_option(kb, option, facts)
@@ -118,7 +121,12 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         cancer=facts.site,
         cancer_name=facts.cancer_name,
         has_own_source=own_source,
-        scope=_scope_words(facts.cancer_name, own_source, advanced(facts.row)),
+        scope=_scope_words(
+            facts.cancer_name,
+            own_source,
+            advanced(facts.row),
+            outside=any(not kb.rules[o.id].scope.holds(facts.site) for o in in_scope),
+        ),
         understood=_understood(kb, facts),
         counts=Counts(**{s.value: sum(1 for o in options if o.status is s) for s in Status}),
         options=options,
@@ -261,7 +269,7 @@ def _understood(kb: KnowledgeBase, facts: Facts) -> list[Understood]:
     return out
 
 
-def _scope_words(cancer_name: str, own_source: bool, gate: Truth) -> str:
+def _scope_words(cancer_name: str, own_source: bool, gate: Truth, outside: bool = False) -> str:
     if gate is Truth.FALSE:
         return (
             "The sources here are about stage 4 cancer and cancer that has come back after "
@@ -272,6 +280,12 @@ def _scope_words(cancer_name: str, own_source: bool, gate: Truth) -> str:
         return (
             "The sources here are about stage 4 cancer and cancer that has come back after "
             "treatment. Whether they apply to you depends on whether your cancer has come back."
+        )
+    if own_source and outside:
+        return (
+            f"The source about {cancer_name} does not describe this situation (it is about "
+            "some stages only), so the options of the source about advanced cancer in general "
+            "are shown beside its own. Ask your care team which of them fit."
         )
     if own_source:
         return (

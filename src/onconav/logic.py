@@ -279,12 +279,23 @@ def to_sql(expr: Expr) -> str:
 
 
 def scope_sql(scope: Scope) -> str:
-    """The scope as a SQL boolean over the row's ``site`` (never NULL)."""
+    """The scope as a SQL boolean over the row's ``site`` and facts (never NULL)."""
     site = column("site")
     parts = [f"{site} IN ({_values(scope.sites)})"] if scope.sites else []
     if scope.everywhere:
         parts.append(f"{site} NOT IN ({_values(scope.not_for)})" if scope.not_for else "TRUE")
+    parts += [f"({site} = {quote(s)} AND {to_sql(covers)} IS FALSE)"
+              for s, covers in scope.uncovered]  # fmt: skip
     return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
+
+
+def in_scope(scope: Scope, site: str, facts: Facts) -> bool:
+    """Whether an option is for this person: for their site (``Scope.holds``), or, for an option
+    of the general source, because their own cancer's sources do not cover their situation
+    (cervical cancer that came back in the pelvis after an earlier stage)."""
+    if scope.holds(site):
+        return True
+    return any(s == site and truth(covers, facts) is Truth.FALSE for s, covers in scope.uncovered)
 
 
 def ruled_out_sql(rules: Rules) -> str:

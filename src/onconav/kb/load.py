@@ -358,6 +358,8 @@ def build(data: KBData) -> KnowledgeBase:
                     problems.append(f"{kind}[{record.id}]: the name {written!r} has a comma "
                                     "outside brackets (a comma separates list items)")  # fmt: skip
     for cancer in data.cancers:
+        problems.extend(_check_condition(cancer.covers, f"cancers[{cancer.id}].covers", facts,
+                                         values))  # fmt: skip
         if cancer.read_as is not None:
             expect(cancer.read_as, ("cancers",), f"cancers[{cancer.id}].read_as")
             if cancer.note is None:
@@ -523,6 +525,7 @@ def _index(
         label, {drug: frozenset(regimens) for drug, regimens in containing.items()},
     )  # fmt: skip
     own = frozenset(c for o in data.options for c in o.cancers if c != "any")
+    covers = {c.id: lowering.expr(c.covers) for c in data.cancers if c.covers is not None}
     partners = partners_of(data, kind_of)
     by_option = {o.id: o for o in data.options}
     merged: dict[str, list[Option]] = {}  # an option, and the general options that are the same
@@ -547,7 +550,7 @@ def _index(
         options=tuple(data.options),
         rules={
             o.id: option_rules(
-                o, lowering, own, ruled_out_by, partners[o.id],
+                o, lowering, own, covers, ruled_out_by, partners[o.id],
                 [by_option[i] for i in o.same_as],
                 merged.get(o.id, []),
             )

@@ -217,6 +217,11 @@ class Cancer(Entity):
     icd10: list[str] = Field(default_factory=list)
     snomed: list[str] = Field(default_factory=list)
     sources: list[Id] = Field(default_factory=list, description="Sources written about it")
+    covers: "Condition | None" = Field(
+        default=None,
+        description="The situations its own sources cover (cervix: stage 4); for a person "
+        "outside them the general source's options are shown too",
+    )
     read_as: Id | None = Field(
         default=None,
         description="The cancer whose options answer for this one (gastro-oesophageal junction: "

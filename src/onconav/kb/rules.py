@@ -83,8 +83,13 @@ class Scope:
     sites: frozenset[str]
     everywhere: bool
     not_for: frozenset[str]
+    # cancers of ``not_for`` whose own sources cover only some situations, with the condition
+    # that says which: for a person outside them (the condition FALSE) the option is in scope
+    uncovered: tuple[tuple[str, Expr], ...] = ()
 
     def holds(self, site: str) -> bool:
+        """Whether the option is for this site whatever the person's situation (see
+        ``onconav.logic.in_scope`` for the situations an own source does not cover)."""
         return site in self.sites or (self.everywhere and site not in self.not_for)
 
 
@@ -252,6 +257,7 @@ def option_rules(
     option: Option,
     lowering: Lowering,
     own_cancers: frozenset[str],
+    covers: dict[str, Expr],
     ruled_out_by: Callable[[str], list[RuledOut]],
     partners: list[Option],
     same: list[Option],
@@ -283,6 +289,12 @@ def option_rules(
     required = [own, *(lowering.expr(p.when) for p in partners if p.when is not None)]
     required = [r for r in required if r != ALWAYS]
     when = ALWAYS if not required else required[0] if len(required) == 1 else All(tuple(required))
+    # the cancers whose own sources cover only some situations: outside them a general option
+    # is for that cancer too (unless its own source has the same option, shown there)
+    uncovered: tuple[tuple[str, Expr], ...] = ()
+    if option.general_only and "any" in option.cancers:
+        shown_there = {c for o in same for c in o.cancers}
+        uncovered = tuple((s, e) for s, e in sorted(covers.items()) if s not in shown_there)
     return Rules(
         option=option.id,
         scope=Scope(
@@ -290,6 +302,7 @@ def option_rules(
             everywhere="any" in option.cancers,
             not_for=(own_cancers if option.general_only else frozenset())
             | frozenset(c for o in same for c in o.cancers),
+            uncovered=uncovered,
         ),
         ruled_out=tuple(ruled_out),
         choices=frozenset(option.choices),
