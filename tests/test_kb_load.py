@@ -139,3 +139,26 @@ def test_a_data_file_that_is_not_yaml_is_a_problem_not_a_crash(tmp_path: Path) -
     with pytest.raises(KBError) as caught:
         load_kb(root)
     assert any(p.startswith("drugs.yaml: not valid YAML (line ") for p in caught.value.problems)
+
+
+def test_a_name_with_a_comma_outside_brackets_is_rejected(tmp_path: Path) -> None:
+    """A comma separates the items of a list a person types, so no name may hold one (except
+    inside brackets, where the list reader keeps it)."""
+    root = copy_data(tmp_path)
+    edit(root / "drugs.yaml", lambda doc: doc["drugs"][0]["aliases"].append("5-FU, bolus"))
+    with pytest.raises(KBError, match="has a comma outside brackets"):
+        load_kb(root)
+
+
+@pytest.mark.parametrize(
+    ("file", "kind", "field", "value", "message"),
+    [
+        ("cancers.yaml", "cancers", "read_as", "no-such-cancer", "not a known cancers id"),
+        ("drug_classes.yaml", "drug_classes", "parent", "no-such-class", "not a known drug_classes"),
+    ],
+)
+def test_new_references_are_checked(tmp_path, file, kind, field, value, message) -> None:  # type: ignore[no-untyped-def]
+    root = copy_data(tmp_path)
+    edit(root / file, lambda doc: doc[kind][-1].__setitem__(field, value))
+    with pytest.raises(KBError, match=message):
+        load_kb(root)
