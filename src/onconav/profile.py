@@ -345,8 +345,12 @@ def _tidy(data: dict[str, Any]) -> dict[str, Any]:
     different results are both kept (the engine then treats the marker as unknown, with a
     warning)."""
     fields = set(Profile.model_fields) | {"$schema"}
+    if "biomarkers" in data and data["biomarkers"] is None:  # null, as for any field: unknown
+        data = {k: v for k, v in data.items() if k != "biomarkers"}
     markers = data.get("biomarkers")
     moved = {k: v for k, v in data.items() if k not in fields and k.lower() in ("her2", "kras")}
+    data = {k: v for k, v in data.items() if not (k in moved and v is None)}  # null: unknown
+    moved = {k: v for k, v in moved.items() if v is not None}
     if not moved and not (isinstance(markers, dict) and any(k != k.lower() for k in markers)):
         return data
     tidy = {k: v for k, v in data.items() if k not in moved}

@@ -84,8 +84,9 @@ def _yaml_profile(raw: str, where: str) -> object:
     import yaml
 
     twice: list[Problem] = []
-    loader = _loader(raw, where, twice)
+    loader = None
     try:
+        loader = _loader(raw, where, twice)  # the reader refuses characters YAML cannot hold
         data = loader.get_single_data()
     except ProfileError:  # what the loader refuses
         raise
@@ -97,7 +98,8 @@ def _yaml_profile(raw: str, where: str) -> object:
         reason = str(error).split(":")[0]
         raise _refused(f"{where} holds a value that cannot be read ({reason})") from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if twice:
         raise ProfileError(twice)
     return data

@@ -3,8 +3,8 @@ and the words a profile accepts, by field, for docs/profile.md. Exported by ``on
 tests keep the files current.
 
 The profile's schema is made from the same vocabulary the command reads: each list field takes
-the names of its values (ids, names, aliases) or a clinical code, and the fields of a few values
-take the spellings their readers accept (``onconav.words.SPELLINGS``, and a TNM stage). The
+the names of its values (ids, names, aliases) or their clinical codes, and the fields of a few
+values take the spellings their readers accept (``onconav.words.SPELLINGS``, and a TNM stage). The
 command accepts a little more than a schema can say: any case and spacing, combinations written
 as a pair (carbo/taxol), a comma-separated string for a list, any KRAS variant.
 """
@@ -17,14 +17,14 @@ from typing import Any
 from onconav import words
 from onconav.kb import KnowledgeBase
 from onconav.kb.canonical import SCHEMA_FILE, json_schema, schema_text
+from onconav.kb.vocabulary import CODE_SYSTEMS, record_codes
 from onconav.profile import SET_FIELDS, Profile
 from onconav.result import Result
 
-# A clinical code, as system|code or a bare ICD-10, SNOMED CT or RxNorm code; the command
-# accepts the codes of the knowledge base's records only.
-CODE_PATTERN = (
-    r"^([A-Za-z][A-Za-z0-9.:/_-]*\|[A-Za-z0-9.-]+|[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?|[0-9]{3,18})$"
-)
+# What the command takes for an ICD-10 code rather than a name (onconav.kb.vocabulary.ICD10).
+ICD10_LIKE = r"^\s*[A-Za-z][0-9][0-9A-Za-z](\.[0-9A-Za-z]{1,4})?\s*$"
+# The words and numbers the profile reads as yes or no (pydantic's), beside true and false.
+YES_NO = [0, 1, "0", "1", "yes", "no", "y", "n", "true", "false", "on", "off", "t", "f"]
 
 
 def all_schemas(kb: KnowledgeBase) -> dict[str, str]:
@@ -50,6 +50,17 @@ def accepted_names(kb: KnowledgeBase, field: str) -> dict[str, list[str]]:
     return out
 
 
+def _codes(kb: KnowledgeBase, field: str) -> set[str]:
+    """The clinical codes of the values of a list field, as the command reads them: bare, and
+    as system|code with the system's short name or its URI."""
+    out: set[str] = set()
+    for value in kb.vocabulary.known(field):
+        record = kb.by_id.get(value)
+        for system, code in record_codes(record) if record is not None else []:
+            out |= {code, *(f"{name}|{code}" for name in CODE_SYSTEMS[system][2][:2])}
+    return out
+
+
 def _spellings(field: str) -> list[str]:
     return [s for spellings in words.SPELLINGS[field].values() for s in spellings]
 
@@ -60,13 +71,23 @@ def profile_schema(kb: KnowledgeBase) -> dict[str, Any]:
     props = schema["properties"]
     for field in SET_FIELDS:
         names = sorted({n for ns in accepted_names(kb, field).values() for n in ns})
-        item = {"anyOf": [{"enum": names}, {"type": "string", "pattern": CODE_PATTERN}]}
+        item = {"enum": names + sorted(_codes(kb, field) - set(names))}
         props[field] = {
             "anyOf": [{"type": "array", "items": item}, {"type": "null"}],
             "default": None,
             "description": props[field].get("description", ""),
             "title": props[field].get("title", field),
         }
+    cancer_codes = sorted({c for r in kb.data.cancers for _, code in record_codes(r)
+                           for c in (code, f"icd10|{code}", f"snomed|{code}")})  # fmt: skip
+    props["cancer"] = {
+        "description": props["cancer"]["description"],
+        "anyOf": [
+            {"type": "string", "pattern": "[A-Za-z]",  # a name: a code of no cancer is refused
+             "not": {"anyOf": [{"pattern": "[|]"}, {"pattern": ICD10_LIKE}]}},
+            {"enum": cancer_codes},
+        ],
+    }
     props["stage"]["anyOf"] = [
         {"enum": _spellings("stage")},
         {"type": "string", "pattern": words.TNM_PATTERN},
@@ -75,6 +96,13 @@ def profile_schema(kb: KnowledgeBase) -> dict[str, Any]:
     ]
     for field in ("recurrence", "metastasis_extent"):
         props[field]["anyOf"] = [{"enum": _spellings(field)}, {"type": "null"}]
+    for prop in props.values():  # yes/no fields take what the command reads as yes/no
+        if {"type": "boolean"} in prop.get("anyOf", []):
+            prop["anyOf"].insert(1, {"enum": YES_NO})
+    props["biomarkers"] = {
+        "anyOf": [{"$ref": "#/$defs/Biomarkers"}, {"type": "null"}],
+        "description": "Test results of the cancer; null: none known",
+    }
     markers = schema["$defs"]["Biomarkers"]["properties"]
     for marker in ("her2", "kras"):
         one: dict[str, Any] = {"enum": _spellings(marker)}

@@ -60,6 +60,8 @@ def stage(value: object) -> Reading:
     (the words do not decide it, as "advanced" or "Mx")."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise NotUnderstood(value, STAGE_ACCEPTED, STAGE_VALUES)
+    if isinstance(value, int) and not 0 <= value <= 4:
+        raise NotUnderstood(value, STAGE_ACCEPTED, STAGE_VALUES)
     text = str(value).strip().lower()
     compact = _compact(text)
     tnm = TNM.match(compact)
@@ -123,6 +125,8 @@ def her2(value: object) -> str:
     """A HER2 result: ``positive``, ``negative`` or ``equivocal`` (IHC 2+, which an ISH test
     settles). Every word must say the same result."""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise NotUnderstood(value, HER2_ACCEPTED, HER2_VALUES)
+    if isinstance(value, int) and not 0 <= value <= 3:  # an IHC score is 0 to 3
         raise NotUnderstood(value, HER2_ACCEPTED, HER2_VALUES)
     text = str(value).lower()
     text = re.sub(r"\bher-?2-(?=[a-z])", " ", text)  # HER2-positive

@@ -1,0 +1,301 @@
+"""The HTTP API: the same core as the command line, over HTTP (FastAPI).
+
+- ``POST /api/v1/options``: a profile (the JSON of ``onconav options --profile``) in, the Result
+  out, equal to ``onconav options --format json`` for the same profile.
+- ``GET /api/v1/explain/{name}``: any entity by any name or code.
+- ``GET /api/v1/kb``: the knowledge base's version, sources with their dates, and counts.
+- ``GET /healthz``.
+
+Every error is ``application/problem+json`` (RFC 9457) with the list of field errors the core
+reports; a body over the limit is refused before it is read in full, a body that is not JSON
+with 415. The log holds the method, the path, the status and the time taken: never a profile.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
+
+from onconav import __version__
+from onconav.engine import evaluate
+from onconav.kb import KnowledgeBase, load_kb
+from onconav.kb import explain as kb_explain
+from onconav.kb.model import Span
+from onconav.profile import Problem, ProfileError, parse_profile
+from onconav.reading import MAX_PROFILE_BYTES, profile_from_text
+from onconav.result import Citation, Result
+from onconav.schemas import profile_schema
+
+log = logging.getLogger("onconav.web")
+PROBLEM = "application/problem+json"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+
+
+class Settings(BaseModel):
+    """How the app runs: the source documents (to show cited passages), and the body limit."""
+
+    model_config = ConfigDict(frozen=True)
+
+    sources: Path | None = Field(default=None, description="Directory of the source documents")
+    max_body_bytes: int = Field(default=MAX_PROFILE_BYTES, gt=0)
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Where, as a path: biomarkers.her2, symptoms[1]")
+    value: Any = Field(default=None, description="The value given")
+    accepted: list[str] = Field(default_factory=list, description="What is accepted")
+    message: str
+
+
+class ProblemDetails(BaseModel):
+    """An error, as RFC 9457 describes (application/problem+json)."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+class EntityOut(BaseModel):
+    """An entity in plain words (``onconav explain``), with the passages it cites."""
+
+    id: str
+    kind: str
+    kind_label: str
+    title: str
+    aliases: list[str]
+    text: str | None
+    details: list[dict[str, str]] = Field(description="(label, text) lines")
+    in_trials: bool
+    notes: list[str]
+    codes: list[str]
+    used_by: list[dict[str, Any]] = Field(description="The options that give it")
+    settles: list[str]
+    citations: list[Citation]
+    also_matched: list[str] = Field(description="Other entries with the same name")
+
+
+def problem(
+    status: int, title: str, detail: str, errors: list[FieldError] | None = None
+) -> Response:
+    body = ProblemDetails(title=title, status=status, detail=detail, errors=errors or [])
+    return Response(body.model_dump_json(), status_code=status, media_type=PROBLEM)
+
+
+def field_errors(problems: list[Problem]) -> list[FieldError]:
+    return [
+        FieldError(field=p.field, value=_jsonable(p.value), accepted=list(p.accepted),
+                   message=p.message)
+        for p in problems
+    ]  # fmt: skip
+
+
+def _jsonable(value: object) -> Any:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return repr(value)
+    return value
+
+
+def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None) -> FastAPI:
+    """The app, over a knowledge base (loaded if not given)."""
+    kb = kb if kb is not None else load_kb()
+    settings = settings or Settings()
+    app = FastAPI(
+        title="onconav",
+        version=__version__,
+        description="Every treatment option for a person with advanced cancer, with why, what "
+        "is still unknown, and where each statement comes from. Information to discuss with a "
+        "care team, not medical advice.",
+    )
+
+    @app.middleware("http")
+    async def _log(request: Request, call_next: Any) -> Response:
+        started = time.perf_counter()
+        try:
+            response: Response = await call_next(request)
+        except Exception:  # never a 500 without a problem document
+            log.exception("%s %s failed", request.method, request.url.path)
+            response = problem(500, "Internal error", "The server failed; nothing was stored.")
+        took = (time.perf_counter() - started) * 1000
+        log.info("%s %s %d %.1fms", request.method, request.url.path, response.status_code, took)
+        return response
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, error: HTTPException) -> Response:
+        response = problem(error.status_code, _title(error.status_code), str(error.detail))
+        response.headers.update(error.headers or {})  # Allow, for a method not allowed
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, error: RequestValidationError) -> Response:
+        errors = [FieldError(field=".".join(str(p) for p in e["loc"]), message=e["msg"])
+                  for e in error.errors()]  # fmt: skip
+        return problem(422, "Invalid request", "The request does not fit the API.", errors)
+
+    @app.get("/healthz", summary="The server is up")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok", "kb_version": kb.version}
+
+    @app.post(
+        "/api/v1/options",
+        summary="Every option for a person's situation",
+        response_model=None,
+        responses=OPTION_RESPONSES,
+    )
+    async def options(request: Request) -> Response:
+        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+        if kind != "application/json" and not kind.endswith("+json"):
+            return problem(415, "Unsupported media type", "Send the profile as application/json.")
+        declared = request.headers.get("content-length")
+        if declared is not None and declared.isdigit() and int(declared) > settings.max_body_bytes:
+            return _too_large(settings)
+        body = bytearray()
+        async for chunk in request.stream():
+            body += chunk
+            if len(body) > settings.max_body_bytes:
+                return _too_large(settings)
+        try:
+            text = body.decode("utf-8")
+        except UnicodeDecodeError:
+            return problem(400, "Bad request", "The request body is not UTF-8 text.")
+        try:
+            data = profile_from_text(text, "the request body")
+            person = parse_profile(data, kb)
+        except ProfileError as error:
+            status = 400 if any(p.field == "profile" for p in error.problems) else 422
+            return problem(status, "Invalid profile" if status == 422 else "Bad request",
+                           "; ".join(str(p) for p in error.problems),
+                           field_errors(error.problems))  # fmt: skip
+        result = evaluate(person, kb)
+        return Response(result.model_dump_json(), media_type="application/json")
+
+    @app.get(
+        "/api/v1/explain/{name}",
+        summary="Any drug, regimen, procedure, test, term or option, by any name or code",
+        responses={404: {"description": "No entry has that name or code"}},
+    )
+    async def explain(name: str) -> EntityOut:
+        found = kb.find(name)
+        if not found:
+            raise HTTPException(404, f"{name!r} is not a name or code onconav knows")
+        seen = kb_explain.view(kb, found[0])
+        return EntityOut(
+            **{k: v for k, v in asdict(seen).items() if k not in ("evidence", "details")},
+            details=[{"label": label, "text": text} for label, text in seen.details],
+            citations=[_citation(span) for span in seen.evidence],
+            also_matched=[r.id for r in found[1:]],
+        )
+
+    @app.get("/api/v1/kb", summary="The knowledge base: version, sources and their dates, counts")
+    async def knowledge() -> dict[str, Any]:
+        stats = kb_explain.stats(kb)
+        return {
+            "version": kb.version,
+            "sources": [
+                {"id": s.id, "title": s.title, "publisher": s.publisher, "dated": s.dated}
+                for s in kb.data.sources
+            ],
+            "counts": stats["counts"],
+            "in_trials": stats["in_trials"],
+            "spans": stats["spans"],
+        }
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = _openapi(app, kb)
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    return app
+
+
+ERRORS = {
+    400: "The body is not a JSON object of fields, not UTF-8, or not valid JSON",
+    413: "The body is larger than the limit",
+    415: "The body is not application/json",
+    422: "A field is not accepted: each error names the field and what is accepted",
+}
+
+
+OPTION_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The options, as `onconav options --format json`"},
+    **{status: {"description": words} for status, words in ERRORS.items()},
+}
+
+
+def _citation(span: Span) -> Citation:
+    return Citation(source=span.source, start=span.start, end=span.end, sha256=span.sha256,
+                    label=span.label())  # fmt: skip
+
+
+def _title(status: int) -> str:
+    return {404: "Not found", 405: "Method not allowed"}.get(status, "Error")
+
+
+def _too_large(settings: Settings) -> Response:
+    return problem(413, "Request too large",
+                   f"The profile is larger than {settings.max_body_bytes} bytes.")  # fmt: skip
+
+
+def _openapi(app: FastAPI, kb: KnowledgeBase) -> dict[str, Any]:
+    """The OpenAPI document: the routes, with the profile's schema (made from the vocabulary),
+    the Result's, and problem documents for every error."""
+    doc = get_openapi(title=app.title, version=app.version, description=app.description,
+                      routes=app.routes)  # fmt: skip
+    components = doc.setdefault("components", {}).setdefault("schemas", {})
+
+    def add(name: str, schema: dict[str, Any]) -> dict[str, str]:
+        text = json.dumps(schema).replace('"#/$defs/', '"#/components/schemas/')
+        schema = json.loads(text)
+        components.update(schema.pop("$defs", {}))
+        components[name] = schema
+        return {"$ref": f"#/components/schemas/{name}"}
+
+    profile = add("Profile", profile_schema(kb))
+    result = add("Result", Result.model_json_schema(mode="serialization"))
+    problem_ref = add("ProblemDetails", ProblemDetails.model_json_schema())
+    examples = {p.stem: {"value": json.loads(p.read_text(encoding="utf-8"))}
+                for p in sorted(EXAMPLES.glob("*.json"))}  # fmt: skip
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            for status, response in operation.get("responses", {}).items():
+                if status.startswith(("4", "5")):
+                    response["content"] = {PROBLEM: {"schema": problem_ref}}
+            if path == "/api/v1/options" and method == "post":
+                operation["requestBody"] = {
+                    "required": True,
+                    "content": {"application/json": {"schema": profile, "examples": examples}},
+                }
+                operation["responses"]["200"]["content"] = {"application/json": {"schema": result}}
+    return doc
+
+
+SOURCES_ENV = "ONCONAV_SOURCES"
+
+
+def app_from_environment() -> FastAPI:
+    """The app as ``onconav serve`` runs it (in each worker): the sources from $ONCONAV_SOURCES."""
+    import os
+
+    sources = os.environ.get(SOURCES_ENV)
+    return create_app(settings=Settings(sources=Path(sources) if sources else None))
+
+
+def configure_logging() -> None:
+    """One line per request on standard error: method, path, status, time. Never a body or a
+    query string (they may hold a person's situation)."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")

@@ -1,0 +1,161 @@
+"""The HTTP API on a real server on loopback (uvicorn in a thread, started and stopped here):
+the same answers as the command line, problem documents for every error, nothing about the
+person in the logs, and schemathesis over the whole API."""
+
+from __future__ import annotations
+
+import json
+import logging
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import schemathesis
+import uvicorn
+from hypothesis import HealthCheck, settings
+
+from onconav.kb import load_kb
+from onconav.web import Settings, create_app
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
+KB = load_kb()
+APP = create_app(KB, Settings(max_body_bytes=4096))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    port = _free_port()
+    config = uvicorn.Config(APP, host="127.0.0.1", port=port, access_log=False, log_config=None,
+                            lifespan="off")  # fmt: skip
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if server.started:
+            break
+        time.sleep(0.02)
+    assert server.started, "the server started on loopback"
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def client(base_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=base_url, timeout=10) as c:
+        yield c
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_the_api_answers_as_the_command_does(client: httpx.Client, run, path: Path) -> None:  # type: ignore[no-untyped-def]
+    response = client.post("/api/v1/options", content=path.read_bytes(),
+                           headers={"content-type": "application/json"})  # fmt: skip
+    assert response.status_code == 200, response.text
+    done = run("options", "--profile", str(path), "--format", "json")
+    assert done.status == 0, done.stderr
+    assert response.json() == json.loads(done.stdout)
+
+
+def test_explain_kb_and_health(client: httpx.Client) -> None:
+    entity = client.get("/api/v1/explain/Xeloda").json()
+    assert entity["id"] == "capecitabine" and entity["citations"]
+    assert client.get("/api/v1/explain/rxnorm|194000").status_code in (200, 404)
+    missing = client.get("/api/v1/explain/no such thing")
+    assert missing.status_code == 404
+    assert missing.headers["content-type"] == "application/problem+json"
+    about = client.get("/api/v1/kb").json()
+    assert about["version"] == KB.version
+    assert {s["id"] for s in about["sources"]} == {s.id for s in KB.data.sources}
+    assert all(s["dated"] for s in about["sources"])
+    assert client.get("/healthz").json()["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "status", "field"),
+    [
+        (b'{"cancer": "rectum", "stage": "purple"}', "application/json", 422, "stage"),
+        (b'{"cancer": "rectum", "symptoms": ["hiccups"]}', "application/json", 422, "symptoms[0]"),
+        (b'{"cancer": "stomache"}', "application/json", 422, "cancer"),
+        (b'{"cancer": "rectum", "stage": "4", "stage": "3"}', "application/json", 422, "stage"),
+        (b'["rectum"]', "application/json", 400, "profile"),
+        (b'{"cancer": ', "application/json", 400, "profile"),
+        (b"\xff\xfe{}", "application/json", 400, None),
+        (b'{"cancer": "rectum"}', "text/plain", 415, None),
+        (b'{"cancer": "' + b"x" * 5000 + b'"}', "application/json", 413, None),
+    ],
+)
+def test_every_error_is_a_problem_document(  # type: ignore[no-untyped-def]
+    client: httpx.Client, body: bytes, content_type: str, status: int, field: str | None
+) -> None:
+    response = client.post("/api/v1/options", content=body,
+                           headers={"content-type": content_type})  # fmt: skip
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["status"] == status and problem["title"] and problem["detail"]
+    if field is not None:
+        assert field in {e["field"] for e in problem["errors"]}, problem
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(client: httpx.Client) -> None:
+    """Without a length given in advance (chunked), the body is refused once the limit is
+    passed, not read to its end."""
+
+    def chunks() -> Iterator[bytes]:
+        yield b'{"cancer": "'
+        for _ in range(1000):
+            yield b"x" * 1024
+        yield b'"}'
+
+    response = client.post("/api/v1/options", content=chunks(),
+                           headers={"content-type": "application/json"})  # fmt: skip
+    assert response.status_code == 413
+
+
+def test_no_profile_content_in_the_logs(client: httpx.Client, caplog) -> None:  # type: ignore[no-untyped-def]
+    with caplog.at_level(logging.DEBUG):
+        for path in EXAMPLES:
+            client.post("/api/v1/options", content=path.read_bytes(),
+                        headers={"content-type": "application/json"})  # fmt: skip
+        client.post("/api/v1/options", content=b'{"cancer": "Ana-17 secret", "stage": "x9"}',
+                    headers={"content-type": "application/json"})  # fmt: skip
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith(("onconav", "uvicorn"))]
+    assert any("POST /api/v1/options 200" in line for line in lines), lines
+    values = {"Ana-17 secret", "x9"}
+    for path in EXAMPLES:
+        for key, value in json.loads(path.read_text(encoding="utf-8")).items():
+            values |= {str(v) for v in (value if isinstance(value, list) else [value])}
+            values.add(key) if key not in ("cancer", "stage") else None
+    for line in lines:
+        assert not any(v in line for v in values if len(v) > 3 and v not in line.split()[:2]), line
+
+
+def test_the_openapi_document_is_pinned() -> None:
+    pinned = json.loads((ROOT / "schemas" / "openapi.json").read_text(encoding="utf-8"))
+    assert APP.openapi() == pinned or create_app(KB).openapi() == pinned, "run `make schema`"
+    operation = pinned["paths"]["/api/v1/options"]["post"]
+    body = operation["requestBody"]["content"]["application/json"]
+    assert body["schema"] == {"$ref": "#/components/schemas/Profile"}
+    assert set(body["examples"]) == {p.stem for p in EXAMPLES}
+    for status in ("400", "413", "415", "422"):
+        assert "application/problem+json" in operation["responses"][status]["content"]
+
+
+SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP)
+
+
+@SCHEMA.parametrize()
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_schemathesis_finds_no_server_error_and_every_answer_fits_its_schema(case) -> None:  # type: ignore[no-untyped-def]
+    case.call_and_validate()
