@@ -175,7 +175,7 @@ def test_kras_both_ways_is_a_warning_not_an_error(run: Run) -> None:
         (
             ("options", "--cancer", "rectum", "--symptom", "hiccups"),
             None,
-            "symptoms[0]: 'hiccups' is not known; accepted: ",
+            "symptoms[0]: 'hiccups' is not known; the accepted words are listed in docs/profile.md",
         ),
         (
             ("options", "--cancer", "rectum", "--symptom", "bleeding", "--symptom", "hiccups"),

@@ -398,7 +398,7 @@ def test_invalid_profiles_name_the_field(kb, data: dict[str, Any], field: str) -
 
 
 def test_unknown_names_in_lists_are_errors(kb) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ProfileError, match=r"^symptoms\[0\]: 'hiccups' is not known; accepted: "):
+    with pytest.raises(ProfileError, match=r"^symptoms\[0\]: 'hiccups' is not known; the accepted"):
         evaluate(parse_profile({"cancer": "rectum", "symptoms": ["hiccups"]}, kb), kb)
 
 

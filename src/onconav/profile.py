@@ -28,7 +28,7 @@ from onconav.kb.vocabulary import is_code, normalise_name
 from onconav.logic import FactValue, Truth, truth
 
 UNKNOWN_SITE = {"any", "unknown", "notknown", "unknownprimary", "cancerofunknownprimary"}
-NONE_WORDS = {"none", "nothing", "no"}
+NONE_WORDS = {"none", "nothing", "no", "nosymptoms", "nil", "nonegiven", "noneknown"}
 # The readers of the fields of a few values (onconav.words), each by field name.
 READERS = {
     "stage": lambda value: words.stage(value).value,
@@ -132,6 +132,7 @@ class Profile(BaseModel):
         "junction), rectum, cervix, or any other site (breast, prostate, thyroid, lung, colon, "
         "...); histology words such as adenocarcinoma are left out",
         min_length=1,
+        max_length=300,
     )
     stage: Literal["earlier", "4", "4A", "4B"] | None = Field(
         default=None, description="The stage now: " + words.STAGE_ACCEPTED
@@ -199,6 +200,11 @@ class Profile(BaseModel):
         description="The words as the person typed them, for each field that onconav read into "
         "other values (filled in by parse_profile; kept, not evaluated)",
     )
+
+    @field_validator("resectable", mode="before")
+    @classmethod
+    def _resectable(cls, value: object) -> object:
+        return words.resectable(value)
 
     @field_validator("stage", "recurrence", "metastasis_extent", mode="before")
     @classmethod
@@ -319,17 +325,22 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
         problems += reading.problems
     if problems:
         raise ProfileError(problems)
-    assert profile is not None and reading is not None
+    assert profile is not None and reading is not None and isinstance(cancer, str)
     read["cancer"] = reading.record or cancer
+    if words.NOT_HORMONE_SENSITIVE.search(cancer.lower()) and data.get("hormone_sensitive") is None:
+        read["hormone_sensitive"] = False  # castration-resistant: hormones no longer make it grow
     if reading.site == "cervix" and profile.stage is not None:  # FIGO: M1 is 4B, T4 M0 is 4A
         read["stage"] = words.cervical_stage(data["stage"], words.stage(data["stage"])).value
-    typed = {field: data[field] for field in (*read, "stage", "recurrence", "metastasis_extent")
+    typed = {field: data[field] for field in (*read, "stage", "recurrence", "metastasis_extent",
+                                              "resectable")
              if field in data and _changed(data[field], read.get(field, getattr(profile, field)))}
+    if "hormone_sensitive" in read and "hormone_sensitive" not in data:
+        typed["hormone_sensitive"] = cancer  # read from the words of the cancer
     for marker in ("her2", "kras"):
         given = (data.get("biomarkers") or {}).get(marker)
         if given is not None and given != getattr(profile.biomarkers, marker):
             typed[f"biomarkers.{marker}"] = given
-    return profile.model_copy(update={**read, "as_typed": {**profile.as_typed, **typed}})
+    return profile.model_copy(update={**read, "as_typed": typed})  # the words of this profile
 
 
 def _changed(given: object, read: object) -> bool:
@@ -375,26 +386,28 @@ def _ordered(kb: KnowledgeBase, field: str, name: str) -> list[str]:
 
 
 def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
-    """The ids a name means among the values of a fact: by any name or alias, by a code, or as
-    a combination written with "+", "/", "&", "and", "with" or "-" (carbo/taxol, FOLFIRI-bev),
-    when each part is known; a pair that makes a regimen is that regimen."""
+    """The ids a name means among the values of a fact: by any name or alias, by a code, with a
+    bracketed note left out ("capecitabine (Xeloda)"), or as treatments written together with
+    "+", "/", "&", "and", "with" or "plus" (carbo/taxol; FOLFIRI-bev as a last resort), when
+    every part is known. A pair of drugs stays two drugs: the regimens they may belong to count
+    through them."""
     table = kb.value_names[field]
     match = table.get(normalise_name(name))
     if match is None:  # a code (rxnorm|4492, C78.7) of a record that is a value of the fact
         match = next((r.id for r in kb.find(name) if r.id in table.values()), None)
     if match is not None:
         return [_where_unsaid(kb, field, match)]
-    parts = [p for p in re.split(r"\s*(?:\+|/|&|\band\b|\bwith\b|\bplus\b|-)\s*", name) if p]
-    if len(parts) < 2:
-        return None
-    ids = [table.get(normalise_name(part)) for part in parts]
-    if any(i is None for i in ids):
-        return None
-    found = [i for i in ids if i is not None]
-    for regimen in kb.data.regimens:  # carboplatin + paclitaxel: a regimen of just these
-        if set(regimen.components) == set(found) and regimen.id in table.values():
-            return [regimen.id]
-    return list(dict.fromkeys(found))
+    outside = re.sub(r"\([^()]*\)", " ", name).strip()
+    if outside and outside != name:
+        return _lookup(kb, field, outside)
+    for separator in (r"\s*(?:\+|/|&|\band\b|\bwith\b|\bplus\b)\s*", r"\s*-\s*"):
+        parts = [p for p in re.split(separator, name, flags=re.IGNORECASE) if p.strip()]
+        if len(parts) < 2:
+            continue
+        found = [_lookup(kb, field, part) for part in parts]
+        if all(found):
+            return list(dict.fromkeys(i for ids in found if ids for i in ids))
+    return None
 
 
 def _where_unsaid(kb: KnowledgeBase, field: str, ident: str) -> str:
@@ -415,12 +428,18 @@ def _resolve(
     ids: set[str] = set()
     problems = []
     for i, name in enumerate(names):
-        found = _lookup(kb, field, name)
+        unsure = bool(words.UNSURE.search(name.lower()))  # "lung?" is not lung
+        found = None if unsure else _lookup(kb, field, name)
+        unsure = unsure or (found is None and bool(words.NEGATED.match(name.lower())))
         if found is None:
             accepted = tuple(sorted(kb.vocabulary.known(field)))
-            close = _close(normalise_name(name), kb.value_names[field])
-            shown = ", ".join(accepted[:12]) + (", ..." if len(accepted) > 12 else "")
-            hint = f"did you mean {kb.label(field, close)}?" if close else f"accepted: {shown}"
+            close = None if unsure else _close(normalise_name(name), kb.value_names[field])
+            if unsure:
+                hint = "list only what is there and known; leave out what is not or not sure"
+            elif close:
+                hint = f"did you mean {kb.label(field, close)}?"
+            else:
+                hint = "the accepted words are listed in docs/profile.md"
             problems.append(Problem(f"{field}[{i}]", name, accepted,
                                     f"{name!r} is not known; {hint}"))  # fmt: skip
         else:
@@ -434,7 +453,10 @@ def _close(folded: str, names: Mapping[str, str]) -> str | None:
 
     if len(folded) < 4:
         return None
-    found = difflib.get_close_matches(folded, list(names), n=1, cutoff=0.8)
+    # a slip of the keys, not another word: about as long, and the same first letter (FOLFIRINOX
+    # is not a misspelt FOLFIRI, nor vertebral a misspelt cerebral)
+    near = [n for n in names if abs(len(n) - len(folded)) <= 2 and n[:1] == folded[:1]]
+    found = difflib.get_close_matches(folded, near, n=1, cutoff=0.8)
     return names[found[0]] if found else None
 
 
@@ -458,20 +480,46 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
     as another (the gastro-oesophageal junction as the stomach, colorectal as the colon) says so;
     a near miss of a known name is a problem with a suggestion; any other cancer gets the
     general options, with a warning that names the word."""
-    cancers = [r for r in kb.find(name) if kb.kind_of.get(r.id) == "cancers"]
-    for phrase in [] if cancers else words.cancer_phrases(name):
+    lowered = name.lower()
+    if words.UNKNOWN_PRIMARY.search(lowered) or normalise_name(name) in UNKNOWN_SITE:
+        return CancerReading("any", "advanced cancer (where it started not given)", "any")
+    if words.UNSURE.search(lowered) or words.NEGATED.match(lowered):
+        message = (f"{name!r} is not sure or says what it is not; give where the cancer started "
+                   "as far as it is known, or 'unknown'")  # fmt: skip
+        return CancerReading("", "", None, problems=(Problem("cancer", name, (), message),))
+    primary = words.primary_part(name)
+    other = words.OTHER_KINDS.search(primary.lower())
+    cancers = [] if other else [r for r in kb.find(name) if kb.kind_of.get(r.id) == "cancers"]
+    matched = ""
+    for phrase in [] if cancers or other else words.cancer_phrases(primary):
         cancers = [r for r in kb.find(phrase) if kb.kind_of.get(r.id) == "cancers"]
         if cancers:
+            matched = phrase
             break
     if normalise_name(name) in UNKNOWN_SITE or (cancers and cancers[0].id == "any"):
         return CancerReading("any", "advanced cancer (where it started not given)", "any")
     if cancers:
         record = cancers[0]
         target = getattr(record, "read_as", None)
+        warnings = []
+        unread = [w for w in words.place_words(primary) if matched and w not in matched.split()]
+        if unread or primary != name:
+            read_as = kb.name_of(target or record.id)
+            warnings.append(f"cancer: {name.strip()[:120]!r} is read as {read_as}"
+                            f" from {(matched or primary).strip()!r}"
+                            + (f"; not read: {', '.join(unread)}" if unread else "")
+                            + "; check that this is where the cancer started")  # fmt: skip
         if target is None:
-            return CancerReading(record.id, kb.name_of(record.id), record.id)
+            return CancerReading(record.id, kb.name_of(record.id), record.id, tuple(warnings))
         note = getattr(record, "note", "")
-        return CancerReading(target, kb.name_of(target), record.id, (f"cancer: {note}",))
+        return CancerReading(target, kb.name_of(target), record.id,
+                             (f"cancer: {note}", *warnings))  # fmt: skip
+    if other:
+        warning = (f"cancer: {name.strip()[:120]!r} names a kind of cancer ({other.group(0)}) "
+                   "other than those the sources on stomach, rectal and cervical cancer describe; "
+                   "these are the options of the source on advanced cancer in general")  # fmt: skip
+        site = normalise_name(name)[:60]
+        return CancerReading(site, name.strip()[:120], None, (warning,))
     if is_code(name):
         message = f"{name!r} is a code of no cancer onconav knows; give the cancer's name"
         return CancerReading("", "", None, problems=(Problem("cancer", name, (), message),))
@@ -479,7 +527,7 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
         problem = Problem("cancer", name, (), f"{name!r} is not a cancer name")
         return CancerReading("", "", None, problems=(problem,))
     names = {normalise_name(n): c.id for c in kb.data.cancers if c.id != "any" for n in c.names()}
-    for phrase in words.cancer_phrases(name) or [name]:
+    for phrase in words.cancer_phrases(primary) or [primary]:
         close = _close(normalise_name(phrase), names)
         if close:
             message = f"{name!r} is not known; did you mean {kb.name_of(close)}?"
@@ -491,8 +539,9 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
         f"source on advanced cancer in general describes; {', '.join(own[:-1])} and {own[-1]} "
         "have sources of their own"
     )
-    site = normalise_name(" ".join(words.cancer_phrases(name)[:1])) or normalise_name(name)
-    return CancerReading(site or name.strip().lower(), name.strip(), None, (warning,))
+    site = normalise_name(" ".join(words.cancer_phrases(primary)[:1])) or normalise_name(name)
+    return CancerReading(site[:60] or name.strip().lower()[:60], name.strip()[:120], None,
+                         (warning,))  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
@@ -533,7 +582,8 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     name is not known."""
     warnings: list[str] = []
     problems: list[Problem] = []
-    cancer = read_cancer(kb, profile.cancer)
+    typed_cancer = profile.as_typed.get("cancer")  # read again for what it says beyond the id
+    cancer = read_cancer(kb, typed_cancer if isinstance(typed_cancer, str) else profile.cancer)
     site, cancer_name = cancer.site, cancer.name
     problems += cancer.problems
     warnings += cancer.warnings

@@ -33,6 +33,19 @@ def _compact(text: str) -> str:
     return re.sub(r"[^a-z0-9+]", "", text.lower())
 
 
+UNSURE = re.compile(r"\?|\b(pending|awaited|awaiting|not (yet )?tested|not done|unknown|"
+                    r"uncertain|unclear|possible|possibly|probable|probably|suspected|query|"
+                    r"likely|maybe)\b")  # fmt: skip
+UNSURE_HINT = "; when it is not known yet, leave the field out"
+
+
+def _sure(value: object, accepted: str, values: tuple[str, ...]) -> None:
+    """Refuse words that say the value is not known or not sure (a question mark, "pending",
+    "suspected"): a guess is never read as a result."""
+    if isinstance(value, str) and UNSURE.search(value.lower()):
+        raise NotUnderstood(value, accepted + UNSURE_HINT, values)
+
+
 # --------------------------------------------------------------------------------------------
 # Stage
 # --------------------------------------------------------------------------------------------
@@ -46,7 +59,7 @@ _LABEL_WORDS = r"\b(stage|stadium|figo|ajcc|uicc|clinical|pathologic(al)?|progno
 _FOUR = {"4", "iv", "four"}
 _EARLIER = {"0", "1", "2", "3", "i", "ii", "iii", "one", "two", "three", "zero", "earlier"}
 _METASTATIC = {"metastatic", "metastasised", "metastasized", "m1", "m1a", "m1b", "m1c",
-               "distantmetastases", "widespread"}  # fmt: skip
+               "distantmetastases", "widespread", "metastaticdisease"}  # fmt: skip
 _UNDECIDED = {"advanced": "'advanced' does not say the stage; it is taken as unknown",
               "locallyadvanced": "'locally advanced' does not say the stage; it is taken as "
                                  "unknown"}  # fmt: skip
@@ -62,8 +75,20 @@ def stage(value: object) -> Reading:
         raise NotUnderstood(value, STAGE_ACCEPTED, STAGE_VALUES)
     if isinstance(value, int) and not 0 <= value <= 4:
         raise NotUnderstood(value, STAGE_ACCEPTED, STAGE_VALUES)
+    _sure(value, STAGE_ACCEPTED, STAGE_VALUES)
     text = str(value).strip().lower()
+    outside = re.sub(r"\([^()]*\)", " ", text).strip()  # "Stage IVB (FIGO 2018)": the stage
+    if outside and outside != text:
+        try:
+            return stage(outside)
+        except NotUnderstood:
+            pass
+    text = re.sub(r"\b(disease|cancer)\b", " ", text).strip()
+    text = re.sub(r"\b([cpy]+)(m[01x])", r"\2", text)  # cM1, pM1
     compact = _compact(text)
+    if compact in ("dukesd", "dukesc2"):
+        return Reading("4" if compact == "dukesd" else "earlier", "Dukes' stage read as stage "
+                       f"{'4' if compact == 'dukesd' else '1 to 3'}")  # fmt: skip
     tnm = TNM.match(compact)
     if tnm:
         if tnm.group(1) == "1":
@@ -83,7 +108,8 @@ def stage(value: object) -> Reading:
         if letter == "c":
             return Reading("4", "stage IVC is read as stage 4 (the sources do not use IVC)")
         return Reading("4" + letter.upper())
-    found = re.fullmatch(r"(0|1|2|3|i|ii|iii|one|two|three|zero|earlier)(is|[abc]?\d?)", words)
+    found = re.fullmatch(r"(0|1|2|3|i|ii|iii|one|two|three|zero|earlier)(is|[abc]?\d?[rp]?)",
+                         words)  # IIIC1r, IIIC2p: FIGO's r and p say how it was found
     if found:
         return Reading("earlier")
     raise NotUnderstood(value, STAGE_ACCEPTED, STAGE_VALUES)
@@ -128,7 +154,11 @@ def her2(value: object) -> str:
         raise NotUnderstood(value, HER2_ACCEPTED, HER2_VALUES)
     if isinstance(value, int) and not 0 <= value <= 3:  # an IHC score is 0 to 3
         raise NotUnderstood(value, HER2_ACCEPTED, HER2_VALUES)
-    text = str(value).lower()
+    _sure(value, HER2_ACCEPTED, HER2_VALUES)
+    if isinstance(value, str) and value.strip() in ("+", "++"):  # 1+ or 2+ in some reports
+        raise NotUnderstood(value, HER2_ACCEPTED + "; write the IHC score as 1+ or 2+", HER2_VALUES)
+    text = str(value).lower().replace("+++", "3+")
+    text = re.sub(r"her-?2 ?/? ?neu", "her2", text)  # HER2/neu
     text = re.sub(r"\bher-?2-(?=[a-z])", " ", text)  # HER2-positive
     negated = r"\b(not|non|no)[- ]?(amplified|amplification|over-?expressed)"
     text = re.sub(negated, " negative ", text)
@@ -141,6 +171,8 @@ def her2(value: object) -> str:
         if not kinds:
             raise NotUnderstood(value, HER2_ACCEPTED, HER2_VALUES)
         found.add(kinds[0])
+    if len(found) == 2 and "equivocal" in found:  # IHC 2+ with an ISH result: the ISH decides
+        found.discard("equivocal")
     if len(found) != 1:
         raise NotUnderstood(value, HER2_ACCEPTED, HER2_VALUES)
     return found.pop()
@@ -151,7 +183,8 @@ KRAS_ACCEPTED = ("wild-type (WT, not mutated, no mutation, negative) or mutated 
 KRAS_VALUES = ("wild-type", "mutated")
 _WILD = re.compile(r"wild-?type|wild|\bwt\b|\b(not|non|un)[- ]?mutated|\bno (kras )?mutations?\b|"
                    r"not detected|negative|\bneg\b|\bnormal\b")  # fmt: skip
-_MUTATED = re.compile(r"mutat|mutant|positive|\bpos\b|detected|variant|"
+_MUTATED = re.compile(r"mutat|mutant|positive|\bpos\b|detected|variant|\bmut\b|"
+                      r"p\.[a-z]{3}\d{1,3}[a-z]{3}|"
                       r"\b(p\.)?[acdefghiklmnpqrstvwy]\d{1,3}[acdefghiklmnpqrstvwy*]\b|"
                       r"c\.\d+[acgt]>[acgt]|codon ?\d+")  # fmt: skip
 
@@ -161,10 +194,28 @@ def kras(value: object) -> str:
     or any KRAS variant such as G12C, G13D or Q61H)."""
     if isinstance(value, bool) or not isinstance(value, str):
         raise NotUnderstood(value, KRAS_ACCEPTED, KRAS_VALUES)
-    text = " ".join(re.sub(r"\bk-?ras\b", " ", value.lower()).split())
+    lowered = value.lower()
+    if re.search(r"\bvus\b|unknown significance|uncertain significance", lowered):
+        raise NotUnderstood(value, KRAS_ACCEPTED + "; a variant of unknown significance is for "
+                            "the care team to read", KRAS_VALUES)  # fmt: skip
+    _sure(value, KRAS_ACCEPTED, KRAS_VALUES)
+    all_ras = re.search(r"\b(all |pan[- ]?)?ras (wild|wt|not mutated|negative)", lowered)
+    if all_ras and not re.search(r"\b(n|h)ras\b|braf", lowered):  # RAS wild-type: KRAS, NRAS
+        return "wild-type"
+    if re.search(r"\b(nras|hras|braf|egfr|pik3ca|erbb2|her2|msi|mmr|ntrk|tp53|apc)\b", lowered):
+        raise NotUnderstood(value, KRAS_ACCEPTED + "; give the KRAS result alone (other genes, "
+                            "such as NRAS or BRAF, are not read here: ask your care team)",
+                            KRAS_VALUES)  # fmt: skip
+    text = " ".join(re.sub(r"\bk-?ras\b", " ", lowered).split())
+    one_change = re.search(r"\b(no|negative for|not detected|absent)\b.*\b[gqak]\d{2,3}[a-z]\b|"
+                           r"\b[gqak]\d{2,3}[a-z]\b.*\b(not detected|negative|absent)\b", text)
+    if one_change:  # "no G12C": one change tested, not the whole gene
+        raise NotUnderstood(value, KRAS_ACCEPTED + "; a test of one change (such as G12C) does "
+                            "not say whether the gene has others: give the KRAS result",
+                            KRAS_VALUES)  # fmt: skip
     if _WILD.search(text):
         return "wild-type"
-    if _MUTATED.search(text):
+    if _MUTATED.search(text) or re.fullmatch(r"mt|mut|m", text.strip()):
         return "mutated"
     raise NotUnderstood(value, KRAS_ACCEPTED, KRAS_VALUES)
 
@@ -222,14 +273,52 @@ DESCRIBING = frozenset({
     "squamous", "cell", "cells", "scc", "adeno", "signet", "ring", "poorly", "moderately",
     "well", "differentiated", "invasive", "primary", "metastatic", "advanced", "recurrent",
     "refractory", "stage", "iv", "ivb", "iva", "of", "the", "in", "a", "an", "and",
+    "type", "grade", "high", "low", "i", "ii", "iii", "castrate-resistant",
+    "castration-resistant", "crpc", "mcrpc", "hormone-refractory", "hormone-resistant",
 })
+# Words that say hormones no longer make a (prostate) cancer grow.
+NOT_HORMONE_SENSITIVE = re.compile(
+    r"castrat\w*[- ]resistant|\bm?crpc\b|hormone[- ](refractory|resistant|insensitive)"
+)
+
+
+# Kinds of cancer other than the carcinomas the organ-specific sources describe: a gastric
+# lymphoma or a rectal melanoma is not "stomach cancer" or "rectal cancer" as they mean it.
+OTHER_KINDS = re.compile(
+    r"\b(lymphomas?|malt|gist|gastrointestinal stromal|stromal|carcinoids?|neuroendocrine|nets?|"
+    r"nec|melanomas?|sarcomas?|leiomyosarcomas?|liposarcomas?|mesotheliomas?|leuka?emias?|"
+    r"myelomas?|small[- ]cell|small (bowel|intestine)|appendix|appendiceal|anal|anus)\b"
+)
+# "Cervical" also means "of the neck": cervical spine, cervical lymph nodes, cervical oesophagus.
+NECK = frozenset({"spine", "spinal", "vertebra", "vertebrae", "vertebral", "node", "nodes",
+                  "lymph", "oesophagus", "esophagus", "oesophageal", "esophageal", "neck",
+                  "cord"})  # fmt: skip
+UNKNOWN_PRIMARY = re.compile(r"\b(unknown primary|primary unknown|cup)\b")
+NEGATED = re.compile(r"^\s*(not|no|non|never)\b")
+
+
+def primary_part(name: str) -> str:
+    """The part of a cancer description that says where it started: after "from" or "secondary
+    to" when it says so ("cervical spine metastases from breast cancer": breast cancer)."""
+    found = re.search(r"\b(?:from|secondary to|primary:?|originating in|arising in)\s+(.+)$",
+                      name, flags=re.IGNORECASE)  # fmt: skip
+    return found.group(1) if found else name
+
+
+def place_words(name: str) -> list[str]:
+    """The words of a cancer description that may say where it started (describing words, and
+    "cervical" meaning the neck, left out)."""
+    words = [w for w in re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", name.lower())
+             if w not in DESCRIBING]  # fmt: skip
+    if NECK & set(words):
+        words = [w for w in words if w not in ("cervical", "cervix")]
+    return words
 
 
 def cancer_phrases(name: str) -> list[str]:
     """The phrases to look a cancer up by, once the describing words are left out: the whole
     rest, then each shorter run of its words, longest first."""
-    words = [w for w in re.findall(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", name.lower())
-             if w not in DESCRIBING]  # fmt: skip
+    words = place_words(name)
     phrases = []
     for size in range(len(words), 0, -1):
         for start in range(len(words) - size + 1):
@@ -280,3 +369,19 @@ TNM_PATTERN = (  # a TNM stage as written, in either case (the reader folds case
     r"^[cpyraCPYRA]{0,3}[Tt]([0-4xX]|is)[a-dA-D]?[0-9]? ?[cpyraCPYRA]{0,3}[Nn][0-3xX][a-cA-C]? ?"
     r"[cpyraCPYRA]{0,3}[Mm][01xX][a-dA-D]?$"
 )
+
+
+# Words for the yes/no answer of whether surgery could remove all of the cancer.
+RESECTABLE = {
+    "resectable": True, "operable": True, "removable": True, "can be removed": True,
+    "unresectable": False, "not resectable": False, "non-resectable": False,
+    "nonresectable": False, "inoperable": False, "not operable": False,
+    "cannot be removed": False, "can't be removed": False,
+}  # fmt: skip
+
+
+def resectable(value: object) -> object:
+    """The answer the words of ``resectable`` give; other values are left to the yes/no reader."""
+    if isinstance(value, str):
+        return RESECTABLE.get(" ".join(value.lower().split()), value)
+    return value
