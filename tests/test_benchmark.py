@@ -44,3 +44,20 @@ def test_benchmark_rejects_bad_sizes(flag: str, value: str) -> None:
     )
     assert done.returncode == 2
     assert flag in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_the_api_benchmark_appends_its_report(tmp_path: Path) -> None:
+    """benchmarks/api.py starts the server on loopback, loads it briefly and appends its table."""
+    report = tmp_path / "benchmarks.md"
+    report.write_text("# Benchmarks\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "api.py"), "--requests", "40", "--seconds",
+         "1", "--append", str(report)],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    text = report.read_text(encoding="utf-8")
+    assert "## 6. The HTTP API under load" in text
+    for row in ("`POST /api/v1/options`, requests/s", "baseline: `GET /healthz`",
+                "at 200 requests/s: p99", "read + evaluate + serialise"):  # fmt: skip
+        assert row in text

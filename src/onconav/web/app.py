@@ -87,6 +87,38 @@ class EntityOut(BaseModel):
     also_matched: list[str] = Field(description="Other entries with the same name")
 
 
+class RequestLog:
+    """One log line per request: method, path, status, time taken; never a body or a query
+    string. A failure that escapes a route is answered with a problem document (never a bare
+    500). Plain ASGI, so that it costs next to nothing per request."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = [500]
+        sent = [False]
+
+        async def sending(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                status[0], sent[0] = message["status"], True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception:
+            log.exception("%s %s failed", scope["method"], scope["path"])
+            if not sent[0]:
+                failure = problem(500, "Internal error", "The server failed; nothing was stored.")
+                await failure(scope, receive, send)
+        took = (time.perf_counter() - started) * 1000
+        log.info("%s %s %d %.1fms", scope["method"], scope["path"], status[0], took)
+
+
 def problem(
     status: int, title: str, detail: str, errors: list[FieldError] | None = None
 ) -> Response:
@@ -122,17 +154,7 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         "care team, not medical advice.",
     )
 
-    @app.middleware("http")
-    async def _log(request: Request, call_next: Any) -> Response:
-        started = time.perf_counter()
-        try:
-            response: Response = await call_next(request)
-        except Exception:  # never a 500 without a problem document
-            log.exception("%s %s failed", request.method, request.url.path)
-            response = problem(500, "Internal error", "The server failed; nothing was stored.")
-        took = (time.perf_counter() - started) * 1000
-        log.info("%s %s %d %.1fms", request.method, request.url.path, response.status_code, took)
-        return response
+    app.add_middleware(RequestLog)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, error: HTTPException) -> Response:
