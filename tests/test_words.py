@@ -465,3 +465,10 @@ def test_no_symptoms_is_none_and_more_symptom_words() -> None:
              "neuropathic pain": "nerve-pain"}  # fmt: skip
     for typed, value in words.items():
         assert read({"cancer": "rectum", "symptoms": [typed]}).given["symptoms"] == {value}
+
+
+def test_field_names_in_any_case() -> None:
+    facts = read({"Cancer": "rectum", "Stage": "IV", "HER2": "3+"})
+    assert facts.given["cancer"] == "rectum" and facts.given["stage"] == "4"
+    with pytest.raises(ProfileError, match="Cancer: unknown field"):
+        parse_profile({"cancer": "rectum", "Cancer": "stomach"}, KB)  # never one silently

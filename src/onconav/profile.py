@@ -275,7 +275,7 @@ def _problem(item: Any) -> Problem:
     kind = item["type"]
     if kind == "extra_forbidden":
         model = Biomarkers if item["loc"][0] == "biomarkers" else Profile
-        fields = tuple(model.model_fields)
+        fields = tuple(info.alias or name for name, info in model.model_fields.items())
         return Problem(where, given, fields, f"unknown field; accepted fields: {', '.join(fields)}")
     if kind == "missing":
         return Problem(where, None, (), "is required")
@@ -356,6 +356,11 @@ def _tidy(data: dict[str, Any]) -> dict[str, Any]:
     different results are both kept (the engine then treats the marker as unknown, with a
     warning)."""
     fields = set(Profile.model_fields) | {"$schema"}
+    by_case = {f.lower(): f for f in fields}
+    renamed = {k: by_case[k.lower()] for k in data  # "Cancer", "Stage": names in any case
+               if isinstance(k, str) and k not in fields and k.lower() in by_case
+               and by_case[k.lower()] not in data}  # both ways: the second is an unknown field
+    data = {renamed.get(k, k): v for k, v in data.items()}
     if "biomarkers" in data and data["biomarkers"] is None:  # null, as for any field: unknown
         data = {k: v for k, v in data.items() if k != "biomarkers"}
     markers = data.get("biomarkers")
