@@ -10,7 +10,9 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -33,10 +35,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """The app served by uvicorn on a free loopback port, in a thread, for the block."""
     port = _free_port()
-    config = uvicorn.Config(APP, host="127.0.0.1", port=port, access_log=False, log_config=None,
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, access_log=False, log_config=None,
                             lifespan="off")  # fmt: skip
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
@@ -46,9 +49,17 @@ def base_url() -> Iterator[str]:
             break
         time.sleep(0.02)
     assert server.started, "the server started on loopback"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    with serving(APP) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -159,3 +170,14 @@ SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP)
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_schemathesis_finds_no_server_error_and_every_answer_fits_its_schema(case) -> None:  # type: ignore[no-untyped-def]
     case.call_and_validate()
+
+
+def test_explain_shows_the_passages_when_the_server_has_the_sources(
+    client: httpx.Client, sources: Path
+) -> None:
+    with serving(create_app(KB, Settings(sources=sources))) as url:
+        entity = httpx.get(f"{url}/api/v1/explain/Xeloda", timeout=10).json()
+    assert entity["passages"] and all(entity["passages"])
+    assert "capecitabine" in " ".join(entity["passages"]).lower()
+    without = client.get("/api/v1/explain/Xeloda").json()
+    assert without["passages"] == [None] * len(without["citations"])

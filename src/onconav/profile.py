@@ -316,7 +316,7 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
                 if isinstance(name, str) and f"{field}[{i}]" not in invalid:
                     found, missed = _resolve(kb, field, [name])
                     problems += [replace(p, field=f"{field}[{i}]") for p in missed]
-                    ids += [v for v in _ordered(kb, field, name) if v in found and v not in ids]
+                    ids += [v for v in found if v not in ids]
             read[field] = ids
     cancer = data.get("cancer")
     reading = None
@@ -385,11 +385,6 @@ def _tidy(data: dict[str, Any]) -> dict[str, Any]:
     return tidy
 
 
-def _ordered(kb: KnowledgeBase, field: str, name: str) -> list[str]:
-    """The ids one name means, in the order written (a pair of drugs gives two)."""
-    return _lookup(kb, field, name) or []
-
-
 def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     """The ids a name means among the values of a fact: by any name or alias, by a code, with a
     bracketed note left out ("capecitabine (Xeloda)"), or as treatments written together with
@@ -427,10 +422,10 @@ def _where_unsaid(kb: KnowledgeBase, field: str, ident: str) -> str:
 
 def _resolve(
     kb: KnowledgeBase, field: str, names: list[str]
-) -> tuple[frozenset[str], list[Problem]]:
-    """The ids a list of names means among the values of its fact, and a problem for each name
-    that is not known (with the closest known name, if one is close)."""
-    ids: set[str] = set()
+) -> tuple[list[str], list[Problem]]:
+    """The ids a list of names means among the values of its fact, in the order written, and a
+    problem for each name that is not known (with the closest known name, if one is close)."""
+    ids: list[str] = []
     problems = []
     for i, name in enumerate(names):
         unsure = bool(words.UNSURE.search(name.lower()))  # "lung?" is not lung
@@ -448,8 +443,8 @@ def _resolve(
             problems.append(Problem(f"{field}[{i}]", name, accepted,
                                     f"{name!r} is not known; {hint}"))  # fmt: skip
         else:
-            ids.update(found)
-    return frozenset(ids), problems
+            ids += [i for i in found if i not in ids]
+    return ids, problems
 
 
 def _close(folded: str, names: Mapping[str, str]) -> str | None:
@@ -610,7 +605,8 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     for field in SET_FIELDS:
         names = getattr(profile, field)
         if names is not None:
-            given[field], missed = _resolve(kb, field, names)
+            found, missed = _resolve(kb, field, names)
+            given[field] = frozenset(found)
             problems += missed
     if problems:
         raise ProfileError(problems)

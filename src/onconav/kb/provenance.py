@@ -230,12 +230,16 @@ def make_span(source_id: str, text: str, start: int, end: int) -> Span:
 
 
 class Cited(Protocol):
-    """Anything that cites a passage: a Span, or a result's Citation."""
+    """Anything that cites a passage: a Span, or a result's Citation (read-only)."""
 
-    source: str
-    start: int
-    end: int
-    sha256: str
+    @property
+    def source(self) -> str: ...
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def sha256(self) -> str: ...
 
 
 def passages(directory: Path, kb: KnowledgeBase) -> Callable[[Cited], str | None]:

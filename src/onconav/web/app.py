@@ -29,7 +29,7 @@ from starlette.exceptions import HTTPException
 
 from onconav import __version__
 from onconav.engine import evaluate
-from onconav.kb import KnowledgeBase, load_kb
+from onconav.kb import KnowledgeBase, load_kb, provenance
 from onconav.kb import explain as kb_explain
 from onconav.kb.model import Span
 from onconav.profile import Problem, ProfileError, parse_profile
@@ -84,6 +84,9 @@ class EntityOut(BaseModel):
     used_by: list[dict[str, Any]] = Field(description="The options that give it")
     settles: list[str]
     citations: list[Citation]
+    passages: list[str | None] = Field(
+        description="Each citation's passage, when the server has the source files (--sources)"
+    )
     also_matched: list[str] = Field(description="Other entries with the same name")
 
 
@@ -146,6 +149,7 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
     """The app, over a knowledge base (loaded if not given)."""
     kb = kb if kb is not None else load_kb()
     settings = settings or Settings()
+    passage = provenance.passages(settings.sources, kb) if settings.sources else None
     app = FastAPI(
         title="onconav",
         version=__version__,
@@ -219,6 +223,7 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
             **{k: v for k, v in asdict(seen).items() if k not in ("evidence", "details")},
             details=[{"label": label, "text": text} for label, text in seen.details],
             citations=[_citation(span) for span in seen.evidence],
+            passages=[passage(span) if passage else None for span in seen.evidence],
             also_matched=[r.id for r in found[1:]],
         )
 
