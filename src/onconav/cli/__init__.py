@@ -618,6 +618,49 @@ def options_command(
         terminal.text(result, out, lookup)
 
 
+class ReportFormat(StrEnum):
+    pdf = "pdf"
+    html = "html"
+
+
+@app.command("report")
+def report_command(
+    profile: Annotated[
+        str,
+        typer.Option("--profile", "-p", help="Profile file (JSON or YAML); - for standard input."),
+    ],
+    out_file: Annotated[
+        Path, typer.Option("--out", "-o", help="Where to write the report ('-': standard output).")
+    ],
+    output_format: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="pdf (default) or html.")
+    ] = ReportFormat.pdf,
+    sources: SourcesOption = None,
+) -> None:
+    """A printable report of the options for a profile (PDF or HTML): the situation, every option
+    with its status and reasons, the passages cited (with --sources), the questions to ask, and
+    space for notes. The same content as the page's report."""
+    kb = _kb()
+    result = evaluate(parse_profile(_read_profile([profile]), kb), kb)
+    directory = _sources_dir(sources, required=False)
+    lookup = provenance.passages(directory, kb) if directory is not None else None
+    from onconav.web import report
+
+    if output_format is ReportFormat.html:
+        content = report.html(result, kb, lookup).encode("utf-8")
+    else:
+        content = report.pdf(result, kb, lookup)
+    if str(out_file) == "-":
+        sys.stdout.buffer.write(content)
+        sys.stdout.buffer.flush()
+        return
+    try:
+        out_file.write_bytes(content)
+    except OSError as error:
+        raise UsageError(f"--out: cannot write {out_file} ({error.strerror})") from None
+    print(f"wrote {out_file} ({len(content) // 1024} KB, {output_format.value})", file=sys.stderr)
+
+
 @app.command("serve")
 def serve_command(
     host: Annotated[str, typer.Option(help="Address to listen on (loopback by default).")] = (
@@ -627,7 +670,8 @@ def serve_command(
     workers: Annotated[int, typer.Option(help="Worker processes.", min=1, max=64)] = 1,
     sources: SourcesOption = None,
 ) -> None:
-    """Serve the HTTP API (and, later, the page) with uvicorn: http://HOST:PORT/docs."""
+    """Serve the page and the HTTP API with uvicorn: the page at http://HOST:PORT/, the API's
+    documents at http://HOST:PORT/docs."""
     import uvicorn
 
     from onconav.web.app import configure_logging

@@ -109,6 +109,10 @@ class Fact(Model):
         description="Values taken from knowledge-base entities as well as the listed ones",
     )
     question: PlainText = Field(description="The question that settles this fact")
+    why: PlainText = Field(description="Why the form asks it: one line on what the answer changes")
+    find_it: PlainText = Field(
+        description="Where a person finds the answer (the pathology report, the care team)"
+    )
     decided_by: list[Id] = Field(
         default_factory=list, description="Tests that settle it (ids in tests.yaml)"
     )

@@ -36,6 +36,7 @@ from onconav.profile import Problem, ProfileError, parse_profile
 from onconav.reading import MAX_PROFILE_BYTES, profile_from_text
 from onconav.result import Citation, Result
 from onconav.schemas import profile_schema
+from onconav.web.page import add_page
 
 log = logging.getLogger("onconav.web")
 PROBLEM = "application/problem+json"
@@ -247,6 +248,7 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+    add_page(app, kb, passage)
     return app
 
 

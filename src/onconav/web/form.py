@@ -1,0 +1,201 @@
+"""The page's form: its questions, made from the knowledge base's facts, and the query string that
+carries a person's answers (the page keeps its state in the URL, never on the server).
+
+A query string holds profile fields by name (``cancer=rectum&stage=4&symptoms=bleeding``); a list
+field may repeat or hold commas. Each question has an "I don't know" answer, ``unknown``, which is
+the same as leaving the field out: unknown is never sent as "no". A list field's ``none`` is the
+empty list ("nowhere", "none of these").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from onconav.kb import KnowledgeBase
+from onconav.kb.model import FactType
+from onconav.profile import Problem, Profile, ProfileError, split_list
+
+UNKNOWN = "unknown"
+NONE = "none"
+SOME = "some"  # the list radio "yes, these": says nothing by itself
+BIOMARKERS = ("her2", "kras")
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of the form: a fact of the profile, asked in plain words."""
+
+    name: str  # the query parameter: the profile's field name (her2 and kras for the biomarkers)
+    label: str
+    question: str
+    why: str
+    find_it: str
+    kind: str  # "text", "one" (radios), "yes_no", "many" (ticks and typed names)
+    choices: list[Choice] = field(default_factory=list)
+    typed: bool = False  # a "many" question that also takes typed names
+    suggest: str | None = None  # the id of the datalist of names to suggest
+    section: str = ""
+
+
+SECTIONS = {
+    "cancer": "Your cancer", "stage": "Your cancer", "recurrence": "Your cancer",
+    "metastases": "Your cancer", "metastasis_extent": "Your cancer", "resectable": "Your cancer",
+    "her2": "Test results", "kras": "Test results", "hormone_sensitive": "Test results",
+    "prior_treatments": "Treatment so far", "progressed_on": "Treatment so far",
+    "cannot_have": "Treatment so far", "most_treatments_tried": "Treatment so far",
+    "chemo_for_spread": "Treatment so far", "planned": "Treatment so far",
+    "used_for_my_cancer": "Treatment so far",
+    "symptoms": "How you are", "wants_cancer_treatment": "What you want",
+}  # fmt: skip
+ORDER = list(SECTIONS)
+# List questions that also take typed names, and which list of names they suggest.
+TYPED = {
+    "progressed_on": "therapies", "cannot_have": "therapies", "prior_treatments": "therapies",
+    "planned": "therapies", "symptoms": "symptoms",
+}  # fmt: skip
+
+
+def questions(kb: KnowledgeBase) -> list[Question]:
+    """The form's questions, in the order of ORDER, from the facts' labels, questions, why and
+    where to find the answer."""
+    out = []
+    for name in ORDER:
+        fact = kb.facts[name]
+        kind = {FactType.bool: "yes_no", FactType.set: "many"}.get(fact.type, "one")
+        choices = [Choice(v.id, v.label) for v in fact.values]
+        if name == "cancer":
+            kind, choices = "text", []
+        elif name == "metastases":
+            choices = [Choice(s, kb.name_of(s)) for s in _sites(kb)]
+        elif name == "symptoms":
+            choices = [Choice(s.id, s.name) for s in kb.data.symptoms]
+        out.append(Question(
+            name=name, label=fact.label, question=fact.question, why=fact.why,
+            find_it=fact.find_it, kind=kind, choices=choices, typed=name in TYPED,
+            suggest=TYPED.get(name, "cancers" if name == "cancer" else None),
+            section=SECTIONS[name],
+        ))  # fmt: skip
+    return out
+
+
+def _sites(kb: KnowledgeBase) -> list[str]:
+    known = kb.vocabulary.known("metastases")
+    return [s.id for s in kb.data.sites if s.id in known]
+
+
+def suggestions(kb: KnowledgeBase) -> dict[str, list[str]]:
+    """The names the page suggests as a person types, by list: every name and alias of the
+    cancers, the treatments and the symptoms."""
+
+    def names(records: Iterable[Any]) -> list[str]:
+        every = {n for record in records for n in record.names() if len(n) > 1}
+        return sorted(every, key=str.lower)
+
+    data = kb.data
+    therapies = [*data.drugs, *data.regimens, *data.procedures, *data.drug_classes]
+    return {
+        "cancers": names(c for c in data.cancers if c.id != "any"),
+        "therapies": names(therapies),
+        "symptoms": names(data.symptoms),
+    }
+
+
+def answers(params: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """The query string's values by name, blanks left out."""
+    out: dict[str, list[str]] = {}
+    for name, value in params:
+        value = value.strip()
+        if value:
+            out.setdefault(name, []).append(value)
+    return out
+
+
+def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase) -> dict[str, object]:
+    """The profile (as data for ``parse_profile``) that a query string's answers make. A name
+    that is not a question, a question answered twice, or "none" beside names is a ProfileError
+    naming the field."""
+    problems: list[Problem] = []
+    data: dict[str, object] = {}
+    biomarkers: dict[str, object] = {}
+    kinds = {q.name: q.kind for q in questions(kb)}
+    for name, values in given.items():
+        if name not in kinds:
+            problems.append(Problem(name, values[0], tuple(sorted(kinds)),
+                                    "is not a question of the form"))
+            continue
+        if kinds[name] == "many":
+            names = [n for v in values for n in split_list(v)]
+            said = [n for n in names if n.lower() not in (UNKNOWN, SOME)]
+            if not said:
+                continue  # "I don't know", or "yes" with no names: unknown
+            if NONE in (n.lower() for n in said) and len(said) > 1:
+                problems.append(Problem(name, ", ".join(said), ("none", "names"),
+                                        "says none and also names some"))  # fmt: skip
+                continue
+            data[name] = said
+            continue
+        answered = list(dict.fromkeys(v for v in values if v.lower() != UNKNOWN))
+        if name in BIOMARKERS and answered:
+            # results that disagree are kept, as a profile keeps them
+            biomarkers[name] = answered[0] if len(answered) == 1 else answered
+        elif len(answered) > 1:
+            problems.append(Problem(name, ", ".join(answered), (), "has more than one answer"))
+        elif answered:
+            data[name] = answered[0]
+    if biomarkers:
+        data["biomarkers"] = biomarkers
+    if "cancer" not in data and not any(p.field == "cancer" for p in problems):
+        problems.insert(0, Problem("cancer", None, ("a place in the body, as typed",),
+                                   "is needed: where did the cancer start?"))  # fmt: skip
+    if problems:
+        raise ProfileError(problems)
+    return data
+
+
+def query_of(profile: Profile) -> str:
+    """The page's query string for a profile (its values as read): the address of its answer."""
+    pairs: list[tuple[str, str]] = []
+    for name in ORDER:
+        value = getattr(profile.biomarkers, name) if name in BIOMARKERS else getattr(profile, name)
+        if value is None:
+            continue
+        if isinstance(value, bool):
+            pairs.append((name, "yes" if value else "no"))
+        elif isinstance(value, list):
+            pairs += [(name, str(v)) for v in value] or [(name, NONE)]
+        else:
+            pairs.append((name, str(value)))
+    return urlencode(pairs)
+
+
+@dataclass(frozen=True)
+class Filled:
+    """A question as the query string answers it, to show the form again with the answers."""
+
+    mode: str  # for a list: unknown, none or some; for the others the answer (or unknown)
+    selected: frozenset[str] = frozenset()  # the choices ticked
+    typed: str = ""  # the names (or the text) typed
+
+
+def filled(question: Question, values: list[str]) -> Filled:
+    if question.kind == "text":
+        return Filled(UNKNOWN, typed=values[0] if values else "")
+    if question.kind != "many":
+        answered = [v for v in values if v.lower() != UNKNOWN]
+        return Filled(answered[0] if answered else UNKNOWN)
+    names = [n for v in values for n in split_list(v)]
+    said = [n for n in names if n.lower() not in (UNKNOWN, SOME, NONE)]
+    choices = {c.value for c in question.choices}
+    ticked = frozenset(n for n in said if n in choices)
+    typed = ", ".join(n for n in said if n not in choices)
+    mode = SOME if said else NONE if any(n.lower() == NONE for n in names) else UNKNOWN
+    return Filled(mode, ticked, typed)

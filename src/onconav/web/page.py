@@ -1,0 +1,128 @@
+"""The page for patients and families: server-rendered HTML (Jinja2) over the same core as the
+command line and the API. It works without JavaScript; the one small script only suggests names
+as a person types.
+
+- ``/``: the form, one page of questions in plain words, each with "I don't know".
+- ``/options?...``: the answer for the answers in the query string (the state lives in the URL:
+  an answer can be bookmarked and shared, and nothing about the person is kept on the server).
+- ``/explain/{name}``: a drug, regimen, procedure, test, term or option in plain words.
+- ``/report.pdf?...`` and ``/report.html?...``: the printable report (``onconav.web.report``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from onconav.engine import evaluate
+from onconav.kb import KnowledgeBase
+from onconav.kb import explain as kb_explain
+from onconav.kb.provenance import Cited
+from onconav.profile import ProfileError, parse_profile
+from onconav.result import Result
+from onconav.web import form, report
+from onconav.web.views import HERE, answer_context, environment
+
+# Everything the page loads comes from this server; no script or style is written inline.
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",  # the address holds the person's answers
+    "Cache-Control": "no-store",
+}
+
+
+def add_page(
+    app: FastAPI, kb: KnowledgeBase, passage: Callable[[Cited], str | None] | None
+) -> None:
+    """The page's routes on the app."""
+    env = environment()
+    questions = form.questions(kb)
+    names = form.suggestions(kb)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        html = env.get_template(template).render(kb_version=kb.version, **context)
+        return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+
+    def form_page(request: Request, errors: dict[str, list[str]] | None = None,
+                  status: int = 200) -> HTMLResponse:  # fmt: skip
+        given = form.answers(request.query_params.multi_items())
+        return page(
+            "form.html", status, questions=questions, given=given, errors=errors or {},
+            names=names, sources=kb.data.sources,
+        )  # fmt: skip
+
+    def read(request: Request) -> Result:
+        given = form.answers(request.query_params.multi_items())
+        data = form.profile_data(given, kb)
+        return evaluate(parse_profile(data, kb), kb)
+
+    def form_errors(error: ProfileError) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for problem in error.problems:
+            name = problem.field.split("[")[0].split(".")[-1]
+            name = name if name in form.SECTIONS else "cancer" if name == "profile" else name
+            accepted = ", ".join(problem.accepted[:12])
+            out.setdefault(name, []).append(
+                f"{problem} (accepted: {accepted})" if accepted else str(problem)
+            )
+        return out
+
+    @app.get("/", include_in_schema=False)
+    async def home(request: Request) -> HTMLResponse:
+        return form_page(request)
+
+    @app.get("/options", include_in_schema=False)
+    async def answer(request: Request) -> HTMLResponse:
+        try:
+            result = read(request)
+        except ProfileError as error:
+            return form_page(request, form_errors(error), 422)
+        query = str(request.query_params)
+        return page(
+            "answer.html", **answer_context(result, kb, passage), query=query,
+            edit_url="/?" + query,
+            report_pdf="/report.pdf?" + query, report_html="/report.html?" + query,
+        )  # fmt: skip
+
+    @app.get("/explain/{name}", include_in_schema=False)
+    async def explain(name: str) -> HTMLResponse:
+        found = kb.find(name)
+        if not found:
+            return page("missing.html", 404, name=name)
+        seen = kb_explain.view(kb, found[0])
+        passages = [passage(span) if passage else None for span in seen.evidence]
+        return page("explain.html", seen=seen, passages=passages,
+                    also=[kb.name_of(r.id) for r in found[1:]])  # fmt: skip
+
+    # The reports are made in a worker thread (a PDF takes a while), not on the event loop.
+    @app.get("/report.html", include_in_schema=False)
+    def report_html(request: Request) -> Response:
+        try:
+            result = read(request)
+        except ProfileError as error:
+            return form_page(request, form_errors(error), 422)
+        html = report.html(result, kb, passage, env=env)
+        return HTMLResponse(html, headers=SECURITY_HEADERS)
+
+    @app.get("/report.pdf", include_in_schema=False)
+    def report_pdf(request: Request) -> Response:
+        try:
+            result = read(request)
+        except ProfileError as error:
+            return form_page(request, form_errors(error), 422)
+        pdf = report.pdf(result, kb, passage, env=env)
+        return Response(pdf, media_type="application/pdf", headers={
+            **SECURITY_HEADERS,
+            "Content-Disposition": 'inline; filename="onconav-options.pdf"',
+        })  # fmt: skip
+

@@ -1,0 +1,77 @@
+"""The printable report: the answer page's content as one document to bring to an appointment,
+with the passages cited, space for notes, page numbers, the knowledge version and the sources'
+dates. HTML from the page's own templates; the PDF from that HTML with WeasyPrint.
+
+``onconav report --profile FILE --out report.pdf`` and the page's ``/report.pdf?...`` both call
+these functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import jinja2
+
+from onconav.kb import KnowledgeBase
+from onconav.kb.provenance import Cited
+from onconav.result import Citation, Result
+from onconav.web.views import HERE, answer_context, environment
+
+
+def html(
+    result: Result,
+    kb: KnowledgeBase,
+    passage: Callable[[Cited], str | None] | None = None,
+    env: jinja2.Environment | None = None,
+    made: date | None = None,
+) -> str:
+    """The report as a standalone HTML document (its stylesheet included, no script)."""
+    env = env or environment()
+    css = (HERE / "static" / "onconav.css").read_text(encoding="utf-8")
+    return env.get_template("report.html").render(
+        **answer_context(result, kb, None, compact=True),
+        css=css,
+        cited=cited(result, passage),
+        edit_url=None,
+        kb_version=kb.version,
+        made=(made or date.today()).isoformat(),
+    )
+
+
+def cited(
+    result: Result, passage: Callable[[Cited], str | None] | None
+) -> list[tuple[Citation, str]]:
+    """Every passage the report cites, once each, in the order of the sources."""
+    if passage is None:
+        return []
+    every = [c for o in result.options for c in [*o.citations, *(c for cv in o.caveats
+             for c in cv.citations)]] + [c for n in result.notes for c in n.citations]  # fmt: skip
+    unique = {c.label: c for c in every}
+    out = []
+    for citation in sorted(unique.values(), key=lambda c: (c.source, c.start, c.end)):
+        text = passage(citation)
+        if text:
+            out.append((citation, text))
+    return out
+
+
+def pdf(
+    result: Result,
+    kb: KnowledgeBase,
+    passage: Callable[[Cited], str | None] | None = None,
+    env: jinja2.Environment | None = None,
+    made: date | None = None,
+) -> bytes:
+    """The report as PDF (WeasyPrint): A4, numbered pages. Nothing is fetched: the document has
+    no external resources."""
+    import weasyprint  # type: ignore[import-untyped]  # only the report needs it, and it takes a while to import
+
+    document = html(result, kb, passage, env, made)
+    out = weasyprint.HTML(string=document, url_fetcher=_no_fetch).write_pdf()
+    assert out is not None
+    return bytes(out)
+
+
+def _no_fetch(url: str, timeout: int = 10, ssl_context: object = None) -> dict[str, object]:
+    raise ValueError(f"the report fetches nothing ({url})")

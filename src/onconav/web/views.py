@@ -1,0 +1,94 @@
+"""The views the page and the report share: the Jinja2 templates and what they are given, made
+from a Result alone (and, when the server has the source files, the passages)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import jinja2
+from markupsafe import Markup, escape
+
+from onconav import render
+from onconav.kb import KnowledgeBase
+from onconav.kb.provenance import Cited
+from onconav.result import Result, Status
+from onconav.web import form
+
+HERE = Path(__file__).parent
+STATUS_ICONS = {
+    Status.offered: "offered",
+    Status.needs_information: "needs-information",
+    Status.in_trials: "in-trials",
+    Status.declined: "declined",
+    Status.not_suitable: "not-suitable",
+}
+
+
+def environment() -> jinja2.Environment:
+    """The templates, shared by the page and the report."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.globals.update(
+        status_words=render.STATUS_WORDS,
+        status_icon=lambda s: STATUS_ICONS[s],
+        caveat_label=render.caveat_label,
+        question_of=render.question_of,
+        details=render.details,
+        intent_words=render.INTENT_WORDS,
+        explain_url=explain_url,
+        mentions=mentions,
+        statuses=list(Status),
+        fill=form.filled,
+        yes_no=[form.Choice("yes", "Yes"), form.Choice("no", "No")],
+    )
+    return env
+
+
+def explain_url(name: str) -> str:
+    return "/explain/" + quote(name, safe="")
+
+
+def mentions(text: str, linked: dict[str, str]) -> Markup:
+    """The text, escaped, with each name in ``linked`` (the longest first) a link to its page."""
+    if not linked:
+        return escape(text)
+    names = sorted(linked, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
+    out, at = [], 0
+    for match in pattern.finditer(text):
+        out += [escape(text[at : match.start()]),
+                Markup('<a href="{}">{}</a>').format(linked[match.group(1)], match.group(1))]
+        at = match.end()
+    out.append(escape(text[at:]))
+    return Markup("").join(out)
+
+
+def answer_context(
+    result: Result,
+    kb: KnowledgeBase,
+    passage: Callable[[Cited], str | None] | None,
+    expand: bool = False,
+    compact: bool = False,
+) -> dict[str, Any]:
+    """What the answer page and the report show, from the Result alone (and the passages)."""
+    linked = {name: explain_url(name) for option in result.options
+              for name in [*option.uses, *option.given_with, *option.may_involve]}  # fmt: skip
+    return {
+        "result": result,
+        "situation": render.situation(result),
+        "headline": render.headline(result),
+        "groups": list(render.groups(result)),
+        "passage": passage or (lambda _: None),
+        "linked": linked,
+        "expand": expand,
+        "compact": compact,
+    }
