@@ -11,6 +11,9 @@ as a person types.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -38,6 +41,18 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",  # the address holds the person's answers
     "Cache-Control": "no-store",
 }
+
+
+def report_headers(html: str) -> dict[str, str]:
+    """The headers of the report served as a page (``/report.html``): the page's, with its CSP
+    allowing the report's own <style> elements by their hashes (the report is one standalone
+    file, its stylesheet inside it), and nothing else inline."""
+    hashes = [
+        "'sha256-" + base64.b64encode(hashlib.sha256(m.group(1).encode()).digest()).decode() + "'"
+        for m in re.finditer(r"<style[^>]*>(.*?)</style>", html, re.S | re.I)
+    ]
+    csp = CSP.replace("style-src 'self'", " ".join(["style-src 'self'", *hashes]))
+    return {**SECURITY_HEADERS, "Content-Security-Policy": csp}
 
 
 def add_page(
@@ -94,7 +109,7 @@ def add_page(
             report_pdf="/report.pdf?" + query, report_html="/report.html?" + query,
         )  # fmt: skip
 
-    @app.get("/explain/{name}", include_in_schema=False)
+    @app.get("/explain/{name:path}", include_in_schema=False)  # names may hold a slash
     async def explain(name: str) -> HTMLResponse:
         found = kb.find(name)
         if not found:
@@ -112,7 +127,7 @@ def add_page(
         except ProfileError as error:
             return form_page(request, form_errors(error), 422)
         html = report.html(result, kb, passage, env=env)
-        return HTMLResponse(html, headers=SECURITY_HEADERS)
+        return HTMLResponse(html, headers=report_headers(html))
 
     @app.get("/report.pdf", include_in_schema=False)
     def report_pdf(request: Request) -> Response:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 
 import jinja2
+from markupsafe import Markup
 
 from onconav.kb import KnowledgeBase
 from onconav.kb.provenance import Cited
@@ -28,15 +29,25 @@ def html(
 ) -> str:
     """The report as a standalone HTML document (its stylesheet included, no script)."""
     env = env or environment()
-    css = (HERE / "static" / "onconav.css").read_text(encoding="utf-8")
     return env.get_template("report.html").render(
         **answer_context(result, kb, None, compact=True),
-        css=css,
+        css=stylesheet(),
         cited=cited(result, passage),
         edit_url=None,
         kb_version=kb.version,
         made=(made or date.today()).isoformat(),
     )
+
+
+def stylesheet() -> Markup:
+    """The page's stylesheet, to be written inside the report's <style> element as it is: the
+    contents of <style> are not HTML, so escaping them (&#34; for a quote) would break the CSS,
+    the @page rule with the page numbers first. Our own file, so trusted; it may not close the
+    element."""
+    css = (HERE / "static" / "onconav.css").read_text(encoding="utf-8")
+    if "</style" in css.lower():
+        raise ValueError("onconav.css may not contain </style")
+    return Markup(css)
 
 
 def cited(

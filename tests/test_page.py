@@ -1,0 +1,702 @@
+"""The page for patients and families, without a browser: it agrees with the core and the API,
+its query string carries a profile there and back, "I don't know" is never "no", the form asks
+every question with its help, errors come back on the form with the answers kept, every page has
+the strict Content-Security-Policy and nothing inline or from another host, every entry of the
+knowledge base has an explain page and every link answers, and the logs hold no answers."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import strategies as st
+
+from onconav import evaluate, load_kb, parse_profile
+from onconav.profile import Profile, ProfileError
+from onconav.render import STATUS_WORDS
+from onconav.result import Result, Status
+from onconav.web import create_app, form, page
+from onconav.web.views import STATUS_ICONS, explain_url
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
+KB = load_kb()
+APP = create_app(KB)
+QUESTIONS = form.questions(KB)
+BY_NAME = {q.name: q for q in QUESTIONS}
+SETTINGS = settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+# ------------------------------------------------------------------------------------------------
+# Helpers: requests through the app in this process (ASGI), and a small HTML reader
+# ------------------------------------------------------------------------------------------------
+
+
+def get_all(paths: Iterable[str], app: Any = APP) -> list[httpx.Response]:
+    async def go() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://onconav.test") as c:
+            return [await c.get(path) for path in paths]
+
+    return asyncio.run(go())
+
+
+def get(path: str, app: Any = APP) -> httpx.Response:
+    return get_all([path], app)[0]
+
+
+def post_json(path: str, body: bytes) -> httpx.Response:
+    async def go() -> httpx.Response:
+        transport = httpx.ASGITransport(app=APP)
+        async with httpx.AsyncClient(transport=transport, base_url="http://onconav.test") as c:
+            return await c.post(path, content=body, headers={"content-type": "application/json"})
+
+    return asyncio.run(go())
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr"}  # fmt: skip
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str | None]
+    parents: tuple[Element, ...]
+    raw: str = ""  # the text inside, nested elements' included
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.raw.split())
+
+    def get(self, name: str) -> str:
+        return self.attrs.get(name) or ""
+
+    def classes(self) -> set[str]:
+        return set(self.get("class").split())
+
+    def inside(self, other: Element) -> bool:
+        return any(p is other for p in self.parents)
+
+
+class Html(HTMLParser):
+    """Every element of a page with its attributes, its ancestors and its text."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[Element] = []
+        self.open: list[Element] = []
+        self.feed(text)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = Element(tag, dict(attrs), tuple(self.open))
+        self.elements.append(element)
+        if tag not in VOID:
+            self.open.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append(Element(tag, dict(attrs), tuple(self.open)))
+
+    def handle_endtag(self, tag: str) -> None:
+        for at in range(len(self.open) - 1, -1, -1):
+            if self.open[at].tag == tag:
+                del self.open[at:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        for element in self.open:
+            element.raw += data
+
+    def find(self, tag: str | None = None, within: Element | None = None,
+             **attrs: str | None) -> list[Element]:  # fmt: skip
+        """Elements of a tag (any if None) with these attributes (``data_option`` is
+        ``data-option``, ``class_`` is ``class``; None: present with any value), inside
+        ``within`` if given."""
+        want = {k.rstrip("_").replace("_", "-"): v for k, v in attrs.items()}
+        return [
+            e for e in self.elements
+            if (tag is None or e.tag == tag) and (within is None or e.inside(within))
+            and all(k in e.attrs and (v is None or e.attrs[k] == v) for k, v in want.items())
+        ]  # fmt: skip
+
+    def one(self, tag: str | None = None, within: Element | None = None,
+            **attrs: str | None) -> Element:  # fmt: skip
+        found = self.find(tag, within, **attrs)
+        assert len(found) == 1, (tag, attrs, [e.attrs for e in found])
+        return found[0]
+
+    @property
+    def text(self) -> str:
+        return self.one("body").text
+
+
+def example_profile(path: Path) -> Profile:
+    return parse_profile(json.loads(path.read_text(encoding="utf-8")), KB)
+
+
+def statuses(result: Result) -> list[tuple[str, str]]:
+    return [(o.id, o.status.value) for o in result.options]
+
+
+def shown(html: Html) -> list[tuple[str, str]]:
+    return [(a.get("data-option"), a.get("data-status"))
+            for a in html.find("article", data_option=None)]  # fmt: skip
+
+
+def value_of(profile: Profile, name: str) -> object:
+    return getattr(profile.biomarkers if name in form.BIOMARKERS else profile, name)
+
+
+def values(profile: Profile) -> dict[str, object]:
+    """What the page carries: every field the form asks, the biomarkers included."""
+    return {name: value_of(profile, name) for name in form.ORDER} | {
+        "biomarkers": profile.biomarkers
+    }
+
+
+def through_the_query(query: str) -> Profile:
+    given = form.answers(parse_qsl(query, keep_blank_values=True))
+    return parse_profile(form.profile_data(given, KB), KB)
+
+
+# ------------------------------------------------------------------------------------------------
+# Random profiles, as a person could answer the form
+# ------------------------------------------------------------------------------------------------
+
+CANCERS = ["stomach", "gastric", "rectum", "cervix", "breast", "prostate", "thyroid", "lung",
+           "colon", "gastro-oesophageal junction"]  # fmt: skip
+SUGGESTED = form.suggestions(KB)
+LIST_WORDS = {
+    q.name: [c.value for c in q.choices] + (SUGGESTED[q.suggest or ""] if q.typed else [])
+    for q in QUESTIONS if q.kind == "many"
+}  # fmt: skip
+
+
+@st.composite
+def profiles(draw: st.DrawFn) -> Profile:
+    """A profile: each question left unknown, or answered with one of its choices (two results
+    that disagree for a biomarker), or for a list none ([]) or some choices and typed names."""
+    data: dict[str, Any] = {"cancer": draw(st.sampled_from(CANCERS))}
+    markers: dict[str, Any] = {}
+    for q in QUESTIONS[1:]:
+        if draw(st.booleans()):
+            continue  # "I don't know"
+        value: Any
+        if q.kind == "yes_no":
+            value = draw(st.booleans())
+        elif q.kind == "one":
+            choices = [c.value for c in q.choices]
+            value = draw(st.sampled_from(choices))
+            if q.name in form.BIOMARKERS and draw(st.integers(0, 3)) == 0:
+                value = draw(st.lists(st.sampled_from(choices), min_size=2, max_size=2,
+                                      unique=True))  # fmt: skip
+        else:
+            value = draw(st.lists(st.sampled_from(LIST_WORDS[q.name]), max_size=3, unique=True))
+        (markers if q.name in form.BIOMARKERS else data)[q.name] = value
+    if markers:
+        data["biomarkers"] = markers
+    try:
+        return parse_profile(data, KB)
+    except ProfileError:
+        reject()
+
+
+# ------------------------------------------------------------------------------------------------
+# 1. The page agrees with the core and with the API
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_the_page_shows_every_option_as_the_core_and_the_api_do(path: Path) -> None:
+    profile = example_profile(path)
+    result = evaluate(profile, KB)
+    response = get("/options?" + form.query_of(profile))
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    html = Html(response.text)
+    assert shown(html) == statuses(result)
+    api = post_json("/api/v1/options", path.read_bytes())
+    assert api.status_code == 200, api.text
+    assert [(o["id"], o["status"]) for o in api.json()["options"]] == statuses(result)
+
+    # the counts shown are the core's, and those of the options shown
+    counted = Counter(status for _, status in shown(html))
+    counts = html.one("section", class_="counts")
+    for status in Status:
+        item = html.one("li", within=counts, class_=f"status-{STATUS_ICONS[status]}")
+        number = html.one("strong", within=item).text
+        assert number == str(getattr(result.counts, status.value)) == str(counted[status.value])
+        assert item.text.endswith(STATUS_WORDS[status].lower())
+    # each option says its status in words, beside its picture
+    for article in html.find("article", data_option=None):
+        words = html.one("span", within=article, class_="status-words").text
+        assert words == STATUS_WORDS[Status(article.get("data-status"))]
+        assert html.find("svg", within=article, aria_hidden="true")
+
+
+@SETTINGS
+@given(profile=profiles())
+def test_the_page_agrees_with_the_core_for_any_profile(profile: Profile) -> None:
+    response = get("/options?" + form.query_of(profile))
+    assert response.status_code == 200, response.text
+    assert shown(Html(response.text)) == statuses(evaluate(profile, KB))
+
+
+# ------------------------------------------------------------------------------------------------
+# 2. The query string carries a profile there and back
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_an_examples_query_string_gives_the_same_profile(path: Path) -> None:
+    profile = example_profile(path)
+    assert values(through_the_query(form.query_of(profile))) == values(profile)
+
+
+@settings(max_examples=100, deadline=None)
+@given(profile=profiles())
+def test_the_query_string_gives_the_same_profile_back(profile: Profile) -> None:
+    query = form.query_of(profile)
+    again = through_the_query(query)
+    assert values(again) == values(profile), query
+    # the unknowns are left out of the address, and "none" is written as none
+    pairs = parse_qsl(query)
+    for name in form.ORDER:
+        value = value_of(profile, name)
+        written = [v for n, v in pairs if n == name]
+        assert (value is None) == (not written), name
+        if value == []:
+            assert written == [form.NONE], name
+
+
+# ------------------------------------------------------------------------------------------------
+# 3. Unknown is never "no"; errors come back on the form with the answers kept
+# ------------------------------------------------------------------------------------------------
+
+NOT_TEXT = [q for q in QUESTIONS if q.kind != "text"]
+MANY = [q for q in QUESTIONS if q.kind == "many"]
+
+
+@st.composite
+def unknown_answers(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """A question, and answers that say nothing: "I don't know" in any case, blanks, and for a
+    list "yes, these" with no names."""
+    q = draw(st.sampled_from(NOT_TEXT))
+    words = ["unknown", "Unknown", "UNKNOWN", " unknown ", "", "   "]
+    if q.kind == "many":
+        words += ["some", "Some", "unknown,some", " , "]
+    return q.name, draw(st.lists(st.sampled_from(words), min_size=1, max_size=3))
+
+
+@settings(max_examples=50, deadline=None)
+@given(said=unknown_answers(), cancer=st.sampled_from(CANCERS))
+def test_i_dont_know_leaves_the_field_unknown(said: tuple[str, list[str]], cancer: str) -> None:
+    name, answers = said
+    query = urlencode([("cancer", cancer), *((name, a) for a in answers)])
+    data = form.profile_data(form.answers(parse_qsl(query, keep_blank_values=True)), KB)
+    assert data == {"cancer": cancer}
+    profile = through_the_query(query)
+    assert value_of(profile, name) is None
+    assert values(profile) == values(parse_profile({"cancer": cancer}, KB))
+
+
+@pytest.mark.parametrize("q", MANY, ids=lambda q: q.name)
+def test_none_is_the_empty_list_and_none_beside_names_is_refused(q: form.Question) -> None:
+    for answers in (["none"], ["None"], ["unknown", "none"]):
+        query = urlencode([("cancer", "rectum"), *((q.name, a) for a in answers)])
+        assert value_of(through_the_query(query), q.name) == [], answers
+    name = LIST_WORDS[q.name][0]
+    query = urlencode([("cancer", "rectum"), (q.name, "none"), (q.name, name)])
+    with pytest.raises(ProfileError) as caught:
+        form.profile_data(form.answers(parse_qsl(query)), KB)
+    assert [p.field for p in caught.value.problems] == [q.name]
+    response = get("/options?" + query)
+    assert response.status_code == 422
+    links = error_links(Html(response.text))
+    assert list(links) == [q.name] and links[q.name].startswith(f"{q.name}: ")
+
+
+def error_links(html: Html) -> dict[str, str]:
+    """The error summary's links: the field each names (its #q-FIELD) and its words."""
+    summary = html.one("div", class_="error-summary")
+    out = {}
+    for link in html.find("a", within=summary):
+        href = link.get("href")
+        assert href.startswith("#q-"), href
+        out[href.removeprefix("#q-")] = link.text
+    return out
+
+
+KEPT = [("resectable", "no"), ("metastases", "liver"), ("prior_treatments", "chemotherapy"),
+        ("progressed_on", "FOLFIRI"), ("symptoms", "bleeding"), ("symptoms", "some")]  # fmt: skip
+
+
+REFUSED = [
+    ([("cancer", "rectum"), ("colour", "blue")], "colour"),
+    ([("cancer", "rectum"), ("stage", "stage 9")], "stage"),
+    ([("stage", "4")], "cancer"),
+    ([("cancer", "")], "cancer"),
+    ([("cancer", "unknown")], "cancer"),
+    ([("cancer", "stomache")], "cancer"),
+    ([("cancer", "rectum"), ("stage", "4"), ("stage", "4B")], "stage"),
+    ([("cancer", "rectum"), ("her2", "5+")], "her2"),
+    ([("cancer", "rectum"), ("resectable", "maybe")], "resectable"),
+    ([("cancer", "rectum"), ("cannot_have", "none"), ("cannot_have", "Xeloda")], "cannot_have"),
+    ([("cancer", "rectum"), ("symptoms", "hiccups")], "symptoms"),
+]
+
+
+@pytest.mark.parametrize(
+    ("route", "given", "field"),
+    [("/options", given, field) for given, field in REFUSED]
+    + [(route, *REFUSED[at]) for route in ("/report.html", "/report.pdf") for at in (1, 2)],
+)
+def test_an_answer_not_accepted_shows_the_form_again_with_the_answers_kept(
+    route: str, given: list[tuple[str, str]], field: str
+) -> None:
+    kept = [(name, value) for name, value in KEPT if name != field]
+    response = get(route + "?" + urlencode(given + kept))
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["content-security-policy"] == page.CSP
+    html = Html(response.text)
+    assert html.one("title").text.startswith("Please check your answers")
+    links = error_links(html)
+    assert list(links) == [field]
+    assert field in links[field].split(":")[0], links
+    if field in BY_NAME:  # the link leads to the question, marked as wrong
+        question = html.one("div", id=f"q-{field}")
+        assert "has-error" in question.classes()
+        assert html.find("p", within=question, class_="field-error")
+    # the answers are kept: the form shows them again
+    form_ = html.one("form")
+    assert form_.get("action") == "/options" and form_.get("method") == "get"
+    cancer = dict(given).get("cancer", "")
+    assert html.one("input", id="f-cancer").get("value") == cancer  # as typed
+    shown_again = {
+        "resectable": ["no"],
+        "metastases": ["some", "liver"],
+        "symptoms": ["some", "bleeding"],
+        "prior_treatments": ["some", "chemotherapy"],
+    }
+    for name, expected in shown_again.items():
+        if name != field:
+            assert checked(html, name) == expected, name
+    if field != "progressed_on":
+        assert html.one("input", id="f-progressed_on").get("value") == "FOLFIRI"
+    if field in ("symptoms", "cannot_have"):  # the names refused are shown again to correct
+        typed = [v for n, v in given if n == field and v != form.NONE]
+        assert html.one("input", id=f"f-{field}").get("value") == ", ".join(typed)
+    assert checked(html, "kras") == ["unknown"]
+
+
+def checked(html: Html, name: str) -> list[str]:
+    """The values of the radios, then the boxes, ticked for a question."""
+    radios = [e.get("value") for e in html.find("input", name=name, type="radio", checked=None)]
+    boxes = [e.get("value") for e in html.find("input", name=name, type="checkbox", checked=None)]
+    return radios + boxes
+
+
+# ------------------------------------------------------------------------------------------------
+# 4. The form asks every question, with why and where to find the answer, and "I don't know"
+# ------------------------------------------------------------------------------------------------
+
+
+def test_the_form_asks_every_question_with_its_help_and_i_dont_know() -> None:
+    response = get("/")
+    assert response.status_code == 200
+    html = Html(response.text)
+    assert [e.get("id") for e in html.find("div", class_=None) if e.get("id").startswith("q-")] \
+        == [f"q-{q.name}" for q in QUESTIONS]  # fmt: skip
+    for q in QUESTIONS:
+        box = html.one("div", id=f"q-{q.name}")
+        assert q.question and q.why and q.find_it, q.name
+        help_ = html.one("p", within=box, id=f"h-{q.name}")
+        assert f"Why we ask: {' '.join(q.why.split())}" in help_.text
+        assert f"Where to find it: {' '.join(q.find_it.split())}" in help_.text
+        if q.kind == "text":
+            label = html.one("label", within=box, for_=f"f-{q.name}")
+            assert label.text == " ".join(q.question.split())
+            field = html.one("input", within=box, id=f"f-{q.name}", name=q.name)
+            assert f"h-{q.name}" in field.get("aria-describedby").split()
+            continue
+        fieldset = html.one("fieldset", within=box)
+        assert f"h-{q.name}" in fieldset.get("aria-describedby").split()
+        assert html.one("legend", within=fieldset).text == " ".join(q.question.split())
+        dont_know = html.one("input", within=box, type="radio", name=q.name, value="unknown")
+        assert dont_know.parents[-1].tag == "label"
+        assert dont_know.parents[-1].text == "I don't know"
+        assert "checked" in dont_know.attrs, f"{q.name}: unknown until answered"
+        kind = "checkbox" if q.kind == "many" else "radio"
+        choices = q.choices if q.kind != "yes_no" else [form.Choice("yes", "Yes"),
+                                                          form.Choice("no", "No")]  # fmt: skip
+        for choice in choices:
+            found = html.one("input", within=box, type=kind, name=q.name, value=choice.value)
+            assert found.parents[-1].text == " ".join(choice.label.split()), (q.name, choice)
+        if q.kind == "many":
+            for value in (form.NONE, form.SOME):
+                html.one("input", within=box, type="radio", name=q.name, value=value)
+            if q.typed:
+                html.one("input", within=box, type="text", name=q.name, id=f"f-{q.name}")
+    # the names suggested as a person types are on the page
+    for list_id, names in SUGGESTED.items():
+        datalist = html.one("datalist", id=f"list-{list_id}")
+        assert [o.get("value") for o in html.find("option", within=datalist)] == names
+
+
+@SETTINGS
+@given(profile=profiles())
+def test_the_form_is_filled_from_the_query_string(profile: Profile) -> None:
+    response = get("/?" + form.query_of(profile))
+    assert response.status_code == 200
+    html = Html(response.text)
+    assert html.one("input", id="f-cancer").get("value") == profile.cancer
+    for q in QUESTIONS[1:]:
+        value = value_of(profile, q.name)
+        radios = [e.get("value") for e in html.find("input", type="radio", name=q.name,
+                                                     checked=None)]  # fmt: skip
+        assert len(radios) == 1, (q.name, radios)
+        if q.kind != "many":
+            if isinstance(value, bool):
+                value = "yes" if value else "no"
+            elif isinstance(value, list):  # results that disagree: the first is shown
+                value = value[0]
+            assert radios == [value if value is not None else form.UNKNOWN], q.name
+            continue
+        mode = form.UNKNOWN if value is None else form.SOME if value else form.NONE
+        assert radios == [mode], q.name
+        choices = {c.value for c in q.choices}
+        names = list(value or [])
+        ticked = [e.get("value") for e in html.find("input", type="checkbox", name=q.name,
+                                                    checked=None)]  # fmt: skip
+        assert sorted(ticked) == sorted(n for n in names if n in choices), q.name
+        typed = [n for n in names if n not in choices]
+        if q.typed:
+            box = html.one("input", type="text", name=q.name)
+            assert box.get("value") == ", ".join(typed), q.name
+        else:
+            assert not typed, q.name
+
+
+# ------------------------------------------------------------------------------------------------
+# 5. Headers: the strict CSP on every page, nothing inline, nothing from another host
+# ------------------------------------------------------------------------------------------------
+
+QUERY = form.query_of(example_profile(ROOT / "examples" / "rectal-stage4-kras-wild-type.json"))
+HTML_PAGES = {
+    "/": 200,
+    f"/?{QUERY}": 200,
+    f"/options?{QUERY}": 200,
+    "/explain/Xeloda": 200,
+    "/explain/trifluridine%2Ftipiracil": 200,
+    "/explain/%3Cscript%3Ealert(1)%3C%2Fscript%3E": 404,
+    "/options?stage=4": 422,
+    "/report.html?stage=4": 422,
+    "/report.pdf?stage=4": 422,
+    f"/report.html?{QUERY}": 200,
+}
+URL_ATTRIBUTES = ("href", "src", "action", "cite", "srcset", "poster", "data", "formaction")
+
+
+def csp(header: str) -> dict[str, list[str]]:
+    directives = [d.split() for d in header.split(";") if d.strip()]
+    return {d[0]: d[1:] for d in directives}
+
+
+def check_nothing_inline_or_foreign(html: Html, styles_allowed: bool = False) -> None:
+    for e in html.elements:
+        assert "style" not in e.attrs, (e.tag, e.attrs)
+        assert not any(a.startswith("on") for a in e.attrs), (e.tag, e.attrs)
+        for name in URL_ATTRIBUTES:
+            value = (e.attrs.get(name) or "").strip().lower()
+            assert not value.startswith("javascript:"), (e.tag, e.attrs)
+            assert not re.match(r"^([a-z][a-z0-9+.-]*:)?//", value), (e.tag, e.attrs)
+            assert not value.startswith(("http:", "https:")), (e.tag, e.attrs)
+        if e.tag == "script":
+            assert e.get("src").startswith("/static/") and not e.raw.strip(), e.attrs
+    if not styles_allowed:
+        assert not html.find("style")
+
+
+@pytest.mark.parametrize(("path", "status"), HTML_PAGES.items())
+def test_every_page_has_the_csp_and_nothing_inline_or_from_another_host(
+    path: str, status: int
+) -> None:
+    response = get(path)
+    assert response.status_code == status, response.text[:300]
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["cache-control"] == "no-store"
+    html = Html(response.text)
+    report = path.startswith("/report.html") and status == 200
+    check_nothing_inline_or_foreign(html, styles_allowed=report)
+    policy = csp(response.headers["content-security-policy"])
+    assert "'unsafe-inline'" not in str(policy) and "'unsafe-eval'" not in str(policy)
+    if not report:
+        assert response.headers["content-security-policy"] == page.CSP
+        assert html.one("link", rel="stylesheet").get("href") == "/static/onconav.css"
+        return
+    # The report is one standalone file, its stylesheet inside it: served as a page, its CSP
+    # allows exactly that stylesheet, by its hash, and is otherwise the page's.
+    hashes = []
+    for style in html.find("style"):
+        digest = base64.b64encode(hashlib.sha256(style.raw.encode("utf-8")).digest()).decode()
+        hashes.append(f"'sha256-{digest}'")
+    assert hashes, "the report has its stylesheet inside"
+    assert policy["style-src"] == ["'self'", *hashes]
+    assert {k: v for k, v in policy.items() if k != "style-src"} == {
+        k: v for k, v in csp(page.CSP).items() if k != "style-src"
+    }
+
+
+def test_the_pages_assets_are_served_from_here_and_load_nothing_else() -> None:
+    home = Html(get("/").text)
+    assets = [e.get("href") for e in home.find("link")] + [e.get("src") for e in
+                                                            home.find("script")]  # fmt: skip
+    assert {"/static/onconav.css", "/static/suggest.js"} <= set(assets)
+    for asset, response in zip(assets, get_all(assets), strict=True):
+        assert asset.startswith("/static/") and response.status_code == 200, asset
+    css, js = get_all(["/static/onconav.css", "/static/suggest.js"])
+    assert css.status_code == 200 and css.headers["content-type"].startswith("text/css")
+    assert js.status_code == 200 and "javascript" in js.headers["content-type"]
+    for text in (css.text, js.text):
+        assert not re.search(r"https?://|url\(\s*['\"]?//|@import", text), text[:200]
+    assert not re.search(r"\bfetch\(|XMLHttpRequest|innerHTML|eval\(", js.text)
+    assert get("/static/no-such.css").status_code == 404
+
+
+# ------------------------------------------------------------------------------------------------
+# 6. Explain pages: every entry, by its id and by its name; every link of the answers answers
+# ------------------------------------------------------------------------------------------------
+
+
+def test_every_entry_has_an_explain_page_by_id_and_by_name() -> None:
+    ids = sorted(KB.by_id)
+    by_id = get_all(explain_url(i) for i in ids)
+    by_name = get_all(explain_url(KB.name_of(i)) for i in ids)
+    for ident, response in zip(ids, by_id, strict=True):
+        assert response.status_code == 200, ident
+        assert response.headers["content-security-policy"] == page.CSP
+        html = Html(response.text)
+        title = " ".join(KB.name_of(ident).split())
+        assert html.one("h1").text == title, ident
+        assert html.one("title").text.startswith(title)
+        check_nothing_inline_or_foreign(html)
+    for ident, response in zip(ids, by_name, strict=True):
+        assert response.status_code == 200, ident
+        html = Html(response.text)
+        title = " ".join(KB.name_of(ident).split())
+        others = [a.text for a in html.find("a", href=None) if a.parents[-1].tag == "p"]
+        # the entry itself, or another of the same name with a link to it
+        assert html.one("h1").text == title or title in others, ident
+
+
+@pytest.mark.parametrize("name", ["no such thing", "a/b", "<b>Ana</b>"])
+def test_an_unknown_name_is_a_404_page(name: str) -> None:
+    response = get(explain_url(name))
+    assert response.status_code == 404
+    assert response.headers["content-type"] == "text/html; charset=utf-8"
+    assert response.headers["content-security-policy"] == page.CSP
+    html = Html(response.text)
+    assert name in html.one("h1").text
+    assert "<b>" not in response.text, "the name is escaped"
+
+
+def local_links(html: Html) -> set[str]:
+    out = set()
+    for a in html.find("a", href=None):
+        href = a.get("href")
+        if href.startswith("/"):
+            out.add(href)
+    return out
+
+
+def test_every_link_of_the_answer_pages_and_their_explain_pages_answers() -> None:
+    pages = get_all("/options?" + form.query_of(example_profile(p)) for p in EXAMPLES)
+    links: set[str] = set()
+    for response, path in zip(pages, EXAMPLES, strict=True):
+        assert response.status_code == 200
+        html = Html(response.text)
+        links |= local_links(html)
+        result = evaluate(example_profile(path), KB)
+        for option in result.options:
+            article = html.one("article", data_option=option.id)
+            # the option's name leads to its page; names it mentions lead to theirs
+            heading = html.one("a", within=html.one("h4", within=article))
+            assert heading.text == option.name
+            assert heading.get("href") == explain_url(option.name)
+            anchors = html.find("a", within=article)
+            for a in anchors:
+                if a is not heading:
+                    assert a.get("href") == explain_url(a.text), a.attrs
+            mentioned = [a.text for a in anchors if a is not heading]
+            for name in [*option.uses, *option.given_with, *option.may_involve]:
+                if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", option.description):
+                    assert any(name in m for m in mentioned), (option.id, name)
+    assert any(link.startswith("/explain/") for link in links)
+    links = {link for link in links if not link.startswith("/report.pdf")}  # PDFs: test_report
+    explained = [link for link in sorted(links) if link.startswith("/explain/")]
+    responses = get_all(sorted(links))
+    for link, response in zip(sorted(links), responses, strict=True):
+        assert response.status_code == 200, link
+    # one step further: every link of those explain pages answers too
+    further: set[str] = set()
+    for link, response in zip(sorted(links), responses, strict=True):
+        if link in explained:
+            further |= local_links(Html(response.text))
+    further -= links
+    for link, response in zip(sorted(further), get_all(sorted(further)), strict=True):
+        assert response.status_code == 200, link
+
+
+# ------------------------------------------------------------------------------------------------
+# 7. The logs hold the method, the path, the status and the time: never an answer
+# ------------------------------------------------------------------------------------------------
+
+LOG_LINE = re.compile(r"^(GET|POST) /\S* \d{3} \d+\.\dms$")
+
+
+def test_the_logs_hold_no_answers(caplog: pytest.LogCaptureFixture) -> None:
+    from test_web import serving
+
+    queries = [form.query_of(example_profile(p)) for p in EXAMPLES]
+    secret = urlencode([("cancer", "Ana-17 secret"), ("stage", "x9"), ("symptoms", "hiccupz")])
+    with caplog.at_level(logging.DEBUG), serving(APP) as url, \
+            httpx.Client(base_url=url, timeout=30) as client:  # fmt: skip
+        for query in queries:
+            for route in ("/options", "/report.html"):
+                assert client.get(f"{route}?{query}").status_code == 200, route
+        assert client.get(f"/options?{secret}").status_code == 422
+        pdf = client.get(f"/report.pdf?{queries[-1]}")
+    assert pdf.status_code == 200
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith(("onconav", "uvicorn"))]
+    said = {"Ana-17 secret", "Ana-17", "x9", "hiccupz"}
+    for query in queries:
+        said |= {v for _, v in parse_qsl(query)} | {query}
+    said = {v for v in said if len(v) > 3}  # yes, no, 4: too short to be found only in answers
+    for line in lines:
+        for value in said:
+            assert value not in line.split(" ", 1)[1], (value, line)
+        assert "?" not in line and "=" not in line, line
+    ours = [r.getMessage() for r in caplog.records if r.name == "onconav.web"]
+    assert len(ours) == 2 * len(queries) + 2, ours
+    assert all(LOG_LINE.match(line) for line in ours), ours
+    assert "GET /report.pdf 200" in " ".join(ours)

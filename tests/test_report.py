@@ -1,0 +1,223 @@
+"""The printable report: everything the answer shows, the passages cited (each once), the
+knowledge version, the sources' dates, the questions, space for notes; as one HTML file and as a
+PDF with numbered pages; from `onconav report` (its errors one line each, exit status 2) and the
+page (``/report.pdf`` is tested with the page's logs in test_page.py)."""
+
+from __future__ import annotations
+
+import logging
+import re
+import zlib
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from onconav import evaluate
+from onconav.kb import provenance
+from onconav.kb.provenance import Cited
+from onconav.render import STATUS_WORDS, question_of
+from onconav.result import Citation, Result
+from onconav.web import report
+from onconav.web.views import HERE
+from test_page import (
+    EXAMPLES,
+    KB,
+    Html,
+    check_nothing_inline_or_foreign,
+    example_profile,
+    shown,
+    statuses,
+)
+
+Passage = Callable[[Cited], str | None]
+MADE = date(2031, 2, 3)
+SMALL = Path("examples") / "thyroid-advanced.json"  # the fewest options: the quickest PDF
+
+
+@pytest.fixture(scope="module")
+def passage(sources: Path) -> Passage:
+    return provenance.passages(sources, KB)
+
+
+def every_citation(result: Result) -> list[Citation]:
+    """Each citation of the result, where it is cited: options, their caveats, the notes."""
+    out = []
+    for option in result.options:
+        out += option.citations
+        for caveat in option.caveats:
+            out += caveat.citations
+    for note in result.notes:
+        out += note.citations
+    return out
+
+
+def words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def section(html: Html, heading: str) -> str:
+    """The text of the section whose h2 is ``heading``."""
+    h2 = [e for e in html.find("h2") if e.text == heading]
+    assert len(h2) == 1, heading
+    return h2[0].parents[-1].text
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_the_report_holds_the_answer_the_sources_and_the_passages_cited(
+    path: Path, passage: Passage
+) -> None:
+    result = evaluate(example_profile(path), KB)
+    document = report.html(result, KB, passage, made=MADE)
+    assert document.lstrip().lower().startswith("<!doctype html>")
+    html = Html(document)
+    check_nothing_inline_or_foreign(html, styles_allowed=True)
+    assert not html.find("script")
+    # the stylesheet is inside, as written: <style> is not HTML, so nothing in it is escaped
+    (style,) = html.find("style")
+    assert style.raw == (HERE / "static" / "onconav.css").read_text(encoding="utf-8")
+
+    text = html.text
+    assert html.one("h1").text == f"Treatment options for {result.cancer_name}"
+    assert f"made on {MADE.isoformat()}" in text
+    # every option, in the core's order, with its name, its status in words and why not
+    assert shown(html) == statuses(result)
+    for option in result.options:
+        article = html.one("article", data_option=option.id)
+        assert html.one("h4", within=article).text == words(option.name)
+        status = html.one("span", within=article, class_="status-words").text
+        assert status == STATUS_WORDS[option.status]
+        if option.reason:
+            assert f"Why not: {words(option.reason)}" in article.text
+        for citation in option.citations:
+            assert citation.label in article.text
+    # the disclaimer, the knowledge version, each source with its date
+    assert html.one("p", class_="disclaimer").text == words(result.disclaimer)
+    provenance_ = section(html, "Sources")
+    assert f"Knowledge base {KB.version}" in provenance_ and result.kb_version == KB.version
+    # the sources are those cited, each with its publisher and date
+    assert {s.id for s in result.sources} == {c.source for c in every_citation(result)}
+    for source in (KB.sources[s.id] for s in result.sources):
+        assert source.dated
+        assert words(f"{source.title} ({source.publisher}, {source.dated})") in provenance_
+    # the questions, what would change the answer, and space for notes
+    asked = section(html, "Questions to ask your care team")
+    assert result.questions and all(words(q) in asked for q in result.questions)
+    if result.what_would_change:
+        change = section(html, "What would change your options")
+        assert all(words(question_of(f)) in change for f in result.what_would_change)
+    assert "Space for your notes" in section(html, "Notes")
+    assert len(html.find("div", class_="line")) >= 10
+
+    # the passages cited: each unique one once, in the order of the sources, with its text
+    labels = [p.text for p in html.find("p", class_="cite-label")]
+    unique = {c.label: c for c in every_citation(result)}
+    in_order = sorted(unique.values(), key=lambda c: (c.source, c.start, c.end))
+    assert labels == [c.label for c in in_order]
+    assert len(labels) == len(set(labels)) > 0
+    quoted = [q.text for q in html.find("blockquote")]
+    for label in labels:
+        cited = passage(unique[label])
+        assert cited, f"{label}: the source files hold every passage"
+        assert words(cited) in quoted, label
+    assert "The passages cited" in text
+
+    without = Html(report.html(result, KB, None, made=MADE))
+    assert "The passages cited" not in without.text and not without.find("blockquote")
+    assert shown(without) == statuses(result)
+
+
+def pdf_pages(data: bytes) -> int:
+    """The number of pages of a PDF: its page objects, those in compressed object streams
+    included, checked against the /Count of its page tree."""
+    assert data.startswith(b"%PDF-")
+    chunks = [data]
+    for match in re.finditer(rb"obj\s*<<((?:(?!endobj).)*?)>>\s*stream\r?\n", data, re.S):
+        head = match.group(1)
+        length = re.search(rb"/Length (\d+)", head)
+        assert length is not None, head
+        body = data[match.end() : match.end() + int(length.group(1))]
+        if b"/ObjStm" in head:
+            assert b"/FlateDecode" in head, head
+            chunks.append(zlib.decompress(body))
+    pages = sum(len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", c)) for c in chunks)
+    counts = [int(n) for c in chunks
+              for n in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", c)]  # fmt: skip
+    assert counts and pages == max(counts), (pages, counts)
+    return pages
+
+
+def margin_text(box: object) -> str:
+    out = [getattr(box, "text", "")]
+    for child in getattr(box, "children", []):
+        out.append(margin_text(child))
+    return " ".join(" ".join(out).split())
+
+
+def test_onconav_report_writes_a_pdf_with_numbered_pages(
+    run, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:  # type: ignore[no-untyped-def]
+    import weasyprint  # type: ignore[import-untyped]
+
+    out = tmp_path / "report.pdf"
+    done = run("report", "--profile", str(SMALL), "--out", str(out))
+    assert done.status == 0, done.stderr
+    assert done.stdout == ""
+    assert str(out) in done.stderr and "pdf" in done.stderr
+    pages = pdf_pages(out.read_bytes())
+    assert pages > 1
+
+    # the same report laid out again: every page says its number and the number of pages
+    # (the @page rule of the stylesheet is applied), and nothing is fetched
+    result = evaluate(example_profile(SMALL), KB)
+    with caplog.at_level(logging.WARNING, logger="weasyprint"):
+        document = weasyprint.HTML(string=report.html(result, KB),
+                                   url_fetcher=report._no_fetch).render()  # fmt: skip
+    assert len(document.pages) == pages
+    for number, laid_out in enumerate(document.pages, start=1):
+        margins = {box.at_keyword: margin_text(box) for box in laid_out._page_box.children
+                   if getattr(box, "at_keyword", None)}  # fmt: skip
+        assert margins.get("@bottom-center") == f"Page {number} of {pages}", margins
+    fetched = [r.getMessage() for r in caplog.records if "fetch" in r.getMessage()
+               or "Failed to load" in r.getMessage()]  # fmt: skip
+    assert not fetched, fetched
+
+
+def test_onconav_report_prints_html_with_the_passages(run, sources: Path) -> None:  # type: ignore[no-untyped-def]
+    path = Path("examples") / "rectal-stage4-kras-wild-type.json"
+    done = run("report", "--profile", str(path), "--format", "html", "--out", "-",
+               "--sources", str(sources))  # fmt: skip
+    assert done.status == 0, done.stderr
+    assert done.stdout.lower().startswith("<!doctype html>")
+    html = Html(done.stdout)
+    assert shown(html) == statuses(evaluate(example_profile(path), KB))
+    assert html.find("p", class_="cite-label") and "The passages cited" in html.text
+    assert f"made on {date.today().isoformat()}" in html.text
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["--profile", "examples/no-such-profile.json", "--out", "-"], "--profile"),
+        (["--profile", str(SMALL), "--format", "html", "--out", "{tmp}/no-such-dir/r.html"],
+         "--out"),
+        (["--profile", str(SMALL), "--format", "html", "--out", "{tmp}"], "--out"),
+    ],
+)  # fmt: skip
+def test_onconav_report_refuses_in_one_line(run, tmp_path: Path, args: list[str],
+                                            option: str) -> None:  # type: ignore[no-untyped-def]
+    done = run("report", *(a.replace("{tmp}", str(tmp_path)) for a in args))
+    assert done.status == 2
+    (line,) = done.errors()
+    assert option in line
+    assert done.stdout == ""
+    assert not (tmp_path / "no-such-dir").exists()
+
+
+def test_onconav_report_reads_the_profile_as_options_does(run) -> None:  # type: ignore[no-untyped-def]
+    done = run("report", "--profile", "-", "--format", "html", "--out", "-",
+               stdin='{"cancer": "rectum", "stage": "stage 9"}')  # fmt: skip
+    assert done.status == 2
+    (line,) = done.errors()
+    assert line.startswith("onconav: error: stage: ")
