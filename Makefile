@@ -6,7 +6,12 @@ PYTHON ?= python3
 SOURCES ?= ../shared/sources
 BIN = $(VENV)/bin
 
-.PHONY: demo test lint typecheck unit schema fmt benchmark bytecode clean
+.PHONY: demo test lint typecheck unit schema fmt benchmark bytecode clean setup-system screenshots
+
+# Debian packages the page's tests and the PDF report need: Chromium for the browser tests (never a
+# browser download), Pango and fonts for WeasyPrint. Installed only where missing (apt-get, as root
+# or with sudo).
+SYSTEM_PACKAGES ?= chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +30,17 @@ EXAMPLE ?= examples/rectal-stage4-kras-wild-type.json
 demo: bytecode
 	$(BIN)/onconav options --profile $(EXAMPLE) --sources $(SOURCES)
 
-test: lint typecheck unit
+test: setup-system lint typecheck unit
+
+setup-system:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check src tests benchmarks
@@ -37,6 +52,11 @@ typecheck: $(BIN)/.installed
 
 unit: $(BIN)/.installed
 	ONCONAV_SOURCES=$(abspath $(SOURCES)) $(BIN)/pytest
+
+# The screenshots docs/web.md shows, from the browser tests (desktop and phone).
+screenshots: setup-system $(BIN)/.installed
+	ONCONAV_SOURCES=$(abspath $(SOURCES)) ONCONAV_SCREENSHOTS=$(abspath docs/screenshots) \
+	  $(BIN)/pytest -q tests/test_browser.py -k accessible
 
 schema: $(BIN)/.installed
 	$(BIN)/onconav kb schema

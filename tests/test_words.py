@@ -279,6 +279,31 @@ def test_every_word_given_is_shown_back_as_read_with_the_words_as_typed() -> Non
     assert again == parse_profile(data, KB).model_dump(exclude={"as_typed"})
 
 
+YES_NO_FIELDS = ["resectable", "most_treatments_tried", "wants_cancer_treatment",
+                 "chemo_for_spread", "hormone_sensitive"]  # fmt: skip
+
+
+@given(
+    field=st.sampled_from(YES_NO_FIELDS),
+    answer=st.booleans(),
+    spelling=st.sampled_from(["plain", "yes/no", "true/false"]),
+    case=st.sampled_from([str.lower, str.upper, str.capitalize]),
+)
+def test_yes_and_no_are_not_echoed_as_other_words(field: str, answer: bool, spelling: str,
+                                                  case: Any) -> None:  # fmt: skip
+    """The plain words of a yes/no answer (the page sends yes and no) are the answer itself:
+    only other words (y, 1, on) are shown back as typed."""
+    words = {"plain": answer, "yes/no": case("yes" if answer else "no"),
+             "true/false": case("true" if answer else "false")}[spelling]  # fmt: skip
+    profile = parse_profile({"cancer": "rectum", field: words}, KB)
+    assert getattr(profile, field) is answer
+    assert field not in profile.as_typed
+    other = "y" if answer else "n"
+    assert parse_profile({"cancer": "rectum", "resectable": other}, KB).as_typed == {
+        "resectable": other
+    }
+
+
 def test_id_label_and_schema_are_kept_not_evaluated() -> None:
     data = {"$schema": "../schemas/profile.schema.json", "id": "p-17", "label": "Ana, clinic 3",
             "cancer": "rectum"}  # fmt: skip

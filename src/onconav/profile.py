@@ -344,7 +344,11 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
 
 
 def _changed(given: object, read: object) -> bool:
-    """Whether the words given are other than the value read (a list compared item by item)."""
+    """Whether the words given are other than the value read (a list compared item by item; yes
+    and no, or true and false, in any case, are the plain words of a yes/no answer)."""
+    if isinstance(read, bool):
+        plain = {True: ("yes", "true"), False: ("no", "false")}[read]
+        return given is not read and str(given).strip().lower() not in plain
     if isinstance(given, list) and isinstance(read, list):
         return [str(g) for g in given] != [str(r) for r in read]
     return str(given) != str(read) if read is not None else given is not None

@@ -1,0 +1,318 @@
+"""The page in a real browser: Debian's Chromium, driven by Playwright, against the app served by
+uvicorn on loopback. A person fills the form for examples from examples/, submits, and sees the
+same options and statuses as the API gives; opens a citation, follows an explain link, opens the
+report; axe-core finds no serious or critical accessibility problem; the page fits a phone.
+
+Chromium comes from Debian (``make setup-system`` or ``.ci/run`` installs it; never a browser
+download). Set ONCONAV_SCREENSHOTS=DIR to keep the screenshots (``make screenshots`` writes the
+ones docs/web.md shows).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import httpx
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+from onconav import evaluate, parse_profile
+from onconav.kb import KnowledgeBase
+from onconav.render import STATUS_WORDS
+from onconav.result import Status
+from onconav.web import form
+from onconav.web.app import Settings, create_app
+from test_web import serving
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+# Without the background-networking flags Chromium keeps calling hosts this machine cannot reach.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-dev-shm-usage"]  # fmt: skip
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 740}
+
+
+def chromium() -> str:
+    found = os.environ.get("ONCONAV_CHROMIUM") or shutil.which("chromium")
+    assert found, (
+        "Debian's Chromium is needed for the browser tests: `make setup-system` installs it "
+        "(apt-get install chromium)"
+    )
+    return found
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def site(kb: KnowledgeBase, sources: Path) -> Iterator[str]:
+    with serving(create_app(kb, Settings(sources=sources))) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    wanted = os.environ.get("ONCONAV_SCREENSHOTS")
+    path = Path(wanted) if wanted else tmp_path_factory.mktemp("screenshots")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+class Watched:
+    """A page whose console errors (a script error, a blocked resource, a CSP violation) are
+    kept, to be checked empty."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.errors: list[str] = []
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Watched]:
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(10_000)
+    watched = Watched(context.new_page())
+    yield watched
+    context.close()
+    assert watched.errors == [], "the browser reported no errors"
+
+
+def fill(page: Page, profile: dict[str, Any], kb: KnowledgeBase) -> None:
+    """Answer the form as a person would, from a profile as read (ids, yes/no): the text box for
+    the cancer as written, a radio for one answer, ticks and typed names for a list."""
+    person = parse_profile(profile, kb)
+    page.fill("#f-cancer", str(profile["cancer"]))
+    for question in form.questions(kb):
+        name = question.name
+        if name == "cancer":
+            continue
+        value = getattr(person.biomarkers if name in form.BIOMARKERS else person, name)
+        if value is None:
+            continue
+        if question.kind == "yes_no":
+            page.check(f'input[name="{name}"][value="{"yes" if value else "no"}"]')
+        elif question.kind == "one":
+            page.check(f'input[name="{name}"][value="{value}"]')
+        elif not value:
+            page.check(f'input[name="{name}"][value="none"]')
+        else:
+            choices = {c.value for c in question.choices}
+            for item in value:
+                if item in choices:
+                    page.check(f'input[type=checkbox][name="{name}"][value="{item}"]')
+            typed = [item for item in value if item not in choices]
+            if typed:
+                page.fill(f"#f-{name}", ", ".join(typed))
+
+
+def shown(page: Page) -> list[tuple[str, str]]:
+    """The options on an answer page, in order: (id, status)."""
+    return [
+        (a.get_attribute("data-option") or "", a.get_attribute("data-status") or "")
+        for a in page.locator("article[data-option]").all()
+    ]
+
+
+def api_options(site: str, profile: dict[str, Any]) -> list[tuple[str, str]]:
+    response = httpx.post(f"{site}/api/v1/options", json=profile, timeout=10)
+    assert response.status_code == 200, response.text
+    return [(o["id"], o["status"]) for o in response.json()["options"]]
+
+
+def no_serious_problems(page: Page) -> None:
+    results = Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], results.generate_report()
+
+
+FILLED = ["rectal-stage4-kras-wild-type", "stomach-stage4-her2-positive",
+          "cervical-stage4b-after-chemotherapy", "gastric-recurrent-refractory",
+          "no-cancer-treatment"]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", FILLED)
+def test_the_form_gives_what_the_api_gives(page: Watched, site: str, kb: KnowledgeBase,
+                                           name: str) -> None:  # fmt: skip
+    profile = json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
+    page.page.goto(site + "/")
+    fill(page.page, profile, kb)
+    page.page.click("button[type=submit]")
+    page.page.wait_for_url("**/options?**")
+    on_page = shown(page.page)
+    assert on_page == api_options(site, profile)
+    # each status is in words beside its icon, never colour alone
+    for article in page.page.locator("article[data-option]").all()[:8]:
+        status = Status(article.get_attribute("data-status"))
+        assert article.locator(".status-words").inner_text() == STATUS_WORDS[status]
+        assert article.locator(".status svg.icon").count() == 1
+    # the address holds the answers: reopening it shows the same
+    reopened = page.page.context.new_page()
+    reopened.goto(page.page.url)
+    assert shown(reopened) == on_page
+    reopened.close()
+
+
+def test_a_declined_treatment_is_shown_not_chosen(page: Watched, site: str,
+                                                   kb: KnowledgeBase) -> None:  # fmt: skip
+    profile = json.loads((EXAMPLES / "no-cancer-treatment.json").read_text(encoding="utf-8"))
+    page.page.goto(site + "/")
+    fill(page.page, profile, kb)
+    page.page.click("button[type=submit]")
+    page.page.wait_for_url("**/options?**")
+    statuses = {status for _, status in shown(page.page)}
+    assert "declined" in statuses
+    assert page.page.get_by_role("heading", name="Cancer treatments (not chosen").count() == 1
+
+
+def test_i_dont_know_is_sent_as_unknown_never_as_no(page: Watched, site: str,
+                                                     kb: KnowledgeBase) -> None:  # fmt: skip
+    page.page.goto(site + "/")
+    page.page.fill("#f-cancer", "stomach")
+    page.page.check('input[name="stage"][value="4"]')
+    for name in ("her2", "resectable", "wants_cancer_treatment", "symptoms", "metastases"):
+        page.page.check(f'input[name="{name}"][value="unknown"]')
+    page.page.click("button[type=submit]")
+    page.page.wait_for_url("**/options?**")
+    answers = form.answers(parse_qsl(urlsplit(page.page.url).query))
+    person = parse_profile(form.profile_data(answers, kb), kb)
+    assert person.biomarkers.her2 is None
+    assert person.resectable is None and person.wants_cancer_treatment is None
+    assert person.symptoms is None and person.metastases is None
+    expected = evaluate(parse_profile({"cancer": "stomach", "stage": "4"}, kb), kb)
+    assert shown(page.page) == [(o.id, o.status.value) for o in expected.options]
+    # HER2 unknown: the HER2 options wait for the test, which the page names
+    her2 = page.page.locator('article[data-option="stomach-trastuzumab"]')
+    assert her2.get_attribute("data-status") == "needs_information"
+    assert "HER2" in her2.locator(".missing").inner_text()
+
+
+def test_a_citation_opens_its_passage_and_names_link_to_explain_pages(
+    page: Watched, site: str
+) -> None:
+    page.page.goto(site + "/options?cancer=rectum&stage=4&kras=wild-type")
+    first = page.page.locator("article[data-option] .sources details").first
+    passage = first.locator("blockquote")
+    assert not passage.is_visible()
+    first.locator("summary").click()
+    assert passage.is_visible()
+    assert len(passage.inner_text()) > 40
+    link = page.page.locator("article[data-option] .details a[href^='/explain/']").first
+    name = link.inner_text()
+    link.click()
+    page.page.wait_for_url("**/explain/**")
+    assert page.page.locator("h1").inner_text().lower().startswith(name.lower()[:4])
+    assert page.page.locator("text=Options that give it").count() == 1
+
+
+def test_the_report_opens_from_the_answer(page: Watched, site: str) -> None:
+    page.page.goto(site + "/options?cancer=cervix&stage=4B&symptoms=bleeding")
+    href = page.page.get_by_role("link", name="Printable report (PDF)").get_attribute("href")
+    assert href
+    response = page.page.request.get(site + href)
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF")
+    page.page.get_by_role("link", name="Report as a web page").click()
+    page.page.wait_for_url("**/report.html?**")
+    assert page.page.locator("h2", has_text="The passages cited").count() == 1
+    assert page.page.locator("h2", has_text="Notes").count() == 1
+
+
+def test_the_page_works_without_javascript(browser: Browser, site: str, kb: KnowledgeBase) -> None:
+    context = browser.new_context(java_script_enabled=False, viewport=DESKTOP)
+    page = context.new_page()
+    profile = json.loads((EXAMPLES / "rectal-stage4-kras-wild-type.json").read_text("utf-8"))
+    page.goto(site + "/")
+    fill(page, profile, kb)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/options?**")
+    assert shown(page) == api_options(site, profile)
+    context.close()
+
+
+def test_suggestions_as_a_person_types(page: Watched, site: str) -> None:
+    page.page.goto(site + "/")
+    page.page.check('input[name="progressed_on"][value="some"]')
+    page.page.locator("#f-progressed_on").press_sequentially("FOLFOX, xel")
+    offered = page.page.eval_on_selector_all(
+        "#f-progressed_on-suggest option", "options => options.map(o => o.value)"
+    )
+    assert "FOLFOX, Xeloda" in offered
+    # ticking a place answers the list question with "yes, these"
+    page.page.check('input[type=checkbox][name="metastases"][value="liver"]')
+    assert page.page.is_checked('input[name="metastases"][value="some"]')
+
+
+def test_a_mistake_is_shown_on_the_form_with_the_answers_kept(page: Watched, site: str) -> None:
+    response = page.page.goto(site + "/options?cancer=rectum&stage=9&symptoms=bleeding")
+    assert response is not None and response.status == 422
+    page.errors.clear()  # the 422 itself is logged by the browser as a failed resource
+    summary = page.page.get_by_role("alert")
+    assert "stage" in summary.inner_text()
+    assert page.page.input_value("#f-cancer") == "rectum"
+    assert page.page.is_checked('input[type=checkbox][name="symptoms"][value="bleeding"]')
+    summary.get_by_role("link").first.click()
+    assert page.page.url.endswith("#q-stage")
+
+
+PAGES = {
+    "form": "/",
+    "answer": "/options?cancer=rectum&stage=4&metastases=liver&metastasis_extent=few"
+              "&kras=wild-type&symptoms=bleeding&resectable=no",
+    "explain": "/explain/FOLFOX",
+    "report": "/report.html?cancer=stomach&stage=4&her2=positive",
+    "error": "/options?cancer=rectum&stage=9",
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_accessible_and_fits_a_phone(browser: Browser, site: str, shots: Path,
+                                     name: str) -> None:  # fmt: skip
+    for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        context = browser.new_context(viewport=viewport)
+        watched = Watched(context.new_page())
+        watched.page.goto(site + PAGES[name])
+        if name == "error":
+            watched.errors.clear()
+        no_serious_problems(watched.page)
+        width = watched.page.evaluate("document.documentElement.scrollWidth")
+        assert width <= viewport["width"], f"{name} scrolls sideways at {viewport['width']} px"
+        watched.page.screenshot(path=str(shots / f"{name}-{label}.png"))
+        assert watched.errors == [], "the browser reported no errors (CSP, scripts, assets)"
+        context.close()
+
+
+def test_every_resource_comes_from_the_server(page: Watched, site: str) -> None:
+    requested: list[str] = []
+    page.page.on("request", lambda request: requested.append(request.url))
+    page.page.goto(site + PAGES["answer"])
+    page.page.goto(site + "/")
+    assert requested and all(url.startswith(site) for url in requested), requested
+
+
+def test_axe_finds_a_known_problem(page: Watched) -> None:
+    """The accessibility check can fail: on a page with an unlabelled field and an image with no
+    text, axe reports them as critical."""
+    page.page.set_content('<html><body><img src="data:,"><input type="text"></body></html>')
+    with pytest.raises(AssertionError, match="image-alt"):
+        no_serious_problems(page.page)
