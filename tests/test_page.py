@@ -332,13 +332,20 @@ def test_none_is_the_empty_list_and_none_beside_names_is_refused(q: form.Questio
 
 
 def error_links(html: Html) -> dict[str, str]:
-    """The error summary's links: the field each names (its #q-FIELD) and its words."""
+    """The error summary's items: the field each names and its words. An item for a question of
+    the form links to it (#q-FIELD); one for a name that is not a question is words alone."""
     summary = html.one("div", class_="error-summary")
     out = {}
-    for link in html.find("a", within=summary):
-        href = link.get("href")
-        assert href.startswith("#q-"), href
-        out[href.removeprefix("#q-")] = link.text
+    for item in html.find("li", within=summary):
+        links = html.find("a", within=item)
+        if links:
+            href = links[0].get("href")
+            assert href.startswith("#q-"), href
+            out[href.removeprefix("#q-")] = links[0].text
+        else:
+            field = item.text.split(":")[0]
+            assert field not in BY_NAME, f"{field} is a question: its error links to it"
+            out[field] = item.text
     return out
 
 
@@ -640,11 +647,11 @@ def test_every_link_of_the_answer_pages_and_their_explain_pages_answers() -> Non
             # the option's name leads to its page; names it mentions lead to theirs
             heading = html.one("a", within=html.one("h4", within=article))
             assert heading.text == option.name
-            assert heading.get("href") == explain_url(option.name)
+            assert heading.get("href") == explain_url(option.id)  # an id is one page
             anchors = html.find("a", within=article)
             for a in anchors:
                 if a is not heading:
-                    assert a.get("href") == explain_url(a.text), a.attrs
+                    assert a.get("href") == explain_url(KB.find(a.text)[0].id), a.attrs
             mentioned = [a.text for a in anchors if a is not heading]
             for name in [*option.uses, *option.given_with, *option.may_involve]:
                 if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", option.description):

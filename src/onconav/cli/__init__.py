@@ -640,6 +640,9 @@ def report_command(
     """A printable report of the options for a profile (PDF or HTML): the situation, every option
     with its status and reasons, the passages cited (with --sources), the questions to ask, and
     space for notes. The same content as the page's report."""
+    target = out_file.resolve() if str(out_file) != "-" else None
+    if target is not None and (target.is_dir() or not target.parent.is_dir()):
+        raise UsageError(f"--out: cannot write {out_file} (not a file in an existing folder)")
     kb = _kb()
     result = evaluate(parse_profile(_read_profile([profile]), kb), kb)
     directory = _sources_dir(sources, required=False)

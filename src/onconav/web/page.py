@@ -73,7 +73,7 @@ def add_page(
         given = form.answers(request.query_params.multi_items())
         return page(
             "form.html", status, questions=questions, given=given, errors=errors or {},
-            names=names, sources=kb.data.sources,
+            names=names, sources=kb.data.sources, asked={q.name for q in questions},
         )  # fmt: skip
 
     def read(request: Request) -> Result:
@@ -117,7 +117,7 @@ def add_page(
         seen = kb_explain.view(kb, found[0])
         passages = [passage(span) if passage else None for span in seen.evidence]
         return page("explain.html", seen=seen, passages=passages,
-                    also=[kb.name_of(r.id) for r in found[1:]])  # fmt: skip
+                    also=[(kb.name_of(r.id), r.id) for r in found[1:]])  # fmt: skip
 
     # The reports are made in a worker thread (a PDF takes a while), not on the event loop.
     @app.get("/report.html", include_in_schema=False)

@@ -80,8 +80,11 @@ def answer_context(
     compact: bool = False,
 ) -> dict[str, Any]:
     """What the answer page and the report show, from the Result alone (and the passages)."""
-    linked = {name: explain_url(name) for option in result.options
-              for name in [*option.uses, *option.given_with, *option.may_involve]}  # fmt: skip
+    # Each name an option mentions links to its page, by the id it stands for (names can be
+    # shared: an id is one page).
+    mentioned = {name for option in result.options
+                 for name in [*option.uses, *option.given_with, *option.may_involve]}  # fmt: skip
+    linked = {name: explain_url(found[0].id) for name in mentioned if (found := kb.find(name))}
     return {
         "result": result,
         "situation": render.situation(result),
