@@ -178,7 +178,7 @@ def test_onconav_report_writes_a_pdf_with_numbered_pages(
     for number, laid_out in enumerate(document.pages, start=1):
         margins = {box.at_keyword: margin_text(box) for box in laid_out._page_box.children
                    if getattr(box, "at_keyword", None)}  # fmt: skip
-        assert margins.get("@bottom-center") == f"Page {number} of {pages}", margins
+        assert margins.get("@bottom-right") == f"Page {number} of {pages}", margins
     fetched = [r.getMessage() for r in caplog.records if "fetch" in r.getMessage()
                or "Failed to load" in r.getMessage()]  # fmt: skip
     assert not fetched, fetched
