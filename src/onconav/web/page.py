@@ -84,8 +84,8 @@ def add_page(
     def form_errors(error: ProfileError) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
         for problem in error.problems:
-            name = problem.field.split("[")[0].split(".")[-1]
-            name = name if name in form.SECTIONS else "cancer" if name == "profile" else name
+            name = problem.field.split("[")[0].split(".")[-1]  # symptoms[1], biomarkers.her2
+            name = "cancer" if name == "profile" else name
             accepted = ", ".join(problem.accepted[:12])
             out.setdefault(name, []).append(
                 f"{problem} (accepted: {accepted})" if accepted else str(problem)
