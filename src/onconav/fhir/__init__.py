@@ -1,0 +1,86 @@
+"""FHIR (mCODE) in: a person's record as FHIR R4 resources read into a profile.
+
+The interface (kept stable for the CDS Hooks service and every other caller)::
+
+    class FhirError(ValueError)        # .problems: list[onconav.profile.Problem]
+                                       # (field = a FHIR path, or "bundle")
+    @dataclass(frozen=True)
+    class Unused:                      # a resource read but not used, and why
+        reference: str                 # "Observation/abc"
+        reason: str                    # "a serum HER2 test does not count: ..."
+
+    @dataclass(frozen=True)
+    class FhirReading:
+        data: dict[str, Any]           # the profile as data for onconav.parse_profile
+        sources: dict[str, list[str]]  # each field given ("stage", "biomarkers.her2",
+                                       # "symptoms", ...) -> the resources it came from
+        unused: list[Unused]           # every resource read but not used, with the reason
+        warnings: list[str]
+
+    read_bundle(bundle, kb) -> FhirReading     # a Bundle (collection, searchset, ...)
+    read_resources(resources, kb) -> FhirReading  # a plain list of resources (a CDS Hooks
+                                                  # prefetch's values; nested Bundles opened)
+
+Each resource is validated with the ``fhir.resources`` R4B models; one that is not valid is
+listed in ``unused`` with the reason, and input that is not FHIR at all, or that has no cancer
+condition, is a ``FhirError``. Resources are identified by their codes, never by
+``meta.profile``; the codes are reviewed tables in ``fhir/data/*.csv``. What FHIR cannot say
+(whether surgery could remove all of the cancer, whether the person wants cancer treatment, how
+many tumours) is left out of the profile: unknown, never false. The mapping, the rule that
+attributes a worsened disease status to a treatment, and what stays unknown are in docs/fhir.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from onconav.fhir.reader import FhirError, FhirReading, Unused, entries_of, read
+from onconav.kb import KnowledgeBase
+from onconav.profile import Problem
+
+__all__ = ["FhirError", "FhirReading", "Unused", "read_bundle", "read_resources"]
+
+
+def _not_fhir(where: str, message: str, value: object = None) -> FhirError:
+    return FhirError([Problem(field=where, value=value, accepted=(), message=message)])
+
+
+def read_bundle(bundle: Mapping[str, Any], kb: KnowledgeBase) -> FhirReading:
+    """The profile a FHIR Bundle gives, each field with its sources, and every resource not
+    used with the reason. ``FhirError`` when it is not a Bundle or has no cancer condition."""
+    from fhir.resources.R4B.bundle import Bundle
+
+    if not isinstance(bundle, Mapping):
+        raise _not_fhir("bundle", "not FHIR: a JSON object (a FHIR Bundle) is expected")
+    kind = bundle.get("resourceType")
+    if kind is None:
+        raise _not_fhir("bundle.resourceType", "not FHIR: there is no resourceType; a FHIR "
+                        "Bundle (resourceType \"Bundle\") is expected")  # fmt: skip
+    if kind != "Bundle":
+        raise _not_fhir("bundle.resourceType", f"a FHIR Bundle is expected, not {kind!r}", kind)
+    entries = bundle.get("entry", [])
+    if not isinstance(entries, list):
+        raise _not_fhir("bundle.entry", "entry must be a list of entries")
+    try:
+        Bundle.model_validate({k: v for k, v in bundle.items() if k != "entry"})
+    except ValidationError as error:
+        raise FhirError([
+            Problem(field=".".join(["bundle", *(str(p) for p in e["loc"])]), value=None,
+                    accepted=(), message=f"not a valid FHIR R4 Bundle: {e['msg']}")
+            for e in error.errors()
+        ]) from None  # fmt: skip
+    return read(entries_of(entries, "entry"), kb)
+
+
+def read_resources(resources: Iterable[Mapping[str, Any]], kb: KnowledgeBase) -> FhirReading:
+    """The same as ``read_bundle`` from a plain list of resources (as a CDS Hooks prefetch
+    gives them: a Bundle among them is opened, and an empty prefetch value, None, is skipped)."""
+    if isinstance(resources, Mapping):
+        resources = [resources]
+    items: list[tuple[str, object, str | None]] = [
+        (f"resources[{i}]", r, None) for i, r in enumerate(resources)
+    ]
+    return read(items, kb)

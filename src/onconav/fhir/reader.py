@@ -1,0 +1,1096 @@
+"""How FHIR resources become a profile: each resource validated with the R4B models, identified
+by its codes (never by ``meta.profile``), and read into the profile's fields, each field with the
+resources it came from; every resource that is read but not used is listed with the reason.
+
+The rules, field by field, are in docs/fhir.md; the codes are in ``fhir/data/*.csv``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+
+from onconav import words
+from onconav.fhir.codes import Row, Tables, load_tables, system_name
+from onconav.kb import KnowledgeBase
+from onconav.kb.model import Drug, Regimen
+from onconav.profile import Problem
+
+JSON = Mapping[str, Any]
+
+# The order of the profile's fields in the data and in the sources.
+FIELDS = ("cancer", "stage", "recurrence", "metastases", "biomarkers.her2", "biomarkers.kras",
+          "progressed_on", "cannot_have", "prior_treatments", "symptoms", "planned")  # fmt: skip
+STAGE_RANK = {"earlier": 0, "4": 1, "4A": 2, "4B": 3}
+RESULT_OK = {"final", "amended", "corrected"}
+NOT_NOW = {"inactive", "resolved", "remission"}
+NOT_CONFIRMED = {"refuted", "entered-in-error", "unconfirmed", "provisional", "differential"}
+SURGICAL_CATEGORY = ("snomed", "387713003")
+INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation"
+RELATED = "http://hl7.org/fhir/StructureDefinition/condition-related"
+DOSE_TO_VOLUME = (
+    "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-radiotherapy-dose-delivered-to-volume"
+)
+# Why a resource of each type is not part of the profile (when nothing in it is read).
+NOT_READ = {
+    "Patient": "who the person is: identity and demographics are not part of the profile",
+    "Practitioner": "a member of the care team, not the person's situation",
+    "PractitionerRole": "a member of the care team, not the person's situation",
+    "Organization": "an organisation, not the person's situation",
+    "DiagnosticReport": "a report: its results are read from their own Observations",
+    "Specimen": "a sample: the results of its tests are read from their Observations",
+    "FamilyMemberHistory": "family history does not change the options",
+    "BodyStructure": "a body structure: read only where a radiotherapy course names it",
+    "Medication": "a medication: read only where a request, administration or statement names it",
+    "Group": "a group of patients, not one person's situation",
+    "ValueSet": "a value set: terminology, not patient data",
+    "OperationOutcome": "a message from the record system, not patient data",
+}
+
+
+class FhirError(ValueError):
+    """Input that is not FHIR, or that has no cancer condition; ``problems`` name each problem
+    (``field`` is a FHIR path or ``bundle``)."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+    def __reduce__(self) -> tuple[type[FhirError], tuple[list[Problem]]]:
+        return (FhirError, (self.problems,))
+
+
+@dataclass(frozen=True)
+class Unused:
+    """A resource that was read but not used, and why (``Observation/abc``)."""
+
+    reference: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class FhirReading:
+    """The profile as data for ``parse_profile``, the resources each field came from, every
+    resource read but not used (with the reason), and warnings."""
+
+    data: dict[str, Any]
+    sources: dict[str, list[str]]
+    unused: list[Unused]
+    warnings: list[str]
+
+
+def _problem(where: str, message: str, value: object = None) -> Problem:
+    return Problem(field=where, value=value, accepted=(), message=message)
+
+
+# --------------------------------------------------------------------------------------------
+# Small readers of FHIR data types
+# --------------------------------------------------------------------------------------------
+
+
+def _codings(concept: object) -> list[JSON]:
+    if not isinstance(concept, Mapping):
+        return []
+    return [c for c in concept.get("coding") or [] if isinstance(c, Mapping)]
+
+
+def _words(concept: object) -> list[str]:
+    """The words of a CodeableConcept: its text, then each coding's display."""
+    if not isinstance(concept, Mapping):
+        return []
+    out = [concept["text"]] if isinstance(concept.get("text"), str) else []
+    return out + [c["display"] for c in _codings(concept) if isinstance(c.get("display"), str)]
+
+
+def _coded(concept: object) -> str:
+    """A CodeableConcept for people: its first coding as system|code (display)."""
+    for coding in _codings(concept):
+        system = system_name(coding.get("system")) or coding.get("system") or "?"
+        display = f" ({coding['display']})" if coding.get("display") else ""
+        return f"{system}|{coding.get('code')}{display}"
+    words_ = _words(concept)
+    return repr(words_[0]) if words_ else "no code"
+
+
+def _code_of(resource: JSON) -> object:
+    return resource.get("code")
+
+
+def _date(resource: JSON, *names: str) -> str:
+    """The first date among ``names`` (a dateTime, or a Period's start), as ISO text, or ""."""
+    for name in names:
+        value = resource.get(name)
+        if isinstance(value, Mapping):
+            value = value.get("start") or value.get("end")
+        if isinstance(value, str) and value:
+            return value
+    return ""
+
+
+def _end(resource: JSON, *names: str) -> str:
+    for name in names:
+        value = resource.get(name)
+        if isinstance(value, Mapping) and isinstance(value.get("end"), str):
+            return str(value["end"])
+    return ""
+
+
+def _day(text: str) -> str:
+    return text[:10]
+
+
+def _status(resource: JSON, name: str = "status") -> str:
+    value = resource.get(name)
+    if isinstance(value, Mapping):  # clinicalStatus, verificationStatus
+        codes = [c.get("code") for c in _codings(value)]
+        return str(codes[0]) if codes else ""
+    return str(value or "")
+
+
+# --------------------------------------------------------------------------------------------
+# The input: resources validated and named
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Res:
+    ref: str  # "Condition/x"
+    type: str
+    data: JSON
+
+
+def _model_class(resource_type: str) -> Any:
+    from fhir.resources.R4B import get_fhir_model_class
+
+    try:
+        return get_fhir_model_class(resource_type)
+    except (KeyError, ValueError, AttributeError):
+        return None
+
+
+def _invalid(error: ValidationError) -> str:
+    first = error.errors()[0]
+    where = ".".join(str(p) for p in first.get("loc", ()) if p != "__root__")
+    more = error.error_count() - 1
+    tail = f" (and {more} more)" if more > 0 else ""
+    return f"not valid FHIR R4: {where or 'resource'}: {first.get('msg', 'invalid')}{tail}"
+
+
+def _ref_key(reference: str, full_urls: Mapping[str, str]) -> str:
+    """A reference as ``Type/id``: a bundle's fullUrl resolved, a URL cut to its last part."""
+    if reference in full_urls:
+        return full_urls[reference]
+    parts = [p for p in reference.split("/") if p]
+    if "_history" in parts:
+        parts = parts[: parts.index("_history")]
+    return "/".join(parts[-2:]) if len(parts) >= 2 else reference
+
+
+@dataclass
+class Builder:
+    """What is read so far: the values of each field with their sources, the resources not used
+    (with the reason), and warnings."""
+
+    kb: KnowledgeBase
+    tables: Tables
+    resources: dict[str, Res] = field(default_factory=dict)
+    full_urls: dict[str, str] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, set[str]] = field(default_factory=dict)
+    unused: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    treatments: list[Any] = field(default_factory=list)  # the Given records, for the statuses
+    checked: dict[str, bool] = field(default_factory=dict)  # validated: valid or not
+
+    def valid(self, res: Res) -> bool:
+        """Whether a resource about to be used is valid FHIR R4 (checked with its R4B model once,
+        when first used); one that is not is listed unused with the reason."""
+        if res.ref not in self.checked:
+            try:
+                _model_class(res.type).model_validate(res.data)
+                self.checked[res.ref] = True
+            except ValidationError as error:
+                self.checked[res.ref] = False
+                self.unused[res.ref] = _invalid(error)
+        return self.checked[res.ref]
+
+    def use(self, name: str, *refs: str) -> None:
+        self.sources.setdefault(name, set()).update(refs)
+
+    def drop(self, ref: str, reason: str) -> None:
+        self.unused.setdefault(ref, reason)
+
+    def ref(self, reference: object) -> str | None:
+        if isinstance(reference, Mapping) and isinstance(reference.get("reference"), str):
+            return _ref_key(reference["reference"], self.full_urls)
+        return None
+
+    def of_type(self, *types: str) -> list[Res]:
+        return sorted((r for r in self.resources.values() if r.type in types), key=lambda r: r.ref)
+
+
+    def row(self, table: str, concept: object) -> Row | None:
+        return self.tables.first(table, _codings(concept))
+
+
+def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -> None:
+    """Validate each resource with its R4B model and name it (``Type/id``); a nested Bundle (as a
+    CDS Hooks prefetch holds) is opened; what is not valid FHIR is listed unused."""
+    for where, item, full_url in items:
+        if item is None:  # a prefetch key with nothing found
+            continue
+        if item is NO_RESOURCE:
+            builder.drop(where, "an entry with no resource")
+            continue
+        if not isinstance(item, Mapping):
+            builder.drop(where, "not a FHIR resource: a JSON object is expected")
+            continue
+        kind = item.get("resourceType")
+        if not isinstance(kind, str):
+            builder.drop(where, "not a FHIR resource: it has no resourceType")
+            continue
+        ident = item.get("id")
+        ref = f"{kind}/{ident}" if isinstance(ident, str) and ident else f"{kind} at {where}"
+        if _model_class(kind) is None:
+            builder.drop(ref, f"not a FHIR R4 resource type: {kind!r}")
+            continue
+        if kind == "Bundle":
+            entries = item.get("entry") or []
+            _gather(entries_of(entries, f"{where}.entry"), builder)
+            continue
+        if ref in builder.resources:
+            builder.drop(f"{ref} at {where}", f"{ref} appears again; the first copy is read")
+            continue
+        builder.resources[ref] = Res(ref, kind, item)
+        if full_url:
+            builder.full_urls[full_url] = ref
+
+
+NO_RESOURCE = object()
+
+
+def entries_of(entries: list[Any], where: str) -> list[tuple[str, object, str | None]]:
+    """Each entry's resource with where it is (``entry[3]``) and its fullUrl."""
+    out: list[tuple[str, object, str | None]] = []
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, Mapping):
+            out.append((f"{where}[{i}]", entry, None))
+            continue
+        url = entry.get("fullUrl")
+        resource = entry.get("resource", NO_RESOURCE)
+        out.append((f"{where}[{i}]", resource, url if isinstance(url, str) else None))
+    return out
+
+
+def _one_person(builder: Builder) -> None:
+    """The resources must be about one person: more than one patient is an error."""
+    people = {r.ref for r in builder.of_type("Patient")}
+    for res in builder.resources.values():
+        who = builder.ref(res.data.get("subject")) or builder.ref(res.data.get("patient"))
+        if who and who.startswith("Patient/"):
+            people.add(who)
+    if len(people) > 1:
+        raise FhirError([_problem(
+            "bundle", f"the resources are about {len(people)} different patients; give one "
+            "person's record",
+        )])  # fmt: skip
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+# --------------------------------------------------------------------------------------------
+
+
+def read(items: list[tuple[str, object, str | None]], kb: KnowledgeBase) -> FhirReading:
+    """The reading of resources (each with where it was found and its fullUrl)."""
+    builder = Builder(kb, load_tables())
+    _gather(items, builder)
+    _one_person(builder)
+    used_elsewhere: set[str] = set()
+    cancer = _cancer(builder)
+    _stage(builder, cancer)
+    _metastases(builder, cancer)
+    _symptoms(builder)
+    _her2(builder)
+    _kras(builder)
+    used_elsewhere |= _treatments(builder)
+    _statuses(builder)
+    for res in builder.resources.values():
+        if res.ref in used_elsewhere or any(res.ref in refs for refs in builder.sources.values()):
+            builder.unused.pop(res.ref, None)
+            continue
+        builder.drop(res.ref, _not_read(res))
+    return _result(builder)
+
+
+def _not_read(res: Res) -> str:
+    if res.type in NOT_READ:
+        return NOT_READ[res.type]
+    concept = res.data.get("code") or res.data.get("medicationCodeableConcept")
+    if concept is not None:
+        article = "an" if res.type[0] in "AEIOU" else "a"
+        return f"{article} {res.type} onconav does not read: {_coded(concept)}"
+    return f"a {res.type}: not part of the profile"
+
+
+def _result(builder: Builder) -> FhirReading:
+    data: dict[str, Any] = {}
+    for name in FIELDS:
+        if name not in builder.values:
+            continue
+        value = builder.values[name]
+        if name.startswith("biomarkers."):
+            data.setdefault("biomarkers", {})[name.split(".")[1]] = value
+        else:
+            data[name] = value
+    sources = {
+        name: sorted(builder.sources.get(name, ())) for name in FIELDS if name in builder.values
+    }
+    unused = [Unused(ref, reason) for ref, reason in sorted(builder.unused.items())]
+    return FhirReading(data, sources, unused, list(dict.fromkeys(builder.warnings)))
+
+
+# ---- the cancer ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CancerFound:
+    res: Res
+    site: str  # a cancer name for the profile ("rectum", "breast", "unknown")
+    recurrence: str | None
+
+
+def _is_cancer_code(concept: object) -> bool:
+    """An ICD-10-CM code of a malignant neoplasm (C00-C96) that is not a secondary one."""
+    for coding in _codings(concept):
+        if system_name(coding.get("system")) != "icd10cm":
+            continue
+        code = str(coding.get("code") or "").upper()
+        if re.match(r"^C(\d\d|7A|7B)", code) and not re.match(r"^C(7[789]|7B|80\.0)", code):
+            return int(code[1:3]) <= 96 if code[1:3].isdigit() else True
+    return False
+
+
+def _site_of(builder: Builder, res: Res) -> tuple[str | None, str | None, bool]:
+    """(cancer name, recurrence, whether it is a cancer) a Condition says."""
+    row = builder.row("conditions", _code_of(res.data))
+    site = row.get("cancer") if row else None
+    recurrence = row.get("recurrence") if row else None
+    is_cancer = site is not None or _is_cancer_code(_code_of(res.data))
+    if is_cancer and site in (None, "unknown"):
+        for body in res.data.get("bodySite") or []:
+            place = builder.row("body_sites", body)
+            if place and place.get("cancer"):
+                return place.get("cancer"), recurrence, True
+    return site, recurrence, is_cancer
+
+
+def _cancer(builder: Builder) -> CancerFound:
+    found: list[CancerFound] = []
+    for res in builder.of_type("Condition"):
+        site, recurrence, is_cancer = _site_of(builder, res)
+        if not is_cancer or not builder.valid(res):
+            continue
+        if _status(res.data, "verificationStatus") in NOT_CONFIRMED:
+            why = _status(res.data, "verificationStatus")
+            builder.drop(res.ref, f"a cancer condition that is {why}: not read")
+            continue
+        if site in (None, "unknown"):
+            builder.warnings.append(
+                f"where the cancer started is read as unknown: {res.ref} is coded "
+                f"{_coded(_code_of(res.data))}, which onconav's table does not place"
+            )
+            site = "unknown"
+        if _status(res.data, "clinicalStatus") in ("recurrence", "relapse"):
+            recurrence = recurrence or "yes"
+        found.append(CancerFound(res, site, recurrence))
+    if not found:
+        found = _cancer_from_orders(builder)
+    if not found:
+        return _no_cancer(builder)
+
+    def rank(c: CancerFound) -> tuple[bool, bool, str, str]:
+        active = _status(c.res.data, "clinicalStatus") not in NOT_NOW
+        date = _date(c.res.data, "onsetDateTime", "onsetPeriod", "recordedDate")
+        return (active, c.site != "unknown", date, c.res.ref)
+
+    best = max(found, key=rank)
+    chosen = [c for c in found if c.site == best.site]
+    for other in found:
+        if other.site != best.site:
+            builder.drop(other.res.ref, f"another cancer ({other.site}); the profile describes "
+                         f"one cancer, {best.site}, from {best.res.ref}")  # fmt: skip
+            builder.warnings.append(
+                f"more than one cancer is on record: read {best.site}; not read {other.site}"
+            )
+    builder.values["cancer"] = best.site
+    builder.use("cancer", *(c.res.ref for c in chosen if c.res.type == "Condition"))
+    if best.res.type != "Condition":
+        builder.use("cancer", best.res.ref)
+    recurrences = {c.recurrence for c in chosen if c.recurrence}
+    if recurrences:
+        builder.values["recurrence"] = "local" if "local" in recurrences else sorted(recurrences)[0]
+        builder.use("recurrence", *(c.res.ref for c in chosen if c.recurrence))
+    if _status(best.res.data, "clinicalStatus") == "remission":
+        builder.warnings.append(f"{best.res.ref} records the cancer as in remission")
+    return best
+
+
+def _cancer_from_orders(builder: Builder) -> list[CancerFound]:
+    """With no cancer Condition: a cancer named as the reason for an order or a report."""
+    found = []
+    types = ("ServiceRequest", "MedicationRequest", "DiagnosticReport", "Procedure")
+    for res in builder.of_type(*types):
+        concepts = [*res.data.get("reasonCode", []), *res.data.get("conclusionCode", [])]
+        for concept in concepts:
+            row = builder.row("conditions", concept)
+            site = row.get("cancer") if row else None
+            if site is None and not _is_cancer_code(concept):
+                continue
+            if not builder.valid(res):
+                break
+            builder.warnings.append(
+                f"no cancer Condition is on record: the cancer is read from the reason for "
+                f"{res.ref} ({_coded(concept)})"
+            )
+            found.append(CancerFound(res, site or "unknown", None))
+            break
+    return found
+
+
+def _no_cancer(builder: Builder) -> CancerFound:
+    secondary = [r for r in builder.of_type("Condition")
+                 if _metastasis_site(builder, r) and builder.valid(r)]  # fmt: skip
+    if secondary:
+        builder.warnings.append(
+            "only cancer that has spread is on record: where it started is read as unknown"
+        )
+        builder.values["cancer"] = "unknown"
+        builder.use("cancer", *(r.ref for r in secondary))
+        return CancerFound(secondary[0], "unknown", None)
+    raise FhirError([_problem(
+        "bundle", "no cancer condition: no Condition coded as a cancer (SNOMED CT, or ICD-10-CM "
+        "C00-C96) and no cancer named as the reason for an order; the profile needs where the "
+        "cancer started",
+    )])  # fmt: skip
+
+
+# ---- stage ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StageFound:
+    ref: str
+    date: str
+    value: str  # earlier, 4, 4A, 4B, or M1 / M0 for an M category
+    kind: str  # group or m
+
+
+def _about_other_cancer(builder: Builder, res: Res, cancer: CancerFound) -> bool:
+    focus = [builder.ref(f) for f in res.data.get("focus") or []]
+    focus = [f for f in focus if f and f.startswith("Condition/")]
+    return bool(focus) and cancer.res.ref not in focus and all(f in builder.unused for f in focus)
+
+
+def _stage_words(builder: Builder, res: Res, concept: object) -> str | None:
+    row = builder.row("observations", concept)
+    if row is not None and row.get("stage"):
+        return row.get("stage")
+    for coding in _codings(concept):  # AJCC's own codes: 4, 4A, 3C
+        if system_name(coding.get("system")) == "ajcc" and coding.get("code"):
+            try:
+                return words.stage(f"stage {coding['code']}").value
+            except words.NotUnderstood:
+                pass
+    for text in _words(concept):
+        cut = re.sub(r"(?i)^.*?\b(stage|figo)\b", r"\1", text)
+        cut = re.sub(r"\s*\((qualifier value|finding)\)\s*$", "", cut)
+        try:
+            value = words.stage(cut).value
+        except words.NotUnderstood:
+            continue
+        if value:
+            builder.warnings.append(f"the stage of {res.ref} is read from its words: {text!r}")
+            return value
+    return None
+
+
+def _m_value(builder: Builder, res: Res, concept: object) -> str | None:
+    row = builder.row("observations", concept)
+    if row is not None and row.get("m"):
+        return "M" + str(row.get("m"))
+    for text in _words(concept):
+        match = re.search(r"(?i)\b[cpy]{0,2}M([01])[a-d]?\b", text)
+        if match:
+            builder.warnings.append(f"the M category of {res.ref} is read from its words: {text!r}")
+            return "M" + match.group(1)
+    return None
+
+
+def _stage(builder: Builder, cancer: CancerFound) -> None:
+    found: list[StageFound] = []
+    for res in builder.of_type("Observation"):
+        row = builder.row("observations", _code_of(res.data))
+        kind = row.get("test") if row else None
+        if kind not in ("stage-group", "figo-stage", "m-category") or not builder.valid(res):
+            continue
+        if _status(res.data) not in RESULT_OK:
+            builder.drop(res.ref, f"a stage with status {_status(res.data)!r}: not a result")
+            continue
+        if _about_other_cancer(builder, res, cancer):
+            builder.drop(res.ref, "the stage of another cancer")
+            continue
+        date = _date(res.data, "effectiveDateTime", "effectivePeriod", "issued")
+        concept = res.data.get("valueCodeableConcept")
+        if kind == "m-category":
+            value = _m_value(builder, res, concept)
+        else:
+            value = _stage_words(builder, res, concept)
+        if value is None:
+            builder.drop(res.ref, f"a stage value onconav cannot read: {_coded(concept)}")
+            continue
+        found.append(StageFound(res.ref, date, value, "m" if kind == "m-category" else "group"))
+    if cancer.res.type == "Condition":
+        for i, stage in enumerate(cancer.res.data.get("stage") or []):
+            value = _stage_words(builder, cancer.res, stage.get("summary"))
+            if value:
+                date = _date(cancer.res.data, "recordedDate", "onsetDateTime", "onsetPeriod")
+                found.append(StageFound(f"{cancer.res.ref}#stage[{i}]", date, value, "group"))
+    groups = [s for s in found if s.kind == "group"]
+    if groups:
+        _choose_stage(builder, groups, cancer)
+        for s in found:
+            if s.kind == "m":
+                builder.drop(s.ref, "an M category: a stage group is on record and decides")
+        return
+    ones = [s for s in found if s.value == "M1"]
+    for s in found:
+        if s.value == "M0":
+            builder.drop(s.ref, "M0 with no stage group: it does not decide the stage")
+    if ones:
+        builder.values["stage"] = "4B" if cancer.site == "cervix" else "4"
+        builder.use("stage", *(s.ref for s in ones))
+
+
+def _choose_stage(builder: Builder, groups: list[StageFound], cancer: CancerFound) -> None:
+    latest = max(s.date for s in groups)
+    last = [s for s in groups if s.date == latest]
+    value = max((s.value for s in last), key=lambda v: STAGE_RANK[v])
+    if len({s.value for s in last}) > 1:
+        builder.warnings.append(
+            f"stage records of the same date disagree ({', '.join(sorted({s.value for s in last}))}"
+            f"): the most advanced, {value}, is read"
+        )
+    if value in ("4A", "4B") and cancer.site != "cervix":
+        value = "4"  # AJCC IVA/IVB of other cancers are not the cervical 4A/4B of the sources
+    builder.values["stage"] = value
+    builder.use("stage", *(s.ref.split("#")[0] for s in last))
+    for s in groups:
+        if s not in last and "#" not in s.ref:
+            builder.drop(s.ref, f"an earlier stage record: the latest ({_day(latest)}) is read")
+
+
+# ---- metastases and symptoms ---------------------------------------------------------------
+
+
+def _metastasis_site(builder: Builder, res: Res) -> str | None:
+    """The place of spread a Condition records (a site id of the knowledge base), or None when it
+    is not a SecondaryCancerCondition: by its code, or, for a condition related to a primary
+    cancer (``condition-related``) with a code not in the table, by its body site."""
+    row = builder.row("conditions", _code_of(res.data))
+    site = row.get("metastasis") if row else None
+    if site is None:
+        related = any(isinstance(e, Mapping) and e.get("url") == RELATED
+                      for e in res.data.get("extension") or [])  # fmt: skip
+        if not related or row is not None or _is_cancer_code(_code_of(res.data)):
+            return None
+        site = "other-site"
+    if site == "other-site":
+        for body in res.data.get("bodySite") or []:
+            place = builder.row("body_sites", body)
+            if place and place.get("metastasis"):
+                return place.get("metastasis")
+    return site
+
+
+def _metastases(builder: Builder, cancer: CancerFound) -> None:
+    order = [s.id for s in builder.kb.data.sites]
+    sites: set[str] = set()
+    for res in builder.of_type("Condition"):
+        if res.ref == cancer.res.ref or res.ref in builder.unused:
+            continue
+        site = _metastasis_site(builder, res)
+        if site is None or not builder.valid(res):
+            continue
+        if _status(res.data, "verificationStatus") in NOT_CONFIRMED:
+            builder.drop(res.ref, "spread that is not confirmed: not read")
+            continue
+        if _status(res.data, "clinicalStatus") in NOT_NOW:
+            builder.drop(res.ref, "spread recorded as resolved or inactive: not read")
+            continue
+        related = [builder.ref(e.get("valueReference")) for e in res.data.get("extension") or []
+                   if isinstance(e, Mapping) and e.get("url") == RELATED]  # fmt: skip
+        if any(r in builder.unused for r in related if r):
+            builder.drop(res.ref, "spread of another cancer, not the one read")
+            continue
+        sites.add(site)
+        builder.use("metastases", res.ref)
+    if sites:
+        builder.values["metastases"] = sorted(sites, key=lambda s: (order.index(s), s))
+
+
+def _symptoms(builder: Builder) -> None:
+    order = [s.id for s in builder.kb.data.symptoms]
+    found: set[str] = set()
+    for res in builder.of_type("Condition"):
+        row = builder.row("conditions", _code_of(res.data))
+        if row is None or "symptom" not in row.meaning or not builder.valid(res):
+            continue
+        if _status(res.data, "verificationStatus") in NOT_CONFIRMED:
+            builder.drop(res.ref, "a symptom that is not confirmed: not read")
+            continue
+        if _status(res.data, "clinicalStatus") in NOT_NOW:
+            builder.drop(res.ref, "a symptom recorded as resolved or inactive: not read")
+            continue
+        found.update(row.meaning["symptom"])
+        builder.use("symptoms", res.ref)
+    if found:
+        builder.values["symptoms"] = sorted(found, key=lambda s: (order.index(s), s))
+
+
+# ---- HER2 and KRAS -------------------------------------------------------------------------
+
+
+def _answer(builder: Builder, res: Res) -> str | None:
+    """positive, negative, present or absent, from the value (or, for a number, from the
+    laboratory's interpretation)."""
+    row = builder.row("observations", res.data.get("valueCodeableConcept"))
+    if row is not None and row.get("answer"):
+        return row.get("answer")
+    if "valueQuantity" in res.data or "valueRatio" in res.data:
+        for concept in res.data.get("interpretation") or []:
+            for coding in _codings(concept):
+                if coding.get("system") == INTERPRETATION and coding.get("code") in ("POS", "NEG"):
+                    return "positive" if coding["code"] == "POS" else "negative"
+    return None
+
+
+def _value_words(res: Res) -> list[object]:
+    data = res.data
+    out: list[object] = []
+    for name in ("valueString", "valueInteger"):
+        if name in data:
+            out.append(data[name])
+    return out + list(_words(data.get("valueCodeableConcept")))
+
+
+def _genes(builder: Builder, res: Res) -> set[str]:
+    """The genes a GenomicVariant studied (``kras``, ``erbb2``, or ``other``)."""
+    genes: set[str] = set()
+    for comp in res.data.get("component") or []:
+        row = builder.row("observations", comp.get("code"))
+        if row is not None and row.get("component") == "gene-studied":
+            gene = builder.row("observations", comp.get("valueCodeableConcept"))
+            genes.add((gene.get("gene") if gene else None) or "other")
+    return genes
+
+
+def _gene_names(res: Res) -> list[str]:
+    names = []
+    for comp in res.data.get("component") or []:
+        if any(c.get("code") == "48018-6" for c in _codings(comp.get("code"))):
+            names += [str(c.get("display") or c.get("code")) for c in
+                      _codings(comp.get("valueCodeableConcept"))[:1]]  # fmt: skip
+    return names or ["none named"]
+
+
+def _component(builder: Builder, res: Res, key: str) -> set[str]:
+    out: set[str] = set()
+    for comp in res.data.get("component") or []:
+        row = builder.row("observations", comp.get("valueCodeableConcept"))
+        if row is not None and row.get(key):
+            out.add(str(row.get(key)))
+    return out
+
+
+def _her2(builder: Builder) -> None:
+    ihc: dict[str, str] = {}
+    ish: dict[str, str] = {}
+    for res in builder.of_type("Observation"):
+        row = builder.row("observations", _code_of(res.data))
+        kind = row.get("test") if row else None
+        if kind == "genomic-variant" and "erbb2" in _genes(builder, res):
+            if builder.valid(res):
+                _erbb2(builder, res, ish)
+            continue
+        if kind not in ("her2", "her2-ish", "her2-serum") or not builder.valid(res):
+            continue
+        if kind == "her2-serum":
+            builder.drop(res.ref, "a serum HER2 test does not count: HER2 status is read from "
+                         "the tumour (tissue) only")  # fmt: skip
+            continue
+        if _status(res.data) not in RESULT_OK:
+            builder.drop(res.ref, f"a HER2 test with status {_status(res.data)!r}: not a result")
+            continue
+        value = _her2_value(builder, res)
+        if value is None or (kind == "her2-ish" and value == "equivocal"):
+            builder.drop(res.ref, f"a HER2 result onconav cannot read: {_shown(res)}")
+            continue
+        (ish if kind == "her2-ish" else ihc)[res.ref] = value
+    results = dict(ihc)
+    if ish:  # an ISH test settles an equivocal (IHC 2+) result
+        results = {ref: v for ref, v in ihc.items() if v != "equivocal"} | ish
+        for ref, v in ihc.items():
+            if v == "equivocal":
+                builder.use("biomarkers.her2", ref)
+    _biomarker(builder, "biomarkers.her2", results)
+
+
+def _erbb2(builder: Builder, res: Res, ish: dict[str, str]) -> None:
+    answer = _answer(builder, res)
+    gain = "copy-number-gain" in _component(builder, res, "change")
+    if answer in ("present", "positive") and gain:
+        ish[res.ref] = "positive"
+    elif answer in ("absent", "negative"):
+        builder.drop(res.ref, "no ERBB2 change found by sequencing does not rule out HER2: the "
+                     "HER2 test (IHC or ISH) decides")  # fmt: skip
+    else:
+        builder.drop(res.ref, "an ERBB2 change that is not an amplification does not decide HER2")
+
+
+def _her2_value(builder: Builder, res: Res) -> str | None:
+    answer = _answer(builder, res)
+    if answer in ("positive", "negative"):
+        return answer
+    for value in _value_words(res):
+        try:
+            return words.her2(value)
+        except words.NotUnderstood:
+            continue
+    return None
+
+
+def _shown(res: Res) -> str:
+    shown = _value_words(res)
+    return repr(shown[0]) if shown else "no value"
+
+
+def _biomarker(builder: Builder, name: str, results: Mapping[str, str]) -> None:
+    values = sorted(set(results.values()))
+    if not values:
+        return
+    builder.values[name] = values[0] if len(values) == 1 else values
+    builder.use(name, *results)
+    if len(values) > 1:
+        builder.warnings.append(f"{name}: the results on record disagree ({', '.join(values)})")
+
+
+def _kras(builder: Builder) -> None:
+    results: dict[str, str] = {}
+    for res in builder.of_type("Observation"):
+        row = builder.row("observations", _code_of(res.data))
+        kind = row.get("test") if row else None
+        if kind in ("genomic-variant", "kras") and not builder.valid(res):
+            continue
+        if kind == "genomic-variant" and "kras" in _genes(builder, res):
+            value = _kras_variant(builder, res)
+        elif kind == "kras":
+            value = _kras_test(builder, res)
+        elif kind in ("kras-tested-for", "kras-bone-marrow"):
+            why = ("lists the changes tested for, not a result" if kind == "kras-tested-for"
+                   else "a KRAS test of bone marrow, not of the tumour")  # fmt: skip
+            builder.drop(res.ref, why)
+            continue
+        else:
+            if kind == "genomic-variant" and not _genes(builder, res) & {"kras", "erbb2"}:
+                builder.drop(res.ref, "a genomic variant of genes onconav does not read: "
+                             + ", ".join(_gene_names(res)))  # fmt: skip
+            continue
+        if value is not None and _status(res.data) not in RESULT_OK:
+            builder.drop(res.ref, f"a KRAS test with status {_status(res.data)!r}: not a result")
+        elif value is not None:
+            results[res.ref] = value
+    _biomarker(builder, "biomarkers.kras", results)
+
+
+def _kras_variant(builder: Builder, res: Res) -> str | None:
+    answer = _answer(builder, res)
+    if answer in ("absent", "negative"):
+        return "wild-type"
+    if answer not in ("present", "positive"):
+        builder.drop(res.ref, f"a KRAS variant that is neither present nor absent: {_shown(res)}")
+        return None
+    if "uncertain" in _component(builder, res, "significance"):
+        builder.drop(res.ref, "a KRAS variant of uncertain significance does not decide KRAS")
+        return None
+    return "mutated"
+
+
+def _kras_test(builder: Builder, res: Res) -> str | None:
+    answer = _answer(builder, res)
+    if answer in ("positive", "present"):
+        return "mutated"
+    if answer in ("negative", "absent"):
+        return "wild-type"
+    for value in _value_words(res):
+        try:
+            return words.kras(value)
+        except words.NotUnderstood:
+            continue
+    builder.drop(res.ref, f"a KRAS result onconav cannot read: {_shown(res)}")
+    return None
+
+
+# ---- treatments ----------------------------------------------------------------------------
+
+MEDICATIONS = ("MedicationRequest", "MedicationAdministration", "MedicationStatement")
+NOT_GIVEN = {"cancelled", "entered-in-error", "unknown", "not-done", "not-taken"}
+ONGOING = {"active", "on-hold", "in-progress"}
+
+
+@dataclass(frozen=True)
+class Given:
+    """A cancer drug or procedure on record."""
+
+    ref: str
+    value: str  # a drug id of the knowledge base, or a kind (chemotherapy)
+    how: str  # given, planned, progressed, cannot-have
+    start: str
+    end: str
+    ongoing: bool
+    drug: bool  # a drug (a medication resource), not a procedure
+    extra: tuple[str, ...] = ()  # other resources it rests on (a Medication, a prior request)
+
+
+def _drug_of(builder: Builder, res: Res) -> tuple[Row | None, str | None, tuple[str, ...]]:
+    """The drug table's row for a medication resource, or a drug named by its words (with the
+    Medication it names)."""
+    concept = res.data.get("medicationCodeableConcept")
+    extra: tuple[str, ...] = ()
+    med = builder.ref(res.data.get("medicationReference"))
+    linked = builder.resources.get(med or "")
+    if concept is None and linked is not None and med and builder.valid(linked):
+        concept = builder.resources[med].data.get("code")
+        extra = (med,)
+    row = builder.row("drugs", concept)
+    if row is not None:
+        return row, None, extra
+    for text in _words(concept):
+        name = re.sub(r"^\s*[\d.]+\s*(ML|MG)\s+", "", text, flags=re.I)
+        name = re.split(r"\s+\d|\s*\[", name)[0]
+        name = re.sub(r"\s+(hydrochloride|sodium|disodium|calcium|sulfate|mesylate)$", "", name,
+                      flags=re.I)  # fmt: skip
+        hits = [r for r in builder.kb.find(name.strip()) if isinstance(r, (Drug, Regimen))]
+        if len(hits) == 1:
+            builder.warnings.append(
+                f"the drug of {res.ref} is read from its name {text!r}: its code "
+                f"{_coded(concept)} is not in onconav's table"
+            )
+            return None, hits[0].id, extra
+    return None, None, extra
+
+
+def _medications(builder: Builder) -> list[Given]:
+    out = []
+    for res in builder.of_type(*MEDICATIONS):
+        if not builder.valid(res):
+            continue
+        row, named, extra = _drug_of(builder, res)
+        status = _status(res.data)
+        if row is not None and row.get("not-read"):
+            builder.drop(res.ref, f"{row.display}: {row.get('not-read')}")
+            continue
+        value = named or (row.get("drug") or row.get("kind") if row else None)
+        if value is None:
+            concept = res.data.get("medicationCodeableConcept")
+            builder.drop(res.ref, f"not a cancer drug onconav knows: {_coded(concept)}")
+            continue
+        if status in NOT_GIVEN:
+            builder.drop(res.ref, f"status {status!r}: not given")
+            continue
+        reasons = res.data.get("statusReason")
+        reasons = reasons if isinstance(reasons, list) else [reasons] if reasons else []
+        stop = {row.get("stopped") for r in reasons if (row := builder.row("treatments", r))}
+        if status in ("draft", "intended") or res.data.get("intent") in ("proposal", "plan"):
+            how = "planned"
+        elif status == "stopped" and "progressed" in stop:
+            how = "progressed"
+        elif status == "stopped" and "cannot-have" in stop:
+            how = "cannot-have"
+        else:
+            how = "given"
+        prior = builder.ref(res.data.get("priorPrescription"))
+        extra += (prior,) if prior and prior in builder.resources else ()
+        start = _date(res.data, "authoredOn", "effectiveDateTime", "effectivePeriod",
+                      "dateAsserted")  # fmt: skip
+        end = _end(res.data, "effectivePeriod")
+        out.append(Given(res.ref, value, how, start, end, status in ONGOING, True, extra))
+    return out
+
+
+def _procedures(builder: Builder) -> list[Given]:
+    out = []
+    for res in builder.of_type("Procedure", "ServiceRequest"):
+        row = builder.row("treatments", _code_of(res.data))
+        value = row.get("treatment") if row else None
+        if value is None and res.type == "Procedure":
+            category = _codings(res.data.get("category"))
+            surgical = [c for c in category if (system_name(c.get("system")), c.get("code"))
+                        == SURGICAL_CATEGORY]  # fmt: skip
+            value = "surgery" if surgical else None
+        if value is None:
+            shown = _coded(_code_of(res.data))
+            builder.drop(res.ref, f"a procedure onconav does not read: {shown}")
+            continue
+        if not builder.valid(res):
+            continue
+        status = _status(res.data)
+        extra: tuple[str, ...] = ()
+        if value in RADIATION:
+            pelvic, extra = _pelvic(builder, res)
+            value = "pelvic-radiation" if pelvic else value
+        if res.type == "ServiceRequest":
+            if status not in ("draft", "active", "on-hold"):
+                builder.drop(res.ref, f"an order with status {status!r}: what was done is read "
+                             "from the Procedure")  # fmt: skip
+                continue
+            how = "planned"
+        elif status == "preparation":
+            how = "planned"
+        elif status in ("completed", "in-progress", "stopped", "on-hold"):
+            how = "given"
+        else:
+            builder.drop(res.ref, f"a procedure with status {status!r}: not done")
+            continue
+        start = _date(res.data, "performedDateTime", "performedPeriod", "authoredOn")
+        out.append(Given(res.ref, value, how, start, "", False, False, extra))
+    return out
+
+
+RADIATION = {"radiation", "external-beam-radiation", "brachytherapy"}
+
+
+def _pelvic(builder: Builder, res: Res) -> tuple[bool, tuple[str, ...]]:
+    """Whether a radiotherapy course was given to the pelvis (by its body site, or the body
+    structure of a volume it names), and the BodyStructures that said so."""
+    sites = list(res.data.get("bodySite") or [])
+    structures: list[str] = []
+    for ext in res.data.get("extension") or []:
+        if not isinstance(ext, Mapping) or ext.get("url") != DOSE_TO_VOLUME:
+            continue
+        for part in ext.get("extension") or []:
+            ref = builder.ref(part.get("valueReference")) if part.get("url") == "volume" else None
+            if ref and ref in builder.resources and builder.valid(builder.resources[ref]):
+                body = builder.resources[ref].data
+                found = [body.get("location"), *(body.get("includedStructure") or [])]
+                sites += [c.get("structure", c) if isinstance(c, Mapping) else c for c in found]
+                structures.append(ref)
+    pelvic = [s for s in sites if (row := builder.row("body_sites", s)) and row.get("pelvic")]
+    return bool(pelvic), tuple(structures) if pelvic else ()
+
+
+def _regimens(kb: KnowledgeBase, drugs: set[str]) -> list[str]:
+    """Drugs given together named as the regimen they make (FOLFOX for fluorouracil, leucovorin
+    and oxaliplatin), largest regimen first; the rest as they are."""
+    left = set(drugs)
+    named = []
+    regimens = sorted(
+        (r for r in kb.data.regimens if len(r.components) > 1 and "radiation" not in r.id),
+        key=lambda r: (-len(r.components), r.id),
+    )
+    for regimen in regimens:
+        if set(regimen.components) <= left:
+            named.append(regimen.id)
+            left -= set(regimen.components)
+    return sorted(named) + sorted(left)
+
+
+def _by_course(kb: KnowledgeBase, given: list[Given]) -> list[str]:
+    """Values of treatments grouped by the day they started, each day's drugs named as regimens."""
+    days: dict[str, set[str]] = {}
+    for g in given:
+        days.setdefault(_day(g.start), set()).add(g.value)
+    out: list[str] = []
+    for day in sorted(days):
+        out += [v for v in _regimens(kb, days[day]) if v not in out]
+    return out
+
+
+def _treatments(builder: Builder) -> set[str]:
+    given = _medications(builder) + _procedures(builder)
+    builder_given = [g for g in given if g.how != "planned"]
+    extra: set[str] = set()
+    fields = {
+        "prior_treatments": builder_given,
+        "progressed_on": [g for g in given if g.how == "progressed"],
+        "cannot_have": [g for g in given if g.how == "cannot-have"],
+        "planned": [g for g in given if g.how == "planned"],
+    }
+    for name, items in fields.items():
+        if not items:
+            continue
+        values = (_by_course(builder.kb, items) if name != "cannot_have"
+                  else sorted({g.value for g in items}))  # fmt: skip
+        builder.values[name] = values
+        builder.use(name, *(g.ref for g in items))
+        for g in items:
+            extra.update(g.extra)
+    builder.treatments = given
+    return extra
+
+
+def _statuses(builder: Builder) -> None:
+    """CancerDiseaseStatus: "worsened" is progression, attributed to the cancer drugs in use on
+    its date (see docs/fhir.md); any other status does not change the profile."""
+    given: list[Given] = [g for g in builder.treatments if g.how == "given" and g.drug]
+    progressed: list[Given] = []
+    for res in builder.of_type("Observation"):
+        row = builder.row("observations", _code_of(res.data))
+        if row is None or row.get("test") != "disease-status" or not builder.valid(res):
+            continue
+        answer = builder.row("observations", res.data.get("valueCodeableConcept"))
+        status = answer.get("status") if answer else None
+        if _status(res.data) not in RESULT_OK:
+            builder.drop(res.ref, f"a disease status with status {_status(res.data)!r}")
+            continue
+        if status != "worsened":
+            shown = status or _coded(res.data.get("valueCodeableConcept"))
+            builder.drop(res.ref, f"disease status {shown}: not progression")
+            continue
+        date = _day(_date(res.data, "effectiveDateTime", "effectivePeriod", "issued"))
+        in_use = _in_use(given, date)
+        if not in_use:
+            builder.drop(res.ref, "the cancer worsened, but no cancer drug is on record as given "
+                         "on or before that date: not attributed to a treatment")  # fmt: skip
+            builder.warnings.append(
+                f"{res.ref}: the cancer worsened on {date or 'an unknown date'}; no drug on "
+                "record to attribute it to, so what stopped working stays unknown"
+            )
+            continue
+        progressed += in_use
+        builder.use("progressed_on", res.ref)
+    if progressed:
+        current = list(builder.values.get("progressed_on", []))
+        for named in _by_course(builder.kb, progressed):
+            if named not in current:
+                current.append(named)
+        builder.values["progressed_on"] = current
+        builder.use("progressed_on", *(g.ref for g in progressed))
+
+
+def _in_use(given: list[Given], date: str) -> list[Given]:
+    """The drugs in use on ``date``: those of the latest day of starting on or before it (that
+    had not ended before it), and any still running then (ongoing, or a period that covers it)."""
+    if not date:
+        return []
+    before = [g for g in given if g.start and _day(g.start) <= date
+              and not (g.end and _day(g.end) < date)]  # fmt: skip
+    if not before:
+        return []
+    last = max(_day(g.start) for g in before)
+    return [g for g in before
+            if _day(g.start) == last or g.ongoing or (g.end and _day(g.end) >= date)]  # fmt: skip

@@ -1,0 +1,455 @@
+"""FHIR (mCODE) in: every reference example parses and round-trips with the R4B models; the
+reference bundles and the patients assembled from the reference resources read without error;
+each situation the sources cover, as a bundle in tests/fhir/, gives the same options as the same
+profile written as JSON; unknowns stay unknown; every resource is used or listed unused."""
+
+from __future__ import annotations
+
+import copy
+import csv
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fhir.resources.R4B import get_fhir_model_class
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import onconav
+from onconav.fhir import FhirError, FhirReading, read_bundle, read_resources
+from onconav.fhir.codes import TABLES, load_tables, read_table
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLES = ROOT / "tests" / "fhir"
+EXAMPLES = ROOT / "examples"
+REFERENCE = ROOT.parent / "shared" / "reference"
+MCODE = REFERENCE / "mcode"
+needs_reference = pytest.mark.skipif(not MCODE.is_dir(), reason="../shared/reference not here")
+UNKNOWABLE = ("resectable", "wants_cancer_treatment", "metastasis_extent")
+
+# Each bundle of tests/fhir: the same situation written as a profile by a person, and the
+# example it stands for with the fields of that example that FHIR cannot say (or says more
+# precisely: a named drug for "chemotherapy", where the bleeding comes from).
+SITUATIONS: dict[str, tuple[dict[str, Any], str | None]] = {
+    "stomach-stage4-her2-positive": (
+        {"cancer": "stomach", "stage": "IV", "biomarkers": {"her2": "positive"},
+         "symptoms": ["trouble swallowing"]}, "stomach-stage4-her2-positive"),
+    "stomach-her2-ihc2-ish-positive": (
+        {"cancer": "stomach", "stage": "4", "biomarkers": {"her2": "positive"}}, None),
+    "gej-m1-her2-negative": (
+        {"cancer": "GEJ", "stage": "M1", "biomarkers": {"her2": "negative"}}, None),
+    "gastric-recurrent-refractory": (
+        {"cancer": "gastric", "recurrence": "yes", "prior_treatments": ["gastrectomy", "CAPOX"],
+         "progressed_on": ["CAPOX"], "biomarkers": {"her2": "negative"},
+         "symptoms": ["malnutrition"], "planned": ["surgery"]}, "gastric-recurrent-refractory"),
+    "rectal-stage4-kras-wild-type": (
+        {"cancer": "rectum", "stage": "4", "metastases": ["liver"],
+         "biomarkers": {"kras": "wild-type"}, "symptoms": ["rectal bleeding"]},
+        "rectal-stage4-kras-wild-type"),
+    "rectal-stage4-kras-mutated": (
+        {"cancer": "rectal", "stage": "IV", "metastases": ["liver"],
+         "biomarkers": {"kras": "G12D"}}, None),
+    "rectal-local-recurrence-after-pelvic-radiation": (
+        {"cancer": "rectal", "recurrence": "local",
+         "prior_treatments": ["bowel resection", "pelvic radiation"], "symptoms": ["pain"]},
+        "rectal-local-recurrence-after-pelvic-radiation"),
+    "cervical-stage4b-after-chemotherapy": (
+        {"cancer": "cervical", "stage": "IVB", "prior_treatments": ["cisplatin and paclitaxel"],
+         "progressed_on": ["cisplatin and paclitaxel"],
+         "symptoms": ["vaginal bleeding", "pain"]}, "cervical-stage4b-after-chemotherapy"),
+    "cervical-stage4a": ({"cancer": "cervix", "stage": "4A"}, "cervical-stage4a"),
+    "rectal-progression-after-folfox": (
+        {"cancer": "rectum", "stage": "4", "metastases": ["liver"],
+         "prior_treatments": ["FOLFOX"], "progressed_on": ["FOLFOX"]}, None),
+    "stomach-declined-cannot-be-said": (
+        {"cancer": "stomach", "stage": "4", "symptoms": ["pain", "nausea", "constipation"]},
+        "no-cancer-treatment"),
+    "breast-bone-metastases": (
+        {"cancer": "breast", "metastases": ["bone"], "symptoms": ["pain"]},
+        "breast-many-bone-metastases"),
+    "colon-metastatic": (
+        {"cancer": "colon", "stage": "4", "metastases": ["liver"]}, "colon-metastatic"),
+    "thyroid-advanced": ({"cancer": "thyroid", "stage": "4"}, "thyroid-advanced"),
+    "cervical-cisplatin-not-tolerated": (
+        {"cancer": "cervix", "stage": "4B", "cannot_have": ["cisplatin"],
+         "prior_treatments": ["cisplatin"]}, None),
+}  # fmt: skip
+# What each example says that its bundle does not (FHIR cannot say it, or the bundle names the
+# drug or the place where the example says only the kind).
+NOT_IN_BUNDLE = {
+    "rectal-stage4-kras-wild-type": {"resectable", "metastasis_extent", "prior_treatments",
+                                     "symptoms"},
+    "cervical-stage4b-after-chemotherapy": {"prior_treatments", "progressed_on", "symptoms"},
+    "cervical-stage4a": {"symptoms"},
+    "no-cancer-treatment": {"wants_cancer_treatment"},
+    "breast-many-bone-metastases": {"metastasis_extent", "hormone_sensitive", "symptoms"},
+    "gastric-recurrent-refractory": {"prior_treatments", "progressed_on"},
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def kb() -> onconav.KnowledgeBase:
+    return onconav.load_kb()
+
+
+def bundle(name: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((BUNDLES / f"{name}.json").read_text())
+    return data
+
+
+def statuses(profile_data: dict[str, Any], kb: onconav.KnowledgeBase) -> list[tuple[str, str]]:
+    result = onconav.evaluate(onconav.parse_profile(profile_data, kb), kb)
+    return [(o.id, o.status.value) for o in result.options]
+
+
+def refs_of(resources: list[dict[str, Any]]) -> set[str]:
+    return {f"{r['resourceType']}/{r['id']}" for r in resources}
+
+
+def accounted(reading: FhirReading) -> set[str]:
+    used = {ref for refs in reading.sources.values() for ref in refs}
+    return used | {u.reference for u in reading.unused}
+
+
+# ---- the reference examples ----------------------------------------------------------------
+
+
+def reference_files() -> list[Any]:
+    if not MCODE.is_dir():
+        return []
+    return [pytest.param(p, id=p.stem) for p in sorted(MCODE.glob("*.json"))]
+
+
+@needs_reference
+@pytest.mark.parametrize("path", reference_files())
+def test_reference_example_parses_and_round_trips(path: Path) -> None:
+    data = json.loads(path.read_text())
+    model = get_fhir_model_class(data["resourceType"])
+    parsed = model.model_validate(data)
+    again = model.model_validate(parsed.model_dump(mode="json", by_alias=True, exclude_none=True))
+    assert again == parsed
+
+
+@needs_reference
+@pytest.mark.parametrize("name", ["Bundle-mcode-patient-bundle-jenny-m",
+                                  "Bundle-gx-genomic-bundle-adam-anyperson"])  # fmt: skip
+def test_reference_bundles_give_general_options(name: str, kb: onconav.KnowledgeBase) -> None:
+    data = json.loads((MCODE / f"{name}.json").read_text())
+    reading = read_bundle(data, kb)
+    profile = onconav.parse_profile(reading.data, kb)
+    assert onconav.evaluate(profile, kb).options
+    assert reading.data["cancer"] in ("breast", "lung")
+    refs = {f"{e['resource']['resourceType']}/{e['resource']['id']}" for e in data["entry"]}
+    assert accounted(reading) == refs
+
+
+def reference_patients() -> dict[str, list[dict[str, Any]]]:
+    """The reference resources (not Bundles, not ValueSets: those are no patient's data)
+    grouped by the patient they are about."""
+    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for path in sorted(MCODE.glob("*.json")) if MCODE.is_dir() else []:
+        data = json.loads(path.read_text())
+        if data["resourceType"] in ("Bundle", "ValueSet"):
+            continue
+        who = (data.get("subject") or data.get("patient") or {}).get("reference")
+        who = f"Patient/{data['id']}" if data["resourceType"] == "Patient" else who
+        groups[who or "no patient"].append(data)
+    return groups
+
+
+# Patients of the reference set with no cancer recorded among its separate resources.
+NO_CANCER = {"Patient/cancer-patient-lucy-child", "no patient"}
+
+
+@needs_reference
+@pytest.mark.parametrize("who", sorted(reference_patients()))
+def test_reference_patients_assembled_read(who: str, kb: onconav.KnowledgeBase) -> None:
+    resources = reference_patients()[who]
+    entries = [{"resource": r} for r in resources]
+    data = {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    if who in NO_CANCER:
+        with pytest.raises(FhirError, match="no cancer condition"):
+            read_bundle(data, kb)
+        return
+    reading = read_bundle(data, kb)
+    assert onconav.evaluate(onconav.parse_profile(reading.data, kb), kb).options
+    assert accounted(reading) == refs_of(resources)
+    assert reading.data["cancer"] in ("breast", "lung", "leukaemia", "unknown")
+
+
+# ---- the situations the sources cover ------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", sorted(SITUATIONS))
+def test_bundle_gives_the_options_of_the_same_profile(
+    name: str, kb: onconav.KnowledgeBase
+) -> None:
+    reading = read_bundle(bundle(name), kb)
+    written, _ = SITUATIONS[name]
+    assert statuses(reading.data, kb) == statuses(written, kb)
+    # and the profile read is the one written, field by field
+    assert _plain(reading.data, kb) == _plain(written, kb)
+
+
+def _plain(data: dict[str, Any], kb: onconav.KnowledgeBase) -> dict[str, Any]:
+    """A profile as read, lists in any order."""
+    read = onconav.parse_profile(data, kb).model_dump(exclude={"as_typed"})
+    return {k: sorted(v) if isinstance(v, list) else v for k, v in read.items()}
+
+
+@pytest.mark.parametrize("name", sorted(n for n, (_, ex) in SITUATIONS.items() if ex))
+def test_bundle_says_what_its_example_says(name: str, kb: onconav.KnowledgeBase) -> None:
+    """The example the bundle stands for, less what FHIR cannot say, is the bundle's profile."""
+    _, example = SITUATIONS[name]
+    assert example is not None
+    data = json.loads((EXAMPLES / f"{example}.json").read_text())
+    left_out = NOT_IN_BUNDLE.get(example, set())
+    assert left_out <= set(data)
+    reading = read_bundle(bundle(name), kb)
+    same = {k: v for k, v in data.items() if k not in left_out}
+    mine = {k: v for k, v in reading.data.items() if k in same}
+    assert _plain(mine, kb) == _plain(same, kb)
+
+
+@pytest.mark.parametrize("name", sorted(SITUATIONS))
+def test_every_resource_is_used_or_listed_unused(name: str, kb: onconav.KnowledgeBase) -> None:
+    data = bundle(name)
+    reading = read_bundle(data, kb)
+    refs = refs_of([e["resource"] for e in data["entry"]])
+    assert accounted(reading) == refs
+    used = {ref for refs_ in reading.sources.values() for ref in refs_}
+    assert not used & {u.reference for u in reading.unused}
+    assert set(reading.sources) == {
+        f"biomarkers.{k}" if k in ("her2", "kras") else k for k in _fields(reading.data)
+    }
+
+
+def _fields(data: dict[str, Any]) -> list[str]:
+    return [k for k in data if k != "biomarkers"] + list(data.get("biomarkers", {}))
+
+
+@pytest.mark.parametrize("name", sorted(SITUATIONS))
+def test_what_fhir_cannot_say_stays_unknown(name: str, kb: onconav.KnowledgeBase) -> None:
+    reading = read_bundle(bundle(name), kb)
+    for key in UNKNOWABLE:
+        assert key not in reading.data
+    for key in ("symptoms", "prior_treatments", "metastases"):
+        assert reading.data.get(key, None) != []  # no record is not "none"
+
+
+def test_the_details_of_each_reading(kb: onconav.KnowledgeBase) -> None:
+    ish = read_bundle(bundle("stomach-her2-ihc2-ish-positive"), kb)
+    assert ish.data["biomarkers"] == {"her2": "positive"}
+    assert ish.sources["biomarkers.her2"] == ["Observation/her2-ihc", "Observation/her2-ish"]
+    serum = {u.reference: u.reason for u in ish.unused}["Observation/her2-serum"]
+    assert "serum HER2 test does not count" in serum
+    folfox = read_bundle(bundle("rectal-progression-after-folfox"), kb)
+    assert folfox.data["progressed_on"] == ["folfox"]
+    assert "Observation/worse" in folfox.sources["progressed_on"]
+    assert "Observation/stable-before" in {u.reference for u in folfox.unused}
+    local = read_bundle(bundle("rectal-local-recurrence-after-pelvic-radiation"), kb)
+    assert local.data["recurrence"] == "local"
+    assert "pelvic-radiation" in local.data["prior_treatments"]
+    cisplatin = read_bundle(bundle("cervical-cisplatin-not-tolerated"), kb)
+    assert cisplatin.data["cannot_have"] == ["cisplatin"]
+    gej = read_bundle(bundle("gej-m1-her2-negative"), kb)
+    assert gej.data["stage"] == "4" and gej.sources["stage"] == ["Observation/m1"]
+
+
+def test_a_later_line_is_not_blamed_for_an_earlier_worsening(kb: onconav.KnowledgeBase) -> None:
+    data = bundle("rectal-progression-after-folfox")
+    irinotecan = {"resourceType": "MedicationAdministration", "id": "irinotecan",
+                  "status": "completed", "subject": {"reference": "Patient/p-folfox"},
+                  "medicationCodeableConcept": {"coding": [{
+                      "system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "51499"}]},
+                  "effectiveDateTime": "2023-04-15"}  # fmt: skip
+    data["entry"].append({"resource": irinotecan})
+    reading = read_bundle(data, kb)
+    assert reading.data["progressed_on"] == ["folfox"]
+    assert "irinotecan" in reading.data["prior_treatments"]
+
+
+def test_worsening_with_no_drug_on_record_is_not_attributed(kb: onconav.KnowledgeBase) -> None:
+    data = bundle("rectal-progression-after-folfox")
+    data["entry"] = [e for e in data["entry"]
+                     if e["resource"]["resourceType"] != "MedicationAdministration"]  # fmt: skip
+    reading = read_bundle(data, kb)
+    assert "progressed_on" not in reading.data
+    assert any("worsened" in w for w in reading.warnings)
+    assert "Observation/worse" in {u.reference for u in reading.unused}
+
+
+# ---- errors --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("given", "field", "words"),
+    [
+        ([1, 2], "bundle", "JSON object"),
+        ({"hello": "world"}, "bundle.resourceType", "no resourceType"),
+        ({"resourceType": "Patient", "id": "x"}, "bundle.resourceType", "not 'Patient'"),
+        ({"resourceType": "Bundle", "entry": []}, "bundle.type", "Bundle"),
+        ({"resourceType": "Bundle", "type": "collection", "entry": {}}, "bundle.entry", "list"),
+        ({"resourceType": "Bundle", "type": "collection", "entry": []}, "bundle", "no cancer"),
+    ],
+)
+def test_not_fhir_or_no_cancer_is_a_clear_error(
+    given: Any, field: str, words: str, kb: onconav.KnowledgeBase
+) -> None:
+    with pytest.raises(FhirError) as caught:
+        read_bundle(given, kb)
+    assert caught.value.problems[0].field == field
+    assert words in str(caught.value)
+
+
+def test_invalid_and_odd_entries_are_listed_with_the_reason(kb: onconav.KnowledgeBase) -> None:
+    data = bundle("thyroid-advanced")
+    data["entry"] += [
+        {"resource": {"resourceType": "Condition", "id": "bad", "code": 5,
+                      "subject": {"reference": "Patient/p-thyroid"}}},
+        {"resource": {"resourceType": "Nonsense", "id": "n"}},
+        {"fullUrl": "urn:uuid:1"},
+        "text",
+    ]  # fmt: skip
+    bad_stage = copy.deepcopy(data["entry"][2]["resource"])
+    bad_stage.update(id="stage-bad", effectiveDateTime="the day after tomorrow")
+    data["entry"].append({"resource": bad_stage})
+    reading = read_bundle(data, kb)
+    unused = {u.reference: u.reason for u in reading.unused}
+    assert "not valid FHIR R4" in unused["Observation/stage-bad"]
+    assert "not a FHIR R4 resource type" in unused["Nonsense/n"]
+    assert unused["entry[5]"] == "an entry with no resource"
+    assert "JSON object" in unused["entry[6]"]
+    assert "Condition/bad" in unused
+    assert reading.data == {"cancer": "thyroid", "stage": "4"}
+
+
+def test_two_patients_are_an_error(kb: onconav.KnowledgeBase) -> None:
+    data = bundle("thyroid-advanced")
+    data["entry"].append({"resource": {"resourceType": "Patient", "id": "someone-else"}})
+    with pytest.raises(FhirError, match="2 different patients"):
+        read_bundle(data, kb)
+
+
+def test_read_resources_opens_prefetch_bundles(kb: onconav.KnowledgeBase) -> None:
+    data = bundle("colon-metastatic")
+    resources = [e["resource"] for e in data["entry"]]
+    searchset = {"resourceType": "Bundle", "type": "searchset",
+                 "entry": [{"resource": r} for r in resources[1:]]}  # fmt: skip
+    assert read_resources([resources[0], searchset, None], kb).data == read_bundle(data, kb).data
+
+
+# ---- properties ----------------------------------------------------------------------------
+
+
+def _key(reading: FhirReading) -> tuple[Any, ...]:
+    return (json.dumps(reading.data, sort_keys=True), reading.sources,
+            sorted((u.reference, u.reason) for u in reading.unused))  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(SITUATIONS)), st.randoms(use_true_random=False))
+def test_order_of_entries_does_not_matter(name: str, random: Any) -> None:
+    kb = onconav.load_kb()
+    data = bundle(name)
+    shuffled = copy.deepcopy(data)
+    random.shuffle(shuffled["entry"])
+    assert _key(read_bundle(shuffled, kb)) == _key(read_bundle(data, kb))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(SITUATIONS)), st.data())
+def test_any_subset_reads_from_its_own_resources(name: str, draw: Any) -> None:
+    kb = onconav.load_kb()
+    data = bundle(name)
+    keep = draw.draw(st.lists(st.sampled_from(data["entry"]), unique_by=id, min_size=1))
+    part = {**data, "entry": keep}
+    refs = refs_of([e["resource"] for e in keep])
+    try:
+        reading = read_bundle(part, kb)
+    except FhirError as error:
+        assert "no cancer condition" in str(error)
+        return
+    assert accounted(reading) == refs
+    whole = read_bundle(data, kb)
+    assert set(reading.data) <= set(whole.data)  # a field read from a part is read from the whole
+    assert {r for refs_ in reading.sources.values() for r in refs_} <= refs
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["1", "2", "3", "4A", "4B"]), min_size=1, max_size=5),
+       st.randoms(use_true_random=False))  # fmt: skip
+def test_the_latest_stage_wins_in_any_order(stages: list[str], random: Any) -> None:
+    kb = onconav.load_kb()
+    data = bundle("cervical-stage4a")
+    figo = {"1": "C96244", "2": "C96252", "3": "C96255", "4A": "C96262", "4B": "C96263"}
+    template = data["entry"][2]["resource"]
+    data["entry"] = data["entry"][:2]
+    for i, stage in enumerate(stages):
+        obs = copy.deepcopy(template)
+        obs["id"] = f"figo-{i}"
+        obs["effectiveDateTime"] = f"2020-01-{i + 1:02d}"
+        obs["valueCodeableConcept"]["coding"][0]["code"] = figo[stage]
+        data["entry"].append({"resource": obs})
+    random.shuffle(data["entry"])
+    reading = read_bundle(data, kb)
+    expected = stages[-1] if stages[-1] in ("4A", "4B") else "earlier"
+    assert reading.data["stage"] == expected
+    assert reading.sources["stage"] == [f"Observation/figo-{len(stages) - 1}"]
+
+
+# ---- the code tables -----------------------------------------------------------------------
+
+
+def test_every_table_value_is_one_the_profile_takes(kb: onconav.KnowledgeBase) -> None:
+    fields = {"cancer": "cancer", "metastasis": "metastases", "symptom": "symptoms",
+              "drug": "prior_treatments", "kind": "prior_treatments",
+              "treatment": "prior_treatments"}  # fmt: skip
+    for row in load_tables().rows:
+        for key, values in row.meaning.items():
+            for value in values:
+                if key not in fields:
+                    continue
+                data: dict[str, Any] = {"cancer": "rectum"}
+                data[fields[key]] = value if key == "cancer" else [value]
+                onconav.parse_profile(data, kb)  # raises ProfileError when not taken
+
+
+def test_every_row_says_where_it_was_checked() -> None:
+    for row in load_tables().rows:
+        assert row.verified, row
+        assert row.verified.startswith(("ref:", "ig4:", "ig-old:", "ips-", "web:", "who-icd10:",
+                                        "unverified:")), row  # fmt: skip
+
+
+@needs_reference
+def test_rows_checked_in_the_reference_files_are_there() -> None:
+    """A row that says it was checked in ../shared/reference holds a code found in that file."""
+    for row in load_tables().rows:
+        if not row.verified.startswith("ref:"):
+            continue
+        path = REFERENCE / row.verified.removeprefix("ref:").split(" ")[0]
+        text = path.read_text()
+        code = row.code.split("|")[-1]
+        assert code in text or (row.system == "hgnc" and f"HGNC:{code}" in text), row
+
+
+def test_tables_refuse_a_bad_row() -> None:
+    with pytest.raises(ValueError, match="blank"):
+        read_table("x", "system,code,display,maps_to,verified\nsnomed,1,,a=b,ref:x\n")
+    with pytest.raises(ValueError, match="unknown system"):
+        read_table("x", "system,code,display,maps_to,verified\nfoo,1,d,a=b,ref:x\n")
+    with pytest.raises(ValueError, match="key=value"):
+        read_table("x", "system,code,display,maps_to,verified\nsnomed,1,d,ab,ref:x\n")
+
+
+def test_drug_ingredient_codes_agree_with_the_knowledge_base(kb: onconav.KnowledgeBase) -> None:
+    folder = ROOT / "src" / "onconav" / "fhir" / "data"
+    assert {p.stem for p in folder.glob("*.csv")} == set(TABLES)
+    for record in csv.DictReader((folder / "drugs.csv").read_text().splitlines()):
+        drug = record["maps_to"].removeprefix("drug=")
+        found = kb.find(f"rxnorm|{record['code']}")
+        if found:
+            assert found[0].id == drug, record
