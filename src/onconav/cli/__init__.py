@@ -474,6 +474,11 @@ def options_command(
             "--profile", "-p", help="Profile file (JSON or YAML), or - for standard input."
         ),
     ] = None,
+    fhir: Annotated[
+        Path | None,
+        typer.Option("--fhir", help="A FHIR (mCODE) Bundle as JSON, read into the profile "
+                     "(see docs/fhir.md); flags override what it gives."),
+    ] = None,
     cancer: Annotated[
         str | None,
         typer.Option(help="Where the cancer started: stomach, rectum, cervix, breast, ..."),
@@ -568,7 +573,11 @@ def options_command(
     if brief and output_format is not Format.text:
         raise UsageError("--brief: is a text view; use it without --format (the JSON and the "
                          "Markdown report hold every detail)")  # fmt: skip
+    if profile and fhir is not None:
+        raise UsageError("--fhir: give a profile or a FHIR bundle, not both")
     data: dict[str, Any] = _read_profile(profile) if profile else {}
+    if fhir is not None:
+        data = _read_fhir(fhir).data
     flags: dict[str, object | None] = {
         "cancer": cancer, "stage": stage, "recurrence": recurrence, "resectable": resectable,
         "metastases": metastasis, "metastasis_extent": extent, "progressed_on": progressed_on,
@@ -616,6 +625,71 @@ def options_command(
         from onconav.cli import terminal
 
         terminal.text(result, out, lookup)
+
+
+# ---- FHIR (mCODE) in: onconav fhir profile, and options --fhir ---------------------------------
+
+fhir_app = typer.Typer(help="Read a FHIR (mCODE) record into a profile.", no_args_is_help=True)
+app.add_typer(fhir_app, name="fhir")
+MAX_BUNDLE_BYTES = 20_000_000
+
+
+def _read_fhir(path: Path) -> Any:
+    """A FHIR Bundle file read into a profile (onconav.fhir.FhirReading); any problem is one
+    line naming what is wrong or missing."""
+    from onconav.fhir import FhirError, read_bundle
+
+    if not path.is_file():
+        raise UsageError(f"--fhir: {path} is not a file")
+    with path.open("rb") as stream:
+        raw = stream.read(MAX_BUNDLE_BYTES + 1)
+    if len(raw) > MAX_BUNDLE_BYTES:
+        raise UsageError(f"{path}: larger than {MAX_BUNDLE_BYTES} bytes")
+    try:
+        bundle = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
+        raise UsageError(f"{path}: not FHIR JSON ({str(error).splitlines()[0]})") from None
+    try:
+        return read_bundle(bundle, _kb())
+    except FhirError as error:
+        raise ProfileError(error.problems) from None
+
+
+@fhir_app.command("profile")
+def fhir_profile(
+    bundle: Annotated[Path, typer.Argument(help="A FHIR Bundle (JSON).")],
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="text or json.")
+    ] = Format.text,
+) -> None:
+    """The profile a FHIR (mCODE) Bundle gives, each field with the resources it came from, and
+    every resource not used with the reason."""
+    reading = _read_fhir(bundle)
+    if output_format is Format.json:
+        unused = [{"reference": u.reference, "reason": u.reason} for u in reading.unused]
+        print(json.dumps({"profile": reading.data, "sources": reading.sources, "unused": unused,
+                          "warnings": reading.warnings}, indent=2))  # fmt: skip
+        return
+    if output_format is Format.markdown:
+        raise UsageError("--format: text or json")
+    fields = {**{k: v for k, v in reading.data.items() if k != "biomarkers"},
+              **{f"biomarkers.{k}": v for k, v in reading.data.get("biomarkers", {}).items()}}
+    print("profile (each field with where it came from):")
+    for name, refs in reading.sources.items():
+        value = fields.get(name)
+        shown = ", ".join(value) if isinstance(value, list) else str(value)
+        print(f"  {name}: {shown}")
+        print(f"    from {', '.join(refs)}")
+    print("not known from the record: " + ", ".join(
+        f for f in ("stage", "recurrence", "resectable", "metastases", "metastasis_extent",
+                    "biomarkers.her2", "biomarkers.kras", "progressed_on", "prior_treatments",
+                    "symptoms", "wants_cancer_treatment") if f not in fields))  # fmt: skip
+    if reading.unused:
+        print(f"not used ({len(reading.unused)}):")
+        for item in reading.unused:
+            print(f"  {item.reference}: {item.reason}")
+    for warning in reading.warnings:
+        warn(warning)
 
 
 class ReportFormat(StrEnum):
@@ -679,9 +753,15 @@ def serve_command(
 
     from onconav.web.app import configure_logging
 
+    from onconav.cdshooks.settings import SettingsError, from_environment
+
     directory = _sources_dir(sources, required=False)
     if directory is not None:
         os.environ[SOURCES_ENV] = str(directory)
+    try:  # the CDS Hooks settings (docs/cds-hooks.md), checked before any worker starts
+        from_environment(os.environ)
+    except SettingsError as error:
+        raise UsageError(str(error)) from None
     configure_logging()
     uvicorn.run("onconav.web.app:app_from_environment", factory=True, host=host, port=port,
                 workers=workers, access_log=False, log_config=None)  # fmt: skip
