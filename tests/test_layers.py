@@ -11,8 +11,8 @@ import onconav
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "onconav"
-FRONT_ENDS = ("onconav.cli", "onconav.web", "onconav.fhir", "onconav.cohort", "onconav.search",
-              "onconav.__main__")  # fmt: skip
+FRONT_ENDS = ("onconav.cli", "onconav.web", "onconav.fhir", "onconav.cdshooks", "onconav.cohort",
+              "onconav.search", "onconav.__main__")  # fmt: skip
 
 
 def module_name(path: Path) -> str:

@@ -751,9 +751,8 @@ def serve_command(
     documents at http://HOST:PORT/docs."""
     import uvicorn
 
-    from onconav.web.app import configure_logging
-
     from onconav.cdshooks.settings import SettingsError, from_environment
+    from onconav.web.app import configure_logging
 
     directory = _sources_dir(sources, required=False)
     if directory is not None:

@@ -28,6 +28,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 
 from onconav import __version__
+from onconav.cdshooks import CdsSettings
+from onconav.cdshooks.settings import from_environment as cds_from_environment
 from onconav.engine import evaluate
 from onconav.kb import KnowledgeBase, load_kb, provenance
 from onconav.kb import explain as kb_explain
@@ -36,6 +38,7 @@ from onconav.profile import Problem, ProfileError, parse_profile
 from onconav.reading import MAX_PROFILE_BYTES, profile_from_text
 from onconav.result import Citation, Result
 from onconav.schemas import profile_schema
+from onconav.web.cds_hooks import add_cds_hooks
 from onconav.web.page import add_page
 
 log = logging.getLogger("onconav.web")
@@ -50,6 +53,9 @@ class Settings(BaseModel):
 
     sources: Path | None = Field(default=None, description="Directory of the source documents")
     max_body_bytes: int = Field(default=MAX_PROFILE_BYTES, gt=0)
+    cds_hooks: CdsSettings = Field(
+        default_factory=CdsSettings, description="The CDS Hooks service (docs/cds-hooks.md)"
+    )
 
 
 class FieldError(BaseModel):
@@ -249,6 +255,7 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
 
     app.openapi = openapi  # type: ignore[method-assign]
     add_page(app, kb, passage)
+    add_cds_hooks(app, kb, settings.cds_hooks)
     return app
 
 
@@ -317,11 +324,13 @@ SOURCES_ENV = "ONCONAV_SOURCES"
 
 
 def app_from_environment() -> FastAPI:
-    """The app as ``onconav serve`` runs it (in each worker): the sources from $ONCONAV_SOURCES."""
+    """The app as ``onconav serve`` runs it (in each worker): the sources from $ONCONAV_SOURCES,
+    the CDS Hooks settings from theirs (docs/cds-hooks.md)."""
     import os
 
     sources = os.environ.get(SOURCES_ENV)
-    return create_app(settings=Settings(sources=Path(sources) if sources else None))
+    return create_app(settings=Settings(sources=Path(sources) if sources else None,
+                                        cds_hooks=cds_from_environment(os.environ)))
 
 
 def configure_logging() -> None:

@@ -1,0 +1,409 @@
+"""CDS Hooks cards from a Result: which of its facts a clinician sees in the record, and in what
+words. No clinical rule is made here: every status, reason and missing fact is the engine's
+(``onconav.evaluate``); this module only chooses which of them become cards.
+
+patient-view:
+
+- one **options** card (info): how many options are offered and how many need information, the
+  offered options in the detail with their aims and citations, what was read from the record
+  and from which resources, and a link to the onconav page for this situation;
+- up to ``FACT_CARDS`` **not on record** cards (info), for the facts whose answer would decide the
+  most options: every fact a test settles (such as HER2: "HER2 not on record", naming the test
+  and its LOINC codes) first, then the others by how many options they decide.
+
+order-select, for each drafted drug onconav knows (by its code) that an option in scope gives:
+
+- some option giving it is offered: no card;
+- none is offered, and some need a test result not on record: an info card naming the test
+  (cetuximab with KRAS not on record);
+- the sources give it only in clinical trials here: an info card;
+- every option giving it is not suitable: a warning with the engine's reasons (cetuximab with a
+  KRAS mutation; a drug that stopped working or that the patient cannot have).
+
+Card ids are UUIDs made from the hook call's ``hookInstance`` and what the card is about, so that
+the same call gives the same cards (and feedback can name them).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from onconav.cdshooks.models import SUMMARY_LIMIT, Card, Coding, Link, Source
+from onconav.kb import KnowledgeBase
+from onconav.render import INTENT_WORDS, STATUS_WORDS, details, md_escape
+from onconav.result import Citation, OptionResult, RankedFact, Reason, Result, Status
+
+__all__ = [
+    "FACT_CARDS",
+    "Drafted",
+    "Situation",
+    "no_cancer",
+    "order_select",
+    "patient_view",
+    "unreadable",
+]
+
+FACT_CARDS = 3
+NAMESPACE = uuid.UUID("6f0c1e52-8d1b-4b7e-9c55-0e3c3f5a9a10")  # onconav's cards
+OVERRIDE_SYSTEM = "urn:onconav:cds-hooks:override-reason"
+OVERRIDE_REASONS = [
+    Coding(code="record-incomplete", system=OVERRIDE_SYSTEM,
+           display="The record is incomplete or out of date"),
+    Coding(code="care-team-decision", system=OVERRIDE_SYSTEM,
+           display="Decided with the patient and the care team"),
+]  # fmt: skip
+PATIENT_WORDS = (
+    "The reasons and questions are onconav's words for patients and families; the statuses are "
+    "the same as on the onconav page."
+)
+
+
+@dataclass(frozen=True)
+class Situation:
+    """What the cards are made from: the Result for the record's profile, and where each fact
+    came from."""
+
+    result: Result
+    hook_instance: str
+    base_url: str  # the onconav service, as record systems reach it
+    page_url: str  # the onconav page for this situation (absolute)
+    read_from: Mapping[str, list[str]] = field(default_factory=dict)  # profile field -> refs
+    unused: int = 0  # resources read but not used
+    warnings: list[str] = field(default_factory=list)  # from reading the record
+
+
+@dataclass(frozen=True)
+class Drafted:
+    """A drug in a drafted order: the order's reference and the knowledge base's drug id."""
+
+    order: str  # MedicationRequest/abc
+    drug: str  # a drug or regimen id of the knowledge base
+
+
+# -- patient-view -------------------------------------------------------------------------------
+
+
+def patient_view(situation: Situation, kb: KnowledgeBase) -> list[Card]:
+    """The options card, then the not-on-record cards."""
+    return [_options_card(situation, kb)] + [
+        _fact_card(situation, fact, kb) for fact in chosen_facts(situation.result)
+    ]
+
+
+def chosen_facts(result: Result) -> list[RankedFact]:
+    """The facts that get a card: those a test settles first, then the rest, each group in the
+    Result's order (most options decided first); at most FACT_CARDS."""
+    tested = [f for f in result.what_would_change if f.tests]
+    others = [f for f in result.what_would_change if not f.tests]
+    return (tested + others)[:FACT_CARDS]
+
+
+def _options_card(situation: Situation, kb: KnowledgeBase) -> Card:
+    result = situation.result
+    counts = result.counts
+    offered = [o for o in result.options if o.status is Status.offered]
+    summary = (
+        f"{_situation_words(result)}: {_count(counts.offered, 'option')} offered, "
+        f"{counts.needs_information} need information"
+    )
+    if counts.in_trials:
+        summary += f", {counts.in_trials} only in trials"
+    lines = [f"onconav lists every option its patient-education sources describe. "
+             f"{md_escape(result.scope)}", ""]  # fmt: skip
+    lines += ["**Offered**", ""] if offered else ["No option is offered yet.", ""]
+    lines += [_option_line(option) for option in offered]
+    trials = [o for o in result.options if o.status is Status.in_trials]
+    if trials:
+        lines += ["", "**Only in clinical trials**", ""]
+        lines += [f"- {o.name} {_cite(o.citations)}" for o in trials]
+    unsuitable = [o for o in result.options if o.status is Status.not_suitable]
+    if unsuitable:
+        lines += ["", "**Not suitable**", ""]
+        lines += [f"- {o.name}: {_reason_words(o.reasons, o, kb)}" for o in unsuitable]
+    if counts.needs_information:
+        lines += ["", f"**Need information**: {counts.needs_information} options; the facts "
+                      "that would decide the most are in the cards below and on the onconav "
+                      "page."]  # fmt: skip
+    lines += ["", *_read_lines(situation), "", PATIENT_WORDS, "", *_footer(result)]
+    return Card(
+        uuid=_uuid(situation.hook_instance, "options"),
+        summary=_short(summary),
+        detail="\n".join(lines),
+        indicator="info",
+        source=_source(situation, kb),
+        links=[_page_link(situation)],
+    )
+
+
+def _fact_card(situation: Situation, fact: RankedFact, kb: KnowledgeBase) -> Card:
+    result = situation.result
+    known = kb.facts[fact.fact]
+    n = _count(fact.decides, "option")
+    if fact.tests:
+        tests = " or ".join(t.name for t in fact.tests)
+        short = fact.tests[0].name.removesuffix(" test")
+        summary = f"{short} not on record: a {tests} would decide {n}"
+    else:
+        summary = f"Not on record: {_lower(known.label)}; it would decide {n}"
+    by_id = {o.id: o for o in result.options}
+    lines = [f"**{known.label}** is not in the record onconav read. {known.why}", ""]
+    for test in fact.tests:
+        codes = f" (LOINC {', '.join(test.loinc)})" if test.loinc else ""
+        lines.append(f"- Test: **{test.name}**{codes}")
+    lines += [f"- Where to find it: {known.find_it}", f"- Asked as: {fact.question}", "",
+              f"It would decide {n}:", ""]  # fmt: skip
+    for ident in fact.options:
+        option = by_id.get(ident)
+        if option is not None:
+            lines.append(f"- {option.name} ({STATUS_WORDS[option.status].lower()}) "
+                         f"{_cite(option.citations)}")  # fmt: skip
+    lines += ["", *_footer(result)]
+    return Card(
+        uuid=_uuid(situation.hook_instance, f"fact:{fact.fact}"),
+        summary=_short(summary),
+        detail="\n".join(lines),
+        indicator="info",
+        source=_source(situation, kb),
+        links=[_page_link(situation)],
+    )
+
+
+# -- order-select -------------------------------------------------------------------------------
+
+
+def order_select(situation: Situation, drafted: Iterable[Drafted], kb: KnowledgeBase) -> list[Card]:
+    """A card for each drafted drug that needs one (see the module's rules)."""
+    cards = []
+    seen = set()
+    for draft in drafted:
+        if draft.drug in seen:
+            continue
+        seen.add(draft.drug)
+        card = _drug_card(situation, draft, kb)
+        if card is not None:
+            cards.append(card)
+    return cards
+
+
+def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card | None:
+    result = situation.result
+    using = {option.id for option in kb.options_using(draft.drug)}
+    options = [o for o in result.options if o.id in using]
+    statuses = {o.status for o in options}
+    if not options or Status.offered in statuses:
+        return None
+    drug = _capital(kb.name_of(draft.drug))
+    key = f"drug:{draft.drug}"
+    if Status.needs_information in statuses:
+        undecided = [o for o in options if o.status is Status.needs_information]
+        tests = {t.id: t for o in undecided for m in o.missing for t in m.tests}
+        if not tests:
+            return None
+        facts = list(dict.fromkeys(kb.facts[m.fact].label for o in undecided for m in o.missing
+                                   if m.tests))  # fmt: skip
+        names = " or ".join(t.name for t in tests.values())
+        short = next(iter(tests.values())).name.removesuffix(" test")
+        summary = f"{drug}: {short} not on record; a {names} decides whether it suits"
+        lines = [f"The options that give {md_escape(drug.lower())} need a result that is not in "
+                 f"the record: {', '.join(facts)}.", ""]  # fmt: skip
+        for test in tests.values():
+            codes = f" (LOINC {', '.join(test.loinc)})" if test.loinc else ""
+            lines.append(f"- Test: **{test.name}**{codes}")
+        lines.append("")
+        lines += [_status_line(o, kb) for o in options]
+        indicator = "info"
+    elif statuses == {Status.in_trials}:
+        summary = f"{drug}: the sources give it for {result.cancer_name} only in clinical trials"
+        lines = [_status_line(o, kb) for o in options]
+        indicator = "info"
+    elif Status.not_suitable in statuses:
+        first = next(o for o in options if o.status is Status.not_suitable)
+        summary = f"{drug}: not suitable here, {_reason_words(first.reasons, first, kb)}"
+        cancer = md_escape(result.cancer_name)
+        lines = [f"onconav's sources give {md_escape(drug.lower())} for {cancer} only in these "
+                 "options, and none suits this patient's record:", ""]  # fmt: skip
+        lines += [_status_line(o, kb) for o in options]
+        indicator = "warning"
+    else:
+        return None  # declined: the person does not want cancer treatment
+    lines += ["", *_read_lines(situation), "", PATIENT_WORDS, "", *_footer(result)]
+    return Card(
+        uuid=_uuid(situation.hook_instance, key),
+        summary=_short(summary),
+        detail="\n".join(lines),
+        indicator=indicator,
+        source=_source(situation, kb),
+        overrideReasons=OVERRIDE_REASONS if indicator == "warning" else None,
+        links=[_page_link(situation), _explain_link(situation, draft.drug, drug)],
+    )
+
+
+# -- when there are no options ------------------------------------------------------------------
+
+
+def no_cancer(
+    hook_instance: str, base_url: str, problems: list[str], kb: KnowledgeBase, about: str = ""
+) -> Card:
+    """The record holds no cancer onconav can read: say so, and what it looked for."""
+    lines = ["onconav reads the cancer from a Condition coded with SNOMED CT or ICD-10-CM (a "
+             "primary cancer, or where it spread). None was found:", ""]  # fmt: skip
+    lines += [f"- {md_escape(problem)}" for problem in problems]
+    lines += ["", "The options can still be seen by entering the situation on the onconav page."]
+    summary = "No cancer diagnosis onconav can read is on record" + (f"; {about}" if about else "")
+    return Card(
+        uuid=_uuid(hook_instance, "no-cancer"),
+        summary=_short(summary),
+        detail="\n".join(lines),
+        indicator="info",
+        source=Source(label=_source_label(kb), url=base_url + "/"),
+        links=[_form_link(base_url)],
+    )
+
+
+def unreadable(hook_instance: str, base_url: str, fields: list[str], kb: KnowledgeBase) -> Card:
+    """What was read from the record does not make a profile onconav accepts (a fault of the
+    mapping, not of the record): name the fields, show no options."""
+    lines = ["onconav read the record but could not use what it read for these fields:", ""]
+    lines += [f"- {md_escape(name)}" for name in fields]
+    lines += ["", "No options are shown rather than options for a situation misread."]
+    return Card(
+        uuid=_uuid(hook_instance, "unreadable"),
+        summary="onconav could not read this record into a situation; no options are shown",
+        detail="\n".join(lines),
+        indicator="info",
+        source=Source(label=_source_label(kb), url=base_url + "/"),
+        links=[_form_link(base_url)],
+    )
+
+
+# -- words --------------------------------------------------------------------------------------
+
+
+def _situation_words(result: Result) -> str:
+    stage = [u.value for u in result.understood if u.fact == "stage"]
+    return _capital(", ".join([result.cancer_name, *stage]))
+
+
+def _option_line(option: OptionResult) -> str:
+    aims = "; ".join(INTENT_WORDS[i] for i in option.intent)
+    what = [line.removeprefix("What: ") for line in details(option) if line.startswith("What: ")]
+    given = f" ({what[0]})" if what and what[0] != option.name else ""
+    return f"- **{option.name}**{given}: {aims}. {_cite(option.citations)}"
+
+
+def _status_line(option: OptionResult, kb: KnowledgeBase) -> str:
+    line = f"- **{option.name}**: {STATUS_WORDS[option.status].lower()}"
+    if option.status is Status.not_suitable and option.reason:
+        line += f". {option.reason}"
+    for missing in option.missing:
+        line += f". To decide: {missing.question}"
+    return f"{line} {_cite(option.citations)}"
+
+
+def _reason_words(reasons: list[Reason], option: OptionResult, kb: KnowledgeBase) -> str:
+    """The first reason, in words for a clinician reading the record: from what decided it."""
+    if not reasons:
+        return option.reason or "not suitable"
+    reason = reasons[0]
+    check = reason.check
+    if check is None:
+        return reason.text
+    yours = check.yours if isinstance(check.yours, list) else [check.yours]
+    if reason.kind == "ruled_out" and check.fact in ("progressed_on", "cannot_have"):
+        hit = [str(v) for v in yours if v in check.wanted] or [str(v) for v in yours]
+        names = ", ".join(kb.name_of(v) for v in hit)
+        if check.fact == "progressed_on":
+            return f"{names} stopped working for this patient"
+        return f"the record says this patient cannot have {names}"
+    if (
+        reason.kind == "condition"
+        and all(isinstance(w, str) for w in check.wanted)
+        and all(isinstance(v, str) for v in yours)
+        and yours
+    ):
+        label = kb.facts[check.fact].label
+        wanted = " or ".join(kb.label(check.fact, str(w)) for w in check.wanted)
+        on_record = ", ".join(kb.label(check.fact, str(v)) for v in yours)
+        negated = "not " if check.negated else ""
+        return f"{negated}for {_lower(label)}: {wanted}; on record: {on_record}"
+    return reason.text
+
+
+def _read_lines(situation: Situation) -> list[str]:
+    """What was read from the record, each fact with the resources it came from."""
+    lines = ["**Read from the record**", ""]
+    for understood in situation.result.understood:
+        refs = situation.read_from.get(understood.fact) or situation.read_from.get(
+            f"biomarkers.{understood.fact}", []
+        )
+        where = f" ({', '.join(md_escape(r) for r in refs)})" if refs else ""
+        lines.append(f"- {understood.label}: {md_escape(understood.value)}{where}")
+    if situation.unused:
+        lines.append(f"- {_count(situation.unused, 'resource')} read but not used")
+    lines += [f"- Note: {md_escape(warning)}" for warning in
+              [*situation.warnings, *situation.result.warnings]]  # fmt: skip
+    return lines
+
+
+def _footer(result: Result) -> list[str]:
+    sources = "; ".join(f"{s.id}: {md_escape(s.title)} ({md_escape(s.publisher)}, {s.dated})"
+                        for s in result.sources)  # fmt: skip
+    return [f"Sources: {sources}. Knowledge base {result.kb_version}.", "",
+            f"*{result.disclaimer}*"]  # fmt: skip
+
+
+def _cite(citations: list[Citation]) -> str:
+    return " ".join(md_escape(c.label) for c in citations)
+
+
+def _source_label(kb: KnowledgeBase) -> str:
+    return f"onconav (patient-education sources, knowledge base {kb.version})"
+
+
+def _source(situation: Situation, kb: KnowledgeBase) -> Source:
+    return Source(label=_source_label(kb), url=situation.base_url + "/")
+
+
+def _form_link(base_url: str) -> Link:
+    return Link(label="Enter the situation on the onconav page", url=base_url + "/",
+                type="absolute")  # fmt: skip
+
+
+def _page_link(situation: Situation) -> Link:
+    return Link(label="Every option for this situation, with its sources (onconav)",
+                url=situation.page_url, type="absolute")  # fmt: skip
+
+
+def _explain_link(situation: Situation, ident: str, name: str) -> Link:
+    return Link(label=f"{name} in plain words, with the options that give it (onconav)",
+                url=f"{situation.base_url}/explain/{quote(ident, safe='')}",
+                type="absolute")  # fmt: skip
+
+
+def _uuid(hook_instance: str, key: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, f"{hook_instance}|{key}"))
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" + ("" if n == 1 else "s")
+
+
+def _lower(label: str) -> str:
+    """A label inside a sentence: "Symptoms ..." as "symptoms ...", "KRAS ..." kept."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _short(text: str, limit: int = SUMMARY_LIMIT - 1) -> str:
+    """One line under ``limit`` characters: cut at a word, with an ellipsis, when longer."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(",;:")
+    return cut + "…"

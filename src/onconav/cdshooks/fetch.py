@@ -1,0 +1,143 @@
+"""Fetching from a record system's FHIR server what it did not prefetch, with the access token it
+gave (``fhirAuthorization``): httpx, a timeout per request and a deadline for the whole call,
+searches followed page by page (only to pages on the same server, where the token may go).
+
+Any failure (unreachable, refused, not FHIR, too slow, too large) is a ``FetchError`` naming the
+prefetch key and what went wrong, never the query (it holds the patient's id); the service then
+answers 412, as the specification asks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+
+from onconav.cdshooks.models import FhirAuthorization
+from onconav.cdshooks.prefetch import PrefetchError, checked, resources_of
+from onconav.cdshooks.settings import CdsSettings
+
+__all__ = ["FetchError", "fetch"]
+
+FHIR_JSON = "application/fhir+json"
+
+
+class FetchError(Exception):
+    """Data that could not be fetched, and why (one sentence, safe to send back)."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(reason)
+
+
+async def fetch(
+    server: str,
+    authorization: FhirAuthorization | None,
+    queries: Mapping[str, str],
+    patient_id: str,
+    settings: CdsSettings,
+) -> list[dict[str, Any]]:
+    """The resources each query finds on ``server`` (a read that finds nothing: none), all
+    queries at once, within ``settings.fetch_deadline`` seconds."""
+    base = server.rstrip("/") + "/"
+    headers = {"Accept": FHIR_JSON}
+    if authorization is not None:
+        headers["Authorization"] = f"Bearer {authorization.access_token}"
+    async with httpx.AsyncClient(
+        transport=settings.transport,
+        timeout=settings.fhir_timeout,
+        headers=headers,
+        follow_redirects=False,
+    ) as http:
+        jobs = [_one(http, base, key, query, patient_id, settings) for key, query in
+                queries.items()]  # fmt: skip
+        try:
+            found = await asyncio.wait_for(asyncio.gather(*jobs), settings.fetch_deadline)
+        except TimeoutError:
+            raise FetchError(f"The FHIR server did not answer within "
+                             f"{settings.fetch_deadline:g} s.") from None  # fmt: skip
+    return [resource for resources in found for resource in resources]
+
+
+async def _one(
+    http: httpx.AsyncClient,
+    base: str,
+    key: str,
+    query: str,
+    patient_id: str,
+    settings: CdsSettings,
+) -> list[dict[str, Any]]:
+    url: str | None = base + query
+    read = "?" not in query
+    out: list[dict[str, Any]] = []
+    for _ in range(settings.max_pages):
+        assert url is not None
+        answer = await _get(http, url, key, read, settings)
+        if answer is None:
+            return out
+        try:
+            out += checked(resources_of(answer, key), patient_id, key)
+        except PrefetchError as error:
+            raise FetchError(f"{key}: the FHIR server's answer {error.message}.") from None
+        url = _next(answer, base, key)
+        if url is None:
+            return out
+    raise FetchError(f"{key}: the search has more than {settings.max_pages} pages.")
+
+
+async def _get(
+    http: httpx.AsyncClient, url: str, key: str, read: bool, settings: CdsSettings
+) -> dict[str, Any] | None:
+    try:
+        async with http.stream("GET", url) as response:
+            if read and response.status_code in (404, 410):
+                return None
+            if response.status_code != 200:
+                raise FetchError(f"{key}: the FHIR server answered {response.status_code}.")
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > settings.max_response_bytes:
+                    raise FetchError(f"{key}: the FHIR server's answer is larger than "
+                                     f"{settings.max_response_bytes} bytes.")  # fmt: skip
+    except httpx.TimeoutException:
+        raise FetchError(f"{key}: the FHIR server did not answer within "
+                         f"{settings.fhir_timeout:g} s.") from None  # fmt: skip
+    except httpx.HTTPError as error:
+        raise FetchError(
+            f"{key}: the FHIR server could not be reached ({type(error).__name__})."
+        ) from None
+    try:
+        answer = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        raise FetchError(f"{key}: the FHIR server's answer is not JSON.") from None
+    if not isinstance(answer, dict) or not isinstance(answer.get("resourceType"), str):
+        raise FetchError(f"{key}: the FHIR server's answer is not a FHIR resource.")
+    if answer["resourceType"] == "OperationOutcome":
+        raise FetchError(f"{key}: the FHIR server answered with an OperationOutcome (an error).")
+    if not read and answer["resourceType"] != "Bundle":
+        raise FetchError(f"{key}: the FHIR server's answer to a search is not a Bundle.")
+    return answer
+
+
+def _next(bundle: Mapping[str, Any], base: str, key: str) -> str | None:
+    """The next page's URL, if it is on the server (the token goes nowhere else)."""
+    links = bundle.get("link")
+    for link in links if isinstance(links, list) else []:
+        if isinstance(link, dict) and link.get("relation") == "next":
+            url = link.get("url")
+            if not isinstance(url, str) or not _on(urljoin(base, url), base):
+                raise FetchError(f"{key}: the next page is not on the FHIR server given.")
+            return urljoin(base, url)
+    return None
+
+
+def _on(url: str, base: str) -> bool:
+    there, here = urlsplit(url), urlsplit(base)
+    return (there.scheme, there.netloc) == (here.scheme, here.netloc) and (
+        there.path + "/"
+    ).startswith(here.path.rstrip("/") + "/")

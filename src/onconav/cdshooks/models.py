@@ -1,0 +1,273 @@
+"""The CDS Hooks 2.0 messages as models, with the specification's invariants.
+
+What onconav answers (discovery, cards) is validated before it is sent: no value is null or empty
+(the specification forbids ``null``, ``""``, ``[]`` and ``{}`` except an empty list of cards), a
+summary is under 140 characters, an absolute link is an absolute http(s) URL, an override reason
+has a display. Serialise them with ``dump`` (``exclude_none``).
+
+What a record system sends (a hook call, feedback) is read leniently where the specification
+allows more (extensions, other context fields) and strictly where it sets a rule (a
+``hookInstance`` is a UUID, ``fhirAuthorization`` comes with ``fhirServer``, an accepted outcome
+names its suggestions, a timestamp has its time zone).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+
+__all__ = [
+    "AcceptedSuggestion",
+    "Card",
+    "CdsRequest",
+    "CdsResponse",
+    "CdsService",
+    "Coding",
+    "Discovery",
+    "Feedback",
+    "FeedbackRequest",
+    "FhirAuthorization",
+    "Link",
+    "OrderSelectContext",
+    "OverrideReason",
+    "PatientViewContext",
+    "Source",
+    "dump",
+]
+
+Text = Annotated[str, StringConstraints(min_length=1)]
+SUMMARY_LIMIT = 140  # a summary is "<140 characters"
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an absolute http or https URL")
+    return value
+
+
+def _uuid(value: str) -> str:
+    try:
+        uuid.UUID(value.removeprefix("urn:uuid:"))
+    except ValueError:
+        raise ValueError("must be a UUID") from None
+    return value
+
+
+Url = Annotated[str, StringConstraints(min_length=1), AfterValidator(_http_url)]
+Uuid = Annotated[str, StringConstraints(min_length=1), AfterValidator(_uuid)]
+
+
+class Sent(BaseModel):
+    """What onconav sends: no unknown fields, nothing empty (every optional field is None and
+    left out rather than empty)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Received(BaseModel):
+    """What a record system sends: other fields (extensions, newer versions) are kept, unread."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+
+def dump(model: BaseModel) -> dict[str, Any]:
+    """The JSON object of a message: optional fields without a value left out."""
+    return model.model_dump(mode="json", exclude_none=True)
+
+
+# -- discovery ----------------------------------------------------------------------------------
+
+
+class CdsService(Sent):
+    hook: Text
+    title: Text | None = None
+    description: Text
+    id: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._~-]+$")]
+    prefetch: Annotated[dict[Text, Text], Field(min_length=1)] | None = None
+    usageRequirements: Text | None = None
+
+
+class Discovery(Sent):
+    services: list[CdsService]  # may be empty: "an empty array of services"
+
+
+# -- cards --------------------------------------------------------------------------------------
+
+
+class Coding(Sent):
+    code: Text
+    system: Text
+    display: Text | None = None
+
+
+class Source(Sent):
+    label: Text
+    url: Url | None = None
+    icon: Url | None = None
+    topic: Coding | None = None
+
+
+class Link(Sent):
+    label: Text
+    url: Url
+    type: Literal["absolute", "smart"]
+    appContext: Text | None = None
+    autolaunchable: bool | None = None
+
+    @model_validator(mode="after")
+    def _app_context_only_for_smart(self) -> Link:
+        if self.appContext is not None and self.type != "smart":
+            raise ValueError("appContext is only for smart links")
+        return self
+
+
+class Action(Sent):
+    type: Literal["create", "update", "delete"]
+    description: Text
+    resource: Annotated[dict[str, Any], Field(min_length=1)] | None = None
+    resourceId: Text | None = None
+
+
+class Suggestion(Sent):
+    label: Text
+    uuid: Uuid | None = None
+    isRecommended: bool | None = None
+    actions: Annotated[list[Action], Field(min_length=1)] | None = None
+
+
+class Card(Sent):
+    uuid: Uuid | None = None
+    summary: Annotated[str, StringConstraints(min_length=1, max_length=SUMMARY_LIMIT - 1)]
+    detail: Text | None = None
+    indicator: Literal["info", "warning", "critical"]
+    source: Source
+    suggestions: Annotated[list[Suggestion], Field(min_length=1)] | None = None
+    selectionBehavior: Literal["at-most-one", "any"] | None = None
+    overrideReasons: Annotated[list[Coding], Field(min_length=1)] | None = None
+    links: Annotated[list[Link], Field(min_length=1)] | None = None
+
+    @model_validator(mode="after")
+    def _invariants(self) -> Card:
+        if self.suggestions is not None and self.selectionBehavior is None:
+            raise ValueError("a card with suggestions needs selectionBehavior")
+        if "\n" in self.summary:
+            raise ValueError("a summary is one sentence on one line")
+        for reason in self.overrideReasons or []:
+            if reason.display is None:
+                raise ValueError("an override reason needs a display")
+        return self
+
+
+class CdsResponse(Sent):
+    cards: list[Card]  # required; empty when there is nothing to say
+    systemActions: Annotated[list[Action], Field(min_length=1)] | None = None
+
+
+# -- a hook call --------------------------------------------------------------------------------
+
+
+class FhirAuthorization(Received):
+    access_token: Text
+    token_type: Literal["Bearer"]
+    expires_in: int = Field(ge=0)
+    scope: Text
+    subject: Text
+    patient: Text | None = None
+
+
+class CdsRequest(Received):
+    hook: Text
+    hookInstance: Uuid
+    fhirServer: Url | None = None
+    fhirAuthorization: FhirAuthorization | None = None
+    context: dict[str, Any]
+    prefetch: dict[str, Any] | None = None
+
+    @field_validator("fhirAuthorization")
+    @classmethod
+    def _server_with_authorization(
+        cls, value: FhirAuthorization | None, info: ValidationInfo
+    ) -> FhirAuthorization | None:
+        if value is not None and info.data.get("fhirServer") is None:
+            raise ValueError("is given without fhirServer (a good one)")
+        return value
+
+
+class PatientViewContext(Received):
+    userId: Text
+    patientId: Text
+    encounterId: Text | None = None
+
+
+class OrderSelectContext(Received):
+    userId: Text
+    patientId: Text
+    encounterId: Text | None = None
+    selections: Annotated[list[Text], Field(min_length=1)]
+    draftOrders: dict[str, Any]
+
+    @model_validator(mode="after")
+    def _a_bundle(self) -> OrderSelectContext:
+        if self.draftOrders.get("resourceType") != "Bundle":
+            raise ValueError("draftOrders must be a FHIR Bundle")
+        return self
+
+
+# -- feedback -----------------------------------------------------------------------------------
+
+
+class AcceptedSuggestion(Received):
+    id: Text
+
+
+class ReasonCoding(Received):
+    code: Text
+    system: Text
+    display: Text | None = None
+
+
+class OverrideReason(Received):
+    reason: ReasonCoding | None = None
+    userComment: Text | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> OverrideReason:
+        if self.reason is None and self.userComment is None:
+            raise ValueError("an overrideReason needs a reason or a userComment")
+        return self
+
+
+class Feedback(Received):
+    card: Uuid
+    outcome: Literal["accepted", "overridden"]
+    acceptedSuggestions: Annotated[list[AcceptedSuggestion], Field(min_length=1)] | None = None
+    overrideReason: OverrideReason | None = None
+    outcomeTimestamp: AwareDatetime
+
+    @model_validator(mode="after")
+    def _outcome(self) -> Feedback:
+        if self.outcome == "accepted" and self.acceptedSuggestions is None:
+            raise ValueError("an accepted outcome names its acceptedSuggestions")
+        if self.outcome == "overridden" and self.acceptedSuggestions is not None:
+            raise ValueError("an overridden card has no acceptedSuggestions")
+        if self.outcome == "accepted" and self.overrideReason is not None:
+            raise ValueError("an overrideReason is only for an overridden card")
+        return self
+
+
+class FeedbackRequest(Received):
+    feedback: Annotated[list[Feedback], Field(min_length=1)]

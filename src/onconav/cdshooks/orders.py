@@ -1,0 +1,83 @@
+"""The drugs in an order-select call's drafted orders: the selected MedicationRequests of
+``context.draftOrders``, each medication's codes looked up in the knowledge base (``kb.find``) or
+by the FHIR mapping's reader of medication codes, when it is given one."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from onconav.cdshooks.cards import Drafted
+from onconav.kb import KnowledgeBase
+
+__all__ = ["DRUG_KINDS", "drafted"]
+
+DRUG_KINDS = ("drugs", "regimens")
+ORDER_TYPES = ("MedicationRequest",)
+# A reader of one medication's codings: the knowledge base's drug ids they name.
+CodeReader = Callable[[list[Mapping[str, Any]]], list[str]]
+
+
+def drafted(
+    draft_orders: Mapping[str, Any],
+    selections: Iterable[str],
+    kb: KnowledgeBase,
+    read_codes: CodeReader | None = None,
+) -> list[Drafted]:
+    """The drug of each selected drafted MedicationRequest that onconav knows, in order."""
+    chosen = set(selections)
+    resources = [e.get("resource") for e in draft_orders.get("entry") or [] if isinstance(e, dict)]
+    by_ref = {f"{r.get('resourceType')}/{r.get('id')}": r for r in resources
+              if isinstance(r, dict)}  # fmt: skip
+    out = []
+    for resource in resources:
+        if not isinstance(resource, dict) or resource.get("resourceType") not in ORDER_TYPES:
+            continue
+        ref = f"{resource['resourceType']}/{resource.get('id')}"
+        if ref not in chosen:
+            continue
+        for drug in _drugs(_codings(resource, by_ref), kb, read_codes):
+            out.append(Drafted(order=ref, drug=drug))
+    return out
+
+
+def _codings(resource: Mapping[str, Any], by_ref: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    concept = resource.get("medicationCodeableConcept")
+    if not isinstance(concept, dict):
+        medication = _medication(resource, by_ref)
+        concept = medication.get("code") if medication else None
+    codings = concept.get("coding") if isinstance(concept, dict) else None
+    return [c for c in codings or [] if isinstance(c, dict)]
+
+
+def _medication(resource: Mapping[str, Any], by_ref: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The Medication a medicationReference points to: contained (#id) or in the bundle."""
+    link = resource.get("medicationReference")
+    reference = link.get("reference") if isinstance(link, dict) else None
+    if not isinstance(reference, str):
+        return None
+    if reference.startswith("#"):
+        for contained in resource.get("contained") or []:
+            if isinstance(contained, dict) and contained.get("id") == reference[1:]:
+                return contained
+        return None
+    found = by_ref.get(reference)
+    return found if isinstance(found, dict) else None
+
+
+def _drugs(
+    codings: list[Mapping[str, Any]], kb: KnowledgeBase, read_codes: CodeReader | None
+) -> list[str]:
+    if read_codes is not None:
+        found = read_codes(codings)
+        if found:
+            return list(dict.fromkeys(found))
+    ids: list[str] = []
+    for coding in codings:
+        system, code = coding.get("system"), coding.get("code")
+        if not isinstance(system, str) or not isinstance(code, str) or "rxnorm" not in system:
+            continue
+        for record in kb.find(f"{system}|{code}"):
+            if kb.kind_of.get(record.id) in DRUG_KINDS and record.id not in ids:
+                ids.append(record.id)
+    return ids

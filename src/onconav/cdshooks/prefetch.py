@@ -1,0 +1,132 @@
+"""Prefetch: the FHIR queries the services ask a record system to run before each call, and the
+reading of what it sent.
+
+A record system answers each prefetch key with a resource, a ``searchset`` Bundle, or ``null``
+(no data); a key it left out was not satisfied, and is fetched from ``fhirServer`` instead
+(``onconav.cdshooks.fetch``). Every resource is checked against the template: a resource about
+another patient than the one in context is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+__all__ = ["TEMPLATES", "Gathered", "PrefetchError", "gather", "queries", "resources_of"]
+
+# What the FHIR mapping reads: the patient, conditions (the cancer, where it spread, symptoms),
+# observations (stage, HER2, KRAS, disease status), medications (what stopped working or cannot
+# be given) and procedures (surgery, radiation). Every key is needed: data left out would read
+# as "not on record".
+TEMPLATES: dict[str, str] = {
+    "patient": "Patient/{{context.patientId}}",
+    "conditions": "Condition?patient={{context.patientId}}",
+    "observations": "Observation?patient={{context.patientId}}",
+    "medicationRequests": "MedicationRequest?patient={{context.patientId}}",
+    "medicationAdministrations": "MedicationAdministration?patient={{context.patientId}}",
+    "procedures": "Procedure?patient={{context.patientId}}",
+}
+TOKEN = re.compile(r"\{\{\s*context\.([A-Za-z0-9_]+)\s*\}\}")
+PATIENT_LINKS = ("subject", "patient")
+
+
+class PrefetchError(ValueError):
+    """Prefetched data that cannot be used: ``field`` names the key (``prefetch.conditions``)."""
+
+    def __init__(self, field: str, message: str) -> None:
+        self.field = field
+        self.message = message
+        super().__init__(f"{field}: {message}")
+
+
+@dataclass
+class Gathered:
+    """The resources of the satisfied keys, and the keys still to fetch."""
+
+    resources: list[dict[str, Any]] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def queries(context: Mapping[str, Any], templates: Mapping[str, str] = TEMPLATES) -> dict[str, str]:
+    """Each template with its tokens replaced from the context (relative FHIR URLs)."""
+
+    def value(match: re.Match[str]) -> str:
+        found = context.get(match.group(1))
+        if not isinstance(found, str | int) or isinstance(found, bool):
+            raise PrefetchError(f"context.{match.group(1)}", "is needed by the prefetch")
+        return quote(str(found), safe="")
+
+    return {key: TOKEN.sub(value, template) for key, template in templates.items()}
+
+
+def gather(
+    prefetch: Mapping[str, Any] | None,
+    patient_id: str,
+    templates: Mapping[str, str] = TEMPLATES,
+) -> Gathered:
+    """The resources the record system prefetched for the services' keys (other keys are not
+    read), and the keys it did not satisfy. A key whose value is an OperationOutcome (the record
+    system's error) counts as not satisfied."""
+    out = Gathered()
+    given = prefetch or {}
+    for key in templates:
+        if key not in given:
+            out.missing.append(key)
+            continue
+        value = given[key]
+        if value is None:
+            continue  # no data
+        where = f"prefetch.{key}"
+        if not isinstance(value, dict) or not isinstance(value.get("resourceType"), str):
+            raise PrefetchError(where, "is not a FHIR resource or Bundle (nor null)")
+        if value["resourceType"] == "OperationOutcome":
+            out.missing.append(key)
+            continue
+        out.resources += checked(resources_of(value, where), patient_id, where)
+    return out
+
+
+def resources_of(value: Mapping[str, Any], where: str) -> list[dict[str, Any]]:
+    """The resources of one answer: a Bundle's entries (its OperationOutcome entries left out),
+    or the resource itself."""
+    if value.get("resourceType") != "Bundle":
+        return [dict(value)]
+    entries = value.get("entry", [])
+    if not isinstance(entries, list):
+        raise PrefetchError(where, "is a Bundle whose entry is not a list")
+    out = []
+    for i, entry in enumerate(entries):
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if resource is None:
+            continue  # an entry with only a fullUrl or a request: nothing to read
+        if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
+            raise PrefetchError(f"{where}.entry[{i}].resource", "is not a FHIR resource")
+        if resource["resourceType"] != "OperationOutcome":
+            out.append(resource)
+    return out
+
+
+def checked(
+    resources: Iterable[dict[str, Any]], patient_id: str, where: str
+) -> list[dict[str, Any]]:
+    """The resources, refused if one is about another patient than ``patient_id`` (a Patient
+    with another id, or a subject or patient reference to another Patient)."""
+    out = []
+    for resource in resources:
+        kind = resource["resourceType"]
+        if kind == "Patient" and resource.get("id") not in (None, patient_id):
+            raise PrefetchError(where, "holds a Patient other than the one in context")
+        for name in PATIENT_LINKS:
+            link = resource.get(name)
+            reference = link.get("reference") if isinstance(link, dict) else None
+            if isinstance(reference, str) and "Patient/" in reference:
+                other = reference.rsplit("Patient/", 1)[1].split("/")[0]
+                if other != patient_id:
+                    raise PrefetchError(
+                        where, f"holds a {kind} about another patient than the one in context"
+                    )
+        out.append(resource)
+    return out

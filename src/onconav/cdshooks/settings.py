@@ -1,0 +1,123 @@
+"""How the CDS Hooks service runs: who may call it (the trusted record systems and their keys),
+the address it is known by, and how it reaches a record system's FHIR server.
+
+From the environment (``onconav serve``): ``ONCONAV_CDS_CLIENTS`` names a JSON file of the trusted
+clients, ``ONCONAV_PUBLIC_URL`` the service's address as the record systems call it, and
+``ONCONAV_CDS_INSECURE=1`` turns authentication off for local development (logged loudly).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any
+
+import httpx
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
+
+from onconav.cdshooks.models import Url
+
+CLIENTS_ENV = "ONCONAV_CDS_CLIENTS"
+INSECURE_ENV = "ONCONAV_CDS_INSECURE"
+PUBLIC_URL_ENV = "ONCONAV_PUBLIC_URL"
+
+
+def _jwk_set(value: dict[str, Any]) -> dict[str, Any]:
+    keys = value.get("keys")
+    if not isinstance(keys, list) or not keys or not all(isinstance(k, dict) for k in keys):
+        raise ValueError('a JWK set is {"keys": [a JWK, ...]} with at least one key')
+    for key in keys:
+        if not isinstance(key.get("kid"), str) or not key["kid"]:
+            raise ValueError("every key of a JWK set needs its kid")
+        if "d" in key:
+            raise ValueError(f"key {key['kid']!r} holds a private key (d): give the public key")
+    return value
+
+
+class CdsClient(BaseModel):
+    """A record system trusted to call the service: its ``iss``, and where its public keys are:
+    a JWK set given here, or JWK set URLs (``jku``) that its tokens may name."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    iss: Annotated[str, StringConstraints(min_length=1)]
+    jwks: Annotated[dict[str, Any], AfterValidator(_jwk_set)] | None = None
+    jku: tuple[Url, ...] = ()
+
+    @model_validator(mode="after")
+    def _some_key(self) -> CdsClient:
+        if self.jwks is None and not self.jku:
+            raise ValueError(f"client {self.iss!r} needs a JWK set (jwks) or jku URLs")
+        return self
+
+
+class CdsSettings(BaseModel):
+    """The CDS Hooks service's settings (``Settings.cds_hooks`` of the app)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+    auth: bool = Field(
+        default=True,
+        description="Check the JWT of every call. False only for local development "
+        "(ONCONAV_CDS_INSECURE=1): a loud warning is logged when the app starts",
+    )
+    clients: tuple[CdsClient, ...] = ()
+    public_url: Url | None = Field(
+        default=None,
+        description="The service's base URL as record systems call it (the JWT's aud is checked "
+        "against it, and the cards link to its pages); by default the request's own URL",
+    )
+    leeway: float = Field(default=60, ge=0, description="Clock leeway for exp and iat, seconds")
+    fhir_timeout: float = Field(default=5, gt=0, description="Per request to a FHIR server")
+    fetch_deadline: float = Field(default=10, gt=0, description="For all fetches of one call")
+    max_pages: int = Field(default=20, gt=0, description="Pages of one search followed at most")
+    max_response_bytes: int = Field(default=32 * 1024 * 1024, gt=0)
+    jwks_ttl: float = Field(default=300, ge=0, description="How long a fetched JWK set is kept")
+    max_body_bytes: int = Field(default=16 * 1024 * 1024, gt=0)
+    transport: httpx.AsyncBaseTransport | None = Field(
+        default=None,
+        exclude=True,
+        description="The HTTP transport for FHIR servers and jku URLs (tests give a mock)",
+    )
+
+
+class SettingsError(ValueError):
+    """Settings from the environment that cannot be used, in one sentence."""
+
+
+def from_environment(env: Mapping[str, str]) -> CdsSettings:
+    """The settings from ``ONCONAV_CDS_CLIENTS``, ``ONCONAV_PUBLIC_URL`` and
+    ``ONCONAV_CDS_INSECURE``."""
+    clients: list[Any] = []
+    path = env.get(CLIENTS_ENV)
+    if path:
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise SettingsError(f"{CLIENTS_ENV}: {path} cannot be read: {error}") from None
+        clients = data.get("clients") if isinstance(data, dict) else None  # type: ignore[assignment]
+        if not isinstance(clients, list):
+            raise SettingsError(f'{CLIENTS_ENV}: {path} must hold {{"clients": [...]}}')
+    insecure = env.get(INSECURE_ENV, "").strip().lower()
+    if insecure not in ("", "0", "1", "false", "true", "no", "yes"):
+        raise SettingsError(f"{INSECURE_ENV} must be 1 or 0, not {insecure!r}")
+    try:
+        return CdsSettings(
+            auth=insecure not in ("1", "true", "yes"),
+            clients=tuple(clients),
+            public_url=env.get(PUBLIC_URL_ENV) or None,
+        )
+    except ValidationError as error:
+        where = ", ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
+        )
+        raise SettingsError(f"the CDS Hooks settings cannot be used: {where}") from None

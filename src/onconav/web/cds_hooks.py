@@ -1,0 +1,315 @@
+"""The CDS Hooks 2.0 service in the app: a record system's patient in, cards out.
+
+- ``GET /cds-services``: discovery, the ``patient-view`` and ``order-select`` services with their
+  prefetch templates;
+- ``POST /cds-services/{id}``: the record's data from the prefetch (what is missing fetched from
+  ``fhirServer``; 412 when it can be neither), read by the FHIR mapping (``onconav.fhir``) into a
+  profile, evaluated by the core, and turned into cards (``onconav.cdshooks.cards``);
+- ``POST /cds-services/{id}/feedback``: the record system's feedback on a card, checked, 200.
+
+Every call carries the record system's JWT (``onconav.cdshooks.auth``) unless the development
+setting turns that off. Errors are problem documents (RFC 9457), never a 500 for bad input; the log
+holds the method, path, status and time (the app's request log) and counts, never patient data.
+These routes follow the CDS Hooks specification rather than the API's OpenAPI document, and are
+left out of it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import Response
+from pydantic import BaseModel, ValidationError
+
+from onconav.cdshooks import cards
+from onconav.cdshooks.auth import Authenticator, AuthError
+from onconav.cdshooks.fetch import FetchError, fetch
+from onconav.cdshooks.models import (
+    Card,
+    CdsRequest,
+    CdsResponse,
+    CdsService,
+    Discovery,
+    FeedbackRequest,
+    OrderSelectContext,
+    PatientViewContext,
+    dump,
+)
+from onconav.cdshooks.orders import drafted
+from onconav.cdshooks.prefetch import TEMPLATES, PrefetchError, gather, queries
+from onconav.cdshooks.settings import CdsSettings
+from onconav.engine import evaluate
+from onconav.fhir import FhirError, read_resources
+from onconav.fhir.codes import load_tables
+from onconav.kb import KnowledgeBase
+from onconav.profile import ProfileError, parse_profile
+from onconav.web.form import query_of
+
+log = logging.getLogger("onconav.cdshooks")
+PROBLEM = "application/problem+json"
+PATIENT_VIEW, ORDER_SELECT = "onconav-patient-view", "onconav-order-select"
+SERVICES = {
+    PATIENT_VIEW: CdsService(
+        hook="patient-view",
+        title="onconav: every treatment option for advanced cancer",
+        description="When a patient's record is opened: the treatment options that onconav's "
+        "patient-education sources describe for the cancer on record (offered, needing "
+        "information), and the facts not on record that would decide the most options (such "
+        "as a HER2 or KRAS test), each with its sources and a link to the onconav page.",
+        id=PATIENT_VIEW,
+        prefetch=TEMPLATES,
+    ),
+    ORDER_SELECT: CdsService(
+        hook="order-select",
+        title="onconav: a drafted cancer drug against the record",
+        description="When a drug is selected in an order: whether the options that give it "
+        "suit the patient's record (a KRAS mutation for cetuximab or panitumumab, a drug that "
+        "stopped working or that the patient cannot have), or which test result would decide.",
+        id=ORDER_SELECT,
+        prefetch=TEMPLATES,
+    ),
+}
+CONTEXTS: dict[str, type[PatientViewContext] | type[OrderSelectContext]] = {
+    "patient-view": PatientViewContext,
+    "order-select": OrderSelectContext,
+}
+INSECURE_WARNING = (
+    "CDS Hooks authentication is OFF (development setting ONCONAV_CDS_INSECURE): any caller "
+    "that reaches this server can call the CDS services and make it fetch from any FHIR server. "
+    "Never run it like this with patient data."
+)
+
+
+class Unavailable(Exception):
+    """The record's data can be neither taken from the prefetch nor fetched: 412."""
+
+
+def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> None:
+    """Mount the discovery, service and feedback routes on ``app``."""
+    auth = Authenticator(settings) if settings.auth else None
+    # httpx logs each request's URL at INFO; a FHIR search's URL holds the patient's id.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    if auth is None:
+        log.warning("!" * 20 + " " + INSECURE_WARNING + " " + "!" * 20)
+    elif not settings.clients:
+        log.info("CDS Hooks: no trusted record system is configured (ONCONAV_CDS_CLIENTS); "
+                 "every call to /cds-services will be refused")  # fmt: skip
+
+    async def refused(request: Request, path: str) -> Response | None:
+        if auth is None:
+            return None
+        base = settings.public_url or str(request.base_url)
+        try:
+            await auth.check(request.headers.get("authorization"), base.rstrip("/") + path)
+        except AuthError as error:
+            return problem(401, "Unauthorized", error.reason,
+                           headers={"WWW-Authenticate": 'Bearer realm="onconav-cds-hooks", '
+                                                        'error="invalid_token"'})  # fmt: skip
+        return None
+
+    @app.get("/cds-services", include_in_schema=False)
+    async def discovery(request: Request) -> Response:
+        return await refused(request, "/cds-services") or answer(
+            Discovery(services=list(SERVICES.values()))
+        )
+
+    @app.post("/cds-services/{service_id}", include_in_schema=False)
+    async def service(service_id: str, request: Request) -> Response:
+        denied = await refused(request, f"/cds-services/{service_id}")
+        if denied:
+            return denied
+        known = SERVICES.get(service_id)
+        if known is None:
+            return _unknown(service_id)
+        body = await read_json(request, settings.max_body_bytes)
+        if isinstance(body, Response):
+            return body
+        try:
+            call = CdsRequest.model_validate(body)
+        except ValidationError as error:
+            return invalid(error)
+        if call.hook != known.hook:
+            return problem(
+                422,
+                "Invalid request",
+                f"This service answers the {known.hook} hook, not {call.hook}.",
+                [_error("hook", f"must be {known.hook}")],
+            )
+        try:
+            context = CONTEXTS[known.hook].model_validate(call.context)
+        except ValidationError as error:
+            return invalid(error, "context")
+        base = (settings.public_url or str(request.base_url)).rstrip("/")
+        try:
+            if isinstance(context, OrderSelectContext):
+                made = await _order_select(call, context, kb, settings, base)
+            else:
+                made = await _patient_view(call, context, kb, settings, base)
+        except PrefetchError as error:
+            return problem(422, "Invalid prefetch", str(error),
+                           [_error(error.field, error.message)])  # fmt: skip
+        except (Unavailable, FetchError) as error:
+            reason = error.reason if isinstance(error, FetchError) else str(error)
+            return problem(
+                412,
+                "Precondition failed",
+                f"The patient's data could not be prefetched or fetched: {reason}",
+            )
+        log.info("CDS Hooks %s: %d card(s)", known.hook, len(made))
+        return answer(CdsResponse(cards=made))
+
+    @app.post("/cds-services/{service_id}/feedback", include_in_schema=False)
+    async def feedback(service_id: str, request: Request) -> Response:
+        denied = await refused(request, f"/cds-services/{service_id}/feedback")
+        if denied:
+            return denied
+        if service_id not in SERVICES:
+            return _unknown(service_id)
+        body = await read_json(request, settings.max_body_bytes)
+        if isinstance(body, Response):
+            return body
+        try:
+            given = FeedbackRequest.model_validate(body)
+        except ValidationError as error:
+            return invalid(error)
+        outcomes = [item.outcome for item in given.feedback]
+        log.info("CDS Hooks feedback: %d accepted, %d overridden", outcomes.count("accepted"),
+                 outcomes.count("overridden"))  # fmt: skip
+        return Response(status_code=200)
+
+
+async def _patient_view(
+    call: CdsRequest, context: PatientViewContext, kb: KnowledgeBase, settings: CdsSettings,
+    base: str,
+) -> list[Card]:  # fmt: skip
+    situation = await _situation(call, context.patientId, kb, settings, base)
+    if not isinstance(situation, cards.Situation):
+        return [situation]
+    return cards.patient_view(situation, kb)
+
+
+async def _order_select(
+    call: CdsRequest, context: OrderSelectContext, kb: KnowledgeBase, settings: CdsSettings,
+    base: str,
+) -> list[Card]:  # fmt: skip
+    drugs = drafted(context.draftOrders, context.selections, kb, drug_codes)
+    if not drugs:
+        return []  # no drug onconav knows is selected: nothing to check, nothing fetched
+    situation = await _situation(call, context.patientId, kb, settings, base)
+    if not isinstance(situation, cards.Situation):
+        return [situation]
+    return cards.order_select(situation, drugs, kb)
+
+
+async def _situation(
+    call: CdsRequest, patient_id: str, kb: KnowledgeBase, settings: CdsSettings, base: str
+) -> cards.Situation | Card:
+    """The Result for the record's data, or the card that says why there is none."""
+    gathered = gather(call.prefetch, patient_id)
+    resources = gathered.resources
+    if gathered.missing:
+        if call.fhirServer is None:
+            raise Unavailable(f"the prefetch lacks {', '.join(gathered.missing)}, and the call "
+                              "gives no fhirServer to fetch them from.")  # fmt: skip
+        wanted = queries(call.context, {key: TEMPLATES[key] for key in gathered.missing})
+        resources = resources + await fetch(call.fhirServer, call.fhirAuthorization, wanted,
+                                            patient_id, settings)  # fmt: skip
+    try:
+        reading = read_resources(resources, kb)
+    except FhirError as error:
+        return cards.no_cancer(call.hookInstance, base, [p.message for p in error.problems], kb)
+    try:
+        profile = parse_profile(reading.data, kb)
+    except ProfileError as error:
+        fields = sorted({p.field for p in error.problems})
+        log.warning("CDS Hooks: the record's reading was refused in %s", ", ".join(fields))
+        return cards.unreadable(call.hookInstance, base, fields, kb)
+    result = evaluate(profile, kb)
+    return cards.Situation(
+        result=result,
+        hook_instance=call.hookInstance,
+        base_url=base,
+        page_url=f"{base}/options?{query_of(result.profile)}",
+        read_from=reading.sources,
+        unused=len(reading.unused),
+        warnings=list(reading.warnings),
+    )
+
+
+def drug_codes(codings: list[Mapping[str, Any]]) -> list[str]:
+    """The knowledge base's drug for a medication's codes, by the FHIR mapping's reviewed table
+    of drug codes (RxNorm clinical drugs read as their ingredient: "10 ML oxaliplatin 5 MG/ML
+    Injection" is oxaliplatin)."""
+    row = load_tables().first("drugs", codings)
+    drug = row.get("drug") if row is not None else None
+    return [drug] if drug else []
+
+
+# -- requests and answers -----------------------------------------------------------------------
+
+
+def answer(model: BaseModel) -> Response:
+    return Response(json.dumps(dump(model), ensure_ascii=False), media_type="application/json")
+
+
+async def read_json(request: Request, limit: int) -> Any:
+    """The body as JSON, or the problem document that says why it cannot be read."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/json" and not kind.endswith("+json"):
+        return problem(415, "Unsupported media type", "Send the call as application/json.")
+    declared = request.headers.get("content-length")
+    too_large = problem(413, "Request too large", f"The body is larger than {limit} bytes.")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        return too_large
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return too_large
+    try:
+        data = json.loads(body)
+    except UnicodeDecodeError:
+        return problem(400, "Bad request", "The body is not UTF-8 text.")
+    except (json.JSONDecodeError, RecursionError):
+        return problem(400, "Bad request", "The body is not JSON.")
+    if not isinstance(data, dict):
+        return problem(400, "Bad request", "The body is not a JSON object.")
+    return data
+
+
+def invalid(error: ValidationError, prefix: str = "") -> Response:
+    """422 with each field that does not fit the specification (never the values given)."""
+    errors = []
+    for item in error.errors(include_input=False, include_url=False):
+        path = ".".join(str(p) for p in (prefix, *item["loc"]) if p != "")
+        errors.append(_error(path or "body", item["msg"]))
+    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+    return problem(422, "Invalid request", f"The call does not fit CDS Hooks 2.0: {detail}",
+                   errors)  # fmt: skip
+
+
+def problem(
+    status: int,
+    title: str,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """A problem document (RFC 9457), as the API's."""
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status,
+                            "detail": detail, "errors": errors or []}  # fmt: skip
+    return Response(json.dumps(body, ensure_ascii=False), status_code=status, media_type=PROBLEM,
+                    headers=headers)  # fmt: skip
+
+
+def _error(field: str, message: str) -> dict[str, str]:
+    return {"field": field, "message": message}
+
+
+def _unknown(service_id: str) -> Response:
+    return problem(404, "Not found", f"No CDS service is called {service_id!r}; the services "
+                   f"are {', '.join(SERVICES)} (GET /cds-services).")  # fmt: skip

@@ -1,0 +1,1311 @@
+"""The CDS Hooks 2.0 service: discovery, patient-view and order-select cards for onconav's
+situations written as FHIR records (prefetched, or fetched from a mock FHIR server), the
+specification's own example requests replayed, feedback, every refusal of the JWT, 412 when the
+data can be neither prefetched nor fetched, problem documents for bad input, no patient data in
+the logs, and the cards compared with a reviewed snapshot (tests/cds_hooks/cards.json; write it
+again with ONCONAV_UPDATE_SNAPSHOTS=1 and review the difference)."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import json
+import logging
+import os
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import jwt
+import pytest
+from pydantic import ValidationError
+
+from cds_hooks import records
+from cds_hooks.keys import ISS, JKU, JKU_JWKS, JWKS, OTHER_JKU, public_jwk, token
+from onconav.cdshooks import CdsClient, CdsSettings
+from onconav.cdshooks import cards as cardlib
+from onconav.cdshooks.auth import Authenticator, AuthError
+from onconav.cdshooks.models import Card, CdsService, Feedback, Link, Source
+from onconav.cdshooks.prefetch import TEMPLATES, PrefetchError, gather, queries
+from onconav.cdshooks.settings import SettingsError, from_environment
+from onconav.kb import load_kb
+from onconav.web import Settings, create_app
+from test_web import serving
+
+HERE = Path(__file__).resolve().parent
+FIXTURES = HERE / "cds_hooks"
+SNAPSHOT = FIXTURES / "cards.json"
+REFERENCE = HERE.parents[1] / "shared" / "reference" / "cds-hooks"
+MCODE = HERE.parents[1] / "shared" / "reference" / "mcode"
+BASE = "https://onconav.example.org"
+FHIR = "https://fhir.example.org/r4"
+FHIR_TOKEN = "fhir-access-token-for-onconav"
+PATIENT_VIEW = f"{BASE}/cds-services/onconav-patient-view"
+ORDER_SELECT = f"{BASE}/cds-services/onconav-order-select"
+DISCOVERY = f"{BASE}/cds-services"
+KB = load_kb()
+CLIENT = CdsClient(iss=ISS, jwks=JWKS, jku=(JKU,))
+
+
+class FakeEhr:
+    """The record system's side, as an httpx MockTransport handler: its JWK set at ``JKU`` and
+    a FHIR server at ``FHIR`` (or any other base in ``records``) holding ``records`` by patient.
+    Reads and searches by patient; pages of ``page_size``; the bearer token checked."""
+
+    def __init__(self) -> None:
+        self.records: dict[str, list[dict[str, Any]]] = {}
+        self.requests: list[httpx.Request] = []
+        self.page_size = 1000
+        self.answer: Callable[[httpx.Request], httpx.Response | None] | None = None
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        if self.answer is not None:
+            given = self.answer(request)
+            if given is not None:
+                return given
+        if str(request.url) == JKU:
+            return httpx.Response(200, json=JKU_JWKS)
+        if request.headers.get("authorization") != f"Bearer {FHIR_TOKEN}":
+            return httpx.Response(401, json={"resourceType": "OperationOutcome"})
+        url = request.url
+        parts = url.path.split("/")  # ["", "r4", "Condition"] or ["", "r4", "Patient", id]
+        kind = parts[2]
+        if "patient" in url.params:
+            found = [
+                r for r in self.records.get(url.params["patient"], []) if r["resourceType"] == kind
+            ]
+            start = int(url.params.get("page", "0"))
+            bundle = records.searchset(found[start : start + self.page_size])
+            if start + self.page_size < len(found):
+                nxt = url.copy_set_param("page", str(start + self.page_size))
+                bundle["link"] = [{"relation": "next", "url": str(nxt)}]
+            return httpx.Response(200, json=bundle)
+        found = [r for r in self.records.get(parts[-1], []) if r["resourceType"] == kind]
+        if len(parts) != 4 or not found:
+            return httpx.Response(404, json={"resourceType": "OperationOutcome"})
+        return httpx.Response(200, json=found[0])
+
+
+def make_app(ehr: FakeEhr, **changes: Any) -> Any:
+    given: dict[str, Any] = {
+        "clients": (CLIENT,),
+        "transport": httpx.MockTransport(ehr),
+        "public_url": BASE,
+        **changes,
+    }
+    cds = CdsSettings(**given)
+    return create_app(KB, Settings(cds_hooks=cds))
+
+
+@pytest.fixture
+def ehr() -> FakeEhr:
+    return FakeEhr()
+
+
+class Client:
+    """The app in this process through httpx's ASGI transport, called synchronously."""
+
+    def __init__(self, app: Any, base_url: str = BASE) -> None:
+        self.app, self.base_url = app, base_url
+
+    def request(self, method: str, url: str, **kw: Any) -> httpx.Response:
+        async def call() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url=self.base_url) as http:
+                return await http.request(method, url, **kw)
+
+        return asyncio.run(call())
+
+    def get(self, url: str, **kw: Any) -> httpx.Response:
+        return self.request("GET", url, **kw)
+
+    def post(self, url: str, **kw: Any) -> httpx.Response:
+        return self.request("POST", url, **kw)
+
+
+@pytest.fixture
+def client(ehr: FakeEhr) -> Client:
+    return Client(make_app(ehr))
+
+
+def hook_call(
+    hook: str,
+    prefetch: dict[str, Any] | None,
+    *,
+    drafts: list[dict[str, Any]] | None = None,
+    fhir: bool = False,
+    patient: str = records.PATIENT,
+) -> dict[str, Any]:
+    """A hook call as a record system sends it."""
+    context: dict[str, Any] = {"userId": "Practitioner/onconav-doctor", "patientId": patient}
+    if hook == "order-select":
+        drafts = drafts or []
+        context["selections"] = [f"MedicationRequest/{d['id']}" for d in drafts]
+        context["draftOrders"] = {
+            "resourceType": "Bundle",
+            "type": "collection",
+            "entry": [{"resource": d} for d in drafts],
+        }
+    call: dict[str, Any] = {"hook": hook, "hookInstance": str(uuid.uuid4()), "context": context}
+    if prefetch is not None:
+        call["prefetch"] = prefetch
+    if fhir:
+        call["fhirServer"] = FHIR
+        call["fhirAuthorization"] = {
+            "access_token": FHIR_TOKEN,
+            "token_type": "Bearer",
+            "expires_in": 300,
+            "scope": "user/*.read",
+            "subject": "onconav",
+        }
+    return call
+
+
+def post(client: Client, url: str, body: Any, **headers: str) -> httpx.Response:
+    headers = {"authorization": f"Bearer {token(url)}", **headers}
+    return client.post(url, json=body, headers=headers)
+
+
+def cards_of(response: httpx.Response) -> list[dict[str, Any]]:
+    assert response.status_code == 200, response.text
+    body = response.json()
+    no_empty_values(body)
+    for card in body["cards"]:
+        Card.model_validate(card)
+    return list(body["cards"])
+
+
+def no_empty_values(value: Any, path: str = "") -> None:
+    """The specification: no null, "", [] or {} anywhere, except an empty list of cards."""
+    if isinstance(value, dict):
+        assert value or not path, f"{path} is an empty object"
+        for key, item in value.items():
+            if path == "" and key == "cards" and item == []:
+                continue
+            no_empty_values(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        assert value, f"{path} is an empty list"
+        for i, item in enumerate(value):
+            no_empty_values(item, f"{path}[{i}]")
+    else:
+        assert value is not None and value != "", f"{path} is {value!r}"
+
+
+def problem_of(response: httpx.Response, status: int) -> dict[str, Any]:
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == status and body["detail"]
+    return dict(body)
+
+
+# -- discovery ----------------------------------------------------------------------------------
+
+
+def test_discovery_lists_both_services_with_their_prefetch(client: Client) -> None:
+    response = client.get("/cds-services", headers={"authorization": f"Bearer {token(DISCOVERY)}"})
+    assert response.status_code == 200
+    body = response.json()
+    no_empty_values(body)
+    services = {s["id"]: s for s in body["services"]}
+    assert {s["hook"] for s in services.values()} == {"patient-view", "order-select"}
+    for service in services.values():
+        CdsService.model_validate(service)
+        assert service["prefetch"] == TEMPLATES
+        assert all("{{context.patientId}}" in t for t in service["prefetch"].values())
+    # the same shape as the specification's example
+    example = json.loads((REFERENCE / "discovery-response.json").read_text(encoding="utf-8"))
+    for service in example["services"]:
+        CdsService.model_validate(service)
+
+
+def test_the_routes_are_not_in_the_apis_openapi_document() -> None:
+    document = create_app(KB).openapi()
+    assert not [path for path in document["paths"] if path.startswith("/cds-services")]
+
+
+# -- patient-view -------------------------------------------------------------------------------
+
+
+def patient_view(client: Client, situation: str, **kw: Any) -> list[dict[str, Any]]:
+    resources = records.SITUATIONS[situation]
+    return cards_of(
+        post(client, PATIENT_VIEW, hook_call("patient-view", records.prefetch(resources), **kw))
+    )
+
+
+def test_stomach_her2_unknown_gets_a_card_naming_the_her2_test(client: Client) -> None:
+    made = patient_view(client, "stomach-stage4-her2-unknown")
+    options, *facts = made
+    assert options["indicator"] == "info"
+    assert options["summary"].startswith("Stomach cancer")
+    assert " offered" in options["summary"]
+    her2 = [c for c in facts if c["summary"].startswith("HER2 not on record")]
+    assert len(her2) == 1, [c["summary"] for c in facts]
+    assert "HER2 test" in her2[0]["summary"]
+    assert "48676-1" in her2[0]["detail"]  # the test's LOINC code
+    assert "Trastuzumab" in her2[0]["detail"]
+
+
+def test_every_card_keeps_the_specifications_rules(client: Client) -> None:
+    for situation in records.SITUATIONS:
+        for card in patient_view(client, situation):
+            assert len(card["summary"]) < 140
+            assert "\n" not in card["summary"]
+            uuid.UUID(card["uuid"])
+            assert card["source"]["label"].startswith("onconav")
+            for link in card["links"]:
+                assert link["type"] == "absolute"
+                assert link["url"].startswith(BASE + "/")
+
+
+def test_the_options_card_cites_its_sources_and_links_to_the_page(client: Client) -> None:
+    options = patient_view(client, "rectal-stage4-kras-mutated")[0]
+    result = offered_result(records.SITUATIONS["rectal-stage4-kras-mutated"])
+    for option in result.options:
+        if option.status.value == "offered":
+            assert option.name in options["detail"]
+            for citation in option.citations:
+                assert citation.label.replace("[", "\\[").replace("]", "\\]") in options["detail"]
+    page = options["links"][0]["url"]
+    assert page.startswith(f"{BASE}/options?")
+    assert "cancer=rectum" in page and "kras=mutated" in page
+    assert "Condition/primary-rectum" in options["detail"]  # where each fact came from
+
+
+def offered_result(resources: list[dict[str, Any]]) -> Any:
+    from onconav import evaluate, parse_profile
+    from onconav.fhir import read_resources
+
+    return evaluate(parse_profile(read_resources(resources, KB).data, KB), KB)
+
+
+def test_the_page_link_opens_the_same_options(client: Client) -> None:
+    """The card's link is the onconav page for the same situation: its statuses are the API's
+    for the profile the record gave."""
+    resources = records.SITUATIONS["rectal-stage4-folfox-progressed"]
+    page = patient_view(client, "rectal-stage4-folfox-progressed")[0]["links"][0]["url"]
+    shown = client.get(page.removeprefix(BASE))
+    assert shown.status_code == 200
+    for option in offered_result(resources).options:
+        assert option.name in shown.text.replace("&#39;", "'").replace("&amp;", "&")
+
+
+def test_cards_are_the_same_whether_prefetched_or_fetched(client: Client, ehr: FakeEhr) -> None:
+    for situation, resources in records.SITUATIONS.items():
+        ehr.records[records.PATIENT] = resources
+        call = hook_call("patient-view", records.prefetch(resources))
+        prefetched = cards_of(post(client, PATIENT_VIEW, call))
+        ehr.requests.clear()
+        fetched = cards_of(
+            post(
+                client,
+                PATIENT_VIEW,
+                {
+                    **hook_call("patient-view", None, fhir=True),
+                    "hookInstance": call["hookInstance"],
+                },
+            )
+        )
+        assert fetched == prefetched, situation
+        asked = {r.url.path.split("/")[2] for r in ehr.requests}
+        assert asked == set(records.TEMPLATE_TYPES.values())
+        assert all(r.headers["authorization"] == f"Bearer {FHIR_TOKEN}" for r in ehr.requests)
+
+
+def test_only_what_was_not_prefetched_is_fetched(client: Client, ehr: FakeEhr) -> None:
+    resources = records.SITUATIONS["stomach-stage4-her2-unknown"]
+    ehr.records[records.PATIENT] = resources
+    partial = records.prefetch(resources, keys=("patient", "conditions"))
+    made = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", partial, fhir=True)))
+    assert made[0]["summary"].startswith("Stomach cancer")
+    kinds = sorted(r.url.path.rsplit("/", 1)[-1] for r in ehr.requests)
+    assert kinds == ["MedicationAdministration", "MedicationRequest", "Observation", "Procedure"]
+
+
+def test_a_search_is_followed_page_by_page(client: Client, ehr: FakeEhr) -> None:
+    resources = records.SITUATIONS["rectal-stage4-kras-mutated"] + records.padding(30)
+    ehr.records[records.PATIENT] = resources
+    ehr.page_size = 7
+    whole = cards_of(
+        post(client, PATIENT_VIEW, hook_call("patient-view", records.prefetch(resources)))
+    )
+    paged = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", None, fhir=True)))
+    assert [c["summary"] for c in paged] == [c["summary"] for c in whole]
+    assert sum("page" in r.url.params for r in ehr.requests) >= 3
+
+
+def test_null_prefetch_means_no_data_and_nothing_is_fetched(client: Client, ehr: FakeEhr) -> None:
+    resources = records.SITUATIONS["stomach-stage4-her2-unknown"]
+    prefetch = records.prefetch(resources)
+    assert prefetch["procedures"] is None and prefetch["medicationRequests"] is None
+    made = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch, fhir=True)))
+    assert made and not ehr.requests
+
+
+# -- order-select -------------------------------------------------------------------------------
+
+CETUXIMAB = records.draft_order("draft-cetuximab", "318341", "Cetuximab")
+OXALIPLATIN = records.draft_order(
+    "draft-oxaliplatin", "1736776", "10 ML oxaliplatin 5 MG/ML Injection"
+)
+IRINOTECAN = records.draft_order("draft-irinotecan", "51499", "Irinotecan")
+
+
+def order_select(client: Client, situation: str, *drafts: dict[str, Any]) -> list[Any]:
+    call = hook_call(
+        "order-select", records.prefetch(records.SITUATIONS[situation]), drafts=list(drafts)
+    )
+    return cards_of(post(client, ORDER_SELECT, call))
+
+
+def test_cetuximab_with_kras_mutated_is_a_warning(client: Client) -> None:
+    (card,) = order_select(client, "rectal-stage4-kras-mutated", CETUXIMAB)
+    assert card["indicator"] == "warning"
+    assert card["summary"].startswith("Cetuximab: not suitable")
+    assert "KRAS mutation found" in card["summary"]
+    assert "Cetuximab with irinotecan" in card["detail"]
+    assert "\\[ccs-rectal-stage4" in card["detail"]  # the citations
+    assert {r["display"] for r in card["overrideReasons"]}
+
+
+def test_cetuximab_with_kras_unknown_is_an_info_naming_the_test(client: Client) -> None:
+    (card,) = order_select(client, "rectal-stage4-kras-unknown", CETUXIMAB)
+    assert card["indicator"] == "info"
+    assert "KRAS test" in card["summary"] and "not on record" in card["summary"]
+    assert "21702-6" in card["detail"]
+
+
+def test_a_drug_that_stopped_working_is_a_warning(client: Client) -> None:
+    (card,) = order_select(client, "rectal-stage4-folfox-progressed", OXALIPLATIN)
+    assert card["indicator"] == "warning"
+    assert "stopped working" in card["summary"]
+    assert "FOLFOX" in card["detail"]
+
+
+def test_a_drug_the_patient_cannot_have_is_a_warning(client: Client) -> None:
+    resources = [
+        *records.SITUATIONS["rectal-stage4-kras-unknown"],
+        records.medication_request(
+            "oxaliplatin-stopped", "32592", "Oxaliplatin", "stopped", "not-tolerated"
+        ),
+    ]
+    call = hook_call("order-select", records.prefetch(resources), drafts=[OXALIPLATIN])
+    (card,) = cards_of(post(client, ORDER_SELECT, call))
+    assert card["indicator"] == "warning"
+    assert "cannot have" in card["summary"]
+
+
+def test_a_drug_that_suits_gets_no_card(client: Client) -> None:
+    assert order_select(client, "rectal-stage4-kras-mutated", IRINOTECAN) == []
+    assert order_select(client, "rectal-stage4-kras-unknown", OXALIPLATIN) == []
+
+
+def test_only_selected_orders_are_checked(client: Client) -> None:
+    call = hook_call(
+        "order-select",
+        records.prefetch(records.SITUATIONS["rectal-stage4-kras-mutated"]),
+        drafts=[CETUXIMAB, IRINOTECAN],
+    )
+    call["context"]["selections"] = ["MedicationRequest/draft-irinotecan"]
+    assert cards_of(post(client, ORDER_SELECT, call)) == []
+
+
+def test_an_order_of_no_cancer_drug_fetches_nothing(client: Client, ehr: FakeEhr) -> None:
+    amlodipine = records.draft_order("draft-amlodipine", "197361", "amlodipine 5 MG Oral Tablet")
+    call = hook_call("order-select", None, drafts=[amlodipine], fhir=True)
+    assert cards_of(post(client, ORDER_SELECT, call)) == []
+    assert not ehr.requests
+
+
+# -- the specification's example requests, replayed -----------------------------------------------
+
+
+def reference(name: str) -> dict[str, Any]:
+    return dict(json.loads((REFERENCE / name).read_text(encoding="utf-8")))
+
+
+def test_the_specifications_patient_view_request(client: Client, ehr: FakeEhr) -> None:
+    """Its patient (1288992, a man born in 1925) has no cancer on record: one clear card. Its
+    prefetch key is another service's and is not read; the rest is fetched with its token."""
+    call = reference("patient-view-request.json")
+    base = call["fhirServer"]
+    ehr.answer = lambda request: (
+        httpx.Response(200, json=call["prefetch"]["patientToGreet"])
+        if request.url.path.endswith("/Patient/1288992")
+        else httpx.Response(200, json=records.searchset([]))
+        if str(request.url).startswith(base)
+        and request.headers["authorization"] == "Bearer some-opaque-fhir-access-token"
+        else None
+    )
+    (card,) = cards_of(post(client, PATIENT_VIEW, call))
+    assert card["indicator"] == "info"
+    assert card["summary"].startswith("No cancer diagnosis")
+    assert len(ehr.requests) == len(TEMPLATES)
+
+
+def test_the_specifications_prefetch_example(client: Client, ehr: FakeEhr) -> None:
+    """Its patient key is read; its other key (hemoglobin-a1c) is not one of ours; the keys it
+    lacks are fetched, or 412 without a FHIR server."""
+    example = reference("prefetch-data-example.json")["prefetch"]
+    call = hook_call("patient-view", example, patient="1288992")
+    problem = problem_of(post(client, PATIENT_VIEW, call), 412)
+    assert "conditions" in problem["detail"]
+    ehr.answer = lambda request: httpx.Response(200, json=records.searchset([]))
+    call = hook_call("patient-view", example, patient="1288992", fhir=True)
+    (card,) = cards_of(post(client, PATIENT_VIEW, call))
+    assert card["summary"].startswith("No cancer diagnosis")
+    assert not any(r.url.path.endswith("/Patient/1288992") for r in ehr.requests)
+
+
+@pytest.mark.parametrize(
+    "name", ["order-select-context-r4.json", "order-select-request-radiology.json"]
+)
+def test_the_specifications_order_select_requests(client: Client, name: str) -> None:
+    """A diet, an antibiotic and a knee MRI: no cancer drug, so no card and nothing fetched."""
+    call = reference(name)
+    call.setdefault("hook", "order-select")
+    call.setdefault("hookInstance", str(uuid.uuid4()))
+    assert cards_of(post(client, ORDER_SELECT, call)) == []
+
+
+def test_an_mcode_patient_with_another_cancer_gets_the_general_options(
+    client: Client,
+) -> None:
+    """The mCODE example patient Jenny M (breast cancer), her bundle as the prefetch: the
+    general advanced-cancer options, never an error."""
+    bundle = json.loads((MCODE / "Bundle-mcode-patient-bundle-jenny-m.json").read_text("utf-8"))
+    resources = [entry["resource"] for entry in bundle["entry"]]
+    patient = next(r["id"] for r in resources if r["resourceType"] == "Patient")
+    mine = [r for r in resources if r["resourceType"] in records.TEMPLATE_TYPES.values()]
+    call = hook_call("patient-view", records.prefetch(mine), patient=patient)
+    options = cards_of(post(client, PATIENT_VIEW, call))[0]
+    assert options["summary"].startswith("Breast cancer")
+    assert "offered" in options["summary"]
+
+
+# -- 412, and bad calls ---------------------------------------------------------------------------
+
+
+def test_412_when_nothing_is_prefetched_and_there_is_no_fhir_server(client: Client) -> None:
+    problem = problem_of(post(client, PATIENT_VIEW, hook_call("patient-view", None)), 412)
+    assert "no fhirServer" in problem["detail"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "words"),
+    [
+        (lambda r: httpx.Response(401), "answered 401"),
+        (lambda r: httpx.Response(503), "answered 503"),
+        (lambda r: httpx.Response(200, text="<html>"), "not JSON"),
+        (
+            lambda r: httpx.Response(200, json={"resourceType": "OperationOutcome"}),
+            "OperationOutcome",
+        ),
+        (lambda r: httpx.Response(200, json={"resourceType": "Observation"}), "not a Bundle"),
+        (
+            lambda r: (
+                httpx.Response(200, json={"resourceType": "Patient", "id": "someone-else"})
+                if "Patient" in r.url.path
+                else None
+            ),
+            "other than the one in context",
+        ),
+        (lambda r: (_ for _ in ()).throw(httpx.ConnectError("refused")), "could not be reached"),
+        (lambda r: (_ for _ in ()).throw(httpx.ReadTimeout("slow")), "did not answer within"),
+        (
+            lambda r: httpx.Response(
+                200,
+                json={
+                    **records.searchset([]),
+                    "link": [
+                        {
+                            "relation": "next",
+                            "url": "https://elsewhere.example.net/r4/Condition?page=2",
+                        }
+                    ],
+                },
+            ),
+            "not on the FHIR server",
+        ),
+    ],
+)
+def test_412_when_the_fhir_server_fails(
+    client: Client, ehr: FakeEhr, answer: Any, words: str
+) -> None:
+    ehr.answer = answer
+    problem = problem_of(
+        post(client, PATIENT_VIEW, hook_call("patient-view", None, fhir=True)), 412
+    )
+    assert words in problem["detail"]
+    assert FHIR_TOKEN not in problem["detail"] and records.PATIENT not in problem["detail"]
+
+
+def test_412_when_a_search_never_ends(ehr: FakeEhr) -> None:
+    ehr.records[records.PATIENT] = records.SITUATIONS["rectal-stage4-kras-mutated"] + (
+        records.padding(40)
+    )
+    ehr.page_size = 2
+    small = Client(make_app(ehr, max_pages=5), base_url=BASE)
+    problem = problem_of(post(small, PATIENT_VIEW, hook_call("patient-view", None, fhir=True)), 412)
+    assert "more than 5 pages" in problem["detail"]
+
+
+def test_412_when_the_fhir_server_is_too_slow_overall(ehr: FakeEhr) -> None:
+    async def slow(request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.3)
+        return httpx.Response(200, json=records.searchset([]))
+
+    transport = httpx.MockTransport(slow)
+    cds = CdsSettings(clients=(CLIENT,), transport=transport, public_url=BASE, fetch_deadline=0.1)
+    slow_client = Client(create_app(KB, Settings(cds_hooks=cds)), base_url=BASE)
+    problem = problem_of(
+        post(slow_client, PATIENT_VIEW, hook_call("patient-view", None, fhir=True)), 412
+    )
+    assert "within 0.1 s" in problem["detail"]
+
+
+def bad_calls() -> list[tuple[str, Callable[[dict[str, Any]], Any], str]]:
+    def drop(*path: str) -> Callable[[dict[str, Any]], Any]:
+        def change(call: dict[str, Any]) -> Any:
+            target = call
+            for key in path[:-1]:
+                target = target[key]
+            del target[path[-1]]
+            return call
+
+        return change
+
+    def put(value: Any, *path: str) -> Callable[[dict[str, Any]], Any]:
+        def change(call: dict[str, Any]) -> Any:
+            target = call
+            for key in path[:-1]:
+                target = target[key]
+            target[path[-1]] = value
+            return call
+
+        return change
+
+    another = copy.deepcopy(records.SITUATIONS["stomach-stage4-her2-unknown"])
+    another[1]["subject"] = {"reference": "Patient/somebody-else"}
+    return [
+        ("no hook", drop("hook"), "hook"),
+        ("hookInstance not a UUID", put("call-1", "hookInstance"), "hookInstance"),
+        ("another hook", put("order-sign", "hook"), "hook"),
+        ("no patientId", drop("context", "patientId"), "context.patientId"),
+        ("context not an object", put("patient", "context"), "context"),
+        (
+            "fhirAuthorization alone",
+            put(
+                {
+                    "access_token": "x",
+                    "token_type": "Bearer",
+                    "expires_in": 1,
+                    "scope": "s",
+                    "subject": "s",
+                },
+                "fhirAuthorization",
+            ),
+            "fhirAuthorization",
+        ),
+        ("fhirServer not a URL", put("fhir.example.org", "fhirServer"), "fhirServer"),
+        (
+            "token type",
+            put(
+                {
+                    "access_token": "x",
+                    "token_type": "MAC",
+                    "expires_in": 1,
+                    "scope": "s",
+                    "subject": "s",
+                },
+                "fhirAuthorization",
+            ),
+            "fhirAuthorization.token_type",
+        ),
+        (
+            "a prefetch value not a resource",
+            put("yes", "prefetch", "conditions"),
+            "prefetch.conditions",
+        ),
+        (
+            "a prefetched resource about another patient",
+            put(records.searchset(another[1:2]), "prefetch", "conditions"),
+            "prefetch.conditions",
+        ),
+        (
+            "a prefetched Patient who is someone else",
+            put({"resourceType": "Patient", "id": "somebody-else"}, "prefetch", "patient"),
+            "prefetch.patient",
+        ),
+        (
+            "a Bundle entry that is not a resource",
+            put({"resourceType": "Bundle", "entry": [{"resource": 3}]}, "prefetch", "observations"),
+            "prefetch.observations.entry[0].resource",
+        ),
+    ]
+
+
+@pytest.mark.parametrize(("name", "change", "field"), bad_calls(), ids=[c[0] for c in bad_calls()])
+def test_a_call_that_does_not_fit_the_specification_is_422(
+    client: Client, name: str, change: Any, field: str
+) -> None:
+    call = hook_call(
+        "patient-view", records.prefetch(records.SITUATIONS["stomach-stage4-her2-unknown"])
+    )
+    problem = problem_of(post(client, PATIENT_VIEW, change(call)), 422)
+    assert field in [e["field"] for e in problem["errors"]], problem
+
+
+def test_order_select_needs_its_context(client: Client) -> None:
+    call = hook_call("order-select", None, drafts=[CETUXIMAB])
+    del call["context"]["draftOrders"]
+    problem = problem_of(post(client, ORDER_SELECT, call), 422)
+    assert "context.draftOrders" in [e["field"] for e in problem["errors"]]
+    call = hook_call("order-select", None, drafts=[CETUXIMAB])
+    call["context"]["draftOrders"] = {"resourceType": "MedicationRequest"}
+    problem_of(post(client, ORDER_SELECT, call), 422)
+
+
+def test_bodies_that_cannot_be_read(client: Client) -> None:
+    auth = {"authorization": f"Bearer {token(PATIENT_VIEW)}"}
+    sent = client.post(
+        PATIENT_VIEW, content=b"{not json", headers={**auth, "content-type": "application/json"}
+    )
+    assert "not JSON" in problem_of(sent, 400)["detail"]
+    sent = client.post(
+        PATIENT_VIEW,
+        content=b"[1]",
+        headers={
+            "authorization": f"Bearer {token(PATIENT_VIEW)}",
+            "content-type": "application/json",
+        },
+    )
+    problem_of(sent, 400)
+    sent = client.post(
+        PATIENT_VIEW,
+        content=b"\xff\xfe",
+        headers={
+            "authorization": f"Bearer {token(PATIENT_VIEW)}",
+            "content-type": "application/json",
+        },
+    )
+    problem_of(sent, 400)
+    sent = client.post(
+        PATIENT_VIEW,
+        content=b"{}",
+        headers={"authorization": f"Bearer {token(PATIENT_VIEW)}", "content-type": "text/plain"},
+    )
+    problem_of(sent, 415)
+    sent = client.post(
+        PATIENT_VIEW,
+        content=b"[" * 100_000 + b"]" * 100_000,
+        headers={
+            "authorization": f"Bearer {token(PATIENT_VIEW)}",
+            "content-type": "application/json",
+        },
+    )
+    problem_of(sent, 400)
+
+
+def test_a_body_over_the_limit_is_413(ehr: FakeEhr) -> None:
+    small = Client(make_app(ehr, max_body_bytes=1000), base_url=BASE)
+    call = hook_call(
+        "patient-view", records.prefetch(records.SITUATIONS["stomach-stage4-her2-unknown"])
+    )
+    problem_of(post(small, PATIENT_VIEW, call), 413)
+
+
+def test_an_unknown_service_is_404(client: Client) -> None:
+    url = f"{BASE}/cds-services/no-such-service"
+    problem = problem_of(post(client, url, hook_call("patient-view", None)), 404)
+    assert "onconav-patient-view" in problem["detail"]
+    problem_of(post(client, f"{url}/feedback", {"feedback": []}), 404)
+
+
+def test_a_get_on_a_service_is_405(client: Client) -> None:
+    response = client.get(PATIENT_VIEW, headers={"authorization": f"Bearer {token(PATIENT_VIEW)}"})
+    problem_of(response, 405)
+
+
+# -- feedback -----------------------------------------------------------------------------------
+
+FEEDBACK = f"{PATIENT_VIEW}/feedback"
+CARD = "4e0a3a1e-3283-4575-ab82-028d55fe2719"
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        {
+            "card": CARD,
+            "outcome": "accepted",
+            "acceptedSuggestions": [{"id": "e56e1945"}],
+            "outcomeTimestamp": "2020-12-11T00:00:00Z",
+        },
+        {"card": CARD, "outcome": "overridden", "outcomeTimestamp": "2020-12-11T00:00:00Z"},
+        {
+            "card": CARD,
+            "outcome": "overridden",
+            "outcomeTimestamp": "2020-12-11T00:00:00+01:00",
+            "overrideReason": {
+                "reason": {"code": "record-incomplete", "system": cardlib.OVERRIDE_SYSTEM},
+                "userComment": "The KRAS result is in a scanned letter.",
+            },
+        },
+        {
+            "card": CARD,
+            "outcome": "overridden",
+            "outcomeTimestamp": "2020-12-11T00:00:00Z",
+            "overrideReason": {"userComment": "Discussed at the tumour board."},
+        },
+    ],
+)
+def test_feedback_from_the_specification_is_accepted(
+    client: Client, item: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.DEBUG):
+        response = post(client, FEEDBACK, {"feedback": [item]})
+    assert response.status_code == 200, response.text
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "scanned letter" not in logged and "tumour board" not in logged and CARD not in logged
+
+
+@pytest.mark.parametrize(
+    ("item", "words"),
+    [
+        (
+            {"card": CARD, "outcome": "accepted", "outcomeTimestamp": "2020-12-11T00:00:00Z"},
+            "acceptedSuggestions",
+        ),
+        (
+            {"card": CARD, "outcome": "ignored", "outcomeTimestamp": "2020-12-11T00:00:00Z"},
+            "outcome",
+        ),
+        (
+            {"card": "card-1", "outcome": "overridden", "outcomeTimestamp": "2020-12-11T00:00:00Z"},
+            "UUID",
+        ),
+        (
+            {"card": CARD, "outcome": "overridden", "outcomeTimestamp": "2020-12-11T00:00:00"},
+            "timezone",
+        ),
+        (
+            {
+                "card": CARD,
+                "outcome": "overridden",
+                "outcomeTimestamp": "2020-12-11T00:00:00Z",
+                "overrideReason": {},
+            },
+            "reason or a userComment",
+        ),
+        ({"card": CARD, "outcome": "overridden"}, "outcomeTimestamp"),
+    ],
+)
+def test_feedback_that_does_not_fit_is_422(
+    client: Client, item: dict[str, Any], words: str
+) -> None:
+    problem = problem_of(post(client, FEEDBACK, {"feedback": [item]}), 422)
+    assert words in problem["detail"], problem["detail"]
+
+
+def test_empty_feedback_is_422(client: Client) -> None:
+    problem_of(post(client, FEEDBACK, {"feedback": []}), 422)
+    problem_of(post(client, FEEDBACK, {}), 422)
+
+
+# -- authentication -------------------------------------------------------------------------------
+
+
+def now() -> int:
+    return int(time.time())
+
+
+def forged(header: dict[str, Any]) -> str:
+    """A token with any header, its signature made up."""
+    claims = {"iss": ISS, "aud": DISCOVERY, "exp": now() + 300, "iat": now(), "jti": "forged"}
+    parts = [json.dumps(part).encode() for part in (header, claims)]
+    return ".".join(jwt.utils.base64url_encode(p).decode() for p in [*parts, b"signature"])
+
+
+REFUSALS: list[tuple[str, Callable[[], str | None], str]] = [
+    ("missing token", lambda: None, "No Authorization header"),
+    ("not bearer", lambda: "Basic b25jb25hdjpzZWNyZXQ=", "not 'Bearer <JWT>'"),
+    ("not a JWT", lambda: "Bearer not-a-jwt", "not a JWT"),
+    (
+        "bad signature",
+        lambda: f"Bearer {token(DISCOVERY, sign_with='stranger')}",
+        "signature does not match",
+    ),
+    (
+        "alg none",
+        lambda: (
+            "Bearer "
+            + jwt.encode(
+                {"iss": ISS, "aud": DISCOVERY, "exp": now() + 300, "iat": now(), "jti": "x"},
+                None,
+                algorithm="none",
+                headers={"kid": "ehr-es384"},
+            )
+        ),
+        "alg 'none'",
+    ),
+    (
+        "HS256",
+        lambda: (
+            "Bearer "
+            + jwt.encode(
+                {"iss": ISS, "aud": DISCOVERY, "exp": now() + 300, "iat": now(), "jti": "x"},
+                "a-shared-secret-of-more-than-32-bytes!",
+                algorithm="HS256",
+                headers={"kid": "ehr-es384"},
+            )
+        ),
+        "alg 'HS256'",
+    ),
+    (
+        "HS384 named by a key's kid",
+        lambda: (
+            "Bearer "
+            + jwt.encode(
+                {"iss": ISS},
+                "another-shared-secret-of-48-bytes-or-more-000000",
+                algorithm="HS384",
+                headers={"kid": "ehr-es384"},
+            )
+        ),
+        "alg 'HS384'",
+    ),
+    (
+        "an algorithm not accepted",
+        lambda: "Bearer " + forged({"alg": "PS384", "kid": "ehr-rs384", "typ": "JWT"}),
+        "alg 'PS384' is not accepted",
+    ),
+    (
+        "alg none, forged",
+        lambda: "Bearer " + forged({"alg": "none", "kid": "ehr-es384", "typ": "JWT"}),
+        "alg 'none'",
+    ),
+    ("unknown kid", lambda: f"Bearer {token(DISCOVERY, 'stranger')}", "kid 'stranger'"),
+    ("no kid", lambda: "Bearer " + forged({"alg": "ES384", "typ": "JWT"}), "no kid"),
+    (
+        "jku not allow-listed",
+        lambda: "Bearer " + token(DISCOVERY, "ehr-es256", header={"jku": OTHER_JKU}),
+        "not an allow-listed",
+    ),
+    (
+        "a kid from the jku set without the jku",
+        lambda: f"Bearer {token(DISCOVERY, 'ehr-es256')}",
+        "kid 'ehr-es256' is not in the issuer's JWK set",
+    ),
+    ("wrong aud", lambda: f"Bearer {token(PATIENT_VIEW)}", "is not the URL called"),
+    (
+        "aud of another host",
+        lambda: f"Bearer {token('https://evil.example.net/cds-services')}",
+        "is not the URL called",
+    ),
+    (
+        "expired beyond the leeway",
+        lambda: "Bearer " + token(DISCOVERY, claims={"exp": now() - 61, "iat": now() - 400}),
+        "expired",
+    ),
+    (
+        "iat in the future",
+        lambda: f"Bearer {token(DISCOVERY, claims={'iat': now() + 120})}",
+        "in the future",
+    ),
+    (
+        "not valid yet",
+        lambda: f"Bearer {token(DISCOVERY, claims={'nbf': now() + 120})}",
+        "not valid before",
+    ),
+    (
+        "missing claims",
+        lambda: f"Bearer {token(DISCOVERY, drop=('jti', 'exp'))}",
+        "lacks the claim(s) exp, jti",
+    ),
+    ("no iss", lambda: f"Bearer {token(DISCOVERY, drop=('iss',))}", "no iss"),
+    (
+        "an issuer not trusted",
+        lambda: "Bearer " + token(DISCOVERY, claims={"iss": "https://other-ehr.example.net"}),
+        "not a record system",
+    ),
+    (
+        "exp not a number",
+        lambda: f"Bearer {token(DISCOVERY, claims={'exp': 'tomorrow'})}",
+        "exp is not a number",
+    ),
+    (
+        "wrong typ",
+        lambda: f"Bearer {token(DISCOVERY, header={'typ': 'at+jwt'})}",
+        "typ is 'at+jwt'",
+    ),
+    ("no typ", lambda: f"Bearer {token(DISCOVERY, header={'typ': None})}", "typ is None"),
+]
+
+
+@pytest.mark.parametrize(("name", "authorization", "words"), REFUSALS, ids=[r[0] for r in REFUSALS])
+def test_each_refusal_is_401_with_its_reason(
+    client: Client, name: str, authorization: Callable[[], str | None], words: str
+) -> None:
+    given = authorization()
+    headers = {"authorization": given} if given is not None else {}
+    response = client.get("/cds-services", headers=headers)
+    problem = problem_of(response, 401)
+    assert words in problem["detail"], problem["detail"]
+    assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+def test_every_route_needs_the_token(client: Client) -> None:
+    call = hook_call(
+        "patient-view", records.prefetch(records.SITUATIONS["stomach-stage4-her2-unknown"])
+    )
+    problem_of(client.post(PATIENT_VIEW, json=call), 401)
+    problem_of(client.post(FEEDBACK, json={"feedback": []}), 401)
+    problem_of(client.post(f"{BASE}/cds-services/no-such-service", json=call), 401)
+
+
+def test_a_replayed_token_is_refused(client: Client) -> None:
+    once = token(DISCOVERY)
+    assert (
+        client.get("/cds-services", headers={"authorization": f"Bearer {once}"}).status_code == 200
+    )
+    again = client.get("/cds-services", headers={"authorization": f"Bearer {once}"})
+    assert "used before" in problem_of(again, 401)["detail"]
+
+
+@pytest.mark.parametrize(
+    ("name", "authorization"),
+    [
+        ("ES384 from the configured set", lambda: token(DISCOVERY)),
+        ("RS384 from the configured set", lambda: token(DISCOVERY, "ehr-rs384")),
+        (
+            "ES256 from the allow-listed jku",
+            lambda: token(DISCOVERY, "ehr-es256", header={"jku": JKU}),
+        ),
+        ("aud as a list", lambda: token(DISCOVERY, claims={"aud": [DISCOVERY, "x"]})),
+        (
+            "expired within the leeway",
+            lambda: token(DISCOVERY, claims={"exp": now() - 30, "iat": now() - 330}),
+        ),
+        ("iat ahead within the leeway", lambda: token(DISCOVERY, claims={"iat": now() + 30})),
+    ],
+)
+def test_good_tokens_are_accepted(
+    client: Client, name: str, authorization: Callable[[], str]
+) -> None:
+    response = client.get("/cds-services", headers={"authorization": f"Bearer {authorization()}"})
+    assert response.status_code == 200, response.text
+
+
+def test_a_jku_set_is_fetched_once_and_kept(client: Client, ehr: FakeEhr) -> None:
+    for _ in range(3):
+        signed = token(DISCOVERY, "ehr-es256", header={"jku": JKU})
+        assert (
+            client.get("/cds-services", headers={"authorization": f"Bearer {signed}"}).status_code
+            == 200
+        )
+    assert [str(r.url) for r in ehr.requests] == [JKU]
+
+
+def test_a_jku_that_cannot_be_fetched_is_refused(ehr: FakeEhr) -> None:
+    ehr.answer = lambda request: httpx.Response(500) if str(request.url) == JKU else None
+    test_client = Client(make_app(ehr), base_url=BASE)
+    signed = token(DISCOVERY, "ehr-es256", header={"jku": JKU})
+    response = test_client.get("/cds-services", headers={"authorization": f"Bearer {signed}"})
+    assert "answered 500" in problem_of(response, 401)["detail"]
+
+
+def test_a_key_of_the_wrong_kind_is_refused() -> None:
+    """A P-256 key named by an ES384 token, an RSA key named by an ES384 one."""
+    wrong = {
+        "keys": [
+            {**public_jwk("ehr-es256"), "kid": "k1", "alg": "ES384"},
+            {**public_jwk("ehr-rs384"), "kid": "k2", "alg": "ES384"},
+        ]
+    }
+    auth = Authenticator(CdsSettings(clients=(CdsClient(iss=ISS, jwks=wrong),)))
+    for kid, sign in (("k1", "ehr-es384"), ("k2", "ehr-es384")):
+        signed = token(DISCOVERY, kid, sign_with=sign)
+        with pytest.raises(AuthError, match="is not a EC P-384 key"):
+            asyncio.run(auth.check(f"Bearer {signed}", DISCOVERY))
+
+
+def test_the_clock_leeway_is_sixty_seconds_by_default() -> None:
+    assert CdsSettings().leeway == 60
+
+
+def test_development_setting_turns_authentication_off_loudly(
+    ehr: FakeEhr, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level(logging.WARNING, logger="onconav.cdshooks"):
+        app = make_app(ehr, auth=False)
+    assert any("authentication is OFF" in r.getMessage() for r in caplog.records)
+    open_client = Client(app, base_url=BASE)
+    assert open_client.get("/cds-services").status_code == 200
+    call = hook_call(
+        "patient-view", records.prefetch(records.SITUATIONS["stomach-stage4-her2-unknown"])
+    )
+    assert open_client.post(PATIENT_VIEW, json=call).status_code == 200
+
+
+def test_settings_from_the_environment(tmp_path: Path) -> None:
+    clients = tmp_path / "clients.json"
+    clients.write_text(json.dumps({"clients": [{"iss": ISS, "jwks": JWKS, "jku": [JKU]}]}))
+    settings = from_environment({"ONCONAV_CDS_CLIENTS": str(clients), "ONCONAV_PUBLIC_URL": BASE})
+    assert settings.auth and settings.clients[0].iss == ISS and settings.public_url == BASE
+    assert not from_environment({"ONCONAV_CDS_INSECURE": "1"}).auth
+    assert from_environment({}).auth
+    for env, words in [
+        ({"ONCONAV_CDS_INSECURE": "maybe"}, "must be 1 or 0"),
+        ({"ONCONAV_CDS_CLIENTS": str(tmp_path / "missing.json")}, "cannot be read"),
+        ({"ONCONAV_PUBLIC_URL": "onconav.example.org"}, "public_url"),
+    ]:
+        with pytest.raises(SettingsError, match=words):
+            from_environment(env)
+    private = {"keys": [{**public_jwk("ehr-es384"), "d": "secret"}]}
+    clients.write_text(json.dumps({"clients": [{"iss": ISS, "jwks": private}]}))
+    with pytest.raises(SettingsError, match="private key"):
+        from_environment({"ONCONAV_CDS_CLIENTS": str(clients)})
+    clients.write_text(json.dumps({"clients": [{"iss": ISS}]}))
+    with pytest.raises(SettingsError, match="needs a JWK set"):
+        from_environment({"ONCONAV_CDS_CLIENTS": str(clients)})
+
+
+def test_without_a_public_url_the_aud_is_the_address_called(ehr: FakeEhr) -> None:
+    cds = CdsSettings(clients=(CLIENT,), transport=httpx.MockTransport(ehr))
+    c = Client(create_app(KB, Settings(cds_hooks=cds)), base_url="http://testserver")
+    good = token("http://testserver/cds-services")
+    assert c.get("/cds-services", headers={"authorization": f"Bearer {good}"}).status_code == 200
+    problem_of(c.get("/cds-services", headers={"authorization": f"Bearer {token(DISCOVERY)}"}), 401)
+
+
+# -- the models ---------------------------------------------------------------------------------
+
+
+def test_the_card_model_keeps_the_specifications_invariants() -> None:
+    source = Source(label="onconav")
+    Card(summary="x" * 139, indicator="info", source=source)
+    bad: list[dict[str, Any]] = [
+        {"summary": "x" * 140},
+        {"summary": ""},
+        {"summary": "two\nlines"},
+        {"indicator": "urgent"},
+        {"links": []},
+        {"detail": ""},
+        {"overrideReasons": [{"code": "c", "system": "s"}]},
+        {"suggestions": [{"label": "Do it"}]},
+        {"uuid": "card-1"},
+    ]
+    for change in bad:
+        with pytest.raises(ValidationError):
+            Card.model_validate(
+                {"summary": "s", "indicator": "info", "source": {"label": "o"}, **change}
+            )
+    with pytest.raises(ValidationError):
+        Link(label="page", url="/options?cancer=rectum", type="absolute")
+    with pytest.raises(ValidationError):
+        Link(label="page", url=f"{BASE}/", type="absolute", appContext="{}")
+    with pytest.raises(ValidationError):
+        Source(label="")
+    Feedback.model_validate(
+        {
+            "card": CARD,
+            "outcome": "overridden",
+            "outcomeTimestamp": "2020-12-11T00:00:00Z",
+            "extension": {},
+        }
+    )
+
+
+def test_the_specifications_card_examples_fit_the_model() -> None:
+    for card in reference("cards-response-example-1.json")["cards"]:
+        Card.model_validate(card)
+    # the second example leaves out indicator, which the specification requires
+    (card,) = reference("cards-response-example-2.json")["cards"]
+    with pytest.raises(ValidationError, match="indicator"):
+        Card.model_validate(card)
+    Card.model_validate({**card, "indicator": "info"})
+    Card.model_validate(reference("opioid-card-example.json") | {"source": {"label": "CDC"}})
+
+
+def test_summaries_are_cut_at_a_word_under_140() -> None:
+    cut = cardlib._short("word " * 60)
+    assert len(cut) < 140 and cut.endswith("…") and "  " not in cut
+
+
+def test_prefetch_templates_and_tokens() -> None:
+    assert queries({"patientId": "a b/c"})["conditions"] == "Condition?patient=a%20b%2Fc"
+    with pytest.raises(PrefetchError, match=r"context\.patientId"):
+        queries({"userId": "Practitioner/1"})
+    gathered = gather({"conditions": None, "patient": {"resourceType": "OperationOutcome"}}, "p")
+    assert "patient" in gathered.missing and "conditions" not in gathered.missing
+
+
+def test_the_cdshooks_package_imports_no_front_end() -> None:
+    """The CDS Hooks parts hold no clinical rule and lean on the core only: the FHIR mapping and
+    the app are joined to them in onconav.web.cds_hooks."""
+    from test_layers import MODULES, imports
+
+    for module in MODULES:
+        if module.startswith("onconav.cdshooks"):
+            bad = {
+                m
+                for m in imports(module)
+                if m.startswith(("onconav.web", "onconav.fhir", "onconav.cli"))
+            }
+            assert not bad, f"{module} imports {bad}"
+
+
+# -- logs, loopback, snapshot ---------------------------------------------------------------------
+
+
+def test_no_patient_data_in_the_logs(
+    client: Client, ehr: FakeEhr, caplog: pytest.LogCaptureFixture
+) -> None:
+    resources = records.SITUATIONS["rectal-stage4-folfox-progressed"]
+    ehr.records[records.PATIENT] = resources
+    with caplog.at_level(logging.DEBUG):
+        cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", records.prefetch(resources))))
+        cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", None, fhir=True)))
+        order_select(client, "rectal-stage4-folfox-progressed", OXALIPLATIN)
+        post(client, PATIENT_VIEW, hook_call("patient-view", None))  # a 412
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "cds-services/onconav-patient-view" in logged
+    for secret in (
+        records.PATIENT,
+        "Testperson",
+        "1961-04-02",
+        "primary-rectum",
+        "rectum",
+        "FOLFOX",
+        "folfox",
+        "oxaliplatin",
+        "C20",
+        "254582000",
+        FHIR_TOKEN,
+    ):
+        assert secret not in logged, secret
+
+
+def test_a_patient_view_over_a_real_loopback_server(ehr: FakeEhr) -> None:
+    app = make_app(ehr, public_url=None)
+    with serving(app) as url, httpx.Client(base_url=url, timeout=10) as http:
+        found = http.get(
+            "/cds-services", headers={"authorization": f"Bearer {token(url + '/cds-services')}"}
+        )
+        assert found.status_code == 200
+        endpoint = f"{url}/cds-services/onconav-patient-view"
+        call = hook_call(
+            "patient-view", records.prefetch(records.SITUATIONS["stomach-stage4-her2-unknown"])
+        )
+        answer = http.post(
+            endpoint, json=call, headers={"authorization": f"Bearer {token(endpoint)}"}
+        )
+    made = cards_of(answer)
+    assert made[0]["links"][0]["url"].startswith(f"{url}/options?cancer=stomach")
+
+
+SNAPSHOT_CASES: dict[str, tuple[str, str, list[dict[str, Any]]]] = {
+    "patient-view stomach-stage4-her2-unknown": ("patient-view", "stomach-stage4-her2-unknown", []),
+    "patient-view rectal-stage4-kras-mutated": ("patient-view", "rectal-stage4-kras-mutated", []),
+    "patient-view rectal-stage4-folfox-progressed": (
+        "patient-view",
+        "rectal-stage4-folfox-progressed",
+        [],
+    ),
+    "order-select rectal-stage4-kras-mutated cetuximab": (
+        "order-select",
+        "rectal-stage4-kras-mutated",
+        [CETUXIMAB],
+    ),
+    "order-select rectal-stage4-kras-unknown cetuximab": (
+        "order-select",
+        "rectal-stage4-kras-unknown",
+        [CETUXIMAB],
+    ),
+    "order-select rectal-stage4-folfox-progressed oxaliplatin": (
+        "order-select",
+        "rectal-stage4-folfox-progressed",
+        [OXALIPLATIN],
+    ),
+}
+
+
+def test_the_cards_match_the_reviewed_snapshot(client: Client) -> None:
+    made = {}
+    for name, (hook, situation, drafts) in SNAPSHOT_CASES.items():
+        call = hook_call(hook, records.prefetch(records.SITUATIONS[situation]), drafts=drafts)
+        call["hookInstance"] = str(uuid.uuid5(uuid.NAMESPACE_URL, name))  # the same card ids
+        url = PATIENT_VIEW if hook == "patient-view" else ORDER_SELECT
+        made[name] = cards_of(post(client, url, call))
+    text = json.dumps(made, indent=2, ensure_ascii=False) + "\n"
+    if os.environ.get("ONCONAV_UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOT.write_text(text, encoding="utf-8")
+    assert SNAPSHOT.exists(), "write the snapshot with ONCONAV_UPDATE_SNAPSHOTS=1, then review it"
+    expected = json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+    assert made == expected, "the cards changed: review, then ONCONAV_UPDATE_SNAPSHOTS=1"
+
+
+def test_a_drug_only_in_trials_is_an_info(client: Client) -> None:
+    bevacizumab = records.draft_order("draft-bevacizumab", "253337", "Bevacizumab")
+    (card,) = order_select(client, "stomach-stage4-her2-unknown", bevacizumab)
+    assert card["indicator"] == "info"
+    assert "only in clinical trials" in card["summary"]
+    assert "overrideReasons" not in card
+
+
+def test_the_benchmark_appends_its_section(tmp_path: Path) -> None:
+    """benchmarks/cds_hooks.py runs end to end (a few calls: checked here, not timed)."""
+    import subprocess
+    import sys
+
+    report = tmp_path / "benchmarks.md"
+    report.write_text("# Benchmarks\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(HERE.parent / "benchmarks" / "cds_hooks.py"), "--calls", "5",
+         "--append", str(report)],
+        capture_output=True, text=True, cwd=HERE.parent, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    text = report.read_text(encoding="utf-8")
+    assert text.startswith("# Benchmarks\n")
+    assert "## CDS Hooks: patient-view with a full prefetch" in text
+    assert "p99 at most 100 ms" in text and "parse_profile + evaluate" in text
+    bad = subprocess.run(
+        [sys.executable, str(HERE.parent / "benchmarks" / "cds_hooks.py"), "--calls", "0"],
+        capture_output=True, text=True, cwd=HERE.parent,
+    )  # fmt: skip
+    assert bad.returncode == 2 and "--calls" in bad.stderr
+
+
+def test_serve_refuses_unusable_cds_settings_in_one_line(run: Any, tmp_path: Path) -> None:
+    done = run("serve", env={"ONCONAV_CDS_CLIENTS": str(tmp_path / "missing.json")})
+    assert done.status == 2
+    (line,) = done.errors()
+    assert "ONCONAV_CDS_CLIENTS" in line and "cannot be read" in line
+
+
+def test_onconav_serve_reads_the_cds_settings_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import gc
+
+    from onconav.web.app import app_from_environment
+
+    clients = tmp_path / "clients.json"
+    clients.write_text(json.dumps({"clients": [{"iss": ISS, "jwks": JWKS}]}), encoding="utf-8")
+    monkeypatch.setenv("ONCONAV_CDS_CLIENTS", str(clients))
+    monkeypatch.setenv("ONCONAV_PUBLIC_URL", BASE)
+    try:
+        app = app_from_environment()
+    finally:
+        gc.unfreeze()
+    served = Client(app)
+    assert served.get("/cds-services").status_code == 401
+    signed = {"authorization": f"Bearer {token(DISCOVERY)}"}
+    assert served.get("/cds-services", headers=signed).status_code == 200
