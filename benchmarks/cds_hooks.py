@@ -117,6 +117,7 @@ def timed(count: int, work: Callable[[], object]) -> list[float]:
 
 
 def report(count: int, command: str) -> str:
+    load = " ".join(f"{x:.2f}" for x in os.getloadavg())
     kb = load_kb()
     resources = record()
     data = read_resources(resources, kb).data
@@ -137,7 +138,8 @@ def report(count: int, command: str) -> str:
     return "\n".join([
         "## CDS Hooks: patient-view with a full prefetch (benchmarks/cds_hooks.py)",
         "",
-        f"`{command}`, {now}, {machine()}, Python {sys.version.split()[0]}.",
+        f"`{command}`, {now}, {machine()}, Python {sys.version.split()[0]}; load average at "
+        f"the start: {load} (1, 5, 15 min; other work on the machine skews the times).",
         "",
         f"A patient-view call whose prefetch holds {RESOURCES} FHIR resources "
         f"({len(sent) // 1024} KB of JSON: the tests' {SITUATION} record among vital signs, "
