@@ -1309,3 +1309,25 @@ def test_onconav_serve_reads_the_cds_settings_from_the_environment(
     assert served.get("/cds-services").status_code == 401
     signed = {"authorization": f"Bearer {token(DISCOVERY)}"}
     assert served.get("/cds-services", headers=signed).status_code == 200
+
+
+def test_malformed_fhir_is_never_a_500(client: Client) -> None:
+    """Resources that are not valid FHIR where the mapping reads them (a coding whose system is
+    a number, a coding that is a string, a component that is not an object)."""
+    situation = records.SITUATIONS["rectal-stage4-kras-mutated"]
+    changes = [
+        lambda r: r[3]["code"].update(coding=[{"system": 3, "code": []}]),
+        lambda r: r[3]["code"].update(coding="C78.7"),
+        lambda r: r[4].update(component=["KRAS"]),
+        lambda r: r[1]["code"]["coding"][0].update(code=7),
+    ]
+    for change in changes:
+        resources = copy.deepcopy(situation)
+        change(resources)
+        call = hook_call("patient-view", records.prefetch(resources))
+        response = post(client, PATIENT_VIEW, call)
+        assert response.status_code in (200, 422), response.text
+        if response.status_code == 422:
+            problem_of(response, 422)
+        else:
+            cards_of(response)

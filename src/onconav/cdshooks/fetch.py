@@ -42,7 +42,8 @@ async def fetch(
     settings: CdsSettings,
 ) -> list[dict[str, Any]]:
     """The resources each query finds on ``server`` (a read that finds nothing: none), all
-    queries at once, within ``settings.fetch_deadline`` seconds."""
+    queries at once, within ``settings.fetch_deadline`` seconds; the first failure stops the
+    others."""
     base = server.rstrip("/") + "/"
     headers = {"Accept": FHIR_JSON}
     if authorization is not None:
@@ -53,13 +54,19 @@ async def fetch(
         headers=headers,
         follow_redirects=False,
     ) as http:
-        jobs = [_one(http, base, key, query, patient_id, settings) for key, query in
-                queries.items()]  # fmt: skip
         try:
-            found = await asyncio.wait_for(asyncio.gather(*jobs), settings.fetch_deadline)
+            async with asyncio.timeout(settings.fetch_deadline), asyncio.TaskGroup() as group:
+                jobs = [group.create_task(_one(http, base, key, query, patient_id, settings))
+                        for key, query in queries.items()]  # fmt: skip
         except TimeoutError:
             raise FetchError(f"The FHIR server did not answer within "
                              f"{settings.fetch_deadline:g} s.") from None  # fmt: skip
+        except ExceptionGroup as failed:  # the first query that failed; the others cancelled
+            first = next((e for e in failed.exceptions if isinstance(e, FetchError)), None)
+            if first is None:
+                raise
+            raise first from None
+    found = [job.result() for job in jobs]
     return [resource for resources in found for resource in resources]
 
 

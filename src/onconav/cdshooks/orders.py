@@ -26,13 +26,17 @@ def drafted(
 ) -> list[Drafted]:
     """The drug of each selected drafted MedicationRequest that onconav knows, in order."""
     chosen = set(selections)
-    resources = [e.get("resource") for e in draft_orders.get("entry") or [] if isinstance(e, dict)]
+    entries = draft_orders.get("entry")
+    resources = [e.get("resource") for e in entries if isinstance(e, dict)] if isinstance(
+        entries, list) else []  # fmt: skip
     by_ref = {f"{r.get('resourceType')}/{r.get('id')}": r for r in resources
               if isinstance(r, dict)}  # fmt: skip
     out = []
     for resource in resources:
         if not isinstance(resource, dict) or resource.get("resourceType") not in ORDER_TYPES:
             continue
+        if not isinstance(resource.get("id"), str):
+            continue  # an order without an id cannot be among the selections
         ref = f"{resource['resourceType']}/{resource.get('id')}"
         if ref not in chosen:
             continue
@@ -47,7 +51,10 @@ def _codings(resource: Mapping[str, Any], by_ref: Mapping[str, Any]) -> list[Map
         medication = _medication(resource, by_ref)
         concept = medication.get("code") if medication else None
     codings = concept.get("coding") if isinstance(concept, dict) else None
-    return [c for c in codings or [] if isinstance(c, dict)]
+    if not isinstance(codings, list):
+        return []
+    return [c for c in codings if isinstance(c, dict) and isinstance(c.get("system"), str)
+            and isinstance(c.get("code"), str)]  # fmt: skip
 
 
 def _medication(resource: Mapping[str, Any], by_ref: Mapping[str, Any]) -> Mapping[str, Any] | None:
@@ -57,7 +64,8 @@ def _medication(resource: Mapping[str, Any], by_ref: Mapping[str, Any]) -> Mappi
     if not isinstance(reference, str):
         return None
     if reference.startswith("#"):
-        for contained in resource.get("contained") or []:
+        contained_list = resource.get("contained")
+        for contained in contained_list if isinstance(contained_list, list) else []:
             if isinstance(contained, dict) and contained.get("id") == reference[1:]:
                 return contained
         return None

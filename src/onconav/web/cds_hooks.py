@@ -88,6 +88,10 @@ class Unavailable(Exception):
     """The record's data can be neither taken from the prefetch nor fetched: 412."""
 
 
+class NotFhir(Exception):
+    """A resource the FHIR mapping cannot read at all: 422."""
+
+
 def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> None:
     """Mount the discovery, service and feedback routes on ``app``."""
     auth = Authenticator(settings) if settings.auth else None
@@ -152,6 +156,15 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
         except PrefetchError as error:
             return problem(422, "Invalid prefetch", str(error),
                            [_error(error.field, error.message)])  # fmt: skip
+        except NotFhir:
+            return problem(
+                422,
+                "Invalid FHIR",
+                "A resource of the record is not valid FHIR R4 "
+                "where onconav reads it (codes, codings, components); the record "
+                "could not be read.",
+                [_error("prefetch", "not valid FHIR R4")],
+            )
         except (Unavailable, FetchError) as error:
             reason = error.reason if isinstance(error, FetchError) else str(error)
             return problem(
@@ -222,6 +235,11 @@ async def _situation(
         reading = read_resources(resources, kb)
     except FhirError as error:
         return cards.no_cancer(call.hookInstance, base, [p.message for p in error.problems], kb)
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        # The mapping tripped over a resource that is not valid FHIR (a coding whose system is
+        # a number, say): the caller's data, answered as such; logged as a fault to fix.
+        log.error("CDS Hooks: the FHIR mapping failed on the record (%s)", type(error).__name__)
+        raise NotFhir(type(error).__name__) from None
     try:
         profile = parse_profile(reading.data, kb)
     except ProfileError as error:
