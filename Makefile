@@ -67,6 +67,7 @@ fmt: $(BIN)/.installed
 benchmark: bytecode
 	$(BIN)/python benchmarks/bench.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/api.py --append docs/benchmarks.md
+	$(BIN)/python benchmarks/page.py --sources $(abspath $(SOURCES)) --append docs/benchmarks.md
 	$(BIN)/python benchmarks/cds_hooks.py --append docs/benchmarks.md
 
 clean:

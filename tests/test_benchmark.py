@@ -58,6 +58,30 @@ def test_the_api_benchmark_appends_its_report(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr[-2000:]
     text = report.read_text(encoding="utf-8")
     assert "## 6. The HTTP API under load" in text
-    for row in ("`POST /api/v1/options`, requests/s", "baseline: `GET /healthz`",
-                "at 200 requests/s: p99", "read + evaluate + serialise"):  # fmt: skip
+    for row in ("`POST /api/v1/options`, the examples in turn, requests/s",
+                "baseline: `GET /healthz`", "the server's CPU per request",
+                "at 200 requests/s: p50, p99", "read + evaluate + serialise"):  # fmt: skip
+        assert row in text
+
+
+def test_the_page_benchmark_appends_its_report(tmp_path: Path) -> None:
+    """benchmarks/page.py: the answer page over HTTP and in process, the PDF report over HTTP,
+    in process (split into HTML, layout and drawing) and from the command; one run each of the
+    smallest report here (a check that it works, not a measurement)."""
+    report = tmp_path / "benchmarks.md"
+    report.write_text("# Benchmarks\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "page.py"), "--requests", "5", "--runs", "1",
+         "--profile", str(ROOT / "examples" / "thyroid-advanced.json"), "--append", str(report)],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    text = report.read_text(encoding="utf-8")
+    assert "## 7. The answer page and the printable report" in text
+    assert "its times are not a measurement" in text
+    for row in ("the answer page `GET /options?...`, p50 at most 30.0 ms",
+                "`GET /report.pdf?...`, at most 1.5 s", "`onconav report --profile F",
+                "the same through the app in this process", "`report.pdf()` in this process",
+                "WeasyPrint's layout", "one-page document", "`--format html` (no WeasyPrint)",
+                'python -c "import weasyprint"'):  # fmt: skip
         assert row in text
