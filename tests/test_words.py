@@ -497,3 +497,19 @@ def test_field_names_in_any_case() -> None:
     assert facts.given["cancer"] == "rectum" and facts.given["stage"] == "4"
     with pytest.raises(ProfileError, match="Cancer: unknown field"):
         parse_profile({"cancer": "rectum", "Cancer": "stomach"}, KB)  # never one silently
+
+
+@given(
+    cancer=st.sampled_from(["rectum", "cervix", "stomach", "breast"]),
+    stage=st.integers(min_value=1, max_value=4),
+    score=st.integers(min_value=0, max_value=3),
+)
+def test_a_whole_number_written_with_a_point_is_that_number(cancer: str, stage: int,
+                                                            score: int) -> None:  # fmt: skip
+    """JSON's 4.0 is 4 (JSON Schema counts it an integer): a stage or an IHC score read the same
+    either way."""
+    as_int = parse_profile({"cancer": cancer, "stage": stage, "her2": score}, KB)
+    as_float = parse_profile({"cancer": cancer, "stage": float(stage), "her2": float(score)}, KB)
+    assert as_float.model_dump(exclude={"as_typed"}) == as_int.model_dump(exclude={"as_typed"})
+    with pytest.raises(ProfileError, match="stage"):
+        parse_profile({"cancer": cancer, "stage": stage + 0.5}, KB)

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 MAX_PROFILE_BYTES = 256 * 1024
 """The largest profile read, in bytes of UTF-8: far more than any real profile needs."""
 
+MAX_BUNDLE_BYTES = 20_000_000
+"""The largest FHIR record (a Bundle of one person's resources) read, in bytes."""
+
 MAX_DEPTH = 20
 """The deepest nesting of mappings and lists read (a profile needs two: ``biomarkers.her2``)."""
 

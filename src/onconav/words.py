@@ -68,9 +68,18 @@ TNM = re.compile(  # a TNM stage, folded: T (with a prefix), N and M; the M deci
 )
 
 
+def whole(value: object) -> object:
+    """A number written with a decimal point that is whole (JSON's 4.0) is that whole number;
+    anything else is as given."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def stage(value: object) -> Reading:
     """The stage a person's words say: ``4``, ``4A``, ``4B``, ``earlier`` (1 to 3), or None
     (the words do not decide it, as "advanced" or "Mx")."""
+    value = whole(value)
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise NotUnderstood(value, STAGE_ACCEPTED, STAGE_VALUES)
     if isinstance(value, int) and not 0 <= value <= 4:
@@ -150,6 +159,7 @@ _HER2_FILLER = {"her2", "erbb2", "neu", "status", "result", "score", "ihc", "ish
 def her2(value: object) -> str:
     """A HER2 result: ``positive``, ``negative`` or ``equivocal`` (IHC 2+, which an ISH test
     settles). Every word must say the same result."""
+    value = whole(value)
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise NotUnderstood(value, HER2_ACCEPTED, HER2_VALUES)
     if isinstance(value, int) and not 0 <= value <= 3:  # an IHC score is 0 to 3

@@ -17,7 +17,7 @@ from onconav.engine import evaluate
 from onconav.kb import KBError, KnowledgeBase, Record, load_kb
 from onconav.kb.model import Span
 from onconav.profile import Problem, ProfileError, parse_profile
-from onconav.reading import MAX_PROFILE_BYTES, check_size, profile_from_text
+from onconav.reading import MAX_BUNDLE_BYTES, MAX_PROFILE_BYTES, check_size, profile_from_text
 
 app = typer.Typer(
     help="onconav: treatment options for advanced cancer, in plain words, with their sources.",
@@ -576,8 +576,9 @@ def options_command(
     if profile and fhir is not None:
         raise UsageError("--fhir: give a profile or a FHIR bundle, not both")
     data: dict[str, Any] = _read_profile(profile) if profile else {}
-    if fhir is not None:
-        data = _read_fhir(fhir).data
+    reading = _read_fhir(fhir) if fhir is not None else None
+    if reading is not None:
+        data = dict(reading.data)
     flags: dict[str, object | None] = {
         "cancer": cancer, "stage": stage, "recurrence": recurrence, "resectable": resectable,
         "metastases": metastasis, "metastasis_extent": extent, "progressed_on": progressed_on,
@@ -601,6 +602,10 @@ def options_command(
     except ProfileError as error:  # every problem; a missing cancer names the flag that gives it
         raise ProfileError([_with_flag(p) for p in error.problems]) from None
     result = evaluate(person, kb)
+    if reading is not None:
+        from onconav.fhir.evaluate import with_reading
+
+        result = with_reading(result, reading)
     directory = _sources_dir(sources, required=False)
     lookup = provenance.passages(directory, kb) if directory is not None else None
     if output_format is Format.json:
@@ -631,7 +636,6 @@ def options_command(
 
 fhir_app = typer.Typer(help="Read a FHIR (mCODE) record into a profile.", no_args_is_help=True)
 app.add_typer(fhir_app, name="fhir")
-MAX_BUNDLE_BYTES = 20_000_000
 
 
 def _read_fhir(path: Path) -> Any:

@@ -36,7 +36,7 @@ from onconav.kb import KnowledgeBase, load_kb, provenance
 from onconav.kb import explain as kb_explain
 from onconav.kb.model import Span
 from onconav.profile import Problem, ProfileError, parse_profile
-from onconav.reading import MAX_PROFILE_BYTES, profile_from_text
+from onconav.reading import MAX_BUNDLE_BYTES, MAX_PROFILE_BYTES, profile_from_text
 from onconav.result import Citation, Result
 from onconav.schemas import profile_schema
 from onconav.web.cds_hooks import add_cds_hooks
@@ -54,6 +54,7 @@ class Settings(BaseModel):
 
     sources: Path | None = Field(default=None, description="Directory of the source documents")
     max_body_bytes: int = Field(default=MAX_PROFILE_BYTES, gt=0)
+    max_bundle_bytes: int = Field(default=MAX_BUNDLE_BYTES, gt=0, description="A FHIR Bundle's")
     cds_hooks: CdsSettings = Field(
         default_factory=CdsSettings, description="The CDS Hooks service (docs/cds-hooks.md)"
     )
@@ -191,21 +192,9 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         responses=OPTION_RESPONSES,
     )
     async def options(request: Request) -> Response:
-        kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-        if kind != "application/json" and not kind.endswith("+json"):
-            return problem(415, "Unsupported media type", "Send the profile as application/json.")
-        declared = request.headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > settings.max_body_bytes:
-            return _too_large(settings)
-        body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > settings.max_body_bytes:
-                return _too_large(settings)
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            return problem(400, "Bad request", "The request body is not UTF-8 text.")
+        text = await _json_body(request, settings.max_body_bytes, "the profile")
+        if isinstance(text, Response):
+            return text
         try:
             data = profile_from_text(text, "the request body")
             person = parse_profile(data, kb)
@@ -215,6 +204,32 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
                            "; ".join(str(p) for p in error.problems),
                            field_errors(error.problems))  # fmt: skip
         result = evaluate(person, kb)
+        return Response(result.model_dump_json(), media_type="application/json")
+
+    @app.post(
+        "/api/v1/options/fhir",
+        summary="Every option for the person whose FHIR (mCODE) record is sent, as a Bundle",
+        response_model=None,
+        responses=FHIR_RESPONSES,
+    )
+    async def options_from_fhir(request: Request) -> Response:
+        from onconav.fhir import FhirError, read_bundle
+        from onconav.fhir.evaluate import with_reading
+
+        text = await _json_body(request, settings.max_bundle_bytes, "the FHIR Bundle")
+        if isinstance(text, Response):
+            return text
+        try:
+            bundle = json.loads(text)
+        except (json.JSONDecodeError, RecursionError) as error:
+            return problem(400, "Bad request", f"The body is not JSON ({error}).")
+        try:
+            reading = read_bundle(bundle, kb)
+            person = parse_profile(reading.data, kb)
+        except (FhirError, ProfileError) as error:
+            return problem(422, "Invalid FHIR record", "; ".join(str(p) for p in error.problems),
+                           field_errors(error.problems))  # fmt: skip
+        result = with_reading(evaluate(person, kb), reading)
         return Response(result.model_dump_json(), media_type="application/json")
 
     @app.get(
@@ -274,6 +289,36 @@ OPTION_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
+FHIR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "The options, as `onconav options --fhir BUNDLE --format json`"},
+    400: {"description": "The body is not UTF-8 JSON"},
+    413: {"description": "The body is larger than the limit"},
+    415: {"description": "The body is not application/fhir+json or application/json"},
+    422: {"description": "Not a FHIR Bundle, no cancer condition, or a value not accepted: "
+          "each error names the field"},
+}
+
+
+async def _json_body(request: Request, limit: int, what: str) -> str | Response:
+    """The body as text, or the problem that refuses it: not JSON by its media type (415), over
+    the limit by its declared length or as soon as that much is read (413), not UTF-8 (400)."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/json" and not kind.endswith("+json"):
+        return problem(415, "Unsupported media type", f"Send {what} as application/json.")
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        return _too_large(limit, what)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return _too_large(limit, what)
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return problem(400, "Bad request", "The request body is not UTF-8 text.")
+
+
 def _citation(span: Span) -> Citation:
     return Citation(source=span.source, start=span.start, end=span.end, sha256=span.sha256,
                     label=span.label())  # fmt: skip
@@ -283,9 +328,8 @@ def _title(status: int) -> str:
     return {404: "Not found", 405: "Method not allowed"}.get(status, "Error")
 
 
-def _too_large(settings: Settings) -> Response:
-    return problem(413, "Request too large",
-                   f"The profile is larger than {settings.max_body_bytes} bytes.")  # fmt: skip
+def _too_large(limit: int, what: str) -> Response:
+    return problem(413, "Request too large", f"{what.capitalize()} is larger than {limit} bytes.")
 
 
 def _openapi(app: FastAPI, kb: KnowledgeBase) -> dict[str, Any]:
@@ -317,6 +361,17 @@ def _openapi(app: FastAPI, kb: KnowledgeBase) -> dict[str, Any]:
                     "required": True,
                     "content": {"application/json": {"schema": profile, "examples": examples}},
                 }
+                operation["responses"]["200"]["content"] = {"application/json": {"schema": result}}
+            if path == "/api/v1/options/fhir" and method == "post":
+                bundle = {"type": "object", "required": ["resourceType"],
+                          "properties": {"resourceType": {"const": "Bundle"}},
+                          "description": "A FHIR R4 Bundle of one person's resources (mCODE); "
+                                         "see docs/fhir.md for what is read"}  # fmt: skip
+                operation["requestBody"] = {
+                    "required": True,
+                    "content": {kind: {"schema": bundle}
+                                for kind in ("application/fhir+json", "application/json")},
+                }  # fmt: skip
                 operation["responses"]["200"]["content"] = {"application/json": {"schema": result}}
     return doc
 
