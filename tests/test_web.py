@@ -80,6 +80,13 @@ def test_the_api_answers_as_the_command_does(client: httpx.Client, run, path: Pa
     assert response.json() == json.loads(done.stdout)
 
 
+@pytest.mark.parametrize("name", ["5-FU/LV", "trifluridine/tipiracil", "Lonsurf"])
+def test_explain_finds_names_holding_a_slash(client: httpx.Client, name: str) -> None:
+    response = client.get("/api/v1/explain/" + name)
+    assert response.status_code == 200, response.text
+    assert response.json()["id"] == KB.find(name)[0].id
+
+
 def test_explain_kb_and_health(client: httpx.Client) -> None:
     entity = client.get("/api/v1/explain/Xeloda").json()
     assert entity["id"] == "capecitabine" and entity["citations"]

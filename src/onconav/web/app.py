@@ -233,7 +233,7 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         return Response(result.model_dump_json(), media_type="application/json")
 
     @app.get(
-        "/api/v1/explain/{name}",
+        "/api/v1/explain/{name:path}",  # names may hold a slash (5-FU/LV)
         summary="Any drug, regimen, procedure, test, term or option, by any name or code",
         responses={404: {"description": "No entry has that name or code"}},
     )
