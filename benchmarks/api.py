@@ -66,6 +66,28 @@ def in_process(rounds: int) -> tuple[float, float]:
     return median(times), (time.process_time() - cpu) / rounds
 
 
+def why_rate(w: Wrk | None, health: Wrk | None, in_process_cpu: float) -> str:
+    """Why the throughput is under the target, from what this run measured."""
+    cores = os.cpu_count() or 1
+    if w is None or w.server_cpu is None:
+        return (f"Why it is under: each request costs {in_process_cpu * 1e3:.2f} ms of CPU in "
+                f"this process alone (read, evaluate, serialise), so {cores} cores allow at most "
+                f"{cores / in_process_cpu:.0f}/s before HTTP and the client.")  # fmt: skip
+    per = w.server_cpu / w.requests
+    http = (f"{health.server_cpu / health.requests * 1e3:.2f} ms"
+            if health is not None and health.server_cpu is not None else "not measured")
+    return (
+        f"Why it is under: the server used {per * 1e3:.2f} ms of CPU per request, of which "
+        f"reading, evaluating and serialising the profile take {in_process_cpu * 1e3:.2f} ms in "
+        f"this process alone (HTTP alone, `GET /healthz`: {http}); {cores} cores allow "
+        f"at most {cores / per:.0f}/s at that cost, and the server got "
+        f"{w.server_cpu / w.seconds / cores:.0%} of them (wrk "
+        f"{w.client_cpu / w.seconds / cores:.0%}, other work on the machine the rest). Most of "
+        "the cost is the evaluation itself; the remainder is the framework's own work and CPU "
+        "time lost to sharing the cores."
+    )
+
+
 def positive(text: str) -> int:
     if not text.isdigit() or int(text) < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, not {text!r}")
@@ -139,6 +161,8 @@ def main() -> None:
         f"| p99 at most {TARGET_P99 * 1e3:.0f} ms at {RATE} requests/s ({len(lat)} requests) | "
         f"{p(lat, 0.99) * 1e3:.1f} ms | {met[p(lat, 0.99) <= TARGET_P99]} |",
         "",
+        *([] if rates["all"] >= TARGET_RATE
+          else [why_rate(by_wrk["all"], by_wrk["health"], cpu_one), ""]),
         "| measurement | value |",
         "|---|---:|",
         f"| **`POST /api/v1/options`, the examples in turn, requests/s** | "
