@@ -30,7 +30,7 @@ def html(
     """The report as a standalone HTML document (its stylesheet included, no script)."""
     env = env or environment()
     return env.get_template("report.html").render(
-        **answer_context(result, kb, None, compact=True),
+        **answer_context(result, kb, None, printed=True),
         css=stylesheet(),
         cited=cited(result, passage),
         edit_url=None,

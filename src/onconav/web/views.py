@@ -77,9 +77,11 @@ def answer_context(
     kb: KnowledgeBase,
     passage: Callable[[Cited], str | None] | None,
     expand: bool = False,
-    compact: bool = False,
+    printed: bool = False,
 ) -> dict[str, Any]:
-    """What the answer page and the report show, from the Result alone (and the passages)."""
+    """What the answer page and the report show, from the Result alone (and the passages). For
+    print (``printed``), an option that does not suit is shown short (its reason and sources)
+    and the status icons are letters in coloured discs (WeasyPrint lays them out faster)."""
     # Each name an option mentions links to its page, by the id it stands for (names can be
     # shared: an id is one page).
     mentioned = {name for option in result.options
@@ -93,5 +95,5 @@ def answer_context(
         "passage": passage or (lambda _: None),
         "linked": linked,
         "expand": expand,
-        "compact": compact,
+        "printed": printed,
     }
