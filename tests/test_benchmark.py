@@ -52,7 +52,7 @@ def test_the_api_benchmark_appends_its_report(tmp_path: Path) -> None:
     report.write_text("# Benchmarks\n", encoding="utf-8")
     done = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "api.py"), "--requests", "40", "--seconds",
-         "1", "--append", str(report)],
+         "1", "--rounds", "1", "--append", str(report)],
         capture_output=True, text=True, cwd=ROOT, timeout=300,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
