@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import csv
+import functools
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -18,7 +19,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import onconav
-from onconav.fhir import FhirError, FhirReading, read_bundle, read_resources
+from onconav.fhir import (
+    FhirError,
+    FhirReading,
+    drugs_of_codings,
+    read_bundle,
+    read_resources,
+)
 from onconav.fhir.codes import TABLES, load_tables, read_table
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,9 +96,17 @@ NOT_IN_BUNDLE = {
 }  # fmt: skip
 
 
+@functools.cache
+def the_kb() -> onconav.KnowledgeBase:
+    """The knowledge base, loaded once, for the property tests (loading it in each example cost
+    50 ms; with the fixture as an argument, hypothesis called the fuzz below flaky when shrinking
+    a failure)."""
+    return onconav.load_kb()
+
+
 @pytest.fixture(scope="module")
 def kb() -> onconav.KnowledgeBase:
-    return onconav.load_kb()
+    return the_kb()
 
 
 def bundle(name: str) -> dict[str, Any]:
@@ -352,7 +367,7 @@ def _key(reading: FhirReading) -> tuple[Any, ...]:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(sorted(SITUATIONS)), st.randoms(use_true_random=False))
 def test_order_of_entries_does_not_matter(name: str, random: Any) -> None:
-    kb = onconav.load_kb()
+    kb = the_kb()
     data = bundle(name)
     shuffled = copy.deepcopy(data)
     random.shuffle(shuffled["entry"])
@@ -362,7 +377,7 @@ def test_order_of_entries_does_not_matter(name: str, random: Any) -> None:
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(sorted(SITUATIONS)), st.data())
 def test_any_subset_reads_from_its_own_resources(name: str, draw: Any) -> None:
-    kb = onconav.load_kb()
+    kb = the_kb()
     data = bundle(name)
     keep = draw.draw(st.lists(st.sampled_from(data["entry"]), unique_by=id, min_size=1))
     part = {**data, "entry": keep}
@@ -382,7 +397,7 @@ def test_any_subset_reads_from_its_own_resources(name: str, draw: Any) -> None:
 @given(st.lists(st.sampled_from(["1", "2", "3", "4A", "4B"]), min_size=1, max_size=5),
        st.randoms(use_true_random=False))  # fmt: skip
 def test_the_latest_stage_wins_in_any_order(stages: list[str], random: Any) -> None:
-    kb = onconav.load_kb()
+    kb = the_kb()
     data = bundle("cervical-stage4a")
     figo = {"1": "C96244", "2": "C96252", "3": "C96255", "4A": "C96262", "4B": "C96263"}
     template = data["entry"][2]["resource"]
@@ -453,3 +468,316 @@ def test_drug_ingredient_codes_agree_with_the_knowledge_base(kb: onconav.Knowled
         found = kb.find(f"rxnorm|{record['code']}")
         if found:
             assert found[0].id == drug, record
+
+
+# ---- malformed input -----------------------------------------------------------------------
+
+# A fuzz of the records above: each example changes one to three places of a record (a value
+# replaced by one of another JSON type, a key dropped, a list's item wrapped in a list, a list
+# turned into its first item). The only outcomes allowed are a reading, with every resource used
+# or listed unused and a resource made invalid never used, or a FhirError naming the field.
+JsonPath = tuple[str | int, ...]
+OTHER_VALUES: dict[str, st.SearchStrategy[Any]] = {
+    "number": st.sampled_from([0, 7, -1, 2.5]) | st.integers(),
+    "string": st.sampled_from(["", "x", "C78.7", "final", "http://snomed.info/sct"]) | st.text(),
+    "null": st.none(),
+    "bool": st.booleans(),
+    "list": st.sampled_from([[], ["x"], [{}], [1], [None], [[]]]),
+    "object": st.sampled_from([{}, {"code": "x"}, {"coding": "x"}, {"reference": 1}]),
+}
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if value is None:
+        return "null"
+    return {str: "string", list: "list", dict: "object"}[type(value)]
+
+
+def _paths(value: Any, path: JsonPath = ()) -> list[JsonPath]:
+    """Every place in a JSON document, the document itself first."""
+    out = [path]
+    if isinstance(value, dict):
+        for key, item in value.items():
+            out += _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            out += _paths(item, (*path, i))
+    return out
+
+
+def _at(document: Any, path: JsonPath) -> Any:
+    for step in path:
+        document = document[step]
+    return document
+
+
+def _changed(document: Any, path: JsonPath, change: Any) -> Any:
+    """The document with the value at ``path`` given to ``change`` (which returns the new value,
+    or DROP to remove it); the containers on the way are copied, the rest is shared."""
+    if not path:
+        return change(document)
+    container = copy.copy(document)
+    step, rest = path[0], path[1:]
+    new = _changed(container[step], rest, change) if rest else change(container[step])
+    if new is DROP:
+        del container[step]
+    else:
+        container[step] = new
+    return container
+
+
+DROP = object()
+
+
+def _mutation(data: Any, document: Any) -> tuple[JsonPath, str, Any]:
+    """Where to change a document, how, and the new value (for "replace"), drawn from ``data``."""
+    path = data.draw(st.sampled_from(_paths(document)), label="where")
+    value = _at(document, path)
+    hows = ["replace"]
+    if path and isinstance(_at(document, path[:-1]), dict):
+        hows.append("drop")
+    if path and isinstance(_at(document, path[:-1]), list):
+        hows.append("wrap")
+    if isinstance(value, list) and value:
+        hows.append("unwrap")
+    how = data.draw(st.sampled_from(hows), label="how")
+    if how != "replace":
+        return path, how, None
+    kind = data.draw(st.sampled_from(sorted(set(OTHER_VALUES) - {_json_type(value)})))
+    return path, how, data.draw(OTHER_VALUES[kind], label="new value")
+
+
+def _mutated(document: Any, path: JsonPath, how: str, new: Any) -> Any:
+    change = {"replace": lambda _: new, "drop": lambda _: DROP, "wrap": lambda v: [v],
+              "unwrap": lambda v: v[0]}[how]  # fmt: skip
+    return _changed(document, path, change)
+
+
+def fuzz_records() -> dict[str, tuple[str, Any]]:
+    """Each record to change: a bundle of tests/fhir or of the reference set (read_bundle), or a
+    reference patient's resources as a CDS Hooks prefetch gives them, the Patient alone and the
+    rest in a searchset (read_resources)."""
+    records: dict[str, tuple[str, Any]] = {n: ("bundle", bundle(n)) for n in sorted(SITUATIONS)}
+    if not MCODE.is_dir():
+        return records
+    for path in sorted(MCODE.glob("Bundle-*.json")):
+        records[path.stem] = ("bundle", json.loads(path.read_text()))
+    for who, resources in sorted(reference_patients().items()):
+        if who in NO_CANCER:
+            continue
+        patient = [r for r in resources if r["resourceType"] == "Patient"]
+        rest = [{"resource": r} for r in resources if r["resourceType"] != "Patient"]
+        records[who] = ("resources", [*patient, {"resourceType": "Bundle", "type": "searchset",
+                                                  "entry": rest}])  # fmt: skip
+    return records
+
+
+FUZZ_RECORDS = fuzz_records()
+
+
+def _read(kind: str, record: Any, kb: onconav.KnowledgeBase) -> FhirReading:
+    return read_bundle(record, kb) if kind == "bundle" else read_resources(record, kb)
+
+
+def _resources_in(record: Any) -> dict[JsonPath, dict[str, Any]]:
+    """Each resource of a record (not a Bundle, and not one contained in another) by where it is,
+    as the reader finds them: in a Bundle's entries, or in the list given."""
+    out: dict[JsonPath, dict[str, Any]] = {}
+
+    def walk(items: Any, where: JsonPath, entries: bool) -> None:
+        if not isinstance(items, list):
+            return
+        for i, item in enumerate(items):
+            at: JsonPath = (*where, i)
+            if entries:
+                item = item.get("resource") if isinstance(item, dict) else None
+                at = (*at, "resource")
+            if not isinstance(item, dict):
+                continue
+            if item.get("resourceType") == "Bundle":
+                walk(item.get("entry"), (*at, "entry"), True)
+            else:
+                out[at] = item
+
+    if isinstance(record, dict):
+        walk(record.get("entry"), ("entry",), True)
+    else:
+        walk(record, (), False)
+    return out
+
+
+def _ref(resource: dict[str, Any]) -> str | None:
+    kind, ident = resource.get("resourceType"), resource.get("id")
+    return f"{kind}/{ident}" if isinstance(kind, str) and isinstance(ident, str) and ident else None
+
+
+def _valid_fhir(resource: dict[str, Any]) -> bool:
+    try:
+        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    except (KeyError, ValueError):
+        return False
+    return True
+
+
+ORIGINAL_READINGS: dict[str, FhirReading] = {}
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(FUZZ_RECORDS)), st.data())
+def test_malformed_records_are_listed_or_refused_never_a_crash(name: str, draw: Any) -> None:
+    kb = the_kb()
+    kind, record = FUZZ_RECORDS[name]
+    if name not in ORIGINAL_READINGS:
+        ORIGINAL_READINGS[name] = _read(kind, record, kb)
+    before = ORIGINAL_READINGS[name]
+    used_before = {ref for refs in before.sources.values() for ref in refs}
+    changed, touched = record, []
+    for _ in range(draw.draw(st.integers(1, 3), label="changes")):
+        path, how, new = _mutation(draw, changed)
+        changed = _mutated(changed, path, how, new)
+        touched.append(path)
+    try:
+        reading = _read(kind, changed, kb)
+    except FhirError as error:
+        assert error.problems
+        for problem in error.problems:
+            assert problem.field.startswith(("bundle", "resources")), problem
+            assert problem.message and str(problem).startswith(problem.field), problem
+        return
+    resources = _resources_in(changed)
+    refs = {r for r in map(_ref, resources.values()) if r}
+    assert refs <= accounted(reading), "every resource is used or listed unused"
+    used = {ref for refs_ in reading.sources.values() for ref in refs_}
+    unused = {u.reference: u.reason for u in reading.unused}
+    onconav.parse_profile(reading.data, kb)  # what is read is a profile onconav takes
+    for where, resource in resources.items():
+        ref = _ref(resource)
+        changes = [p for p in touched if p[: len(where)] == where]
+        if ref is None or not changes or _valid_fhir(resource):
+            continue
+        assert ref not in used, f"{ref} is not valid FHIR R4 and was read"
+        if ref in used_before and len(changes) == 1:  # read before, now invalid: listed as such
+            assert unused[ref].startswith("not valid FHIR R4: "), (ref, unused[ref])
+
+
+# What the fuzz found (a Python error each, before): each is now listed with what is wrong.
+MALFORMED = [
+    ("Condition/rectum", ["code", "coding", 0, "system"], 3,
+     "code.coding[0].system is a number, not a string"),
+    ("Condition/rectum", ["code", "coding", 0, "code"], None,
+     "code.coding[0].code is null, not a string"),
+    ("Condition/rectum", ["code", "coding"], "C20", "code.coding is a string, not a list"),
+    ("Condition/rectum", ["code", "coding"], {"code": "C20"},
+     "code.coding is an object, not a list"),
+    ("Condition/rectum", ["code", "coding", 0], ["C20"],
+     "code.coding[0] is a list, not an object (a Coding)"),
+    ("Condition/rectum", ["bodySite"], 2.5, "bodySite is a number, not a list"),
+    ("Condition/liver-mets", ["extension"], True, "extension is a boolean, not a list"),
+    ("Observation/kras", ["component", 0], "KRAS", "component[0] is a string, not an object"),
+    ("Observation/kras", ["component", 0, "valueCodeableConcept", "coding", 0, "code"], [{}],
+     "component[0].valueCodeableConcept.coding[0].code is a list, not a string"),
+    ("Observation/stage", ["code"], None, "code is null, not an object (a CodeableConcept)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("ref", "path", "value", "reason"), MALFORMED)
+def test_a_malformed_resource_is_listed_with_what_is_wrong(
+    ref: str, path: list[Any], value: Any, reason: str, kb: onconav.KnowledgeBase
+) -> None:
+    data = bundle("rectal-stage4-kras-wild-type")
+    (resource,) = [r for r in (e["resource"] for e in data["entry"]) if _ref(r) == ref]
+    *parents, last = path
+    _at(resource, tuple(parents))[last] = value
+    reading = read_bundle(data, kb)
+    unused = {u.reference: u.reason for u in reading.unused}
+    assert unused[ref].startswith(f"not valid FHIR R4: {reason}"), unused[ref]
+    assert ref not in {r for refs in reading.sources.values() for r in refs}
+
+
+def test_input_that_is_no_list_of_resources_is_an_error(kb: onconav.KnowledgeBase) -> None:
+    for given_ in (None, 7, True, "Condition"):
+        with pytest.raises(FhirError) as caught:
+            read_resources(given_, kb)  # type: ignore[arg-type]
+        assert caught.value.problems[0].field == "resources"
+    searchset = {"resourceType": "Bundle", "id": "s", "type": "searchset", "entry": 3}
+    data = bundle("thyroid-advanced")
+    reading = read_resources([*(e["resource"] for e in data["entry"]), searchset], kb)
+    assert {u.reference: u.reason for u in reading.unused}["Bundle/s"] == (
+        "not valid FHIR R4: entry is a number, not a list")
+
+
+def test_the_cancer_is_read_from_an_order_only_by_its_own_elements(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """With no cancer Condition, the reason for an order names the cancer; an element its type
+    does not have (a conclusionCode of a ServiceRequest) is not read, and makes it not valid."""
+    data = bundle("thyroid-advanced")
+    data["entry"] = [e for e in data["entry"] if e["resource"]["resourceType"] != "Condition"]
+    order = {"resourceType": "ServiceRequest", "id": "surgery", "status": "active",
+             "intent": "order", "subject": {"reference": "Patient/p-thyroid"},
+             "code": {"text": "thyroidectomy"},
+             "reasonCode": [{"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm",
+                                         "code": "C73"}]}]}  # fmt: skip
+    data["entry"].append({"resource": order})
+    assert read_bundle(data, kb).data["cancer"] == "thyroid"
+    order["conclusionCode"] = 7
+    with pytest.raises(FhirError, match="no cancer condition"):
+        read_bundle(data, kb)
+
+
+def test_a_medication_named_by_a_request_is_a_source(kb: onconav.KnowledgeBase) -> None:
+    """A Medication the request names, and the request a stopped one continues, are among the
+    sources of the field (they were read); one that is not valid is listed, never read."""
+    data = bundle("cervical-cisplatin-not-tolerated")
+    (request,) = [e["resource"] for e in data["entry"]
+                  if e["resource"]["resourceType"] == "MedicationRequest"]  # fmt: skip
+    medication = {"resourceType": "Medication", "id": "cisplatin-vial",
+                  "code": request.pop("medicationCodeableConcept")}  # fmt: skip
+    request["medicationReference"] = {"reference": "Medication/cisplatin-vial"}
+    data["entry"].append({"resource": medication})
+    reading = read_bundle(data, kb)
+    assert reading.data["cannot_have"] == ["cisplatin"]
+    assert "Medication/cisplatin-vial" in reading.sources["cannot_have"]
+    assert accounted(reading) == refs_of([e["resource"] for e in data["entry"]])
+    medication["status"] = 5
+    reading = read_bundle(data, kb)
+    assert "cannot_have" not in reading.data
+    assert "not valid FHIR R4: status" in {u.reference: u.reason for u in reading.unused}[
+        "Medication/cisplatin-vial"]  # fmt: skip
+
+
+RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
+
+
+@pytest.mark.parametrize(
+    ("codings", "drugs"),
+    [
+        ([{"system": RXNORM, "code": "32592"}], ["oxaliplatin"]),  # the ingredient
+        ([{"system": RXNORM, "code": "1736776"}], ["oxaliplatin"]),  # a clinical drug
+        ([{"system": "http://snomed.info/sct", "code": "1"}, {"system": RXNORM, "code": "318341"}],
+         ["cetuximab"]),
+        ([{"system": RXNORM, "code": "3002"}], []),  # cyclophosphamide: a kind of drug only
+        ([{"system": RXNORM, "code": "8640"}], []),  # prednisone: not read
+        ([{"system": RXNORM, "code": "0"}], []),
+        ([{"system": 3, "code": "32592"}, {"system": RXNORM, "code": ["32592"]}, "32592", None],
+         []),
+        ("32592", []),
+        (None, []),
+    ],
+)  # fmt: skip
+def test_drugs_of_codings(codings: Any, drugs: list[str], kb: onconav.KnowledgeBase) -> None:
+    assert drugs_of_codings(codings, kb) == drugs
+
+
+def test_every_drug_code_of_the_knowledge_base_is_in_the_drug_table(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """The drug table is the one place a medication's code is read: it holds the RxNorm code of
+    every drug of the knowledge base."""
+    for drug in kb.data.drugs:
+        if drug.rxnorm is not None:
+            assert drugs_of_codings([{"system": RXNORM, "code": drug.rxnorm}], kb) == [drug.id]

@@ -1,6 +1,6 @@
 """The drugs in an order-select call's drafted orders: the selected MedicationRequests of
-``context.draftOrders``, each medication's codes looked up in the knowledge base (``kb.find``) or
-by the FHIR mapping's reader of medication codes, when it is given one."""
+``context.draftOrders``, each medication's codings read by the reader it is given (the FHIR
+mapping's, ``onconav.fhir.drugs_of_codings``, joined to it in ``onconav.web.cds_hooks``)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,16 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from onconav.cdshooks.cards import Drafted
-from onconav.kb import KnowledgeBase
 
-__all__ = ["DRUG_KINDS", "drafted"]
+__all__ = ["CodeReader", "drafted"]
 
-DRUG_KINDS = ("drugs", "regimens")
 ORDER_TYPES = ("MedicationRequest",)
 # A reader of one medication's codings: the knowledge base's drug ids they name.
 CodeReader = Callable[[list[Mapping[str, Any]]], list[str]]
 
 
 def drafted(
-    draft_orders: Mapping[str, Any],
-    selections: Iterable[str],
-    kb: KnowledgeBase,
-    read_codes: CodeReader | None = None,
+    draft_orders: Mapping[str, Any], selections: Iterable[str], drugs_of: CodeReader
 ) -> list[Drafted]:
     """The drug of each selected drafted MedicationRequest that onconav knows, in order."""
     chosen = set(selections)
@@ -40,7 +35,7 @@ def drafted(
         ref = f"{resource['resourceType']}/{resource.get('id')}"
         if ref not in chosen:
             continue
-        for drug in _drugs(_codings(resource, by_ref), kb, read_codes):
+        for drug in dict.fromkeys(drugs_of(_codings(resource, by_ref))):
             out.append(Drafted(order=ref, drug=drug))
     return out
 
@@ -72,20 +67,3 @@ def _medication(resource: Mapping[str, Any], by_ref: Mapping[str, Any]) -> Mappi
     found = by_ref.get(reference)
     return found if isinstance(found, dict) else None
 
-
-def _drugs(
-    codings: list[Mapping[str, Any]], kb: KnowledgeBase, read_codes: CodeReader | None
-) -> list[str]:
-    if read_codes is not None:
-        found = read_codes(codings)
-        if found:
-            return list(dict.fromkeys(found))
-    ids: list[str] = []
-    for coding in codings:
-        system, code = coding.get("system"), coding.get("code")
-        if not isinstance(system, str) or not isinstance(code, str) or "rxnorm" not in system:
-            continue
-        for record in kb.find(f"{system}|{code}"):
-            if kb.kind_of.get(record.id) in DRUG_KINDS and record.id not in ids:
-                ids.append(record.id)
-    return ids

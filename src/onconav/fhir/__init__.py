@@ -20,14 +20,22 @@ The interface (kept stable for the CDS Hooks service and every other caller)::
     read_bundle(bundle, kb) -> FhirReading     # a Bundle (collection, searchset, ...)
     read_resources(resources, kb) -> FhirReading  # a plain list of resources (a CDS Hooks
                                                   # prefetch's values; nested Bundles opened)
+    drugs_of_codings(codings, kb) -> list[str]    # a medication's codings (RxNorm ingredient
+                                                  # or clinical drug) -> the knowledge base's
+                                                  # drug, as the mapping reads it; [] if none
 
-Each resource is validated with the ``fhir.resources`` R4B models; one that is not valid is
-listed in ``unused`` with the reason, and input that is not FHIR at all, or that has no cancer
-condition, is a ``FhirError``. Resources are identified by their codes, never by
-``meta.profile``; the codes are reviewed tables in ``fhir/data/*.csv``. What FHIR cannot say
-(whether surgery could remove all of the cancer, whether the person wants cancer treatment, how
-many tumours) is left out of the profile: unknown, never false. The mapping, the rule that
-attributes a worsened disease status to a treatment, and what stays unknown are in docs/fhir.md.
+Resources are identified by their codes, never by ``meta.profile``; the codes are reviewed
+tables in ``fhir/data/*.csv``. What identifies a resource (its codes, body sites, the reasons of
+an order, the components of a test) is checked for shape before it is read, and each resource the
+mapping uses is validated whole with the ``fhir.resources`` R4B models: one that is not valid is
+listed in ``unused`` with the reason naming the element ("not valid FHIR R4:
+code.coding[0].system is a number, not a string"), never read and never a Python error. Input that
+is not FHIR at all, or that has no cancer condition, is a ``FhirError`` naming the field.
+
+What FHIR cannot say (whether surgery could remove all of the cancer, whether the person wants
+cancer treatment, how many tumours) is left out of the profile: unknown, never false. The mapping,
+the rule that attributes a worsened disease status to a treatment, and what stays unknown are in
+docs/fhir.md.
 """
 
 from __future__ import annotations
@@ -37,11 +45,19 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from onconav.fhir.reader import FhirError, FhirReading, Unused, entries_of, read
+from onconav.fhir.reader import (
+    FhirError,
+    FhirReading,
+    Unused,
+    drugs_of_codings,
+    entries_of,
+    read,
+)
 from onconav.kb import KnowledgeBase
 from onconav.profile import Problem
 
-__all__ = ["FhirError", "FhirReading", "Unused", "read_bundle", "read_resources"]
+__all__ = ["FhirError", "FhirReading", "Unused", "drugs_of_codings", "read_bundle",
+           "read_resources"]  # fmt: skip
 
 
 def _not_fhir(where: str, message: str, value: object = None) -> FhirError:
@@ -80,6 +96,8 @@ def read_resources(resources: Iterable[Mapping[str, Any]], kb: KnowledgeBase) ->
     gives them: a Bundle among them is opened, and an empty prefetch value, None, is skipped)."""
     if isinstance(resources, Mapping):
         resources = [resources]
+    elif isinstance(resources, (str, bytes)) or not isinstance(resources, Iterable):
+        raise _not_fhir("resources", "not FHIR: a list of FHIR resources is expected")
     items: list[tuple[str, object, str | None]] = [
         (f"resources[{i}]", r, None) for i, r in enumerate(resources)
     ]

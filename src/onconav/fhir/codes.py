@@ -15,7 +15,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Any
 
 TABLES = ("conditions", "body_sites", "observations", "drugs", "treatments")
 COLUMNS = ("system", "code", "display", "maps_to", "verified")
@@ -32,6 +31,7 @@ SYSTEMS: dict[str, tuple[str, ...]] = {
     "ajcc": ("http://cancerstaging.org",),
 }
 _SYSTEM_OF = {uri: name for name, uris in SYSTEMS.items() for uri in uris}
+OBJECT = (dict, Mapping)  # a JSON object (a dict is checked first: isinstance of Mapping is slow)
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,10 @@ class Row:
         return values[0] if values else None
 
 
-def system_name(uri: str | None) -> str | None:
-    """The short name of a FHIR code system URI (``snomed``), or None for a system not read."""
-    return _SYSTEM_OF.get((uri or "").strip())
+def system_name(uri: object) -> str | None:
+    """The short name of a FHIR code system URI (``snomed``), or None for a system not read (or
+    a value that is not a string)."""
+    return _SYSTEM_OF.get(uri.strip()) if isinstance(uri, str) else None
 
 
 def normal_code(system: str, code: str) -> str:
@@ -105,9 +106,10 @@ class Tables:
     rows: tuple[Row, ...]
     index: Mapping[tuple[str, str, str], Row]
 
-    def lookup(self, table: str, system: str | None, code: str | None) -> Row | None:
-        """The row of ``table`` for a code (ICD-10-CM: the longest row the code falls under)."""
-        if system is None or not code:
+    def lookup(self, table: str, system: str | None, code: object) -> Row | None:
+        """The row of ``table`` for a code (ICD-10-CM: the longest row the code falls under);
+        None for a code that is not a string."""
+        if system is None or not isinstance(code, str) or not code:
             return None
         code = normal_code(system, code)
         if system != "icd10cm":
@@ -118,9 +120,12 @@ class Tables:
                 return row
         return None
 
-    def first(self, table: str, codings: Iterable[Mapping[str, Any]]) -> Row | None:
-        """The row of the first coding of a CodeableConcept's codings that the table knows."""
+    def first(self, table: str, codings: Iterable[object]) -> Row | None:
+        """The row of the first coding of a CodeableConcept's codings that the table knows (a
+        coding that is not an object, or whose system or code is not a string, is not read)."""
         for coding in codings:
+            if not isinstance(coding, OBJECT):
+                continue
             row = self.lookup(table, system_name(coding.get("system")), coding.get("code"))
             if row is not None:
                 return row

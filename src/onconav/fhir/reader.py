@@ -8,14 +8,14 @@ The rules, field by field, are in docs/fhir.md; the codes are in ``fhir/data/*.c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
 
 from onconav import words
-from onconav.fhir.codes import Row, Tables, load_tables, system_name
+from onconav.fhir.codes import OBJECT, Row, Tables, load_tables, system_name
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import Drug, Regimen
 from onconav.profile import Problem
@@ -93,14 +93,14 @@ def _problem(where: str, message: str, value: object = None) -> Problem:
 
 
 def _codings(concept: object) -> list[JSON]:
-    if not isinstance(concept, Mapping):
-        return []
-    return [c for c in concept.get("coding") or [] if isinstance(c, Mapping)]
+    """The codings of a CodeableConcept (those that are objects; nothing when it is not one)."""
+    codings = concept.get("coding") if isinstance(concept, OBJECT) else None
+    return [c for c in codings if isinstance(c, OBJECT)] if isinstance(codings, list) else []
 
 
 def _words(concept: object) -> list[str]:
     """The words of a CodeableConcept: its text, then each coding's display."""
-    if not isinstance(concept, Mapping):
+    if not isinstance(concept, OBJECT):
         return []
     out = [concept["text"]] if isinstance(concept.get("text"), str) else []
     return out + [c["display"] for c in _codings(concept) if isinstance(c.get("display"), str)]
@@ -110,7 +110,7 @@ def _coded(concept: object) -> str:
     """A CodeableConcept for people: its first coding as system|code (display)."""
     for coding in _codings(concept):
         system = system_name(coding.get("system")) or coding.get("system") or "?"
-        display = f" ({coding['display']})" if coding.get("display") else ""
+        display = f" ({coding['display']})" if isinstance(coding.get("display"), str) else ""
         return f"{system}|{coding.get('code')}{display}"
     words_ = _words(concept)
     return repr(words_[0]) if words_ else "no code"
@@ -124,7 +124,7 @@ def _date(resource: JSON, *names: str) -> str:
     """The first date among ``names`` (a dateTime, or a Period's start), as ISO text, or ""."""
     for name in names:
         value = resource.get(name)
-        if isinstance(value, Mapping):
+        if isinstance(value, OBJECT):
             value = value.get("start") or value.get("end")
         if isinstance(value, str) and value:
             return value
@@ -134,7 +134,7 @@ def _date(resource: JSON, *names: str) -> str:
 def _end(resource: JSON, *names: str) -> str:
     for name in names:
         value = resource.get(name)
-        if isinstance(value, Mapping) and isinstance(value.get("end"), str):
+        if isinstance(value, OBJECT) and isinstance(value.get("end"), str):
             return str(value["end"])
     return ""
 
@@ -145,10 +145,129 @@ def _day(text: str) -> str:
 
 def _status(resource: JSON, name: str = "status") -> str:
     value = resource.get(name)
-    if isinstance(value, Mapping):  # clinicalStatus, verificationStatus
+    if isinstance(value, OBJECT):  # clinicalStatus, verificationStatus
         codes = [c.get("code") for c in _codings(value)]
         return str(codes[0]) if codes else ""
     return str(value or "")
+
+
+# --------------------------------------------------------------------------------------------
+# The shape of what identifies a resource
+# --------------------------------------------------------------------------------------------
+
+
+def _kind(value: object) -> str:
+    """What a JSON value is, in words: "a number", "null", "a list"."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def _not(where: str, value: object, expected: str) -> str:
+    return f"{where} is {_kind(value)}, not {expected}"
+
+
+def _concept_fault(value: object, where: str) -> str | None:
+    """What is wrong with the shape of a CodeableConcept (named by its path), or None: an object
+    whose ``text`` is a string and whose ``coding`` is a list of objects of strings."""
+    if not isinstance(value, OBJECT):
+        return _not(where, value, "an object (a CodeableConcept)")
+    if "text" in value and not isinstance(value["text"], str):
+        return _not(f"{where}.text", value["text"], "a string")
+    codings = value.get("coding", [])
+    if not isinstance(codings, list):
+        return _not(f"{where}.coding", codings, "a list")
+    for i, coding in enumerate(codings):
+        if not isinstance(coding, OBJECT):
+            return _not(f"{where}.coding[{i}]", coding, "an object (a Coding)")
+        for key in ("system", "version", "code", "display"):
+            if key in coding and not isinstance(coding[key], str):
+                return _not(f"{where}.coding[{i}].{key}", coding[key], "a string")
+    return None
+
+
+def _component_fault(value: object, where: str) -> str | None:
+    """An Observation's component: an object with a ``code`` (and a ``valueCodeableConcept``)."""
+    if not isinstance(value, OBJECT):
+        return _not(where, value, "an object (a component)")
+    if "code" not in value:
+        return f"{where}.code is missing"
+    fault = _concept_fault(value["code"], f"{where}.code")
+    if fault is None and "valueCodeableConcept" in value:
+        fault = _concept_fault(value["valueCodeableConcept"], f"{where}.valueCodeableConcept")
+    return fault
+
+
+def _extension_fault(value: object, where: str) -> str | None:
+    """An Extension: an object whose ``url`` is a string."""
+    if not isinstance(value, OBJECT):
+        return _not(where, value, "an object (an Extension)")
+    if not isinstance(value.get("url"), str):
+        return _not(f"{where}.url", value.get("url"), "a string")
+    return None
+
+
+Check = Callable[[object, str], "str | None"]
+
+
+def _each(check: Check) -> Check:
+    """The check of a list whose items ``check`` checks."""
+
+    def fault(value: object, where: str) -> str | None:
+        if not isinstance(value, list):
+            return _not(where, value, "a list")
+        for i, item in enumerate(value):
+            if (found := check(item, f"{where}[{i}]")) is not None:
+                return found
+        return None
+
+    return fault
+
+
+_CONCEPTS = _each(_concept_fault)
+# The elements read to decide what a resource is (its codes, body sites, the reasons of an order,
+# the genes of a genomic variant), by resource type: they are read before the resource is
+# validated, so their shape is checked first, for every resource. A resource the mapping then
+# uses is validated whole with its R4B model.
+IDENTIFIED_BY: dict[str, dict[str, Check]] = {
+    "Condition": {"code": _concept_fault, "bodySite": _CONCEPTS,
+                  "extension": _each(_extension_fault)},
+    "Observation": {"code": _concept_fault, "component": _each(_component_fault)},
+    "Procedure": {"code": _concept_fault, "category": _concept_fault, "reasonCode": _CONCEPTS},
+    "ServiceRequest": {"code": _concept_fault, "reasonCode": _CONCEPTS},
+    "MedicationRequest": {"medicationCodeableConcept": _concept_fault, "reasonCode": _CONCEPTS},
+    "MedicationAdministration": {"medicationCodeableConcept": _concept_fault},
+    "MedicationStatement": {"medicationCodeableConcept": _concept_fault},
+    "DiagnosticReport": {"code": _concept_fault, "conclusionCode": _CONCEPTS},
+}  # fmt: skip
+
+
+# Of these, the ones FHIR requires (one of each group: the medication as a code or a reference).
+REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
+    "Observation": (("code",),),
+    "DiagnosticReport": (("code",),),
+    **{kind: (("medicationCodeableConcept", "medicationReference"),)
+       for kind in ("MedicationRequest", "MedicationAdministration", "MedicationStatement")},
+}  # fmt: skip
+
+
+def _identity_fault(kind: str, data: JSON) -> str | None:
+    """What is wrong with the elements that identify a resource (its ``id`` included), or None."""
+    if "id" in data and not isinstance(data["id"], str):
+        return _not("id", data["id"], "a string")
+    for names in REQUIRED.get(kind, ()):
+        if not any(name in data for name in names):
+            return f"{' or '.join(names)} is missing"
+    for name, check in IDENTIFIED_BY.get(kind, {}).items():
+        if name in data and (fault := check(data[name], name)):
+            return fault
+    return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -174,7 +293,8 @@ def _model_class(resource_type: str) -> Any:
 
 def _invalid(error: ValidationError) -> str:
     first = error.errors()[0]
-    where = ".".join(str(p) for p in first.get("loc", ()) if p != "__root__")
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}"
+                    for p in first.get("loc", ()) if p != "__root__").lstrip(".")  # fmt: skip
     more = error.error_count() - 1
     tail = f" (and {more} more)" if more > 0 else ""
     return f"not valid FHIR R4: {where or 'resource'}: {first.get('msg', 'invalid')}{tail}"
@@ -225,28 +345,31 @@ class Builder:
         self.unused.setdefault(ref, reason)
 
     def ref(self, reference: object) -> str | None:
-        if isinstance(reference, Mapping) and isinstance(reference.get("reference"), str):
+        if isinstance(reference, OBJECT) and isinstance(reference.get("reference"), str):
             return _ref_key(reference["reference"], self.full_urls)
         return None
 
     def of_type(self, *types: str) -> list[Res]:
-        return sorted((r for r in self.resources.values() if r.type in types), key=lambda r: r.ref)
-
+        """The resources of these types, by reference; not those found not valid."""
+        return sorted((r for r in self.resources.values()
+                       if r.type in types and self.checked.get(r.ref, True)),
+                      key=lambda r: r.ref)  # fmt: skip
 
     def row(self, table: str, concept: object) -> Row | None:
         return self.tables.first(table, _codings(concept))
 
 
 def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -> None:
-    """Validate each resource with its R4B model and name it (``Type/id``); a nested Bundle (as a
-    CDS Hooks prefetch holds) is opened; what is not valid FHIR is listed unused."""
+    """Name each resource (``Type/id``) and check the shape of what identifies it (a resource
+    whose codes are not objects of strings is listed unused, as not valid FHIR, and never read);
+    a nested Bundle (as a CDS Hooks prefetch holds) is opened."""
     for where, item, full_url in items:
         if item is None:  # a prefetch key with nothing found
             continue
         if item is NO_RESOURCE:
             builder.drop(where, "an entry with no resource")
             continue
-        if not isinstance(item, Mapping):
+        if not isinstance(item, OBJECT):
             builder.drop(where, "not a FHIR resource: a JSON object is expected")
             continue
         kind = item.get("resourceType")
@@ -259,13 +382,20 @@ def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -
             builder.drop(ref, f"not a FHIR R4 resource type: {kind!r}")
             continue
         if kind == "Bundle":
-            entries = item.get("entry") or []
-            _gather(entries_of(entries, f"{where}.entry"), builder)
+            entries = item.get("entry", [])
+            if isinstance(entries, list):
+                _gather(entries_of(entries, f"{where}.entry"), builder)
+            else:
+                builder.drop(ref, "not valid FHIR R4: " + _not("entry", entries, "a list"))
             continue
         if ref in builder.resources:
             builder.drop(f"{ref} at {where}", f"{ref} appears again; the first copy is read")
             continue
         builder.resources[ref] = Res(ref, kind, item)
+        fault = _identity_fault(kind, item)
+        if fault is not None:
+            builder.checked[ref] = False
+            builder.unused[ref] = f"not valid FHIR R4: {fault}"
         if full_url:
             builder.full_urls[full_url] = ref
 
@@ -277,7 +407,7 @@ def entries_of(entries: list[Any], where: str) -> list[tuple[str, object, str | 
     """Each entry's resource with where it is (``entry[3]``) and its fullUrl."""
     out: list[tuple[str, object, str | None]] = []
     for i, entry in enumerate(entries):
-        if not isinstance(entry, Mapping):
+        if not isinstance(entry, OBJECT):
             out.append((f"{where}[{i}]", entry, None))
             continue
         url = entry.get("fullUrl")
@@ -310,31 +440,30 @@ def read(items: list[tuple[str, object, str | None]], kb: KnowledgeBase) -> Fhir
     builder = Builder(kb, load_tables())
     _gather(items, builder)
     _one_person(builder)
-    used_elsewhere: set[str] = set()
     cancer = _cancer(builder)
     _stage(builder, cancer)
     _metastases(builder, cancer)
     _symptoms(builder)
     _her2(builder)
     _kras(builder)
-    used_elsewhere |= _treatments(builder)
+    _treatments(builder)
     _statuses(builder)
     for res in builder.resources.values():
-        if res.ref in used_elsewhere or any(res.ref in refs for refs in builder.sources.values()):
+        if any(res.ref in refs for refs in builder.sources.values()):
             builder.unused.pop(res.ref, None)
-            continue
-        builder.drop(res.ref, _not_read(res))
+        elif res.ref not in builder.unused:
+            builder.drop(res.ref, _not_read(res))
     return _result(builder)
 
 
 def _not_read(res: Res) -> str:
     if res.type in NOT_READ:
         return NOT_READ[res.type]
+    article = "an" if res.type[0] in "AEIOU" else "a"
     concept = res.data.get("code") or res.data.get("medicationCodeableConcept")
     if concept is not None:
-        article = "an" if res.type[0] in "AEIOU" else "a"
         return f"{article} {res.type} onconav does not read: {_coded(concept)}"
-    return f"a {res.type}: not part of the profile"
+    return f"{article} {res.type}: not part of the profile"
 
 
 def _result(builder: Builder) -> FhirReading:
@@ -445,8 +574,8 @@ def _cancer_from_orders(builder: Builder) -> list[CancerFound]:
     found = []
     types = ("ServiceRequest", "MedicationRequest", "DiagnosticReport", "Procedure")
     for res in builder.of_type(*types):
-        concepts = [*res.data.get("reasonCode", []), *res.data.get("conclusionCode", [])]
-        for concept in concepts:
+        element = "conclusionCode" if res.type == "DiagnosticReport" else "reasonCode"
+        for concept in res.data.get(element) or []:
             row = builder.row("conditions", concept)
             site = row.get("cancer") if row else None
             if site is None and not _is_cancer_code(concept):
@@ -604,7 +733,7 @@ def _metastasis_site(builder: Builder, res: Res) -> str | None:
     row = builder.row("conditions", _code_of(res.data))
     site = row.get("metastasis") if row else None
     if site is None:
-        related = any(isinstance(e, Mapping) and e.get("url") == RELATED
+        related = any(isinstance(e, OBJECT) and e.get("url") == RELATED
                       for e in res.data.get("extension") or [])  # fmt: skip
         if not related or row is not None or _is_cancer_code(_code_of(res.data)):
             return None
@@ -633,7 +762,7 @@ def _metastases(builder: Builder, cancer: CancerFound) -> None:
             builder.drop(res.ref, "spread recorded as resolved or inactive: not read")
             continue
         related = [builder.ref(e.get("valueReference")) for e in res.data.get("extension") or []
-                   if isinstance(e, Mapping) and e.get("url") == RELATED]  # fmt: skip
+                   if isinstance(e, OBJECT) and e.get("url") == RELATED]  # fmt: skip
         if any(r in builder.unused for r in related if r):
             builder.drop(res.ref, "spread of another cancer, not the one read")
             continue
@@ -866,6 +995,17 @@ class Given:
     extra: tuple[str, ...] = ()  # other resources it rests on (a Medication, a prior request)
 
 
+def drugs_of_codings(codings: object, kb: KnowledgeBase) -> list[str]:
+    """The knowledge base's drug that a medication's codings name, by the reviewed table of drug
+    codes, as the mapping reads a medication: an RxNorm ingredient, or a clinical drug read as its
+    ingredient ("10 ML oxaliplatin 5 MG/ML Injection" is oxaliplatin). ``[]`` for codes not in the
+    table, for a kind of drug only (chemotherapy), and for codings that are not a list of objects
+    of strings."""
+    row = load_tables().first("drugs", codings if isinstance(codings, list) else ())
+    drug = row.get("drug") if row is not None else None
+    return [drug] if drug is not None and kb.kind_of.get(drug) in ("drugs", "regimens") else []
+
+
 def _drug_of(builder: Builder, res: Res) -> tuple[Row | None, str | None, tuple[str, ...]]:
     """The drug table's row for a medication resource, or a drug named by its words (with the
     Medication it names)."""
@@ -923,8 +1063,8 @@ def _medications(builder: Builder) -> list[Given]:
             how = "cannot-have"
         else:
             how = "given"
-        prior = builder.ref(res.data.get("priorPrescription"))
-        extra += (prior,) if prior and prior in builder.resources else ()
+        prior = builder.resources.get(builder.ref(res.data.get("priorPrescription")) or "")
+        extra += (prior.ref,) if prior is not None and builder.valid(prior) else ()
         start = _date(res.data, "authoredOn", "effectiveDateTime", "effectivePeriod",
                       "dateAsserted")  # fmt: skip
         end = _end(res.data, "effectivePeriod")
@@ -980,14 +1120,14 @@ def _pelvic(builder: Builder, res: Res) -> tuple[bool, tuple[str, ...]]:
     sites = list(res.data.get("bodySite") or [])
     structures: list[str] = []
     for ext in res.data.get("extension") or []:
-        if not isinstance(ext, Mapping) or ext.get("url") != DOSE_TO_VOLUME:
+        if not isinstance(ext, OBJECT) or ext.get("url") != DOSE_TO_VOLUME:
             continue
         for part in ext.get("extension") or []:
             ref = builder.ref(part.get("valueReference")) if part.get("url") == "volume" else None
             if ref and ref in builder.resources and builder.valid(builder.resources[ref]):
                 body = builder.resources[ref].data
                 found = [body.get("location"), *(body.get("includedStructure") or [])]
-                sites += [c.get("structure", c) if isinstance(c, Mapping) else c for c in found]
+                sites += [c.get("structure", c) if isinstance(c, OBJECT) else c for c in found]
                 structures.append(ref)
     pelvic = [s for s in sites if (row := builder.row("body_sites", s)) and row.get("pelvic")]
     return bool(pelvic), tuple(structures) if pelvic else ()
@@ -1020,10 +1160,11 @@ def _by_course(kb: KnowledgeBase, given: list[Given]) -> list[str]:
     return out
 
 
-def _treatments(builder: Builder) -> set[str]:
+def _treatments(builder: Builder) -> None:
+    """The treatments' fields, each with the resources of its drugs and procedures and those they
+    rest on (a Medication named by a request, the request a stopped one continues)."""
     given = _medications(builder) + _procedures(builder)
     builder_given = [g for g in given if g.how != "planned"]
-    extra: set[str] = set()
     fields = {
         "prior_treatments": builder_given,
         "progressed_on": [g for g in given if g.how == "progressed"],
@@ -1036,11 +1177,8 @@ def _treatments(builder: Builder) -> set[str]:
         values = (_by_course(builder.kb, items) if name != "cannot_have"
                   else sorted({g.value for g in items}))  # fmt: skip
         builder.values[name] = values
-        builder.use(name, *(g.ref for g in items))
-        for g in items:
-            extra.update(g.extra)
+        builder.use(name, *(ref for g in items for ref in (g.ref, *g.extra)))
     builder.treatments = given
-    return extra
 
 
 def _statuses(builder: Builder) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -43,8 +42,7 @@ from onconav.cdshooks.orders import drafted
 from onconav.cdshooks.prefetch import TEMPLATES, PrefetchError, gather, queries
 from onconav.cdshooks.settings import CdsSettings
 from onconav.engine import evaluate
-from onconav.fhir import FhirError, read_resources
-from onconav.fhir.codes import load_tables
+from onconav.fhir import FhirError, drugs_of_codings, read_resources
 from onconav.kb import KnowledgeBase
 from onconav.profile import ProfileError, parse_profile
 from onconav.web.form import query_of
@@ -86,10 +84,6 @@ INSECURE_WARNING = (
 
 class Unavailable(Exception):
     """The record's data can be neither taken from the prefetch nor fetched: 412."""
-
-
-class NotFhir(Exception):
-    """A resource the FHIR mapping cannot read at all: 422."""
 
 
 def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> None:
@@ -156,15 +150,6 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
         except PrefetchError as error:
             return problem(422, "Invalid prefetch", str(error),
                            [_error(error.field, error.message)])  # fmt: skip
-        except NotFhir:
-            return problem(
-                422,
-                "Invalid FHIR",
-                "A resource of the record is not valid FHIR R4 "
-                "where onconav reads it (codes, codings, components); the record "
-                "could not be read.",
-                [_error("prefetch", "not valid FHIR R4")],
-            )
         except (Unavailable, FetchError) as error:
             reason = error.reason if isinstance(error, FetchError) else str(error)
             return problem(
@@ -209,7 +194,8 @@ async def _order_select(
     call: CdsRequest, context: OrderSelectContext, kb: KnowledgeBase, settings: CdsSettings,
     base: str,
 ) -> list[Card]:  # fmt: skip
-    drugs = drafted(context.draftOrders, context.selections, kb, drug_codes)
+    drugs = drafted(context.draftOrders, context.selections,
+                    lambda codings: drugs_of_codings(codings, kb))  # fmt: skip
     if not drugs:
         return []  # no drug onconav knows is selected: nothing to check, nothing fetched
     situation = await _situation(call, context.patientId, kb, settings, base)
@@ -235,11 +221,6 @@ async def _situation(
         reading = read_resources(resources, kb)
     except FhirError as error:
         return cards.no_cancer(call.hookInstance, base, [p.message for p in error.problems], kb)
-    except (AttributeError, KeyError, TypeError, ValueError) as error:
-        # The mapping tripped over a resource that is not valid FHIR (a coding whose system is
-        # a number, say): the caller's data, answered as such; logged as a fault to fix.
-        log.error("CDS Hooks: the FHIR mapping failed on the record (%s)", type(error).__name__)
-        raise NotFhir(type(error).__name__) from None
     try:
         profile = parse_profile(reading.data, kb)
     except ProfileError as error:
@@ -256,15 +237,6 @@ async def _situation(
         unused=len(reading.unused),
         warnings=list(reading.warnings),
     )
-
-
-def drug_codes(codings: list[Mapping[str, Any]]) -> list[str]:
-    """The knowledge base's drug for a medication's codes, by the FHIR mapping's reviewed table
-    of drug codes (RxNorm clinical drugs read as their ingredient: "10 ML oxaliplatin 5 MG/ML
-    Injection" is oxaliplatin)."""
-    row = load_tables().first("drugs", codings)
-    drug = row.get("drug") if row is not None else None
-    return [drug] if drug else []
 
 
 # -- requests and answers -----------------------------------------------------------------------
