@@ -45,7 +45,6 @@ def environment() -> jinja2.Environment:
         details=render.details,
         intent_words=render.INTENT_WORDS,
         explain_url=explain_url,
-        mentions=mentions,
         statuses=list(Status),
         fill=form.filled,
         yes_no=[form.Choice("yes", "Yes"), form.Choice("no", "No")],
@@ -57,19 +56,24 @@ def explain_url(name: str) -> str:
     return "/explain/" + quote(name, safe="")
 
 
-def mentions(text: str, linked: dict[str, str]) -> Markup:
-    """The text, escaped, with each name in ``linked`` (the longest first) a link to its page."""
+def linker(linked: dict[str, str]) -> Callable[[str], Markup]:
+    """A function that gives a text, escaped, with each name in ``linked`` (the longest first) a
+    link to its page; the names' pattern is made once, for every text of a page."""
     if not linked:
-        return escape(text)
+        return escape
     names = sorted(linked, key=len, reverse=True)
     pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
-    out, at = [], 0
-    for match in pattern.finditer(text):
-        out += [escape(text[at : match.start()]),
-                Markup('<a href="{}">{}</a>').format(linked[match.group(1)], match.group(1))]
-        at = match.end()
-    out.append(escape(text[at:]))
-    return Markup("").join(out)
+
+    def mention(text: str) -> Markup:
+        out, at = [], 0
+        for match in pattern.finditer(text):
+            out += [escape(text[at : match.start()]),
+                    Markup('<a href="{}">{}</a>').format(linked[match.group(1)], match.group(1))]
+            at = match.end()
+        out.append(escape(text[at:]))
+        return Markup("").join(out)
+
+    return mention
 
 
 def answer_context(
@@ -87,13 +91,15 @@ def answer_context(
     mentioned = {name for option in result.options
                  for name in [*option.uses, *option.given_with, *option.may_involve]}  # fmt: skip
     linked = {name: explain_url(found[0].id) for name in mentioned if (found := kb.find(name))}
+    if printed:  # an address on this server is no link on paper, nor in a PDF file
+        linked = {}
     return {
         "result": result,
         "situation": render.situation(result),
         "headline": render.headline(result),
         "groups": list(render.groups(result)),
         "passage": passage or (lambda _: None),
-        "linked": linked,
+        "mention": linker(linked),
         "expand": expand,
         "printed": printed,
     }
