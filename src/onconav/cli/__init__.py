@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
+from typer.core import TyperGroup
 
 import onconav
 from onconav.engine import evaluate
@@ -768,6 +769,134 @@ def serve_command(
     configure_logging()
     uvicorn.run("onconav.web.app:app_from_environment", factory=True, host=host, port=port,
                 workers=workers, access_log=False, log_config=None)  # fmt: skip
+
+
+class _CohortGroup(TyperGroup):
+    """`onconav cohort INPUT` runs `onconav cohort run INPUT`; `demo` and `gaps` are commands."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+cohort_app = typer.Typer(
+    cls=_CohortGroup,
+    help="Population screening: every option for every person of a table (docs/cohort.md).",
+    no_args_is_help=True,
+)
+app.add_typer(cohort_app, name="cohort")
+
+
+class CohortEngine(StrEnum):
+    duckdb = "duckdb"
+    python = "python"
+
+
+class TableFormat(StrEnum):
+    parquet = "parquet"
+    csv = "csv"
+    ndjson = "ndjson"
+
+
+def _writable(path: Path, option: str) -> Path:
+    target = path.resolve()
+    if target.is_dir() or not target.parent.is_dir():
+        raise UsageError(f"{option}: cannot write {path} (not a file in an existing folder)")
+    return path
+
+
+@cohort_app.command("run")
+def cohort_run(
+    source: Annotated[Path, typer.Argument(
+        metavar="INPUT", help="A table of people: Parquet, CSV (lists ;-separated) or NDJSON.")],
+    out_file: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="The result, one row per (patient, option) (default: INPUT's name "
+        "with .options.FORMAT).")] = None,
+    engine: Annotated[CohortEngine, typer.Option(
+        "--engine", help="duckdb (default, the rules compiled to SQL) or python (the "
+        "per-person engine, the reference).")] = CohortEngine.duckdb,
+    output_format: Annotated[TableFormat, typer.Option(
+        "--format", "-f", help="parquet (default), csv or ndjson.")] = TableFormat.parquet,
+    quarantine: Annotated[Path | None, typer.Option(
+        "--quarantine", help="Where the rows that cannot be read go, with their row number and "
+        "the reason (CSV; default: beside --out).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:  # fmt: skip
+    """Every option for every person of INPUT: the result (status, reason code, missing facts),
+    the quarantine and a summary (JSON, beside the result)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from onconav.cohort import CohortError, run
+
+    if not source.is_file():
+        raise UsageError(f"INPUT: {str(source)!r} is not a file")
+    suffix = "." + output_format.value
+    out_path = _writable(out_file or source.with_name(source.stem + ".options" + suffix), "--out")
+    if quarantine is not None:
+        _writable(quarantine, "--quarantine")
+    columns = (TextColumn("deciding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=Console(stderr=True), disable=quiet, transient=True) as bar:
+        task = bar.add_task("people", total=None)
+        try:
+            done = run(_kb(), source, out_path, engine=engine.value, fmt=output_format.value,
+                       quarantine=quarantine,
+                       progress=lambda n, total: bar.update(task, advance=n, total=total))
+        except CohortError as error:
+            raise UsageError(str(error)) from None
+    summary = done.summary
+    print(f"{summary['rows']} rows: {summary['answered']} answered, "
+          f"{summary['quarantined']} quarantined ({summary['quarantine']})")  # fmt: skip
+    print(f"{done.results} results -> {out_path}; summary -> "
+          f"{out_path.with_name(out_path.stem + '.summary.json')}")  # fmt: skip
+
+
+@cohort_app.command("demo")
+def cohort_demo(
+    out_file: Annotated[Path, typer.Option(
+        "--out", "-o", help="Where to write the people (.parquet, .csv or .ndjson).")] = Path(
+        "people.parquet"),
+    people: Annotated[int, typer.Option("--people", "-n", min=1, max=10_000_000,
+                                        help="How many people.")] = 1000,
+    seed: Annotated[int, typer.Option(help="The generator's seed.")] = 13,
+) -> None:  # fmt: skip
+    """An example population: every value of every fact, unknowns, and a few rows that cannot be
+    read (an unknown drug, an impossible stage, a missing or repeated patient_id)."""
+    from onconav.cohort import CohortError, demo
+    from onconav.cohort.table import format_of
+
+    try:
+        fmt = format_of(out_file)
+    except CohortError as error:
+        raise UsageError(str(error).replace("INPUT", "--out", 1)) from None
+    demo.write(demo.people(_kb(), people, seed), str(_writable(out_file, "--out")), fmt)
+    print(f"wrote {people} people to {out_file}", file=sys.stderr)
+
+
+@cohort_app.command("gaps")
+def cohort_gaps(
+    source: Annotated[Path, typer.Argument(metavar="INPUT", help="A table of people.")],
+    out_file: Annotated[Path | None, typer.Option(
+        "--out", "-o", help="One row per (patient, missing fact), the most decisive first "
+        "(.csv, .parquet or .ndjson; default: INPUT's name with .gaps.csv).")] = None,
+) -> None:  # fmt: skip
+    """The care gaps: patients for whom a fact that would decide options of theirs is not on
+    record (HER2 for stage 4 stomach cancer, KRAS for stage 4 rectal cancer, ...), with the test
+    that settles it; the facts ranked by how many options they would decide."""
+    from onconav.cohort import CohortError, gaps
+    from onconav.cohort.table import format_of
+
+    out_path = _writable(out_file or source.with_name(source.stem + ".gaps.csv"), "--out")
+    try:
+        loaded, totals = gaps(_kb(), source, out_path, format_of(out_path))
+    except CohortError as error:
+        raise UsageError(str(error)) from None
+    print(f"{loaded.rows} rows: {loaded.answered} answered, {loaded.quarantined} quarantined")
+    print("fact\ttest\tpatients\toptions")
+    for fact, tests, patients, options in totals:
+        print(f"{fact}\t{tests or '-'}\t{patients}\t{options}")
+    print(f"per patient -> {out_path}", file=sys.stderr)
 
 
 @app.command("explain")

@@ -1,0 +1,249 @@
+"""The input table of people read into DuckDB and made into a facts table, every row accounted
+for: a row that cannot be read goes to the quarantine with its row number and the reason.
+
+Values are read by the core's own readers (``parse_profile``, ``facts_of``), once per distinct
+value of a column (per distinct pair of cancer and value, since a stage is read by the cancer),
+never once per row; the rows are then joined to what their values were read as, in DuckDB."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from onconav.kb import KnowledgeBase
+from onconav.kb.vocabulary import normalise_name
+from onconav.logic import column, quote
+from onconav.profile import NONE_WORDS, ProfileError, facts_of, facts_table, parse_profile
+
+FORMATS = {".parquet": "parquet", ".csv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson",
+           ".json": "ndjson"}  # fmt: skip
+MARKERS = ("her2", "kras")
+NULL = "\x00"  # what a value not given is joined on (a key no input holds)
+
+
+class CohortError(ValueError):
+    """The input cannot be read at all (not one row of it): one line naming what and why."""
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What was read: ``facts`` (a facts table, ``person_id`` and ``_row``), ``quarantine``
+    (``row``, ``patient_id``, ``reason``), and ``src`` (the rows as given, ``_row`` from 1)."""
+
+    rows: int
+    answered: int
+    quarantined: int
+
+
+def input_columns(kb: KnowledgeBase) -> dict[str, str]:
+    """The columns an input table may have: ``patient_id`` and the facts table's facts, each with
+    its kind (``id``, ``scalar`` or ``list``)."""
+    kinds = {"patient_id": "id"}
+    for name, sql_type, _ in facts_table(kb)[2:]:
+        kinds[name] = "list" if sql_type.endswith("[]") else "scalar"
+    return kinds
+
+
+def format_of(path: Path, given: str | None = None) -> str:
+    if given:
+        return given
+    found = FORMATS.get(path.suffix.lower())
+    if found is None:
+        raise CohortError(f"INPUT: {path.name!r} has no known suffix; accepted: .parquet, .csv "
+                          "(lists ;-separated), .ndjson (or say --input-format)")  # fmt: skip
+    return found
+
+
+def _scan(path: Path, fmt: str) -> str:
+    if fmt == "parquet":
+        return f"read_parquet({quote(str(path))})"
+    if fmt == "csv":
+        return f"read_csv({quote(str(path))}, header=true, all_varchar=true)"
+    return f"read_json({quote(str(path))}, format='newline_delimited', sample_size=-1)"
+
+
+def _given(item: str, kind: str, sql_type: str) -> str:
+    """A column as given, as text (a value) or a list of texts (a list; ``;``-separated text)."""
+    col = column(item)
+    if kind != "list":
+        return f"NULLIF(trim(CAST({col} AS VARCHAR)), '')"
+    if sql_type.endswith("[]"):
+        return f"CAST({col} AS VARCHAR[])"
+    if sql_type == "JSON":
+        return f"CAST(from_json({col}, '[\"VARCHAR\"]') AS VARCHAR[])"
+    text = f"trim(CAST({col} AS VARCHAR))"
+    return (f"CASE WHEN {text} = '' THEN NULL ELSE "
+            f"list_transform(string_split({text}, ';'), lambda s: trim(s)) END")  # fmt: skip
+
+
+def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase) -> Loaded:
+    """Read the input into table ``src``, then ``facts`` and ``quarantine``."""
+    if not path.is_file():
+        raise CohortError(f"INPUT: {str(path)!r} is not a file")
+    try:
+        con.execute(f"CREATE TABLE raw AS SELECT * FROM {_scan(path, fmt)}")
+    except duckdb.Error as error:
+        first = str(error).strip().splitlines()[0]
+        raise CohortError(f"INPUT: cannot be read as {fmt}: {first}") from None
+    kinds = input_columns(kb)
+    types = {str(n): str(t) for n, t in con.execute(
+        "SELECT column_name, column_type FROM (DESCRIBE raw)").fetchall()}  # fmt: skip
+    unknown = [n for n in types if n not in kinds]
+    if unknown:
+        raise CohortError(f"INPUT: column {unknown[0]!r} is not a fact; accepted: "
+                          + ", ".join(kinds))  # fmt: skip
+    if "patient_id" not in types:
+        raise CohortError("INPUT: has no patient_id column; each row needs a patient_id")
+    parts = [f"{_given(n, kinds[n], types[n])} AS {column(n)}" if n in types
+             else f"CAST(NULL AS {'VARCHAR[]' if kinds[n] == 'list' else 'VARCHAR'}) AS {column(n)}"
+             for n in kinds]  # fmt: skip
+    con.execute("CREATE TABLE src AS SELECT rowid + 1 AS _row, " + ", ".join(parts) + " FROM raw")
+    con.execute("DROP TABLE raw")
+    _read_values(con, kb, kinds)
+    return _join(con, kb, kinds)
+
+
+def _profile(kb: KnowledgeBase, cancer: str | None, field: str, value: object) -> dict[str, Any]:
+    data: dict[str, Any] = {"cancer": cancer if cancer is not None else "any"}
+    if value is not None:
+        if field in MARKERS:
+            data["biomarkers"] = {field: value}
+        else:
+            data[field] = value
+    return data
+
+
+def _read(kb: KnowledgeBase, data: dict[str, Any], field: str) -> tuple[Any, str | None]:
+    """A field as the core reads it, or the problems it has in words."""
+    try:
+        facts = facts_of(parse_profile(data, kb), kb)
+    except ProfileError as error:
+        return None, "; ".join(str(p) for p in error.problems)
+    value = facts.given[field]
+    return (sorted(value) if isinstance(value, frozenset) else value), None
+
+
+def _read_list(kb: KnowledgeBase, field: str, items: list[str], cache: dict[str, Any]) -> Any:
+    """A list, item by item (each item read once per run); the whole list where an item is a
+    word for none (read as the core reads it: alone, it is the empty list)."""
+    if len(items) > 1 and any(normalise_name(i) in NONE_WORDS for i in items):
+        return _read(kb, _profile(kb, None, field, items), field)
+    ids: list[str] = []
+    problems = []
+    for i, item in enumerate(items):
+        if item not in cache:
+            cache[item] = _read(kb, _profile(kb, None, field, [item]), field)
+        found, problem = cache[item]
+        if problem:
+            problems.append(problem.replace(f"{field}[0]", f"{field}[{i}]", 1))
+        else:
+            ids += [v for v in found if v not in ids]
+    return (None, "; ".join(problems)) if problems else (sorted(ids), None)
+
+
+def _table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str],
+           rows: Iterable[dict[str, Any]]) -> None:  # fmt: skip
+    """A small table from Python rows, through a JSON lines file (typed by ``columns``)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / f"{name}.ndjson"
+        with path.open("w", encoding="utf-8") as out:
+            for row in rows:
+                out.write(json.dumps(row) + "\n")
+        spec = "{" + ", ".join(f"{quote(k)}: {quote(v)}" for k, v in columns.items()) + "}"
+        con.execute(f"CREATE TABLE {column(name)} AS SELECT * FROM read_json("
+                    f"{quote(str(path))}, format='newline_delimited', columns={spec})")  # fmt: skip
+
+
+def _read_values(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, str]) -> None:
+    """One small table per column: each distinct value given, what it is read as, or why not."""
+    cancers = [c for (c,) in con.execute("SELECT DISTINCT cancer FROM src").fetchall()]
+    cancer_rows: list[dict[str, str | None]] = []
+    for cancer in cancers:
+        if cancer is None:
+            cancer_rows.append({"raw": NULL, "site": None, "value": None,
+                                "error": "cancer: is required"})  # fmt: skip
+            continue
+        try:
+            facts = facts_of(parse_profile({"cancer": cancer}, kb), kb)
+            cancer_rows.append({"raw": cancer, "site": facts.site,
+                                "value": str(facts.given["cancer"] or "") or None,
+                                "error": None})  # fmt: skip
+        except ProfileError as error:
+            cancer_rows.append({"raw": cancer, "site": None, "value": None,
+                                "error": "; ".join(str(p) for p in error.problems)})  # fmt: skip
+    _table(con, "v_cancer", {"raw": "VARCHAR", "site": "VARCHAR", "value": "VARCHAR",
+                             "error": "VARCHAR"}, cancer_rows)  # fmt: skip
+    good = {r["raw"]: r["raw"] for r in cancer_rows if r["error"] is None}
+    sql_types = {n: t for n, t, _ in facts_table(kb)}
+    for field, kind in kinds.items():
+        if field in ("patient_id", "cancer"):
+            continue
+        value_type = sql_types[field].removesuffix(" NOT NULL")
+        if kind == "list":
+            cache: dict[str, Any] = {}
+            rows = []
+            for (items,) in con.execute(
+                f"SELECT DISTINCT {column(field)} FROM src WHERE {column(field)} IS NOT NULL"
+            ).fetchall():
+                value, problem = _read_list(kb, field, list(items), cache)
+                rows.append({"raw": list(items), "value": value, "error": problem})
+            _table(con, f"v_{field}", {"raw": "VARCHAR[]", "value": value_type,
+                                       "error": "VARCHAR"}, rows)  # fmt: skip
+            continue
+        rows = []
+        pairs = con.execute(f"SELECT DISTINCT cancer, {column(field)} FROM src").fetchall()
+        for cancer, raw in pairs:
+            value, problem = _read(kb, _profile(kb, good.get(cancer), field, raw), field)
+            rows.append({"cancer": NULL if cancer is None else cancer,
+                         "raw": NULL if raw is None else raw, "value": value,
+                         "error": problem})  # fmt: skip
+        _table(con, f"v_{field}", {"cancer": "VARCHAR", "raw": "VARCHAR", "value": value_type,
+                                   "error": "VARCHAR"}, rows)  # fmt: skip
+
+
+def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, str]) -> Loaded:
+    """Each row joined to what its values were read as: the facts table, and the quarantine."""
+    cancer_key = f"coalesce(s.cancer, {quote(NULL)})"
+    joins = [f"LEFT JOIN v_cancer c ON {cancer_key} = c.raw"]
+    values = ["c.site AS site", "c.value AS cancer"]
+    errors = ["c.error"]
+    for i, (field, kind) in enumerate(kinds.items()):
+        if field in ("patient_id", "cancer"):
+            continue
+        alias = f"v{i}"
+        if kind == "list":
+            joins.append(f"LEFT JOIN {column('v_' + field)} {alias} "
+                         f"ON s.{column(field)} = {alias}.raw")  # fmt: skip
+        else:
+            joins.append(f"LEFT JOIN {column('v_' + field)} {alias} "
+                         f"ON {cancer_key} = {alias}.cancer "
+                         f"AND coalesce(s.{column(field)}, {quote(NULL)}) "
+                         f"= {alias}.raw")  # fmt: skip
+        values.append(f"{alias}.value AS {column(field)}")
+        errors.append(f"{alias}.error")
+    id_error = ("CASE WHEN s.patient_id IS NULL THEN 'patient_id: missing' "
+                "WHEN s._first < s._row THEN 'patient_id: the same as row ' || s._first "
+                "END")  # fmt: skip
+    con.execute(
+        "CREATE TABLE read AS SELECT s._row, s.patient_id, "
+        + ", ".join(values)
+        + f", concat_ws('; ', {id_error}, {', '.join(errors)}) AS _reason FROM "
+        "(SELECT *, min(_row) OVER (PARTITION BY patient_id) AS _first FROM src) s "
+        + " ".join(joins)
+    )
+    con.execute("CREATE TABLE quarantine AS SELECT _row AS row, patient_id, _reason AS reason "
+                "FROM read WHERE _reason <> '' ORDER BY _row")  # fmt: skip
+    names = [n for n, _, _ in facts_table(kb)][1:]
+    con.execute("CREATE TABLE facts AS SELECT _row, patient_id AS person_id, "
+                + ", ".join(column(n) for n in names)
+                + " FROM read WHERE _reason = ''")
+    con.execute("DROP TABLE read")
+    (rows,) = con.execute("SELECT count(*) FROM src").fetchone() or (0,)
+    (bad,) = con.execute("SELECT count(*) FROM quarantine").fetchone() or (0,)
+    return Loaded(rows=int(rows), answered=int(rows) - int(bad), quarantined=int(bad))

@@ -1,0 +1,214 @@
+"""Population screening: the DuckDB engine and the Python engine give the same status, reason code
+and missing facts for every (patient, option) of thousands of generated people (unknowns, every
+value of every fact, rows that cannot be read), the same as ``evaluate`` (what ``onconav options``
+prints) for a sample; every row is answered or quarantined; the command's errors are one line."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from conftest import Run
+from onconav.cohort import demo, gaps, run
+from onconav.cohort.engines import profile_data
+from onconav.engine import evaluate
+from onconav.kb import KnowledgeBase, load_kb
+from onconav.profile import parse_profile
+
+KB = load_kb()
+Result = set[tuple[str, str, str, str, tuple[str, ...]]]
+
+
+def results(path: Path) -> Result:
+    con = duckdb.connect()
+    found = con.execute(f"SELECT * FROM read_parquet('{path}')").fetchall()
+    con.close()
+    return {(p, o, s, b, tuple(m)) for p, o, s, b, m in found}
+
+
+def quarantined(path: Path) -> dict[int, str]:
+    con = duckdb.connect()
+    found = con.execute(f"SELECT row, reason FROM read_csv('{path}', header=true)").fetchall()
+    con.close()
+    return {int(r): str(reason) for r, reason in found}
+
+
+def both(kb: KnowledgeBase, source: Path, folder: Path) -> tuple[Any, Any]:
+    done = []
+    for engine in ("duckdb", "python"):
+        done.append(run(kb, source, folder / f"{engine}.parquet", engine=engine))
+    return done[0], done[1]
+
+
+def scrambled(rng: random.Random, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Words people type in place of some values (the core reads them), and lists with 'none'."""
+    words = {"stage": ["Stage IV", "IVB", "metastatic", "stage 3"], "her2": ["HER2 3+", "neg"],
+             "kras": ["G12D", "wt"], "resectable": ["yes", "no"],
+             "recurrence": ["relapsed"]}  # fmt: skip
+    for row in rows:
+        for field, typed in words.items():
+            if rng.random() < 0.1:
+                row[field] = rng.choice(typed)
+        if rng.random() < 0.05:
+            row["symptoms"] = ["none"]
+    return rows
+
+
+@settings(
+    max_examples=3,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],  # a failure is shown, not shrunk (slow)
+)
+@given(seed=st.integers(0, 2**32 - 1), fmt=st.sampled_from(["parquet", "csv", "ndjson"]))
+def test_duckdb_and_python_give_the_same_answers_for_every_patient_and_option(
+    tmp_path: Path, seed: int, fmt: str
+) -> None:
+    """3 examples of 1500 people (hypothesis draws the seed and the input format)."""
+    folder = tmp_path / f"{seed}-{fmt}"
+    folder.mkdir()
+    rows = scrambled(random.Random(seed), demo.people(KB, 1500, seed=seed, bad=0.02))
+    source = folder / f"people.{fmt}"
+    demo.write(rows, str(source), fmt)
+    fast, slow = both(KB, source, folder)
+    assert fast.loaded == slow.loaded
+    assert fast.loaded.rows == len(rows) == fast.loaded.answered + fast.loaded.quarantined
+    assert fast.loaded.quarantined >= 5  # each kind of bad row placed at least once
+    assert set(quarantined(folder / "duckdb.quarantine.csv")) == set(
+        quarantined(folder / "python.quarantine.csv")
+    )
+    answers = results(folder / "duckdb.parquet")
+    assert answers == results(folder / "python.parquet")
+    assert {s for _, _, s, _, _ in answers} >= {"offered", "needs_information", "not_suitable",
+                                               "in_trials", "declined"}  # fmt: skip
+    assert fast.summary == {**slow.summary, "quarantine": fast.summary["quarantine"]}
+    answered = {p for p, *_ in answers}
+    assert len(answered) == fast.loaded.answered or all(
+        r.get("cancer") is None for r in rows if r["patient_id"] not in answered
+    )
+
+
+def test_a_sample_is_what_evaluate_gives(tmp_path: Path) -> None:
+    """150 people answered by the DuckDB engine, each against ``evaluate`` (status, missing)."""
+    rows = scrambled(random.Random(7), demo.people(KB, 400, seed=7, bad=0.0))
+    source = tmp_path / "people.ndjson"
+    demo.write(rows, str(source), "ndjson")
+    run(KB, source, tmp_path / "out.parquet")
+    answers = results(tmp_path / "out.parquet")
+    by_patient: dict[str, set[tuple[str, str, tuple[str, ...]]]] = {}
+    for p, o, s, _, m in answers:
+        by_patient.setdefault(p, set()).add((o, s, m))
+    sample = [r for r in rows if r["patient_id"] in by_patient][::2][:150]
+    assert len(sample) >= 150
+    for row in sample:
+        result = evaluate(parse_profile(profile_data(row), KB), KB)
+        expected = {(o.id, o.status.value, tuple(sorted(m.fact for m in o.missing)))
+                    for o in result.options}  # fmt: skip
+        assert by_patient[row["patient_id"]] == expected, row["patient_id"]
+
+
+def test_every_bad_row_is_quarantined_with_its_row_number_and_reason(tmp_path: Path) -> None:
+    rows: list[dict[str, Any]] = [
+        {"patient_id": "a", "cancer": "stomach", "stage": "4"},
+        {"patient_id": "b", "cancer": "rectum", "progressed_on": ["FOLFOX", "no-such-drug"]},
+        {"patient_id": "c", "cancer": "cervix", "stage": "9"},
+        {"patient_id": None, "cancer": "stomach"},
+        {"patient_id": "a", "cancer": "stomach"},
+        {"patient_id": "f", "cancer": None},
+        {"patient_id": "g", "cancer": "rectum", "stage": "IV", "kras": "G12D"},
+    ]
+    for fmt in ("parquet", "csv", "ndjson"):
+        source = tmp_path / f"people.{fmt}"
+        demo.write(rows, str(source), fmt)
+        for engine in ("duckdb", "python"):
+            done = run(KB, source, tmp_path / f"{fmt}-{engine}.parquet", engine=engine)
+            assert (done.loaded.rows, done.loaded.answered, done.loaded.quarantined) == (7, 2, 5)
+            bad = quarantined(tmp_path / f"{fmt}-{engine}.quarantine.csv")
+            assert sorted(bad) == [2, 3, 4, 5, 6]
+            assert "progressed_on[1]" in bad[2] and "no-such-drug" in bad[2]
+            assert bad[3].startswith("stage:") and bad[4] == "patient_id: missing"
+            assert bad[5] == "patient_id: the same as row 1" and bad[6] == "cancer: is required"
+            answers = results(tmp_path / f"{fmt}-{engine}.parquet")
+            assert {p for p, *_ in answers} == {"a", "g"}
+
+
+def test_gaps_name_the_test_that_settles_them(tmp_path: Path) -> None:
+    """HER2 for stage 4 stomach cancer, KRAS for stage 4 rectal cancer, with their tests."""
+    rows = [{"patient_id": "s", "cancer": "stomach", "stage": "4"},
+            {"patient_id": "r", "cancer": "rectum", "stage": "4"},
+            {"patient_id": "k", "cancer": "rectum", "stage": "4", "kras": "mutated"}]  # fmt: skip
+    source = tmp_path / "people.csv"
+    demo.write(rows, str(source), "csv")
+    loaded, totals = gaps(KB, source, tmp_path / "gaps.csv", "csv")
+    assert loaded.answered == 3
+    con = duckdb.connect()
+    found = con.execute(f"SELECT patient_id, fact, tests, options FROM "
+                        f"read_csv('{tmp_path / 'gaps.csv'}', header=true)").fetchall()  # fmt: skip
+    con.close()
+    by = {(p, f): (t, n) for p, f, t, n in found}
+    assert by[("s", "her2")][0] == "HER2 test" and by[("s", "her2")][1] >= 1
+    assert by[("r", "kras")][0].startswith("KRAS") and ("k", "kras") not in by
+    assert [n for *_, n in totals] == sorted((n for *_, n in totals), reverse=True)
+
+
+def test_the_command_runs_on_the_demo_population(run_cli: Run, tmp_path: Path) -> None:
+    people = tmp_path / "people.parquet"
+    done = run_cli("cohort", "demo", "--people", "300", "--out", str(people))
+    assert done.status == 0, done.stderr
+    out = tmp_path / "out.csv"
+    done = run_cli("cohort", str(people), "--out", str(out), "--format", "csv", "--quiet",
+                   "--quarantine", str(tmp_path / "bad.csv"))  # fmt: skip
+    assert done.status == 0, done.stderr
+    summary = json.loads((tmp_path / "out.summary.json").read_text())
+    bad = summary["quarantined"]
+    assert f"300 rows: {300 - bad} answered, {bad} quarantined" in done.stdout and bad >= 5
+    assert summary["rows"] == 300 and len(summary["options"]) > 50
+    assert len(quarantined(tmp_path / "bad.csv")) == bad
+    assert out.read_text().startswith("patient_id")
+    done = run_cli("cohort", "gaps", str(people), "--out", str(tmp_path / "gaps.parquet"))
+    assert done.status == 0 and "her2\tHER2 test" in done.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        ("patient_id,cancer,colour\n1,rectum,blue\n", "p.csv", "column 'colour' is not a fact"),
+        ("cancer\nrectum\n", "p.csv", "has no patient_id column"),
+        ("not parquet", "p.parquet", "INPUT: cannot be read as parquet"),
+        ("{}", "p.txt", "has no known suffix"),
+    ],
+)
+def test_bad_input_is_one_line_exit_2(
+    run_cli: Run, tmp_path: Path, content: str, name: str, message: str
+) -> None:
+    source = tmp_path / name
+    source.write_text(content)
+    done = run_cli("cohort", str(source), "--quiet")
+    assert done.status == 2
+    [line] = done.errors()
+    assert message in line
+
+
+def test_bad_options_are_one_line_exit_2(run_cli: Run, tmp_path: Path) -> None:
+    for args, message in [
+        (("cohort", "x.csv", "--engine", "spark"), "--engine"),
+        (("cohort", "/no/such.csv"), "is not a file"),
+        (("cohort", "demo", "--out", "p.xlsx"), "--out"),
+        (("cohort", "demo", "--out", "/no/such/dir/p.csv"), "--out"),
+    ]:
+        done = run_cli(*args)
+        assert done.status == 2, args
+        [line] = done.errors()
+        assert message in line
+
+
+@pytest.fixture
+def run_cli(run: Run) -> Run:
+    return run
