@@ -36,6 +36,7 @@ class Run:
 def connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")  # ours is on stderr, and only without --quiet
     return con
 
 
