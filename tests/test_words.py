@@ -513,3 +513,28 @@ def test_a_whole_number_written_with_a_point_is_that_number(cancer: str, stage: 
     assert as_float.model_dump(exclude={"as_typed"}) == as_int.model_dump(exclude={"as_typed"})
     with pytest.raises(ProfileError, match="stage"):
         parse_profile({"cancer": cancer, "stage": stage + 0.5}, KB)
+
+
+@given(
+    marker=st.sampled_from(["her2", "kras", "HER2", "KRAS"]),
+    value=st.one_of(st.sampled_from(["positive", "negative", "3+", "wild-type", "G12D", "WT"]),
+                    st.lists(st.sampled_from(["positive", "0", "mutated", "WT"]), min_size=1,
+                             max_size=3)),
+    null_inside=st.booleans(),
+)  # fmt: skip
+def test_a_null_marker_beside_the_same_marker_given_elsewhere_is_unknown_not_a_value(
+    marker: str, value: object, null_inside: bool
+) -> None:
+    """null is "not known": beside the same marker written in the other place (top level or
+    under biomarkers), the given one is the answer; null never becomes a value of a list."""
+    inside, outside = ({marker: None}, {marker: value}) if null_inside else ({marker: value}, {marker: None})  # noqa: E501
+    data = {"cancer": "rectum", "biomarkers": inside, **outside}
+    alone = {"cancer": "rectum", "biomarkers": {marker.lower(): value}}
+    try:
+        expected = parse_profile(alone, KB).biomarkers
+    except ProfileError as error:  # a value the reader refuses is refused the same way
+        with pytest.raises(ProfileError) as again:
+            parse_profile(data, KB)
+        assert [p.field for p in again.value.problems] == [p.field for p in error.problems]
+        return
+    assert parse_profile(data, KB).biomarkers == expected

@@ -378,7 +378,12 @@ def _tidy(data: dict[str, Any]) -> dict[str, Any]:
     pairs = [*(markers.items() if isinstance(markers, dict) else []), *moved.items()]
     for key, value in pairs:
         name = key.lower() if key.lower() in ("her2", "kras") else key
-        if name in combined and combined[name] != value:
+        if value is None and name in ("her2", "kras"):
+            combined.setdefault(name, None)  # null: unknown, which another spelling may give
+            continue
+        if combined.get(name) is None:
+            combined[name] = value
+        elif combined[name] != value:
             first = combined[name] if isinstance(combined[name], list) else [combined[name]]
             combined[name] = [*first, *(value if isinstance(value, list) else [value])]
         else:
