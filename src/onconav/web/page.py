@@ -76,10 +76,14 @@ def add_page(
             names=names, sources=kb.data.sources, asked={q.name for q in questions},
         )  # fmt: skip
 
-    def read(request: Request) -> Result:
+    def read(request: Request) -> Result | HTMLResponse:
+        """The Result for the answers in the query string, or the form again showing what is
+        wrong with them (422)."""
         given = form.answers(request.query_params.multi_items())
-        data = form.profile_data(given, kb)
-        return evaluate(parse_profile(data, kb), kb)
+        try:
+            return evaluate(parse_profile(form.profile_data(given, kb), kb), kb)
+        except ProfileError as error:
+            return form_page(request, form_errors(error), 422)
 
     def form_errors(error: ProfileError) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -98,10 +102,9 @@ def add_page(
 
     @app.get("/options", include_in_schema=False)
     async def answer(request: Request) -> HTMLResponse:
-        try:
-            result = read(request)
-        except ProfileError as error:
-            return form_page(request, form_errors(error), 422)
+        result = read(request)
+        if isinstance(result, HTMLResponse):
+            return result
         query = str(request.query_params)
         return page(
             "answer.html", **answer_context(result, kb, passage), query=query,
@@ -122,19 +125,17 @@ def add_page(
     # The reports are made in a worker thread (a PDF takes a while), not on the event loop.
     @app.get("/report.html", include_in_schema=False)
     def report_html(request: Request) -> Response:
-        try:
-            result = read(request)
-        except ProfileError as error:
-            return form_page(request, form_errors(error), 422)
+        result = read(request)
+        if isinstance(result, HTMLResponse):
+            return result
         html = report.html(result, kb, passage, env=env)
         return HTMLResponse(html, headers=report_headers(html))
 
     @app.get("/report.pdf", include_in_schema=False)
     def report_pdf(request: Request) -> Response:
-        try:
-            result = read(request)
-        except ProfileError as error:
-            return form_page(request, form_errors(error), 422)
+        result = read(request)
+        if isinstance(result, HTMLResponse):
+            return result
         pdf = report.pdf(result, kb, passage, env=env)
         return Response(pdf, media_type="application/pdf", headers={
             **SECURITY_HEADERS,
