@@ -755,11 +755,7 @@ def _metastases(builder: Builder, cancer: CancerFound) -> None:
         site = _metastasis_site(builder, res)
         if site is None or not builder.valid(res):
             continue
-        if _status(res.data, "verificationStatus") in NOT_CONFIRMED:
-            builder.drop(res.ref, "spread that is not confirmed: not read")
-            continue
-        if _status(res.data, "clinicalStatus") in NOT_NOW:
-            builder.drop(res.ref, "spread recorded as resolved or inactive: not read")
+        if _not_current(builder, res, "spread"):
             continue
         related = [builder.ref(e.get("valueReference")) for e in res.data.get("extension") or []
                    if isinstance(e, OBJECT) and e.get("url") == RELATED]  # fmt: skip
@@ -772,6 +768,18 @@ def _metastases(builder: Builder, cancer: CancerFound) -> None:
         builder.values["metastases"] = sorted(sites, key=lambda s: (order.index(s), s))
 
 
+def _not_current(builder: Builder, res: Res, what: str) -> bool:
+    """Whether a Condition is not confirmed, or is resolved or inactive; if so it is listed as
+    not read, with which."""
+    if _status(res.data, "verificationStatus") in NOT_CONFIRMED:
+        builder.drop(res.ref, f"{what} that is not confirmed: not read")
+        return True
+    if _status(res.data, "clinicalStatus") in NOT_NOW:
+        builder.drop(res.ref, f"{what} recorded as resolved or inactive: not read")
+        return True
+    return False
+
+
 def _symptoms(builder: Builder) -> None:
     order = [s.id for s in builder.kb.data.symptoms]
     found: set[str] = set()
@@ -779,11 +787,7 @@ def _symptoms(builder: Builder) -> None:
         row = builder.row("conditions", _code_of(res.data))
         if row is None or "symptom" not in row.meaning or not builder.valid(res):
             continue
-        if _status(res.data, "verificationStatus") in NOT_CONFIRMED:
-            builder.drop(res.ref, "a symptom that is not confirmed: not read")
-            continue
-        if _status(res.data, "clinicalStatus") in NOT_NOW:
-            builder.drop(res.ref, "a symptom recorded as resolved or inactive: not read")
+        if _not_current(builder, res, "a symptom"):
             continue
         found.update(row.meaning["symptom"])
         builder.use("symptoms", res.ref)
