@@ -25,6 +25,18 @@ FORMATS = {".parquet": "parquet", ".csv": "csv", ".ndjson": "ndjson", ".jsonl": 
            ".json": "ndjson"}  # fmt: skip
 MARKERS = ("her2", "kras")
 NULL = "\x00"  # what a value not given is joined on (a key no input holds)
+COPY = {"parquet": "FORMAT parquet", "csv": "FORMAT csv, HEADER true", "ndjson": "FORMAT json"}
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")  # ours is on stderr, and only without --quiet
+    return con
+
+
+def copy_to(con: duckdb.DuckDBPyConnection, query: str, path: Path, fmt: str) -> None:
+    con.execute(f"COPY ({query}) TO {quote(str(path))} ({COPY[fmt]})")
 
 
 class CohortError(ValueError):
