@@ -10,7 +10,7 @@ and NOT.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from enum import Enum, StrEnum
 from typing import Literal
 
@@ -26,6 +26,7 @@ from onconav.kb.rules import (
     Rules,
     Scope,
     Test,
+    not_given,
 )
 
 FactValue = str | bool | frozenset[str] | None
@@ -216,9 +217,60 @@ def decide(rules: Rules, facts: Facts) -> tuple[Status, Because, Truth, Truth]:
     return status, because, condition, out
 
 
+# SQL (DuckDB, and Spark SQL for `onconav cohort --engine spark`): one row of facts per person;
+# NULL for unknown, an empty list for none. The two differ only in the functions on lists.
 # --------------------------------------------------------------------------------------------
-# SQL (DuckDB): one row of facts per person; NULL for unknown, an empty list for none
-# --------------------------------------------------------------------------------------------
+
+
+class Dialect:
+    """How a SQL engine writes what standard SQL has no words for: lists (DuckDB's)."""
+
+    name = "duckdb"
+
+    def array(self, items: Iterable[str]) -> str:
+        """A list of SQL expressions (of text)."""
+        return "[" + ", ".join(items) + "]::VARCHAR[]"
+
+    def has_any(self, col: str, values: str) -> str:
+        return f"list_has_any({col}, {values})"
+
+    def has_all(self, values: str, col: str) -> str:
+        return f"list_has_all({values}, {col})"
+
+    def length(self, items: str) -> str:
+        return f"len({items})"
+
+    def intersect(self, col: str, values: str) -> str:
+        return f"list_intersect({col}, {values})"
+
+    def not_null(self, items: str) -> str:
+        """The list without its NULL items."""
+        return f"list_filter({items}, lambda x: x IS NOT NULL)"
+
+
+class SparkDialect(Dialect):
+    name = "spark"
+
+    def array(self, items: Iterable[str]) -> str:
+        return "CAST(array(" + ", ".join(items) + ") AS ARRAY<STRING>)"
+
+    def has_any(self, col: str, values: str) -> str:
+        return f"arrays_overlap({col}, {values})"
+
+    def has_all(self, values: str, col: str) -> str:
+        return f"(size(array_except({col}, {values})) = 0)"
+
+    def length(self, items: str) -> str:
+        return f"size({items})"
+
+    def intersect(self, col: str, values: str) -> str:
+        return f"array_intersect({col}, {values})"
+
+    def not_null(self, items: str) -> str:
+        return f"filter({items}, x -> x IS NOT NULL)"
+
+
+DUCKDB, SPARK = Dialect(), SparkDialect()
 
 
 def quote(value: str) -> str:
@@ -226,6 +278,8 @@ def quote(value: str) -> str:
 
 
 def column(name: str) -> str:
+    """A column's name; DuckDB's double quotes, which Spark reads with ``spark.sql.ansi
+    .doubleQuotedIdentifiers`` (set by the spark engine)."""
     return '"' + name.replace('"', '""') + '"'
 
 
@@ -233,17 +287,21 @@ def _values(values: Iterable[str]) -> str:
     return ", ".join(quote(v) for v in sorted(values))
 
 
-def leaf_sql(test: Test) -> str:
+def leaf_sql(test: Test, dialect: Dialect = DUCKDB) -> str:
     col = column(test.fact)
+    d = dialect
     if test.kind == "unknown":
         return f"({col} IS NULL)"
     if test.kind == "bool":
         return f"({col} = {'TRUE' if test.value else 'FALSE'})"
     if test.kind == "count":
-        counted = f"list_intersect({col}, [{_values(test.true)}])" if test.true else col
+        counted = d.intersect(col, d.array(quote(v) for v in sorted(test.true))) if test.true \
+            else col  # fmt: skip
         return (f"(CASE WHEN {col} IS NULL THEN NULL "
-                f"ELSE len({counted}) BETWEEN 1 AND {test.limit} END)")  # fmt: skip
+                f"ELSE {d.length(counted)} BETWEEN 1 AND {test.limit} END)")  # fmt: skip
     whens = [f"WHEN {col} IS NULL THEN NULL"]
+    true = d.array(quote(v) for v in sorted(test.true))
+    unknown = d.array(quote(v) for v in sorted(test.unknown))
     if test.kind == "one":
         if test.true:
             whens.append(f"WHEN {col} IN ({_values(test.true)}) THEN TRUE")
@@ -251,40 +309,44 @@ def leaf_sql(test: Test) -> str:
             whens.append(f"WHEN {col} IN ({_values(test.unknown)}) THEN NULL")
     elif test.kind == "any":
         if test.true:
-            whens.append(f"WHEN list_has_any({col}, [{_values(test.true)}]) THEN TRUE")
+            whens.append(f"WHEN {d.has_any(col, true)} THEN TRUE")
         if test.unknown:
-            whens.append(f"WHEN list_has_any({col}, [{_values(test.unknown)}]) THEN NULL")
+            whens.append(f"WHEN {d.has_any(col, unknown)} THEN NULL")
     else:  # every
-        allowed = test.true | test.unknown
-        whens.append(f"WHEN len({col}) = 0 THEN FALSE")
-        if allowed:
-            whens.append(f"WHEN NOT list_has_all([{_values(allowed)}], {col}) THEN FALSE")
+        allowed = d.array(quote(v) for v in sorted(test.true | test.unknown))
+        whens.append(f"WHEN {d.length(col)} = 0 THEN FALSE")
+        if test.true or test.unknown:
+            whens.append(f"WHEN NOT {d.has_all(allowed, col)} THEN FALSE")
             if test.unknown:
-                whens.append(f"WHEN list_has_any({col}, [{_values(test.unknown)}]) THEN NULL")
+                whens.append(f"WHEN {d.has_any(col, unknown)} THEN NULL")
             whens.append("ELSE TRUE")
     if not whens[-1].startswith("ELSE"):
         whens.append("ELSE FALSE")
     return "(CASE " + " ".join(whens) + " END)"
 
 
-def to_sql(expr: Expr) -> str:
+Leaf = Callable[[Test], str]
+"""How a test is written: ``leaf_sql`` itself, or a column holding it, worked out once per
+person (``onconav.cohort.engines``)."""
+
+
+def to_sql(expr: Expr, leaf: Leaf = leaf_sql) -> str:
     """An expression as a SQL boolean (NULL for UNKNOWN) over a facts row."""
     if isinstance(expr, Test):
-        return leaf_sql(expr)
+        return leaf(expr)
     if isinstance(expr, Not):
-        return f"(NOT {to_sql(expr.part)})"
-    if isinstance(expr, All):
-        return "(" + " AND ".join(to_sql(p) for p in expr.parts) + ")" if expr.parts else "TRUE"
-    return "(" + " OR ".join(to_sql(p) for p in expr.parts) + ")" if expr.parts else "FALSE"
+        return f"(NOT {to_sql(expr.part, leaf)})"
+    joiner, empty = (" AND ", "TRUE") if isinstance(expr, All) else (" OR ", "FALSE")
+    return "(" + joiner.join(to_sql(p, leaf) for p in expr.parts) + ")" if expr.parts else empty
 
 
-def scope_sql(scope: Scope) -> str:
+def scope_sql(scope: Scope, leaf: Leaf = leaf_sql) -> str:
     """The scope as a SQL boolean over the row's ``site`` and facts (never NULL)."""
     site = column("site")
     parts = [f"{site} IN ({_values(scope.sites)})"] if scope.sites else []
     if scope.everywhere:
         parts.append(f"{site} NOT IN ({_values(scope.not_for)})" if scope.not_for else "TRUE")
-    parts += [f"({site} = {quote(s)} AND {to_sql(covers)} IS FALSE)"
+    parts += [f"({site} = {quote(s)} AND {to_sql(covers, leaf)} IS FALSE)"
               for s, covers in scope.uncovered]  # fmt: skip
     return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
 
@@ -298,14 +360,17 @@ def in_scope(scope: Scope, site: str, facts: Facts) -> bool:
     return any(s == site and truth(covers, facts) is Truth.FALSE for s, covers in scope.uncovered)
 
 
-def ruled_out_sql(rules: Rules) -> str:
+def hit_sql(r: RuledOut, leaf: Leaf = leaf_sql) -> str:
+    """``hit_truth`` as a SQL boolean: a fact not given rules nothing out."""
+    given = f"{leaf(not_given(r.fact, 'not given'))} IS TRUE"
+    return f"(CASE WHEN {given} THEN FALSE ELSE {to_sql(r.test, leaf)} END)"
+
+
+def ruled_out_sql(rules: Rules, leaf: Leaf = leaf_sql) -> str:
     """``ruled_out`` as a SQL boolean (NULL for UNKNOWN)."""
     hits: dict[str, list[str]] = {}
     for r in rules.ruled_out:
-        col = column(r.fact)
-        hits.setdefault(r.given, []).append(
-            f"(CASE WHEN {col} IS NULL THEN FALSE ELSE {to_sql(r.test)} END)"
-        )
+        hits.setdefault(r.given, []).append(hit_sql(r, leaf))
     hit = {given: "(" + " OR ".join(tests) + ")" for given, tests in hits.items()}
     parts = [h for given, h in hit.items() if given not in rules.choices]
     if rules.choices:
@@ -319,45 +384,58 @@ def ruled_out_sql(rules: Rules) -> str:
     return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
 
 
-def relieves_sql(rules: Rules) -> str:
+def relieves_sql(rules: Rules, leaf: Leaf = leaf_sql) -> str:
     """``relieves`` as a SQL boolean (never NULL)."""
-    tests = [f"{leaf_sql(t)} IS TRUE" for t in rules.relief]
+    tests = [f"{leaf(t)} IS TRUE" for t in rules.relief]
     return "(" + " OR ".join(tests) + ")" if tests else "FALSE"
 
 
-ADVANCED_SQL = (
-    f"(CASE WHEN {leaf_sql(STAGE_EARLIER)} IS NOT TRUE THEN TRUE "
-    f"ELSE NOT {leaf_sql(NOT_COME_BACK)} END)"
-)
-"""``advanced`` as a SQL boolean (NULL for UNKNOWN)."""
+def advanced_sql(leaf: Leaf = leaf_sql) -> str:
+    """``advanced`` as a SQL boolean (NULL for UNKNOWN)."""
+    return (f"(CASE WHEN {leaf(STAGE_EARLIER)} IS NOT TRUE THEN TRUE "
+            f"ELSE NOT {leaf(NOT_COME_BACK)} END)")  # fmt: skip
 
 
-def status_sql(rules: Rules) -> str:
-    """The option's status as a SQL expression, from ``STATUS_RULES``, over a row that also has
-    the truth of its condition (``_condition``) and of what rules it out (``_ruled_out``), each
-    worked out once (see ``statuses_sql``)."""
+ADVANCED_SQL = advanced_sql()
+
+
+def because_sql(rules: Rules, leaf: Leaf = leaf_sql) -> str:
+    """The line of ``STATUS_RULES`` that gives the option's status, as a SQL expression over a row
+    that also has the truth of its condition (``_condition``) and of what rules it out
+    (``_ruled_out``), each worked out once (see ``statuses_sql``)."""
     when = column("_condition")
     ruled_out = column("_ruled_out")
+    gate = advanced_sql(leaf)
     tests: dict[Because, str] = {
         "ruled_out": f"{ruled_out} IS TRUE",
         "ruled_out_unknown": f"{ruled_out} IS NULL",
-        "not_advanced": f"{ADVANCED_SQL} IS FALSE",
+        "not_advanced": f"{gate} IS FALSE",
         "condition_false": f"{when} IS FALSE",
-        "declined": f"{leaf_sql(DECLINES)} IS TRUE AND NOT {relieves_sql(rules)}"
+        "declined": f"{leaf(DECLINES)} IS TRUE AND NOT {relieves_sql(rules, leaf)}"
         if rules.declinable
         else "FALSE",
         "in_trials": "TRUE" if rules.in_trials else "FALSE",
         "condition_unknown": f"{when} IS NULL",
-        "advanced_unknown": f"{ADVANCED_SQL} IS NULL",
+        "advanced_unknown": f"{gate} IS NULL",
     }
     whens = " ".join(
-        f"WHEN {tests[b]} THEN {quote(s.value)}" for s, b in STATUS_RULES if b != "otherwise"
+        f"WHEN {tests[b]} THEN {quote(b)}" for _, b in STATUS_RULES if b != "otherwise"
     )
-    otherwise = next(s for s, b in STATUS_RULES if b == "otherwise")
-    return f"CASE {whens} ELSE {quote(otherwise.value)} END"
+    return f"CASE {whens} ELSE 'otherwise' END"
 
 
-def implied_sql(implied: Implied) -> str:
+def status_of_sql(because: str) -> str:
+    """The status a line of ``STATUS_RULES`` gives, from a SQL expression of the line."""
+    whens = " ".join(f"WHEN {quote(b)} THEN {quote(s.value)}" for s, b in STATUS_RULES)
+    return f"CASE {because} {whens} END"
+
+
+def status_sql(rules: Rules, leaf: Leaf = leaf_sql) -> str:
+    """The option's status as a SQL expression, from ``STATUS_RULES`` (see ``because_sql``)."""
+    return status_of_sql(f"({because_sql(rules, leaf)})")
+
+
+def implied_sql(implied: Implied, leaf: Leaf = leaf_sql, dialect: Dialect = DUCKDB) -> str:
     """The column of an implied fact: its value where the rule applies, else as given."""
     col = column(implied.fact)
     if implied.value is None:
@@ -367,8 +445,8 @@ def implied_sql(implied: Implied) -> str:
     elif isinstance(implied.value, str):
         value = quote(implied.value)
     else:
-        value = f"[{_values(implied.value)}]::VARCHAR[]"
-    applies = f"{to_sql(implied.when)} IS TRUE"
+        value = dialect.array(quote(v) for v in sorted(implied.value))
+    applies = f"{to_sql(implied.when, leaf)} IS TRUE"
     if implied.if_unknown:
         applies = f"{col} IS NULL AND {applies}"
     return f"CASE WHEN {applies} THEN {value} ELSE {col} END"

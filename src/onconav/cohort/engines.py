@@ -17,24 +17,30 @@ from onconav.engine import undecided_facts
 from onconav.kb import KnowledgeBase
 from onconav.kb.rules import Expr, Not, Rules, Test
 from onconav.logic import (
-    ADVANCED_SQL,
+    DUCKDB,
     STATUS_RULES,
+    Dialect,
     FactValue,
+    Leaf,
     Status,
     Truth,
     advanced,
+    advanced_sql,
+    because_sql,
     column,
     decide,
+    hit_sql,
     hit_truth,
     implied_sql,
     in_scope,
+    leaf_sql,
     quote,
     ruled_out_sql,
     scope_sql,
-    status_sql,
+    status_of_sql,
     to_sql,
 )
-from onconav.profile import ProfileError, facts_of, parse_profile
+from onconav.profile import ProfileError, facts_of, facts_table, parse_profile
 
 ENGINES = ("duckdb", "python")
 RESULT_COLUMNS = ("patient_id VARCHAR, option_id VARCHAR, status VARCHAR, because VARCHAR, "
@@ -140,70 +146,93 @@ def _spec(columns: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _undecided_sql(expr: Expr, path: list[str], found: dict[str, list[str]]) -> None:
+class Leaves:
+    """Each distinct test of the rules as a column of the person's row (``_t0``, ``_t1``, ...):
+    worked out once per person, however many options ask it; ``sql`` is each column's test."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+        self.sql: dict[str, str] = {}  # column -> test
+        self._columns: dict[str, str] = {}  # test -> column
+
+    def __call__(self, test: Test) -> str:
+        sql = leaf_sql(test, self.dialect)
+        if sql not in self._columns:
+            self._columns[sql] = name = column(f"_t{len(self._columns)}")
+            self.sql[name] = sql
+        return self._columns[sql]
+
+
+def _undecided_sql(expr: Expr, path: list[str], found: dict[str, list[str]], leaf: Leaf) -> None:
     """For each fact, when knowing it would decide ``expr``: every expression on the way from
     the condition down to one of its tests is UNKNOWN (``engine.undecided_facts``)."""
-    here = [*path, f"{to_sql(expr)} IS NULL"]
+    here = [*path, f"{to_sql(expr, leaf)} IS NULL"]
     if isinstance(expr, Test):
         found.setdefault(expr.fact, []).append("(" + " AND ".join(here) + ")")
     elif isinstance(expr, Not):
-        _undecided_sql(expr.part, here, found)
+        _undecided_sql(expr.part, here, found, leaf)
     else:
         for part in expr.parts:
-            _undecided_sql(part, here, found)
+            _undecided_sql(part, here, found, leaf)
 
 
-def missing_sql(rules: Rules) -> str:
+DECIDED = tuple(b for s, b in STATUS_RULES if s in (Status.not_suitable, Status.declined))
+
+
+def missing_sql(rules: Rules, leaf: Leaf, dialect: Dialect) -> str:
     """``missing_facts`` as a SQL list, over a row with ``_condition``, ``_ruled_out`` and
-    ``_status``."""
+    ``_because``."""
     found: dict[str, list[str]] = {}
-    _undecided_sql(rules.when, [], found)
+    _undecided_sql(rules.when, [], found, leaf)
     whens: dict[str, list[str]] = {f: [f"({column('_condition')} IS NULL AND ({' OR '.join(c)}))"]
                                    for f, c in found.items()}  # fmt: skip
     for r in rules.ruled_out:
         if r.fact in ("progressed_on", "cannot_have"):
-            col = column(r.fact)
-            hit = f"(CASE WHEN {col} IS NULL THEN FALSE ELSE {to_sql(r.test)} END)"
-            unsure = f"({column('_ruled_out')} IS NULL AND {hit} IS NULL)"
+            unsure = f"({column('_ruled_out')} IS NULL AND {hit_sql(r, leaf)} IS NULL)"
             whens.setdefault(r.fact, []).append(unsure)
-    whens.setdefault("recurrence", []).append(f"({ADVANCED_SQL} IS NULL)")
+    whens.setdefault("recurrence", []).append(f"({advanced_sql(leaf)} IS NULL)")
     items = [f"CASE WHEN {' OR '.join(c)} THEN {quote(f)} END" for f, c in sorted(whens.items())]
-    decided = f"{column('_status')} IN ('not_suitable', 'declined')"
-    return (f"CASE WHEN {decided} THEN []::VARCHAR[] ELSE "
-            f"list_filter([{', '.join(items)}]::VARCHAR[], "
-            "lambda x: x IS NOT NULL) END")  # fmt: skip
+    decided = f"{column('_because')} IN ({', '.join(quote(b) for b in DECIDED)})"
+    return (f"CASE WHEN {decided} THEN {dialect.array([])} "
+            f"ELSE {dialect.not_null(dialect.array(items))} END")  # fmt: skip
 
 
-def because_sql(rules: Rules) -> str:
-    """The line of ``STATUS_RULES`` that gave the status: the status query, read for the line."""
-    text = status_sql(rules)
-    for status, because in STATUS_RULES:
-        text = text.replace(f"THEN {quote(status.value)}", f"THEN {quote(because)}", 1)
-    return text.replace(f"ELSE {quote(Status.offered.value)} END", f"ELSE {quote('otherwise')} END")
-
-
-def results_sql(kb: KnowledgeBase, table: str = "facts") -> str:
-    """(patient_id, option_id, status, because, missing) for every person of a facts table and
-    every option in their scope; the implied facts added first, as ``logic.statuses_sql``."""
-    steps = [f"given AS (SELECT * FROM {table})"]
-    previous = "given"
-    for i, step in enumerate(kb.implied, 1):
-        steps.append(f"implied_{i} AS (SELECT * REPLACE ({implied_sql(step)} AS "
-                     f"{column(step.fact)}) FROM {previous})")  # fmt: skip
-        previous = f"implied_{i}"
+def results_sql(kb: KnowledgeBase, table: str = "facts",
+                dialect: Dialect = DUCKDB) -> tuple[str, str]:  # fmt: skip
+    """Two queries over a facts table: the people's rows with the implied facts added (as
+    ``logic.statuses_sql`` does) and every test of the rules worked out once (``Leaves``), to be
+    made a table ``decided_facts``; then over that table, (patient_id, option_id, status,
+    because, missing) for every person and every option in their scope."""
+    leaf = Leaves(dialect)
     selects = []
     for r in kb.rules.values():
-        inner = (f"SELECT *, {to_sql(r.when)} AS _condition, {ruled_out_sql(r)} AS _ruled_out "
-                 f"FROM {previous} WHERE {scope_sql(r.scope)}")  # fmt: skip
-        decided = (f"SELECT *, {status_sql(r)} AS _status, {because_sql(r)} AS _because "
-                   f"FROM ({inner})")  # fmt: skip
+        inner = (f"SELECT *, {to_sql(r.when, leaf)} AS _condition, "
+                 f"{ruled_out_sql(r, leaf)} AS _ruled_out "
+                 f"FROM decided_facts WHERE {scope_sql(r.scope, leaf)}")  # fmt: skip
+        decided = f"SELECT *, {because_sql(r, leaf)} AS _because FROM ({inner})"
         selects.append(f"SELECT person_id AS patient_id, {quote(r.option)} AS option_id, "
-                       f"_status AS status, _because AS because, {missing_sql(r)} AS missing "
-                       f"FROM ({decided})")  # fmt: skip
-    return "WITH " + ",\n".join(steps) + "\n" + "\nUNION ALL\n".join(selects)
+                       f"{status_of_sql(column('_because'))} AS status, _because AS because, "
+                       f"{missing_sql(r, leaf, dialect)} AS missing FROM ({decided})")  # fmt: skip
+    names = [n for n, _, _ in facts_table(kb)]
+    previous = f"(SELECT {', '.join(column(n) for n in names)} FROM {table})"
+    for step in kb.implied:
+        implied = implied_sql(step, leaf_sql_of(dialect), dialect)
+        previous = ("(SELECT " + ", ".join(f"{implied} AS {column(n)}" if n == step.fact
+                                           else column(n) for n in names)
+                    + f" FROM {previous})")  # fmt: skip
+    tests = ", ".join(f"{sql} AS {name}" for name, sql in leaf.sql.items())
+    people = f"SELECT person_id, site, {tests} FROM {previous}"
+    return people, "\nUNION ALL\n".join(selects)
+
+
+def leaf_sql_of(dialect: Dialect) -> Leaf:
+    """The tests written out in full (before the table of tests exists)."""
+    return lambda test: leaf_sql(test, dialect)
 
 
 def run_duckdb(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
-    """The ``duckdb`` engine over table ``facts``: a view ``result`` (computed as it is written)."""
-    con.execute("CREATE VIEW result AS " + results_sql(kb))
-
+    """The ``duckdb`` engine over table ``facts``: a table ``decided_facts`` (the people and
+    every test once) and a view ``result`` over it (computed as it is written)."""
+    people, result = results_sql(kb)
+    con.execute("CREATE TEMP TABLE decided_facts AS " + people)
+    con.execute("CREATE VIEW result AS " + result)

@@ -8,6 +8,7 @@ never once per row; the rows are then joined to what their values were read as, 
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -141,22 +142,43 @@ def _read(kb: KnowledgeBase, data: dict[str, Any], field: str) -> tuple[Any, str
     return (sorted(value) if isinstance(value, frozenset) else value), None
 
 
-def _read_list(kb: KnowledgeBase, field: str, items: list[str], cache: dict[str, Any]) -> Any:
-    """A list, item by item (each item read once per run); the whole list where an item is a
-    word for none (read as the core reads it: alone, it is the empty list)."""
-    if len(items) > 1 and any(normalise_name(i) in NONE_WORDS for i in items):
-        return _read(kb, _profile(kb, None, field, items), field)
-    ids: list[str] = []
-    problems = []
-    for i, item in enumerate(items):
-        if item not in cache:
-            cache[item] = _read(kb, _profile(kb, None, field, [item]), field)
-        found, problem = cache[item]
-        if problem:
-            problems.append(problem.replace(f"{field}[0]", f"{field}[{i}]", 1))
-        else:
-            ids += [v for v in found if v not in ids]
-    return (None, "; ".join(problems)) if problems else (sorted(ids), None)
+def _read_lists(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, field: str,
+                value_type: str) -> None:  # fmt: skip
+    """Table ``v_{field}``: each distinct list given, what it is read as, or why not. Each
+    distinct item is read once, alone; a list is what its items are read as (each id once,
+    sorted), or every problem of its items, numbered by the item's place in the list. A list
+    that holds a word for none beside other items is read whole, as the core reads it (an
+    error)."""
+    col = column(field)
+    items = [str(i) for (i,) in con.execute(
+        f"SELECT DISTINCT unnest({col}) FROM src WHERE {col} IS NOT NULL").fetchall()]  # fmt: skip
+    rows = []
+    for item in items:
+        value, problem = _read(kb, _profile(kb, None, field, [item]), field)
+        rows.append({"item": item, "value": value, "error": problem,
+                     "none": normalise_name(item) in NONE_WORDS})  # fmt: skip
+    _table(con, f"i_{field}", {"item": "VARCHAR", "value": value_type, "error": "VARCHAR",
+                               "none": "BOOLEAN"}, rows)  # fmt: skip
+    items_table, pattern = column(f"i_{field}"), quote(re.escape(f"{field}[0]"))
+    con.execute(
+        f"CREATE TABLE {column('v_' + field)} AS "
+        f"WITH raws AS (SELECT DISTINCT {col} AS raw FROM src WHERE {col} IS NOT NULL), "
+        "parts AS (SELECT raw, unnest(raw) AS item, "
+        "unnest(range(0, len(raw))) AS place FROM raws) "
+        "SELECT r.raw, CASE WHEN bool_or(p.error IS NOT NULL) THEN NULL ELSE "
+        "coalesce(list_sort(list_distinct(flatten(list(p.value)))), []) "
+        f"END AS value, string_agg(regexp_replace(p.error, {pattern}, "
+        f"{quote(field + '[')} || p.place || ']'), '; ' ORDER BY p.place) AS error, "
+        "len(r.raw) > 1 AND bool_or(coalesce(p.none, FALSE)) AS whole "
+        f"FROM raws r LEFT JOIN (parts q JOIN {items_table} i USING (item)) p "
+        "ON p.raw = r.raw GROUP BY r.raw"
+    )
+    wholes = con.execute(f"SELECT raw FROM {column('v_' + field)} WHERE whole").fetchall()
+    for (raw,) in wholes:
+        value, problem = _read(kb, _profile(kb, None, field, list(raw)), field)
+        con.execute(f"UPDATE {column('v_' + field)} SET value = ?, error = ? WHERE raw = ?",
+                    [value, problem, raw])  # fmt: skip
+    con.execute(f"ALTER TABLE {column('v_' + field)} DROP whole")
 
 
 def _table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str],
@@ -198,15 +220,7 @@ def _read_values(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[
             continue
         value_type = sql_types[field].removesuffix(" NOT NULL")
         if kind == "list":
-            cache: dict[str, Any] = {}
-            rows = []
-            for (items,) in con.execute(
-                f"SELECT DISTINCT {column(field)} FROM src WHERE {column(field)} IS NOT NULL"
-            ).fetchall():
-                value, problem = _read_list(kb, field, list(items), cache)
-                rows.append({"raw": list(items), "value": value, "error": problem})
-            _table(con, f"v_{field}", {"raw": "VARCHAR[]", "value": value_type,
-                                       "error": "VARCHAR"}, rows)  # fmt: skip
+            _read_lists(con, kb, field, value_type)
             continue
         rows = []
         pairs = con.execute(f"SELECT DISTINCT cancer, {column(field)} FROM src").fetchall()
