@@ -910,6 +910,72 @@ def explain_command(
     kb_show(name, sources)
 
 
+class SearchFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+SEARCH_FIELDS = {"q": "QUERY", "limit": "--limit", "cancer": "--cancer"}
+
+
+@app.command("search")
+def search_command(
+    query: Annotated[str, typer.Argument(help="A question or some words, in your own words.")],
+    limit: Annotated[int, typer.Option("--limit", help="How many hits at most (1-50).")] = 10,
+    cancer: Annotated[
+        str | None, typer.Option("--cancer", help="Keep to one cancer: stomach, rectum, cervix.")
+    ] = None,
+    output_format: Annotated[
+        SearchFormat, typer.Option("--format", help="text (default) or json.")
+    ] = SearchFormat.text,
+    sources: SourcesOption = None,
+) -> None:
+    """Search the sources' passages and the knowledge base in your own words: each hit with its
+    source and offsets, the passage (with --sources), what cites it, and the words it matched."""
+    from onconav.search import SearchError, build_index
+
+    kb = _kb()
+    index = build_index(kb, _sources_dir(sources, required=False))
+    try:
+        result = index.search(query, limit=limit, cancer=cancer)
+    except SearchError as error:
+        problem = error.problem
+        raise UsageError(f"{SEARCH_FIELDS.get(problem.field, problem.field)}: "
+                         f"{problem.message}") from None  # fmt: skip
+    if output_format is SearchFormat.json:
+        print(result.model_dump_json(indent=2))
+        return
+    if not result.hits:
+        print(f"Nothing in the sources or the knowledge base matches {result.query!r}.")
+        if result.suggestions:
+            print(f"Closest known words: {', '.join(result.suggestions)}")
+        else:
+            print("Try other words: a drug's name or brand, a treatment, a symptom.")
+        return
+    for hit in result.hits:
+        labels = " ".join(c.label() for c in hit.citations[:4])
+        more = f" and {len(hit.citations) - 4} more" if len(hit.citations) > 4 else ""
+        if hit.entry is not None:
+            kind = hit.entry.kind.replace("_", " ")
+            head = f"{hit.rank}. {hit.entry.name} ({kind}: {hit.entry.id})"
+            print(f"{head}  score {hit.score:.2f}")
+            if hit.text:
+                print(f"   {hit.text}")
+            print(f"   sources: {labels}{more}")
+        else:
+            print(f"{hit.rank}. {labels} {hit.kind}  score {hit.score:.2f}")
+            if hit.text:
+                print(f"   “{hit.text}”")
+        if hit.cited_by:
+            verb = "given by" if hit.entry is not None else "cited by"
+            names = "; ".join(f"{r.name} ({r.id})" for r in hit.cited_by)
+            print(f"   {verb}: {names}")
+        matched = ", ".join(m.words + (f" (as {m.via})" if m.via else "") for m in hit.matches)
+        print(f"   matched: {matched}")
+    print()
+    print(result.disclaimer)
+
+
 def _click_classes(name: str) -> tuple[type[BaseException], ...]:
     """typer's command-line errors: it vendors click in newer releases and uses click in older
     ones. Only the one typer uses is imported (importing click as well costs ~10 ms)."""

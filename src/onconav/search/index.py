@@ -1,0 +1,409 @@
+"""The index and the ranking.
+
+The documents, built at load from the knowledge base (and the source files, when at hand):
+
+- ``passage``: each passage the knowledge base cites (one evidence span, once however many
+  entries cite it), with the entries that cite it. Its words are the passage itself when the
+  source file is at hand (and still matches the span); without the sources, the names and plain
+  descriptions of the entries that cite it.
+- ``paragraph``: each paragraph of a source's treatment content that the cited passages do not
+  already cover for the most part (only with the sources).
+- ``entry``: each entry of the knowledge base with evidence, in its own plain words (name, other
+  names, description; an option's caveats; a note's text), cited by its evidence.
+
+Ranking is BM25 (bm25s) over stemmed terms. A question is read into concepts: the longest runs of
+its words that are a name of an entry (any name: a brand, an abbreviation, a plain word), and
+each word left over. A concept scores a document with the best of its names: its own words (plain
+BM25) or another name of the same entry (BM25 of that name's terms, scaled down when the name has
+more words than the question's, times ``SYNONYM_WEIGHT``), or for a class of drugs the name of
+one of its drugs (times ``MEMBER_WEIGHT``). A passage that an option cites counts
+``OPTION_BOOST`` times. Passages that overlap a better one of the same source by half are left out.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+import bm25s
+import numpy as np
+from bm25s.tokenization import Tokenized
+
+from onconav.engine import DISCLAIMER
+from onconav.kb import KnowledgeBase, provenance
+from onconav.kb.model import KINDS, Option, Span
+from onconav.profile import Problem
+from onconav.search import text as words_of
+from onconav.search.model import Cited, Hit, Match, Ref, SearchResult
+
+SYNONYM_WEIGHT = 0.9  # another name of the same thing counts a little less than the words given
+MEMBER_WEIGHT = 0.5  # a drug's name for its class ("nivolumab" for "immunotherapy"): narrower
+OPTION_BOOST = 1.25  # a passage that an option cites
+COVERED = 0.5  # a paragraph mostly inside cited passages, or a passage overlapping a better one
+LIMIT_MAX = 50
+MAX_QUERY_CHARS = 500
+NAMED_KINDS = ("cancers", "drug_classes", "drugs", "regimens", "procedures", "tests", "symptoms",
+               "sites", "glossary")  # fmt: skip
+
+
+class SearchError(ValueError):
+    """A search that cannot be run: the problem names the field and what is accepted."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+@dataclass(frozen=True)
+class Doc:
+    kind: Literal["passage", "paragraph", "entry"]
+    citations: tuple[Span, ...]
+    text: str | None  # shown: the passage, or the entry's description
+    entry: str | None = None
+    cited_by: tuple[str, ...] = ()
+    boosted: bool = False
+
+    @property
+    def sources(self) -> frozenset[str]:
+        return frozenset(c.source for c in self.citations)
+
+
+@dataclass(frozen=True)
+class Name:
+    """One name of an entry, as terms."""
+
+    entry: str
+    name: str
+    terms: tuple[str, ...]
+    weight: float = SYNONYM_WEIGHT
+
+
+@dataclass(frozen=True)
+class Concept:
+    words: str  # the question's words, folded
+    terms: tuple[str, ...]
+    names: tuple[Name, ...] = ()  # other names of the same thing
+
+
+Way = tuple[Name | None, np.ndarray]  # a way a concept matches (None: its own words), its scores
+
+
+@dataclass(frozen=True)
+class Index:
+    """The documents, their BM25 index, and the names of the knowledge base as synonyms."""
+
+    kb: KnowledgeBase
+    docs: tuple[Doc, ...]
+    bm25: bm25s.BM25
+    vocab: Mapping[str, int]
+    names: Mapping[tuple[str, ...], tuple[Name, ...]]  # a name's terms -> every name of its entries
+    longest: int
+    known_names: frozenset[str]  # every name of the knowledge base, folded: for suggestions
+    with_sources: bool
+    boosts: np.ndarray  # per document: OPTION_BOOST for a passage an option cites, else 1
+    synonyms: bool = True
+
+    # ----------------------------------------------------------------------------------------
+
+    def concepts(self, query: str) -> list[Concept]:
+        """The question read into concepts: names of entries (longest first), then single words."""
+        found = words_of.words(query)
+        terms = [w.term for w in found]
+        out: list[Concept] = []
+        i = 0
+        while i < len(found):
+            size = min(self.longest, len(found) - i) if self.synonyms else 1
+            for n in range(size, 0, -1):
+                key = tuple(terms[i : i + n])
+                names = self.names.get(key, ()) if self.synonyms else ()
+                if names or n == 1:
+                    others = tuple(nm for nm in names if nm.terms != key)
+                    words = " ".join(w.surface for w in found[i : i + n])
+                    out.append(Concept(words, key, others))
+                    i += n
+                    break
+        return out
+
+    def _term_scores(self, term: str) -> np.ndarray:
+        ident = self.vocab.get(term)
+        if ident is None:
+            return np.zeros(len(self.docs), dtype=np.float32)
+        return np.asarray(self.bm25.get_scores([ident]), dtype=np.float32)
+
+    def _score(self, concept: Concept, cache: dict[str, np.ndarray]) -> list[Way]:
+        """For each way the concept may match (its own words, then each other name), its scores."""
+
+        def of(term: str) -> np.ndarray:
+            if term not in cache:
+                cache[term] = self._term_scores(term)
+            return cache[term]
+
+        def total(terms: tuple[str, ...]) -> np.ndarray:
+            found = np.zeros(len(self.docs), dtype=np.float32)
+            for term in terms:
+                found += of(term)
+            return found
+
+        ways: list[Way] = [(None, total(concept.terms))]
+        size = len(concept.terms)
+        for name in concept.names:
+            scale = min(1.0, size / len(name.terms)) * name.weight
+            ways.append((name, total(name.terms) * np.float32(scale)))
+        return ways
+
+    def search(self, query: str, limit: int = 10, cancer: str | None = None) -> SearchResult:
+        """The passages and entries that answer ``query``, best first, each with its citations
+        and the words it matched. Raises ``SearchError`` for an empty or too long question, a
+        cancer not known, or a limit out of range."""
+        query = query.strip() if isinstance(query, str) else ""
+        if not query:
+            raise SearchError(Problem("q", query, (), "give a question or some words to look for"))
+        if len(query) > MAX_QUERY_CHARS:
+            raise SearchError(Problem("q", query[:40] + "...", (),
+                                      f"at most {MAX_QUERY_CHARS} characters"))  # fmt: skip
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= LIMIT_MAX:
+            raise SearchError(Problem("limit", limit, (f"1-{LIMIT_MAX}",),
+                                      f"a whole number from 1 to {LIMIT_MAX}"))  # fmt: skip
+        allowed, cancer_id = self._allowed(cancer)
+        concepts = self.concepts(query)
+        cache: dict[str, np.ndarray] = {}
+        total = np.zeros(len(self.docs), dtype=np.float32)
+        scored = []
+        for concept in concepts:
+            ways = self._score(concept, cache)
+            best = np.max(np.stack([s for _, s in ways]), axis=0)
+            total += best
+            scored.append((concept, ways))
+        total = total * self.boosts
+        order = np.argsort(-total, kind="stable")
+        hits: list[Hit] = []
+        taken: list[Doc] = []
+        for i in order:
+            if total[i] <= 0 or len(hits) == limit:
+                break
+            doc = self.docs[int(i)]
+            if allowed is not None and not doc.sources & allowed:
+                continue
+            if doc.kind != "entry" and any(_overlaps(doc, other) for other in taken):
+                continue
+            taken.append(doc)
+            hits.append(self._hit(doc, int(i), len(hits) + 1, float(total[i]), scored))
+        return SearchResult(
+            query=query,
+            cancer=cancer_id,
+            hits=hits,
+            suggestions=[] if hits else self.suggest(query),
+            knowledge_version=self.kb.version,
+            disclaimer=DISCLAIMER,
+        )
+
+    def _allowed(self, cancer: str | None) -> tuple[frozenset[str] | None, str | None]:
+        """The sources a search kept to one cancer may show: those about it and the general one."""
+        if cancer is None or not str(cancer).strip():
+            return None, None
+        general = {s.id for s in self.kb.data.sources if s.cancer == "any"}
+        about: dict[str, set[str]] = {}
+        for source in self.kb.data.sources:
+            if source.cancer != "any":
+                about.setdefault(source.cancer, set()).add(source.id)
+        found = [r for r in self.kb.find(str(cancer)) if self.kb.kind_of.get(r.id) == "cancers"]
+        for record in found:
+            ident = getattr(record, "read_as", None) or record.id
+            if ident in about:
+                return frozenset(about[ident] | general), ident
+        raise SearchError(Problem("cancer", cancer, tuple(sorted(about)),
+                                  "the sources are about " + ", ".join(sorted(about)) +
+                                  " cancer (or leave it out for every source)"))  # fmt: skip
+
+    def _hit(self, doc: Doc, i: int, rank: int, score: float,
+             scored: list[tuple[Concept, list[Way]]]) -> Hit:  # fmt: skip
+        matches = []
+        for concept, ways in scored:
+            name, value = max(ways, key=lambda way: float(way[1][i]))
+            if float(value[i]) <= 0:
+                continue
+            if name is None:
+                matches.append(Match(words=concept.words))
+            else:
+                entry = self.ref(name.entry)
+                matches.append(Match(words=concept.words, via=name.name, entry=entry))
+        return Hit(
+            rank=rank,
+            score=round(score, 3),
+            kind=doc.kind,
+            citations=[Cited(**c.model_dump()) for c in doc.citations],
+            text=doc.text,
+            entry=self.ref(doc.entry) if doc.entry else None,
+            cited_by=[self.ref(r) for r in self._cited_by(doc)],
+            matches=matches,
+        )
+
+    def _cited_by(self, doc: Doc) -> tuple[str, ...]:
+        """A passage's citing entries; for an entry that is given (a drug, a regimen, a
+        procedure, a class of drugs), the options that give it."""
+        if doc.entry is None:
+            return doc.cited_by
+        if self.kb.kind_of.get(doc.entry) in ("drugs", "regimens", "procedures", "drug_classes"):
+            return tuple(o.id for o in self.kb.options_using(doc.entry))
+        return ()
+
+    def ref(self, ident: str) -> Ref:
+        return Ref(id=ident, kind=self.kb.kind_of.get(ident, ""), name=self.kb.name_of(ident))
+
+    def suggest(self, query: str, n: int = 5) -> list[str]:
+        """The known words and names closest to the question's words (for a search with no hit)."""
+        known = sorted(self.known_names | {w for d in self.docs if d.text
+                                           for w in words_of.WORD.findall(words_of.fold(d.text))})
+        out: list[str] = []
+        for word in words_of.WORD.findall(words_of.fold(query)):
+            if word in words_of.STOP:
+                continue
+            for close in difflib.get_close_matches(word, known, n=3, cutoff=0.75):
+                if close != word and close not in out:
+                    out.append(close)
+        return out[:n]
+
+
+def _overlaps(a: Doc, b: Doc) -> bool:
+    if b.kind == "entry":
+        return False
+    x, y = a.citations[0], b.citations[0]
+    if x.source != y.source:
+        return False
+    shared = min(x.end, y.end) - max(x.start, y.start)
+    return shared >= COVERED * min(x.end - x.start, y.end - y.start)
+
+
+# --------------------------------------------------------------------------------------------
+# Building
+# --------------------------------------------------------------------------------------------
+
+
+def _record_words(record: object) -> list[str]:
+    parts: list[str] = []
+    for attr in ("name", "title", "description", "text", "note"):
+        value = getattr(record, attr, None)
+        if isinstance(value, str):
+            parts.append(value)
+    parts.extend(getattr(record, "aliases", []))
+    parts.extend(c.text for c in getattr(record, "caveats", []))
+    return parts
+
+
+def _base(ident: str) -> str:
+    return ident.split("/")[0]
+
+
+def build_index(kb: KnowledgeBase, sources: Path | None = None, *, synonyms: bool = True,
+                boost: bool = True) -> Index:  # fmt: skip
+    """The index over the knowledge base (and the source files in ``sources``, when given).
+    ``synonyms=False, boost=False`` is plain BM25 over the same documents, the baseline."""
+    texts = provenance.read_sources(sources, kb) if sources is not None else None
+    citing: dict[tuple[str, int, int, str], list[str]] = {}
+    for ident, span in kb.spans():
+        base = _base(ident)
+        if base in kb.by_id and kb.kind_of.get(base) != "facts":
+            key = (span.source, span.start, span.end, span.sha256)
+            if base not in citing.setdefault(key, []):
+                citing[key].append(base)
+    docs: list[Doc] = []
+    bodies: list[list[str]] = []
+    for (source, start, end, sha), citers in sorted(citing.items()):
+        span = Span(source=source, start=start, end=end, sha256=sha)
+        passage = None
+        if texts is not None and source in texts:
+            text = texts[source].text
+            if provenance.check_span("", span, text) is None:
+                passage = " ".join(text[start:end].split())
+        body = [passage] if passage else [w for r in citers for w in _record_words(kb.by_id[r])]
+        boosted = any(isinstance(kb.by_id[r], Option) for r in citers)
+        docs.append(Doc("passage", (span,), passage, None, tuple(citers), boosted))
+        bodies.append(body)
+    if texts is not None:
+        for source_text in texts.values():
+            sid = source_text.source.id
+            cited = [(s[1], s[2]) for s in citing if s[0] == sid]
+            for block in provenance.content_blocks(source_text.text, source_text.source):
+                inside = sum(max(0, min(e, block.end) - max(s, block.start)) for s, e in cited)
+                if inside >= COVERED * (block.end - block.start):
+                    continue
+                passage = " ".join(source_text.text[block.start : block.end].split())
+                span = provenance.make_span(sid, source_text.text, block.start, block.end)
+                docs.append(Doc("paragraph", (span,), passage))
+                bodies.append([passage])
+    for kind in KINDS:
+        if kind in ("sources", "facts"):
+            continue
+        for record in getattr(kb.data, kind):
+            evidence = tuple(getattr(record, "evidence", ()) or ())
+            if not evidence:
+                continue
+            shown = getattr(record, "description", None) or getattr(record, "text", None)
+            docs.append(Doc("entry", evidence, shown, record.id))
+            bodies.append(_record_words(record))
+    vocab: dict[str, int] = {}
+    ids: list[list[int]] = []
+    for body in bodies:
+        terms = [t for part in body for t in words_of.terms(part)]
+        ids.append([vocab.setdefault(t, len(vocab)) for t in terms])
+    retriever = bm25s.BM25(k1=1.2, b=0.75)  # the usual values (Lucene, Elasticsearch)
+    retriever.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
+    names, longest, known = _names(kb)
+    boosts = np.array([OPTION_BOOST if boost and d.boosted else 1.0 for d in docs],
+                      dtype=np.float32)  # fmt: skip
+    return Index(kb, tuple(docs), retriever, vocab, names, longest, frozenset(known),
+                 texts is not None, boosts, synonyms)  # fmt: skip
+
+
+def _names(kb: KnowledgeBase) -> tuple[dict[tuple[str, ...], tuple[Name, ...]], int, set[str]]:
+    """Every name of every entry that has names, as terms, mapped to all the names of the
+    entries it names (its synonyms); a class of drugs is also named by its drugs' names."""
+    by_entry: dict[str, list[Name]] = {}
+    known: set[str] = set()
+    for kind in NAMED_KINDS:
+        for record in getattr(kb.data, kind):
+            seen: set[tuple[str, ...]] = set()
+            for name in record.names():
+                terms = tuple(words_of.terms(name))
+                known.add(words_of.fold(name))
+                if terms and terms not in seen:
+                    seen.add(terms)
+                    by_entry.setdefault(record.id, []).append(Name(record.id, name, terms))
+    members: dict[str, list[str]] = {}  # a class of drugs: its drugs' names count as its names
+    for drug in kb.data.drugs:
+        for cls in drug.classes:
+            members.setdefault(cls, []).append(drug.id)
+    table: dict[tuple[str, ...], dict[tuple[str, tuple[str, ...]], Name]] = {}
+    for entry, entry_names in by_entry.items():
+        wider = [replace(n, weight=MEMBER_WEIGHT)
+                 for m in members.get(entry, []) for n in by_entry.get(m, [])]  # fmt: skip
+        for name in entry_names:
+            bucket = table.setdefault(name.terms, {})
+            for other in [*entry_names, *wider]:
+                bucket.setdefault((other.entry, other.terms), other)
+    longest = max((len(k) for k in table), default=1)
+    return {k: tuple(v.values()) for k, v in table.items()}, longest, known
+
+
+def relevant(hit: Hit, answers: Iterable[str]) -> bool:
+    """Whether a hit is one of the answers: ``entry ID``, or ``SOURCE START-END`` sharing at
+    least half of the shorter passage (the rule of tests/search/questions.yaml)."""
+    for answer in answers:
+        head, _, rest = answer.partition(" ")
+        if head == "entry":
+            if hit.entry is not None and hit.entry.id == rest:
+                return True
+            continue
+        if hit.kind == "entry":
+            continue
+        start, _, end = rest.partition("-")
+        a, b = int(start), int(end)
+        cited = hit.citations[0]
+        if cited.source == head:
+            shared = min(b, cited.end) - max(a, cited.start)
+            if shared > 0 and shared >= COVERED * min(b - a, cited.end - cited.start):
+                return True
+    return False

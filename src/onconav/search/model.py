@@ -1,0 +1,71 @@
+"""What a search answers with: the hits, each with its citations and why it matched."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Ref(_Out):
+    """An option or an entry of the knowledge base, by id (its explain page: /explain/{id})."""
+
+    id: str
+    kind: str = Field(description="The kind of entry: options, drugs, regimens, glossary, ...")
+    name: str
+
+
+class Cited(_Out):
+    """A passage of a source: its id and character offsets, and the sha256 of the passage."""
+
+    source: str
+    start: int = Field(ge=0)
+    end: int = Field(gt=0)
+    sha256: str
+
+    def label(self) -> str:
+        return f"[{self.source} {self.start}-{self.end}]"
+
+
+class Match(_Out):
+    """Words of the question that a hit matched: directly, or through another name (``via``)."""
+
+    words: str = Field(description="The words of the question, folded")
+    via: str | None = Field(
+        default=None, description="The name the words matched through: a brand, an "
+        "abbreviation or a plain word the knowledge base gives for the same thing")  # fmt: skip
+    entry: Ref | None = Field(default=None, description="The entry whose names these are")
+
+
+class Hit(_Out):
+    rank: int = Field(ge=1)
+    score: float = Field(ge=0)
+    kind: Literal["passage", "paragraph", "entry"] = Field(
+        description="passage: a passage the knowledge base cites; paragraph: a paragraph of a "
+        "source no entry cites; entry: an entry of the knowledge base (our own words)")  # fmt: skip
+    citations: list[Cited] = Field(
+        min_length=1, description="Where it comes from: the passage itself, or the passages "
+        "the entry cites")  # fmt: skip
+    text: str | None = Field(
+        default=None, description="The passage (when the server or command has the sources), "
+        "or the entry's plain description")  # fmt: skip
+    entry: Ref | None = Field(default=None, description="The entry, for an entry hit")
+    cited_by: list[Ref] = Field(
+        default_factory=list, description="The options and entries that cite the passage (for "
+        "an entry: the options that give it)")  # fmt: skip
+    matches: list[Match] = Field(min_length=1)
+
+
+class SearchResult(_Out):
+    query: str
+    cancer: str | None = Field(default=None, description="The cancer the search was kept to")
+    hits: list[Hit]
+    suggestions: list[str] = Field(
+        default_factory=list, description="With no hit: the known words closest to the question's"
+    )
+    knowledge_version: str
+    disclaimer: str

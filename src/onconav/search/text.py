@@ -1,0 +1,56 @@
+"""Words for the search: folding, stop words, stemming.
+
+A text is folded (accents dropped, lower case), split into words at anything that is not a letter
+or a digit ("5-FU" is "5" and "fu"), the common words of questions dropped ("what", "can",
+"my"), and each word stemmed with the Snowball English stemmer (PyStemmer): "cured", "cures" and
+"cure" are one term. The same steps read the documents, the names of the knowledge base and the
+question, so that they meet.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+WORD = re.compile(r"[a-z0-9]+")
+
+# Words of the stop list that carry meaning in a question about treatment: "before surgery",
+# "radiation again", "only spread to the liver", "the same place".
+KEPT = frozenset({"after", "before", "again", "against", "more", "most", "only", "same", "once",
+                  "off", "above", "below", "during", "under", "over", "few", "both"})  # fmt: skip
+STOP = frozenset(w for w in STOPWORDS_EN_PLUS if w not in KEPT) | {
+    "could", "would", "also", "might", "must", "us", "let", "please", "tell", "get", "got",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word of a text: as written (folded), and the term it is indexed under."""
+
+    surface: str
+    term: str
+
+
+def fold(text: str) -> str:
+    """Lower case, accents dropped."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+
+
+def _stemmer() -> Stemmer.Stemmer:
+    # A stemmer is not safe to share between threads; a new one costs a few microseconds.
+    return Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[Word]:
+    """The words of ``text`` that count, in order, each with its term."""
+    found = [w for w in WORD.findall(fold(text)) if w not in STOP]
+    terms = _stemmer().stemWords(found)
+    return [Word(w, t) for w, t in zip(found, terms, strict=True)]
+
+
+def terms(text: str) -> list[str]:
+    return [w.term for w in words(text)]
