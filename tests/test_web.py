@@ -255,3 +255,50 @@ def test_explain_shows_the_passages_when_the_server_has_the_sources(
     assert "capecitabine" in " ".join(entity["passages"]).lower()
     without = client.get("/api/v1/explain/Xeloda").json()
     assert without["passages"] == [None] * len(without["citations"])
+
+
+# --------------------------------------------------------------------------------------------
+# Search (docs/search.md)
+# --------------------------------------------------------------------------------------------
+
+
+def test_search_answers_as_the_command_does(client: httpx.Client, run) -> None:  # type: ignore[no-untyped-def]
+    response = client.get("/api/v1/search", params={"q": "Lonsurf", "limit": 3})
+    assert response.status_code == 200, response.text
+    done = run("search", "Lonsurf", "--limit", "3", "--format", "json")
+    assert done.status == 0, done.stderr
+    assert response.json() == json.loads(done.stdout)
+    assert response.json()["hits"][0]["citations"][0]["source"] == "ccs-rectal-stage4"
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"q": ""}, "q"), ({"q": "chemo", "limit": "0"}, "limit"),
+     ({"q": "chemo", "cancer": "lung"}, "cancer")],
+)  # fmt: skip
+def test_search_bad_input_is_a_problem_naming_the_field(
+    client: httpx.Client, params: dict[str, str], field: str
+) -> None:
+    response = client.get("/api/v1/search", params=params)
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+def test_search_with_no_hit_suggests_words(client: httpx.Client) -> None:
+    response = client.get("/api/v1/search", params={"q": "lonsruf"})
+    assert response.status_code == 200
+    assert response.json()["hits"] == [] and "lonsurf" in response.json()["suggestions"]
+
+
+def test_search_page_links_hits_to_explain_pages(client: httpx.Client) -> None:
+    response = client.get("/search", params={"q": "will I need a stoma bag", "cancer": "rectum"})
+    assert response.status_code == 200
+    assert response.headers["content-security-policy"].startswith("default-src 'none'")
+    assert 'role="search"' in response.text and '<label class="q" for="q">' in response.text
+    assert 'href="/explain/colostomy"' in response.text or 'href="/explain/stoma"' in response.text
+    assert "Matched:" in response.text
+    empty = client.get("/search")
+    assert empty.status_code == 200 and "<ol" not in empty.text
+    bad = client.get("/search", params={"q": "chemo", "cancer": "lung"})
+    assert bad.status_code == 422 and "the sources are about" in bad.text

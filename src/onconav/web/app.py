@@ -3,6 +3,7 @@
 - ``POST /api/v1/options``: a profile (the JSON of ``onconav options --profile``) in, the Result
   out, equal to ``onconav options --format json`` for the same profile.
 - ``GET /api/v1/explain/{name}``: any entity by any name or code.
+- ``GET /api/v1/search?q=...``: search in people's own words, every hit cited (``onconav.search``).
 - ``GET /api/v1/kb``: the knowledge base's version, sources with their dates, and counts.
 - ``GET /healthz``.
 
@@ -39,6 +40,7 @@ from onconav.profile import Problem, ProfileError, parse_profile
 from onconav.reading import MAX_BUNDLE_BYTES, MAX_PROFILE_BYTES, profile_from_text
 from onconav.result import Citation, Result
 from onconav.schemas import profile_schema
+from onconav.search import SearchError, SearchResult, build_index
 from onconav.web.cds_hooks import add_cds_hooks
 from onconav.web.page import add_page
 
@@ -159,6 +161,7 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
     kb = kb if kb is not None else load_kb()
     settings = settings or Settings()
     passage = provenance.passages(settings.sources, kb) if settings.sources else None
+    index = build_index(kb, settings.sources)
     app = FastAPI(
         title="onconav",
         version=__version__,
@@ -250,6 +253,20 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
             also_matched=[r.id for r in found[1:]],
         )
 
+    @app.get(
+        "/api/v1/search",
+        summary="Search the sources' passages and the knowledge base in your own words",
+        response_model=SearchResult,
+        responses={422: {"description": "q is empty or too long, limit is not 1-50, or cancer "
+                         "is not one the sources are about: each error names the field"}},
+    )  # fmt: skip
+    def search(q: str = "", limit: int = 10, cancer: str | None = None) -> Response:
+        try:
+            result = index.search(q, limit=limit, cancer=cancer)
+        except SearchError as error:
+            return problem(422, "Invalid search", str(error), field_errors([error.problem]))
+        return Response(result.model_dump_json(), media_type="application/json")
+
     @app.get("/api/v1/kb", summary="The knowledge base: version, sources and their dates, counts")
     async def knowledge() -> dict[str, Any]:
         stats = kb_explain.stats(kb)
@@ -270,7 +287,7 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    add_page(app, kb, passage)
+    add_page(app, kb, passage, index)
     add_cds_hooks(app, kb, settings.cds_hooks)
     return app
 

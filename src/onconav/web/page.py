@@ -7,6 +7,8 @@ as a person types.
   an answer can be bookmarked and shared, and nothing about the person is kept on the server).
 - ``/explain/{name}``: a drug, regimen, procedure, test, term or option in plain words.
 - ``/report.pdf?...`` and ``/report.html?...``: the printable report (``onconav.web.report``).
+- ``/search?q=...&cancer=...``: search in people's own words (``onconav.search``), each hit with
+  its citations and links to the explain pages of the options and entries that cite it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from onconav.kb import explain as kb_explain
 from onconav.kb.provenance import Cited
 from onconav.profile import ProfileError, parse_profile
 from onconav.result import Result
+from onconav.search import Index, SearchError
 from onconav.web import form, report
 from onconav.web.views import HERE, answer_context, environment
 
@@ -56,7 +59,8 @@ def report_headers(html: str) -> dict[str, str]:
 
 
 def add_page(
-    app: FastAPI, kb: KnowledgeBase, passage: Callable[[Cited], str | None] | None
+    app: FastAPI, kb: KnowledgeBase, passage: Callable[[Cited], str | None] | None,
+    index: Index,
 ) -> None:
     """The page's routes on the app."""
     env = environment()
@@ -121,6 +125,26 @@ def add_page(
         passages = [passage(span) if passage else None for span in seen.evidence]
         return page("explain.html", seen=seen, passages=passages,
                     also=[(kb.name_of(r.id), r.id) for r in found[1:]])  # fmt: skip
+
+    cancers = sorted({(s.cancer, kb.name_of(s.cancer)) for s in kb.data.sources
+                      if s.cancer != "any"})  # fmt: skip
+    titles = {s.id: s.title for s in kb.data.sources}
+
+    @app.get("/search", include_in_schema=False)
+    def search(request: Request) -> HTMLResponse:
+        query = request.query_params.get("q", "")
+        cancer = request.query_params.get("cancer") or None
+        context: dict[str, Any] = {"query": query, "cancer": cancer, "cancers": cancers,
+                                   "source_titles": titles, "result": None, "error": None,
+                                   "kind_labels": kb_explain.KIND_LABEL}  # fmt: skip
+        if not query.strip():  # the empty search box
+            return page("search.html", **context)
+        try:
+            context["result"] = index.search(query, limit=10, cancer=cancer)
+        except SearchError as error:
+            context["error"] = error.problem.message
+            return page("search.html", 422, **context)
+        return page("search.html", **context)
 
     # The reports are made in a worker thread (a PDF takes a while), not on the event loop.
     @app.get("/report.html", include_in_schema=False)
