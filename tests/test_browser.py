@@ -282,6 +282,7 @@ PAGES = {
     "explain": "/explain/FOLFOX",
     "report": "/report.html?cancer=stomach&stage=4&her2=positive",
     "error": "/options?cancer=rectum&stage=9",
+    "search": "/search?q=will+I+need+a+stoma+bag&cancer=rectum",
 }
 
 
@@ -316,3 +317,23 @@ def test_axe_finds_a_known_problem(page: Watched) -> None:
     page.page.set_content('<html><body><img src="data:,"><input type="text"></body></html>')
     with pytest.raises(AssertionError, match="image-alt"):
         no_serious_problems(page.page)
+
+
+def test_a_question_in_own_words_leads_to_an_explain_page(page: Watched, site: str) -> None:
+    page.page.goto(site + "/")
+    page.page.get_by_role("link", name="Ask in your own words").click()
+    page.page.wait_for_url("**/search")
+    page.page.get_by_label("Your question, or a word to look for").fill(
+        "can they put chemo straight into the liver?"
+    )
+    page.page.get_by_role("button", name="Search").click()
+    page.page.wait_for_url("**/search?**")
+    hits = page.page.locator("ol.hits > li")
+    assert hits.count() >= 3
+    assert "hepatic arter" in " ".join(hits.nth(i).inner_text() for i in range(3)).lower()
+    no_serious_problems(page.page)
+    link = hits.first.locator("a[href^='/explain/']").first
+    name = link.inner_text()
+    link.click()
+    page.page.wait_for_url("**/explain/**")
+    assert page.page.locator("h1").inner_text().lower() == name.lower()
