@@ -69,6 +69,7 @@ benchmark: bytecode
 	$(BIN)/python benchmarks/api.py --append docs/benchmarks.md
 	$(BIN)/python benchmarks/page.py --sources $(abspath $(SOURCES)) --append docs/benchmarks.md
 	$(BIN)/python benchmarks/cds_hooks.py --append docs/benchmarks.md
+	$(BIN)/python benchmarks/search.py --sources $(abspath $(SOURCES)) --append docs/benchmarks.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

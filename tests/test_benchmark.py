@@ -85,3 +85,26 @@ def test_the_page_benchmark_appends_its_report(tmp_path: Path) -> None:
                 "WeasyPrint's layout", "one-page document", "`--format html` (no WeasyPrint)",
                 'python -c "import weasyprint"'):  # fmt: skip
         assert row in text
+
+
+def test_the_search_benchmark_appends_its_report(tmp_path: Path, sources: Path) -> None:
+    """benchmarks/search.py: recall@3 and MRR of onconav's search and of plain BM25 in the same
+    run, a query in process, the command end to end (one run each here: checked, not timed)."""
+    report = tmp_path / "benchmarks.md"
+    report.write_text("# Benchmarks\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "search.py"), "--runs", "1", "--commands",
+         "1", "--sources", str(sources), "--append", str(report)],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    text = report.read_text(encoding="utf-8")
+    assert "## Search in people's own words (benchmarks/search.py)" in text
+    for row in ("| **onconav search** (synonyms from the knowledge base, boost) |",
+                "| baseline: plain BM25, same documents |", "a query, onconav search",
+                "baseline: `onconav explain Lonsurf --sources DIR`",
+                "| recall@3 at least 0.95 |"):  # fmt: skip
+        assert row in text
+    bad = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "search.py"), "--runs", "0"],
+                         capture_output=True, text=True, cwd=ROOT)  # fmt: skip
+    assert bad.returncode == 2 and "--runs" in bad.stderr

@@ -31,6 +31,7 @@ from typing import Literal
 import bm25s
 import numpy as np
 from bm25s.tokenization import Tokenized
+from Stemmer import Stemmer
 
 from onconav.engine import DISCLAIMER
 from onconav.kb import KnowledgeBase, provenance
@@ -302,6 +303,7 @@ def build_index(kb: KnowledgeBase, sources: Path | None = None, *, synonyms: boo
     """The index over the knowledge base (and the source files in ``sources``, when given).
     ``synonyms=False, boost=False`` is plain BM25 over the same documents, the baseline."""
     texts = provenance.read_sources(sources, kb) if sources is not None else None
+    stem = words_of.stemmer()
     citing: dict[tuple[str, int, int, str], list[str]] = {}
     for ident, span in kb.spans():
         base = _base(ident)
@@ -327,7 +329,8 @@ def build_index(kb: KnowledgeBase, sources: Path | None = None, *, synonyms: boo
             sid = source_text.source.id
             cited = [(s[1], s[2]) for s in citing if s[0] == sid]
             for block in provenance.content_blocks(source_text.text, source_text.source):
-                inside = sum(max(0, min(e, block.end) - max(s, block.start)) for s, e in cited)
+                near = [(s, e) for s, e in cited if s < block.end and e > block.start]
+                inside = sum(min(e, block.end) - max(s, block.start) for s, e in near)
                 if inside >= COVERED * (block.end - block.start):
                     continue
                 passage = " ".join(source_text.text[block.start : block.end].split())
@@ -347,18 +350,21 @@ def build_index(kb: KnowledgeBase, sources: Path | None = None, *, synonyms: boo
     vocab: dict[str, int] = {}
     ids: list[list[int]] = []
     for body in bodies:
-        terms = [t for part in body for t in words_of.terms(part)]
+        terms = [t for part in body for t in words_of.terms(part, stem)]
         ids.append([vocab.setdefault(t, len(vocab)) for t in terms])
     retriever = bm25s.BM25(k1=1.2, b=0.75)  # the usual values (Lucene, Elasticsearch)
     retriever.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
-    names, longest, known = _names(kb)
+    names, longest, known = _names(kb, stem)
     boosts = np.array([OPTION_BOOST if boost and d.boosted else 1.0 for d in docs],
                       dtype=np.float32)  # fmt: skip
     return Index(kb, tuple(docs), retriever, vocab, names, longest, frozenset(known),
                  texts is not None, boosts, synonyms)  # fmt: skip
 
 
-def _names(kb: KnowledgeBase) -> tuple[dict[tuple[str, ...], tuple[Name, ...]], int, set[str]]:
+NameTable = dict[tuple[str, ...], tuple[Name, ...]]  # a name's terms -> the names of its entries
+
+
+def _names(kb: KnowledgeBase, stem: Stemmer) -> tuple[NameTable, int, set[str]]:
     """Every name of every entry that has names, as terms, mapped to all the names of the
     entries it names (its synonyms); a class of drugs is also named by its drugs' names."""
     by_entry: dict[str, list[Name]] = {}
@@ -367,7 +373,7 @@ def _names(kb: KnowledgeBase) -> tuple[dict[tuple[str, ...], tuple[Name, ...]], 
         for record in getattr(kb.data, kind):
             seen: set[tuple[str, ...]] = set()
             for name in record.names():
-                terms = tuple(words_of.terms(name))
+                terms = tuple(words_of.terms(name, stem))
                 known.add(words_of.fold(name))
                 if terms and terms not in seen:
                     seen.add(terms)

@@ -40,17 +40,18 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
 
 
-def _stemmer() -> Stemmer.Stemmer:
-    # A stemmer is not safe to share between threads; a new one costs a few microseconds.
+def stemmer() -> Stemmer.Stemmer:
+    """A stemmer (it keeps a cache of the words it has seen). Not safe to share between
+    threads: each build and each search makes its own, which costs a few microseconds."""
     return Stemmer.Stemmer("english")
 
 
-def words(text: str) -> list[Word]:
+def words(text: str, stem: Stemmer.Stemmer | None = None) -> list[Word]:
     """The words of ``text`` that count, in order, each with its term."""
     found = [w for w in WORD.findall(fold(text)) if w not in STOP]
-    terms = _stemmer().stemWords(found)
+    terms = (stem or stemmer()).stemWords(found)
     return [Word(w, t) for w, t in zip(found, terms, strict=True)]
 
 
-def terms(text: str) -> list[str]:
-    return [w.term for w in words(text)]
+def terms(text: str, stem: Stemmer.Stemmer | None = None) -> list[str]:
+    return [w.term for w in words(text, stem)]
