@@ -1,5 +1,6 @@
-"""The care gaps of a population (docs/cohort.md#gaps): for each patient, each fact not on record
-that would decide options of theirs, with the tests that settle it."""
+"""The care gaps of a population (docs/cohort.md#gaps): for each patient, each fact of the
+cancer's work-up not on record that would decide a standard option of theirs, with the tests
+that settle it."""
 
 from __future__ import annotations
 
@@ -19,10 +20,12 @@ Totals = list[tuple[str, str, int, int]]
 def gaps(
     kb: KnowledgeBase, source: Path, out: Path, fmt: str = "csv", input_format: str | None = None
 ) -> tuple[Loaded, Totals]:
-    """The care gaps: for each patient, each fact not on record that would decide options of
-    theirs that need information, with how many and the tests that settle it (the facts'
-    ``decided_by`` in the knowledge base), the most decisive first; written to ``out``. Returns
-    what was read, and per fact: (fact, tests, patients, options)."""
+    """The care gaps: for each patient, each fact of the work-up (a test, the stage, scans) not
+    on record that would decide standard options of theirs that need information, with how
+    many, which, the tests that settle it (the facts' ``decided_by``) and where it is found,
+    the most decisive first; written to ``out``. Which facts and which options is data of the
+    knowledge base (``definitions``), never code per gap. Returns what was read, and per fact:
+    (fact, tests, patients, options)."""
     con = connect()
     try:
         loaded = load(con, source, format_of(source, input_format), kb)
@@ -35,23 +38,38 @@ def gaps(
         con.close()
 
 
+def definitions(kb: KnowledgeBase) -> tuple[list[tuple[str, str, list[str], str]], list[str]]:
+    """What a care gap is, from the knowledge base: the facts of the work-up (``workup`` in
+    facts.yaml) with their label, the names of the tests that settle them (``decided_by``) and
+    where the answer is found (``find_it``); and the standard options (``Rules.standard``: a
+    treatment of the cancer, not only studied)."""
+    facts = [(f, fact.label, [kb.name_of(t) for t in fact.decided_by], fact.find_it)
+             for f, fact in kb.facts.items() if fact.workup]  # fmt: skip
+    return facts, sorted(o for o, rules in kb.rules.items() if rules.standard)
+
+
 def _gaps(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, loaded: Loaded, written: Path,
           out: Path, fmt: str) -> tuple[Loaded, Totals]:  # fmt: skip
-    """The gaps from the result written (``gaps``)."""
-    rows = [{"fact": f, "label": fact.label, "tests": [kb.name_of(t) for t in fact.decided_by]}
-            for f, fact in kb.facts.items()]  # fmt: skip
-    con.execute("CREATE TABLE fact_tests (fact VARCHAR, label VARCHAR, tests VARCHAR[])")
-    con.executemany("INSERT INTO fact_tests VALUES (?, ?, ?)",
-                    [(r["fact"], r["label"], r["tests"]) for r in rows])  # fmt: skip
+    """The gaps from the result written (``gaps``): a (patient, fact) for each fact of the
+    work-up among the missing facts of a standard option of theirs that needs information."""
+    facts, standard = definitions(kb)
+    con.execute("CREATE TABLE gap_facts (fact VARCHAR, label VARCHAR, tests VARCHAR[], "
+                "find_it VARCHAR)")  # fmt: skip
+    if facts:
+        con.executemany("INSERT INTO gap_facts VALUES (?, ?, ?, ?)", facts)
+    con.execute("CREATE TABLE standard_options (option_id VARCHAR)")
+    if standard:
+        con.executemany("INSERT INTO standard_options VALUES (?)", [(o,) for o in standard])
     con.execute(
         "CREATE TABLE gaps AS SELECT g.patient_id, g.fact, t.label, "
-        "array_to_string(t.tests, '; ') AS tests, g.options, g.option_ids FROM "
+        "array_to_string(t.tests, '; ') AS tests, t.find_it, g.options, g.option_ids FROM "
         "(SELECT patient_id, fact, count(*) AS options, "
         "list(option_id ORDER BY option_id) AS option_ids FROM "
         "(SELECT patient_id, option_id, unnest(missing) AS fact FROM "
         f"read_parquet({quote(str(written))}) "
-        "WHERE status = 'needs_information') GROUP BY ALL) g "
-        "JOIN fact_tests t USING (fact) "
+        "WHERE status = 'needs_information' "
+        "AND option_id IN (SELECT option_id FROM standard_options)) GROUP BY ALL) g "
+        "JOIN gap_facts t USING (fact) "
         "ORDER BY g.options DESC, g.patient_id, g.fact"
     )
     copy_to(con, "SELECT * FROM gaps", out, fmt)
@@ -65,4 +83,4 @@ def _gaps(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, loaded: Loaded, wri
     return loaded, totals
 
 
-__all__ = ["Totals", "gaps"]
+__all__ = ["Totals", "definitions", "gaps"]

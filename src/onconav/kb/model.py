@@ -116,6 +116,13 @@ class Fact(Model):
     decided_by: list[Id] = Field(
         default_factory=list, description="Tests that settle it (ids in tests.yaml)"
     )
+    workup: bool = Field(
+        default=False,
+        description="Settled by the care team's work-up of the cancer (a test of the tumour, its "
+        "staging, scans), so the record should hold it: not on record and deciding a standard "
+        "option, it is a care gap (onconav cohort gaps). False for what the person says "
+        "(symptoms, wishes) and for the treatment history",
+    )
     derived: list["Derived"] = Field(
         default_factory=list,
         description="Values the fact takes, when the person does not give it, from their other "

@@ -128,6 +128,13 @@ class Rules:
     declinable: bool  # cancer treatment: a person who does not want cancer treatment declines it
     merged: tuple[str, ...]  # general options that are the same treatment (their ``same_as``)
 
+    @property
+    def standard(self) -> bool:
+        """A standard option: a treatment of the cancer (``declinable``) that the sources
+        describe as given, not only as studied. A fact of the work-up not on record that would
+        decide one is a care gap (``onconav cohort gaps``)."""
+        return self.declinable and not self.in_trials
+
 
 def tests_of(expr: Expr) -> Iterator[Test]:
     """Every test in an expression, depth first."""

@@ -1,0 +1,147 @@
+"""Care gaps (``onconav cohort gaps``): a (patient, fact) where a fact of the cancer's work-up
+(``workup`` in facts.yaml) is not on record and would decide a standard option of theirs
+(``Rules.standard``: a treatment of the cancer, not only studied) that needs information. Checked
+on the demo population (HER2 for stage 4 stomach, KRAS for stage 4 rectal, the sub-stage for
+stage 4 cervical; never a symptom) and, on random people, against ``evaluate`` one by one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import duckdb
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from onconav.cohort import demo, gaps
+from onconav.cohort.engines import profile_data
+from onconav.cohort.gaps import definitions
+from onconav.engine import evaluate
+from onconav.kb import load_kb
+from onconav.profile import ProfileError, facts_of, parse_profile
+
+KB = load_kb()
+WORKUP = {f for f, fact in KB.facts.items() if fact.workup}
+Pairs = dict[tuple[str, str], set[str]]
+
+
+def read_gaps(path: Path) -> list[tuple[str, str, str, str, int, list[str]]]:
+    con = duckdb.connect()
+    found = con.execute(f"SELECT patient_id, fact, tests, find_it, options, option_ids FROM "
+                        f"read_parquet('{path}')").fetchall()  # fmt: skip
+    con.close()
+    return [(p, f, t, w, int(n), list(ids)) for p, f, t, w, n, ids in found]
+
+
+def expected(rows: list[dict[str, Any]]) -> tuple[Pairs, dict[str, dict[str, Any]]]:
+    """Per (patient, fact), the standard options needing information that the fact would decide,
+    by ``evaluate`` one person at a time; and each answered person's facts (implied included)."""
+    pairs: Pairs = {}
+    facts: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        pid = row.get("patient_id")
+        if pid is None or pid in facts:
+            continue
+        try:
+            profile = parse_profile(profile_data(row), KB)
+            facts[pid] = facts_of(profile, KB).row
+        except ProfileError:
+            continue
+        for option in evaluate(profile, KB).options:
+            if option.status.value == "needs_information" and KB.rules[option.id].standard:
+                for missing in option.missing:
+                    if missing.fact in WORKUP:
+                        pairs.setdefault((pid, missing.fact), set()).add(option.id)
+    return pairs, facts
+
+
+def not_known(fact: str, value: Any) -> bool:
+    """Not given, or a value with narrower ones under it (stage 4: 4A or 4B? HER2 2+)."""
+    return value is None or (isinstance(value, str) and len(KB.vocabulary.below(fact, value)) > 1)
+
+
+def test_the_definitions_are_data() -> None:
+    facts, standard = definitions(KB)
+    assert {f for f, *_ in facts} == WORKUP
+    assert {"stage", "her2", "kras"} <= WORKUP and "symptoms" not in WORKUP
+    assert {"stomach-trastuzumab", "rectum-panitumumab"} <= set(standard)
+    assert "stomach-lapatinib-trial" not in standard and "general-bowel-stent" not in standard
+    assert all(not KB.by_id[o].in_trials and KB.by_id[o].treats_cancer for o in standard)
+    assert any(o.in_trials for o in KB.options)  # so the line above can fail
+
+
+def test_the_demo_population_has_the_gaps_an_analyst_means(tmp_path: Path) -> None:
+    rows = demo.people(KB, 1500, seed=13)
+    source = tmp_path / "people.parquet"
+    demo.write(rows, str(source), "parquet")
+    loaded, totals = gaps(KB, source, tmp_path / "gaps.parquet", "parquet")
+    found = read_gaps(tmp_path / "gaps.parquet")
+    by_id = {r["patient_id"]: r for r in rows if r.get("patient_id")}
+    _, facts = expected(rows)
+
+    def stage_4(pid: str, cancer: str) -> bool:
+        return facts[pid]["cancer"] == cancer and facts[pid]["stage"] in {"4", "4A", "4B"}
+
+    her2 = [p for p, f, t, *_ in found if f == "her2" and t == "HER2 test"]
+    kras = [p for p, f, t, *_ in found if f == "kras" and t == "KRAS test"]
+    stage = [p for p, f, *_ in found if f == "stage"]
+    assert any(stage_4(p, "stomach") for p in her2)
+    assert any(stage_4(p, "rectum") for p in kras)
+    # stage 4 cervical cancer without its sub-stage (4A or 4B)
+    assert any(facts[p]["cancer"] == "cervix" and facts[p]["stage"] == "4" for p in stage)
+    assert all(by_id[p].get("her2") is None for p in her2)
+    # symptoms decide many options of these people (the summary's missing), never a gap
+    assert {f for _, f, *_ in found} <= WORKUP and "symptoms" not in {f for _, f, *_ in found}
+    assert loaded.answered + loaded.quarantined == loaded.rows == 1500
+    # ranked: per patient and fact by the options decided, the facts by their sum
+    assert [n for *_, n, _ in found] == sorted((n for *_, n, _ in found), reverse=True)
+    assert [n for *_, n in totals] == sorted((n for *_, n in totals), reverse=True)
+    assert {f for f, *_ in totals} == {f for _, f, *_ in found}
+
+
+def test_a_symptom_deciding_options_is_no_gap(tmp_path: Path) -> None:
+    """Each person here has options that a missing symptom would decide; only the work-up
+    facts come out, with the test that settles them or where the answer is found."""
+    rows = [{"patient_id": "s", "cancer": "stomach", "stage": "4"},
+            {"patient_id": "r", "cancer": "rectum", "stage": "4"},
+            {"patient_id": "k", "cancer": "rectum", "stage": "4", "kras": "mutated"},
+            {"patient_id": "c", "cancer": "cervix", "stage": "4"},
+            {"patient_id": "b", "cancer": "cervix", "stage": "4B"}]  # fmt: skip
+    pairs, _ = expected(rows)
+    assert any("symptoms" in [m.fact for m in o.missing]
+               for o in evaluate(parse_profile(profile_data(rows[0]), KB), KB).options)  # fmt: skip
+    source = tmp_path / "people.ndjson"
+    demo.write(rows, str(source), "ndjson")
+    gaps(KB, source, tmp_path / "gaps.parquet", "parquet")
+    found = {(p, f): (t, w, n, set(ids))
+             for p, f, t, w, n, ids in read_gaps(tmp_path / "gaps.parquet")}  # fmt: skip
+    assert found[("s", "her2")][0] == "HER2 test"
+    assert found[("r", "kras")][0] == "KRAS test" and ("k", "kras") not in found
+    assert found[("c", "stage")][0] == "" and "FIGO" in found[("c", "stage")][1]
+    assert ("b", "stage") not in found
+    assert not any(f == "symptoms" for _, f in found)
+    assert {k: v[3] for k, v in found.items()} == pairs
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(seed=st.integers(0, 2**32 - 1))
+def test_the_gaps_are_exactly_the_missing_work_up_of_standard_options(
+    tmp_path: Path, seed: int
+) -> None:
+    """On random people: every gap row's fact is not known for that patient and decides a
+    standard option of theirs that needs information (by ``evaluate``), and no such pair is
+    left out."""
+    rows = demo.people(KB, 250, seed=seed)
+    source = tmp_path / f"people-{seed}.parquet"
+    demo.write(rows, str(source), "parquet")
+    out = tmp_path / f"gaps-{seed}.parquet"
+    gaps(KB, source, out, "parquet")
+    pairs, facts = expected(rows)
+    found = read_gaps(out)
+    assert len({(p, f) for p, f, *_ in found}) == len(found)
+    for pid, fact, _, _, n, ids in found:
+        assert not_known(fact, facts[pid][fact]), (pid, fact, facts[pid][fact])
+        assert set(ids) == pairs.get((pid, fact)) and n == len(ids)
+    assert {(p, f) for p, f, *_ in found} == set(pairs)
+    assert pairs  # a test that cannot fail is a defect
