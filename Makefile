@@ -8,10 +8,11 @@ BIN = $(VENV)/bin
 
 .PHONY: demo test lint typecheck unit schema fmt benchmark bytecode clean setup-system screenshots
 
-# Debian packages the page's tests and the PDF report need: Chromium for the browser tests (never a
-# browser download), Pango and fonts for WeasyPrint. Installed only where missing (apt-get, as root
+# Debian packages the page's tests, the PDF report and the Spark engine need: Chromium for the
+# browser tests (never a browser download), Pango and fonts for WeasyPrint, a Java runtime (17 on
+# Debian 12) for `onconav cohort --engine spark`. Installed only where missing (apt-get, as root
 # or with sudo).
-SYSTEM_PACKAGES ?= chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core
+SYSTEM_PACKAGES ?= chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core default-jre-headless
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -1,4 +1,4 @@
-"""Population screening: the DuckDB engine and the Python engine give the same status, reason code
+"""Population screening: the DuckDB, Spark and Python engines give the same status, reason code
 and missing facts for every (patient, option) of thousands of generated people (unknowns, every
 value of every fact, rows that cannot be read), the same as ``evaluate`` (what ``onconav options``
 prints) for a sample; every row is answered or quarantined; the command's errors are one line."""
@@ -6,7 +6,10 @@ prints) for a sample; every row is answered or quarantined; the command's errors
 from __future__ import annotations
 
 import json
+import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +96,62 @@ def test_duckdb_and_python_give_the_same_answers_for_every_patient_and_option(
     assert len(answered) == fast.loaded.answered or all(
         r.get("cancer") is None for r in rows if r["patient_id"] not in answered
     )
+
+
+@pytest.fixture
+def spark_stopped() -> Any:
+    """The in-process Spark session (and its JVM's memory) let go after the test."""
+    yield
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        active.stop()
+
+
+@settings(
+    max_examples=1,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    phases=[Phase.explicit, Phase.reuse, Phase.generate],
+)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_spark_gives_the_same_answers_as_duckdb_and_python(
+    tmp_path: Path, spark_stopped: None, seed: int
+) -> None:
+    """1500 people (unknowns, typed words, bad rows) through all three engines, Spark in local
+    mode: the same row for every (patient, option), the same quarantine, the same summary."""
+    folder = tmp_path / str(seed)
+    folder.mkdir()
+    rows = scrambled(random.Random(seed), demo.people(KB, 1500, seed=seed, bad=0.02))
+    source = folder / "people.parquet"
+    demo.write(rows, str(source), "parquet")
+    fast, slow = both(KB, source, folder)
+    spark = run(KB, source, folder / "spark.parquet", engine="spark", master="local[2]")
+    assert spark.loaded == fast.loaded == slow.loaded and spark.loaded.quarantined >= 5
+    answers = results(folder / "spark.parquet")
+    assert len(answers) == spark.results > 40_000
+    assert answers == results(folder / "duckdb.parquet") == results(folder / "python.parquet")
+    assert quarantined(folder / "spark.quarantine.csv") == quarantined(
+        folder / "duckdb.quarantine.csv"
+    )
+    assert spark.summary == {**fast.summary, "quarantine": spark.summary["quarantine"]}
+
+
+def test_spark_without_java_is_one_line_exit_2(tmp_path: Path) -> None:
+    """In a fresh process (an in-process session would be reused): no Java, a clear error."""
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer,stage\n1,rectum,4\n")
+    env = {**os.environ, "JAVA_HOME": str(tmp_path / "no-java"), "PATH": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "onconav", "cohort", str(source), "--quiet",
+                           "--engine", "spark"], capture_output=True, text=True, env=env,
+                          timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("onconav: error: --engine spark: Spark could not start") and (
+        "Java runtime" in last
+    ), done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_a_sample_is_what_evaluate_gives(tmp_path: Path) -> None:
@@ -198,7 +257,9 @@ def test_bad_input_is_one_line_exit_2(
 
 def test_bad_options_are_one_line_exit_2(run_cli: Run, tmp_path: Path) -> None:
     for args, message in [
-        (("cohort", "x.csv", "--engine", "spark"), "--engine"),
+        (("cohort", "x.csv", "--engine", "sparkle"), "--engine"),
+        (("cohort", "README.md", "--quiet", "--master", "local[2]"),
+         "--master: is for --engine spark only"),
         (("cohort", "/no/such.csv"), "is not a file"),
         (("cohort", "demo", "--out", "p.xlsx"), "--out"),
         (("cohort", "demo", "--out", "/no/such/dir/p.csv"), "--out"),

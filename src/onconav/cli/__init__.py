@@ -790,6 +790,7 @@ app.add_typer(cohort_app, name="cohort")
 
 class CohortEngine(StrEnum):
     duckdb = "duckdb"
+    spark = "spark"
     python = "python"
 
 
@@ -814,8 +815,12 @@ def cohort_run(
         "--out", "-o", help="The result, one row per (patient, option) (default: INPUT's name "
         "with .options.FORMAT).")] = None,
     engine: Annotated[CohortEngine, typer.Option(
-        "--engine", help="duckdb (default, the rules compiled to SQL) or python (the "
-        "per-person engine, the reference).")] = CohortEngine.duckdb,
+        "--engine", help="duckdb (default, the rules compiled to SQL), spark (the same SQL "
+        "run by Spark; needs PySpark and Java) or python (the per-person engine, the "
+        "reference).")] = CohortEngine.duckdb,
+    master: Annotated[str | None, typer.Option(
+        "--master", help="Spark's master for --engine spark: local[*] (default, this "
+        "machine) or a cluster's URL (spark://host:7077, yarn, k8s://...).")] = None,
     output_format: Annotated[TableFormat, typer.Option(
         "--format", "-f", help="parquet (default), csv or ndjson.")] = TableFormat.parquet,
     quarantine: Annotated[Path | None, typer.Option(
@@ -841,7 +846,7 @@ def cohort_run(
         task = bar.add_task("people", total=None)
         try:
             done = run(_kb(), source, out_path, engine=engine.value, fmt=output_format.value,
-                       quarantine=quarantine,
+                       quarantine=quarantine, master=master,
                        progress=lambda n, total: bar.update(task, advance=n, total=total))
         except CohortError as error:
             raise UsageError(str(error)) from None

@@ -15,7 +15,7 @@ from typing import Any
 
 import duckdb
 
-from onconav.cohort.engines import ENGINES, run_duckdb, run_python
+from onconav.cohort.engines import DEFAULT_MASTER, ENGINES, run_duckdb, run_python
 from onconav.cohort.gaps import gaps
 from onconav.cohort.table import CohortError, Loaded, connect, copy_to, format_of, load
 from onconav.kb import KnowledgeBase
@@ -68,9 +68,13 @@ def run(
     quarantine: Path | None = None,
     summary: Path | None = None,
     progress: Callable[[int, int], None] = lambda advance, total: None,
+    master: str | None = None,
 ) -> Run:
     """Read ``source``, decide every option for every person who can be read, and write the
-    result to ``out``, the quarantine (CSV: row, patient_id, reason) and the summary (JSON)."""
+    result to ``out``, the quarantine (CSV: row, patient_id, reason) and the summary (JSON).
+    ``master`` is Spark's (``--engine spark``; default ``local[*]``)."""
+    if master is not None and engine != "spark":
+        raise CohortError("--master: is for --engine spark only")
     if engine not in ENGINES:
         raise CohortError(f"--engine: {engine!r} is not accepted; accepted: {', '.join(ENGINES)}")
     if fmt not in OUT_FORMATS:
@@ -79,17 +83,21 @@ def run(
     try:
         loaded = load(con, source, format_of(source, input_format), kb)
         progress(0, loaded.rows)
-        if engine == "duckdb":
-            run_duckdb(con, kb)
-        else:
-            con.execute("DROP TABLE quarantine")
-            run_python(con, kb, lambda n: progress(n, loaded.rows))
-            (bad,) = con.execute("SELECT count(*) FROM quarantine").fetchone() or (0,)
-            loaded = Loaded(loaded.rows, loaded.rows - int(bad), int(bad))
-        with tempfile.TemporaryDirectory(dir=out.parent) as folder:
+        with tempfile.TemporaryDirectory(dir=out.parent, prefix=".onconav-") as folder:
+            if engine == "duckdb":
+                run_duckdb(con, kb)
+            elif engine == "spark":
+                from onconav.cohort.spark import run_spark  # PySpark only when asked for
+
+                run_spark(con, kb, Path(folder), master or DEFAULT_MASTER)
+            else:
+                con.execute("DROP TABLE quarantine")
+                run_python(con, kb, lambda n: progress(n, loaded.rows))
+                (bad,) = con.execute("SELECT count(*) FROM quarantine").fetchone() or (0,)
+                loaded = Loaded(loaded.rows, loaded.rows - int(bad), int(bad))
             written = Path(folder) / "result.parquet"  # the query runs once, into this file
             copy_to(con, "SELECT * FROM result", written, "parquet")
-            if engine == "duckdb":
+            if engine != "python":
                 progress(loaded.answered, loaded.rows)
             scan = f"read_parquet({quote(str(written))})"
             con.execute(f"CREATE VIEW result_table AS SELECT * FROM {scan}")

@@ -42,7 +42,8 @@ from onconav.logic import (
 )
 from onconav.profile import ProfileError, facts_of, facts_table, parse_profile
 
-ENGINES = ("duckdb", "python")
+ENGINES = ("duckdb", "spark", "python")
+DEFAULT_MASTER = "local[*]"  # Spark's, for --engine spark
 RESULT_COLUMNS = ("patient_id VARCHAR, option_id VARCHAR, status VARCHAR, because VARCHAR, "
                   "missing VARCHAR[]")  # fmt: skip
 Progress = Callable[[int], None]
