@@ -166,6 +166,7 @@ def test_every_hit_is_cited_and_its_passage_matches(
     assert len(result.hits) <= limit
     assert [h.rank for h in result.hits] == list(range(1, len(result.hits) + 1))
     assert [h.score for h in result.hits] == sorted((h.score for h in result.hits), reverse=True)
+    assert {s.id for s in result.sources} == {c.source for h in result.hits for c in h.citations}
     for hit in result.hits:
         assert hit.citations and hit.matches
         for cited in hit.citations:
@@ -203,6 +204,8 @@ def test_command_text(run: Run, sources: Path) -> None:
     assert "1. [ccs-rectal-stage4 2450-2503] passage" in done.stdout
     assert "trifluridine plus tipiracil" in done.stdout.lower()
     assert "matched: lonsurf" in done.stdout
+    assert "[ccs-rectal-stage4] Treatments for stage 4 or recurrent rectal cancer" in done.stdout
+    assert "dated:" in done.stdout
     assert "care team" in done.stdout
 
 

@@ -978,6 +978,8 @@ def search_command(
         matched = ", ".join(m.words + (f" (as {m.via})" if m.via else "") for m in hit.matches)
         print(f"   matched: {matched}")
     print()
+    for source in result.sources:
+        print(f"[{source.id}] {source.title}, {source.publisher}; dated: {source.dated}")
     print(result.disclaimer)
 
 

@@ -37,6 +37,7 @@ from onconav.engine import DISCLAIMER
 from onconav.kb import KnowledgeBase, provenance
 from onconav.kb.model import KINDS, Option, Span
 from onconav.profile import Problem
+from onconav.result import SourceUsed
 from onconav.search import text as words_of
 from onconav.search.model import Cited, Hit, Match, Ref, SearchResult
 
@@ -192,10 +193,13 @@ class Index:
                 continue
             taken.append(doc)
             hits.append(self._hit(doc, int(i), len(hits) + 1, float(total[i]), scored))
+        cited = {c.source for hit in hits for c in hit.citations}
         return SearchResult(
             query=query,
             cancer=cancer_id,
             hits=hits,
+            sources=[SourceUsed(id=s.id, title=s.title, publisher=s.publisher, dated=s.dated)
+                     for s in self.kb.data.sources if s.id in cited],
             suggestions=[] if hits else self.suggest(query),
             knowledge_version=self.kb.version,
             disclaimer=DISCLAIMER,

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from onconav.result import SourceUsed
+
 
 class _Out(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -67,5 +69,7 @@ class SearchResult(_Out):
     suggestions: list[str] = Field(
         default_factory=list, description="With no hit: the known words closest to the question's"
     )
+    sources: list[SourceUsed] = Field(
+        default_factory=list, description="The sources the hits cite, with their dates")
     knowledge_version: str
     disclaimer: str
