@@ -810,7 +810,8 @@ def _writable(path: Path, option: str) -> Path:
 @cohort_app.command("run")
 def cohort_run(
     source: Annotated[Path, typer.Argument(
-        metavar="INPUT", help="A table of people: Parquet, CSV (lists ;-separated) or NDJSON.")],
+        metavar="INPUT", help="A table of people: Parquet, CSV (lists ;-separated) or NDJSON; "
+        "or a folder of FHIR Bulk Data NDJSON (Patient.ndjson, Condition.ndjson, ...).")],
     out_file: Annotated[Path | None, typer.Option(
         "--out", "-o", help="The result, one row per (patient, option) (default: INPUT's name "
         "with .options.FORMAT).")] = None,
@@ -835,8 +836,8 @@ def cohort_run(
 
     from onconav.cohort import CohortError, run
 
-    if not source.is_file():
-        raise UsageError(f"INPUT: {str(source)!r} is not a file")
+    if not source.is_file() and not source.is_dir():
+        raise UsageError(f"INPUT: {str(source)!r} is not a file or a folder")
     suffix = "." + output_format.value
     out_path = _writable(out_file or source.with_name(source.stem + ".options" + suffix), "--out")
     if quarantine is not None:
@@ -881,7 +882,8 @@ def cohort_demo(
 
 @cohort_app.command("gaps")
 def cohort_gaps(
-    source: Annotated[Path, typer.Argument(metavar="INPUT", help="A table of people.")],
+    source: Annotated[Path, typer.Argument(
+        metavar="INPUT", help="A table of people, or a folder of FHIR Bulk Data NDJSON.")],
     out_file: Annotated[Path | None, typer.Option(
         "--out", "-o", help="One row per (patient, missing fact), the most decisive first "
         "(.csv, .parquet or .ndjson; default: INPUT's name with .gaps.csv).")] = None,

@@ -66,10 +66,13 @@ def input_columns(kb: KnowledgeBase) -> dict[str, str]:
 def format_of(path: Path, given: str | None = None) -> str:
     if given:
         return given
+    if path.is_dir():
+        return "fhir"  # a folder of FHIR Bulk Data NDJSON (cohort/bulk.py)
     found = FORMATS.get(path.suffix.lower())
     if found is None:
         raise CohortError(f"INPUT: {path.name!r} has no known suffix; accepted: .parquet, .csv "
-                          "(lists ;-separated), .ndjson (or say --input-format)")  # fmt: skip
+                          "(lists ;-separated), .ndjson, or a folder of FHIR Bulk Data "
+                          "NDJSON (or say --input-format)")  # fmt: skip
     return found
 
 
@@ -97,6 +100,8 @@ def _given(item: str, kind: str, sql_type: str) -> str:
 
 def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase) -> Loaded:
     """Read the input into table ``src``, then ``facts`` and ``quarantine``."""
+    if fmt == "fhir":
+        return _load_bulk(con, path, kb)
     if not path.is_file():
         raise CohortError(f"INPUT: {str(path)!r} is not a file")
     try:
@@ -120,6 +125,45 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase
     con.execute("DROP TABLE raw")
     _read_values(con, kb, kinds)
     return _join(con, kb, kinds)
+
+
+def _load_bulk(con: duckdb.DuckDBPyConnection, path: Path, kb: KnowledgeBase) -> Loaded:
+    """A folder of FHIR Bulk Data NDJSON, flattened by ``bulk.flatten`` into an input table and
+    loaded as one; the quarantine says why a patient's record or a line cannot be read."""
+    from onconav.cohort import bulk  # the FHIR mapping, only for a folder
+
+    if not path.is_dir():
+        raise CohortError(f"INPUT: {str(path)!r} is not a folder of FHIR Bulk Data NDJSON")
+    with tempfile.TemporaryDirectory() as work:
+        try:
+            flat = bulk.flatten(path, kb, Path(work))
+        except bulk.BulkError as error:
+            raise CohortError(str(error)) from None
+        if flat.people + len(flat.bad_lines) == 0:
+            raise CohortError(f"INPUT: the folder {str(path)!r} holds no FHIR resources")
+        loaded = load(con, flat.table, "ndjson", kb)
+        con.execute("CREATE TABLE bulk_problems (patient_id VARCHAR, row BIGINT, reason VARCHAR)")
+        if flat.unreadable or flat.bad_lines:
+            con.execute("INSERT INTO bulk_problems SELECT patient_id, row, reason FROM read_json("
+                        f"{quote(str(flat.problems))}, format='newline_delimited', columns="
+                        "{patient_id: 'VARCHAR', row: 'BIGINT', reason: 'VARCHAR'})")  # fmt: skip
+    bulk_reasons(con)
+    return loaded
+
+
+def bulk_reasons(con: duckdb.DuckDBPyConnection) -> None:
+    """The quarantine's reasons in FHIR's words for a folder of FHIR Bulk Data (table
+    ``bulk_problems``, if there is one): why a patient's record cannot be read, and the file and
+    line number of a line that is not a resource, in place of the reasons the rows' reading gives
+    (no cancer, no patient_id). For an engine that makes the quarantine again from ``src``."""
+    if not con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'bulk_problems'"
+                       ).fetchone():  # fmt: skip
+        return
+    con.execute("UPDATE quarantine SET reason = b.reason FROM bulk_problems b "
+                "WHERE quarantine.patient_id = b.patient_id")  # fmt: skip
+    con.execute("DELETE FROM quarantine WHERE patient_id IS NULL")
+    con.execute("INSERT INTO quarantine SELECT row, NULL, reason FROM bulk_problems "
+                "WHERE patient_id IS NULL")  # fmt: skip
 
 
 def _profile(kb: KnowledgeBase, cancer: str | None, field: str, value: object) -> dict[str, Any]:

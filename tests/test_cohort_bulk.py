@@ -1,0 +1,213 @@
+"""A folder of FHIR Bulk Data NDJSON as the input of ``onconav cohort``: the FHIR test bundles and
+the real mCODE examples split into one NDJSON file per resource type (some types in several
+files), and each patient's statuses checked against ``onconav options --fhir`` on a Bundle of the
+same resources; lines that are not resources and records that cannot be read quarantined with
+the reason; ``cohort gaps`` on a folder."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from conftest import Run
+from onconav.cohort import bulk
+
+ROOT = Path(__file__).resolve().parents[1]
+BUNDLES = sorted((ROOT / "tests" / "fhir").glob("*.json"))
+MCODE = Path("/work/shared/reference/mcode")
+if not MCODE.is_dir():
+    MCODE = ROOT.parent / "shared" / "reference" / "mcode"
+
+
+def patient_of(resource: dict[str, Any]) -> str | None:
+    """The test's own reading of whose a resource is (``Patient/ID`` in subject or patient)."""
+    if resource["resourceType"] == "Patient":
+        return str(resource["id"])
+    for key in ("subject", "patient"):
+        ref = (resource.get(key) or {}).get("reference", "")
+        if ref.startswith("Patient/"):
+            return str(ref.removeprefix("Patient/"))
+    return None
+
+
+def records() -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
+    """Each patient's resources (the test bundles, and the mCODE examples' single resources),
+    and the resources about no one patient (practitioners, organizations, value sets, ...)."""
+    people: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    shared: list[dict[str, Any]] = []
+    for path in BUNDLES:
+        resources = [e["resource"] for e in json.loads(path.read_text())["entry"]]
+        (who,) = {patient_of(r) for r in resources}  # one patient per bundle, on every resource
+        assert who is not None and who not in people, path.name
+        people[who] = resources
+    for path in sorted(MCODE.glob("*.json")):
+        if path.name.startswith("Bundle-"):
+            continue  # the same resources as the single files
+        resource = json.loads(path.read_text())
+        who = patient_of(resource)
+        (people[who] if who else shared).append(resource)
+    return people, shared
+
+
+def write_folder(folder: Path, resources: list[dict[str, Any]], bad: dict[str, list[str]]) -> None:
+    """The resources as an export: Type.ndjson, Observation split into two files; ``bad``: extra
+    lines per file name."""
+    by_type: dict[str, list[str]] = defaultdict(list)
+    for resource in resources:
+        by_type[resource["resourceType"]].append(json.dumps(resource))
+    folder.mkdir()
+    files: dict[str, list[str]] = {}
+    for kind, lines in by_type.items():
+        if kind == "Observation":
+            half = len(lines) // 2
+            files["Observation.000.ndjson"] = lines[:half]
+            files["Observation.001.ndjson"] = lines[half:]
+        else:
+            files[f"{kind}.ndjson"] = lines
+    for name, lines in bad.items():
+        files.setdefault(name, []).extend(lines)
+    for name, lines in files.items():
+        (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def last(path: Path) -> int:
+    """The number of a file's last line."""
+    return len(path.read_text(encoding="utf-8").splitlines())
+
+
+def statuses(path: Path) -> dict[str, dict[str, str]]:
+    con = duckdb.connect()
+    query = f"SELECT patient_id, option_id, status FROM read_parquet('{path}')"
+    rows = con.execute(query).fetchall()
+    con.close()
+    found: dict[str, dict[str, str]] = defaultdict(dict)
+    for who, option, status in rows:
+        found[who][option] = status
+    return found
+
+
+def quarantined(path: Path) -> list[tuple[int, str | None, str]]:
+    con = duckdb.connect()
+    rows = con.execute(f"SELECT row, patient_id, reason FROM read_csv('{path}', header=true, "
+                       "all_varchar=true) ORDER BY CAST(row AS INTEGER)").fetchall()  # fmt: skip
+    con.close()
+    return [(int(r), p, str(why)) for r, p, why in rows]
+
+
+@pytest.fixture(scope="module")
+def population() -> tuple[dict[str, list[dict[str, Any]]], list[dict[str, Any]]]:
+    people, shared = records()
+    assert len(people) >= len(BUNDLES) + 5 and shared
+    return people, shared
+
+
+def test_every_patient_gets_what_options_fhir_gives(run: Run, tmp_path: Path,
+                                                    population: Any) -> None:  # fmt: skip
+    people, shared = population
+    folder = tmp_path / "export"
+    write_folder(folder, [r for rs in people.values() for r in rs] + shared,
+                 {"Observation.001.ndjson": ["{not json"], "Condition.ndjson": ["[1, 2]"],
+                  "Patient.ndjson": ['{"resourceType": "Patient"}']})  # fmt: skip
+    out = tmp_path / "out.parquet"
+    done = run("cohort", str(folder), "--out", str(out), "--quiet")
+    assert done.status == 0, done.stderr
+    found = statuses(out)
+    bad = quarantined(tmp_path / "out.quarantine.csv")
+    unreadable = {who: why for _, who, why in bad if who}
+    summary = json.loads((tmp_path / "out.summary.json").read_text())
+    assert summary["rows"] == len(people) + 3 == summary["answered"] + summary["quarantined"]
+    compared = 0
+    for who, resources in people.items():
+        bundle = tmp_path / f"{who}.json"
+        bundle.write_text(json.dumps({"resourceType": "Bundle", "type": "collection", "entry": [
+            {"resource": r} for r in resources + shared]}))  # fmt: skip
+        expected = run("options", "--fhir", str(bundle), "--format", "json")
+        if expected.status != 0:  # a record with no cancer: one line, and the same reason
+            assert who in unreadable and who not in found, who
+            assert unreadable[who] in expected.stderr, (unreadable[who], expected.stderr)
+            continue
+        options = json.loads(expected.stdout)["options"]
+        assert found[who] == {o["id"]: o["status"] for o in options}, who
+        compared += 1
+    assert compared >= len(BUNDLES) + 4 and found.keys() <= people.keys()
+    lines = [why for _, who, why in bad if not who]
+    assert sorted(lines) == sorted([
+        f"Observation.001.ndjson line {last(folder / 'Observation.001.ndjson')}: "
+        "not JSON (Expecting property name enclosed in double quotes at column 2)",
+        f"Condition.ndjson line {last(folder / 'Condition.ndjson')}: "
+        "not a FHIR resource (a JSON object with a resourceType)",
+        f"Patient.ndjson line {last(folder / 'Patient.ndjson')}: "
+        "a Patient without an id",
+    ])  # fmt: skip
+
+
+def test_partitions_and_shared_resources_give_the_same_answers(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A drug given by reference to a Medication in Medication.ndjson (about no one patient) is
+    read as in the bundle; many small partitions give the same answers as one."""
+    source = ROOT / "tests" / "fhir" / "rectal-progression-after-folfox.json"
+    resources = [e["resource"] for e in json.loads(source.read_text())["entry"]]
+    moved = 0
+    medications = []
+    for resource in resources:
+        concept = resource.get("medicationCodeableConcept")
+        if concept is not None:
+            ident = f"med-{moved}"
+            medications.append({"resourceType": "Medication", "id": ident, "code": concept})
+            del resource["medicationCodeableConcept"]
+            resource["medicationReference"] = {"reference": f"Medication/{ident}"}
+            moved += 1
+    assert moved >= 2
+    others = [e["resource"] for p in BUNDLES[:6] for e in json.loads(p.read_text())["entry"]
+              if p != source]  # fmt: skip
+    folder = tmp_path / "export"
+    write_folder(folder, resources + medications + others, {})
+    answers = []
+    for part_bytes in (bulk.PART_BYTES, 300):
+        monkeypatch.setattr(bulk, "PART_BYTES", part_bytes)
+        out = tmp_path / f"out-{part_bytes}.parquet"
+        done = run("cohort", str(folder), "--out", str(out), "--quiet")
+        assert done.status == 0, done.stderr
+        answers.append(statuses(out))
+    assert answers[0] == answers[1] and len(answers[0]) >= 6
+    expected = json.loads(run("options", "--fhir", str(source), "--format", "json").stdout)
+    assert answers[0]["p-folfox"] == {o["id"]: o["status"] for o in expected["options"]}
+    # FOLFOX stopped working: read through the Medication resources
+    assert answers[0]["p-folfox"]["rectum-folfox"] == "not_suitable"
+
+
+def test_gaps_on_a_folder(run: Run, tmp_path: Path) -> None:
+    resources = [e["resource"] for p in BUNDLES for e in json.loads(p.read_text())["entry"]]
+    folder = tmp_path / "export"
+    write_folder(folder, resources, {})
+    done = run("cohort", "gaps", str(folder), "--out", str(tmp_path / "gaps.csv"))
+    assert done.status == 0, done.stderr
+    assert f"{len(BUNDLES)} rows: {len(BUNDLES)} answered, 0 quarantined" in done.stdout
+    con = duckdb.connect()
+    gaps = set(con.execute(f"SELECT patient_id, fact FROM read_csv('{tmp_path / 'gaps.csv'}', "
+                           "header=true)").fetchall())  # fmt: skip
+    con.close()
+    # stage 4 rectal cancer with no KRAS result on record; the KRAS tested ones are no gap
+    assert ("p-folfox", "kras") in gaps
+    assert not {("p-rectal-mut", "kras"), ("p-rectal-wt", "kras")} & gaps
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [({}, "has no .ndjson files"), ({"Patient.ndjson": "\n\n"}, "holds no FHIR resources")],
+)
+def test_a_folder_that_is_not_an_export_is_one_line(
+    run: Run, tmp_path: Path, files: dict[str, str], message: str
+) -> None:
+    folder = tmp_path / "export"
+    folder.mkdir()
+    for name, text in files.items():
+        (folder / name).write_text(text)
+    done = run("cohort", str(folder), "--out", str(tmp_path / "out.parquet"), "--quiet")
+    assert done.status == 2 and message in done.errors()[0]
