@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/search.py [--sources DIR] [--runs R] [--commands C] [--append PATH]
 
 1. recall@3 and MRR on tests/search/questions.yaml for onconav's search and for plain BM25 over
-   the same documents (no synonyms, no boost), in the same run;
+   the same documents (no synonyms, no boost), in the same run; the same on the held-out set
+   tests/search/heldout.yaml (written after the search was built);
 2. one query in process (each question R times, each timed alone), both systems; building the
    index;
 3. `onconav search` end to end (C runs), beside `onconav explain` and `python -c pass`.
@@ -29,6 +30,7 @@ from onconav.search.quality import Question, load_questions, measure
 
 ROOT = Path(__file__).resolve().parents[1]
 QUESTIONS = ROOT / "tests" / "search" / "questions.yaml"
+HELD_OUT = ROOT / "tests" / "search" / "heldout.yaml"
 ONCONAV = str(Path(sys.executable).with_name("onconav"))
 TARGET_RECALL, TARGET_GAIN, TARGET_QUERY, TARGET_COMMAND = 0.95, 0.10, 5e-3, 0.4
 QUERY = "can they put chemo straight into the liver"
@@ -54,6 +56,9 @@ def report(sources: Path, runs: int, commands: int, command: str) -> str:
     plain = build_index(kb, sources, synonyms=False, boost=False)
     quality = measure(ours, questions)
     baseline = measure(plain, questions)
+    held = load_questions(HELD_OUT)
+    held_ours, held_plain = measure(ours, held), measure(plain, held)
+    h = held_ours.questions
     builds = []
     for _ in range(max(3, runs)):
         started = time.perf_counter()
@@ -112,6 +117,11 @@ def report(sources: Path, runs: int, commands: int, command: str) -> str:
         f"**{quality.mrr:.3f}** |",
         f"| baseline: plain BM25, same documents | {baseline.recall_at_3:.3f} "
         f"({round(baseline.recall_at_3 * n)} of {n}) | {baseline.mrr:.3f} |",
+        f"| held-out set (`tests/search/heldout.yaml`, written after the search): onconav "
+        f"search | {held_ours.recall_at_3:.3f} ({round(held_ours.recall_at_3 * h)} of {h}) | "
+        f"{held_ours.mrr:.3f} |",
+        f"| held-out set: plain BM25 | {held_plain.recall_at_3:.3f} "
+        f"({round(held_plain.recall_at_3 * h)} of {h}) | {held_plain.mrr:.3f} |",
         "",
         f"Missed by onconav search (no answer in the first three): {missed}.",
         "",

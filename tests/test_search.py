@@ -15,6 +15,7 @@ from onconav.search import Index, SearchError, build_index, relevant
 from onconav.search.quality import load_questions, measure
 
 QUESTIONS = Path(__file__).parent / "search" / "questions.yaml"
+HELD_OUT = Path(__file__).parent / "search" / "heldout.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +39,11 @@ def texts(kb: KnowledgeBase, sources: Path) -> dict[str, provenance.SourceText]:
 # --------------------------------------------------------------------------------------------
 
 
-def test_question_set_is_sound(kb: KnowledgeBase, texts: dict[str, provenance.SourceText]) -> None:
-    questions = load_questions(QUESTIONS)
-    assert len(questions) >= 60
+@pytest.mark.parametrize(("path", "least"), [(QUESTIONS, 60), (HELD_OUT, 25)])
+def test_question_set_is_sound(kb: KnowledgeBase, texts: dict[str, provenance.SourceText],
+                               path: Path, least: int) -> None:  # fmt: skip
+    questions = load_questions(path)
+    assert len(questions) >= least
     assert len({q.q for q in questions}) == len(questions)
     for question in questions:
         assert question.answers, question.q
@@ -61,6 +64,15 @@ def test_recall_and_mrr_beat_plain_bm25(kb: KnowledgeBase, index: Index, sources
     assert ours.recall_at_3 >= 0.94, ours.missed
     assert ours.recall_at_3 >= plain.recall_at_3 + 0.10, (ours, plain)
     assert ours.mrr > plain.mrr
+
+
+def test_held_out_questions_beat_plain_bm25(kb: KnowledgeBase, index: Index,
+                                            sources: Path) -> None:  # fmt: skip
+    """The second set, written after the search was built (docs/search.md: 0.84 against 0.68)."""
+    questions = load_questions(HELD_OUT)
+    ours = measure(index, questions)
+    plain = measure(build_index(kb, sources, synonyms=False, boost=False), questions)
+    assert ours.recall_at_3 > plain.recall_at_3 and ours.mrr > plain.mrr, (ours, plain)
 
 
 def test_relevant_rule(index: Index) -> None:
