@@ -1,11 +1,14 @@
-"""Population screening: the duckdb engine beside the python engine on the same generated
-population in the same run (issue 13), each `onconav cohort` run in a fresh process timed from
-Parquet in to Parquet out, with its peak RSS.
+"""Population screening: the duckdb, spark and python engines on the same generated population in
+the same run (issue 13), each `onconav cohort` run in a fresh process timed from Parquet in to
+Parquet out, with its own peak RSS; then the duckdb engine on a population of millions (the
+memory ceiling).
 
-    .venv/bin/python benchmarks/cohort.py [--people N] [--python-people M]
+    .venv/bin/python benchmarks/cohort.py [--people N] [--python-people M] [--spark-people S]
+        [--memory-people K] [--append docs/benchmarks.md]
 
-The python engine runs on the first M people (it is the slow reference); its rate is per person
-as the duckdb engine's is. Prints a Markdown section for docs/benchmarks.md.
+The python engine runs on the first M people, and spark on the first S (both slower); each rate
+is per person. The population of K people repeats the N people under new patient ids (DuckDB
+writes it; a generator of millions of Python rows would measure the generator).
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ import argparse
 import datetime as dt
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import duckdb
 
 from onconav.cohort import demo
 from onconav.kb import load_kb
@@ -29,52 +33,93 @@ BIN = Path(sys.executable).parent / "onconav"
 
 
 def timed(args: list[str]) -> tuple[float, int]:
-    """Seconds and the peak RSS (MB) of one command in a fresh process (the largest of the
-    children's so far: the first command's own, an upper bound for the next)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    """Seconds and the peak RSS (MB) of one command in a fresh process (its own, from wait4)."""
     start = time.perf_counter()
-    subprocess.run([str(BIN), *args], check=True, capture_output=True)
+    child = subprocess.Popen([str(BIN), *args], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.PIPE)  # fmt: skip
+    _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return seconds, max(peak, before) // 1024
+    if status != 0:
+        raise SystemExit(f"onconav {' '.join(args)} failed: "
+                         f"{child.stderr.read().decode() if child.stderr else ''}")  # fmt: skip
+    return seconds, usage.ru_maxrss // 1024
+
+
+def repeated(source: Path, target: Path, people: int) -> None:
+    """``people`` rows: the rows of ``source`` again and again, each time under new ids."""
+    con = duckdb.connect()
+    (n,) = con.execute(f"SELECT count(*) FROM read_parquet('{source}')").fetchone() or (1,)
+    times = -(-people // int(n))
+    con.execute(
+        f"COPY (SELECT p.* REPLACE (p.patient_id || '-' || t.k AS patient_id) FROM "
+        f"read_parquet('{source}') p, range({times}) t(k) LIMIT {people}) TO '{target}' "
+        "(FORMAT parquet)"
+    )
+    con.close()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--people", type=int, default=200_000)
     parser.add_argument("--python-people", type=int, default=5_000)
+    parser.add_argument("--spark-people", type=int, default=200_000)
+    parser.add_argument("--memory-people", type=int, default=5_000_000)
+    parser.add_argument("--append", type=Path, help="append the report (Markdown) to this file")
     args = parser.parse_args()
     kb = load_kb()
-    with tempfile.TemporaryDirectory() as folder:
-        big, small = Path(folder) / "people.parquet", Path(folder) / "few.parquet"
+    runs: list[tuple[str, int, float, int]] = []
+    with tempfile.TemporaryDirectory() as name:
+        folder = Path(name)
         rows = demo.people(kb, args.people)
-        demo.write(rows, str(big), "parquet")
-        demo.write(rows[: args.python_people], str(small), "parquet")
+        for engine, n in (("duckdb", args.people), ("spark", args.spark_people),
+                          ("python", args.python_people)):  # fmt: skip
+            source = folder / f"{engine}-people.parquet"
+            demo.write(rows[:n], str(source), "parquet")
+            extra = ["--engine", engine]
+            seconds, rss = timed(["cohort", str(source), "--quiet", *extra,
+                                  "--out", str(folder / f"{engine}.parquet")])  # fmt: skip
+            runs.append((engine, n, seconds, rss))
         del rows
-        fast, fast_rss = timed(["cohort", str(big), "--quiet", "--out", f"{folder}/d.parquet"])
-        slow, slow_rss = timed(["cohort", str(small), "--quiet", "--engine", "python",
-                                "--out", f"{folder}/p.parquet"])  # fmt: skip
-    fast_rate, slow_rate = args.people / fast, args.python_people / slow
-    ratio = fast_rate / slow_rate
-    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    print(f"""## Population screening (onconav cohort)
+        big = folder / "millions.parquet"
+        repeated(folder / "duckdb-people.parquet", big, args.memory_people)
+        seconds, rss = timed(["cohort", str(big), "--quiet", "--out", str(folder / "m.parquet")])
+        runs.append(("duckdb", args.memory_people, seconds, rss))
+    report = section(args, runs)
+    print(report)
+    if args.append:
+        with args.append.open("a", encoding="utf-8") as out:
+            out.write("\n" + report)
 
-`.venv/bin/python benchmarks/cohort.py --people {args.people} --python-people \
-{args.python_people}`; {platform.machine()}, {os.cpu_count()} cores, Python \
-{platform.python_version()}, {when}, load average {os.getloadavg()[0]:.1f}. Each engine is one
-`onconav cohort` command in a fresh process (start-up, loading the knowledge base, reading the
-values and planning the query included), Parquet in to Parquet out, every option of the knowledge
-base.
+
+def section(args: argparse.Namespace, runs: list[tuple[str, int, float, int]]) -> str:
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    rate = {engine: n / seconds for engine, n, seconds, _ in runs[:3]}
+    ratio = rate["duckdb"] / rate["python"]
+    lines = []
+    for engine, n, seconds, rss in runs:
+        verdict = ""
+        if engine == "duckdb":
+            verdict = f">= {TARGET_RATE:,}/s: {'met' if n / seconds >= TARGET_RATE else 'not met'}"
+        lines.append(f"| {engine} | {n:,} | {seconds:.2f} | {n / seconds:,.0f} | {rss:,} MB "
+                     f"| {verdict} |")  # fmt: skip
+    return f"""## Population screening (onconav cohort, benchmarks/cohort.py)
+
+`.venv/bin/python benchmarks/cohort.py --people {args.people} --spark-people {args.spark_people} \
+--python-people {args.python_people} --memory-people {args.memory_people}`; \
+{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {when}, load \
+average {os.getloadavg()[0]:.1f} at the end. Each engine is one `onconav cohort` command in a
+fresh process (start-up, loading the knowledge base, reading the values, planning the query, and
+for spark starting Spark in local mode, all included), Parquet in to Parquet out, every option of
+the knowledge base; the peak RSS is the command's own (for spark, the Python process; Spark's JVM
+is its child and not counted). The last row is the memory run: the duckdb engine on millions of
+people (the first population repeated under new ids).
 
 | engine | people | seconds | people/s | peak RSS | target |
 |---|---|---|---|---|---|
-| duckdb | {args.people:,} | {fast:.2f} | {fast_rate:,.0f} | {fast_rss} MB | >= {TARGET_RATE:,}/s: \
-{"met" if fast_rate >= TARGET_RATE else "not met"} |
-| python (the reference) | {args.python_people:,} | {slow:.2f} | {slow_rate:,.0f} \
-| <= {slow_rss} MB | |
-| ratio | | | {ratio:.0f}x | | >= {TARGET_RATIO}x: \
+{chr(10).join(lines)}
+| ratio duckdb / python | | | {ratio:.0f}x | | >= {TARGET_RATIO}x: \
 {"met" if ratio >= TARGET_RATIO else "not met"} |
-""")
+"""
 
 
 if __name__ == "__main__":

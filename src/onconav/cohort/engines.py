@@ -154,6 +154,7 @@ class Leaves:
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
         self.sql: dict[str, str] = {}  # column -> test
+        self.fact: dict[str, str] = {}  # column -> the fact it tests
         self._columns: dict[str, str] = {}  # test -> column
 
     def __call__(self, test: Test) -> str:
@@ -161,6 +162,7 @@ class Leaves:
         if sql not in self._columns:
             self._columns[sql] = name = column(f"_t{len(self._columns)}")
             self.sql[name] = sql
+            self.fact[name] = test.fact
         return self._columns[sql]
 
 
@@ -199,11 +201,17 @@ def missing_sql(rules: Rules, leaf: Leaf, dialect: Dialect) -> str:
 
 
 def results_sql(kb: KnowledgeBase, table: str = "facts",
-                dialect: Dialect = DUCKDB) -> tuple[str, str]:  # fmt: skip
-    """Two queries over a facts table: the people's rows with the implied facts added (as
-    ``logic.statuses_sql`` does) and every test of the rules worked out once (``Leaves``), to be
-    made a table ``decided_facts``; then over that table, (patient_id, option_id, status,
-    because, missing) for every person and every option in their scope."""
+                dialect: Dialect = DUCKDB) -> tuple[list[tuple[str, str]], str]:  # fmt: skip
+    """The tables to make, in order, each (name, query), and the query of the result over them:
+    (patient_id, option_id, status, because, missing) for every person of a facts table and
+    every option in their scope.
+
+    1. ``people``: the facts with the implied facts added, in order (as ``logic.statuses_sql``).
+    2. ``tests_<fact>`` for each list fact: its tests (``Leaves``) worked out once per distinct
+       list of the population (a test of a list is costly; a population has few distinct lists).
+    3. ``decided_facts``: each person with every test of the rules as a column (``Leaves``),
+       those of lists joined from step 2, the others worked out here.
+    4. The result: per option, over ``decided_facts``."""
     leaf = Leaves(dialect)
     selects = []
     for r in kb.rules.values():
@@ -214,16 +222,29 @@ def results_sql(kb: KnowledgeBase, table: str = "facts",
         selects.append(f"SELECT person_id AS patient_id, {quote(r.option)} AS option_id, "
                        f"{status_of_sql(column('_because'))} AS status, _because AS because, "
                        f"{missing_sql(r, leaf, dialect)} AS missing FROM ({decided})")  # fmt: skip
-    names = [n for n, _, _ in facts_table(kb)]
+    columns = facts_table(kb)
+    names = [n for n, _, _ in columns]
     previous = f"(SELECT {', '.join(column(n) for n in names)} FROM {table})"
     for step in kb.implied:
         implied = implied_sql(step, leaf_sql_of(dialect), dialect)
         previous = ("(SELECT " + ", ".join(f"{implied} AS {column(n)}" if n == step.fact
                                            else column(n) for n in names)
                     + f" FROM {previous})")  # fmt: skip
-    tests = ", ".join(f"{sql} AS {name}" for name, sql in leaf.sql.items())
-    people = f"SELECT person_id, site, {tests} FROM {previous}"
-    return people, "\nUNION ALL\n".join(selects)
+    steps = [("people", f"SELECT * FROM {previous}")]
+    lists = {n for n, sql_type, _ in columns if sql_type.endswith("[]")}
+    tests, joins = [], []
+    for fact in sorted({f for f in leaf.fact.values() if f in lists}):
+        mine = [name for name, f in leaf.fact.items() if f == fact]
+        steps.append((f"tests_{fact}", f"SELECT {column(fact)}, "
+                      + ", ".join(f"{leaf.sql[name]} AS {name}" for name in mine)
+                      + f" FROM (SELECT DISTINCT {column(fact)} FROM people)"))  # fmt: skip
+        joins.append(f"LEFT JOIN {column('tests_' + fact)} ON people.{column(fact)} "
+                     f"IS NOT DISTINCT FROM {column('tests_' + fact)}.{column(fact)}")  # fmt: skip
+        tests += [f"{column('tests_' + fact)}.{name} AS {name}" for name in mine]
+    tests += [f"{sql} AS {name}" for name, sql in leaf.sql.items() if leaf.fact[name] not in lists]
+    steps.append(("decided_facts", f"SELECT people.person_id, people.site, {', '.join(tests)} "
+                                   f"FROM people {' '.join(joins)}"))  # fmt: skip
+    return steps, "\nUNION ALL\n".join(selects)
 
 
 def leaf_sql_of(dialect: Dialect) -> Leaf:
@@ -232,8 +253,9 @@ def leaf_sql_of(dialect: Dialect) -> Leaf:
 
 
 def run_duckdb(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
-    """The ``duckdb`` engine over table ``facts``: a table ``decided_facts`` (the people and
-    every test once) and a view ``result`` over it (computed as it is written)."""
-    people, result = results_sql(kb)
-    con.execute("CREATE TEMP TABLE decided_facts AS " + people)
+    """The ``duckdb`` engine over table ``facts``: the tables of ``results_sql`` and a view
+    ``result`` over them (computed as it is written)."""
+    steps, result = results_sql(kb)
+    for name, query in steps:
+        con.execute(f"CREATE TEMP TABLE {column(name)} AS {query}")
     con.execute("CREATE VIEW result AS " + result)

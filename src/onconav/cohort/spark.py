@@ -62,14 +62,12 @@ def run_spark(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, folder: Path,
     as Parquet under ``folder`` (which must outlive the view)."""
     facts, result = folder / "facts.parquet", folder / "result"
     copy_to(con, "SELECT * FROM facts", facts, "parquet")
-    people, options = results_sql(kb, dialect=SPARK)
+    steps, options = results_sql(kb, dialect=SPARK)
     spark = session(master)
     spark.read.parquet(str(facts)).createOrReplaceTempView("facts")
-    # the people and every test once, as DuckDB's table: read by each option's query
-    spark.sql(people).write.mode("overwrite").parquet(str(folder / "decided_facts.parquet"))
-    spark.read.parquet(str(folder / "decided_facts.parquet")).createOrReplaceTempView(
-        "decided_facts"
-    )
+    for name, query in steps:  # each table made once, as DuckDB makes them, then read
+        spark.sql(query).write.mode("overwrite").parquet(str(folder / name))
+        spark.read.parquet(str(folder / name)).createOrReplaceTempView(name)
     spark.sql(options).write.mode("overwrite").parquet(str(result))
     con.execute("CREATE VIEW result AS SELECT patient_id, option_id, status, because, missing "
                 f"FROM read_parquet({quote(str(result / '*.parquet'))})")  # fmt: skip
