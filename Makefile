@@ -70,6 +70,7 @@ benchmark: bytecode
 	$(BIN)/python benchmarks/api.py --append docs/benchmarks.md
 	$(BIN)/python benchmarks/page.py --sources $(abspath $(SOURCES)) --append docs/benchmarks.md
 	$(BIN)/python benchmarks/cds_hooks.py --append docs/benchmarks.md
+	$(BIN)/python benchmarks/cohort.py --append docs/benchmarks.md
 	$(BIN)/python benchmarks/search.py --sources $(abspath $(SOURCES)) --append docs/benchmarks.md
 
 clean:
