@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from conftest import Run
 from onconav.kb import KnowledgeBase, provenance
 from onconav.search import Index, SearchError, build_index, relevant
+from onconav.search import text as text_words
 from onconav.search.quality import load_questions, measure
 
 QUESTIONS = Path(__file__).parent / "search" / "questions.yaml"
@@ -191,6 +192,12 @@ def test_every_hit_is_cited_and_its_passage_matches(
             assert hit.text == shown
         else:
             assert hit.entry is not None
+
+
+@given(st.text(max_size=80))
+def test_the_index_and_the_question_read_words_alike(text: str) -> None:
+    assert text_words.terms(text) == [w.term for w in text_words.words(text)]
+    assert all(w.surface not in text_words.STOP for w in text_words.words(text))
 
 
 def test_without_sources_passages_are_cited_but_not_shown(bare: Index) -> None:

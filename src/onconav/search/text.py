@@ -54,4 +54,6 @@ def words(text: str, stem: Stemmer.Stemmer | None = None) -> list[Word]:
 
 
 def terms(text: str, stem: Stemmer.Stemmer | None = None) -> list[str]:
-    return [w.term for w in words(text, stem)]
+    """The terms of ``words(text)``, alone (what the index is built from)."""
+    found = [w for w in WORD.findall(fold(text)) if w not in STOP]
+    return list((stem or stemmer()).stemWords(found))
