@@ -273,3 +273,24 @@ def test_bad_options_are_one_line_exit_2(run_cli: Run, tmp_path: Path) -> None:
 @pytest.fixture
 def run_cli(run: Run) -> Run:
     return run
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "python"])
+def test_progress_is_told_each_step_and_ends_at_the_whole(tmp_path: Path, engine: str) -> None:
+    """What the bar shows: reading, then how far the deciding got (per cent of DuckDB's work, or
+    people), never going back within a step, and the whole at the end."""
+    source = tmp_path / "people.parquet"
+    demo.write(demo.people(KB, 3000, seed=5), str(source), "parquet")
+    told: list[tuple[str, float, float]] = []
+    done = run(KB, source, tmp_path / "out.parquet", engine=engine,
+               progress=lambda what, n, total: told.append((what, n, total)))  # fmt: skip
+    assert told[0] == ("reading", 0, 0) and told[-1] == ("writing", 100, 100)
+    steps = [what for what, _, _ in told]
+    assert steps.index("reading") < steps.index("deciding") < steps.index("writing")
+    assert engine == "python" or steps.index("preparing") < steps.index("deciding")
+    for what in set(steps):
+        mine = [(n, total) for w, n, total in told if w == what]
+        assert [n for n, _ in mine] == sorted(n for n, _ in mine), what
+        assert all(0 <= n <= total for n, total in mine if total), what
+    if engine == "python":
+        assert ("deciding", done.loaded.rows, done.loaded.rows) in told

@@ -832,7 +832,7 @@ def cohort_run(
     """Every option for every person of INPUT: the result (status, reason code, missing facts),
     the quarantine and a summary (JSON, beside the result)."""
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
     from onconav.cohort import CohortError, run
 
@@ -842,13 +842,15 @@ def cohort_run(
     out_path = _writable(out_file or source.with_name(source.stem + ".options" + suffix), "--out")
     if quarantine is not None:
         _writable(quarantine, "--quarantine")
-    columns = (TextColumn("deciding"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    columns = (TextColumn("{task.description:<8}"), BarColumn(), TaskProgressColumn(),
+               TimeElapsedColumn())  # fmt: skip
     with Progress(*columns, console=Console(stderr=True), disable=quiet, transient=True) as bar:
-        task = bar.add_task("people", total=None)
+        task = bar.add_task("reading", total=None)
         try:
             done = run(_kb(), source, out_path, engine=engine.value, fmt=output_format.value,
                        quarantine=quarantine, master=master,
-                       progress=lambda n, total: bar.update(task, advance=n, total=total))
+                       progress=lambda what, done, total: bar.update(
+                           task, description=what, completed=done, total=total or None))
         except CohortError as error:
             raise UsageError(str(error)) from None
     summary = done.summary

@@ -67,12 +67,14 @@ def run(
     input_format: str | None = None,
     quarantine: Path | None = None,
     summary: Path | None = None,
-    progress: Callable[[int, int], None] = lambda advance, total: None,
+    progress: Callable[[str, float, float], None] = lambda what, done, total: None,
     master: str | None = None,
 ) -> Run:
     """Read ``source``, decide every option for every person who can be read, and write the
     result to ``out``, the quarantine (CSV: row, patient_id, reason) and the summary (JSON).
-    ``master`` is Spark's (``--engine spark``; default ``local[*]``)."""
+    ``master`` is Spark's (``--engine spark``; default ``local[*]``). ``progress`` is told what
+    is being done, how far it got and of how much (people for the python engine, per cent of
+    DuckDB's work for the others; 0 when not known)."""
     if master is not None and engine != "spark":
         raise CohortError("--master: is for --engine spark only")
     if engine not in ENGINES:
@@ -81,24 +83,28 @@ def run(
         raise CohortError(f"--format: {fmt!r} is not accepted; accepted: {', '.join(OUT_FORMATS)}")
     con = connect()
     try:
+        progress("reading", 0, 0)  # how far is not known
         loaded = load(con, source, format_of(source, input_format), kb)
-        progress(0, loaded.rows)
+        progress("deciding" if engine == "python" else "preparing", 0,
+                 loaded.rows if engine == "python" else 100)  # fmt: skip
         with tempfile.TemporaryDirectory(dir=out.parent, prefix=".onconav-") as folder:
             if engine == "duckdb":
-                run_duckdb(con, kb)
+                run_duckdb(con, kb, lambda done: progress("preparing", done, 100))
             elif engine == "spark":
                 from onconav.cohort.spark import run_spark  # PySpark only when asked for
 
                 run_spark(con, kb, Path(folder), master or DEFAULT_MASTER)
             else:
                 con.execute("DROP TABLE quarantine")
-                run_python(con, kb, lambda n: progress(n, loaded.rows))
+                run_python(con, kb, lambda n: progress("deciding", n, loaded.rows))
                 (bad,) = con.execute("SELECT count(*) FROM quarantine").fetchone() or (0,)
                 loaded = Loaded(loaded.rows, loaded.rows - int(bad), int(bad))
             written = Path(folder) / "result.parquet"  # the query runs once, into this file
-            copy_to(con, "SELECT * FROM result", written, "parquet")
-            if engine != "python":
-                progress(loaded.answered, loaded.rows)
+            what = "deciding" if engine == "duckdb" else "writing"  # the query runs as written
+            progress(what, 0, 100)
+            copy_to(con, "SELECT * FROM result", written, "parquet",
+                    lambda done: progress(what, done, 100))  # fmt: skip
+            progress("writing", 100, 100)
             scan = f"read_parquet({quote(str(written))})"
             con.execute(f"CREATE VIEW result_table AS SELECT * FROM {scan}")
             if fmt == "parquet":

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import duckdb
 
+from onconav.cohort.table import watched
 from onconav.engine import undecided_facts
 from onconav.kb import KnowledgeBase
 from onconav.kb.rules import Expr, Not, Rules, Test
@@ -106,6 +107,7 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
     cursor.execute("SELECT * FROM src ORDER BY _row")
     seen: dict[str, int] = {}
     bad: list[tuple[int, str | None, str]] = []
+    answered = 0
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "result.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
@@ -131,7 +133,8 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
                         continue
                     for p, o, s, b, m in rows:
                         out.writerow((p, o, s, b, "[" + ", ".join(m) + "]"))
-                progress(len(batch))
+                answered += len(batch)
+                progress(answered)
         con.execute(f"CREATE TABLE result AS SELECT * FROM read_csv({quote(str(path))}, "
                     f"header=false, columns={{{_spec(RESULT_COLUMNS)}}})")  # fmt: skip
     con.execute("CREATE TABLE quarantine (row BIGINT, patient_id VARCHAR, reason VARCHAR)")
@@ -252,10 +255,15 @@ def leaf_sql_of(dialect: Dialect) -> Leaf:
     return lambda test: leaf_sql(test, dialect)
 
 
-def run_duckdb(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
-    """The ``duckdb`` engine over table ``facts``: the tables of ``results_sql`` and a view
-    ``result`` over them (computed as it is written)."""
+def run_duckdb(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase,
+               report: Callable[[float], None] = lambda done: None) -> None:  # fmt: skip
+    """The ``duckdb`` engine over table ``facts``: the tables of ``results_sql`` (``report`` is
+    told how far, 0 to 100) and a view ``result`` over them (computed as it is written)."""
     steps, result = results_sql(kb)
-    for name, query in steps:
-        con.execute(f"CREATE TEMP TABLE {column(name)} AS {query}")
+    for i, (name, query) in enumerate(steps):
+
+        def step(done: float, i: int = i) -> None:
+            report(100 * (i + done / 100) / len(steps))
+
+        watched(con, f"CREATE TEMP TABLE {column(name)} AS {query}", step)
     con.execute("CREATE VIEW result AS " + result)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from collections.abc import Iterable
+import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,12 +33,50 @@ COPY = {"parquet": "FORMAT parquet", "csv": "FORMAT csv, HEADER true", "ndjson":
 def connect() -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute("SET preserve_insertion_order = false")
-    con.execute("SET enable_progress_bar = false")  # ours is on stderr, and only without --quiet
+    # DuckDB's progress is read by ``watched`` for our bar (on stderr, and only without --quiet),
+    # never printed by DuckDB itself
+    con.execute("SET enable_progress_bar = true")
+    con.execute("SET enable_progress_bar_print = false")
     return con
 
 
-def copy_to(con: duckdb.DuckDBPyConnection, query: str, path: Path, fmt: str) -> None:
-    con.execute(f"COPY ({query}) TO {quote(str(path))} ({COPY[fmt]})")
+def copy_to(con: duckdb.DuckDBPyConnection, query: str, path: Path, fmt: str,
+            report: Callable[[float], None] | None = None) -> None:  # fmt: skip
+    """The query's rows written to ``path``; ``report`` is told DuckDB's progress (``watched``)."""
+    statement = f"COPY ({query}) TO {quote(str(path))} ({COPY[fmt]})"
+    if report is None:
+        con.execute(statement)
+    else:
+        watched(con, statement, report)
+
+
+def watched(con: duckdb.DuckDBPyConnection, statement: str, report: Callable[[float], None],
+            every: float = 0.2) -> None:  # fmt: skip
+    """``con.execute(statement)`` in a thread while this one tells ``report`` how far DuckDB has
+    got (0 to 100) every ``every`` seconds; its error, if any, raised here. Interrupted (Ctrl-C),
+    the statement is interrupted too."""
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            con.execute(statement)
+        except BaseException as error:  # raised again in the caller's thread
+            failed.append(error)
+
+    thread = threading.Thread(target=work, name="onconav-cohort-query", daemon=True)
+    thread.start()
+    try:
+        while thread.is_alive():
+            thread.join(every)
+            done = con.query_progress()
+            if done >= 0:
+                report(done)
+    except KeyboardInterrupt:
+        con.interrupt()
+        thread.join()
+        raise
+    if failed:
+        raise failed[0]
 
 
 class CohortError(ValueError):
