@@ -294,3 +294,28 @@ def test_progress_is_told_each_step_and_ends_at_the_whole(tmp_path: Path, engine
         assert all(0 <= n <= total for n, total in mine if total), what
     if engine == "python":
         assert ("deciding", done.loaded.rows, done.loaded.rows) in told
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_a_row_number_is_the_place_in_the_file_of_a_large_input(tmp_path: Path, fmt: str) -> None:
+    """300,000 rows (several row groups, read in parallel): every bad row is quarantined under
+    its own place in the file (the rows were once stored, and numbered, in any order)."""
+    source = tmp_path / f"people.{fmt}"
+    bad = {1, 77_777, 150_001, 299_999}
+    stage = " ".join(f"WHEN {n} THEN '9'" for n in sorted(bad))
+    con = duckdb.connect()
+    con.execute(
+        "COPY (SELECT 'p' || i AS patient_id, 'rectum' AS cancer, "
+        f"CASE i {stage} ELSE '4' END AS stage FROM range(1, 300_001) t(i) ORDER BY i) "
+        f"TO '{source}' (FORMAT {fmt})"
+    )
+    con.close()
+    done = run(KB, source, tmp_path / "out.parquet")
+    assert done.loaded.quarantined == len(bad)
+    rows = quarantined(tmp_path / "out.quarantine.csv")
+    assert set(rows) == bad and all(r.startswith("stage:") for r in rows.values())
+    con = duckdb.connect()
+    where = tmp_path / "out.quarantine.csv"
+    ids = dict(con.execute(f"SELECT row, patient_id FROM read_csv('{where}')").fetchall())
+    con.close()
+    assert ids == {n: f"p{n}" for n in bad}

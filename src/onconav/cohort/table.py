@@ -143,11 +143,16 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase
         return _load_bulk(con, path, kb)
     if not path.is_file():
         raise CohortError(f"INPUT: {str(path)!r} is not a file")
+    # in the file's order, so that a row's number (rowid + 1) is its place in the file: read in
+    # parallel without it, the rows of a large file are stored in any order
+    con.execute("SET preserve_insertion_order = true")
     try:
         con.execute(f"CREATE TABLE raw AS SELECT * FROM {_scan(path, fmt)}")
     except duckdb.Error as error:
         first = str(error).strip().splitlines()[0]
         raise CohortError(f"INPUT: cannot be read as {fmt}: {first}") from None
+    finally:
+        con.execute("SET preserve_insertion_order = false")
     kinds = input_columns(kb)
     types = {str(n): str(t) for n, t in con.execute(
         "SELECT column_name, column_type FROM (DESCRIBE raw)").fetchall()}  # fmt: skip
