@@ -77,7 +77,7 @@ def write_folder(folder: Path, resources: list[dict[str, Any]], bad: dict[str, l
 
 def last(path: Path) -> int:
     """The number of a file's last line."""
-    return len(path.read_text(encoding="utf-8").splitlines())
+    return len(path.read_bytes().split(b"\n")) - 1  # the files end with a newline
 
 
 def statuses(path: Path) -> dict[str, dict[str, str]]:
@@ -113,6 +113,8 @@ def test_every_patient_gets_what_options_fhir_gives(run: Run, tmp_path: Path,
     write_folder(folder, [r for rs in people.values() for r in rs] + shared,
                  {"Observation.001.ndjson": ["{not json"], "Condition.ndjson": ["[1, 2]"],
                   "Patient.ndjson": ['{"resourceType": "Patient"}']})  # fmt: skip
+    with (folder / "Procedure.ndjson").open("ab") as lines:
+        lines.write(b'{"resourceType": "Procedure", "id": "\xff"}\n')
     out = tmp_path / "out.parquet"
     done = run("cohort", str(folder), "--out", str(out), "--quiet")
     assert done.status == 0, done.stderr
@@ -120,7 +122,7 @@ def test_every_patient_gets_what_options_fhir_gives(run: Run, tmp_path: Path,
     bad = quarantined(tmp_path / "out.quarantine.csv")
     unreadable = {who: why for _, who, why in bad if who}
     summary = json.loads((tmp_path / "out.summary.json").read_text())
-    assert summary["rows"] == len(people) + 3 == summary["answered"] + summary["quarantined"]
+    assert summary["rows"] == len(people) + 4 == summary["answered"] + summary["quarantined"]
     compared = 0
     for who, resources in people.items():
         bundle = tmp_path / f"{who}.json"
@@ -143,6 +145,7 @@ def test_every_patient_gets_what_options_fhir_gives(run: Run, tmp_path: Path,
         "not a FHIR resource (a JSON object with a resourceType)",
         f"Patient.ndjson line {last(folder / 'Patient.ndjson')}: "
         "a Patient without an id",
+        f"Procedure.ndjson line {last(folder / 'Procedure.ndjson')}: not UTF-8 text (byte 38)",
     ])  # fmt: skip
 
 

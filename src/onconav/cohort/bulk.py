@@ -77,11 +77,12 @@ def owner(resource: dict[str, Any]) -> str | None:
     return patient_of(resource.get("subject")) or patient_of(resource.get("patient"))
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    with path.open(encoding="utf-8", errors="replace") as lines:
+def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
+    """The lines of a file that are not blank, with their numbers (from 1), as bytes."""
+    with path.open("rb") as lines:
         for number, line in enumerate(lines, start=1):
             if line.strip():
-                yield number, line.strip()
+                yield number, line
 
 
 def flatten(folder: Path, kb: KnowledgeBase, work: Path) -> Flat:
@@ -90,11 +91,17 @@ def flatten(folder: Path, kb: KnowledgeBase, work: Path) -> Flat:
     parts = max(1, sum(p.stat().st_size for p in files) // PART_BYTES + 1)
     flat = Flat(work / "people.ndjson", work / "problems.ndjson")
     shared: dict[str, str] = {}  # "Medication/1" -> its line: resources about no one patient
-    outs = [(work / f"part-{i}.tsv").open("w", encoding="utf-8") for i in range(parts)]
+    outs = [(work / f"part-{i}.tsv").open("w", encoding="utf-8", newline="\n")
+            for i in range(parts)]  # fmt: skip
     try:
         for path in files:
-            for number, line in _lines(path):
+            for number, raw in _lines(path):
                 where = f"{path.name} line {number}"
+                try:
+                    line = raw.decode("utf-8-sig").strip()
+                except UnicodeDecodeError as error:
+                    flat.bad_lines.append(f"{where}: not UTF-8 text (byte {error.start + 1})")
+                    continue
                 try:
                     resource = json.loads(line)
                 except json.JSONDecodeError as error:
@@ -142,7 +149,7 @@ def flatten(folder: Path, kb: KnowledgeBase, work: Path) -> Flat:
 def _grouped(part: Path) -> Iterator[tuple[str, list[str]]]:
     """The lines of one partition, by patient (patients in order of their ids)."""
     people: dict[str, list[str]] = {}
-    with part.open(encoding="utf-8") as lines:
+    with part.open(encoding="utf-8", newline="\n") as lines:  # a line ends at \\n only
         for line in lines:
             key, _, text = line.rstrip("\n").partition("\t")
             people.setdefault(json.loads(key), []).append(text)
