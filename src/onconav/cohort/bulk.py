@@ -6,9 +6,10 @@ same as ``onconav options --fhir`` reads one person's record (docs/cohort.md).
 Memory: the files are read line by line. A first pass finds each resource's patient (the
 Patient's ``id``; ``subject`` or ``patient`` of the others) and writes the line to one of several
 partition files on disk, by the patient; a second pass reads one partition at a time, so only one
-partition's lines (about ``PART_BYTES`` of text) and one patient's resources as objects are held
-at once. Resources about no one patient (Medication, Organization, Practitioner, ...) are held as
-text for the whole run and given to each patient whose resources refer to them."""
+partition's lines (about ``PART_BYTES`` of text; more for an export of over 32 GB, which has
+``MAX_PARTS`` partitions) and one patient's resources as objects are held at once. Resources
+about no one patient (Medication, Organization, Practitioner, ...) are held as text for the
+whole run and given to each patient whose resources refer to them."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from onconav.fhir import FhirError, read_resources
 from onconav.kb import KnowledgeBase
 
 PART_BYTES = 64 * 1024 * 1024  # the text of the lines of one partition, about
+MAX_PARTS = 512  # partition files open at once: past 32 GB of NDJSON, partitions grow instead
 REFERENCE = re.compile(r'"reference"\s*:\s*"([^"]+)"')
 MARKERS = ("her2", "kras")
 
@@ -88,7 +90,7 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
 def flatten(folder: Path, kb: KnowledgeBase, work: Path) -> Flat:
     """Read an export folder into ``work/people.ndjson``, the input table (see the module)."""
     files = files_of(folder)
-    parts = max(1, sum(p.stat().st_size for p in files) // PART_BYTES + 1)
+    parts = min(MAX_PARTS, sum(p.stat().st_size for p in files) // PART_BYTES + 1)
     flat = Flat(work / "people.ndjson", work / "problems.ndjson")
     shared: dict[str, str] = {}  # "Medication/1" -> its line: resources about no one patient
     outs = [(work / f"part-{i}.tsv").open("w", encoding="utf-8", newline="\n")
@@ -149,7 +151,7 @@ def flatten(folder: Path, kb: KnowledgeBase, work: Path) -> Flat:
 def _grouped(part: Path) -> Iterator[tuple[str, list[str]]]:
     """The lines of one partition, by patient (patients in order of their ids)."""
     people: dict[str, list[str]] = {}
-    with part.open(encoding="utf-8", newline="\n") as lines:  # a line ends at \\n only
+    with part.open(encoding="utf-8", newline="\n") as lines:  # a line ends at a newline only
         for line in lines:
             key, _, text = line.rstrip("\n").partition("\t")
             people.setdefault(json.loads(key), []).append(text)
