@@ -147,6 +147,12 @@ def test_every_patient_gets_what_options_fhir_gives(run: Run, tmp_path: Path,
         "a Patient without an id",
         f"Procedure.ndjson line {last(folder / 'Procedure.ndjson')}: not UTF-8 text (byte 38)",
     ])  # fmt: skip
+    # the reference engine: the same answers, the same quarantine, reasons and all
+    slow = tmp_path / "slow.parquet"
+    done = run("cohort", str(folder), "--out", str(slow), "--quiet", "--engine", "python")
+    assert done.status == 0, done.stderr
+    assert statuses(slow) == found
+    assert sorted(quarantined(tmp_path / "slow.quarantine.csv")) == sorted(bad)
 
 
 def test_partitions_and_shared_resources_give_the_same_answers(

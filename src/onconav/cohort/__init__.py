@@ -17,7 +17,15 @@ import duckdb
 
 from onconav.cohort.engines import DEFAULT_MASTER, ENGINES, run_duckdb, run_python
 from onconav.cohort.gaps import gaps
-from onconav.cohort.table import CohortError, Loaded, connect, copy_to, format_of, load
+from onconav.cohort.table import (
+    CohortError,
+    Loaded,
+    bulk_reasons,
+    connect,
+    copy_to,
+    format_of,
+    load,
+)
 from onconav.kb import KnowledgeBase
 from onconav.logic import Status, column, quote
 
@@ -97,6 +105,7 @@ def run(
             else:
                 con.execute("DROP TABLE quarantine")
                 run_python(con, kb, lambda n: progress("deciding", n, loaded.rows))
+                bulk_reasons(con)  # a FHIR folder's own reasons, as the other engines give
                 (bad,) = con.execute("SELECT count(*) FROM quarantine").fetchone() or (0,)
                 loaded = Loaded(loaded.rows, loaded.rows - int(bad), int(bad))
             written = Path(folder) / "result.parquet"  # the query runs once, into this file
