@@ -258,7 +258,7 @@ def test_bad_input_is_one_line_exit_2(
 def test_bad_options_are_one_line_exit_2(run_cli: Run, tmp_path: Path) -> None:
     for args, message in [
         (("cohort", "x.csv", "--engine", "sparkle"), "--engine"),
-        (("cohort", "README.md", "--quiet", "--master", "local[2]"),
+        (("cohort", "README.md", "--master", "local[2]"),
          "--master: is for --engine spark only"),
         (("cohort", "/no/such.csv"), "is not a file"),
         (("cohort", "demo", "--out", "p.xlsx"), "--out"),

@@ -844,7 +844,9 @@ def cohort_run(
         _writable(quarantine, "--quarantine")
     columns = (TextColumn("{task.description:<8}"), BarColumn(), TaskProgressColumn(),
                TimeElapsedColumn())  # fmt: skip
-    with Progress(*columns, console=Console(stderr=True), disable=quiet, transient=True) as bar:
+    console = Console(stderr=True)  # drawn only on a terminal: a pipe or a log gets no bar
+    with Progress(*columns, console=console, disable=quiet or not console.is_terminal,
+                  transient=True) as bar:  # fmt: skip
         task = bar.add_task("reading", total=None)
         try:
             done = run(_kb(), source, out_path, engine=engine.value, fmt=output_format.value,
