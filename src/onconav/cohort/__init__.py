@@ -96,6 +96,8 @@ def run(
         progress("deciding" if engine == "python" else "preparing", 0,
                  loaded.rows if engine == "python" else 100)  # fmt: skip
         with tempfile.TemporaryDirectory(dir=out.parent, prefix=".onconav-") as folder:
+            if engine != "python":  # the rows as given: read again by the python engine only
+                con.execute("DROP TABLE src")
             if engine == "duckdb":
                 run_duckdb(con, kb, lambda done: progress("preparing", done, 100))
             elif engine == "spark":

@@ -258,7 +258,8 @@ def leaf_sql_of(dialect: Dialect) -> Leaf:
 def run_duckdb(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase,
                report: Callable[[float], None] = lambda done: None) -> None:  # fmt: skip
     """The ``duckdb`` engine over table ``facts``: the tables of ``results_sql`` (``report`` is
-    told how far, 0 to 100) and a view ``result`` over them (computed as it is written)."""
+    told how far, 0 to 100) and a view ``result`` over the last (computed as it is written);
+    ``facts`` and the other tables are dropped once read."""
     steps, result = results_sql(kb)
     for i, (name, query) in enumerate(steps):
 
@@ -266,4 +267,7 @@ def run_duckdb(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase,
             report(100 * (i + done / 100) / len(steps))
 
         watched(con, f"CREATE TEMP TABLE {column(name)} AS {query}", step)
+    for name, _ in steps[:-1]:  # the result reads the last table only: the others' memory back
+        con.execute(f"DROP TABLE {column(name)}")
+    con.execute("DROP TABLE facts")
     con.execute("CREATE VIEW result AS " + result)
