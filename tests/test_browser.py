@@ -156,7 +156,7 @@ def test_the_form_gives_what_the_api_gives(page: Watched, site: str, kb: Knowled
     profile = json.loads((EXAMPLES / f"{name}.json").read_text(encoding="utf-8"))
     page.page.goto(site + "/")
     fill(page.page, profile, kb)
-    page.page.click("button[type=submit]")
+    page.page.click("form[action='/options'] button[type=submit]")
     page.page.wait_for_url("**/options?**")
     on_page = shown(page.page)
     assert on_page == api_options(site, profile)
@@ -177,7 +177,7 @@ def test_a_declined_treatment_is_shown_not_chosen(page: Watched, site: str,
     profile = json.loads((EXAMPLES / "no-cancer-treatment.json").read_text(encoding="utf-8"))
     page.page.goto(site + "/")
     fill(page.page, profile, kb)
-    page.page.click("button[type=submit]")
+    page.page.click("form[action='/options'] button[type=submit]")
     page.page.wait_for_url("**/options?**")
     statuses = {status for _, status in shown(page.page)}
     assert "declined" in statuses
@@ -191,7 +191,7 @@ def test_i_dont_know_is_sent_as_unknown_never_as_no(page: Watched, site: str,
     page.page.check('input[name="stage"][value="4"]')
     for name in ("her2", "resectable", "wants_cancer_treatment", "symptoms", "metastases"):
         page.page.check(f'input[name="{name}"][value="unknown"]')
-    page.page.click("button[type=submit]")
+    page.page.click("form[action='/options'] button[type=submit]")
     page.page.wait_for_url("**/options?**")
     answers = form.answers(parse_qsl(urlsplit(page.page.url).query))
     person = parse_profile(form.profile_data(answers, kb), kb)
@@ -244,7 +244,7 @@ def test_the_page_works_without_javascript(browser: Browser, site: str, kb: Know
     profile = json.loads((EXAMPLES / "rectal-stage4-kras-wild-type.json").read_text("utf-8"))
     page.goto(site + "/")
     fill(page, profile, kb)
-    page.click("button[type=submit]")
+    page.click("form[action='/options'] button[type=submit]")
     page.wait_for_url("**/options?**")
     assert shown(page) == api_options(site, profile)
     context.close()
@@ -337,3 +337,17 @@ def test_a_question_in_own_words_leads_to_an_explain_page(page: Watched, site: s
     link.click()
     page.page.wait_for_url("**/explain/**")
     assert page.page.locator("h1").inner_text().lower() == name.lower()
+
+
+def test_every_page_has_the_search_box(page: Watched, site: str) -> None:
+    """The box in the header, on the form and on an answer: a brand name typed there finds the
+    drug; the search page itself has its own box only."""
+    for path in ("/", "/options?cancer=rectum&stage=4"):
+        page.page.goto(site + path)
+        page.page.get_by_label("Ask a question in your own words").fill("Lonsurf")
+        page.page.locator("form.site-search").get_by_role("button", name="Search").click()
+        page.page.wait_for_url("**/search?q=Lonsurf")
+        hits = page.page.locator("ol.hits > li")
+        assert hits.count() >= 1
+        assert "trifluridine" in hits.first.inner_text().lower()
+        assert page.page.locator("form.site-search").count() == 0

@@ -391,7 +391,7 @@ def test_an_answer_not_accepted_shows_the_form_again_with_the_answers_kept(
         assert "has-error" in question.classes()
         assert html.find("p", within=question, class_="field-error")
     # the answers are kept: the form shows them again
-    form_ = html.one("form")
+    form_ = html.one("form", action="/options")
     assert form_.get("action") == "/options" and form_.get("method") == "get"
     cancer = dict(given).get("cancer", "")
     assert html.one("input", id="f-cancer").get("value") == cancer  # as typed

@@ -135,6 +135,7 @@ def add_page(
         query = request.query_params.get("q", "")
         cancer = request.query_params.get("cancer") or None
         context: dict[str, Any] = {"query": query, "cancer": cancer, "cancers": cancers,
+                                   "search_page": True,  # its own box, none in the header
                                    "source_titles": titles, "result": None, "error": None,
                                    "kind_labels": kb_explain.KIND_LABEL}  # fmt: skip
         if not query.strip():  # the empty search box
