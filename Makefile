@@ -14,9 +14,15 @@ BIN = $(VENV)/bin
 # or with sudo).
 SYSTEM_PACKAGES ?= chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core default-jre-headless
 
+# onconav itself (what `make demo` needs), then what the checks need besides (the test extra:
+# pytest, the browser driver, PySpark, ...), each installed once per change of pyproject.toml.
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(BIN)/.tested: $(BIN)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
@@ -43,19 +49,19 @@ setup-system:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-lint: $(BIN)/.installed
+lint: $(BIN)/.tested
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/onconav kb fmt --check
 	$(BIN)/onconav kb build --check
 
-typecheck: $(BIN)/.installed
+typecheck: $(BIN)/.tested
 	$(BIN)/mypy
 
-unit: $(BIN)/.installed
+unit: $(BIN)/.tested
 	ONCONAV_SOURCES=$(abspath $(SOURCES)) $(BIN)/pytest
 
 # The screenshots docs/web.md shows, from the browser tests (desktop and phone).
-screenshots: setup-system $(BIN)/.installed
+screenshots: setup-system $(BIN)/.tested
 	ONCONAV_SOURCES=$(abspath $(SOURCES)) ONCONAV_SCREENSHOTS=$(abspath docs/screenshots) \
 	  $(BIN)/pytest -q tests/test_browser.py -k accessible
 
@@ -65,7 +71,7 @@ schema: $(BIN)/.installed
 fmt: $(BIN)/.installed
 	$(BIN)/onconav kb fmt
 
-benchmark: bytecode
+benchmark: bytecode $(BIN)/.tested
 	$(BIN)/python benchmarks/bench.py --write docs/benchmarks.md
 	$(BIN)/python benchmarks/api.py --append docs/benchmarks.md
 	$(BIN)/python benchmarks/page.py --sources $(abspath $(SOURCES)) --append docs/benchmarks.md
