@@ -45,6 +45,11 @@ def session(master: str = DEFAULT_MASTER) -> Any:
     builder = SparkSession.builder.master(master).appName("onconav-cohort")
     for key, value in CONF.items():
         builder = builder.config(key, value)
+    if master.startswith("local"):  # nothing of this machine's Spark is reachable from others
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        builder = builder.config("spark.driver.bindAddress", "127.0.0.1").config(
+            "spark.driver.host", "127.0.0.1"
+        )
     try:
         spark = builder.getOrCreate()
     except Exception as error:  # Java missing or the master unreachable: PySpark's own errors
