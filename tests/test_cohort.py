@@ -23,7 +23,7 @@ from onconav.cohort import demo, gaps, run
 from onconav.cohort.engines import profile_data
 from onconav.engine import evaluate
 from onconav.kb import KnowledgeBase, load_kb
-from onconav.profile import parse_profile
+from onconav.profile import ProfileError, parse_profile
 
 KB = load_kb()
 Result = set[tuple[str, str, str, str, tuple[str, ...]]]
@@ -319,3 +319,38 @@ def test_a_row_number_is_the_place_in_the_file_of_a_large_input(tmp_path: Path, 
     ids = dict(con.execute(f"SELECT row, patient_id FROM read_csv('{where}')").fetchall())
     con.close()
     assert ids == {n: f"p{n}" for n in bad}
+
+
+def test_a_null_item_or_a_value_of_another_json_type_is_never_lost(tmp_path: Path) -> None:
+    """NDJSON whose rows differ: a list written as one string is that one item, a string's
+    quotes are not part of it, and a list with an empty (null) item, or an object where a list
+    belongs, is quarantined with the core's reason; never read as 'none'. Both engines alike."""
+    lines = [
+        {"patient_id": "a", "cancer": "rectum", "stage": "4", "symptoms": ["bleeding"],
+         "wants_cancer_treatment": "no"},
+        {"patient_id": "b", "cancer": "rectum", "stage": 4, "symptoms": "bleeding",
+         "wants_cancer_treatment": False},
+        {"patient_id": "c", "cancer": "rectum", "stage": "4", "symptoms": {"x": 1}},
+        {"patient_id": "d", "cancer": "rectum", "stage": "4", "symptoms": [None]},
+        {"patient_id": "e", "cancer": "rectum", "stage": "4", "progressed_on": ["FOLFOX", None]},
+        {"patient_id": "f", "cancer": "rectum", "stage": "4", "symptoms": None},
+    ]  # fmt: skip
+    source = tmp_path / "people.ndjson"
+    source.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    for engine in ("duckdb", "python"):
+        run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        bad = quarantined(tmp_path / f"{engine}.quarantine.csv")
+        assert sorted(bad) == [3, 4, 5], (engine, bad)
+        for row, field in ((4, "symptoms[0]"), (5, "progressed_on[1]")):
+            line = lines[row - 1]
+            with pytest.raises(ProfileError) as error:
+                parse_profile(profile_data(line), KB)
+            assert bad[row] == "; ".join(str(p) for p in error.value.problems), engine
+            assert bad[row].startswith(field)
+        by: dict[str, set[tuple[str, str, str, tuple[str, ...]]]] = {}
+        for p, o, s, b, m in results(tmp_path / f"{engine}.parquet"):
+            by.setdefault(p, set()).add((o, s, b, m))
+        assert by["a"] == by["b"] and set(by) == {"a", "b", "f"}
+        expected = evaluate(parse_profile(profile_data(lines[0]), KB), KB)
+        assert {(o, s) for o, s, _, _ in by["a"]} == {(o.id, o.status.value)
+                                                     for o in expected.options}  # fmt: skip

@@ -126,12 +126,18 @@ def _scan(path: Path, fmt: str) -> str:
 def _given(item: str, kind: str, sql_type: str) -> str:
     """A column as given, as text (a value) or a list of texts (a list; ``;``-separated text)."""
     col = column(item)
-    if kind != "list":
-        return f"NULLIF(trim(CAST({col} AS VARCHAR)), '')"
+    if kind != "list":  # JSON (NDJSON of mixed types) as its value, a string without its quotes
+        text = f"CAST({col} AS VARCHAR)"
+        if sql_type == "JSON":
+            text = f"json_extract_string({col}, '$')"
+        return f"NULLIF(trim({text}), '')"
     if sql_type.endswith("[]"):
         return f"CAST({col} AS VARCHAR[])"
-    if sql_type == "JSON":
-        return f"CAST(from_json({col}, '[\"VARCHAR\"]') AS VARCHAR[])"
+    if sql_type == "JSON":  # NDJSON whose rows differ: a list as a list, anything else one item
+        return (f"CASE WHEN json_type({col}) = 'ARRAY' THEN "
+                f"CAST(from_json({col}, '[\"VARCHAR\"]') AS VARCHAR[]) "
+                f"WHEN {col} IS NULL OR json_type({col}) = 'NULL' THEN NULL "
+                f"ELSE [json_extract_string({col}, '$')] END")  # fmt: skip
     text = f"trim(CAST({col} AS VARCHAR))"
     return (f"CASE WHEN {text} = '' THEN NULL ELSE "
             f"list_transform(string_split({text}, ';'), lambda s: trim(s)) END")  # fmt: skip
@@ -235,8 +241,8 @@ def _read_lists(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, field: str,
     """Table ``v_{field}``: each distinct list given, what it is read as, or why not. Each
     distinct item is read once, alone; a list is what its items are read as (each id once,
     sorted), or every problem of its items, numbered by the item's place in the list. A list
-    that holds a word for none beside other items is read whole, as the core reads it (an
-    error)."""
+    that holds a word for none beside other items, or an empty item (null), is read whole, as
+    the core reads it (an error, never the list without it)."""
     col = column(field)
     items = [str(i) for (i,) in con.execute(
         f"SELECT DISTINCT unnest({col}) FROM src WHERE {col} IS NOT NULL").fetchall()]  # fmt: skip
@@ -257,7 +263,8 @@ def _read_lists(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, field: str,
         "coalesce(list_sort(list_distinct(flatten(list(p.value)))), []) "
         f"END AS value, string_agg(regexp_replace(p.error, {pattern}, "
         f"{quote(field + '[')} || p.place || ']'), '; ' ORDER BY p.place) AS error, "
-        "len(r.raw) > 1 AND bool_or(coalesce(p.none, FALSE)) AS whole "
+        "(len(r.raw) > 1 AND bool_or(coalesce(p.none, FALSE))) "
+        "OR len(list_filter(r.raw, lambda x: x IS NULL)) > 0 AS whole "
         f"FROM raws r LEFT JOIN (parts q JOIN {items_table} i USING (item)) p "
         "ON p.raw = r.raw GROUP BY r.raw"
     )
