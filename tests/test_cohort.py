@@ -354,3 +354,33 @@ def test_a_null_item_or_a_value_of_another_json_type_is_never_lost(tmp_path: Pat
         expected = evaluate(parse_profile(profile_data(lines[0]), KB), KB)
         assert {(o, s) for o, s, _, _ in by["a"]} == {(o.id, o.status.value)
                                                      for o in expected.options}  # fmt: skip
+
+
+def test_no_output_overwrites_the_input_or_another_output(run_cli: Run, tmp_path: Path) -> None:
+    people = tmp_path / "in.csv"
+    people.write_text("patient_id,cancer,stage\n1,rectum,4\n")
+    (tmp_path / "empty.csv").write_text("")
+    out = str(tmp_path / "o.parquet")
+    for args, message in [
+        (("cohort", str(people), "--out", str(people)), "--out: "),
+        (("cohort", str(people), "--out", out, "--quarantine", out), "is the --out file"),
+        (("cohort", str(people), "--out", out, "--quarantine", str(people)), "is the INPUT"),
+        (("cohort", "gaps", str(people), "--out", str(people)), "is the INPUT"),
+        (("cohort", str(tmp_path / "empty.csv")), "is empty"),
+    ]:
+        done = run_cli(*args)
+        assert done.status == 2, args
+        [line] = done.errors()
+        assert message in line, (args, line)
+    assert people.read_text() == "patient_id,cancer,stage\n1,rectum,4\n"
+
+
+def test_the_result_is_written_as_its_name_says(run_cli: Run, tmp_path: Path) -> None:
+    """--out x.csv without --format is CSV (it was Parquet under a .csv name); --format wins."""
+    people = tmp_path / "in.csv"
+    people.write_text("patient_id,cancer,stage\n1,rectum,4\n")
+    done = run_cli("cohort", str(people), "--out", str(tmp_path / "o.csv"))
+    assert done.status == 0, done.stderr
+    assert (tmp_path / "o.csv").read_text().startswith("patient_id,option_id,status")
+    done = run_cli("cohort", str(people), "--out", str(tmp_path / "p.csv"), "--format", "parquet")
+    assert done.status == 0 and (tmp_path / "p.csv").read_bytes().startswith(b"PAR1")

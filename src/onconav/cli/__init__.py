@@ -800,10 +800,15 @@ class TableFormat(StrEnum):
     ndjson = "ndjson"
 
 
-def _writable(path: Path, option: str) -> Path:
+def _writable(path: Path, option: str, *taken: tuple[Path, str]) -> Path:
+    """``path`` if it can be written: a file in an existing folder, and none of the ``taken``
+    files (the input, another output), which it would overwrite."""
     target = path.resolve()
     if target.is_dir() or not target.parent.is_dir():
         raise UsageError(f"{option}: cannot write {path} (not a file in an existing folder)")
+    for other, name in taken:
+        if other.resolve() == target:
+            raise UsageError(f"{option}: {path} is {name}; give another file")
     return path
 
 
@@ -822,8 +827,9 @@ def cohort_run(
     master: Annotated[str | None, typer.Option(
         "--master", help="Spark's master for --engine spark: local[*] (default, this "
         "machine) or a cluster's URL (spark://host:7077, yarn, k8s://...).")] = None,
-    output_format: Annotated[TableFormat, typer.Option(
-        "--format", "-f", help="parquet (default), csv or ndjson.")] = TableFormat.parquet,
+    output_format: Annotated[TableFormat | None, typer.Option(
+        "--format", "-f", help="parquet, csv or ndjson (default: by --out's suffix, else "
+        "parquet).")] = None,
     quarantine: Annotated[Path | None, typer.Option(
         "--quarantine", help="Where the rows that cannot be read go, with their row number and "
         "the reason (CSV; default: beside --out).")] = None,
@@ -838,10 +844,19 @@ def cohort_run(
 
     if not source.is_file() and not source.is_dir():
         raise UsageError(f"INPUT: {str(source)!r} is not a file or a folder")
+    if output_format is None:  # by --out's suffix, as a person naming a file means it
+        known = {"." + f.value: f for f in TableFormat}
+        output_format = known.get(out_file.suffix.lower(), TableFormat.parquet) if out_file \
+            else TableFormat.parquet  # fmt: skip
     suffix = "." + output_format.value
-    out_path = _writable(out_file or source.with_name(source.stem + ".options" + suffix), "--out")
+    out_path = _writable(out_file or source.with_name(source.stem + ".options" + suffix), "--out",
+                         (source, "the INPUT"))  # fmt: skip
+    summary_path = out_path.with_name(out_path.stem + ".summary.json")
     if quarantine is not None:
-        _writable(quarantine, "--quarantine")
+        _writable(quarantine, "--quarantine", (source, "the INPUT"), (out_path, "the --out file"),
+                  (summary_path, "the summary"))  # fmt: skip
+    elif out_path.with_name(out_path.stem + ".quarantine.csv").resolve() == source.resolve():
+        raise UsageError(f"--out: the quarantine beside it would be the INPUT ({source})")
     columns = (TextColumn("{task.description:<8}"), BarColumn(), TaskProgressColumn(),
                TimeElapsedColumn())  # fmt: skip
     console = Console(stderr=True)  # drawn only on a terminal: a pipe or a log gets no bar
@@ -858,8 +873,7 @@ def cohort_run(
     summary = done.summary
     print(f"{summary['rows']} rows: {summary['answered']} answered, "
           f"{summary['quarantined']} quarantined ({summary['quarantine']})")  # fmt: skip
-    print(f"{done.results} results -> {out_path}; summary -> "
-          f"{out_path.with_name(out_path.stem + '.summary.json')}")  # fmt: skip
+    print(f"{done.results} results -> {out_path}; summary -> {summary_path}")
 
 
 @cohort_app.command("demo")
@@ -898,7 +912,8 @@ def cohort_gaps(
     from onconav.cohort import CohortError, gaps
     from onconav.cohort.table import format_of
 
-    out_path = _writable(out_file or source.with_name(source.stem + ".gaps.csv"), "--out")
+    out_path = _writable(out_file or source.with_name(source.stem + ".gaps.csv"), "--out",
+                         (source, "the INPUT"))  # fmt: skip
     try:
         loaded, totals = gaps(_kb(), source, out_path, format_of(out_path))
     except CohortError as error:

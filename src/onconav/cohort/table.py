@@ -110,8 +110,8 @@ def format_of(path: Path, given: str | None = None) -> str:
     found = FORMATS.get(path.suffix.lower())
     if found is None:
         raise CohortError(f"INPUT: {path.name!r} has no known suffix; accepted: .parquet, .csv "
-                          "(lists ;-separated), .ndjson, or a folder of FHIR Bulk Data "
-                          "NDJSON (or say --input-format)")  # fmt: skip
+                          "(lists ;-separated), .ndjson (also .jsonl, .json), or a folder of "
+                          "FHIR Bulk Data NDJSON")  # fmt: skip
     return found
 
 
@@ -149,6 +149,8 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase
         return _load_bulk(con, path, kb)
     if not path.is_file():
         raise CohortError(f"INPUT: {str(path)!r} is not a file")
+    if path.stat().st_size == 0:
+        raise CohortError(f"INPUT: {str(path)!r} is empty; it needs a header or rows of people")
     # in the file's order, so that a row's number (rowid + 1) is its place in the file: read in
     # parallel without it, the rows of a large file are stored in any order
     con.execute("SET preserve_insertion_order = true")
