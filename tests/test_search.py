@@ -62,7 +62,7 @@ def test_recall_and_mrr_beat_plain_bm25(kb: KnowledgeBase, index: Index, sources
     ours = measure(index, questions)
     plain = measure(build_index(kb, sources, synonyms=False, boost=False), questions)
     # The target is 0.95; measured 0.945 (69 of 73), see docs/search.md.
-    assert ours.recall_at_3 >= 0.94, ours.missed
+    assert ours.recall_at_3 >= 0.95, ours.missed
     assert ours.recall_at_3 >= plain.recall_at_3 + 0.10, (ours, plain)
     assert ours.mrr > plain.mrr
 
