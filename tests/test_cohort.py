@@ -84,9 +84,10 @@ def test_duckdb_and_python_give_the_same_answers_for_every_patient_and_option(
     assert fast.loaded == slow.loaded
     assert fast.loaded.rows == len(rows) == fast.loaded.answered + fast.loaded.quarantined
     assert fast.loaded.quarantined >= 5  # each kind of bad row placed at least once
-    assert set(quarantined(folder / "duckdb.quarantine.csv")) == set(
-        quarantined(folder / "python.quarantine.csv")
-    )
+    # the same rows, each for the same reasons (the engines may list them in another order)
+    reasons = [{row: set(why.split("; ")) for row, why in quarantined(folder / f).items()}
+               for f in ("duckdb.quarantine.csv", "python.quarantine.csv")]  # fmt: skip
+    assert reasons[0] == reasons[1]
     answers = results(folder / "duckdb.parquet")
     assert answers == results(folder / "python.parquet")
     assert {s for _, _, s, _, _ in answers} >= {"offered", "needs_information", "not_suitable",
