@@ -119,6 +119,13 @@ def test_every_patient_gets_what_options_fhir_gives(run: Run, tmp_path: Path,
     done = run("cohort", str(folder), "--out", str(out), "--quiet")
     assert done.status == 0, done.stderr
     found = statuses(out)
+    con = duckdb.connect()
+    missing: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    for who, option, facts in con.execute(
+        f"SELECT patient_id, option_id, missing FROM read_parquet('{out}')"
+    ).fetchall():
+        missing[who][option] = list(facts)
+    con.close()
     bad = quarantined(tmp_path / "out.quarantine.csv")
     unreadable = {who: why for _, who, why in bad if who}
     summary = json.loads((tmp_path / "out.summary.json").read_text())
@@ -135,6 +142,8 @@ def test_every_patient_gets_what_options_fhir_gives(run: Run, tmp_path: Path,
             continue
         options = json.loads(expected.stdout)["options"]
         assert found[who] == {o["id"]: o["status"] for o in options}, who
+        assert missing[who] == {o["id"]: sorted(m["fact"] for m in o["missing"])
+                                for o in options}, who  # fmt: skip
         compared += 1
     assert compared >= len(BUNDLES) + 4 and found.keys() <= people.keys()
     lines = [why for _, who, why in bad if not who]
