@@ -39,6 +39,7 @@ from loopback import (
     p,
     paced,
     post_request,
+    publish,
     wrk,
 )
 
@@ -201,10 +202,7 @@ def main() -> None:
         f"{steady.client_cpu / steady.wall / cores:.0%}, {p(steady.late, 0.99) * 1e3:.1f} ms |",
         "",
     ])  # fmt: skip
-    print(report)
-    if args.append:
-        with args.append.open("a", encoding="utf-8") as out:
-            out.write(report)
+    publish(report, args.append)
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ from typing import Any
 
 import httpx
 from bench import Parser, fmt, machine, p99, positive
+from loopback import publish
 
 from onconav import evaluate, load_kb, parse_profile
 from onconav.cdshooks.settings import CLIENTS_ENV, PUBLIC_URL_ENV
@@ -174,10 +175,7 @@ def main() -> None:
     args = parser.parse_args()
     command = ".venv/bin/python benchmarks/cds_hooks.py " + " ".join(sys.argv[1:])
     text = report(args.calls, command.strip())
-    print(text)
-    if args.append:
-        with args.append.open("a", encoding="utf-8") as out:  # appended, never rewritten
-            out.write("\n" + text)
+    publish(text, args.append)
 
 
 if __name__ == "__main__":

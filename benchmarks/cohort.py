@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 import duckdb
+from loopback import publish
 
 from onconav.cohort import demo
 from onconav.kb import load_kb
@@ -85,10 +86,7 @@ def main() -> None:
         seconds, rss = timed(["cohort", str(big), "--quiet", "--out", str(folder / "m.parquet")])
         runs.append(("duckdb", args.memory_people, seconds, rss))
     report = section(args, runs)
-    print(report)
-    if args.append:
-        with args.append.open("a", encoding="utf-8") as out:
-            out.write("\n" + report)
+    publish(report, args.append)
 
 
 def section(args: argparse.Namespace, runs: list[tuple[str, int, float, int]]) -> str:

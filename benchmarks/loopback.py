@@ -292,3 +292,12 @@ def closed_loop(port: int, requests: Sequence[bytes], total: int, in_flight: int
 
 def get_request(port: int, path: str) -> bytes:
     return f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+
+
+def publish(section: str, append: Path | None) -> None:
+    """A benchmark's Markdown section printed, and appended to ``append`` when given (never
+    rewritten: ``make benchmark`` starts the file with bench.py, each script adds its own)."""
+    print(section)
+    if append:
+        with append.open("a", encoding="utf-8") as out:
+            out.write("\n" + section.lstrip("\n"))

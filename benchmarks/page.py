@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-from loopback import EXAMPLES, ROOT, Server, load, machine, median, one_at_a_time, p
+from loopback import EXAMPLES, ROOT, Server, load, machine, median, one_at_a_time, p, publish
 
 TARGET_PAGE, TARGET_PDF = 0.030, 1.5
 DEFAULT_PROFILE = ROOT / "examples" / "rectal-stage4-kras-wild-type.json"
@@ -267,10 +267,7 @@ def main() -> None:
         row('baseline: `python -c "import weasyprint"`', cli["import"]),
         "",
     ])  # fmt: skip
-    print(report_md)
-    if args.append:
-        with args.append.open("a", encoding="utf-8") as out:
-            out.write(report_md)
+    publish(report_md, args.append)
 
 
 def flattened(html: str) -> str:

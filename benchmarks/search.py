@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from bench import Parser, fmt, machine, p99, positive, processes
+from loopback import publish
 
 from onconav import load_kb
 from onconav.search import Index, build_index
@@ -149,10 +150,7 @@ def main() -> None:
         parser.error(f"--sources: {args.sources} is not a directory")
     command = ".venv/bin/python benchmarks/search.py " + " ".join(sys.argv[1:])
     text = report(args.sources, args.runs, args.commands, command.strip())
-    print(text)
-    if args.append:
-        with args.append.open("a", encoding="utf-8") as out:  # appended, never rewritten
-            out.write("\n" + text)
+    publish(text, args.append)
 
 
 if __name__ == "__main__":
