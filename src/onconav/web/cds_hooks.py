@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
@@ -86,6 +86,9 @@ class Unavailable(Exception):
     """The record's data can be neither taken from the prefetch nor fetched: 412."""
 
 
+Call = TypeVar("Call", bound=BaseModel)
+
+
 def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> None:
     """Mount the discovery, service and feedback routes on ``app``."""
     auth = Authenticator(settings) if settings.auth else None
@@ -109,6 +112,23 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
                                                         'error="invalid_token"'})  # fmt: skip
         return None
 
+    async def called(request: Request, service_id: str, path: str,
+                     model: type[Call]) -> Call | Response:  # fmt: skip
+        """What every call to a service passes first: the caller's token, a service we have, a
+        JSON body within the limit that ``model`` reads; else the problem to answer with."""
+        denied = await refused(request, path)
+        if denied:
+            return denied
+        if service_id not in SERVICES:
+            return _unknown(service_id)
+        body = await read_json(request, settings.max_body_bytes)
+        if isinstance(body, Response):
+            return body
+        try:
+            return model.model_validate(body)
+        except ValidationError as error:
+            return invalid(error)
+
     @app.get("/cds-services", include_in_schema=False)
     async def discovery(request: Request) -> Response:
         return await refused(request, "/cds-services") or answer(
@@ -117,19 +137,10 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
 
     @app.post("/cds-services/{service_id}", include_in_schema=False)
     async def service(service_id: str, request: Request) -> Response:
-        denied = await refused(request, f"/cds-services/{service_id}")
-        if denied:
-            return denied
-        known = SERVICES.get(service_id)
-        if known is None:
-            return _unknown(service_id)
-        body = await read_json(request, settings.max_body_bytes)
-        if isinstance(body, Response):
-            return body
-        try:
-            call = CdsRequest.model_validate(body)
-        except ValidationError as error:
-            return invalid(error)
+        call = await called(request, service_id, f"/cds-services/{service_id}", CdsRequest)
+        if isinstance(call, Response):
+            return call
+        known = SERVICES[service_id]
         if call.hook != known.hook:
             return problem(
                 422,
@@ -162,18 +173,10 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
 
     @app.post("/cds-services/{service_id}/feedback", include_in_schema=False)
     async def feedback(service_id: str, request: Request) -> Response:
-        denied = await refused(request, f"/cds-services/{service_id}/feedback")
-        if denied:
-            return denied
-        if service_id not in SERVICES:
-            return _unknown(service_id)
-        body = await read_json(request, settings.max_body_bytes)
-        if isinstance(body, Response):
-            return body
-        try:
-            given = FeedbackRequest.model_validate(body)
-        except ValidationError as error:
-            return invalid(error)
+        given = await called(request, service_id, f"/cds-services/{service_id}/feedback",
+                             FeedbackRequest)  # fmt: skip
+        if isinstance(given, Response):
+            return given
         outcomes = [item.outcome for item in given.feedback]
         log.info("CDS Hooks feedback: %d accepted, %d overridden", outcomes.count("accepted"),
                  outcomes.count("overridden"))  # fmt: skip
