@@ -17,8 +17,9 @@ from hypothesis import strategies as st
 
 from onconav.engine import evaluate
 from onconav.kb import KnowledgeBase, load_kb
-from onconav.logic import decide, in_scope, statuses_sql
+from onconav.logic import decide, in_scope
 from onconav.profile import ProfileError, facts_of, facts_table, parse_profile, table_row
+from onconav.sql import statuses_sql
 
 KB = load_kb()
 CANCERS = ["stomach", "gastric", "rectum", "cervix", "colon", "breast", "lung", "kidney",
@@ -56,7 +57,7 @@ def profile(rng: random.Random) -> dict[str, Any]:
     return {k: v for k, v in fields.items() if v is not None}
 
 
-QUERY = statuses_sql(KB.rules.values(), KB.implied)
+QUERY = statuses_sql(KB)
 
 
 def sql_statuses(kb: KnowledgeBase, rows: list[dict[str, object]]) -> set[tuple[str, str, str]]:
@@ -71,7 +72,7 @@ def sql_statuses(kb: KnowledgeBase, rows: list[dict[str, object]]) -> set[tuple[
             "{" + ", ".join(f"'{n}': '{t.removesuffix(' NOT NULL')}'" for n, t, _ in columns) + "}"
         )
         con.execute(f"INSERT INTO facts BY NAME SELECT * FROM read_json('{path}', columns={types})")
-        query = QUERY if kb is KB else statuses_sql(kb.rules.values(), kb.implied)
+        query = QUERY if kb is KB else statuses_sql(kb)
         found = con.execute(query).fetchall()
         con.close()
     return {(str(p), str(o), str(s)) for p, o, s in found}

@@ -327,7 +327,7 @@ def leaf_sql(test: Test, dialect: Dialect = DUCKDB) -> str:
 
 Leaf = Callable[[Test], str]
 """How a test is written: ``leaf_sql`` itself, or a column holding it, worked out once per
-person (``onconav.cohort.engines``)."""
+person (``onconav.sql.Leaves``)."""
 
 
 def to_sql(expr: Expr, leaf: Leaf = leaf_sql) -> str:
@@ -396,13 +396,11 @@ def advanced_sql(leaf: Leaf = leaf_sql) -> str:
             f"ELSE NOT {leaf(NOT_COME_BACK)} END)")  # fmt: skip
 
 
-ADVANCED_SQL = advanced_sql()
-
 
 def because_sql(rules: Rules, leaf: Leaf = leaf_sql) -> str:
     """The line of ``STATUS_RULES`` that gives the option's status, as a SQL expression over a row
     that also has the truth of its condition (``_condition``) and of what rules it out
-    (``_ruled_out``), each worked out once (see ``statuses_sql``)."""
+    (``_ruled_out``), each worked out once (see ``onconav.sql``)."""
     when = column("_condition")
     ruled_out = column("_ruled_out")
     gate = advanced_sql(leaf)
@@ -430,11 +428,6 @@ def status_of_sql(because: str) -> str:
     return f"CASE {because} {whens} END"
 
 
-def status_sql(rules: Rules, leaf: Leaf = leaf_sql) -> str:
-    """The option's status as a SQL expression, from ``STATUS_RULES`` (see ``because_sql``)."""
-    return status_of_sql(f"({because_sql(rules, leaf)})")
-
-
 def implied_sql(implied: Implied, leaf: Leaf = leaf_sql, dialect: Dialect = DUCKDB) -> str:
     """The column of an implied fact: its value where the rule applies, else as given."""
     col = column(implied.fact)
@@ -450,28 +443,3 @@ def implied_sql(implied: Implied, leaf: Leaf = leaf_sql, dialect: Dialect = DUCK
     if implied.if_unknown:
         applies = f"{col} IS NULL AND {applies}"
     return f"CASE WHEN {applies} THEN {value} ELSE {col} END"
-
-
-def statuses_sql(
-    rules: Iterable[Rules], implied: Iterable[Implied], table: str = "facts"
-) -> str:
-    """A query giving (person_id, option_id, status) for every person of ``table`` (a facts
-    table of the facts as given, see ``onconav.profile.facts_table``) and every option in their
-    scope. The facts a profile implies (``kb.implied``) are added first, in order, as in
-    Python."""
-    steps = [f"given AS (SELECT * FROM {table})"]
-    previous = "given"
-    for i, step in enumerate(implied, 1):
-        name = f"implied_{i}"
-        steps.append(
-            f"{name} AS (SELECT * REPLACE ({implied_sql(step)} AS {column(step.fact)}) "
-            f"FROM {previous})"
-        )
-        previous = name
-    selects = "\nUNION ALL\n".join(
-        f"SELECT person_id, {quote(r.option)} AS option_id, {status_sql(r)} AS status "
-        f"FROM (SELECT *, {to_sql(r.when)} AS _condition, {ruled_out_sql(r)} AS _ruled_out "
-        f"FROM {previous} WHERE {scope_sql(r.scope)})"
-        for r in rules
-    )
-    return "WITH " + ",\n".join(steps) + "\n" + selects

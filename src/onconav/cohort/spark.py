@@ -1,9 +1,9 @@
-"""The ``spark`` engine: the same SQL as the ``duckdb`` engine (``engines.results_sql``), written
-in Spark SQL's words for lists (``logic.SPARK``) and run by Spark, local here (``local[*]``) or on
-any cluster (``--master``). The input is read, and the quarantine made, by DuckDB as for the other
-engines (``table.load``); the facts table goes to Spark as Parquet, and Spark's result comes back
-as Parquet. PySpark, and a Java runtime, are needed only for this engine (``pip install
-'onconav[spark]'``)."""
+"""The ``spark`` engine: the same SQL as the ``duckdb`` engine (``onconav.sql.results_sql``),
+written in Spark SQL's words for lists (``logic.SPARK``) and run by Spark, local here
+(``local[*]``) or on any cluster (``--master``). The input is read, and the quarantine made, by
+DuckDB as for the other engines (``table.load``); the facts table goes to Spark as Parquet, and
+Spark's result comes back as Parquet. PySpark, and a Java runtime, are needed only for this engine
+(``pip install 'onconav[spark]'``)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from typing import Any
 
 import duckdb
 
-from onconav.cohort.engines import DEFAULT_MASTER, results_sql
+from onconav.cohort.engines import DEFAULT_MASTER
 from onconav.cohort.table import CohortError, copy_to
 from onconav.kb import KnowledgeBase
 from onconav.logic import SPARK, quote
+from onconav.sql import results_sql
 
 # Spark reads DuckDB's double-quoted names as names and SQL's reserved words as reserved (without
 # it, `t WHERE (TRUE)` is the table t named "where"; both need ANSI mode, on by default in Spark

@@ -1,0 +1,147 @@
+"""Every option's rules compiled to SQL over a table of people, one plan for every engine that runs
+SQL: ``results_sql`` gives the tables to make, in order, and the query of the result, one row per
+(person, option in the person's scope) with the status, the line of ``STATUS_RULES`` that gave
+it and the facts not known that would decide it (as ``engine.evaluate_option`` lists them).
+``onconav cohort`` runs it on DuckDB and on Spark (``logic.SPARK``); ``statuses_sql`` is the same
+plan as one DuckDB query (``tests/test_sql.py`` checks it against ``logic.decide`` for every
+person and option). The pieces (a test, a condition, the scope, what rules an option out, the
+status) are ``onconav.logic``'s."""
+
+from __future__ import annotations
+
+from onconav.kb import KnowledgeBase
+from onconav.kb.rules import Expr, Not, Rules, Test
+from onconav.logic import (
+    DUCKDB,
+    STATUS_RULES,
+    Dialect,
+    Leaf,
+    Status,
+    advanced_sql,
+    because_sql,
+    column,
+    hit_sql,
+    implied_sql,
+    leaf_sql,
+    quote,
+    ruled_out_sql,
+    scope_sql,
+    status_of_sql,
+    to_sql,
+)
+from onconav.profile import facts_table
+
+
+class Leaves:
+    """Each distinct test of the rules as a column of the person's row (``_t0``, ``_t1``, ...):
+    worked out once per person, however many options ask it; ``sql`` is each column's test."""
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+        self.sql: dict[str, str] = {}  # column -> test
+        self.fact: dict[str, str] = {}  # column -> the fact it tests
+        self._columns: dict[str, str] = {}  # test -> column
+
+    def __call__(self, test: Test) -> str:
+        sql = leaf_sql(test, self.dialect)
+        if sql not in self._columns:
+            self._columns[sql] = name = column(f"_t{len(self._columns)}")
+            self.sql[name] = sql
+            self.fact[name] = test.fact
+        return self._columns[sql]
+
+
+def _undecided_sql(expr: Expr, path: list[str], found: dict[str, list[str]], leaf: Leaf) -> None:
+    """For each fact, when knowing it would decide ``expr``: every expression on the way from
+    the condition down to one of its tests is UNKNOWN (``engine.undecided_facts``)."""
+    here = [*path, f"{to_sql(expr, leaf)} IS NULL"]
+    if isinstance(expr, Test):
+        found.setdefault(expr.fact, []).append("(" + " AND ".join(here) + ")")
+    elif isinstance(expr, Not):
+        _undecided_sql(expr.part, here, found, leaf)
+    else:
+        for part in expr.parts:
+            _undecided_sql(part, here, found, leaf)
+
+
+DECIDED = tuple(b for s, b in STATUS_RULES if s in (Status.not_suitable, Status.declined))
+
+
+def missing_sql(rules: Rules, leaf: Leaf, dialect: Dialect) -> str:
+    """``missing_facts`` as a SQL list, over a row with ``_condition``, ``_ruled_out`` and
+    ``_because``."""
+    found: dict[str, list[str]] = {}
+    _undecided_sql(rules.when, [], found, leaf)
+    whens: dict[str, list[str]] = {f: [f"({column('_condition')} IS NULL AND ({' OR '.join(c)}))"]
+                                   for f, c in found.items()}  # fmt: skip
+    for r in rules.ruled_out:
+        if r.fact in ("progressed_on", "cannot_have"):
+            unsure = f"({column('_ruled_out')} IS NULL AND {hit_sql(r, leaf)} IS NULL)"
+            whens.setdefault(r.fact, []).append(unsure)
+    whens.setdefault("recurrence", []).append(f"({advanced_sql(leaf)} IS NULL)")
+    items = [f"CASE WHEN {' OR '.join(c)} THEN {quote(f)} END" for f, c in sorted(whens.items())]
+    decided = f"{column('_because')} IN ({', '.join(quote(b) for b in DECIDED)})"
+    return (f"CASE WHEN {decided} THEN {dialect.array([])} "
+            f"ELSE {dialect.not_null(dialect.array(items))} END")  # fmt: skip
+
+
+def results_sql(kb: KnowledgeBase, table: str = "facts",
+                dialect: Dialect = DUCKDB) -> tuple[list[tuple[str, str]], str]:  # fmt: skip
+    """The tables to make, in order, each (name, query), and the query of the result over them:
+    (patient_id, option_id, status, because, missing) for every person of a facts table and
+    every option in their scope.
+
+    1. ``people``: the facts with the implied facts added, in order (as ``profile.facts_of``).
+    2. ``tests_<fact>`` for each list fact: its tests (``Leaves``) worked out once per distinct
+       list of the population (a test of a list is costly; a population has few distinct lists).
+    3. ``decided_facts``: each person with every test of the rules as a column (``Leaves``),
+       those of lists joined from step 2, the others worked out here.
+    4. The result: per option, over ``decided_facts``."""
+    leaf = Leaves(dialect)
+    selects = []
+    for r in kb.rules.values():
+        inner = (f"SELECT *, {to_sql(r.when, leaf)} AS _condition, "
+                 f"{ruled_out_sql(r, leaf)} AS _ruled_out "
+                 f"FROM decided_facts WHERE {scope_sql(r.scope, leaf)}")  # fmt: skip
+        decided = f"SELECT *, {because_sql(r, leaf)} AS _because FROM ({inner})"
+        selects.append(f"SELECT person_id AS patient_id, {quote(r.option)} AS option_id, "
+                       f"{status_of_sql(column('_because'))} AS status, _because AS because, "
+                       f"{missing_sql(r, leaf, dialect)} AS missing FROM ({decided})")  # fmt: skip
+    columns = facts_table(kb)
+    names = [n for n, _, _ in columns]
+    previous = f"(SELECT {', '.join(column(n) for n in names)} FROM {table})"
+    for step in kb.implied:
+        implied = implied_sql(step, leaf_sql_of(dialect), dialect)
+        previous = ("(SELECT " + ", ".join(f"{implied} AS {column(n)}" if n == step.fact
+                                           else column(n) for n in names)
+                    + f" FROM {previous})")  # fmt: skip
+    steps = [("people", f"SELECT * FROM {previous}")]
+    lists = {n for n, sql_type, _ in columns if sql_type.endswith("[]")}
+    tests, joins = [], []
+    for fact in sorted({f for f in leaf.fact.values() if f in lists}):
+        mine = [name for name, f in leaf.fact.items() if f == fact]
+        steps.append((f"tests_{fact}", f"SELECT {column(fact)}, "
+                      + ", ".join(f"{leaf.sql[name]} AS {name}" for name in mine)
+                      + f" FROM (SELECT DISTINCT {column(fact)} FROM people)"))  # fmt: skip
+        joins.append(f"LEFT JOIN {column('tests_' + fact)} ON people.{column(fact)} "
+                     f"IS NOT DISTINCT FROM {column('tests_' + fact)}.{column(fact)}")  # fmt: skip
+        tests += [f"{column('tests_' + fact)}.{name} AS {name}" for name in mine]
+    tests += [f"{sql} AS {name}" for name, sql in leaf.sql.items() if leaf.fact[name] not in lists]
+    steps.append(("decided_facts", f"SELECT people.person_id, people.site, {', '.join(tests)} "
+                                   f"FROM people {' '.join(joins)}"))  # fmt: skip
+    return steps, "\nUNION ALL\n".join(selects)
+
+
+def leaf_sql_of(dialect: Dialect) -> Leaf:
+    """The tests written out in full (before the table of tests exists)."""
+    return lambda test: leaf_sql(test, dialect)
+
+
+def statuses_sql(kb: KnowledgeBase, table: str = "facts") -> str:
+    """``results_sql`` as one DuckDB query: (person_id, option_id, status) for every person of a
+    facts table (``onconav.profile.facts_table``) and every option in their scope; its tables
+    as common table expressions, each worked out once."""
+    steps, result = results_sql(kb, table)
+    tables = ",\n".join(f"{column(name)} AS MATERIALIZED ({query})" for name, query in steps)
+    return (f"WITH {tables}\nSELECT patient_id AS person_id, option_id, status "
+            f"FROM ({result})")  # fmt: skip
