@@ -118,17 +118,20 @@ def spark_stopped() -> Any:
 )
 @given(seed=st.integers(0, 2**32 - 1))
 def test_spark_gives_the_same_answers_as_duckdb_and_python(
-    tmp_path: Path, spark_stopped: None, seed: int
+    tmp_path: Path, spark_stopped: None, capfd: pytest.CaptureFixture[str], seed: int
 ) -> None:
     """1500 people (unknowns, typed words, bad rows) through all three engines, Spark in local
-    mode: the same row for every (patient, option), the same quarantine, the same summary."""
+    mode: the same row for every (patient, option), the same quarantine, the same summary. Spark
+    writes nothing to our standard error (its JVM starts here, the suite's only Spark)."""
     folder = tmp_path / str(seed)
     folder.mkdir()
     rows = scrambled(random.Random(seed), demo.people(KB, 1500, seed=seed, bad=0.02))
     source = folder / "people.parquet"
     demo.write(rows, str(source), "parquet")
     fast, slow = both(KB, source, folder)
+    capfd.readouterr()
     spark = run(KB, source, folder / "spark.parquet", engine="spark", master="local[2]")
+    assert capfd.readouterr().err == ""
     assert spark.loaded == fast.loaded == slow.loaded and spark.loaded.quarantined >= 5
     answers = results(folder / "spark.parquet")
     assert len(answers) == spark.results > 40_000

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +36,26 @@ CONF = {
 }
 
 
-def session(master: str = DEFAULT_MASTER) -> Any:
-    """A Spark session, or a CohortError saying what is missing (PySpark, Java)."""
+@contextmanager
+def stderr_to(log: Path) -> Iterator[None]:
+    """This process's standard error (file descriptor 2) sent to ``log`` while Spark's JVM starts:
+    the JVM, a child process, keeps it, so Spark's own lines (log4j's banner, Java's warnings)
+    go to the log for as long as it runs, and never between our lines, with or without
+    ``--quiet``; Python has its standard error back after."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with log.open("ab") as handle:
+        os.dup2(handle.fileno(), 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
+
+def session(log: Path, master: str = DEFAULT_MASTER) -> Any:
+    """A Spark session whose JVM writes its log to ``log``, or a CohortError saying what is
+    missing (PySpark, Java), with the log's last line."""
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -52,12 +72,15 @@ def session(master: str = DEFAULT_MASTER) -> Any:
             "spark.driver.host", "127.0.0.1"
         )
     try:
-        spark = builder.getOrCreate()
+        with stderr_to(log):
+            spark = builder.getOrCreate()
     except Exception as error:  # Java missing or the master unreachable: PySpark's own errors
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise CohortError(f"--engine spark: Spark could not start ({first}); it needs a "
-                          "Java runtime, 17 or newer, on the PATH or in JAVA_HOME"
-                          ) from None  # fmt: skip
+        said = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
+        raise CohortError(f"--engine spark: Spark could not start ({first}"
+                          + (f"; Spark said: {said[-1].strip()}" if said else "")
+                          + "); it needs a Java runtime, 17 or newer, on the PATH or in "
+                          "JAVA_HOME") from None  # fmt: skip
     spark.sparkContext.setLogLevel("ERROR")
     return spark
 
@@ -69,7 +92,7 @@ def run_spark(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, folder: Path,
     facts, result = folder / "facts.parquet", folder / "result"
     copy_to(con, "SELECT * FROM facts", facts, "parquet")
     steps, options = results_sql(kb, dialect=SPARK)
-    spark = session(master)
+    spark = session(folder / "spark.log", master)
     spark.read.parquet(str(facts)).createOrReplaceTempView("facts")
     for name, query in steps:  # each table made once, as DuckDB makes them, then read
         spark.sql(query).write.mode("overwrite").parquet(str(folder / name))
