@@ -235,8 +235,15 @@ def test_the_command_runs_on_the_demo_population(run_cli: Run, tmp_path: Path) -
     assert summary["rows"] == 300 and len(summary["options"]) > 50
     assert len(quarantined(tmp_path / "bad.csv")) == bad
     assert out.read_text().startswith("patient_id")
-    done = run_cli("cohort", "gaps", str(people), "--out", str(tmp_path / "gaps.parquet"))
+    done = run_cli("cohort", "gaps", str(people), "--out", str(tmp_path / "gaps.parquet"),
+                   "--quiet")  # fmt: skip
     assert done.status == 0 and "her2\tHER2 test" in done.stdout
+    # the gaps account for every row as the run does: the same quarantine, beside the gaps
+    beside = tmp_path / "gaps.quarantine.csv"
+    assert f"{300 - bad} answered, {bad} quarantined ({beside})" in done.stdout
+    assert quarantined(beside) == quarantined(tmp_path / "bad.csv")
+    done = run_cli("cohort", "gaps", str(people), "--quarantine", str(people))
+    assert done.status == 2 and "--quarantine" in done.errors()[0]
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
@@ -812,6 +814,33 @@ def _writable(path: Path, option: str, *taken: tuple[Path, str]) -> Path:
     return path
 
 
+def _quarantine_writable(quarantine: Path | None, source: Path, out_path: Path,
+                         *taken: tuple[Path, str]) -> None:  # fmt: skip
+    """``--quarantine`` (or the one beside ``--out``) overwrites neither the INPUT nor an output."""
+    if quarantine is not None:
+        _writable(quarantine, "--quarantine", (source, "the INPUT"), (out_path, "the --out file"),
+                  *taken)  # fmt: skip
+    elif out_path.with_name(out_path.stem + ".quarantine.csv").resolve() == source.resolve():
+        raise UsageError(f"--out: the quarantine beside it would be the INPUT ({source})")
+
+
+@contextmanager
+def _progress_bar(quiet: bool) -> Iterator[Callable[[str, float, float], None]]:
+    """What a cohort run tells of its progress, drawn as a bar on stderr: each step with how far
+    it got; only on a terminal (a pipe or a log gets no bar), never with ``--quiet``."""
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    columns = (TextColumn("{task.description:<8}"), BarColumn(), TaskProgressColumn(),
+               TimeElapsedColumn())  # fmt: skip
+    console = Console(stderr=True)
+    with Progress(*columns, console=console, disable=quiet or not console.is_terminal,
+                  transient=True) as bar:  # fmt: skip
+        task = bar.add_task("reading", total=None)
+        yield lambda what, done, total: bar.update(task, description=what, completed=done,
+                                                   total=total or None)  # fmt: skip
+
+
 @cohort_app.command("run")
 def cohort_run(
     source: Annotated[Path, typer.Argument(
@@ -837,9 +866,6 @@ def cohort_run(
 ) -> None:  # fmt: skip
     """Every option for every person of INPUT: the result (status, reason code, missing facts),
     the quarantine and a summary (JSON, beside the result)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-
     from onconav.cohort import CohortError, run
 
     if not source.is_file() and not source.is_dir():
@@ -852,22 +878,11 @@ def cohort_run(
     out_path = _writable(out_file or source.with_name(source.stem + ".options" + suffix), "--out",
                          (source, "the INPUT"))  # fmt: skip
     summary_path = out_path.with_name(out_path.stem + ".summary.json")
-    if quarantine is not None:
-        _writable(quarantine, "--quarantine", (source, "the INPUT"), (out_path, "the --out file"),
-                  (summary_path, "the summary"))  # fmt: skip
-    elif out_path.with_name(out_path.stem + ".quarantine.csv").resolve() == source.resolve():
-        raise UsageError(f"--out: the quarantine beside it would be the INPUT ({source})")
-    columns = (TextColumn("{task.description:<8}"), BarColumn(), TaskProgressColumn(),
-               TimeElapsedColumn())  # fmt: skip
-    console = Console(stderr=True)  # drawn only on a terminal: a pipe or a log gets no bar
-    with Progress(*columns, console=console, disable=quiet or not console.is_terminal,
-                  transient=True) as bar:  # fmt: skip
-        task = bar.add_task("reading", total=None)
+    _quarantine_writable(quarantine, source, out_path, (summary_path, "the summary"))
+    with _progress_bar(quiet) as progress:
         try:
             done = run(_kb(), source, out_path, engine=engine.value, fmt=output_format.value,
-                       quarantine=quarantine, master=master,
-                       progress=lambda what, done, total: bar.update(
-                           task, description=what, completed=done, total=total or None))
+                       quarantine=quarantine, master=master, progress=progress)  # fmt: skip
         except CohortError as error:
             raise UsageError(str(error)) from None
     summary = done.summary
@@ -905,6 +920,10 @@ def cohort_gaps(
     out_file: Annotated[Path | None, typer.Option(
         "--out", "-o", help="One row per (patient, missing fact), the most decisive first "
         "(.csv, .parquet or .ndjson; default: INPUT's name with .gaps.csv).")] = None,
+    quarantine: Annotated[Path | None, typer.Option(
+        "--quarantine", help="Where the rows that cannot be read go, with their row number and "
+        "the reason (CSV; default: beside --out).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:  # fmt: skip
     """The care gaps: patients for whom a fact that would decide options of theirs is not on
     record (HER2 for stage 4 stomach cancer, KRAS for stage 4 rectal cancer, ...), with the test
@@ -912,13 +931,20 @@ def cohort_gaps(
     from onconav.cohort import CohortError, gaps
     from onconav.cohort.table import format_of
 
+    if not source.is_file() and not source.is_dir():
+        raise UsageError(f"INPUT: {str(source)!r} is not a file or a folder")
     out_path = _writable(out_file or source.with_name(source.stem + ".gaps.csv"), "--out",
                          (source, "the INPUT"))  # fmt: skip
-    try:
-        loaded, totals = gaps(_kb(), source, out_path, format_of(out_path))
-    except CohortError as error:
-        raise UsageError(str(error)) from None
-    print(f"{loaded.rows} rows: {loaded.answered} answered, {loaded.quarantined} quarantined")
+    _quarantine_writable(quarantine, source, out_path)
+    quarantine = quarantine or out_path.with_name(out_path.stem + ".quarantine.csv")
+    with _progress_bar(quiet) as progress:
+        try:
+            loaded, totals = gaps(_kb(), source, out_path, format_of(out_path),
+                                  quarantine=quarantine, progress=progress)  # fmt: skip
+        except CohortError as error:
+            raise UsageError(str(error)) from None
+    print(f"{loaded.rows} rows: {loaded.answered} answered, {loaded.quarantined} quarantined "
+          f"({quarantine})")  # fmt: skip
     print("fact\ttest\tpatients\toptions")
     for fact, tests, patients, options in totals:
         print(f"{fact}\t{tests or '-'}\t{patients}\t{options}")

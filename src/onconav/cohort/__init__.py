@@ -1,8 +1,8 @@
 """Population screening: every patient of a table at once (docs/cohort.md). ``run`` reads an input
 table of people (Parquet, CSV, NDJSON) into DuckDB, puts the rows that cannot be read in a
 quarantine, decides every option for the others with an engine (``duckdb`` or ``python``) and
-writes one row per (patient, option) and a summary; ``gaps`` lists the facts not on record that
-would decide a patient's options, with the tests that settle them."""
+writes one row per (patient, option) and a summary; ``gaps`` runs it and lists the facts not on
+record that would decide a patient's standard options, with the tests that settle them."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 
 from onconav.cohort.engines import DEFAULT_MASTER, ENGINES, run_duckdb, run_python
-from onconav.cohort.gaps import gaps
+from onconav.cohort.gaps import Totals, write_gaps
 from onconav.cohort.table import (
     CohortError,
     Loaded,
@@ -129,6 +129,31 @@ def run(
         con.close()
 
 
+def gaps(
+    kb: KnowledgeBase,
+    source: Path,
+    out: Path,
+    fmt: str = "csv",
+    *,
+    input_format: str | None = None,
+    quarantine: Path | None = None,
+    progress: Callable[[str, float, float], None] = lambda what, done, total: None,
+) -> tuple[Loaded, Totals]:
+    """The care gaps (docs/cohort.md#gaps): ``run`` (the duckdb engine; the quarantine beside
+    ``out`` unless given), then for each patient each fact of the cancer's work-up not on record
+    that would decide standard options of theirs that need information, with how many, which,
+    the tests that settle it and where it is found, the most decisive first, written to
+    ``out`` (``gaps.write_gaps``). Returns what was read, and per fact: (fact, tests, patients,
+    options)."""
+    quarantine = quarantine or out.with_name(out.stem + ".quarantine.csv")
+    with tempfile.TemporaryDirectory(dir=out.parent, prefix=".onconav-") as folder:
+        result = Path(folder) / "result.parquet"
+        done = run(kb, source, result, input_format=input_format, quarantine=quarantine,
+                   summary=Path(folder) / "summary.json", progress=progress)  # fmt: skip
+        progress("gaps", 0, 0)
+        return done.loaded, write_gaps(kb, result, out, fmt)
+
+
 def _finish(con: duckdb.DuckDBPyConnection, loaded: Loaded, out: Path,
             quarantine: Path | None, summary: Path | None) -> Run:  # fmt: skip
     """The quarantine and the summary written; what the run did."""
@@ -142,4 +167,4 @@ def _finish(con: duckdb.DuckDBPyConnection, loaded: Loaded, out: Path,
     return Run(loaded, int(results), facts)
 
 
-__all__ = ["ENGINES", "OUT_FORMATS", "CohortError", "Run", "gaps", "run", "summarise"]
+__all__ = ["ENGINES", "OUT_FORMATS", "CohortError", "Run", "Totals", "gaps", "run", "summarise"]

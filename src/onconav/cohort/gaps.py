@@ -4,38 +4,15 @@ that settle it."""
 
 from __future__ import annotations
 
-import tempfile
 from pathlib import Path
 
 import duckdb
 
-from onconav.cohort.engines import run_duckdb
-from onconav.cohort.table import Loaded, connect, copy_to, format_of, load
+from onconav.cohort.table import copy_to
 from onconav.kb import KnowledgeBase
 from onconav.logic import quote
 
 Totals = list[tuple[str, str, int, int]]
-
-
-def gaps(
-    kb: KnowledgeBase, source: Path, out: Path, fmt: str = "csv", input_format: str | None = None
-) -> tuple[Loaded, Totals]:
-    """The care gaps: for each patient, each fact of the work-up (a test, the stage, scans) not
-    on record that would decide standard options of theirs that need information, with how
-    many, which, the tests that settle it (the facts' ``decided_by``) and where it is found,
-    the most decisive first; written to ``out``. Which facts and which options is data of the
-    knowledge base (``definitions``), never code per gap. Returns what was read, and per fact:
-    (fact, tests, patients, options)."""
-    con = connect()
-    try:
-        loaded = load(con, source, format_of(source, input_format), kb)
-        run_duckdb(con, kb)
-        with tempfile.TemporaryDirectory() as folder:
-            written = Path(folder) / "result.parquet"  # the query runs once, into this file
-            copy_to(con, "SELECT * FROM result", written, "parquet")
-            return _gaps(con, kb, loaded, written, out, fmt)
-    finally:
-        con.close()
 
 
 def definitions(kb: KnowledgeBase) -> tuple[list[tuple[str, str, list[str], str]], list[str]]:
@@ -48,10 +25,19 @@ def definitions(kb: KnowledgeBase) -> tuple[list[tuple[str, str, list[str], str]
     return facts, sorted(o for o, rules in kb.rules.items() if rules.standard)
 
 
-def _gaps(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, loaded: Loaded, written: Path,
-          out: Path, fmt: str) -> tuple[Loaded, Totals]:  # fmt: skip
-    """The gaps from the result written (``gaps``): a (patient, fact) for each fact of the
-    work-up among the missing facts of a standard option of theirs that needs information."""
+def write_gaps(kb: KnowledgeBase, result: Path, out: Path, fmt: str) -> Totals:
+    """The gaps from a run's result (Parquet, ``onconav.cohort.run``) written to ``out``: a
+    (patient, fact) for each fact of the work-up among the missing facts of a standard option of
+    theirs that needs information. Returns per fact: (fact, tests, patients, options)."""
+    con = duckdb.connect()
+    try:
+        return _gaps(con, kb, result, out, fmt)
+    finally:
+        con.close()
+
+
+def _gaps(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, written: Path, out: Path,
+          fmt: str) -> Totals:  # fmt: skip
     facts, standard = definitions(kb)
     con.execute("CREATE TABLE gap_facts (fact VARCHAR, label VARCHAR, tests VARCHAR[], "
                 "find_it VARCHAR)")  # fmt: skip
@@ -80,7 +66,7 @@ def _gaps(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, loaded: Loaded, wri
             "ORDER BY sum(options) DESC, fact"
         ).fetchall()
     ]
-    return loaded, totals
+    return totals
 
 
-__all__ = ["Totals", "definitions", "gaps"]
+__all__ = ["Totals", "definitions", "write_gaps"]
