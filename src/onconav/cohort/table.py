@@ -7,6 +7,7 @@ never once per row; the rows are then joined to what their values were read as, 
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import tempfile
@@ -115,12 +116,163 @@ def format_of(path: Path, given: str | None = None) -> str:
     return found
 
 
-def _scan(path: Path, fmt: str) -> str:
+def _scan(path: Path, fmt: str, header: list[str]) -> str:
+    """The file read by DuckDB; a CSV file as RFC 4180 says (``,``, ``"``), every value text,
+    its columns named by ``header`` (its first row)."""
     if fmt == "parquet":
         return f"read_parquet({quote(str(path))})"
     if fmt == "csv":
-        return f"read_csv({quote(str(path))}, header=true, all_varchar=true)"
+        names = "{" + ", ".join(f"{quote(n)}: 'VARCHAR'" for n in header) + "}"
+        return (f"read_csv({quote(str(path))}, header=true, auto_detect=false, delim=',', "
+                f"quote='\"', escape='\"', columns={names})")  # fmt: skip
     return f"read_json({quote(str(path))}, format='newline_delimited', sample_size=-1)"
+
+
+def _csv_header(path: Path) -> list[str]:
+    """A CSV file's first row: its column names."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            header = next(csv.reader(handle, strict=True), [])
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise CohortError(f"INPUT: cannot be read as csv: its header row: {error}") from None
+    if not header:
+        raise CohortError("INPUT: cannot be read as csv: the first line is not a header row")
+    twice = sorted({n for n in header if header.count(n) > 1})
+    if twice:
+        raise CohortError(f"INPUT: column {twice[0]!r} is given twice")
+    return header
+
+
+def _all_objects(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """Whether every line of an NDJSON file (but blank ones) is a JSON object; False if one is
+    not JSON at all."""
+    try:
+        (others,) = con.execute(
+            f"SELECT count(*) FROM read_ndjson_objects({quote(str(path))}) "
+            "WHERE json_type(json) <> 'OBJECT'"
+        ).fetchone() or (0,)
+    except duckdb.Error:
+        return False
+    return int(others) == 0
+
+
+def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, header: list[str],
+              work: Path) -> bool:  # fmt: skip
+    """Table ``raw``: the rows of the file in the file's order. The lines of a CSV or NDJSON
+    file that cannot be read as a row (not JSON, not a JSON object, a CSV row with more or fewer
+    values than the header) go to table ``unreadable`` with their row number and the reason, and
+    the others are read from a copy without them; True if so (then table ``numbers`` gives the
+    copy's k-th row its row number, ``row``)."""
+    # in the file's order, so that a row's number (rowid + 1) is its place in the file: read in
+    # parallel without it, the rows of a large file are stored in any order
+    con.execute("SET preserve_insertion_order = true")
+    try:
+        try:
+            if fmt == "ndjson" and not _all_objects(con, path):
+                raise _Unreadable
+            con.execute(f"CREATE TABLE raw AS SELECT * FROM {_scan(path, fmt, header)}")
+            return False
+        except (duckdb.Error, _Unreadable) as error:
+            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            problem = f"INPUT: cannot be read as {fmt}: {first}"
+            if fmt == "parquet":
+                raise CohortError(problem) from None
+        copy = work / f"readable.{fmt}"
+        if fmt == "csv":
+            _csv_rows(con, path, header, copy, work)
+        else:
+            _ndjson_rows(con, path, copy)
+        try:
+            con.execute(f"CREATE TABLE raw AS SELECT * FROM {_scan(copy, fmt, header)}")
+        except duckdb.Error:
+            raise CohortError(problem) from None
+        return True
+    finally:
+        con.execute("SET preserve_insertion_order = false")
+
+
+class _Unreadable(Exception):
+    """An NDJSON line that is not a JSON object: read again line by line (``_ndjson_rows``)."""
+
+
+def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path) -> None:
+    """``copy``: the lines of an NDJSON file that are JSON objects; the others in table
+    ``unreadable``, and each line's row number in ``numbers``. A blank line is not a row (as
+    DuckDB reads NDJSON): rows are numbered 1, 2, ... over the lines that are not blank, and a
+    reason names the line's own number in the file."""
+    spaces = "' ' || chr(9) || chr(13)"
+    kinds = {"ARRAY": "an array", "VARCHAR": "a string", "BIGINT": "a number",
+             "UBIGINT": "a number", "DOUBLE": "a number", "BOOLEAN": "true or false",
+             "NULL": "null"}  # fmt: skip
+    kind = " ".join(f"WHEN {quote(t)} THEN {quote(w)}" for t, w in kinds.items())
+    con.execute(
+        "CREATE TEMP TABLE lines AS SELECT line, text, row_number() OVER (ORDER BY line) AS row, "
+        "CASE WHEN NOT json_valid(text) THEN 'not JSON' "
+        "WHEN json_type(text) <> 'OBJECT' THEN "
+        f"'not a JSON object (' || CASE json_type(text) {kind} ELSE 'a value' END || ')' "
+        "END AS reason FROM (SELECT generate_subscripts(split, 1) AS line, "
+        f"trim(unnest(split), {spaces}) AS text FROM (SELECT string_split(content, chr(10)) "
+        f"AS split FROM read_text({quote(str(path))}))) WHERE text <> ''"
+    )
+    (good,) = con.execute("SELECT count(*) FROM lines WHERE reason IS NULL").fetchone() or (0,)
+    if not good:
+        con.execute("DROP TABLE lines")
+        raise CohortError("INPUT: cannot be read as ndjson: no line is a JSON object")
+    con.execute("INSERT INTO unreadable SELECT row, NULL, 'line ' || line || ': ' || reason "
+                "FROM lines WHERE reason IS NOT NULL")  # fmt: skip
+    con.execute("CREATE TABLE numbers AS SELECT row_number() OVER (ORDER BY line) AS k, row "
+                "FROM lines WHERE reason IS NULL")  # fmt: skip
+    con.execute(f"COPY (SELECT text FROM lines WHERE reason IS NULL ORDER BY line) TO "
+                f"{quote(str(copy))} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', "
+                "DELIMITER '\x01')")  # fmt: skip
+    con.execute("DROP TABLE lines")
+
+
+def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], copy: Path,
+              work: Path) -> None:  # fmt: skip
+    """``copy``: the rows of a CSV file that have as many values as its header; the others in
+    table ``unreadable``, and each row's number in ``numbers``. A blank line is not a row (as
+    DuckDB reads CSV): rows are numbered 1, 2, ... over the others, and a reason names the
+    line of the file the row starts on."""
+    bad: list[tuple[int, str]] = []
+    numbers = work / "numbers.csv"
+    try:
+        with (path.open(encoding="utf-8-sig", newline="") as handle,
+              copy.open("w", encoding="utf-8", newline="") as out,
+              numbers.open("w", encoding="utf-8", newline="") as rows_out):  # fmt: skip
+            records = csv.reader(handle, strict=True)
+            writer, number_writer = csv.writer(out), csv.writer(rows_out)
+            writer.writerow(next(records))
+            row, copied, line = 0, 0, records.line_num + 1
+            while True:
+                try:
+                    values = next(records)
+                except StopIteration:
+                    break
+                except csv.Error as error:  # the reader goes on at the next line
+                    row += 1
+                    said = str(error)
+                    if said == "unexpected end of data":
+                        said = "a quoted value is not closed before the end of the file"
+                    bad.append((row, f"line {line}: {said}"))
+                else:
+                    if values:  # a blank line is not a row
+                        row += 1
+                        if len(values) == len(header):
+                            writer.writerow(values)
+                            copied += 1
+                            number_writer.writerow([copied, row])
+                        else:
+                            bad.append((row, f"line {line}: {len(values)} value"
+                                        f"{'' if len(values) == 1 else 's'}, the header has "
+                                        f"{len(header)}"))  # fmt: skip
+                line = records.line_num + 1
+    except UnicodeDecodeError as error:
+        raise CohortError(f"INPUT: cannot be read as csv: not UTF-8 text ({error})") from None
+    if bad:
+        con.executemany("INSERT INTO unreadable VALUES (?, NULL, ?)", bad)
+    con.execute(f"CREATE TABLE numbers AS SELECT * FROM read_csv({quote(str(numbers))}, "
+                "header=false, columns={'k': 'BIGINT', 'row': 'BIGINT'})")  # fmt: skip
 
 
 def _given(item: str, kind: str, sql_type: str) -> str:
@@ -151,16 +303,10 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase
         raise CohortError(f"INPUT: {str(path)!r} is not a file")
     if path.stat().st_size == 0:
         raise CohortError(f"INPUT: {str(path)!r} is empty; it needs a header or rows of people")
-    # in the file's order, so that a row's number (rowid + 1) is its place in the file: read in
-    # parallel without it, the rows of a large file are stored in any order
-    con.execute("SET preserve_insertion_order = true")
-    try:
-        con.execute(f"CREATE TABLE raw AS SELECT * FROM {_scan(path, fmt)}")
-    except duckdb.Error as error:
-        first = str(error).strip().splitlines()[0]
-        raise CohortError(f"INPUT: cannot be read as {fmt}: {first}") from None
-    finally:
-        con.execute("SET preserve_insertion_order = false")
+    header = _csv_header(path) if fmt == "csv" else []
+    con.execute("CREATE TABLE unreadable (row BIGINT, patient_id VARCHAR, reason VARCHAR)")
+    with tempfile.TemporaryDirectory() as work:
+        copied = _read_raw(con, path, fmt, header, Path(work))
     kinds = input_columns(kb)
     types = {str(n): str(t) for n, t in con.execute(
         "SELECT column_name, column_type FROM (DESCRIBE raw)").fetchall()}  # fmt: skip
@@ -173,7 +319,14 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase
     parts = [f"{_given(n, kinds[n], types[n])} AS {column(n)}" if n in types
              else f"CAST(NULL AS {'VARCHAR[]' if kinds[n] == 'list' else 'VARCHAR'}) AS {column(n)}"
              for n in kinds]  # fmt: skip
-    con.execute("CREATE TABLE src AS SELECT rowid + 1 AS _row, " + ", ".join(parts) + " FROM raw")
+    if copied:  # the rows of a copy without the lines that cannot be read: numbered by the file
+        con.execute("CREATE TABLE src AS SELECT numbers.row AS _row, " + ", ".join(parts)
+                    + " FROM (SELECT rowid + 1 AS _k, * FROM raw) raw "
+                    "JOIN numbers ON numbers.k = raw._k")  # fmt: skip
+        con.execute("DROP TABLE numbers")
+    else:
+        con.execute("CREATE TABLE src AS SELECT rowid + 1 AS _row, " + ", ".join(parts)
+                    + " FROM raw")  # fmt: skip
     con.execute("DROP TABLE raw")
     _read_values(con, kb, kinds)
     return _join(con, kb, kinds)
@@ -204,18 +357,22 @@ def _load_bulk(con: duckdb.DuckDBPyConnection, path: Path, kb: KnowledgeBase) ->
 
 
 def bulk_reasons(con: duckdb.DuckDBPyConnection) -> None:
-    """The quarantine's reasons in FHIR's words for a folder of FHIR Bulk Data (table
-    ``bulk_problems``, if there is one): why a patient's record cannot be read, and the file and
-    line number of a line that is not a resource, in place of the reasons the rows' reading gives
-    (no cancer, no patient_id). For an engine that makes the quarantine again from ``src``."""
-    if not con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'bulk_problems'"
-                       ).fetchone():  # fmt: skip
-        return
-    con.execute("UPDATE quarantine SET reason = b.reason FROM bulk_problems b "
-                "WHERE quarantine.patient_id = b.patient_id")  # fmt: skip
-    con.execute("DELETE FROM quarantine WHERE patient_id IS NULL")
-    con.execute("INSERT INTO quarantine SELECT row, NULL, reason FROM bulk_problems "
-                "WHERE patient_id IS NULL")  # fmt: skip
+    """What the quarantine holds that ``src`` does not say, for an engine that makes the
+    quarantine again from ``src``: the quarantine's reasons in FHIR's words for a folder of FHIR
+    Bulk Data (table ``bulk_problems``, if there is one): why a patient's record cannot be read,
+    and the file and line number of a line that is not a resource, in place of the reasons the
+    rows' reading gives (no cancer, no patient_id); and the lines of a CSV or NDJSON file that
+    cannot be read as a row at all (table ``unreadable``), unless the quarantine has them."""
+    if con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'bulk_problems'"
+                   ).fetchone():  # fmt: skip
+        con.execute("UPDATE quarantine SET reason = b.reason FROM bulk_problems b "
+                    "WHERE quarantine.patient_id = b.patient_id")  # fmt: skip
+        con.execute("DELETE FROM quarantine WHERE patient_id IS NULL")
+        con.execute("INSERT INTO quarantine SELECT row, NULL, reason FROM bulk_problems "
+                    "WHERE patient_id IS NULL")  # fmt: skip
+    if con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'unreadable'").fetchone():
+        con.execute("INSERT INTO quarantine SELECT * FROM unreadable "
+                    "WHERE row NOT IN (SELECT row FROM quarantine)")  # fmt: skip
 
 
 def _profile(kb: KnowledgeBase, cancer: str | None, field: str, value: object) -> dict[str, Any]:
@@ -361,12 +518,16 @@ def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, st
         + " ".join(joins)
     )
     con.execute("CREATE TABLE quarantine AS SELECT _row AS row, patient_id, _reason AS reason "
-                "FROM read WHERE _reason <> '' ORDER BY _row")  # fmt: skip
+                "FROM read WHERE _reason <> '' UNION ALL SELECT * FROM unreadable "
+                "ORDER BY row")  # fmt: skip
     names = [n for n, _, _ in facts_table(kb)][1:]
-    con.execute("CREATE TABLE facts AS SELECT _row, patient_id AS person_id, "
-                + ", ".join(column(n) for n in names)
-                + " FROM read WHERE _reason = ''")
+    con.execute(
+        "CREATE TABLE facts AS SELECT _row, patient_id AS person_id, "
+        + ", ".join(column(n) for n in names)
+        + " FROM read WHERE _reason = ''"
+    )
     con.execute("DROP TABLE read")
-    (rows,) = con.execute("SELECT count(*) FROM src").fetchone() or (0,)
+    (rows,) = con.execute("SELECT (SELECT count(*) FROM src) + "
+                          "(SELECT count(*) FROM unreadable)").fetchone() or (0,)  # fmt: skip
     (bad,) = con.execute("SELECT count(*) FROM quarantine").fetchone() or (0,)
     return Loaded(rows=int(rows), answered=int(rows) - int(bad), quarantined=int(bad))

@@ -1,0 +1,189 @@
+"""Population screening: a line of the input that cannot be read as a row at all (an NDJSON line
+that is not JSON or not a JSON object, a CSV row with more or fewer values than the header, a
+quote not closed) is quarantined with its row number and the reason, and the run goes on: every
+other row is answered as in the same file without the bad lines, by every engine."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pytest
+
+from conftest import Run
+from onconav.cohort import run
+from onconav.cohort.table import CohortError, connect, load
+from onconav.kb import load_kb
+
+KB = load_kb()
+ENGINES = ("duckdb", "python")
+Answers = set[tuple[str, str, str, str, tuple[str, ...]]]
+
+PEOPLE: list[dict[str, Any]] = [
+    {"patient_id": "a", "cancer": "stomach", "stage": "4", "her2": "positive"},
+    {"patient_id": "b", "cancer": "rectum", "stage": "IV", "kras": "G12D",
+     "symptoms": ["bleeding"]},
+    {"patient_id": "c", "cancer": "cervix", "stage": "9"},
+    {"patient_id": "d", "cancer": "rectum", "progressed_on": ["FOLFOX", "FOLFIRI"]},
+    {"patient_id": "a", "cancer": "stomach"},
+]  # fmt: skip
+
+
+def answers(path: Path) -> Answers:
+    con = duckdb.connect()
+    found = con.execute(f"SELECT * FROM read_parquet('{path}')").fetchall()
+    con.close()
+    return {(p, o, s, b, tuple(m)) for p, o, s, b, m in found}
+
+
+def quarantined(path: Path) -> list[tuple[int, str | None, str]]:
+    con = duckdb.connect()
+    found = con.execute(f"SELECT row, patient_id, reason FROM read_csv('{path}', header=true, "
+                        "all_varchar=true) ORDER BY row::BIGINT").fetchall()  # fmt: skip
+    con.close()
+    return [(int(r), p, str(reason)) for r, p, reason in found]
+
+
+def clean(tmp_path: Path, engine: str = "duckdb") -> Answers:
+    """The answers for ``PEOPLE`` given as a file with no bad line."""
+    source = tmp_path / "clean.ndjson"
+    source.write_text("".join(json.dumps(p) + "\n" for p in PEOPLE))
+    done = run(KB, source, tmp_path / f"clean-{engine}.parquet", engine=engine)
+    assert (done.loaded.rows, done.loaded.answered) == (5, 3)
+    return answers(tmp_path / f"clean-{engine}.parquet")
+
+
+def test_an_ndjson_line_that_is_not_a_json_object_is_quarantined(tmp_path: Path) -> None:
+    a, b, c, d, again = (json.dumps(p) for p in PEOPLE)
+    lines = [a, '{"patient_id": "x", "cancer": ', b, "", "[1, 2]", "42", c, "   ", "null",
+             '"rectum"', d, "not json at all", again]  # fmt: skip
+    source = tmp_path / "people.ndjson"
+    source.write_text("\n".join(lines) + "\n")
+    expected = [
+        (2, None, "line 2: not JSON"),
+        (4, None, "line 5: not a JSON object (an array)"),
+        (5, None, "line 6: not a JSON object (a number)"),
+        (6, "c", "stage: '9' is not accepted"),
+        (7, None, "line 9: not a JSON object (null)"),
+        (8, None, "line 10: not a JSON object (a string)"),
+        (10, None, "line 12: not JSON"),
+        (11, "a", "patient_id: the same as row 1"),
+    ]
+    for engine in ENGINES:
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        # blank lines (4 and 8) are not rows: 13 lines, 11 rows, 3 answered
+        assert (done.loaded.rows, done.loaded.answered, done.loaded.quarantined) == (11, 3, 8)
+        assert done.summary["rows"] == 11 and done.summary["quarantined"] == 8
+        bad = quarantined(tmp_path / f"{engine}.quarantine.csv")
+        assert [(r, p) for r, p, _ in bad] == [(r, p) for r, p, _ in expected], engine
+        for (_, _, reason), (_, _, start) in zip(bad, expected, strict=True):
+            assert reason.startswith(start), (engine, reason)
+        assert answers(tmp_path / f"{engine}.parquet") == clean(tmp_path, engine)
+
+
+def test_a_csv_row_with_more_or_fewer_values_or_an_open_quote_is_quarantined(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "people.csv"
+    source.write_text(
+        "patient_id,cancer,stage,her2,kras,symptoms,progressed_on\n"
+        "a,stomach,4,positive,,,\n"
+        "x,rectum,4,,,bleeding,FOLFOX,extra\n"  # row 2: 8 values
+        'b,"rectum",IV,,G12D,"bleeding",\n'
+        "y,rectum\n"  # row 4: 2 values
+        "\n"  # a blank line is not a row
+        "c,cervix,9,,,,\n"
+        'd,rectum,,,,,"FOLFOX; FOLFIRI"\n'
+        "a,stomach,,,,,\n"
+        'z,"rectum,4,,,,\n'  # row 8: the quote is never closed
+        "w,rectum,4,,,,\n"
+    )
+    expected = [
+        (2, None, "line 3: 8 values, the header has 7"),
+        (4, None, "line 5: 2 values, the header has 7"),
+        (5, "c", "stage: '9' is not accepted"),
+        (7, "a", "patient_id: the same as row 1"),
+        (8, None, "line 10: a quoted value is not closed before the end of the file"),
+    ]
+    for engine in ENGINES:
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        assert (done.loaded.rows, done.loaded.answered, done.loaded.quarantined) == (8, 3, 5)
+        bad = quarantined(tmp_path / f"{engine}.quarantine.csv")
+        assert [(r, p) for r, p, _ in bad] == [(r, p) for r, p, _ in expected], engine
+        for (_, _, reason), (_, _, start) in zip(bad, expected, strict=True):
+            assert reason.startswith(start), (engine, reason)
+        assert answers(tmp_path / f"{engine}.parquet") == clean(tmp_path, engine)
+
+
+def test_a_csv_value_over_two_lines_and_a_blank_line_are_read(tmp_path: Path) -> None:
+    """A quoted value may hold a line break and lines may end in CRLF: no row is bad; the
+    blank line is not a row (DuckDB's own reader stops at such a file: it is read again)."""
+    source = tmp_path / "people.csv"
+    source.write_bytes(b"patient_id,cancer,stage\r\na,stomach,4\r\n\r\n"
+                       b'b,"rectum\n",IV\nc,rectum,4\n')  # fmt: skip
+    con = connect()
+    loaded = load(con, source, "csv", KB)
+    assert (loaded.rows, loaded.answered, loaded.quarantined) == (3, 3, 0)
+    rows = con.execute("SELECT _row, person_id, cancer FROM facts ORDER BY _row").fetchall()
+    assert rows == [(1, "a", "stomach"), (2, "b", "rectum"), (3, "c", "rectum")]
+    con.close()
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        ("not json\n[1]\n", "p.ndjson", "INPUT: cannot be read as ndjson: no line is a JSON"),
+        ("patient_id,cancer,cancer\n1,rectum,rectum\n", "p.csv", "column 'cancer' is given twice"),
+        ('"patient_id,cancer\n1,rectum\n', "p.csv", "INPUT: cannot be read as csv"),
+    ],
+)
+def test_a_file_with_no_row_that_can_be_read_still_stops(
+    tmp_path: Path, content: str, name: str, message: str
+) -> None:
+    source = tmp_path / name
+    source.write_text(content)
+    with pytest.raises(CohortError, match=message):
+        load(connect(), source, name.rsplit(".", 1)[1], KB)
+
+
+def test_the_command_goes_on_past_a_bad_line(run_cli: Run, tmp_path: Path) -> None:
+    source = tmp_path / "people.jsonl"
+    source.write_text(json.dumps(PEOPLE[0]) + "\n{oops\n" + json.dumps(PEOPLE[1]) + "\n")
+    done = run_cli("cohort", str(source), "--quiet", "--out", str(tmp_path / "out.parquet"))
+    assert done.status == 0, done.stderr
+    summary = json.loads((tmp_path / "out.summary.json").read_text())
+    assert (summary["rows"], summary["answered"], summary["quarantined"]) == (3, 2, 1)
+    assert quarantined(tmp_path / "out.quarantine.csv") == [(2, None, "line 2: not JSON")]
+
+
+@pytest.fixture
+def run_cli(run: Run) -> Run:
+    return run
+
+
+@pytest.fixture
+def spark_stopped() -> Any:
+    """The in-process Spark session (and its JVM's memory) let go after the test."""
+    yield
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        active.stop()
+
+
+def test_spark_quarantines_the_same_lines(tmp_path: Path, spark_stopped: None) -> None:
+    source = tmp_path / "people.ndjson"
+    lines = [json.dumps(PEOPLE[0]), "[]", json.dumps(PEOPLE[1]), "{", *map(json.dumps, PEOPLE[2:])]
+    source.write_text("\n".join(lines) + "\n")
+    fast = run(KB, source, tmp_path / "duckdb.parquet")
+    spark = run(KB, source, tmp_path / "spark.parquet", engine="spark", master="local[1]")
+    assert spark.loaded == fast.loaded and (fast.loaded.rows, fast.loaded.quarantined) == (7, 4)
+    assert quarantined(tmp_path / "spark.quarantine.csv") == quarantined(
+        tmp_path / "duckdb.quarantine.csv"
+    )
+    assert [r for r, _, _ in quarantined(tmp_path / "spark.quarantine.csv")] == [2, 4, 5, 7]
+    assert answers(tmp_path / "spark.parquet") == answers(tmp_path / "duckdb.parquet")
+    assert answers(tmp_path / "duckdb.parquet") == clean(tmp_path)
