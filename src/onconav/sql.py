@@ -85,6 +85,18 @@ def missing_sql(rules: Rules, leaf: Leaf, dialect: Dialect) -> str:
             f"ELSE {dialect.not_null(dialect.array(items))} END")  # fmt: skip
 
 
+def _noting(leaf: Leaf, used: list[str]) -> Leaf:
+    """``leaf``, noting in ``used`` each column it gives (once each, in order)."""
+
+    def asked(test: Test) -> str:
+        name = leaf(test)
+        if name not in used:
+            used.append(name)
+        return name
+
+    return asked
+
+
 def results_sql(kb: KnowledgeBase, table: str = "facts",
                 dialect: Dialect = DUCKDB) -> tuple[list[tuple[str, str]], str]:  # fmt: skip
     """The tables to make, in order, each (name, query), and the query of the result over them:
@@ -100,13 +112,18 @@ def results_sql(kb: KnowledgeBase, table: str = "facts",
     leaf = Leaves(dialect)
     selects = []
     for r in kb.rules.values():
-        inner = (f"SELECT *, {to_sql(r.when, leaf)} AS _condition, "
-                 f"{ruled_out_sql(r, leaf)} AS _ruled_out "
+        used: list[str] = []  # the option's tests: its query carries these columns only
+        asked = _noting(leaf, used)
+        condition, out = to_sql(r.when, asked), ruled_out_sql(r, asked)
+        because, missing = because_sql(r, asked), missing_sql(r, asked, dialect)
+        carried = ", ".join(["person_id", *used])
+        inner = (f"SELECT {carried}, {condition} AS _condition, {out} AS _ruled_out "
                  f"FROM decided_facts WHERE {scope_sql(r.scope, leaf)}")  # fmt: skip
-        decided = f"SELECT *, {because_sql(r, leaf)} AS _because FROM ({inner})"
+        decided = (f"SELECT {carried}, _condition, _ruled_out, {because} AS _because "
+                   f"FROM ({inner})")  # fmt: skip
         selects.append(f"SELECT person_id AS patient_id, {quote(r.option)} AS option_id, "
                        f"{status_of_sql(column('_because'))} AS status, _because AS because, "
-                       f"{missing_sql(r, leaf, dialect)} AS missing FROM ({decided})")  # fmt: skip
+                       f"{missing} AS missing FROM ({decided})")  # fmt: skip
     columns = facts_table(kb)
     names = [n for n, _, _ in columns]
     previous = f"(SELECT {', '.join(column(n) for n in names)} FROM {table})"
