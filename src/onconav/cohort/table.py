@@ -156,13 +156,24 @@ def _all_objects(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
     return int(others) == 0
 
 
-def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, header: list[str],
-              work: Path) -> bool:  # fmt: skip
-    """Table ``raw``: the rows of the file in the file's order. The lines of a CSV or NDJSON
-    file that cannot be read as a row (not JSON, not a JSON object, a CSV row with more or fewer
-    values than the header) go to table ``unreadable`` with their row number and the reason, and
-    the others are read from a copy without them; True if so (then table ``numbers`` gives the
-    copy's k-th row its row number, ``row``)."""
+def _rows(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, header: list[str],
+          work: Path) -> tuple[str, str, dict[str, str]]:  # fmt: skip
+    """The rows of the file, to read once into ``src``: a FROM clause, the SQL of a row's number
+    (its place in the file, from 1) and the file's columns with their types.
+
+    Parquet is read straight from the file (a row's number is DuckDB's ``file_row_number``).
+    CSV and NDJSON are read into table ``raw``, in the file's order; the lines that cannot be
+    read as a row (not JSON, not a JSON object, a CSV row with more or fewer values than the
+    header) go to table ``unreadable`` with their row number and the reason, and the others are
+    read from a copy without them, each numbered by table ``numbers`` (the copy's k-th row's
+    number in the file)."""
+    if fmt == "parquet":
+        scan = f"read_parquet({quote(str(path))}, file_row_number=true)"
+        try:
+            found = con.execute(f"DESCRIBE SELECT * EXCLUDE (file_row_number) FROM {scan}")
+        except duckdb.Error as error:
+            raise CohortError(f"INPUT: cannot be read as parquet: {_first_line(error)}") from None
+        return scan, "file_row_number + 1", {str(n): str(t) for n, t, *_ in found.fetchall()}
     # in the file's order, so that a row's number (rowid + 1) is its place in the file: read in
     # parallel without it, the rows of a large file are stored in any order
     con.execute("SET preserve_insertion_order = true")
@@ -171,24 +182,30 @@ def _read_raw(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, header: list
             if fmt == "ndjson" and not _all_objects(con, path):
                 raise _Unreadable
             con.execute(f"CREATE TABLE raw AS SELECT * FROM {_scan(path, fmt, header)}")
-            return False
+            rows, number = "raw", "rowid + 1"
         except (duckdb.Error, _Unreadable) as error:
-            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
-            problem = f"INPUT: cannot be read as {fmt}: {first}"
-            if fmt == "parquet":
+            problem = f"INPUT: cannot be read as {fmt}: {_first_line(error)}"
+            copy = work / f"readable.{fmt}"
+            if fmt == "csv":
+                _csv_rows(con, path, header, copy, work)
+            else:
+                _ndjson_rows(con, path, copy)
+            try:
+                con.execute(f"CREATE TABLE raw AS SELECT * FROM {_scan(copy, fmt, header)}")
+            except duckdb.Error:
                 raise CohortError(problem) from None
-        copy = work / f"readable.{fmt}"
-        if fmt == "csv":
-            _csv_rows(con, path, header, copy, work)
-        else:
-            _ndjson_rows(con, path, copy)
-        try:
-            con.execute(f"CREATE TABLE raw AS SELECT * FROM {_scan(copy, fmt, header)}")
-        except duckdb.Error:
-            raise CohortError(problem) from None
-        return True
+            rows = ("(SELECT rowid + 1 AS _k, * FROM raw) raw "
+                    "JOIN numbers ON numbers.k = raw._k")  # fmt: skip
+            number = "numbers.row"
     finally:
         con.execute("SET preserve_insertion_order = false")
+    found = con.execute("SELECT column_name, column_type FROM (DESCRIBE raw)")
+    return rows, number, {str(n): str(t) for n, t in found.fetchall()}
+
+
+def _first_line(error: BaseException) -> str:
+    said = str(error).strip()
+    return said.splitlines()[0] if said else type(error).__name__
 
 
 class _Unreadable(Exception):
@@ -305,11 +322,9 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase
         raise CohortError(f"INPUT: {str(path)!r} is empty; it needs a header or rows of people")
     header = _csv_header(path) if fmt == "csv" else []
     con.execute("CREATE TABLE unreadable (row BIGINT, patient_id VARCHAR, reason VARCHAR)")
-    with tempfile.TemporaryDirectory() as work:
-        copied = _read_raw(con, path, fmt, header, Path(work))
     kinds = input_columns(kb)
-    types = {str(n): str(t) for n, t in con.execute(
-        "SELECT column_name, column_type FROM (DESCRIBE raw)").fetchall()}  # fmt: skip
+    with tempfile.TemporaryDirectory() as work:
+        rows, number, types = _rows(con, path, fmt, header, Path(work))
     unknown = [n for n in types if n not in kinds]
     if unknown:
         raise CohortError(f"INPUT: column {unknown[0]!r} is not a fact; accepted: "
@@ -319,15 +334,12 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase
     parts = [f"{_given(n, kinds[n], types[n])} AS {column(n)}" if n in types
              else f"CAST(NULL AS {'VARCHAR[]' if kinds[n] == 'list' else 'VARCHAR'}) AS {column(n)}"
              for n in kinds]  # fmt: skip
-    if copied:  # the rows of a copy without the lines that cannot be read: numbered by the file
-        con.execute("CREATE TABLE src AS SELECT numbers.row AS _row, " + ", ".join(parts)
-                    + " FROM (SELECT rowid + 1 AS _k, * FROM raw) raw "
-                    "JOIN numbers ON numbers.k = raw._k")  # fmt: skip
-        con.execute("DROP TABLE numbers")
-    else:
-        con.execute("CREATE TABLE src AS SELECT rowid + 1 AS _row, " + ", ".join(parts)
-                    + " FROM raw")  # fmt: skip
-    con.execute("DROP TABLE raw")
+    try:
+        con.execute(f"CREATE TABLE src AS SELECT {number} AS _row, {', '.join(parts)} FROM {rows}")
+    except duckdb.Error as error:  # a Parquet file whose data (past its header) cannot be read
+        raise CohortError(f"INPUT: cannot be read as {fmt}: {_first_line(error)}") from None
+    con.execute("DROP TABLE IF EXISTS raw")
+    con.execute("DROP TABLE IF EXISTS numbers")
     _read_values(con, kb, kinds)
     return _join(con, kb, kinds)
 
@@ -488,10 +500,11 @@ def _read_values(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[
 
 
 def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, str]) -> Loaded:
-    """Each row joined to what its values were read as: the facts table, and the quarantine."""
+    """Each row joined to what its values were read as, into the facts table with the reasons it
+    cannot be read (none: ''); the rows with a reason are then moved to the quarantine."""
     cancer_key = f"coalesce(s.cancer, {quote(NULL)})"
     joins = [f"LEFT JOIN v_cancer c ON {cancer_key} = c.raw"]
-    values = ["c.site AS site", "c.value AS cancer"]
+    values = {"site": "c.site", "cancer": "c.value"}
     errors = ["c.error"]
     for i, (field, kind) in enumerate(kinds.items()):
         if field in ("patient_id", "cancer"):
@@ -505,28 +518,28 @@ def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, st
                          f"ON {cancer_key} = {alias}.cancer "
                          f"AND coalesce(s.{column(field)}, {quote(NULL)}) "
                          f"= {alias}.raw")  # fmt: skip
-        values.append(f"{alias}.value AS {column(field)}")
+        values[field] = f"{alias}.value"
         errors.append(f"{alias}.error")
+    # a patient_id given more than once: the rows after its first are quarantined (few such ids:
+    # grouped, never a window over every row)
+    repeated = ("LEFT JOIN (SELECT patient_id, min(_row) AS first FROM src GROUP BY patient_id "
+                "HAVING count(*) > 1) again ON s.patient_id = again.patient_id")  # fmt: skip
     id_error = ("CASE WHEN s.patient_id IS NULL THEN 'patient_id: missing' "
-                "WHEN s._first < s._row THEN 'patient_id: the same as row ' || s._first "
+                "WHEN again.first < s._row THEN 'patient_id: the same as row ' || again.first "
                 "END")  # fmt: skip
-    con.execute(
-        "CREATE TABLE read AS SELECT s._row, s.patient_id, "
-        + ", ".join(values)
-        + f", concat_ws('; ', {id_error}, {', '.join(errors)}) AS _reason FROM "
-        "(SELECT *, min(_row) OVER (PARTITION BY patient_id) AS _first FROM src) s "
-        + " ".join(joins)
-    )
-    con.execute("CREATE TABLE quarantine AS SELECT _row AS row, patient_id, _reason AS reason "
-                "FROM read WHERE _reason <> '' UNION ALL SELECT * FROM unreadable "
-                "ORDER BY row")  # fmt: skip
     names = [n for n, _, _ in facts_table(kb)][1:]
     con.execute(
-        "CREATE TABLE facts AS SELECT _row, patient_id AS person_id, "
-        + ", ".join(column(n) for n in names)
-        + " FROM read WHERE _reason = ''"
+        "CREATE TABLE facts AS SELECT s._row, s.patient_id AS person_id, "
+        + ", ".join(f"{values[n]} AS {column(n)}" for n in names)
+        + f", concat_ws('; ', {id_error}, {', '.join(errors)}) AS _reason "
+        + f"FROM src s {repeated} "
+        + " ".join(joins)
     )
-    con.execute("DROP TABLE read")
+    con.execute("CREATE TABLE quarantine AS SELECT _row AS row, person_id AS patient_id, "
+                "_reason AS reason FROM facts WHERE _reason <> '' "
+                "UNION ALL SELECT * FROM unreadable ORDER BY row")  # fmt: skip
+    con.execute("DELETE FROM facts WHERE _reason <> ''")
+    con.execute("ALTER TABLE facts DROP COLUMN _reason")
     (rows,) = con.execute("SELECT (SELECT count(*) FROM src) + "
                           "(SELECT count(*) FROM unreadable)").fetchone() or (0,)  # fmt: skip
     (bad,) = con.execute("SELECT count(*) FROM quarantine").fetchone() or (0,)
