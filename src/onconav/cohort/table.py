@@ -527,11 +527,15 @@ def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, st
     id_error = ("CASE WHEN s.patient_id IS NULL THEN 'patient_id: missing' "
                 "WHEN again.first < s._row THEN 'patient_id: the same as row ' || again.first "
                 "END")  # fmt: skip
+    problems = [id_error, *errors]
+    # most rows have no problem: their reason, '', is known without joining the problems' words
+    reason = (f"CASE WHEN {' AND '.join(f'{p} IS NULL' for p in problems)} THEN '' "
+              f"ELSE concat_ws('; ', {', '.join(problems)}) END")  # fmt: skip
     names = [n for n, _, _ in facts_table(kb)][1:]
     con.execute(
         "CREATE TABLE facts AS SELECT s._row, s.patient_id AS person_id, "
         + ", ".join(f"{values[n]} AS {column(n)}" for n in names)
-        + f", concat_ws('; ', {id_error}, {', '.join(errors)}) AS _reason "
+        + f", {reason} AS _reason "
         + f"FROM src s {repeated} "
         + " ".join(joins)
     )
