@@ -187,3 +187,15 @@ def test_spark_quarantines_the_same_lines(tmp_path: Path, spark_stopped: None) -
     assert [r for r, _, _ in quarantined(tmp_path / "spark.quarantine.csv")] == [2, 4, 5, 7]
     assert answers(tmp_path / "spark.parquet") == answers(tmp_path / "duckdb.parquet")
     assert answers(tmp_path / "duckdb.parquet") == clean(tmp_path)
+
+
+def test_a_parquet_column_named_as_duckdb_numbers_rows_is_not_a_fact(tmp_path: Path) -> None:
+    """A row's number is DuckDB's ``file_row_number``: a column of that name is refused as any
+    column that is not a fact, never taken for the number."""
+    source = tmp_path / "people.parquet"
+    con = duckdb.connect()
+    con.execute("COPY (SELECT 'a' AS patient_id, 'rectum' AS cancer, 5 AS file_row_number) "
+                f"TO '{source}' (FORMAT parquet)")  # fmt: skip
+    con.close()
+    with pytest.raises(CohortError, match="column 'file_row_number' is not a fact"):
+        load(connect(), source, "parquet", KB)

@@ -1,9 +1,11 @@
 """The input table of people read into DuckDB and made into a facts table, every row accounted
-for: a row that cannot be read goes to the quarantine with its row number and the reason.
+for: a row that cannot be read goes to the quarantine with its row number and the reason, and
+so does a line of a CSV or NDJSON file that cannot be read as a row at all (``_rows``).
 
 Values are read by the core's own readers (``parse_profile``, ``facts_of``), once per distinct
 value of a column (per distinct pair of cancer and value, since a stage is read by the cancer),
-never once per row; the rows are then joined to what their values were read as, in DuckDB."""
+never once per row; the rows are then joined to what their values were read as, in DuckDB, in
+one pass that makes the facts table (``_join``)."""
 
 from __future__ import annotations
 
@@ -168,11 +170,11 @@ def _rows(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, header: list[str
     read from a copy without them, each numbered by table ``numbers`` (the copy's k-th row's
     number in the file)."""
     if fmt == "parquet":
-        scan = f"read_parquet({quote(str(path))}, file_row_number=true)"
         try:
-            found = con.execute(f"DESCRIBE SELECT * EXCLUDE (file_row_number) FROM {scan}")
+            found = con.execute(f"DESCRIBE SELECT * FROM read_parquet({quote(str(path))})")
         except duckdb.Error as error:
             raise CohortError(f"INPUT: cannot be read as parquet: {_first_line(error)}") from None
+        scan = f"read_parquet({quote(str(path))}, file_row_number=true)"
         return scan, "file_row_number + 1", {str(n): str(t) for n, t, *_ in found.fetchall()}
     # in the file's order, so that a row's number (rowid + 1) is its place in the file: read in
     # parallel without it, the rows of a large file are stored in any order
