@@ -20,11 +20,11 @@ from onconav.cohort.gaps import Totals, write_gaps
 from onconav.cohort.table import (
     CohortError,
     Loaded,
-    bulk_reasons,
     connect,
     copy_to,
     format_of,
     load,
+    restore_reasons,
 )
 from onconav.kb import KnowledgeBase
 from onconav.logic import Status, column, quote
@@ -107,7 +107,7 @@ def run(
             else:
                 con.execute("DROP TABLE quarantine")
                 run_python(con, kb, lambda n: progress("deciding", n, loaded.rows))
-                bulk_reasons(con)  # a FHIR folder's own reasons, as the other engines give
+                restore_reasons(con)  # a FHIR folder's reasons, unreadable lines: as the others
                 (bad,) = con.execute("SELECT count(*) FROM quarantine").fetchone() or (0,)
                 loaded = Loaded(loaded.rows, loaded.rows - int(bad), int(bad))
             written = Path(folder) / "result.parquet"  # the query runs once, into this file

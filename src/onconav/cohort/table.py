@@ -366,11 +366,11 @@ def _load_bulk(con: duckdb.DuckDBPyConnection, path: Path, kb: KnowledgeBase) ->
             con.execute("INSERT INTO bulk_problems SELECT patient_id, row, reason FROM read_json("
                         f"{quote(str(flat.problems))}, format='newline_delimited', columns="
                         "{patient_id: 'VARCHAR', row: 'BIGINT', reason: 'VARCHAR'})")  # fmt: skip
-    bulk_reasons(con)
+    restore_reasons(con)
     return loaded
 
 
-def bulk_reasons(con: duckdb.DuckDBPyConnection) -> None:
+def restore_reasons(con: duckdb.DuckDBPyConnection) -> None:
     """What the quarantine holds that ``src`` does not say, for an engine that makes the
     quarantine again from ``src``: the quarantine's reasons in FHIR's words for a folder of FHIR
     Bulk Data (table ``bulk_problems``, if there is one): why a patient's record cannot be read,
