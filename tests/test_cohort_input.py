@@ -199,3 +199,17 @@ def test_a_parquet_column_named_as_duckdb_numbers_rows_is_not_a_fact(tmp_path: P
     con.close()
     with pytest.raises(CohortError, match="column 'file_row_number' is not a fact"):
         load(connect(), source, "parquet", KB)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_file_with_no_bad_row_or_no_row_at_all(tmp_path: Path, engine: str) -> None:
+    """Every engine answers a file where no row is bad (no quarantine to fill) and one with a
+    header and no row (no answer to read back)."""
+    clean_file, header = tmp_path / "clean.csv", tmp_path / "header.csv"
+    clean_file.write_text("patient_id,cancer,stage\na,stomach,4\nb,rectum,IV\n")
+    header.write_text("patient_id,cancer,stage\n")
+    done = run(KB, clean_file, tmp_path / f"clean-{engine}.parquet", engine=engine)
+    assert (done.loaded.rows, done.loaded.answered, done.loaded.quarantined) == (2, 2, 0)
+    assert {p for p, *_ in answers(tmp_path / f"clean-{engine}.parquet")} == {"a", "b"}
+    done = run(KB, header, tmp_path / f"header-{engine}.parquet", engine=engine)
+    assert (done.loaded.rows, done.loaded.answered, done.results) == (0, 0, 0)

@@ -123,10 +123,13 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
                         out.writerow((p, o, s, b, "[" + ", ".join(m) + "]"))
                 answered += len(batch)
                 progress(answered)
+        # the dialect given, not sniffed: a file with no row (no one answered) has none to sniff
         con.execute(f"CREATE TABLE result AS SELECT * FROM read_csv({quote(str(path))}, "
-                    f"header=false, columns={{{_spec(RESULT_COLUMNS)}}})")  # fmt: skip
+                    "header=false, auto_detect=false, delim=',', quote='\"', escape='\"', "
+                    f"columns={{{_spec(RESULT_COLUMNS)}}})")  # fmt: skip
     con.execute("CREATE TABLE quarantine (row BIGINT, patient_id VARCHAR, reason VARCHAR)")
-    con.executemany("INSERT INTO quarantine VALUES (?, ?, ?)", bad)
+    if bad:  # executemany refuses an empty list
+        con.executemany("INSERT INTO quarantine VALUES (?, ?, ?)", bad)
 
 
 def _spec(columns: str) -> str:
