@@ -213,3 +213,37 @@ def test_a_file_with_no_bad_row_or_no_row_at_all(tmp_path: Path, engine: str) ->
     assert {p for p, *_ in answers(tmp_path / f"clean-{engine}.parquet")} == {"a", "b"}
     done = run(KB, header, tmp_path / f"header-{engine}.parquet", engine=engine)
     assert (done.loaded.rows, done.loaded.answered, done.results) == (0, 0, 0)
+
+
+def test_a_csv_whose_every_row_is_bad_is_all_quarantined(tmp_path: Path) -> None:
+    """No row left to number: each row is still quarantined, nothing stops."""
+    source = tmp_path / "people.csv"
+    source.write_text('patient_id,cancer,stage\na,stomach,"4\nb,rectum,IV\n')
+    con = connect()
+    loaded = load(con, source, "csv", KB)
+    assert (loaded.rows, loaded.answered, loaded.quarantined) == (1, 0, 1)
+    assert con.execute("SELECT row, reason FROM quarantine").fetchall() == [
+        (1, "line 2: a quoted value is not closed before the end of the file")
+    ]
+    con.close()
+
+
+def test_an_ndjson_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    source = tmp_path / "people.ndjson"
+    source.write_bytes(b'{"patient_id": "a", "cancer": "stomach"}\n'
+                       b'{"patient_id": "b", "cancer": "rect\xffum"}\n')  # fmt: skip
+    with pytest.raises(CohortError, match=r"^INPUT: cannot be read as ndjson: not UTF-8 text$"):
+        load(connect(), source, "ndjson", KB)
+
+
+def test_an_ndjson_file_with_a_byte_order_mark_and_a_bad_line(tmp_path: Path) -> None:
+    """The first line, after a byte order mark, is read as DuckDB reads it in a file with no
+    bad line: a row, not a line that is not JSON."""
+    source = tmp_path / "people.ndjson"
+    source.write_bytes(b'\xef\xbb\xbf{"patient_id": "a", "cancer": "stomach"}\n{oops\n')
+    con = connect()
+    loaded = load(con, source, "ndjson", KB)
+    assert (loaded.rows, loaded.answered, loaded.quarantined) == (2, 1, 1)
+    assert con.execute("SELECT row, reason FROM quarantine").fetchall() == [(2, "line 2: not JSON")]
+    assert con.execute("SELECT _row, person_id FROM facts").fetchall() == [(1, "a")]
+    con.close()

@@ -191,7 +191,13 @@ def _rows(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, header: list[str
             if fmt == "csv":
                 _csv_rows(con, path, header, copy, work)
             else:
-                _ndjson_rows(con, path, copy)
+                try:
+                    _ndjson_rows(con, path, copy)
+                except duckdb.Error as unread:  # read_text: the file is not UTF-8 text
+                    said = _first_line(unread)
+                    raise CohortError("INPUT: cannot be read as ndjson: "
+                                      + ("not UTF-8 text" if "UTF-8" in said else said)
+                                      ) from None  # fmt: skip
             try:
                 con.execute(f"CREATE TABLE raw AS SELECT * FROM {_scan(copy, fmt, header)}")
             except duckdb.Error:
@@ -219,7 +225,7 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path) -> None
     ``unreadable``, and each line's row number in ``numbers``. A blank line is not a row (as
     DuckDB reads NDJSON): rows are numbered 1, 2, ... over the lines that are not blank, and a
     reason names the line's own number in the file."""
-    spaces = "' ' || chr(9) || chr(13)"
+    spaces = "' ' || chr(9) || chr(13) || chr(65279)"  # and a byte order mark, as read_json
     kinds = {"ARRAY": "an array", "VARCHAR": "a string", "BIGINT": "a number",
              "UBIGINT": "a number", "DOUBLE": "a number", "BOOLEAN": "true or false",
              "NULL": "null"}  # fmt: skip
@@ -290,8 +296,10 @@ def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], cop
         raise CohortError(f"INPUT: cannot be read as csv: not UTF-8 text ({error})") from None
     if bad:
         con.executemany("INSERT INTO unreadable VALUES (?, NULL, ?)", bad)
+    # not sniffed: a file with no row (no row could be read) has nothing to sniff
     con.execute(f"CREATE TABLE numbers AS SELECT * FROM read_csv({quote(str(numbers))}, "
-                "header=false, columns={'k': 'BIGINT', 'row': 'BIGINT'})")  # fmt: skip
+                "header=false, auto_detect=false, delim=',', "
+                "columns={'k': 'BIGINT', 'row': 'BIGINT'})")  # fmt: skip
 
 
 def _given(item: str, kind: str, sql_type: str) -> str:
