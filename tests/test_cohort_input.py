@@ -247,3 +247,16 @@ def test_an_ndjson_file_with_a_byte_order_mark_and_a_bad_line(tmp_path: Path) ->
     assert con.execute("SELECT row, reason FROM quarantine").fetchall() == [(2, "line 2: not JSON")]
     assert con.execute("SELECT _row, person_id FROM facts").fetchall() == [(1, "a")]
     con.close()
+
+
+def test_a_long_csv_value_is_read_whether_or_not_another_row_is_bad(tmp_path: Path) -> None:
+    """A value past Python's csv field limit (131,072 characters) is read, as DuckDB reads it in
+    a file with no bad row: a bad row elsewhere does not quarantine it."""
+    long_id = "a" * 140_000
+    source = tmp_path / "people.csv"
+    source.write_text(f"patient_id,cancer,stage\n{long_id},rectum,4\nb,rectum\n")
+    con = connect()
+    loaded = load(con, source, "csv", KB)
+    assert (loaded.rows, loaded.answered, loaded.quarantined) == (2, 1, 1)
+    assert con.execute("SELECT _row, person_id FROM facts").fetchall() == [(1, long_id)]
+    con.close()

@@ -261,6 +261,9 @@ def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], cop
     line of the file the row starts on."""
     bad: list[tuple[int, str]] = []
     numbers = work / "numbers.csv"
+    # a value of any length, as DuckDB reads it (Python's reader refuses one past 131,072
+    # characters: a row DuckDB answers in the same file with no bad row)
+    limit = csv.field_size_limit(2**31 - 1)
     try:
         with (path.open(encoding="utf-8-sig", newline="") as handle,
               copy.open("w", encoding="utf-8", newline="") as out,
@@ -294,6 +297,8 @@ def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], cop
                 line = records.line_num + 1
     except UnicodeDecodeError as error:
         raise CohortError(f"INPUT: cannot be read as csv: not UTF-8 text ({error})") from None
+    finally:
+        csv.field_size_limit(limit)
     if bad:
         con.executemany("INSERT INTO unreadable VALUES (?, NULL, ?)", bad)
     # not sniffed: a file with no row (no row could be read) has nothing to sniff
