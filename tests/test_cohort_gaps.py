@@ -145,3 +145,13 @@ def test_the_gaps_are_exactly_the_missing_work_up_of_standard_options(
         assert set(ids) == pairs.get((pid, fact)) and n == len(ids)
     assert {(p, f) for p, f, *_ in found} == set(pairs)
     assert pairs  # a test that cannot fail is a defect
+
+
+def test_an_out_with_no_known_suffix_is_named(run: Any, tmp_path: Path) -> None:
+    """``--out gaps.txt`` is an error of --out, not of the INPUT."""
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer,stage\na,stomach,4\n")
+    done = run("cohort", "gaps", str(source), "--out", str(tmp_path / "gaps.txt"), "--quiet")
+    assert done.status == 2 and done.errors()[0].startswith(
+        "onconav: error: --out: 'gaps.txt' has no known"
+    )

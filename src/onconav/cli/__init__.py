@@ -937,10 +937,14 @@ def cohort_gaps(
                          (source, "the INPUT"))  # fmt: skip
     _quarantine_writable(quarantine, source, out_path)
     quarantine = quarantine or out_path.with_name(out_path.stem + ".quarantine.csv")
+    try:
+        fmt = format_of(out_path)
+    except CohortError as error:
+        raise UsageError(str(error).replace("INPUT", "--out", 1)) from None
     with _progress_bar(quiet) as progress:
         try:
-            loaded, totals = gaps(_kb(), source, out_path, format_of(out_path),
-                                  quarantine=quarantine, progress=progress)  # fmt: skip
+            loaded, totals = gaps(_kb(), source, out_path, fmt, quarantine=quarantine,
+                                  progress=progress)  # fmt: skip
         except CohortError as error:
             raise UsageError(str(error)) from None
     print(f"{loaded.rows} rows: {loaded.answered} answered, {loaded.quarantined} quarantined "
