@@ -3,7 +3,7 @@ from __future__ import annotations
 import io
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,3 +94,15 @@ def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> 
         return Done(status, captured.out, captured.err)
 
     return invoke
+
+
+@pytest.fixture
+def spark_stopped() -> Iterator[None]:
+    """The in-process Spark session (and its JVM's memory) let go after the test (the cohort's
+    spark engine)."""
+    yield
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        active.stop()

@@ -99,17 +99,6 @@ def test_duckdb_and_python_give_the_same_answers_for_every_patient_and_option(
     )
 
 
-@pytest.fixture
-def spark_stopped() -> Any:
-    """The in-process Spark session (and its JVM's memory) let go after the test."""
-    yield
-    from pyspark.sql import SparkSession
-
-    active = SparkSession.getActiveSession()
-    if active is not None:
-        active.stop()
-
-
 @settings(
     max_examples=1,
     deadline=None,
@@ -122,7 +111,7 @@ def test_spark_gives_the_same_answers_as_duckdb_and_python(
 ) -> None:
     """1500 people (unknowns, typed words, bad rows) through all three engines, Spark in local
     mode: the same row for every (patient, option), the same quarantine, the same summary. Spark
-    writes nothing to our standard error (its JVM starts here, the suite's only Spark)."""
+    writes nothing to our standard error (its JVM starts here, the suite's first Spark)."""
     folder = tmp_path / str(seed)
     folder.mkdir()
     rows = scrambled(random.Random(seed), demo.people(KB, 1500, seed=seed, bad=0.02))

@@ -83,6 +83,23 @@ def test_an_ndjson_line_that_is_not_a_json_object_is_quarantined(tmp_path: Path)
         assert answers(tmp_path / f"{engine}.parquet") == clean(tmp_path, engine)
 
 
+def test_ndjson_lines_read_one_at_a_time_say_what_each_is(tmp_path: Path) -> None:
+    """The lines of a file with a bad line are read one at a time, as JSON says (NaN is not
+    JSON), each kind of value named."""
+    a = json.dumps(PEOPLE[0])
+    lines = [a, '{"patient_id": "n", "cancer": "rectum", "stage": NaN}', "true", "1.5", "{}"]
+    source = tmp_path / "people.ndjson"
+    source.write_text("\n".join(lines))  # no newline after the last line
+    done = run(KB, source, tmp_path / "out.parquet")
+    assert (done.loaded.rows, done.loaded.quarantined) == (5, 4)
+    assert quarantined(tmp_path / "out.quarantine.csv") == [
+        (2, None, "line 2: not JSON"),
+        (3, None, "line 3: not a JSON object (true or false)"),
+        (4, None, "line 4: not a JSON object (a number)"),
+        (5, None, "patient_id: missing; cancer: is required"),
+    ]
+
+
 def test_a_csv_row_with_more_or_fewer_values_or_an_open_quote_is_quarantined(
     tmp_path: Path,
 ) -> None:
@@ -161,17 +178,6 @@ def test_the_command_goes_on_past_a_bad_line(run_cli: Run, tmp_path: Path) -> No
 @pytest.fixture
 def run_cli(run: Run) -> Run:
     return run
-
-
-@pytest.fixture
-def spark_stopped() -> Any:
-    """The in-process Spark session (and its JVM's memory) let go after the test."""
-    yield
-    from pyspark.sql import SparkSession
-
-    active = SparkSession.getActiveSession()
-    if active is not None:
-        active.stop()
 
 
 def test_spark_quarantines_the_same_lines(tmp_path: Path, spark_stopped: None) -> None:

@@ -191,13 +191,7 @@ def _rows(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, header: list[str
             if fmt == "csv":
                 _csv_rows(con, path, header, copy, work)
             else:
-                try:
-                    _ndjson_rows(con, path, copy)
-                except duckdb.Error as unread:  # read_text: the file is not UTF-8 text
-                    said = _first_line(unread)
-                    raise CohortError("INPUT: cannot be read as ndjson: "
-                                      + ("not UTF-8 text" if "UTF-8" in said else said)
-                                      ) from None  # fmt: skip
+                _ndjson_rows(con, path, copy, work)
             try:
                 con.execute(f"CREATE TABLE raw AS SELECT * FROM {_scan(copy, fmt, header)}")
             except duckdb.Error:
@@ -220,37 +214,61 @@ class _Unreadable(Exception):
     """An NDJSON line that is not a JSON object: read again line by line (``_ndjson_rows``)."""
 
 
-def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path) -> None:
+def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: Path) -> None:
     """``copy``: the lines of an NDJSON file that are JSON objects; the others in table
-    ``unreadable``, and each line's row number in ``numbers``. A blank line is not a row (as
-    DuckDB reads NDJSON): rows are numbered 1, 2, ... over the lines that are not blank, and a
-    reason names the line's own number in the file."""
-    spaces = "' ' || chr(9) || chr(13) || chr(65279)"  # and a byte order mark, as read_json
-    kinds = {"ARRAY": "an array", "VARCHAR": "a string", "BIGINT": "a number",
-             "UBIGINT": "a number", "DOUBLE": "a number", "BOOLEAN": "true or false",
-             "NULL": "null"}  # fmt: skip
-    kind = " ".join(f"WHEN {quote(t)} THEN {quote(w)}" for t, w in kinds.items())
-    con.execute(
-        "CREATE TEMP TABLE lines AS SELECT line, text, row_number() OVER (ORDER BY line) AS row, "
-        "CASE WHEN NOT json_valid(text) THEN 'not JSON' "
-        "WHEN json_type(text) <> 'OBJECT' THEN "
-        f"'not a JSON object (' || CASE json_type(text) {kind} ELSE 'a value' END || ')' "
-        "END AS reason FROM (SELECT generate_subscripts(split, 1) AS line, "
-        f"trim(unnest(split), {spaces}) AS text FROM (SELECT string_split(content, chr(10)) "
-        f"AS split FROM read_text({quote(str(path))}))) WHERE text <> ''"
-    )
-    (good,) = con.execute("SELECT count(*) FROM lines WHERE reason IS NULL").fetchone() or (0,)
-    if not good:
-        con.execute("DROP TABLE lines")
+    ``unreadable``, and each line's row number in ``numbers``. Read one line at a time, so the
+    memory it takes is the longest line's, whatever the file's size. A blank line is not a row
+    (as DuckDB reads NDJSON): rows are numbered 1, 2, ... over the lines that are not blank, and
+    a reason names the line's own number in the file."""
+    bad: list[tuple[int, str]] = []
+    numbers = work / "numbers.csv"
+    row = copied = 0
+    try:
+        with (path.open("rb") as handle, copy.open("wb") as out,
+              numbers.open("w", encoding="utf-8") as rows_out):  # fmt: skip
+            for line, raw in enumerate(handle, 1):  # lines end at "\n" only, as DuckDB's
+                text = raw.decode("utf-8").strip(" \t\r\n\ufeff")  # a byte order mark too
+                if not text:
+                    continue
+                row += 1
+                try:
+                    value = json.loads(text, parse_constant=_not_json)
+                except ValueError:
+                    bad.append((row, f"line {line}: not JSON"))
+                    continue
+                if not isinstance(value, dict):
+                    bad.append((row, f"line {line}: not a JSON object ({_json_kind(value)})"))
+                    continue
+                out.write(text.encode("utf-8") + b"\n")
+                copied += 1
+                rows_out.write(f"{copied},{row}\n")
+    except UnicodeDecodeError:
+        raise CohortError("INPUT: cannot be read as ndjson: not UTF-8 text") from None
+    if not copied:
         raise CohortError("INPUT: cannot be read as ndjson: no line is a JSON object")
-    con.execute("INSERT INTO unreadable SELECT row, NULL, 'line ' || line || ': ' || reason "
-                "FROM lines WHERE reason IS NOT NULL")  # fmt: skip
-    con.execute("CREATE TABLE numbers AS SELECT row_number() OVER (ORDER BY line) AS k, row "
-                "FROM lines WHERE reason IS NULL")  # fmt: skip
-    con.execute(f"COPY (SELECT text FROM lines WHERE reason IS NULL ORDER BY line) TO "
-                f"{quote(str(copy))} (FORMAT csv, HEADER false, QUOTE '', ESCAPE '', "
-                "DELIMITER '\x01')")  # fmt: skip
-    con.execute("DROP TABLE lines")
+    if bad:
+        con.executemany("INSERT INTO unreadable VALUES (?, NULL, ?)", bad)
+    con.execute(f"CREATE TABLE numbers AS SELECT * FROM read_csv({quote(str(numbers))}, "
+                "header=false, auto_detect=false, delim=',', "
+                "columns={'k': 'BIGINT', 'row': 'BIGINT'})")  # fmt: skip
+
+
+def _not_json(word: str) -> None:
+    """NaN and Infinity, which Python's reader takes and JSON (and DuckDB) does not."""
+    raise ValueError(word)
+
+
+def _json_kind(value: object) -> str:
+    """What a JSON value that is not an object is, in words."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "null"
 
 
 def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], copy: Path,
