@@ -16,6 +16,7 @@ from conftest import Run
 from onconav.cohort import run
 from onconav.cohort.table import CohortError, connect, load
 from onconav.kb import load_kb
+from onconav.profile import ProfileError, parse_profile
 
 KB = load_kb()
 ENGINES = ("duckdb", "python")
@@ -98,6 +99,32 @@ def test_ndjson_lines_read_one_at_a_time_say_what_each_is(tmp_path: Path) -> Non
         (4, None, "line 4: not a JSON object (a number)"),
         (5, None, "patient_id: missing; cancer: is required"),
     ]
+
+
+def test_a_list_item_that_is_not_text_is_refused_as_a_profile_refuses_it(tmp_path: Path) -> None:
+    """A list in a list, a number or true as an item of a list: refused by every engine with
+    the words ``parse_profile`` gives, never read as the text of it ("[pain]" is pain)."""
+    given = [(["pain"],), (1,), (True,), ("pain", ["bleeding"])]
+    lines = [{"patient_id": f"p{i}", "cancer": "rectum", "symptoms": list(items)}
+             for i, items in enumerate(given)]  # fmt: skip
+    lines.append({"patient_id": "ok", "cancer": "rectum", "symptoms": ["pain"]})
+    expected = []
+    for i, items in enumerate(given, 1):
+        with pytest.raises(ProfileError) as refused:
+            parse_profile({"cancer": "rectum", "symptoms": list(items)}, KB)
+        expected.append((i, f"p{i - 1}", "; ".join(str(p) for p in refused.value.problems)))
+    plain = {"patient_id": "ok", "cancer": "rectum"}
+    for name, rows, want in (
+        ("mixed", lines, expected),  # each a JSON value in DuckDB
+        ("nested", [lines[0], lines[3], lines[4]], [expected[0], (2, "p3", expected[3][2])]),
+        ("typed", [lines[0], plain], [expected[0]]),  # a list of lists of text in DuckDB
+    ):
+        source = tmp_path / f"{name}.ndjson"
+        source.write_text("".join(json.dumps(line) + "\n" for line in rows))
+        for engine in ("duckdb", "python"):
+            done = run(KB, source, tmp_path / f"{name}-{engine}.parquet", engine=engine)
+            assert done.loaded.answered == 1, (name, engine)
+            assert quarantined(tmp_path / f"{name}-{engine}.quarantine.csv") == want, engine
 
 
 def test_a_csv_row_with_more_or_fewer_values_or_an_open_quote_is_quarantined(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from onconav.cohort.table import watched
+from onconav.cohort.table import as_given, watched
 from onconav.engine import undecided_facts
 from onconav.kb import KnowledgeBase
 from onconav.kb.rules import Rules
@@ -80,6 +80,8 @@ def profile_data(record: dict[str, object]) -> dict[str, object]:
             continue
         if name in ("her2", "kras"):
             markers[name] = value
+        elif isinstance(value, list):
+            data[name] = [as_given(item) for item in value]
         else:
             data[name] = value
     if markers:

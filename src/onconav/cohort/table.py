@@ -325,19 +325,38 @@ def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], cop
                 "columns={'k': 'BIGINT', 'row': 'BIGINT'})")  # fmt: skip
 
 
+# An item of a list given as a JSON value that is not text (a number, true, a list in the list):
+# this mark, then its JSON; read as that value (``as_given``), which the core refuses as it
+# refuses it in a profile, never as the text of it ("[pain]" would be read as pain)
+NOT_TEXT = "\x01"
+_ITEM = (f"CASE WHEN x IS NULL OR json_type(x) = 'NULL' THEN NULL WHEN json_type(x) = 'VARCHAR' "
+         f"THEN json_extract_string(x, '$') ELSE chr({ord(NOT_TEXT)}) || CAST(x AS VARCHAR) END")
+
+
+def as_given(item: object) -> object:
+    """An item of a list as it was given: its text, or the value behind ``NOT_TEXT``."""
+    if isinstance(item, str) and item.startswith(NOT_TEXT):
+        return json.loads(item[len(NOT_TEXT):])
+    return item
+
+
 def _given(item: str, kind: str, sql_type: str) -> str:
-    """A column as given, as text (a value) or a list of texts (a list; ``;``-separated text)."""
+    """A column as given, as text (a value) or a list of texts (a list; ``;``-separated text;
+    an item that is not text marked, ``NOT_TEXT``)."""
     col = column(item)
     if kind != "list":  # JSON (NDJSON of mixed types) as its value, a string without its quotes
         text = f"CAST({col} AS VARCHAR)"
         if sql_type == "JSON":
             text = f"json_extract_string({col}, '$')"
         return f"NULLIF(trim({text}), '')"
-    if sql_type.endswith("[]"):
-        return f"CAST({col} AS VARCHAR[])"
+    if sql_type == "VARCHAR[]":
+        return col
+    if sql_type.endswith("[]"):  # a list of numbers, of lists, ...: each item as its JSON
+        return (f"list_transform(list_transform({col}, lambda y: to_json(y)), "
+                f"lambda x: {_ITEM})")  # fmt: skip
     if sql_type == "JSON":  # NDJSON whose rows differ: a list as a list, anything else one item
         return (f"CASE WHEN json_type({col}) = 'ARRAY' THEN "
-                f"CAST(from_json({col}, '[\"VARCHAR\"]') AS VARCHAR[]) "
+                f"list_transform(from_json({col}, '[\"JSON\"]'), lambda x: {_ITEM}) "
                 f"WHEN {col} IS NULL OR json_type({col}) = 'NULL' THEN NULL "
                 f"ELSE [json_extract_string({col}, '$')] END")  # fmt: skip
     text = f"trim(CAST({col} AS VARCHAR))"
@@ -452,9 +471,10 @@ def _read_lists(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, field: str,
         f"SELECT DISTINCT unnest({col}) FROM src WHERE {col} IS NOT NULL").fetchall()]  # fmt: skip
     rows = []
     for item in items:
-        value, problem = _read(kb, _profile(kb, None, field, [item]), field)
+        given = as_given(item)
+        value, problem = _read(kb, _profile(kb, None, field, [given]), field)
         rows.append({"item": item, "value": value, "error": problem,
-                     "none": normalise_name(item) in NONE_WORDS})  # fmt: skip
+                     "none": isinstance(given, str) and normalise_name(given) in NONE_WORDS})
     _table(con, f"i_{field}", {"item": "VARCHAR", "value": value_type, "error": "VARCHAR",
                                "none": "BOOLEAN"}, rows)  # fmt: skip
     items_table, pattern = column(f"i_{field}"), quote(re.escape(f"{field}[0]"))
@@ -474,7 +494,7 @@ def _read_lists(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, field: str,
     )
     wholes = con.execute(f"SELECT raw FROM {column('v_' + field)} WHERE whole").fetchall()
     for (raw,) in wholes:
-        value, problem = _read(kb, _profile(kb, None, field, list(raw)), field)
+        value, problem = _read(kb, _profile(kb, None, field, [as_given(i) for i in raw]), field)
         con.execute(f"UPDATE {column('v_' + field)} SET value = ?, error = ? WHERE raw = ?",
                     [value, problem, raw])  # fmt: skip
     con.execute(f"ALTER TABLE {column('v_' + field)} DROP whole")
