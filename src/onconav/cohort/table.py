@@ -480,17 +480,23 @@ def _read_lists(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, field: str,
     items_table, pattern = column(f"i_{field}"), quote(re.escape(f"{field}[0]"))
     con.execute(
         f"CREATE TABLE {column('v_' + field)} AS "
-        f"WITH raws AS (SELECT DISTINCT {col} AS raw FROM src WHERE {col} IS NOT NULL), "
-        "parts AS (SELECT raw, unnest(raw) AS item, "
-        "unnest(range(0, len(raw))) AS place FROM raws) "
-        "SELECT r.raw, CASE WHEN bool_or(p.error IS NOT NULL) THEN NULL ELSE "
-        "coalesce(list_sort(list_distinct(flatten(list(p.value)))), []) "
-        f"END AS value, string_agg(regexp_replace(p.error, {pattern}, "
-        f"{quote(field + '[')} || p.place || ']'), '; ' ORDER BY p.place) AS error, "
-        "(len(r.raw) > 1 AND bool_or(coalesce(p.none, FALSE))) "
+        # each distinct list numbered (k); its items are read and gathered by that number, and
+        # the list joined to what they were read as once: a long list is never copied per item
+        "WITH raws AS (SELECT row_number() OVER () AS k, raw FROM "
+        f"(SELECT DISTINCT {col} AS raw FROM src WHERE {col} IS NOT NULL)), "
+        "parts AS (SELECT k, unnest(raw) AS item, "
+        "unnest(range(0, len(raw))) AS place FROM raws), "
+        "lists AS (SELECT q.k, CASE WHEN bool_or(i.error IS NOT NULL) THEN NULL ELSE "
+        "coalesce(list_sort(list_distinct(flatten(list(i.value)))), []) "
+        f"END AS value, string_agg(regexp_replace(i.error, {pattern}, "
+        f"{quote(field + '[')} || q.place || ']'), '; ' ORDER BY q.place) AS error, "
+        "bool_or(coalesce(i.none, FALSE)) AS none "
+        f"FROM parts q JOIN {items_table} i USING (item) GROUP BY q.k) "
+        # a list with no item that could be read (empty, or only nulls) is no value yet
+        "SELECT r.raw, CASE WHEN l.k IS NULL THEN [] ELSE l.value END AS value, l.error, "
+        "(len(r.raw) > 1 AND coalesce(l.none, FALSE)) "
         "OR len(list_filter(r.raw, lambda x: x IS NULL)) > 0 AS whole "
-        f"FROM raws r LEFT JOIN (parts q JOIN {items_table} i USING (item)) p "
-        "ON p.raw = r.raw GROUP BY r.raw"
+        "FROM raws r LEFT JOIN lists l USING (k)"
     )
     wholes = con.execute(f"SELECT raw FROM {column('v_' + field)} WHERE whole").fetchall()
     for (raw,) in wholes:
