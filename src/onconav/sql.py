@@ -68,8 +68,9 @@ DECIDED = tuple(b for s, b in STATUS_RULES if s in (Status.not_suitable, Status.
 
 
 def missing_sql(rules: Rules, leaf: Leaf, dialect: Dialect) -> str:
-    """``missing_facts`` as a SQL list, over a row with ``_condition``, ``_ruled_out`` and
-    ``_because``."""
+    """The facts not known that would decide the option, as ``engine.evaluate_option`` lists
+    them (sorted), as a SQL list over a row with ``_condition``, ``_ruled_out`` and ``_because``
+    (the python engine's is ``cohort.engines.missing_facts``)."""
     found: dict[str, list[str]] = {}
     _undecided_sql(rules.when, [], found, leaf)
     whens: dict[str, list[str]] = {f: [f"({column('_condition')} IS NULL AND ({' OR '.join(c)}))"]
