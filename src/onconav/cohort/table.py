@@ -246,6 +246,14 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: P
         raise CohortError("INPUT: cannot be read as ndjson: not UTF-8 text") from None
     if not copied:
         raise CohortError("INPUT: cannot be read as ndjson: no line is a JSON object")
+    _tables_of_lines(con, bad, numbers)
+
+
+def _tables_of_lines(con: duckdb.DuckDBPyConnection, bad: list[tuple[int, str]],
+                     numbers: Path) -> None:  # fmt: skip
+    """What ``_ndjson_rows`` and ``_csv_rows`` found, as tables: the lines that cannot be read
+    (``bad``: row number, reason) in ``unreadable``, and ``numbers`` (CSV of k, row) read as
+    table ``numbers``, its dialect given, not sniffed (a file of no row has nothing to sniff)."""
     if bad:
         con.executemany("INSERT INTO unreadable VALUES (?, NULL, ?)", bad)
     con.execute(f"CREATE TABLE numbers AS SELECT * FROM read_csv({quote(str(numbers))}, "
@@ -317,12 +325,7 @@ def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], cop
         raise CohortError(f"INPUT: cannot be read as csv: not UTF-8 text ({error})") from None
     finally:
         csv.field_size_limit(limit)
-    if bad:
-        con.executemany("INSERT INTO unreadable VALUES (?, NULL, ?)", bad)
-    # not sniffed: a file with no row (no row could be read) has nothing to sniff
-    con.execute(f"CREATE TABLE numbers AS SELECT * FROM read_csv({quote(str(numbers))}, "
-                "header=false, auto_detect=false, delim=',', "
-                "columns={'k': 'BIGINT', 'row': 'BIGINT'})")  # fmt: skip
+    _tables_of_lines(con, bad, numbers)
 
 
 # An item of a list given as a JSON value that is not text (a number, true, a list in the list):
