@@ -29,44 +29,33 @@ def write_gaps(kb: KnowledgeBase, result: Path, out: Path, fmt: str) -> Totals:
     """The gaps from a run's result (Parquet, ``onconav.cohort.run``) written to ``out``: a
     (patient, fact) for each fact of the work-up among the missing facts of a standard option of
     theirs that needs information. Returns per fact: (fact, tests, patients, options)."""
-    con = duckdb.connect()
-    try:
-        return _gaps(con, kb, result, out, fmt)
-    finally:
-        con.close()
-
-
-def _gaps(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, written: Path, out: Path,
-          fmt: str) -> Totals:  # fmt: skip
-    facts, standard = definitions(kb)
-    con.execute("CREATE TABLE gap_facts (fact VARCHAR, label VARCHAR, tests VARCHAR[], "
-                "find_it VARCHAR)")  # fmt: skip
-    if facts:
-        con.executemany("INSERT INTO gap_facts VALUES (?, ?, ?, ?)", facts)
-    con.execute("CREATE TABLE standard_options (option_id VARCHAR)")
-    if standard:
-        con.executemany("INSERT INTO standard_options VALUES (?)", [(o,) for o in standard])
-    con.execute(
-        "CREATE TABLE gaps AS SELECT g.patient_id, g.fact, t.label, "
-        "array_to_string(t.tests, '; ') AS tests, t.find_it, g.options, g.option_ids FROM "
-        "(SELECT patient_id, fact, count(*) AS options, "
-        "list(option_id ORDER BY option_id) AS option_ids FROM "
-        "(SELECT patient_id, option_id, unnest(missing) AS fact FROM "
-        f"read_parquet({quote(str(written))}) "
-        "WHERE status = 'needs_information' "
-        "AND option_id IN (SELECT option_id FROM standard_options)) GROUP BY ALL) g "
-        "JOIN gap_facts t USING (fact) "
-        "ORDER BY g.options DESC, g.patient_id, g.fact"
-    )
-    copy_to(con, "SELECT * FROM gaps", out, fmt)
-    totals = [
-        (str(f), str(t), int(p), int(n))
-        for f, t, p, n in con.execute(
+    with duckdb.connect() as con:
+        facts, standard = definitions(kb)
+        con.execute("CREATE TABLE gap_facts (fact VARCHAR, label VARCHAR, tests VARCHAR[], "
+                    "find_it VARCHAR)")  # fmt: skip
+        if facts:
+            con.executemany("INSERT INTO gap_facts VALUES (?, ?, ?, ?)", facts)
+        con.execute("CREATE TABLE standard_options (option_id VARCHAR)")
+        if standard:
+            con.executemany("INSERT INTO standard_options VALUES (?)", [(o,) for o in standard])
+        con.execute(
+            "CREATE TABLE gaps AS SELECT g.patient_id, g.fact, t.label, "
+            "array_to_string(t.tests, '; ') AS tests, t.find_it, g.options, g.option_ids FROM "
+            "(SELECT patient_id, fact, count(*) AS options, "
+            "list(option_id ORDER BY option_id) AS option_ids FROM "
+            "(SELECT patient_id, option_id, unnest(missing) AS fact FROM "
+            f"read_parquet({quote(str(result))}) "
+            "WHERE status = 'needs_information' "
+            "AND option_id IN (SELECT option_id FROM standard_options)) GROUP BY ALL) g "
+            "JOIN gap_facts t USING (fact) "
+            "ORDER BY g.options DESC, g.patient_id, g.fact"
+        )
+        copy_to(con, "SELECT * FROM gaps", out, fmt)
+        totals = con.execute(
             "SELECT fact, tests, count(*), sum(options) FROM gaps GROUP BY fact, tests "
             "ORDER BY sum(options) DESC, fact"
         ).fetchall()
-    ]
-    return totals
+        return [(str(f), str(t), int(p), int(n)) for f, t, p, n in totals]
 
 
 __all__ = ["Totals", "definitions", "write_gaps"]
