@@ -817,10 +817,12 @@ def _writable(path: Path, option: str, *taken: tuple[Path, str]) -> Path:
 def _quarantine_writable(quarantine: Path | None, source: Path, out_path: Path,
                          *taken: tuple[Path, str]) -> None:  # fmt: skip
     """``--quarantine`` (or the one beside ``--out``) overwrites neither the INPUT nor an output."""
+    from onconav.cohort import quarantine_beside
+
     if quarantine is not None:
         _writable(quarantine, "--quarantine", (source, "the INPUT"), (out_path, "the --out file"),
                   *taken)  # fmt: skip
-    elif out_path.with_name(out_path.stem + ".quarantine.csv").resolve() == source.resolve():
+    elif quarantine_beside(out_path).resolve() == source.resolve():
         raise UsageError(f"--out: the quarantine beside it would be the INPUT ({source})")
 
 
@@ -928,7 +930,7 @@ def cohort_gaps(
     """The care gaps: patients for whom a fact that would decide options of theirs is not on
     record (HER2 for stage 4 stomach cancer, KRAS for stage 4 rectal cancer, ...), with the test
     that settles it; the facts ranked by how many options they would decide."""
-    from onconav.cohort import CohortError, gaps
+    from onconav.cohort import CohortError, gaps, quarantine_beside
     from onconav.cohort.table import format_of
 
     if not source.is_file() and not source.is_dir():
@@ -936,7 +938,7 @@ def cohort_gaps(
     out_path = _writable(out_file or source.with_name(source.stem + ".gaps.csv"), "--out",
                          (source, "the INPUT"))  # fmt: skip
     _quarantine_writable(quarantine, source, out_path)
-    quarantine = quarantine or out_path.with_name(out_path.stem + ".quarantine.csv")
+    quarantine = quarantine or quarantine_beside(out_path)
     try:
         fmt = format_of(out_path)
     except CohortError as error:

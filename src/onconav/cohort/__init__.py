@@ -129,6 +129,11 @@ def run(
         con.close()
 
 
+def quarantine_beside(out: Path) -> Path:
+    """Where the quarantine goes when no ``--quarantine`` is given: beside the output."""
+    return out.with_name(out.stem + ".quarantine.csv")
+
+
 def gaps(
     kb: KnowledgeBase,
     source: Path,
@@ -145,7 +150,7 @@ def gaps(
     the tests that settle it and where it is found, the most decisive first, written to
     ``out`` (``gaps.write_gaps``). Returns what was read, and per fact: (fact, tests, patients,
     options)."""
-    quarantine = quarantine or out.with_name(out.stem + ".quarantine.csv")
+    quarantine = quarantine or quarantine_beside(out)
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".onconav-") as folder:
         result = Path(folder) / "result.parquet"
         done = run(kb, source, result, input_format=input_format, quarantine=quarantine,
@@ -158,7 +163,7 @@ def _finish(con: duckdb.DuckDBPyConnection, loaded: Loaded, out: Path,
             quarantine: Path | None, summary: Path | None) -> Run:  # fmt: skip
     """The quarantine and the summary written; what the run did."""
     (results,) = con.execute("SELECT count(*) FROM result_table").fetchone() or (0,)
-    quarantine = quarantine or out.with_name(out.stem + ".quarantine.csv")
+    quarantine = quarantine or quarantine_beside(out)
     copy_to(con, "SELECT * FROM quarantine ORDER BY row", quarantine, "csv")
     facts = summarise(con, loaded)
     facts["quarantine"] = str(quarantine)
@@ -167,4 +172,5 @@ def _finish(con: duckdb.DuckDBPyConnection, loaded: Loaded, out: Path,
     return Run(loaded, int(results), facts)
 
 
-__all__ = ["ENGINES", "OUT_FORMATS", "CohortError", "Run", "Totals", "gaps", "run", "summarise"]
+__all__ = ["ENGINES", "OUT_FORMATS", "CohortError", "Run", "Totals", "gaps", "quarantine_beside",
+           "run", "summarise"]
