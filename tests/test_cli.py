@@ -12,6 +12,7 @@ import os
 import shutil
 import subprocess
 import sys
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -267,6 +268,23 @@ def test_every_command_has_help(run: Run, args: tuple[str, ...]) -> None:
     done = run(*args)
     assert done.status == 0, done.stderr
     assert "Usage: onconav" in done.stdout and done.stderr == ""
+
+
+@pytest.mark.parametrize("group", [(), ("kb",), ("fhir",), ("cohort",)])
+def test_a_list_of_commands_gives_each_summary_on_one_line(
+    run: Run, group: tuple[str, ...]
+) -> None:
+    """In a 200-column terminal each command's summary (its docstring's first paragraph, up to
+    ~250 characters) takes one line, or two wrapped full: never a line cut where the docstring's
+    source broke it (``report``'s "... every option" alone on a line)."""
+    done = run(*group, "--help")
+    assert done.status == 0, done.stderr
+    commands = done.stdout.split("Commands")[1]
+    rows = [line.strip("│").rstrip() for line in commands.splitlines()[1:] if line.startswith("│")]
+    assert rows
+    for above, below in pairwise(rows):
+        if below[:2].isspace():  # a summary's next line: no command's name before it
+            assert len(above) > 150, f"cut short: {above!r} / {below!r}"
 
 
 def test_version(run: Run) -> None:

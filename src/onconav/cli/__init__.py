@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import sys
@@ -1049,6 +1050,18 @@ def _click_classes(name: str) -> tuple[type[BaseException], ...]:
     raise ImportError(f"typer's {name} was not found")
 
 
+def _one_line_summaries(*apps: typer.Typer) -> None:
+    """Each command's summary in a list of commands: its docstring's first paragraph as one
+    line, wrapped to the terminal (Typer's rich help keeps the docstring's own line breaks
+    there, and breaks lines mid-sentence)."""
+    for each in apps:
+        for info in each.registered_commands:
+            doc = info.help or (info.callback.__doc__ if info.callback else None)
+            if info.short_help is None and doc:
+                info.short_help = " ".join(inspect.cleandoc(doc).split("\n\n")[0].split())
+
+
+_one_line_summaries(app, kb_app, fhir_app, cohort_app)
 CLICK_USAGE_ERRORS = _click_classes("UsageError")
 CLICK_ABORT = typer.Abort  # click's Abort in older typer releases, typer's own in newer
 
