@@ -10,8 +10,9 @@ The python engine runs on the first M people, and spark on the first S (both slo
 is per person. The population of K people repeats the N people under new patient ids (DuckDB
 writes it; a generator of millions of Python rows would measure the generator). Then, in this
 process, where a duckdb run of the N people spends its time (each step of ``cohort.run`` as its
-progress reports it), and the floor the result's shape sets: its rows written to Parquet again
-from a table already made, nothing else done.
+progress reports it), what each part of the plan costs alone (reading, deciding, writing the
+result's rows from a table already made), and what a run of one person costs (what every run
+pays, whatever its size).
 """
 
 from __future__ import annotations
@@ -86,6 +87,10 @@ def main() -> None:
             seconds, rss = timed(["cohort", str(source), "--quiet", *extra,
                                   "--out", str(folder / f"{engine}.parquet")])  # fmt: skip
             runs.append((engine, n, seconds, rss))
+        one = folder / "one-person.parquet"
+        demo.write(rows[:1], str(one), "parquet")
+        fixed = min(timed(["cohort", str(one), "--quiet", "--out", str(folder / "one.parquet")])[0]
+                    for _ in range(3))  # fmt: skip
         del rows
         big = folder / "millions.parquet"
         repeated(folder / "duckdb-people.parquet", big, args.memory_people)
@@ -95,7 +100,7 @@ def main() -> None:
         steps = phases(folder / "duckdb-people.parquet", folder / "phases.parquet")
         floor = floors(kb, folder / "duckdb-people.parquet", folder / "phases.parquet",
                        folder / "again.parquet")  # fmt: skip
-    report = section(args, runs) + breakdown(args.people, steps, floor)
+    report = section(args, runs) + breakdown(args.people, steps, floor, fixed)
     publish(report, args.append)
 
 
@@ -159,7 +164,8 @@ def floors(kb: KnowledgeBase, source: Path, result: Path, again: Path) -> dict[s
     return found
 
 
-def breakdown(people: int, steps: list[tuple[str, float]], floor: dict[str, float]) -> str:
+def breakdown(people: int, steps: list[tuple[str, float]], floor: dict[str, float],
+              fixed: float) -> str:  # fmt: skip
     total = sum(seconds for _, seconds in steps)
     lines = [f"| {STEPS.get(what, what)} | {seconds:.2f} | {100 * seconds / total:.0f}% |"
              for what, seconds in steps]  # fmt: skip
@@ -187,6 +193,12 @@ table already made, as text | {floor["write"]:.2f} | {people / floor["write"]:,.
 | the same, its columns of few values typed as ENUMs (the cheapest way found) | \
 {floor["write typed"]:.2f} | {people / floor["write typed"]:,.0f} |
 | reading, deciding and the cheapest writing, together | {least:.2f} | {people / least:,.0f} |
+
+What every command pays whatever the population, measured as a run of one person in a fresh
+process (best of 3: Python, the knowledge base, DuckDB's planning of every option's query, the
+files written): {fixed:.2f} s. At {people:,} people a run cannot go faster than
+{people / fixed:,.0f} people/s even if each person took no time; {TARGET_RATE:,}/s needs the whole
+run done in {people / TARGET_RATE:.2f} s.
 """
 
 
