@@ -939,6 +939,31 @@ REFUSALS: list[tuple[str, Callable[[], str | None], str]] = [
         lambda: f"Bearer {token(DISCOVERY, claims={'exp': 'tomorrow'})}",
         "exp is not a number",
     ),
+    (  # json reads NaN and Infinity; NaN passed every comparison and never expired
+        "exp NaN",
+        lambda: f"Bearer {token(DISCOVERY, claims={'exp': float('nan')})}",
+        "exp is nan, not a finite number",
+    ),
+    (
+        "exp infinite",
+        lambda: f"Bearer {token(DISCOVERY, claims={'exp': float('inf')})}",
+        "exp is inf, not a finite number",
+    ),
+    (
+        "nbf NaN",
+        lambda: f"Bearer {token(DISCOVERY, claims={'nbf': float('nan')})}",
+        "nbf is nan, not a finite number",
+    ),
+    (
+        "jti a number",
+        lambda: f"Bearer {token(DISCOVERY, claims={'jti': 5})}",
+        "JWT ID must be a string",
+    ),
+    (
+        "sub a number",
+        lambda: f"Bearer {token(DISCOVERY, claims={'sub': 5})}",
+        "Subject must be a string",
+    ),
     (
         "wrong typ",
         lambda: f"Bearer {token(DISCOVERY, header={'typ': 'at+jwt'})}",

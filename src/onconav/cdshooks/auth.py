@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -27,7 +28,13 @@ from typing import Any
 
 import httpx
 import jwt
-from jwt.exceptions import InvalidSignatureError, InvalidTokenError, PyJWKError
+from jwt.exceptions import (
+    InvalidJTIError,
+    InvalidSignatureError,
+    InvalidSubjectError,
+    InvalidTokenError,
+    PyJWKError,
+)
 
 from onconav.cdshooks.settings import CdsClient, CdsSettings
 
@@ -136,6 +143,9 @@ class Authenticator:
             value = claims.get(name, 0)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise AuthError(f"The token's {name} is not a number of seconds.")
+            if not math.isfinite(value):  # NaN passes every comparison: it would never expire
+                raise AuthError(f"The token's {name} is {value!r}, not a finite number of "
+                                "seconds.")  # fmt: skip
         jti = claims["jti"]
         if not isinstance(jti, str) or not jti:
             raise AuthError("The token's jti is not a non-empty string.")
@@ -214,6 +224,9 @@ def _claims(token: str, verify: tuple[dict[str, Any], str] | None) -> dict[str, 
         raise AuthError("The token's signature does not match its key.") from None
     except PyJWKError:
         raise AuthError("The key the token names cannot be used.") from None
+    except (InvalidJTIError, InvalidSubjectError) as error:  # PyJWT checks these two always
+        raise AuthError(f"The token's claims do not fit: {error} (a JWT's jti and sub are "
+                        "strings).") from None  # fmt: skip
     except InvalidTokenError:
         raise AuthError("The token's payload is not a JSON object of claims.") from None
     if not isinstance(claims, dict):
