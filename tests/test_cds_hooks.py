@@ -637,6 +637,21 @@ def bad_calls() -> list[tuple[str, Callable[[dict[str, Any]], Any], str]]:
             put(records.searchset(another[1:2]), "prefetch", "conditions"),
             "prefetch.conditions",
         ),
+        (  # a Bundle inside a searchset: the mapping opens it, so it is checked too (it was
+            # read, and the two patients gave a "no cancer on record" card)
+            "a resource about another patient in a Bundle inside the prefetch",
+            put(
+                records.searchset([{**records.searchset(another[1:2]), "id": "inner"}]),
+                "prefetch",
+                "conditions",
+            ),
+            "prefetch.conditions",
+        ),
+        (
+            "a Bundle entry that is not an object",
+            put({"resourceType": "Bundle", "entry": ["hello"]}, "prefetch", "observations"),
+            "prefetch.observations.entry[0]",
+        ),
         (
             "a prefetched Patient who is someone else",
             put({"resourceType": "Patient", "id": "somebody-else"}, "prefetch", "patient"),

@@ -99,7 +99,9 @@ def resources_of(value: Mapping[str, Any], where: str) -> list[dict[str, Any]]:
         raise PrefetchError(where, "is a Bundle whose entry is not a list")
     out = []
     for i, entry in enumerate(entries):
-        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict):
+            raise PrefetchError(f"{where}.entry[{i}]", "is not a Bundle entry (a JSON object)")
+        resource = entry.get("resource")
         if resource is None:
             continue  # an entry with only a fullUrl or a request: nothing to read
         if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
@@ -113,10 +115,13 @@ def checked(
     resources: Iterable[dict[str, Any]], patient_id: str, where: str
 ) -> list[dict[str, Any]]:
     """The resources, refused if one is about another patient than ``patient_id`` (a Patient
-    with another id, or a subject or patient reference to another Patient)."""
+    with another id, or a subject or patient reference to another Patient); the resources of a
+    Bundle among them (which the FHIR mapping opens) are checked too."""
     out = []
     for resource in resources:
         kind = resource["resourceType"]
+        if kind == "Bundle":  # the FHIR mapping opens it: its resources are read too
+            checked(_inner(resource), patient_id, where)
         if kind == "Patient" and resource.get("id") not in (None, patient_id):
             raise PrefetchError(where, "holds a Patient other than the one in context")
         for name in PATIENT_LINKS:
@@ -130,3 +135,12 @@ def checked(
                     )
         out.append(resource)
     return out
+
+
+def _inner(bundle: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The resources of a Bundle inside a prefetch value (what is not a resource in it, the FHIR
+    mapping lists as not used)."""
+    entries = bundle.get("entry")
+    resources = [e.get("resource") for e in entries if isinstance(e, dict)] if isinstance(
+        entries, list) else []  # fmt: skip
+    return [r for r in resources if isinstance(r, dict) and isinstance(r.get("resourceType"), str)]
