@@ -30,7 +30,10 @@ FORMATS = {".parquet": "parquet", ".csv": "csv", ".ndjson": "ndjson", ".jsonl": 
            ".json": "ndjson"}  # fmt: skip
 MARKERS = ("her2", "kras")
 NULL = "\x00"  # what a value not given is joined on (a key no input holds)
-COPY = {"parquet": "FORMAT parquet", "csv": "FORMAT csv, HEADER true", "ndjson": "FORMAT json"}
+# Parquet compressed with zstd: a third of the size of DuckDB's default (snappy) for a run's
+# result, written as fast; every current Parquet reader (Arrow, Spark, pandas, DuckDB) reads it
+COPY = {"parquet": "FORMAT parquet, COMPRESSION zstd", "csv": "FORMAT csv, HEADER true",
+        "ndjson": "FORMAT json"}  # fmt: skip
 
 
 def connect() -> duckdb.DuckDBPyConnection:
