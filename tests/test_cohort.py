@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,12 +19,12 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from conftest import Run
+from conftest import ROOT, Run
 from onconav.cohort import demo, gaps, run
 from onconav.cohort.engines import profile_data
 from onconav.engine import evaluate
 from onconav.kb import KnowledgeBase, load_kb
-from onconav.profile import ProfileError, parse_profile
+from onconav.profile import ProfileError, facts_of, parse_profile
 
 KB = load_kb()
 Result = set[tuple[str, str, str, str, tuple[str, ...]]]
@@ -273,6 +274,36 @@ def test_bad_options_are_one_line_exit_2(run_cli: Run, tmp_path: Path) -> None:
 @pytest.fixture
 def run_cli(run: Run) -> Run:
     return run
+
+
+def test_the_questions_in_the_docs_are_answered_as_written(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/cohort.md's queries, as written, on the files its commands write: the HER2 gaps are
+    of stomach cancers and the KRAS gaps of rectal ones, the patients with symptoms to ask about
+    are those the summary counts, the counts per option the summary's."""
+    section = (ROOT / "docs" / "cohort.md").read_text().split("## Questions of a population")[1]
+    queries = re.findall(r"```sql\n(.*?)```", section.split("\n## ")[0], re.S)
+    assert len(queries) == 4
+    people = tmp_path / "people.parquet"
+    for args in (("demo", "--people", "600", "--out", str(people)), (str(people), "--quiet"),
+                 ("gaps", str(people), "--quiet")):  # fmt: skip
+        done = run_cli("cohort", *args)
+        assert done.status == 0, done.stderr
+    monkeypatch.chdir(tmp_path)  # the queries name the files as the commands wrote them
+    her2, kras, symptoms, counts = (duckdb.sql(q).fetchall() for q in queries)
+    summary = json.loads((tmp_path / "people.options.summary.json").read_text())
+    cancers = dict(duckdb.sql("SELECT patient_id, cancer FROM 'people.parquet'").fetchall())
+    for gaps_of, site in ((her2, "stomach"), (kras, "rectum")):
+        assert gaps_of, site
+        for patient, options, _ in gaps_of:
+            assert facts_of(parse_profile({"cancer": cancers[patient]}, KB), KB).site == site
+            assert options >= 1
+    assert len(symptoms) == summary["missing"]["symptoms"]["patients"] > 0
+    assert {o: (a, b, c) for o, a, b, c in counts} == {
+        o: (n["offered"], n["needs_information"], n["not_suitable"])
+        for o, n in summary["options"].items()
+    }
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "python"])
