@@ -515,6 +515,12 @@ def test_412_when_nothing_is_prefetched_and_there_is_no_fhir_server(client: Clie
             ),
             "other than the one in context",
         ),
+        (  # the parser keeps the last of a key given twice and drops the other
+            lambda r: httpx.Response(
+                200, text='{"resourceType": "Bundle", "type": "searchset", "type": "batch"}'
+            ),
+            "gives type twice",
+        ),
         (lambda r: (_ for _ in ()).throw(httpx.ConnectError("refused")), "could not be reached"),
         (lambda r: (_ for _ in ()).throw(httpx.ReadTimeout("slow")), "did not answer within"),
         (
@@ -725,6 +731,23 @@ def test_bodies_that_cannot_be_read(client: Client) -> None:
         },
     )
     problem_of(sent, 400)
+
+
+def test_a_key_given_twice_in_the_call_is_422_naming_it(client: Client) -> None:
+    """A KRAS result written twice in one Observation (wild-type, then a mutation): the parser
+    would keep the last and drop the first without a word."""
+    situation = copy.deepcopy(records.SITUATIONS["rectal-stage4-kras-mutated"])
+    call = hook_call("patient-view", records.prefetch(situation))
+    entries = call["prefetch"]["observations"]["entry"]
+    at = next(i for i, e in enumerate(entries) if "valueCodeableConcept" in e["resource"]
+              and e["resource"]["code"]["coding"][0]["code"] == "69548-6")  # fmt: skip
+    entries[at]["resource"] = {"TWICE": {"text": "wild-type"}, **entries[at]["resource"]}
+    text = json.dumps(call).replace('"TWICE"', '"valueCodeableConcept"')
+    sent = client.post(PATIENT_VIEW, content=text.encode(), headers={
+        "authorization": f"Bearer {token(PATIENT_VIEW)}", "content-type": "application/json"})
+    problem = problem_of(sent, 422)
+    where = f"prefetch.observations.entry[{at}].resource.valueCodeableConcept"
+    assert [e["field"] for e in problem["errors"]] == [where]
 
 
 def test_a_body_over_the_limit_is_413(ehr: FakeEhr) -> None:

@@ -319,6 +319,25 @@ def test_not_fhir_or_no_cancer_is_a_clear_error(
     assert words in str(caught.value)
 
 
+def test_a_key_given_twice_is_named_not_dropped() -> None:
+    """JSON parsers keep the last of a key given twice; ``fhir_json`` names each, however deep
+    (FHIR nests deeper than a profile): an object's own first, then those inside it in order."""
+    from onconav.fhir import fhir_json
+
+    deep = '{"a":' * 40 + '{"code": 1, "code": 2}' + "}" * 40
+    text = ('{"resourceType": "Bundle", "entry": [{"resource": {"id": "x", "id": "y"}}, '
+            + deep + '], "type": "collection", "type": "batch"}')  # fmt: skip
+    with pytest.raises(FhirError) as caught:
+        fhir_json(text)
+    assert [p.field for p in caught.value.problems] == [
+        "bundle.type", "bundle.entry[0].resource.id", "bundle.entry[1]" + ".a" * 40 + ".code"
+    ]  # fmt: skip
+    with pytest.raises(FhirError) as caught:
+        fhir_json(b'{"prefetch": {"k": 1, "k": 2}}', root="")
+    assert [p.field for p in caught.value.problems] == ["prefetch.k"]
+    assert fhir_json(deep.replace('"code": 1, ', "")) is not None  # deep, nothing twice: read
+
+
 def test_invalid_and_odd_entries_are_listed_with_the_reason(kb: onconav.KnowledgeBase) -> None:
     data = bundle("thyroid-advanced")
     data["entry"] += [

@@ -221,6 +221,33 @@ def test_a_record_that_cannot_be_read_is_a_problem_document(
         assert any(e["field"].startswith(field) for e in problem["errors"]), problem
 
 
+def test_a_key_given_twice_in_a_record_is_named_by_the_api_and_the_command(
+    client: httpx.Client, run, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    """A KRAS result written twice in one Observation (wild-type, then a mutation): JSON parsers
+    keep the last and drop the first without a word; both front ends refuse it, naming where."""
+    bundle = json.loads((ROOT / "tests" / "fhir" / "rectal-stage4-kras-mutated.json").read_text())
+    kras = bundle["entry"][4]["resource"]
+    assert kras["id"] == "kras"
+    wild_type = {"coding": [{"system": "http://loinc.org", "code": "LA9634-2",
+                             "display": "Absent"}]}  # fmt: skip
+    kras = {"TWICE": wild_type, **kras}  # written before the mutation
+    bundle["entry"][4]["resource"] = kras
+    text = json.dumps(bundle).replace('"TWICE"', '"valueCodeableConcept"')
+    where = "bundle.entry[4].resource.valueCodeableConcept"
+
+    response = client.post("/api/v1/options/fhir", content=text.encode(),
+                           headers={"content-type": "application/fhir+json"})  # fmt: skip
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == [where]
+
+    path = tmp_path / "twice.json"
+    path.write_text(text, encoding="utf-8")
+    done = run("options", "--fhir", str(path), "--format", "json")
+    assert done.status == 2
+    assert where in done.errors()[0]
+
+
 def test_the_openapi_document_is_pinned() -> None:
     pinned = json.loads((ROOT / "schemas" / "openapi.json").read_text(encoding="utf-8"))
     assert APP.openapi() == pinned or create_app(KB).openapi() == pinned, "run `make schema`"

@@ -65,6 +65,35 @@ def profile_from_text(raw: str, where: str) -> dict[str, Any]:
     return data
 
 
+def json_and_repeats(text: str | bytes) -> tuple[Any, list[Path]]:
+    """JSON text parsed, and where each key given twice in one object is (the parser keeps the
+    last and drops the others): an object's own first, then those inside it, in order. Found by
+    walking the data with a list of what is left to see, not by recursion, so deep data (FHIR)
+    is fine. Text that is not JSON raises ``json.JSONDecodeError`` (``UnicodeDecodeError``,
+    ``RecursionError``)."""
+    # id of an object -> the object (kept alive, so that no later object takes its id once a
+    # repeated key drops it) and the keys it was given again
+    twice: dict[int, tuple[dict[str, Any], list[str]]] = {}
+
+    def mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        made = dict(pairs)
+        if len(made) < len(pairs):
+            twice[id(made)] = (made, _repeated([key for key, _ in pairs]))
+        return made
+
+    data = json.loads(text, object_pairs_hook=mapping)
+    repeated: list[Path] = []
+    waiting: list[tuple[object, Path]] = [(data, ())] if twice else []
+    while waiting:
+        value, path = waiting.pop()
+        if isinstance(value, dict):
+            repeated += [(*path, key) for key in twice.get(id(value), (value, []))[1]]
+            waiting += reversed([(item, (*path, key)) for key, item in value.items()])
+        elif isinstance(value, list):
+            waiting += reversed([(item, (*path, i)) for i, item in enumerate(value)])
+    return data, repeated
+
+
 def _check_json(data: object, twice: dict[int, list[str]], where: str) -> None:
     """Refuse nesting deeper than MAX_DEPTH and keys given twice (every one, in the order of the
     text), walking the parsed JSON with a list of what is left to see, not by recursion."""

@@ -20,6 +20,7 @@ import httpx
 from onconav.cdshooks.models import FhirAuthorization
 from onconav.cdshooks.prefetch import PrefetchError, checked, resources_of
 from onconav.cdshooks.settings import CdsSettings
+from onconav.reading import field_name, json_and_repeats
 
 __all__ = ["FetchError", "fetch"]
 
@@ -119,9 +120,12 @@ async def _get(
             f"{key}: the FHIR server could not be reached ({type(error).__name__})."
         ) from None
     try:
-        answer = json.loads(body)
+        answer, repeated = json_and_repeats(bytes(body))
     except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
         raise FetchError(f"{key}: the FHIR server's answer is not JSON.") from None
+    if repeated:  # the parser kept the last and dropped the others
+        raise FetchError(f"{key}: the FHIR server's answer gives {field_name(repeated[0])} "
+                         "twice in one object.")  # fmt: skip
     if not isinstance(answer, dict) or not isinstance(answer.get("resourceType"), str):
         raise FetchError(f"{key}: the FHIR server's answer is not a FHIR resource.")
     if answer["resourceType"] == "OperationOutcome":

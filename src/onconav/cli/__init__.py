@@ -645,7 +645,7 @@ app.add_typer(fhir_app, name="fhir")
 def _read_fhir(path: Path) -> Any:
     """A FHIR Bundle file read into a profile (onconav.fhir.FhirReading); any problem is one
     line naming what is wrong or missing."""
-    from onconav.fhir import FhirError, read_bundle
+    from onconav.fhir import FhirError, fhir_json, read_bundle
 
     if not path.is_file():
         raise UsageError(f"--fhir: {path} is not a file")
@@ -654,9 +654,11 @@ def _read_fhir(path: Path) -> Any:
     if len(raw) > MAX_BUNDLE_BYTES:
         raise UsageError(f"{path}: larger than {MAX_BUNDLE_BYTES} bytes")
     try:
-        bundle = json.loads(raw.decode("utf-8"))
+        bundle = fhir_json(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
         raise UsageError(f"{path}: not FHIR JSON ({str(error).splitlines()[0]})") from None
+    except FhirError as error:  # a key given twice
+        raise ProfileError(error.problems) from None
     try:
         return read_bundle(bundle, _kb())
     except FhirError as error:

@@ -20,6 +20,8 @@ The interface (kept stable for the CDS Hooks service and every other caller)::
     read_bundle(bundle, kb) -> FhirReading     # a Bundle (collection, searchset, ...)
     read_resources(resources, kb) -> FhirReading  # a plain list of resources (a CDS Hooks
                                                   # prefetch's values; nested Bundles opened)
+    fhir_json(text, root="bundle") -> Any       # FHIR JSON text parsed; a key given twice
+                                                  # in one object is a FhirError naming it
     drugs_of_codings(codings, kb) -> list[str]    # a medication's codings (RxNorm ingredient
                                                   # or clinical drug) -> the knowledge base's
                                                   # drug, as the mapping reads it; [] if none
@@ -55,9 +57,26 @@ from onconav.fhir.reader import (
 )
 from onconav.kb import KnowledgeBase
 from onconav.profile import Problem
+from onconav.reading import field_name, json_and_repeats
 
-__all__ = ["FhirError", "FhirReading", "Unused", "drugs_of_codings", "read_bundle",
+__all__ = ["FhirError", "FhirReading", "Unused", "drugs_of_codings", "fhir_json", "read_bundle",
            "read_resources"]  # fmt: skip
+
+
+def fhir_json(text: str | bytes, root: str = "bundle") -> Any:
+    """FHIR JSON text parsed. JSON parsers keep the last of a key given twice in one object and
+    drop the others without a word; FHIR JSON never repeats a property, so each key given twice
+    is a ``FhirError`` naming where (``bundle.entry[2].resource.code``; ``root`` names the top,
+    ``""`` for none). Text that is not JSON raises ``json.JSONDecodeError`` (or
+    ``UnicodeDecodeError`` for bytes not UTF-8, ``RecursionError`` when nested far too deep)."""
+    data, repeated = json_and_repeats(text)
+    if repeated:
+        raise FhirError([
+            Problem(field=field_name((root, *path) if root else path), value=None, accepted=(),
+                    message="is given twice in one object; FHIR JSON gives each once")
+            for path in repeated
+        ])  # fmt: skip
+    return data
 
 
 def _not_fhir(where: str, message: str, value: object = None) -> FhirError:

@@ -216,16 +216,19 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         responses=FHIR_RESPONSES,
     )
     async def options_from_fhir(request: Request) -> Response:
-        from onconav.fhir import FhirError, read_bundle
+        from onconav.fhir import FhirError, fhir_json, read_bundle
         from onconav.fhir.evaluate import with_reading
 
         text = await _json_body(request, settings.max_bundle_bytes, "the FHIR Bundle")
         if isinstance(text, Response):
             return text
         try:
-            bundle = json.loads(text)
+            bundle = fhir_json(text)
         except (json.JSONDecodeError, RecursionError) as error:
             return problem(400, "Bad request", f"The body is not JSON ({error}).")
+        except FhirError as error:
+            return problem(422, "Invalid FHIR record", "; ".join(str(p) for p in error.problems),
+                           field_errors(error.problems))  # fmt: skip
         try:
             reading = read_bundle(bundle, kb)
             person = parse_profile(reading.data, kb)

@@ -42,7 +42,7 @@ from onconav.cdshooks.orders import drafted
 from onconav.cdshooks.prefetch import TEMPLATES, PrefetchError, gather, queries
 from onconav.cdshooks.settings import CdsSettings
 from onconav.engine import evaluate
-from onconav.fhir import FhirError, drugs_of_codings, read_resources
+from onconav.fhir import FhirError, drugs_of_codings, fhir_json, read_resources
 from onconav.kb import KnowledgeBase
 from onconav.profile import ProfileError, parse_profile
 from onconav.web.form import query_of
@@ -264,11 +264,16 @@ async def read_json(request: Request, limit: int) -> Any:
         if len(body) > limit:
             return too_large
     try:
-        data = json.loads(body)
+        data = fhir_json(bytes(body), root="")
     except UnicodeDecodeError:
         return problem(400, "Bad request", "The body is not UTF-8 text.")
     except (json.JSONDecodeError, RecursionError):
         return problem(400, "Bad request", "The body is not JSON.")
+    except FhirError as error:  # a key given twice: the parser would keep only the last
+        errors = [_error(p.field, p.message) for p in error.problems]
+        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return problem(422, "Invalid request", f"The call is not valid JSON for FHIR: {detail}",
+                       errors)  # fmt: skip
     if not isinstance(data, dict):
         return problem(400, "Bad request", "The body is not a JSON object.")
     return data
