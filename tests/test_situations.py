@@ -276,3 +276,32 @@ def test_notes_explain_the_distinctions(kb) -> None:  # type: ignore[no-untyped-
         "general-whole-body-or-one-part",
     ):
         assert ident in notes
+
+
+# The kinds of treatment a person may say they cannot have, for each kind of option: an option
+# of that kind must be ruled out by it (radiation with chemotherapy by either). A review found
+# radiation with chemotherapy for stomach cancer, and the general palliative radiation, offered.
+CANNOT_HAVE_KIND = {
+    "chemotherapy": ("chemotherapy",),
+    "chemoradiation": ("chemotherapy", "radiation"),
+    "targeted_therapy": ("targeted therapy",),
+    "immunotherapy": ("immunotherapy",),
+    "hormone_therapy": ("hormone therapy",),
+    "radiation": ("radiation",),
+}
+
+
+@pytest.mark.parametrize("word", sorted({w for ws in CANNOT_HAVE_KIND.values() for w in ws}))
+def test_cannot_have_a_kind_rules_out_every_option_of_that_kind(kb, word: str) -> None:  # type: ignore[no-untyped-def]
+    from onconav.logic import ruled_out
+    from onconav.profile import facts_of, parse_profile
+
+    missed = []
+    for found in kb.options:
+        if word not in CANNOT_HAVE_KIND.get(found.modality.value, ()):
+            continue
+        cancer = next((c for c in found.cancers if c != "any"), "lung")
+        row = facts_of(parse_profile({"cancer": cancer, "cannot_have": [word]}, kb), kb).row
+        if ruled_out(kb.rules[found.id], row) is not Truth.TRUE:
+            missed.append(found.id)
+    assert not missed, f"cannot have {word}, yet not ruled out: {missed}"
