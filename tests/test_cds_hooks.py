@@ -689,7 +689,18 @@ def test_order_select_needs_its_context(client: Client) -> None:
     assert "context.draftOrders" in [e["field"] for e in problem["errors"]]
     call = hook_call("order-select", None, drafts=[CETUXIMAB])
     call["context"]["draftOrders"] = {"resourceType": "MedicationRequest"}
-    problem_of(post(client, ORDER_SELECT, call), 422)
+    problem = problem_of(post(client, ORDER_SELECT, call), 422)
+    assert "context.draftOrders" in [e["field"] for e in problem["errors"]]
+    # these two were answered with no card, as if nothing had been ordered
+    call = hook_call("order-select", None, drafts=[CETUXIMAB])
+    call["context"]["draftOrders"]["entry"] = {"resource": CETUXIMAB}
+    problem = problem_of(post(client, ORDER_SELECT, call), 422)
+    assert "context.draftOrders" in [e["field"] for e in problem["errors"]]
+    call = hook_call("order-select", None, drafts=[CETUXIMAB])
+    call["context"]["selections"] = ["MedicationRequest/not-drafted"]
+    problem = problem_of(post(client, ORDER_SELECT, call), 422)
+    assert "context.selections" in [e["field"] for e in problem["errors"]]
+    assert "'MedicationRequest/not-drafted' names no resource of draftOrders" in problem["detail"]
 
 
 def test_bodies_that_cannot_be_read(client: Client) -> None:

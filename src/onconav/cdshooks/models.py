@@ -217,14 +217,34 @@ class OrderSelectContext(Received):
     userId: Text
     patientId: Text
     encounterId: Text | None = None
+    draftOrders: dict[str, Any]  # before selections, which are checked against it
     selections: Annotated[list[Text], Field(min_length=1)]
-    draftOrders: dict[str, Any]
 
-    @model_validator(mode="after")
-    def _a_bundle(self) -> OrderSelectContext:
-        if self.draftOrders.get("resourceType") != "Bundle":
-            raise ValueError("draftOrders must be a FHIR Bundle")
-        return self
+    @field_validator("draftOrders")
+    @classmethod
+    def _a_bundle(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if value.get("resourceType") != "Bundle":
+            raise ValueError("must be a FHIR Bundle")
+        if not isinstance(value.get("entry", []), list):
+            raise ValueError("must be a Bundle whose entry is a list of entries")
+        return value
+
+    @field_validator("selections")
+    @classmethod
+    def _drafted(cls, value: list[str], info: ValidationInfo) -> list[str]:
+        """Each selection names ("MedicationRequest/123") a resource of draftOrders, as the
+        specification has it: one that names none would be checked against nothing."""
+        bundle = info.data.get("draftOrders")
+        if bundle is None:
+            return value  # draftOrders is refused on its own
+        resources = [e.get("resource") for e in bundle.get("entry", []) if isinstance(e, dict)]
+        drafted = {f"{r.get('resourceType')}/{r.get('id')}" for r in resources
+                   if isinstance(r, dict)}  # fmt: skip
+        missing = [s for s in value if s not in drafted]
+        if missing:
+            raise ValueError(f"{', '.join(repr(s) for s in missing)} names no resource of "
+                             "draftOrders (selections are Type/id of its entries)")  # fmt: skip
+        return value
 
 
 # -- feedback -----------------------------------------------------------------------------------
