@@ -339,6 +339,30 @@ def test_a_search_is_followed_page_by_page(client: Client, ehr: FakeEhr) -> None
     assert sum("page" in r.url.params for r in ehr.requests) >= 3
 
 
+def test_a_prefetch_that_is_only_a_first_page_is_fetched_whole(
+    client: Client, ehr: FakeEhr
+) -> None:
+    """The specification lets a record system page a prefetch. Reading only the first page read
+    the KRAS result on the second as not on record; now the search is fetched whole, or 412."""
+    resources = records.SITUATIONS["rectal-stage4-kras-mutated"]
+    ehr.records[records.PATIENT] = resources
+    prefetch = records.prefetch(resources)
+    observations = prefetch["observations"]
+    kras = [e for e in observations["entry"] if e["resource"]["id"] == "kras-variant"]
+    assert kras
+    observations["entry"] = [e for e in observations["entry"] if e not in kras]  # on page 2
+    observations["link"] = [{"relation": "next", "url": f"{FHIR}/Observation?page=2"}]
+
+    made = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch, fhir=True)))
+    whole = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", records.prefetch(
+        resources))))  # fmt: skip
+    assert [c["summary"] for c in made] == [c["summary"] for c in whole]
+    assert [r.url.path.rsplit("/", 1)[-1] for r in ehr.requests] == ["Observation"]
+
+    problem = problem_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch)), 412)
+    assert "the prefetch of observations is only a first page" in problem["detail"]
+
+
 def test_null_prefetch_means_no_data_and_nothing_is_fetched(client: Client, ehr: FakeEhr) -> None:
     resources = records.SITUATIONS["stomach-stage4-her2-unknown"]
     prefetch = records.prefetch(resources)

@@ -44,10 +44,12 @@ class PrefetchError(ValueError):
 
 @dataclass
 class Gathered:
-    """The resources of the satisfied keys, and the keys still to fetch."""
+    """The resources of the satisfied keys, and the keys still to fetch (``paged``: those of
+    them whose prefetch was only a first page)."""
 
     resources: list[dict[str, Any]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    paged: list[str] = field(default_factory=list)
 
 
 def queries(context: Mapping[str, Any], templates: Mapping[str, str] = TEMPLATES) -> dict[str, str]:
@@ -69,7 +71,9 @@ def gather(
 ) -> Gathered:
     """The resources the record system prefetched for the services' keys (other keys are not
     read), and the keys it did not satisfy. A key whose value is an OperationOutcome (the record
-    system's error) counts as not satisfied."""
+    system's error) counts as not satisfied, and so does a searchset with a next page (the
+    specification lets a record system page a prefetch): its search is fetched whole, since the
+    pages left out would read as "not on record"."""
     out = Gathered()
     given = prefetch or {}
     for key in templates:
@@ -85,8 +89,21 @@ def gather(
         if value["resourceType"] == "OperationOutcome":
             out.missing.append(key)
             continue
-        out.resources += checked(resources_of(value, where), patient_id, where)
+        resources = checked(resources_of(value, where), patient_id, where)
+        if has_next_page(value):
+            out.missing.append(key)
+            out.paged.append(key)
+            continue
+        out.resources += resources
     return out
+
+
+def has_next_page(value: Mapping[str, Any]) -> bool:
+    """Whether a Bundle links to a next page."""
+    links = value.get("link") if value.get("resourceType") == "Bundle" else None
+    return isinstance(links, list) and any(
+        isinstance(link, dict) and link.get("relation") == "next" for link in links
+    )
 
 
 def resources_of(value: Mapping[str, Any], where: str) -> list[dict[str, Any]]:

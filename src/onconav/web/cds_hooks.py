@@ -215,8 +215,12 @@ async def _situation(
     resources = gathered.resources
     if gathered.missing:
         if call.fhirServer is None:
-            raise Unavailable(f"the prefetch lacks {', '.join(gathered.missing)}, and the call "
-                              "gives no fhirServer to fetch them from.")  # fmt: skip
+            lacks = [k for k in gathered.missing if k not in gathered.paged]
+            said = ([f"the prefetch lacks {', '.join(lacks)}"] if lacks else []) + (
+                [f"the prefetch of {', '.join(gathered.paged)} is only a first page (it links "
+                 "to a next page)"] if gathered.paged else [])  # fmt: skip
+            raise Unavailable(f"{'; '.join(said)}, and the call gives no fhirServer to fetch "
+                              f"{'them' if len(gathered.missing) > 1 else 'it'} from.")  # fmt: skip
         wanted = queries(call.context, {key: TEMPLATES[key] for key in gathered.missing})
         resources = resources + await fetch(call.fhirServer, call.fhirAuthorization, wanted,
                                             patient_id, settings)  # fmt: skip
