@@ -884,6 +884,10 @@ def test_feedback_that_does_not_fit_is_422(
 ) -> None:
     problem = problem_of(post(client, FEEDBACK, {"feedback": [item]}), 422)
     assert words in problem["detail"], problem["detail"]
+    # named as every error of onconav names a field (they were "feedback.0.card", "Value error,
+    # must be a UUID")
+    assert all(e["field"].startswith("feedback[0]") for e in problem["errors"]), problem
+    assert not any("Value error" in e["message"] for e in problem["errors"]), problem
 
 
 def test_empty_feedback_is_422(client: Client) -> None:

@@ -45,6 +45,7 @@ from onconav.engine import evaluate
 from onconav.fhir import FhirError, drugs_of_codings, fhir_json, read_resources
 from onconav.kb import KnowledgeBase
 from onconav.profile import ProfileError, parse_profile
+from onconav.reading import field_name
 from onconav.web.form import query_of
 
 log = logging.getLogger("onconav.cdshooks")
@@ -287,8 +288,9 @@ def invalid(error: ValidationError, prefix: str = "") -> Response:
     """422 with each field that does not fit the specification (never the values given)."""
     errors = []
     for item in error.errors(include_input=False, include_url=False):
-        path = ".".join(str(p) for p in (prefix, *item["loc"]) if p != "")
-        errors.append(_error(path or "body", item["msg"]))
+        path = field_name(tuple(p for p in (prefix, *item["loc"]) if p != ""))
+        message = item["msg"].removeprefix("Value error, ")  # pydantic's words for our own
+        errors.append(_error(path or "body", message))
     detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
     return problem(422, "Invalid request", f"The call does not fit CDS Hooks 2.0: {detail}",
                    errors)  # fmt: skip
