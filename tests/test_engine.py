@@ -1041,3 +1041,26 @@ def test_the_general_source_speaks_where_the_own_source_is_silent(
     if "not come back" not in result.scope:  # stage 1 to 3 that has not come back says so
         assert ("does not describe this situation" in result.scope) is (covered is Truth.FALSE)
     assert "general-clinical-trial" not in shown  # the cervical one is the same
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_a_reason_says_each_clause_once(pair) -> None:  # type: ignore[no-untyped-def]
+    """Where an option joins its own condition with the general source's (one answer per
+    treatment), both may test the same thing: the reason says it once ("Surgery for a blocked
+    bowel" once said "blockage of the bowel, which you did not list" twice)."""
+    kb = shared_kb()
+    for data in pair:
+        for option in evaluate(parse_profile(data, kb), kb).options:
+            reason = option.reason or ""
+            if "none of these holds: " not in reason:
+                continue
+            clauses = reason.split("none of these holds: ", 1)[1].rstrip(".").split("; ")
+            assert len(clauses) == len(set(clauses)), (option.id, reason)
+
+
+def test_a_merged_condition_is_not_said_twice(kb) -> None:  # type: ignore[no-untyped-def]
+    result = evaluate(parse_profile({"cancer": "stomach", "stage": "4", "symptoms": []}, kb), kb)
+    surgery = {o.id: o for o in result.options}["stomach-bowel-obstruction-surgery"]
+    assert surgery.status is Status.not_suitable
+    assert (surgery.reason or "").count("blockage of the bowel") == 1, surgery.reason

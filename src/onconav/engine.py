@@ -393,7 +393,10 @@ def why_not(
                 ],
             )
         ]
-    found = [pair for part in expr.parts for pair in why_not(kb, part, row)]
+    found: list[tuple[str, list[Reason]]] = []  # each clause once: merged conditions may repeat one
+    for pair in (pair for part in expr.parts for pair in why_not(kb, part, row)):
+        if all(pair[0] != text for text, _ in found):
+            found.append(pair)
     if len(found) > 1:
         text = "none of these holds: " + "; ".join(t for t, _ in found)
         return [(text, [reason for _, leaves in found for reason in leaves])]
