@@ -112,6 +112,26 @@ def test_lay_words_match_through_the_knowledge_base(kb: KnowledgeBase, index: In
     assert {"stoma", "colostomy"} & found
 
 
+def test_another_name_matches_only_with_all_its_words(index: Index) -> None:
+    """"Lonsurf" is also "trifluridine plus tipiracil hydrochloride": a passage that has only
+    "plus" of it (cisplatin plus 5-FU, for cervical cancer) is not a match for Lonsurf."""
+    for hit in index.search("Lonsurf", limit=50).hits:
+        assert {c.source for c in hit.citations} == {"ccs-rectal-stage4"}, hit
+    stomach = index.search("keytruda for stomach", limit=10).hits
+    cervical = [h for h in stomach if h.citations[0].source == "ccs-cervical-stage4"]
+    for hit in cervical:  # "stomach cancer" is a name of stomach cancer: "cancer" is not it
+        assert [m.words for m in hit.matches] == ["keytruda"], hit.matches
+
+
+def test_matched_words_are_those_the_passage_has(index: Index) -> None:
+    """A hit that has only some words of a name the question used shows those words alone."""
+    hits = index.search("clinical trials for stomach cancer", limit=10).hits
+    for hit in hits:
+        if hit.kind != "entry" and hit.citations[0].source == "ccs-cervical-stage4":
+            assert "stomach cancer" not in {m.words for m in hit.matches}, hit.matches
+            assert "cancer" in {m.words for m in hit.matches}, hit.matches
+
+
 def test_plain_bm25_has_no_synonyms(kb: KnowledgeBase, sources: Path) -> None:
     plain = build_index(kb, sources, synonyms=False, boost=False)
     result = plain.search("food pipe", limit=10)
@@ -190,6 +210,9 @@ def test_every_hit_is_cited_and_its_passage_matches(
             cited = hit.citations[0]
             shown = " ".join(texts[cited.source].text[cited.start : cited.end].split())
             assert hit.text == shown
+            has = set(text_words.terms(shown))
+            for match in hit.matches:  # each word it says it matched, or all of the name's
+                assert set(text_words.terms(match.via or match.words)) <= has, (match, shown)
         else:
             assert hit.entry is not None
 

@@ -143,17 +143,21 @@ class Index:
                 cache[term] = self._term_scores(term)
             return cache[term]
 
-        def total(terms: tuple[str, ...]) -> np.ndarray:
+        def total(terms: tuple[str, ...], whole: bool = False) -> np.ndarray:
+            """The sum of the terms' scores; ``whole``: only where every term is found."""
             found = np.zeros(len(self.docs), dtype=np.float32)
+            every = np.ones(len(self.docs), dtype=bool)
             for term in terms:
-                found += of(term)
-            return found
+                scores = of(term)
+                found += scores
+                every &= scores > 0
+            return np.where(every, found, np.float32(0)) if whole else found
 
         ways: list[Way] = [(None, total(concept.terms))]
         size = len(concept.terms)
-        for name in concept.names:
+        for name in concept.names:  # another name is one thing: all its words, or no match
             scale = min(1.0, size / len(name.terms)) * name.weight
-            ways.append((name, total(name.terms) * np.float32(scale)))
+            ways.append((name, total(name.terms, whole=True) * np.float32(scale)))
         return ways
 
     def search(self, query: str, limit: int = 10, cancer: str | None = None) -> SearchResult:
@@ -192,7 +196,7 @@ class Index:
             if doc.kind != "entry" and any(_overlaps(doc, other) for other in taken):
                 continue
             taken.append(doc)
-            hits.append(self._hit(doc, int(i), len(hits) + 1, float(total[i]), scored))
+            hits.append(self._hit(doc, int(i), len(hits) + 1, float(total[i]), scored, cache))
         cited = {c.source for hit in hits for c in hit.citations}
         return SearchResult(
             query=query,
@@ -224,14 +228,17 @@ class Index:
                                   " cancer (or leave it out for every source)"))  # fmt: skip
 
     def _hit(self, doc: Doc, i: int, rank: int, score: float,
-             scored: list[tuple[Concept, list[Way]]]) -> Hit:  # fmt: skip
+             scored: list[tuple[Concept, list[Way]]],
+             cache: Mapping[str, np.ndarray]) -> Hit:  # fmt: skip
         matches = []
         for concept, ways in scored:
             name, value = max(ways, key=lambda way: float(way[1][i]))
             if float(value[i]) <= 0:
                 continue
-            if name is None:
-                matches.append(Match(words=concept.words))
+            if name is None:  # its own words: those the document has ("cancer" of "stomach cancer")
+                found = [w for w, t in zip(concept.words.split(), concept.terms, strict=True)
+                         if float(cache[t][i]) > 0]  # fmt: skip
+                matches.append(Match(words=" ".join(found)))
             else:
                 entry = self.ref(name.entry)
                 matches.append(Match(words=concept.words, via=name.name, entry=entry))
