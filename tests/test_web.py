@@ -301,6 +301,7 @@ def test_search_answers_as_the_command_does(client: httpx.Client, run) -> None: 
 @pytest.mark.parametrize(
     ("params", "field"),
     [({"q": ""}, "q"), ({"q": "chemo", "limit": "0"}, "limit"),
+     ({"q": "chemo", "limit": "ten"}, "limit"),  # was "query.limit", unlike the others
      ({"q": "chemo", "cancer": "lung"}, "cancer")],
 )  # fmt: skip
 def test_search_bad_input_is_a_problem_naming_the_field(

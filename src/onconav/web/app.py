@@ -37,7 +37,7 @@ from onconav.kb import KnowledgeBase, load_kb, provenance
 from onconav.kb import explain as kb_explain
 from onconav.kb.model import Span
 from onconav.profile import Problem, ProfileError, parse_profile
-from onconav.reading import MAX_BUNDLE_BYTES, MAX_PROFILE_BYTES, profile_from_text
+from onconav.reading import MAX_BUNDLE_BYTES, MAX_PROFILE_BYTES, field_name, profile_from_text
 from onconav.result import Citation, Result
 from onconav.schemas import profile_schema
 from onconav.search import SearchError, SearchResult, build_index
@@ -180,8 +180,10 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> Response:
-        errors = [FieldError(field=".".join(str(p) for p in e["loc"]), message=e["msg"])
-                  for e in error.errors()]  # fmt: skip
+        # named as the core names them ("limit", not "query.limit"): where the value was sent
+        # is the route's own business
+        errors = [FieldError(field=field_name(tuple(e["loc"][1:]) or tuple(e["loc"])),
+                             message=e["msg"]) for e in error.errors()]  # fmt: skip
         return problem(422, "Invalid request", "The request does not fit the API.", errors)
 
     @app.get("/healthz", summary="The server is up")
