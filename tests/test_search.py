@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -221,6 +222,36 @@ def test_every_hit_is_cited_and_its_passage_matches(
 def test_the_index_and_the_question_read_words_alike(text: str) -> None:
     assert text_words.terms(text) == [w.term for w in text_words.words(text)]
     assert all(w.surface not in text_words.STOP for w in text_words.words(text))
+
+
+@given(
+    left=st.from_regex(r"[a-z]{1,8}", fullmatch=True),
+    right=st.from_regex(r"[a-z]{1,8}", fullmatch=True),
+    mark=st.characters(min_codepoint=0x80, categories=["Pd", "Pf", "Pi", "Po", "Ps", "Pe", "So",
+                                                       "Sm", "Zs"]).filter(
+        lambda c: not any(x.isascii() and x.isalnum() for x in unicodedata.normalize("NFKD", c))),
+)  # fmt: skip
+def test_a_mark_that_is_not_ascii_parts_words_as_a_space_does(left: str, right: str,
+                                                              mark: str) -> None:  # fmt: skip
+    """"can’t" (a curly apostrophe, as the sources and phones write it) reads as "can't" does,
+    not as the word "cant"; a dash or a registered sign parts words as well."""
+    assert text_words.terms(left + mark + right) == text_words.terms(left + " " + right)
+    assert text_words.fold("Lönsurf") == "lonsurf"  # an accent is dropped, not a word break
+
+
+def test_the_same_paragraph_scores_the_same_whatever_its_apostrophes(index: Index) -> None:
+    """The pages on stomach and on cervical cancer share a paragraph, one with ' and one with ’;
+    the two score the same, and for a question about stomach cancer its page comes first."""
+    for question in ("I don't want any more treatment for my stomach cancer",
+                     "I don’t want any more treatment for my stomach cancer"):  # fmt: skip
+        hits = index.search(question, limit=10).hits
+        both = {h.citations[0].source: h for h in hits if h.kind == "passage" and (
+            h.citations[0].start, h.citations[0].source) in {
+            (2699, "ccs-stomach-stage4"), (2982, "ccs-cervical-stage4")}}  # fmt: skip
+        stomach, cervical = both["ccs-stomach-stage4"], both["ccs-cervical-stage4"]
+        assert stomach.score == cervical.score
+        assert stomach.rank < cervical.rank
+    assert index.search("can’t swallow").hits == index.search("can't swallow").hits
 
 
 def test_without_sources_passages_are_cited_but_not_shown(bare: Index) -> None:

@@ -184,7 +184,7 @@ class Index:
             total += best
             scored.append((concept, ways))
         total = total * self.boosts
-        order = np.argsort(-total, kind="stable")
+        order = np.lexsort((self._elsewhere(concepts), -total))  # best first; ties: see there
         hits: list[Hit] = []
         taken: list[Doc] = []
         for i in order:
@@ -208,6 +208,27 @@ class Index:
             knowledge_version=self.kb.version,
             disclaimer=DISCLAIMER,
         )
+
+    def _elsewhere(self, concepts: list[Concept]) -> np.ndarray:
+        """Per document, 1 when the question names one cancer the sources are about ("my
+        stomach cancer") and none of the document's sources is about it, else 0: of two
+        documents with the same score (the same paragraph in the pages on stomach and on cervical
+        cancer), the one about the cancer asked about comes first. Plain BM25 names nothing."""
+        named = {self._source_cancer(name.entry) for concept in concepts
+                 for name in self.names.get(concept.terms, ())} - {None}  # fmt: skip
+        if not self.synonyms or len(named) != 1:
+            return np.zeros(len(self.docs), dtype=np.int8)
+        about = {s.id for s in self.kb.data.sources if s.cancer in named}
+        return np.array([0 if d.sources & about else 1 for d in self.docs], dtype=np.int8)
+
+    def _source_cancer(self, entry: str) -> str | None:
+        """The cancer a source is about that an entry names (gastric cancer: stomach), if any."""
+        if self.kb.kind_of.get(entry) != "cancers":
+            return None
+        record = self.kb.by_id[entry]
+        ident = getattr(record, "read_as", None) or record.id
+        about = {s.cancer for s in self.kb.data.sources} - {"any"}
+        return ident if ident in about else None
 
     def _allowed(self, cancer: str | None) -> tuple[frozenset[str] | None, str | None]:
         """The sources a search kept to one cancer may show: those about it and the general one."""

@@ -1,10 +1,10 @@
 """Words for the search: folding, stop words, stemming.
 
 A text is folded (accents dropped, lower case), split into words at anything that is not a letter
-or a digit ("5-FU" is "5" and "fu"), the common words of questions dropped ("what", "can",
-"my"), and each word stemmed with the Snowball English stemmer (PyStemmer): "cured", "cures" and
-"cure" are one term. The same steps read the documents, the names of the knowledge base and the
-question, so that they meet.
+or a digit ("5-FU" is "5" and "fu"; "can’t" is "can" and "t", as "can't" is), the common
+words of questions dropped ("what", "can", "my"), and each word stemmed with the Snowball
+English stemmer (PyStemmer): "cured", "cures" and "cure" are one term. The same steps read the
+documents, the names of the knowledge base and the question, so that they meet.
 """
 
 from __future__ import annotations
@@ -36,8 +36,12 @@ class Word:
 
 
 def fold(text: str) -> str:
-    """Lower case, accents dropped."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    """Lower case, accents dropped; any other character that is not ASCII (a curly apostrophe,
+    a dash, a registered sign) parts words as a space does: "can’t" is "can t", as "can't" is,
+    not the word "cant"."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c if c.isascii() else "" if unicodedata.combining(c) else " "
+                   for c in decomposed).lower()  # fmt: skip
 
 
 def stemmer() -> Stemmer.Stemmer:
