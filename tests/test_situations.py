@@ -283,7 +283,7 @@ def test_notes_explain_the_distinctions(kb) -> None:  # type: ignore[no-untyped-
 # radiation with chemotherapy for stomach cancer, and the general palliative radiation, offered.
 CANNOT_HAVE_KIND = {
     "chemotherapy": ("chemotherapy",),
-    "chemoradiation": ("chemotherapy", "radiation"),
+    "chemoradiation": ("chemotherapy", "radiation", "chemoradiation"),
     "targeted_therapy": ("targeted therapy",),
     "immunotherapy": ("immunotherapy",),
     "hormone_therapy": ("hormone therapy",),
