@@ -133,6 +133,19 @@ def test_matched_words_are_those_the_passage_has(index: Index) -> None:
             assert "cancer" in {m.words for m in hit.matches}, hit.matches
 
 
+def test_a_class_of_drugs_finds_itself_before_its_drugs(kb: KnowledgeBase, index: Index) -> None:
+    """Each name of a class of drugs ("chemo", "taxanes", "platinum") finds first what its own
+    names match; its drugs' names count less (times 0.5), and a brand's rare word ("Paraplatin",
+    one line of a list) no longer fills the first hits for "chemo"."""
+    for cls in kb.data.drug_classes:
+        for name in cls.names():
+            first = index.search(name, limit=1).hits
+            if not first:
+                continue
+            entries = {m.entry.id if m.entry else None for m in first[0].matches}
+            assert entries <= {None, cls.id}, (name, first[0].matches)
+
+
 def test_plain_bm25_has_no_synonyms(kb: KnowledgeBase, sources: Path) -> None:
     plain = build_index(kb, sources, synonyms=False, boost=False)
     result = plain.search("food pipe", limit=10)

@@ -16,7 +16,9 @@ its words that are a name of an entry (any name: a brand, an abbreviation, a pla
 each word left over. A concept scores a document with the best of its names: its own words (plain
 BM25) or another name of the same entry (BM25 of that name's terms, scaled down when the name has
 more words than the question's, times ``SYNONYM_WEIGHT``), or for a class of drugs the name of
-one of its drugs (times ``MEMBER_WEIGHT``). A passage that an option cites counts
+one of its drugs (times ``MEMBER_WEIGHT``, and never above ``MEMBER_WEIGHT`` times the best its
+own names score). Another name matches only a document with all its words. A passage that an
+option cites counts
 ``OPTION_BOOST`` times. Passages that overlap a better one of the same source by half are left out.
 """
 
@@ -158,7 +160,7 @@ class Index:
         for name in concept.names:  # another name is one thing: all its words, or no match
             scale = min(1.0, size / len(name.terms)) * name.weight
             ways.append((name, total(name.terms, whole=True) * np.float32(scale)))
-        return ways
+        return _narrower_below(ways)
 
     def search(self, query: str, limit: int = 10, cancer: str | None = None) -> SearchResult:
         """The passages and entries that answer ``query``, best first, each with its citations
@@ -298,6 +300,23 @@ class Index:
                 if close != word and close not in out:
                     out.append(close)
         return out[:n]
+
+
+def _narrower_below(ways: list[Way]) -> list[Way]:
+    """A class's drugs' names (``MEMBER_WEIGHT``) scaled so that none scores a document above
+    ``MEMBER_WEIGHT`` times the best the concept's own names score any document: a brand's rare
+    word ("Paraplatin", one line of a list of drugs) must not outrank the passages on
+    chemotherapy for "chemo". When its own names find nothing, the drugs' names count as they are.
+    """
+    own = max(float(s.max(initial=0)) for n, s in ways if n is None or n.weight != MEMBER_WEIGHT)
+    narrower = max((float(s.max(initial=0)) for n, s in ways
+                    if n is not None and n.weight == MEMBER_WEIGHT), default=0.0)  # fmt: skip
+    ceiling = MEMBER_WEIGHT * own
+    if own <= 0 or narrower <= ceiling:
+        return ways
+    factor = np.float32(ceiling / narrower)
+    return [(n, s * factor if n is not None and n.weight == MEMBER_WEIGHT else s)
+            for n, s in ways]  # fmt: skip
 
 
 def _overlaps(a: Doc, b: Doc) -> bool:
