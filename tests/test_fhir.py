@@ -360,6 +360,33 @@ def test_invalid_and_odd_entries_are_listed_with_the_reason(kb: onconav.Knowledg
     assert reading.data == {"cancer": "thyroid", "stage": "4"}
 
 
+def test_a_modifier_keeps_a_resource_from_being_read_as_its_codes_say(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """FHIR's modifiers change what a resource means: an order not to give cetuximab
+    (doNotPerform) was read as cetuximab given, and a modifierExtension was passed over."""
+    data = bundle("rectal-stage4-kras-wild-type")
+    subject = data["entry"][1]["resource"]["subject"]
+    cetuximab = {"system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": "318341"}
+    data["entry"].append({"resource": {
+        "resourceType": "MedicationRequest", "id": "not-cetuximab", "status": "active",
+        "intent": "order", "doNotPerform": True, "subject": subject, "authoredOn": "2024-05-01",
+        "medicationCodeableConcept": {"coding": [cetuximab]},
+    }})  # fmt: skip
+    kras = next(e["resource"] for e in data["entry"] if e["resource"]["id"] == "kras")
+    kras["component"] = [{"code": {"text": "result"}, "modifierExtension": [
+        {"url": "https://example.org/retracted", "valueBoolean": True}]}]  # fmt: skip
+    reading = read_bundle(data, kb)
+    unused = {u.reference: u.reason for u in reading.unused}
+    assert "doNotPerform" in unused["MedicationRequest/not-cetuximab"]
+    assert "modifierExtension" in unused["Observation/kras"]
+    assert "https://example.org/retracted" in unused["Observation/kras"]
+    assert "prior_treatments" not in reading.data
+    assert "biomarkers" not in reading.data  # unknown, not wild-type
+    plain = read_bundle(bundle("rectal-stage4-kras-wild-type"), kb)
+    assert plain.data["biomarkers"] == {"kras": "wild-type"}
+
+
 def test_two_patients_are_an_error(kb: onconav.KnowledgeBase) -> None:
     data = bundle("thyroid-advanced")
     data["entry"].append({"resource": {"resourceType": "Patient", "id": "someone-else"}})

@@ -270,6 +270,31 @@ def _identity_fault(kind: str, data: JSON) -> str | None:
     return None
 
 
+def _modified(data: JSON) -> str | None:
+    """Why a resource cannot be read as if it said what its codes say, or None: FHIR's modifiers
+    change its meaning. ``doNotPerform`` makes a request one not to give the drug or do the
+    procedure; a ``modifierExtension`` (anywhere in it) is one that, by FHIR's rule, an
+    application that does not understand it must not read the resource past. onconav
+    understands none."""
+    if data.get("doNotPerform") is True:
+        return "an order not to do it (doNotPerform): not read as given or planned"
+    waiting: list[object] = [data]
+    while waiting:
+        value = waiting.pop()
+        if isinstance(value, OBJECT):
+            found = value.get("modifierExtension")
+            if found:
+                urls = [e.get("url") for e in found if isinstance(e, OBJECT)] if isinstance(
+                    found, list) else []  # fmt: skip
+                named = ", ".join(str(u) for u in urls if isinstance(u, str)) or "no url"
+                return (f"a modifierExtension onconav does not understand ({named}) changes "
+                        "what it says: not read")  # fmt: skip
+            waiting += value.values()
+        elif isinstance(value, list):
+            waiting += value
+    return None
+
+
 # --------------------------------------------------------------------------------------------
 # The input: resources validated and named
 # --------------------------------------------------------------------------------------------
@@ -396,6 +421,9 @@ def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -
         if fault is not None:
             builder.checked[ref] = False
             builder.unused[ref] = f"not valid FHIR R4: {fault}"
+        elif (changed := _modified(item)) is not None:
+            builder.checked[ref] = False
+            builder.unused[ref] = changed
         if full_url:
             builder.full_urls[full_url] = ref
 
