@@ -387,6 +387,19 @@ def test_a_modifier_keeps_a_resource_from_being_read_as_its_codes_say(
     assert plain.data["biomarkers"] == {"kras": "wild-type"}
 
 
+def test_one_page_of_a_search_says_so(kb: onconav.KnowledgeBase) -> None:
+    """A searchset page that links to the next one: what is on the other pages reads as not on
+    record, which the reading now says (it said nothing)."""
+    data = bundle("thyroid-advanced")
+    whole = read_bundle(data, kb)
+    data["link"] = [{"relation": "self", "url": "https://fhir.example.org/r4/Condition?page=1"},
+                    {"relation": "next", "url": "https://fhir.example.org/r4/Condition?page=2"}]
+    paged = read_bundle(data, kb)
+    assert paged.data == whole.data
+    assert paged.warnings[0].startswith("the Bundle is one page of a search")
+    assert paged.warnings[1:] == whole.warnings
+
+
 def test_two_patients_are_an_error(kb: onconav.KnowledgeBase) -> None:
     data = bundle("thyroid-advanced")
     data["entry"].append({"resource": {"resourceType": "Patient", "id": "someone-else"}})

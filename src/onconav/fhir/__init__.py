@@ -43,6 +43,7 @@ docs/fhir.md.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from pydantic import ValidationError
@@ -107,7 +108,14 @@ def read_bundle(bundle: Mapping[str, Any], kb: KnowledgeBase) -> FhirReading:
                     accepted=(), message=f"not a valid FHIR R4 Bundle: {e['msg']}")
             for e in error.errors()
         ]) from None  # fmt: skip
-    return read(entries_of(entries, "entry"), kb)
+    reading = read(entries_of(entries, "entry"), kb)
+    links = bundle.get("link")
+    if isinstance(links, list) and any(isinstance(link, Mapping) and link.get("relation") ==
+                                       "next" for link in links):  # fmt: skip
+        said = ("the Bundle is one page of a search (it links to a next page): what is on the "
+                "other pages is not read, and reads as not on record")  # fmt: skip
+        reading = replace(reading, warnings=[said, *reading.warnings])
+    return reading
 
 
 def read_resources(resources: Iterable[Mapping[str, Any]], kb: KnowledgeBase) -> FhirReading:
