@@ -549,7 +549,8 @@ def test_text_and_markdown_carry_the_counts_and_the_situation(
     done = run(*args, "-f", output_format)
     assert done.status == 0, done.stderr
     counts = data["counts"]
-    words = (f"{counts['offered']} offered, {counts['needs_information']} needs information, "
+    need = "needs" if counts["needs_information"] == 1 else "need"
+    words = (f"{counts['offered']} offered, {counts['needs_information']} {need} information, "
              f"{counts['in_trials']} only in clinical trials, {counts['declined']} not chosen, "
              f"{counts['not_suitable']} not suitable")  # fmt: skip
     [warning] = data["warnings"]
@@ -630,3 +631,51 @@ def test_brief_is_for_text_only(run: Run, output_format: str) -> None:
     assert done.status == 2 and done.stdout == ""
     [line] = done.errors()
     assert line.startswith("onconav: error: --brief: is a text view")
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_what_would_change_reads_as_the_page_shows_it(run: Run, path: Path) -> None:
+    """Each fact that would change the options: its question, then "— decides 1 option" or
+    "— decides 4 options", in text and Markdown as on the page (it was "...?: decides 4
+    option(s)", and "...vagina.: decides 4 option(s)")."""
+    data = answer(run("options", "--profile", str(path), "-f", "json"))
+    from onconav.render import question_of
+    from onconav.result import RankedFact
+
+    expected = []
+    for fact in data["what_would_change"]:
+        n = fact["decides"]
+        question = question_of(RankedFact.model_validate(fact))
+        expected.append(f"{question} — decides {n} option{'' if n == 1 else 's'}")
+    for output_format, mark in (("text", "• "), ("markdown", "- ")):
+        done = run("options", "--profile", str(path), "-f", output_format)
+        assert done.status == 0, done.stderr
+        assert "option(s)" not in done.stdout and "?:" not in done.stdout
+        lines = done.stdout.splitlines()
+        for line in expected:
+            assert mark + line in lines, (output_format, line)
+
+
+@pytest.mark.parametrize(
+    ("profile", "shown", "hidden"),
+    [({"cancer": "stomach", "stage": "IV", "symptoms": ["trouble swallowing"]},
+      ["Stage of the cancer: stage 4 (you wrote: IV)",
+       "Symptoms the cancer is causing: trouble swallowing"],
+      ["(you wrote: trouble swallowing)"]),
+     ({"cancer": "stomach", "symptoms": ["Trouble  Swallowing"]},
+      ["Symptoms the cancer is causing: trouble swallowing"], ["you wrote"]),
+     ({"cancer": "stomach", "symptoms": ["dysphagia"]},
+      ["Symptoms the cancer is causing: trouble swallowing (you wrote: dysphagia)"], [])],
+)  # fmt: skip
+def test_the_words_as_typed_are_shown_only_when_they_differ(
+    run: Run, profile: dict[str, Any], shown: list[str], hidden: list[str]
+) -> None:
+    """"(you wrote: ...)" says what the words were read from; beside the very same words it
+    is noise ("trouble swallowing (you wrote: trouble swallowing)")."""
+    done = run("options", "--profile", "-", stdin=json.dumps(profile))
+    assert done.status == 0, done.stderr
+    lines = done.stdout.splitlines()
+    for line in shown:
+        assert line in lines
+    for words in hidden:
+        assert words not in done.stdout

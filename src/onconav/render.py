@@ -8,7 +8,15 @@ from collections.abc import Callable, Iterator
 
 from onconav.kb.model import Modality
 from onconav.kb.provenance import Cited
-from onconav.result import CaveatOut, Citation, MissingFact, OptionResult, Result, Status
+from onconav.result import (
+    CaveatOut,
+    Citation,
+    MissingFact,
+    OptionResult,
+    RankedFact,
+    Result,
+    Status,
+)
 
 STATUS_WORDS = {
     Status.offered: "Offered",
@@ -38,7 +46,8 @@ def caveat_label(caveat: CaveatOut) -> str:
 def situation(result: Result) -> list[tuple[str, str]]:
     """The situation as understood, as (label, words) pairs that every view shows alike: where
     the cancer started, which sources the options come from, and each warning."""
-    items = [(u.label, u.value + (f" (you wrote: {_typed(u.as_typed)})" if u.as_typed else ""))
+    items = [(u.label, u.value + (f" (you wrote: {_typed(u.as_typed)})"
+                                  if _differs(u.as_typed, u.value) else ""))
              for u in result.understood]  # fmt: skip
     if not any(u.fact == "cancer" for u in result.understood):
         items.insert(0, ("Where the cancer started", result.cancer_name))
@@ -51,11 +60,43 @@ def _typed(words: object) -> str:
     return ", ".join(str(w) for w in words) if isinstance(words, list) else str(words)
 
 
+def _differs(typed: object, shown: str) -> bool:
+    """Whether the words as typed say more than the words shown: "IV" beside "stage 4" does;
+    "trouble swallowing" beside "trouble swallowing" (typed as the plain words that are shown)
+    does not, whatever its case and spacing."""
+    if typed is None or typed == [] or typed == "":
+        return False
+    return " ".join(_typed(typed).split()).casefold() != " ".join(shown.split()).casefold()
+
+
 def headline(result: Result) -> str:
-    """How many options have each status: "3 offered, 2 needs information, ..."."""
-    return ", ".join(
-        f"{getattr(result.counts, s.value)} {STATUS_WORDS[s].lower()}" for s in Status
-    )
+    """How many options have each status: "3 offered, 1 needs information, 2 need information,
+    ..."."""
+    out = []
+    for status in Status:
+        count = getattr(result.counts, status.value)
+        words = STATUS_WORDS[status].lower()
+        if status is Status.needs_information and count != 1:
+            words = "need information"
+        out.append(f"{count} {words}")
+    return ", ".join(out)
+
+
+def options_word(count: int) -> str:
+    """"1 option", "4 options"."""
+    return f"{count} option" + ("" if count == 1 else "s")
+
+
+def title_of(title: str) -> str:
+    """A title before its text: "The goal of treatment:", but "Can surgery remove the cancer?"
+    as it is (not "...cancer?:")."""
+    return title if title.endswith(("?", "!", ".", ":")) else title + ":"
+
+
+def change_line(fact: RankedFact) -> str:
+    """A fact that would change the options, as the page shows it: the question (with its
+    tests), then how many options it decides."""
+    return f"{question_of(fact)} — decides {options_word(fact.decides)}"
 
 
 def question_of(missing: MissingFact) -> str:
@@ -179,10 +220,10 @@ def markdown(result: Result, passage: PassageLookup | None = None) -> str:
     if result.what_would_change:
         out += ["## What would change your options", ""]
         for fact in result.what_would_change:
-            out.append(f"- {question_of(fact)}: decides {fact.decides} option(s)")
+            out.append(f"- {change_line(fact)}")
         out.append("")
     out += ["## Good to know", ""]
-    out += [f"- **{n.title}**: {n.text} {cite(n.citations)}" for n in result.notes]
+    out += [f"- **{title_of(n.title)}** {n.text} {cite(n.citations)}" for n in result.notes]
     out += ["", "## Questions to ask your care team", ""]
     out += [f"- {q}" for q in result.questions]
     out += ["", "---", ""]

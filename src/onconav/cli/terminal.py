@@ -10,12 +10,14 @@ from onconav.render import (
     STATUS_WORDS,
     PassageLookup,
     caveat_label,
+    change_line,
     cite,
     details,
     groups,
     headline,
     question_of,
     situation,
+    title_of,
 )
 from onconav.result import Result, Status
 
@@ -45,7 +47,7 @@ def text(result: Result, console: Console, passage: PassageLookup | None = None)
         for option in options:
             style = STATUS_STYLE[option.status]
             flag = (
-                "  [magenta](for your symptoms)[/magenta]" if option.relieves_your_symptoms else ""
+                " [magenta](for your symptoms)[/magenta]" if option.relieves_your_symptoms else ""
             )
             lines.append(
                 f"• [{style}]{STATUS_WORDS[option.status]}[/{style}]: "
@@ -75,12 +77,12 @@ def text(result: Result, console: Console, passage: PassageLookup | None = None)
         lines.append("")
         lines.append("[bold underline]What would change your options[/bold underline]")
         for fact in result.what_would_change:
-            lines.append(f"• {escape(question_of(fact))}: decides {fact.decides} option(s)")
+            lines.append(f"• {escape(change_line(fact))}")
     lines.append("")
     lines.append("[bold underline]Good to know[/bold underline]")
     for note in result.notes:
         lines.append(
-            f"• [bold]{escape(note.title)}[/bold]: {escape(note.text)} "
+            f"• [bold]{escape(title_of(note.title))}[/bold] {escape(note.text)} "
             f"[dim]{escape(cite(note.citations))}[/dim]"
         )
     lines.append("")
