@@ -170,6 +170,27 @@ def test_bad_input_is_one_line_exit_2(run: Run, args: tuple[str, ...], message: 
     assert message in line
 
 
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (("search", "chemo", "--limit", "many"), "--limit: give a whole number"),
+        (("search", "chemo", "--limit", "1.5"), "--limit: give a whole number"),
+        (("cohort", "demo", "--people", "lots"), "--people: give a whole number"),
+        (("options", "--cancer", "rectum", "-f", "pdf"),
+         "--format: 'pdf' is not one of 'text', 'json', 'markdown'."),
+        (("search", "chemo", "--format", "xml"), "--format: 'xml' is not one of 'text', 'json'."),
+    ],
+)  # fmt: skip
+def test_a_bad_value_of_a_flag_is_its_name_and_what_it_takes(
+    run: Run, args: tuple[str, ...], line: str
+) -> None:
+    """In our words, the flag first: not typer's "Invalid value for '--limit': Input should be a
+    valid integer, unable to parse string as an integer" or "...: Value error, 'pdf' is ..."."""
+    done = run(*args)
+    assert done.status == 2, done.stdout + done.stderr
+    assert done.errors() == [f"onconav: error: {line}"]
+
+
 def test_kb_check_with_a_directory_missing_files_is_exit_2(run: Run, tmp_path: Path) -> None:
     done = run("kb", "check", "--sources", str(tmp_path))
     assert done.status == 2

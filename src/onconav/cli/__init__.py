@@ -1068,6 +1068,29 @@ CLICK_USAGE_ERRORS = _click_classes("UsageError")
 CLICK_ABORT = typer.Abort  # click's Abort in older typer releases, typer's own in newer
 
 
+# typer checks a value with pydantic and passes its words on: they are put in ours
+PYDANTIC_WORDS = {
+    "Value error, ": "",
+    "Input should be a valid integer, unable to parse string as an integer": "give a whole number",
+    "Input should be a valid integer": "give a whole number",
+}
+
+
+def _usage_message(error: Any) -> str:
+    """A command-line error of typer's as one line that starts with the flag it is about:
+    "--limit: give a whole number" (it was "Invalid value for '--limit': Input should be a valid
+    integer, unable to parse string as an integer"), "--format: 'pdf' is not one of 'text',
+    'json', 'markdown'." (it was "...: Value error, 'pdf' is ...")."""
+    hint = getattr(getattr(error, "param", None), "opts", None) or []
+    bad_value = bool(hint) and type(error).__name__ == "BadParameter"  # its words alone
+    message = " ".join(str(error.message if bad_value else error.format_message()).split())
+    for theirs, ours in PYDANTIC_WORDS.items():
+        message = message.replace(theirs, ours)
+    if hint and (bad_value or hint[0] not in message):
+        message = f"{hint[0]}: {message}"
+    return message
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every error a person can cause becomes one line on stderr, never a traceback."""
     try:
@@ -1075,12 +1098,7 @@ def main(argv: list[str] | None = None) -> None:
     except CLICK_USAGE_ERRORS as error:
         if type(error).__name__ == "NoArgsIsHelpError":  # a bare command: its help is shown
             raise SystemExit(0) from None
-        usage: Any = error
-        hint = getattr(getattr(usage, "param", None), "opts", None) or []
-        message = " ".join(str(usage.format_message()).split())
-        if hint and hint[0] not in message:
-            message = f"{hint[0]}: {message}"
-        fail(message, 2)
+        fail(_usage_message(error), 2)
     except CLICK_ABORT:
         fail("aborted", 1)
     except UsageError as error:
