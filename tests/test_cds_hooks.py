@@ -12,6 +12,7 @@ import copy
 import json
 import logging
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -783,6 +784,45 @@ def test_a_key_given_twice_in_the_call_is_422_naming_it(client: Client) -> None:
     problem = problem_of(sent, 422)
     where = f"prefetch.observations.entry[{at}].resource.valueCodeableConcept"
     assert [e["field"] for e in problem["errors"]] == [where]
+
+
+def test_reading_a_record_does_not_hold_up_other_calls(
+    ehr: FakeEhr, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record of thousands of resources takes seconds to read; it was read in the event loop,
+    and every other call (another patient's chart opening) waited. Here the reading waits until
+    a discovery call has been answered: only possible if the reading is off the event loop."""
+    import onconav.web.cds_hooks as service
+
+    reading, answered = threading.Event(), threading.Event()
+    read_resources = service.read_resources
+
+    def slow(resources: Any, kb: Any) -> Any:
+        reading.set()
+        assert answered.wait(10), "discovery was answered while the record was read"
+        return read_resources(resources, kb)
+
+    monkeypatch.setattr(service, "read_resources", slow)
+    app = make_app(ehr)
+    situation = records.SITUATIONS["rectal-stage4-kras-mutated"]
+    call = hook_call("patient-view", records.prefetch(situation))
+    auth = {"authorization": f"Bearer {token(PATIENT_VIEW)}"}
+
+    async def both() -> tuple[httpx.Response, httpx.Response]:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE) as http:
+            made = asyncio.create_task(http.post(PATIENT_VIEW, json=call, headers=auth))
+            for _ in range(1000):
+                if reading.is_set():
+                    break
+                await asyncio.sleep(0.01)
+            found = await http.get("/cds-services",
+                                   headers={"authorization": f"Bearer {token(DISCOVERY)}"})
+            answered.set()
+            return found, await made
+
+    found, made = asyncio.run(both())
+    assert found.status_code == 200 and made.status_code == 200, made.text
+    assert cards_of(made)
 
 
 def test_a_body_over_the_limit_is_413(ehr: FakeEhr) -> None:

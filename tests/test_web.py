@@ -248,6 +248,40 @@ def test_a_key_given_twice_in_a_record_is_named_by_the_api_and_the_command(
     assert where in done.errors()[0]
 
 
+def test_reading_a_record_does_not_hold_up_other_requests(
+    base_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record of many thousand resources takes seconds to read; it was read in the server's
+    event loop, and every other request (a health check, another person's page) waited. Here the
+    reading waits until a health check has been answered: that can only happen if the reading
+    is off the event loop."""
+    import onconav.fhir
+
+    reading, answered = threading.Event(), threading.Event()
+    read_bundle = onconav.fhir.read_bundle
+
+    def slow(bundle: Any, kb: Any) -> Any:
+        reading.set()
+        assert answered.wait(10), "the health check was answered while the record was read"
+        return read_bundle(bundle, kb)
+
+    monkeypatch.setattr(onconav.fhir, "read_bundle", slow)
+    path = ROOT / "tests" / "fhir" / "thyroid-advanced.json"
+    with httpx.Client(base_url=base_url, timeout=20) as record, httpx.Client(
+        base_url=base_url, timeout=5
+    ) as other:
+        got: list[httpx.Response] = []
+        sending = threading.Thread(target=lambda: got.append(record.post(
+            "/api/v1/options/fhir", content=path.read_bytes(),
+            headers={"content-type": "application/fhir+json"})))  # fmt: skip
+        sending.start()
+        assert reading.wait(10)
+        assert other.get("/healthz").status_code == 200
+        answered.set()
+        sending.join(20)
+    assert got and got[0].status_code == 200, got
+
+
 def test_the_openapi_document_is_pinned() -> None:
     pinned = json.loads((ROOT / "schemas" / "openapi.json").read_text(encoding="utf-8"))
     assert APP.openapi() == pinned or create_app(KB).openapi() == pinned, "run `make schema`"

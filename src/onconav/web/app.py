@@ -27,6 +27,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from onconav import __version__
@@ -224,21 +225,29 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         text = await _json_body(request, settings.max_bundle_bytes, "the FHIR Bundle")
         if isinstance(text, Response):
             return text
-        try:
-            bundle = fhir_json(text)
-        except (json.JSONDecodeError, RecursionError) as error:
-            return problem(400, "Bad request", f"The body is not JSON ({error}).")
-        except FhirError as error:
-            return problem(422, "Invalid FHIR record", "; ".join(str(p) for p in error.problems),
-                           field_errors(error.problems))  # fmt: skip
-        try:
-            reading = read_bundle(bundle, kb)
-            person = parse_profile(reading.data, kb)
-        except (FhirError, ProfileError) as error:
-            return problem(422, "Invalid FHIR record", "; ".join(str(p) for p in error.problems),
-                           field_errors(error.problems))  # fmt: skip
-        result = with_reading(evaluate(person, kb), reading)
-        return Response(result.model_dump_json(), media_type="application/json")
+
+        def answer() -> Response:
+            try:
+                bundle = fhir_json(text)
+            except (json.JSONDecodeError, RecursionError) as error:
+                return problem(400, "Bad request", f"The body is not JSON ({error}).")
+            except FhirError as error:  # a key given twice
+                return problem(422, "Invalid FHIR record",
+                               "; ".join(str(p) for p in error.problems),
+                               field_errors(error.problems))  # fmt: skip
+            try:
+                reading = read_bundle(bundle, kb)
+                person = parse_profile(reading.data, kb)
+            except (FhirError, ProfileError) as error:
+                return problem(422, "Invalid FHIR record",
+                               "; ".join(str(p) for p in error.problems),
+                               field_errors(error.problems))  # fmt: skip
+            result = with_reading(evaluate(person, kb), reading)
+            return Response(result.model_dump_json(), media_type="application/json")
+
+        # A record of up to 20 MB takes seconds to read: in a worker thread, so that the server
+        # answers every other request meanwhile.
+        return await run_in_threadpool(answer)
 
     @app.get(
         "/api/v1/explain/{name:path}",  # names may hold a slash (5-FU/LV)

@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
+from starlette.concurrency import run_in_threadpool
 
 from onconav.cdshooks import cards
 from onconav.cdshooks.auth import Authenticator, AuthError
@@ -225,6 +226,14 @@ async def _situation(
         wanted = queries(call.context, {key: TEMPLATES[key] for key in gathered.missing})
         resources = resources + await fetch(call.fhirServer, call.fhirAuthorization, wanted,
                                             patient_id, settings)  # fmt: skip
+    # Reading a record of thousands of resources takes seconds: in a worker thread, so that the
+    # server answers every other call meanwhile.
+    return await run_in_threadpool(_read_and_evaluate, call, resources, kb, base)
+
+
+def _read_and_evaluate(
+    call: CdsRequest, resources: list[dict[str, Any]], kb: KnowledgeBase, base: str
+) -> cards.Situation | Card:
     try:
         reading = read_resources(resources, kb)
     except FhirError as error:
