@@ -405,7 +405,7 @@ def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     if match is None:  # a code (rxnorm|4492, C78.7) of a record that is a value of the fact
         match = next((r.id for r in kb.find(name) if r.id in table.values()), None)
     if match is not None:
-        return [_where_unsaid(kb, field, match)]
+        return _where_unsaid(kb, field, match)
     outside = re.sub(r"\([^()]*\)", " ", name).strip()
     if outside and outside != name:
         return _lookup(kb, field, outside)
@@ -419,14 +419,17 @@ def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     return None
 
 
-def _where_unsaid(kb: KnowledgeBase, field: str, ident: str) -> str:
+def _where_unsaid(kb: KnowledgeBase, field: str, ident: str) -> list[str]:
     """Radiation had or planned, named by how it is given (EBRT, brachytherapy, chemoradiation),
     says nothing of where it was aimed: it is read as radiation, which leaves "radiation to the
-    pelvis" undecided rather than false."""
+    pelvis" undecided rather than false. One that is another kind of treatment of the fact as
+    well (chemoradiation: chemotherapy too) is also kept as itself, so that what it also is still
+    counts (a drug treatment had: whether it stopped working is not known)."""
     own = {v.id for v in kb.facts[field].values}
-    if "radiation" in own and ident not in own and "radiation" in kb.vocabulary.up(field, ident):
-        return "radiation"
-    return ident
+    kinds = kb.vocabulary.up(field, ident)
+    if "radiation" in own and ident not in own and "radiation" in kinds:
+        return [ident, "radiation"] if kinds & own - {"radiation"} else ["radiation"]
+    return [ident]
 
 
 def _resolve(

@@ -376,6 +376,8 @@ STAGE_4A = one_of("stage", frozenset({"4A"}), "stage 4A")
 NO_STAGE = not_given("stage", "stage not given")
 
 DISTANT_METASTASES = any_of("metastases", DISTANT_SITES, "spread to a distant organ")
+CHEMORADIATION_HAD = any_of("prior_treatments", frozenset({"chemoradiation"}),
+                            "had chemotherapy with radiation")  # fmt: skip
 
 IMPLIED: tuple[Implied, ...] = (
     Implied(
@@ -404,12 +406,15 @@ IMPLIED: tuple[Implied, ...] = (
             (
                 one_of("stage", frozenset({"4B"}), "stage 4B"),
                 any_of("prior_treatments", frozenset({"chemotherapy"}), "had chemotherapy"),
+                Not(CHEMORADIATION_HAD),
             )
         ),
         if_unknown=True,
         why="Chemotherapy had at stage 4B, as given, was given for cancer that had spread (before "
         "a stage 1 to 3 with distant spread is read as 4B below, which says nothing of when the "
-        "chemotherapy was given).",
+        "chemotherapy was given). Not when chemoradiation was had: chemotherapy given with "
+        "radiation is often for an earlier stage, and which chemotherapy was for spread is then "
+        "not known.",
     ),
     Implied(
         "chemo_for_spread",
