@@ -267,6 +267,40 @@ def test_the_same_paragraph_scores_the_same_whatever_its_apostrophes(index: Inde
     assert index.search("can’t swallow").hits == index.search("can't swallow").hits
 
 
+def _cut_names() -> list[tuple[str, str]]:
+    """Every one-word name of the knowledge base (folded) cut in two at every place."""
+    from onconav.kb import load_kb
+    from onconav.search.index import NAMED_KINDS
+
+    kb = load_kb()
+    names = sorted({text_words.fold(n) for kind in NAMED_KINDS for r in getattr(kb.data, kind)
+                    for n in r.names() if text_words.WORD.fullmatch(text_words.fold(n))
+                    and text_words.fold(n) not in text_words.STOP})  # fmt: skip
+    return [(name[:cut], name[cut:]) for name in names for cut in range(1, len(name))]
+
+
+@settings(max_examples=100, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(cut=st.sampled_from(_cut_names()), mark=st.sampled_from(["-", "/", "‑", "–"]))
+def test_a_name_written_with_a_hyphen_inside_is_the_name(index: Index, cut: tuple[str, str],
+                                                         mark: str) -> None:  # fmt: skip
+    """"HER-2" is "HER2" and "K-RAS" is "KRAS" (alone, "her" is a common word left out and "2"
+    is any 2): a one-word name cut in two by a hyphen finds what the name finds, unless the two
+    parts are a name themselves ("5-FU")."""
+    left, right = cut
+    name = left + right
+    apart = tuple(text_words.stemmer().stemWords([left, right]))
+    if left not in text_words.STOP and right not in text_words.STOP and apart in index.names:
+        return
+    assert index.search(f"{left}{mark}{right}").hits == index.search(name).hits
+
+
+def test_two_words_apart_are_not_joined_into_a_name(index: Index) -> None:
+    hers = index.search("her 2 sons").hits
+    assert all(m.words != "her2" for h in hers for m in h.matches)
+    assert {m.words for h in index.search("HER-2").hits for m in h.matches} == {"her2"}
+
+
 def test_without_sources_passages_are_cited_but_not_shown(bare: Index) -> None:
     result = bare.search("Lonsurf")
     assert result.hits

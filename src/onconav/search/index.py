@@ -18,8 +18,9 @@ BM25) or another name of the same entry (BM25 of that name's terms, scaled down 
 more words than the question's, times ``SYNONYM_WEIGHT``), or for a class of drugs the name of
 one of its drugs (times ``MEMBER_WEIGHT``, and never above ``MEMBER_WEIGHT`` times the best its
 own names score). Another name matches only a document with all its words. A passage that an
-option cites counts
-``OPTION_BOOST`` times. Passages that overlap a better one of the same source by half are left out.
+option cites counts ``OPTION_BOOST`` times. Passages that overlap a better one of the same source
+by half are left out. In a question, two words joined by a hyphen that spell a one-word name are
+that name ("HER-2" is "HER2").
 """
 
 from __future__ import annotations
@@ -112,9 +113,37 @@ class Index:
 
     # ----------------------------------------------------------------------------------------
 
+    def question_words(self, query: str) -> list[words_of.Word]:
+        """The words of a question, as ``text.words`` reads them, but two words joined by a
+        mark such as a hyphen that together spell a one-word name of the knowledge base are read
+        as that name: "HER-2" as "HER2" (alone, "her" is a common word left out, and "2" is any
+        2), "K-RAS" as "KRAS"; not when the two are a name as they are ("5-FU"), nor across a
+        space ("her 2 sons")."""
+        if not self.synonyms:
+            return words_of.words(query)
+        stem = words_of.stemmer()
+        folded = words_of.fold(query)
+        spans = list(words_of.WORD.finditer(folded))
+        raw = [m.group() for m in spans]
+        out: list[words_of.Word] = []
+        i = 0
+        while i < len(raw):
+            if i + 1 < len(raw) and not folded[spans[i].end() : spans[i + 1].start()].isspace():
+                joined = stem.stemWord(raw[i] + raw[i + 1])
+                apart = tuple(stem.stemWords(raw[i : i + 2]))
+                kept = all(w not in words_of.STOP for w in raw[i : i + 2])
+                if (joined,) in self.names and not (kept and apart in self.names):
+                    out.append(words_of.Word(raw[i] + raw[i + 1], joined))
+                    i += 2
+                    continue
+            if raw[i] not in words_of.STOP:
+                out.append(words_of.Word(raw[i], stem.stemWord(raw[i])))
+            i += 1
+        return out
+
     def concepts(self, query: str) -> list[Concept]:
         """The question read into concepts: names of entries (longest first), then single words."""
-        found = words_of.words(query)
+        found = self.question_words(query)
         terms = [w.term for w in found]
         out: list[Concept] = []
         i = 0

@@ -36,12 +36,12 @@ class Word:
 
 
 def fold(text: str) -> str:
-    """Lower case, accents dropped; any other character that is not ASCII (a curly apostrophe,
-    a dash, a registered sign) parts words as a space does: "can’t" is "can t", as "can't" is,
-    not the word "cant"."""
+    """Lower case, accents dropped; any other character that is not ASCII parts words: a space
+    as a space, a mark (a curly apostrophe, a dash, a registered sign) as "-" does: "can’t" is
+    "can-t", as "can't" is "can't", not the word "cant"; "HER‑2" is "her-2"."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c if c.isascii() else "" if unicodedata.combining(c) else " "
-                   for c in decomposed).lower()  # fmt: skip
+    return "".join(c if c.isascii() else "" if unicodedata.combining(c) else
+                   " " if c.isspace() else "-" for c in decomposed).lower()  # fmt: skip
 
 
 def stemmer() -> Stemmer.Stemmer:
