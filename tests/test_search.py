@@ -174,6 +174,32 @@ def test_cancer_keeps_to_its_sources_and_the_general_one(index: Index) -> None:
         assert {c.source for c in hit.citations} & allowed
 
 
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(words=st.lists(st.sampled_from(["taxanes", "paclitaxel", "chemo", "cisplatin", "5-FU",
+                                       "radiation", "bleeding", "stent", "clinical trial",
+                                       "surgery", "pain", "trastuzumab", "the"]),
+                      min_size=1, max_size=3),
+       cancer=st.sampled_from(["stomach", "gastric", "rectum", "cervix"]))  # fmt: skip
+def test_a_search_kept_to_one_cancer_shows_nothing_of_another(
+    kb: KnowledgeBase, index: Index, words: list[str], cancer: str
+) -> None:
+    """Kept to one cancer, a hit cites only the sources about it and the general one, and names
+    only the options for it or for any cancer (an entry hit listed every option that gives the
+    drug: "taxanes" with --cancer stomach was "given by" four options for cervical cancer)."""
+    from onconav.kb.model import Option
+
+    result = index.search(" ".join(words), limit=50, cancer=cancer)
+    allowed = {s.id for s in kb.data.sources if s.cancer in (result.cancer, "any")}
+    assert {s.id for s in result.sources} <= allowed
+    for hit in result.hits:
+        assert hit.citations and {c.source for c in hit.citations} <= allowed, hit
+        for ref in hit.cited_by:
+            record = kb.by_id[ref.id]
+            if isinstance(record, Option):
+                assert {result.cancer, "any"} & set(record.cancers), (hit.rank, ref)
+
+
 @pytest.mark.parametrize(
     ("query", "limit", "cancer", "field"),
     [("", 10, None, "q"), ("   ", 10, None, "q"), ("x" * 501, 10, None, "q"),

@@ -227,7 +227,8 @@ class Index:
             if doc.kind != "entry" and any(_overlaps(doc, other) for other in taken):
                 continue
             taken.append(doc)
-            hits.append(self._hit(doc, int(i), len(hits) + 1, float(total[i]), scored, cache))
+            hits.append(self._hit(doc, int(i), len(hits) + 1, float(total[i]), scored, cache,
+                                  allowed, cancer_id))  # fmt: skip
         cited = {c.source for hit in hits for c in hit.citations}
         return SearchResult(
             query=query,
@@ -280,8 +281,11 @@ class Index:
                                   " cancer (or leave it out for every source)"))  # fmt: skip
 
     def _hit(self, doc: Doc, i: int, rank: int, score: float,
-             scored: list[tuple[Concept, list[Way]]],
-             cache: Mapping[str, np.ndarray]) -> Hit:  # fmt: skip
+             scored: list[tuple[Concept, list[Way]]], cache: Mapping[str, np.ndarray],
+             allowed: frozenset[str] | None = None, cancer: str | None = None) -> Hit:  # fmt: skip
+        """A document as a hit; kept to one cancer (``allowed``, its sources), only the
+        citations of those sources and the options for that cancer (or any) that cite or give
+        it: "taxanes" with --cancer stomach is not "given by" the options for cervical cancer."""
         matches = []
         for concept, ways in scored:
             name, value = max(ways, key=lambda way: float(way[1][i]))
@@ -298,10 +302,11 @@ class Index:
             rank=rank,
             score=round(score, 3),
             kind=doc.kind,
-            citations=[Cited(**c.model_dump()) for c in doc.citations],
+            citations=[Cited(**c.model_dump()) for c in doc.citations
+                       if allowed is None or c.source in allowed],
             text=doc.text,
             entry=self.ref(doc.entry) if doc.entry else None,
-            cited_by=[self.ref(r) for r in self._cited_by(doc)],
+            cited_by=[self.ref(r) for r in self._cited_by(doc) if self._for(r, cancer)],
             matches=matches,
         )
 
@@ -313,6 +318,13 @@ class Index:
         if self.kb.kind_of.get(doc.entry) in ("drugs", "regimens", "procedures", "drug_classes"):
             return tuple(o.id for o in self.kb.options_using(doc.entry))
         return ()
+
+    def _for(self, ident: str, cancer: str | None) -> bool:
+        """Whether an entry is for the cancer a search is kept to: an option for it or for any
+        cancer, or any entry that is not an option."""
+        record = self.kb.by_id.get(ident)
+        return cancer is None or not isinstance(record, Option) or bool(
+            {cancer, "any"} & set(record.cancers))
 
     def ref(self, ident: str) -> Ref:
         return Ref(id=ident, kind=self.kb.kind_of.get(ident, ""), name=self.kb.name_of(ident))
