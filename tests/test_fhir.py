@@ -336,6 +336,10 @@ def test_a_key_given_twice_is_named_not_dropped() -> None:
         fhir_json(b'{"prefetch": {"k": 1, "k": 2}}', root="")
     assert [p.field for p in caught.value.problems] == ["prefetch.k"]
     assert fhir_json(deep.replace('"code": 1, ', "")) is not None  # deep, nothing twice: read
+    with pytest.raises(FhirError) as caught:  # a million keys twice: 20 named, the rest counted
+        fhir_json('{"resourceType": "Bundle", ' + '"id": "x", ' * 100_000 + '"type": "batch"}')
+    assert len(caught.value.problems) == 21
+    assert caught.value.problems[-1].message.startswith("and 99979 more problems (in bundle)")
 
 
 def test_invalid_and_odd_entries_are_listed_with_the_reason(kb: onconav.KnowledgeBase) -> None:

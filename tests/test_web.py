@@ -282,6 +282,32 @@ def test_reading_a_record_does_not_hold_up_other_requests(
     assert got and got[0].status_code == 200, got
 
 
+def test_thousands_of_mistakes_are_told_the_first_twenty_and_counted(
+    client: httpx.Client, run, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    """Each problem carries what is accepted: a list of 40,000 names not known (256 KiB) was
+    answered problem by problem, 97 MB; the API and the command now list 20 and count the rest."""
+    big = create_app(KB, Settings())  # the default limit, 256 KiB
+    profile = {"cancer": "rectum", "symptoms": ["xq"] * 40_000}
+    with serving(big) as url, httpx.Client(base_url=url, timeout=60) as http:
+        response = http.post("/api/v1/options", json=profile)
+    assert response.status_code == 422
+    assert len(response.content) < 100_000, len(response.content)
+    errors = response.json()["errors"]
+    assert [e["field"] for e in errors] == [f"symptoms[{i}]" for i in range(21)]
+    assert errors[-1]["message"] == ("and 39980 more problems (in symptoms), not listed: correct "
+                                     "these first")  # fmt: skip
+    path = tmp_path / "many.json"
+    path.write_text(json.dumps(profile), encoding="utf-8")
+    done = run("options", "--profile", str(path), "--format", "json")
+    assert done.status == 2
+    assert done.errors() == [f"onconav: error: {e['field']}: {e['message']}" for e in errors]
+    twice = '{"cancer": "rectum", ' + '"stage": "4", ' * 250 + '"resectable": true}'
+    response = client.post("/api/v1/options", content=twice.encode(),
+                           headers={"content-type": "application/json"})  # fmt: skip
+    assert response.status_code == 422 and len(response.json()["errors"]) == 21
+
+
 def test_the_openapi_document_is_pinned() -> None:
     pinned = json.loads((ROOT / "schemas" / "openapi.json").read_text(encoding="utf-8"))
     assert APP.openapi() == pinned or create_app(KB).openapi() == pinned, "run `make schema`"

@@ -53,12 +53,34 @@ class Problem:
         return f"{self.field}: {self.message}"
 
 
+MAX_PROBLEMS = 20
+"""The most problems an error lists: the rest are counted in one more line. Each problem carries
+what is accepted, so a list of 40,000 names not known (256 KiB) listed problem by problem came to
+97 MB."""
+
+
+def at_most(problems: list[Problem], limit: int = MAX_PROBLEMS) -> list[Problem]:
+    """The first ``limit`` problems, and one that counts the rest (named by the first of them)."""
+    if len(problems) <= limit + 1:
+        return problems
+    rest = problems[limit:]
+    fields = list(dict.fromkeys(_top(p.field) for p in rest))
+    where = ", ".join(fields[:5]) + (", ..." if len(fields) > 5 else "")
+    more = f"and {len(rest)} more problems (in {where}), not listed: correct these first"
+    return [*problems[:limit], Problem(rest[0].field, None, (), more)]
+
+
+def _top(field: str) -> str:
+    return field.split("[")[0].split(".")[0]
+
+
 class ProfileError(ValueError):
-    """A profile that cannot be read, with every problem found (one per line when printed)."""
+    """A profile that cannot be read, with every problem found (one per line when printed), up to
+    MAX_PROBLEMS and a line counting the rest."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = at_most(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
 
     def __reduce__(self) -> tuple[type[ProfileError], tuple[list[Problem]]]:
         return (ProfileError, (self.problems,))

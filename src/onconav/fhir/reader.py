@@ -18,7 +18,7 @@ from onconav import words
 from onconav.fhir.codes import OBJECT, Row, Tables, load_tables, system_name
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import Drug, Regimen
-from onconav.profile import Problem
+from onconav.profile import Problem, at_most
 
 JSON = Mapping[str, Any]
 
@@ -57,8 +57,8 @@ class FhirError(ValueError):
     (``field`` is a FHIR path or ``bundle``)."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = at_most(problems)  # a million keys given twice: 20, and a count
+        super().__init__("\n".join(str(p) for p in self.problems))
 
     def __reduce__(self) -> tuple[type[FhirError], tuple[list[Problem]]]:
         return (FhirError, (self.problems,))
