@@ -99,21 +99,21 @@ def run(
             if engine != "python":  # the rows as given: read again by the python engine only
                 con.execute("DROP TABLE src")
             if engine == "duckdb":
-                run_duckdb(con, kb, lambda done: progress("preparing", done, 100))
+                result = run_duckdb(con, kb, lambda done: progress("preparing", done, 100))
             elif engine == "spark":
                 from onconav.cohort.spark import run_spark  # PySpark only when asked for
 
-                run_spark(con, kb, Path(folder), master or DEFAULT_MASTER)
+                result = run_spark(con, kb, Path(folder), master or DEFAULT_MASTER)
             else:
                 con.execute("DROP TABLE quarantine")
-                run_python(con, kb, lambda n: progress("deciding", n, loaded.rows))
+                result = run_python(con, kb, lambda n: progress("deciding", n, loaded.rows))
                 restore_reasons(con)  # a FHIR folder's reasons, unreadable lines: as the others
                 (bad,) = con.execute("SELECT count(*) FROM quarantine").fetchone() or (0,)
                 loaded = Loaded(loaded.rows, loaded.rows - int(bad), int(bad))
             written = Path(folder) / "result.parquet"  # the query runs once, into this file
             what = "deciding" if engine == "duckdb" else "writing"  # the query runs as written
             progress(what, 0, 100)
-            copy_to(con, "SELECT * FROM result", written, "parquet",
+            copy_to(con, result, written, "parquet",
                     lambda done: progress(what, done, 100))  # fmt: skip
             progress("writing", 100, 100)
             scan = f"read_parquet({quote(str(written))})"

@@ -86,9 +86,9 @@ def session(log: Path, master: str = DEFAULT_MASTER) -> Any:
 
 
 def run_spark(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, folder: Path,
-              master: str = DEFAULT_MASTER) -> None:  # fmt: skip
-    """The ``spark`` engine over table ``facts``: a view ``result`` over Spark's result, written
-    as Parquet under ``folder`` (which must outlive the view)."""
+              master: str = DEFAULT_MASTER) -> str:  # fmt: skip
+    """The ``spark`` engine over table ``facts``: returns the query of Spark's result, written as
+    Parquet under ``folder`` (which must outlive the query's use)."""
     facts, result = folder / "facts.parquet", folder / "result"
     copy_to(con, "SELECT * FROM facts", facts, "parquet")
     steps, options = results_sql(kb, dialect=SPARK)
@@ -98,5 +98,5 @@ def run_spark(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, folder: Path,
         spark.sql(query).write.mode("overwrite").parquet(str(folder / name))
         spark.read.parquet(str(folder / name)).createOrReplaceTempView(name)
     spark.sql(options).write.mode("overwrite").parquet(str(result))
-    con.execute("CREATE VIEW result AS SELECT patient_id, option_id, status, because, missing "
-                f"FROM read_parquet({quote(str(result / '*.parquet'))})")  # fmt: skip
+    return ("SELECT patient_id, option_id, status, because, missing "
+            f"FROM read_parquet({quote(str(result / '*.parquet'))})")  # fmt: skip
