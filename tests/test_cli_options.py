@@ -679,3 +679,17 @@ def test_the_words_as_typed_are_shown_only_when_they_differ(
         assert line in lines
     for words in hidden:
         assert words not in done.stdout
+
+
+@pytest.mark.parametrize("output_format", ["text", "markdown"])
+def test_each_source_names_its_publisher_and_its_date(run: Run, output_format: str) -> None:
+    """"(Canadian Cancer Society, not stated in the copy)" read as if the publisher were not
+    stated; each is named."""
+    args = ("options", "--profile", "examples/gastric-recurrent-refractory.json")
+    data = answer(run(*args, "-f", "json"))
+    done = run(*args, "-f", output_format)
+    assert done.status == 0, done.stderr
+    for source in data["sources"]:
+        assert (f"{source['id']}: {source['title']} (publisher: {source['publisher']}; "
+                f"dated: {source['dated']})") in done.stdout  # fmt: skip
+    assert "(Canadian Cancer Society, " not in done.stdout

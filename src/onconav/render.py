@@ -15,6 +15,7 @@ from onconav.result import (
     OptionResult,
     RankedFact,
     Result,
+    SourceUsed,
     Status,
 )
 
@@ -85,6 +86,13 @@ def headline(result: Result) -> str:
 def options_word(count: int) -> str:
     """"1 option", "4 options"."""
     return f"{count} option" + ("" if count == 1 else "s")
+
+
+def source_words(source: SourceUsed) -> str:
+    """A source with its publisher and its date, each named: "ccs-rectal-stage4: Treatments for
+    ... (publisher: Canadian Cancer Society; dated: not stated in the copy)" (as "(Canadian
+    Cancer Society, not stated in the copy)" it read as if the publisher were not stated)."""
+    return f"{source.id}: {source.title} (publisher: {source.publisher}; dated: {source.dated})"
 
 
 def title_of(title: str) -> str:
@@ -228,6 +236,6 @@ def markdown(result: Result, passage: PassageLookup | None = None) -> str:
     out += [f"- {q}" for q in result.questions]
     out += ["", "---", ""]
     out += [f"Knowledge base {result.kb_version}. Sources:"]
-    out += [f"- {s.id}: {s.title} ({s.publisher}, {s.dated})" for s in result.sources]
+    out += [f"- {source_words(s)}" for s in result.sources]
     out += ["", f"**{result.disclaimer}**", ""]
     return "\n".join(out)

@@ -17,6 +17,7 @@ from onconav.render import (
     headline,
     question_of,
     situation,
+    source_words,
     title_of,
 )
 from onconav.result import Result, Status
@@ -90,7 +91,7 @@ def text(result: Result, console: Console, passage: PassageLookup | None = None)
     for question in result.questions:
         lines.append(f"• {escape(question)}")
     lines.append("")
-    sources = "; ".join(f"{s.id}: {s.title} ({s.publisher}, {s.dated})" for s in result.sources)
+    sources = "; ".join(source_words(s) for s in result.sources)
     lines.append(f"[dim]Knowledge base {result.kb_version}. Sources: {escape(sources)}[/dim]")
     lines.append(f"[bold]{escape(result.disclaimer)}[/bold]")
     console.print("\n".join(lines), soft_wrap=True)  # the terminal wraps: much faster
