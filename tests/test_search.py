@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -361,6 +362,26 @@ def test_command_json_is_the_library_result(run: Run, index: Index, sources: Pat
     assert done.status == 0, done.stderr
     data = json.loads(done.stdout)
     assert data == index.search("food pipe", limit=3, cancer="stomach").model_dump(mode="json")
+
+
+@pytest.mark.parametrize("output_format", ["text", "json"])
+def test_command_names_a_passage_it_cannot_show(
+    run: Run, kb: KnowledgeBase, sources: Path, tmp_path: Path, output_format: str
+) -> None:
+    """A passage hit whose source file no longer matches it is shown without its text: a
+    warning says so, as `options` does (it was silent)."""
+    copy = tmp_path / "sources"
+    shutil.copytree(sources, copy)
+    file = copy / kb.sources["ccs-rectal-stage4"].file
+    text = file.read_text(encoding="utf-8")
+    file.write_text(text[:2460] + text[2460:2503].replace("i", "y", 1) + text[2503:], "utf-8")
+    done = run("search", "Lonsurf", "--limit", "3", "--sources", str(copy), "-f", output_format)
+    assert done.status == 0, done.stderr
+    assert done.stderr.splitlines() == [
+        "onconav: warning: --sources: ccs-rectal-stage4: the file no longer matches 1 cited "
+        "passage, not shown: 2450-2503 (onconav kb check lists them)"]
+    same = run("search", "Lonsurf", "--limit", "3", "--sources", str(sources), "-f", output_format)
+    assert same.status == 0 and same.stderr == ""
 
 
 def test_command_no_hit_exits_0_with_suggestions(run: Run) -> None:

@@ -622,10 +622,7 @@ def options_command(
         return
     if lookup is not None:  # the passages shown: say which cannot be
         cited = [c for o in result.options for c in o.citations]
-        for source, spans in provenance.not_shown(lookup, cited).items():
-            where = ", ".join(f"{c.start}-{c.end}" for c in spans)
-            warn(f"--sources: {source}: the file no longer matches {len(spans)} cited "
-                 f"passage(s), not shown: {where} (onconav kb check lists them)")  # fmt: skip
+        _warn_not_shown(provenance.not_shown(lookup, cited))
     if output_format is Format.markdown:
         from onconav import render
 
@@ -634,6 +631,15 @@ def options_command(
         from onconav.cli import terminal
 
         terminal.text(result, out, lookup)
+
+
+def _warn_not_shown(by_source: dict[str, list[Any]]) -> None:
+    """One warning per source whose file no longer matches passages that were to be shown."""
+    for source, spans in by_source.items():
+        where = ", ".join(f"{c.start}-{c.end}" for c in spans)
+        count = f"{len(spans)} cited passage" + ("" if len(spans) == 1 else "s")
+        warn(f"--sources: {source}: the file no longer matches {count}, not shown: {where} "
+             "(onconav kb check lists them)")
 
 
 # ---- FHIR (mCODE) in: onconav fhir profile, and options --fhir ---------------------------------
@@ -987,7 +993,7 @@ def search_command(
         str | None, typer.Option("--cancer", help="Keep to one cancer: stomach, rectum, cervix.")
     ] = None,
     output_format: Annotated[
-        SearchFormat, typer.Option("--format", help="text (default) or json.")
+        SearchFormat, typer.Option("--format", "-f", help="text (default) or json.")
     ] = SearchFormat.text,
     sources: SourcesOption = None,
 ) -> None:
@@ -996,13 +1002,20 @@ def search_command(
     from onconav.search import SearchError, build_index
 
     kb = _kb()
-    index = build_index(kb, _sources_dir(sources, required=False))
+    directory = _sources_dir(sources, required=False)
+    index = build_index(kb, directory)
     try:
         result = index.search(query, limit=limit, cancer=cancer)
     except SearchError as error:
         problem = error.problem
         raise UsageError(f"{SEARCH_FIELDS.get(problem.field, problem.field)}: "
                          f"{problem.message}") from None  # fmt: skip
+    if directory is not None:  # a passage hit the file no longer matches is shown without it
+        unshown: dict[str, list[Any]] = {}
+        for hit in result.hits:
+            if hit.kind == "passage" and hit.text is None:
+                unshown.setdefault(hit.citations[0].source, []).append(hit.citations[0])
+        _warn_not_shown({s: sorted(c, key=lambda c: (c.start, c.end)) for s, c in unshown.items()})
     if output_format is SearchFormat.json:
         print(result.model_dump_json(indent=2))
         return
