@@ -93,6 +93,25 @@ def test_kb_show_unknown_name_is_one_line_exit_2(run: Run, name: str) -> None:
     assert line.startswith("onconav: error: NAME: ") and repr(name) in line
 
 
+@pytest.mark.parametrize(
+    ("command", "name", "words"),
+    [(("kb", "show"), "lonsruf", "; the closest name: Lonsurf; try another spelling"),
+     (("explain",), "capacitabine", "; the closest name: capecitabine; try another spelling"),
+     (("explain",), "", "NAME: give a name: a drug, a regimen"),
+     (("kb", "show"), "   ", "NAME: give a name: a drug, a regimen")],
+)  # fmt: skip
+def test_a_name_not_known_suggests_the_closest(
+    run: Run, command: tuple[str, ...], name: str, words: str
+) -> None:
+    """A misspelt name gets the closest known names, as the search suggests words; an empty
+    one is asked for (it was "nothing in the knowledge base is called ''")."""
+    done = run(*command, name)
+    assert done.status == 2 and done.stdout == ""
+    [line] = done.errors()
+    assert words in line, line
+    assert "''" not in line
+
+
 # --------------------------------------------------------------------------------------------
 # kb stats, check, locate, fmt, build, schema
 # --------------------------------------------------------------------------------------------

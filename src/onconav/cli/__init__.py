@@ -184,6 +184,19 @@ def _show_record(
     out.print()
 
 
+def _closest_names(kb: KnowledgeBase, name: str, n: int = 3) -> list[str]:
+    """The names of the knowledge base closest to a name it does not know ("lonsruf": Lonsurf),
+    as the search suggests words."""
+    import difflib
+
+    names: dict[str, str] = {}
+    for record in kb.by_id.values():
+        for known in getattr(record, "names", lambda: [])():
+            names.setdefault(known.casefold(), known)
+    return [names[c] for c in difflib.get_close_matches(name.strip().casefold(), names, n=n,
+                                                        cutoff=0.75)]  # fmt: skip
+
+
 @kb_app.command("show")
 def kb_show(
     name: Annotated[str, typer.Argument(help="Any name, brand name, abbreviation or id.")],
@@ -191,11 +204,17 @@ def kb_show(
 ) -> None:
     """Show an entity of the knowledge base found by any of its names."""
     kb = _kb()
+    if not name.strip():
+        raise UsageError("NAME: give a name: a drug, a regimen, a procedure, a test or a term "
+                         "(any name, brand name or abbreviation)")  # fmt: skip
     hits = kb.find(name)
     if not hits:
+        closest = _closest_names(kb, name)
         raise UsageError(
             f"NAME: nothing in the knowledge base is called {name!r}; "
-            "try another spelling, a brand name or an abbreviation"
+            + (f"the closest name{'s' if len(closest) > 1 else ''}: {', '.join(closest)}; "
+               if closest else "")
+            + "try another spelling, a brand name or an abbreviation"
         )
     directory = _sources_dir(sources, required=False)
     texts = provenance.read_sources(directory, kb) if directory else None
