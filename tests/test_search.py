@@ -384,6 +384,16 @@ def test_command_names_a_passage_it_cannot_show(
     assert same.status == 0 and same.stderr == ""
 
 
+def test_command_without_sources_says_how_to_read_the_passages(run: Run, sources: Path) -> None:
+    """Without the sources a passage hit is its offsets alone: the answer says how to see it."""
+    done = run("search", "Lonsurf", "--limit", "2", env={"ONCONAV_SOURCES": ""})
+    assert done.status == 0, done.stderr
+    assert "1. [ccs-rectal-stage4 2450-2503] passage" in done.stdout
+    assert "give --sources DIR (or set $ONCONAV_SOURCES)" in done.stdout
+    shown = run("search", "Lonsurf", "--limit", "2", "--sources", str(sources))
+    assert "--sources" not in shown.stdout
+
+
 def test_command_no_hit_exits_0_with_suggestions(run: Run) -> None:
     done = run("search", "lonsruf")
     assert done.status == 0

@@ -1068,6 +1068,9 @@ def search_command(
     print()
     for source in result.sources:
         print(f"[{source.id}] {source.title}, {source.publisher}; dated: {source.dated}")
+    if directory is None and any(h.kind == "passage" for h in result.hits):
+        print(f"To read the passages themselves, give --sources DIR (or set ${SOURCES_ENV}) to "
+              "the source documents.")  # fmt: skip
     print(result.disclaimer)
 
 
