@@ -26,6 +26,7 @@ that name ("HER-2" is "HER2").
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -50,6 +51,7 @@ OPTION_BOOST = 1.25  # a passage that an option cites
 COVERED = 0.5  # a paragraph mostly inside cited passages, or a passage overlapping a better one
 LIMIT_MAX = 50
 MAX_QUERY_CHARS = 500
+JOINER = re.compile(r"[-/]+")  # what joins the parts of a name in a question: "HER-2", "K/RAS"
 NAMED_KINDS = ("cancers", "drug_classes", "drugs", "regimens", "procedures", "tests", "symptoms",
                "sites", "glossary")  # fmt: skip
 
@@ -118,7 +120,7 @@ class Index:
         mark such as a hyphen that together spell a one-word name of the knowledge base are read
         as that name: "HER-2" as "HER2" (alone, "her" is a common word left out, and "2" is any
         2), "K-RAS" as "KRAS"; not when the two are a name as they are ("5-FU"), nor across a
-        space ("her 2 sons")."""
+        space or a stop ("her 2 sons", "her. 2 years later")."""
         if not self.synonyms:
             return words_of.words(query)
         stem = words_of.stemmer()
@@ -128,7 +130,7 @@ class Index:
         out: list[words_of.Word] = []
         i = 0
         while i < len(raw):
-            if i + 1 < len(raw) and not folded[spans[i].end() : spans[i + 1].start()].isspace():
+            if i + 1 < len(raw) and JOINER.fullmatch(folded[spans[i].end() : spans[i + 1].start()]):
                 joined = stem.stemWord(raw[i] + raw[i + 1])
                 apart = tuple(stem.stemWords(raw[i : i + 2]))
                 kept = all(w not in words_of.STOP for w in raw[i : i + 2])
