@@ -930,6 +930,23 @@ def test_feedback_that_does_not_fit_is_422(
     assert not any("Value error" in e["message"] for e in problem["errors"]), problem
 
 
+def test_a_list_of_millions_is_refused_at_once(client: Client) -> None:
+    """Each item of a long list was validated and given its errors: 16 MiB of empty feedback
+    items took the server to 18 GB. A list of more than 1,000 items is now refused as it is read,
+    and an answer lists at most 20 errors and counts the rest."""
+    problem = problem_of(post(client, FEEDBACK, {"feedback": [{}] * 5_000}), 422)
+    assert problem["errors"] == [{"field": "feedback", "message":
+                                  "List should have at most 1000 items after validation, not "
+                                  "5000"}]  # fmt: skip
+    problem = problem_of(post(client, FEEDBACK, {"feedback": [{}] * 900}), 422)
+    assert len(problem["errors"]) == 21  # 2,700 errors: 20 and a count
+    assert problem["errors"][-1]["message"].startswith("and 2680 more problems (in feedback)")
+    call = hook_call("order-select", None, drafts=[CETUXIMAB])
+    call["context"]["selections"] = [1] * 5_000
+    problem = problem_of(post(client, ORDER_SELECT, call), 422)
+    assert [e["field"] for e in problem["errors"]] == ["context.selections"]
+
+
 def test_empty_feedback_is_422(client: Client) -> None:
     problem_of(post(client, FEEDBACK, {"feedback": []}), 422)
     problem_of(post(client, FEEDBACK, {}), 422)

@@ -49,12 +49,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from onconav.fhir.reader import (
+    MAX_VALUES,
     FhirError,
     FhirReading,
     Unused,
     drugs_of_codings,
     entries_of,
     read,
+    too_large,
 )
 from onconav.kb import KnowledgeBase
 from onconav.profile import Problem
@@ -100,8 +102,12 @@ def read_bundle(bundle: Mapping[str, Any], kb: KnowledgeBase) -> FhirReading:
     entries = bundle.get("entry", [])
     if not isinstance(entries, list):
         raise _not_fhir("bundle.entry", "entry must be a list of entries")
+    rest = {k: v for k, v in bundle.items() if k != "entry"}
+    if too_large(rest):  # validating millions of values would take seconds and gigabytes
+        raise _not_fhir("bundle", f"not FHIR: the Bundle holds more than {MAX_VALUES} values "
+                        "outside its entries")  # fmt: skip
     try:
-        Bundle.model_validate({k: v for k, v in bundle.items() if k != "entry"})
+        Bundle.model_validate(rest)
     except ValidationError as error:
         raise FhirError([
             Problem(field=".".join(["bundle", *(str(p) for p in e["loc"])]), value=None,
