@@ -743,6 +743,16 @@ def test_bodies_that_cannot_be_read(client: Client) -> None:
         },
     )
     problem_of(sent, 400)
+    utf16 = json.dumps(hook_call("patient-view", None)).encode("utf-16")  # was read, unlike the API
+    sent = client.post(
+        PATIENT_VIEW,
+        content=utf16,
+        headers={
+            "authorization": f"Bearer {token(PATIENT_VIEW)}",
+            "content-type": "application/json",
+        },
+    )
+    assert "not UTF-8" in problem_of(sent, 400)["detail"]
     sent = client.post(
         PATIENT_VIEW,
         content=b"\xff\xfe",

@@ -282,7 +282,8 @@ async def read_json(request: Request, limit: int) -> Any:
         if len(body) > limit:
             return too_large
     try:
-        data = await run_in_threadpool(fhir_json, bytes(body), "")
+        # decoded as UTF-8 here: JSON's reader would take UTF-16 and UTF-32 bytes as well
+        data = await run_in_threadpool(fhir_json, bytes(body).decode("utf-8"), "")
     except UnicodeDecodeError:
         return problem(400, "Bad request", "The body is not UTF-8 text.")
     except (json.JSONDecodeError, RecursionError):
