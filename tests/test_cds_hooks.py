@@ -398,6 +398,20 @@ def test_cetuximab_with_kras_mutated_is_a_warning(client: Client) -> None:
     assert {r["display"] for r in card["overrideReasons"]}
 
 
+def test_an_order_is_read_as_the_mapping_reads_a_medication(client: Client) -> None:
+    """A cetuximab order whose RxNorm code (here a made-up one) is not in the drug table: the
+    mapping reads such a medication by its name, with a warning; order-select gave no card, so
+    a patient with a KRAS mutation drafted cetuximab and nothing was said."""
+    unlisted = records.draft_order("draft-cetuximab-2", "999999001",
+                                   "cetuximab 2 MG/ML Injectable Solution")  # fmt: skip
+    (card,) = order_select(client, "rectal-stage4-kras-mutated", unlisted)
+    (same,) = order_select(client, "rectal-stage4-kras-mutated", CETUXIMAB)
+    assert card["summary"] == same["summary"]
+    assert card["indicator"] == "warning"
+    named = records.draft_order("draft-prednisone", "8640", "prednisone 5 MG Oral Tablet")
+    assert order_select(client, "rectal-stage4-kras-mutated", named) == []  # in the table: not read
+
+
 def test_cetuximab_with_kras_unknown_is_an_info_naming_the_test(client: Client) -> None:
     (card,) = order_select(client, "rectal-stage4-kras-unknown", CETUXIMAB)
     assert card["indicator"] == "info"

@@ -854,6 +854,38 @@ def test_drugs_of_codings(codings: Any, drugs: list[str], kb: onconav.KnowledgeB
     assert drugs_of_codings(codings, kb) == drugs
 
 
+@pytest.mark.parametrize(
+    ("concept", "drugs"),
+    [
+        ({"coding": [{"system": RXNORM, "code": "1736776"}]}, ["oxaliplatin"]),
+        ({"coding": [{"system": RXNORM, "code": "999999001",
+                      "display": "cetuximab 2 MG/ML Injectable Solution"}]}, ["cetuximab"]),
+        ({"text": "FOLFOX"}, ["folfox"]),
+        ({"coding": [{"system": RXNORM, "code": "8640", "display": "prednisone"}]}, []),
+        ({"text": "amlodipine 5 MG Oral Tablet"}, []),
+        ({"coding": [{"system": [1], "code": {"a": 1}}], "text": ["cetuximab"]}, []),
+        (None, []),
+    ],
+)  # fmt: skip
+def test_drugs_of_medication_reads_as_the_mapping_reads(
+    concept: Any, drugs: list[str], kb: onconav.KnowledgeBase
+) -> None:
+    """What order-select reads of a drafted order is what the mapping reads of the same
+    medication in the record."""
+    from onconav.fhir import drugs_of_medication
+
+    assert drugs_of_medication(concept, kb) == drugs
+    if not isinstance(concept, dict) or not isinstance(concept.get("text", ""), str):
+        return
+    data = bundle("rectal-stage4-kras-wild-type")
+    data["entry"].append({"resource": {
+        "resourceType": "MedicationRequest", "id": "given", "status": "completed",
+        "intent": "order", "subject": data["entry"][1]["resource"]["subject"],
+        "authoredOn": "2024-05-01", "medicationCodeableConcept": concept,
+    }})  # fmt: skip
+    assert read_bundle(data, kb).data.get("prior_treatments", []) == drugs
+
+
 def test_every_drug_code_of_the_knowledge_base_is_in_the_drug_table(
     kb: onconav.KnowledgeBase,
 ) -> None:

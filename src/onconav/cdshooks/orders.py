@@ -1,6 +1,6 @@
 """The drugs in an order-select call's drafted orders: the selected MedicationRequests of
-``context.draftOrders``, each medication's codings read by the reader it is given (the FHIR
-mapping's, ``onconav.fhir.drugs_of_codings``, joined to it in ``onconav.web.cds_hooks``)."""
+``context.draftOrders``, each medication read by the reader it is given (the FHIR mapping's,
+``onconav.fhir.drugs_of_medication``, joined to it in ``onconav.web.cds_hooks``)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from onconav.cdshooks.cards import Drafted
 __all__ = ["CodeReader", "drafted"]
 
 ORDER_TYPES = ("MedicationRequest",)
-# A reader of one medication's codings: the knowledge base's drug ids they name.
-CodeReader = Callable[[list[Mapping[str, Any]]], list[str]]
+# A reader of one medication's CodeableConcept: the knowledge base's drug ids it names.
+CodeReader = Callable[[object], list[str]]
 
 
 def drafted(
@@ -35,21 +35,18 @@ def drafted(
         ref = f"{resource['resourceType']}/{resource.get('id')}"
         if ref not in chosen:
             continue
-        for drug in dict.fromkeys(drugs_of(_codings(resource, by_ref))):
+        for drug in dict.fromkeys(drugs_of(_concept(resource, by_ref))):
             out.append(Drafted(order=ref, drug=drug))
     return out
 
 
-def _codings(resource: Mapping[str, Any], by_ref: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+def _concept(resource: Mapping[str, Any], by_ref: Mapping[str, Any]) -> object:
+    """The medication's CodeableConcept: the order's own, or the code of the Medication it names."""
     concept = resource.get("medicationCodeableConcept")
     if not isinstance(concept, dict):
         medication = _medication(resource, by_ref)
         concept = medication.get("code") if medication else None
-    codings = concept.get("coding") if isinstance(concept, dict) else None
-    if not isinstance(codings, list):
-        return []
-    return [c for c in codings if isinstance(c, dict) and isinstance(c.get("system"), str)
-            and isinstance(c.get("code"), str)]  # fmt: skip
+    return concept
 
 
 def _medication(resource: Mapping[str, Any], by_ref: Mapping[str, Any]) -> Mapping[str, Any] | None:

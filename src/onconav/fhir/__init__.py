@@ -22,6 +22,9 @@ The interface (kept stable for the CDS Hooks service and every other caller)::
                                                   # prefetch's values; nested Bundles opened)
     fhir_json(text, root="bundle") -> Any       # FHIR JSON text parsed; a key given twice
                                                   # in one object is a FhirError naming it
+    drugs_of_medication(concept, kb) -> list[str] # a medication's CodeableConcept as the
+                                                  # mapping reads it: by its codes, else by
+                                                  # its name
     drugs_of_codings(codings, kb) -> list[str]    # a medication's codings (RxNorm ingredient
                                                   # or clinical drug) -> the knowledge base's
                                                   # drug, as the mapping reads it; [] if none
@@ -54,6 +57,7 @@ from onconav.fhir.reader import (
     FhirReading,
     Unused,
     drugs_of_codings,
+    drugs_of_medication,
     entries_of,
     read,
     too_large,
@@ -62,8 +66,8 @@ from onconav.kb import KnowledgeBase
 from onconav.profile import Problem
 from onconav.reading import field_name, json_and_repeats
 
-__all__ = ["FhirError", "FhirReading", "Unused", "drugs_of_codings", "fhir_json", "read_bundle",
-           "read_resources"]  # fmt: skip
+__all__ = ["FhirError", "FhirReading", "Unused", "drugs_of_codings", "drugs_of_medication",
+           "fhir_json", "read_bundle", "read_resources"]  # fmt: skip
 
 
 def fhir_json(text: str | bytes, root: str = "bundle") -> Any:

@@ -1077,19 +1077,40 @@ def _drug_of(builder: Builder, res: Res) -> tuple[Row | None, str | None, tuple[
     row = builder.row("drugs", concept)
     if row is not None:
         return row, None, extra
+    named = _named_drug(concept, builder.kb)
+    if named is not None:
+        builder.warnings.append(
+            f"the drug of {res.ref} is read from its name {named[1]!r}: its code "
+            f"{_coded(concept)} is not in onconav's table"
+        )
+        return None, named[0], extra
+    return None, None, extra
+
+
+def _named_drug(concept: object, kb: KnowledgeBase) -> tuple[str, str] | None:
+    """The drug or regimen a medication's words name ("capecitabine 500 MG Oral Tablet"), when
+    they name one, and the words: (id, words)."""
     for text in _words(concept):
         name = re.sub(r"^\s*[\d.]+\s*(ML|MG)\s+", "", text, flags=re.I)
         name = re.split(r"\s+\d|\s*\[", name)[0]
         name = re.sub(r"\s+(hydrochloride|sodium|disodium|calcium|sulfate|mesylate)$", "", name,
                       flags=re.I)  # fmt: skip
-        hits = [r for r in builder.kb.find(name.strip()) if isinstance(r, (Drug, Regimen))]
+        hits = [r for r in kb.find(name.strip()) if isinstance(r, (Drug, Regimen))]
         if len(hits) == 1:
-            builder.warnings.append(
-                f"the drug of {res.ref} is read from its name {text!r}: its code "
-                f"{_coded(concept)} is not in onconav's table"
-            )
-            return None, hits[0].id, extra
-    return None, None, extra
+            return hits[0].id, text
+    return None
+
+
+def drugs_of_medication(concept: object, kb: KnowledgeBase) -> list[str]:
+    """The knowledge base's drug a medication's CodeableConcept names, read as the mapping reads
+    a medication resource: by the reviewed table of drug codes (``drugs_of_codings``), or, when no
+    code of it is in the table, by its name ("cetuximab 2 MG/ML Injectable Solution" with an
+    RxNorm code the table lacks is cetuximab). ``[]`` for anything else."""
+    codings = _codings(concept)
+    if load_tables().first("drugs", codings) is not None:
+        return drugs_of_codings(codings, kb)
+    named = _named_drug(concept, kb)
+    return [named[0]] if named is not None else []
 
 
 def _medications(builder: Builder) -> list[Given]:

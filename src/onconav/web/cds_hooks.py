@@ -43,7 +43,7 @@ from onconav.cdshooks.orders import drafted
 from onconav.cdshooks.prefetch import TEMPLATES, PrefetchError, gather, queries
 from onconav.cdshooks.settings import CdsSettings
 from onconav.engine import evaluate
-from onconav.fhir import FhirError, drugs_of_codings, fhir_json, read_resources
+from onconav.fhir import FhirError, drugs_of_medication, fhir_json, read_resources
 from onconav.kb import KnowledgeBase
 from onconav.profile import Problem, ProfileError, at_most, parse_profile
 from onconav.reading import field_name
@@ -204,7 +204,7 @@ async def _order_select(
     base: str,
 ) -> list[Card]:  # fmt: skip
     drugs = drafted(context.draftOrders, context.selections,
-                    lambda codings: drugs_of_codings(codings, kb))  # fmt: skip
+                    lambda concept: drugs_of_medication(concept, kb))  # fmt: skip
     if not drugs:
         return []  # no drug onconav knows is selected: nothing to check, nothing fetched
     situation = await _situation(call, context.patientId, kb, settings, base)
