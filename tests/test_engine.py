@@ -1064,3 +1064,25 @@ def test_a_merged_condition_is_not_said_twice(kb) -> None:  # type: ignore[no-un
     surgery = {o.id: o for o in result.options}["stomach-bowel-obstruction-surgery"]
     assert surgery.status is Status.not_suitable
     assert (surgery.reason or "").count("blockage of the bowel") == 1, surgery.reason
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_a_label_that_starts_with_a_name_keeps_its_capitals_in_a_reason(pair) -> None:  # type: ignore[no-untyped-def]
+    """A fact's label inside a reason starts in lower case ("it is for where the cancer
+    started: ..."), but a name in capitals stays one: "HER2 status of the cancer", never "her2
+    status of the cancer"."""
+    kb = shared_kb()
+    named = [f.label for f in kb.facts.values() if f.label[1:2].isupper()]
+    assert named  # HER2, KRAS
+    for data in pair:
+        for option in evaluate(parse_profile(data, kb), kb).options:
+            for label in named:
+                assert label.lower() not in (option.reason or ""), (option.id, option.reason)
+
+
+def test_a_reason_names_her2_in_capitals(kb) -> None:  # type: ignore[no-untyped-def]
+    result = evaluate(parse_profile({"cancer": "stomach", "stage": "4", "her2": "negative"}, kb),
+                      kb)  # fmt: skip
+    trastuzumab = {o.id: o for o in result.options}["stomach-trastuzumab"]
+    assert "it is for HER2 status of the cancer: HER2-positive" in (trastuzumab.reason or "")

@@ -26,7 +26,7 @@ from onconav.kb.model import (
     NotOf,
     Option,
 )
-from onconav.kb.vocabulary import Vocabulary
+from onconav.kb.vocabulary import Vocabulary, in_sentence
 
 Kind = Literal["bool", "one", "any", "every", "count", "unknown"]
 """How a test reads its fact: a yes/no fact; one value (an enum); a set holding any wanted value
@@ -207,7 +207,7 @@ class Lowering:
         return Test(fact, op, kind, wanted, true, unknown, text=text)
 
     def _describe(self, test: FactTest) -> str:
-        label = self.fact_labels[test.fact].lower()
+        label = in_sentence(self.fact_labels[test.fact])
         if test.operator == "eq" and isinstance(test.eq, bool):
             return f"{label}: {'yes' if test.eq else 'no'}"
         if test.operator == "count_max":

@@ -24,6 +24,12 @@ def normalise_name(name: str) -> str:
     return re.sub(r"[^a-z0-9+]+", "", text.lower())
 
 
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: "Where the cancer started" as "where the cancer started", a
+    label that starts with a name in capitals ("HER2 status of the cancer") kept as it is."""
+    return label[:1].lower() + label[1:] if label[1:2].islower() else label
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """For each fact, each value mapped to itself and every broader value above it."""
