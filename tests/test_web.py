@@ -308,6 +308,30 @@ def test_thousands_of_mistakes_are_told_the_first_twenty_and_counted(
     assert response.status_code == 422 and len(response.json()["errors"]) == 21
 
 
+@pytest.mark.parametrize(
+    ("yaml_text", "field"),
+    [
+        ("cancer: !!binary cmVjdHVt", "cancer"),  # was a 500 (an assertion) and a traceback
+        ("cancer: rectum\nsymptoms: [!!binary cGFpbg==]", "symptoms[0]"),  # "pain": was read as
+        # no symptoms
+        ("cancer: rectum\nprogressed_on: !!set {folfox: null, bogus: null}", "progressed_on"),
+        ("cancer: rectum\nstage: 2024-01-01", "stage"),  # a YAML date
+    ],
+)
+def test_a_yaml_value_json_cannot_hold_is_named_by_the_api_and_the_command(
+    client: httpx.Client, run, tmp_path: Path, yaml_text: str, field: str  # type: ignore[no-untyped-def]
+) -> None:
+    response = client.post("/api/v1/options", content=yaml_text.encode(),
+                           headers={"content-type": "application/json"})  # fmt: skip
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == [field]
+    path = tmp_path / "profile.yaml"
+    path.write_text(yaml_text, encoding="utf-8")
+    done = run("options", "--profile", str(path))
+    assert done.status == 2
+    assert done.errors() == [f"onconav: error: {field}: {response.json()['errors'][0]['message']}"]
+
+
 def test_the_openapi_document_is_pinned() -> None:
     pinned = json.loads((ROOT / "schemas" / "openapi.json").read_text(encoding="utf-8"))
     assert APP.openapi() == pinned or create_app(KB).openapi() == pinned, "run `make schema`"

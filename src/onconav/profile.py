@@ -321,6 +321,8 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
     if not isinstance(data, dict):
         raise ProfileError([Problem("profile", data, (), "must be a JSON object of fields, such "
                                     'as {"cancer": "rectum"}')])  # fmt: skip
+    if odd := _not_json(data):
+        raise ProfileError(odd)
     data = _tidy(data)
     problems: list[Problem] = []
     profile = None
@@ -363,6 +365,29 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
         if given is not None and given != getattr(profile.biomarkers, marker):
             typed[f"biomarkers.{marker}"] = given
     return profile.model_copy(update={**read, "as_typed": typed})  # the words of this profile
+
+
+def _not_json(data: dict[str, Any]) -> list[Problem]:
+    """A problem for each value of a kind JSON has no word for (bytes from YAML's ``!!binary``, a
+    set from ``!!set``, a date): the model would read bytes as text and a set as a list, which
+    the reading of names then passed over (``symptoms: [!!binary cGFpbg==]``, "pain", was read
+    as no symptoms) or could not read at all."""
+    problems = []
+    waiting: list[tuple[object, str]] = [(data, "")]
+    while waiting:
+        value, where = waiting.pop()
+        if isinstance(value, dict):
+            waiting += reversed([(v, f"{where}.{k}" if where else str(k))
+                                 for k, v in value.items()])  # fmt: skip
+        elif isinstance(value, list):
+            waiting += reversed([(v, f"{where}[{i}]") for i, v in enumerate(value)])
+        elif value is not None and not isinstance(value, str | int | float):
+            kind = ("bytes (YAML's !!binary)" if isinstance(value, bytes) else
+                    "a set (YAML's !!set)" if isinstance(value, set) else
+                    f"a {type(value).__name__}")  # fmt: skip
+            problems.append(Problem(where, repr(value), (), f"is {kind}, not text, a number, "
+                                    "true or false, or a list: write it as text"))  # fmt: skip
+    return problems
 
 
 def _changed(given: object, read: object) -> bool:
