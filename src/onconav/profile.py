@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from decimal import Decimal
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
@@ -369,9 +370,9 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
 
 def _not_json(data: dict[str, Any]) -> list[Problem]:
     """A problem for each value of a kind JSON has no word for (bytes from YAML's ``!!binary``, a
-    set from ``!!set``, a date): the model would read bytes as text and a set as a list, which
-    the reading of names then passed over (``symptoms: [!!binary cGFpbg==]``, "pain", was read
-    as no symptoms) or could not read at all."""
+    set from ``!!set``, a date; a Decimal, as a table's column may give, is a number): the model
+    would read bytes as text and a set as a list, which the reading of names then passed over
+    (``symptoms: [!!binary cGFpbg==]``, "pain", was read as no symptoms) or could not read."""
     problems = []
     waiting: list[tuple[object, str]] = [(data, "")]
     while waiting:
@@ -381,7 +382,7 @@ def _not_json(data: dict[str, Any]) -> list[Problem]:
                                  for k, v in value.items()])  # fmt: skip
         elif isinstance(value, list):
             waiting += reversed([(v, f"{where}[{i}]") for i, v in enumerate(value)])
-        elif value is not None and not isinstance(value, str | int | float):
+        elif value is not None and not isinstance(value, str | int | float | Decimal):
             kind = ("bytes (YAML's !!binary)" if isinstance(value, bytes) else
                     "a set (YAML's !!set)" if isinstance(value, set) else
                     f"a {type(value).__name__}")  # fmt: skip
