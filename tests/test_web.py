@@ -316,6 +316,8 @@ def test_thousands_of_mistakes_are_told_the_first_twenty_and_counted(
         # no symptoms
         ("cancer: rectum\nprogressed_on: !!set {folfox: null, bogus: null}", "progressed_on"),
         ("cancer: rectum\nstage: 2024-01-01", "stage"),  # a YAML date
+        ("cancer: rectum\n1: x", "1"),  # a name that is not text: was a 500
+        ("cancer: rectum\nnull: x", "None"),
     ],
 )
 def test_a_yaml_value_json_cannot_hold_is_named_by_the_api_and_the_command(

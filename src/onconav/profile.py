@@ -378,6 +378,9 @@ def _not_json(data: dict[str, Any]) -> list[Problem]:
     while waiting:
         value, where = waiting.pop()
         if isinstance(value, dict):
+            problems += [Problem(f"{where}.{k}" if where else str(k), k, (), "is a field name "
+                                 f"that is not text ({type(k).__name__}): write it as text")
+                         for k in value if not isinstance(k, str)]  # YAML's 1: or null:
             waiting += reversed([(v, f"{where}.{k}" if where else str(k))
                                  for k, v in value.items()])  # fmt: skip
         elif isinstance(value, list):
