@@ -396,7 +396,8 @@ def test_a_drug_treatment_had_however_named_never_says_nothing_stopped_working(
     "typed",
     ["KRAS WT, NRAS mutated", "wild type KRAS, mutant NRAS", "KRAS wt / NRAS mt", "no KRAS G12C",
      "negative for KRAS G12C", "KRAS G12D not detected", "KRAS mutated? pending",
-     "KRAS variant of unknown significance", "HRAS mutation", "BRAF V600E", "NRAS Q61K"],
+     "KRAS variant of unknown significance", "HRAS mutation", "BRAF V600E", "NRAS Q61K",
+     "KRAS mutation not excluded", "a KRAS mutation cannot be ruled out"],
 )  # fmt: skip
 def test_kras_words_that_do_not_give_the_kras_result_are_refused(typed: str) -> None:
     with pytest.raises(ProfileError, match=r"biomarkers\.kras"):
@@ -414,7 +415,8 @@ def test_more_kras_words(typed: str, value: str) -> None:
     ("typed", "value"),
     [("+", None), ("++", None), ("+++", "positive"), ("HER2 IHC 2+, ISH not amplified", "negative"),
      ("HER2 2+, FISH amplified", "positive"), ("Her2neu negative (score 1+)", "negative"),
-     ("HER2 3+?", None), ("pending", None)],
+     ("HER2 3+?", None), ("pending", None), ("HER2 positivity not excluded", None),
+     ("HER2 inconclusive", None)],
 )  # fmt: skip
 def test_her2_words_from_reports(typed: str, value: str | None) -> None:
     data = {"cancer": "stomach", "biomarkers": {"her2": typed}}
@@ -448,7 +450,8 @@ def test_another_kind_of_cancer_is_not_the_organs_carcinoma(typed: str) -> None:
     assert any(w.startswith("cancer:") for w in facts.warnings)
 
 
-@pytest.mark.parametrize("typed", ["not cervical", "cervical? (biopsy pending)", "stomach?"])
+@pytest.mark.parametrize("typed", ["not cervical", "cervical? (biopsy pending)", "stomach?",
+                                   "cervical cancer not excluded"])  # fmt: skip
 def test_a_cancer_that_is_not_sure_is_refused(typed: str) -> None:
     with pytest.raises(ProfileError, match=r"^cancer: "):
         parse_profile({"cancer": typed}, KB)

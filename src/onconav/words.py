@@ -35,7 +35,8 @@ def _compact(text: str) -> str:
 
 UNSURE = re.compile(r"\?|\b(pending|awaited|awaiting|not (yet )?tested|not done|unknown|"
                     r"uncertain|unclear|possible|possibly|probable|probably|suspected|query|"
-                    r"likely|maybe)\b")  # fmt: skip
+                    r"likely|maybe|inconclusive|indeterminate|"
+                    r"(not|cannot be|can't be|can not be) (excluded|ruled out))\b")  # fmt: skip
 UNSURE_HINT = "; when it is not known yet, leave the field out"
 
 
