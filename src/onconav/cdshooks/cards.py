@@ -33,6 +33,7 @@ from urllib.parse import quote
 
 from onconav.cdshooks.models import SUMMARY_LIMIT, Card, Coding, Link, Source
 from onconav.kb import KnowledgeBase
+from onconav.kb.vocabulary import in_sentence
 from onconav.render import INTENT_WORDS, STATUS_WORDS, details, md_escape
 from onconav.result import Citation, OptionResult, RankedFact, Reason, Result, Status
 
@@ -147,7 +148,7 @@ def _fact_card(situation: Situation, fact: RankedFact, kb: KnowledgeBase) -> Car
         short = fact.tests[0].name.removesuffix(" test")
         summary = f"{short} not on record: a {tests} would decide {n}"
     else:
-        summary = f"Not on record: {_lower(known.label)}; it would decide {n}"
+        summary = f"Not on record: {in_sentence(known.label)}; it would decide {n}"
     by_id = {o.id: o for o in result.options}
     lines = [f"**{known.label}** is not in the record onconav read. {known.why}", ""]
     for test in fact.tests:
@@ -328,7 +329,7 @@ def _reason_words(reasons: list[Reason], option: OptionResult, kb: KnowledgeBase
         wanted = " or ".join(kb.label(check.fact, str(w)) for w in check.wanted)
         on_record = ", ".join(kb.label(check.fact, str(v)) for v in yours)
         negated = "not " if check.negated else ""
-        return f"{negated}for {_lower(label)}: {wanted}; on record: {on_record}"
+        return f"{negated}for {in_sentence(label)}: {wanted}; on record: {on_record}"
     return reason.text
 
 
@@ -389,11 +390,6 @@ def _uuid(hook_instance: str, key: str) -> str:
 
 def _count(n: int, word: str) -> str:
     return f"{n} {word}" + ("" if n == 1 else "s")
-
-
-def _lower(label: str) -> str:
-    """A label inside a sentence: "Symptoms ..." as "symptoms ...", "KRAS ..." kept."""
-    return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
 def _capital(text: str) -> str:
