@@ -146,9 +146,9 @@ def floors(kb: KnowledgeBase, source: Path, result: Path, again: Path) -> dict[s
                  f"read_parquet('{source}')")  # fmt: skip
     con.execute("DROP TABLE every_value")
     load(con, source, "parquet", kb)
-    result = run_duckdb(con, kb)
+    query = run_duckdb(con, kb)
     best("decide", "SELECT count(*), sum(len(missing)), count(DISTINCT status), "
-         f"count(DISTINCT because) FROM ({result})")  # fmt: skip
+         f"count(DISTINCT because) FROM ({query})")  # fmt: skip
     con.execute(f"CREATE TABLE r AS SELECT * FROM read_parquet('{result}')")
     (rows,) = con.execute("SELECT count(*) FROM r").fetchone() or (0,)
     found["rows"] = float(rows)

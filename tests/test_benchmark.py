@@ -108,3 +108,24 @@ def test_the_search_benchmark_appends_its_report(tmp_path: Path, sources: Path) 
     bad = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "search.py"), "--runs", "0"],
                          capture_output=True, text=True, cwd=ROOT)  # fmt: skip
     assert bad.returncode == 2 and "--runs" in bad.stderr
+
+
+def test_the_cohort_benchmark_appends_its_report(tmp_path: Path) -> None:
+    """benchmarks/cohort.py runs the three engines, the memory run, the steps of a run, each part
+    of the plan alone and a run of one person, and appends its tables (Spark in local mode)."""
+    report = tmp_path / "benchmarks.md"
+    report.write_text("# Benchmarks\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "cohort.py"), "--people", "300",
+         "--python-people", "30", "--spark-people", "30", "--memory-people", "600", "--append",
+         str(report)],
+        capture_output=True, text=True, cwd=ROOT, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    text = report.read_text(encoding="utf-8")
+    assert "## Population screening (onconav cohort, benchmarks/cohort.py)" in text
+    for row in ("| duckdb | 300 |", "| spark | 30 |", "| python | 30 |", "| duckdb | 600 |",
+                "ratio duckdb / python", "deciding every row, nothing written",
+                "reading, deciding and the cheapest writing, together",
+                "a run of one person in a fresh"):  # fmt: skip
+        assert row in text
