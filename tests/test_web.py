@@ -221,6 +221,26 @@ def test_a_record_that_cannot_be_read_is_a_problem_document(
         assert any(e["field"].startswith(field) for e in problem["errors"]), problem
 
 
+def refused_by_both(  # type: ignore[no-untyped-def]
+    client: httpx.Client, run, path: Path, text: str, fields: list[str], fhir: bool = False
+) -> tuple[list[dict[str, Any]], Any]:
+    """``text`` sent to the API and given to ``onconav options`` as the file ``path`` (a FHIR
+    record with ``fhir``, else a profile): a 422 naming ``fields``, and exit 2. Returns the
+    API's errors and the command's run."""
+    response = client.post("/api/v1/options/fhir" if fhir else "/api/v1/options",
+                           content=text.encode(),
+                           headers={"content-type": "application/fhir+json" if fhir
+                                    else "application/json"})  # fmt: skip
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    assert [e["field"] for e in errors] == fields
+    path.write_text(text, encoding="utf-8")
+    done = run("options", "--fhir" if fhir else "--profile", str(path),
+               *(["--format", "json"] if fhir else []))  # fmt: skip
+    assert done.status == 2
+    return errors, done
+
+
 def test_a_key_given_twice_in_a_record_is_named_by_the_api_and_the_command(
     client: httpx.Client, run, tmp_path: Path  # type: ignore[no-untyped-def]
 ) -> None:
@@ -235,16 +255,7 @@ def test_a_key_given_twice_in_a_record_is_named_by_the_api_and_the_command(
     bundle["entry"][4]["resource"] = kras
     text = json.dumps(bundle).replace('"TWICE"', '"valueCodeableConcept"')
     where = "bundle.entry[4].resource.valueCodeableConcept"
-
-    response = client.post("/api/v1/options/fhir", content=text.encode(),
-                           headers={"content-type": "application/fhir+json"})  # fmt: skip
-    assert response.status_code == 422, response.text
-    assert [e["field"] for e in response.json()["errors"]] == [where]
-
-    path = tmp_path / "twice.json"
-    path.write_text(text, encoding="utf-8")
-    done = run("options", "--fhir", str(path), "--format", "json")
-    assert done.status == 2
+    _, done = refused_by_both(client, run, tmp_path / "twice.json", text, [where], fhir=True)
     assert where in done.errors()[0]
 
 
@@ -323,15 +334,8 @@ def test_thousands_of_mistakes_are_told_the_first_twenty_and_counted(
 def test_a_yaml_value_json_cannot_hold_is_named_by_the_api_and_the_command(
     client: httpx.Client, run, tmp_path: Path, yaml_text: str, field: str  # type: ignore[no-untyped-def]
 ) -> None:
-    response = client.post("/api/v1/options", content=yaml_text.encode(),
-                           headers={"content-type": "application/json"})  # fmt: skip
-    assert response.status_code == 422, response.text
-    assert [e["field"] for e in response.json()["errors"]] == [field]
-    path = tmp_path / "profile.yaml"
-    path.write_text(yaml_text, encoding="utf-8")
-    done = run("options", "--profile", str(path))
-    assert done.status == 2
-    assert done.errors() == [f"onconav: error: {field}: {response.json()['errors'][0]['message']}"]
+    errors, done = refused_by_both(client, run, tmp_path / "profile.yaml", yaml_text, [field])
+    assert done.errors() == [f"onconav: error: {field}: {errors[0]['message']}"]
 
 
 def test_the_openapi_document_is_pinned() -> None:

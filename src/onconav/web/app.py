@@ -226,22 +226,22 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         if isinstance(text, Response):
             return text
 
+        def invalid(error: FhirError | ProfileError) -> Response:
+            return problem(422, "Invalid FHIR record", "; ".join(str(p) for p in error.problems),
+                           field_errors(error.problems))  # fmt: skip
+
         def answer() -> Response:
             try:
                 bundle = fhir_json(text)
             except (json.JSONDecodeError, RecursionError) as error:
                 return problem(400, "Bad request", f"The body is not JSON ({error}).")
             except FhirError as error:  # a key given twice
-                return problem(422, "Invalid FHIR record",
-                               "; ".join(str(p) for p in error.problems),
-                               field_errors(error.problems))  # fmt: skip
+                return invalid(error)
             try:
                 reading = read_bundle(bundle, kb)
                 person = parse_profile(reading.data, kb)
             except (FhirError, ProfileError) as error:
-                return problem(422, "Invalid FHIR record",
-                               "; ".join(str(p) for p in error.problems),
-                               field_errors(error.problems))  # fmt: skip
+                return invalid(error)
             result = with_reading(evaluate(person, kb), reading)
             return Response(result.model_dump_json(), media_type="application/json")
 
