@@ -94,6 +94,8 @@ def test_explain_kb_and_health(client: httpx.Client) -> None:
     missing = client.get("/api/v1/explain/no such thing")
     assert missing.status_code == 404
     assert missing.headers["content-type"] == "application/problem+json"
+    misspelt = client.get("/api/v1/explain/lonsruf")  # the closest names, as the command says
+    assert misspelt.status_code == 404 and "the closest: Lonsurf" in misspelt.text
     about = client.get("/api/v1/kb").json()
     assert about["version"] == KB.version
     assert {s["id"] for s in about["sources"]} == {s.id for s in KB.data.sources}

@@ -184,19 +184,6 @@ def _show_record(
     out.print()
 
 
-def _closest_names(kb: KnowledgeBase, name: str, n: int = 3) -> list[str]:
-    """The names of the knowledge base closest to a name it does not know ("lonsruf": Lonsurf),
-    as the search suggests words."""
-    import difflib
-
-    names: dict[str, str] = {}
-    for record in kb.by_id.values():
-        for known in getattr(record, "names", lambda: [])():
-            names.setdefault(known.casefold(), known)
-    return [names[c] for c in difflib.get_close_matches(name.strip().casefold(), names, n=n,
-                                                        cutoff=0.75)]  # fmt: skip
-
-
 @kb_app.command("show")
 def kb_show(
     name: Annotated[str, typer.Argument(help="Any name, brand name, abbreviation or id.")],
@@ -209,7 +196,7 @@ def kb_show(
                          "(any name, brand name or abbreviation)")  # fmt: skip
     hits = kb.find(name)
     if not hits:
-        closest = _closest_names(kb, name)
+        closest = kb.closest_names(name)
         raise UsageError(
             f"NAME: nothing in the knowledge base is called {name!r}; "
             + (f"the closest name{'s' if len(closest) > 1 else ''}: {', '.join(closest)}; "

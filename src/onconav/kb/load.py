@@ -183,6 +183,18 @@ class KnowledgeBase:
         """A value of a fact in plain words: its label, or the name of the record it is."""
         return self.value_labels.get((fact, value)) or self.name_of(value)
 
+    def closest_names(self, name: str, n: int = 3) -> list[str]:
+        """The names of the knowledge base closest to a name it does not know ("lonsruf":
+        Lonsurf), the closest first, for a suggestion; none if none is close."""
+        import difflib
+
+        names: dict[str, str] = {}
+        for record in self.by_id.values():
+            for known in getattr(record, "names", lambda: [])():
+                names.setdefault(known.casefold(), known)
+        close = difflib.get_close_matches(name.strip().casefold(), names, n=n, cutoff=0.75)
+        return [names[c] for c in close]
+
     def find(self, name: str) -> list[Record]:
         """Every record whose id, name or alias matches ``name`` (case and punctuation folded),
         or that carries the code ``name`` (``system|code``, as ``http://loinc.org|48676-1`` or

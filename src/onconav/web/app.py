@@ -257,7 +257,9 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
     async def explain(name: str) -> EntityOut:
         found = kb.find(name)
         if not found:
-            raise HTTPException(404, f"{name!r} is not a name or code onconav knows")
+            closest = kb.closest_names(name)
+            raise HTTPException(404, f"{name!r} is not a name or code onconav knows"
+                                + (f"; the closest: {', '.join(closest)}" if closest else ""))
         seen = kb_explain.view(kb, found[0])
         return EntityOut(
             **{k: v for k, v in asdict(seen).items() if k not in ("evidence", "details")},
