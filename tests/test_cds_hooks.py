@@ -85,7 +85,8 @@ class FakeEhr:
                 nxt = url.copy_set_param("page", str(start + self.page_size))
                 bundle["link"] = [{"relation": "next", "url": str(nxt)}]
             return httpx.Response(200, json=bundle)
-        found = [r for r in self.records.get(parts[-1], []) if r["resourceType"] == kind]
+        found = [r for held in self.records.values() for r in held
+                 if r["resourceType"] == kind and r.get("id") == parts[-1]]  # fmt: skip
         if len(parts) != 4 or not found:
             return httpx.Response(404, json={"resourceType": "OperationOutcome"})
         return httpx.Response(200, json=found[0])
@@ -325,7 +326,7 @@ def test_only_what_was_not_prefetched_is_fetched(client: Client, ehr: FakeEhr) -
     made = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", partial, fhir=True)))
     assert made[0]["summary"].startswith("Stomach cancer")
     kinds = sorted(r.url.path.rsplit("/", 1)[-1] for r in ehr.requests)
-    assert kinds == ["MedicationAdministration", "MedicationRequest", "Observation", "Procedure"]
+    assert kinds == sorted(set(records.TEMPLATE_TYPES.values()) - {"Patient", "Condition"})
 
 
 def test_a_search_is_followed_page_by_page(client: Client, ehr: FakeEhr) -> None:
@@ -424,6 +425,48 @@ def test_a_drug_that_stopped_working_is_a_warning(client: Client) -> None:
     assert card["indicator"] == "warning"
     assert "stopped working" in card["summary"]
     assert "FOLFOX" in card["detail"]
+
+
+def folfox_stopped_as(how: str) -> list[dict[str, Any]]:
+    """FOLFOX stopped for no response, written as record systems write it: orders naming the
+    drug (``request``), statements of what was taken (``statement``), or orders that name a
+    Medication resource (``reference``)."""
+    out: list[dict[str, Any]] = []
+    for order in records.folfox_stopped():
+        if how == "statement":
+            del order["intent"]
+            order["resourceType"] = "MedicationStatement"
+            order["statusReason"] = [order["statusReason"]]
+            order["effectiveDateTime"] = order.pop("authoredOn")
+        elif how == "reference":
+            code = order.pop("medicationCodeableConcept")
+            out.append({"resourceType": "Medication", "id": f"med-{order['id']}", "code": code})
+            order["medicationReference"] = {"reference": f"Medication/med-{order['id']}"}
+        out.append(order)
+    return out
+
+
+@pytest.mark.parametrize("how", ["request", "statement", "reference"])
+@pytest.mark.parametrize("fetched", [False, True], ids=["prefetched", "fetched"])
+def test_a_drug_stopped_reads_the_same_however_the_record_holds_it(
+    client: Client, ehr: FakeEhr, how: str, fetched: bool
+) -> None:
+    """The cards follow what the API reads from the same resources, whichever resource type the
+    record system keeps the drugs in: the services' prefetch asks for every type the mapping
+    reads (MedicationStatement and ServiceRequest were not asked for), and a Medication an order
+    names is read from the FHIR server (a search by patient does not return it)."""
+    resources = [*records.SITUATIONS["rectal-stage4-kras-unknown"], *folfox_stopped_as(how)]
+    expected = offered_result(resources)
+    assert expected.profile.progressed_on == ["folfox"]
+    ehr.records[records.PATIENT] = resources
+    given = None if fetched else records.prefetch(resources)
+    call = hook_call("order-select", given, drafts=[OXALIPLATIN], fhir=True)
+    (card,) = cards_of(post(client, ORDER_SELECT, call))
+    assert card["indicator"] == "warning"
+    assert "stopped working" in card["summary"]
+    view = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", given, fhir=True)))
+    offered = [o.name for o in expected.options if o.status.value == "offered"]
+    assert offered and all(name in view[0]["detail"] for name in offered)
 
 
 def test_a_drug_the_patient_cannot_have_is_a_warning(client: Client) -> None:

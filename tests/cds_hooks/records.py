@@ -216,7 +216,10 @@ TEMPLATE_TYPES = {
     "observations": "Observation",
     "medicationRequests": "MedicationRequest",
     "medicationAdministrations": "MedicationAdministration",
+    "medicationStatements": "MedicationStatement",
     "procedures": "Procedure",
+    "serviceRequests": "ServiceRequest",
+    "diagnosticReports": "DiagnosticReport",
 }
 
 

@@ -10,25 +10,40 @@ another patient than the one in context is refused.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-__all__ = ["TEMPLATES", "Gathered", "PrefetchError", "gather", "queries", "resources_of"]
+__all__ = [
+    "TEMPLATES",
+    "Gathered",
+    "PrefetchError",
+    "gather",
+    "medications_named",
+    "queries",
+    "resources_of",
+]
 
-# What the FHIR mapping reads: the patient, conditions (the cancer, where it spread, symptoms),
-# observations (stage, HER2, KRAS, disease status), medications (what stopped working or cannot
-# be given) and procedures (surgery, radiation). Every key is needed: data left out would read
-# as "not on record".
+# Every type of resource the FHIR mapping reads (onconav.fhir): the patient, conditions (the
+# cancer, where it spread, symptoms), observations (stage, HER2, KRAS, disease status),
+# medications (given, stopped working, cannot be given), procedures and orders (surgery and
+# radiation had or planned), and reports (the cancer named as a report's conclusion, when no
+# Condition names it). Every key is needed: data left out would read as "not on record", and the
+# cards would differ from what the API gives for the same record.
 TEMPLATES: dict[str, str] = {
     "patient": "Patient/{{context.patientId}}",
     "conditions": "Condition?patient={{context.patientId}}",
     "observations": "Observation?patient={{context.patientId}}",
     "medicationRequests": "MedicationRequest?patient={{context.patientId}}",
     "medicationAdministrations": "MedicationAdministration?patient={{context.patientId}}",
+    "medicationStatements": "MedicationStatement?patient={{context.patientId}}",
     "procedures": "Procedure?patient={{context.patientId}}",
+    "serviceRequests": "ServiceRequest?patient={{context.patientId}}",
+    "diagnosticReports": "DiagnosticReport?patient={{context.patientId}}",
 }
+MEDICATION_TYPES = ("MedicationRequest", "MedicationAdministration", "MedicationStatement")
+MEDICATION_REFERENCE = re.compile(r"Medication/([A-Za-z0-9\-.]{1,64})")
 TOKEN = re.compile(r"\{\{\s*context\.([A-Za-z0-9_]+)\s*\}\}")
 PATIENT_LINKS = ("subject", "patient")
 
@@ -62,6 +77,24 @@ def queries(context: Mapping[str, Any], templates: Mapping[str, str] = TEMPLATES
         return quote(str(found), safe="")
 
     return {key: TOKEN.sub(value, template) for key, template in templates.items()}
+
+
+def medications_named(resources: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """The Medications that the medication resources name by a relative reference
+    (``medicationReference: Medication/ID``, as most record systems write an order) and that are
+    not among ``resources``, as reads to fetch (``medications[1]``: ``Medication/ID``). A search
+    by patient does not return them; without them the drug would read as not known."""
+    have = {r.get("id") for r in resources if r.get("resourceType") == "Medication"}
+    wanted: list[str] = []
+    for resource in resources:
+        if resource.get("resourceType") not in MEDICATION_TYPES:
+            continue
+        link = resource.get("medicationReference")
+        reference = link.get("reference") if isinstance(link, dict) else None
+        named = MEDICATION_REFERENCE.fullmatch(reference) if isinstance(reference, str) else None
+        if named and named.group(1) not in have and named.group(0) not in wanted:
+            wanted.append(named.group(0))
+    return {f"medications[{i}]": query for i, query in enumerate(wanted, 1)}
 
 
 def gather(

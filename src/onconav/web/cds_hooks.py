@@ -40,7 +40,7 @@ from onconav.cdshooks.models import (
     dump,
 )
 from onconav.cdshooks.orders import drafted
-from onconav.cdshooks.prefetch import TEMPLATES, PrefetchError, gather, queries
+from onconav.cdshooks.prefetch import TEMPLATES, PrefetchError, gather, medications_named, queries
 from onconav.cdshooks.settings import CdsSettings
 from onconav.engine import evaluate
 from onconav.fhir import FhirError, drugs_of_medication, fhir_json, read_resources
@@ -229,6 +229,10 @@ async def _situation(
                               f"{'them' if len(gathered.missing) > 1 else 'it'} from.")  # fmt: skip
         wanted = queries(call.context, {key: TEMPLATES[key] for key in gathered.missing})
         resources = resources + await fetch(call.fhirServer, call.fhirAuthorization, wanted,
+                                            patient_id, settings)  # fmt: skip
+    named = medications_named(resources)  # the drugs of orders that name a Medication
+    if named and call.fhirServer is not None:
+        resources = resources + await fetch(call.fhirServer, call.fhirAuthorization, named,
                                             patient_id, settings)  # fmt: skip
     # Reading a record of thousands of resources takes seconds: in a worker thread, so that the
     # server answers every other call meanwhile.
