@@ -829,6 +829,11 @@ def test_a_medication_named_by_a_request_is_a_source(kb: onconav.KnowledgeBase) 
     assert "cannot_have" not in reading.data
     assert "not valid FHIR R4: status" in {u.reference: u.reason for u in reading.unused}[
         "Medication/cisplatin-vial"]  # fmt: skip
+    data["entry"].remove({"resource": medication})  # named, and not in the record given
+    reading = read_bundle(data, kb)
+    assert "cannot_have" not in reading.data
+    why = {u.reference: u.reason for u in reading.unused}[f"MedicationRequest/{request['id']}"]
+    assert "Medication/cisplatin-vial" in why and "not among the resources given" in why
 
 
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"

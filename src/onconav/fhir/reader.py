@@ -1126,6 +1126,11 @@ def _medications(builder: Builder) -> list[Given]:
         value = named or (row.get("drug") or row.get("kind") if row else None)
         if value is None:
             concept = res.data.get("medicationCodeableConcept")
+            med = builder.ref(res.data.get("medicationReference"))
+            if concept is None and med and med not in builder.resources:
+                builder.drop(res.ref, f"it names its drug only as {med}, which is not among the "
+                             "resources given, so the drug is not known")  # fmt: skip
+                continue
             builder.drop(res.ref, f"not a cancer drug onconav knows: {_coded(concept)}")
             continue
         if status in NOT_GIVEN:
