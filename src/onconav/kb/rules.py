@@ -324,8 +324,10 @@ def option_rules(
     )
 
 
-# Drug treatments of the cancer, whatever their aim: chemotherapy given to ease symptoms is still
-# cancer treatment for a person who does not want any.
+# Drug treatments of the cancer, whatever their aim: chemotherapy whose aim is to ease symptoms
+# is still cancer treatment for a person who does not want any. The one exception is the rule for
+# every option (``declinable``'s docstring): an option for a symptom the person has is not
+# declined, drugs or not, so that it is shown for them to weigh.
 SYSTEMIC = frozenset({Modality.chemotherapy, Modality.targeted_therapy, Modality.immunotherapy,
                       Modality.hormone_therapy, Modality.chemoradiation})  # fmt: skip
 
