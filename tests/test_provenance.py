@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -125,3 +127,89 @@ def test_locate_finds_a_passage_across_line_breaks() -> None:
     assert provenance.locate(text, "two three", "four.") == (4, 19)
     with pytest.raises(LookupError):
         provenance.locate(text, "seven")
+
+
+# --- No source sentences in the project ------------------------------------------------------
+# Facts carry over, sentences do not: no run of eight words (case and punctuation ignored) of a
+# source may stand in the knowledge base's text, the docs, the code's strings or the templates.
+# The sources' titles are names (they are printed with every citation), so their words may.
+
+COPY_RUN = 8
+_WORD = re.compile(r"[a-z0-9]+")
+_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _runs(text: str, n: int = COPY_RUN) -> set[str]:
+    words = _WORD.findall(text.lower())
+    return {" ".join(words[i : i + n]) for i in range(len(words) - n + 1)}
+
+
+def _strings(value: object, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, f"{path}.{key}")
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            label = item.get("id", i) if isinstance(item, dict) else i
+            yield from _strings(item, f"{path}[{label}]")
+
+
+def _source_runs(kb, sources: Path) -> set[str]:  # type: ignore[no-untyped-def]
+    runs: set[str] = set()
+    for source in kb.data.sources:
+        runs |= _runs((sources / source.file).read_text(encoding="utf-8"))
+    for source in kb.data.sources:
+        runs -= _runs(source.title)
+    return runs
+
+
+def _project_texts(kb) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    data = kb.data.model_dump(mode="json")
+    for source in data.get("sources", []):
+        source.pop("title", None)
+    yield from _strings(data, "kb")
+    globs = [
+        "docs/*.md",
+        "src/onconav/**/*.py",
+        "src/onconav/**/templates/**/*",
+        "src/onconav/**/*.yaml",
+    ]
+    for pattern in globs:
+        for path in sorted(_ROOT.glob(pattern)):
+            if path.is_file():
+                yield (
+                    str(path.relative_to(_ROOT)),
+                    path.read_text(encoding="utf-8", errors="replace"),
+                )
+
+
+def _copied(texts: Iterable[tuple[str, str]], source_runs: set[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for where, text in texts:
+        shared = _runs(text) & source_runs
+        if shared:
+            found.setdefault(where, []).extend(sorted(shared)[:3])
+    return found
+
+
+def test_no_eight_word_run_of_a_source_stands_in_the_project(kb, sources: Path) -> None:  # type: ignore[no-untyped-def]
+    assert _copied(_project_texts(kb), _source_runs(kb, sources)) == {}
+
+
+def test_the_copy_check_finds_a_pasted_or_lightly_edited_sentence(kb, sources: Path) -> None:  # type: ignore[no-untyped-def]
+    source_runs = _source_runs(kb, sources)
+    text = (sources / kb.sources["ccs-rectal-stage4"].file).read_text(encoding="utf-8")
+    start = text.index("Pelvic exenteration may be done")
+    pasted = text[start : text.index(".", start) + 1]
+    # Pasted whole, with other case and punctuation, or with one word changed near the end.
+    assert _copied([("pasted", f"Intro. {pasted} Outro.")], source_runs)
+    assert _copied([("shouted", pasted.upper().replace(" ", " - "))], source_runs)
+    assert _copied([("edited", pasted.replace("pelvis", "belly"))], source_runs)
+    # Eight words of it are enough; seven are not.
+    words = _WORD.findall(pasted.lower())
+    assert _copied([("eight", " ".join(words[:8]))], source_runs)
+    assert not _copied([("seven", " ".join(words[:7]))], source_runs)
+    # A source's title is a name, not a sentence: citing it is allowed.
+    assert not _copied([("title", kb.sources["ccs-rectal-stage4"].title)], source_runs)
