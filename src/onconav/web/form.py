@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType
-from onconav.profile import Problem, Profile, ProfileError, split_list
+from onconav.profile import Problem, Profile, ProfileError, parse_profile, split_list
 
 UNKNOWN = "unknown"
 NONE = "none"
@@ -175,6 +175,43 @@ def query_of(profile: Profile) -> str:
         else:
             pairs.append((name, str(value)))
     return urlencode(pairs)
+
+
+def as_read(given: Mapping[str, list[str]], kb: KnowledgeBase) -> dict[str, list[str]]:
+    """The answers of a query string as the form shows them again: each choice written as the
+    page writes it (``IV`` as ``4``, ``true`` as ``yes``, ``Liver`` as ``liver``), where it can be
+    read on its own, so that the form shows it chosen. A profile's other spellings were shown as
+    "I don't know" (or as nothing, for a list without a box to type in), and sending the form
+    again lost them. A name typed into a list stays as typed unless it is one of the choices;
+    an answer that cannot be read stays as given (the form's errors say why); the cancer stays
+    as typed."""
+    kinds = {q.name: q for q in questions(kb)}
+    typed_cancer = (given.get("cancer") or [""])[0]
+    cancer = typed_cancer if _read(kb, typed_cancer, "cancer", typed_cancer) else "any"
+    out: dict[str, list[str]] = {}
+    for name, values in given.items():
+        question = kinds.get(name)
+        if question is None or question.kind == "text":
+            out[name] = values
+        elif question.kind == "many":
+            choices = {c.value for c in question.choices}
+            out[name] = []
+            for said in (n for v in values for n in split_list(v)):
+                ids = _read(kb, cancer, name, [said])
+                out[name] += ids if ids and set(ids) <= choices else [said]
+        else:
+            out[name] = [(_read(kb, cancer, name, value) or [value])[0] for value in values]
+    return out
+
+
+def _read(kb: KnowledgeBase, cancer: str, name: str, value: object) -> list[str]:
+    """One answer as the page writes it in its query string, read with the cancer alone ([] when
+    it cannot be read, or says none or nothing)."""
+    try:
+        profile = parse_profile({"cancer": cancer, name: value}, kb)
+    except ProfileError:
+        return []
+    return [v for n, v in parse_qsl(query_of(profile)) if n == name and v != NONE]
 
 
 @dataclass(frozen=True)

@@ -74,7 +74,7 @@ def add_page(
 
     def form_page(request: Request, errors: dict[str, list[str]] | None = None,
                   status: int = 200) -> HTMLResponse:  # fmt: skip
-        given = form.answers(request.query_params.multi_items())
+        given = form.as_read(form.answers(request.query_params.multi_items()), kb)
         return page(
             "form.html", status, questions=questions, given=given, errors=errors or {},
             names=names, sources=kb.data.sources, asked={q.name for q in questions},
