@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from onconav import evaluate, load_kb, parse_profile
 from onconav.profile import Profile, ProfileError
-from onconav.render import STATUS_WORDS
+from onconav.render import STATUS_WORDS, source_words
 from onconav.result import Result, Status
 from onconav.web import create_app, form, page
 from onconav.web.views import STATUS_ICONS, explain_url
@@ -247,6 +247,22 @@ def test_the_page_shows_every_option_as_the_core_and_the_api_do(path: Path) -> N
         words = html.one("span", within=article, class_="status-words").text
         assert words == STATUS_WORDS[Status(article.get("data-status"))]
         assert html.find("svg", within=article, aria_hidden="true")
+
+
+def test_the_sources_are_named_with_their_publisher_and_date_as_the_command_line_names_them(
+) -> None:
+    """Each source with "publisher:" and "dated:" named, on the answer page as in the command
+    line's words (render.source_words) and on the form: "(Canadian Cancer Society, not stated in
+    the copy)" read as if the publisher were not stated."""
+    profile = example_profile(ROOT / "examples" / "rectal-stage4-kras-wild-type.json")
+    result = evaluate(profile, KB)
+    html = Html(get("/options?" + form.query_of(profile)).text)
+    listed = [li.text for li in html.find("li", within=html.one("section", class_="provenance"))]
+    assert listed == [" ".join(source_words(s).split()) for s in result.sources]
+    about = Html(get("/").text).one("section", class_="about")
+    text = " ".join(about.text.split())
+    for source in KB.data.sources:
+        assert f"{source.title} (publisher: {source.publisher}; dated: {source.dated})" in text
 
 
 @SETTINGS

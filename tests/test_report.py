@@ -17,7 +17,7 @@ import pytest
 from onconav import evaluate
 from onconav.kb import provenance
 from onconav.kb.provenance import Cited
-from onconav.render import STATUS_WORDS, question_of
+from onconav.render import STATUS_WORDS, question_of, source_words
 from onconav.result import Citation, Result
 from onconav.web import report
 from onconav.web.views import HERE
@@ -96,11 +96,15 @@ def test_the_report_holds_the_answer_the_sources_and_the_passages_cited(
     assert html.one("p", class_="disclaimer").text == words(result.disclaimer)
     provenance_ = section(html, "Sources")
     assert f"Knowledge base {KB.version}" in provenance_ and result.kb_version == KB.version
-    # the sources are those cited, each with its publisher and date
+    # the sources are those cited, each with its publisher and date, each named as the command
+    # line names them ("(Canadian Cancer Society, not stated in the copy)" read as if the
+    # publisher were not stated)
     assert {s.id for s in result.sources} == {c.source for c in every_citation(result)}
+    listed = [li.text for li in html.find("li", within=html.one("section", class_="provenance"))]
+    assert listed == [words(source_words(s)) for s in result.sources]
     for source in (KB.sources[s.id] for s in result.sources):
         assert source.dated
-        assert words(f"{source.title} ({source.publisher}, {source.dated})") in provenance_
+        assert f"publisher: {source.publisher}; dated: {source.dated}" in provenance_
     # the questions, what would change the answer, and space for notes
     asked = section(html, "Questions to ask your care team")
     assert result.questions and all(words(q) in asked for q in result.questions)
