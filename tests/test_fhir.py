@@ -899,3 +899,71 @@ def test_every_drug_code_of_the_knowledge_base_is_in_the_drug_table(
     for drug in kb.data.drugs:
         if drug.rxnorm is not None:
             assert drugs_of_codings([{"system": RXNORM, "code": drug.rxnorm}], kb) == [drug.id]
+
+
+def _receptor(ident: str, code: str, answer: str | None, **extra: Any) -> dict[str, Any]:
+    """An ER or PR tumour marker test (LOINC ``code``) with a LOINC answer (or ``extra``)."""
+    answers = {"positive": ("LA6576-8", "Positive"), "negative": ("LA6577-6", "Negative")}
+    resource: dict[str, Any] = {
+        "resourceType": "Observation", "id": ident, "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": code}]},
+        "subject": {"reference": "Patient/p-breast-bone"}, **extra}  # fmt: skip
+    if answer is not None:
+        code, display = answers[answer]
+        resource["valueCodeableConcept"] = {
+            "coding": [{"system": "http://loinc.org", "code": code, "display": display}]}
+    return resource
+
+
+ER, PR = "85337-4", "16113-3"  # ER by immune stain in breast cancer; PR interpretation
+
+
+@pytest.mark.parametrize(
+    ("tests", "expected", "unused"),
+    [
+        ([("er", ER, "positive")], True, []),
+        ([("pr", PR, "positive")], True, []),
+        ([("er", ER, "positive"), ("pr", PR, "negative")], True, ["pr"]),
+        ([("er", ER, "negative"), ("pr", PR, "negative")], False, []),
+        ([("er", ER, "negative")], None, ["er"]),  # PR not on record: not decided
+        ([("er", "14228-1", None)], None, ["er"]),  # a number with no interpretation
+    ],
+)  # fmt: skip
+def test_hormone_receptors_decide_hormone_sensitive(
+    tests: list[tuple[str, str, str | None]], expected: bool | None, unused: list[str],
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """An ER or PR found means hormones help the cancer grow; both tested and neither found
+    means they do not; a negative test alone decides nothing (it was read as not known, and the
+    mCODE example's ER-positive breast cancer asked whether it was hormone-sensitive)."""
+    data = bundle("breast-bone-metastases")
+    for ident, code, answer in tests:
+        extra = {"valueQuantity": {"value": 80, "unit": "%"}} if answer is None else {}
+        data["entry"].append({"resource": _receptor(ident, code, answer, **extra)})
+    reading = read_bundle(data, kb)
+    assert reading.data.get("hormone_sensitive") is expected
+    assert {u.reference for u in reading.unused} >= {f"Observation/{i}" for i in unused}
+    assert accounted(reading) == refs_of([e["resource"] for e in data["entry"]])
+    if expected is not None:
+        hormone = next(o for o in onconav.evaluate(onconav.parse_profile(reading.data, kb), kb)
+                       .options if o.id == "general-hormone-therapy")  # fmt: skip
+        assert "hormone_sensitive" not in hormone.missing
+
+
+def test_a_receptor_result_that_is_not_final_or_disagrees_is_said(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    data = bundle("breast-bone-metastases")
+    data["entry"] += [{"resource": _receptor("er-1", ER, "positive", status="preliminary")},
+                      {"resource": _receptor("er-2", ER, "negative")},
+                      {"resource": _receptor("er-3", "16112-5", "positive", interpretation=[{
+                          "coding": [{"system": "http://terminology.hl7.org/CodeSystem/"
+                                      "v3-ObservationInterpretation", "code": "POS"}]}])},
+                      {"resource": _receptor("pr-1", PR, None, valueString="Positive")}]
+    reading = read_bundle(data, kb)
+    assert reading.data["hormone_sensitive"] is True
+    assert set(reading.sources["hormone_sensitive"]) == {"Observation/er-3", "Observation/pr-1"}
+    why = {u.reference: u.reason for u in reading.unused}
+    assert "status 'preliminary'" in why["Observation/er-1"]
+    assert "positive, which decides" in why["Observation/er-2"]
+    assert any("ER results on record disagree" in w for w in reading.warnings)

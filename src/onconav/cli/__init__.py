@@ -700,12 +700,13 @@ def fhir_profile(
     for name, refs in reading.sources.items():
         value = fields.get(name)
         shown = ", ".join(value) if isinstance(value, list) else str(value)
-        print(f"  {name}: {shown}")
+        print(f"  {name}: {shown.lower() if isinstance(value, bool) else shown}")
         print(f"    from {', '.join(refs)}")
     print("not known from the record: " + ", ".join(
         f for f in ("stage", "recurrence", "resectable", "metastases", "metastasis_extent",
-                    "biomarkers.her2", "biomarkers.kras", "progressed_on", "prior_treatments",
-                    "symptoms", "wants_cancer_treatment") if f not in fields))  # fmt: skip
+                    "biomarkers.her2", "biomarkers.kras", "hormone_sensitive", "progressed_on",
+                    "prior_treatments", "symptoms", "wants_cancer_treatment")
+        if f not in fields))  # fmt: skip
     if reading.unused:
         print(f"not used ({len(reading.unused)}):")
         for item in reading.unused:

@@ -24,7 +24,8 @@ JSON = Mapping[str, Any]
 
 # The order of the profile's fields in the data and in the sources.
 FIELDS = ("cancer", "stage", "recurrence", "metastases", "biomarkers.her2", "biomarkers.kras",
-          "progressed_on", "cannot_have", "prior_treatments", "symptoms", "planned")  # fmt: skip
+          "hormone_sensitive", "progressed_on", "cannot_have", "prior_treatments", "symptoms",
+          "planned")  # fmt: skip
 STAGE_RANK = {"earlier": 0, "4": 1, "4A": 2, "4B": 3}
 RESULT_OK = {"final", "amended", "corrected"}
 NOT_NOW = {"inactive", "resolved", "remission"}
@@ -500,6 +501,7 @@ def read(items: list[tuple[str, object, str | None]], kb: KnowledgeBase) -> Fhir
     _symptoms(builder)
     _her2(builder)
     _kras(builder)
+    _hormone_receptors(builder)
     _treatments(builder)
     _statuses(builder)
     for res in builder.resources.values():
@@ -1030,6 +1032,55 @@ def _kras_test(builder: Builder, res: Res) -> str | None:
             continue
     builder.drop(res.ref, f"a KRAS result onconav cannot read: {_shown(res)}")
     return None
+
+
+def _hormone_receptors(builder: Builder) -> None:
+    """``hormone_sensitive`` from the tumour's oestrogen (ER) and progesterone (PR) receptor
+    tests: a receptor found means hormones help the cancer grow (true); both receptors tested and
+    neither found means they do not (false); one negative test alone decides nothing (the other
+    receptor may be present)."""
+    found: dict[str, dict[str, str]] = {"er": {}, "pr": {}}
+    for res in builder.of_type("Observation"):
+        row = builder.row("observations", _code_of(res.data))
+        kind = row.get("test") if row else None
+        if kind not in found or not builder.valid(res):
+            continue
+        name = "an oestrogen" if kind == "er" else "a progesterone"
+        if _status(res.data) not in RESULT_OK:
+            builder.drop(res.ref, f"{name} receptor test with status {_status(res.data)!r}: "
+                         "not a result")  # fmt: skip
+            continue
+        answer = _answer(builder, res)
+        if answer is None:
+            said = [str(w).strip().lower() for w in _value_words(res)]
+            answer = next((w for w in said if w in ("positive", "negative")), None)
+        if answer not in ("positive", "negative", "present", "absent"):
+            builder.drop(res.ref, f"{name} receptor result onconav cannot read: {_shown(res)} "
+                         "(a positive or negative answer, or a number with the laboratory's "
+                         "interpretation)")  # fmt: skip
+            continue
+        found[kind][res.ref] = "positive" if answer in ("positive", "present") else "negative"
+    positive = [ref for results in found.values() for ref, v in results.items() if v == "positive"]
+    if positive:
+        builder.values["hormone_sensitive"] = True
+        builder.use("hormone_sensitive", *positive)
+        negative = [ref for results in found.values() for ref, v in results.items()
+                    if v == "negative"]  # fmt: skip
+        for kind, results in found.items():
+            if len(set(results.values())) > 1:
+                builder.warnings.append(f"hormone_sensitive: the {kind.upper()} results on record "
+                                        "disagree (positive, negative)")  # fmt: skip
+        for ref in negative:
+            builder.drop(ref, "a negative hormone receptor test: another receptor test on record "
+                         "is positive, which decides")  # fmt: skip
+    elif found["er"] and found["pr"]:
+        builder.values["hormone_sensitive"] = False
+        builder.use("hormone_sensitive", *found["er"], *found["pr"])
+    else:
+        for ref in [*found["er"], *found["pr"]]:
+            other = "progesterone" if ref in found["er"] else "oestrogen"
+            builder.drop(ref, f"a negative hormone receptor test alone does not decide: the "
+                         f"{other} receptor result is not on record")  # fmt: skip
 
 
 # ---- treatments ----------------------------------------------------------------------------
