@@ -275,6 +275,24 @@ def test_a_mistake_is_shown_on_the_form_with_the_answers_kept(page: Watched, sit
     assert page.page.url.endswith("#q-stage")
 
 
+def test_after_sending_a_form_with_a_mistake_the_focus_is_on_the_list_of_mistakes(
+    page: Watched, site: str
+) -> None:
+    """A person who sends the form with a mistake (here no cancer) lands on the list of mistakes,
+    not at the top of a long page: a keyboard or screen-reader user is told at once, and Tab
+    goes on to the links to each question."""
+    page.page.goto(site + "/")
+    page.page.check('input[type=checkbox][name="symptoms"][value="bleeding"]')
+    page.page.locator("#f-cancer").focus()
+    with page.page.expect_navigation():
+        page.page.keyboard.press("Enter")  # sent from the keyboard
+    page.errors.clear()  # the 422 itself is logged by the browser as a failed resource
+    assert page.page.evaluate("document.activeElement.id") == "errors"
+    assert "cancer" in page.page.evaluate("document.activeElement.innerText")
+    page.page.keyboard.press("Tab")
+    assert page.page.evaluate("document.activeElement.getAttribute('href')") == "#q-cancer"
+
+
 PAGES = {
     "form": "/",
     "answer": "/options?cancer=rectum&stage=4&metastases=liver&metastasis_extent=few"
