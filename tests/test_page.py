@@ -428,6 +428,27 @@ def test_an_answer_not_accepted_shows_the_form_again_with_the_answers_kept(
     assert checked(html, "kras") == ["unknown"]
 
 
+@pytest.mark.parametrize(("given", "field"), [
+    *REFUSED,
+    ([("cancer", "rectum"), ("progressed_on", "Xelodaa")], "progressed_on"),
+    ([("cancer", "rectum"), ("metastases", "elbow")], "metastases"),
+])  # fmt: skip
+def test_a_mistake_says_once_what_is_accepted_and_how_many_more(
+    given: list[tuple[str, str]], field: str
+) -> None:
+    """Each message of a mistake says what is accepted once (it said it twice: "accepted: true,
+    false (accepted: true, false)"), and a list cut short says how many more are accepted."""
+    html = Html(get("/options?" + urlencode(given)).text)
+    messages = list(error_links(html).values())
+    assert messages
+    for message in messages:
+        assert message.count("accepted:") <= 1, message
+    if field == "colour":  # every question of the form, none left out
+        assert all(q.name in messages[0] for q in QUESTIONS), messages[0]
+    if field == "progressed_on":  # 100 and more names: some, and how many more
+        assert re.search(r", and \d+ more\)$", messages[0]), messages[0]
+
+
 def checked(html: Html, name: str) -> list[str]:
     """The values of the radios, then the boxes, ticked for a question."""
     radios = [e.get("value") for e in html.find("input", name=name, type="radio", checked=None)]

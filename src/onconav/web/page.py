@@ -38,6 +38,7 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+ACCEPTED_LISTED = 20  # the most accepted words a mistake's message lists (the form asks 18)
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -90,14 +91,19 @@ def add_page(
             return form_page(request, form_errors(error), 422)
 
     def form_errors(error: ProfileError) -> dict[str, list[str]]:
+        """Each problem's words by question, with what is accepted when the words do not say
+        it already (they said it twice: "accepted: true, false (accepted: true, false)"), and
+        how many more are accepted when there are too many to list."""
         out: dict[str, list[str]] = {}
         for problem in error.problems:
             name = problem.field.split("[")[0].split(".")[-1]  # symptoms[1], biomarkers.her2
             name = "cancer" if name == "profile" else name
-            accepted = ", ".join(problem.accepted[:12])
-            out.setdefault(name, []).append(
-                f"{problem} (accepted: {accepted})" if accepted else str(problem)
-            )
+            message = str(problem)
+            if problem.accepted and "accepted:" not in problem.message:
+                listed = ", ".join(problem.accepted[:ACCEPTED_LISTED])
+                more = len(problem.accepted) - ACCEPTED_LISTED
+                message += f" (accepted: {listed}" + (f", and {more} more)" if more > 0 else ")")
+            out.setdefault(name, []).append(message)
         return out
 
     @app.get("/", include_in_schema=False)
