@@ -73,14 +73,19 @@ def _differs(typed: object, shown: str) -> bool:
 def headline(result: Result) -> str:
     """How many options have each status: "3 offered, 1 needs information, 2 need information,
     ..."."""
-    out = []
-    for status in Status:
-        count = getattr(result.counts, status.value)
-        words = STATUS_WORDS[status].lower()
-        if status is Status.needs_information and count != 1:
-            words = "need information"
-        out.append(f"{count} {words}")
-    return ", ".join(out)
+    return ", ".join(
+        f"{count} {counted_words(status, count)}"
+        for status in Status
+        for count in [getattr(result.counts, status.value)]
+    )
+
+
+def counted_words(status: Status, count: int) -> str:
+    """A status's words after a number of options: "offered", "needs information" after 1 and
+    "need information" after any other number."""
+    if status is Status.needs_information and count != 1:
+        return "need information"
+    return STATUS_WORDS[status].lower()
 
 
 def options_word(count: int) -> str:

@@ -39,6 +39,7 @@ def environment() -> jinja2.Environment:
     )
     env.globals.update(
         status_words=render.STATUS_WORDS,
+        counted_words=render.counted_words,
         status_icon=lambda s: STATUS_ICONS[s],
         caveat_label=render.caveat_label,
         question_of=render.question_of,
