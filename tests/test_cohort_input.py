@@ -127,6 +127,56 @@ def test_a_list_item_that_is_not_text_is_refused_as_a_profile_refuses_it(tmp_pat
             assert quarantined(tmp_path / f"{name}-{engine}.quarantine.csv") == want, engine
 
 
+def _refused(person: dict[str, Any]) -> str | None:
+    """What ``onconav options`` says of one person's JSON (None: it is read)."""
+    data = {k: v for k, v in person.items() if k not in ("patient_id", "her2", "kras")}
+    markers = {k: person[k] for k in ("her2", "kras") if k in person}
+    try:
+        parse_profile({**data, "biomarkers": markers} if markers else data, KB)
+    except ProfileError as error:
+        return "; ".join(str(p) for p in error.problems)
+    return None
+
+
+def test_a_value_that_is_not_text_is_read_as_the_value_it_is(tmp_path: Path) -> None:
+    """A value that is not text (an object, a list where one value is expected, a number, a
+    Parquet struct) is read as ``onconav options`` reads the same JSON, by every engine and
+    whether or not the file's other rows give the column as text: HER2 given as
+    {"result": "positive"} is refused, never read as the text of it (which says positive, and
+    was answered HER2-positive); a number the core takes (stage 4.0, hormone_sensitive 0.0) is
+    read."""
+    people: list[dict[str, Any]] = [
+        {"patient_id": "a", "cancer": "stomach", "stage": "4", "her2": {"result": "positive"}},
+        {"patient_id": "b", "cancer": {"name": "stomach"}, "stage": "IV"},
+        {"patient_id": "c", "cancer": "rectum", "stage": [4]},
+        {"patient_id": "d", "cancer": "prostate", "stage": 4.0, "hormone_sensitive": 0.0},
+        {"patient_id": "e", "cancer": "stomach", "stage": "4", "her2": ["positive"]},
+        {"patient_id": "f", "cancer": "stomach", "stage": "4", "her2": "positive"},
+    ]
+    expected = [(i, p["patient_id"], _refused(p)) for i, p in enumerate(people, 1)]
+    assert [p for _, p, r in expected if r is not None] == ["a", "b", "c"]
+    files = {"mixed.ndjson": people}  # one JSON column per fact, each value as JSON says
+    files.update({f"{p['patient_id']}.ndjson": [p] for p in people})  # typed: a struct, ...
+    for name, rows in files.items():
+        source = tmp_path / name
+        source.write_text("".join(json.dumps(p) + "\n" for p in rows))
+        sources = [source]
+        if name != "mixed.ndjson":  # the same, typed, as Parquet
+            sources.append(tmp_path / name.replace(".ndjson", ".parquet"))
+            with duckdb.connect() as con:
+                con.execute(f"COPY (SELECT * FROM read_json('{source}')) TO '{sources[1]}' "
+                            "(FORMAT parquet)")  # fmt: skip
+        want = [e for e in expected if e[1] in {p["patient_id"] for p in rows}]
+        want = [(i + 1, p, r) for i, (_, p, r) in enumerate(want)]
+        for path in sources:
+            for engine in ENGINES:
+                out = tmp_path / f"{path.name}-{engine}.parquet"
+                done = run(KB, path, out, engine=engine)
+                bad = quarantined(tmp_path / f"{path.name}-{engine}.quarantine.csv")
+                assert bad == [w for w in want if w[2] is not None], (path.name, engine)
+                assert done.loaded.answered == len(want) - len(bad)
+
+
 def test_a_csv_row_with_more_or_fewer_values_or_an_open_quote_is_quarantined(
     tmp_path: Path,
 ) -> None:

@@ -79,11 +79,11 @@ def profile_data(record: dict[str, object]) -> dict[str, object]:
         if name in ("patient_id", "_row") or value is None:
             continue
         if name in ("her2", "kras"):
-            markers[name] = value
+            markers[name] = as_given(value)
         elif isinstance(value, list):
             data[name] = [as_given(item) for item in value]
         else:
-            data[name] = value
+            data[name] = as_given(value)
     if markers:
         data["biomarkers"] = markers
     return data

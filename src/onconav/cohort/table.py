@@ -331,43 +331,56 @@ def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], cop
     _tables_of_lines(con, bad, numbers)
 
 
-# An item of a list given as a JSON value that is not text (a number, true, a list in the list):
-# this mark, then its JSON; read as that value (``as_given``), which the core refuses as it
-# refuses it in a profile, never as the text of it ("[pain]" would be read as pain)
+# A value given as a JSON or typed value that is not text (a number, true, an object, a list in
+# a list): this mark, then its JSON; read as that value (``as_given``), which the core refuses or
+# reads as it does in a profile, never as the text of it ("[pain]" would be read as pain, and
+# {"result": "positive"} as HER2 positive)
 NOT_TEXT = "\x01"
-_ITEM = (f"CASE WHEN x IS NULL OR json_type(x) = 'NULL' THEN NULL WHEN json_type(x) = 'VARCHAR' "
-         f"THEN json_extract_string(x, '$') ELSE chr({ord(NOT_TEXT)}) || CAST(x AS VARCHAR) END")
+
+
+def _item(x: str) -> str:
+    """The SQL of a JSON value ``x`` as given: its text if it is a string, else marked."""
+    return (f"CASE WHEN {x} IS NULL OR json_type({x}) = 'NULL' THEN NULL "
+            f"WHEN json_type({x}) = 'VARCHAR' THEN json_extract_string({x}, '$') "
+            f"ELSE chr({ord(NOT_TEXT)}) || CAST({x} AS VARCHAR) END")  # fmt: skip
 
 
 def as_given(item: object) -> object:
-    """An item of a list as it was given: its text, or the value behind ``NOT_TEXT``."""
+    """A value (or an item of a list) as it was given: its text, or the value behind
+    ``NOT_TEXT``."""
     if isinstance(item, str) and item.startswith(NOT_TEXT):
         return json.loads(item[len(NOT_TEXT):])
     return item
 
 
 def _given(item: str, kind: str, sql_type: str) -> str:
-    """A column as given, as text (a value) or a list of texts (a list; ``;``-separated text;
-    an item that is not text marked, ``NOT_TEXT``)."""
+    """A column as given, as text (a value) or a list of texts (a list; ``;``-separated text);
+    a value or an item that is not text (a number, true, an object, a list where one value is
+    expected) marked, ``NOT_TEXT``, as the value it is. A ``patient_id`` is its text."""
     col = column(item)
-    if kind != "list":  # JSON (NDJSON of mixed types) as its value, a string without its quotes
-        text = f"CAST({col} AS VARCHAR)"
-        if sql_type == "JSON":
-            text = f"json_extract_string({col}, '$')"
-        return f"NULLIF(trim({text}), '')"
+    if kind == "id":
+        text = f"json_extract_string({col}, '$')" if sql_type == "JSON" else col
+        return f"NULLIF(trim(CAST({text} AS VARCHAR)), '')"
+    # a value of a column typed other than text: marked, as its JSON (a date's is a string,
+    # which ``as_given`` reads back as that text)
+    value = _item(col) if sql_type == "JSON" else \
+        f"chr({ord(NOT_TEXT)}) || CAST(to_json({col}) AS VARCHAR)"  # fmt: skip
+    if kind != "list":
+        return f"NULLIF(trim({col if sql_type == 'VARCHAR' else value}), '')"
     if sql_type == "VARCHAR[]":
         return col
     if sql_type.endswith("[]"):  # a list of numbers, of lists, ...: each item as its JSON
         return (f"list_transform(list_transform({col}, lambda y: to_json(y)), "
-                f"lambda x: {_ITEM})")  # fmt: skip
+                f"lambda x: {_item('x')})")  # fmt: skip
     if sql_type == "JSON":  # NDJSON whose rows differ: a list as a list, anything else one item
         return (f"CASE WHEN json_type({col}) = 'ARRAY' THEN "
-                f"list_transform(from_json({col}, '[\"JSON\"]'), lambda x: {_ITEM}) "
+                f"list_transform(from_json({col}, '[\"JSON\"]'), lambda x: {_item('x')}) "
                 f"WHEN {col} IS NULL OR json_type({col}) = 'NULL' THEN NULL "
-                f"ELSE [json_extract_string({col}, '$')] END")  # fmt: skip
-    text = f"trim(CAST({col} AS VARCHAR))"
-    return (f"CASE WHEN {text} = '' THEN NULL ELSE "
-            f"list_transform(string_split({text}, ';'), lambda s: trim(s)) END")  # fmt: skip
+                f"ELSE [{value}] END")  # fmt: skip
+    if sql_type != "VARCHAR":  # a number, true, a struct, ...: one item, the value it is
+        return f"CASE WHEN {col} IS NOT NULL THEN [{value}] END"
+    return (f"CASE WHEN trim({col}) <> '' THEN "
+            f"list_transform(string_split(trim({col}), ';'), lambda s: trim(s)) END")  # fmt: skip
 
 
 def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase) -> Loaded:
@@ -446,7 +459,9 @@ def restore_reasons(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _profile(kb: KnowledgeBase, cancer: str | None, field: str, value: object) -> dict[str, Any]:
-    data: dict[str, Any] = {"cancer": cancer if cancer is not None else "any"}
+    """The profile data of one value (as given, ``as_given``) of a person with that cancer."""
+    data: dict[str, Any] = {"cancer": as_given(cancer) if cancer is not None else "any"}
+    value = as_given(value)
     if value is not None:
         if field in MARKERS:
             data["biomarkers"] = {field: value}
@@ -535,7 +550,7 @@ def _read_values(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[
                                 "error": "cancer: is required"})  # fmt: skip
             continue
         try:
-            facts = facts_of(parse_profile({"cancer": cancer}, kb), kb)
+            facts = facts_of(parse_profile({"cancer": as_given(cancer)}, kb), kb)
             cancer_rows.append({"raw": cancer, "site": facts.site,
                                 "value": str(facts.given["cancer"] or "") or None,
                                 "error": None})  # fmt: skip
