@@ -300,6 +300,7 @@ PAGES = {
     "explain": "/explain/FOLFOX",
     "report": "/report.html?cancer=stomach&stage=4&her2=positive",
     "error": "/options?cancer=rectum&stage=9",
+    "disagree": "/?cancer=stomach&stage=4&her2=positive&her2=negative",
     "search": "/search?q=will+I+need+a+stoma+bag&cancer=rectum",
 }
 

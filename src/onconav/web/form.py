@@ -197,7 +197,7 @@ def as_read(given: Mapping[str, list[str]], kb: KnowledgeBase) -> dict[str, list
             choices = {c.value for c in question.choices}
             out[name] = []
             for said in (n for v in values for n in split_list(v)):
-                ids = _read(kb, cancer, name, [said])
+                ids = [i for i in _read(kb, cancer, name, [said]) if i != NONE]
                 out[name] += ids if ids and set(ids) <= choices else [said]
         else:
             out[name] = [(_read(kb, cancer, name, value) or [value])[0] for value in values]
@@ -206,12 +206,12 @@ def as_read(given: Mapping[str, list[str]], kb: KnowledgeBase) -> dict[str, list
 
 def _read(kb: KnowledgeBase, cancer: str, name: str, value: object) -> list[str]:
     """One answer as the page writes it in its query string, read with the cancer alone ([] when
-    it cannot be read, or says none or nothing)."""
+    it cannot be read or says nothing)."""
     try:
         profile = parse_profile({"cancer": cancer, name: value}, kb)
     except ProfileError:
         return []
-    return [v for n, v in parse_qsl(query_of(profile)) if n == name and v != NONE]
+    return [v for n, v in parse_qsl(query_of(profile)) if n == name]
 
 
 @dataclass(frozen=True)
@@ -221,13 +221,20 @@ class Filled:
     mode: str  # for a list: unknown, none or some; for the others the answer (or unknown)
     selected: frozenset[str] = frozenset()  # the choices ticked
     typed: str = ""  # the names (or the text) typed
+    disagree: tuple[str, ...] = ()  # two results or more given for a biomarker
 
 
 def filled(question: Question, values: list[str]) -> Filled:
+    """A question's answers as the form shows them. Results that disagree (``her2=positive&
+    her2=negative``, which the profile reads as unknown, with a warning) are shown as "I don't
+    know", with the results named: one radio showed the first as the answer, and sending the
+    form again made it the answer."""
     if question.kind == "text":
         return Filled(UNKNOWN, typed=values[0] if values else "")
     if question.kind != "many":
-        answered = [v for v in values if v.lower() != UNKNOWN]
+        answered = list(dict.fromkeys(v for v in values if v.lower() != UNKNOWN))
+        if len(answered) > 1 and question.name in BIOMARKERS:
+            return Filled(UNKNOWN, disagree=tuple(answered))
         return Filled(answered[0] if answered else UNKNOWN)
     names = [n for v in values for n in split_list(v)]
     said = [n for n in names if n.lower() not in (UNKNOWN, SOME, NONE)]
