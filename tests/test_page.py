@@ -732,6 +732,24 @@ def test_an_unknown_name_is_a_404_page(name: str) -> None:
     html = Html(response.text)
     assert name in html.one("h1").text
     assert "<b>" not in response.text, "the name is escaped"
+    assert not [a for a in html.find("a") if a.get("href").startswith("/explain/")]
+
+
+@pytest.mark.parametrize("name", ["Xelodaa", "lonsruf", "FOLFOXX"])
+def test_an_unknown_name_suggests_the_closest_names_as_the_api_does(name: str) -> None:
+    """The page's 404 suggests the knowledge base's closest names, each a link to its page, as
+    the command line and the API do (it suggested nothing)."""
+    closest = KB.closest_names(name)
+    assert closest, name
+    response = get(explain_url(name))
+    assert response.status_code == 404
+    html = Html(response.text)
+    links = [(a.text, a.get("href")) for a in html.find("a") if a.get("href").startswith(
+        "/explain/")]  # fmt: skip
+    assert links == [(n, explain_url(n)) for n in closest]
+    assert all(get(href).status_code == 200 for _, href in links)
+    api = get("/api/v1/explain/" + name)
+    assert api.status_code == 404 and all(n in api.json()["detail"] for n in closest)
 
 
 def local_links(html: Html) -> set[str]:

@@ -126,7 +126,8 @@ def add_page(
     async def explain(name: str) -> HTMLResponse:
         found = kb.find(name)
         if not found:
-            return page("missing.html", 404, name=name)
+            # the closest names, as the command line and the API suggest them
+            return page("missing.html", 404, name=name, closest=kb.closest_names(name))
         seen = kb_explain.view(kb, found[0])
         passages = [passage(span) if passage else None for span in seen.evidence]
         return page("explain.html", seen=seen, passages=passages,
