@@ -752,6 +752,33 @@ def test_an_unknown_name_suggests_the_closest_names_as_the_api_does(name: str) -
     assert api.status_code == 404 and all(n in api.json()["detail"] for n in closest)
 
 
+@pytest.mark.parametrize(("query", "field", "box"), [
+    ("q=" + "a" * 600, "q", "q"),
+    ("q=   ", None, None),  # the empty box: no error
+    ("q=stoma&cancer=nosuch", "cancer", "cancer"),
+])  # fmt: skip
+def test_a_search_that_cannot_run_says_so_beside_the_field_it_is_about(
+    query: str, field: str | None, box: str | None
+) -> None:
+    """A search refused (422) names its field in words, beside that field, which is marked and
+    tied to the message: a cancer not among the sources was shown under the question's box."""
+    response = get("/search?" + query)
+    html = Html(response.text)
+    errors = html.find("p", class_="field-error")
+    if field is None:
+        assert response.status_code == 200 and not errors
+        return
+    assert response.status_code == 422
+    (error,) = errors
+    assert error.text.startswith({"q": "Your question:", "cancer": "Which cancer:"}[field])
+    marked = html.one(None, id=box)
+    assert marked.get("aria-invalid") == "true"
+    assert error.get("id") in marked.get("aria-describedby").split()
+    other = html.one(None, id={"q": "cancer", "cancer": "q"}[field])
+    assert "aria-invalid" not in other.attrs
+    assert error.get("id") not in other.get("aria-describedby").split()
+
+
 def local_links(html: Html) -> set[str]:
     out = set()
     for a in html.find("a", href=None):

@@ -144,13 +144,15 @@ def add_page(
         context: dict[str, Any] = {"query": query, "cancer": cancer, "cancers": cancers,
                                    "search_page": True,  # its own box, none in the header
                                    "source_titles": titles, "result": None, "error": None,
+                                   "error_field": None,
                                    "kind_labels": kb_explain.KIND_LABEL}  # fmt: skip
         if not query.strip():  # the empty search box
             return page("search.html", **context)
         try:
             context["result"] = index.search(query, limit=10, cancer=cancer)
-        except SearchError as error:
+        except SearchError as error:  # shown beside the field it is about
             context["error"] = error.problem.message
+            context["error_field"] = "cancer" if error.problem.field == "cancer" else "q"
             return page("search.html", 422, **context)
         return page("search.html", **context)
 
