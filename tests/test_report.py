@@ -127,8 +127,11 @@ def test_the_report_holds_the_answer_the_sources_and_the_passages_cited(
         assert words(cited) in quoted, label
     assert "The passages cited" in text
 
+    assert "the passages themselves are quoted at the end" in html.one("p", class_="lead").text
     without = Html(report.html(result, KB, None, made=MADE))
     assert "The passages cited" not in without.text and not without.find("blockquote")
+    # without the source files it promises no passages
+    assert "quoted" not in without.one("p", class_="lead").text
     assert shown(without) == statuses(result)
 
 
