@@ -275,6 +275,28 @@ def test_a_mistake_is_shown_on_the_form_with_the_answers_kept(page: Watched, sit
     assert page.page.url.endswith("#q-stage")
 
 
+def test_changing_nothing_and_sending_the_form_again_gives_the_same_options(
+    page: Watched, site: str
+) -> None:
+    """An answer's address written in the profile's other spellings (a bookmark, a link from
+    the care team), and two HER2 results that disagree: "Change your answers", then "Show my
+    options" unchanged, gives the same options (the form showed these answers as "I don't
+    know", or the first HER2 result as the answer, and the options changed)."""
+    address = ("/options?cancer=stomach&stage=IV&resectable=FALSE&metastases=Liver"
+               "&her2=positive&her2=negative&symptoms=Bleeding&prior_treatments=chemo")
+    page.page.goto(site + address)
+    before = shown(page.page)
+    assert before
+    with page.page.expect_navigation():
+        page.page.get_by_role("link", name="Change your answers").click()
+    assert page.page.is_checked('input[name="stage"][value="4"]')
+    assert page.page.is_checked('input[name="her2"][value="unknown"]')
+    assert "HER2-negative" in page.page.locator("#d-her2").inner_text()
+    with page.page.expect_navigation():
+        page.page.get_by_role("button", name="Show my options").click()
+    assert shown(page.page) == before
+
+
 def test_after_sending_a_form_with_a_mistake_the_focus_is_on_the_list_of_mistakes(
     page: Watched, site: str
 ) -> None:
