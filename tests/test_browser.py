@@ -297,6 +297,41 @@ def test_changing_nothing_and_sending_the_form_again_gives_the_same_options(
     assert shown(page.page) == before
 
 
+def contrast(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two CSS colours given as rgb(...) or rgba(...)."""
+
+    def luminance(colour: str) -> float:
+        r, g, b = (int(float(v)) / 255 for v in colour[colour.index("(") + 1 : -1].split(",")[:3])
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_the_focus_is_seen_against_the_page(page: Watched, site: str) -> None:
+    """Each kind of thing a keyboard reaches shows its focus with a ring of 3:1 or more against
+    the page behind it (WCAG 1.4.11): the yellow ring alone was 2:1 on white."""
+    seen = set()
+    for address in ("/search?q=stoma&cancer=rectum", "/options?cancer=thyroid"):
+        page.page.goto(site + address)
+        for _ in range(45):
+            page.page.keyboard.press("Tab")
+            tag, outline, width, background = page.page.evaluate("""() => {
+                const e = document.activeElement, s = getComputedStyle(e);
+                let p = e.parentElement, bg = "rgba(0, 0, 0, 0)";
+                while (p && (bg = getComputedStyle(p).backgroundColor) === "rgba(0, 0, 0, 0)") {
+                    p = p.parentElement; }
+                return [e.tagName, s.outlineColor, s.outlineWidth,
+                        bg === "rgba(0, 0, 0, 0)" ? "rgb(255, 255, 255)" : bg]; }""")
+            if tag == "BODY":  # past the last
+                break
+            seen.add(tag)
+            assert float(width.removesuffix("px")) >= 2, (tag, width)
+            assert contrast(outline, background) >= 3, (tag, outline, background)
+    assert {"A", "INPUT", "BUTTON", "SELECT", "SUMMARY"} <= seen, seen
+
+
 def test_after_sending_a_form_with_a_mistake_the_focus_is_on_the_list_of_mistakes(
     page: Watched, site: str
 ) -> None:
