@@ -372,15 +372,22 @@ def _given(item: str, kind: str, sql_type: str) -> str:
     if sql_type.endswith("[]"):  # a list of numbers, of lists, ...: each item as its JSON
         return (f"list_transform(list_transform({col}, lambda y: to_json(y)), "
                 f"lambda x: {_item('x')})")  # fmt: skip
-    if sql_type == "JSON":  # NDJSON whose rows differ: a list as a list, anything else one item
+    if sql_type == "JSON":  # NDJSON whose rows differ: a list as a list, text as text
+        text = f"json_extract_string({col}, '$')"
         return (f"CASE WHEN json_type({col}) = 'ARRAY' THEN "
                 f"list_transform(from_json({col}, '[\"JSON\"]'), lambda x: {_item('x')}) "
+                f"WHEN json_type({col}) = 'VARCHAR' THEN {_split(text)} "
                 f"WHEN {col} IS NULL OR json_type({col}) = 'NULL' THEN NULL "
                 f"ELSE [{value}] END")  # fmt: skip
     if sql_type != "VARCHAR":  # a number, true, a struct, ...: one item, the value it is
         return f"CASE WHEN {col} IS NOT NULL THEN [{value}] END"
-    return (f"CASE WHEN trim({col}) <> '' THEN "
-            f"list_transform(string_split(trim({col}), ';'), lambda s: trim(s)) END")  # fmt: skip
+    return _split(col)
+
+
+def _split(text: str) -> str:
+    """The SQL of a list given as text: its ``;``-separated items; empty text is no list."""
+    return (f"CASE WHEN trim({text}) <> '' THEN "
+            f"list_transform(string_split(trim({text}), ';'), lambda s: trim(s)) END")
 
 
 def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase) -> Loaded:
