@@ -291,7 +291,7 @@ def test_markdown_shows_the_cancer_name_as_typed_without_markup(run: Run) -> Non
     done = run("options", "--cancer", "foo *bar* <b>x</b>", "--format", "markdown")
     assert done.status == 0, done.stderr
     head = done.stdout.splitlines()[0]
-    assert head == r"# Options for foo \*bar\* \<b\>x\</b\>"
+    assert head == r"# Options for foo \*bar\* \<b\>x\</b\> cancer"
     assert "<b>" not in done.stdout
 
 

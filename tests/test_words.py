@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from onconav import evaluate, load_kb, parse_profile
+from onconav import evaluate, load_kb, parse_profile, words
 from onconav.engine import Status
 from onconav.kb.rules import DRUG_KINDS
 from onconav.profile import ProfileError, facts_of
@@ -431,7 +431,7 @@ def test_her2_words_from_reports(typed: str, value: str | None) -> None:
     ("typed", "site"),
     [("cervical spine metastases from breast cancer", "breast"),
      ("cervical lymph node metastasis of unknown primary", "any"),
-     ("gastric metastasis from lung cancer", "lung"), ("CUP", "any")],
+     ("gastric metastasis from lung cancer", "lung cancer"), ("CUP", "any")],
 )  # fmt: skip
 def test_a_place_of_spread_is_not_where_it_started(typed: str, site: str) -> None:
     assert read({"cancer": typed}).site == site
@@ -453,6 +453,51 @@ def test_another_kind_of_cancer_is_not_the_organs_carcinoma(typed: str) -> None:
 @pytest.mark.parametrize("typed", ["not cervical", "cervical? (biopsy pending)", "stomach?",
                                    "cervical cancer not excluded"])  # fmt: skip
 def test_a_cancer_that_is_not_sure_is_refused(typed: str) -> None:
+    with pytest.raises(ProfileError, match=r"^cancer: "):
+        parse_profile({"cancer": typed}, KB)
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [("non-small cell lung cancer", "non-small cell lung cancer"),
+     ("non small cell lung carcinoma", "non small cell lung carcinoma"),
+     ("non-Hodgkin lymphoma", "non-Hodgkin lymphoma"),
+     ("non-melanoma skin cancer", "non-melanoma skin cancer"),
+     ("lung", "lung cancer"), ("pancreas  ", "pancreas cancer"), ("kidney tumour", "kidney tumour"),
+     ("gastric metastasis from lung", "lung cancer")],
+)  # fmt: skip
+def test_a_cancer_with_no_source_is_named_as_written(typed: str, name: str) -> None:
+    """A name that starts with "non-" names a cancer (non-small cell lung cancer was refused as
+    "not sure or says what it is not"); a place alone is named as a cancer ("Options for lung"),
+    and the site is the name as written (it was squeezed to "nonsmalllung" in the reasons)."""
+    facts = read({"cancer": typed, "stage": "4"})
+    assert facts.cancer_name == name
+    assert facts.site == name.lower()
+    assert not any("kind of cancer (small" in w for w in facts.warnings)  # non-small is not
+
+
+@given(st.text(alphabet=st.characters(categories=("L", "Zs", "Pd")), min_size=1, max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_a_cancers_name_always_names_a_disease(typed: str) -> None:
+    """The rule for every name: cancer_name says the words of a disease, keeps a name that does
+    (in its own words), and gives the same name again when read again."""
+    named = words.cancer_name(typed)
+    assert words.KIND_OF_DISEASE.search(named)
+    assert words.cancer_name(named) == named
+    if words.KIND_OF_DISEASE.search(typed):
+        assert named == " ".join(typed.split())
+
+
+@pytest.mark.parametrize("typed", ["non-small cell lung cancer", "non-Hodgkin lymphoma",
+                                   "nonseminoma", "non-muscle-invasive bladder cancer"])
+def test_a_name_that_starts_with_non_is_not_a_negation(typed: str) -> None:
+    assert not words.NEGATED.match(typed.lower())
+    assert read({"cancer": typed}).cancer_name == typed
+
+
+@pytest.mark.parametrize("typed", ["not cancer", "no cancer", "non-cancerous", "non-malignant",
+                                   "non malignant", "never had cancer", "noncancerous"])
+def test_a_negation_is_still_refused(typed: str) -> None:
     with pytest.raises(ProfileError, match=r"^cancer: "):
         parse_profile({"cancer": typed}, KB)
 

@@ -581,8 +581,8 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
         warning = (f"cancer: {name.strip()[:120]!r} names a kind of cancer ({other.group(0)}) "
                    "other than those the sources on stomach, rectal and cervical cancer describe; "
                    "these are the options of the source on advanced cancer in general")  # fmt: skip
-        site = normalise_name(name)[:60]
-        return CancerReading(site, name.strip()[:120], None, (warning,))
+        named = words.cancer_name(primary)
+        return CancerReading(named.lower()[:60], named[:120], None, (warning,))
     if is_code(name):
         message = f"{name!r} is a code of no cancer onconav knows; give the cancer's name"
         return CancerReading("", "", None, problems=(Problem("cancer", name, (), message),))
@@ -602,9 +602,8 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
         f"source on advanced cancer in general describes; {', '.join(own[:-1])} and {own[-1]} "
         "have sources of their own"
     )
-    site = normalise_name(" ".join(words.cancer_phrases(primary)[:1])) or normalise_name(name)
-    return CancerReading(site[:60] or name.strip().lower()[:60], name.strip()[:120], None,
-                         (warning,))  # fmt: skip
+    named = words.cancer_name(primary)  # its site: the name, so that it reads as written
+    return CancerReading(named.lower()[:60], named[:120], None, (warning,))
 
 
 # --------------------------------------------------------------------------------------------

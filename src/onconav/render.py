@@ -203,7 +203,7 @@ def md_escape(text: str) -> str:
 
 def markdown(result: Result, passage: PassageLookup | None = None) -> str:
     """The result as a Markdown report. What the person typed (the cancer's name, which the
-    scope repeats) is escaped."""
+    scope and a reason repeat) is escaped."""
     name = md_escape(result.cancer_name)
     out = [f"# Options for {name}", "", "## Your situation as understood", ""]
     for label, words in situation(result):
@@ -217,8 +217,8 @@ def markdown(result: Result, passage: PassageLookup | None = None) -> str:
             out.append(f"### {option.name}: {STATUS_WORDS[option.status]}{mark}")
             out += ["", option.description, ""]
             out += [f"- {line}" for line in details(option)]
-            if option.reason:
-                out.append(f"- {option.reason}")
+            if option.reason:  # it may repeat the person's words (the cancer's name)
+                out.append(f"- {md_escape(option.reason)}")
             for missing in option.missing:
                 out.append(f"- To decide: {question_of(missing)}")
             for caveat in option.caveats:

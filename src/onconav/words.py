@@ -298,14 +298,30 @@ NOT_HORMONE_SENSITIVE = re.compile(
 OTHER_KINDS = re.compile(
     r"\b(lymphomas?|malt|gist|gastrointestinal stromal|stromal|carcinoids?|neuroendocrine|nets?|"
     r"nec|melanomas?|sarcomas?|leiomyosarcomas?|liposarcomas?|mesotheliomas?|leuka?emias?|"
-    r"myelomas?|small[- ]cell|small (bowel|intestine)|appendix|appendiceal|anal|anus)\b"
+    r"myelomas?|(?<!non-)(?<!non )small[- ]cell|small (bowel|intestine)|appendix|appendiceal|"
+    r"anal|anus)\b"
+)
+# Words that name a cancer as a disease (cancer, carcinoma, tumour, lymphoma, leukaemia, ...): a
+# place alone ("lung") is named with "cancer" after it.
+KIND_OF_DISEASE = re.compile(
+    r"\b\w*(cancers?|carcinomas?|tumou?rs?|neoplasms?|malignanc(y|ies)|omas?|leuka?emias?)\b",
+    re.IGNORECASE,
 )
 # "Cervical" also means "of the neck": cervical spine, cervical lymph nodes, cervical oesophagus.
 NECK = frozenset({"spine", "spinal", "vertebra", "vertebrae", "vertebral", "node", "nodes",
                   "lymph", "oesophagus", "esophagus", "oesophageal", "esophageal", "neck",
                   "cord"})  # fmt: skip
 UNKNOWN_PRIMARY = re.compile(r"\b(unknown primary|primary unknown|cup)\b")
-NEGATED = re.compile(r"^\s*(not|no|non|never)\b")
+# "not cancer", "no tumour", "never had", "non-malignant"; not a name that starts with "non-"
+# ("non-small cell lung cancer", "non-Hodgkin lymphoma").
+NEGATED = re.compile(r"^\s*((not|no|never)\b|non[- ]?(cancer|malignan|neoplas|tumou?r))")
+
+
+def cancer_name(name: str) -> str:
+    """A cancer as the person named it, as a name of a disease: "lung" is "lung cancer";
+    "pancreatic adenocarcinoma" and "non-Hodgkin lymphoma" stay as they are."""
+    name = " ".join(name.split())
+    return name if KIND_OF_DISEASE.search(name) else f"{name} cancer"
 
 
 def primary_part(name: str) -> str:
