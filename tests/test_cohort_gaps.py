@@ -155,3 +155,22 @@ def test_an_out_with_no_known_suffix_is_named(run: Any, tmp_path: Path) -> None:
     assert done.status == 2 and done.errors()[0].startswith(
         "onconav: error: --out: 'gaps.txt' has no known"
     )
+
+
+def test_gaps_makes_no_summary_it_would_throw_away(tmp_path: Path, monkeypatch: Any) -> None:
+    """``gaps`` runs the duckdb engine for its result and quarantine only: the run's summary
+    (a count per option and per missing fact over every result row) is not computed, nor
+    written, and the rows are still accounted for."""
+    import onconav.cohort
+
+    def summarise(*args: Any) -> None:
+        raise AssertionError("the summary was computed")
+
+    monkeypatch.setattr(onconav.cohort, "summarise", summarise)
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer,stage\na,stomach,4\nb,stomach,9\n")
+    loaded, totals = gaps(KB, source, tmp_path / "gaps.csv", "csv")
+    assert (loaded.rows, loaded.answered, loaded.quarantined) == (2, 1, 1)
+    assert "her2" in [t[0] for t in totals]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "gaps.csv", "gaps.quarantine.csv", "people.csv"]

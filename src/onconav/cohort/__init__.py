@@ -77,12 +77,14 @@ def run(
     summary: Path | None = None,
     progress: Callable[[str, float, float], None] = lambda what, done, total: None,
     master: str | None = None,
+    summarised: bool = True,
 ) -> Run:
     """Read ``source``, decide every option for every person who can be read, and write the
     result to ``out``, the quarantine (CSV: row, patient_id, reason) and the summary (JSON).
     ``master`` is Spark's (``--engine spark``; default ``local[*]``). ``progress`` is told what
     is being done, how far it got and of how much (people for the python engine, per cent of
-    DuckDB's work for the others; 0 when not known)."""
+    DuckDB's work for the others; 0 when not known). ``summarised=False``: no summary (the
+    run's ``summary`` left empty; ``gaps`` has no use for it)."""
     if master is not None and engine != "spark":
         raise CohortError("--master: is for --engine spark only")
     if engine not in ENGINES:
@@ -124,7 +126,7 @@ def run(
                             f"read_parquet({quote(str(out))})")  # fmt: skip
             else:
                 copy_to(con, "SELECT * FROM result_table", out, fmt)
-            return _finish(con, loaded, out, quarantine, summary)
+            return _finish(con, loaded, out, quarantine, summary, summarised)
     finally:
         con.close()
 
@@ -154,17 +156,19 @@ def gaps(
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".onconav-") as folder:
         result = Path(folder) / "result.parquet"
         done = run(kb, source, result, input_format=input_format, quarantine=quarantine,
-                   summary=Path(folder) / "summary.json", progress=progress)  # fmt: skip
+                   progress=progress, summarised=False)  # fmt: skip
         progress("gaps", 0, 0)
         return done.loaded, write_gaps(kb, result, out, fmt)
 
 
 def _finish(con: duckdb.DuckDBPyConnection, loaded: Loaded, out: Path,
-            quarantine: Path | None, summary: Path | None) -> Run:  # fmt: skip
-    """The quarantine and the summary written; what the run did."""
+            quarantine: Path | None, summary: Path | None, summarised: bool) -> Run:  # fmt: skip
+    """The quarantine and the summary (if ``summarised``) written; what the run did."""
     (results,) = con.execute("SELECT count(*) FROM result_table").fetchone() or (0,)
     quarantine = quarantine or quarantine_beside(out)
     copy_to(con, "SELECT * FROM quarantine ORDER BY row", quarantine, "csv")
+    if not summarised:
+        return Run(loaded, int(results))
     facts = summarise(con, loaded)
     facts["quarantine"] = str(quarantine)
     summary = summary or out.with_name(out.stem + ".summary.json")
