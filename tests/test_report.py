@@ -33,6 +33,7 @@ from test_page import (
 
 Passage = Callable[[Cited], str | None]
 MADE = date(2031, 2, 3)
+ROOT = Path(__file__).resolve().parents[1]
 SMALL = Path("examples") / "thyroid-advanced.json"  # the fewest options: the quickest PDF
 
 
@@ -189,6 +190,58 @@ def test_onconav_report_writes_a_pdf_with_numbered_pages(
     fetched = [r.getMessage() for r in caplog.records if "fetch" in r.getMessage()
                or "Failed to load" in r.getMessage()]  # fmt: skip
     assert not fetched, fetched
+
+
+def first_pieces(box: object) -> list[object]:
+    """The boxes of an option (article) or a passage cited (blockquote) on a page, in order, and
+    before them whatever else starts the page: the page's own content, depth first."""
+    out: list[object] = []
+    for child in getattr(box, "children", []):
+        tag = getattr(child, "element_tag", None)
+        if tag in ("article", "blockquote"):
+            out.append(child)
+        elif tag in ("h2", "h3", "p", "ul", "li", "dl") and not out:
+            out.append(child)  # something before any option or passage: a heading, a line
+        else:
+            out += first_pieces(child)
+    return out
+
+
+def holds(box: object, tag: str) -> bool:
+    return getattr(box, "element_tag", None) == tag or any(
+        holds(c, tag) for c in getattr(box, "children", []))  # fmt: skip
+
+
+def test_a_page_that_starts_inside_an_option_or_a_passage_names_it_at_its_head(
+    passage: Passage,
+) -> None:
+    """An option (or a passage cited) that runs on to the next page is named at the head of that
+    page, "FOLFIRI chemotherapy (continued)": its details, caveats and sources were at the top of
+    a page with nothing saying which option they belong to. A page that starts with an option,
+    a passage or anything else has nothing at its head."""
+    import weasyprint  # type: ignore[import-untyped]
+
+    path = ROOT / "examples" / "rectal-stage4-kras-wild-type.json"  # many options and passages
+    result = evaluate(example_profile(path), KB)
+    document = weasyprint.HTML(string=report.html(result, KB, passage, made=MADE),
+                               url_fetcher=report._no_fetch).render()  # fmt: skip
+    names = {o.id: o.name for o in result.options}
+    continued = 0
+    for number, laid_out in enumerate(document.pages, start=1):
+        margins = {box.at_keyword: margin_text(box) for box in laid_out._page_box.children
+                   if getattr(box, "at_keyword", None)}  # fmt: skip
+        pieces = first_pieces(laid_out._page_box)
+        first = pieces[0] if pieces else None
+        expected = ""
+        if getattr(first, "element_tag", None) == "article" and not holds(first, "h4"):
+            expected = f"{names[first.element.get('data-option')]} (continued)"
+        elif getattr(first, "element_tag", None) == "blockquote" and number > 1:
+            previous = first_pieces(document.pages[number - 2]._page_box)
+            if any(p.element is first.element for p in previous):  # the same quote, run on
+                expected = f"{first.element.get('data-label')} (continued)"
+        assert margins.get("@top-left", "") == " ".join(expected.split()), number
+        continued += bool(expected)
+    assert continued, "the example has options that run on to the next page"
 
 
 def test_onconav_report_prints_html_with_the_passages(run, sources: Path) -> None:  # type: ignore[no-untyped-def]
