@@ -779,6 +779,19 @@ def test_a_search_that_cannot_run_says_so_beside_the_field_it_is_about(
     assert error.get("id") not in other.get("aria-describedby").split()
 
 
+@pytest.mark.parametrize("cancer", ["rectum", None])
+def test_a_search_s_suggestions_keep_the_cancer_chosen(cancer: str | None) -> None:
+    """"Did you mean" searches the sources of the cancer chosen, as the search did (its links
+    searched every source)."""
+    query = urlencode([("q", "stomma"), *([("cancer", cancer)] if cancer else [])])
+    html = Html(get("/search?" + query).text)
+    links = [a.get("href") for a in html.find("a") if a.get("href").startswith("/search?q=")]
+    assert links, "the misspelling has suggestions"
+    for link in links:
+        assert dict(parse_qsl(link.split("?", 1)[1])).get("cancer") == cancer, link
+        assert get(link).status_code == 200
+
+
 def local_links(html: Html) -> set[str]:
     out = set()
     for a in html.find("a", href=None):
