@@ -407,15 +407,26 @@ def test_no_output_overwrites_the_input_or_another_output(run_cli: Run, tmp_path
 
 
 def test_the_result_is_written_as_its_name_says(run_cli: Run, tmp_path: Path) -> None:
-    """--out x.csv without --format is CSV (it was Parquet under a .csv name); --format wins."""
+    """--out x.csv without --format is CSV (it was Parquet under a .csv name); a --format that
+    --out's suffix contradicts is refused, never written under a name that says another format
+    (Parquet in p.csv, which DuckDB's FROM 'p.csv' cannot read; --out x.jsonl was Parquet);
+    --format names the format of a file whose suffix says none."""
     people = tmp_path / "in.csv"
     people.write_text("patient_id,cancer,stage\n1,rectum,4\n")
     done = run_cli("cohort", str(people), "--out", str(tmp_path / "o.csv"))
     assert done.status == 0, done.stderr
     assert (tmp_path / "o.csv").read_text().startswith("patient_id,option_id,status")
-    done = run_cli("cohort", str(people), "--out", str(tmp_path / "p.csv"), "--format", "parquet")
-    assert done.status == 0 and (tmp_path / "p.csv").read_bytes().startswith(b"PAR1")
+    for out, option in (("p.csv", ["--format", "parquet"]), ("p.parquet", ["--format", "csv"]),
+                       ("p.jsonl", []), ("p.JSON", ["--format", "csv"])):  # fmt: skip
+        done = run_cli("cohort", str(people), "--out", str(tmp_path / out), *option)
+        assert done.status == 2 and not (tmp_path / out).exists(), out
+        [line] = done.errors()
+        assert line.startswith(f"onconav: error: --out: {out!r} is ") and "give --format" in line
+    done = run_cli("cohort", str(people), "--out", str(tmp_path / "p.jsonl"), "--format", "ndjson")
+    assert done.status == 0 and (tmp_path / "p.jsonl").read_text().startswith('{"patient_id"')
+    done = run_cli("cohort", str(people), "--out", str(tmp_path / "p.out"), "--format", "parquet")
+    assert done.status == 0 and (tmp_path / "p.out").read_bytes().startswith(b"PAR1")
     # compressed with zstd (a third of the default's size), every column of it
     codecs = duckdb.execute("SELECT DISTINCT compression FROM parquet_metadata(?)",
-                            [str(tmp_path / "p.csv")]).fetchall()  # fmt: skip
+                            [str(tmp_path / "p.out")]).fetchall()  # fmt: skip
     assert codecs == [("ZSTD",)]

@@ -18,6 +18,7 @@ import duckdb
 from onconav.cohort.engines import DEFAULT_MASTER, ENGINES, run_duckdb, run_python
 from onconav.cohort.gaps import Totals, write_gaps
 from onconav.cohort.table import (
+    FORMATS,
     CohortError,
     Loaded,
     connect,
@@ -91,6 +92,11 @@ def run(
         raise CohortError(f"--engine: {engine!r} is not accepted; accepted: {', '.join(ENGINES)}")
     if fmt not in OUT_FORMATS:
         raise CohortError(f"--format: {fmt!r} is not accepted; accepted: {', '.join(OUT_FORMATS)}")
+    said = FORMATS.get(out.suffix.lower())  # a file named .parquet holds Parquet
+    if said is not None and said != fmt:
+        raise CohortError(f"--out: {out.name!r} is {said} by its suffix, and the "
+                          f"result is {fmt} (--format, or the default); give --format {said}, "
+                          f"or an --out ending .{fmt}")  # fmt: skip
     con = connect()
     try:
         progress("reading", 0, 0)  # how far is not known
