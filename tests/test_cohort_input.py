@@ -401,3 +401,40 @@ def test_a_long_csv_value_is_read_whether_or_not_another_row_is_bad(tmp_path: Pa
     assert (loaded.rows, loaded.answered, loaded.quarantined) == (2, 1, 1)
     assert con.execute("SELECT _row, person_id FROM facts").fetchall() == [(1, long_id)]
     con.close()
+
+
+def test_a_column_is_named_by_its_fact_in_any_case(tmp_path: Path) -> None:
+    """A column named ``Stage`` or `` Patient_ID `` (a spreadsheet's header, a SQL export's) is
+    read as the fact's (DuckDB matches names so), in every format: each was refused as not a
+    fact; a fact given by two columns (``stage`` and ``Stage``) is one line naming both, not
+    DuckDB's words ('Binder Error: Duplicate named argument ...')."""
+    plain = tmp_path / "plain.csv"
+    plain.write_text("patient_id,cancer,stage,symptoms\na,stomach,4,pain\nb,rectum,IV,\n")
+    cased = tmp_path / "cased.csv"
+    cased.write_bytes(b"\xef\xbb\xbf Patient_ID ,CANCER,Stage,Symptoms\r\na,stomach,4,pain\r\n"
+                      b"b,rectum,IV,\r\n")  # fmt: skip
+    parquet = tmp_path / "cased.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"COPY (SELECT * FROM read_csv('{plain}', all_varchar=true)) TO '{parquet}' "
+                    "(FORMAT parquet)")  # fmt: skip
+        con.execute(f"COPY (SELECT patient_id AS \"Patient_ID\", cancer AS \"Cancer\", stage AS "
+                    f"\"STAGE\", symptoms AS \"Symptoms\" FROM '{parquet}') TO '{parquet}.x' "
+                    "(FORMAT parquet)")  # fmt: skip
+    Path(f"{parquet}.x").replace(parquet)
+    ndjson = tmp_path / "cased.ndjson"
+    ndjson.write_text('{"PATIENT_ID": "a", "Cancer": "stomach", "Stage": "4", "symptoms": '
+                      '["pain"]}\n{"PATIENT_ID": "b", "Cancer": "rectum", "Stage": "IV"}\n')
+    run(KB, plain, tmp_path / "plain.out.parquet")
+    expected = answers(tmp_path / "plain.out.parquet")
+    assert {p for p, *_ in expected} == {"a", "b"}
+    for source in (cased, parquet, ndjson):
+        for engine in ENGINES:
+            out = tmp_path / f"{source.name}-{engine}.parquet"
+            done = run(KB, source, out, engine=engine)
+            assert (done.loaded.rows, done.loaded.answered) == (2, 2), (source.name, engine)
+            assert answers(out) == expected, (source.name, engine)
+    twice = tmp_path / "twice.csv"
+    twice.write_text("patient_id,stage,cancer,Stage\na,4,stomach,4\n")
+    with pytest.raises(CohortError) as refused:
+        load(connect(), twice, "csv", KB)
+    assert str(refused.value) == "INPUT: column 'stage' is given twice (as 'stage' and 'Stage')"

@@ -142,10 +142,26 @@ def _csv_header(path: Path) -> list[str]:
         raise CohortError(f"INPUT: cannot be read as csv: its header row: {error}") from None
     if not header:
         raise CohortError("INPUT: cannot be read as csv: the first line is not a header row")
-    twice = sorted({n for n in header if header.count(n) > 1})
-    if twice:
-        raise CohortError(f"INPUT: column {twice[0]!r} is given twice")
+    _columns(header)  # a column named twice, in any case, stops here (DuckDB's words otherwise)
     return header
+
+
+def _columns(names: Iterable[str], kinds: dict[str, str] | None = None) -> dict[str, str]:
+    """The file's columns by the fact they give: ``stage`` for a column named ``stage``,
+    ``Stage`` or `` STAGE `` (a column's name in any case, spaces around it ignored, as DuckDB
+    matches names); a fact given by two columns stops the run, and so does a name that is not a
+    fact's (checked when ``kinds`` is given)."""
+    found: dict[str, str] = {}
+    for name in names:
+        fact = name.strip().lower()
+        if fact in found:
+            said = f" (as {found[fact]!r} and {name!r})" if found[fact] != name else ""
+            raise CohortError(f"INPUT: column {fact!r} is given twice{said}")
+        if kinds is not None and fact not in kinds:
+            raise CohortError(f"INPUT: column {name!r} is not a fact; accepted: "
+                              + ", ".join(kinds))  # fmt: skip
+        found[fact] = name
+    return found
 
 
 def _all_objects(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
@@ -403,13 +419,10 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase
     kinds = input_columns(kb)
     with tempfile.TemporaryDirectory() as work:
         rows, number, types = _rows(con, path, fmt, header, Path(work))
-    unknown = [n for n in types if n not in kinds]
-    if unknown:
-        raise CohortError(f"INPUT: column {unknown[0]!r} is not a fact; accepted: "
-                          + ", ".join(kinds))  # fmt: skip
-    if "patient_id" not in types:
+    given = _columns(types, kinds)  # a fact -> the file's column that gives it
+    if "patient_id" not in given:
         raise CohortError("INPUT: has no patient_id column; each row needs a patient_id")
-    parts = [f"{_given(n, kinds[n], types[n])} AS {column(n)}" if n in types
+    parts = [f"{_given(given[n], kinds[n], types[given[n]])} AS {column(n)}" if n in given
              else f"CAST(NULL AS {'VARCHAR[]' if kinds[n] == 'list' else 'VARCHAR'}) AS {column(n)}"
              for n in kinds]  # fmt: skip
     try:
