@@ -289,6 +289,9 @@ def test_a_csv_value_over_two_lines_and_a_blank_line_are_read(tmp_path: Path) ->
         ("not json\n[1]\n", "p.ndjson", "INPUT: cannot be read as ndjson: no line is a JSON"),
         ("patient_id,cancer,cancer\n1,rectum,rectum\n", "p.csv", "column 'cancer' is given twice"),
         ('"patient_id,cancer\n1,rectum\n', "p.csv", "INPUT: cannot be read as csv"),
+        # DuckDB reads both with a column 'json' that the file does not have: it was named
+        ("\n\n  \n", "p.ndjson", "INPUT: '.*p.ndjson' has only blank lines; it needs rows"),
+        ("{}\n{}\n", "p.ndjson", "INPUT: has no patient_id column"),
     ],
 )
 def test_a_file_with_no_row_that_can_be_read_still_stops(

@@ -221,7 +221,15 @@ def _rows(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, header: list[str
     finally:
         con.execute("SET preserve_insertion_order = false")
     found = con.execute("SELECT column_name, column_type FROM (DESCRIBE raw)")
-    return rows, number, {str(n): str(t) for n, t in found.fetchall()}
+    types = {str(n): str(t) for n, t in found.fetchall()}
+    if fmt == "ndjson":
+        (count,) = con.execute("SELECT count(*) FROM raw").fetchone() or (0,)
+        if not count:  # a file of blank lines: DuckDB names a column 'json' that no line has
+            raise CohortError(f"INPUT: {str(path)!r} has only blank lines; it needs rows of "
+                              "people, a JSON object a line")  # fmt: skip
+        if list(types) == ["json"] and types["json"].startswith("MAP("):
+            types = {}  # objects with no keys ({}): DuckDB's column 'json' is none of the file's
+    return rows, number, types
 
 
 def _first_line(error: BaseException) -> str:
