@@ -229,3 +229,26 @@ def test_a_folder_that_is_not_an_export_is_one_line(
         (folder / name).write_text(text)
     done = run("cohort", str(folder), "--out", str(tmp_path / "out.parquet"), "--quiet")
     assert done.status == 2 and message in done.errors()[0]
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "python"])
+def test_a_patient_whose_id_is_blank_is_in_the_quarantine(run: Run, tmp_path: Path,
+                                                          engine: str) -> None:  # fmt: skip
+    """A Patient whose id is blank (" ", and the resources that refer to it) is one row with no
+    patient_id, quarantined as one: it was counted as quarantined and left out of the
+    quarantine (taken for a line that is not a resource, whose reason is put back)."""
+    source = ROOT / "tests" / "fhir" / "gej-m1-her2-negative.json"
+    text = source.read_text().replace('"p-gej"', '" "').replace("Patient/p-gej", "Patient/ ")
+    resources = [e["resource"] for e in json.loads(text)["entry"]]
+    folder = tmp_path / "export"
+    write_folder(folder, resources, {"Condition.ndjson": ["{not json"]})
+    out = tmp_path / "out.parquet"
+    done = run("cohort", str(folder), "--out", str(out), "--quiet", "--engine", engine)
+    assert done.status == 0, done.stderr
+    summary = json.loads((tmp_path / "out.summary.json").read_text())
+    assert (summary["rows"], summary["answered"], summary["quarantined"]) == (2, 0, 2)
+    assert quarantined(tmp_path / "out.quarantine.csv") == [
+        (1, None, "patient_id: missing"),
+        (2, None, f"Condition.ndjson line {last(folder / 'Condition.ndjson')}: not JSON "
+                  "(Expecting property name enclosed in double quotes at column 2)"),
+    ]

@@ -478,7 +478,10 @@ def restore_reasons(con: duckdb.DuckDBPyConnection) -> None:
                    ).fetchone():  # fmt: skip
         con.execute("UPDATE quarantine SET reason = b.reason FROM bulk_problems b "
                     "WHERE quarantine.patient_id = b.patient_id")  # fmt: skip
-        con.execute("DELETE FROM quarantine WHERE patient_id IS NULL")
+        # the rows of lines that are not resources, put back with their file and line number;
+        # any other row with no patient_id (a Patient whose id is blank) keeps its reason
+        con.execute("DELETE FROM quarantine WHERE patient_id IS NULL AND row IN "
+                    "(SELECT row FROM bulk_problems WHERE patient_id IS NULL)")  # fmt: skip
         con.execute("INSERT INTO quarantine SELECT row, NULL, reason FROM bulk_problems "
                     "WHERE patient_id IS NULL")  # fmt: skip
     if con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'unreadable'").fetchone():
