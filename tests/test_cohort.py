@@ -409,8 +409,9 @@ def test_no_output_overwrites_the_input_or_another_output(run_cli: Run, tmp_path
 def test_the_result_is_written_as_its_name_says(run_cli: Run, tmp_path: Path) -> None:
     """--out x.csv without --format is CSV (it was Parquet under a .csv name); a --format that
     --out's suffix contradicts is refused, never written under a name that says another format
-    (Parquet in p.csv, which DuckDB's FROM 'p.csv' cannot read; --out x.jsonl was Parquet);
-    --format names the format of a file whose suffix says none."""
+    (Parquet in p.csv, which DuckDB's FROM 'p.csv' cannot read; --out x.jsonl was Parquet; a
+    --quarantine q.parquet was CSV); --format names the format of a file whose suffix says
+    none."""
     people = tmp_path / "in.csv"
     people.write_text("patient_id,cancer,stage\n1,rectum,4\n")
     done = run_cli("cohort", str(people), "--out", str(tmp_path / "o.csv"))
@@ -422,6 +423,11 @@ def test_the_result_is_written_as_its_name_says(run_cli: Run, tmp_path: Path) ->
         assert done.status == 2 and not (tmp_path / out).exists(), out
         [line] = done.errors()
         assert line.startswith(f"onconav: error: --out: {out!r} is ") and "give --format" in line
+    for command in (["cohort"], ["cohort", "gaps"]):  # the quarantine is CSV, whatever its name
+        done = run_cli(*command, str(people), "--quarantine", str(tmp_path / "q.parquet"))
+        assert done.status == 2 and not (tmp_path / "q.parquet").exists()
+        assert done.errors() == ["onconav: error: --quarantine: 'q.parquet' is parquet by its "
+                                 "suffix, and the quarantine is CSV; give a file ending .csv"]
     done = run_cli("cohort", str(people), "--out", str(tmp_path / "p.jsonl"), "--format", "ndjson")
     assert done.status == 0 and (tmp_path / "p.jsonl").read_text().startswith('{"patient_id"')
     done = run_cli("cohort", str(people), "--out", str(tmp_path / "p.out"), "--format", "parquet")

@@ -97,6 +97,10 @@ def run(
         raise CohortError(f"--out: {out.name!r} is {said} by its suffix, and the "
                           f"result is {fmt} (--format, or the default); give --format {said}, "
                           f"or an --out ending .{fmt}")  # fmt: skip
+    said = FORMATS.get(quarantine.suffix.lower()) if quarantine else None
+    if quarantine and said not in (None, "csv"):
+        raise CohortError(f"--quarantine: {quarantine.name!r} is {said} by its suffix, and the "
+                          "quarantine is CSV; give a file ending .csv")  # fmt: skip
     con = connect()
     try:
         progress("reading", 0, 0)  # how far is not known
