@@ -89,6 +89,12 @@ def test_duckdb_and_python_give_the_same_answers_for_every_patient_and_option(
     reasons = [{row: set(why.split("; ")) for row, why in quarantined(folder / f).items()}
                for f in ("duckdb.quarantine.csv", "python.quarantine.csv")]  # fmt: skip
     assert reasons[0] == reasons[1]
+    # every quarantined row is in the quarantine file, once (answered + quarantined = rows)
+    with duckdb.connect() as con:
+        for engine in ("duckdb", "python"):
+            (lines,) = con.execute(f"SELECT count(*) FROM read_csv('{folder}/{engine}"
+                                   ".quarantine.csv', header=true)").fetchone() or (0,)  # fmt: skip
+            assert lines == len(reasons[0]) == fast.loaded.quarantined, engine
     answers = results(folder / "duckdb.parquet")
     assert answers == results(folder / "python.parquet")
     assert {s for _, _, s, _, _ in answers} >= {"offered", "needs_information", "not_suitable",
