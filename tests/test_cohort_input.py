@@ -441,3 +441,34 @@ def test_a_column_is_named_by_its_fact_in_any_case(tmp_path: Path) -> None:
     with pytest.raises(CohortError) as refused:
         load(connect(), twice, "csv", KB)
     assert str(refused.value) == "INPUT: column 'stage' is given twice (as 'stage' and 'Stage')"
+
+
+def test_an_ndjson_line_with_a_key_given_twice_is_quarantined(tmp_path: Path) -> None:
+    """A line whose object gives a key twice (at any depth) is quarantined, as ``onconav
+    options`` refuses such a profile, and the run goes on: DuckDB's error ('has duplicate key')
+    stopped the whole file. Names that differ in case only, on two lines or in a Parquet file,
+    are one line, not DuckDB's second name for them ('stage_1' is not a fact)."""
+    a, b, c = (json.dumps(p) for p in PEOPLE[:3])
+    lines = [a, '{"patient_id": "x", "cancer": "rectum", "stage": "4", "stage": "2"}', b,
+             '{"patient_id": "y", "cancer": "rectum", "symptoms": {"k": 1, "k": 2}}', c]
+    source = tmp_path / "people.ndjson"
+    source.write_text("\n".join(lines) + "\n")
+    for engine in ENGINES:
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        assert (done.loaded.rows, done.loaded.answered) == (5, 2), engine
+        assert quarantined(tmp_path / f"{engine}.quarantine.csv")[:2] == [
+            (2, None, "line 2: 'stage' is given twice in one object; give it once"),
+            (4, None, "line 4: 'k' is given twice in one object; give it once"),
+        ]
+    cased = tmp_path / "cased.ndjson"
+    cased.write_text('{"patient_id": "a", "cancer": "rectum", "STAGE": "4"}\n'
+                     '{"patient_id": "b", "cancer": "rectum", "stage": "4"}\n')
+    parquet = tmp_path / "cased.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"COPY (SELECT 'a' AS patient_id, 'rectum' AS cancer, '4' AS stage, "
+                    f"'4' AS \"Stage\") TO '{parquet}' (FORMAT parquet)")  # fmt: skip
+    for path in (cased, parquet):
+        with pytest.raises(CohortError) as refused:
+            load(connect(), path, path.suffix[1:], KB)
+        assert str(refused.value) == ("INPUT: column 'stage' is given twice, by names that differ "
+                                      "in case only; give it one name")  # fmt: skip

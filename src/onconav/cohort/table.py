@@ -152,11 +152,17 @@ def _columns(names: Iterable[str], kinds: dict[str, str] | None = None) -> dict[
     matches names); a fact given by two columns stops the run, and so does a name that is not a
     fact's (checked when ``kinds`` is given)."""
     found: dict[str, str] = {}
+    names = list(names)
     for name in names:
         fact = name.strip().lower()
         if fact in found:
             said = f" (as {found[fact]!r} and {name!r})" if found[fact] != name else ""
             raise CohortError(f"INPUT: column {fact!r} is given twice{said}")
+        renamed = re.fullmatch(r"(.+)_\d+", fact)  # DuckDB's name for a second 'Stage'
+        if kinds is not None and fact not in kinds and renamed and renamed[1] in kinds \
+                and renamed[1] in (n.strip().lower() for n in names):  # fmt: skip
+            raise CohortError(f"INPUT: column {renamed[1]!r} is given twice, by names that "
+                              "differ in case only; give it one name")  # fmt: skip
         if kinds is not None and fact not in kinds:
             raise CohortError(f"INPUT: column {name!r} is not a fact; accepted: "
                               + ", ".join(kinds))  # fmt: skip
@@ -259,7 +265,11 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: P
                     continue
                 row += 1
                 try:
-                    value = json.loads(text, parse_constant=_not_json)
+                    value = json.loads(text, parse_constant=_not_json, object_pairs_hook=_once)
+                except _Twice as twice:  # DuckDB refuses the whole file for it
+                    bad.append((row, f"line {line}: {twice.args[0]!r} is given twice in one "
+                                     "object; give it once"))  # fmt: skip
+                    continue
                 except ValueError:
                     bad.append((row, f"line {line}: not JSON"))
                     continue
@@ -286,6 +296,20 @@ def _tables_of_lines(con: duckdb.DuckDBPyConnection, bad: list[tuple[int, str]],
     con.execute(f"CREATE TABLE numbers AS SELECT * FROM read_csv({quote(str(numbers))}, "
                 "header=false, auto_detect=false, delim=',', "
                 "columns={'k': 'BIGINT', 'row': 'BIGINT'})")  # fmt: skip
+
+
+class _Twice(ValueError):
+    """A JSON object with a key given twice (``_once``)."""
+
+
+def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object whose keys are each given once; raises ``_Twice`` (the key) otherwise."""
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _Twice(key)
+        found[key] = value
+    return found
 
 
 def _not_json(word: str) -> None:
