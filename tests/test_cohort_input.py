@@ -292,6 +292,9 @@ def test_a_csv_value_over_two_lines_and_a_blank_line_are_read(tmp_path: Path) ->
         # DuckDB reads both with a column 'json' that the file does not have: it was named
         ("\n\n  \n", "p.ndjson", "INPUT: '.*p.ndjson' has only blank lines; it needs rows"),
         ("{}\n{}\n", "p.ndjson", "INPUT: has no patient_id column"),
+        # DuckDB's words were 'Binder Error: Positional argument ...'
+        ("patient_id,cancer,\n1,rectum,\n", "p.csv", "INPUT: column 3 has no name; name it by"),
+        ('{"patient_id": "a", " ": 1}\n', "p.ndjson", "INPUT: column 2 has no name; name it by"),
     ],
 )
 def test_a_file_with_no_row_that_can_be_read_still_stops(

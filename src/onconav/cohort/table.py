@@ -153,8 +153,11 @@ def _columns(names: Iterable[str], kinds: dict[str, str] | None = None) -> dict[
     fact's (checked when ``kinds`` is given)."""
     found: dict[str, str] = {}
     names = list(names)
-    for name in names:
+    for place, name in enumerate(names, 1):
         fact = name.strip().lower()
+        if not fact:  # a spreadsheet's header ending in a comma
+            raise CohortError(f"INPUT: column {place} has no name; name it by its fact "
+                              "(patient_id, cancer, stage, ...), or remove it")  # fmt: skip
         if fact in found:
             said = f" (as {found[fact]!r} and {name!r})" if found[fact] != name else ""
             raise CohortError(f"INPUT: column {fact!r} is given twice{said}")
