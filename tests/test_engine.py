@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+import re
 from functools import cache
 from typing import Any
 
@@ -300,7 +301,7 @@ def test_missing_facts_are_ranked_and_name_the_test(kb) -> None:  # type: ignore
     assert [f.decides for f in ranked] == sorted((f.decides for f in ranked), reverse=True)
     her2 = next(f for f in ranked if f.fact == "her2")
     assert [t.id for t in her2.tests] == ["her2-test"] and "48676-1" in her2.tests[0].loinc
-    assert her2.question in result.questions
+    assert kb.facts["her2"].ask in result.questions  # asked of the care team, as the person
 
 
 def test_result_carries_disclaimer_version_and_source_dates(kb) -> None:  # type: ignore[no-untyped-def]
@@ -1086,3 +1087,24 @@ def test_a_reason_names_her2_in_capitals(kb) -> None:  # type: ignore[no-untyped
                       kb)  # fmt: skip
     trastuzumab = {o.id: o for o in result.options}["stomach-trastuzumab"]
     assert "it is for HER2 status of the cancer: HER2-positive" in (trastuzumab.reason or "")
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_the_questions_for_the_care_team_are_in_the_persons_own_voice(
+    pair: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    """The rule for every profile: each question to ask the care team is one the person asks
+    ("Has my cancer been tested for HER2?"), never one put to them ("Which treatments have you
+    already had?", "Do you want treatment aimed at the cancer?" were in the list); each missing
+    fact is asked once, in the order of what_would_change."""
+    kb = shared_kb()
+    for data in pair:
+        result = evaluate(parse_profile(data, kb), kb)
+        for question in result.questions:
+            assert "?" in question, question
+            assert not re.search(r"\byou(r|rs|rself)?\b", question, re.IGNORECASE), question
+        asked = [q for q in result.questions if q in {f.ask for f in kb.data.facts}]
+        expected = [kb.facts[f.fact].ask for f in result.what_would_change
+                    if f.question == kb.facts[f.fact].question]  # fmt: skip
+        assert asked == expected

@@ -138,7 +138,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         ],
         what_would_change=what_would_change,
         questions=(QUESTIONS_WITHOUT_TREATMENT if declined else [])
-        + [f.question for f in what_would_change]
+        + [_ask_team(kb, f) for f in what_would_change]
         + ([] if declined else QUESTIONS),
         warnings=list(facts.warnings),
         disclaimer=DISCLAIMER,
@@ -465,6 +465,13 @@ def _missing(kb: KnowledgeBase, fact_id: str, question: str | None = None) -> Mi
             for t in tests
         ],
     )
+
+
+def _ask_team(kb: KnowledgeBase, fact: RankedFact) -> str:
+    """A missing fact as a question to ask the care team: the fact's question in the person's
+    own voice, or a narrower question as it is (a blockage given, not where it is)."""
+    known = kb.facts[fact.fact]
+    return known.ask if fact.question == known.question else fact.question
 
 
 def _what_would_change(kb: KnowledgeBase, options: list[OptionResult]) -> list[RankedFact]:

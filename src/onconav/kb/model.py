@@ -109,6 +109,10 @@ class Fact(Model):
         description="Values taken from knowledge-base entities as well as the listed ones",
     )
     question: PlainText = Field(description="The question that settles this fact")
+    ask: PlainText = Field(
+        description="The same question as the person asks it of their care team, in their own "
+        "voice (\"Has my cancer been tested for HER2?\"): for the questions to ask the care team"
+    )
     why: PlainText = Field(description="Why the form asks it: one line on what the answer changes")
     find_it: PlainText = Field(
         description="Where a person finds the answer (the pathology report, the care team)"
