@@ -186,7 +186,8 @@ def test_kras_both_ways_is_a_warning_not_an_error(run: Run) -> None:
         (
             ("options", "--cancer", "rectum", "--profile", "-"),
             '{"cancer": "rectum", "resectable": "maybe"}',
-            "resectable: 'maybe' is not accepted; accepted: true, false",
+            "resectable: 'maybe' is not accepted; accepted: yes, no (or true, false); leave it "
+            "out when it is not known",
         ),
         (("explain", "unobtainium"), None, "NAME: nothing in the knowledge base is called"),
         (("explain", "nosuchsystem|123"), None, "NAME: nothing in the knowledge base is called"),

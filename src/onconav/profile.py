@@ -309,8 +309,9 @@ def _problem(item: Any) -> Problem:
     if kind == "list_type":
         return Problem(where, given, (), f"{given!r} is not accepted; give a list of names")
     if kind in ("bool_parsing", "bool_type"):
-        return Problem(where, given, ("true", "false"), f"{given!r} is not accepted; accepted: "
-                       "true, false")  # fmt: skip
+        return Problem(where, given, ("yes", "no", "true", "false"), f"{given!r} is not "
+                       "accepted; accepted: yes, no (or true, false); leave it out when it is not "
+                       "known")  # fmt: skip
     return Problem(where, given, (), item["msg"].removeprefix("Value error, "))
 
 
