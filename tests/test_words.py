@@ -464,6 +464,7 @@ def test_a_cancer_that_is_not_sure_is_refused(typed: str) -> None:
      ("non-Hodgkin lymphoma", "non-Hodgkin lymphoma"),
      ("non-melanoma skin cancer", "non-melanoma skin cancer"),
      ("lung", "lung cancer"), ("pancreas  ", "pancreas cancer"), ("kidney tumour", "kidney tumour"),
+     ("NSCLC", "NSCLC"), ("HCC", "HCC"),
      ("gastric metastasis from lung", "lung cancer")],
 )  # fmt: skip
 def test_a_cancer_with_no_source_is_named_as_written(typed: str, name: str) -> None:
@@ -473,6 +474,9 @@ def test_a_cancer_with_no_source_is_named_as_written(typed: str, name: str) -> N
     facts = read({"cancer": typed, "stage": "4"})
     assert facts.cancer_name == name
     assert facts.site == name.lower()
+    result = evaluate(parse_profile({"cancer": typed, "stage": "4"}, KB), KB)
+    assert result.cancer_name == name
+    assert next(u for u in result.understood if u.fact == "cancer").value == name
     assert not any("kind of cancer (small" in w for w in facts.warnings)  # non-small is not
 
 
@@ -482,9 +486,9 @@ def test_a_cancers_name_always_names_a_disease(typed: str) -> None:
     """The rule for every name: cancer_name says the words of a disease, keeps a name that does
     (in its own words), and gives the same name again when read again."""
     named = words.cancer_name(typed)
-    assert words.KIND_OF_DISEASE.search(named)
+    assert words.KIND_OF_DISEASE.search(named) or words.ACRONYM.fullmatch(named)
     assert words.cancer_name(named) == named
-    if words.KIND_OF_DISEASE.search(typed):
+    if words.KIND_OF_DISEASE.search(typed) or words.ACRONYM.fullmatch(typed):
         assert named == " ".join(typed.split())
 
 

@@ -258,11 +258,12 @@ def _understood(kb: KnowledgeBase, facts: Facts) -> list[Understood]:
     for fact, value in facts.given.items():
         if value is None:
             continue
+        other_cancer = fact == "cancer" and kb.kind_of.get(str(value)) != "cancers"
         out.append(
             Understood(
                 fact=fact,
                 label=kb.facts[fact].label,
-                value=in_words(kb, fact, value),
+                value=facts.cancer_name if other_cancer else in_words(kb, fact, value),
                 as_typed=typed.get(TYPED_KEY.get(fact, fact)),
             )
         )

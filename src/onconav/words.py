@@ -317,11 +317,17 @@ UNKNOWN_PRIMARY = re.compile(r"\b(unknown primary|primary unknown|cup)\b")
 NEGATED = re.compile(r"^\s*((not|no|never)\b|non[- ]?(cancer|malignan|neoplas|tumou?r))")
 
 
+ACRONYM = re.compile(r"[A-Z][A-Z0-9-]{1,7}")  # NSCLC, HCC, GBM: the name of a disease already
+
+
 def cancer_name(name: str) -> str:
     """A cancer as the person named it, as a name of a disease: "lung" is "lung cancer";
-    "pancreatic adenocarcinoma" and "non-Hodgkin lymphoma" stay as they are."""
+    "pancreatic adenocarcinoma", "non-Hodgkin lymphoma" and an acronym ("NSCLC") stay as they
+    are."""
     name = " ".join(name.split())
-    return name if KIND_OF_DISEASE.search(name) else f"{name} cancer"
+    if KIND_OF_DISEASE.search(name) or ACRONYM.fullmatch(name):
+        return name
+    return f"{name} cancer".strip()
 
 
 def primary_part(name: str) -> str:
