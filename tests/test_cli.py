@@ -21,6 +21,7 @@ import onconav
 from conftest import Done, Run
 from onconav import cli
 from onconav.__main__ import exit_status
+from onconav.kb import explain
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = "examples/rectal-stage4-kras-wild-type.json"
@@ -77,6 +78,23 @@ def test_kb_show_lists_options_codes_and_passages(run: Run, sources: Path) -> No
     assert "[ccs-stomach-stage4 " in done.stdout
     assert "“" in done.stdout, "the cited passage itself is shown with --sources"
     assert "“" not in run("kb", "show", "Herceptin").stdout, "and only with --sources"
+
+
+def test_kb_show_cites_an_option_as_its_answer_does(run: Run) -> None:
+    """An option that stands for a general one (rectal ablation for the general source's
+    ablation) is cited for both: its description says what the general source adds, and the
+    answer cites both; `kb show` listed only the rectal passages."""
+    shown = run("kb", "show", "rectum-radiofrequency-ablation")
+    assert shown.status == 0, shown.stderr
+    kb = onconav.load_kb()
+    profile = onconav.parse_profile({"cancer": "rectum", "stage": "4"}, kb)
+    for option in onconav.evaluate(profile, kb).options:
+        listed = [s.label() for s in explain.view(kb, kb.by_id[option.id]).evidence]
+        assert listed == [c.label for c in option.citations], option.id
+    answer = next(o for o in onconav.evaluate(profile, kb).options
+                  if o.id == "rectum-radiofrequency-ablation")  # fmt: skip
+    assert any(c.source == "acs-advanced" for c in answer.citations)
+    assert all(c.label in shown.stdout for c in answer.citations)
 
 
 def test_kb_show_regimen_lists_its_drugs(run: Run) -> None:

@@ -223,12 +223,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
             if truth(when, row) is not Truth.FALSE  # shown when it holds or may hold
         ],
         relieves_your_symptoms=relieves(rules, row),
-        citations=_citations(
-            [
-                *option.evidence,  # and the sources of general options that are the same
-                *(s for same in rules.merged for s in kb.by_id[same].evidence),  # type: ignore[union-attr]
-            ]
-        ),
+        citations=_citations(kb.evidence_of(option)),  # and the general options' it merges
     )
 
 

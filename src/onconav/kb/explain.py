@@ -124,7 +124,9 @@ def view(kb: KnowledgeBase, record: Record) -> EntityView:
         settles=[f.label for f in kb.data.facts if record.id in f.decided_by]
         if isinstance(record, LabTest)
         else [],
-        evidence=list(getattr(record, "evidence", [])),
+        evidence=kb.evidence_of(record)
+        if isinstance(record, Option)
+        else list(getattr(record, "evidence", [])),
     )
 
 

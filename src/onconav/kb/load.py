@@ -233,6 +233,12 @@ class KnowledgeBase:
                 found.append(option)
         return found
 
+    def evidence_of(self, option: Option) -> list[Span]:
+        """What an option is cited for: its own spans, then those of the general options that
+        are the same treatment and are shown as it (their ``same_as``), as the answer cites it."""
+        merged = [self.by_id[same] for same in self.rules[option.id].merged]
+        return [*option.evidence, *(s for o in merged for s in getattr(o, "evidence", []))]
+
     def procedure_children(self, ident: str) -> list[str]:
         return [p.id for p in self.data.procedures if p.parent == ident]
 
