@@ -68,6 +68,10 @@ def test_the_definitions_are_data() -> None:
     assert "stomach-lapatinib-trial" not in standard and "general-bowel-stent" not in standard
     assert all(not KB.by_id[o].in_trials and KB.by_id[o].treats_cancer for o in standard)
     assert any(o.in_trials for o in KB.options)  # so the line above can fail
+    # taking part in a clinical trial is a choice, not a standard treatment: the phase I trials
+    # alone made "whether it came back" a gap of stomach cancer of stage 1 to 3
+    trials = {o.id for o in KB.options if o.modality.value == "clinical_trial"}
+    assert "stomach-phase-1-trials" in trials and not trials & set(standard)
 
 
 def test_the_demo_population_has_the_gaps_an_analyst_means(tmp_path: Path) -> None:

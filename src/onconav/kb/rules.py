@@ -127,13 +127,15 @@ class Rules:
     partners: tuple[str, ...]  # options giving alone a regimen it is given with: their conditions
     declinable: bool  # cancer treatment: a person who does not want cancer treatment declines it
     merged: tuple[str, ...]  # general options that are the same treatment (their ``same_as``)
+    trial: bool = False  # taking part in a clinical trial (modality clinical_trial)
 
     @property
     def standard(self) -> bool:
         """A standard option: a treatment of the cancer (``declinable``) that the sources
-        describe as given, not only as studied. A fact of the work-up not on record that would
-        decide one is a care gap (``onconav cohort gaps``)."""
-        return self.declinable and not self.in_trials
+        describe as given, not only as studied, and not a clinical trial to take part in. A fact
+        of the work-up not on record that would decide one is a care gap (``onconav cohort
+        gaps``)."""
+        return self.declinable and not self.in_trials and not self.trial
 
 
 def tests_of(expr: Expr) -> Iterator[Test]:
@@ -321,6 +323,7 @@ def option_rules(
         partners=tuple(p.id for p in partners),
         declinable=declinable(option),
         merged=tuple(m.id for m in merged),
+        trial=option.modality is Modality.clinical_trial,
     )
 
 
