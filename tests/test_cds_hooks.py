@@ -30,7 +30,13 @@ from onconav.cdshooks import CdsClient, CdsSettings
 from onconav.cdshooks import cards as cardlib
 from onconav.cdshooks.auth import Authenticator, AuthError
 from onconav.cdshooks.models import Card, CdsService, Feedback, Link, Source
-from onconav.cdshooks.prefetch import TEMPLATES, PrefetchError, gather, queries
+from onconav.cdshooks.prefetch import (
+    MEDICATION_READS,
+    TEMPLATES,
+    PrefetchError,
+    gather,
+    queries,
+)
 from onconav.cdshooks.settings import SettingsError, from_environment
 from onconav.kb import load_kb
 from onconav.web import Settings, create_app
@@ -467,6 +473,56 @@ def test_a_drug_stopped_reads_the_same_however_the_record_holds_it(
     view = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", given, fhir=True)))
     offered = [o.name for o in expected.options if o.status.value == "offered"]
     assert offered and all(name in view[0]["detail"] for name in offered)
+
+
+def test_the_medications_named_are_read_within_the_calls_limits(ehr: FakeEhr) -> None:
+    """The Medications an order names are read within the one deadline of the call (they were
+    read after the searches with a deadline of their own), at most ``MEDICATION_READS`` of them
+    (3,000 orders made 3,000 reads), never a path made of dots (``Medication/..`` read the
+    server's base), and as far as they can be: a read refused leaves the drug not known, it does
+    not cost the cards (it was a 412)."""
+    resources = [*records.SITUATIONS["rectal-stage4-kras-unknown"], *folfox_stopped_as("reference")]
+    orders = [r for r in resources if r["resourceType"] == "MedicationRequest"]
+    many = [{**orders[0], "id": f"order-{i}", "medicationReference": {"reference":
+             f"Medication/x{i}"}} for i in range(3 * MEDICATION_READS)]  # fmt: skip
+    dots = [{**orders[0], "id": f"dots-{i}", "medicationReference": {"reference":
+             f"Medication/{d}"}} for i, d in enumerate([".", ".."])]  # fmt: skip
+    ehr.records[records.PATIENT] = [*resources, *many, *dots]
+
+    def refused(request: httpx.Request) -> httpx.Response | None:
+        if request.url.path.startswith("/r4/Medication/x"):
+            return httpx.Response(403, json={"resourceType": "OperationOutcome"})
+        return None
+
+    ehr.answer = refused
+    client = Client(make_app(ehr))
+    call = hook_call("order-select", records.prefetch([*resources, *many, *dots]),
+                     drafts=[OXALIPLATIN], fhir=True)  # fmt: skip
+    (card,) = cards_of(post(client, ORDER_SELECT, call))
+    assert "stopped working" in card["summary"]  # the three FOLFOX Medications were read
+    paths = [r.url.path for r in ehr.requests if "/Medication" in r.url.path]
+    assert len(paths) == MEDICATION_READS
+    assert all(p.rsplit("/", 1)[1] not in ("", ".", "..", "Medication") for p in paths)
+
+    asked: list[str] = []
+
+    async def slow(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        await asyncio.sleep(0.06)
+        return ehr(request)
+
+    ehr.answer, ehr.requests = None, []
+    ehr.records[records.PATIENT] = resources
+    slow_app = make_app(ehr, transport=httpx.MockTransport(slow), fetch_deadline=0.1)
+    started = time.monotonic()
+    (view, *_) = cards_of(post(Client(slow_app), PATIENT_VIEW,
+                               hook_call("patient-view", None, fhir=True)))  # fmt: skip
+    took = time.monotonic() - started
+    # the searches (0.06 s) left too little of the call's 0.1 s for the Medications (0.06 s
+    # more): not read, so FOLFOX is not known to have stopped; the cards are given all the same
+    assert "Treatments that stopped working" not in view["detail"]
+    assert any("/Medication/" in path for path in asked)  # asked for, not waited for
+    assert took < 0.5, took
 
 
 def test_a_drug_the_patient_cannot_have_is_a_warning(client: Client) -> None:

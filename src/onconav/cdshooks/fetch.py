@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -25,6 +26,7 @@ from onconav.reading import field_name, json_and_repeats
 __all__ = ["FetchError", "fetch"]
 
 FHIR_JSON = "application/fhir+json"
+log = logging.getLogger("onconav.cdshooks")
 
 
 class FetchError(Exception):
@@ -41,10 +43,16 @@ async def fetch(
     queries: Mapping[str, str],
     patient_id: str,
     settings: CdsSettings,
+    deadline: float | None = None,
+    each_as_found: bool = False,
 ) -> list[dict[str, Any]]:
     """The resources each query finds on ``server`` (a read that finds nothing: none), all
-    queries at once, within ``settings.fetch_deadline`` seconds; the first failure stops the
-    others."""
+    queries at once, by ``deadline`` (the event loop's time: the call's deadline, shared by
+    every fetch of one call) or else within ``settings.fetch_deadline`` seconds; the first
+    failure stops the others, unless ``each_as_found``: then a query that fails finds
+    nothing, and the others go on."""
+    if deadline is None:
+        deadline = asyncio.get_running_loop().time() + settings.fetch_deadline
     base = server.rstrip("/") + "/"
     headers = {"Accept": FHIR_JSON}
     if authorization is not None:
@@ -56,8 +64,9 @@ async def fetch(
         follow_redirects=False,
     ) as http:
         try:
-            async with asyncio.timeout(settings.fetch_deadline), asyncio.TaskGroup() as group:
-                jobs = [group.create_task(_one(http, base, key, query, patient_id, settings))
+            async with asyncio.timeout_at(deadline), asyncio.TaskGroup() as group:
+                read = _or_nothing if each_as_found else _one
+                jobs = [group.create_task(read(http, base, key, query, patient_id, settings))
                         for key, query in queries.items()]  # fmt: skip
         except TimeoutError:
             raise FetchError(f"The FHIR server did not answer within "
@@ -69,6 +78,22 @@ async def fetch(
             raise first from None
     found = [job.result() for job in jobs]
     return [resource for resources in found for resource in resources]
+
+
+async def _or_nothing(
+    http: httpx.AsyncClient,
+    base: str,
+    key: str,
+    query: str,
+    patient_id: str,
+    settings: CdsSettings,
+) -> list[dict[str, Any]]:
+    """``_one``, or nothing when it fails."""
+    try:
+        return await _one(http, base, key, query, patient_id, settings)
+    except FetchError as error:
+        log.warning("CDS Hooks: %s", error.reason)  # the key and what failed: no patient data
+        return []
 
 
 async def _one(

@@ -43,7 +43,8 @@ TEMPLATES: dict[str, str] = {
     "diagnosticReports": "DiagnosticReport?patient={{context.patientId}}",
 }
 MEDICATION_TYPES = ("MedicationRequest", "MedicationAdministration", "MedicationStatement")
-MEDICATION_REFERENCE = re.compile(r"Medication/([A-Za-z0-9\-.]{1,64})")
+MEDICATION_REFERENCE = re.compile(r"Medication/((?!\.+$)[A-Za-z0-9\-.]{1,64})")  # not . or ..
+MEDICATION_READS = 50  # the most Medications read for one call
 TOKEN = re.compile(r"\{\{\s*context\.([A-Za-z0-9_]+)\s*\}\}")
 PATIENT_LINKS = ("subject", "patient")
 
@@ -82,8 +83,9 @@ def queries(context: Mapping[str, Any], templates: Mapping[str, str] = TEMPLATES
 def medications_named(resources: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     """The Medications that the medication resources name by a relative reference
     (``medicationReference: Medication/ID``, as most record systems write an order) and that are
-    not among ``resources``, as reads to fetch (``medications[1]``: ``Medication/ID``). A search
-    by patient does not return them; without them the drug would read as not known."""
+    not among ``resources``, as reads to fetch (``medications[1]``: ``Medication/ID``), at most
+    ``MEDICATION_READS`` of them. A search by patient does not return them; without them the
+    drug reads as not known."""
     have = {r.get("id") for r in resources if r.get("resourceType") == "Medication"}
     wanted: list[str] = []
     for resource in resources:
@@ -94,7 +96,7 @@ def medications_named(resources: Sequence[Mapping[str, Any]]) -> dict[str, str]:
         named = MEDICATION_REFERENCE.fullmatch(reference) if isinstance(reference, str) else None
         if named and named.group(1) not in have and named.group(0) not in wanted:
             wanted.append(named.group(0))
-    return {f"medications[{i}]": query for i, query in enumerate(wanted, 1)}
+    return {f"medications[{i}]": q for i, q in enumerate(wanted[:MEDICATION_READS], 1)}
 
 
 def gather(

@@ -16,6 +16,7 @@ left out of it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any, TypeVar
@@ -219,6 +220,7 @@ async def _situation(
     """The Result for the record's data, or the card that says why there is none."""
     gathered = gather(call.prefetch, patient_id)
     resources = gathered.resources
+    deadline = asyncio.get_running_loop().time() + settings.fetch_deadline  # for every fetch
     if gathered.missing:
         if call.fhirServer is None:
             lacks = [k for k in gathered.missing if k not in gathered.paged]
@@ -229,11 +231,14 @@ async def _situation(
                               f"{'them' if len(gathered.missing) > 1 else 'it'} from.")  # fmt: skip
         wanted = queries(call.context, {key: TEMPLATES[key] for key in gathered.missing})
         resources = resources + await fetch(call.fhirServer, call.fhirAuthorization, wanted,
-                                            patient_id, settings)  # fmt: skip
+                                            patient_id, settings, deadline)  # fmt: skip
     named = medications_named(resources)  # the drugs of orders that name a Medication
     if named and call.fhirServer is not None:
-        resources = resources + await fetch(call.fhirServer, call.fhirAuthorization, named,
-                                            patient_id, settings)  # fmt: skip
+        try:  # as far as they can be read: one not read leaves its drug not known, no more
+            resources = resources + await fetch(call.fhirServer, call.fhirAuthorization, named,
+                                                patient_id, settings, deadline, True)  # fmt: skip
+        except FetchError as error:  # the call's deadline passed
+            log.warning("CDS Hooks: the Medications named were not read: %s", error.reason)
     # Reading a record of thousands of resources takes seconds: in a worker thread, so that the
     # server answers every other call meanwhile.
     return await run_in_threadpool(_read_and_evaluate, call, resources, kb, base)
