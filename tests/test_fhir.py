@@ -833,7 +833,11 @@ def test_a_medication_named_by_a_request_is_a_source(kb: onconav.KnowledgeBase) 
     reading = read_bundle(data, kb)
     assert "cannot_have" not in reading.data
     why = {u.reference: u.reason for u in reading.unused}[f"MedicationRequest/{request['id']}"]
-    assert "Medication/cisplatin-vial" in why and "not among the resources given" in why
+    assert "only as 'Medication/cisplatin-vial'" in why and "not among the resources given" in why
+    request["medicationReference"] = {"reference": "Medication/../Patient/x"}  # as written
+    why = {u.reference: u.reason for u in read_bundle(data, kb).unused}[
+        f"MedicationRequest/{request['id']}"]  # fmt: skip
+    assert "'Medication/../Patient/x'" in why
 
 
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
@@ -944,6 +948,8 @@ def test_hormone_receptors_decide_hormone_sensitive(
     assert reading.data.get("hormone_sensitive") is expected
     assert {u.reference for u in reading.unused} >= {f"Observation/{i}" for i in unused}
     assert accounted(reading) == refs_of([e["resource"] for e in data["entry"]])
+    if tests[0][2] is None:  # the number is shown in the reason it is not read
+        assert "'80 %'" in {u.reference: u.reason for u in reading.unused}["Observation/er"]
     if expected is not None:
         hormone = next(o for o in onconav.evaluate(onconav.parse_profile(reading.data, kb), kb)
                        .options if o.id == "general-hormone-therapy")  # fmt: skip
@@ -962,8 +968,44 @@ def test_a_receptor_result_that_is_not_final_or_disagrees_is_said(
                       {"resource": _receptor("pr-1", PR, None, valueString="Positive")}]
     reading = read_bundle(data, kb)
     assert reading.data["hormone_sensitive"] is True
-    assert set(reading.sources["hormone_sensitive"]) == {"Observation/er-3", "Observation/pr-1"}
+    assert set(reading.sources["hormone_sensitive"]) == {"Observation/pr-1"}
     why = {u.reference: u.reason for u in reading.unused}
     assert "status 'preliminary'" in why["Observation/er-1"]
-    assert "positive, which decides" in why["Observation/er-2"]
-    assert any("ER results on record disagree" in w for w in reading.warnings)
+    assert "same day disagree" in why["Observation/er-2"] and "disagree" in why["Observation/er-3"]
+    assert any("latest ER results on record disagree" in w for w in reading.warnings)
+
+
+def test_the_latest_receptor_result_decides_and_only_for_breast_cancer(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """A receptor's status can change when the cancer comes back: the latest result decides (an
+    old ER-positive result read as hormone-sensitive after ER and PR were negative). ER and PR
+    say nothing of a prostate cancer (hormone therapy was made not suitable for one)."""
+    data = bundle("breast-bone-metastases")
+    data["entry"] += [
+        {"resource": _receptor("er-old", ER, "positive", effectiveDateTime="2018-03-10")},
+        {"resource": _receptor("er-new", ER, "negative", effectiveDateTime="2024-05-02")},
+        {"resource": _receptor("pr-new", PR, "negative", effectiveDateTime="2024-05-02")}]
+    reading = read_bundle(data, kb)
+    assert reading.data["hormone_sensitive"] is False
+    assert "the latest decides" in {u.reference: u.reason for u in reading.unused}[
+        "Observation/er-old"]  # fmt: skip
+    prostate = copy.deepcopy(data)
+    for entry in prostate["entry"]:
+        if entry["resource"]["resourceType"] == "Condition" and entry["resource"]["id"] == (
+                primary_of(prostate)):  # fmt: skip
+            entry["resource"]["code"] = {"coding": [{"system": "http://snomed.info/sct",
+                                                     "code": "399068003"}]}  # fmt: skip
+    reading = read_bundle(prostate, kb)
+    assert reading.data["cancer"] == "prostate" and "hormone_sensitive" not in reading.data
+    assert "breast cancer only" in {u.reference: u.reason for u in reading.unused}[
+        "Observation/er-new"]  # fmt: skip
+    result = onconav.evaluate(onconav.parse_profile({**reading.data, "stage": "4"}, kb), kb)
+    hormone = next(o for o in result.options if o.id == "general-hormone-therapy")
+    assert hormone.status.value == "offered"  # prostate cancer: hormones help it grow
+
+
+def primary_of(data: dict[str, Any]) -> str:
+    """The id of the bundle's cancer Condition (the first Condition)."""
+    return next(e["resource"]["id"] for e in data["entry"]
+                if e["resource"]["resourceType"] == "Condition")  # fmt: skip

@@ -501,7 +501,7 @@ def read(items: list[tuple[str, object, str | None]], kb: KnowledgeBase) -> Fhir
     _symptoms(builder)
     _her2(builder)
     _kras(builder)
-    _hormone_receptors(builder)
+    _hormone_receptors(builder, cancer)
     _treatments(builder)
     _statuses(builder)
     for res in builder.resources.values():
@@ -965,6 +965,10 @@ def _her2_value(builder: Builder, res: Res) -> str | None:
 
 def _shown(res: Res) -> str:
     shown = _value_words(res)
+    quantity = res.data.get("valueQuantity")
+    if not shown and isinstance(quantity, dict) and "value" in quantity:  # 90 % with no reading
+        unit = quantity.get("unit") or quantity.get("code") or ""
+        shown = [f"{quantity['value']} {unit}".strip()]
     return repr(shown[0]) if shown else "no value"
 
 
@@ -1034,18 +1038,24 @@ def _kras_test(builder: Builder, res: Res) -> str | None:
     return None
 
 
-def _hormone_receptors(builder: Builder) -> None:
-    """``hormone_sensitive`` from the tumour's oestrogen (ER) and progesterone (PR) receptor
-    tests: a receptor found means hormones help the cancer grow (true); both receptors tested and
-    neither found means they do not (false); one negative test alone decides nothing (the other
-    receptor may be present)."""
-    found: dict[str, dict[str, str]] = {"er": {}, "pr": {}}
+def _hormone_receptors(builder: Builder, cancer: CancerFound) -> None:
+    """``hormone_sensitive`` of a breast cancer from its oestrogen (ER) and progesterone (PR)
+    receptor tests, each receptor by its latest result: a receptor found means hormones help the
+    cancer grow (true); both receptors tested and neither found means they do not (false); one
+    negative alone decides nothing (the other may be found). Results of one day that disagree
+    decide nothing. Of another cancer the tests are listed unused: they do not say whether
+    hormones help it grow (a prostate cancer's hormones are androgens)."""
+    found: dict[str, dict[str, list[tuple[str, str]]]] = {"er": {}, "pr": {}}  # by date
     for res in builder.of_type("Observation"):
         row = builder.row("observations", _code_of(res.data))
         kind = row.get("test") if row else None
         if kind not in found or not builder.valid(res):
             continue
         name = "an oestrogen" if kind == "er" else "a progesterone"
+        if cancer.site != "breast":
+            builder.drop(res.ref, f"{name} receptor test: read for breast cancer only, where it "
+                         "decides hormone therapy")  # fmt: skip
+            continue
         if _status(res.data) not in RESULT_OK:
             builder.drop(res.ref, f"{name} receptor test with status {_status(res.data)!r}: "
                          "not a result")  # fmt: skip
@@ -1059,28 +1069,45 @@ def _hormone_receptors(builder: Builder) -> None:
                          "(a positive or negative answer, or a number with the laboratory's "
                          "interpretation)")  # fmt: skip
             continue
-        found[kind][res.ref] = "positive" if answer in ("positive", "present") else "negative"
-    positive = [ref for results in found.values() for ref, v in results.items() if v == "positive"]
-    if positive:
+        value = "positive" if answer in ("positive", "present") else "negative"
+        when = _date(res.data, "effectiveDateTime", "effectivePeriod", "issued")
+        found[kind].setdefault(when, []).append((res.ref, value))
+    latest: dict[str, str | None] = {}
+    for kind, by_date in found.items():
+        if not by_date:
+            continue
+        day = max(by_date)
+        values = {v for _, v in by_date[day]}
+        latest[kind] = values.pop() if len(values) == 1 else None
+        for earlier in sorted(by_date)[:-1]:
+            for ref, _ in by_date[earlier]:
+                builder.drop(ref, f"an earlier {kind.upper()} result: the latest decides")
+        if latest[kind] is None:
+            builder.warnings.append(f"hormone_sensitive: the latest {kind.upper()} results on "
+                                    "record disagree (positive, negative)")  # fmt: skip
+            for ref, _ in by_date[day]:
+                builder.drop(ref, f"{kind.upper()} results of the same day disagree")
+    refs = {kind: [ref for ref, _ in by_date[max(by_date)]]
+            for kind, by_date in found.items() if by_date and latest[kind] is not None}  # fmt: skip
+    if "positive" in latest.values():
         builder.values["hormone_sensitive"] = True
-        builder.use("hormone_sensitive", *positive)
-        negative = [ref for results in found.values() for ref, v in results.items()
-                    if v == "negative"]  # fmt: skip
-        for kind, results in found.items():
-            if len(set(results.values())) > 1:
-                builder.warnings.append(f"hormone_sensitive: the {kind.upper()} results on record "
-                                        "disagree (positive, negative)")  # fmt: skip
-        for ref in negative:
-            builder.drop(ref, "a negative hormone receptor test: another receptor test on record "
-                         "is positive, which decides")  # fmt: skip
-    elif found["er"] and found["pr"]:
+        for kind, result in latest.items():
+            if result == "positive":
+                builder.use("hormone_sensitive", *refs[kind])
+            elif result == "negative":
+                for ref in refs[kind]:
+                    builder.drop(ref, "a negative hormone receptor test: the other receptor is "
+                                 "found, which decides")  # fmt: skip
+    elif latest.get("er") == "negative" and latest.get("pr") == "negative":
         builder.values["hormone_sensitive"] = False
-        builder.use("hormone_sensitive", *found["er"], *found["pr"])
+        builder.use("hormone_sensitive", *refs["er"], *refs["pr"])
     else:
-        for ref in [*found["er"], *found["pr"]]:
-            other = "progesterone" if ref in found["er"] else "oestrogen"
-            builder.drop(ref, f"a negative hormone receptor test alone does not decide: the "
-                         f"{other} receptor result is not on record")  # fmt: skip
+        for kind, result in latest.items():
+            if result == "negative":
+                other = "progesterone" if kind == "er" else "oestrogen"
+                for ref in refs[kind]:
+                    builder.drop(ref, f"a negative hormone receptor test alone does not decide: "
+                                 f"the {other} receptor result is not on record")  # fmt: skip
 
 
 # ---- treatments ----------------------------------------------------------------------------
@@ -1177,10 +1204,12 @@ def _medications(builder: Builder) -> list[Given]:
         value = named or (row.get("drug") or row.get("kind") if row else None)
         if value is None:
             concept = res.data.get("medicationCodeableConcept")
-            med = builder.ref(res.data.get("medicationReference"))
+            link = res.data.get("medicationReference")
+            med = builder.ref(link)
             if concept is None and med and med not in builder.resources:
-                builder.drop(res.ref, f"it names its drug only as {med}, which is not among the "
-                             "resources given, so the drug is not known")  # fmt: skip
+                written = link.get("reference") if isinstance(link, dict) else med
+                builder.drop(res.ref, f"it names its drug only as {written!r}, which is not among "
+                             "the resources given, so the drug is not known")  # fmt: skip
                 continue
             builder.drop(res.ref, f"not a cancer drug onconav knows: {_coded(concept)}")
             continue
