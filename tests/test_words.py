@@ -473,7 +473,7 @@ def test_a_cancer_with_no_source_is_named_as_written(typed: str, name: str) -> N
     and the site is the name as written (it was squeezed to "nonsmalllung" in the reasons)."""
     facts = read({"cancer": typed, "stage": "4"})
     assert facts.cancer_name == name
-    assert facts.site == name.lower()
+    assert facts.site == name
     result = evaluate(parse_profile({"cancer": typed, "stage": "4"}, KB), KB)
     assert result.cancer_name == name
     assert next(u for u in result.understood if u.fact == "cancer").value == name
@@ -493,14 +493,25 @@ def test_a_cancers_name_always_names_a_disease(typed: str) -> None:
 
 
 @pytest.mark.parametrize("typed", ["non-small cell lung cancer", "non-Hodgkin lymphoma",
-                                   "nonseminoma", "non-muscle-invasive bladder cancer"])
+                                   "nonseminoma", "non-muscle-invasive bladder cancer",
+                                   "nonsmall cell lung cancer", "triple-negative breast cancer"])
 def test_a_name_that_starts_with_non_is_not_a_negation(typed: str) -> None:
     assert not words.NEGATED.match(typed.lower())
-    assert read({"cancer": typed}).cancer_name == typed
+    assert "negative" in typed or read({"cancer": typed}).cancer_name == typed
+
+
+def test_a_dash_is_a_hyphen_in_a_cancers_name() -> None:
+    """"non–small" (an en dash, as NCI writes it) was read as a small cell cancer."""
+    facts = read({"cancer": "non\u2013small cell lung cancer", "stage": "4"})
+    assert facts.cancer_name == "non-small cell lung cancer"
+    assert not any("small cell)" in w for w in facts.warnings)
 
 
 @pytest.mark.parametrize("typed", ["not cancer", "no cancer", "non-cancerous", "non-malignant",
-                                   "non malignant", "never had cancer", "noncancerous"])
+                                   "non malignant", "never had cancer", "noncancerous",
+                                   "non-rectal", "non-gastric cancer", "I don't know", "N/A",
+                                   "none", "benign", "benign tumour", "negative", "NED",
+                                   "cancer-free", "ruled out"])
 def test_a_negation_is_still_refused(typed: str) -> None:
     with pytest.raises(ProfileError, match=r"^cancer: "):
         parse_profile({"cancer": typed}, KB)

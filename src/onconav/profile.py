@@ -544,10 +544,12 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
     as another (the gastro-oesophageal junction as the stomach, colorectal as the colon) says so;
     a near miss of a known name is a problem with a suggestion; any other cancer gets the
     general options, with a warning that names the word."""
+    name = re.sub(r"[\u2010-\u2015]", "-", name)  # dashes as hyphens: non–small is non-small
     lowered = name.lower()
     if words.UNKNOWN_PRIMARY.search(lowered) or normalise_name(name) in UNKNOWN_SITE:
         return CancerReading("any", "advanced cancer (where it started not given)", "any")
-    if words.UNSURE.search(lowered) or words.NEGATED.match(lowered):
+    if words.UNSURE.search(lowered) or words.NEGATED.match(lowered) or words.NO_CANCER.search(
+            lowered):  # fmt: skip
         message = (f"{name!r} is not sure or says what it is not; give where the cancer started "
                    "as far as it is known, or 'unknown'")  # fmt: skip
         return CancerReading("", "", None, problems=(Problem("cancer", name, (), message),))
@@ -583,7 +585,7 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
                    "other than those the sources on stomach, rectal and cervical cancer describe; "
                    "these are the options of the source on advanced cancer in general")  # fmt: skip
         named = words.cancer_name(primary)
-        return CancerReading(named.lower()[:60], named[:120], None, (warning,))
+        return CancerReading(named[:60], named[:120], None, (warning,))
     if is_code(name):
         message = f"{name!r} is a code of no cancer onconav knows; give the cancer's name"
         return CancerReading("", "", None, problems=(Problem("cancer", name, (), message),))
@@ -604,7 +606,7 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
         "have sources of their own"
     )
     named = words.cancer_name(primary)  # its site: the name, so that it reads as written
-    return CancerReading(named.lower()[:60], named[:120], None, (warning,))
+    return CancerReading(named[:60], named[:120], None, (warning,))
 
 
 # --------------------------------------------------------------------------------------------

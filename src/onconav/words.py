@@ -312,9 +312,15 @@ NECK = frozenset({"spine", "spinal", "vertebra", "vertebrae", "vertebral", "node
                   "lymph", "oesophagus", "esophagus", "oesophageal", "esophageal", "neck",
                   "cord"})  # fmt: skip
 UNKNOWN_PRIMARY = re.compile(r"\b(unknown primary|primary unknown|cup)\b")
-# "not cancer", "no tumour", "never had", "non-malignant"; not a name that starts with "non-"
-# ("non-small cell lung cancer", "non-Hodgkin lymphoma").
-NEGATED = re.compile(r"^\s*((not|no|never)\b|non[- ]?(cancer|malignan|neoplas|tumou?r))")
+# "not cancer", "no tumour", "never had", "non-malignant", "non-rectal"; not the names of cancers
+# that start with "non-" ("non-small cell lung cancer", "non-Hodgkin lymphoma").
+NEGATED = re.compile(r"^\s*((not|no|never)\b|non(?![- ]?(small|hodgkin|melanoma|seminoma|muscle)))")
+# Answers that give no cancer: not known ("I don't know", "n/a") or not a cancer ("benign").
+NO_CANCER = re.compile(
+    r"^\s*((i )?(don'?t|do not) know|idk|n/?a|none|nothing|unsure|tbd|negative|normal|healthy)"
+    r"\s*$|\b(benign|pre-?cancerous|cancer[- ]free|ruled out|no evidence|ned)\b",
+    re.IGNORECASE,
+)
 
 
 ACRONYM = re.compile(r"[A-Z][A-Z0-9-]{1,7}")  # NSCLC, HCC, GBM: the name of a disease already
