@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -65,9 +65,9 @@ async def fetch(
     ) as http:
         try:
             async with asyncio.timeout_at(deadline), asyncio.TaskGroup() as group:
-                read = _or_nothing if each_as_found else _one
-                jobs = [group.create_task(read(http, base, key, query, patient_id, settings))
-                        for key, query in queries.items()]  # fmt: skip
+                reads = [_one(http, base, key, query, patient_id, settings)
+                         for key, query in queries.items()]  # fmt: skip
+                jobs = [group.create_task(_or_nothing(r) if each_as_found else r) for r in reads]
         except TimeoutError:
             raise FetchError(f"The FHIR server did not answer within "
                              f"{settings.fetch_deadline:g} s.") from None  # fmt: skip
@@ -80,17 +80,10 @@ async def fetch(
     return [resource for resources in found for resource in resources]
 
 
-async def _or_nothing(
-    http: httpx.AsyncClient,
-    base: str,
-    key: str,
-    query: str,
-    patient_id: str,
-    settings: CdsSettings,
-) -> list[dict[str, Any]]:
-    """``_one``, or nothing when it fails."""
+async def _or_nothing(query: Awaitable[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """What a query finds, or nothing when it fails."""
     try:
-        return await _one(http, base, key, query, patient_id, settings)
+        return await query
     except FetchError as error:
         log.warning("CDS Hooks: %s", error.reason)  # the key and what failed: no patient data
         return []
