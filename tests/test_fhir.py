@@ -907,15 +907,17 @@ def test_every_drug_code_of_the_knowledge_base_is_in_the_drug_table(
 
 def _receptor(ident: str, code: str, answer: str | None, **extra: Any) -> dict[str, Any]:
     """An ER or PR tumour marker test (LOINC ``code``) with a LOINC answer (or ``extra``)."""
-    answers = {"positive": ("LA6576-8", "Positive"), "negative": ("LA6577-6", "Negative")}
+    answers = {"positive": ("LA6576-8", "Positive"), "negative": ("LA6577-6", "Negative"),
+               "present": ("52101004", "Present (qualifier value)")}
     resource: dict[str, Any] = {
         "resourceType": "Observation", "id": ident, "status": "final",
         "code": {"coding": [{"system": "http://loinc.org", "code": code}]},
         "subject": {"reference": "Patient/p-breast-bone"}, **extra}  # fmt: skip
     if answer is not None:
         code, display = answers[answer]
+        system = "http://snomed.info/sct" if code == "52101004" else "http://loinc.org"
         resource["valueCodeableConcept"] = {
-            "coding": [{"system": "http://loinc.org", "code": code, "display": display}]}
+            "coding": [{"system": system, "code": code, "display": display}]}
     return resource
 
 
@@ -931,6 +933,7 @@ ER, PR = "85337-4", "16113-3"  # ER by immune stain in breast cancer; PR interpr
         ([("er", ER, "negative"), ("pr", PR, "negative")], False, []),
         ([("er", ER, "negative")], None, ["er"]),  # PR not on record: not decided
         ([("er", "14228-1", None)], None, ["er"]),  # a number with no interpretation
+        ([("er", ER, "present")], True, []),  # SNOMED CT's "Present"
     ],
 )  # fmt: skip
 def test_hormone_receptors_decide_hormone_sensitive(
