@@ -127,7 +127,7 @@ class Rules:
     partners: tuple[str, ...]  # options giving alone a regimen it is given with: their conditions
     declinable: bool  # cancer treatment: a person who does not want cancer treatment declines it
     merged: tuple[str, ...]  # general options that are the same treatment (their ``same_as``)
-    trial: bool = False  # taking part in a clinical trial (modality clinical_trial)
+    trial: bool  # taking part in a clinical trial (modality clinical_trial)
 
     @property
     def standard(self) -> bool:
