@@ -18,10 +18,11 @@ from onconav.cohort.engines import profile_data
 from onconav.cohort.gaps import definitions
 from onconav.engine import evaluate
 from onconav.kb import load_kb
+from onconav.logic import Truth, truth
 from onconav.profile import ProfileError, facts_of, parse_profile
 
 KB = load_kb()
-WORKUP = {f for f, fact in KB.facts.items() if fact.workup}
+WORKUP = {f for f, fact in KB.facts.items() if fact.workup is not False}
 Pairs = dict[tuple[str, str], set[str]]
 
 
@@ -50,7 +51,10 @@ def expected(rows: list[dict[str, Any]]) -> tuple[Pairs, dict[str, dict[str, Any
         for option in evaluate(profile, KB).options:
             if option.status.value == "needs_information" and KB.rules[option.id].standard:
                 for missing in option.missing:
-                    if missing.fact in WORKUP:
+                    # part of this person's work-up: its condition not FALSE for them
+                    if missing.fact in WORKUP and (
+                        truth(KB.workup[missing.fact], facts[pid]) is not Truth.FALSE
+                    ):
                         pairs.setdefault((pid, missing.fact), set()).add(option.id)
     return pairs, facts
 
@@ -149,6 +153,52 @@ def test_the_gaps_are_exactly_the_missing_work_up_of_standard_options(
         assert set(ids) == pairs.get((pid, fact)) and n == len(ids)
     assert {(p, f) for p, f, *_ in found} == set(pairs)
     assert pairs  # a test that cannot fail is a defect
+
+
+def test_hormone_receptors_are_a_gap_of_breast_cancer_only(tmp_path: Path) -> None:
+    """Whether hormones make the cancer grow decides general hormone therapy for every cancer
+    without a source of its own, and the page asks each person; but hormone receptor tests are
+    part of a breast cancer's work-up, not of a lung or bladder cancer's: a gap for the first
+    only (its ``workup`` condition). A person whose cancer is not known keeps the gap (unknown is
+    not FALSE); prostate cancer is taken as hormone-sensitive, so it has none."""
+    assert KB.facts["hormone_sensitive"].workup is not True  # a condition, read from the data
+    rows = [{"patient_id": "breast", "cancer": "breast", "stage": "4"},
+            {"patient_id": "lung", "cancer": "lung", "stage": "4"},
+            {"patient_id": "bladder", "cancer": "bladder cancer", "stage": "4"},
+            {"patient_id": "prostate", "cancer": "prostate", "stage": "4"},
+            {"patient_id": "er", "cancer": "breast", "stage": "4",
+             "hormone_sensitive": "no"}]  # fmt: skip
+    for row in rows[:3]:  # each is asked it, as the page asks
+        options = evaluate(parse_profile(profile_data(row), KB), KB).options
+        assert "hormone_sensitive" in {m.fact for o in options for m in o.missing}, row
+    source = tmp_path / "people.ndjson"
+    demo.write(rows, str(source), "ndjson")
+    gaps(KB, source, tmp_path / "gaps.parquet", "parquet")
+    hormones = {p for p, f, *_ in read_gaps(tmp_path / "gaps.parquet") if f == "hormone_sensitive"}
+    assert hormones == {"breast"}
+    pairs, _ = expected(rows)
+    assert {p for p, f in pairs if f == "hormone_sensitive"} == {"breast"}
+
+
+def test_outside_the_workup_is_false_only(tmp_path: Path) -> None:
+    """What is outside a person's work-up, in SQL over the people ``run(facts_out=...)``
+    writes: the condition FALSE only (a lung cancer), never UNKNOWN (an unnamed cancer, site
+    'any', keeps the gap); a fact of every cancer's work-up (HER2, KRAS, stage) never is."""
+    from onconav.cohort import run
+    from onconav.cohort.gaps import outside_workup
+
+    rows = [{"patient_id": "breast", "cancer": "breast", "stage": "4"},
+            {"patient_id": "lung", "cancer": "lung", "stage": "4"},
+            {"patient_id": "none", "cancer": "advanced cancer", "stage": "4"}]  # fmt: skip
+    source = tmp_path / "three.ndjson"
+    demo.write(rows, str(source), "ndjson")
+    people = tmp_path / "people.parquet"
+    done = run(KB, source, tmp_path / "three.parquet", facts_out=people)
+    assert done.loaded.answered == 3
+    con = duckdb.connect()
+    outside = set(con.execute(outside_workup(KB, f"read_parquet('{people}')")).fetchall())
+    con.close()
+    assert outside == {("lung", "hormone_sensitive")}
 
 
 def test_an_out_with_no_known_suffix_is_named(run: Any, tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import yaml
 from onconav.kb import KBError, load_kb
 from onconav.kb.load import data_dir, data_files
 from onconav.kb.model import KINDS
+from onconav.kb.rules import ALWAYS
 
 
 def copy_data(tmp_path: Path) -> Path:
@@ -100,6 +101,26 @@ def test_bad_condition_is_rejected(tmp_path: Path, when: dict, message: str) -> 
     root = copy_data(tmp_path)
     edit(_first_option_file(root), lambda doc: doc["options"][0].__setitem__("when", when))
     with pytest.raises(KBError, match=message):
+        load_kb(root)
+
+
+def test_a_workup_condition_is_checked_as_any_condition(tmp_path: Path) -> None:
+    """``workup`` on a fact: true, or a condition (checked against the facts and their values
+    as an option's ``when``); the loaded knowledge base holds it lowered."""
+    kb = load_kb()
+    assert set(kb.workup) == {f for f, fact in kb.facts.items() if fact.workup is not False}
+    assert kb.workup["her2"] == ALWAYS and kb.workup["hormone_sensitive"] != ALWAYS
+    root = copy_data(tmp_path)
+    facts = root / "facts.yaml"
+
+    def breast_typo(doc: dict) -> None:  # type: ignore[type-arg]
+        for fact in doc["facts"]:
+            if fact["id"] == "hormone_sensitive":
+                fact["workup"] = {"fact": "cancer", "eq": "brest"}
+
+    edit(facts, breast_typo)
+    problem = r"facts\[hormone_sensitive\]\.workup.*'brest' is not a value"
+    with pytest.raises(KBError, match=problem):
         load_kb(root)
 
 

@@ -126,14 +126,7 @@ def results_sql(kb: KnowledgeBase, table: str = "facts",
                        f"{status_of_sql(column('_because'))} AS status, _because AS because, "
                        f"{missing} AS missing FROM ({decided})")  # fmt: skip
     columns = facts_table(kb)
-    names = [n for n, _, _ in columns]
-    previous = f"(SELECT {', '.join(column(n) for n in names)} FROM {table})"
-    for step in kb.implied:
-        implied = implied_sql(step, leaf_sql_of(dialect), dialect)
-        previous = ("(SELECT " + ", ".join(f"{implied} AS {column(n)}" if n == step.fact
-                                           else column(n) for n in names)
-                    + f" FROM {previous})")  # fmt: skip
-    steps = [("people", f"SELECT * FROM {previous}")]
+    steps = [("people", people_sql(kb, table, dialect))]
     lists = {n for n, sql_type, _ in columns if sql_type.endswith("[]")}
     tests, joins = [], []
     for fact in sorted({f for f in leaf.fact.values() if f in lists}):
@@ -148,6 +141,19 @@ def results_sql(kb: KnowledgeBase, table: str = "facts",
     steps.append(("decided_facts", f"SELECT people.person_id, people.site, {', '.join(tests)} "
                                    f"FROM people {' '.join(joins)}"))  # fmt: skip
     return steps, "\nUNION ALL\n".join(selects)
+
+
+def people_sql(kb: KnowledgeBase, table: str = "facts", dialect: Dialect = DUCKDB) -> str:
+    """The people of a facts table with the facts their others imply added, in order (as
+    ``profile.facts_of``): the facts table's columns."""
+    names = [n for n, _, _ in facts_table(kb)]
+    previous = f"(SELECT {', '.join(column(n) for n in names)} FROM {table})"
+    for step in kb.implied:
+        implied = implied_sql(step, leaf_sql_of(dialect), dialect)
+        previous = ("(SELECT " + ", ".join(f"{implied} AS {column(n)}" if n == step.fact
+                                           else column(n) for n in names)
+                    + f" FROM {previous})")  # fmt: skip
+    return f"SELECT * FROM {previous}"
 
 
 def leaf_sql_of(dialect: Dialect) -> Leaf:

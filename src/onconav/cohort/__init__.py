@@ -79,13 +79,16 @@ def run(
     progress: Callable[[str, float, float], None] = lambda what, done, total: None,
     master: str | None = None,
     summarised: bool = True,
+    facts_out: Path | None = None,
 ) -> Run:
     """Read ``source``, decide every option for every person who can be read, and write the
     result to ``out``, the quarantine (CSV: row, patient_id, reason) and the summary (JSON).
     ``master`` is Spark's (``--engine spark``; default ``local[*]``). ``progress`` is told what
     is being done, how far it got and of how much (people for the python engine, per cent of
     DuckDB's work for the others; 0 when not known). ``summarised=False``: no summary (the
-    run's ``summary`` left empty; ``gaps`` has no use for it)."""
+    run's ``summary`` left empty; ``gaps`` has no use for it). ``facts_out``: the people
+    answered, as the engines read them (the facts table: ``person_id``, ``site`` and each fact),
+    also written there as Parquet (``gaps`` reads each person's cancer from it)."""
     if master is not None and engine != "spark":
         raise CohortError("--master: is for --engine spark only")
     if engine not in ENGINES:
@@ -105,6 +108,8 @@ def run(
     try:
         progress("reading", 0, 0)  # how far is not known
         loaded = load(con, source, format_of(source, input_format), kb)
+        if facts_out is not None:
+            copy_to(con, "SELECT * EXCLUDE (_row) FROM facts", facts_out, "parquet")
         progress("deciding" if engine == "python" else "preparing", 0,
                  loaded.rows if engine == "python" else 100)  # fmt: skip
         with tempfile.TemporaryDirectory(dir=out.parent, prefix=".onconav-") as folder:
@@ -164,11 +169,11 @@ def gaps(
     options)."""
     quarantine = quarantine or quarantine_beside(out)
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".onconav-") as folder:
-        result = Path(folder) / "result.parquet"
+        result, people = Path(folder) / "result.parquet", Path(folder) / "people.parquet"
         done = run(kb, source, result, input_format=input_format, quarantine=quarantine,
-                   progress=progress, summarised=False)  # fmt: skip
+                   progress=progress, summarised=False, facts_out=people)  # fmt: skip
         progress("gaps", 0, 0)
-        return done.loaded, write_gaps(kb, result, out, fmt)
+        return done.loaded, write_gaps(kb, result, people, out, fmt)
 
 
 def _finish(con: duckdb.DuckDBPyConnection, loaded: Loaded, out: Path,

@@ -10,7 +10,9 @@ import duckdb
 
 from onconav.cohort.table import copy_to
 from onconav.kb import KnowledgeBase
-from onconav.logic import quote
+from onconav.kb.rules import ALWAYS
+from onconav.logic import quote, to_sql
+from onconav.sql import people_sql
 
 Totals = list[tuple[str, str, int, int]]
 
@@ -19,18 +21,37 @@ def definitions(kb: KnowledgeBase) -> tuple[list[tuple[str, str, list[str], str]
     """What a care gap is, from the knowledge base: the facts of the work-up (``workup`` in
     facts.yaml) with their label, the names of the tests that settle them (``decided_by``) and
     where the answer is found (``find_it``); and the standard options (``Rules.standard``: a
-    treatment of the cancer, not only studied)."""
-    facts = [(f, fact.label, [kb.name_of(t) for t in fact.decided_by], fact.find_it)
-             for f, fact in kb.facts.items() if fact.workup]  # fmt: skip
+    treatment of the cancer, not only studied). A fact of the work-up of some cancers only is
+    a gap only where it is part of the person's (``outside_workup``)."""
+    facts = [(f, kb.facts[f].label, [kb.name_of(t) for t in kb.facts[f].decided_by],
+              kb.facts[f].find_it) for f in kb.workup]  # fmt: skip
     return facts, sorted(o for o, rules in kb.rules.items() if rules.standard)
 
 
-def write_gaps(kb: KnowledgeBase, result: Path, out: Path, fmt: str) -> Totals:
-    """The gaps from a run's result (Parquet, ``onconav.cohort.run``) written to ``out``: a
-    (patient, fact) for each fact of the work-up among the missing facts of a standard option of
-    theirs that needs information. Returns per fact: (fact, tests, patients, options)."""
+def outside_workup(kb: KnowledgeBase, people: str) -> str:
+    """A query of (patient_id, fact) over a facts table (``people``, SQL): each fact of the
+    work-up of some cancers only that is not part of that person's (its ``workup`` condition
+    FALSE: hormone receptors for a lung cancer). Unknown is not FALSE: a person whose cancer is
+    not given keeps the gap."""
+    outside = [f"SELECT person_id AS patient_id, {quote(fact)} AS fact FROM people "
+               f"WHERE {to_sql(when)} IS FALSE"
+               for fact, when in kb.workup.items() if when != ALWAYS]  # fmt: skip
+    if not outside:
+        return "SELECT CAST(NULL AS VARCHAR) AS patient_id, CAST(NULL AS VARCHAR) AS fact LIMIT 0"
+    return (f"WITH people AS MATERIALIZED ({people_sql(kb, people)}) "
+            + " UNION ALL ".join(outside))
+
+
+def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: str) -> Totals:
+    """The gaps from a run's result (Parquet, ``onconav.cohort.run``) and its people (Parquet,
+    the facts table: ``run(facts_out=...)``) written to ``out``: a (patient, fact) for each
+    fact of the work-up among the missing facts of a standard option of theirs that needs
+    information, unless the fact is not part of their cancer's work-up. Returns per fact:
+    (fact, tests, patients, options)."""
     with duckdb.connect() as con:
         facts, standard = definitions(kb)
+        con.execute("CREATE TABLE outside AS "
+                    + outside_workup(kb, f"read_parquet({quote(str(people))})"))  # fmt: skip
         con.execute("CREATE TABLE gap_facts (fact VARCHAR, label VARCHAR, tests VARCHAR[], "
                     "find_it VARCHAR)")  # fmt: skip
         if facts:
@@ -47,7 +68,7 @@ def write_gaps(kb: KnowledgeBase, result: Path, out: Path, fmt: str) -> Totals:
             f"read_parquet({quote(str(result))}) "
             "WHERE status = 'needs_information' "
             "AND option_id IN (SELECT option_id FROM standard_options)) GROUP BY ALL) g "
-            "JOIN gap_facts t USING (fact) "
+            "JOIN gap_facts t USING (fact) ANTI JOIN outside USING (patient_id, fact) "
             "ORDER BY g.options DESC, g.patient_id, g.fact"
         )
         copy_to(con, "SELECT * FROM gaps", out, fmt)
@@ -58,4 +79,4 @@ def write_gaps(kb: KnowledgeBase, result: Path, out: Path, fmt: str) -> Totals:
         return [(str(f), str(t), int(p), int(n)) for f, t, p, n in totals]
 
 
-__all__ = ["Totals", "definitions", "write_gaps"]
+__all__ = ["Totals", "definitions", "outside_workup", "write_gaps"]

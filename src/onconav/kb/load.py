@@ -45,6 +45,7 @@ from onconav.kb.model import (
 )
 from onconav.kb.rules import (
     IMPLIED,
+    Expr,
     Implied,
     Lowering,
     RuledOut,
@@ -160,6 +161,9 @@ class KnowledgeBase:
     options: tuple[Option, ...]
     rules: Mapping[str, Rules]  # by option id
     implied: tuple[Implied, ...]  # the facts a profile implies: IMPLIED, then the data's derived
+    # the facts of the cancer's work-up (``workup``), each with when it is part of a person's:
+    # ALWAYS, or a condition on their other facts (a gap only where it is not FALSE)
+    workup: Mapping[str, Expr]
     value_names: Mapping[str, Mapping[str, str]]  # fact -> folded name -> the value's id
     value_labels: Mapping[tuple[str, str], str]  # (fact, value) -> plain label
 
@@ -397,6 +401,10 @@ def build(data: KBData) -> KnowledgeBase:
         if symptom.parent is not None:
             expect(symptom.parent, ("symptoms",), f"symptoms[{symptom.id}].parent")
     for fact in data.facts:
+        if not isinstance(fact.workup, bool):
+            problems.extend(
+                _check_condition(fact.workup, f"facts[{fact.id}].workup", facts, values)
+            )
         for derived in fact.derived:
             where = f"facts[{fact.id}].derived"
             problems.extend(_check_condition(derived.when, f"{where}.when", facts, values))
@@ -575,6 +583,11 @@ def _index(
             for o in data.options
         },
         implied=tuple(replace(i, when=widened(i.when, vocabulary)) for i in IMPLIED) + derived,
+        workup={
+            f.id: lowering.expr(None if f.workup is True else f.workup)
+            for f in facts.values()
+            if f.workup is not False
+        },
         value_names=value_names,
         value_labels=value_labels,
     )

@@ -120,12 +120,14 @@ class Fact(Model):
     decided_by: list[Id] = Field(
         default_factory=list, description="Tests that settle it (ids in tests.yaml)"
     )
-    workup: bool = Field(
+    workup: "bool | Condition" = Field(
         default=False,
         description="Settled by the care team's work-up of the cancer (a test of the tumour, its "
         "staging, scans), so the record should hold it: not on record and deciding a standard "
-        "option, it is a care gap (onconav cohort gaps). False for what the person says "
-        "(symptoms, wishes) and for the treatment history",
+        "option, it is a care gap (onconav cohort gaps). True for every cancer; a condition "
+        "for the cancers whose work-up it is part of (hormone receptor tests: breast cancer), "
+        "a gap only when the condition is not FALSE for the person. False for what the person "
+        "says (symptoms, wishes) and for the treatment history",
     )
     derived: list["Derived"] = Field(
         default_factory=list,
