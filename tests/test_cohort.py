@@ -424,7 +424,8 @@ def test_the_result_is_written_as_its_name_says(run_cli: Run, tmp_path: Path) ->
     assert done.status == 0, done.stderr
     assert (tmp_path / "o.csv").read_text().startswith("patient_id,option_id,status")
     for out, option in (("p.csv", ["--format", "parquet"]), ("p.parquet", ["--format", "csv"]),
-                       ("p.jsonl", []), ("p.JSON", ["--format", "csv"])):  # fmt: skip
+                       ("p.jsonl", ["--format", "parquet"]),
+                       ("p.JSON", ["--format", "csv"])):  # fmt: skip
         done = run_cli("cohort", str(people), "--out", str(tmp_path / out), *option)
         assert done.status == 2 and not (tmp_path / out).exists(), out
         [line] = done.errors()
@@ -436,6 +437,11 @@ def test_the_result_is_written_as_its_name_says(run_cli: Run, tmp_path: Path) ->
                                  "suffix, and the quarantine is CSV; give a file ending .csv"]
     done = run_cli("cohort", str(people), "--out", str(tmp_path / "p.jsonl"), "--format", "ndjson")
     assert done.status == 0 and (tmp_path / "p.jsonl").read_text().startswith('{"patient_id"')
+    # the suffixes the input's are read by say the result's format too (it was refused)
+    for out in ("q.jsonl", "q.JSON", "q.ndjson"):
+        done = run_cli("cohort", str(people), "--out", str(tmp_path / out))
+        assert done.status == 0, (out, done.stderr)
+        assert (tmp_path / out).read_text().startswith('{"patient_id"'), out
     done = run_cli("cohort", str(people), "--out", str(tmp_path / "p.out"), "--format", "parquet")
     assert done.status == 0 and (tmp_path / "p.out").read_bytes().startswith(b"PAR1")
     # compressed with zstd (a third of the default's size), every column of it

@@ -875,8 +875,8 @@ def cohort_run(
         "--master", help="Spark's master for --engine spark: local[*] (default, this "
         "machine) or a cluster's URL (spark://host:7077, yarn, k8s://...).")] = None,
     output_format: Annotated[TableFormat | None, typer.Option(
-        "--format", "-f", help="parquet, csv or ndjson (default: by --out's suffix, else "
-        "parquet).")] = None,
+        "--format", "-f", help="parquet, csv or ndjson (default: by --out's suffix, .jsonl "
+        "and .json as ndjson; else parquet).")] = None,
     quarantine: Annotated[Path | None, typer.Option(
         "--quarantine", help="Where the rows that cannot be read go, with their row number and "
         "the reason (CSV; default: beside --out).")] = None,
@@ -885,13 +885,13 @@ def cohort_run(
     """Every option for every person of INPUT: the result (status, reason code, missing facts),
     the quarantine and a summary (JSON, beside the result)."""
     from onconav.cohort import CohortError, run
+    from onconav.cohort.table import FORMATS
 
     if not source.is_file() and not source.is_dir():
         raise UsageError(f"INPUT: {str(source)!r} is not a file or a folder")
     if output_format is None:  # by --out's suffix, as a person naming a file means it
-        known = {"." + f.value: f for f in TableFormat}
-        output_format = known.get(out_file.suffix.lower(), TableFormat.parquet) if out_file \
-            else TableFormat.parquet  # fmt: skip
+        said = FORMATS.get(out_file.suffix.lower()) if out_file else None
+        output_format = TableFormat(said) if said else TableFormat.parquet
     suffix = "." + output_format.value
     out_path = _writable(out_file or source.with_name(source.stem + ".options" + suffix), "--out",
                          (source, "the INPUT"))  # fmt: skip
