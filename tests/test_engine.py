@@ -260,9 +260,9 @@ def test_own_symptoms_are_raised(kb) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_not_wanting_treatment_puts_care_first_and_never_pushes(kb) -> None:  # type: ignore[no-untyped-def]
-    result = evaluate(
-        parse_profile({"cancer": "cervix", "stage": "4B", "wants_cancer_treatment": False}, kb), kb
-    )
+    data = {"cancer": "cervix", "stage": "4B", "symptoms": ["vaginal bleeding"],
+            "wants_cancer_treatment": False}  # fmt: skip
+    result = evaluate(parse_profile(data, kb), kb)
     first = result.options[0]
     assert not first.treats_cancer and first.status is Status.offered
     treating = [o for o in result.options if kb.rules[o.id].declinable]
@@ -1108,3 +1108,32 @@ def test_the_questions_for_the_care_team_are_in_the_persons_own_voice(
         expected = [kb.facts[f.fact].ask for f in result.what_would_change
                     if f.question == kb.facts[f.fact].question]  # fmt: skip
         assert asked == expected
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_radiation_to_ease_symptoms_is_offered_only_with_a_symptom(
+    pair: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    """The rule for every profile: an option of radiation only to ease symptoms (palliative
+    radiation, its only aim relief) is offered only to a person with a symptom on record;
+    with none it does not suit, and with symptoms not known it needs them (the cervical and
+    general options had been offered to everyone)."""
+    kb = shared_kb()
+    easing = {o.id for o in kb.options if "palliative-radiation" in o.uses
+              and [i.value for i in o.intent] == ["relieve"]}  # fmt: skip
+    assert {"cervix-palliative-radiation", "general-palliative-radiation",
+            "rectum-palliative-radiation"} <= easing  # fmt: skip
+    for data in pair:
+        for option in evaluate(parse_profile(data, kb), kb).options:
+            if option.id not in easing:
+                continue
+            symptoms = data.get("symptoms")
+            if symptoms is None:
+                assert option.status is not Status.offered, (option.id, data)
+                if option.status is Status.needs_information:
+                    assert "symptoms" in {m.fact for m in option.missing}, (option.id, data)
+            elif not symptoms:
+                assert option.status is not Status.offered, (option.id, data)
+                assert option.status is not Status.needs_information or "symptoms" not in {
+                    m.fact for m in option.missing}, (option.id, data)  # fmt: skip

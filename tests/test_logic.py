@@ -71,6 +71,8 @@ def reference(cond: Condition | None, facts: Mapping[str, FactValue], vocab: Voc
     if isinstance(value, str):
         return any_of(compare(value, w) for w in wanted)
     assert isinstance(value, frozenset)
+    if cond.not_empty:  # any value at all
+        return T if value else F
     if cond.count_max is not None:  # places the cancer spread to: distant organs count
         distant = {"liver", "lung", "bone", "brain", "peritoneum", "other-site"}
         counted = value & distant if cond.fact == "metastases" else value

@@ -244,7 +244,10 @@ def test_stage_4a_and_4b_split_cervical_options(kb) -> None:  # type: ignore[no-
     assert when(kb, chemoradiation, a) is Truth.TRUE
     assert when(kb, chemoradiation, b) is Truth.FALSE
     assert when(kb, chemoradiation, only_4) is Truth.UNKNOWN
-    assert when(kb, palliative, b) is Truth.TRUE
+    # radiation to ease symptoms at 4B: for a symptom the cancer causes
+    assert when(kb, palliative, {**b, "symptoms": frozenset({"pain"})}) is Truth.TRUE
+    assert when(kb, palliative, b) is Truth.UNKNOWN
+    assert when(kb, palliative, {**b, "symptoms": frozenset()}) is Truth.FALSE
     assert when(kb, palliative, a) is Truth.FALSE
 
 

@@ -314,7 +314,7 @@ def _check_test(test: FactTest, fact: Fact, accepted: Mapping[str, Any], where: 
     allowed = {
         FactType.bool: {"eq"},
         FactType.enum: {"eq", "in"},
-        FactType.set: {"has", "has_any", "only", "count_max"},
+        FactType.set: {"has", "has_any", "only", "count_max", "not_empty"},
     }[fact.type]
     if op not in allowed:
         return [f"{where}: operator {op!r} does not apply to {fact.type.value} fact {fact.id!r}"]

@@ -150,24 +150,27 @@ class FactTest(Model):
     count_max: int | None = Field(
         default=None, ge=1, description="The set is not empty and has at most this many members"
     )
+    not_empty: Literal[True] | None = Field(
+        default=None, description="The set holds at least one value, whichever (a symptom)"
+    )
 
     @model_validator(mode="after")
     def _one_operator(self) -> "FactTest":
         ops = [
             name
-            for name in ("eq", "in_", "has", "has_any", "only", "count_max")
+            for name in ("eq", "in_", "has", "has_any", "only", "count_max", "not_empty")
             if getattr(self, name) is not None
         ]
         if len(ops) != 1:
             raise ValueError(
                 f"a fact test on {self.fact!r} needs exactly one of eq, in, has, has_any, only, "
-                f"count_max; got {len(ops)}"
+                f"count_max, not_empty; got {len(ops)}"
             )
         return self
 
     @property
     def operator(self) -> str:
-        for name in ("eq", "in_", "has", "has_any", "only", "count_max"):
+        for name in ("eq", "in_", "has", "has_any", "only", "count_max", "not_empty"):
             if getattr(self, name) is not None:
                 return name.rstrip("_")
         raise AssertionError("validated to have one operator")

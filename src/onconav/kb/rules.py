@@ -32,14 +32,15 @@ Kind = Literal["bool", "one", "any", "every", "count", "unknown"]
 """How a test reads its fact: a yes/no fact; one value (an enum); a set holding any wanted value
 (``has``, ``has_any``); a set that is not empty and holds only wanted values (``only``); a set of
 one up to ``limit`` members (``count_max``; its ``true`` holds the values that count, all when
-empty: for ``metastases``, the distant organs); whether the fact was not given (``unknown``: TRUE or
-FALSE, never UNKNOWN; only the implied facts use it, never an option's condition)."""
+empty: for ``metastases``, the distant organs; ``not_empty``: any number of any values); whether
+the fact was not given (``unknown``: TRUE or FALSE, never UNKNOWN; only the implied facts use it,
+never an option's condition)."""
 
 
 @dataclass(frozen=True)
 class Test:
     fact: str
-    operator: str  # as written in the data: eq, in, has, has_any, only, count_max
+    operator: str  # as written in the data: eq, in, has, has_any, only, count_max, not_empty
     kind: Kind
     wanted: tuple[str, ...]  # the values asked for (empty for bool and count tests)
     true: frozenset[str]  # known values that make the test TRUE
@@ -158,6 +159,8 @@ def positive_tests(expr: Expr) -> Iterator[Test]:
             yield from positive_tests(part)
 
 
+NO_LIMIT = 2**31 - 1  # the limit of a count test that has none (``not_empty``)
+
 Labeller = Callable[[str, str], str]
 """The plain label of a value of a fact: ``label(fact_id, value_id)``."""
 
@@ -193,6 +196,8 @@ class Lowering:
         if self.types[fact] is FactType.bool:
             assert isinstance(test.eq, bool)
             return Test(fact, op, "bool", (), frozenset(), frozenset(), value=test.eq, text=text)
+        if op == "not_empty":  # a count test with no limit: any value at all
+            return Test(fact, op, "count", (), frozenset(), frozenset(), limit=NO_LIMIT, text=text)
         if op == "count_max":  # of places the cancer spread to, only distant organs count
             assert test.count_max is not None
             counted = DISTANT_SITES if fact == "metastases" else frozenset()
@@ -212,6 +217,8 @@ class Lowering:
         label = in_sentence(self.fact_labels[test.fact])
         if test.operator == "eq" and isinstance(test.eq, bool):
             return f"{label}: {'yes' if test.eq else 'no'}"
+        if test.operator == "not_empty":  # "it is for symptoms the cancer is causing"
+            return label
         if test.operator == "count_max":
             places = "distant organ" if test.fact == "metastases" else "place"
             return f"{label}: one {places}" if test.count_max == 1 else (
