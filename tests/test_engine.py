@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from onconav.engine import Status, evaluate
 from onconav.kb import KnowledgeBase, load_kb
 from onconav.kb.model import fact_tests
+from onconav.kb.rules import DISTANT_SITES
 from onconav.logic import Truth, truth
 from onconav.profile import ProfileError, facts_of, parse_profile
 
@@ -754,6 +755,11 @@ def test_the_sources_are_about_advanced_cancer(data: dict[str, Any]) -> None:
     kb = shared_kb()
     result = evaluate(parse_profile(data, kb), kb)
     earlier = "stage" in data
+    distant = set(data.get("metastases", [])) & DISTANT_SITES
+    if earlier and data.get("recurrence") == "none" and distant:
+        # not come back, yet spread to a distant organ: does not fit together, so whether it
+        # came back is taken as not known (kb.rules.IMPLIED)
+        data = {k: v for k, v in data.items() if k != "recurrence"}
     for option in result.options:
         kinds = {r.kind for r in option.reasons}
         if earlier and data.get("recurrence") == "none":

@@ -272,17 +272,19 @@ def _scope_words(cancer_name: str, own_source: bool, gate: Truth, outside: bool 
             "treatment, so none of these options is for stage 1 to 3 cancer that has not come "
             "back. Ask your care team which treatments are used for your stage."
         )
+    beside = (  # why the general source's options are shown beside the cancer's own
+        f"The source about {cancer_name} does not describe this situation (it is about some "
+        "stages only), so the options of the source about advanced cancer in general are shown "
+        "beside its own. Ask your care team which of them fit."
+    )
     if gate is Truth.UNKNOWN:
-        return (
+        unknown = (
             "The sources here are about stage 4 cancer and cancer that has come back after "
             "treatment. Whether they apply to you depends on whether your cancer has come back."
         )
+        return f"{unknown} {beside}" if own_source and outside else unknown
     if own_source and outside:
-        return (
-            f"The source about {cancer_name} does not describe this situation (it is about "
-            "some stages only), so the options of the source about advanced cancer in general "
-            "are shown beside its own. Ask your care team which of them fit."
-        )
+        return beside
     if own_source:
         return (
             f"Options from the sources about {cancer_name}, and options from the source "
