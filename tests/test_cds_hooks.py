@@ -525,6 +525,42 @@ def test_the_medications_named_are_read_within_the_calls_limits(ehr: FakeEhr) ->
     assert took < 0.5, took
 
 
+def test_a_drafted_order_naming_a_medication_on_the_server_is_read(ehr: FakeEhr) -> None:
+    """A drafted order that names its drug as ``Medication/ID`` on the record system's FHIR
+    server (not in draftOrders): the Medication is read from ``fhirServer`` and the order
+    checked as if it named the drug itself; it had no drug, so cetuximab for a KRAS mutation
+    got no card. Without a ``fhirServer``, or when the read is refused, the drug is not known:
+    no card, never an error."""
+    mutated = records.SITUATIONS["rectal-stage4-kras-mutated"]
+    ehr.records[records.PATIENT] = mutated
+    ehr.records["medications"] = [{"resourceType": "Medication", "id": "cetux-1",
+                                   "code": CETUXIMAB["medicationCodeableConcept"]}]  # fmt: skip
+    order = {k: v for k, v in CETUXIMAB.items() if k != "medicationCodeableConcept"}
+    order["medicationReference"] = {"reference": "Medication/cetux-1"}
+    client = Client(make_app(ehr))
+    call = hook_call("order-select", records.prefetch(mutated), drafts=[order], fhir=True)
+    (card,) = cards_of(post(client, ORDER_SELECT, call))
+    (same,) = order_select(client, "rectal-stage4-kras-mutated", CETUXIMAB)
+    assert card["summary"] == same["summary"] and card["indicator"] == "warning"
+    fhir = [r.url.path for r in ehr.requests if r.url.path.startswith("/r4/")]
+    assert fhir == ["/r4/Medication/cetux-1"]  # the read only: the prefetch holds the rest
+    # the bundle's own Medication is used, not read again
+    held = {"resourceType": "Medication", "id": "cetux-1",
+            "code": CETUXIMAB["medicationCodeableConcept"]}  # fmt: skip
+    ehr.requests = []
+    call = hook_call("order-select", records.prefetch(mutated), drafts=[order], fhir=True)
+    call["context"]["draftOrders"]["entry"].append({"resource": held})
+    (card,) = cards_of(post(client, ORDER_SELECT, call))
+    assert card["summary"] == same["summary"]
+    assert not [r for r in ehr.requests if r.url.path.startswith("/r4/")]
+    # no fhirServer to read it from, or a read refused: not known, no card
+    call = hook_call("order-select", records.prefetch(mutated), drafts=[order])
+    assert cards_of(post(client, ORDER_SELECT, call)) == []
+    ehr.answer = lambda request: httpx.Response(403, json={"resourceType": "OperationOutcome"})
+    call = hook_call("order-select", records.prefetch(mutated), drafts=[order], fhir=True)
+    assert cards_of(post(client, ORDER_SELECT, call)) == []
+
+
 def test_a_drug_the_patient_cannot_have_is_a_warning(client: Client) -> None:
     resources = [
         *records.SITUATIONS["rectal-stage4-kras-unknown"],

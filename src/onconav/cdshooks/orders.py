@@ -1,15 +1,18 @@
 """The drugs in an order-select call's drafted orders: the selected MedicationRequests of
 ``context.draftOrders``, each medication read by the reader it is given (the FHIR mapping's,
-``onconav.fhir.drugs_of_medication``, joined to it in ``onconav.web.cds_hooks``)."""
+``onconav.fhir.drugs_of_medication``, joined to it in ``onconav.web.cds_hooks``). An order may
+name its drug as a Medication on the record system's FHIR server (``Medication/ID``, as most
+record systems write one): ``named`` lists the reads, and ``drafted`` is given what they found."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from onconav.cdshooks.cards import Drafted
+from onconav.cdshooks.prefetch import medications_named
 
-__all__ = ["CodeReader", "drafted"]
+__all__ = ["CodeReader", "drafted", "named"]
 
 ORDER_TYPES = ("MedicationRequest",)
 # A reader of one medication's CodeableConcept: the knowledge base's drug ids it names.
@@ -17,27 +20,51 @@ CodeReader = Callable[[object], list[str]]
 
 
 def drafted(
-    draft_orders: Mapping[str, Any], selections: Iterable[str], drugs_of: CodeReader
+    draft_orders: Mapping[str, Any],
+    selections: Iterable[str],
+    drugs_of: CodeReader,
+    fetched: Iterable[Mapping[str, Any]] = (),
 ) -> list[Drafted]:
-    """The drug of each selected drafted MedicationRequest that onconav knows, in order."""
-    chosen = set(selections)
-    entries = draft_orders.get("entry")
-    resources = [e.get("resource") for e in entries if isinstance(e, dict)] if isinstance(
-        entries, list) else []  # fmt: skip
-    by_ref = {f"{r.get('resourceType')}/{r.get('id')}": r for r in resources
-              if isinstance(r, dict)}  # fmt: skip
+    """The drug of each selected drafted MedicationRequest that onconav knows, in order; a
+    Medication an order names is looked for in the bundle, then among ``fetched``."""
+    resources = _resources(draft_orders)
+    # by reference; the bundle's own resource over one fetched under the same reference
+    by_ref = {f"{r.get('resourceType')}/{r.get('id')}": r for r in [*fetched, *resources]}
     out = []
-    for resource in resources:
-        if not isinstance(resource, dict) or resource.get("resourceType") not in ORDER_TYPES:
-            continue
-        if not isinstance(resource.get("id"), str):
-            continue  # an order without an id cannot be among the selections
-        ref = f"{resource['resourceType']}/{resource.get('id')}"
-        if ref not in chosen:
-            continue
+    for ref, resource in _selected(resources, selections):
         for drug in dict.fromkeys(drugs_of(_concept(resource, by_ref))):
             out.append(Drafted(order=ref, drug=drug))
     return out
+
+
+def named(draft_orders: Mapping[str, Any], selections: Iterable[str]) -> dict[str, str]:
+    """The reads of the Medications that the selected orders name and the bundle does not hold
+    (``prefetch.medications_named``: at most ``MEDICATION_READS``, never a path of dots)."""
+    resources = _resources(draft_orders)
+    held = [r for r in resources if r.get("resourceType") == "Medication"]
+    return medications_named([*held, *(r for _, r in _selected(resources, selections))])
+
+
+def _resources(draft_orders: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    entries = draft_orders.get("entry")
+    found = [e.get("resource") for e in entries if isinstance(e, dict)] if isinstance(
+        entries, list) else []  # fmt: skip
+    return [r for r in found if isinstance(r, dict)]
+
+
+def _selected(
+    resources: Iterable[Mapping[str, Any]], selections: Iterable[str]
+) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """Each selected order, with its reference (``MedicationRequest/ID``), in order."""
+    chosen = set(selections)
+    for resource in resources:
+        if resource.get("resourceType") not in ORDER_TYPES:
+            continue
+        if not isinstance(resource.get("id"), str):
+            continue  # an order without an id cannot be among the selections
+        ref = f"{resource['resourceType']}/{resource['id']}"
+        if ref in chosen:
+            yield ref, resource
 
 
 def _concept(resource: Mapping[str, Any], by_ref: Mapping[str, Any]) -> object:
@@ -50,7 +77,8 @@ def _concept(resource: Mapping[str, Any], by_ref: Mapping[str, Any]) -> object:
 
 
 def _medication(resource: Mapping[str, Any], by_ref: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """The Medication a medicationReference points to: contained (#id) or in the bundle."""
+    """The Medication a medicationReference points to: contained (#id), in the bundle, or
+    fetched."""
     link = resource.get("medicationReference")
     reference = link.get("reference") if isinstance(link, dict) else None
     if not isinstance(reference, str):

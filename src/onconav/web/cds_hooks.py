@@ -26,7 +26,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from onconav.cdshooks import cards
+from onconav.cdshooks import cards, orders
 from onconav.cdshooks.auth import Authenticator, AuthError
 from onconav.cdshooks.fetch import FetchError, fetch
 from onconav.cdshooks.models import (
@@ -40,7 +40,6 @@ from onconav.cdshooks.models import (
     PatientViewContext,
     dump,
 )
-from onconav.cdshooks.orders import drafted
 from onconav.cdshooks.prefetch import TEMPLATES, PrefetchError, gather, medications_named, queries
 from onconav.cdshooks.settings import CdsSettings
 from onconav.engine import evaluate
@@ -204,23 +203,36 @@ async def _order_select(
     call: CdsRequest, context: OrderSelectContext, kb: KnowledgeBase, settings: CdsSettings,
     base: str,
 ) -> list[Card]:  # fmt: skip
-    drugs = drafted(context.draftOrders, context.selections,
-                    lambda concept: drugs_of_medication(concept, kb))  # fmt: skip
+    deadline = asyncio.get_running_loop().time() + settings.fetch_deadline  # for every fetch
+    reads = orders.named(context.draftOrders, context.selections)  # Medication/ID on the server
+    fetched: list[dict[str, Any]] = []
+    if reads and call.fhirServer is not None:
+        try:  # as far as they can be read: one not read leaves its drug not known, no more
+            fetched = await fetch(call.fhirServer, call.fhirAuthorization, reads,
+                                  context.patientId, settings, deadline, True)  # fmt: skip
+        except FetchError as error:  # the call's deadline passed
+            log.warning("CDS Hooks: the drafted orders' Medications were not read: %s",
+                        error.reason)  # fmt: skip
+    drugs = orders.drafted(context.draftOrders, context.selections,
+                           lambda concept: drugs_of_medication(concept, kb), fetched)  # fmt: skip
     if not drugs:
-        return []  # no drug onconav knows is selected: nothing to check, nothing fetched
-    situation = await _situation(call, context.patientId, kb, settings, base)
+        return []  # no drug onconav knows is selected: nothing to check, nothing more fetched
+    situation = await _situation(call, context.patientId, kb, settings, base, deadline)
     if not isinstance(situation, cards.Situation):
         return [situation]
     return cards.order_select(situation, drugs, kb)
 
 
 async def _situation(
-    call: CdsRequest, patient_id: str, kb: KnowledgeBase, settings: CdsSettings, base: str
-) -> cards.Situation | Card:
-    """The Result for the record's data, or the card that says why there is none."""
+    call: CdsRequest, patient_id: str, kb: KnowledgeBase, settings: CdsSettings, base: str,
+    deadline: float | None = None,
+) -> cards.Situation | Card:  # fmt: skip
+    """The Result for the record's data, or the card that says why there is none; every fetch
+    by ``deadline`` (the event loop's time: the call's, by default from now)."""
     gathered = gather(call.prefetch, patient_id)
     resources = gathered.resources
-    deadline = asyncio.get_running_loop().time() + settings.fetch_deadline  # for every fetch
+    if deadline is None:
+        deadline = asyncio.get_running_loop().time() + settings.fetch_deadline
     if gathered.missing:
         if call.fhirServer is None:
             lacks = [k for k in gathered.missing if k not in gathered.paged]
