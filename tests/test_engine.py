@@ -260,6 +260,24 @@ def test_own_symptoms_are_raised(kb) -> None:  # type: ignore[no-untyped-def]
     assert surgery[0].relieves_your_symptoms
 
 
+@pytest.mark.parametrize(("symptoms", "marked"), [
+    (["pain"], True), (["bone pain"], True), (["nausea", "bleeding"], True),
+    (["constipation"], True), (["bleeding"], False), ([], False), (None, False)])  # fmt: skip
+def test_symptom_relief_is_marked_for_the_symptoms_it_eases(
+    kb, symptoms: list[str] | None, marked: bool  # type: ignore[no-untyped-def]
+) -> None:
+    """Relief of pain, constipation, nausea and vomiting is for everyone (its condition names no
+    symptom), and is marked as for the person's symptoms when they have one it eases (``eases``
+    in the data); it never was."""
+    data: dict[str, Any] = {"cancer": "lung", "stage": "4"}
+    if symptoms is not None:
+        data["symptoms"] = symptoms
+    result = evaluate(parse_profile(data, kb), kb)
+    relief = {o.id: o for o in result.options}["general-symptom-relief"]
+    assert relief.status is Status.offered
+    assert relief.relieves_your_symptoms is marked
+
+
 def test_not_wanting_treatment_puts_care_first_and_never_pushes(kb) -> None:  # type: ignore[no-untyped-def]
     data = {"cancer": "cervix", "stage": "4B", "symptoms": ["vaginal bleeding"],
             "wants_cancer_treatment": False}  # fmt: skip
@@ -751,21 +769,24 @@ def earlier_stage(draw: st.DrawFn) -> dict[str, Any]:
 def test_the_sources_are_about_advanced_cancer(data: dict[str, Any]) -> None:
     """Issue 9, rule 5: stage 1 to 3 that has not come back gets no option (each not suitable,
     saying why); when it is not known whether it came back, nothing is offered and that is
-    what is missing; a stage not known never rules anything out this way."""
+    what is missing; a stage not known never rules anything out this way. Whether it came back
+    is as read (``kb.rules.IMPLIED``): spread to a distant organ, not said, means it came back
+    far away; "not come back" with such spread does not fit, and is taken as not known."""
     kb = shared_kb()
-    result = evaluate(parse_profile(data, kb), kb)
+    profile = parse_profile(data, kb)
+    result = evaluate(profile, kb)
     earlier = "stage" in data
+    recurrence = facts_of(profile, kb).row["recurrence"]
     distant = set(data.get("metastases", [])) & DISTANT_SITES
-    if earlier and data.get("recurrence") == "none" and distant:
-        # not come back, yet spread to a distant organ: does not fit together, so whether it
-        # came back is taken as not known (kb.rules.IMPLIED)
-        data = {k: v for k, v in data.items() if k != "recurrence"}
+    if earlier and distant:  # the two readings IMPLIED gives, checked here on their own
+        given = data.get("recurrence")
+        assert recurrence == ({None: "distant", "none": None}.get(given, given)), data
     for option in result.options:
         kinds = {r.kind for r in option.reasons}
-        if earlier and data.get("recurrence") == "none":
+        if earlier and recurrence == "none":
             assert option.status is Status.not_suitable, option.id
             assert kinds in ({"not_advanced"}, {"ruled_out"}), (option.id, kinds)
-        elif earlier and "recurrence" not in data:
+        elif earlier and recurrence is None:
             assert option.status is not Status.offered, option.id
             if option.status not in (Status.not_suitable, Status.declined):
                 assert "recurrence" in {m.fact for m in option.missing}, option.id

@@ -124,6 +124,13 @@ def test_a_workup_condition_is_checked_as_any_condition(tmp_path: Path) -> None:
         load_kb(root)
 
 
+def test_what_an_option_eases_is_a_symptom(tmp_path: Path) -> None:
+    root = copy_data(tmp_path)
+    edit(_first_option_file(root), lambda doc: doc["options"][0].__setitem__("eases", ["hiccups"]))
+    with pytest.raises(KBError, match=r"\.eases.*hiccups"):
+        load_kb(root)
+
+
 def test_two_operators_in_one_test_are_rejected(tmp_path: Path) -> None:
     root = copy_data(tmp_path)
     when = {"fact": "her2", "eq": "positive", "in": ["negative"]}

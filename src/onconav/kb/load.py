@@ -426,6 +426,8 @@ def build(data: KBData) -> KnowledgeBase:
             expect(gid, ("procedures",), f"{where}.may_involve")
         for oid in option.same_as:
             expect(oid, ("options",), f"{where}.same_as")
+        for sid in option.eases:
+            expect(sid, ("symptoms",), f"{where}.eases")
         if option.choices and (
             len(option.choices) < 2 or not set(option.choices) <= {*option.uses, *option.given_with}
         ):

@@ -427,6 +427,12 @@ class Option(Model):
         default=None, description="Who it is for; absent means everyone in scope"
     )
     in_trials: bool = Field(default=False, description="Only described as being studied")
+    eases: list[Id] = Field(
+        default_factory=list,
+        description="Symptoms it eases (ids in symptoms.yaml) when who it is for does not "
+        "depend on them (relief of pain, constipation, nausea and vomiting): a person with one "
+        "sees it marked as for their symptoms, as a person with a symptom its condition names",
+    )
     same_as: list[Id] = Field(
         default_factory=list,
         description="Options of a cancer's own source that describe the same treatment: for "

@@ -124,7 +124,9 @@ class Rules:
     when: Expr
     in_trials: bool
     caveats: tuple[tuple[str, Expr], ...]  # (caveat id, shown when TRUE)
-    relief: tuple[Test, ...]  # its tests of symptoms not under a not: TRUE means it relieves one
+    # its tests of symptoms not under a not, and of the symptoms it eases (``eases``): TRUE
+    # means it relieves one the person has
+    relief: tuple[Test, ...]
     partners: tuple[str, ...]  # options giving alone a regimen it is given with: their conditions
     declinable: bool  # cancer treatment: a person who does not want cancer treatment declines it
     merged: tuple[str, ...]  # general options that are the same treatment (their ``same_as``)
@@ -311,6 +313,7 @@ def option_rules(
     if option.general_only and "any" in option.cancers:
         shown_there = {c for o in same for c in o.cancers}
         uncovered = tuple((s, e) for s, e in sorted(covers.items()) if s not in shown_there)
+    eases = [lowering.test(FactTest(fact="symptoms", has_any=option.eases))] if option.eases else []
     return Rules(
         option=option.id,
         scope=Scope(
@@ -326,7 +329,7 @@ def option_rules(
         when=when,
         in_trials=option.in_trials,
         caveats=tuple((c.id, lowering.expr(c.when)) for c in option.caveats),
-        relief=tuple(t for t in positive_tests(own) if t.fact == "symptoms"),
+        relief=(*(t for t in positive_tests(own) if t.fact == "symptoms"), *eases),
         partners=tuple(p.id for p in partners),
         declinable=declinable(option),
         merged=tuple(m.id for m in merged),
