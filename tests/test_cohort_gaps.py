@@ -167,7 +167,10 @@ def test_hormone_receptors_are_a_gap_of_breast_cancer_only(tmp_path: Path) -> No
             {"patient_id": "bladder", "cancer": "bladder cancer", "stage": "4"},
             {"patient_id": "prostate", "cancer": "prostate", "stage": "4"},
             {"patient_id": "er", "cancer": "breast", "stage": "4",
-             "hormone_sensitive": "no"}]  # fmt: skip
+             "hormone_sensitive": "no"},
+            # named by its kind of tissue: still a breast cancer (it was read as another one)
+            {"patient_id": "lobular", "cancer": "invasive lobular carcinoma",
+             "stage": "4"}]  # fmt: skip
     for row in rows[:3]:  # each is asked it, as the page asks
         options = evaluate(parse_profile(profile_data(row), KB), KB).options
         assert "hormone_sensitive" in {m.fact for o in options for m in o.missing}, row
@@ -175,9 +178,9 @@ def test_hormone_receptors_are_a_gap_of_breast_cancer_only(tmp_path: Path) -> No
     demo.write(rows, str(source), "ndjson")
     gaps(KB, source, tmp_path / "gaps.parquet", "parquet")
     hormones = {p for p, f, *_ in read_gaps(tmp_path / "gaps.parquet") if f == "hormone_sensitive"}
-    assert hormones == {"breast"}
+    assert hormones == {"breast", "lobular"}
     pairs, _ = expected(rows)
-    assert {p for p, f in pairs if f == "hormone_sensitive"} == {"breast"}
+    assert {p for p, f in pairs if f == "hormone_sensitive"} == {"breast", "lobular"}
 
 
 def test_outside_the_workup_is_false_only(tmp_path: Path) -> None:

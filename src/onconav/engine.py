@@ -319,6 +319,8 @@ def _check(test: Test, row: dict[str, FactValue], negated: bool = False) -> Chec
     wanted: list[str | bool | int] = list(test.wanted)
     if test.kind == "bool":
         wanted = [bool(test.value)]
+    elif test.operator == "not_empty":
+        wanted = []  # any value at all: no limit to give
     elif test.kind == "count":
         wanted = [test.limit]
     return Check(

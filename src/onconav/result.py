@@ -63,7 +63,8 @@ class Check(Out):
     fact: str
     wanted: list[str | bool | int] = Field(
         description="The values the test asks for (yes/no for a yes/no fact; for a test of how "
-        "many places, the most allowed)"
+        "many places, the most allowed; empty for a test that any value at all is given, such "
+        "as any symptom)"
     )
     negated: bool = Field(description="True when the option or note is for anything but these")
     yours: list[str] | str | bool | None = Field(description="The person's value (None: unknown)")
