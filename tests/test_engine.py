@@ -1173,3 +1173,31 @@ def test_radiation_to_ease_symptoms_is_offered_only_with_a_symptom(
                            for r in option.reasons), (option.id, data)  # fmt: skip
                 assert option.relieves_your_symptoms, (option.id, data)
 
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_a_chemotherapy_that_stopped_working_was_had(
+    pair: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    """The rule for every profile: when a chemotherapy stopped working, chemotherapy was had,
+    whatever the list of treatments had leaves out; so it is never read as "no chemotherapy
+    for spread cancer" (cemiplimab for cervical 4B had been ruled out when prior_treatments
+    named only radiation and progressed_on named the chemotherapy)."""
+    from onconav.kb.rules import CHEMOTHERAPY_STOPPED, widened
+
+    kb = shared_kb()
+    stopped = widened(CHEMOTHERAPY_STOPPED, kb.vocabulary)
+    # as given, and with chemotherapy left out of the treatments had (the strategy keeps the
+    # two lists consistent; people do not)
+    variants = [{**d, "cancer": "cervix", "stage": "4B"} for d in pair]
+    variants += [{**d, "prior_treatments": [t for t in d["prior_treatments"]
+                                            if t != "chemotherapy"]}
+                 for d in variants if "prior_treatments" in d]  # fmt: skip
+    for data in variants:
+        profile = parse_profile(data, kb)
+        row = facts_of(profile, kb).row
+        if truth(stopped, row) is Truth.TRUE and "chemo_for_spread" not in data:
+            assert row["chemo_for_spread"] is not False, data
+            cemiplimab = {o.id: o for o in evaluate(profile, kb).options}["cervix-cemiplimab"]
+            assert all(r.check is None or r.check.fact != "chemo_for_spread"
+                       for r in cemiplimab.reasons), (data, cemiplimab.reason)  # fmt: skip

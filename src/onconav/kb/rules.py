@@ -393,6 +393,13 @@ NO_STAGE = not_given("stage", "stage not given")
 DISTANT_METASTASES = any_of("metastases", DISTANT_SITES, "spread to a distant organ")
 CHEMORADIATION_HAD = any_of("prior_treatments", frozenset({"chemoradiation"}),
                             "had chemotherapy with radiation")  # fmt: skip
+# chemotherapy had: among the treatments had, or among those that stopped working (a list of
+# treatments had that leaves out one that stopped working is incomplete, not a "no")
+CHEMOTHERAPY_HAD_AS_GIVEN = any_of("prior_treatments", frozenset({"chemotherapy"}),
+                                   "had chemotherapy")  # fmt: skip
+CHEMOTHERAPY_STOPPED = any_of("progressed_on", frozenset({"chemotherapy"}),
+                              "chemotherapy stopped working")  # fmt: skip
+CHEMOTHERAPY_HAD = Any((CHEMOTHERAPY_HAD_AS_GIVEN, CHEMOTHERAPY_STOPPED))
 
 IMPLIED: tuple[Implied, ...] = (
     Implied(
@@ -420,7 +427,7 @@ IMPLIED: tuple[Implied, ...] = (
         All(
             (
                 one_of("stage", frozenset({"4B"}), "stage 4B"),
-                any_of("prior_treatments", frozenset({"chemotherapy"}), "had chemotherapy"),
+                CHEMOTHERAPY_HAD,
                 Not(CHEMORADIATION_HAD),
             )
         ),
@@ -434,9 +441,16 @@ IMPLIED: tuple[Implied, ...] = (
     Implied(
         "chemo_for_spread",
         False,
-        Not(any_of("prior_treatments", frozenset({"chemotherapy"}), "had chemotherapy")),
+        All(
+            (
+                Not(CHEMOTHERAPY_HAD_AS_GIVEN),
+                # what stopped working not said: the list of treatments had answers it
+                Any((not_given("progressed_on", "not said"), Not(CHEMOTHERAPY_STOPPED))),
+            )
+        ),
         if_unknown=True,
-        why="No chemotherapy had (prior_treatments is given without it): none for spread cancer.",
+        why="No chemotherapy had (prior_treatments is given without it, and none stopped "
+        "working): none for spread cancer.",
     ),
     Implied(
         "stage",
