@@ -111,3 +111,35 @@ def test_the_layers_are_documented() -> None:
             name = module.removesuffix("/__init__") + ("/" if path.name == "__init__.py" else "")
             shown = name.removeprefix("onconav/")
             assert f"`{shown}" in doc, f"{module} is not in the layers table"
+
+
+def test_the_readme_cohort_example_is_what_the_commands_print(tmp_path: Path) -> None:
+    """The README's cohort run, each command run as written (in a folder of its own), prints
+    on its standard output what the README shows (a line ending "..." is cut short there); it
+    had drifted as the knowledge base grew."""
+    import os
+    import subprocess
+    import sys
+
+    block = README.split("```console\n$ onconav cohort demo", 1)[1].split("```", 1)[0]
+    lines = ("$ onconav cohort demo" + block).strip("\n").splitlines()
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    runs: list[tuple[str, list[str]]] = []
+    for line in lines:
+        if line.startswith("$ "):
+            runs.append((line[2:].split("  #", 1)[0], []))
+        else:
+            runs[-1][1].append(line)
+    assert len(runs) == 4
+    for command, shown in runs:
+        done = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, text=True,
+                              capture_output=True, check=True)  # fmt: skip
+        printed = done.stdout.splitlines()
+        assert len(printed) == len(shown), (command, printed)
+        for got, want in zip(printed, shown, strict=True):
+            if want.endswith("..."):
+                assert got.startswith(want[:-3]), (command, got, want)
+            else:
+                assert got == want, (command, got, want)
+
