@@ -561,6 +561,75 @@ def test_a_drafted_order_naming_a_medication_on_the_server_is_read(ehr: FakeEhr)
     assert cards_of(post(client, ORDER_SELECT, call)) == []
 
 
+def drafts_naming(*medications: str, like: dict[str, Any] = CETUXIMAB) -> list[dict[str, Any]]:
+    """Drafted orders (``draft-ID``) that each name their drug as ``Medication/ID``."""
+    out = []
+    for medication in medications:
+        order = {k: v for k, v in like.items() if k != "medicationCodeableConcept"}
+        order["id"] = f"draft-{medication}"
+        order["medicationReference"] = {"reference": f"Medication/{medication}"}
+        out.append(order)
+    return out
+
+
+def test_a_read_answered_with_another_resource_finds_nothing(
+    ehr: FakeEhr, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The read of ``Medication/a`` answered with a Medication whose id is ``b`` (a proxy, a
+    merged record) was filed as ``Medication/b``: cetuximab then stood for another drafted order
+    whose own read of ``Medication/b`` was a 404, and got a warning. A read is answered by the
+    resource it asks for, or it finds nothing; the log names the key, never the query."""
+    mutated = records.SITUATIONS["rectal-stage4-kras-mutated"]
+    ehr.records[records.PATIENT] = mutated
+    cetuximab_b = {"resourceType": "Medication", "id": "b",
+                   "code": CETUXIMAB["medicationCodeableConcept"]}  # fmt: skip
+
+    def proxy(request: httpx.Request) -> httpx.Response | None:
+        if request.url.path == "/r4/Medication/a":
+            return httpx.Response(200, json=cetuximab_b)
+        if request.url.path == "/r4/Medication/b":
+            return httpx.Response(404, json={"resourceType": "OperationOutcome"})
+        return None
+
+    ehr.answer = proxy
+    call = hook_call("order-select", records.prefetch(mutated),
+                     drafts=drafts_naming("a", "b", like=OXALIPLATIN), fhir=True)  # fmt: skip
+    with caplog.at_level(logging.DEBUG):
+        assert cards_of(post(Client(make_app(ehr)), ORDER_SELECT, call)) == []
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "another resource than the one asked for" in logged
+    assert "Medication/" not in logged and records.PATIENT not in logged
+
+
+def test_a_late_read_costs_only_its_own_drug(ehr: FakeEhr) -> None:
+    """The call's deadline passing while one Medication is read threw away every read, the
+    ones already answered too: the cetuximab of a drafted order, read at once, was not known
+    because another order's Medication was slow. Each read now has the deadline on its own."""
+    mutated = records.SITUATIONS["rectal-stage4-kras-mutated"]
+    ehr.records[records.PATIENT] = mutated
+    ehr.records["medications"] = [
+        {"resourceType": "Medication", "id": m, "code": CETUXIMAB["medicationCodeableConcept"]}
+        for m in ("quick", "slow")
+    ]
+
+    asked: list[str] = []
+
+    async def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(request.url.path)
+        if request.url.path == "/r4/Medication/slow":
+            await asyncio.sleep(2)  # well past the call's deadline
+        return ehr(request)
+
+    app = make_app(ehr, transport=httpx.MockTransport(answer), fetch_deadline=0.2)
+    call = hook_call("order-select", records.prefetch(mutated),
+                     drafts=drafts_naming("quick", "slow"), fhir=True)  # fmt: skip
+    started = time.monotonic()
+    (card,) = cards_of(post(Client(app), ORDER_SELECT, call))
+    assert time.monotonic() - started < 1.5
+    assert card["indicator"] == "warning" and card["summary"].startswith("Cetuximab")
+    assert "/r4/Medication/slow" in asked and "/r4/Medication/quick" in asked
+
+
 def test_a_drug_the_patient_cannot_have_is_a_warning(client: Client) -> None:
     resources = [
         *records.SITUATIONS["rectal-stage4-kras-unknown"],
@@ -680,7 +749,22 @@ def test_412_when_nothing_is_prefetched_and_there_is_no_fhir_server(client: Clie
             lambda r: httpx.Response(200, json={"resourceType": "OperationOutcome"}),
             "OperationOutcome",
         ),
-        (lambda r: httpx.Response(200, json={"resourceType": "Observation"}), "not a Bundle"),
+        (
+            lambda r: (
+                httpx.Response(200, json={"resourceType": "Observation"})
+                if r.url.query  # the searches (the patient's read is checked below)
+                else None
+            ),
+            "not a Bundle",
+        ),
+        (  # a read is answered by the resource it asks for, or it is refused
+            lambda r: (
+                httpx.Response(200, json={"resourceType": "Observation", "id": records.PATIENT})
+                if "Patient" in r.url.path
+                else None
+            ),
+            "answered a read with another resource than the one asked for",
+        ),
         (
             lambda r: (
                 httpx.Response(200, json={"resourceType": "Patient", "id": "someone-else"})
@@ -698,17 +782,21 @@ def test_412_when_nothing_is_prefetched_and_there_is_no_fhir_server(client: Clie
         (lambda r: (_ for _ in ()).throw(httpx.ConnectError("refused")), "could not be reached"),
         (lambda r: (_ for _ in ()).throw(httpx.ReadTimeout("slow")), "did not answer within"),
         (
-            lambda r: httpx.Response(
-                200,
-                json={
-                    **records.searchset([]),
-                    "link": [
-                        {
-                            "relation": "next",
-                            "url": "https://elsewhere.example.net/r4/Condition?page=2",
-                        }
-                    ],
-                },
+            lambda r: (
+                httpx.Response(
+                    200,
+                    json={
+                        **records.searchset([]),
+                        "link": [
+                            {
+                                "relation": "next",
+                                "url": "https://elsewhere.example.net/r4/Condition?page=2",
+                            }
+                        ],
+                    },
+                )
+                if r.url.query  # the searches
+                else None
             ),
             "not on the FHIR server",
         ),

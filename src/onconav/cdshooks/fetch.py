@@ -2,9 +2,11 @@
 gave (``fhirAuthorization``): httpx, a timeout per request and a deadline for the whole call,
 searches followed page by page (only to pages on the same server, where the token may go).
 
-Any failure (unreachable, refused, not FHIR, too slow, too large) is a ``FetchError`` naming the
-prefetch key and what went wrong, never the query (it holds the patient's id); the service then
-answers 412, as the specification asks.
+Any failure (unreachable, refused, not FHIR, too slow, too large, a read answered with another
+resource than the one asked for) is a ``FetchError`` naming the prefetch key and what went wrong,
+never the query (it holds the patient's id); the service then answers 412, as the specification
+asks. Reads fetched ``each_as_found`` (the Medications that orders name) are best effort instead:
+one that fails or is late finds nothing, and only its key and what went wrong are logged.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Mapping
+from collections.abc import Coroutine, Mapping
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
 
@@ -49,8 +51,9 @@ async def fetch(
     """The resources each query finds on ``server`` (a read that finds nothing: none), all
     queries at once, by ``deadline`` (the event loop's time: the call's deadline, shared by
     every fetch of one call) or else within ``settings.fetch_deadline`` seconds; the first
-    failure stops the others, unless ``each_as_found``: then a query that fails finds
-    nothing, and the others go on."""
+    failure, or the deadline, stops the others (a ``FetchError``), unless ``each_as_found``:
+    then a query that fails, or is not answered by the deadline, finds nothing (logged), the
+    others go on, and what was found in time is kept (no ``FetchError``)."""
     if deadline is None:
         deadline = asyncio.get_running_loop().time() + settings.fetch_deadline
     base = server.rstrip("/") + "/"
@@ -63,11 +66,17 @@ async def fetch(
         headers=headers,
         follow_redirects=False,
     ) as http:
+        reads = {key: _one(http, base, key, query, patient_id, settings)
+                 for key, query in queries.items()}  # fmt: skip
+        if each_as_found:  # the deadline is each read's own: one that is late costs no other
+            async with asyncio.TaskGroup() as group:
+                jobs = [group.create_task(_or_nothing(read, key, deadline, settings))
+                        for key, read in reads.items()]  # fmt: skip
+            found = [job.result() for job in jobs]
+            return [resource for resources in found for resource in resources]
         try:
             async with asyncio.timeout_at(deadline), asyncio.TaskGroup() as group:
-                reads = [_one(http, base, key, query, patient_id, settings)
-                         for key, query in queries.items()]  # fmt: skip
-                jobs = [group.create_task(_or_nothing(r) if each_as_found else r) for r in reads]
+                jobs = [group.create_task(read) for read in reads.values()]
         except TimeoutError:
             raise FetchError(f"The FHIR server did not answer within "
                              f"{settings.fetch_deadline:g} s.") from None  # fmt: skip
@@ -80,13 +89,20 @@ async def fetch(
     return [resource for resources in found for resource in resources]
 
 
-async def _or_nothing(query: Awaitable[list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """What a query finds, or nothing when it fails."""
+async def _or_nothing(
+    query: Coroutine[Any, Any, list[dict[str, Any]]], key: str, deadline: float,
+    settings: CdsSettings,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """What a query finds by ``deadline``, or nothing when it fails or is late."""
     try:
-        return await query
+        async with asyncio.timeout_at(deadline):
+            return await query
+    except TimeoutError:
+        log.warning("CDS Hooks: %s: the FHIR server did not answer within %g s.", key,
+                    settings.fetch_deadline)  # fmt: skip
     except FetchError as error:
         log.warning("CDS Hooks: %s", error.reason)  # the key and what failed: no patient data
-        return []
+    return []
 
 
 async def _one(
@@ -109,6 +125,11 @@ async def _one(
             out += checked(resources_of(answer, key), patient_id, key)
         except PrefetchError as error:
             raise FetchError(f"{key}: the FHIR server's answer {error.message}.") from None
+        if read and not _is(answer, query):
+            # a proxy's or a merged record's answer: filed under its own id, it would stand for
+            # a resource that was not read (another order's drug)
+            raise FetchError(f"{key}: the FHIR server answered a read with another resource "
+                             "than the one asked for.")  # fmt: skip
         url = _next(answer, base, key)
         if url is None:
             return out
@@ -151,6 +172,14 @@ async def _get(
     if not read and answer["resourceType"] != "Bundle":
         raise FetchError(f"{key}: the FHIR server's answer to a search is not a Bundle.")
     return answer
+
+
+def _is(resource: Mapping[str, Any], read: str) -> bool:
+    """Whether ``resource`` is the one ``read`` asks for (``Medication/ID``: its type and id)."""
+    kind, _, rest = read.partition("/")
+    return resource.get("resourceType") == kind and resource.get("id") == unquote(
+        rest.split("/")[0]
+    )
 
 
 def _next(bundle: Mapping[str, Any], base: str, key: str) -> str | None:
