@@ -1201,3 +1201,19 @@ def test_a_chemotherapy_that_stopped_working_was_had(
             cemiplimab = {o.id: o for o in evaluate(profile, kb).options}["cervix-cemiplimab"]
             assert all(r.check is None or r.check.fact != "chemo_for_spread"
                        for r in cemiplimab.reasons), (data, cemiplimab.reason)  # fmt: skip
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_only_a_cervical_cancer_is_asked_for_4a_or_4b(
+    pair: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    """The rule for every profile: stage 4A and 4B are asked about only where they decide an
+    option, cervical cancer of stage 4 (the stage's own question had named them for a rectal
+    cancer that came back where it started)."""
+    kb = shared_kb()
+    for data in pair:
+        result = evaluate(parse_profile(data, kb), kb)
+        asked = [m.question for o in result.options for m in o.missing] + result.questions
+        if any("4A" in q for q in asked):
+            assert result.profile.cancer == "cervix" and result.profile.stage == "4", data
