@@ -572,6 +572,42 @@ def drafts_naming(*medications: str, like: dict[str, Any] = CETUXIMAB) -> list[d
     return out
 
 
+def test_a_call_reads_each_medication_once_and_at_most_the_limit(ehr: FakeEhr) -> None:
+    """The drafted orders' Medications were read, then the record's, each up to
+    ``MEDICATION_READS``: a call made twice as many reads, and one named by both was read twice
+    (also when its first read found nothing). A Medication read for a drafted order now serves
+    the record too, and the call reads at most ``MEDICATION_READS`` in all."""
+    resources = [*records.SITUATIONS["rectal-stage4-kras-unknown"], *folfox_stopped_as("reference")]
+    folfox = [r for r in resources if r["resourceType"] == "Medication"]
+    record = [r for r in resources if r["resourceType"] != "Medication"]  # on the server only
+    ehr.records[records.PATIENT] = record
+    ehr.records["medications"] = folfox
+    # the drafted oxaliplatin names the record's own FOLFOX Medication: read once, for both
+    drafted = drafts_naming(folfox[0]["id"], like=OXALIPLATIN)
+    call = hook_call("order-select", records.prefetch(record), drafts=drafted, fhir=True)
+    (card,) = cards_of(post(Client(make_app(ehr)), ORDER_SELECT, call))
+    assert "stopped working" in card["summary"]
+    reads = [r.url.path for r in ehr.requests if r.url.path.startswith("/r4/Medication/")]
+    assert sorted(reads) == sorted(f"/r4/Medication/{m['id']}" for m in folfox)
+    # the drafts and the record name the same Medications, half of them not on the server
+    # (404), and more of them than a call reads
+    many = 2 * MEDICATION_READS
+    named = [f"m{i}" for i in range(many)]
+    orders = [{**order, "id": f"old-{order['id']}", "status": "completed"}
+              for order in drafts_naming(*named)]  # fmt: skip
+    ehr.records[records.PATIENT] = [*record, *orders]
+    code = CETUXIMAB["medicationCodeableConcept"]
+    ehr.records["medications"] = [{"resourceType": "Medication", "id": m, "code": code}
+                                  for m in named[::2]]  # fmt: skip
+    ehr.requests = []
+    drafted = drafts_naming(*named[: MEDICATION_READS // 2])
+    call = hook_call("order-select", records.prefetch([*record, *orders]), drafts=drafted,
+                     fhir=True)  # fmt: skip
+    cards_of(post(Client(make_app(ehr)), ORDER_SELECT, call))
+    reads = [r.url.path for r in ehr.requests if r.url.path.startswith("/r4/Medication/")]
+    assert len(reads) == len(set(reads)) == MEDICATION_READS
+
+
 def test_a_read_answered_with_another_resource_finds_nothing(
     ehr: FakeEhr, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -10,7 +10,7 @@ another patient than the one in context is refused.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
@@ -20,6 +20,7 @@ __all__ = [
     "Gathered",
     "PrefetchError",
     "gather",
+    "medication_references",
     "medications_named",
     "queries",
     "resources_of",
@@ -80,23 +81,36 @@ def queries(context: Mapping[str, Any], templates: Mapping[str, str] = TEMPLATES
     return {key: TOKEN.sub(value, template) for key, template in templates.items()}
 
 
-def medications_named(resources: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+def medications_named(
+    resources: Sequence[Mapping[str, Any]],
+    asked: Collection[str] = (),
+    limit: int = MEDICATION_READS,
+) -> dict[str, str]:
     """The Medications that the medication resources name by a relative reference
     (``medicationReference: Medication/ID``, as most record systems write an order) and that are
-    not among ``resources``, as reads to fetch (``medications[1]``: ``Medication/ID``), at most
-    ``MEDICATION_READS`` of them. A search by patient does not return them; without them the
+    neither among ``resources`` nor ``asked`` (read already for the call), as reads to fetch
+    (``medications[1]``: ``Medication/ID``), at most ``limit`` of them (the reads left of the
+    call's ``MEDICATION_READS``). A search by patient does not return them; without them the
     drug reads as not known."""
     have = {r.get("id") for r in resources if r.get("resourceType") == "Medication"}
-    wanted: list[str] = []
+    wanted = [reference for reference in medication_references(resources)
+              if reference.split("/", 1)[1] not in have and reference not in asked]  # fmt: skip
+    return {f"medications[{i}]": q for i, q in enumerate(wanted[: max(limit, 0)], 1)}
+
+
+def medication_references(resources: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Each Medication that the medication resources name by a relative reference
+    (``Medication/ID``, never an id of dots), once, in order."""
+    out: list[str] = []
     for resource in resources:
         if resource.get("resourceType") not in MEDICATION_TYPES:
             continue
         link = resource.get("medicationReference")
         reference = link.get("reference") if isinstance(link, dict) else None
         named = MEDICATION_REFERENCE.fullmatch(reference) if isinstance(reference, str) else None
-        if named and named.group(1) not in have and named.group(0) not in wanted:
-            wanted.append(named.group(0))
-    return {f"medications[{i}]": q for i, q in enumerate(wanted[:MEDICATION_READS], 1)}
+        if named and named.group(0) not in out:
+            out.append(named.group(0))
+    return out
 
 
 def gather(

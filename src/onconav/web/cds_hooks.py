@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
@@ -40,7 +41,15 @@ from onconav.cdshooks.models import (
     PatientViewContext,
     dump,
 )
-from onconav.cdshooks.prefetch import TEMPLATES, PrefetchError, gather, medications_named, queries
+from onconav.cdshooks.prefetch import (
+    MEDICATION_READS,
+    TEMPLATES,
+    PrefetchError,
+    gather,
+    medication_references,
+    medications_named,
+    queries,
+)
 from onconav.cdshooks.settings import CdsSettings
 from onconav.engine import evaluate
 from onconav.fhir import FhirError, drugs_of_medication, fhir_json, read_resources
@@ -205,19 +214,13 @@ async def _order_select(
 ) -> list[Card]:  # fmt: skip
     deadline = asyncio.get_running_loop().time() + settings.fetch_deadline  # for every fetch
     reads = orders.named(context.draftOrders, context.selections)  # Medication/ID on the server
-    fetched: list[dict[str, Any]] = []
-    if reads and call.fhirServer is not None:
-        try:  # as far as they can be read: one not read leaves its drug not known, no more
-            fetched = await fetch(call.fhirServer, call.fhirAuthorization, reads,
-                                  context.patientId, settings, deadline, True)  # fmt: skip
-        except FetchError as error:  # the call's deadline passed
-            log.warning("CDS Hooks: the drafted orders' Medications were not read: %s",
-                        error.reason)  # fmt: skip
+    fetched = await _medications(call, reads, context.patientId, settings, deadline)
     drugs = orders.drafted(context.draftOrders, context.selections,
                            lambda concept: drugs_of_medication(concept, kb), fetched)  # fmt: skip
     if not drugs:
         return []  # no drug onconav knows is selected: nothing to check, nothing more fetched
-    situation = await _situation(call, context.patientId, kb, settings, base, deadline)
+    situation = await _situation(call, context.patientId, kb, settings, base, deadline,
+                                 list(reads.values()), fetched)  # fmt: skip
     if not isinstance(situation, cards.Situation):
         return [situation]
     return cards.order_select(situation, drugs, kb)
@@ -225,10 +228,13 @@ async def _order_select(
 
 async def _situation(
     call: CdsRequest, patient_id: str, kb: KnowledgeBase, settings: CdsSettings, base: str,
-    deadline: float | None = None,
+    deadline: float | None = None, asked: Sequence[str] = (),
+    fetched: Sequence[dict[str, Any]] = (),
 ) -> cards.Situation | Card:  # fmt: skip
     """The Result for the record's data, or the card that says why there is none; every fetch
-    by ``deadline`` (the event loop's time: the call's, by default from now)."""
+    by ``deadline`` (the event loop's time: the call's, by default from now). ``asked``: the
+    Medications read already for the call (``Medication/ID``, the drafted orders'), and
+    ``fetched`` what those reads found."""
     gathered = gather(call.prefetch, patient_id)
     resources = gathered.resources
     if deadline is None:
@@ -244,16 +250,30 @@ async def _situation(
         wanted = queries(call.context, {key: TEMPLATES[key] for key in gathered.missing})
         resources = resources + await fetch(call.fhirServer, call.fhirAuthorization, wanted,
                                             patient_id, settings, deadline)  # fmt: skip
-    named = medications_named(resources)  # the drugs of orders that name a Medication
-    if named and call.fhirServer is not None:
-        try:  # as far as they can be read: one not read leaves its drug not known, no more
-            resources = resources + await fetch(call.fhirServer, call.fhirAuthorization, named,
-                                                patient_id, settings, deadline, True)  # fmt: skip
-        except FetchError as error:  # the call's deadline passed
-            log.warning("CDS Hooks: the Medications named were not read: %s", error.reason)
+    # The drugs of orders that name a Medication. One read already made for the call is not
+    # made again (what it found is used, if the record names it; a Medication it does not name
+    # would be listed as read but not used), and the call makes MEDICATION_READS in all.
+    held = {f"Medication/{r.get('id')}" for r in resources if r.get("resourceType") == "Medication"}
+    needed = set(medication_references(resources)) - held
+    resources = resources + [m for m in fetched if f"Medication/{m.get('id')}" in needed]
+    named = medications_named(resources, asked, MEDICATION_READS - len(asked))
+    resources = resources + await _medications(call, named, patient_id, settings, deadline)
     # Reading a record of thousands of resources takes seconds: in a worker thread, so that the
     # server answers every other call meanwhile.
     return await run_in_threadpool(_read_and_evaluate, call, resources, kb, base)
+
+
+async def _medications(
+    call: CdsRequest, reads: Mapping[str, str], patient_id: str, settings: CdsSettings,
+    deadline: float,
+) -> list[dict[str, Any]]:  # fmt: skip
+    """The Medications ``reads`` name (``Medication/ID``), read from the call's ``fhirServer``
+    by ``deadline`` as far as they can be: a read that fails or is late finds nothing (the
+    fetch logs its key) and leaves its drug not known, no more; none without a server."""
+    if not reads or call.fhirServer is None:
+        return []
+    return await fetch(call.fhirServer, call.fhirAuthorization, reads, patient_id, settings,
+                       deadline, each_as_found=True)  # fmt: skip
 
 
 def _read_and_evaluate(
