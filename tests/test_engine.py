@@ -187,7 +187,7 @@ def _an_answer(fact: str) -> dict[str, Any]:
         "prior_treatments": {"prior_treatments": ["bowel resection", "chemotherapy"]},
         "symptoms": {"symptoms": ["bowel obstruction"]},
         "wants_cancer_treatment": {"wants_cancer_treatment": True},
-        "planned": {"planned": ["surgery"]},
+        "planned": {"planned": ["bowel resection"]},  # a kind of surgery: "surgery" asks which
         "hormone_sensitive": {"hormone_sensitive": True},
         "chemo_for_spread": {"chemo_for_spread": True},
         "used_for_my_cancer": {"used_for_my_cancer": ["targeted therapy"]},
