@@ -1217,3 +1217,23 @@ def test_only_a_cervical_cancer_is_asked_for_4a_or_4b(
         asked = [m.question for o in result.options for m in o.missing] + result.questions
         if any("4A" in q for q in asked):
             assert result.profile.cancer == "cervix" and result.profile.stage == "4", data
+
+
+@pytest.mark.parametrize(
+    ("cancer", "option"),
+    [("stomach", "stomach-chemotherapy"), ("cervix", "cervix-chemo-single-drug")],
+)
+def test_a_chemotherapy_that_stopped_is_narrowed_down_not_asked_again(
+    kb, cancer: str, option: str  # type: ignore[no-untyped-def]
+) -> None:
+    """"Chemotherapy stopped working" leaves the chemotherapy options undecided until it is known
+    which drugs: the question is which (the class's ``which``), not the fact's own question
+    ("Which treatments have been tried that stopped working?"), which the person had just
+    answered."""
+    data = {"cancer": cancer, "stage": "4B" if cancer == "cervix" else "4",
+            "progressed_on": ["chemotherapy"]}  # fmt: skip
+    found = {o.id: o for o in evaluate(parse_profile(data, kb), kb).options}[option]
+    assert found.status is Status.needs_information
+    asked = {m.fact: m.question for m in found.missing}
+    assert asked["progressed_on"] == kb.by_id["chemotherapy"].which
+    assert asked["progressed_on"] != kb.facts["progressed_on"].question

@@ -183,7 +183,10 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         undecided.append("recurrence")  # stage 1 to 3: whether it came back decides
     missing = []
     if status not in (Status.not_suitable, Status.declined):
-        missing = [_missing(kb, fact, _which(kb, rules.when, row, fact)) for fact in undecided]
+        # what narrows a broad answer down: the condition's tests, and for what rules it out
+        # (a chemotherapy stopped working: which?) the tests of those
+        asked = All((rules.when, *(r.test for r in rules.ruled_out)))
+        missing = [_missing(kb, fact, _which(kb, asked, row, fact)) for fact in undecided]
     return OptionResult(
         id=option.id,
         name=option.name,

@@ -255,6 +255,11 @@ class DrugClass(Described):
     parent: Id | None = Field(
         default=None, description="A broader class this is a kind of (platinum: chemotherapy)"
     )
+    which: PlainText | None = Field(
+        default=None,
+        description="The question that narrows it down when a person names only this class (a "
+        "chemotherapy stopped working) and an option depends on which drug it was",
+    )
     evidence: Evidence
 
 
