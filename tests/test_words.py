@@ -239,7 +239,7 @@ def test_radiation_named_by_how_it_was_given_leaves_the_pelvis_undecided() -> No
      ("symptoms", "pathologic fracture", "broken-bone"), ("symptoms", "impending fracture",
       "weak-bone"), ("symptoms", "fracture risk", "weak-bone"), ("symptoms", "weak femur",
       "weak-bone"), ("symptoms", "MSCC", "spinal-cord-compression"),
-     ("symptoms", "gastric outlet obstruction", "stomach-blockage"),
+     ("symptoms", "gastric outlet obstruction", "stomach-outlet-blockage"),
      ("symptoms", "large bowel obstruction", "bowel-obstruction"), ("symptoms", "SBO",
       "bowel-obstruction"), ("symptoms", "cachexia", "malnutrition"),
      ("symptoms", "weight loss", "malnutrition"), ("metastases", "liver mets", "liver"),
