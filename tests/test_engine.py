@@ -1174,30 +1174,42 @@ def test_radiation_to_ease_symptoms_is_offered_only_with_a_symptom(
                 assert option.relieves_your_symptoms, (option.id, data)
 
 
+STOPPED_NOT_CHEMO = ["pembrolizumab", "bevacizumab", "immunotherapy", "chemoradiation",
+                     "cisplatin with radiation"]  # fmt: skip
+
+
 @SETTINGS
 @given(pair=partial_and_more())
 def test_a_chemotherapy_that_stopped_working_was_had(
     pair: tuple[dict[str, Any], dict[str, Any]],
 ) -> None:
-    """The rule for every profile: when a chemotherapy stopped working, chemotherapy was had,
-    whatever the list of treatments had leaves out; so it is never read as "no chemotherapy
-    for spread cancer" (cemiplimab for cervical 4B had been ruled out when prior_treatments
-    named only radiation and progressed_on named the chemotherapy)."""
-    from onconav.kb.rules import CHEMOTHERAPY_STOPPED, widened
+    """The rule for every profile: when a drug treatment stopped working, the list of
+    treatments had is not the last word on chemotherapy; so it is never read as "no
+    chemotherapy for spread cancer" (cemiplimab for cervical 4B had been ruled out when
+    prior_treatments named only radiation and progressed_on named the chemotherapy, or
+    pembrolizumab, often given with it). And a chemoradiation that stopped working (cisplatin
+    with radiation) is not read as chemotherapy for spread either: it is often for an earlier
+    stage."""
+    from onconav.kb.rules import DRUG_TREATMENT_STOPPED, widened
 
     kb = shared_kb()
-    stopped = widened(CHEMOTHERAPY_STOPPED, kb.vocabulary)
+    stopped = widened(DRUG_TREATMENT_STOPPED, kb.vocabulary)
     # as given, and with chemotherapy left out of the treatments had (the strategy keeps the
     # two lists consistent; people do not)
     variants = [{**d, "cancer": "cervix", "stage": "4B"} for d in pair]
     variants += [{**d, "prior_treatments": [t for t in d["prior_treatments"]
                                             if t != "chemotherapy"]}
                  for d in variants if "prior_treatments" in d]  # fmt: skip
+    # and drug treatments other than chemotherapy alone, with only radiation listed as had
+    variants += [{**d, "prior_treatments": ["radiation"], "progressed_on": [stopped_one]}
+                 for d in variants[:1] for stopped_one in STOPPED_NOT_CHEMO]  # fmt: skip
     for data in variants:
         profile = parse_profile(data, kb)
         row = facts_of(profile, kb).row
         if truth(stopped, row) is Truth.TRUE and "chemo_for_spread" not in data:
             assert row["chemo_for_spread"] is not False, data
+            if data["progressed_on"] in (["chemoradiation"], ["cisplatin with radiation"]):
+                assert row["chemo_for_spread"] is None, data
             cemiplimab = {o.id: o for o in evaluate(profile, kb).options}["cervix-cemiplimab"]
             assert all(r.check is None or r.check.fact != "chemo_for_spread"
                        for r in cemiplimab.reasons), (data, cemiplimab.reason)  # fmt: skip
@@ -1212,11 +1224,14 @@ def test_only_a_cervical_cancer_is_asked_for_4a_or_4b(
     option, cervical cancer of stage 4 (the stage's own question had named them for a rectal
     cancer that came back where it started)."""
     kb = shared_kb()
-    for data in pair:
-        result = evaluate(parse_profile(data, kb), kb)
+    # and stage 4A with distant spread, which does not fit: read as stage 4 (IMPLIED), 4A or 4B
+    for data in [*pair, {"cancer": "cervix", "stage": "4A", "metastases": ["lung"]}]:
+        profile = parse_profile(data, kb)
+        result = evaluate(profile, kb)
         asked = [m.question for o in result.options for m in o.missing] + result.questions
         if any("4A" in q for q in asked):
-            assert result.profile.cancer == "cervix" and result.profile.stage == "4", data
+            row = facts_of(profile, kb).row
+            assert row["cancer"] == "cervix" and row["stage"] == "4", data
 
 
 @pytest.mark.parametrize(

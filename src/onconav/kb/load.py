@@ -392,6 +392,8 @@ def build(data: KBData) -> KnowledgeBase:
     for regimen in data.regimens:
         for did in regimen.components:
             expect(did, ("drugs",), f"regimens[{regimen.id}].components")
+        for pid in regimen.counts_as:
+            expect(pid, ("procedures",), f"regimens[{regimen.id}].counts_as")
         if not set(regimen.key_drugs) <= set(regimen.components):
             problems.append(f"regimens[{regimen.id}].key_drugs: must be among its components")
     for proc in data.procedures:

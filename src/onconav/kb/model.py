@@ -257,8 +257,9 @@ class DrugClass(Described):
     )
     which: PlainText | None = Field(
         default=None,
-        description="The question that narrows it down when a person names only this class (a "
-        "chemotherapy stopped working) and an option depends on which drug it was",
+        description="The question that narrows it down when a person says only that a drug of "
+        "this class stopped working (progressed_on; the one fact where a class leaves an option "
+        "undecided) and an option depends on which drug it was",
     )
     evidence: Evidence
 
@@ -274,6 +275,11 @@ class Drug(Described):
 
 class Regimen(Described):
     components: list[Id] = Field(min_length=1, description="Drug ids")
+    counts_as: list[Id] = Field(
+        default_factory=list,
+        description="Procedures it is a form of (cisplatin with radiation: chemoradiation), so "
+        "that a test of the procedure finds it, as a test of chemotherapy finds its drugs",
+    )
     key_drugs: list[Id] = Field(
         default_factory=list,
         description="The components that make it what it is (oxaliplatin for FOLFOX): when it "

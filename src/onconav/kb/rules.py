@@ -391,8 +391,21 @@ STAGE_4A = one_of("stage", frozenset({"4A"}), "stage 4A")
 NO_STAGE = not_given("stage", "stage not given")
 
 DISTANT_METASTASES = any_of("metastases", DISTANT_SITES, "spread to a distant organ")
-CHEMORADIATION_HAD = any_of("prior_treatments", frozenset({"chemoradiation"}),
-                            "had chemotherapy with radiation")  # fmt: skip
+# chemotherapy with radiation had: among the treatments had or those that stopped working (a
+# chemoradiation regimen, such as cisplatin with radiation, counts: Regimen.counts_as)
+# (what stopped working counts only when it is said: not said, the treatments had answer it)
+CHEMORADIATION = frozenset({"chemoradiation"})
+CHEMORADIATION_HAD = Any(
+    (
+        any_of("prior_treatments", CHEMORADIATION, "had chemotherapy with radiation"),
+        All(
+            (
+                Not(not_given("progressed_on", "not said")),
+                any_of("progressed_on", CHEMORADIATION, "chemoradiation stopped working"),
+            )
+        ),
+    )
+)
 # chemotherapy had: among the treatments had, or among those that stopped working (a list of
 # treatments had that leaves out one that stopped working is incomplete, not a "no")
 CHEMOTHERAPY_HAD_AS_GIVEN = any_of("prior_treatments", frozenset({"chemotherapy"}),
@@ -400,6 +413,10 @@ CHEMOTHERAPY_HAD_AS_GIVEN = any_of("prior_treatments", frozenset({"chemotherapy"
 CHEMOTHERAPY_STOPPED = any_of("progressed_on", frozenset({"chemotherapy"}),
                               "chemotherapy stopped working")  # fmt: skip
 CHEMOTHERAPY_HAD = Any((CHEMOTHERAPY_HAD_AS_GIVEN, CHEMOTHERAPY_STOPPED))
+# any drug treatment that stopped working (pembrolizumab, often given with chemotherapy; a
+# chemoradiation): the list of treatments had is then not the last word on chemotherapy
+DRUG_TREATMENT_STOPPED = any_of("progressed_on", DRUG_KINDS | {"chemoradiation"},
+                                "a drug treatment stopped working")  # fmt: skip
 
 IMPLIED: tuple[Implied, ...] = (
     Implied(
@@ -444,13 +461,14 @@ IMPLIED: tuple[Implied, ...] = (
         All(
             (
                 Not(CHEMOTHERAPY_HAD_AS_GIVEN),
-                # what stopped working not said: the list of treatments had answers it
-                Any((not_given("progressed_on", "not said"), Not(CHEMOTHERAPY_STOPPED))),
+                # nothing said to have stopped working, or no drug treatment: the list of
+                # treatments had answers it
+                Any((not_given("progressed_on", "not said"), Not(DRUG_TREATMENT_STOPPED))),
             )
         ),
         if_unknown=True,
-        why="No chemotherapy had (prior_treatments is given without it, and none stopped "
-        "working): none for spread cancer.",
+        why="No chemotherapy had (prior_treatments is given without it, and no drug treatment "
+        "stopped working): none for spread cancer.",
     ),
     Implied(
         "stage",

@@ -97,6 +97,9 @@ def fact_values(data: KBData, fact: Fact) -> dict[str, frozenset[str]]:
             anc[proc] = chain | anc.get(proc, frozenset())
         if fact.values:  # a fact of kinds of treatment (prior_treatments, planned)
             _count_as_kinds(data, fact, anc)
+        for regimen in data.regimens:  # cisplatin with radiation is chemoradiation, and so on
+            for proc in regimen.counts_as:
+                anc[regimen.id] = anc[regimen.id] | anc.get(proc, frozenset((proc,)))
     if "sites" in fact.values_from:
         for site in data.sites:
             anc.setdefault(site.id, frozenset((site.id,)))
