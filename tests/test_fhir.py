@@ -391,6 +391,32 @@ def test_a_modifier_keeps_a_resource_from_being_read_as_its_codes_say(
     assert plain.data["biomarkers"] == {"kras": "wild-type"}
 
 
+@pytest.mark.parametrize(("code", "display"), [("267036007", "Dyspnea"), ("91175000", "Seizure")])
+def test_a_symptom_not_listed_is_read_as_another_symptom(
+    kb: onconav.KnowledgeBase, code: str, display: str
+) -> None:
+    """Breathlessness or a seizure in the record reads as "another symptom the cancer causes",
+    as the same words typed do: radiation to ease symptoms is then for this person, from the
+    record as from the form (the record's symptom was not read at all)."""
+    data = bundle("colon-metastatic")
+    subject = data["entry"][1]["resource"]["subject"]
+    data["entry"].append({"resource": {
+        "resourceType": "Condition", "id": "symptom", "subject": subject,
+        "clinicalStatus": {"coding": [{
+            "system": "http://terminology.hl7.org/CodeSystem/condition-clinical",
+            "code": "active"}]},
+        "code": {"coding": [{"system": "http://snomed.info/sct", "code": code,
+                             "display": display}]},
+    }})  # fmt: skip
+    reading = read_bundle(data, kb)
+    assert reading.data["symptoms"] == ["other-symptom"]
+    typed = {**reading.data, "symptoms": ["shortness of breath"]}
+    assert statuses(reading.data, kb) == statuses(typed, kb)
+    result = onconav.evaluate(onconav.parse_profile(reading.data, kb), kb)
+    radiation = {o.id: o for o in result.options}["general-palliative-radiation"]
+    assert radiation.status.value == "offered" and radiation.relieves_your_symptoms
+
+
 def test_one_page_of_a_search_says_so(kb: onconav.KnowledgeBase) -> None:
     """A searchset page that links to the next one: what is on the other pages reads as not on
     record, which the reading now says (it said nothing)."""

@@ -131,6 +131,24 @@ def test_what_an_option_eases_is_a_symptom(tmp_path: Path) -> None:
         load_kb(root)
 
 
+def test_eases_is_refused_on_a_treatment_of_the_cancer(tmp_path: Path) -> None:
+    """``eases`` marks care for the symptoms it eases, and so keeps it from being declined with
+    cancer treatment: on a treatment of the cancer it would offer it to a person who said they
+    want none, so the data may not say it there."""
+    root = copy_data(tmp_path)
+
+    def chemo_eases_pain(doc: dict) -> None:  # type: ignore[type-arg]
+        for option in doc.get("options", []):
+            if option["id"] == "general-chemotherapy":
+                option["eases"] = ["pain"]
+
+    for path in data_files(root):
+        if "general-chemotherapy" in path.read_text(encoding="utf-8"):
+            edit(path, chemo_eases_pain)
+    with pytest.raises(KBError, match=r"general-chemotherapy\]\.eases: only for care"):
+        load_kb(root)
+
+
 def test_two_operators_in_one_test_are_rejected(tmp_path: Path) -> None:
     root = copy_data(tmp_path)
     when = {"fact": "her2", "eq": "positive", "in": ["negative"]}

@@ -51,6 +51,7 @@ from onconav.kb.rules import (
     RuledOut,
     Rules,
     any_of,
+    declinable,
     option_rules,
     wanted_values,
     widened,
@@ -430,6 +431,9 @@ def build(data: KBData) -> KnowledgeBase:
             expect(oid, ("options",), f"{where}.same_as")
         for sid in option.eases:
             expect(sid, ("symptoms",), f"{where}.eases")
+        if option.eases and declinable(option):  # eases would keep it from being declined
+            problems.append(f"{where}.eases: only for care that does not treat the cancer "
+                            "(a treatment is for a symptom by its condition)")  # fmt: skip
         if option.choices and (
             len(option.choices) < 2 or not set(option.choices) <= {*option.uses, *option.given_with}
         ):

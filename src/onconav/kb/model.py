@@ -442,7 +442,9 @@ class Option(Model):
         default_factory=list,
         description="Symptoms it eases (ids in symptoms.yaml) when who it is for does not "
         "depend on them (relief of pain, constipation, nausea and vomiting): a person with one "
-        "sees it marked as for their symptoms, as a person with a symptom its condition names",
+        "sees it marked as for their symptoms, as a person with a symptom its condition names "
+        "(and, like such a one, it is not declined with cancer treatment: so only on care that "
+        "does not treat the cancer)",
     )
     same_as: list[Id] = Field(
         default_factory=list,
