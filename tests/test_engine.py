@@ -1252,3 +1252,20 @@ def test_a_chemotherapy_that_stopped_is_narrowed_down_not_asked_again(
     asked = {m.fact: m.question for m in found.missing}
     assert asked["progressed_on"] == kb.by_id["chemotherapy"].which
     assert asked["progressed_on"] != kb.facts["progressed_on"].question
+
+
+def test_two_kinds_that_stopped_are_both_narrowed_down(kb) -> None:  # type: ignore[no-untyped-def]
+    """Chemotherapy and targeted therapy both stopped, neither named: an option that gives a
+    drug of each asks which drugs of both, and so does the list of what would change the
+    answers (each option asked about one kind only, and the second never reached the list)."""
+    data = {"cancer": "rectum", "stage": "4",
+            "progressed_on": ["chemotherapy", "targeted therapy"]}  # fmt: skip
+    result = evaluate(parse_profile(data, kb), kb)
+    chemo, targeted = kb.by_id["chemotherapy"].which, kb.by_id["targeted-therapy"].which
+    both = {o.id: o for o in result.options}["rectum-bevacizumab-folfiri"]
+    (asked,) = [m.question for m in both.missing if m.fact == "progressed_on"]
+    assert chemo in asked and targeted in asked
+    (ranked,) = [f for f in result.what_would_change if f.fact == "progressed_on"]
+    assert chemo in ranked.question and targeted in ranked.question
+    assert ranked.question.count(chemo) == 1 and ranked.question.count(targeted) == 1
+    assert kb.facts["progressed_on"].question not in ranked.question

@@ -443,13 +443,14 @@ def _which(kb: KnowledgeBase, expr: Expr, row: dict[str, FactValue], fact: str) 
     leaves a test of the fact undecided (bleeding, when it matters where it comes from)."""
     given = row[fact]
     values = given if isinstance(given, frozenset) else {given}
+    asked: list[str] = []  # each broad value's own (chemotherapy and targeted therapy stopped)
     for test in tests_of(expr):
         if test.fact == fact and leaf_truth(test, given) is Truth.UNKNOWN:
             for value in sorted(str(v) for v in values if v in test.unknown):
                 which = kb.which(fact, value)
-                if which:
-                    return which
-    return None
+                if which and which not in asked:
+                    asked.append(which)
+    return " ".join(asked) or None
 
 
 def _missing(kb: KnowledgeBase, fact_id: str, question: str | None = None) -> MissingFact:
@@ -477,14 +478,24 @@ def _ask_team(kb: KnowledgeBase, fact: RankedFact) -> str:
     return known.ask if fact.question == known.question else fact.question
 
 
+def _one_question(asked: list[str], general: str) -> str:
+    """The options' questions about one fact as one: the narrowing ones (which chemotherapy
+    drugs, which targeted drugs) rather than the fact's general one, each once (one already
+    within another's is left out)."""
+    narrowing = [q for q in asked if q != general] or asked
+    return " ".join(q for q in narrowing if not any(q != o and q in o for o in narrowing))
+
+
 def _what_would_change(kb: KnowledgeBase, options: list[OptionResult]) -> list[RankedFact]:
     """Each missing fact with the options it would decide, the most decisive first."""
     deciding: dict[str, list[str]] = {}
-    first: dict[str, MissingFact] = {}  # its question as the first option it decides asks it
+    first: dict[str, MissingFact] = {}
+    asked: dict[str, dict[str, None]] = {}  # each fact's questions, in the order first asked
     for option in options:
         for missing in option.missing:
             deciding.setdefault(missing.fact, []).append(option.id)
             first.setdefault(missing.fact, missing)
+            asked.setdefault(missing.fact, {})[missing.question] = None
     ranked = []
     for fact, ids in sorted(deciding.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         missing = first[fact]
@@ -492,7 +503,7 @@ def _what_would_change(kb: KnowledgeBase, options: list[OptionResult]) -> list[R
             RankedFact(
                 fact=missing.fact,
                 label=missing.label,
-                question=missing.question,
+                question=_one_question(list(asked[fact]), kb.facts[fact].question),
                 tests=missing.tests,
                 decides=len(ids),
                 options=ids,
