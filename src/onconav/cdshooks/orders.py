@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from onconav.cdshooks.cards import Drafted
-from onconav.cdshooks.prefetch import medications_named
+from onconav.cdshooks.prefetch import bundle_resources, medications_named
 
 __all__ = ["CodeReader", "drafted", "named"]
 
@@ -27,7 +27,7 @@ def drafted(
 ) -> list[Drafted]:
     """The drug of each selected drafted MedicationRequest that onconav knows, in order; a
     Medication an order names is looked for in the bundle, then among ``fetched``."""
-    resources = _resources(draft_orders)
+    resources = bundle_resources(draft_orders)
     # by reference; the bundle's own resource over one fetched under the same reference
     by_ref = {f"{r.get('resourceType')}/{r.get('id')}": r for r in [*fetched, *resources]}
     out = []
@@ -40,16 +40,9 @@ def drafted(
 def named(draft_orders: Mapping[str, Any], selections: Iterable[str]) -> dict[str, str]:
     """The reads of the Medications that the selected orders name and the bundle does not hold
     (``prefetch.medications_named``: at most ``MEDICATION_READS``, never a path of dots)."""
-    resources = _resources(draft_orders)
+    resources = bundle_resources(draft_orders)
     held = [r for r in resources if r.get("resourceType") == "Medication"]
     return medications_named([*held, *(r for _, r in _selected(resources, selections))])
-
-
-def _resources(draft_orders: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    entries = draft_orders.get("entry")
-    found = [e.get("resource") for e in entries if isinstance(e, dict)] if isinstance(
-        entries, list) else []  # fmt: skip
-    return [r for r in found if isinstance(r, dict)]
 
 
 def _selected(

@@ -19,6 +19,7 @@ __all__ = [
     "TEMPLATES",
     "Gathered",
     "PrefetchError",
+    "bundle_resources",
     "gather",
     "medication_references",
     "medications_named",
@@ -187,7 +188,7 @@ def checked(
     for resource in resources:
         kind = resource["resourceType"]
         if kind == "Bundle":  # the FHIR mapping opens it: its resources are read too
-            checked(_inner(resource), patient_id, where)
+            checked(bundle_resources(resource), patient_id, where)
         if kind == "Patient" and resource.get("id") not in (None, patient_id):
             raise PrefetchError(where, "holds a Patient other than the one in context")
         for name in PATIENT_LINKS:
@@ -203,9 +204,10 @@ def checked(
     return out
 
 
-def _inner(bundle: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The resources of a Bundle inside a prefetch value (what is not a resource in it, the FHIR
-    mapping lists as not used)."""
+def bundle_resources(bundle: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The resources of a Bundle (one inside a prefetch value, or an order-select call's
+    draftOrders); what is not a resource in it is left out (the FHIR mapping lists it as not
+    used)."""
     entries = bundle.get("entry")
     resources = [e.get("resource") for e in entries if isinstance(e, dict)] if isinstance(
         entries, list) else []  # fmt: skip
