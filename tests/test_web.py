@@ -110,6 +110,10 @@ def test_explain_kb_and_health(client: httpx.Client) -> None:
         (b'{"cancer": "rectum", "symptoms": ["hiccups"]}', "application/json", 422, "symptoms[0]"),
         (b'{"cancer": "stomache"}', "application/json", 422, "cancer"),
         (b'{"cancer": "rectum", "stage": "4", "stage": "3"}', "application/json", 422, "stage"),
+        # a lone surrogate, a JSON escape UTF-8 has no character for: it was a 500
+        (rb'{"cancer": "\ud800"}', "application/json", 422, "cancer"),
+        (rb'{"cancer": "rectum", "symptoms": ["pain", "\udfff"]}', "application/json", 422,
+         "symptoms[1]"),
         (b'["rectum"]', "application/json", 400, "profile"),
         (b'{"cancer": ', "application/json", 400, "profile"),
         (b"\xff\xfe{}", "application/json", 400, None),
@@ -161,6 +165,33 @@ def test_no_profile_content_in_the_logs(client: httpx.Client, caplog) -> None:  
             values.add(key) if key not in ("cancer", "stage") else None
     for line in lines:
         assert not any(v in line for v in values if len(v) > 3 and v not in line.split()[:2]), line
+
+
+def test_a_failure_is_logged_by_its_kind_and_lines_never_its_words(  # type: ignore[no-untyped-def]
+    client: httpx.Client, caplog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure that escapes a route is a 500 problem document; its log line names the kinds
+    of error and where they happened, not their messages (which may quote what was sent: a
+    ProfileError names the values given, and the log printed it with its traceback)."""
+
+    def failing(person: Any, kb: Any) -> Any:
+        try:
+            raise ValueError(f"inner: {person.cancer}")
+        except ValueError as error:
+            raise RuntimeError(f"outer: {person.label}") from error
+
+    monkeypatch.setattr("onconav.web.app.evaluate", failing)
+    with caplog.at_level(logging.DEBUG):
+        response = client.post("/api/v1/options",
+                               content=b'{"cancer": "rectum", "label": "Ana-17"}',
+                               headers={"content-type": "application/json"})  # fmt: skip
+    assert response.status_code == 500
+    assert response.headers["content-type"] == "application/problem+json"
+    assert "Ana-17" not in response.text
+    logged = "\n".join(r.getMessage() + (r.exc_text or "") for r in caplog.records)
+    assert "POST /api/v1/options failed" in logged and "RuntimeError" in logged
+    assert "ValueError" in logged and "in failing" in logged, logged
+    assert "Ana-17" not in logged and "rectum" not in logged, logged
 
 
 @pytest.mark.parametrize("path", BUNDLES, ids=lambda p: p.name)

@@ -18,6 +18,7 @@ import gc
 import json
 import logging
 import time
+import traceback
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import PydanticSerializationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -125,8 +127,10 @@ class RequestLog:
 
         try:
             await self.app(scope, receive, sending)
-        except Exception:
-            log.exception("%s %s failed", scope["method"], scope["path"])
+        except Exception as error:
+            # where it failed and the kinds of error, never their words: an error's message may
+            # quote what was sent (a ProfileError names the values given)
+            log.error("%s %s failed: %s", scope["method"], scope["path"], _failure(error))
             if not sent[0]:
                 failure = problem(500, "Internal error", "The server failed; nothing was stored.")
                 await failure(scope, receive, send)
@@ -134,11 +138,33 @@ class RequestLog:
         log.info("%s %s %d %.1fms", scope["method"], scope["path"], status[0], took)
 
 
+def _failure(error: BaseException) -> str:
+    """An error that escaped a route, for the log: each error of its chain (and of a group) by
+    its kind, with the lines of code it went through; never its message."""
+    out: list[str] = []
+    waiting = [error]
+    while waiting and len(out) < 20:
+        seen = waiting.pop()
+        stack = "".join(traceback.format_list(traceback.extract_tb(seen.__traceback__)))
+        out.append(f"{type(seen).__module__}.{type(seen).__qualname__}\n{stack}")
+        if isinstance(seen, BaseExceptionGroup):
+            waiting += seen.exceptions
+        elif seen.__cause__ or seen.__context__:
+            waiting.append(seen.__cause__ or seen.__context__)  # type: ignore[arg-type]
+    return "\n".join(out).rstrip()
+
+
 def problem(
     status: int, title: str, detail: str, errors: list[FieldError] | None = None
 ) -> Response:
     body = ProblemDetails(title=title, status=status, detail=detail, errors=errors or [])
-    return Response(body.model_dump_json(), status_code=status, media_type=PROBLEM)
+    try:
+        text = body.model_dump_json()
+    except PydanticSerializationError:
+        # a lone surrogate sent as a JSON escape ("\ud800") and echoed back as the value given:
+        # UTF-8 has no such character, so it goes back escaped as it came
+        text = json.dumps(body.model_dump(mode="json"))
+    return Response(text, status_code=status, media_type=PROBLEM)
 
 
 def field_errors(problems: list[Problem]) -> list[FieldError]:
