@@ -712,7 +712,8 @@ def test_the_specifications_patient_view_request(client: Client, ehr: FakeEhr) -
     """Its patient (1288992, a man born in 1925) has no cancer on record: one clear card. Its
     prefetch key is another service's and is not read; the rest is fetched with its token."""
     call = reference("patient-view-request.json")
-    base = call["fhirServer"]
+    # its fhirServer is http, which onconav refuses unless in the development setting (below)
+    call["fhirServer"] = base = call["fhirServer"].replace("http://", "https://", 1)
     ehr.answer = lambda request: (
         httpx.Response(200, json=call["prefetch"]["patientToGreet"])
         if request.url.path.endswith("/Patient/1288992")
@@ -725,6 +726,29 @@ def test_the_specifications_patient_view_request(client: Client, ehr: FakeEhr) -
     assert card["indicator"] == "info"
     assert card["summary"].startswith("No cancer diagnosis")
     assert len(ehr.requests) == len(TEMPLATES)
+
+
+def test_an_http_fhir_server_is_refused_unless_in_the_development_setting(
+    client: Client, ehr: FakeEhr
+) -> None:
+    """The specification's example names an http fhirServer with an access token: the token
+    and the record would cross the network in the clear, so with authentication on it is a 422
+    naming fhirServer and nothing is fetched; the development setting takes it."""
+    call = reference("patient-view-request.json")
+    assert call["fhirServer"].startswith("http://") and call["fhirAuthorization"]
+    problem = problem_of(post(client, PATIENT_VIEW, call), 422)
+    assert [e["field"] for e in problem["errors"]] == ["fhirServer"]
+    assert "https" in problem["detail"] and "ONCONAV_CDS_INSECURE" in problem["detail"]
+    assert not ehr.requests
+    ehr.answer = lambda request: (
+        httpx.Response(200, json=call["prefetch"]["patientToGreet"])
+        if request.url.path.endswith("/Patient/1288992")
+        else httpx.Response(200, json=records.searchset([]))
+    )
+    development = Client(make_app(ehr, auth=False, clients=()))
+    (card,) = cards_of(development.post(PATIENT_VIEW, json=call))
+    assert card["summary"].startswith("No cancer diagnosis")
+    assert {r.url.scheme for r in ehr.requests} == {"http"}
 
 
 def test_the_specifications_prefetch_example(client: Client, ehr: FakeEhr) -> None:
@@ -747,6 +771,8 @@ def test_the_specifications_prefetch_example(client: Client, ehr: FakeEhr) -> No
 def test_the_specifications_order_select_requests(client: Client, name: str) -> None:
     """A diet, an antibiotic and a knee MRI: no cancer drug, so no card and nothing fetched."""
     call = reference(name)
+    if "fhirServer" in call:  # an http one is refused unless in the development setting
+        call["fhirServer"] = call["fhirServer"].replace("http://", "https://", 1)
     call.setdefault("hook", "order-select")
     call.setdefault("hookInstance", str(uuid.uuid4()))
     assert cards_of(post(client, ORDER_SELECT, call)) == []
@@ -836,6 +862,20 @@ def test_412_when_nothing_is_prefetched_and_there_is_no_fhir_server(client: Clie
             ),
             "not on the FHIR server",
         ),
+        (  # a next page on the server that no request can go to: it was a 500
+            lambda r: (
+                httpx.Response(
+                    200,
+                    json={
+                        **records.searchset([]),
+                        "link": [{"relation": "next", "url": f"{FHIR}/Condition?page=\u0000"}],
+                    },
+                )
+                if r.url.query  # the searches
+                else None
+            ),
+            "not a URL that can be fetched",
+        ),
     ],
 )
 def test_412_when_the_fhir_server_fails(
@@ -917,6 +957,11 @@ def bad_calls() -> list[tuple[str, Callable[[dict[str, Any]], Any], str]]:
             "fhirAuthorization",
         ),
         ("fhirServer not a URL", put("fhir.example.org", "fhirServer"), "fhirServer"),
+        # a URL urlsplit reads and no request can go to: the fetch failed with a 500
+        ("fhirServer not fetchable", put("https://\u0000x/r4", "fhirServer"), "fhirServer"),
+        # the access token and the record would go in the clear (CDS Hooks 2.0: "MUST be https
+        # when production data is exchanged"); http only with the development setting
+        ("fhirServer over http", put("http://fhir.example.org/r4", "fhirServer"), "fhirServer"),
         (
             "token type",
             put(

@@ -154,6 +154,9 @@ async def _get(
     except httpx.TimeoutException:
         raise FetchError(f"{key}: the FHIR server did not answer within "
                          f"{settings.fhir_timeout:g} s.") from None  # fmt: skip
+    except httpx.InvalidURL:  # a next page's link that no request can go to
+        raise FetchError(f"{key}: the FHIR server's address is not a URL that can be "
+                         "fetched.") from None  # fmt: skip
     except httpx.HTTPError as error:
         raise FetchError(
             f"{key}: the FHIR server could not be reached ({type(error).__name__})."

@@ -17,6 +17,7 @@ import uuid
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
+import httpx
 from pydantic import (
     AfterValidator,
     AwareDatetime,
@@ -60,6 +61,10 @@ def _http_url(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ValueError("must be an absolute http or https URL")
+    try:  # what urlsplit lets through and no request can go to ("https://\x00x/")
+        httpx.URL(value)
+    except httpx.InvalidURL:
+        raise ValueError("must be an absolute http or https URL that can be fetched") from None
     return value
 
 

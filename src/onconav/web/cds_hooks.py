@@ -21,6 +21,7 @@ import json
 import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from fastapi import FastAPI, Request
 from fastapi.responses import Response
@@ -93,6 +94,12 @@ INSECURE_WARNING = (
 )
 
 
+HTTPS_ONLY = (
+    "must be an https URL: the access token and the patient's record would cross the network "
+    "in the clear (http only with the development setting ONCONAV_CDS_INSECURE)"
+)
+
+
 class Unavailable(Exception):
     """The record's data can be neither taken from the prefetch nor fetched: 412."""
 
@@ -156,6 +163,11 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
         if isinstance(call, Response):
             return call
         known = SERVICES[service_id]
+        if settings.auth and call.fhirServer and urlsplit(call.fhirServer).scheme != "https":
+            # CDS Hooks 2.0: "MUST be https when production data is exchanged"; over http the
+            # access token and the record would cross the network in the clear
+            return problem(422, "Invalid request", f"fhirServer: {HTTPS_ONLY}",
+                           [_error("fhirServer", HTTPS_ONLY)])  # fmt: skip
         if call.hook != known.hook:
             return problem(
                 422,
