@@ -1515,7 +1515,7 @@ def test_a_key_of_the_wrong_kind_is_refused() -> None:
             {**public_jwk("ehr-rs384"), "kid": "k2", "alg": "ES384"},
         ]
     }
-    auth = Authenticator(CdsSettings(clients=(CdsClient(iss=ISS, jwks=wrong),)))
+    auth = Authenticator(CdsSettings(clients=(CdsClient(iss=ISS, jwks=wrong),), public_url=BASE))
     for kid, sign in (("k1", "ehr-es384"), ("k2", "ehr-es384")):
         signed = token(DISCOVERY, kid, sign_with=sign)
         with pytest.raises(AuthError, match="is not a EC P-384 key"):
@@ -1557,18 +1557,35 @@ def test_settings_from_the_environment(tmp_path: Path) -> None:
     private = {"keys": [{**public_jwk("ehr-es384"), "d": "secret"}]}
     clients.write_text(json.dumps({"clients": [{"iss": ISS, "jwks": private}]}))
     with pytest.raises(SettingsError, match="private key"):
-        from_environment({"ONCONAV_CDS_CLIENTS": str(clients)})
+        from_environment({"ONCONAV_CDS_CLIENTS": str(clients), "ONCONAV_PUBLIC_URL": BASE})
     clients.write_text(json.dumps({"clients": [{"iss": ISS}]}))
     with pytest.raises(SettingsError, match="needs a JWK set"):
+        from_environment({"ONCONAV_CDS_CLIENTS": str(clients), "ONCONAV_PUBLIC_URL": BASE})
+    # trusted clients without the public URL: the aud would be checked against the Host header
+    clients.write_text(json.dumps({"clients": [{"iss": ISS, "jwks": JWKS}]}))
+    required = r"^the CDS Hooks settings cannot be used: public_url \(ONCONAV_PUBLIC_URL\) is"
+    with pytest.raises(SettingsError, match=required + " required when trusted record systems"):
         from_environment({"ONCONAV_CDS_CLIENTS": str(clients)})
+    assert not from_environment({"ONCONAV_CDS_CLIENTS": str(clients),
+                                 "ONCONAV_CDS_INSECURE": "1"}).auth  # fmt: skip
 
 
-def test_without_a_public_url_the_aud_is_the_address_called(ehr: FakeEhr) -> None:
-    cds = CdsSettings(clients=(CLIENT,), transport=httpx.MockTransport(ehr))
-    c = Client(create_app(KB, Settings(cds_hooks=cds)), base_url="http://testserver")
-    good = token("http://testserver/cds-services")
-    assert c.get("/cds-services", headers={"authorization": f"Bearer {good}"}).status_code == 200
-    problem_of(c.get("/cds-services", headers={"authorization": f"Bearer {token(DISCOVERY)}"}), 401)
+def test_trusted_clients_need_the_public_url(ehr: FakeEhr) -> None:
+    """Without the public URL the aud was checked against the request's own URL, made from the
+    Host header the caller writes: a token minted for another service (its aud
+    http://other.example.org/cds-services) was taken with "Host: other.example.org". Trusted
+    clients now need the public URL; without a client (every call refused) or with the JWT
+    check off (the development setting), the request's own URL is still used for the links."""
+    with pytest.raises(ValidationError, match="ONCONAV_PUBLIC_URL"):
+        CdsSettings(clients=(CLIENT,))
+    assert CdsSettings(clients=(CLIENT,), auth=False).public_url is None
+    assert CdsSettings().public_url is None
+    forged = Client(make_app(ehr), base_url="http://other.example.org")
+    other = token("http://other.example.org/cds-services")
+    refused = forged.get("/cds-services", headers={"authorization": f"Bearer {other}"})
+    assert "is not the URL called, " + DISCOVERY in problem_of(refused, 401)["detail"]
+    signed = {"authorization": f"Bearer {token(DISCOVERY)}"}
+    assert forged.get("/cds-services", headers=signed).status_code == 200
 
 
 # -- the models ---------------------------------------------------------------------------------
@@ -1680,21 +1697,21 @@ def test_no_patient_data_in_the_logs(
 
 
 def test_a_patient_view_over_a_real_loopback_server(ehr: FakeEhr) -> None:
-    app = make_app(ehr, public_url=None)
+    """Behind its proxy: called on loopback, known by its public URL (the aud, the links)."""
+    app = make_app(ehr)
     with serving(app) as url, httpx.Client(base_url=url, timeout=10) as http:
-        found = http.get(
-            "/cds-services", headers={"authorization": f"Bearer {token(url + '/cds-services')}"}
-        )
+        found = http.get("/cds-services", headers={"authorization": f"Bearer {token(DISCOVERY)}"})
         assert found.status_code == 200
-        endpoint = f"{url}/cds-services/onconav-patient-view"
         call = hook_call(
             "patient-view", records.prefetch(records.SITUATIONS["stomach-stage4-her2-unknown"])
         )
         answer = http.post(
-            endpoint, json=call, headers={"authorization": f"Bearer {token(endpoint)}"}
+            "/cds-services/onconav-patient-view",
+            json=call,
+            headers={"authorization": f"Bearer {token(PATIENT_VIEW)}"},
         )
     made = cards_of(answer)
-    assert made[0]["links"][0]["url"].startswith(f"{url}/options?cancer=stomach")
+    assert made[0]["links"][0]["url"].startswith(f"{BASE}/options?cancer=stomach")
 
 
 SNAPSHOT_CASES: dict[str, tuple[str, str, list[dict[str, Any]]]] = {
@@ -1770,11 +1787,21 @@ def test_the_benchmark_appends_its_section(tmp_path: Path) -> None:
     assert bad.returncode == 2 and "--calls" in bad.stderr
 
 
-def test_serve_refuses_unusable_cds_settings_in_one_line(run: Any, tmp_path: Path) -> None:
+def test_serve_refuses_unusable_cds_settings_in_one_line(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    served: list[Any] = []
+    monkeypatch.setattr("uvicorn.run", lambda *args, **kw: served.append(args))  # never serves
     done = run("serve", env={"ONCONAV_CDS_CLIENTS": str(tmp_path / "missing.json")})
     assert done.status == 2
     (line,) = done.errors()
     assert "ONCONAV_CDS_CLIENTS" in line and "cannot be read" in line
+    clients = tmp_path / "clients.json"
+    clients.write_text(json.dumps({"clients": [{"iss": ISS, "jwks": JWKS}]}), encoding="utf-8")
+    done = run("serve", env={"ONCONAV_CDS_CLIENTS": str(clients), "ONCONAV_PUBLIC_URL": ""})
+    assert done.status == 2 and not served  # refused before any worker starts
+    (line,) = done.errors()
+    assert "ONCONAV_PUBLIC_URL" in line and "is required" in line
 
 
 def test_onconav_serve_reads_the_cds_settings_from_the_environment(

@@ -2,7 +2,8 @@
 the address it is known by, and how it reaches a record system's FHIR server.
 
 From the environment (``onconav serve``): ``ONCONAV_CDS_CLIENTS`` names a JSON file of the trusted
-clients, ``ONCONAV_PUBLIC_URL`` the service's address as the record systems call it, and
+clients, ``ONCONAV_PUBLIC_URL`` the service's address as the record systems call it (required
+with trusted clients: the JWT's aud is checked against it, never against the Host header), and
 ``ONCONAV_CDS_INSECURE=1`` turns authentication off for local development (logged loudly).
 """
 
@@ -74,7 +75,8 @@ class CdsSettings(BaseModel):
     public_url: Url | None = Field(
         default=None,
         description="The service's base URL as record systems call it (the JWT's aud is checked "
-        "against it, and the cards link to its pages); by default the request's own URL",
+        "against it, and the cards link to its pages); required with trusted clients while "
+        "the JWT is checked; otherwise by default the request's own URL",
     )
     leeway: float = Field(default=60, ge=0, description="Clock leeway for exp and iat, seconds")
     fhir_timeout: float = Field(default=5, gt=0, description="Per request to a FHIR server")
@@ -88,6 +90,19 @@ class CdsSettings(BaseModel):
         exclude=True,
         description="The HTTP transport for FHIR servers and jku URLs (tests give a mock)",
     )
+
+    @model_validator(mode="after")
+    def _audience(self) -> CdsSettings:
+        # The request's own URL comes from its Host header, which the caller writes: checked
+        # against it, the aud of a token minted for another service could be made to fit.
+        if self.auth and self.clients and self.public_url is None:
+            raise ValueError(
+                f"public_url ({PUBLIC_URL_ENV}) is required when trusted record systems are "
+                f"configured ({CLIENTS_ENV}): the JWT's aud is checked against it (without it, "
+                "against the Host header the caller sends); give the address the record "
+                "systems call, such as https://onconav.example.org"
+            )
+        return self
 
 
 class SettingsError(ValueError):
@@ -117,7 +132,12 @@ def from_environment(env: Mapping[str, str]) -> CdsSettings:
             public_url=env.get(PUBLIC_URL_ENV) or None,
         )
     except ValidationError as error:
-        where = ", ".join(
-            f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in error.errors()
-        )
+        where = ", ".join(_said(e["loc"], e["msg"]) for e in error.errors())
         raise SettingsError(f"the CDS Hooks settings cannot be used: {where}") from None
+
+
+def _said(loc: tuple[int | str, ...], message: str) -> str:
+    """A settings error in words: where (none for the settings as a whole) and what."""
+    where = ".".join(str(p) for p in loc)
+    message = message.removeprefix("Value error, ")  # pydantic's words for our own
+    return f"{where}: {message}" if where else message
