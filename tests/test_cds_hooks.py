@@ -1561,6 +1561,11 @@ def test_settings_from_the_environment(tmp_path: Path) -> None:
     clients.write_text(json.dumps({"clients": [{"iss": ISS}]}))
     with pytest.raises(SettingsError, match="needs a JWK set"):
         from_environment({"ONCONAV_CDS_CLIENTS": str(clients), "ONCONAV_PUBLIC_URL": BASE})
+    # a JWK set fetched in the clear: whoever is on the way could put a key of theirs in it
+    plain = JKU.replace("https://", "http://")
+    clients.write_text(json.dumps({"clients": [{"iss": ISS, "jwks": JWKS, "jku": [JKU, plain]}]}))
+    with pytest.raises(SettingsError, match=f"jku '{plain}' must be an https URL"):
+        from_environment({"ONCONAV_CDS_CLIENTS": str(clients), "ONCONAV_PUBLIC_URL": BASE})
     # trusted clients without the public URL: the aud would be checked against the Host header
     clients.write_text(json.dumps({"clients": [{"iss": ISS, "jwks": JWKS}]}))
     required = r"^the CDS Hooks settings cannot be used: public_url \(ONCONAV_PUBLIC_URL\) is"

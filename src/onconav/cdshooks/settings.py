@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlsplit
 
 import httpx
 from pydantic import (
@@ -58,6 +59,10 @@ class CdsClient(BaseModel):
     def _some_key(self) -> CdsClient:
         if self.jwks is None and not self.jku:
             raise ValueError(f"client {self.iss!r} needs a JWK set (jwks) or jku URLs")
+        for url in self.jku:  # keys fetched in the clear: whoever is on the way signs anything
+            if urlsplit(url).scheme != "https":
+                raise ValueError(f"client {self.iss!r}: jku {url!r} must be an https URL (the "
+                                 "keys that decide whom to trust are fetched from it)")  # fmt: skip
         return self
 
 
