@@ -1416,6 +1416,21 @@ REFUSALS: list[tuple[str, Callable[[], str | None], str]] = [
         lambda: f"Bearer {token(DISCOVERY, claims={'nbf': float('nan')})}",
         "nbf is nan, not a finite number",
     ),
+    (  # a whole number no float holds: every sum with it failed, a 500
+        "exp too large",
+        lambda: f"Bearer {token(DISCOVERY, claims={'exp': 10**400})}",
+        "exp is out of range for a time",
+    ),
+    (
+        "iat too small",
+        lambda: f"Bearer {token(DISCOVERY, claims={'iat': -(10**400)})}",
+        "iat is out of range for a time",
+    ),
+    (
+        "nbf too large",
+        lambda: f"Bearer {token(DISCOVERY, claims={'nbf': 10**400})}",
+        "nbf is out of range for a time",
+    ),
     (
         "jti a number",
         lambda: f"Bearer {token(DISCOVERY, claims={'jti': 5})}",

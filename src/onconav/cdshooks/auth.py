@@ -143,7 +143,11 @@ class Authenticator:
             value = claims.get(name, 0)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise AuthError(f"The token's {name} is not a number of seconds.")
-            if not math.isfinite(value):  # NaN passes every comparison: it would never expire
+            try:  # a whole number past a float's range (10**400) failed every sum with a 500
+                finite = math.isfinite(float(value))
+            except OverflowError:
+                raise AuthError(f"The token's {name} is out of range for a time.") from None
+            if not finite:  # NaN passes every comparison: it would never expire
                 raise AuthError(f"The token's {name} is {value!r}, not a finite number of "
                                 "seconds.")  # fmt: skip
         jti = claims["jti"]
