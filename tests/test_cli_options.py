@@ -305,7 +305,7 @@ def test_markdown_shows_the_cancer_name_as_typed_without_markup(run: Run) -> Non
             '{"cancer": "rectum", "symptoms": [null, "pain", "fish"]}',
             ["symptoms[0]", "symptoms[2]"],
         ),
-        ('{"cancer": "rectum", "planned": ""}', ["planned"]),
+        ('{"cancer": "rectum", "planned": " , "}', ["planned"]),
         ('{"cancer": "rectum", "stage": ["IV"]}', ["stage"]),
         ('{"cancer": "rectum", "biomarkers": {"pdl1": "high"}}', ["biomarkers.pdl1"]),
         ('{"cancer": "icd10|C99"}', ["cancer"]),

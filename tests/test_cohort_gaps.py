@@ -13,6 +13,7 @@ import duckdb
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from onconav import words
 from onconav.cohort import demo, gaps
 from onconav.cohort.engines import profile_data
 from onconav.cohort.gaps import definitions
@@ -97,7 +98,9 @@ def test_the_demo_population_has_the_gaps_an_analyst_means(tmp_path: Path) -> No
     assert any(stage_4(p, "rectum") for p in kras)
     # stage 4 cervical cancer without its sub-stage (4A or 4B)
     assert any(facts[p]["cancer"] == "cervix" and facts[p]["stage"] == "4" for p in stage)
-    assert all(by_id[p].get("her2") is None for p in her2)
+    # HER2 not on record: left empty, or said to be not known ("Not tested", as exports say it)
+    assert all(by_id[p].get("her2") is None or words.not_known(by_id[p]["her2"]) for p in her2)
+    assert any(by_id[p].get("her2") in demo.NOT_KNOWN for p in her2)
     # symptoms decide many options of these people (the summary's missing), never a gap
     assert {f for _, f, *_ in found} <= WORKUP and "symptoms" not in {f for _, f, *_ in found}
     assert loaded.answered + loaded.quarantined == loaded.rows == 1500

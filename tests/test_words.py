@@ -415,7 +415,7 @@ def test_more_kras_words(typed: str, value: str) -> None:
     ("typed", "value"),
     [("+", None), ("++", None), ("+++", "positive"), ("HER2 IHC 2+, ISH not amplified", "negative"),
      ("HER2 2+, FISH amplified", "positive"), ("Her2neu negative (score 1+)", "negative"),
-     ("HER2 3+?", None), ("pending", None), ("HER2 positivity not excluded", None),
+     ("HER2 3+?", None), ("HER2 pending", None), ("HER2 positivity not excluded", None),
      ("HER2 inconclusive", None)],
 )  # fmt: skip
 def test_her2_words_from_reports(typed: str, value: str | None) -> None:
@@ -630,3 +630,55 @@ def test_a_null_marker_beside_the_same_marker_given_elsewhere_is_unknown_not_a_v
         assert [p.field for p in again.value.problems] == [p.field for p in error.problems]
         return
     assert parse_profile(data, KB).biomarkers == expected
+
+
+# --------------------------------------------------------------------------------------------
+# A word for not known: the field is unknown, as if left out (an export's "Unknown", "N/A")
+# --------------------------------------------------------------------------------------------
+
+ONE_VALUE = {"stage": "4", "recurrence": "yes", "metastasis_extent": "few", "resectable": True,
+             "most_treatments_tried": True, "wants_cancer_treatment": True,
+             "chemo_for_spread": True, "hormone_sensitive": True}  # fmt: skip
+LISTS = {"metastases": "liver", "symptoms": "pain", "progressed_on": "FOLFOX",
+         "cannot_have": "oxaliplatin", "prior_treatments": "surgery", "planned": "radiation",
+         "used_for_my_cancer": "immunotherapy"}  # fmt: skip
+
+
+@pytest.mark.parametrize("word", [*words.NOT_KNOWN, "UNKNOWN", " Not  tested ", "N/A", "", " "])
+@pytest.mark.parametrize("field", [*ONE_VALUE, *LISTS, "her2", "kras"])
+def test_a_word_for_not_known_leaves_the_field_unknown(field: str, word: str) -> None:
+    if field in ("her2", "kras"):
+        data: dict[str, Any] = {"cancer": "stomach", "biomarkers": {field: word}}
+    else:
+        data = {"cancer": "stomach", field: [word] if field in LISTS else word}
+    facts = read(data)
+    assert facts.given[field] is None, (field, word)
+    typed = f"biomarkers.{field}" if field in ("her2", "kras") else field
+    assert facts.profile.as_typed[typed] == data.get(field, data.get("biomarkers", {}).get(field))
+    assert facts.row == read({"cancer": "stomach"}).row
+
+
+@pytest.mark.parametrize("field", [*LISTS])
+def test_a_word_for_not_known_beside_names_is_refused(field: str) -> None:
+    with pytest.raises(ProfileError) as caught:
+        parse_profile({"cancer": "stomach", field: [LISTS[field], "unknown"]}, KB)
+    assert [p.field for p in caught.value.problems] == [f"{field}[1]"]
+
+
+@pytest.mark.parametrize(("data", "field"), [
+    ({"cancer": "rectum", "biomarkers": {"kras": "KRAS pending"}}, "biomarkers.kras"),
+    ({"cancer": "rectum", "stage": "stage IV?"}, "stage"),
+    ({"cancer": "rectum", "stage": "?"}, "stage"),
+    ({"cancer": "rectum", "recurrence": "possibly"}, "recurrence"),
+])  # fmt: skip
+def test_words_that_say_more_than_not_known_are_still_refused(data: dict[str, Any],
+                                                              field: str) -> None:  # fmt: skip
+    with pytest.raises(ProfileError) as caught:
+        parse_profile(data, KB)
+    assert [p.field for p in caught.value.problems] == [field]
+
+
+def test_unknown_as_the_cancer_is_a_cancer_whose_start_is_not_known() -> None:
+    assert read({"cancer": "unknown"}).site == "any"
+    with pytest.raises(ProfileError):
+        parse_profile({"cancer": "n/a"}, KB)

@@ -325,7 +325,7 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
                                     'as {"cancer": "rectum"}')])  # fmt: skip
     if odd := _not_json(data):
         raise ProfileError(odd)
-    data = _tidy(data)
+    data, unknown = _without_not_known(_tidy(data))
     problems: list[Problem] = []
     profile = None
     try:
@@ -362,6 +362,7 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
              if field in data and _changed(data[field], read.get(field, getattr(profile, field)))}
     if "hormone_sensitive" in read and "hormone_sensitive" not in data:
         typed["hormone_sensitive"] = cancer  # read from the words of the cancer
+    typed |= unknown
     for marker in ("her2", "kras"):
         given = (data.get("biomarkers") or {}).get(marker)
         if given is not None and given != getattr(profile.biomarkers, marker):
@@ -444,6 +445,33 @@ def _tidy(data: dict[str, Any]) -> dict[str, Any]:
         return data  # not a mapping: the model names the problem
     tidy["biomarkers"] = combined
     return tidy
+
+
+KEPT_AS_GIVEN = ("cancer", "id", "label", "$schema", "as_typed")
+"""The fields a word for not known is not taken from: ``cancer`` (``unknown`` is a cancer whose
+start is not known) and the fields kept, not evaluated."""
+
+
+def _without_not_known(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The data without the fields whose value says it is not known (``words.not_known``: a word
+    such as ``unknown`` or ``not tested``, a blank, or a list of one such word), which are then
+    unknown as if left out; and those fields' words as typed (by field, as ``as_typed``). A
+    list that holds such a word beside names is left as it is (the names are read and the word
+    refused)."""
+
+    def says_not_known(value: object) -> bool:
+        if isinstance(value, list):
+            return len(value) == 1 and words.not_known(value[0])
+        return words.not_known(value)
+
+    unknown = {k: v for k, v in data.items() if k not in KEPT_AS_GIVEN and says_not_known(v)}
+    kept = {k: v for k, v in data.items() if k not in unknown}
+    markers = kept.get("biomarkers")
+    if isinstance(markers, dict):
+        gone = {k: v for k, v in markers.items() if says_not_known(v)}
+        unknown |= {f"biomarkers.{k}": v for k, v in gone.items()}
+        kept["biomarkers"] = {k: v for k, v in markers.items() if k not in gone}
+    return kept, unknown
 
 
 def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:

@@ -25,6 +25,14 @@ from onconav.result import Result
 ICD10_LIKE = r"^\s*[A-Za-z][0-9][0-9A-Za-z](\.[0-9A-Za-z]{1,4})?\s*$"
 # The words and numbers the profile reads as yes or no (pydantic's), beside true and false.
 YES_NO = [0, 1, "0", "1", "yes", "no", "y", "n", "true", "false", "on", "off", "t", "f"]
+# A value that says it is not known (any field but the cancer): the same as leaving it out;
+# defined once in the profile's schema ($defs), referred to by each field.
+NOT_KNOWN_DEF: dict[str, Any] = {
+    "anyOf": [{"enum": list(words.NOT_KNOWN)}, {"type": "string", "pattern": r"^\s*$"}],
+    "description": "not known (unknown, not tested, n/a, blank, ...): the same as leaving the "
+    "field out",
+}
+NOT_KNOWN = {"$ref": "#/$defs/NotKnown"}
 
 
 def all_schemas(kb: KnowledgeBase) -> dict[str, str]:
@@ -68,12 +76,18 @@ def _spellings(field: str) -> list[str]:
 def profile_schema(kb: KnowledgeBase) -> dict[str, Any]:
     """The profile's JSON Schema, with the accepted words of every field."""
     schema = Profile.model_json_schema()
+    schema["$defs"]["NotKnown"] = NOT_KNOWN_DEF
     props = schema["properties"]
     for field in SET_FIELDS:
         names = sorted({n for ns in accepted_names(kb, field).values() for n in ns})
         item = {"enum": names + sorted(_codes(kb, field) - set(names))}
         props[field] = {
-            "anyOf": [{"type": "array", "items": item}, {"type": "null"}],
+            "anyOf": [
+                {"type": "array", "items": item},
+                NOT_KNOWN,
+                {"type": "array", "items": NOT_KNOWN, "minItems": 1, "maxItems": 1},
+                {"type": "null"},
+            ],
             "default": None,
             "description": props[field].get("description", ""),
             "title": props[field].get("title", field),
@@ -92,13 +106,14 @@ def profile_schema(kb: KnowledgeBase) -> dict[str, Any]:
         {"enum": _spellings("stage")},
         {"type": "string", "pattern": words.TNM_PATTERN},
         {"type": "integer", "minimum": 0, "maximum": 4},
+        NOT_KNOWN,
         {"type": "null"},
     ]
     for field in ("recurrence", "metastasis_extent"):
-        props[field]["anyOf"] = [{"enum": _spellings(field)}, {"type": "null"}]
+        props[field]["anyOf"] = [{"enum": _spellings(field)}, NOT_KNOWN, {"type": "null"}]
     for prop in props.values():  # yes/no fields take what the command reads as yes/no
         if {"type": "boolean"} in prop.get("anyOf", []):
-            prop["anyOf"].insert(1, {"enum": YES_NO})
+            prop["anyOf"][1:1] = [{"enum": YES_NO}, NOT_KNOWN]
     props["biomarkers"] = {
         "anyOf": [{"$ref": "#/$defs/Biomarkers"}, {"type": "null"}],
         "description": "Test results of the cancer; null: none known",
@@ -108,7 +123,8 @@ def profile_schema(kb: KnowledgeBase) -> dict[str, Any]:
         one: dict[str, Any] = {"enum": _spellings(marker)}
         if marker == "her2":
             one = {"anyOf": [one, {"type": "integer", "minimum": 0, "maximum": 3}]}
-        markers[marker]["anyOf"] = [one, {"type": "array", "items": one}, {"type": "null"}]
+        markers[marker]["anyOf"] = [one, {"type": "array", "items": one}, NOT_KNOWN,
+                                    {"type": "null"}]  # fmt: skip
         props[marker] = {**markers[marker], "description": f"The same as biomarkers.{marker}"}
     copy: dict[str, Any] = json.loads(json.dumps(schema))  # a plain copy
     return copy
@@ -126,4 +142,6 @@ def accepted_words_markdown(kb: KnowledgeBase) -> str:
         for value, names in accepted_names(kb, field).items():
             cell = ", ".join(n.replace("|", "\\|") for n in names)
             lines.append(f"| `{field}` | `{value}` | {cell} |")
+    lines.append(f"| any field but `cancer` (a list: alone) | (unknown) | "
+                 f"{', '.join(words.NOT_KNOWN)}, or blank |")  # fmt: skip
     return "\n".join(lines) + "\n"

@@ -37,7 +37,21 @@ UNSURE = re.compile(r"\?|\b(pending|awaited|awaiting|not (yet )?tested|not done|
                     r"uncertain|unclear|possible|possibly|probable|probably|suspected|query|"
                     r"likely|maybe|inconclusive|indeterminate|"
                     r"(not|cannot be|can't be|can not be) (excluded|ruled out))\b")  # fmt: skip
-UNSURE_HINT = "; when it is not known yet, leave the field out"
+UNSURE_HINT = "; when it is not known yet, leave the field out or say unknown"
+
+# Words that say a value is not known (yet), all of it: the field is read as if left out, never
+# as "no" (an export's "Unknown" or "Not tested" column is no answer, and asks for the test).
+# Words that say more ("KRAS pending", "stage IV?") are refused by ``_sure``.
+NOT_KNOWN = ("unknown", "not known", "not tested", "not yet tested", "untested", "not done",
+             "pending", "awaiting", "awaited", "don't know", "do not know", "I don't know",
+             "unk", "n/a", "not applicable", "not assessed", "not available")  # fmt: skip
+_NOT_KNOWN = frozenset(_compact(w) for w in NOT_KNOWN)
+
+
+def not_known(value: object) -> bool:
+    """Whether the value says, all of it, that it is not known (``NOT_KNOWN`` in any case and
+    spacing), or is blank text."""
+    return isinstance(value, str) and (not value.strip() or _compact(value) in _NOT_KNOWN)
 
 
 def _sure(value: object, accepted: str, values: tuple[str, ...]) -> None:

@@ -1,6 +1,7 @@
-"""An example population (``onconav cohort demo``): people with each fact unknown half the time,
-every value of every fact's vocabulary, and a few rows that cannot be read (an unknown drug, an
-impossible stage, a missing or repeated patient_id), seeded so that a run is repeatable."""
+"""An example population (``onconav cohort demo``): people with each fact unknown half the time
+(left empty, or for a fact of words now and then as exports say it: ``unknown``), every value of
+every fact's vocabulary, and a few rows that cannot be read (an unknown drug, an impossible
+stage, a missing or repeated patient_id), seeded so that a run is repeatable."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ BOOLS = ["resectable", "most_treatments_tried", "wants_cancer_treatment", "hormo
          "chemo_for_spread"]  # fmt: skip
 MARKERS = {"her2": ["positive", "negative", "HER2 3+"],
            "kras": ["wild-type", "mutated", "G12D"]}  # fmt: skip
+NOT_KNOWN = ["unknown", "Not tested", "N/A"]  # as exports say a value is not known
 BAD: list[tuple[str, Any]] = [("progressed_on", ["no-such-drug"]), ("stage", "9"),
                               ("patient_id", None), ("patient_id", "repeat"),
                               ("cancer", None)]  # fmt: skip
@@ -29,20 +31,24 @@ def people(kb: KnowledgeBase, n: int, seed: int = 13, bad: float = 0.01) -> list
     lists = [f for f, fact in kb.facts.items() if fact.type.value == "set"]
     every = [(f, v) for f in lists for v in sorted(kb.vocabulary.known(f))]
 
-    def maybe(value: Any) -> Any:
-        return value if rng.random() < 0.5 else None
+    def maybe(value: Any, said: bool = False) -> Any:
+        """The value half the time; else not known: empty, or (``said``) sometimes in words."""
+        if rng.random() < 0.5:
+            return value
+        return rng.choice(NOT_KNOWN) if said and rng.random() < 0.2 else None
 
     rows: list[dict[str, Any]] = []
     placed = {(j + 1) * n // (len(BAD) + 1): b for j, b in enumerate(BAD)} if n > len(BAD) else {}
     for i in range(n):
         row: dict[str, Any] = {"patient_id": f"P{i:07d}", "cancer": rng.choice(CANCERS),
-                               "stage": maybe(rng.choice(STAGES)),
-                               "recurrence": maybe(rng.choice(RECURRENCE)),
-                               "metastasis_extent": maybe(rng.choice(["few", "many"]))}  # fmt: skip
+                               "stage": maybe(rng.choice(STAGES), said=True),
+                               "recurrence": maybe(rng.choice(RECURRENCE), said=True),
+                               "metastasis_extent": maybe(rng.choice(["few", "many"]),
+                                                          said=True)}  # fmt: skip
         for flag in BOOLS:
             row[flag] = maybe(rng.random() < 0.5)
         for marker, values in MARKERS.items():
-            row[marker] = maybe(rng.choice(values))
+            row[marker] = maybe(rng.choice(values), said=True)
         for fact in lists:
             known = sorted(kb.vocabulary.known(fact))
             row[fact] = maybe(rng.sample(known, rng.randint(0, min(3, len(known)))))

@@ -542,9 +542,10 @@ def _read_lists(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, field: str,
                 value_type: str) -> None:  # fmt: skip
     """Table ``v_{field}``: each distinct list given, what it is read as, or why not. Each
     distinct item is read once, alone; a list is what its items are read as (each id once,
-    sorted), or every problem of its items, numbered by the item's place in the list. A list
-    that holds a word for none beside other items, or an empty item (null), is read whole, as
-    the core reads it (an error, never the list without it)."""
+    sorted), or every problem of its items, numbered by the item's place in the list. A list of
+    one word for not known (``unknown``) is not known (null). A list that holds a word for none
+    or for not known beside other items, or an empty item (null), is read whole, as the core
+    reads it (an error, never the list without it)."""
     col = column(field)
     items = [str(i) for (i,) in con.execute(
         f"SELECT DISTINCT unnest({col}) FROM src WHERE {col} IS NOT NULL").fetchall()]  # fmt: skip
@@ -553,9 +554,10 @@ def _read_lists(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, field: str,
         given = as_given(item)
         value, problem = _read(kb, _profile(kb, None, field, [given]), field)
         rows.append({"item": item, "value": value, "error": problem,
-                     "none": isinstance(given, str) and normalise_name(given) in NONE_WORDS})
+                     "none": isinstance(given, str) and normalise_name(given) in NONE_WORDS,
+                     "unknown": value is None and problem is None})  # fmt: skip
     _table(con, f"i_{field}", {"item": "VARCHAR", "value": value_type, "error": "VARCHAR",
-                               "none": "BOOLEAN"}, rows)  # fmt: skip
+                               "none": "BOOLEAN", "unknown": "BOOLEAN"}, rows)  # fmt: skip
     items_table, pattern = column(f"i_{field}"), quote(re.escape(f"{field}[0]"))
     con.execute(
         f"CREATE TABLE {column('v_' + field)} AS "
@@ -569,11 +571,13 @@ def _read_lists(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, field: str,
         "coalesce(list_sort(list_distinct(flatten(list(i.value)))), []) "
         f"END AS value, string_agg(regexp_replace(i.error, {pattern}, "
         f"{quote(field + '[')} || q.place || ']'), '; ' ORDER BY q.place) AS error, "
-        "bool_or(coalesce(i.none, FALSE)) AS none "
+        "bool_or(coalesce(i.none, FALSE)) AS none, "
+        "bool_or(coalesce(i.unknown, FALSE)) AS unknown "
         f"FROM parts q JOIN {items_table} i USING (item) GROUP BY q.k) "
         # a list with no item that could be read (empty, or only nulls) is no value yet
-        "SELECT r.raw, CASE WHEN l.k IS NULL THEN [] ELSE l.value END AS value, l.error, "
-        "(len(r.raw) > 1 AND coalesce(l.none, FALSE)) "
+        "SELECT r.raw, CASE WHEN l.k IS NULL THEN [] WHEN l.unknown THEN NULL "
+        "ELSE l.value END AS value, l.error, "
+        "(len(r.raw) > 1 AND (coalesce(l.none, FALSE) OR coalesce(l.unknown, FALSE))) "
         "OR len(list_filter(r.raw, lambda x: x IS NULL)) > 0 AS whole "
         "FROM raws r LEFT JOIN lists l USING (k)"
     )
