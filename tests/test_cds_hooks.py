@@ -1052,6 +1052,11 @@ def test_bodies_that_cannot_be_read(client: Client) -> None:
         PATIENT_VIEW, content=b"{not json", headers={**auth, "content-type": "application/json"}
     )
     assert "not JSON" in problem_of(sent, 400)["detail"]
+    deep = b'{"hook": ' * 20_000 + b"1" + b"}" * 20_000  # JSON, too deep for the reader
+    sent = client.post(PATIENT_VIEW, content=deep,
+                       headers={"authorization": f"Bearer {token(PATIENT_VIEW)}",
+                                "content-type": "application/json"})  # fmt: skip
+    assert "nested too deeply" in problem_of(sent, 400)["detail"]
     sent = client.post(
         PATIENT_VIEW,
         content=b"[1]",

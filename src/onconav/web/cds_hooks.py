@@ -339,8 +339,11 @@ async def read_json(request: Request, limit: int) -> Any:
         data = await run_in_threadpool(fhir_json, bytes(body).decode("utf-8"), "")
     except UnicodeDecodeError:
         return problem(400, "Bad request", "The body is not UTF-8 text.")
-    except (json.JSONDecodeError, RecursionError):
+    except json.JSONDecodeError:
         return problem(400, "Bad request", "The body is not JSON.")
+    except RecursionError:  # JSON all the same: "not JSON" sent callers looking for a typo
+        return problem(400, "Bad request", "The body is JSON nested too deeply to be read "
+                       "(a CDS Hooks call needs a few dozen levels at most).")  # fmt: skip
     except FhirError as error:  # a key given twice: the parser would keep only the last
         errors = [_error(p.field, p.message) for p in error.problems]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
