@@ -531,6 +531,57 @@ def test_castration_resistant_prostate_cancer_is_not_hormone_sensitive() -> None
     assert read(said).given["hormone_sensitive"] is True
 
 
+HORMONES_YES = ["ER-positive", "ER positive", "ER+", "PR-positive", "PR+", "HR+", "HR-positive",
+                "hormone receptor-positive", "hormone receptor positive", "ER-/PR+",
+                "ER+/PR-", "hormone-sensitive", "hormone sensitive", "castration-sensitive",
+                "mHSPC"]  # fmt: skip
+HORMONES_NO = ["triple-negative", "triple negative", "TNBC", "hormone receptor-negative",
+               "HR-negative", "HR negative", "ER-/PR-", "ER-negative, PR-negative",
+               "ER negative and PR negative", "castration-resistant", "hormone-refractory",
+               "mCRPC"]  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None)
+@given(phrase=st.sampled_from([(w, True) for w in HORMONES_YES]
+                              + [(w, False) for w in HORMONES_NO]),
+       site=st.sampled_from(["breast cancer", "prostate cancer", "carcinoma of the breast"]),
+       before=st.booleans(), upper=st.booleans(),
+       said=st.sampled_from([None, True, False, "unknown"]))  # fmt: skip
+def test_a_cancer_name_that_says_whether_hormones_make_it_grow_is_read(
+    phrase: tuple[str, bool], site: str, before: bool, upper: bool, said: object
+) -> None:
+    """Receptor status and hormone sensitivity in a cancer's name (ER-positive, triple-negative,
+    castration-resistant) give whether hormones make it grow, without a warning of words not
+    read; an answer given to the question itself always wins."""
+    words_, value = phrase
+    name = f"{words_} {site}" if before else f"{site}, {words_}"
+    name = name.upper() if upper else name
+    data: dict[str, Any] = {"cancer": name, "stage": "4"}
+    if said is not None:
+        data["hormone_sensitive"] = said
+    facts = read(data)
+    expected = said if isinstance(said, bool) else value
+    assert facts.given["hormone_sensitive"] is expected, (name, said)
+    assert not any("not read" in w for w in facts.warnings), facts.warnings
+    hormone = status(data, "general-hormone-therapy")
+    assert hormone is (Status.offered if expected else Status.not_suitable), (name, hormone)
+
+
+@pytest.mark.parametrize("name", ["ER-positive triple-negative breast cancer",
+                                  "hormone-sensitive castration-resistant prostate cancer"])
+def test_a_name_that_says_both_leaves_hormones_unknown_and_says_so(name: str) -> None:
+    facts = read({"cancer": name, "stage": "4"})
+    assert facts.given["hormone_sensitive"] is None
+    assert any("says both" in w for w in facts.warnings), facts.warnings
+
+
+@pytest.mark.parametrize("name", ["ER- breast cancer", "HER2-positive breast cancer"])
+def test_receptor_words_that_do_not_say_it_are_named_as_not_read(name: str) -> None:
+    facts = read({"cancer": name, "stage": "4"})
+    assert facts.given["hormone_sensitive"] is None
+    assert any("not read" in w for w in facts.warnings), facts.warnings
+
+
 def test_pain_in_the_pelvis_or_stomach_is_pain_whose_kind_is_asked() -> None:
     facts = read({"cancer": "stomach", "symptoms": ["pelvic pain"]})
     assert facts.given["symptoms"] == frozenset({"pain"})

@@ -353,8 +353,9 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
         raise ProfileError(problems)
     assert profile is not None and reading is not None and isinstance(cancer, str)
     read["cancer"] = reading.record or cancer
-    if words.NOT_HORMONE_SENSITIVE.search(cancer.lower()) and data.get("hormone_sensitive") is None:
-        read["hormone_sensitive"] = False  # castration-resistant: hormones no longer make it grow
+    hormones = words.hormone_sensitive(cancer)  # ER-positive, triple-negative, castration-...
+    if hormones is not None and data.get("hormone_sensitive") is None:
+        read["hormone_sensitive"] = hormones
     if reading.site == "cervix" and profile.stage is not None:  # FIGO: M1 is 4B, T4 M0 is 4A
         read["stage"] = words.cervical_stage(data["stage"], words.stage(data["stage"])).value
     typed = {field: data[field] for field in (*read, "stage", "recurrence", "metastasis_extent",
@@ -597,6 +598,11 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
         target = getattr(record, "read_as", None)
         warnings = []
         unread = [w for w in words.place_words(primary) if matched and w not in matched.split()]
+        if words.hormone_sensitive(name) is not None:  # read: whether hormones make it grow
+            unread = [w for w in unread if w not in words.HORMONE_WORDS]
+        if words.HORMONE_SENSITIVE.search(lowered) and words.NOT_HORMONE_SENSITIVE.search(lowered):
+            warnings.append(f"cancer: {name.strip()[:120]!r} says both that hormones make it "
+                            "grow and that they do not; that is taken as not known")  # fmt: skip
         if unread or primary != name:
             read_as = kb.name_of(target or record.id)
             warnings.append(f"cancer: {name.strip()[:120]!r} is read as {read_as}"

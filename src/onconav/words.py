@@ -301,10 +301,38 @@ DESCRIBING = frozenset({
     "type", "grade", "high", "low", "i", "ii", "iii", "castrate-resistant",
     "castration-resistant", "crpc", "mcrpc", "hormone-refractory", "hormone-resistant",
 })
-# Words that say hormones no longer make a (prostate) cancer grow.
-NOT_HORMONE_SENSITIVE = re.compile(
-    r"castrat\w*[- ]resistant|\bm?crpc\b|hormone[- ](refractory|resistant|insensitive)"
+# The words of a cancer's name that say whether hormones make it grow: read by
+# ``hormone_sensitive``, and so left out of the words not read when they give an answer.
+HORMONE_WORDS = frozenset({
+    "er", "pr", "hr", "positive", "negative", "pos", "neg", "er-positive", "pr-positive",
+    "hr-positive", "er-pos", "pr-pos", "hr-pos", "er-negative", "pr-negative", "er-neg",
+    "pr-neg", "hr-negative", "hr-neg", "hormone", "receptor", "receptor-positive",
+    "receptor-negative", "hormone-receptor-positive", "hormone-receptor-negative",
+    "hormone-sensitive", "hormone-dependent", "hormone-responsive", "sensitive", "dependent",
+    "responsive", "castration-sensitive", "castrate-sensitive", "hspc", "mhspc", "cspc", "mcspc",
+    "triple-negative", "triple", "tnbc", "and",
+})  # fmt: skip
+# Words of a cancer's name that say hormones make it grow: hormone-receptor-positive (oestrogen
+# or progesterone receptor positive) breast cancer, hormone- or castration-sensitive prostate
+# cancer; and words that say they do not (any longer): triple-negative breast cancer (no
+# hormone receptor), castration-resistant or hormone-refractory prostate cancer.
+HORMONE_SENSITIVE = re.compile(
+    r"\bhormone[- ]receptor[- ]positive|\b(er|pr|hr)[- ]?(positive|pos\b)|\b(er|pr|hr)\+|"
+    r"\bhormone[- ](sensitive|dependent|responsive)|castrat\w*[- ]sensitive|\bm?(hs|cs)pc\b"
 )
+NOT_HORMONE_SENSITIVE = re.compile(
+    r"castrat\w*[- ]resistant|\bm?crpc\b|hormone[- ](refractory|resistant|insensitive)|"
+    r"triple[- ]negative|\btnbc\b|\bhormone[- ]receptor[- ]negative|\bhr[- ]?(negative|neg)\b|"
+    r"\b(er|pr)[- ]?(negative|neg\b|-)[\s,/]*(and\s+)?(er|pr)[- ]?(negative|neg\b|-)"
+)
+
+
+def hormone_sensitive(name: str) -> bool | None:
+    """Whether the words of a cancer's name say hormones make it grow (True), or that they do
+    not (False); None when they say neither, or both."""
+    yes = HORMONE_SENSITIVE.search(name.lower()) is not None
+    no = NOT_HORMONE_SENSITIVE.search(name.lower()) is not None
+    return None if yes == no else yes
 
 
 # Kinds of cancer other than the carcinomas the organ-specific sources describe: a gastric
