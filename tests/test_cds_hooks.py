@@ -1519,6 +1519,33 @@ def test_a_jku_set_is_fetched_once_and_kept(client: Client, ehr: FakeEhr) -> Non
     assert [str(r.url) for r in ehr.requests] == [JKU]
 
 
+def test_calls_at_once_naming_a_jku_fetch_it_once(ehr: FakeEhr) -> None:
+    """Tokens are read before their signature is checked: 20 at once naming an allow-listed
+    jku and a kid not in it each fetched the set (anyone could make the record system serve
+    it over and over). One fetch now, the others wait for what it finds."""
+    fetched: list[str] = []
+
+    async def slow_jwks(request: httpx.Request) -> httpx.Response:
+        fetched.append(str(request.url))
+        await asyncio.sleep(0.05)
+        return httpx.Response(200, json=JKU_JWKS)
+
+    app = make_app(ehr, transport=httpx.MockTransport(slow_jwks))
+
+    async def calls() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE) as http:
+            return await asyncio.gather(*(
+                http.get("/cds-services", headers={"authorization": "Bearer " + token(
+                    DISCOVERY, "ehr-es256", header={"jku": JKU, "kid": f"new-{n}"})})
+                for n in range(20)))  # fmt: skip
+
+    answers = asyncio.run(calls())
+    assert {a.status_code for a in answers} == {401}
+    assert all("is not in the JWK set at" in a.json()["detail"] for a in answers)
+    assert fetched == [JKU]
+
+
 def test_a_jku_that_cannot_be_fetched_is_refused(ehr: FakeEhr) -> None:
     ehr.answer = lambda request: httpx.Response(500) if str(request.url) == JKU else None
     test_client = Client(make_app(ehr), base_url=BASE)

@@ -16,6 +16,7 @@ not caught (run one worker, or put a shared store in front).
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 import json
 import math
@@ -70,6 +71,7 @@ class Authenticator:
         self._seen: set[tuple[str, str]] = set()  # (iss, jti) of tokens not yet expired
         self._expiry: list[tuple[float, tuple[str, str]]] = []  # a heap: when each is forgotten
         self._jwks: dict[str, tuple[float, dict[str, Any]]] = {}  # jku -> (fetched, JWK set)
+        self._fetching: dict[str, asyncio.Lock] = {}  # jku -> one fetch at a time
         self._lock = threading.Lock()
 
     async def check(self, authorization: str | None, audience: str) -> Caller:
@@ -109,6 +111,13 @@ class Authenticator:
         return found
 
     async def _fetch(self, url: str, refresh: bool) -> dict[str, Any]:
+        # One fetch of a URL at a time, the others waiting for what it finds: tokens are read
+        # before their signature is checked, so anyone could send a thousand at once naming an
+        # allow-listed jku and a kid not in it, and each made the record system serve its set.
+        async with self._fetching.setdefault(url, asyncio.Lock()):
+            return await self._fetch_now(url, refresh)
+
+    async def _fetch_now(self, url: str, refresh: bool) -> dict[str, Any]:
         now = self.clock()
         cached = self._jwks.get(url)
         fresh = cached is not None and now - cached[0] < self.settings.jwks_ttl
