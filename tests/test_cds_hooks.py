@@ -1544,6 +1544,20 @@ def test_calls_at_once_naming_a_jku_fetch_it_once(ehr: FakeEhr) -> None:
     assert {a.status_code for a in answers} == {401}
     assert all("is not in the JWK set at" in a.json()["detail"] for a in answers)
     assert fetched == [JKU]
+    # a fetch that fails: the calls that waited are refused with its reason, not one by one
+    # after a fetch each (20 fetches of up to 5 s, one after the other)
+    ehr_down = httpx.Response(503)
+    fetched.clear()
+
+    async def failing(request: httpx.Request) -> httpx.Response:
+        fetched.append(str(request.url))
+        await asyncio.sleep(0.05)
+        return ehr_down
+
+    app = make_app(ehr, transport=httpx.MockTransport(failing))
+    answers = asyncio.run(calls())
+    assert all(a.json()["detail"] == f"The JWK set at {JKU} answered 503." for a in answers)
+    assert fetched == [JKU]
 
 
 def test_a_jku_that_cannot_be_fetched_is_refused(ehr: FakeEhr) -> None:

@@ -72,6 +72,7 @@ class Authenticator:
         self._expiry: list[tuple[float, tuple[str, str]]] = []  # a heap: when each is forgotten
         self._jwks: dict[str, tuple[float, dict[str, Any]]] = {}  # jku -> (fetched, JWK set)
         self._fetching: dict[str, asyncio.Lock] = {}  # jku -> one fetch at a time
+        self._failed: dict[str, tuple[float, str]] = {}  # jku -> (when, why) its fetch failed
         self._lock = threading.Lock()
 
     async def check(self, authorization: str | None, audience: str) -> Caller:
@@ -111,9 +112,10 @@ class Authenticator:
         return found
 
     async def _fetch(self, url: str, refresh: bool) -> dict[str, Any]:
-        # One fetch of a URL at a time, the others waiting for what it finds: tokens are read
-        # before their signature is checked, so anyone could send a thousand at once naming an
-        # allow-listed jku and a kid not in it, and each made the record system serve its set.
+        # One fetch of a URL at a time, the others waiting for what it finds (a set, or for
+        # REFETCH_AFTER seconds a failure): tokens are read before their signature is checked,
+        # so anyone could send a thousand at once naming an allow-listed jku and a kid not in
+        # it, and each made the record system serve its set.
         async with self._fetching.setdefault(url, asyncio.Lock()):
             return await self._fetch_now(url, refresh)
 
@@ -123,6 +125,19 @@ class Authenticator:
         fresh = cached is not None and now - cached[0] < self.settings.jwks_ttl
         if cached is not None and fresh and (not refresh or now - cached[0] < REFETCH_AFTER):
             return cached[1]
+        failed = self._failed.get(url)
+        if failed is not None and now - failed[0] < REFETCH_AFTER:
+            raise AuthError(failed[1])  # the calls that waited for a fetch that failed
+        try:
+            jwks = await self._download(url)
+        except AuthError as error:
+            self._failed[url] = (now, error.reason)
+            raise
+        self._failed.pop(url, None)
+        self._jwks[url] = (now, jwks)
+        return jwks
+
+    async def _download(self, url: str) -> dict[str, Any]:
         try:
             async with httpx.AsyncClient(
                 transport=self.settings.transport, timeout=self.settings.fhir_timeout
@@ -140,7 +155,6 @@ class Authenticator:
             raise AuthError(f"The JWK set at {url} is not JSON.") from None
         if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list):
             raise AuthError(f'The JWK set at {url} is not {{"keys": [...]}}.')
-        self._jwks[url] = (now, jwks)
         return jwks
 
     def _check_claims(self, claims: dict[str, Any], audience: str) -> None:
