@@ -733,3 +733,39 @@ def test_unknown_as_the_cancer_is_a_cancer_whose_start_is_not_known() -> None:
     assert read({"cancer": "unknown"}).site == "any"
     with pytest.raises(ProfileError):
         parse_profile({"cancer": "n/a"}, KB)
+
+
+# --------------------------------------------------------------------------------------------
+# Treatments written together: a chemotherapy with radiation is chemoradiation
+# --------------------------------------------------------------------------------------------
+
+CHEMO_DRUGS = sorted(d.id for d in KB.data.drugs
+                     if "chemotherapy" in KB.vocabulary.up("prior_treatments", d.id))  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(drugs=st.lists(st.sampled_from(CHEMO_DRUGS), min_size=1, max_size=2, unique=True),
+       joiner=st.sampled_from([" with ", " and ", " + ", " plus ", "/"]),
+       radiation=st.sampled_from(["radiation", "radiotherapy", "EBRT", "external beam radiation"]),
+       field=st.sampled_from(["prior_treatments", "planned", "progressed_on"]))  # fmt: skip
+def test_chemotherapy_written_with_radiation_is_chemoradiation(
+    drugs: list[str], joiner: str, radiation: str, field: str
+) -> None:
+    """"cisplatin and 5-FU with radiation" is chemoradiation as well as its parts (it was read
+    as the drugs and radiation alone, so chemotherapy had at stage 4B was taken as given for
+    spread, and cemiplimab did not ask)."""
+    names = [KB.name_of(d) for d in drugs]
+    typed = joiner.join([*names, radiation])
+    data = {"cancer": "cervix", "stage": "4B", field: [typed]}
+    facts = read(data)
+    assert "chemoradiation" in facts.given[field], (typed, facts.given[field])
+    assert set(drugs) <= set(facts.given[field]) or field != "prior_treatments", typed
+    if field == "prior_treatments":  # chemotherapy had with radiation: for spread or not?
+        assert facts.row["chemo_for_spread"] is None, typed
+        assert status(data, "cervix-cemiplimab") is Status.needs_information
+
+
+def test_treatments_together_without_both_kinds_are_only_their_parts() -> None:
+    for typed in ("surgery and radiation", "FOLFOX and bevacizumab", "capecitabine + oxaliplatin"):
+        assert "chemoradiation" not in read({"cancer": "rectum", "prior_treatments": [typed]}
+                                            ).given["prior_treatments"], typed  # fmt: skip

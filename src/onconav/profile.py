@@ -481,6 +481,23 @@ def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     "+", "/", "&", "and", "with" or "plus" (carbo/taxol; FOLFIRI-bev as a last resort), when
     every part is known. A pair of drugs stays two drugs: the regimens they may belong to count
     through them."""
+    found = _named(kb, field, name)
+    if found is not None:
+        return found
+    for separator in (r"(\s*(?:\+|/|&|\band\b|\bwith\b|\bplus\b)\s*)", r"(\s*-\s*)"):
+        pieces = re.split(separator, name, flags=re.IGNORECASE)
+        parts = [piece for piece in pieces[0::2] if piece.strip()]
+        if len(parts) < 2:
+            continue
+        segments = _segments(kb, field, pieces)
+        if segments is not None:
+            return _together(kb, field, list(dict.fromkeys(i for ids in segments for i in ids)))
+    return None
+
+
+def _named(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
+    """The ids a name means by itself: any name, alias or code, or with a bracketed note left
+    out; None when it names nothing."""
     table = kb.value_names[field]
     match = table.get(normalise_name(name))
     if match is None:  # a code (rxnorm|4492, C78.7) of a record that is a value of the fact
@@ -489,15 +506,47 @@ def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
         return _where_unsaid(kb, field, match)
     outside = re.sub(r"\([^()]*\)", " ", name).strip()
     if outside and outside != name:
-        return _lookup(kb, field, outside)
-    for separator in (r"\s*(?:\+|/|&|\band\b|\bwith\b|\bplus\b)\s*", r"\s*-\s*"):
-        parts = [p for p in re.split(separator, name, flags=re.IGNORECASE) if p.strip()]
-        if len(parts) < 2:
-            continue
-        found = [_lookup(kb, field, part) for part in parts]
-        if all(found):
-            return list(dict.fromkeys(i for ids in found if ids for i in ids))
+        return _named(kb, field, outside)
     return None
+
+
+MAX_PARTS_OF_A_NAME = 4  # "leucovorin + 5-FU + oxaliplatin": a name cut at most 3 times
+
+
+def _segments(kb: KnowledgeBase, field: str, pieces: list[str]) -> list[list[str]] | None:
+    """The ids of each name in a name cut at its separators (``pieces``: the parts, with the
+    separators between them), as few names as can be: a name that holds a separator itself
+    stays whole ("trifluridine and tipiracil with radiation" is two names, not three); None
+    unless every part belongs to a name that is known."""
+    parts = pieces[0::2]
+    best: dict[int, list[list[str]]] = {0: []}  # parts[:j] as the fewest known names
+    for j in range(1, len(parts) + 1):
+        for i in range(max(0, j - MAX_PARTS_OF_A_NAME), j):
+            if i not in best:
+                continue
+            text = "".join(pieces[2 * i : 2 * j - 1])  # parts i to j-1, separators between
+            if not text.strip():
+                ids: list[str] | None = []  # an empty part ("a + + b"): nothing
+            elif j - i == len(parts):
+                ids = None  # the whole name: not a name by itself (looked up before)
+            else:
+                ids = _named(kb, field, text.strip())
+            if ids is not None and (j not in best or len(best[i]) + 1 < len(best[j])):
+                best[j] = [*best[i], ids]
+    return best.get(len(parts))
+
+
+def _together(kb: KnowledgeBase, field: str, ids: list[str]) -> list[str]:
+    """Treatments written together as one name: a chemotherapy with radiation ("cisplatin and
+    5-FU with radiation") is chemoradiation as well as each part, as the regimens named so are
+    (``counts_as``); chemoradiation is often given for an earlier stage, which decides whether
+    chemotherapy was given for spread (``kb.rules.IMPLIED``)."""
+    both = kb.value_names[field].get("chemoradiation")
+    kinds = {k for i in ids for k in (i, *kb.vocabulary.up(field, i))}
+    radiation = kinds & {"radiation", "radiation-therapy"}  # the fact's own value, or the kind
+    if both is not None and both not in ids and "chemotherapy" in kinds and radiation:
+        return [*ids, both]
+    return ids
 
 
 def _where_unsaid(kb: KnowledgeBase, field: str, ident: str) -> list[str]:
