@@ -167,6 +167,28 @@ def test_no_profile_content_in_the_logs(client: httpx.Client, caplog) -> None:  
         assert not any(v in line for v in values if len(v) > 3 and v not in line.split()[:2]), line
 
 
+def test_no_one_can_write_a_line_of_their_own_into_the_log(  # type: ignore[no-untyped-def]
+    client: httpx.Client, caplog
+) -> None:
+    """The path is logged decoded: a newline in it (%0A) wrote a forged line into the log, and
+    an escape (%1B) coloured the terminal. Characters that are not printable are logged
+    percent-encoded, as they were sent."""
+    forged = "2026-12-01 00:00:00,000 onconav.web POST /api/v1/options 200 1.0ms"
+    with caplog.at_level(logging.INFO):
+        client.get("/explain/x%0A" + forged.replace(" ", "%20"))
+        client.get("/api/v1/explain/%1B%5B31mred%E2%80%A8x")
+        client.get("/api/v1/explain/Qzé qz")  # printable: as it is
+        for _ in range(100):  # each line is written once its answer is sent
+            lines = [r.getMessage() for r in caplog.records if r.name == "onconav.web"]
+            if sum("/explain/" in line for line in lines) >= 3:
+                break
+            time.sleep(0.02)
+    assert f"GET /explain/x%0A{forged} 404" in "\n".join(lines), lines
+    assert any(line.startswith("GET /api/v1/explain/%1B[31mred%E2%80%A8x 404") for line in lines)
+    assert any(line.startswith("GET /api/v1/explain/Qzé qz 404") for line in lines)
+    assert not any(c in line for line in lines for c in "\n\x1b\u2028"), lines
+
+
 def test_a_failure_is_logged_by_its_kind_and_lines_never_its_words(  # type: ignore[no-untyped-def]
     client: httpx.Client, caplog, monkeypatch: pytest.MonkeyPatch
 ) -> None:

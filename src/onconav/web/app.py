@@ -22,6 +22,7 @@ import traceback
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -137,12 +138,21 @@ class RequestLog:
         except Exception as error:
             # where it failed and the kinds of error, never their words: an error's message may
             # quote what was sent (a ProfileError names the values given)
-            log.error("%s %s failed: %s", scope["method"], scope["path"], _failure(error))
+            log.error("%s %s failed: %s", scope["method"], _loggable(scope["path"]),
+                      _failure(error))  # fmt: skip
             if not sent[0]:
                 failure = problem(500, "Internal error", "The server failed; nothing was stored.")
                 await failure(scope, receive, send)
         took = (time.perf_counter() - started) * 1000
-        log.info("%s %s %d %.1fms", scope["method"], scope["path"], status[0], took)
+        log.info("%s %s %d %.1fms", scope["method"], _loggable(scope["path"]), status[0], took)
+
+
+def _loggable(path: str) -> str:
+    """A path for a log line: a character that is not printable (a newline, a terminal's escape)
+    percent-encoded, as it was sent, so that no one can write a line of their own into the log
+    (``/explain/x%0A2026-12-01 ... POST /api/v1/options 200`` did)."""
+    return path if path.isprintable() else "".join(c if c.isprintable() else quote(c)
+                                                   for c in path)  # fmt: skip
 
 
 class QueryLimit:
