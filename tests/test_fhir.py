@@ -1038,3 +1038,20 @@ def primary_of(data: dict[str, Any]) -> str:
     """The id of the bundle's cancer Condition (the first Condition)."""
     return next(e["resource"]["id"] for e in data["entry"]
                 if e["resource"]["resourceType"] == "Condition")  # fmt: skip
+
+
+def test_the_fields_not_known_from_the_record_are_every_other_field(run: Any) -> None:
+    """``onconav fhir profile`` lists, after the fields read, every field of the profile that
+    the record did not give (it was a list of its own that left out planned, cannot_have, ...)."""
+    from onconav.profile import fact_fields
+
+    path = Path(__file__).parent / "fhir" / "rectal-progression-after-folfox.json"
+    done = run("fhir", "profile", str(path))
+    assert done.status == 0, done.stderr
+    lines = done.stdout.splitlines()
+    given = [line.strip().split(":")[0] for line in lines
+             if line.startswith("  ") and not line.startswith("    ")]  # fmt: skip
+    (unknown,) = [line for line in lines if line.startswith("not known from the record: ")]
+    said = unknown.removeprefix("not known from the record: ").split(", ")
+    assert said == [f for f in fact_fields() if f not in given]
+    assert {"planned", "cannot_have", "biomarkers.kras"} <= set(said)

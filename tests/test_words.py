@@ -769,3 +769,24 @@ def test_treatments_together_without_both_kinds_are_only_their_parts() -> None:
     for typed in ("surgery and radiation", "FOLFOX and bevacizumab", "capecitabine + oxaliplatin"):
         assert "chemoradiation" not in read({"cancer": "rectum", "prior_treatments": [typed]}
                                             ).given["prior_treatments"], typed  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="ab ,()", max_size=40))
+def test_a_list_is_split_at_each_comma_outside_brackets(text: str) -> None:
+    """``split_list`` cuts at a comma whose next bracket is not a closing one, as the regular
+    expression it replaced did (that one took time growing with the square of the length)."""
+    import re
+
+    from onconav.profile import split_list
+
+    expected = [p.strip() for p in re.split(r",(?![^()]*\))", text) if p.strip()]
+    assert split_list(text) == expected
+
+
+def test_a_long_list_is_split() -> None:
+    from onconav.profile import split_list
+
+    assert split_list(", ".join(["pain"] * 130_000)) == ["pain"] * 130_000
+    assert split_list("capecitabine (Xeloda, oral), FOLFOX") == ["capecitabine (Xeloda, oral)",
+                                                                   "FOLFOX"]  # fmt: skip

@@ -246,8 +246,22 @@ class Profile(BaseModel):
 
 
 def split_list(text: str) -> list[str]:
-    """The names in a comma-separated list; a comma inside brackets is part of a name."""
-    return [p.strip() for p in re.split(r",(?![^()]*\))", text) if p.strip()]
+    """The names in a comma-separated list; a comma inside brackets is part of a name (a comma
+    whose next bracket is a closing one). One pass from the end, so linear in the text's length
+    (the regular expression it replaces, ``,(?![^()]*\\))``, looked ahead to the end from each
+    comma: 20,000 commas took 11 s, and a 256 KiB body held a server's core for minutes)."""
+    cuts, following = [], ""
+    for at in range(len(text) - 1, -1, -1):
+        if text[at] in "()":
+            following = text[at]
+        elif text[at] == "," and following != ")":
+            cuts.append(at)
+    parts, start = [], 0
+    for at in reversed(cuts):
+        parts.append(text[start:at])
+        start = at + 1
+    parts.append(text[start:])
+    return [p.strip() for p in parts if p.strip()]
 
 
 def as_list(value: object) -> object:
@@ -275,6 +289,18 @@ def as_list(value: object) -> object:
     return value
 
 
+
+
+def fact_fields() -> list[str]:
+    """The profile's fields that say something of the person, in the profile's order, the
+    biomarkers by name (``biomarkers.her2``): every field but those kept, not evaluated."""
+    out = []
+    for name in Profile.model_fields:
+        if name == "biomarkers":
+            out += [f"biomarkers.{marker}" for marker in Biomarkers.model_fields]
+        elif name not in ("id", "label", "schema_", "as_typed"):
+            out.append(name)
+    return out
 
 
 SET_FIELDS = ("metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms",

@@ -20,7 +20,7 @@ import onconav
 from onconav.engine import evaluate
 from onconav.kb import KBError, KnowledgeBase, Record, load_kb
 from onconav.kb.model import Span
-from onconav.profile import Problem, ProfileError, parse_profile
+from onconav.profile import Problem, ProfileError, fact_fields, parse_profile
 from onconav.reading import MAX_BUNDLE_BYTES, MAX_PROFILE_BYTES, check_size, profile_from_text
 
 app = typer.Typer(
@@ -702,11 +702,7 @@ def fhir_profile(
         shown = ", ".join(value) if isinstance(value, list) else str(value)
         print(f"  {name}: {shown.lower() if isinstance(value, bool) else shown}")
         print(f"    from {', '.join(refs)}")
-    print("not known from the record: " + ", ".join(
-        f for f in ("stage", "recurrence", "resectable", "metastases", "metastasis_extent",
-                    "biomarkers.her2", "biomarkers.kras", "hormone_sensitive", "progressed_on",
-                    "prior_treatments", "symptoms", "wants_cancer_treatment")
-        if f not in fields))  # fmt: skip
+    print("not known from the record: " + ", ".join(f for f in fact_fields() if f not in fields))
     if reading.unused:
         print(f"not used ({len(reading.unused)}):")
         for item in reading.unused:
