@@ -314,70 +314,60 @@ def test_a_key_given_twice_in_a_record_is_named_by_the_api_and_the_command(
     assert where in done.errors()[0]
 
 
-def test_reading_a_record_does_not_hold_up_other_requests(
-    base_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A record of many thousand resources takes seconds to read; it was read in the server's
-    event loop, and every other request (a health check, another person's page) waited. Here the
-    reading waits until a health check has been answered: that can only happen if the reading
-    is off the event loop."""
-    import onconav.fhir
-
+def _answered_meanwhile(monkeypatch: pytest.MonkeyPatch, module: Any, reader: str, url: str,
+                        path: str, body: bytes, content_type: str) -> httpx.Response:
+    """POST ``body`` to ``path`` while ``module.reader`` (what reads it) waits until a health
+    check has been answered, which can only happen if the reading is off the event loop; the
+    POST's answer."""
     reading, answered = threading.Event(), threading.Event()
-    read_bundle = onconav.fhir.read_bundle
+    read = getattr(module, reader)
 
-    def slow(bundle: Any, kb: Any) -> Any:
+    def slow(data: Any, kb: Any) -> Any:
         reading.set()
-        assert answered.wait(10), "the health check was answered while the record was read"
-        return read_bundle(bundle, kb)
+        assert answered.wait(10), "the health check was answered while the body was read"
+        return read(data, kb)
 
-    monkeypatch.setattr(onconav.fhir, "read_bundle", slow)
-    path = ROOT / "tests" / "fhir" / "thyroid-advanced.json"
-    with httpx.Client(base_url=base_url, timeout=20) as record, httpx.Client(
-        base_url=base_url, timeout=5
+    monkeypatch.setattr(module, reader, slow)
+    with httpx.Client(base_url=url, timeout=20) as sender, httpx.Client(
+        base_url=url, timeout=5
     ) as other:
         got: list[httpx.Response] = []
-        sending = threading.Thread(target=lambda: got.append(record.post(
-            "/api/v1/options/fhir", content=path.read_bytes(),
-            headers={"content-type": "application/fhir+json"})))  # fmt: skip
+        sending = threading.Thread(target=lambda: got.append(sender.post(
+            path, content=body, headers={"content-type": content_type})))  # fmt: skip
         sending.start()
         assert reading.wait(10)
         assert other.get("/healthz").status_code == 200
         answered.set()
         sending.join(20)
-    assert got and got[0].status_code == 200, got
+    assert got, "no answer"
+    return got[0]
+
+
+def test_reading_a_record_does_not_hold_up_other_requests(
+    base_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A record of many thousand resources takes seconds to read; it was read in the server's
+    event loop, and every other request (a health check, another person's page) waited."""
+    import onconav.fhir
+
+    record = (ROOT / "tests" / "fhir" / "thyroid-advanced.json").read_bytes()
+    got = _answered_meanwhile(monkeypatch, onconav.fhir, "read_bundle", base_url,
+                              "/api/v1/options/fhir", record, "application/fhir+json")  # fmt: skip
+    assert got.status_code == 200, got
 
 
 def test_a_large_profile_does_not_hold_up_other_requests(monkeypatch: pytest.MonkeyPatch) -> None:
     """A profile of 256 KiB (40,000 names) took 0.8 s on the event loop, and the server
     answered nothing else meanwhile; one over 16 KiB is now read in a worker thread."""
-    reading, answered = threading.Event(), threading.Event()
     from onconav.web import app as web_app
 
-    parse = web_app.parse_profile
-
-    def slow(data: Any, kb: Any) -> Any:
-        reading.set()
-        assert answered.wait(10), "the health check was answered while the profile was read"
-        return parse(data, kb)
-
-    monkeypatch.setattr(web_app, "parse_profile", slow)
     big = create_app(KB, Settings())  # the default limit, 256 KiB
     profile = json.dumps({"cancer": "rectum", "symptoms": ["pain"] * 4000})
     assert len(profile) > web_app.INLINE_PROFILE_CHARS
-    with serving(big) as url, httpx.Client(base_url=url, timeout=20) as sender, httpx.Client(
-        base_url=url, timeout=5
-    ) as other:
-        got: list[httpx.Response] = []
-        sending = threading.Thread(target=lambda: got.append(sender.post(
-            "/api/v1/options", content=profile,
-            headers={"content-type": "application/json"})))  # fmt: skip
-        sending.start()
-        assert reading.wait(10)
-        assert other.get("/healthz").status_code == 200
-        answered.set()
-        sending.join(20)
-    assert got and got[0].status_code in (200, 422), got
+    with serving(big) as url:
+        got = _answered_meanwhile(monkeypatch, web_app, "parse_profile", url, "/api/v1/options",
+                                  profile.encode(), "application/json")  # fmt: skip
+    assert got.status_code in (200, 422), got
 
 
 def test_thousands_of_mistakes_are_told_the_first_twenty_and_counted(
