@@ -268,7 +268,7 @@ def test_a_mistake_is_shown_on_the_form_with_the_answers_kept(page: Watched, sit
     assert response is not None and response.status == 422
     page.errors.clear()  # the 422 itself is logged by the browser as a failed resource
     summary = page.page.get_by_role("alert")
-    assert "stage" in summary.inner_text()
+    assert "Stage of the cancer:" in summary.inner_text()
     assert page.page.input_value("#f-cancer") == "rectum"
     assert page.page.is_checked('input[type=checkbox][name="symptoms"][value="bleeding"]')
     summary.get_by_role("link").first.click()

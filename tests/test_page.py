@@ -345,7 +345,7 @@ def test_none_is_the_empty_list_and_none_beside_names_is_refused(q: form.Questio
     response = get("/options?" + query)
     assert response.status_code == 422
     links = error_links(Html(response.text))
-    assert list(links) == [q.name] and links[q.name].startswith(f"{q.name}: ")
+    assert list(links) == [q.name] and links[q.name].startswith(f"{q.label}: ")
 
 
 def error_links(html: Html) -> dict[str, str]:
@@ -402,7 +402,9 @@ def test_an_answer_not_accepted_shows_the_form_again_with_the_answers_kept(
     assert html.one("title").text.startswith("Please check your answers")
     links = error_links(html)
     assert list(links) == [field]
-    assert field in links[field].split(":")[0], links
+    # named as the page names the question ("Stage of the cancer"), not by the field's name
+    named = BY_NAME[field].label if field in BY_NAME else field
+    assert links[field].split(":")[0] == named, links
     if field in BY_NAME:  # the link leads to the question, marked as wrong
         question = html.one("div", id=f"q-{field}")
         assert "has-error" in question.classes()
@@ -448,6 +450,30 @@ def test_a_mistake_says_once_what_is_accepted_and_how_many_more(
         assert all(q.name in messages[0] for q in QUESTIONS), messages[0]
     if field == "progressed_on":  # 100 and more names: some, and how many more
         assert re.search(r", and \d+ more\)$", messages[0]), messages[0]
+
+
+@pytest.mark.parametrize(("given", "field"), [
+    ([("cancer", "rectum"), ("progressed_on", "Xelodaa")], "progressed_on"),
+    ([("cancer", "rectum"), ("symptoms", "hiccups")], "symptoms"),
+    ([("cancer", "rectum"), ("stage", "4"), ("stage", "4B")], "stage"),
+    ([("stage", "4")], "cancer"),
+])  # fmt: skip
+def test_a_mistake_names_the_question_as_the_page_asks_it(
+    given: list[tuple[str, str]], field: str
+) -> None:
+    """A mistake's message, in the summary and beside the question, starts with the question's
+    name as the page shows it ("Treatments that stopped working: 'Xelodaa' is not known"): it
+    started with the field's name ("progressed_on[0]: ..."), which a person never sees, and
+    pointed to "docs/profile.md", a file of the repository. It says what to do."""
+    html = Html(get("/options?" + urlencode(given)).text)
+    label = BY_NAME[field].label
+    question = html.one("div", id=f"q-{field}")
+    for message in [error_links(html)[field],
+                    *(p.text for p in html.find("p", within=question, class_="field-error"))]:
+        assert message.startswith(f"{label}: "), message
+        assert message.split(":")[0] == label and "docs/" not in message, message
+    if field == "stage":
+        assert "choose one" in error_links(html)[field]
 
 
 def checked(html: Html, name: str) -> list[str]:

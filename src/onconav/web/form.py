@@ -148,14 +148,15 @@ def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase) -> dict[str,
             # results that disagree are kept, as a profile keeps them
             biomarkers[name] = answered[0] if len(answered) == 1 else answered
         elif len(answered) > 1:
-            problems.append(Problem(name, ", ".join(answered), (), "has more than one answer"))
+            problems.append(Problem(name, ", ".join(answered), (),
+                                    "has more than one answer: choose one"))
         elif answered:
             data[name] = answered[0]
     if biomarkers:
         data["biomarkers"] = biomarkers
     if "cancer" not in data and not any(p.field == "cancer" for p in problems):
-        problems.insert(0, Problem("cancer", None, ("a place in the body, as typed",),
-                                   "is needed: where did the cancer start?"))  # fmt: skip
+        needed = "an answer is needed; type where the cancer started"
+        problems.insert(0, Problem("cancer", None, ("a place in the body, as typed",), needed))
     if problems:
         raise ProfileError(problems)
     return data
