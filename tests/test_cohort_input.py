@@ -475,3 +475,24 @@ def test_an_ndjson_line_with_a_key_given_twice_is_quarantined(tmp_path: Path) ->
             load(connect(), path, path.suffix[1:], KB)
         assert str(refused.value) == ("INPUT: column 'stage' is given twice, by names that differ "
                                       "in case only; give it one name")  # fmt: skip
+
+
+def test_an_empty_piece_of_a_semicolon_list_is_no_item(tmp_path: Path) -> None:
+    """``pain;`` or ``pain;;nausea`` (a spreadsheet's cells joined with ``;``) is read as the
+    core reads ``pain,`` in a profile (``split_list``: an empty piece is no item), by every
+    engine: it was quarantined as ``symptoms[1]: '' is not known``. Text with no item in it
+    (``;``) is still refused, naming the field and the text."""
+    source = tmp_path / "people.csv"
+    source.write_text('patient_id,cancer,symptoms,progressed_on\na,stomach,"pain; nausea",FOLFOX\n'
+                      'b,stomach,"pain;; nausea ;",FOLFOX;\nc,stomach,;,\n')  # fmt: skip
+    for engine in ENGINES:
+        out = tmp_path / f"{engine}.parquet"
+        done = run(KB, source, out, engine=engine)
+        assert (done.loaded.rows, done.loaded.answered) == (3, 2), engine
+        assert quarantined(tmp_path / f"{engine}.quarantine.csv") == [
+            (3, "c", "symptoms[0]: ';' is not known; the accepted words are listed in "
+                     "docs/profile.md")]  # fmt: skip
+        found = answers(out)
+        assert {x[1:] for x in found if x[0] == "a"} == {x[1:] for x in found if x[0] == "b"}
+    expected = parse_profile({"cancer": "stomach", "symptoms": "pain, nausea, "}, KB)
+    assert expected.symptoms is not None and len(expected.symptoms) == 2

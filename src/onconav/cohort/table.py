@@ -436,9 +436,14 @@ def _given(item: str, kind: str, sql_type: str) -> str:
 
 
 def _split(text: str) -> str:
-    """The SQL of a list given as text: its ``;``-separated items; empty text is no list."""
-    return (f"CASE WHEN trim({text}) <> '' THEN "
-            f"list_transform(string_split(trim({text}), ';'), lambda s: trim(s)) END")
+    """The SQL of a list given as text: its ``;``-separated items; empty text is no list. An
+    empty piece (``pain;``, ``pain;;nausea``: a spreadsheet's joined cells) is no item, as the
+    core reads a comma-separated text (``profile.split_list``); text with no item in it (``;``)
+    is one item, the text, which the core refuses as it refuses ``,``."""
+    items = (f"list_filter(list_transform(string_split(trim({text}), ';'), lambda s: trim(s)), "
+             "lambda s: s <> '')")  # fmt: skip
+    return (f"CASE WHEN trim({text}) = '' THEN NULL WHEN len({items}) = 0 THEN [trim({text})] "
+            f"ELSE {items} END")  # fmt: skip
 
 
 def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase) -> Loaded:
