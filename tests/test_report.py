@@ -281,3 +281,31 @@ def test_onconav_report_reads_the_profile_as_options_does(run) -> None:  # type:
     assert done.status == 2
     (line,) = done.errors()
     assert line.startswith("onconav: error: stage: ")
+
+
+def boxes_of(box: object, css_class: str) -> list[object]:
+    """The boxes on a page of the elements with a class."""
+    element = getattr(box, "element", None)
+    here = [box] if element is not None and getattr(box, "element_tag", None) and css_class in (
+        element.get("class") or "").split() else []  # fmt: skip
+    return here + [b for c in getattr(box, "children", []) for b in boxes_of(c, css_class)]
+
+
+@pytest.mark.parametrize("name", ["thyroid-advanced.json", "cervical-stage4a.json"])
+def test_the_space_for_notes_is_one_page_of_its_own(passage: Passage, name: str) -> None:
+    """The notes (heading, words, lines) are on the last page, whole, and nothing else is: with
+    the passages cited the heading and 8 lines ended one page and 6 lines made the next."""
+    import weasyprint  # type: ignore[import-untyped]
+
+    result = evaluate(example_profile(EXAMPLES[0].parent / name), KB)
+    document = weasyprint.HTML(string=report.html(result, KB, passage, made=MADE),
+                               url_fetcher=report._no_fetch).render()  # fmt: skip
+    last = len(document.pages) - 1
+    for number, laid_out in enumerate(document.pages):
+        lines = boxes_of(laid_out._page_box, "line")
+        notes = boxes_of(laid_out._page_box, "notes-space")
+        if number == last:
+            assert len(lines) == 14 and notes and holds(notes[0], "h2")
+            assert first_pieces(laid_out._page_box)[0].element_tag == "h2"  # nothing before
+        else:
+            assert not lines and not notes, number + 1
