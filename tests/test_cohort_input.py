@@ -379,8 +379,44 @@ def test_an_ndjson_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
     source = tmp_path / "people.ndjson"
     source.write_bytes(b'{"patient_id": "a", "cancer": "stomach"}\n'
                        b'{"patient_id": "b", "cancer": "rect\xffum"}\n')  # fmt: skip
-    with pytest.raises(CohortError, match=r"^INPUT: cannot be read as ndjson: not UTF-8 text$"):
+    with pytest.raises(CohortError) as refused:
         load(connect(), source, "ndjson", KB)
+    assert str(refused.value) == ("INPUT: cannot be read as ndjson: line 2 is not UTF-8 text "
+                                  "(byte 36); save the file as UTF-8")  # fmt: skip
+
+
+@pytest.mark.parametrize("rows", [1, 3000])
+def test_a_csv_file_that_is_not_utf8_names_its_line(tmp_path: Path, rows: int) -> None:
+    """A Latin-1 export (Excel's "CSV" on Windows) is one line naming the first line that is not
+    UTF-8 and what to do, whether the bad byte is within the first block read with the header
+    (it was refused as 'its header row', with the byte's place in that block) or past it (the
+    place in a block of the reader, not in the file)."""
+    source = tmp_path / "people.csv"
+    body = "".join(f"p{i},rectum,IV,pain\n" for i in range(rows))
+    source.write_bytes(("patient_id,cancer,stage,symptoms\n" + body).encode()
+                       + "x,rectum,IV,naus\xe9e\n".encode("latin-1"))  # fmt: skip
+    with pytest.raises(CohortError) as refused:
+        load(connect(), source, "csv", KB)
+    assert str(refused.value) == (f"INPUT: cannot be read as csv: line {rows + 2} is not UTF-8 "
+                                  "text (byte 17); save the file as UTF-8 (in Excel: CSV UTF-8)")
+
+
+@pytest.mark.parametrize(("mark", "name"), [(";", "semicolons"), ("\t", "tabs")])
+def test_a_csv_file_separated_by_semicolons_is_one_line_saying_so(
+    tmp_path: Path, mark: str, name: str
+) -> None:
+    """European Excel saves "CSV" with ``;``: one line saying the values are separated by
+    semicolons, not that the whole header ('patient_id;cancer;stage') is a column not known."""
+    source = tmp_path / "people.csv"
+    source.write_text(mark.join(["patient_id", "cancer", "stage"]) + "\nP1" + mark
+                      + "stomach" + mark + "IV\n")  # fmt: skip
+    with pytest.raises(CohortError) as refused:
+        load(connect(), source, "csv", KB)
+    assert str(refused.value) == (
+        f"INPUT: the header row is separated by {name}, not commas; a CSV file's values are "
+        "separated by commas (RFC 4180): save it as CSV with commas (in Excel: CSV UTF-8 (Comma "
+        "delimited))"
+    )
 
 
 def test_an_ndjson_file_with_a_byte_order_mark_and_a_bad_line(tmp_path: Path) -> None:

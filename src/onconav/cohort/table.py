@@ -138,12 +138,36 @@ def _csv_header(path: Path) -> list[str]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             header = next(csv.reader(handle, strict=True), [])
-    except (UnicodeDecodeError, csv.Error) as error:
+    except UnicodeDecodeError:  # anywhere in the first block read, not only the header
+        raise _not_utf8(path, "csv") from None
+    except csv.Error as error:
         raise CohortError(f"INPUT: cannot be read as csv: its header row: {error}") from None
     if not header:
         raise CohortError("INPUT: cannot be read as csv: the first line is not a header row")
+    for mark, name in ((";", "semicolons"), ("\t", "tabs")):
+        if len(header) == 1 and mark in header[0]:  # European Excel's "CSV" uses ;
+            raise CohortError(
+                f"INPUT: the header row is separated by {name}, not commas; a CSV file's values "
+                "are separated by commas (RFC 4180): save it as CSV with commas (in Excel: CSV "
+                "UTF-8 (Comma delimited))"
+            )
     _columns(header)  # a column named twice, in any case, stops here (DuckDB's words otherwise)
     return header
+
+
+def _not_utf8(path: Path, fmt: str) -> CohortError:
+    """The error for a file that is not UTF-8 text (a Latin-1 or Windows export), naming its
+    first line that is not, and the byte of that line (from 1), as a folder's lines are named."""
+    with path.open("rb") as handle:
+        for line, raw in enumerate(handle, 1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                excel = " (in Excel: CSV UTF-8)" if fmt == "csv" else ""
+                return CohortError(f"INPUT: cannot be read as {fmt}: line {line} is not UTF-8 "
+                                   f"text (byte {error.start + 1}); save the file as UTF-8"
+                                   f"{excel}")  # fmt: skip
+    return CohortError(f"INPUT: cannot be read as {fmt}: not UTF-8 text")
 
 
 def _columns(names: Iterable[str], kinds: dict[str, str] | None = None) -> dict[str, str]:
@@ -283,7 +307,7 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: P
                 copied += 1
                 rows_out.write(f"{copied},{row}\n")
     except UnicodeDecodeError:
-        raise CohortError("INPUT: cannot be read as ndjson: not UTF-8 text") from None
+        raise _not_utf8(path, "ndjson") from None
     if not copied:
         raise CohortError("INPUT: cannot be read as ndjson: no line is a JSON object")
     _tables_of_lines(con, bad, numbers)
@@ -375,8 +399,8 @@ def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], cop
                                         f"{'' if len(values) == 1 else 's'}, the header has "
                                         f"{len(header)}"))  # fmt: skip
                 line = records.line_num + 1
-    except UnicodeDecodeError as error:
-        raise CohortError(f"INPUT: cannot be read as csv: not UTF-8 text ({error})") from None
+    except UnicodeDecodeError:
+        raise _not_utf8(path, "csv") from None
     finally:
         csv.field_size_limit(limit)
     _tables_of_lines(con, bad, numbers)
