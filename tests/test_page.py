@@ -30,7 +30,7 @@ from onconav.profile import Profile, ProfileError
 from onconav.render import STATUS_WORDS, headline, source_words
 from onconav.result import Result, Status
 from onconav.web import create_app, form, page
-from onconav.web.views import STATUS_ICONS, explain_url
+from onconav.web.views import STATUS_ICONS, STATUS_MEANING, explain_url
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
@@ -900,3 +900,26 @@ def test_the_logs_hold_no_answers(caplog: pytest.LogCaptureFixture) -> None:
     assert len(ours) == 2 * len(queries) + 2, ours
     assert all(LOG_LINE.match(line) for line in ours), ours
     assert "GET /report.pdf 200" in " ".join(ours)
+
+
+@pytest.mark.parametrize("route", ["/options", "/report.html"])
+def test_the_answer_says_what_each_status_means_and_the_disclaimer_first(route: str) -> None:
+    """Beside the counts, each status with its icon, its words and what it means ("Offered"
+    alone read as "my doctors offer it", "Needs information" as a no); and the disclaimer
+    before the first option, not only at the end of a page 30 screens long on a phone."""
+    path = EXAMPLES[0]
+    query = form.query_of(example_profile(path))
+    html = Html(get(f"{route}?{query}").text)
+    meanings = html.one("dl", class_="meanings")
+    terms = html.find("dt", within=meanings)
+    for status, term, meaning in zip(Status, terms, html.find("dd", within=meanings),
+                                     strict=True):  # fmt: skip
+        assert term.text == STATUS_WORDS[status] or term.text.endswith(" " + STATUS_WORDS[status])
+        # its icon, as beside each option: a picture on the page, a letter in a disc on paper
+        assert html.find("svg", within=term) or html.find("span", within=term, aria_hidden="true")
+        assert meaning.text == " ".join(STATUS_MEANING[status].split())
+    notice = html.one("p", class_="notice")
+    result = evaluate(example_profile(path), KB)
+    assert notice.text == " ".join(result.disclaimer.split())
+    first_option = html.find("article", class_=None)[0]
+    assert html.elements.index(notice) < html.elements.index(first_option)

@@ -27,6 +27,19 @@ STATUS_ICONS = {
     Status.not_suitable: "not-suitable",
 }
 
+# What each status means, shown once beside the counts: "Offered" alone reads as "my doctors
+# offer it", and "Needs information" as a refusal; the words say what onconav means by them.
+STATUS_MEANING = {
+    Status.offered: "The sources describe this option for a situation like yours. Ask your care "
+                    "team whether it is right for you.",
+    Status.needs_information: "It may or may not fit: it is not a no. The option shows the test "
+                              "result or the answer that would decide it.",
+    Status.in_trials: "Given only as part of a clinical trial (a research study).",
+    Status.declined: "A treatment of the cancer itself, and you said you do not want one.",
+    Status.not_suitable: "The sources say it does not fit your situation, for the reason shown "
+                         "with it.",
+}  # fmt: skip
+
 
 def environment() -> jinja2.Environment:
     """The templates, shared by the page and the report."""
@@ -39,6 +52,7 @@ def environment() -> jinja2.Environment:
     )
     env.globals.update(
         status_words=render.STATUS_WORDS,
+        status_meaning=STATUS_MEANING,
         counted_words=render.counted_words,
         status_icon=lambda s: STATUS_ICONS[s],
         caveat_label=render.caveat_label,
