@@ -532,3 +532,39 @@ def test_an_empty_piece_of_a_semicolon_list_is_no_item(tmp_path: Path) -> None:
         assert {x[1:] for x in found if x[0] == "a"} == {x[1:] for x in found if x[0] == "b"}
     expected = parse_profile({"cancer": "stomach", "symptoms": "pain, nausea, "}, KB)
     assert expected.symptoms is not None and len(expected.symptoms) == 2
+
+
+def test_a_column_name_with_spaces_inside_is_read_as_the_fact(tmp_path: Path) -> None:
+    """``Patient ID``, ``Progressed On``, ``Wants  cancer treatment`` (a report's headers, a
+    pandas frame's columns) are the facts ``patient_id``, ``progressed_on`` and
+    ``wants_cancer_treatment`` in every format: ``Patient ID`` was refused as not a fact. Two
+    columns for one fact, so named, still stop the run."""
+    plain = tmp_path / "plain.csv"
+    plain.write_text("patient_id,cancer,stage,progressed_on,wants_cancer_treatment\n"
+                     "a,rectum,IV,FOLFOX,yes\nb,stomach,4,,no\n")  # fmt: skip
+    run(KB, plain, tmp_path / "plain.out.parquet")
+    expected = answers(tmp_path / "plain.out.parquet")
+    spaced = tmp_path / "spaced.csv"
+    spaced.write_text("Patient ID,Cancer,Stage,Progressed On, Wants  cancer treatment \n"
+                      "a,rectum,IV,FOLFOX,yes\nb,stomach,4,,no\n")  # fmt: skip
+    parquet = tmp_path / "spaced.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"COPY (SELECT * FROM read_csv('{spaced}', all_varchar=true)) TO '{parquet}' "
+                    "(FORMAT parquet)")  # fmt: skip
+    ndjson = tmp_path / "spaced.ndjson"
+    ndjson.write_text('{"Patient ID": "a", "cancer": "rectum", "stage": "IV", "Progressed On": '
+                      '["FOLFOX"], "Wants Cancer Treatment": "yes"}\n{"Patient ID": "b", '
+                      '"cancer": "stomach", "stage": "4", '
+                      '"Wants Cancer Treatment": "no"}\n')  # fmt: skip
+    for source in (spaced, parquet, ndjson):
+        for engine in ENGINES:
+            out = tmp_path / f"{source.name}-{engine}.parquet"
+            done = run(KB, source, out, engine=engine)
+            assert (done.loaded.rows, done.loaded.answered) == (2, 2), (source.name, engine)
+            assert answers(out) == expected, (source.name, engine)
+    twice = tmp_path / "twice.csv"
+    twice.write_text("Patient ID,patient_id,cancer\na,a,rectum\n")
+    with pytest.raises(CohortError) as refused:
+        load(connect(), twice, "csv", KB)
+    assert str(refused.value) == ("INPUT: column 'patient_id' is given twice (as 'Patient ID' "
+                                  "and 'patient_id')")  # fmt: skip

@@ -173,12 +173,13 @@ def _not_utf8(path: Path, fmt: str) -> CohortError:
 def _columns(names: Iterable[str], kinds: dict[str, str] | None = None) -> dict[str, str]:
     """The file's columns by the fact they give: ``stage`` for a column named ``stage``,
     ``Stage`` or `` STAGE `` (a column's name in any case, spaces around it ignored, as DuckDB
-    matches names); a fact given by two columns stops the run, and so does a name that is not a
-    fact's (checked when ``kinds`` is given)."""
+    matches names), ``patient_id`` for ``Patient ID`` (spaces inside it read as ``_``, as a
+    report's headers are written); a fact given by two columns stops the run, and so does a name
+    that is not a fact's (checked when ``kinds`` is given)."""
     found: dict[str, str] = {}
     names = list(names)
     for place, name in enumerate(names, 1):
-        fact = name.strip().lower()
+        fact = _fact_name(name)
         if not fact:  # a spreadsheet's header ending in a comma
             raise CohortError(f"INPUT: column {place} has no name; name it by its fact "
                               "(patient_id, cancer, stage, ...), or remove it")  # fmt: skip
@@ -187,7 +188,7 @@ def _columns(names: Iterable[str], kinds: dict[str, str] | None = None) -> dict[
             raise CohortError(f"INPUT: column {fact!r} is given twice{said}")
         renamed = re.fullmatch(r"(.+)_\d+", fact)  # DuckDB's name for a second 'Stage'
         if kinds is not None and fact not in kinds and renamed and renamed[1] in kinds \
-                and renamed[1] in (n.strip().lower() for n in names):  # fmt: skip
+                and renamed[1] in (_fact_name(n) for n in names):  # fmt: skip
             raise CohortError(f"INPUT: column {renamed[1]!r} is given twice, by names that "
                               "differ in case only; give it one name")  # fmt: skip
         if kinds is not None and fact not in kinds:
@@ -195,6 +196,12 @@ def _columns(names: Iterable[str], kinds: dict[str, str] | None = None) -> dict[
                               + ", ".join(kinds))  # fmt: skip
         found[fact] = name
     return found
+
+
+def _fact_name(name: str) -> str:
+    """The fact a column's name gives: in lower case, spaces around it ignored and spaces inside
+    it read as ``_`` (``Patient ID``, `` Wants cancer treatment ``)."""
+    return "_".join(name.lower().split())
 
 
 def _all_objects(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
