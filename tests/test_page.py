@@ -375,7 +375,7 @@ REFUSED = [
     ([("cancer", "rectum"), ("stage", "stage 9")], "stage"),
     ([("stage", "4")], "cancer"),
     ([("cancer", "")], "cancer"),
-    ([("cancer", "unknown")], "cancer"),
+    ([("cancer", "I don't know")], "cancer"),
     ([("cancer", "stomache")], "cancer"),
     ([("cancer", "rectum"), ("stage", "4"), ("stage", "4B")], "stage"),
     ([("cancer", "rectum"), ("her2", "5+")], "her2"),
@@ -923,3 +923,25 @@ def test_the_answer_says_what_each_status_means_and_the_disclaimer_first(route: 
     assert notice.text == " ".join(result.disclaimer.split())
     first_option = html.find("article", class_=None)[0]
     assert html.elements.index(notice) < html.elements.index(first_option)
+
+
+@pytest.mark.parametrize("typed", ["unknown", "Unknown", " UNKNOWN "])
+def test_a_cancer_whose_start_is_not_known_is_typed_unknown(typed: str) -> None:
+    """"unknown" in the cancer's box is a cancer whose start is not known, as the profile reads
+    it (the general options), and the form says so beside the box: the form dropped it as "I
+    don't know" and asked for the cancer, while the message for "I don't know" typed there said
+    to write "unknown"."""
+    html = Html(get("/").text)
+    note = html.one("p", id="n-cancer")
+    assert "unknown" in note.text
+    assert "n-cancer" in html.one("input", id="f-cancer").get("aria-describedby").split()
+    response = get("/options?" + urlencode([("cancer", typed), ("stage", "4")]))
+    assert response.status_code == 200
+    result = evaluate(parse_profile({"cancer": "unknown", "stage": "4"}, KB), KB)
+    assert shown(Html(response.text)) == statuses(result)
+    # "I don't know" typed there is refused, and its message names the word that works
+    refused = error_links(Html(get("/options?" + urlencode([("cancer", "I don't know")])).text))
+    assert "'unknown'" in refused["cancer"], refused
+    # "Change your answers" shows it again, and sending it again gives the same
+    again = Html(get("/?" + urlencode([("cancer", typed)])).text)
+    assert again.one("input", id="f-cancer").get("value") == typed.strip()

@@ -143,7 +143,11 @@ def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase) -> dict[str,
                 continue
             data[name] = said
             continue
-        answered = list(dict.fromkeys(v for v in values if v.lower() != UNKNOWN))
+        # The cancer keeps "unknown": a cancer whose start is not known, which the profile
+        # reads as advanced cancer in general (it was dropped as "I don't know", and the form
+        # then asked for the cancer, whose own message says to write "unknown").
+        answered = list(dict.fromkeys(v for v in values
+                                      if v.lower() != UNKNOWN or kinds[name] == "text"))
         if name in BIOMARKERS and answered:
             # results that disagree are kept, as a profile keeps them
             biomarkers[name] = answered[0] if len(answered) == 1 else answered
@@ -155,7 +159,7 @@ def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase) -> dict[str,
     if biomarkers:
         data["biomarkers"] = biomarkers
     if "cancer" not in data and not any(p.field == "cancer" for p in problems):
-        needed = "an answer is needed; type where the cancer started"
+        needed = "an answer is needed; type where the cancer started, or unknown"
         problems.insert(0, Problem("cancer", None, ("a place in the body, as typed",), needed))
     if problems:
         raise ProfileError(problems)
