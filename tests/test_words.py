@@ -563,6 +563,8 @@ def test_a_cancer_name_that_says_whether_hormones_make_it_grow_is_read(
     expected = said if isinstance(said, bool) else value
     assert facts.given["hormone_sensitive"] is expected, (name, said)
     assert not any("not read" in w for w in facts.warnings), facts.warnings
+    disagree = [w for w in facts.warnings if w.startswith("hormone_sensitive:")]
+    assert bool(disagree) is (said is (not value)), (name, said, facts.warnings)
     hormone = status(data, "general-hormone-therapy")
     assert hormone is (Status.offered if expected else Status.not_suitable), (name, hormone)
 

@@ -762,6 +762,13 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     problems += cancer.problems
     warnings += cancer.warnings
     warnings += _stage_notes(profile)
+    said = words.hormone_sensitive(typed_cancer) if isinstance(typed_cancer, str) else None
+    if said is not None and profile.hormone_sensitive is (not said):  # the answer given wins
+        verb, answer = ("make", "no") if said else ("do not make", "yes")
+        name = str(typed_cancer).strip()[:120]
+        warnings.append(f"hormone_sensitive: {name!r} says hormones {verb} it grow, and the "
+                        f"answer given says {answer}; the answer given is used: "
+                        "check it")  # fmt: skip
     given: dict[str, FactValue] = dict.fromkeys(kb.facts)
     given.update(
         cancer=None if site == "any" else site,
