@@ -945,3 +945,24 @@ def test_a_cancer_whose_start_is_not_known_is_typed_unknown(typed: str) -> None:
     # "Change your answers" shows it again, and sending it again gives the same
     again = Html(get("/?" + urlencode([("cancer", typed)])).text)
     assert again.one("input", id="f-cancer").get("value") == typed.strip()
+
+
+def test_the_answer_lists_the_kinds_of_option_with_links_to_each() -> None:
+    """A list of the kinds of option, each a link to its heading with how many options it holds:
+    an answer holds up to 45 options, 30 screens on a phone, and a keyboard reached the
+    symptom relief or the trials only through every link of every option before them. Not in
+    the report, where a link leads nowhere."""
+    path = ROOT / "examples" / "rectal-stage4-kras-wild-type.json"
+    query = form.query_of(example_profile(path))
+    html = Html(get("/options?" + query).text)
+    contents = html.one("nav", class_="contents")
+    headings = [h for h in html.find("h3") if h.get("id").startswith("g-")]
+    links = html.find("a", within=contents)
+    assert len(headings) > 5 and len(links) == len(headings)
+    for link, heading in zip(links, headings, strict=True):
+        assert link.get("href") == "#" + heading.get("id")
+        assert link.text == heading.text
+        group = html.one("section", **{"aria-labelledby": heading.get("id")})
+        count = len(html.find("article", within=group))
+        assert link.parents[-1].text == f"{heading.text} ({count} option{'s' * (count != 1)})"
+    assert not Html(get("/report.html?" + query).text).find("nav", class_="contents")

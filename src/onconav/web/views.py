@@ -54,6 +54,7 @@ def environment() -> jinja2.Environment:
         status_words=render.STATUS_WORDS,
         status_meaning=STATUS_MEANING,
         counted_words=render.counted_words,
+        options_word=render.options_word,
         status_icon=lambda s: STATUS_ICONS[s],
         caveat_label=render.caveat_label,
         question_of=render.question_of,
