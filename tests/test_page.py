@@ -966,3 +966,16 @@ def test_the_answer_lists_the_kinds_of_option_with_links_to_each() -> None:
         count = len(html.find("article", within=group))
         assert link.parents[-1].text == f"{heading.text} ({count} option{'s' * (count != 1)})"
     assert not Html(get("/report.html?" + query).text).find("nav", class_="contents")
+
+
+@pytest.mark.parametrize("given", [
+    [("metastases", "none"), ("metastases", "liver"), ("progressed_on", "Xelodaa")],
+    [("stage", "4"), ("stage", "4B"), ("her2", "5+"), ("symptoms", "hiccups")],
+    [("colour", "blue"), ("resectable", "maybe")],
+])  # fmt: skip
+def test_every_mistake_is_shown_at_once(given: list[tuple[str, str]]) -> None:
+    """A mistake the form finds itself ("None" ticked beside a name, two answers to one
+    question) is shown with the mistakes in the other answers: they were shown only once it was
+    corrected and the form sent again."""
+    html = Html(get("/options?" + urlencode([("cancer", "rectum"), *given])).text)
+    assert list(error_links(html)) == list(dict.fromkeys(name for name, _ in given))

@@ -162,6 +162,11 @@ def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase) -> dict[str,
         needed = "an answer is needed; type where the cancer started, or unknown"
         problems.insert(0, Problem("cancer", None, ("a place in the body, as typed",), needed))
     if problems:
+        if "cancer" in data:  # the other answers are read too: every mistake is shown at once
+            try:
+                parse_profile(data, kb)
+            except ProfileError as error:
+                problems += error.problems
         raise ProfileError(problems)
     return data
 
