@@ -154,6 +154,24 @@ def test_spark_without_java_is_one_line_exit_2(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
 
 
+def test_spark_with_a_master_it_cannot_use_says_what_spark_said(tmp_path: Path) -> None:
+    """A ``--master`` Spark refuses: the line names it and gives Spark's reason, not the last
+    line of a Java stack trace ('at org.apache.spark.deploy.SparkSubmit.main(...)') and a
+    Java runtime as the only thing to check."""
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer,stage\n1,rectum,4\n")
+    done = subprocess.run([sys.executable, "-m", "onconav", "cohort", str(source), "--quiet",
+                           "--engine", "spark", "--master", "nowhere"], capture_output=True,
+                          text=True, timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("onconav: error: --engine spark: Spark could not start"), last
+    assert "Spark said: " in last and "Spark said: at " not in last, last
+    assert "master" in last.split("Spark said: ")[1].lower(), last
+    assert last.endswith("and --master 'nowhere' a Spark master it can reach (spark://HOST:7077, "
+                         "yarn, k8s://...)"), last  # fmt: skip
+
+
 def test_a_sample_is_what_evaluate_gives(tmp_path: Path) -> None:
     """150 people answered by the DuckDB engine, each against ``evaluate`` (status, missing)."""
     rows = scrambled(random.Random(7), demo.people(KB, 400, seed=7, bad=0.0))

@@ -8,6 +8,7 @@ Spark's result comes back as Parquet. PySpark, and a Java runtime, are needed on
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -76,11 +77,16 @@ def session(log: Path, master: str = DEFAULT_MASTER) -> Any:
             spark = builder.getOrCreate()
     except Exception as error:  # Java missing or the master unreachable: PySpark's own errors
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        said = [line for line in log.read_text(errors="replace").splitlines() if line.strip()]
+        # the log's last line that says something: not a line of a Java stack trace
+        said = [line.strip() for line in log.read_text(errors="replace").splitlines()
+                if line.strip() and not re.match(r"\s*(at |\.\.\. \d+ more)", line)]  # fmt: skip
+        where = "" if master.startswith("local") else (
+            f", and --master {master!r} a Spark master it can reach (spark://HOST:7077, yarn, "
+            "k8s://...)")  # fmt: skip
         raise CohortError(f"--engine spark: Spark could not start ({first}"
-                          + (f"; Spark said: {said[-1].strip()}" if said else "")
+                          + (f"; Spark said: {said[-1]}" if said else "")
                           + "); it needs a Java runtime, 17 or newer, on the PATH or in "
-                          "JAVA_HOME") from None  # fmt: skip
+                          f"JAVA_HOME{where}") from None  # fmt: skip
     spark.sparkContext.setLogLevel("ERROR")
     return spark
 
