@@ -972,10 +972,14 @@ def test_the_answer_lists_the_kinds_of_option_with_links_to_each() -> None:
     [("metastases", "none"), ("metastases", "liver"), ("progressed_on", "Xelodaa")],
     [("stage", "4"), ("stage", "4B"), ("her2", "5+"), ("symptoms", "hiccups")],
     [("colour", "blue"), ("resectable", "maybe")],
+    [("symptoms", "none"), ("symptoms", "pain"), ("stage", "9")],
 ])  # fmt: skip
 def test_every_mistake_is_shown_at_once(given: list[tuple[str, str]]) -> None:
     """A mistake the form finds itself ("None" ticked beside a name, two answers to one
     question) is shown with the mistakes in the other answers: they were shown only once it was
-    corrected and the form sent again."""
+    corrected and the form sent again. The summary lists them in the order of the questions."""
     html = Html(get("/options?" + urlencode([("cancer", "rectum"), *given])).text)
-    assert list(error_links(html)) == list(dict.fromkeys(name for name, _ in given))
+    named = list(dict.fromkeys(name for name, _ in given))
+    order = [q.name for q in QUESTIONS]  # in the form's order, a name not asked first
+    assert list(error_links(html)) == sorted(named, key=lambda n: order.index(n) + 1
+                                             if n in order else 0)  # fmt: skip

@@ -112,7 +112,10 @@ def add_page(
                 more = len(problem.accepted) - ACCEPTED_LISTED
                 message += f" (accepted: {listed}" + (f", and {more} more)" if more > 0 else ")")
             out.setdefault(name, []).append(message)
-        return out
+        # in the order of the form's questions, as a person goes through them (the form's own
+        # mistakes came first); a name that is not a question first
+        rank = {name: at for at, name in enumerate(labels, start=1)}
+        return dict(sorted(out.items(), key=lambda item: rank.get(item[0], 0)))
 
     @app.get("/", include_in_schema=False)
     async def home(request: Request) -> HTMLResponse:
