@@ -96,3 +96,22 @@ def test_copy_check_detects_a_copied_run(sources: Path) -> None:
     sentence = " ".join(WORD.findall(text.lower())[40:52])
     source_runs = runs(text)
     assert runs(f"Intro. {sentence}. Outro.") & source_runs
+
+
+def test_how_often_and_when_an_option_is_given_are_said_in_plain_words() -> None:
+    """Each option's details name how often the sources say it is used and when it is given in
+    words, never an identifier ("How: most used, until it stops working" had said neither)."""
+    from onconav import evaluate, load_kb, parse_profile
+    from onconav.kb.model import Prominence
+    from onconav.render import PROMINENCE_WORDS, details
+
+    assert set(PROMINENCE_WORDS) == {p.value for p in Prominence}
+    kb = load_kb()
+    seen = set()
+    for cancer in ("rectum", "stomach", "cervix", "lung"):
+        for option in evaluate(parse_profile({"cancer": cancer, "stage": "4"}, kb), kb).options:
+            for line in details(option):
+                label, _, words = line.partition(": ")
+                seen.add(label)
+                assert "_" not in words, line
+    assert {"How often it is used", "When"} <= seen

@@ -151,22 +151,39 @@ def _names(names: list[str], choices: list[str]) -> str:
     return ", ".join(fixed)
 
 
+# How often a source says an option is used, and when it is given, in plain words.
+PROMINENCE_WORDS = {"standard_first_line": "the standard first choice", "most_used": "most often",
+                    "usual": "usually", "common": "often", "sometimes": "sometimes",
+                    "rarely_used": "rarely"}  # fmt: skip
+TIMING_WORDS = {"about_six_months": "for about six months", "weekly": "every week",
+                "until_it_stops_working": "for as long as it works"}  # fmt: skip
+
+
+def _in_sentence(name: str) -> str:
+    """A name as a word inside a sentence: "Chemotherapy" is "chemotherapy"; an abbreviation
+    (FOLFIRI, CAPOX) stays as written."""
+    return name[0].lower() + name[1:] if re.match(r"[A-Z][a-z]", name) else name
+
+
 def details(option: OptionResult) -> list[str]:
     lines = []
-    given = _names(option.uses, option.choices)
+    choices = [_in_sentence(n) for n in option.choices]
+    given = _names([_in_sentence(n) for n in option.uses], choices)
     if option.given_with:
-        given += " with " + _names(option.given_with, option.choices)
+        given += " with " + _names([_in_sentence(n) for n in option.given_with], choices)
+    first = next((n for n in option.uses if n not in option.choices), "")
+    if given and first[:1].isupper():  # the first name as written: "Chemotherapy", "FOLFIRI"
+        given = first[0] + given[1:]
     if given:
         lines.append(f"What: {given}")
     if option.may_involve:
         lines.append(f"May also involve: {', '.join(option.may_involve)}")
     lines.append("Aim: " + "; ".join(INTENT_WORDS[i] for i in option.intent))
-    extra = []
     if option.prominence:
-        extra.append(option.prominence.replace("_", " "))
-    extra += [t.replace("_", " ") for t in option.timing]
-    if extra:
-        lines.append("How: " + ", ".join(extra))
+        lines.append(f"How often it is used: {PROMINENCE_WORDS[option.prominence]}")
+    if option.timing:
+        lines.append("When: " + ", ".join(TIMING_WORDS.get(t, t.replace("_", " "))
+                                           for t in option.timing))  # fmt: skip
     if option.choices_left:
         removed = "; ".join(r.text for r in option.choices_ruled_out)
         lines.append(f"Choices left for you: {', '.join(option.choices_left)} (not the others: "

@@ -291,7 +291,7 @@ def _situation_words(result: Result) -> str:
 def _option_line(option: OptionResult) -> str:
     aims = "; ".join(INTENT_WORDS[i] for i in option.intent)
     what = [line.removeprefix("What: ") for line in details(option) if line.startswith("What: ")]
-    given = f" ({what[0]})" if what and what[0] != option.name else ""
+    given = f" ({what[0]})" if what and what[0].lower() not in option.name.lower() else ""
     return f"- **{option.name}**{given}: {aims}. {_cite(option.citations)}"
 
 
