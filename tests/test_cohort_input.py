@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from conftest import Run
 from onconav.cohort import run
 from onconav.cohort.table import CohortError, connect, load
+from onconav.cohort.table import reason as reason_of
 from onconav.kb import load_kb
 from onconav.profile import ProfileError, parse_profile
 
@@ -114,7 +115,7 @@ def test_a_list_item_that_is_not_text_is_refused_as_a_profile_refuses_it(tmp_pat
     for i, items in enumerate(given, 1):
         with pytest.raises(ProfileError) as refused:
             parse_profile({"cancer": "rectum", "symptoms": list(items)}, KB)
-        expected.append((i, f"p{i - 1}", "; ".join(str(p) for p in refused.value.problems)))
+        expected.append((i, f"p{i - 1}", "; ".join(reason_of(p) for p in refused.value.problems)))
     plain = {"patient_id": "ok", "cancer": "rectum"}
     for name, rows, want in (
         ("mixed", lines, expected),  # each a JSON value in DuckDB
@@ -130,13 +131,14 @@ def test_a_list_item_that_is_not_text_is_refused_as_a_profile_refuses_it(tmp_pat
 
 
 def _refused(person: dict[str, Any]) -> str | None:
-    """What ``onconav options`` says of one person's JSON (None: it is read)."""
+    """What ``onconav options`` says of one person's JSON, in the cohort's words (``reason_of``:
+    her2, not biomarkers.her2); None: it is read."""
     data = {k: v for k, v in person.items() if k not in ("patient_id", "her2", "kras")}
     markers = {k: person[k] for k in ("her2", "kras") if k in person}
     try:
         parse_profile({**data, "biomarkers": markers} if markers else data, KB)
     except ProfileError as error:
-        return "; ".join(str(p) for p in error.problems)
+        return "; ".join(reason_of(p) for p in error.problems)
     return None
 
 
@@ -568,3 +570,16 @@ def test_a_column_name_with_spaces_inside_is_read_as_the_fact(tmp_path: Path) ->
         load(connect(), twice, "csv", KB)
     assert str(refused.value) == ("INPUT: column 'patient_id' is given twice (as 'Patient ID' "
                                   "and 'patient_id')")  # fmt: skip
+
+
+def test_a_reason_names_the_column_not_the_profile_field(tmp_path: Path) -> None:
+    """A HER2 or KRAS value refused is named by the input's column, ``her2: ...``, not by the
+    profile's field (``biomarkers.her2: ...``, which no input has), by every engine."""
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer,her2,kras\na,stomach,null,\nb,rectum,,maybe\n")
+    for engine in ENGINES:
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        assert done.loaded.quarantined == 2, engine
+        reasons = [r for _, _, r in quarantined(tmp_path / f"{engine}.quarantine.csv")]
+        assert [r.split(":")[0] for r in reasons] == ["her2", "kras"], reasons
+        assert not any("biomarkers" in r for r in reasons), reasons

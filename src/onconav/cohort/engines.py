@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from onconav.cohort.table import as_given, watched
+from onconav.cohort.table import as_given, reason, watched
 from onconav.engine import undecided_facts
 from onconav.kb import KnowledgeBase
 from onconav.kb.rules import Rules
@@ -117,7 +117,7 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
                     try:
                         rows = list(person_rows(str(patient), profile_data(record), kb, rules))
                     except ProfileError as error:
-                        reasons += [str(p) for p in error.problems]
+                        reasons += [reason(p) for p in error.problems]
                     if reasons:
                         bad.append((number, None if patient is None else str(patient),
                                     "; ".join(reasons)))  # fmt: skip

@@ -24,7 +24,14 @@ import duckdb
 from onconav.kb import KnowledgeBase
 from onconav.kb.vocabulary import normalise_name
 from onconav.logic import column, quote
-from onconav.profile import NONE_WORDS, ProfileError, facts_of, facts_table, parse_profile
+from onconav.profile import (
+    NONE_WORDS,
+    Problem,
+    ProfileError,
+    facts_of,
+    facts_table,
+    parse_profile,
+)
 
 FORMATS = {".parquet": "parquet", ".csv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson",
            ".json": "ndjson"}  # fmt: skip
@@ -564,12 +571,18 @@ def _profile(kb: KnowledgeBase, cancer: str | None, field: str, value: object) -
     return data
 
 
+def reason(problem: Problem) -> str:
+    """A problem of a row in the words of the input's columns: ``her2: ...``, not the profile's
+    ``biomarkers.her2: ...`` (the input has no such column)."""
+    return f"{problem.field.removeprefix('biomarkers.')}: {problem.message}"
+
+
 def _read(kb: KnowledgeBase, data: dict[str, Any], field: str) -> tuple[Any, str | None]:
     """A field as the core reads it, or the problems it has in words."""
     try:
         facts = facts_of(parse_profile(data, kb), kb)
     except ProfileError as error:
-        return None, "; ".join(str(p) for p in error.problems)
+        return None, "; ".join(reason(p) for p in error.problems)
     value = facts.given[field]
     return (sorted(value) if isinstance(value, frozenset) else value), None
 
@@ -654,7 +667,7 @@ def _read_values(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[
                                 "error": None})  # fmt: skip
         except ProfileError as error:
             cancer_rows.append({"raw": cancer, "site": None, "value": None,
-                                "error": "; ".join(str(p) for p in error.problems)})  # fmt: skip
+                                "error": "; ".join(reason(p) for p in error.problems)})  # fmt: skip
     _table(con, "v_cancer", {"raw": "VARCHAR", "site": "VARCHAR", "value": "VARCHAR",
                              "error": "VARCHAR"}, cancer_rows)  # fmt: skip
     good = {r["raw"]: r["raw"] for r in cancer_rows if r["error"] is None}
