@@ -28,7 +28,7 @@ from onconav.logic import (
     in_scope,
     quote,
 )
-from onconav.profile import ProfileError, facts_of, parse_profile
+from onconav.profile import Problem, ProfileError, facts_of, parse_profile
 from onconav.sql import results_sql
 
 ENGINES = ("duckdb", "spark", "python")
@@ -98,6 +98,13 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
     cursor.execute("SELECT * FROM src ORDER BY _row")
     seen: dict[str, int] = {}
     bad: list[tuple[int, str | None, str]] = []
+
+    def place(problem: Problem) -> int:
+        """Where a problem's column is in the input table (``src``), as the duckdb engine gives
+        the reasons: the core puts a cancer not accepted (``N/A``) after the other fields."""
+        name = problem.field.removeprefix("biomarkers.").split("[")[0]
+        return names.index(name) if name in names else len(names)
+
     answered = 0
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "result.csv"
@@ -116,8 +123,8 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
                         seen[str(patient)] = number
                     try:
                         rows = list(person_rows(str(patient), profile_data(record), kb, rules))
-                    except ProfileError as error:
-                        reasons += [reason(p) for p in error.problems]
+                    except ProfileError as error:  # in the order of the columns, as _join
+                        reasons += [reason(p) for p in sorted(error.problems, key=place)]
                     if reasons:
                         bad.append((number, None if patient is None else str(patient),
                                     "; ".join(reasons)))  # fmt: skip
