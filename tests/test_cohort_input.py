@@ -604,3 +604,27 @@ def test_every_engine_gives_a_rows_reasons_in_the_same_order(tmp_path: Path) -> 
         assert fields == [["cancer", "stage", "her2", "symptoms[0]"], ["cancer", "stage"],
                           ["cancer", "symptoms[1]"]], (engine, found[engine])  # fmt: skip
     assert found["duckdb"] == found["python"]
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ('[\n  {"patient_id": "a", "cancer": "rectum"},\n  {"patient_id": "b", "cancer": "colon"}\n]\n',
+     "the file is a JSON array, not one object a line: write each person's object on a line of "
+     "its own (pandas: to_json(orient='records', lines=True); jq -c '.[]')"),
+    ('[{"patient_id": "a", "cancer": "rectum"}]',
+     "the file is a JSON array, not one object a line: write each person's object on a line of "
+     "its own (pandas: to_json(orient='records', lines=True); jq -c '.[]')"),
+    ('{\n  "patient_id": "a",\n  "cancer": "rectum"\n}\n',
+     "no line is a JSON object; an object over several lines (pretty-printed JSON) is not NDJSON: "
+     "write each person's object on one line (jq -c)"),
+    ("1\n2\n", "no line is a JSON object"),
+])  # fmt: skip
+def test_a_json_file_that_is_not_ndjson_says_what_it_is(tmp_path: Path, text: str,
+                                                        says: str) -> None:  # fmt: skip
+    """A ``.json`` file as most tools write JSON (one array of objects, or pretty-printed) is one
+    line saying so and what to write: it was 'no line is a JSON object', or, for an array with
+    an object a line, its last object answered and every other line quarantined as not JSON."""
+    source = tmp_path / "people.json"
+    source.write_text(text)
+    with pytest.raises(CohortError) as refused:
+        load(connect(), source, "ndjson", KB)
+    assert str(refused.value) == "INPUT: cannot be read as ndjson: " + says

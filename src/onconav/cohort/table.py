@@ -288,6 +288,10 @@ class _Unreadable(Exception):
     """An NDJSON line that is not a JSON object: read again line by line (``_ndjson_rows``)."""
 
 
+JSON_ARRAY = ("the file is a JSON array, not one object a line: write each person's object on a "
+              "line of its own (pandas: to_json(orient='records', lines=True); jq -c '.[]')")
+
+
 def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: Path) -> None:
     """``copy``: the lines of an NDJSON file that are JSON objects; the others in table
     ``unreadable``, and each line's row number in ``numbers``. Read one line at a time, so the
@@ -297,6 +301,7 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: P
     bad: list[tuple[int, str]] = []
     numbers = work / "numbers.csv"
     row = copied = 0
+    first = ""  # the first line that is not blank: what the file is, if no line is a row
     try:
         with (path.open("rb") as handle, copy.open("wb") as out,
               numbers.open("w", encoding="utf-8") as rows_out):  # fmt: skip
@@ -304,6 +309,9 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: P
                 text = raw.decode("utf-8").strip(" \t\r\n\ufeff")  # a byte order mark too
                 if not text:
                     continue
+                if not first and text == "[":  # a JSON array over lines: its items end in ","
+                    raise CohortError(f"INPUT: cannot be read as ndjson: {JSON_ARRAY}")
+                first = first or text
                 row += 1
                 try:
                     value = json.loads(text, parse_constant=_not_json, object_pairs_hook=_once)
@@ -323,7 +331,11 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: P
     except UnicodeDecodeError:
         raise _not_utf8(path, "ndjson") from None
     if not copied:
-        raise CohortError("INPUT: cannot be read as ndjson: no line is a JSON object")
+        raise CohortError("INPUT: cannot be read as ndjson: " + (
+            JSON_ARRAY if first.startswith("[") else
+            "no line is a JSON object; an object over several lines (pretty-printed JSON) is not "
+            "NDJSON: write each person's object on one line (jq -c)" if first.startswith("{")
+            else "no line is a JSON object"))  # fmt: skip
     _tables_of_lines(con, bad, numbers)
 
 
