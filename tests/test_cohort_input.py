@@ -576,7 +576,7 @@ def test_a_reason_names_the_column_not_the_profile_field(tmp_path: Path) -> None
     """A HER2 or KRAS value refused is named by the input's column, ``her2: ...``, not by the
     profile's field (``biomarkers.her2: ...``, which no input has), by every engine."""
     source = tmp_path / "people.csv"
-    source.write_text("patient_id,cancer,her2,kras\na,stomach,null,\nb,rectum,,maybe\n")
+    source.write_text("patient_id,cancer,her2,kras\na,stomach,purple,\nb,rectum,,maybe\n")
     for engine in ENGINES:
         done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
         assert done.loaded.quarantined == 2, engine
@@ -590,7 +590,7 @@ def test_every_engine_gives_a_rows_reasons_in_the_same_order(tmp_path: Path) -> 
     order of the input's columns: the python engine gave the core's order, which puts a cancer
     not accepted (``N/A``) last and a missing one first, the duckdb engine the cancer first."""
     source = tmp_path / "people.csv"
-    source.write_text("patient_id,cancer,stage,her2,symptoms\na,N/A,9,null,xyzzy\n"
+    source.write_text("patient_id,cancer,stage,her2,symptoms\na,N/A,9,purple,xyzzy\n"
                       "b,,9,,\nc,stomache,IV,,pain; xyzzy\n")  # fmt: skip
     found = {}
     for engine in ENGINES:

@@ -8,6 +8,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from onconav.kb import canonical, load_kb
 from onconav.kb.load import data_files
@@ -208,3 +210,27 @@ def test_every_spelling_is_read_as_its_value() -> None:
         for value, spellings in by_value.items():
             for spelling in spellings:
                 assert readers[field](spelling) == value, (field, spelling)
+
+
+@settings(max_examples=100, deadline=None)
+@given(word=st.sampled_from(["yes", "no", "y", "n", "true", "false", "on", "off", "t", "f", "1",
+                             "0", "maybe", "yess", "unknown", "Not tested", "n/a"]),
+       upper=st.lists(st.booleans(), min_size=12, max_size=12),
+       before=st.sampled_from(["", " ", "  "]), after=st.sampled_from(["", " ", "\t"]),
+       field=st.sampled_from(["resectable", "most_treatments_tried", "wants_cancer_treatment",
+                              "chemo_for_spread", "hormone_sensitive"]))  # fmt: skip
+def test_a_yes_or_no_is_taken_alike_by_the_schema_and_the_command(
+    word: str, upper: list[bool], before: str, after: str, field: str
+) -> None:
+    """A yes/no answer in any case, with spaces around it (" Yes ", as a form or a spreadsheet
+    gives it), or a word for not known: the schema and the command agree on it."""
+    cased = "".join(c.upper() if up else c for c, up in zip(word, upper, strict=False))
+    profile = {"cancer": "rectum", field: before + cased + after}
+    assert _schema_accepts(profile) == _command_accepts(profile), profile
+
+
+@pytest.mark.parametrize("field", FIELDS)
+@pytest.mark.parametrize("said", ["UNKNOWN", " Not  tested ", "N/A", "n.a.", "", "  ", "Null"])
+def test_a_word_for_not_known_is_taken_by_the_schema_and_the_command(field: str, said: str) -> None:
+    profile = _profile(field, said)
+    assert _schema_accepts(profile) and _command_accepts(profile), profile

@@ -761,7 +761,12 @@ def test_chemotherapy_written_with_radiation_is_chemoradiation(
     data = {"cancer": "cervix", "stage": "4B", field: [typed]}
     facts = read(data)
     assert "chemoradiation" in facts.given[field], (typed, facts.given[field])
-    assert set(drugs) <= set(facts.given[field]) or field != "prior_treatments", typed
+    if field == "prior_treatments":  # each drug, alone or in a regimen named with it
+        kinds = {k for i in facts.given[field] for k in (i, *KB.vocabulary.up(field, i))}
+        parts = {d for i in facts.given[field] if i in KB.by_id
+                 for d in getattr(KB.by_id[i], "components", [])}  # fmt: skip
+        assert set(drugs) <= (set(facts.given[field]) | parts), (typed, facts.given[field])
+        assert "chemotherapy" in kinds, typed
     if field == "prior_treatments":  # chemotherapy had with radiation: for spread or not?
         assert facts.row["chemo_for_spread"] is None, typed
         assert status(data, "cervix-cemiplimab") is Status.needs_information

@@ -229,6 +229,12 @@ class Profile(BaseModel):
     def _resectable(cls, value: object) -> object:
         return words.resectable(value)
 
+    @field_validator("most_treatments_tried", "wants_cancer_treatment", "chemo_for_spread",
+                     "hormone_sensitive", mode="before")  # fmt: skip
+    @classmethod
+    def _yes_no(cls, value: object) -> object:
+        return value.strip() if isinstance(value, str) else value  # " yes " as "yes"
+
     @field_validator("stage", "recurrence", "metastasis_extent", mode="before")
     @classmethod
     def _one_of(cls, value: object, info: ValidationInfo) -> object:
@@ -330,6 +336,9 @@ def _problem(item: Any) -> Problem:
         return Problem(where, None, (), "is required")
     if kind == "not_accepted":
         return Problem(where, given, tuple(item["ctx"]["values"]), item["msg"])
+    if kind == "string_type" and given is None:
+        return Problem(where, given, (), "an empty item (null) is not accepted; give a name, "
+                       "or leave the item out")  # fmt: skip
     if kind == "string_type":
         return Problem(where, given, (), f"{given!r} is not accepted; give a name")
     if kind == "list_type":
@@ -596,7 +605,8 @@ def _resolve(
     ids: list[str] = []
     problems = []
     for i, name in enumerate(names):
-        unsure = bool(words.UNSURE.search(name.lower()))  # "lung?" is not lung
+        # "lung?" is not lung; "N/A" or "unknown" beside names says nothing of what is there
+        unsure = bool(words.UNSURE.search(name.lower())) or words.not_known(name)
         found = None if unsure else _lookup(kb, field, name)
         unsure = unsure or (found is None and bool(words.NEGATED.match(name.lower())))
         if found is None:

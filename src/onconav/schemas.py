@@ -12,6 +12,7 @@ as a pair (carbo/taxol), a comma-separated string for a list, any KRAS variant.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from onconav import words
@@ -25,10 +26,22 @@ from onconav.result import Result
 ICD10_LIKE = r"^\s*[A-Za-z][0-9][0-9A-Za-z](\.[0-9A-Za-z]{1,4})?\s*$"
 # The words and numbers the profile reads as yes or no (pydantic's), beside true and false.
 YES_NO = [0, 1, "0", "1", "yes", "no", "y", "n", "true", "false", "on", "off", "t", "f"]
+# The same words as the reader takes them: in any case, spaces around them.
+YES_NO_TEXT = {"type": "string", "pattern": "^\\s*(" + "|".join(
+    "".join(f"[{c.upper()}{c}]" if c.isalpha() else c for c in word)
+    for word in YES_NO if isinstance(word, str)) + ")\\s*$"}  # fmt: skip
 # A value that says it is not known (any field but the cancer): the same as leaving it out;
 # defined once in the profile's schema ($defs), referred to by each field.
+_APART = "[^A-Za-z0-9+]*"  # what the reader leaves out between letters (``words._compact``)
 NOT_KNOWN_DEF: dict[str, Any] = {
-    "anyOf": [{"enum": list(words.NOT_KNOWN)}, {"type": "string", "pattern": r"^\s*$"}],
+    "anyOf": [
+        {"enum": list(words.NOT_KNOWN)},
+        {"type": "string", "pattern": "^" + _APART + "(" + "|".join(
+            _APART.join(f"[{c.upper()}{c}]" if c.isalpha() else re.escape(c)
+                        for c in word.lower() if c.isalnum() or c == "+")
+            for word in words.NOT_KNOWN) + ")" + _APART + "$"},
+        {"type": "string", "pattern": r"^\s*$"},
+    ],
     "description": "not known (unknown, not tested, n/a, blank, ...): the same as leaving the "
     "field out",
 }
@@ -113,7 +126,7 @@ def profile_schema(kb: KnowledgeBase) -> dict[str, Any]:
         props[field]["anyOf"] = [{"enum": _spellings(field)}, NOT_KNOWN, {"type": "null"}]
     for prop in props.values():  # yes/no fields take what the command reads as yes/no
         if {"type": "boolean"} in prop.get("anyOf", []):
-            prop["anyOf"][1:1] = [{"enum": YES_NO}, NOT_KNOWN]
+            prop["anyOf"][1:1] = [{"enum": YES_NO}, YES_NO_TEXT, NOT_KNOWN]
     props["biomarkers"] = {
         "anyOf": [{"$ref": "#/$defs/Biomarkers"}, {"type": "null"}],
         "description": "Test results of the cancer; null: none known",

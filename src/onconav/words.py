@@ -44,7 +44,8 @@ UNSURE_HINT = "; when it is not known yet, leave the field out or say unknown"
 # Words that say more ("KRAS pending", "stage IV?") are refused by ``_sure``.
 NOT_KNOWN = ("unknown", "not known", "not tested", "not yet tested", "untested", "not done",
              "pending", "awaiting", "awaited", "don't know", "do not know", "I don't know",
-             "unk", "n/a", "not applicable", "not assessed", "not available")  # fmt: skip
+             "unk", "n/a", "not applicable", "not assessed", "not available", "not recorded",
+             "not stated", "null", "nan")  # fmt: skip
 _NOT_KNOWN = frozenset(_compact(w) for w in NOT_KNOWN)
 
 
@@ -464,5 +465,5 @@ RESECTABLE = {
 def resectable(value: object) -> object:
     """The answer the words of ``resectable`` give; other values are left to the yes/no reader."""
     if isinstance(value, str):
-        return RESECTABLE.get(" ".join(value.lower().split()), value)
+        return RESECTABLE.get(" ".join(value.lower().split()), value.strip())
     return value
