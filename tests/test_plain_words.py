@@ -102,8 +102,8 @@ def test_how_often_and_when_an_option_is_given_are_said_in_plain_words() -> None
     """Each option's details name how often the sources say it is used and when it is given in
     words, never an identifier ("How: most used, until it stops working" had said neither)."""
     from onconav import evaluate, load_kb, parse_profile
-    from onconav.kb.model import Prominence
-    from onconav.render import PROMINENCE_WORDS, details
+    from onconav.kb.model import PROMINENCE_WORDS, Prominence
+    from onconav.render import details
 
     assert set(PROMINENCE_WORDS) == {p.value for p in Prominence}
     kb = load_kb()

@@ -532,10 +532,12 @@ def test_castration_resistant_prostate_cancer_is_not_hormone_sensitive() -> None
 
 
 HORMONES_YES = ["ER-positive", "ER positive", "ER+", "PR-positive", "PR+", "HR+", "HR-positive",
+                "ER-negative, PR-positive", "PR-negative ER-positive",
                 "hormone receptor-positive", "hormone receptor positive", "ER-/PR+",
                 "ER+/PR-", "hormone-sensitive", "hormone sensitive", "castration-sensitive",
                 "mHSPC"]  # fmt: skip
 HORMONES_NO = ["triple-negative", "triple negative", "TNBC", "hormone receptor-negative",
+               "ER-PR-", "PR-/ER-", "ER- and PR-",
                "HR-negative", "HR negative", "ER-/PR-", "ER-negative, PR-negative",
                "ER negative and PR negative", "castration-resistant", "hormone-refractory",
                "mCRPC"]  # fmt: skip
@@ -575,6 +577,23 @@ def test_a_name_that_says_both_leaves_hormones_unknown_and_says_so(name: str) ->
     facts = read({"cancer": name, "stage": "4"})
     assert facts.given["hormone_sensitive"] is None
     assert any("says both" in w for w in facts.warnings), facts.warnings
+
+
+@pytest.mark.parametrize("name", [
+    "ER-negative, PR-weakly positive breast cancer", "ER-neg PR-low breast cancer",
+    "ER- PR-10% breast cancer", "PR-, ER-low breast cancer", "ER+/- breast cancer",
+    "HR+/- breast cancer"])  # fmt: skip
+def test_receptor_words_that_say_more_than_negative_or_positive_leave_it_unknown(
+    name: str,
+) -> None:
+    """The hyphen of "PR-weakly positive" or "PR-10%" is not a minus sign, and "+/-" is not
+    positive: hormone therapy was not suitable for a PR-positive cancer, and offered for an
+    equivocal one (review); such a name leaves it unknown, and says which words it did not
+    read."""
+    facts = read({"cancer": name, "stage": "4"})
+    assert facts.given["hormone_sensitive"] is None, name
+    assert status({"cancer": name, "stage": "4"}, "general-hormone-therapy") is (
+        Status.needs_information)  # fmt: skip
 
 
 @pytest.mark.parametrize("name", ["ER- breast cancer", "HER2-positive breast cancer"])
@@ -797,3 +816,38 @@ def test_a_long_list_is_split() -> None:
     assert split_list(", ".join(["pain"] * 130_000)) == ["pain"] * 130_000
     assert split_list("capecitabine (Xeloda, oral), FOLFOX") == ["capecitabine (Xeloda, oral)",
                                                                    "FOLFOX"]  # fmt: skip
+
+
+
+@pytest.mark.parametrize("data", [
+    {"cancer": "breast", "stagee": "unknown"}, {"cancer": "breast", "foo": "pending"},
+    {"cancer": "breast", "biomarkers": {"foo": "unknown"}},
+    {"cancer": "breast", "stage": "4", "Stage": "unknown"},
+    {"cancer": "breast", "stage": ["unknown"]}, {"cancer": "breast", "biomarkers": "unknown"}])
+def test_a_word_for_not_known_never_hides_a_field_that_is_refused(data: dict[str, Any]) -> None:
+    """A field that is not the profile's is refused whatever its value (one whose value was a
+    word for not known was dropped in silence), and a list of one such word is taken only where
+    a list is (review)."""
+    with pytest.raises(ProfileError):
+        parse_profile(data, KB)
+
+
+def test_a_word_for_not_known_in_one_spelling_of_a_marker_leaves_the_other() -> None:
+    data = {"cancer": "breast", "her2": "positive", "biomarkers": {"her2": "unknown"}}
+    assert read(data).given["her2"] == "positive"
+    data = {"cancer": "breast", "her2": "not tested", "biomarkers": {"her2": "negative"}}
+    assert read(data).given["her2"] == "negative"
+
+
+def test_a_value_read_from_the_cancers_words_is_shown_as_those_words() -> None:
+    profile = parse_profile({"cancer": "ER-positive breast", "hormone_sensitive": "unknown"}, KB)
+    assert profile.as_typed["hormone_sensitive"] == "ER-positive breast"
+
+
+@pytest.mark.parametrize(("typed", "ids"), [
+    ("FOLFIRI-bev + radiation", {"folfiri", "bevacizumab", "radiation", "chemoradiation"}),
+    ("FOLFOX + cetuximab-irinotecan", {"folfox", "cetuximab", "irinotecan"}),
+    ("5-FU/LV + oxaliplatin", {"fluorouracil-leucovorin", "oxaliplatin"})])  # fmt: skip
+def test_a_pair_written_with_a_hyphen_beside_other_joining_words(typed: str, ids: set[str]) -> None:
+    assert set(read({"cancer": "rectum", "prior_treatments": [typed]}
+                    ).given["prior_treatments"]) == ids  # fmt: skip

@@ -398,7 +398,7 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
              if field in data and _changed(data[field], read.get(field, getattr(profile, field)))}
     if "hormone_sensitive" in read and "hormone_sensitive" not in data:
         typed["hormone_sensitive"] = cancer  # read from the words of the cancer
-    typed |= unknown
+    typed = unknown | typed  # a value read from the cancer's words stays as those words
     for marker in ("her2", "kras"):
         given = (data.get("biomarkers") or {}).get(marker)
         if given is not None and given != getattr(profile.biomarkers, marker):
@@ -467,10 +467,10 @@ def _tidy(data: dict[str, Any]) -> dict[str, Any]:
     pairs = [*(markers.items() if isinstance(markers, dict) else []), *moved.items()]
     for key, value in pairs:
         name = key.lower() if key.lower() in ("her2", "kras") else key
-        if value is None and name in ("her2", "kras"):
-            combined.setdefault(name, None)  # null: unknown, which another spelling may give
+        if name in ("her2", "kras") and (value is None or words.not_known(value)):
+            combined.setdefault(name, value)  # unknown, which another spelling may give
             continue
-        if combined.get(name) is None:
+        if combined.get(name) is None or words.not_known(combined[name]):
             combined[name] = value
         elif combined[name] != value:
             first = combined[name] if isinstance(combined[name], list) else [combined[name]]
@@ -490,21 +490,25 @@ start is not known) and the fields kept, not evaluated."""
 
 def _without_not_known(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The data without the fields whose value says it is not known (``words.not_known``: a word
-    such as ``unknown`` or ``not tested``, a blank, or a list of one such word), which are then
-    unknown as if left out; and those fields' words as typed (by field, as ``as_typed``). A
-    list that holds such a word beside names is left as it is (the names are read and the word
-    refused)."""
+    such as ``unknown`` or ``not tested``, a blank; for a field that takes a list, a list of one
+    such word), which are then unknown as if left out; and those fields' words as typed (by
+    field, as ``as_typed``). A list that holds such a word beside names is left as it is (the
+    names are read and the word refused); so is a field that is not the profile's, which is
+    refused as any unknown field is."""
 
-    def says_not_known(value: object) -> bool:
+    def says_not_known(value: object, listed: bool) -> bool:
         if isinstance(value, list):
-            return len(value) == 1 and words.not_known(value[0])
+            return listed and len(value) == 1 and words.not_known(value[0])
         return words.not_known(value)
 
-    unknown = {k: v for k, v in data.items() if k not in KEPT_AS_GIVEN and says_not_known(v)}
+    fields = set(Profile.model_fields) - set(KEPT_AS_GIVEN) - {"biomarkers", "schema_"}
+    unknown = {k: v for k, v in data.items()
+               if k in fields and says_not_known(v, k in SET_FIELDS)}  # fmt: skip
     kept = {k: v for k, v in data.items() if k not in unknown}
     markers = kept.get("biomarkers")
     if isinstance(markers, dict):
-        gone = {k: v for k, v in markers.items() if says_not_known(v)}
+        gone = {k: v for k, v in markers.items()
+                if k in Biomarkers.model_fields and says_not_known(v, True)}  # fmt: skip
         unknown |= {f"biomarkers.{k}": v for k, v in gone.items()}
         kept["biomarkers"] = {k: v for k, v in markers.items() if k not in gone}
     return kept, unknown
@@ -548,13 +552,17 @@ def _named(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
 MAX_PARTS_OF_A_NAME = 4  # "leucovorin + 5-FU + oxaliplatin": a name cut at most 3 times
 
 
-def _segments(kb: KnowledgeBase, field: str, pieces: list[str]) -> list[list[str]] | None:
+def _segments(kb: KnowledgeBase, field: str, pieces: list[str],
+              hyphens: bool = True) -> list[list[str]] | None:  # fmt: skip
     """The ids of each name in a name cut at its separators (``pieces``: the parts, with the
     separators between them), as few names as can be: a name that holds a separator itself
-    stays whole ("trifluridine and tipiracil with radiation" is two names, not three); None
-    unless every part belongs to a name that is known."""
+    stays whole ("trifluridine and tipiracil with radiation" is two names, not three), and a
+    part may be a pair written with a hyphen ("FOLFIRI-bev + radiation") when ``hyphens``;
+    None unless every part belongs to a name that is known. Each step keeps only where it came
+    from, so a long name takes time in proportion to its parts."""
     parts = pieces[0::2]
-    best: dict[int, list[list[str]]] = {0: []}  # parts[:j] as the fewest known names
+    # parts[:j] as the fewest known names: (how many, where the last one starts, its ids)
+    best: dict[int, tuple[int, int, list[str]]] = {0: (0, 0, [])}
     for j in range(1, len(parts) + 1):
         for i in range(max(0, j - MAX_PARTS_OF_A_NAME), j):
             if i not in best:
@@ -566,9 +574,21 @@ def _segments(kb: KnowledgeBase, field: str, pieces: list[str]) -> list[list[str
                 ids = None  # the whole name: not a name by itself (looked up before)
             else:
                 ids = _named(kb, field, text.strip())
-            if ids is not None and (j not in best or len(best[i]) + 1 < len(best[j])):
-                best[j] = [*best[i], ids]
-    return best.get(len(parts))
+                if ids is None and hyphens and j - i == 1:
+                    halves = re.split(r"(\s*-\s*)", text.strip())
+                    if len(halves) > 1:
+                        found = _segments(kb, field, halves, hyphens=False)
+                        ids = None if found is None else [i for f in found for i in f]
+            if ids is not None and (j not in best or best[i][0] + 1 < best[j][0]):
+                best[j] = (best[i][0] + 1, i, ids)
+    if len(parts) not in best:
+        return None
+    names, j = [], len(parts)
+    while j > 0:
+        _, i, ids = best[j]
+        names.append(ids)
+        j = i
+    return names[::-1]
 
 
 def _together(kb: KnowledgeBase, field: str, ids: list[str]) -> list[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from onconav.kb.model import Modality
+from onconav.kb.model import PROMINENCE_WORDS, TIMING_WORDS, Modality
 from onconav.kb.provenance import Cited
 from onconav.result import (
     CaveatOut,
@@ -151,14 +151,6 @@ def _names(names: list[str], choices: list[str]) -> str:
     return ", ".join(fixed)
 
 
-# How often a source says an option is used, and when it is given, in plain words.
-PROMINENCE_WORDS = {"standard_first_line": "the standard first choice", "most_used": "most often",
-                    "usual": "usually", "common": "often", "sometimes": "sometimes",
-                    "rarely_used": "rarely"}  # fmt: skip
-TIMING_WORDS = {"about_six_months": "for about six months", "weekly": "every week",
-                "until_it_stops_working": "for as long as it works"}  # fmt: skip
-
-
 def _in_sentence(name: str) -> str:
     """A name as a word inside a sentence: "Chemotherapy" is "chemotherapy"; an abbreviation
     (FOLFIRI, CAPOX) stays as written."""
@@ -180,7 +172,8 @@ def details(option: OptionResult) -> list[str]:
         lines.append(f"May also involve: {', '.join(option.may_involve)}")
     lines.append("Aim: " + "; ".join(INTENT_WORDS[i] for i in option.intent))
     if option.prominence:
-        lines.append(f"How often it is used: {PROMINENCE_WORDS[option.prominence]}")
+        often = PROMINENCE_WORDS.get(option.prominence, option.prominence.replace("_", " "))
+        lines.append(f"How often it is used: {often}")
     if option.timing:
         lines.append("When: " + ", ".join(TIMING_WORDS.get(t, t.replace("_", " "))
                                            for t in option.timing))  # fmt: skip

@@ -46,6 +46,7 @@ NOT_KNOWN_DEF: dict[str, Any] = {
     "field out",
 }
 NOT_KNOWN = {"$ref": "#/$defs/NotKnown"}
+NOT_KNOWN_ALONE = {"type": "array", "items": NOT_KNOWN, "minItems": 1, "maxItems": 1}  # a list's
 
 
 def all_schemas(kb: KnowledgeBase) -> dict[str, str]:
@@ -98,7 +99,7 @@ def profile_schema(kb: KnowledgeBase) -> dict[str, Any]:
             "anyOf": [
                 {"type": "array", "items": item},
                 NOT_KNOWN,
-                {"type": "array", "items": NOT_KNOWN, "minItems": 1, "maxItems": 1},
+                NOT_KNOWN_ALONE,
                 {"type": "null"},
             ],
             "default": None,
@@ -137,7 +138,7 @@ def profile_schema(kb: KnowledgeBase) -> dict[str, Any]:
         if marker == "her2":
             one = {"anyOf": [one, {"type": "integer", "minimum": 0, "maximum": 3}]}
         markers[marker]["anyOf"] = [one, {"type": "array", "items": one}, NOT_KNOWN,
-                                    {"type": "null"}]  # fmt: skip
+                                    NOT_KNOWN_ALONE, {"type": "null"}]  # fmt: skip
         props[marker] = {**markers[marker], "description": f"The same as biomarkers.{marker}"}
     copy: dict[str, Any] = json.loads(json.dumps(schema))  # a plain copy
     return copy

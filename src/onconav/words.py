@@ -311,20 +311,23 @@ HORMONE_WORDS = frozenset({
     "receptor-negative", "hormone-receptor-positive", "hormone-receptor-negative",
     "hormone-sensitive", "hormone-dependent", "hormone-responsive", "sensitive", "dependent",
     "responsive", "castration-sensitive", "castrate-sensitive", "hspc", "mhspc", "cspc", "mcspc",
-    "triple-negative", "triple", "tnbc", "and",
+    "triple-negative", "triple", "tnbc", "and", "er-pr", "pr-er",
 })  # fmt: skip
 # Words of a cancer's name that say hormones make it grow: hormone-receptor-positive (oestrogen
 # or progesterone receptor positive) breast cancer, hormone- or castration-sensitive prostate
 # cancer; and words that say they do not (any longer): triple-negative breast cancer (no
 # hormone receptor), castration-resistant or hormone-refractory prostate cancer.
 HORMONE_SENSITIVE = re.compile(
-    r"\bhormone[- ]receptor[- ]positive|\b(er|pr|hr)[- ]?(positive|pos\b)|\b(er|pr|hr)\+|"
-    r"\bhormone[- ](sensitive|dependent|responsive)|castrat\w*[- ]sensitive|\bm?(hs|cs)pc\b"
+    r"\bhormone[- ]receptor[- ]positive|\b(er|pr|hr)[- ]?(positive|pos\b)|\b(er|pr|hr)\+(?!/-)|"
+    r"\bhormone[- ](sensitive|dependent|responsive)|castrat(e|ion)[- ]sensitive|\bm?(hs|cs)pc\b"
 )
+# a receptor written as negative: "ER-negative", "ER neg", or "ER-" alone (a minus sign, not the
+# hyphen of "PR-weakly positive" or "PR-10%", which say more than negative)
+_NEGATIVE = r"[- ]?(negative|neg\b|-(?=[^\w%+]|$|(er|pr)\b))"
 NOT_HORMONE_SENSITIVE = re.compile(
-    r"castrat\w*[- ]resistant|\bm?crpc\b|hormone[- ](refractory|resistant|insensitive)|"
+    r"castrat(e|ion)[- ]resistant|\bm?crpc\b|hormone[- ](refractory|resistant|insensitive)|"
     r"triple[- ]negative|\btnbc\b|\bhormone[- ]receptor[- ]negative|\bhr[- ]?(negative|neg)\b|"
-    r"\b(er|pr)[- ]?(negative|neg\b|-)[\s,/]*(and\s+)?(er|pr)[- ]?(negative|neg\b|-)"
+    rf"\b(er|pr){_NEGATIVE}[\s,/]*(and\s+)?(er|pr){_NEGATIVE}"
 )
 
 

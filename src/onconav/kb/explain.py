@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from onconav.kb.load import KnowledgeBase, Record
 from onconav.kb.model import (
     KINDS,
+    PROMINENCE_WORDS,
+    TIMING_WORDS,
     Cancer,
     Drug,
     DrugClass,
@@ -98,9 +100,12 @@ def view(kb: KnowledgeBase, record: Record) -> EntityView:
             details.append(("Given with", names(record.given_with)))
         details.append(("Aim", ", ".join(i.value for i in record.intent)))
         if record.prominence:
-            details.append(("How often", record.prominence.value.replace("_", " ")))
+            often = record.prominence.value
+            details.append(("How often it is used",
+                            PROMINENCE_WORDS.get(often, often.replace("_", " "))))  # fmt: skip
         if record.timing:
-            details.append(("When", ", ".join(t.value.replace("_", " ") for t in record.timing)))
+            details.append(("When", ", ".join(TIMING_WORDS.get(t.value, t.value.replace("_", " "))
+                                              for t in record.timing)))  # fmt: skip
     used_by: list[UsedBy] = []
     if not isinstance(record, Option | Note):
         users = kb.options_using(record.id)

@@ -393,6 +393,15 @@ class Timing(StrEnum):
     before_any_surgery = "before_any_surgery"
 
 
+# How often a source says an option is used, and when it is given, in plain words (what the
+# command, the page and ``onconav explain`` show; a value not here is shown as its id's words).
+PROMINENCE_WORDS = {"standard_first_line": "as the standard first choice",
+                    "most_used": "most often", "usual": "usually", "common": "often",
+                    "sometimes": "sometimes", "rarely_used": "rarely"}  # fmt: skip
+TIMING_WORDS = {"about_six_months": "for about six months", "weekly": "every week",
+                "until_it_stops_working": "for as long as it works"}  # fmt: skip
+
+
 class Caveat(Model):
     id: Id
     text: PlainText = Field(description="Plain words")
