@@ -851,3 +851,12 @@ def test_a_value_read_from_the_cancers_words_is_shown_as_those_words() -> None:
 def test_a_pair_written_with_a_hyphen_beside_other_joining_words(typed: str, ids: set[str]) -> None:
     assert set(read({"cancer": "rectum", "prior_treatments": [typed]}
                     ).given["prior_treatments"]) == ids  # fmt: skip
+
+
+@pytest.mark.parametrize("names", [["none", "pain"], ["pain", "None"], ["nothing", "bleeding"]])
+def test_none_beside_names_says_so(names: list[str]) -> None:
+    """ "none" beside names is refused as what it is, not as a name not known."""
+    with pytest.raises(ProfileError) as caught:
+        parse_profile({"cancer": "rectum", "symptoms": names}, KB)
+    (problem,) = caught.value.problems
+    assert "cannot go with other names" in str(problem) and "not known" not in str(problem)

@@ -632,6 +632,11 @@ def _resolve(
         if found is None:
             accepted = tuple(sorted(kb.vocabulary.known(field)))
             close = None if unsure else _close(normalise_name(name), kb.value_names[field])
+            if normalise_name(name) in NONE_WORDS:  # "none" beside names ("none" alone is [])
+                problems.append(Problem(f"{field}[{i}]", name, accepted, f"{name!r} cannot go with "
+                                        "other names: give it alone for none, or only the names "
+                                        "of what there is"))  # fmt: skip
+                continue
             if unsure:
                 hint = "list only what is there and known; leave out what is not or not sure"
             elif close:
