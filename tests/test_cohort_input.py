@@ -471,17 +471,27 @@ def test_a_column_is_named_by_its_fact_in_any_case(tmp_path: Path) -> None:
     run(KB, plain, tmp_path / "plain.out.parquet")
     expected = answers(tmp_path / "plain.out.parquet")
     assert {p for p, *_ in expected} == {"a", "b"}
-    for source in (cased, parquet, ndjson):
+    _two_answered_as(tmp_path, (cased, parquet, ndjson), expected)
+    _refused_as_given_twice(tmp_path, "patient_id,stage,cancer,Stage\na,4,stomach,4\n",
+                            "INPUT: column 'stage' is given twice (as 'stage' and 'Stage')")
+
+
+def _two_answered_as(tmp_path: Path, sources: tuple[Path, ...], expected: Any) -> None:
+    """Each of the files of two people is answered whole, as ``expected``, by every engine."""
+    for source in sources:
         for engine in ENGINES:
             out = tmp_path / f"{source.name}-{engine}.parquet"
             done = run(KB, source, out, engine=engine)
             assert (done.loaded.rows, done.loaded.answered) == (2, 2), (source.name, engine)
             assert answers(out) == expected, (source.name, engine)
+
+
+def _refused_as_given_twice(tmp_path: Path, text: str, message: str) -> None:
     twice = tmp_path / "twice.csv"
-    twice.write_text("patient_id,stage,cancer,Stage\na,4,stomach,4\n")
+    twice.write_text(text)
     with pytest.raises(CohortError) as refused:
         load(connect(), twice, "csv", KB)
-    assert str(refused.value) == "INPUT: column 'stage' is given twice (as 'stage' and 'Stage')"
+    assert str(refused.value) == message
 
 
 def test_an_ndjson_line_with_a_key_given_twice_is_quarantined(tmp_path: Path) -> None:
@@ -558,18 +568,10 @@ def test_a_column_name_with_spaces_inside_is_read_as_the_fact(tmp_path: Path) ->
                       '["FOLFOX"], "Wants Cancer Treatment": "yes"}\n{"Patient ID": "b", '
                       '"cancer": "stomach", "stage": "4", '
                       '"Wants Cancer Treatment": "no"}\n')  # fmt: skip
-    for source in (spaced, parquet, ndjson):
-        for engine in ENGINES:
-            out = tmp_path / f"{source.name}-{engine}.parquet"
-            done = run(KB, source, out, engine=engine)
-            assert (done.loaded.rows, done.loaded.answered) == (2, 2), (source.name, engine)
-            assert answers(out) == expected, (source.name, engine)
-    twice = tmp_path / "twice.csv"
-    twice.write_text("Patient ID,patient_id,cancer\na,a,rectum\n")
-    with pytest.raises(CohortError) as refused:
-        load(connect(), twice, "csv", KB)
-    assert str(refused.value) == ("INPUT: column 'patient_id' is given twice (as 'Patient ID' "
-                                  "and 'patient_id')")  # fmt: skip
+    _two_answered_as(tmp_path, (spaced, parquet, ndjson), expected)
+    _refused_as_given_twice(tmp_path, "Patient ID,patient_id,cancer\na,a,rectum\n",
+                            "INPUT: column 'patient_id' is given twice (as 'Patient ID' and "
+                            "'patient_id')")  # fmt: skip
 
 
 def test_a_reason_names_the_column_not_the_profile_field(tmp_path: Path) -> None:
