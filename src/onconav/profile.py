@@ -297,6 +297,9 @@ def as_list(value: object) -> object:
 
 
 
+KEPT_NOT_EVALUATED = ("id", "label", "schema_", "as_typed")  # the profile's fields of no fact
+
+
 def fact_fields() -> list[str]:
     """The profile's fields that say something of the person, in the profile's order, the
     biomarkers by name (``biomarkers.her2``): every field but those kept, not evaluated."""
@@ -304,7 +307,7 @@ def fact_fields() -> list[str]:
     for name in Profile.model_fields:
         if name == "biomarkers":
             out += [f"biomarkers.{marker}" for marker in Biomarkers.model_fields]
-        elif name not in ("id", "label", "schema_", "as_typed"):
+        elif name not in KEPT_NOT_EVALUATED:
             out.append(name)
     return out
 
@@ -483,25 +486,21 @@ def _tidy(data: dict[str, Any]) -> dict[str, Any]:
     return tidy
 
 
-KEPT_AS_GIVEN = ("cancer", "id", "label", "$schema", "as_typed")
-"""The fields a word for not known is not taken from: ``cancer`` (``unknown`` is a cancer whose
-start is not known) and the fields kept, not evaluated."""
-
-
 def _without_not_known(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """The data without the fields whose value says it is not known (``words.not_known``: a word
     such as ``unknown`` or ``not tested``, a blank; for a field that takes a list, a list of one
     such word), which are then unknown as if left out; and those fields' words as typed (by
     field, as ``as_typed``). A list that holds such a word beside names is left as it is (the
     names are read and the word refused); so is a field that is not the profile's, which is
-    refused as any unknown field is."""
+    refused as any unknown field is, and ``cancer`` (``unknown`` is a cancer whose start is not
+    known)."""
 
     def says_not_known(value: object, listed: bool) -> bool:
         if isinstance(value, list):
             return listed and len(value) == 1 and words.not_known(value[0])
         return words.not_known(value)
 
-    fields = set(Profile.model_fields) - set(KEPT_AS_GIVEN) - {"biomarkers", "schema_"}
+    fields = {f for f in fact_fields() if f != "cancer" and not f.startswith("biomarkers.")}
     unknown = {k: v for k, v in data.items()
                if k in fields and says_not_known(v, k in SET_FIELDS)}  # fmt: skip
     kept = {k: v for k, v in data.items() if k not in unknown}
