@@ -1380,6 +1380,11 @@ REFUSALS: list[tuple[str, Callable[[], str | None], str]] = [
         lambda: "Bearer " + token(DISCOVERY, claims={"exp": now() - 61, "iat": now() - 400}),
         "expired",
     ),
+    (  # a token good for years was taken, its jti kept in memory as long
+        "exp beyond five minutes and the leeway",
+        lambda: "Bearer " + token(DISCOVERY, claims={"exp": now() + 300 + 61}),
+        "is more than 300 s from now",
+    ),
     (
         "iat in the future",
         lambda: f"Bearer {token(DISCOVERY, claims={'iat': now() + 120})}",
@@ -1500,6 +1505,10 @@ def test_a_replayed_token_is_refused(client: Client) -> None:
             lambda: token(DISCOVERY, claims={"exp": now() - 30, "iat": now() - 330}),
         ),
         ("iat ahead within the leeway", lambda: token(DISCOVERY, claims={"iat": now() + 30})),
+        (
+            "exp five minutes ahead, within the leeway",
+            lambda: token(DISCOVERY, claims={"exp": now() + 300 + 30}),
+        ),
     ],
 )
 def test_good_tokens_are_accepted(
@@ -1585,6 +1594,7 @@ def test_a_key_of_the_wrong_kind_is_refused() -> None:
 
 def test_the_clock_leeway_is_sixty_seconds_by_default() -> None:
     assert CdsSettings().leeway == 60
+    assert CdsSettings().max_lifetime == 300  # exp at most five minutes ahead, beyond it
 
 
 def test_development_setting_turns_authentication_off_loudly(

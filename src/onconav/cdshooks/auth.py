@@ -7,6 +7,7 @@ specification asks (CDS Hooks 2.0, "Trusting CDS Clients").
   and kept for ``jwks_ttl`` seconds); its type and curve must fit ``alg``;
 - claims: ``iss`` (a configured client), ``aud`` (the exact URL called), ``exp``, ``iat`` and
   ``jti``, each required; ``exp`` and ``iat`` (and ``nbf``, if given) within the clock leeway;
+  ``exp`` at most ``max_lifetime`` seconds (5 minutes) ahead, plus the leeway;
 - a ``jti`` is good for one call: seen again before it expires, the call is refused.
 
 Every refusal is an ``AuthError`` whose message says why, in one sentence. The store of seen
@@ -184,6 +185,11 @@ class Authenticator:
         if claims["exp"] + leeway < now:
             raise AuthError(f"The token expired at {_iso(claims['exp'])} (more than "
                             f"{leeway:g} s ago).")  # fmt: skip
+        lifetime = self.settings.max_lifetime
+        if claims["exp"] - leeway > now + lifetime:  # good for years, its jti kept as long
+            raise AuthError(f"The token's exp, {_iso(claims['exp'])}, is more than {lifetime:g} s "
+                            f"from now (beyond {leeway:g} s of clock leeway): a token is made "
+                            "for one call, and good for minutes.")  # fmt: skip
         if claims["iat"] - leeway > now:
             raise AuthError(f"The token's iat, {_iso(claims['iat'])}, is in the future.")
         if "nbf" in claims and claims["nbf"] - leeway > now:

@@ -84,6 +84,13 @@ class CdsSettings(BaseModel):
         "the JWT is checked; otherwise by default the request's own URL",
     )
     leeway: float = Field(default=60, ge=0, description="Clock leeway for exp and iat, seconds")
+    max_lifetime: float = Field(
+        default=300,
+        gt=0,
+        description="How far ahead of now a token's exp may be, seconds, beyond the leeway: a "
+        "token is made for one call (five minutes, as SMART Backend Services, whose JWT CDS "
+        "Hooks follows, and the first CDS Hooks drafts ask)",
+    )
     fhir_timeout: float = Field(default=5, gt=0, description="Per request to a FHIR server")
     fetch_deadline: float = Field(default=10, gt=0, description="For all fetches of one call")
     max_pages: int = Field(default=20, gt=0, description="Pages of one search followed at most")
