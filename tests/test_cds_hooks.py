@@ -1577,6 +1577,44 @@ def test_a_jku_that_cannot_be_fetched_is_refused(ehr: FakeEhr) -> None:
     assert "answered 500" in problem_of(response, 401)["detail"]
 
 
+def test_a_jwk_set_larger_than_the_limit_is_refused_as_it_is_read(ehr: FakeEhr) -> None:
+    """A jku's answer was read whole, whatever its size: 1 GB held the server's memory. It is
+    read as it comes, and refused past 64 KiB, as another JWK set that cannot be fetched."""
+    sent: list[int] = []
+
+    async def endless() -> Any:
+        for _ in range(1024):  # 1 GiB, had it been read to the end
+            sent.append(1)
+            yield b" " * (1024 * 1024)
+
+    async def huge(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=endless())
+
+    signed = token(DISCOVERY, "ehr-es256", header={"jku": JKU})
+    served = Client(make_app(ehr, transport=httpx.MockTransport(huge)))
+    response = served.get("/cds-services", headers={"authorization": f"Bearer {signed}"})
+    detail = problem_of(response, 401)["detail"]
+    assert detail == f"The JWK set at {JKU} is larger than 65536 bytes."
+    assert len(sent) <= 2
+    # a set just within the limit is read, and its key used
+    padded = {**JKU_JWKS, "padding": " " * (64 * 1024 - len(json.dumps(JKU_JWKS)) - 20)}
+    assert len(json.dumps(padded)) <= 64 * 1024
+    ehr.answer = lambda request: httpx.Response(200, json=padded)
+    signed = token(DISCOVERY, "ehr-es256", header={"jku": JKU})
+    response = Client(make_app(ehr)).get("/cds-services",
+                                         headers={"authorization": f"Bearer {signed}"})
+    assert response.status_code == 200, response.text
+
+
+def test_a_jwk_set_nested_too_deeply_is_not_json(ehr: FakeEhr) -> None:
+    """JSON nested 40,000 levels deep (40 KB) failed the reader with a RecursionError: a 500."""
+    ehr.answer = lambda request: httpx.Response(200, content=b"[" * 40_000)
+    signed = token(DISCOVERY, "ehr-es256", header={"jku": JKU})
+    response = Client(make_app(ehr)).get("/cds-services",
+                                         headers={"authorization": f"Bearer {signed}"})
+    assert problem_of(response, 401)["detail"] == f"The JWK set at {JKU} is not JSON."
+
+
 def test_a_key_of_the_wrong_kind_is_refused() -> None:
     """A P-256 key named by an ES384 token, an RSA key named by an ES384 one."""
     wrong = {

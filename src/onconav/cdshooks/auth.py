@@ -4,7 +4,8 @@ specification asks (CDS Hooks 2.0, "Trusting CDS Clients").
 - header: ``typ`` is ``JWT``; ``alg`` is ES384, RS384 or ES256 (``none`` and HMAC are refused);
   ``kid`` names the key; an optional ``jku`` must be one of the issuer's allow-listed URLs;
 - the key comes from the issuer's configured JWK set, or from an allow-listed ``jku`` (fetched,
-  and kept for ``jwks_ttl`` seconds); its type and curve must fit ``alg``;
+  at most ``max_jwks_bytes`` read, and kept for ``jwks_ttl`` seconds); its type and curve must
+  fit ``alg``;
 - claims: ``iss`` (a configured client), ``aud`` (the exact URL called), ``exp``, ``iat`` and
   ``jti``, each required; ``exp`` and ``iat`` (and ``nbf``, if given) within the clock leeway;
   ``exp`` at most ``max_lifetime`` seconds (5 minutes) ahead, plus the leeway;
@@ -139,20 +140,27 @@ class Authenticator:
         return jwks
 
     async def _download(self, url: str) -> dict[str, Any]:
+        limit = self.settings.max_jwks_bytes
         try:
-            async with httpx.AsyncClient(
-                transport=self.settings.transport, timeout=self.settings.fhir_timeout
-            ) as http:
-                response = await http.get(url, headers={"Accept": "application/json"})
+            async with (
+                httpx.AsyncClient(transport=self.settings.transport,
+                                  timeout=self.settings.fhir_timeout) as http,
+                http.stream("GET", url, headers={"Accept": "application/json"}) as response,
+            ):  # fmt: skip
+                if response.status_code != 200:
+                    raise AuthError(f"The JWK set at {url} answered {response.status_code}.")
+                body = bytearray()
+                async for chunk in response.aiter_bytes():  # decoded: a gzip bomb stops too
+                    body += chunk
+                    if len(body) > limit:
+                        raise AuthError(f"The JWK set at {url} is larger than {limit} bytes.")
         except httpx.HTTPError as error:
             raise AuthError(
                 f"The JWK set at {url} could not be fetched ({type(error).__name__})."
             ) from None
-        if response.status_code != 200:
-            raise AuthError(f"The JWK set at {url} answered {response.status_code}.")
         try:
-            jwks = response.json()
-        except (json.JSONDecodeError, UnicodeDecodeError):
+            jwks = json.loads(bytes(body))
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
             raise AuthError(f"The JWK set at {url} is not JSON.") from None
         if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list):
             raise AuthError(f'The JWK set at {url} is not {{"keys": [...]}}.')

@@ -96,6 +96,12 @@ class CdsSettings(BaseModel):
     max_pages: int = Field(default=20, gt=0, description="Pages of one search followed at most")
     max_response_bytes: int = Field(default=32 * 1024 * 1024, gt=0)
     jwks_ttl: float = Field(default=300, ge=0, description="How long a fetched JWK set is kept")
+    max_jwks_bytes: int = Field(
+        default=64 * 1024,
+        gt=0,
+        description="A JWK set fetched from a jku, at most (a set of a few keys, even RSA keys "
+        "with their certificates, is a few KiB)",
+    )
     max_body_bytes: int = Field(default=16 * 1024 * 1024, gt=0)
     transport: httpx.AsyncBaseTransport | None = Field(
         default=None,
