@@ -1682,6 +1682,15 @@ def test_settings_from_the_environment(tmp_path: Path) -> None:
         from_environment({"ONCONAV_CDS_CLIENTS": str(clients)})
     assert not from_environment({"ONCONAV_CDS_CLIENTS": str(clients),
                                  "ONCONAV_CDS_INSECURE": "1"}).auth  # fmt: skip
+    # an http public URL: the tokens whose aud it is, and the records, sent in the clear
+    plain_url = BASE.replace("https://", "http://")
+    for env in ({"ONCONAV_CDS_CLIENTS": str(clients)}, {}):
+        refused = r"^the CDS Hooks settings cannot be used: public_url \(ONCONAV_PUBLIC_URL\) "
+        with pytest.raises(SettingsError, match=rf"{refused}'{plain_url}' must be an https URL"):
+            from_environment({**env, "ONCONAV_PUBLIC_URL": plain_url})
+    development = {"ONCONAV_CDS_CLIENTS": str(clients), "ONCONAV_PUBLIC_URL": plain_url,
+                   "ONCONAV_CDS_INSECURE": "1"}  # fmt: skip
+    assert from_environment(development).public_url == plain_url
 
 
 def test_trusted_clients_need_the_public_url(ehr: FakeEhr) -> None:
@@ -1916,6 +1925,11 @@ def test_serve_refuses_unusable_cds_settings_in_one_line(
     assert done.status == 2 and not served  # refused before any worker starts
     (line,) = done.errors()
     assert "ONCONAV_PUBLIC_URL" in line and "is required" in line
+    done = run("serve", env={"ONCONAV_CDS_CLIENTS": str(clients),
+                             "ONCONAV_PUBLIC_URL": "http://onconav.example.org"})  # fmt: skip
+    assert done.status == 2 and not served
+    (line,) = done.errors()
+    assert "ONCONAV_PUBLIC_URL" in line and "must be an https URL" in line
 
 
 def test_onconav_serve_reads_the_cds_settings_from_the_environment(

@@ -4,7 +4,8 @@ the address it is known by, and how it reaches a record system's FHIR server.
 From the environment (``onconav serve``): ``ONCONAV_CDS_CLIENTS`` names a JSON file of the trusted
 clients, ``ONCONAV_PUBLIC_URL`` the service's address as the record systems call it (required
 with trusted clients: the JWT's aud is checked against it, never against the Host header), and
-``ONCONAV_CDS_INSECURE=1`` turns authentication off for local development (logged loudly).
+``ONCONAV_CDS_INSECURE=1`` turns authentication off for local development (logged loudly); an
+``http`` public URL is refused without it.
 """
 
 from __future__ import annotations
@@ -119,6 +120,14 @@ class CdsSettings(BaseModel):
                 f"configured ({CLIENTS_ENV}): the JWT's aud is checked against it (without it, "
                 "against the Host header the caller sends); give the address the record "
                 "systems call, such as https://onconav.example.org"
+            )
+        plain = self.public_url is not None and urlsplit(self.public_url).scheme != "https"
+        if self.auth and plain:  # as a jku, and as fhirServer in each call
+            raise ValueError(
+                f"public_url ({PUBLIC_URL_ENV}) {self.public_url!r} must be an https URL, such "
+                "as https://onconav.example.org: the JWT's aud is checked against it, and the "
+                "record systems would send their tokens and patients' records to it in the "
+                f"clear (http only with the development setting {INSECURE_ENV}=1)"
             )
         return self
 
