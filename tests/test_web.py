@@ -4,6 +4,7 @@ person in the logs, and schemathesis over the whole API."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import socket
@@ -12,13 +13,15 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 import httpx
 import pytest
 import schemathesis
 import uvicorn
+from fastapi import Body, Query
 from hypothesis import HealthCheck, settings
+from pydantic import BaseModel
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from onconav.kb import load_kb
@@ -478,6 +481,77 @@ def test_search_bad_input_is_a_problem_naming_the_field(
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
     assert [e["field"] for e in response.json()["errors"]] == [field]
+
+
+def test_a_parameter_of_the_wrong_type_names_what_is_accepted(client: httpx.Client) -> None:
+    """FastAPI's own refusals (a parameter it reads before the route runs) had accepted empty."""
+    response = client.get("/api/v1/search", params={"q": "chemo", "limit": "ten"})
+    assert response.status_code == 422
+    (error,) = response.json()["errors"]
+    assert error["field"] == "limit" and error["value"] == "ten"
+    assert error["accepted"] == ["a whole number"]
+
+
+class _Sized(BaseModel):
+    size: int
+
+
+@pytest.mark.parametrize(
+    ("request_args", "field", "value", "accepted"),
+    [
+        (("GET", "/t/query", {"params": {"count": "1.5"}}), "count", "1.5", ["a whole number"]),
+        (("GET", "/t/query", {"params": {"ratio": "half"}}), "ratio", "half", ["a number"]),
+        (("GET", "/t/query", {"params": {"flag": "maybe"}}), "flag", "maybe", ["true or false"]),
+        (("GET", "/t/query", {"params": {"side": "up"}}), "side", "up", ["'left' or 'right'"]),
+        (("POST", "/t/body", {"content": b'{"size": '}), "body", None, ["valid JSON"]),
+        (("POST", "/t/body", {"json": [1, 2]}), "body", None, ["a JSON object"]),
+        (("POST", "/t/body", {"json": "big"}), "body", None, ["a JSON object"]),
+        (("POST", "/t/body", {}), "body", None, ["a JSON body"]),
+        (("POST", "/t/body", {"json": {"size": "big"}}), "size", None, ["a whole number"]),
+        (("POST", "/t/object", {"json": [1]}), "body", None, ["a JSON object"]),
+        (("GET", "/t/text", {"params": {"n": "1"}}), "n", "1", ["less than 1"]),
+    ],
+    ids=["int", "float", "bool", "literal", "not JSON", "a list", "a string", "no body",
+         "a body field", "a dict body", "by pydantic's words"],
+)  # fmt: skip
+def test_each_of_fastapis_refusals_names_the_field_and_what_is_accepted(
+    request_args: tuple[str, str, dict[str, Any]], field: str, value: Any, accepted: list[str]
+) -> None:
+    """No route of the API reads a body through FastAPI, and only the search's limit is a
+    parameter FastAPI checks: routes added here for each kind of refusal the handler names."""
+    app = create_app(KB)
+
+    @app.get("/t/query", include_in_schema=False)
+    def query(count: int = 0, ratio: float = 0, flag: bool = False,
+              side: Literal["left", "right"] = "left") -> dict[str, str]:  # fmt: skip
+        return {}
+
+    @app.post("/t/body", include_in_schema=False)
+    def body(given: _Sized) -> dict[str, str]:
+        return {}
+
+    @app.post("/t/object", include_in_schema=False)
+    def obj(given: Annotated[dict[str, int], Body()]) -> dict[str, str]:
+        return {}
+
+    @app.get("/t/text", include_in_schema=False)
+    def text(n: Annotated[int, Query(lt=1)] = 0) -> dict[str, str]:
+        return {}
+
+    method, path, kw = request_args
+
+    async def call() -> httpx.Response:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                     base_url="http://onconav.test") as http:  # fmt: skip
+            headers = {"content-type": "application/json"} if "content" in kw else {}
+            return await http.request(method, path, headers=headers, **kw)
+
+    response = asyncio.run(call())
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    (error,) = response.json()["errors"]
+    assert (error["field"], error["value"], error["accepted"]) == (field, value, accepted), error
+    assert error["message"]
 
 
 def test_search_with_no_hit_suggests_words(client: httpx.Client) -> None:

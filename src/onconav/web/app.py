@@ -210,6 +210,45 @@ def field_errors(problems: list[Problem]) -> list[FieldError]:
     ]  # fmt: skip
 
 
+# What a parameter or a body that FastAPI refused accepts, by the kind of error pydantic gives
+ACCEPTED_BY_ERROR = {
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "string_type": "text",
+    "json_invalid": "valid JSON",
+    "model_attributes_type": "a JSON object",
+    "dict_type": "a JSON object",
+}
+
+
+def _refused(error: Any) -> FieldError:
+    """A field error for one of FastAPI's validation errors, named as the core names fields
+    ("limit", not "query.limit": where the value was sent is the route's own business), with
+    what it accepts: by the kind of error, else the allowed values pydantic names, else its
+    words for what the input should be."""
+    kind, where, ctx = error["type"], tuple(error["loc"]), error.get("ctx") or {}
+    whole = where[:1] == ("body",) and (len(where) == 1 or kind == "json_invalid")
+    field = "body" if whole else field_name(where[1:]) or field_name(where)
+    if kind in ACCEPTED_BY_ERROR:
+        accepted = [ACCEPTED_BY_ERROR[kind]]
+    elif kind == "missing" and whole:
+        accepted = ["a JSON body"]
+    elif "expected" in ctx:  # a literal or an enum: "'a' or 'b'"
+        accepted = [str(ctx["expected"])]
+    else:
+        should = error["msg"].partition("Input should be ")[2]
+        accepted = [should.split(",")[0]] if should else []
+    # the value given, for a parameter of the address (a body's is not sent back: it may be
+    # the whole body, or bytes)
+    value = _jsonable(error.get("input")) if where[0] in ("query", "path") else None
+    return FieldError(field=field, value=value, accepted=accepted, message=error["msg"])
+
+
 def _jsonable(value: object) -> Any:
     try:
         json.dumps(value)
@@ -243,11 +282,8 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> Response:
-        # named as the core names them ("limit", not "query.limit"): where the value was sent
-        # is the route's own business
-        errors = [FieldError(field=field_name(tuple(e["loc"][1:]) or tuple(e["loc"])),
-                             message=e["msg"]) for e in error.errors()]  # fmt: skip
-        return problem(422, "Invalid request", "The request does not fit the API.", errors)
+        return problem(422, "Invalid request", "The request does not fit the API.",
+                       [_refused(e) for e in error.errors()])  # fmt: skip
 
     @app.get("/healthz", summary="The server is up")
     async def healthz() -> dict[str, str]:
