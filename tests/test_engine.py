@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from onconav.engine import Status, evaluate
@@ -17,7 +17,7 @@ from onconav.kb import KnowledgeBase, load_kb
 from onconav.kb.model import fact_tests
 from onconav.kb.rules import DISTANT_SITES
 from onconav.logic import Truth, truth
-from onconav.profile import ProfileError, facts_of, parse_profile
+from onconav.profile import ProfileError, facts_of, parse_profile, read_cancer
 
 CANCERS = [
     "stomach",
@@ -182,6 +182,42 @@ def test_a_word_for_not_known_is_the_same_as_leaving_the_field_out(pair, data) -
         (o.id, o.status, o.reason, [m.fact for m in o.missing]) for o in plain.options
     ], (partial, said)
     assert told.questions == plain.questions and told.warnings == plain.warnings
+
+
+# HER2 and KRAS results as people write them in a cancer's name, by value
+RESULTS_IN_NAME = {
+    "her2": {"positive": ["HER2-positive", "HER2+", "HER2 3+", "HER2/neu amplified"],
+             "negative": ["HER2-negative", "HER2 negative", "HER2 IHC 1+", "HER2 0"]},
+    "kras": {"wild-type": ["KRAS wild-type", "KRAS WT", "KRAS not mutated",
+                           "KRAS mutation not detected"],
+             "mutated": ["KRAS G12D", "KRAS-mutant", "KRAS G12C mutated", "KRAS positive"]},
+}  # fmt: skip
+
+
+@SETTINGS
+@given(pair=partial_and_more(), data=st.data())
+def test_a_result_written_in_the_cancers_name_is_the_same_as_giving_it(pair, data) -> None:  # type: ignore[no-untyped-def]
+    """HER2 or KRAS written in the cancer's name ("HER2-positive stomach cancer", "rectal
+    cancer, KRAS G12D"), with the marker not given otherwise, gives the same options, statuses,
+    reasons, questions and warnings as the marker given."""
+    kb = shared_kb()
+    partial, _ = pair
+    marker = data.draw(st.sampled_from(["her2", "kras"]))
+    value = data.draw(st.sampled_from(sorted(RESULTS_IN_NAME[marker])))
+    phrase = data.draw(st.sampled_from(RESULTS_IN_NAME[marker][value]))
+    cancer = partial["cancer"]
+    assume(read_cancer(kb, cancer).record is not None)  # an unknown cancer is named as written
+    named = data.draw(st.sampled_from([f"{phrase} {cancer} cancer", f"{cancer} cancer, {phrase}",
+                                       f"{cancer} cancer ({phrase})"]))  # fmt: skip
+    markers = {k: v for k, v in partial.get("biomarkers", {}).items() if k != marker}
+    plain = {k: v for k, v in partial.items() if k != "biomarkers"}
+    written = {**plain, "cancer": named, **({"biomarkers": markers} if markers else {})}
+    given = {**plain, "biomarkers": {**markers, marker: value}}
+    told, read = evaluate(parse_profile(given, kb), kb), evaluate(parse_profile(written, kb), kb)
+    assert [(o.id, o.status, o.reason, [m.fact for m in o.missing]) for o in read.options] == [
+        (o.id, o.status, o.reason, [m.fact for m in o.missing]) for o in told.options
+    ], (given, written)
+    assert read.questions == told.questions and read.warnings == told.warnings, read.warnings
 
 
 @SETTINGS

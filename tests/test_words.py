@@ -596,7 +596,7 @@ def test_receptor_words_that_say_more_than_negative_or_positive_leave_it_unknown
         Status.needs_information)  # fmt: skip
 
 
-@pytest.mark.parametrize("name", ["ER- breast cancer", "HER2-positive breast cancer"])
+@pytest.mark.parametrize("name", ["ER- breast cancer", "HER2-low breast cancer"])
 def test_receptor_words_that_do_not_say_it_are_named_as_not_read(name: str) -> None:
     facts = read({"cancer": name, "stage": "4"})
     assert facts.given["hormone_sensitive"] is None

@@ -391,16 +391,22 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
         raise ProfileError(problems)
     assert profile is not None and reading is not None and isinstance(cancer, str)
     read["cancer"] = reading.record or cancer
-    hormones = words.hormone_sensitive(cancer)  # ER-positive, triple-negative, castration-...
-    if hormones is not None and data.get("hormone_sensitive") is None:
-        read["hormone_sensitive"] = hormones
+    # what the cancer's words say of a field not answered: ER-positive, triple-negative,
+    # HER2-positive, KRAS G12D (an answer given wins: facts_of warns when they disagree)
+    named = {field: value for field, value in reading.say if _answer(data, field) is None}
+    if "hormone_sensitive" in named:
+        read["hormone_sensitive"] = named["hormone_sensitive"]
+    markers = {f: v for f, v in named.items() if f.startswith("biomarkers.")}
+    if markers:
+        read["biomarkers"] = profile.biomarkers.model_copy(
+            update={f.removeprefix("biomarkers."): v for f, v in markers.items()})
     if reading.site == "cervix" and profile.stage is not None:  # FIGO: M1 is 4B, T4 M0 is 4A
         read["stage"] = words.cervical_stage(data["stage"], words.stage(data["stage"])).value
     typed = {field: data[field] for field in (*read, "stage", "recurrence", "metastasis_extent",
                                               "resectable")
-             if field in data and _changed(data[field], read.get(field, getattr(profile, field)))}
-    if "hormone_sensitive" in read and "hormone_sensitive" not in data:
-        typed["hormone_sensitive"] = cancer  # read from the words of the cancer
+             if field != "biomarkers" and field in data
+             and _changed(data[field], read.get(field, getattr(profile, field)))}  # fmt: skip
+    typed |= dict.fromkeys(named, cancer)  # read from the words of the cancer
     typed = unknown | typed  # a value read from the cancer's words stays as those words
     for marker in ("her2", "kras"):
         given = (data.get("biomarkers") or {}).get(marker)
@@ -444,6 +450,14 @@ def _changed(given: object, read: object) -> bool:
     if isinstance(given, list) and isinstance(read, list):
         return [str(g) for g in given] != [str(r) for r in read]
     return str(given) != str(read) if read is not None else given is not None
+
+
+def _answer(data: dict[str, Any], field: str) -> Any:
+    """The answer the data gives to a field (``biomarkers.her2`` inside ``biomarkers``)."""
+    if field.startswith("biomarkers."):
+        markers = data.get("biomarkers")
+        return markers.get(field.removeprefix("biomarkers.")) if isinstance(markers, dict) else None
+    return data.get(field)
 
 
 def _tidy(data: dict[str, Any]) -> dict[str, Any]:
@@ -666,27 +680,61 @@ def _close(folded: str, names: Mapping[str, str]) -> str | None:
 class CancerReading:
     """What the words of ``cancer`` mean: the ``site`` that decides the scope (a cancer id,
     ``any`` when not given, or the folded name of a cancer the knowledge base does not know),
-    the ``name`` to show, the ``record`` the words matched (None for an unknown cancer), and
-    warnings or problems."""
+    the ``name`` to show, the ``record`` the words matched (None for an unknown cancer),
+    warnings or problems, and what the words ``say`` of the profile's other fields, by field
+    ("HER2-positive": ``biomarkers.her2`` positive; "triple-negative": ``hormone_sensitive``
+    False)."""
 
     site: str
     name: str
     record: str | None
     warnings: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
+    say: tuple[tuple[str, Any], ...] = ()
 
 
 def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
+    """Read where the cancer started (``_read_site``), and what its words say of whether hormones
+    make it grow and of HER2 and KRAS: words that say both of one field are not known, with a
+    warning."""
+    name = re.sub(r"[\u2010-\u2015]", "-", name)  # dashes as hyphens: non–small is non-small
+    shown = name.strip()[:120]
+    say: list[tuple[str, Any]] = []
+    warnings: list[str] = []
+    read: set[str] = set()  # the words read, not to be named as not read
+    hormones = words.hormone_answers(name)
+    if len(hormones) == 1:
+        say.append(("hormone_sensitive", hormones.pop()))
+        read |= words.HORMONE_WORDS
+    elif hormones:
+        warnings.append(f"cancer: {shown!r} says both that hormones make it grow and that they "
+                        "do not; that is taken as not known")  # fmt: skip
+    results = words.results_in_name(name)
+    for field in ("her2", "kras"):
+        values = sorted({r.value for r in results if r.field == field})
+        read |= {w for r in results if r.field == field for w in words.place_words(r.words)}
+        if len(values) == 1:
+            say.append((f"biomarkers.{field}", values[0]))
+        elif values:
+            warnings.append(f"cancer: {shown!r} gives {field.upper()} as both "
+                            f"{' and '.join(values)}; that is taken as not known")  # fmt: skip
+    reading = _read_site(kb, name, read)
+    return replace(reading, say=tuple(say), warnings=(*warnings, *reading.warnings))
+
+
+def _read_site(kb: KnowledgeBase, name: str, read: set[str]) -> CancerReading:
     """Read where the cancer started: by any name, alias or code; else with the words that
     describe the cancer left out ("rectal adenocarcinoma", "cancer of the cervix"); a cancer read
     as another (the gastro-oesophageal junction as the stomach, colorectal as the colon) says so;
     a near miss of a known name is a problem with a suggestion; any other cancer gets the
-    general options, with a warning that names the word."""
-    name = re.sub(r"[\u2010-\u2015]", "-", name)  # dashes as hyphens: non–small is non-small
+    general options, with a warning that names the word. Words the name holds beside the site
+    that are neither ``read`` already nor describing words are named as not read; a test's
+    result written as not known ("HER2 pending") does not make the cancer itself unsure."""
     lowered = name.lower()
     if words.UNKNOWN_PRIMARY.search(lowered) or normalise_name(name) in UNKNOWN_SITE:
         return CancerReading("any", "advanced cancer (where it started not given)", "any")
-    if words.UNSURE.search(lowered) or words.NEGATED.match(lowered) or words.NO_CANCER.search(
+    sure = words.TEST_NOT_KNOWN.sub(" ", lowered)  # "stomach cancer, HER2 pending": stomach
+    if words.UNSURE.search(sure) or words.NEGATED.match(lowered) or words.NO_CANCER.search(
             lowered):  # fmt: skip
         message = (f"{name!r} is not sure or says what it is not; give where the cancer started "
                    "as far as it is known, or 'unknown'")  # fmt: skip
@@ -706,12 +754,8 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
         record = cancers[0]
         target = getattr(record, "read_as", None)
         warnings = []
-        unread = [w for w in words.place_words(primary) if matched and w not in matched.split()]
-        if words.hormone_sensitive(name) is not None:  # read: whether hormones make it grow
-            unread = [w for w in unread if w not in words.HORMONE_WORDS]
-        if words.HORMONE_SENSITIVE.search(lowered) and words.NOT_HORMONE_SENSITIVE.search(lowered):
-            warnings.append(f"cancer: {name.strip()[:120]!r} says both that hormones make it "
-                            "grow and that they do not; that is taken as not known")  # fmt: skip
+        unread = [w for w in words.place_words(primary)
+                  if matched and w not in matched.split() and w not in read]  # fmt: skip
         if unread or primary != name:
             read_as = kb.name_of(target or record.id)
             warnings.append(f"cancer: {name.strip()[:120]!r} is read as {read_as}"
@@ -796,13 +840,19 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     problems += cancer.problems
     warnings += cancer.warnings
     warnings += _stage_notes(profile)
-    said = words.hormone_sensitive(typed_cancer) if isinstance(typed_cancer, str) else None
-    if said is not None and profile.hormone_sensitive is (not said):  # the answer given wins
-        verb, answer = ("make", "no") if said else ("do not make", "yes")
+    for field, said in cancer.say:  # the answer given wins over the cancer's words
+        answer = (getattr(profile.biomarkers, field.removeprefix("biomarkers."))
+                  if field.startswith("biomarkers.") else getattr(profile, field))  # fmt: skip
+        if answer is None or isinstance(answer, list) or answer == said:
+            continue
         name = str(typed_cancer).strip()[:120]
-        warnings.append(f"hormone_sensitive: {name!r} says hormones {verb} it grow, and the "
-                        f"answer given says {answer}; the answer given is used: "
-                        "check it")  # fmt: skip
+        if field == "hormone_sensitive":
+            says = f"hormones {'make' if said else 'do not make'} it grow"
+            answer = "yes" if answer else "no"
+        else:
+            says = f"{field.removeprefix('biomarkers.').upper()} {said}"
+        warnings.append(f"{field}: {name!r} says {says}, and the answer given says {answer}; "
+                        "the answer given is used: check it")  # fmt: skip
     given: dict[str, FactValue] = dict.fromkeys(kb.facts)
     given.update(
         cancer=None if site == "any" else site,

@@ -33,10 +33,11 @@ def _compact(text: str) -> str:
     return re.sub(r"[^a-z0-9+]", "", text.lower())
 
 
-UNSURE = re.compile(r"\?|\b(pending|awaited|awaiting|not (yet )?tested|not done|unknown|"
-                    r"uncertain|unclear|possible|possibly|probable|probably|suspected|query|"
-                    r"likely|maybe|inconclusive|indeterminate|"
-                    r"(not|cannot be|can't be|can not be) (excluded|ruled out))\b")  # fmt: skip
+_UNSURE_WORDS = (r"pending|awaited|awaiting|not (yet )?tested|not done|unknown|uncertain|"
+                 r"unclear|possible|possibly|probable|probably|suspected|query|likely|maybe|"
+                 r"inconclusive|indeterminate|(not|cannot be|can't be|can not be) "
+                 r"(excluded|ruled out)")  # fmt: skip
+UNSURE = re.compile(rf"\?|\b({_UNSURE_WORDS})\b")
 UNSURE_HINT = "; when it is not known yet, leave the field out or say unknown"
 
 # Words that say a value is not known (yet), all of it: the field is read as if left out, never
@@ -303,7 +304,7 @@ DESCRIBING = frozenset({
     "castration-resistant", "crpc", "mcrpc", "hormone-refractory", "hormone-resistant",
 })
 # The words of a cancer's name that say whether hormones make it grow: read by
-# ``hormone_sensitive``, and so left out of the words not read when they give an answer.
+# ``hormone_answers``, and so left out of the words not read when they give an answer.
 HORMONE_WORDS = frozenset({
     "er", "pr", "hr", "positive", "negative", "pos", "neg", "er-positive", "pr-positive",
     "hr-positive", "er-pos", "pr-pos", "hr-pos", "er-negative", "pr-negative", "er-neg",
@@ -331,12 +332,68 @@ NOT_HORMONE_SENSITIVE = re.compile(
 )
 
 
-def hormone_sensitive(name: str) -> bool | None:
-    """Whether the words of a cancer's name say hormones make it grow (True), or that they do
-    not (False); None when they say neither, or both."""
-    yes = HORMONE_SENSITIVE.search(name.lower()) is not None
-    no = NOT_HORMONE_SENSITIVE.search(name.lower()) is not None
-    return None if yes == no else yes
+def hormone_answers(name: str) -> set[bool]:
+    """What the words of a cancer's name say of whether hormones make it grow: {True}, {False},
+    both when they say both, or none."""
+    lowered = name.lower()
+    return ({True} if HORMONE_SENSITIVE.search(lowered) else set()) | (
+        {False} if NOT_HORMONE_SENSITIVE.search(lowered) else set())
+
+
+# A test's name in a cancer's name, and the words after it that say its result is not known
+# ("stomach cancer, HER2 pending", "KRAS not tested rectal cancer", "PD-L1 unknown"): those
+# words are about the test, not about whether it is cancer or where it started.
+TEST_NAME = (r"\b(her-?2(?: ?/ ?neu)?|erbb2|k-?ras|n-?ras|braf|er|pr|hr|pd-?l-?1|msi(?:-h)?|"
+             r"d?mmr|egfr|alk|ros-?1|ntrk|brca[12]?|pik3ca|hpv|p16|tmb|cldn18(?:\.2)?|"
+             r"claudin[- ]?18(?:\.2)?|fgfr2b?)\b")  # fmt: skip
+TEST_NOT_KNOWN = re.compile(
+    TEST_NAME + rf"[\s:-]*((status|result|test)\s+)?((is|was)\s+)?(\?|\b({_UNSURE_WORDS})\b)"
+)
+# HER2 and KRAS named in a cancer's name with a result the profile reads ("HER2-positive
+# stomach cancer", "KRAS G12D rectal cancer"): read by ``results_in_name``.
+_RESULT_TESTS = re.compile(r"\b(her-?2(?: ?/ ?neu)?|erbb2|k-?ras)\b")
+_RESULT_WORDS = 4  # the most words after a test's name its result is read in ("IHC 2+ ISH pos")
+
+
+@dataclass(frozen=True)
+class ResultInName:
+    field: str  # her2 or kras
+    value: str
+    words: str  # the words that gave it ("her2-positive")
+
+
+def results_in_name(name: str) -> list[ResultInName]:
+    """The HER2 and KRAS results a cancer's name gives, each read by the field's own reader from
+    the test's name and the words after it (at most ``_RESULT_WORDS``, to a comma, semicolon or
+    bracket): the result of the most words that read as one ("KRAS mutation not detected" is
+    wild-type, not the mutation of its first two words), said by the fewest of them that read
+    the same, less the words after it that say no result with the test's name alone ("KRAS
+    G12C mutated", not "KRAS G12C mutated rectal cancer"). A test named with no result read gives
+    none."""
+    lowered = name.lower()
+    found = []
+    for test in _RESULT_TESTS.finditer(lowered):
+        field = "kras" if "ras" in test.group(1) else "her2"
+        rest = re.split(r"[,;()]", lowered[test.end():])[0]
+        after = list(re.finditer(r"\S+", rest))[:_RESULT_WORDS]
+        phrases = [lowered[test.start() : test.end() + m.end()] for m in after]
+        values = [_result(field, phrase) for phrase in phrases]
+        if not any(values):
+            continue
+        end = max(i for i, v in enumerate(values) if v)
+        while (end > 0 and values[end - 1] == values[end]
+               and _result(field, f"{test.group(1)} {after[end].group(0)}") is None):  # fmt: skip
+            end -= 1
+        found.append(ResultInName(field, str(values[end]), phrases[end]))
+    return found
+
+
+def _result(field: str, words: str) -> str | None:
+    """The result of HER2 or KRAS the words give, or None when they give none."""
+    try:
+        return her2(words) if field == "her2" else kras(words)
+    except NotUnderstood:
+        return None
 
 
 # Kinds of cancer other than the carcinomas the organ-specific sources describe: a gastric
