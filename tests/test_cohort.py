@@ -5,6 +5,7 @@ prints) for a sample; every row is answered or quarantined; the command's errors
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import random
@@ -21,7 +22,9 @@ from hypothesis import strategies as st
 
 from conftest import ROOT, Run
 from onconav.cohort import demo, gaps, run
-from onconav.cohort.engines import profile_data
+from onconav.cohort.engines import ENGINES, profile_data
+from onconav.cohort.gaps import definitions
+from onconav.cohort.table import EMPTY_ROW, SEPARATOR
 from onconav.engine import evaluate
 from onconav.kb import KnowledgeBase, load_kb
 from onconav.profile import ProfileError, facts_of, parse_profile
@@ -35,6 +38,21 @@ def results(path: Path) -> Result:
     found = con.execute(f"SELECT * FROM read_parquet('{path}')").fetchall()
     con.close()
     return {(p, o, s, b, tuple(m)) for p, o, s, b, m in found}
+
+
+def csv_results(path: Path) -> Result:
+    """A result written as CSV, read as an analyst reads it: ``missing`` split at ``;``."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {(r["patient_id"], r["option_id"], r["status"], r["because"],
+                 tuple(r["missing"].split(SEPARATOR)) if r["missing"] else ())
+                for r in csv.DictReader(handle)}  # fmt: skip
+
+
+def csv_lines(path: Path) -> tuple[str, list[str]]:
+    """A CSV file's header and its other lines, sorted (an engine writes its rows in any
+    order)."""
+    header, *lines = path.read_text(encoding="utf-8").splitlines()
+    return header, sorted(lines)
 
 
 def quarantined(path: Path) -> dict[int, str]:
@@ -52,7 +70,8 @@ def both(kb: KnowledgeBase, source: Path, folder: Path) -> tuple[Any, Any]:
 
 
 def scrambled(rng: random.Random, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Words people type in place of some values (the core reads them), and lists with 'none'."""
+    """Words people type in place of some values (the core reads them), lists with 'none', and
+    a row with no value at all."""
     words = {"stage": ["Stage IV", "IVB", "metastatic", "stage 3"], "her2": ["HER2 3+", "neg"],
              "kras": ["G12D", "wt"], "resectable": ["yes", "no"],
              "recurrence": ["relapsed"]}  # fmt: skip
@@ -62,6 +81,7 @@ def scrambled(rng: random.Random, rows: list[dict[str, Any]]) -> list[dict[str, 
                 row[field] = rng.choice(typed)
         if rng.random() < 0.05:
             row["symptoms"] = ["none"]
+    rows.insert(rng.randrange(1, len(rows)), {"patient_id": None})  # in CSV: a row of commas
     return rows
 
 
@@ -117,8 +137,9 @@ def test_spark_gives_the_same_answers_as_duckdb_and_python(
     tmp_path: Path, spark_stopped: None, capfd: pytest.CaptureFixture[str], seed: int
 ) -> None:
     """1500 people (unknowns, typed words, bad rows) through all three engines, Spark in local
-    mode: the same row for every (patient, option), the same quarantine, the same summary. Spark
-    writes nothing to our standard error (its JVM starts here, the suite's first Spark)."""
+    mode: the same row for every (patient, option), the same quarantine, the same summary, the
+    same CSV file (but the order of its rows), byte for byte. Spark writes nothing to our
+    standard error (its JVM starts here, the suite's first Spark)."""
     folder = tmp_path / str(seed)
     folder.mkdir()
     rows = scrambled(random.Random(seed), demo.people(KB, 1500, seed=seed, bad=0.02))
@@ -126,12 +147,17 @@ def test_spark_gives_the_same_answers_as_duckdb_and_python(
     demo.write(rows, str(source), "parquet")
     fast, slow = both(KB, source, folder)
     capfd.readouterr()
-    spark = run(KB, source, folder / "spark.parquet", engine="spark", master="local[2]")
+    spark = run(KB, source, folder / "spark.csv", engine="spark", fmt="csv", master="local[2]")
     assert capfd.readouterr().err == ""
     assert spark.loaded == fast.loaded == slow.loaded and spark.loaded.quarantined >= 5
-    answers = results(folder / "spark.parquet")
+    answers = csv_results(folder / "spark.csv")
     assert len(answers) == spark.results > 40_000
     assert answers == results(folder / "duckdb.parquet") == results(folder / "python.parquet")
+    for engine in ("duckdb", "python"):
+        run(KB, source, folder / f"{engine}.csv", engine=engine, fmt="csv")
+    written = [csv_lines(folder / f"{engine}.csv") for engine in ENGINES]
+    assert written[0] == written[1] == written[2]
+    assert any(SEPARATOR in line for line in written[0][1])  # lists of two items or more
     assert quarantined(folder / "spark.quarantine.csv") == quarantined(
         folder / "duckdb.quarantine.csv"
     )
@@ -200,15 +226,17 @@ def test_every_bad_row_is_quarantined_with_its_row_number_and_reason(tmp_path: P
         {"patient_id": "a", "cancer": "stomach"},
         {"patient_id": "f", "cancer": None},
         {"patient_id": "g", "cancer": "rectum", "stage": "IV", "kras": "G12D"},
+        {"patient_id": None},  # no value at all (in CSV, a row of commas): no person
     ]
     for fmt in ("parquet", "csv", "ndjson"):
         source = tmp_path / f"people.{fmt}"
         demo.write(rows, str(source), fmt)
         for engine in ("duckdb", "python"):
             done = run(KB, source, tmp_path / f"{fmt}-{engine}.parquet", engine=engine)
-            assert (done.loaded.rows, done.loaded.answered, done.loaded.quarantined) == (7, 2, 5)
+            assert (done.loaded.rows, done.loaded.answered, done.loaded.quarantined) == (8, 2, 6)
             bad = quarantined(tmp_path / f"{fmt}-{engine}.quarantine.csv")
-            assert sorted(bad) == [2, 3, 4, 5, 6]
+            assert sorted(bad) == [2, 3, 4, 5, 6, 8]
+            assert bad[8] == EMPTY_ROW == "the row is empty: no value in any column"
             assert "progressed_on[1]" in bad[2] and "no-such-drug" in bad[2]
             assert bad[3].startswith("stage:") and bad[4] == "patient_id: missing"
             assert bad[5] == "patient_id: the same as row 1" and bad[6] == "cancer: is required"
@@ -233,6 +261,43 @@ def test_gaps_name_the_test_that_settles_them(tmp_path: Path) -> None:
     assert by[("s", "her2")][0] == "HER2 test" and by[("s", "her2")][1] >= 1
     assert by[("r", "kras")][0].startswith("KRAS") and ("k", "kras") not in by
     assert [n for *_, n in totals] == sorted((n for *_, n in totals), reverse=True)
+
+
+def test_a_list_in_csv_is_its_items_separated_by_semicolons(tmp_path: Path) -> None:
+    """CSV has no lists: the result's ``missing`` and the gaps' ``tests`` and ``option_ids`` are
+    written as their items joined by ``; ``, as an input CSV gives a list (they were DuckDB's
+    text of a list, ``[a, b]``), an empty list as an empty cell; Parquet and NDJSON keep the
+    lists. The same items in every format."""
+    rows = [{"patient_id": "s", "cancer": "stomach", "stage": "4"},
+            {"patient_id": "r", "cancer": "rectum", "stage": "4"}]  # fmt: skip
+    source = tmp_path / "people.ndjson"
+    demo.write(rows, str(source), "ndjson")
+    for fmt in ("parquet", "csv", "ndjson"):
+        run(KB, source, tmp_path / f"out.{fmt}", fmt=fmt)
+        gaps(KB, source, tmp_path / f"gaps.{fmt}", fmt)
+    with (tmp_path / "out.csv").open(encoding="utf-8", newline="") as handle:
+        cells = [r["missing"] for r in csv.DictReader(handle)]
+    assert "" in cells and any(SEPARATOR in c for c in cells)
+    assert not any(c.startswith("[") or ", " in c for c in cells)
+    assert csv_results(tmp_path / "out.csv") == results(tmp_path / "out.parquet")
+    lines = (tmp_path / "out.ndjson").read_text(encoding="utf-8").splitlines()
+    assert {tuple(json.loads(line)["missing"]) for line in lines} == {
+        m for *_, m in results(tmp_path / "out.parquet")}
+    with (tmp_path / "gaps.csv").open(encoding="utf-8", newline="") as handle:
+        written = {(r["patient_id"], r["fact"]): r for r in csv.DictReader(handle)}
+    with duckdb.connect() as con:
+        for name in ("gaps.parquet", "gaps.ndjson"):
+            found = con.execute(f"SELECT patient_id, fact, tests, option_ids "
+                                f"FROM '{tmp_path / name}'").fetchall()  # fmt: skip
+            assert {(p, f): (t, ids) for p, f, t, ids in found} == {
+                k: (r["tests"].split(SEPARATOR) if r["tests"] else [],
+                    r["option_ids"].split(SEPARATOR)) for k, r in written.items()}, name
+    assert written[("s", "her2")]["tests"] == "HER2 test"
+    assert "" in {r["tests"] for r in written.values()}  # no test settles it: an empty cell
+    assert SEPARATOR in written[("s", "her2")]["option_ids"]
+    # what a list may hold, ids and names of the knowledge base, never holds the separator
+    tests = {t for _, _, names, _ in definitions(KB)[0] for t in names}
+    assert tests and not any(";" in name for name in {*KB.rules, *KB.facts, *tests})
 
 
 def test_the_command_runs_on_the_demo_population(run_cli: Run, tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from conftest import Run
 from onconav.cohort import run
-from onconav.cohort.table import CohortError, connect, load
+from onconav.cohort.table import EMPTY_ROW, CohortError, connect, load
 from onconav.cohort.table import reason as reason_of
 from onconav.kb import load_kb
 from onconav.profile import ProfileError, parse_profile
@@ -100,7 +100,7 @@ def test_ndjson_lines_read_one_at_a_time_say_what_each_is(tmp_path: Path) -> Non
         (2, None, "line 2: not JSON"),
         (3, None, "line 3: not a JSON object (true or false)"),
         (4, None, "line 4: not a JSON object (a number)"),
-        (5, None, "patient_id: missing; cancer: is required"),
+        (5, None, EMPTY_ROW),
     ]
 
 
@@ -269,6 +269,39 @@ def test_a_csv_row_with_more_or_fewer_values_or_an_open_quote_is_quarantined(
         for (_, _, reason), (_, _, start) in zip(bad, expected, strict=True):
             assert reason.startswith(start), (engine, reason)
         assert answers(tmp_path / f"{engine}.parquet") == clean(tmp_path, engine)
+
+
+def test_a_row_with_no_value_is_quarantined_as_empty(tmp_path: Path) -> None:
+    """A row with no value in any column (a spreadsheet's row of commas, spaces in its cells,
+    too few commas; an NDJSON {} or nulls) is no person: quarantined as that, by every engine
+    (it was 'patient_id: missing; cancer: is required'), and counted in the rows read. A row
+    with a value left is read as any row."""
+    csv_text = ("patient_id,cancer,stage\n"
+                "a,stomach,4\n"
+                ",,\n"
+                " , ,  \n"
+                ",\n"  # too few values, all empty
+                ",,4\n"  # a value: a row with no patient_id and no cancer
+                "b,rectum,4\n")  # fmt: skip
+    ndjson_text = "".join(json.dumps(r) + "\n" for r in [
+        {"patient_id": "a", "cancer": "stomach", "stage": "4"}, {},
+        {"patient_id": " ", "stage": None}, {"symptoms": []},  # a value: no symptoms
+        {"stage": "4"}, {"patient_id": "b", "cancer": "rectum", "stage": "4"}])  # fmt: skip
+    for name, text, empty in (("people.csv", csv_text, [(2, EMPTY_ROW), (3, EMPTY_ROW),
+                                                        (4, "line 5: " + EMPTY_ROW)]),
+                              ("people.ndjson", ndjson_text, [(2, EMPTY_ROW),
+                                                              (3, EMPTY_ROW)])):  # fmt: skip
+        source = tmp_path / name
+        source.write_text(text)
+        for engine in ENGINES:
+            done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+            bad = quarantined(tmp_path / f"{engine}.quarantine.csv")
+            found = [(r, why) for r, _, why in bad if EMPTY_ROW in why]
+            assert found == empty, (name, engine, bad)
+            assert (done.loaded.answered, done.loaded.quarantined) == (2, len(bad))
+            assert done.loaded.rows == len(text.splitlines()) - (name == "people.csv")
+            others = [why for _, _, why in bad if EMPTY_ROW not in why]
+            assert others and all(w.startswith("patient_id: missing") for w in others), others
 
 
 def test_a_csv_value_over_two_lines_and_a_blank_line_are_read(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from onconav.cohort.table import as_given, reason, watched
+from onconav.cohort.table import EMPTY_ROW, as_given, reason, watched
 from onconav.engine import undecided_facts
 from onconav.kb import KnowledgeBase
 from onconav.kb.rules import Rules
@@ -115,6 +115,9 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
                     record = dict(zip(names, values, strict=True))
                     number, patient = int(str(record["_row"])), record["patient_id"]
                     reasons = []
+                    if all(v is None for k, v in record.items() if k != "_row"):
+                        bad.append((number, None, EMPTY_ROW))  # no person: as table._join says
+                        continue
                     if patient is None:
                         reasons.append("patient_id: missing")
                     elif patient in seen:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from onconav.cohort.table import copy_to
+from onconav.cohort.table import SEPARATOR, copy_to
 from onconav.kb import KnowledgeBase
 from onconav.kb.rules import ALWAYS
 from onconav.logic import quote, to_sql
@@ -47,7 +47,7 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
     the facts table: ``run(facts_out=...)``) written to ``out``: a (patient, fact) for each
     fact of the work-up among the missing facts of a standard option of theirs that needs
     information, unless the fact is not part of their cancer's work-up. Returns per fact:
-    (fact, tests, patients, options)."""
+    (fact, its tests joined by ``SEPARATOR``, patients, options)."""
     with duckdb.connect() as con:
         facts, standard = definitions(kb)
         con.execute("CREATE TABLE outside AS "
@@ -61,7 +61,7 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
             con.executemany("INSERT INTO standard_options VALUES (?)", [(o,) for o in standard])
         con.execute(
             "CREATE TABLE gaps AS SELECT g.patient_id, g.fact, t.label, "
-            "array_to_string(t.tests, '; ') AS tests, t.find_it, g.options, g.option_ids FROM "
+            "t.tests, t.find_it, g.options, g.option_ids FROM "
             "(SELECT patient_id, fact, count(*) AS options, "
             "list(option_id ORDER BY option_id) AS option_ids FROM "
             "(SELECT patient_id, option_id, unnest(missing) AS fact FROM "
@@ -76,7 +76,7 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
             "SELECT fact, tests, count(*), sum(options) FROM gaps GROUP BY fact, tests "
             "ORDER BY sum(options) DESC, fact"
         ).fetchall()
-        return [(str(f), str(t), int(p), int(n)) for f, t, p, n in totals]
+        return [(str(f), SEPARATOR.join(t), int(p), int(n)) for f, t, p, n in totals]
 
 
 __all__ = ["Totals", "definitions", "outside_workup", "write_gaps"]

@@ -41,6 +41,10 @@ NULL = "\x00"  # what a value not given is joined on (a key no input holds)
 # result, written as fast; every current Parquet reader (Arrow, Spark, pandas, DuckDB) reads it
 COPY = {"parquet": "FORMAT parquet, COMPRESSION zstd", "csv": "FORMAT csv, HEADER true",
         "ndjson": "FORMAT json"}  # fmt: skip
+# a list in a CSV file: its items joined by this, as the input's lists are read (``_split``)
+SEPARATOR = "; "
+# the reason of a row with no value in any column (a spreadsheet's row of only commas): no person
+EMPTY_ROW = "the row is empty: no value in any column"
 
 
 def connect() -> duckdb.DuckDBPyConnection:
@@ -55,7 +59,17 @@ def connect() -> duckdb.DuckDBPyConnection:
 
 def copy_to(con: duckdb.DuckDBPyConnection, query: str, path: Path, fmt: str,
             report: Callable[[float], None] | None = None) -> None:  # fmt: skip
-    """The query's rows written to ``path``; ``report`` is told DuckDB's progress (``watched``)."""
+    """The query's rows written to ``path``; ``report`` is told DuckDB's progress (``watched``).
+    Parquet and NDJSON keep a list a list; CSV has no lists, and a list is written as text, its
+    items joined by ``SEPARATOR`` (``pain; bleeding``), as an input CSV gives them; an empty
+    list, or none (null), is an empty cell."""
+    if fmt == "csv":
+        lists = [str(name) for name, sql_type, *_ in con.execute(f"DESCRIBE {query}").fetchall()
+                 if str(sql_type).endswith("[]")]  # fmt: skip
+        if lists:
+            joined = ", ".join(f"NULLIF(array_to_string({column(n)}, {quote(SEPARATOR)}), '') "
+                               f"AS {column(n)}" for n in lists)  # fmt: skip
+            query = f"SELECT * REPLACE ({joined}) FROM ({query})"
     statement = f"COPY ({query}) TO {quote(str(path))} ({COPY[fmt]})"
     if report is None:
         con.execute(statement)
@@ -388,7 +402,8 @@ def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], cop
     """``copy``: the rows of a CSV file that have as many values as its header; the others in
     table ``unreadable``, and each row's number in ``numbers``. A blank line is not a row (as
     DuckDB reads CSV): rows are numbered 1, 2, ... over the others, and a reason names the
-    line of the file the row starts on."""
+    line of the file the row starts on. A row of empty values only is ``EMPTY_ROW``, whatever
+    their number."""
     bad: list[tuple[int, str]] = []
     numbers = work / "numbers.csv"
     # a value of any length, as DuckDB reads it (Python's reader refuses one past 131,072
@@ -420,6 +435,8 @@ def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], cop
                             writer.writerow(values)
                             copied += 1
                             number_writer.writerow([copied, row])
+                        elif not any(v.strip() for v in values):  # only commas, too few or many
+                            bad.append((row, f"line {line}: {EMPTY_ROW}"))
                         else:
                             bad.append((row, f"line {line}: {len(values)} value"
                                         f"{'' if len(values) == 1 else 's'}, the header has "
@@ -704,7 +721,8 @@ def _read_values(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[
 
 def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, str]) -> Loaded:
     """Each row joined to what its values were read as, into the facts table with the reasons it
-    cannot be read (none: ''); the rows with a reason are then moved to the quarantine."""
+    cannot be read (none: ''; a row with no value at all, ``EMPTY_ROW`` alone); the rows with a
+    reason are then moved to the quarantine."""
     cancer_key = f"coalesce(s.cancer, {quote(NULL)})"
     joins = [f"LEFT JOIN v_cancer c ON {cancer_key} = c.raw"]
     values = {"site": "c.site", "cancer": "c.value"}
@@ -731,8 +749,10 @@ def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, st
                 "WHEN again.first < s._row THEN 'patient_id: the same as row ' || again.first "
                 "END")  # fmt: skip
     problems = [id_error, *errors]
+    empty = " AND ".join(f"s.{column(n)} IS NULL" for n in kinds)
     # most rows have no problem: their reason, '', is known without joining the problems' words
     reason = (f"CASE WHEN {' AND '.join(f'{p} IS NULL' for p in problems)} THEN '' "
+              f"WHEN {empty} THEN {quote(EMPTY_ROW)} "
               f"ELSE concat_ws('; ', {', '.join(problems)}) END")  # fmt: skip
     names = [n for n, _, _ in facts_table(kb)][1:]
     con.execute(
