@@ -53,6 +53,28 @@ def test_kb_show_finds_by_alias(run: Run, name: str, expected: str) -> None:
     assert heading(run("kb", "show", name)) == expected
 
 
+def test_kb_words_lists_what_a_field_accepts_and_each_name_is_read_back(run: Run) -> None:
+    """``onconav kb words FIELD`` lists the names a field accepts by the value each is read as,
+    the list an error for a name not known points to; each name listed reads as its value."""
+    from onconav.profile import parse_profile
+
+    kb = onconav.load_kb()
+    done = run("kb", "words", "symptoms")
+    assert done.status == 0 and done.stdout.splitlines()[0] == "symptoms"
+    listed = dict(line.strip().split(": ", 1) for line in done.stdout.splitlines()[1:]
+                  if line.startswith("  "))  # fmt: skip
+    assert "airway-bleeding" in listed and "coughing up blood" in listed["airway-bleeding"]
+    for value, names in listed.items():
+        for name in names.split(", "):
+            read = parse_profile({"cancer": "rectum", "symptoms": [name]}, kb).symptoms
+            assert read is not None and value in read, (name, value)
+    assert "biomarkers.her2" in run("kb", "words", "her2").stdout
+    refused = run("kb", "words", "colour")
+    assert refused.status == 2 and "accepted: stage, recurrence" in refused.errors()[0]
+    every = run("kb", "words").stdout
+    assert all(field in every for field in ("stage", "biomarkers.kras", "used_for_my_cancer"))
+
+
 @pytest.mark.parametrize(
     ("code", "expected"),
     [

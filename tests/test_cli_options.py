@@ -175,7 +175,8 @@ def test_kras_both_ways_is_a_warning_not_an_error(run: Run) -> None:
         (
             ("options", "--cancer", "rectum", "--symptom", "hiccups"),
             None,
-            "symptoms[0]: 'hiccups' is not known; the accepted words are listed in docs/profile.md",
+            "symptoms[0]: 'hiccups' is not known; check the spelling, or leave it out "
+            "(`onconav kb words symptoms` lists the accepted names)",
         ),
         (
             ("options", "--cancer", "rectum", "--symptom", "bleeding", "--symptom", "hiccups"),

@@ -571,8 +571,8 @@ def test_an_empty_piece_of_a_semicolon_list_is_no_item(tmp_path: Path) -> None:
         done = run(KB, source, out, engine=engine)
         assert (done.loaded.rows, done.loaded.answered) == (3, 2), engine
         assert quarantined(tmp_path / f"{engine}.quarantine.csv") == [
-            (3, "c", "symptoms[0]: ';' is not known; the accepted words are listed in "
-                     "docs/profile.md")]  # fmt: skip
+            (3, "c", "symptoms[0]: ';' is not known; check the spelling, or leave it "
+                     "out")]  # fmt: skip
         found = answers(out)
         assert {x[1:] for x in found if x[0] == "a"} == {x[1:] for x in found if x[0] == "b"}
     expected = parse_profile({"cancer": "stomach", "symptoms": "pain, nausea, "}, KB)

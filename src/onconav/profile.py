@@ -655,7 +655,7 @@ def _resolve(
             elif close:
                 hint = f"did you mean {kb.label(field, close)}?"
             else:
-                hint = "the accepted words are listed in docs/profile.md"
+                hint = "check the spelling, or leave it out"
             problems.append(Problem(f"{field}[{i}]", name, accepted,
                                     f"{name!r} is not known; {hint}"))  # fmt: skip
         else:

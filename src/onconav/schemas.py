@@ -144,18 +144,27 @@ def profile_schema(kb: KnowledgeBase) -> dict[str, Any]:
     return copy
 
 
+WORD_FIELDS = ("stage", "recurrence", "metastasis_extent", "biomarkers.her2", "biomarkers.kras",
+               *SET_FIELDS)  # fmt: skip
+"""The profile's fields whose words are listed (``accepted_words``), in the profile's order."""
+
+
+def accepted_words(kb: KnowledgeBase, field: str) -> dict[str, list[str]]:
+    """The words a field accepts, by the value each is read as ("" for words read as not known):
+    representative spellings of a field of a few values, every name of a list field's values."""
+    if field in SET_FIELDS:
+        return accepted_names(kb, field)
+    return words.SPELLINGS[field.removeprefix("biomarkers.")]
+
+
 def accepted_words_markdown(kb: KnowledgeBase) -> str:
     """The words each field accepts, as the Markdown block of docs/profile.md."""
     lines = ["| field | value | accepted words (any case and spacing) |", "|---|---|---|"]
-    for field in ("stage", "recurrence", "metastasis_extent", "her2", "kras"):
-        shown = f"biomarkers.{field}" if field in ("her2", "kras") else field
-        for value, spellings in words.SPELLINGS[field].items():
+    for field in WORD_FIELDS:
+        for value, names in accepted_words(kb, field).items():
             label = f"`{value}`" if value else "(unknown)"
-            lines.append(f"| `{shown}` | {label} | {', '.join(spellings)} |")
-    for field in SET_FIELDS:
-        for value, names in accepted_names(kb, field).items():
             cell = ", ".join(n.replace("|", "\\|") for n in names)
-            lines.append(f"| `{field}` | `{value}` | {cell} |")
+            lines.append(f"| `{field}` | {label} | {cell} |")
     lines.append(f"| any field but `cancer` (a list: alone) | (unknown) | "
                  f"{', '.join(words.NOT_KNOWN)}, or blank |")  # fmt: skip
     return "\n".join(lines) + "\n"

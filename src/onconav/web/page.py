@@ -38,9 +38,6 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
-# The core's hint for a name not known points to a file of the repository, which a person using
-# the page has never seen; the words accepted follow the message on the page anyway.
-DOCS_HINT = "the accepted words are listed in docs/profile.md"
 ACCEPTED_LISTED = 20  # the most accepted words a mistake's message lists (the form asks 18)
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
@@ -99,16 +96,18 @@ def add_page(
         """Each problem's words by question, named as the page names the question ("Stage of
         the cancer: ...", not the field's name "stage" or "progressed_on[0]", which a person
         never sees), with what is accepted when the words do not say it already (they said it
-        twice: "accepted: true, false (accepted: true, false)"), and how many more are
+        twice: "accepted: true, false (accepted: true, false)"), named as the page names them
+        ("Bleeding from the airways", not the id "airway-bleeding"), and how many more are
         accepted when there are too many to list."""
         out: dict[str, list[str]] = {}
         for problem in error.problems:
             name = problem.field.split("[")[0].split(".")[-1]  # symptoms[1], biomarkers.her2
             name = "cancer" if name == "profile" else name
-            words = problem.message.replace(DOCS_HINT, "check the spelling, or leave it out")
-            message = f"{labels.get(name, problem.field)}: {words}"
+            message = f"{labels.get(name, problem.field)}: {problem.message}"
             if problem.accepted and "accepted:" not in problem.message:
-                listed = ", ".join(problem.accepted[:ACCEPTED_LISTED])
+                shown = [kb.label(name, a) if name in kb.facts else a
+                         for a in problem.accepted[:ACCEPTED_LISTED]]  # fmt: skip
+                listed = ", ".join(shown)
                 more = len(problem.accepted) - ACCEPTED_LISTED
                 message += f" (accepted: {listed}" + (f", and {more} more)" if more > 0 else ")")
             out.setdefault(name, []).append(message)
