@@ -1606,6 +1606,29 @@ def test_a_jwk_set_larger_than_the_limit_is_refused_as_it_is_read(ehr: FakeEhr) 
     assert response.status_code == 200, response.text
 
 
+def test_a_jwk_set_sent_slowly_is_refused_at_the_deadline(ehr: FakeEhr) -> None:
+    """Each read had its timeout, the download none: a jku that sent a byte every few seconds
+    held the call as long as it liked. The whole set must come within the fetch deadline."""
+    sent: list[int] = []
+
+    async def trickle() -> Any:
+        for _ in range(100):  # 100 s, had it been read to the end
+            sent.append(1)
+            yield b" "
+            await asyncio.sleep(1)
+
+    async def slow(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=trickle())
+
+    signed = token(DISCOVERY, "ehr-es256", header={"jku": JKU})
+    served = Client(make_app(ehr, transport=httpx.MockTransport(slow), fetch_deadline=1.5))
+    started = time.monotonic()
+    response = served.get("/cds-services", headers={"authorization": f"Bearer {signed}"})
+    detail = problem_of(response, 401)["detail"]
+    assert detail == f"The JWK set at {JKU} was not fetched within 1.5 s."
+    assert time.monotonic() - started < 10 and len(sent) <= 3
+
+
 def test_a_jwk_set_nested_too_deeply_is_not_json(ehr: FakeEhr) -> None:
     """JSON nested 40,000 levels deep (40 KB) failed the reader with a RecursionError: a 500."""
     ehr.answer = lambda request: httpx.Response(200, content=b"[" * 40_000)

@@ -140,9 +140,13 @@ class Authenticator:
         return jwks
 
     async def _download(self, url: str) -> dict[str, Any]:
-        limit = self.settings.max_jwks_bytes
+        """The JWK set at ``url``: at most ``max_jwks_bytes``, whole within ``fetch_deadline``
+        seconds (the timeout is each read's; a server that sends a byte every few seconds held
+        the fetch, and the call, for as long as it liked)."""
+        limit, deadline = self.settings.max_jwks_bytes, self.settings.fetch_deadline
         try:
             async with (
+                asyncio.timeout(deadline),
                 httpx.AsyncClient(transport=self.settings.transport,
                                   timeout=self.settings.fhir_timeout) as http,
                 http.stream("GET", url, headers={"Accept": "application/json"}) as response,
@@ -154,6 +158,9 @@ class Authenticator:
                     body += chunk
                     if len(body) > limit:
                         raise AuthError(f"The JWK set at {url} is larger than {limit} bytes.")
+        except TimeoutError:
+            raise AuthError(f"The JWK set at {url} was not fetched within {deadline:g} "
+                            "s.") from None  # fmt: skip
         except httpx.HTTPError as error:
             raise AuthError(
                 f"The JWK set at {url} could not be fetched ({type(error).__name__})."
