@@ -351,7 +351,8 @@ def test_bad_options_are_one_line_exit_2(run_cli: Run, tmp_path: Path) -> None:
         (("cohort", "README.md", "--master", "local[2]"),
          "--master: is for --engine spark only"),
         (("cohort", "/no/such.csv"), "is not a file"),
-        (("cohort", "demo", "--out", "p.xlsx"), "--out"),
+        (("cohort", "demo", "--out", "p.xlsx"), "--out: 'p.xlsx' has no known suffix; accepted: "
+         ".parquet, .csv (lists ;-separated), .ndjson (also .jsonl, .json)"),
         (("cohort", "demo", "--out", "/no/such/dir/p.csv"), "--out"),
     ]:
         done = run_cli(*args)

@@ -208,13 +208,14 @@ def test_outside_the_workup_is_false_only(tmp_path: Path) -> None:
 
 
 def test_an_out_with_no_known_suffix_is_named(run: Any, tmp_path: Path) -> None:
-    """``--out gaps.txt`` is an error of --out, not of the INPUT."""
+    """``--out gaps.txt`` is an error of --out, not of the INPUT, and offers no folder (an
+    INPUT's FHIR Bulk Data folder was offered as an --out)."""
     source = tmp_path / "people.csv"
     source.write_text("patient_id,cancer,stage\na,stomach,4\n")
     done = run("cohort", "gaps", str(source), "--out", str(tmp_path / "gaps.txt"), "--quiet")
-    assert done.status == 2 and done.errors()[0].startswith(
-        "onconav: error: --out: 'gaps.txt' has no known"
-    )
+    assert done.status == 2 and done.errors() == [
+        "onconav: error: --out: 'gaps.txt' has no known suffix; accepted: .parquet, .csv (lists "
+        ";-separated), .ndjson (also .jsonl, .json)"]  # fmt: skip
 
 
 def test_gaps_makes_no_summary_it_would_throw_away(tmp_path: Path, monkeypatch: Any) -> None:

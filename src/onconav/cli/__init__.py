@@ -825,7 +825,8 @@ class _CohortGroup(TyperGroup):
 
 cohort_app = typer.Typer(
     cls=_CohortGroup,
-    help="Population screening: every option for every person of a table (docs/cohort.md).",
+    help="Population screening: every option for every person of a table (docs/cohort.md). "
+    "onconav cohort INPUT is onconav cohort run INPUT.",
     no_args_is_help=True,
 )
 app.add_typer(cohort_app, name="cohort")
@@ -900,15 +901,16 @@ def cohort_run(
         "--master", help="Spark's master for --engine spark: local[*] (default, this "
         "machine) or a cluster's URL (spark://host:7077, yarn, k8s://...).")] = None,
     output_format: Annotated[TableFormat | None, typer.Option(
-        "--format", "-f", help="parquet, csv or ndjson (default: by --out's suffix, .jsonl "
-        "and .json as ndjson; else parquet).")] = None,
+        "--format", "-f", help="parquet, csv (a list as its items ;-separated) or ndjson "
+        "(default: by --out's suffix, .jsonl and .json as ndjson; else parquet).")] = None,
     quarantine: Annotated[Path | None, typer.Option(
         "--quarantine", help="Where the rows that cannot be read go, with their row number and "
         "the reason (CSV; default: beside --out).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:  # fmt: skip
     """Every option for every person of INPUT: the result (status, reason code, missing facts),
-    the quarantine and a summary (JSON, beside the result)."""
+    the quarantine (each row that cannot be read, with the reason) and a summary (JSON, beside
+    the result)."""
     from onconav.cohort import CohortError, run
     from onconav.cohort.table import FORMATS
 
@@ -944,14 +946,14 @@ def cohort_demo(
     seed: Annotated[int, typer.Option(help="The generator's seed.")] = 13,
 ) -> None:  # fmt: skip
     """An example population: every value of every fact, unknowns, and a few rows that cannot be
-    read (an unknown drug, an impossible stage, a missing or repeated patient_id)."""
+    read (an unknown drug, an impossible stage, a missing or repeated patient_id, no cancer)."""
     from onconav.cohort import CohortError, demo
     from onconav.cohort.table import format_of
 
     try:
-        fmt = format_of(out_file)
+        fmt = format_of(out_file, option="--out")
     except CohortError as error:
-        raise UsageError(str(error).replace("INPUT", "--out", 1)) from None
+        raise UsageError(str(error)) from None
     demo.write(demo.people(_kb(), people, seed), str(_writable(out_file, "--out")), fmt)
     print(f"wrote {people} people to {out_file}", file=sys.stderr)
 
@@ -968,9 +970,10 @@ def cohort_gaps(
         "the reason (CSV; default: beside --out).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:  # fmt: skip
-    """The care gaps: patients for whom a fact that would decide options of theirs is not on
-    record (HER2 for stage 4 stomach cancer, KRAS for stage 4 rectal cancer, ...), with the test
-    that settles it; the facts ranked by how many options they would decide."""
+    """The care gaps: patients for whom a fact of the cancer's work-up (a test result, the
+    stage, the spread) is not on record and would decide standard treatments of theirs (HER2 for
+    stage 4 stomach cancer, KRAS for stage 4 rectal cancer, ...), with the test that settles it;
+    the facts ranked by how many options they would decide."""
     from onconav.cohort import CohortError, gaps, quarantine_beside
     from onconav.cohort.table import format_of
 
@@ -981,9 +984,9 @@ def cohort_gaps(
     _quarantine_writable(quarantine, source, out_path)
     quarantine = quarantine or quarantine_beside(out_path)
     try:
-        fmt = format_of(out_path)
+        fmt = format_of(out_path, option="--out")
     except CohortError as error:
-        raise UsageError(str(error).replace("INPUT", "--out", 1)) from None
+        raise UsageError(str(error)) from None
     with _progress_bar(quiet) as progress:
         try:
             loaded, totals = gaps(_kb(), source, out_path, fmt, quarantine=quarantine,

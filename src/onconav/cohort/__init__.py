@@ -1,8 +1,9 @@
 """Population screening: every patient of a table at once (docs/cohort.md). ``run`` reads an input
 table of people (Parquet, CSV, NDJSON) into DuckDB, puts the rows that cannot be read in a
-quarantine, decides every option for the others with an engine (``duckdb`` or ``python``) and
-writes one row per (patient, option) and a summary; ``gaps`` runs it and lists the facts not on
-record that would decide a patient's standard options, with the tests that settle them."""
+quarantine, decides every option for the others with an engine (``duckdb``, ``spark`` or
+``python``) and writes one row per (patient, option) and a summary; ``gaps`` runs it and lists
+the facts not on record that would decide a patient's standard options, with the tests that
+settle them."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """An example population (``onconav cohort demo``): people with each fact unknown half the time
 (left empty, or for a fact of words now and then as exports say it: ``unknown``), every value of
 every fact's vocabulary, and a few rows that cannot be read (an unknown drug, an impossible
-stage, a missing or repeated patient_id), seeded so that a run is repeatable."""
+stage, a missing or repeated patient_id, no cancer), seeded so that a run is repeatable."""
 
 from __future__ import annotations
 

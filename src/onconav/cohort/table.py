@@ -129,16 +129,19 @@ def input_columns(kb: KnowledgeBase) -> dict[str, str]:
     return kinds
 
 
-def format_of(path: Path, given: str | None = None) -> str:
+def format_of(path: Path, given: str | None = None, option: str = "INPUT") -> str:
+    """The format of a file (``given``, or by its suffix); for the INPUT, a folder is one of FHIR
+    Bulk Data NDJSON. ``option`` names the file in the error (``--out``: no folder offered)."""
     if given:
         return given
-    if path.is_dir():
+    if option == "INPUT" and path.is_dir():
         return "fhir"  # a folder of FHIR Bulk Data NDJSON (cohort/bulk.py)
     found = FORMATS.get(path.suffix.lower())
     if found is None:
-        raise CohortError(f"INPUT: {path.name!r} has no known suffix; accepted: .parquet, .csv "
-                          "(lists ;-separated), .ndjson (also .jsonl, .json), or a folder of "
-                          "FHIR Bulk Data NDJSON")  # fmt: skip
+        folder = ", or a folder of FHIR Bulk Data NDJSON" if option == "INPUT" else ""
+        raise CohortError(f"{option}: {path.name!r} has no known suffix; accepted: .parquet, "
+                          f".csv (lists ;-separated), .ndjson (also .jsonl, .json)"
+                          f"{folder}")  # fmt: skip
     return found
 
 
