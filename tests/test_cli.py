@@ -73,6 +73,9 @@ def test_kb_words_lists_what_a_field_accepts_and_each_name_is_read_back(run: Run
     assert refused.status == 2 and "accepted: stage, recurrence" in refused.errors()[0]
     every = run("kb", "words").stdout
     assert all(field in every for field in ("stage", "biomarkers.kras", "used_for_my_cancer"))
+    for typed, field in (("HER2", "biomarkers.her2"), ("progressed-on", "progressed_on"),
+                         ("Cannot Have", "cannot_have")):  # as the options are written
+        assert run("kb", "words", typed).stdout.splitlines()[0] == field, typed
 
 
 @pytest.mark.parametrize(

@@ -206,6 +206,21 @@ def test_bad_input_is_one_line_and_exit_2(
     assert message in line
 
 
+def test_where_the_names_are_listed_is_said_once_a_field(run: Run) -> None:
+    """The command's pointer to ``onconav kb words FIELD`` follows the first name not known of a
+    field only; the lines are otherwise the API's, word for word."""
+    done = run("options", "--cancer", "rectum", "--symptom", "hiccup", "--symptom", "hiccups",
+               "--cannot-have", "xq")  # fmt: skip
+    assert done.status == 2
+    assert [line.removeprefix("onconav: error: ") for line in done.errors()] == [
+        "cannot_have[0]: 'xq' is not known; check the spelling, or leave it out "
+        "(`onconav kb words cannot_have` lists the accepted names)",
+        "symptoms[0]: 'hiccup' is not known; check the spelling, or leave it out "
+        "(`onconav kb words symptoms` lists the accepted names)",
+        "symptoms[1]: 'hiccups' is not known; check the spelling, or leave it out",
+    ]
+
+
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [

@@ -450,6 +450,8 @@ def test_a_mistake_says_once_what_is_accepted_and_how_many_more(
         assert all(q.name in messages[0] for q in QUESTIONS), messages[0]
     if field == "progressed_on":  # 100 and more names: some, and how many more
         assert re.search(r", and \d+ more\)$", messages[0]), messages[0]
+        listed = messages[0].split("(accepted: ")[1].split(", and ")[0].split(", ")
+        assert listed == sorted(listed, key=str.casefold), listed  # by name, not by id
     if field == "metastases":  # named as the page names them, not by id
         assert "another part of the body" in messages[0] and "other-site" not in messages[0]
 

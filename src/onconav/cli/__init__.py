@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -446,6 +447,8 @@ def kb_words(
     from onconav.schemas import WORD_FIELDS, accepted_words
 
     fields = {f: f for f in WORD_FIELDS} | {f.removeprefix("biomarkers."): f for f in WORD_FIELDS}
+    if field is not None:  # in any case, with - or a space for _, as the options are written
+        field = fields.get(re.sub(r"[-\s]+", "_", field.strip().lower()), field)
     if field is not None and field not in fields:
         raise UsageError(f"FIELD: {field!r} is not a field whose words are listed; accepted: "
                          f"{', '.join(WORD_FIELDS)}")  # fmt: skip
@@ -1142,10 +1145,14 @@ def _usage_message(error: Any) -> str:
     return message
 
 
-def _where_words_are(problem: Problem) -> str:
-    """For a name not known in a list field, the command that lists the names it accepts."""
+def _where_words_are(problem: Problem, pointed: set[str]) -> str:
+    """For the first name not known in a list field, the command that lists the names it accepts
+    (once a field: on each of twenty lines it was the same words twenty times, and the lines were
+    not those the API gives)."""
     field = problem.field.split("[")[0]
-    if field in SET_FIELDS and problem.accepted and "not known" in problem.message:
+    if (field in SET_FIELDS and field not in pointed and problem.accepted
+            and "not known" in problem.message):  # fmt: skip
+        pointed.add(field)
         return f" (`onconav kb words {field}` lists the accepted names)"
     return ""
 
@@ -1165,8 +1172,10 @@ def main(argv: list[str] | None = None) -> None:
     except KBError as error:
         fail(f"knowledge base: {error.problems[0]} ({len(error.problems)} problem(s) in all)", 1)
     except ProfileError as error:
+        pointed: set[str] = set()
         for problem in error.problems:  # one line each
-            print(f"onconav: error: {problem}{_where_words_are(problem)}", file=sys.stderr)
+            print(f"onconav: error: {problem}{_where_words_are(problem, pointed)}",
+                  file=sys.stderr)  # fmt: skip
         raise SystemExit(2) from None
     except provenance.SourceMissing as error:  # or not UTF-8 text
         fail(f"--sources: {error}", 2)

@@ -97,17 +97,18 @@ def add_page(
         the cancer: ...", not the field's name "stage" or "progressed_on[0]", which a person
         never sees), with what is accepted when the words do not say it already (they said it
         twice: "accepted: true, false (accepted: true, false)"), named as the page names them
-        ("Bleeding from the airways", not the id "airway-bleeding"), and how many more are
-        accepted when there are too many to list."""
+        ("Bleeding from the airways", not the id "airway-bleeding") in the order of those names
+        (in the order of the ids, "Surgery to stop bleeding" came under b, for bleeding-surgery),
+        and how many more are accepted when there are too many to list."""
         out: dict[str, list[str]] = {}
         for problem in error.problems:
             name = problem.field.split("[")[0].split(".")[-1]  # symptoms[1], biomarkers.her2
             name = "cancer" if name == "profile" else name
             message = f"{labels.get(name, problem.field)}: {problem.message}"
             if problem.accepted and "accepted:" not in problem.message:
-                shown = [kb.label(name, a) if name in kb.facts else a
-                         for a in problem.accepted[:ACCEPTED_LISTED]]  # fmt: skip
-                listed = ", ".join(shown)
+                shown = sorted((kb.label(name, a) if name in kb.facts else a
+                                for a in problem.accepted), key=str.casefold)  # fmt: skip
+                listed = ", ".join(shown[:ACCEPTED_LISTED])  # by name, as a person looks
                 more = len(problem.accepted) - ACCEPTED_LISTED
                 message += f" (accepted: {listed}" + (f", and {more} more)" if more > 0 else ")")
             out.setdefault(name, []).append(message)
