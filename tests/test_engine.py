@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import pickle
 import re
+from collections import Counter
 from functools import cache
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from onconav import words
 from onconav.engine import Status, evaluate
 from onconav.kb import KnowledgeBase, load_kb
 from onconav.kb.model import fact_tests
@@ -218,6 +220,80 @@ def test_a_result_written_in_the_cancers_name_is_the_same_as_giving_it(pair, dat
         (o.id, o.status, o.reason, [m.fact for m in o.missing]) for o in told.options
     ], (given, written)
     assert read.questions == told.questions and read.warnings == told.warnings, read.warnings
+
+
+# one word of each result, to write after a result that says another
+RESULT_WORDS = {
+    "her2": {"positive": ["positive", "3+", "amplified"], "negative": ["negative", "0", "1+"]},
+    "kras": {"wild-type": ["wild-type", "WT", "negative"],
+             "mutated": ["mutated", "G12D", "positive"]},
+}  # fmt: skip
+
+
+def _options(result: Any) -> list[tuple[str, Any, list[str]]]:
+    return [(o.id, o.status, sorted(m.fact for m in o.missing)) for o in result.options]
+
+
+@SETTINGS
+@given(pair=partial_and_more(), data=st.data())
+def test_a_result_in_the_name_denied_doubted_contradicted_or_awaited(pair, data) -> None:  # type: ignore[no-untyped-def]
+    """A HER2 or KRAS result in the cancer's name that the name denies ("stomach cancer, not
+    HER2-positive"), doubts ("HER2-positive?", "KRAS WT pending"), says otherwise right after
+    ("HER2 - positive", "KRAS WT mutated", "HER2 negative by IHC, positive by FISH") or, for HER2,
+    leaves to a test still awaited ("HER2-positive, FISH pending") is not known: the cancer is
+    read, the options are those of the marker not given (never not_suitable), and a warning
+    names the words."""
+    kb = shared_kb()
+    partial, _ = pair
+    marker = data.draw(st.sampled_from(["her2", "kras"]))
+    value = data.draw(st.sampled_from(sorted(RESULTS_IN_NAME[marker])))
+    phrase = data.draw(st.sampled_from(RESULTS_IN_NAME[marker][value]))
+    cancer = partial["cancer"]
+    assume(read_cancer(kb, cancer).record is not None)
+    other = data.draw(st.sampled_from(
+        [w for v, ws in RESULT_WORDS[marker].items() if v != value for w in ws]))
+    forms = [f"{cancer} cancer, not {phrase}", f"{cancer} cancer, non {phrase}",
+             f"{cancer} cancer without {phrase}", f"{cancer} cancer, {phrase}?",
+             f"{cancer} cancer ({phrase} pending)", f"{cancer} cancer, {phrase} {other}",
+             f"{cancer} cancer, {phrase}, {other}"]  # fmt: skip
+    if marker == "her2":
+        forms += [f"{cancer} cancer, {phrase}, FISH pending",
+                  f"{cancer} cancer, {phrase} (ISH awaited)"]  # fmt: skip
+    named = data.draw(st.sampled_from(forms))
+    markers = {k: v for k, v in partial.get("biomarkers", {}).items() if k != marker}
+    plain = {k: v for k, v in partial.items() if k != "biomarkers"} | {"biomarkers": markers}
+    written = plain | {"cancer": named}
+    profile = parse_profile(written, kb)  # the cancer itself is not unsure
+    assert getattr(profile.biomarkers, marker) is None, named
+    told, read = evaluate(parse_profile(plain, kb), kb), evaluate(profile, kb)
+    assert _options(read) == _options(told), named
+    assert any("not read" in w or "as both" in w for w in read.warnings), (named, read.warnings)
+
+
+@SETTINGS
+@given(pair=partial_and_more(), data=st.data())
+def test_every_word_of_the_name_not_read_is_named_as_often_as_it_is_written(pair, data) -> None:  # type: ignore[no-untyped-def]
+    """A result's words read for HER2 or KRAS are read once: the same words written again for
+    another test ("KRAS exon 2 wild-type, NRAS exon 3 wild-type", "ER-positive breast cancer,
+    PD-L1 negative") are named as not read, each as often as it is written."""
+    kb = shared_kb()
+    partial, _ = pair
+    marker = data.draw(st.sampled_from(["her2", "kras", "hormones"]))
+    if marker == "hormones":
+        value, phrase, rest = True, "ER positive", "positive"
+    else:
+        value = data.draw(st.sampled_from(sorted(RESULTS_IN_NAME[marker])))
+        phrase = data.draw(st.sampled_from(RESULTS_IN_NAME[marker][value]))
+        rest = re.sub(r"^(HER2(/neu)?|KRAS)[-\s]*", "", phrase)
+    cancer = partial["cancer"]
+    assume(read_cancer(kb, cancer).record is not None)
+    test = data.draw(st.sampled_from(["PD-L1", "NRAS", "MSI", "EGFR"]))
+    reading = read_cancer(kb, f"{cancer} cancer, {phrase}, {test} {rest}")
+    field = "hormone_sensitive" if marker == "hormones" else f"biomarkers.{marker}"
+    assert dict(reading.say).get(field) == value, reading
+    named = [w for warning in reading.warnings if "not read: " in warning
+             for w in warning.split("not read: ")[1].split(";")[0].split(", ")]  # fmt: skip
+    assert not Counter(words.place_words(f"{test} {rest}")) - Counter(named), reading.warnings
 
 
 @SETTINGS
@@ -502,7 +578,7 @@ def test_invalid_profiles_name_the_field(kb, data: dict[str, Any], field: str) -
 
 
 def test_unknown_names_in_lists_are_errors(kb) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ProfileError, match=r"^symptoms\[0\]: 'hiccups' is not known; the accepted"):
+    with pytest.raises(ProfileError, match=r"^symptoms\[0\]: 'hiccups' is not known; check the"):
         evaluate(parse_profile({"cancer": "rectum", "symptoms": ["hiccups"]}, kb), kb)
 
 

@@ -428,6 +428,30 @@ def test_her2_words_from_reports(typed: str, value: str | None) -> None:
 
 
 @pytest.mark.parametrize(
+    ("typed", "value"),
+    [("KRAS mutation absent", "wild-type"), ("KRAS mutation not identified", "wild-type"),
+     ("KRAS not mutant", "wild-type"), ("mutant not detected", "wild-type"),
+     ("KRAS: no mutation found", "wild-type"), ("HER2 +ve", "positive"),
+     ("HER2 -ve", "negative"), ("G12D wild-type", None), ("KRAS WT mutated", None),
+     ("KRAS positive, wild type", None), ("HER2 ++", None), ("HER2 2++", None)],
+)  # fmt: skip
+def test_result_words_a_negation_after_or_a_contradiction_are_read_right(
+    typed: str, value: str | None
+) -> None:
+    """A mutation written as absent, not identified or not found is wild-type (it was read as
+    mutated from "mutation"); a result saying both mutated and wild-type ("G12D wild-type") is for
+    the care team, not wild-type; HER2 "++" is refused as "++" alone is (it is 2+ in some
+    reports, and was read as positive twice); +ve and -ve are positive and negative."""
+    marker, site = ("her2", "stomach") if "HER2" in typed else ("kras", "rectum")
+    data = {"cancer": site, "biomarkers": {marker: typed}}
+    if value is None:
+        with pytest.raises(ProfileError, match=rf"biomarkers\.{marker}"):
+            parse_profile(data, KB)
+    else:
+        assert read(data).given[marker] == value
+
+
+@pytest.mark.parametrize(
     ("typed", "site"),
     [("cervical spine metastases from breast cancer", "breast"),
      ("cervical lymph node metastasis of unknown primary", "any"),

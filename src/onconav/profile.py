@@ -13,6 +13,7 @@ as a table of people, is the input of the SQL path (``facts_table``).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -701,18 +702,23 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
     shown = name.strip()[:120]
     say: list[tuple[str, Any]] = []
     warnings: list[str] = []
-    read: set[str] = set()  # the words read, not to be named as not read
+    # the words read, as many times as each was read, not to be named as not read ("KRAS exon 2
+    # wild-type, NRAS exon 3 mutated": the second "exon" is not read)
+    read: Counter[str] = Counter()
     hormones = words.hormone_answers(name)
     if len(hormones) == 1:
-        say.append(("hormone_sensitive", hormones.pop()))
-        read |= words.HORMONE_WORDS
+        answer = hormones.pop()
+        say.append(("hormone_sensitive", answer))
+        read += Counter(words.hormone_words_read(name))  # not PD-L1's "negative"
     elif hormones:
         warnings.append(f"cancer: {shown!r} says both that hormones make it grow and that they "
                         "do not; that is taken as not known")  # fmt: skip
     results = words.results_in_name(name)
     for field in ("her2", "kras"):
         values = sorted({r.value for r in results if r.field == field})
-        read |= {w for r in results if r.field == field for w in words.place_words(r.words)}
+        if field == "her2" and len(values) == 2 and "equivocal" in values:
+            values.remove("equivocal")  # IHC 2+ with an ISH result: the ISH decides
+        read += Counter(w for r in results if r.field == field for w in words.place_words(r.words))
         if len(values) == 1:
             say.append((f"biomarkers.{field}", values[0]))
         elif values:
@@ -722,7 +728,7 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
     return replace(reading, say=tuple(say), warnings=(*warnings, *reading.warnings))
 
 
-def _read_site(kb: KnowledgeBase, name: str, read: set[str]) -> CancerReading:
+def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReading:
     """Read where the cancer started: by any name, alias or code; else with the words that
     describe the cancer left out ("rectal adenocarcinoma", "cancer of the cervix"); a cancer read
     as another (the gastro-oesophageal junction as the stomach, colorectal as the colon) says so;
@@ -754,8 +760,15 @@ def _read_site(kb: KnowledgeBase, name: str, read: set[str]) -> CancerReading:
         record = cancers[0]
         target = getattr(record, "read_as", None)
         warnings = []
-        unread = [w for w in words.place_words(primary)
-                  if matched and w not in matched.split() and w not in read]  # fmt: skip
+        left = read.copy()
+        unread = []
+        for w in words.place_words(primary) if matched else []:
+            if w in matched.split():
+                continue
+            if left[w] > 0:
+                left[w] -= 1
+            else:
+                unread.append(w)
         if unread or primary != name:
             read_as = kb.name_of(target or record.id)
             warnings.append(f"cancer: {name.strip()[:120]!r} is read as {read_as}"

@@ -184,7 +184,9 @@ def her2(value: object) -> str:
     _sure(value, HER2_ACCEPTED, HER2_VALUES)
     if isinstance(value, str) and value.strip() in ("+", "++"):  # 1+ or 2+ in some reports
         raise NotUnderstood(value, HER2_ACCEPTED + "; write the IHC score as 1+ or 2+", HER2_VALUES)
-    text = str(value).lower().replace("+++", "3+")
+    text = re.sub(r"(?<=[+-])ve\b", "", str(value).lower()).replace("+++", "3+")  # HER2 +ve
+    if re.search(r"(?<!\+)\+\+", text):  # "HER2 ++": 2+ in some reports, not HER2+ twice
+        raise NotUnderstood(value, HER2_ACCEPTED + "; write the IHC score as 1+ or 2+", HER2_VALUES)
     text = re.sub(r"her-?2 ?/? ?neu", "her2", text)  # HER2/neu
     text = re.sub(r"\bher-?2-(?=[a-z])", " ", text)  # HER2-positive
     negated = r"\b(not|non|no)[- ]?(amplified|amplification|over-?expressed)"
@@ -208,12 +210,21 @@ def her2(value: object) -> str:
 KRAS_ACCEPTED = ("wild-type (WT, not mutated, no mutation, negative) or mutated (mutant, a "
                  "variant such as G12C or G12D, positive)")  # fmt: skip
 KRAS_VALUES = ("wild-type", "mutated")
-_WILD = re.compile(r"wild-?type|wild|\bwt\b|\b(not|non|un)[- ]?mutated|\bno (kras )?mutations?\b|"
-                   r"not detected|negative|\bneg\b|\bnormal\b")  # fmt: skip
+_WILD = re.compile(r"wild-?type|wild|\bwt\b|\b(not|non|un)[- ]?(a )?(mutated|mutant)\b|"
+                   r"\bno (kras )?mutations?\b|not detected|negative|\bneg\b|\bnormal\b|"
+                   r"\bnot (identified|found|seen|present)\b|\babsent\b|\bexcluded\b|"
+                   r"\bnone (detected|identified|found)\b")  # fmt: skip
 _MUTATED = re.compile(r"mutat|mutant|positive|\bpos\b|detected|variant|\bmut\b|"
                       r"p\.[a-z]{3}\d{1,3}[a-z]{3}|"
                       r"\b(p\.)?[acdefghiklmnpqrstvwy]\d{1,3}[acdefghiklmnpqrstvwy*]\b|"
                       r"c\.\d+[acgt]>[acgt]|codon ?\d+")  # fmt: skip
+
+# words that say a mutation even beside words that say none: a change named, or mutated,
+# mutant, positive not denied ("mutation not detected" says none: its "mutation" is not here)
+_SURELY_MUTATED = re.compile(
+    r"\b(mutated|mutant|positive|pos)\b(?!\s*(not|absent|excluded))|p\.[a-z]{3}\d{1,3}[a-z]{3}|"
+    r"\b(p\.)?[acdefghiklmnpqrstvwy]\d{1,3}[acdefghiklmnpqrstvwy*]\b|c\.\d+[acgt]>[acgt]"
+)
 
 
 def kras(value: object) -> str:
@@ -241,6 +252,12 @@ def kras(value: object) -> str:
                             "not say whether the gene has others: give the KRAS result",
                             KRAS_VALUES)  # fmt: skip
     if _WILD.search(text):
+        wild = [m.span() for m in _WILD.finditer(text)]
+        both = [m for m in _SURELY_MUTATED.finditer(text)  # "G12D wild-type", "WT mutated"
+                if not any(a < m.end() and m.start() < b for a, b in wild)]  # fmt: skip
+        if both:
+            raise NotUnderstood(value, KRAS_ACCEPTED + "; it says both, so it is for the care "
+                                "team to read", KRAS_VALUES)  # fmt: skip
         return "wild-type"
     if _MUTATED.search(text) or re.fullmatch(r"mt|mut|m", text.strip()):
         return "mutated"
@@ -319,7 +336,8 @@ HORMONE_WORDS = frozenset({
 # cancer; and words that say they do not (any longer): triple-negative breast cancer (no
 # hormone receptor), castration-resistant or hormone-refractory prostate cancer.
 HORMONE_SENSITIVE = re.compile(
-    r"\bhormone[- ]receptor[- ]positive|\b(er|pr|hr)[- ]?(positive|pos\b)|\b(er|pr|hr)\+(?!/-)|"
+    r"\bhormone[- ]receptor[- ]positive|\b(er|pr|hr)(/(er|pr))?[- ]?(positive|pos\b)|"
+    r"\b(er|pr|hr)\+(?!/-)|"
     r"\bhormone[- ](sensitive|dependent|responsive)|castrat(e|ion)[- ]sensitive|\bm?(hs|cs)pc\b"
 )
 # a receptor written as negative: "ER-negative", "ER neg", or "ER-" alone (a minus sign, not the
@@ -332,6 +350,21 @@ NOT_HORMONE_SENSITIVE = re.compile(
 )
 
 
+# a receptor and the result written with it ("ER-/PR+", "PR 0"): read with the answer
+_RECEPTOR = re.compile(r"\b(er|pr|hr)\b(\s*[-+/]\s*|\s+)?((positive|negative|pos|neg)\b)?")
+
+
+def hormone_words_read(name: str) -> list[str]:
+    """The words of a cancer's name that ``hormone_answers`` reads, once each where they are
+    written: the receptors and their results, not another test's "negative" ("ER-positive breast
+    cancer, PD-L1 negative")."""
+    lowered = name.lower()
+    spans = [m.span() for r in (HORMONE_SENSITIVE, NOT_HORMONE_SENSITIVE, _RECEPTOR)
+             for m in r.finditer(lowered)]  # fmt: skip
+    return [m.group(0) for m in re.finditer(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", lowered)
+            if m.group(0) in HORMONE_WORDS and any(a <= m.start() < b for a, b in spans)]
+
+
 def hormone_answers(name: str) -> set[bool]:
     """What the words of a cancer's name say of whether hormones make it grow: {True}, {False},
     both when they say both, or none."""
@@ -341,18 +374,44 @@ def hormone_answers(name: str) -> set[bool]:
 
 
 # A test's name in a cancer's name, and the words after it that say its result is not known
-# ("stomach cancer, HER2 pending", "KRAS not tested rectal cancer", "PD-L1 unknown"): those
-# words are about the test, not about whether it is cancer or where it started.
+# ("stomach cancer, HER2 pending", "KRAS not tested rectal cancer", "PD-L1 unknown", "HER2
+# positive?", "FISH pending", "KRAS testing awaited"), or before it that say the test is awaited
+# ("awaiting KRAS"): those words are about the test, not about whether it is cancer or where it
+# started. ("possible HER2-positive stomach cancer" is not: the doubt may be about the cancer.)
 TEST_NAME = (r"\b(her-?2(?: ?/ ?neu)?|erbb2|k-?ras|n-?ras|braf|er|pr|hr|pd-?l-?1|msi(?:-h)?|"
              r"d?mmr|egfr|alk|ros-?1|ntrk|brca[12]?|pik3ca|hpv|p16|tmb|cldn18(?:\.2)?|"
-             r"claudin[- ]?18(?:\.2)?|fgfr2b?)\b")  # fmt: skip
+             r"claudin[- ]?18(?:\.2)?|fgfr2b?|ihc|fish|ish|sish|cish|ngs)\b")  # fmt: skip
+# a result written before the word that says it is not sure ("HER2 positive?", "KRAS wt pending"):
+# each ends at a space or at the question mark, so that a run of them is read one way only
+_RESULT_TOKEN = (r"(?:(?:positive|negative|pos|neg|amplified|equivocal|mutated|mutant|mut|"
+                 r"wild-?type|wt|[0-3]\+*|\++|cps|tps|score|ratio|\d+(?:\.\d+)?%?)"
+                 r"(?:\s+|(?=\?)))")  # fmt: skip
 TEST_NOT_KNOWN = re.compile(
-    TEST_NAME + rf"[\s:-]*((status|result|test)\s+)?((is|was)\s+)?(\?|\b({_UNSURE_WORDS})\b)"
+    TEST_NAME + rf"[\s:-]*((status|results?|tests?|testing)\s+)*((is|was)\s+)?{_RESULT_TOKEN}*"
+    rf"(\?|\b({_UNSURE_WORDS})\b)"
+    rf"|\b(pending|awaiting|awaited|not (yet )?tested( for)?)\s+((the|a)\s+)?" + TEST_NAME
 )
 # HER2 and KRAS named in a cancer's name with a result the profile reads ("HER2-positive
 # stomach cancer", "KRAS G12D rectal cancer"): read by ``results_in_name``.
 _RESULT_TESTS = re.compile(r"\b(her-?2(?: ?/ ?neu)?|erbb2|k-?ras)\b")
+# the tests that decide HER2: one written as not known leaves a HER2 result in the name not final
+_HER2_TESTS = re.compile(r"\b(her-?2|erbb2|ihc|fish|ish|sish|cish)\b")
 _RESULT_WORDS = 4  # the most words after a test's name its result is read in ("IHC 2+ ISH pos")
+# Words before a test's name that deny what follows ("not HER2-positive", "without KRAS
+# mutation"), and words after a result that deny it ("KRAS mutated: no"): a result so written
+# is not read (it is named as not read), never read as the words without them.
+_DENIED_BEFORE = re.compile(r"\b(not|non|no|never|without|negative for|free of)[\s-]*$")
+_DENYING = frozenset({"not", "no", "non", "never", "without", "absent", "excluded", "negative",
+                      "neg", "none", "nil"})  # fmt: skip
+# The words a KRAS result in a cancer's name is written in: the field's reader finds a result
+# anywhere in free words ("positive"), which in a name may be another test's ("KRAS tested, CEA
+# positive"), so in a name each word must be one of these.
+_KRAS_WORD = re.compile(
+    r"wild|type|wild-?type|wildtype|wt|not|non|un|no|non-?mutated|un-?mutated|mutated|mutation|"
+    r"mutations|mutant|non-?mutant|mut|mt|m|detected|identified|found|seen|present|absent|none|"
+    r"excluded|negative|neg|normal|positive|pos|variant|status|result|test|is|was|gene|exon|"
+    r"codon|\d+|p\.[a-z]{3}\d{1,3}[a-z]{3}|(p\.)?[a-z]\d{1,3}[a-z*]|c\.\d+[acgt]>[acgt]"
+)
 
 
 @dataclass(frozen=True)
@@ -369,27 +428,55 @@ def results_in_name(name: str) -> list[ResultInName]:
     wild-type, not the mutation of its first two words), said by the fewest of them that read
     the same, less the words after it that say no result with the test's name alone ("KRAS
     G12C mutated", not "KRAS G12C mutated rectal cancer"). A test named with no result read gives
-    none."""
+    none, and so does one written as not known (``TEST_NOT_KNOWN``: "HER2 positive?"), denied
+    ("not HER2-positive", "KRAS mutated: no") or in words of something else ("KRAS tested, CEA
+    positive"). Each part after it (to the next comma, semicolon or bracket) that is a result of
+    the same test and nothing else is read too ("HER2 IHC 2+, FISH amplified", "HER2-positive
+    (3+)", "HER2 negative by IHC, positive by FISH"), until one that is not."""
     lowered = name.lower()
+    not_known = [m.span() for m in TEST_NOT_KNOWN.finditer(lowered)]
+    her2_awaited = any(_HER2_TESTS.search(lowered[a:b]) for a, b in not_known)
     found = []
     for test in _RESULT_TESTS.finditer(lowered):
+        if any(a <= test.start() < b for a, b in not_known):
+            continue  # "HER2 pending", "HER2 positive?": no result
+        if _DENIED_BEFORE.search(lowered[: test.start()]):
+            continue  # "not HER2-positive": no result
         field = "kras" if "ras" in test.group(1) else "her2"
-        rest = re.split(r"[,;()]", lowered[test.end():])[0]
-        after = list(re.finditer(r"\S+", rest))[:_RESULT_WORDS]
+        parts = re.split(r"[,;()\[\]]", lowered[test.end() :])
+        words_after = list(re.finditer(r"\S+", parts[0]))
+        after = words_after[:_RESULT_WORDS]
         phrases = [lowered[test.start() : test.end() + m.end()] for m in after]
         values = [_result(field, phrase) for phrase in phrases]
         if not any(values):
             continue
         end = max(i for i, v in enumerate(values) if v)
+        following = words_after[end + 1].group(0) if end + 1 < len(words_after) else ""
+        if following.strip(":.-") in _DENYING or (
+                following and _result(field, f"{test.group(1)} {following}") is not None):
+            continue  # "KRAS mutated: no", "HER2 3+ not", "HER2 - positive": no result
         while (end > 0 and values[end - 1] == values[end]
                and _result(field, f"{test.group(1)} {after[end].group(0)}") is None):  # fmt: skip
             end -= 1
         found.append(ResultInName(field, str(values[end]), phrases[end]))
+        for part in parts[1:]:  # the parts that follow and say the same test's result alone
+            value = _result(field, part) if part.strip() else None
+            if value is None or TEST_NOT_KNOWN.search(part) or _RESULT_TESTS.search(part):
+                break
+            found.append(ResultInName(field, value, part.strip()))
+    if her2_awaited:  # "HER2 positive (FISH pending)": not final; "IHC 2+, FISH pending" is 2+
+        found = [r for r in found if r.field != "her2" or r.value == "equivocal"]
     return found
 
 
 def _result(field: str, words: str) -> str | None:
-    """The result of HER2 or KRAS the words give, or None when they give none."""
+    """The result of HER2 or KRAS the words give, or None when they give none (for KRAS, also
+    when a word is not one a KRAS result is written in: ``_KRAS_WORD``)."""
+    if field == "kras":
+        rest = re.sub(r"\bk-?ras\b", " ", words)
+        tokens = [t.strip(":.-") for t in re.findall(r"[^\s:/]+", rest)]
+        if not all(_KRAS_WORD.fullmatch(t) for t in tokens if t):
+            return None
     try:
         return her2(words) if field == "her2" else kras(words)
     except NotUnderstood:
