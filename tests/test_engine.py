@@ -196,6 +196,16 @@ RESULTS_IN_NAME = {
 }  # fmt: skip
 
 
+def _a_result_in_a_name(partial: dict[str, Any], data: Any) -> tuple[str, str, str, str]:
+    """A marker, a value, a way of writing it and the profile's cancer (one the knowledge base
+    knows: an unknown cancer is named as written, words and all)."""
+    marker = data.draw(st.sampled_from(["her2", "kras"]))
+    value = data.draw(st.sampled_from(sorted(RESULTS_IN_NAME[marker])))
+    phrase = data.draw(st.sampled_from(RESULTS_IN_NAME[marker][value]))
+    assume(read_cancer(shared_kb(), partial["cancer"]).record is not None)
+    return marker, value, phrase, partial["cancer"]
+
+
 @SETTINGS
 @given(pair=partial_and_more(), data=st.data())
 def test_a_result_written_in_the_cancers_name_is_the_same_as_giving_it(pair, data) -> None:  # type: ignore[no-untyped-def]
@@ -204,11 +214,7 @@ def test_a_result_written_in_the_cancers_name_is_the_same_as_giving_it(pair, dat
     reasons, questions and warnings as the marker given."""
     kb = shared_kb()
     partial, _ = pair
-    marker = data.draw(st.sampled_from(["her2", "kras"]))
-    value = data.draw(st.sampled_from(sorted(RESULTS_IN_NAME[marker])))
-    phrase = data.draw(st.sampled_from(RESULTS_IN_NAME[marker][value]))
-    cancer = partial["cancer"]
-    assume(read_cancer(kb, cancer).record is not None)  # an unknown cancer is named as written
+    marker, value, phrase, cancer = _a_result_in_a_name(partial, data)
     named = data.draw(st.sampled_from([f"{phrase} {cancer} cancer", f"{cancer} cancer, {phrase}",
                                        f"{cancer} cancer ({phrase})"]))  # fmt: skip
     markers = {k: v for k, v in partial.get("biomarkers", {}).items() if k != marker}
@@ -245,11 +251,7 @@ def test_a_result_in_the_name_denied_doubted_contradicted_or_awaited(pair, data)
     names the words."""
     kb = shared_kb()
     partial, _ = pair
-    marker = data.draw(st.sampled_from(["her2", "kras"]))
-    value = data.draw(st.sampled_from(sorted(RESULTS_IN_NAME[marker])))
-    phrase = data.draw(st.sampled_from(RESULTS_IN_NAME[marker][value]))
-    cancer = partial["cancer"]
-    assume(read_cancer(kb, cancer).record is not None)
+    marker, value, phrase, cancer = _a_result_in_a_name(partial, data)
     other = data.draw(st.sampled_from(
         [w for v, ws in RESULT_WORDS[marker].items() if v != value for w in ws]))
     forms = [f"{cancer} cancer, not {phrase}", f"{cancer} cancer, non {phrase}",
