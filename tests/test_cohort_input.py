@@ -663,3 +663,26 @@ def test_a_json_file_that_is_not_ndjson_says_what_it_is(tmp_path: Path, text: st
     with pytest.raises(CohortError) as refused:
         load(connect(), source, "ndjson", KB)
     assert str(refused.value) == "INPUT: cannot be read as ndjson: " + says
+
+
+def test_a_result_written_in_the_cancers_name_is_read_by_every_engine(tmp_path: Path) -> None:
+    """An export whose cancer column says "HER2-positive gastric adenocarcinoma" and whose her2
+    column is empty answers as if HER2 were given, in every engine, as ``onconav options`` does;
+    a result in the her2 column wins over the name's."""
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer,stage,her2,kras\n"
+                      "named,HER2-positive gastric adenocarcinoma,4,,\n"
+                      "given,stomach,4,positive,\n"
+                      "both,HER2-positive gastric adenocarcinoma,4,negative,\n"
+                      "kras,KRAS G12D rectal cancer,4,,\n"
+                      "pending,\"stomach cancer, HER2 pending\",4,,\n")  # fmt: skip
+    for engine in ENGINES:
+        out = tmp_path / f"{engine}.parquet"
+        done = run(KB, source, out, engine=engine)
+        assert (done.loaded.rows, done.loaded.answered) == (5, 5), engine
+        status = {(p, o): s for p, o, s, _, _ in answers(out)}
+        assert status[("named", "stomach-trastuzumab")] == "offered", engine
+        assert status[("given", "stomach-trastuzumab")] == "offered", engine
+        assert status[("both", "stomach-trastuzumab")] == "not_suitable", engine
+        assert status[("pending", "stomach-trastuzumab")] == "needs_information", engine
+        assert status[("kras", "rectum-panitumumab")] == "not_suitable", engine
