@@ -404,7 +404,26 @@ def test_kras_words_that_do_not_give_the_kras_result_are_refused(typed: str) -> 
         parse_profile({"cancer": "rectum", "biomarkers": {"kras": typed}}, KB)
 
 
+@settings(max_examples=200, deadline=None)
+@given(gene=st.sampled_from(["NRAS", "N-RAS", "nras", "HRAS", "H-Ras", "RAS", "Ras", "ras"]),
+       result=st.sampled_from(["mutant", "mutated", "positive", "mutation", "G12D", "Q61K",
+                               "mutation detected", "p.Gly12Asp"]),
+       before=st.sampled_from(["", "extended ", "the "]), after=st.sampled_from(["", " found"]))
+def test_a_mutation_of_another_ras_gene_or_of_ras_unnamed_is_never_kras(
+    gene: str, result: str, before: str, after: str
+) -> None:
+    """A mutation said of NRAS or HRAS, in any spelling ("N-RAS mutant" was KRAS mutated), or of
+    RAS without saying which gene ("RAS mutant" may be NRAS's alone), never reads as KRAS
+    mutated: it is refused, naming the KRAS result as what to give. ("RAS wild-type" says every
+    RAS gene is, KRAS too.)"""
+    for typed in (f"{before}{gene} {result}{after}", f"{before}{gene}-{result}{after}"):
+        with pytest.raises(words.NotUnderstood, match="KRAS result"):
+            words.kras(typed)
+
+
 @pytest.mark.parametrize(("typed", "value"), [("RAS wild-type", "wild-type"), ("MT", "mutated"),
+                                              ("extended RAS wild-type", "wild-type"),
+                                              ("K-RAS mutant", "mutated"),
                                               ("KRAS mut", "mutated"),
                                               ("p.Gly12Asp", "mutated")])  # fmt: skip
 def test_more_kras_words(typed: str, value: str) -> None:

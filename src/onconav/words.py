@@ -237,13 +237,18 @@ def kras(value: object) -> str:
         raise NotUnderstood(value, KRAS_ACCEPTED + "; a variant of unknown significance is for "
                             "the care team to read", KRAS_VALUES)  # fmt: skip
     _sure(value, KRAS_ACCEPTED, KRAS_VALUES)
-    all_ras = re.search(r"\b(all |pan[- ]?)?ras (wild|wt|not mutated|negative)", lowered)
-    if all_ras and not re.search(r"\b(n|h)ras\b|braf", lowered):  # RAS wild-type: KRAS, NRAS
+    all_ras = re.search(r"\b(all |pan[- ]?|extended )?ras (wild|wt|not mutated|negative)",
+                        lowered)  # fmt: skip
+    if all_ras and not re.search(r"\b(n|h)-?ras\b|braf", lowered):  # RAS wild-type: KRAS, NRAS
         return "wild-type"
-    if re.search(r"\b(nras|hras|braf|egfr|pik3ca|erbb2|her2|msi|mmr|ntrk|tp53|apc)\b", lowered):
+    if re.search(r"\b(n-?ras|h-?ras|braf|egfr|pik3ca|erbb2|her2|msi|mmr|ntrk|tp53|apc)\b",
+                 lowered):  # fmt: skip
         raise NotUnderstood(value, KRAS_ACCEPTED + "; give the KRAS result alone (other genes, "
                             "such as NRAS or BRAF, are not read here: ask your care team)",
                             KRAS_VALUES)  # fmt: skip
+    if re.search(r"(?<!k-)\bras\b", lowered):  # "RAS mutant": KRAS, or NRAS, or both
+        raise NotUnderstood(value, KRAS_ACCEPTED + "; a RAS result other than wild-type does not "
+                            "say which RAS gene: give the KRAS result", KRAS_VALUES)  # fmt: skip
     text = " ".join(re.sub(r"\bk-?ras\b", " ", lowered).split())
     one_change = re.search(r"\b(no|negative for|not detected|absent)\b.*\b[gqak]\d{2,3}[a-z]\b|"
                            r"\b[gqak]\d{2,3}[a-z]\b.*\b(not detected|negative|absent)\b", text)
