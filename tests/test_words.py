@@ -639,7 +639,25 @@ def test_receptor_words_that_say_more_than_negative_or_positive_leave_it_unknown
         Status.needs_information)  # fmt: skip
 
 
-@pytest.mark.parametrize("name", ["ER- breast cancer", "HER2-low breast cancer"])
+@settings(max_examples=100, deadline=None)
+@given(one=st.sampled_from(["ER", "PR", "er", "Pr"]),
+       negative=st.sampled_from(["-negative", " negative", "-", " neg", "-neg", " NEGATIVE"]),
+       form=st.sampled_from(["{} breast cancer", "breast cancer, {}", "HER2-positive, {} breast",
+                             "metastatic {} breast carcinoma"]))  # fmt: skip
+def test_one_receptor_negative_alone_says_the_other_decides(
+    one: str, negative: str, form: str
+) -> None:
+    """"ER-negative" with PR not said does not say whether hormones make the cancer grow (PR may
+    be positive): not known, and the warning says which result decides, not "not read: er"."""
+    other = "PR" if one.upper() == "ER" else "ER"
+    facts = read({"cancer": form.format(one + negative), "stage": "4"})
+    assert facts.given["hormone_sensitive"] is None
+    assert any(f"until the {other} result is" in w for w in facts.warnings), facts.warnings
+    assert not any("not read" in w for w in facts.warnings), facts.warnings
+
+
+@pytest.mark.parametrize("name", ["HER2-low breast cancer", "ER-negative, PR-weakly positive "
+                                  "breast cancer"])  # fmt: skip
 def test_receptor_words_that_do_not_say_it_are_named_as_not_read(name: str) -> None:
     facts = read({"cancer": name, "stage": "4"})
     assert facts.given["hormone_sensitive"] is None

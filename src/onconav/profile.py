@@ -713,6 +713,12 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
     elif hormones:
         warnings.append(f"cancer: {shown!r} says both that hormones make it grow and that they "
                         "do not; that is taken as not known")  # fmt: skip
+    elif one := _one_receptor_negative(name):
+        other = {"ER": "PR", "PR": "ER"}[one]
+        warnings.append(f"cancer: {shown!r} gives the {one} hormone receptor as negative and "
+                        f"not the {other}: whether hormones make the cancer grow is not known "
+                        f"until the {other} result is")  # fmt: skip
+        read += Counter(words.hormone_words_read(name))
     results = words.results_in_name(name)
     for field in ("her2", "kras"):
         values = sorted({r.value for r in results if r.field == field})
@@ -726,6 +732,17 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
                             f"{' and '.join(values)}; that is taken as not known")  # fmt: skip
     reading = _read_site(kb, name, read)
     return replace(reading, say=tuple(say), warnings=(*warnings, *reading.warnings))
+
+
+def _one_receptor_negative(name: str) -> str | None:
+    """ER or PR, when the name gives that hormone receptor as negative and says nothing of the
+    other ("ER-negative breast cancer": the PR result decides)."""
+    lowered = name.lower()
+    negative = {m.group(1).upper() for m in words.RECEPTOR_NEGATIVE.finditer(lowered)}
+    if len(negative) != 1:
+        return None
+    [one] = negative
+    return None if re.search(rf"\b{'pr' if one == 'ER' else 'er'}\b", lowered) else one
 
 
 def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReading:

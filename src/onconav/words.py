@@ -353,6 +353,9 @@ NOT_HORMONE_SENSITIVE = re.compile(
     r"triple[- ]negative|\btnbc\b|\bhormone[- ]receptor[- ]negative|\bhr[- ]?(negative|neg)\b|"
     rf"\b(er|pr){_NEGATIVE}[\s,/]*(and\s+)?(er|pr){_NEGATIVE}"
 )
+# one hormone receptor written as negative ("ER-negative breast cancer"): with the other not
+# said, whether hormones make the cancer grow is not known (the other may be positive)
+RECEPTOR_NEGATIVE = re.compile(rf"\b(er|pr){_NEGATIVE}")
 
 
 # a receptor and the result written with it ("ER-/PR+", "PR 0"): read with the answer
