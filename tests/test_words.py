@@ -397,7 +397,9 @@ def test_a_drug_treatment_had_however_named_never_says_nothing_stopped_working(
     ["KRAS WT, NRAS mutated", "wild type KRAS, mutant NRAS", "KRAS wt / NRAS mt", "no KRAS G12C",
      "negative for KRAS G12C", "KRAS G12D not detected", "KRAS mutated? pending",
      "KRAS variant of unknown significance", "HRAS mutation", "BRAF V600E", "NRAS Q61K",
-     "KRAS mutation not excluded", "a KRAS mutation cannot be ruled out"],
+     "KRAS mutation not excluded", "a KRAS mutation cannot be ruled out",
+     "NRAS and HRAS wild-type", "KRAS exon 2 and NRAS wild-type", "KRAS/NRAS/BRAF wild type",
+     "KRAS WT NRAS mt"],
 )  # fmt: skip
 def test_kras_words_that_do_not_give_the_kras_result_are_refused(typed: str) -> None:
     with pytest.raises(ProfileError, match=r"biomarkers\.kras"):
@@ -421,8 +423,36 @@ def test_a_mutation_of_another_ras_gene_or_of_ras_unnamed_is_never_kras(
             words.kras(typed)
 
 
+@settings(max_examples=150, deadline=None)
+@given(others=st.lists(st.sampled_from(["NRAS", "N-RAS", "HRAS", "nras"]), min_size=1,
+                       max_size=2),
+       kras=st.sampled_from(["KRAS", "K-RAS", "kras"]), at=st.integers(0, 2),
+       join=st.sampled_from(["/", ", ", " and ", " & "]),
+       wild=st.sampled_from(["wild type", "wild-type", "WT", "not mutated",
+                             ": no mutation detected", " negative"]),
+       mutated=st.sampled_from(["", " mutated", " G12D", " mt", " mutant"]))  # fmt: skip
+def test_ras_genes_named_together_with_one_result_of_none_is_kras_wild_type(
+    others: list[str], kras: str, at: int, join: str, wild: str, mutated: str
+) -> None:
+    """"KRAS and NRAS wild-type" says KRAS has no mutation: wild-type (it was refused as naming
+    another gene). Any gene of them said otherwise ("KRAS WT, NRAS mt") is never wild-type."""
+    genes = [*others]
+    genes.insert(min(at, len(genes)), kras)
+    if mutated:  # one gene said to be mutated: never read as KRAS wild-type
+        genes[-1] += mutated
+    typed = join.join(genes) + ("" if wild.startswith((":", " ")) else " ") + wild
+    if not mutated:
+        assert words.kras(typed) == "wild-type", typed
+    else:
+        with pytest.raises(words.NotUnderstood):
+            words.kras(typed)
+
+
 @pytest.mark.parametrize(("typed", "value"), [("RAS wild-type", "wild-type"), ("MT", "mutated"),
                                               ("extended RAS wild-type", "wild-type"),
+                                              ("KRAS/NRAS wild type", "wild-type"),
+                                              ("KRAS and NRAS: no mutation detected",
+                                               "wild-type"),
                                               ("K-RAS mutant", "mutated"),
                                               ("KRAS mut", "mutated"),
                                               ("p.Gly12Asp", "mutated")])  # fmt: skip

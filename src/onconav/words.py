@@ -227,6 +227,16 @@ _SURELY_MUTATED = re.compile(
 )
 
 
+# KRAS and other RAS genes named together, then one result that says none of them is mutated
+# ("KRAS/NRAS wild type", "KRAS and NRAS: no mutation detected"): KRAS wild-type too; any other
+# words with NRAS are not read here
+_RAS_GENE = r"(k-?ras|n-?ras|h-?ras)"
+_RAS_GENES_WILD = re.compile(
+    rf"{_RAS_GENE}(\s*(/|,|&|\band\b)\s*{_RAS_GENE})+\s*[:-]?\s*"
+    r"(wild[- ]?type|wt|not mutated|no mutations?( (detected|found|identified))?|negative)"
+)
+
+
 def kras(value: object) -> str:
     """A KRAS result: ``wild-type`` (words that say no mutation win) or ``mutated`` (a mutation,
     or any KRAS variant such as G12C, G13D or Q61H)."""
@@ -240,6 +250,8 @@ def kras(value: object) -> str:
     all_ras = re.search(r"\b(all |pan[- ]?|extended )?ras (wild|wt|not mutated|negative)",
                         lowered)  # fmt: skip
     if all_ras and not re.search(r"\b(n|h)-?ras\b|braf", lowered):  # RAS wild-type: KRAS, NRAS
+        return "wild-type"
+    if _RAS_GENES_WILD.fullmatch(lowered.strip()) and re.search(r"\bk-?ras\b", lowered):
         return "wild-type"
     if re.search(r"\b(n-?ras|h-?ras|braf|egfr|pik3ca|erbb2|her2|msi|mmr|ntrk|tp53|apc)\b",
                  lowered):  # fmt: skip
