@@ -713,6 +713,11 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
     elif hormones:
         warnings.append(f"cancer: {shown!r} says both that hormones make it grow and that they "
                         "do not; that is taken as not known")  # fmt: skip
+    elif despite := words.GROWS_DESPITE_HORMONE_THERAPY.search(name.lower()):
+        read += Counter(words.place_words(despite.group(0)))  # "castration resistant"
+        warnings.append(f"cancer: {shown!r} says the cancer grows although hormones are "
+                        "lowered; that does not say hormones no longer make it grow (drugs that "
+                        "block their effect may still help): ask the care team")  # fmt: skip
     elif one := _one_receptor_negative(name):
         other = {"ER": "PR", "PR": "ER"}[one]
         warnings.append(f"cancer: {shown!r} gives the {one} hormone receptor as negative and "

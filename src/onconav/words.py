@@ -346,12 +346,12 @@ HORMONE_WORDS = frozenset({
     "receptor-negative", "hormone-receptor-positive", "hormone-receptor-negative",
     "hormone-sensitive", "hormone-dependent", "hormone-responsive", "sensitive", "dependent",
     "responsive", "castration-sensitive", "castrate-sensitive", "hspc", "mhspc", "cspc", "mcspc",
-    "triple-negative", "triple", "tnbc", "and", "er-pr", "pr-er",
+    "triple-negative", "triple", "tnbc", "and", "er-pr", "pr-er", "hormone-insensitive",
+    "insensitive",
 })  # fmt: skip
 # Words of a cancer's name that say hormones make it grow: hormone-receptor-positive (oestrogen
 # or progesterone receptor positive) breast cancer, hormone- or castration-sensitive prostate
-# cancer; and words that say they do not (any longer): triple-negative breast cancer (no
-# hormone receptor), castration-resistant or hormone-refractory prostate cancer.
+# cancer; and words that say they do not: triple-negative breast cancer (no hormone receptor).
 HORMONE_SENSITIVE = re.compile(
     r"\bhormone[- ]receptor[- ]positive|\b(er|pr|hr)(/(er|pr))?[- ]?(positive|pos\b)|"
     r"\b(er|pr|hr)\+(?!/-)|"
@@ -361,10 +361,15 @@ HORMONE_SENSITIVE = re.compile(
 # hyphen of "PR-weakly positive" or "PR-10%", which say more than negative)
 _NEGATIVE = r"[- ]?(negative|neg\b|-(?=[^\w%+]|$|(er|pr)\b))"
 NOT_HORMONE_SENSITIVE = re.compile(
-    r"castrat(e|ion)[- ]resistant|\bm?crpc\b|hormone[- ](refractory|resistant|insensitive)|"
-    r"triple[- ]negative|\btnbc\b|\bhormone[- ]receptor[- ]negative|\bhr[- ]?(negative|neg)\b|"
+    r"hormone[- ]insensitive|triple[- ]negative|\btnbc\b|\bhormone[- ]receptor[- ]negative|"
+    r"\bhr[- ]?(negative|neg)\b|"
     rf"\b(er|pr){_NEGATIVE}[\s,/]*(and\s+)?(er|pr){_NEGATIVE}"
 )
+# A cancer that grows although hormones are lowered: castration-resistant or hormone-refractory
+# prostate cancer. It does not say hormones no longer make it grow: drugs that block their
+# effect may still help (acs-advanced 8870-9051), so whether they do is the care team's to say.
+GROWS_DESPITE_HORMONE_THERAPY = re.compile(
+    r"castrat(e|ion)[- ]resistant|\bm?crpc\b|hormone[- ](refractory|resistant)")
 # one hormone receptor written as negative ("ER-negative breast cancer"): with the other not
 # said, whether hormones make the cancer grow is not known (the other may be positive)
 RECEPTOR_NEGATIVE = re.compile(rf"\b(er|pr){_NEGATIVE}")
