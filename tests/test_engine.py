@@ -299,6 +299,27 @@ def test_every_word_of_the_name_not_read_is_named_as_often_as_it_is_written(pair
 
 
 @SETTINGS
+@given(pair=partial_and_more(), had=st.lists(st.sampled_from(["surgery", "bowel resection",
+       "radiation", "pelvic radiation", "chemotherapy"]), max_size=2, unique=True),
+       said=st.booleans())  # fmt: skip
+def test_a_reason_says_you_did_not_list_only_of_a_list_you_gave(pair, had, said) -> None:  # type: ignore[no-untyped-def]
+    """"which you did not list" is said only of a list the person gave: of one the rest of the
+    profile implies (nothing stopped working when no drug treatment was had), the reason says
+    so (ramucirumab said "treatments that stopped working: Chemotherapy, which you did not
+    list" to a person never asked what stopped working)."""
+    kb = shared_kb()
+    partial, _ = pair
+    partial = {k: v for k, v in partial.items() if k != "progressed_on"} | {
+        "prior_treatments": had, **({"progressed_on": []} if said else {})}
+    facts = facts_of(parse_profile(partial, kb), kb)
+    for option in evaluate(parse_profile(partial, kb), kb).options:
+        for reason in option.reasons:
+            if "which you did not list" in reason.text:
+                assert reason.check is not None and facts.given[reason.check.fact] is not None, (
+                    option.id, reason.text, partial)  # fmt: skip
+
+
+@SETTINGS
 @given(pair=partial_and_more())
 def test_unknown_never_behaves_like_a_negative(pair) -> None:  # type: ignore[no-untyped-def]
     """Whatever is unknown, no option is not_suitable unless a known fact rules it out."""

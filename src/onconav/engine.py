@@ -10,6 +10,8 @@ validated as it is made (pydantic validates these models faster than it construc
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import LabTest, Modality, Option, Span
 from onconav.kb.rules import NOT_COME_BACK, All, Expr, Not, RuledOut, Test, tests_of
@@ -172,7 +174,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         ]
         words = [text]
     if because == "condition_false":
-        for text, leaves in why_not(kb, rules.when, row):
+        for text, leaves in why_not(kb, rules.when, row, facts.told):
             words.append(text)
             reasons += leaves
     undecided = undecided_facts(rules.when, row) if condition is Truth.UNKNOWN else []
@@ -356,12 +358,16 @@ def _ruled_out(hits: list[RuledOut], row: dict[str, FactValue]) -> list[Reason]:
 
 
 def why_not(
-    kb: KnowledgeBase, expr: Expr, row: dict[str, FactValue]
+    kb: KnowledgeBase, expr: Expr, row: dict[str, FactValue], told: Mapping[str, str]
 ) -> list[tuple[str, list[Reason]]]:
     """Why a FALSE expression is false: plain words, each with the tests behind them. A test of
-    whether a list holds a value says so, without repeating the person's whole list."""
+    whether a list holds a value says so, without repeating the person's whole list; of a fact
+    the person did not give but the rest implies, how (``told``: "the treatments you have had
+    include no drug treatment", not "which you did not list" of a list never asked for)."""
     if isinstance(expr, Test):
-        if expr.listed:
+        if expr.listed and expr.fact in told:
+            text = f"it is for {expr.text}, and {told[expr.fact]}"
+        elif expr.listed:
             text = f"it is for {expr.text}, which you did not list"
         else:
             text = f"it is for {expr.text} (yours: {in_words(kb, expr.fact, row[expr.fact])})"
@@ -373,7 +379,7 @@ def why_not(
             found
             for part in expr.parts
             if truth(part, row) is Truth.FALSE
-            for found in why_not(kb, part, row)
+            for found in why_not(kb, part, row, told)
         ]
     if isinstance(expr, Not):
         inner = expr.part
@@ -397,7 +403,7 @@ def why_not(
             )
         ]
     found: list[tuple[str, list[Reason]]] = []  # each clause once: merged conditions may repeat one
-    for pair in (pair for part in expr.parts for pair in why_not(kb, part, row)):
+    for pair in (pair for part in expr.parts for pair in why_not(kb, part, row, told)):
         if all(pair[0] != text for text, _ in found):
             found.append(pair)
     if len(found) > 1:

@@ -846,6 +846,7 @@ class Facts:
     given: dict[str, FactValue]  # every fact of the knowledge base as given; None when unknown
     row: dict[str, FactValue]  # the same with the facts the profile implies (``kb.implied``)
     warnings: tuple[str, ...]
+    told: dict[str, str]  # an implied fact's reading in a person's words (``Implied.told``)
 
 
 def _marker(profile: Profile, marker: str, warnings: list[str]) -> str | None:
@@ -912,18 +913,21 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
         raise ProfileError(problems)
     warnings += _stopped_but_never_had(kb, given)
     row = dict(given)
+    told: dict[str, str] = {}
     for implied in kb.implied:
         unknown = row[implied.fact] is None
         if (unknown or not implied.if_unknown) and truth(implied.when, row) is Truth.TRUE:
             row[implied.fact] = implied.value
             if implied.warning:
                 warnings.append(implied.warning)
+            if implied.told:
+                told[implied.fact] = implied.told
     if row["stage"] == "earlier" and row["recurrence"] is None:
         warnings.append(
             "stage: the sources are about stage 4 or cancer that has come back; for stage 1 to 3 "
             "say whether it has come back (recurrence)"
         )
-    return Facts(profile, site, cancer_name, given, row, tuple(warnings))
+    return Facts(profile, site, cancer_name, given, row, tuple(warnings), told)
 
 
 def _stage_notes(profile: Profile) -> list[str]:

@@ -375,6 +375,7 @@ class Implied:
     if_unknown: bool
     why: str
     warning: str | None = None
+    told: str | None = None  # the reading in a person's words, for a reason that rests on it
 
 
 SPREAD_FAR = Any(
@@ -515,6 +516,8 @@ IMPLIED: tuple[Implied, ...] = (
         if_unknown=True,
         why="No drug treatment was had (prior_treatments is given and holds none), so none can "
         "have stopped working.",
+        told="the treatments you have had include no drug treatment, so none can have stopped "
+        "working",
     ),
     Implied(
         "stage",
