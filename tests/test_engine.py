@@ -1459,3 +1459,15 @@ def test_two_kinds_that_stopped_are_both_narrowed_down(kb) -> None:  # type: ign
     assert chemo in ranked.question and targeted in ranked.question
     assert ranked.question.count(chemo) == 1 and ranked.question.count(targeted) == 1
     assert kb.facts["progressed_on"].question not in ranked.question
+
+
+@pytest.mark.parametrize("cancer", ["unknown", "cancer of unknown primary", "CUP"])
+def test_a_cancer_whose_start_is_not_given_says_where_its_options_come_from(cancer: str) -> None:
+    """Options for a cancer whose start is not given come from the source on advanced cancer in
+    general; the scope said "Options from the sources about advanced cancer (where it started
+    not given)", as if that were a cancer with sources of its own."""
+    kb = shared_kb()
+    result = evaluate(parse_profile({"cancer": cancer, "stage": "4"}, kb), kb)
+    assert result.scope.startswith("Where the cancer started is not given"), result.scope
+    assert "stomach cancer, rectal cancer and cervical cancer" in result.scope
+    assert "(where it started not given)" not in result.scope

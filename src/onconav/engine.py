@@ -30,7 +30,7 @@ from onconav.logic import (
 from onconav.logic import (
     in_scope as scope_holds,
 )
-from onconav.profile import Facts, Profile, facts_of
+from onconav.profile import Facts, Profile, facts_of, with_own_sources
 from onconav.result import (
     CaveatOut,
     Check,
@@ -125,9 +125,10 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         has_own_source=own_source,
         scope=_scope_words(
             facts.cancer_name,
-            own_source,
+            own_source and facts.site != "any",  # not given: the general source's options
             advanced(facts.row),
             outside=any(not kb.rules[o.id].scope.holds(facts.site) for o in in_scope),
+            not_given=with_own_sources(kb) if facts.site == "any" else "",
         ),
         understood=_understood(kb, facts),
         counts=Counts(**{s.value: sum(1 for o in options if o.status is s) for s in Status}),
@@ -270,7 +271,10 @@ def _understood(kb: KnowledgeBase, facts: Facts) -> list[Understood]:
     return out
 
 
-def _scope_words(cancer_name: str, own_source: bool, gate: Truth, outside: bool = False) -> str:
+def _scope_words(cancer_name: str, own_source: bool, gate: Truth, outside: bool = False,
+                 not_given: str = "") -> str:  # fmt: skip
+    """Which sources the options come from, in words. ``not_given``: the cancer's start is not
+    given, and these cancers have sources of their own."""
     if gate is Truth.FALSE:
         return (
             "The sources here are about stage 4 cancer and cancer that has come back after "
@@ -294,6 +298,12 @@ def _scope_words(cancer_name: str, own_source: bool, gate: Truth, outside: bool 
         return (
             f"Options from the sources about {cancer_name}, and options from the source "
             "about advanced cancer in general that fit particular situations."
+        )
+    if not_given:  # "unknown", cancer of unknown primary: there is no cancer to name
+        return (
+            "Where the cancer started is not given, so these are the options the source about "
+            f"advanced cancer in general describes; {not_given} have sources of their own. Ask "
+            "your care team about the treatments used for your type of cancer."
         )
     return (
         f"No source here is about {cancer_name} itself, so these are the options the "

@@ -739,6 +739,13 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
     return replace(reading, say=tuple(say), warnings=(*warnings, *reading.warnings))
 
 
+def with_own_sources(kb: KnowledgeBase) -> str:
+    """The cancers that have sources of their own, in words ("stomach cancer, rectal cancer and
+    cervical cancer")."""
+    own = [kb.name_of(c.id) for c in kb.data.cancers if c.sources and c.id != "any"]
+    return f"{', '.join(own[:-1])} and {own[-1]}" if len(own) > 1 else "".join(own)
+
+
 def _one_receptor_negative(name: str) -> str | None:
     """ER or PR, when the name gives that hormone receptor as negative and says nothing of the
     other ("ER-negative breast cancer": the PR result decides)."""
@@ -821,11 +828,10 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
             message = f"{name!r} is not known; did you mean {kb.name_of(close)}?"
             problem = Problem("cancer", name, tuple(sorted(set(names.values()))), message)
             return CancerReading("", "", None, problems=(problem,))
-    own = [kb.name_of(c.id) for c in kb.data.cancers if c.sources and c.id != "any"]
     warning = (
         f"cancer: {name.strip()!r} has no source of its own here, so these are the options the "
-        f"source on advanced cancer in general describes; {', '.join(own[:-1])} and {own[-1]} "
-        "have sources of their own"
+        f"source on advanced cancer in general describes; {with_own_sources(kb)} have sources "
+        "of their own"
     )
     named = words.cancer_name(primary)  # its site: the name, so that it reads as written
     return CancerReading(named[:60], named[:120], None, (warning,))
