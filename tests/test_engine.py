@@ -191,7 +191,7 @@ RESULTS_IN_NAME = {
     "her2": {"positive": ["HER2-positive", "HER2+", "HER2 3+", "HER2/neu amplified"],
              "negative": ["HER2-negative", "HER2 negative", "HER2 IHC 1+", "HER2 0"]},
     "kras": {"wild-type": ["KRAS wild-type", "KRAS WT", "KRAS not mutated",
-                           "KRAS mutation not detected"],
+                           "KRAS mutation not detected", "RAS wild-type", "all RAS wild-type"],
              "mutated": ["KRAS G12D", "KRAS-mutant", "KRAS G12C mutated", "KRAS positive"]},
 }  # fmt: skip
 
@@ -286,7 +286,7 @@ def test_every_word_of_the_name_not_read_is_named_as_often_as_it_is_written(pair
     else:
         value = data.draw(st.sampled_from(sorted(RESULTS_IN_NAME[marker])))
         phrase = data.draw(st.sampled_from(RESULTS_IN_NAME[marker][value]))
-        rest = re.sub(r"^(HER2(/neu)?|KRAS)[-\s]*", "", phrase)
+        rest = re.sub(r"^(HER2(/neu)?|KRAS|(all )?RAS)[-\s]*", "", phrase)
     cancer = partial["cancer"]
     assume(read_cancer(kb, cancer).record is not None)
     test = data.draw(st.sampled_from(["PD-L1", "NRAS", "MSI", "EGFR"]))

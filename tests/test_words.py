@@ -448,6 +448,16 @@ def test_ras_genes_named_together_with_one_result_of_none_is_kras_wild_type(
             words.kras(typed)
 
 
+@pytest.mark.parametrize("name", ["RAS mutant rectal cancer", "rectal cancer, N-RAS mutant",
+                                  "NRAS wild-type rectal cancer", "rectal cancer, HRAS WT"])
+def test_a_ras_result_in_a_name_that_does_not_say_kras_is_not_read(name: str) -> None:
+    """"RAS wild-type" in a cancer's name says KRAS is (every RAS gene is); "RAS mutant" may be
+    NRAS's alone, and NRAS or HRAS says nothing of KRAS: not read, and named."""
+    facts = read({"cancer": name, "stage": "4"})
+    assert facts.given["kras"] is None
+    assert any("not read" in w for w in facts.warnings), facts.warnings
+
+
 @pytest.mark.parametrize(("typed", "value"), [("RAS wild-type", "wild-type"), ("MT", "mutated"),
                                               ("extended RAS wild-type", "wild-type"),
                                               ("KRAS/NRAS wild type", "wild-type"),

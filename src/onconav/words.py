@@ -418,7 +418,8 @@ TEST_NOT_KNOWN = re.compile(
 )
 # HER2 and KRAS named in a cancer's name with a result the profile reads ("HER2-positive
 # stomach cancer", "KRAS G12D rectal cancer"): read by ``results_in_name``.
-_RESULT_TESTS = re.compile(r"\b(her-?2(?: ?/ ?neu)?|erbb2|k-?ras)\b")
+_RESULT_TESTS = re.compile(  # RAS (all, extended): every RAS gene, KRAS too; not N-RAS, H-RAS
+    r"\b(her-?2(?: ?/ ?neu)?|erbb2|k-?ras|(?:all[- ]|extended[- ]|pan[- ]?|(?<![nh]-))ras)\b")
 # the tests that decide HER2: one written as not known leaves a HER2 result in the name not final
 _HER2_TESTS = re.compile(r"\b(her-?2|erbb2|ihc|fish|ish|sish|cish)\b")
 _RESULT_WORDS = 4  # the most words after a test's name its result is read in ("IHC 2+ ISH pos")
@@ -498,7 +499,7 @@ def _result(field: str, words: str) -> str | None:
     """The result of HER2 or KRAS the words give, or None when they give none (for KRAS, also
     when a word is not one a KRAS result is written in: ``_KRAS_WORD``)."""
     if field == "kras":
-        rest = re.sub(r"\bk-?ras\b", " ", words)
+        rest = re.sub(r"\b(all[- ]|extended[- ]|pan[- ]?|k-?)?ras\b", " ", words)
         tokens = [t.strip(":.-") for t in re.findall(r"[^\s:/]+", rest)]
         if not all(_KRAS_WORD.fullmatch(t) for t in tokens if t):
             return None
