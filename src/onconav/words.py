@@ -182,10 +182,8 @@ def her2(value: object) -> str:
     if isinstance(value, int) and not 0 <= value <= 3:  # an IHC score is 0 to 3
         raise NotUnderstood(value, HER2_ACCEPTED, HER2_VALUES)
     _sure(value, HER2_ACCEPTED, HER2_VALUES)
-    if isinstance(value, str) and value.strip() in ("+", "++"):  # 1+ or 2+ in some reports
-        raise NotUnderstood(value, HER2_ACCEPTED + "; write the IHC score as 1+ or 2+", HER2_VALUES)
     text = re.sub(r"(?<=[+-])ve\b", "", str(value).lower()).replace("+++", "3+")  # HER2 +ve
-    if re.search(r"(?<!\+)\+\+", text):  # "HER2 ++": 2+ in some reports, not HER2+ twice
+    if str(value).strip() == "+" or re.search(r"(?<!\+)\+\+", text):  # 1+ or 2+, some reports
         raise NotUnderstood(value, HER2_ACCEPTED + "; write the IHC score as 1+ or 2+", HER2_VALUES)
     text = re.sub(r"her-?2 ?/? ?neu", "her2", text)  # HER2/neu
     text = re.sub(r"\bher-?2-(?=[a-z])", " ", text)  # HER2-positive
@@ -210,6 +208,8 @@ def her2(value: object) -> str:
 KRAS_ACCEPTED = ("wild-type (WT, not mutated, no mutation, negative) or mutated (mutant, a "
                  "variant such as G12C or G12D, positive)")  # fmt: skip
 KRAS_VALUES = ("wild-type", "mutated")
+# "all RAS", "extended RAS", "pan-RAS": every RAS gene (a result of none of them is KRAS's too)
+_ALL_RAS = r"(?:all[- ]|extended[- ]|pan[- ]?)"
 _WILD = re.compile(r"wild-?type|wild|\bwt\b|\b(not|non|un)[- ]?(a )?(mutated|mutant)\b|"
                    r"\bno (kras )?mutations?\b|not detected|negative|\bneg\b|\bnormal\b|"
                    r"\bnot (identified|found|seen|present)\b|\babsent\b|\bexcluded\b|"
@@ -247,8 +247,7 @@ def kras(value: object) -> str:
         raise NotUnderstood(value, KRAS_ACCEPTED + "; a variant of unknown significance is for "
                             "the care team to read", KRAS_VALUES)  # fmt: skip
     _sure(value, KRAS_ACCEPTED, KRAS_VALUES)
-    all_ras = re.search(r"\b(all |pan[- ]?|extended )?ras (wild|wt|not mutated|negative)",
-                        lowered)  # fmt: skip
+    all_ras = re.search(rf"\b{_ALL_RAS}?ras (wild|wt|not mutated|negative)", lowered)
     if all_ras and not re.search(r"\b(n|h)-?ras\b|braf", lowered):  # RAS wild-type: KRAS, NRAS
         return "wild-type"
     if _RAS_GENES_WILD.fullmatch(lowered.strip()) and re.search(r"\bk-?ras\b", lowered):
@@ -419,7 +418,7 @@ TEST_NOT_KNOWN = re.compile(
 # HER2 and KRAS named in a cancer's name with a result the profile reads ("HER2-positive
 # stomach cancer", "KRAS G12D rectal cancer"): read by ``results_in_name``.
 _RESULT_TESTS = re.compile(  # RAS (all, extended): every RAS gene, KRAS too; not N-RAS, H-RAS
-    r"\b(her-?2(?: ?/ ?neu)?|erbb2|k-?ras|(?:all[- ]|extended[- ]|pan[- ]?|(?<![nh]-))ras)\b")
+    rf"\b(her-?2(?: ?/ ?neu)?|erbb2|k-?ras|(?:{_ALL_RAS}|(?<![nh]-))ras)\b")
 # the tests that decide HER2: one written as not known leaves a HER2 result in the name not final
 _HER2_TESTS = re.compile(r"\b(her-?2|erbb2|ihc|fish|ish|sish|cish)\b")
 _RESULT_WORDS = 4  # the most words after a test's name its result is read in ("IHC 2+ ISH pos")
@@ -499,7 +498,7 @@ def _result(field: str, words: str) -> str | None:
     """The result of HER2 or KRAS the words give, or None when they give none (for KRAS, also
     when a word is not one a KRAS result is written in: ``_KRAS_WORD``)."""
     if field == "kras":
-        rest = re.sub(r"\b(all[- ]|extended[- ]|pan[- ]?|k-?)?ras\b", " ", words)
+        rest = re.sub(rf"\b({_ALL_RAS}|k-?)?ras\b", " ", words)
         tokens = [t.strip(":.-") for t in re.findall(r"[^\s:/]+", rest)]
         if not all(_KRAS_WORD.fullmatch(t) for t in tokens if t):
             return None
