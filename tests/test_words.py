@@ -970,3 +970,36 @@ def test_none_beside_names_says_so(names: list[str]) -> None:
         parse_profile({"cancer": "rectum", "symptoms": names}, KB)
     (problem,) = caught.value.problems
     assert "cannot go with other names" in str(problem) and "not known" not in str(problem)
+
+
+@pytest.mark.parametrize("named", ["stomach cancer, KRAS G12D?", "rectal cancer, KRAS not mutated?",
+                                   "rectal cancer (KRAS p.G12C pending)",
+                                   "rectal cancer, KRAS mutation not detected?"])  # fmt: skip
+def test_a_kras_result_written_as_not_sure_leaves_the_cancer_sure(named: str) -> None:
+    """A KRAS result in any of the words the KRAS field reads ("G12D", "not mutated"), then a
+    question mark or a word for not known, makes the result not known, not the cancer unsure (a
+    variant or a denial before the "?" had refused the whole name)."""
+    profile = parse_profile({"cancer": named}, KB)
+    assert profile.cancer in {"stomach", "rectum"} and profile.biomarkers.kras is None
+
+
+@pytest.mark.parametrize("word", ["1", "neg", "1.5", "wt"])
+def test_a_long_run_of_result_words_is_read_at_once(word: str) -> None:
+    """A name of 300 characters of result words after a test's name is read (refused or not) at
+    once: the words of a not-sure result were matched every way they could be, twice the work for
+    each word more (2^140 tries for this name), a request that never ended. An alarm fails the
+    test, rather than hang the run, if that comes back."""
+    import contextlib
+    import signal
+
+    def stop(*_: object) -> None:
+        raise TimeoutError(f"reading a run of {word!r} did not end")
+
+    named = ("stomach cancer, kras " + f"{word} " * 150)[:290] + "x"
+    signal.signal(signal.SIGALRM, stop)
+    signal.alarm(20)
+    try:
+        with contextlib.suppress(ProfileError):
+            parse_profile({"cancer": named}, KB)
+    finally:
+        signal.alarm(0)

@@ -405,11 +405,21 @@ def hormone_answers(name: str) -> set[bool]:
 TEST_NAME = (r"\b(her-?2(?: ?/ ?neu)?|erbb2|k-?ras|n-?ras|braf|er|pr|hr|pd-?l-?1|msi(?:-h)?|"
              r"d?mmr|egfr|alk|ros-?1|ntrk|brca[12]?|pik3ca|hpv|p16|tmb|cldn18(?:\.2)?|"
              r"claudin[- ]?18(?:\.2)?|fgfr2b?|ihc|fish|ish|sish|cish|ngs)\b")  # fmt: skip
-# a result written before the word that says it is not sure ("HER2 positive?", "KRAS wt pending"):
-# each ends at a space or at the question mark, so that a run of them is read one way only
-_RESULT_TOKEN = (r"(?:(?:positive|negative|pos|neg|amplified|equivocal|mutated|mutant|mut|"
-                 r"wild-?type|wt|[0-3]\+*|\++|cps|tps|score|ratio|\d+(?:\.\d+)?%?)"
-                 r"(?:\s+|(?=\?)))")  # fmt: skip
+# The words a KRAS result in a cancer's name is written in (``_KRAS_WORD``), a gene variant among
+# them (G12D, p.G12C, p.Gly12Asp, Q61H, c.35G>A)
+_KRAS_WORDS = (
+    r"wild|type|wild-?type|wildtype|wt|not|non|un|no|non-?mutated|un-?mutated|mutated|mutation|"
+    r"mutations|mutant|non-?mutant|mut|mt|m|detected|identified|found|seen|present|absent|none|"
+    r"excluded|negative|neg|normal|positive|pos|variant|status|result|test|is|was|gene|exon|"
+    r"codon|\d+|p\.[a-z]{3}\d{1,3}[a-z]{3}|(?:p\.)?[a-z]\d{1,3}[a-z*]|c\.\d+[acgt]>[acgt]"
+)
+# a result written before the word that says it is not sure ("HER2 positive?", "KRAS wt pending",
+# "KRAS G12D?", "KRAS not mutated?"): each ends at a space or at the question mark, and is taken
+# whole (an atomic group), so that a run of them is read one way only: words that several
+# alternatives match ("1", "neg") would else be tried every way, twice as long for each one more
+_RESULT_TOKEN = (r"(?>(?:positive|negative|pos|neg|amplified|equivocal|mutated|mutant|mut|"
+                 r"wild-?type|wt|[0-3]\+*|\++|cps|tps|score|ratio|\d+(?:\.\d+)?%?|"
+                 rf"{_KRAS_WORDS})(?:\s+|(?=\?)))")  # fmt: skip
 TEST_NOT_KNOWN = re.compile(
     TEST_NAME + rf"[\s:-]*((status|results?|tests?|testing)\s+)*((is|was)\s+)?{_RESULT_TOKEN}*"
     rf"(\?|\b({_UNSURE_WORDS})\b)"
@@ -431,12 +441,7 @@ _DENYING = frozenset({"not", "no", "non", "never", "without", "absent", "exclude
 # The words a KRAS result in a cancer's name is written in: the field's reader finds a result
 # anywhere in free words ("positive"), which in a name may be another test's ("KRAS tested, CEA
 # positive"), so in a name each word must be one of these.
-_KRAS_WORD = re.compile(
-    r"wild|type|wild-?type|wildtype|wt|not|non|un|no|non-?mutated|un-?mutated|mutated|mutation|"
-    r"mutations|mutant|non-?mutant|mut|mt|m|detected|identified|found|seen|present|absent|none|"
-    r"excluded|negative|neg|normal|positive|pos|variant|status|result|test|is|was|gene|exon|"
-    r"codon|\d+|p\.[a-z]{3}\d{1,3}[a-z]{3}|(p\.)?[a-z]\d{1,3}[a-z*]|c\.\d+[acgt]>[acgt]"
-)
+_KRAS_WORD = re.compile(_KRAS_WORDS)
 
 
 @dataclass(frozen=True)
