@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from onconav import evaluate
+from onconav import evaluate, parse_profile
 from onconav.kb import provenance
 from onconav.kb.provenance import Cited
 from onconav.render import STATUS_WORDS, question_of, source_words
@@ -179,9 +179,14 @@ def test_onconav_report_writes_a_pdf_with_numbered_pages(
     # the same report laid out again: every page says its number and the number of pages
     # (the @page rule of the stylesheet is applied), and nothing is fetched
     result = evaluate(example_profile(SMALL), KB)
-    with caplog.at_level(logging.WARNING, logger="weasyprint"):
-        document = weasyprint.HTML(string=report.html(result, KB),
-                                   url_fetcher=report._no_fetch).render()  # fmt: skip
+    quiet = logging.getLogger("weasyprint")  # report.pdf keeps its records from the log
+    quiet.propagate = True
+    try:
+        with caplog.at_level(logging.WARNING, logger="weasyprint"):
+            document = weasyprint.HTML(string=report.html(result, KB),
+                                       url_fetcher=report._no_fetch).render()  # fmt: skip
+    finally:
+        quiet.propagate = False
     assert len(document.pages) == pages
     for number, laid_out in enumerate(document.pages, start=1):
         margins = {box.at_keyword: margin_text(box) for box in laid_out._page_box.children
@@ -190,6 +195,18 @@ def test_onconav_report_writes_a_pdf_with_numbered_pages(
     fetched = [r.getMessage() for r in caplog.records if "fetch" in r.getMessage()
                or "Failed to load" in r.getMessage()]  # fmt: skip
     assert not fetched, fetched
+
+
+def test_the_pdf_logs_none_of_the_persons_words(caplog: pytest.LogCaptureFixture) -> None:
+    """Rendering a report logs nothing of the document: WeasyPrint logged each character of a
+    typed cancer name that no font has (one warning per character, in the server's log), and a
+    line per step of its work."""
+    name = "\u092b\u0947\u092b\u0921\u093c\u0947 \u0915\u093e \u0915\u0948\u0902\u0938\u0930 \x01"
+    result = evaluate(parse_profile({"cancer": name, "stage": "4"}, KB), KB)
+    with caplog.at_level(logging.DEBUG):
+        assert report.pdf(result, KB).startswith(b"%PDF")
+    assert not [r for r in caplog.records if r.name.split(".")[0] in {"weasyprint", "fontTools"}]
+    assert not [r for r in caplog.records if any(c in r.getMessage() for c in name.split()[0])]
 
 
 def first_pieces(box: object) -> list[object]:

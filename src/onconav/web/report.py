@@ -8,6 +8,7 @@ these functions.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import date
 
@@ -78,6 +79,10 @@ def pdf(
     no external resources."""
     import weasyprint  # type: ignore[import-untyped]  # only the report needs it, and it takes a while to import
 
+    for name in ("weasyprint", "fontTools"):  # they log the document's words (each character of
+        quiet = logging.getLogger(name)  # a typed name no font has), which no log may hold;
+        quiet.setLevel(logging.CRITICAL)  # their failures are raised, not only logged
+        quiet.propagate = False
     document = html(result, kb, passage, env, made)
     out = weasyprint.HTML(string=document, url_fetcher=_no_fetch).write_pdf()
     assert out is not None
