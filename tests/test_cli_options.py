@@ -115,6 +115,34 @@ def test_yaml_profile_from_standard_input(run: Run) -> None:
     assert data["profile"]["stage"] == "4"
 
 
+def test_yaml_yes_and_no_are_words(run: Run) -> None:
+    """YAML 1.1's yes, no, on and off stay words, as a person means them (``recurrence: yes``
+    was read as True and refused as "True is not accepted"); true and false are yes and no."""
+    text = ("cancer: rectum\nrecurrence: yes\nresectable: no\nwants_cancer_treatment: true\n"
+            "most_treatments_tried: off\n")
+    data = answer(run("options", "-p", "-", "-f", "json", stdin=text))
+    assert data["profile"]["recurrence"] == "yes"
+    assert data["profile"]["resectable"] is False
+    assert data["profile"]["wants_cancer_treatment"] is True
+    assert data["profile"]["most_treatments_tried"] is False
+    done = run("options", "-p", "-", stdin="cancer: rectum\nkras: no\n")
+    assert done.status == 2 and "biomarkers.kras: 'no' is not accepted" in done.stderr
+
+
+@pytest.mark.parametrize(("flags", "named"), [
+    (["--stage", "4", "--stage", "1"], "--stage"), (["--cancer", "colon", "--cancer", "rectum"],
+    "--cancer"), (["--recurrence", "yes", "--recurrence", "none"], "--recurrence"),
+    (["--extent", "few", "--extent", "many"], "--extent")])  # fmt: skip
+def test_a_flag_of_one_answer_given_two_is_refused(run: Run, flags: list[str], named: str) -> None:
+    """Two answers to a flag that takes one are refused, naming the flag, as the page refuses
+    them: the last had silently won (--stage 4 --stage 1 answered for stage 1 to 3)."""
+    base = [] if named == "--cancer" else ["--cancer", "rectum"]
+    done = run("options", *base, *flags)
+    assert done.status == 2 and f"{named}: has more than one answer" in done.stderr, done.stderr
+    again = run("options", *base, *flags[:2], *flags[:2], "--format", "json")  # the same twice
+    assert again.status == 0, again.stderr
+
+
 def test_flags_override_the_file(run: Run, tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text("cancer: rectum\nstage: '4'\nbiomarkers: {kras: mutated}\n")

@@ -67,6 +67,7 @@ FIELDS: dict[str, Any] = {
     "wants_cancer_treatment": st.booleans(),
     "planned": st.lists(st.sampled_from(["surgery", "radiation"]), max_size=2, unique=True),
     "hormone_sensitive": st.booleans(),
+    "weak_bone": st.booleans(),
     "her2": st.sampled_from(["positive", "negative"]),
     "kras": st.sampled_from(["wild-type", "mutated"]),
 }
@@ -89,6 +90,10 @@ def partial_and_more(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     values = {name: draw(FIELDS[name]) for name in FIELDS}
     if "chemotherapy" not in values["prior_treatments"]:
         values["progressed_on"] = []  # keep profiles consistent: nothing stopped that was never had
+    if "weak bone" in values["symptoms"]:  # and a weak bone listed is one a scan shows,
+        values["weak_bone"] = True
+    if values["weak_bone"] and "bone" not in values["metastases"]:  # in a bone the cancer is in
+        values["metastases"] = [*values["metastases"], "bone"]
     extra = draw(st.sets(st.sampled_from(sorted(set(FIELDS) - known) or ["stage"]), min_size=1))
     partial = {k: values[k] for k in known}
     fuller = {k: values[k] for k in known | extra}
@@ -372,6 +377,7 @@ def _an_answer(fact: str) -> dict[str, Any]:
         "planned": {"planned": ["bowel resection"]},  # a kind of surgery: "surgery" asks which
         "hormone_sensitive": {"hormone_sensitive": True},
         "chemo_for_spread": {"chemo_for_spread": True},
+        "weak_bone": {"weak_bone": True},
         "used_for_my_cancer": {"used_for_my_cancer": ["targeted therapy"]},
     }
     return answers[fact]
@@ -1160,15 +1166,22 @@ def test_most_treatments_tried_is_derived_and_the_answer_wins(data: dict[str, An
 @given(pair=partial_and_more())
 def test_a_derived_value_never_overrides_an_answer_and_is_said(pair) -> None:  # type: ignore[no-untyped-def]
     """A value the data derives (``derived`` in facts.yaml) is taken only when the person did not
-    answer, and a warning then names the fact and says how it was derived."""
+    answer, and is said: a warning names the fact and says how it was derived, or (a derived
+    value with ``told``) each option it rules out says how in its reason."""
     kb = shared_kb()
     with_derived = {f.id for f in kb.facts.values() if f.derived}
-    assert {"most_treatments_tried", "hormone_sensitive"} <= with_derived
+    assert {"most_treatments_tried", "hormone_sensitive", "weak_bone"} <= with_derived
     for data in pair:
         facts = facts_of(parse_profile(data, kb), kb)
         for fact in with_derived:
             if facts.given[fact] is not None:
                 assert facts.row[fact] == facts.given[fact], (fact, data)
+            elif facts.row[fact] is not None and fact in facts.told:
+                told = facts.told[fact]
+                for option in evaluate(parse_profile(data, kb), kb).options:
+                    for reason in option.reasons:
+                        if reason.check is not None and reason.check.fact == fact:
+                            assert reason.text.endswith(told), (option.id, reason.text)
             elif facts.row[fact] is not None:
                 assert any(w.startswith(f"{fact}: taken as") for w in facts.warnings), fact
     if pair[0]["cancer"] == "prostate" and "hormone_sensitive" not in pair[0]:
@@ -1471,3 +1484,62 @@ def test_a_cancer_whose_start_is_not_given_says_where_its_options_come_from(canc
     assert result.scope.startswith("Where the cancer started is not given"), result.scope
     assert "stomach cancer, rectal cancer and cervical cancer" in result.scope
     assert "(where it started not given)" not in result.scope
+
+
+@SETTINGS
+@given(pair=partial_and_more(), site=st.sampled_from(sorted(DISTANT_SITES - {"other-site"})),
+       stage=st.sampled_from([None, "earlier", "4"]),
+       recurrence=st.sampled_from([None, "none", "yes", "local", "distant"]))  # fmt: skip
+def test_spread_to_a_distant_organ_brings_the_rectal_chemotherapy(
+    pair: tuple[dict[str, Any], dict[str, Any]], site: str, stage: str | None,
+    recurrence: str | None,
+) -> None:
+    """The rule for every rectal profile: the chemotherapy for rectal cancer "with distant
+    metastasis" is for spread to a distant organ however the stage and the recurrence are given
+    (a local recurrence with spread to the liver had made all nine not suitable, on the stage
+    and on where it came back)."""
+    kb = shared_kb()
+    for data in pair:
+        data = {**data, "cancer": "rectum", "stage": stage, "recurrence": recurrence,
+                "metastases": sorted({*data.get("metastases", []), site})}  # fmt: skip
+        for option in evaluate(parse_profile(data, kb), kb).options:
+            if option.id in {"rectum-folfiri", "rectum-folfox", "rectum-capox"}:
+                facts = {r.check.fact for r in option.reasons if r.check is not None}
+                assert not facts & {"stage", "recurrence", "metastases"}, (data, option.reason)
+
+
+@SETTINGS
+@given(pair=partial_and_more(), trial=st.sampled_from(["clinical trial", "phase I trial",
+                                                      "phase 2 trial"]))  # fmt: skip
+def test_a_clinical_trial_had_leaves_the_drug_history_open(
+    pair: tuple[dict[str, Any], dict[str, Any]], trial: str
+) -> None:
+    """The rule for every profile: a clinical trial among the treatments had may have given a
+    drug treatment, so the list is never read as "no drug treatment" (nothing can have stopped
+    working) or "no chemotherapy for spread cancer"."""
+    kb = shared_kb()
+    for data in pair:
+        data = {**data, "prior_treatments": [*data.get("prior_treatments", []), trial]}
+        data.pop("progressed_on", None), data.pop("chemo_for_spread", None)
+        row = facts_of(parse_profile(data, kb), kb).row
+        assert row["progressed_on"] is None, data
+        assert row["chemo_for_spread"] is not False, data
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_rectal_radiation_eases_any_symptom(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    """The rule for every rectal profile: radiation on its own "to control symptoms such as pain
+    and bleeding" is for any symptom the cancer causes (those are examples); only a list of no
+    symptoms rules it out on the symptoms."""
+    kb = shared_kb()
+    for data in pair:
+        data = {**data, "cancer": "rectum"}
+        symptoms = data.get("symptoms")
+        option = {o.id: o for o in evaluate(parse_profile(data, kb), kb).options}.get(
+            "rectum-palliative-radiation")
+        assert option is not None
+        ruled_on_symptoms = any(r.check is not None and r.check.fact == "symptoms"
+                                for r in option.reasons)  # fmt: skip
+        assert ruled_on_symptoms is (symptoms == [] and option.status is Status.not_suitable), (
+            data, option.reason)

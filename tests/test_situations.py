@@ -128,7 +128,7 @@ SITUATIONS: dict[str, tuple[str, set[str], set[str]]] = {
     "general-bleeding-surgery": ("any", {"bleeding-surgery"}, {"symptoms"}),
     "general-nerve-block": ("any", {"nerve-block"}, {"symptoms"}),
     "general-nerve-tumour-removal": ("any", {"nerve-tumour-removal"}, {"symptoms"}),
-    "general-bone-rod": ("any", {"bone-rod"}, {"symptoms"}),
+    "general-bone-rod": ("any", {"bone-rod"}, {"weak_bone"}),
     "general-fracture-surgery": ("any", {"fracture-surgery"}, {"symptoms"}),
     "general-spinal-cord-surgery": ("any", {"spinal-cord-surgery"}, {"symptoms"}),
     "general-ablation": (

@@ -58,6 +58,8 @@ def test_vignette(kb, sources: Path, vignette: dict[str, Any]) -> None:  # type:
             assert got.reason and expected["reason"].lower() in got.reason.lower(), got.reason
         if "not_chosen" in expected:
             assert got.not_chosen is expected["not_chosen"], option_id
+        for caveat in expected.get("caveats", []):  # the caveats that apply to the person
+            assert caveat in {c.id for c in got.caveats if c.applies}, (option_id, caveat)
     for warning in vignette.get("warnings", []):
         assert any(warning.lower() in w.lower() for w in result.warnings), result.warnings
     if "first" in vignette:

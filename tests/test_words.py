@@ -133,6 +133,14 @@ def test_a_stage_that_is_no_stage_is_refused() -> None:
         parse_profile({"cancer": "rectum", "stage": "purple"}, KB)
 
 
+@pytest.mark.parametrize("typed", ["04", "14", "40", "44", "Stage 04", "stage 41", "IV1"])
+def test_a_stage_of_two_digits_is_refused(typed: str) -> None:
+    """A sub-stage's number stands only after its letter (IVA1, IIIC2r): "04" had read as stage
+    1 to 3 by its "0", and "40" as stage 4 (a front-end review)."""
+    with pytest.raises(ProfileError, match=r"stage: .* is not accepted"):
+        parse_profile({"cancer": "rectum", "stage": typed}, KB)
+
+
 # --------------------------------------------------------------------------------------------
 # Biomarkers
 # --------------------------------------------------------------------------------------------
@@ -281,7 +289,7 @@ def test_every_word_given_is_shown_back_as_read_with_the_words_as_typed() -> Non
 
 
 YES_NO_FIELDS = ["resectable", "most_treatments_tried", "wants_cancer_treatment",
-                 "chemo_for_spread", "hormone_sensitive"]  # fmt: skip
+                 "chemo_for_spread", "hormone_sensitive", "weak_bone"]  # fmt: skip
 
 
 @given(
@@ -378,7 +386,9 @@ def test_a_drug_treatment_had_however_named_never_says_nothing_stopped_working(
     if stage:
         data["stage"] = stage
     facts = read(data)
-    if KB.vocabulary.up("prior_treatments", ident) & DRUG_KINDS:
+    if "clinical-trial" in KB.vocabulary.up("prior_treatments", ident):  # which drug, if any,
+        assert facts.row["progressed_on"] is None, name  # a trial gave is not said
+    elif KB.vocabulary.up("prior_treatments", ident) & DRUG_KINDS:
         assert facts.row["progressed_on"] is None, (name, facts.given["prior_treatments"])
         gives = set().union(*(KB.vocabulary.up("prior_treatments", v)
                               for v in facts.given["prior_treatments"]))  # fmt: skip
@@ -399,7 +409,7 @@ def test_a_drug_treatment_had_however_named_never_says_nothing_stopped_working(
      "KRAS variant of unknown significance", "HRAS mutation", "BRAF V600E", "NRAS Q61K",
      "KRAS mutation not excluded", "a KRAS mutation cannot be ruled out",
      "NRAS and HRAS wild-type", "KRAS exon 2 and NRAS wild-type", "KRAS/NRAS/BRAF wild type",
-     "KRAS WT NRAS mt"],
+     "KRAS WT NRAS mt", "WT/MT", "wt mut"],
 )  # fmt: skip
 def test_kras_words_that_do_not_give_the_kras_result_are_refused(typed: str) -> None:
     with pytest.raises(ProfileError, match=r"biomarkers\.kras"):
@@ -465,7 +475,16 @@ def test_a_ras_result_in_a_name_that_does_not_say_kras_is_not_read(name: str) ->
                                                "wild-type"),
                                               ("K-RAS mutant", "mutated"),
                                               ("KRAS mut", "mutated"),
-                                              ("p.Gly12Asp", "mutated")])  # fmt: skip
+                                              ("p.Gly12Asp", "mutated"),
+                                              # a report's words for no change: they had read
+                                              # as mutated, by "variant" and "detected"
+                                              ("No pathogenic variant detected", "wild-type"),
+                                              ("no variant detected", "wild-type"),
+                                              ("no KRAS alterations found", "wild-type"),
+                                              ("mutation detected: none", "wild-type"),
+                                              ("variants identified: none", "wild-type"),
+                                              ("KRAS exon 2 mutation detected", "mutated"),
+                                              ("variant detected", "mutated")])  # fmt: skip
 def test_more_kras_words(typed: str, value: str) -> None:
     assert read({"cancer": "rectum", "biomarkers": {"kras": typed}}).given["kras"] == value
 
@@ -475,7 +494,10 @@ def test_more_kras_words(typed: str, value: str) -> None:
     [("+", None), ("++", None), ("+++", "positive"), ("HER2 IHC 2+, ISH not amplified", "negative"),
      ("HER2 2+, FISH amplified", "positive"), ("Her2neu negative (score 1+)", "negative"),
      ("HER2 3+?", None), ("HER2 pending", None), ("HER2 positivity not excluded", None),
-     ("HER2 inconclusive", None)],
+     ("HER2 inconclusive", None),
+     # two IHC scores say no one result (2+ was dropped as if an ISH had settled it)
+     ("1+/2+", None), ("1-2+", None), ("1+, 2+", None), ("2+/3+", None),
+     ("IHC 2+, ISH amplified", "positive")],
 )  # fmt: skip
 def test_her2_words_from_reports(typed: str, value: str | None) -> None:
     data = {"cancer": "stomach", "biomarkers": {"her2": typed}}
@@ -820,7 +842,7 @@ def test_a_null_marker_beside_the_same_marker_given_elsewhere_is_unknown_not_a_v
 
 ONE_VALUE = {"stage": "4", "recurrence": "yes", "metastasis_extent": "few", "resectable": True,
              "most_treatments_tried": True, "wants_cancer_treatment": True,
-             "chemo_for_spread": True, "hormone_sensitive": True}  # fmt: skip
+             "chemo_for_spread": True, "hormone_sensitive": True, "weak_bone": True}  # fmt: skip
 LISTS = {"metastases": "liver", "symptoms": "pain", "progressed_on": "FOLFOX",
          "cannot_have": "oxaliplatin", "prior_treatments": "surgery", "planned": "radiation",
          "used_for_my_cancer": "immunotherapy"}  # fmt: skip
@@ -1003,3 +1025,13 @@ def test_a_long_run_of_result_words_is_read_at_once(word: str) -> None:
             parse_profile({"cancer": named}, KB)
     finally:
         signal.alarm(0)
+
+
+@pytest.mark.parametrize("names", [[","], ["pain", ","], [" , "], [",,"]])
+def test_a_list_item_of_commas_alone_is_refused_by_name(names: list[str]) -> None:
+    """An item that holds no name but commas is refused, naming it: it had been split to nothing
+    and left the empty list, "none", so that every symptom-relief option was not suitable
+    (the page read it as not known). A comma at an item's end is only a separator."""
+    with pytest.raises(ProfileError, match=r"symptoms\[\d\]: ' ?,+ ?' is not known"):
+        parse_profile({"cancer": "rectum", "symptoms": names}, KB)
+    assert parse_profile({"cancer": "rectum", "symptoms": ["pain,"]}, KB).symptoms == ["pain"]

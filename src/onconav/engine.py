@@ -375,7 +375,7 @@ def why_not(
     the person did not give but the rest implies, how (``told``: "the treatments you have had
     include no drug treatment", not "which you did not list" of a list never asked for)."""
     if isinstance(expr, Test):
-        if expr.listed and expr.fact in told:
+        if expr.fact in told:
             text = f"it is for {expr.text}, and {told[expr.fact]}"
         elif expr.listed:
             text = f"it is for {expr.text}, which you did not list"

@@ -176,6 +176,11 @@ class Profile(BaseModel):
     metastasis_extent: Literal["few", "many"] | None = Field(
         default=None, description="few (a few tumours, e.g. in one organ) or many"
     )
+    weak_bone: bool | None = Field(
+        default=None,
+        description="Has a scan shown a bone that the cancer has made weak, so that it could "
+        "break?",
+    )
     biomarkers: Biomarkers = Field(default_factory=Biomarkers)
     progressed_on: list[str] | None = Field(
         default=None,
@@ -231,7 +236,7 @@ class Profile(BaseModel):
         return words.resectable(value)
 
     @field_validator("most_treatments_tried", "wants_cancer_treatment", "chemo_for_spread",
-                     "hormone_sensitive", mode="before")  # fmt: skip
+                     "hormone_sensitive", "weak_bone", mode="before")  # fmt: skip
     @classmethod
     def _yes_no(cls, value: object) -> object:
         return value.strip() if isinstance(value, str) else value  # " yes " as "yes"
@@ -283,9 +288,10 @@ def as_list(value: object) -> object:
             )  # fmt: skip
         value = parts
     elif isinstance(value, list) and any(isinstance(v, str) and "," in v for v in value):
-        # a list whose items are lists ("liver, lung" given to a flag)
-        split = [split_list(v) if isinstance(v, str) else [v] for v in value]
-        value = [part for parts in split for part in parts if part != ""]
+        # a list whose items are lists ("liver, lung" given to a flag); an item of commas alone
+        # is kept as typed, to be refused by name (it had left the empty list: "none")
+        split = [(split_list(v) or [v]) if isinstance(v, str) else [v] for v in value]
+        value = [part for parts in split for part in parts]
     if (
         isinstance(value, list)
         and len(value) == 1
@@ -902,6 +908,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
         recurrence=profile.recurrence,
         resectable=profile.resectable,
         metastasis_extent=profile.metastasis_extent,
+        weak_bone=profile.weak_bone,
         most_treatments_tried=profile.most_treatments_tried,
         wants_cancer_treatment=profile.wants_cancer_treatment,
         hormone_sensitive=profile.hormone_sensitive,

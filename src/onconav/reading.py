@@ -12,6 +12,7 @@ parsers would silently keep the last).
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING, Any
 
 from onconav.profile import Problem, ProfileError
@@ -140,10 +141,17 @@ def _yaml_profile(raw: str, where: str) -> object:
 def _loader(raw: str, where: str, twice: list[Problem]) -> yaml.SafeLoader:
     """PyYAML's safe loader, refusing aliases and nesting deeper than MAX_DEPTH as it composes the
     document (before its recursion could go deep), and adding a problem to ``twice`` for each key
-    given twice."""
+    given twice. Only true and false are yes/no values, as in YAML 1.2: YAML 1.1's yes, no, on
+    and off stay words (``recurrence: yes`` had become True, refused as "True is not
+    accepted", and ``kras: no`` False)."""
     import yaml
 
     class Loader(yaml.SafeLoader):
+        yaml_implicit_resolvers = {  # noqa: RUF012 (PyYAML's own class attribute, replaced)
+            first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+            for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        }
+
         def __init__(self, stream: str) -> None:
             super().__init__(stream)
             self.path: list[str | int | None] = []  # the node being composed, from the top
@@ -172,6 +180,9 @@ def _loader(raw: str, where: str, twice: list[Problem]) -> yaml.SafeLoader:
             twice.extend(_given_twice((*here, key), where) for key in _repeated(keys))
             return node
 
+    Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
+                                 re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                                 list("tTfF"))  # fmt: skip
     return Loader(raw)
 
 

@@ -128,13 +128,14 @@ def stage(value: object) -> Reading:
     if compact in _UNDECIDED:
         return Reading(None, _UNDECIDED[compact])
     words = _compact(re.sub(_LABEL_WORDS, " ", text))
-    found = re.fullmatch(r"(4|iv|four)([abc]?)\d?", words)
+    # a sub-stage's number only after its letter (IVA1, IIIC2r): "04", "14" or "40" is no stage
+    found = re.fullmatch(r"(4|iv|four)(?:([abc])\d?)?", words)
     if found:
-        letter = found.group(2)
+        letter = found.group(2) or ""
         if letter == "c":
             return Reading("4", "stage IVC is read as stage 4 (the sources do not use IVC)")
         return Reading("4" + letter.upper())
-    found = re.fullmatch(r"(0|1|2|3|i|ii|iii|one|two|three|zero|earlier)(is|[abc]?\d?[rp]?)",
+    found = re.fullmatch(r"(0|1|2|3|i|ii|iii|one|two|three|zero|earlier)(is|(?:[abc]\d?)?[rp]?)",
                          words)  # IIIC1r, IIIC2p: FIGO's r and p say how it was found
     if found:
         return Reading("earlier")
@@ -198,8 +199,9 @@ def her2(value: object) -> str:
         if not kinds:
             raise NotUnderstood(value, HER2_ACCEPTED, HER2_VALUES)
         found.add(kinds[0])
-    if len(found) == 2 and "equivocal" in found:  # IHC 2+ with an ISH result: the ISH decides
-        found.discard("equivocal")
+    ish = re.search(r"\b(ish|fish|sish|cish|amplified|amplification)\b", text)
+    if len(found) == 2 and "equivocal" in found and ish:  # IHC 2+, then ISH: the ISH decides
+        found.discard("equivocal")  # (two IHC scores, "1+/2+", say no one result)
     if len(found) != 1:
         raise NotUnderstood(value, HER2_ACCEPTED, HER2_VALUES)
     return found.pop()
@@ -212,6 +214,10 @@ KRAS_VALUES = ("wild-type", "mutated")
 _ALL_RAS = r"(?:all[- ]|extended[- ]|pan[- ]?)"
 _WILD = re.compile(r"wild-?type|wild|\bwt\b|\b(not|non|un)[- ]?(a )?(mutated|mutant)\b|"
                    r"\bno (kras )?mutations?\b|not detected|negative|\bneg\b|\bnormal\b|"
+                   r"\bno ((pathogenic|clinically significant|reportable|kras) )*(variants?|"
+                   r"alterations?|changes?)\b|"
+                   r"\b(mutations?|variants?|alterations?) (detected|found|identified)\s*[:=-]?\s*"
+                   r"(none|no|not|nil)\b|"
                    r"\bnot (identified|found|seen|present)\b|\babsent\b|\bexcluded\b|"
                    r"\bnone (detected|identified|found)\b")  # fmt: skip
 _MUTATED = re.compile(r"mutat|mutant|positive|\bpos\b|detected|variant|\bmut\b|"
@@ -222,7 +228,8 @@ _MUTATED = re.compile(r"mutat|mutant|positive|\bpos\b|detected|variant|\bmut\b|"
 # words that say a mutation even beside words that say none: a change named, or mutated,
 # mutant, positive not denied ("mutation not detected" says none: its "mutation" is not here)
 _SURELY_MUTATED = re.compile(
-    r"\b(mutated|mutant|positive|pos)\b(?!\s*(not|absent|excluded))|p\.[a-z]{3}\d{1,3}[a-z]{3}|"
+    r"\b(mutated|mutant|positive|pos|mut|mt)\b(?!\s*(not|absent|excluded))|"
+    r"p\.[a-z]{3}\d{1,3}[a-z]{3}|"
     r"\b(p\.)?[acdefghiklmnpqrstvwy]\d{1,3}[acdefghiklmnpqrstvwy*]\b|c\.\d+[acgt]>[acgt]"
 )
 

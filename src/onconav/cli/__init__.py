@@ -508,6 +508,16 @@ def _read_profile(paths: list[str]) -> dict[str, Any]:
     return profile_from_text(text, where)
 
 
+def _one_answer(flag: str, values: list[str] | None) -> str | None:
+    """The answer of a flag that takes one, given once (or the same answer again); two answers
+    are refused, as the page refuses them (the last one had silently won)."""
+    answers = list(dict.fromkeys(values or []))
+    if len(answers) > 1:
+        raise UsageError(f"{flag}: has more than one answer ({', '.join(map(repr, answers))}): "
+                         "choose one")  # fmt: skip
+    return answers[0] if answers else None
+
+
 @app.command("options")
 def options_command(
     profile: Annotated[
@@ -522,11 +532,16 @@ def options_command(
                      "(see docs/fhir.md); flags override what it gives."),
     ] = None,
     cancer: Annotated[
-        str | None,
-        typer.Option(help="Where the cancer started: stomach, rectum, cervix, breast, ..."),
+        list[str] | None,
+        typer.Option(help="Where the cancer started: stomach, rectum, cervix, breast, ...",
+                     metavar="<str>"),
     ] = None,
-    stage: Annotated[str | None, typer.Option(help="4, 4A or 4B (also IV, IVA, IVB).")] = None,
-    recurrence: Annotated[str | None, typer.Option(help="none, yes, local or distant.")] = None,
+    stage: Annotated[
+        list[str] | None, typer.Option(help="4, 4A or 4B (also IV, IVA, IVB).", metavar="<str>")
+    ] = None,
+    recurrence: Annotated[
+        list[str] | None, typer.Option(help="none, yes, local or distant.", metavar="<str>")
+    ] = None,
     resectable: Annotated[
         bool | None,
         typer.Option(
@@ -539,7 +554,8 @@ def options_command(
         list[str] | None, typer.Option("--metastasis", help="Where it has spread (repeat).")
     ] = None,
     extent: Annotated[
-        str | None, typer.Option("--extent", help="few or many (tumours where it spread).")
+        list[str] | None,
+        typer.Option("--extent", help="few or many (tumours where it spread).", metavar="<str>"),
     ] = None,
     her2: Annotated[list[str] | None, typer.Option("--her2", help="positive or negative.")] = None,
     kras: Annotated[list[str] | None, typer.Option("--kras", help="wild-type or mutated.")] = None,
@@ -577,6 +593,14 @@ def options_command(
     ] = None,
     hormone_sensitive: Annotated[
         bool | None, typer.Option("--hormone-sensitive/--not-hormone-sensitive", show_default=False)
+    ] = None,
+    weak_bone: Annotated[
+        bool | None,
+        typer.Option(
+            "--weak-bone/--no-weak-bone",
+            help="Has a scan shown a bone that the cancer has made weak?",
+            show_default=False,
+        ),
     ] = None,
     used_for_my_cancer: Annotated[
         list[str] | None,
@@ -622,8 +646,11 @@ def options_command(
     if reading is not None:
         data = dict(reading.data)
     flags: dict[str, object | None] = {
-        "cancer": cancer, "stage": stage, "recurrence": recurrence, "resectable": resectable,
-        "metastases": metastasis, "metastasis_extent": extent, "progressed_on": progressed_on,
+        "cancer": _one_answer("--cancer", cancer), "stage": _one_answer("--stage", stage),
+        "recurrence": _one_answer("--recurrence", recurrence), "resectable": resectable,
+        "metastases": metastasis, "metastasis_extent": _one_answer("--extent", extent),
+        "weak_bone": weak_bone,
+        "progressed_on": progressed_on,
         "cannot_have": cannot_have, "most_treatments_tried": most_tried, "prior_treatments": prior,
         "symptoms": symptom, "wants_cancer_treatment": wants_treatment, "planned": planned,
         "hormone_sensitive": hormone_sensitive, "chemo_for_spread": chemo_for_spread,

@@ -568,7 +568,7 @@ def _index(
             merged.setdefault(same, []).append(general)
     derived = tuple(  # values the data derives, when the person does not give them
         Implied(fact.id, d.value, lowering.expr(d.when), if_unknown=True, why=d.note,
-                warning=f"{fact.id}: {d.note}")
+                warning=None if d.told else f"{fact.id}: {d.note}", told=d.told)
         for fact in facts.values()
         for d in fact.derived
     )  # fmt: skip

@@ -199,6 +199,12 @@ class Derived(Model):
     value: bool | str = Field(description="The value the fact takes")
     when: Condition = Field(description="When it takes it: the condition is TRUE")
     note: PlainText = Field(description="How it was derived, in plain words, shown to the person")
+    told: PlainText | None = Field(
+        default=None,
+        description="When given, how it was derived is said in the reason of each option that "
+        "rests on it (\"it is for ..., and <told>\"), not as a warning to every person it is "
+        "derived for: for a value most people take without it mattering",
+    )
     evidence: Evidence
 
 

@@ -360,6 +360,9 @@ def declinable(option: Option) -> bool:
 # --------------------------------------------------------------------------------------------
 
 DRUG_KINDS = frozenset({"chemotherapy", "targeted-therapy", "immunotherapy"})
+# a clinical trial had (of any phase): which treatment it gave is not said, so a list of
+# treatments had that holds one does not say that no drug treatment was had
+TRIAL_HAD = any_of("prior_treatments", frozenset({"clinical-trial"}), "a clinical trial was had")
 DISTANT_SITES = frozenset({"liver", "lung", "bone", "brain", "peritoneum", "other-site"})
 
 
@@ -462,14 +465,15 @@ IMPLIED: tuple[Implied, ...] = (
         All(
             (
                 Not(CHEMOTHERAPY_HAD_AS_GIVEN),
+                Not(TRIAL_HAD),
                 # nothing said to have stopped working, or no drug treatment: the list of
                 # treatments had answers it
                 Any((not_given("progressed_on", "not said"), Not(DRUG_TREATMENT_STOPPED))),
             )
         ),
         if_unknown=True,
-        why="No chemotherapy had (prior_treatments is given without it, and no drug treatment "
-        "stopped working): none for spread cancer.",
+        why="No chemotherapy had (prior_treatments is given without it or a clinical trial, and "
+        "no drug treatment stopped working): none for spread cancer.",
     ),
     Implied(
         "stage",
@@ -512,10 +516,11 @@ IMPLIED: tuple[Implied, ...] = (
     Implied(
         "progressed_on",
         frozenset(),
-        Not(any_of("prior_treatments", DRUG_KINDS, "a drug treatment was had")),
+        All((Not(any_of("prior_treatments", DRUG_KINDS, "a drug treatment was had")),
+             Not(TRIAL_HAD))),
         if_unknown=True,
-        why="No drug treatment was had (prior_treatments is given and holds none), so none can "
-        "have stopped working.",
+        why="No drug treatment was had (prior_treatments is given and holds none, nor a clinical "
+        "trial, which may have given one), so none can have stopped working.",
         told="the treatments you have had include no drug treatment, so none can have stopped "
         "working",
     ),

@@ -48,7 +48,8 @@ class Question:
 
 SECTIONS = {
     "cancer": "Your cancer", "stage": "Your cancer", "recurrence": "Your cancer",
-    "metastases": "Your cancer", "metastasis_extent": "Your cancer", "resectable": "Your cancer",
+    "metastases": "Your cancer", "metastasis_extent": "Your cancer", "weak_bone": "Your cancer",
+    "resectable": "Your cancer",
     "her2": "Test results", "kras": "Test results", "hormone_sensitive": "Test results",
     "prior_treatments": "Treatment so far", "progressed_on": "Treatment so far",
     "cannot_have": "Treatment so far", "most_treatments_tried": "Treatment so far",
