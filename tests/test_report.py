@@ -280,6 +280,9 @@ def test_onconav_report_prints_html_with_the_passages(run, sources: Path) -> Non
         (["--profile", str(SMALL), "--format", "html", "--out", "{tmp}/no-such-dir/r.html"],
          "--out"),
         (["--profile", str(SMALL), "--format", "html", "--out", "{tmp}"], "--out"),
+        # a format the file's name contradicts (HTML had been written into r.pdf)
+        (["--profile", str(SMALL), "--format", "html", "--out", "{tmp}/r.pdf"], "--format"),
+        (["--profile", str(SMALL), "--format", "pdf", "--out", "{tmp}/r.HTML"], "--format"),
     ],
 )  # fmt: skip
 def test_onconav_report_refuses_in_one_line(run, tmp_path: Path, args: list[str],
@@ -290,6 +293,15 @@ def test_onconav_report_refuses_in_one_line(run, tmp_path: Path, args: list[str]
     assert option in line
     assert done.stdout == ""
     assert not (tmp_path / "no-such-dir").exists()
+    assert not list(tmp_path.glob("r.*"))
+
+
+def test_onconav_report_takes_its_format_from_the_file_name(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Without --format, a file named .html gets HTML (it had got a PDF)."""
+    done = run("report", "--profile", str(SMALL), "--out", str(tmp_path / "r.html"))
+    assert done.status == 0, done.stderr
+    assert (tmp_path / "r.html").read_text(encoding="utf-8").lstrip().lower().startswith(
+        "<!doctype html>")
 
 
 def test_onconav_report_reads_the_profile_as_options_does(run) -> None:  # type: ignore[no-untyped-def]

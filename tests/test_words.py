@@ -1035,3 +1035,28 @@ def test_a_list_item_of_commas_alone_is_refused_by_name(names: list[str]) -> Non
     with pytest.raises(ProfileError, match=r"symptoms\[\d\]: ' ?,+ ?' is not known"):
         parse_profile({"cancer": "rectum", "symptoms": names}, KB)
     assert parse_profile({"cancer": "rectum", "symptoms": ["pain,"]}, KB).symptoms == ["pain"]
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    ({"cancer": "rectum", "recurrence": True}, "recurrence: true is not accepted; accepted: none"),
+    ({"cancer": {"name": "rectum"}}, 'cancer: {"name": "rectum"} is not accepted; give a name'),
+    ({"cancer": "rectum", "id": 12345}, "id: 12345 is not accepted; give it as text"),
+    ({"cancer": "x" * 400}, "cancer: is 400 characters long; at most 300 are accepted"),
+    ({"cancer": "rectum", "stage": "4", "Stage": "1"},
+     "Stage: is given twice, by names that differ in case only (stage and Stage); give it once"),
+    ({"cancer": "stomach", "her2": [True, "x"]}, "biomarkers.her2: [0] true, [1] 'x' not accepted"),
+])  # fmt: skip
+def test_a_refusal_shows_the_value_as_it_was_written(data: dict[str, Any], message: str) -> None:
+    """A value is shown in a refusal as JSON writes it (true, {"name": ...}), never as Python
+    does (True, {'name': ...}); a name too long says how long, not pydantic's words; a field
+    given twice in two cases says so (it said "unknown field" of one of them)."""
+    with pytest.raises(ProfileError) as caught:
+        parse_profile(data, KB)
+    assert any(str(p).startswith(message) for p in caught.value.problems), caught.value.problems
+
+
+def test_brackets_with_nothing_inside_are_the_empty_list() -> None:
+    """ "[]" in a list field is the empty list, as pandas writes one in a CSV (its "[liver]" was
+    read already; "[]" was refused as a name not known)."""
+    assert parse_profile({"cancer": "rectum", "metastases": "[]"}, KB).metastases == []
+    assert parse_profile({"cancer": "rectum", "metastases": " [] "}, KB).metastases == []

@@ -95,7 +95,7 @@ def _choose(value: object, field: str) -> str | None:
     except words.NotUnderstood as error:
         raise PydanticCustomError(
             "not_accepted", "{given} is not accepted; accepted: {accepted}",
-            {"given": repr(value), "accepted": error.accepted, "values": list(error.values)},
+            {"given": words.shown(value), "accepted": error.accepted, "values": list(error.values)},
         ) from None  # fmt: skip
 
 
@@ -128,7 +128,7 @@ def _listwise(value: object, field: str) -> object:
         try:
             chosen.append(_choose(item, field))
         except PydanticCustomError:
-            refused.append(f"[{i}] {item!r}")
+            refused.append(f"[{i}] {words.shown(item)}")
     if refused:
         accepted, values = {"her2": (words.HER2_ACCEPTED, words.HER2_VALUES),
                             "kras": (words.KRAS_ACCEPTED, words.KRAS_VALUES)}[field]  # fmt: skip
@@ -277,8 +277,11 @@ def split_list(text: str) -> list[str]:
 
 
 def as_list(value: object) -> object:
-    """A list field as given: a comma-separated string is split; "none" alone is the empty list.
-    A string with no name in it is refused (say "none" for none)."""
+    """A list field as given: a comma-separated string is split; "none" alone, or "[]" (as pandas
+    writes an empty list in a CSV, whose "[liver]" is read too), is the empty list. A string with
+    no name in it is refused (say "none" for none)."""
+    if isinstance(value, str) and value.strip() == "[]":
+        return []
     if isinstance(value, str):
         parts = split_list(value)
         if not parts:
@@ -341,6 +344,10 @@ def _problem(item: Any) -> Problem:
     if kind == "extra_forbidden":
         model = Biomarkers if item["loc"][0] == "biomarkers" else Profile
         fields = tuple(info.alias or name for name, info in model.model_fields.items())
+        same = [f for f in fields if f.lower() == where.lower()]
+        if same:  # "Stage" beside "stage" (_tidy reads a field's name in any case, once)
+            return Problem(where, given, fields, f"is given twice, by names that differ in case "
+                           f"only ({same[0]} and {where}); give it once")  # fmt: skip
         return Problem(where, given, fields, f"unknown field; accepted fields: {', '.join(fields)}")
     if kind == "missing":
         return Problem(where, None, (), "is required")
@@ -349,12 +356,20 @@ def _problem(item: Any) -> Problem:
     if kind == "string_type" and given is None:
         return Problem(where, given, (), "an empty item (null) is not accepted; give a name, "
                        "or leave the item out")  # fmt: skip
+    if kind == "string_type" and where in ("id", "label"):
+        return Problem(where, given, (), f"{words.shown(given)} is not accepted; give it as text")
     if kind == "string_type":
-        return Problem(where, given, (), f"{given!r} is not accepted; give a name")
+        return Problem(where, given, (), f"{words.shown(given)} is not accepted; give a name")
+    if kind == "string_too_long":
+        return Problem(where, None, (), f"is {len(given)} characters long; at most "
+                       f"{item['ctx']['max_length']} are accepted")  # fmt: skip
+    if kind == "string_unicode":
+        return Problem(where, None, (), "is not text (it is not valid Unicode)")
     if kind == "list_type":
-        return Problem(where, given, (), f"{given!r} is not accepted; give a list of names")
+        return Problem(where, given, (), f"{words.shown(given)} is not accepted; give a list of "
+                       "names")  # fmt: skip
     if kind in ("bool_parsing", "bool_type"):
-        return Problem(where, given, ("yes", "no", "true", "false"), f"{given!r} is not "
+        return Problem(where, given, ("yes", "no", "true", "false"), f"{words.shown(given)} is not "
                        "accepted; accepted: yes, no (or true, false); leave it out when it is not "
                        "known")  # fmt: skip
     return Problem(where, given, (), item["msg"].removeprefix("Value error, "))

@@ -11,8 +11,17 @@ descriptions, which are the same whatever the data says.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+
+
+def shown(given: object) -> str:
+    """A value given, as a message shows it: words quoted ('04'), anything else as JSON writes it
+    (true, null, {"name": "rectum"}), not as Python does (True, None)."""
+    if isinstance(given, str):
+        return repr(given)
+    return json.dumps(given, default=str, ensure_ascii=False)
 
 
 class NotUnderstood(ValueError):
@@ -20,7 +29,7 @@ class NotUnderstood(ValueError):
 
     def __init__(self, given: object, accepted: str, values: tuple[str, ...]) -> None:
         self.given, self.accepted, self.values = given, accepted, values
-        super().__init__(f"{given!r} is not accepted; accepted: {accepted}")
+        super().__init__(f"{shown(given)} is not accepted; accepted: {accepted}")
 
 
 @dataclass(frozen=True)

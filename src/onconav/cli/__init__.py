@@ -785,8 +785,9 @@ def report_command(
         Path, typer.Option("--out", "-o", help="Where to write the report ('-': standard output).")
     ],
     output_format: Annotated[
-        ReportFormat, typer.Option("--format", "-f", help="pdf (default) or html.")
-    ] = ReportFormat.pdf,
+        ReportFormat | None,
+        typer.Option("--format", "-f", help="pdf or html (default: as --out ends, else pdf)."),
+    ] = None,
     sources: SourcesOption = None,
 ) -> None:
     """A printable report of the options for a profile (PDF or HTML): the situation, every option
@@ -795,6 +796,13 @@ def report_command(
     target = out_file.resolve() if str(out_file) != "-" else None
     if target is not None and (target.is_dir() or not target.parent.is_dir()):
         raise UsageError(f"--out: cannot write {out_file} (not a file in an existing folder)")
+    suffix = {".pdf": ReportFormat.pdf, ".html": ReportFormat.html,
+              ".htm": ReportFormat.html}.get(out_file.suffix.lower())  # fmt: skip
+    if output_format is not None and suffix is not None and output_format is not suffix:
+        raise UsageError(f"--format: {output_format.value} does not fit --out {out_file}, a "
+                         f"{out_file.suffix} file; give one that ends .{output_format.value}, or "
+                         f"--format {suffix.value}")  # fmt: skip
+    output_format = output_format or suffix or ReportFormat.pdf
     kb = _kb()
     result = evaluate(parse_profile(_read_profile([profile]), kb), kb)
     directory = _sources_dir(sources, required=False)
