@@ -1543,3 +1543,18 @@ def test_rectal_radiation_eases_any_symptom(pair: tuple[dict[str, Any], dict[str
                                 for r in option.reasons)  # fmt: skip
         assert ruled_on_symptoms is (symptoms == [] and option.status is Status.not_suitable), (
             data, option.reason)
+
+
+def test_a_merged_option_asking_one_list_has_one_reason_for_it(kb) -> None:  # type: ignore[no-untyped-def]
+    """An option whose condition and its merged general options' each ask whether one list holds
+    any of some values asks it once, for all of them: the stomach feeding tube's reason gave the
+    symptoms twice ("none of these holds: ... trouble swallowing ...; ... trouble swallowing
+    ...")."""
+    from onconav.kb.rules import Test
+
+    merged = [r for r in kb.rules.values() if r.merged]
+    assert any(isinstance(r.when, Test) for r in merged)
+    profile = parse_profile({"cancer": "stomach", "stage": "4", "symptoms": ["pain"]}, kb)
+    tube = {o.id: o for o in evaluate(profile, kb).options}["stomach-feeding-tube"]
+    assert tube.status is Status.not_suitable and len(tube.reasons) == 1, tube.reason
+    assert tube.reason is not None and tube.reason.count("symptoms") == 1, tube.reason

@@ -271,6 +271,17 @@ def one_of(fact: str, values: frozenset[str], text: str) -> Test:
     return Test(fact, "in", "one", tuple(sorted(values)), values, frozenset(), text=text)
 
 
+def _one_list_test(conditions: list[Condition | None]) -> FactTest | None:
+    """Conditions that each ask whether one list holds any of some values, as one test of any of
+    them all; else None. Its reason is one clause ("it is for symptoms: a, b or c, which you did
+    not list"), where the alternatives' gave the same clause twice, values overlapping."""
+    tests = [c for c in conditions if isinstance(c, FactTest) and c.operator in ("has", "has_any")]
+    if len(tests) != len(conditions) or len({t.fact for t in tests}) != 1:
+        return None
+    values = dict.fromkeys(v for t in tests for v in ([t.has] if t.has else t.has_any or []))
+    return FactTest.model_validate({"fact": tests[0].fact, "has_any": list(values)})
+
+
 def option_rules(
     option: Option,
     lowering: Lowering,
@@ -302,8 +313,12 @@ def option_rules(
     ]
     own = lowering.expr(option.when)
     if merged and option.when is not None:  # who it is for: its own condition, or a merged one's
+        conditions = [option.when, *(m.when for m in merged)]
+        one_list = _one_list_test(conditions)  # ("symptoms has any of a, b" or "... of c"): one
         alternatives = [lowering.expr(m.when) for m in merged]
-        own = ALWAYS if ALWAYS in alternatives else Any((own, *alternatives))
+        own = (ALWAYS if ALWAYS in alternatives
+               else lowering.expr(one_list) if one_list is not None
+               else Any((own, *alternatives)))  # fmt: skip
     required = [own, *(lowering.expr(p.when) for p in partners if p.when is not None)]
     required = [r for r in required if r != ALWAYS]
     when = ALWAYS if not required else required[0] if len(required) == 1 else All(tuple(required))
