@@ -13,7 +13,7 @@ import json
 import logging
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -31,6 +31,7 @@ from onconav.render import STATUS_WORDS, headline, source_words
 from onconav.result import Result, Status
 from onconav.web import create_app, form, page
 from onconav.web.views import STATUS_ICONS, STATUS_MEANING, explain_url
+from test_web import serving
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
@@ -446,8 +447,8 @@ def test_a_mistake_says_once_what_is_accepted_and_how_many_more(
     assert messages
     for message in messages:
         assert message.count("accepted:") <= 1, message
-    if field == "colour":  # every question of the form, none left out
-        assert all(q.name in messages[0] for q in QUESTIONS), messages[0]
+    if field == "colour":  # every question of the form, as the form asks it, none left out
+        assert all(q.label in messages[0] for q in QUESTIONS), messages[0]
     if field == "progressed_on":  # 100 and more names: some, and how many more
         assert re.search(r", and \d+ more\)$", messages[0]), messages[0]
         listed = messages[0].split("(accepted: ")[1].split(", and ")[0].split(", ")
@@ -478,6 +479,61 @@ def test_a_mistake_names_the_question_as_the_page_asks_it(
         assert message.split(":")[0] == label and "docs/" not in message, message
     if field == "stage":
         assert "choose one" in error_links(html)[field]
+
+
+IN_ANY_CASE = [
+    [("cancer", "rectum"), ("Stage", "4"), ("KRAS", "wild-type"), ("Symptoms", "bleeding")],
+    [("CANCER", "stomach"), ("STAGE", "IV"), ("HER2", "positive"), ("Kras", "unknown")],
+    [("Cancer", "stomach"), ("her2", "3+"), ("Resectable", "no"), ("Metastases", "liver")],
+]
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[httpx.Client]:
+    with serving(APP) as url, httpx.Client(base_url=url, timeout=30) as client:
+        yield client
+
+
+@pytest.mark.parametrize("given", IN_ANY_CASE)
+def test_a_field_name_in_any_case_is_read_as_the_api_reads_it(
+    served: httpx.Client, given: list[tuple[str, str]]
+) -> None:
+    """``Stage=4``, ``HER2=``, ``KRAS=``: a name in another case was a 422 on the page ("is not
+    a question of the form"), while the API and the cohort read it. The page reads it as the
+    profile does: the same options as the API for the same names, and as the names in lower
+    case; the form shown again has the answers chosen."""
+    page_ = served.get("/options?" + urlencode(given))
+    assert page_.status_code == 200, page_.text[:2000]
+    api = served.post("/api/v1/options", json=dict(given))
+    assert api.status_code == 200, api.text
+    assert shown(Html(page_.text)) == [(o["id"], o["status"]) for o in api.json()["options"]]
+    lower = served.get("/options?" + urlencode([(n.lower(), v) for n, v in given]))
+    assert shown(Html(lower.text)) == shown(Html(page_.text))
+    again = Html(served.get("/?" + urlencode(given)).text)
+    expected = through_the_query(urlencode([(n.lower(), v) for n, v in given]))
+    assert values(through_the_query(urlencode(submitted(again)))) == values(expected)
+
+
+@pytest.mark.parametrize("name", ["biomarkers.kras", "Colour", "as_typed"])
+def test_a_name_that_is_not_a_question_is_told_in_the_forms_words(
+    served: httpx.Client, name: str
+) -> None:
+    """A name that is not a question is named as given, and the message lists the form's
+    questions as the form asks them: it listed the fields' names ("cannot_have, ...", with
+    "Resectable" capitalised), and ``biomarkers.kras`` was told as "KRAS status of the cancer:
+    is not a question of the form"."""
+    response = served.get("/options?" + urlencode([("cancer", "rectum"), (name, "wild-type")]))
+    assert response.status_code == 422
+    html = Html(response.text)
+    links = error_links(html)
+    assert list(links) == [name]
+    message = links[name]
+    assert message.startswith(f"{name}: is not a question of the form"), message
+    assert all(q.label in message for q in QUESTIONS), message
+    assert not any(q.name in message.replace(name, "") for q in QUESTIONS
+                   if "_" in q.name), message  # fmt: skip
+    assert "Resectable" not in message and "accepted:" not in message, message
+    assert not html.find("p", class_="field-error"), "beside no question"
 
 
 def checked(html: Html, name: str) -> list[str]:

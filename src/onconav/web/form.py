@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType
-from onconav.profile import Problem, Profile, ProfileError, parse_profile, split_list
+from onconav.profile import Problem, Profile, ProfileError, _tidy, parse_profile, split_list
 
 UNKNOWN = "unknown"
 NONE = "none"
@@ -111,13 +111,30 @@ def suggestions(kb: KnowledgeBase) -> dict[str, list[str]]:
 
 
 def answers(params: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-    """The query string's values by name, blanks left out."""
+    """The query string's values by the question they answer, blanks left out. A name is read as
+    a profile reads a field's name (``Stage``, ``HER2``, ``Kras``: in any case), as the API and
+    the cohort read one; a name that is not a question stays as given."""
     out: dict[str, list[str]] = {}
     for name, value in params:
         value = value.strip()
         if value:
-            out.setdefault(name, []).append(value)
+            out.setdefault(question_of(name), []).append(value)
     return out
+
+
+def question_of(name: str) -> str:
+    """The question a name of the query string answers, by the profile's own reading of a
+    field's name; the name as given when it answers none."""
+    ((field, value),) = _tidy({name: ""}).items()
+    if field == "biomarkers" and isinstance(value, dict):  # HER2 and KRAS are biomarkers
+        field = next(iter(value))
+    return field if field in SECTIONS else name
+
+
+@dataclass(frozen=True)
+class NotAsked(Problem):
+    """A name of the query string that is not a question of the form: named as it was given,
+    never read as a question's (``biomarkers.kras`` is not the question "KRAS status")."""
 
 
 def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase) -> dict[str, object]:
@@ -127,11 +144,13 @@ def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase) -> dict[str,
     problems: list[Problem] = []
     data: dict[str, object] = {}
     biomarkers: dict[str, object] = {}
-    kinds = {q.name: q.kind for q in questions(kb)}
+    asked = questions(kb)
+    kinds = {q.name: q.kind for q in asked}
     for name, values in given.items():
         if name not in kinds:
-            problems.append(Problem(name, values[0], tuple(sorted(kinds)),
-                                    "is not a question of the form"))
+            labels = tuple(q.label for q in asked)
+            problems.append(NotAsked(name, values[0], labels, "is not a question of the form "
+                                     f"(its questions: {'; '.join(labels)})"))  # fmt: skip
             continue
         if kinds[name] == "many":
             names = [n for v in values for n in split_list(v)]

@@ -102,6 +102,9 @@ def add_page(
         and how many more are accepted when there are too many to list."""
         out: dict[str, list[str]] = {}
         for problem in error.problems:
+            if isinstance(problem, form.NotAsked):  # named as given; its words list the questions
+                out.setdefault(problem.field, []).append(f"{problem.field}: {problem.message}")
+                continue
             name = problem.field.split("[")[0].split(".")[-1]  # symptoms[1], biomarkers.her2
             name = "cancer" if name == "profile" else name
             message = f"{labels.get(name, problem.field)}: {problem.message}"
