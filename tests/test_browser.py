@@ -359,6 +359,7 @@ PAGES = {
     "error": "/options?cancer=rectum&stage=9",
     "disagree": "/?cancer=stomach&stage=4&her2=positive&her2=negative",
     "search": "/search?q=will+I+need+a+stoma+bag&cancer=rectum",
+    "not-found": "/no/such/page",
 }
 
 
@@ -369,7 +370,7 @@ def test_accessible_and_fits_a_phone(browser: Browser, site: str, shots: Path,
         context = browser.new_context(viewport=viewport)
         watched = Watched(context.new_page())
         watched.page.goto(site + PAGES[name])
-        if name == "error":
+        if name in ("error", "not-found"):  # the browser reports the status 422 or 404
             watched.errors.clear()
         no_serious_problems(watched.page)
         width = watched.page.evaluate("document.documentElement.scrollWidth")
@@ -377,6 +378,22 @@ def test_accessible_and_fits_a_phone(browser: Browser, site: str, shots: Path,
         watched.page.screenshot(path=str(shots / f"{name}-{label}.png"))
         assert watched.errors == [], "the browser reported no errors (CSP, scripts, assets)"
         context.close()
+
+
+def test_an_address_that_does_not_exist_is_a_page_leading_back(page: Watched, site: str) -> None:
+    """A mistyped address is a page in the page's style (its stylesheet, its header and search
+    box), not a JSON document, with a link back to the form."""
+    response = page.page.goto(site + "/optoins?cancer=rectum")
+    assert response is not None and response.status == 404
+    page.errors.clear()  # the browser reports the status 404
+    assert page.page.locator("h1").inner_text() == "There is no page at this address"
+    assert page.page.locator("form.site-search").count() == 1
+    styled = page.page.evaluate("getComputedStyle(document.querySelector('header.site'))"
+                                ".borderBottomStyle")  # fmt: skip
+    assert styled == "solid", "the page's stylesheet applies"
+    page.page.get_by_role("link", name="Find the options for your situation").click()
+    page.page.wait_for_url(site + "/")
+    assert page.page.locator("form[action='/options']").count() == 1
 
 
 def test_every_resource_comes_from_the_server(page: Watched, site: str) -> None:

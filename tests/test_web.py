@@ -192,6 +192,44 @@ def test_no_one_can_write_a_line_of_their_own_into_the_log(  # type: ignore[no-u
     assert not any(c in line for line in lines for c in "\n\x1b\u2028"), lines
 
 
+PAGE_ADDRESSES = ["/", "/options?cancer=rectum&stage=4", "/options?stage=4", "/explain/Xeloda",
+                  "/explain/no-such-thing", "/search?q=pain", "/report.html?cancer=rectum",
+                  "/report.pdf?cancer=rectum"]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", PAGE_ADDRESSES)
+def test_head_answers_the_pages_as_get_does(client: httpx.Client, path: str) -> None:
+    """HEAD of a page (a link checker's, a browser's check before a download) was a 405; it is
+    answered as GET is, without the body."""
+    got, head = client.get(path), client.head(path)
+    assert head.status_code == got.status_code != 405, (head.status_code, got.status_code)
+    for header in ("content-type", "content-length", "content-security-policy"):
+        assert head.headers.get(header) == got.headers.get(header), header
+    assert head.content == b""
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_a_browser_gets_a_page_for_an_address_that_does_not_exist(
+    client: httpx.Client, method: str
+) -> None:
+    """An address the app does not have, asked for by a browser (HTML accepted), is a 404 page
+    in the page's style, with its CSP, leading back to the form: it was a JSON problem document.
+    The API's addresses, and clients that do not accept HTML, still get problem documents."""
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.request(method, "/nothing/here", headers={"accept": browser})
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["content-security-policy"].startswith("default-src 'none'")
+    if method == "GET":
+        assert "<h1>There is no page at this address</h1>" in response.text
+        assert 'href="/static/onconav.css"' in response.text and 'href="/"' in response.text
+    for path, accept in [("/api/v1/nothing", browser), ("/cds-services/x/y", browser),
+                         ("/nothing/here", "application/json"), ("/nothing/here", "*/*")]:
+        refused = client.get(path, headers={"accept": accept})
+        assert refused.status_code == 404, path
+        assert refused.headers["content-type"] == "application/problem+json", (path, accept)
+
+
 def test_a_failure_is_logged_by_its_kind_and_lines_never_its_words(  # type: ignore[no-untyped-def]
     client: httpx.Client, caplog, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -274,12 +274,6 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
     app.add_middleware(QueryLimit, limit=settings.max_query_bytes)
     app.add_middleware(RequestLog)  # the outermost: it logs the refusals of QueryLimit too
 
-    @app.exception_handler(HTTPException)
-    async def _http(request: Request, error: HTTPException) -> Response:
-        response = problem(error.status_code, _title(error.status_code), str(error.detail))
-        response.headers.update(error.headers or {})  # Allow, for a method not allowed
-        return response
-
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> Response:
         return problem(422, "Invalid request", "The request does not fit the API.",
@@ -409,8 +403,17 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    add_page(app, kb, passage, index)
+    not_found_page = add_page(app, kb, passage, index)
     add_cds_hooks(app, kb, settings.cds_hooks)
+
+    @app.exception_handler(HTTPException)
+    async def _http(request: Request, error: HTTPException) -> Response:
+        if error.status_code == 404 and _wants_page(request):
+            return not_found_page()
+        response = problem(error.status_code, _title(error.status_code), str(error.detail))
+        response.headers.update(error.headers or {})  # Allow, for a method not allowed
+        return response
+
     return app
 
 
@@ -461,6 +464,14 @@ async def _json_body(request: Request, limit: int, what: str) -> str | Response:
 def _citation(span: Span) -> Citation:
     return Citation(source=span.source, start=span.start, end=span.end, sha256=span.sha256,
                     label=span.label())  # fmt: skip
+
+
+def _wants_page(request: Request) -> bool:
+    """Whether a request is a browser's, asking for a page (HTML accepted) at an address that is
+    not the API's nor CDS Hooks' (their clients get problem documents, as any client that does
+    not accept HTML)."""
+    api = request.url.path.startswith(("/api/", "/cds-services"))
+    return not api and "text/html" in request.headers.get("accept", "").lower()
 
 
 def _title(status: int) -> str:

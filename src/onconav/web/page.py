@@ -38,6 +38,7 @@ CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+PAGE_METHODS = ["GET", "HEAD"]  # HEAD answers as GET does (uvicorn sends no body)
 ACCEPTED_LISTED = 20  # the most accepted words a mistake's message lists (the form asks 18)
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
@@ -62,8 +63,9 @@ def report_headers(html: str) -> dict[str, str]:
 def add_page(
     app: FastAPI, kb: KnowledgeBase, passage: Callable[[Cited], str | None] | None,
     index: Index,
-) -> None:
-    """The page's routes on the app."""
+) -> Callable[[], HTMLResponse]:
+    """The page's routes on the app; gives back the page "not found" (404), in the page's style,
+    for an address the app does not have that a browser asks for."""
     env = environment()
     questions = form.questions(kb)
     names = form.suggestions(kb)
@@ -120,11 +122,11 @@ def add_page(
         rank = {name: at for at, name in enumerate(labels, start=1)}
         return dict(sorted(out.items(), key=lambda item: rank.get(item[0], 0)))
 
-    @app.get("/", include_in_schema=False)
+    @app.api_route("/", methods=PAGE_METHODS, include_in_schema=False)
     async def home(request: Request) -> HTMLResponse:
         return form_page(request)
 
-    @app.get("/options", include_in_schema=False)
+    @app.api_route("/options", methods=PAGE_METHODS, include_in_schema=False)
     async def answer(request: Request) -> HTMLResponse:
         result = read(request)
         if isinstance(result, HTMLResponse):
@@ -136,7 +138,8 @@ def add_page(
             report_pdf="/report.pdf?" + query, report_html="/report.html?" + query,
         )  # fmt: skip
 
-    @app.get("/explain/{name:path}", include_in_schema=False)  # names may hold a slash
+    # names may hold a slash
+    @app.api_route("/explain/{name:path}", methods=PAGE_METHODS, include_in_schema=False)
     async def explain(name: str) -> HTMLResponse:
         found = kb.find(name)
         if not found:
@@ -151,7 +154,7 @@ def add_page(
                       if s.cancer != "any"})  # fmt: skip
     titles = {s.id: s.title for s in kb.data.sources}
 
-    @app.get("/search", include_in_schema=False)
+    @app.api_route("/search", methods=PAGE_METHODS, include_in_schema=False)
     def search(request: Request) -> HTMLResponse:
         query = request.query_params.get("q", "")
         cancer = request.query_params.get("cancer") or None
@@ -171,7 +174,7 @@ def add_page(
         return page("search.html", **context)
 
     # The reports are made in a worker thread (a PDF takes a while), not on the event loop.
-    @app.get("/report.html", include_in_schema=False)
+    @app.api_route("/report.html", methods=PAGE_METHODS, include_in_schema=False)
     def report_html(request: Request) -> Response:
         result = read(request)
         if isinstance(result, HTMLResponse):
@@ -179,7 +182,7 @@ def add_page(
         html = report.html(result, kb, passage, env=env)
         return HTMLResponse(html, headers=report_headers(html))
 
-    @app.get("/report.pdf", include_in_schema=False)
+    @app.api_route("/report.pdf", methods=PAGE_METHODS, include_in_schema=False)
     def report_pdf(request: Request) -> Response:
         result = read(request)
         if isinstance(result, HTMLResponse):
@@ -189,4 +192,9 @@ def add_page(
             **SECURITY_HEADERS,
             "Content-Disposition": 'inline; filename="onconav-options.pdf"',
         })  # fmt: skip
+
+    def not_found() -> HTMLResponse:
+        return page("not_found.html", 404)
+
+    return not_found
 
