@@ -173,23 +173,31 @@ def test_no_profile_content_in_the_logs(client: httpx.Client, caplog) -> None:  
 def test_no_one_can_write_a_line_of_their_own_into_the_log(  # type: ignore[no-untyped-def]
     client: httpx.Client, caplog
 ) -> None:
-    """The path is logged decoded: a newline in it (%0A) wrote a forged line into the log, and
-    an escape (%1B) coloured the terminal. Characters that are not printable are logged
-    percent-encoded, as they were sent."""
+    """The path was logged decoded: a newline in it (%0A) wrote a forged line into the log, an
+    escape (%1B) coloured the terminal, and spaces (%20) made a line that read as another
+    request's (``GET /api/v1/explain/x FAKE 200 404``). The path is logged percent-encoded, as
+    it is sent, never as decoded text."""
     forged = "2026-12-01 00:00:00,000 onconav.web POST /api/v1/options 200 1.0ms"
     with caplog.at_level(logging.INFO):
         client.get("/explain/x%0A" + forged.replace(" ", "%20"))
         client.get("/api/v1/explain/%1B%5B31mred%E2%80%A8x")
-        client.get("/api/v1/explain/Qzé qz")  # printable: as it is
+        client.get("/api/v1/explain/Qzé qz")
+        client.get("/api/v1/explain/x%20FAKE%20200")
+        client.get("/explain/FOLFOX%2F5-FU?cancer=rectum")  # a slash, and never the query
         for _ in range(100):  # each line is written once its answer is sent
             lines = [r.getMessage() for r in caplog.records if r.name == "onconav.web"]
-            if sum("/explain/" in line for line in lines) >= 3:
+            if sum("/explain/" in line for line in lines) >= 5:
                 break
             time.sleep(0.02)
-    assert f"GET /explain/x%0A{forged} 404" in "\n".join(lines), lines
-    assert any(line.startswith("GET /api/v1/explain/%1B[31mred%E2%80%A8x 404") for line in lines)
-    assert any(line.startswith("GET /api/v1/explain/Qzé qz 404") for line in lines)
-    assert not any(c in line for line in lines for c in "\n\x1b\u2028"), lines
+    assert any(line.startswith("GET /explain/x%0A2026-12-01%2000%3A00%3A00%2C000%20onconav.web"
+                               "%20POST%20/api/v1/options%20200%201.0ms 404 ")
+               for line in lines), lines  # fmt: skip
+    assert any(line.startswith("GET /api/v1/explain/%1B%5B31mred%E2%80%A8x 404 ") for line in lines)
+    assert any(line.startswith("GET /api/v1/explain/Qz%C3%A9%20qz 404 ") for line in lines)
+    assert any(line.startswith("GET /api/v1/explain/x%20FAKE%20200 404 ") for line in lines)
+    assert any(line.startswith("GET /explain/FOLFOX/5-FU ") for line in lines), lines
+    assert not any(c in line for line in lines for c in "\n\x1b\u2028?"), lines
+    assert all(len(line.split()) == 4 for line in lines), lines  # method, path, status, time
 
 
 PAGE_ADDRESSES = ["/", "/options?cancer=rectum&stage=4", "/options?stage=4", "/explain/Xeloda",

@@ -148,11 +148,11 @@ class RequestLog:
 
 
 def _loggable(path: str) -> str:
-    """A path for a log line: a character that is not printable (a newline, a terminal's escape)
-    percent-encoded, as it was sent, so that no one can write a line of their own into the log
-    (``/explain/x%0A2026-12-01 ... POST /api/v1/options 200`` did)."""
-    return path if path.isprintable() else "".join(c if c.isprintable() else quote(c)
-                                                   for c in path)  # fmt: skip
+    """A path for a log line, percent-encoded as it is sent (``/api/v1/explain/x%20FAKE%20200``),
+    never as decoded text: a newline in it (``/explain/x%0A2026-12-01 ... POST /api/v1/options
+    200``) wrote a line of its own into the log, and spaces (``x FAKE 200``) a line that read
+    as another request's."""
+    return quote(path, safe="/")
 
 
 class QueryLimit:
