@@ -1025,6 +1025,36 @@ def test_a_call_that_does_not_fit_the_specification_is_422(
     assert field in [e["field"] for e in problem["errors"]], problem
 
 
+def test_a_422_has_the_shape_of_every_422_of_onconav(client: Client) -> None:
+    """The service's field errors held only the field and the message; every other 422 of
+    onconav (the API's) holds the value given and what is accepted too. They have one shape now,
+    with what is accepted where it is known; the value is always null (it may be the
+    patient's)."""
+    api = problem_of(client.post(f"{BASE}/api/v1/options",
+                                 json={"cancer": "rectum", "stage": "purple"}), 422)  # fmt: skip
+    shape = list(api["errors"][0])
+    assert shape == ["field", "value", "accepted", "message"]
+    prefetch = records.prefetch(records.SITUATIONS["stomach-stage4-her2-unknown"])
+    wrong_hook = hook_call("order-select", prefetch, drafts=[CETUXIMAB])
+    over_http = {**hook_call("patient-view", prefetch, fhir=True),
+                 "fhirServer": "http://fhir.example.org/r4"}  # fmt: skip
+    not_a_resource = hook_call("patient-view", {**prefetch, "conditions": "yes"})
+    not_a_uuid = {**hook_call("patient-view", prefetch), "hookInstance": "x"}
+    accepted = {}
+    for url, call in [(PATIENT_VIEW, wrong_hook), (PATIENT_VIEW, over_http),
+                      (PATIENT_VIEW, not_a_resource), (PATIENT_VIEW, not_a_uuid),
+                      (FEEDBACK, {"feedback": []}), (FEEDBACK, {"feedback": [{}] * 1001})]:
+        problem = problem_of(post(client, url, call), 422)
+        assert problem["type"] == "about:blank" and problem["title"], problem
+        for error in problem["errors"]:
+            assert list(error) == shape, error
+            assert error["value"] is None and isinstance(error["accepted"], list), error
+            accepted[error["field"]] = error["accepted"]
+    assert accepted["hook"] == ["patient-view"]
+    assert accepted["fhirServer"] == ["an https URL"]
+    assert accepted["feedback"] == ["at most 1000 items"]
+
+
 def test_order_select_needs_its_context(client: Client) -> None:
     call = hook_call("order-select", None, drafts=[CETUXIMAB])
     del call["context"]["draftOrders"]
@@ -1268,7 +1298,8 @@ def test_a_list_of_millions_is_refused_at_once(client: Client) -> None:
     items took the server to 18 GB. A list of more than 1,000 items is now refused as it is read,
     and an answer lists at most 20 errors and counts the rest."""
     problem = problem_of(post(client, FEEDBACK, {"feedback": [{}] * 5_000}), 422)
-    assert problem["errors"] == [{"field": "feedback", "message":
+    assert problem["errors"] == [{"field": "feedback", "value": None,
+                                  "accepted": ["at most 1000 items"], "message":
                                   "List should have at most 1000 items after validation, not "
                                   "5000"}]  # fmt: skip
     problem = problem_of(post(client, FEEDBACK, {"feedback": [{}] * 900}), 422)

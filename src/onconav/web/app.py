@@ -29,7 +29,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic_core import PydanticSerializationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -40,16 +39,24 @@ from onconav.engine import evaluate
 from onconav.kb import KnowledgeBase, load_kb, provenance
 from onconav.kb import explain as kb_explain
 from onconav.kb.model import Span
-from onconav.profile import Problem, ProfileError, parse_profile
+from onconav.profile import ProfileError, parse_profile
 from onconav.reading import MAX_BUNDLE_BYTES, MAX_PROFILE_BYTES, field_name, profile_from_text
 from onconav.result import Citation, Result
 from onconav.schemas import profile_schema
 from onconav.search import SearchError, SearchResult, build_index
 from onconav.web.cds_hooks import add_cds_hooks
 from onconav.web.page import add_page
+from onconav.web.problems import (
+    PROBLEM,
+    FieldError,
+    ProblemDetails,
+    accepted_by,
+    field_errors,
+    jsonable,
+    problem,
+)
 
 log = logging.getLogger("onconav.web")
-PROBLEM = "application/problem+json"
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
 
@@ -71,23 +78,6 @@ class Settings(BaseModel):
     cds_hooks: CdsSettings = Field(
         default_factory=CdsSettings, description="The CDS Hooks service (docs/cds-hooks.md)"
     )
-
-
-class FieldError(BaseModel):
-    field: str = Field(description="Where, as a path: biomarkers.her2, symptoms[1]")
-    value: Any = Field(default=None, description="The value given")
-    accepted: list[str] = Field(default_factory=list, description="What is accepted")
-    message: str
-
-
-class ProblemDetails(BaseModel):
-    """An error, as RFC 9457 describes (application/problem+json)."""
-
-    type: str = "about:blank"
-    title: str
-    status: int
-    detail: str
-    errors: list[FieldError] = Field(default_factory=list)
 
 
 class EntityOut(BaseModel):
@@ -189,72 +179,18 @@ def _failure(error: BaseException) -> str:
     return "\n".join(out).rstrip()
 
 
-def problem(
-    status: int, title: str, detail: str, errors: list[FieldError] | None = None
-) -> Response:
-    body = ProblemDetails(title=title, status=status, detail=detail, errors=errors or [])
-    try:
-        text = body.model_dump_json()
-    except PydanticSerializationError:
-        # a lone surrogate sent as a JSON escape ("\ud800") and echoed back as the value given:
-        # UTF-8 has no such character, so it goes back escaped as it came
-        text = json.dumps(body.model_dump(mode="json"))
-    return Response(text, status_code=status, media_type=PROBLEM)
-
-
-def field_errors(problems: list[Problem]) -> list[FieldError]:
-    return [
-        FieldError(field=p.field, value=_jsonable(p.value), accepted=list(p.accepted),
-                   message=p.message)
-        for p in problems
-    ]  # fmt: skip
-
-
-# What a parameter or a body that FastAPI refused accepts, by the kind of error pydantic gives
-ACCEPTED_BY_ERROR = {
-    "int_parsing": "a whole number",
-    "int_type": "a whole number",
-    "int_from_float": "a whole number",
-    "float_parsing": "a number",
-    "float_type": "a number",
-    "bool_parsing": "true or false",
-    "bool_type": "true or false",
-    "string_type": "text",
-    "json_invalid": "valid JSON",
-    "model_attributes_type": "a JSON object",
-    "dict_type": "a JSON object",
-}
-
-
 def _refused(error: Any) -> FieldError:
     """A field error for one of FastAPI's validation errors, named as the core names fields
     ("limit", not "query.limit": where the value was sent is the route's own business), with
-    what it accepts: by the kind of error, else the allowed values pydantic names, else its
-    words for what the input should be."""
-    kind, where, ctx = error["type"], tuple(error["loc"]), error.get("ctx") or {}
+    what it accepts (``accepted_by``; a JSON body, for a body missing)."""
+    kind, where = error["type"], tuple(error["loc"])
     whole = where[:1] == ("body",) and (len(where) == 1 or kind == "json_invalid")
     field = "body" if whole else field_name(where[1:]) or field_name(where)
-    if kind in ACCEPTED_BY_ERROR:
-        accepted = [ACCEPTED_BY_ERROR[kind]]
-    elif kind == "missing" and whole:
-        accepted = ["a JSON body"]
-    elif "expected" in ctx:  # a literal or an enum: "'a' or 'b'"
-        accepted = [str(ctx["expected"])]
-    else:
-        should = error["msg"].partition("Input should be ")[2]
-        accepted = [should.split(",")[0]] if should else []
+    accepted = ["a JSON body"] if kind == "missing" and whole else accepted_by(error)
     # the value given, for a parameter of the address (a body's is not sent back: it may be
     # the whole body, or bytes)
-    value = _jsonable(error.get("input")) if where[0] in ("query", "path") else None
+    value = jsonable(error.get("input")) if where[0] in ("query", "path") else None
     return FieldError(field=field, value=value, accepted=accepted, message=error["msg"])
-
-
-def _jsonable(value: object) -> Any:
-    try:
-        json.dumps(value)
-    except (TypeError, ValueError):
-        return repr(value)
-    return value
 
 
 def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None) -> FastAPI:

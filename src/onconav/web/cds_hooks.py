@@ -8,7 +8,9 @@
 - ``POST /cds-services/{id}/feedback``: the record system's feedback on a card, checked, 200.
 
 Every call carries the record system's JWT (``onconav.cdshooks.auth``) unless the development
-setting turns that off. Errors are problem documents (RFC 9457), never a 500 for bad input; the log
+setting turns that off. Errors are problem documents (RFC 9457) of the API's shape
+(``onconav.web.problems``: each field error with its field, value, what is accepted and a message;
+the value always null here, as it may be the patient's), never a 500 for bad input; the log
 holds the method, path, status and time (the app's request log) and counts, never patient data.
 These routes follow the CDS Hooks specification rather than the API's OpenAPI document, and are
 left out of it.
@@ -20,6 +22,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
@@ -58,9 +61,9 @@ from onconav.kb import KnowledgeBase
 from onconav.profile import Problem, ProfileError, at_most, parse_profile
 from onconav.reading import field_name
 from onconav.web.form import query_of
+from onconav.web.problems import FieldError, accepted_by, field_errors, problem
 
 log = logging.getLogger("onconav.cdshooks")
-PROBLEM = "application/problem+json"
 PATIENT_VIEW, ORDER_SELECT = "onconav-patient-view", "onconav-order-select"
 SERVICES = {
     PATIENT_VIEW: CdsService(
@@ -167,13 +170,14 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
             # CDS Hooks 2.0: "MUST be https when production data is exchanged"; over http the
             # access token and the record would cross the network in the clear
             return problem(422, "Invalid request", f"fhirServer: {HTTPS_ONLY}",
-                           [_error("fhirServer", HTTPS_ONLY)])  # fmt: skip
+                           _errors([Problem("fhirServer", None, ("an https URL",),
+                                            HTTPS_ONLY)]))  # fmt: skip
         if call.hook != known.hook:
             return problem(
                 422,
                 "Invalid request",
                 f"This service answers the {known.hook} hook, not {call.hook}.",
-                [_error("hook", f"must be {known.hook}")],
+                _errors([Problem("hook", None, (known.hook,), f"must be {known.hook}")]),
             )
         try:
             context = CONTEXTS[known.hook].model_validate(call.context)
@@ -187,7 +191,7 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
                 made = await _patient_view(call, context, kb, settings, base)
         except PrefetchError as error:
             return problem(422, "Invalid prefetch", str(error),
-                           [_error(error.field, error.message)])  # fmt: skip
+                           _errors([Problem(error.field, None, (), error.message)]))  # fmt: skip
         except (Unavailable, FetchError) as error:
             reason = error.reason if isinstance(error, FetchError) else str(error)
             return problem(
@@ -345,8 +349,8 @@ async def read_json(request: Request, limit: int) -> Any:
         return problem(400, "Bad request", "The body is JSON nested too deeply to be read "
                        "(a CDS Hooks call needs a few dozen levels at most).")  # fmt: skip
     except FhirError as error:  # a key given twice: the parser would keep only the last
-        errors = [_error(p.field, p.message) for p in error.problems]
-        detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        errors = _errors(error.problems)
+        detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
         return problem(422, "Invalid request", f"The call is not valid JSON for FHIR: {detail}",
                        errors)  # fmt: skip
     if not isinstance(data, dict):
@@ -360,30 +364,18 @@ def invalid(error: ValidationError, prefix: str = "") -> Response:
     for item in error.errors(include_input=False, include_url=False):
         path = field_name(tuple(p for p in (prefix, *item["loc"]) if p != ""))
         message = item["msg"].removeprefix("Value error, ")  # pydantic's words for our own
-        found.append(Problem(path or "body", None, (), message))
-    # at most 20 and a count of the rest: 200,000 empty feedback items were 67 MB of errors
-    errors = [_error(p.field, p.message) for p in at_most(found)]
-    detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        found.append(Problem(path or "body", None, tuple(accepted_by(item)), message))
+    errors = _errors(found)
+    detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
     return problem(422, "Invalid request", f"The call does not fit CDS Hooks 2.0: {detail}",
                    errors)  # fmt: skip
 
 
-def problem(
-    status: int,
-    title: str,
-    detail: str,
-    errors: list[dict[str, str]] | None = None,
-    headers: dict[str, str] | None = None,
-) -> Response:
-    """A problem document (RFC 9457), as the API's."""
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status,
-                            "detail": detail, "errors": errors or []}  # fmt: skip
-    return Response(json.dumps(body, ensure_ascii=False), status_code=status, media_type=PROBLEM,
-                    headers=headers)  # fmt: skip
-
-
-def _error(field: str, message: str) -> dict[str, str]:
-    return {"field": field, "message": message}
+def _errors(problems: list[Problem]) -> list[FieldError]:
+    """The field errors of a call's problems, as the API's, at most 20 and a count of the rest
+    (200,000 empty feedback items were 67 MB of errors), without the values given: they may be
+    the patient's."""
+    return field_errors([replace(p, value=None) for p in at_most(problems)])
 
 
 def _unknown(service_id: str) -> Response:

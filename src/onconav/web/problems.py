@@ -1,0 +1,95 @@
+"""Problem documents (RFC 9457, ``application/problem+json``): the one shape of every error of
+the app, the API's and the CDS Hooks service's alike, each field error with the field, the value
+given, what is accepted and a message."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+from pydantic_core import PydanticSerializationError
+
+from onconav.profile import Problem
+
+PROBLEM = "application/problem+json"
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="Where, as a path: biomarkers.her2, symptoms[1]")
+    value: Any = Field(default=None, description="The value given")
+    accepted: list[str] = Field(default_factory=list, description="What is accepted")
+    message: str
+
+
+class ProblemDetails(BaseModel):
+    """An error, as RFC 9457 describes (application/problem+json)."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldError] = Field(default_factory=list)
+
+
+def problem(
+    status: int, title: str, detail: str, errors: list[FieldError] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:  # fmt: skip
+    body = ProblemDetails(title=title, status=status, detail=detail, errors=errors or [])
+    try:
+        text = body.model_dump_json()
+    except PydanticSerializationError:
+        # a lone surrogate sent as a JSON escape ("\ud800") and echoed back as the value given:
+        # UTF-8 has no such character, so it goes back escaped as it came
+        text = json.dumps(body.model_dump(mode="json"))
+    return Response(text, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def field_errors(problems: list[Problem]) -> list[FieldError]:
+    return [
+        FieldError(field=p.field, value=jsonable(p.value), accepted=list(p.accepted),
+                   message=p.message)
+        for p in problems
+    ]  # fmt: skip
+
+
+# What a parameter or a body that pydantic refused accepts, by the kind of error it gives
+ACCEPTED_BY_ERROR = {
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "string_type": "text",
+    "json_invalid": "valid JSON",
+    "model_attributes_type": "a JSON object",
+    "dict_type": "a JSON object",
+}
+
+
+def accepted_by(error: Any) -> list[str]:
+    """What one of pydantic's errors says is accepted: by the kind of error, else the allowed
+    values it names, else its words for what the input should be (none if it has none)."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind in ACCEPTED_BY_ERROR:
+        return [ACCEPTED_BY_ERROR[kind]]
+    if "expected" in ctx:  # a literal or an enum: "'a' or 'b'"
+        return [str(ctx["expected"])]
+    if kind == "too_long":  # a list: more than a service reads (CDS Hooks' feedback)
+        return [f"at most {ctx['max_length']} items"]
+    if kind == "too_short":
+        return [f"at least {ctx['min_length']} item" + "s" * (ctx["min_length"] != 1)]
+    should = str(error["msg"]).partition("Input should be ")[2]
+    return [should.split(",")[0]] if should else []
+
+
+def jsonable(value: object) -> Any:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return repr(value)
+    return value
