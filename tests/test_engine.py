@@ -90,9 +90,7 @@ def partial_and_more(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     values = {name: draw(FIELDS[name]) for name in FIELDS}
     if "chemotherapy" not in values["prior_treatments"]:
         values["progressed_on"] = []  # keep profiles consistent: nothing stopped that was never had
-    if "weak bone" in values["symptoms"]:  # and a weak bone listed is one a scan shows,
-        values["weak_bone"] = True
-    if values["weak_bone"] and "bone" not in values["metastases"]:  # in a bone the cancer is in
+    if values["weak_bone"] and "bone" not in values["metastases"]:  # a bone the cancer is in
         values["metastases"] = [*values["metastases"], "bone"]
     extra = draw(st.sets(st.sampled_from(sorted(set(FIELDS) - known) or ["stage"]), min_size=1))
     partial = {k: values[k] for k in known}

@@ -24,7 +24,8 @@ from onconav.sql import statuses_sql
 KB = load_kb()
 CANCERS = ["stomach", "gastric", "rectum", "cervix", "colon", "breast", "lung", "kidney",
            "unknown", "any"]  # fmt: skip
-SETS = ["metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms", "planned"]
+SETS = ["metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms", "planned",
+        "used_for_my_cancer"]  # fmt: skip
 
 
 def values(fact: str) -> list[str]:
@@ -45,7 +46,7 @@ def profile(rng: random.Random) -> dict[str, Any]:
         "metastasis_extent": maybe(rng.choice(["few", "many"])),
     }
     for flag in ("resectable", "most_treatments_tried", "wants_cancer_treatment",
-                 "hormone_sensitive"):  # fmt: skip
+                 "hormone_sensitive", "chemo_for_spread", "weak_bone"):  # fmt: skip
         fields[flag] = maybe(rng.random() < 0.5)
     for field in SETS:
         fields[field] = maybe(rng.sample(values(field), rng.randint(0, min(4, len(values(field))))))

@@ -278,9 +278,13 @@ def split_list(text: str) -> list[str]:
 
 def as_list(value: object) -> object:
     """A list field as given: a comma-separated string is split; "none" alone, or "[]" (as pandas
-    writes an empty list in a CSV, whose "[liver]" is read too), is the empty list. A string with
-    no name in it is refused (say "none" for none)."""
+    writes an empty list in a CSV, whose "[liver]" is read too; alone, or as a list's one item,
+    as a cohort's cell or a repeated flag gives it), is the empty list. A string with no name in
+    it is refused (say "none" for none)."""
     if isinstance(value, str) and value.strip() == "[]":
+        return []
+    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str) and (
+            value[0].strip() == "[]"):  # fmt: skip
         return []
     if isinstance(value, str):
         parts = split_list(value)
@@ -345,7 +349,7 @@ def _problem(item: Any) -> Problem:
         model = Biomarkers if item["loc"][0] == "biomarkers" else Profile
         fields = tuple(info.alias or name for name, info in model.model_fields.items())
         same = [f for f in fields if f.lower() == where.lower()]
-        if same:  # "Stage" beside "stage" (_tidy reads a field's name in any case, once)
+        if same:  # "Stage" beside "stage" (tidy_keys reads a field's name in any case, once)
             return Problem(where, given, fields, f"is given twice, by names that differ in case "
                            f"only ({same[0]} and {where}); give it once")  # fmt: skip
         return Problem(where, given, fields, f"unknown field; accepted fields: {', '.join(fields)}")
@@ -385,7 +389,7 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
                                     'as {"cancer": "rectum"}')])  # fmt: skip
     if odd := _not_json(data):
         raise ProfileError(odd)
-    data, unknown = _without_not_known(_tidy(data))
+    data, unknown = _without_not_known(tidy_keys(data))
     problems: list[Problem] = []
     profile = None
     try:
@@ -482,7 +486,7 @@ def _answer(data: dict[str, Any], field: str) -> Any:
     return data.get(field)
 
 
-def _tidy(data: dict[str, Any]) -> dict[str, Any]:
+def tidy_keys(data: dict[str, Any]) -> dict[str, Any]:
     """Keys as people write them: biomarker names in any case, and ``her2`` or ``kras`` at the
     top level of a profile, are read as the biomarkers. Two spellings of one marker that give
     different results are both kept (the engine then treats the marker as unknown, with a

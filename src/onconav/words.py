@@ -195,6 +195,8 @@ def her2(value: object) -> str:
     text = re.sub(r"(?<=[+-])ve\b", "", str(value).lower()).replace("+++", "3+")  # HER2 +ve
     if str(value).strip() == "+" or re.search(r"(?<!\+)\+\+", text):  # 1+ or 2+, some reports
         raise NotUnderstood(value, HER2_ACCEPTED + "; write the IHC score as 1+ or 2+", HER2_VALUES)
+    # an ISH result, which decides an IHC 2+ (found before "not amplified" is read as negative)
+    ish = re.search(r"\b(ish|fish|sish|cish|amplified|amplification)\b", text)
     text = re.sub(r"her-?2 ?/? ?neu", "her2", text)  # HER2/neu
     text = re.sub(r"\bher-?2-(?=[a-z])", " ", text)  # HER2-positive
     negated = r"\b(not|non|no)[- ]?(amplified|amplification|over-?expressed)"
@@ -208,7 +210,6 @@ def her2(value: object) -> str:
         if not kinds:
             raise NotUnderstood(value, HER2_ACCEPTED, HER2_VALUES)
         found.add(kinds[0])
-    ish = re.search(r"\b(ish|fish|sish|cish|amplified|amplification)\b", text)
     if len(found) == 2 and "equivocal" in found and ish:  # IHC 2+, then ISH: the ISH decides
         found.discard("equivocal")  # (two IHC scores, "1+/2+", say no one result)
     if len(found) != 1:
@@ -223,10 +224,10 @@ KRAS_VALUES = ("wild-type", "mutated")
 _ALL_RAS = r"(?:all[- ]|extended[- ]|pan[- ]?)"
 _WILD = re.compile(r"wild-?type|wild|\bwt\b|\b(not|non|un)[- ]?(a )?(mutated|mutant)\b|"
                    r"\bno (kras )?mutations?\b|not detected|negative|\bneg\b|\bnormal\b|"
-                   r"\bno ((pathogenic|clinically significant|reportable|kras) )*(variants?|"
-                   r"alterations?|changes?)\b|"
-                   r"\b(mutations?|variants?|alterations?) (detected|found|identified)\s*[:=-]?\s*"
-                   r"(none|no|not|nil)\b|"
+                   r"\bno ((pathogenic|clinically (significant|relevant)|significant|"
+                   r"reportable|detectable|kras) )*(mutations?|variants?|alterations?|changes?)\b|"
+                   r"\b(mutations?|variants?|alterations?)( (detected|found|identified))?\s*"
+                   r"[:=-]?\s*(none|no|not|nil)\b|"
                    r"\bnot (identified|found|seen|present)\b|\babsent\b|\bexcluded\b|"
                    r"\bnone (detected|identified|found)\b")  # fmt: skip
 _MUTATED = re.compile(r"mutat|mutant|positive|\bpos\b|detected|variant|\bmut\b|"
@@ -262,6 +263,10 @@ def kras(value: object) -> str:
     if re.search(r"\bvus\b|unknown significance|uncertain significance", lowered):
         raise NotUnderstood(value, KRAS_ACCEPTED + "; a variant of unknown significance is for "
                             "the care team to read", KRAS_VALUES)  # fmt: skip
+    if re.search(r"\b(actionable|targetable)\b", lowered):  # KRAS G12D may be "not actionable"
+        raise NotUnderstood(value, KRAS_ACCEPTED + "; whether a change can be targeted does not "
+                            "say whether KRAS is mutated: give the KRAS result",
+                            KRAS_VALUES)  # fmt: skip
     _sure(value, KRAS_ACCEPTED, KRAS_VALUES)
     all_ras = re.search(rf"\b{_ALL_RAS}?ras (wild|wt|not mutated|negative)", lowered)
     if all_ras and not re.search(r"\b(n|h)-?ras\b|braf", lowered):  # RAS wild-type: KRAS, NRAS
@@ -418,8 +423,8 @@ def hormone_answers(name: str) -> set[bool]:
 # positive?", "FISH pending", "KRAS testing awaited"), or before it that say the test is awaited
 # ("awaiting KRAS"): those words are about the test, not about whether it is cancer or where it
 # started. ("possible HER2-positive stomach cancer" is not: the doubt may be about the cancer.)
-TEST_NAME = (r"\b(her-?2(?: ?/ ?neu)?|erbb2|k-?ras|n-?ras|braf|er|pr|hr|pd-?l-?1|msi(?:-h)?|"
-             r"d?mmr|egfr|alk|ros-?1|ntrk|brca[12]?|pik3ca|hpv|p16|tmb|cldn18(?:\.2)?|"
+TEST_NAME = (rf"\b(her-?2(?: ?/ ?neu)?|erbb2|k-?ras|n-?ras|{_ALL_RAS}?ras|braf|er|pr|hr|"
+             r"pd-?l-?1|msi(?:-h)?|d?mmr|egfr|alk|ros-?1|ntrk|brca[12]?|pik3ca|hpv|p16|tmb|cldn18(?:\.2)?|"
              r"claudin[- ]?18(?:\.2)?|fgfr2b?|ihc|fish|ish|sish|cish|ngs)\b")  # fmt: skip
 # The words a KRAS result in a cancer's name is written in (``_KRAS_WORD``), a gene variant among
 # them (G12D, p.G12C, p.Gly12Asp, Q61H, c.35G>A)

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType
-from onconav.profile import Problem, Profile, ProfileError, _tidy, parse_profile, split_list
+from onconav.profile import Problem, Profile, ProfileError, parse_profile, split_list, tidy_keys
 
 UNKNOWN = "unknown"
 NONE = "none"
@@ -125,7 +125,7 @@ def answers(params: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
 def question_of(name: str) -> str:
     """The question a name of the query string answers, by the profile's own reading of a
     field's name; the name as given when it answers none."""
-    ((field, value),) = _tidy({name: ""}).items()
+    ((field, value),) = tidy_keys({name: ""}).items()
     if field == "biomarkers" and isinstance(value, dict):  # HER2 and KRAS are biomarkers
         field = next(iter(value))
     return field if field in SECTIONS else name
