@@ -532,13 +532,17 @@ def test_search_bad_input_is_a_problem_naming_the_field(
     assert [e["field"] for e in response.json()["errors"]] == [field]
 
 
-def test_a_parameter_of_the_wrong_type_names_what_is_accepted(client: httpx.Client) -> None:
-    """FastAPI's own refusals (a parameter it reads before the route runs) had accepted empty."""
-    response = client.get("/api/v1/search", params={"q": "chemo", "limit": "ten"})
+@pytest.mark.parametrize("limit", ["ten", "1.5", "0", "51", " "])
+def test_every_wrong_limit_of_the_search_is_refused_alike(client: httpx.Client, limit: str) -> None:
+    """A limit that is no whole number is refused as one out of range is, by the search itself
+    ("ten" had pydantic's "Input should be a valid integer, unable to parse string as an
+    integer" and accepted "a whole number", "0" "a whole number from 1 to 50" and "1-50")."""
+    response = client.get("/api/v1/search", params={"q": "chemo", "limit": limit})
     assert response.status_code == 422
     (error,) = response.json()["errors"]
-    assert error["field"] == "limit" and error["value"] == "ten"
-    assert error["accepted"] == ["a whole number"]
+    assert error["field"] == "limit"
+    assert error["accepted"] == ["1-50"] and error["message"] == "a whole number from 1 to 50"
+    assert client.get("/api/v1/search", params={"q": "chemo", "limit": " 5 "}).status_code == 200
 
 
 class _Sized(BaseModel):
@@ -566,8 +570,9 @@ class _Sized(BaseModel):
 def test_each_of_fastapis_refusals_names_the_field_and_what_is_accepted(
     request_args: tuple[str, str, dict[str, Any]], field: str, value: Any, accepted: list[str]
 ) -> None:
-    """No route of the API reads a body through FastAPI, and only the search's limit is a
-    parameter FastAPI checks: routes added here for each kind of refusal the handler names."""
+    """No route of the API reads a body through FastAPI, and no parameter is one FastAPI checks
+    (the search's limit is the search's to check): routes added here for each kind of refusal the
+    handler names."""
     app = create_app(KB)
 
     @app.get("/t/query", include_in_schema=False)

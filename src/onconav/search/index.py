@@ -193,10 +193,11 @@ class Index:
             ways.append((name, total(name.terms, whole=True) * np.float32(scale)))
         return _narrower_below(ways)
 
-    def search(self, query: str, limit: int = 10, cancer: str | None = None) -> SearchResult:
+    def search(self, query: str, limit: int | str = 10, cancer: str | None = None) -> SearchResult:
         """The passages and entries that answer ``query``, best first, each with its citations
         and the words it matched. Raises ``SearchError`` for an empty or too long question, a
-        cancer not known, or a limit out of range."""
+        cancer not known, or a limit that is not a whole number from 1 to 50 (words too, as an
+        address gives them: "ten")."""
         query = query.strip() if isinstance(query, str) else ""
         if not query:
             raise SearchError(Problem("q", query, (), "give a question or some words to look for"))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gc
 import json
 import logging
+import re
 import time
 import traceback
 from dataclasses import asdict
@@ -312,9 +313,12 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         responses={422: {"description": "q is empty or too long, limit is not 1-50, or cancer "
                          "is not one the sources are about: each error names the field"}},
     )  # fmt: skip
-    def search(q: str = "", limit: int = 10, cancer: str | None = None) -> Response:
+    def search(q: str = "", limit: int | str = 10, cancer: str | None = None) -> Response:
+        # a limit that is no whole number ("ten") reaches the index as given, which refuses
+        # every wrong limit in one message ("a whole number from 1 to 50"; "ten" had pydantic's)
+        whole = isinstance(limit, str) and re.fullmatch(r"\s*\d{1,9}\s*", limit, re.ASCII)
         try:
-            result = index.search(q, limit=limit, cancer=cancer)
+            result = index.search(q, limit=int(limit) if whole else limit, cancer=cancer)
         except SearchError as error:
             return problem(422, "Invalid search", str(error), field_errors([error.problem]))
         return Response(result.model_dump_json(), media_type="application/json")
