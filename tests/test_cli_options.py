@@ -143,6 +143,14 @@ def test_a_flag_of_one_answer_given_two_is_refused(run: Run, flags: list[str], n
     assert again.status == 0, again.stderr
 
 
+def test_a_flag_given_twice_in_words_that_mean_one_answer_is_that_answer(run: Run) -> None:
+    """ "--stage 4 --stage IV" is one answer in two spellings (the field's own reader says so),
+    as is a cancer's name in another case: taken, not refused as two answers."""
+    data = answer(run("options", "--cancer", "rectum", "--cancer", "Rectum", "--stage", "4",
+                      "--stage", "IV", "--extent", "few", "--extent", "a few", "--format", "json"))
+    assert data["profile"]["stage"] == "4" and data["profile"]["metastasis_extent"] == "few"
+
+
 def test_flags_override_the_file(run: Run, tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text("cancer: rectum\nstage: '4'\nbiomarkers: {kras: mutated}\n")

@@ -22,7 +22,15 @@ from onconav import words
 from onconav.engine import evaluate
 from onconav.kb import KBError, KnowledgeBase, Record, load_kb
 from onconav.kb.model import Span
-from onconav.profile import SET_FIELDS, Problem, ProfileError, fact_fields, parse_profile
+from onconav.kb.vocabulary import normalise_name
+from onconav.profile import (
+    READERS,
+    SET_FIELDS,
+    Problem,
+    ProfileError,
+    fact_fields,
+    parse_profile,
+)
 from onconav.reading import MAX_BUNDLE_BYTES, MAX_PROFILE_BYTES, check_size, profile_from_text
 
 app = typer.Typer(
@@ -508,14 +516,26 @@ def _read_profile(paths: list[str]) -> dict[str, Any]:
     return profile_from_text(text, where)
 
 
-def _one_answer(flag: str, values: list[str] | None) -> str | None:
-    """The answer of a flag that takes one, given once (or the same answer again); two answers
-    are refused, as the page refuses them (the last one had silently won)."""
-    answers = list(dict.fromkeys(values or []))
+def _one_answer(flag: str, values: list[str] | None, field: str | None = None) -> str | None:
+    """The answer of a flag that takes one, given once, or again in words that read the same
+    (``--stage 4 --stage IV``: the field's reader; a name in another case or spacing); two
+    answers are refused, as the page refuses them (the last one had silently won)."""
+
+    def meaning(value: str) -> object:
+        if field is None:
+            return normalise_name(value)
+        try:
+            return READERS[field](value)
+        except words.NotUnderstood:
+            return value  # refused by parse_profile, naming the field, if it is the one given
+
+    answers: dict[object, str] = {}
+    for value in values or []:
+        answers.setdefault(meaning(value), value)
     if len(answers) > 1:
-        raise UsageError(f"{flag}: has more than one answer ({', '.join(map(repr, answers))}): "
-                         "choose one")  # fmt: skip
-    return answers[0] if answers else None
+        given = ", ".join(map(repr, answers.values()))
+        raise UsageError(f"{flag}: has more than one answer ({given}): choose one")
+    return next(iter(answers.values()), None)
 
 
 @app.command("options")
@@ -646,9 +666,11 @@ def options_command(
     if reading is not None:
         data = dict(reading.data)
     flags: dict[str, object | None] = {
-        "cancer": _one_answer("--cancer", cancer), "stage": _one_answer("--stage", stage),
-        "recurrence": _one_answer("--recurrence", recurrence), "resectable": resectable,
-        "metastases": metastasis, "metastasis_extent": _one_answer("--extent", extent),
+        "cancer": _one_answer("--cancer", cancer),
+        "stage": _one_answer("--stage", stage, "stage"),
+        "recurrence": _one_answer("--recurrence", recurrence, "recurrence"),
+        "resectable": resectable, "metastases": metastasis,
+        "metastasis_extent": _one_answer("--extent", extent, "metastasis_extent"),
         "weak_bone": weak_bone,
         "progressed_on": progressed_on,
         "cannot_have": cannot_have, "most_treatments_tried": most_tried, "prior_treatments": prior,
