@@ -68,6 +68,7 @@ FIELDS: dict[str, Any] = {
     "planned": st.lists(st.sampled_from(["surgery", "radiation"]), max_size=2, unique=True),
     "hormone_sensitive": st.booleans(),
     "weak_bone": st.booleans(),
+    "tumour_on_nerve": st.booleans(),
     "her2": st.sampled_from(["positive", "negative"]),
     "kras": st.sampled_from(["wild-type", "mutated"]),
 }
@@ -376,6 +377,7 @@ def _an_answer(fact: str) -> dict[str, Any]:
         "hormone_sensitive": {"hormone_sensitive": True},
         "chemo_for_spread": {"chemo_for_spread": True},
         "weak_bone": {"weak_bone": True},
+        "tumour_on_nerve": {"tumour_on_nerve": True},
         "used_for_my_cancer": {"used_for_my_cancer": ["targeted therapy"]},
     }
     return answers[fact]
@@ -1556,3 +1558,23 @@ def test_a_merged_option_asking_one_list_has_one_reason_for_it(kb) -> None:  # t
     tube = {o.id: o for o in evaluate(profile, kb).options}["stomach-feeding-tube"]
     assert tube.status is Status.not_suitable and len(tube.reasons) == 1, tube.reason
     assert tube.reason is not None and tube.reason.count("symptoms") == 1, tube.reason
+
+
+@SETTINGS
+@given(pair=partial_and_more(),
+       pain=st.sampled_from(["pain", "bone pain", "rectal pain", "back pain", "tumour pain"]))
+def test_a_pain_of_any_kind_never_rules_the_nerve_treatments_out(
+    pair: tuple[dict[str, Any], dict[str, Any]], pain: str
+) -> None:
+    """The rule for every profile: whether a pain comes from a tumour pressing on a nerve is the
+    care team's call (acs-advanced 4264-4445), so with any pain listed the nerve treatments are
+    never not suitable on the symptoms, only on the team's "no" (they had been, for "bone pain"
+    or "rectal pain": those are not "nerve pain")."""
+    kb = shared_kb()
+    for data in pair:
+        data = {**data, "symptoms": [*data.get("symptoms", []), pain]}
+        for option in evaluate(parse_profile(data, kb), kb).options:
+            if option.id in {"general-nerve-block", "general-nerve-tumour-removal"}:
+                facts = {r.check.fact for r in option.reasons if r.check is not None}
+                if data.get("tumour_on_nerve") is not False:
+                    assert "symptoms" not in facts, (data, option.reason)

@@ -218,7 +218,8 @@ def test_every_spelling_is_read_as_its_value() -> None:
        upper=st.lists(st.booleans(), min_size=12, max_size=12),
        before=st.sampled_from(["", " ", "  "]), after=st.sampled_from(["", " ", "\t"]),
        field=st.sampled_from(["resectable", "most_treatments_tried", "wants_cancer_treatment",
-                              "chemo_for_spread", "hormone_sensitive", "weak_bone"]))  # fmt: skip
+                              "chemo_for_spread", "hormone_sensitive", "weak_bone",
+                              "tumour_on_nerve"]))  # fmt: skip
 def test_a_yes_or_no_is_taken_alike_by_the_schema_and_the_command(
     word: str, upper: list[bool], before: str, after: str, field: str
 ) -> None:

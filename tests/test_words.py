@@ -289,7 +289,8 @@ def test_every_word_given_is_shown_back_as_read_with_the_words_as_typed() -> Non
 
 
 YES_NO_FIELDS = ["resectable", "most_treatments_tried", "wants_cancer_treatment",
-                 "chemo_for_spread", "hormone_sensitive", "weak_bone"]  # fmt: skip
+                 "chemo_for_spread", "hormone_sensitive", "weak_bone",
+                 "tumour_on_nerve"]  # fmt: skip
 
 
 @given(
@@ -848,7 +849,8 @@ def test_a_null_marker_beside_the_same_marker_given_elsewhere_is_unknown_not_a_v
 
 ONE_VALUE = {"stage": "4", "recurrence": "yes", "metastasis_extent": "few", "resectable": True,
              "most_treatments_tried": True, "wants_cancer_treatment": True,
-             "chemo_for_spread": True, "hormone_sensitive": True, "weak_bone": True}  # fmt: skip
+             "chemo_for_spread": True, "hormone_sensitive": True, "weak_bone": True,
+             "tumour_on_nerve": True}  # fmt: skip
 LISTS = {"metastases": "liver", "symptoms": "pain", "progressed_on": "FOLFOX",
          "cannot_have": "oxaliplatin", "prior_treatments": "surgery", "planned": "radiation",
          "used_for_my_cancer": "immunotherapy"}  # fmt: skip

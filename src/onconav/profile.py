@@ -203,6 +203,10 @@ class Profile(BaseModel):
         "broken bone, spinal cord compression, malnutrition, nausea, vomiting, constipation, ...; "
         "[] for none",
     )
+    tumour_on_nerve: bool | None = Field(
+        default=None,
+        description="Has the care team said that a tumour pressing on a nerve causes the pain?",
+    )
     wants_cancer_treatment: bool | None = Field(
         default=None, description="Does the person want treatment aimed at the cancer itself?"
     )
@@ -236,7 +240,8 @@ class Profile(BaseModel):
         return words.resectable(value)
 
     @field_validator("most_treatments_tried", "wants_cancer_treatment", "chemo_for_spread",
-                     "hormone_sensitive", "weak_bone", mode="before")  # fmt: skip
+                     "hormone_sensitive", "weak_bone", "tumour_on_nerve",
+                     mode="before")  # fmt: skip
     @classmethod
     def _yes_no(cls, value: object) -> object:
         return value.strip() if isinstance(value, str) else value  # " yes " as "yes"
@@ -928,6 +933,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
         resectable=profile.resectable,
         metastasis_extent=profile.metastasis_extent,
         weak_bone=profile.weak_bone,
+        tumour_on_nerve=profile.tumour_on_nerve,
         most_treatments_tried=profile.most_treatments_tried,
         wants_cancer_treatment=profile.wants_cancer_treatment,
         hormone_sensitive=profile.hormone_sensitive,

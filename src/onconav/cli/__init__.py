@@ -622,6 +622,14 @@ def options_command(
             show_default=False,
         ),
     ] = None,
+    tumour_on_nerve: Annotated[
+        bool | None,
+        typer.Option(
+            "--tumour-on-nerve/--no-tumour-on-nerve",
+            help="Has the care team said a tumour pressing on a nerve causes the pain?",
+            show_default=False,
+        ),
+    ] = None,
     used_for_my_cancer: Annotated[
         list[str] | None,
         typer.Option(
@@ -671,7 +679,7 @@ def options_command(
         "recurrence": _one_answer("--recurrence", recurrence, "recurrence"),
         "resectable": resectable, "metastases": metastasis,
         "metastasis_extent": _one_answer("--extent", extent, "metastasis_extent"),
-        "weak_bone": weak_bone,
+        "weak_bone": weak_bone, "tumour_on_nerve": tumour_on_nerve,
         "progressed_on": progressed_on,
         "cannot_have": cannot_have, "most_treatments_tried": most_tried, "prior_treatments": prior,
         "symptoms": symptom, "wants_cancer_treatment": wants_treatment, "planned": planned,

@@ -15,7 +15,7 @@ CANCERS = ["stomach", "gastric cancer", "rectum", "rectal cancer", "cervix", "ce
 STAGES = ["earlier", "4", "4A", "4B", "IV", "Stage IVB", "T4N1M1"]
 RECURRENCE = ["none", "yes", "local", "distant"]
 BOOLS = ["resectable", "most_treatments_tried", "wants_cancer_treatment", "hormone_sensitive",
-         "chemo_for_spread", "weak_bone"]  # fmt: skip
+         "chemo_for_spread", "weak_bone", "tumour_on_nerve"]  # fmt: skip
 MARKERS = {"her2": ["positive", "negative", "HER2 3+"],
            "kras": ["wild-type", "mutated", "G12D"]}  # fmt: skip
 NOT_KNOWN = ["unknown", "Not tested", "N/A"]  # as exports say a value is not known

@@ -55,7 +55,8 @@ SECTIONS = {
     "cannot_have": "Treatment so far", "most_treatments_tried": "Treatment so far",
     "chemo_for_spread": "Treatment so far", "planned": "Treatment so far",
     "used_for_my_cancer": "Treatment so far",
-    "symptoms": "How you are", "wants_cancer_treatment": "What you want",
+    "symptoms": "How you are", "tumour_on_nerve": "How you are",
+    "wants_cancer_treatment": "What you want",
 }  # fmt: skip
 ORDER = list(SECTIONS)
 # List questions that also take typed names, and which list of names they suggest.
