@@ -536,6 +536,53 @@ def test_a_name_that_is_not_a_question_is_told_in_the_forms_words(
     assert not html.find("p", class_="field-error"), "beside no question"
 
 
+@pytest.mark.parametrize("query", [
+    [("cancer", "rectum"), ("Stage", "4"), ("stage", "4")],
+    [("cancer", "rectum"), ("STAGE", "4"), ("stage", "1")],
+    [("Cancer", "stomach"), ("cancer", "stomach")],
+    [("cancer", "rectum"), ("Symptoms", "bleeding"), ("symptoms", "pain")],
+])  # fmt: skip
+def test_a_question_named_twice_in_two_cases_is_refused_as_the_api_refuses_it(
+    served: httpx.Client, query: list[tuple[str, str]]
+) -> None:
+    """Two spellings of one question's name (``Stage`` and ``stage``) were merged on the page
+    (two symptoms' lists into one), while the API and the command refuse such a profile."""
+    response = served.get("/options?" + urlencode(query))
+    assert response.status_code == 422
+    assert "is given twice, by names that differ in case only" in Html(response.text).text
+    assert served.post("/api/v1/options", json=dict(query)).status_code == 422 or len(
+        {n for n, _ in query}) != len(dict(query))  # a JSON object cannot hold both names here
+
+
+@pytest.mark.parametrize(("query", "same_as"), [
+    ([("cancer", "stomach"), ("stage", "4"), ("HER2", "not tested"), ("her2", "positive")],
+     {"cancer": "stomach", "stage": "4", "her2": "positive"}),
+    ([("cancer", "rectum"), ("stage", "4"), ("stage", "IV")], {"cancer": "rectum", "stage": "4"}),
+    ([("cancer", "stomach"), ("her2", "3+"), ("her2", "positive")],
+     {"cancer": "stomach", "her2": "positive"}),
+])  # fmt: skip
+def test_answers_that_say_one_thing_are_one_answer_on_the_page(
+    served: httpx.Client, query: list[tuple[str, str]], same_as: dict[str, str]
+) -> None:
+    """A word for not known beside a result ("not tested" and "positive") is the result, as a
+    profile reads it (the page had refused "not tested"); one answer in two spellings ("4" and
+    "IV") is that answer, as the command takes it (the page had said "more than one answer")."""
+    page_ = served.get("/options?" + urlencode(query))
+    assert page_.status_code == 200, page_.text[:2000]
+    api = served.post("/api/v1/options", json=same_as)
+    assert shown(Html(page_.text)) == [(o["id"], o["status"]) for o in api.json()["options"]]
+
+
+def test_names_that_are_not_questions_list_the_questions_once(served: httpx.Client) -> None:
+    """Each name that is not a question repeated the form's twenty questions (ten names: ten
+    lists, read out by a screen reader in the page's alert); a very long name is cut."""
+    query = [("cancer", "rectum"), *((name, "1") for name in "abcdefghij"), ("x" * 5000, "1")]
+    html = Html(served.get("/options?" + urlencode(query)).text)
+    messages = list(error_links(html).values())
+    assert len(messages) == 11 and sum("its questions:" in m for m in messages) == 1, messages
+    assert max(len(m) for m in messages if "its questions" not in m) < 120, messages
+
+
 def checked(html: Html, name: str) -> list[str]:
     """The values of the radios, then the boxes, ticked for a question."""
     radios = [e.get("value") for e in html.find("input", name=name, type="radio", checked=None)]

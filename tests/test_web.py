@@ -195,7 +195,8 @@ def test_no_one_can_write_a_line_of_their_own_into_the_log(  # type: ignore[no-u
     assert any(line.startswith("GET /api/v1/explain/%1B%5B31mred%E2%80%A8x 404 ") for line in lines)
     assert any(line.startswith("GET /api/v1/explain/Qz%C3%A9%20qz 404 ") for line in lines)
     assert any(line.startswith("GET /api/v1/explain/x%20FAKE%20200 404 ") for line in lines)
-    assert any(line.startswith("GET /explain/FOLFOX/5-FU ") for line in lines), lines
+    # as sent: an encoded slash stays encoded, apart from a path with a slash there
+    assert any(line.startswith("GET /explain/FOLFOX%2F5-FU ") for line in lines), lines
     assert not any(c in line for line in lines for c in "\n\x1b\u2028?"), lines
     assert all(len(line.split()) == 4 for line in lines), lines  # method, path, status, time
 
@@ -216,6 +217,30 @@ def test_head_answers_the_pages_as_get_does(client: httpx.Client, path: str) -> 
     assert head.content == b""
 
 
+@pytest.mark.parametrize("path", ["/healthz", "/api/v1/search?q=bone", "/api/v1/kb",
+                                  "/api/v1/explain/capecitabine", "/api/v1/explain/no-such-name",
+                                  "/api/v1/search?q=bone&limit=ten"])  # fmt: skip
+def test_head_answers_the_api_as_get_does(client: httpx.Client, path: str) -> None:
+    """HEAD of an API address (a health monitor's) was a 405 that said "Allow: GET"; it is
+    answered as GET is, without the body."""
+    got, head = client.get(path), client.head(path)
+    assert head.status_code == got.status_code != 405, (head.status_code, got.status_code)
+    for header in ("content-type", "content-length"):
+        assert head.headers.get(header) == got.headers.get(header), header
+    assert head.content == b""
+
+
+def test_the_openapi_document_says_the_search_limit_is_1_to_50(client: httpx.Client) -> None:
+    """The route reads a limit given in words too, to refuse it as the search does; the document
+    still says what is accepted (it said any text), and lists no HEAD operation."""
+    doc = client.get("/openapi.json").json()
+    (limit,) = [p for p in doc["paths"]["/api/v1/search"]["get"]["parameters"]
+                if p["name"] == "limit"]  # fmt: skip
+    assert limit["schema"] == {"type": "integer", "minimum": 1, "maximum": 50, "default": 10,
+                               "title": "Limit"}  # fmt: skip
+    assert not any("head" in item for item in doc["paths"].values())
+
+
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
 def test_a_browser_gets_a_page_for_an_address_that_does_not_exist(
     client: httpx.Client, method: str
@@ -232,6 +257,7 @@ def test_a_browser_gets_a_page_for_an_address_that_does_not_exist(
         assert "<h1>There is no page at this address</h1>" in response.text
         assert 'href="/static/onconav.css"' in response.text and 'href="/"' in response.text
     for path, accept in [("/api/v1/nothing", browser), ("/cds-services/x/y", browser),
+                         ("/API/v1/nothing", browser), ("/api", browser),
                          ("/nothing/here", "application/json"), ("/nothing/here", "*/*")]:
         refused = client.get(path, headers={"accept": accept})
         assert refused.status_code == 404, path

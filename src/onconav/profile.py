@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Literal
@@ -124,19 +124,42 @@ def _listwise(value: object, field: str) -> object:
     if value is None or not isinstance(value, list):
         return None if value is None else _choose(value, field)
     chosen, refused = [], []
-    for i, item in enumerate(value):
+    for item in value:
         try:
             chosen.append(_choose(item, field))
         except PydanticCustomError:
-            refused.append(f"[{i}] {words.shown(item)}")
+            refused.append(words.shown(item))
     if refused:
         accepted, values = {"her2": (words.HER2_ACCEPTED, words.HER2_VALUES),
                             "kras": (words.KRAS_ACCEPTED, words.KRAS_VALUES)}[field]  # fmt: skip
+        given = (f"{refused[0]} is" if len(refused) == 1
+                 else f"{', '.join(refused[:-1])} and {refused[-1]} are")  # fmt: skip
         raise PydanticCustomError(
             "not_accepted", "{given} not accepted; accepted: {accepted}",
-            {"given": ", ".join(refused), "accepted": accepted, "values": list(values)},
+            {"given": given, "accepted": accepted, "values": list(values)},
         )  # fmt: skip
     return chosen
+
+
+def distinct_answers(field: str, values: Iterable[str]) -> list[str]:
+    """The answers among ``values`` that say different things of ``field``, each as first
+    written: "4" and "IV" are one stage (the field's reader), "3+" and "positive" one HER2
+    result, "Rectum" and "rectum" one cancer. Words a reader refuses stay apart, to be refused
+    by ``parse_profile``, naming the field. The command's and the page's one-answer questions
+    take one answer however often it is written."""
+
+    def meaning(value: str) -> object:
+        if field in READERS:
+            try:
+                return READERS[field](value)
+            except words.NotUnderstood:
+                return value
+        return normalise_name(value)
+
+    distinct: dict[object, str] = {}
+    for value in values:
+        distinct.setdefault(meaning(value), value)
+    return list(distinct.values())
 
 
 class Profile(BaseModel):

@@ -22,12 +22,11 @@ from onconav import words
 from onconav.engine import evaluate
 from onconav.kb import KBError, KnowledgeBase, Record, load_kb
 from onconav.kb.model import Span
-from onconav.kb.vocabulary import normalise_name
 from onconav.profile import (
-    READERS,
     SET_FIELDS,
     Problem,
     ProfileError,
+    distinct_answers,
     fact_fields,
     parse_profile,
 )
@@ -516,26 +515,15 @@ def _read_profile(paths: list[str]) -> dict[str, Any]:
     return profile_from_text(text, where)
 
 
-def _one_answer(flag: str, values: list[str] | None, field: str | None = None) -> str | None:
+def _one_answer(flag: str, values: list[str] | None, field: str) -> str | None:
     """The answer of a flag that takes one, given once, or again in words that read the same
-    (``--stage 4 --stage IV``: the field's reader; a name in another case or spacing); two
-    answers are refused, as the page refuses them (the last one had silently won)."""
-
-    def meaning(value: str) -> object:
-        if field is None:
-            return normalise_name(value)
-        try:
-            return READERS[field](value)
-        except words.NotUnderstood:
-            return value  # refused by parse_profile, naming the field, if it is the one given
-
-    answers: dict[object, str] = {}
-    for value in values or []:
-        answers.setdefault(meaning(value), value)
+    (``--stage 4 --stage IV``: ``distinct_answers``); two answers are refused, as the page
+    refuses them (the last one had silently won)."""
+    answers = distinct_answers(field, values or [])
     if len(answers) > 1:
-        given = ", ".join(map(repr, answers.values()))
-        raise UsageError(f"{flag}: has more than one answer ({given}): choose one")
-    return next(iter(answers.values()), None)
+        raise UsageError(f"{flag}: has more than one answer ({', '.join(map(repr, answers))}): "
+                         "choose one")  # fmt: skip
+    return answers[0] if answers else None
 
 
 @app.command("options")
@@ -674,7 +662,7 @@ def options_command(
     if reading is not None:
         data = dict(reading.data)
     flags: dict[str, object | None] = {
-        "cancer": _one_answer("--cancer", cancer),
+        "cancer": _one_answer("--cancer", cancer, "cancer"),
         "stage": _one_answer("--stage", stage, "stage"),
         "recurrence": _one_answer("--recurrence", recurrence, "recurrence"),
         "resectable": resectable, "metastases": metastasis,

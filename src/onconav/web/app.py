@@ -45,6 +45,7 @@ from onconav.reading import MAX_BUNDLE_BYTES, MAX_PROFILE_BYTES, field_name, pro
 from onconav.result import Citation, Result
 from onconav.schemas import profile_schema
 from onconav.search import SearchError, SearchResult, build_index
+from onconav.search.index import LIMIT_MAX
 from onconav.web.cds_hooks import add_cds_hooks
 from onconav.web.page import add_page
 from onconav.web.problems import (
@@ -129,21 +130,23 @@ class RequestLog:
         except Exception as error:
             # where it failed and the kinds of error, never their words: an error's message may
             # quote what was sent (a ProfileError names the values given)
-            log.error("%s %s failed: %s", scope["method"], _loggable(scope["path"]),
-                      _failure(error))  # fmt: skip
+            log.error("%s %s failed: %s", scope["method"], _loggable(scope), _failure(error))
             if not sent[0]:
                 failure = problem(500, "Internal error", "The server failed; nothing was stored.")
                 await failure(scope, receive, send)
         took = (time.perf_counter() - started) * 1000
-        log.info("%s %s %d %.1fms", scope["method"], _loggable(scope["path"]), status[0], took)
+        log.info("%s %s %d %.1fms", scope["method"], _loggable(scope), status[0], took)
 
 
-def _loggable(path: str) -> str:
-    """A path for a log line, percent-encoded as it is sent (``/api/v1/explain/x%20FAKE%20200``),
-    never as decoded text: a newline in it (``/explain/x%0A2026-12-01 ... POST /api/v1/options
-    200``) wrote a line of its own into the log, and spaces (``x FAKE 200``) a line that read
-    as another request's."""
-    return quote(path, safe="/")
+def _loggable(scope: Any) -> str:
+    """A request's path for a log line, as it was sent (``raw_path``, percent-encoded:
+    ``/api/v1/explain/x%20FAKE%20200``, ``a%2Fb`` apart from ``a/b``), never as decoded text: a
+    newline in it (``/explain/x%0A2026-12-01 ... POST /api/v1/options 200``) wrote a line of its
+    own into the log, and spaces (``x FAKE 200``) a line that read as another request's. Bytes a
+    client sent unencoded are encoded; the query string is never part of it."""
+    raw = scope.get("raw_path")
+    sent = raw.decode("latin-1") if isinstance(raw, bytes) else scope["path"]
+    return quote(sent, safe="/%")
 
 
 class QueryLimit:
@@ -337,6 +340,12 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
             "spans": stats["spans"],
         }
 
+    # HEAD is answered wherever GET is (RFC 9110; health monitors send it), with GET's status
+    # and headers and no body (uvicorn sends none); the OpenAPI document lists GET only
+    for path, endpoint in (("/healthz", healthz), ("/api/v1/explain/{name:path}", explain),
+                           ("/api/v1/search", search), ("/api/v1/kb", knowledge)):  # fmt: skip
+        app.add_api_route(path, endpoint, methods=["HEAD"], include_in_schema=False)
+
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             app.openapi_schema = _openapi(app, kb)
@@ -410,8 +419,9 @@ def _wants_page(request: Request) -> bool:
     """Whether a request is a browser's, asking for a page (HTML accepted) at an address that is
     not the API's nor CDS Hooks' (their clients get problem documents, as any client that does
     not accept HTML)."""
-    api = request.url.path.startswith(("/api/", "/cds-services"))
-    return not api and "text/html" in request.headers.get("accept", "").lower()
+    first = request.url.path.strip("/").split("/")[0].lower()  # "/API/v1", "/api" too
+    return first not in ("api", "cds-services") and "text/html" in request.headers.get(
+        "accept", "").lower()
 
 
 def _title(status: int) -> str:
@@ -443,6 +453,12 @@ def _openapi(app: FastAPI, kb: KnowledgeBase) -> dict[str, Any]:
                 for p in sorted(EXAMPLES.glob("*.json"))}  # fmt: skip
     for path, item in doc["paths"].items():
         for method, operation in item.items():
+            if path == "/api/v1/search" and method == "get":  # the route reads words too, so
+                for parameter in operation["parameters"]:  # that each wrong limit is refused
+                    if parameter["name"] == "limit":  # by the search alike; it takes 1-50
+                        parameter["schema"] = {"type": "integer", "minimum": 1,
+                                               "maximum": LIMIT_MAX, "default": 10,
+                                               "title": "Limit"}  # fmt: skip
             for status, response in operation.get("responses", {}).items():
                 if status.startswith(("4", "5")):
                     response["content"] = {PROBLEM: {"schema": problem_ref}}

@@ -14,9 +14,18 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+from onconav import words
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType
-from onconav.profile import Problem, Profile, ProfileError, parse_profile, split_list, tidy_keys
+from onconav.profile import (
+    Problem,
+    Profile,
+    ProfileError,
+    distinct_answers,
+    parse_profile,
+    split_list,
+    tidy_keys,
+)
 
 UNKNOWN = "unknown"
 NONE = "none"
@@ -123,6 +132,24 @@ def answers(params: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     return out
 
 
+def named_twice(params: Iterable[tuple[str, str]]) -> list[Problem]:
+    """A question named by two names that differ in case only (``stage`` and ``Stage``): given
+    twice, refused as the API and the command refuse it (the page had merged their answers).
+    The same name again is the way a list's names come, one each. HER2 and KRAS in two cases are
+    results kept together, as a profile keeps them (``tidy_keys``)."""
+    first: dict[str, str] = {}
+    problems: list[Problem] = []
+    for name, value in params:
+        question = question_of(name)
+        spelled = first.setdefault(question, name)
+        if spelled != name and question in SECTIONS and question not in BIOMARKERS and (
+                value.strip()):  # fmt: skip
+            problems.append(Problem(name, None, (), f"is given twice, by names that differ in "
+                                    f"case only ({spelled} and {name}); give it once"))  # fmt: skip
+            first[question] = name  # each other spelling once
+    return problems
+
+
 def question_of(name: str) -> str:
     """The question a name of the query string answers, by the profile's own reading of a
     field's name; the name as given when it answers none."""
@@ -138,20 +165,24 @@ class NotAsked(Problem):
     never read as a question's (``biomarkers.kras`` is not the question "KRAS status")."""
 
 
-def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase) -> dict[str, object]:
+def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase,
+                 problems: Iterable[Problem] = ()) -> dict[str, object]:  # fmt: skip
     """The profile (as data for ``parse_profile``) that a query string's answers make. A name
-    that is not a question, a question answered twice, or "none" beside names is a ProfileError
-    naming the field."""
-    problems: list[Problem] = []
+    that is not a question, a question answered twice (in words that say different things), or
+    "none" beside names is a ProfileError naming the field, with ``problems`` found before."""
+    problems = list(problems)
     data: dict[str, object] = {}
     biomarkers: dict[str, object] = {}
     asked = questions(kb)
     kinds = {q.name: q.kind for q in asked}
+    labels = tuple(q.label for q in asked)
     for name, values in given.items():
-        if name not in kinds:
-            labels = tuple(q.label for q in asked)
-            problems.append(NotAsked(name, values[0], labels, "is not a question of the form "
-                                     f"(its questions: {'; '.join(labels)})"))  # fmt: skip
+        if name not in kinds:  # the questions listed once, however many names are not one
+            listed = not any(isinstance(p, NotAsked) for p in problems)
+            problems.append(NotAsked(name[:60] + "..." * (len(name) > 60), values[0], labels,
+                                     "is not a question of the form" + (
+                                         f" (its questions: {'; '.join(labels)})" if listed
+                                         else "")))  # fmt: skip
             continue
         if kinds[name] == "many":
             names = [n for v in values for n in split_list(v)]
@@ -167,8 +198,9 @@ def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase) -> dict[str,
         # The cancer keeps "unknown": a cancer whose start is not known, which the profile
         # reads as advanced cancer in general (it was dropped as "I don't know", and the form
         # then asked for the cancer, whose own message says to write "unknown").
-        answered = list(dict.fromkeys(v for v in values
-                                      if v.lower() != UNKNOWN or kinds[name] == "text"))
+        # a word for not known ("not tested" beside a HER2 result) is no answer, as in a profile
+        answered = distinct_answers(name, (v for v in values
+                                           if kinds[name] == "text" or not words.not_known(v)))
         if name in BIOMARKERS and answered:
             # results that disagree are kept, as a profile keeps them
             biomarkers[name] = answered[0] if len(answered) == 1 else answered

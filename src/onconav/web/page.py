@@ -86,9 +86,11 @@ def add_page(
     def read(request: Request) -> Result | HTMLResponse:
         """The Result for the answers in the query string, or the form again showing what is
         wrong with them (422)."""
-        given = form.answers(request.query_params.multi_items())
+        params = request.query_params.multi_items()
+        given = form.answers(params)
         try:
-            return evaluate(parse_profile(form.profile_data(given, kb), kb), kb)
+            data = form.profile_data(given, kb, form.named_twice(params))
+            return evaluate(parse_profile(data, kb), kb)
         except ProfileError as error:
             return form_page(request, form_errors(error), 422)
 
