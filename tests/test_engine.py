@@ -1578,3 +1578,23 @@ def test_a_pain_of_any_kind_never_rules_the_nerve_treatments_out(
                 facts = {r.check.fact for r in option.reasons if r.check is not None}
                 if data.get("tumour_on_nerve") is not False:
                     assert "symptoms" not in facts, (data, option.reason)
+
+
+@SETTINGS
+@given(pair=partial_and_more(),
+       drug=st.sampled_from(["trastuzumab", "Herceptin", "nivolumab", "pembrolizumab"]))
+def test_a_drug_given_with_chemotherapy_that_stopped_leaves_the_chemotherapy_open(
+    pair: tuple[dict[str, Any], dict[str, Any]], drug: str
+) -> None:
+    """The rule for every stomach profile: a drug the sources give with chemotherapy that stopped
+    working says nothing of whether the chemotherapy did, so ramucirumab (for when chemotherapy
+    stopped working) is never ruled out on what stopped working (it was, "which you did not
+    list")."""
+    kb = shared_kb()
+    for data in pair:
+        data = {**data, "cancer": "stomach", "progressed_on": [drug],
+                "prior_treatments": ["chemotherapy", drug]}  # fmt: skip
+        for option in evaluate(parse_profile(data, kb), kb).options:
+            if option.id.startswith("stomach-ramucirumab"):
+                facts = {r.check.fact for r in option.reasons if r.check is not None}
+                assert "progressed_on" not in facts, (data, option.reason)

@@ -554,9 +554,18 @@ def _index(
         out.append(RuledOut("progressed_on", ident, test, tuple(stopped.items())))
         return out
 
+    # the drugs an option gives with chemotherapy (trastuzumab, nivolumab, pembrolizumab), and
+    # what they are kinds of (targeted therapy): one of them that stopped working leaves open
+    # whether the chemotherapy given with it did
+    with_chemotherapy = frozenset().union(*(
+        vocabulary.up("progressed_on", used)
+        for o in data.options if "chemotherapy" in o.given_with
+        for used in o.uses if kind_of.get(used) == "drugs"
+    )) - {"chemotherapy"}  # fmt: skip
     lowering = Lowering(
         vocabulary, {f.id: f.label for f in facts.values()}, {f.id: f.type for f in facts.values()},
         label, {drug: frozenset(regimens) for drug, regimens in containing.items()},
+        with_chemotherapy,
     )  # fmt: skip
     own = frozenset(c for o in data.options for c in o.cancers if c != "any")
     covers = {c.id: lowering.expr(c.covers) for c in data.cancers if c.covers is not None}

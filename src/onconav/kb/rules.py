@@ -177,9 +177,11 @@ class Lowering:
         types: dict[str, FactType],
         label: Labeller,
         regimens_with: Mapping[str, frozenset[str]] | None = None,
+        with_chemotherapy: frozenset[str] = frozenset(),
     ) -> None:
         self.vocab, self.fact_labels, self.types, self.label = vocab, fact_labels, types, label
         self.regimens_with = regimens_with or {}  # a drug, and the regimens that contain it
+        self.with_chemotherapy = with_chemotherapy  # drugs given with chemotherapy, their kinds
 
     def expr(self, cond: Condition | None) -> Expr:
         if cond is None:
@@ -212,6 +214,8 @@ class Lowering:
         if fact == "progressed_on":  # a regimen that stopped working: its drugs did (rule 1)
             true |= frozenset().union(*(self.regimens_with.get(w, frozenset()) for w in wanted))
         unknown = (frozenset().union(*(self.vocab.up(fact, w) for w in wanted)) & known) - true
+        if fact == "progressed_on" and "chemotherapy" in wanted:  # trastuzumab, given with
+            unknown |= (self.with_chemotherapy & known) - true  # chemotherapy, stopped: did it?
         kind: Kind = {"eq": "one", "in": "one", "has": "any", "has_any": "any"}.get(op, "every")  # type: ignore[assignment]
         return Test(fact, op, kind, wanted, true, unknown, text=text)
 
