@@ -309,11 +309,6 @@ def as_list(value: object) -> object:
     writes an empty list in a CSV, whose "[liver]" is read too; alone, or as a list's one item,
     as a cohort's cell or a repeated flag gives it), is the empty list. A string with no name in
     it is refused (say "none" for none)."""
-    if isinstance(value, str) and value.strip() == "[]":
-        return []
-    if isinstance(value, list) and len(value) == 1 and isinstance(value[0], str) and (
-            value[0].strip() == "[]"):  # fmt: skip
-        return []
     if isinstance(value, str):
         parts = split_list(value)
         if not parts:
@@ -331,7 +326,7 @@ def as_list(value: object) -> object:
         isinstance(value, list)
         and len(value) == 1
         and isinstance(value[0], str)
-        and normalise_name(value[0]) in NONE_WORDS
+        and (normalise_name(value[0]) in NONE_WORDS or value[0].strip() == "[]")
     ):
         return []
     return value

@@ -435,12 +435,12 @@ _KRAS_WORDS = (
     r"codon|\d+|p\.[a-z]{3}\d{1,3}[a-z]{3}|(?:p\.)?[a-z]\d{1,3}[a-z*]|c\.\d+[acgt]>[acgt]"
 )
 # a result written before the word that says it is not sure ("HER2 positive?", "KRAS wt pending",
-# "KRAS G12D?", "KRAS not mutated?"): each ends at a space or at the question mark, and is taken
-# whole (an atomic group), so that a run of them is read one way only: words that several
-# alternatives match ("1", "neg") would else be tried every way, twice as long for each one more
-_RESULT_TOKEN = (r"(?>(?:positive|negative|pos|neg|amplified|equivocal|mutated|mutant|mut|"
-                 r"wild-?type|wt|[0-3]\+*|\++|cps|tps|score|ratio|\d+(?:\.\d+)?%?|"
-                 rf"{_KRAS_WORDS})(?:\s+|(?=\?)))")  # fmt: skip
+# "KRAS G12D?", "KRAS not mutated?"): a KRAS result's words, or HER2's and PD-L1's; each ends
+# at a space or at the question mark, and is taken whole (an atomic group), so that a run of them
+# is read one way only: words that several alternatives match ("1", "2+") would else be tried
+# every way, twice as long for each one more
+_RESULT_TOKEN = (r"(?>(?:amplified|equivocal|[0-3]\+*|\++|cps|tps|score|ratio|"
+                 rf"\d+(?:\.\d+)?%?|{_KRAS_WORDS})(?:\s+|(?=\?)))")  # fmt: skip
 TEST_NOT_KNOWN = re.compile(
     TEST_NAME + rf"[\s:-]*((status|results?|tests?|testing)\s+)*((is|was)\s+)?{_RESULT_TOKEN}*"
     rf"(\?|\b({_UNSURE_WORDS})\b)"
