@@ -151,6 +151,28 @@ def test_a_flag_given_twice_in_words_that_mean_one_answer_is_that_answer(run: Ru
     assert data["profile"]["stage"] == "4" and data["profile"]["metastasis_extent"] == "few"
 
 
+YES_OR_NO = [("--resectable", "--not-resectable", "resectable"),
+             ("--weak-bone", "--no-weak-bone", "weak_bone"),
+             ("--tumour-on-nerve", "--no-tumour-on-nerve", "tumour_on_nerve"),
+             ("--most-tried", "--not-most-tried", "most_treatments_tried"),
+             ("--wants-treatment", "--no-cancer-treatment", "wants_cancer_treatment"),
+             ("--hormone-sensitive", "--not-hormone-sensitive", "hormone_sensitive"),
+             ("--chemo-for-spread", "--no-chemo-for-spread", "chemo_for_spread")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("yes", "no", "field"), YES_OR_NO)
+def test_a_yes_or_no_flag_given_both_ways_is_refused(run: Run, yes: str, no: str,
+                                                     field: str) -> None:  # fmt: skip
+    """--resectable --not-resectable is two answers: refused, naming the pair (the last had
+    silently won); each way alone, or one way twice, is that answer."""
+    base = ["options", "--cancer", "rectum", "--stage", "4"]
+    for flags in ([yes, no], [no, yes]):
+        done = run(*base, *flags)
+        assert done.status == 2 and f"{yes}/{no}: given both ways" in done.stderr, done.stderr
+    for flags, value in (([yes], True), ([no], False), ([yes, yes], True), ([no, no], False)):
+        assert answer(run(*base, *flags, "--format", "json"))["profile"][field] is value
+
+
 def test_flags_override_the_file(run: Run, tmp_path: Path) -> None:
     path = tmp_path / "p.yaml"
     path.write_text("cancer: rectum\nstage: '4'\nbiomarkers: {kras: mutated}\n")

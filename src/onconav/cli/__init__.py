@@ -526,6 +526,15 @@ def _one_answer(flag: str, values: list[str] | None, field: str) -> str | None:
     return answers[0] if answers else None
 
 
+def _yes_or_no(flags: str, values: list[bool] | None) -> bool | None:
+    """The answer of a yes-or-no flag pair (``--resectable/--not-resectable``): given both ways it
+    is refused, as two answers to a one-answer flag are (the last one had silently won)."""
+    answers = set(values or [])
+    if len(answers) > 1:
+        raise UsageError(f"{flags}: given both ways: choose one")
+    return answers.pop() if answers else None
+
+
 @app.command("options")
 def options_command(
     profile: Annotated[
@@ -551,11 +560,12 @@ def options_command(
         list[str] | None, typer.Option(help="none, yes, local or distant.", metavar="<str>")
     ] = None,
     resectable: Annotated[
-        bool | None,
+        list[bool] | None,
         typer.Option(
             "--resectable/--not-resectable",
             help="Could surgery remove all of it?",
             show_default=False,
+            metavar="<bool>",
         ),
     ] = None,
     metastasis: Annotated[
@@ -575,11 +585,12 @@ def options_command(
         typer.Option("--cannot-have", help="Treatments that cannot be used (repeat)."),
     ] = None,
     most_tried: Annotated[
-        bool | None,
+        list[bool] | None,
         typer.Option(
             "--most-tried/--not-most-tried",
             help="Have most treatments been tried?",
             show_default=False,
+            metavar="<bool>",
         ),
     ] = None,
     prior: Annotated[
@@ -589,33 +600,38 @@ def options_command(
         list[str] | None, typer.Option("--symptom", help="Symptoms (repeat); 'none' for none.")
     ] = None,
     wants_treatment: Annotated[
-        bool | None,
+        list[bool] | None,
         typer.Option(
             "--wants-treatment/--no-cancer-treatment",
             help="Does the person want cancer treatment?",
             show_default=False,
+            metavar="<bool>",
         ),
     ] = None,
     planned: Annotated[
         list[str] | None, typer.Option("--planned", help="Planned treatments (repeat).")
     ] = None,
     hormone_sensitive: Annotated[
-        bool | None, typer.Option("--hormone-sensitive/--not-hormone-sensitive", show_default=False)
+        list[bool] | None,
+        typer.Option("--hormone-sensitive/--not-hormone-sensitive", show_default=False,
+                     metavar="<bool>"),
     ] = None,
     weak_bone: Annotated[
-        bool | None,
+        list[bool] | None,
         typer.Option(
             "--weak-bone/--no-weak-bone",
             help="Has a scan shown a bone that the cancer has made weak?",
             show_default=False,
+            metavar="<bool>",
         ),
     ] = None,
     tumour_on_nerve: Annotated[
-        bool | None,
+        list[bool] | None,
         typer.Option(
             "--tumour-on-nerve/--no-tumour-on-nerve",
             help="Has the care team said a tumour pressing on a nerve causes the pain?",
             show_default=False,
+            metavar="<bool>",
         ),
     ] = None,
     used_for_my_cancer: Annotated[
@@ -627,11 +643,12 @@ def options_command(
         ),
     ] = None,
     chemo_for_spread: Annotated[
-        bool | None,
+        list[bool] | None,
         typer.Option(
             "--chemo-for-spread/--no-chemo-for-spread",
             help="Was chemotherapy given after the cancer had spread?",
             show_default=False,
+            metavar="<bool>",
         ),
     ] = None,
     output_format: Annotated[
@@ -665,13 +682,21 @@ def options_command(
         "cancer": _one_answer("--cancer", cancer, "cancer"),
         "stage": _one_answer("--stage", stage, "stage"),
         "recurrence": _one_answer("--recurrence", recurrence, "recurrence"),
-        "resectable": resectable, "metastases": metastasis,
+        "resectable": _yes_or_no("--resectable/--not-resectable", resectable),
+        "metastases": metastasis,
         "metastasis_extent": _one_answer("--extent", extent, "metastasis_extent"),
-        "weak_bone": weak_bone, "tumour_on_nerve": tumour_on_nerve,
-        "progressed_on": progressed_on,
-        "cannot_have": cannot_have, "most_treatments_tried": most_tried, "prior_treatments": prior,
-        "symptoms": symptom, "wants_cancer_treatment": wants_treatment, "planned": planned,
-        "hormone_sensitive": hormone_sensitive, "chemo_for_spread": chemo_for_spread,
+        "weak_bone": _yes_or_no("--weak-bone/--no-weak-bone", weak_bone),
+        "tumour_on_nerve": _yes_or_no("--tumour-on-nerve/--no-tumour-on-nerve", tumour_on_nerve),
+        "progressed_on": progressed_on, "cannot_have": cannot_have,
+        "most_treatments_tried": _yes_or_no("--most-tried/--not-most-tried", most_tried),
+        "prior_treatments": prior, "symptoms": symptom,
+        "wants_cancer_treatment": _yes_or_no("--wants-treatment/--no-cancer-treatment",
+                                             wants_treatment),
+        "planned": planned,
+        "hormone_sensitive": _yes_or_no("--hormone-sensitive/--not-hormone-sensitive",
+                                        hormone_sensitive),
+        "chemo_for_spread": _yes_or_no("--chemo-for-spread/--no-chemo-for-spread",
+                                       chemo_for_spread),
         "used_for_my_cancer": used_for_my_cancer,
     }  # fmt: skip
     data.update({k: v for k, v in flags.items() if v is not None})
