@@ -1240,14 +1240,16 @@ def test_options_for_one_situation_share_one_aim(kb) -> None:  # type: ignore[no
 
 def test_an_early_trial_aims_to_learn(kb) -> None:  # type: ignore[no-untyped-def]
     """Issue 9, readings: a phase I trial aims to find a dose and whether a drug acts, which the
-    page says in words; a person who does not want cancer treatment declines it."""
+    page says in words, claiming no benefit; a person who does not want cancer treatment
+    declines it."""
     from onconav.render import markdown
 
     data = {"cancer": "stomach", "recurrence": "distant"}
     result = evaluate(parse_profile(data, kb), kb)
     trial = next(o for o in result.options if o.id == "stomach-phase-1-trials")
     assert trial.intent == ["learn"] and trial.status is Status.offered
-    assert "find a safe dose of a new drug" in markdown(result)
+    assert "learn whether it is safe and works against the cancer; it may or may not help you" in (
+        markdown(result))
     declined = evaluate(parse_profile({**data, "wants_cancer_treatment": False}, kb), kb)
     assert next(o for o in declined.options if o.id == trial.id).status is Status.declined
 

@@ -67,6 +67,31 @@ def test_duplicate_id_is_rejected(tmp_path: Path) -> None:
         load_kb(root)
 
 
+@pytest.mark.parametrize(("option", "intent"), [("stomach-phase-2-trials", ["control"]),
+                                                 ("general-clinical-trial", ["learn", "control"]),
+                                                 ("rectum-folfiri", ["learn"])])  # fmt: skip
+def test_only_a_clinical_trial_aims_to_learn_and_it_claims_nothing_more(
+    tmp_path: Path, option: str, intent: list[str]
+) -> None:
+    """A trial's aim is learn (whether a new treatment is safe and works; it may or may not
+    help): the sources claim no benefit of a study (gastric-recurrent 5283-5583 only calls new
+    mixes an area of research), and no treatment that is not a trial is said to be one."""
+    root = copy_data(tmp_path)
+    found = []
+
+    def change(doc: dict) -> None:  # type: ignore[type-arg]
+        for record in doc["options"]:
+            if record["id"] == option:
+                record["intent"] = intent
+                found.append(option)
+
+    for path in sorted((root / "options").glob("*.yaml")):
+        edit(path, change)
+    assert found == [option]
+    with pytest.raises(KBError, match=rf"options\[{option}\]\.intent: a clinical trial's aim"):
+        load_kb(root)
+
+
 @pytest.mark.parametrize(
     ("file", "kind", "field", "value", "message"),
     [

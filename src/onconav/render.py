@@ -28,8 +28,9 @@ STATUS_WORDS = {
 }
 INTENT_WORDS = {"cure": "to cure", "control": "to control the cancer and help you live longer",
                 "relieve": "to relieve symptoms",
-                "learn": "to find a safe dose of a new drug and whether it works against the "
-                         "cancer; it may or may not help you"}  # fmt: skip
+                "learn": "to test a new treatment, or a new way to give one, and learn whether "
+                         "it is safe and works against the cancer; it may or may not help "
+                         "you"}  # fmt: skip
 MODALITY_WORDS = {m: m.value.replace("_", " ").capitalize() for m in Modality}
 MODALITY_WORDS[Modality.bone_drugs] = "Drugs for cancer in the bones"
 MODALITY_WORDS[Modality.supportive_care] = "Care without cancer treatment and symptom relief"

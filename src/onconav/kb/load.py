@@ -29,8 +29,10 @@ from onconav.kb.model import (
     Fact,
     FactTest,
     FactType,
+    Intent,
     KBData,
     LabTest,
+    Modality,
     Model,
     Note,
     Option,
@@ -440,6 +442,9 @@ def build(data: KBData) -> KnowledgeBase:
             problems.append(f"{where}.choices: two or more of the ids in uses and given_with")
         if option.choices_min > max(1, len(option.choices)):
             problems.append(f"{where}.choices_min: more than there are choices")
+        if (option.modality is Modality.clinical_trial) != (option.intent == [Intent.learn]):
+            problems.append(f"{where}.intent: a clinical trial's aim is learn, and only a "
+                            "trial's (a study claims no benefit the sources do not)")  # fmt: skip
         if not option.uses and not option.given_with and option.treats_cancer:
             problems.append(f"{where}: a cancer treatment must say what is given (uses)")
         problems.extend(_check_condition(option.when, f"{where}.when", facts, values))

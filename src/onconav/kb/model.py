@@ -373,7 +373,7 @@ class Intent(StrEnum):
     cure = "cure"
     control = "control"
     relieve = "relieve"
-    learn = "learn"  # an early trial: to find a safe dose and whether a new drug acts at all
+    learn = "learn"  # a clinical trial: whether a new treatment is safe and works (no benefit)
 
 
 class Prominence(StrEnum):
