@@ -1055,3 +1055,114 @@ def test_the_fields_not_known_from_the_record_are_every_other_field(run: Any) ->
     said = unknown.removeprefix("not known from the record: ").split(", ")
     assert said == [f for f in fact_fields() if f not in given]
     assert {"planned", "cannot_have", "biomarkers.kras"} <= set(said)
+
+
+# ---- small records, one fact each ------------------------------------------------------------
+
+SNOMED, LOINC = "http://snomed.info/sct", "http://loinc.org"
+RXNORM_URI = "http://www.nlm.nih.gov/research/umls/rxnorm"
+CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
+
+
+def _cc(system: str, code: str, display: str | None = None) -> dict[str, Any]:
+    coding = {"system": system, "code": code} | ({"display": display} if display else {})
+    return {"coding": [coding]}
+
+
+def _condition(ident: str, code: str, display: str, status: str = "active",
+               **extra: Any) -> dict[str, Any]:  # fmt: skip
+    return {"resourceType": "Condition", "id": ident, "subject": {"reference": "Patient/p"},
+            "clinicalStatus": _cc(CLINICAL, status), "code": _cc(SNOMED, code, display),
+            **extra}  # fmt: skip
+
+
+def _observation(ident: str, code: str, value: dict[str, Any] | None = None,
+                 date: str = "2024-01-01", system: str = LOINC,
+                 **extra: Any) -> dict[str, Any]:  # fmt: skip
+    resource = {"resourceType": "Observation", "id": ident, "status": "final",
+                "subject": {"reference": "Patient/p"}, "code": _cc(system, code),
+                "effectiveDateTime": date, **extra}  # fmt: skip
+    if value is not None:
+        resource["valueCodeableConcept"] = value
+    return resource
+
+
+def _record(*resources: dict[str, Any]) -> dict[str, Any]:
+    return {"resourceType": "Bundle", "type": "collection",
+            "entry": [{"fullUrl": f"https://ehr.example.org/fhir/{r['resourceType']}/{r['id']}",
+                       "resource": r} for r in resources]}  # fmt: skip
+
+
+RECTUM = _condition("c", "254582000", "Adenocarcinoma of rectum")
+STAGE_4 = _observation("stage", "399588009", _cc("http://cancerstaging.org", "4", "IV"),
+                       system=SNOMED)  # fmt: skip
+KRAS_GENE = {"code": _cc(LOINC, "48018-6"),
+             "valueCodeableConcept": _cc("http://www.genenames.org", "HGNC:6407", "KRAS")}
+PRESENT, ABSENT = _cc(LOINC, "LA9633-4", "Present"), _cc(LOINC, "LA9634-2", "Absent")
+
+
+@pytest.mark.parametrize(
+    ("primary", "other", "result", "field"),
+    [
+        (_condition("c", "363349007", "Malignant tumor of stomach"),
+         _condition("o", "254837009", "Malignant tumor of breast", "resolved"),
+         _observation("r", "48676-1", _cc(LOINC, "LA6576-8", "Positive")), "her2"),
+        (RECTUM, _condition("o", "254637007", "Non-small cell lung cancer", "resolved"),
+         _observation("r", "21702-6", {"text": "KRAS G12C"}), "kras"),
+        (RECTUM, _condition("o", "254637007", "Non-small cell lung cancer", "resolved"),
+         _observation("r", "69548-6", PRESENT, component=[KRAS_GENE]), "kras"),
+        (_condition("c", "254837009", "Malignant tumor of breast"),
+         _condition("o", "363349007", "Malignant tumor of stomach", "resolved"),
+         _observation("r", "85337-4", _cc(LOINC, "LA6576-8", "Positive")), "hormone_sensitive"),
+    ],
+)  # fmt: skip
+def test_a_biomarker_result_about_another_cancer_is_not_read(
+    primary: dict[str, Any], other: dict[str, Any], result: dict[str, Any], field: str,
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """A HER2 positive of a breast cancer treated years ago (its focus) made trastuzumab offered
+    for a stomach cancer; a lung cancer's KRAS was read as the rectal cancer's."""
+    about_other = {**result, "focus": [{"reference": "Condition/o"}]}
+    reading = read_bundle(_record(primary, other, STAGE_4, about_other), kb)
+    assert field not in reading.data.get("biomarkers", {}) and field not in reading.data
+    reason = {u.reference: u.reason for u in reading.unused}["Observation/r"]
+    assert "another cancer" in reason
+    about_this = {**result, "focus": [{"reference": "Condition/c"}]}
+    assert field in json.dumps(read_bundle(_record(primary, other, STAGE_4, about_this), kb).data)
+
+
+SIGNIFICANCE = "53037-8"
+
+
+@pytest.mark.parametrize(
+    ("value", "components", "expected", "reason"),
+    [
+        (PRESENT, [(SIGNIFICANCE, _cc(LOINC, "LA6675-8", "Benign"))], None, "benign"),
+        (PRESENT, [(SIGNIFICANCE, _cc(LOINC, "LA26334-5", "Likely benign"))], None,
+         "likely benign"),
+        (PRESENT, [(SIGNIFICANCE, _cc(LOINC, "LA26333-7", "Uncertain significance"))], None,
+         "uncertain"),
+        (PRESENT, [(SIGNIFICANCE, _cc(LOINC, "LA6668-3", "Pathogenic"))], "mutated", None),
+        (PRESENT, [(SIGNIFICANCE, _cc(LOINC, "LA26332-9", "Likely pathogenic"))], "mutated",
+         None),
+        (PRESENT, [], "mutated", None),  # not classified
+        (ABSENT, [("48005-3", _cc("http://varnomen.hgvs.org", "p.Gly12Cys"))], None,
+         "p.Gly12Cys"),
+        (ABSENT, [("81252-9", _cc("http://www.ncbi.nlm.nih.gov/clinvar", "45437",
+                                  "NM_004985.5(KRAS):c.34G>T (p.Gly12Cys)"))], None, "Gly12Cys"),
+        (ABSENT, [], "wild-type", None),  # the gene, with no change named
+    ],
+)  # fmt: skip
+def test_only_a_harmful_kras_change_is_mutated_and_only_the_whole_gene_absent_wild_type(
+    value: dict[str, Any], components: list[tuple[str, dict[str, Any]]], expected: str | None,
+    reason: str | None, kb: onconav.KnowledgeBase,
+) -> None:
+    """A benign KRAS variant was read as mutated (cetuximab and panitumumab not suitable), and
+    "KRAS G12C absent" as wild-type (the other KRAS changes untested: both offered)."""
+    parts = [KRAS_GENE, *({"code": _cc(LOINC, code), "valueCodeableConcept": concept}
+                          for code, concept in components)]  # fmt: skip
+    variant = _observation("v", "69548-6", value, component=parts)
+    reading = read_bundle(_record(RECTUM, STAGE_4, variant), kb)
+    assert reading.data.get("biomarkers", {}).get("kras") == expected
+    if reason is not None:
+        assert reason in {u.reference: u.reason for u in reading.unused}["Observation/v"]

@@ -499,8 +499,8 @@ def read(items: list[tuple[str, object, str | None]], kb: KnowledgeBase) -> Fhir
     _stage(builder, cancer)
     _metastases(builder, cancer)
     _symptoms(builder)
-    _her2(builder)
-    _kras(builder)
+    _her2(builder, cancer)
+    _kras(builder, cancer)
     _hormone_receptors(builder, cancer)
     _treatments(builder)
     _statuses(builder)
@@ -676,6 +676,8 @@ class StageFound:
 
 
 def _about_other_cancer(builder: Builder, res: Res, cancer: CancerFound) -> bool:
+    """Whether a result's ``focus`` names only cancer Conditions other than the one read (each
+    listed unused: another cancer, or one not confirmed)."""
     focus = [builder.ref(f) for f in res.data.get("focus") or []]
     focus = [f for f in focus if f and f.startswith("Condition/")]
     return bool(focus) and cancer.res.ref not in focus and all(f in builder.unused for f in focus)
@@ -906,17 +908,25 @@ def _component(builder: Builder, res: Res, key: str) -> set[str]:
     return out
 
 
-def _her2(builder: Builder) -> None:
+OTHER_CANCER = "a result about another cancer (its focus), not the one read"
+
+
+def _her2(builder: Builder, cancer: CancerFound) -> None:
     ihc: dict[str, str] = {}
     ish: dict[str, str] = {}
     for res in builder.of_type("Observation"):
         row = builder.row("observations", _code_of(res.data))
         kind = row.get("test") if row else None
-        if kind == "genomic-variant" and "erbb2" in _genes(builder, res):
-            if builder.valid(res):
-                _erbb2(builder, res, ish)
+        erbb2 = kind == "genomic-variant" and "erbb2" in _genes(builder, res)
+        if not erbb2 and kind not in ("her2", "her2-ish", "her2-serum"):
             continue
-        if kind not in ("her2", "her2-ish", "her2-serum") or not builder.valid(res):
+        if not builder.valid(res):
+            continue
+        if _about_other_cancer(builder, res, cancer):
+            builder.drop(res.ref, OTHER_CANCER)
+            continue
+        if erbb2:
+            _erbb2(builder, res, ish)
             continue
         if kind == "her2-serum":
             builder.drop(res.ref, "a serum HER2 test does not count: HER2 status is read from "
@@ -982,14 +992,18 @@ def _biomarker(builder: Builder, name: str, results: Mapping[str, str]) -> None:
         builder.warnings.append(f"{name}: the results on record disagree ({', '.join(values)})")
 
 
-def _kras(builder: Builder) -> None:
+def _kras(builder: Builder, cancer: CancerFound) -> None:
     results: dict[str, str] = {}
     for res in builder.of_type("Observation"):
         row = builder.row("observations", _code_of(res.data))
         kind = row.get("test") if row else None
         if kind in ("genomic-variant", "kras") and not builder.valid(res):
             continue
-        if kind == "genomic-variant" and "kras" in _genes(builder, res):
+        variant = kind == "genomic-variant" and "kras" in _genes(builder, res)
+        if (variant or kind == "kras") and _about_other_cancer(builder, res, cancer):
+            builder.drop(res.ref, OTHER_CANCER)
+            continue
+        if variant:
             value = _kras_variant(builder, res)
         elif kind == "kras":
             value = _kras_test(builder, res)
@@ -1011,16 +1025,38 @@ def _kras(builder: Builder) -> None:
 
 
 def _kras_variant(builder: Builder, res: Res) -> str | None:
+    """A GenomicVariant of KRAS: present is mutated when the change is pathogenic, likely
+    pathogenic or not classified; absent is wild-type only when no one change is named (absent
+    for one named change, p.Gly12Cys, leaves the others open)."""
     answer = _answer(builder, res)
     if answer in ("absent", "negative"):
+        named = _variant_named(builder, res)
+        if named:
+            builder.drop(res.ref, f"one KRAS change ({named}) is absent: other KRAS changes may "
+                         "be present, so KRAS stays unknown")  # fmt: skip
+            return None
         return "wild-type"
     if answer not in ("present", "positive"):
         builder.drop(res.ref, f"a KRAS variant that is neither present nor absent: {_shown(res)}")
         return None
-    if "uncertain" in _component(builder, res, "significance"):
-        builder.drop(res.ref, "a KRAS variant of uncertain significance does not decide KRAS")
+    doubtful = _component(builder, res, "significance") & {"uncertain", "benign", "likely-benign"}
+    if doubtful:
+        said = " and ".join(sorted(doubtful)).replace("-", " ")
+        builder.drop(res.ref, f"a KRAS variant of {said} significance does not decide KRAS: "
+                     "only a pathogenic or likely pathogenic one is read as mutated")  # fmt: skip
         return None
     return "mutated"
+
+
+def _variant_named(builder: Builder, res: Res) -> str | None:
+    """The change a GenomicVariant names (its HGVS or ClinVar component), in words, or None."""
+    for comp in res.data.get("component") or []:
+        row = builder.row("observations", comp.get("code"))
+        if row is not None and row.get("component") == "variant":
+            value = comp.get("valueCodeableConcept")
+            shown = _words(value) or [str(c["code"]) for c in _codings(value) if c.get("code")]
+            return shown[0] if shown else row.display
+    return None
 
 
 def _kras_test(builder: Builder, res: Res) -> str | None:
@@ -1052,6 +1088,9 @@ def _hormone_receptors(builder: Builder, cancer: CancerFound) -> None:
         if kind not in found or not builder.valid(res):
             continue
         name = "an oestrogen" if kind == "er" else "a progesterone"
+        if _about_other_cancer(builder, res, cancer):
+            builder.drop(res.ref, OTHER_CANCER)
+            continue
         if cancer.site != "breast":
             builder.drop(res.ref, f"{name} receptor test: read for breast cancer only, where it "
                          "decides hormone therapy")  # fmt: skip
