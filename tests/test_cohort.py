@@ -496,6 +496,77 @@ def test_no_output_overwrites_the_input_or_another_output(run_cli: Run, tmp_path
     assert people.read_text() == "patient_id,cancer,stage\n1,rectum,4\n"
 
 
+def test_the_summary_never_overwrites_the_input(run_cli: Run, tmp_path: Path) -> None:
+    """An INPUT named c.summary.json with --out c.parquet: the summary beside the result would be
+    the INPUT; refused, as the other clashes are (it was replaced by the summary)."""
+    people = tmp_path / "c.summary.json"
+    text = '{"patient_id": "1", "cancer": "rectum", "stage": "4"}\n'
+    people.write_text(text)
+    done = run_cli("cohort", str(people), "--out", str(tmp_path / "c.parquet"), "--quiet")
+    assert done.status == 2 and not (tmp_path / "c.parquet").exists()
+    [line] = done.errors()
+    assert line == f"onconav: error: --out: the summary beside it would be the INPUT ({people})"
+    assert people.read_text() == text
+
+
+def test_an_out_that_cannot_be_written_is_one_line(run_cli: Run, tmp_path: Path) -> None:
+    """--out in a folder no file can be made in (/proc; a read-only share beside the INPUT) is
+    one line, exit 2, for the run, gaps and demo (it was a FileNotFoundError traceback from the
+    temporary folder the run makes beside --out)."""
+    people = tmp_path / "in.csv"
+    people.write_text("patient_id,cancer,stage\n1,rectum,4\n")
+    for command in (["cohort", str(people)], ["cohort", "gaps", str(people)], ["cohort", "demo"]):
+        done = run_cli(*command, "--out", "/proc/r.parquet")
+        assert done.status == 2, command
+        [line] = done.errors()
+        assert line.startswith("onconav: error: --out: cannot write /proc/r.parquet: the folder "
+                               "'/proc' cannot be written"), line
+
+
+def test_a_dot_is_named_by_the_folder_it_is(run_cli: Run, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """`onconav cohort .` (a folder of FHIR Bulk Data, the one the command runs in) writes
+    FOLDER.options.parquet beside it, named by the folder (it was a ValueError traceback: '.' has
+    an empty name), and `cohort ..` the parent's (it wrote hidden files, '...options.parquet');
+    gaps alike."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    source = ROOT / "tests" / "fhir" / "gej-m1-her2-negative.json"
+    for entry in json.loads(source.read_text())["entry"]:
+        resource = entry["resource"]
+        with (folder / f"{resource['resourceType']}.ndjson").open("a") as out:
+            out.write(json.dumps(resource) + "\n")
+    monkeypatch.chdir(folder)
+    done = run_cli("cohort", ".", "--quiet")
+    assert done.status == 0, done.stderr
+    assert (tmp_path / "export.options.parquet").is_file()
+    assert (tmp_path / "export.options.summary.json").is_file()
+    done = run_cli("cohort", "gaps", ".", "--quiet")
+    assert done.status == 0, done.stderr
+    assert (tmp_path / "export.gaps.csv").is_file()
+    inner = folder / "inner"
+    inner.mkdir()
+    monkeypatch.chdir(inner)
+    done = run_cli("cohort", "..", "--quiet")
+    assert done.status == 0, done.stderr
+    assert (tmp_path / "export.options.parquet").is_file()
+    assert not list(folder.glob(".*")) and not list(tmp_path.glob(".*"))
+
+
+def test_an_out_with_no_known_suffix_needs_a_format(run_cli: Run, tmp_path: Path) -> None:
+    """`cohort run --out r.txt` is refused, as `cohort gaps --out g.txt` is (it wrote Parquet
+    named .txt); with --format it names the format."""
+    people = tmp_path / "in.csv"
+    people.write_text("patient_id,cancer,stage\n1,rectum,4\n")
+    for command, out in ((["cohort"], "r.txt"), (["cohort", "gaps"], "g.txt")):
+        done = run_cli(*command, str(people), "--out", str(tmp_path / out), "--quiet")
+        assert done.status == 2 and not (tmp_path / out).exists(), command
+        [line] = done.errors()
+        assert line.startswith(f"onconav: error: --out: {out!r} has no known suffix"), line
+    done = run_cli("cohort", str(people), "--out", str(tmp_path / "r.txt"), "--format", "csv")
+    assert done.status == 0 and (tmp_path / "r.txt").read_text().startswith("patient_id,")
+
+
 def test_the_result_is_written_as_its_name_says(run_cli: Run, tmp_path: Path) -> None:
     """--out x.csv without --format is CSV (it was Parquet under a .csv name); a --format that
     --out's suffix contradicts is refused, never written under a name that says another format

@@ -926,15 +926,38 @@ class TableFormat(StrEnum):
 
 
 def _writable(path: Path, option: str, *taken: tuple[Path, str]) -> Path:
-    """``path`` if it can be written: a file in an existing folder, and none of the ``taken``
-    files (the input, another output), which it would overwrite."""
+    """``path`` if it can be written: a file in an existing folder that a file can be made in
+    (tried: a read-only share, /proc), and none of the ``taken`` files (the input, another
+    output), which it would overwrite."""
+    import tempfile
+
     target = path.resolve()
     if target.is_dir() or not target.parent.is_dir():
         raise UsageError(f"{option}: cannot write {path} (not a file in an existing folder)")
     for other, name in taken:
         if other.resolve() == target:
             raise UsageError(f"{option}: {path} is {name}; give another file")
+    try:  # the run writes its work beside the output too (a temporary folder)
+        with tempfile.TemporaryFile(dir=target.parent, prefix=".onconav-"):
+            pass
+    except OSError as error:
+        raise UsageError(f"{option}: cannot write {path}: the folder {str(target.parent)!r} "
+                         f"cannot be written ({error.strerror or error})") from None  # fmt: skip
     return path
+
+
+def _beside(source: Path, suffix: str) -> Path:
+    """The default output of INPUT: beside it, named by it (``people.parquet`` ->
+    ``people.options.parquet``; a folder by its whole name, ``.`` by the folder it is)."""
+    if source.name in ("", ".", ".."):  # '.', '..', 'export/..': the folder's own name
+        source = source.resolve()
+    return source.with_name((source.name if source.is_dir() else source.stem) + suffix)
+
+
+def _os_error(error: OSError) -> UsageError:
+    """A file that could not be read or written during a run, as one line."""
+    where = f" {error.filename}" if error.filename else ""
+    return UsageError(f"cannot read or write{where}: {error.strerror or error}")
 
 
 def _quarantine_writable(quarantine: Path | None, source: Path, out_path: Path,
@@ -999,11 +1022,16 @@ def cohort_run(
         raise UsageError(f"INPUT: {str(source)!r} is not a file or a folder")
     if output_format is None:  # by --out's suffix, as a person naming a file means it
         said = FORMATS.get(out_file.suffix.lower()) if out_file else None
+        if out_file and said is None:  # never Parquet under a name that says nothing (r.txt)
+            raise UsageError(f"--out: {out_file.name!r} has no known suffix; accepted: .parquet, "
+                             ".csv, .ndjson (also .jsonl, .json); or give --format")  # fmt: skip
         output_format = TableFormat(said) if said else TableFormat.parquet
     suffix = "." + output_format.value
-    out_path = _writable(out_file or source.with_name(source.stem + ".options" + suffix), "--out",
+    out_path = _writable(out_file or _beside(source, ".options" + suffix), "--out",
                          (source, "the INPUT"))  # fmt: skip
     summary_path = out_path.with_name(out_path.stem + ".summary.json")
+    if summary_path.resolve() == source.resolve():
+        raise UsageError(f"--out: the summary beside it would be the INPUT ({source})")
     _quarantine_writable(quarantine, source, out_path, (summary_path, "the summary"))
     with _progress_bar(quiet) as progress:
         try:
@@ -1011,6 +1039,8 @@ def cohort_run(
                        quarantine=quarantine, master=master, progress=progress)  # fmt: skip
         except CohortError as error:
             raise UsageError(str(error)) from None
+        except OSError as error:
+            raise _os_error(error) from None
     summary = done.summary
     print(f"{summary['rows']} rows: {summary['answered']} answered, "
           f"{summary['quarantined']} quarantined ({summary['quarantine']})")  # fmt: skip
@@ -1060,7 +1090,7 @@ def cohort_gaps(
 
     if not source.is_file() and not source.is_dir():
         raise UsageError(f"INPUT: {str(source)!r} is not a file or a folder")
-    out_path = _writable(out_file or source.with_name(source.stem + ".gaps.csv"), "--out",
+    out_path = _writable(out_file or _beside(source, ".gaps.csv"), "--out",
                          (source, "the INPUT"))  # fmt: skip
     _quarantine_writable(quarantine, source, out_path)
     quarantine = quarantine or quarantine_beside(out_path)
@@ -1074,6 +1104,8 @@ def cohort_gaps(
                                   progress=progress)  # fmt: skip
         except CohortError as error:
             raise UsageError(str(error)) from None
+        except OSError as error:
+            raise _os_error(error) from None
     print(f"{loaded.rows} rows: {loaded.answered} answered, {loaded.quarantined} quarantined "
           f"({quarantine})")  # fmt: skip
     print("fact\ttest\tpatients\toptions")
