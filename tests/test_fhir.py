@@ -1166,3 +1166,51 @@ def test_only_a_harmful_kras_change_is_mutated_and_only_the_whole_gene_absent_wi
     assert reading.data.get("biomarkers", {}).get("kras") == expected
     if reason is not None:
         assert reason in {u.reference: u.reason for u in reading.unused}["Observation/v"]
+
+
+def _folfox(kind: str, status: str, date: str, **extra: Any) -> list[dict[str, Any]]:
+    """Fluorouracil, leucovorin and oxaliplatin as three medication records of one day."""
+    when = {"MedicationRequest": {"intent": "order", "authoredOn": date}}.get(
+        kind, {"effectiveDateTime": date})  # fmt: skip
+    return [{"resourceType": kind, "id": f"{kind}-{code}", "status": status,
+             "subject": {"reference": "Patient/p"}, "medicationCodeableConcept":
+             _cc(RXNORM_URI, code, name), **when, **extra}
+            for code, name in (("4492", "fluorouracil"), ("6313", "leucovorin"),
+                               ("32592", "oxaliplatin"))]  # fmt: skip
+
+
+WORSENED = _observation("worse", "97509-4", _cc(SNOMED, "271299001", "worsened"), "2024-06-01")
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "date", "extra", "blamed"),
+    [
+        ("MedicationRequest", "completed", "2020-01-01", {}, False),
+        ("MedicationRequest", "stopped", "2023-01-01", {}, False),
+        ("MedicationStatement", "completed", "2023-01-01", {}, False),
+        ("MedicationAdministration", "completed", "2020-01-01", {}, False),  # years before
+        ("MedicationRequest", "active", "2023-01-01", {}, True),
+        ("MedicationRequest", "on-hold", "2023-01-01", {}, True),
+        ("MedicationStatement", "completed", "2023-01-01",
+         {"effectivePeriod": {"start": "2023-01-01", "end": "2024-07-01"}}, True),
+        ("MedicationAdministration", "completed", "2024-04-01", {}, True),  # two months before
+    ],
+)  # fmt: skip
+def test_a_worsening_blames_only_a_course_in_use_on_its_date(
+    kind: str, status: str, date: str, extra: dict[str, Any], blamed: bool,
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """FOLFOX completed in 2020 was blamed for a worsening in 2024 (FOLFOX and CAPOX not
+    suitable): a request or statement completed or stopped, with no period that covers the
+    date, is among the treatments had but did not stop working then."""
+    folfox = _folfox(kind, status, date, **extra)
+    if "effectivePeriod" in extra:
+        for record in folfox:
+            del record["effectiveDateTime"]
+    reading = read_bundle(_record(RECTUM, STAGE_4, *folfox, WORSENED), kb)
+    assert reading.data["prior_treatments"] == ["folfox"]
+    assert reading.data.get("progressed_on") == (["folfox"] if blamed else None)
+    if not blamed:
+        assert "not attributed" in {u.reference: u.reason for u in reading.unused}[
+            "Observation/worse"]  # fmt: skip
+        assert any("stays unknown" in w for w in reading.warnings)

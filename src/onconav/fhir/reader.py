@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date as Date
 from typing import Any
 
 from pydantic import ValidationError
@@ -1168,6 +1169,7 @@ class Given:
     ongoing: bool
     drug: bool  # a drug (a medication resource), not a procedure
     extra: tuple[str, ...] = ()  # other resources it rests on (a Medication, a prior request)
+    dose: bool = False  # one dose given (a MedicationAdministration), not a course
 
 
 def drugs_of_codings(codings: object, kb: KnowledgeBase) -> list[str]:
@@ -1271,7 +1273,8 @@ def _medications(builder: Builder) -> list[Given]:
         start = _date(res.data, "authoredOn", "effectiveDateTime", "effectivePeriod",
                       "dateAsserted")  # fmt: skip
         end = _end(res.data, "effectivePeriod")
-        out.append(Given(res.ref, value, how, start, end, status in ONGOING, True, extra))
+        out.append(Given(res.ref, value, how, start, end, status in ONGOING, True, extra,
+                         dose=res.type == "MedicationAdministration"))
     return out
 
 
@@ -1405,11 +1408,12 @@ def _statuses(builder: Builder) -> None:
         date = _day(_date(res.data, "effectiveDateTime", "effectivePeriod", "issued"))
         in_use = _in_use(given, date)
         if not in_use:
-            builder.drop(res.ref, "the cancer worsened, but no cancer drug is on record as given "
-                         "on or before that date: not attributed to a treatment")  # fmt: skip
+            builder.drop(res.ref, "the cancer worsened, but no cancer drug is on record as in "
+                         "use on that date: not attributed to a treatment")  # fmt: skip
             builder.warnings.append(
                 f"{res.ref}: the cancer worsened on {date or 'an unknown date'}; no drug on "
-                "record to attribute it to, so what stopped working stays unknown"
+                "record in use then to attribute it to (a course completed or stopped before "
+                "it is not blamed), so what stopped working stays unknown"
             )
             continue
         progressed += in_use
@@ -1423,15 +1427,37 @@ def _statuses(builder: Builder) -> None:
         builder.use("progressed_on", *(g.ref for g in progressed))
 
 
+DOSE_DAYS = 183
+"""How long before a worsened status the last dose of a course (its administrations) may be
+given for the course to count as in use then: six months, as a cancer that comes back within six
+months of the last dose of platinum chemotherapy is called resistant to it."""
+
+
 def _in_use(given: list[Given], date: str) -> list[Given]:
-    """The drugs in use on ``date``: those of the latest day of starting on or before it (that
-    had not ended before it), and any still running then (ongoing, or a period that covers it)."""
+    """The drugs in use on ``date`` (docs/fhir.md): a course still running then (an active or
+    on-hold request or statement, an administration in progress, or a period that covers the
+    date), and the doses (administrations) of the latest day of doses on or before the date,
+    when that day is at most ``DOSE_DAYS`` before it. A request or statement completed or
+    stopped, with no period that covers the date, was not in use then: it is not blamed."""
     if not date:
         return []
-    before = [g for g in given if g.start and _day(g.start) <= date
-              and not (g.end and _day(g.end) < date)]  # fmt: skip
-    if not before:
-        return []
-    last = max(_day(g.start) for g in before)
-    return [g for g in before
-            if _day(g.start) == last or g.ongoing or (g.end and _day(g.end) >= date)]  # fmt: skip
+    started = [g for g in given if g.start and _day(g.start) <= date
+               and not (g.end and _day(g.end) < date)]  # fmt: skip
+    running = [g for g in started if g.ongoing or (g.end and _day(g.end) >= date)]
+    doses = [g for g in started if g.dose and g not in running]
+    if doses:
+        last = max(_day(g.start) for g in doses)
+        days = _days_between(last, date)
+        if days is not None and days <= DOSE_DAYS:
+            running += [g for g in doses if _day(g.start) == last]
+    return running
+
+
+def _days_between(start: str, end: str) -> int | None:
+    """Days from one FHIR date to another (a year or a month read as its first day), or None."""
+    try:
+        first, last = (Date.fromisoformat((day + "-01-01")[:10]) if len(day) < 10
+                       else Date.fromisoformat(day) for day in (start, end))  # fmt: skip
+    except ValueError:
+        return None
+    return (last - first).days
