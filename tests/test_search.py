@@ -179,26 +179,64 @@ def test_cancer_keeps_to_its_sources_and_the_general_one(index: Index) -> None:
           suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
 @given(words=st.lists(st.sampled_from(["taxanes", "paclitaxel", "chemo", "cisplatin", "5-FU",
                                        "radiation", "bleeding", "stent", "clinical trial",
-                                       "surgery", "pain", "trastuzumab", "the"]),
+                                       "surgery", "pain", "trastuzumab", "the", "pill",
+                                       "immunotherapy", "targeted", "hormone"]),
                       min_size=1, max_size=3),
        cancer=st.sampled_from(["stomach", "gastric", "rectum", "cervix"]))  # fmt: skip
 def test_a_search_kept_to_one_cancer_shows_nothing_of_another(
     kb: KnowledgeBase, index: Index, words: list[str], cancer: str
 ) -> None:
-    """Kept to one cancer, a hit cites only the sources about it and the general one, and names
-    only the options for it or for any cancer (an entry hit listed every option that gives the
-    drug: "taxanes" with --cancer stomach was "given by" four options for cervical cancer)."""
+    """Kept to one cancer, a hit cites only the sources about it and the general one, and shows
+    or names only options the options for that cancer can list (an entry hit listed every
+    option that gives the drug: "taxanes" with --cancer stomach was "given by" four options for
+    cervical cancer; "chemo pill" with --cancer stomach showed general chemotherapy, which
+    stomach cancer's own options take the place of): those listed for the cancer alone, or a
+    general one for the situations its own source does not cover."""
+    from onconav import evaluate, parse_profile
     from onconav.kb.model import Option
 
     result = index.search(" ".join(words), limit=50, cancer=cancer)
     allowed = {s.id for s in kb.data.sources if s.cancer in (result.cancer, "any")}
     assert {s.id for s in result.sources} <= allowed
+    assert result.cancer is not None
+    listed = {o.id for o in evaluate(parse_profile({"cancer": result.cancer}, kb), kb).options}
+    listed |= {o.id for o in kb.options
+               if any(site == result.cancer for site, _ in kb.rules[o.id].scope.uncovered)}
     for hit in result.hits:
         assert hit.citations and {c.source for c in hit.citations} <= allowed, hit
-        for ref in hit.cited_by:
-            record = kb.by_id[ref.id]
-            if isinstance(record, Option):
-                assert {result.cancer, "any"} & set(record.cancers), (hit.rank, ref)
+        options = [r.id for r in hit.cited_by if isinstance(kb.by_id[r.id], Option)]
+        if hit.entry is not None and isinstance(kb.by_id[hit.entry.id], Option):
+            options.append(hit.entry.id)
+        assert set(options) <= listed, (hit.rank, set(options) - listed)
+
+
+def test_a_passage_left_out_beside_a_better_one_names_its_citers_there(index: Index) -> None:
+    """Trastuzumab's passage on HER2 overlaps lapatinib's, which ranks first for "her2" and
+    stands for both: it names trastuzumab's option too, whatever the limit (it had named only
+    the trial, and a HER2-positive reader was sent to lapatinib)."""
+    for limit in (1, 10):
+        first = index.search("her2", limit=limit).hits[0]
+        assert first.kind == "passage"
+        assert "stomach-trastuzumab" in {r.id for r in first.cited_by}, first.cited_by
+
+
+def test_every_hit_has_words_to_show(index: Index) -> None:
+    """An entry with nothing in plain words to show (a site) is not a hit of its own: "pain in
+    bones" had answered first with the site "bone" and no text."""
+    for query in ("pain in bones", "liver spots", "breast cancer", "thyroid", "lung"):
+        for hit in index.search(query, limit=50).hits:
+            assert hit.text, (query, hit.rank, hit.entry)
+
+
+def test_a_suggestion_finds_something_and_is_no_common_word(index: Index) -> None:
+    """Each suggestion for a search with no hit finds something ("peritoneum", a site nothing
+    cites, was offered for "peritoneal"; "can" and "want" for "cant poop")."""
+    from onconav.search import text as words_of
+
+    for query in ("herceptn", "oxaliplaton", "peritoneal", "cant poop", "hospice", "lonsruf"):
+        for suggestion in index.search(query).suggestions:
+            assert suggestion not in words_of.STOP
+            assert index.search(suggestion).hits, (query, suggestion)
 
 
 @pytest.mark.parametrize(

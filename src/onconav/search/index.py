@@ -8,8 +8,9 @@ The documents, built at load from the knowledge base (and the source files, when
   descriptions of the entries that cite it.
 - ``paragraph``: each paragraph of a source's treatment content that the cited passages do not
   already cover for the most part (only with the sources).
-- ``entry``: each entry of the knowledge base with evidence, in its own plain words (name, other
-  names, description; an option's caveats; a note's text), cited by its evidence.
+- ``entry``: each entry of the knowledge base with evidence and something to show (a
+  description, a note's text, a cancer's note; a site has none), in its own plain words (name,
+  other names, description; an option's caveats; a note's text), cited by its evidence.
 
 Ranking is BM25 (bm25s) over stemmed terms. A question is read into concepts: the longest runs of
 its words that are a name of an entry (any name: a brand, an abbreviation, a plain word), and
@@ -19,8 +20,8 @@ more words than the question's, times ``SYNONYM_WEIGHT``), or for a class of dru
 one of its drugs (times ``MEMBER_WEIGHT``, and never above ``MEMBER_WEIGHT`` times the best its
 own names score). Another name matches only a document with all its words. A passage that an
 option cites counts ``OPTION_BOOST`` times. Passages that overlap a better one of the same source
-by half are left out. In a question, two words joined by a hyphen that spell a one-word name are
-that name ("HER-2" is "HER2").
+by half are left out, the entries citing them named on the better one. In a question, two words
+joined by a hyphen that spell a one-word name are that name ("HER-2" is "HER2").
 """
 
 from __future__ import annotations
@@ -219,19 +220,24 @@ class Index:
             scored.append((concept, ways))
         total = total * self.boosts
         order = np.lexsort((self._elsewhere(concepts), -total))  # best first; ties: see there
-        hits: list[Hit] = []
-        taken: list[Doc] = []
-        for i in order:
-            if total[i] <= 0 or len(hits) == limit:
+        taken: list[int] = []
+        also: dict[int, list[str]] = {}  # a kept passage: the citers of those left out beside it
+        for i in order:  # past the limit only to name the citers of passages left out
+            if total[i] <= 0:
                 break
             doc = self.docs[int(i)]
             if allowed is not None and not doc.sources & allowed:
                 continue
-            if doc.kind != "entry" and any(_overlaps(doc, other) for other in taken):
+            if doc.entry is not None and not self._for(doc.entry, cancer_id):
                 continue
-            taken.append(doc)
-            hits.append(self._hit(doc, int(i), len(hits) + 1, float(total[i]), scored, cache,
-                                  allowed, cancer_id))  # fmt: skip
+            better = next((j for j in taken if _overlaps(doc, self.docs[j])), None)
+            if doc.kind != "entry" and better is not None:
+                also.setdefault(better, []).extend(doc.cited_by)
+            elif len(taken) < limit:
+                taken.append(int(i))
+        hits = [self._hit(self.docs[i], i, rank, float(total[i]), scored, cache, allowed,
+                          cancer_id, also.get(i, ()))
+                for rank, i in enumerate(taken, start=1)]  # fmt: skip
         cited = {c.source for hit in hits for c in hit.citations}
         return SearchResult(
             query=query,
@@ -285,10 +291,13 @@ class Index:
 
     def _hit(self, doc: Doc, i: int, rank: int, score: float,
              scored: list[tuple[Concept, list[Way]]], cache: Mapping[str, np.ndarray],
-             allowed: frozenset[str] | None = None, cancer: str | None = None) -> Hit:  # fmt: skip
+             allowed: frozenset[str] | None = None, cancer: str | None = None,
+             also: Iterable[str] = ()) -> Hit:  # fmt: skip
         """A document as a hit; kept to one cancer (``allowed``, its sources), only the
         citations of those sources and the options for that cancer (or any) that cite or give
-        it: "taxanes" with --cancer stomach is not "given by" the options for cervical cancer."""
+        it: "taxanes" with --cancer stomach is not "given by" the options for cervical cancer.
+        ``also``: the entries citing passages left out as overlapping this one (trastuzumab's
+        wider passage on HER2 beside lapatinib's), named among those that cite it."""
         matches = []
         for concept, ways in scored:
             name, value = max(ways, key=lambda way: float(way[1][i]))
@@ -309,7 +318,8 @@ class Index:
                        if allowed is None or c.source in allowed],
             text=doc.text,
             entry=self.ref(doc.entry) if doc.entry else None,
-            cited_by=[self.ref(r) for r in self._cited_by(doc) if self._for(r, cancer)],
+            cited_by=[self.ref(r) for r in dict.fromkeys((*self._cited_by(doc), *also))
+                      if self._for(r, cancer)],
             matches=matches,
         )
 
@@ -323,11 +333,14 @@ class Index:
         return ()
 
     def _for(self, ident: str, cancer: str | None) -> bool:
-        """Whether an entry is for the cancer a search is kept to: an option for it or for any
-        cancer, or any entry that is not an option."""
-        record = self.kb.by_id.get(ident)
-        return cancer is None or not isinstance(record, Option) or bool(
-            {cancer, "any"} & set(record.cancers))
+        """Whether an entry is for the cancer a search is kept to: an option the options for
+        that cancer may show (its own, or a general one in a situation its own source does not
+        cover; not a general-only one its own source takes the place of), or any entry that is
+        not an option."""
+        if cancer is None or not isinstance(self.kb.by_id.get(ident), Option):
+            return True
+        scope = self.kb.rules[ident].scope
+        return scope.holds(cancer) or any(site == cancer for site, _ in scope.uncovered)
 
     def ref(self, ident: str) -> Ref:
         return Ref(id=ident, kind=self.kb.kind_of.get(ident, ""), name=self.kb.name_of(ident))
@@ -341,9 +354,15 @@ class Index:
             if word in words_of.STOP:
                 continue
             for close in difflib.get_close_matches(word, known, n=3, cutoff=0.75):
-                if close != word and close not in out:
+                if close != word and close not in out and self._finds(close):
                     out.append(close)
         return out[:n]
+
+    def _finds(self, words: str) -> bool:
+        """Whether a search for these words would find something (a suggestion must: not a
+        common word such as "can", nor a name nothing cites)."""
+        return any(float(score.max(initial=0)) > 0 for concept in self.concepts(words)
+                   for _, score in self._score(concept, {}))  # fmt: skip
 
 
 def _narrower_below(ways: list[Way]) -> list[Way]:
@@ -437,9 +456,10 @@ def build_index(kb: KnowledgeBase, sources: Path | None = None, *, synonyms: boo
             continue
         for record in getattr(kb.data, kind):
             evidence = tuple(getattr(record, "evidence", ()) or ())
-            if not evidence:
+            shown = next((t for attr in ("description", "text", "note")
+                          if isinstance(t := getattr(record, attr, None), str) and t), None)
+            if not evidence or shown is None:  # nothing in plain words to show (a site)
                 continue
-            shown = getattr(record, "description", None) or getattr(record, "text", None)
             docs.append(Doc("entry", evidence, shown, record.id))
             bodies.append(_record_words(record))
     vocab: dict[str, int] = {}
