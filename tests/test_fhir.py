@@ -898,6 +898,11 @@ def test_drugs_of_codings(codings: Any, drugs: list[str], kb: onconav.KnowledgeB
         ({"text": "FOLFOX"}, ["folfox"]),
         ({"coding": [{"system": RXNORM, "code": "8640", "display": "prednisone"}]}, []),
         ({"text": "amlodipine 5 MG Oral Tablet"}, []),
+        ({"text": "Fluorouracil 50 MG/ML Topical Cream"}, []),  # on the skin: not read
+        ({"coding": [{"system": RXNORM, "code": "4492"}],
+          "text": "fluorouracil 5 % Topical Cream"}, []),
+        ({"text": "Mitomycin 0.2 MG/ML Ophthalmic Solution"}, []),
+        ({"text": "Bevacizumab 1.25 MG intravitreal injection"}, []),
         ({"coding": [{"system": [1], "code": {"a": 1}}], "text": ["cetuximab"]}, []),
         (None, []),
     ],
@@ -1214,3 +1219,59 @@ def test_a_worsening_blames_only_a_course_in_use_on_its_date(
         assert "not attributed" in {u.reference: u.reason for u in reading.unused}[
             "Observation/worse"]  # fmt: skip
         assert any("stays unknown" in w for w in reading.warnings)
+
+
+INTRAVITREAL = _cc(SNOMED, "418821007", "Intravitreal route")
+BEVACIZUMAB = _cc(RXNORM_URI, "253337", "Bevacizumab")
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"resourceType": "MedicationAdministration", "status": "completed",
+         "effectiveDateTime": "2024-03-01", "dosage": {"route": INTRAVITREAL},
+         "medicationCodeableConcept": {"text": "Bevacizumab 1.25 MG/0.05 ML intravitreal "
+                                               "injection"}},
+        {"resourceType": "MedicationAdministration", "status": "completed",
+         "effectiveDateTime": "2024-03-01", "medicationCodeableConcept": BEVACIZUMAB,
+         "dosage": {"route": {"coding": [{"system": SNOMED, "code": "418821007"}]}}},
+        {"resourceType": "MedicationRequest", "status": "active", "intent": "order",
+         "authoredOn": "2024-03-01", "medicationCodeableConcept": _cc(RXNORM_URI, "4492"),
+         "dosageInstruction": [{"route": {"text": "topical"}}]},
+        {"resourceType": "MedicationStatement", "status": "active",
+         "effectiveDateTime": "2024-03-01", "medicationReference": {"reference": "#m"},
+         "contained": [{"resourceType": "Medication", "id": "m", "code": BEVACIZUMAB,
+                        "form": {"text": "Ophthalmic solution"}}]},
+    ],
+)  # fmt: skip
+def test_a_cancer_drug_used_on_the_eye_or_skin_is_not_read_as_a_cancer_treatment(
+    record: dict[str, Any], kb: onconav.KnowledgeBase
+) -> None:
+    """Bevacizumab injected into the eye (for the retina) was read as bevacizumab had, and with
+    a worsened status as bevacizumab stopped working (rectal bevacizumab with FOLFIRI not
+    suitable); fluorouracil cream on the skin was read as fluorouracil had."""
+    local = {**record, "id": "local", "subject": {"reference": "Patient/p"}}
+    folfox = _folfox("MedicationRequest", "active", "2023-01-01")
+    reading = read_bundle(_record(RECTUM, STAGE_4, *folfox, local, WORSENED), kb)
+    assert reading.data["prior_treatments"] == reading.data["progressed_on"] == ["folfox"]
+    reason = {u.reference: u.reason for u in reading.unused}[f"{record['resourceType']}/local"]
+    assert "not a treatment of the cancer throughout the body" in reason
+    assert not any("local" in w for w in reading.warnings)
+
+
+def test_a_medication_contained_in_its_request_is_read(kb: onconav.KnowledgeBase) -> None:
+    """A request naming its drug as a contained Medication (``#med1``) was read as naming a
+    drug not among the resources: the drug was not known."""
+    request = {"resourceType": "MedicationRequest", "id": "mr", "status": "stopped",
+               "intent": "order", "subject": {"reference": "Patient/p"},
+               "authoredOn": "2023-01-01", "medicationReference": {"reference": "#med1"},
+               "statusReason": _cc(SNOMED, "266721009", "No response to treatment"),
+               "contained": [{"resourceType": "Medication", "id": "med1",
+                              "code": _cc(RXNORM_URI, "32592", "Oxaliplatin")}]}  # fmt: skip
+    reading = read_bundle(_record(RECTUM, STAGE_4, request), kb)
+    assert reading.data["progressed_on"] == ["oxaliplatin"]
+    assert reading.sources["progressed_on"] == ["MedicationRequest/mr"]
+    request["medicationReference"] = {"reference": "#other"}
+    reading = read_bundle(_record(RECTUM, STAGE_4, request), kb)
+    assert "progressed_on" not in reading.data
+    assert "'#other'" in {u.reference: u.reason for u in reading.unused}["MedicationRequest/mr"]

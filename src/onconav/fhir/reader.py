@@ -1183,27 +1183,101 @@ def drugs_of_codings(codings: object, kb: KnowledgeBase) -> list[str]:
     return [drug] if drug is not None and kb.kind_of.get(drug) in ("drugs", "regimens") else []
 
 
-def _drug_of(builder: Builder, res: Res) -> tuple[Row | None, str | None, tuple[str, ...]]:
-    """The drug table's row for a medication resource, or a drug named by its words (with the
-    Medication it names)."""
-    concept = res.data.get("medicationCodeableConcept")
+def _drug_of(
+    builder: Builder, res: Res, medication: Res | None, warn: bool = True
+) -> tuple[Row | None, str | None, tuple[str, ...]]:
+    """The drug table's row for a medication resource, or a drug named by its words (with a
+    warning, when ``warn``), and the Medication it names (``_medication_of``) when it is one of
+    the resources."""
+    concept = _concept_of(res, medication)
     extra: tuple[str, ...] = ()
-    med = builder.ref(res.data.get("medicationReference"))
-    linked = builder.resources.get(med or "")
-    if concept is None and linked is not None and med and builder.valid(linked):
-        concept = builder.resources[med].data.get("code")
-        extra = (med,)
+    if (res.data.get("medicationCodeableConcept") is None and medication is not None
+            and medication.ref in builder.resources):  # fmt: skip
+        extra = (medication.ref,)
     row = builder.row("drugs", concept)
     if row is not None:
         return row, None, extra
     named = _named_drug(concept, builder.kb)
     if named is not None:
-        builder.warnings.append(
-            f"the drug of {res.ref} is read from its name {named[1]!r}: its code "
-            f"{_coded(concept)} is not in onconav's table"
-        )
+        if warn:
+            builder.warnings.append(
+                f"the drug of {res.ref} is read from its name {named[1]!r}: its code "
+                f"{_coded(concept)} is not in onconav's table"
+            )
         return None, named[0], extra
     return None, None, extra
+
+
+def _concept_of(res: Res, medication: Res | None) -> object:
+    """A medication resource's CodeableConcept: its own, or the code of the Medication it names."""
+    concept = res.data.get("medicationCodeableConcept")
+    if concept is None and medication is not None:
+        concept = medication.data.get("code")
+    return concept
+
+
+def _medication_of(builder: Builder, res: Res) -> Res | None:
+    """The valid Medication a medication resource names by ``medicationReference``: one
+    contained in it (``#id``), or one among the resources (by ``Type/id`` or a fullUrl)."""
+    link = res.data.get("medicationReference")
+    reference = link.get("reference") if isinstance(link, OBJECT) else None
+    if not isinstance(reference, str):
+        return None
+    if reference.startswith("#"):
+        for item in res.data.get("contained") or []:
+            if (isinstance(item, OBJECT) and item.get("resourceType") == "Medication"
+                    and item.get("id") == reference[1:]):  # fmt: skip
+                # valid: the resource that holds it was validated whole
+                return Res(f"{res.ref}{reference}", "Medication", item)
+        return None
+    found = builder.resources.get(_ref_key(reference, builder.full_urls))
+    return found if found is not None and found.type == "Medication" and builder.valid(
+        found) else None  # fmt: skip
+
+
+# Uses of a medicine that do not reach the cancer throughout the body, by the words of its route
+# (dosage.route, dosageInstruction.route), its dose form (Medication.form) or its name
+# ("Fluorouracil 50 MG/ML Topical Cream"), with where it goes.
+LOCAL_USES = (
+    (r"intravitreal|intra-?ocular|intracameral|subconjunctival|ophthalmic|eye drops?",
+     "given into or onto the eye"),
+    (r"topical|cutaneous|cream|ointment|lotion|skin", "put on the skin"),
+    (r"intravesical|bladder instillation", "put into the bladder"),
+    (r"otic|ear drops?", "put into the ear"),
+    (r"vaginal|per vagina", "put into the vagina"),
+    (r"intrathecal", "given into the fluid around the spinal cord"),
+)  # fmt: skip
+# SNOMED CT routes of those uses, for a route coded with no words: SNOMEDCTOncoFAIRCodeSystem.fsh
+# (ONCOFAIR/FHIR-ImplementationGuide-Article); 418821007 intravitreal: unverified (common use).
+LOCAL_ROUTES = {"6064005": "topical", "54485002": "ophthalmic", "10547007": "otic",
+                "16857009": "per vagina", "72607000": "intrathecal",
+                "418821007": "intravitreal"}  # fmt: skip
+
+
+def _local_use(words_: Iterable[str]) -> str | None:
+    """Where a medicine goes when its words say it is used locally (the eye, the skin), or None."""
+    for text in words_:
+        for pattern, where in LOCAL_USES:
+            if re.search(rf"\b({pattern})\b", text, flags=re.I):
+                return where
+    return None
+
+
+def _route_words(res: Res, medication: Res | None) -> list[str]:
+    """The words of a medication resource's routes and of its Medication's dose form (a coded
+    route with no words read by ``LOCAL_ROUTES``)."""
+    dosage = res.data.get("dosage")  # an administration's one, a statement's list
+    dosages = [*(dosage if isinstance(dosage, list) else [dosage]),
+               *(res.data.get("dosageInstruction") or [])]  # fmt: skip
+    concepts = [d.get("route") for d in dosages if isinstance(d, OBJECT)]
+    if medication is not None:
+        concepts.append(medication.data.get("form"))
+    out: list[str] = []
+    for concept in concepts:
+        out += _words(concept)
+        out += [LOCAL_ROUTES[str(c.get("code"))] for c in _codings(concept)
+                if system_name(c.get("system")) == "snomed" and c.get("code") in LOCAL_ROUTES]
+    return out
 
 
 def _named_drug(concept: object, kb: KnowledgeBase) -> tuple[str, str] | None:
@@ -1224,7 +1298,10 @@ def drugs_of_medication(concept: object, kb: KnowledgeBase) -> list[str]:
     """The knowledge base's drug a medication's CodeableConcept names, read as the mapping reads
     a medication resource: by the reviewed table of drug codes (``drugs_of_codings``), or, when no
     code of it is in the table, by its name ("cetuximab 2 MG/ML Injectable Solution" with an
-    RxNorm code the table lacks is cetuximab). ``[]`` for anything else."""
+    RxNorm code the table lacks is cetuximab). ``[]`` for anything else, and for a medicine its
+    name says is used locally ("Fluorouracil 50 MG/ML Topical Cream")."""
+    if _local_use(_words(concept)) is not None:
+        return []
     codings = _codings(concept)
     if load_tables().first("drugs", codings) is not None:
         return drugs_of_codings(codings, kb)
@@ -1237,17 +1314,22 @@ def _medications(builder: Builder) -> list[Given]:
     for res in builder.of_type(*MEDICATIONS):
         if not builder.valid(res):
             continue
-        row, named, extra = _drug_of(builder, res)
+        medication = _medication_of(builder, res)
+        concept = _concept_of(res, medication)
+        local = _local_use([*_route_words(res, medication), *_words(concept)])
+        row, named, extra = _drug_of(builder, res, medication, warn=local is None)
         status = _status(res.data)
         if row is not None and row.get("not-read"):
             builder.drop(res.ref, f"{row.display}: {row.get('not-read')}")
             continue
         value = named or (row.get("drug") or row.get("kind") if row else None)
+        if value is not None and local is not None:
+            builder.drop(res.ref, f"{local}: not a treatment of the cancer throughout the body")
+            continue
         if value is None:
-            concept = res.data.get("medicationCodeableConcept")
             link = res.data.get("medicationReference")
             med = builder.ref(link)
-            if concept is None and med and med not in builder.resources:
+            if concept is None and med and medication is None:
                 written = link.get("reference") if isinstance(link, dict) else med
                 builder.drop(res.ref, f"it names its drug only as {written!r}, which is not among "
                              "the resources given, so the drug is not known")  # fmt: skip
