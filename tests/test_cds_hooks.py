@@ -85,6 +85,10 @@ class FakeEhr:
             found = [
                 r for r in self.records.get(url.params["patient"], []) if r["resourceType"] == kind
             ]
+            if "code" in url.params:  # system|code, ... as FHIR's token search
+                wanted = set(url.params["code"].split(","))
+                found = [r for r in found if wanted & {f"{c.get('system')}|{c.get('code')}"
+                                                       for c in r["code"]["coding"]}]  # fmt: skip
             start = int(url.params.get("page", "0"))
             bundle = records.searchset(found[start : start + self.page_size])
             if start + self.page_size < len(found):
@@ -338,13 +342,36 @@ def test_only_what_was_not_prefetched_is_fetched(client: Client, ehr: FakeEhr) -
 def test_a_search_is_followed_page_by_page(client: Client, ehr: FakeEhr) -> None:
     resources = records.SITUATIONS["rectal-stage4-kras-mutated"] + records.padding(30)
     ehr.records[records.PATIENT] = resources
-    ehr.page_size = 7
+    ehr.page_size = 2
     whole = cards_of(
         post(client, PATIENT_VIEW, hook_call("patient-view", records.prefetch(resources)))
     )
     paged = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", None, fhir=True)))
     assert [c["summary"] for c in paged] == [c["summary"] for c in whole]
     assert sum("page" in r.url.params for r in ehr.requests) >= 3
+
+
+def test_only_the_observations_the_mapping_reads_are_searched(
+    client: Client, ehr: FakeEhr
+) -> None:
+    """The observations search named only the patient: a record of 1,200 vital signs and
+    laboratory results took more than 20 pages, and the call was 412. It names the codes the
+    mapping reads (its table's tests), in the discovery document and in what is fetched."""
+    from onconav.fhir.codes import SYSTEMS, load_tables
+
+    table = {f"{SYSTEMS[r.system][0]}|{r.code}" for r in load_tables().rows
+             if r.table == "observations" and "test" in r.meaning}  # fmt: skip
+    assert set(TEMPLATES["observations"].split("&code=")[1].split(",")) == table
+    resources = records.SITUATIONS["rectal-stage4-kras-mutated"] + records.padding(1500)
+    ehr.records[records.PATIENT] = resources
+    ehr.page_size = 50
+    fetched = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", None, fhir=True)))
+    situation = records.SITUATIONS["rectal-stage4-kras-mutated"]
+    prefetched = cards_of(post(client, PATIENT_VIEW, hook_call(
+        "patient-view", records.prefetch(situation))))  # fmt: skip
+    assert [c["summary"] for c in fetched] == [c["summary"] for c in prefetched]
+    searched = [r for r in ehr.requests if r.url.path.endswith("/Observation")]
+    assert len(searched) == 1 and set(searched[0].url.params["code"].split(",")) == table
 
 
 def test_a_prefetch_that_is_only_a_first_page_is_fetched_whole(
@@ -891,7 +918,7 @@ def test_412_when_the_fhir_server_fails(
 
 def test_412_when_a_search_never_ends(ehr: FakeEhr) -> None:
     ehr.records[records.PATIENT] = records.SITUATIONS["rectal-stage4-kras-mutated"] + (
-        records.padding(40)
+        records.padding(120)  # 12 other conditions: more than 5 pages of 2
     )
     ehr.page_size = 2
     small = Client(make_app(ehr, max_pages=5), base_url=BASE)
@@ -2027,3 +2054,46 @@ def test_malformed_fhir_is_never_a_500(client: Client) -> None:
             problem_of(response, 422)
         else:
             cards_of(response)
+
+
+def test_a_resource_id_that_is_not_a_string_is_never_a_500(client: Client) -> None:
+    """A Medication whose id is a list (in the prefetch) or an object (in draftOrders) was a
+    500: the ids were gathered in a set. It is listed unused by the mapping ("id is a list, not
+    a string"); the cards are given."""
+    situation = records.SITUATIONS["rectal-stage4-kras-mutated"]
+    odd = {"resourceType": "Medication", "id": ["x"], "code": {"text": "cetuximab"}}
+    prefetch = records.prefetch(situation)
+    prefetch["medicationRequests"] = records.searchset([odd])
+    cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch)))
+    order = {k: v for k, v in CETUXIMAB.items() if k != "medicationCodeableConcept"}
+    order["medicationReference"] = {"reference": "Medication/m9"}
+    call = hook_call("order-select", records.prefetch(situation), drafts=[order])
+    call["context"]["draftOrders"]["entry"].append(
+        {"resource": {"resourceType": "Medication", "id": {"a": 1}}})
+    assert cards_of(post(client, ORDER_SELECT, call)) == []
+
+
+def test_a_drafted_order_names_its_medication_as_the_mapping_reads_a_reference(
+    client: Client,
+) -> None:
+    """A drafted order naming its Medication by an absolute URL or by the ``urn:uuid`` fullUrl
+    of its entry got no card (only ``Medication/ID`` was looked up); cetuximab for a KRAS
+    mutation was passed over. An order not to give the drug (doNotPerform) gets no card."""
+    mutated = records.SITUATIONS["rectal-stage4-kras-mutated"]
+    (same,) = order_select(client, "rectal-stage4-kras-mutated", CETUXIMAB)
+    medication = {"resourceType": "Medication", "id": "cetux-1",
+                  "code": CETUXIMAB["medicationCodeableConcept"]}  # fmt: skip
+    order = {k: v for k, v in CETUXIMAB.items() if k != "medicationCodeableConcept"}
+    for reference, full_url in [("https://ehr.example.org/fhir/Medication/cetux-1", None),
+                                ("urn:uuid:5d0b1a4e-6a43-4b36-9b1c-0d5cf3a1c9aa",
+                                 "urn:uuid:5d0b1a4e-6a43-4b36-9b1c-0d5cf3a1c9aa")]:  # fmt: skip
+        named = {**order, "medicationReference": {"reference": reference}}
+        call = hook_call("order-select", records.prefetch(mutated), drafts=[named])
+        entry: dict[str, Any] = {"resource": medication}
+        if full_url:
+            entry["fullUrl"] = full_url
+        call["context"]["draftOrders"]["entry"].append(entry)
+        (card,) = cards_of(post(client, ORDER_SELECT, call))
+        assert card["summary"] == same["summary"], reference
+    refused = {**CETUXIMAB, "doNotPerform": True}
+    assert order_select(client, "rectal-stage4-kras-mutated", refused) == []

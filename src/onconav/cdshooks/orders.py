@@ -28,13 +28,36 @@ def drafted(
     """The drug of each selected drafted MedicationRequest that onconav knows, in order; a
     Medication an order names is looked for in the bundle, then among ``fetched``."""
     resources = bundle_resources(draft_orders)
-    # by reference; the bundle's own resource over one fetched under the same reference
+    # by reference (Type/id, and each entry's fullUrl); the bundle's own resource over one
+    # fetched under the same reference
     by_ref = {f"{r.get('resourceType')}/{r.get('id')}": r for r in [*fetched, *resources]}
+    by_ref |= _full_urls(draft_orders)
     out = []
     for ref, resource in _selected(resources, selections):
+        if resource.get("doNotPerform") is True:
+            continue  # an order not to give the drug: nothing to check
         for drug in dict.fromkeys(drugs_of(_concept(resource, by_ref))):
             out.append(Drafted(order=ref, drug=drug))
     return out
+
+
+def _full_urls(bundle: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    """Each resource of a Bundle by its entry's fullUrl (an absolute URL, ``urn:uuid:...``)."""
+    entries = bundle.get("entry")
+    return {entry["fullUrl"]: entry["resource"]
+            for entry in (entries if isinstance(entries, list) else [])
+            if isinstance(entry, dict) and isinstance(entry.get("fullUrl"), str)
+            and isinstance(entry.get("resource"), dict)}  # fmt: skip
+
+
+def _reference_key(reference: str) -> str:
+    """A reference as ``Type/id``: a URL cut to its last two parts, a version (``_history``) cut
+    off; as the FHIR mapping reads a reference (``onconav.fhir.reader._ref_key``, which the CDS
+    Hooks parts may not import)."""
+    parts = [p for p in reference.split("/") if p]
+    if "_history" in parts:
+        parts = parts[: parts.index("_history")]
+    return "/".join(parts[-2:]) if len(parts) >= 2 else reference
 
 
 def named(draft_orders: Mapping[str, Any], selections: Iterable[str]) -> dict[str, str]:
@@ -70,8 +93,8 @@ def _concept(resource: Mapping[str, Any], by_ref: Mapping[str, Any]) -> object:
 
 
 def _medication(resource: Mapping[str, Any], by_ref: Mapping[str, Any]) -> Mapping[str, Any] | None:
-    """The Medication a medicationReference points to: contained (#id), in the bundle, or
-    fetched."""
+    """The Medication a medicationReference points to: contained (#id), in the bundle (by its
+    fullUrl, or by ``Type/id``, an absolute URL cut to it), or fetched."""
     link = resource.get("medicationReference")
     reference = link.get("reference") if isinstance(link, dict) else None
     if not isinstance(reference, str):
@@ -82,6 +105,6 @@ def _medication(resource: Mapping[str, Any], by_ref: Mapping[str, Any]) -> Mappi
             if isinstance(contained, dict) and contained.get("id") == reference[1:]:
                 return contained
         return None
-    found = by_ref.get(reference)
+    found = by_ref.get(reference) or by_ref.get(_reference_key(reference))
     return found if isinstance(found, dict) else None
 

@@ -33,10 +33,28 @@ __all__ = [
 # radiation had or planned), and reports (the cancer named as a report's conclusion, when no
 # Condition names it). Every key is needed: data left out would read as "not on record", and the
 # cards would differ from what the API gives for the same record.
+# The codes of the Observations the FHIR mapping reads (the tests of its table,
+# fhir/data/observations.csv: stage, HER2, KRAS, hormone receptors, disease status): a search by
+# patient alone brings every vital sign and laboratory result (1,200 of them are more than the
+# 20 pages a search may take). tests/test_cds_hooks.py checks that they are the table's.
+OBSERVATION_CODES = {
+    "http://loinc.org": [
+        "48676-1", "72383-3", "85319-2", "72382-5", "31150-6", "85318-4", "96893-3", "49683-6",
+        "74860-8", "32996-1", "42914-2", "51981-9", "21702-6", "75974-6", "82535-6", "85509-8",
+        "81420-2", "21703-4", "53620-1", "16112-5", "40556-3", "85337-4", "14228-1", "85329-1",
+        "14130-9", "16113-3", "40557-1", "85339-0", "14230-7", "85325-9", "10861-3", "31207-4",
+        "69548-6", "21908-9", "21902-2", "21914-7", "21907-1", "21901-4", "21913-9", "97509-4",
+        "88040-1"],
+    "http://snomed.info/sct": [
+        "399537006", "399588009", "399390009", "385361009", "277208005", "399387003",
+        "371497001"],
+}  # fmt: skip
+OBSERVATION_CODE = ",".join(f"{system}|{code}" for system, codes in OBSERVATION_CODES.items()
+                            for code in codes)  # fmt: skip
 TEMPLATES: dict[str, str] = {
     "patient": "Patient/{{context.patientId}}",
     "conditions": "Condition?patient={{context.patientId}}",
-    "observations": "Observation?patient={{context.patientId}}",
+    "observations": "Observation?patient={{context.patientId}}&code=" + OBSERVATION_CODE,
     "medicationRequests": "MedicationRequest?patient={{context.patientId}}",
     "medicationAdministrations": "MedicationAdministration?patient={{context.patientId}}",
     "medicationStatements": "MedicationStatement?patient={{context.patientId}}",
@@ -93,7 +111,8 @@ def medications_named(
     (``medications[1]``: ``Medication/ID``), at most ``limit`` of them (the reads left of the
     call's ``MEDICATION_READS``). A search by patient does not return them; without them the
     drug reads as not known."""
-    have = {r.get("id") for r in resources if r.get("resourceType") == "Medication"}
+    have = {r["id"] for r in resources
+            if r.get("resourceType") == "Medication" and isinstance(r.get("id"), str)}  # fmt: skip
     wanted = [reference for reference in medication_references(resources)
               if reference.split("/", 1)[1] not in have and reference not in asked]  # fmt: skip
     return {f"medications[{i}]": q for i, q in enumerate(wanted[: max(limit, 0)], 1)}
