@@ -41,7 +41,7 @@ from Stemmer import Stemmer
 from onconav.engine import DISCLAIMER
 from onconav.kb import KnowledgeBase, provenance
 from onconav.kb.model import KINDS, Option, Span
-from onconav.profile import Problem
+from onconav.profile import Problem, read_cancer
 from onconav.result import SourceUsed
 from onconav.search import text as words_of
 from onconav.search.model import Cited, Hit, Match, Ref, SearchResult
@@ -208,7 +208,7 @@ class Index:
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= LIMIT_MAX:
             raise SearchError(Problem("limit", limit, (f"1-{LIMIT_MAX}",),
                                       f"a whole number from 1 to {LIMIT_MAX}"))  # fmt: skip
-        allowed, cancer_id = self._allowed(cancer)
+        allowed, site, cancer_id = self._allowed(cancer)
         concepts = self.concepts(query)
         cache: dict[str, np.ndarray] = {}
         total = np.zeros(len(self.docs), dtype=np.float32)
@@ -228,7 +228,7 @@ class Index:
             doc = self.docs[int(i)]
             if allowed is not None and not doc.sources & allowed:
                 continue
-            if doc.entry is not None and not self._for(doc.entry, cancer_id):
+            if doc.entry is not None and not self._for(doc.entry, site):
                 continue
             better = next((j for j in taken if _overlaps(doc, self.docs[j])), None)
             if doc.kind != "entry" and better is not None:
@@ -236,7 +236,7 @@ class Index:
             elif len(taken) < limit:
                 taken.append(int(i))
         hits = [self._hit(self.docs[i], i, rank, float(total[i]), scored, cache, allowed,
-                          cancer_id, also.get(i, ()))
+                          site, also.get(i, ()))
                 for rank, i in enumerate(taken, start=1)]  # fmt: skip
         cited = {c.source for hit in hits for c in hit.citations}
         return SearchResult(
@@ -271,23 +271,20 @@ class Index:
         about = {s.cancer for s in self.kb.data.sources} - {"any"}
         return ident if ident in about else None
 
-    def _allowed(self, cancer: str | None) -> tuple[frozenset[str] | None, str | None]:
-        """The sources a search kept to one cancer may show: those about it and the general one."""
+    def _allowed(self, cancer: str | None) -> tuple[frozenset[str] | None, str | None,
+                                                    str | None]:  # fmt: skip
+        """The sources a search kept to one cancer may show (those about it and the general
+        one), the site the options' scope is decided by, and the cancer as a profile holds it.
+        The cancer is read as a profile reads it (``read_cancer``): one with no source of its
+        own (colon, lung) keeps to the general one, whose options `onconav options` gives it; a
+        name that reader refuses ("stomch") is refused alike."""
         if cancer is None or not str(cancer).strip():
-            return None, None
-        general = {s.id for s in self.kb.data.sources if s.cancer == "any"}
-        about: dict[str, set[str]] = {}
-        for source in self.kb.data.sources:
-            if source.cancer != "any":
-                about.setdefault(source.cancer, set()).add(source.id)
-        found = [r for r in self.kb.find(str(cancer)) if self.kb.kind_of.get(r.id) == "cancers"]
-        for record in found:
-            ident = getattr(record, "read_as", None) or record.id
-            if ident in about:
-                return frozenset(about[ident] | general), ident
-        raise SearchError(Problem("cancer", cancer, tuple(sorted(about)),
-                                  "the sources are about " + ", ".join(sorted(about)) +
-                                  " cancer (or leave it out for every source)"))  # fmt: skip
+            return None, None, None
+        reading = read_cancer(self.kb, str(cancer))
+        if reading.problems:
+            raise SearchError(reading.problems[0])
+        about = {s.id for s in self.kb.data.sources if s.cancer in (reading.site, "any")}
+        return frozenset(about), reading.site, reading.record or str(cancer).strip()
 
     def _hit(self, doc: Doc, i: int, rank: int, score: float,
              scored: list[tuple[Concept, list[Way]]], cache: Mapping[str, np.ndarray],
