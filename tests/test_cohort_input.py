@@ -329,7 +329,9 @@ def test_a_csv_value_over_two_lines_and_a_blank_line_are_read(tmp_path: Path) ->
         ("{}\n{}\n", "p.ndjson", "INPUT: has no patient_id column"),
         # DuckDB's words were 'Binder Error: Positional argument ...'
         ("patient_id,cancer,\n1,rectum,\n", "p.csv", "INPUT: column 3 has no name; name it by"),
-        ('{"patient_id": "a", " ": 1}\n', "p.ndjson", "INPUT: column 2 has no name; name it by"),
+        # a row's keys are its own: this row is quarantined, and no other can be read
+        ('{"patient_id": "a", " ": 1}\n', "p.ndjson", "INPUT: cannot be read as ndjson: no row "
+         "can be read; line 1: a key has no name \\(' '\\); name it by its fact"),
     ],
 )
 def test_a_file_with_no_row_that_can_be_read_still_stops(
@@ -410,30 +412,127 @@ def test_a_csv_whose_every_row_is_bad_is_all_quarantined(tmp_path: Path) -> None
     con.close()
 
 
-def test_an_ndjson_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+def test_an_ndjson_line_that_is_not_utf8_is_quarantined(tmp_path: Path) -> None:
+    """A line that is not UTF-8 text is quarantined with its byte, and the run goes on, by every
+    engine, as a FHIR folder's line is (one such line stopped the whole run); a file none of
+    whose lines is UTF-8 (another encoding) is one line."""
     source = tmp_path / "people.ndjson"
     source.write_bytes(b'{"patient_id": "a", "cancer": "stomach"}\n'
-                       b'{"patient_id": "b", "cancer": "rect\xffum"}\n')  # fmt: skip
+                       b'{"patient_id": "b", "cancer": "rect\xffum"}\n'
+                       b'{"patient_id": "c", "cancer": "rectum"}\n')  # fmt: skip
+    for engine in ENGINES:
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        assert (done.loaded.rows, done.loaded.answered) == (3, 2), engine
+        assert quarantined(tmp_path / f"{engine}.quarantine.csv") == [
+            (2, None, "line 2: not UTF-8 text (byte 36); save the file as UTF-8")]
+        assert {p for p, *_ in answers(tmp_path / f"{engine}.parquet")} == {"a", "c"}
+    source.write_bytes(b'{"patient_id": "b", "cancer": "rect\xffum"}\n')
     with pytest.raises(CohortError) as refused:
         load(connect(), source, "ndjson", KB)
-    assert str(refused.value) == ("INPUT: cannot be read as ndjson: line 2 is not UTF-8 text "
+    assert str(refused.value) == ("INPUT: cannot be read as ndjson: line 1 is not UTF-8 text "
                                   "(byte 36); save the file as UTF-8")  # fmt: skip
 
 
 @pytest.mark.parametrize("rows", [1, 3000])
-def test_a_csv_file_that_is_not_utf8_names_its_line(tmp_path: Path, rows: int) -> None:
-    """A Latin-1 export (Excel's "CSV" on Windows) is one line naming the first line that is not
-    UTF-8 and what to do, whether the bad byte is within the first block read with the header
-    (it was refused as 'its header row', with the byte's place in that block) or past it (the
-    place in a block of the reader, not in the file)."""
+def test_a_csv_row_that_is_not_utf8_is_quarantined(tmp_path: Path, rows: int) -> None:
+    """A row of a Latin-1 export (Excel's "CSV" on Windows) is quarantined naming its line, the
+    column and what to do, whether the bad byte is within the first block read with the header
+    or past it, and the other rows are answered (one such row stopped the whole run); a header
+    that is not UTF-8 still stops it."""
     source = tmp_path / "people.csv"
     body = "".join(f"p{i},rectum,IV,pain\n" for i in range(rows))
     source.write_bytes(("patient_id,cancer,stage,symptoms\n" + body).encode()
-                       + "x,rectum,IV,naus\xe9e\n".encode("latin-1"))  # fmt: skip
+                       + "x,rectum,IV,naus\xe9e\ny,rectum,IV,pain\n".encode("latin-1"))
+    for engine in ENGINES:
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        assert (done.loaded.rows, done.loaded.answered) == (rows + 2, rows + 1), engine
+        assert quarantined(tmp_path / f"{engine}.quarantine.csv") == [
+            (rows + 1, None, f"line {rows + 2}: not UTF-8 text (column 'symptoms'); save the "
+                             "file as UTF-8 (in Excel: CSV UTF-8)")]  # fmt: skip
+    source.write_bytes("patient_id,canc\xe9r\nx,rectum\n".encode("latin-1"))
     with pytest.raises(CohortError) as refused:
         load(connect(), source, "csv", KB)
-    assert str(refused.value) == (f"INPUT: cannot be read as csv: line {rows + 2} is not UTF-8 "
-                                  "text (byte 17); save the file as UTF-8 (in Excel: CSV UTF-8)")
+    assert str(refused.value) == ("INPUT: cannot be read as csv: line 1 is not UTF-8 text "
+                                  "(byte 16); save the file as UTF-8 (in Excel: CSV UTF-8)")
+
+
+def test_an_ndjson_rows_keys_are_its_own(tmp_path: Path) -> None:
+    """In NDJSON each row names its own facts: a key that is no fact's ('stgae') or one fact
+    given by two keys in one object ('Cancer' and 'cancer') quarantines that row with its line,
+    and the others are answered, by every engine (the union of every row's keys stopped the whole
+    run, with no line); 'Cancer' on one line and 'cancer' on another are each the cancer."""
+    lines = ['{"patient_id": "a", "cancer": "rectum", "stage": "4"}',
+             '{"patient_id": "b", "cancer": "rectum", "stgae": "4"}',
+             '{"patient_id": "c", "Cancer": "rectum", "cancer": "colon"}',
+             '{"patient_id": "d", "Cancer": "rectum", "STAGE": "4"}']  # fmt: skip
+    source = tmp_path / "people.ndjson"
+    source.write_text("\n".join(lines) + "\n")
+    plain = tmp_path / "plain.ndjson"
+    plain.write_text('{"patient_id": "a", "cancer": "rectum", "stage": "4"}\n'
+                     '{"patient_id": "d", "cancer": "rectum", "stage": "4"}\n')  # fmt: skip
+    run(KB, plain, tmp_path / "plain.parquet")
+    for engine in ENGINES:
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        assert (done.loaded.rows, done.loaded.answered) == (4, 2), engine
+        [(row, who, unknown), twice] = quarantined(tmp_path / f"{engine}.quarantine.csv")
+        assert (row, who) == (2, None)
+        assert unknown.startswith("line 2: 'stgae' is not a fact; accepted: patient_id, cancer, ")
+        assert twice == (3, None, "line 3: 'cancer' is given twice (as 'Cancer' and 'cancer'); "
+                                  "give it once")  # fmt: skip
+        assert answers(tmp_path / f"{engine}.parquet") == answers(tmp_path / "plain.parquet")
+
+
+def test_a_patient_id_that_is_not_text_is_quarantined(tmp_path: Path) -> None:
+    """A patient_id that is a JSON object, an array or true (or a Parquet struct or boolean) is
+    quarantined as not text, never answered under its JSON text ('{"mrn": "1"}'); a number is
+    its text. Every engine alike."""
+    source = tmp_path / "people.ndjson"
+    source.write_text("".join(json.dumps({"patient_id": pid, "cancer": "rectum"}) + "\n"
+                              for pid in ({"mrn": "1"}, ["x"], True, 12, "a", {"mrn": "1"})))
+    expected = [(1, None, "patient_id: not text (an object); give it as text"),
+                (2, None, "patient_id: not text (an array); give it as text"),
+                (3, None, "patient_id: not text (true or false); give it as text"),
+                (6, None, "patient_id: not text (an object); give it as text")]  # fmt: skip
+    for engine in ENGINES:
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        assert (done.loaded.rows, done.loaded.answered) == (6, 2), engine
+        assert quarantined(tmp_path / f"{engine}.quarantine.csv") == expected, engine
+        assert {p for p, *_ in answers(tmp_path / f"{engine}.parquet")} == {"12", "a"}
+    parquet = tmp_path / "people.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"COPY (SELECT {{'mrn': 1}} AS patient_id, 'rectum' AS cancer, true AS b) "
+                    f"TO '{parquet}' (FORMAT parquet)")  # fmt: skip
+        con.execute(f"COPY (SELECT b AS patient_id, cancer FROM '{parquet}' UNION ALL SELECT "
+                    f"NULL, 'rectum') TO '{tmp_path / 'b.parquet'}' (FORMAT parquet)")
+        con.execute(f"COPY (SELECT patient_id, cancer FROM '{parquet}') TO '{parquet}' "
+                    "(FORMAT parquet)")  # fmt: skip
+    for path, first in ((parquet, "an object"), (tmp_path / "b.parquet", "true or false")):
+        for engine in ENGINES:
+            run(KB, path, tmp_path / f"{engine}.parquet", engine=engine)
+            found = quarantined(tmp_path / f"{engine}.quarantine.csv")
+            assert found[0] == (1, None, f"patient_id: not text ({first}); give it as text")
+
+
+def test_a_long_value_is_cut_in_a_reason(tmp_path: Path) -> None:
+    """A value of 200,000 characters is quoted in the quarantine by its first 80 and its length,
+    not whole (the reason was 200,000 characters long), by every engine; as a list item and as a
+    key that is no fact's too."""
+    long = "x" * 200_000
+    source = tmp_path / "people.ndjson"
+    source.write_text("".join(json.dumps(r) + "\n" for r in (
+        {"patient_id": "a", "cancer": "stomach", "stage": long},
+        {"patient_id": "b", "cancer": "stomach", "symptoms": [long]},
+        {"patient_id": "c", "cancer": "stomach", long: "4"})))  # fmt: skip
+    shown = f"'{'x' * 79}... (200000 characters long)"
+    for engine in ENGINES:
+        run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        found = quarantined(tmp_path / f"{engine}.quarantine.csv")
+        assert [r for r, *_ in found] == [1, 2, 3]
+        assert found[0][2].startswith(f"stage: {shown} is not accepted; accepted: 4, 4A")
+        assert found[1][2] == (f"symptoms[0]: {shown} is not known; check the spelling, or "
+                               "leave it out")  # fmt: skip
+        assert found[2][2].startswith(f"line 3: {shown} is not a fact; accepted: ")
+        assert all(len(why) < 600 for *_, why in found), engine
 
 
 @pytest.mark.parametrize(("mark", "name"), [(";", "semicolons"), ("\t", "tabs")])
@@ -544,18 +643,21 @@ def test_an_ndjson_line_with_a_key_given_twice_is_quarantined(tmp_path: Path) ->
             (2, None, "line 2: 'stage' is given twice in one object; give it once"),
             (4, None, "line 4: 'k' is given twice in one object; give it once"),
         ]
-    cased = tmp_path / "cased.ndjson"
+    cased = tmp_path / "cased.ndjson"  # a row's keys are its own: STAGE is this row's stage
     cased.write_text('{"patient_id": "a", "cancer": "rectum", "STAGE": "4"}\n'
                      '{"patient_id": "b", "cancer": "rectum", "stage": "4"}\n')
+    con = connect()
+    loaded = load(con, cased, "ndjson", KB)
+    assert (loaded.rows, loaded.answered) == (2, 2)
+    assert con.execute("SELECT stage FROM facts").fetchall() == [("4",), ("4",)]
     parquet = tmp_path / "cased.parquet"
     with duckdb.connect() as con:
         con.execute(f"COPY (SELECT 'a' AS patient_id, 'rectum' AS cancer, '4' AS stage, "
                     f"'4' AS \"Stage\") TO '{parquet}' (FORMAT parquet)")  # fmt: skip
-    for path in (cased, parquet):
-        with pytest.raises(CohortError) as refused:
-            load(connect(), path, path.suffix[1:], KB)
-        assert str(refused.value) == ("INPUT: column 'stage' is given twice, by names that differ "
-                                      "in case only; give it one name")  # fmt: skip
+    with pytest.raises(CohortError) as refused:
+        load(connect(), parquet, "parquet", KB)
+    assert str(refused.value) == ("INPUT: column 'stage' is given twice, by names that differ "
+                                  "in case only; give it one name")  # fmt: skip
 
 
 def test_an_empty_piece_of_a_semicolon_list_is_no_item(tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from onconav.cohort.table import EMPTY_ROW, as_given, reason, watched
+from onconav.cohort.table import EMPTY_ROW, as_given, id_problem, reason, watched
 from onconav.engine import undecided_facts
 from onconav.kb import KnowledgeBase
 from onconav.kb.rules import Rules
@@ -118,8 +118,9 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
                     if all(v is None for k, v in record.items() if k != "_row"):
                         bad.append((number, None, EMPTY_ROW))  # no person: as table._join says
                         continue
-                    if patient is None:
-                        reasons.append("patient_id: missing")
+                    if (wrong := id_problem(patient)) is not None:
+                        reasons.append(wrong)
+                        patient = None  # not text: not said in the quarantine, as _join
                     elif patient in seen:
                         reasons.append(f"patient_id: the same as row {seen[patient]}")
                     else:

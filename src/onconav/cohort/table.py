@@ -32,6 +32,7 @@ from onconav.profile import (
     facts_table,
     parse_profile,
 )
+from onconav.words import shown
 
 FORMATS = {".parquet": "parquet", ".csv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson",
            ".json": "ndjson"}  # fmt: skip
@@ -45,6 +46,7 @@ COPY = {"parquet": "FORMAT parquet, COMPRESSION zstd", "csv": "FORMAT csv, HEADE
 SEPARATOR = "; "
 # the reason of a row with no value in any column (a spreadsheet's row of only commas): no person
 EMPTY_ROW = "the row is empty: no value in any column"
+LONGEST = 80  # the characters of a value a reason quotes (``cut``)
 
 
 def connect() -> duckdb.DuckDBPyConnection:
@@ -159,15 +161,15 @@ def _scan(path: Path, fmt: str, header: list[str]) -> str:
 
 def _csv_header(path: Path) -> list[str]:
     """A CSV file's first row: its column names."""
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
+    try:  # a byte that is not UTF-8 past the header is its row's problem (``_csv_rows``)
+        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
             header = next(csv.reader(handle, strict=True), [])
-    except UnicodeDecodeError:  # anywhere in the first block read, not only the header
-        raise _not_utf8(path, "csv") from None
     except csv.Error as error:
         raise CohortError(f"INPUT: cannot be read as csv: its header row: {error}") from None
     if not header:
         raise CohortError("INPUT: cannot be read as csv: the first line is not a header row")
+    if any(NOT_UTF8.search(name) for name in header):
+        raise _not_utf8(path, "csv")
     for mark, name in ((";", "semicolons"), ("\t", "tabs")):
         if len(header) == 1 and mark in header[0]:  # European Excel's "CSV" uses ;
             raise CohortError(
@@ -177,6 +179,11 @@ def _csv_header(path: Path) -> list[str]:
             )
     _columns(header)  # a column named twice, in any case, stops here (DuckDB's words otherwise)
     return header
+
+
+# a byte that is not UTF-8, as Python reads it with errors="surrogateescape"
+NOT_UTF8 = re.compile("[\udc80-\udcff]")
+UTF8_FIX = "save the file as UTF-8"
 
 
 def _not_utf8(path: Path, fmt: str) -> CohortError:
@@ -189,7 +196,7 @@ def _not_utf8(path: Path, fmt: str) -> CohortError:
             except UnicodeDecodeError as error:
                 excel = " (in Excel: CSV UTF-8)" if fmt == "csv" else ""
                 return CohortError(f"INPUT: cannot be read as {fmt}: line {line} is not UTF-8 "
-                                   f"text (byte {error.start + 1}); save the file as UTF-8"
+                                   f"text (byte {error.start + 1}); {UTF8_FIX}"
                                    f"{excel}")  # fmt: skip
     return CohortError(f"INPUT: cannot be read as {fmt}: not UTF-8 text")
 
@@ -241,8 +248,20 @@ def _all_objects(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
     return int(others) == 0
 
 
+def _facts_only(con: duckdb.DuckDBPyConnection, kinds: dict[str, str]) -> bool:
+    """Whether the keys of table ``raw`` (an NDJSON file's, all its rows') each give a fact of
+    their own: none unknown, no two of them one fact (``Cancer`` on a line, ``cancer`` on
+    another)."""
+    found = con.execute("SELECT column_name, column_type FROM (DESCRIBE raw)").fetchall()
+    if [n for n, _ in found] == ["json"] and (str(found[0][1]) == "JSON"
+                                              or str(found[0][1]).startswith("MAP(")):  # fmt: skip
+        return True  # no key in any row ({}, or blank lines): DuckDB's column, said below
+    facts = [_fact_name(str(n)) for n, _ in found]
+    return all(f in kinds for f in facts) and len(set(facts)) == len(facts)
+
+
 def _rows(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, header: list[str],
-          work: Path) -> tuple[str, str, dict[str, str]]:  # fmt: skip
+          work: Path, kinds: dict[str, str]) -> tuple[str, str, dict[str, str]]:  # fmt: skip
     """The rows of the file, to read once into ``src``: a FROM clause, the SQL of a row's number
     (its place in the file, from 1) and the file's columns with their types.
 
@@ -251,7 +270,9 @@ def _rows(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, header: list[str
     read as a row (not JSON, not a JSON object, a CSV row with more or fewer values than the
     header) go to table ``unreadable`` with their row number and the reason, and the others are
     read from a copy without them, each numbered by table ``numbers`` (the copy's k-th row's
-    number in the file)."""
+    number in the file). In NDJSON a row's keys are its own: a key that is no fact's, or one fact
+    given by two keys (``stage`` and ``Stage``), quarantines that row; the others are written to
+    the copy by the facts' names (``Cancer`` as ``cancer``)."""
     if fmt == "parquet":
         try:
             found = con.execute(f"DESCRIBE SELECT * FROM read_parquet({quote(str(path))})")
@@ -268,13 +289,16 @@ def _rows(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, header: list[str
                 raise _Unreadable
             con.execute(f"CREATE TABLE raw AS SELECT * FROM {_scan(path, fmt, header)}")
             rows, number = "raw", "rowid + 1"
+            if fmt == "ndjson" and not _facts_only(con, kinds):
+                con.execute("DROP TABLE raw")  # a key each row has to be read for on its own
+                raise _Unreadable
         except (duckdb.Error, _Unreadable) as error:
             problem = f"INPUT: cannot be read as {fmt}: {_first_line(error)}"
             copy = work / f"readable.{fmt}"
             if fmt == "csv":
                 _csv_rows(con, path, header, copy, work)
             else:
-                _ndjson_rows(con, path, copy, work)
+                _ndjson_rows(con, path, copy, work, kinds)
             try:
                 con.execute(f"CREATE TABLE raw AS SELECT * FROM {_scan(copy, fmt, header)}")
             except duckdb.Error:
@@ -309,44 +333,61 @@ JSON_ARRAY = ("the file is a JSON array, not one object a line: write each perso
               "line of its own (pandas: to_json(orient='records', lines=True); jq -c '.[]')")
 
 
-def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: Path) -> None:
+def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: Path,
+                 kinds: dict[str, str]) -> None:  # fmt: skip
     """``copy``: the lines of an NDJSON file that are JSON objects; the others in table
     ``unreadable``, and each line's row number in ``numbers``. Read one line at a time, so the
     memory it takes is the longest line's, whatever the file's size. A blank line is not a row
     (as DuckDB reads NDJSON): rows are numbered 1, 2, ... over the lines that are not blank, and
-    a reason names the line's own number in the file."""
+    a reason names the line's own number in the file. A line that is not UTF-8 text is
+    quarantined, naming its byte (from 1)."""
     bad: list[tuple[int, str]] = []
     numbers = work / "numbers.csv"
     row = copied = 0
     first = ""  # the first line that is not blank: what the file is, if no line is a row
-    try:
-        with (path.open("rb") as handle, copy.open("wb") as out,
-              numbers.open("w", encoding="utf-8") as rows_out):  # fmt: skip
-            for line, raw in enumerate(handle, 1):  # lines end at "\n" only, as DuckDB's
+    with (path.open("rb") as handle, copy.open("wb") as out,
+          numbers.open("w", encoding="utf-8") as rows_out):  # fmt: skip
+        for line, raw in enumerate(handle, 1):  # lines end at "\n" only, as DuckDB's
+            try:
                 text = raw.decode("utf-8").strip(" \t\r\n\ufeff")  # a byte order mark too
-                if not text:
-                    continue
-                if not first and text == "[":  # a JSON array over lines: its items end in ","
-                    raise CohortError(f"INPUT: cannot be read as ndjson: {JSON_ARRAY}")
-                first = first or text
+            except UnicodeDecodeError as error:
                 row += 1
-                try:
-                    value = json.loads(text, parse_constant=_not_json, object_pairs_hook=_once)
-                except _Twice as twice:  # DuckDB refuses the whole file for it
-                    bad.append((row, f"line {line}: {twice.args[0]!r} is given twice in one "
-                                     "object; give it once"))  # fmt: skip
-                    continue
-                except ValueError:
-                    bad.append((row, f"line {line}: not JSON"))
-                    continue
-                if not isinstance(value, dict):
-                    bad.append((row, f"line {line}: not a JSON object ({_json_kind(value)})"))
-                    continue
-                out.write(text.encode("utf-8") + b"\n")
-                copied += 1
-                rows_out.write(f"{copied},{row}\n")
-    except UnicodeDecodeError:
-        raise _not_utf8(path, "ndjson") from None
+                bad.append((row, f"line {line}: not UTF-8 text (byte {error.start + 1}); "
+                                 f"{UTF8_FIX}"))  # fmt: skip
+                continue
+            if not text:
+                continue
+            if not first and text == "[":  # a JSON array over lines: its items end in ","
+                raise CohortError(f"INPUT: cannot be read as ndjson: {JSON_ARRAY}")
+            first = first or text
+            row += 1
+            try:
+                value = json.loads(text, parse_constant=_not_json, object_pairs_hook=_once)
+            except _Twice as twice:  # DuckDB refuses the whole file for it
+                bad.append((row, f"line {line}: {twice.args[0]!r} is given twice in one "
+                                 "object; give it once"))  # fmt: skip
+                continue
+            except ValueError:
+                bad.append((row, f"line {line}: not JSON"))
+                continue
+            if not isinstance(value, dict):
+                bad.append((row, f"line {line}: not a JSON object ({_json_kind(value)})"))
+                continue
+            facts, problem = _keys(value, kinds)
+            if problem:
+                bad.append((row, f"line {line}: {problem}"))
+                continue
+            if any(fact != key for fact, key in facts.items()):  # by the facts' names
+                text = json.dumps({fact: value[key] for fact, key in facts.items()})
+            out.write(text.encode("utf-8") + b"\n")
+            copied += 1
+            rows_out.write(f"{copied},{row}\n")
+    if not copied and bad and all(UTF8_FIX in why for _, why in bad):
+        raise _not_utf8(path, "ndjson")  # no line is: the file is in another encoding
+    keyed = [why for _, why in bad if why.endswith("or remove it") or " is not a fact; " in why
+             or why.endswith("give it once")]  # fmt: skip
+    if not copied and keyed:  # objects, each with a key that is not read
+        raise CohortError(f"INPUT: cannot be read as ndjson: no row can be read; {keyed[0]}")
     if not copied:
         raise CohortError("INPUT: cannot be read as ndjson: " + (
             JSON_ARRAY if first.startswith("[") else
@@ -366,6 +407,24 @@ def _tables_of_lines(con: duckdb.DuckDBPyConnection, bad: list[tuple[int, str]],
     con.execute(f"CREATE TABLE numbers AS SELECT * FROM read_csv({quote(str(numbers))}, "
                 "header=false, auto_detect=false, delim=',', "
                 "columns={'k': 'BIGINT', 'row': 'BIGINT'})")  # fmt: skip
+
+
+def _keys(value: dict[str, Any], kinds: dict[str, str]) -> tuple[dict[str, str], str | None]:
+    """An NDJSON row's keys by the fact each gives (as a file's columns are named, ``_columns``),
+    or what is wrong with them: a key that is no fact's, one fact given by two keys."""
+    facts: dict[str, str] = {}
+    for key in value:
+        fact = _fact_name(key)
+        if not fact:
+            return facts, (f"a key has no name ({cut(key)}); name it by its fact (patient_id, "
+                           "cancer, stage, ...), or remove it")  # fmt: skip
+        if fact not in kinds:
+            return facts, f"{cut(key)} is not a fact; accepted: {', '.join(kinds)}"
+        if fact in facts:
+            return facts, (f"{cut(fact)} is given twice (as {cut(facts[fact])} and {cut(key)}); "
+                           "give it once")  # fmt: skip
+        facts[fact] = key
+    return facts, None
 
 
 class _Twice(ValueError):
@@ -406,14 +465,15 @@ def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], cop
     table ``unreadable``, and each row's number in ``numbers``. A blank line is not a row (as
     DuckDB reads CSV): rows are numbered 1, 2, ... over the others, and a reason names the
     line of the file the row starts on. A row of empty values only is ``EMPTY_ROW``, whatever
-    their number."""
+    their number. A row that is not UTF-8 text is quarantined, naming its first such value's
+    column."""
     bad: list[tuple[int, str]] = []
     numbers = work / "numbers.csv"
     # a value of any length, as DuckDB reads it (Python's reader refuses one past 131,072
     # characters: a row DuckDB answers in the same file with no bad row)
     limit = csv.field_size_limit(2**31 - 1)
     try:
-        with (path.open(encoding="utf-8-sig", newline="") as handle,
+        with (path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle,
               copy.open("w", encoding="utf-8", newline="") as out,
               numbers.open("w", encoding="utf-8", newline="") as rows_out):  # fmt: skip
             records = csv.reader(handle, strict=True)
@@ -434,7 +494,12 @@ def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], cop
                 else:
                     if values:  # a blank line is not a row
                         row += 1
-                        if len(values) == len(header):
+                        where = next((i for i, v in enumerate(values) if NOT_UTF8.search(v)), None)
+                        if where is not None:
+                            named = f" (column {header[where]!r})" if where < len(header) else ""
+                            bad.append((row, f"line {line}: not UTF-8 text{named}; {UTF8_FIX} "
+                                             "(in Excel: CSV UTF-8)"))  # fmt: skip
+                        elif len(values) == len(header):
                             writer.writerow(values)
                             copied += 1
                             number_writer.writerow([copied, row])
@@ -445,8 +510,6 @@ def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], cop
                                         f"{'' if len(values) == 1 else 's'}, the header has "
                                         f"{len(header)}"))  # fmt: skip
                 line = records.line_num + 1
-    except UnicodeDecodeError:
-        raise _not_utf8(path, "csv") from None
     finally:
         csv.field_size_limit(limit)
     _tables_of_lines(con, bad, numbers)
@@ -480,8 +543,7 @@ def _given(item: str, kind: str, sql_type: str) -> str:
     expected) marked, ``NOT_TEXT``, as the value it is. A ``patient_id`` is its text."""
     col = column(item)
     if kind == "id":
-        text = f"json_extract_string({col}, '$')" if sql_type == "JSON" else col
-        return f"NULLIF(trim(CAST({text} AS VARCHAR)), '')"
+        return _patient_id(col, sql_type)
     # a value of a column typed other than text: marked, as its JSON (a date's is a string,
     # which ``as_given`` reads back as that text)
     value = _item(col) if sql_type == "JSON" else \
@@ -503,6 +565,38 @@ def _given(item: str, kind: str, sql_type: str) -> str:
     if sql_type != "VARCHAR":  # a number, true, a struct, ...: one item, the value it is
         return f"CASE WHEN {col} IS NOT NULL THEN [{value}] END"
     return _split(col)
+
+
+# a patient_id that is not text (an object, a list, true): this mark and what it is, quarantined
+# as ``id_problem`` says; a number is its text
+_TYPED_IDS = {"BOOLEAN": "true or false", "STRUCT": "an object", "MAP": "an object",
+              "UNION": "an object"}  # fmt: skip
+
+
+def _patient_id(col: str, sql_type: str) -> str:
+    """The SQL of a ``patient_id`` as given: its text (a number's too); one that is not text
+    marked, ``NOT_TEXT``, with what it is in words."""
+    mark = f"chr({ord(NOT_TEXT)})"
+    if sql_type == "JSON":  # NDJSON whose rows differ
+        kinds = " ".join(f"WHEN {quote(t)} THEN {quote(w)}" for t, w in
+                         (("OBJECT", "an object"), ("ARRAY", "an array"),
+                          ("BOOLEAN", "true or false")))  # fmt: skip
+        return (f"CASE WHEN json_type({col}) IN ('OBJECT', 'ARRAY', 'BOOLEAN') THEN {mark} || "
+                f"CASE json_type({col}) {kinds} END "
+                f"ELSE NULLIF(trim(json_extract_string({col}, '$')), '') END")  # fmt: skip
+    typed = "an array" if sql_type.endswith("]") else _TYPED_IDS.get(sql_type.split("(")[0])
+    if typed is not None:
+        return f"CASE WHEN {col} IS NOT NULL THEN {mark} || {quote(typed)} END"
+    return f"NULLIF(trim(CAST({col} AS VARCHAR)), '')"
+
+
+def id_problem(patient: str | None) -> str | None:
+    """Why a row's ``patient_id`` (as ``_patient_id`` gives it) cannot be read, or None."""
+    if patient is None:
+        return "patient_id: missing"
+    if patient.startswith(NOT_TEXT):
+        return f"patient_id: not text ({patient[len(NOT_TEXT):]}); give it as text"
+    return None
 
 
 def _split(text: str) -> str:
@@ -528,7 +622,7 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase
     con.execute("CREATE TABLE unreadable (row BIGINT, patient_id VARCHAR, reason VARCHAR)")
     kinds = input_columns(kb)
     with tempfile.TemporaryDirectory() as work:
-        rows, number, types = _rows(con, path, fmt, header, Path(work))
+        rows, number, types = _rows(con, path, fmt, header, Path(work), kinds)
     given = _columns(types, kinds)  # a fact -> the file's column that gives it
     if "patient_id" not in given:
         raise CohortError("INPUT: has no patient_id column; each row needs a patient_id")
@@ -605,8 +699,24 @@ def _profile(kb: KnowledgeBase, cancer: str | None, field: str, value: object) -
 
 def reason(problem: Problem) -> str:
     """A problem of a row in the words of the input's columns: ``her2: ...``, not the profile's
-    ``biomarkers.her2: ...`` (the input has no such column)."""
-    return f"{problem.field.removeprefix('biomarkers.')}: {problem.message}"
+    ``biomarkers.her2: ...`` (the input has no such column); a long value it quotes cut, its
+    length said (``cut``)."""
+    message, value = problem.message, problem.value
+    said = shown(value)
+    if len(said) > LONGEST and said in message:
+        message = message.replace(said, cut(value))
+    return f"{problem.field.removeprefix('biomarkers.')}: {message}"
+
+
+def cut(value: object) -> str:
+    """A value as a reason quotes it (``words.shown``: '04', true, {"a": 1}); past ``LONGEST``
+    characters, its first ones and its length (a 200,000-character value is not echoed whole
+    in the quarantine, as the core says only the length of a name too long)."""
+    said = shown(value)
+    if len(said) <= LONGEST:
+        return said
+    length = len(value) if isinstance(value, str) else len(said)
+    return f"{said[:LONGEST]}... ({length} characters long)"
 
 
 def _read(kb: KnowledgeBase, data: dict[str, Any], field: str) -> tuple[Any, str | None]:
@@ -746,9 +856,12 @@ def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, st
         errors.append(f"{alias}.error")
     # a patient_id given more than once: the rows after its first are quarantined (few such ids:
     # grouped, never a window over every row)
+    mark = f"chr({ord(NOT_TEXT)})"
     repeated = ("LEFT JOIN (SELECT patient_id, min(_row) AS first FROM src GROUP BY patient_id "
                 "HAVING count(*) > 1) again ON s.patient_id = again.patient_id")  # fmt: skip
     id_error = ("CASE WHEN s.patient_id IS NULL THEN 'patient_id: missing' "
+                f"WHEN starts_with(s.patient_id, {mark}) THEN 'patient_id: not text (' || "
+                f"substr(s.patient_id, 2) || '); give it as text' "
                 "WHEN again.first < s._row THEN 'patient_id: the same as row ' || again.first "
                 "END")  # fmt: skip
     problems = [id_error, *errors]
@@ -765,7 +878,8 @@ def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, st
         + f"FROM src s {repeated} "
         + " ".join(joins)
     )
-    con.execute("CREATE TABLE quarantine AS SELECT _row AS row, person_id AS patient_id, "
+    con.execute("CREATE TABLE quarantine AS SELECT _row AS row, CASE WHEN starts_with("
+                f"person_id, {mark}) THEN NULL ELSE person_id END AS patient_id, "
                 "_reason AS reason FROM facts WHERE _reason <> '' "
                 "UNION ALL SELECT * FROM unreadable ORDER BY row")  # fmt: skip
     con.execute("DELETE FROM facts WHERE _reason <> ''")
