@@ -2097,3 +2097,17 @@ def test_a_drafted_order_names_its_medication_as_the_mapping_reads_a_reference(
         assert card["summary"] == same["summary"], reference
     refused = {**CETUXIMAB, "doNotPerform": True}
     assert order_select(client, "rectal-stage4-kras-mutated", refused) == []
+
+
+def test_the_no_cancer_card_names_the_cancer_condition_not_read(client: Client) -> None:
+    """A cancer Condition still provisional: the card said only that no Condition is coded as a
+    cancer; it names the Condition and why it was not read."""
+    resources = [copy.deepcopy(r) for r in records.SITUATIONS["rectal-stage4-kras-unknown"]
+                 if r["id"] != "secondary-liver"]  # fmt: skip
+    cancer = next(r for r in resources if r["id"] == "primary-rectum")
+    cancer["verificationStatus"]["coding"][0]["code"] = "provisional"
+    call = hook_call("patient-view", records.prefetch(resources))
+    (card,) = cards_of(post(client, PATIENT_VIEW, call))
+    assert card["summary"].startswith("No cancer diagnosis")
+    assert ("Condition/primary-rectum is coded as a cancer but was not read: a cancer "
+            "condition that is provisional") in card["detail"]

@@ -1275,3 +1275,37 @@ def test_a_medication_contained_in_its_request_is_read(kb: onconav.KnowledgeBase
     reading = read_bundle(_record(RECTUM, STAGE_4, request), kb)
     assert "progressed_on" not in reading.data
     assert "'#other'" in {u.reference: u.reason for u in reading.unused}["MedicationRequest/mr"]
+
+
+VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"onsetDateTime": "2024-13-45"}, "not valid FHIR R4: onsetDateTime"),
+        ({"verificationStatus": _cc(VERIFICATION, "provisional")}, "provisional"),
+        ({"verificationStatus": _cc(VERIFICATION, "differential")}, "differential"),
+        ({"modifierExtension": [{"url": "https://example.org/negated", "valueBoolean": True}]},
+         "https://example.org/negated"),
+    ],
+)  # fmt: skip
+def test_no_cancer_names_the_cancer_condition_not_read_and_why(
+    change: dict[str, Any], words: str, kb: onconav.KnowledgeBase
+) -> None:
+    """"no Condition coded as a cancer" hid that one was, and why it was not read (an onset of
+    month 13, a diagnosis still provisional)."""
+    with pytest.raises(FhirError) as caught:
+        read_bundle(_record({**RECTUM, **change}, STAGE_4), kb)
+    first, rejected = caught.value.problems
+    assert "no cancer condition" in first.message
+    assert rejected.field == "bundle"
+    assert rejected.message.startswith("Condition/c is coded as a cancer but was not read: ")
+    assert words in rejected.message
+
+
+def test_a_resolved_cancer_read_as_the_cancer_is_said(kb: onconav.KnowledgeBase) -> None:
+    reading = read_bundle(_record(_condition("c", "254582000", "Rectal cancer", "resolved"),
+                                  STAGE_4), kb)  # fmt: skip
+    assert reading.data["cancer"] == "rectum"
+    assert any("Condition/c records the cancer as resolved" in w for w in reading.warnings)

@@ -621,8 +621,11 @@ def _cancer(builder: Builder) -> CancerFound:
     if recurrences:
         builder.values["recurrence"] = "local" if "local" in recurrences else sorted(recurrences)[0]
         builder.use("recurrence", *(c.res.ref for c in chosen if c.recurrence))
-    if _status(best.res.data, "clinicalStatus") == "remission":
-        builder.warnings.append(f"{best.res.ref} records the cancer as in remission")
+    status = _status(best.res.data, "clinicalStatus")
+    if status in NOT_NOW:
+        said = "in remission" if status == "remission" else status
+        builder.warnings.append(f"{best.res.ref} records the cancer as {said}: it is read as the "
+                                "cancer, since no current one is on record")  # fmt: skip
     return best
 
 
@@ -658,11 +661,23 @@ def _no_cancer(builder: Builder) -> CancerFound:
         builder.values["cancer"] = "unknown"
         builder.use("cancer", *(r.ref for r in secondary))
         return CancerFound(secondary[0], "unknown", None)
+    rejected = [_problem("bundle", f"{res.ref} is coded as a cancer but was not read: "
+                         + builder.unused[res.ref].removesuffix(": not read"))
+                for res in builder.resources.values()
+                if res.type == "Condition" and res.ref in builder.unused
+                and _coded_as_cancer(builder, res)]  # fmt: skip
     raise FhirError([_problem(
         "bundle", "no cancer condition: no Condition coded as a cancer (SNOMED CT, or ICD-10-CM "
-        "C00-C96) and no cancer named as the reason for an order; the profile needs where the "
-        "cancer started",
-    )])  # fmt: skip
+        "C00-C96) that could be read, and no cancer named as the reason for an order; the "
+        "profile needs where the cancer started",
+    ), *rejected])  # fmt: skip
+
+
+def _coded_as_cancer(builder: Builder, res: Res) -> bool:
+    """Whether a Condition's code says it is a primary cancer (by the table, or ICD-10-CM)."""
+    row = builder.row("conditions", _code_of(res.data))
+    return (row is not None and row.get("cancer") is not None) or _is_cancer_code(
+        _code_of(res.data))  # fmt: skip
 
 
 # ---- stage ---------------------------------------------------------------------------------
