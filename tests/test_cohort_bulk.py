@@ -7,6 +7,7 @@ the reason; ``cohort gaps`` on a folder."""
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -252,3 +253,90 @@ def test_a_patient_whose_id_is_blank_is_in_the_quarantine(run: Run, tmp_path: Pa
         (2, None, f"Condition.ndjson line {last(folder / 'Condition.ndjson')}: not JSON "
                   "(Expecting property name enclosed in double quotes at column 2)"),
     ]
+
+
+def test_a_reference_is_read_as_the_mapping_reads_it(run: Run, tmp_path: Path) -> None:
+    """A medicationReference written as a full URL ('https://ehr.example.org/fhir/Medication/1')
+    or with a version ('Medication/2/_history/3') names the Medication of Medication.ndjson, as
+    in a Bundle read by `onconav options --fhir` (it was lost: the FOLFOX that stopped working
+    not read, rectum-folfox offered again); so does a subject written as a full URL. A
+    medicationReference to a Medication not in the folder is named in the summary's notes and
+    on stderr (the drug is not known, as in a Bundle without it)."""
+    source = ROOT / "tests" / "fhir" / "rectal-progression-after-folfox.json"
+    resources = [e["resource"] for e in json.loads(source.read_text())["entry"]]
+    medications: list[dict[str, Any]] = []
+    forms = ["https://ehr.example.org/fhir/Medication/{}", "Medication/{}/_history/3"]
+    for resource in resources:
+        concept = resource.pop("medicationCodeableConcept", None)
+        if concept is not None:
+            ident = f"med-{len(medications)}"
+            medications.append({"resourceType": "Medication", "id": ident, "code": concept})
+            form = forms[len(medications) % 2]
+            resource["medicationReference"] = {"reference": form.format(ident)}
+        elif resource["resourceType"] != "Patient" and len(medications) % 2:
+            resource["subject"] = {"reference": "https://ehr.example.org/fhir/Patient/p-folfox"}
+    assert len(medications) >= 2
+    folder = tmp_path / "export"
+    write_folder(folder, resources + medications, {})
+    out = tmp_path / "out.parquet"
+    done = run("cohort", str(folder), "--out", str(out), "--quiet")
+    assert done.status == 0, done.stderr
+    assert done.stderr == "" and quarantined(tmp_path / "out.quarantine.csv") == []
+    expected = json.loads(run("options", "--fhir", str(source), "--format", "json").stdout)
+    found = statuses(out)
+    assert found["p-folfox"] == {o["id"]: o["status"] for o in expected["options"]}
+    assert found["p-folfox"]["rectum-folfox"] == "not_suitable"
+    summary = json.loads((tmp_path / "out.summary.json").read_text())
+    assert "notes" not in summary
+    (folder / "Medication.ndjson").write_text(json.dumps(medications[0]) + "\n")
+    done = run("cohort", str(folder), "--out", str(out), "--quiet")
+    assert done.status == 0, done.stderr
+    notes = json.loads((tmp_path / "out.summary.json").read_text())["notes"]
+    assert notes and all(" is not in the folder, so its drug is not known" in n for n in notes)
+    assert re.match(r"Medication\w+\.ndjson line \d+: Medication\w+/", notes[0]), notes[0]
+    assert f"onconav: warning: {notes[0]}" in done.stderr.splitlines()
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "python"])
+def test_a_line_whose_patient_cannot_be_known_is_quarantined(run: Run, tmp_path: Path,
+                                                             engine: str) -> None:  # fmt: skip
+    """A resource whose subject names no Patient by id (urn:uuid:..., which only a Bundle's
+    fullUrl resolves) is quarantined with its file, line and the reference (the HER2 result was
+    dropped without a trace: a false HER2 gap); so is a resource with no id about no patient,
+    and a Bundle; a file or folder of the export that is not read is named in the notes. The
+    patient is read from their other lines."""
+    source = ROOT / "tests" / "fhir" / "stomach-stage4-her2-positive.json"
+    resources = [e["resource"] for e in json.loads(source.read_text())["entry"]]
+    her2 = [r for r in resources if r["resourceType"] == "Observation"
+            and "HER2" in json.dumps(r.get("code"))]  # fmt: skip
+    assert her2
+    for resource in her2:
+        resource["subject"] = {"reference": "urn:uuid:0f4e-p-stomach-her2"}
+    folder = tmp_path / "export"
+    write_folder(folder, resources, {
+        "Bundle.ndjson": ['{"resourceType": "Bundle", "id": "b", "type": "collection"}'],
+        "Medication.ndjson": ['{"resourceType": "Medication", "code": {"text": "x"}}']})
+    (folder / "notes.txt").write_text("hello\n")
+    (folder / "old").mkdir()
+    out = tmp_path / "out.parquet"
+    done = run("cohort", str(folder), "--out", str(out), "--quiet", "--engine", engine)
+    assert done.status == 0, done.stderr
+    bad = quarantined(tmp_path / "out.quarantine.csv")
+    lines = {(name, n): json.loads(line) for name in ("Observation.000.ndjson",
+             "Observation.001.ndjson") for n, line in enumerate(
+             (folder / name).read_text().splitlines(), 1)}  # fmt: skip
+    where = sorted(k for k, r in lines.items() if r in her2)
+    assert [why for _, _, why in bad] == [
+        "Bundle.ndjson line 1: a Bundle; an export holds one resource a line: give its entries "
+        "as lines (onconav options --fhir reads a Bundle)",
+        "Medication.ndjson line 1: a Medication with no id, about no patient (no subject): "
+        "nothing can refer to it, so it is not read",
+        *(f"{name} line {n}: 'Observation/{lines[name, n]['id']}': its subject "
+          "'urn:uuid:0f4e-p-stomach-her2' names no Patient by id (Patient/ID, as a Bulk Data "
+          "export writes it), so whose it is cannot be known" for name, n in where)]
+    assert {p for _, p, _ in bad} == {None}
+    summary = json.loads((tmp_path / "out.summary.json").read_text())
+    assert (summary["rows"], summary["answered"]) == (1 + len(bad), 1)
+    assert summary["notes"] == [
+        "notes.txt: not read (a file; an export's files are read by their names, Type.ndjson)",
+        "old: not read (a folder; an export's files are read by their names, Type.ndjson)"]

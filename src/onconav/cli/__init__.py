@@ -972,6 +972,15 @@ def _quarantine_writable(quarantine: Path | None, source: Path, out_path: Path,
         raise UsageError(f"--out: the quarantine beside it would be the INPUT ({source})")
 
 
+def _notes(notes: tuple[str, ...], shown: int = 5) -> None:
+    """What a run did not read that is no row (a FHIR folder's file not read, a reference not
+    resolved), as warnings on stderr: the first few (all are in the summary)."""
+    for note in notes[:shown]:
+        warn(note)
+    if len(notes) > shown:
+        warn(f"{len(notes) - shown} more (the summary's notes)")
+
+
 @contextmanager
 def _progress_bar(quiet: bool) -> Iterator[Callable[[str, float, float], None]]:
     """What a cohort run tells of its progress, drawn as a bar on stderr: each step with how far
@@ -1041,6 +1050,7 @@ def cohort_run(
             raise UsageError(str(error)) from None
         except OSError as error:
             raise _os_error(error) from None
+    _notes(done.loaded.notes)
     summary = done.summary
     print(f"{summary['rows']} rows: {summary['answered']} answered, "
           f"{summary['quarantined']} quarantined ({summary['quarantine']})")  # fmt: skip
@@ -1106,6 +1116,7 @@ def cohort_gaps(
             raise UsageError(str(error)) from None
         except OSError as error:
             raise _os_error(error) from None
+    _notes(loaded.notes)
     print(f"{loaded.rows} rows: {loaded.answered} answered, {loaded.quarantined} quarantined "
           f"({quarantine})")  # fmt: skip
     print("fact\ttest\tpatients\toptions")

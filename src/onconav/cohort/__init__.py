@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +63,9 @@ def summarise(con: duckdb.DuckDBPyConnection, loaded: Loaded) -> dict[str, Any]:
             "GROUP BY fact ORDER BY count(DISTINCT patient_id) DESC, fact"
         ).fetchall()
     }
+    notes = {"notes": list(loaded.notes)} if loaded.notes else {}
     return {"rows": loaded.rows, "answered": loaded.answered, "quarantined": loaded.quarantined,
-            "options": options, "missing": missing}  # fmt: skip
+            **notes, "options": options, "missing": missing}  # fmt: skip
 
 
 def run(
@@ -127,7 +128,7 @@ def run(
                 result = run_python(con, kb, lambda n: progress("deciding", n, loaded.rows))
                 restore_reasons(con)  # a FHIR folder's reasons, unreadable lines: as the others
                 (bad,) = con.execute("SELECT count(*) FROM quarantine").fetchone() or (0,)
-                loaded = Loaded(loaded.rows, loaded.rows - int(bad), int(bad))
+                loaded = replace(loaded, answered=loaded.rows - int(bad), quarantined=int(bad))
             written = Path(folder) / "result.parquet"  # the query runs once, into this file
             what = "deciding" if engine == "duckdb" else "writing"  # the query runs as written
             progress(what, 0, 100)

@@ -9,7 +9,15 @@ partition files on disk, by the patient; a second pass reads one partition at a 
 partition's lines (about ``PART_BYTES`` of text; more for an export of over 32 GB, which has
 ``MAX_PARTS`` partitions) and one patient's resources as objects are held at once. Resources
 about no one patient (Medication, Organization, Practitioner, ...) are held as text for the
-whole run and given to each patient whose resources refer to them."""
+whole run and given to each patient whose resources refer to them.
+
+References are read as the FHIR mapping reads them (``fhir.reader._ref_key``): ``Patient/1``,
+``https://ehr.example.org/fhir/Patient/1`` and ``Patient/1/_history/2`` are the same patient. A
+line whose patient cannot be known (its ``subject`` a ``urn:uuid:``, which only a Bundle's
+fullUrl resolves) is quarantined with its file, line number and the reference, never dropped;
+so is a resource with no id about no patient (nothing can refer to it) and a Bundle. A
+``medicationReference`` to a Medication not in the folder, and a file of the folder that is not
+read, are named in ``notes`` (the summary's)."""
 
 from __future__ import annotations
 
@@ -21,13 +29,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from onconav.cohort.table import cut, reason
 from onconav.fhir import FhirError, read_resources
+from onconav.fhir.reader import _ref_key
 from onconav.kb import KnowledgeBase
 
 PART_BYTES = 64 * 1024 * 1024  # the text of the lines of one partition, about
 MAX_PARTS = 512  # partition files open at once: past 32 GB of NDJSON, partitions grow instead
 REFERENCE = re.compile(r'"reference"\s*:\s*"([^"]+)"')
 MARKERS = ("her2", "kras")
+MAX_NOTES = 100  # the notes kept (the summary's); past them, how many more
+SHARED_TYPE = re.compile(r"[A-Z][A-Za-z]+/[^/]+")  # Group/1, Location/2: about no one patient
 
 
 class BulkError(ValueError):
@@ -47,6 +59,21 @@ class Flat:
     people: int = 0
     unreadable: int = 0
     bad_lines: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    more_notes: int = 0
+
+    def note(self, text: str) -> None:
+        """A problem that leaves the rows as they are (a file not read, a reference not
+        resolved), kept up to ``MAX_NOTES``, then counted."""
+        if len(self.notes) < MAX_NOTES:
+            self.notes.append(text)
+        else:
+            self.more_notes += 1
+
+    def said(self) -> list[str]:
+        """The notes, with how many more there were."""
+        more = [f"... and {self.more_notes} more"] if self.more_notes else []
+        return self.notes + more
 
 
 def files_of(folder: Path) -> list[Path]:
@@ -59,24 +86,48 @@ def files_of(folder: Path) -> list[Path]:
     return found
 
 
+def key_of(reference: object) -> str | None:
+    """What a reference names, as the FHIR mapping reads it (``Type/id``: a full URL and a
+    version cut), or None if it has no ``reference`` text."""
+    text = reference.get("reference") if isinstance(reference, dict) else None
+    return _ref_key(text, {}) if isinstance(text, str) else None
+
+
 def patient_of(reference: object) -> str | None:
     """The Patient id a reference names (``Patient/123``, a full URL, a version), or None."""
-    text = reference.get("reference") if isinstance(reference, dict) else None
-    if not isinstance(text, str):
-        return None
-    parts = text.split("/_history/")[0].split("/")
-    if len(parts) >= 2 and parts[-2] == "Patient" and parts[-1]:
-        return parts[-1]
+    key = key_of(reference)
+    if key is not None and key.startswith("Patient/") and key.count("/") == 1 and key[8:]:
+        return key[8:]
     return None
 
 
 def owner(resource: dict[str, Any]) -> str | None:
     """The patient a resource is about: a Patient's id, or the Patient its ``subject`` or
-    ``patient`` refers to; None for a resource about no one patient."""
+    ``patient`` refers to; None for a resource about no one patient, or whose patient cannot be
+    known (``whose``)."""
     if resource.get("resourceType") == "Patient":
         ident = resource.get("id")
         return ident if isinstance(ident, str) and ident else None
     return patient_of(resource.get("subject")) or patient_of(resource.get("patient"))
+
+
+def whose(resource: dict[str, Any]) -> str | None:
+    """Why the patient of a resource that is not a Patient, and is about no patient ``owner``
+    can read, cannot be known; None if it is about no one patient (no ``subject`` or
+    ``patient``, or a Group, a Location, ... by ``Type/id``)."""
+    for name in ("subject", "patient"):
+        if name not in resource:
+            continue
+        value = resource[name]
+        key = key_of(value)
+        if key is not None and SHARED_TYPE.fullmatch(key) and not key.startswith("Patient/"):
+            continue
+        if key is None:
+            return f"its {name} has no reference to a Patient ({cut(value)})"
+        written = value["reference"]
+        return (f"its {name} {cut(written)} names no Patient by id (Patient/ID, as a Bulk Data "
+                "export writes it), so whose it is cannot be known")  # fmt: skip
+    return None
 
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
@@ -92,7 +143,11 @@ def flatten(folder: Path, kb: KnowledgeBase, work: Path) -> Flat:
     files = files_of(folder)
     parts = min(MAX_PARTS, sum(p.stat().st_size for p in files) // PART_BYTES + 1)
     flat = Flat(work / "people.ndjson", work / "problems.ndjson")
-    shared: dict[str, str] = {}  # "Medication/1" -> its line: resources about no one patient
+    for other in sorted(set(folder.iterdir()) - set(files)):
+        flat.note(f"{other.name}: not read ({'a folder' if other.is_dir() else 'a file'}; an "
+                  "export's files are read by their names, Type.ndjson)")  # fmt: skip
+    # "Medication/1" -> where it is and its line: the resources about no one patient
+    shared: dict[str, tuple[str, str]] = {}
     outs = [(work / f"part-{i}.tsv").open("w", encoding="utf-8", newline="\n")
             for i in range(parts)]  # fmt: skip
     try:
@@ -116,15 +171,31 @@ def flatten(folder: Path, kb: KnowledgeBase, work: Path) -> Flat:
                     flat.bad_lines.append(f"{where}: not a FHIR resource (a JSON object with a "
                                           "resourceType)")  # fmt: skip
                     continue
+                kind, ident = resource["resourceType"], resource.get("id")
                 who = owner(resource)
+                if kind == "Bundle":
+                    flat.bad_lines.append(f"{where}: a Bundle; an export holds one resource a "
+                                          "line: give its entries as lines (onconav options "
+                                          "--fhir reads a Bundle)")  # fmt: skip
+                    continue
                 if who is None:
-                    if resource["resourceType"] == "Patient":
+                    unknown = None if kind == "Patient" else whose(resource)
+                    if kind == "Patient":
                         flat.bad_lines.append(f"{where}: a Patient without an id")
-                    elif isinstance(resource.get("id"), str):
-                        shared.setdefault(f"{resource['resourceType']}/{resource['id']}", line)
+                    elif unknown is not None:
+                        named = f"{kind}/{ident}" if isinstance(ident, str) and ident else kind
+                        flat.bad_lines.append(f"{where}: {cut(named)}: {unknown}")
+                    elif isinstance(ident, str) and ident:
+                        shared.setdefault(f"{kind}/{ident}", (where, line))
+                    else:
+                        article = "an" if kind[:1] in "AEIOU" else "a"
+                        flat.bad_lines.append(f"{where}: {article} {kind[:80]} with no id, "
+                                              "about no patient (no subject): nothing can refer "
+                                              "to it, so it is not read")  # fmt: skip
                     continue
                 key = json.dumps(who)
-                outs[zlib.crc32(key.encode()) % parts].write(f"{key}\t{line}\n")
+                outs[zlib.crc32(key.encode()) % parts].write(
+                    f"{key}\t{json.dumps(where)}\t{line}\n")
     finally:
         for out in outs:
             out.close()
@@ -133,7 +204,7 @@ def flatten(folder: Path, kb: KnowledgeBase, work: Path) -> Flat:
         for i in range(parts):
             part = work / f"part-{i}.tsv"
             for who, lines in _grouped(part):
-                row, problem = _row(who, lines, shared, kb)
+                row, problem = _row(who, lines, shared, kb, flat)
                 table.write(json.dumps(row) + "\n")
                 flat.people += 1
                 if problem:
@@ -148,33 +219,45 @@ def flatten(folder: Path, kb: KnowledgeBase, work: Path) -> Flat:
     return flat
 
 
-def _grouped(part: Path) -> Iterator[tuple[str, list[str]]]:
-    """The lines of one partition, by patient (patients in order of their ids)."""
-    people: dict[str, list[str]] = {}
+def _grouped(part: Path) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """The lines of one partition, by patient (patients in order of their ids), each with
+    where it is (file and line number)."""
+    people: dict[str, list[tuple[str, str]]] = {}
     with part.open(encoding="utf-8", newline="\n") as lines:  # a line ends at a newline only
         for line in lines:
-            key, _, text = line.rstrip("\n").partition("\t")
-            people.setdefault(json.loads(key), []).append(text)
+            key, where, text = line.rstrip("\n").split("\t", 2)
+            people.setdefault(json.loads(key), []).append((json.loads(where), text))
     for who in sorted(people):
         yield who, people.pop(who)
 
 
-def _row(who: str, lines: list[str], shared: dict[str, str],
-         kb: KnowledgeBase) -> tuple[dict[str, Any], str | None]:  # fmt: skip
+def _row(who: str, lines: list[tuple[str, str]], shared: dict[str, tuple[str, str]],
+         kb: KnowledgeBase, flat: Flat) -> tuple[dict[str, Any], str | None]:  # fmt: skip
     """One patient's row of the input table: their resources (and the resources about no one
-    patient they refer to, and those these refer to) read by the FHIR mapping; or only their
-    id, and why their record cannot be read."""
-    texts = list(lines)
+    patient they refer to, and those these refer to, by references read as the mapping reads
+    them) read by the FHIR mapping; or only their id, and why their record cannot be read. A
+    ``medicationReference`` to a resource not in the folder is noted in ``flat``."""
+    found = list(lines)
+    resources = [json.loads(text) for _, text in found]
+    own = {f"{r.get('resourceType')}/{r.get('id')}" for r in resources}
     seen: set[str] = set()
-    for text in texts:  # grows as referred resources are added
+    for _, text in found:  # grows as referred resources are added
         for ref in REFERENCE.findall(text):
-            if ref in shared and ref not in seen:
-                seen.add(ref)
-                texts.append(shared[ref])
+            key = _ref_key(ref, {})
+            if key in shared and key not in seen and key not in own:
+                seen.add(key)
+                found.append(shared[key])
+                resources.append(json.loads(shared[key][1]))
+    for (where, _), resource in zip(found, resources, strict=True):
+        named = key_of(resource.get("medicationReference"))
+        if named and not named.startswith("#") and named not in own and named not in seen:
+            flat.note(f"{where}: {resource.get('resourceType')}/{resource.get('id')!s}: its "
+                      f"medicationReference {cut(resource['medicationReference']['reference'])} "
+                      "is not in the folder, so its drug is not known")  # fmt: skip
     try:
-        reading = read_resources([json.loads(t) for t in texts], kb)
+        reading = read_resources(resources, kb)
     except FhirError as error:
-        return {"patient_id": who}, "; ".join(str(p) for p in error.problems)
+        return {"patient_id": who}, "; ".join(reason(p) for p in error.problems)
     row: dict[str, Any] = {"patient_id": who}
     for name, value in reading.data.items():
         if name == "biomarkers":
@@ -184,4 +267,4 @@ def _row(who: str, lines: list[str], shared: dict[str, str],
     return row, None
 
 
-__all__ = ["PART_BYTES", "BulkError", "Flat", "files_of", "flatten", "owner"]
+__all__ = ["PART_BYTES", "BulkError", "Flat", "files_of", "flatten", "owner", "whose"]

@@ -15,7 +15,7 @@ import re
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -115,11 +115,14 @@ class CohortError(ValueError):
 @dataclass(frozen=True)
 class Loaded:
     """What was read: ``facts`` (a facts table, ``person_id`` and ``_row``), ``quarantine``
-    (``row``, ``patient_id``, ``reason``), and ``src`` (the rows as given, ``_row`` from 1)."""
+    (``row``, ``patient_id``, ``reason``), and ``src`` (the rows as given, ``_row`` from 1);
+    ``notes``: what was not read that is no row (a FHIR folder's files that are not an export's,
+    a reference not resolved)."""
 
     rows: int
     answered: int
     quarantined: int
+    notes: tuple[str, ...] = ()
 
 
 def input_columns(kb: KnowledgeBase) -> dict[str, str]:
@@ -660,7 +663,7 @@ def _load_bulk(con: duckdb.DuckDBPyConnection, path: Path, kb: KnowledgeBase) ->
                         f"{quote(str(flat.problems))}, format='newline_delimited', columns="
                         "{patient_id: 'VARCHAR', row: 'BIGINT', reason: 'VARCHAR'})")  # fmt: skip
     restore_reasons(con)
-    return loaded
+    return replace(loaded, notes=tuple(flat.said()))
 
 
 def restore_reasons(con: duckdb.DuckDBPyConnection) -> None:
