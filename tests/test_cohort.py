@@ -374,14 +374,14 @@ def test_the_questions_in_the_docs_are_answered_as_written(
     are those the summary counts, the counts per option the summary's."""
     section = (ROOT / "docs" / "cohort.md").read_text().split("## Questions of a population")[1]
     queries = re.findall(r"```sql\n(.*?)```", section.split("\n## ")[0], re.S)
-    assert len(queries) == 4
+    assert len(queries) == 5
     people = tmp_path / "people.parquet"
     for args in (("demo", "--people", "600", "--out", str(people)), (str(people), "--quiet"),
                  ("gaps", str(people), "--quiet")):  # fmt: skip
         done = run_cli("cohort", *args)
         assert done.status == 0, done.stderr
     monkeypatch.chdir(tmp_path)  # the queries name the files as the commands wrote them
-    her2, kras, symptoms, counts = (duckdb.sql(q).fetchall() for q in queries)
+    her2, kras, symptoms, counts, by_cancer = (duckdb.sql(q).fetchall() for q in queries)
     summary = json.loads((tmp_path / "people.options.summary.json").read_text())
     cancers = dict(duckdb.sql("SELECT patient_id, cancer FROM 'people.parquet'").fetchall())
     for gaps_of, site in ((her2, "stomach"), (kras, "rectum")):
@@ -394,6 +394,14 @@ def test_the_questions_in_the_docs_are_answered_as_written(
         o: (n["offered"], n["needs_information"], n["not_suitable"])
         for o, n in summary["options"].items()
     }
+    # joined to the input, each result once, though the demo repeats patient_ids (a join to
+    # every input row counted a repeated patient's results twice)
+    [(repeated,)] = duckdb.sql("SELECT count(*) FROM (SELECT patient_id FROM 'people.parquet' "
+                               "GROUP BY patient_id HAVING count(*) > 1)").fetchall()  # fmt: skip
+    assert repeated > 0
+    assert sum(n for *_, n in by_cancer) == sum(sum(n.values())
+                                                for n in summary["options"].values())  # fmt: skip
+    assert sum(n for _, n, _ in by_cancer) == sum(n["offered"] for n in summary["options"].values())
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "python"])
