@@ -788,3 +788,43 @@ def test_a_result_written_in_the_cancers_name_is_read_by_every_engine(tmp_path: 
         assert status[("both", "stomach-trastuzumab")] == "not_suitable", engine
         assert status[("pending", "stomach-trastuzumab")] == "needs_information", engine
         assert status[("kras", "rectum-panitumumab")] == "not_suitable", engine
+
+
+def test_a_column_that_is_no_fact_can_be_ignored(run_cli: Run, tmp_path: Path) -> None:
+    """An export's extra column (an mrn) stops the run, naming --ignore-column; with
+    --ignore-column MRN (in any case, repeatable) it is not read, in CSV, Parquet and NDJSON
+    (each row's key), by every engine, and the summary names it; a fact's column cannot be
+    ignored, nor can a FHIR folder's."""
+    plain = tmp_path / "plain.csv"
+    plain.write_text("patient_id,cancer,stage\n1,rectum,4\n2,stomach,4\n")
+    extra = tmp_path / "extra.csv"
+    extra.write_text("patient_id,MRN,cancer,stage,Name\n1,x1,rectum,4,A\n2,x2,stomach,4,B\n")
+    ndjson = tmp_path / "extra.ndjson"
+    ndjson.write_text('{"patient_id": "1", "mrn": "x1", "cancer": "rectum", "stage": "4"}\n'
+                      '{"patient_id": "2", "MRN": "x2", "cancer": "stomach", "stage": "4", '
+                      '"name": "B"}\n')  # fmt: skip
+    parquet = tmp_path / "extra.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"COPY (FROM read_csv('{extra}', all_varchar=true)) TO '{parquet}' "
+                    "(FORMAT parquet)")  # fmt: skip
+    done = run_cli("cohort", str(extra), "--quiet", "--out", str(tmp_path / "x.parquet"))
+    assert done.status == 2
+    assert done.errors()[0].endswith("; or leave it out with --ignore-column 'MRN'")
+    run(KB, plain, tmp_path / "plain.parquet")
+    expected = answers(tmp_path / "plain.parquet")
+    for source in (extra, ndjson, parquet):
+        for engine in ENGINES:
+            out = tmp_path / f"{source.suffix[1:]}-{engine}.parquet"
+            done = run_cli("cohort", str(source), "--quiet", "--out", str(out), "--engine",
+                           engine, "--ignore-column", "mrn", "--ignore-column", "name")
+            assert done.status == 0, (source.name, done.stderr)
+            assert answers(out) == expected, (source.name, engine)
+            summary = json.loads(out.with_name(out.stem + ".summary.json").read_text())
+            assert summary["ignored_columns"] == ["mrn", "name"]
+            assert summary["quarantined"] == 0
+    done = run_cli("cohort", "gaps", str(extra), "--quiet", "--out", str(tmp_path / "g.csv"),
+                   "--ignore-column", "MRN", "--ignore-column", "name")  # fmt: skip
+    assert done.status == 0, done.stderr
+    done = run_cli("cohort", str(extra), "--quiet", "--ignore-column", "Stage")
+    assert done.errors() == ["onconav: error: --ignore-column: 'Stage' is a fact's column; only "
+                             "a column that is no fact's can be ignored"]  # fmt: skip

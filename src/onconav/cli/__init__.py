@@ -1020,6 +1020,9 @@ def cohort_run(
         "--quarantine", help="Where the rows that cannot be read go, with their row number and "
         "the reason (CSV; default: beside --out).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    ignore: Annotated[list[str] | None, typer.Option(
+        "--ignore-column", metavar="NAME", help="A column of INPUT that is no fact (an mrn, a "
+        "name) not to read; repeatable. Named in the summary.")] = None,
 ) -> None:  # fmt: skip
     """Every option for every person of INPUT: the result (status, reason code, missing facts),
     the quarantine (each row that cannot be read, with the reason) and a summary (JSON, beside
@@ -1045,7 +1048,8 @@ def cohort_run(
     with _progress_bar(quiet) as progress:
         try:
             done = run(_kb(), source, out_path, engine=engine.value, fmt=output_format.value,
-                       quarantine=quarantine, master=master, progress=progress)  # fmt: skip
+                       quarantine=quarantine, master=master, progress=progress,
+                       ignore=tuple(ignore or ()))  # fmt: skip
         except CohortError as error:
             raise UsageError(str(error)) from None
         except OSError as error:
@@ -1090,6 +1094,9 @@ def cohort_gaps(
         "--quarantine", help="Where the rows that cannot be read go, with their row number and "
         "the reason (CSV; default: beside --out).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    ignore: Annotated[list[str] | None, typer.Option(
+        "--ignore-column", metavar="NAME", help="A column of INPUT that is no fact (an mrn, a "
+        "name) not to read; repeatable.")] = None,
 ) -> None:  # fmt: skip
     """The care gaps: patients for whom a fact of the cancer's work-up (a test result, the
     stage, the spread) is not on record and would decide standard treatments of theirs (HER2 for
@@ -1111,7 +1118,7 @@ def cohort_gaps(
     with _progress_bar(quiet) as progress:
         try:
             loaded, totals = gaps(_kb(), source, out_path, fmt, quarantine=quarantine,
-                                  progress=progress)  # fmt: skip
+                                  progress=progress, ignore=tuple(ignore or ()))  # fmt: skip
         except CohortError as error:
             raise UsageError(str(error)) from None
         except OSError as error:

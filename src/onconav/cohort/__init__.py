@@ -82,6 +82,7 @@ def run(
     master: str | None = None,
     summarised: bool = True,
     facts_out: Path | None = None,
+    ignore: tuple[str, ...] = (),
 ) -> Run:
     """Read ``source``, decide every option for every person who can be read, and write the
     result to ``out``, the quarantine (CSV: row, patient_id, reason) and the summary (JSON).
@@ -90,7 +91,8 @@ def run(
     DuckDB's work for the others; 0 when not known). ``summarised=False``: no summary (the
     run's ``summary`` left empty; ``gaps`` has no use for it). ``facts_out``: the people
     answered, as the engines read them (the facts table: ``person_id``, ``site`` and each fact),
-    also written there as Parquet (``gaps`` reads each person's cancer from it)."""
+    also written there as Parquet (``gaps`` reads each person's cancer from it). ``ignore``:
+    the input's columns not read (``--ignore-column``), named in the summary."""
     if master is not None and engine != "spark":
         raise CohortError("--master: is for --engine spark only")
     if engine not in ENGINES:
@@ -109,7 +111,7 @@ def run(
     con = connect()
     try:
         progress("reading", 0, 0)  # how far is not known
-        loaded = load(con, source, format_of(source, input_format), kb)
+        loaded = load(con, source, format_of(source, input_format), kb, ignore)
         if facts_out is not None:
             copy_to(con, "SELECT * EXCLUDE (_row) FROM facts", facts_out, "parquet")
         progress("deciding" if engine == "python" else "preparing", 0,
@@ -143,7 +145,7 @@ def run(
                             f"read_parquet({quote(str(out))})")  # fmt: skip
             else:
                 copy_to(con, "SELECT * FROM result_table", out, fmt)
-            return _finish(con, loaded, out, quarantine, summary, summarised)
+            return _finish(con, loaded, out, quarantine, summary, summarised, ignore)
     finally:
         con.close()
 
@@ -162,6 +164,7 @@ def gaps(
     input_format: str | None = None,
     quarantine: Path | None = None,
     progress: Callable[[str, float, float], None] = lambda what, done, total: None,
+    ignore: tuple[str, ...] = (),
 ) -> tuple[Loaded, Totals]:
     """The care gaps (docs/cohort.md#gaps): ``run`` (the duckdb engine; the quarantine beside
     ``out`` unless given), then for each patient each fact of the cancer's work-up not on record
@@ -173,13 +176,14 @@ def gaps(
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".onconav-") as folder:
         result, people = Path(folder) / "result.parquet", Path(folder) / "people.parquet"
         done = run(kb, source, result, input_format=input_format, quarantine=quarantine,
-                   progress=progress, summarised=False, facts_out=people)  # fmt: skip
+                   progress=progress, summarised=False, facts_out=people,
+                   ignore=ignore)  # fmt: skip
         progress("gaps", 0, 0)
         return done.loaded, write_gaps(kb, result, people, out, fmt)
 
 
-def _finish(con: duckdb.DuckDBPyConnection, loaded: Loaded, out: Path,
-            quarantine: Path | None, summary: Path | None, summarised: bool) -> Run:  # fmt: skip
+def _finish(con: duckdb.DuckDBPyConnection, loaded: Loaded, out: Path, quarantine: Path | None,
+            summary: Path | None, summarised: bool, ignore: tuple[str, ...]) -> Run:  # fmt: skip
     """The quarantine and the summary (if ``summarised``) written; what the run did."""
     (results,) = con.execute("SELECT count(*) FROM result_table").fetchone() or (0,)
     quarantine = quarantine or quarantine_beside(out)
@@ -188,6 +192,8 @@ def _finish(con: duckdb.DuckDBPyConnection, loaded: Loaded, out: Path,
         return Run(loaded, int(results))
     facts = summarise(con, loaded)
     facts["quarantine"] = str(quarantine)
+    if ignore:
+        facts["ignored_columns"] = list(ignore)
     summary = summary or out.with_name(out.stem + ".summary.json")
     summary.write_text(json.dumps(facts, indent=2) + "\n", encoding="utf-8")
     return Run(loaded, int(results), facts)

@@ -227,7 +227,8 @@ def _columns(names: Iterable[str], kinds: dict[str, str] | None = None) -> dict[
                               "differ in case only; give it one name")  # fmt: skip
         if kinds is not None and fact not in kinds:
             raise CohortError(f"INPUT: column {name!r} is not a fact; accepted: "
-                              + ", ".join(kinds))  # fmt: skip
+                              + ", ".join(k for k, v in kinds.items() if v != "ignored")
+                              + f"; or leave it out with --ignore-column {name!r}")  # fmt: skip
         found[fact] = name
     return found
 
@@ -422,7 +423,8 @@ def _keys(value: dict[str, Any], kinds: dict[str, str]) -> tuple[dict[str, str],
             return facts, (f"a key has no name ({cut(key)}); name it by its fact (patient_id, "
                            "cancer, stage, ...), or remove it")  # fmt: skip
         if fact not in kinds:
-            return facts, f"{cut(key)} is not a fact; accepted: {', '.join(kinds)}"
+            accepted = ", ".join(k for k, v in kinds.items() if v != "ignored")
+            return facts, f"{cut(key)} is not a fact; accepted: {accepted}"
         if fact in facts:
             return facts, (f"{cut(fact)} is given twice (as {cut(facts[fact])} and {cut(key)}); "
                            "give it once")  # fmt: skip
@@ -613,9 +615,20 @@ def _split(text: str) -> str:
             f"ELSE {items} END")  # fmt: skip
 
 
-def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase) -> Loaded:
-    """Read the input into table ``src``, then ``facts`` and ``quarantine``."""
+def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase,
+         ignore: tuple[str, ...] = ()) -> Loaded:  # fmt: skip
+    """Read the input into table ``src``, then ``facts`` and ``quarantine``. The columns named
+    in ``ignore`` (``--ignore-column``: an export's ``mrn``; in any case, as a column is named)
+    are not read, whatever they hold; a fact's column cannot be ignored."""
+    kinds = input_columns(kb)
+    for name in ignore:
+        if _fact_name(name) in kinds or not _fact_name(name):
+            raise CohortError(f"--ignore-column: {cut(name)} is "
+                              + ("a fact's column; only a column that is no fact's can be "
+                                 "ignored" if _fact_name(name) else "no column's name"))
     if fmt == "fhir":
+        if ignore:
+            raise CohortError("--ignore-column: is for a table; a FHIR folder has no columns")
         return _load_bulk(con, path, kb)
     if not path.is_file():
         raise CohortError(f"INPUT: {str(path)!r} is not a file")
@@ -623,10 +636,11 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase
         raise CohortError(f"INPUT: {str(path)!r} is empty; it needs a header or rows of people")
     header = _csv_header(path) if fmt == "csv" else []
     con.execute("CREATE TABLE unreadable (row BIGINT, patient_id VARCHAR, reason VARCHAR)")
-    kinds = input_columns(kb)
+    # the columns a file may have: the facts' and those ignored (read by none of the parts)
+    named = {**kinds, **{_fact_name(n): "ignored" for n in ignore}}
     with tempfile.TemporaryDirectory() as work:
-        rows, number, types = _rows(con, path, fmt, header, Path(work), kinds)
-    given = _columns(types, kinds)  # a fact -> the file's column that gives it
+        rows, number, types = _rows(con, path, fmt, header, Path(work), named)
+    given = _columns(types, named)  # a fact -> the file's column that gives it
     if "patient_id" not in given:
         raise CohortError("INPUT: has no patient_id column; each row needs a patient_id")
     parts = [f"{_given(given[n], kinds[n], types[given[n]])} AS {column(n)}" if n in given
