@@ -503,7 +503,9 @@ def test_any_subset_reads_from_its_own_resources(name: str, draw: Any) -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(["1", "2", "3", "4A", "4B"]), min_size=1, max_size=5),
        st.randoms(use_true_random=False))  # fmt: skip
-def test_the_latest_stage_wins_in_any_order(stages: list[str], random: Any) -> None:
+def test_the_latest_stage_wins_in_any_order_unless_it_is_less_than_4(
+    stages: list[str], random: Any
+) -> None:
     kb = the_kb()
     data = bundle("cervical-stage4a")
     figo = {"1": "C96244", "2": "C96252", "3": "C96255", "4A": "C96262", "4B": "C96263"}
@@ -518,6 +520,10 @@ def test_the_latest_stage_wins_in_any_order(stages: list[str], random: Any) -> N
     random.shuffle(data["entry"])
     reading = read_bundle(data, kb)
     expected = stages[-1] if stages[-1] in ("4A", "4B") else "earlier"
+    if expected == "earlier" and {"4A", "4B"} & set(stages):  # stage 4, then an earlier one
+        assert "stage" not in reading.data
+        assert any("the stage records disagree" in w for w in reading.warnings)
+        return
     assert reading.data["stage"] == expected
     assert reading.sources["stage"] == [f"Observation/figo-{len(stages) - 1}"]
 
@@ -1309,3 +1315,41 @@ def test_a_resolved_cancer_read_as_the_cancer_is_said(kb: onconav.KnowledgeBase)
                                   STAGE_4), kb)  # fmt: skip
     assert reading.data["cancer"] == "rectum"
     assert any("Condition/c records the cancer as resolved" in w for w in reading.warnings)
+
+
+STAGE_IIB = _cc(SNOMED, "1222769001", "American Joint Committee on Cancer stage IIB")
+CM1 = _cc(SNOMED, "1229903009", "American Joint Committee on Cancer cM1 (qualifier value)")
+
+
+@pytest.mark.parametrize(
+    ("records", "stage", "warning"),
+    [
+        # stage IIB at diagnosis, spread later (M1): stage 4 (it read "earlier")
+        ([("group", STAGE_IIB, "2019-01-01"), ("m", CM1, "2023-05-01")], "4", None),
+        # stage IV, then IIB: the records disagree (it read "earlier" silently)
+        ([("group", _cc("http://cancerstaging.org", "4", "IV"), "2020-01-01"),
+          ("group", STAGE_IIB, "2023-01-01")], None, "a later record says an earlier stage"),
+        # an undated IV and a dated IIB (it read "earlier", the undated one "an earlier record")
+        ([("group", _cc("http://cancerstaging.org", "4", "IV"), None),
+          ("group", STAGE_IIB, "2018-01-01")], None, "an undated record disagrees"),
+        # an undated IV and a dated IV: they agree
+        ([("group", _cc("http://cancerstaging.org", "4", "IV"), None),
+          ("m", CM1, "2018-01-01")], "4", None),
+    ],
+)  # fmt: skip
+def test_the_latest_stage_evidence_decides_and_a_conflict_leaves_it_unknown(
+    records: list[tuple[str, dict[str, Any], str | None]], stage: str | None,
+    warning: str | None, kb: onconav.KnowledgeBase,
+) -> None:
+    codes = {"group": ("399588009", SNOMED), "m": ("21907-1", LOINC)}
+    made = []
+    for i, (kind, value, date) in enumerate(records):
+        code, system = codes[kind]
+        made.append(_observation(f"s{i}", code, value, date or "", system=system))
+        if date is None:
+            del made[-1]["effectiveDateTime"]
+    reading = read_bundle(_record(RECTUM, *made), kb)
+    assert reading.data.get("stage") == stage
+    if warning is not None:
+        assert any(warning in w and "left unknown" in w for w in reading.warnings)
+        assert all("disagree" in u.reason for u in reading.unused if u.reference != "Patient/p")

@@ -763,38 +763,62 @@ def _stage(builder: Builder, cancer: CancerFound) -> None:
             if value:
                 date = _date(cancer.res.data, "recordedDate", "onsetDateTime", "onsetPeriod")
                 found.append(StageFound(f"{cancer.res.ref}#stage[{i}]", date, value, "group"))
-    groups = [s for s in found if s.kind == "group"]
-    if groups:
-        _choose_stage(builder, groups, cancer)
-        for s in found:
-            if s.kind == "m":
-                builder.drop(s.ref, "an M category: a stage group is on record and decides")
-        return
-    ones = [s for s in found if s.value == "M1"]
     for s in found:
         if s.value == "M0":
-            builder.drop(s.ref, "M0 with no stage group: it does not decide the stage")
-    if ones:
-        builder.values["stage"] = "4B" if cancer.site == "cervix" else "4"
-        builder.use("stage", *(s.ref for s in ones))
+            builder.drop(s.ref, "M0: it does not decide the stage")
+    m1 = "4B" if cancer.site == "cervix" else "4"
+    evidence = [s if s.kind == "group" else StageFound(s.ref, s.date, m1, "m")
+                for s in found if s.value != "M0"]  # fmt: skip
+    if evidence:
+        _choose_stage(builder, evidence, cancer)
 
 
-def _choose_stage(builder: Builder, groups: list[StageFound], cancer: CancerFound) -> None:
-    latest = max(s.date for s in groups)
-    last = [s for s in groups if s.date == latest]
+def _choose_stage(builder: Builder, found: list[StageFound], cancer: CancerFound) -> None:
+    """The stage the records say (docs/fhir.md): the latest dated stage group or M1 (of one date,
+    the most advanced, with a warning when they disagree). A later record that says an earlier
+    stage than a stage 4 before it, or an undated record that disagrees with the dated ones on
+    whether the cancer is stage 4, leaves the stage unknown, with a warning: never an earlier
+    stage read silently."""
+    dated = [s for s in found if s.date]
+    undated = [s for s in found if not s.date]
+    latest = max(s.date for s in dated) if dated else ""
+    last = [s for s in found if s.date == latest]
     value = max((s.value for s in last), key=lambda v: STAGE_RANK[v])
     if len({s.value for s in last}) > 1:
         builder.warnings.append(
             f"stage records of the same date disagree ({', '.join(sorted({s.value for s in last}))}"
             f"): the most advanced, {value}, is read"
         )
+    advanced = [s for s in found if s.value != "earlier"]
+    if value == "earlier" and any(s.date and s.date < latest for s in advanced):
+        _stage_unknown(builder, found, "a later record says an earlier stage than stage 4 before "
+                       "it")  # fmt: skip
+        return
+    if undated and dated and ({s.value == "earlier" for s in undated}
+                              != {value == "earlier"}):  # fmt: skip
+        _stage_unknown(builder, found, "an undated record disagrees with the dated ones on "
+                       "whether the cancer is stage 4")  # fmt: skip
+        return
     if value in ("4A", "4B") and cancer.site != "cervix":
         value = "4"  # AJCC IVA/IVB of other cancers are not the cervical 4A/4B of the sources
     builder.values["stage"] = value
-    builder.use("stage", *(s.ref.split("#")[0] for s in last))
-    for s in groups:
-        if s not in last and "#" not in s.ref:
-            builder.drop(s.ref, f"an earlier stage record: the latest ({_day(latest)}) is read")
+    chosen = [s for s in found if s in last or (not s.date and s.value == value)]
+    builder.use("stage", *(s.ref.split("#")[0] for s in chosen))
+    for s in found:
+        if s not in chosen and "#" not in s.ref:
+            which = "an earlier stage record" if s.date else "an undated stage record"
+            builder.drop(s.ref, f"{which}: the latest ({_day(latest)}, {value}) is read")
+
+
+def _stage_unknown(builder: Builder, found: list[StageFound], why: str) -> None:
+    """Stage records that disagree: no stage is read, each record listed, a warning says why."""
+    said = ", ".join(f"{s.value} ({_day(s.date) or 'undated'}, {s.ref})"
+                     for s in sorted(found, key=lambda s: s.date))  # fmt: skip
+    builder.warnings.append(f"the stage records disagree ({said}): {why}, so the stage is left "
+                            "unknown")  # fmt: skip
+    for s in found:
+        if "#" not in s.ref:
+            builder.drop(s.ref, f"stage records disagree: {why}; the stage is left unknown")
 
 
 # ---- metastases and symptoms ---------------------------------------------------------------
