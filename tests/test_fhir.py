@@ -306,6 +306,8 @@ def test_worsening_with_no_drug_on_record_is_not_attributed(kb: onconav.Knowledg
         ({"hello": "world"}, "bundle.resourceType", "no resourceType"),
         ({"resourceType": "Patient", "id": "x"}, "bundle.resourceType", "not 'Patient'"),
         ({"resourceType": "Bundle", "entry": []}, "bundle.type", "Bundle"),
+        ({"resourceType": "Bundle", "type": "bogus", "entry": []}, "bundle.type",
+         "'bogus' is not a Bundle type"),
         ({"resourceType": "Bundle", "type": "collection", "entry": {}}, "bundle.entry", "list"),
         ({"resourceType": "Bundle", "type": "collection", "entry": []}, "bundle", "no cancer"),
     ],
@@ -1353,3 +1355,33 @@ def test_the_latest_stage_evidence_decides_and_a_conflict_leaves_it_unknown(
     if warning is not None:
         assert any(warning in w and "left unknown" in w for w in reading.warnings)
         assert all("disagree" in u.reason for u in reading.unused if u.reference != "Patient/p")
+
+
+@pytest.mark.parametrize(
+    ("coding", "site"),
+    [({"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "C79.51"}, "bone"),
+     ({"system": SNOMED, "code": "94381002"}, "liver")],
+)  # fmt: skip
+def test_only_cancer_that_spread_on_record_gives_where_it_spread(
+    coding: dict[str, str], site: str, kb: onconav.KnowledgeBase
+) -> None:
+    """Only a secondary cancer on record: the cancer was read as unknown, and where it spread
+    was left out."""
+    spread = {**_condition("m", "0", "x"), "code": {"coding": [coding]}}
+    reading = read_bundle(_record(spread, STAGE_4), kb)
+    assert reading.data["cancer"] == "unknown"
+    assert reading.data["metastases"] == [site]
+    assert reading.sources["metastases"] == ["Condition/m"]
+
+
+def test_a_her2_number_is_not_an_ihc_score(kb: onconav.KnowledgeBase) -> None:
+    """valueInteger 1 of HER2 [Units/volume] (a quantity) was read as IHC 1+ (negative)."""
+    stomach = _condition("c", "363349007", "Malignant tumor of stomach")
+    units = _observation("h", "72382-5", valueInteger=1)
+    reading = read_bundle(_record(stomach, STAGE_4, units), kb)
+    assert "biomarkers" not in reading.data
+    assert "cannot read" in {u.reference: u.reason for u in reading.unused}["Observation/h"]
+    negative = {**units, "interpretation": [_cc(
+        "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "NEG")]}
+    reading = read_bundle(_record(stomach, STAGE_4, negative), kb)
+    assert reading.data["biomarkers"] == {"her2": "negative"}

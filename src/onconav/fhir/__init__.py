@@ -86,6 +86,11 @@ def fhir_json(text: str | bytes, root: str = "bundle") -> Any:
     return data
 
 
+# FHIR R4's Bundle types (http://hl7.org/fhir/R4/valueset-bundle-type.html)
+BUNDLE_TYPES = ("document", "message", "transaction", "transaction-response", "batch",
+                "batch-response", "history", "searchset", "collection")  # fmt: skip
+
+
 def _not_fhir(where: str, message: str, value: object = None) -> FhirError:
     return FhirError([Problem(field=where, value=value, accepted=(), message=message)])
 
@@ -118,6 +123,12 @@ def read_bundle(bundle: Mapping[str, Any], kb: KnowledgeBase) -> FhirReading:
                     accepted=(), message=f"not a valid FHIR R4 Bundle: {e['msg']}")
             for e in error.errors()
         ]) from None  # fmt: skip
+    if bundle.get("type") not in BUNDLE_TYPES:  # the model takes any code
+        raise FhirError([Problem(
+            field="bundle.type", value=bundle.get("type"), accepted=BUNDLE_TYPES,
+            message=f"not a valid FHIR R4 Bundle: type {bundle.get('type')!r} is not a Bundle "
+            f"type ({', '.join(BUNDLE_TYPES)})",
+        )])  # fmt: skip
     reading = read(entries_of(entries, "entry"), kb)
     links = bundle.get("link")
     if isinstance(links, list) and any(isinstance(link, Mapping) and link.get("relation") ==

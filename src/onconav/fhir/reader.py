@@ -848,9 +848,9 @@ def _metastases(builder: Builder, cancer: CancerFound) -> None:
     order = [s.id for s in builder.kb.data.sites]
     sites: set[str] = set()
     for res in builder.of_type("Condition"):
-        if res.ref == cancer.res.ref or res.ref in builder.unused:
+        if res.ref in builder.unused:
             continue
-        site = _metastasis_site(builder, res)
+        site = _metastasis_site(builder, res)  # None for the primary cancer's Condition
         if site is None or not builder.valid(res):
             continue
         if _not_current(builder, res, "spread"):
@@ -902,7 +902,7 @@ def _answer(builder: Builder, res: Res) -> str | None:
     row = builder.row("observations", res.data.get("valueCodeableConcept"))
     if row is not None and row.get("answer"):
         return row.get("answer")
-    if "valueQuantity" in res.data or "valueRatio" in res.data:
+    if any(name in res.data for name in ("valueQuantity", "valueRatio", "valueInteger")):
         for concept in res.data.get("interpretation") or []:
             for coding in _codings(concept):
                 if coding.get("system") == INTERPRETATION and coding.get("code") in ("POS", "NEG"):
@@ -1002,10 +1002,15 @@ def _erbb2(builder: Builder, res: Res, ish: dict[str, str]) -> None:
 
 
 def _her2_value(builder: Builder, res: Res) -> str | None:
+    """positive, negative or equivocal, from the answer or the words (0, 1+, 2+, 3+); a number
+    (``valueInteger``: 1 of HER2 [Units/volume] is a quantity, not the IHC score 1+) is read only
+    by the laboratory's interpretation, as a quantity is."""
     answer = _answer(builder, res)
     if answer in ("positive", "negative"):
         return answer
     for value in _value_words(res):
+        if not isinstance(value, str):
+            continue
         try:
             return words.her2(value)
         except words.NotUnderstood:
