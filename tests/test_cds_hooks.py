@@ -1067,9 +1067,12 @@ def test_a_422_has_the_shape_of_every_422_of_onconav(client: Client) -> None:
                  "fhirServer": "http://fhir.example.org/r4"}  # fmt: skip
     not_a_resource = hook_call("patient-view", {**prefetch, "conditions": "yes"})
     not_a_uuid = {**hook_call("patient-view", prefetch), "hookInstance": "x"}
+    over_ftp = {**hook_call("patient-view", prefetch, fhir=True),
+                "fhirServer": "ftp://fhir.example.org/r4"}  # fmt: skip
     accepted = {}
     for url, call in [(PATIENT_VIEW, wrong_hook), (PATIENT_VIEW, over_http),
                       (PATIENT_VIEW, not_a_resource), (PATIENT_VIEW, not_a_uuid),
+                      (PATIENT_VIEW, over_ftp),
                       (FEEDBACK, {"feedback": []}), (FEEDBACK, {"feedback": [{}] * 1001})]:
         problem = problem_of(post(client, url, call), 422)
         assert problem["type"] == "about:blank" and problem["title"], problem
@@ -1078,8 +1081,21 @@ def test_a_422_has_the_shape_of_every_422_of_onconav(client: Client) -> None:
             assert error["value"] is None and isinstance(error["accepted"], list), error
             accepted[error["field"]] = error["accepted"]
     assert accepted["hook"] == ["patient-view"]
-    assert accepted["fhirServer"] == ["an https URL"]
+    assert accepted["hookInstance"] == ["a UUID"]  # a validator's "must be a UUID" (was [])
+    assert accepted["fhirServer"] in (["an https URL"], ["an absolute http or https URL"])
     assert accepted["feedback"] == ["at most 1000 items"]
+
+
+def test_a_drafted_order_about_another_patient_is_refused(client: Client) -> None:
+    """A drafted order whose subject is another patient than the one in context is a 422
+    naming context.draftOrders, as a prefetch resource about another patient is (it had been
+    checked against this patient's record and given a card)."""
+    other = {**copy.deepcopy(CETUXIMAB), "subject": {"reference": "Patient/somebody-else"}}
+    call = hook_call("order-select", records.prefetch(records.SITUATIONS[
+        "rectal-stage4-kras-mutated"]), drafts=[other])  # fmt: skip
+    problem = problem_of(post(client, ORDER_SELECT, call), 422)
+    assert [e["field"] for e in problem["errors"]] == ["context.draftOrders"], problem
+    assert order_select(client, "rectal-stage4-kras-mutated", CETUXIMAB)  # this patient's: cards
 
 
 def test_order_select_needs_its_context(client: Client) -> None:

@@ -20,6 +20,7 @@ __all__ = [
     "Gathered",
     "PrefetchError",
     "bundle_resources",
+    "checked",
     "gather",
     "medication_references",
     "medications_named",

@@ -49,6 +49,8 @@ from onconav.cdshooks.prefetch import (
     MEDICATION_READS,
     TEMPLATES,
     PrefetchError,
+    bundle_resources,
+    checked,
     gather,
     medication_references,
     medications_named,
@@ -229,6 +231,9 @@ async def _order_select(
     base: str,
 ) -> list[Card]:  # fmt: skip
     deadline = asyncio.get_running_loop().time() + settings.fetch_deadline  # for every fetch
+    # a drafted order about another patient than the one in context is refused, as a prefetch
+    # resource about another patient is (it was checked against this patient's record)
+    checked(bundle_resources(context.draftOrders), context.patientId, "context.draftOrders")
     reads = orders.named(context.draftOrders, context.selections)  # Medication/ID on the server
     fetched = await _medications(call, reads, context.patientId, settings, deadline)
     drugs = orders.drafted(context.draftOrders, context.selections,
