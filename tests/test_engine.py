@@ -1600,3 +1600,17 @@ def test_a_drug_given_with_chemotherapy_that_stopped_leaves_the_chemotherapy_ope
             if option.id.startswith("stomach-ramucirumab"):
                 facts = {r.check.fact for r in option.reasons if r.check is not None}
                 assert "progressed_on" not in facts, (data, option.reason)
+
+
+def test_every_kind_status_and_prominence_has_its_place_in_the_order() -> None:
+    """The order of the options names each kind of treatment once (one added to the data's
+    model and not here would make evaluate() fail, list.index, for every profile with such an
+    option in scope); statuses and prominences take their enums' order, which starts with what
+    is offered and the standard first choice."""
+    from onconav.engine import CARE_FIRST, MODALITY_ORDER, PROMINENCE_ORDER, STATUS_ORDER
+    from onconav.kb.model import Modality, Prominence
+
+    assert sorted(MODALITY_ORDER) == sorted(Modality) and len(set(MODALITY_ORDER)) == len(Modality)
+    assert set(CARE_FIRST) <= set(Modality)
+    assert STATUS_ORDER[0] is Status.offered and STATUS_ORDER[-1] is Status.not_suitable
+    assert PROMINENCE_ORDER[0] is Prominence.standard_first_line

@@ -233,3 +233,24 @@ def test_new_references_are_checked(tmp_path, file, kind, field, value, message)
     edit(root / file, lambda doc: doc[kind][-1].__setitem__(field, value))
     with pytest.raises(KBError, match=message):
         load_kb(root)
+
+
+def test_every_value_the_rules_name_in_code_is_one_the_data_knows(kb) -> None:  # type: ignore[no-untyped-def]
+    """The implied facts and the other tests written in onconav.kb.rules (distant sites, kinds of
+    drug, a clinical trial had, chemoradiation, not wanting cancer treatment) name values of the
+    data by id: one renamed in the YAML would leave its rule never TRUE, silently."""
+    from onconav.kb import rules
+
+    named = [t for implied in rules.IMPLIED for t in rules.tests_of(implied.when)]
+    named += [t for value in vars(rules).values() if isinstance(value, (rules.Test, rules.All,
+              rules.Any, rules.Not)) for t in rules.tests_of(value)]  # fmt: skip
+    assert len(named) > 10
+    cancers = {c.id for c in kb.data.cancers}
+    def known(fact: str) -> set[str] | frozenset[str]:
+        return cancers if fact == "cancer" else kb.vocabulary.known(fact)
+
+    unknown = {(t.fact, v) for t in named for v in t.wanted if v not in known(t.fact)}
+    assert unknown == set()
+    for constant, fact in ((rules.DISTANT_SITES, "metastases"),
+                           (rules.DRUG_KINDS, "prior_treatments")):  # fmt: skip
+        assert constant <= kb.vocabulary.known(fact), constant - kb.vocabulary.known(fact)

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from onconav.kb import KnowledgeBase
-from onconav.kb.model import LabTest, Modality, Option, Span
-from onconav.kb.rules import NOT_COME_BACK, All, Expr, Not, RuledOut, Test, tests_of
+from onconav.kb.model import LabTest, Modality, Option, Prominence, Span
+from onconav.kb.rules import DECLINES, NOT_COME_BACK, All, Expr, Not, RuledOut, Test, tests_of
 from onconav.logic import (
     FactValue,
     Status,
@@ -22,13 +22,11 @@ from onconav.logic import (
     advanced,
     decide,
     hit_truth,
+    in_scope,
     leaf_truth,
     relieves,
     ruled_out_hits,
     truth,
-)
-from onconav.logic import (
-    in_scope as scope_holds,
 )
 from onconav.profile import Facts, Profile, facts_of, with_own_sources
 from onconav.result import (
@@ -90,30 +88,23 @@ MODALITY_ORDER = [
     Modality.clinical_trial,
 ]
 CARE_FIRST = [Modality.supportive_care, Modality.nutrition]
-STATUS_ORDER = [Status.offered, Status.needs_information, Status.in_trials, Status.declined,
-                Status.not_suitable]  # fmt: skip
-PROMINENCE_ORDER = [
-    "standard_first_line",
-    "most_used",
-    "usual",
-    "common",
-    "sometimes",
-    "rarely_used",
-]
+STATUS_ORDER = list(Status)  # the enums are written in the order shown: offered first
+PROMINENCE_ORDER = list(Prominence)  # the standard first choice first, rarely used last
 
 
 def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
     """Every option in scope for this profile, ordered for a person to follow."""
     facts = facts_of(profile, kb)
-    declined = facts.row["wants_cancer_treatment"] is False
-    in_scope = [o for o in kb.options if scope_holds(kb.rules[o.id].scope, facts.site, facts.row)]
+    declined = leaf_truth(DECLINES, facts.row["wants_cancer_treatment"]) is Truth.TRUE
+    options_in_scope = [o for o in kb.options
+                        if in_scope(kb.rules[o.id].scope, facts.site, facts.row)]
     ranked: list[tuple[tuple[int, ...], OptionResult]] = []
-    for position, option in enumerate(in_scope):  # in_scope keeps the data's order
+    for position, option in enumerate(options_in_scope):  # in the data's order
         result = evaluate_option(kb, option, facts)
         ranked.append((_order(option, result, declined, position), result))
     options = [result for _, result in sorted(ranked, key=lambda pair: pair[0])]
 
-    own_source = any(facts.site in o.cancers for o in in_scope)
+    own_source = any(facts.site in o.cancers for o in options_in_scope)
     notes = [n for n in kb.data.notes if facts.site in n.cancers or "any" in n.cancers]
     cited = {c.source for o in options for c in o.citations}
     cited |= {s.source for n in notes for s in n.evidence}
@@ -127,7 +118,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
             facts.cancer_name,
             own_source and facts.site != "any",  # not given: the general source's options
             advanced(facts.row),
-            outside=any(not kb.rules[o.id].scope.holds(facts.site) for o in in_scope),
+            outside=any(not kb.rules[o.id].scope.holds(facts.site) for o in options_in_scope),
             not_given=with_own_sources(kb) if facts.site == "any" else "",
         ),
         understood=_understood(kb, facts),
@@ -236,7 +227,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
 def _order(option: Option, result: OptionResult, declined: bool, position: int) -> tuple[int, ...]:
     care_first = CARE_FIRST if declined else []
     modalities = care_first + [m for m in MODALITY_ORDER if m not in care_first]
-    prominence = option.prominence.value if option.prominence else None
+    prominence = option.prominence
     return (
         result.not_chosen,
         STATUS_ORDER.index(result.status),

@@ -831,7 +831,7 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
         if cancers:
             matched = phrase
             break
-    if normalise_name(name) in UNKNOWN_SITE or (cancers and cancers[0].id == "any"):
+    if cancers and cancers[0].id == "any":  # (a name of UNKNOWN_SITE returned above)
         return CancerReading("any", "advanced cancer (where it started not given)", "any")
     if cancers:
         record = cancers[0]

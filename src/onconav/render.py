@@ -72,8 +72,8 @@ def _differs(typed: object, shown: str) -> bool:
 
 
 def headline(result: Result) -> str:
-    """How many options have each status: "3 offered, 1 needs information, 2 need information,
-    ..."."""
+    """How many options have each status: "3 offered, 1 needs information, 0 only in clinical
+    trials, ..."."""
     return ", ".join(
         f"{count} {counted_words(status, count)}"
         for status in Status

@@ -32,7 +32,8 @@ __all__ = [
 
 
 class Out(BaseModel):
-    # Built on first use: the text output never validates or serialises a result.
+    # Built on first use (the engine validates each part as it makes it), so that a command
+    # that never makes a result does not pay for the schema.
     model_config = ConfigDict(defer_build=True)
 
 

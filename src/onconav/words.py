@@ -82,8 +82,6 @@ STAGE_ACCEPTED = (
 )
 STAGE_VALUES = ("earlier", "4", "4A", "4B")
 _LABEL_WORDS = r"\b(stage|stadium|figo|ajcc|uicc|clinical|pathologic(al)?|prognostic|group|is)\b"
-_FOUR = {"4", "iv", "four"}
-_EARLIER = {"0", "1", "2", "3", "i", "ii", "iii", "one", "two", "three", "zero", "earlier"}
 _METASTATIC = {"metastatic", "metastasised", "metastasized", "m1", "m1a", "m1b", "m1c",
                "distantmetastases", "widespread", "metastaticdisease"}  # fmt: skip
 _UNDECIDED = {"advanced": "'advanced' does not say the stage; it is taken as unknown",
@@ -176,7 +174,7 @@ _HER2_WORDS = {
     "positive": {"positive", "pos", "+", "3+", "3", "amplified", "amplification", "overexpressed",
                  "overexpression"},
     "negative": {"negative", "neg", "-", "0", "0+", "1", "1+"},
-    "equivocal": {"equivocal", "borderline", "indeterminate", "2", "2+"},
+    "equivocal": {"equivocal", "borderline", "2", "2+"},
 }  # fmt: skip
 _HER2_FILLER = {"her2", "erbb2", "neu", "status", "result", "score", "ihc", "ish", "fish", "sish",
                 "cish", "by", "test", "tested", "immunohistochemistry", "is", "was",

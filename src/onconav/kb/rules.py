@@ -389,7 +389,7 @@ DISTANT_SITES = frozenset({"liver", "lung", "bone", "brain", "peritoneum", "othe
 class Implied:
     """A fact the rest of a profile implies: when ``when`` is TRUE (and, if ``if_unknown``, the
     fact is not known), the fact takes ``value``. Applied in the order of ``IMPLIED`` by
-    ``onconav.profile.facts_of`` and by the SQL query (``onconav.sql.statuses_sql``) alike."""
+    ``onconav.profile.facts_of`` and by the SQL query (``onconav.sql.people_sql``) alike."""
 
     fact: str
     value: str | bool | frozenset[str] | None  # None: the fact is taken as unknown
@@ -559,7 +559,7 @@ IMPLIED: tuple[Implied, ...] = (
 
 
 # --------------------------------------------------------------------------------------------
-# The sources are about advanced cancer: stage 4, or cancer that has come back
+# Not wanting cancer treatment
 # --------------------------------------------------------------------------------------------
 
 
