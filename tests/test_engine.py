@@ -1614,3 +1614,58 @@ def test_every_kind_status_and_prominence_has_its_place_in_the_order() -> None:
     assert set(CARE_FIRST) <= set(Modality)
     assert STATUS_ORDER[0] is Status.offered and STATUS_ORDER[-1] is Status.not_suitable
     assert PROMINENCE_ORDER[0] is Prominence.standard_first_line
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_a_reason_that_names_what_you_listed_names_only_what_you_listed(pair) -> None:  # type: ignore[no-untyped-def]
+    """A reason "it is not for ..., which you listed" names the values of the person's list
+    that rule the option out, never others the rule names ("it is not for where the cancer has
+    spread: liver or lung or bone or brain or peritoneum or another part of the body, which you
+    listed" was said to a person who listed the liver alone)."""
+    kb = shared_kb()
+    for data in pair:
+        result = evaluate(parse_profile(data, kb), kb)
+        for option in result.options:
+            for reason in option.reasons:
+                check = reason.check
+                if check is None or not check.negated or not reason.text.endswith("you listed"):
+                    continue
+                yours = check.yours if isinstance(check.yours, list) else []
+                named = {v for v in check.wanted if kb.label(check.fact, v) in reason.text}
+                assert named and named <= set(yours), (option.id, reason.text, yours)
+
+
+def test_pelvic_exenteration_names_the_distant_spread_listed() -> None:
+    """Vignette: rectal cancer spread to the liver is told pelvic exenteration is not for spread
+    to the liver, not for a list of six places the person never gave."""
+    kb = shared_kb()
+    data = {"cancer": "rectum", "stage": "4", "metastases": ["liver"]}
+    option = next(o for o in evaluate(parse_profile(data, kb), kb).options
+                  if o.id == "rectum-pelvic-exenteration")  # fmt: skip
+    assert option.status is Status.not_suitable
+    texts = [r.text for r in option.reasons]
+    assert "it is not for where the cancer has spread: liver, which you listed" in texts, texts
+
+
+@pytest.mark.parametrize("said", ["I don't know", "dont know", "not sure", "Unsure", "IDK",
+                                  "Not known"])  # fmt: skip
+def test_a_cancer_not_known_in_any_words_is_the_cancer_unknown(said: str) -> None:
+    """Where the cancer started, answered "I don't know" (the words the form teaches for every
+    other question) or "not sure", is "unknown": the general options. They had been refused as
+    "not sure or says what it is not", while "not known" was taken. ("n/a" and "none" still
+    say no cancer is named, as in an export: refused.)"""
+    kb = shared_kb()
+    unknown = evaluate(parse_profile({"cancer": "unknown", "stage": "4"}, kb), kb)
+    result = evaluate(parse_profile({"cancer": said, "stage": "4"}, kb), kb)
+    assert [(o.id, o.status) for o in result.options] == [
+        (o.id, o.status) for o in unknown.options]
+
+
+@pytest.mark.parametrize("said", ["stomach, not sure", "rectum, unsure", "stomach?"])
+def test_a_cancer_named_with_doubt_is_refused(said: str) -> None:
+    """A site named with doubt is a guess, refused as "stomach?" is ("stomach, not sure" had
+    been read as stomach cancer)."""
+    kb = shared_kb()
+    with pytest.raises(ProfileError, match="not sure"):
+        parse_profile({"cancer": said}, kb)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import LabTest, Modality, Option, Prominence, Span
 from onconav.kb.rules import DECLINES, NOT_COME_BACK, All, Expr, Not, RuledOut, Test, tests_of
+from onconav.kb.vocabulary import in_sentence
 from onconav.logic import (
     FactValue,
     Status,
@@ -387,7 +388,13 @@ def why_not(
         if not isinstance(inner, Test):
             text = "it is not for this situation"
             return [(text, [Reason(kind="condition", text=text, check=None)])]
-        if inner.listed:
+        held = row[inner.fact]
+        if inner.listed and isinstance(held, frozenset) and held & inner.true:
+            # only the places (or things) the person listed, not every one the test names
+            label = in_sentence(kb.facts[inner.fact].label)
+            listed = " and ".join(kb.label(inner.fact, v) for v in sorted(held & inner.true))
+            text = f"it is not for {label}: {listed}, which you listed"
+        elif inner.listed:
             text = f"it is not for {inner.text}, which you listed"
         else:
             text = (

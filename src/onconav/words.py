@@ -44,7 +44,7 @@ def _compact(text: str) -> str:
 
 _UNSURE_WORDS = (r"pending|awaited|awaiting|not (yet )?tested|not done|unknown|uncertain|"
                  r"unclear|possible|possibly|probable|probably|suspected|query|likely|maybe|"
-                 r"inconclusive|indeterminate|(not|cannot be|can't be|can not be) "
+                 r"inconclusive|indeterminate|not sure|unsure|(not|cannot be|can't be|can not be) "
                  r"(excluded|ruled out)")  # fmt: skip
 UNSURE = re.compile(rf"\?|\b({_UNSURE_WORDS})\b")
 UNSURE_HINT = "; when it is not known yet, leave the field out or say unknown"
@@ -54,6 +54,7 @@ UNSURE_HINT = "; when it is not known yet, leave the field out or say unknown"
 # Words that say more ("KRAS pending", "stage IV?") are refused by ``_sure``.
 NOT_KNOWN = ("unknown", "not known", "not tested", "not yet tested", "untested", "not done",
              "pending", "awaiting", "awaited", "don't know", "do not know", "I don't know",
+             "not sure", "unsure",
              "unk", "n/a", "not applicable", "not assessed", "not available", "not recorded",
              "not stated", "null", "nan")  # fmt: skip
 _NOT_KNOWN = frozenset(_compact(w) for w in NOT_KNOWN)
@@ -554,9 +555,12 @@ UNKNOWN_PRIMARY = re.compile(r"\b(unknown primary|primary unknown|cup)\b")
 # "not cancer", "no tumour", "never had", "non-malignant", "non-rectal"; not the names of cancers
 # that start with "non-" ("non-small cell lung cancer", "non-Hodgkin lymphoma").
 NEGATED = re.compile(r"^\s*((not|no|never)\b|non(?![- ]?(small|hodgkin|melanoma|seminoma|muscle)))")
-# Answers that give no cancer: not known ("I don't know", "n/a") or not a cancer ("benign").
+# A person who does not know where the cancer started ("I don't know", "not sure"): the cancer
+# is "unknown" (the general options), as "not known" is.
+DONT_KNOW = re.compile(r"^\s*((i )?(don'?t|do not) know|idk|not sure|unsure)\s*$", re.IGNORECASE)
+# Answers that give no cancer: none said ("n/a", an export's "none") or not a cancer ("benign").
 NO_CANCER = re.compile(
-    r"^\s*((i )?(don'?t|do not) know|idk|n/?a|none|nothing|unsure|tbd|negative|normal|healthy)"
+    r"^\s*(n/?a|none|nothing|tbd|negative|normal|healthy)"
     r"\s*$|\b(benign|pre-?cancerous|cancer[- ]free|ruled out|no evidence|ned)\b",
     re.IGNORECASE,
 )
