@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -123,6 +123,15 @@ def fill(page: Page, profile: dict[str, Any], kb: KnowledgeBase) -> None:
             typed = [item for item in value if item not in choices]
             if typed:
                 page.fill(f"#f-{name}", ", ".join(typed))
+
+
+def send(page: Page, action: Callable[[], None]) -> None:
+    """Send the form, and wait for the answer (or the form again, with mistakes) to load: not
+    with expect_navigation, which the script's change of the address in the history (so that
+    Back shows the answers sent) already satisfies."""
+    action()
+    page.wait_for_url("**/options?**")
+    page.wait_for_load_state()
 
 
 def shown(page: Page) -> list[tuple[str, str]]:
@@ -272,7 +281,10 @@ def test_a_mistake_is_shown_on_the_form_with_the_answers_kept(page: Watched, sit
     assert page.page.input_value("#f-cancer") == "rectum"
     assert page.page.is_checked('input[type=checkbox][name="symptoms"][value="bleeding"]')
     summary.get_by_role("link").first.click()
-    assert page.page.url.endswith("#q-stage")
+    assert page.page.url.endswith("#c-stage")
+    # the link leads to the question's first answer, which has the focus (it stayed on the page)
+    assert page.page.evaluate("document.activeElement.id") == "c-stage"
+    assert page.page.get_attribute("#c-stage", "aria-invalid") == "true"
 
 
 def test_changing_nothing_and_sending_the_form_again_gives_the_same_options(
@@ -292,8 +304,7 @@ def test_changing_nothing_and_sending_the_form_again_gives_the_same_options(
     assert page.page.is_checked('input[name="stage"][value="4"]')
     assert page.page.is_checked('input[name="her2"][value="unknown"]')
     assert "HER2-negative" in page.page.locator("#d-her2").inner_text()
-    with page.page.expect_navigation():
-        page.page.get_by_role("button", name="Show my options").click()
+    send(page.page, lambda: page.page.get_by_role("button", name="Show my options").click())
     assert shown(page.page) == before
 
 
@@ -341,13 +352,12 @@ def test_after_sending_a_form_with_a_mistake_the_focus_is_on_the_list_of_mistake
     page.page.goto(site + "/")
     page.page.check('input[type=checkbox][name="symptoms"][value="bleeding"]')
     page.page.locator("#f-cancer").focus()
-    with page.page.expect_navigation():
-        page.page.keyboard.press("Enter")  # sent from the keyboard
+    send(page.page, lambda: page.page.keyboard.press("Enter"))  # sent from the keyboard
     page.errors.clear()  # the 422 itself is logged by the browser as a failed resource
     assert page.page.evaluate("document.activeElement.id") == "errors"
     assert "cancer" in page.page.evaluate("document.activeElement.innerText")
     page.page.keyboard.press("Tab")
-    assert page.page.evaluate("document.activeElement.getAttribute('href')") == "#q-cancer"
+    assert page.page.evaluate("document.activeElement.getAttribute('href')") == "#f-cancer"
 
 
 PAGES = {
@@ -360,6 +370,9 @@ PAGES = {
     "disagree": "/?cancer=stomach&stage=4&her2=positive&her2=negative",
     "search": "/search?q=will+I+need+a+stoma+bag&cancer=rectum",
     "not-found": "/no/such/page",
+    # long words with no break: a name that is not a question, a cancer typed at length
+    "long-words": "/options?" + "z" * 300 + "=1&cancer=" + "x" * 290,
+    "too-long": "/options?cancer=rectum&q=" + "a" * 9000,
 }
 
 
@@ -367,10 +380,11 @@ PAGES = {
 def test_accessible_and_fits_a_phone(browser: Browser, site: str, shots: Path,
                                      name: str) -> None:  # fmt: skip
     for label, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        context = browser.new_context(viewport=viewport)
+        # a phone lays a page out 980 px wide unless the page asks for the device's width
+        context = browser.new_context(viewport=viewport, is_mobile=viewport is PHONE)
         watched = Watched(context.new_page())
         watched.page.goto(site + PAGES[name])
-        if name in ("error", "not-found"):  # the browser reports the status 422 or 404
+        if name in ("error", "not-found", "long-words", "too-long"):  # a status 4xx, reported
             watched.errors.clear()
         no_serious_problems(watched.page)
         width = watched.page.evaluate("document.documentElement.scrollWidth")
@@ -444,3 +458,44 @@ def test_every_page_has_the_search_box(page: Watched, site: str) -> None:
         assert hits.count() >= 1
         assert "trifluridine" in hits.first.inner_text().lower()
         assert page.page.locator("form.site-search").count() == 0
+
+
+def test_i_dont_know_or_none_clears_the_names_ticked_before(page: Watched, site: str) -> None:
+    """Liver ticked, then "I don't know" chosen: liver stayed ticked and was sent ("spread:
+    liver"); with "None", the page said "none and also names some". Choosing either clears the
+    ticks and the names typed."""
+    page.page.goto(site + "/")
+    page.page.fill("#f-cancer", "rectum")
+    page.page.check('input[type=checkbox][name="metastases"][value="liver"]')
+    assert page.page.is_checked('input[name="metastases"][value="some"]')
+    page.page.check('input[name="metastases"][value="unknown"]')
+    assert not page.page.is_checked('input[type=checkbox][name="metastases"][value="liver"]')
+    page.page.fill("#f-progressed_on", "FOLFOX")
+    page.page.check('input[type=checkbox][name="symptoms"][value="bleeding"]')
+    page.page.check('input[name="progressed_on"][value="none"]')
+    page.page.check('input[name="symptoms"][value="none"]')
+    assert page.page.input_value("#f-progressed_on") == ""
+    assert not page.page.is_checked('input[type=checkbox][name="symptoms"][value="bleeding"]')
+    send(page.page, lambda: page.page.get_by_role("button", name="Show my options").click())
+    assert "/options?" in page.page.url
+    sent = parse_qsl(urlsplit(page.page.url).query)
+    assert ("metastases", "liver") not in sent and ("symptoms", "bleeding") not in sent
+    assert page.page.locator(".error-summary").count() == 0
+
+
+def test_back_shows_the_answers_sent(page: Watched, site: str) -> None:
+    """Back from the answer lost the cancer and the names typed (the browser keeps nothing
+    typed in a box with autocomplete off): the form comes back as it was sent."""
+    page.page.goto(site + "/")
+    page.page.fill("#f-cancer", "rectum")
+    page.page.check('input[name="stage"][value="4"]')
+    page.page.fill("#f-progressed_on", "FOLFOX")
+    page.page.check('input[type=checkbox][name="symptoms"][value="bleeding"]')
+    send(page.page, lambda: page.page.get_by_role("button", name="Show my options").click())
+    assert "/options?" in page.page.url
+    page.page.go_back()
+    page.page.wait_for_load_state()
+    assert page.page.input_value("#f-cancer") == "rectum"
+    assert page.page.input_value("#f-progressed_on") == "FOLFOX"
+    assert page.page.is_checked('input[name="stage"][value="4"]')
+    assert page.page.is_checked('input[type=checkbox][name="symptoms"][value="bleeding"]')

@@ -335,7 +335,7 @@ def test_i_dont_know_leaves_the_field_unknown(said: tuple[str, list[str]], cance
 
 @pytest.mark.parametrize("q", MANY, ids=lambda q: q.name)
 def test_none_is_the_empty_list_and_none_beside_names_is_refused(q: form.Question) -> None:
-    for answers in (["none"], ["None"], ["unknown", "none"]):
+    for answers in (["none"], ["None"], ["some", "none"]):
         query = urlencode([("cancer", "rectum"), *((q.name, a) for a in answers)])
         assert value_of(through_the_query(query), q.name) == [], answers
     name = LIST_WORDS[q.name][0]
@@ -351,15 +351,22 @@ def test_none_is_the_empty_list_and_none_beside_names_is_refused(q: form.Questio
 
 def error_links(html: Html) -> dict[str, str]:
     """The error summary's items: the field each names and its words. An item for a question of
-    the form links to it (#q-FIELD); one for a name that is not a question is words alone."""
+    the form links to the question's first field (#f-cancer, #c-FIELD: the first of its
+    choices), which a click then focuses; one for a name that is not a question is words
+    alone."""
     summary = html.one("div", class_="error-summary")
     out = {}
     for item in html.find("li", within=summary):
         links = html.find("a", within=item)
         if links:
             href = links[0].get("href")
-            assert href.startswith("#q-"), href
-            out[href.removeprefix("#q-")] = links[0].text
+            assert href.startswith(("#f-", "#c-")), href
+            name = href[3:]
+            target = html.one("input", id=href[1:])
+            question = html.one("div", id=f"q-{name}")
+            assert target.inside(question)
+            assert target is html.find("input", within=question)[0], "its first field"
+            out[name] = links[0].text
         else:
             field = item.text.split(":")[0]
             assert field not in BY_NAME, f"{field} is a question: its error links to it"
@@ -376,7 +383,7 @@ REFUSED = [
     ([("cancer", "rectum"), ("stage", "stage 9")], "stage"),
     ([("stage", "4")], "cancer"),
     ([("cancer", "")], "cancer"),
-    ([("cancer", "I don't know")], "cancer"),
+    ([("cancer", "possibly stomach")], "cancer"),
     ([("cancer", "stomache")], "cancer"),
     ([("cancer", "rectum"), ("stage", "4"), ("stage", "4B")], "stage"),
     ([("cancer", "rectum"), ("her2", "5+")], "her2"),
@@ -437,24 +444,188 @@ def test_an_answer_not_accepted_shows_the_form_again_with_the_answers_kept(
     ([("cancer", "rectum"), ("progressed_on", "Xelodaa")], "progressed_on"),
     ([("cancer", "rectum"), ("metastases", "elbow")], "metastases"),
 ])  # fmt: skip
-def test_a_mistake_says_once_what_is_accepted_and_how_many_more(
+def test_a_mistake_is_told_in_a_short_plain_sentence(
     given: list[tuple[str, str]], field: str
 ) -> None:
-    """Each message of a mistake says what is accepted once (it said it twice: "accepted: true,
-    false (accepted: true, false)"), and a list cut short says how many more are accepted."""
+    """Each message of a mistake is a short plain sentence for a frightened reader: no list of
+    what is accepted (a name not known listed a hundred: "(accepted: Abdominoperineal
+    resection, ... and 92 more)", once for each name; a question with answers to choose from
+    listed them beside the answers themselves; "(accepted: a place in the body, as typed)"),
+    the closest name when one is close. The API's 422 keeps its list of what is accepted."""
     html = Html(get("/options?" + urlencode(given)).text)
     messages = list(error_links(html).values())
     assert messages
     for message in messages:
-        assert message.count("accepted:") <= 1, message
-    if field == "colour":  # every question of the form, as the form asks it, none left out
-        assert all(q.label in messages[0] for q in QUESTIONS), messages[0]
-    if field == "progressed_on":  # 100 and more names: some, and how many more
-        assert re.search(r", and \d+ more\)$", messages[0]), messages[0]
-        listed = messages[0].split("(accepted: ")[1].split(", and ")[0].split(", ")
-        assert listed == sorted(listed, key=str.casefold), listed  # by name, not by id
-    if field == "metastases":  # named as the page names them, not by id
-        assert "another part of the body" in messages[0] and "other-site" not in messages[0]
+        if field == "colour":  # every question of the form, as the form asks it, none left out
+            assert all(q.label in message for q in QUESTIONS), message
+            continue
+        assert "accepted" not in message, message
+        assert len(message) < 160, message
+    if field == "progressed_on":
+        assert messages[0].endswith("'Xelodaa' is not known; did you mean capecitabine?")
+    if BY_NAME.get(field) and BY_NAME[field].kind in ("one", "yes_no") and len(given) == 2:
+        assert "choose one of them, or I don't know" in messages[0], messages[0]
+
+
+def test_a_value_quoted_in_a_mistake_is_cut_short() -> None:
+    """A name of 990 characters typed was quoted whole in its message, beside the question and
+    in the summary."""
+    html = Html(get("/options?" + urlencode([("cancer", "rectum"),
+                                             ("progressed_on", "y" * 990)])).text)  # fmt: skip
+    (message,) = error_links(html).values()
+    assert "y" * 40 + "\u2026" in message and "y" * 41 not in message, message
+
+
+def test_every_mistake_is_shown_when_the_cancer_is_missing() -> None:
+    """With no cancer given, the other answers were not read and only "Where the cancer
+    started" was shown: each other mistake showed only once the cancer was typed and the form
+    sent again. They are read as for a cancer whose start is not known."""
+    query = [("stage", "9"), ("progressed_on", "Xelodaa"), ("her2", "purple")]
+    html = Html(get("/options?" + urlencode(query)).text)
+    assert list(error_links(html)) == ["cancer", "stage", "her2", "progressed_on"]
+
+
+def test_a_question_with_two_mistakes_has_one_element_of_messages() -> None:
+    """Two mistakes in one question gave two elements with one id (id="e-progressed_on"), and
+    the question's aria-describedby named only the first: one element holds them all."""
+    query = [("cancer", "rectum"), ("progressed_on", "Xelodaa"), ("progressed_on", "Foo"),
+             ("stage", "9")]  # fmt: skip
+    html = Html(get("/options?" + urlencode(query)).text)
+    ids = [e.get("id") for e in html.elements if e.get("id")]
+    assert len(ids) == len(set(ids)), [i for i in ids if ids.count(i) > 1]
+    messages = html.one(id="e-progressed_on")
+    assert len(html.find("p", within=messages, class_="field-error")) == 2
+    question = html.one("div", id="q-progressed_on")
+    assert "e-progressed_on" in html.one("fieldset", within=question).get(
+        "aria-describedby").split()
+    # each choice of a question with a mistake is marked as wrong, for a screen reader
+    for name in ("stage", "progressed_on"):
+        radios = html.find("input", within=html.one("div", id=f"q-{name}"), type="radio")
+        assert radios and all(r.get("aria-invalid") == "true" for r in radios), name
+    assert not any(r.get("aria-invalid") for r in html.find(
+        "input", within=html.one("div", id="q-her2")))
+
+
+@pytest.mark.parametrize("q", MANY, ids=lambda q: q.name)
+def test_i_dont_know_beside_names_is_pointed_out_never_read_as_the_names(
+    q: form.Question,
+) -> None:
+    """Liver ticked, then "I don't know" chosen: a browser without the script sends both, and
+    the page read liver ("spread: liver"). It is pointed out, as "none" beside names is: the
+    person chooses. A list question not answered has none of its answers chosen (its "I don't
+    know" was chosen from the start, so names ticked without the script came beside it)."""
+    name = LIST_WORDS[q.name][0]
+    query = urlencode([("cancer", "rectum"), (q.name, "unknown"), (q.name, name)])
+    with pytest.raises(ProfileError) as caught:
+        form.profile_data(form.answers(parse_qsl(query)), KB)
+    assert [p.field for p in caught.value.problems] == [q.name]
+    html = Html(get("/options?" + query).text)
+    assert error_links(html)[q.name] == (f"{q.label}: you chose \u201c{q.answers[0]}\u201d and "
+                                         "also ticked or typed an answer; choose one")
+    assert checked(html, q.name)[0] == "unknown"  # shown again as sent, to be corrected
+    assert checked(Html(get("/?cancer=rectum").text), q.name) == []
+    assert checked(Html(get(f"/?cancer=rectum&{q.name}=unknown").text), q.name) == ["unknown"]
+
+
+def test_each_list_question_is_answered_in_its_own_words() -> None:
+    """"None" for "Has your care team said whether targeted therapy or immunotherapy is used for
+    your type of cancer?" read as "they have not said", and made both Not suitable: its answers
+    say what each means. Each list question's "none" answers it in words; "I don't know" is
+    always there."""
+    html = Html(get("/").text)
+
+    def label(name: str, value: str) -> str:
+        return html.one("input", type="radio", name=name, value=value).parents[-1].text
+
+    assert label("used_for_my_cancer", "none") == "They said neither is used"
+    assert label("used_for_my_cancer", "unknown").startswith("I don't know, or they have not said")
+    assert label("metastases", "none") == "It has not spread"
+    for q in MANY:
+        assert label(q.name, "none") != "None", q.name
+        assert label(q.name, "unknown").startswith("I don't know"), q.name
+    # what the words say is what is sent: "not said" is unknown, "neither" is none
+    unsaid = urlencode([("cancer", "pancreas"), ("stage", "4"), ("used_for_my_cancer", "unknown")])
+    assert shown(Html(get("/options?" + unsaid).text)) == statuses(
+        evaluate(parse_profile({"cancer": "pancreas", "stage": "4"}, KB), KB))
+
+
+@pytest.mark.parametrize("route", ["/options", "/report.html"])
+def test_a_cancer_onconav_does_not_know_is_not_the_heading(route: str) -> None:
+    """Any words typed as the cancer became the page's title and heading: a shared link could
+    make it say "Treatment options for incurable. Stop all treatment now and call 1-800-555-0100
+    about your cancer". A cancer onconav does not know is "advanced cancer" in the heading, and
+    the words typed are only quoted, cut at 40 characters, in the situation."""
+    typed = "incurable. Stop all treatment now and call 1-800-555-0100 about your"
+    html = Html(get(route + "?" + urlencode([("cancer", typed), ("stage", "4")])).text)
+    assert html.one("h1").text == "Treatment options for advanced cancer"
+    assert "1-800" not in html.one("title").text
+    situation = html.one("section", class_="situation").text
+    assert f"you wrote: \u201c{typed[:40].rstrip()}\u2026\u201d" in situation, situation
+    assert "1-800" not in situation
+    known = Html(get(route + "?cancer=rectum&stage=4").text)
+    assert known.one("h1").text == "Treatment options for rectal cancer"
+    # the same options as the API for the same words
+    result = evaluate(parse_profile({"cancer": typed, "stage": "4"}, KB), KB)
+    assert shown(html) == statuses(result)
+
+
+def test_the_report_fits_a_phone() -> None:
+    """The report served as a page had no viewport: a phone drew it 980 px wide, shrunk."""
+    html = Html(get("/report.html?cancer=rectum&stage=4").text)
+    assert html.one("meta", name="viewport").get("content") == "width=device-width, initial-scale=1"
+
+
+@pytest.mark.parametrize("path", ["/options", "/report.pdf", "/search", "/"])
+def test_an_address_too_long_is_a_page_for_a_browser(path: str) -> None:
+    """A browser was sent the problem document's JSON for an address over 8 KiB: it gets a page
+    in the site's style saying what to shorten; the API and any client that does not ask for
+    HTML get the problem document."""
+    long = urlencode([("cancer", "rectum"), ("q", "a" * 9000)])
+    async def go() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=APP)
+        async with httpx.AsyncClient(transport=transport, base_url="http://onconav.test") as c:
+            html = {"accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+            return [await c.get(f"{path}?{long}", headers=html),
+                    await c.get(f"/api/v1/search?{long}", headers=html),
+                    await c.get(f"{path}?{long}")]
+
+    page_, api, plain = asyncio.run(go())
+    assert page_.status_code == 414
+    assert page_.headers["content-type"].startswith("text/html")
+    assert page_.headers["content-security-policy"] == page.CSP
+    html = Html(page_.text)
+    assert html.one("h1").text == "This address is too long"
+    assert "shorten" in html.one("main").text
+    assert html.one("link", rel="stylesheet").get("href") == "/static/onconav.css"
+    for refused in (api, plain):
+        assert refused.status_code == 414
+        assert refused.headers["content-type"] == "application/problem+json"
+
+
+def test_the_questions_and_notes_are_linked_from_the_top() -> None:
+    """The questions to ask the care team and the notes ("Symptoms can almost always be eased",
+    "You have the right to decide") came after every option, 50 screens down on a phone: the
+    top of the answer links to them. Not in the report, where a link leads nowhere."""
+    query = "cancer=rectum&stage=4&symptoms=bleeding"
+    html = Html(get("/options?" + query).text)
+    jump = html.one("nav", class_="jump")
+    targets = [a.get("href") for a in html.find("a", within=jump)]
+    assert "#questions-h" in targets and "#notes-h" in targets, targets
+    for target in targets:
+        html.one(id=target[1:])
+    first_option = html.find("article", class_=None)[0]
+    assert html.elements.index(jump) < html.elements.index(first_option)
+    result = evaluate(parse_profile({"cancer": "rectum", "stage": "4", "symptoms": ["bleeding"]},
+                                    KB), KB)  # fmt: skip
+    assert all(n.title in jump.text for n in result.notes)
+    assert not Html(get("/report.html?" + query).text).find("nav", class_="jump")
+
+
+def test_the_form_says_the_answers_stay_in_the_browsers_history() -> None:
+    """"Nothing you enter is stored" did not say that the address, with the answers, stays in
+    the history of a shared computer."""
+    lead = Html(get("/").text).one("p", class_="lead").text
+    assert "history" in lead and "private window" in lead, lead
 
 
 @pytest.mark.parametrize(("given", "field"), [
@@ -618,8 +789,9 @@ def test_the_form_asks_every_question_with_its_help_and_i_dont_know() -> None:
         assert html.one("legend", within=fieldset).text == " ".join(q.question.split())
         dont_know = html.one("input", within=box, type="radio", name=q.name, value="unknown")
         assert dont_know.parents[-1].tag == "label"
-        assert dont_know.parents[-1].text == "I don't know"
-        assert "checked" in dont_know.attrs, f"{q.name}: unknown until answered"
+        assert dont_know.parents[-1].text.startswith("I don't know")
+        # unknown until answered: "I don't know" chosen, or for a list none of its answers
+        assert ("checked" in dont_know.attrs) == (q.kind != "many"), q.name
         kind = "checkbox" if q.kind == "many" else "radio"
         choices = q.choices if q.kind != "yes_no" else [form.Choice("yes", "Yes"),
                                                           form.Choice("no", "No")]  # fmt: skip
@@ -648,7 +820,9 @@ def test_the_form_is_filled_from_the_query_string(profile: Profile) -> None:
         value = value_of(profile, q.name)
         radios = [e.get("value") for e in html.find("input", type="radio", name=q.name,
                                                      checked=None)]  # fmt: skip
-        assert len(radios) == 1, (q.name, radios)
+        # one answer chosen; a list not answered has none chosen (unknown until answered)
+        assert len(radios) == 1 or (q.kind == "many" and value is None and not radios), (
+            q.name, radios)
         if q.kind != "many":
             if isinstance(value, bool):
                 value = "yes" if value else "no"
@@ -659,8 +833,8 @@ def test_the_form_is_filled_from_the_query_string(profile: Profile) -> None:
                 value = None
             assert radios == [value if value is not None else form.UNKNOWN], q.name
             continue
-        mode = form.UNKNOWN if value is None else form.SOME if value else form.NONE
-        assert radios == [mode], q.name
+        mode = [] if value is None else [form.SOME] if value else [form.NONE]
+        assert radios == mode, q.name
         choices = {c.value for c in q.choices}
         names = list(value or [])
         ticked = [e.get("value") for e in html.find("input", type="checkbox", name=q.name,
@@ -1046,8 +1220,8 @@ def test_a_cancer_whose_start_is_not_known_is_typed_unknown(typed: str) -> None:
     assert response.status_code == 200
     result = evaluate(parse_profile({"cancer": "unknown", "stage": "4"}, KB), KB)
     assert shown(Html(response.text)) == statuses(result)
-    # "I don't know" typed there is refused, and its message names the word that works
-    refused = error_links(Html(get("/options?" + urlencode([("cancer", "I don't know")])).text))
+    # a guess typed there is refused, and its message names the word that works
+    refused = error_links(Html(get("/options?" + urlencode([("cancer", "maybe stomach")])).text))
     assert "'unknown'" in refused["cancer"], refused
     # "Change your answers" shows it again, and sending it again gives the same
     again = Html(get("/?" + urlencode([("cancer", typed)])).text)

@@ -338,3 +338,42 @@ def test_the_space_for_notes_is_one_page_of_its_own(passage: Passage, name: str)
             assert first_pieces(laid_out._page_box)[0].element_tag == "h2"  # nothing before
         else:
             assert not lines and not notes, number + 1
+
+
+def _page_texts(document: object) -> list[tuple[str, list[float]]]:
+    """Each page of a laid-out report: its text, and the sizes of its letters (px)."""
+    out = []
+    for page in document.pages:  # type: ignore[attr-defined]
+        texts: list[str] = []
+        sizes: list[float] = []
+        waiting = [page._page_box]
+        while waiting:
+            box = waiting.pop(0)
+            if getattr(box, "text", None):
+                texts.append(box.text)
+                sizes.append(box.style["font_size"])
+            waiting = list(getattr(box, "children", None) or []) + waiting
+        out.append((" ".join(" ".join(texts).split()), sizes))
+    return out
+
+
+def test_the_report_is_large_enough_to_read_and_keeps_each_meaning_whole(
+    passage: Passage,
+) -> None:
+    """The report's text was 10.5 pt, small for older readers: 12 pt. "Needs information" ended
+    one page and what it means began the next: each status stays with its meaning."""
+    import weasyprint  # type: ignore[import-untyped]
+
+    result = evaluate(parse_profile({"cancer": "rectum", "stage": "4", "kras": "wild-type"},
+                                    KB), KB)  # fmt: skip
+    document = weasyprint.HTML(string=report.html(result, KB, passage)).render()
+    pages = _page_texts(document)
+    body = [size for _, sizes in pages for size in sizes]
+    assert sorted(body)[len(body) // 2] >= 16, "most of the text is 12 pt (16 px) or more"
+    for status, meaning in (("Needs information", "It may or may not fit"),
+                            ("Offered", "The sources describe this option")):  # fmt: skip
+        both = [text for text, _ in pages if f"{status} {meaning}" in text]
+        assert both, f"{status} and its meaning on one page"
+    # each meaning is kept whole, whatever falls where: a block that is not split
+    css = (HERE / "static" / "onconav.css").read_text(encoding="utf-8")
+    assert re.search(r"\.meanings \.meaning \{[^}]*break-inside: avoid", css)

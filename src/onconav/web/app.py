@@ -20,6 +20,7 @@ import logging
 import re
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -154,11 +155,16 @@ class QueryLimit:
     takes addresses of tens of KiB, and the page reads every answer of the query string as a
     profile (a list of 30,000 names, 60 KB, took 16 s). Plain ASGI, as RequestLog."""
 
-    def __init__(self, app: Any, limit: int) -> None:
+    def __init__(self, app: Any, limit: int,
+                 pages: dict[int, Callable[[], Response]] | None = None) -> None:  # fmt: skip
         self.app, self.limit = app, limit
+        self.pages = pages if pages is not None else {}  # filled once the page's routes are made
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] == "http" and len(scope.get("query_string", b"")) > self.limit:
+            if 414 in self.pages and _wants_page(Request(scope)):  # a browser: a page, in words
+                await self.pages[414]()(scope, receive, send)
+                return
             refused = problem(414, "Address too long", f"The query string (the address after "
                               f"'?') is longer than {self.limit} bytes; the form's answers take "
                               "far less.")  # fmt: skip
@@ -211,7 +217,8 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         "care team, not medical advice.",
     )
 
-    app.add_middleware(QueryLimit, limit=settings.max_query_bytes)
+    error_pages: dict[int, Callable[[], Response]] = {}
+    app.add_middleware(QueryLimit, limit=settings.max_query_bytes, pages=error_pages)
     app.add_middleware(RequestLog)  # the outermost: it logs the refusals of QueryLimit too
 
     @app.exception_handler(RequestValidationError)
@@ -352,13 +359,14 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    not_found_page = add_page(app, kb, passage, index)
+    error_page = add_page(app, kb, passage, index, settings.max_query_bytes)
+    error_pages[414] = lambda: error_page(414)
     add_cds_hooks(app, kb, settings.cds_hooks)
 
     @app.exception_handler(HTTPException)
     async def _http(request: Request, error: HTTPException) -> Response:
         if error.status_code == 404 and _wants_page(request):
-            return not_found_page()
+            return error_page(404)
         response = problem(error.status_code, _title(error.status_code), str(error.detail))
         response.headers.update(error.headers or {})  # Allow, for a method not allowed
         return response

@@ -53,6 +53,8 @@ class Question:
     typed: bool = False  # a "many" question that also takes typed names
     suggest: str | None = None  # the id of the datalist of names to suggest
     section: str = ""
+    # a list question's three answers: not known, none, and "these" (the ticks and names)
+    answers: tuple[str, str, str] = ("I don't know", "None", "Yes, these:")
 
 
 SECTIONS = {
@@ -68,6 +70,19 @@ SECTIONS = {
     "wants_cancer_treatment": "What you want",
 }  # fmt: skip
 ORDER = list(SECTIONS)
+# Each list question's three answers in words that answer it: the same "None" for "Has your
+# care team said whether targeted therapy or immunotherapy is used?" read as "they said nothing"
+# and made both Not suitable. The first is always "I don't know" (unknown, never "no").
+LIST_ANSWERS = {
+    "metastases": ("I don't know", "It has not spread", "It has spread to these places:"),
+    "prior_treatments": ("I don't know", "No treatment yet", "Yes, these:"),
+    "progressed_on": ("I don't know", "None has stopped working", "These stopped working:"),
+    "cannot_have": ("I don't know", "No, none", "Yes, these:"),
+    "planned": ("I don't know", "Nothing is planned", "Yes, these are planned:"),
+    "used_for_my_cancer": ("I don't know, or they have not said", "They said neither is used",
+                           "They said these are used:"),
+    "symptoms": ("I don't know", "No symptoms from the cancer", "Yes, these:"),
+}
 # List questions that also take typed names, and which list of names they suggest.
 TYPED = {
     "progressed_on": "therapies", "cannot_have": "therapies", "prior_treatments": "therapies",
@@ -93,7 +108,7 @@ def questions(kb: KnowledgeBase) -> list[Question]:
             name=name, label=fact.label, question=fact.question, why=fact.why,
             find_it=fact.find_it, kind=kind, choices=choices, typed=name in TYPED,
             suggest=TYPED.get(name, "cancers" if name == "cancer" else None),
-            section=SECTIONS[name],
+            section=SECTIONS[name], **({"answers": LIST_ANSWERS[name]} if kind == "many" else {}),
         ))  # fmt: skip
     return out
 
@@ -176,6 +191,8 @@ def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase,
     asked = questions(kb)
     kinds = {q.name: q.kind for q in asked}
     labels = tuple(q.label for q in asked)
+    dont_knows = {q.name: q.answers[0] for q in asked}
+    nones = {q.name: q.answers[1] for q in asked}
     for name, values in given.items():
         if name not in kinds:  # the questions listed once, however many names are not one
             listed = not any(isinstance(p, NotAsked) for p in problems)
@@ -186,12 +203,21 @@ def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase,
             continue
         if kinds[name] == "many":
             names = [n for v in values for n in split_list(v)]
-            said = [n for n in names if n.lower() not in (UNKNOWN, SOME)]
+            said = [n for n in names if n.lower() not in (SOME, UNKNOWN)]
+            # "I don't know" or "none" beside names ticked or typed (a browser without the
+            # script sends the names ticked before "I don't know" was chosen, and the page read
+            # them) is pointed out, never guessed: the person chooses
+            if UNKNOWN in (n.lower() for n in names) and said:
+                problems.append(Problem(name, ", ".join(said), (), (
+                    f"you chose \u201c{dont_knows[name]}\u201d and also ticked or typed an "
+                    "answer; choose one")))
+                continue
             if not said:
                 continue  # "I don't know", or "yes" with no names: unknown
             if NONE in (n.lower() for n in said) and len(said) > 1:
-                problems.append(Problem(name, ", ".join(said), ("none", "names"),
-                                        "says none and also names some"))  # fmt: skip
+                problems.append(Problem(name, ", ".join(said), (), (
+                    f"you chose \u201c{nones[name]}\u201d and also ticked or typed some; "
+                    "choose one")))
                 continue
             data[name] = said
             continue
@@ -212,14 +238,16 @@ def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase,
     if biomarkers:
         data["biomarkers"] = biomarkers
     if "cancer" not in data and not any(p.field == "cancer" for p in problems):
-        needed = "an answer is needed; type where the cancer started, or unknown"
-        problems.insert(0, Problem("cancer", None, ("a place in the body, as typed",), needed))
+        needed = "please type where the cancer started, or unknown if nobody knows"
+        problems.insert(0, Problem("cancer", None, (), needed))
     if problems:
-        if "cancer" in data:  # the other answers are read too: every mistake is shown at once
-            try:
-                parse_profile(data, kb)
-            except ProfileError as error:
-                problems += error.problems
+        # the other answers are read too, with a cancer whose start is not known when none was
+        # given (they were not, and each mistake showed only once the one before was
+        # corrected): every mistake is shown at once
+        try:
+            parse_profile({"cancer": UNKNOWN, **data}, kb)
+        except ProfileError as error:
+            problems += [p for p in error.problems if "cancer" in data or p.field != "cancer"]
         raise ProfileError(problems)
     return data
 
@@ -281,7 +309,8 @@ def _read(kb: KnowledgeBase, cancer: str, name: str, value: object) -> list[str]
 class Filled:
     """A question as the query string answers it, to show the form again with the answers."""
 
-    mode: str  # for a list: unknown, none or some; for the others the answer (or unknown)
+    mode: str  # for a list: unknown, none, some or "" (not answered); for the others the answer
+    # (or unknown)
     selected: frozenset[str] = frozenset()  # the choices ticked
     typed: str = ""  # the names (or the text) typed
     disagree: tuple[str, ...] = ()  # two results or more given for a biomarker
@@ -304,5 +333,10 @@ def filled(question: Question, values: list[str]) -> Filled:
     choices = {c.value for c in question.choices}
     ticked = frozenset(n for n in said if n in choices)
     typed = ", ".join(n for n in said if n not in choices)
-    mode = SOME if said else NONE if any(n.lower() == NONE for n in names) else UNKNOWN
+    # A list not answered has none of its three answers chosen, so that names ticked without
+    # the script (which chooses "Yes, these") are not sent beside an "I don't know" chosen
+    # beforehand, which could not be told from one chosen afterwards
+    lowered = {n.lower() for n in names}
+    mode = (UNKNOWN if UNKNOWN in lowered else SOME if said else NONE if NONE in lowered
+            else "")  # fmt: skip
     return Filled(mode, ticked, typed)

@@ -39,7 +39,8 @@ CSP = (
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 PAGE_METHODS = ["GET", "HEAD"]  # HEAD answers as GET does (uvicorn sends no body)
-ACCEPTED_LISTED = 20  # the most accepted words a mistake's message lists (the form asks 18)
+QUOTED = 40  # the most characters of a value a mistake's message quotes
+LONG_QUOTE = re.compile("'([^']{n,})'|\"([^\"]{n,})\"".replace("n", str(QUOTED + 1)))
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -62,10 +63,11 @@ def report_headers(html: str) -> dict[str, str]:
 
 def add_page(
     app: FastAPI, kb: KnowledgeBase, passage: Callable[[Cited], str | None] | None,
-    index: Index,
-) -> Callable[[], HTMLResponse]:
-    """The page's routes on the app; gives back the page "not found" (404), in the page's style,
-    for an address the app does not have that a browser asks for."""
+    index: Index, max_query_bytes: int = 8192,
+) -> Callable[[int], HTMLResponse]:
+    """The page's routes on the app; gives back the pages of errors, in the page's style, that a
+    browser is shown: "not found" (404) for an address the app does not have, "address too
+    long" (414) saying what to shorten (a browser was sent the problem document's JSON)."""
     env = environment()
     questions = form.questions(kb)
     names = form.suggestions(kb)
@@ -95,15 +97,17 @@ def add_page(
             return form_page(request, form_errors(error), 422)
 
     labels = {q.name: q.label for q in questions}
+    kinds = {q.name: q.kind for q in questions}
 
     def form_errors(error: ProfileError) -> dict[str, list[str]]:
-        """Each problem's words by question, named as the page names the question ("Stage of
-        the cancer: ...", not the field's name "stage" or "progressed_on[0]", which a person
-        never sees), with what is accepted when the words do not say it already (they said it
-        twice: "accepted: true, false (accepted: true, false)"), named as the page names them
-        ("Bleeding from the airways", not the id "airway-bleeding") in the order of those names
-        (in the order of the ids, "Surgery to stop bleeding" came under b, for bleeding-surgery),
-        and how many more are accepted when there are too many to list."""
+        """Each problem's words by question, in plain short sentences for a frightened reader,
+        named as the page names the question ("Stage of the cancer: ...", not the field's name
+        "stage" or "progressed_on[0]", which a person never sees). No list of what is accepted
+        (the API's 422 keeps it): a question with answers to choose from says to choose one of
+        them (its answers are right there), a name not known says so with the closest name when
+        one is close ("did you mean capecitabine?"). Each message listed a hundred names
+        ("accepted: Abdominoperineal resection, ... and 92 more"), once for each name not
+        known. A value quoted is cut at 40 characters."""
         out: dict[str, list[str]] = {}
         for problem in error.problems:
             if isinstance(problem, form.NotAsked):  # named as given; its words list the questions
@@ -111,13 +115,13 @@ def add_page(
                 continue
             name = problem.field.split("[")[0].split(".")[-1]  # symptoms[1], biomarkers.her2
             name = "cancer" if name == "profile" else name
-            message = f"{labels.get(name, problem.field)}: {problem.message}"
-            if problem.accepted and "accepted:" not in problem.message:
-                shown = sorted((kb.label(name, a) if name in kb.facts else a
-                                for a in problem.accepted), key=str.casefold)  # fmt: skip
-                listed = ", ".join(shown[:ACCEPTED_LISTED])  # by name, as a person looks
-                more = len(problem.accepted) - ACCEPTED_LISTED
-                message += f" (accepted: {listed}" + (f", and {more} more)" if more > 0 else ")")
+            words = problem.message
+            if kinds.get(name) in ("one", "yes_no") and "is not accepted" in words:
+                words = (f"{_said(problem.value)} is not one of the answers to this question: "
+                         "choose one of them, or I don't know")  # fmt: skip
+            else:
+                words = words.split("; accepted:")[0]  # a long list of what is accepted
+            message = f"{labels.get(name, problem.field)}: {_short_quotes(words)}"
             out.setdefault(name, []).append(message)
         # in the order of the form's questions, as a person goes through them (the form's own
         # mistakes came first); a name that is not a question first
@@ -195,8 +199,27 @@ def add_page(
             "Content-Disposition": 'inline; filename="onconav-options.pdf"',
         })  # fmt: skip
 
-    def not_found() -> HTMLResponse:
+    def error_page(status: int) -> HTMLResponse:
+        if status == 414:
+            return page("too_long.html", 414, limit_words=f"{max_query_bytes:,} characters")
         return page("not_found.html", 404)
 
-    return not_found
+    return error_page
 
+
+
+def _said(value: object) -> str:
+    """A value given, quoted, as a message on the page shows it."""
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
+    return f"“{_cut(str(value))}”" if value not in (None, "") else "The answer"
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= QUOTED else text[:QUOTED].rstrip() + "…"
+
+
+def _short_quotes(message: str) -> str:
+    """A message with each value it quotes ('...' or "...") cut at QUOTED characters: a name of
+    1,000 characters typed was quoted whole."""
+    return LONG_QUOTE.sub(lambda m: "'" + _cut(m.group(1) or m.group(2)) + "'", message)

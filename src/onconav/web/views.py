@@ -19,6 +19,7 @@ from onconav.result import Result, Status
 from onconav.web import form
 
 HERE = Path(__file__).parent
+TYPED_SHOWN = 40  # the most characters of a cancer typed that onconav does not know shown
 STATUS_ICONS = {
     Status.offered: "offered",
     Status.needs_information: "needs-information",
@@ -110,9 +111,11 @@ def answer_context(
     linked = {name: explain_url(found[0].id) for name in mentioned if (found := kb.find(name))}
     if printed:  # an address on this server is no link on paper, nor in a PDF file
         linked = {}
+    heading, situation = cancer_heading(result, kb)
     return {
         "result": result,
-        "situation": render.situation(result),
+        "cancer_heading": heading,
+        "situation": situation,
         "headline": render.headline(result),
         "groups": list(render.groups(result)),
         "passage": passage or (lambda _: None),
@@ -120,3 +123,25 @@ def answer_context(
         "expand": expand,
         "printed": printed,
     }
+
+
+def cancer_heading(result: Result, kb: KnowledgeBase) -> tuple[str, list[tuple[str, str]]]:
+    """The cancer as the heading and the title name it, and the situation as understood. A cancer
+    the knowledge base does not know is "advanced cancer" in the heading, and what was typed is
+    only quoted, cut short, in the situation ("you wrote: ..."): any words in the address became
+    the page's heading, so a shared link could make the page say "Treatment options for
+    incurable. Stop all treatment now and call ..."."""
+    situation = render.situation(result)
+    if result.cancer in {c.id for c in kb.data.cancers}:
+        return result.cancer_name, situation
+    typed = " ".join(str(result.profile.cancer).split())
+    short = typed if len(typed) <= TYPED_SHOWN else typed[:TYPED_SHOWN].rstrip() + "\u2026"
+    out = []
+    for label, words in situation:
+        if label == "Where the cancer started":
+            words = f"a cancer onconav does not know by that name (you wrote: \u201c{short}\u201d)"
+        else:  # named in the sentences about the sources, quoted in a warning
+            words = words.replace(result.cancer_name, "this cancer")
+            words = words.replace(str(result.profile.cancer), short)
+        out.append((label, words))
+    return "advanced cancer", out

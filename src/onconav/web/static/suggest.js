@@ -1,7 +1,8 @@
 // Suggestions as a person types a list of names ("FOLFOX, Xel..."): the page's datalist offers
 // whole values, so this keeps the names already typed in front of each suggestion. The page works
 // without it. It also ticks the "Yes, these" answer of a list question when a name is ticked or
-// typed, so that the answer sent says what the person did.
+// typed, and clears the names when "I don't know" or "None" is chosen, so that the answer sent
+// says what the person did; and makes Back show the answers sent.
 (function () {
   "use strict";
   var MAX = 30;
@@ -38,5 +39,26 @@
         yes.checked = true;
       }
     });
+    // "I don't know" or "None" chosen after names were ticked or typed: they are cleared, so
+    // that the answer sent is the one chosen (liver ticked, then "I don't know", sent liver)
+    document.querySelectorAll('input[type=radio][name="' + name + '"]').forEach(function (radio) {
+      if (radio.value !== "unknown" && radio.value !== "none") { return; }
+      radio.addEventListener("change", function () {
+        if (!radio.checked) { return; }
+        box.querySelectorAll("input[type=checkbox]").forEach(function (tick) { tick.checked = false; });
+        box.querySelectorAll("input[type=text]").forEach(function (typed) { typed.value = ""; });
+      });
+    });
   });
+  // On sending the form, this page's entry in the history becomes the form filled with the
+  // answers ("/?cancer=..."), so that Back shows them again, as the server fills them: the
+  // browser does not keep what was typed in a box that asks it not to remember (autocomplete
+  // off, so that a shared computer does not offer the names typed to the next person).
+  var sent = document.querySelector("form[action='/options']");
+  if (sent && window.history && window.URLSearchParams && window.FormData) {
+    sent.addEventListener("submit", function () {
+      var query = new URLSearchParams(new FormData(sent)).toString();
+      window.history.replaceState(null, "", "/?" + query);
+    });
+  }
 })();
