@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from conftest import Run
 from onconav.cohort import run
+from onconav.cohort.reasons import reason as reason_of
 from onconav.cohort.table import EMPTY_ROW, CohortError, connect, load
-from onconav.cohort.table import reason as reason_of
 from onconav.kb import load_kb
 from onconav.profile import ProfileError, parse_profile
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from onconav.profile import Problem, ProfileError
@@ -216,3 +217,15 @@ def _too_deep(where: str) -> ProfileError:
 
 def _given_twice(path: Path, where: str) -> Problem:
     return Problem(field_name(path), None, (), f"is given twice in {where}; give it once")
+
+
+def reference_key(reference: str, full_urls: Mapping[str, str] | None = None) -> str:
+    """A FHIR reference as ``Type/id``: a bundle's fullUrl resolved, a URL cut to its last two
+    parts, a version (``/_history/N``) cut off. The one reading of a reference: the FHIR mapping,
+    the cohort's FHIR folders and the CDS Hooks drafted orders use it."""
+    if full_urls and reference in full_urls:
+        return full_urls[reference]
+    parts = [p for p in reference.split("/") if p]
+    if "_history" in parts:
+        parts = parts[: parts.index("_history")]
+    return "/".join(parts[-2:]) if len(parts) >= 2 else reference

@@ -11,6 +11,7 @@ from typing import Any
 
 from onconav.cdshooks.cards import Drafted
 from onconav.cdshooks.prefetch import bundle_resources, medications_named
+from onconav.reading import reference_key
 
 __all__ = ["CodeReader", "drafted", "named"]
 
@@ -48,16 +49,6 @@ def _full_urls(bundle: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
             for entry in (entries if isinstance(entries, list) else [])
             if isinstance(entry, dict) and isinstance(entry.get("fullUrl"), str)
             and isinstance(entry.get("resource"), dict)}  # fmt: skip
-
-
-def _reference_key(reference: str) -> str:
-    """A reference as ``Type/id``: a URL cut to its last two parts, a version (``_history``) cut
-    off; as the FHIR mapping reads a reference (``onconav.fhir.reader._ref_key``, which the CDS
-    Hooks parts may not import)."""
-    parts = [p for p in reference.split("/") if p]
-    if "_history" in parts:
-        parts = parts[: parts.index("_history")]
-    return "/".join(parts[-2:]) if len(parts) >= 2 else reference
 
 
 def named(draft_orders: Mapping[str, Any], selections: Iterable[str]) -> dict[str, str]:
@@ -105,6 +96,6 @@ def _medication(resource: Mapping[str, Any], by_ref: Mapping[str, Any]) -> Mappi
             if isinstance(contained, dict) and contained.get("id") == reference[1:]:
                 return contained
         return None
-    found = by_ref.get(reference) or by_ref.get(_reference_key(reference))
+    found = by_ref.get(reference) or by_ref.get(reference_key(reference))
     return found if isinstance(found, dict) else None
 

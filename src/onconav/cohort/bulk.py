@@ -11,11 +11,11 @@ partition's lines (about ``PART_BYTES`` of text; more for an export of over 32 G
 about no one patient (Medication, Organization, Practitioner, ...) are held as text for the
 whole run and given to each patient whose resources refer to them.
 
-References are read as the FHIR mapping reads them (``fhir.reader._ref_key``): ``Patient/1``,
-``https://ehr.example.org/fhir/Patient/1`` and ``Patient/1/_history/2`` are the same patient. A
-line whose patient cannot be known (its ``subject`` a ``urn:uuid:``, which only a Bundle's
-fullUrl resolves) is quarantined with its file, line number and the reference, never dropped;
-so is a resource with no id about no patient (nothing can refer to it) and a Bundle. A
+References are read as the FHIR mapping reads them (``onconav.reading.reference_key``):
+``Patient/1``, ``https://ehr.example.org/fhir/Patient/1`` and ``Patient/1/_history/2`` are the
+same patient. A line whose patient cannot be known (its ``subject`` a ``urn:uuid:``, which only
+a Bundle's fullUrl resolves) is quarantined with its file, line number and the reference, never
+dropped; so is a resource with no id about no patient (nothing can refer to it) and a Bundle. A
 ``medicationReference`` to a Medication not in the folder, and a file of the folder that is not
 read, are named in ``notes`` (the summary's)."""
 
@@ -29,10 +29,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from onconav.cohort.table import cut, reason
+from onconav.cohort.reasons import cut, reason
 from onconav.fhir import FhirError, read_resources
-from onconav.fhir.reader import _ref_key
 from onconav.kb import KnowledgeBase
+from onconav.reading import reference_key
 
 PART_BYTES = 64 * 1024 * 1024  # the text of the lines of one partition, about
 MAX_PARTS = 512  # partition files open at once: past 32 GB of NDJSON, partitions grow instead
@@ -90,7 +90,7 @@ def key_of(reference: object) -> str | None:
     """What a reference names, as the FHIR mapping reads it (``Type/id``: a full URL and a
     version cut), or None if it has no ``reference`` text."""
     text = reference.get("reference") if isinstance(reference, dict) else None
-    return _ref_key(text, {}) if isinstance(text, str) else None
+    return reference_key(text) if isinstance(text, str) else None
 
 
 def patient_of(reference: object) -> str | None:
@@ -243,7 +243,7 @@ def _row(who: str, lines: list[tuple[str, str]], shared: dict[str, tuple[str, st
     seen: set[str] = set()
     for _, text in found:  # grows as referred resources are added
         for ref in REFERENCE.findall(text):
-            key = _ref_key(ref, {})
+            key = reference_key(ref)
             if key in shared and key not in seen and key not in own:
                 seen.add(key)
                 found.append(shared[key])

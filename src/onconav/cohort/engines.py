@@ -13,7 +13,8 @@ from pathlib import Path
 
 import duckdb
 
-from onconav.cohort.table import EMPTY_ROW, as_given, id_problem, reason, watched
+from onconav.cohort.reasons import reason
+from onconav.cohort.table import EMPTY_ROW, as_given, id_problem, watched
 from onconav.engine import undecided_facts
 from onconav.kb import KnowledgeBase
 from onconav.kb.rules import Rules

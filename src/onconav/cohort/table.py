@@ -21,18 +21,17 @@ from typing import Any
 
 import duckdb
 
+from onconav.cohort.reasons import cut, reason
 from onconav.kb import KnowledgeBase
 from onconav.kb.vocabulary import normalise_name
 from onconav.logic import column, quote
 from onconav.profile import (
     NONE_WORDS,
-    Problem,
     ProfileError,
     facts_of,
     facts_table,
     parse_profile,
 )
-from onconav.words import shown
 
 FORMATS = {".parquet": "parquet", ".csv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson",
            ".json": "ndjson"}  # fmt: skip
@@ -46,7 +45,6 @@ COPY = {"parquet": "FORMAT parquet, COMPRESSION zstd", "csv": "FORMAT csv, HEADE
 SEPARATOR = "; "
 # the reason of a row with no value in any column (a spreadsheet's row of only commas): no person
 EMPTY_ROW = "the row is empty: no value in any column"
-LONGEST = 80  # the characters of a value a reason quotes (``cut``)
 
 
 def connect() -> duckdb.DuckDBPyConnection:
@@ -712,28 +710,6 @@ def _profile(kb: KnowledgeBase, cancer: str | None, field: str, value: object) -
         else:
             data[field] = value
     return data
-
-
-def reason(problem: Problem) -> str:
-    """A problem of a row in the words of the input's columns: ``her2: ...``, not the profile's
-    ``biomarkers.her2: ...`` (the input has no such column); a long value it quotes cut, its
-    length said (``cut``)."""
-    message, value = problem.message, problem.value
-    said = shown(value)
-    if len(said) > LONGEST and said in message:
-        message = message.replace(said, cut(value))
-    return f"{problem.field.removeprefix('biomarkers.')}: {message}"
-
-
-def cut(value: object) -> str:
-    """A value as a reason quotes it (``words.shown``: '04', true, {"a": 1}); past ``LONGEST``
-    characters, its first ones and its length (a 200,000-character value is not echoed whole
-    in the quarantine, as the core says only the length of a name too long)."""
-    said = shown(value)
-    if len(said) <= LONGEST:
-        return said
-    length = len(value) if isinstance(value, str) else len(said)
-    return f"{said[:LONGEST]}... ({length} characters long)"
 
 
 def _read(kb: KnowledgeBase, data: dict[str, Any], field: str) -> tuple[Any, str | None]:

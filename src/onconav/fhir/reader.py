@@ -20,6 +20,7 @@ from onconav.fhir.codes import OBJECT, Row, Tables, load_tables, system_name
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import Drug, Regimen
 from onconav.profile import Problem, at_most
+from onconav.reading import reference_key
 
 JSON = Mapping[str, Any]
 
@@ -353,16 +354,6 @@ def _invalid(error: ValidationError) -> str:
     return f"not valid FHIR R4: {where or 'resource'}: {first.get('msg', 'invalid')}{tail}"
 
 
-def _ref_key(reference: str, full_urls: Mapping[str, str]) -> str:
-    """A reference as ``Type/id``: a bundle's fullUrl resolved, a URL cut to its last part."""
-    if reference in full_urls:
-        return full_urls[reference]
-    parts = [p for p in reference.split("/") if p]
-    if "_history" in parts:
-        parts = parts[: parts.index("_history")]
-    return "/".join(parts[-2:]) if len(parts) >= 2 else reference
-
-
 @dataclass
 class Builder:
     """What is read so far: the values of each field with their sources, the resources not used
@@ -399,7 +390,7 @@ class Builder:
 
     def ref(self, reference: object) -> str | None:
         if isinstance(reference, OBJECT) and isinstance(reference.get("reference"), str):
-            return _ref_key(reference["reference"], self.full_urls)
+            return reference_key(reference["reference"], self.full_urls)
         return None
 
     def of_type(self, *types: str) -> list[Res]:
@@ -1274,7 +1265,7 @@ def _medication_of(builder: Builder, res: Res) -> Res | None:
                 # valid: the resource that holds it was validated whole
                 return Res(f"{res.ref}{reference}", "Medication", item)
         return None
-    found = builder.resources.get(_ref_key(reference, builder.full_urls))
+    found = builder.resources.get(reference_key(reference, builder.full_urls))
     return found if found is not None and found.type == "Medication" and builder.valid(
         found) else None  # fmt: skip
 

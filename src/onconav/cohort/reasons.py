@@ -1,0 +1,31 @@
+"""A row's problems in the words of the input's columns, for the quarantine: one place for every
+engine and for the FHIR folders (``onconav.cohort.bulk``)."""
+
+from __future__ import annotations
+
+from onconav.profile import Problem
+from onconav.words import shown
+
+LONGEST = 80  # the characters of a value a reason quotes (``cut``)
+
+
+def reason(problem: Problem) -> str:
+    """A problem of a row in the words of the input's columns: ``her2: ...``, not the profile's
+    ``biomarkers.her2: ...`` (the input has no such column); a long value it quotes cut, its
+    length said (``cut``)."""
+    message, value = problem.message, problem.value
+    said = shown(value)
+    if len(said) > LONGEST and said in message:
+        message = message.replace(said, cut(value))
+    return f"{problem.field.removeprefix('biomarkers.')}: {message}"
+
+
+def cut(value: object) -> str:
+    """A value as a reason quotes it (``words.shown``: '04', true, {"a": 1}); past ``LONGEST``
+    characters, its first ones and its length (a 200,000-character value is not echoed whole
+    in the quarantine, as the core says only the length of a name too long)."""
+    said = shown(value)
+    if len(said) <= LONGEST:
+        return said
+    length = len(value) if isinstance(value, str) else len(said)
+    return f"{said[:LONGEST]}... ({length} characters long)"
