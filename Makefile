@@ -13,11 +13,13 @@ BIN = $(VENV)/bin
 # Debian 12) for `onconav cohort --engine spark`, wrk for the HTTP API's load in benchmarks/api.py
 # (a test runs it: without wrk it has no figure of the server's CPU). Installed only where missing
 # (apt-get, as root or with sudo).
-SYSTEM_PACKAGES ?= chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core default-jre-headless wrk
+SYSTEM_PACKAGES ?= python3-venv chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core default-jre-headless wrk
 
 # onconav itself (what `make demo` needs), then what the checks need besides (the test extra:
 # pytest, the browser driver, PySpark, ...), each installed once per change of pyproject.toml.
 $(BIN)/.installed: pyproject.toml
+	@# Debian's python3 makes no venv without python3-venv (ensurepip): installed when missing
+	@$(PYTHON) -c "import ensurepip" 2>/dev/null || $(MAKE) --no-print-directory setup-system SYSTEM_PACKAGES=python3-venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e .

@@ -143,3 +143,22 @@ def test_the_readme_cohort_example_is_what_the_commands_print(tmp_path: Path) ->
             else:
                 assert got == want, (command, got, want)
 
+
+
+def test_the_profile_docs_error_lines_are_what_the_command_prints(run: Any) -> None:
+    """docs/profile.md quotes four errors; each is the line the command prints for the
+    situation named below it (a line ending "..." cut short there): they had gone stale."""
+    doc = (ROOT / "docs" / "profile.md").read_text(encoding="utf-8")
+    block = doc.split("## Errors and warnings", 1)[1].split("```", 2)[1]
+    quoted = [line for line in block.splitlines() if line.startswith("onconav: error:")]
+    printed = [
+        run("options", "--cancer", "rectum", "--stage", "7").stderr,
+        run("options", "--cancer", "rectum", "--kras", "purple").stderr,
+        run("options", "--profile", "-", stdin='{"cancer": "rectum", "colour": "red"}').stderr,
+        run("options", "--cancer", "rectum", "--symptom", "pain", "--symptom", "hiccups").stderr,
+    ]
+    assert len(quoted) == len(printed)
+    for line, stderr in zip(quoted, printed, strict=True):
+        first = stderr.splitlines()[0]
+        assert first.startswith(line.removesuffix("...")) if line.endswith("...") else (
+            first == line), (line, first)

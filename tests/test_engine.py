@@ -7,6 +7,7 @@ import pickle
 import re
 from collections import Counter
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -447,6 +448,38 @@ def test_own_symptoms_are_raised(kb) -> None:  # type: ignore[no-untyped-def]
     result = evaluate(parse_profile({"cancer": "stomach", "symptoms": ["vomiting blood"]}, kb), kb)
     surgery = [o for o in result.options if o.modality.value == "surgery"]
     assert surgery[0].relieves_your_symptoms
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_of_one_status_and_kind_the_options_for_your_symptoms_come_first(pair) -> None:  # type: ignore[no-untyped-def]
+    """Among options of the same status and kind of treatment, those that relieve the person's
+    own symptoms come first (the vignette above cannot tell: its relieving surgery is the only
+    one offered, and status alone puts it first)."""
+    kb = shared_kb()
+    for data in pair:
+        options = evaluate(parse_profile(data, kb), kb).options
+        for before, after in pairwise(options):
+            same = (before.not_chosen, before.status, before.modality) == (
+                after.not_chosen, after.status, after.modality)
+            assert not (same and after.relieves_your_symptoms
+                        and not before.relieves_your_symptoms), (before.id, after.id)  # fmt: skip
+
+
+def test_a_bleeding_painful_stomach_cancer_is_told_first_what_eases_them(kb) -> None:  # type: ignore[no-untyped-def]
+    """Vignette: stomach cancer, stage 4, with bleeding and pain: of the care offered and of the
+    surgery and procedures that need information, those that ease these symptoms come before the
+    others of their kind and status."""
+    data = {"cancer": "stomach", "stage": "4", "symptoms": ["bleeding", "pain"]}
+    options = evaluate(parse_profile(data, kb), kb).options
+    groups: dict[tuple[object, ...], list[bool]] = {}
+    for o in options:
+        groups.setdefault((o.not_chosen, o.status, o.modality), []).append(
+            o.relieves_your_symptoms)
+    mixed = [marks for marks in groups.values() if True in marks and False in marks]
+    assert mixed, "no group holds options both for and not for the symptoms"
+    for marks in mixed:
+        assert marks == sorted(marks, reverse=True), marks
 
 
 @pytest.mark.parametrize(("symptoms", "marked"), [

@@ -33,7 +33,6 @@ BUNDLES = ROOT / "tests" / "fhir"
 EXAMPLES = ROOT / "examples"
 REFERENCE = ROOT.parent / "shared" / "reference"
 MCODE = REFERENCE / "mcode"
-needs_reference = pytest.mark.skipif(not MCODE.is_dir(), reason="../shared/reference not here")
 UNKNOWABLE = ("resectable", "wants_cancer_treatment", "metastasis_extent")
 
 # Each bundle of tests/fhir: the same situation written as a profile by a person, and the
@@ -137,7 +136,13 @@ def reference_files() -> list[Any]:
     return [pytest.param(p, id=p.stem) for p in sorted(MCODE.glob("*.json"))]
 
 
-@needs_reference
+def test_the_reference_material_is_here() -> None:
+    """The real mCODE examples the tests below read are expected beside the repository
+    (../shared/reference, as the conftest's ``reference`` fixture says): without them those
+    tests would have nothing to read, and must not pass for that."""
+    assert MCODE.is_dir() and any(MCODE.glob("*.json")), f"expected the mCODE examples at {MCODE}"
+
+
 @pytest.mark.parametrize("path", reference_files())
 def test_reference_example_parses_and_round_trips(path: Path) -> None:
     data = json.loads(path.read_text())
@@ -147,7 +152,6 @@ def test_reference_example_parses_and_round_trips(path: Path) -> None:
     assert again == parsed
 
 
-@needs_reference
 @pytest.mark.parametrize("name", ["Bundle-mcode-patient-bundle-jenny-m",
                                   "Bundle-gx-genomic-bundle-adam-anyperson"])  # fmt: skip
 def test_reference_bundles_give_general_options(name: str, kb: onconav.KnowledgeBase) -> None:
@@ -178,7 +182,6 @@ def reference_patients() -> dict[str, list[dict[str, Any]]]:
 NO_CANCER = {"Patient/cancer-patient-lucy-child", "no patient"}
 
 
-@needs_reference
 @pytest.mark.parametrize("who", sorted(reference_patients()))
 def test_reference_patients_assembled_read(who: str, kb: onconav.KnowledgeBase) -> None:
     resources = reference_patients()[who]
@@ -554,7 +557,6 @@ def test_every_row_says_where_it_was_checked() -> None:
                                         "unverified:")), row  # fmt: skip
 
 
-@needs_reference
 def test_rows_checked_in_the_reference_files_are_there() -> None:
     """A row that says it was checked in ../shared/reference holds a code found in that file."""
     for row in load_tables().rows:
@@ -1068,6 +1070,17 @@ def test_the_fields_not_known_from_the_record_are_every_other_field(run: Any) ->
     said = unknown.removeprefix("not known from the record: ").split(", ")
     assert said == [f for f in fact_fields() if f not in given]
     assert {"planned", "cannot_have", "biomarkers.kras"} <= set(said)
+
+
+def test_fhir_profile_offers_only_the_formats_it_gives(run: Any) -> None:
+    """``fhir profile --help`` offered markdown, which the command then refused: it offers text
+    and json, and refuses markdown as any value not offered is refused."""
+    path = Path(__file__).parent / "fhir" / "rectal-progression-after-folfox.json"
+    helped = run("fhir", "profile", "--help")
+    assert "<text|json>" in helped.stdout and "markdown" not in helped.stdout, helped.stdout
+    done = run("fhir", "profile", str(path), "--format", "markdown")
+    assert done.status == 2 and "--format" in done.stderr, done.stderr
+    assert run("fhir", "profile", str(path), "--format", "json").status == 0
 
 
 # ---- small records, one fact each ------------------------------------------------------------

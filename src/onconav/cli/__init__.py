@@ -485,6 +485,14 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
+class TextOrJson(StrEnum):
+    """The formats of a command with no Markdown view (fhir profile's help had offered one it
+    refused), search's and fhir profile's."""
+
+    text = "text"
+    json = "json"
+
+
 def _with_flag(problem: Problem) -> Problem:
     if problem.field == "cancer" and problem.value is None:
         return replace(problem, message="is required: say where the cancer started with --cancer "
@@ -783,19 +791,17 @@ def _read_fhir(path: Path) -> Any:
 def fhir_profile(
     bundle: Annotated[Path, typer.Argument(help="A FHIR Bundle (JSON).")],
     output_format: Annotated[
-        Format, typer.Option("--format", "-f", help="text or json.")
-    ] = Format.text,
+        TextOrJson, typer.Option("--format", "-f", help="text or json.")
+    ] = TextOrJson.text,
 ) -> None:
     """The profile a FHIR (mCODE) Bundle gives, each field with the resources it came from, and
     every resource not used with the reason."""
     reading = _read_fhir(bundle)
-    if output_format is Format.json:
+    if output_format is TextOrJson.json:
         unused = [{"reference": u.reference, "reason": u.reason} for u in reading.unused]
         print(json.dumps({"profile": reading.data, "sources": reading.sources, "unused": unused,
                           "warnings": reading.warnings}, indent=2))  # fmt: skip
         return
-    if output_format is Format.markdown:
-        raise UsageError("--format: text or json")
     fields = {**{k: v for k, v in reading.data.items() if k != "biomarkers"},
               **{f"biomarkers.{k}": v for k, v in reading.data.get("biomarkers", {}).items()}}
     print("profile (each field with where it came from):")
@@ -1143,11 +1149,6 @@ def explain_command(
     kb_show(name, sources)
 
 
-class SearchFormat(StrEnum):
-    text = "text"
-    json = "json"
-
-
 SEARCH_FIELDS = {"q": "QUERY", "limit": "--limit", "cancer": "--cancer"}
 
 
@@ -1159,8 +1160,8 @@ def search_command(
         str | None, typer.Option("--cancer", help="Keep to one cancer: stomach, rectum, cervix.")
     ] = None,
     output_format: Annotated[
-        SearchFormat, typer.Option("--format", "-f", help="text (default) or json.")
-    ] = SearchFormat.text,
+        TextOrJson, typer.Option("--format", "-f", help="text (default) or json.")
+    ] = TextOrJson.text,
     sources: SourcesOption = None,
 ) -> None:
     """Search the sources' passages and the knowledge base in your own words: each hit with its
@@ -1182,7 +1183,7 @@ def search_command(
             if hit.kind == "passage" and hit.text is None:
                 unshown.setdefault(hit.citations[0].source, []).append(hit.citations[0])
         _warn_not_shown({s: sorted(c, key=lambda c: (c.start, c.end)) for s, c in unshown.items()})
-    if output_format is SearchFormat.json:
+    if output_format is TextOrJson.json:
         print(result.model_dump_json(indent=2))
         return
     if not result.hits:
