@@ -20,7 +20,7 @@ from conftest import Done, Run
 from onconav.kb import KnowledgeBase
 from onconav.profile import ProfileError
 from onconav.reading import MAX_PROFILE_BYTES, profile_from_text
-from onconav.result import Counts, Status
+from onconav.result import Counts, Result, Status
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = sorted((ROOT / "examples").glob("*.json"))
@@ -629,6 +629,9 @@ def test_text_and_markdown_carry_the_counts_and_the_situation(
              f"{counts['in_trials']} only in clinical trials, {counts['declined']} not chosen, "
              f"{counts['not_suitable']} not suitable")  # fmt: skip
     [warning] = data["warnings"]
+    from onconav.render import warning_words
+
+    warning = warning_words(Result.model_validate(data), warning)  # its field by its label
     facts = [f"{u['label']}: {u['value']}" for u in data["understood"]]
     assert facts[:2] == ["Where the cancer started: rectal cancer", "Stage of the cancer: stage 4"]
     lines = done.stdout.splitlines()
@@ -640,11 +643,11 @@ def test_text_and_markdown_carry_the_counts_and_the_situation(
                              ""]  # fmt: skip
         assert lines[4 : 4 + n] == [f"- {md_escape(f)}" for f in facts]
         assert lines[4 + n : 7 + n] == [f"- Sources: {md_escape(data['scope'])}",
-                                        f"- **Warning:** {md_escape(warning)}", ""]  # fmt: skip
+                                        f"- **Please note:** {md_escape(warning)}", ""]  # fmt: skip
         assert lines[7 + n] == f"**{words}**"
     else:
         assert lines[: 4 + len(facts)] == ["Options for rectal cancer", *facts,
-                                           f"Sources: {data['scope']}", f"Warning: {warning}",
+                                           f"Sources: {data['scope']}", f"Please note: {warning}",
                                            words]  # fmt: skip
 
 
@@ -768,3 +771,17 @@ def test_each_source_names_its_publisher_and_its_date(run: Run, output_format: s
         assert (f"{source['id']}: {source['title']} (publisher: {source['publisher']}; "
                 f"dated: {source['dated']})") in done.stdout  # fmt: skip
     assert "(Canadian Cancer Society, " not in done.stdout
+
+
+def test_a_warning_names_its_question_in_words(run: Run) -> None:
+    """A warning beside the answer is "Please note", and names the question it is about in
+    words ("HER2: given as both ...", "Where the cancer started: ..."), not by the profile's
+    field ("biomarkers.her2: ...", "cancer: ...") under a red "Warning"."""
+    done = run("options", "--cancer", "stomach and colon", "--her2", "positive", "--her2",
+               "negative")  # fmt: skip
+    assert done.status == 0, done.stderr
+    notes = [line for line in done.stdout.splitlines() if line.startswith("Please note: ")]
+    assert any(n.startswith("Please note: HER2: given as both") for n in notes), notes
+    assert any(n.startswith("Please note: Where the cancer started: 'stomach and colon' is read")
+               for n in notes), notes  # fmt: skip
+    assert "biomarkers.her2:" not in done.stdout and "Warning:" not in done.stdout

@@ -1702,3 +1702,31 @@ def test_a_cancer_named_with_doubt_is_refused(said: str) -> None:
     kb = shared_kb()
     with pytest.raises(ProfileError, match="not sure"):
         parse_profile({"cancer": said}, kb)
+
+
+def test_every_field_of_a_profile_reaches_the_facts() -> None:
+    """facts_of copies each field of one answer by name: a field added to the profile and the
+    data but not copied would stay unknown for everyone, silently. A profile answering every
+    field gives every fact a value."""
+    from onconav.profile import SET_FIELDS, fact_fields
+
+    kb = shared_kb()
+    answers: dict[str, Any] = {
+        "stage": "4", "recurrence": "distant", "resectable": False, "metastasis_extent": "few",
+        "weak_bone": True, "tumour_on_nerve": False, "most_treatments_tried": False,
+        "wants_cancer_treatment": True, "hormone_sensitive": False, "chemo_for_spread": True,
+        "biomarkers.her2": "positive", "biomarkers.kras": "wild-type",
+        "metastases": ["bone"], "progressed_on": ["FOLFOX"], "cannot_have": ["irinotecan"],
+        "prior_treatments": ["chemotherapy"], "symptoms": ["pain"], "planned": ["surgery"],
+        "used_for_my_cancer": ["immunotherapy"],
+    }  # fmt: skip
+    assert set(answers) | {"cancer"} == set(fact_fields()), set(fact_fields()) ^ set(answers)
+    assert set(SET_FIELDS) <= set(answers)
+    data: dict[str, Any] = {"cancer": "rectum", "biomarkers": {}}
+    for field, value in answers.items():
+        if field.startswith("biomarkers."):
+            data["biomarkers"][field.removeprefix("biomarkers.")] = value
+        else:
+            data[field] = value
+    facts = facts_of(parse_profile(data, kb), kb)
+    assert [f for f, v in facts.given.items() if v is None] == []

@@ -54,8 +54,25 @@ def situation(result: Result) -> list[tuple[str, str]]:
     if not any(u.fact == "cancer" for u in result.understood):
         items.insert(0, ("Where the cancer started", result.cancer_name))
     items.append(("Sources", result.scope))
-    items += [("Warning", warning) for warning in result.warnings]
+    items += [(NOTE_LABEL, warning_words(result, warning)) for warning in result.warnings]
     return items
+
+
+NOTE_LABEL = "Please note"  # a warning beside the answer: something to check, not an alarm
+
+
+def warning_words(result: Result, warning: str) -> str:
+    """A warning as a person reads it: the field it is about by its label ("Stage of the
+    cancer: ..."; a fact not understood, by its name in words: "HER2: given as both ..."), not
+    the profile's name for it ("biomarkers.her2: ...")."""
+    field, sep, rest = warning.partition(": ")
+    fact = field.removeprefix("biomarkers.")
+    if not sep or not re.fullmatch(r"[a-z0-9_]+(\[\d+\])?", fact):
+        return warning
+    labels = {u.fact: u.label for u in result.understood} | {"cancer": "Where the cancer started"}
+    words = fact.replace("_", " ")
+    label = labels.get(fact) or (words.upper() if fact in ("her2", "kras") else words.capitalize())
+    return f"{label}: {rest}"
 
 
 def _typed(words: object) -> str:
@@ -219,7 +236,7 @@ def markdown(result: Result, passage: PassageLookup | None = None) -> str:
     out = [f"# Options for {name}", "", "## Your situation as understood", ""]
     for label, words in situation(result):
         shown = md_escape(words)  # the person's own words among them
-        out.append(f"- **{label}:** {shown}" if label == "Warning" else f"- {label}: {shown}")
+        out.append(f"- **{label}:** {shown}" if label == NOTE_LABEL else f"- {label}: {shown}")
     out += ["", f"**{headline(result)}**", ""]
     for title, options in groups(result):
         out += [f"## {title}", ""]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from rich.markup import escape
 
 from onconav.render import (
+    NOTE_LABEL,
     STATUS_WORDS,
     PassageLookup,
     caveat_label,
@@ -39,7 +40,7 @@ def text(result: Result, console: Console, passage: PassageLookup | None = None)
     lines: list[str] = []
     lines.append(f"[bold]Options for {escape(result.cancer_name)}[/bold]")
     for label, words in situation(result):
-        style = "bold red" if label == "Warning" else "bold"
+        style = "bold red" if label == NOTE_LABEL else "bold"
         lines.append(f"[{style}]{label}:[/{style}] {escape(words)}")
     lines.append(f"[bold]{escape(headline(result))}[/bold]")
     for title, options in groups(result):

@@ -61,6 +61,7 @@ def environment() -> jinja2.Environment:
         question_of=render.question_of,
         details=render.details,
         intent_words=render.INTENT_WORDS,
+        note_label=render.NOTE_LABEL,
         source_words=render.source_words,
         explain_url=explain_url,
         statuses=list(Status),
