@@ -467,3 +467,13 @@ def test_command_bad_input_is_one_line(run: Run, args: list[str], field: str) ->
     assert done.status == 2
     lines = done.errors()
     assert len(lines) == 1 and field in lines[0], lines
+
+
+def test_a_lone_character_is_no_word_to_look_for(index: Index) -> None:
+    """A digit or letter alone matched any passage with it: "<script>alert(1)</script>" found
+    the checkpoint inhibitors and phase I trials through "1". A name with one ("5-FU", "phase 1
+    trial") still counts."""
+    assert index.search("<script>alert(1)</script>").hits == []
+    assert index.search("x 1").hits == []
+    assert index.search("5-FU", limit=1).hits[0].matches[0].words == "5 fu"
+    assert index.search("phase 1 trial", limit=1).hits[0].citations[0].start == 5585

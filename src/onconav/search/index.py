@@ -13,15 +13,16 @@ The documents, built at load from the knowledge base (and the source files, when
   other names, description; an option's caveats; a note's text), cited by its evidence.
 
 Ranking is BM25 (bm25s) over stemmed terms. A question is read into concepts: the longest runs of
-its words that are a name of an entry (any name: a brand, an abbreviation, a plain word), and
-each word left over. A concept scores a document with the best of its names: its own words (plain
-BM25) or another name of the same entry (BM25 of that name's terms, scaled down when the name has
-more words than the question's, times ``SYNONYM_WEIGHT``), or for a class of drugs the name of
-one of its drugs (times ``MEMBER_WEIGHT``, and never above ``MEMBER_WEIGHT`` times the best its
-own names score). Another name matches only a document with all its words. A passage that an
-option cites counts ``OPTION_BOOST`` times. Passages that overlap a better one of the same source
-by half are left out, the entries citing them named on the better one. In a question, two words
-joined by a hyphen that spell a one-word name are that name ("HER-2" is "HER2").
+its words that are a name of an entry (any name: a brand, an abbreviation, a plain word), and each
+word left over (not a lone digit or letter). A concept scores a document with the best of its
+names: its own words (plain BM25) or another name of the same entry (BM25 of that name's terms,
+scaled down when the name has more words than the question's, times ``SYNONYM_WEIGHT``), or for a
+class of drugs the name of one of its drugs (times ``MEMBER_WEIGHT``, and never above
+``MEMBER_WEIGHT`` times the best its own names score). Another name matches only a document with
+all its words. A passage that an option cites counts ``OPTION_BOOST`` times. Passages that overlap
+a better one of the same source by half are left out, the entries citing them named on the better
+one. In a question, two words joined by a hyphen that spell a one-word name are that name ("HER-2"
+is "HER2").
 """
 
 from __future__ import annotations
@@ -158,7 +159,8 @@ class Index:
                 if names or n == 1:
                     others = tuple(nm for nm in names if nm.terms != key)
                     words = " ".join(w.surface for w in found[i : i + n])
-                    out.append(Concept(words, key, others))
+                    if names or len(words) > 1:  # a lone "1" or "x" is no word to look for
+                        out.append(Concept(words, key, others))
                     i += n
                     break
         return out
