@@ -523,6 +523,7 @@ def test_her2_words_from_reports(typed: str, value: str | None) -> None:
      ("KRAS not mutant", "wild-type"), ("mutant not detected", "wild-type"),
      ("KRAS: no mutation found", "wild-type"), ("HER2 +ve", "positive"),
      ("HER2 -ve", "negative"), ("G12D wild-type", None), ("KRAS WT mutated", None),
+     ("RAS wild-type mutated", None), ("RAS WT", "wild-type"),
      ("KRAS positive, wild type", None), ("HER2 ++", None), ("HER2 2++", None)],
 )  # fmt: skip
 def test_result_words_a_negation_after_or_a_contradiction_are_read_right(

@@ -253,6 +253,14 @@ _RAS_GENES_WILD = re.compile(
 )
 
 
+def _says_both(text: str) -> bool:
+    """Whether words that say wild-type also say mutated, outside the wild-type words ("WT
+    mutated", "G12D wild-type"; not "not mutated")."""
+    wild = [m.span() for m in _WILD.finditer(text)]
+    return any(not any(a < m.end() and m.start() < b for a, b in wild)
+               for m in _SURELY_MUTATED.finditer(text))  # fmt: skip
+
+
 def kras(value: object) -> str:
     """A KRAS result: ``wild-type`` (words that say no mutation win) or ``mutated`` (a mutation,
     or any KRAS variant such as G12C, G13D or Q61H)."""
@@ -267,8 +275,12 @@ def kras(value: object) -> str:
                             "say whether KRAS is mutated: give the KRAS result",
                             KRAS_VALUES)  # fmt: skip
     _sure(value, KRAS_ACCEPTED, KRAS_VALUES)
+    both = NotUnderstood(value, KRAS_ACCEPTED + "; it says both, so it is for the care team to "
+                         "read", KRAS_VALUES)  # fmt: skip
     all_ras = re.search(rf"\b{_ALL_RAS}?ras (wild|wt|not mutated|negative)", lowered)
     if all_ras and not re.search(r"\b(n|h)-?ras\b|braf", lowered):  # RAS wild-type: KRAS, NRAS
+        if _says_both(lowered):  # "RAS wild-type mutated"
+            raise both
         return "wild-type"
     if _RAS_GENES_WILD.fullmatch(lowered.strip()) and re.search(r"\bk-?ras\b", lowered):
         return "wild-type"
@@ -288,12 +300,8 @@ def kras(value: object) -> str:
                             "not say whether the gene has others: give the KRAS result",
                             KRAS_VALUES)  # fmt: skip
     if _WILD.search(text):
-        wild = [m.span() for m in _WILD.finditer(text)]
-        both = [m for m in _SURELY_MUTATED.finditer(text)  # "G12D wild-type", "WT mutated"
-                if not any(a < m.end() and m.start() < b for a, b in wild)]  # fmt: skip
-        if both:
-            raise NotUnderstood(value, KRAS_ACCEPTED + "; it says both, so it is for the care "
-                                "team to read", KRAS_VALUES)  # fmt: skip
+        if _says_both(text):  # "G12D wild-type", "WT mutated"
+            raise both
         return "wild-type"
     if _MUTATED.search(text) or re.fullmatch(r"mt|mut|m", text.strip()):
         return "mutated"
@@ -493,6 +501,8 @@ def results_in_name(name: str) -> list[ResultInName]:
         if _DENIED_BEFORE.search(lowered[: test.start()]):
             continue  # "not HER2-positive": no result
         field = "kras" if "ras" in test.group(1) else "her2"
+        # the test's name as its reader reads it alone ("RAS": KRAS, whose reader knows "kras")
+        alone = "kras" if field == "kras" else test.group(1)
         parts = re.split(r"[,;()\[\]]", lowered[test.end() :])
         words_after = list(re.finditer(r"\S+", parts[0]))
         after = words_after[:_RESULT_WORDS]
@@ -503,10 +513,10 @@ def results_in_name(name: str) -> list[ResultInName]:
         end = max(i for i, v in enumerate(values) if v)
         following = words_after[end + 1].group(0) if end + 1 < len(words_after) else ""
         if following.strip(":.-") in _DENYING or (
-                following and _result(field, f"{test.group(1)} {following}") is not None):
+                following and _result(field, f"{alone} {following}") is not None):
             continue  # "KRAS mutated: no", "HER2 3+ not", "HER2 - positive": no result
         while (end > 0 and values[end - 1] == values[end]
-               and _result(field, f"{test.group(1)} {after[end].group(0)}") is None):  # fmt: skip
+               and _result(field, f"{alone} {after[end].group(0)}") is None):  # fmt: skip
             end -= 1
         found.append(ResultInName(field, str(values[end]), phrases[end]))
         for part in parts[1:]:  # the parts that follow and say the same test's result alone
