@@ -14,7 +14,17 @@ from collections.abc import Mapping
 
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import LabTest, Modality, Option, Prominence, Span
-from onconav.kb.rules import DECLINES, NOT_COME_BACK, All, Expr, Not, RuledOut, Test, tests_of
+from onconav.kb.rules import (
+    DECLINES,
+    NOT_COME_BACK,
+    All,
+    Expr,
+    Not,
+    RuledOut,
+    Rules,
+    Test,
+    tests_of,
+)
 from onconav.kb.vocabulary import in_sentence
 from onconav.logic import (
     FactValue,
@@ -146,6 +156,24 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
     )
 
 
+def missing_facts(rules: Rules, row: dict[str, FactValue], status: Status, condition: Truth,
+                  out: Truth) -> list[str]:  # fmt: skip
+    """The facts not known that would decide an option (none for one not suitable or not
+    chosen), in the order asked: the condition's undecided facts, then whether what it gives
+    stopped working or cannot be had, then, for stage 1 to 3, whether the cancer came back. The
+    one rule for every engine (the cohort's Python engine sorts them; ``sql.missing_sql`` is its
+    SQL, checked against this by the cohort's tests)."""
+    if status in (Status.not_suitable, Status.declined):
+        return []
+    undecided = undecided_facts(rules.when, row) if condition is Truth.UNKNOWN else []
+    if out is Truth.UNKNOWN:  # what it gives may have stopped working
+        unsure = {r.fact for r in rules.ruled_out if hit_truth(r, row) is Truth.UNKNOWN}
+        undecided += [f for f in ("progressed_on", "cannot_have") if f in unsure - set(undecided)]
+    if advanced(row) is Truth.UNKNOWN and "recurrence" not in undecided:
+        undecided.append("recurrence")  # stage 1 to 3: whether it came back decides
+    return undecided
+
+
 def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionResult:
     """One option's status, reasons, missing facts, caveats and sources for a person."""
     rules = kb.rules[option.id]
@@ -170,18 +198,11 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         for text, leaves in why_not(kb, rules.when, row, facts.told):
             words.append(text)
             reasons += leaves
-    undecided = undecided_facts(rules.when, row) if condition is Truth.UNKNOWN else []
-    if out is Truth.UNKNOWN:  # what it gives may have stopped working
-        unsure = {r.fact for r in rules.ruled_out if hit_truth(r, row) is Truth.UNKNOWN}
-        undecided += [f for f in ("progressed_on", "cannot_have") if f in unsure - set(undecided)]
-    if advanced(row) is Truth.UNKNOWN and "recurrence" not in undecided:
-        undecided.append("recurrence")  # stage 1 to 3: whether it came back decides
-    missing = []
-    if status not in (Status.not_suitable, Status.declined):
-        # what narrows a broad answer down: the condition's tests, and for what rules it out
-        # (a chemotherapy stopped working: which?) the tests of those
-        asked = All((rules.when, *(r.test for r in rules.ruled_out)))
-        missing = [_missing(kb, fact, _which(kb, asked, row, fact)) for fact in undecided]
+    # what narrows a broad answer down: the condition's tests, and for what rules it out (a
+    # chemotherapy stopped working: which?) the tests of those
+    asked = All((rules.when, *(r.test for r in rules.ruled_out)))
+    missing = [_missing(kb, fact, _which(kb, asked, row, fact))
+               for fact in missing_facts(rules, row, status, condition, out)]
     return OptionResult(
         id=option.id,
         name=option.name,

@@ -15,17 +15,12 @@ import duckdb
 
 from onconav.cohort.reasons import reason
 from onconav.cohort.table import EMPTY_ROW, as_given, id_problem, watched
-from onconav.engine import undecided_facts
+from onconav.engine import missing_facts
 from onconav.kb import KnowledgeBase
 from onconav.kb.rules import Rules
 from onconav.logic import (
-    FactValue,
-    Status,
-    Truth,
-    advanced,
     column,
     decide,
-    hit_truth,
     in_scope,
     quote,
 )
@@ -44,21 +39,6 @@ Progress = Callable[[int], None]
 # --------------------------------------------------------------------------------------------
 
 
-def missing_facts(rules: Rules, row: dict[str, FactValue], status: Status, condition: Truth,
-                  out: Truth) -> list[str]:  # fmt: skip
-    """The facts not known that would decide the option, as ``engine.evaluate_option`` lists
-    them (sorted here)."""
-    if status in (Status.not_suitable, Status.declined):
-        return []
-    undecided = undecided_facts(rules.when, row) if condition is Truth.UNKNOWN else []
-    if out is Truth.UNKNOWN:
-        unsure = {r.fact for r in rules.ruled_out if hit_truth(r, row) is Truth.UNKNOWN}
-        undecided += [f for f in ("progressed_on", "cannot_have") if f in unsure]
-    if advanced(row) is Truth.UNKNOWN:
-        undecided.append("recurrence")
-    return sorted(set(undecided))
-
-
 def person_rows(patient_id: str, data: dict[str, object], kb: KnowledgeBase,
                 rules: list[Rules]) -> Iterator[tuple[str, str, str, str, list[str]]]:  # fmt: skip
     """One person's rows of the result; raises ProfileError if the data cannot be read."""
@@ -67,9 +47,8 @@ def person_rows(patient_id: str, data: dict[str, object], kb: KnowledgeBase,
     for r in rules:
         if in_scope(r.scope, facts.site, row):
             status, because, condition, out = decide(r, row)
-            yield patient_id, r.option, status.value, because, missing_facts(
-                r, row, status, condition, out
-            )
+            missing = missing_facts(r, row, status, condition, out)
+            yield patient_id, r.option, status.value, because, sorted(missing)  # as SQL sorts
 
 
 def profile_data(record: dict[str, object]) -> dict[str, object]:
