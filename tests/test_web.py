@@ -675,3 +675,17 @@ def test_an_address_too_long_is_refused_before_it_is_read(  # type: ignore[no-un
         data = json.loads(path.read_text(encoding="utf-8"))
         query = query_of(evaluate(parse_profile(data, KB), KB).profile)
         assert client.get(f"/options?{query}").status_code == 200, path.name
+
+
+def test_the_apis_entity_holds_every_field_of_the_explained_entity() -> None:
+    """The API's entity (``EntityOut``) copies ``kb.explain.EntityView`` field by field; a field
+    added to the view and not to the API would be dropped from it silently. The view's
+    ``evidence`` is the API's ``citations`` (with ``passages`` beside them)."""
+    import dataclasses
+
+    from onconav.kb.explain import EntityView
+    from onconav.web.app import EntityOut
+
+    view = {f.name for f in dataclasses.fields(EntityView)} - {"evidence"}
+    api = set(EntityOut.model_fields) - {"citations", "passages", "also_matched"}
+    assert view == api, view ^ api

@@ -34,7 +34,7 @@ from urllib.parse import quote
 from onconav.cdshooks.models import SUMMARY_LIMIT, Card, Coding, Link, Source
 from onconav.kb import KnowledgeBase
 from onconav.kb.vocabulary import in_sentence
-from onconav.render import INTENT_WORDS, STATUS_WORDS, details, md_escape
+from onconav.render import INTENT_WORDS, STATUS_WORDS, details, md_escape, source_words
 from onconav.result import Citation, OptionResult, RankedFact, Reason, Result, Status
 
 __all__ = [
@@ -350,8 +350,7 @@ def _read_lines(situation: Situation) -> list[str]:
 
 
 def _footer(result: Result) -> list[str]:
-    sources = "; ".join(f"{s.id}: {md_escape(s.title)} ({md_escape(s.publisher)}, {s.dated})"
-                        for s in result.sources)  # fmt: skip
+    sources = "; ".join(md_escape(source_words(s)) for s in result.sources)  # as every view
     return [f"Sources: {sources}. Knowledge base {result.kb_version}.", "",
             f"*{result.disclaimer}*"]  # fmt: skip
 
