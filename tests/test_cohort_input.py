@@ -810,6 +810,11 @@ def test_a_column_that_is_no_fact_can_be_ignored(run_cli: Run, tmp_path: Path) -
     done = run_cli("cohort", str(extra), "--quiet", "--out", str(tmp_path / "x.parquet"))
     assert done.status == 2
     assert done.errors()[0].endswith("; or leave it out with --ignore-column 'MRN'")
+    every = tmp_path / "every.ndjson"  # NDJSON whose every row has it: named alike
+    every.write_text('{"patient_id": "1", "mrn": "x1", "cancer": "rectum"}\n')
+    done = run_cli("cohort", str(every), "--quiet", "--out", str(tmp_path / "e.parquet"))
+    assert done.status == 2
+    assert done.errors()[0].endswith("; or leave it out with --ignore-column 'mrn'"), done.stderr
     run(KB, plain, tmp_path / "plain.parquet")
     expected = answers(tmp_path / "plain.parquet")
     for source in (extra, ndjson, parquet):

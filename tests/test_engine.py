@@ -1694,7 +1694,8 @@ def test_pelvic_exenteration_names_the_distant_spread_listed() -> None:
 
 
 @pytest.mark.parametrize("said", ["I don't know", "dont know", "not sure", "Unsure", "IDK",
-                                  "Not known"])  # fmt: skip
+                                  "Not known", "I don\u2019t know", "I'm not sure",
+                                  "don't know yet"])  # fmt: skip
 def test_a_cancer_not_known_in_any_words_is_the_cancer_unknown(said: str) -> None:
     """Where the cancer started, answered "I don't know" (the words the form teaches for every
     other question) or "not sure", is "unknown": the general options. They had been refused as

@@ -564,6 +564,10 @@ def test_a_cancer_onconav_does_not_know_is_not_the_heading(route: str) -> None:
     assert "1-800" not in situation
     known = Html(get(route + "?cancer=rectum&stage=4").text)
     assert known.one("h1").text == "Treatment options for rectal cancer"
+    # a cancer with no source of its own is said as the command says it: no source is about it,
+    # not that onconav does not know it
+    lung = Html(get(route + "?cancer=lung&stage=4").text).one("section", class_="situation").text
+    assert "no source here is about" in lung and "does not know" not in lung, lung
     # the same options as the API for the same words
     result = evaluate(parse_profile({"cancer": typed, "stage": "4"}, KB), KB)
     assert shown(html) == statuses(result)

@@ -815,7 +815,7 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
     result written as not known ("HER2 pending") does not make the cancer itself unsure."""
     lowered = name.lower()
     if (words.UNKNOWN_PRIMARY.search(lowered) or normalise_name(name) in UNKNOWN_SITE
-            or words.DONT_KNOW.match(name)):  # "I don't know", "not sure": as "unknown"
+            or words.dont_know(name)):  # "I don't know", "not sure": as "unknown"
         return CancerReading("any", "advanced cancer (where it started not given)", "any")
     sure = words.TEST_NOT_KNOWN.sub(" ", lowered)  # "stomach cancer, HER2 pending": stomach
     if words.UNSURE.search(sure) or words.NEGATED.match(lowered) or words.NO_CANCER.search(

@@ -566,8 +566,16 @@ UNKNOWN_PRIMARY = re.compile(r"\b(unknown primary|primary unknown|cup)\b")
 # that start with "non-" ("non-small cell lung cancer", "non-Hodgkin lymphoma").
 NEGATED = re.compile(r"^\s*((not|no|never)\b|non(?![- ]?(small|hodgkin|melanoma|seminoma|muscle)))")
 # A person who does not know where the cancer started ("I don't know", "not sure"): the cancer
-# is "unknown" (the general options), as "not known" is.
-DONT_KNOW = re.compile(r"^\s*((i )?(don'?t|do not) know|idk|not sure|unsure)\s*$", re.IGNORECASE)
+# is "unknown" (the general options), as "not known" is. Compared as NOT_KNOWN is, without
+# spaces and marks: a phone's curly apostrophe ("I don’t know") is the same answer.
+DONT_KNOW = ("I don't know", "don't know", "do not know", "I do not know", "idk", "not sure",
+             "unsure", "I'm not sure", "I am not sure", "don't know yet", "not known yet")
+_DONT_KNOW = frozenset(_compact(w) for w in DONT_KNOW)
+
+
+def dont_know(value: str) -> bool:
+    """Whether the whole answer says the person does not know (``DONT_KNOW``)."""
+    return _compact(value) in _DONT_KNOW
 # Answers that give no cancer: none said ("n/a", an export's "none") or not a cancer ("benign").
 NO_CANCER = re.compile(
     r"^\s*(n/?a|none|nothing|tbd|negative|normal|healthy)"

@@ -389,7 +389,9 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: P
     keyed = [why for _, why in bad if why.endswith("or remove it") or " is not a fact; " in why
              or why.endswith("give it once")]  # fmt: skip
     if not copied and keyed:  # objects, each with a key that is not read
-        raise CohortError(f"INPUT: cannot be read as ndjson: no row can be read; {keyed[0]}")
+        named = re.search(r"'([^']+)' is not a fact; ", keyed[0])
+        hint = f"; or leave it out with --ignore-column {named.group(1)!r}" if named else ""
+        raise CohortError(f"INPUT: cannot be read as ndjson: no row can be read; {keyed[0]}{hint}")
     if not copied:
         raise CohortError("INPUT: cannot be read as ndjson: " + (
             JSON_ARRAY if first.startswith("[") else

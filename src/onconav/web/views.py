@@ -140,7 +140,8 @@ def cancer_heading(result: Result, kb: KnowledgeBase) -> tuple[str, list[tuple[s
     out = []
     for label, words in situation:
         if label == "Where the cancer started":
-            words = f"a cancer onconav does not know by that name (you wrote: \u201c{short}\u201d)"
+            words = (f"a cancer no source here is about (you wrote: \u201c{short}\u201d); these "
+                     "are the options for advanced cancer in general")  # as the command says
         else:  # named in the sentences about the sources, quoted in a warning
             words = words.replace(result.cancer_name, "this cancer")
             words = words.replace(str(result.profile.cancer), short)
