@@ -34,6 +34,7 @@ from onconav.cdshooks.prefetch import (
     MEDICATION_READS,
     TEMPLATES,
     PrefetchError,
+    checked,
     gather,
     queries,
 )
@@ -1050,6 +1051,35 @@ def test_a_call_that_does_not_fit_the_specification_is_422(
     )
     problem = problem_of(post(client, PATIENT_VIEW, change(call)), 422)
     assert field in [e["field"] for e in problem["errors"]], problem
+
+
+@pytest.mark.parametrize(
+    ("reference", "refused"),
+    [
+        ("Patient/1", False),
+        ("https://x/fhir/Patient/1/_history/2", False),
+        ("https://x/fhir/Patient/2/_history/1", True),
+        ("Patient/2", True),
+        # the fullUrl of the Patient in context (id 1): the mapping reads it as Patient/1
+        ("https://x/fhir/Patient/p-old", False),
+    ],
+)  # fmt: skip
+def test_a_prefetched_patient_reference_is_read_as_the_mapping_reads_it(
+    reference: str, refused: bool
+) -> None:
+    """The check parsed Patient references itself ("Patient/" and what follows): a subject
+    naming the patient in context by the fullUrl of its entry was refused as another patient,
+    though the mapping reads it as the same one (``reading.reference_key``)."""
+    patient = {"fullUrl": "https://x/fhir/Patient/p-old",
+               "resource": {"resourceType": "Patient", "id": "1"}}  # fmt: skip
+    condition = {"resourceType": "Condition", "id": "c", "subject": {"reference": reference}}
+    record = {"resourceType": "Bundle", "type": "collection",
+              "entry": [patient, {"resource": condition}]}  # fmt: skip
+    if refused:
+        with pytest.raises(PrefetchError, match="about another patient"):
+            checked([record], "1", "prefetch.conditions")
+    else:
+        assert checked([record], "1", "prefetch.conditions") == [record]
 
 
 def test_a_422_has_the_shape_of_every_422_of_onconav(client: Client) -> None:

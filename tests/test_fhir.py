@@ -508,9 +508,10 @@ def test_any_subset_reads_from_its_own_resources(name: str, draw: Any) -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.sampled_from(["1", "2", "3", "4A", "4B"]), min_size=1, max_size=5),
        st.randoms(use_true_random=False))  # fmt: skip
-def test_the_latest_stage_wins_in_any_order_unless_it_is_less_than_4(
+def test_the_latest_stage_wins_in_any_order_unless_it_is_lower_than_one_before(
     stages: list[str], random: Any
 ) -> None:
+    """By rank, 1 = 2 = 3 < 4A < 4B: a later FIGO IVA after IVB was read as 4A silently."""
     kb = the_kb()
     data = bundle("cervical-stage4a")
     figo = {"1": "C96244", "2": "C96252", "3": "C96255", "4A": "C96262", "4B": "C96263"}
@@ -524,12 +525,12 @@ def test_the_latest_stage_wins_in_any_order_unless_it_is_less_than_4(
         data["entry"].append({"resource": obs})
     random.shuffle(data["entry"])
     reading = read_bundle(data, kb)
-    expected = stages[-1] if stages[-1] in ("4A", "4B") else "earlier"
-    if expected == "earlier" and {"4A", "4B"} & set(stages):  # stage 4, then an earlier one
+    rank = {"1": 0, "2": 0, "3": 0, "4A": 1, "4B": 2}
+    if any(rank[s] > rank[stages[-1]] for s in stages):  # a lower stage after a higher one
         assert "stage" not in reading.data
         assert any("the stage records disagree" in w for w in reading.warnings)
         return
-    assert reading.data["stage"] == expected
+    assert reading.data["stage"] == (stages[-1] if rank[stages[-1]] else "earlier")
     assert reading.sources["stage"] == [f"Observation/figo-{len(stages) - 1}"]
 
 
@@ -1087,6 +1088,7 @@ def test_fhir_profile_offers_only_the_formats_it_gives(run: Any) -> None:
 
 SNOMED, LOINC = "http://snomed.info/sct", "http://loinc.org"
 RXNORM_URI = "http://www.nlm.nih.gov/research/umls/rxnorm"
+VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 
 
@@ -1157,6 +1159,30 @@ def test_a_biomarker_result_about_another_cancer_is_not_read(
     assert field in json.dumps(read_bundle(_record(primary, other, STAGE_4, about_this), kb).data)
 
 
+@pytest.mark.parametrize(
+    "focus",
+    [_condition("o", "44054006", "Diabetes mellitus type 2"),  # a comorbidity
+     _condition("o", "254582000", "Adenocarcinoma of rectum",  # the same cancer, provisional
+                verificationStatus=_cc(VERIFICATION, "provisional"))],
+)  # fmt: skip
+def test_a_result_whose_focus_is_not_the_cancer_read_says_so_truly(
+    focus: dict[str, Any], kb: onconav.KnowledgeBase
+) -> None:
+    """A result whose focus was a comorbidity, or a provisional copy of the rectal cancer, was
+    listed as "about another cancer"."""
+    kras = _observation("r", "21702-6", {"text": "KRAS G12C"}, focus=[
+        {"reference": "Condition/o"}])  # fmt: skip
+    stage = {**STAGE_4, "focus": [{"reference": "Condition/o"}]}
+    reading = read_bundle(_record(RECTUM, focus, stage, kras), kb)
+    assert "stage" not in reading.data and "biomarkers" not in reading.data
+    reasons = {u.reference: u.reason for u in reading.unused}
+    assert "Condition/o" in reasons
+    assert reasons["Observation/r"] == ("a result whose focus (Condition/o) is not the cancer "
+                                        "read (Condition/c)")  # fmt: skip
+    assert reasons["Observation/stage"] == ("a stage whose focus (Condition/o) is not the cancer "
+                                            "read (Condition/c)")  # fmt: skip
+
+
 SIGNIFICANCE = "53037-8"
 
 
@@ -1220,6 +1246,15 @@ WORSENED = _observation("worse", "97509-4", _cc(SNOMED, "271299001", "worsened")
         ("MedicationStatement", "completed", "2023-01-01",
          {"effectivePeriod": {"start": "2023-01-01", "end": "2024-07-01"}}, True),
         ("MedicationAdministration", "completed", "2024-04-01", {}, True),  # two months before
+        # each cycle's order completed, the last 22 days before (it was not blamed)
+        ("MedicationRequest", "completed", "2024-05-10", {}, True),
+        ("MedicationRequest", "stopped", "2024-05-10", {}, True),
+        ("MedicationRequest", "stopped", "2024-05-10",
+         {"statusReason": {"text": "the patient chose to stop"}}, False),
+        ("MedicationStatement", "completed", "2023-01-01",
+         {"effectivePeriod": {"start": "2023-01-01", "end": "2024-03-01"}}, True),
+        ("MedicationStatement", "completed", "2023-01-01",
+         {"effectivePeriod": {"start": "2023-01-01", "end": "2023-10-01"}}, False),  # 8 months
     ],
 )  # fmt: skip
 def test_a_worsening_blames_only_a_course_in_use_on_its_date(
@@ -1227,8 +1262,8 @@ def test_a_worsening_blames_only_a_course_in_use_on_its_date(
     kb: onconav.KnowledgeBase,
 ) -> None:
     """FOLFOX completed in 2020 was blamed for a worsening in 2024 (FOLFOX and CAPOX not
-    suitable): a request or statement completed or stopped, with no period that covers the
-    date, is among the treatments had but did not stop working then."""
+    suitable); then FOLFOX orders completed 22 days before were not: a request or statement
+    completed (or stopped with no reason) counts as its last dose, blamed within six months."""
     folfox = _folfox(kind, status, date, **extra)
     if "effectivePeriod" in extra:
         for record in folfox:
@@ -1242,7 +1277,7 @@ def test_a_worsening_blames_only_a_course_in_use_on_its_date(
         assert any("stays unknown" in w for w in reading.warnings)
 
 
-INTRAVITREAL = _cc(SNOMED, "418821007", "Intravitreal route")
+INTRAVITREAL = _cc(SNOMED, "418401004", "Intravitreal route")
 BEVACIZUMAB = _cc(RXNORM_URI, "253337", "Bevacizumab")
 
 
@@ -1255,7 +1290,7 @@ BEVACIZUMAB = _cc(RXNORM_URI, "253337", "Bevacizumab")
                                                "injection"}},
         {"resourceType": "MedicationAdministration", "status": "completed",
          "effectiveDateTime": "2024-03-01", "medicationCodeableConcept": BEVACIZUMAB,
-         "dosage": {"route": {"coding": [{"system": SNOMED, "code": "418821007"}]}}},
+         "dosage": {"route": {"coding": [{"system": SNOMED, "code": "418401004"}]}}},
         {"resourceType": "MedicationRequest", "status": "active", "intent": "order",
          "authoredOn": "2024-03-01", "medicationCodeableConcept": _cc(RXNORM_URI, "4492"),
          "dosageInstruction": [{"route": {"text": "topical"}}]},
@@ -1280,6 +1315,28 @@ def test_a_cancer_drug_used_on_the_eye_or_skin_is_not_read_as_a_cancer_treatment
     assert not any("local" in w for w in reading.warnings)
 
 
+@pytest.mark.parametrize(
+    ("route", "where"),
+    [("418401004", "given into or onto the eye"),  # intravitreal
+     ("418821007", "given into or onto the eye"),  # intracameral
+     ("372471009", "put into the bladder")],  # intravesical
+)  # fmt: skip
+def test_a_route_coded_with_no_words_is_read_by_its_code(
+    route: str, where: str, kb: onconav.KnowledgeBase
+) -> None:
+    """An eye injection coded 418401004 (Intravitreal route) with no display was read as
+    bevacizumab had and stopped working: the table named 418821007 (Intracameral) intravitreal."""
+    local = {"resourceType": "MedicationAdministration", "id": "local", "status": "completed",
+             "subject": {"reference": "Patient/p"}, "effectiveDateTime": "2024-03-01",
+             "medicationCodeableConcept": {"coding": [{"system": RXNORM_URI, "code": "253337"}]},
+             "dosage": {"route": {"coding": [{"system": SNOMED, "code": route}]}}}  # fmt: skip
+    folfox = _folfox("MedicationRequest", "active", "2023-01-01")
+    reading = read_bundle(_record(RECTUM, STAGE_4, *folfox, local, WORSENED), kb)
+    assert reading.data["prior_treatments"] == reading.data["progressed_on"] == ["folfox"]
+    reason = {u.reference: u.reason for u in reading.unused}["MedicationAdministration/local"]
+    assert reason == f"{where}: not a treatment of the cancer throughout the body"
+
+
 def test_a_medication_contained_in_its_request_is_read(kb: onconav.KnowledgeBase) -> None:
     """A request naming its drug as a contained Medication (``#med1``) was read as naming a
     drug not among the resources: the drug was not known."""
@@ -1296,9 +1353,6 @@ def test_a_medication_contained_in_its_request_is_read(kb: onconav.KnowledgeBase
     reading = read_bundle(_record(RECTUM, STAGE_4, request), kb)
     assert "progressed_on" not in reading.data
     assert "'#other'" in {u.reference: u.reason for u in reading.unused}["MedicationRequest/mr"]
-
-
-VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 
 
 @pytest.mark.parametrize(
@@ -1343,7 +1397,11 @@ CM1 = _cc(SNOMED, "1229903009", "American Joint Committee on Cancer cM1 (qualifi
         ([("group", STAGE_IIB, "2019-01-01"), ("m", CM1, "2023-05-01")], "4", None),
         # stage IV, then IIB: the records disagree (it read "earlier" silently)
         ([("group", _cc("http://cancerstaging.org", "4", "IV"), "2020-01-01"),
-          ("group", STAGE_IIB, "2023-01-01")], None, "a later record says an earlier stage"),
+          ("group", STAGE_IIB, "2023-01-01")], None, "a later record says a lower stage"),
+        # an undated IIB (the stage at diagnosis) and a dated IV: spread since, stage 4 (it
+        # read unknown)
+        ([("group", STAGE_IIB, None),
+          ("group", _cc("http://cancerstaging.org", "4", "IV"), "2023-01-01")], "4", None),
         # an undated IV and a dated IIB (it read "earlier", the undated one "an earlier record")
         ([("group", _cc("http://cancerstaging.org", "4", "IV"), None),
           ("group", STAGE_IIB, "2018-01-01")], None, "an undated record disagrees"),
@@ -1368,6 +1426,66 @@ def test_the_latest_stage_evidence_decides_and_a_conflict_leaves_it_unknown(
     if warning is not None:
         assert any(warning in w and "left unknown" in w for w in reading.warnings)
         assert all("disagree" in u.reason for u in reading.unused if u.reference != "Patient/p")
+    else:
+        assert not any("disagree" in w for w in reading.warnings)
+        lower = [f"Observation/s{i}" for i, (_, value, date) in enumerate(records)
+                 if date is None and value is STAGE_IIB]  # fmt: skip
+        reasons = {u.reference: u.reason for u in reading.unused}
+        for ref in lower:
+            assert reasons[ref] == ("an undated stage record, lower than the stage 4 on record "
+                                    "on 2023-01-01")  # fmt: skip
+
+
+def test_a_cancer_condition_stage_at_diagnosis_does_not_contradict_a_later_stage_4(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """An undated Condition staged IIIB and a stage IV in 2023: read as unknown (it is spread
+    since diagnosis, not a conflict)."""
+    rectum = {**RECTUM, "stage": [{"summary": _cc("http://cancerstaging.org", "3B", "IIIB")}]}
+    stage_4 = {**STAGE_4, "effectiveDateTime": "2023-01-10"}
+    reading = read_bundle(_record(rectum, stage_4), kb)
+    assert reading.data["stage"] == "4" and reading.sources["stage"] == ["Observation/stage"]
+    assert not any("disagree" in w for w in reading.warnings)
+
+
+FIGO = "385361009"
+
+
+@pytest.mark.parametrize(
+    ("records", "stage"),
+    [
+        # M1 (IVB) in 2021, then FIGO IVA in 2022: read as 4A silently, the M1 "an earlier
+        # stage record"
+        ([("m", CM1, "2021-06-01"), ("figo", "C96262", "2022-06-01")], None),
+        ([("figo", "C96263", "2021-06-01"), ("figo", "C96262", "2022-06-01")], None),
+        ([("figo", "C96262", "2021-06-01"), ("m", CM1, "2022-06-01")], "4B"),
+        # an undated IVB beside a dated IVA: it may be the later one
+        ([("figo", "C96263", None), ("figo", "C96262", "2022-06-01")], None),
+        ([("figo", "C96262", None), ("figo", "C96263", "2022-06-01")], "4B"),
+    ],
+)  # fmt: skip
+def test_a_cervical_4a_after_4b_leaves_the_stage_unknown(
+    records: list[tuple[str, Any, str | None]], stage: str | None, kb: onconav.KnowledgeBase
+) -> None:
+    cervix = _condition("c", "363354003", "Malignant tumor of cervix")
+    made = []
+    for i, (kind, value, date) in enumerate(records):
+        if kind == "m":
+            made.append(_observation(f"s{i}", "21907-1", value, date or "", system=LOINC))
+        else:
+            made.append(_observation(f"s{i}", FIGO, _cc(
+                "http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl", value), date or "",
+                system=SNOMED))
+        if date is None:
+            del made[-1]["effectiveDateTime"]
+    reading = read_bundle(_record(cervix, *made), kb)
+    assert reading.data.get("stage") == stage
+    reasons = {u.reference: u.reason for u in reading.unused}
+    if stage is None:
+        assert any("the stage records disagree" in w for w in reading.warnings)
+        assert all("disagree" in reasons[f"Observation/s{i}"] for i in range(len(records)))
+    else:
+        assert not any("disagree" in w for w in reading.warnings)
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from onconav.reading import reference_key
+
 __all__ = [
     "TEMPLATES",
     "Gathered",
@@ -199,28 +201,52 @@ def resources_of(value: Mapping[str, Any], where: str) -> list[dict[str, Any]]:
 
 
 def checked(
-    resources: Iterable[dict[str, Any]], patient_id: str, where: str
+    resources: Iterable[dict[str, Any]], patient_id: str, where: str,
+    full_urls: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
     """The resources, refused if one is about another patient than ``patient_id`` (a Patient
-    with another id, or a subject or patient reference to another Patient); the resources of a
-    Bundle among them (which the FHIR mapping opens) are checked too."""
+    with another id, or a subject or patient reference to another Patient, read as the FHIR
+    mapping reads it: ``reading.reference_key``, a Bundle's fullUrls resolved); the resources of
+    a Bundle among them (which the FHIR mapping opens) are checked too."""
+    resources = list(resources)
+    if full_urls is None:
+        full_urls = _full_urls(resources)
     out = []
     for resource in resources:
         kind = resource["resourceType"]
         if kind == "Bundle":  # the FHIR mapping opens it: its resources are read too
-            checked(bundle_resources(resource), patient_id, where)
+            checked(bundle_resources(resource), patient_id, where, full_urls)
         if kind == "Patient" and resource.get("id") not in (None, patient_id):
             raise PrefetchError(where, "holds a Patient other than the one in context")
         for name in PATIENT_LINKS:
             link = resource.get(name)
             reference = link.get("reference") if isinstance(link, dict) else None
-            if isinstance(reference, str) and "Patient/" in reference:
-                other = reference.rsplit("Patient/", 1)[1].split("/")[0]
-                if other != patient_id:
-                    raise PrefetchError(
-                        where, f"holds a {kind} about another patient than the one in context"
-                    )
+            if not isinstance(reference, str):
+                continue
+            key = reference_key(reference, full_urls)
+            if key.startswith("Patient/") and key.removeprefix("Patient/") != patient_id:
+                raise PrefetchError(
+                    where, f"holds a {kind} about another patient than the one in context"
+                )
         out.append(resource)
+    return out
+
+
+def _full_urls(resources: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """The fullUrls of the entries of the Bundles among the resources (and in them), each as the
+    ``Type/id`` the FHIR mapping names its resource by."""
+    out: dict[str, str] = {}
+    for resource in resources:
+        if resource.get("resourceType") != "Bundle" or not isinstance(resource.get("entry"), list):
+            continue
+        for entry in resource["entry"]:
+            item = entry.get("resource") if isinstance(entry, dict) else None
+            if not isinstance(item, dict):
+                continue
+            url, kind, ident = entry.get("fullUrl"), item.get("resourceType"), item.get("id")
+            if isinstance(url, str) and isinstance(kind, str) and isinstance(ident, str) and ident:
+                out[url] = f"{kind}/{ident}"
+        out |= _full_urls(bundle_resources(resource))
     return out
 
 

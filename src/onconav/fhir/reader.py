@@ -682,12 +682,46 @@ class StageFound:
     kind: str  # group or m
 
 
-def _about_other_cancer(builder: Builder, res: Res, cancer: CancerFound) -> bool:
-    """Whether a result's ``focus`` names only cancer Conditions other than the one read (each
-    listed unused: another cancer, or one not confirmed)."""
+def _about_other_cancer(builder: Builder, res: Res, cancer: CancerFound, what: str) -> str | None:
+    """Why a result (``what``: "a stage", "a result") is not read for the cancer read, by the
+    Conditions its ``focus`` names, or None: read when it names none, or any is the cancer read,
+    spread of it, or not among the resources given. Otherwise it is about another cancer when
+    each is coded as a cancer of another place; else (a comorbidity, an unconfirmed copy of the
+    same cancer, a cancer of no known place) its focus is, truly, not the cancer read."""
     focus = [builder.ref(f) for f in res.data.get("focus") or []]
-    focus = [f for f in focus if f and f.startswith("Condition/")]
-    return bool(focus) and cancer.res.ref not in focus and all(f in builder.unused for f in focus)
+    kinds = [_focus_kind(builder, f, cancer) for f in focus if f and f.startswith("Condition/")]
+    if not kinds or "this" in kinds:
+        return None
+    named = ", ".join(f for f in focus if f and f.startswith("Condition/"))
+    if all(kind == "other" for kind in kinds):
+        return f"{what} about another cancer (its focus, {named}), not the one read"
+    return f"{what} whose focus ({named}) is not the cancer read ({cancer.res.ref})"
+
+
+def _focus_kind(builder: Builder, ref: str, cancer: CancerFound) -> str:
+    """What a Condition a result's focus names is: "this" cancer (read as the cancer, spread of
+    it, or not given: not known otherwise), "other" (a cancer of another place, or spread of
+    one), or "not-this" (any other Condition)."""
+    read = builder.sources.get("cancer", set())
+    found = builder.resources.get(ref)
+    if ref in read or found is None:
+        return "this"
+    if _metastasis_site(builder, found) is not None:
+        related = [builder.ref(e.get("valueReference")) for e in found.data.get("extension") or []
+                   if isinstance(e, OBJECT) and e.get("url") == RELATED]  # fmt: skip
+        primaries = [builder.resources[r] for r in related
+                     if r and r not in read and r in builder.resources]  # fmt: skip
+        if related and len(primaries) == len(related) and all(
+                _other_cancer(builder, p, cancer) for p in primaries):  # fmt: skip
+            return "other"
+        return "this"
+    return "other" if _other_cancer(builder, found, cancer) else "not-this"
+
+
+def _other_cancer(builder: Builder, res: Res, cancer: CancerFound) -> bool:
+    """Whether a Condition is coded as a cancer of another place than the one read."""
+    site, _, is_cancer = _site_of(builder, res)
+    return is_cancer and site not in (None, "unknown", cancer.site)
 
 
 def _stage_words(builder: Builder, res: Res, concept: object) -> str | None:
@@ -735,8 +769,8 @@ def _stage(builder: Builder, cancer: CancerFound) -> None:
         if _status(res.data) not in RESULT_OK:
             builder.drop(res.ref, f"a stage with status {_status(res.data)!r}: not a result")
             continue
-        if _about_other_cancer(builder, res, cancer):
-            builder.drop(res.ref, "the stage of another cancer")
+        if (other := _about_other_cancer(builder, res, cancer, "a stage")) is not None:
+            builder.drop(res.ref, other)
             continue
         date = _date(res.data, "effectiveDateTime", "effectivePeriod", "issued")
         concept = res.data.get("valueCodeableConcept")
@@ -757,21 +791,31 @@ def _stage(builder: Builder, cancer: CancerFound) -> None:
     for s in found:
         if s.value == "M0":
             builder.drop(s.ref, "M0: it does not decide the stage")
-    m1 = "4B" if cancer.site == "cervix" else "4"
-    evidence = [s if s.kind == "group" else StageFound(s.ref, s.date, m1, "m")
+    cervix = cancer.site == "cervix"
+    # M1 is stage 4 (FIGO IVB for the cervix); AJCC IVA/IVB of other cancers are not the
+    # cervical 4A/4B of the sources: they are read as 4
+    evidence = [StageFound(s.ref, s.date, "4B" if cervix else "4", "m") if s.kind == "m"
+                else s if cervix or s.value not in ("4A", "4B")
+                else StageFound(s.ref, s.date, "4", s.kind)
                 for s in found if s.value != "M0"]  # fmt: skip
     if evidence:
         _choose_stage(builder, evidence, cancer)
 
 
+def _lower(value: str, than: str) -> bool:
+    """Whether a stage is lower than another: an earlier stage than any stage 4, and 4A than 4B
+    (a stage 4 with no letter is neither lower nor higher than 4A or 4B)."""
+    return (value == "earlier" and than != "earlier") or (value, than) == ("4A", "4B")
+
+
 def _choose_stage(builder: Builder, found: list[StageFound], cancer: CancerFound) -> None:
     """The stage the records say (docs/fhir.md): the latest dated stage group or M1 (of one date,
-    the most advanced, with a warning when they disagree). A later record that says an earlier
-    stage than a stage 4 before it, or an undated record that disagrees with the dated ones on
-    whether the cancer is stage 4, leaves the stage unknown, with a warning: never an earlier
-    stage read silently."""
+    the most advanced, with a warning when they disagree). A later record of a lower stage than
+    a dated one before it (IIB after IV, FIGO IVA after M1 of the cervix), or an undated record
+    of a higher stage than the latest dated one (it may be later), leaves the stage unknown, with
+    a warning: never a lower stage read silently. An undated record of a lower stage than the
+    latest dated one (a stage at diagnosis) does not contradict it."""
     dated = [s for s in found if s.date]
-    undated = [s for s in found if not s.date]
     latest = max(s.date for s in dated) if dated else ""
     last = [s for s in found if s.date == latest]
     value = max((s.value for s in last), key=lambda v: STAGE_RANK[v])
@@ -780,30 +824,35 @@ def _choose_stage(builder: Builder, found: list[StageFound], cancer: CancerFound
             f"stage records of the same date disagree ({', '.join(sorted({s.value for s in last}))}"
             f"): the most advanced, {value}, is read"
         )
-    advanced = [s for s in found if s.value != "earlier"]
-    if value == "earlier" and any(s.date and s.date < latest for s in advanced):
-        _stage_unknown(builder, found, "a later record says an earlier stage than stage 4 before "
+    if any(s.date and s.date < latest and _lower(value, s.value) for s in found):
+        _stage_unknown(builder, found, "a later record says a lower stage than a record before "
                        "it")  # fmt: skip
         return
-    if undated and dated and ({s.value == "earlier" for s in undated}
-                              != {value == "earlier"}):  # fmt: skip
-        _stage_unknown(builder, found, "an undated record disagrees with the dated ones on "
-                       "whether the cancer is stage 4")  # fmt: skip
+    if dated and any(not s.date and _lower(value, s.value) for s in found):
+        _stage_unknown(builder, found, "an undated record disagrees with the dated ones: it says "
+                       f"a higher stage than the latest ({_day(latest)}, {value}), and may be "
+                       "later")  # fmt: skip
         return
-    if value in ("4A", "4B") and cancer.site != "cervix":
-        value = "4"  # AJCC IVA/IVB of other cancers are not the cervical 4A/4B of the sources
     builder.values["stage"] = value
     chosen = [s for s in found if s in last or (not s.date and s.value == value)]
     builder.use("stage", *(s.ref.split("#")[0] for s in chosen))
     for s in found:
-        if s not in chosen and "#" not in s.ref:
-            which = "an earlier stage record" if s.date else "an undated stage record"
-            builder.drop(s.ref, f"{which}: the latest ({_day(latest)}, {value}) is read")
+        if s in chosen or "#" in s.ref:  # a Condition's own stage: the Condition is the cancer
+            continue
+        if s.date:
+            reason = f"an earlier stage record: the latest ({_day(latest)}, {value}) is read"
+        elif _lower(s.value, value):
+            reason = (f"an undated stage record, lower than the stage {value} on record on "
+                      f"{_day(latest)}")  # fmt: skip
+        else:
+            reason = f"an undated stage record: the latest ({_day(latest)}, {value}) is read"
+        builder.drop(s.ref, reason)
 
 
 def _stage_unknown(builder: Builder, found: list[StageFound], why: str) -> None:
     """Stage records that disagree: no stage is read, each record listed, a warning says why."""
-    said = ", ".join(f"{s.value} ({_day(s.date) or 'undated'}, {s.ref})"
+    said = ", ".join(f"{'M1, ' if s.kind == 'm' else ''}{s.value} ({_day(s.date) or 'undated'}, "
+                     f"{s.ref})"
                      for s in sorted(found, key=lambda s: s.date))  # fmt: skip
     builder.warnings.append(f"the stage records disagree ({said}): {why}, so the stage is left "
                             "unknown")  # fmt: skip
@@ -939,9 +988,6 @@ def _component(builder: Builder, res: Res, key: str) -> set[str]:
     return out
 
 
-OTHER_CANCER = "a result about another cancer (its focus), not the one read"
-
-
 def _her2(builder: Builder, cancer: CancerFound) -> None:
     ihc: dict[str, str] = {}
     ish: dict[str, str] = {}
@@ -953,8 +999,8 @@ def _her2(builder: Builder, cancer: CancerFound) -> None:
             continue
         if not builder.valid(res):
             continue
-        if _about_other_cancer(builder, res, cancer):
-            builder.drop(res.ref, OTHER_CANCER)
+        if (other := _about_other_cancer(builder, res, cancer, "a result")) is not None:
+            builder.drop(res.ref, other)
             continue
         if erbb2:
             _erbb2(builder, res, ish)
@@ -1036,8 +1082,9 @@ def _kras(builder: Builder, cancer: CancerFound) -> None:
         if kind in ("genomic-variant", "kras") and not builder.valid(res):
             continue
         variant = kind == "genomic-variant" and "kras" in _genes(builder, res)
-        if (variant or kind == "kras") and _about_other_cancer(builder, res, cancer):
-            builder.drop(res.ref, OTHER_CANCER)
+        other = _about_other_cancer(builder, res, cancer, "a result")
+        if (variant or kind == "kras") and other is not None:
+            builder.drop(res.ref, other)
             continue
         if variant:
             value = _kras_variant(builder, res)
@@ -1124,8 +1171,8 @@ def _hormone_receptors(builder: Builder, cancer: CancerFound) -> None:
         if kind not in found or not builder.valid(res):
             continue
         name = "an oestrogen" if kind == "er" else "a progesterone"
-        if _about_other_cancer(builder, res, cancer):
-            builder.drop(res.ref, OTHER_CANCER)
+        if (other := _about_other_cancer(builder, res, cancer, "a result")) is not None:
+            builder.drop(res.ref, other)
             continue
         if cancer.site != "breast":
             builder.drop(res.ref, f"{name} receptor test: read for breast cancer only, where it "
@@ -1204,7 +1251,9 @@ class Given:
     ongoing: bool
     drug: bool  # a drug (a medication resource), not a procedure
     extra: tuple[str, ...] = ()  # other resources it rests on (a Medication, a prior request)
-    dose: bool = False  # one dose given (a MedicationAdministration), not a course
+    # the day of its last dose, when that is what it says: an administration (one dose), or a
+    # request or statement completed, or stopped with no reason (its period's end, else its date)
+    last: str = ""
 
 
 def drugs_of_codings(codings: object, kb: KnowledgeBase) -> list[str]:
@@ -1283,10 +1332,13 @@ LOCAL_USES = (
     (r"intrathecal", "given into the fluid around the spinal cord"),
 )  # fmt: skip
 # SNOMED CT routes of those uses, for a route coded with no words: SNOMEDCTOncoFAIRCodeSystem.fsh
-# (ONCOFAIR/FHIR-ImplementationGuide-Article); 418821007 intravitreal: unverified (common use).
+# (ONCOFAIR/FHIR-ImplementationGuide-Article); 418401004 Intravitreal route, 418821007
+# Intracameral route (the eye's anterior chamber) and 372471009 Intravesical use: FHIR R4's
+# SNOMED CT Route Codes value set (http://hl7.org/fhir/ValueSet/route-codes, 4.0.1).
 LOCAL_ROUTES = {"6064005": "topical", "54485002": "ophthalmic", "10547007": "otic",
                 "16857009": "per vagina", "72607000": "intrathecal",
-                "418821007": "intravitreal"}  # fmt: skip
+                "418401004": "intravitreal", "418821007": "intracameral",
+                "372471009": "intravesical"}  # fmt: skip
 
 
 def _local_use(words_: Iterable[str]) -> str | None:
@@ -1390,8 +1442,10 @@ def _medications(builder: Builder) -> list[Given]:
         start = _date(res.data, "authoredOn", "effectiveDateTime", "effectivePeriod",
                       "dateAsserted")  # fmt: skip
         end = _end(res.data, "effectivePeriod")
+        finished = res.type == "MedicationAdministration" or status == "completed" or (
+            status == "stopped" and not reasons)  # fmt: skip
         out.append(Given(res.ref, value, how, start, end, status in ONGOING, True, extra,
-                         dose=res.type == "MedicationAdministration"))
+                         last=(end or start) if finished and how == "given" else ""))
     return out
 
 
@@ -1529,8 +1583,9 @@ def _statuses(builder: Builder) -> None:
                          "use on that date: not attributed to a treatment")  # fmt: skip
             builder.warnings.append(
                 f"{res.ref}: the cancer worsened on {date or 'an unknown date'}; no drug on "
-                "record in use then to attribute it to (a course completed or stopped before "
-                "it is not blamed), so what stopped working stays unknown"
+                "record in use then to attribute it to (a course whose last dose was more "
+                "than six months before it is not blamed), so what stopped working stays "
+                "unknown"
             )
             continue
         progressed += in_use
@@ -1545,28 +1600,30 @@ def _statuses(builder: Builder) -> None:
 
 
 DOSE_DAYS = 183
-"""How long before a worsened status the last dose of a course (its administrations) may be
-given for the course to count as in use then: six months, as a cancer that comes back within six
-months of the last dose of platinum chemotherapy is called resistant to it."""
+"""How long before a worsened status the last dose of a course (its administrations, or a
+request or statement completed) may be given for the course to count as in use then: six months,
+as a cancer that comes back within six months of the last dose of platinum chemotherapy is called
+resistant to it."""
 
 
 def _in_use(given: list[Given], date: str) -> list[Given]:
     """The drugs in use on ``date`` (docs/fhir.md): a course still running then (an active or
     on-hold request or statement, an administration in progress, or a period that covers the
-    date), and the doses (administrations) of the latest day of doses on or before the date,
-    when that day is at most ``DOSE_DAYS`` before it. A request or statement completed or
-    stopped, with no period that covers the date, was not in use then: it is not blamed."""
+    date), and, of the records that say a last dose (an administration; a request or statement
+    completed, or stopped with no reason: its period's end, else its date), those of the latest
+    such day on or before the date, when that day is at most ``DOSE_DAYS`` before it. One whose
+    last dose was longer ago was not in use then: it is not blamed."""
     if not date:
         return []
-    started = [g for g in given if g.start and _day(g.start) <= date
-               and not (g.end and _day(g.end) < date)]  # fmt: skip
-    running = [g for g in started if g.ongoing or (g.end and _day(g.end) >= date)]
-    doses = [g for g in started if g.dose and g not in running]
+    started = [g for g in given if g.start and _day(g.start) <= date]
+    running = [g for g in started if not (g.end and _day(g.end) < date)
+               and (g.ongoing or (g.end and _day(g.end) >= date))]  # fmt: skip
+    doses = [g for g in started if g.last and g not in running and _day(g.last) <= date]
     if doses:
-        last = max(_day(g.start) for g in doses)
+        last = max(_day(g.last) for g in doses)
         days = _days_between(last, date)
         if days is not None and days <= DOSE_DAYS:
-            running += [g for g in doses if _day(g.start) == last]
+            running += [g for g in doses if _day(g.last) == last]
     return running
 
 
