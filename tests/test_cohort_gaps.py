@@ -35,11 +35,15 @@ def read_gaps(path: Path) -> list[tuple[str, str, list[str], str, int, list[str]
     return [(p, f, list(t), w, int(n), list(ids)) for p, f, t, w, n, ids in found]
 
 
+QUESTIONS: Pairs = {}  # per (patient, fact): the questions evaluate asks of it (set by expected)
+
+
 def expected(rows: list[dict[str, Any]]) -> tuple[Pairs, dict[str, dict[str, Any]]]:
     """Per (patient, fact), the standard options needing information that the fact would decide,
     by ``evaluate`` one person at a time; and each answered person's facts (implied included)."""
     pairs: Pairs = {}
     facts: dict[str, dict[str, Any]] = {}
+    QUESTIONS.clear()
     for row in rows:
         pid = row.get("patient_id")
         if pid is None or pid in facts:
@@ -57,6 +61,7 @@ def expected(rows: list[dict[str, Any]]) -> tuple[Pairs, dict[str, dict[str, Any
                         truth(KB.workup[missing.fact], facts[pid]) is not Truth.FALSE
                     ):
                         pairs.setdefault((pid, missing.fact), set()).add(option.id)
+                        QUESTIONS.setdefault((pid, missing.fact), set()).add(missing.question)
     return pairs, facts
 
 
@@ -156,6 +161,32 @@ def test_the_gaps_are_exactly_the_missing_work_up_of_standard_options(
         assert set(ids) == pairs.get((pid, fact)) and n == len(ids)
     assert {(p, f) for p, f, *_ in found} == set(pairs)
     assert pairs  # a test that cannot fail is a defect
+    # each gap asks the question onconav options asks of that person (HER2 2+: an ISH test)
+    with duckdb.connect() as con:
+        asked = con.execute(f"SELECT patient_id, fact, question FROM read_parquet('{out}')")
+        for pid, fact, question in asked.fetchall():
+            assert question in QUESTIONS[(pid, fact)], (pid, fact, question)
+
+
+def test_a_gap_asks_the_narrower_question_of_an_answer_that_does_not_decide(
+    tmp_path: Path,
+) -> None:
+    """HER2 borderline (2+) is a HER2 gap that asks for the ISH test, and a cervical stage 4 one
+    that asks whether it is 4A or 4B, as `onconav options` asks them; HER2 not given asks whether
+    it was tested."""
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer,stage,her2\n1,stomach,4,2+\n2,stomach,4,\n"
+                      "3,cervix,4,\n")  # fmt: skip
+    out = tmp_path / "gaps.csv"
+    gaps(KB, source, out, "csv")
+    with duckdb.connect() as con:
+        found = {(p, f): q for p, f, q in con.execute(
+            f"SELECT patient_id::VARCHAR, fact, question FROM read_csv('{out}')").fetchall()}
+    her2 = {v.id: v for v in KB.facts["her2"].values}
+    stage = {v.id: v for v in KB.facts["stage"].values}
+    assert found[("1", "her2")] == her2["equivocal"].which
+    assert found[("2", "her2")] == KB.facts["her2"].question
+    assert found[("3", "stage")] == stage["4"].which
 
 
 def test_hormone_receptors_are_a_gap_of_breast_cancer_only(tmp_path: Path) -> None:

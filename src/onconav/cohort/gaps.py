@@ -11,7 +11,7 @@ import duckdb
 from onconav.cohort.table import SEPARATOR, copy_to
 from onconav.kb import KnowledgeBase
 from onconav.kb.rules import ALWAYS
-from onconav.logic import quote, to_sql
+from onconav.logic import column, quote, to_sql
 from onconav.sql import people_sql
 
 Totals = list[tuple[str, str, int, int]]
@@ -42,6 +42,22 @@ def outside_workup(kb: KnowledgeBase, people: str) -> str:
             + " UNION ALL ".join(outside))
 
 
+def asked_sql(kb: KnowledgeBase, people: str) -> str:
+    """A query of (patient_id, fact, question) over a facts table (``people``, SQL):
+    for a fact of the work-up whose answer is on record but does not yet decide (a value with
+    its own question, ``which`` in the data: HER2 borderline asks for an ISH test, stage 4 of a
+    cervical cancer for 4A or 4B), that narrower question, as ``onconav options`` asks it."""
+    parts = [f"SELECT person_id AS patient_id, {quote(fact)} AS fact, {quote(value.which)} "
+             f"AS question FROM people WHERE CAST({column(fact)} AS VARCHAR) = {quote(value.id)}"
+             for fact in kb.workup for value in kb.facts[fact].values if value.which]  # fmt: skip
+    if not parts:
+        return ("SELECT CAST(NULL AS VARCHAR) AS patient_id, CAST(NULL AS VARCHAR) AS fact, "
+                "CAST(NULL AS VARCHAR) AS question LIMIT 0")  # fmt: skip
+    # the facts as the rules read them, what the rest implies included (stage 4 from spread)
+    return (f"WITH people AS MATERIALIZED ({people_sql(kb, people)}) "
+            + " UNION ALL ".join(parts))
+
+
 def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: str) -> Totals:
     """The gaps from a run's result (Parquet, ``onconav.cohort.run``) and its people (Parquet,
     the facts table: ``run(facts_out=...)``) written to ``out``: a (patient, fact) for each
@@ -53,14 +69,18 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
         con.execute("CREATE TABLE outside AS "
                     + outside_workup(kb, f"read_parquet({quote(str(people))})"))  # fmt: skip
         con.execute("CREATE TABLE gap_facts (fact VARCHAR, label VARCHAR, tests VARCHAR[], "
-                    "find_it VARCHAR)")  # fmt: skip
+                    "find_it VARCHAR, question VARCHAR)")  # fmt: skip
         if facts:
-            con.executemany("INSERT INTO gap_facts VALUES (?, ?, ?, ?)", facts)
+            con.executemany("INSERT INTO gap_facts VALUES (?, ?, ?, ?, ?)",
+                            [(*f, kb.facts[f[0]].question) for f in facts])  # fmt: skip
         con.execute("CREATE TABLE standard_options (option_id VARCHAR)")
         if standard:
             con.executemany("INSERT INTO standard_options VALUES (?)", [(o,) for o in standard])
+        con.execute("CREATE TABLE asked AS "
+                    + asked_sql(kb, f"read_parquet({quote(str(people))})"))  # fmt: skip
         con.execute(
             "CREATE TABLE gaps AS SELECT g.patient_id, g.fact, t.label, "
+            "coalesce(a.question, t.question) AS question, "
             "t.tests, t.find_it, g.options, g.option_ids FROM "
             "(SELECT patient_id, fact, count(*) AS options, "
             "list(option_id ORDER BY option_id) AS option_ids FROM "
@@ -69,6 +89,7 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
             "WHERE status = 'needs_information' "
             "AND option_id IN (SELECT option_id FROM standard_options)) GROUP BY ALL) g "
             "JOIN gap_facts t USING (fact) ANTI JOIN outside USING (patient_id, fact) "
+            "LEFT JOIN asked a USING (patient_id, fact) "
             "ORDER BY g.options DESC, g.patient_id, g.fact"
         )
         copy_to(con, "SELECT * FROM gaps", out, fmt)
@@ -79,4 +100,4 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
         return [(str(f), SEPARATOR.join(t), int(p), int(n)) for f, t, p, n in totals]
 
 
-__all__ = ["Totals", "definitions", "outside_workup", "write_gaps"]
+__all__ = ["Totals", "asked_sql", "definitions", "outside_workup", "write_gaps"]
