@@ -35,15 +35,13 @@ def read_gaps(path: Path) -> list[tuple[str, str, list[str], str, int, list[str]
     return [(p, f, list(t), w, int(n), list(ids)) for p, f, t, w, n, ids in found]
 
 
-QUESTIONS: Pairs = {}  # per (patient, fact): the questions evaluate asks of it (set by expected)
-
-
-def expected(rows: list[dict[str, Any]]) -> tuple[Pairs, dict[str, dict[str, Any]]]:
+def expected(rows: list[dict[str, Any]]) -> tuple[Pairs, dict[str, dict[str, Any]], Pairs]:
     """Per (patient, fact), the standard options needing information that the fact would decide,
-    by ``evaluate`` one person at a time; and each answered person's facts (implied included)."""
+    by ``evaluate`` one person at a time; each answered person's facts (implied included); and
+    per (patient, fact) the questions ``evaluate`` asks of it."""
     pairs: Pairs = {}
     facts: dict[str, dict[str, Any]] = {}
-    QUESTIONS.clear()
+    questions: Pairs = {}
     for row in rows:
         pid = row.get("patient_id")
         if pid is None or pid in facts:
@@ -61,8 +59,8 @@ def expected(rows: list[dict[str, Any]]) -> tuple[Pairs, dict[str, dict[str, Any
                         truth(KB.workup[missing.fact], facts[pid]) is not Truth.FALSE
                     ):
                         pairs.setdefault((pid, missing.fact), set()).add(option.id)
-                        QUESTIONS.setdefault((pid, missing.fact), set()).add(missing.question)
-    return pairs, facts
+                        questions.setdefault((pid, missing.fact), set()).add(missing.question)
+    return pairs, facts, questions
 
 
 def not_known(fact: str, value: Any) -> bool:
@@ -91,7 +89,7 @@ def test_the_demo_population_has_the_gaps_an_analyst_means(tmp_path: Path) -> No
     loaded, totals = gaps(KB, source, tmp_path / "gaps.parquet", "parquet")
     found = read_gaps(tmp_path / "gaps.parquet")
     by_id = {r["patient_id"]: r for r in rows if r.get("patient_id")}
-    _, facts = expected(rows)
+    _, facts, _ = expected(rows)
 
     def stage_4(pid: str, cancer: str) -> bool:
         return facts[pid]["cancer"] == cancer and facts[pid]["stage"] in {"4", "4A", "4B"}
@@ -123,7 +121,7 @@ def test_a_symptom_deciding_options_is_no_gap(tmp_path: Path) -> None:
             {"patient_id": "k", "cancer": "rectum", "stage": "4", "kras": "mutated"},
             {"patient_id": "c", "cancer": "cervix", "stage": "4"},
             {"patient_id": "b", "cancer": "cervix", "stage": "4B"}]  # fmt: skip
-    pairs, _ = expected(rows)
+    pairs, _, _ = expected(rows)
     assert any("symptoms" in [m.fact for m in o.missing]
                for o in evaluate(parse_profile(profile_data(rows[0]), KB), KB).options)  # fmt: skip
     source = tmp_path / "people.ndjson"
@@ -153,7 +151,7 @@ def test_the_gaps_are_exactly_the_missing_work_up_of_standard_options(
     demo.write(rows, str(source), "parquet")
     out = tmp_path / f"gaps-{seed}.parquet"
     gaps(KB, source, out, "parquet")
-    pairs, facts = expected(rows)
+    pairs, facts, questions = expected(rows)
     found = read_gaps(out)
     assert len({(p, f) for p, f, *_ in found}) == len(found)
     for pid, fact, _, _, n, ids in found:
@@ -165,7 +163,7 @@ def test_the_gaps_are_exactly_the_missing_work_up_of_standard_options(
     with duckdb.connect() as con:
         asked = con.execute(f"SELECT patient_id, fact, question FROM read_parquet('{out}')")
         for pid, fact, question in asked.fetchall():
-            assert question in QUESTIONS[(pid, fact)], (pid, fact, question)
+            assert question in questions[(pid, fact)], (pid, fact, question)
 
 
 def test_a_gap_asks_the_narrower_question_of_an_answer_that_does_not_decide(
@@ -213,7 +211,7 @@ def test_hormone_receptors_are_a_gap_of_breast_cancer_only(tmp_path: Path) -> No
     gaps(KB, source, tmp_path / "gaps.parquet", "parquet")
     hormones = {p for p, f, *_ in read_gaps(tmp_path / "gaps.parquet") if f == "hormone_sensitive"}
     assert hormones == {"breast", "lobular"}
-    pairs, _ = expected(rows)
+    pairs, _, _ = expected(rows)
     assert {p for p, f in pairs if f == "hormone_sensitive"} == {"breast", "lobular"}
 
 

@@ -198,11 +198,12 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         for text, leaves in why_not(kb, rules.when, row, facts.told):
             words.append(text)
             reasons += leaves
-    # what narrows a broad answer down: the condition's tests, and for what rules it out (a
-    # chemotherapy stopped working: which?) the tests of those
-    asked = All((rules.when, *(r.test for r in rules.ruled_out)))
-    missing = [_missing(kb, fact, _which(kb, asked, row, fact))
-               for fact in missing_facts(rules, row, status, condition, out)]
+    missing = []
+    if undecided := missing_facts(rules, row, status, condition, out):
+        # what narrows a broad answer down: the condition's tests, and for what rules it out (a
+        # chemotherapy stopped working: which?) the tests of those
+        asked = All((rules.when, *(r.test for r in rules.ruled_out)))
+        missing = [_missing(kb, fact, _which(kb, asked, row, fact)) for fact in undecided]
     return OptionResult(
         id=option.id,
         name=option.name,
