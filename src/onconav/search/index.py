@@ -133,15 +133,15 @@ class Index:
         i = 0
         while i < len(raw):
             if i + 1 < len(raw) and JOINER.fullmatch(folded[spans[i].end() : spans[i + 1].start()]):
-                joined = stem.stemWord(raw[i] + raw[i + 1])
-                apart = tuple(stem.stemWords(raw[i : i + 2]))
+                (joined,) = words_of.stem_words(stem, [raw[i] + raw[i + 1]])
+                apart = tuple(words_of.stem_words(stem, raw[i : i + 2]))
                 kept = all(w not in words_of.STOP for w in raw[i : i + 2])
                 if (joined,) in self.names and not (kept and apart in self.names):
                     out.append(words_of.Word(raw[i] + raw[i + 1], joined))
                     i += 2
                     continue
             if raw[i] not in words_of.STOP:
-                out.append(words_of.Word(raw[i], stem.stemWord(raw[i])))
+                out.append(words_of.Word(raw[i], *words_of.stem_words(stem, [raw[i]])))
             i += 1
         return out
 

@@ -3,8 +3,11 @@
 A text is folded (accents dropped, lower case), split into words at anything that is not a letter
 or a digit ("5-FU" is "5" and "fu"; "can’t" is "can" and "t", as "can't" is), the common
 words of questions dropped ("what", "can", "my"), and each word stemmed with the Snowball
-English stemmer (PyStemmer): "cured", "cures" and "cure" are one term. The same steps read the
-documents, the names of the knowledge base and the question, so that they meet.
+English stemmer (PyStemmer): "cured", "cures" and "cure" are one term. Before stemming, a
+British or Canadian spelling is read as the American one ("tumour" as "tumor", "oesophageal" as
+"esophageal", "randomised" as "randomized"): the Canadian sources write "tumour", the American one
+"tumor", and a person may write either. The same steps read the documents, the names of the
+knowledge base and the question, so that they meet.
 """
 
 from __future__ import annotations
@@ -25,6 +28,34 @@ KEPT = frozenset({"after", "before", "again", "against", "more", "most", "only",
 STOP = frozenset(w for w in STOPWORDS_EN_PLUS if w not in KEPT) | {
     "could", "would", "also", "might", "must", "us", "let", "please", "tell", "get", "got",
 }  # fmt: skip
+
+
+# British and Canadian spellings, each read as the American one (a word, folded, before it is
+# stemmed). Only the documents and the question meet through these, so a rule that also changes
+# a word it was not written for ("advise" to "advize") does no harm as long as it does not turn
+# it into another real word.
+SPELLINGS = (
+    (re.compile(r"^([a-z]{2,})our(s|ed|ing|able|ite|ites)?$"), r"\1or\2"),  # tumour, colour, favour
+    (re.compile(r"^([a-z]{3,})is(e|ed|es|ing|ation|ations|er|ers)$"), r"\1iz\2"),  # randomised
+    (re.compile(r"^oe(soph|strog|dem)"), r"e\1"),  # oesophagus, oestrogen, oedema
+    (re.compile(r"^(h|an|leuk|isch|septic)aem"), r"\1em"),  # haemorrhage, anaemia, leukaemia
+    (re.compile(r"^(an)aesth"), r"\1esth"),  # anaesthetic
+    (re.compile(r"^(p|orthop|gyn)ae(d|c)"), r"\1e\2"),  # paediatric, gynaecologist
+    (re.compile(r"^(cent|fib|lit|met|theat)re(s|d)?$"), r"\1er\2"),  # centre, litre
+    (re.compile(r"^diarrhoea"), "diarrhea"),
+)
+
+
+def american(word: str) -> str:
+    """A folded word in its American spelling ("tumours" is "tumors"); any other word as it is."""
+    for pattern, replacement in SPELLINGS:
+        word = pattern.sub(replacement, word)
+    return word
+
+
+def stem_words(stem: Stemmer.Stemmer, found: list[str]) -> list[str]:
+    """The terms of folded words: each in its American spelling, stemmed."""
+    return list(stem.stemWords([american(w) for w in found]))
 
 
 @dataclass(frozen=True)
@@ -53,11 +84,11 @@ def stemmer() -> Stemmer.Stemmer:
 def words(text: str, stem: Stemmer.Stemmer | None = None) -> list[Word]:
     """The words of ``text`` that count, in order, each with its term."""
     found = [w for w in WORD.findall(fold(text)) if w not in STOP]
-    terms = (stem or stemmer()).stemWords(found)
+    terms = stem_words(stem or stemmer(), found)
     return [Word(w, t) for w, t in zip(found, terms, strict=True)]
 
 
 def terms(text: str, stem: Stemmer.Stemmer | None = None) -> list[str]:
     """The terms of ``words(text)``, alone (what the index is built from)."""
     found = [w for w in WORD.findall(fold(text)) if w not in STOP]
-    return list((stem or stemmer()).stemWords(found))
+    return stem_words(stem or stemmer(), found)
