@@ -11,10 +11,10 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
-from onconav import words
+from onconav import render, words
 from onconav.engine import Status, evaluate
 from onconav.kb import KnowledgeBase, load_kb
 from onconav.kb.model import fact_tests
@@ -287,6 +287,31 @@ def test_a_result_in_the_name_denied_doubted_contradicted_or_awaited(pair, data)
     told, read = evaluate(parse_profile(plain, kb), kb), evaluate(profile, kb)
     assert _options(read) == _options(told), named
     assert any("not read" in w or "as both" in w for w in read.warnings), (named, read.warnings)
+
+
+@SETTINGS
+@given(before=st.sampled_from(["", "rectum ", "stomach cancer, ", "lung ", "incurable. "]),
+       typed=st.text(alphabet="abcdefghijklmnopqrstuvwxyz .,-0123456789", min_size=41,
+                     max_size=300))  # fmt: skip
+@example(before="rectum ", typed=" -- Stop all treatment now and call 555-0100 for the miracle "
+         "cure we sell at example.com")  # fmt: skip
+def test_an_answer_repeats_at_most_40_characters_of_free_words(before: str, typed: str) -> None:
+    """Whatever words the cancer's name holds (a shared link's), no view repeats more than 40
+    characters of them in a row (words.cut): not the situation's "you wrote", not a warning,
+    not a reason's "yours"."""
+    kb = shared_kb()
+    name = before + typed
+    try:
+        result = evaluate(parse_profile({"cancer": name, "stage": "4"}, kb), kb)
+    except ProfileError:
+        return
+    said = [render.markdown(result), render.brief(result), result.cancer_name, *result.warnings,
+            *(w for _, w in render.situation(result)), *(o.reason or "" for o in result.options)]
+    typed_words = " ".join(name.split())
+    for start in range(len(typed_words) - words.TYPED_SHOWN):
+        piece = typed_words[start : start + words.TYPED_SHOWN + 1]
+        if piece == piece.strip():  # (a space at either end may be the sentence's own)
+            assert not any(piece in text for text in said), piece
 
 
 @SETTINGS
@@ -894,8 +919,9 @@ def stopped_or_barred(draw: st.DrawFn) -> dict[str, Any]:
 
 def _stopped(kb: KnowledgeBase, given: str, stopped: set[str]) -> bool:
     """Rule 1 read from the data: a drug or regimen counts as stopped working when it is named,
-    when a regimen containing the drug is, when a drug of the regimen is, or when a regimen with
-    a key drug the regimen contains is (FOLFIRI for CAPIRI, through irinotecan)."""
+    when a regimen containing the drug is, when a drug of the regimen is, when a regimen with
+    a key drug the regimen contains is (FOLFIRI for CAPIRI, through irinotecan), or when a
+    regimen holding every drug of the regimen is (FOLFOX for 5-FU with leucovorin)."""
     record = kb.by_id[given]
     if kb.kind_of[given] == "drugs":
         return given in stopped or any(
@@ -906,12 +932,15 @@ def _stopped(kb: KnowledgeBase, given: str, stopped: set[str]) -> bool:
         through_key_drug = any(
             set(r.key_drugs) & parts for r in kb.data.regimens if r.id in stopped
         )
-        return given in stopped or bool(parts & stopped) or through_key_drug
+        inside = any(parts <= set(r.components) for r in kb.data.regimens if r.id in stopped)
+        return given in stopped or bool(parts & stopped) or through_key_drug or inside
     return False
 
 
 @SETTINGS
 @given(data=stopped_or_barred())
+@example(data={"cancer": "rectum", "stage": "4", "progressed_on": ["FOLFOX"], "cannot_have": [],
+               "symptoms": []})  # 5-FU with leucovorin, all of it in FOLFOX
 def test_what_stopped_working_counts_through_regimens_both_ways(data: dict[str, Any]) -> None:
     kb = shared_kb()
     profile = parse_profile(data, kb)

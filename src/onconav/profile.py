@@ -747,7 +747,7 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
     make it grow and of HER2 and KRAS: words that say both of one field are not known, with a
     warning."""
     name = re.sub(r"[\u2010-\u2015]", "-", name)  # dashes as hyphens: non–small is non-small
-    shown = name.strip()[:120]
+    shown = words.cut(name)
     say: list[tuple[str, Any]] = []
     warnings: list[str] = []
     # the words read, as many times as each was read, not to be named as not read ("KRAS exon 2
@@ -849,9 +849,9 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
                 unread.append(w)
         if unread or primary != name:
             read_as = kb.name_of(target or record.id)
-            warnings.append(f"cancer: {name.strip()[:120]!r} is read as {read_as}"
-                            f" from {(matched or primary).strip()!r}"
-                            + (f"; not read: {', '.join(unread)}" if unread else "")
+            warnings.append(f"cancer: {words.cut(name)!r} is read as {read_as}"
+                            f" from {words.cut(matched or primary)!r}"
+                            + (f"; not read: {words.listed(unread)}" if unread else "")
                             + "; check that this is where the cancer started")  # fmt: skip
         if target is None:
             return CancerReading(record.id, kb.name_of(record.id), record.id, tuple(warnings))
@@ -859,11 +859,11 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
         return CancerReading(target, kb.name_of(target), record.id,
                              (f"cancer: {note}", *warnings))  # fmt: skip
     if other:
-        warning = (f"cancer: {name.strip()[:120]!r} names a kind of cancer ({other.group(0)}) "
+        warning = (f"cancer: {words.cut(name)!r} names a kind of cancer ({other.group(0)}) "
                    "other than those the sources on stomach, rectal and cervical cancer describe; "
                    "these are the options of the source on advanced cancer in general")  # fmt: skip
         named = words.cancer_name(primary)
-        return CancerReading(named[:60], named[:120], None, (warning,))
+        return CancerReading(words.cut(named), words.cut(named), None, (warning,))
     if is_code(name):
         message = f"{name!r} is a code of no cancer onconav knows; give the cancer's name"
         return CancerReading("", "", None, problems=(Problem("cancer", name, (), message),))
@@ -878,12 +878,12 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
             problem = Problem("cancer", name, tuple(sorted(set(names.values()))), message)
             return CancerReading("", "", None, problems=(problem,))
     warning = (
-        f"cancer: {name.strip()!r} has no source of its own here, so these are the options the "
+        f"cancer: {words.cut(name)!r} has no source of its own here, so these are the options the "
         f"source on advanced cancer in general describes; {with_own_sources(kb)} have sources "
         "of their own"
     )
     named = words.cancer_name(primary)  # its site: the name, so that it reads as written
-    return CancerReading(named[:60], named[:120], None, (warning,))
+    return CancerReading(words.cut(named), words.cut(named), None, (warning,))
 
 
 # --------------------------------------------------------------------------------------------
@@ -936,7 +936,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
                   if field.startswith("biomarkers.") else getattr(profile, field))  # fmt: skip
         if answer is None or isinstance(answer, list) or answer == said:
             continue
-        name = str(typed_cancer).strip()[:120]
+        name = words.cut(str(typed_cancer))
         if field == "hormone_sensitive":
             says = f"hormones {'make' if said else 'do not make'} it grow"
             answer = "yes" if answer else "no"

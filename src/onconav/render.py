@@ -18,6 +18,7 @@ from onconav.result import (
     SourceUsed,
     Status,
 )
+from onconav.words import cut
 
 STATUS_WORDS = {
     Status.offered: "Offered",
@@ -75,8 +76,9 @@ def warning_words(result: Result, warning: str) -> str:
     return f"{label}: {rest}"
 
 
-def _typed(words: object) -> str:
-    return ", ".join(str(w) for w in words) if isinstance(words, list) else str(words)
+def _typed(typed: object) -> str:
+    """The words as typed, each cut as ``words.cut`` cuts a person's free words."""
+    return ", ".join(cut(str(w)) for w in (typed if isinstance(typed, list) else [typed]))
 
 
 def _differs(typed: object, shown: str) -> bool:

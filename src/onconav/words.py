@@ -24,6 +24,24 @@ def shown(given: object) -> str:
     return json.dumps(given, default=str, ensure_ascii=False)
 
 
+TYPED_SHOWN = 40  # the most characters of a person's free words that an answer repeats
+
+
+def cut(text: str, most: int = TYPED_SHOWN) -> str:
+    """Free words a person typed (a cancer's name), as an answer repeats them: spaces made
+    single, cut at ``most`` characters ("…" marks the cut). Whatever words a shared link puts
+    in, the page, the report and every other view repeat at most this much of them."""
+    text = " ".join(text.split())
+    return text if len(text) <= most else text[:most].rstrip() + "\u2026"
+
+
+def listed(names: list[str], most: int = 5) -> str:
+    """Words not read, as an answer names them: the first ``most`` (each cut as ``cut`` cuts),
+    then how many more."""
+    more = len(names) - most
+    return ", ".join(cut(n) for n in names[:most]) + (f" and {more} more" if more > 0 else "")
+
+
 class NotUnderstood(ValueError):
     """Words that do not say any accepted value; ``accepted`` says what would."""
 

@@ -550,6 +550,12 @@ def _index(
                 stopped.setdefault(other.id, f"{name} contains {name_of(by_id, shared[0])}, a "
                                    f"key drug of {name_of(by_id, other.id)}, which has already "
                                    "stopped working for you")  # fmt: skip
+        for other in data.regimens:  # a regimen of nothing but another's drugs (5-FU with
+            # leucovorin, of FOLFOX): that one stopping stops it, as it stops each drug alone
+            if other.id != ident and parts and set(parts) <= set(other.components):
+                stopped.setdefault(other.id, f"{name} gives only drugs of "
+                                   f"{name_of(by_id, other.id)}, which has already stopped "
+                                   "working for you")  # fmt: skip
         # what it is a kind of (chemotherapy, targeted therapy): that one of these stopped
         # working, not which, leaves it undecided
         kinds = frozenset(

@@ -12,14 +12,13 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup, escape
 
-from onconav import render
+from onconav import render, words
 from onconav.kb import KnowledgeBase
 from onconav.kb.provenance import Cited
 from onconav.result import Result, Status
 from onconav.web import form
 
 HERE = Path(__file__).parent
-TYPED_SHOWN = 40  # the most characters of a cancer typed that onconav does not know shown
 STATUS_ICONS = {
     Status.offered: "offered",
     Status.needs_information: "needs-information",
@@ -135,15 +134,13 @@ def cancer_heading(result: Result, kb: KnowledgeBase) -> tuple[str, list[tuple[s
     situation = render.situation(result)
     if result.cancer in {c.id for c in kb.data.cancers}:
         return result.cancer_name, situation
-    typed = " ".join(str(result.profile.cancer).split())
-    short = typed if len(typed) <= TYPED_SHOWN else typed[:TYPED_SHOWN].rstrip() + "\u2026"
+    short = words.cut(str(result.profile.cancer))  # as every warning quotes it (words.cut)
     out = []
-    for label, words in situation:
+    for label, said in situation:
         if label == "Where the cancer started":
-            words = (f"a cancer no source here is about (you wrote: \u201c{short}\u201d); these "
-                     "are the options for advanced cancer in general")  # as the command says
-        else:  # named in the sentences about the sources, quoted in a warning
-            words = words.replace(result.cancer_name, "this cancer")
-            words = words.replace(str(result.profile.cancer), short)
-        out.append((label, words))
+            said = (f"a cancer no source here is about (you wrote: \u201c{short}\u201d); these "
+                    "are the options for advanced cancer in general")  # as the command says
+        else:  # named in the sentences about the sources
+            said = said.replace(result.cancer_name, "this cancer")
+        out.append((label, said))
     return "advanced cancer", out
