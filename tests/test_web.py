@@ -113,6 +113,8 @@ def test_explain_kb_and_health(client: httpx.Client) -> None:
         (b'{"cancer": "rectum", "symptoms": ["hiccups"]}', "application/json", 422, "symptoms[0]"),
         (b'{"cancer": "stomache"}', "application/json", 422, "cancer"),
         (b'{"cancer": "rectum", "stage": "4", "stage": "3"}', "application/json", 422, "stage"),
+        (b'{"cancer": "rectum", "stage": NaN}', "application/json", 422, "stage"),
+        (b'{"a": ' * 25 + b"1" + b"}" * 25, "application/json", 400, "profile"),  # too deep
         # a lone surrogate, a JSON escape UTF-8 has no character for: it was a 500
         (rb'{"cancer": "\ud800"}', "application/json", 422, "cancer"),
         (rb'{"cancer": "rectum", "symptoms": ["pain", "\udfff"]}', "application/json", 422,
@@ -475,6 +477,34 @@ def test_thousands_of_mistakes_are_told_the_first_twenty_and_counted(
 
 
 @pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        # Python's words for a dict: was read as YAML, None as the symptom "None" (200, with
+        # "no spread, no symptoms": 18 options not suitable)
+        ("{'cancer': 'rectum', 'stage': '4', 'metastases': None, 'symptoms': None}",
+         "Expecting property name enclosed in double quotes (line 1, column 2)"),
+        ('{cancer: "rectum"}', "Expecting property name enclosed in double quotes (line 1, "
+         "column 2)"),
+        ('{"cancer": "rectum",\n "stage": "4",\n}', "(line 3, column 1)"),  # a trailing comma
+        ("cancer: rectum\nstage: 4", "Expecting value (line 1, column 1)"),  # YAML
+    ],
+)  # fmt: skip
+def test_the_api_reads_json_alone_and_says_where_it_breaks(
+    client: httpx.Client, body: str, where: str
+) -> None:
+    """The API's body is JSON (the OpenAPI document, docs/web.md): text that is not was read as
+    YAML, a superset, so that Python's None, unquoted keys, single quotes and trailing commas
+    were taken (None as a word). It is a 400 naming where the JSON breaks."""
+    response = client.post("/api/v1/options", content=body.encode(),
+                           headers={"content-type": "application/json"})  # fmt: skip
+    assert response.status_code == 400, response.text
+    problem = response.json()
+    assert problem["detail"].startswith("profile: the request body "), problem
+    assert where in problem["detail"], problem
+    assert [e["field"] for e in problem["errors"]] == ["profile"]
+
+
+@pytest.mark.parametrize(
     ("yaml_text", "field"),
     [
         ("cancer: !!binary cmVjdHVt", "cancer"),  # was a 500 (an assertion) and a traceback
@@ -486,11 +516,20 @@ def test_thousands_of_mistakes_are_told_the_first_twenty_and_counted(
         ("cancer: rectum\nnull: x", "None"),
     ],
 )
-def test_a_yaml_value_json_cannot_hold_is_named_by_the_api_and_the_command(
+def test_a_yaml_value_json_cannot_hold_is_named_by_the_command(
     client: httpx.Client, run, tmp_path: Path, yaml_text: str, field: str  # type: ignore[no-untyped-def]
 ) -> None:
-    errors, done = refused_by_both(client, run, tmp_path / "profile.yaml", yaml_text, [field])
-    assert done.errors() == [f"onconav: error: {field}: {errors[0]['message']}"]
+    """The command reads a profile written as YAML, and names a value JSON has no word for; the
+    API, which takes JSON alone, refuses the text as not JSON."""
+    path = tmp_path / "profile.yaml"
+    path.write_text(yaml_text, encoding="utf-8")
+    done = run("options", "--profile", str(path))
+    assert done.status == 2
+    (error,) = done.errors()
+    assert error.startswith(f"onconav: error: {field}: "), error
+    response = client.post("/api/v1/options", content=yaml_text.encode(),
+                           headers={"content-type": "application/json"})  # fmt: skip
+    assert response.status_code == 400 and "is not valid JSON" in response.json()["detail"]
 
 
 def test_the_openapi_document_is_pinned() -> None:

@@ -42,8 +42,11 @@ def check_size(size: int, where: str) -> None:
                        f"{MAX_PROFILE_BYTES} bytes")  # fmt: skip
 
 
-def profile_from_text(raw: str, where: str) -> dict[str, Any]:
-    """The fields of a profile written as JSON or YAML (``where`` names it in errors)."""
+def profile_from_text(raw: str, where: str, *, json_only: bool = False) -> dict[str, Any]:
+    """The fields of a profile written as JSON or YAML (``where`` names it in errors); with
+    ``json_only``, JSON alone (the API's bodies): text that is not JSON is refused, saying where
+    it breaks, rather than read as YAML (which read ``{'stage': 4, 'symptoms': None}``, Python's
+    words, as the symptom "None")."""
     check_size(len(raw.encode("utf-8", "surrogatepass")), where)
     twice: dict[int, list[str]] = {}  # id of a mapping -> the keys it was given twice
 
@@ -57,7 +60,9 @@ def profile_from_text(raw: str, where: str) -> dict[str, Any]:
         data = json.loads(raw, object_pairs_hook=mapping)
     except RecursionError:  # the decoder's own guard, raised at once: far deeper than MAX_DEPTH
         raise _too_deep(where) from None
-    except ValueError:  # not JSON: YAML, a superset, imported only when needed
+    except ValueError as error:  # not JSON: YAML, a superset, imported only when needed
+        if json_only:
+            raise _refused(f"{where} {why_not_json(error)}") from None
         data = _yaml_profile(raw, where)
     else:
         _check_json(data, twice, where)
@@ -65,6 +70,15 @@ def profile_from_text(raw: str, where: str) -> dict[str, Any]:
         raise ProfileError([Problem("profile", None, (), f"{where} must hold an object of fields, "
                                     'such as {"cancer": "rectum"}')])  # fmt: skip
     return data
+
+
+def why_not_json(error: ValueError) -> str:
+    """Why text was not read as JSON, in words that follow the name of what was read: where the
+    JSON breaks (``is not valid JSON: Expecting value (line 1, column 9)``), or a value that
+    cannot be read (a number of more than 4,300 digits, which Python's reader refuses)."""
+    if isinstance(error, json.JSONDecodeError):
+        return f"is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+    return f"holds a value that cannot be read ({str(error).split(':')[0]})"
 
 
 def json_and_repeats(text: str | bytes) -> tuple[Any, list[Path]]:

@@ -243,7 +243,7 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
 
         def answer() -> Response:
             try:
-                data = profile_from_text(text, "the request body")
+                data = profile_from_text(text, "the request body", json_only=True)
                 person = parse_profile(data, kb)
             except ProfileError as error:
                 status = 400 if any(p.field == "profile" for p in error.problems) else 422
