@@ -835,6 +835,8 @@ def test_412_when_nothing_is_prefetched_and_there_is_no_fhir_server(client: Clie
         (lambda r: httpx.Response(401), "answered 401"),
         (lambda r: httpx.Response(503), "answered 503"),
         (lambda r: httpx.Response(200, text="<html>"), "not JSON"),
+        (lambda r: httpx.Response(200, text='{"total": ' + "1" * 5000 + "}"), "not JSON"),  # a
+        # number of more than 4,300 digits, which Python's reader refuses: it was a 500
         (
             lambda r: httpx.Response(200, json={"resourceType": "OperationOutcome"}),
             "OperationOutcome",
@@ -1154,7 +1156,15 @@ def test_bodies_that_cannot_be_read(client: Client) -> None:
     sent = client.post(
         PATIENT_VIEW, content=b"{not json", headers={**auth, "content-type": "application/json"}
     )
-    assert "not JSON" in problem_of(sent, 400)["detail"]
+    assert problem_of(sent, 400)["detail"] == ("The body is not valid JSON: Expecting property "
+                                               "name enclosed in double quotes (line 1, column "
+                                               "2).")  # fmt: skip
+    sent = client.post(PATIENT_VIEW, content=b'{"hook": ' + b"1" * 5000 + b"}",
+                       headers={"authorization": f"Bearer {token(PATIENT_VIEW)}",
+                                "content-type": "application/json"})  # fmt: skip
+    assert problem_of(sent, 400)["detail"] == (  # a number Python's reader refuses: was a 500
+        "The body holds a value that cannot be read (Exceeds the limit (4300 digits) for "
+        "integer string conversion).")
     deep = b'{"hook": ' * 20_000 + b"1" + b"}" * 20_000  # JSON, too deep for the reader
     sent = client.post(PATIENT_VIEW, content=deep,
                        headers={"authorization": f"Bearer {token(PATIENT_VIEW)}",
@@ -1733,9 +1743,12 @@ def test_a_jwk_set_sent_slowly_is_refused_at_the_deadline(ehr: FakeEhr) -> None:
     assert time.monotonic() - started < 10 and len(sent) <= 3
 
 
-def test_a_jwk_set_nested_too_deeply_is_not_json(ehr: FakeEhr) -> None:
-    """JSON nested 40,000 levels deep (40 KB) failed the reader with a RecursionError: a 500."""
-    ehr.answer = lambda request: httpx.Response(200, content=b"[" * 40_000)
+@pytest.mark.parametrize("body", [b"[" * 40_000, b'{"keys": [' + b"1" * 5000 + b"]}"],
+                         ids=["nested too deeply", "a number too long to read"])  # fmt: skip
+def test_a_jwk_set_json_cannot_read_is_not_json(ehr: FakeEhr, body: bytes) -> None:
+    """JSON nested 40,000 levels deep (40 KB) failed the reader with a RecursionError, and a
+    number of more than 4,300 digits with a ValueError: each a 500."""
+    ehr.answer = lambda request: httpx.Response(200, content=body)
     signed = token(DISCOVERY, "ehr-es256", header={"jku": JKU})
     response = Client(make_app(ehr)).get("/cds-services",
                                          headers={"authorization": f"Bearer {signed}"})

@@ -353,6 +353,31 @@ def test_a_record_that_cannot_be_read_is_a_problem_document(
         assert any(e["field"].startswith(field) for e in problem["errors"]), problem
 
 
+@pytest.mark.parametrize(
+    ("body", "status", "detail"),
+    [
+        # JSON all the same, nested deeper than the reader goes: was "The body is not JSON
+        # (maximum recursion depth exceeded while decoding a JSON array from a unicode string)."
+        (b"[" * 1200 + b"]" * 1200, 400, "The body is JSON nested too deeply to be read (a FHIR "
+         "Bundle needs a few dozen levels at most)."),
+        (b'{"resourceType": "Bundle",\n "type": }', 400, "The body is not valid JSON: Expecting "
+         "value (line 2, column 10)."),
+        (b'{"resourceType": "Bundle", "total": ' + b"1" * 5000 + b"}", 400, "The body holds a "
+         "value that cannot be read (Exceeds the limit (4300 digits) for integer string "
+         "conversion)."),  # was a 500
+        (b'{"resourceType": "Bundle", "x": "' + b"x" * 100_001 + b'"}', 413,
+         "The FHIR Bundle is larger than 100000 bytes."),  # was "The fhir bundle"
+    ],
+)  # fmt: skip
+def test_a_record_json_cannot_read_is_told_why(
+    client: httpx.Client, body: bytes, status: int, detail: str
+) -> None:
+    response = client.post("/api/v1/options/fhir", content=body,
+                           headers={"content-type": "application/fhir+json"})  # fmt: skip
+    assert response.status_code == status, response.text
+    assert response.json()["detail"] == detail
+
+
 def refused_by_both(  # type: ignore[no-untyped-def]
     client: httpx.Client, run, path: Path, text: str, fields: list[str], fhir: bool = False
 ) -> tuple[list[dict[str, Any]], Any]:

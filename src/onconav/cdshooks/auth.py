@@ -167,7 +167,7 @@ class Authenticator:
             ) from None
         try:
             jwks = json.loads(bytes(body))
-        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+        except (ValueError, RecursionError):  # a number too long to read too
             raise AuthError(f"The JWK set at {url} is not JSON.") from None
         if not isinstance(jwks, dict) or not isinstance(jwks.get("keys"), list):
             raise AuthError(f'The JWK set at {url} is not {{"keys": [...]}}.')

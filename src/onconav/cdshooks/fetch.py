@@ -12,7 +12,6 @@ one that fails or is late finds nothing, and only its key and what went wrong ar
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from collections.abc import Coroutine, Mapping
 from typing import Any
@@ -163,7 +162,7 @@ async def _get(
         ) from None
     try:
         answer, repeated = json_and_repeats(bytes(body))
-    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
+    except (ValueError, RecursionError):  # a number too long to read too
         raise FetchError(f"{key}: the FHIR server's answer is not JSON.") from None
     if repeated:  # the parser kept the last and dropped the others
         raise FetchError(f"{key}: the FHIR server's answer gives {field_name(repeated[0])} "

@@ -56,6 +56,7 @@ from onconav.web.problems import (
     accepted_by,
     field_errors,
     jsonable,
+    not_json,
     problem,
 )
 
@@ -280,10 +281,10 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         def answer() -> Response:
             try:
                 bundle = fhir_json(text)
-            except (json.JSONDecodeError, RecursionError) as error:
-                return problem(400, "Bad request", f"The body is not JSON ({error}).")
             except FhirError as error:  # a key given twice
                 return invalid(error)
+            except (ValueError, RecursionError) as error:
+                return not_json(error, "a FHIR Bundle needs a few dozen levels at most")
             try:
                 reading = read_bundle(bundle, kb)
                 person = parse_profile(reading.data, kb)
@@ -437,7 +438,10 @@ def _title(status: int) -> str:
 
 
 def _too_large(limit: int, what: str) -> Response:
-    return problem(413, "Request too large", f"{what.capitalize()} is larger than {limit} bytes.")
+    # a sentence starts with ``what``: its first letter made a capital, the rest as it is
+    # ("The FHIR Bundle"; capitalize() made it "The fhir bundle")
+    return problem(413, "Request too large", f"{what[0].upper()}{what[1:]} is larger than "
+                   f"{limit} bytes.")  # fmt: skip
 
 
 def _openapi(app: FastAPI, kb: KnowledgeBase) -> dict[str, Any]:

@@ -63,7 +63,7 @@ from onconav.kb import KnowledgeBase
 from onconav.profile import Problem, ProfileError, at_most, parse_profile
 from onconav.reading import field_name
 from onconav.web.form import query_of
-from onconav.web.problems import FieldError, accepted_by, field_errors, problem
+from onconav.web.problems import FieldError, accepted_by, field_errors, not_json, problem
 
 log = logging.getLogger("onconav.cdshooks")
 PATIENT_VIEW, ORDER_SELECT = "onconav-patient-view", "onconav-order-select"
@@ -348,16 +348,13 @@ async def read_json(request: Request, limit: int) -> Any:
         data = await run_in_threadpool(fhir_json, bytes(body).decode("utf-8"), "")
     except UnicodeDecodeError:
         return problem(400, "Bad request", "The body is not UTF-8 text.")
-    except json.JSONDecodeError:
-        return problem(400, "Bad request", "The body is not JSON.")
-    except RecursionError:  # JSON all the same: "not JSON" sent callers looking for a typo
-        return problem(400, "Bad request", "The body is JSON nested too deeply to be read "
-                       "(a CDS Hooks call needs a few dozen levels at most).")  # fmt: skip
     except FhirError as error:  # a key given twice: the parser would keep only the last
         errors = _errors(error.problems)
         detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
         return problem(422, "Invalid request", f"The call is not valid JSON for FHIR: {detail}",
                        errors)  # fmt: skip
+    except (ValueError, RecursionError) as error:  # not JSON, a number too long, too deep
+        return not_json(error, "a CDS Hooks call needs a few dozen levels at most")
     if not isinstance(data, dict):
         return problem(400, "Bad request", "The body is not a JSON object.")
     return data

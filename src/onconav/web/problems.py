@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from pydantic_core import PydanticSerializationError
 
 from onconav.profile import Problem
+from onconav.reading import why_not_json
 
 PROBLEM = "application/problem+json"
 
@@ -45,6 +46,17 @@ def problem(
         # UTF-8 has no such character, so it goes back escaped as it came
         text = json.dumps(body.model_dump(mode="json"))
     return Response(text, status_code=status, media_type=PROBLEM, headers=headers)
+
+
+def not_json(error: ValueError | RecursionError, needs: str) -> Response:
+    """400 for a body JSON's reader refused, saying why: where the JSON breaks (line and
+    column), a value it cannot read (a number of more than 4,300 digits), or nesting deeper than
+    the reader goes (JSON all the same: "not JSON" sent callers looking for a typo; ``needs``
+    says how deep such a body goes, "a FHIR Bundle needs a few dozen levels at most")."""
+    if isinstance(error, RecursionError):
+        return problem(400, "Bad request", f"The body is JSON nested too deeply to be read "
+                       f"({needs}).")  # fmt: skip
+    return problem(400, "Bad request", f"The body {why_not_json(error)}.")
 
 
 def field_errors(problems: list[Problem]) -> list[FieldError]:
