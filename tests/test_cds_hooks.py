@@ -236,6 +236,27 @@ def test_discovery_lists_both_services_with_their_prefetch(client: Client) -> No
         CdsService.model_validate(service)
 
 
+def test_no_answer_is_kept_by_a_cache_nor_sniffed(client: Client) -> None:
+    """The cards hold the patient's situation and a problem document quotes the call: each is
+    sent with Cache-Control: no-store and X-Content-Type-Options: nosniff (they had neither)."""
+    situation = records.SITUATIONS["stomach-stage4-her2-unknown"]
+    call = hook_call("patient-view", records.prefetch(situation))
+    feedback = {"feedback": [{"card": "4e0a3a1e-3283-4575-ab82-028d55fe2719",
+                              "outcome": "overridden", "outcomeTimestamp": "2020-12-11T00:00:00Z"}]}
+    answers = [
+        (post(client, PATIENT_VIEW, call), 200),
+        (post(client, PATIENT_VIEW, {**call, "hookInstance": "x"}), 422),
+        (post(client, f"{PATIENT_VIEW}/feedback", feedback), 200),
+        (client.get("/cds-services", headers={"authorization": f"Bearer {token(DISCOVERY)}"}),
+         200),
+        (client.get("/cds-services"), 401),
+    ]  # fmt: skip
+    for response, status in answers:
+        assert response.status_code == status, response.text
+        assert response.headers.get("cache-control") == "no-store", response.url
+        assert response.headers.get("x-content-type-options") == "nosniff", response.url
+
+
 def test_the_routes_are_not_in_the_apis_openapi_document() -> None:
     document = create_app(KB).openapi()
     assert not [path for path in document["paths"] if path.startswith("/cds-services")]

@@ -139,6 +139,42 @@ def test_every_error_is_a_problem_document(  # type: ignore[no-untyped-def]
         assert field in {e["field"] for e in problem["errors"]}, problem
 
 
+JSON = {"content-type": "application/json"}
+ANSWERS_OF_A_PERSON = [
+    ("POST", "/api/v1/options", {"content": b'{"cancer": "rectum", "stage": "4"}',
+                                 "headers": JSON}),
+    ("POST", "/api/v1/options", {"content": b'{"cancer": "rectum", "stage": "9"}',
+                                 "headers": JSON}),
+    ("POST", "/api/v1/options", {"content": b"{'cancer': 'rectum'}", "headers": JSON}),
+    ("POST", "/api/v1/options/fhir", {"content": (ROOT / "tests" / "fhir"
+                                                  / "gej-m1-her2-negative.json").read_bytes(),
+                                      "headers": JSON}),
+    ("POST", "/api/v1/options/fhir", {"content": b'{"resourceType": "Patient"}', "headers": JSON}),
+    ("GET", "/api/v1/search?q=lonsurf", {}),
+    ("GET", "/api/v1/search?q=lonsurf&cancer=stomch", {}),
+    ("GET", "/api/v1/explain/Xeloda", {}),
+    ("GET", "/api/v1/explain/no-such-thing", {}),
+    ("GET", "/api/v1/search?q=" + "x" * 9000, {}),  # 414
+    ("GET", "/options?cancer=rectum&stage=4", {}),  # the page's own headers
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("method", "path", "kw"), ANSWERS_OF_A_PERSON,
+                         ids=lambda v: v if isinstance(v, str) else "")  # fmt: skip
+def test_no_answer_is_kept_by_a_cache_nor_sniffed(
+    client: httpx.Client, method: str, path: str, kw: dict[str, Any]
+) -> None:
+    """The page's answers had Cache-Control: no-store and X-Content-Type-Options: nosniff; the
+    API's answers and problem documents, which hold a person's situation or quote it, had
+    neither. The page's assets may be kept."""
+    response = client.request(method, path, **kw)
+    assert response.headers.get("cache-control") == "no-store", (response.status_code, path)
+    assert response.headers.get("x-content-type-options") == "nosniff"
+    assert response.headers.get_list("cache-control") == ["no-store"]  # once, not twice
+    asset = client.get("/static/onconav.css")
+    assert asset.status_code == 200 and "cache-control" not in asset.headers
+
+
 def test_a_body_over_the_limit_is_refused_before_it_is_read(client: httpx.Client) -> None:
     """Without a length given in advance (chunked), the body is refused once the limit is
     passed, not read to its end."""

@@ -32,6 +32,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 
 from onconav import __version__
@@ -48,7 +49,7 @@ from onconav.schemas import profile_schema
 from onconav.search import SearchError, SearchResult, build_index
 from onconav.search.index import LIMIT_MAX
 from onconav.web.cds_hooks import add_cds_hooks
-from onconav.web.page import add_page
+from onconav.web.page import SECURITY_HEADERS, add_page
 from onconav.web.problems import (
     PROBLEM,
     FieldError,
@@ -66,6 +67,7 @@ EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
 
 INLINE_PROFILE_CHARS = 16 * 1024  # read on the event loop up to this (the examples: ~1 KiB)
 MAX_QUERY_BYTES = 8 * 1024  # as a web server's request line (nginx, Apache): the form needs ~2 KiB
+NOT_KEPT = {name: SECURITY_HEADERS[name] for name in ("Cache-Control", "X-Content-Type-Options")}
 
 
 class Settings(BaseModel):
@@ -138,6 +140,31 @@ class RequestLog:
                 await failure(scope, receive, send)
         took = (time.perf_counter() - started) * 1000
         log.info("%s %s %d %.1fms", scope["method"], _loggable(scope), status[0], took)
+
+
+class NotKept:
+    """Every answer but the page's assets (``/static``) sent with ``Cache-Control: no-store`` and
+    ``X-Content-Type-Options: nosniff``, as the page's own headers have them: the API's answers,
+    its problem documents (which quote the values given) and CDS Hooks' cards hold a person's
+    situation, and had neither, so that a shared cache or the browser's could keep them. Headers
+    a route set are kept. Plain ASGI, as RequestLog."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+
+        async def sending(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in NOT_KEPT.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        await self.app(scope, receive, sending)
 
 
 def _loggable(scope: Any) -> str:
@@ -220,7 +247,8 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
 
     error_pages: dict[int, Callable[[], Response]] = {}
     app.add_middleware(QueryLimit, limit=settings.max_query_bytes, pages=error_pages)
-    app.add_middleware(RequestLog)  # the outermost: it logs the refusals of QueryLimit too
+    app.add_middleware(RequestLog)  # outside QueryLimit: it logs its refusals too
+    app.add_middleware(NotKept)  # the outermost: RequestLog's 500 too
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> Response:
