@@ -3,6 +3,7 @@ never silently misread."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -1078,3 +1079,97 @@ def test_brackets_with_nothing_inside_are_the_empty_list() -> None:
     assert parse_profile({"cancer": "rectum", "metastases": "[]"}, KB).metastases == []
     assert parse_profile({"cancer": "rectum", "metastases": " [] "}, KB).metastases == []
     assert parse_profile({"cancer": "rectum", "metastases": ["[]"]}, KB).metastases == []
+
+
+# --------------------------------------------------------------------------------------------
+# From a review of the command line (2026-12-01): words that deny or doubt are never read as the
+# words without them.
+# --------------------------------------------------------------------------------------------
+
+WILD_TYPE_WORDS = ["wild-type", "wild type", "WT", "wildtype", "Wild-Type"]
+
+
+@given(wild=st.sampled_from(WILD_TYPE_WORDS),
+       denied=st.sampled_from(["not {}", "non-{}", "non {}", "{}: no", "{} - no", "{} = no",
+                               "KRAS mutation: not {}", "KRAS not {}", "isn't {}"]),
+       where=st.sampled_from(["field", "name"]))  # fmt: skip
+def test_wild_type_denied_is_never_wild_type(wild: str, denied: str, where: str) -> None:
+    """"not wild-type", "non-WT", "wild-type: no" say a mutation: never KRAS wild-type (which
+    offers cetuximab and panitumumab)."""
+    typed = denied.format(wild)
+    data: dict[str, Any] = ({"cancer": "rectum", "stage": "4", "biomarkers": {"kras": typed}}
+                            if where == "field" else
+                            {"cancer": f"rectal cancer, {typed}", "stage": "4"})  # fmt: skip
+    try:
+        facts = read(data)
+    except ProfileError:
+        return  # refused: never misread
+    assert facts.given["kras"] != "wild-type", typed
+    if where == "field":
+        assert facts.given["kras"] == "mutated", typed
+
+
+ONE_CLAIM = [w for w in HORMONES_YES + HORMONES_NO  # not "PR-negative ER-positive": one denied
+             if not re.search(r"[,/]|\band\b|\b(er|pr|hr)\b.*\b(er|pr|hr)\b", w.lower())]
+
+
+@settings(max_examples=80, deadline=None)
+@given(phrase=st.sampled_from(ONE_CLAIM),
+       site=st.sampled_from(["breast cancer", "prostate cancer"]),
+       how=st.sampled_from(["{site}, not {w}", "not {w} {site}", "{site} {w}?", "{site}, {w}?",
+                            "{site}, {w} (not confirmed)", "{site} without {w}"]))  # fmt: skip
+def test_hormone_words_denied_or_doubted_are_not_read(phrase: str, site: str, how: str) -> None:
+    """"not ER positive", "ER+?", "not triple negative": whether hormones make the cancer grow
+    stays unknown (hormone therapy needs information), and the words are named as not read."""
+    name = how.format(site=site, w=phrase)
+    try:
+        facts = read({"cancer": name, "stage": "4"})
+    except ProfileError:
+        return
+    assert facts.given["hormone_sensitive"] is None, (name, facts.given["hormone_sensitive"])
+    assert any("not read" in w for w in facts.warnings), (name, facts.warnings)
+    if site == "breast cancer":  # (prostate cancer's hormone therapy does not ask)
+        assert status({"cancer": name, "stage": "4"}, "general-hormone-therapy") is (
+            Status.needs_information), name
+
+
+LIST_NAMES = {"progressed_on": "FOLFOX", "prior_treatments": "gastrectomy",
+              "metastases": "liver", "symptoms": "bleeding", "cannot_have": "radiation"}
+NOTES = ["not given", "never", "no", "planned", "ruled out", "not confirmed", "resolved",
+         "excluded", "declined", "none"]
+
+
+@given(field=st.sampled_from(sorted(LIST_NAMES)), note=st.sampled_from(NOTES),
+       brackets=st.sampled_from(["({})", "( {} )", "(was {})"]))  # fmt: skip
+def test_a_note_in_brackets_that_denies_is_never_dropped(field: str, note: str,
+                                                         brackets: str) -> None:  # fmt: skip
+    """"FOLFOX (not given)", "liver (ruled out)", "bleeding (resolved)": refused with a message
+    naming the item; a note that says nothing against it ("FOLFOX (2023)") is left out."""
+    name = f"{LIST_NAMES[field]} {brackets.format(note)}"
+    with pytest.raises(ProfileError) as raised:
+        read({"cancer": "stomach", "stage": "4", field: [name]})
+    assert f"{field}[0]" in str(raised.value) and "leave out what is not" in str(raised.value)
+    kept = read({"cancer": "stomach", "stage": "4", field: [f"{LIST_NAMES[field]} (2023)"]})
+    assert kept.given[field]
+
+
+@pytest.mark.parametrize(("field", "typed"), [("stage", "IV (ruled out)"),
+                                              ("stage", "4 (not confirmed)"),
+                                              ("kras", "WT (not confirmed)"),
+                                              ("kras", "mutated (excluded)"),
+                                              ("her2", "positive (not confirmed)")])
+def test_a_result_with_a_note_that_denies_it_is_refused(field: str, typed: str) -> None:
+    data: dict[str, Any] = {"cancer": "stomach", "stage": "4"}
+    if field == "stage":
+        data["stage"] = typed
+    else:
+        data["biomarkers"] = {field: typed}
+    with pytest.raises(ProfileError):
+        read(data)
+
+
+@pytest.mark.parametrize("typed", ["stomach or rectum", "either stomach or rectum",
+                                   "rectal or colon cancer"])
+def test_a_cancer_given_as_a_choice_is_refused(typed: str) -> None:
+    with pytest.raises(ProfileError, match="not sure"):
+        read({"cancer": typed})

@@ -606,7 +606,7 @@ def _named(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     if match is not None:
         return _where_unsaid(kb, field, match)
     outside = re.sub(r"\([^()]*\)", " ", name).strip()
-    if outside and outside != name:
+    if outside and outside != name and not words.denying_note(name):  # not "FOLFOX (not given)"
         return _named(kb, field, outside)
     return None
 
@@ -688,7 +688,8 @@ def _resolve(
     problems = []
     for i, name in enumerate(names):
         # "lung?" is not lung; "N/A" or "unknown" beside names says nothing of what is there
-        unsure = bool(words.UNSURE.search(name.lower())) or words.not_known(name)
+        unsure = (bool(words.UNSURE.search(name.lower())) or words.not_known(name)
+                  or words.denying_note(name))  # "liver (ruled out)", "bleeding (resolved)"
         found = None if unsure else _lookup(kb, field, name)
         unsure = unsure or (found is None and bool(words.NEGATED.match(name.lower())))
         if found is None:
@@ -818,8 +819,8 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
             or words.dont_know(name)):  # "I don't know", "not sure": as "unknown"
         return CancerReading("any", "advanced cancer (where it started not given)", "any")
     sure = words.TEST_NOT_KNOWN.sub(" ", lowered)  # "stomach cancer, HER2 pending": stomach
-    if words.UNSURE.search(sure) or words.NEGATED.match(lowered) or words.NO_CANCER.search(
-            lowered):  # fmt: skip
+    if (words.UNSURE.search(sure) or words.NEGATED.match(lowered) or words.NO_CANCER.search(
+            lowered) or words.CHOICE.search(sure)):  # fmt: skip
         message = (f"{name!r} is not sure or says what it is not; give where the cancer started "
                    "as far as it is known, or 'unknown'")  # fmt: skip
         return CancerReading("", "", None, problems=(Problem("cancer", name, (), message),))

@@ -63,9 +63,22 @@ def _compact(text: str) -> str:
 _UNSURE_WORDS = (r"pending|awaited|awaiting|not (yet )?tested|not done|unknown|uncertain|"
                  r"unclear|possible|possibly|probable|probably|suspected|query|likely|maybe|"
                  r"inconclusive|indeterminate|not sure|unsure|(not|cannot be|can't be|can not be) "
-                 r"(excluded|ruled out)")  # fmt: skip
+                 r"(excluded|ruled out)|not confirmed|unconfirmed|to be confirmed")  # fmt: skip
 UNSURE = re.compile(rf"\?|\b({_UNSURE_WORDS})\b")
+# A note in brackets that says what it follows is not so, not yet or no longer ("FOLFOX (not
+# given)", "liver (ruled out)", "bleeding (resolved)", "IV (excluded)"): the words are never read
+# as if the note were not there.
+_NOTE = re.compile(r"\(([^()]*)\)")
+_NOTE_DENIES = re.compile(r"\b(not|no|non|never|without|absent|excluded|negative|neg|none|nil|"
+                          r"ruled out|resolved|planned|declined|refused|cancelled|canceled)\b")
+
+
+def denying_note(text: str) -> bool:
+    """Whether a note in brackets says that what it follows is not so, not yet or no longer."""
+    return any(_NOTE_DENIES.search(note.lower()) for note in _NOTE.findall(text))
 UNSURE_HINT = "; when it is not known yet, leave the field out or say unknown"
+# words that give a choice of answers ("stomach or rectum", "either stomach or colon"): a guess
+CHOICE = re.compile(r"\b(or|either)\b")
 
 # Words that say a value is not known (yet), all of it: the field is read as if left out, never
 # as "no" (an export's "Unknown" or "Not tested" column is no answer, and asks for the test).
@@ -87,7 +100,7 @@ def not_known(value: object) -> bool:
 def _sure(value: object, accepted: str, values: tuple[str, ...]) -> None:
     """Refuse words that say the value is not known or not sure (a question mark, "pending",
     "suspected"): a guess is never read as a result."""
-    if isinstance(value, str) and UNSURE.search(value.lower()):
+    if isinstance(value, str) and (UNSURE.search(value.lower()) or denying_note(value)):
         raise NotUnderstood(value, accepted + UNSURE_HINT, values)
 
 
@@ -247,6 +260,10 @@ _WILD = re.compile(r"wild-?type|wild|\bwt\b|\b(not|non|un)[- ]?(a )?(mutated|mut
                    r"[:=-]?\s*(none|no|not|nil)\b|"
                    r"\bnot (identified|found|seen|present)\b|\babsent\b|\bexcluded\b|"
                    r"\bnone (detected|identified|found)\b")  # fmt: skip
+# wild-type denied: "not wild-type", "non-WT", "wild-type: no" (a mutation; "not mutated" is
+# wild-type, in _WILD)
+_NOT_WILD = re.compile(r"\b(not|non|no|isn'?t)[- ]?(a )?(wild[- ]?type|wt)\b|"
+                       r"\b(wild[- ]?type|wt)\s*[:=-]?\s*(no|not|false|absent)\b")
 _MUTATED = re.compile(r"mutat|mutant|positive|\bpos\b|detected|variant|\bmut\b|"
                       r"p\.[a-z]{3}\d{1,3}[a-z]{3}|"
                       r"\b(p\.)?[acdefghiklmnpqrstvwy]\d{1,3}[acdefghiklmnpqrstvwy*]\b|"
@@ -295,6 +312,14 @@ def kras(value: object) -> str:
     _sure(value, KRAS_ACCEPTED, KRAS_VALUES)
     both = NotUnderstood(value, KRAS_ACCEPTED + "; it says both, so it is for the care team to "
                          "read", KRAS_VALUES)  # fmt: skip
+    if _NOT_WILD.search(lowered):  # "not wild-type", "non-WT", "wild-type: no": a mutation
+        if re.search(r"(?<!k-)\bras\b|\b(n|h)-?ras\b|braf", lowered):
+            raise NotUnderstood(value, KRAS_ACCEPTED + "; a RAS result other than wild-type "
+                                "does not say which RAS gene: give the KRAS result",
+                                KRAS_VALUES)  # fmt: skip
+        if _WILD.search(_NOT_WILD.sub(" ", lowered)):  # "not WT, no mutation detected"
+            raise both
+        return "mutated"
     all_ras = re.search(rf"\b{_ALL_RAS}?ras (wild|wt|not mutated|negative)", lowered)
     if all_ras and not re.search(r"\b(n|h)-?ras\b|braf", lowered):  # RAS wild-type: KRAS, NRAS
         if _says_both(lowered):  # "RAS wild-type mutated"
@@ -424,13 +449,23 @@ RECEPTOR_NEGATIVE = re.compile(rf"\b(er|pr){_NEGATIVE}")
 _RECEPTOR = re.compile(r"\b(er|pr|hr)\b(\s*[-+/]\s*|\s+)?((positive|negative|pos|neg)\b)?")
 
 
+def _said(pattern: re.Pattern[str], lowered: str) -> list[tuple[int, int]]:
+    """Where words of a cancer's name say what ``pattern`` says: not denied before ("not ER
+    positive", "not triple negative") nor doubted after ("ER positive?", "ER+ (not confirmed)")."""
+    return [m.span() for m in pattern.finditer(lowered)
+            if not _DENIED_BEFORE.search(lowered[: m.start()])
+            and not re.match(r"\s*(\?|\(?\s*(not confirmed|unconfirmed|pending|to be confirmed|"
+                             r"suspected|possible|probable)\b)", lowered[m.end() :])]  # fmt: skip
+
+
 def hormone_words_read(name: str) -> list[str]:
     """The words of a cancer's name that ``hormone_answers`` reads, once each where they are
     written: the receptors and their results, not another test's "negative" ("ER-positive breast
-    cancer, PD-L1 negative")."""
+    cancer, PD-L1 negative"), nor words denied or doubted (``_said``), which are named as not
+    read."""
     lowered = name.lower()
-    spans = [m.span() for r in (HORMONE_SENSITIVE, NOT_HORMONE_SENSITIVE, _RECEPTOR)
-             for m in r.finditer(lowered)]  # fmt: skip
+    spans = [span for r in (HORMONE_SENSITIVE, NOT_HORMONE_SENSITIVE, _RECEPTOR)
+             for span in _said(r, lowered)]  # fmt: skip
     return [m.group(0) for m in re.finditer(r"[a-z0-9]+(?:[-'][a-z0-9]+)*", lowered)
             if m.group(0) in HORMONE_WORDS and any(a <= m.start() < b for a, b in spans)]
 
@@ -439,8 +474,8 @@ def hormone_answers(name: str) -> set[bool]:
     """What the words of a cancer's name say of whether hormones make it grow: {True}, {False},
     both when they say both, or none."""
     lowered = name.lower()
-    return ({True} if HORMONE_SENSITIVE.search(lowered) else set()) | (
-        {False} if NOT_HORMONE_SENSITIVE.search(lowered) else set())
+    return ({True} if _said(HORMONE_SENSITIVE, lowered) else set()) | (
+        {False} if _said(NOT_HORMONE_SENSITIVE, lowered) else set())
 
 
 # A test's name in a cancer's name, and the words after it that say its result is not known
