@@ -230,6 +230,19 @@ def test_kras_both_ways_is_a_warning_not_an_error(run: Run) -> None:
             "--profile: /no/such/file.json is not a file",
         ),
         (("options", "--stage", "4"), None, "cancer: is required: say where the cancer started"),
+        # a cancer with no value shown that is not missing keeps its own words
+        (
+            ("options", "--profile", "-"),
+            '{"cancer": "' + "x" * 420 + '"}',
+            "cancer: is 420 characters long; at most 300 are accepted",
+        ),
+        (
+            ("options", "--profile", "-"),
+            r'{"cancer": "\udc80"}',
+            "cancer: is not text (it is not valid Unicode)",
+        ),
+        (("options", "--cancer", ""), None, "--cancer: is empty; say where the cancer started"),
+        (("options", "--cancer", " "), None, "--cancer: is empty; say where the cancer started"),
         (
             ("options", "--cancer", "rectum", "--symptom", "hiccups"),
             None,

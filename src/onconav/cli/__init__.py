@@ -494,7 +494,10 @@ class TextOrJson(StrEnum):
 
 
 def _with_flag(problem: Problem) -> Problem:
-    if problem.field == "cancer" and problem.value is None:
+    """A missing cancer names the flag that gives it. Missing is told by the words parse_profile
+    gives a field left out (a Problem carries no kind), not by its value: a cancer too long or
+    not valid Unicode has no value either, and keeps its own words."""
+    if problem.field == "cancer" and problem.message == "is required":
         return replace(problem, message="is required: say where the cancer started with --cancer "
                        "(or give --profile FILE)")  # fmt: skip
     return problem
@@ -682,6 +685,9 @@ def options_command(
                          "Markdown report hold every detail)")  # fmt: skip
     if profile and fhir is not None:
         raise UsageError("--fhir: give a profile or a FHIR bundle, not both")
+    if cancer and not all(name.strip() for name in cancer):
+        raise UsageError("--cancer: is empty; say where the cancer started (stomach, rectum, "
+                         "cervix, breast, ...)")  # fmt: skip
     data: dict[str, Any] = _read_profile(profile) if profile else {}
     reading = _read_fhir(fhir) if fhir is not None else None
     if reading is not None:
