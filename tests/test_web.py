@@ -302,6 +302,24 @@ def test_a_browser_gets_a_page_for_an_address_that_does_not_exist(
         assert refused.headers["content-type"] == "application/problem+json", (path, accept)
 
 
+@pytest.mark.parametrize("path", ["/options/?cancer=rectum&stage=4", "/search/?q=stoma",
+                                  "/api/v1/search/?q=stoma", "/api/v1/kb/", "/healthz/"])
+def test_an_address_with_a_slash_too_many_is_not_found_never_redirected(
+    client: httpx.Client, path: str
+) -> None:
+    """Starlette redirected /options/?... to /options?... (307), the address made from the Host
+    header the caller writes (Host: evil.example sent the answers to http://evil.example/...),
+    without the page's headers. It is a 404, a page for a browser, as any address not found."""
+    browser = {"host": "evil.example", "accept": "text/html"}
+    response = client.get(path, headers=browser, follow_redirects=False)
+    assert response.status_code == 404 and "location" not in response.headers, response.headers
+    if not path.startswith("/api/"):
+        assert response.headers["content-security-policy"].startswith("default-src 'none'")
+    api = client.get(path, headers={"host": "evil.example"}, follow_redirects=False)
+    assert api.status_code == 404 and "location" not in api.headers
+    assert api.headers["content-type"] == "application/problem+json"
+
+
 def test_a_failure_is_logged_by_its_kind_and_lines_never_its_words(  # type: ignore[no-untyped-def]
     client: httpx.Client, caplog, monkeypatch: pytest.MonkeyPatch
 ) -> None:

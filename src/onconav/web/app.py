@@ -243,6 +243,11 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         description="Every treatment option for a person with advanced cancer, with why, what "
         "is still unknown, and where each statement comes from. Information to discuss with a "
         "care team, not medical advice.",
+        # an address with a slash too many is not found: Starlette's redirect to the address
+        # without it (307) was made from the Host header, which the caller writes (a link to
+        # /options/?... could send a person's answers to http://evil.example/options?...), and
+        # was sent without the page's headers
+        redirect_slashes=False,
     )
 
     error_pages: dict[int, Callable[[], Response]] = {}
