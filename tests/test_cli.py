@@ -282,6 +282,39 @@ def test_kb_locate_of_words_not_in_the_source_is_exit_2(run: Run, sources: Path)
     assert "BEGINS/ENDS" in line
 
 
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (("kb", "locate", "ccs-rectal-stage4", "", "--sources", "{sources}"),
+         "BEGINS: is empty; give the first words of the passage"),
+        (("kb", "locate", "ccs-rectal-stage4", " ", "--sources", "{sources}"),
+         "BEGINS: is empty; give the first words of the passage"),
+        (("kb", "locate", "ccs-rectal-stage4", "Chemotherapy", "", "--sources", "{sources}"),
+         "ENDS: is empty; give the last words of the passage, or leave it out"),
+        (("kb", "schema", "-o", "{tmp}/file", "--profile-doc", "{tmp}/absent.md"),
+         "--output-dir: {tmp}/file is a file; give a folder"),
+        (("kb", "schema", "-o", "{tmp}/file/schemas", "--profile-doc", "{tmp}/absent.md"),
+         "--output-dir: cannot make the folder {tmp}/file/schemas (Not a directory)"),
+        (("kb", "schema", "-o", "{tmp}/out", "--profile-doc", "{tmp}/absent.md"),
+         "--output-dir: cannot write {tmp}/out/kb.schema.json (Is a directory)"),
+        (("kb", "check", "--sources", "{sources}", "--report", "{tmp}"),
+         "--report: cannot write {tmp} (Is a directory)"),
+        (("kb", "check", "--sources", "{sources}", "--report", "{tmp}/file/coverage.md"),
+         "--report: cannot write {tmp}/file/coverage.md (File exists)"),
+    ],
+)  # fmt: skip
+def test_a_curator_command_given_what_it_cannot_use_is_one_line(
+    run: Run, sources: Path, tmp_path: Path, args: tuple[str, ...], line: str
+) -> None:
+    """Blank words to locate (a span of nothing, which pydantic refused with a traceback), a
+    folder or file that cannot be written (an OSError's traceback): one line naming the flag."""
+    (tmp_path / "file").write_text("a file, not a folder", encoding="utf-8")
+    (tmp_path / "out" / "kb.schema.json").mkdir(parents=True)  # a folder where a file goes
+    done = run(*(a.format(sources=sources, tmp=tmp_path) for a in args))
+    assert done.status == 2, done.stdout + done.stderr
+    assert done.errors() == [f"onconav: error: {line.format(tmp=tmp_path)}"]
+
+
 def test_kb_fmt_check_passes(run: Run) -> None:
     done = run("kb", "fmt", "--check")
     assert done.status == 0, done.stdout

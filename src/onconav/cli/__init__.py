@@ -281,8 +281,11 @@ def kb_check(
     reports = provenance.check(kb, texts)
     data = provenance.check_report(reports)
     if report is not None:
-        report.parent.mkdir(parents=True, exist_ok=True)
-        report.write_text(provenance.coverage_markdown(kb, reports), encoding="utf-8")
+        try:
+            report.parent.mkdir(parents=True, exist_ok=True)
+            report.write_text(provenance.coverage_markdown(kb, reports), encoding="utf-8")
+        except OSError as error:
+            raise UsageError(f"--report: cannot write {report} ({error.strerror})") from None
     if as_json:
         out.print_json(json.dumps(data))
     else:
@@ -336,6 +339,10 @@ def kb_locate(
     kb = _kb()
     if source not in kb.sources:
         raise UsageError(f"SOURCE: unknown source {source!r}; accepted: {', '.join(kb.sources)}")
+    if not begins.strip():  # blank words would match an empty passage, which no span can be
+        raise UsageError("BEGINS: is empty; give the first words of the passage")
+    if ends is not None and not ends.strip():
+        raise UsageError("ENDS: is empty; give the last words of the passage, or leave it out")
     directory = _sources_dir(sources)
     assert directory is not None
     text = provenance.read_source(directory, kb.sources[source]).text
@@ -415,12 +422,18 @@ def kb_schema(
 ) -> None:
     """Write the JSON Schemas of the knowledge base, the profile and the result, and the words
     a profile accepts into docs/profile.md."""
-    output.mkdir(parents=True, exist_ok=True)
     from onconav.schemas import accepted_words_markdown, all_schemas
 
+    if output.exists() and not output.is_dir():
+        raise UsageError(f"--output-dir: {output} is a file; give a folder")
+    try:
+        output.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        message = f"--output-dir: cannot make the folder {output} ({error.strerror})"
+        raise UsageError(message) from None
     kb = _kb()
     for name, text in all_schemas(kb).items():
-        (output / name).write_text(text, encoding="utf-8")
+        _write_text(output / name, text, "--output-dir")
         out.print(f"wrote {output / name}")
     doc = profile_doc
     if doc.is_file():
@@ -429,15 +442,23 @@ def kb_schema(
         if begin in text and end in text:
             head, rest = text.split(begin, 1)
             block = f"{begin}\n{accepted_words_markdown(kb)}{end}"
-            doc.write_text(head + block + rest.split(end, 1)[1], encoding="utf-8")
+            _write_text(doc, head + block + rest.split(end, 1)[1], "--profile-doc")
             out.print(f"wrote {doc} (accepted words)")
-
 
     from onconav.web import create_app  # the API's OpenAPI document, pinned beside the others
 
     openapi = json.dumps(create_app(kb).openapi(), indent=2, ensure_ascii=False) + "\n"
-    (output / "openapi.json").write_text(openapi, encoding="utf-8")
+    _write_text(output / "openapi.json", openapi, "--output-dir")
     out.print(f"wrote {output / 'openapi.json'}")
+
+
+def _write_text(path: Path, text: str, option: str) -> None:
+    """Write one of kb schema's files; one that cannot be written is one line naming the
+    option that says where."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{option}: cannot write {path} ({error.strerror})") from None
 
 
 @kb_app.command("words")
