@@ -1090,6 +1090,29 @@ def test_a_search_that_cannot_run_says_so_beside_the_field_it_is_about(
     assert error.get("id") not in other.get("aria-describedby").split()
 
 
+@pytest.mark.parametrize(("query", "box", "words"), [
+    ("q=lonsurf&q=stoma", "q", "the address holds more than one question: ask one at a time"),
+    ("q=stoma&cancer=rectum&cancer=stomach", "cancer", "the address names more than one cancer"),
+    ("q=stoma&foo=bar", "q", "words that are not part of a search (foo)"),
+    ("q=stoma&limit=3&Q=x", "q", "words that are not part of a search (limit, Q)"),
+])  # fmt: skip
+def test_a_search_address_giving_a_name_twice_or_one_not_the_searchs_is_refused(
+    query: str, box: str, words: str
+) -> None:
+    """The search used the last of a question given twice (q=lonsurf&q=stoma searched "stoma")
+    and dropped a name it does not take without a word; as the answer's address is (a question
+    given two answers, a name that is not a question), it is refused (422) beside the box."""
+    response = get("/search?" + query)
+    assert response.status_code == 422
+    html = Html(response.text)
+    (error,) = html.find("p", class_="field-error")
+    assert words in error.text, error.text
+    marked = html.one(None, id=box)
+    assert marked.get("aria-invalid") == "true"
+    assert error.get("id") in marked.get("aria-describedby").split()
+    assert not html.find("ol", class_="hits"), "no search was made"
+
+
 @pytest.mark.parametrize("cancer", ["rectum", None])
 def test_a_search_s_suggestions_keep_the_cancer_chosen(cancer: str | None) -> None:
     """"Did you mean" searches the sources of the cancer chosen, as the search did (its links

@@ -676,6 +676,33 @@ def test_search_bad_input_is_a_problem_naming_the_field(
     assert [e["field"] for e in response.json()["errors"]] == [field]
 
 
+@pytest.mark.parametrize(
+    ("query", "fields"),
+    [("q=lonsurf&q=stoma", ["q"]),  # searched "stoma"
+     ("q=chemo&foo=bar", ["foo"]),  # was 200, foo dropped
+     ("q=chemo&limit=3&limit=4&cancer=rectum&cancer=stomach&Q=x", ["limit", "cancer", "Q"])],
+)  # fmt: skip
+def test_a_search_parameter_given_twice_or_not_known_is_refused_naming_it(
+    client: httpx.Client, query: str, fields: list[str]
+) -> None:
+    """The search kept the last of a parameter given twice and ignored one it does not take,
+    without a word; each is a 422 naming it, as the page refuses its address's."""
+    response = client.get("/api/v1/search?" + query)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    errors = response.json()["errors"]
+    assert [e["field"] for e in errors] == fields
+    for error in errors:
+        if error["field"] in ("q", "limit", "cancer"):
+            assert error["message"] == "has more than one answer (2 given): give one"
+        else:
+            assert error["message"] == ("is not a parameter of the search; its parameters: q, "
+                                        "limit, cancer")  # fmt: skip
+            assert error["accepted"] == ["q", "limit", "cancer"]
+    many = client.get("/api/v1/search?q=x&" + "&".join(f"n{i}=1" for i in range(40)))
+    assert many.status_code == 422 and len(many.json()["errors"]) == 21  # 20 and a count
+
+
 @pytest.mark.parametrize("limit", ["ten", "1.5", "0", "51", " "])
 def test_every_wrong_limit_of_the_search_is_refused_alike(client: httpx.Client, limit: str) -> None:
     """A limit that is no whole number is refused as one out of range is, by the search itself

@@ -42,7 +42,7 @@ from onconav.engine import evaluate
 from onconav.kb import KnowledgeBase, load_kb, provenance
 from onconav.kb import explain as kb_explain
 from onconav.kb.model import Span
-from onconav.profile import ProfileError, parse_profile
+from onconav.profile import ProfileError, at_most, parse_profile
 from onconav.reading import MAX_BUNDLE_BYTES, MAX_PROFILE_BYTES, field_name, profile_from_text
 from onconav.result import Citation, Result
 from onconav.schemas import profile_schema
@@ -58,6 +58,7 @@ from onconav.web.problems import (
     field_errors,
     jsonable,
     not_json,
+    parameters_refused,
     problem,
 )
 
@@ -354,10 +355,18 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         "/api/v1/search",
         summary="Search the sources' passages and the knowledge base in your own words",
         response_model=SearchResult,
-        responses={422: {"description": "q is empty or too long, limit is not 1-50, or cancer "
-                         "is not one the sources are about: each error names the field"}},
+        responses={422: {"description": "q is empty or too long, limit is not 1-50, cancer is "
+                         "not one the sources are about, or a parameter is given more than once "
+                         "or is not one of q, limit and cancer: each error names the field"}},
     )  # fmt: skip
-    def search(q: str = "", limit: int | str = 10, cancer: str | None = None) -> Response:
+    def search(request: Request, q: str = "", limit: int | str = 10,
+               cancer: str | None = None) -> Response:  # fmt: skip
+        refused = parameters_refused(request.query_params.multi_items(),
+                                     ("q", "limit", "cancer"), "the search")  # fmt: skip
+        if refused:
+            refused = at_most(refused)
+            return problem(422, "Invalid search", "; ".join(str(p) for p in refused),
+                           field_errors(refused))  # fmt: skip
         # a limit that is no whole number ("ten") reaches the index as given, which refuses
         # every wrong limit in one message ("a whole number from 1 to 50"; "ten" had pydantic's)
         whole = isinstance(limit, str) and re.fullmatch(r"\s*\d{1,9}\s*", limit, re.ASCII)

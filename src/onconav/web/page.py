@@ -23,14 +23,16 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 
+from onconav import words
 from onconav.engine import evaluate
 from onconav.kb import KnowledgeBase
 from onconav.kb import explain as kb_explain
 from onconav.kb.provenance import Cited
-from onconav.profile import ProfileError, parse_profile
+from onconav.profile import Problem, ProfileError, parse_profile
 from onconav.result import Result
 from onconav.search import Index, SearchError
 from onconav.web import form, report
+from onconav.web.problems import parameters_refused
 from onconav.web.views import HERE, answer_context, environment
 
 # Everything the page loads comes from this server; no script or style is written inline.
@@ -166,16 +168,21 @@ def add_page(
         cancer = request.query_params.get("cancer") or None
         context: dict[str, Any] = {"query": query, "cancer": cancer, "cancers": cancers,
                                    "search_page": True,  # its own box, none in the header
-                                   "source_titles": titles, "result": None, "error": None,
-                                   "error_field": None,
+                                   "source_titles": titles, "result": None,
+                                   "errors": {},  # by the box each is shown beside
                                    "kind_labels": kb_explain.KIND_LABEL}  # fmt: skip
+        refused = parameters_refused(request.query_params.multi_items(), ("q", "cancer"),
+                                     "the search")  # fmt: skip
+        if refused:  # a question or a cancer given twice, a name that is not the search's
+            context["errors"] = _search_errors(refused)
+            return page("search.html", 422, **context)
         if not query.strip():  # the empty search box
             return page("search.html", **context)
         try:
             context["result"] = index.search(query, limit=10, cancer=cancer)
         except SearchError as error:  # shown beside the field it is about
-            context["error"] = error.problem.message
-            context["error_field"] = "cancer" if error.problem.field == "cancer" else "q"
+            box = "cancer" if error.problem.field == "cancer" else "q"
+            context["errors"] = {box: error.problem.message}
             return page("search.html", 422, **context)
         return page("search.html", **context)
 
@@ -206,6 +213,20 @@ def add_page(
 
     return error_page
 
+
+
+def _search_errors(refused: list[Problem]) -> dict[str, str]:
+    """The page's words for what a search's address gives that the search does not take, by the
+    box each is shown beside (a name that is not the search's beside the question's)."""
+    said = {"q": "the address holds more than one question: ask one at a time",
+            "cancer": "the address names more than one cancer: choose one"}  # fmt: skip
+    out = {p.field: said[p.field] for p in refused if p.field in said}
+    others = [p.field for p in refused if p.field not in said]
+    if others:
+        unknown = (f"the address holds words that are not part of a search "
+                   f"({words.listed(others)}): search again from this box")  # fmt: skip
+        out["q"] = f"{out['q']}; {unknown}" if "q" in out else unknown
+    return out
 
 
 def _said(value: object) -> str:

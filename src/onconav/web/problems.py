@@ -5,6 +5,8 @@ given, what is accepted and a message."""
 from __future__ import annotations
 
 import json
+from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi.responses import Response
@@ -57,6 +59,26 @@ def not_json(error: ValueError | RecursionError, needs: str) -> Response:
         return problem(400, "Bad request", f"The body is JSON nested too deeply to be read "
                        f"({needs}).")  # fmt: skip
     return problem(400, "Bad request", f"The body {why_not_json(error)}.")
+
+
+def parameters_refused(params: Sequence[tuple[str, str]], known: Sequence[str],
+                       what: str) -> list[Problem]:  # fmt: skip
+    """A problem for each name of a query string that is not one of ``known`` (named as given,
+    cut at 60 characters, as the page's form names one), and for each of ``known`` given more
+    than once: a route reads one value and dropped the others without a word (``q=lonsurf&
+    q=stoma`` searched "stoma"), and a name not known was dropped too (``qq=stoma`` searched
+    nothing). ``what`` names the address in the message ("the search")."""
+    problems = []
+    for name, times in Counter(name for name, _ in params).items():
+        given = [value for said, value in params if said == name]
+        if name not in known:
+            problems.append(Problem(name[:60] + "..." * (len(name) > 60), given[0], tuple(known),
+                                    f"is not a parameter of {what}; its parameters: "
+                                    f"{', '.join(known)}"))  # fmt: skip
+        elif times > 1:
+            problems.append(Problem(name, given, ("one value",),
+                                    f"has more than one answer ({times} given): give one"))
+    return problems
 
 
 def field_errors(problems: list[Problem]) -> list[FieldError]:
