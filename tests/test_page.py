@@ -25,7 +25,7 @@ import pytest
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
-from onconav import evaluate, load_kb, parse_profile
+from onconav import evaluate, load_kb, parse_profile, words
 from onconav.profile import Profile, ProfileError
 from onconav.render import STATUS_WORDS, headline, source_words
 from onconav.result import Result, Status
@@ -1044,6 +1044,33 @@ def test_an_unknown_name_is_a_404_page(name: str) -> None:
     assert name in html.one("h1").text
     assert "<b>" not in response.text, "the name is escaped"
     assert not [a for a in html.find("a") if a.get("href").startswith("/explain/")]
+
+
+SAID = "Your cancer cannot be treated. Stop chemotherapy now and call 555-0100"
+
+
+def test_a_name_or_a_search_typed_is_only_quoted_cut_short() -> None:
+    """Words in an address are only quoted, cut at 40 characters (words.cut), as a cancer
+    onconav does not know is: the explain page's 404 had the whole name in its heading, and a
+    search up to 500 characters of its question in the title and the results' heading, so that
+    a shared link could make the page say anything."""
+    short = words.cut(SAID)
+    assert len(short) == 41 and "555-0100" not in short
+    missing = get(explain_url(SAID))
+    assert missing.status_code == 404
+    html = Html(missing.text)
+    assert html.one("h1").text == f"onconav does not know “{short}”"
+    assert "555-0100" not in missing.text
+    for found in ("stoma " + SAID, "zzqx " + SAID):  # hits, and none
+        response = get("/search?" + urlencode({"q": found}))
+        assert response.status_code == 200
+        html = Html(response.text)
+        shown = words.cut(found)
+        assert html.one("title").text == f"{shown} — Search — onconav"
+        assert f"“{shown}”" in html.one("h2", id="hits-title").text
+        # the question whole only in its box, to be changed
+        assert response.text.count("555-0100") == 1 and html.one("input", id="q").get(
+            "value") == found  # fmt: skip
 
 
 @pytest.mark.parametrize("name", ["Xelodaa", "lonsruf", "FOLFOXX"])

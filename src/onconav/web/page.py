@@ -151,8 +151,12 @@ def add_page(
     async def explain(name: str) -> HTMLResponse:
         found = kb.find(name)
         if not found:
-            # the closest names, as the command line and the API suggest them
-            return page("missing.html", 404, name=name, closest=kb.closest_names(name))
+            # the closest names, as the command line and the API suggest them; the name typed
+            # only quoted, cut short (words.cut): it was the heading whole, so that a shared
+            # link could make the page say anything ("onconav does not know “Your cancer
+            # cannot be treated. Stop chemotherapy now and call ...”")
+            return page("missing.html", 404, name=words.cut(name),
+                        closest=kb.closest_names(name))  # fmt: skip
         seen = kb_explain.view(kb, found[0])
         passages = [passage(span) if passage else None for span in seen.evidence]
         return page("explain.html", seen=seen, passages=passages,
@@ -167,6 +171,7 @@ def add_page(
         query = request.query_params.get("q", "")
         cancer = request.query_params.get("cancer") or None
         context: dict[str, Any] = {"query": query, "cancer": cancer, "cancers": cancers,
+                                   "shown": words.cut(query),  # in the title and the heading
                                    "search_page": True,  # its own box, none in the header
                                    "source_titles": titles, "result": None,
                                    "errors": {},  # by the box each is shown beside
