@@ -315,6 +315,22 @@ def test_a_curator_command_given_what_it_cannot_use_is_one_line(
     assert done.errors() == [f"onconav: error: {line.format(tmp=tmp_path)}"]
 
 
+@pytest.mark.parametrize("name", ["r.md", "r.json", "r.txt", "r"])
+def test_report_refuses_a_file_name_that_says_no_format(
+    run: Run, tmp_path: Path, name: str
+) -> None:
+    """Without --format, a name that ends in neither .pdf nor .html is refused (a PDF had been
+    written under it), as cohort refuses one; with --format it is written."""
+    done = run("report", "--profile", EXAMPLE, "--out", str(tmp_path / name))
+    assert done.status == 2, done.stderr
+    assert done.errors() == [f"onconav: error: --out: {name!r} has no known suffix; accepted: "
+                             ".pdf, .html (also .htm); or give --format"]  # fmt: skip
+    assert not list(tmp_path.iterdir())
+    given = run("report", "--profile", EXAMPLE, "--out", str(tmp_path / name), "-f", "html")
+    assert given.status == 0, given.stderr
+    assert (tmp_path / name).read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
 def test_kb_fmt_check_passes(run: Run) -> None:
     done = run("kb", "fmt", "--check")
     assert done.status == 0, done.stdout

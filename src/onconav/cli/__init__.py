@@ -862,7 +862,8 @@ def report_command(
     ],
     output_format: Annotated[
         ReportFormat | None,
-        typer.Option("--format", "-f", help="pdf or html (default: as --out ends, else pdf)."),
+        typer.Option("--format", "-f", help="pdf or html (default: as --out ends, .pdf or "
+                     ".html; pdf for -)."),
     ] = None,
     sources: SourcesOption = None,
 ) -> None:
@@ -878,6 +879,9 @@ def report_command(
         raise UsageError(f"--format: {output_format.value} does not fit --out {out_file}, a "
                          f"{out_file.suffix} file; give one that ends .{output_format.value}, or "
                          f"--format {suffix.value}")  # fmt: skip
+    if output_format is None and suffix is None and str(out_file) != "-":
+        raise UsageError(f"--out: {out_file.name!r} has no known suffix; accepted: .pdf, .html "
+                         "(also .htm); or give --format")  # never a PDF under r.md or r.txt
     output_format = output_format or suffix or ReportFormat.pdf
     kb = _kb()
     result = evaluate(parse_profile(_read_profile([profile]), kb), kb)
