@@ -1139,6 +1139,16 @@ def test_a_422_has_the_shape_of_every_422_of_onconav(client: Client) -> None:
     assert accepted["feedback"] == ["at most 1000 items"]
 
 
+def test_the_hook_sent_is_not_given_back(client: Client) -> None:
+    """A call for another hook was refused with the hook it gave quoted whole (5,000 characters
+    of it): what a call sends may be the patient's, and no value of it is sent back."""
+    call = hook_call("patient-view", None)
+    problem = problem_of(post(client, PATIENT_VIEW, {**call, "hook": "Ana-17 " + "x" * 5000}), 422)
+    assert problem["detail"] == ("This service answers the patient-view hook, not the one the "
+                                 "call gives.")  # fmt: skip
+    assert "Ana-17" not in json.dumps(problem) and "xxx" not in json.dumps(problem)
+
+
 def test_a_drafted_order_about_another_patient_is_refused(client: Client) -> None:
     """A drafted order whose subject is another patient than the one in context is a 422
     naming context.draftOrders, as a prefetch resource about another patient is (it had been

@@ -174,11 +174,12 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
             return problem(422, "Invalid request", f"fhirServer: {HTTPS_ONLY}",
                            _errors([Problem("fhirServer", None, ("an https URL",),
                                             HTTPS_ONLY)]))  # fmt: skip
-        if call.hook != known.hook:
+        if call.hook != known.hook:  # the hook sent not repeated: a call's words may be the
+            # patient's, and it was given back whole (5,000 characters, all of them)
             return problem(
                 422,
                 "Invalid request",
-                f"This service answers the {known.hook} hook, not {call.hook}.",
+                f"This service answers the {known.hook} hook, not the one the call gives.",
                 _errors([Problem("hook", None, (known.hook,), f"must be {known.hook}")]),
             )
         try:
