@@ -1173,3 +1173,11 @@ def test_a_result_with_a_note_that_denies_it_is_refused(field: str, typed: str) 
 def test_a_cancer_given_as_a_choice_is_refused(typed: str) -> None:
     with pytest.raises(ProfileError, match="not sure"):
         read({"cancer": typed})
+
+
+@pytest.mark.parametrize("typed", [["pain; bleeding"], "pain; bleeding", ["pain;bleeding"]])
+def test_a_list_written_with_semicolons_is_a_list(typed: object) -> None:
+    """As a cohort's CSV writes a list; "pain; bleeding" had been one name, "did you mean
+    bleeding from the vagina?"."""
+    facts = read({"cancer": "stomach", "symptoms": typed})
+    assert facts.given["symptoms"] == frozenset({"pain", "bleeding"})

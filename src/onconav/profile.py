@@ -286,15 +286,15 @@ class Profile(BaseModel):
 
 
 def split_list(text: str) -> list[str]:
-    """The names in a comma-separated list; a comma inside brackets is part of a name (a comma
-    whose next bracket is a closing one). One pass from the end, so linear in the text's length
+    """The names in a list separated by commas or semicolons (as a cohort's CSV writes a list);
+    a separator inside brackets is part of a name (one whose next bracket is a closing one). One pass from the end, so linear in the text's length
     (the regular expression it replaces, ``,(?![^()]*\\))``, looked ahead to the end from each
     comma: 20,000 commas took 11 s, and a 256 KiB body held a server's core for minutes)."""
     cuts, following = [], ""
     for at in range(len(text) - 1, -1, -1):
         if text[at] in "()":
             following = text[at]
-        elif text[at] == "," and following != ")":
+        elif text[at] in ",;" and following != ")":
             cuts.append(at)
     parts, start = [], 0
     for at in reversed(cuts):
@@ -317,7 +317,8 @@ def as_list(value: object) -> object:
                 {"given": repr(value), "accepted": "a list of names, or none", "values": []},
             )  # fmt: skip
         value = parts
-    elif isinstance(value, list) and any(isinstance(v, str) and "," in v for v in value):
+    elif isinstance(value, list) and any(isinstance(v, str) and (
+            "," in v or ";" in v) for v in value):  # fmt: skip
         # a list whose items are lists ("liver, lung" given to a flag); an item of commas alone
         # is kept as typed, to be refused by name (it had left the empty list: "none")
         split = [(split_list(v) or [v]) if isinstance(v, str) else [v] for v in value]
