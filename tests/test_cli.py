@@ -220,7 +220,7 @@ def test_kb_check_takes_sources_from_the_environment(run: Run, sources: Path) ->
         (("kb", "check"), "--sources: give the directory"),
         (("kb", "check", "--sources", "/no/such/dir"), "--sources: /no/such/dir"),
         (("kb", "locate", "nowhere", "words", "--sources", "."), "SOURCE: unknown source"),
-        (("kb", "show"), "Missing argument"),
+        (("kb", "show"), "NAME: is required (see `onconav kb show --help`)"),
         (("kb", "stats", "--bogus"), "No such option: --bogus"),
         (("nonsense",), "No such command"),
     ],
@@ -241,6 +241,19 @@ def test_bad_input_is_one_line_exit_2(run: Run, args: tuple[str, ...], message: 
         (("options", "--cancer", "rectum", "-f", "pdf"),
          "--format: 'pdf' is not one of 'text', 'json', 'markdown'."),
         (("search", "chemo", "--format", "xml"), "--format: 'xml' is not one of 'text', 'json'."),
+        # a bound in our words, not pydantic's "Input should be greater than or equal to 1"
+        (("cohort", "demo", "--people", "0"), "--people: must be at least 1"),
+        (("serve", "--port", "0"), "--port: must be at least 1"),
+        (("serve", "--port", "65536"), "--port: must be at most 65535"),
+        # an argument named as the help names it (it was "source: Missing argument 'INPUT'.")
+        (("cohort", "run"), "INPUT: is required (see `onconav cohort run --help`)"),
+        (("kb", "locate", "acs-advanced"), "BEGINS: is required (see `onconav kb locate --help`)"),
+        # the Bundle named as it was given (it was "--fhir: ..." for fhir profile's argument)
+        (("fhir", "profile", "."), "BUNDLE: . is not a file"),
+        (("fhir", "profile", "-"),
+         "BUNDLE: standard input is not read for a FHIR Bundle; give the Bundle's file"),
+        (("options", "--fhir", "-"),
+         "--fhir: standard input is not read for a FHIR Bundle; give the Bundle's file"),
     ],
 )  # fmt: skip
 def test_a_bad_value_of_a_flag_is_its_name_and_what_it_takes(

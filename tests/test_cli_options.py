@@ -264,7 +264,7 @@ def test_kras_both_ways_is_a_warning_not_an_error(run: Run) -> None:
         (("explain", "unobtainium"), None, "NAME: nothing in the knowledge base is called"),
         (("explain", "nosuchsystem|123"), None, "NAME: nothing in the knowledge base is called"),
         (("options", "--bogus"), None, "No such option: --bogus"),
-        (("explain",), None, "Missing argument"),
+        (("explain",), None, "NAME: is required (see `onconav explain --help`)"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(

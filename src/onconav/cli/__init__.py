@@ -710,7 +710,7 @@ def options_command(
         raise UsageError("--cancer: is empty; say where the cancer started (stomach, rectum, "
                          "cervix, breast, ...)")  # fmt: skip
     data: dict[str, Any] = _read_profile(profile) if profile else {}
-    reading = _read_fhir(fhir) if fhir is not None else None
+    reading = _read_fhir(fhir, "--fhir") if fhir is not None else None
     if reading is not None:
         data = dict(reading.data)
     flags: dict[str, object | None] = {
@@ -791,13 +791,17 @@ fhir_app = typer.Typer(help="Read a FHIR (mCODE) record into a profile.", no_arg
 app.add_typer(fhir_app, name="fhir")
 
 
-def _read_fhir(path: Path) -> Any:
+def _read_fhir(path: Path, given_as: str) -> Any:
     """A FHIR Bundle file read into a profile (onconav.fhir.FhirReading); any problem is one
-    line naming what is wrong or missing."""
+    line naming what is wrong or missing, and where the file was named (``given_as``: --fhir,
+    BUNDLE)."""
     from onconav.fhir import FhirError, fhir_json, read_bundle
 
+    if str(path) == "-":
+        raise UsageError(f"{given_as}: standard input is not read for a FHIR Bundle; give the "
+                         "Bundle's file")  # fmt: skip
     if not path.is_file():
-        raise UsageError(f"--fhir: {path} is not a file")
+        raise UsageError(f"{given_as}: {path} is not a file")
     with path.open("rb") as stream:
         raw = stream.read(MAX_BUNDLE_BYTES + 1)
     if len(raw) > MAX_BUNDLE_BYTES:
@@ -823,7 +827,7 @@ def fhir_profile(
 ) -> None:
     """The profile a FHIR (mCODE) Bundle gives, each field with the resources it came from, and
     every resource not used with the reason."""
-    reading = _read_fhir(bundle)
+    reading = _read_fhir(bundle, "BUNDLE")
     if output_format is TextOrJson.json:
         unused = [{"reference": u.reference, "reason": u.reason} for u in reading.unused]
         print(json.dumps({"profile": reading.data, "sources": reading.sources, "unused": unused,
@@ -1282,24 +1286,35 @@ CLICK_USAGE_ERRORS = _click_classes("UsageError")
 CLICK_ABORT = typer.Abort  # click's Abort in older typer releases, typer's own in newer
 
 
-# typer checks a value with pydantic and passes its words on: they are put in ours
+# typer checks a value with pydantic and passes its words on: they are put in ours (patterns)
 PYDANTIC_WORDS = {
-    "Value error, ": "",
-    "Input should be a valid integer, unable to parse string as an integer": "give a whole number",
-    "Input should be a valid integer": "give a whole number",
+    r"Value error, ": "",
+    r"Input should be a valid integer, unable to parse string as an integer": "give a whole number",
+    r"Input should be a valid integer": "give a whole number",
+    r"Input should be greater than or equal to (\S+)": r"must be at least \1",
+    r"Input should be less than or equal to (\S+)": r"must be at most \1",
 }
 
 
 def _usage_message(error: Any) -> str:
-    """A command-line error of typer's as one line that starts with the flag it is about:
-    "--limit: give a whole number" (it was "Invalid value for '--limit': Input should be a valid
-    integer, unable to parse string as an integer"), "--format: 'pdf' is not one of 'text',
-    'json', 'markdown'." (it was "...: Value error, 'pdf' is ...")."""
-    hint = getattr(getattr(error, "param", None), "opts", None) or []
+    """A command-line error of typer's as one line that starts with the flag or argument it is
+    about: "--limit: give a whole number" (it was "Invalid value for '--limit': Input should be
+    a valid integer, unable to parse string as an integer"), "--format: 'pdf' is not one of
+    'text', 'json', 'markdown'." (it was "...: Value error, 'pdf' is ..."), "--people: must be
+    at least 1", "INPUT: is required (see `onconav cohort run --help`)" (it was "source: Missing
+    argument 'INPUT'.": an argument is named as its help names it, not by the Python name)."""
+    param: Any = getattr(error, "param", None)
+    hint = getattr(param, "opts", None) or []
+    if getattr(param, "param_type_name", None) == "argument":
+        hint = [(param.metavar or param.name).upper()]
+        if type(error).__name__ == "MissingParameter":
+            ctx = getattr(error, "ctx", None)
+            see = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
+            return f"{hint[0]}: is required{see}"
     bad_value = bool(hint) and type(error).__name__ == "BadParameter"  # its words alone
     message = " ".join(str(error.message if bad_value else error.format_message()).split())
     for theirs, ours in PYDANTIC_WORDS.items():
-        message = message.replace(theirs, ours)
+        message = re.sub(theirs, ours, message)
     if hint and (bad_value or hint[0] not in message):
         message = f"{hint[0]}: {message}"
     return message
