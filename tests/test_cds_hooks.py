@@ -1317,6 +1317,22 @@ def test_an_unknown_service_is_404(client: Client) -> None:
     problem_of(post(client, f"{url}/feedback", {"feedback": []}), 404)
 
 
+def test_discovery_answers_head_as_get(client: Client) -> None:
+    """HEAD of the discovery address was a 405; it is answered as GET is, with no body, and
+    refused without a token as GET is."""
+
+    def auth(authorized: bool) -> dict[str, str]:  # a token each: a token is good for one call
+        return {"authorization": f"Bearer {token(DISCOVERY)}"} if authorized else {}
+
+    for authorized in (True, False):
+        got = client.get("/cds-services", headers=auth(authorized))
+        head = client.request("HEAD", "/cds-services", headers=auth(authorized))
+        assert head.status_code == got.status_code == (200 if authorized else 401)
+        for name in ("content-type", "content-length", "www-authenticate"):
+            assert head.headers.get(name) == got.headers.get(name), name
+        assert head.content == b""
+
+
 def test_a_get_on_a_service_is_405(client: Client) -> None:
     response = client.get(PATIENT_VIEW, headers={"authorization": f"Bearer {token(PATIENT_VIEW)}"})
     problem_of(response, 405)
@@ -1394,8 +1410,12 @@ def test_feedback_from_the_specification_is_accepted(
             "reason or a userComment",
         ),
         ({"card": CARD, "outcome": "overridden"}, "outcomeTimestamp"),
+        # read by pydantic as seconds since 1970: 2020 s, 0, and a number were taken
+        *[({"card": CARD, "outcome": "overridden", "outcomeTimestamp": when},
+           "feedback[0].outcomeTimestamp: must be a date-time with its time zone, such as "
+           "2020-12-11T10:30:00Z") for when in ("2020", "0", 1700000000, "2020-12-11")],
     ],
-)
+)  # fmt: skip
 def test_feedback_that_does_not_fit_is_422(
     client: Client, item: dict[str, Any], words: str
 ) -> None:
@@ -1601,7 +1621,22 @@ REFUSALS: list[tuple[str, Callable[[], str | None], str]] = [
         lambda: f"Bearer {token(DISCOVERY, header={'typ': 'at+jwt'})}",
         "typ is 'at+jwt'",
     ),
-    ("no typ", lambda: f"Bearer {token(DISCOVERY, header={'typ': None})}", "typ is None"),
+    (  # it said "The token's typ is None"
+        "no typ",
+        lambda: f"Bearer {token(DISCOVERY, header={'typ': None})}",
+        "The token's header has no typ: it must be 'JWT'.",
+    ),
+    (  # these two said "The bearer token is not a JWT"
+        "kid a number",
+        lambda: "Bearer " + forged({"alg": "ES384", "typ": "JWT", "kid": 5}),
+        "The token's header is refused: Key ID header parameter must be a string.",
+    ),
+    (
+        "crit not known",
+        lambda: "Bearer " + forged({"alg": "ES384", "typ": "JWT", "kid": "ehr-es384",
+                                    "crit": ["exp-x"], "exp-x": 1}),
+        "The token's header is refused: Unsupported critical extension: exp-x.",
+    ),
 ]
 
 
@@ -1614,7 +1649,11 @@ def test_each_refusal_is_401_with_its_reason(
     response = client.get("/cds-services", headers=headers)
     problem = problem_of(response, 401)
     assert words in problem["detail"], problem["detail"]
-    assert response.headers["www-authenticate"].startswith("Bearer")
+    # RFC 6750 3.1: an error code only when a bearer token was sent (it said invalid_token for
+    # a call with no Authorization header)
+    sent = given is not None and given.startswith("Bearer ")
+    code = ', error="invalid_token"' if sent else ""
+    assert response.headers["www-authenticate"] == f'Bearer realm="onconav-cds-hooks"{code}'
 
 
 def test_every_route_needs_the_token(client: Client) -> None:

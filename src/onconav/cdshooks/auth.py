@@ -32,6 +32,7 @@ from typing import Any
 import httpx
 import jwt
 from jwt.exceptions import (
+    DecodeError,
     InvalidJTIError,
     InvalidSignatureError,
     InvalidSubjectError,
@@ -48,10 +49,12 @@ REFETCH_AFTER = 10.0  # seconds: a kid not in a cached JWK set refetches it, at 
 
 
 class AuthError(Exception):
-    """A call that is not authenticated, and why (one sentence, safe to send back)."""
+    """A call that is not authenticated, and why (one sentence, safe to send back); ``code`` is
+    the error code of RFC 6750 (3.1) for the ``WWW-Authenticate`` header: none when the call
+    sent no bearer token at all."""
 
-    def __init__(self, reason: str) -> None:
-        self.reason = reason
+    def __init__(self, reason: str, code: str | None = "invalid_token") -> None:
+        self.reason, self.code = reason, code
         super().__init__(reason)
 
 
@@ -226,19 +229,26 @@ class Authenticator:
 def _bearer(authorization: str | None) -> str:
     if not authorization:
         raise AuthError("No Authorization header: send the record system's JWT as "
-                        "'Authorization: Bearer <JWT>'.")  # fmt: skip
+                        "'Authorization: Bearer <JWT>'.", code=None)  # fmt: skip
     scheme, _, token = authorization.strip().partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise AuthError("The Authorization header is not 'Bearer <JWT>'.")
+    if scheme.lower() != "bearer":  # another scheme: no bearer credentials were sent
+        raise AuthError("The Authorization header is not 'Bearer <JWT>'.", code=None)
+    if not token.strip():
+        raise AuthError("The Authorization header is not 'Bearer <JWT>'.", "invalid_request")
     return token.strip()
 
 
 def _header(token: str) -> dict[str, Any]:
     try:
         header = jwt.get_unverified_header(token)
-    except InvalidTokenError:
+    except DecodeError:
         raise AuthError("The bearer token is not a JWT (header.payload.signature).") from None
+    except InvalidTokenError as error:  # a JWT whose header PyJWT refuses (a kid that is not a
+        # string, a crit naming an extension it does not know): said in its words
+        raise AuthError(f"The token's header is refused: {error}.") from None
     typ = header.get("typ")
+    if typ is None:
+        raise AuthError("The token's header has no typ: it must be 'JWT'.")
     if typ != "JWT":
         raise AuthError(f"The token's typ is {typ!r}; it must be 'JWT'.")
     alg = header.get("alg")

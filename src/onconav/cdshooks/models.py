@@ -13,6 +13,7 @@ names its suggestions, a timestamp has its time zone).
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
@@ -68,6 +70,14 @@ def _http_url(value: str) -> str:
     return value
 
 
+def _date_time(value: object) -> object:
+    """A date-time written out (``2020-12-11T10:30:00Z``), as the specification has it: pydantic
+    reads a number, or text of digits ("2020", "0"), as seconds since 1970."""
+    if not isinstance(value, str) or not DATE_TIME.fullmatch(value):
+        raise ValueError("must be a date-time with its time zone, such as 2020-12-11T10:30:00Z")
+    return value
+
+
 def _uuid(value: str) -> str:
     try:
         uuid.UUID(value.removeprefix("urn:uuid:"))
@@ -77,6 +87,8 @@ def _uuid(value: str) -> str:
 
 
 Url = Annotated[str, StringConstraints(min_length=1), AfterValidator(_http_url)]
+DATE_TIME = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d.*", re.ASCII)  # the rest read by pydantic
+DateTime = Annotated[AwareDatetime, BeforeValidator(_date_time)]  # with its time zone
 Uuid = Annotated[str, StringConstraints(min_length=1), AfterValidator(_uuid)]
 
 
@@ -287,7 +299,7 @@ class Feedback(Received):
         Annotated[list[AcceptedSuggestion], Field(min_length=1, max_length=MAX_ITEMS)] | None
     ) = None
     overrideReason: OverrideReason | None = None
-    outcomeTimestamp: AwareDatetime
+    outcomeTimestamp: DateTime
 
     @model_validator(mode="after")
     def _outcome(self) -> Feedback:

@@ -130,9 +130,10 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
         try:
             await auth.check(request.headers.get("authorization"), base.rstrip("/") + path)
         except AuthError as error:
-            return problem(401, "Unauthorized", error.reason,
-                           headers={"WWW-Authenticate": 'Bearer realm="onconav-cds-hooks", '
-                                                        'error="invalid_token"'})  # fmt: skip
+            # RFC 6750 3.1: no error code for a request that sent no credentials
+            code = f', error="{error.code}"' if error.code else ""
+            return problem(401, "Unauthorized", error.reason, headers={
+                "WWW-Authenticate": f'Bearer realm="onconav-cds-hooks"{code}'})  # fmt: skip
         return None
 
     async def called(request: Request, service_id: str, path: str,
@@ -156,7 +157,7 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
 
         return await run_in_threadpool(validated)  # 16 MiB of JSON takes a while
 
-    @app.get("/cds-services", include_in_schema=False)
+    @app.api_route("/cds-services", methods=["GET", "HEAD"], include_in_schema=False)
     async def discovery(request: Request) -> Response:
         return await refused(request, "/cds-services") or answer(
             Discovery(services=list(SERVICES.values()))
