@@ -1181,3 +1181,20 @@ def test_a_list_written_with_semicolons_is_a_list(typed: object) -> None:
     bleeding from the vagina?"."""
     facts = read({"cancer": "stomach", "symptoms": typed})
     assert facts.given["symptoms"] == frozenset({"pain", "bleeding"})
+
+
+SPREAD_PLACES = sorted(n for n, v in KB.value_names["metastases"].items()
+                       if v != "other-site" and n.isalpha())  # fmt: skip
+
+
+@given(place=st.sampled_from(SPREAD_PLACES),
+       how=st.sampled_from(["{} metastases", "{} mets", "{} metastasis", "metastatic to {}",
+                            "metastatic to the {}", "spread to {}", "{} secondaries"]))
+def test_a_cancer_named_only_by_where_it_spread_is_not_a_cancer_of_that_place(
+        place: str, how: str) -> None:  # fmt: skip
+    """"bone metastases", "lung mets", "metastatic to the liver": where the cancer has spread,
+    not where it started (it had been "bone metastases cancer"; "lung metastases" lung cancer's
+    options): the general options, saying so."""
+    facts = read({"cancer": how.format(place), "stage": "4"})
+    assert facts.given["cancer"] is None  # where it started: not given
+    assert any("says where the cancer has spread" in w for w in facts.warnings), facts.warnings

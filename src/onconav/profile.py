@@ -287,9 +287,10 @@ class Profile(BaseModel):
 
 def split_list(text: str) -> list[str]:
     """The names in a list separated by commas or semicolons (as a cohort's CSV writes a list);
-    a separator inside brackets is part of a name (one whose next bracket is a closing one). One pass from the end, so linear in the text's length
-    (the regular expression it replaces, ``,(?![^()]*\\))``, looked ahead to the end from each
-    comma: 20,000 commas took 11 s, and a 256 KiB body held a server's core for minutes)."""
+    a separator inside brackets is part of a name (one whose next bracket is a closing one).
+    One pass from the end, so linear in the text's length (the regular expression it replaces,
+    ``,(?![^()]*\\))``, looked ahead to the end from each comma: 20,000 commas took 11 s, and a
+    256 KiB body held a server's core for minutes)."""
     cuts, following = [], ""
     for at in range(len(text) - 1, -1, -1):
         if text[at] in "()":
@@ -819,6 +820,13 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
     if (words.UNKNOWN_PRIMARY.search(lowered) or normalise_name(name) in UNKNOWN_SITE
             or words.dont_know(name)):  # "I don't know", "not sure": as "unknown"
         return CancerReading("any", "advanced cancer (where it started not given)", "any")
+    spread = words.SPREAD_ONLY.match(" ".join(lowered.split()))
+    if spread and normalise_name(spread.group("to") or spread.group("place")) in (
+            kb.value_names["metastases"]):  # fmt: skip
+        return CancerReading("any", "advanced cancer (where it started not given)", "any", (
+            f"cancer: {words.cut(name)!r} says where the cancer has spread, not where it "
+            "started; these are the options for advanced cancer in general: give where it "
+            "started if it is known, and where it has spread among the places of spread",))
     sure = words.TEST_NOT_KNOWN.sub(" ", lowered)  # "stomach cancer, HER2 pending": stomach
     if (words.UNSURE.search(sure) or words.NEGATED.match(lowered) or words.NO_CANCER.search(
             lowered) or words.CHOICE.search(sure)):  # fmt: skip

@@ -615,6 +615,14 @@ NECK = frozenset({"spine", "spinal", "vertebra", "vertebrae", "vertebral", "node
                   "lymph", "oesophagus", "esophagus", "oesophageal", "esophageal", "neck",
                   "cord"})  # fmt: skip
 UNKNOWN_PRIMARY = re.compile(r"\b(unknown primary|primary unknown|cup)\b")
+# A cancer named only by where it has spread ("bone metastases", "liver mets", "metastatic to
+# the lungs"), with no word of where it started: the place (group "place") is read as a place of
+# spread, not as the cancer ("lung metastases" is not lung cancer).
+SPREAD_ONLY = re.compile(
+    r"^(?:(?:cancer|tumou?rs?|disease)\s+)?(?:metastatic|metastasi[sz]ed|spread)\s+to\s+(?:the\s+)?"
+    r"(?P<to>[a-z -]+)$|"
+    r"^(?P<place>[a-z -]+?)\s+(?:metastases|metastasis|metastatic disease|mets|secondaries|"
+    r"secondary|deposits)$")
 # "not cancer", "no tumour", "never had", "non-malignant", "non-rectal"; not the names of cancers
 # that start with "non-" ("non-small cell lung cancer", "non-Hodgkin lymphoma").
 NEGATED = re.compile(r"^\s*((not|no|never)\b|non(?![- ]?(small|hodgkin|melanoma|seminoma|muscle)))")
