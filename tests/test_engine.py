@@ -676,6 +676,18 @@ def test_invalid_profiles_name_the_field(kb, data: dict[str, Any], field: str) -
         parse_profile(data, kb)
 
 
+@pytest.mark.parametrize(("data", "said"), [
+    ({"cancer": "rectum", "biomarkers": "kras wt"}, 'give each result by its test, as {"her2"'),
+    ({"cancer": "rectum", "biomarkers": ["x"]}, "give each result by its test"),
+    ({"cancer": "rectum", "as_typed": "x"}, "is filled in by onconav"),
+])  # fmt: skip
+def test_a_field_of_the_wrong_shape_says_what_to_give(kb, data: dict[str, Any], said: str) -> None:  # type: ignore[no-untyped-def]
+    """Not pydantic's "Input should be a valid dictionary or instance of Biomarkers"."""
+    with pytest.raises(ProfileError) as raised:
+        parse_profile(data, kb)
+    assert said in str(raised.value) and "Input should" not in str(raised.value)
+
+
 def test_unknown_names_in_lists_are_errors(kb) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ProfileError, match=r"^symptoms\[0\]: 'hiccups' is not known; check the"):
         evaluate(parse_profile({"cancer": "rectum", "symptoms": ["hiccups"]}, kb), kb)

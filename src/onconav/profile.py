@@ -397,6 +397,13 @@ def _problem(item: Any) -> Problem:
     if kind == "list_type":
         return Problem(where, given, (), f"{words.shown(given)} is not accepted; give a list of "
                        "names")  # fmt: skip
+    if kind in ("dict_type", "model_type", "model_attributes_type") and where == "biomarkers":
+        return Problem(where, given, ("her2", "kras"), f"{words.shown(given)} is not accepted; "
+                       'give each result by its test, as {"her2": "positive", "kras": '
+                       '"wild-type"} (or her2 and kras as fields of their own)')  # fmt: skip
+    if kind == "dict_type" and where == "as_typed":
+        return Problem(where, given, (), "is filled in by onconav with the words as typed; leave "
+                       "it out")  # fmt: skip
     if kind in ("bool_parsing", "bool_type"):
         return Problem(where, given, ("yes", "no", "true", "false"), f"{words.shown(given)} is not "
                        "accepted; accepted: yes, no (or true, false); leave it out when it is not "
