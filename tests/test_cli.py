@@ -484,8 +484,11 @@ def test_entry_point_leaves_garbage_collection_as_it_found_it(
 # --------------------------------------------------------------------------------------------
 
 
-def command(*args: str, module: bool = False) -> subprocess.CompletedProcess[str]:
-    """The installed ``onconav`` script (or ``python -m onconav``), in a 200-column pipe."""
+def command(
+    *args: str, module: bool = False, stdout: int = subprocess.PIPE
+) -> subprocess.CompletedProcess[str]:
+    """The installed ``onconav`` script (or ``python -m onconav``), in a 200-column pipe (or
+    writing to the file descriptor ``stdout``)."""
     if module:
         argv = [sys.executable, "-m", "onconav"]
     else:
@@ -494,7 +497,8 @@ def command(*args: str, module: bool = False) -> subprocess.CompletedProcess[str
         argv = [str(script)]
     env = {k: v for k, v in os.environ.items() if k != "ONCONAV_SOURCES"}
     env["COLUMNS"] = "200"
-    return subprocess.run([*argv, *args], capture_output=True, text=True, env=env, cwd=ROOT)
+    return subprocess.run([*argv, *args], stdout=stdout, stderr=subprocess.PIPE, text=True,
+                          env=env, cwd=ROOT)  # fmt: skip
 
 
 def test_the_installed_command_writes_everything_before_it_ends(run: Run, sources: Path) -> None:
@@ -519,6 +523,37 @@ def test_the_installed_command_keeps_exit_status_2_and_one_line_errors(
     done = command(*args)
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and done.stderr.startswith(message), done.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("options", "--profile", EXAMPLE),
+        ("options", "--profile", EXAMPLE, "-f", "json"),
+        ("options", "--profile", EXAMPLE, "-f", "markdown"),
+        ("options", "--profile", EXAMPLE, "--brief"),
+        ("search", "chemo"),
+        ("search", "chemo", "-f", "json"),
+        ("kb", "words"),
+        ("kb", "show", "capox"),
+        ("kb", "stats"),
+        ("kb", "check", "--sources", "{sources}"),
+        ("report", "--profile", EXAMPLE, "--out", "-"),
+    ],
+)
+def test_a_reader_that_goes_away_ends_the_command_quietly(
+    sources: Path, args: tuple[str, ...]
+) -> None:
+    """`onconav ... | head -1`, head gone before the command writes: every command and format
+    ends quietly with status 0 (JSON, Markdown, --brief, search and kb had ended with 1, the
+    text with 0 when it had all fitted in the pipe before head went)."""
+    read, write = os.pipe()
+    os.close(read)  # every write finds the pipe closed
+    try:
+        done = command(*(a.format(sources=sources) for a in args), stdout=write)
+    finally:
+        os.close(write)
+    assert (done.returncode, done.stderr) == (0, "")
 
 
 def test_python_m_onconav_is_the_command(run: Run) -> None:

@@ -1336,6 +1336,13 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: every error a person can cause becomes one line on stderr, never a traceback."""
     try:
         code = app(args=argv, standalone_mode=False)
+    except SystemExit as done:
+        # The reader of the output went away (`onconav ... | head`): click (our print) and rich
+        # (out.print) both end with status 1 then, while an output small enough to be written
+        # before the reader went gave 0. Every command and format ends quietly with 0.
+        if isinstance(done.__context__, BrokenPipeError):
+            raise SystemExit(0) from None
+        raise
     except CLICK_USAGE_ERRORS as error:
         if type(error).__name__ == "NoArgsIsHelpError":  # a bare command: its help is shown
             raise SystemExit(0) from None
