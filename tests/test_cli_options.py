@@ -343,6 +343,71 @@ def test_every_problem_of_a_profile_is_one_line(
     assert sorted(named) == sorted(fields)
 
 
+def option_rows(done: Done) -> dict[str, str]:
+    """The help's options, each flag with its row (metavar and help) in one line."""
+    assert done.status == 0, done.stderr
+    rows: dict[str, str] = {}
+    flag = ""
+    for line in done.stdout.splitlines():
+        cells = line.strip("│ ").rstrip(" │")
+        if not line.startswith("│") or not cells:
+            continue
+        if cells.startswith("-"):
+            flag = cells.split()[0]
+            rows[flag] = cells
+        elif flag:  # the help of the row above, wrapped
+            rows[flag] += " " + cells
+    return {f: " ".join(row.split()) for f, row in rows.items()}
+
+
+@pytest.mark.parametrize(("flag", "field"), [
+    ("--stage", "stage"), ("--recurrence", "recurrence"), ("--extent", "metastasis_extent"),
+    ("--her2", "biomarkers.her2"), ("--kras", "biomarkers.kras"),
+])  # fmt: skip
+def test_the_help_of_a_one_answer_flag_names_every_answer_it_takes(
+    run: Run, kb: KnowledgeBase, flag: str, field: str
+) -> None:
+    """Each value `onconav kb words FIELD` lists is in the flag's help (--stage had left out
+    the earlier stages, --her2 equivocal), and the flag takes one answer, not a list."""
+    from onconav.schemas import accepted_words
+
+    row = option_rows(run("options", "--help"))[flag]
+    for value in filter(None, accepted_words(kb, field)):
+        assert value in row, (flag, value, row)
+    assert "<str>" in row and "<list[str]>" not in row, row
+
+
+def test_every_flag_has_its_help(run: Run) -> None:
+    """Each flag of options and search says what it is (--hormone-sensitive said nothing),
+    and --profile, given once, takes no list."""
+    for command in ("options", "search"):
+        rows = option_rows(run(command, "--help"))
+        assert "--hormone-sensitive" in rows or command == "search"
+        for flag, row in rows.items():
+            help_text = row.split(">", 1)[1].strip()  # after the metavar
+            assert help_text, f"{command} {flag} has no help"
+    assert "<list[str]>" not in option_rows(run("options", "--help"))["--profile"]
+
+
+def test_search_keeps_to_the_cancer_its_help_says(run: Run, kb: KnowledgeBase) -> None:
+    """--cancer keeps to the sources its help names: a cancer of its own, its sources and the
+    general one; any other (lung), the general one; blank is refused (it had meant no cancer)."""
+    row = option_rows(run("search", "--help"))["--cancer"]
+    assert "stomach, rectum or cervix" in row and "any other cancer keeps to the general" in row
+    general = {s.id for s in kb.data.sources if s.cancer == "any"}
+    for cancer, kept in (("lung", general),
+                         ("stomach", general | {s.id for s in kb.data.sources
+                                                if s.cancer == "stomach"})):  # fmt: skip
+        hits = answer(run("search", "chemotherapy", "--cancer", cancer, "-f", "json"))["hits"]
+        cited = {c["source"] for hit in hits for c in hit["citations"]}
+        assert hits and cited <= kept, (cancer, cited)
+    for blank in ("", " "):
+        done = run("search", "chemotherapy", "--cancer", blank)
+        assert done.status == 2 and done.errors() == [
+            "onconav: error: --cancer: is empty; give a cancer (stomach, rectum, cervix, ...), "
+            "or leave --cancer out to search every source"]
+
+
 # --------------------------------------------------------------------------------------------
 # explain
 # --------------------------------------------------------------------------------------------

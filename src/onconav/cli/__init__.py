@@ -572,7 +572,8 @@ def options_command(
     profile: Annotated[
         list[str] | None,
         typer.Option(
-            "--profile", "-p", help="Profile file (JSON or YAML), or - for standard input."
+            "--profile", "-p", help="Profile file (JSON or YAML), or - for standard input.",
+            metavar="<path>",
         ),
     ] = None,
     fhir: Annotated[
@@ -586,7 +587,9 @@ def options_command(
                      metavar="<str>"),
     ] = None,
     stage: Annotated[
-        list[str] | None, typer.Option(help="4, 4A or 4B (also IV, IVA, IVB).", metavar="<str>")
+        list[str] | None,
+        typer.Option(help="4, 4A or 4B (also IV, IVA, IVB); or an earlier stage: 1, 2 or 3 "
+                     "(I, II, III).", metavar="<str>"),
     ] = None,
     recurrence: Annotated[
         list[str] | None, typer.Option(help="none, yes, local or distant.", metavar="<str>")
@@ -607,8 +610,16 @@ def options_command(
         list[str] | None,
         typer.Option("--extent", help="few or many (tumours where it spread).", metavar="<str>"),
     ] = None,
-    her2: Annotated[list[str] | None, typer.Option("--her2", help="positive or negative.")] = None,
-    kras: Annotated[list[str] | None, typer.Option("--kras", help="wild-type or mutated.")] = None,
+    her2: Annotated[
+        list[str] | None,
+        typer.Option("--her2", help="positive (3+), negative (0, 1+) or equivocal (2+).",
+                     metavar="<str>"),
+    ] = None,
+    kras: Annotated[
+        list[str] | None,
+        typer.Option("--kras", help="wild-type or mutated (also G12C, G12D, ...).",
+                     metavar="<str>"),
+    ] = None,
     progressed_on: Annotated[
         list[str] | None, typer.Option("--progressed-on", help="What stopped working (repeat).")
     ] = None,
@@ -645,7 +656,8 @@ def options_command(
     ] = None,
     hormone_sensitive: Annotated[
         list[bool] | None,
-        typer.Option("--hormone-sensitive/--not-hormone-sensitive", show_default=False,
+        typer.Option("--hormone-sensitive/--not-hormone-sensitive",
+                     help="Do hormones help the cancer grow?", show_default=False,
                      metavar="<bool>"),
     ] = None,
     weak_bone: Annotated[
@@ -1192,7 +1204,9 @@ def search_command(
     query: Annotated[str, typer.Argument(help="A question or some words, in your own words.")],
     limit: Annotated[int, typer.Option("--limit", help="How many hits at most (1-50).")] = 10,
     cancer: Annotated[
-        str | None, typer.Option("--cancer", help="Keep to one cancer: stomach, rectum, cervix.")
+        str | None,
+        typer.Option("--cancer", help="Keep to one cancer: stomach, rectum or cervix (its own "
+                     "sources and the general one); any other cancer keeps to the general one."),
     ] = None,
     output_format: Annotated[
         TextOrJson, typer.Option("--format", "-f", help="text (default) or json.")
@@ -1203,6 +1217,9 @@ def search_command(
     source and offsets, the passage (with --sources), what cites it, and the words it matched."""
     from onconav.search import SearchError, build_index
 
+    if cancer is not None and not cancer.strip():  # as if not given, it had meant no cancer
+        raise UsageError("--cancer: is empty; give a cancer (stomach, rectum, cervix, ...), or "
+                         "leave --cancer out to search every source")  # fmt: skip
     kb = _kb()
     directory = _sources_dir(sources, required=False)
     index = build_index(kb, directory)
