@@ -1198,3 +1198,20 @@ def test_a_cancer_named_only_by_where_it_spread_is_not_a_cancer_of_that_place(
     facts = read({"cancer": how.format(place), "stage": "4"})
     assert facts.given["cancer"] is None  # where it started: not given
     assert any("says where the cancer has spread" in w for w in facts.warnings), facts.warnings
+
+
+@given(field=st.sampled_from(["cancer", "label", "id", "stage", "symptoms", "metastases",
+                              "biomarkers.kras"]),
+       half=st.integers(0xD800, 0xDFFF), before=st.text(max_size=5))  # fmt: skip
+def test_half_a_surrogate_pair_is_refused_as_not_text(field: str, half: int, before: str) -> None:
+    """JSON's "\\udfff", or a byte the command line could not decode: refused, naming the field
+    (it was read, then no view could print it: a traceback)."""
+    value = before + chr(half)
+    data: dict[str, Any] = {"cancer": "rectum"}
+    if field == "biomarkers.kras":
+        data["biomarkers"] = {"kras": value}
+    else:
+        data[field] = [value] if field in ("symptoms", "metastases") else value
+    with pytest.raises(ProfileError) as raised:
+        read(data)
+    assert "not valid Unicode" in str(raised.value) and field in str(raised.value)

@@ -473,6 +473,9 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
     return profile.model_copy(update={**read, "as_typed": typed})  # the words of this profile
 
 
+SURROGATE = re.compile("[\ud800-\udfff]")  # half of a UTF-16 pair alone: not a character
+
+
 def _not_json(data: dict[str, Any]) -> list[Problem]:
     """A problem for each value of a kind JSON has no word for (bytes from YAML's ``!!binary``, a
     set from ``!!set``, a date; a Decimal, as a table's column may give, is a number): the model
@@ -490,6 +493,9 @@ def _not_json(data: dict[str, Any]) -> list[Problem]:
                                  for k, v in value.items()])  # fmt: skip
         elif isinstance(value, list):
             waiting += reversed([(v, f"{where}[{i}]") for i, v in enumerate(value)])
+        elif isinstance(value, str) and SURROGATE.search(value):  # JSON's "\udfff", a byte
+            # the command line could not decode: no text, and no view could print it
+            problems.append(Problem(where, None, (), "is not text (it is not valid Unicode)"))
         elif value is not None and not isinstance(value, str | int | float | Decimal):
             kind = ("bytes (YAML's !!binary)" if isinstance(value, bytes) else
                     "a set (YAML's !!set)" if isinstance(value, set) else
@@ -697,10 +703,10 @@ def _resolve(
     problems = []
     for i, name in enumerate(names):
         # "lung?" is not lung; "N/A" or "unknown" beside names says nothing of what is there
-        unsure = (bool(words.UNSURE.search(name.lower())) or words.not_known(name)
-                  or words.denying_note(name))  # "liver (ruled out)", "bleeding (resolved)"
+        unsure = bool(words.UNSURE.search(name.lower())) or words.not_known(name)
         found = None if unsure else _lookup(kb, field, name)
-        unsure = unsure or (found is None and bool(words.NEGATED.match(name.lower())))
+        unsure = unsure or (found is None and (bool(words.NEGATED.match(name.lower()))
+                                               or words.denying_note(name)))  # fmt: skip
         if found is None:
             accepted = tuple(sorted(kb.vocabulary.known(field)))
             close = None if unsure else _close(normalise_name(name), kb.value_names[field])
