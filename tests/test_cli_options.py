@@ -635,15 +635,7 @@ def test_the_profile_given_twice_is_an_error(run: Run) -> None:
 def test_passages_that_cannot_be_shown_are_named_in_a_warning(
     run: Run, kb: KnowledgeBase, sources: Path, tmp_path: Path, output_format: str
 ) -> None:
-    first = answer(run("options", "--cancer", "thyroid", "-f", "json"))["options"][0]
-    cited = first["citations"][0]
-    copy = tmp_path / "sources"
-    shutil.copytree(sources, copy)
-    file = copy / kb.sources[cited["source"]].file
-    text = file.read_text(encoding="utf-8")
-    changed = "b" if text[cited["start"]] == "a" else "a"
-    file.write_text(text[: cited["start"]] + changed + text[cited["start"] + 1 :], "utf-8")
-
+    copy, cited = sources_with_a_cited_passage_changed(run, kb, sources, tmp_path)
     done = run("options", "--cancer", "thyroid", "--sources", str(copy), "-f", output_format)
     assert done.status == 0
     assert f"{cited['label']} “" not in done.stdout, "the passage is not shown"
@@ -656,6 +648,36 @@ def test_passages_that_cannot_be_shown_are_named_in_a_warning(
     unchanged = run("options", "--cancer", "thyroid", "--sources", str(sources),
                     "-f", output_format)  # fmt: skip
     assert unchanged.status == 0 and unchanged.stderr == ""
+
+
+@pytest.mark.parametrize("args", [("-f", "json"), ("--brief",)])
+def test_the_warning_is_given_in_every_format(
+    run: Run, kb: KnowledgeBase, sources: Path, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """JSON and --brief show no passage, and said nothing of --sources; they give the text's
+    warning of the passages the file no longer matches, word for word."""
+    copy, _ = sources_with_a_cited_passage_changed(run, kb, sources, tmp_path)
+    text = run("options", "--cancer", "thyroid", "--sources", str(copy))
+    assert text.stderr.startswith("onconav: warning: --sources: ")
+    done = run("options", "--cancer", "thyroid", "--sources", str(copy), *args)
+    assert done.status == 0 and done.stderr == text.stderr
+    assert run("options", "--cancer", "thyroid", "--sources", str(sources), *args).stderr == ""
+
+
+def sources_with_a_cited_passage_changed(
+    run: Run, kb: KnowledgeBase, sources: Path, tmp_path: Path
+) -> tuple[Path, dict[str, Any]]:
+    """A copy of the sources in which the first passage the answer for thyroid cancer cites is
+    changed by a letter, and that citation."""
+    first = answer(run("options", "--cancer", "thyroid", "-f", "json"))["options"][0]
+    cited = first["citations"][0]
+    copy = tmp_path / "sources"
+    shutil.copytree(sources, copy)
+    file = copy / kb.sources[cited["source"]].file
+    text = file.read_text(encoding="utf-8")
+    changed = "b" if text[cited["start"]] == "a" else "a"
+    file.write_text(text[: cited["start"]] + changed + text[cited["start"] + 1 :], "utf-8")
+    return copy, cited
 
 
 # --------------------------------------------------------------------------------------------

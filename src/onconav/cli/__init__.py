@@ -767,6 +767,9 @@ def options_command(
         result = with_reading(result, reading)
     directory = _sources_dir(sources, required=False)
     lookup = provenance.passages(directory, kb) if directory is not None else None
+    if lookup is not None:  # the passages cited that cannot be shown, in every format alike
+        cited = [c for o in result.options for c in o.citations]
+        _warn_not_shown(provenance.not_shown(lookup, cited))
     if output_format is Format.json:
         print(result.model_dump_json(indent=2))
         return
@@ -775,9 +778,6 @@ def options_command(
 
         print(render.brief(result))
         return
-    if lookup is not None:  # the passages shown: say which cannot be
-        cited = [c for o in result.options for c in o.citations]
-        _warn_not_shown(provenance.not_shown(lookup, cited))
     if output_format is Format.markdown:
         from onconav import render
 
