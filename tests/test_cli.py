@@ -391,6 +391,26 @@ def test_kb_schema_writes_every_schema(run: Run, tmp_path: Path) -> None:
         assert f"wrote {tmp_path / 'out' / name}" in done.stdout
 
 
+def test_serve_where_it_cannot_listen_is_one_line(run: Run) -> None:
+    """A port in use (held open here) or a host that is not this machine's: one line naming
+    --port or --host, exit 2, before the server starts (uvicorn had logged several lines and
+    ended with status 3)."""
+    import socket
+
+    with socket.socket() as held:
+        held.bind(("127.0.0.1", 0))
+        held.listen()
+        port = held.getsockname()[1]
+        taken = run("serve", "--port", str(port))
+    assert taken.status == 2 and taken.stdout == ""
+    assert taken.errors() == [f"onconav: error: --port: {port} is in use on 127.0.0.1; give "
+                              "another port"]  # fmt: skip
+    elsewhere = run("serve", "--host", "192.0.2.1")  # TEST-NET-1: no machine's own address
+    assert elsewhere.status == 2 and elsewhere.stdout == ""
+    assert elsewhere.errors() == ["onconav: error: --host: 192.0.2.1 is not an address of this "
+                                  "machine (127.0.0.1 is this machine alone)"]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -943,9 +943,47 @@ def serve_command(
         from_environment(os.environ)
     except SettingsError as error:
         raise UsageError(str(error)) from None
+    _can_listen(host, port)
     configure_logging()
     uvicorn.run("onconav.web.app:app_from_environment", factory=True, host=host, port=port,
                 workers=workers, access_log=False, log_config=None)  # fmt: skip
+
+
+def _can_listen(host: str, port: int) -> None:
+    """Whether the server can listen on HOST:PORT, tried before it starts: each address HOST
+    names is bound as uvicorn's server (asyncio's create_server) binds it, and let go. (uvicorn
+    tells a port in use or a host not this machine's in several lines of its log, and ends with
+    status 3.)"""
+    import errno
+    import socket
+
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                       flags=socket.AI_PASSIVE)  # fmt: skip
+    except (OSError, UnicodeError, ValueError) as error:  # a name not found, or no name at all
+        raise UsageError(f"--host: cannot listen on {host!r} "
+                         f"({getattr(error, 'strerror', None) or error})") from None  # fmt: skip
+    for family, kind, proto, _, address in addresses:
+        try:
+            sock = socket.socket(family, kind, proto)
+        except OSError:  # a family this machine has not: asyncio leaves it out too
+            continue
+        with sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:  # its own family only, as asyncio binds it
+                sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                sock.bind(address)
+            except OSError as error:
+                if error.errno == errno.EADDRINUSE:
+                    message = f"--port: {port} is in use on {host}; give another port"
+                elif error.errno == errno.EADDRNOTAVAIL:
+                    message = (f"--host: {host} is not an address of this machine "
+                               "(127.0.0.1 is this machine alone)")  # fmt: skip
+                else:  # a port under 1024 for a user who may not (EACCES), ...
+                    option = "--port" if error.errno == errno.EACCES else "--host, --port"
+                    message = f"{option}: cannot listen on {host}:{port} ({error.strerror})"
+                raise UsageError(message) from None
 
 
 class _CohortGroup(TyperGroup):
