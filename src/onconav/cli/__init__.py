@@ -1357,7 +1357,8 @@ def _usage_message(error: Any) -> str:
     a valid integer, unable to parse string as an integer"), "--format: 'pdf' is not one of
     'text', 'json', 'markdown'." (it was "...: Value error, 'pdf' is ..."), "--people: must be
     at least 1", "INPUT: is required (see `onconav cohort run --help`)" (it was "source: Missing
-    argument 'INPUT'.": an argument is named as its help names it, not by the Python name)."""
+    argument 'INPUT'.": an argument is named in capitals as README names it, INPUT, NAME, not
+    by its name in Python)."""
     param: Any = getattr(error, "param", None)
     hint = getattr(param, "opts", None) or []
     if getattr(param, "param_type_name", None) == "argument":
