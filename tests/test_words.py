@@ -1215,3 +1215,17 @@ def test_half_a_surrogate_pair_is_refused_as_not_text(field: str, half: int, bef
     with pytest.raises(ProfileError) as raised:
         read(data)
     assert "not valid Unicode" in str(raised.value) and field in str(raised.value)
+
+
+@pytest.mark.parametrize(("typed", "read_as"), [
+    ("04", "04"), ("0x4", "0x4"), ("0b100", "0b100"), ("+4", "+4"), ("4:00", "4:00"),
+    ("0o4", "0o4"), ("1_0", "1_0"), (".inf", ".inf"), ("4", 4), ("-1", -1), ("4.0", 4.0),
+    ("1e1", 10.0), ("true", True), ("yes", "yes"),
+])  # fmt: skip
+def test_yaml_numbers_are_those_json_writes(typed: str, read_as: object) -> None:
+    """YAML 1.1's other numbers stay as typed (``stage: 04`` had become 4 with no "you wrote",
+    while JSON's "04" is refused; ``4:00`` became 240)."""
+    from onconav.reading import profile_from_text
+
+    data = profile_from_text(f"cancer: rectum\nstage: {typed}\n", "the profile")
+    assert data["stage"] == read_as and type(data["stage"]) is type(read_as)

@@ -158,12 +158,14 @@ def _loader(raw: str, where: str, twice: list[Problem]) -> yaml.SafeLoader:
     document (before its recursion could go deep), and adding a problem to ``twice`` for each key
     given twice. Only true and false are yes/no values, as in YAML 1.2: YAML 1.1's yes, no, on
     and off stay words (``recurrence: yes`` had become True, refused as "True is not
-    accepted", and ``kras: no`` False)."""
+    accepted", and ``kras: no`` False). Numbers are those JSON writes: YAML 1.1's others stay
+    words, as they were typed (``stage: 04``, ``0x4``, ``0b100`` and ``+4`` had become 4 with no
+    "you wrote", and ``4:00`` 240)."""
     import yaml
 
     class Loader(yaml.SafeLoader):
         yaml_implicit_resolvers = {  # noqa: RUF012 (PyYAML's own class attribute, replaced)
-            first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+            first: [(tag, rx) for tag, rx in resolvers if tag not in YAML_1_1]
             for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
         }
 
@@ -198,7 +200,16 @@ def _loader(raw: str, where: str, twice: list[Problem]) -> yaml.SafeLoader:
     Loader.add_implicit_resolver("tag:yaml.org,2002:bool",
                                  re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
                                  list("tTfF"))  # fmt: skip
+    Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^-?(?:0|[1-9][0-9]*)$"),
+                                 list("-0123456789"))  # fmt: skip
+    Loader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$"), list("-0123456789"))
     return Loader(raw)
+
+
+# YAML 1.1's implicit types that the loader reads as JSON would instead (``_loader``)
+YAML_1_1 = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
 
 def _repeated(keys: list[str]) -> list[str]:
