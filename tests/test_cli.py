@@ -266,6 +266,21 @@ def test_a_bad_value_of_a_flag_is_its_name_and_what_it_takes(
     assert done.errors() == [f"onconav: error: {line}"]
 
 
+@pytest.mark.parametrize("command", [("options", "--fhir"), ("fhir", "profile")])
+def test_a_bundle_with_a_number_python_cannot_read_is_one_line(
+    run: Run, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """A number of more than 4,300 digits, which Python's JSON reader refuses with a ValueError
+    (not a JSONDecodeError): a traceback before, as the HTTP routes' 500 was."""
+    bundle = tmp_path / "huge.json"
+    bundle.write_text('{"resourceType": "Bundle", "type": "collection", "total": ' + "9" * 5000
+                      + "}")  # fmt: skip
+    done = run(*command, str(bundle))
+    assert done.status == 2, done.stdout + done.stderr
+    assert done.errors() == [f"onconav: error: {bundle} holds a value that cannot be read "
+                             "(Exceeds the limit (4300 digits) for integer string conversion)"]
+
+
 def test_kb_check_with_a_directory_missing_files_is_exit_2(run: Run, tmp_path: Path) -> None:
     done = run("kb", "check", "--sources", str(tmp_path))
     assert done.status == 2

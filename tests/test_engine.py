@@ -680,6 +680,7 @@ def test_invalid_profiles_name_the_field(kb, data: dict[str, Any], field: str) -
     ({"cancer": "rectum", "biomarkers": "kras wt"}, 'give each result by its test, as {"her2"'),
     ({"cancer": "rectum", "biomarkers": ["x"]}, "give each result by its test"),
     ({"cancer": "rectum", "as_typed": "x"}, "is filled in by onconav"),
+    ({"cancer": ""}, "cancer: is empty; say where the cancer started"),
 ])  # fmt: skip
 def test_a_field_of_the_wrong_shape_says_what_to_give(kb, data: dict[str, Any], said: str) -> None:  # type: ignore[no-untyped-def]
     """Not pydantic's "Input should be a valid dictionary or instance of Biomarkers"."""

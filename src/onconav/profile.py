@@ -389,6 +389,9 @@ def _problem(item: Any) -> Problem:
         return Problem(where, given, (), f"{words.shown(given)} is not accepted; give it as text")
     if kind == "string_type":
         return Problem(where, given, (), f"{words.shown(given)} is not accepted; give a name")
+    if kind == "string_too_short":  # "cancer": ""
+        return Problem(where, given, (), "is empty; say where the cancer started (or unknown)"
+                       if where == "cancer" else "is empty; give a name, or leave the field out")
     if kind == "string_too_long":
         return Problem(where, None, (), f"is {len(given)} characters long; at most "
                        f"{item['ctx']['max_length']} are accepted")  # fmt: skip

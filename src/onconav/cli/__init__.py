@@ -30,7 +30,13 @@ from onconav.profile import (
     fact_fields,
     parse_profile,
 )
-from onconav.reading import MAX_BUNDLE_BYTES, MAX_PROFILE_BYTES, check_size, profile_from_text
+from onconav.reading import (
+    MAX_BUNDLE_BYTES,
+    MAX_PROFILE_BYTES,
+    check_size,
+    profile_from_text,
+    why_not_json,
+)
 
 app = typer.Typer(
     help="onconav: treatment options for advanced cancer, in plain words, with their sources.",
@@ -824,6 +830,8 @@ def _read_fhir(path: Path, given_as: str) -> Any:
         raise UsageError(f"{path}: not FHIR JSON ({str(error).splitlines()[0]})") from None
     except FhirError as error:  # a key given twice
         raise ProfileError(error.problems) from None
+    except ValueError as error:  # a number of more than 4,300 digits: Python's reader refuses it
+        raise UsageError(f"{path} {why_not_json(error)}") from None
     try:
         return read_bundle(bundle, _kb())
     except FhirError as error:
