@@ -41,8 +41,8 @@ CSP = (
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 PAGE_METHODS = ["GET", "HEAD"]  # HEAD answers as GET does (uvicorn sends no body)
-QUOTED = 40  # the most characters of a value a mistake's message quotes
-LONG_QUOTE = re.compile("'([^']{n,})'|\"([^\"]{n,})\"".replace("n", str(QUOTED + 1)))
+# a value a mistake's message quotes, longer than a page repeats typed words (words.cut)
+LONG_QUOTE = re.compile("'([^']{n,})'|\"([^\"]{n,})\"".replace("n", str(words.TYPED_SHOWN + 1)))
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -238,14 +238,10 @@ def _said(value: object) -> str:
     """A value given, quoted, as a message on the page shows it."""
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
-    return f"“{_cut(str(value))}”" if value not in (None, "") else "The answer"
-
-
-def _cut(text: str) -> str:
-    return text if len(text) <= QUOTED else text[:QUOTED].rstrip() + "…"
+    return f"“{words.cut(str(value))}”" if value not in (None, "") else "The answer"
 
 
 def _short_quotes(message: str) -> str:
-    """A message with each value it quotes ('...' or "...") cut at QUOTED characters: a name of
+    """A message with each value it quotes ('...' or "...") cut as words.cut cuts: a name of
     1,000 characters typed was quoted whole."""
-    return LONG_QUOTE.sub(lambda m: "'" + _cut(m.group(1) or m.group(2)) + "'", message)
+    return LONG_QUOTE.sub(lambda m: "'" + words.cut(m.group(1) or m.group(2)) + "'", message)
