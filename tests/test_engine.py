@@ -314,6 +314,18 @@ def test_an_answer_repeats_at_most_40_characters_of_free_words(before: str, type
             assert not any(piece in text for text in said), piece
 
 
+@pytest.mark.parametrize(("field", "typed"), [
+    ("progressed_on", "cisplatin and fluorouracil with radiation"),
+    ("symptoms", "blockage at the top of the stomach (where the food pipe joins it)"),
+    ("prior_treatments", "Small tubes into blood vessels for pain medicine"),
+])  # fmt: skip
+def test_a_long_name_typed_as_shown_is_not_said_back(kb, field: str, typed: str) -> None:  # type: ignore[no-untyped-def]
+    """"you wrote" is for words that say more than the value shown, judged on the words whole;
+    a name over 40 characters typed as it is shown had been said back, cut."""
+    result = evaluate(parse_profile({"cancer": "cervix", "stage": "4A", field: [typed]}, kb), kb)
+    assert not any("you wrote" in said for _, said in render.situation(result))
+
+
 @SETTINGS
 @given(pair=partial_and_more(), data=st.data())
 def test_every_word_of_the_name_not_read_is_named_as_often_as_it_is_written(pair, data) -> None:  # type: ignore[no-untyped-def]
@@ -934,7 +946,8 @@ def _stopped(kb: KnowledgeBase, given: str, stopped: set[str]) -> bool:
     """Rule 1 read from the data: a drug or regimen counts as stopped working when it is named,
     when a regimen containing the drug is, when a drug of the regimen is, when a regimen with
     a key drug the regimen contains is (FOLFIRI for CAPIRI, through irinotecan), or when a
-    regimen holding every drug of the regimen is (FOLFOX for 5-FU with leucovorin)."""
+    regimen holding every drug of a drug regimen is (FOLFOX for 5-FU with leucovorin; not for
+    weekly cisplatin with radiation, a chemoradiation)."""
     record = kb.by_id[given]
     if kb.kind_of[given] == "drugs":
         return given in stopped or any(
@@ -945,7 +958,8 @@ def _stopped(kb: KnowledgeBase, given: str, stopped: set[str]) -> bool:
         through_key_drug = any(
             set(r.key_drugs) & parts for r in kb.data.regimens if r.id in stopped
         )
-        inside = any(parts <= set(r.components) for r in kb.data.regimens if r.id in stopped)
+        inside = not record.counts_as and any(  # type: ignore[union-attr]
+            parts <= set(r.components) for r in kb.data.regimens if r.id in stopped)
         return given in stopped or bool(parts & stopped) or through_key_drug or inside
     return False
 

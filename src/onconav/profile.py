@@ -624,7 +624,7 @@ def _named(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     if match is not None:
         return _where_unsaid(kb, field, match)
     outside = re.sub(r"\([^()]*\)", " ", name).strip()
-    if outside and outside != name and not words.denying_note(name):  # not "FOLFOX (not given)"
+    if outside and outside != name and not words.denying_note(name, field):  # "(not given)"
         return _named(kb, field, outside)
     return None
 
@@ -708,8 +708,13 @@ def _resolve(
         # "lung?" is not lung; "N/A" or "unknown" beside names says nothing of what is there
         unsure = bool(words.UNSURE.search(name.lower())) or words.not_known(name)
         found = None if unsure else _lookup(kb, field, name)
-        unsure = unsure or (found is None and (bool(words.NEGATED.match(name.lower()))
-                                               or words.denying_note(name)))  # fmt: skip
+        denied = found is None and words.denying_note(name, field)  # "liver (ruled out)"
+        unsure = unsure or denied or (found is None and bool(words.NEGATED.match(name.lower())))
+        if found is None and denied:
+            problems.append(Problem(f"{field}[{i}]", name, (), f"{name!r}: its note in brackets "
+                                    "says it is not so, no longer or not yet; list only what is "
+                                    "there and known, and leave out what is not"))  # fmt: skip
+            continue
         if found is None:
             accepted = tuple(sorted(kb.vocabulary.known(field)))
             close = None if unsure else _close(normalise_name(name), kb.value_names[field])
@@ -824,6 +829,20 @@ def _one_receptor_negative(name: str) -> str | None:
     return None if re.search(rf"\b{'pr' if one == 'ER' else 'er'}\b", lowered) else one
 
 
+def _two_places(kb: KnowledgeBase, lowered: str) -> bool:
+    """Whether a cancer's name gives a choice of places it started, each side a whole name of a
+    cancer and not the same one ("stomach or rectum", "either rectal or colon cancer"; not
+    "gastric or GEJ cancer", both the stomach, nor "rectal cancer spread to liver or lungs")."""
+    sides = [s.strip(" ,") for s in re.split(r"\b(?:either|or)\b", lowered) if s.strip(" ,")]
+    places = set()
+    for side in sides:
+        cancers = [r for r in kb.find(side) if kb.kind_of.get(r.id) == "cancers"]
+        if not cancers:
+            return False
+        places.add(getattr(cancers[0], "read_as", None) or cancers[0].id)
+    return len(sides) > 1 and len(places) > 1
+
+
 def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReading:
     """Read where the cancer started: by any name, alias or code; else with the words that
     describe the cancer left out ("rectal adenocarcinoma", "cancer of the cervix"); a cancer read
@@ -836,16 +855,15 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
     if (words.UNKNOWN_PRIMARY.search(lowered) or normalise_name(name) in UNKNOWN_SITE
             or words.dont_know(name)):  # "I don't know", "not sure": as "unknown"
         return CancerReading("any", "advanced cancer (where it started not given)", "any")
-    spread = words.SPREAD_ONLY.match(" ".join(lowered.split()))
-    if spread and normalise_name(spread.group("to") or spread.group("place")) in (
-            kb.value_names["metastases"]):  # fmt: skip
+    spread = words.spread_places(lowered)
+    if spread and all(normalise_name(p) in kb.value_names["metastases"] for p in spread):
         return CancerReading("any", "advanced cancer (where it started not given)", "any", (
             f"cancer: {words.cut(name)!r} says where the cancer has spread, not where it "
             "started; these are the options for advanced cancer in general: give where it "
             "started if it is known, and where it has spread among the places of spread",))
     sure = words.TEST_NOT_KNOWN.sub(" ", lowered)  # "stomach cancer, HER2 pending": stomach
     if (words.UNSURE.search(sure) or words.NEGATED.match(lowered) or words.NO_CANCER.search(
-            lowered) or words.CHOICE.search(sure)):  # fmt: skip
+            lowered) or _two_places(kb, sure)):  # fmt: skip
         message = (f"{name!r} is not sure or says what it is not; give where the cancer started "
                    "as far as it is known, or 'unknown'")  # fmt: skip
         return CancerReading("", "", None, problems=(Problem("cancer", name, (), message),))

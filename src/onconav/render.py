@@ -18,7 +18,7 @@ from onconav.result import (
     SourceUsed,
     Status,
 )
-from onconav.words import cut
+from onconav.words import TYPED_SHOWN, cut
 
 STATUS_WORDS = {
     Status.offered: "Offered",
@@ -76,9 +76,11 @@ def warning_words(result: Result, warning: str) -> str:
     return f"{label}: {rest}"
 
 
-def _typed(typed: object) -> str:
-    """The words as typed, each cut as ``words.cut`` cuts a person's free words."""
-    return ", ".join(cut(str(w)) for w in (typed if isinstance(typed, list) else [typed]))
+def _typed(typed: object, most: int | None = TYPED_SHOWN) -> str:
+    """The words as typed, each cut as ``words.cut`` cuts a person's free words (``most=None``:
+    whole)."""
+    items = [str(w) for w in (typed if isinstance(typed, list) else [typed])]
+    return ", ".join(cut(w, most) if most else w for w in items)
 
 
 def _differs(typed: object, shown: str) -> bool:
@@ -87,7 +89,7 @@ def _differs(typed: object, shown: str) -> bool:
     does not, whatever its case and spacing."""
     if typed is None or typed == [] or typed == "":
         return False
-    return " ".join(_typed(typed).split()).casefold() != " ".join(shown.split()).casefold()
+    return " ".join(_typed(typed, None).split()).casefold() != " ".join(shown.split()).casefold()
 
 
 def headline(result: Result) -> str:

@@ -65,20 +65,9 @@ _UNSURE_WORDS = (r"pending|awaited|awaiting|not (yet )?tested|not done|unknown|u
                  r"inconclusive|indeterminate|not sure|unsure|(not|cannot be|can't be|can not be) "
                  r"(excluded|ruled out)|not confirmed|unconfirmed|to be confirmed")  # fmt: skip
 UNSURE = re.compile(rf"\?|\b({_UNSURE_WORDS})\b")
-# A note in brackets that says what it follows is not so, not yet or no longer ("FOLFOX (not
-# given)", "liver (ruled out)", "bleeding (resolved)", "IV (excluded)"): the words are never read
-# as if the note were not there.
-_NOTE = re.compile(r"\(([^()]*)\)")
-_NOTE_DENIES = re.compile(r"\b(not|no|non|never|without|absent|excluded|negative|neg|none|nil|"
-                          r"ruled out|resolved|planned|declined|refused|cancelled|canceled)\b")
 
-
-def denying_note(text: str) -> bool:
-    """Whether a note in brackets says that what it follows is not so, not yet or no longer."""
-    return any(_NOTE_DENIES.search(note.lower()) for note in _NOTE.findall(text))
 UNSURE_HINT = "; when it is not known yet, leave the field out or say unknown"
-# words that give a choice of answers ("stomach or rectum", "either stomach or colon"): a guess
-CHOICE = re.compile(r"\b(or|either)\b")
+
 
 # Words that say a value is not known (yet), all of it: the field is read as if left out, never
 # as "no" (an export's "Unknown" or "Not tested" column is no answer, and asks for the test).
@@ -102,6 +91,28 @@ def _sure(value: object, accepted: str, values: tuple[str, ...]) -> None:
     "suspected"): a guess is never read as a result."""
     if isinstance(value, str) and (UNSURE.search(value.lower()) or denying_note(value)):
         raise NotUnderstood(value, accepted + UNSURE_HINT, values)
+
+
+# A note in brackets that says what it follows is not so or no longer ("liver (ruled out)",
+# "bleeding (resolved)", "IV (excluded)", "FOLFOX (not given)"; a note of "no" alone), and, of a
+# treatment had, not yet or never ("FOLFOX (planned)", "(declined)"): the words are never read as
+# if the note were not there. Not a result's own words ("HER2 1+ (negative)", "wild-type (not
+# mutated)"), nor a note that says how ("pain (not controlled)", "FOLFOX (no response)").
+_NOTE = re.compile(r"\(([^()]*)\)")
+_NOTE_DENIES = re.compile(
+    r"\b(ruled out|excluded|resolved|no longer|not (given|had|present|there|done)|"
+    r"never (given|had)|was not|wasn'?t|absent)\b|^\s*(no|none|nil|never|not)\s*$")
+_NOTE_NOT_HAD = re.compile(r"\b(planned|declined|refused|cancell?ed|not (yet )?started|"
+                           r"to (start|begin)|scheduled)\b")
+HAD_FIELDS = ("prior_treatments", "progressed_on")  # treatments had: "(planned)" denies them
+
+
+def denying_note(text: str, field: str = "") -> bool:
+    """Whether a note in brackets says that what it follows is not so or no longer (or, for a
+    field of treatments had, ``HAD_FIELDS``, not yet or never)."""
+    return any(_NOTE_DENIES.search(note.lower())
+               or (field in HAD_FIELDS and _NOTE_NOT_HAD.search(note.lower()))
+               for note in _NOTE.findall(text))  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
@@ -263,7 +274,8 @@ _WILD = re.compile(r"wild-?type|wild|\bwt\b|\b(not|non|un)[- ]?(a )?(mutated|mut
 # wild-type denied: "not wild-type", "non-WT", "wild-type: no" (a mutation; "not mutated" is
 # wild-type, in _WILD)
 _NOT_WILD = re.compile(r"\b(not|non|no|isn'?t)[- ]?(a )?(wild[- ]?type|wt)\b|"
-                       r"\b(wild[- ]?type|wt)\s*[:=-]?\s*(no|not|false|absent)\b")
+                       r"\b(wild[- ]?type|wt)\s*[:=-]\s*(no|false)\s*(?=$|[,;.)\]])")
+# (the answer "no" ends its clause: "wild type - no mutation detected" is wild-type)
 _MUTATED = re.compile(r"mutat|mutant|positive|\bpos\b|detected|variant|\bmut\b|"
                       r"p\.[a-z]{3}\d{1,3}[a-z]{3}|"
                       r"\b(p\.)?[acdefghiklmnpqrstvwy]\d{1,3}[acdefghiklmnpqrstvwy*]\b|"
@@ -615,14 +627,31 @@ NECK = frozenset({"spine", "spinal", "vertebra", "vertebrae", "vertebral", "node
                   "lymph", "oesophagus", "esophagus", "oesophageal", "esophageal", "neck",
                   "cord"})  # fmt: skip
 UNKNOWN_PRIMARY = re.compile(r"\b(unknown primary|primary unknown|cup)\b")
-# A cancer named only by where it has spread ("bone metastases", "liver mets", "metastatic to
-# the lungs"), with no word of where it started: the place (group "place") is read as a place of
-# spread, not as the cancer ("lung metastases" is not lung cancer).
-SPREAD_ONLY = re.compile(
-    r"^(?:(?:cancer|tumou?rs?|disease)\s+)?(?:metastatic|metastasi[sz]ed|spread)\s+to\s+(?:the\s+)?"
-    r"(?P<to>[a-z -]+)$|"
-    r"^(?P<place>[a-z -]+?)\s+(?:metastases|metastasis|metastatic disease|mets|secondaries|"
-    r"secondary|deposits)$")
+# A cancer named only by where it has spread ("bone metastases", "liver and lung mets",
+# "metastatic to the lungs", "lung mets, bone mets"), with no word of where it started: the
+# places are places of spread, not the cancer ("lung metastases" is not lung cancer).
+_SPREAD_TO = re.compile(r"(?:(?:cancer|tumou?rs?|disease)\s+)?(?:metastatic(?: disease)?|"
+                        r"metastasi[sz]ed|spread)\s+to\s+(.+)")
+_SPREAD_AT = re.compile(r"(?:(?:multiple|widespread|diffuse|extensive|many|several|numerous|"
+                        r"a few|few|single|solitary)\s+)*(.+?)\s+(?:metastases|metastasis|"
+                        r"metastatic disease|mets|secondaries|secondary|deposits)")
+
+
+def spread_places(name: str) -> list[str] | None:
+    """The places a cancer's name gives as where it has spread, when that is all it gives;
+    None when it says anything else."""
+    text = " ".join(name.lower().split())
+    to = _SPREAD_TO.fullmatch(text)
+    if to:
+        places = [to.group(1)]
+    else:
+        at = [_SPREAD_AT.fullmatch(part) for part in re.split(r"\s*[,;]\s*", text) if part]
+        if not at or not all(at):
+            return None
+        places = [m.group(1) for m in at if m]
+    out = [re.sub(r"^(?:the|both)\s+", "", p).strip()
+           for place in places for p in re.split(r"\s*(?:,|&|/|\band\b)\s*", place)]
+    return [p for p in out if p] or None
 # "not cancer", "no tumour", "never had", "non-malignant", "non-rectal"; not the names of cancers
 # that start with "non-" ("non-small cell lung cancer", "non-Hodgkin lymphoma").
 NEGATED = re.compile(r"^\s*((not|no|never)\b|non(?![- ]?(small|hodgkin|melanoma|seminoma|muscle)))")

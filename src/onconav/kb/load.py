@@ -551,8 +551,10 @@ def _index(
                                    f"key drug of {name_of(by_id, other.id)}, which has already "
                                    "stopped working for you")  # fmt: skip
         for other in data.regimens:  # a regimen of nothing but another's drugs (5-FU with
-            # leucovorin, of FOLFOX): that one stopping stops it, as it stops each drug alone
-            if other.id != ident and parts and set(parts) <= set(other.components):
+            # leucovorin, of FOLFOX): that one stopping stops it, as it stops each drug alone;
+            # not one that is also something else (weekly cisplatin with radiation)
+            if (other.id != ident and parts and set(parts) <= set(other.components)
+                    and not getattr(record, "counts_as", [])):  # fmt: skip
                 stopped.setdefault(other.id, f"{name} gives only drugs of "
                                    f"{name_of(by_id, other.id)}, which has already stopped "
                                    "working for you")  # fmt: skip
