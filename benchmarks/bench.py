@@ -236,7 +236,10 @@ def main() -> None:
         ".venv/bin/python benchmarks/api.py --append docs/benchmarks.md  # section 6",
         ".venv/bin/python benchmarks/page.py --sources ../shared/sources --append "
         "docs/benchmarks.md  # section 7",
-        ".venv/bin/python benchmarks/cds_hooks.py --append docs/benchmarks.md", "```", "",
+        ".venv/bin/python benchmarks/cds_hooks.py --append docs/benchmarks.md",
+        ".venv/bin/python benchmarks/cohort.py --append docs/benchmarks.md",
+        ".venv/bin/python benchmarks/search.py --sources ../shared/sources --append "
+        "docs/benchmarks.md", "```", "",
         "Each section gives the command that made it (with its sizes), the machine and the "
         "date; other work on this machine (two cores, shared) slows what it measures, so each "
         "figure stands beside a baseline measured in the same run.", "",

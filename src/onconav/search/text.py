@@ -12,6 +12,7 @@ knowledge base and the question, so that they meet.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -46,8 +47,15 @@ SPELLINGS = (
 )
 
 
+# a word any of SPELLINGS may change: the others (most) are passed over with one test
+_MAY_CHANGE = re.compile(r"our|is|^oe|ae|re[sd]?$|diarrhoea")
+
+
+@functools.lru_cache(maxsize=65536)  # the same words come again and again (bounded: a server)
 def american(word: str) -> str:
     """A folded word in its American spelling ("tumours" is "tumors"); any other word as it is."""
+    if not _MAY_CHANGE.search(word):
+        return word
     for pattern, replacement in SPELLINGS:
         word = pattern.sub(replacement, word)
     return word
