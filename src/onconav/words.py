@@ -25,6 +25,7 @@ def shown(given: object) -> str:
 
 
 TYPED_SHOWN = 40  # the most characters of a person's free words that an answer repeats
+NAME_SHOWN = 60  # the most characters of a field's name, given but not known, an error repeats
 
 
 def cut(text: str, most: int = TYPED_SHOWN) -> str:

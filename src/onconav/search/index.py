@@ -46,6 +46,7 @@ from onconav.profile import Problem, read_cancer
 from onconav.result import SourceUsed
 from onconav.search import text as words_of
 from onconav.search.model import Cited, Hit, Match, Ref, SearchResult
+from onconav.words import cut
 
 SYNONYM_WEIGHT = 0.9  # another name of the same thing counts a little less than the words given
 MEMBER_WEIGHT = 0.5  # a drug's name for its class ("nivolumab" for "immunotherapy"): narrower
@@ -205,7 +206,7 @@ class Index:
         if not query:
             raise SearchError(Problem("q", query, (), "give a question or some words to look for"))
         if len(query) > MAX_QUERY_CHARS:
-            raise SearchError(Problem("q", query[:40] + "...", (),
+            raise SearchError(Problem("q", cut(query), (),
                                       f"at most {MAX_QUERY_CHARS} characters"))  # fmt: skip
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= LIMIT_MAX:
             raise SearchError(Problem("limit", limit, (f"1-{LIMIT_MAX}",),

@@ -196,7 +196,7 @@ def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase,
     for name, values in given.items():
         if name not in kinds:  # the questions listed once, however many names are not one
             listed = not any(isinstance(p, NotAsked) for p in problems)
-            problems.append(NotAsked(name[:60] + "..." * (len(name) > 60), values[0], labels,
+            problems.append(NotAsked(words.cut(name, words.NAME_SHOWN), values[0], labels,
                                      "is not a question of the form" + (
                                          f" (its questions: {'; '.join(labels)})" if listed
                                          else "")))  # fmt: skip

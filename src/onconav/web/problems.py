@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from pydantic_core import PydanticSerializationError
 
+from onconav import words
 from onconav.profile import Problem
 from onconav.reading import why_not_json
 
@@ -72,7 +73,7 @@ def parameters_refused(params: Sequence[tuple[str, str]], known: Sequence[str],
     for name, times in Counter(name for name, _ in params).items():
         given = [value for said, value in params if said == name]
         if name not in known:
-            problems.append(Problem(name[:60] + "..." * (len(name) > 60), given[0], tuple(known),
+            problems.append(Problem(words.cut(name, words.NAME_SHOWN), given[0], tuple(known),
                                     f"is not a parameter of {what}; its parameters: "
                                     f"{', '.join(known)}"))  # fmt: skip
         elif times > 1:
