@@ -709,8 +709,8 @@ def _resolve(
         unsure = bool(words.UNSURE.search(name.lower())) or words.not_known(name)
         found = None if unsure else _lookup(kb, field, name)
         denied = found is None and words.denying_note(name, field)  # "liver (ruled out)"
-        unsure = unsure or denied or (found is None and bool(words.NEGATED.match(name.lower())))
-        if found is None and denied:
+        unsure = unsure or (found is None and bool(words.NEGATED.match(name.lower())))
+        if denied:
             problems.append(Problem(f"{field}[{i}]", name, (), f"{name!r}: its note in brackets "
                                     "says it is not so, no longer or not yet; list only what is "
                                     "there and known, and leave out what is not"))  # fmt: skip
@@ -834,13 +834,15 @@ def _two_places(kb: KnowledgeBase, lowered: str) -> bool:
     cancer and not the same one ("stomach or rectum", "either rectal or colon cancer"; not
     "gastric or GEJ cancer", both the stomach, nor "rectal cancer spread to liver or lungs")."""
     sides = [s.strip(" ,") for s in re.split(r"\b(?:either|or)\b", lowered) if s.strip(" ,")]
+    if len(sides) < 2:  # (most names: no look-up)
+        return False
     places = set()
     for side in sides:
         cancers = [r for r in kb.find(side) if kb.kind_of.get(r.id) == "cancers"]
         if not cancers:
             return False
         places.add(getattr(cancers[0], "read_as", None) or cancers[0].id)
-    return len(sides) > 1 and len(places) > 1
+    return len(places) > 1
 
 
 def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReading:

@@ -66,9 +66,7 @@ _UNSURE_WORDS = (r"pending|awaited|awaiting|not (yet )?tested|not done|unknown|u
                  r"inconclusive|indeterminate|not sure|unsure|(not|cannot be|can't be|can not be) "
                  r"(excluded|ruled out)|not confirmed|unconfirmed|to be confirmed")  # fmt: skip
 UNSURE = re.compile(rf"\?|\b({_UNSURE_WORDS})\b")
-
 UNSURE_HINT = "; when it is not known yet, leave the field out or say unknown"
-
 
 # Words that say a value is not known (yet), all of it: the field is read as if left out, never
 # as "no" (an export's "Unknown" or "Not tested" column is no answer, and asks for the test).
@@ -467,8 +465,7 @@ def _said(pattern: re.Pattern[str], lowered: str) -> list[tuple[int, int]]:
     positive", "not triple negative") nor doubted after ("ER positive?", "ER+ (not confirmed)")."""
     return [m.span() for m in pattern.finditer(lowered)
             if not _DENIED_BEFORE.search(lowered[: m.start()])
-            and not re.match(r"\s*(\?|\(?\s*(not confirmed|unconfirmed|pending|to be confirmed|"
-                             r"suspected|possible|probable)\b)", lowered[m.end() :])]  # fmt: skip
+            and not UNSURE.match(lowered[m.end() :].lstrip(" ("))]
 
 
 def hormone_words_read(name: str) -> list[str]:
