@@ -387,6 +387,10 @@ def test_every_flag_has_its_help(run: Run) -> None:
             help_text = row.split(">", 1)[1].strip()  # after the metavar
             assert help_text, f"{command} {flag} has no help"
     assert "<list[str]>" not in option_rows(run("options", "--help"))["--profile"]
+    # Python's words for a repeatable flag are not a reader's: it says "(repeat)" instead
+    for command in ("options", "search", "cohort", "report"):
+        for flag, row in option_rows(run(command, "--help")).items():
+            assert "list[" not in row, (command, flag, row)
 
 
 def test_search_keeps_to_the_cancer_its_help_says(run: Run, kb: KnowledgeBase) -> None:

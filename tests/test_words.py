@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from onconav import evaluate, load_kb, parse_profile, words
 from onconav.engine import Status
 from onconav.kb.rules import DRUG_KINDS
-from onconav.profile import ProfileError, facts_of
+from onconav.profile import ProfileError, _close, _slips_only, facts_of
 
 KB = load_kb()
 
@@ -765,12 +765,32 @@ def test_a_pair_of_drugs_is_two_drugs_never_chemoradiation(typed: str, ids: set[
 
 @pytest.mark.parametrize(
     ("field", "typed"), [("symptoms", "no bleeding"), ("metastases", "lung?"),
-                         ("progressed_on", "FOLFIRINOX"), ("metastases", "liver (possible)")],
+                         ("progressed_on", "FOLFIRINOX"), ("metastases", "liver (possible)"),
+                         ("prior_treatments", "FOLFOXIRI"), ("cannot_have", "FOLFOXIRI")],
 )  # fmt: skip
 def test_no_misleading_suggestion_and_no_guess_read_as_fact(field: str, typed: str) -> None:
     with pytest.raises(ProfileError) as caught:
         parse_profile({"cancer": "rectum", field: [typed]}, KB)
     assert "did you mean" not in str(caught.value)
+
+
+DRUG_NAMES = sorted(n for n in KB.value_names["prior_treatments"] if len(n) >= 5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(DRUG_NAMES), st.integers(min_value=1, max_value=40),
+       st.text("aeioxnrt", min_size=2, max_size=3))  # fmt: skip
+@example("folfiri", 4, "ox")  # FOLFOXIRI: another regimen, not a misspelt FOLFIRI
+def test_a_name_with_letters_added_in_a_run_is_not_suggested_as_a_slip(
+        name: str, where: int, added: str) -> None:  # fmt: skip
+    """The rule of suggestions: a name the reader does not know is shown a known name only when
+    they differ by slips of single letters; a run of two or more letters added (FOLFOXIRI beside
+    FOLFIRI) makes another word, and the person is not told they meant what they did not write."""
+    names = KB.value_names["prior_treatments"]
+    typed = name[: where % (len(name) + 1)] + added + name[where % (len(name) + 1):]
+    suggested = _close(typed, names)
+    if suggested is not None:  # only through a name of it that differs by single letters
+        assert any(_slips_only(typed, n) for n, i in names.items() if i == suggested), typed
 
 
 STAGES_IN_LETTERS = [("Stage IVB (FIGO 2018)", "4B"), ("stage 4 (metastatic)", "4"),

@@ -745,8 +745,20 @@ def _close(folded: str, names: Mapping[str, str]) -> str | None:
     # a slip of the keys, not another word: about as long, and the same first letter (FOLFIRINOX
     # is not a misspelt FOLFIRI, nor vertebral a misspelt cerebral)
     near = [n for n in names if abs(len(n) - len(folded)) <= 2 and n[:1] == folded[:1]]
-    found = difflib.get_close_matches(folded, near, n=1, cutoff=0.8)
+    found = [n for n in difflib.get_close_matches(folded, near, n=3, cutoff=0.8)
+             if _slips_only(folded, n)]  # fmt: skip
     return names[found[0]] if found else None
+
+
+def _slips_only(typed: str, known: str) -> bool:
+    """Whether ``typed`` differs from ``known`` by slips of single letters, not by a run of two
+    or more letters one has and the other lacks: FOLFOXIRI holds an "ox" that FOLFIRI has not (it
+    is another regimen), where stomache and lonsruf are slips."""
+    import difflib
+
+    steps = difflib.SequenceMatcher(None, typed, known, autojunk=False).get_opcodes()
+    return all(i2 - i1 < 2 and j2 - j1 < 2 for op, i1, i2, j1, j2 in steps
+               if op in ("insert", "delete"))  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -610,7 +610,8 @@ def options_command(
         ),
     ] = None,
     metastasis: Annotated[
-        list[str] | None, typer.Option("--metastasis", help="Where it has spread (repeat).")
+        list[str] | None,
+        typer.Option("--metastasis", help="Where it has spread (repeat).", metavar="<str>"),
     ] = None,
     extent: Annotated[
         list[str] | None,
@@ -627,11 +628,13 @@ def options_command(
                      metavar="<str>"),
     ] = None,
     progressed_on: Annotated[
-        list[str] | None, typer.Option("--progressed-on", help="What stopped working (repeat).")
+        list[str] | None,
+        typer.Option("--progressed-on", help="What stopped working (repeat).", metavar="<str>"),
     ] = None,
     cannot_have: Annotated[
         list[str] | None,
-        typer.Option("--cannot-have", help="Treatments that cannot be used (repeat)."),
+        typer.Option("--cannot-have", help="Treatments that cannot be used (repeat).",
+                     metavar="<str>"),
     ] = None,
     most_tried: Annotated[
         list[bool] | None,
@@ -643,10 +646,12 @@ def options_command(
         ),
     ] = None,
     prior: Annotated[
-        list[str] | None, typer.Option("--prior", help="Treatments already had (repeat).")
+        list[str] | None,
+        typer.Option("--prior", help="Treatments already had (repeat).", metavar="<str>"),
     ] = None,
     symptom: Annotated[
-        list[str] | None, typer.Option("--symptom", help="Symptoms (repeat); 'none' for none.")
+        list[str] | None,
+        typer.Option("--symptom", help="Symptoms (repeat); 'none' for none.", metavar="<str>"),
     ] = None,
     wants_treatment: Annotated[
         list[bool] | None,
@@ -658,7 +663,8 @@ def options_command(
         ),
     ] = None,
     planned: Annotated[
-        list[str] | None, typer.Option("--planned", help="Planned treatments (repeat).")
+        list[str] | None,
+        typer.Option("--planned", help="Planned treatments (repeat).", metavar="<str>"),
     ] = None,
     hormone_sensitive: Annotated[
         list[bool] | None,
@@ -690,6 +696,7 @@ def options_command(
             "--used-for-my-cancer",
             help="Kinds of drug treatment the care team says are used for this type of cancer: "
             "targeted therapy, immunotherapy (repeat; 'none' for neither).",
+            metavar="<str>",
         ),
     ] = None,
     chemo_for_spread: Annotated[
