@@ -131,7 +131,9 @@ def test_yaml_yes_and_no_are_words(run: Run) -> None:
 
 @pytest.mark.parametrize(("flags", "named"), [
     (["--stage", "4", "--stage", "1"], "--stage"), (["--cancer", "colon", "--cancer", "rectum"],
-    "--cancer"), (["--recurrence", "yes", "--recurrence", "none"], "--recurrence"),
+    "--cancer"), (["--cancer", "colon", "--cancer", "colorectal"], "--cancer"),
+    (["--cancer", "stomach", "--cancer", "HER2-positive stomach"], "--cancer"),
+    (["--recurrence", "yes", "--recurrence", "none"], "--recurrence"),
     (["--extent", "few", "--extent", "many"], "--extent")])  # fmt: skip
 def test_a_flag_of_one_answer_given_two_is_refused(run: Run, flags: list[str], named: str) -> None:
     """Two answers to a flag that takes one are refused, naming the flag, as the page refuses
@@ -149,6 +151,10 @@ def test_a_flag_given_twice_in_words_that_mean_one_answer_is_that_answer(run: Ru
     data = answer(run("options", "--cancer", "rectum", "--cancer", "Rectum", "--stage", "4",
                       "--stage", "IV", "--extent", "few", "--extent", "a few", "--format", "json"))
     assert data["profile"]["stage"] == "4" and data["profile"]["metastasis_extent"] == "few"
+    # a cancer's names that the knowledge base reads as one record, saying nothing more: one
+    data = answer(run("options", "--cancer", "rectum", "--cancer", "Rectal", "--cancer",
+                      "rectal adenocarcinoma", "--format", "json"))
+    assert data["profile"]["cancer"] == "rectum" and data["cancer_name"] == "rectal cancer"
 
 
 YES_OR_NO = [("--resectable", "--not-resectable", "resectable"),

@@ -735,6 +735,7 @@ def test_a_question_named_twice_in_two_cases_is_refused_as_the_api_refuses_it(
     ([("cancer", "rectum"), ("stage", "4"), ("stage", "IV")], {"cancer": "rectum", "stage": "4"}),
     ([("cancer", "stomach"), ("her2", "3+"), ("her2", "positive")],
      {"cancer": "stomach", "her2": "positive"}),
+    ([("cancer", "rectum"), ("cancer", "Rectal cancer")], {"cancer": "rectum"}),
 ])  # fmt: skip
 def test_answers_that_say_one_thing_are_one_answer_on_the_page(
     served: httpx.Client, query: list[tuple[str, str]], same_as: dict[str, str]

@@ -141,14 +141,21 @@ def _listwise(value: object, field: str) -> object:
     return chosen
 
 
-def distinct_answers(field: str, values: Iterable[str]) -> list[str]:
+def distinct_answers(field: str, values: Iterable[str],
+                     kb: KnowledgeBase | None = None) -> list[str]:  # fmt: skip
     """The answers among ``values`` that say different things of ``field``, each as first
     written: "4" and "IV" are one stage (the field's reader), "3+" and "positive" one HER2
-    result, "Rectum" and "rectum" one cancer. Words a reader refuses stay apart, to be refused
-    by ``parse_profile``, naming the field. The command's and the page's one-answer questions
-    take one answer however often it is written."""
+    result, "Rectum" and "rectum" one cancer, and with the knowledge base "rectum" and "Rectal"
+    too (``read_cancer``: the same record, saying the same of other fields; "colorectal" and
+    "colon" stay two). Words a reader refuses stay apart, to be refused by ``parse_profile``,
+    naming the field. The command's and the page's one-answer questions take one answer however
+    often it is written."""
 
     def meaning(value: str) -> object:
+        if field == "cancer" and kb is not None:
+            reading = read_cancer(kb, value)
+            if reading.record is not None and not reading.problems:
+                return reading.record, reading.say
         if field in READERS:
             try:
                 return READERS[field](value)

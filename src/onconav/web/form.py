@@ -226,7 +226,8 @@ def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase,
         # then asked for the cancer, whose own message says to write "unknown").
         # a word for not known ("not tested" beside a HER2 result) is no answer, as in a profile
         answered = distinct_answers(name, (v for v in values
-                                           if kinds[name] == "text" or not words.not_known(v)))
+                                           if kinds[name] == "text" or not words.not_known(v)),
+                                    kb)  # fmt: skip
         if name in BIOMARKERS and answered:
             # results that disagree are kept, as a profile keeps them
             biomarkers[name] = answered[0] if len(answered) == 1 else answered
