@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from onconav.kb import canonical, load_kb
 from onconav.kb.load import data_files
-from onconav.schemas import all_schemas
+from onconav.schemas import accepted_words, all_schemas
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "schemas" / canonical.SCHEMA_FILE
@@ -235,3 +235,21 @@ def test_a_yes_or_no_is_taken_alike_by_the_schema_and_the_command(
 def test_a_word_for_not_known_is_taken_by_the_schema_and_the_command(field: str, said: str) -> None:
     profile = _profile(field, said)
     assert _schema_accepts(profile) and _command_accepts(profile), profile
+
+
+
+@pytest.mark.parametrize("field", ["prior_treatments", "planned", "progressed_on", "cannot_have",
+                                   "symptoms", "metastases"])  # fmt: skip
+def test_every_word_listed_for_a_value_is_read_as_that_value(field: str) -> None:
+    """`onconav kb words` and docs/profile.md list each word under the value a profile reads it
+    as: brachytherapy and EBRT had lines of their own while a profile reads them as radiation."""
+    from onconav import parse_profile
+
+    kb = load_kb()
+    listed = accepted_words(kb, field)
+    if field in ("prior_treatments", "planned"):
+        assert {"brachytherapy", "EBRT"} <= set(listed["radiation"])
+    for value, names in listed.items():
+        for name in names:
+            read = getattr(parse_profile({"cancer": "cervix", field: [name]}, kb), field)
+            assert value in read, (field, name, value, read)

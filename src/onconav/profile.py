@@ -629,7 +629,7 @@ def _named(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     if match is None:  # a code (rxnorm|4492, C78.7) of a record that is a value of the fact
         match = next((r.id for r in kb.find(name) if r.id in table.values()), None)
     if match is not None:
-        return _where_unsaid(kb, field, match)
+        return where_unsaid(kb, field, match)
     outside = re.sub(r"\([^()]*\)", " ", name).strip()
     if outside and outside != name and not words.denying_note(name, field):  # "(not given)"
         return _named(kb, field, outside)
@@ -691,7 +691,7 @@ def _together(kb: KnowledgeBase, field: str, ids: list[str]) -> list[str]:
     return ids
 
 
-def _where_unsaid(kb: KnowledgeBase, field: str, ident: str) -> list[str]:
+def where_unsaid(kb: KnowledgeBase, field: str, ident: str) -> list[str]:
     """Radiation had or planned, named by how it is given (EBRT, brachytherapy, chemoradiation),
     says nothing of where it was aimed: it is read as radiation, which leaves "radiation to the
     pelvis" undecided rather than false. One that is another kind of treatment of the fact as

@@ -19,7 +19,7 @@ from onconav import words
 from onconav.kb import KnowledgeBase
 from onconav.kb.canonical import SCHEMA_FILE, json_schema, schema_text
 from onconav.kb.vocabulary import CODE_SYSTEMS, record_codes
-from onconav.profile import SET_FIELDS, Profile
+from onconav.profile import SET_FIELDS, Profile, where_unsaid
 from onconav.result import Result
 
 # What the command takes for an ICD-10 code rather than a name (onconav.kb.vocabulary.ICD10).
@@ -61,15 +61,19 @@ def all_schemas(kb: KnowledgeBase) -> dict[str, str]:
 
 
 def accepted_names(kb: KnowledgeBase, field: str) -> dict[str, list[str]]:
-    """The names a list field accepts, by the value each means (its id first)."""
+    """The names a list field accepts, by the value a profile reads each as (its id first):
+    radiation named by how it is given (brachytherapy, EBRT) is read as radiation, and is listed
+    under it (it had its own line, as if it were a value of its own)."""
     labels = {v.id: v.label for v in kb.facts[field].values}
     out: dict[str, list[str]] = {}
-    for value in sorted(kb.vocabulary.known(field)):
+    read_as = {value: where_unsaid(kb, field, value)[0] for value in kb.vocabulary.known(field)}
+    for value in sorted(read_as, key=lambda v: (read_as[v] != v, v)):  # a value's own id first
         record = kb.by_id.get(value)
         names = [value, value.replace("-", " "), *([labels[value]] if value in labels else [])]
         names += record.names() if record is not None and hasattr(record, "names") else []
-        out[value] = list(dict.fromkeys([*names, *(n.lower() for n in names)]))
-    return out
+        out[read_as[value]] = list(dict.fromkeys([*out.get(read_as[value], []), *names,
+                                                  *(n.lower() for n in names)]))  # fmt: skip
+    return dict(sorted(out.items()))
 
 
 def _codes(kb: KnowledgeBase, field: str) -> set[str]:
