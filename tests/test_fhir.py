@@ -1516,3 +1516,51 @@ def test_a_her2_number_is_not_an_ihc_score(kb: onconav.KnowledgeBase) -> None:
         "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation", "NEG")]}
     reading = read_bundle(_record(stomach, STAGE_4, negative), kb)
     assert reading.data["biomarkers"] == {"her2": "negative"}
+
+
+# ---- rules found by review (each with the example that showed it) --------------------------
+
+STOMACH = _condition("c", "363349007", "Malignant tumor of stomach")
+ERBB2_GAIN = _observation("v", "69548-6", PRESENT, component=[
+    {"code": _cc(LOINC, "48018-6"),
+     "valueCodeableConcept": _cc("http://www.genenames.org", "HGNC:3430", "ERBB2")},
+    {"code": _cc(LOINC, "48019-4"),
+     "valueCodeableConcept": _cc("http://www.sequenceontology.org", "SO:0001742",
+                                 "copy_number_gain")}])  # fmt: skip
+# One result of each biomarker the mapping reads, each positive (or mutated), with its field.
+BIOMARKER_RESULTS = [
+    (STOMACH, _observation("v", "48676-1", _cc(LOINC, "LA6576-8", "Positive")), "her2"),
+    (STOMACH, _observation("v", "31150-6", _cc(LOINC, "LA6576-8", "Positive")), "her2"),
+    (STOMACH, ERBB2_GAIN, "her2"),
+    (RECTUM, _observation("v", "21702-6", {"text": "KRAS G12C"}), "kras"),
+    (RECTUM, _observation("v", "69548-6", PRESENT, component=[KRAS_GENE]), "kras"),
+    (_condition("c", "254837009", "Malignant tumor of breast"),
+     _observation("v", "85337-4", _cc(LOINC, "LA6576-8", "Positive")), "hormone_sensitive"),
+]  # fmt: skip
+OBSERVATION_STATUSES = ["registered", "preliminary", "final", "amended", "corrected",
+                        "cancelled", "entered-in-error", "unknown"]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(BIOMARKER_RESULTS), st.sampled_from(OBSERVATION_STATUSES))
+def test_a_biomarker_result_is_read_only_when_final(
+    case: tuple[dict[str, Any], dict[str, Any], str], status: str
+) -> None:
+    """Every biomarker result, whatever it says, is read only when final, amended or corrected:
+    a GenomicVariant of ERBB2 with a copy-number gain entered in error, cancelled, preliminary or
+    registered was read as HER2 positive (its status was checked after it was read)."""
+    cancer, result, name = case
+    reading = read_bundle(_record(cancer, STAGE_4, {**result, "status": status}), the_kb())
+    read = name in reading.data.get("biomarkers", {}) or name in reading.data
+    assert read == (status in ("final", "amended", "corrected"))
+    if not read:
+        assert f"status {status!r}" in {u.reference: u.reason for u in reading.unused}[
+            "Observation/v"]
+
+
+def test_an_erbb2_gain_entered_in_error_is_not_her2_positive(kb: onconav.KnowledgeBase) -> None:
+    reading = read_bundle(_record(STOMACH, STAGE_4, {**ERBB2_GAIN,
+                                                     "status": "entered-in-error"}), kb)
+    assert "biomarkers" not in reading.data
+    final = read_bundle(_record(STOMACH, STAGE_4, ERBB2_GAIN), kb)
+    assert final.data["biomarkers"] == {"her2": "positive"}

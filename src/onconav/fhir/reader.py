@@ -1002,15 +1002,16 @@ def _her2(builder: Builder, cancer: CancerFound) -> None:
         if (other := _about_other_cancer(builder, res, cancer, "a result")) is not None:
             builder.drop(res.ref, other)
             continue
-        if erbb2:
-            _erbb2(builder, res, ish)
-            continue
         if kind == "her2-serum":
             builder.drop(res.ref, "a serum HER2 test does not count: HER2 status is read from "
                          "the tumour (tissue) only")  # fmt: skip
             continue
-        if _status(res.data) not in RESULT_OK:
-            builder.drop(res.ref, f"a HER2 test with status {_status(res.data)!r}: not a result")
+        if _status(res.data) not in RESULT_OK:  # an ERBB2 variant as much as a HER2 test
+            what = "an ERBB2 variant" if erbb2 else "a HER2 test"
+            builder.drop(res.ref, f"{what} with status {_status(res.data)!r}: not a result")
+            continue
+        if erbb2:
+            _erbb2(builder, res, ish)
             continue
         value = _her2_value(builder, res)
         if value is None or (kind == "her2-ish" and value == "equivocal"):
