@@ -118,6 +118,10 @@ class Biomarkers(BaseModel):
         return _listwise(value, "kras")
 
 
+MARKERS: tuple[str, ...] = tuple(Biomarkers.model_fields)
+"""The test results a profile holds under ``biomarkers`` (her2, kras): the one list of them."""
+
+
 def _listwise(value: object, field: str) -> object:
     """A biomarker given once or as a list (results that disagree): each value chosen, and every
     value not accepted named in one error."""
@@ -408,7 +412,7 @@ def _problem(item: Any) -> Problem:
         return Problem(where, given, (), f"{words.shown(given)} is not accepted; give a list of "
                        "names")  # fmt: skip
     if kind in ("dict_type", "model_type", "model_attributes_type") and where == "biomarkers":
-        return Problem(where, given, ("her2", "kras"), f"{words.shown(given)} is not accepted; "
+        return Problem(where, given, MARKERS, f"{words.shown(given)} is not accepted; "
                        'give each result by its test, as {"her2": "positive", "kras": '
                        '"wild-type"} (or her2 and kras as fields of their own)')  # fmt: skip
     if kind == "dict_type" and where == "as_typed":
@@ -476,7 +480,7 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
              and _changed(data[field], read.get(field, getattr(profile, field)))}  # fmt: skip
     typed |= dict.fromkeys(named, cancer)  # read from the words of the cancer
     typed = unknown | typed  # a value read from the cancer's words stays as those words
-    for marker in ("her2", "kras"):
+    for marker in MARKERS:
         given = (data.get("biomarkers") or {}).get(marker)
         if given is not None and given != getattr(profile.biomarkers, marker):
             typed[f"biomarkers.{marker}"] = given
@@ -548,7 +552,7 @@ def tidy_keys(data: dict[str, Any]) -> dict[str, Any]:
     if "biomarkers" in data and data["biomarkers"] is None:  # null, as for any field: unknown
         data = {k: v for k, v in data.items() if k != "biomarkers"}
     markers = data.get("biomarkers")
-    moved = {k: v for k, v in data.items() if k not in fields and k.lower() in ("her2", "kras")}
+    moved = {k: v for k, v in data.items() if k not in fields and k.lower() in MARKERS}
     data = {k: v for k, v in data.items() if not (k in moved and v is None)}  # null: unknown
     moved = {k: v for k, v in moved.items() if v is not None}
     if not moved and not (isinstance(markers, dict) and any(k != k.lower() for k in markers)):
@@ -557,8 +561,8 @@ def tidy_keys(data: dict[str, Any]) -> dict[str, Any]:
     combined: dict[str, Any] = {}
     pairs = [*(markers.items() if isinstance(markers, dict) else []), *moved.items()]
     for key, value in pairs:
-        name = key.lower() if key.lower() in ("her2", "kras") else key
-        if name in ("her2", "kras") and (value is None or words.not_known(value)):
+        name = key.lower() if key.lower() in MARKERS else key
+        if name in MARKERS and (value is None or words.not_known(value)):
             combined.setdefault(name, value)  # unknown, which another spelling may give
             continue
         if combined.get(name) is None or words.not_known(combined[name]):
@@ -816,7 +820,7 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
                         f"until the {other} result is")  # fmt: skip
         read += Counter(words.hormone_words_read(name))
     results = words.results_in_name(name)
-    for field in ("her2", "kras"):
+    for field in MARKERS:
         values = sorted({r.value for r in results if r.field == field})
         if field == "her2" and len(values) == 2 and "equivocal" in values:
             values.remove("equivocal")  # IHC 2+ with an ISH result: the ISH decides

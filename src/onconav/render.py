@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 
 from onconav.kb.model import PROMINENCE_WORDS, TIMING_WORDS, Modality
 from onconav.kb.provenance import Cited
+from onconav.profile import MARKERS
 from onconav.result import (
     CaveatOut,
     Citation,
@@ -72,7 +73,7 @@ def warning_words(result: Result, warning: str) -> str:
         return warning
     labels = {u.fact: u.label for u in result.understood} | {"cancer": "Where the cancer started"}
     words = fact.replace("_", " ")
-    label = labels.get(fact) or (words.upper() if fact in ("her2", "kras") else words.capitalize())
+    label = labels.get(fact) or (words.upper() if fact in MARKERS else words.capitalize())
     return f"{label}: {rest}"
 
 

@@ -19,7 +19,7 @@ from onconav import words
 from onconav.kb import KnowledgeBase
 from onconav.kb.canonical import SCHEMA_FILE, json_schema, schema_text
 from onconav.kb.vocabulary import CODE_SYSTEMS, record_codes
-from onconav.profile import SET_FIELDS, Profile, where_unsaid
+from onconav.profile import MARKERS, SET_FIELDS, Profile, where_unsaid
 from onconav.result import Result
 
 # What the command takes for an ICD-10 code rather than a name (onconav.kb.vocabulary.ICD10).
@@ -137,7 +137,7 @@ def profile_schema(kb: KnowledgeBase) -> dict[str, Any]:
         "description": "Test results of the cancer; null: none known",
     }
     markers = schema["$defs"]["Biomarkers"]["properties"]
-    for marker in ("her2", "kras"):
+    for marker in MARKERS:
         one: dict[str, Any] = {"enum": _spellings(marker)}
         if marker == "her2":
             one = {"anyOf": [one, {"type": "integer", "minimum": 0, "maximum": 3}]}

@@ -32,12 +32,12 @@ from typing import Any
 from onconav.cohort.reasons import cut, reason
 from onconav.fhir import FhirError, read_resources
 from onconav.kb import KnowledgeBase
+from onconav.profile import MARKERS
 from onconav.reading import reference_key
 
 PART_BYTES = 64 * 1024 * 1024  # the text of the lines of one partition, about
 MAX_PARTS = 512  # partition files open at once: past 32 GB of NDJSON, partitions grow instead
 REFERENCE = re.compile(r'"reference"\s*:\s*"([^"]+)"')
-MARKERS = ("her2", "kras")
 MAX_NOTES = 100  # the notes kept (the summary's); past them, how many more
 SHARED_TYPE = re.compile(r"[A-Z][A-Za-z]+/[^/]+")  # Group/1, Location/2: about no one patient
 

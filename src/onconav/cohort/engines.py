@@ -24,7 +24,7 @@ from onconav.logic import (
     in_scope,
     quote,
 )
-from onconav.profile import Problem, ProfileError, facts_of, parse_profile
+from onconav.profile import MARKERS, Problem, ProfileError, facts_of, parse_profile
 from onconav.sql import results_sql
 
 ENGINES = ("duckdb", "spark", "python")
@@ -58,7 +58,7 @@ def profile_data(record: dict[str, object]) -> dict[str, object]:
     for name, value in record.items():
         if name in ("patient_id", "_row") or value is None:
             continue
-        if name in ("her2", "kras"):
+        if name in MARKERS:
             markers[name] = as_given(value)
         elif isinstance(value, list):
             data[name] = [as_given(item) for item in value]

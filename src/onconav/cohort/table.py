@@ -26,6 +26,7 @@ from onconav.kb import KnowledgeBase
 from onconav.kb.vocabulary import normalise_name
 from onconav.logic import column, quote
 from onconav.profile import (
+    MARKERS,
     NONE_WORDS,
     ProfileError,
     facts_of,
@@ -35,7 +36,6 @@ from onconav.profile import (
 
 FORMATS = {".parquet": "parquet", ".csv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson",
            ".json": "ndjson"}  # fmt: skip
-MARKERS = ("her2", "kras")
 NULL = "\x00"  # what a value not given is joined on (a key no input holds)
 # Parquet compressed with zstd: a third of the size of DuckDB's default (snappy) for a run's
 # result, written as fast; every current Parquet reader (Arrow, Spark, pandas, DuckDB) reads it

@@ -18,6 +18,7 @@ from onconav import words
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType
 from onconav.profile import (
+    MARKERS,
     Problem,
     Profile,
     ProfileError,
@@ -30,7 +31,7 @@ from onconav.profile import (
 UNKNOWN = "unknown"
 NONE = "none"
 SOME = "some"  # the list radio "yes, these": says nothing by itself
-BIOMARKERS = ("her2", "kras")
+BIOMARKERS = MARKERS
 
 
 @dataclass(frozen=True)
