@@ -1564,3 +1564,63 @@ def test_an_erbb2_gain_entered_in_error_is_not_her2_positive(kb: onconav.Knowled
     assert "biomarkers" not in reading.data
     final = read_bundle(_record(STOMACH, STAGE_4, ERBB2_GAIN), kb)
     assert final.data["biomarkers"] == {"her2": "positive"}
+
+
+COLON = _condition("o", "363406005", "Malignant tumor of colon")
+RADIOTHERAPY = {"resourceType": "Procedure", "id": "rt", "status": "completed",
+                "subject": {"reference": "Patient/p"}, "performedDateTime": "2024-05-01",
+                "code": _cc(SNOMED, "1217123003", "Radiotherapy course of treatment")}  # fmt: skip
+STOPPED_NO_RESPONSE = {  # of a MedicationRequest stopped
+    "statusReason": _cc(SNOMED, "266721009", "Absent response to treatment")}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from([("MedicationAdministration", "completed", {}),
+                        ("MedicationStatement", "completed", {}),
+                        ("MedicationRequest", "active", {}),
+                        ("MedicationRequest", "stopped", STOPPED_NO_RESPONSE),
+                        ("Procedure", "completed", {})]),
+       st.sampled_from(["Condition/o", "Condition/c"]), st.booleans())  # fmt: skip
+def test_a_treatment_or_status_of_another_cancer_is_not_read_for_the_cancer_read(
+    case: tuple[str, str, dict[str, Any]], reason: str, worsened: bool
+) -> None:
+    """A treatment given for another cancer (its reasonReference) and a disease status of
+    another cancer (its focus) are listed unused, as a result about another cancer is; given
+    for the cancer read, they are read. A colon cancer's FOLFOX and its worsening were read as
+    the stomach cancer's."""
+    kind, status, extra = case
+    about = [{"reference": reason}]
+    given = (_folfox(kind, status, "2024-05-01", reasonReference=about, **extra)
+             if kind != "Procedure" else [{**RADIOTHERAPY, "reasonReference": about}])
+    status_of = {**WORSENED, "focus": about} if worsened else WORSENED
+    reading = read_bundle(_record({**STOMACH, "onsetDateTime": "2024-04-01"},
+                                  {**COLON, "onsetDateTime": "2022-01-01"}, STAGE_4, *given,
+                                  status_of), the_kb())  # fmt: skip
+    fields = ("prior_treatments", "progressed_on", "planned", "cannot_have")
+    reasons = {u.reference: u.reason for u in reading.unused}
+    if reason == "Condition/o":
+        assert not any(name in reading.data for name in fields)
+        for resource in given:
+            ref = f"{resource['resourceType']}/{resource['id']}"
+            assert "another cancer (its reasonReference, Condition/o)" in reasons[ref]
+        if worsened:
+            assert "another cancer (its focus, Condition/o)" in reasons["Observation/worse"]
+    else:
+        assert any(name in reading.data for name in fields)
+
+
+def test_folfox_and_a_worsening_of_a_colon_cancer_are_not_the_stomach_cancers(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    colon = [{"reference": "Condition/o"}]
+    reading = read_bundle(_record(
+        {**STOMACH, "onsetDateTime": "2024-05-01"}, {**COLON, "onsetDateTime": "2022-01-01"},
+        STAGE_4, *_folfox("MedicationAdministration", "completed", "2024-01-15",
+                          reasonReference=colon),
+        {**WORSENED, "effectiveDateTime": "2024-03-01", "focus": colon}), kb)  # fmt: skip
+    assert reading.data == {"cancer": "stomach", "stage": "4"}
+    about_stomach = read_bundle(_record(
+        {**STOMACH, "onsetDateTime": "2024-05-01"}, {**COLON, "onsetDateTime": "2022-01-01"},
+        STAGE_4, *_folfox("MedicationAdministration", "completed", "2024-01-15"),
+        {**WORSENED, "effectiveDateTime": "2024-03-01"}), kb)  # fmt: skip
+    assert about_stomach.data["progressed_on"] == ["folfox"]

@@ -494,8 +494,8 @@ def read(items: list[tuple[str, object, str | None]], kb: KnowledgeBase) -> Fhir
     _her2(builder, cancer)
     _kras(builder, cancer)
     _hormone_receptors(builder, cancer)
-    _treatments(builder)
-    _statuses(builder)
+    _treatments(builder, cancer)
+    _statuses(builder, cancer)
     for res in builder.resources.values():
         if any(res.ref in refs for refs in builder.sources.values()):
             builder.unused.pop(res.ref, None)
@@ -682,19 +682,26 @@ class StageFound:
     kind: str  # group or m
 
 
-def _about_other_cancer(builder: Builder, res: Res, cancer: CancerFound, what: str) -> str | None:
+def _about_other_cancer(
+    builder: Builder, res: Res, cancer: CancerFound, what: str, element: str = "focus"
+) -> str | None:
     """Why a result (``what``: "a stage", "a result") is not read for the cancer read, by the
     Conditions its ``focus`` names, or None: read when it names none, or any is the cancer read,
     spread of it, or not among the resources given. Otherwise it is about another cancer when
     each is coded as a cancer of another place; else (a comorbidity, an unconfirmed copy of the
-    same cancer, a cancer of no known place) its focus is, truly, not the cancer read."""
-    focus = [builder.ref(f) for f in res.data.get("focus") or []]
+    same cancer, a cancer of no known place) its focus is, truly, not the cancer read.
+    ``element`` "reasonReference" reads a treatment's reasons alike, but only a treatment given
+    for another cancer is not read: a reason that is no cancer may be what the cancer causes (a
+    pain treated by radiotherapy)."""
+    focus = [builder.ref(f) for f in res.data.get(element) or []]
     kinds = [_focus_kind(builder, f, cancer) for f in focus if f and f.startswith("Condition/")]
     if not kinds or "this" in kinds:
         return None
     named = ", ".join(f for f in focus if f and f.startswith("Condition/"))
     if all(kind == "other" for kind in kinds):
-        return f"{what} about another cancer (its focus, {named}), not the one read"
+        return f"{what} about another cancer (its {element}, {named}), not the one read"
+    if element != "focus":
+        return None
     return f"{what} whose focus ({named}) is not the cancer read ({cancer.res.ref})"
 
 
@@ -1397,10 +1404,14 @@ def drugs_of_medication(concept: object, kb: KnowledgeBase) -> list[str]:
     return [named[0]] if named is not None else []
 
 
-def _medications(builder: Builder) -> list[Given]:
+def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
     out = []
     for res in builder.of_type(*MEDICATIONS):
         if not builder.valid(res):
+            continue
+        if (other := _about_other_cancer(builder, res, cancer, "a treatment",
+                                         "reasonReference")) is not None:  # fmt: skip
+            builder.drop(res.ref, other)
             continue
         medication = _medication_of(builder, res)
         concept = _concept_of(res, medication)
@@ -1450,7 +1461,7 @@ def _medications(builder: Builder) -> list[Given]:
     return out
 
 
-def _procedures(builder: Builder) -> list[Given]:
+def _procedures(builder: Builder, cancer: CancerFound) -> list[Given]:
     out = []
     for res in builder.of_type("Procedure", "ServiceRequest"):
         row = builder.row("treatments", _code_of(res.data))
@@ -1465,6 +1476,10 @@ def _procedures(builder: Builder) -> list[Given]:
             builder.drop(res.ref, f"a procedure onconav does not read: {shown}")
             continue
         if not builder.valid(res):
+            continue
+        if (other := _about_other_cancer(builder, res, cancer, "a treatment",
+                                         "reasonReference")) is not None:  # fmt: skip
+            builder.drop(res.ref, other)
             continue
         status = _status(res.data)
         extra: tuple[str, ...] = ()
@@ -1538,10 +1553,10 @@ def _by_course(kb: KnowledgeBase, given: list[Given]) -> list[str]:
     return out
 
 
-def _treatments(builder: Builder) -> None:
+def _treatments(builder: Builder, cancer: CancerFound) -> None:
     """The treatments' fields, each with the resources of its drugs and procedures and those they
     rest on (a Medication named by a request, the request a stopped one continues)."""
-    given = _medications(builder) + _procedures(builder)
+    given = _medications(builder, cancer) + _procedures(builder, cancer)
     builder_given = [g for g in given if g.how != "planned"]
     fields = {
         "prior_treatments": builder_given,
@@ -1559,9 +1574,10 @@ def _treatments(builder: Builder) -> None:
     builder.treatments = given
 
 
-def _statuses(builder: Builder) -> None:
+def _statuses(builder: Builder, cancer: CancerFound) -> None:
     """CancerDiseaseStatus: "worsened" is progression, attributed to the cancer drugs in use on
-    its date (see docs/fhir.md); any other status does not change the profile."""
+    its date (see docs/fhir.md); any other status does not change the profile, nor does the
+    status of another cancer (by its ``focus``)."""
     given: list[Given] = [g for g in builder.treatments if g.how == "given" and g.drug]
     progressed: list[Given] = []
     for res in builder.of_type("Observation"):
@@ -1572,6 +1588,9 @@ def _statuses(builder: Builder) -> None:
         status = answer.get("status") if answer else None
         if _status(res.data) not in RESULT_OK:
             builder.drop(res.ref, f"a disease status with status {_status(res.data)!r}")
+            continue
+        if (other := _about_other_cancer(builder, res, cancer, "a disease status")) is not None:
+            builder.drop(res.ref, other)
             continue
         if status != "worsened":
             shown = status or _coded(res.data.get("valueCodeableConcept"))
