@@ -1624,3 +1624,64 @@ def test_folfox_and_a_worsening_of_a_colon_cancer_are_not_the_stomach_cancers(
         STAGE_4, *_folfox("MedicationAdministration", "completed", "2024-01-15"),
         {**WORSENED, "effectiveDateTime": "2024-03-01"}), kb)  # fmt: skip
     assert about_stomach.data["progressed_on"] == ["folfox"]
+
+
+STOMACH_ICD = {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "C16.9",
+                           "display": "Malignant neoplasm of stomach"}]}  # fmt: skip
+NAMES_A_CANCER = {
+    "MedicationRequest": {"intent": "order", "reasonCode": [STOMACH_ICD],
+                          "medicationCodeableConcept": _cc(RXNORM_URI, "32592", "oxaliplatin")},
+    "ServiceRequest": {"intent": "order", "reasonCode": [STOMACH_ICD], "code": {"text": "scan"}},
+    "Procedure": {"reasonCode": [STOMACH_ICD], "code": {"text": "endoscopy"}},
+    "DiagnosticReport": {"conclusionCode": [STOMACH_ICD], "code": _cc(LOINC, "11526-1")},
+}  # fmt: skip
+# FHIR R4's statuses of each: those that are no fact (written in error, withdrawn, not done; a
+# report not final), and the others.
+STATUSES = {
+    "MedicationRequest": ({"entered-in-error", "cancelled"},
+                          {"active", "on-hold", "stopped", "completed", "draft", "unknown"}),
+    "ServiceRequest": ({"entered-in-error", "revoked"},
+                       {"draft", "active", "on-hold", "completed", "unknown"}),
+    "Procedure": ({"entered-in-error", "not-done"},
+                  {"preparation", "in-progress", "on-hold", "stopped", "completed", "unknown"}),
+    "DiagnosticReport": ({"entered-in-error", "cancelled", "registered", "partial", "preliminary",
+                          "unknown"}, {"final", "amended", "corrected", "appended"}),
+}  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(sorted(NAMES_A_CANCER)), st.data())
+def test_a_cancer_is_never_read_from_what_is_no_fact(kind: str, data: Any) -> None:
+    """With no cancer Condition, a cancer named by an order, a procedure or a report is read
+    only when the resource stands: one entered in error, cancelled, revoked or not done (a report
+    not final) is named in the error, never read as the cancer; and spread of a cancer entered in
+    error or refuted is not read as cancer of unknown origin. An oxaliplatin order entered in
+    error gave a stomach cancer; a liver metastasis entered in error gave cancer unknown."""
+    not_a_fact, fact = STATUSES[kind]
+    status = data.draw(st.sampled_from(sorted(not_a_fact | fact)))
+    resource = {"resourceType": kind, "id": "r", "status": status,
+                "subject": {"reference": "Patient/p"}, **NAMES_A_CANCER[kind]}  # fmt: skip
+    if status in fact:
+        assert read_bundle(_record(resource), the_kb()).data["cancer"] == "stomach"
+        return
+    with pytest.raises(FhirError) as caught:
+        read_bundle(_record(resource), the_kb())
+    assert any(p.message.startswith(f"{kind}/r names a cancer but was not read")
+               and repr(status) in p.message for p in caught.value.problems)
+
+
+@pytest.mark.parametrize("verification", ["entered-in-error", "refuted"])
+def test_spread_not_confirmed_alone_is_no_cancer(
+    verification: str, kb: onconav.KnowledgeBase
+) -> None:
+    liver = {"resourceType": "Condition", "id": "m", "subject": {"reference": "Patient/p"},
+             "code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm",
+                                  "code": "C78.7"}]},
+             "verificationStatus": _cc(VERIFICATION, verification)}  # fmt: skip
+    with pytest.raises(FhirError) as caught:
+        read_bundle(_record(liver), kb)
+    assert any(p.message.startswith("Condition/m is coded as a cancer but was not read")
+               and verification in p.message for p in caught.value.problems)
+    confirmed = read_bundle(_record({**liver, "verificationStatus": _cc(VERIFICATION,
+                                                                         "confirmed")}), kb)
+    assert confirmed.data == {"cancer": "unknown", "metastases": ["liver"]}

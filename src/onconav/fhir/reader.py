@@ -620,31 +620,58 @@ def _cancer(builder: Builder) -> CancerFound:
     return best
 
 
+ORDERS = ("ServiceRequest", "MedicationRequest", "DiagnosticReport", "Procedure")
+# The statuses of an order or a procedure that say it is not a fact: written in error, or
+# withdrawn (what it names as its reason is not read as the cancer).
+NOT_A_FACT = {"entered-in-error", "cancelled", "revoked", "not-done"}
+
+
+def _cancer_reason(builder: Builder, res: Res) -> tuple[object, str | None] | None:
+    """The first cancer an order, a procedure or a report names (its ``reasonCode``, a report's
+    ``conclusionCode``) and the cancer name the table gives it, or None."""
+    element = "conclusionCode" if res.type == "DiagnosticReport" else "reasonCode"
+    for concept in res.data.get(element) or []:
+        row = builder.row("conditions", concept)
+        site = row.get("cancer") if row else None
+        if site is not None or _is_cancer_code(concept):
+            return concept, site
+    return None
+
+
 def _cancer_from_orders(builder: Builder) -> list[CancerFound]:
-    """With no cancer Condition: a cancer named as the reason for an order or a report."""
+    """With no cancer Condition: a cancer named as the reason for an order or a procedure, or as
+    a report's conclusion; not by one entered in error, cancelled, revoked or not done, nor by a
+    report that is not final (amended, corrected or appended)."""
     found = []
-    types = ("ServiceRequest", "MedicationRequest", "DiagnosticReport", "Procedure")
-    for res in builder.of_type(*types):
-        element = "conclusionCode" if res.type == "DiagnosticReport" else "reasonCode"
-        for concept in res.data.get(element) or []:
-            row = builder.row("conditions", concept)
-            site = row.get("cancer") if row else None
-            if site is None and not _is_cancer_code(concept):
-                continue
-            if not builder.valid(res):
-                break
-            builder.warnings.append(
-                f"no cancer Condition is on record: the cancer is read from the reason for "
-                f"{res.ref} ({_coded(concept)})"
-            )
-            found.append(CancerFound(res, site or "unknown", None))
-            break
+    for res in builder.of_type(*ORDERS):
+        named = _cancer_reason(builder, res)
+        if named is None or not builder.valid(res):
+            continue
+        concept, site = named
+        status = _status(res.data)
+        if status in NOT_A_FACT or (res.type == "DiagnosticReport"
+                                    and status not in RESULT_OK | {"appended"}):  # fmt: skip
+            builder.drop(res.ref, f"{_coded(concept)} is named by a {res.type} with status "
+                         f"{status!r}: not read as the cancer")  # fmt: skip
+            continue
+        builder.warnings.append(
+            f"no cancer Condition is on record: the cancer is read from the reason for "
+            f"{res.ref} ({_coded(concept)})"
+        )
+        found.append(CancerFound(res, site or "unknown", None))
     return found
 
 
 def _no_cancer(builder: Builder) -> CancerFound:
-    secondary = [r for r in builder.of_type("Condition")
-                 if _metastasis_site(builder, r) and builder.valid(r)]  # fmt: skip
+    secondary = []
+    for res in builder.of_type("Condition"):
+        if not _metastasis_site(builder, res) or not builder.valid(res):
+            continue
+        if _status(res.data, "verificationStatus") in NOT_CONFIRMED:
+            why = _status(res.data, "verificationStatus")
+            builder.drop(res.ref, f"spread of a cancer that is {why}: not read")
+            continue
+        secondary.append(res)
     if secondary:
         builder.warnings.append(
             "only cancer that has spread is on record: where it started is read as unknown"
@@ -656,7 +683,12 @@ def _no_cancer(builder: Builder) -> CancerFound:
                          + builder.unused[res.ref].removesuffix(": not read"))
                 for res in builder.resources.values()
                 if res.type == "Condition" and res.ref in builder.unused
-                and _coded_as_cancer(builder, res)]  # fmt: skip
+                and (_coded_as_cancer(builder, res) or _metastasis_site(builder, res))
+                ] + [_problem("bundle", f"{res.ref} names a cancer but was not read: "
+                              + builder.unused[res.ref])
+                     for res in builder.resources.values()
+                     if res.type in ORDERS and res.ref in builder.unused
+                     and _cancer_reason(builder, res) is not None]  # fmt: skip
     raise FhirError([_problem(
         "bundle", "no cancer condition: no Condition coded as a cancer (SNOMED CT, or ICD-10-CM "
         "C00-C96) that could be read, and no cancer named as the reason for an order; the "
