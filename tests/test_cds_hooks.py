@@ -2240,3 +2240,16 @@ def test_the_no_cancer_card_names_the_cancer_condition_not_read(client: Client) 
     assert card["summary"].startswith("No cancer diagnosis")
     assert ("Condition/primary-rectum is coded as a cancer but was not read: a cancer "
             "condition that is provisional") in card["detail"]
+
+
+def test_a_resource_nested_too_deep_is_set_aside_not_a_500(client: Client) -> None:
+    """A Condition of extensions nested 150 deep (6 KB) beside the cancer's was a RecursionError
+    in the reading: 500. It is set aside as the command line sets it aside."""
+    inner: list[dict[str, Any]] = [{"url": "https://example.org/leaf", "valueString": "x"}]
+    for _ in range(150):
+        inner = [{"url": "https://example.org/nest", "extension": inner}]
+    deep = {**records.liver_metastasis(), "id": "deep", "extension": inner}
+    resources = [*records.SITUATIONS["stomach-stage4-her2-unknown"], deep]
+    made = cards_of(post(client, PATIENT_VIEW,
+                         hook_call("patient-view", records.prefetch(resources))))  # fmt: skip
+    assert made[0]["summary"].startswith("Stomach cancer")

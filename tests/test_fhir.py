@@ -1685,3 +1685,42 @@ def test_spread_not_confirmed_alone_is_no_cancer(
     confirmed = read_bundle(_record({**liver, "verificationStatus": _cc(VERIFICATION,
                                                                          "confirmed")}), kb)
     assert confirmed.data == {"cancer": "unknown", "metastases": ["liver"]}
+
+
+def _nested_extensions(levels: int) -> list[dict[str, Any]]:
+    """An extension holding an extension, ``levels`` deep (two JSON levels each)."""
+    inner: list[dict[str, Any]] = [{"url": "https://example.org/leaf", "valueString": "x"}]
+    for _ in range(levels):
+        inner = [{"url": "https://example.org/nest", "extension": inner}]
+    return inner
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(min_value=0, max_value=400), st.sampled_from(["Condition", "Observation"]))
+def test_a_resource_nested_too_deep_is_listed_never_a_crash(levels: int, kind: str) -> None:
+    """A 6 KB Condition of extensions nested 150 deep was a RecursionError (a traceback on the
+    command line, 500 from the API and the CDS Hooks service): its validation went past Python's
+    recursion limit. A resource nested deeper than MAX_DEPTH is listed unused with why."""
+    deep = {"extension": _nested_extensions(levels)}
+    cancer, stage = ({**RECTUM, **deep}, STAGE_4) if kind == "Condition" else (
+        RECTUM, {**STAGE_4, **deep})  # fmt: skip
+    try:
+        reading = read_bundle(_record(cancer, stage), the_kb())
+    except FhirError as error:  # the cancer itself too deep: no cancer, and why
+        assert kind == "Condition"
+        assert "nested deeper than a resource can be" in str(error)
+        return
+    if 2 * levels + 3 <= 64:
+        assert reading.data["stage"] == "4"
+    else:
+        assert "stage" not in reading.data
+        assert "nested deeper" in {u.reference: u.reason for u in reading.unused}[
+            "Observation/stage"]
+
+
+def test_a_bundle_nested_too_deep_outside_its_entries_is_an_error(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    record = {**_record(RECTUM), "meta": {"extension": _nested_extensions(400)}}
+    with pytest.raises(FhirError, match="nested too deep"):
+        read_bundle(record, kb)

@@ -123,6 +123,9 @@ def read_bundle(bundle: Mapping[str, Any], kb: KnowledgeBase) -> FhirReading:
                     accepted=(), message=f"not a valid FHIR R4 Bundle: {e['msg']}")
             for e in error.errors()
         ]) from None  # fmt: skip
+    except RecursionError:  # an extension of its meta nested hundreds of levels deep
+        raise _not_fhir("bundle", "not FHIR: the Bundle is nested too deep outside its "
+                        "entries") from None  # fmt: skip
     if bundle.get("type") not in BUNDLE_TYPES:  # the model takes any code
         raise FhirError([Problem(
             field="bundle.type", value=bundle.get("type"), accepted=BUNDLE_TYPES,

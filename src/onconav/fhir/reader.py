@@ -295,21 +295,29 @@ def too_large(value: object, limit: int = MAX_VALUES) -> bool:
     return False
 
 
+MAX_DEPTH = 64
+"""The most levels of objects and lists one resource may nest to be read. A real one nests a
+dozen or so (an extension in an extension adds two); validating one of 300 levels (extensions in
+extensions, 6 KB) went past Python's recursion limit: a traceback, and 500 from the API."""
+
+
 def _modified(data: JSON) -> str | None:
-    """Why a resource cannot be read, or None: larger than MAX_VALUES values, or one of FHIR's
-    modifiers changes its meaning. ``doNotPerform`` makes a request one not to give the drug or do
-    the procedure; a ``modifierExtension`` (anywhere in it) is one that, by FHIR's rule, an
-    application that does not understand it must not read the resource past. onconav
-    understands none."""
+    """Why a resource cannot be read, or None: larger than MAX_VALUES values, nested deeper than
+    MAX_DEPTH levels, or one of FHIR's modifiers changes its meaning. ``doNotPerform`` makes a
+    request one not to give the drug or do the procedure; a ``modifierExtension`` (anywhere in
+    it) is one that, by FHIR's rule, an application that does not understand it must not read
+    the resource past. onconav understands none."""
     if data.get("doNotPerform") is True:
         return "an order not to do it (doNotPerform): not read as given or planned"
-    waiting: list[object] = [data]
+    waiting: list[tuple[object, int]] = [(data, 1)]
     seen = 0
     while waiting:
-        value = waiting.pop()
+        value, depth = waiting.pop()
         seen += 1
         if seen > MAX_VALUES:
             return f"larger than a resource can be: more than {MAX_VALUES} values; not read"
+        if depth > MAX_DEPTH:
+            return f"nested deeper than a resource can be: more than {MAX_DEPTH} levels; not read"
         if isinstance(value, OBJECT):
             found = value.get("modifierExtension")
             if found:
@@ -318,9 +326,9 @@ def _modified(data: JSON) -> str | None:
                 named = ", ".join(str(u) for u in urls if isinstance(u, str)) or "no url"
                 return (f"a modifierExtension onconav does not understand ({named}) changes "
                         "what it says: not read")  # fmt: skip
-            waiting += value.values()
+            waiting += [(item, depth + 1) for item in value.values()]
         elif isinstance(value, list):
-            waiting += value
+            waiting += [(item, depth + 1) for item in value]
     return None
 
 
@@ -380,6 +388,9 @@ class Builder:
             except ValidationError as error:
                 self.checked[res.ref] = False
                 self.unused[res.ref] = _invalid(error)
+            except RecursionError:  # nested too deep for the model (MAX_DEPTH keeps it out)
+                self.checked[res.ref] = False
+                self.unused[res.ref] = "nested deeper than a resource can be: not read"
         return self.checked[res.ref]
 
     def use(self, name: str, *refs: str) -> None:
