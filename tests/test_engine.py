@@ -883,12 +883,13 @@ def test_every_problem_of_a_profile_is_reported_at_once(kb) -> None:  # type: ig
 
 
 def test_odd_spellings_and_codes_in_a_profile(kb) -> None:  # type: ignore[no-untyped-def]
-    """A code where a name is expected, an ICD-10 subcode, '-' for HER2-negative, a stage as a
-    whole number; a list holding only a None or a blank is not 'none'."""
+    """A code where a name is expected, an ICD-10 subcode, '-ve' for HER2-negative (a dash alone
+    is refused: a blank cell as often), a stage as a whole number; a list holding only a None or
+    a blank is not 'none'."""
     data = {
         "cancer": "C16.9",  # ICD-10 stomach, with its subdivision
         "stage": 4,
-        "biomarkers": {"her2": "-"},
+        "biomarkers": {"her2": "-ve"},
         "cannot_have": ["rxnorm|4492"],  # fluorouracil
         "metastases": ["C78.7"],  # secondary cancer of the liver
     }
@@ -897,7 +898,8 @@ def test_odd_spellings_and_codes_in_a_profile(kb) -> None:  # type: ignore[no-un
     assert facts.site == "stomach" and facts.row["stage"] == "4" and facts.row["her2"] == "negative"
     assert facts.row["cannot_have"] == frozenset({"fluorouracil"})
     assert facts.row["metastases"] == frozenset({"liver"})
-    for bad in ({"symptoms": [None]}, {"symptoms": " , "}, {"stage": ["IV"]}, {"stage": True}):
+    for bad in ({"symptoms": [None]}, {"symptoms": " , "}, {"stage": ["IV"]}, {"stage": True},
+                {"biomarkers": {"her2": "-"}}):  # fmt: skip
         with pytest.raises(ProfileError):
             parse_profile({"cancer": "rectum", **bad}, kb)
     with pytest.raises(ProfileError, match="is a code of no cancer"):

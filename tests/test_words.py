@@ -501,6 +501,9 @@ def test_more_kras_words(typed: str, value: str) -> None:
 @pytest.mark.parametrize(
     ("typed", "value"),
     [("+", None), ("++", None), ("+++", "positive"), ("HER2 IHC 2+, ISH not amplified", "negative"),
+     # a dash alone is a table's blank cell as often as a negative result: not read as negative
+     ("-", None), ("--", None), (" - ", None), ("HER2-", "negative"), ("HER2 -ve", "negative"),
+     ("-ve", "negative"),
      ("HER2 2+, FISH amplified", "positive"), ("Her2neu negative (score 1+)", "negative"),
      ("HER2 3+?", None), ("HER2 pending", None), ("HER2 positivity not excluded", None),
      ("HER2 inconclusive", None),

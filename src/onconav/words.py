@@ -235,6 +235,10 @@ def her2(value: object) -> str:
     text = re.sub(r"(?<=[+-])ve\b", "", str(value).lower()).replace("+++", "3+")  # HER2 +ve
     if str(value).strip() == "+" or re.search(r"(?<!\+)\+\+", text):  # 1+ or 2+, some reports
         raise NotUnderstood(value, HER2_ACCEPTED + "; write the IHC score as 1+ or 2+", HER2_VALUES)
+    if re.fullmatch(r"[\s-]*-[\s-]*", str(value)):  # a dash alone: a table's blank cell, often
+        raise NotUnderstood(value, HER2_ACCEPTED + "; a dash alone may mean no result as well as "
+                            "a negative one: write negative, or leave the result out",
+                            HER2_VALUES)  # fmt: skip
     # an ISH result, which decides an IHC 2+ (found before "not amplified" is read as negative)
     ish = re.search(r"\b(ish|fish|sish|cish|amplified|amplification)\b", text)
     text = re.sub(r"her-?2 ?/? ?neu", "her2", text)  # HER2/neu
