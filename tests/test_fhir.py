@@ -1724,3 +1724,51 @@ def test_a_bundle_nested_too_deep_outside_its_entries_is_an_error(
     record = {**_record(RECTUM), "meta": {"extension": _nested_extensions(400)}}
     with pytest.raises(FhirError, match="nested too deep"):
         read_bundle(record, kb)
+
+
+BREAST = _condition("b", "254837009", "Malignant tumor of breast", "remission",
+                    onsetDateTime="2012-01-01")  # fmt: skip
+
+
+@pytest.mark.parametrize("code", ["85319-2", "85318-4"])
+@pytest.mark.parametrize("cancer", [STOMACH, RECTUM, BREAST])
+def test_a_her2_test_of_a_breast_cancer_specimen_is_read_for_breast_cancer_only(
+    code: str, cancer: dict[str, Any], kb: onconav.KnowledgeBase
+) -> None:
+    """A HER2 test whose code names a breast cancer specimen (LOINC 85319-2, 85318-4), with no
+    focus, was read as the HER2 of a stomach cancer on record beside a breast cancer treated
+    years before; it is read for a breast cancer only, as the breast-only receptor tests are."""
+    her2 = _observation("h", code, _cc(LOINC, "LA6576-8", "Positive"), "2012-02-01")
+    reading = read_bundle(_record(cancer, STAGE_4, her2), kb)
+    if cancer is BREAST:
+        assert reading.data["biomarkers"] == {"her2": "positive"}
+    else:
+        assert "biomarkers" not in reading.data
+        reason = {u.reference: u.reason for u in reading.unused}["Observation/h"]
+        assert "breast cancer specimen" in reason
+
+
+def test_a_breast_specimen_her2_beside_a_stomach_cancer_is_not_its_her2(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    her2 = _observation("h", "85319-2", valueString="3+", date="2012-02-01")
+    reading = read_bundle(_record({**STOMACH, "onsetDateTime": "2023-01-01"}, BREAST, STAGE_4,
+                                  her2), kb)  # fmt: skip
+    assert reading.data["cancer"] == "stomach" and "biomarkers" not in reading.data
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(["MedicationRequest"]),
+       st.sampled_from(["active", "completed", "stopped", "on-hold", "draft"]))
+def test_a_request_of_intent_option_is_neither_had_nor_planned(kind: str, status: str) -> None:
+    """FHIR R4: a MedicationRequest of intent "option" is one of the choices of a RequestGroup,
+    not an order (no one chose it yet): it was read as a treatment had. It is listed unused."""
+    given = _folfox(kind, status, "2024-01-01", intent="option")
+    reading = read_bundle(_record(RECTUM, STAGE_4, *given), the_kb())
+    assert not {"prior_treatments", "planned", "progressed_on", "cannot_have"} & set(
+        reading.data)
+    reasons = {u.reference: u.reason for u in reading.unused}
+    assert all("intent 'option'" in reasons[f"{kind}/{r['id']}"] for r in given)
+    order = read_bundle(_record(RECTUM, STAGE_4, *_folfox(kind, status, "2024-01-01")),
+                        the_kb())  # fmt: skip
+    assert {"prior_treatments", "planned"} & set(order.data)

@@ -1056,6 +1056,10 @@ def _her2(builder: Builder, cancer: CancerFound) -> None:
             builder.drop(res.ref, "a serum HER2 test does not count: HER2 status is read from "
                          "the tumour (tissue) only")  # fmt: skip
             continue
+        if row is not None and row.get("specimen") == "breast" and cancer.site != "breast":
+            builder.drop(res.ref, f"a HER2 test of a breast cancer specimen ({row.display}): "
+                         f"not read for a cancer of the {cancer.site}")  # fmt: skip
+            continue
         if _status(res.data) not in RESULT_OK:  # an ERBB2 variant as much as a HER2 test
             what = "an ERBB2 variant" if erbb2 else "a HER2 test"
             builder.drop(res.ref, f"{what} with status {_status(res.data)!r}: not a result")
@@ -1480,6 +1484,10 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
             continue
         if status in NOT_GIVEN:
             builder.drop(res.ref, f"status {status!r}: not given")
+            continue
+        if res.data.get("intent") == "option":
+            builder.drop(res.ref, "intent 'option': one of the choices of a request group, not "
+                         "an order: not read as given or planned")  # fmt: skip
             continue
         reasons = res.data.get("statusReason")
         reasons = reasons if isinstance(reasons, list) else [reasons] if reasons else []
