@@ -2253,3 +2253,27 @@ def test_a_resource_nested_too_deep_is_set_aside_not_a_500(client: Client) -> No
     made = cards_of(post(client, PATIENT_VIEW,
                          hook_call("patient-view", records.prefetch(resources))))  # fmt: skip
     assert made[0]["summary"].startswith("Stomach cancer")
+
+
+@pytest.mark.parametrize(
+    "subject",
+    [{"reference": "Group/g1"}, {"display": "Someone Else"},
+     {"identifier": {"system": "https://hospital.example.org/mrn", "value": "999"}}],
+)  # fmt: skip
+def test_a_resource_whose_subject_is_no_patient_reads_as_not_on_record(
+    client: Client, subject: dict[str, Any]
+) -> None:
+    """A KRAS result whose subject is a Group, a name or an identifier only (someone else's,
+    perhaps) was read as this person's; the cards are those of a record without it, as the
+    command line and the API read it."""
+    resources = copy.deepcopy(records.SITUATIONS["rectal-stage4-kras-mutated"])
+    for resource in resources:
+        if resource["resourceType"] == "Observation" and resource["id"] != "stage-group":
+            resource["subject"] = subject
+    made = cards_of(post(client, PATIENT_VIEW,
+                         hook_call("patient-view", records.prefetch(resources))))  # fmt: skip
+    without = patient_view(client, "rectal-stage4-kras-unknown")
+    assert [c["summary"] for c in made] == [c["summary"] for c in without]
+    assert [(o.id, o.status) for o in offered_result(resources).options] == [
+        (o.id, o.status) for o in offered_result(records.SITUATIONS[
+            "rectal-stage4-kras-unknown"]).options]  # fmt: skip

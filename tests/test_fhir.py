@@ -1772,3 +1772,38 @@ def test_a_request_of_intent_option_is_neither_had_nor_planned(kind: str, status
     order = read_bundle(_record(RECTUM, STAGE_4, *_folfox(kind, status, "2024-01-01")),
                         the_kb())  # fmt: skip
     assert {"prior_treatments", "planned"} & set(order.data)
+
+
+SUBJECTS = [  # (subject, whether it is a reference to a Patient)
+    ({"reference": "Patient/p"}, True),
+    ({"reference": "https://ehr.example.org/fhir/Patient/p"}, True),
+    ({"reference": "Patient/p", "display": "Ada"}, True),
+    ({"identifier": {"system": "https://hospital.example.org/mrn", "value": "999"},
+      "display": "Someone Else"}, False),
+    ({"display": "Other Person"}, False),
+    ({"reference": "Group/g1"}, False),
+    ({"reference": "urn:uuid:6f1c2d4e-0000-4000-8000-000000000000"}, False),
+]  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(SUBJECTS), st.sampled_from(["subject of the stage", "subject of a drug"]))
+def test_a_resource_not_about_a_patient_reference_is_not_read_as_this_persons(
+    case: tuple[dict[str, Any], bool], which: str
+) -> None:
+    """A stage whose subject named someone else by identifier, a Group, only a name, or a
+    urn:uuid not among the resources was read as this person's, with no word. Only a subject that
+    is a reference to a Patient is read; the others are listed unused with why."""
+    subject, read = case
+    stage, drug = STAGE_4, _folfox("MedicationAdministration", "completed", "2024-01-01")[0]
+    if which == "subject of the stage":
+        stage = {**stage, "subject": subject}
+    else:
+        drug = {**drug, "subject": subject}
+    reading = read_bundle(_record(RECTUM, stage, drug), the_kb())
+    field, ref = (("stage", "Observation/stage") if which == "subject of the stage"
+                  else ("prior_treatments", f"MedicationAdministration/{drug['id']}"))
+    assert (field in reading.data) == read
+    if not read:
+        reason = {u.reference: u.reason for u in reading.unused}[ref]
+        assert "is not a reference to a Patient" in reason

@@ -475,7 +475,10 @@ def entries_of(entries: list[Any], where: str) -> list[tuple[str, object, str | 
 
 
 def _one_person(builder: Builder) -> None:
-    """The resources must be about one person: more than one patient is an error."""
+    """The resources must be about one person: more than one patient is an error. A resource
+    whose ``subject`` (or ``patient``) is not a reference to a Patient (an identifier or a name
+    only, a Group, a fullUrl not among the resources) may be about anyone: it is listed unused,
+    never read as this person's."""
     people = {r.ref for r in builder.of_type("Patient")}
     for res in builder.resources.values():
         who = builder.ref(res.data.get("subject")) or builder.ref(res.data.get("patient"))
@@ -486,6 +489,17 @@ def _one_person(builder: Builder) -> None:
             "bundle", f"the resources are about {len(people)} different patients; give one "
             "person's record",
         )])  # fmt: skip
+    for res in builder.resources.values():
+        name = next((n for n in ("subject", "patient") if res.data.get(n) is not None), None)
+        if name is None or builder.checked.get(res.ref) is False:
+            continue
+        link = res.data[name]
+        who = builder.ref(link)
+        if (who is None or not who.startswith("Patient/")) and builder.valid(res):
+            written = link.get("reference") or link.get("display") or "an identifier only"
+            builder.checked[res.ref] = False
+            builder.unused[res.ref] = (f"its {name} ({str(written)[:80]}) is not a reference to a "
+                                       "Patient: it may be about someone else; not read")
 
 
 # --------------------------------------------------------------------------------------------
