@@ -290,7 +290,8 @@ def test_where_the_names_are_listed_is_said_once_a_field(run: Run) -> None:
                "--cannot-have", "xq")  # fmt: skip
     assert done.status == 2
     assert [line.removeprefix("onconav: error: ") for line in done.errors()] == [
-        "cannot_have[0]: 'xq' is not known; check the spelling, or leave it out "
+        "cannot_have[0]: 'xq' is not known; check the spelling; give a regimen the sources do "
+        "not name as its drugs (FOLFOX: 5-FU, leucovorin, oxaliplatin); or leave it out "
         "(`onconav kb words cannot_have` lists the accepted names)",
         "symptoms[0]: 'hiccup' is not known; check the spelling, or leave it out "
         "(`onconav kb words symptoms` lists the accepted names)",

@@ -775,6 +775,8 @@ def test_no_misleading_suggestion_and_no_guess_read_as_fact(field: str, typed: s
     with pytest.raises(ProfileError) as caught:
         parse_profile({"cancer": "rectum", field: [typed]}, KB)
     assert "did you mean" not in str(caught.value)
+    if field in ("prior_treatments", "cannot_have", "progressed_on"):  # how to give it instead
+        assert "give a regimen the sources do not name as its drugs" in str(caught.value)
 
 
 DRUG_NAMES = sorted(n for n in KB.value_names["prior_treatments"] if len(n) >= 5)

@@ -362,6 +362,7 @@ def fact_fields() -> list[str]:
     return out
 
 
+TREATMENT_FIELDS = ("progressed_on", "cannot_have", "prior_treatments", "planned")
 SET_FIELDS = ("metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms",
               "planned", "used_for_my_cancer")  # fmt: skip
 """The list fields: each is the set fact of the same name, its names resolved in the knowledge
@@ -738,6 +739,9 @@ def _resolve(
                 hint = "list only what is there and known; leave out what is not or not sure"
             elif close:
                 hint = f"did you mean {kb.label(field, close)}?"
+            elif field in TREATMENT_FIELDS:  # a regimen the sources do not name (FOLFOXIRI)
+                hint = ("check the spelling; give a regimen the sources do not name as its "
+                        "drugs (FOLFOX: 5-FU, leucovorin, oxaliplatin); or leave it out")
             else:
                 hint = "check the spelling, or leave it out"
             problems.append(Problem(f"{field}[{i}]", name, accepted,
