@@ -359,18 +359,46 @@ def run_cli(run: Run) -> Run:
 
 
 def test_spark_quarantines_the_same_lines(tmp_path: Path, spark_stopped: None) -> None:
+    """Spark answers as DuckDB, its --out in a folder whose name Spark (Hadoop) reads as a
+    pattern ('[1]', '{a}': it stopped with a traceback, PATH_NOT_FOUND)."""
     source = tmp_path / "people.ndjson"
     lines = [json.dumps(PEOPLE[0]), "[]", json.dumps(PEOPLE[1]), "{", *map(json.dumps, PEOPLE[2:])]
     source.write_text("\n".join(lines) + "\n")
     fast = run(KB, source, tmp_path / "duckdb.parquet")
-    spark = run(KB, source, tmp_path / "spark.parquet", engine="spark", master="local[1]")
+    folder = tmp_path / "out [1]{a}*"
+    folder.mkdir()
+    spark = run(KB, source, folder / "spark.parquet", engine="spark", master="local[1]")
     assert spark.loaded == fast.loaded and (fast.loaded.rows, fast.loaded.quarantined) == (7, 4)
-    assert quarantined(tmp_path / "spark.quarantine.csv") == quarantined(
+    assert quarantined(folder / "spark.quarantine.csv") == quarantined(
         tmp_path / "duckdb.quarantine.csv"
     )
-    assert [r for r, _, _ in quarantined(tmp_path / "spark.quarantine.csv")] == [2, 4, 5, 7]
-    assert answers(tmp_path / "spark.parquet") == answers(tmp_path / "duckdb.parquet")
+    assert [r for r, _, _ in quarantined(folder / "spark.quarantine.csv")] == [2, 4, 5, 7]
+    assert answers(folder / "spark.parquet") == answers(tmp_path / "duckdb.parquet")
     assert answers(tmp_path / "duckdb.parquet") == clean(tmp_path)
+
+
+def test_an_error_of_spark_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An exception Spark raises while it runs the options' query (an AnalysisException, a
+    Java error) is the cohort's error, one line (exit 2 on the command line), never a
+    traceback; a path given to Spark's reads has Hadoop's pattern characters escaped. (Spark
+    itself is not started: a session whose reads fail stands in for it.)"""
+    from onconav.cohort import spark as spark_engine
+
+    class Failing:
+        class read:  # as PySpark names it
+            @staticmethod
+            def parquet(path: str) -> None:
+                raise RuntimeError(f"[PATH_NOT_FOUND] Path does not exist: {path}.\nat ...")
+
+    monkeypatch.setattr(spark_engine, "session", lambda log, master: Failing())
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer\na,rectum\n")
+    with pytest.raises(CohortError) as refused:
+        run(KB, source, tmp_path / "out.parquet", engine="spark")
+    said = str(refused.value)
+    assert said.startswith("--engine spark: Spark could not run the options' query: "
+                           "[PATH_NOT_FOUND] Path does not exist: ") and "\n" not in said
+    assert spark_engine.read_path(Path("/a [1]/b{c}*?/d")) == r"/a \[1\]/b\{c\}\*\?/d"
 
 
 def test_a_parquet_column_named_as_duckdb_numbers_rows_is_not_a_fact(tmp_path: Path) -> None:

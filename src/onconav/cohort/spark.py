@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from onconav.cohort.engines import DEFAULT_MASTER
+from onconav.cohort.engines import DEFAULT_MASTER, RESULT_COLUMNS
 from onconav.cohort.table import CohortError, copy_to
 from onconav.kb import KnowledgeBase
 from onconav.logic import SPARK, quote
@@ -94,15 +94,38 @@ def session(log: Path, master: str = DEFAULT_MASTER) -> Any:
 def run_spark(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, folder: Path,
               master: str = DEFAULT_MASTER) -> str:  # fmt: skip
     """The ``spark`` engine over table ``facts``: returns the query of Spark's result, written as
-    Parquet under ``folder`` (which must outlive the query's use)."""
+    Parquet under ``folder`` (which must outlive the query's use). A path is read by Spark as a
+    pattern (``[1]``, ``*``, ``{a}``: Hadoop's glob), so the folder's path is given to a read with
+    those characters escaped (``read_path``), and Spark's result read back by DuckDB file by
+    file, never by a pattern. An error of Spark's is a CohortError, its first line."""
     facts, result = folder / "facts.parquet", folder / "result"
     copy_to(con, "SELECT * FROM facts", facts, "parquet")
     steps, options = results_sql(kb, dialect=SPARK)
     spark = session(folder / "spark.log", master)
-    spark.read.parquet(str(facts)).createOrReplaceTempView("facts")
-    for name, query in steps:  # each table made once, as DuckDB makes them, then read
-        spark.sql(query).write.mode("overwrite").parquet(str(folder / name))
-        spark.read.parquet(str(folder / name)).createOrReplaceTempView(name)
-    spark.sql(options).write.mode("overwrite").parquet(str(result))
+    try:
+        spark.read.parquet(read_path(facts)).createOrReplaceTempView("facts")
+        for name, query in steps:  # each table made once, as DuckDB makes them, then read
+            spark.sql(query).write.mode("overwrite").parquet(str(folder / name))
+            spark.read.parquet(read_path(folder / name)).createOrReplaceTempView(name)
+        spark.sql(options).write.mode("overwrite").parquet(str(result))
+    except Exception as error:  # PySpark's and Java's (Py4JJavaError): no traceback, one line
+        said = str(error).strip()
+        first = said.splitlines()[0] if said else type(error).__name__
+        raise CohortError(f"--engine spark: Spark could not run the options' query: {first}"
+                          ) from None  # fmt: skip
+    files = ", ".join(quote(str(f)) for f in sorted(result.glob("*.parquet")))
+    if not files:  # no part written (no one answered): the result's columns, no row
+        con.execute(f"CREATE TABLE result ({RESULT_COLUMNS})")
+        return "SELECT * FROM result"
     return ("SELECT patient_id, option_id, status, because, missing "
-            f"FROM read_parquet({quote(str(result / '*.parquet'))})")  # fmt: skip
+            f"FROM read_parquet([{files}])")  # fmt: skip
+
+
+# the characters Hadoop reads as a pattern in a path (its GlobPattern), and the escape of each
+GLOB = re.compile(r"([\\*?\[\]{}])")
+
+
+def read_path(path: Path) -> str:
+    """A path as Spark reads it as that path, not a pattern: ``out [1]/facts.parquet`` is read
+    by Spark as ``out \\[1\\]/facts.parquet`` (a write's path is no pattern)."""
+    return GLOB.sub(r"\\\1", str(path))
