@@ -22,6 +22,8 @@ from typing import Any
 import httpx
 import jwt
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from cds_hooks import records
@@ -2277,3 +2279,66 @@ def test_a_resource_whose_subject_is_no_patient_reads_as_not_on_record(
     assert [(o.id, o.status) for o in offered_result(resources).options] == [
         (o.id, o.status) for o in offered_result(records.SITUATIONS[
             "rectal-stage4-kras-unknown"]).options]  # fmt: skip
+
+
+def test_a_radiotherapy_volume_on_the_server_is_read_as_the_command_line_reads_it(
+    ehr: FakeEhr,
+) -> None:
+    """An mCODE radiotherapy course whose pelvic site is in the BodyStructure its volume names
+    read as pelvic radiation on the command line, but as radiation therapy only in the cards:
+    the BodyStructure was never asked for. It is read from the FHIR server, as a Medication an
+    order names is."""
+    volume = {"resourceType": "BodyStructure", "id": "vol", "patient": records.SUBJECT,
+              "location": {"coding": [records.coding(records.SNOMED, "34402009",
+                                                     "Rectum structure")]}}  # fmt: skip
+    course = {"resourceType": "Procedure", "id": "rt", "status": "completed",
+              "subject": records.SUBJECT, "performedDateTime": "2021-03-01",
+              "code": {"coding": [records.coding(records.SNOMED, "1217123003",
+                                                 "Radiotherapy course of treatment")]},
+              "extension": [{"url": "http://hl7.org/fhir/us/mcode/StructureDefinition/"
+                             "mcode-radiotherapy-dose-delivered-to-volume",
+                             "extension": [{"url": "volume", "valueReference":
+                                            {"reference": "BodyStructure/vol"}}]}]}  # fmt: skip
+    resources = [*records.SITUATIONS["rectal-stage4-kras-unknown"], course]
+    ehr.records[records.PATIENT] = [*resources, volume]
+    client = Client(make_app(ehr))
+    cards = cards_of(post(client, PATIENT_VIEW, hook_call(
+        "patient-view", records.prefetch(resources), fhir=True)))  # fmt: skip
+    assert any(r.url.path == "/r4/BodyStructure/vol" for r in ehr.requests)
+    from onconav.fhir import read_resources
+
+    reading = read_resources([*resources, volume], KB)
+    assert reading.data["prior_treatments"] == ["pelvic-radiation"]
+    detail = " ".join(c["detail"] for c in cards)
+    assert "pelvi" in detail.lower(), detail
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=20)
+    | st.sampled_from(["volume", "BodyStructure/vol", "BodyStructure/..",
+                       "http://hl7.org/fhir/us/mcode/StructureDefinition/"
+                       "mcode-radiotherapy-dose-delivered-to-volume"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["url", "extension", "valueReference", "reference"]), inner, max_size=4),
+    max_leaves=20,
+)  # fmt: skip
+
+
+@settings(max_examples=200, deadline=None)
+@given(JSON_VALUES)
+def test_the_volumes_named_are_found_in_any_extension_never_a_crash(extension: Any) -> None:
+    """Whatever a Procedure's extension holds, the BodyStructures to read are relative
+    ``BodyStructure/ID`` references (never an id of dots), found without an error."""
+    from onconav.cdshooks.prefetch import (
+        DOSE_TO_VOLUME,
+        body_structure_references,
+        medications_named,
+    )
+    from onconav.fhir import reader
+
+    assert DOSE_TO_VOLUME == reader.DOSE_TO_VOLUME
+
+    procedure = {"resourceType": "Procedure", "id": "rt", "extension": extension}
+    found = body_structure_references([procedure])
+    assert all(r.startswith("BodyStructure/") and r != "BodyStructure/.." for r in found)
+    assert list(medications_named([procedure]).values()) == found

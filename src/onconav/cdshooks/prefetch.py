@@ -21,6 +21,7 @@ __all__ = [
     "TEMPLATES",
     "Gathered",
     "PrefetchError",
+    "body_structure_references",
     "bundle_resources",
     "checked",
     "gather",
@@ -67,7 +68,14 @@ TEMPLATES: dict[str, str] = {
 }
 MEDICATION_TYPES = ("MedicationRequest", "MedicationAdministration", "MedicationStatement")
 MEDICATION_REFERENCE = re.compile(r"Medication/((?!\.+$)[A-Za-z0-9\-.]{1,64})")  # not . or ..
-MEDICATION_READS = 50  # the most Medications read for one call
+# The extension whose ``volume`` names the BodyStructure a radiotherapy course treated: the FHIR
+# mapping's (onconav.fhir.reader.DOSE_TO_VOLUME; this package imports no front end, and
+# tests/test_cds_hooks.py checks that they agree).
+DOSE_TO_VOLUME = (
+    "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-radiotherapy-dose-delivered-to-volume"
+)
+BODY_STRUCTURE_REFERENCE = re.compile(r"BodyStructure/((?!\.+$)[A-Za-z0-9\-.]{1,64})")
+MEDICATION_READS = 50  # the most Medications (and BodyStructures) read for one call
 TOKEN = re.compile(r"\{\{\s*context\.([A-Za-z0-9_]+)\s*\}\}")
 PATIENT_LINKS = ("subject", "patient")
 
@@ -109,16 +117,19 @@ def medications_named(
     limit: int = MEDICATION_READS,
 ) -> dict[str, str]:
     """The Medications that the medication resources name by a relative reference
-    (``medicationReference: Medication/ID``, as most record systems write an order) and that are
-    neither among ``resources`` nor ``asked`` (read already for the call), as reads to fetch
-    (``medications[1]``: ``Medication/ID``), at most ``limit`` of them (the reads left of the
-    call's ``MEDICATION_READS``). A search by patient does not return them; without them the
-    drug reads as not known."""
-    have = {r["id"] for r in resources
-            if r.get("resourceType") == "Medication" and isinstance(r.get("id"), str)}  # fmt: skip
-    wanted = [reference for reference in medication_references(resources)
-              if reference.split("/", 1)[1] not in have and reference not in asked]  # fmt: skip
-    return {f"medications[{i}]": q for i, q in enumerate(wanted[: max(limit, 0)], 1)}
+    (``medicationReference: Medication/ID``, as most record systems write an order), and the
+    BodyStructures that radiotherapy courses name as the volume they treated
+    (``body_structure_references``), that are neither among ``resources`` nor ``asked`` (read
+    already for the call), as reads to fetch (``medications[1]``: ``Medication/ID``,
+    ``bodyStructures[2]``: ``BodyStructure/ID``), at most ``limit`` of them (the reads left of
+    the call's ``MEDICATION_READS``). A search by patient does not return them; without them the
+    drug reads as not known, and radiation to the pelvis as radiation therapy only."""
+    have = {f"{r.get('resourceType')}/{r.get('id')}" for r in resources}
+    wanted = [reference for reference in [*medication_references(resources),
+                                          *body_structure_references(resources)]
+              if reference not in have and reference not in asked]  # fmt: skip
+    return {f"{'medications' if q.startswith('Medication/') else 'bodyStructures'}[{i}]": q
+            for i, q in enumerate(wanted[: max(limit, 0)], 1)}  # fmt: skip
 
 
 def medication_references(resources: Iterable[Mapping[str, Any]]) -> list[str]:
@@ -133,6 +144,32 @@ def medication_references(resources: Iterable[Mapping[str, Any]]) -> list[str]:
         named = MEDICATION_REFERENCE.fullmatch(reference) if isinstance(reference, str) else None
         if named and named.group(0) not in out:
             out.append(named.group(0))
+    return out
+
+
+def body_structure_references(resources: Iterable[Mapping[str, Any]]) -> list[str]:
+    """Each BodyStructure that a radiotherapy course (a Procedure) names by a relative reference
+    as the volume it treated (mCODE's ``mcode-radiotherapy-dose-delivered-to-volume`` extension,
+    its ``volume``), once, in order: the FHIR mapping reads from it whether the radiation went to
+    the pelvis."""
+    out: list[str] = []
+    for resource in resources:
+        if resource.get("resourceType") != "Procedure":
+            continue
+        extensions = resource.get("extension")
+        for ext in extensions if isinstance(extensions, list) else []:
+            if not isinstance(ext, dict) or ext.get("url") != DOSE_TO_VOLUME:
+                continue
+            parts = ext.get("extension")
+            for part in parts if isinstance(parts, list) else []:
+                if not isinstance(part, dict) or part.get("url") != "volume":
+                    continue
+                link = part.get("valueReference")
+                reference = link.get("reference") if isinstance(link, dict) else None
+                named = (BODY_STRUCTURE_REFERENCE.fullmatch(reference)
+                         if isinstance(reference, str) else None)  # fmt: skip
+                if named and named.group(0) not in out:
+                    out.append(named.group(0))
     return out
 
 
