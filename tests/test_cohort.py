@@ -70,8 +70,8 @@ def both(kb: KnowledgeBase, source: Path, folder: Path) -> tuple[Any, Any]:
 
 
 def scrambled(rng: random.Random, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Words people type in place of some values (the core reads them), lists with 'none', and
-    a row with no value at all."""
+    """Words people type in place of some values (the core reads them), lists with 'none', lists
+    with an item of two names and a bad name after it, and a row with no value at all."""
     words = {"stage": ["Stage IV", "IVB", "metastatic", "stage 3"], "her2": ["HER2 3+", "neg"],
              "kras": ["G12D", "wt"], "resectable": ["yes", "no"],
              "recurrence": ["relapsed"]}  # fmt: skip
@@ -81,6 +81,11 @@ def scrambled(rng: random.Random, rows: list[dict[str, Any]]) -> list[dict[str, 
                 row[field] = rng.choice(typed)
         if rng.random() < 0.05:
             row["symptoms"] = ["none"]
+        given = row.get("symptoms")
+        if isinstance(given, list) and len(given) >= 2 and all(isinstance(s, str) for s in given) \
+                and rng.random() < 0.1:  # fmt: skip
+            # an item the core splits at its comma, which numbers the items after it (a bad one)
+            row["symptoms"] = [f"{given[0]}, {given[1]}", *given[2:], "xyzzy"]
     rows.insert(rng.randrange(1, len(rows)), {"patient_id": None})  # in CSV: a row of commas
     return rows
 

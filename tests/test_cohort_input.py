@@ -752,15 +752,22 @@ def test_a_reason_names_the_column_not_the_profile_field(tmp_path: Path) -> None
 
 def test_every_engine_gives_a_rows_reasons_in_the_same_order(tmp_path: Path) -> None:
     """A row with several problems has the same reason from every engine, its problems in the
-    order of the input's columns: the python engine gave the core's order, which puts a cancer
-    not accepted (``N/A``) last and a missing one first, the duckdb engine the cancer first."""
+    order of the facts table's columns (cancer, stage, ..., her2, ..., symptoms), whatever the
+    order of the input's: the python engine gave the core's order, which puts a cancer not
+    accepted (``N/A``) last and a missing one first, the duckdb engine the cancer first."""
     source = tmp_path / "people.csv"
     source.write_text("patient_id,cancer,stage,her2,symptoms\na,N/A,9,purple,xyzzy\n"
                       "b,,9,,\nc,stomache,IV,,pain; xyzzy\n")  # fmt: skip
+    backwards = tmp_path / "backwards.csv"  # the same rows, the columns the other way round
+    backwards.write_text("symptoms,her2,stage,cancer,patient_id\nxyzzy,purple,9,N/A,a\n"
+                         ",,9,,b\npain; xyzzy,,IV,stomache,c\n")  # fmt: skip
     found = {}
     for engine in ENGINES:
+        run(KB, backwards, tmp_path / f"{engine}.parquet", engine=engine)
+        given_backwards = quarantined(tmp_path / f"{engine}.quarantine.csv")
         run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
         found[engine] = quarantined(tmp_path / f"{engine}.quarantine.csv")
+        assert given_backwards == found[engine], engine
         fields = [
             [part.split(":")[0] for part in r.split("; ")
              if ": " in part and not part.startswith(("accepted", "give"))]
@@ -861,3 +868,174 @@ def test_a_column_that_is_no_fact_can_be_ignored(run_cli: Run, tmp_path: Path) -
     done = run_cli("cohort", str(extra), "--quiet", "--ignore-column", "Stage")
     assert done.errors() == ["onconav: error: --ignore-column: 'Stage' is a fact's column; only "
                              "a column that is no fact's can be ignored"]  # fmt: skip
+    # a column the input does not have (mistyped, or another export's) is refused, never named
+    # in the summary as ignored
+    for source, keys in ((extra, ""), (ndjson, " (the keys of its rows)")):
+        done = run_cli("cohort", str(source), "--quiet", "--out", str(tmp_path / "n.parquet"),
+                       "--ignore-column", "mrn", "--ignore-column", "nmae")  # fmt: skip
+        assert done.status == 2
+        assert done.errors() == [f"onconav: error: --ignore-column: 'nmae' is not a column of "
+                                 f"INPUT; its columns{keys}: 'patient_id', "
+                                 + ("'MRN', 'cancer', 'stage', 'Name'" if not keys else
+                                    "'mrn', 'cancer', 'stage'")], done.stderr
+
+
+def _loaded(source: Path, fmt: str) -> tuple[list[str], list[tuple[int, str | None, str]]]:
+    """The patient_ids answered, by row, and the quarantine (row, patient_id, reason) of
+    ``source`` as ``load`` reads it."""
+    con = connect()
+    try:
+        load(con, source, fmt, KB)
+        ids = [str(p) for (p,) in con.execute("SELECT person_id FROM facts ORDER BY _row")
+               .fetchall()]  # fmt: skip
+        bad = con.execute("SELECT row, patient_id, reason FROM quarantine ORDER BY row").fetchall()
+    finally:
+        con.close()
+    return ids, [(int(r), p, str(why)) for r, p, why in bad]
+
+
+def test_a_number_in_ndjson_is_read_as_its_text(tmp_path: Path) -> None:
+    """A patient_id given as a JSON number is its text as written, by every engine: DuckDB had
+    typed the column DOUBLE when one id was a decimal or wider than 64 bits, so 1 was '1.0' and
+    99999999999999999998 the same as 99999999999999999999 (quarantined as row 3's). CSV and
+    Parquet text ids are kept as written ('007', '1e3')."""
+    for numbers in (["12345678901234567", "1", "99999999999999999999", "99999999999999999998"],
+                    ["12345678901234567", "12345678901234568", "2.5"]):  # fmt: skip
+        source = tmp_path / "ids.ndjson"
+        source.write_text("".join(f'{{"patient_id": {n}, "cancer": "stomach"}}\n'
+                                  for n in numbers))  # fmt: skip
+        for engine in ENGINES:
+            done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+            assert done.loaded.quarantined == 0, engine
+            assert {p for p, *_ in answers(tmp_path / f"{engine}.parquet")} == set(numbers)
+    source = tmp_path / "ids.csv"
+    source.write_text("patient_id,cancer\n007,stomach\n1e3,stomach\n7,stomach\n1000,stomach\n")
+    assert _loaded(source, "csv") == (["007", "1e3", "7", "1000"], [])
+    parquet = tmp_path / "ids.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"COPY (FROM read_csv('{source}', all_varchar=true)) TO '{parquet}' "
+                    "(FORMAT parquet)")  # fmt: skip
+    assert _loaded(parquet, "parquet") == (["007", "1e3", "7", "1000"], [])
+
+
+JSON_NUMBERS = st.one_of(st.integers(-(10**30), 10**30).map(str),
+                         st.floats(allow_nan=False, allow_infinity=False).map(repr),
+                         st.decimals(allow_nan=False, allow_infinity=False).map(str))  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(numbers=st.lists(JSON_NUMBERS, min_size=1, max_size=6, unique=True),
+       key=st.sampled_from(["patient_id", "Patient ID"]), bad_line=st.booleans())  # fmt: skip
+def test_distinct_numbers_in_ndjson_are_distinct_ids_as_written(
+    tmp_path: Path, numbers: list[str], key: str, bad_line: bool
+) -> None:
+    """Any JSON numbers given as patient_ids (integers past 64 bits, floats, decimals with
+    trailing zeros) are answered under their text as written, never merged; also when a line
+    cannot be read and the others are read one by one, their keys renamed (``Patient ID``)."""
+    source = tmp_path / "ids.ndjson"
+    lines = [f'{{"{key}": {n}, "cancer": "stomach"}}' for n in numbers]
+    source.write_text("\n".join(lines + (["[]"] if bad_line else [])) + "\n")
+    ids, bad = _loaded(source, "ndjson")
+    assert ids == numbers
+    last = len(numbers) + 1
+    assert bad == ([(last, None, f"line {last}: not a JSON object (an array)")]
+                   if bad_line else [])  # fmt: skip
+
+
+def test_text_starting_with_a_control_character_is_read_as_text(tmp_path: Path) -> None:
+    """A text value starting with \\x01 (the mark of a value that is not text) was taken for that
+    mark: a traceback (JSONDecodeError) for a stage '\\x01{', and a patient_id '\\x01abc'
+    quarantined as 'not text (abc)'. It is text, read as ``onconav options`` reads it, by every
+    engine, in CSV and in NDJSON."""
+    source = tmp_path / "ctl.csv"
+    source.write_text("patient_id,cancer,stage,symptoms\nX1,stomach,\x01{,\nX2,stomach,4,\x01[\n"
+                      "\x01abc,stomach,4,\n\x02b,stomach,\x024,\x00pain\n")  # fmt: skip
+    ndjson = tmp_path / "ctl.ndjson"
+    ndjson.write_text("".join(json.dumps(r) + "\n" for r in [
+        {"patient_id": "X1", "cancer": "stomach", "stage": "\x01{"},
+        {"patient_id": "X2", "cancer": "stomach", "stage": "4", "symptoms": ["\x01["]},
+        {"patient_id": "\x01abc", "cancer": "stomach", "stage": "4"},
+        {"patient_id": "\x02b", "cancer": "stomach", "stage": "\x024", "symptoms": "\x00pain"}]))
+    expected = [(1, "X1", _refused({"cancer": "stomach", "stage": "\x01{"})),
+                (2, "X2", _refused({"cancer": "stomach", "stage": "4", "symptoms": ["\x01["]})),
+                (4, "\x02b", _refused({"cancer": "stomach", "stage": "\x024",
+                                       "symptoms": ["\x00pain"]}))]  # fmt: skip
+    for path in (source, ndjson):
+        for engine in ENGINES:
+            out = tmp_path / f"{engine}.parquet"
+            done = run(KB, path, out, engine=engine)
+            found = quarantined(tmp_path / f"{engine}.quarantine.csv")
+            assert [(r, p, why) for r, p, why in found] == [e for e in expected if e[2]], engine
+            assert {p for p, *_ in answers(out)} == {"\x01abc"} | {
+                p for _, p, why in expected if why is None}, (path.name, engine)  # fmt: skip
+            assert done.loaded.rows == 4
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(rows=st.lists(st.tuples(st.text("\x00\x01\x02a ", max_size=3),
+                               st.text("\x00\x01\x02{[\"4IVx ", max_size=4)),
+                     min_size=1, max_size=5),
+       fmt=st.sampled_from(["csv", "ndjson"]))  # fmt: skip
+def test_any_text_is_read_as_onconav_options_reads_it(
+    tmp_path: Path, rows: list[tuple[str, str]], fmt: str
+) -> None:
+    """Whatever characters a text starts with (the marks of no value, \\x00, and of a value not
+    text, \\x01), a row's patient_id is its text and its stage is read or refused as
+    ``onconav options`` reads it: never a traceback, never taken for another value."""
+    people = [(f"{prefix}{i}", stage) for i, (prefix, stage) in enumerate(rows)]
+    source = tmp_path / f"people.{fmt}"
+    if fmt == "csv":
+        source.write_text("patient_id,cancer,stage\n" + "".join(
+            f'"{p}",stomach,"{s.replace(chr(34), chr(34) * 2)}"\n' for p, s in people))
+    else:
+        source.write_text("".join(json.dumps({"patient_id": p, "cancer": "stomach", "stage": s})
+                                  + "\n" for p, s in people))  # fmt: skip
+    ids, bad = _loaded(source, fmt)
+    expected = [(i + 1, p.strip(" "), _refused({"cancer": "stomach", "stage": s.strip(" ")}
+                                                if s.strip(" ") else {"cancer": "stomach"}))
+                for i, (p, s) in enumerate(people)]  # fmt: skip
+    assert bad == [e for e in expected if e[2] is not None]
+    assert ids == [p for _, p, why in expected if why is None]
+
+
+def test_an_item_with_commas_numbers_the_items_after_it_as_options_does(tmp_path: Path) -> None:
+    """``liver;pain, nausea`` is three items to the core (it splits an item at its commas):
+    'pain' is item 1 and 'nausea' item 2, as ``onconav options`` says; the duckdb engine said
+    item 1 twice, as the item's place, not the piece's."""
+    source = tmp_path / "comma.csv"
+    source.write_text('patient_id,cancer,metastases\nC1,rectum,"liver;pain, nausea"\n'
+                      'C2,rectum,"liver, lung;bone"\nC3,rectum,"pain, nausea;liver;xyzzy"\n')
+    expected = [(1, "C1", _refused({"cancer": "rectum", "metastases": ["liver", "pain, nausea"]})),
+                (3, "C3", _refused({"cancer": "rectum",
+                                    "metastases": ["pain, nausea", "liver", "xyzzy"]}))]
+    assert "metastases[2]: 'nausea'" in str(expected[0][2])
+    assert "metastases[3]: 'xyzzy'" in str(expected[1][2])
+    for engine in ENGINES:
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        assert done.loaded.answered == 1, engine
+        assert quarantined(tmp_path / f"{engine}.quarantine.csv") == expected, engine
+
+
+LIST_WORDS = ("pain", "nausea", "bleeding", "xyzzy", "qq", "pain (bone)")
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(lists=st.lists(st.lists(st.lists(st.sampled_from(LIST_WORDS), min_size=1, max_size=3)
+                               .map(", ".join), min_size=1, max_size=4),
+                      min_size=1, max_size=4))  # fmt: skip
+def test_a_lists_problems_are_numbered_as_options_numbers_them(
+    tmp_path: Path, lists: list[list[str]]
+) -> None:
+    """Items given ``;``-separated, some holding commas (which the core splits at): each row is
+    refused with the reason ``onconav options`` gives for the same items, or read."""
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer,symptoms\n" + "".join(
+        f'p{i},rectum,"{"; ".join(items)}"\n' for i, items in enumerate(lists)))
+    ids, bad = _loaded(source, "csv")
+    expected = [(i + 1, f"p{i}", _refused({"cancer": "rectum", "symptoms": items}))
+                for i, items in enumerate(lists)]  # fmt: skip
+    assert bad == [e for e in expected if e[2] is not None]
+    assert ids == [p for _, p, why in expected if why is None]

@@ -101,7 +101,7 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
                     if (wrong := id_problem(patient)) is not None:
                         reasons.append(wrong)
                         patient = None  # not text: not said in the quarantine, as _join
-                    elif patient in seen:
+                    elif (patient := as_given(patient)) in seen:
                         reasons.append(f"patient_id: the same as row {seen[patient]}")
                     else:
                         seen[str(patient)] = number

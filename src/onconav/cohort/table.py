@@ -32,6 +32,7 @@ from onconav.profile import (
     facts_of,
     facts_table,
     parse_profile,
+    split_list,
 )
 
 FORMATS = {".parquet": "parquet", ".csv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson",
@@ -150,14 +151,18 @@ def format_of(path: Path, given: str | None = None, option: str = "INPUT") -> st
 
 def _scan(path: Path, fmt: str, header: list[str]) -> str:
     """The file read by DuckDB; a CSV file as RFC 4180 says (``,``, ``"``), every value text,
-    its columns named by ``header`` (its first row)."""
+    its columns named by ``header`` (its first row); an NDJSON file's keys each as their JSON
+    (``maximum_depth=1``), never a type DuckDB infers from every row: a number is its text as
+    written (``12345678901234567``, ``2.50``), not a DOUBLE that merges two ids past 2**53 or
+    writes ``1`` as ``1.0``."""
     if fmt == "parquet":
         return f"read_parquet({quote(str(path))})"
     if fmt == "csv":
         names = "{" + ", ".join(f"{quote(n)}: 'VARCHAR'" for n in header) + "}"
         return (f"read_csv({quote(str(path))}, header=true, auto_detect=false, delim=',', "
                 f"quote='\"', escape='\"', columns={names})")  # fmt: skip
-    return f"read_json({quote(str(path))}, format='newline_delimited', sample_size=-1)"
+    return (f"read_json({quote(str(path))}, format='newline_delimited', sample_size=-1, "
+            "maximum_depth=1)")  # fmt: skip
 
 
 def _csv_header(path: Path) -> list[str]:
@@ -262,6 +267,25 @@ def _facts_only(con: duckdb.DuckDBPyConnection, kinds: dict[str, str]) -> bool:
     return all(f in kinds for f in facts) and len(set(facts)) == len(facts)
 
 
+def _ids_as_written(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether every patient_id of table ``raw`` (an NDJSON file's, each key as its JSON) is as
+    written in the file: DuckDB keeps an integer's digits, however many, but reads a number
+    with a fraction or an exponent as a float (``2.50`` as ``2.5``; ``12345678901234567.5``
+    and ``12345678901234568.0`` as one), so a file with such an id is read line by line
+    (``_ndjson_rows``, which gives each number id as its text)."""
+    ids = [str(n) for (n,) in con.execute("SELECT column_name FROM (DESCRIBE raw)").fetchall()
+           if _fact_name(str(n)) == "patient_id"]  # fmt: skip
+    for name in ids:
+        (floats,) = con.execute(
+            f"SELECT count(*) FROM raw WHERE json_type({column(name)}) NOT IN "
+            f"('VARCHAR', 'NULL', 'OBJECT', 'ARRAY', 'BOOLEAN') "
+            f"AND regexp_matches(CAST({column(name)} AS VARCHAR), '[.eE]')"
+        ).fetchone() or (0,)
+        if floats:
+            return False
+    return True
+
+
 def _rows(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, header: list[str],
           work: Path, kinds: dict[str, str]) -> tuple[str, str, dict[str, str]]:  # fmt: skip
     """The rows of the file, to read once into ``src``: a FROM clause, the SQL of a row's number
@@ -291,7 +315,7 @@ def _rows(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, header: list[str
                 raise _Unreadable
             con.execute(f"CREATE TABLE raw AS SELECT * FROM {_scan(path, fmt, header)}")
             rows, number = "raw", "rowid + 1"
-            if fmt == "ndjson" and not _facts_only(con, kinds):
+            if fmt == "ndjson" and not (_facts_only(con, kinds) and _ids_as_written(con)):
                 con.execute("DROP TABLE raw")  # a key each row has to be read for on its own
                 raise _Unreadable
         except (duckdb.Error, _Unreadable) as error:
@@ -379,8 +403,9 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: P
             if problem:
                 bad.append((row, f"line {line}: {problem}"))
                 continue
-            if any(fact != key for fact, key in facts.items()):  # by the facts' names
-                text = json.dumps({fact: value[key] for fact, key in facts.items()})
+            number_id = type(value.get(facts.get("patient_id", ""))) in (int, float)
+            if number_id or any(fact != key for fact, key in facts.items()):
+                text = _renamed(text, {key: fact for fact, key in facts.items()})
             out.write(text.encode("utf-8") + b"\n")
             copied += 1
             rows_out.write(f"{copied},{row}\n")
@@ -430,6 +455,26 @@ def _keys(value: dict[str, Any], kinds: dict[str, str]) -> tuple[dict[str, str],
                            "give it once")  # fmt: skip
         facts[fact] = key
     return facts, None
+
+
+def _renamed(text: str, names: dict[str, str]) -> str:
+    """A line that is a JSON object (read already) with its keys renamed by ``names`` (key ->
+    fact), each value as written in the line, never read and written again; a patient_id that
+    is a number given as its text as written (``2.50``, ``1e3``: DuckDB would read ``2.5`` and
+    ``1000.0``)."""
+    decoder, space = json.JSONDecoder(), json.decoder.WHITESPACE  # type: ignore[attr-defined]
+    parts, at = [], space.match(text, text.index("{") + 1).end()
+    while text[at] != "}":
+        key, at = decoder.raw_decode(text, at)
+        at = space.match(text, space.match(text, at).end() + 1).end()  # past the ':'
+        given, end = decoder.raw_decode(text, at)
+        said = text[at:end]
+        if names[key] == "patient_id" and type(given) in (int, float):  # not true or false
+            said = json.dumps(said)
+        parts.append(f"{json.dumps(names[key])}: {said}")
+        at = space.match(text, end).end()
+        at = space.match(text, at + 1).end() if text[at] == "," else at
+    return "{" + ", ".join(parts) + "}"
 
 
 class _Twice(ValueError):
@@ -525,20 +570,35 @@ def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], cop
 # reads as it does in a profile, never as the text of it ("[pain]" would be read as pain, and
 # {"result": "positive"} as HER2 positive)
 NOT_TEXT = "\x01"
+# Text that starts with a character below chr(3) (NULL's key, NOT_TEXT or this mark, which a
+# file may hold): this mark before it (``_text``), taken off by ``as_given``, so that no text
+# is ever taken for a value not given or not text
+TEXT = "\x02"
 
 
-def _item(x: str) -> str:
-    """The SQL of a JSON value ``x`` as given: its text if it is a string, else marked."""
+def _text(x: str) -> str:
+    """The SQL of a text ``x`` as carried in ``src``: itself, or ``TEXT`` and itself if it starts
+    with a character a mark could be (``\\x00``, ``\\x01``, ``\\x02``)."""
+    return f"CASE WHEN {x} < chr(3) THEN chr({ord(TEXT)}) || {x} ELSE {x} END"
+
+
+def _item(x: str, trimmed: bool = False) -> str:
+    """The SQL of a JSON value ``x`` as given: its text if it is a string (``trimmed``: spaces
+    around it cut, and none left no value), else marked."""
+    text = f"json_extract_string({x}, '$')"
+    text = f"NULLIF(trim({text}), '')" if trimmed else text
     return (f"CASE WHEN {x} IS NULL OR json_type({x}) = 'NULL' THEN NULL "
-            f"WHEN json_type({x}) = 'VARCHAR' THEN json_extract_string({x}, '$') "
+            f"WHEN json_type({x}) = 'VARCHAR' THEN {_text(text)} "
             f"ELSE chr({ord(NOT_TEXT)}) || CAST({x} AS VARCHAR) END")  # fmt: skip
 
 
 def as_given(item: object) -> object:
-    """A value (or an item of a list) as it was given: its text, or the value behind
-    ``NOT_TEXT``."""
+    """A value (or an item of a list) as it was given: its text (``TEXT`` taken off), or the
+    value behind ``NOT_TEXT``."""
     if isinstance(item, str) and item.startswith(NOT_TEXT):
         return json.loads(item[len(NOT_TEXT):])
+    if isinstance(item, str) and item.startswith(TEXT):
+        return item[len(TEXT):]
     return item
 
 
@@ -554,9 +614,11 @@ def _given(item: str, kind: str, sql_type: str) -> str:
     value = _item(col) if sql_type == "JSON" else \
         f"chr({ord(NOT_TEXT)}) || CAST(to_json({col}) AS VARCHAR)"  # fmt: skip
     if kind != "list":
-        return f"NULLIF(trim({col if sql_type == 'VARCHAR' else value}), '')"
+        if sql_type == "VARCHAR":
+            return _text(f"NULLIF(trim({col}), '')")
+        return _item(col, trimmed=True) if sql_type == "JSON" else value
     if sql_type == "VARCHAR[]":
-        return col
+        return f"list_transform({col}, lambda x: {_text('x')})"
     if sql_type.endswith("[]"):  # a list of numbers, of lists, ...: each item as its JSON
         return (f"list_transform(list_transform({col}, lambda y: to_json(y)), "
                 f"lambda x: {_item('x')})")  # fmt: skip
@@ -583,16 +645,17 @@ def _patient_id(col: str, sql_type: str) -> str:
     marked, ``NOT_TEXT``, with what it is in words."""
     mark = f"chr({ord(NOT_TEXT)})"
     if sql_type == "JSON":  # NDJSON whose rows differ
+        text = f"NULLIF(trim(json_extract_string({col}, '$')), '')"
         kinds = " ".join(f"WHEN {quote(t)} THEN {quote(w)}" for t, w in
                          (("OBJECT", "an object"), ("ARRAY", "an array"),
                           ("BOOLEAN", "true or false")))  # fmt: skip
         return (f"CASE WHEN json_type({col}) IN ('OBJECT', 'ARRAY', 'BOOLEAN') THEN {mark} || "
                 f"CASE json_type({col}) {kinds} END "
-                f"ELSE NULLIF(trim(json_extract_string({col}, '$')), '') END")  # fmt: skip
+                f"ELSE {_text(text)} END")  # fmt: skip
     typed = "an array" if sql_type.endswith("]") else _TYPED_IDS.get(sql_type.split("(")[0])
     if typed is not None:
         return f"CASE WHEN {col} IS NOT NULL THEN {mark} || {quote(typed)} END"
-    return f"NULLIF(trim(CAST({col} AS VARCHAR)), '')"
+    return _text(f"NULLIF(trim(CAST({col} AS VARCHAR)), '')")
 
 
 def id_problem(patient: str | None) -> str | None:
@@ -601,7 +664,7 @@ def id_problem(patient: str | None) -> str | None:
         return "patient_id: missing"
     if patient.startswith(NOT_TEXT):
         return f"patient_id: not text ({patient[len(NOT_TEXT):]}); give it as text"
-    return None
+    return None  # text: its value is ``as_given(patient)``
 
 
 def _split(text: str) -> str:
@@ -611,8 +674,9 @@ def _split(text: str) -> str:
     is one item, the text, which the core refuses as it refuses ``,``."""
     items = (f"list_filter(list_transform(string_split(trim({text}), ';'), lambda s: trim(s)), "
              "lambda s: s <> '')")  # fmt: skip
-    return (f"CASE WHEN trim({text}) = '' THEN NULL WHEN len({items}) = 0 THEN [trim({text})] "
-            f"ELSE {items} END")  # fmt: skip
+    return (f"CASE WHEN trim({text}) = '' THEN NULL WHEN len({items}) = 0 THEN "
+            f"[{_text(f'trim({text})')}] ELSE list_transform({items}, lambda t: {_text('t')}) "
+            "END")  # fmt: skip
 
 
 def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase,
@@ -640,6 +704,12 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase
     named = {**kinds, **{_fact_name(n): "ignored" for n in ignore}}
     with tempfile.TemporaryDirectory() as work:
         rows, number, types = _rows(con, path, fmt, header, Path(work), named)
+    there = {_fact_name(n) for n in types}
+    for name in ignore:  # an --ignore-column of another export, or mistyped: not said as ignored
+        if _fact_name(name) not in there:
+            keys = " (the keys of its rows)" if fmt == "ndjson" else ""
+            raise CohortError(f"--ignore-column: {cut(name)} is not a column of INPUT; its "
+                              f"columns{keys}: {', '.join(map(cut, types)) or 'none'}")  # fmt: skip
     given = _columns(types, named)  # a fact -> the file's column that gives it
     if "patient_id" not in given:
         raise CohortError("INPUT: has no patient_id column; each row needs a patient_id")
@@ -731,7 +801,10 @@ def _read_lists(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, field: str,
     sorted), or every problem of its items, numbered by the item's place in the list. A list of
     one word for not known (``unknown``) is not known (null). A list that holds a word for none
     or for not known beside other items, or an empty item (null), is read whole, as the core
-    reads it (an error, never the list without it)."""
+    reads it (an error, never the list without it); so is a list with a problem and an item the
+    core splits at its commas (``pain, nausea``), whose pieces the core numbers as items, so
+    that each problem is numbered as the core numbers it (``pain, nausea; xyzzy``: xyzzy is
+    item 2, not 1)."""
     col = column(field)
     items = [str(i) for (i,) in con.execute(
         f"SELECT DISTINCT unnest({col}) FROM src WHERE {col} IS NOT NULL").fetchall()]  # fmt: skip
@@ -741,9 +814,11 @@ def _read_lists(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, field: str,
         value, problem = _read(kb, _profile(kb, None, field, [given]), field)
         rows.append({"item": item, "value": value, "error": problem,
                      "none": isinstance(given, str) and normalise_name(given) in NONE_WORDS,
-                     "unknown": value is None and problem is None})  # fmt: skip
+                     "unknown": value is None and problem is None,
+                     "split": isinstance(given, str) and len(split_list(given)) > 1})  # fmt: skip
     _table(con, f"i_{field}", {"item": "VARCHAR", "value": value_type, "error": "VARCHAR",
-                               "none": "BOOLEAN", "unknown": "BOOLEAN"}, rows)  # fmt: skip
+                               "none": "BOOLEAN", "unknown": "BOOLEAN",
+                               "split": "BOOLEAN"}, rows)  # fmt: skip
     items_table, pattern = column(f"i_{field}"), quote(re.escape(f"{field}[0]"))
     con.execute(
         f"CREATE TABLE {column('v_' + field)} AS "
@@ -758,13 +833,15 @@ def _read_lists(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, field: str,
         f"END AS value, string_agg(regexp_replace(i.error, {pattern}, "
         f"{quote(field + '[')} || q.place || ']'), '; ' ORDER BY q.place) AS error, "
         "bool_or(coalesce(i.none, FALSE)) AS none, "
-        "bool_or(coalesce(i.unknown, FALSE)) AS unknown "
+        "bool_or(coalesce(i.unknown, FALSE)) AS unknown, "
+        "bool_or(coalesce(i.split, FALSE)) AS split "
         f"FROM parts q JOIN {items_table} i USING (item) GROUP BY q.k) "
         # a list with no item that could be read (empty, or only nulls) is no value yet
         "SELECT r.raw, CASE WHEN l.k IS NULL THEN [] WHEN l.unknown THEN NULL "
         "ELSE l.value END AS value, l.error, "
         "(len(r.raw) > 1 AND (coalesce(l.none, FALSE) OR coalesce(l.unknown, FALSE))) "
-        "OR len(list_filter(r.raw, lambda x: x IS NULL)) > 0 AS whole "
+        "OR len(list_filter(r.raw, lambda x: x IS NULL)) > 0 "
+        "OR (l.error IS NOT NULL AND l.split AND len(r.raw) > 1) AS whole "
         "FROM raws r LEFT JOIN lists l USING (k)"
     )
     wholes = con.execute(f"SELECT raw FROM {column('v_' + field)} WHERE whole").fetchall()
@@ -866,15 +943,18 @@ def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, st
               f"WHEN {empty} THEN {quote(EMPTY_ROW)} "
               f"ELSE concat_ws('; ', {', '.join(problems)}) END")  # fmt: skip
     names = [n for n, _, _ in facts_table(kb)][1:]
+    # the patient_id as given (``TEXT`` taken off, as ``as_given`` does); none if not text
+    person = (f"CASE WHEN starts_with(s.patient_id, {mark}) THEN NULL "
+              f"WHEN starts_with(s.patient_id, chr({ord(TEXT)})) THEN substr(s.patient_id, 2) "
+              "ELSE s.patient_id END")  # fmt: skip
     con.execute(
-        "CREATE TABLE facts AS SELECT s._row, s.patient_id AS person_id, "
+        f"CREATE TABLE facts AS SELECT s._row, {person} AS person_id, "
         + ", ".join(f"{values[n]} AS {column(n)}" for n in names)
         + f", {reason} AS _reason "
         + f"FROM src s {repeated} "
         + " ".join(joins)
     )
-    con.execute("CREATE TABLE quarantine AS SELECT _row AS row, CASE WHEN starts_with("
-                f"person_id, {mark}) THEN NULL ELSE person_id END AS patient_id, "
+    con.execute("CREATE TABLE quarantine AS SELECT _row AS row, person_id AS patient_id, "
                 "_reason AS reason FROM facts WHERE _reason <> '' "
                 "UNION ALL SELECT * FROM unreadable ORDER BY row")  # fmt: skip
     con.execute("DELETE FROM facts WHERE _reason <> ''")
