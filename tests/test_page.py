@@ -1154,6 +1154,29 @@ def test_a_search_s_suggestions_keep_the_cancer_chosen(cancer: str | None) -> No
         assert get(link).status_code == 200
 
 
+@pytest.mark.parametrize(("cancer", "selected", "name"), [
+    ("gastric", "stomach", "stomach cancer"), ("Stomach", "stomach", "stomach cancer"),
+    ("cervical", "cervix", "cervical cancer"), ("lung", "lung", "lung")])  # fmt: skip
+def test_a_search_kept_to_a_cancer_chooses_it_in_the_list_and_says_so(
+    cancer: str, selected: str, name: str
+) -> None:
+    """/search?q=chemo&cancer=gastric kept to stomach cancer but chose no cancer in the list
+    (it showed "All the sources", and searching again searched every source)."""
+    text = get("/search?" + urlencode({"q": "chemo", "cancer": cancer})).text
+    chosen = re.findall(r'<option value="([^"]*)" selected>', text)
+    assert chosen == [selected], chosen
+    assert f"The search was kept to {name}." in text
+
+
+def test_a_search_shows_how_the_question_was_read() -> None:
+    text = get("/search?" + urlencode({"q": "no chemo for my rectal cancer"})).text
+    assert "Kept to rectal cancer, named in the question" in text
+    assert "are not read as leaving anything out" in text
+    assert re.findall(r'<option value="([^"]*)" selected>', text) == [""]
+    none = get("/search?" + urlencode({"q": "lonsurf", "cancer": "cervix"})).text
+    assert "but the sources on rectal cancer do" in none
+
+
 def local_links(html: Html) -> set[str]:
     out = set()
     for a in html.find("a", href=None):

@@ -15,6 +15,7 @@ from conftest import Run
 from onconav.kb import KnowledgeBase, provenance
 from onconav.search import Index, SearchError, build_index, relevant
 from onconav.search import text as text_words
+from onconav.search.index import _together
 from onconav.search.quality import load_questions, measure
 
 QUESTIONS = Path(__file__).parent / "search" / "questions.yaml"
@@ -128,6 +129,20 @@ def test_another_name_matches_only_with_all_its_words(index: Index) -> None:
         assert [m.words for m in hit.matches] == ["keytruda"], hit.matches
 
 
+def test_a_name_of_more_words_matches_only_with_its_words_together(index: Index) -> None:
+    """"what if chemo stops working" with --cancer rectum put a passage first explained as
+    "stops working (as no longer working)" that had "longer" in one sentence and "working" in
+    another, and the rectal answers (FOLFIRI when the cancer progresses, regorafenib) were not
+    in the first 50. "stopped working" is now also a name of progression (in the data)."""
+    hits = index.search("what if chemo stops working", limit=5, cancer="rectum").hits
+    assert any(relevant(h, ["ccs-rectal-stage4 2654-2820"]) for h in hits[:3]), hits
+    assert any(relevant(h, ["ccs-rectal-stage4 4066-4160"]) for h in hits), hits
+    assert _together(("no", "longer", "working"), ("longer", "working"))
+    assert _together(("working", "x", "longer"), ("longer", "working"))  # one word between
+    assert not _together(("longer", "x", "y", "working"), ("longer", "working"))
+    assert not _together(("longer", "", "working"), ("longer", "working"))  # two names apart
+
+
 def test_matched_words_are_those_the_passage_has(index: Index) -> None:
     """A hit that has only some words of a name the question used shows those words alone."""
     hits = index.search("clinical trials for stomach cancer", limit=10).hits
@@ -211,6 +226,104 @@ def test_a_search_kept_to_one_cancer_shows_nothing_of_another(
         if hit.entry is not None and isinstance(kb.by_id[hit.entry.id], Option):
             options.append(hit.entry.id)
         assert set(options) <= listed, (hit.rank, set(options) - listed)
+
+
+CANCER_NAMES = [("stomach", "stomach cancer"), ("stomach", "gastric cancer"),
+                ("rectum", "rectal cancer"), ("rectum", "cancer of the rectum"),
+                ("cervix", "cervical cancer"), ("cervix", "cancer of the cervix")]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(before=st.lists(st.sampled_from(["chemo", "what", "if", "stops working", "5-FU",
+                                        "paclitaxel", "immunotherapy", "most common",
+                                        "came back", "surgery", "Lonsurf", "Cyramza"]),
+                       max_size=3),
+       named=st.sampled_from(CANCER_NAMES))  # fmt: skip
+def test_a_question_naming_one_cancer_keeps_to_it(
+    kb: KnowledgeBase, index: Index, before: list[str], named: tuple[str, str]
+) -> None:
+    """A question that names one cancer with a source of its own ("... for my rectal cancer")
+    keeps to it, as --cancer would, and says so: other cancers' passages came first ("what is
+    the most common chemo for rectal cancer" showed the cervical page's drug list first; "what
+    if chemo stops working for my rectal cancer" stomach's ramucirumab)."""
+    cancer, name = named
+    result = index.search(" ".join([*before, "for my", name]), limit=50)
+    same = index.search(" ".join([*before, "for my", name]), limit=50, cancer=cancer)
+    assert (result.cancer, result.cancer_from) == (cancer, "question")
+    assert result.hits == same.hits
+    assert result.notices[0].startswith(f"Kept to {kb.name_of(cancer)}, named in the question")
+    assert same.cancer_from == "given"
+
+
+def test_a_question_naming_one_cancer_finds_its_answers_first(index: Index) -> None:
+    first = index.search("what is the most common chemo for rectal cancer", limit=3).hits
+    assert {c.source for h in first for c in h.citations} <= {"ccs-rectal-stage4", "acs-advanced"}
+    assert any(relevant(h, ["ccs-rectal-stage4 2505-2653"]) for h in first)
+    for question in ("gastric cancer came back", "5-FU for stomach cancer",
+                     "paclitaxel for stomach cancer",
+                     "immunotherapy for stomach cancer"):  # fmt: skip
+        hits = index.search(question, limit=50).hits
+        assert not {c.source for h in hits for c in h.citations} - {
+            "ccs-stomach-stage4", "gastric-recurrent", "acs-advanced"}, question  # fmt: skip
+        assert not any(r.id.startswith(("cervix-", "rectum-")) for h in hits
+                       for r in [*h.cited_by, *([h.entry] if h.entry else [])]), question
+
+
+@pytest.mark.parametrize("question", [
+    "pain in my stomach", "rectal bleeding", "cervical spine", "chemo",
+    "rectal cancer or cervical cancer", "stomach cancer that spread like colon cancer",
+    "advanced cancer"])  # fmt: skip
+def test_a_question_naming_no_cancer_or_two_or_a_body_part_keeps_to_none(
+    index: Index, question: str
+) -> None:
+    """A one-word name ("stomach", "rectal", "cervical") may be the body part; two cancers, or
+    one with no source of its own beside one with, are no one cancer to keep to."""
+    result = index.search(question)
+    assert (result.cancer, result.cancer_from) == (None, None)
+    assert not any(n.startswith("Kept to") for n in result.notices)
+
+
+def test_a_cancer_chosen_wins_over_the_one_named(index: Index) -> None:
+    result = index.search("rectal cancer", limit=50, cancer="stomach")
+    assert (result.cancer, result.cancer_from) == ("stomach", "given")
+    assert result.notices == ["The question names rectal cancer; the search keeps to stomach "
+                              "cancer, the cancer chosen."]  # fmt: skip
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("no surgery please", "“no”"), ("not chemo", "“not”"), ("I don't want chemo", "“don't”"),
+    ("I don’t want chemo", "“don't”"), ("treatment without surgery", "“without”")])  # fmt: skip
+def test_a_question_saying_no_is_told_the_search_reads_no_word_as_excluding(
+    index: Index, question: str, said: str
+) -> None:
+    """"no surgery please" found the passages on surgery without a word ("no" is a common word
+    left out): the result says that such words are not read as leaving anything out."""
+    result = index.search(question)
+    assert any(said in n and "not read as leaving anything out" in n for n in result.notices)
+    assert not index.search("surgery please").notices
+
+
+@pytest.mark.parametrize(("cancer", "known"), [("xyz", False), ("banana", False), ("rect", False),
+                                               ("lung", False), ("colon", True)])  # fmt: skip
+def test_a_cancer_with_no_source_of_its_own_is_told_so(index: Index, cancer: str,
+                                                       known: bool) -> None:  # fmt: skip
+    """An unknown cancer (--cancer xyz) kept to the general source without a word."""
+    result = index.search("chemo", cancer=cancer)
+    (notice,) = result.notices
+    assert "has no source of its own here" in notice and "advanced cancer in general" in notice
+    assert ("is not a cancer the knowledge base knows" in notice) is not known
+    assert not index.search("chemo", cancer="gastric").notices
+
+
+def test_no_hit_kept_to_one_cancer_names_the_cancers_that_match(index: Index) -> None:
+    """"lonsurf" with --cancer cervix said nothing matches, though the rectal page names it."""
+    result = index.search("lonsurf", cancer="cervix")
+    assert result.hits == [] and result.elsewhere == ["rectum"]
+    assert any("rectal cancer" in n and "search again without the cancer" in n
+               for n in result.notices)  # fmt: skip
+    assert index.search("lonsurf", cancer="rectum").elsewhere == []
+    assert index.search("zzzzqqq", cancer="cervix").elsewhere == []
 
 
 def test_a_passage_left_out_beside_a_better_one_names_its_citers_there(index: Index) -> None:
@@ -307,9 +420,11 @@ def test_every_hit_is_cited_and_its_passage_matches(
             cited = hit.citations[0]
             shown = " ".join(texts[cited.source].text[cited.start : cited.end].split())
             assert hit.text == shown
-            has = set(text_words.terms(shown))
+            has = tuple(text_words.terms(shown))
             for match in hit.matches:  # each word it says it matched, or all of the name's
-                assert set(text_words.terms(match.via or match.words)) <= has, (match, shown)
+                assert set(text_words.terms(match.via or match.words)) <= set(has), (match, shown)
+                if match.via:  # and a name's words together, as the name
+                    assert _together(has, tuple(text_words.terms(match.via))), (match, shown)
         else:
             assert hit.entry is not None
 
@@ -337,10 +452,11 @@ def test_a_mark_that_is_not_ascii_parts_words_as_a_space_does(left: str, right: 
 
 def test_the_same_paragraph_scores_the_same_whatever_its_apostrophes(index: Index) -> None:
     """The pages on stomach and on cervical cancer share a paragraph, one with ' and one with ’;
-    the two score the same, and for a question about stomach cancer its page comes first."""
-    for question in ("I don't want any more treatment for my stomach cancer",
-                     "I don’t want any more treatment for my stomach cancer"):  # fmt: skip
-        hits = index.search(question, limit=10).hits
+    the two score the same, and of two equal ones the page on the cancer named by a one-word
+    name ("stomach", which keeps to nothing) comes first."""
+    for question in ("I don't want any more treatment for my stomach",
+                     "I don’t want any more treatment for my stomach"):  # fmt: skip
+        hits = index.search(question, limit=50).hits
         both = {h.citations[0].source: h for h in hits if h.kind == "passage" and (
             h.citations[0].start, h.citations[0].source) in {
             (2699, "ccs-stomach-stage4"), (2982, "ccs-cervical-stage4")}}  # fmt: skip
@@ -484,6 +600,21 @@ def test_command_without_sources_says_how_to_read_the_passages(run: Run, sources
     assert "give --sources DIR (or set $ONCONAV_SOURCES)" in done.stdout
     shown = run("search", "Lonsurf", "--limit", "2", "--sources", str(sources))
     assert "--sources" not in shown.stdout
+
+
+def test_command_says_how_the_question_was_read(run: Run) -> None:
+    """The notices of the result (the cancer kept to, words not read as excluding) are printed
+    before the hits; with no hit kept to a cancer, the cancers that match are named."""
+    done = run("search", "no chemo for my rectal cancer", "--limit", "1")
+    assert done.status == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("Note: Kept to rectal cancer, named in the question")
+    assert lines[1].startswith("Note: Words such as “no” are not read as leaving anything out")
+    none = run("search", "lonsurf", "--cancer", "cervix")
+    assert "Nothing in the sources or the knowledge base kept to cervix matches" in none.stdout
+    assert "but the sources on rectal cancer do" in none.stdout
+    odd = run("search", "chemo", "--cancer", "xyz", "--limit", "1")
+    assert odd.status == 0 and "Note: 'xyz' is not a cancer the knowledge base knows" in odd.stdout
 
 
 def test_command_no_hit_exits_0_with_suggestions(run: Run) -> None:

@@ -661,6 +661,18 @@ def test_search_answers_as_the_command_does(client: httpx.Client, run) -> None: 
     assert response.json()["hits"][0]["citations"][0]["source"] == "ccs-rectal-stage4"
 
 
+def test_search_says_how_the_question_was_read(client: httpx.Client) -> None:
+    """The cancer kept to and why, and the notices, are the result's, as the command gives them."""
+    data = client.get("/api/v1/search", params={"q": "no chemo for rectal cancer"}).json()
+    assert (data["cancer"], data["cancer_from"]) == ("rectum", "question")
+    assert data["notices"][0].startswith("Kept to rectal cancer, named in the question")
+    assert "“no”" in data["notices"][1]
+    none = client.get("/api/v1/search", params={"q": "lonsurf", "cancer": "cervix"}).json()
+    assert none["hits"] == [] and none["elsewhere"] == ["rectum"]
+    odd = client.get("/api/v1/search", params={"q": "chemo", "cancer": "banana"}).json()
+    assert "is not a cancer the knowledge base knows" in odd["notices"][0]
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [({"q": ""}, "q"), ({"q": "chemo", "limit": "0"}, "limit"),

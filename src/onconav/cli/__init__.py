@@ -1291,8 +1291,11 @@ def search_command(
     if output_format is TextOrJson.json:
         print(result.model_dump_json(indent=2))
         return
+    for notice in result.notices:  # the cancer kept to and why, words not read as excluding
+        print(f"Note: {notice}")
     if not result.hits:
-        print(f"Nothing in the sources or the knowledge base matches {result.query!r}.")
+        kept = f" kept to {result.cancer}" if result.cancer else ""
+        print(f"Nothing in the sources or the knowledge base{kept} matches {result.query!r}.")
         if result.suggestions:
             print(f"Closest known words: {', '.join(result.suggestions)}")
         else:

@@ -28,6 +28,7 @@ is "HER2").
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -51,10 +52,15 @@ from onconav.words import cut
 SYNONYM_WEIGHT = 0.9  # another name of the same thing counts a little less than the words given
 MEMBER_WEIGHT = 0.5  # a drug's name for its class ("nivolumab" for "immunotherapy"): narrower
 OPTION_BOOST = 1.25  # a passage that an option cites
+NEAR = 1  # other words a name of more words may have among its own in a document
 COVERED = 0.5  # a paragraph mostly inside cited passages, or a passage overlapping a better one
 LIMIT_MAX = 50
 MAX_QUERY_CHARS = 500
 JOINER = re.compile(r"[-/]+")  # what joins the parts of a name in a question: "HER-2", "K/RAS"
+# Words that say what is not wanted; the search reads none of them as leaving anything out
+NEGATIONS = frozenset({"no", "not", "without", "never", "except", "instead", "dont", "doesnt",
+                       "didnt", "wont", "avoid"})  # fmt: skip
+NEGATED = frozenset({"don", "doesn", "didn", "won"})  # "don't": "don" and "t"
 NAMED_KINDS = ("cancers", "drug_classes", "drugs", "regimens", "procedures", "tests", "symptoms",
                "sites", "glossary")  # fmt: skip
 
@@ -114,6 +120,7 @@ class Index:
     known_names: frozenset[str]  # every name of the knowledge base, folded: for suggestions
     with_sources: bool
     boosts: np.ndarray  # per document: OPTION_BOOST for a passage an option cites, else 1
+    sequences: tuple[tuple[str, ...], ...]  # per document: its terms in order ("" between parts)
     synonyms: bool = True
 
     # ----------------------------------------------------------------------------------------
@@ -181,14 +188,20 @@ class Index:
             return cache[term]
 
         def total(terms: tuple[str, ...], whole: bool = False) -> np.ndarray:
-            """The sum of the terms' scores; ``whole``: only where every term is found."""
+            """The sum of the terms' scores; ``whole``: only where every term is found, and
+            the terms of a name of more words stand together (``_together``)."""
             found = np.zeros(len(self.docs), dtype=np.float32)
             every = np.ones(len(self.docs), dtype=bool)
             for term in terms:
                 scores = of(term)
                 found += scores
                 every &= scores > 0
-            return np.where(every, found, np.float32(0)) if whole else found
+            if not whole:
+                return found
+            if len(set(terms)) > 1:
+                for i in np.flatnonzero(every):
+                    every[i] = _together(self.sequences[int(i)], terms)
+            return np.where(every, found, np.float32(0))
 
         ways: list[Way] = [(None, total(concept.terms))]
         size = len(concept.terms)
@@ -211,8 +224,23 @@ class Index:
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= LIMIT_MAX:
             raise SearchError(Problem("limit", limit, (f"1-{LIMIT_MAX}",),
                                       f"a whole number from 1 to {LIMIT_MAX}"))  # fmt: skip
-        allowed, site, cancer_id = self._allowed(cancer)
         concepts = self.concepts(query)
+        notices = self._negations(query)
+        named = self._named_cancer(concepts)
+        if cancer is not None and str(cancer).strip():
+            allowed, site, cancer_id = self._allowed(cancer, notices)
+            cancer_from: Literal["given", "question"] | None = "given"
+            if named is not None and named != site:
+                notices.append(f"The question names {self.kb.name_of(named)}; the search keeps "
+                               f"to {self._cancer_name(site)}, the cancer chosen.")  # fmt: skip
+        elif named is not None:
+            allowed, site, cancer_id = self._allowed(named)
+            cancer_from = "question"
+            notices.insert(0, f"Kept to {self.kb.name_of(named)}, named in the question: its "
+                           "own sources and the one on advanced cancer in general. Choose a "
+                           "cancer to search another.")  # fmt: skip
+        else:
+            allowed, site, cancer_id, cancer_from = None, None, None, None
         cache: dict[str, np.ndarray] = {}
         total = np.zeros(len(self.docs), dtype=np.float32)
         scored = []
@@ -241,10 +269,21 @@ class Index:
         hits = [self._hit(self.docs[i], i, rank, float(total[i]), scored, cache, allowed,
                           site, also.get(i, ()))
                 for rank, i in enumerate(taken, start=1)]  # fmt: skip
+        elsewhere: list[str] = []
+        if not hits and allowed is not None:  # the same words about another cancer
+            found = {s for i in np.flatnonzero(total > 0) for s in self.docs[int(i)].sources}
+            elsewhere = sorted({self.kb.sources[s].cancer for s in found - allowed})
+            if elsewhere:
+                notices.append(f"Nothing about {self._cancer_name(site)} matches these words, "
+                               f"but the sources on {_and(self.kb.name_of(c) for c in elsewhere)}"
+                               " do: search again without the cancer to see them.")  # fmt: skip
         cited = {c.source for hit in hits for c in hit.citations}
         return SearchResult(
             query=query,
             cancer=cancer_id,
+            cancer_from=cancer_from,
+            notices=notices,
+            elsewhere=elsewhere,
             hits=hits,
             sources=[SourceUsed(id=s.id, title=s.title, publisher=s.publisher, dated=s.dated)
                      for s in self.kb.data.sources if s.id in cited],
@@ -252,6 +291,42 @@ class Index:
             knowledge_version=self.kb.version,
             disclaimer=DISCLAIMER,
         )
+
+    def _negations(self, query: str) -> list[str]:
+        """A notice when the question says "no", "not", "without" (...): the search reads no
+        word as leaving something out ("no surgery please" finds the passages on surgery), and
+        says so rather than guess what is to be left out."""
+        found = words_of.WORD.findall(words_of.fold(query))
+        said = [w for w in found if w in NEGATIONS]
+        said += [f"{a}'t" for a, b in itertools.pairwise(found) if b == "t" and a in NEGATED]
+        if not said:
+            return []
+        quoted = _and(f"“{w}”" for w in dict.fromkeys(said))
+        return [f"Words such as {quoted} are not read as leaving anything out: the hits may be "
+                "about what they name. Read each one, or ask about what you want instead."]
+
+    def _named_cancer(self, concepts: list[Concept]) -> str | None:
+        """The cancer a question names, when it names exactly one, by a name of more than one
+        word ("rectal cancer", "cancer of the cervix", "gastric cancer": stomach), and that
+        cancer has a source of its own. A one-word name ("stomach", "rectal", "cervical") may
+        be the body part ("pain in my stomach", "rectal bleeding", "cervical spine") and keeps
+        to nothing; "advanced cancer" names none."""
+        if not self.synonyms:
+            return None
+        named = set()
+        for concept in concepts:
+            if len(concept.terms) < 2:
+                continue
+            for name in self.names.get(concept.terms, ()):
+                if self.kb.kind_of.get(name.entry) == "cancers" and name.terms == concept.terms:
+                    record = self.kb.by_id[name.entry]
+                    named.add(getattr(record, "read_as", None) or record.id)
+        named.discard("any")
+        about = {s.cancer for s in self.kb.data.sources}
+        return named.pop() if len(named) == 1 and named <= about else None
+
+    def _cancer_name(self, site: str | None) -> str:
+        return self.kb.name_of(site) if site and site in self.kb.by_id else f"{site} cancer"
 
     def _elsewhere(self, concepts: list[Concept]) -> np.ndarray:
         """Per document, 1 when the question names one cancer the sources are about ("my
@@ -274,18 +349,28 @@ class Index:
         about = {s.cancer for s in self.kb.data.sources} - {"any"}
         return ident if ident in about else None
 
-    def _allowed(self, cancer: str | None) -> tuple[frozenset[str] | None, str | None,
-                                                    str | None]:  # fmt: skip
+    def _allowed(self, cancer: str | None, notices: list[str] | None = None
+                 ) -> tuple[frozenset[str] | None, str | None, str | None]:  # fmt: skip
         """The sources a search kept to one cancer may show (those about it and the general
         one), the site the options' scope is decided by, and the cancer as a profile holds it.
         The cancer is read as a profile reads it (``read_cancer``): one with no source of its
-        own (colon, lung) keeps to the general one, whose options `onconav options` gives it; a
-        name that reader refuses ("stomch") is refused alike."""
+        own (colon, lung; or a name the knowledge base does not know, "banana") keeps to the
+        general one, whose options `onconav options` gives it, with a notice saying so; a name
+        that reader refuses ("stomch") is refused alike."""
         if cancer is None or not str(cancer).strip():
             return None, None, None
         reading = read_cancer(self.kb, str(cancer))
         if reading.problems:
             raise SearchError(reading.problems[0])
+        own = {s.cancer for s in self.kb.data.sources} - {"any"}
+        if notices is not None and reading.site not in own:
+            shown = cut(str(cancer).strip())
+            known = ("" if reading.record else
+                     " is not a cancer the knowledge base knows, and")  # fmt: skip
+            notices.append(f"{shown!r}{known} has no source of its own here: the search keeps to "
+                           "the source on advanced cancer in general. "
+                           f"{_and(self.kb.name_of(c) for c in sorted(own)).capitalize()} have "
+                           "sources of their own.")  # fmt: skip
         about = {s.id for s in self.kb.data.sources if s.cancer in (reading.site, "any")}
         return frozenset(about), reading.site, reading.record or str(cancer).strip()
 
@@ -365,6 +450,12 @@ class Index:
                    for _, score in self._score(concept, {}))  # fmt: skip
 
 
+def _and(names: Iterable[str]) -> str:
+    """Names as a sentence lists them: "a", "a and b", "a, b and c"."""
+    items = list(names)
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
 def _narrower_below(ways: list[Way]) -> list[Way]:
     """A class's drugs' names (``MEMBER_WEIGHT``) scaled so that none scores a document above
     ``MEMBER_WEIGHT`` times the best the concept's own names score any document: a brand's rare
@@ -380,6 +471,26 @@ def _narrower_below(ways: list[Way]) -> list[Way]:
     factor = np.float32(ceiling / narrower)
     return [(n, s * factor if n is not None and n.weight == MEMBER_WEIGHT else s)
             for n, s in ways]  # fmt: skip
+
+
+def _together(sequence: tuple[str, ...], terms: tuple[str, ...]) -> bool:
+    """Whether the terms of a name stand together in a document's terms, in any order, at most
+    ``NEAR`` other words among them: "stops working" is not a document with "stop" in one
+    sentence and "working" in another; "trifluridine and tipiracil" is "trifluridine-tipiracil"
+    (the common words, such as "the" and "of", are not among the terms); nor across the
+    parts of an entry's words ("" between them: its name, its other names, its description)."""
+    wanted = set(terms)
+    width = len(terms) + NEAR
+    places = [(p, t) for p, t in enumerate(sequence) if t in wanted or not t]
+    for a, (start, _) in enumerate(places):
+        seen = set()
+        for place, term in places[a:]:
+            if place - start >= width or not term:
+                break
+            seen.add(term)
+            if seen == wanted:
+                return True
+    return False
 
 
 def _overlaps(a: Doc, b: Doc) -> bool:
@@ -464,16 +575,18 @@ def build_index(kb: KnowledgeBase, sources: Path | None = None, *, synonyms: boo
             bodies.append(_record_words(record))
     vocab: dict[str, int] = {}
     ids: list[list[int]] = []
+    sequences: list[tuple[str, ...]] = []
     for body in bodies:
         terms = [t for part in body for t in words_of.terms(part, stem)]
         ids.append([vocab.setdefault(t, len(vocab)) for t in terms])
+        sequences.append(tuple(t for part in body for t in [*words_of.terms(part, stem), ""]))
     retriever = bm25s.BM25(k1=1.2, b=0.75)  # the usual values (Lucene, Elasticsearch)
     retriever.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
     names, longest, known = _names(kb, stem)
     boosts = np.array([OPTION_BOOST if boost and d.boosted else 1.0 for d in docs],
                       dtype=np.float32)  # fmt: skip
     return Index(kb, tuple(docs), retriever, vocab, names, longest, frozenset(known),
-                 texts is not None, boosts, synonyms)  # fmt: skip
+                 texts is not None, boosts, tuple(sequences), synonyms)  # fmt: skip
 
 
 NameTable = dict[tuple[str, ...], tuple[Name, ...]]  # a name's terms -> the names of its entries

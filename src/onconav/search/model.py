@@ -65,6 +65,16 @@ class Hit(_Out):
 class SearchResult(_Out):
     query: str
     cancer: str | None = Field(default=None, description="The cancer the search was kept to")
+    cancer_from: Literal["given", "question"] | None = Field(
+        default=None, description="given: the cancer was chosen (--cancer, cancer=); question: "
+        "the question named one cancer with a source of its own and none was chosen")  # fmt: skip
+    notices: list[str] = Field(
+        default_factory=list, description="What to know about how the question was read: the "
+        "cancer kept to and why, a cancer with no source of its own, words such as 'not' that "
+        "are not read as leaving anything out, matches outside the cancer kept to")  # fmt: skip
+    elsewhere: list[str] = Field(
+        default_factory=list, description="With no hit, kept to one cancer: the other cancers "
+        "whose sources the same words find (ids)")  # fmt: skip
     hits: list[Hit]
     suggestions: list[str] = Field(
         default_factory=list, description="With no hit: the known words closest to the question's"

@@ -173,7 +173,7 @@ def add_page(
         context: dict[str, Any] = {"query": query, "cancer": cancer, "cancers": cancers,
                                    "shown": words.cut(query),  # in the title and the heading
                                    "search_page": True,  # its own box, none in the header
-                                   "source_titles": titles, "result": None,
+                                   "source_titles": titles, "result": None, "kept_name": None,
                                    "errors": {},  # by the box each is shown beside
                                    "kind_labels": kb_explain.KIND_LABEL}  # fmt: skip
         refused = parameters_refused(request.query_params.multi_items(), ("q", "cancer"),
@@ -184,11 +184,15 @@ def add_page(
         if not query.strip():  # the empty search box
             return page("search.html", **context)
         try:
-            context["result"] = index.search(query, limit=10, cancer=cancer)
+            result = context["result"] = index.search(query, limit=10, cancer=cancer)
         except SearchError as error:  # shown beside the field it is about
             box = "cancer" if error.problem.field == "cancer" else "q"
             context["errors"] = {box: error.problem.message}
             return page("search.html", 422, **context)
+        if result.cancer_from == "given" and result.cancer:  # the cancer as read: gastric is
+            context["cancer"] = result.cancer  # stomach, chosen in the list; lung is added to it
+            context["kept_name"] = (kb.name_of(result.cancer) if result.cancer in kb.by_id
+                                    else words.cut(result.cancer))  # fmt: skip
         return page("search.html", **context)
 
     # The reports are made in a worker thread (a PDF takes a while), not on the event loop.
