@@ -1807,3 +1807,100 @@ def test_a_resource_not_about_a_patient_reference_is_not_read_as_this_persons(
     if not read:
         reason = {u.reference: u.reason for u in reading.unused}[ref]
         assert "is not a reference to a Patient" in reason
+
+
+# A test of several RAS genes found positive does not say which gene is changed (the words
+# "RAS mutated" are not read as KRAS mutated either); negative for all of them is KRAS wild-type.
+SEVERAL_GENES = [row for row in load_tables().rows
+                 if row.table == "observations" and len(row.meaning.get("genes", ())) > 1]
+NRAS_GENE = {"code": _cc(LOINC, "48018-6"),
+             "valueCodeableConcept": _cc("http://www.genenames.org", "HGNC:7989", "NRAS")}
+POSITIVE_FORMS = [{"valueCodeableConcept": _cc(LOINC, "LA6576-8", "Positive")},
+                  {"valueCodeableConcept": PRESENT}, {"valueString": "positive"},
+                  {"valueString": "mutation detected"}, {"valueString": "G12D"},
+                  {"valueCodeableConcept": {"text": "p.Gly12Asp"}}]  # fmt: skip
+NEGATIVE_FORMS = [{"valueCodeableConcept": _cc(LOINC, "LA6577-6", "Negative")},
+                  {"valueCodeableConcept": ABSENT}, {"valueString": "not detected"},
+                  {"valueString": "RAS wild-type"}]  # fmt: skip
+
+
+def test_the_tables_name_the_tests_of_several_genes() -> None:
+    assert [row.code for row in SEVERAL_GENES] == ["81420-2"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(SEVERAL_GENES), st.sampled_from(POSITIVE_FORMS + NEGATIVE_FORMS))
+def test_a_change_found_by_a_test_of_several_ras_genes_is_not_read_as_kras(
+    row: Any, value: dict[str, Any]
+) -> None:
+    """A KRAS and NRAS test (LOINC 81420-2) answered Positive was read as KRAS mutated, where
+    the words "RAS mutated" are refused as not saying which gene: KRAS is left unknown, with a
+    warning. Negative for both genes is KRAS wild-type."""
+    test = _observation("r", row.code, **value)
+    reading = read_bundle(_record(RECTUM, STAGE_4, test), the_kb())
+    kras = reading.data.get("biomarkers", {}).get("kras")
+    if value in NEGATIVE_FORMS:
+        assert kras == "wild-type"
+    else:
+        assert kras is None
+        assert "which gene" in {u.reference: u.reason for u in reading.unused}["Observation/r"]
+        assert any("KRAS is left unknown" in w for w in reading.warnings)
+
+
+@pytest.mark.parametrize(
+    ("code", "value", "expected"),
+    [("81420-2", {"valueCodeableConcept": _cc(LOINC, "LA6576-8", "Positive")}, None),
+     ("81420-2", {"valueString": "KRAS G12D"}, "mutated"),  # it says which gene
+     ("81420-2", {"valueString": "NRAS Q61K"}, None),
+     ("21702-6", {"valueCodeableConcept": _cc(LOINC, "LA6576-8", "Positive")}, "mutated"),
+     ("21702-6", {"valueString": "G12D"}, "mutated")],
+)  # fmt: skip
+def test_a_kras_and_nras_test_is_kras_mutated_only_when_it_names_kras(
+    code: str, value: dict[str, Any], expected: str | None, kb: onconav.KnowledgeBase
+) -> None:
+    reading = read_bundle(_record(RECTUM, STAGE_4, _observation("r", code, **value)), kb)
+    assert reading.data.get("biomarkers", {}).get("kras") == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [(PRESENT, None), (ABSENT, "wild-type")])
+def test_one_variant_of_kras_and_nras_studied_is_not_kras_mutated(
+    value: dict[str, Any], expected: str | None, kb: onconav.KnowledgeBase
+) -> None:
+    variant = _observation("v", "69548-6", value, component=[KRAS_GENE, NRAS_GENE])
+    reading = read_bundle(_record(RECTUM, STAGE_4, variant), kb)
+    assert reading.data.get("biomarkers", {}).get("kras") == expected
+    if expected is None:
+        assert "KRAS and NRAS" in {u.reference: u.reason for u in reading.unused}["Observation/v"]
+
+
+CERVIX = _condition("c", "363354003", "Malignant tumor of cervix")
+SPECIMEN_OF = {"breast": BREAST, "colorectal": RECTUM}
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from([row for row in load_tables().rows if row.get("specimen")]),
+       st.sampled_from([STOMACH, RECTUM, CERVIX, BREAST, {**COLON, "id": "c"}]))
+def test_a_test_of_a_cancer_specimen_is_read_for_that_cancer_only(
+    row: Any, cancer: dict[str, Any]
+) -> None:
+    """A test whose code names the specimen of one cancer (a HER2 test "in Breast cancer
+    specimen", a KRAS test "in Colorectal cancer specimen", LOINC 85509-8) is read for that
+    cancer only: the KRAS of a colorectal specimen was read for a stomach cancer."""
+    positive = _cc(LOINC, "LA6576-8", "Positive")
+    test = _observation("t", row.code, positive)
+    reading = read_bundle(_record(cancer, STAGE_4, test), the_kb())
+    mine = reading.data["cancer"] in {"breast": ("breast",),
+                                      "colorectal": ("colon", "rectum")}[row.get("specimen")]
+    assert ("biomarkers" in reading.data) == mine
+    if not mine:
+        reason = {u.reference: u.reason for u in reading.unused}["Observation/t"]
+        assert f"{row.get('specimen')} cancer specimen" in reason
+
+
+def test_a_kras_test_of_a_colorectal_specimen_is_not_a_stomach_cancers(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    kras = _observation("t", "85509-8", {"text": "KRAS G12D"})
+    assert "biomarkers" not in read_bundle(_record(STOMACH, STAGE_4, kras), kb).data
+    assert read_bundle(_record(RECTUM, STAGE_4, kras), kb).data["biomarkers"] == {
+        "kras": "mutated"}

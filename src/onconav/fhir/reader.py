@@ -1052,6 +1052,21 @@ def _component(builder: Builder, res: Res, key: str) -> set[str]:
     return out
 
 
+# The cancers a test whose code names its specimen ("in Breast cancer specimen", the row's
+# ``specimen``) is read for: a HER2 test of a breast cancer specimen is not a stomach cancer's.
+SPECIMEN_CANCERS = {"breast": ("breast",), "colorectal": ("colon", "rectum", "colorectal")}
+
+
+def _other_specimen(row: Row | None, cancer: CancerFound, what: str) -> str | None:
+    """Why a test whose code names the specimen of another cancer than the one read is not read
+    (``what``: "a HER2 test"), or None."""
+    specimen = row.get("specimen") if row is not None else None
+    if row is None or specimen is None or cancer.site in SPECIMEN_CANCERS.get(specimen, ()):
+        return None
+    return (f"{what} of a {specimen} cancer specimen ({row.display}): not read for a cancer of "
+            f"the {cancer.site}")
+
+
 def _her2(builder: Builder, cancer: CancerFound) -> None:
     ihc: dict[str, str] = {}
     ish: dict[str, str] = {}
@@ -1070,9 +1085,8 @@ def _her2(builder: Builder, cancer: CancerFound) -> None:
             builder.drop(res.ref, "a serum HER2 test does not count: HER2 status is read from "
                          "the tumour (tissue) only")  # fmt: skip
             continue
-        if row is not None and row.get("specimen") == "breast" and cancer.site != "breast":
-            builder.drop(res.ref, f"a HER2 test of a breast cancer specimen ({row.display}): "
-                         f"not read for a cancer of the {cancer.site}")  # fmt: skip
+        if (other_specimen := _other_specimen(row, cancer, "a HER2 test")) is not None:
+            builder.drop(res.ref, other_specimen)
             continue
         if _status(res.data) not in RESULT_OK:  # an ERBB2 variant as much as a HER2 test
             what = "an ERBB2 variant" if erbb2 else "a HER2 test"
@@ -1155,10 +1169,13 @@ def _kras(builder: Builder, cancer: CancerFound) -> None:
         if (variant or kind == "kras") and other is not None:
             builder.drop(res.ref, other)
             continue
+        if kind == "kras" and (other := _other_specimen(row, cancer, "a KRAS test")) is not None:
+            builder.drop(res.ref, other)
+            continue
         if variant:
             value = _kras_variant(builder, res)
         elif kind == "kras":
-            value = _kras_test(builder, res)
+            value = _kras_test(builder, res, row)
         elif kind in ("kras-tested-for", "kras-bone-marrow"):
             why = ("lists the changes tested for, not a result" if kind == "kras-tested-for"
                    else "a KRAS test of bone marrow, not of the tumour")  # fmt: skip
@@ -1191,6 +1208,11 @@ def _kras_variant(builder: Builder, res: Res) -> str | None:
     if answer not in ("present", "positive"):
         builder.drop(res.ref, f"a KRAS variant that is neither present nor absent: {_shown(res)}")
         return None
+    genes = _genes(builder, res)
+    if len(genes) > 1:  # one variant of several genes studied: not said to be KRAS's
+        names = [n for n in _gene_names(res) if n != "none named"]
+        _not_which_gene(builder, res, " and ".join(names) or "several genes")
+        return None
     doubtful = _component(builder, res, "significance") & {"uncertain", "benign", "likely-benign"}
     if doubtful:
         said = " and ".join(sorted(doubtful)).replace("-", " ")
@@ -1211,19 +1233,41 @@ def _variant_named(builder: Builder, res: Res) -> str | None:
     return None
 
 
-def _kras_test(builder: Builder, res: Res) -> str | None:
+def _kras_test(builder: Builder, res: Res, row: Row | None) -> str | None:
+    """A KRAS test's result. A test of several RAS genes (KRAS and NRAS, LOINC 81420-2: the
+    row's ``genes``) found positive does not say which gene is changed: mutated only when its
+    words name KRAS ("KRAS p.G12D"); a positive answer, or a change named alone (G12D: NRAS has
+    one too), leaves KRAS unknown, with a warning, as the words "RAS mutated" do. Negative for
+    all of them is wild-type for KRAS too ("RAS wild-type")."""
+    genes = row.meaning.get("genes", ()) if row is not None else ()
     answer = _answer(builder, res)
+    value: str | None = None
     if answer in ("positive", "present"):
-        return "mutated"
-    if answer in ("negative", "absent"):
+        value = "mutated"
+    elif answer in ("negative", "absent"):
         return "wild-type"
-    for value in _value_words(res):
+    for said in _value_words(res) if value is None else ():
         try:
-            return words.kras(value)
+            read_ = words.kras(said)
         except words.NotUnderstood:
             continue
-    builder.drop(res.ref, f"a KRAS result onconav cannot read: {_shown(res)}")
-    return None
+        if read_ != "mutated" or len(genes) < 2 or re.search(r"\bk-?ras\b", str(said), re.I):
+            return read_
+        value = "mutated"  # a change, not said to be of KRAS
+    if value == "mutated" and len(genes) > 1:
+        _not_which_gene(builder, res, " and ".join(g.upper() for g in genes))
+        return None
+    if value is None:
+        builder.drop(res.ref, f"a KRAS result onconav cannot read: {_shown(res)}")
+    return value
+
+
+def _not_which_gene(builder: Builder, res: Res, genes: str) -> None:
+    """A change found by a test of several genes, not said to be of KRAS: KRAS stays unknown."""
+    builder.drop(res.ref, f"a change found by a test of {genes} ({_shown(res)}) does not say "
+                 "which gene is changed: KRAS stays unknown")  # fmt: skip
+    builder.warnings.append(f"biomarkers.kras: {res.ref} found a change in {genes}, not said to "
+                            "be in KRAS: KRAS is left unknown; ask the care team which gene")
 
 
 def _hormone_receptors(builder: Builder, cancer: CancerFound) -> None:
