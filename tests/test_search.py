@@ -344,6 +344,38 @@ def test_every_hit_has_words_to_show(index: Index) -> None:
             assert hit.text, (query, hit.rank, hit.entry)
 
 
+@pytest.mark.parametrize(("query", "wrong"), [
+    ("hysterectomy", "gastrectomy"), ("MSI-H", "mvasi"), ("TPS", "types"), ("TPS", "stops"),
+    ("microsatellite instability", "ability"), ("ascites", "cites"), ("her 2 sons", "ones")])  # fmt: skip
+def test_no_suggestion_is_another_word(index: Index, query: str, wrong: str) -> None:
+    """difflib at 0.75 over every word of the passages offered gastrectomy for hysterectomy and
+    "cites" for ascites: a suggestion is a name of the knowledge base that the word is a slip
+    of the keys for, as a profile reads a misspelt name."""
+    assert wrong not in index.search(query).suggestions
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(query=st.sampled_from(["lonsruf", "herceptn", "oxaliplaton", "stomma", "keytrda",
+                              "avastn", "hospise", "cetuximb", "capcitabine", "hysterectomy"]),
+       cancer=st.sampled_from([None, "stomach", "rectum", "cervix", "lung"]))  # fmt: skip
+def test_a_suggestion_is_a_name_a_slip_away_that_finds_something_where_the_search_looks(
+    index: Index, query: str, cancer: str | None
+) -> None:
+    """Each suggestion is a name of the knowledge base, differing from a word of the question
+    by slips of single letters only, that the same search (kept to the same cancer) finds
+    something for: "lonsruf" with --cancer cervix suggested lonsurf, which the cervical and
+    general sources do not name."""
+    from onconav.profile import _slips_only
+
+    result = index.search(query, cancer=cancer)
+    for suggestion in result.suggestions:
+        assert suggestion in index.known_names
+        assert any(_slips_only(w, suggestion) for w in [query, *query.split()]), suggestion
+        assert index.search(suggestion, cancer=cancer).hits, (query, cancer, suggestion)
+    assert "lonsurf" not in index.search("lonsruf", cancer="cervix").suggestions
+
+
 def test_a_suggestion_finds_something_and_is_no_common_word(index: Index) -> None:
     """Each suggestion for a search with no hit finds something ("peritoneum", a site nothing
     cites, was offered for "peritoneal"; "can" and "want" for "cant poop")."""

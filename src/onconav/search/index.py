@@ -27,7 +27,6 @@ is "HER2").
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import re
 from collections.abc import Iterable, Mapping
@@ -43,7 +42,7 @@ from Stemmer import Stemmer
 from onconav.engine import DISCLAIMER
 from onconav.kb import KnowledgeBase, provenance
 from onconav.kb.model import KINDS, Option, Span
-from onconav.profile import Problem, read_cancer
+from onconav.profile import Problem, _close, read_cancer
 from onconav.result import SourceUsed
 from onconav.search import text as words_of
 from onconav.search.model import Cited, Hit, Match, Ref, SearchResult
@@ -287,7 +286,7 @@ class Index:
             hits=hits,
             sources=[SourceUsed(id=s.id, title=s.title, publisher=s.publisher, dated=s.dated)
                      for s in self.kb.data.sources if s.id in cited],
-            suggestions=[] if hits else self.suggest(query),
+            suggestions=[] if hits else self.suggest(query, allowed=allowed),
             knowledge_version=self.kb.version,
             disclaimer=DISCLAIMER,
         )
@@ -430,24 +429,32 @@ class Index:
     def ref(self, ident: str) -> Ref:
         return Ref(id=ident, kind=self.kb.kind_of.get(ident, ""), name=self.kb.name_of(ident))
 
-    def suggest(self, query: str, n: int = 5) -> list[str]:
-        """The known words and names closest to the question's words (for a search with no hit)."""
-        known = sorted(self.known_names | {w for d in self.docs if d.text
-                                           for w in words_of.WORD.findall(words_of.fold(d.text))})
+    def suggest(self, query: str, n: int = 5, allowed: frozenset[str] | None = None) -> list[str]:
+        """Names of the knowledge base that the question's words (or the whole question) may be
+        a slip of the keys for, as a profile reads a misspelt name (``profile._close``: about as
+        long, the same first letter, only slips of single letters: "lonsruf" is lonsurf, but
+        hysterectomy is no gastrectomy and "ascites" no "cites"), each one a search kept to the
+        same sources (``allowed``) finds something for. Never a word of the passages alone."""
+        known = {name: name for name in self.known_names}
+        asked = words_of.fold(" ".join(query.split()))
         out: list[str] = []
-        for word in words_of.WORD.findall(words_of.fold(query)):
-            if word in words_of.STOP:
+        for word in [asked, *words_of.WORD.findall(asked)]:
+            if word in words_of.STOP or word in known:
                 continue
-            for close in difflib.get_close_matches(word, known, n=3, cutoff=0.75):
-                if close != word and close not in out and self._finds(close):
-                    out.append(close)
+            close = _close(word, known)
+            if close is not None and close not in out and self._finds(close, allowed):
+                out.append(close)
         return out[:n]
 
-    def _finds(self, words: str) -> bool:
+    def _finds(self, words: str, allowed: frozenset[str] | None = None) -> bool:
         """Whether a search for these words would find something (a suggestion must: not a
-        common word such as "can", nor a name nothing cites)."""
-        return any(float(score.max(initial=0)) > 0 for concept in self.concepts(words)
-                   for _, score in self._score(concept, {}))  # fmt: skip
+        name nothing cites), in the sources a search is kept to."""
+        for concept in self.concepts(words):
+            for _, score in self._score(concept, {}):
+                found = np.flatnonzero(score > 0)
+                if any(allowed is None or self.docs[int(i)].sources & allowed for i in found):
+                    return True
+        return False
 
 
 def _and(names: Iterable[str]) -> str:
