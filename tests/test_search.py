@@ -346,7 +346,8 @@ def test_every_hit_has_words_to_show(index: Index) -> None:
 
 @pytest.mark.parametrize(("query", "wrong"), [
     ("hysterectomy", "gastrectomy"), ("MSI-H", "mvasi"), ("TPS", "types"), ("TPS", "stops"),
-    ("microsatellite instability", "ability"), ("ascites", "cites"), ("her 2 sons", "ones")])  # fmt: skip
+    ("microsatellite instability", "ability"), ("ascites", "cites"),
+    ("her 2 sons", "ones")])  # fmt: skip
 def test_no_suggestion_is_another_word(index: Index, query: str, wrong: str) -> None:
     """difflib at 0.75 over every word of the passages offered gastrectomy for hysterectomy and
     "cites" for ascites: a suggestion is a name of the knowledge base that the word is a slip
