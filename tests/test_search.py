@@ -521,6 +521,55 @@ def test_a_short_word_keeps_its_spelling(word: str) -> None:
     assert text_words.american(word) == word
 
 
+ISE_FAMILIES = ("excise excised excises excising excision incise incised incision revise "
+                "revised revising revision supervise supervised supervision precise precision "
+                "advise advised advising concise concision organise organised organisation "
+                "randomise randomised randomisation minimise minimised").split()  # fmt: skip
+
+
+def test_a_spelling_rule_never_parts_a_word_from_its_family(
+    kb: KnowledgeBase, texts: dict[str, provenance.SourceText]
+) -> None:
+    """Words the stemmer puts together (excise, excised, excision) stay together once spelt the
+    American way: the -ise rule made "excise" "excize" (stem exciz) while "excision" kept its s
+    (excis), so "excised" and "incised" found nothing. Over every word of the sources and of the
+    knowledge base's names, and the -ise families above."""
+    from collections import defaultdict
+
+    found = set(ISE_FAMILIES)
+    for source in texts.values():
+        found |= set(text_words.WORD.findall(text_words.fold(source.text)))
+    found |= {w for name in kb_names(kb) for w in text_words.WORD.findall(name)}
+    stem = text_words.stemmer()
+    families: dict[str, set[str]] = defaultdict(set)
+    for word in found:
+        families[stem.stemWord(word)].add(word)
+    parted = {k: sorted(v) for k, v in families.items()
+              if len({stem.stemWord(text_words.american(w)) for w in v}) > 1}  # fmt: skip
+    assert not parted
+
+
+@given(root=st.from_regex(r"[a-z]{2,8}[cv]", fullmatch=True),
+       ending=st.sampled_from(["ise", "ised", "ises", "ising", "ision", "isions"]))  # fmt: skip
+def test_a_word_in_cise_or_vise_keeps_its_s(root: str, ending: str) -> None:
+    """-cise and -vise are American spellings too (excise, revise: excision, revision)."""
+    assert text_words.american(root + ending) == root + ending
+
+
+def test_excise_finds_local_excision(index: Index) -> None:
+    hits = index.search("can they excise the tumour in the rectum", limit=5, cancer="rectum").hits
+    answers = ["ccs-rectal-stage4 5409-5564", "entry rectum-local-excision", "entry local-excision"]
+    assert any(relevant(h, answers) for h in hits), hits
+    assert index.search("excised").hits
+
+
+def kb_names(kb: KnowledgeBase) -> list[str]:
+    from onconav.search.index import NAMED_KINDS
+
+    return [text_words.fold(n) for kind in NAMED_KINDS for r in getattr(kb.data, kind)
+            for n in r.names()]  # fmt: skip
+
+
 def test_tumour_and_tumor_find_the_same_passages(index: Index) -> None:
     """Both spellings find the passages of the Canadian pages ("tumour") and of the American one
     ("tumor"); before, "tumor" missed every Canadian passage."""

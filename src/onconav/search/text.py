@@ -37,7 +37,8 @@ STOP = frozenset(w for w in STOPWORDS_EN_PLUS if w not in KEPT) | {
 # it into another real word.
 SPELLINGS = (
     (re.compile(r"^([a-z]{2,})our(s|ed|ing|able|ite|ites)?$"), r"\1or\2"),  # tumour, colour, favour
-    (re.compile(r"^([a-z]{3,})is(e|ed|es|ing|ation|ations|er|ers)$"), r"\1iz\2"),  # randomised
+    # randomised, organise; not -cise, -vise (excise, revise: excision, revision keep their "s")
+    (re.compile(r"^([a-z]{2,}[abd-uw-z])is(e|ed|es|ing|ation|ations|er|ers)$"), r"\1iz\2"),
     (re.compile(r"^oe(soph|strog|dem)"), r"e\1"),  # oesophagus, oestrogen, oedema
     (re.compile(r"^(h|an|leuk|isch|septic)aem"), r"\1em"),  # haemorrhage, anaemia, leukaemia
     (re.compile(r"^(an)aesth"), r"\1esth"),  # anaesthetic
