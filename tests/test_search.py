@@ -226,6 +226,23 @@ def test_a_search_kept_to_one_cancer_shows_nothing_of_another(
         if hit.entry is not None and isinstance(kb.by_id[hit.entry.id], Option):
             options.append(hit.entry.id)
         assert set(options) <= listed, (hit.rank, set(options) - listed)
+        if hit.entry is not None and len(hit.citations) < len(kb.by_id[hit.entry.id].evidence):
+            has = set().union(*(index.passage_terms[(c.source, c.start, c.end)]
+                                for c in hit.citations))  # fmt: skip
+            for match in hit.matches:  # on words its passages of this cancer have
+                assert set(text_words.terms(match.via or match.words)) <= has, (hit, match)
+
+
+@pytest.mark.parametrize(("query", "cancer"), [("Libtayo", "stomach"), ("FOLFOX", "cervix"),
+                                               ("Cyramza", "rectum")])  # fmt: skip
+def test_kept_to_one_cancer_an_entry_matches_only_on_words_of_its_passages(
+    index: Index, query: str, cancer: str
+) -> None:
+    """"Libtayo" with --cancer stomach found the checkpoint inhibitors through cemiplimab (for
+    cervical cancer), cited to the stomach page's nivolumab line; "Cyramza" with --cancer rectum
+    the anti-VEGF drugs, cited to the rectal bevacizumab line."""
+    result = index.search(query, limit=50, cancer=cancer)
+    assert result.hits == [] and result.elsewhere
 
 
 CANCER_NAMES = [("stomach", "stomach cancer"), ("stomach", "gastric cancer"),

@@ -120,6 +120,7 @@ class Index:
     with_sources: bool
     boosts: np.ndarray  # per document: OPTION_BOOST for a passage an option cites, else 1
     sequences: tuple[tuple[str, ...], ...]  # per document: its terms in order ("" between parts)
+    passage_terms: Mapping[tuple[str, int, int], frozenset[str]]  # a cited passage's terms
     synonyms: bool = True
 
     # ----------------------------------------------------------------------------------------
@@ -211,6 +212,12 @@ class Index:
 
     def search(self, query: str, limit: int | str = 10, cancer: str | None = None) -> SearchResult:
         """The passages and entries that answer ``query``, best first, each with its citations
+        and the words it matched (``_search``, with suggestions when nothing matches)."""
+        return self._search(query, limit, cancer, suggest=True)
+
+    def _search(self, query: str, limit: int | str, cancer: str | None,
+                suggest: bool) -> SearchResult:  # fmt: skip
+        """The passages and entries that answer ``query``, best first, each with its citations
         and the words it matched. Raises ``SearchError`` for an empty or too long question, a
         cancer not known, or a limit that is not a whole number from 1 to 50 (words too, as an
         address gives them: "ten")."""
@@ -245,6 +252,8 @@ class Index:
         scored = []
         for concept in concepts:
             ways = self._score(concept, cache)
+            if allowed is not None:
+                ways = self._supported(concept, ways, allowed, cache)
             best = np.max(np.stack([s for _, s in ways]), axis=0)
             total += best
             scored.append((concept, ways))
@@ -286,10 +295,35 @@ class Index:
             hits=hits,
             sources=[SourceUsed(id=s.id, title=s.title, publisher=s.publisher, dated=s.dated)
                      for s in self.kb.data.sources if s.id in cited],
-            suggestions=[] if hits else self.suggest(query, allowed=allowed),
+            suggestions=self.suggest(query, cancer=site) if suggest and not hits else [],
             knowledge_version=self.kb.version,
             disclaimer=DISCLAIMER,
         )
+
+    def _supported(self, concept: Concept, ways: list[Way], allowed: frozenset[str],
+                   cache: Mapping[str, np.ndarray]) -> list[Way]:  # fmt: skip
+        """Kept to one cancer, an entry that also cites another cancer's sources matches only
+        on words its passages of the kept sources have: "Libtayo" with --cancer stomach matched
+        the checkpoint inhibitors through cemiplimab (a drug for cervical cancer) and was cited
+        to the stomach page's nivolumab line; "FOLFOX" with --cancer cervix, bevacizumab (whose
+        words name FOLFOX for rectal cancer) cited to a cervical passage with no FOLFOX."""
+        out: list[Way] = []
+        for name, scores in ways:
+            terms = set(name.terms if name is not None else concept.terms)
+            kept = scores.copy()
+            for i in np.flatnonzero(scores > 0):
+                doc = self.docs[int(i)]
+                if doc.kind != "entry" or doc.sources <= allowed:
+                    continue
+                has: set[str] = set()
+                for c in doc.citations:
+                    if c.source in allowed:
+                        has |= self.passage_terms.get((c.source, c.start, c.end), frozenset())
+                found = terms if name is not None else {t for t in terms if cache[t][i] > 0}
+                if not found <= has:
+                    kept[i] = 0
+            out.append((name, kept))
+        return out
 
     def _negations(self, query: str) -> list[str]:
         """A notice when the question says "no", "not", "without" (...): the search reads no
@@ -429,12 +463,12 @@ class Index:
     def ref(self, ident: str) -> Ref:
         return Ref(id=ident, kind=self.kb.kind_of.get(ident, ""), name=self.kb.name_of(ident))
 
-    def suggest(self, query: str, n: int = 5, allowed: frozenset[str] | None = None) -> list[str]:
+    def suggest(self, query: str, n: int = 5, cancer: str | None = None) -> list[str]:
         """Names of the knowledge base that the question's words (or the whole question) may be
         a slip of the keys for, as a profile reads a misspelt name (``profile._close``: about as
         long, the same first letter, only slips of single letters: "lonsruf" is lonsurf, but
         hysterectomy is no gastrectomy and "ascites" no "cites"), each one a search kept to the
-        same sources (``allowed``) finds something for. Never a word of the passages alone."""
+        cancer finds something for. Never a word of the passages alone."""
         known = {name: name for name in self.known_names}
         asked = words_of.fold(" ".join(query.split()))
         out: list[str] = []
@@ -442,19 +476,17 @@ class Index:
             if word in words_of.STOP or word in known:
                 continue
             close = _close(word, known)
-            if close is not None and close not in out and self._finds(close, allowed):
+            if close is not None and close not in out and self._finds(close, cancer):
                 out.append(close)
         return out[:n]
 
-    def _finds(self, words: str, allowed: frozenset[str] | None = None) -> bool:
-        """Whether a search for these words would find something (a suggestion must: not a
-        name nothing cites), in the sources a search is kept to."""
-        for concept in self.concepts(words):
-            for _, score in self._score(concept, {}):
-                found = np.flatnonzero(score > 0)
-                if any(allowed is None or self.docs[int(i)].sources & allowed for i in found):
-                    return True
-        return False
+    def _finds(self, words: str, cancer: str | None = None) -> bool:
+        """Whether a search for these words, kept to the same cancer, would find something (a
+        suggestion must: not a name nothing cites)."""
+        try:
+            return bool(self._search(words, 1, cancer, suggest=False).hits)
+        except SearchError:  # no word to look for
+            return False
 
 
 def _and(names: Iterable[str]) -> str:
@@ -592,8 +624,12 @@ def build_index(kb: KnowledgeBase, sources: Path | None = None, *, synonyms: boo
     names, longest, known = _names(kb, stem)
     boosts = np.array([OPTION_BOOST if boost and d.boosted else 1.0 for d in docs],
                       dtype=np.float32)  # fmt: skip
+    passage_terms = {(d.citations[0].source, d.citations[0].start, d.citations[0].end):
+                     frozenset(sequence) - {""}
+                     for d, sequence in zip(docs, sequences, strict=True) if d.kind == "passage"}
     return Index(kb, tuple(docs), retriever, vocab, names, longest, frozenset(known),
-                 texts is not None, boosts, tuple(sequences), synonyms)  # fmt: skip
+                 texts is not None, boosts, tuple(sequences), passage_terms,
+                 synonyms)  # fmt: skip
 
 
 NameTable = dict[tuple[str, ...], tuple[Name, ...]]  # a name's terms -> the names of its entries
