@@ -64,7 +64,7 @@ def test_recall_and_mrr_beat_plain_bm25(kb: KnowledgeBase, index: Index, sources
     questions = load_questions(QUESTIONS)
     ours = measure(index, questions)
     plain = measure(build_index(kb, sources, synonyms=False, boost=False), questions)
-    # The issue's target is 0.95; measured 0.945 (69 of 73), see docs/search.md.
+    # The issue's target is 0.95; measured 0.959 (70 of 73), see docs/search.md.
     assert ours.recall_at_3 >= 0.95, ours.missed
     assert ours.recall_at_3 >= plain.recall_at_3 + 0.10, (ours, plain)
     assert ours.mrr > plain.mrr
@@ -213,6 +213,8 @@ def test_a_search_kept_to_one_cancer_shows_nothing_of_another(
     from onconav import evaluate, parse_profile
     from onconav.kb.model import Option
 
+    if set(words) == {"the"}:  # no word to look for: refused
+        return
     result = index.search(" ".join(words), limit=50, cancer=cancer)
     allowed = {s.id for s in kb.data.sources if s.cancer in (result.cancer, "any")}
     assert {s.id for s in result.sources} <= allowed
@@ -423,6 +425,8 @@ def test_a_cancer_without_a_source_of_its_own_keeps_to_the_general_one(
 @pytest.mark.parametrize(
     ("query", "limit", "cancer", "field"),
     [("", 10, None, "q"), ("   ", 10, None, "q"), ("x" * 501, 10, None, "q"),
+     ("?!...", 10, None, "q"), ("\x01\x02", 10, None, "q"), ("\u200b", 10, None, "q"),
+     ("x", 10, None, "q"), ("what is the", 10, None, "q"), ("chemo\x00", 10, None, "q"),
      ("chemo", 0, None, "limit"), ("chemo", 51, None, "limit"), ("chemo", True, None, "limit"),
      ("chemo", 10, "no such", "cancer")],
 )  # fmt: skip
@@ -453,9 +457,11 @@ def test_every_hit_is_cited_and_its_passage_matches(
     index: Index, texts: dict[str, provenance.SourceText], words: list[str], limit: int
 ) -> None:
     query = " ".join(words)
-    if not query.strip():
+    try:
+        result = index.search(query, limit=limit)
+    except SearchError as error:  # nothing to look for, or a control character
+        assert error.problem.field == "q"
         return
-    result = index.search(query, limit=limit)
     assert len(result.hits) <= limit
     assert [h.rank for h in result.hits] == list(range(1, len(result.hits) + 1))
     assert [h.score for h in result.hits] == sorted((h.score for h in result.hits), reverse=True)
@@ -727,7 +733,8 @@ def test_command_no_hit_exits_0_with_suggestions(run: Run) -> None:
 
 @pytest.mark.parametrize(
     ("args", "field"),
-    [(["search", ""], "QUERY"), (["search", "chemo", "--limit", "0"], "--limit"),
+    [(["search", ""], "QUERY"), (["search", "?!..."], "QUERY"), (["search", "x"], "QUERY"),
+     (["search", "chemo", "--limit", "0"], "--limit"),
      (["search", "chemo", "--limit", "many"], "--limit"),
      (["search", "chemo", "--cancer", "no such"], "--cancer"),
      (["search", "chemo", "--format", "xml"], "--format")],
@@ -744,7 +751,8 @@ def test_a_lone_character_is_no_word_to_look_for(index: Index) -> None:
     the checkpoint inhibitors and phase I trials through "1". A name with one ("5-FU", "phase 1
     trial") still counts."""
     assert index.search("<script>alert(1)</script>").hits == []
-    assert index.search("x 1").hits == []
+    with pytest.raises(SearchError):  # no word to look for: refused, as an empty question is
+        index.search("x 1")
     assert index.search("5-FU", limit=1).hits[0].matches[0].words == "5 fu"
     assert index.search("phase 1 trial", limit=1).hits[0].citations[0].start == 5585
 

@@ -675,7 +675,8 @@ def test_search_says_how_the_question_was_read(client: httpx.Client) -> None:
 
 @pytest.mark.parametrize(
     ("params", "field"),
-    [({"q": ""}, "q"), ({"q": "chemo", "limit": "0"}, "limit"),
+    [({"q": ""}, "q"), ({"q": "?!..."}, "q"), ({"q": "chemo\x00"}, "q"),
+     ({"q": "chemo", "limit": "0"}, "limit"),
      ({"q": "chemo", "limit": "ten"}, "limit"),  # was "query.limit", unlike the others
      ({"q": "chemo", "cancer": "stomch"}, "cancer")],
 )  # fmt: skip

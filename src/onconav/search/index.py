@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -230,7 +231,14 @@ class Index:
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= LIMIT_MAX:
             raise SearchError(Problem("limit", limit, (f"1-{LIMIT_MAX}",),
                                       f"a whole number from 1 to {LIMIT_MAX}"))  # fmt: skip
+        if any(unicodedata.category(c) == "Cc" and not c.isspace() for c in query):
+            raise SearchError(Problem("q", cut(query), (), "holds a control character (such "
+                                      "as NUL): give words only"))  # fmt: skip
         concepts = self.concepts(query)
+        if not concepts:  # "?!...", "x", "the": as empty, which is refused alike
+            raise SearchError(Problem("q", cut(query), (), "has no word to look for: give a "
+                                      "question or some words (marks, a letter or digit alone "
+                                      "and common words such as 'what' are left out)"))  # fmt: skip
         notices = self._negations(query)
         named = self._named_cancer(concepts)
         if cancer is not None and str(cancer).strip():
