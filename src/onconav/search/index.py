@@ -27,6 +27,7 @@ is "HER2").
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -82,7 +83,7 @@ class Doc:
     cited_by: tuple[str, ...] = ()
     boosted: bool = False
 
-    @property
+    @functools.cached_property
     def sources(self) -> frozenset[str]:
         return frozenset(c.source for c in self.citations)
 
@@ -258,10 +259,11 @@ class Index:
         cache: dict[str, np.ndarray] = {}
         total = np.zeros(len(self.docs), dtype=np.float32)
         scored = []
+        outside = self._outside(allowed) if allowed is not None else None
         for concept in concepts:
             ways = self._score(concept, cache)
-            if allowed is not None:
-                ways = self._supported(concept, ways, allowed, cache)
+            if allowed is not None and outside is not None:
+                ways = self._supported(concept, ways, allowed, outside, cache)
             best = np.max(np.stack([s for _, s in ways]), axis=0)
             total += best
             scored.append((concept, ways))
@@ -309,7 +311,7 @@ class Index:
         )
 
     def _supported(self, concept: Concept, ways: list[Way], allowed: frozenset[str],
-                   cache: Mapping[str, np.ndarray]) -> list[Way]:  # fmt: skip
+                   outside: np.ndarray, cache: Mapping[str, np.ndarray]) -> list[Way]:  # fmt: skip
         """Kept to one cancer, an entry that also cites another cancer's sources matches only
         on words its passages of the kept sources have: "Libtayo" with --cancer stomach matched
         the checkpoint inhibitors through cemiplimab (a drug for cervical cancer) and was cited
@@ -319,10 +321,8 @@ class Index:
         for name, scores in ways:
             terms = set(name.terms if name is not None else concept.terms)
             kept = scores.copy()
-            for i in np.flatnonzero(scores > 0):
+            for i in np.flatnonzero((scores > 0) & outside):
                 doc = self.docs[int(i)]
-                if doc.kind != "entry" or doc.sources <= allowed:
-                    continue
                 has: set[str] = set()
                 for c in doc.citations:
                     if c.source in allowed:
@@ -332,6 +332,10 @@ class Index:
                     kept[i] = 0
             out.append((name, kept))
         return out
+
+    def _outside(self, allowed: frozenset[str]) -> np.ndarray:
+        """Per document, whether it is an entry citing sources other than ``allowed``."""
+        return np.array([d.kind == "entry" and not d.sources <= allowed for d in self.docs])
 
     def _negations(self, query: str) -> list[str]:
         """A notice when the question says "no", "not", "without" (...): the search reads no
@@ -624,9 +628,9 @@ def build_index(kb: KnowledgeBase, sources: Path | None = None, *, synonyms: boo
     ids: list[list[int]] = []
     sequences: list[tuple[str, ...]] = []
     for body in bodies:
-        terms = [t for part in body for t in words_of.terms(part, stem)]
-        ids.append([vocab.setdefault(t, len(vocab)) for t in terms])
-        sequences.append(tuple(t for part in body for t in [*words_of.terms(part, stem), ""]))
+        parts = [words_of.terms(part, stem) for part in body]
+        ids.append([vocab.setdefault(t, len(vocab)) for part in parts for t in part])
+        sequences.append(tuple(t for part in parts for t in [*part, ""]))
     retriever = bm25s.BM25(k1=1.2, b=0.75)  # the usual values (Lucene, Elasticsearch)
     retriever.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
     names, longest, known = _names(kb, stem)
