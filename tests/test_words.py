@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from onconav import evaluate, load_kb, parse_profile, words
 from onconav.engine import Status
 from onconav.kb.rules import DRUG_KINDS
-from onconav.profile import ProfileError, _close, _slips_only, facts_of
+from onconav.profile import ProfileError, _slips_only, close_name, facts_of
 
 KB = load_kb()
 
@@ -793,7 +793,7 @@ def test_a_name_with_letters_added_in_a_run_is_not_suggested_as_a_slip(
     FOLFIRI) makes another word, and the person is not told they meant what they did not write."""
     names = KB.value_names["prior_treatments"]
     typed = name[: where % (len(name) + 1)] + added + name[where % (len(name) + 1):]
-    suggested = _close(typed, names)
+    suggested = close_name(typed, names)
     if suggested is not None:  # only through a name of it that differs by single letters
         assert any(_slips_only(typed, n) for n, i in names.items() if i == suggested), typed
 

@@ -729,7 +729,7 @@ def _resolve(
             continue
         if found is None:
             accepted = tuple(sorted(kb.vocabulary.known(field)))
-            close = None if unsure else _close(normalise_name(name), kb.value_names[field])
+            close = None if unsure else close_name(normalise_name(name), kb.value_names[field])
             if normalise_name(name) in NONE_WORDS:  # "none" beside names ("none" alone is [])
                 problems.append(Problem(f"{field}[{i}]", name, accepted, f"{name!r} cannot go with "
                                         "other names: give it alone for none, or only the names "
@@ -751,7 +751,7 @@ def _resolve(
     return ids, problems
 
 
-def _close(folded: str, names: Mapping[str, str]) -> str | None:
+def close_name(folded: str, names: Mapping[str, str]) -> str | None:
     """The id of the known name closest to a misspelt one, if one is close (stomache: stomach)."""
     import difflib
 
@@ -945,7 +945,7 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
         return CancerReading("", "", None, problems=(problem,))
     names = {normalise_name(n): c.id for c in kb.data.cancers if c.id != "any" for n in c.names()}
     for phrase in words.cancer_phrases(primary) or [primary]:
-        close = _close(normalise_name(phrase), names)
+        close = close_name(normalise_name(phrase), names)
         if close:
             message = f"{name!r} is not known; did you mean {kb.name_of(close)}?"
             problem = Problem("cancer", name, tuple(sorted(set(names.values()))), message)

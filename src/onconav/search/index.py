@@ -44,7 +44,7 @@ from Stemmer import Stemmer
 from onconav.engine import DISCLAIMER
 from onconav.kb import KnowledgeBase, provenance
 from onconav.kb.model import KINDS, Option, Span
-from onconav.profile import Problem, _close, read_cancer
+from onconav.profile import Problem, close_name, read_cancer
 from onconav.result import SourceUsed
 from onconav.search import text as words_of
 from onconav.search.model import Cited, Hit, Match, Ref, SearchResult
@@ -477,7 +477,7 @@ class Index:
 
     def suggest(self, query: str, n: int = 5, cancer: str | None = None) -> list[str]:
         """Names of the knowledge base that the question's words (or the whole question) may be
-        a slip of the keys for, as a profile reads a misspelt name (``profile._close``: about as
+        a slip of the keys for, as a profile reads a misspelt name (``profile.close_name``: about as
         long, the same first letter, only slips of single letters: "lonsruf" is lonsurf, but
         hysterectomy is no gastrectomy and "ascites" no "cites"), each one a search kept to the
         cancer finds something for. Never a word of the passages alone."""
@@ -487,7 +487,7 @@ class Index:
         for word in [asked, *words_of.WORD.findall(asked)]:
             if word in words_of.STOP or word in known:
                 continue
-            close = _close(word, known)
+            close = close_name(word, known)
             if close is not None and close not in out and self._finds(close, cancer):
                 out.append(close)
         return out[:n]
