@@ -10,6 +10,7 @@ import csv
 import functools
 import json
 from collections import defaultdict
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -1904,3 +1905,103 @@ def test_a_kras_test_of_a_colorectal_specimen_is_not_a_stomach_cancers(
     assert "biomarkers" not in read_bundle(_record(STOMACH, STAGE_4, kras), kb).data
     assert read_bundle(_record(RECTUM, STAGE_4, kras), kb).data["biomarkers"] == {
         "kras": "mutated"}
+
+
+# ---- dates: compared as instants in UTC, not as text ---------------------------------------
+
+BASE = datetime(2023, 1, 10, tzinfo=UTC)
+OFFSETS = [-12 * 60, -5 * 60, -3 * 60 - 30, 0, 60, 5 * 60 + 30, 9 * 60 + 45, 14 * 60]
+
+
+def _written(at: datetime, minutes: int | None) -> str:
+    """An instant as FHIR writes it, in the time zone ``minutes`` from UTC (None: its UTC day)."""
+    if minutes is None:
+        return at.date().isoformat()
+    return at.astimezone(timezone(timedelta(minutes=minutes))).isoformat()
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.tuples(st.sampled_from(["stage-4", "stage-2", "er+", "er-", "pr-", "folfox",
+                                           "worse"]),
+                          st.integers(0, 96), st.booleans(), st.sampled_from(OFFSETS)),
+                min_size=2, max_size=7))  # fmt: skip
+def test_the_order_of_records_does_not_depend_on_the_time_zone_written(
+    records: list[tuple[str, int, bool, int]],
+) -> None:
+    """Dates were compared as text: stage 4 at 2023-01-11T01:00:00+00:00 and stage IIA at
+    2023-01-10T23:00:00-05:00 (the later instant) read stage 4 and called IIA earlier. Every
+    record written in another time zone (the same instants) reads the same: the stage, the
+    hormone receptors, what a worsening is blamed on, and every reason and warning."""
+    values = {"stage-4": _cc("http://cancerstaging.org", "4", "IV"), "stage-2": STAGE_IIB}
+
+    def record(zone: bool) -> dict[str, Any]:
+        made: list[dict[str, Any]] = [_condition("c", "254837009", "Malignant tumor of breast",
+                                                 onsetDateTime="2022-01-01")]  # fmt: skip
+        for i, (kind, hours, timed, minutes) in enumerate(records):
+            when = _written(BASE + timedelta(hours=hours), (minutes if zone else 0) if timed
+                            else None)  # fmt: skip
+            if kind.startswith("stage"):
+                made.append(_observation(f"s{i}", "399588009", values[kind], when,
+                                         system=SNOMED))  # fmt: skip
+            elif kind in ("er+", "er-", "pr-"):
+                made.append(_receptor(f"r{i}", ER if kind.startswith("er") else PR,
+                                      "positive" if kind == "er+" else "negative",
+                                      effectiveDateTime=when, subject={"reference": "Patient/p"}))
+            elif kind == "folfox":
+                made += [{**r, "id": f"{r['id']}-{i}"} for r in _folfox(
+                    "MedicationAdministration", "completed", when)]  # fmt: skip
+            else:
+                made.append({**WORSENED, "id": f"w{i}", "effectiveDateTime": when})
+        return _record(*made)
+
+    in_utc, in_zones = (read_bundle(record(zone), the_kb()) for zone in (False, True))
+    assert in_zones.data == in_utc.data
+    assert in_zones.sources == in_utc.sources
+    assert in_zones.unused == in_utc.unused
+    assert in_zones.warnings == in_utc.warnings
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "stage", "warning"),
+    [
+        # the reviewer's: IIA at 04:00 UTC on the 11th (written -05:00) is after IV at 01:00 UTC
+        ("2023-01-11T01:00:00+00:00", "2023-01-10T23:00:00-05:00", None,
+         "a later record says a lower stage"),
+        ("2023-01-11T01:00:00+00:00", "2023-01-11T03:00:00+05:00", "4", None),  # 22:00 the 10th
+        # a date and a time on that (UTC) day cannot be ordered: of one date, the most advanced
+        ("2023-01-10", "2023-01-10T08:00:00Z", "4", "of the same date disagree"),
+        ("2023-01-10T08:00:00Z", "2023-01-10", "4", "of the same date disagree"),
+        ("2023-01-10", "2023-01-11T02:00:00+05:00", "4", "of the same date disagree"),
+        ("2023-01", "2023-01-20", "4", "of the same date disagree"),  # a month and a day in it
+        ("2023-01-10", "2023-01-11T00:00:00Z", None, "a later record says a lower stage"),
+    ],
+)  # fmt: skip
+def test_stage_dates_are_compared_as_instants_in_utc(
+    first: str, then: str, stage: str | None, warning: str | None, kb: onconav.KnowledgeBase
+) -> None:
+    """Stage IV dated ``first``, stage IIB dated ``then``."""
+    four = _observation("s4", "399588009", _cc("http://cancerstaging.org", "4", "IV"), first,
+                        system=SNOMED)  # fmt: skip
+    two = _observation("s2", "399588009", STAGE_IIB, then, system=SNOMED)
+    reading = read_bundle(_record(RECTUM, four, two), kb)
+    assert reading.data.get("stage") == stage
+    if warning is None:
+        assert not any("disagree" in w for w in reading.warnings)
+    else:
+        assert any(warning in w for w in reading.warnings)
+
+
+def test_the_latest_receptor_result_is_the_later_instant(kb: onconav.KnowledgeBase) -> None:
+    """ER negative at 04:00 UTC (written 23:00 -05:00 the day before) is later than ER positive
+    at 01:00 UTC: with PR negative, not hormone-sensitive (it read the positive as the latest)."""
+    data = bundle("breast-bone-metastases")
+    data["entry"] += [
+        {"resource": _receptor("er-1", ER, "positive",
+                               effectiveDateTime="2024-05-02T01:00:00+00:00")},
+        {"resource": _receptor("er-2", ER, "negative",
+                               effectiveDateTime="2024-05-01T23:00:00-05:00")},
+        {"resource": _receptor("pr", PR, "negative", effectiveDateTime="2024-05-02")}]
+    reading = read_bundle(data, kb)
+    assert reading.data["hormone_sensitive"] is False
+    assert "the latest decides" in {u.reference: u.reason for u in reading.unused}[
+        "Observation/er-1"]  # fmt: skip

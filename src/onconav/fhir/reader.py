@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from datetime import date as Date
 from typing import Any
 
@@ -142,7 +143,68 @@ def _end(resource: JSON, *names: str) -> str:
     return ""
 
 
+Span = tuple[datetime, datetime]
+FHIR_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+FHIR_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})?")
+NO_ZONE = (timedelta(hours=-14), timedelta(hours=12))  # UTC offsets run from -12:00 to +14:00
+UNDATED: Span = (datetime.min.replace(tzinfo=UTC), datetime.min.replace(tzinfo=UTC))
+
+
+def _span(text: str) -> Span | None:
+    """When a FHIR date, dateTime or instant was, as the span of UTC time it covers, from its
+    first moment up to (not including) its end: a time is one moment (a microsecond), whatever
+    time zone it is written in (2023-01-10T23:00:00-05:00 is 2023-01-11 04:00 UTC); a date
+    without a time is the whole of its day, taken as a UTC day, a month or a year the whole of
+    it; a time with no zone (FHIR requires one) any moment it may be (-12:00 to +14:00). None
+    for no date, or one that cannot be read. One record is before another only when its span
+    ends before the other's starts (``_before``): a date and a time on that day cannot be
+    ordered, and count as of one date."""
+    try:
+        if (timed := FHIR_TIME.fullmatch(text)) is not None:
+            day, hour, minute, second, fraction, zone = timed.groups()
+            zone = "+00:00" if zone == "Z" else zone or ""
+            at = datetime.fromisoformat(f"{day}T{hour}:{minute}:{min(int(second), 59):02d}"
+                                        f"{(fraction or '')[:7]}{zone}")
+            at += timedelta(seconds=1) if int(second) == 60 else timedelta()  # a leap second
+            if not zone:
+                at = at.replace(tzinfo=UTC)
+                return at + NO_ZONE[0], at + NO_ZONE[1]
+            at = at.astimezone(UTC)
+            return at, at + timedelta(microseconds=1)
+        if (dated := FHIR_DATE.fullmatch(text)) is not None:
+            year, month, day_ = (int(g) if g else None for g in dated.groups())
+            assert year is not None
+            first = datetime(year, month or 1, day_ or 1, tzinfo=UTC)
+            if day_ is not None:
+                return first, first + timedelta(days=1)
+            if month is not None:
+                return first, datetime(year + month // 12, month % 12 + 1, 1, tzinfo=UTC)
+            return first, datetime(year + 1, 1, 1, tzinfo=UTC)
+    except (ValueError, OverflowError):  # day 31 of a 30-day month, the year 9999's end
+        return None
+    return None
+
+
+def _before(first: Span, then: Span) -> bool:
+    """Whether one span is over before another starts (neither is a date the other falls in)."""
+    return first[1] <= then[0]
+
+
+def _order(text: str) -> Span:
+    """A key that orders dates (``_span``) as ``_before`` does, any two it cannot order one way
+    or the other (undated and unreadable first): for a sort, or the latest of several."""
+    return _span(text) or UNDATED
+
+
 def _day(text: str) -> str:
+    """The UTC day a FHIR date or dateTime falls on (2023-01-10T23:00:00-05:00: 2023-01-11); a
+    date, a month or a year as written; a time with no zone, the day written; "" for none or
+    one that cannot be read."""
+    span = _span(text)
+    if span is None:
+        return ""
+    if FHIR_TIME.fullmatch(text) and span[1] - span[0] == timedelta(microseconds=1):
+        return span[0].date().isoformat()
     return text[:10]
 
 
@@ -615,9 +677,9 @@ def _cancer(builder: Builder) -> CancerFound:
     if not found:
         return _no_cancer(builder)
 
-    def rank(c: CancerFound) -> tuple[bool, bool, str, str]:
+    def rank(c: CancerFound) -> tuple[bool, bool, Span, str]:
         active = _status(c.res.data, "clinicalStatus") not in NOT_NOW
-        date = _date(c.res.data, "onsetDateTime", "onsetPeriod", "recordedDate")
+        date = _order(_date(c.res.data, "onsetDateTime", "onsetPeriod", "recordedDate"))
         return (active, c.site != "unknown", date, c.res.ref)
 
     best = max(found, key=rank)
@@ -878,32 +940,36 @@ def _choose_stage(builder: Builder, found: list[StageFound], cancer: CancerFound
     a dated one before it (IIB after IV, FIGO IVA after M1 of the cervix), or an undated record
     of a higher stage than the latest dated one (it may be later), leaves the stage unknown, with
     a warning: never a lower stage read silently. An undated record of a lower stage than the
-    latest dated one (a stage at diagnosis) does not contradict it."""
-    dated = [s for s in found if s.date]
-    latest = max(s.date for s in dated) if dated else ""
-    last = [s for s in found if s.date == latest]
+    latest dated one (a stage at diagnosis) does not contradict it. Dates are compared as
+    ``_before`` does (in UTC; a date and a time on that day are of one date)."""
+    spans = {s: span for s in found if (span := _span(s.date)) is not None}
+    dated = [s for s in found if s in spans]
+    # the latest: the records no other is after (of one date, or that cannot be ordered)
+    last = [s for s in dated if not any(_before(spans[s], spans[t]) for t in dated)] or [
+        s for s in found if s not in spans]  # fmt: skip
+    latest = max((s.date for s in last), key=_order)
     value = max((s.value for s in last), key=lambda v: STAGE_RANK[v])
     if len({s.value for s in last}) > 1:
         builder.warnings.append(
             f"stage records of the same date disagree ({', '.join(sorted({s.value for s in last}))}"
             f"): the most advanced, {value}, is read"
         )
-    if any(s.date and s.date < latest and _lower(value, s.value) for s in found):
+    if any(s not in last and _lower(value, s.value) for s in dated):
         _stage_unknown(builder, found, "a later record says a lower stage than a record before "
                        "it")  # fmt: skip
         return
-    if dated and any(not s.date and _lower(value, s.value) for s in found):
+    if dated and any(s not in spans and _lower(value, s.value) for s in found):
         _stage_unknown(builder, found, "an undated record disagrees with the dated ones: it says "
                        f"a higher stage than the latest ({_day(latest)}, {value}), and may be "
                        "later")  # fmt: skip
         return
     builder.values["stage"] = value
-    chosen = [s for s in found if s in last or (not s.date and s.value == value)]
+    chosen = [s for s in found if s in last or (s not in spans and s.value == value)]
     builder.use("stage", *(s.ref.split("#")[0] for s in chosen))
     for s in found:
         if s in chosen or "#" in s.ref:  # a Condition's own stage: the Condition is the cancer
             continue
-        if s.date:
+        if s in spans:
             reason = f"an earlier stage record: the latest ({_day(latest)}, {value}) is read"
         elif _lower(s.value, value):
             reason = (f"an undated stage record, lower than the stage {value} on record on "
@@ -917,7 +983,7 @@ def _stage_unknown(builder: Builder, found: list[StageFound], why: str) -> None:
     """Stage records that disagree: no stage is read, each record listed, a warning says why."""
     said = ", ".join(f"{'M1, ' if s.kind == 'm' else ''}{s.value} ({_day(s.date) or 'undated'}, "
                      f"{s.ref})"
-                     for s in sorted(found, key=lambda s: s.date))  # fmt: skip
+                     for s in sorted(found, key=lambda s: _order(s.date)))  # fmt: skip
     builder.warnings.append(f"the stage records disagree ({said}): {why}, so the stage is left "
                             "unknown")  # fmt: skip
     for s in found:
@@ -1277,7 +1343,7 @@ def _hormone_receptors(builder: Builder, cancer: CancerFound) -> None:
     negative alone decides nothing (the other may be found). Results of one day that disagree
     decide nothing. Of another cancer the tests are listed unused: they do not say whether
     hormones help it grow (a prostate cancer's hormones are androgens)."""
-    found: dict[str, dict[str, list[tuple[str, str]]]] = {"er": {}, "pr": {}}  # by date
+    found: dict[str, list[tuple[str, str, str]]] = {"er": [], "pr": []}  # (ref, value, date)
     for res in builder.of_type("Observation"):
         row = builder.row("observations", _code_of(res.data))
         kind = row.get("test") if row else None
@@ -1306,24 +1372,25 @@ def _hormone_receptors(builder: Builder, cancer: CancerFound) -> None:
             continue
         value = "positive" if answer in ("positive", "present") else "negative"
         when = _date(res.data, "effectiveDateTime", "effectivePeriod", "issued")
-        found[kind].setdefault(when, []).append((res.ref, value))
+        found[kind].append((res.ref, value, when))
     latest: dict[str, str | None] = {}
-    for kind, by_date in found.items():
-        if not by_date:
+    refs: dict[str, list[str]] = {}
+    for kind, results in found.items():
+        if not results:
             continue
-        day = max(by_date)
-        values = {v for _, v in by_date[day]}
+        last = _latest(results)
+        values = {v for ref, v, _ in results if ref in last}
         latest[kind] = values.pop() if len(values) == 1 else None
-        for earlier in sorted(by_date)[:-1]:
-            for ref, _ in by_date[earlier]:
+        for ref, _, _ in results:
+            if ref not in last:
                 builder.drop(ref, f"an earlier {kind.upper()} result: the latest decides")
         if latest[kind] is None:
             builder.warnings.append(f"hormone_sensitive: the latest {kind.upper()} results on "
                                     "record disagree (positive, negative)")  # fmt: skip
-            for ref, _ in by_date[day]:
+            for ref in last:
                 builder.drop(ref, f"{kind.upper()} results of the same day disagree")
-    refs = {kind: [ref for ref, _ in by_date[max(by_date)]]
-            for kind, by_date in found.items() if by_date and latest[kind] is not None}  # fmt: skip
+        else:
+            refs[kind] = last
     if "positive" in latest.values():
         builder.values["hormone_sensitive"] = True
         for kind, result in latest.items():
@@ -1343,6 +1410,17 @@ def _hormone_receptors(builder: Builder, cancer: CancerFound) -> None:
                 for ref in refs[kind]:
                     builder.drop(ref, f"a negative hormone receptor test alone does not decide: "
                                  f"the {other} receptor result is not on record")  # fmt: skip
+
+
+def _latest(results: list[tuple[str, str, str]]) -> list[str]:
+    """The references of the latest of results (reference, value, date): those no other dated
+    result is after (``_before``: in UTC; a date and a time on that day are of one date); the
+    undated ones when none is dated (an undated result is earlier than a dated one)."""
+    spans = {ref: span for ref, _, date in results if (span := _span(date)) is not None}
+    if not spans:
+        return [ref for ref, _, _ in results]
+    return [ref for ref in spans if not any(_before(spans[ref], other) for other in
+                                            spans.values())]  # fmt: skip
 
 
 # ---- treatments ----------------------------------------------------------------------------
@@ -1744,10 +1822,10 @@ def _in_use(given: list[Given], date: str) -> list[Given]:
     last dose was longer ago was not in use then: it is not blamed."""
     if not date:
         return []
-    started = [g for g in given if g.start and _day(g.start) <= date]
-    running = [g for g in started if not (g.end and _day(g.end) < date)
-               and (g.ongoing or (g.end and _day(g.end) >= date))]  # fmt: skip
-    doses = [g for g in started if g.last and g not in running and _day(g.last) <= date]
+    started = [g for g in given if _day(g.start) and _day(g.start) <= date]
+    running = [g for g in started if not (_day(g.end) and _day(g.end) < date)
+               and (g.ongoing or (_day(g.end) and _day(g.end) >= date))]  # fmt: skip
+    doses = [g for g in started if _day(g.last) and g not in running and _day(g.last) <= date]
     if doses:
         last = max(_day(g.last) for g in doses)
         days = _days_between(last, date)
