@@ -13,6 +13,7 @@ from collections import defaultdict
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
@@ -2005,3 +2006,52 @@ def test_the_latest_receptor_result_is_the_later_instant(kb: onconav.KnowledgeBa
     assert reading.data["hormone_sensitive"] is False
     assert "the latest decides" in {u.reference: u.reason for u in reading.unused}[
         "Observation/er-1"]  # fmt: skip
+
+
+# ---- treatments dated after today ----------------------------------------------------------
+
+TODAY = datetime(2030, 6, 15).date()
+SURGERY = {"resourceType": "Procedure", "id": "op", "status": "completed",
+           "subject": {"reference": "Patient/p"},
+           "category": _cc(SNOMED, "387713003", "Surgical procedure")}  # fmt: skip
+
+
+def _given_on(kind: str, when: str) -> dict[str, Any]:
+    """One treatment had, dated ``when``: a drug record of ``kind`` completed, or surgery."""
+    if kind == "Procedure":
+        return {**SURGERY, "performedDateTime": when}
+    return _folfox(kind, "completed", when)[2]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(["MedicationAdministration", "MedicationStatement", "MedicationRequest",
+                        "Procedure"]),
+       st.integers(-400, 400), st.sampled_from([None, *OFFSETS]))  # fmt: skip
+def test_a_treatment_dated_after_today_is_read_with_a_warning(
+    kind: str, hours: int, minutes: int | None
+) -> None:
+    """A completed administration dated 2099 was read as a treatment had with no word: it is
+    still read (a drug given is not dropped), with a warning naming it and the date, when its
+    date is after today's date in UTC (a date only: its day after today)."""
+    at = datetime(2030, 6, 16, tzinfo=UTC) + timedelta(hours=hours)
+    when = _written(at, minutes)
+    resource = _given_on(kind, when)
+    with mock.patch("onconav.fhir.reader._today", return_value=TODAY):
+        reading = read_bundle(_record(RECTUM, STAGE_4, resource), the_kb())
+    assert reading.data["prior_treatments"]
+    ref = f"{kind}/{resource['id']}"
+    said = [w for w in reading.warnings if w.startswith(ref) and "still to come" in w]
+    to_come = at >= datetime(2030, 6, 16, tzinfo=UTC)  # its UTC day (or its day) is after today
+    assert bool(said) == to_come
+    if said:
+        assert when in said[0]
+
+
+def test_an_administration_dated_2099_is_read_and_said(kb: onconav.KnowledgeBase) -> None:
+    given = _given_on("MedicationAdministration", "2099-03-01")
+    reading = read_bundle(_record(RECTUM, STAGE_4, given), kb)
+    assert reading.data["prior_treatments"] == ["oxaliplatin"]
+    assert any(w.startswith(f"MedicationAdministration/{given['id']} is recorded as given on "
+                            "2099-03-01") for w in reading.warnings)  # fmt: skip
+    past = read_bundle(_record(RECTUM, STAGE_4, _given_on("Procedure", "2024-03-01")), kb)
+    assert not any("still to come" in w for w in past.warnings)

@@ -1745,6 +1745,7 @@ def _treatments(builder: Builder, cancer: CancerFound) -> None:
     rest on (a Medication named by a request, the request a stopped one continues)."""
     given = _medications(builder, cancer) + _procedures(builder, cancer)
     builder_given = [g for g in given if g.how != "planned"]
+    _dated_to_come(builder, builder_given)
     fields = {
         "prior_treatments": builder_given,
         "progressed_on": [g for g in given if g.how == "progressed"],
@@ -1759,6 +1760,27 @@ def _treatments(builder: Builder, cancer: CancerFound) -> None:
         builder.values[name] = values
         builder.use(name, *(ref for g in items for ref in (g.ref, *g.extra)))
     builder.treatments = given
+
+
+def _today() -> Date:
+    """Today's date in UTC (what "a date to come" is measured from)."""
+    return datetime.now(UTC).date()
+
+
+def _dated_to_come(builder: Builder, had: list[Given]) -> None:
+    """A warning for each treatment read as had (given, stopped) whose start or last dose is
+    after today's date in UTC (a drug given in 2099): it is still read, a drug given is not
+    dropped, but the date is wrong, or the record is not of something done."""
+    today = _today()
+    tomorrow = datetime(today.year, today.month, today.day, tzinfo=UTC) + timedelta(days=1)
+    for g in had:
+        to_come = [d for d in (g.start, g.last) if (span := _span(d)) and span[0] >= tomorrow]
+        if to_come:
+            builder.warnings.append(
+                f"{g.ref} is recorded as given on {to_come[0]}, a date still to come (after "
+                f"{today.isoformat()}, today in UTC): it is read as a treatment had; check its "
+                "date"
+            )
 
 
 def _statuses(builder: Builder, cancer: CancerFound) -> None:
