@@ -2342,3 +2342,107 @@ def test_the_volumes_named_are_found_in_any_extension_never_a_crash(extension: A
     found = body_structure_references([procedure])
     assert all(r.startswith("BodyStructure/") and r != "BodyStructure/.." for r in found)
     assert list(medications_named([procedure]).values()) == found
+
+
+# -- fullUrls: a reference written as an entry's fullUrl (urn:uuid) -------------------------------
+
+
+def urn_of(resource: dict[str, Any]) -> str:
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, resource['resourceType'] + resource['id'])}"
+
+
+def with_urns(resources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The resources with every reference to one of them (``Type/id``) written as its fullUrl,
+    a urn:uuid, as a server that sends a record with urn:uuid fullUrls writes them."""
+    urns = {f"{r['resourceType']}/{r['id']}": urn_of(r) for r in resources}
+
+    def rewritten(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: (urns.get(v, v) if k == "reference" and isinstance(v, str)
+                        else rewritten(v)) for k, v in value.items()}  # fmt: skip
+        return [rewritten(v) for v in value] if isinstance(value, list) else value
+
+    return [rewritten(r) for r in resources]
+
+
+def urn_searchset(resources: list[dict[str, Any]], include: list[dict[str, Any]] = ()) -> Any:
+    """A searchset whose entries' fullUrls are urn:uuids (``include``: entries of another type
+    the search brings, as ``_include`` does)."""
+    return {"resourceType": "Bundle", "type": "searchset", "total": len(resources),
+            "entry": [{"fullUrl": urn_of(r), "resource": r,
+                       "search": {"mode": "match" if r in resources else "include"}}
+                      for r in [*resources, *include]]}  # fmt: skip
+
+
+def urn_prefetch(resources: list[dict[str, Any]]) -> dict[str, Any]:
+    """The prefetch of a record written with urn:uuid references: each search a searchset of
+    urn:uuid fullUrls, the Patient too (the record system answers its read as a Bundle)."""
+    written = with_urns(resources)
+    out: dict[str, Any] = {}
+    for key, kind in records.TEMPLATE_TYPES.items():
+        found = [r for r in written if r["resourceType"] == kind]
+        out[key] = urn_searchset(found) if found else None
+    return out
+
+
+@settings(max_examples=len(records.SITUATIONS), deadline=None)
+@given(st.sampled_from(sorted(records.SITUATIONS)))
+def test_a_prefetch_reads_as_its_record_read_whole(situation: str) -> None:
+    """The resources taken out of the prefetch's searchsets lost their fullUrls: a subject
+    written as a urn:uuid (the Patient's fullUrl) was listed unused in the cards, though the
+    same record read whole (the command line, the API) reads it. What the service gathers reads
+    as the record read whole, whatever its fullUrls."""
+    from onconav.fhir import read_bundle, read_resources
+
+    resources = records.SITUATIONS[situation]
+    prefetch = urn_prefetch(resources)
+    gathered = gather(prefetch, records.PATIENT)
+    whole = {"resourceType": "Bundle", "type": "collection",
+             "entry": [e for value in prefetch.values() if value for e in value["entry"]]}
+    mine, theirs = read_resources(gathered.resources, KB), read_bundle(whole, KB)
+    assert (mine.data, mine.sources, mine.warnings) == (theirs.data, theirs.sources,
+                                                        theirs.warnings)  # fmt: skip
+    assert [u.reason for u in mine.unused] == [u.reason for u in theirs.unused]
+    plain = read_resources(gather(records.prefetch(resources), records.PATIENT).resources, KB)
+    assert mine.data == plain.data
+
+
+def test_urn_uuid_references_give_the_same_cards_prefetched_or_fetched(
+    client: Client, ehr: FakeEhr
+) -> None:
+    resources = records.SITUATIONS["rectal-stage4-folfox-progressed"]
+    call = hook_call("patient-view", records.prefetch(resources))
+    expected = cards_of(post(client, PATIENT_VIEW, call))
+    prefetched = cards_of(post(client, PATIENT_VIEW, {
+        **hook_call("patient-view", urn_prefetch(resources)),
+        "hookInstance": call["hookInstance"]}))  # fmt: skip
+    assert prefetched == expected
+    # fetched: the server writes urn:uuid fullUrls and references; the Condition search brings
+    # the Patient (as _include does), the Patient read is not prefetched (null)
+    written = with_urns(resources)
+    person = [r for r in written if r["resourceType"] == "Patient"]
+
+    def answer(request: httpx.Request) -> httpx.Response | None:
+        if "patient" not in request.url.params or request.url.params.get("page"):
+            return None
+        kind = request.url.path.split("/")[2]
+        found = [r for r in written if r["resourceType"] == kind]
+        if "code" in request.url.params:
+            wanted = set(request.url.params["code"].split(","))
+            found = [r for r in found if wanted & {f"{c.get('system')}|{c.get('code')}"
+                                                   for c in r["code"]["coding"]}]  # fmt: skip
+        return httpx.Response(200, json=urn_searchset(
+            found, person if kind == "Condition" else []))  # fmt: skip
+
+    ehr.answer = answer
+    fetched = cards_of(post(client, PATIENT_VIEW, {
+        **hook_call("patient-view", {"patient": None}, fhir=True),
+        "hookInstance": call["hookInstance"]}))  # fmt: skip
+    assert fetched == expected
+
+
+def test_a_subject_written_as_the_fullurl_of_another_patient_is_refused() -> None:
+    other = {"resourceType": "Patient", "id": "someone-else"}
+    condition = {**records.rectal_cancer(), "subject": {"reference": urn_of(other)}}
+    with pytest.raises(PrefetchError, match="about another patient"):
+        gather({"conditions": urn_searchset([condition], [other])}, records.PATIENT)

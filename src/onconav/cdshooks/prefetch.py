@@ -20,6 +20,7 @@ from onconav.reading import reference_key
 __all__ = [
     "TEMPLATES",
     "Gathered",
+    "Located",
     "PrefetchError",
     "body_structure_references",
     "bundle_resources",
@@ -78,6 +79,23 @@ BODY_STRUCTURE_REFERENCE = re.compile(r"BodyStructure/((?!\.+$)[A-Za-z0-9\-.]{1,
 MEDICATION_READS = 50  # the most Medications (and BodyStructures) read for one call
 TOKEN = re.compile(r"\{\{\s*context\.([A-Za-z0-9_]+)\s*\}\}")
 PATIENT_LINKS = ("subject", "patient")
+
+
+class Located(dict[str, Any]):
+    """A resource taken out of a Bundle entry, holding the entry's ``fullUrl`` as ``full_url``:
+    the FHIR mapping (``onconav.fhir.read_resources``) names the resource by it too, so that a
+    reference written as that fullUrl (``urn:uuid:...``, as some servers write a subject)
+    resolves as it does when the Bundle is read whole (the command line, the API). It is the
+    resource's JSON object otherwise (a ``dict``)."""
+
+    __slots__ = ("full_url",)
+
+    def __init__(self, resource: Mapping[str, Any], full_url: str) -> None:
+        super().__init__(resource)
+        self.full_url = full_url
+
+    def __reduce__(self) -> tuple[Any, ...]:  # copied or pickled with its fullUrl
+        return (Located, (dict(self), self.full_url))
 
 
 class PrefetchError(ValueError):
@@ -217,7 +235,7 @@ def has_next_page(value: Mapping[str, Any]) -> bool:
 
 def resources_of(value: Mapping[str, Any], where: str) -> list[dict[str, Any]]:
     """The resources of one answer: a Bundle's entries (its OperationOutcome entries left out),
-    or the resource itself."""
+    each with its entry's fullUrl when it has one (``Located``), or the resource itself."""
     if value.get("resourceType") != "Bundle":
         return [dict(value)]
     entries = value.get("entry", [])
@@ -233,7 +251,8 @@ def resources_of(value: Mapping[str, Any], where: str) -> list[dict[str, Any]]:
         if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
             raise PrefetchError(f"{where}.entry[{i}].resource", "is not a FHIR resource")
         if resource["resourceType"] != "OperationOutcome":
-            out.append(resource)
+            url = entry.get("fullUrl")
+            out.append(Located(resource, url) if isinstance(url, str) and url else resource)
     return out
 
 
@@ -270,10 +289,14 @@ def checked(
 
 
 def _full_urls(resources: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """The fullUrls of the entries of the Bundles among the resources (and in them), each as the
-    ``Type/id`` the FHIR mapping names its resource by."""
+    """The fullUrls of the entries of the Bundles among the resources (and in them), and of the
+    resources taken out of an entry (``Located``), each as the ``Type/id`` the FHIR mapping names
+    its resource by."""
     out: dict[str, str] = {}
     for resource in resources:
+        kind, ident = resource.get("resourceType"), resource.get("id")
+        if isinstance(resource, Located) and isinstance(ident, str) and ident:
+            out[resource.full_url] = f"{kind}/{ident}"
         if resource.get("resourceType") != "Bundle" or not isinstance(resource.get("entry"), list):
             continue
         for entry in resource["entry"]:

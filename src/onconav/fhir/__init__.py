@@ -19,7 +19,9 @@ The interface (kept stable for the CDS Hooks service and every other caller)::
 
     read_bundle(bundle, kb) -> FhirReading     # a Bundle (collection, searchset, ...)
     read_resources(resources, kb) -> FhirReading  # a plain list of resources (a CDS Hooks
-                                                  # prefetch's values; nested Bundles opened)
+                                                  # prefetch's values; nested Bundles opened;
+                                                  # a resource's full_url, if it has one, is
+                                                  # its entry's fullUrl)
     fhir_json(text, root="bundle") -> Any       # FHIR JSON text parsed; a key given twice
                                                   # in one object is a FhirError naming it
     drugs_of_medication(concept, kb) -> list[str] # a medication's CodeableConcept as the
@@ -144,12 +146,16 @@ def read_bundle(bundle: Mapping[str, Any], kb: KnowledgeBase) -> FhirReading:
 
 def read_resources(resources: Iterable[Mapping[str, Any]], kb: KnowledgeBase) -> FhirReading:
     """The same as ``read_bundle`` from a plain list of resources (as a CDS Hooks prefetch
-    gives them: a Bundle among them is opened, and an empty prefetch value, None, is skipped)."""
+    gives them: a Bundle among them is opened, and an empty prefetch value, None, is skipped).
+    A resource that carries the fullUrl of the Bundle entry it was taken from (a string
+    attribute ``full_url``: the CDS Hooks service's ``prefetch.Located``) is named by it too,
+    as in the Bundle: a reference written as that fullUrl (a ``urn:uuid``) resolves to it."""
     if isinstance(resources, Mapping):
         resources = [resources]
     elif isinstance(resources, (str, bytes)) or not isinstance(resources, Iterable):
         raise _not_fhir("resources", "not FHIR: a list of FHIR resources is expected")
     items: list[tuple[str, object, str | None]] = [
-        (f"resources[{i}]", r, None) for i, r in enumerate(resources)
-    ]
+        (f"resources[{i}]", r, url if isinstance(url := getattr(r, "full_url", None), str)
+         else None) for i, r in enumerate(resources)
+    ]  # fmt: skip
     return read(items, kb)
