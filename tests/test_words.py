@@ -1324,3 +1324,39 @@ def test_yaml_numbers_are_those_json_writes(typed: str, read_as: object) -> None
 
     data = profile_from_text(f"cancer: rectum\nstage: {typed}\n", "the profile")
     assert data["stage"] == read_as and type(data["stage"]) is type(read_as)
+
+
+TYPED_CANCERS = ["Rectal adenocarcinoma", "gastric cancer", "HER2-positive stomach cancer",
+                 "squamous cell carcinoma of the cervix", "KRAS G12D rectal cancer", "kidney",
+                 "colorectal", "GOJ"]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(cancer=st.sampled_from(TYPED_CANCERS),
+       stage=st.sampled_from(["IV", "Stage IVB", "4", "stage 4 (metastatic)", "III", "not tested"]),
+       her2=st.sampled_from([None, "3+", "IHC 1+", "HER2 negative", "equivocal"]),
+       prior=st.lists(st.sampled_from(["5-FU/LV", "XELOX", "EBRT", "carbo/taxol", "Xeloda",
+                                       "FOLFOX"]), max_size=3, unique=True),
+       symptoms=st.lists(st.sampled_from(["bleeding", "bone pain", "trouble swallowing"]),
+                         max_size=2, unique=True))  # fmt: skip
+def test_a_results_profile_posted_back_reads_the_same_and_keeps_its_words(
+        cancer: str, stage: str, her2: str | None, prior: list[str], symptoms: list[str]
+) -> None:  # fmt: skip
+    """A result's profile (the values as read, and as_typed) given again gives the same profile,
+    the words as typed included (they had been replaced, and "you wrote" lost), and the same
+    answer; as_typed whose words read as something else is refused, naming the field."""
+    import json
+
+    typed: dict[str, Any] = {"cancer": cancer, "stage": stage, "prior_treatments": prior,
+                             "symptoms": symptoms}  # fmt: skip
+    if her2 is not None:
+        typed["biomarkers"] = {"her2": her2}
+    first = evaluate(parse_profile(typed, KB), KB)
+    posted = json.loads(first.model_dump_json())["profile"]
+    again = evaluate(parse_profile(posted, KB), KB)
+    assert again.profile == first.profile
+    assert [(o.id, o.status) for o in again.options] == [(o.id, o.status) for o in first.options]
+    contrary = "IV" if posted.get("stage") == "earlier" else "Stage II"
+    other = {**posted, "as_typed": {**posted.get("as_typed", {}), "stage": contrary}}
+    with pytest.raises(ProfileError, match=r"as_typed\.stage: does not read as the stage given"):
+        parse_profile(other, KB)

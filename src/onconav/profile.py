@@ -485,7 +485,56 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
         given = (data.get("biomarkers") or {}).get(marker)
         if given is not None and given != getattr(profile.biomarkers, marker):
             typed[f"biomarkers.{marker}"] = given
-    return profile.model_copy(update={**read, "as_typed": typed})  # the words of this profile
+    answered = profile.model_copy(update={**read, "as_typed": typed})
+    if profile.as_typed:  # posted back (a result's profile): kept where its words say the same
+        kept = _posted_words(kb, data, answered, profile.as_typed)
+        answered = answered.model_copy(update={"as_typed": kept | typed})
+    return answered  # the words of this profile
+
+
+def _value(profile: Profile, field: str) -> object:
+    """A field's value in a profile as read (``biomarkers.her2`` inside ``biomarkers``)."""
+    if field.startswith("biomarkers."):
+        return getattr(profile.biomarkers, field.removeprefix("biomarkers."))
+    value = getattr(profile, field)
+    return sorted(value) if isinstance(value, list) else value
+
+
+def _posted_words(kb: KnowledgeBase, data: dict[str, Any], answered: Profile,
+                  posted: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+    """The ``as_typed`` a profile was given (a result's profile posted back), kept for each field
+    whose words read as the value given, as if typed in the field: the words a person typed stay
+    shown ("you wrote"). Words that read as something else, or name no field, are refused, not
+    dropped (they had been replaced silently)."""
+    given = {k: v for k, v in data.items() if k != "as_typed"}
+    fields = fact_fields()
+    problems: list[Problem] = []
+    for field, typed in posted.items():
+        where = f"as_typed.{field}"
+        if field not in fields:
+            problems.append(Problem(where, typed, tuple(fields), "is not a field of the profile; "
+                                    "as_typed is filled in by onconav: leave it out"))  # fmt: skip
+            continue
+        if field != "cancer" and typed == posted.get("cancer"):  # read from the cancer's words
+            said: object = dict(read_cancer(kb, str(typed)).say).get(field)
+        else:
+            trial = dict(given)
+            if field.startswith("biomarkers."):
+                trial["biomarkers"] = {**(given.get("biomarkers") or {}),
+                                       field.removeprefix("biomarkers."): typed}  # fmt: skip
+            else:
+                trial[field] = typed
+            try:
+                said = _value(parse_profile(trial, kb), field)
+            except ProfileError:
+                said = problems  # no value: not the same as any value given
+        if said != _value(answered, field):
+            problems.append(Problem(where, typed, (), f"does not read as the {field} given "
+                                    f"({words.shown(_value(answered, field))}); as_typed is filled "
+                                    "in by onconav: leave it out"))  # fmt: skip
+    if problems:
+        raise ProfileError(problems)
+    return dict(posted)
 
 
 SURROGATE = re.compile("[\ud800-\udfff]")  # half of a UTF-16 pair alone: not a character
