@@ -13,6 +13,7 @@ as a person types.
 
 from __future__ import annotations
 
+import ast
 import base64
 import hashlib
 import re
@@ -41,8 +42,11 @@ CSP = (
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 PAGE_METHODS = ["GET", "HEAD"]  # HEAD answers as GET does (uvicorn sends no body)
-# a value a mistake's message quotes, longer than a page repeats typed words (words.cut)
-LONG_QUOTE = re.compile("'([^']{n,})'|\"([^\"]{n,})\"".replace("n", str(words.TYPED_SHOWN + 1)))
+# A value a mistake's message quotes, as words.shown quotes it (a Python string literal: '...',
+# or "..." when it holds an apostrophe, a backslash or a quote inside escaped): it opens after no
+# letter and closes before none, so that the apostrophe of "cancer's" and the words between two
+# values quoted are never taken for a value (they were, and the message was cut short).
+QUOTED = re.compile(r"""(?<!\w)('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")(?!\w)""")
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -246,6 +250,17 @@ def _said(value: object) -> str:
 
 
 def _short_quotes(message: str) -> str:
-    """A message with each value it quotes ('...' or "...") cut as words.cut cuts: a name of
-    1,000 characters typed was quoted whole."""
-    return LONG_QUOTE.sub(lambda m: "'" + words.cut(m.group(1) or m.group(2)) + "'", message)
+    """A message with each value it quotes (``QUOTED``) over ``words.TYPED_SHOWN`` characters cut
+    as words.cut cuts (a name of 1,000 characters typed was quoted whole); every other word of
+    the message kept as it is."""
+
+    def short(found: re.Match[str]) -> str:
+        try:
+            value = ast.literal_eval(found.group(1))
+        except (ValueError, SyntaxError):
+            return found.group(0)
+        if not isinstance(value, str) or len(value) <= words.TYPED_SHOWN:
+            return found.group(0)
+        return words.shown(words.cut(value))
+
+    return QUOTED.sub(short, message)
