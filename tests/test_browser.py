@@ -499,3 +499,27 @@ def test_back_shows_the_answers_sent(page: Watched, site: str) -> None:
     assert page.page.input_value("#f-progressed_on") == "FOLFOX"
     assert page.page.is_checked('input[name="stage"][value="4"]')
     assert page.page.is_checked('input[type=checkbox][name="symptoms"][value="bleeding"]')
+
+
+def test_arrowing_through_a_lists_answers_keeps_the_names(page: Watched, site: str) -> None:
+    """The mistake about "Xelodaa" linked to the first radio, and one arrow key chose "None
+    has stopped working", which cleared the box: the name was lost. The link leads to the box;
+    arrowing on through the answers to "These stopped working" puts the names back."""
+    page.page.goto(site + "/options?cancer=rectum&progressed_on=some&progressed_on=Xelodaa"
+                   "&stage=9&symptoms=bleeding")
+    page.errors.clear()  # the 422 itself is logged by the browser as a failed resource
+    page.page.get_by_role("alert").get_by_role("link", name="Treatments that stopped").click()
+    assert page.page.evaluate("document.activeElement.id") == "f-progressed_on"
+    for name, kept in (("progressed_on", "#f-progressed_on"),
+                       ("symptoms", 'input[type=checkbox][value="bleeding"]')):  # fmt: skip
+        page.page.focus(f'input[name="{name}"][value="some"]')
+        page.page.keyboard.press("ArrowUp")  # "None": cleared, so that none is what is sent
+        assert page.page.is_checked(f'input[name="{name}"][value="none"]')
+        if kept.startswith("#"):
+            assert page.page.input_value(kept) == ""
+            page.page.keyboard.press("ArrowDown")
+            assert page.page.input_value(kept) == "Xelodaa"
+        else:
+            assert not page.page.is_checked(f'[data-list-for="{name}"] {kept}')
+            page.page.keyboard.press("ArrowDown")
+            assert page.page.is_checked(f'[data-list-for="{name}"] {kept}')

@@ -352,8 +352,9 @@ def test_none_is_the_empty_list_and_none_beside_names_is_refused(q: form.Questio
 def error_links(html: Html) -> dict[str, str]:
     """The error summary's items: the field each names and its words. An item for a question of
     the form links to the question's first field (#f-cancer, #c-FIELD: the first of its
-    choices), which a click then focuses; one for a name that is not a question is words
-    alone."""
+    choices), or to the box holding the name typed that it is about (#f-FIELD, marked
+    aria-invalid and described by the mistake), which a click then focuses; one for a name that
+    is not a question is words alone."""
     summary = html.one("div", class_="error-summary")
     out = {}
     for item in html.find("li", within=summary):
@@ -365,7 +366,11 @@ def error_links(html: Html) -> dict[str, str]:
             target = html.one("input", id=href[1:])
             question = html.one("div", id=f"q-{name}")
             assert target.inside(question)
-            assert target is html.find("input", within=question)[0], "its first field"
+            if target.attrs.get("type") == "text":  # the box holding a name typed, or the cancer
+                assert target.attrs.get("aria-invalid") == "true", "marked as the mistake"
+                assert f"e-{name}" in (target.attrs.get("aria-describedby") or "").split()
+            else:
+                assert target is html.find("input", within=question)[0], "its first field"
             out[name] = links[0].text
         else:
             field = item.text.split(":")[0]
@@ -507,6 +512,38 @@ def test_a_mistake_is_shown_whole(query: str, message: str) -> None:
     assert list(error_links(Html(get("/options?" + query).text)).values()) == [message]
 
 
+def summary_targets(html: Html) -> dict[str, str]:
+    summary = html.one("div", class_="error-summary")
+    return {a.text.split(":")[0]: a.get("href") for a in html.find("a", within=summary)}
+
+
+@pytest.mark.parametrize("q", [q for q in QUESTIONS if q.kind == "many"], ids=lambda q: q.name)
+def test_a_name_typed_wrong_links_to_the_box_that_holds_it(q: form.Question) -> None:
+    """A mistake about a name typed links to the box holding it, marked aria-invalid and
+    described by the mistake (the link went to the first radio, "I don't know", and one arrow
+    key chose "None", which cleared the box); a mistake about the question's answers links to
+    its first radio."""
+    html = Html(get("/options?" + urlencode([("cancer", "rectum"), (q.name, "some"),
+                                             (q.name, "Xelodaa")])).text)  # fmt: skip
+    assert summary_targets(html) == {q.label: f"#f-{q.name}" if q.typed else f"#c-{q.name}"}
+    error_links(html)  # the box is marked and described by the mistake
+    html = Html(get("/options?" + urlencode([("cancer", "rectum"), (q.name, "none"),
+                                             (q.name, q.choices[0].value if q.choices
+                                              else "FOLFOX")])).text)  # fmt: skip
+    assert summary_targets(html) == {q.label: f"#c-{q.name}"}
+    box = html.find("input", id=f"f-{q.name}")
+    assert not box or "aria-invalid" not in box[0].attrs
+
+
+def test_xelodaa_links_to_its_box() -> None:
+    html = Html(get("/options?cancer=rectum&progressed_on=some&progressed_on=Xelodaa&stage=9").text)
+    assert summary_targets(html) == {"Stage of the cancer": "#c-stage",
+                                     "Treatments that stopped working": "#f-progressed_on"}
+    box = html.one("input", id="f-progressed_on")
+    assert box.get("aria-invalid") == "true" and box.get("aria-describedby") == "e-progressed_on"
+    assert "Xelodaa" in html.one("div", id="e-progressed_on").text
+
+
 def test_every_mistake_is_shown_when_the_cancer_is_missing() -> None:
     """With no cancer given, the other answers were not read and only "Where the cancer
     started" was shown: each other mistake showed only once the cancer was typed and the form
@@ -553,9 +590,52 @@ def test_i_dont_know_beside_names_is_pointed_out_never_read_as_the_names(
     html = Html(get("/options?" + query).text)
     assert error_links(html)[q.name] == (f"{q.label}: you chose \u201c{q.answers[0]}\u201d and "
                                          "also ticked or typed an answer; choose one")
-    assert checked(html, q.name)[0] == "unknown"  # shown again as sent, to be corrected
+    radios = [e for e in html.find("input", name=q.name, type="radio", checked=None)]
+    assert radios == []  # the person chooses: "I don't know" chosen contradicted the mistake
+    assert name in checked(html, q.name) or html.one("input", id=f"f-{q.name}").get("value")
     assert checked(Html(get("/?cancer=rectum").text), q.name) == []
     assert checked(Html(get(f"/?cancer=rectum&{q.name}=unknown").text), q.name) == ["unknown"]
+
+
+def radios_chosen(html: Html, name: str) -> list[str]:
+    return [e.get("value") for e in html.find("input", name=name, type="radio", checked=None)]
+
+
+def refused_answers() -> Iterator[tuple[str, list[tuple[str, str]]]]:
+    """For each question with radios, answers the form refuses: two of them, or one of none."""
+    for q in QUESTIONS:
+        if q.kind == "many":
+            name = LIST_WORDS[q.name][0]
+            for two in (("none", name), ("unknown", name), ("unknown", "none")):
+                yield q.name, [(q.name, a) for a in two]
+        elif q.kind in ("one", "yes_no"):
+            yield q.name, [(q.name, "9x")]
+            if q.name not in form.BIOMARKERS:  # two results are kept, not refused
+                values = [c.value for c in q.choices] or ["yes", "no"]
+                yield q.name, [(q.name, values[0]), (q.name, values[1])]
+
+
+@pytest.mark.parametrize(("name", "given"), list(refused_answers()))
+def test_answers_refused_are_shown_with_no_radio_chosen(
+    name: str, given: list[tuple[str, str]]
+) -> None:
+    """Without the script, "It has not spread" and liver ticked gave the mistake "choose one"
+    beside "It has spread to these places:" chosen (sending the form again answered liver
+    silently), and stage=9 came back as "I don't know": answers the form refuses come back
+    with none of the question's radios chosen, for the person to choose."""
+    response = get("/options?" + urlencode([("cancer", "rectum"), *given]))
+    assert response.status_code == 422
+    html = Html(response.text)
+    assert name in error_links(html)
+    assert radios_chosen(html, name) == []
+
+
+def test_it_has_not_spread_beside_liver_and_stage_9_choose_no_radio() -> None:
+    html = Html(get("/options?cancer=rectum&metastases=none&metastases=liver&stage=9").text)
+    assert radios_chosen(html, "metastases") == [] and radios_chosen(html, "stage") == []
+    assert checked(html, "metastases") == ["liver"]  # the names stay as they were given
+    html = Html(get("/?cancer=rectum&metastases=liver&stage=4").text)  # answers read: chosen
+    assert radios_chosen(html, "metastases") == ["some"] and radios_chosen(html, "stage") == ["4"]
 
 
 def test_each_list_question_is_answered_in_its_own_words() -> None:

@@ -322,13 +322,22 @@ def filled(question: Question, values: list[str]) -> Filled:
     """A question's answers as the form shows them. Results that disagree (``her2=positive&
     her2=negative``, which the profile reads as unknown, with a warning) are shown as "I don't
     know", with the results named: one radio showed the first as the answer, and sending the
-    form again made it the answer."""
+    form again made it the answer. Answers the form refuses, because they say two things
+    (``stage=4&stage=1``; "It has not spread" beside liver ticked) or none of its answers
+    (``stage=9``), are shown with none of the radios chosen: the person chooses (one of them was
+    chosen, the first answer or "I don't know", which the mistake beside it contradicted, and
+    sending the form again gave that answer silently)."""
     if question.kind == "text":
         return Filled(UNKNOWN, typed=values[0] if values else "")
     if question.kind != "many":
-        answered = list(dict.fromkeys(v for v in values if v.lower() != UNKNOWN))
+        answered = list(dict.fromkeys(v for v in values
+                                      if v.lower() != UNKNOWN and not words.not_known(v)))
         if len(answered) > 1 and question.name in BIOMARKERS:
             return Filled(UNKNOWN, disagree=tuple(answered))
+        choices = ({c.value for c in question.choices} if question.kind == "one"
+                   else {"yes", "no"})  # fmt: skip
+        if len(answered) > 1 or (answered and answered[0] not in choices):
+            return Filled("")  # refused: two answers, or none of the form's
         return Filled(answered[0] if answered else UNKNOWN)
     names = [n for v in values for n in split_list(v)]
     said = [n for n in names if n.lower() not in (UNKNOWN, SOME, NONE)]
@@ -337,8 +346,11 @@ def filled(question: Question, values: list[str]) -> Filled:
     typed = ", ".join(n for n in said if n not in choices)
     # A list not answered has none of its three answers chosen, so that names ticked without
     # the script (which chooses "Yes, these") are not sent beside an "I don't know" chosen
-    # beforehand, which could not be told from one chosen afterwards
+    # beforehand, which could not be told from one chosen afterwards; nor has a list given
+    # two of them ("I don't know" or "None" beside names, refused)
     lowered = {n.lower() for n in names}
-    mode = (UNKNOWN if UNKNOWN in lowered else SOME if said else NONE if NONE in lowered
-            else "")  # fmt: skip
+    given = [UNKNOWN in lowered, NONE in lowered, bool(said)]
+    if sum(given) != 1:
+        return Filled("", ticked, typed)
+    mode = UNKNOWN if given[0] else NONE if given[1] else SOME
     return Filled(mode, ticked, typed)

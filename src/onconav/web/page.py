@@ -18,6 +18,7 @@ import base64
 import hashlib
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -83,12 +84,12 @@ def add_page(
         html = env.get_template(template).render(kb_version=kb.version, **context)
         return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
-    def form_page(request: Request, errors: dict[str, list[str]] | None = None,
+    def form_page(request: Request, errors: dict[str, list[Mistake]] | None = None,
                   status: int = 200) -> HTMLResponse:  # fmt: skip
         given = form.as_read(form.answers(request.query_params.multi_items()), kb)
         return page(
             "form.html", status, questions=questions, given=given, errors=errors or {},
-            names=names, sources=kb.data.sources, asked={q.name for q in questions},
+            names=names, sources=kb.data.sources,
         )  # fmt: skip
 
     def read(request: Request) -> Result | HTMLResponse:
@@ -104,8 +105,9 @@ def add_page(
 
     labels = {q.name: q.label for q in questions}
     kinds = {q.name: q.kind for q in questions}
+    by_name = {q.name: q for q in questions}
 
-    def form_errors(error: ProfileError) -> dict[str, list[str]]:
+    def form_errors(error: ProfileError) -> dict[str, list[Mistake]]:
         """Each problem's words by question, in plain short sentences for a frightened reader,
         named as the page names the question ("Stage of the cancer: ...", not the field's name
         "stage" or "progressed_on[0]", which a person never sees). No list of what is accepted
@@ -113,11 +115,13 @@ def add_page(
         them (its answers are right there), a name not known says so with the closest name when
         one is close ("did you mean capecitabine?"). Each message listed a hundred names
         ("accepted: Abdominoperineal resection, ... and 92 more"), once for each name not
-        known. A value quoted is cut at 40 characters."""
-        out: dict[str, list[str]] = {}
+        known. A value quoted is cut at 40 characters. Each links to the field that holds what
+        it is about (``Mistake.at``)."""
+        out: dict[str, list[Mistake]] = {}
         for problem in error.problems:
             if isinstance(problem, form.NotAsked):  # named as given; its words list the questions
-                out.setdefault(problem.field, []).append(f"{problem.field}: {problem.message}")
+                out.setdefault(problem.field, []).append(
+                    Mistake(f"{problem.field}: {problem.message}", ""))
                 continue
             name = problem.field.split("[")[0].split(".")[-1]  # symptoms[1], biomarkers.her2
             name = "cancer" if name == "profile" else name
@@ -128,7 +132,8 @@ def add_page(
             else:
                 words = words.split("; accepted:")[0]  # a long list of what is accepted
             message = f"{labels.get(name, problem.field)}: {_short_quotes(words)}"
-            out.setdefault(name, []).append(message)
+            at = _at(by_name[name], problem) if name in by_name else ""
+            out.setdefault(name, []).append(Mistake(message, at))
         # in the order of the form's questions, as a person goes through them (the form's own
         # mistakes came first); a name that is not a question first
         rank = {name: at for at, name in enumerate(labels, start=1)}
@@ -226,6 +231,28 @@ def add_page(
 
     return error_page
 
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One mistake the form shows: its words, and the id of the field it links to ("" for a
+    name that is not a question)."""
+
+    words: str
+    at: str
+
+
+def _at(question: form.Question, problem: Problem) -> str:
+    """The field a mistake is about: the box a name not known was typed in (``f-progressed_on``
+    holding "Xelodaa"; the link went to the question's first radio, "I don't know", and one
+    arrow key then chose another answer), else the question's first field."""
+    if question.kind == "text":
+        return f"f-{question.name}"
+    item = problem.field.endswith("]")  # progressed_on[0]: one name of the list
+    choices = {c.value for c in question.choices}
+    if question.typed and item and str(problem.value) not in choices:
+        return f"f-{question.name}"
+    return f"c-{question.name}"
 
 
 def _search_errors(refused: list[Problem]) -> dict[str, str]:

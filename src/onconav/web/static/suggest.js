@@ -2,7 +2,8 @@
 // whole values, so this keeps the names already typed in front of each suggestion. The page works
 // without it. It also ticks the "Yes, these" answer of a list question when a name is ticked or
 // typed, and clears the names when "I don't know" or "None" is chosen, so that the answer sent
-// says what the person did; and makes Back show the answers sent.
+// says what the person did (choosing "Yes, these" again puts them back); and makes Back show the
+// answers sent.
 (function () {
   "use strict";
   var MAX = 30;
@@ -40,13 +41,32 @@
       }
     });
     // "I don't know" or "None" chosen after names were ticked or typed: they are cleared, so
-    // that the answer sent is the one chosen (liver ticked, then "I don't know", sent liver)
+    // that the answer sent is the one chosen (liver ticked, then "I don't know", sent liver),
+    // and kept here: "Yes, these" chosen again puts them back (a keyboard user arrowing through
+    // the answers passes "None" on the way, and the names typed were lost)
+    var ticks = box.querySelectorAll("input[type=checkbox]");
+    var typed = box.querySelectorAll("input[type=text]");
+    var kept = null;
+    function answered() {
+      return Array.prototype.some.call(ticks, function (t) { return t.checked; }) ||
+        Array.prototype.some.call(typed, function (t) { return t.value.trim() !== ""; });
+    }
     document.querySelectorAll('input[type=radio][name="' + name + '"]').forEach(function (radio) {
-      if (radio.value !== "unknown" && radio.value !== "none") { return; }
       radio.addEventListener("change", function () {
         if (!radio.checked) { return; }
-        box.querySelectorAll("input[type=checkbox]").forEach(function (tick) { tick.checked = false; });
-        box.querySelectorAll("input[type=text]").forEach(function (typed) { typed.value = ""; });
+        if (radio.value === "unknown" || radio.value === "none") {
+          if (answered()) {
+            kept = {
+              ticks: Array.prototype.map.call(ticks, function (t) { return t.checked; }),
+              typed: Array.prototype.map.call(typed, function (t) { return t.value; })
+            };
+          }
+          ticks.forEach(function (t) { t.checked = false; });
+          typed.forEach(function (t) { t.value = ""; });
+        } else if (radio.value === "some" && kept && !answered()) {
+          ticks.forEach(function (t, at) { t.checked = kept.ticks[at]; });
+          typed.forEach(function (t, at) { t.value = kept.typed[at]; });
+        }
       });
     });
   });
