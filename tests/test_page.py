@@ -630,6 +630,20 @@ def test_answers_refused_are_shown_with_no_radio_chosen(
     assert radios_chosen(html, name) == []
 
 
+@pytest.mark.parametrize("q", [q for q in QUESTIONS if q.kind in ("one", "yes_no")
+                               and q.name not in form.BIOMARKERS], ids=lambda q: q.name)
+def test_two_answers_to_one_question_are_named(q: form.Question) -> None:
+    """"Stage of the cancer: has more than one answer: choose one" did not say which: the
+    answers are named, as the command line names them."""
+    values = [c.value for c in q.choices] or ["yes", "no"]
+    html = Html(get("/options?" + urlencode([("cancer", "rectum"), (q.name, values[0]),
+                                             (q.name, values[1])])).text)  # fmt: skip
+    assert error_links(html)[q.name] == (f"{q.label}: has more than one answer "
+                                         f"('{values[0]}', '{values[1]}'): choose one")
+    assert error_links(Html(get("/options?cancer=rectum&stage=4&stage=1").text))["stage"] == (
+        "Stage of the cancer: has more than one answer ('4', '1'): choose one")
+
+
 def test_it_has_not_spread_beside_liver_and_stage_9_choose_no_radio() -> None:
     html = Html(get("/options?cancer=rectum&metastases=none&metastases=liver&stage=9").text)
     assert radios_chosen(html, "metastases") == [] and radios_chosen(html, "stage") == []

@@ -233,8 +233,9 @@ def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase,
             # results that disagree are kept, as a profile keeps them
             biomarkers[name] = answered[0] if len(answered) == 1 else answered
         elif len(answered) > 1:
-            problems.append(Problem(name, ", ".join(answered), (),
-                                    "has more than one answer: choose one"))
+            problems.append(Problem(name, ", ".join(answered), (), (  # named, as the CLI does
+                f"has more than one answer ({', '.join(map(words.shown, answered))}): "
+                "choose one")))
         elif answered:
             data[name] = answered[0]
     if biomarkers:
