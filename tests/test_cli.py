@@ -597,3 +597,30 @@ def test_python_m_onconav_is_the_command(run: Run) -> None:
     assert done.stdout == run("kb", "show", "Xeloda").stdout
     version = command("--version", module=True)
     assert version.returncode == 0 and version.stdout == f"onconav {onconav.__version__}\n"
+
+
+def test_an_explain_page_states_the_aim_and_kind_in_the_answers_words(run: Run) -> None:
+    """`onconav explain` and /explain/NAME said "Aim: learn", "Aim: relieve", "type: nutrition"
+    (the data's codes) where the answer says "to test a new treatment ... it may or may not help
+    you": every option's aim is the answer's words for it (render.details), and its kind the
+    answer's heading of its group."""
+    from onconav.render import MODALITY_WORDS, details
+
+    kb = onconav.load_kb()
+    answers = {}
+    for cancer in {c for o in kb.options for c in o.cancers}:
+        profile = onconav.parse_profile({"cancer": cancer if cancer != "any" else "unknown"}, kb)
+        answers.update({o.id: o for o in onconav.evaluate(profile, kb).options})
+    for record in kb.options:
+        seen = dict(explain.view(kb, record).details)
+        aim = next(line for line in details(answers[record.id]) if line.startswith("Aim: "))
+        assert "Aim: " + seen["Aim"] == aim, record.id
+        assert seen["Kind of option"] == MODALITY_WORDS[record.modality], record.id
+        assert "type:" not in seen["For"], record.id
+    shown = run("explain", "rectum-clinical-trial")
+    assert shown.status == 0, shown.stderr
+    assert ("Aim: to test a new treatment, or a new way to give one, and learn whether it is safe "
+            "and works against the cancer; it may or may not help you") in shown.stdout
+    assert "Aim: learn" not in shown.stdout
+    assert "Aim: to relieve symptoms" in run("explain", "general-feeding-tube").stdout
+    assert "Kind of option: Nutrition" in run("explain", "general-feeding-tube").stdout

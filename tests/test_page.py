@@ -1467,3 +1467,17 @@ def test_every_mistake_is_shown_at_once(given: list[tuple[str, str]]) -> None:
     order = [q.name for q in QUESTIONS]  # in the form's order, a name not asked first
     assert list(error_links(html)) == sorted(named, key=lambda n: order.index(n) + 1
                                              if n in order else 0)  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "aim"), [
+    ("rectum-clinical-trial", "to test a new treatment, or a new way to give one, and learn "
+     "whether it is safe and works against the cancer; it may or may not help you"),
+    ("general-feeding-tube", "to relieve symptoms"),
+    ("rectum-folfiri", "to control the cancer and help you live longer"),
+])  # fmt: skip
+def test_an_explain_page_states_the_aim_in_the_answers_words(name: str, aim: str) -> None:
+    """The explain page said "Aim: learn", "Aim: relieve", "type: nutrition"."""
+    html = Html(get(f"/explain/{name}").text)
+    facts = {dt.text: dd.text for dt, dd in zip(html.find("dt"), html.find("dd"), strict=True)}
+    assert facts["Aim"] == aim
+    assert "type:" not in facts["For"]

@@ -22,6 +22,7 @@ from onconav.kb.model import (
     Span,
 )
 from onconav.kb.vocabulary import CODE_SYSTEMS
+from onconav.render import INTENT_WORDS, MODALITY_WORDS
 
 KIND_LABEL = {
     "sources": "source",
@@ -91,14 +92,14 @@ def view(kb: KnowledgeBase, record: Record) -> EntityView:
     if isinstance(record, Procedure) and record.parent:
         details.append(("A kind of", kb.name_of(record.parent)))
     if isinstance(record, Option):
-        details.append(
-            ("For", f"{names(record.cancers)}; type: {record.modality.value.replace('_', ' ')}")
-        )
+        # the answer's words (render): "Aim: learn" and "type: nutrition" were codes
+        details.append(("For", names(record.cancers)))
+        details.append(("Kind of option", MODALITY_WORDS[record.modality]))
         if record.uses:
             details.append(("Uses", names(record.uses)))
         if record.given_with:
             details.append(("Given with", names(record.given_with)))
-        details.append(("Aim", ", ".join(i.value for i in record.intent)))
+        details.append(("Aim", "; ".join(INTENT_WORDS[i.value] for i in record.intent)))
         if record.prominence:
             often = record.prominence.value
             details.append(("How often it is used",
