@@ -218,9 +218,18 @@ def test_i_dont_know_is_sent_as_unknown_never_as_no(page: Watched, site: str,
 def test_a_citation_opens_its_passage_and_names_link_to_explain_pages(
     page: Watched, site: str
 ) -> None:
+    """A citation opens its passage on the screen; printed, every passage shows."""
     page.page.goto(site + "/options?cancer=rectum&stage=4&kras=wild-type")
     first = page.page.locator("article[data-option] .sources details").first
     passage = first.locator("blockquote")
+    assert not passage.is_visible()
+    # printed from the browser, every passage shows (inside closed <details>, all were dropped)
+    page.page.emulate_media(media="print")
+    assert passage.is_visible()
+    passages = page.page.locator("article[data-option] .sources details blockquote")
+    assert passages.count() > 1
+    assert passages.evaluate_all("all => all.every(p => p.checkVisibility())")
+    page.page.emulate_media(media="screen")
     assert not passage.is_visible()
     first.locator("summary").click()
     assert passage.is_visible()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import re
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -377,3 +377,39 @@ def test_the_report_is_large_enough_to_read_and_keeps_each_meaning_whole(
     # each meaning is kept whole, whatever falls where: a block that is not split
     css = (HERE / "static" / "onconav.css").read_text(encoding="utf-8")
     assert re.search(r"\.meanings \.meaning \{[^}]*break-inside: avoid", css)
+
+
+def _lines(box: object) -> Iterator[str]:
+    """The text of each line laid out (WeasyPrint's line boxes), depth first."""
+    if type(box).__name__ == "LineBox":
+        texts: list[str] = []
+        waiting = [box]
+        while waiting:
+            inner = waiting.pop(0)
+            if getattr(inner, "text", None):
+                texts.append(inner.text)
+            waiting = list(getattr(inner, "children", None) or []) + waiting
+        yield "".join(texts)
+        return
+    for child in getattr(box, "children", None) or []:
+        yield from _lines(child)
+
+
+def test_a_citations_label_is_never_broken_across_lines(passage: Passage) -> None:
+    """In the PDF a label ended a line at its hyphen, "[ccs-rectal-", and went on in the next,
+    "stage4 2064-2159]": each label is laid out on one line, beside an option and before its
+    passage quoted."""
+    import weasyprint  # type: ignore[import-untyped]
+
+    path = ROOT / "examples" / "rectal-stage4-kras-wild-type.json"
+    result = evaluate(example_profile(path), KB)
+    document = weasyprint.HTML(string=report.html(result, KB, passage, made=MADE),
+                               url_fetcher=report._no_fetch).render()  # fmt: skip
+    lines = [line for page in document.pages for line in _lines(page._page_box)]
+    text = " ".join(lines)
+    labels = {c.label for c in every_citation(result)}
+    assert labels
+    for label in labels:
+        whole = sum(line.count(label) for line in lines)
+        assert whole == text.count(label) > 0, label
+    assert "[ccs-rectal-stage4 2064-2159]" in labels
