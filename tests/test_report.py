@@ -117,7 +117,7 @@ def test_the_report_holds_the_answer_the_sources_and_the_passages_cited(
 
     # the passages cited: each unique one once, in the order of the sources, with its text
     labels = [p.text for p in html.find("p", class_="cite-label")]
-    unique = {c.label: c for c in every_citation(result)}
+    unique = {c.label: c for c in every_citation(result) if c.label in body_labels(html)}
     in_order = sorted(unique.values(), key=lambda c: (c.source, c.start, c.end))
     assert labels == [c.label for c in in_order]
     assert len(labels) == len(set(labels)) > 0
@@ -134,6 +134,35 @@ def test_the_report_holds_the_answer_the_sources_and_the_passages_cited(
     # without the source files it promises no passages
     assert "quoted" not in without.one("p", class_="lead").text
     assert shown(without) == statuses(result)
+
+
+LABEL = re.compile(r"\[[a-z0-9-]+ \d+-\d+\]")
+
+
+def body_labels(html: Html) -> set[str]:
+    """The labels of the passages the report's body cites: every label before its passages
+    quoted."""
+    quoted = html.find("section", class_="cited")
+    text = html.text
+    if quoted:
+        text = text.replace(quoted[0].text, "")
+    return set(LABEL.findall(text))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_the_report_quotes_the_passages_its_body_cites_and_no_other(
+    path: Path, passage: Passage
+) -> None:
+    """An option printed short (not suitable: its reason and sources) does not print its
+    caveats, and their passages were quoted all the same, with no label in the report referring
+    to them ([acs-advanced 6811-6922] in the rectal example): every passage quoted is cited in
+    the body, and every label of the body is quoted."""
+    result = evaluate(example_profile(path), KB)
+    html = Html(report.html(result, KB, passage, made=MADE))
+    quoted = {p.text for p in html.find("p", class_="cite-label")}
+    assert quoted == body_labels(html) != set()
+    if path.name == "rectal-stage4-kras-wild-type.json":
+        assert "[acs-advanced 6811-6922]" not in quoted
 
 
 def pdf_pages(data: bytes) -> int:

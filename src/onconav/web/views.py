@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from onconav import render, words
 from onconav.kb import KnowledgeBase
 from onconav.kb.provenance import Cited
-from onconav.result import Result, Status
+from onconav.result import OptionResult, Result, Status
 from onconav.web import form
 
 HERE = Path(__file__).parent
@@ -65,9 +65,16 @@ def environment() -> jinja2.Environment:
         explain_url=explain_url,
         statuses=list(Status),
         fill=form.filled,
+        printed_short=printed_short,
         yes_no=[form.Choice("yes", "Yes"), form.Choice("no", "No")],
     )
     return env
+
+
+def printed_short(option: OptionResult) -> bool:
+    """Whether an option is printed short (its reason and its sources, no caveats): one that does
+    not suit. The report's body and its passages quoted both follow this (``report.cited``)."""
+    return option.status is Status.not_suitable
 
 
 def explain_url(name: str) -> str:
