@@ -624,3 +624,13 @@ def test_an_explain_page_states_the_aim_and_kind_in_the_answers_words(run: Run) 
     assert "Aim: learn" not in shown.stdout
     assert "Aim: to relieve symptoms" in run("explain", "general-feeding-tube").stdout
     assert "Kind of option: Nutrition" in run("explain", "general-feeding-tube").stdout
+
+
+def test_search_names_the_kind_of_two_entries_of_one_name(run: Run) -> None:
+    """An option and a procedure of the same name cite one passage: each is named with its kind,
+    as the page names them."""
+    done = run("search", "can I get help with bleeding", "--cancer", "stomach")
+    assert done.status == 0, done.stderr
+    assert "Surgery to stop bleeding (option: general-bleeding-surgery)" in done.stdout
+    assert "Surgery to stop bleeding (procedure: bleeding-surgery)" in done.stdout
+    assert "Endoscope (endoscope)" in done.stdout  # a name of its own: as it was

@@ -1481,3 +1481,28 @@ def test_an_explain_page_states_the_aim_in_the_answers_words(name: str, aim: str
     facts = {dt.text: dd.text for dt, dd in zip(html.find("dt"), html.find("dd"), strict=True)}
     assert facts["Aim"] == aim
     assert "type:" not in facts["For"]
+
+
+@pytest.mark.parametrize("query", ["can I get help with bleeding", "surgery", "pain",
+                                   "feeding", "stent", "radiation"])  # fmt: skip
+def test_what_cites_a_passage_is_never_two_links_of_the_same_words(query: str) -> None:
+    """"Cited by: Surgery to stop bleeding; ...; Surgery to stop bleeding" linked an option and a
+    procedure of the same name: two of the same name are each named with their kind."""
+    for cancer in ("stomach", "rectum", ""):
+        html = Html(get("/search?" + urlencode({"q": query, "cancer": cancer})).text)
+        for hit in html.find("li", class_="hit"):
+            cited = [p for p in html.find("p", within=hit) if p.text.startswith(("Cited by",
+                                                                                 "Given by"))]
+            for line in cited:
+                links = html.find("a", within=line)
+                words_ = [a.text.casefold() for a in links]
+                assert len(words_) == len(set(words_)), line.text
+    html = Html(get("/search?q=can+I+get+help+with+bleeding&cancer=stomach").text)
+    both = 0
+    for line in (p for p in html.find("p") if p.text.startswith("Cited by")):
+        named = {a.get("href"): a.text for a in html.find("a", within=line)}
+        if {"/explain/general-bleeding-surgery", "/explain/bleeding-surgery"} <= set(named):
+            assert named["/explain/general-bleeding-surgery"] == "Surgery to stop bleeding (option)"
+            assert named["/explain/bleeding-surgery"] == "Surgery to stop bleeding (procedure)"
+            both += 1
+    assert both

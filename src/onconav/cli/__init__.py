@@ -1317,7 +1317,9 @@ def search_command(
                 print(f"   “{hit.text}”")
         if hit.cited_by:
             verb = "given by" if hit.entry is not None else "cited by"
-            names = "; ".join(f"{r.name} ({r.id})" for r in hit.cited_by)
+            kinds = explain.kinds_apart(kb, hit.cited_by)  # one name, two entries: told apart
+            names = "; ".join(f"{r.name} ({kind}: {r.id})" if kind else f"{r.name} ({r.id})"
+                              for r, kind in zip(hit.cited_by, kinds, strict=True))
             print(f"   {verb}: {names}")
         matched = ", ".join(m.words + (f" (as {m.via})" if m.via else "") for m in hit.matches)
         print(f"   matched: {matched}")

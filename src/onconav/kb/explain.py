@@ -4,7 +4,9 @@ counts, as data for any front end to show."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from onconav.kb.load import KnowledgeBase, Record
 from onconav.kb.model import (
@@ -38,6 +40,44 @@ KIND_LABEL = {
     "notes": "note",
     "options": "option",
 }
+
+
+class _Named(Protocol):
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+
+
+def kinds_apart(kb: KnowledgeBase, refs: Sequence[_Named]) -> list[str | None]:
+    """For entries listed together (what cites a passage), the words that tell each from another
+    of the same name, None for one whose name is its own: its kind ("Surgery to stop bleeding"
+    the option and the procedure: two links of the same words led to two pages), and for
+    options, the cancers each is for ("Radiation to ease symptoms" for rectal cancer and for
+    stomach cancer)."""
+    names = Counter(r.name.casefold() for r in refs)
+    kinds = Counter((r.name.casefold(), r.kind) for r in refs)
+    out: list[str | None] = []
+    for r in refs:
+        kind = KIND_LABEL.get(r.kind, r.kind)
+        record = kb.by_id.get(r.id)
+        if names[r.name.casefold()] < 2:
+            out.append(None)
+        elif kinds[(r.name.casefold(), r.kind)] > 1 and isinstance(record, Option):
+            out.append(f"{kind} for {', '.join(kb.name_of(c) for c in record.cancers)}")
+        else:
+            out.append(kind)
+    return out
+
+
+def names_apart(kb: KnowledgeBase, refs: Sequence[_Named]) -> list[str]:
+    """The names of entries listed together, each told apart from another of the same name as
+    ``kinds_apart`` says ("Surgery to stop bleeding (option)", "Surgery to stop bleeding
+    (procedure)")."""
+    return [f"{r.name} ({kind})" if kind else r.name
+            for r, kind in zip(refs, kinds_apart(kb, refs), strict=True)]  # fmt: skip
 
 
 @dataclass(frozen=True)

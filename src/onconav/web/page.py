@@ -184,7 +184,9 @@ def add_page(
                                    "search_page": True,  # its own box, none in the header
                                    "source_titles": titles, "result": None, "kept_name": None,
                                    "errors": {},  # by the box each is shown beside
-                                   "kind_labels": kb_explain.KIND_LABEL}  # fmt: skip
+                                   "kind_labels": kb_explain.KIND_LABEL,
+                                   "names_apart": lambda refs: kb_explain.names_apart(kb, refs),
+                                   "zip": zip}  # fmt: skip
         refused = parameters_refused(request.query_params.multi_items(), ("q", "cancer"),
                                      "the search")  # fmt: skip
         if refused:  # a question or a cancer given twice, a name that is not the search's
