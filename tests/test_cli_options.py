@@ -252,7 +252,8 @@ def test_kras_both_ways_is_a_warning_not_an_error(run: Run) -> None:
         (
             ("options", "--cancer", "rectum", "--symptom", "hiccups"),
             None,
-            "symptoms[0]: 'hiccups' is not known; check the spelling, or leave it out "
+            "symptoms[0]: 'hiccups' is not known; check the spelling; a symptom the sources do "
+            "not name can be given as 'another symptom the cancer causes'; or leave it out "
             "(`onconav kb words symptoms` lists the accepted names)",
         ),
         (
@@ -293,9 +294,11 @@ def test_where_the_names_are_listed_is_said_once_a_field(run: Run) -> None:
         "cannot_have[0]: 'xq' is not known; check the spelling; give a regimen the sources do "
         "not name as its drugs (FOLFOX: 5-FU, leucovorin, oxaliplatin); or leave it out "
         "(`onconav kb words cannot_have` lists the accepted names)",
-        "symptoms[0]: 'hiccup' is not known; check the spelling, or leave it out "
+        "symptoms[0]: 'hiccup' is not known; check the spelling; a symptom the sources do not "
+        "name can be given as 'another symptom the cancer causes'; or leave it out "
         "(`onconav kb words symptoms` lists the accepted names)",
-        "symptoms[1]: 'hiccups' is not known; check the spelling, or leave it out",
+        "symptoms[1]: 'hiccups' is not known; check the spelling; a symptom the sources do not "
+        "name can be given as 'another symptom the cancer causes'; or leave it out",
     ]
 
 

@@ -779,6 +779,17 @@ def test_no_misleading_suggestion_and_no_guess_read_as_fact(field: str, typed: s
         assert "give a regimen the sources do not name as its drugs" in str(caught.value)
 
 
+@pytest.mark.parametrize("typed", ["fatigue", "cough", "fever", "jaundice", "ascites"])
+def test_a_symptom_the_sources_do_not_name_is_told_how_to_give_it(typed: str) -> None:
+    """A nurse typing a real symptom the sources name no treatment for was told only to check the
+    spelling; the message says it can be given as another symptom the cancer causes."""
+    with pytest.raises(ProfileError) as caught:
+        parse_profile({"cancer": "stomach", "symptoms": [typed]}, KB)
+    assert "can be given as 'another symptom the cancer causes'" in str(caught.value)
+    again = read({"cancer": "stomach", "symptoms": ["another symptom the cancer causes"]})
+    assert again.given["symptoms"] == frozenset({"other-symptom"})
+
+
 DRUG_NAMES = sorted(n for n in KB.value_names["prior_treatments"] if len(n) >= 5)
 
 

@@ -791,6 +791,10 @@ def _resolve(
             elif field in TREATMENT_FIELDS:  # a regimen the sources do not name (FOLFOXIRI)
                 hint = ("check the spelling; give a regimen the sources do not name as its "
                         "drugs (FOLFOX: 5-FU, leucovorin, oxaliplatin); or leave it out")
+            elif field == "symptoms" and "other-symptom" in accepted and any(
+                    c.isalpha() for c in name):  # fatigue, cough: no source names their care
+                hint = (f"check the spelling; a symptom the sources do not name can be given as "
+                        f"{kb.name_of('other-symptom')!r}; or leave it out")
             else:
                 hint = "check the spelling, or leave it out"
             problems.append(Problem(f"{field}[{i}]", name, accepted,
