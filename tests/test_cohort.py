@@ -213,7 +213,10 @@ def test_a_sample_is_what_evaluate_gives(tmp_path: Path) -> None:
     by_patient: dict[str, set[tuple[str, str, tuple[str, ...]]]] = {}
     for p, o, s, _, m in answers:
         by_patient.setdefault(p, set()).add((o, s, m))
-    sample = [r for r in rows if r["patient_id"] in by_patient][::2][:150]
+    # the first row of each answered patient (demo.people repeats a patient_id: that row is
+    # quarantined, and the answers under the id are the first row's)
+    firsts = {r["patient_id"]: r for r in reversed(rows) if r["patient_id"] in by_patient}
+    sample = [r for r in rows if firsts.get(r["patient_id"]) is r][::2][:150]
     assert len(sample) >= 150
     for row in sample:
         result = evaluate(parse_profile(profile_data(row), KB), KB)
