@@ -1396,6 +1396,28 @@ def test_a_reason_says_each_clause_once(pair) -> None:  # type: ignore[no-untype
             assert len(clauses) == len(set(clauses)), (option.id, reason)
 
 
+@SETTINGS
+@given(pair=partial_and_more())
+def test_a_reason_never_denies_a_yes_or_no(pair) -> None:  # type: ignore[no-untyped-def]
+    """A condition that a yes-or-no fact is not so is said as the other answer: "it is not for
+    whether surgery could remove all of the cancer: no (yours: no)" read as reassurance to a
+    person whose cancer cannot be removed; "it is for ...: yes (yours: no)" now."""
+    kb = shared_kb()
+    for data in pair:
+        for option in evaluate(parse_profile(data, kb), kb).options:
+            reason = option.reason or ""
+            assert not re.search(r"it is not for [^;]*: (yes|no)\b", reason), (option.id, reason)
+
+
+def test_pelvic_exenteration_says_plainly_it_is_for_a_cancer_that_can_be_removed(kb) -> None:  # type: ignore[no-untyped-def]
+    result = evaluate(parse_profile({"cancer": "rectum", "stage": "4", "resectable": False,
+                                     "metastases": ["liver"]}, kb), kb)  # fmt: skip
+    option = {o.id: o for o in result.options}["rectum-pelvic-exenteration"]
+    assert option.status is Status.not_suitable
+    assert ("it is for whether surgery could remove all of the cancer: yes (yours: no)"
+            in (option.reason or "")), option.reason  # fmt: skip
+
+
 def test_a_merged_condition_is_not_said_twice(kb) -> None:  # type: ignore[no-untyped-def]
     result = evaluate(parse_profile({"cancer": "stomach", "stage": "4", "symptoms": []}, kb), kb)
     surgery = {o.id: o for o in result.options}["stomach-bowel-obstruction-surgery"]

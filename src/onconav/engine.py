@@ -418,6 +418,11 @@ def why_not(
             text = f"it is not for {label}: {listed}, which you listed"
         elif inner.listed:
             text = f"it is not for {inner.text}, which you listed"
+        elif inner.kind == "bool":  # the other answer, not a double negative ("it is not for
+            # whether surgery could remove it: no" read as reassurance)
+            label = in_sentence(kb.facts[inner.fact].label)
+            other = "no" if inner.value else "yes"
+            text = f"it is for {label}: {other} (yours: {in_words(kb, inner.fact, held)})"
         else:
             text = (
                 f"it is not for {inner.text} (yours: {in_words(kb, inner.fact, row[inner.fact])})"
