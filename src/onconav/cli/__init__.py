@@ -557,7 +557,9 @@ def _one_answer(flag: str, values: list[str] | None, field: str) -> str | None:
     """The answer of a flag that takes one, given once, or again in words that read the same
     (``--stage 4 --stage IV``: ``distinct_answers``); two answers are refused, as the page
     refuses them (the last one had silently won)."""
-    answers = distinct_answers(field, values or [], _kb())
+    # a cancer given again is read with the knowledge base ("rectum", "Rectal"); loaded only then
+    kb = _kb() if field == "cancer" and len(values or []) > 1 else None
+    answers = distinct_answers(field, values or [], kb)
     if len(answers) > 1:
         raise UsageError(f"{flag}: has more than one answer ({', '.join(map(repr, answers))}): "
                          "choose one")  # fmt: skip
