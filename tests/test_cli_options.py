@@ -291,8 +291,7 @@ def test_where_the_names_are_listed_is_said_once_a_field(run: Run) -> None:
                "--cannot-have", "xq")  # fmt: skip
     assert done.status == 2
     assert [line.removeprefix("onconav: error: ") for line in done.errors()] == [
-        "cannot_have[0]: 'xq' is not known; check the spelling; give a regimen the sources do "
-        "not name as its drugs (FOLFOX: 5-FU, leucovorin, oxaliplatin); or leave it out "
+        "cannot_have[0]: 'xq' is not known; check the spelling, or leave it out "
         "(`onconav kb words cannot_have` lists the accepted names)",
         "symptoms[0]: 'hiccup' is not known; check the spelling; a symptom the sources do not "
         "name can be given as 'another symptom the cancer causes'; or leave it out "
@@ -899,3 +898,21 @@ def test_a_warning_names_its_question_in_words(run: Run) -> None:
     assert any(n.startswith("Please note: Where the cancer started: 'stomach and colon' is read")
                for n in notes), notes  # fmt: skip
     assert "biomarkers.her2:" not in done.stdout and "Warning:" not in done.stdout
+
+
+def test_flags_override_a_results_profile_and_its_words_as_typed(run: Run, tmp_path: Path) -> None:
+    """A result's profile saved and given again with flags: the flags win (flags override the
+    file), and a field a flag sets keeps no words typed for the file's answer (as_typed.symptoms
+    had refused --symptom pain; --cancer drops words the old cancer's name said)."""
+    first = answer(run("options", "--cancer", "HER2-positive stomach", "--stage", "Stage IV",
+                       "--symptom", "Bleeding", "--format", "json"))  # fmt: skip
+    saved = tmp_path / "profile.json"
+    saved.write_text(json.dumps(first["profile"]), encoding="utf-8")
+    data = answer(run("options", "-p", str(saved), "--symptom", "pain", "--stage", "3",
+                      "--recurrence", "yes", "--format", "json"))  # fmt: skip
+    assert data["profile"]["symptoms"] == ["pain"] and data["profile"]["stage"] == "earlier"
+    assert "symptoms" not in data["profile"]["as_typed"]
+    assert data["profile"]["as_typed"]["stage"] == "3"
+    assert data["profile"]["as_typed"]["cancer"] == "HER2-positive stomach"  # kept: not set
+    again = answer(run("options", "-p", str(saved), "--cancer", "stomach", "--format", "json"))
+    assert "biomarkers.her2" not in again["profile"]["as_typed"], again["profile"]["as_typed"]

@@ -503,6 +503,8 @@ def test_more_kras_words(typed: str, value: str) -> None:
     [("+", None), ("++", None), ("+++", "positive"), ("HER2 IHC 2+, ISH not amplified", "negative"),
      # a dash alone is a table's blank cell as often as a negative result: not read as negative
      ("-", None), ("--", None), (" - ", None), ("HER2-", "negative"), ("HER2 -ve", "negative"),
+     ("HER2: -", None), ("her2 status: -", None), ("HER2 = -", None), ("HER2 --", None),
+     ("HER2 -", "negative"), ("\u2212", None),
      ("-ve", "negative"),
      ("HER2 2+, FISH amplified", "positive"), ("Her2neu negative (score 1+)", "negative"),
      ("HER2 3+?", None), ("HER2 pending", None), ("HER2 positivity not excluded", None),
@@ -775,8 +777,10 @@ def test_no_misleading_suggestion_and_no_guess_read_as_fact(field: str, typed: s
     with pytest.raises(ProfileError) as caught:
         parse_profile({"cancer": "rectum", field: [typed]}, KB)
     assert "did you mean" not in str(caught.value)
-    if field in ("prior_treatments", "cannot_have", "progressed_on"):  # how to give it instead
-        assert "give a regimen the sources do not name as its drugs" in str(caught.value)
+    # how to give it instead, where the drugs say the same as the regimen (a drug that cannot be
+    # had, or stopped working, rules out every regimen that holds it: not said there)
+    hinted = "give a regimen the sources do not name as its drugs" in str(caught.value)
+    assert hinted is (field == "prior_treatments"), caught.value
 
 
 @pytest.mark.parametrize("typed", ["fatigue", "cough", "fever", "jaundice", "ascites"])
@@ -807,6 +811,17 @@ def test_a_name_with_letters_added_in_a_run_is_not_suggested_as_a_slip(
     suggested = close_name(typed, names)
     if suggested is not None:  # only through a name of it that differs by single letters
         assert any(_slips_only(typed, n) for n, i in names.items() if i == suggested), typed
+
+
+@pytest.mark.parametrize(("typed", "known", "slip"), [
+    ("brainmetastases", "bonemetastases", False), ("bowelobstructionsurgery",
+    "bowelresectionsurgery", False), ("folfoxiri", "folfiri", False), ("cervics", "cervix", True),
+    ("lonsruf", "lonsurf", True), ("stomache", "stomach", True), ("rectun", "rectum", True),
+])  # fmt: skip
+def test_a_slip_is_of_single_letters_or_two_for_one(typed: str, known: str, slip: bool) -> None:
+    """Three letters written for one ("rai" for "o": brain and bone metastases) is another word,
+    as a run of letters added is; a transposed pair or a sound-alike ending is a slip."""
+    assert _slips_only(typed, known) is slip
 
 
 STAGES_IN_LETTERS = [("Stage IVB (FIGO 2018)", "4B"), ("stage 4 (metastatic)", "4"),
@@ -1371,3 +1386,14 @@ def test_a_results_profile_posted_back_reads_the_same_and_keeps_its_words(
     other = {**posted, "as_typed": {**posted.get("as_typed", {}), "stage": contrary}}
     with pytest.raises(ProfileError, match=r"as_typed\.stage: does not read as the stage given"):
         parse_profile(other, KB)
+
+
+@pytest.mark.parametrize(("field", "words_"), [("metastases", ["brain and bone, not liver"]),
+                                               ("symptoms", ["xyzzy"])])  # fmt: skip
+def test_posted_words_that_read_as_nothing_are_refused_beside_an_empty_list(
+        field: str, words_: list[str]) -> None:  # fmt: skip
+    """as_typed words that read as no value were taken as agreeing with an empty list (the
+    "none" shown with "you wrote: brain and bone, not liver")."""
+    data = {"cancer": "rectum", "stage": "4", field: [], "as_typed": {field: words_}}
+    with pytest.raises(ProfileError, match=rf"as_typed\.{field}: does not read as"):
+        parse_profile(data, KB)

@@ -362,7 +362,6 @@ def fact_fields() -> list[str]:
     return out
 
 
-TREATMENT_FIELDS = ("progressed_on", "cannot_have", "prior_treatments", "planned")
 SET_FIELDS = ("metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms",
               "planned", "used_for_my_cancer")  # fmt: skip
 """The list fields: each is the set fact of the same name, its names resolved in the knowledge
@@ -500,6 +499,9 @@ def _value(profile: Profile, field: str) -> object:
     return sorted(value) if isinstance(value, list) else value
 
 
+NOT_READ = object()  # words that read as no value at all
+
+
 def _posted_words(kb: KnowledgeBase, data: dict[str, Any], answered: Profile,
                   posted: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
     """The ``as_typed`` a profile was given (a result's profile posted back), kept for each field
@@ -527,11 +529,17 @@ def _posted_words(kb: KnowledgeBase, data: dict[str, Any], answered: Profile,
             try:
                 said = _value(parse_profile(trial, kb), field)
             except ProfileError:
-                said = problems  # no value: not the same as any value given
-        if said != _value(answered, field):
+                said = NOT_READ  # the words read as nothing: not the value given, whatever it is
+        value = _value(answered, field)
+        if said != value:
+            fact = field.removeprefix("biomarkers.")
+            shown = ("not known" if value is None or value == []
+                     else ", ".join(kb.label(fact, str(v)) for v in value)
+                     if isinstance(value, list) else kb.label(fact, str(value))
+                     if isinstance(value, str) else "yes" if value else "no")  # fmt: skip
             problems.append(Problem(where, typed, (), f"does not read as the {field} given "
-                                    f"({words.shown(_value(answered, field))}); as_typed is filled "
-                                    "in by onconav: leave it out"))  # fmt: skip
+                                    f"({shown}); as_typed is filled in by onconav: leave it "
+                                    "out"))  # fmt: skip
     if problems:
         raise ProfileError(problems)
     return dict(posted)
@@ -788,7 +796,9 @@ def _resolve(
                 hint = "list only what is there and known; leave out what is not or not sure"
             elif close:
                 hint = f"did you mean {kb.label(field, close)}?"
-            elif field in TREATMENT_FIELDS:  # a regimen the sources do not name (FOLFOXIRI)
+            elif field in ("prior_treatments", "planned"):  # a regimen the sources do not name
+                # (FOLFOXIRI): its drugs say the same of treatments had; not of what cannot be
+                # had or stopped working, where a drug rules out every regimen that holds it
                 hint = ("check the spelling; give a regimen the sources do not name as its "
                         "drugs (FOLFOX: 5-FU, leucovorin, oxaliplatin); or leave it out")
             elif field == "symptoms" and "other-symptom" in accepted and any(
@@ -820,13 +830,14 @@ def close_name(folded: str, names: Mapping[str, str]) -> str | None:
 
 def _slips_only(typed: str, known: str) -> bool:
     """Whether ``typed`` differs from ``known`` by slips of single letters, not by a run of two
-    or more letters one has and the other lacks: FOLFOXIRI holds an "ox" that FOLFIRI has not (it
-    is another regimen), where stomache and lonsruf are slips."""
+    or more letters one has and the other lacks, nor three written for one: FOLFOXIRI holds an
+    "ox" that FOLFIRI has not (it is another regimen), brain metastases an "rai" where bone
+    metastases has an "o"; stomache, lonsruf and cervics (cervix) are slips."""
     import difflib
 
     steps = difflib.SequenceMatcher(None, typed, known, autojunk=False).get_opcodes()
-    return all(i2 - i1 < 2 and j2 - j1 < 2 for op, i1, i2, j1, j2 in steps
-               if op in ("insert", "delete"))  # fmt: skip
+    return all(max(i2 - i1, j2 - j1) <= (2 if op == "replace" else 1)  # cervics: cervix
+               for op, i1, i2, j1, j2 in steps if op != "equal")  # fmt: skip
 
 
 @dataclass(frozen=True)

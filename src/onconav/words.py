@@ -218,6 +218,10 @@ _HER2_WORDS = {
     "negative": {"negative", "neg", "-", "0", "0+", "1", "1+"},
     "equivocal": {"equivocal", "borderline", "2", "2+"},
 }  # fmt: skip
+# a dash with no result beside it: "-", "--", "HER2: -", "HER2 status = -", "HER2 --" (a blank
+# cell of a table as often as a negative); "HER2-" and "HER2 -", the marker's own sign, are read
+_DASH_ALONE = re.compile(r"\s*(?:(?:her-?2(?:/neu)?|erbb2)(?:\s+(?:status|result))?"
+                         r"\s*(?:[:=]\s*|\s+(?=--)))?[-\u2010-\u2015\u2212]+\s*", re.IGNORECASE)
 _HER2_FILLER = {"her2", "erbb2", "neu", "status", "result", "score", "ihc", "ish", "fish", "sish",
                 "cish", "by", "test", "tested", "immunohistochemistry", "is", "was",
                 "the"}  # fmt: skip
@@ -235,7 +239,7 @@ def her2(value: object) -> str:
     text = re.sub(r"(?<=[+-])ve\b", "", str(value).lower()).replace("+++", "3+")  # HER2 +ve
     if str(value).strip() == "+" or re.search(r"(?<!\+)\+\+", text):  # 1+ or 2+, some reports
         raise NotUnderstood(value, HER2_ACCEPTED + "; write the IHC score as 1+ or 2+", HER2_VALUES)
-    if re.fullmatch(r"[\s-]*-[\s-]*", str(value)):  # a dash alone: a table's blank cell, often
+    if _DASH_ALONE.fullmatch(str(value)):  # a dash alone, or after a label: a blank cell, often
         raise NotUnderstood(value, HER2_ACCEPTED + "; a dash alone may mean no result as well as "
                             "a negative one: write negative, or leave the result out",
                             HER2_VALUES)  # fmt: skip

@@ -762,6 +762,13 @@ def options_command(
         "used_for_my_cancer": used_for_my_cancer,
     }  # fmt: skip
     data.update({k: v for k, v in flags.items() if v is not None})
+    typed = data.get("as_typed")  # a result's profile: a flag's field keeps no words of the file's
+    if isinstance(typed, dict):
+        set_by_flags = {k for k, v in flags.items() if v is not None} | {
+            f"biomarkers.{m}" for m, v in (("her2", her2), ("kras", kras)) if v}
+        cancer_words = typed.get("cancer") if "cancer" in set_by_flags else None
+        data["as_typed"] = {f: w for f, w in typed.items() if f not in set_by_flags
+                            and (cancer_words is None or w != cancer_words)}  # fmt: skip
     given = data.get("biomarkers")
     if her2 or kras:  # flags add to the file's biomarkers (a non-mapping is parse_profile's error)
         markers = dict(given) if isinstance(given, dict) else {}
