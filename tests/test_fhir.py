@@ -1279,6 +1279,23 @@ def test_a_worsening_blames_only_a_course_in_use_on_its_date(
         assert any("stays unknown" in w for w in reading.warnings)
 
 
+@pytest.mark.parametrize(("worsened", "started", "blamed"), [
+    ("2024-06", "2024-06-20", True),  # a month and a day in it: one date, the drug in use
+    ("2024-06", "2024-07-02", False),  # started after the month the cancer worsened in
+    ("2024-06-01T23:00:00-05:00", "2024-06-02", True),  # 04:00 UTC on the 2nd: that day
+])  # fmt: skip
+def test_a_worsening_and_a_course_are_put_in_order_as_the_times_they_name(
+    worsened: str, started: str, blamed: bool, kb: onconav.KnowledgeBase
+) -> None:
+    """A worsening dated by its month was compared with a course's start as text ("2024-06-20"
+    <= "2024-06" is false), so a drug started in that month was not blamed; dates are the spans
+    of time they name (docs/fhir.md), and a month and a day in it count as one date."""
+    folfox = _folfox("MedicationRequest", "active", started)
+    status = {**WORSENED, "effectiveDateTime": worsened}
+    reading = read_bundle(_record(RECTUM, STAGE_4, *folfox, status), kb)
+    assert reading.data.get("progressed_on") == (["folfox"] if blamed else None)
+
+
 INTRAVITREAL = _cc(SNOMED, "418401004", "Intravitreal route")
 BEVACIZUMAB = _cc(RXNORM_URI, "253337", "Bevacizumab")
 

@@ -1842,17 +1842,27 @@ def _in_use(given: list[Given], date: str) -> list[Given]:
     completed, or stopped with no reason: its period's end, else its date), those of the latest
     such day on or before the date, when that day is at most ``DOSE_DAYS`` before it. One whose
     last dose was longer ago was not in use then: it is not blamed."""
-    if not date:
+    when = _span(date) if date else None
+    if when is None:
         return []
-    started = [g for g in given if _day(g.start) and _day(g.start) <= date]
-    running = [g for g in started if not (_day(g.end) and _day(g.end) < date)
-               and (g.ongoing or (_day(g.end) and _day(g.end) >= date))]  # fmt: skip
-    doses = [g for g in started if _day(g.last) and g not in running and _day(g.last) <= date]
+
+    def after(text: str) -> bool:  # a record's date over before the date (``_before``)
+        span = _span(text)
+        return span is not None and _before(span, when)
+
+    def on_or_before(text: str) -> bool:  # dated, and not after the date (one date counts)
+        span = _span(text)
+        return span is not None and not _before(when, span)
+
+    started = [g for g in given if on_or_before(g.start)]
+    running = [g for g in started if not after(g.end)  # not ended before the date, and going
+               and (g.ongoing or _span(g.end) is not None)]  # on, or ended on it or after
+    doses = [g for g in started if g not in running and on_or_before(g.last)]
     if doses:
-        last = max(_day(g.last) for g in doses)
-        days = _days_between(last, date)
+        last = max((g.last for g in doses), key=_order)
+        days = _days_between(_day(last), _day(date))
         if days is not None and days <= DOSE_DAYS:
-            running += [g for g in doses if _day(g.last) == last]
+            running += [g for g in doses if _order(g.last) == _order(last)]
     return running
 
 
