@@ -1893,12 +1893,13 @@ def test_one_variant_of_kras_and_nras_studied_is_not_kras_mutated(
 
 
 CERVIX = _condition("c", "363354003", "Malignant tumor of cervix")
+SOMEWHERE = _condition("c", "363346000", "Malignant neoplastic disease")  # where: not said
 SPECIMEN_OF = {"breast": BREAST, "colorectal": RECTUM}
 
 
 @settings(max_examples=40, deadline=None)
 @given(st.sampled_from([row for row in load_tables().rows if row.get("specimen")]),
-       st.sampled_from([STOMACH, RECTUM, CERVIX, BREAST, {**COLON, "id": "c"}]))
+       st.sampled_from([STOMACH, RECTUM, CERVIX, BREAST, {**COLON, "id": "c"}, SOMEWHERE]))
 def test_a_test_of_a_cancer_specimen_is_read_for_that_cancer_only(
     row: Any, cancer: dict[str, Any]
 ) -> None:
@@ -1914,6 +1915,7 @@ def test_a_test_of_a_cancer_specimen_is_read_for_that_cancer_only(
     if not mine:
         reason = {u.reference: u.reason for u in reading.unused}["Observation/t"]
         assert f"{row.get('specimen')} cancer specimen" in reason
+        assert "of the unknown" not in reason, reason  # "whose start is not known"
 
 
 def test_a_kras_test_of_a_colorectal_specimen_is_not_a_stomach_cancers(

@@ -1129,8 +1129,9 @@ def _other_specimen(row: Row | None, cancer: CancerFound, what: str) -> str | No
     specimen = row.get("specimen") if row is not None else None
     if row is None or specimen is None or cancer.site in SPECIMEN_CANCERS.get(specimen, ()):
         return None
-    return (f"{what} of a {specimen} cancer specimen ({row.display}): not read for a cancer of "
-            f"the {cancer.site}")
+    read = ("a cancer whose start is not known" if cancer.site == "unknown"
+            else f"a cancer of the {cancer.site}")  # fmt: skip
+    return f"{what} of a {specimen} cancer specimen ({row.display}): not read for {read}"
 
 
 def _her2(builder: Builder, cancer: CancerFound) -> None:
