@@ -604,7 +604,8 @@ def test_an_explain_page_states_the_aim_and_kind_in_the_answers_words(run: Run) 
     (the data's codes) where the answer says "to test a new treatment ... it may or may not help
     you": every option's aim is the answer's words for it (render.details), and its kind the
     answer's heading of its group."""
-    from onconav.render import MODALITY_WORDS, details
+    from onconav.kb.model import MODALITY_WORDS
+    from onconav.render import details
 
     kb = onconav.load_kb()
     answers = {}

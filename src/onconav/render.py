@@ -6,7 +6,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from onconav.kb.model import PROMINENCE_WORDS, TIMING_WORDS, Modality
+from onconav.kb.model import (
+    INTENT_WORDS,
+    MODALITY_WORDS,
+    PROMINENCE_WORDS,
+    TIMING_WORDS,
+)
 from onconav.kb.provenance import Cited
 from onconav.profile import MARKERS
 from onconav.result import (
@@ -28,16 +33,6 @@ STATUS_WORDS = {
     Status.declined: "Not chosen",
     Status.not_suitable: "Not suitable",
 }
-INTENT_WORDS = {"cure": "to cure", "control": "to control the cancer and help you live longer",
-                "relieve": "to relieve symptoms",
-                "learn": "to test a new treatment, or a new way to give one, and learn whether "
-                         "it is safe and works against the cancer; it may or may not help "
-                         "you"}  # fmt: skip
-MODALITY_WORDS = {m: m.value.replace("_", " ").capitalize() for m in Modality}
-MODALITY_WORDS[Modality.bone_drugs] = "Drugs for cancer in the bones"
-MODALITY_WORDS[Modality.supportive_care] = "Care without cancer treatment and symptom relief"
-MODALITY_WORDS[Modality.care_setting] = "Where to be treated"
-MODALITY_WORDS[Modality.clinical_trial] = "Clinical trials"
 
 PassageLookup = Callable[[Cited], str | None]
 

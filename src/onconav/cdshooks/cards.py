@@ -33,8 +33,9 @@ from urllib.parse import quote
 
 from onconav.cdshooks.models import SUMMARY_LIMIT, Card, Coding, Link, Source
 from onconav.kb import KnowledgeBase
+from onconav.kb.model import INTENT_WORDS
 from onconav.kb.vocabulary import in_sentence
-from onconav.render import INTENT_WORDS, STATUS_WORDS, details, md_escape, source_words
+from onconav.render import STATUS_WORDS, details, md_escape, source_words
 from onconav.result import Citation, OptionResult, RankedFact, Reason, Result, Status
 
 __all__ = [

@@ -10,7 +10,9 @@ from typing import Protocol
 
 from onconav.kb.load import KnowledgeBase, Record
 from onconav.kb.model import (
+    INTENT_WORDS,
     KINDS,
+    MODALITY_WORDS,
     PROMINENCE_WORDS,
     TIMING_WORDS,
     Cancer,
@@ -24,7 +26,6 @@ from onconav.kb.model import (
     Span,
 )
 from onconav.kb.vocabulary import CODE_SYSTEMS
-from onconav.render import INTENT_WORDS, MODALITY_WORDS
 
 KIND_LABEL = {
     "sources": "source",

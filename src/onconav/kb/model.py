@@ -406,6 +406,17 @@ PROMINENCE_WORDS = {"standard_first_line": "as the standard first choice",
                     "sometimes": "sometimes", "rarely_used": "rarely"}  # fmt: skip
 TIMING_WORDS = {"about_six_months": "for about six months", "weekly": "every week",
                 "until_it_stops_working": "for as long as it works"}  # fmt: skip
+# An option's aim and kind in plain words (every view of an option, and ``onconav explain``).
+INTENT_WORDS = {"cure": "to cure", "control": "to control the cancer and help you live longer",
+                "relieve": "to relieve symptoms",
+                "learn": "to test a new treatment, or a new way to give one, and learn whether "
+                         "it is safe and works against the cancer; it may or may not help "
+                         "you"}  # fmt: skip
+MODALITY_WORDS = {m: m.value.replace("_", " ").capitalize() for m in Modality}
+MODALITY_WORDS[Modality.bone_drugs] = "Drugs for cancer in the bones"
+MODALITY_WORDS[Modality.supportive_care] = "Care without cancer treatment and symptom relief"
+MODALITY_WORDS[Modality.care_setting] = "Where to be treated"
+MODALITY_WORDS[Modality.clinical_trial] = "Clinical trials"
 
 
 class Caveat(Model):
