@@ -345,6 +345,28 @@ def test_no_hit_kept_to_one_cancer_names_the_cancers_that_match(index: Index) ->
     assert index.search("zzzzqqq", cancer="cervix").elsewhere == []
 
 
+@pytest.mark.parametrize(("query", "cancer", "said"), [
+    ("regorafenib in cervical cancer", None, "regorafenib"),
+    ("lonsurf chemotherapy", "cervix", "lonsurf"),
+])  # fmt: skip
+def test_a_word_found_only_in_another_cancers_sources_is_named(
+    index: Index, query: str, cancer: str | None, said: str
+) -> None:
+    """Kept to one cancer, a question with a word only other cancers' sources have found hits
+    for its other words alone ("regorafenib in cervical cancer": cervical chemotherapy), and no
+    word said that regorafenib is in the rectal page: a notice names the word and where it is.
+    The words the kept sources have (bone pain, radiation) bring no such notice."""
+    result = index.search(query, cancer=cancer)
+    assert result.hits
+    assert any(f"“{said}” is in no source on cervical cancer" in n and "rectal cancer" in n
+               for n in result.notices), result.notices  # fmt: skip
+    plain = index.search("can radiation help bone pain", cancer="cervix")
+    assert not any("is in no source on" in n for n in plain.notices), plain.notices
+    # the words found nowhere bring no notice either (no source has them)
+    assert not any("zzzzqqq" in n for n in index.search("zzzzqqq chemotherapy",
+                                                        cancer="cervix").notices)  # fmt: skip
+
+
 def test_a_passage_left_out_beside_a_better_one_names_its_citers_there(index: Index) -> None:
     """Trastuzumab's passage on HER2 overlaps lapatinib's, which ranks first for "her2" and
     stands for both: it names trastuzumab's option too, whatever the limit (it had named only

@@ -260,6 +260,7 @@ class Index:
         total = np.zeros(len(self.docs), dtype=np.float32)
         scored = []
         outside = self._outside(allowed) if allowed is not None else None
+        only_elsewhere: list[tuple[str, list[str]]] = []
         for concept in concepts:
             ways = self._score(concept, cache)
             if allowed is not None and outside is not None:
@@ -267,6 +268,11 @@ class Index:
             best = np.max(np.stack([s for _, s in ways]), axis=0)
             total += best
             scored.append((concept, ways))
+            if allowed is not None:  # words found only in other cancers' sources: said below
+                seen = [self.docs[int(i)] for i in np.flatnonzero(best > 0)]
+                if seen and not any(d.sources & allowed for d in seen):
+                    cancers = {self.kb.sources[s].cancer for d in seen for s in d.sources}
+                    only_elsewhere.append((concept.words, sorted(cancers - {"any"})))
         total = total * self.boosts
         order = np.lexsort((self._elsewhere(concepts), -total))  # best first; ties: see there
         taken: list[int] = []
@@ -291,10 +297,14 @@ class Index:
         if not hits and allowed is not None:  # the same words about another cancer
             found = {s for i in np.flatnonzero(total > 0) for s in self.docs[int(i)].sources}
             elsewhere = sorted({self.kb.sources[s].cancer for s in found - allowed})
-            if elsewhere:
+            if elsewhere:  # (a cancer named in the question matches its own sources: a hit)
                 notices.append(f"Nothing about {self._cancer_name(site)} matches these words, "
                                f"but the sources on {_and(self.kb.name_of(c) for c in elsewhere)}"
                                " do: search again without the cancer to see them.")  # fmt: skip
+        for said, named_in in only_elsewhere if hits else []:  # the hits: for the other words
+            notices.append(f"“{said}” is in no source on {self._cancer_name(site)}: the hits are "
+                           f"for the other words; the sources on "
+                           f"{_and(self.kb.name_of(c) for c in named_in)} name it.")  # fmt: skip
         cited = {c.source for hit in hits for c in hit.citations}
         return SearchResult(
             query=query,
