@@ -533,10 +533,13 @@ def _posted_words(kb: KnowledgeBase, data: dict[str, Any], answered: Profile,
         value = _value(answered, field)
         if said != value:
             fact = field.removeprefix("biomarkers.")
-            shown = ("not known" if value is None or value == []
-                     else ", ".join(kb.label(fact, str(v)) for v in value)
-                     if isinstance(value, list) else kb.label(fact, str(value))
-                     if isinstance(value, str) else "yes" if value else "no")  # fmt: skip
+            if value is None or value == []:
+                shown = "not known"
+            elif isinstance(value, bool):
+                shown = "yes" if value else "no"
+            else:  # a value, or a list's values, in the knowledge base's words
+                items = value if isinstance(value, list) else [value]
+                shown = ", ".join(kb.label(fact, str(v)) for v in items)
             problems.append(Problem(where, typed, (), f"does not read as the {field} given "
                                     f"({shown}); as_typed is filled in by onconav: leave it "
                                     "out"))  # fmt: skip
