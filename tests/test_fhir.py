@@ -2066,6 +2066,47 @@ def test_a_treatment_dated_after_today_is_read_with_a_warning(
         assert when in said[0]
 
 
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(["stage", "condition", "kras"]), st.integers(-400, 400),
+       st.sampled_from([None, *OFFSETS]))  # fmt: skip
+def test_a_result_dated_after_today_is_read_with_a_warning(
+    which: str, hours: int, minutes: int | None
+) -> None:
+    """A stage dated 2099 was read with no word (a treatment so dated had one): any Observation
+    or Condition read into the profile whose date is after today's date in UTC is still read,
+    with a warning naming it and the date; one dated today or before has none."""
+    at = datetime(2030, 6, 16, tzinfo=UTC) + timedelta(hours=hours)
+    when = _written(at, minutes)
+    cancer, stage = RECTUM, STAGE_4
+    extra: list[dict[str, Any]] = []
+    if which == "stage":
+        stage = {**STAGE_4, "effectiveDateTime": when}
+        ref = "Observation/stage"
+    elif which == "condition":
+        cancer = {**RECTUM, "onsetDateTime": when}
+        ref = "Condition/c"
+    else:
+        extra = [_observation("kras", "21702-6", PRESENT, date=when,
+                              component=[KRAS_GENE])]  # fmt: skip
+        ref = "Observation/kras"
+    with mock.patch("onconav.fhir.reader._today", return_value=TODAY):
+        reading = read_bundle(_record(cancer, stage, *extra), the_kb())
+    assert ref in {r for refs in reading.sources.values() for r in refs}
+    said = [w for w in reading.warnings if w.startswith(ref) and "still to come" in w]
+    assert bool(said) == (at >= datetime(2030, 6, 16, tzinfo=UTC))
+    if said:
+        assert when in said[0]
+
+
+def test_a_stage_dated_2099_is_read_and_said(kb: onconav.KnowledgeBase) -> None:
+    reading = read_bundle(_record(RECTUM, {**STAGE_4, "effectiveDateTime": "2099-03-01"}), kb)
+    assert reading.data["stage"] == "4"
+    assert "Observation/stage is dated 2099-03-01, a date still to come" in " ".join(
+        reading.warnings)
+    assert not any("still to come" in w for w in read_bundle(_record(RECTUM, STAGE_4),
+                                                             kb).warnings)  # fmt: skip
+
+
 def test_an_administration_dated_2099_is_read_and_said(kb: onconav.KnowledgeBase) -> None:
     given = _given_on("MedicationAdministration", "2099-03-01")
     reading = read_bundle(_record(RECTUM, STAGE_4, given), kb)

@@ -583,6 +583,7 @@ def read(items: list[tuple[str, object, str | None]], kb: KnowledgeBase) -> Fhir
     _hormone_receptors(builder, cancer)
     _treatments(builder, cancer)
     _statuses(builder, cancer)
+    _results_to_come(builder)
     for res in builder.resources.values():
         if any(res.ref in refs for refs in builder.sources.values()):
             builder.unused.pop(res.ref, None)
@@ -1781,6 +1782,33 @@ def _dated_to_come(builder: Builder, had: list[Given]) -> None:
                 f"{g.ref} is recorded as given on {to_come[0]}, a date still to come (after "
                 f"{today.isoformat()}, today in UTC): it is read as a treatment had; check its "
                 "date"
+            )
+
+
+RESULT_DATES = {
+    "Observation": ("effectiveDateTime", "effectivePeriod", "effectiveInstant", "issued"),
+    "Condition": ("onsetDateTime", "onsetPeriod", "recordedDate"),
+}
+"""Where the date of a result (a stage, a test, a disease status) or of a condition (the cancer,
+its spread, a symptom) is written, first to last."""
+
+
+def _results_to_come(builder: Builder) -> None:
+    """A warning for each Observation or Condition read into the profile whose date is after
+    today's date in UTC (a stage dated 2099): like a treatment's (``_dated_to_come``), it is
+    still read, but the date is wrong, or the record is not of something found."""
+    today = _today()
+    tomorrow = datetime(today.year, today.month, today.day, tzinfo=UTC) + timedelta(days=1)
+    used = set().union(*builder.sources.values()) if builder.sources else set()
+    for ref in sorted(used):
+        res = builder.resources.get(ref)
+        if res is None or res.type not in RESULT_DATES:
+            continue
+        when = _date(res.data, *RESULT_DATES[res.type])
+        if (span := _span(when)) and span[0] >= tomorrow:
+            builder.warnings.append(
+                f"{ref} is dated {when}, a date still to come (after {today.isoformat()}, today "
+                "in UTC): it is read as found; check its date"
             )
 
 
