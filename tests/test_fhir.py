@@ -2027,6 +2027,62 @@ def test_the_latest_receptor_result_is_the_later_instant(kb: onconav.KnowledgeBa
         "Observation/er-1"]  # fmt: skip
 
 
+# ---- a stage's words that deny or doubt it ------------------------------------------------
+
+
+def _stage_text(text: str, code: str = "399588009") -> dict[str, Any]:
+    """A stage group (or, with 399387003, a cM category) written in words only."""
+    return _observation("s", code, {"text": text}, system=SNOMED)
+
+
+@pytest.mark.parametrize(("text", "code"), [
+    ("not stage IV", "399588009"), ("No stage IV disease", "399588009"),
+    ("stage IV ruled out", "399588009"), ("r/o stage IV", "399588009"),
+    ("stage IV?", "399588009"), ("possible stage IV", "399588009"),
+    ("no M1", "399387003"), ("M1 excluded", "399387003"), ("cM1 suspected", "399387003"),
+])  # fmt: skip
+def test_a_stage_denied_or_doubted_in_words_is_not_read(
+    kb: onconav.KnowledgeBase, text: str, code: str
+) -> None:
+    """'not stage IV' was read as stage 4 (the words before "stage" were cut away unread): a
+    stage or M category whose words deny or doubt it is not read, and the record says why."""
+    reading = read_bundle(_record(RECTUM, _stage_text(text, code)), kb)
+    assert "stage" not in reading.data
+    assert f"not so, or not sure: {text!r}" in {u.reference: u.reason
+                                                 for u in reading.unused}["Observation/s"]
+
+
+@pytest.mark.parametrize(("text", "code", "stage"), [
+    ("Stage IV (qualifier value)", "399588009", "4"), ("AJCC stage IVB", "399588009", "4"),
+    ("cT3 cN1 cM1", "399387003", "4"),
+])  # fmt: skip
+def test_a_stage_in_plain_words_is_still_read(
+    kb: onconav.KnowledgeBase, text: str, code: str, stage: str
+) -> None:
+    assert read_bundle(_record(RECTUM, _stage_text(text, code)), kb).data["stage"] == stage
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["not", "no", "without", "negative for", "r/o", "possible", "?",
+                        "suspected", "probable"]),
+       st.sampled_from(["stage IV", "Stage 4", "FIGO stage IVB", "stage IVA"]),
+       st.booleans())  # fmt: skip
+def test_no_stage_is_read_from_words_that_deny_or_doubt_it(
+    word: str, stage: str, after: bool
+) -> None:
+    text = f"{stage} {word}" if after else f"{word} {stage}"
+    for cancer in (RECTUM, _condition("c", "363354003", "Malignant tumor of cervix")):
+        reading = read_bundle(_record(cancer, _stage_text(text)), the_kb())
+        assert "stage" not in reading.data, text
+
+
+def test_a_cancers_own_stage_denied_in_words_is_not_read(kb: onconav.KnowledgeBase) -> None:
+    cancer = {**RECTUM, "stage": [{"summary": {"text": "not stage IV"}}]}
+    reading = read_bundle(_record(cancer), kb)
+    assert "stage" not in reading.data
+    assert any(w.startswith("the stage of Condition/c is not read") for w in reading.warnings)
+
+
 # ---- treatments dated after today ----------------------------------------------------------
 
 TODAY = datetime(2030, 6, 15).date()

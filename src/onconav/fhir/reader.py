@@ -851,6 +851,26 @@ def _other_cancer(builder: Builder, res: Res, cancer: CancerFound) -> bool:
     return is_cancer and site not in (None, "unknown", cancer.site)
 
 
+# Words that say a stage written beside them is not so ("not stage IV", "no M1", "stage IV ruled
+# out", "negative for distant metastasis"); those that say it is not sure are words.UNSURE.
+DENIED = re.compile(r"(?i)\b(not|no|never|without|non|excluded|ruled out|rule out|r/o|"
+                    r"negative for|free of)\b")  # fmt: skip
+
+
+def _denied_or_doubted(builder: Builder, res: Res, text: str, what: str) -> bool:
+    """Whether a stage's words deny or doubt it ("not stage IV", "stage IV?", "possible M1"):
+    such words are never read as the stage they name (the record is listed unused, saying why),
+    as a profile's own words are refused (``words.stage``)."""
+    if DENIED.search(text) or words.UNSURE.search(text.lower()):
+        said = f"its words say the {what} is not so, or not sure: {text!r}"
+        if res.type == "Condition":  # the cancer's own stage: the Condition itself is used
+            builder.warnings.append(f"the stage of {res.ref} is not read: {said[4:]}")
+        else:
+            builder.drop(res.ref, said)
+        return True
+    return False
+
+
 def _stage_words(builder: Builder, res: Res, concept: object) -> str | None:
     row = builder.row("observations", concept)
     if row is not None and row.get("stage"):
@@ -862,6 +882,8 @@ def _stage_words(builder: Builder, res: Res, concept: object) -> str | None:
             except words.NotUnderstood:
                 pass
     for text in _words(concept):
+        if _denied_or_doubted(builder, res, text, "stage"):
+            continue
         cut = re.sub(r"(?i)^.*?\b(stage|figo)\b", r"\1", text)
         cut = re.sub(r"\s*\((qualifier value|finding)\)\s*$", "", cut)
         try:
@@ -879,6 +901,8 @@ def _m_value(builder: Builder, res: Res, concept: object) -> str | None:
     if row is not None and row.get("m"):
         return "M" + str(row.get("m"))
     for text in _words(concept):
+        if _denied_or_doubted(builder, res, text, "M category"):
+            continue
         match = re.search(r"(?i)\b[cpy]{0,2}M([01])[a-d]?\b", text)
         if match:
             builder.warnings.append(f"the M category of {res.ref} is read from its words: {text!r}")
