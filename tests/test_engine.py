@@ -840,6 +840,34 @@ def test_a_drug_that_cannot_be_had_rules_out_the_regimens_that_contain_it(kb) ->
     assert status["rectum-cetuximab-irinotecan"] is Status.not_suitable
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["irinotecan", "FOLFIRI", "CAPIRI", "Camptosar"]),
+       st.sampled_from([[], ["FOLFOX"], ["bevacizumab"]]), st.sampled_from(["4", "1"]))  # fmt: skip
+def test_a_partner_drug_that_stopped_working_flags_an_option_it_does_not_rule_out(
+    stopped: str, more: list[str], stage: str
+) -> None:
+    """Cetuximab with irinotecan was not suitable once irinotecan (or FOLFIRI) stopped working;
+    the source gives it with irinotecan and sets no limit on irinotecan had before
+    (``Option.stopped_partner_asks``): it is decided by its condition as if irinotecan had not
+    stopped, with the caveat that says to ask, while every option that gives irinotecan as its
+    own treatment stays ruled out. Not having irinotecan at all still rules it out."""
+    kb = shared_kb()
+    base = {"cancer": "rectum", "stage": stage, "recurrence": "distant",
+            "biomarkers": {"kras": "wild-type"}, "metastases": ["liver"]}  # fmt: skip
+    plain = {o.id: o
+             for o in evaluate(parse_profile({**base, "progressed_on": more}, kb), kb).options}
+    result = evaluate(parse_profile({**base, "progressed_on": [stopped, *more]}, kb), kb)
+    got = {o.id: o for o in result.options}
+    cetuximab = got["rectum-cetuximab-irinotecan"]
+    assert cetuximab.status is plain["rectum-cetuximab-irinotecan"].status
+    assert "cetuximab-irinotecan-after-irinotecan" in {c.id for c in cetuximab.caveats if c.applies}
+    assert got["rectum-irinotecan"].status is Status.not_suitable
+    assert got["rectum-folfiri"].status is Status.not_suitable
+    cannot = evaluate(parse_profile({**base, "cannot_have": ["irinotecan"]}, kb), kb)
+    assert {o.id: o.status for o in cannot.options}["rectum-cetuximab-irinotecan"] is (
+        Status.not_suitable)
+
+
 def test_a_regimen_that_cannot_be_had_does_not_rule_out_its_drugs_elsewhere(kb) -> None:  # type: ignore[no-untyped-def]
     """Cannot have FOLFOX: FOLFIRI shares 5-FU with it but stays a choice."""
     result = evaluate(

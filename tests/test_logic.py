@@ -44,20 +44,23 @@ def evaluate(cond: Condition, facts: Mapping[str, FactValue], vocab: Vocabulary)
 
 
 def reference(cond: Condition | None, facts: Mapping[str, FactValue], vocab: Vocabulary,
-              with_chemotherapy: frozenset[str] = frozenset()) -> Truth:  # fmt: skip
+              with_chemotherapy: frozenset[str] = frozenset(),
+              regimens: Mapping[str, frozenset[str]] | None = None) -> Truth:  # fmt: skip
     """A plain reading of a YAML condition, value by value, written apart from the engine's
     lowering: a known value satisfies a test of it or of a broader value; a test of a narrower
     value than the one known is UNKNOWN; an unknown fact is UNKNOWN; that a drug given with
     chemotherapy stopped working (``with_chemotherapy``) leaves a test of chemotherapy having
-    stopped UNKNOWN."""
+    stopped UNKNOWN; a regimen that stopped working (``regimens``: each regimen's drugs)
+    satisfies a test of one of its drugs having stopped."""
+    regimens = regimens or {}
     if cond is None:
         return T
     if isinstance(cond, AllOf):
-        return all_of(reference(c, facts, vocab, with_chemotherapy) for c in cond.all)
+        return all_of(reference(c, facts, vocab, with_chemotherapy, regimens) for c in cond.all)
     if isinstance(cond, AnyOf):
-        return any_of(reference(c, facts, vocab, with_chemotherapy) for c in cond.any)
+        return any_of(reference(c, facts, vocab, with_chemotherapy, regimens) for c in cond.any)
     if isinstance(cond, NotOf):
-        return ~reference(cond.not_, facts, vocab, with_chemotherapy)
+        return ~reference(cond.not_, facts, vocab, with_chemotherapy, regimens)
     value = facts.get(cond.fact)
     if value is None:
         return U
@@ -66,6 +69,8 @@ def reference(cond: Condition | None, facts: Mapping[str, FactValue], vocab: Voc
 
     def compare(known: str, wanted: str) -> Truth:
         if wanted in vocab.up(cond.fact, known):
+            return T
+        if cond.fact == "progressed_on" and wanted in regimens.get(known, ()):
             return T
         if cond.fact == "progressed_on" and wanted == "chemotherapy" and known in with_chemotherapy:
             return U
@@ -228,11 +233,13 @@ def test_the_lowered_rules_agree_with_a_plain_reading_of_the_data(kb) -> None:  
              if kb.kind_of.get(u) == "drugs"}  # fmt: skip
     with_chemo = frozenset(a for d in drugs for a in kb.vocabulary.up("progressed_on", d))
     assert {"trastuzumab", "nivolumab"} <= with_chemo and "chemotherapy" not in with_chemo
+    regimens = {r.id: frozenset(r.components) for r in kb.data.regimens}
 
     @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(facts=_facts_strategy(kb, outside=("kidney", "elsewhere")))
     def check(facts):  # type: ignore[no-untyped-def]
         for cond, lowered in pairs:
-            assert truth(lowered, facts) is reference(cond, facts, kb.vocabulary, with_chemo), cond
+            assert truth(lowered, facts) is reference(cond, facts, kb.vocabulary, with_chemo,
+                                                      regimens), cond
 
     check()

@@ -429,6 +429,13 @@ def build(data: KBData) -> KnowledgeBase:
             expect(gid, GIVEN_KINDS, f"{where}.given_with")
         for gid in option.may_involve:
             expect(gid, ("procedures",), f"{where}.may_involve")
+        if not set(option.stopped_partner_asks) <= set(option.given_with):
+            problems.append(f"{where}.stopped_partner_asks: ids of its given_with")
+        elif option.stopped_partner_asks and not any(
+            t.fact == "progressed_on" for c in option.caveats for t in fact_tests(c.when)
+        ):
+            problems.append(f"{where}.stopped_partner_asks: a caveat must say to ask, with a "
+                            "condition on progressed_on")  # fmt: skip
         for oid in option.same_as:
             expect(oid, ("options",), f"{where}.same_as")
         for sid in option.eases:

@@ -442,6 +442,13 @@ class Option(Model):
     given_with: list[Id] = Field(
         default_factory=list, description="What it is combined with (ids, classes included)"
     )
+    stopped_partner_asks: list[Id] = Field(
+        default_factory=list,
+        description="Drugs of given_with that, having stopped working, do not rule it out (as "
+        "a drug given stopped rules out what gives it): the source puts no limit on them, and "
+        "a caveat with a condition on progressed_on says to ask (cetuximab with irinotecan, "
+        "after irinotecan stopped working)",
+    )
     choices: list[Id] = Field(
         default_factory=list,
         description="Ids among uses and given_with that the source lists as alternatives (one "
@@ -486,7 +493,7 @@ class Option(Model):
     caveats: list[Caveat] = Field(default_factory=list)
     evidence: Evidence
 
-    @field_validator("uses", "given_with", "choices", "may_involve")
+    @field_validator("uses", "given_with", "stopped_partner_asks", "choices", "may_involve")
     @classmethod
     def _no_duplicates(cls, value: list[str]) -> list[str]:
         if len(set(value)) != len(value):

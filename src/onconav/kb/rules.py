@@ -303,7 +303,8 @@ def option_rules(
     own source that describe the same treatment as this one (``Option.same_as``): for their
     cancers this one is out of scope. ``merged`` are the general options that name this one in
     their ``same_as``: it is for their situations too (its condition or theirs)."""
-    ruled_out = [r for ident in (*option.uses, *option.given_with) for r in ruled_out_by(ident)]
+    ruled_out = [r for ident in (*option.uses, *option.given_with) for r in ruled_out_by(ident)
+                 if not (r.fact == "progressed_on" and ident in option.stopped_partner_asks)]
     # An option for after a kind of treatment stopped working (ramucirumab with paclitaxel once
     # chemotherapy stopped) is the next step the source gives: that a chemotherapy stopped, not
     # which, does not leave its own drugs undecided.
