@@ -12,12 +12,15 @@ import copy
 import json
 import logging
 import os
+import re
 import threading
 import time
 import uuid
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 import jwt
@@ -31,7 +34,7 @@ from cds_hooks.keys import ISS, JKU, JKU_JWKS, JWKS, OTHER_JKU, public_jwk, toke
 from onconav.cdshooks import CdsClient, CdsSettings
 from onconav.cdshooks import cards as cardlib
 from onconav.cdshooks.auth import Authenticator, AuthError
-from onconav.cdshooks.models import Card, CdsService, Feedback, Link, Source
+from onconav.cdshooks.models import Card, CdsService, Feedback, FhirAuthorization, Link, Source
 from onconav.cdshooks.prefetch import (
     MEDICATION_READS,
     TEMPLATES,
@@ -63,12 +66,14 @@ CLIENT = CdsClient(iss=ISS, jwks=JWKS, jku=(JKU,))
 class FakeEhr:
     """The record system's side, as an httpx MockTransport handler: its JWK set at ``JKU`` and
     a FHIR server at ``FHIR`` (or any other base in ``records``) holding ``records`` by patient.
-    Reads and searches by patient; pages of ``page_size``; the bearer token checked."""
+    Reads and searches by patient; pages of the ``_count`` asked for, at most ``max_page_size``
+    (``page_size`` when none is asked for, as HAPI FHIR's 20); the bearer token checked."""
 
     def __init__(self) -> None:
         self.records: dict[str, list[dict[str, Any]]] = {}
         self.requests: list[httpx.Request] = []
         self.page_size = 1000
+        self.max_page_size = 1000
         self.answer: Callable[[httpx.Request], httpx.Response | None] | None = None
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
@@ -93,9 +98,10 @@ class FakeEhr:
                 found = [r for r in found if wanted & {f"{c.get('system')}|{c.get('code')}"
                                                        for c in r["code"]["coding"]}]  # fmt: skip
             start = int(url.params.get("page", "0"))
-            bundle = records.searchset(found[start : start + self.page_size])
-            if start + self.page_size < len(found):
-                nxt = url.copy_set_param("page", str(start + self.page_size))
+            size = min(int(url.params.get("_count", self.page_size)), self.max_page_size)
+            bundle = records.searchset(found[start : start + size])
+            if start + size < len(found):
+                nxt = url.copy_set_param("page", str(start + size))
                 bundle["link"] = [{"relation": "next", "url": str(nxt)}]
             return httpx.Response(200, json=bundle)
         found = [r for held in self.records.values() for r in held
@@ -320,15 +326,20 @@ def offered_result(resources: list[dict[str, Any]]) -> Any:
     return evaluate(parse_profile(read_resources(resources, KB).data, KB), KB)
 
 
-def test_the_page_link_opens_the_same_options(client: Client) -> None:
-    """The card's link is the onconav page for the same situation: its statuses are the API's
-    for the profile the record gave."""
-    resources = records.SITUATIONS["rectal-stage4-folfox-progressed"]
-    page = patient_view(client, "rectal-stage4-folfox-progressed")[0]["links"][0]["url"]
-    shown = client.get(page.removeprefix(BASE))
+@pytest.mark.parametrize("situation", list(records.SITUATIONS))
+def test_the_page_link_opens_the_same_options(client: Client, situation: str) -> None:
+    """The card's link is the onconav page for the same situation: each option's status on the
+    page is the one the API (and the command line) gives for the record. The test looked only
+    for the options' names, which the page shows in every status: a link that lost the stage,
+    the KRAS result or what stopped working passed it."""
+    expected = {o.id: o.status.value for o in offered_result(records.SITUATIONS[situation]).options}
+    (options, *_) = patient_view(client, situation)
+    shown = client.get(options["links"][0]["url"].removeprefix(BASE))
     assert shown.status_code == 200
-    for option in offered_result(resources).options:
-        assert option.name in shown.text.replace("&#39;", "'").replace("&amp;", "&")
+    statuses = dict(re.findall(r'data-option="([^"]+)" data-status="([^"]+)"', shown.text))
+    assert statuses == expected
+    counts = Counter(expected.values())  # the card's counts are the page's too
+    assert re.search(f": {counts['offered']} options? offered", options["summary"]), options
 
 
 def test_cards_are_the_same_whether_prefetched_or_fetched(client: Client, ehr: FakeEhr) -> None:
@@ -366,13 +377,44 @@ def test_only_what_was_not_prefetched_is_fetched(client: Client, ehr: FakeEhr) -
 def test_a_search_is_followed_page_by_page(client: Client, ehr: FakeEhr) -> None:
     resources = records.SITUATIONS["rectal-stage4-kras-mutated"] + records.padding(30)
     ehr.records[records.PATIENT] = resources
-    ehr.page_size = 2
+    ehr.max_page_size = 2
     whole = cards_of(
         post(client, PATIENT_VIEW, hook_call("patient-view", records.prefetch(resources)))
     )
     paged = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", None, fhir=True)))
     assert [c["summary"] for c in paged] == [c["summary"] for c in whole]
     assert sum("page" in r.url.params for r in ehr.requests) >= 3
+
+
+def test_a_long_treated_patient_is_searched_in_large_pages(client: Client, ehr: FakeEhr) -> None:
+    """The searches asked for no page size: at a server's default of 20 (HAPI FHIR's), a patient
+    with 401 blood counts (DiagnosticReports) took more than the 20 pages a search may take, and
+    the call was 412. Each search asks for pages of ``PAGE_SIZE`` (``_count``, which the
+    specification lets a prefetch template use), and the templates still name the patient by
+    ``{{context.patientId}}`` alone."""
+    from onconav.cdshooks.prefetch import PAGE_SIZE, TOKEN
+
+    resources = records.SITUATIONS["rectal-stage4-folfox-progressed"]
+    blood_counts = [{"resourceType": "DiagnosticReport", "id": f"cbc-{i}", "status": "final",
+                     "subject": records.SUBJECT, "effectiveDateTime": "2025-01-01",
+                     "code": {"coding": [records.coding(records.LOINC, "58410-2", "CBC panel - "
+                                                        "Blood by Automated count")]}}
+                    for i in range(401)]  # fmt: skip
+    ehr.records[records.PATIENT] = [*resources, *blood_counts]
+    ehr.page_size = 20  # when no _count is asked for
+    fetched = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", None, fhir=True)))
+    prefetched = cards_of(post(client, PATIENT_VIEW, hook_call(
+        "patient-view", records.prefetch(resources))))  # fmt: skip
+    assert [c["summary"] for c in fetched] == [c["summary"] for c in prefetched]
+    searches = [r for r in ehr.requests if "patient" in r.url.params]
+    assert len(searches) == len(TEMPLATES) - 1  # one page each
+    assert all(r.url.params["_count"] == str(PAGE_SIZE) for r in searches)
+    for key, template in TEMPLATES.items():
+        assert [m.group(1) for m in TOKEN.finditer(template)] == ["patientId"], key
+        assert "{{context.patientId}}" in template
+        query = parse_qs(template.partition("?")[2])
+        assert query.get("_count", [str(PAGE_SIZE)]) == [str(PAGE_SIZE)], key
+        assert ("_count" in query) == (key != "patient"), key
 
 
 def test_only_the_observations_the_mapping_reads_are_searched(
@@ -385,10 +427,10 @@ def test_only_the_observations_the_mapping_reads_are_searched(
 
     table = {f"{SYSTEMS[r.system][0]}|{r.code}" for r in load_tables().rows
              if r.table == "observations" and "test" in r.meaning}  # fmt: skip
-    assert set(TEMPLATES["observations"].split("&code=")[1].split(",")) == table
+    assert set(parse_qs(TEMPLATES["observations"].split("?")[1])["code"][0].split(",")) == table
     resources = records.SITUATIONS["rectal-stage4-kras-mutated"] + records.padding(1500)
     ehr.records[records.PATIENT] = resources
-    ehr.page_size = 50
+    ehr.max_page_size = 50
     fetched = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", None, fhir=True)))
     situation = records.SITUATIONS["rectal-stage4-kras-mutated"]
     prefetched = cards_of(post(client, PATIENT_VIEW, hook_call(
@@ -484,10 +526,16 @@ def test_a_drug_that_stopped_working_is_a_warning(client: Client) -> None:
     assert "FOLFOX" in card["detail"]
 
 
+# A Medication on the record system's FHIR server, named as FHIR lets a reference name it:
+# relative, relative with its version, or by its absolute URL on that server.
+MEDICATION_FORMS = {"reference": "Medication/{}", "versioned": "Medication/{}/_history/1",
+                    "absolute": FHIR + "/Medication/{}"}  # fmt: skip
+
+
 def folfox_stopped_as(how: str) -> list[dict[str, Any]]:
     """FOLFOX stopped for no response, written as record systems write it: orders naming the
     drug (``request``), statements of what was taken (``statement``), or orders that name a
-    Medication resource (``reference``)."""
+    Medication resource (``reference``, ``versioned``, ``absolute``: ``MEDICATION_FORMS``)."""
     out: list[dict[str, Any]] = []
     for order in records.folfox_stopped():
         if how == "statement":
@@ -495,15 +543,16 @@ def folfox_stopped_as(how: str) -> list[dict[str, Any]]:
             order["resourceType"] = "MedicationStatement"
             order["statusReason"] = [order["statusReason"]]
             order["effectiveDateTime"] = order.pop("authoredOn")
-        elif how == "reference":
+        elif how in MEDICATION_FORMS:
             code = order.pop("medicationCodeableConcept")
             out.append({"resourceType": "Medication", "id": f"med-{order['id']}", "code": code})
-            order["medicationReference"] = {"reference": f"Medication/med-{order['id']}"}
+            written = MEDICATION_FORMS[how].format(f"med-{order['id']}")
+            order["medicationReference"] = {"reference": written}
         out.append(order)
     return out
 
 
-@pytest.mark.parametrize("how", ["request", "statement", "reference"])
+@pytest.mark.parametrize("how", ["request", "statement", *MEDICATION_FORMS])
 @pytest.mark.parametrize("fetched", [False, True], ids=["prefetched", "fetched"])
 def test_a_drug_stopped_reads_the_same_however_the_record_holds_it(
     client: Client, ehr: FakeEhr, how: str, fetched: bool
@@ -511,7 +560,9 @@ def test_a_drug_stopped_reads_the_same_however_the_record_holds_it(
     """The cards follow what the API reads from the same resources, whichever resource type the
     record system keeps the drugs in: the services' prefetch asks for every type the mapping
     reads (MedicationStatement and ServiceRequest were not asked for), and a Medication an order
-    names is read from the FHIR server (a search by patient does not return it)."""
+    names is read from the FHIR server (a search by patient does not return it), however the
+    reference is written (one with its version, or an absolute URL on the server, was never read:
+    FOLFOX was not known to have stopped, though the command line read it)."""
     resources = [*records.SITUATIONS["rectal-stage4-kras-unknown"], *folfox_stopped_as(how)]
     expected = offered_result(resources)
     assert expected.profile.progressed_on == ["folfox"]
@@ -612,6 +663,53 @@ def test_a_drafted_order_naming_a_medication_on_the_server_is_read(ehr: FakeEhr)
     assert cards_of(post(client, ORDER_SELECT, call)) == []
 
 
+@pytest.mark.parametrize("form", list(MEDICATION_FORMS.values()))
+def test_a_drafted_medication_is_read_however_the_reference_is_written(
+    ehr: FakeEhr, form: str
+) -> None:
+    """A drafted cetuximab naming its Medication with its version (``/_history/1``) or by its
+    absolute URL on the FHIR server was never read: a patient with a KRAS mutation got no
+    warning. Each is read as ``Medication/ID``; an absolute URL on another server is not read
+    (the token goes to ``fhirServer`` only) and the drug is not known."""
+    mutated = records.SITUATIONS["rectal-stage4-kras-mutated"]
+    ehr.records[records.PATIENT] = mutated
+    ehr.records["medications"] = [{"resourceType": "Medication", "id": "cetux-1",
+                                   "code": CETUXIMAB["medicationCodeableConcept"]}]  # fmt: skip
+    order = {k: v for k, v in CETUXIMAB.items() if k != "medicationCodeableConcept"}
+    order["medicationReference"] = {"reference": form.format("cetux-1")}
+    client = Client(make_app(ehr))
+    call = hook_call("order-select", records.prefetch(mutated), drafts=[order], fhir=True)
+    (card,) = cards_of(post(client, ORDER_SELECT, call))
+    (same,) = order_select(client, "rectal-stage4-kras-mutated", CETUXIMAB)
+    assert card["summary"] == same["summary"] and card["indicator"] == "warning"
+    assert [r.url.path for r in ehr.requests if "/Medication" in r.url.path] == [
+        "/r4/Medication/cetux-1"]  # fmt: skip
+    ehr.requests = []
+    elsewhere = {**order, "medicationReference": {
+        "reference": "https://elsewhere.example.org/r4/Medication/cetux-1"}}  # fmt: skip
+    call = hook_call("order-select", records.prefetch(mutated), drafts=[elsewhere], fhir=True)
+    assert cards_of(post(client, ORDER_SELECT, call)) == []
+    assert not [r for r in ehr.requests if "/Medication" in r.url.path]
+
+
+def test_a_reference_elsewhere_is_not_read_from_the_fhir_server() -> None:
+    """The references to read from ``fhirServer``: relative ones (a version cut off) and absolute
+    URLs under it; not a URL on another server, nor one beside its base."""
+    from onconav.cdshooks.prefetch import medication_references
+
+    written = ["Medication/a", "Medication/b/_history/3", f"{FHIR}/Medication/c",
+               f"{FHIR}/Medication/d/_history/2", f"{FHIR}/Medication/a",
+               "https://elsewhere.example.org/r4/Medication/e", f"{FHIR}x/Medication/f",
+               "https://fhir.example.org/Medication/g", "urn:uuid:5d0b1a4e-6a43-4b36-9b1c",
+               "Medication/..", f"{FHIR}/Medication/../Patient/p"]  # fmt: skip
+    orders = [{"resourceType": "MedicationRequest", "medicationReference": {"reference": w}}
+              for w in written]  # fmt: skip
+    assert medication_references(orders, FHIR) == [
+        "Medication/a", "Medication/b", "Medication/c", "Medication/d"]  # fmt: skip
+    assert medication_references(orders, FHIR + "/") == medication_references(orders, FHIR)
+    assert medication_references(orders, None) == ["Medication/a", "Medication/b"]
+
+
 def drafts_naming(*medications: str, like: dict[str, Any] = CETUXIMAB) -> list[dict[str, Any]]:
     """Drafted orders (``draft-ID``) that each name their drug as ``Medication/ID``."""
     out = []
@@ -688,10 +786,14 @@ def test_a_read_answered_with_another_resource_finds_nothing(
     assert "Medication/" not in logged and records.PATIENT not in logged
 
 
-def test_a_late_read_costs_only_its_own_drug(ehr: FakeEhr) -> None:
+@pytest.mark.parametrize("prefetched", [True, False], ids=["prefetched", "fetched"])
+def test_a_late_read_costs_only_its_own_drug(ehr: FakeEhr, prefetched: bool) -> None:
     """The call's deadline passing while one Medication is read threw away every read, the
     ones already answered too: the cetuximab of a drafted order, read at once, was not known
-    because another order's Medication was slow. Each read now has the deadline on its own."""
+    because another order's Medication was slow. Each read now has the deadline on its own.
+    And the drafted orders' reads had the call's whole deadline: when one was late, the record's
+    searches after them had no time left and the call was a 412 (this test passed only because
+    the record was prefetched). The drafted orders' reads have half the deadline."""
     mutated = records.SITUATIONS["rectal-stage4-kras-mutated"]
     ehr.records[records.PATIENT] = mutated
     ehr.records["medications"] = [
@@ -707,14 +809,15 @@ def test_a_late_read_costs_only_its_own_drug(ehr: FakeEhr) -> None:
             await asyncio.sleep(2)  # well past the call's deadline
         return ehr(request)
 
-    app = make_app(ehr, transport=httpx.MockTransport(answer), fetch_deadline=0.2)
-    call = hook_call("order-select", records.prefetch(mutated),
+    app = make_app(ehr, transport=httpx.MockTransport(answer), fetch_deadline=0.6)
+    call = hook_call("order-select", records.prefetch(mutated) if prefetched else None,
                      drafts=drafts_naming("quick", "slow"), fhir=True)  # fmt: skip
     started = time.monotonic()
     (card,) = cards_of(post(Client(app), ORDER_SELECT, call))
     assert time.monotonic() - started < 1.5
     assert card["indicator"] == "warning" and card["summary"].startswith("Cetuximab")
     assert "/r4/Medication/slow" in asked and "/r4/Medication/quick" in asked
+    assert prefetched or "/r4/Condition" in asked
 
 
 def test_a_drug_the_patient_cannot_have_is_a_warning(client: Client) -> None:
@@ -946,7 +1049,7 @@ def test_412_when_a_search_never_ends(ehr: FakeEhr) -> None:
     ehr.records[records.PATIENT] = records.SITUATIONS["rectal-stage4-kras-mutated"] + (
         records.padding(120)  # 12 other conditions: more than 5 pages of 2
     )
-    ehr.page_size = 2
+    ehr.max_page_size = 2
     small = Client(make_app(ehr, max_pages=5), base_url=BASE)
     problem = problem_of(post(small, PATIENT_VIEW, hook_call("patient-view", None, fhir=True)), 412)
     assert "more than 5 pages" in problem["detail"]
@@ -1015,6 +1118,11 @@ def bad_calls() -> list[tuple[str, Callable[[dict[str, Any]], Any], str]]:
         # the access token and the record would go in the clear (CDS Hooks 2.0: "MUST be https
         # when production data is exchanged"); http only with the development setting
         ("fhirServer over http", put("http://fhir.example.org/r4", "fhirServer"), "fhirServer"),
+        # the query swallowed each request's path (GET /r4?tenant=a/Condition?patient=...), and
+        # the fragment was dropped (every request went to GET /r4)
+        ("fhirServer with a query", put(FHIR + "?tenant=a", "fhirServer"), "fhirServer"),
+        ("fhirServer with a fragment", put(FHIR + "#x", "fhirServer"), "fhirServer"),
+        ("fhirServer with an empty query", put(FHIR + "/?", "fhirServer"), "fhirServer"),
         (
             "token type",
             put(
@@ -1067,6 +1175,24 @@ def bad_calls() -> list[tuple[str, Callable[[dict[str, Any]], Any], str]]:
     ]
 
 
+@pytest.mark.parametrize("server", [FHIR + "?tenant=a", FHIR + "#x", FHIR + "/?", FHIR + "/#",
+                                    "http://127.0.0.1:8080/r4?tenant=a"])  # fmt: skip
+def test_a_fhir_server_with_a_query_or_fragment_is_422(ehr: FakeEhr, server: str) -> None:
+    """A fhirServer with a query or a fragment was taken, and the record's requests went to
+    another URL than the server's: the query swallowed each path, the fragment was dropped
+    (every request went to the base); the call was a 412 ("answered 404"), or the base's answer
+    was read. It is a 422 naming fhirServer and what is accepted, and nothing is fetched, also
+    in the development setting (which takes http on loopback)."""
+    for client in (Client(make_app(ehr)), Client(make_app(ehr, auth=False, clients=()))):
+        call = {**hook_call("patient-view", None, fhir=True), "fhirServer": server}
+        problem = problem_of(post(client, PATIENT_VIEW, call), 422)
+        # fhirAuthorization is named too: it comes with a fhirServer that can be used
+        (error,) = [e for e in problem["errors"] if e["field"] == "fhirServer"]
+        assert "no query" in error["message"] and "fragment" in error["message"], problem
+        assert "tenant" not in json.dumps(problem)
+        assert not ehr.requests
+
+
 @pytest.mark.parametrize(("name", "change", "field"), bad_calls(), ids=[c[0] for c in bad_calls()])
 def test_a_call_that_does_not_fit_the_specification_is_422(
     client: Client, name: str, change: Any, field: str
@@ -1107,6 +1233,20 @@ def test_a_prefetched_patient_reference_is_read_as_the_mapping_reads_it(
         assert checked([record], "1", "prefetch.conditions") == [record]
 
 
+def test_a_prefetched_patient_without_an_id_is_the_patient_in_context(client: Client) -> None:
+    """The specification's own prefetch example gives the Patient of ``Patient/{{context.
+    patientId}}`` without its id. The mapping then counted two people (that Patient, and the one
+    the Conditions name), and a record with a stomach cancer got "No cancer diagnosis onconav
+    can read is on record". The Patient of the patient key is the one in context."""
+    resources = records.SITUATIONS["stomach-stage4-her2-unknown"]
+    prefetch = copy.deepcopy(records.prefetch(resources))
+    whole = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch)))
+    del prefetch["patient"]["id"]
+    made = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch)))
+    assert made[0]["summary"].startswith("Stomach cancer")
+    assert [c["summary"] for c in made] == [c["summary"] for c in whole]
+
+
 def test_a_422_has_the_shape_of_every_422_of_onconav(client: Client) -> None:
     """The service's field errors held only the field and the message; every other 422 of
     onconav (the API's) holds the value given and what is accepted too. They have one shape now,
@@ -1139,6 +1279,29 @@ def test_a_422_has_the_shape_of_every_422_of_onconav(client: Client) -> None:
     assert accepted["hookInstance"] == ["a UUID"]  # a validator's "must be a UUID" (was [])
     assert accepted["fhirServer"] in (["an https URL"], ["an absolute http or https URL"])
     assert accepted["feedback"] == ["at most 1000 items"]
+
+
+@pytest.mark.parametrize("access_token", ["tökén", "tok en", "tok\nen", "tok=en", "=tok", ""])
+def test_an_access_token_that_is_not_a_bearer_token_is_422(
+    client: Client, ehr: FakeEhr, access_token: str
+) -> None:
+    """A token that is not RFC 6750's b64token: one not ASCII ("tökén") could not be put in the
+    request's header and was a 500 with a traceback; one with a space or a line break went out as
+    a broken header, and the FHIR server's answer was a 412 ("answered 401"). It is a 422 naming
+    the field and what is accepted, never the token, and nothing is fetched."""
+    call = hook_call("patient-view", None, fhir=True)
+    call["fhirAuthorization"]["access_token"] = access_token
+    problem = problem_of(post(client, PATIENT_VIEW, call), 422)
+    assert [e["field"] for e in problem["errors"]] == ["fhirAuthorization.access_token"]
+    text = json.dumps(problem, ensure_ascii=False)
+    if access_token:
+        assert access_token not in text and json.dumps(access_token)[1:-1] not in text
+    assert not ehr.requests
+    if access_token:  # what is accepted, in words
+        assert "RFC 6750" in problem["errors"][0]["message"], problem
+    for good in ("a", "abc-._~+/XYZ09", "YWJj==", "eyJh.eyJz.c2ln"):
+        FhirAuthorization(access_token=good, token_type="Bearer", expires_in=1, scope="s",
+                          subject="s")  # fmt: skip
 
 
 def test_the_hook_sent_is_not_given_back(client: Client) -> None:
@@ -1177,11 +1340,20 @@ def test_order_select_needs_its_context(client: Client) -> None:
     call["context"]["draftOrders"]["entry"] = {"resource": CETUXIMAB}
     problem = problem_of(post(client, ORDER_SELECT, call), 422)
     assert "context.draftOrders" in [e["field"] for e in problem["errors"]]
+    # a selection that names no drafted order: named by its place, never quoted (it was quoted
+    # in the detail and in each error's message, up to 1,000 of them)
     call = hook_call("order-select", None, drafts=[CETUXIMAB])
-    call["context"]["selections"] = ["MedicationRequest/not-drafted"]
+    call["context"]["selections"] = ["MedicationRequest/Ada Testperson 1961-04-02",
+                                     "MedicationRequest/draft-cetuximab",
+                                     *(f"MedicationRequest/not-drafted-{i}" for i in range(30))]
     problem = problem_of(post(client, ORDER_SELECT, call), 422)
-    assert "context.selections" in [e["field"] for e in problem["errors"]]
-    assert "'MedicationRequest/not-drafted' names no resource of draftOrders" in problem["detail"]
+    fields = [e["field"] for e in problem["errors"]]
+    assert fields[:3] == ["context.selections[0]", "context.selections[2]",
+                          "context.selections[3]"], fields  # fmt: skip
+    assert len(problem["errors"]) == 21  # 20, and one that counts the rest
+    assert "Testperson" not in json.dumps(problem) and "not-drafted" not in json.dumps(problem)
+    assert "draftOrders" in problem["errors"][0]["message"]
+    assert problem["errors"][0]["accepted"]
 
 
 def test_bodies_that_cannot_be_read(client: Client) -> None:
@@ -1978,7 +2150,8 @@ def test_summaries_are_cut_at_a_word_under_140() -> None:
 
 
 def test_prefetch_templates_and_tokens() -> None:
-    assert queries({"patientId": "a b/c"})["conditions"] == "Condition?patient=a%20b%2Fc"
+    assert queries({"patientId": "a b/c"})["conditions"] == (
+        "Condition?patient=a%20b%2Fc&_count=1000")  # fmt: skip
     with pytest.raises(PrefetchError, match=r"context\.patientId"):
         queries({"userId": "Practitioner/1"})
     gathered = gather({"conditions": None, "patient": {"resourceType": "OperationOutcome"}}, "p")
@@ -2281,13 +2454,16 @@ def test_a_resource_whose_subject_is_no_patient_reads_as_not_on_record(
             "rectal-stage4-kras-unknown"]).options]  # fmt: skip
 
 
+@pytest.mark.parametrize("form", ["BodyStructure/{}", "BodyStructure/{}/_history/2",
+                                  FHIR + "/BodyStructure/{}"])  # fmt: skip
 def test_a_radiotherapy_volume_on_the_server_is_read_as_the_command_line_reads_it(
-    ehr: FakeEhr,
+    ehr: FakeEhr, form: str
 ) -> None:
     """An mCODE radiotherapy course whose pelvic site is in the BodyStructure its volume names
     read as pelvic radiation on the command line, but as radiation therapy only in the cards:
     the BodyStructure was never asked for. It is read from the FHIR server, as a Medication an
-    order names is."""
+    order names is, however the reference is written (with its version, or its absolute URL on
+    the server)."""
     volume = {"resourceType": "BodyStructure", "id": "vol", "patient": records.SUBJECT,
               "location": {"coding": [records.coding(records.SNOMED, "34402009",
                                                      "Rectum structure")]}}  # fmt: skip
@@ -2298,7 +2474,7 @@ def test_a_radiotherapy_volume_on_the_server_is_read_as_the_command_line_reads_i
               "extension": [{"url": "http://hl7.org/fhir/us/mcode/StructureDefinition/"
                              "mcode-radiotherapy-dose-delivered-to-volume",
                              "extension": [{"url": "volume", "valueReference":
-                                            {"reference": "BodyStructure/vol"}}]}]}  # fmt: skip
+                                            {"reference": form.format("vol")}}]}]}  # fmt: skip
     resources = [*records.SITUATIONS["rectal-stage4-kras-unknown"], course]
     ehr.records[records.PATIENT] = [*resources, volume]
     client = Client(make_app(ehr))

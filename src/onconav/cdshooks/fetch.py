@@ -68,8 +68,9 @@ async def fetch(
         reads = {key: _one(http, base, key, query, patient_id, settings)
                  for key, query in queries.items()}  # fmt: skip
         if each_as_found:  # the deadline is each read's own: one that is late costs no other
+            given = max(deadline - asyncio.get_running_loop().time(), 0)
             async with asyncio.TaskGroup() as group:
-                jobs = [group.create_task(_or_nothing(read, key, deadline, settings))
+                jobs = [group.create_task(_or_nothing(read, key, deadline, given))
                         for key, read in reads.items()]  # fmt: skip
             found = [job.result() for job in jobs]
             return [resource for resources in found for resource in resources]
@@ -89,16 +90,16 @@ async def fetch(
 
 
 async def _or_nothing(
-    query: Coroutine[Any, Any, list[dict[str, Any]]], key: str, deadline: float,
-    settings: CdsSettings,
+    query: Coroutine[Any, Any, list[dict[str, Any]]], key: str, deadline: float, given: float,
 ) -> list[dict[str, Any]]:  # fmt: skip
-    """What a query finds by ``deadline``, or nothing when it fails or is late."""
+    """What a query finds by ``deadline`` (``given`` seconds from the start), or nothing when it
+    fails or is late."""
     try:
         async with asyncio.timeout_at(deadline):
             return await query
     except TimeoutError:
-        log.warning("CDS Hooks: %s: the FHIR server did not answer within %g s.", key,
-                    settings.fetch_deadline)  # fmt: skip
+        log.warning("CDS Hooks: %s: the FHIR server did not answer within the %.3g s it was "
+                    "given.", key, given)  # fmt: skip
     except FetchError as error:
         log.warning("CDS Hooks: %s", error.reason)  # the key and what failed: no patient data
     return []

@@ -7,8 +7,10 @@ has a display. Serialise them with ``dump`` (``exclude_none``).
 
 What a record system sends (a hook call, feedback) is read leniently where the specification
 allows more (extensions, other context fields) and strictly where it sets a rule (a
-``hookInstance`` is a UUID, ``fhirAuthorization`` comes with ``fhirServer``, an accepted outcome
-names its suggestions, a timestamp has its time zone).
+``hookInstance`` is a UUID, ``fhirServer`` is a base URL with no query or fragment,
+``fhirAuthorization`` comes with ``fhirServer`` and its access token is an RFC 6750 bearer
+token, an accepted outcome names its suggestions, a timestamp has its time zone). A value a
+record system sends is never quoted in an error: it may be the patient's, or a secret.
 """
 
 from __future__ import annotations
@@ -27,10 +29,12 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+from pydantic_core import InitErrorDetails
 
 __all__ = [
     "AcceptedSuggestion",
@@ -70,6 +74,28 @@ def _http_url(value: str) -> str:
     return value
 
 
+def _base_url(value: str) -> str:
+    """A FHIR server's base URL: requests go to it with the resource's path after it, which a
+    query or a fragment would swallow (``/r4?tenant=a/Condition?...``) or cut off (``/r4#x``)."""
+    if "?" in value or "#" in value:
+        raise ValueError("must be the FHIR server's base URL, an absolute https URL (http only "
+                         "with the development setting) with no query (?) or fragment (#)")
+    return value
+
+
+# RFC 6750's b64token, the access token as a bearer token's header carries it: letters, digits
+# and -._~+/, then any =. Any other character (a space, a line break, one not ASCII) cannot go in
+# the header of a request, or goes there broken.
+B64TOKEN = re.compile(r"[A-Za-z0-9\-._~+/]+=*")
+
+
+def _bearer_token(value: str) -> str:
+    if not B64TOKEN.fullmatch(value):  # the token never quoted: it is a secret
+        raise ValueError("must be an RFC 6750 bearer token: letters, digits and - . _ ~ + /, "
+                         "then any = (no space, line break or other character)")
+    return value
+
+
 def _date_time(value: object) -> object:
     """A date-time written out (``2020-12-11T10:30:00Z``), as the specification has it: pydantic
     reads a number, or text of digits ("2020", "0"), as seconds since 1970."""
@@ -87,6 +113,8 @@ def _uuid(value: str) -> str:
 
 
 Url = Annotated[str, StringConstraints(min_length=1), AfterValidator(_http_url)]
+BaseUrl = Annotated[Url, AfterValidator(_base_url)]
+BearerToken = Annotated[str, StringConstraints(min_length=1), AfterValidator(_bearer_token)]
 DATE_TIME = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d.*", re.ASCII)  # the rest read by pydantic
 DateTime = Annotated[AwareDatetime, BeforeValidator(_date_time)]  # with its time zone
 Uuid = Annotated[str, StringConstraints(min_length=1), AfterValidator(_uuid)]
@@ -202,7 +230,7 @@ class CdsResponse(Sent):
 
 
 class FhirAuthorization(Received):
-    access_token: Text
+    access_token: BearerToken
     token_type: Literal["Bearer"]
     expires_in: int = Field(ge=0)
     scope: Text
@@ -213,7 +241,7 @@ class FhirAuthorization(Received):
 class CdsRequest(Received):
     hook: Text
     hookInstance: Uuid
-    fhirServer: Url | None = None
+    fhirServer: BaseUrl | None = None
     fhirAuthorization: FhirAuthorization | None = None
     context: dict[str, Any]
     prefetch: dict[str, Any] | None = None
@@ -254,17 +282,21 @@ class OrderSelectContext(Received):
     @classmethod
     def _drafted(cls, value: list[str], info: ValidationInfo) -> list[str]:
         """Each selection names ("MedicationRequest/123") a resource of draftOrders, as the
-        specification has it: one that names none would be checked against nothing."""
+        specification has it: one that names none would be checked against nothing. Each one
+        that does not is an error of its own, named by its place (``selections[3]``), never
+        quoted (it may be the patient's)."""
         bundle = info.data.get("draftOrders")
         if bundle is None:
             return value  # draftOrders is refused on its own
         resources = [e.get("resource") for e in bundle.get("entry", []) if isinstance(e, dict)]
         drafted = {f"{r.get('resourceType')}/{r.get('id')}" for r in resources
                    if isinstance(r, dict)}  # fmt: skip
-        missing = [s for s in value if s not in drafted]
-        if missing:
-            raise ValueError(f"{', '.join(repr(s) for s in missing)} names no resource of "
-                             "draftOrders (selections are Type/id of its entries)")  # fmt: skip
+        wrong = ValueError("must be the Type/id of a resource of draftOrders (such as "
+                           "MedicationRequest/123)")  # fmt: skip
+        errors = [InitErrorDetails(type="value_error", loc=(i,), input=None, ctx={"error": wrong})
+                  for i, selection in enumerate(value) if selection not in drafted]  # fmt: skip
+        if errors:
+            raise ValidationError.from_exception_data(cls.__name__, errors)
         return value
 
 

@@ -10,7 +10,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 from onconav.cdshooks.cards import Drafted
-from onconav.cdshooks.prefetch import bundle_resources, medications_named
+from onconav.cdshooks.prefetch import (
+    MEDICATION_REFERENCE,
+    bundle_resources,
+    medications_named,
+    on_server,
+)
 from onconav.reading import reference_key
 
 __all__ = ["CodeReader", "drafted", "named"]
@@ -25,19 +30,24 @@ def drafted(
     selections: Iterable[str],
     drugs_of: CodeReader,
     fetched: Iterable[Mapping[str, Any]] = (),
+    server: str | None = None,
 ) -> list[Drafted]:
     """The drug of each selected drafted MedicationRequest that onconav knows, in order; a
-    Medication an order names is looked for in the bundle, then among ``fetched``."""
+    Medication an order names is looked for in the bundle, then among ``fetched`` (read from
+    the FHIR server ``server``: only for a reference to it, ``prefetch.on_server``)."""
     resources = bundle_resources(draft_orders)
     # by reference (Type/id, and each entry's fullUrl); the bundle's own resource over one
     # fetched under the same reference
-    by_ref = {f"{r.get('resourceType')}/{r.get('id')}": r for r in [*fetched, *resources]}
+    by_ref: dict[str, Mapping[str, Any]] = {
+        f"{r.get('resourceType')}/{r.get('id')}": r for r in resources}  # fmt: skip
     by_ref |= _full_urls(draft_orders)
+    read = {f"{r.get('resourceType')}/{r.get('id')}": r for r in fetched}
     out = []
     for ref, resource in _selected(resources, selections):
         if resource.get("doNotPerform") is True:
             continue  # an order not to give the drug: nothing to check
-        for drug in dict.fromkeys(drugs_of(_concept(resource, by_ref))):
+        concept = _concept(resource, by_ref, read, server)
+        for drug in dict.fromkeys(drugs_of(concept)):
             out.append(Drafted(order=ref, drug=drug))
     return out
 
@@ -51,12 +61,16 @@ def _full_urls(bundle: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
             and isinstance(entry.get("resource"), dict)}  # fmt: skip
 
 
-def named(draft_orders: Mapping[str, Any], selections: Iterable[str]) -> dict[str, str]:
-    """The reads of the Medications that the selected orders name and the bundle does not hold
-    (``prefetch.medications_named``: at most ``MEDICATION_READS``, never a path of dots)."""
+def named(
+    draft_orders: Mapping[str, Any], selections: Iterable[str], server: str | None
+) -> dict[str, str]:
+    """The reads of the Medications that the selected orders name on the FHIR server ``server``
+    and the bundle does not hold (``prefetch.medications_named``: at most ``MEDICATION_READS``,
+    never a path of dots; ``Medication/ID`` with its version cut off, or an absolute URL under
+    ``server``)."""
     resources = bundle_resources(draft_orders)
     held = [r for r in resources if r.get("resourceType") == "Medication"]
-    return medications_named([*held, *(r for _, r in _selected(resources, selections))])
+    return medications_named([*held, *(r for _, r in _selected(resources, selections))], server)
 
 
 def _selected(
@@ -74,18 +88,25 @@ def _selected(
             yield ref, resource
 
 
-def _concept(resource: Mapping[str, Any], by_ref: Mapping[str, Any]) -> object:
+def _concept(
+    resource: Mapping[str, Any], by_ref: Mapping[str, Any], read: Mapping[str, Any],
+    server: str | None,
+) -> object:  # fmt: skip
     """The medication's CodeableConcept: the order's own, or the code of the Medication it names."""
     concept = resource.get("medicationCodeableConcept")
     if not isinstance(concept, dict):
-        medication = _medication(resource, by_ref)
+        medication = _medication(resource, by_ref, read, server)
         concept = medication.get("code") if medication else None
     return concept
 
 
-def _medication(resource: Mapping[str, Any], by_ref: Mapping[str, Any]) -> Mapping[str, Any] | None:
+def _medication(
+    resource: Mapping[str, Any], by_ref: Mapping[str, Any], read: Mapping[str, Any],
+    server: str | None,
+) -> Mapping[str, Any] | None:  # fmt: skip
     """The Medication a medicationReference points to: contained (#id), in the bundle (by its
-    fullUrl, or by ``Type/id``, an absolute URL cut to it), or fetched."""
+    fullUrl, or by ``Type/id``, an absolute URL cut to it), or read from ``server`` (``read``,
+    by ``Type/id``) for a reference to it."""
     link = resource.get("medicationReference")
     reference = link.get("reference") if isinstance(link, dict) else None
     if not isinstance(reference, str):
@@ -97,5 +118,7 @@ def _medication(resource: Mapping[str, Any], by_ref: Mapping[str, Any]) -> Mappi
                 return contained
         return None
     found = by_ref.get(reference) or by_ref.get(reference_key(reference))
+    if found is None:
+        found = read.get(on_server(reference, server, MEDICATION_REFERENCE) or "")
     return found if isinstance(found, dict) else None
 

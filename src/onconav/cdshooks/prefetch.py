@@ -18,6 +18,7 @@ from urllib.parse import quote
 from onconav.reading import reference_key
 
 __all__ = [
+    "PAGE_SIZE",
     "TEMPLATES",
     "Gathered",
     "Located",
@@ -28,6 +29,7 @@ __all__ = [
     "gather",
     "medication_references",
     "medications_named",
+    "on_server",
     "queries",
     "resources_of",
 ]
@@ -56,16 +58,22 @@ OBSERVATION_CODES = {
 }  # fmt: skip
 OBSERVATION_CODE = ",".join(f"{system}|{code}" for system, codes in OBSERVATION_CODES.items()
                             for code in codes)  # fmt: skip
+# The page size each search asks for (``_count``, which the specification lets a prefetch
+# template use): a server's default (20 on HAPI FHIR) made a patient treated for a few years (401
+# blood counts, each a DiagnosticReport) more than the 20 pages a search may take, and the call a
+# 412. A server may give smaller pages; the pages are followed as before, up to the limit.
+PAGE_SIZE = 1000
+COUNT = f"&_count={PAGE_SIZE}"
 TEMPLATES: dict[str, str] = {
     "patient": "Patient/{{context.patientId}}",
-    "conditions": "Condition?patient={{context.patientId}}",
-    "observations": "Observation?patient={{context.patientId}}&code=" + OBSERVATION_CODE,
-    "medicationRequests": "MedicationRequest?patient={{context.patientId}}",
-    "medicationAdministrations": "MedicationAdministration?patient={{context.patientId}}",
-    "medicationStatements": "MedicationStatement?patient={{context.patientId}}",
-    "procedures": "Procedure?patient={{context.patientId}}",
-    "serviceRequests": "ServiceRequest?patient={{context.patientId}}",
-    "diagnosticReports": "DiagnosticReport?patient={{context.patientId}}",
+    "conditions": "Condition?patient={{context.patientId}}" + COUNT,
+    "observations": "Observation?patient={{context.patientId}}&code=" + OBSERVATION_CODE + COUNT,
+    "medicationRequests": "MedicationRequest?patient={{context.patientId}}" + COUNT,
+    "medicationAdministrations": "MedicationAdministration?patient={{context.patientId}}" + COUNT,
+    "medicationStatements": "MedicationStatement?patient={{context.patientId}}" + COUNT,
+    "procedures": "Procedure?patient={{context.patientId}}" + COUNT,
+    "serviceRequests": "ServiceRequest?patient={{context.patientId}}" + COUNT,
+    "diagnosticReports": "DiagnosticReport?patient={{context.patientId}}" + COUNT,
 }
 MEDICATION_TYPES = ("MedicationRequest", "MedicationAdministration", "MedicationStatement")
 MEDICATION_REFERENCE = re.compile(r"Medication/((?!\.+$)[A-Za-z0-9\-.]{1,64})")  # not . or ..
@@ -131,45 +139,67 @@ def queries(context: Mapping[str, Any], templates: Mapping[str, str] = TEMPLATES
 
 def medications_named(
     resources: Sequence[Mapping[str, Any]],
+    server: str | None = None,
     asked: Collection[str] = (),
     limit: int = MEDICATION_READS,
 ) -> dict[str, str]:
-    """The Medications that the medication resources name by a relative reference
-    (``medicationReference: Medication/ID``, as most record systems write an order), and the
-    BodyStructures that radiotherapy courses name as the volume they treated
-    (``body_structure_references``), that are neither among ``resources`` nor ``asked`` (read
-    already for the call), as reads to fetch (``medications[1]``: ``Medication/ID``,
+    """The Medications that the medication resources name on the FHIR server ``server``
+    (``medicationReference: Medication/ID``, as most record systems write an order:
+    ``on_server``), and the BodyStructures that radiotherapy courses name as the volume they
+    treated (``body_structure_references``), that are neither among ``resources`` nor ``asked``
+    (read already for the call), as reads to fetch (``medications[1]``: ``Medication/ID``,
     ``bodyStructures[2]``: ``BodyStructure/ID``), at most ``limit`` of them (the reads left of
     the call's ``MEDICATION_READS``). A search by patient does not return them; without them the
     drug reads as not known, and radiation to the pelvis as radiation therapy only."""
     have = {f"{r.get('resourceType')}/{r.get('id')}" for r in resources}
-    wanted = [reference for reference in [*medication_references(resources),
-                                          *body_structure_references(resources)]
+    wanted = [reference for reference in [*medication_references(resources, server),
+                                          *body_structure_references(resources, server)]
               if reference not in have and reference not in asked]  # fmt: skip
     return {f"{'medications' if q.startswith('Medication/') else 'bodyStructures'}[{i}]": q
             for i, q in enumerate(wanted[: max(limit, 0)], 1)}  # fmt: skip
 
 
-def medication_references(resources: Iterable[Mapping[str, Any]]) -> list[str]:
-    """Each Medication that the medication resources name by a relative reference
-    (``Medication/ID``, never an id of dots), once, in order."""
+def on_server(reference: object, server: str | None, pattern: re.Pattern[str]) -> str | None:
+    """The ``Type/ID`` to read from the FHIR server ``server`` that ``reference`` names, if it
+    fits ``pattern`` (``Medication/ID``, never an id of dots), read as the FHIR mapping reads a
+    reference (``reading.reference_key``: a version, ``/_history/N``, cut off): a relative
+    reference, or an absolute URL under ``server`` (the token goes nowhere else). An absolute
+    URL elsewhere, or with no ``server``, is not read: the mapping lists what names it unused."""
+    if not isinstance(reference, str):
+        return None
+    if "://" in reference:
+        base = (server or "").rstrip("/") + "/"
+        if not server or not reference.startswith(base):
+            return None
+        reference = reference.removeprefix(base)
+    named = pattern.fullmatch(reference_key(reference))
+    return named.group(0) if named else None
+
+
+def medication_references(
+    resources: Iterable[Mapping[str, Any]], server: str | None = None
+) -> list[str]:
+    """Each Medication that the medication resources name on the FHIR server ``server``
+    (``on_server``: ``Medication/ID``), once, in order."""
     out: list[str] = []
     for resource in resources:
         if resource.get("resourceType") not in MEDICATION_TYPES:
             continue
         link = resource.get("medicationReference")
         reference = link.get("reference") if isinstance(link, dict) else None
-        named = MEDICATION_REFERENCE.fullmatch(reference) if isinstance(reference, str) else None
-        if named and named.group(0) not in out:
-            out.append(named.group(0))
+        named = on_server(reference, server, MEDICATION_REFERENCE)
+        if named and named not in out:
+            out.append(named)
     return out
 
 
-def body_structure_references(resources: Iterable[Mapping[str, Any]]) -> list[str]:
-    """Each BodyStructure that a radiotherapy course (a Procedure) names by a relative reference
-    as the volume it treated (mCODE's ``mcode-radiotherapy-dose-delivered-to-volume`` extension,
-    its ``volume``), once, in order: the FHIR mapping reads from it whether the radiation went to
-    the pelvis."""
+def body_structure_references(
+    resources: Iterable[Mapping[str, Any]], server: str | None = None
+) -> list[str]:
+    """Each BodyStructure that a radiotherapy course (a Procedure) names on the FHIR server
+    ``server`` (``on_server``: ``BodyStructure/ID``) as the volume it treated (mCODE's
+    ``mcode-radiotherapy-dose-delivered-to-volume`` extension, its ``volume``), once, in order:
+    the FHIR mapping reads from it whether the radiation went to the pelvis."""
     out: list[str] = []
     for resource in resources:
         if resource.get("resourceType") != "Procedure":
@@ -184,10 +214,9 @@ def body_structure_references(resources: Iterable[Mapping[str, Any]]) -> list[st
                     continue
                 link = part.get("valueReference")
                 reference = link.get("reference") if isinstance(link, dict) else None
-                named = (BODY_STRUCTURE_REFERENCE.fullmatch(reference)
-                         if isinstance(reference, str) else None)  # fmt: skip
-                if named and named.group(0) not in out:
-                    out.append(named.group(0))
+                named = on_server(reference, server, BODY_STRUCTURE_REFERENCE)
+                if named and named not in out:
+                    out.append(named)
     return out
 
 
@@ -200,7 +229,10 @@ def gather(
     read), and the keys it did not satisfy. A key whose value is an OperationOutcome (the record
     system's error) counts as not satisfied, and so does a searchset with a next page (the
     specification lets a record system page a prefetch): its search is fetched whole, since the
-    pages left out would read as "not on record"."""
+    pages left out would read as "not on record". The Patient of the ``patient`` key
+    (``Patient/{{context.patientId}}``) is that patient: without its id (as in the
+    specification's own example) it is given ``patient_id`` (the mapping had counted two people,
+    and a record with a cancer read as having none)."""
     out = Gathered()
     given = prefetch or {}
     for key in templates:
@@ -216,6 +248,8 @@ def gather(
         if value["resourceType"] == "OperationOutcome":
             out.missing.append(key)
             continue
+        if key == "patient" and value["resourceType"] == "Patient" and value.get("id") is None:
+            value = {**value, "id": patient_id}
         resources = checked(resources_of(value, where), patient_id, where)
         if has_next_page(value):
             out.missing.append(key)

@@ -105,6 +105,11 @@ HTTPS_ONLY = (
 )
 
 
+# The share of the call's deadline that the drafted orders' Medications are read within (best
+# effort, before the record's searches, which have the rest).
+DRAFTED_SHARE = 0.5
+
+
 class Unavailable(Exception):
     """The record's data can be neither taken from the prefetch nor fetched: 412."""
 
@@ -232,14 +237,20 @@ async def _order_select(
     call: CdsRequest, context: OrderSelectContext, kb: KnowledgeBase, settings: CdsSettings,
     base: str,
 ) -> list[Card]:  # fmt: skip
-    deadline = asyncio.get_running_loop().time() + settings.fetch_deadline  # for every fetch
+    now = asyncio.get_running_loop().time()
+    deadline = now + settings.fetch_deadline  # for every fetch
     # a drafted order about another patient than the one in context is refused, as a prefetch
     # resource about another patient is (it was checked against this patient's record)
     checked(bundle_resources(context.draftOrders), context.patientId, "context.draftOrders")
-    reads = orders.named(context.draftOrders, context.selections)  # Medication/ID on the server
-    fetched = await _medications(call, reads, context.patientId, settings, deadline)
+    # Medication/ID on the server; read first, best effort, by half the deadline: one that is
+    # late leaves its own drug not known, and the record's searches keep the other half (they
+    # had none left, and the call was a 412)
+    reads = orders.named(context.draftOrders, context.selections, call.fhirServer)
+    fetched = await _medications(call, reads, context.patientId, settings,
+                                 now + settings.fetch_deadline * DRAFTED_SHARE)  # fmt: skip
     drugs = orders.drafted(context.draftOrders, context.selections,
-                           lambda concept: drugs_of_medication(concept, kb), fetched)  # fmt: skip
+                           lambda concept: drugs_of_medication(concept, kb), fetched,
+                           call.fhirServer)  # fmt: skip
     if not drugs:
         return []  # no drug onconav knows is selected: nothing to check, nothing more fetched
     situation = await _situation(call, context.patientId, kb, settings, base, deadline,
@@ -277,9 +288,9 @@ async def _situation(
     # made again (what it found is used, if the record names it; a Medication it does not name
     # would be listed as read but not used), and the call makes MEDICATION_READS in all.
     held = {f"Medication/{r.get('id')}" for r in resources if r.get("resourceType") == "Medication"}
-    needed = set(medication_references(resources)) - held
+    needed = set(medication_references(resources, call.fhirServer)) - held
     resources = resources + [m for m in fetched if f"Medication/{m.get('id')}" in needed]
-    named = medications_named(resources, asked, MEDICATION_READS - len(asked))
+    named = medications_named(resources, call.fhirServer, asked, MEDICATION_READS - len(asked))
     resources = resources + await _medications(call, named, patient_id, settings, deadline)
     # Reading a record of thousands of resources takes seconds: in a worker thread, so that the
     # server answers every other call meanwhile.
