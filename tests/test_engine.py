@@ -1369,6 +1369,24 @@ def test_options_for_one_situation_share_one_aim(kb) -> None:  # type: ignore[no
             assert set(option.intent) <= partner_aims, (option.id, partner)
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(partial_and_more())
+def test_an_option_only_studied_never_states_an_aim_as_fact(
+    profiles: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    """Lapatinib, only being evaluated for stomach cancer, showed "Aim: to control the cancer
+    and help you live longer": an option only in trials states its aim as what the studies are
+    to learn, on every view (render.details, which the page and report use, and the cards)."""
+    kb = shared_kb()
+    for profile in profiles:
+        for option in evaluate(parse_profile(profile, kb), kb).options:
+            aim = next(line for line in render.details(option) if line.startswith("Aim: "))
+            studied = option.status is Status.in_trials
+            assert aim.startswith(("Aim: being studied, to learn whether it works",
+                                   "Aim: to test a new treatment")) is (
+                studied or "learn" in option.intent), (option.id, aim)  # fmt: skip
+
+
 def test_an_early_trial_aims_to_learn(kb) -> None:  # type: ignore[no-untyped-def]
     """Issue 9, readings: a phase I trial aims to find a dose and whether a drug acts, which the
     page says in words, claiming no benefit; a person who does not want cancer treatment

@@ -7,10 +7,10 @@ import re
 from collections.abc import Callable, Iterator
 
 from onconav.kb.model import (
-    INTENT_WORDS,
     MODALITY_WORDS,
     PROMINENCE_WORDS,
     TIMING_WORDS,
+    aim_words,
 )
 from onconav.kb.provenance import Cited
 from onconav.profile import MARKERS
@@ -188,7 +188,7 @@ def details(option: OptionResult) -> list[str]:
         lines.append(f"What: {given}")
     if option.may_involve:
         lines.append(f"May also involve: {', '.join(option.may_involve)}")
-    lines.append("Aim: " + "; ".join(INTENT_WORDS[i] for i in option.intent))
+    lines.append("Aim: " + aim_words(option.intent, option.status is Status.in_trials))
     if option.prominence:
         often = PROMINENCE_WORDS.get(option.prominence, option.prominence.replace("_", " "))
         lines.append(f"How often it is used: {often}")

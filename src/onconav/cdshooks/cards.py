@@ -33,7 +33,7 @@ from urllib.parse import quote
 
 from onconav.cdshooks.models import SUMMARY_LIMIT, Card, Coding, Link, Source
 from onconav.kb import KnowledgeBase
-from onconav.kb.model import INTENT_WORDS
+from onconav.kb.model import aim_words
 from onconav.kb.vocabulary import in_sentence
 from onconav.render import STATUS_WORDS, details, md_escape, source_words
 from onconav.result import Citation, OptionResult, RankedFact, Reason, Result, Status
@@ -290,7 +290,7 @@ def _situation_words(result: Result) -> str:
 
 
 def _option_line(option: OptionResult) -> str:
-    aims = "; ".join(INTENT_WORDS[i] for i in option.intent)
+    aims = aim_words(option.intent, option.status is Status.in_trials)
     what = [line.removeprefix("What: ") for line in details(option) if line.startswith("What: ")]
     given = f" ({what[0]})" if what and what[0].lower() not in option.name.lower() else ""
     return f"- **{option.name}**{given}: {aims}. {_cite(option.citations)}"

@@ -10,7 +10,6 @@ from typing import Protocol
 
 from onconav.kb.load import KnowledgeBase, Record
 from onconav.kb.model import (
-    INTENT_WORDS,
     KINDS,
     MODALITY_WORDS,
     PROMINENCE_WORDS,
@@ -24,6 +23,7 @@ from onconav.kb.model import (
     Procedure,
     Regimen,
     Span,
+    aim_words,
 )
 from onconav.kb.vocabulary import CODE_SYSTEMS
 
@@ -140,7 +140,7 @@ def view(kb: KnowledgeBase, record: Record) -> EntityView:
             details.append(("Uses", names(record.uses)))
         if record.given_with:
             details.append(("Given with", names(record.given_with)))
-        details.append(("Aim", "; ".join(INTENT_WORDS[i.value] for i in record.intent)))
+        details.append(("Aim", aim_words((i.value for i in record.intent), record.in_trials)))
         if record.prominence:
             often = record.prominence.value
             details.append(("How often it is used",

@@ -5,6 +5,7 @@ silently ignored. Cross-references between entities are checked after loading, i
 """
 
 import re
+from collections.abc import Iterable
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -413,6 +414,17 @@ INTENT_WORDS = {"cure": "to cure", "control": "to control the cancer and help yo
                          "it is safe and works against the cancer; it may or may not help "
                          "you"}  # fmt: skip
 MODALITY_WORDS = {m: m.value.replace("_", " ").capitalize() for m in Modality}
+
+
+def aim_words(intents: Iterable[str], studied: bool = False) -> str:
+    """An option's aim in plain words; of one only being studied (``in_trials``), what the
+    studies are to learn: no source says a study's drug controls the cancer ("Aim: to control
+    the cancer" had been shown for lapatinib, only being evaluated)."""
+    intents = list(intents)
+    words = "; ".join(INTENT_WORDS[i] for i in intents)
+    if studied and "learn" not in intents:
+        return f"being studied, to learn whether it works {words}"
+    return words
 MODALITY_WORDS[Modality.bone_drugs] = "Drugs for cancer in the bones"
 MODALITY_WORDS[Modality.supportive_care] = "Care without cancer treatment and symptom relief"
 MODALITY_WORDS[Modality.care_setting] = "Where to be treated"
