@@ -166,6 +166,42 @@ def test_learning_a_fact_never_unsettles_an_option(pair) -> None:  # type: ignor
             assert after[ident] is Status.not_suitable, (ident, partial, fuller)
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fields=st.fixed_dictionaries({}, optional={
+           k: v for k, v in FIELDS.items() if k not in ("stage", "recurrence", "metastases")}),
+       learned=st.sampled_from(
+           [{"recurrence": r} for r in ("none", "yes", "local", "distant")]
+           + [{"metastases": [m]} for m in ("lung", "pelvis", "liver")]))  # fmt: skip
+def test_a_cervical_stage_1_to_3_not_said_to_have_come_back_rules_nothing_out(
+    fields: dict[str, Any], learned: dict[str, Any]
+) -> None:
+    """Cervical cancer of stage 1 to 3, whether it came back not said: every option for stage 4B
+    was not suitable ("it is for stage 4B (yours: stage 1, 2 or 3)"), and saying it came back far
+    away made them offered. Metastatic disease is stage 4B or cancer come back far away; while
+    that is not known, nothing is ruled out by the stage, and learning it never brings back an
+    option that was not suitable."""
+    kb = shared_kb()
+    partial = to_profile("cervix", {**fields, "stage": "earlier"})
+    fuller = {**partial, **learned}
+    before = {o.id: o for o in evaluate(parse_profile(partial, kb), kb).options}
+    after = {o.id: o.status for o in evaluate(parse_profile(fuller, kb), kb).options}
+    for ident, option in before.items():
+        if option.status is Status.not_suitable:
+            assert after[ident] is Status.not_suitable, (ident, option.reason, fuller)
+
+
+def test_a_reason_names_what_conditions_are_for_together(kb) -> None:  # type: ignore[no-untyped-def]
+    """Cervical stage 4A: the 4B chemotherapy said "it is for stage of the cancer: stage 1, 2 or
+    3 (yours: stage 4A)", which reads as what it is for; an ``all`` with ``says`` is named in
+    its own words, with the answers that do not fit."""
+    got = {o.id: o for o in evaluate(parse_profile({"cancer": "cervix", "stage": "4A"}, kb),
+                                     kb).options}  # fmt: skip
+    reason = got["cervix-chemo-cisplatin-paclitaxel"].reason or ""
+    assert ("it is for cancer of stage 1 to 3 that came back in another part of the body "
+            "(yours: stage 4A)") in reason, reason
+    assert "stage 1, 2 or 3 (yours" not in reason, reason
+
+
 LIST_FIELDS = {"metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms",
                "planned"}  # fmt: skip
 
@@ -1362,7 +1398,8 @@ def test_options_for_one_situation_share_one_aim(kb) -> None:  # type: ignore[no
                                   for v in (t.in_ or [])))  # fmt: skip
             key = (*option.cancers, *stages)
             aims.setdefault(key, set()).add(tuple(sorted(i.value for i in option.intent)))
-    assert aims[("cervix", "4B")] == {("relieve",)}
+    # metastatic: stage 4B, or stage 1 to 3 that came back far away
+    assert aims[("cervix", "4B", "earlier")] == {("relieve",)}
     for option in kb.options:
         for partner in kb.rules[option.id].partners:
             partner_aims = set(kb.by_id[partner].intent)  # type: ignore[union-attr]

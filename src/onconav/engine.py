@@ -23,6 +23,7 @@ from onconav.kb.rules import (
     RuledOut,
     Rules,
     Test,
+    positive_tests,
     tests_of,
 )
 from onconav.kb.vocabulary import in_sentence
@@ -399,12 +400,23 @@ def why_not(
             (text, [Reason(kind="condition", text=text, check=_check(expr, row))])
         ]
     if isinstance(expr, All):
-        return [
-            found
+        clauses = [
+            clause
             for part in expr.parts
             if truth(part, row) is Truth.FALSE
-            for found in why_not(kb, part, row, told)
+            for clause in why_not(kb, part, row, told)
         ]
+        if expr.says is None or not clauses:
+            return clauses
+        # one reason in the words of what they are for together, with the answers that do not
+        # fit: "it is for cancer of stage 1 to 3 that came back far away (yours: stage 4A)", not
+        # "it is for stage of the cancer: stage 1, 2 or 3", which reads as what it is for
+        tests = [t for p in expr.parts if truth(p, row) is Truth.FALSE
+                 for t in positive_tests(p)]  # fmt: skip
+        yours = "; ".join(dict.fromkeys(in_words(kb, t.fact, row[t.fact]) for t in tests
+                                        if truth(t, row) is Truth.FALSE))  # fmt: skip
+        text = f"it is for {expr.says}" + (f" (yours: {yours})" if yours else "")
+        return [(text, [reason for _, leaves in clauses for reason in leaves])]
     if isinstance(expr, Not):
         inner = expr.part
         if not isinstance(inner, Test):

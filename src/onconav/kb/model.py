@@ -179,6 +179,12 @@ class FactTest(Model):
 
 class AllOf(Model):
     all: list["Condition"] = Field(min_length=1)
+    says: str | None = Field(
+        default=None,
+        description="What the conditions together are for, in plain words, for a reason that "
+        "they do not hold (\"cancer of stage 1 to 3 that came back far away\"): the reason "
+        "names this, with the person's answers that do not fit, and not each test",
+    )
 
 
 class AnyOf(Model):

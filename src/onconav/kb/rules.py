@@ -58,6 +58,7 @@ class Test:
 @dataclass(frozen=True)
 class All:
     parts: tuple[Expr, ...]  # no parts: TRUE (an option with no condition)
+    says: str | None = None  # what they are for together, in plain words (``AllOf.says``)
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,7 @@ class Lowering:
         if cond is None:
             return ALWAYS
         if isinstance(cond, AllOf):
-            return All(tuple(self.expr(c) for c in cond.all))
+            return All(tuple(self.expr(c) for c in cond.all), cond.says)
         if isinstance(cond, AnyOf):
             return Any(tuple(self.expr(c) for c in cond.any))
         if isinstance(cond, NotOf):
@@ -262,7 +263,7 @@ def widened(expr: Expr, vocab: Vocabulary) -> Expr:
     if isinstance(expr, Not):
         return Not(widened(expr.part, vocab))
     parts = tuple(widened(p, vocab) for p in expr.parts)
-    return All(parts) if isinstance(expr, All) else Any(parts)
+    return All(parts, expr.says) if isinstance(expr, All) else Any(parts)
 
 
 def not_given(fact: str, text: str) -> Test:
@@ -513,25 +514,6 @@ IMPLIED: tuple[Implied, ...] = (
         warning="stage: cervical cancer that has spread to distant organs is read as stage 4B "
         "(metastatic); the source is about stage 4, and your care team will confirm which "
         "options fit",
-    ),
-    Implied(
-        "stage",
-        None,
-        All(
-            (
-                CERVIX,
-                STAGE_EARLIER,
-                one_of("recurrence", frozenset({"yes"}), "came back, place not said"),
-            )
-        ),
-        if_unknown=False,
-        why="Cervical cancer of stage 1 to 3 that came back, place not said, may now be "
-        "metastatic (4B): where it came back decides, so the stage is taken as unknown until "
-        "then (issue 9, rule 4). Cancer that came back far away was read as 4B above; cancer "
-        "that came back where it started keeps its stage. (When it is not said whether it came "
-        "back at all, the stage as given stays: the gate on advanced cancer needs it.)",
-        warning="stage: cervical cancer of stage 1 to 3 that came back could now be stage 4B; "
-        "the stage is taken as unknown until it is known where it came back",
     ),
     Implied(
         "progressed_on",
