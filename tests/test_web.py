@@ -5,6 +5,7 @@ person in the logs, and schemathesis over the whole API."""
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 import logging
 import socket
@@ -135,8 +136,30 @@ def test_every_error_is_a_problem_document(  # type: ignore[no-untyped-def]
     assert response.headers["content-type"] == "application/problem+json"
     problem = response.json()
     assert problem["status"] == status and problem["title"] and problem["detail"]
+    # about:blank: the title is the status's phrase (RFC 9457 4.2.1), not "Invalid profile"
+    assert (problem["type"], problem["title"]) == ("about:blank", PHRASES[status]), problem
     if field is not None:
         assert field in {e["field"] for e in problem["errors"]}, problem
+
+
+PHRASES = {400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
+           413: "Content Too Large", 414: "URI Too Long", 415: "Unsupported Media Type",
+           422: "Unprocessable Content"}  # RFC 9110's  # fmt: skip
+
+
+@pytest.mark.parametrize(("method", "path", "status"),
+                         [("GET", "/api/v1/explain/no-such-thing", 404),
+                          ("DELETE", "/api/v1/kb", 405),
+                          ("GET", "/api/v1/search?q=" + "x" * 9000, 414),
+                          ("GET", "/api/v1/search?q=", 422)])  # fmt: skip
+def test_every_problems_title_is_its_status_phrase(
+    client: httpx.Client, method: str, path: str, status: int
+) -> None:
+    """Problem documents of type about:blank had titles of onconav's own ("Bad request",
+    "Request too large", "Error"); RFC 9457 asks for the status's phrase."""
+    problem = client.request(method, path).json()
+    assert (problem["status"], problem["type"], problem["title"]) == (
+        status, "about:blank", PHRASES[status])
 
 
 JSON = {"content-type": "application/json"}
@@ -268,6 +291,18 @@ def test_head_answers_the_api_as_get_does(client: httpx.Client, path: str) -> No
     assert head.content == b""
 
 
+@pytest.mark.parametrize("path", ["/healthz", "/api/v1/kb", "/api/v1/search?q=bone",
+                                  "/api/v1/explain/Xeloda", "/options?cancer=rectum",
+                                  "/openapi.json"])  # fmt: skip
+def test_a_method_not_allowed_names_head_wherever_get_is(client: httpx.Client, path: str) -> None:
+    """The API's GET routes answer HEAD too, but their 405 said "Allow: GET" (the page's said
+    "GET, HEAD")."""
+    response = client.delete(path)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD"
+    assert client.head(path).status_code == 200
+
+
 def test_the_openapi_document_says_the_search_limit_is_1_to_50(client: httpx.Client) -> None:
     """The route reads a limit given in words too, to refuse it as the search does; the document
     still says what is accepted (it said any text), and lists no HEAD operation."""
@@ -277,6 +312,38 @@ def test_the_openapi_document_says_the_search_limit_is_1_to_50(client: httpx.Cli
     assert limit["schema"] == {"type": "integer", "minimum": 1, "maximum": 50, "default": 10,
                                "title": "Limit"}  # fmt: skip
     assert not any("head" in item for item in doc["paths"].values())
+
+
+def test_the_openapi_document_says_what_the_api_does(client: httpx.Client) -> None:
+    """The document said q was optional (default "") with no length limit, though a missing,
+    empty or 501-character q is a 422; that the search refuses a cancer the sources are not
+    about (lung is searched, with a notice); nothing of 414 (any address) nor of 405; and
+    nothing of GET /api/v1/kb's answer (any object)."""
+    doc = client.get("/openapi.json").json()
+    search = doc["paths"]["/api/v1/search"]["get"]
+    params = {p["name"]: p for p in search["parameters"]}
+    assert params["q"]["required"] is True
+    assert params["q"]["schema"] == {"type": "string", "minLength": 1, "maxLength": 500,
+                                     "title": "Q"}  # fmt: skip
+    assert params["cancer"]["schema"]["maxLength"] == 300 and not params["cancer"]["required"]
+    for query, status in [("", 422), ("q=", 422), ("q=" + "x" * 501, 422),
+                          ("q=lonsurf&cancer=" + "x" * 301, 422), ("q=lonsurf&cancer=lung", 200),
+                          ("q=" + "x" * 500, 200)]:  # fmt: skip
+        assert client.get("/api/v1/search?" + query).status_code == status, query
+    assert "not one the sources are about" not in search["responses"]["422"]["description"]
+    for path, item in doc["paths"].items():
+        for method, operation in item.items():
+            assert "414" in operation["responses"], (method, path)
+            assert "application/problem+json" in operation["responses"]["414"]["content"]
+    assert "405 with Allow" in doc["info"]["description"]
+    kb = doc["paths"]["/api/v1/kb"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert kb["schema"] == {"$ref": "#/components/schemas/KnowledgeOut"}
+    shape = doc["components"]["schemas"]["KnowledgeOut"]
+    assert set(shape["required"]) == set(client.get("/api/v1/kb").json())
+    health = doc["paths"]["/healthz"]["get"]["responses"]["200"]["content"]["application/json"]
+    assert set(doc["components"]["schemas"]["Health"]["properties"]) == set(
+        client.get("/healthz").json())
+    assert health["schema"] == {"$ref": "#/components/schemas/Health"}
 
 
 @pytest.mark.parametrize("method", ["GET", "HEAD"])
@@ -847,3 +914,182 @@ def test_the_apis_entity_holds_every_field_of_the_explained_entity() -> None:
     view = {f.name for f in dataclasses.fields(EntityView)} - {"evidence"}
     api = set(EntityOut.model_fields) - {"citations", "passages", "also_matched"}
     assert view == api, view ^ api
+
+
+# --------------------------------------------------------------------------------------------
+# From a review of the API (faults found probing it live)
+# --------------------------------------------------------------------------------------------
+
+
+def _leave_mid_body(base_url: str, head: bytes, body: bytes) -> None:
+    """Send a request's head and part of its body, then close the connection."""
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port))) as raw:
+        raw.sendall(head + b"\r\n" + body)
+        time.sleep(0.2)
+
+
+@pytest.mark.parametrize(
+    ("path", "framing", "body"),
+    [("/api/v1/options", b"Content-Length: 3000\r\n", b'{"cancer":"rec'),
+     ("/api/v1/options/fhir", b"Content-Length: 5000\r\n", b'{"resourceType":"Bun'),
+     ("/api/v1/options", b"Transfer-Encoding: chunked\r\n", b'e\r\n{"cancer":"rec\r\n')],
+    ids=["declared length", "a record", "chunked"],
+)  # fmt: skip
+def test_a_client_that_leaves_mid_body_is_no_failure_of_the_server(  # type: ignore[no-untyped-def]
+    base_url: str, caplog, path: str, framing: bytes, body: bytes
+) -> None:
+    """A client that left while its body was read (a phone losing its signal) was logged as a
+    failure of onconav: an ERROR, 40 lines of traceback and a 500, for a few bytes sent. It is
+    one line, with 499 for its status (as nginx logs it), and nothing of the body."""
+    head = (f"POST {path} HTTP/1.1\r\nHost: onconav.test\r\nContent-Type: application/json\r\n"
+            ).encode() + framing  # fmt: skip
+    with caplog.at_level(logging.INFO):
+        _leave_mid_body(base_url, head, body)
+        for _ in range(150):  # each line is written once the request is done with
+            lines = [r for r in caplog.records if r.name == "onconav.web"]
+            if any(f"POST {path} " in r.getMessage() for r in lines):
+                break
+            time.sleep(0.02)
+    assert [r.getMessage().rsplit(" ", 1)[0] for r in lines] == [f"POST {path} 499"], lines
+    assert all(r.levelno == logging.INFO and not r.exc_info for r in lines)
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING], caplog.records
+
+
+def test_the_openapi_examples_are_served_from_an_installed_wheel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The examples were read from the checkout alone (``examples/`` beside ``src/``): installed
+    from a wheel, the document had none and differed from the pinned one. The wheel installs
+    them as pyproject.toml's data-files say, and the app finds them by the distribution's record
+    of its files (here an install laid out as pip lays one out, with no checkout)."""
+    import tomllib
+    from importlib import metadata
+
+    from onconav.web import app as web_app
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    data_files = project["tool"]["setuptools"]["data-files"]
+    (target,) = [where for where, globs in data_files.items() if "examples/*.json" in globs]
+    site = tmp_path / "lib" / "python3" / "site-packages"
+    record = []
+    for path in EXAMPLES:
+        installed = tmp_path / target / path.name
+        installed.parent.mkdir(parents=True, exist_ok=True)
+        installed.write_bytes(path.read_bytes())
+        record.append(f"../../../{target}/{path.name},,")
+    dist_info = site / "onconav-0.1.0.dist-info"
+    dist_info.mkdir(parents=True)
+    (dist_info / "METADATA").write_text("Name: onconav\nVersion: 0.1.0\n", encoding="utf-8")
+    (dist_info / "RECORD").write_text("\n".join(record) + "\n", encoding="utf-8")
+    monkeypatch.setattr(web_app, "EXAMPLES", tmp_path / "no-checkout" / "examples")
+    monkeypatch.setattr(web_app.metadata, "distribution",
+                        lambda name: metadata.PathDistribution(dist_info))  # fmt: skip
+    assert [p.name for p in web_app.example_profiles()] == [p.name for p in EXAMPLES]
+    doc = create_app(KB).openapi()
+    body = doc["paths"]["/api/v1/options"]["post"]["requestBody"]["content"]["application/json"]
+    assert set(body["examples"]) == {p.stem for p in EXAMPLES}
+    pinned = json.loads((ROOT / "schemas" / "openapi.json").read_text(encoding="utf-8"))
+    assert doc == pinned
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "kw"),
+    [("POST", "/api/v1/options?stage=4&kras=wild-type", {"content": b'{"cancer": "rectum"}',
+                                                          "headers": JSON}),
+     ("POST", "/api/v1/options/fhir?stage=1", {"content": (ROOT / "tests" / "fhir" /
+      "gej-m1-her2-negative.json").read_bytes(), "headers": JSON}),
+     ("GET", "/api/v1/explain/Xeloda?cancer=rectum", {}),
+     ("GET", "/api/v1/kb?version=0", {})],
+    ids=["options", "fhir", "explain", "kb"],
+)  # fmt: skip
+def test_a_query_parameter_the_api_does_not_take_is_refused_naming_it(
+    client: httpx.Client, method: str, path: str, kw: dict[str, Any]
+) -> None:
+    """Only the search refused a parameter it does not take: ``POST /api/v1/options?stage=4``
+    gave the options of the body's stage (200), without a word. Each route refuses one as the
+    search does, naming it; the page's addresses, whose query string is the answers, are as
+    they were."""
+    response = client.request(method, path, **kw)
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    names = [name.split("=")[0] for name in path.split("?")[1].split("&")]
+    assert [e["field"] for e in errors] == names
+    for error in errors:
+        assert error["message"].startswith(f"is not a parameter of {path.split('?')[0]}"
+                                           .replace("/Xeloda", "/{name}")), error  # fmt: skip
+        assert ", which takes none" in error["message"] and error["accepted"] == []
+    assert client.request(method, path.split("?")[0], **kw).status_code == 200
+    assert client.get("/options?cancer=rectum&stage=4").status_code == 200
+    assert client.get("/?cancer=rectum&stage=4").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "headers", "said"),
+    [("/api/v1/options", {"content-type": "application/fhir+json"}, "/api/v1/options/fhir"),
+     ("/api/v1/options", {"content-type": "application/merge-patch+json"}, "application/json"),
+     ("/api/v1/options/fhir", {"content-type": "text/x+json"}, "application/fhir+json"),
+     ("/api/v1/options", {**JSON, "content-encoding": "gzip"}, "Content-Encoding: gzip"),
+     ("/api/v1/options/fhir", {**JSON, "content-encoding": "br"}, "Content-Encoding: br")],
+)  # fmt: skip
+def test_a_body_of_another_media_type_or_compressed_is_refused_saying_what_to_send(
+    client: httpx.Client, path: str, headers: dict[str, str], said: str
+) -> None:
+    """Any ``+json`` type was read as a profile: a FHIR Bundle posted to /api/v1/options as
+    application/fhir+json got "unknown field" for resourceType, type and entry, and no word of
+    /api/v1/options/fhir. A compressed body was "not UTF-8 text" (400). Both are 415, saying
+    what to send; a compressed one with Accept-Encoding: identity (RFC 9110 15.5.16)."""
+    bundle = (ROOT / "tests" / "fhir" / "thyroid-advanced.json").read_bytes()
+    body = gzip.compress(bundle) if "content-encoding" in headers else bundle
+    response = client.post(path, content=body, headers=headers)
+    assert response.status_code == 415, response.text
+    assert said in response.json()["detail"], response.json()
+    if "content-encoding" in headers:
+        assert "no content coding is accepted" in response.json()["detail"]
+        assert response.headers["accept-encoding"] == "identity"
+    right = "application/fhir+json" if path.endswith("fhir") else "application/json"
+    fitting = client.post(path, content=b"{}", headers={"content-type": right})
+    assert fitting.status_code in (400, 422)  # read (and refused for what it says)
+
+
+@pytest.mark.parametrize("body", [
+    {"cancer": "rectum", "symptoms": ["x" * 250_000]},
+    {"cancer": "rectum", "stage": "x" * 250_000},
+    {"cancer": "rectum", "biomarkers": {"kras": "y" * 250_000}},
+    {"cancer": "rectum", "z" * 10_000: 1},
+])  # fmt: skip
+def test_a_value_refused_is_not_repeated_whole_in_the_problem(body: dict[str, Any]) -> None:
+    """A refused value came back three times uncut (the detail, the message and the value: a
+    symptom of 250 KB gave a problem of 750 KB, and a client showing the detail a line of 250
+    KB). A quoted value over 40 characters is cut in the detail and the messages, as the page
+    cuts it, and a field named at most 60; the value given comes back once, whole."""
+    big = create_app(KB, Settings())  # the default limit, 256 KiB
+    with serving(big) as url, httpx.Client(base_url=url, timeout=30) as http:
+        response = http.post("/api/v1/options", json=body)
+    assert response.status_code == 422, response.text[:300]
+    problem = response.json()
+    assert len(problem["detail"]) < 1000, problem["detail"][:300]
+    assert len(response.content) < 260_000
+    (error,) = problem["errors"]
+    assert len(error["message"]) < 1000 and len(error["field"]) <= 61
+    assert "\u2026" in problem["detail"] or "\u2026" in error["field"]
+    with serving(big) as url, httpx.Client(base_url=url, timeout=30) as http:
+        short = http.post("/api/v1/options", json={"cancer": "rectum", "symptoms": ["hiccups"]})
+    assert "'hiccups'" in short.json()["detail"]  # 40 characters or fewer: whole
+    assert short.json()["errors"][0]["value"] == "hiccups"
+
+
+def test_a_search_cancer_a_profile_refuses_is_refused_and_an_unknown_one_named_once(
+    client: httpx.Client,
+) -> None:
+    """A cancer of 400 characters was searched (a profile refuses it, docs/web.md says so), and
+    a cancer the knowledge base does not know was named with "cancer" twice: "Nothing about
+    mars cancer cancer matches these words"."""
+    long = client.get("/api/v1/search", params={"q": "lonsurf", "cancer": "x" * 400})
+    assert long.status_code == 422
+    (error,) = long.json()["errors"]
+    assert error["field"] == "cancer" and "at most 300 are accepted" in error["message"]
+    mars = client.get("/api/v1/search", params={"q": "lonsurf", "cancer": "mars"}).json()
+    assert any("Nothing about mars cancer matches" in n for n in mars["notices"]), mars
+    assert not any("cancer cancer" in n for n in mars["notices"])
+

@@ -44,7 +44,7 @@ from Stemmer import Stemmer
 from onconav.engine import DISCLAIMER
 from onconav.kb import KnowledgeBase, provenance
 from onconav.kb.model import KINDS, Option, Span
-from onconav.profile import Problem, close_name, read_cancer
+from onconav.profile import Problem, ProfileError, close_name, parse_profile, read_cancer
 from onconav.result import SourceUsed
 from onconav.search import text as words_of
 from onconav.search.model import Cited, Hit, Match, Ref, SearchResult
@@ -381,7 +381,9 @@ class Index:
         return named.pop() if len(named) == 1 and named <= about else None
 
     def _cancer_name(self, site: str | None) -> str:
-        return self.kb.name_of(site) if site and site in self.kb.by_id else f"{site} cancer"
+        """A site as words: a cancer the knowledge base does not know has its reading's name as
+        its site ("mars cancer"; "cancer" was added again, "mars cancer cancer")."""
+        return self.kb.name_of(site) if site and site in self.kb.by_id else str(site)
 
     def _elsewhere(self, concepts: list[Concept]) -> np.ndarray:
         """Per document, 1 when the question names one cancer the sources are about ("my
@@ -410,13 +412,16 @@ class Index:
         one), the site the options' scope is decided by, and the cancer as a profile holds it.
         The cancer is read as a profile reads it (``read_cancer``): one with no source of its
         own (colon, lung; or a name the knowledge base does not know, "banana") keeps to the
-        general one, whose options `onconav options` gives it, with a notice saying so; a name
-        that reader refuses ("stomch") is refused alike."""
+        general one, whose options `onconav options` gives it, with a notice saying so; a cancer
+        a profile refuses ("stomch", "stomach?", longer than 300 characters) is refused alike
+        (one of 400 characters was searched)."""
         if cancer is None or not str(cancer).strip():
             return None, None, None
+        try:
+            parse_profile({"cancer": str(cancer)}, self.kb)
+        except ProfileError as error:
+            raise SearchError(error.problems[0]) from None
         reading = read_cancer(self.kb, str(cancer))
-        if reading.problems:
-            raise SearchError(reading.problems[0])
         own = {s.cancer for s in self.kb.data.sources} - {"any"}
         if notices is not None and reading.site not in own:
             shown = cut(str(cancer).strip())

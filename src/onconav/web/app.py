@@ -22,8 +22,9 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import asdict
+from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -34,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 
 from onconav import __version__
 from onconav.cdshooks import CdsSettings
@@ -42,14 +44,14 @@ from onconav.engine import evaluate
 from onconav.kb import KnowledgeBase, load_kb, provenance
 from onconav.kb import explain as kb_explain
 from onconav.kb.model import Span
-from onconav.profile import ProfileError, at_most, parse_profile
+from onconav.profile import Problem, Profile, ProfileError, at_most, parse_profile
 from onconav.reading import MAX_BUNDLE_BYTES, MAX_PROFILE_BYTES, field_name, profile_from_text
 from onconav.result import Citation, Result
 from onconav.schemas import profile_schema
 from onconav.search import SearchError, SearchResult, build_index
-from onconav.search.index import LIMIT_MAX
+from onconav.search.index import LIMIT_MAX, MAX_QUERY_CHARS
 from onconav.web.cds_hooks import add_cds_hooks
-from onconav.web.page import SECURITY_HEADERS, add_page
+from onconav.web.page import SECURITY_HEADERS, _short_quotes, add_page
 from onconav.web.problems import (
     PROBLEM,
     FieldError,
@@ -61,14 +63,17 @@ from onconav.web.problems import (
     parameters_refused,
     problem,
 )
+from onconav.words import NAME_SHOWN, cut
 
 log = logging.getLogger("onconav.web")
-EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"  # in a checkout (an editable install)
 
 
 INLINE_PROFILE_CHARS = 16 * 1024  # read on the event loop up to this (the examples: ~1 KiB)
 MAX_QUERY_BYTES = 8 * 1024  # as a web server's request line (nginx, Apache): the form needs ~2 KiB
 NOT_KEPT = {name: SECURITY_HEADERS[name] for name in ("Cache-Control", "X-Content-Type-Options")}
+CLIENT_CLOSED = 499  # as nginx logs a request whose client left before it was answered
+CANCER_CHARS = Profile.model_json_schema()["properties"]["cancer"]["maxLength"]  # (300)
 
 
 class Settings(BaseModel):
@@ -109,10 +114,37 @@ class EntityOut(BaseModel):
     also_matched: list[str] = Field(description="Other entries with the same name")
 
 
+class Health(BaseModel):
+    status: Literal["ok"]
+    kb_version: str = Field(description="The knowledge base's version, as GET /api/v1/kb gives it")
+
+
+class SourceOut(BaseModel):
+    """A source document the knowledge base cites."""
+
+    id: str
+    title: str
+    publisher: str
+    dated: str = Field(description="Its date as the copy gives it, or why it is missing")
+
+
+class KnowledgeOut(BaseModel):
+    """The knowledge base: its version, its sources and how much it holds."""
+
+    version: str
+    sources: list[SourceOut]
+    counts: dict[str, int] = Field(description="Entries per kind: options, regimens, drugs, ...")
+    in_trials: int = Field(description="Options given only in clinical trials")
+    spans: int = Field(description="Passages of the sources cited")
+
+
 class RequestLog:
     """One log line per request: method, path, status, time taken; never a body or a query
     string. A failure that escapes a route is answered with a problem document (never a bare
-    500). Plain ASGI, so that it costs next to nothing per request."""
+    500). A client that left while its body was read (a phone that lost its signal) is no
+    failure: its line has the status 499, and nothing is answered (no one is there). It was a
+    500 and 40 lines of traceback, so that anyone could fill the log with them for a few bytes.
+    Plain ASGI, so that it costs next to nothing per request."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -132,12 +164,14 @@ class RequestLog:
 
         try:
             await self.app(scope, receive, sending)
+        except ClientDisconnect:
+            status[0] = CLIENT_CLOSED
         except Exception as error:
             # where it failed and the kinds of error, never their words: an error's message may
             # quote what was sent (a ProfileError names the values given)
             log.error("%s %s failed: %s", scope["method"], _loggable(scope), _failure(error))
             if not sent[0]:
-                failure = problem(500, "Internal error", "The server failed; nothing was stored.")
+                failure = problem(500, detail="The server failed; nothing was stored.")
                 await failure(scope, receive, send)
         took = (time.perf_counter() - started) * 1000
         log.info("%s %s %d %.1fms", scope["method"], _loggable(scope), status[0], took)
@@ -194,9 +228,8 @@ class QueryLimit:
             if 414 in self.pages and _wants_page(Request(scope)):  # a browser: a page, in words
                 await self.pages[414]()(scope, receive, send)
                 return
-            refused = problem(414, "Address too long", f"The query string (the address after "
-                              f"'?') is longer than {self.limit} bytes; the form's answers take "
-                              "far less.")  # fmt: skip
+            refused = problem(414, detail=f"The query string (the address after '?') is longer "
+                              f"than {self.limit} bytes; the form's answers take far less.")
             await refused(scope, receive, send)
             return
         await self.app(scope, receive, send)
@@ -243,7 +276,10 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         version=__version__,
         description="Every treatment option for a person with advanced cancer, with why, what "
         "is still unknown, and where each statement comes from. Information to discuss with a "
-        "care team, not medical advice.",
+        "care team, not medical advice. Every error is a problem document (RFC 9457, "
+        "application/problem+json); a method an address does not take is a 405 with Allow "
+        "(HEAD wherever GET), and a query string over the limit (8 KiB by default) a 414 on every "
+        "address.",
         # an address with a slash too many is not found: Starlette's redirect to the address
         # without it (307) was made from the Host header, which the caller writes (a link to
         # /options/?... could send a person's answers to http://evil.example/options?...), and
@@ -258,12 +294,12 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, error: RequestValidationError) -> Response:
-        return problem(422, "Invalid request", "The request does not fit the API.",
-                       [_refused(e) for e in error.errors()])  # fmt: skip
+        return problem(422, detail="The request does not fit the API.",
+                       errors=[_refused(e) for e in error.errors()])  # fmt: skip
 
-    @app.get("/healthz", summary="The server is up")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok", "kb_version": kb.version}
+    @app.get("/healthz", summary="The server is up", response_model=Health)
+    async def healthz() -> Health:
+        return Health(status="ok", kb_version=kb.version)
 
     @app.post(
         "/api/v1/options",
@@ -272,7 +308,12 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         responses=OPTION_RESPONSES,
     )
     async def options(request: Request) -> Response:
-        text = await _json_body(request, settings.max_body_bytes, "the profile")
+        refused = _parameters_refused(request, (), "/api/v1/options",
+                                      "send the profile's fields in the JSON body")  # fmt: skip
+        if refused:
+            return refused
+        text = await _json_body(request, settings.max_body_bytes, "the profile",
+                                ("application/json",))  # fmt: skip
         if isinstance(text, Response):
             return text
 
@@ -282,9 +323,7 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
                 person = parse_profile(data, kb)
             except ProfileError as error:
                 status = 400 if any(p.field == "profile" for p in error.problems) else 422
-                return problem(status, "Invalid profile" if status == 422 else "Bad request",
-                               "; ".join(str(p) for p in error.problems),
-                               field_errors(error.problems))  # fmt: skip
+                return _refusal(status, error.problems)
             result = evaluate(person, kb)
             return Response(result.model_dump_json(), media_type="application/json")
 
@@ -304,13 +343,16 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         from onconav.fhir import FhirError, fhir_json, read_bundle
         from onconav.fhir.evaluate import with_reading
 
-        text = await _json_body(request, settings.max_bundle_bytes, "the FHIR Bundle")
+        refused = _parameters_refused(request, (), "/api/v1/options/fhir",
+                                      "send the FHIR Bundle as the body")  # fmt: skip
+        if refused:
+            return refused
+        text = await _json_body(request, settings.max_bundle_bytes, "the FHIR Bundle", FHIR_KINDS)
         if isinstance(text, Response):
             return text
 
         def invalid(error: FhirError | ProfileError) -> Response:
-            return problem(422, "Invalid FHIR record", "; ".join(str(p) for p in error.problems),
-                           field_errors(error.problems))  # fmt: skip
+            return _refusal(422, error.problems)
 
         def answer() -> Response:
             try:
@@ -334,9 +376,15 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
     @app.get(
         "/api/v1/explain/{name:path}",  # names may hold a slash (5-FU/LV)
         summary="Any drug, regimen, procedure, test, term or option, by any name or code",
-        responses={404: {"description": "No entry has that name or code"}},
-    )
-    async def explain(name: str) -> EntityOut:
+        response_model=EntityOut,
+        responses={404: {"description": "No entry has that name or code"},
+                   422: {"description": "A parameter is given (the route takes none)"}},
+    )  # fmt: skip
+    async def explain(request: Request, name: str) -> EntityOut | Response:
+        refused = _parameters_refused(request, (), "/api/v1/explain/{name}",
+                                      "the name or code is the address's last part")  # fmt: skip
+        if refused:
+            return refused
         found = kb.find(name)
         if not found:
             closest = kb.closest_names(name)
@@ -355,31 +403,38 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         "/api/v1/search",
         summary="Search the sources' passages and the knowledge base in your own words",
         response_model=SearchResult,
-        responses={422: {"description": "q is empty or too long, limit is not 1-50, cancer is "
-                         "not one the sources are about, or a parameter is given more than once "
-                         "or is not one of q, limit and cancer: each error names the field"}},
+        responses={422: {"description": f"q is missing, empty, longer than {MAX_QUERY_CHARS} "
+                         "characters or has no word to look for; limit is not 1-50; cancer is "
+                         f"one a profile would refuse (longer than {CANCER_CHARS} characters, a "
+                         "guess such as 'stomach?', a near miss of a known name such as "
+                         "'stomch'); or a "
+                         "parameter is given more than once or is not one of q, limit and "
+                         "cancer: each error names the field. A cancer with no source of its "
+                         "own (lung) is searched in the general source, with a notice"}},
     )  # fmt: skip
     def search(request: Request, q: str = "", limit: int | str = 10,
                cancer: str | None = None) -> Response:  # fmt: skip
-        refused = parameters_refused(request.query_params.multi_items(),
-                                     ("q", "limit", "cancer"), "the search")  # fmt: skip
+        refused = _parameters_refused(request, ("q", "limit", "cancer"), "the search")
         if refused:
-            refused = at_most(refused)
-            return problem(422, "Invalid search", "; ".join(str(p) for p in refused),
-                           field_errors(refused))  # fmt: skip
+            return refused
         # a limit that is no whole number ("ten") reaches the index as given, which refuses
         # every wrong limit in one message ("a whole number from 1 to 50"; "ten" had pydantic's)
         whole = isinstance(limit, str) and re.fullmatch(r"\s*\d{1,9}\s*", limit, re.ASCII)
         try:
             result = index.search(q, limit=int(limit) if whole else limit, cancer=cancer)
         except SearchError as error:
-            return problem(422, "Invalid search", str(error), field_errors([error.problem]))
+            return _refusal(422, [error.problem])
         return Response(result.model_dump_json(), media_type="application/json")
 
-    @app.get("/api/v1/kb", summary="The knowledge base: version, sources and their dates, counts")
-    async def knowledge() -> dict[str, Any]:
+    @app.get("/api/v1/kb", summary="The knowledge base: version, sources and their dates, counts",
+             response_model=KnowledgeOut,
+             responses={422: {"description": "A parameter is given (the route takes none)"}})
+    async def knowledge(request: Request) -> KnowledgeOut | Response:
+        refused = _parameters_refused(request, (), "/api/v1/kb")
+        if refused:
+            return refused
         stats = kb_explain.stats(kb)
-        return {
+        return KnowledgeOut.model_validate({
             "version": kb.version,
             "sources": [
                 {"id": s.id, "title": s.title, "publisher": s.publisher, "dated": s.dated}
@@ -388,13 +443,16 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
             "counts": stats["counts"],
             "in_trials": stats["in_trials"],
             "spans": stats["spans"],
-        }
+        })  # fmt: skip
 
     # HEAD is answered wherever GET is (RFC 9110; health monitors send it), with GET's status
     # and headers and no body (uvicorn sends none); the OpenAPI document lists GET only
-    for path, endpoint in (("/healthz", healthz), ("/api/v1/explain/{name:path}", explain),
-                           ("/api/v1/search", search), ("/api/v1/kb", knowledge)):  # fmt: skip
-        app.add_api_route(path, endpoint, methods=["HEAD"], include_in_schema=False)
+    for path, endpoint, model in (
+        ("/healthz", healthz, Health), ("/api/v1/explain/{name:path}", explain, EntityOut),
+        ("/api/v1/search", search, SearchResult), ("/api/v1/kb", knowledge, KnowledgeOut),
+    ):  # fmt: skip
+        app.add_api_route(path, endpoint, methods=["HEAD"], response_model=model,
+                          include_in_schema=False)  # fmt: skip
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -410,9 +468,15 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
     async def _http(request: Request, error: HTTPException) -> Response:
         if error.status_code == 404 and _wants_page(request):
             return error_page(404)
-        response = problem(error.status_code, _title(error.status_code), str(error.detail))
-        response.headers.update(error.headers or {})  # Allow, for a method not allowed
-        return response
+        headers = dict(error.headers or {})
+        if "Allow" in headers:  # a method not allowed: HEAD wherever GET (the API's GET routes
+            # have HEAD routes of their own, above, and said "GET"), in one order (a page's said
+            # "HEAD, GET" or "GET, HEAD", as its set of methods came)
+            allowed = set(headers["Allow"].split(", "))
+            if "GET" in allowed:
+                allowed.add("HEAD")
+            headers["Allow"] = ", ".join(sorted(allowed))
+        return problem(error.status_code, detail=str(error.detail), headers=headers)
 
     return app
 
@@ -420,9 +484,11 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
 ERRORS = {
     400: "The body is not a JSON object of fields, not UTF-8, or not valid JSON",
     413: "The body is larger than the limit",
-    415: "The body is not application/json",
-    422: "A field is not accepted: each error names the field and what is accepted",
-}
+    415: "The body is not application/json (a FHIR Bundle, application/fhir+json, goes to "
+         "/api/v1/options/fhir), or is sent with a Content-Encoding (none is accepted)",
+    422: "A field is not accepted, or a parameter is given (the route takes none): each error "
+         "names the field and what is accepted",
+}  # fmt: skip
 
 
 OPTION_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -435,18 +501,32 @@ FHIR_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The options, as `onconav options --fhir BUNDLE --format json`"},
     400: {"description": "The body is not UTF-8 JSON"},
     413: {"description": "The body is larger than the limit"},
-    415: {"description": "The body is not application/fhir+json or application/json"},
-    422: {"description": "Not a FHIR Bundle, no cancer condition, or a value not accepted: "
-          "each error names the field"},
+    415: {"description": "The body is not application/fhir+json or application/json, or is "
+          "sent with a Content-Encoding (none is accepted)"},
+    422: {"description": "Not a FHIR Bundle, no cancer condition, a value not accepted, or a "
+          "parameter given (the route takes none): each error names the field"},
 }
+FHIR_KINDS = ("application/fhir+json", "application/json")
+# Every route: a query string over Settings.max_query_bytes is refused before any route reads it
+TOO_LONG = {"description": "The query string is longer than the limit (8 KiB by default)"}
 
 
-async def _json_body(request: Request, limit: int, what: str) -> str | Response:
-    """The body as text, or the problem that refuses it: not JSON by its media type (415), over
-    the limit by its declared length or as soon as that much is read (413), not UTF-8 (400)."""
+async def _json_body(request: Request, limit: int, what: str,
+                     kinds: tuple[str, ...]) -> str | Response:  # fmt: skip
+    """The body as text, or the problem that refuses it: not one of the media types ``kinds``,
+    or sent with a content coding (415), over the limit by its declared length or as soon as that
+    much is read (413), not UTF-8 (400). A client that leaves while it is read raises
+    ClientDisconnect (``RequestLog``)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind != "application/json" and not kind.endswith("+json"):
-        return problem(415, "Unsupported media type", f"Send {what} as application/json.")
+    if kind not in kinds:
+        elsewhere = (" A FHIR Bundle (application/fhir+json) is read at /api/v1/options/fhir."
+                     if kind == "application/fhir+json" else "")  # fmt: skip
+        return problem(415, detail=f"Send {what} as {' or '.join(kinds)}.{elsewhere}")
+    coding = request.headers.get("content-encoding", "identity").strip().lower()
+    if coding != "identity":  # the bytes were read as if not compressed: "not UTF-8 text"
+        return problem(415, detail=f"The body is sent with Content-Encoding: {cut(coding)}; no "
+                       "content coding is accepted: send it as it is.",
+                       headers={"Accept-Encoding": "identity"})  # fmt: skip
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         return _too_large(limit, what)
@@ -458,7 +538,29 @@ async def _json_body(request: Request, limit: int, what: str) -> str | Response:
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
-        return problem(400, "Bad request", "The request body is not UTF-8 text.")
+        return problem(400, detail="The request body is not UTF-8 text.")
+
+
+def _parameters_refused(request: Request, known: tuple[str, ...], what: str,
+                        instead: str = "") -> Response | None:  # fmt: skip
+    """The 422 refusing the parameters of the query string that ``what`` does not take (or
+    takes once), as ``parameters_refused`` words them; None when there are none."""
+    refused = parameters_refused(request.query_params.multi_items(), known, what, instead)
+    return _refusal(422, refused) if refused else None
+
+
+def _refusal(status: int, problems: list[Problem]) -> Response:
+    """The problem document refusing ``problems`` (at most 20, and a count of the rest): each
+    value a message quotes over 40 characters cut, as the page's messages cut them
+    (``page._short_quotes``), and each field named at most 60 characters (a symptom of 250 KB
+    came back in the detail, the message and the value: 750 KB); the value given is sent back
+    whole, once."""
+    errors = field_errors(at_most(problems))
+    for error in errors:
+        error.field = cut(error.field, NAME_SHOWN)
+        error.message = _short_quotes(error.message)
+    return problem(status, detail="; ".join(f"{e.field}: {e.message}" for e in errors),
+                   errors=errors)  # fmt: skip
 
 
 def _citation(span: Span) -> Citation:
@@ -475,15 +577,27 @@ def _wants_page(request: Request) -> bool:
         "accept", "").lower()
 
 
-def _title(status: int) -> str:
-    return {404: "Not found", 405: "Method not allowed"}.get(status, "Error")
-
-
 def _too_large(limit: int, what: str) -> Response:
     # a sentence starts with ``what``: its first letter made a capital, the rest as it is
     # ("The FHIR Bundle"; capitalize() made it "The fhir bundle")
-    return problem(413, "Request too large", f"{what[0].upper()}{what[1:]} is larger than "
-                   f"{limit} bytes.")  # fmt: skip
+    return problem(413, detail=f"{what[0].upper()}{what[1:]} is larger than {limit} bytes.")
+
+
+def example_profiles() -> list[Path]:
+    """The example profiles (``examples/*.json``), the OpenAPI document's examples: in a checkout
+    (an editable install too), the repository's own; installed from a wheel, the copies it put in
+    ``share/onconav/examples`` (pyproject.toml's data-files), found by the files the installed
+    distribution records (wherever the install scheme put them). The examples were read from
+    the checkout alone, and the document of an installed onconav had none."""
+    if EXAMPLES.is_dir():
+        return sorted(EXAMPLES.glob("*.json"))
+    try:
+        files = metadata.distribution("onconav").files or []
+    except metadata.PackageNotFoundError:
+        files = []
+    installed = [f for f in files if f.parent.parts[-2:] == ("onconav", "examples")
+                 and f.suffix == ".json"]  # fmt: skip
+    return sorted((Path(str(f.locate())) for f in installed), key=lambda p: p.name)
 
 
 def _openapi(app: FastAPI, kb: KnowledgeBase) -> dict[str, Any]:
@@ -504,15 +618,22 @@ def _openapi(app: FastAPI, kb: KnowledgeBase) -> dict[str, Any]:
     result = add("Result", Result.model_json_schema(mode="serialization"))
     problem_ref = add("ProblemDetails", ProblemDetails.model_json_schema())
     examples = {p.stem: {"value": json.loads(p.read_text(encoding="utf-8"))}
-                for p in sorted(EXAMPLES.glob("*.json"))}  # fmt: skip
+                for p in example_profiles()}  # fmt: skip
     for path, item in doc["paths"].items():
         for method, operation in item.items():
-            if path == "/api/v1/search" and method == "get":  # the route reads words too, so
-                for parameter in operation["parameters"]:  # that each wrong limit is refused
-                    if parameter["name"] == "limit":  # by the search alike; it takes 1-50
-                        parameter["schema"] = {"type": "integer", "minimum": 1,
-                                               "maximum": LIMIT_MAX, "default": 10,
-                                               "title": "Limit"}  # fmt: skip
+            if path == "/api/v1/search" and method == "get":
+                # The route reads each parameter as text, so that the search refuses a wrong
+                # one with its own words; the document says what the search takes.
+                schemas = {"q": {"type": "string", "minLength": 1, "maxLength": MAX_QUERY_CHARS,
+                                 "title": "Q"},
+                           "limit": {"type": "integer", "minimum": 1, "maximum": LIMIT_MAX,
+                                     "default": 10, "title": "Limit"},
+                           "cancer": {"type": "string", "maxLength": CANCER_CHARS,
+                                      "title": "Cancer"}}  # fmt: skip
+                for parameter in operation["parameters"]:
+                    parameter["schema"] = schemas[parameter["name"]]
+                    parameter["required"] = parameter["name"] == "q"
+            operation["responses"]["414"] = TOO_LONG
             for status, response in operation.get("responses", {}).items():
                 if status.startswith(("4", "5")):
                     response["content"] = {PROBLEM: {"schema": problem_ref}}

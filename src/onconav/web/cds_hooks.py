@@ -137,7 +137,7 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
         except AuthError as error:
             # RFC 6750 3.1: no error code for a request that sent no credentials
             code = f', error="{error.code}"' if error.code else ""
-            return problem(401, "Unauthorized", error.reason, headers={
+            return problem(401, error.reason, headers={
                 "WWW-Authenticate": f'Bearer realm="onconav-cds-hooks"{code}'})  # fmt: skip
         return None
 
@@ -177,14 +177,13 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
         if settings.auth and call.fhirServer and urlsplit(call.fhirServer).scheme != "https":
             # CDS Hooks 2.0: "MUST be https when production data is exchanged"; over http the
             # access token and the record would cross the network in the clear
-            return problem(422, "Invalid request", f"fhirServer: {HTTPS_ONLY}",
+            return problem(422, f"fhirServer: {HTTPS_ONLY}",
                            _errors([Problem("fhirServer", None, ("an https URL",),
                                             HTTPS_ONLY)]))  # fmt: skip
         if call.hook != known.hook:  # the hook sent not repeated: a call's words may be the
             # patient's, and it was given back whole (5,000 characters, all of them)
             return problem(
                 422,
-                "Invalid request",
                 f"This service answers the {known.hook} hook, not the one the call gives.",
                 _errors([Problem("hook", None, (known.hook,), f"must be {known.hook}")]),
             )
@@ -199,13 +198,12 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
             else:
                 made = await _patient_view(call, context, kb, settings, base)
         except PrefetchError as error:
-            return problem(422, "Invalid prefetch", str(error),
+            return problem(422, str(error),
                            _errors([Problem(error.field, None, (), error.message)]))  # fmt: skip
         except (Unavailable, FetchError) as error:
             reason = error.reason if isinstance(error, FetchError) else str(error)
             return problem(
                 412,
-                "Precondition failed",
                 f"The patient's data could not be prefetched or fetched: {reason}",
             )
         log.info("CDS Hooks %s: %d card(s)", known.hook, len(made))
@@ -346,9 +344,9 @@ async def read_json(request: Request, limit: int) -> Any:
     """The body as JSON, or the problem document that says why it cannot be read."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind != "application/json" and not kind.endswith("+json"):
-        return problem(415, "Unsupported media type", "Send the call as application/json.")
+        return problem(415, "Send the call as application/json.")
     declared = request.headers.get("content-length")
-    too_large = problem(413, "Request too large", f"The body is larger than {limit} bytes.")
+    too_large = problem(413, f"The body is larger than {limit} bytes.")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         return too_large
     body = bytearray()
@@ -360,16 +358,16 @@ async def read_json(request: Request, limit: int) -> Any:
         # decoded as UTF-8 here: JSON's reader would take UTF-16 and UTF-32 bytes as well
         data = await run_in_threadpool(fhir_json, bytes(body).decode("utf-8"), "")
     except UnicodeDecodeError:
-        return problem(400, "Bad request", "The body is not UTF-8 text.")
+        return problem(400, "The body is not UTF-8 text.")
     except FhirError as error:  # a key given twice: the parser would keep only the last
         errors = _errors(error.problems)
         detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
-        return problem(422, "Invalid request", f"The call is not valid JSON for FHIR: {detail}",
+        return problem(422, f"The call is not valid JSON for FHIR: {detail}",
                        errors)  # fmt: skip
     except (ValueError, RecursionError) as error:  # not JSON, a number too long, too deep
         return not_json(error, "a CDS Hooks call needs a few dozen levels at most")
     if not isinstance(data, dict):
-        return problem(400, "Bad request", "The body is not a JSON object.")
+        return problem(400, "The body is not a JSON object.")
     return data
 
 
@@ -382,7 +380,7 @@ def invalid(error: ValidationError, prefix: str = "") -> Response:
         found.append(Problem(path or "body", None, tuple(accepted_by(item)), message))
     errors = _errors(found)
     detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
-    return problem(422, "Invalid request", f"The call does not fit CDS Hooks 2.0: {detail}",
+    return problem(422, f"The call does not fit CDS Hooks 2.0: {detail}",
                    errors)  # fmt: skip
 
 
@@ -394,5 +392,5 @@ def _errors(problems: list[Problem]) -> list[FieldError]:
 
 
 def _unknown(service_id: str) -> Response:
-    return problem(404, "Not found", f"No CDS service is called {service_id!r}; the services "
+    return problem(404, f"No CDS service is called {service_id!r}; the services "
                    f"are {', '.join(SERVICES)} (GET /cds-services).")  # fmt: skip

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
+from http import HTTPStatus
 from typing import Any
 
 from fastapi.responses import Response
@@ -18,6 +19,8 @@ from onconav.profile import Problem
 from onconav.reading import why_not_json
 
 PROBLEM = "application/problem+json"
+# RFC 9110's phrases where Python 3.11's HTTPStatus still has those of RFC 7231
+PHRASES = {413: "Content Too Large", 414: "URI Too Long", 422: "Unprocessable Content"}
 
 
 class FieldError(BaseModel):
@@ -30,18 +33,24 @@ class FieldError(BaseModel):
 class ProblemDetails(BaseModel):
     """An error, as RFC 9457 describes (application/problem+json)."""
 
-    type: str = "about:blank"
-    title: str
+    type: str = Field(default="about:blank", description="Always about:blank: the status says "
+                      "what kind of problem it is, the detail and the errors say what is wrong")
+    title: str = Field(description="The status's phrase (RFC 9110), as RFC 9457 asks with "
+                       "about:blank: Bad Request, Unprocessable Content, ...")
     status: int
     detail: str
     errors: list[FieldError] = Field(default_factory=list)
 
 
 def problem(
-    status: int, title: str, detail: str, errors: list[FieldError] | None = None,
-    headers: dict[str, str] | None = None,
+    status: int, detail: str = "",
+    errors: list[FieldError] | None = None, headers: dict[str, str] | None = None,
 ) -> Response:  # fmt: skip
-    body = ProblemDetails(title=title, status=status, detail=detail, errors=errors or [])
+    """A problem document. Its ``type`` is about:blank, so its title is the status's phrase (RFC
+    9457 4.2.1; ``title_of``): titles of our own ("Invalid profile", "Error") were sent with it.
+    What is wrong is said by ``detail`` and ``errors``."""
+    body = ProblemDetails(title=title_of(status), status=status, detail=detail,
+                          errors=errors or [])  # fmt: skip
     try:
         text = body.model_dump_json()
     except PydanticSerializationError:
@@ -51,31 +60,38 @@ def problem(
     return Response(text, status_code=status, media_type=PROBLEM, headers=headers)
 
 
+def title_of(status: int) -> str:
+    """A status's phrase, as RFC 9110 has it ("Unprocessable Content")."""
+    return PHRASES.get(status) or HTTPStatus(status).phrase
+
+
 def not_json(error: ValueError | RecursionError, needs: str) -> Response:
     """400 for a body JSON's reader refused, saying why: where the JSON breaks (line and
     column), a value it cannot read (a number of more than 4,300 digits), or nesting deeper than
     the reader goes (JSON all the same: "not JSON" sent callers looking for a typo; ``needs``
     says how deep such a body goes, "a FHIR Bundle needs a few dozen levels at most")."""
     if isinstance(error, RecursionError):
-        return problem(400, "Bad request", f"The body is JSON nested too deeply to be read "
-                       f"({needs}).")  # fmt: skip
-    return problem(400, "Bad request", f"The body {why_not_json(error)}.")
+        return problem(400, detail=f"The body is JSON nested too deeply to be read ({needs}).")
+    return problem(400, detail=f"The body {why_not_json(error)}.")
 
 
 def parameters_refused(params: Sequence[tuple[str, str]], known: Sequence[str],
-                       what: str) -> list[Problem]:  # fmt: skip
+                       what: str, instead: str = "") -> list[Problem]:  # fmt: skip
     """A problem for each name of a query string that is not one of ``known`` (named as given,
     cut at 60 characters, as the page's form names one), and for each of ``known`` given more
     than once: a route reads one value and dropped the others without a word (``q=lonsurf&
     q=stoma`` searched "stoma"), and a name not known was dropped too (``qq=stoma`` searched
-    nothing). ``what`` names the address in the message ("the search")."""
+    nothing; ``/api/v1/options?stage=4`` gave the options of the body's stage). ``what`` names
+    the address in the message ("the search"), ``instead`` what to do ("send the profile in the
+    body"), for an address that takes no parameter."""
+    takes = f"; its parameters: {', '.join(known)}" if known else ", which takes none"
+    takes += f": {instead}" if instead else ""
     problems = []
     for name, times in Counter(name for name, _ in params).items():
         given = [value for said, value in params if said == name]
         if name not in known:
             problems.append(Problem(words.cut(name, words.NAME_SHOWN), given[0], tuple(known),
-                                    f"is not a parameter of {what}; its parameters: "
-                                    f"{', '.join(known)}"))  # fmt: skip
+                                    f"is not a parameter of {what}{takes}"))
         elif times > 1:
             problems.append(Problem(name, given, ("one value",),
                                     f"has more than one answer ({times} given): give one"))
