@@ -202,6 +202,92 @@ def test_a_reason_names_what_conditions_are_for_together(kb) -> None:  # type: i
     assert "stage 1, 2 or 3 (yours" not in reason, reason
 
 
+def test_names_not_known_past_those_an_error_lists_are_not_matched(kb) -> None:  # type: ignore[no-untyped-def]
+    """20,000 symptoms not known took 4 s of CPU: a close name was looked for for each, and all
+    but the 20 an error lists were thrown away. Only the problems listed get a suggestion."""
+    from unittest import mock
+
+    import onconav.profile as profile_module
+
+    names = [f"zzqx{i}" for i in range(200)] + ["stomache pain"]
+    with (mock.patch.object(profile_module, "close_name", wraps=profile_module.close_name) as close,
+          pytest.raises(ProfileError) as raised):  # fmt: skip
+        parse_profile({"cancer": "rectum", "symptoms": names}, kb)
+    assert close.call_count <= profile_module.MAX_PROBLEMS + 1
+    assert len(raised.value.problems) == profile_module.MAX_PROBLEMS + 1
+    assert "201 more problems" not in str(raised.value) and "181 more problems" in str(raised.value)
+
+
+@pytest.mark.parametrize(("name", "field", "said"), [
+    ("stage IVB cervical cancer", "stage", "stage IVB"),
+    ("metastatic rectal cancer", "stage", "metastatic"),
+    ("Recurrent gastric cancer", "recurrence", "Recurrent"),
+    ("rectal cancer, relapsed", "recurrence", "relapsed"),
+])  # fmt: skip
+def test_a_stage_or_recurrence_in_the_cancers_name_is_not_dropped_silently(
+    kb: KnowledgeBase, name: str, field: str, said: str
+) -> None:
+    """"stage IVB cervical cancer" read as cervical cancer with no word of the stage, and then
+    every option asked for it: the words are named in a warning, unless the field is answered."""
+    result = evaluate(parse_profile({"cancer": name}, kb), kb)
+    assert any(w.startswith(f"{field}: the cancer's name says {said!r}") for w in result.warnings)
+    answered = evaluate(parse_profile({"cancer": name, "stage": "4", "recurrence": "distant"},
+                                      kb), kb)  # fmt: skip
+    assert not any("the cancer's name says" in w for w in answered.warnings)
+    plain = evaluate(parse_profile({"cancer": name.split(",")[0].split()[-2]}, kb), kb)
+    assert not any("the cancer's name says" in w for w in plain.warnings)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["cancer", "stage", "symptoms", "her2", "label"]),
+       st.sampled_from(["\x1b[31m", "\x00", "\x07", "\x7f", "\x9b"]), st.booleans())  # fmt: skip
+def test_a_control_character_in_any_answer_is_refused_never_echoed(
+    field: str, char: str, before: bool
+) -> None:
+    """"Stomach \\x1b[31mRED" was read as stomach and echoed in "you wrote", turning the rest
+    of the terminal red: an answer holding a control character is refused, naming the field
+    and the character escaped, and the character itself is never in the message."""
+    kb = shared_kb()
+    words_ = {"cancer": "rectum", "stage": "4", "symptoms": "pain", "her2": "negative",
+              "label": "me"}[field]  # fmt: skip
+    typed = char + words_ if before else words_ + char
+    data: dict[str, Any] = {"cancer": "rectum"}
+    if field == "her2":
+        data["biomarkers"] = {"her2": typed}
+    else:
+        data[field] = [typed] if field == "symptoms" else typed
+    with pytest.raises(ProfileError) as raised:
+        parse_profile(data, kb)
+    [problem] = raised.value.problems
+    where = {"her2": "biomarkers.her2", "symptoms": "symptoms[0]"}.get(field, field)
+    assert problem.field == where and repr(char[0]) in problem.message
+    assert char[0] not in str(raised.value)
+    assert words.control_character("tab\tand\nline") is None
+
+
+@pytest.mark.parametrize("typed", ["0", 0, "stage 0", "zero"])
+def test_stage_0_is_read_as_an_earlier_stage_and_says_so(kb, typed) -> None:  # type: ignore[no-untyped-def]
+    """Stage 0 showed as "stage 1, 2 or 3 (you wrote: 0)" with no word of how it was read."""
+    result = evaluate(parse_profile({"cancer": "rectum", "stage": typed}, kb), kb)
+    assert result.profile.stage == "earlier"
+    assert any("stage 0 (not spread beyond where it started) is read as an earlier stage" in w
+               for w in result.warnings), result.warnings  # fmt: skip
+
+
+@pytest.mark.parametrize(("field", "name"), [("progressed_on", "surgery"),
+                                             ("progressed_on", "pelvic radiation"),
+                                             ("cannot_have", "surgery")])  # fmt: skip
+def test_a_treatment_a_field_does_not_take_is_not_called_misspelt(kb, field, name) -> None:  # type: ignore[no-untyped-def]
+    """`--progressed-on surgery` said "'surgery' is not known; check the spelling": it is known,
+    as a treatment had; the answer says it is not one this field takes."""
+    with pytest.raises(ProfileError) as raised:
+        parse_profile({"cancer": "rectum", field: [name]}, kb)
+    message = raised.value.problems[0].message
+    assert "check the spelling" not in message and "it is a treatment, but not" in message
+    if field == "progressed_on":
+        assert "prior_treatments" in message
+
+
 LIST_FIELDS = {"metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms",
                "planned"}  # fmt: skip
 

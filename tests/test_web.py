@@ -113,6 +113,7 @@ def test_explain_kb_and_health(client: httpx.Client) -> None:
         (b'{"cancer": "rectum", "stage": "purple"}', "application/json", 422, "stage"),
         (b'{"cancer": "rectum", "symptoms": ["hiccups"]}', "application/json", 422, "symptoms[0]"),
         (b'{"cancer": "stomache"}', "application/json", 422, "cancer"),
+        (rb'{"\ud800": 1, "cancer": "rectum"}', "application/json", 422, "\\ud800"),
         (b'{"cancer": "rectum", "stage": "4", "stage": "3"}', "application/json", 422, "stage"),
         (b'{"cancer": "rectum", "stage": NaN}', "application/json", 422, "stage"),
         (b'{"a": ' * 25 + b"1" + b"}" * 25, "application/json", 400, "profile"),  # too deep
@@ -1093,3 +1094,34 @@ def test_a_search_cancer_a_profile_refuses_is_refused_and_an_unknown_one_named_o
     assert any("Nothing about mars cancer matches" in n for n in mars["notices"]), mars
     assert not any("cancer cancer" in n for n in mars["notices"])
 
+
+def test_a_profile_with_a_byte_order_mark_is_read_as_the_command_reads_it(
+    client: httpx.Client, run, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    """A file Notepad or PowerShell saved starts with a byte order mark: the command line read
+    it (through YAML) and the API refused it ("Unexpected UTF-8 BOM"). Both read it now, the
+    same."""
+    body = "\ufeff" + json.dumps({"cancer": "rectum", "stage": "4", "biomarkers": {"kras": "wt"}})
+    file = tmp_path / "bom.json"
+    file.write_bytes(body.encode("utf-8"))
+    response = client.post("/api/v1/options", content=body.encode("utf-8"),
+                           headers={"content-type": "application/json"})  # fmt: skip
+    assert response.status_code == 200, response.text
+    shown = run("options", "--profile", str(file), "--format", "json")
+    assert shown.status == 0, shown.stderr
+    assert response.json() == json.loads(shown.stdout)
+
+
+def test_the_schema_a_profile_names_comes_back_by_its_name(client: httpx.Client) -> None:
+    """`$schema` came back as `schema_` in the result's profile, a name the profile's schema does
+    not have, and `schema_` was accepted as input: it is `$schema` both ways now."""
+    sent = {"$schema": "https://example.org/profile.schema.json", "cancer": "rectum"}
+    response = client.post("/api/v1/options", json=sent)
+    assert response.status_code == 200, response.text
+    assert response.json()["profile"]["$schema"] == sent["$schema"]
+    assert "schema_" not in response.json()["profile"]
+    again = client.post("/api/v1/options", json=response.json()["profile"])
+    assert again.status_code == 200, again.text
+    refused = client.post("/api/v1/options", json={"schema_": "x", "cancer": "rectum"})
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json()["errors"]] == ["schema_"]

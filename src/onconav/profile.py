@@ -176,7 +176,7 @@ def distinct_answers(field: str, values: Iterable[str],
 class Profile(BaseModel):
     """What is known of a person's situation. Every field but ``cancer`` may be left out."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: str | None = Field(
         default=None, description="Any identifier of the profile (kept, not evaluated)"
@@ -450,7 +450,10 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
             ids: list[str] = []
             for i, name in enumerate(names):
                 if isinstance(name, str) and f"{field}[{i}]" not in invalid:
-                    found, missed = _resolve(kb, field, [name])
+                    # no suggestion for a problem past those an error lists (at_most): 20,000
+                    # names not known took 4 s of looking for close ones, all but 20 dropped
+                    found, missed = _resolve(kb, field, [name],
+                                             suggest=len(problems) <= MAX_PROBLEMS)  # fmt: skip
                     problems += [replace(p, field=f"{field}[{i}]") for p in missed]
                     ids += [v for v in found if v not in ids]
             read[field] = ids
@@ -551,6 +554,11 @@ def _posted_words(kb: KnowledgeBase, data: dict[str, Any], answered: Profile,
 SURROGATE = re.compile("[\ud800-\udfff]")  # half of a UTF-16 pair alone: not a character
 
 
+def escaped(text: str) -> str:
+    """Text as it can be shown: a lone surrogate (JSON's "\\ud800") as its escape."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _not_json(data: dict[str, Any]) -> list[Problem]:
     """A problem for each value of a kind JSON has no word for (bytes from YAML's ``!!binary``, a
     set from ``!!set``, a date; a Decimal, as a table's column may give, is a number): the model
@@ -564,6 +572,9 @@ def _not_json(data: dict[str, Any]) -> list[Problem]:
             problems += [Problem(f"{where}.{k}" if where else str(k), k, (), "is a field name "
                                  f"that is not text ({type(k).__name__}): write it as text")
                          for k in value if not isinstance(k, str)]  # YAML's 1: or null:
+            problems += [Problem(f"{where}.{escaped(k)}" if where else escaped(k), None, (),
+                                 "is a field name that is not text (it is not valid Unicode)")
+                         for k in value if isinstance(k, str) and SURROGATE.search(k)]
             waiting += reversed([(v, f"{where}.{k}" if where else str(k))
                                  for k, v in value.items()])  # fmt: skip
         elif isinstance(value, list):
@@ -571,6 +582,10 @@ def _not_json(data: dict[str, Any]) -> list[Problem]:
         elif isinstance(value, str) and SURROGATE.search(value):  # JSON's "\udfff", a byte
             # the command line could not decode: no text, and no view could print it
             problems.append(Problem(where, None, (), "is not text (it is not valid Unicode)"))
+        elif isinstance(value, str) and (char := words.control_character(value)) is not None:
+            # "Stomach \x1b[31m": echoed in "you wrote", it turned the terminal red
+            problems.append(Problem(where, None, (), f"holds a control character ({char!r}): "
+                                    "write plain text"))  # fmt: skip
         elif value is not None and not isinstance(value, str | int | float | Decimal):
             kind = ("bytes (YAML's !!binary)" if isinstance(value, bytes) else
                     "a set (YAML's !!set)" if isinstance(value, set) else
@@ -770,12 +785,14 @@ def where_unsaid(kb: KnowledgeBase, field: str, ident: str) -> list[str]:
 
 
 def _resolve(
-    kb: KnowledgeBase, field: str, names: list[str]
+    kb: KnowledgeBase, field: str, names: list[str], suggest: bool = True
 ) -> tuple[list[str], list[Problem]]:
     """The ids a list of names means among the values of its fact, in the order written, and a
-    problem for each name that is not known (with the closest known name, if one is close)."""
+    problem for each name that is not known (with the closest known name, if one is close and
+    ``suggest``)."""
     ids: list[str] = []
     problems = []
+    accepted = tuple(sorted(kb.vocabulary.known(field)))
     for i, name in enumerate(names):
         # "lung?" is not lung; "N/A" or "unknown" beside names says nothing of what is there
         unsure = bool(words.UNSURE.search(name.lower())) or words.not_known(name)
@@ -788,17 +805,25 @@ def _resolve(
                                     "there and known, and leave out what is not"))  # fmt: skip
             continue
         if found is None:
-            accepted = tuple(sorted(kb.vocabulary.known(field)))
-            close = None if unsure else close_name(normalise_name(name), kb.value_names[field])
+            close = (close_name(normalise_name(name), kb.value_names[field])
+                     if suggest and not unsure else None)  # fmt: skip
             if normalise_name(name) in NONE_WORDS:  # "none" beside names ("none" alone is [])
                 problems.append(Problem(f"{field}[{i}]", name, accepted, f"{name!r} cannot go with "
                                         "other names: give it alone for none, or only the names "
                                         "of what there is"))  # fmt: skip
                 continue
+            known_elsewhere = (field in ("progressed_on", "cannot_have") and not unsure
+                               and not close and _lookup(kb, "prior_treatments", name) is not None)
             if unsure:
                 hint = "list only what is there and known; leave out what is not or not sure"
             elif close:
                 hint = f"did you mean {kb.label(field, close)}?"
+            elif known_elsewhere and field == "progressed_on":  # surgery, pelvic radiation
+                hint = ("it is a treatment, but not a drug treatment, which is what this answer "
+                        "is about: give the drugs or regimens that stopped working, and list it "
+                        "among the treatments had (prior_treatments)")  # fmt: skip
+            elif known_elsewhere:
+                hint = "it is a treatment, but not one this answer takes"
             elif field in ("prior_treatments", "planned"):  # a regimen the sources do not name
                 # (FOLFOXIRI): its drugs say the same of treatments had; not of what cannot be
                 # had or stopped working, where a drug rules out every regimen that holds it
@@ -810,8 +835,9 @@ def _resolve(
                         f"{kb.name_of('other-symptom')!r}; or leave it out")
             else:
                 hint = "check the spelling, or leave it out"
+            said = "is not known as an answer here" if known_elsewhere else "is not known"
             problems.append(Problem(f"{field}[{i}]", name, accepted,
-                                    f"{name!r} is not known; {hint}"))  # fmt: skip
+                                    f"{name!r} {said}; {hint}"))  # fmt: skip
         else:
             ids += [i for i in found if i not in ids]
     return ids, problems
@@ -1071,6 +1097,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     problems += cancer.problems
     warnings += cancer.warnings
     warnings += _stage_notes(profile)
+    warnings += _name_says(str(typed_cancer or profile.cancer), profile)
     for field, said in cancer.say:  # the answer given wins over the cancer's words
         answer = (getattr(profile.biomarkers, field.removeprefix("biomarkers."))
                   if field.startswith("biomarkers.") else getattr(profile, field))  # fmt: skip
@@ -1125,6 +1152,28 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
             "say whether it has come back (recurrence)"
         )
     return Facts(profile, site, cancer_name, given, row, tuple(warnings), told)
+
+
+# What a cancer's name may say of the stage or of whether it came back ("stage IVB cervical
+# cancer", "metastatic rectal cancer", "recurrent gastric cancer"): such words are not read as an
+# answer (a name says where the cancer started), but they are not dropped without a word.
+NAME_SAYS = {
+    "stage": re.compile(r"(?i)\b(stage\s+[0-9ivx]+[a-c]?\d?|figo\s+[0-9ivx]+[a-c]?|iv[a-c]?|"
+                        r"metastatic|metastasised|metastasized)\b"),
+    "recurrence": re.compile(r"(?i)\b(recurrent|recurred|recurrence|relapsed?|came back)\b"),
+}
+
+
+def _name_says(name: str, profile: Profile) -> list[str]:
+    """A warning for each of stage and recurrence that the cancer's name speaks of and the
+    profile does not answer: the words are named, and where to give the answer."""
+    out = []
+    for field, pattern in NAME_SAYS.items():
+        found = pattern.search(name)
+        if found and getattr(profile, field) is None:
+            out.append(f"{field}: the cancer's name says {found.group(0)!r}, which is not read as "
+                       f"an answer: give the {field} as its own answer")  # fmt: skip
+    return out
 
 
 def _stage_notes(profile: Profile) -> list[str]:

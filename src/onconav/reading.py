@@ -48,6 +48,10 @@ def profile_from_text(raw: str, where: str, *, json_only: bool = False) -> dict[
     it breaks, rather than read as YAML (which read ``{'stage': 4, 'symptoms': None}``, Python's
     words, as the symptom "None")."""
     check_size(len(raw.encode("utf-8", "surrogatepass")), where)
+    # a byte order mark, as Notepad and PowerShell write one, is no part of the profile: JSON's
+    # reader refused it ("Unexpected UTF-8 BOM") where YAML's skipped it, so the API refused a
+    # file the command line read
+    raw = raw.removeprefix("\ufeff")
     twice: dict[int, list[str]] = {}  # id of a mapping -> the keys it was given twice
 
     def mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

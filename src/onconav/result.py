@@ -195,4 +195,4 @@ class Result(Out):
     @field_serializer("profile")
     def _profile(self, profile: Profile, info: SerializationInfo) -> dict[str, object]:
         # Only what was given: an absent field is unknown, not null.
-        return profile.model_dump(mode=info.mode, exclude_none=True)
+        return profile.model_dump(mode=info.mode, exclude_none=True, by_alias=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 
 
@@ -55,6 +56,13 @@ class NotUnderstood(ValueError):
 class Reading:
     value: str | None  # None: the words do not decide the value (it stays unknown)
     note: str | None = None  # what a person should know about the reading
+
+
+def control_character(text: str) -> str | None:
+    """The first control character of a text that is not a space, a tab or a line break (an
+    escape that recolours a terminal, a NUL), or None: no answer or question holds one, and
+    "you wrote" would send it to the screen as it came."""
+    return next((c for c in text if unicodedata.category(c) == "Cc" and not c.isspace()), None)
 
 
 def _compact(text: str) -> str:
@@ -187,6 +195,9 @@ def stage(value: object) -> Reading:
     found = re.fullmatch(r"(0|1|2|3|i|ii|iii|one|two|three|zero|earlier)(is|(?:[abc]\d?)?[rp]?)",
                          words)  # IIIC1r, IIIC2p: FIGO's r and p say how it was found
     if found:
+        if found.group(1) in ("0", "zero") or found.group(2) == "is":  # in situ (0, Tis)
+            return Reading("earlier", "stage 0 (not spread beyond where it started) is read as "
+                           "an earlier stage, as stage 1 to 3 are")  # fmt: skip
         return Reading("earlier")
     raise NotUnderstood(value, STAGE_ACCEPTED, STAGE_VALUES)
 

@@ -30,7 +30,6 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -48,7 +47,7 @@ from onconav.profile import Problem, ProfileError, close_name, parse_profile, re
 from onconav.result import SourceUsed
 from onconav.search import text as words_of
 from onconav.search.model import Cited, Hit, Match, Ref, SearchResult
-from onconav.words import cut
+from onconav.words import control_character, cut
 
 SYNONYM_WEIGHT = 0.9  # another name of the same thing counts a little less than the words given
 MEMBER_WEIGHT = 0.5  # a drug's name for its class ("nivolumab" for "immunotherapy"): narrower
@@ -232,7 +231,7 @@ class Index:
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= LIMIT_MAX:
             raise SearchError(Problem("limit", limit, (f"1-{LIMIT_MAX}",),
                                       f"a whole number from 1 to {LIMIT_MAX}"))  # fmt: skip
-        if any(unicodedata.category(c) == "Cc" and not c.isspace() for c in query):
+        if control_character(query) is not None:
             raise SearchError(Problem("q", cut(query), (), "holds a control character (such "
                                       "as NUL): give words only"))  # fmt: skip
         concepts = self.concepts(query)
