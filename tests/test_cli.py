@@ -14,6 +14,7 @@ import subprocess
 import sys
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -279,6 +280,80 @@ def test_a_bundle_with_a_number_python_cannot_read_is_one_line(
     assert done.status == 2, done.stdout + done.stderr
     assert done.errors() == [f"onconav: error: {bundle} holds a value that cannot be read "
                              "(Exceeds the limit (4300 digits) for integer string conversion)"]
+
+
+@pytest.mark.parametrize(
+    ("args", "line"),
+    [
+        (("options", "--profile", "{file}"), "--profile: cannot read {file} (Permission denied)"),
+        (("options", "-p", "{file}", "--brief"),
+         "--profile: cannot read {file} (Permission denied)"),
+        (("report", "--profile", "{file}", "--out", "{tmp}/r.html"),
+         "--profile: cannot read {file} (Permission denied)"),
+        (("options", "--fhir", "{file}"), "--fhir: cannot read {file} (Permission denied)"),
+        (("fhir", "profile", "{file}"), "BUNDLE: cannot read {file} (Permission denied)"),
+        (("kb", "schema", "-o", "{tmp}/schemas", "--profile-doc", "{file}"),
+         "--profile-doc: cannot read {file} (Permission denied)"),
+        (("options", "--cancer", "rectum", "--sources", "{src}"),
+         "--sources: cannot read {src}/{first} (Permission denied)"),
+        (("kb", "check", "--sources", "{src}"), "--sources: cannot read {src}/{first} "
+                                                "(Permission denied)"),
+        (("kb", "show", "capox", "--sources", "{src}"),
+         "--sources: cannot read {src}/{first} (Permission denied)"),
+        (("search", "chemotherapy", "--sources", "{src}"),
+         "--sources: cannot read {src}/{first} (Permission denied)"),
+        (("kb", "check", "--sources", "{tmp}/locked/sources"),
+         "--sources: cannot read {tmp}/locked/sources (Permission denied)"),
+        (("cohort", "run", "{tmp}/locked/people.csv"),
+         "INPUT: cannot read {tmp}/locked/people.csv (Permission denied)"),
+        (("cohort", "gaps", "{tmp}/locked/people.csv"),
+         "INPUT: cannot read {tmp}/locked/people.csv (Permission denied)"),
+        (("report", "-p", EXAMPLE, "--out", "{tmp}/locked/r.html"),
+         "--out: cannot write {tmp}/locked/r.html (Permission denied)"),
+    ],
+)  # fmt: skip
+def test_a_file_that_cannot_be_read_is_one_line_naming_the_option(
+    run: Run, kb: onconav.KnowledgeBase, sources: Path, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch, args: tuple[str, ...], line: str,
+) -> None:  # fmt: skip
+    """A file with no read permission (and a folder that cannot be looked into): an OSError's
+    traceback, exit status 1, before. A file of mode 000 is read all the same by root, so the
+    refusal is made in-process: every open, read and look into what is refused fails as the
+    system would fail it."""
+    import errno
+
+    file = tmp_path / "profile.json"
+    file.write_text('{"cancer": "rectum", "stage": "4"}', encoding="utf-8")
+    src = tmp_path / "sources"
+    shutil.copytree(sources, src)
+    first = kb.data.sources[0].file
+    locked = tmp_path / "locked"  # a folder that cannot be looked into
+    refused = {file, src / first, locked / "sources", locked / "people.csv", locked / "r.html"}
+
+    def refuse(real: Any) -> Any:
+        def method(self: Path, *args: Any, **kwargs: Any) -> Any:
+            if self in refused:
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(self))
+            return real(self, *args, **kwargs)
+
+        return method
+
+    for name in ("open", "read_bytes", "read_text", "stat"):
+        monkeypatch.setattr(Path, name, refuse(getattr(Path, name)))
+    done = run(*(a.format(file=file, src=src, tmp=tmp_path) for a in args))
+    assert done.status == 2, done.stdout + done.stderr
+    assert done.errors() == [f"onconav: error: "
+                             f"{line.format(file=file, src=src, tmp=tmp_path, first=first)}"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="a Linux /proc")
+@pytest.mark.parametrize("option", ["--profile", "--fhir"])
+def test_a_file_that_gives_an_input_output_error_is_one_line(run: Run, option: str) -> None:
+    """/proc/self/mem is a file that cannot be read from its start, for any user (EIO)."""
+    done = run("options", option, "/proc/self/mem")
+    assert done.status == 2, done.stdout + done.stderr
+    assert done.errors() == [f"onconav: error: {option}: cannot read /proc/self/mem "
+                             "(Input/output error)"]  # fmt: skip
 
 
 def test_kb_check_with_a_directory_missing_files_is_exit_2(run: Run, tmp_path: Path) -> None:
@@ -589,6 +664,55 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(
     finally:
         os.close(write)
     assert (done.returncode, done.stderr) == (0, "")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("options", "--profile", EXAMPLE),
+        ("options", "--profile", EXAMPLE, "--brief"),
+        ("options", "--profile", EXAMPLE, "-f", "markdown"),
+        ("options", "--profile", EXAMPLE, "-f", "json"),
+        ("options", "--cancer", "Rectal – café cancer", "--stage", "4", "-f", "json"),
+        ("explain", "capox—x"),
+        ("explain", "folfiri", "--sources", "{sources}"),
+        ("kb", "show", "capox", "--sources", "{sources}"),
+        ("kb", "stats"),
+        ("kb", "check", "--sources", "{sources}"),
+        ("search", "lonsurf", "--sources", "{sources}"),
+    ],
+)
+def test_a_locale_that_is_not_utf8_gets_ascii_not_a_traceback(
+    sources: Path, args: tuple[str, ...]
+) -> None:
+    """PYTHONIOENCODING=ascii (as LC_ALL=en_US.ISO-8859-1 is, for a bullet or a dash): every
+    command had ended at its first bullet, dash or curly quote with a UnicodeEncodeError's
+    traceback, exit status 1. Now what the stream cannot take is written in ASCII (the same
+    text otherwise), and JSON keeps every character as a \\u escape."""
+    args = tuple(a.format(sources=sources) for a in args)
+    env = {k: v for k, v in os.environ.items() if k != "ONCONAV_SOURCES"}
+    script = str(Path(sys.executable).with_name("onconav"))
+
+    def onconav(**more: str) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run([script, *args], capture_output=True, cwd=ROOT,
+                              env=env | {"COLUMNS": "200"} | more)  # fmt: skip
+
+    ascii_run, utf8_run = onconav(PYTHONIOENCODING="ascii"), onconav(PYTHONIOENCODING="utf-8")
+    assert ascii_run.returncode == utf8_run.returncode != 1, ascii_run.stderr.decode()
+    assert b"Traceback" not in ascii_run.stderr and ascii_run.stdout.isascii()
+    assert ascii_run.stderr.isascii()
+    if "-f" in args and "json" in args:
+        assert json.loads(ascii_run.stdout) == json.loads(utf8_run.stdout)
+        return
+    assert (ascii_run.stdout.strip() and not ascii_run.stderr) or ascii_run.returncode == 2
+    if "kb" in args:  # its tables are drawn in ASCII
+        return
+    typography = str.maketrans(cli.ASCII_FOR | {"é": "e"})
+    for ascii_text, utf8_text in ((ascii_run.stdout, utf8_run.stdout),
+                                  (ascii_run.stderr, utf8_run.stderr)):  # fmt: skip
+        assert ascii_text.decode("ascii") == utf8_text.decode("utf-8").translate(typography)
+    assert any(char in (utf8_run.stdout + utf8_run.stderr).decode("utf-8") for char in "•—“–"), \
+        "the text had typography to replace"  # fmt: skip
 
 
 def test_python_m_onconav_is_the_command(run: Run) -> None:

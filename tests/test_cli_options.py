@@ -8,8 +8,10 @@ itself is smoke-tested in test_cli.py.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -707,6 +709,111 @@ def test_output_that_is_not_for_a_terminal_is_not_wrapped(run: Run) -> None:
            "(stomach-pembrolizumab-chemotherapy-trastuzumab)" in lines  # fmt: skip
     assert "    [ccs-stomach-stage4 800-969]" in lines
     assert any(len(line) > 100 and line.startswith("  Trastuzumab is") for line in lines)
+
+
+def in_a_terminal(monkeypatch: pytest.MonkeyPatch, width: int, colour: bool = False) -> None:
+    """The command's output goes to a terminal ``width`` columns wide (in colour, or not)."""
+    from rich.console import Console
+
+    from onconav import cli
+
+    terminal = type(cli.out)()
+    terminal._console = Console(force_terminal=True, width=width, highlight=False,
+                                color_system="standard" if colour else None)  # fmt: skip
+    terminal._console.soft_wrap = False  # as the command's own console for a terminal
+    monkeypatch.setattr(cli, "out", terminal)
+
+
+@pytest.mark.parametrize("width", [40, 80, 120])
+@pytest.mark.parametrize("args", [("-p", "examples/rectal-stage4-kras-wild-type.json"),
+                                  ("--cancer", "cervix", "--stage", "4B", "--prior", "cisplatin"),
+                                  ("--cancer", "breast", "--symptom", "bone pain")])  # fmt: skip
+def test_text_output_to_a_terminal_is_wrapped_by_words_to_its_width(
+    run: Run, sources: Path, monkeypatch: pytest.MonkeyPatch, width: int, args: tuple[str, ...]
+) -> None:
+    """As docs/profile.md says: each line fits the terminal, broken only between words (the same
+    words as in a pipe, where lines stay whole), the lines of an option indented under it, a
+    citation's label whole. They had been sent whole, 280-400 characters, for the terminal to
+    break mid-word."""
+    args = ("options", *args, "--sources", str(sources))
+    piped = run(*args).stdout
+    assert max(map(len, piped.splitlines())) > 120, "a pipe gets long lines whole"
+    in_a_terminal(monkeypatch, width)
+    shown = run(*args).stdout
+    assert shown.split() == piped.split(), "the same words, in the same order, none split"
+    lines = shown.splitlines()
+    assert max(map(len, lines)) <= width, [line for line in lines if len(line) > width]
+    labels = set(re.findall(r"\[\S+ \d+-\d+\]", piped))
+    assert labels and all(label in shown for label in labels), "a citation's label stays whole"
+    for before, line in pairwise(lines):
+        if before.startswith("• ") and line.strip() and not line.startswith("• "):
+            assert line.startswith("  "), (before, line)  # under a bullet, never at its left
+
+
+def test_a_terminal_s_wrapped_lines_keep_their_styles() -> None:
+    """Each style (the status's colour, a reason's dim, a passage's italic) is on the same words
+    after wrapping as before."""
+    from rich.markup import escape
+    from rich.text import Text
+
+    from onconav.cli.terminal import wrapped
+
+    text = Text.from_markup("• [bold green]Offered[/bold green]: [bold]FOLFIRI chemotherapy with "
+                            "a long name[/bold]\n  [dim]" + "a reason in many words " * 8 +
+                            "[/dim] " + escape("[ccs-rectal-stage4 1862-1961]") + "\nshort")
+    for width in (10, 20, 33, 60):
+        lines = wrapped(text, width)
+        assert lines.plain.split() == text.plain.split()
+        assert all(len(line) <= width or re.fullmatch(r" *(\S+|\[\S+ \d+-\d+\])", line)
+                   for line in lines.plain.split("\n")), lines.plain  # fmt: skip
+        assert all(line == line.rstrip() for line in lines.plain.split("\n")), lines.plain
+        assert "[ccs-rectal-stage4 1862-1961]" in lines.plain
+        styled = [(str(s.style), lines.plain[s.start : s.end].split()) for s in lines.spans]
+        assert styled == [(str(s.style), text.plain[s.start : s.end].split()) for s in text.spans]
+
+
+@pytest.mark.parametrize("width", [40, 200])
+def test_a_terminal_gets_colours_and_the_same_lines_wrapped(
+    run: Run, monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    args = ("options", "-p", "examples/rectal-stage4-kras-wild-type.json")
+    in_a_terminal(monkeypatch, width)
+    plain = run(*args).stdout
+    in_a_terminal(monkeypatch, width, colour=True)
+    coloured = run(*args).stdout
+    assert "\x1b[1;32mOffered\x1b[0m" in coloured
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == plain
+
+
+@pytest.mark.parametrize("command", [("kb", "stats"), ("kb", "check")])
+@pytest.mark.parametrize("where", ["pipe", 40, 80, 200])
+def test_kb_tables_never_cut_a_source_id(
+    run: Run, kb: KnowledgeBase, sources: Path, monkeypatch: pytest.MonkeyPatch,
+    command: tuple[str, ...], where: str | int,
+) -> None:  # fmt: skip
+    """`kb stats | cat` had shown "ccs-sto…", `COLUMNS=40 kb check` "cc…": a pipe now gets the
+    rows tab-separated under a row of the column names (for cut or a spreadsheet); a terminal a
+    table each id whole, or where too narrow for one, a line per source."""
+    args = (*command, "--sources", str(sources)) if command[-1] == "check" else command
+    if where == "pipe":
+        done = run(*args, env={"COLUMNS": "40"})
+    else:
+        in_a_terminal(monkeypatch, int(where))
+        done = run(*args)
+    assert done.status == 0, done.stderr
+    assert "…" not in done.stdout and "..." not in done.stdout
+    lines = done.stdout.splitlines()
+    ids = [source.id for source in kb.data.sources]
+    if where == "pipe":
+        rows = {line.split("\t")[0]: line.split("\t") for line in lines if "\t" in line}
+        assert set(ids) <= set(rows)
+        assert all(len(rows[i]) == len(rows["source"]) for i in ids)
+        assert rows["source"][:3] == (["source", "options", "notes"] if command[-1] == "stats"
+                                      else ["source", "file", "spans"])  # fmt: skip
+    else:
+        for source in ids:
+            assert any(re.search(rf"(^|\W){re.escape(source)}(\W|$)", line) for line in lines)
+        assert max(map(len, lines)) <= int(where)
 
 
 # --------------------------------------------------------------------------------------------

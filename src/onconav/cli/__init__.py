@@ -127,6 +127,18 @@ def _kb() -> KnowledgeBase:
     return load_kb()
 
 
+@contextmanager
+def _reading(option: str, name: object = None) -> Iterator[None]:
+    """A file named with ``option`` that cannot be read (no permission, an input/output error,
+    a folder) is one line naming the option, the file and why, exit status 2 (it had been a
+    traceback)."""
+    try:
+        yield
+    except OSError as error:
+        where = name if name is not None else error.filename
+        raise UsageError(f"{option}: cannot read {where} ({error.strerror or error})") from None
+
+
 def _sources_dir(value: Path | None, required: bool = True) -> Path | None:
     if value is None and os.environ.get(SOURCES_ENV):
         value = Path(os.environ[SOURCES_ENV])
@@ -136,8 +148,9 @@ def _sources_dir(value: Path | None, required: bool = True) -> Path | None:
                 f"--sources: give the directory of the source documents (or set ${SOURCES_ENV})"
             )
         return None
-    if not value.is_dir():
-        raise UsageError(f"--sources: {value} is not a directory")
+    with _reading("--sources", value):
+        if not value.is_dir():
+            raise UsageError(f"--sources: {value} is not a directory")
     return value
 
 
@@ -219,7 +232,8 @@ def kb_show(
             + "try another spelling, a brand name or an abbreviation"
         )
     directory = _sources_dir(sources, required=False)
-    texts = provenance.read_sources(directory, kb) if directory else None
+    with _reading("--sources"):
+        texts = provenance.read_sources(directory, kb) if directory else None
     for record in hits:
         _show_record(kb, record, texts)
 
@@ -240,23 +254,45 @@ def kb_stats(
         out.print_json(json.dumps(data))
         return
     counts: dict[str, int] = data["counts"]  # type: ignore[assignment]
-    table = Table(title=f"onconav knowledge base {kb.version}")
-    table.add_column("kind")
-    table.add_column("entries", justify="right")
-    for kind, n in counts.items():
-        table.add_row(kind.replace("_", " "), str(n))
-    table.add_row("options only in trials", str(data["in_trials"]))
-    table.add_row("evidence spans", str(data["spans"]))
-    out.print(table)
+    rows = [[kind.replace("_", " "), str(n)] for kind, n in counts.items()]
+    rows.append(["options only in trials", str(data["in_trials"])])
+    rows.append(["evidence spans", str(data["spans"])])
+    _table(f"onconav knowledge base {kb.version}", ["kind", "entries"], rows)
     per_source: dict[str, dict[str, int]] = data["per_source"]  # type: ignore[assignment]
     shown = ["options", "notes", "drugs", "regimens", "procedures", "glossary", "spans"]
-    table = Table(title="entries citing each source")
-    table.add_column("source")
-    for kind in shown:
-        table.add_column(kind, justify="right")
-    for sid, counter in per_source.items():
-        table.add_row(sid, *(str(counter.get(k, 0)) for k in shown))
-    out.print(table)
+    if not out.is_terminal:
+        print()
+    rows = [[sid, *(str(counter.get(k, 0)) for k in shown)] for sid, counter in per_source.items()]
+    _table("entries citing each source", ["source", *shown], rows)
+
+
+def _table(title: str, columns: list[str], rows: list[list[str]], left: int = 1,
+           red: frozenset[int] = frozenset()) -> None:  # fmt: skip
+    """A table of kb stats or kb check, every cell whole (ids had been cut, "ccs-sto…"). To a
+    pipe or a file: the title, then the column names and the rows tab-separated, for cut, sort
+    or a spreadsheet. For a terminal wide enough, drawn; for a narrower one, a line per row,
+    "ccs-stomach-stage4: options 14, notes 1, ...", wrapped by words. The first ``left`` columns
+    are text (left-aligned), the others numbers; the rows numbered in ``red`` are red."""
+    if not out.is_terminal:
+        print(title)
+        for row in [columns, *rows]:
+            print("\t".join(row))
+        return
+    widths = [max(len(row[i]) for row in [columns, *rows]) for i in range(len(columns))]
+    if sum(widths) + 3 * len(columns) + 1 <= out.width:  # each cell padded, and the borders
+        table = Table(title=title)
+        for i, column in enumerate(columns):
+            table.add_column(column, justify="left" if i < left else "right", no_wrap=True)
+        for i, row in enumerate(rows):
+            table.add_row(*map(escape, row), style="red" if i in red else None)
+        out.print(table)
+        return
+    out.print(f"[italic]{escape(title)}[/italic]")
+    for i, row in enumerate(rows):
+        cells = ", ".join(f"{name} {value}" for name, value in zip(columns[1:], row[1:],
+                                                                   strict=True))  # fmt: skip
+        style = "red" if i in red else "none"
+        out.print(f"[{style}][bold]{escape(row[0])}[/bold]: {escape(cells)}[/{style}]")
 
 
 # --------------------------------------------------------------------------------------------
@@ -283,7 +319,8 @@ def kb_check(
     kb = _kb()
     directory = _sources_dir(sources)
     assert directory is not None
-    texts = provenance.read_sources(directory, kb)
+    with _reading("--sources"):
+        texts = provenance.read_sources(directory, kb)
     reports = provenance.check(kb, texts)
     data = provenance.check_report(reports)
     if report is not None:
@@ -295,19 +332,15 @@ def kb_check(
     if as_json:
         out.print_json(json.dumps(data))
     else:
-        table = Table(title=f"evidence spans and citation coverage (knowledge base {kb.version})")
-        for col in ("source", "file", "spans", "failed", "paragraphs cited", "characters cited"):
-            table.add_column(col, justify="left" if col in ("source", "file") else "right")
-        for r in reports:
-            table.add_row(
-                r.source.id,
-                "[red]changed[/red]" if r.file_changed else "as cited",
-                str(r.spans),
-                f"[red]{len(r.failed)}[/red]" if r.failed else "0",
-                f"{r.cited_blocks}/{r.content_blocks} ({r.block_coverage:.0%})",
-                f"{r.cited_chars}/{r.content_chars} ({r.char_coverage:.1%})",
-            )
-        out.print(table)
+        columns = ["source", "file", "spans", "failed", "paragraphs cited", "characters cited"]
+        rows = [[r.source.id, "changed" if r.file_changed else "as cited", str(r.spans),
+                 str(len(r.failed)),
+                 f"{r.cited_blocks}/{r.content_blocks} ({r.block_coverage:.0%})",
+                 f"{r.cited_chars}/{r.content_chars} ({r.char_coverage:.1%})"]
+                for r in reports]  # fmt: skip
+        red = frozenset(i for i, r in enumerate(reports) if r.file_changed or r.failed)
+        _table(f"evidence spans and citation coverage (knowledge base {kb.version})", columns,
+               rows, left=2, red=red)  # fmt: skip
         for r in reports:
             if r.failed:
                 out.print(
@@ -351,7 +384,8 @@ def kb_locate(
         raise UsageError("ENDS: is empty; give the last words of the passage, or leave it out")
     directory = _sources_dir(sources)
     assert directory is not None
-    text = provenance.read_source(directory, kb.sources[source]).text
+    with _reading("--sources"):
+        text = provenance.read_source(directory, kb.sources[source]).text
     try:
         start, end = provenance.locate(text, begins, ends)
     except LookupError as error:
@@ -442,8 +476,9 @@ def kb_schema(
         _write_text(output / name, text, "--output-dir")
         out.print(f"wrote {output / name}")
     doc = profile_doc
-    if doc.is_file():
-        text = doc.read_text(encoding="utf-8")
+    with _reading("--profile-doc", doc):
+        text = doc.read_text(encoding="utf-8") if doc.is_file() else ""
+    if text:
         begin, end = WORDS_BEGIN, WORDS_END
         if begin in text and end in text:
             head, rest = text.split(begin, 1)
@@ -537,14 +572,16 @@ def _read_profile(paths: list[str]) -> dict[str, Any]:
         raise UsageError(f"--profile: given {len(paths)} times; give one profile (flags can add "
                          "to it)")  # fmt: skip
     [path] = paths
-    if path == "-":
-        where, raw = "standard input", sys.stdin.buffer.read(MAX_PROFILE_BYTES + 1)
-    else:
-        file = Path(path)
-        if not file.is_file():
-            raise UsageError(f"--profile: {path} is not a file")
-        with file.open("rb") as stream:
-            where, raw = path, stream.read(MAX_PROFILE_BYTES + 1)
+    where = "standard input" if path == "-" else path
+    with _reading("--profile", where):
+        if path == "-":
+            raw = sys.stdin.buffer.read(MAX_PROFILE_BYTES + 1)
+        else:
+            file = Path(path)
+            if not file.is_file():
+                raise UsageError(f"--profile: {path} is not a file")
+            with file.open("rb") as stream:
+                raw = stream.read(MAX_PROFILE_BYTES + 1)
     check_size(len(raw), where)
     try:
         text = raw.decode("utf-8")
@@ -788,12 +825,13 @@ def options_command(
 
         result = with_reading(result, reading)
     directory = _sources_dir(sources, required=False)
-    lookup = provenance.passages(directory, kb) if directory is not None else None
+    with _reading("--sources"):
+        lookup = provenance.passages(directory, kb) if directory is not None else None
     if lookup is not None:  # the passages cited that cannot be shown, in every format alike
         cited = [c for o in result.options for c in o.citations]
         _warn_not_shown(provenance.not_shown(lookup, cited))
     if output_format is Format.json:
-        print(result.model_dump_json(indent=2))
+        _print_json(result.model_dump_json(indent=2))
         return
     if brief:
         from onconav import render
@@ -834,10 +872,11 @@ def _read_fhir(path: Path, given_as: str) -> Any:
     if str(path) == "-":
         raise UsageError(f"{given_as}: standard input is not read for a FHIR Bundle; give the "
                          "Bundle's file")  # fmt: skip
-    if not path.is_file():
-        raise UsageError(f"{given_as}: {path} is not a file")
-    with path.open("rb") as stream:
-        raw = stream.read(MAX_BUNDLE_BYTES + 1)
+    with _reading(given_as, path):
+        if not path.is_file():
+            raise UsageError(f"{given_as}: {path} is not a file")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_BUNDLE_BYTES + 1)
     if len(raw) > MAX_BUNDLE_BYTES:
         raise UsageError(f"{path}: larger than {MAX_BUNDLE_BYTES} bytes")
     try:
@@ -911,7 +950,11 @@ def report_command(
     with its status and reasons, the passages cited (with --sources), the questions to ask, and
     space for notes. The same content as the page's report."""
     target = out_file.resolve() if str(out_file) != "-" else None
-    if target is not None and (target.is_dir() or not target.parent.is_dir()):
+    try:
+        in_a_folder = target is None or (not target.is_dir() and target.parent.is_dir())
+    except OSError as error:  # a folder that cannot be looked into
+        raise UsageError(f"--out: cannot write {out_file} ({error.strerror})") from None
+    if not in_a_folder:
         raise UsageError(f"--out: cannot write {out_file} (not a file in an existing folder)")
     suffix = {".pdf": ReportFormat.pdf, ".html": ReportFormat.html,
               ".htm": ReportFormat.html}.get(out_file.suffix.lower())  # fmt: skip
@@ -926,7 +969,8 @@ def report_command(
     kb = _kb()
     result = evaluate(parse_profile(_read_profile([profile]), kb), kb)
     directory = _sources_dir(sources, required=False)
-    lookup = provenance.passages(directory, kb) if directory is not None else None
+    with _reading("--sources"):
+        lookup = provenance.passages(directory, kb) if directory is not None else None
     from onconav.web import report
 
     if output_format is ReportFormat.html:
@@ -1145,8 +1189,9 @@ def cohort_run(
     from onconav.cohort import CohortError, run
     from onconav.cohort.table import FORMATS
 
-    if not source.is_file() and not source.is_dir():
-        raise UsageError(f"INPUT: {str(source)!r} is not a file or a folder")
+    with _reading("INPUT", source):
+        if not source.is_file() and not source.is_dir():
+            raise UsageError(f"INPUT: {str(source)!r} is not a file or a folder")
     if output_format is None:  # by --out's suffix, as a person naming a file means it
         said = FORMATS.get(out_file.suffix.lower()) if out_file else None
         if out_file and said is None:  # never Parquet under a name that says nothing (r.txt)
@@ -1194,7 +1239,11 @@ def cohort_demo(
         fmt = format_of(out_file, option="--out")
     except CohortError as error:
         raise UsageError(str(error)) from None
-    demo.write(demo.people(_kb(), people, seed), str(_writable(out_file, "--out")), fmt)
+    path = _writable(out_file, "--out")
+    try:
+        demo.write(demo.people(_kb(), people, seed), str(path), fmt)
+    except OSError as error:
+        raise UsageError(f"--out: cannot write {out_file} ({error.strerror or error})") from None
     print(f"wrote {people} people to {out_file}", file=sys.stderr)
 
 
@@ -1220,8 +1269,9 @@ def cohort_gaps(
     from onconav.cohort import CohortError, gaps, quarantine_beside
     from onconav.cohort.table import format_of
 
-    if not source.is_file() and not source.is_dir():
-        raise UsageError(f"INPUT: {str(source)!r} is not a file or a folder")
+    with _reading("INPUT", source):
+        if not source.is_file() and not source.is_dir():
+            raise UsageError(f"INPUT: {str(source)!r} is not a file or a folder")
     out_path = _writable(out_file or _beside(source, ".gaps.csv"), "--out",
                          (source, "the INPUT"))  # fmt: skip
     _quarantine_writable(quarantine, source, out_path)
@@ -1284,7 +1334,8 @@ def search_command(
                          "leave --cancer out to search every source")  # fmt: skip
     kb = _kb()
     directory = _sources_dir(sources, required=False)
-    index = build_index(kb, directory)
+    with _reading("--sources"):
+        index = build_index(kb, directory)
     try:
         result = index.search(query, limit=limit, cancer=cancer)
     except SearchError as error:
@@ -1298,7 +1349,7 @@ def search_command(
                 unshown.setdefault(hit.citations[0].source, []).append(hit.citations[0])
         _warn_not_shown({s: sorted(c, key=lambda c: (c.start, c.end)) for s, c in unshown.items()})
     if output_format is TextOrJson.json:
-        print(result.model_dump_json(indent=2))
+        _print_json(result.model_dump_json(indent=2))
         return
     for notice in result.notices:  # the cancer kept to and why, words not read as excluding
         print(f"Note: {notice}")
@@ -1417,8 +1468,56 @@ def _where_words_are(problem: Problem, pointed: set[str]) -> str:
     return ""
 
 
+# what the output's typography is written as where the terminal or locale has no such character
+ASCII_FOR = {"•": "*", "—": "-", "–": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...",
+             "\xa0": " ", "®": "(R)", "©": "(C)", "→": "->"}  # fmt: skip
+
+
+def _in_ascii(error: UnicodeError) -> tuple[str, int]:
+    """An error handler for writing: the characters the encoding has not, in ASCII (a bullet as
+    *, a dash as -, curly quotes as straight ones, é as e), ? for any other."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    import unicodedata
+
+    def plain(char: str) -> str:
+        decomposed = unicodedata.normalize("NFKD", char).encode("ascii", "ignore").decode()
+        return ASCII_FOR.get(char) or decomposed or "?"
+
+    return "".join(map(plain, error.object[error.start : error.end])), error.end
+
+
+def _streams_that_can_write_anything() -> None:
+    """Standard output and error in a locale that is not UTF-8 (LC_ALL=en_US.ISO-8859-1,
+    PYTHONIOENCODING=ascii) write what they cannot encode in ASCII (``_in_ascii``): every
+    command had ended with a UnicodeEncodeError's traceback at its first bullet or dash."""
+    import codecs
+
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None)
+        if not encoding or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            "".join(ASCII_FOR).encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            codecs.register_error("onconav-ascii", _in_ascii)
+            stream.reconfigure(errors="onconav-ascii")
+
+
+def _print_json(text: str) -> None:
+    """JSON on standard output; where it cannot take every character, the same JSON with them
+    as \\u escapes (never changed, as the ASCII stand-ins of text output would change them)."""
+    if not text.isascii():
+        try:
+            text.encode(sys.stdout.encoding or "utf-8")
+        except (UnicodeEncodeError, LookupError):
+            text = json.dumps(json.loads(text), indent=2)
+    print(text)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every error a person can cause becomes one line on stderr, never a traceback."""
+    _streams_that_can_write_anything()
     try:
         code = app(args=argv, standalone_mode=False)
     except SystemExit as done:
