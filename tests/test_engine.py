@@ -288,6 +288,20 @@ def test_a_treatment_a_field_does_not_take_is_not_called_misspelt(kb, field, nam
         assert "prior_treatments" in message
 
 
+@pytest.mark.parametrize("kind", ["platinum", "taxane", "fluoropyrimidine", "anti-egfr",
+                                  "anti-her2", "anti-vegf", "checkpoint-inhibitor"])  # fmt: skip
+def test_a_kind_of_drug_that_stopped_working_asks_which_drug(kb, kind) -> None:  # type: ignore[no-untyped-def]
+    """`--progressed-on anti-egfr` asked "Which treatments have been tried that stopped working?"
+    back: an option undecided on a kind of drug asks which drug of that kind, naming them."""
+    record = kb.by_id[kind]
+    assert record.which, kind
+    asked = [m.question for cancer, stage in (("rectum", "4"), ("stomach", "4"), ("cervix", "4B"))
+             for o in evaluate(parse_profile({"cancer": cancer, "stage": stage,
+                                              "progressed_on": [kind]}, kb), kb).options
+             for m in o.missing if m.fact == "progressed_on"]  # fmt: skip
+    assert asked and all(q != kb.facts["progressed_on"].question for q in asked), (kind, asked)
+
+
 LIST_FIELDS = {"metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms",
                "planned"}  # fmt: skip
 
