@@ -302,6 +302,21 @@ def test_a_kind_of_drug_that_stopped_working_asks_which_drug(kb, kind) -> None: 
     assert asked and all(q != kb.facts["progressed_on"].question for q in asked), (kind, asked)
 
 
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(partial_and_more())
+def test_a_reason_lists_its_clauses_once(profiles: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    """The rectal stent (its own condition or the general stent's) said "none of these holds:
+    none of these holds: ..." with one clause twice: an "any" within an "any" is one list, and
+    no clause is said twice."""
+    kb = shared_kb()
+    for profile in profiles:
+        for option in evaluate(parse_profile(profile, kb), kb).options:
+            reason = option.reason or ""
+            assert reason.count("none of these holds") <= 1, (option.id, reason)
+            clauses = reason.removeprefix("Not for this situation: ").split("; ")
+            assert len(clauses) == len(set(clauses)), (option.id, reason)
+
+
 LIST_FIELDS = {"metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms",
                "planned"}  # fmt: skip
 

@@ -449,8 +449,18 @@ def why_not(
                 ],
             )
         ]
+    # an "any" within an "any" (an option's condition or a merged general one's) is one list of
+    # clauses: "none of these holds: none of these holds: ..." had been said
+    parts: list[Expr] = []
+    waiting = list(expr.parts)
+    while waiting:
+        part = waiting.pop(0)
+        if isinstance(part, type(expr)):  # this branch is an "any"
+            waiting[:0] = part.parts
+        else:
+            parts.append(part)
     found: list[tuple[str, list[Reason]]] = []  # each clause once: merged conditions may repeat one
-    for pair in (pair for part in expr.parts for pair in why_not(kb, part, row, told)):
+    for pair in (pair for part in parts for pair in why_not(kb, part, row, told)):
         if all(pair[0] != text for text, _ in found):
             found.append(pair)
     if len(found) > 1:
