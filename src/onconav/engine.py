@@ -23,7 +23,6 @@ from onconav.kb.rules import (
     RuledOut,
     Rules,
     Test,
-    positive_tests,
     tests_of,
 )
 from onconav.kb.vocabulary import in_sentence
@@ -411,10 +410,7 @@ def why_not(
         # one reason in the words of what they are for together, with the answers that do not
         # fit: "it is for cancer of stage 1 to 3 that came back far away (yours: stage 4A)", not
         # "it is for stage of the cancer: stage 1, 2 or 3", which reads as what it is for
-        tests = [t for p in expr.parts if truth(p, row) is Truth.FALSE
-                 for t in positive_tests(p)]  # fmt: skip
-        yours = "; ".join(dict.fromkeys(in_words(kb, t.fact, row[t.fact]) for t in tests
-                                        if truth(t, row) is Truth.FALSE))  # fmt: skip
+        yours = "; ".join(dict.fromkeys(in_words(kb, f, row[f]) for f in _false_facts(expr, row)))
         text = f"it is for {expr.says}" + (f" (yours: {yours})" if yours else "")
         return [(text, [reason for _, leaves in clauses for reason in leaves])]
     if isinstance(expr, Not):
@@ -467,6 +463,18 @@ def why_not(
         text = "none of these holds: " + "; ".join(t for t, _ in found)
         return [(text, [reason for _, leaves in found for reason in leaves])]
     return found
+
+
+def _false_facts(expr: Expr, row: dict[str, FactValue]) -> list[str]:
+    """The facts whose tests make a FALSE expression false (a test FALSE, or one under a "not"
+    that is TRUE), in order: the answers a reason names as "yours"."""
+    if truth(expr, row) is not Truth.FALSE:
+        return []
+    if isinstance(expr, Test):
+        return [expr.fact]
+    if isinstance(expr, Not):
+        return [t.fact for t in tests_of(expr.part) if truth(t, row) is Truth.TRUE]
+    return [f for part in expr.parts for f in _false_facts(part, row)]
 
 
 def undecided_facts(expr: Expr, row: dict[str, FactValue]) -> list[str]:
