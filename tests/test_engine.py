@@ -1126,9 +1126,10 @@ def stopped_or_barred(draw: st.DrawFn) -> dict[str, Any]:
 def _stopped(kb: KnowledgeBase, given: str, stopped: set[str]) -> bool:
     """Rule 1 read from the data: a drug or regimen counts as stopped working when it is named,
     when a regimen containing the drug is, when a drug of the regimen is, when a regimen with
-    a key drug the regimen contains is (FOLFIRI for CAPIRI, through irinotecan), or when a
-    regimen holding every drug of a drug regimen is (FOLFOX for 5-FU with leucovorin; not for
-    weekly cisplatin with radiation, a chemoradiation)."""
+    a key drug the regimen contains is (FOLFIRI for CAPIRI, through irinotecan; cisplatin and
+    paclitaxel for cisplatin and topotecan, through cisplatin), or when a regimen holding every
+    drug of a drug regimen is (FOLFOX for 5-FU with leucovorin); neither of the last two for a
+    regimen that is also something else (weekly cisplatin with radiation, a chemoradiation)."""
     record = kb.by_id[given]
     if kb.kind_of[given] == "drugs":
         return given in stopped or any(
@@ -1136,7 +1137,7 @@ def _stopped(kb: KnowledgeBase, given: str, stopped: set[str]) -> bool:
         )
     if kb.kind_of[given] == "regimens":
         parts = set(record.components)  # type: ignore[union-attr]
-        through_key_drug = any(
+        through_key_drug = not record.counts_as and any(  # type: ignore[union-attr]
             set(r.key_drugs) & parts for r in kb.data.regimens if r.id in stopped
         )
         inside = not record.counts_as and any(  # type: ignore[union-attr]

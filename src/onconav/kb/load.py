@@ -551,9 +551,11 @@ def _index(
         for part in parts:
             stopped[part] = (f"{name} contains {name_of(by_id, part)}, which has already stopped "
                              "working for you")  # fmt: skip
-        for other in data.regimens:  # another regimen stopped through a key drug they share
+        for other in data.regimens:  # another regimen stopped through a key drug they share;
+            # not from one that is also something else (weekly cisplatin with radiation, a
+            # chemoradiation, does not stop cisplatin and paclitaxel, nor the reverse)
             shared = [d for d in other.key_drugs if d in parts]
-            if other.id != ident and shared:
+            if other.id != ident and shared and not getattr(record, "counts_as", []):
                 stopped.setdefault(other.id, f"{name} contains {name_of(by_id, shared[0])}, a "
                                    f"key drug of {name_of(by_id, other.id)}, which has already "
                                    "stopped working for you")  # fmt: skip
