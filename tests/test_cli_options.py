@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import threading
 import time
 from itertools import pairwise
 from pathlib import Path
@@ -1023,3 +1024,25 @@ def test_flags_override_a_results_profile_and_its_words_as_typed(run: Run, tmp_p
     assert data["profile"]["as_typed"]["cancer"] == "HER2-positive stomach"  # kept: not set
     again = answer(run("options", "-p", str(saved), "--cancer", "stomach", "--format", "json"))
     assert "biomarkers.her2" not in again["profile"]["as_typed"], again["profile"]["as_typed"]
+
+
+def test_a_profile_or_bundle_from_a_pipe_is_read(tmp_path: Path) -> None:
+    """`--profile <(...)`, a shell's process substitution, is a pipe (/dev/fd/63), not a regular
+    file: it was refused as "is not a file". A pipe is read as a file is; a folder is refused."""
+    import os
+    import subprocess
+    import sys
+
+    command = Path(sys.executable).parent / "onconav"
+    fifo = tmp_path / "profile.pipe"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_text, args=('{"cancer": "rectum", "stage": "4"}',))
+    writer.start()
+    done = subprocess.run([str(command), "options", "--profile", str(fifo), "--brief"],
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+    writer.join(timeout=10)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Options for rectal cancer")
+    folder = subprocess.run([str(command), "options", "--profile", str(tmp_path)],
+                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    assert folder.returncode == 2 and "is not a file" in folder.stderr

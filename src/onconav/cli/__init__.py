@@ -578,7 +578,7 @@ def _read_profile(paths: list[str]) -> dict[str, Any]:
             raw = sys.stdin.buffer.read(MAX_PROFILE_BYTES + 1)
         else:
             file = Path(path)
-            if not file.is_file():
+            if not file.exists() or file.is_dir():  # a pipe is read ("<(...)", /dev/fd/63)
                 raise UsageError(f"--profile: {path} is not a file")
             with file.open("rb") as stream:
                 raw = stream.read(MAX_PROFILE_BYTES + 1)
@@ -873,7 +873,7 @@ def _read_fhir(path: Path, given_as: str) -> Any:
         raise UsageError(f"{given_as}: standard input is not read for a FHIR Bundle; give the "
                          "Bundle's file")  # fmt: skip
     with _reading(given_as, path):
-        if not path.is_file():
+        if not path.exists() or path.is_dir():  # a pipe is read ("<(...)", /dev/fd/63)
             raise UsageError(f"{given_as}: {path} is not a file")
         with path.open("rb") as stream:
             raw = stream.read(MAX_BUNDLE_BYTES + 1)
