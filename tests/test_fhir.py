@@ -2055,6 +2055,10 @@ def test_a_stage_denied_or_doubted_in_words_is_not_read(
 @pytest.mark.parametrize(("text", "code", "stage"), [
     ("Stage IV (qualifier value)", "399588009", "4"), ("AJCC stage IVB", "399588009", "4"),
     ("cT3 cN1 cM1", "399387003", "4"),
+    # words of something else beside the stage (a review found these refused as denying it)
+    ("Stage IV, not resectable", "399588009", "4"), ("Stage IV - non-operable", "399588009", "4"),
+    ("Stage IVB (no longer responding to treatment)", "399588009", "4"),
+    ("not resectable; stage IV", "399588009", "4"), ("cM1, no bone spread", "399387003", "4"),
 ])  # fmt: skip
 def test_a_stage_in_plain_words_is_still_read(
     kb: onconav.KnowledgeBase, text: str, code: str, stage: str

@@ -210,6 +210,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         status=status,
         modality=option.modality,
         treats_cancer=option.treats_cancer,
+        in_trials=option.in_trials,
         not_chosen=status is Status.declined,
         intent=[i.value for i in option.intent],
         uses=[kb.name_of(i) for i in option.uses],

@@ -1171,8 +1171,11 @@ def _name_says(name: str, profile: Profile) -> list[str]:
     for field, pattern in NAME_SAYS.items():
         found = pattern.search(name)
         if found and getattr(profile, field) is None:
-            out.append(f"{field}: the cancer's name says {found.group(0)!r}, which is not read as "
-                       f"an answer: give the {field} as its own answer")  # fmt: skip
+            # the words as they stand, with a "not" before them ("not metastatic")
+            denied = re.search(r"(?i)\b(not|non|no|never)[\s-]*$", name[:found.start()])
+            said = name[denied.start() if denied else found.start():found.end()]
+            out.append(f"{field}: the cancer's name says {said!r}, which is not read as an "
+                       f"answer: give the {field} as its own answer")  # fmt: skip
     return out
 
 

@@ -188,7 +188,7 @@ def details(option: OptionResult) -> list[str]:
         lines.append(f"What: {given}")
     if option.may_involve:
         lines.append(f"May also involve: {', '.join(option.may_involve)}")
-    lines.append("Aim: " + aim_words(option.intent, option.status is Status.in_trials))
+    lines.append("Aim: " + aim_words(option.intent, option.in_trials))
     if option.prominence:
         often = PROMINENCE_WORDS.get(option.prominence, option.prominence.replace("_", " "))
         lines.append(f"How often it is used: {often}")

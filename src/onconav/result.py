@@ -104,6 +104,11 @@ class OptionResult(Out):
     status: Status
     modality: Modality
     treats_cancer: bool
+    in_trials: bool = Field(
+        default=False,
+        description="Only described as being studied: given in clinical trials, whatever its "
+        "status for the person (its aim is what the studies are to learn)",
+    )
     not_chosen: bool = Field(
         description="Declined: a treatment of the cancer, and the person does not want cancer "
         "treatment (shown, never pushed)"

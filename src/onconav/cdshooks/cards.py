@@ -290,7 +290,7 @@ def _situation_words(result: Result) -> str:
 
 
 def _option_line(option: OptionResult) -> str:
-    aims = aim_words(option.intent, option.status is Status.in_trials)
+    aims = aim_words(option.intent, option.in_trials)
     what = [line.removeprefix("What: ") for line in details(option) if line.startswith("What: ")]
     given = f" ({what[0]})" if what and what[0].lower() not in option.name.lower() else ""
     return f"- **{option.name}**{given}: {aims}. {_cite(option.citations)}"

@@ -852,16 +852,25 @@ def _other_cancer(builder: Builder, res: Res, cancer: CancerFound) -> bool:
 
 
 # Words that say a stage written beside them is not so ("not stage IV", "no M1", "stage IV ruled
-# out", "negative for distant metastasis"); those that say it is not sure are words.UNSURE.
+# out", "negative for distant metastasis"); those that say it is not sure are words.UNSURE. Read
+# in the clause that holds the stage only: "Stage IV, not resectable" is stage IV.
 DENIED = re.compile(r"(?i)\b(not|no|never|without|non|excluded|ruled out|rule out|r/o|"
                     r"negative for|free of)\b")  # fmt: skip
+CLAUSE_END = re.compile(r"[,;()]|\s-\s")  # "Stage IV, ...", "Stage IVB (...)", "Stage IV - ..."
 
 
-def _denied_or_doubted(builder: Builder, res: Res, text: str, what: str) -> bool:
-    """Whether a stage's words deny or doubt it ("not stage IV", "stage IV?", "possible M1"):
-    such words are never read as the stage they name (the record is listed unused, saying why),
-    as a profile's own words are refused (``words.stage``)."""
-    if DENIED.search(text) or words.UNSURE.search(text.lower()):
+def _clause(text: str, at: int) -> str:
+    """The part of ``text`` between the separators around position ``at``."""
+    start = max((m.end() for m in CLAUSE_END.finditer(text) if m.end() <= at), default=0)
+    end = next((m.start() for m in CLAUSE_END.finditer(text) if m.start() >= at), len(text))
+    return text[start:end].strip()
+
+
+def _denied_or_doubted(builder: Builder, res: Res, clause: str, text: str, what: str) -> bool:
+    """Whether the words of a stage's clause deny or doubt it ("not stage IV", "stage IV?",
+    "possible M1"): such words are never read as the stage they name (the record is listed
+    unused, saying why), as a profile's own words are refused (``words.stage``)."""
+    if DENIED.search(clause) or words.UNSURE.search(clause.lower()):
         said = f"its words say the {what} is not so, or not sure: {text!r}"
         if res.type == "Condition":  # the cancer's own stage: the Condition itself is used
             builder.warnings.append(f"the stage of {res.ref} is not read: {said[4:]}")
@@ -882,10 +891,11 @@ def _stage_words(builder: Builder, res: Res, concept: object) -> str | None:
             except words.NotUnderstood:
                 pass
     for text in _words(concept):
-        if _denied_or_doubted(builder, res, text, "stage"):
+        named = re.search(r"(?i)\b(stage|figo)\b", text)
+        clause = _clause(text, named.start() if named else 0)
+        if _denied_or_doubted(builder, res, clause, text, "stage"):
             continue
-        cut = re.sub(r"(?i)^.*?\b(stage|figo)\b", r"\1", text)
-        cut = re.sub(r"\s*\((qualifier value|finding)\)\s*$", "", cut)
+        cut = re.sub(r"(?i)^.*?\b(stage|figo)\b", r"\1", clause)
         try:
             value = words.stage(cut).value
         except words.NotUnderstood:
@@ -901,12 +911,13 @@ def _m_value(builder: Builder, res: Res, concept: object) -> str | None:
     if row is not None and row.get("m"):
         return "M" + str(row.get("m"))
     for text in _words(concept):
-        if _denied_or_doubted(builder, res, text, "M category"):
-            continue
         match = re.search(r"(?i)\b[cpy]{0,2}M([01])[a-d]?\b", text)
-        if match:
-            builder.warnings.append(f"the M category of {res.ref} is read from its words: {text!r}")
-            return "M" + match.group(1)
+        if match is None:
+            continue
+        if _denied_or_doubted(builder, res, _clause(text, match.start()), text, "M category"):
+            continue
+        builder.warnings.append(f"the M category of {res.ref} is read from its words: {text!r}")
+        return "M" + match.group(1)
     return None
 
 

@@ -184,6 +184,8 @@ class KnowledgeBase:
         for known in self.facts[fact].values:
             if known.id == value and known.which:
                 return known.which
+        if self.kind_of.get(value) == "drug_classes" and fact != "progressed_on":
+            return None  # a kind of drug's question asks which one stopped working
         return getattr(self.by_id.get(value), "which", None)
 
     def label(self, fact: str, value: str) -> str:

@@ -402,12 +402,8 @@ class Implied:
     told: str | None = None  # the reading in a person's words, for a reason that rests on it
 
 
-SPREAD_FAR = Any(
-    (
-        one_of("recurrence", frozenset({"distant"}), "came back far away"),
-        any_of("metastases", DISTANT_SITES, "spread to a distant organ"),
-    )
-)
+CAME_BACK_FAR = one_of("recurrence", frozenset({"distant"}), "came back far away")
+SPREAD_FAR = Any((CAME_BACK_FAR, any_of("metastases", DISTANT_SITES, "spread to a distant organ")))
 CERVIX = one_of("cancer", frozenset({"cervix"}), "cervical cancer")
 NOT_COME_BACK = one_of("recurrence", frozenset({"none"}), "has not come back")
 STAGE_EARLIER = one_of("stage", frozenset({"earlier"}), "stage 1 to 3")
@@ -503,14 +499,16 @@ IMPLIED: tuple[Implied, ...] = (
             (
                 CERVIX,
                 SPREAD_FAR,
-                # a stage not given, 4, or 1 to 3 (spread far after it means it came back); not 4A
-                Any((NO_STAGE, STAGE_4, STAGE_EARLIER)),
+                # a stage not given, 4, or 1 to 3 (spread far after it means it came back); 4A
+                # only when it came back far away (with spread alone, 4A is a contradiction)
+                Any((NO_STAGE, STAGE_4, STAGE_EARLIER, All((STAGE_4A, CAME_BACK_FAR)))),
             )
         ),
         if_unknown=False,
         why="Cervical cancer that has spread to distant organs, or came back there, is metastatic "
-        "(stage 4B): the options for metastatic or 4B disease apply (issue 9, rule 4). Stage 4A "
-        "given with distant spread stays a contradiction (below).",
+        "(stage 4B): the options for metastatic or 4B disease apply (issue 9, rule 4); so is "
+        "stage 4A that came back far away. Stage 4A given with distant spread and not said to "
+        "have come back stays a contradiction (below).",
         warning="stage: cervical cancer that has spread to distant organs is read as stage 4B "
         "(metastatic); the source is about stage 4, and your care team will confirm which "
         "options fit",
