@@ -14,7 +14,6 @@ from markupsafe import Markup, escape
 
 from onconav import render, words
 from onconav.kb import KnowledgeBase
-from onconav.kb.model import INTENT_WORDS
 from onconav.kb.provenance import Cited
 from onconav.result import OptionResult, Result, Status
 from onconav.web import form
@@ -60,7 +59,6 @@ def environment() -> jinja2.Environment:
         caveat_label=render.caveat_label,
         question_of=render.question_of,
         details=render.details,
-        intent_words=INTENT_WORDS,
         note_label=render.NOTE_LABEL,
         source_words=render.source_words,
         explain_url=explain_url,
