@@ -420,6 +420,10 @@ INTENT_WORDS = {"cure": "to cure", "control": "to control the cancer and help yo
                          "it is safe and works against the cancer; it may or may not help "
                          "you"}  # fmt: skip
 MODALITY_WORDS = {m: m.value.replace("_", " ").capitalize() for m in Modality}
+MODALITY_WORDS[Modality.bone_drugs] = "Drugs for cancer in the bones"
+MODALITY_WORDS[Modality.supportive_care] = "Care without cancer treatment and symptom relief"
+MODALITY_WORDS[Modality.care_setting] = "Where to be treated"
+MODALITY_WORDS[Modality.clinical_trial] = "Clinical trials"
 
 
 def aim_words(intents: Iterable[str], studied: bool = False) -> str:
@@ -431,10 +435,6 @@ def aim_words(intents: Iterable[str], studied: bool = False) -> str:
     if studied and "learn" not in intents:
         return f"being studied, to learn whether it works {words}"
     return words
-MODALITY_WORDS[Modality.bone_drugs] = "Drugs for cancer in the bones"
-MODALITY_WORDS[Modality.supportive_care] = "Care without cancer treatment and symptom relief"
-MODALITY_WORDS[Modality.care_setting] = "Where to be treated"
-MODALITY_WORDS[Modality.clinical_trial] = "Clinical trials"
 
 
 class Caveat(Model):
