@@ -230,7 +230,7 @@ def test_the_pdf_logs_none_of_the_persons_words(caplog: pytest.LogCaptureFixture
     """Rendering a report logs nothing of the document: WeasyPrint logged each character of a
     typed cancer name that no font has (one warning per character, in the server's log), and a
     line per step of its work."""
-    name = "\u092b\u0947\u092b\u0921\u093c\u0947 \u0915\u093e \u0915\u0948\u0902\u0938\u0930 \x01"
+    name = "\u092b\u0947\u092b\u0921\u093c\u0947 \u0915\u093e \u0915\u0948\u0902\u0938\u0930 \ue000"
     result = evaluate(parse_profile({"cancer": name, "stage": "4"}, KB), KB)
     with caplog.at_level(logging.DEBUG):
         assert report.pdf(result, KB).startswith(b"%PDF")
