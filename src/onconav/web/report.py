@@ -81,12 +81,12 @@ def pdf(
 ) -> bytes:
     """The report as PDF (WeasyPrint): A4, numbered pages. Nothing is fetched: the document has
     no external resources."""
-    import weasyprint  # type: ignore[import-untyped]  # only the report needs it, and it takes a while to import
-
     for name in ("weasyprint", "fontTools"):  # they log the document's words (each character of
         quiet = logging.getLogger(name)  # a typed name no font has), which no log may hold;
-        quiet.setLevel(logging.CRITICAL)  # their failures are raised, not only logged
-        quiet.propagate = False
+        quiet.setLevel(logging.CRITICAL)  # their failures are raised, not only logged. Before
+        quiet.propagate = False  # the import: importing WeasyPrint logs its own style sheets
+    import weasyprint  # type: ignore[import-untyped]  # only the report needs it, and it takes a while to import
+
     document = html(result, kb, passage, env, made)
     out = weasyprint.HTML(string=document, url_fetcher=_no_fetch).write_pdf()
     assert out is not None
