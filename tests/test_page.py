@@ -481,25 +481,6 @@ def test_a_value_quoted_in_a_mistake_is_cut_short() -> None:
     assert "y" * 40 + "\u2026" in message and "y" * 41 not in message, message
 
 
-PROSE = st.lists(st.from_regex(r"[A-Za-z]+('[a-z]+)?[,;:.()]?", fullmatch=True), min_size=1,
-                 max_size=6).map(" ".join)  # words, some with an apostrophe (cancer's, don't)
-
-
-@given(st.lists(st.tuples(PROSE, st.text(max_size=80)), min_size=1, max_size=4), PROSE)
-@SETTINGS
-def test_a_message_keeps_every_word_outside_the_values_it_quotes(
-    parts: list[tuple[str, str]], last: str
-) -> None:
-    """Only a value quoted over 40 characters is cut (as words.cut cuts it): the words between two
-    values quoted, and a word's apostrophe, were taken for one long value and cut away ("'possibly
-    stomach'is not sure ... give…'unknown'")."""
-    message = " ".join(f"{prose} {words.shown(value)}" for prose, value in parts) + " " + last
-    short = page._short_quotes(message)
-    expected = " ".join(f"{prose} {words.shown(words.cut(value) if len(value) > 40 else value)}"
-                        for prose, value in parts) + " " + last  # fmt: skip
-    assert short == expected
-
-
 @pytest.mark.parametrize(("query", "message"), [
     ("cancer=possibly%20stomach&stage=4", "Where the cancer started: 'possibly stomach' is not "
      "sure or says what it is not; give where the cancer started as far as it is known, or "

@@ -1397,3 +1397,35 @@ def test_posted_words_that_read_as_nothing_are_refused_beside_an_empty_list(
     data = {"cancer": "rectum", "stage": "4", field: [], "as_typed": {field: words_}}
     with pytest.raises(ProfileError, match=rf"as_typed\.{field}: does not read as"):
         parse_profile(data, KB)
+
+
+PROSE = st.lists(st.from_regex(r"[A-Za-z]+('[a-z]+)?[,;:.()]?", fullmatch=True), min_size=1,
+                 max_size=6).map(" ".join)  # words, some with an apostrophe (cancer's, don't)
+
+
+@given(st.lists(st.tuples(PROSE, st.text(max_size=80)), min_size=1, max_size=4), PROSE)
+@settings(max_examples=100, deadline=None)
+def test_a_message_keeps_every_word_outside_the_values_it_quotes(
+    parts: list[tuple[str, str]], last: str
+) -> None:
+    """Only a value quoted over 40 characters is cut (as words.cut cuts it): the words between two
+    values quoted, and a word's apostrophe, were taken for one long value and cut away ("'possibly
+    stomach'is not sure ... give…'unknown'")."""
+    message = " ".join(f"{prose} {words.shown(value)}" for prose, value in parts) + " " + last
+    short = words.short_quotes(message)
+    expected = " ".join(f"{prose} {words.shown(words.cut(value) if len(value) > 40 else value)}"
+                        for prose, value in parts) + " " + last  # fmt: skip
+    assert short == expected
+
+
+def test_a_refusal_cuts_the_values_its_messages_quote_for_every_front_end() -> None:
+    """The API's and CDS Hooks' field errors (``problems.field_errors``) cut a value a message
+    quotes as the page does: only the API's own refusals had cut them."""
+    from onconav.profile import Problem
+    from onconav.web.problems import field_errors
+
+    long = "x" * 300
+    (error,) = field_errors([Problem(field="cancer", value=long, accepted=(),
+                                     message=f"{words.shown(long)} is not known")])  # fmt: skip
+    assert error.message == f"{words.shown(words.cut(long))} is not known"
+    assert error.value == long  # the value given is sent back whole, once

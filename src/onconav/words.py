@@ -11,6 +11,7 @@ descriptions, which are the same whatever the data says.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import unicodedata
@@ -35,6 +36,30 @@ def cut(text: str, most: int = TYPED_SHOWN) -> str:
     in, the page, the report and every other view repeat at most this much of them."""
     text = " ".join(text.split())
     return text if len(text) <= most else text[:most].rstrip() + "\u2026"
+
+
+# A value a mistake's message quotes, as ``shown`` quotes it (a Python string literal: '...',
+# or "..." when it holds an apostrophe, a backslash or a quote inside escaped): it opens after no
+# letter and closes before none, so that the apostrophe of "cancer's" and the words between two
+# values quoted are never taken for a value (they were, and the message was cut short).
+QUOTED = re.compile(r"""(?<!\w)('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")(?!\w)""")
+
+
+def short_quotes(message: str) -> str:
+    """A message with each value it quotes (``QUOTED``) over ``TYPED_SHOWN`` characters cut
+    as ``cut`` cuts (a name of 1,000 characters typed was quoted whole); every other word of
+    the message kept as it is."""
+
+    def short(found: re.Match[str]) -> str:
+        try:
+            value = ast.literal_eval(found.group(1))
+        except (ValueError, SyntaxError):
+            return found.group(0)
+        if not isinstance(value, str) or len(value) <= TYPED_SHOWN:
+            return found.group(0)
+        return shown(cut(value))
+
+    return QUOTED.sub(short, message)
 
 
 def listed(names: list[str], most: int = 5) -> str:

@@ -51,7 +51,7 @@ from onconav.schemas import profile_schema
 from onconav.search import SearchError, SearchResult, build_index
 from onconav.search.index import LIMIT_MAX, MAX_QUERY_CHARS
 from onconav.web.cds_hooks import add_cds_hooks
-from onconav.web.page import SECURITY_HEADERS, _short_quotes, add_page
+from onconav.web.page import SECURITY_HEADERS, add_page
 from onconav.web.problems import (
     PROBLEM,
     FieldError,
@@ -551,14 +551,12 @@ def _parameters_refused(request: Request, known: tuple[str, ...], what: str,
 
 def _refusal(status: int, problems: list[Problem]) -> Response:
     """The problem document refusing ``problems`` (at most 20, and a count of the rest): each
-    value a message quotes over 40 characters cut, as the page's messages cut them
-    (``page._short_quotes``), and each field named at most 60 characters (a symptom of 250 KB
-    came back in the detail, the message and the value: 750 KB); the value given is sent back
-    whole, once."""
+    value a message quotes over 40 characters cut (``problems.field_errors``), and each field
+    named at most 60 characters (a symptom of 250 KB came back in the detail, the message and
+    the value: 750 KB); the value given is sent back whole, once."""
     errors = field_errors(at_most(problems))
     for error in errors:
         error.field = cut(error.field, NAME_SHOWN)
-        error.message = _short_quotes(error.message)
     return problem(status, detail="; ".join(f"{e.field}: {e.message}" for e in errors),
                    errors=errors)  # fmt: skip
 

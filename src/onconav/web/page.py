@@ -13,7 +13,6 @@ as a person types.
 
 from __future__ import annotations
 
-import ast
 import base64
 import hashlib
 import re
@@ -36,6 +35,7 @@ from onconav.search import Index, SearchError
 from onconav.web import form, report
 from onconav.web.problems import parameters_refused
 from onconav.web.views import HERE, answer_context, environment
+from onconav.words import short_quotes
 
 # Everything the page loads comes from this server; no script or style is written inline.
 CSP = (
@@ -43,11 +43,6 @@ CSP = (
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 PAGE_METHODS = ["GET", "HEAD"]  # HEAD answers as GET does (uvicorn sends no body)
-# A value a mistake's message quotes, as words.shown quotes it (a Python string literal: '...',
-# or "..." when it holds an apostrophe, a backslash or a quote inside escaped): it opens after no
-# letter and closes before none, so that the apostrophe of "cancer's" and the words between two
-# values quoted are never taken for a value (they were, and the message was cut short).
-QUOTED = re.compile(r"""(?<!\w)('(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")(?!\w)""")
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -131,7 +126,7 @@ def add_page(
                          "choose one of them, or I don't know")  # fmt: skip
             else:
                 words = words.split("; accepted:")[0]  # a long list of what is accepted
-            message = f"{labels.get(name, problem.field)}: {_short_quotes(words)}"
+            message = f"{labels.get(name, problem.field)}: {short_quotes(words)}"
             at = _at(by_name[name], problem) if name in by_name else ""
             out.setdefault(name, []).append(Mistake(message, at))
         # in the order of the form's questions, as a person goes through them (the form's own
@@ -278,18 +273,3 @@ def _said(value: object) -> str:
     return f"“{words.cut(str(value))}”" if value not in (None, "") else "The answer"
 
 
-def _short_quotes(message: str) -> str:
-    """A message with each value it quotes (``QUOTED``) over ``words.TYPED_SHOWN`` characters cut
-    as words.cut cuts (a name of 1,000 characters typed was quoted whole); every other word of
-    the message kept as it is."""
-
-    def short(found: re.Match[str]) -> str:
-        try:
-            value = ast.literal_eval(found.group(1))
-        except (ValueError, SyntaxError):
-            return found.group(0)
-        if not isinstance(value, str) or len(value) <= words.TYPED_SHOWN:
-            return found.group(0)
-        return words.shown(words.cut(value))
-
-    return QUOTED.sub(short, message)

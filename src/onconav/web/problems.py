@@ -99,9 +99,12 @@ def parameters_refused(params: Sequence[tuple[str, str]], known: Sequence[str],
 
 
 def field_errors(problems: list[Problem]) -> list[FieldError]:
+    """Each problem as a field error, its message with each value it quotes cut at 40
+    characters (``words.short_quotes``, as the page's messages are), for the API and CDS Hooks
+    alike."""
     return [
         FieldError(field=p.field, value=jsonable(p.value), accepted=list(p.accepted),
-                   message=p.message)
+                   message=words.short_quotes(p.message))
         for p in problems
     ]  # fmt: skip
 
