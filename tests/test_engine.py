@@ -533,6 +533,32 @@ def test_a_reason_says_you_did_not_list_only_of_a_list_you_gave(pair, had, said)
 
 
 @SETTINGS
+@given(cancer=st.sampled_from(CANCERS), stage=st.sampled_from(["1", "2", "3"]),
+       fields=st.fixed_dictionaries({}, optional={
+           k: v for k, v in FIELDS.items() if k not in ("stage", "recurrence")}))  # fmt: skip
+@example(cancer="stomach", stage="3", fields={})  # phase I trials asked what stopped working
+def test_stage_1_to_3_not_said_to_have_come_back_asks_what_decides_it_if_it_did(
+    cancer: str, stage: str, fields: dict[str, Any]
+) -> None:
+    """For stage 1 to 3 not known to have come back, an option applies only if it came back; its
+    missing facts are whether it came back and what would still decide it then (those of the
+    same person saying it came back, the place not said), nothing else. Phase I trials for
+    stomach cancer (for cancer that came back, or after a drug stopped working) asked which
+    treatments stopped working, which decides nothing there."""
+    kb = shared_kb()
+    unsure = parse_profile(to_profile(cancer, {**fields, "stage": stage}), kb)
+    assume(facts_of(unsure, kb).row["recurrence"] is None)  # spread far: read as came back
+    came_back = parse_profile(to_profile(cancer, {**fields, "stage": stage, "recurrence": "yes"}),
+                              kb)  # fmt: skip
+    then = {o.id: o for o in evaluate(came_back, kb).options}
+    for option in evaluate(unsure, kb).options:
+        if option.status in (Status.not_suitable, Status.declined):
+            continue
+        asked_then = {m.fact for m in then[option.id].missing}
+        assert {m.fact for m in option.missing} == asked_then | {"recurrence"}, option.id
+
+
+@SETTINGS
 @given(pair=partial_and_more())
 def test_unknown_never_behaves_like_a_negative(pair) -> None:  # type: ignore[no-untyped-def]
     """Whatever is unknown, no option is not_suitable unless a known fact rules it out."""

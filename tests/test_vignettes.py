@@ -54,6 +54,8 @@ def test_vignette(kb, sources: Path, vignette: dict[str, Any]) -> None:  # type:
         )
         if "missing" in expected:
             assert set(expected["missing"]) <= {m.fact for m in got.missing}, option_id
+        if "missing_only" in expected:  # these and nothing else
+            assert [m.fact for m in got.missing] == expected["missing_only"], option_id
         if "reason" in expected:
             assert got.reason and expected["reason"].lower() in got.reason.lower(), got.reason
         if "not_chosen" in expected:

@@ -33,6 +33,7 @@ from onconav.logic import (
     advanced,
     decide,
     hit_truth,
+    if_it_came_back,
     in_scope,
     leaf_truth,
     relieves,
@@ -162,14 +163,22 @@ def missing_facts(rules: Rules, row: dict[str, FactValue], status: Status, condi
     chosen), in the order asked: the condition's undecided facts, then whether what it gives
     stopped working or cannot be had, then, for stage 1 to 3, whether the cancer came back. The
     one rule for every engine (the cohort's Python engine sorts them; ``sql.missing_sql`` is its
-    SQL, checked against this by the cohort's tests)."""
+    SQL, checked against this by the cohort's tests).
+
+    For stage 1 to 3 not known to have come back, the condition is read as if it came back
+    (``if_it_came_back``): had it not, the option would not be suitable whatever the other
+    facts, so a fact that decides the condition only for cancer that has not come back decides
+    nothing (phase I trials, for cancer that came back or after a drug stopped working, asked
+    which treatments stopped working)."""
     if status in (Status.not_suitable, Status.declined):
         return []
-    undecided = undecided_facts(rules.when, row) if condition is Truth.UNKNOWN else []
+    gate = advanced(row)
+    read = if_it_came_back(row) if gate is Truth.UNKNOWN else row
+    undecided = undecided_facts(rules.when, read) if condition is Truth.UNKNOWN else []
     if out is Truth.UNKNOWN:  # what it gives may have stopped working
         unsure = {r.fact for r in rules.ruled_out if hit_truth(r, row) is Truth.UNKNOWN}
         undecided += [f for f in ("progressed_on", "cannot_have") if f in unsure - set(undecided)]
-    if advanced(row) is Truth.UNKNOWN and "recurrence" not in undecided:
+    if gate is Truth.UNKNOWN and "recurrence" not in undecided:
         undecided.append("recurrence")  # stage 1 to 3: whether it came back decides
     return undecided
 

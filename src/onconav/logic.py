@@ -189,6 +189,13 @@ def advanced(facts: Facts) -> Truth:
     return ~leaf_truth(NOT_COME_BACK, facts.get("recurrence"))
 
 
+def if_it_came_back(facts: Facts) -> dict[str, FactValue]:
+    """The facts as if the cancer came back, the place not said: for stage 1 to 3 not known to
+    have come back, an option applies only if it did, so its condition is read this way to know
+    which facts would still decide it (``engine.missing_facts``)."""
+    return {**facts, "recurrence": "yes"}
+
+
 def relieves(rules: Rules, facts: Facts) -> bool:
     """Whether the option is for a symptom the person has (one of its symptom tests is TRUE)."""
     return any(leaf_truth(t, facts.get(t.fact)) is Truth.TRUE for t in rules.relief)
@@ -395,6 +402,19 @@ def advanced_sql(leaf: Leaf = leaf_sql) -> str:
     return (f"(CASE WHEN {leaf(STAGE_EARLIER)} IS NOT TRUE THEN TRUE "
             f"ELSE NOT {leaf(NOT_COME_BACK)} END)")  # fmt: skip
 
+
+
+def if_it_came_back_sql(leaf: Leaf) -> Leaf:
+    """``leaf`` with each test of whether the cancer came back answered as ``if_it_came_back``
+    answers it (a constant)."""
+    answers = {Truth.TRUE: "TRUE", Truth.FALSE: "FALSE", Truth.UNKNOWN: "CAST(NULL AS BOOLEAN)"}
+
+    def asked(test: Test) -> str:
+        if test.fact != "recurrence":
+            return leaf(test)
+        return answers[leaf_truth(test, if_it_came_back({})["recurrence"])]
+
+    return asked
 
 
 def because_sql(rules: Rules, leaf: Leaf = leaf_sql) -> str:

@@ -21,6 +21,7 @@ from onconav.logic import (
     because_sql,
     column,
     hit_sql,
+    if_it_came_back_sql,
     implied_sql,
     leaf_sql,
     quote,
@@ -73,8 +74,18 @@ def missing_sql(rules: Rules, leaf: Leaf, dialect: Dialect) -> str:
     (the python engine's is ``cohort.engines.missing_facts``)."""
     found: dict[str, list[str]] = {}
     _undecided_sql(rules.when, [], found, leaf)
-    whens: dict[str, list[str]] = {f: [f"({column('_condition')} IS NULL AND ({' OR '.join(c)}))"]
-                                   for f, c in found.items()}  # fmt: skip
+    came_back: dict[str, list[str]] = {}  # stage 1 to 3 not known to have come back
+    _undecided_sql(rules.when, [], came_back, if_it_came_back_sql(leaf))
+    unknown = f"{column('_condition')} IS NULL"
+    if came_back == found:  # the condition asks nothing of whether the cancer came back
+        whens = {f: [f"({unknown} AND ({' OR '.join(c)}))"] for f, c in found.items()}
+    else:
+        gate = advanced_sql(leaf)
+        whens = {f: [] for f in {**found, **came_back}}
+        for f, c in found.items():
+            whens[f].append(f"({gate} IS NOT NULL AND {unknown} AND ({' OR '.join(c)}))")
+        for f, c in came_back.items():
+            whens[f].append(f"({gate} IS NULL AND {unknown} AND ({' OR '.join(c)}))")
     for r in rules.ruled_out:
         if r.fact in ("progressed_on", "cannot_have"):
             unsure = f"({column('_ruled_out')} IS NULL AND {hit_sql(r, leaf)} IS NULL)"
