@@ -144,6 +144,14 @@ def test_a_stage_of_two_digits_is_refused(typed: str) -> None:
         parse_profile({"cancer": "rectum", "stage": typed}, KB)
 
 
+@pytest.mark.parametrize("typed", ["-4", "\u22124", "- 4", "-IV", "-IVB", "-4B", "\u20133"])
+def test_a_stage_with_a_minus_in_front_is_refused(typed: str) -> None:
+    """A minus sign in front of a stage is no stage, as the number -4 is none: "-4" was read as
+    stage 4 (the sign dropped with the other marks)."""
+    with pytest.raises(ProfileError, match=r"stage: .* is not accepted"):
+        parse_profile({"cancer": "rectum", "stage": typed}, KB)
+
+
 # --------------------------------------------------------------------------------------------
 # Biomarkers
 # --------------------------------------------------------------------------------------------

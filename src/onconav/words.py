@@ -185,6 +185,8 @@ def stage(value: object) -> Reading:
         raise NotUnderstood(value, STAGE_ACCEPTED, STAGE_VALUES)
     _sure(value, STAGE_ACCEPTED, STAGE_VALUES)
     text = str(value).strip().lower()
+    if re.match(r"[-\u2212\u2013]\s*(\d|[iv]+[ab]?\b)", text):
+        raise NotUnderstood(value, STAGE_ACCEPTED, STAGE_VALUES)  # "-4", as the number -4 is
     outside = re.sub(r"\([^()]*\)", " ", text).strip()  # "Stage IVB (FIGO 2018)": the stage
     if outside and outside != text:
         try:
