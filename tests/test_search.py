@@ -64,7 +64,7 @@ def test_recall_and_mrr_beat_plain_bm25(kb: KnowledgeBase, index: Index, sources
     questions = load_questions(QUESTIONS)
     ours = measure(index, questions)
     plain = measure(build_index(kb, sources, synonyms=False, boost=False), questions)
-    # The issue's target is 0.95; measured 0.959 (70 of 73), see docs/search.md.
+    # The issue's target is 0.95; see docs/search.md for the figure measured.
     assert ours.recall_at_3 >= 0.95, ours.missed
     assert ours.recall_at_3 >= plain.recall_at_3 + 0.10, (ours, plain)
     assert ours.mrr > plain.mrr
@@ -362,9 +362,9 @@ def test_a_word_found_only_in_another_cancers_sources_is_named(
                for n in result.notices), result.notices  # fmt: skip
     plain = index.search("can radiation help bone pain", cancer="cervix")
     assert not any("is in no source on" in n for n in plain.notices), plain.notices
-    # the words found nowhere bring no notice either (no source has them)
-    assert not any("zzzzqqq" in n for n in index.search("zzzzqqq chemotherapy",
-                                                        cancer="cervix").notices)  # fmt: skip
+    # a word found nowhere is not said to be in other cancers' sources (its own notice, below)
+    assert not any("zzzzqqq" in n and "is in no source on" in n
+                   for n in index.search("zzzzqqq chemotherapy", cancer="cervix").notices)
 
 
 def test_a_passage_left_out_beside_a_better_one_names_its_citers_there(index: Index) -> None:
@@ -795,3 +795,145 @@ def test_the_quick_test_of_a_spelling_passes_over_no_word_a_rule_would_change(wo
     for pattern, replacement in text_words.SPELLINGS:
         ruled = pattern.sub(replacement, ruled)
     assert text_words.american(word) == ruled
+
+
+# --------------------------------------------------------------------------------------------
+# The review of December 2026 (2): a chosen cancer's own passages, places, words found nowhere,
+# "HER 2", other scripts, the user's own words in "matched", caveats
+# --------------------------------------------------------------------------------------------
+
+
+def test_a_chosen_cancers_own_passages_come_before_general_ones_of_similar_score(
+    index: Index,
+) -> None:
+    """"pain" with --cancer cervix showed ten passages of the general source; the cervical
+    passages on relieving pain were 11th and 12th, never shown ("bleeding": 9th)."""
+    first = index.search("pain", limit=3, cancer="cervix").hits
+    assert "ccs-cervical-stage4" in {h.citations[0].source for h in first}, first
+    bleeding = index.search("bleeding", limit=5, cancer="cervix").hits
+    assert "ccs-cervical-stage4" in {c.source for h in bleeding for c in h.citations}, bleeding
+    # a boost, not a filter: the general passage on nerve pain still comes first
+    assert index.search("pain", limit=1, cancer="cervix").hits[0].citations[0].source == (
+        "acs-advanced")
+
+
+def test_a_narrower_name_of_a_symptom_or_site_leads_to_its_main_name_alone(
+    kb: KnowledgeBase, index: Index
+) -> None:
+    """Every name of "bleeding from the stomach or bowel" was a synonym of every other, so
+    "rectal bleeding", "black stools" and "throwing up blood" found the same five hits, through
+    "bowel bleeding" and "stomach bleeding": the place was lost. An other name of a symptom or a
+    site ("spine" for bone) now leads to the main name alone."""
+    for kind in ("symptoms", "sites"):
+        for record in getattr(kb.data, kind):
+            main, *others = [tuple(text_words.terms(n)) for n in record.names()]
+            for terms in others:
+                if terms == main or not terms:
+                    continue
+                reached = {n.terms for n in index.names[terms] if n.entry == record.id}
+                assert reached <= {terms, main}, (record.id, terms, reached)
+    tops = []
+    for question in ("rectal bleeding", "black stools", "throwing up blood"):
+        hits = index.search(question, limit=5).hits
+        vias = {m.via for h in hits for m in h.matches if m.via}
+        assert vias <= {"bleeding from the stomach or bowel"}, (question, vias)
+        tops.append([(h.kind, h.citations[0].label()) for h in hits])
+    assert len({tuple(t) for t in tops}) > 1, tops
+
+
+def test_a_word_that_matches_nothing_is_named_with_the_name_it_may_be(index: Index) -> None:
+    """"cervicle cancer treatment" showed hits for "cancer treatment" and said nothing of
+    "cervicle": suggestions came only with no hit at all."""
+    result = index.search("cervicle cancer treatment")
+    assert result.hits
+    assert any("“cervicle” is in no passage or entry" in n and "“cervical”" in n
+               for n in result.notices), result.notices  # fmt: skip
+    nowhere = index.search("zzzzqqq chemotherapy", cancer="cervix")
+    assert any("“zzzzqqq” is in no passage or entry" in n and "did you mean" not in n
+               for n in nowhere.notices), nowhere.notices  # fmt: skip
+    assert not any("no passage or entry" in n for n in index.search("chemotherapy").notices)
+    assert index.search("cervicle").notices == []  # no hit: the suggestions say it
+
+
+@pytest.mark.parametrize("question", ["what is HER 2", "HER 2", "is it her 2 positive", "her 2+",
+                                      "HER 2 status for stomach cancer", "her 2 3+"])
+def test_her_2_written_as_the_name_is_her2(index: Index, question: str) -> None:
+    """"what is HER 2" was refused as having no word to look for ("her" is a common word and
+    "2" a lone digit); "HER" in capitals, or a result after it, is the name."""
+    result = index.search(question)
+    assert "her2" in {m.words.split()[0] for h in result.hits for m in h.matches}, result.hits
+
+
+@pytest.mark.parametrize("question", ["Her 2 sons", "HER 2 SONS", "her 2 sons are with her"])
+def test_her_2_not_written_as_the_name_is_not_her2(index: Index, question: str) -> None:
+    hits = index.search(question).hits
+    assert not any(m.words.startswith("her2") for h in hits for m in h.matches), question
+
+
+@pytest.mark.parametrize("question", ["化疗", "Лонсурф", "what is 化疗"])
+def test_a_question_in_another_script_is_told_only_english_is_searched(
+    index: Index, run: Run, question: str
+) -> None:
+    """"化疗" and "Лонсурф" were refused as having "no word to look for (marks, a letter or digit
+    alone ...)": they have words, in a script the search does not read."""
+    with pytest.raises(SearchError, match="only English words are searched") as error:
+        index.search(question)
+    assert error.value.problem.field == "q"
+    done = run("search", question)
+    assert done.status == 2 and "only English words are searched" in done.errors()[0]
+    with pytest.raises(SearchError, match="no word to look for"):
+        index.search("?!...")
+    mixed = index.search("chemo 化疗")
+    assert mixed.hits and any("“化疗” was left out" in n for n in mixed.notices), mixed.notices
+
+
+@pytest.mark.parametrize("question", ["liver", "radiation", "chemo liver", "spread to the liver",
+                                      "radiation for bleeding"])  # fmt: skip
+def test_matched_names_the_users_own_words_when_the_hit_has_them(
+    index: Index, question: str
+) -> None:
+    """A passage saying "liver" was explained "liver (as hepatic)", the entry on radiation
+    therapy "radiation (as RT)": the synonym scored more, but the hit has the words given."""
+    for hit in index.search(question, limit=20).hits:
+        shown = [hit.text or ""]
+        if hit.entry is not None:
+            shown += _shown_words(index.kb.by_id[hit.entry.id])
+        has = set(text_words.terms(" ".join(shown)))
+        for match in hit.matches:
+            if set(text_words.terms(match.words)) <= has:
+                assert match.via is None, (question, hit.rank, match)
+
+
+def _shown_words(record: object) -> list[str]:
+    """An entry's names and plain words, as a hit shows or names them (not its caveats)."""
+    words = [t for a in ("name", "title", "description", "text", "note")
+             if isinstance(t := getattr(record, a, None), str)]  # fmt: skip
+    return [*words, *getattr(record, "aliases", [])]
+
+
+def test_command_names_a_word_that_matches_nothing(run: Run) -> None:
+    done = run("search", "cervicle cancer treatment", "--limit", "1")
+    assert done.status == 0, done.stderr
+    assert "Note: “cervicle” is in no passage or entry" in done.stdout
+    assert "Did you mean “cervical”?" in done.stdout
+
+
+def test_the_console_example_in_the_docs_is_what_the_command_prints(
+    run: Run, sources: Path
+) -> None:
+    """docs/search.md showed scores 5.45 and 4.77 where the command printed 5.46 and 4.78: each
+    line of the example is a line the command prints ("..." stands for the rest of a line)."""
+    import shlex
+
+    docs = (Path(__file__).parents[1] / "docs" / "search.md").read_text(encoding="utf-8")
+    block = docs.split("```console\n", 1)[1].split("```", 1)[0].splitlines()
+    args = shlex.split(block[0].removeprefix("$ onconav "))
+    args[args.index("--sources") + 1] = str(sources)
+    done = run(*args)
+    assert done.status == 0, done.stderr
+    printed = [line.rstrip() for line in done.stdout.splitlines()]
+    for line in block[1:]:
+        head, dots, _ = line.rstrip().partition("...")
+        if dots and not head.strip():
+            continue
+        assert any(p == head or (dots and p.startswith(head)) for p in printed), line

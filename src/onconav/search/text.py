@@ -75,13 +75,23 @@ class Word:
     term: str
 
 
-def fold(text: str) -> str:
+def fold(text: str, lower: bool = True) -> str:
     """Lower case, accents dropped; any other character that is not ASCII parts words: a space
     as a space, a mark (a curly apostrophe, a dash, a registered sign) as "-" does: "can’t" is
-    "can-t", as "can't" is "can't", not the word "cant"; "HER‑2" is "her-2"."""
+    "can-t", as "can't" is "can't", not the word "cant"; "HER‑2" is "her-2". ``lower=False``
+    keeps the case, each character where the folded text has it (to see how a word was
+    written: "HER 2")."""
     decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c if c.isascii() else "" if unicodedata.combining(c) else
-                   " " if c.isspace() else "-" for c in decomposed).lower()  # fmt: skip
+    folded = "".join(c if c.isascii() else "" if unicodedata.combining(c) else
+                     " " if c.isspace() else "-" for c in decomposed)  # fmt: skip
+    return folded.lower() if lower else folded
+
+
+def latin(text: str) -> bool:
+    """Whether a text has no letter or at least one letter of the Latin script (accented or
+    not): "化疗" and "Лонсурф" have letters, none of them Latin, and no word the search reads."""
+    letters = [c for c in text if c.isalpha()]
+    return not letters or any(unicodedata.name(c, "").startswith("LATIN") for c in letters)
 
 
 def stemmer() -> Stemmer.Stemmer:
