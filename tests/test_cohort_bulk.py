@@ -235,9 +235,10 @@ def test_a_folder_that_is_not_an_export_is_one_line(
 @pytest.mark.parametrize("engine", ["duckdb", "python"])
 def test_a_patient_whose_id_is_blank_is_in_the_quarantine(run: Run, tmp_path: Path,
                                                           engine: str) -> None:  # fmt: skip
-    """A Patient whose id is blank (" ", and the resources that refer to it) is one row with no
-    patient_id, quarantined as one: it was counted as quarantined and left out of the
-    quarantine (taken for a line that is not a resource, whose reason is put back)."""
+    """A Patient whose id is blank (" ") is "a Patient without an id", and each resource that
+    refers to "Patient/ " names no Patient, each line with its file and line number: they were
+    one row quarantined as "patient_id: missing", which told the analyst nothing of where (and,
+    before, counted as quarantined and left out of the quarantine)."""
     source = ROOT / "tests" / "fhir" / "gej-m1-her2-negative.json"
     text = source.read_text().replace('"p-gej"', '" "').replace("Patient/p-gej", "Patient/ ")
     resources = [e["resource"] for e in json.loads(text)["entry"]]
@@ -247,12 +248,14 @@ def test_a_patient_whose_id_is_blank_is_in_the_quarantine(run: Run, tmp_path: Pa
     done = run("cohort", str(folder), "--out", str(out), "--quiet", "--engine", engine)
     assert done.status == 0, done.stderr
     summary = json.loads((tmp_path / "out.summary.json").read_text())
-    assert (summary["rows"], summary["answered"], summary["quarantined"]) == (2, 0, 2)
-    assert quarantined(tmp_path / "out.quarantine.csv") == [
-        (1, None, "patient_id: missing"),
-        (2, None, f"Condition.ndjson line {last(folder / 'Condition.ndjson')}: not JSON "
-                  "(Expecting property name enclosed in double quotes at column 2)"),
-    ]
+    lines = len(resources) + 1
+    assert (summary["rows"], summary["answered"], summary["quarantined"]) == (lines, 0, lines)
+    reasons = [why for _, who, why in quarantined(tmp_path / "out.quarantine.csv") if not who]
+    assert "Patient.ndjson line 1: a Patient without an id" in reasons
+    referring = [why for why in reasons if "names no Patient by id" in why]
+    assert len(referring) == len(resources) - 1 and all("'Patient/ '" in w for w in referring)
+    assert (f"Condition.ndjson line {last(folder / 'Condition.ndjson')}: not JSON (Expecting "
+            "property name enclosed in double quotes at column 2)") in reasons  # fmt: skip
 
 
 def test_a_reference_is_read_as_the_mapping_reads_it(run: Run, tmp_path: Path) -> None:
@@ -340,3 +343,46 @@ def test_a_line_whose_patient_cannot_be_known_is_quarantined(run: Run, tmp_path:
     assert summary["notes"] == [
         "notes.txt: not read (a file; an export's files are read by their names, Type.ndjson)",
         "old: not read (a folder; an export's files are read by their names, Type.ndjson)"]
+
+
+def test_a_fault_of_the_mapping_and_a_record_about_a_group_are_each_accounted_for(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fault of the FHIR mapping on one record quarantines that patient, with the fault, and
+    the run goes on (it stopped the whole run with a traceback); a Condition about a Group that
+    no patient's record refers to is quarantined with its line (it was dropped without a
+    word)."""
+    rectal = {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "C20"}]}
+    resources = [
+        {"resourceType": "Patient", "id": "p1"},
+        {"resourceType": "Condition", "id": "c1", "subject": {"reference": "Patient/p1"},
+         "code": rectal},
+        {"resourceType": "Patient", "id": "p2"},
+        {"resourceType": "Condition", "id": "c2", "subject": {"reference": "Patient/p2"},
+         "code": rectal},
+        {"resourceType": "Condition", "id": "c4", "subject": {"reference": "Group/g1"},
+         "code": rectal},
+    ]  # fmt: skip
+    folder = tmp_path / "export"
+    write_folder(folder, resources, {})
+    reading = bulk.read_resources
+
+    def faulty(found: list[dict[str, Any]], kb: Any) -> Any:
+        if any(r.get("id") == "p2" for r in found):
+            raise TypeError("'NoneType' object is not iterable")
+        return reading(found, kb)
+
+    monkeypatch.setattr(bulk, "read_resources", faulty)
+    out = tmp_path / "out.parquet"
+    done = run("cohort", str(folder), "--out", str(out), "--quiet")
+    assert done.status == 0, done.stderr
+    assert set(statuses(out)) == {"p1"}
+    bad = quarantined(tmp_path / "out.quarantine.csv")
+    reasons = {who or why.split(":")[0]: why for _, who, why in bad}
+    assert reasons["p2"] == ("could not be read: a fault in onconav's FHIR mapping (TypeError: "
+                             "'NoneType' object is not iterable); please report it")  # fmt: skip
+    assert reasons["Condition.ndjson line 3"] == (
+        "Condition.ndjson line 3: 'Condition/c4': about 'Group/g1', no one patient, and no "
+        "patient's record refers to it, so it is not read")  # fmt: skip
+    summary = json.loads((tmp_path / "out.summary.json").read_text())
+    assert summary["rows"] == 3 == summary["answered"] + summary["quarantined"]

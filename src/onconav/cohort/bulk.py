@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from onconav import words
 from onconav.cohort.reasons import cut, reason
 from onconav.fhir import FhirError, read_resources
 from onconav.kb import KnowledgeBase
@@ -59,6 +60,7 @@ class Flat:
     people: int = 0
     unreadable: int = 0
     bad_lines: list[str] = field(default_factory=list)
+    referred: set[str] = field(default_factory=set)  # the shared resources a record refers to
     notes: list[str] = field(default_factory=list)
     more_notes: int = 0
 
@@ -96,7 +98,7 @@ def key_of(reference: object) -> str | None:
 def patient_of(reference: object) -> str | None:
     """The Patient id a reference names (``Patient/123``, a full URL, a version), or None."""
     key = key_of(reference)
-    if key is not None and key.startswith("Patient/") and key.count("/") == 1 and key[8:]:
+    if key is not None and key.startswith("Patient/") and key.count("/") == 1 and key[8:].strip():
         return key[8:]
     return None
 
@@ -106,8 +108,8 @@ def owner(resource: dict[str, Any]) -> str | None:
     ``patient`` refers to; None for a resource about no one patient, or whose patient cannot be
     known (``whose``)."""
     if resource.get("resourceType") == "Patient":
-        ident = resource.get("id")
-        return ident if isinstance(ident, str) and ident else None
+        ident = resource.get("id")  # blank ("  "): no id, as none at all
+        return ident if isinstance(ident, str) and ident.strip() else None
     return patient_of(resource.get("subject")) or patient_of(resource.get("patient"))
 
 
@@ -212,11 +214,29 @@ def flatten(folder: Path, kb: KnowledgeBase, work: Path) -> Flat:
                                                "reason": problem}) + "\n")  # fmt: skip
                     flat.unreadable += 1
             part.unlink()
+        flat.bad_lines += _about_no_patient(shared, flat.referred)
         for row_number, why in enumerate(flat.bad_lines, start=flat.people + 1):
             table.write(json.dumps({"patient_id": None}) + "\n")  # a row, so the run counts it
             problems.write(json.dumps({"patient_id": None, "row": row_number,
                                        "reason": why}) + "\n")  # fmt: skip
     return flat
+
+
+def _about_no_patient(shared: dict[str, tuple[str, str]], referred: set[str]) -> list[str]:
+    """The lines of resources about a Group, a Location, ... (a ``subject`` or ``patient`` that
+    is no one patient) that no patient's record refers to: not read, each said with where it is
+    (a Condition about a Group had been dropped without a word). Medications, Organizations
+    and other resources about no one are not listed: they are there to be referred to."""
+    out = []
+    for key, (where, line) in shared.items():
+        if key in referred:
+            continue
+        resource = json.loads(line)
+        about = [key_of(resource.get(n)) for n in ("subject", "patient") if n in resource]
+        if about:
+            out.append(f"{where}: {cut(key)}: about {cut(str(about[0]))}, no one patient, and no "
+                       "patient's record refers to it, so it is not read")  # fmt: skip
+    return out
 
 
 def _grouped(part: Path) -> Iterator[tuple[str, list[tuple[str, str]]]]:
@@ -248,6 +268,7 @@ def _row(who: str, lines: list[tuple[str, str]], shared: dict[str, tuple[str, st
                 seen.add(key)
                 found.append(shared[key])
                 resources.append(json.loads(shared[key][1]))
+    flat.referred |= seen
     for (where, _), resource in zip(found, resources, strict=True):
         named = key_of(resource.get("medicationReference"))
         if named and not named.startswith("#") and named not in own and named not in seen:
@@ -258,6 +279,10 @@ def _row(who: str, lines: list[tuple[str, str]], shared: dict[str, tuple[str, st
         reading = read_resources(resources, kb)
     except FhirError as error:
         return {"patient_id": who}, "; ".join(reason(p) for p in error.problems)
+    except Exception as error:  # a fault of the mapping on one record stops no run
+        fault = f"{type(error).__name__}: {words.cut(str(error), 120)}"
+        return {"patient_id": who}, (f"could not be read: a fault in onconav's FHIR mapping "
+                                     f"({fault}); please report it")  # fmt: skip
     row: dict[str, Any] = {"patient_id": who}
     for name, value in reading.data.items():
         if name == "biomarkers":

@@ -92,6 +92,9 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
             out = csv.writer(handle)
             while batch := cursor.fetchmany(10_000):
                 for values in batch:
+                    answered += 1
+                    if answered % 500 == 0:  # a batch takes this engine half a minute
+                        progress(answered)
                     record = dict(zip(names, values, strict=True))
                     number, patient = int(str(record["_row"])), record["patient_id"]
                     reasons = []
@@ -115,7 +118,6 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
                         continue
                     for p, o, s, b, m in rows:
                         out.writerow((p, o, s, b, "[" + ", ".join(m) + "]"))
-                answered += len(batch)
                 progress(answered)
         # the dialect given, not sniffed: a file with no row (no one answered) has none to sniff
         con.execute(f"CREATE TABLE result AS SELECT * FROM read_csv({quote(str(path))}, "

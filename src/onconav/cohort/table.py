@@ -762,7 +762,7 @@ def restore_reasons(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("UPDATE quarantine SET reason = b.reason FROM bulk_problems b "
                     "WHERE quarantine.patient_id = b.patient_id")  # fmt: skip
         # the rows of lines that are not resources, put back with their file and line number;
-        # any other row with no patient_id (a Patient whose id is blank) keeps its reason
+        # any other row with no patient_id keeps its reason
         con.execute("DELETE FROM quarantine WHERE patient_id IS NULL AND row IN "
                     "(SELECT row FROM bulk_problems WHERE patient_id IS NULL)")  # fmt: skip
         con.execute("INSERT INTO quarantine SELECT row, NULL, reason FROM bulk_problems "
