@@ -379,8 +379,15 @@ PAGES = {
     "disagree": "/?cancer=stomach&stage=4&her2=positive&her2=negative",
     "search": "/search?q=will+I+need+a+stoma+bag&cancer=rectum",
     "not-found": "/no/such/page",
-    # long words with no break: a name that is not a question, a cancer typed at length
+    # long words with no break: a name that is not a question, a cancer typed at length; an
+    # answer and its report for a cancer not known, quoted in the situation and in reasons
+    # ("yours: ..."); a search, and a search kept to a cancer not known (the heading, the
+    # notices, "kept to"): each was 449-569 px wide on a phone
     "long-words": "/options?" + "z" * 300 + "=1&cancer=" + "x" * 290,
+    "long-words-answer": "/options?cancer=" + "x" * 300,
+    "long-words-report": "/report.html?cancer=" + "x" * 300,
+    "long-words-search": "/search?q=" + "z" * 400,
+    "long-words-search-cancer": "/search?q=pain&cancer=" + "v" * 280,
     "too-long": "/options?cancer=rectum&q=" + "a" * 9000,
 }
 
@@ -401,6 +408,23 @@ def test_accessible_and_fits_a_phone(browser: Browser, site: str, shots: Path,
         watched.page.screenshot(path=str(shots / f"{name}-{label}.png"))
         assert watched.errors == [], "the browser reported no errors (CSP, scripts, assets)"
         context.close()
+
+
+def test_words_typed_cannot_turn_the_pages_own_words_around(page: Watched, site: str) -> None:
+    """A right-to-left override typed after the cancer (``lung%E2%80%AE``) showed the rest of
+    the page's sentence reversed ("lareneg ni recnac decnavda rof snoitpo eht era eseht"). The
+    words after the quote are laid out left to right, as written."""
+    page.page.goto(site + "/options?cancer=lung%E2%80%AE")
+    after = page.page.evaluate("""() => {
+        const dd = [...document.querySelectorAll('.situation dd')]
+            .find(d => d.textContent.includes('you wrote'));
+        const text = [...dd.childNodes].at(-1);  // the words after the quote
+        const at = i => { const r = document.createRange(); r.setStart(text, i);
+                          r.setEnd(text, i + 1); return r.getBoundingClientRect().left; };
+        const i = text.textContent.indexOf('these');
+        return [text.textContent.slice(i, i + 5), at(i), at(i + 1), at(i + 4)]; }""")
+    assert after[0] == "these"
+    assert after[1] < after[2] < after[3], after
 
 
 def test_an_address_that_does_not_exist_is_a_page_leading_back(page: Watched, site: str) -> None:

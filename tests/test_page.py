@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -30,6 +31,7 @@ from onconav.profile import Profile, ProfileError
 from onconav.render import STATUS_WORDS, headline, source_words
 from onconav.result import Result, Status
 from onconav.web import create_app, form, page
+from onconav.web import report as report_module
 from onconav.web.views import STATUS_ICONS, STATUS_MEANING, explain_url
 from test_web import serving
 
@@ -569,8 +571,10 @@ def test_i_dont_know_beside_names_is_pointed_out_never_read_as_the_names(
         form.profile_data(form.answers(parse_qsl(query)), KB)
     assert [p.field for p in caught.value.problems] == [q.name]
     html = Html(get("/options?" + query).text)
+    # in the question's words: "typed" only where it has a box to type in
+    ticked = "ticked or typed" if q.typed else "ticked"
     assert error_links(html)[q.name] == (f"{q.label}: you chose \u201c{q.answers[0]}\u201d and "
-                                         "also ticked or typed an answer; choose one")
+                                         f"also {ticked} an answer; choose one")
     radios = [e for e in html.find("input", name=q.name, type="radio", checked=None)]
     assert radios == []  # the person chooses: "I don't know" chosen contradicted the mistake
     assert name in checked(html, q.name) or html.one("input", id=f"f-{q.name}").get("value")
@@ -1173,7 +1177,7 @@ def test_a_name_or_a_search_typed_is_only_quoted_cut_short() -> None:
         assert response.status_code == 200
         html = Html(response.text)
         shown = words.cut(found)
-        assert html.one("title").text == f"{shown} — Search — onconav"
+        assert html.one("title").text == f"\u2068{shown}\u2069 — Search — onconav"
         assert f"“{shown}”" in html.one("h2", id="hits-title").text
         # the question whole only in its box, to be changed
         assert response.text.count("555-0100") == 1 and html.one("input", id="q").get(
@@ -1228,7 +1232,8 @@ def test_a_search_that_cannot_run_says_so_beside_the_field_it_is_about(
     ("q=lonsurf&q=stoma", "q", "the address holds more than one question: ask one at a time"),
     ("q=stoma&cancer=rectum&cancer=stomach", "cancer", "the address names more than one cancer"),
     ("q=stoma&foo=bar", "q", "words that are not part of a search (foo)"),
-    ("q=stoma&limit=3&Q=x", "q", "words that are not part of a search (limit, Q)"),
+    ("q=stoma&limit=3&Q=x", "q", "words that are not part of a search (Q)"),
+    ("q=stoma&limit=3&limit=4", "q", "more than one number of results (limit)"),
 ])  # fmt: skip
 def test_a_search_address_giving_a_name_twice_or_one_not_the_searchs_is_refused(
     query: str, box: str, words: str
@@ -1271,7 +1276,7 @@ def test_a_search_kept_to_a_cancer_chooses_it_in_the_list_and_says_so(
     text = get("/search?" + urlencode({"q": "chemo", "cancer": cancer})).text
     chosen = re.findall(r'<option value="([^"]*)" selected>', text)
     assert chosen == [selected], chosen
-    assert f"The search was kept to {name}." in text
+    assert f"The search was kept to {name}." in Html(text).text
 
 
 def test_a_search_shows_how_the_question_was_read() -> None:
@@ -1487,3 +1492,194 @@ def test_what_cites_a_passage_is_never_two_links_of_the_same_words(query: str) -
             assert named["/explain/bleeding-surgery"] == "Surgery to stop bleeding (procedure)"
             both += 1
     assert both
+
+
+# ------------------------------------------------------------------------------------------------
+# A person's words repeated: isolated, and never a control character
+# ------------------------------------------------------------------------------------------------
+
+RLO = "\u202e"  # RIGHT-TO-LEFT OVERRIDE: what follows it is shown reversed, to the paragraph's end
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+@pytest.mark.parametrize(("query", "typed"), [
+    ("/options?" + urlencode({"cancer": "lung" + RLO, "stage": "4"}), "lung"),
+    ("/report.html?" + urlencode({"cancer": "lung" + RLO}), "lung"),
+    ("/options?" + urlencode({"cancer": "mars" + RLO + "\u2069" + RLO}), "mars"),
+    ("/search?" + urlencode({"q": "pain" + RLO + "x"}), "painx"),
+    ("/search?" + urlencode({"q": "zzqx" + RLO}), "zzqx"),
+    ("/search?" + urlencode({"q": "pain", "cancer": "mars" + RLO + "y"}), "marsy"),
+    (explain_url("ab" + RLO + "cd"), "abcd"),
+    ("/options?" + urlencode({"cancer": "rectum", "zz" + RLO: "1"}), "zz"),
+    ("/options?" + urlencode({"cancer": "rectum", "stage": "4" + RLO}), "4"),  # stage 4
+    ("/search?" + urlencode({"q": "pain", "zz" + RLO: "1"}), "zz"),
+])  # fmt: skip
+def test_words_typed_are_isolated_and_cannot_turn_the_page_around(
+    query: str, typed: str
+) -> None:
+    """``/options?cancer=lung%E2%80%AE`` showed the rest of the page's sentence after "you wrote:
+    “lung" reversed: a directional formatting character typed in the address went into the
+    page. Every echo of a person's words (a cancer not known, a search, a name not known, a
+    name that is not a question, a value a mistake quotes) is isolated in <bdi>, without such a
+    character (one that ends an isolate would end the <bdi> early); where no element can isolate
+    them (the <title>, an <option>) they are between FSI and PDI, and nothing else."""
+    html = Html(get(query).text)
+    assert any(typed in e.text for e in html.find("bdi")), [e.text for e in html.find("bdi")]
+    body = html.one("body").raw
+    for option in html.find("option"):
+        body = body.replace(option.raw, "")
+    assert not BIDI.search(body), BIDI.findall(body)
+    for plain in [*html.find("title"), *html.find("option")]:
+        assert BIDI.findall(plain.raw) in ([], ["\u2068", "\u2069"]), plain.raw
+
+
+@pytest.mark.parametrize("query", [
+    "/search?q=a%00b", "/search?q=a%1bb", "/search?q=pain&cancer=a%00b", "/?cancer=a%00b",
+    "/options?cancer=a%00b&stage=4", "/options?cancer=rectum&symptoms=a%1b%5B31mb",
+    "/options?cancer=rectum&a%00b=1", "/explain/a%00b", "/search?q=a%7fb%c2%85c",
+])  # fmt: skip
+def test_no_control_character_reaches_the_page(query: str) -> None:
+    """``/search?q=a%00b`` put a NUL into the <title> and the box's value (a page holding one is
+    not HTML), ``a%1bb`` an escape. A control character typed is shown as its picture
+    ("a\u2400b"), one of C1 as "\ufffd": the person sees that the words held one, and nothing
+    invalid reaches the page."""
+    response = get(query)
+    controls = [c for c in response.text if unicodedata.category(c) == "Cc" and c not in "\t\n\r"]
+    assert controls == [], controls
+    if query.startswith("/search?q=a%00b"):
+        html = Html(response.text)
+        assert html.one("input", id="q").get("value") == "a\u2400b"
+        assert html.one("title").text.startswith("\u2068a\u2400b\u2069")
+
+
+def test_a_question_named_in_two_spellings_is_told_as_the_question_the_form_asks() -> None:
+    """``stage=4&Stage=4`` was reported under the name "Stage", a name the form never shows,
+    linked to nothing, with the stage's answers not marked: the mistake is the question's."""
+    html = Html(get("/options?cancer=rectum&stage=4&Stage=4").text)
+    links = error_links(html)  # linked, to the question's first answer
+    assert list(links) == ["stage"], links
+    assert links["stage"].startswith("Stage of the cancer: is given twice, by names that differ "
+                                     "in case only ('stage' and 'Stage')"), links
+    assert summary_targets(html) == {"Stage of the cancer": "#c-stage"}
+    radios = html.find("input", within=html.one("div", id="q-stage"), type="radio")
+    assert radios and all(r.get("aria-invalid") == "true" for r in radios)
+    assert "e-stage" in html.one("fieldset", within=html.one("div", id="q-stage")).get(
+        "aria-describedby").split()
+
+
+@pytest.mark.parametrize("typed", ["advanced", "cancer", "general", "source", "mars"])
+def test_only_the_sentence_about_the_sources_says_this_cancer(typed: str) -> None:
+    """``cancer=advanced`` read "the options the source about this cancer in general describes",
+    and ``cancer=cancer`` "stomach this cancer": the name read from the words typed was replaced
+    wherever it stood. Only the sentence about the sources names it, as "this cancer"."""
+    html = Html(get("/options?" + urlencode({"cancer": typed, "stage": "4"})).text)
+    facts = {dt.text: dd.text for dt, dd in zip(html.find("dt"), html.find("dd"), strict=True)}
+    assert facts["Sources"] == (
+        "No source here is about this cancer itself, so these are the options the source about "
+        "advanced cancer in general describes. Ask your care team about the treatments used for "
+        "your type of cancer."), facts["Sources"]
+    assert "stomach cancer, rectal cancer and cervical cancer" in facts["Please note"]
+    assert "this cancer" not in facts["Please note"]
+
+
+def test_head_of_the_pdf_report_reads_the_answers_and_makes_no_pdf(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``HEAD /report.pdf?...`` made the whole PDF (5.6 s of work) for a body never sent. It
+    answers as GET does, status and headers (a 422 for a mistake), but the length, which only
+    the PDF would tell; GET makes the PDF as before."""
+    query = "/report.pdf?cancer=thyroid&stage=4"
+    made = get(query)
+    assert made.status_code == 200 and made.content.startswith(b"%PDF")
+
+    def refused(*args: object, **kwargs: object) -> bytes:
+        raise AssertionError("HEAD made the PDF")
+
+    monkeypatch.setattr(report_module, "pdf", refused)
+
+    async def head(paths: list[str]) -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=APP)
+        async with httpx.AsyncClient(transport=transport, base_url="http://onconav.test") as c:
+            return [await c.head(path) for path in paths]
+
+    answered, wrong = asyncio.run(head([query, "/report.pdf?cancer=thyroid&stage=9"]))
+    assert answered.status_code == 200 and answered.content == b""
+    assert "content-length" not in answered.headers
+    assert {k: v for k, v in answered.headers.items()} == {
+        k: v for k, v in made.headers.items() if k != "content-length"}
+    refusal = get("/report.pdf?cancer=thyroid&stage=9")
+    assert wrong.status_code == refusal.status_code == 422
+    assert wrong.headers == refusal.headers
+
+
+@pytest.mark.parametrize("cancer", ["stomch", "stomach?"])
+def test_a_search_keeps_the_cancer_it_refuses_chosen(cancer: str) -> None:
+    """``/search?q=lonsurf&cancer=stomch`` said "did you mean stomach cancer?" beside a list
+    showing "All the sources": searching again searched every source. The cancer given stays
+    chosen (quoted) until the person chooses another."""
+    response = get("/search?" + urlencode({"q": "lonsurf", "cancer": cancer}))
+    assert response.status_code == 422
+    html = Html(response.text)
+    chosen = html.find("option", selected=None)
+    assert [o.get("value") for o in chosen] == [cancer]
+    assert cancer in chosen[0].text
+
+
+def test_the_search_heading_counts_passages_and_entries_in_words() -> None:
+    """The heading said "N passages and entries" whatever the hits ("1 passage and entries")."""
+    for query in ("lonsurf", "will I need a stoma bag", "her2", "pain"):
+        for limit in ("1", "2", "10"):
+            text = get("/search?" + urlencode({"q": query, "limit": limit})).text
+            html = Html(text)
+            hits = html.find("li", class_="hit")
+            entries = sum(1 for hit in hits
+                          if html.find("a", within=html.find("h3", within=hit)[0]))  # fmt: skip
+            passages = len(hits) - entries
+            said = [f"{n} {w}" for n, w in ((passages, "passage" if passages == 1 else "passages"),
+                                            (entries, "entry" if entries == 1 else "entries"))
+                    if n]  # fmt: skip
+            heading = html.one("h2", id="hits-title").text
+            assert heading.startswith(" and ".join(said) + " for "), (query, limit, heading)
+
+
+@pytest.mark.parametrize(("limit", "hits"), [("3", 3), ("1", 1), ("50", None)])
+def test_a_search_address_with_a_limit_searches_as_the_api_does(
+    limit: str, hits: int | None
+) -> None:
+    """``/search?q=her2&limit=3``, a link as the API takes it, was a 422 ("words that are not
+    part of a search (limit)"). The page takes it as the API does, and searching again from
+    the page keeps it; a limit the API refuses is refused beside the box, nothing searched."""
+    html = Html(get("/search?" + urlencode({"q": "pain", "limit": limit})).text)
+    api = get("/api/v1/search?" + urlencode({"q": "pain", "limit": limit})).json()
+    found = html.find("li", class_="hit")
+    assert len(found) == len(api["hits"]) == (hits or len(api["hits"]))
+    assert len(found) > 10 or hits is not None
+    assert html.one("input", name="limit", type="hidden").get("value") == limit
+    for wrong in ("0", "ten", "51"):
+        response = get("/search?" + urlencode({"q": "pain", "limit": wrong}))
+        assert response.status_code == 422
+        error = Html(response.text).one("p", class_="field-error")
+        assert "(limit)" in error.text and "1 to 50" in error.text, error.text
+        assert not Html(response.text).find("input", name="limit")
+
+
+def test_a_mistake_made_again_is_listed_once() -> None:
+    """``symptoms=a,a,a,...`` listed "'a' is not known" twenty times, in the summary and beside
+    the question: each distinct mistake is listed once."""
+    html = Html(get("/options?" + urlencode({"cancer": "rectum",
+                                             "symptoms": ",".join("a" * 20)})).text)  # fmt: skip
+    summary = html.one("div", class_="error-summary")
+    assert len(html.find("li", within=summary)) == 1
+    assert len(html.find("p", within=html.one(id="e-symptoms"), class_="field-error")) == 1
+
+
+@pytest.mark.parametrize("q", MANY, ids=lambda q: q.name)
+def test_none_beside_names_is_told_in_the_questions_words(q: form.Question) -> None:
+    """"It has not spread" beside liver ticked was told "you chose “It has not spread” and also
+    ticked or typed some", for a question with no box to type in."""
+    name = LIST_WORDS[q.name][0]
+    html = Html(get("/options?" + urlencode([("cancer", "rectum"), (q.name, "none"),
+                                             (q.name, name)])).text)  # fmt: skip
+    ticked = "ticked or typed some" if q.typed else "ticked some of its boxes"
+    assert error_links(html)[q.name] == (f"{q.label}: you chose \u201c{q.answers[1]}\u201d and "
+                                         f"also {ticked}; choose one")

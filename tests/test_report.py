@@ -167,22 +167,37 @@ def test_the_report_quotes_the_passages_its_body_cites_and_no_other(
 
 def pdf_pages(data: bytes) -> int:
     """The number of pages of a PDF: its page objects, those in compressed object streams
-    included, checked against the /Count of its page tree."""
+    included (``pdf_objects``), checked against the /Count of its page tree."""
     assert data.startswith(b"%PDF-")
+    objects = pdf_objects(data)
+    pages = len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", objects))
+    counts = [int(n) for n in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", objects)]
+    assert counts and pages == max(counts), (pages, counts)
+    return pages
+
+
+def pdf_objects(data: bytes) -> bytes:
+    """A PDF's objects as text: the file, and the objects of its compressed object streams."""
     chunks = [data]
     for match in re.finditer(rb"obj\s*<<((?:(?!endobj).)*?)>>\s*stream\r?\n", data, re.S):
         head = match.group(1)
         length = re.search(rb"/Length (\d+)", head)
         assert length is not None, head
-        body = data[match.end() : match.end() + int(length.group(1))]
         if b"/ObjStm" in head:
             assert b"/FlateDecode" in head, head
-            chunks.append(zlib.decompress(body))
-    pages = sum(len(re.findall(rb"/Type\s*/Page(?![A-Za-z])", c)) for c in chunks)
-    counts = [int(n) for c in chunks
-              for n in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", c)]  # fmt: skip
-    assert counts and pages == max(counts), (pages, counts)
-    return pages
+            chunks.append(zlib.decompress(data[match.end() : match.end() + int(length.group(1))]))
+    return b"\n".join(chunks)
+
+
+def test_the_pdf_is_tagged_for_screen_readers() -> None:
+    """The PDF was untagged (no structure tree, no /MarkInfo): a screen reader got lines of text
+    with no headings, lists or paragraphs. It is tagged: its headings are in its structure."""
+    result = evaluate(example_profile(SMALL), KB)
+    objects = pdf_objects(report.pdf(result, KB, made=MADE))
+    assert b"/StructTreeRoot" in objects
+    assert re.search(rb"/MarkInfo\s*<<\s*/Marked\s+true", objects), "marked content"
+    for tag in (b"/H1", b"/H2", b"/P", b"/L"):
+        assert re.search(rb"/S\s*" + re.escape(tag) + rb"\b", objects), tag
 
 
 def margin_text(box: object) -> str:

@@ -152,7 +152,10 @@ def named_twice(params: Iterable[tuple[str, str]]) -> list[Problem]:
     """A question named by two names that differ in case only (``stage`` and ``Stage``): given
     twice, refused as the API and the command refuse it (the page had merged their answers).
     The same name again is the way a list's names come, one each. HER2 and KRAS in two cases are
-    results kept together, as a profile keeps them (``tidy_keys``)."""
+    results kept together, as a profile keeps them (``tidy_keys``). The problem is the
+    question's, by its name (``stage``), so that the page names it as it asks it, links to it
+    and marks its answers (it was the second spelling's, ``Stage``, shown as given and linked to
+    nothing)."""
     first: dict[str, str] = {}
     problems: list[Problem] = []
     for name, value in params:
@@ -160,8 +163,9 @@ def named_twice(params: Iterable[tuple[str, str]]) -> list[Problem]:
         spelled = first.setdefault(question, name)
         if spelled != name and question in SECTIONS and question not in BIOMARKERS and (
                 value.strip()):  # fmt: skip
-            problems.append(Problem(name, None, (), f"is given twice, by names that differ in "
-                                    f"case only ({spelled} and {name}); give it once"))  # fmt: skip
+            problems.append(Problem(question, None, (), f"is given twice, by names that "
+                                    f"differ in case only ('{spelled}' and '{name}'); give it "
+                                    "once"))  # fmt: skip
             first[question] = name  # each other spelling once
     return problems
 
@@ -208,17 +212,20 @@ def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase,
             # "I don't know" or "none" beside names ticked or typed (a browser without the
             # script sends the names ticked before "I don't know" was chosen, and the page read
             # them) is pointed out, never guessed: the person chooses
+            # in the question's words: "typed" only where it has a box to type in (Metastases
+            # has none, and was told it had been "ticked or typed")
+            ticked = "ticked or typed" if name in TYPED else "ticked"
             if UNKNOWN in (n.lower() for n in names) and said:
                 problems.append(Problem(name, ", ".join(said), (), (
-                    f"you chose \u201c{dont_knows[name]}\u201d and also ticked or typed an "
-                    "answer; choose one")))
+                    f"you chose \u201c{dont_knows[name]}\u201d and also {ticked} an answer; "
+                    "choose one")))
                 continue
             if not said:
                 continue  # "I don't know", or "yes" with no names: unknown
             if NONE in (n.lower() for n in said) and len(said) > 1:
                 problems.append(Problem(name, ", ".join(said), (), (
-                    f"you chose \u201c{nones[name]}\u201d and also ticked or typed some; "
-                    "choose one")))
+                    f"you chose \u201c{nones[name]}\u201d and also {ticked} "
+                    f"{'some' if name in TYPED else 'some of its boxes'}; choose one")))
                 continue
             data[name] = said
             continue

@@ -23,6 +23,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
+from markupsafe import Markup
 
 from onconav import words
 from onconav.engine import evaluate
@@ -34,7 +35,7 @@ from onconav.result import Result
 from onconav.search import Index, SearchError
 from onconav.web import form, report
 from onconav.web.problems import parameters_refused
-from onconav.web.views import HERE, answer_context, environment
+from onconav.web.views import HERE, answer_context, environment, said, said_in
 from onconav.words import short_quotes
 
 # Everything the page loads comes from this server; no script or style is written inline.
@@ -110,13 +111,15 @@ def add_page(
         them (its answers are right there), a name not known says so with the closest name when
         one is close ("did you mean capecitabine?"). Each message listed a hundred names
         ("accepted: Abdominoperineal resection, ... and 92 more"), once for each name not
-        known. A value quoted is cut at 40 characters. Each links to the field that holds what
-        it is about (``Mistake.at``)."""
+        known. A value quoted is cut at 40 characters, and isolated (``said_in``): its direction
+        cannot turn the message around it. Each links to the field that holds what it is about
+        (``Mistake.at``). A mistake made again (``symptoms=a,a,a``) is listed once: it was
+        listed as often as it was made, in the alert a screen reader reads out."""
         out: dict[str, list[Mistake]] = {}
         for problem in error.problems:
             if isinstance(problem, form.NotAsked):  # named as given; its words list the questions
                 out.setdefault(problem.field, []).append(
-                    Mistake(f"{problem.field}: {problem.message}", ""))
+                    Mistake(Markup("{}: {}").format(said(problem.field), problem.message), ""))
                 continue
             name = problem.field.split("[")[0].split(".")[-1]  # symptoms[1], biomarkers.her2
             name = "cancer" if name == "profile" else name
@@ -126,9 +129,11 @@ def add_page(
                          "choose one of them, or I don't know")  # fmt: skip
             else:
                 words = words.split("; accepted:")[0]  # a long list of what is accepted
-            message = f"{labels.get(name, problem.field)}: {short_quotes(words)}"
+            message = said_in(f"{labels.get(name, problem.field)}: {short_quotes(words)}")
             at = _at(by_name[name], problem) if name in by_name else ""
-            out.setdefault(name, []).append(Mistake(message, at))
+            mistake = Mistake(message, at)
+            if mistake not in out.setdefault(name, []):  # symptoms=a,a,a: one "'a' is not known"
+                out[name].append(mistake)
         # in the order of the form's questions, as a person goes through them (the form's own
         # mistakes came first); a name that is not a question first
         rank = {name: at for at, name in enumerate(labels, start=1)}
@@ -172,33 +177,54 @@ def add_page(
 
     @app.api_route("/search", methods=PAGE_METHODS, include_in_schema=False)
     def search(request: Request) -> HTMLResponse:
+        """The search. Its address takes what the API's does, ``limit`` too (a link shared with
+        ``limit=3`` was refused: "words that are not part of a search"); the page shows ten
+        hits unless the address asks for another number, which searching again keeps."""
         query = request.query_params.get("q", "")
         cancer = request.query_params.get("cancer") or None
+        limit = request.query_params.get("limit")
         context: dict[str, Any] = {"query": query, "cancer": cancer, "cancers": cancers,
                                    "shown": words.cut(query),  # in the title and the heading
+                                   "cancer_shown": words.cut(cancer or ""),  # a cancer refused
                                    "search_page": True,  # its own box, none in the header
                                    "source_titles": titles, "result": None, "kept_name": None,
+                                   "limit": None,  # kept in the form when the address gave one
+                                   "notices": [],  # the search's, its words isolated
                                    "errors": {},  # by the box each is shown beside
                                    "kind_labels": kb_explain.KIND_LABEL,
                                    "names_apart": lambda refs: kb_explain.names_apart(kb, refs),
-                                   "zip": zip}  # fmt: skip
-        refused = parameters_refused(request.query_params.multi_items(), ("q", "cancer"),
-                                     "the search")  # fmt: skip
+                                   "hits_words": hits_words, "zip": zip}  # fmt: skip
+        refused = parameters_refused(request.query_params.multi_items(),
+                                     ("q", "cancer", "limit"), "the search")  # fmt: skip
         if refused:  # a question or a cancer given twice, a name that is not the search's
             context["errors"] = _search_errors(refused)
             return page("search.html", 422, **context)
         if not query.strip():  # the empty search box
             return page("search.html", **context)
+        # a limit that is no whole number ("ten") reaches the index as given, which refuses it,
+        # as the API does
+        asked: int | str = 10 if limit is None else (
+            int(limit) if re.fullmatch(r"\s*\d{1,9}\s*", limit, re.ASCII) else limit)
         try:
-            result = context["result"] = index.search(query, limit=10, cancer=cancer)
+            result = context["result"] = index.search(query, limit=asked, cancer=cancer)
         except SearchError as error:  # shown beside the field it is about
-            box = "cancer" if error.problem.field == "cancer" else "q"
-            context["errors"] = {box: error.problem.message}
+            field = error.problem.field
+            box = "cancer" if field == "cancer" else "q"
+            message = error.problem.message
+            if field == "limit":  # no box of its own: it came in the address
+                message = (f"the address asks for a number of results (limit) that is not "
+                           f"{message}: search again from this box")  # fmt: skip
+            context["errors"] = {box: said_in(message)}
             return page("search.html", 422, **context)
+        context["limit"] = limit
         if result.cancer_from == "given" and result.cancer:  # the cancer as read: gastric is
             context["cancer"] = result.cancer  # stomach, chosen in the list; lung is added to it
             context["kept_name"] = (kb.name_of(result.cancer) if result.cancer in kb.by_id
                                     else words.cut(result.cancer))  # fmt: skip
+        # the notices with the person's words isolated: what they quote, and a cancer the
+        # knowledge base does not know, which they name unquoted ("Nothing about mars cancer")
+        unknown = [result.cancer] if result.cancer and result.cancer not in kb.by_id else []
+        context["notices"] = [said_in(notice, unknown) for notice in result.notices]
         return page("search.html", **context)
 
     # The reports are made in a worker thread (a PDF takes a while), not on the event loop.
@@ -212,14 +238,21 @@ def add_page(
 
     @app.api_route("/report.pdf", methods=PAGE_METHODS, include_in_schema=False)
     def report_pdf(request: Request) -> Response:
+        """The report as PDF. HEAD reads the answers as GET does (the same 422 for a mistake)
+        and answers with GET's status and headers but the length, which only making the PDF
+        would tell (a server may leave it out, RFC 9110 9.3.2): it made the whole PDF, seconds
+        of work for a body never sent."""
         result = read(request)
         if isinstance(result, HTMLResponse):
             return result
+        headers = {**SECURITY_HEADERS,
+                   "Content-Disposition": 'inline; filename="onconav-options.pdf"'}  # fmt: skip
+        if request.method == "HEAD":
+            response = Response(media_type="application/pdf", headers=headers)
+            del response.headers["content-length"]  # not 0: the PDF's length is not known
+            return response
         pdf = report.pdf(result, kb, passage, env=env)
-        return Response(pdf, media_type="application/pdf", headers={
-            **SECURITY_HEADERS,
-            "Content-Disposition": 'inline; filename="onconav-options.pdf"',
-        })  # fmt: skip
+        return Response(pdf, media_type="application/pdf", headers=headers)
 
     def error_page(status: int) -> HTMLResponse:
         if status == 414:
@@ -235,7 +268,7 @@ class Mistake:
     """One mistake the form shows: its words, and the id of the field it links to ("" for a
     name that is not a question)."""
 
-    words: str
+    words: Markup
     at: str
 
 
@@ -252,22 +285,45 @@ def _at(question: form.Question, problem: Problem) -> str:
     return f"c-{question.name}"
 
 
-def _search_errors(refused: list[Problem]) -> dict[str, str]:
+def _search_errors(refused: list[Problem]) -> dict[str, Markup]:
     """The page's words for what a search's address gives that the search does not take, by the
-    box each is shown beside (a name that is not the search's beside the question's)."""
-    said = {"q": "the address holds more than one question: ask one at a time",
-            "cancer": "the address names more than one cancer: choose one"}  # fmt: skip
-    out = {p.field: said[p.field] for p in refused if p.field in said}
-    others = [p.field for p in refused if p.field not in said]
+    box each is shown beside (the limit's, which has no box, and a name that is not the
+    search's beside the question's; each such name isolated as ``said`` isolates a person's
+    words)."""
+    told = {"q": "the address holds more than one question: ask one at a time",
+            "cancer": "the address names more than one cancer: choose one",
+            "limit": "the address asks for more than one number of results (limit): give one"}
+    out: dict[str, list[Markup]] = {}
+    for problem in refused:
+        if problem.field in told:
+            box = "cancer" if problem.field == "cancer" else "q"
+            out.setdefault(box, []).append(Markup(told[problem.field]))
+    others = [p.field for p in refused if p.field not in told]
     if others:
-        unknown = (f"the address holds words that are not part of a search "
-                   f"({words.listed(others)}): search again from this box")  # fmt: skip
-        out["q"] = f"{out['q']}; {unknown}" if "q" in out else unknown
-    return out
+        more = len(others) - 5
+        names = Markup(", ").join(said(words.cut(n)) for n in others[:5]) + (
+            f" and {more} more" if more > 0 else "")
+        out.setdefault("q", []).append(Markup(
+            "the address holds words that are not part of a search ({}): search again from "
+            "this box").format(names))  # fmt: skip
+    return {box: Markup("; ").join(parts) for box, parts in out.items()}
+
+
+def hits_words(hits: list[Any]) -> str:
+    """How many hits a search found, by kind: "3 passages and 2 entries", "1 passage", "1
+    entry" (it said "passages and entries" whatever the hits were: "1 passage and entries")."""
+    entries = sum(1 for hit in hits if hit.entry)
+    passages = len(hits) - entries
+    counted = []
+    if passages:
+        counted.append(f"{passages} passage{'' if passages == 1 else 's'}")
+    if entries:
+        counted.append(f"{entries} {'entry' if entries == 1 else 'entries'}")
+    return " and ".join(counted)
 
 
 def _said(value: object) -> str:
-    """A value given, quoted, as a message on the page shows it."""
+    """A value given, quoted, as a message on the page shows it (``said_in`` isolates it)."""
     if isinstance(value, list):
         value = ", ".join(str(v) for v in value)
     return f"“{words.cut(str(value))}”" if value not in (None, "") else "The answer"

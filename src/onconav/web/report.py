@@ -79,8 +79,9 @@ def pdf(
     env: jinja2.Environment | None = None,
     made: date | None = None,
 ) -> bytes:
-    """The report as PDF (WeasyPrint): A4, numbered pages. Nothing is fetched: the document has
-    no external resources."""
+    """The report as PDF (WeasyPrint): A4, numbered pages, tagged for screen readers (a
+    structure tree, ``/StructTreeRoot``, and ``/MarkInfo``). Nothing is fetched: the document
+    has no external resources."""
     for name in ("weasyprint", "fontTools"):  # they log the document's words (each character of
         quiet = logging.getLogger(name)  # a typed name no font has), which no log may hold;
         quiet.setLevel(logging.CRITICAL)  # their failures are raised, not only logged. Before
@@ -88,7 +89,10 @@ def pdf(
     import weasyprint  # type: ignore[import-untyped]  # only the report needs it, and it takes a while to import
 
     document = html(result, kb, passage, env, made)
-    out = weasyprint.HTML(string=document, url_fetcher=_no_fetch).write_pdf()
+    # tagged (``pdf_tags``): a screen reader reads its headings, lists and paragraphs as such,
+    # in order (an untagged PDF gave it lines of text with no structure); it costs little time
+    # (docs/web.md: 3.0 s of CPU untagged, 2.9 s tagged, for the rectal example's report)
+    out = weasyprint.HTML(string=document, url_fetcher=_no_fetch).write_pdf(pdf_tags=True)
     assert out is not None
     return bytes(out)
 

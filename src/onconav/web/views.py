@@ -4,7 +4,7 @@ from a Result alone (and, when the server has the source files, the passages).""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -49,8 +49,11 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        finalize=visible,
     )
+    env.filters.update(said=said, said_in_text=said_in_text)
     env.globals.update(
+        said_in=said_in,
         status_words=render.STATUS_WORDS,
         status_meaning=STATUS_MEANING,
         counted_words=render.counted_words,
@@ -68,6 +71,68 @@ def environment() -> jinja2.Environment:
         yes_no=[form.Choice("yes", "Yes"), form.Choice("no", "No")],
     )
     return env
+
+
+# Control characters but the tab and the line breaks: none is allowed in an HTML document (a
+# NUL in the <title> or a box's value made the page invalid HTML). Each is shown as its picture
+# (a NUL as "␀", U+2400), one of C1 as "�", so that the person sees that the words
+# held one (the search refuses them, as a profile does).
+CONTROLS = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
+# The explicit directional formatting characters (embeddings, overrides, isolates and the
+# characters that end them): one at the end of a cancer typed in the address ("lung\u202e")
+# turned the rest of the page's own sentence around; one that ends an isolate would end a <bdi>
+# early. A person's words are repeated without them.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+# What a message quotes: a value as ``words.shown`` quotes it ('Xelodaa'), or in curly quotes
+SAID_IN = re.compile(rf"{words.QUOTED.pattern}|\u201c[^\u201c\u201d]*\u201d")
+
+
+def visible(value: object) -> object:
+    """Every value a template writes (Jinja's ``finalize``), with each control character
+    (``CONTROLS``) shown as its picture: the page's and the report's own words hold none, a
+    person's words may (``/search?q=a%00b`` put a NUL into the title and the box)."""
+    if not isinstance(value, str) or not CONTROLS.search(value):
+        return value
+    shown = CONTROLS.sub(_picture, value)
+    return Markup(shown) if isinstance(value, Markup) else shown
+
+
+def _picture(found: re.Match[str]) -> str:
+    code = ord(found.group(0))
+    return chr(0x2400 + code) if code < 0x20 else "\u2421" if code == 0x7F else "\ufffd"
+
+
+def said(text: object) -> Markup:
+    """A person's words as a page repeats them (a cancer onconav does not know, a search, a name
+    not known): isolated in <bdi>, so that their direction (words in Hebrew or Arabic) cannot
+    reorder the page's own words around them, and without a directional formatting character
+    (``BIDI_CONTROLS``)."""
+    return Markup("<bdi>{}</bdi>").format(BIDI_CONTROLS.sub("", str(text)))
+
+
+def said_in_text(text: object) -> str:
+    """A person's words where no element can isolate them (the <title>, an <option>): between
+    the isolate characters FSI and PDI, as plain text isolates them, without a directional
+    formatting character of their own."""
+    return "\u2068" + BIDI_CONTROLS.sub("", str(text)) + "\u2069"
+
+
+def said_in(message: str, names: Iterable[str] = ()) -> Markup:
+    """A message that repeats a person's words (the form's mistakes, the search's notices), each
+    value it quotes and each of ``names`` (words of the person's that it names unquoted, such as
+    a cancer onconav does not know: "Nothing about mars cancer matches") isolated as ``said``
+    isolates them; the message's own words kept as they are."""
+    message = BIDI_CONTROLS.sub("", message)
+    plain = sorted({n for n in (BIDI_CONTROLS.sub("", n) for n in names) if n}, key=len,
+                   reverse=True)  # fmt: skip
+    pattern = SAID_IN if not plain else re.compile(
+        "|".join([SAID_IN.pattern, *(rf"(?<![\w-]){re.escape(n)}(?![\w-])" for n in plain)]))
+    out, at = [], 0
+    for found in pattern.finditer(message):
+        out += [escape(message[at : found.start()]), said(found.group(0))]
+        at = found.end()
+    out.append(escape(message[at:]))
+    return Markup("").join(out)
 
 
 def printed_short(option: OptionResult) -> bool:
@@ -118,7 +183,11 @@ def answer_context(
     if printed:  # an address on this server is no link on paper, nor in a PDF file
         linked = {}
     heading, situation = cancer_heading(result, kb)
+    known = result.cancer in {c.id for c in kb.data.cancers}
     return {
+        # the words of a cancer not known, as a reason names it ("(yours: mars cancer)"), to be
+        # isolated there (``said_in``)
+        "typed": [] if known else [result.cancer_name],
         "result": result,
         "cancer_heading": heading,
         "situation": situation,
@@ -131,22 +200,38 @@ def answer_context(
     }
 
 
-def cancer_heading(result: Result, kb: KnowledgeBase) -> tuple[str, list[tuple[str, str]]]:
+def cancer_heading(result: Result, kb: KnowledgeBase) -> tuple[str, list[tuple[str, Markup]]]:
     """The cancer as the heading and the title name it, and the situation as understood. A cancer
     the knowledge base does not know is "advanced cancer" in the heading, and what was typed is
     only quoted, cut short, in the situation ("you wrote: ..."): any words in the address became
     the page's heading, so a shared link could make the page say "Treatment options for
-    incurable. Stop all treatment now and call ..."."""
+    incurable. Stop all treatment now and call ...". The sentence about the sources names it
+    "this cancer"; only there, and only as that sentence names it: each of its words was
+    replaced wherever it stood ("advanced" read "the source about this cancer in general", and
+    "cancer" "stomach this cancer"). The words a person typed are isolated (``said``)."""
     situation = render.situation(result)
     if result.cancer in {c.id for c in kb.data.cancers}:
-        return result.cancer_name, situation
+        return result.cancer_name, [(label, _said_in_situation(result, label, text))
+                                    for label, text in situation]  # fmt: skip
     short = words.cut(str(result.profile.cancer))  # as every warning quotes it (words.cut)
     out = []
-    for label, said in situation:
+    for label, text in situation:
         if label == "Where the cancer started":
-            said = (f"a cancer no source here is about (you wrote: \u201c{short}\u201d); these "
-                    "are the options for advanced cancer in general")  # as the command says
-        else:  # named in the sentences about the sources
-            said = said.replace(result.cancer_name, "this cancer")
-        out.append((label, said))
+            out.append((label, Markup(
+                "a cancer no source here is about (you wrote: \u201c{}\u201d); these are the "
+                "options for advanced cancer in general").format(said(short))))  # fmt: skip
+            continue
+        if label == "Sources":  # as the engine's sentence names the cancer (_scope_words)
+            text = text.replace(f"about {result.cancer_name} itself", "about this cancer itself", 1)
+        out.append((label, _said_in_situation(result, label, text)))
     return "advanced cancer", out
+
+
+def _said_in_situation(result: Result, label: str, text: str) -> Markup:
+    """A line of the situation with the person's words in it isolated (``said``, ``said_in``):
+    "stage 4 (you wrote: IV)", and the values a warning quotes."""
+    for understood in result.understood:
+        head = f"{understood.value} (you wrote: "
+        if label == understood.label and text.startswith(head) and text.endswith(")"):
+            return Markup("{}{})").format(head, said(text[len(head) : -1]))
+    return said_in(text)
