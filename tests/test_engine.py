@@ -20,7 +20,7 @@ from onconav.kb import KnowledgeBase, load_kb
 from onconav.kb.model import fact_tests
 from onconav.kb.rules import DISTANT_SITES
 from onconav.logic import Truth, truth
-from onconav.profile import ProfileError, facts_of, parse_profile, read_cancer
+from onconav.profile import Profile, ProfileError, facts_of, parse_profile, read_cancer
 
 CANCERS = [
     "stomach",
@@ -530,6 +530,27 @@ def test_a_reason_says_you_did_not_list_only_of_a_list_you_gave(pair, had, said)
             if "which you did not list" in reason.text:
                 assert reason.check is not None and facts.given[reason.check.fact] is not None, (
                     option.id, reason.text, partial)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cancer=st.sampled_from(CANCERS), fields=st.fixed_dictionaries({}, optional=FIELDS))
+@example(cancer="rectum", fields={"stage": "earlier"})
+@example(cancer="rectum", fields={"prior_treatments": ["surgery"], "progressed_on": ["FOLFOX"]})
+def test_a_warning_names_no_field_of_the_profile_but_the_one_it_is_about(
+    cancer: str, fields: dict[str, Any]
+) -> None:
+    """A warning says what it is about first, as a field ("stage: ..."), which every front end
+    words as its question; after that it is in words: "progressed_on says one stopped working"
+    and "say whether it has come back (recurrence)" reached the page and the report with the
+    profile's names in them."""
+    kb = shared_kb()
+    result = evaluate(parse_profile(to_profile(cancer, fields), kb), kb)
+    names = [*Profile.model_fields, "her2", "kras"]
+    for warning in result.warnings:
+        rest = warning.partition(": ")[2]
+        for name in names:
+            assert f"({name})" not in rest, warning
+            assert "_" not in name or name not in rest, warning
 
 
 @SETTINGS

@@ -1149,7 +1149,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     if row["stage"] == "earlier" and row["recurrence"] is None:
         warnings.append(
             "stage: the sources are about stage 4 or cancer that has come back; for stage 1 to 3 "
-            "say whether it has come back (recurrence)"
+            "say whether it has come back"
         )
     return Facts(profile, site, cancer_name, given, row, tuple(warnings), told)
 
@@ -1201,7 +1201,7 @@ def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
         had = set().union(*(kb.vocabulary.up("prior_treatments", p) for p in prior))
         if not had & DRUG_KINDS and classes & DRUG_KINDS:
             return [
-                "prior_treatments: lists no drug treatment, but progressed_on says one stopped "
+                "prior_treatments: lists no drug treatment, but one is said to have stopped "
                 "working; check what was had"
             ]
     return []
