@@ -1094,6 +1094,15 @@ VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 
 
+# A medication record of a drug that is not a cancer drug: with it, a record's procedures are
+# read as the whole of its treatments had (a record with no medication records says nothing of
+# drugs, and its procedures are not read as treatments had where that would rule options out).
+NOT_A_CANCER_DRUG = {
+    "resourceType": "MedicationStatement", "id": "ondansetron", "status": "completed",
+    "subject": {"reference": "Patient/p"}, "effectiveDateTime": "2020-01-01",
+    "medicationCodeableConcept": {"text": "ondansetron 8 MG Oral Tablet"}}  # fmt: skip
+
+
 def _cc(system: str, code: str, display: str | None = None) -> dict[str, Any]:
     coding = {"system": system, "code": code} | ({"display": display} if display else {})
     return {"coding": [coding]}
@@ -1614,7 +1623,7 @@ def test_a_treatment_or_status_of_another_cancer_is_not_read_for_the_cancer_read
     status_of = {**WORSENED, "focus": about} if worsened else WORSENED
     reading = read_bundle(_record({**STOMACH, "onsetDateTime": "2024-04-01"},
                                   {**COLON, "onsetDateTime": "2022-01-01"}, STAGE_4, *given,
-                                  status_of), the_kb())  # fmt: skip
+                                  status_of, NOT_A_CANCER_DRUG), the_kb())  # fmt: skip
     fields = ("prior_treatments", "progressed_on", "planned", "cannot_have")
     reasons = {u.reference: u.reason for u in reading.unused}
     if reason == "Condition/o":
@@ -2175,3 +2184,384 @@ def test_an_administration_dated_2099_is_read_and_said(kb: onconav.KnowledgeBase
                             "2099-03-01") for w in reading.warnings)  # fmt: skip
     past = read_bundle(_record(RECTUM, STAGE_4, _given_on("Procedure", "2024-03-01")), kb)
     assert not any("still to come" in w for w in past.warnings)
+
+
+def _administered(code: str, name: str, **when: Any) -> dict[str, Any]:
+    """One dose of a drug, given as ``when`` says (an effectiveDateTime or effectivePeriod)."""
+    return {"resourceType": "MedicationAdministration", "id": f"{code}-{len(str(when))}",
+            "status": "completed", "subject": {"reference": "Patient/p"},
+            "medicationCodeableConcept": _cc(RXNORM_URI, code, name), **when}  # fmt: skip
+
+
+def _folfox_course(day: str, times: tuple[str, str, str], zone: str = "Z",
+                   pump_end: str | None = None) -> list[dict[str, Any]]:  # fmt: skip
+    """Oxaliplatin, leucovorin and fluorouracil on one day at the times given; the fluorouracil
+    as a pump ending on ``pump_end`` when given."""
+    oxaliplatin, leucovorin, fluorouracil = (f"{day}T{t}:00{zone}" for t in times)
+    pump = ({"effectivePeriod": {"start": fluorouracil, "end": pump_end}} if pump_end
+            else {"effectiveDateTime": fluorouracil})  # fmt: skip
+    return [{**_administered("32592", "Oxaliplatin", effectiveDateTime=oxaliplatin),
+             "id": f"ox-{day}"},
+            {**_administered("1803932", "Leucovorin 100 MG Injection",
+                             effectiveDateTime=leucovorin), "id": f"lv-{day}"},
+            {**_administered("4492", "Fluorouracil", **pump), "id": f"fu-{day}"}]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("courses", "worsened"),
+    [
+        # the times of one morning: the latest moment is the fluorouracil's alone
+        ([_folfox_course(d, ("09:00", "09:30", "11:00")) for d in ("2023-02-10", "2023-03-10")],
+         "2023-04-01"),
+        # a 46-hour pump, ending two days after the day its course began
+        ([_folfox_course(d, ("09:00", "09:00", "11:00"), pump_end=f"{d[:8]}12T09:00:00Z")
+          for d in ("2023-02-10", "2023-03-10")], "2023-04-01"),
+        # evening infusions at -05:00: one day written, two days in UTC
+        ([_folfox_course("2023-01-10", ("17:30", "18:30", "19:30"), zone="-05:00")],
+         "2023-03-01"),
+        # fluorouracil again the next day (day 2 of the course)
+        ([_folfox_course("2023-01-10", ("09:00", "09:30", "11:00")),
+          [{**_administered("4492", "Fluorouracil", effectiveDateTime="2023-01-11"),
+            "id": "fu-day-2"}]], "2023-03-01"),
+    ],
+)  # fmt: skip
+def test_a_worsening_after_folfox_blames_the_whole_course_not_its_last_drug(
+    courses: list[list[dict[str, Any]]], worsened: str, kb: onconav.KnowledgeBase
+) -> None:
+    """Progression after FOLFOX given as timed administrations was blamed on fluorouracil alone
+    (the exact latest moment, or the end of its 46-hour pump), so FOLFIRI was not suitable and
+    CAPOX stayed offered; the evening infusions at -05:00 fell on two UTC days and read as
+    FOLFOX's drugs apart. A course is the drugs of the day (days) it was given, as written."""
+    given = [record for course in courses for record in course]
+    status = {**WORSENED, "effectiveDateTime": worsened}
+    reading = read_bundle(_record(RECTUM, STAGE_4, *given, status), kb)
+    assert reading.data["progressed_on"] == ["folfox"]
+    assert reading.data["prior_treatments"] == ["folfox"]
+
+
+def test_a_later_drug_alone_after_folfox_is_blamed_alone(kb: onconav.KnowledgeBase) -> None:
+    """A course is its own day (days): irinotecan given alone a week after FOLFOX is the latest
+    course, and FOLFOX before it is not blamed for a worsening after it."""
+    folfox = _folfox_course("2023-03-01", ("09:00", "09:30", "11:00"))
+    irinotecan = {**_administered("51499", "Irinotecan", effectiveDateTime="2023-03-08T10:00:00Z"),
+                  "id": "iri"}  # fmt: skip
+    status = {**WORSENED, "effectiveDateTime": "2023-04-01"}
+    reading = read_bundle(_record(RECTUM, STAGE_4, *folfox, irinotecan, status), kb)
+    assert reading.data["progressed_on"] == ["irinotecan"]
+
+
+@pytest.mark.parametrize(
+    ("code", "name"),
+    [("259311", "levoleucovorin"), ("6313", "leucovorin"), ("999999", "Calcium folinate"),
+     ("999998", "Levoleucovorin calcium 50 MG Injection")],
+)  # fmt: skip
+def test_folfox_with_levoleucovorin_or_calcium_folinate_is_folfox(
+    code: str, name: str, kb: onconav.KnowledgeBase
+) -> None:
+    """FOLFOX given with levoleucovorin (RxNorm 259311) or calcium folinate, leucovorin's other
+    forms and names, read as fluorouracil with oxaliplatin: they are leucovorin."""
+    folfox = _folfox("MedicationRequest", "completed", "2024-05-10")
+    folfox[1]["medicationCodeableConcept"] = _cc(RXNORM_URI, code, name)
+    reading = read_bundle(_record(RECTUM, STAGE_4, *folfox, WORSENED), kb)
+    assert reading.data["prior_treatments"] == ["folfox"]
+    assert reading.data["progressed_on"] == ["folfox"]
+
+
+HYSTERECTOMY = {"resourceType": "Procedure", "id": "hyst", "status": "completed",
+                "subject": {"reference": "Patient/p"}, "performedDateTime": "2023-01-10",
+                "code": _cc(SNOMED, "236886002", "Hysterectomy")}  # fmt: skip
+STAGE_4B = _observation("stage", "399588009", _cc("http://cancerstaging.org", "4B", "IVB"),
+                        system=SNOMED)  # fmt: skip
+
+
+def test_a_record_with_no_medication_records_leaves_the_drugs_had_unknown(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """A cervical IVB record with a hysterectomy and no medication records was read as
+    prior_treatments [surgery], which says no drug was had: chemotherapy for spread cancer read
+    as "no" and nothing as having stopped working, so cemiplimab after chemotherapy was not
+    suitable. The drugs had stay unknown, and a warning says why the surgery is left out."""
+    reading = read_bundle(_record(CERVIX, STAGE_4B, HYSTERECTOMY), kb)
+    assert "prior_treatments" not in reading.data
+    assert "Procedure/hyst" in {u.reference for u in reading.unused}
+    assert any("no medication records" in w for w in reading.warnings)
+    facts = onconav.parse_profile(reading.data, kb)
+    assert facts.chemo_for_spread is None and facts.progressed_on is None
+    status = dict(statuses(reading.data, kb))
+    assert status["cervix-cemiplimab"] == "needs_information"
+    assert any("rule out Cemiplimab after chemotherapy" in w for w in reading.warnings)
+    # with a medication record (of any drug), the record speaks of drugs: surgery is read
+    known = read_bundle(_record(CERVIX, STAGE_4B, HYSTERECTOMY, NOT_A_CANCER_DRUG), kb)
+    assert known.data["prior_treatments"] == ["surgery"]
+    assert not any("no medication records" in w for w in known.warnings)
+    # a procedure that rules nothing out (it only offers more) is read with no medication record
+    local = read_bundle(bundle("rectal-local-recurrence-after-pelvic-radiation"), kb)
+    assert "pelvic-radiation" in local.data["prior_treatments"]
+
+
+@pytest.mark.parametrize(
+    ("code", "display"),
+    [("86273004", "Biopsy"), ("706979002", "Insertion of totally implantable venous access "
+                                           "device"), ("1234", "Port-a-cath placement")],
+)  # fmt: skip
+def test_a_biopsy_or_port_with_a_surgical_category_is_not_surgery_had(
+    code: str, display: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A biopsy, or the insertion of a port to give chemotherapy through, carrying the category
+    "Surgical procedure" was read as surgery had: it finds or reaches the cancer, and does not
+    treat it."""
+    procedure = {**SURGERY, "code": _cc(SNOMED, code, display), "performedDateTime": "2024-01-01"}
+    reading = read_bundle(_record(RECTUM, STAGE_4, procedure, NOT_A_CANCER_DRUG), kb)
+    assert "prior_treatments" not in reading.data
+    assert "not surgery to treat the cancer" in {u.reference: u.reason
+                                                 for u in reading.unused}["Procedure/op"]
+    plain = read_bundle(_record(RECTUM, STAGE_4, {**SURGERY, "performedDateTime": "2024-01-01"},
+                                NOT_A_CANCER_DRUG), kb)  # fmt: skip
+    assert plain.data["prior_treatments"] == ["surgery"]
+
+
+RECTUM_SITE = {"coding": [{"system": SNOMED, "code": "34402009", "display": "Rectum structure"}]}
+
+
+@pytest.mark.parametrize(
+    ("code", "extra", "cancer"),
+    [
+        # a SNOMED CT code not in the table, placed by its body site
+        (_cc(SNOMED, "93984006", "Primary malignant neoplasm of rectum"),
+         {"bodySite": [RECTUM_SITE]}, "rectum"),
+        # ... or by its words
+        (_cc(SNOMED, "93984006", "Primary malignant neoplasm of rectum"), {}, "rectum"),
+        ({"text": "Adenocarcinoma of the rectum"}, {}, "rectum"),
+        # mCODE's histology extension, or its primary cancer profile, with a code of no words
+        (_cc(SNOMED, "93984006"), {"bodySite": [RECTUM_SITE], "extension": [
+            {"url": "http://hl7.org/fhir/us/mcode/StructureDefinition/"
+                    "mcode-histology-morphology-behavior",
+             "valueCodeableConcept": _cc(SNOMED, "35917007", "Adenocarcinoma")}]}, "rectum"),
+        (_cc(SNOMED, "93984006"), {"meta": {"profile": [
+            "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-primary-cancer-condition"]}},
+         "unknown"),
+    ],
+)  # fmt: skip
+def test_a_cancer_code_outside_the_table_is_read_by_its_body_site_or_words(
+    code: dict[str, Any], extra: dict[str, Any], cancer: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A SNOMED CT cancer code outside the table (mCODE's primary cancers are every descendant
+    of 363346000) was no cancer at all: an error, even with a body site of the rectum."""
+    condition = {**_condition("c", "0", ""), "code": code, **extra}
+    reading = read_bundle(_record(condition, STAGE_4), kb)
+    assert reading.data["cancer"] == cancer
+    assert reading.sources["cancer"] == ["Condition/c"]
+    assert any("Condition/c" in w for w in reading.warnings)
+
+
+@pytest.mark.parametrize("words", ["Carcinoma in situ of rectum", "History of malignant "
+                                   "neoplasm of rectum", "Secondary malignant neoplasm of liver",
+                                   "Benign neoplasm of rectum", "Malignant pleural effusion",
+                                   "Cancer-related pain",
+                                   "Metastatic malignant neoplasm to bone marrow"])  # fmt: skip
+def test_words_that_are_no_primary_cancer_now_are_no_cancer(
+    words: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A cancer read by its words is not one that is in situ, a history, spread from elsewhere
+    or benign; with no cancer, the error names the Conditions seen and their codes."""
+    condition = {**_condition("c", "0", ""), "code": {"text": words}}
+    with pytest.raises(FhirError) as caught:
+        read_bundle(_record(condition, STAGE_4), kb)
+    assert f"Condition/c ({words!r})" in caught.value.problems[0].message
+
+
+def test_a_cancer_read_by_its_words_does_not_outrank_one_coded(kb: onconav.KnowledgeBase) -> None:
+    """Beside an ICD-10-CM C20 rectal cancer, a Condition read as a cancer by its words only is
+    the one not read, whatever their order."""
+    worded = {**_condition("zz", "0", ""), "code": {"text": "Malignant neoplasm of stomach"}}
+    coded = {**RECTUM, "code": {"coding": [
+        {"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "C20"}]}}  # fmt: skip
+    reading = read_bundle(_record(worded, coded, STAGE_4), kb)
+    assert reading.data["cancer"] == "rectum"
+    assert reading.sources["cancer"] == ["Condition/c"]
+
+
+def test_the_coding_that_places_the_cancer_is_read_of_several(kb: onconav.KnowledgeBase) -> None:
+    """A Condition coded SNOMED CT 363346000 (malignant neoplastic disease) and ICD-10-CM C16.9
+    was read by its first coding: where the cancer started unknown, not the stomach."""
+    code = {"coding": [{"system": SNOMED, "code": "363346000"},
+                       {"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "C16.9"}]}
+    reading = read_bundle(_record({**_condition("c", "0", ""), "code": code}, STAGE_4), kb)
+    assert reading.data["cancer"] == "stomach"
+
+
+def test_a_transaction_of_resources_with_no_id_is_read(kb: onconav.KnowledgeBase) -> None:
+    """A transaction Bundle of POST entries names its resources by urn:uuid fullUrls, and they
+    have no ``id``: its Patient was "Patient at entry[0]", and every resource whose subject was
+    that Patient was listed as not about a Patient, then no cancer."""
+    patient = {"resourceType": "Patient"}
+    cancer = {k: v for k, v in RECTUM.items() if k != "id"}
+    stage = {k: v for k, v in STAGE_4.items() if k != "id"}
+    uuid = "urn:uuid:11111111-1111-1111-1111-11111111111"
+    entries = [{"fullUrl": f"{uuid}{i}", "resource": r,
+                "request": {"method": "POST", "url": r["resourceType"]}}
+               for i, r in enumerate((patient, cancer, stage))]  # fmt: skip
+    for entry in entries[1:]:
+        entry["resource"] = {**entry["resource"], "subject": {"reference": f"{uuid}0"}}
+    reading = read_bundle({"resourceType": "Bundle", "type": "transaction", "entry": entries},
+                          kb)  # fmt: skip
+    assert reading.data["cancer"] == "rectum" and reading.data["stage"] == "4"
+    assert reading.sources["cancer"] == ["Condition at entry[1]"]
+
+
+@pytest.mark.parametrize(
+    ("code", "cancer", "spread"),
+    [("C160", "gastroesophageal-junction", None), ("C20", "rectum", None),
+     ("C7951", "rectum", "bone"), ("C787", "rectum", "liver")],
+)  # fmt: skip
+def test_an_icd10_code_written_without_its_dot_is_read_as_with_it(
+    code: str, cancer: str, spread: str | None, kb: onconav.KnowledgeBase
+) -> None:
+    """C160 (C16.0, the cardia: gastro-oesophageal junction) was read as its category C16, the
+    stomach, with no word; C7951 as C79, spread somewhere."""
+    icd = {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": code}]}
+    primary = {**RECTUM, "code": icd} if spread is None else RECTUM
+    resources = [primary, STAGE_4]
+    if spread is not None:
+        resources.append({**_condition("m", "0", ""), "code": icd})
+    reading = read_bundle(_record(*resources), kb)
+    assert reading.data["cancer"] == cancer
+    assert reading.data.get("metastases") == ([spread] if spread else None)
+
+
+@pytest.mark.parametrize(("text", "cancer", "stage"), [
+    ("Stage IVB non-keratinizing squamous cell carcinoma", CERVIX, "4B"),
+    ("Stage IV not resectable", RECTUM, "4"),
+    ("Stage IV no longer responding to chemotherapy", RECTUM, "4"),
+])  # fmt: skip
+def test_words_that_deny_something_else_beside_the_stage_do_not_deny_it(
+    text: str, cancer: dict[str, Any], stage: str, kb: onconav.KnowledgeBase
+) -> None:
+    """"non-" of "non-keratinizing", and "not" of "not resectable", were read as denying the
+    stage, and the words after the stage as a stage not understood: only a denial of the stage
+    itself keeps it from being read."""
+    reading = read_bundle(_record(cancer, _stage_text(text)), kb)
+    assert reading.data["stage"] == stage
+    assert any("read from its words" in w for w in reading.warnings)
+
+
+@pytest.mark.parametrize("text", ["stage III to IV", "stage III or IV"])
+def test_a_range_of_stages_in_words_is_not_cut_to_its_first(
+    text: str, kb: onconav.KnowledgeBase
+) -> None:
+    reading = read_bundle(_record(RECTUM, _stage_text(text)), kb)
+    assert "stage" not in reading.data
+
+
+def test_a_stage_group_written_as_a_string_is_read_as_words(kb: onconav.KnowledgeBase) -> None:
+    """A stage group Observation with valueString "Stage IV" was "a stage value onconav cannot
+    read: no code"; it is read as a concept's text is, with the same warning."""
+    stage = {**_observation("s", "399588009", system=SNOMED), "valueString": "Stage IV"}
+    reading = read_bundle(_record(RECTUM, stage), kb)
+    assert reading.data["stage"] == "4"
+    assert "the stage of Observation/s is read from its words: 'Stage IV'" in reading.warnings
+    denied = {**stage, "valueString": "not stage IV"}
+    assert "stage" not in read_bundle(_record(RECTUM, denied), kb).data
+
+
+@pytest.mark.parametrize(("reason", "progressed", "said"), [
+    ({"text": "disease progression"}, ["folfox"], "read from its words"),
+    ({"text": "Progressive disease on CT"}, ["folfox"], "read from its words"),
+    ({"text": "no progression; patient preference"}, None, "does not read"),
+    ({"text": "possible progression?"}, None, "does not read"),
+    ({"text": "insurance"}, None, "does not read"),
+    (_cc(SNOMED, "182992009", "Treatment completed"), None, "does not read"),
+])  # fmt: skip
+def test_a_stop_reason_not_in_the_table_is_read_by_plain_words_or_said(
+    reason: dict[str, Any], progressed: list[str] | None, said: str,
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """FOLFOX stopped with the statusReason "disease progression" (no code of the table) was
+    read as a treatment had, with no word: what stopped working stayed unknown unsaid."""
+    folfox = _folfox("MedicationRequest", "stopped", "2024-01-10", statusReason=reason)
+    reading = read_bundle(_record(RECTUM, STAGE_4, *folfox), kb)
+    assert reading.data.get("progressed_on") == progressed
+    assert reading.data["prior_treatments"] == ["folfox"]
+    assert any(said in w and "MedicationRequest/MedicationRequest-4492" in w
+               for w in reading.warnings)  # fmt: skip
+
+
+def test_a_condition_that_ended_with_no_clinical_status_is_resolved(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """abatement[x] was passed over: a bleed that ended in 2021, with no clinicalStatus, was read
+    as a symptom now. By FHIR's rule con-4 a Condition that abated is not active: it is read as
+    resolved, and said; one recorded active that also ended is read as active, and said."""
+    melena = {"code": {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm",
+                                   "code": "K92.1", "display": "Melena"}]}}
+    bleed = {**_condition("s", "0", ""), **melena, "abatementDateTime": "2021-01-01"}
+    del bleed["clinicalStatus"]
+    reading = read_bundle(_record(RECTUM, STAGE_4, bleed), kb)
+    assert "symptoms" not in reading.data
+    assert "resolved" in {u.reference: u.reason for u in reading.unused}["Condition/s"]
+    assert any(w.startswith("Condition/s has no clinicalStatus and ended") for w in
+               reading.warnings)  # fmt: skip
+    still = read_bundle(_record(RECTUM, STAGE_4, {**bleed, "clinicalStatus": _cc(
+        CLINICAL, "active")}), kb)  # fmt: skip
+    assert still.data["symptoms"] == ["gut-bleeding"]
+    assert any("recorded as active but also as ended" in w for w in still.warnings)
+
+
+def test_a_resource_a_history_deletes_is_not_read(kb: onconav.KnowledgeBase) -> None:
+    """A history Bundle (newest first) whose DELETE of Condition/c came before (after, in time)
+    the copy of it read the deleted cancer as on record; a copy made after the DELETE is read."""
+    def history(*entries: dict[str, Any]) -> dict[str, Any]:
+        return {"resourceType": "Bundle", "type": "history", "entry": list(entries)}
+
+    delete = {"request": {"method": "DELETE", "url": "Condition/c"},
+              "response": {"status": "204"}}  # fmt: skip
+    old = {"resource": RECTUM, "request": {"method": "POST", "url": "Condition"},
+           "response": {"status": "201"}}  # fmt: skip
+    stomach = {"resource": {**STOMACH, "id": "s"}, "response": {"status": "201"},
+               "request": {"method": "POST", "url": "Condition"}}  # fmt: skip
+    reading = read_bundle(history(stomach, delete, old), kb)
+    assert reading.data["cancer"] == "stomach"
+    reasons = {u.reference: u.reason for u in reading.unused}
+    assert reasons["Condition/c at entry[2]"].startswith("deleted")
+    assert "a DELETE of Condition/c" in reasons["entry[1]"]
+    with pytest.raises(FhirError) as caught:
+        read_bundle(history(delete, old), kb)
+    assert "Condition/c at entry[1] (deleted" in caught.value.problems[0].message
+    # made again after it was deleted (newer: before the DELETE), it is read
+    assert read_bundle(history(old, delete), kb).data["cancer"] == "rectum"
+    # not a history: a DELETE entry deletes nothing that is read
+    assert read_bundle({**history(delete, old), "type": "transaction"}, kb).data[
+        "cancer"] == "rectum"  # fmt: skip
+
+
+@pytest.mark.parametrize("value", [
+    {"coding": [{"system": "http://www.genenames.org", "code": "KRAS", "display": "KRAS"}]},
+    {"text": "KRAS"},
+])  # fmt: skip
+def test_a_gene_studied_named_by_its_symbol_is_read(
+    value: dict[str, Any], kb: onconav.KnowledgeBase
+) -> None:
+    """A GenomicVariant of KRAS with the gene studied as the HGNC symbol "KRAS" (not
+    "HGNC:6407"), or as words only, was listed as "of genes onconav does not read"."""
+    gene = {"code": _cc(LOINC, "48018-6"), "valueCodeableConcept": value}
+    variant = _observation("kras", "69548-6", PRESENT, component=[gene])
+    reading = read_bundle(_record(RECTUM, STAGE_4, variant), kb)
+    assert reading.data["biomarkers"]["kras"] == "mutated"
+
+
+def test_an_stu3_clinical_status_is_named_as_what_is_wrong(kb: onconav.KnowledgeBase) -> None:
+    """An STU3-style clinicalStatus (a code, "active") was "Invalid JSON: expected value"."""
+    with pytest.raises(FhirError) as caught:
+        read_bundle(_record({**RECTUM, "clinicalStatus": "active"}, STAGE_4), kb)
+    assert ("clinicalStatus is a string, not an object (a CodeableConcept)"
+            in caught.value.problems[1].message)  # fmt: skip
+
+
+def test_a_bundle_after_a_byte_order_mark_is_read(run: Any, tmp_path: Path) -> None:
+    """A file that begins with a UTF-8 byte order mark was refused ("Unexpected UTF-8 BOM"),
+    though the profile reader takes one."""
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(_record(RECTUM, STAGE_4)).encode())
+    done = run("fhir", "profile", str(path), "--format", "json")
+    assert done.status == 0, done.stderr
+    assert json.loads(done.stdout)["profile"]["cancer"] == "rectum"

@@ -78,6 +78,10 @@ def fhir_json(text: str | bytes, root: str = "bundle") -> Any:
     is a ``FhirError`` naming where (``bundle.entry[2].resource.code``; ``root`` names the top,
     ``""`` for none). Text that is not JSON raises ``json.JSONDecodeError`` (or
     ``UnicodeDecodeError`` for bytes not UTF-8, ``RecursionError`` when nested far too deep)."""
+    # a byte order mark before the JSON (as some Windows tools write): Python's reader refused
+    # the file ("Unexpected UTF-8 BOM"); it says nothing, as the profile reader takes it
+    text = text.removeprefix(b"\xef\xbb\xbf") if isinstance(text, bytes) else text.removeprefix(
+        "\ufeff")  # fmt: skip
     data, repeated = json_and_repeats(text)
     if repeated:
         raise FhirError([
@@ -134,7 +138,7 @@ def read_bundle(bundle: Mapping[str, Any], kb: KnowledgeBase) -> FhirReading:
             message=f"not a valid FHIR R4 Bundle: type {bundle.get('type')!r} is not a Bundle "
             f"type ({', '.join(BUNDLE_TYPES)})",
         )])  # fmt: skip
-    reading = read(entries_of(entries, "entry"), kb)
+    reading = read(entries_of(entries, "entry", bundle.get("type") == "history"), kb)
     links = bundle.get("link")
     if isinstance(links, list) and any(isinstance(link, Mapping) and link.get("relation") ==
                                        "next" for link in links):  # fmt: skip

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -57,10 +58,15 @@ def system_name(uri: object) -> str | None:
 
 
 def normal_code(system: str, code: str) -> str:
-    """A code as the tables write it: trimmed; ICD-10 in upper case; HGNC without ``HGNC:``."""
+    """A code as the tables write it: trimmed; ICD-10 in upper case, with its dot after the third
+    character where it was written without one (C160 is C16.0: read without the dot, it was
+    read as its category C16 and said nothing of the C16.0 row); HGNC without ``HGNC:``."""
     code = code.strip()
     if system == "icd10cm":
-        return code.upper()
+        code = code.upper()
+        if len(code) > 3 and "." not in code and re.fullmatch(r"[A-Z]\d[0-9A-Z]+", code):
+            code = f"{code[:3]}.{code[3:]}"
+        return code
     if system == "hgnc":
         return code.upper().removeprefix("HGNC:")
     return code
@@ -119,6 +125,13 @@ class Tables:
             if row is not None:
                 return row
         return None
+
+    def every(self, table: str, codings: Iterable[object]) -> list[Row]:
+        """The rows of every coding of a CodeableConcept's codings that the table knows, in the
+        order of the codings (one of them may be more precise than the first)."""
+        rows = [self.lookup(table, system_name(c.get("system")), c.get("code"))
+                for c in codings if isinstance(c, OBJECT)]  # fmt: skip
+        return [row for row in rows if row is not None]
 
     def first(self, table: str, codings: Iterable[object]) -> Row | None:
         """The row of the first coding of a CodeableConcept's codings that the table knows (a

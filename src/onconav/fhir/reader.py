@@ -1,6 +1,7 @@
 """How FHIR resources become a profile: each resource validated with the R4B models, identified
-by its codes (never by ``meta.profile``), and read into the profile's fields, each field with the
-resources it came from; every resource that is read but not used is listed with the reason.
+by its codes (``meta.profile`` only adds a cancer Condition whose code no table knows), and read
+into the profile's fields, each field with the resources it came from; every resource that is
+read but not used is listed with the reason.
 
 The rules, field by field, are in docs/fhir.md; the codes are in ``fhir/data/*.csv``.
 """
@@ -17,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from onconav import words
-from onconav.fhir.codes import OBJECT, Row, Tables, load_tables, system_name
+from onconav.fhir.codes import OBJECT, Row, Tables, load_tables, normal_code, system_name
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import Drug, Regimen
 from onconav.profile import Problem, at_most
@@ -208,6 +209,34 @@ def _day(text: str) -> str:
     return text[:10]
 
 
+def _local_day(text: str) -> str:
+    """The day a FHIR date or dateTime is written on, in its own time zone (an infusion at
+    2023-01-10T19:30:00-05:00 is of 2023-01-10, though that is 00:30 on the 11th in UTC): the day
+    the person was treated, which groups one course's drugs; "" for none or one that cannot be
+    read."""
+    return text[:10] if _span(text) is not None else ""
+
+
+def _clinical(builder: Builder, res: Res) -> str:
+    """A Condition's clinicalStatus; with none, "resolved" when it has an abatement (a date, an
+    age, a period, a range or words it ended), as FHIR's rule con-4 has it (a Condition that
+    abated is inactive, resolved or in remission), with a warning. One recorded as going on
+    that has an abatement is read as going on, with a warning (the two do not fit together)."""
+    status = _status(res.data, "clinicalStatus")
+    abated = next(((k, v) for k, v in res.data.items()
+                   if k.startswith("abatement") and v not in (None, False)), None)  # fmt: skip
+    if abated is None or status in NOT_NOW:
+        return status
+    shown = abated[1] if isinstance(abated[1], str) else abated[0]
+    if not status:
+        builder.warnings.append(f"{res.ref} has no clinicalStatus and ended ({abated[0]}: "
+                                f"{shown}): it is read as resolved")  # fmt: skip
+        return "resolved"
+    builder.warnings.append(f"{res.ref} is recorded as {status} but also as ended ({abated[0]}: "
+                            f"{shown}): it is read as {status}; check it")  # fmt: skip
+    return status
+
+
 def _status(resource: JSON, name: str = "status") -> str:
     value = resource.get(name)
     if isinstance(value, OBJECT):  # clinicalStatus, verificationStatus
@@ -302,7 +331,8 @@ _CONCEPTS = _each(_concept_fault)
 # uses is validated whole with its R4B model.
 IDENTIFIED_BY: dict[str, dict[str, Check]] = {
     "Condition": {"code": _concept_fault, "bodySite": _CONCEPTS,
-                  "extension": _each(_extension_fault)},
+                  "extension": _each(_extension_fault), "clinicalStatus": _concept_fault,
+                  "verificationStatus": _concept_fault},
     "Observation": {"code": _concept_fault, "component": _each(_component_fault)},
     "Procedure": {"code": _concept_fault, "category": _concept_fault, "reasonCode": _CONCEPTS},
     "ServiceRequest": {"code": _concept_fault, "reasonCode": _CONCEPTS},
@@ -486,6 +516,14 @@ def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -
         if item is NO_RESOURCE:
             builder.drop(where, "an entry with no resource")
             continue
+        if isinstance(item, Deleted):
+            if item.ref:
+                builder.drop(f"{item.ref} at {where}", f"deleted: the history deletes "
+                             f"{item.ref} after this copy (the DELETE at {item.by}); not read")
+            else:
+                builder.drop(where, f"a DELETE of {item.by}: the copies of it older than it "
+                             "are not read")  # fmt: skip
+            continue
         if not isinstance(item, OBJECT):
             builder.drop(where, "not a FHIR resource: a JSON object is expected")
             continue
@@ -501,7 +539,8 @@ def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -
         if kind == "Bundle":
             entries = item.get("entry", [])
             if isinstance(entries, list):
-                _gather(entries_of(entries, f"{where}.entry"), builder)
+                _gather(entries_of(entries, f"{where}.entry", item.get("type") == "history"),
+                        builder)  # fmt: skip
             else:
                 builder.drop(ref, "not valid FHIR R4: " + _not("entry", entries, "a list"))
             continue
@@ -523,15 +562,49 @@ def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -
 NO_RESOURCE = object()
 
 
-def entries_of(entries: list[Any], where: str) -> list[tuple[str, object, str | None]]:
-    """Each entry's resource with where it is (``entry[3]``) and its fullUrl."""
+@dataclass(frozen=True)
+class Deleted:
+    """An entry of a history Bundle that holds a copy of a resource a DELETE after it (newer:
+    a history lists the newest first) deleted, or the DELETE entry itself (``ref`` "")."""
+
+    ref: str  # the resource deleted (Condition/c1), or ""
+    by: str  # where the DELETE entry is (entry[1]), or what it deleted (Condition/c1)
+
+
+def _deleted_ref(entry: JSON) -> str | None:
+    """The ``Type/id`` a DELETE entry's request deletes (its url, relative or absolute, with any
+    ``_history`` or search left off), or None for an entry that is no DELETE."""
+    request = entry.get("request")
+    if not isinstance(request, OBJECT) or request.get("method") != "DELETE":
+        return None
+    url = request.get("url")
+    found = re.search(r"(?:^|/)([A-Z][A-Za-z]+)/([A-Za-z0-9.-]{1,64})(?:/_history/|$|\?)",
+                      url.split("?")[0] + "?") if isinstance(url, str) else None  # fmt: skip
+    return f"{found.group(1)}/{found.group(2)}" if found else None
+
+
+def entries_of(entries: list[Any], where: str,
+               history: bool = False) -> list[tuple[str, object, str | None]]:  # fmt: skip
+    """Each entry's resource with where it is (``entry[3]``) and its fullUrl. In a history
+    Bundle (``history``: newest first), a DELETE entry deletes the resource its request names:
+    the copies of it after the entry (older) are ``Deleted``, never read as on record; a copy
+    before it (newer) was made after the delete, and is read."""
     out: list[tuple[str, object, str | None]] = []
+    deleted: dict[str, str] = {}
     for i, entry in enumerate(entries):
         if not isinstance(entry, OBJECT):
             out.append((f"{where}[{i}]", entry, None))
             continue
         url = entry.get("fullUrl")
         resource = entry.get("resource", NO_RESOURCE)
+        gone = _deleted_ref(entry) if history else None
+        if gone is not None:
+            deleted.setdefault(gone, f"{where}[{i}]")
+            if resource is NO_RESOURCE:
+                resource = Deleted("", gone)
+        elif isinstance(resource, OBJECT) and (key := f"{resource.get('resourceType')}/"
+                                               f"{resource.get('id')}") in deleted:  # fmt: skip
+            resource = Deleted(key, deleted[key])
         out.append((f"{where}[{i}]", resource, url if isinstance(url, str) else None))
     return out
 
@@ -544,7 +617,7 @@ def _one_person(builder: Builder) -> None:
     people = {r.ref for r in builder.of_type("Patient")}
     for res in builder.resources.values():
         who = builder.ref(res.data.get("subject")) or builder.ref(res.data.get("patient"))
-        if who and who.startswith("Patient/"):
+        if who and _is_patient(builder, who):
             people.add(who)
     if len(people) > 1:
         raise FhirError([_problem(
@@ -557,11 +630,19 @@ def _one_person(builder: Builder) -> None:
             continue
         link = res.data[name]
         who = builder.ref(link)
-        if (who is None or not who.startswith("Patient/")) and builder.valid(res):
+        if (who is None or not _is_patient(builder, who)) and builder.valid(res):
             written = link.get("reference") or link.get("display") or "an identifier only"
             builder.checked[res.ref] = False
             builder.unused[res.ref] = (f"its {name} ({str(written)[:80]}) is not a reference to a "
                                        "Patient: it may be about someone else; not read")
+
+
+def _is_patient(builder: Builder, who: str) -> bool:
+    """Whether a reference (resolved: ``Builder.ref``) is to a Patient: the type of the resource
+    it names, when that is among the resources (a transaction's Patient with no ``id``, named by
+    its urn:uuid fullUrl, is "Patient at entry[0]"), else the type its reference says."""
+    found = builder.resources.get(who)
+    return found.type == "Patient" if found is not None else who.startswith("Patient/")
 
 
 # --------------------------------------------------------------------------------------------
@@ -634,23 +715,87 @@ def _is_cancer_code(concept: object) -> bool:
     for coding in _codings(concept):
         if system_name(coding.get("system")) != "icd10cm":
             continue
-        code = str(coding.get("code") or "").upper()
+        code = normal_code("icd10cm", str(coding.get("code") or ""))
         if re.match(r"^C(\d\d|7A|7B)", code) and not re.match(r"^C(7[789]|7B|80\.0)", code):
             return int(code[1:3]) <= 96 if code[1:3].isdigit() else True
     return False
 
 
+MCODE = "http://hl7.org/fhir/us/mcode/StructureDefinition/"
+HISTOLOGY = MCODE + "mcode-histology-morphology-behavior"
+PRIMARY_PROFILE = MCODE + "mcode-primary-cancer-condition"
+# Words that name a malignancy, and words beside them that say the Condition is not a primary
+# cancer of the person now (a history, a suspicion, a tumour not invasive, spread: "Metastatic
+# malignant neoplasm to bone marrow" is spread, and "metastatic" alone cannot tell a primary
+# that spread from the spread) or is something the cancer causes ("Malignant pleural effusion").
+MALIGNANT = re.compile(r"(?i)\b(malignan\w*|\w*carcinoma|\w*sarcoma|\w*lymphoma|leuka?emia|"
+                       r"\w*melanoma|myeloma|cancer)\b")  # fmt: skip
+NOT_PRIMARY = re.compile(r"(?i)\b(history of|in situ|benign|suspect\w*|screening|risk of|"
+                         r"family|fear of|uncertain|premalignant|secondary|metasta\w*|"
+                         r"no evidence of|related|associated|due to|"
+                         r"pain|fatigue|effusion|ascites|cachexia|ana?emia|hypercalc\w*|"
+                         r"of malignancy|survivor)\b")  # fmt: skip
+
+
+def _names_a_cancer(res: Res) -> bool:
+    """Whether a Condition is a primary cancer by what it says beyond the tables: its code's words
+    name a malignancy ("Primary malignant neoplasm of rectum", "Adenocarcinoma of the rectum"),
+    or it carries mCODE's histology-morphology-behavior extension, or it claims mCODE's primary
+    cancer profile. mCODE's primary cancer value set is every descendant of SNOMED CT 363346000
+    (Malignant neoplastic disease): no table can list them all."""
+    said = " ".join(_words(_code_of(res.data)))
+    if said and NOT_PRIMARY.search(said):
+        return False
+    if said and MALIGNANT.search(said):
+        return True
+    extensions = res.data.get("extension")
+    if any(isinstance(e, OBJECT) and e.get("url") == HISTOLOGY
+           for e in (extensions if isinstance(extensions, list) else ())):  # fmt: skip
+        return True
+    meta = res.data.get("meta")
+    profiles = meta.get("profile") if isinstance(meta, OBJECT) else None
+    return isinstance(profiles, list) and any(
+        isinstance(p, str) and p.split("|")[0] == PRIMARY_PROFILE for p in profiles)
+
+
+def _site_by_words(builder: Builder, res: Res) -> str | None:
+    """The cancer the words of a Condition's code name ("Adenocarcinoma of the rectum": rectum),
+    as a person's words are read, or a cancer the tables name ("Malignant tumor of lung": lung);
+    None when they name no place onconav knows."""
+    from onconav.profile import read_cancer
+
+    places = {v for r in builder.tables.rows if r.table in ("conditions", "body_sites")
+              for v in r.meaning.get("cancer", ())} - {"unknown"}  # fmt: skip
+    for text in _words(_code_of(res.data)):
+        site = read_cancer(builder.kb, text).site
+        if builder.kb.kind_of.get(site) == "cancers":
+            return site
+        named = [p for p in sorted(places) if re.search(rf"(?i)\b{re.escape(p)}\b", text)]
+        if len(named) == 1:
+            return named[0]
+    return None
+
+
 def _site_of(builder: Builder, res: Res) -> tuple[str | None, str | None, bool]:
-    """(cancer name, recurrence, whether it is a cancer) a Condition says."""
-    row = builder.row("conditions", _code_of(res.data))
+    """(cancer name, recurrence, whether it is a cancer) a Condition says: by the table, any of
+    its codings (one that places the cancer before one that does not: SNOMED CT 363346000 then
+    ICD-10-CM C16.9 is stomach cancer); then, a cancer not placed, by its body site, or by the
+    words of its code. A Condition is a cancer by the table, by an ICD-10-CM code C00-C96, or by
+    what it says (``_names_a_cancer``), when it is not spread from a cancer elsewhere."""
+    rows = [r for r in builder.tables.every("conditions", _codings(_code_of(res.data)))
+            if r.get("cancer") is not None]  # fmt: skip
+    row = next((r for r in rows if r.get("cancer") != "unknown"), rows[0] if rows else None)
     site = row.get("cancer") if row else None
     recurrence = row.get("recurrence") if row else None
-    is_cancer = site is not None or _is_cancer_code(_code_of(res.data))
+    is_cancer = site is not None or _is_cancer_code(_code_of(res.data)) or (
+        _names_a_cancer(res) and not _metastasis_site(builder, res)
+        and builder.row("conditions", _code_of(res.data)) is None)  # fmt: skip
     if is_cancer and site in (None, "unknown"):
         for body in res.data.get("bodySite") or []:
             place = builder.row("body_sites", body)
             if place and place.get("cancer"):
                 return place.get("cancer"), recurrence, True
+        site = _site_by_words(builder, res) or site
     return site, recurrence, is_cancer
 
 
@@ -667,10 +812,18 @@ def _cancer(builder: Builder) -> CancerFound:
         if site in (None, "unknown"):
             builder.warnings.append(
                 f"where the cancer started is read as unknown: {res.ref} is coded "
-                f"{_coded(_code_of(res.data))}, which onconav's table does not place"
+                f"{_coded(_code_of(res.data))}, which onconav's table does not place, and "
+                "neither its body site nor its words name a place onconav knows"
             )
             site = "unknown"
-        if _status(res.data, "clinicalStatus") in ("recurrence", "relapse"):
+        elif builder.row("conditions", _code_of(res.data)) is None and not _is_cancer_code(
+                _code_of(res.data)):  # fmt: skip
+            builder.warnings.append(
+                f"{res.ref} is read as a cancer of the {site} from its body site or its words: "
+                f"its code {_coded(_code_of(res.data))} is not in onconav's table; check that "
+                "this is where the cancer started"
+            )
+        if _clinical(builder, res) in ("recurrence", "relapse"):
             recurrence = recurrence or "yes"
         found.append(CancerFound(res, site, recurrence))
     if not found:
@@ -678,10 +831,13 @@ def _cancer(builder: Builder) -> CancerFound:
     if not found:
         return _no_cancer(builder)
 
-    def rank(c: CancerFound) -> tuple[bool, bool, Span, str]:
-        active = _status(c.res.data, "clinicalStatus") not in NOT_NOW
+    def rank(c: CancerFound) -> tuple[bool, bool, bool, Span, str]:
+        active = _clinical(builder, c.res) not in NOT_NOW
         date = _order(_date(c.res.data, "onsetDateTime", "onsetPeriod", "recordedDate"))
-        return (active, c.site != "unknown", date, c.res.ref)
+        coded = c.res.type != "Condition" or builder.row(
+            "conditions", _code_of(c.res.data)) is not None or _is_cancer_code(
+            _code_of(c.res.data))  # a code the tables know, before words  # fmt: skip
+        return (active, c.site != "unknown", coded, date, c.res.ref)
 
     best = max(found, key=rank)
     chosen = [c for c in found if c.site == best.site]
@@ -700,7 +856,7 @@ def _cancer(builder: Builder) -> CancerFound:
     if recurrences:
         builder.values["recurrence"] = "local" if "local" in recurrences else sorted(recurrences)[0]
         builder.use("recurrence", *(c.res.ref for c in chosen if c.recurrence))
-    status = _status(best.res.data, "clinicalStatus")
+    status = _clinical(builder, best.res)
     if status in NOT_NOW:
         said = "in remission" if status == "remission" else status
         builder.warnings.append(f"{best.res.ref} records the cancer as {said}: it is read as the "
@@ -777,18 +933,23 @@ def _no_cancer(builder: Builder) -> CancerFound:
                      for res in builder.resources.values()
                      if res.type in ORDERS and res.ref in builder.unused
                      and _cancer_reason(builder, res) is not None]  # fmt: skip
+    seen = [f"{r.ref} ({_coded(_code_of(r.data))})" for r in builder.resources.values()
+            if r.type == "Condition"]  # fmt: skip
+    seen += [f"{ref} ({why})" for ref, why in builder.unused.items()
+             if ref.startswith("Condition/") and why.startswith("deleted")]  # fmt: skip
+    shown = "; ".join(seen[:10]) + (f"; and {len(seen) - 10} more" if len(seen) > 10 else "")
     raise FhirError([_problem(
-        "bundle", "no cancer condition: no Condition coded as a cancer (SNOMED CT, or ICD-10-CM "
-        "C00-C96) that could be read, and no cancer named as the reason for an order; the "
-        "profile needs where the cancer started",
+        "bundle", "no cancer condition: no Condition coded or worded as a cancer (SNOMED CT, "
+        "ICD-10-CM C00-C96, or words that name a malignancy) that could be read, and no cancer "
+        "named as the reason for an order; the profile needs where the cancer started. "
+        + (f"The Conditions seen: {shown}" if seen else "No Condition is in the record"),
     ), *rejected])  # fmt: skip
 
 
 def _coded_as_cancer(builder: Builder, res: Res) -> bool:
-    """Whether a Condition's code says it is a primary cancer (by the table, or ICD-10-CM)."""
-    row = builder.row("conditions", _code_of(res.data))
-    return (row is not None and row.get("cancer") is not None) or _is_cancer_code(
-        _code_of(res.data))  # fmt: skip
+    """Whether a Condition's code says it is a primary cancer (by the table, ICD-10-CM, or what
+    it says: ``_site_of``)."""
+    return _site_of(builder, res)[2]
 
 
 # ---- stage ---------------------------------------------------------------------------------
@@ -857,6 +1018,25 @@ def _other_cancer(builder: Builder, res: Res, cancer: CancerFound) -> bool:
 DENIED = re.compile(r"(?i)\b(not|no|never|without|non|excluded|ruled out|rule out|r/o|"
                     r"negative for|free of)\b")  # fmt: skip
 CLAUSE_END = re.compile(r"[,;()]|\s-\s")  # "Stage IV, ...", "Stage IVB (...)", "Stage IV - ..."
+# Of those, the ones that deny the stage itself: before it, with at most a few words of no
+# meaning between ("not stage IV", "no evidence of M1", "r/o stage IV"); after it, words that
+# say it is not so ("stage IV ruled out"), or a denial the clause ends with ("stage IV not").
+# A denial of something else beside it is not of the stage: "Stage IVB non-keratinizing squamous
+# cell carcinoma" and "Stage IV not resectable" are stage IV.
+DENY = (r"not|no|never|without|non|excluded|ruled out|rule out|r/o|negative for|free of")
+FILLER = r"(evidence|signs?|of|any|clinical|definite|the|a|an|for)"
+STAGE_KEY = r"\b(stage|figo)\b"
+M_KEY = r"\b[cpy]{0,2}M[01][a-d]?\b"
+
+
+def _denies(clause: str, key: str) -> bool:
+    """Whether a clause's words deny the stage (or M category) ``key`` finds in it; with no such
+    word in the clause, whether any denial word is in it."""
+    if re.search(key, clause, flags=re.I) is None:
+        return DENIED.search(clause) is not None
+    before = rf"\b({DENY})\b[\s-]+({FILLER}\s+)*{key}"
+    after = rf"{key}.*?(\b(ruled out|rule out|excluded|not confirmed|not present)\b|\b({DENY})\W*$)"
+    return any(re.search(p, clause, flags=re.I) for p in (before, after))
 
 
 def _clause(text: str, at: int) -> str:
@@ -866,11 +1046,12 @@ def _clause(text: str, at: int) -> str:
     return text[start:end].strip()
 
 
-def _denied_or_doubted(builder: Builder, res: Res, clause: str, text: str, what: str) -> bool:
+def _denied_or_doubted(builder: Builder, res: Res, clause: str, text: str, what: str,
+                       key: str = STAGE_KEY) -> bool:  # fmt: skip
     """Whether the words of a stage's clause deny or doubt it ("not stage IV", "stage IV?",
     "possible M1"): such words are never read as the stage they name (the record is listed
     unused, saying why), as a profile's own words are refused (``words.stage``)."""
-    if DENIED.search(clause) or words.UNSURE.search(clause.lower()):
+    if _denies(clause, key) or words.UNSURE.search(clause.lower()):
         said = f"its words say the {what} is not so, or not sure: {text!r}"
         if res.type == "Condition":  # the cancer's own stage: the Condition itself is used
             builder.warnings.append(f"the stage of {res.ref} is not read: {said[4:]}")
@@ -896,12 +1077,27 @@ def _stage_words(builder: Builder, res: Res, concept: object) -> str | None:
         if _denied_or_doubted(builder, res, clause, text, "stage"):
             continue
         cut = re.sub(r"(?i)^.*?\b(stage|figo)\b", r"\1", clause)
+        value = _stage_of_words(cut)
+        if value:
+            builder.warnings.append(f"the stage of {res.ref} is read from its words: {text!r}")
+            return value
+    return None
+
+
+def _stage_of_words(cut: str) -> str | None:
+    """The stage words that begin with "stage" or "FIGO" name: all of them, else their first
+    three or two words ("Stage IVB non-keratinizing squamous cell carcinoma" is "Stage IVB": the
+    words after the stage say what the cancer is, not its stage); None when none is a stage."""
+    tokens = cut.split()
+    for n in dict.fromkeys((len(tokens), 3, 2)):
+        rest = " ".join(tokens[n:])
+        if re.search(r"\b([IVX]+[A-C]?\d?|[0-4][A-Ca-c]?\d?)\b|(?i:stage|figo|/)", rest):
+            continue  # another stage after it ("stage III to IV"): not cut away unread
         try:
-            value = words.stage(cut).value
+            value = words.stage(" ".join(tokens[:n])).value
         except words.NotUnderstood:
             continue
         if value:
-            builder.warnings.append(f"the stage of {res.ref} is read from its words: {text!r}")
             return value
     return None
 
@@ -914,7 +1110,8 @@ def _m_value(builder: Builder, res: Res, concept: object) -> str | None:
         match = re.search(r"(?i)\b[cpy]{0,2}M([01])[a-d]?\b", text)
         if match is None:
             continue
-        if _denied_or_doubted(builder, res, _clause(text, match.start()), text, "M category"):
+        if _denied_or_doubted(builder, res, _clause(text, match.start()), text, "M category",
+                              M_KEY):  # fmt: skip
             continue
         builder.warnings.append(f"the M category of {res.ref} is read from its words: {text!r}")
         return "M" + match.group(1)
@@ -936,6 +1133,8 @@ def _stage(builder: Builder, cancer: CancerFound) -> None:
             continue
         date = _date(res.data, "effectiveDateTime", "effectivePeriod", "issued")
         concept = res.data.get("valueCodeableConcept")
+        if concept is None and isinstance(res.data.get("valueString"), str):
+            concept = {"text": res.data["valueString"]}  # words, read as a concept's text is
         if kind == "m-category":
             value = _m_value(builder, res, concept)
         else:
@@ -1078,7 +1277,7 @@ def _not_current(builder: Builder, res: Res, what: str) -> bool:
     if _status(res.data, "verificationStatus") in NOT_CONFIRMED:
         builder.drop(res.ref, f"{what} that is not confirmed: not read")
         return True
-    if _status(res.data, "clinicalStatus") in NOT_NOW:
+    if _clinical(builder, res) in NOT_NOW:
         builder.drop(res.ref, f"{what} recorded as resolved or inactive: not read")
         return True
     return False
@@ -1132,16 +1331,32 @@ def _genes(builder: Builder, res: Res) -> set[str]:
         row = builder.row("observations", comp.get("code"))
         if row is not None and row.get("component") == "gene-studied":
             gene = builder.row("observations", comp.get("valueCodeableConcept"))
-            genes.add((gene.get("gene") if gene else None) or "other")
+            named = gene.get("gene") if gene else _gene_by_symbol(
+                builder, comp.get("valueCodeableConcept"))  # fmt: skip
+            genes.add(named or "other")
     return genes
+
+
+def _gene_by_symbol(builder: Builder, concept: object) -> str | None:
+    """The gene a gene-studied value names by its HGNC symbol, as a code ("KRAS", where HGNC's
+    code is "HGNC:6407") or as words only: the symbols are the displays of the table's genes.
+    Read as another gene, a KRAS result was listed as "of genes onconav does not read"."""
+    symbols = {r.display.upper(): str(r.get("gene")) for r in builder.tables.rows
+               if r.table == "observations" and r.get("gene")}  # fmt: skip
+    said = [str(c.get("code")) for c in _codings(concept) if isinstance(c.get("code"), str)]
+    for text in [*said, *_words(concept)]:
+        if text.strip().upper() in symbols:
+            return symbols[text.strip().upper()]
+    return None
 
 
 def _gene_names(res: Res) -> list[str]:
     names = []
     for comp in res.data.get("component") or []:
         if any(c.get("code") == "48018-6" for c in _codings(comp.get("code"))):
-            names += [str(c.get("display") or c.get("code")) for c in
-                      _codings(comp.get("valueCodeableConcept"))[:1]]  # fmt: skip
+            value = comp.get("valueCodeableConcept")
+            names += [str(c.get("display") or c.get("code")) for c in _codings(value)[:1]] or [
+                repr(w) for w in _words(value)[:1]]  # fmt: skip
     return names or ["none named"]
 
 
@@ -1482,6 +1697,9 @@ class Given:
     # the day of its last dose, when that is what it says: an administration (one dose), or a
     # request or statement completed, or stopped with no reason (its period's end, else its date)
     last: str = ""
+    # when that last dose began: an administration's start (a 46-hour pump began on the day of
+    # the other drugs of its course, though it ends two days later); else the last dose itself
+    first: str = ""
 
 
 def drugs_of_codings(codings: object, kb: KnowledgeBase) -> list[str]:
@@ -1595,6 +1813,14 @@ def _route_words(res: Res, medication: Res | None) -> list[str]:
     return out
 
 
+# The names of leucovorin's forms, which FOLFOX and FOLFIRI give in its place: levoleucovorin
+# (levofolinic acid) and calcium folinate, the name used outside North America. The knowledge
+# base knows leucovorin and folinic acid only; read as those, FOLFOX with levoleucovorin was read
+# as fluorouracil with oxaliplatin.
+FOLINATES = re.compile(r"(calcium\s+)?(levo-?)?(folinate|folinic\s+acid|leucovorin)(\s+calcium)?",
+                       flags=re.I)  # fmt: skip
+
+
 def _named_drug(concept: object, kb: KnowledgeBase) -> tuple[str, str] | None:
     """The drug or regimen a medication's words name ("capecitabine 500 MG Oral Tablet"), when
     they name one, and the words: (id, words)."""
@@ -1603,6 +1829,7 @@ def _named_drug(concept: object, kb: KnowledgeBase) -> tuple[str, str] | None:
         name = re.split(r"\s+\d|\s*\[", name)[0]
         name = re.sub(r"\s+(hydrochloride|sodium|disodium|calcium|sulfate|mesylate)$", "", name,
                       flags=re.I)  # fmt: skip
+        name = "leucovorin" if FOLINATES.fullmatch(name.strip()) else name
         hits = [r for r in kb.find(name.strip()) if isinstance(r, (Drug, Regimen))]
         if len(hits) == 1:
             return hits[0].id, text
@@ -1665,6 +1892,8 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
         reasons = res.data.get("statusReason")
         reasons = reasons if isinstance(reasons, list) else [reasons] if reasons else []
         stop = {row.get("stopped") for r in reasons if (row := builder.row("treatments", r))}
+        if status == "stopped" and reasons and not stop - {None}:
+            stop |= _stopped_by_words(builder, res, reasons)
         if status in ("draft", "intended") or res.data.get("intent") in ("proposal", "plan"):
             how = "planned"
         elif status == "stopped" and "progressed" in stop:
@@ -1680,9 +1909,40 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
         end = _end(res.data, "effectivePeriod")
         finished = res.type == "MedicationAdministration" or status == "completed" or (
             status == "stopped" and not reasons)  # fmt: skip
+        last = (end or start) if finished and how == "given" else ""
+        first = start if last and res.type == "MedicationAdministration" else last
         out.append(Given(res.ref, value, how, start, end, status in ONGOING, True, extra,
-                         last=(end or start) if finished and how == "given" else ""))
+                         last=last, first=first))
     return out
+
+
+# Words of a reason for stopping that say the drug stopped working ("disease progression"),
+# unless they deny it ("no progression"): read when the reason's code is not in the table.
+PROGRESSION = re.compile(r"(?i)\b(progress(ion|ive disease|ed|ing)?|refractory|no response|"
+                         r"not responding|did not respond|stopped working|did not work)\b")
+NO_PROGRESSION = re.compile(r"(?i)\b(no|not|without|never|non|ruled out|r/o)\W+(\w+\W+)?"
+                            r"progress")  # fmt: skip
+
+
+def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any]) -> set[str]:
+    """Why a drug was stopped, when its ``statusReason`` is not in the table: "progressed" when
+    the reason's words plainly say the cancer grew on it ("disease progression"), with a
+    warning; otherwise nothing, with a warning that the reason is not read (it was dropped with
+    no word, so a drug stopped because it stopped working read as one merely stopped)."""
+    said = [t for r in reasons for t in _words(r)]
+    shown = "; ".join(repr(t) for t in said) or _coded(reasons[0])
+    if any(PROGRESSION.search(t) and not NO_PROGRESSION.search(t)
+           and not words.UNSURE.search(t.lower()) for t in said):  # "progression?": not sure
+        builder.warnings.append(
+            f"{res.ref} was stopped for a reason read from its words as the cancer growing on it "
+            f"(stopped working): {shown}"
+        )
+        return {"progressed"}
+    builder.warnings.append(
+        f"{res.ref} was stopped for a reason onconav does not read ({shown}): it is read as a "
+        "treatment had, not as one that stopped working or cannot be given"
+    )
+    return set()
 
 
 def _procedures(builder: Builder, cancer: CancerFound) -> list[Given]:
@@ -1694,6 +1954,10 @@ def _procedures(builder: Builder, cancer: CancerFound) -> list[Given]:
             category = _codings(res.data.get("category"))
             surgical = [c for c in category if (system_name(c.get("system")), c.get("code"))
                         == SURGICAL_CATEGORY]  # fmt: skip
+            if surgical and (why := _not_treatment(_code_of(res.data))) is not None:
+                builder.drop(res.ref, f"{why} ({_coded(_code_of(res.data))}), not surgery to "
+                             "treat the cancer, though its category is surgical")  # fmt: skip
+                continue
             value = "surgery" if surgical else None
         if value is None:
             shown = _coded(_code_of(res.data))
@@ -1729,6 +1993,31 @@ def _procedures(builder: Builder, cancer: CancerFound) -> list[Given]:
 
 
 RADIATION = {"radiation", "external-beam-radiation", "brachytherapy"}
+# Procedures that find or reach the cancer rather than treat it, by the words of their code: a
+# biopsy, a port or line for giving drugs, a look inside. Their category may be "Surgical
+# procedure" (SNOMED 387713003), which alone would read them as surgery had.
+NOT_TREATMENT = (
+    (r"biops|aspiration|cytolog|diagnostic|staging|examination|exploration",
+     "a diagnostic procedure"),
+    (r"\bport\b|catheter|access device|venous access|central (venous )?line|\bpicc\b|cannula",
+     "a device to give treatment through"),
+    (r"scopy\b|\bscope\b", "a look inside the body"),
+)  # fmt: skip
+NOT_TREATMENT_CODES = {"86273004": "a diagnostic procedure"}  # SNOMED CT: Biopsy (procedure)
+
+
+def _not_treatment(concept: object) -> str | None:
+    """What a procedure is when its code says it is diagnostic or gives access (a biopsy, a port
+    insertion), or None."""
+    for coding in _codings(concept):
+        code = coding.get("code")
+        if system_name(coding.get("system")) == "snomed" and code in NOT_TREATMENT_CODES:
+            return NOT_TREATMENT_CODES[str(code)]
+    for text in _words(concept):
+        for pattern, what in NOT_TREATMENT:
+            if re.search(pattern, text, flags=re.I):
+                return what
+    return None
 
 
 def _pelvic(builder: Builder, res: Res) -> tuple[bool, tuple[str, ...]]:
@@ -1767,20 +2056,39 @@ def _regimens(kb: KnowledgeBase, drugs: set[str]) -> list[str]:
 
 
 def _by_course(kb: KnowledgeBase, given: list[Given]) -> list[str]:
-    """Values of treatments grouped by the day they started, each day's drugs named as regimens."""
+    """Values of treatments grouped by course, each course's drugs named as regimens. A course is
+    the days its records started on, as written in their own time zone (``_local_day``: an
+    evening infusion at -05:00 is of the day it was given, not of the next day in UTC), one day
+    running into the next (fluorouracil given on day 2 of FOLFOX is of its course)."""
     days: dict[str, set[str]] = {}
     for g in given:
-        days.setdefault(_day(g.start), set()).add(g.value)
-    out: list[str] = []
+        days.setdefault(_local_day(g.start), set()).add(g.value)
+    courses: list[set[str]] = []
+    previous = ""
     for day in sorted(days):
-        out += [v for v in _regimens(kb, days[day]) if v not in out]
+        if courses and _next_day(previous, day):
+            courses[-1] |= days[day]
+        else:
+            courses.append(set(days[day]))
+        previous = day
+    out: list[str] = []
+    for drugs in courses:
+        out += [v for v in _regimens(kb, drugs) if v not in out]
     return out
+
+
+def _next_day(day: str, then: str) -> bool:
+    """Whether one written day (2023-01-11) is the day after another (2023-01-10); False for a
+    month, a year or no date."""
+    between = _days_between(day, then) if len(day) == len(then) == 10 else None
+    return between == 1
 
 
 def _treatments(builder: Builder, cancer: CancerFound) -> None:
     """The treatments' fields, each with the resources of its drugs and procedures and those they
     rest on (a Medication named by a request, the request a stopped one continues)."""
     given = _medications(builder, cancer) + _procedures(builder, cancer)
+    given = _without_closing_the_drug_history(builder, given)
     builder_given = [g for g in given if g.how != "planned"]
     _dated_to_come(builder, builder_given)
     fields = {
@@ -1797,6 +2105,60 @@ def _treatments(builder: Builder, cancer: CancerFound) -> None:
         builder.values[name] = values
         builder.use(name, *(ref for g in items for ref in (g.ref, *g.extra)))
     builder.treatments = given
+
+
+def _without_closing_the_drug_history(builder: Builder, given: list[Given]) -> list[Given]:
+    """The treatments read, less the procedures had when the record has no medication records
+    at all (no MedicationRequest, MedicationAdministration or MedicationStatement), they hold no
+    drug treatment, and listing them would rule options out. A list of treatments had without a
+    drug says no drug was had (the knowledge base then takes chemotherapy for spread cancer as
+    "no" and nothing as having stopped working), but a record without medication records says
+    nothing of drugs: a cervical IVB record with only a hysterectomy made cemiplimab after
+    chemotherapy not suitable. Where the procedures rule nothing out (pelvic radiation for a
+    rectal cancer only offers more), they are read. Left out, they are listed unused, and a
+    warning names the options they would have ruled out."""
+    if any(r.type in MEDICATIONS for r in builder.resources.values()):
+        return given
+    had = [g for g in given if g.how != "planned"]
+    kinds: set[str] = set()
+    for g in had:
+        kinds |= builder.kb.vocabulary.up("prior_treatments", g.value)
+    if not had or kinds & {"chemotherapy", "targeted-therapy", "immunotherapy", "clinical-trial"}:
+        return given
+    ruled_out = _ruled_out_by(builder, _by_course(builder.kb, had))
+    if not ruled_out:
+        return given
+    for g in had:
+        builder.drop(g.ref, f"{g.value} had: not listed among the treatments had, as the record "
+                     "has no medication records and a list without drugs would say no drug "
+                     "treatment was had")  # fmt: skip
+    names = ", ".join(sorted({g.value for g in had}))
+    builder.warnings.append(
+        f"the record has no medication records, so which drugs were had is not known: the "
+        f"procedures had ({names}) are left out of the treatments had, as a list of them "
+        f"without a drug would say that no drug treatment was had and rule out "
+        f"{'; '.join(ruled_out)}; give the treatments had (prior_treatments) to read them"
+    )
+    return [g for g in given if g.how == "planned"]
+
+
+def _ruled_out_by(builder: Builder, prior: list[str]) -> list[str]:
+    """The names of the options that treatments had (``prior``) would make not suitable, of the
+    profile read so far: those not suitable with them and not without them. A profile that
+    cannot be evaluated rules nothing out here (its problems are said where it is used)."""
+    from onconav.engine import evaluate
+    from onconav.profile import ProfileError, parse_profile
+
+    data = _result(builder).data
+    try:
+        without = {o.id: o.status.value for o in evaluate(parse_profile(data, builder.kb),
+                                                          builder.kb).options}  # fmt: skip
+        with_ = evaluate(parse_profile({**data, "prior_treatments": prior}, builder.kb),
+                         builder.kb).options  # fmt: skip
+    except (ProfileError, ValueError):
+        return []
+    return [o.name for o in with_
+            if o.status.value == "not_suitable" and without.get(o.id) != "not_suitable"]
 
 
 def _today() -> Date:
@@ -1926,8 +2288,28 @@ def _in_use(given: list[Given], date: str) -> list[Given]:
         last = max((g.last for g in doses), key=_order)
         days = _days_between(_day(last), _day(date))
         if days is not None and days <= DOSE_DAYS:
-            running += [g for g in doses if _order(g.last) == _order(last)]
+            running += _latest_course(doses)
     return running
+
+
+def _latest_course(doses: list[Given]) -> list[Given]:
+    """Of records that say a last dose, those of the latest course: from the day the latest last
+    dose began (as written, ``_local_day``), back over the days before it that a dose began on,
+    one day running into the next (fluorouracil given on day 2), every record whose last dose ran
+    on those days or after. FOLFOX's oxaliplatin at 09:00, leucovorin at 09:30 and fluorouracil
+    at 11:00 are one course, as is a fluorouracil pump that began that day and ended two days
+    later: taking only the latest moment blamed fluorouracil alone, and left CAPOX (oxaliplatin)
+    offered."""
+    began = {_local_day(g.first or g.last) for g in doses} - {""}
+    if not began:
+        return []
+    first = max(began, key=_order)
+    while (earlier := [d for d in began if _next_day(d, first)]):
+        first = earlier[0]
+    course = _span(first)
+    assert course is not None  # a day _local_day gives is one _span reads
+    return [g for g in doses if (span := _span(_local_day(g.last))) is not None
+            and not _before(span, course)]  # fmt: skip
 
 
 def _days_between(start: str, end: str) -> int | None:
