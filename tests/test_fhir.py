@@ -2358,7 +2358,12 @@ def test_a_cancer_code_outside_the_table_is_read_by_its_body_site_or_words(
                                    "neoplasm of rectum", "Secondary malignant neoplasm of liver",
                                    "Benign neoplasm of rectum", "Malignant pleural effusion",
                                    "Cancer-related pain",
-                                   "Metastatic malignant neoplasm to bone marrow"])  # fmt: skip
+                                   "Metastatic malignant neoplasm to bone marrow",
+                                   "Genetic predisposition to breast cancer",
+                                   "BRCA1 carrier, hereditary breast cancer syndrome",
+                                   "Lynch syndrome (hereditary nonpolyposis colorectal cancer)",
+                                   "Disorder of stomach caused by cancer treatment",
+                                   "Malignant hypertension"])  # fmt: skip
 def test_words_that_are_no_primary_cancer_now_are_no_cancer(
     words: str, kb: onconav.KnowledgeBase
 ) -> None:
@@ -2432,7 +2437,7 @@ def test_an_icd10_code_written_without_its_dot_is_read_as_with_it(
 @pytest.mark.parametrize(("text", "cancer", "stage"), [
     ("Stage IVB non-keratinizing squamous cell carcinoma", CERVIX, "4B"),
     ("Stage IV not resectable", RECTUM, "4"),
-    ("Stage IV no longer responding to chemotherapy", RECTUM, "4"),
+    ("Stage IV, not surgically resectable", RECTUM, "4"),
 ])  # fmt: skip
 def test_words_that_deny_something_else_beside_the_stage_do_not_deny_it(
     text: str, cancer: dict[str, Any], stage: str, kb: onconav.KnowledgeBase
@@ -2443,6 +2448,23 @@ def test_words_that_deny_something_else_beside_the_stage_do_not_deny_it(
     reading = read_bundle(_record(cancer, _stage_text(text)), kb)
     assert reading.data["stage"] == stage
     assert any("read from its words" in w for w in reading.warnings)
+
+
+@pytest.mark.parametrize("text", [
+    "Not consistent with stage IV", "No radiological evidence of stage IV",
+    "Stage IV not yet confirmed", "Stage IV not established",
+    "does not meet criteria for stage IV", "Stage IV non-metastatic?",
+    # a denial word of something else is read as of the stage too: unknown, never stage 4
+    "Stage IV no longer responding to chemotherapy",
+])  # fmt: skip
+def test_a_denial_anywhere_in_the_stages_clause_keeps_it_unread(
+    text: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A rule that read only the words right before or after the stage as denying it read "not
+    consistent with stage IV" and "stage IV not yet confirmed" as stage 4: any denial word in
+    the clause, but those of a kind of cell or of surgery (above), leaves the stage unknown."""
+    reading = read_bundle(_record(RECTUM, _stage_text(text)), kb)
+    assert "stage" not in reading.data, reading.data
 
 
 @pytest.mark.parametrize("text", ["stage III to IV", "stage III or IV"])
@@ -2466,8 +2488,14 @@ def test_a_stage_group_written_as_a_string_is_read_as_words(kb: onconav.Knowledg
 
 @pytest.mark.parametrize(("reason", "progressed", "said"), [
     ({"text": "disease progression"}, ["folfox"], "read from its words"),
-    ({"text": "Progressive disease on CT"}, ["folfox"], "read from its words"),
+    ({"text": "Progressive disease."}, ["folfox"], "read from its words"),
     ({"text": "no progression; patient preference"}, None, "does not read"),
+    # words beside progression may turn it round: a reason is read only when it is no more
+    ({"text": "No evidence of disease progression; course completed"}, None, "does not read"),
+    ({"text": "stopped after 6 cycles, no sign of progression"}, None, "does not read"),
+    ({"text": "Neuropathy (not due to progression)"}, None, "does not read"),
+    ({"text": "Progression-free, planned break"}, None, "does not read"),
+    ({"text": "Progressive disease on CT"}, None, "does not read"),
     ({"text": "possible progression?"}, None, "does not read"),
     ({"text": "insurance"}, None, "does not read"),
     (_cc(SNOMED, "182992009", "Treatment completed"), None, "does not read"),

@@ -144,12 +144,19 @@ def test_a_stage_of_two_digits_is_refused(typed: str) -> None:
         parse_profile({"cancer": "rectum", "stage": typed}, KB)
 
 
-@pytest.mark.parametrize("typed", ["-4", "\u22124", "- 4", "-IV", "-IVB", "-4B", "\u20133"])
+@pytest.mark.parametrize("typed", ["-4", "\u22124", "- 4", "-IV", "-IVB", "-4B", "\u20133",
+                                   "stage -4", "(-4)", "\u20144", "\u20104", "\uff0d4", "\ufe634",
+                                   "-stage 4"])  # fmt: skip
 def test_a_stage_with_a_minus_in_front_is_refused(typed: str) -> None:
     """A minus sign in front of a stage is no stage, as the number -4 is none: "-4" was read as
     stage 4 (the sign dropped with the other marks)."""
     with pytest.raises(ProfileError, match=r"stage: .* is not accepted"):
         parse_profile({"cancer": "rectum", "stage": typed}, KB)
+
+
+@pytest.mark.parametrize(("typed", "stage"), [("IV-B", "4B"), ("4-", "4"), ("IVB", "4B")])
+def test_a_dash_inside_or_after_a_stage_is_no_minus(typed: str, stage: str) -> None:
+    assert words.stage(typed).value == stage
 
 
 # --------------------------------------------------------------------------------------------

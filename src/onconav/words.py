@@ -167,6 +167,14 @@ TNM = re.compile(  # a TNM stage, folded: T (with a prefix), N and M; the M deci
 )
 
 
+# A minus (any dash) in front of a stage: at the start ("-4", "- IV", "-stage 4") or right before
+# the numeral after a space or a bracket ("stage -4", "(-4)"); "IV-B" and "stage 4 - metastatic"
+# are not.
+DASHES = "\\-\u2010-\u2015\u2212\ufe58\ufe63\uff0d"
+MINUS_STAGE = re.compile(rf"^[{DASHES}]\s*(\d|[iv]+[ab]?\b|stage)"
+                         rf"|(?<=[\s(\[])[{DASHES}](\d|[iv]+[ab]?\b)")
+
+
 def whole(value: object) -> object:
     """A number written with a decimal point that is whole (JSON's 4.0) is that whole number;
     anything else is as given."""
@@ -185,7 +193,7 @@ def stage(value: object) -> Reading:
         raise NotUnderstood(value, STAGE_ACCEPTED, STAGE_VALUES)
     _sure(value, STAGE_ACCEPTED, STAGE_VALUES)
     text = str(value).strip().lower()
-    if re.match(r"[-\u2212\u2013]\s*(\d|[iv]+[ab]?\b)", text):
+    if MINUS_STAGE.search(text):
         raise NotUnderstood(value, STAGE_ACCEPTED, STAGE_VALUES)  # "-4", as the number -4 is
     outside = re.sub(r"\([^()]*\)", " ", text).strip()  # "Stage IVB (FIGO 2018)": the stage
     if outside and outside != text:

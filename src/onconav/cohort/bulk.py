@@ -232,7 +232,7 @@ def _about_no_patient(shared: dict[str, tuple[str, str]], referred: set[str]) ->
         if key in referred:
             continue
         resource = json.loads(line)
-        about = [key_of(resource.get(n)) for n in ("subject", "patient") if n in resource]
+        about = [k for n in ("subject", "patient") if (k := key_of(resource.get(n))) is not None]
         if about:
             out.append(f"{where}: {cut(key)}: about {cut(str(about[0]))}, no one patient, and no "
                        "patient's record refers to it, so it is not read")  # fmt: skip

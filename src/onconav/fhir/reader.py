@@ -734,7 +734,8 @@ NOT_PRIMARY = re.compile(r"(?i)\b(history of|in situ|benign|suspect\w*|screening
                          r"family|fear of|uncertain|premalignant|secondary|metasta\w*|"
                          r"no evidence of|related|associated|due to|"
                          r"pain|fatigue|effusion|ascites|cachexia|ana?emia|hypercalc\w*|"
-                         r"of malignancy|survivor)\b")  # fmt: skip
+                         r"of malignancy|survivor|predisposition|carrier|hereditary|syndrome|"
+                         r"caused by|hypertension|neoplasm of uncertain)\b")  # fmt: skip
 
 
 def _names_a_cancer(res: Res) -> bool:
@@ -1018,25 +1019,19 @@ def _other_cancer(builder: Builder, res: Res, cancer: CancerFound) -> bool:
 DENIED = re.compile(r"(?i)\b(not|no|never|without|non|excluded|ruled out|rule out|r/o|"
                     r"negative for|free of)\b")  # fmt: skip
 CLAUSE_END = re.compile(r"[,;()]|\s-\s")  # "Stage IV, ...", "Stage IVB (...)", "Stage IV - ..."
-# Of those, the ones that deny the stage itself: before it, with at most a few words of no
-# meaning between ("not stage IV", "no evidence of M1", "r/o stage IV"); after it, words that
-# say it is not so ("stage IV ruled out"), or a denial the clause ends with ("stage IV not").
-# A denial of something else beside it is not of the stage: "Stage IVB non-keratinizing squamous
-# cell carcinoma" and "Stage IV not resectable" are stage IV.
-DENY = (r"not|no|never|without|non|excluded|ruled out|rule out|r/o|negative for|free of")
-FILLER = r"(evidence|signs?|of|any|clinical|definite|the|a|an|for)"
-STAGE_KEY = r"\b(stage|figo)\b"
-M_KEY = r"\b[cpy]{0,2}M[01][a-d]?\b"
+# Words beside a stage that deny something else, never the stage: a kind of cancer cell ("Stage
+# IVB non-keratinizing squamous cell carcinoma") or that surgery cannot remove it ("Stage IV not
+# resectable"). Any other denial word in the clause is taken as denying the stage: "not
+# consistent with stage IV", "stage IV not yet confirmed", "no radiological evidence of stage IV"
+# (a rule that read only the words right before or after the stage read these as stage 4).
+OTHER_DENIALS = re.compile(r"(?i)\bnon[\s-]?(keratini[sz]ing|small[\s-]cell|squamous|"
+                           r"mucinous|hodgkin)\b|\bnot\s+(surgically\s+)?(resectable|operable)\b")
 
 
-def _denies(clause: str, key: str) -> bool:
-    """Whether a clause's words deny the stage (or M category) ``key`` finds in it; with no such
-    word in the clause, whether any denial word is in it."""
-    if re.search(key, clause, flags=re.I) is None:
-        return DENIED.search(clause) is not None
-    before = rf"\b({DENY})\b[\s-]+({FILLER}\s+)*{key}"
-    after = rf"{key}.*?(\b(ruled out|rule out|excluded|not confirmed|not present)\b|\b({DENY})\W*$)"
-    return any(re.search(p, clause, flags=re.I) for p in (before, after))
+def _denies(clause: str) -> bool:
+    """Whether a clause's words deny the stage (or M category) in it: any denial word but those
+    that deny something else beside it (``OTHER_DENIALS``)."""
+    return DENIED.search(OTHER_DENIALS.sub(" ", clause)) is not None
 
 
 def _clause(text: str, at: int) -> str:
@@ -1046,12 +1041,11 @@ def _clause(text: str, at: int) -> str:
     return text[start:end].strip()
 
 
-def _denied_or_doubted(builder: Builder, res: Res, clause: str, text: str, what: str,
-                       key: str = STAGE_KEY) -> bool:  # fmt: skip
+def _denied_or_doubted(builder: Builder, res: Res, clause: str, text: str, what: str) -> bool:
     """Whether the words of a stage's clause deny or doubt it ("not stage IV", "stage IV?",
     "possible M1"): such words are never read as the stage they name (the record is listed
     unused, saying why), as a profile's own words are refused (``words.stage``)."""
-    if _denies(clause, key) or words.UNSURE.search(clause.lower()):
+    if _denies(clause) or words.UNSURE.search(clause.lower()):
         said = f"its words say the {what} is not so, or not sure: {text!r}"
         if res.type == "Condition":  # the cancer's own stage: the Condition itself is used
             builder.warnings.append(f"the stage of {res.ref} is not read: {said[4:]}")
@@ -1110,8 +1104,7 @@ def _m_value(builder: Builder, res: Res, concept: object) -> str | None:
         match = re.search(r"(?i)\b[cpy]{0,2}M([01])[a-d]?\b", text)
         if match is None:
             continue
-        if _denied_or_doubted(builder, res, _clause(text, match.start()), text, "M category",
-                              M_KEY):  # fmt: skip
+        if _denied_or_doubted(builder, res, _clause(text, match.start()), text, "M category"):
             continue
         builder.warnings.append(f"the M category of {res.ref} is read from its words: {text!r}")
         return "M" + match.group(1)
@@ -1916,23 +1909,31 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
     return out
 
 
-# Words of a reason for stopping that say the drug stopped working ("disease progression"),
-# unless they deny it ("no progression"): read when the reason's code is not in the table.
-PROGRESSION = re.compile(r"(?i)\b(progress(ion|ive disease|ed|ing)?|refractory|no response|"
-                         r"not responding|did not respond|stopped working|did not work)\b")
-NO_PROGRESSION = re.compile(r"(?i)\b(no|not|without|never|non|ruled out|r/o)\W+(\w+\W+)?"
-                            r"progress")  # fmt: skip
+# A reason for stopping, in words, that says the drug stopped working: read only when its whole
+# text is one of these (marks and case aside), so that no other word can turn it round ("no
+# evidence of disease progression", "not due to progression", "progression-free" had been read
+# as progression); any other reason is said, not read.
+PROGRESSION_WORDS = frozenset({
+    "progression", "disease progression", "progressive disease", "cancer progression",
+    "tumor progression", "tumour progression", "progressed", "disease progressed",
+    "cancer progressed", "refractory", "refractory disease", "no response", "did not respond",
+    "not responding", "stopped working", "did not work", "treatment failure",
+})
+
+
+def _says_progression(text: str) -> bool:
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split()) in PROGRESSION_WORDS
 
 
 def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any]) -> set[str]:
     """Why a drug was stopped, when its ``statusReason`` is not in the table: "progressed" when
-    the reason's words plainly say the cancer grew on it ("disease progression"), with a
+    the reason's words are only that the cancer grew on it (``PROGRESSION_WORDS``), with a
     warning; otherwise nothing, with a warning that the reason is not read (it was dropped with
     no word, so a drug stopped because it stopped working read as one merely stopped)."""
     said = [t for r in reasons for t in _words(r)]
     shown = "; ".join(repr(t) for t in said) or _coded(reasons[0])
-    if any(PROGRESSION.search(t) and not NO_PROGRESSION.search(t)
-           and not words.UNSURE.search(t.lower()) for t in said):  # "progression?": not sure
+    if any(_says_progression(t) and not words.UNSURE.search(t.lower())  # "progression?"
+           for t in said):  # fmt: skip
         builder.warnings.append(
             f"{res.ref} was stopped for a reason read from its words as the cancer growing on it "
             f"(stopped working): {shown}"
