@@ -11,7 +11,8 @@
 2. The PDF report of one profile (the rectal stage 4 example unless --profile):
    ``GET /report.pdf?<query>`` R times one at a time (after each worker has made one, the first
    of which imports WeasyPrint), beside ``report.pdf()`` in this process, split into the HTML
-   (``report.html()``), WeasyPrint's layout (``render()``) and its drawing (``write_pdf()``);
+   (``report.html()``), WeasyPrint's layout (``render()``) and its drawing (``write_pdf()``,
+   tagged as the report's);
    and beside WeasyPrint on a one-page document with the same stylesheet.
 3. ``onconav report --profile FILE --sources DIR --out x.pdf``, R runs, round-robin beside
    ``--format html`` (the same command without WeasyPrint) and ``python -c "import weasyprint"``.
@@ -166,7 +167,7 @@ def main() -> None:
         took, _, document = clocked(lambda html=html: weasyprint.HTML(
             string=html, url_fetcher=no_fetch).render())  # fmt: skip
         layout_t.append(took)
-        draw_t.append(clocked(document.write_pdf)[0])
+        draw_t.append(clocked(lambda d=document: d.write_pdf(pdf_tags=True))[0])  # as report.pdf
         page_count = len(document.pages)
     css = (ROOT / "src" / "onconav" / "web" / "static" / "onconav.css").read_text("utf-8")
     tiny = f'<style>{css}</style><body class="report"><main><h1>onconav</h1><p>A page.</p></main>'
@@ -258,7 +259,7 @@ def main() -> None:
         row("baseline: the same, CPU time of this process", [c for _, c in pdf_in]),
         row("of it: the HTML, `report.html()`", html_t),
         row("of it: WeasyPrint's layout, `HTML(string=...).render()`", layout_t),
-        row("of it: WeasyPrint's drawing, `document.write_pdf()`", draw_t),
+        row("of it: WeasyPrint's drawing, `document.write_pdf(pdf_tags=True)`", draw_t),
         row("baseline: WeasyPrint on a one-page document with the same stylesheet", tiny_t),
         row("baseline: WeasyPrint on the report's text as plain paragraphs (same stylesheet)",
             plain_t),
