@@ -2484,7 +2484,7 @@ def test_a_radiotherapy_volume_on_the_server_is_read_as_the_command_line_reads_i
     from onconav.fhir import read_resources
 
     reading = read_resources([*resources, volume], KB)
-    assert reading.data["prior_treatments"] == ["pelvic-radiation"]
+    assert reading.data["prior_treatments"] == ["pelvic-radiation", "drugs-not-known"]
     detail = " ".join(c["detail"] for c in cards)
     assert "pelvi" in detail.lower(), detail
 

@@ -52,7 +52,8 @@ SYMPTOMS = [
 ]
 THERAPIES = ["chemotherapy", "FOLFIRI", "FOLFOX", "CAPOX", "capecitabine", "irinotecan",
              "oxaliplatin", "cisplatin", "trastuzumab", "targeted therapy"]  # fmt: skip
-PRIOR = ["surgery", "bowel resection", "radiation", "pelvic radiation", "chemotherapy"]
+PRIOR = ["surgery", "bowel resection", "radiation", "pelvic radiation", "chemotherapy",
+         "drug treatments not known"]
 
 FIELDS: dict[str, Any] = {
     "stage": st.sampled_from(["4", "4A", "4B", "earlier"]),
@@ -836,6 +837,29 @@ def test_no_drug_treatment_had_means_none_stopped_working(kb) -> None:  # type: 
     )
     cemiplimab = next(o for o in result.options if o.id == "cervix-cemiplimab")
     assert cemiplimab.status is Status.not_suitable
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_drug_treatments_not_known_never_rules_an_option_out(pair) -> None:  # type: ignore[no-untyped-def]
+    """A list of treatments had with "drug treatments not known" says nothing of drugs: no
+    chemotherapy for spread cancer and nothing stopped working are not read from it (a cervical
+    IVB record with only a hysterectomy made cemiplimab after chemotherapy not suitable), and
+    each option's status is the one of the same list without it, or needs_information."""
+    kb = shared_kb()
+    partial, _ = pair
+    closed = {**partial, "prior_treatments": partial.get("prior_treatments", [])}
+    marked = [*closed["prior_treatments"], "drug treatments not known"]
+    open_ = {**closed, "prior_treatments": marked}
+    facts = facts_of(parse_profile(open_, kb), kb)
+    drugs = {"chemotherapy"} & set(closed["prior_treatments"])
+    if "progressed_on" not in partial and not drugs:
+        assert facts.given["progressed_on"] is None, open_
+    if "chemo_for_spread" not in partial and not drugs:
+        assert facts.given["chemo_for_spread"] is not False, open_
+    before = {o.id: o.status for o in evaluate(parse_profile(closed, kb), kb).options}
+    for option in evaluate(parse_profile(open_, kb), kb).options:
+        assert option.status in (before[option.id], Status.needs_information), (option.id, open_)
 
 
 def test_caveats_are_triggered_by_the_profile(kb) -> None:  # type: ignore[no-untyped-def]

@@ -29,6 +29,7 @@ from onconav.fhir import (
     read_resources,
 )
 from onconav.fhir.codes import TABLES, load_tables, read_table
+from onconav.profile import facts_of
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLES = ROOT / "tests" / "fhir"
@@ -61,7 +62,8 @@ SITUATIONS: dict[str, tuple[dict[str, Any], str | None]] = {
          "biomarkers": {"kras": "G12D"}}, None),
     "rectal-local-recurrence-after-pelvic-radiation": (
         {"cancer": "rectal", "recurrence": "local",
-         "prior_treatments": ["bowel resection", "pelvic radiation"], "symptoms": ["pain"]},
+         "prior_treatments": ["bowel resection", "pelvic radiation", "drug treatments not known"],
+         "symptoms": ["pain"]},
         "rectal-local-recurrence-after-pelvic-radiation"),
     "cervical-stage4b-after-chemotherapy": (
         {"cancer": "cervical", "stage": "IVB", "prior_treatments": ["cisplatin and paclitaxel"],
@@ -1094,9 +1096,8 @@ VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
 CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 
 
-# A medication record of a drug that is not a cancer drug: with it, a record's procedures are
-# read as the whole of its treatments had (a record with no medication records says nothing of
-# drugs, and its procedures are not read as treatments had where that would rule options out).
+# A medication record of a drug that is not a cancer drug: it says nothing of the cancer's drug
+# treatments, so a record's procedures with it are still not the whole of its treatments had.
 NOT_A_CANCER_DRUG = {
     "resourceType": "MedicationStatement", "id": "ondansetron", "status": "completed",
     "subject": {"reference": "Patient/p"}, "effectiveDateTime": "2020-01-01",
@@ -2274,29 +2275,30 @@ STAGE_4B = _observation("stage", "399588009", _cc("http://cancerstaging.org", "4
                         system=SNOMED)  # fmt: skip
 
 
-def test_a_record_with_no_medication_records_leaves_the_drugs_had_unknown(
+def test_a_record_with_no_drug_treatment_leaves_the_drugs_had_unknown(
     kb: onconav.KnowledgeBase,
 ) -> None:
     """A cervical IVB record with a hysterectomy and no medication records was read as
     prior_treatments [surgery], which says no drug was had: chemotherapy for spread cancer read
     as "no" and nothing as having stopped working, so cemiplimab after chemotherapy was not
-    suitable. The drugs had stay unknown, and a warning says why the surgery is left out."""
-    reading = read_bundle(_record(CERVIX, STAGE_4B, HYSTERECTOMY), kb)
-    assert "prior_treatments" not in reading.data
-    assert "Procedure/hyst" in {u.reference for u in reading.unused}
-    assert any("no medication records" in w for w in reading.warnings)
-    facts = onconav.parse_profile(reading.data, kb)
-    assert facts.chemo_for_spread is None and facts.progressed_on is None
-    status = dict(statuses(reading.data, kb))
-    assert status["cervix-cemiplimab"] == "needs_information"
-    assert any("rule out Cemiplimab after chemotherapy" in w for w in reading.warnings)
-    # with a medication record (of any drug), the record speaks of drugs: surgery is read
-    known = read_bundle(_record(CERVIX, STAGE_4B, HYSTERECTOMY, NOT_A_CANCER_DRUG), kb)
-    assert known.data["prior_treatments"] == ["surgery"]
-    assert not any("no medication records" in w for w in known.warnings)
-    # a procedure that rules nothing out (it only offers more) is read with no medication record
+    suitable. The surgery is read, with "drug treatments not known" beside it; so with a
+    medication record of a drug that is no cancer treatment."""
+    for extra in ((), (NOT_A_CANCER_DRUG,)):
+        reading = read_bundle(_record(CERVIX, STAGE_4B, HYSTERECTOMY, *extra), kb)
+        assert reading.data["prior_treatments"] == ["surgery", "drugs-not-known"], extra
+        assert "Procedure/hyst" not in {u.reference for u in reading.unused}
+        assert any("read as not known, not as none" in w for w in reading.warnings)
+        facts = facts_of(onconav.parse_profile(reading.data, kb), kb)
+        assert facts.given["chemo_for_spread"] is None and facts.given["progressed_on"] is None
+        status = dict(statuses(reading.data, kb))
+        assert status["cervix-cemiplimab"] == "needs_information"
+    # a record with a cancer drug says which drugs were had: the list is read as it is
+    with_drug = read_bundle(bundle("rectal-progression-after-folfox"), kb)
+    assert "drugs-not-known" not in with_drug.data["prior_treatments"]
+    assert not any("read as not known, not as none" in w for w in with_drug.warnings)
+    # pelvic radiation alone (a rectal cancer come back in the pelvis) leaves the drugs unknown
     local = read_bundle(bundle("rectal-local-recurrence-after-pelvic-radiation"), kb)
-    assert "pelvic-radiation" in local.data["prior_treatments"]
+    assert set(local.data["prior_treatments"]) >= {"pelvic-radiation", "drugs-not-known"}
 
 
 @pytest.mark.parametrize(
@@ -2317,7 +2319,7 @@ def test_a_biopsy_or_port_with_a_surgical_category_is_not_surgery_had(
                                                  for u in reading.unused}["Procedure/op"]
     plain = read_bundle(_record(RECTUM, STAGE_4, {**SURGERY, "performedDateTime": "2024-01-01"},
                                 NOT_A_CANCER_DRUG), kb)  # fmt: skip
-    assert plain.data["prior_treatments"] == ["surgery"]
+    assert plain.data["prior_treatments"] == ["surgery", "drugs-not-known"]
 
 
 RECTUM_SITE = {"coding": [{"system": SNOMED, "code": "34402009", "display": "Rectum structure"}]}

@@ -25,7 +25,7 @@ from pydantic_core import PydanticCustomError
 from onconav import words
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType
-from onconav.kb.rules import DRUG_KINDS
+from onconav.kb.rules import DRUG_KINDS, DRUGS_NOT_KNOWN
 from onconav.kb.vocabulary import is_code, normalise_name
 from onconav.logic import FactValue, Truth, truth
 
@@ -814,7 +814,11 @@ def _resolve(
                 continue
             known_elsewhere = (field in ("progressed_on", "cannot_have") and not unsure
                                and not close and _lookup(kb, "prior_treatments", name) is not None)
-            if unsure:
+            if unsure and field == "prior_treatments":  # "chemo unknown": say so in its words
+                hint = ("list only what is there and known; leave out what is not or not sure, "
+                        "and when which drug treatments were had is not known, give "
+                        f"{kb.label(field, DRUGS_NOT_KNOWN)!r} with the rest")
+            elif unsure:
                 hint = "list only what is there and known; leave out what is not or not sure"
             elif close:
                 hint = f"did you mean {kb.label(field, close)}?"

@@ -21,6 +21,7 @@ from onconav import words
 from onconav.fhir.codes import OBJECT, Row, Tables, load_tables, normal_code, system_name
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import Drug, Regimen
+from onconav.kb.rules import DRUG_KINDS, DRUGS_NOT_KNOWN
 from onconav.profile import Problem, at_most
 from onconav.reading import reference_key
 
@@ -2089,7 +2090,6 @@ def _treatments(builder: Builder, cancer: CancerFound) -> None:
     """The treatments' fields, each with the resources of its drugs and procedures and those they
     rest on (a Medication named by a request, the request a stopped one continues)."""
     given = _medications(builder, cancer) + _procedures(builder, cancer)
-    given = _without_closing_the_drug_history(builder, given)
     builder_given = [g for g in given if g.how != "planned"]
     _dated_to_come(builder, builder_given)
     fields = {
@@ -2105,61 +2105,29 @@ def _treatments(builder: Builder, cancer: CancerFound) -> None:
                   else sorted({g.value for g in items}))  # fmt: skip
         builder.values[name] = values
         builder.use(name, *(ref for g in items for ref in (g.ref, *g.extra)))
+    _drugs_not_known(builder, builder_given)
     builder.treatments = given
 
 
-def _without_closing_the_drug_history(builder: Builder, given: list[Given]) -> list[Given]:
-    """The treatments read, less the procedures had when the record has no medication records
-    at all (no MedicationRequest, MedicationAdministration or MedicationStatement), they hold no
-    drug treatment, and listing them would rule options out. A list of treatments had without a
-    drug says no drug was had (the knowledge base then takes chemotherapy for spread cancer as
-    "no" and nothing as having stopped working), but a record without medication records says
-    nothing of drugs: a cervical IVB record with only a hysterectomy made cemiplimab after
-    chemotherapy not suitable. Where the procedures rule nothing out (pelvic radiation for a
-    rectal cancer only offers more), they are read. Left out, they are listed unused, and a
-    warning names the options they would have ruled out."""
-    if any(r.type in MEDICATIONS for r in builder.resources.values()):
-        return given
-    had = [g for g in given if g.how != "planned"]
-    kinds: set[str] = set()
-    for g in had:
-        kinds |= builder.kb.vocabulary.up("prior_treatments", g.value)
-    if not had or kinds & {"chemotherapy", "targeted-therapy", "immunotherapy", "clinical-trial"}:
-        return given
-    ruled_out = _ruled_out_by(builder, _by_course(builder.kb, had))
-    if not ruled_out:
-        return given
-    for g in had:
-        builder.drop(g.ref, f"{g.value} had: not listed among the treatments had, as the record "
-                     "has no medication records and a list without drugs would say no drug "
-                     "treatment was had")  # fmt: skip
-    names = ", ".join(sorted({g.value for g in had}))
+def _drugs_not_known(builder: Builder, had: list[Given]) -> None:
+    """Treatments had read from a record that holds no drug treatment of the cancer (a
+    hysterectomy, pelvic radiation; no medication record, or only of other drugs) do not say
+    that none was had: a record is seldom the whole history. A list of treatments had without a
+    drug would say so (the knowledge base then reads chemotherapy for spread cancer as "no" and
+    nothing as having stopped working: a cervical IVB record with only a hysterectomy made
+    cemiplimab after chemotherapy not suitable), so "drug treatments not known" is listed with
+    them (``kb.rules.DRUGS_NOT_SAID``), and a warning says so."""
+    up = builder.kb.vocabulary.up
+    kinds = {k for g in had for k in (g.value, *up("prior_treatments", g.value))}
+    if not had or any(g.drug for g in had) or kinds & (DRUG_KINDS | {"clinical-trial"}):
+        return
+    builder.values["prior_treatments"].append(DRUGS_NOT_KNOWN)
+    names = ", ".join(sorted({builder.kb.label("prior_treatments", g.value) for g in had}))
     builder.warnings.append(
-        f"the record has no medication records, so which drugs were had is not known: the "
-        f"procedures had ({names}) are left out of the treatments had, as a list of them "
-        f"without a drug would say that no drug treatment was had and rule out "
-        f"{'; '.join(ruled_out)}; give the treatments had (prior_treatments) to read them"
+        f"the record holds no drug treatment of the cancer, only {names}: which drug treatments "
+        "were had is read as not known, not as none; give the treatments had (prior_treatments) "
+        "to settle it"
     )
-    return [g for g in given if g.how == "planned"]
-
-
-def _ruled_out_by(builder: Builder, prior: list[str]) -> list[str]:
-    """The names of the options that treatments had (``prior``) would make not suitable, of the
-    profile read so far: those not suitable with them and not without them. A profile that
-    cannot be evaluated rules nothing out here (its problems are said where it is used)."""
-    from onconav.engine import evaluate
-    from onconav.profile import ProfileError, parse_profile
-
-    data = _result(builder).data
-    try:
-        without = {o.id: o.status.value for o in evaluate(parse_profile(data, builder.kb),
-                                                          builder.kb).options}  # fmt: skip
-        with_ = evaluate(parse_profile({**data, "prior_treatments": prior}, builder.kb),
-                         builder.kb).options  # fmt: skip
-    except (ProfileError, ValueError):
-        return []
-    return [o.name for o in with_
-            if o.status.value == "not_suitable" and without.get(o.id) != "not_suitable"]
 
 
 def _today() -> Date:

@@ -381,9 +381,14 @@ def declinable(option: Option) -> bool:
 # --------------------------------------------------------------------------------------------
 
 DRUG_KINDS = frozenset({"chemotherapy", "targeted-therapy", "immunotherapy"})
-# a clinical trial had (of any phase): which treatment it gave is not said, so a list of
-# treatments had that holds one does not say that no drug treatment was had
-TRIAL_HAD = any_of("prior_treatments", frozenset({"clinical-trial"}), "a clinical trial was had")
+# A list of treatments had that does not say which drug treatments were had: one that holds a
+# clinical trial (of any phase: which treatment it gave is not said), or "drug treatments not
+# known" (a person who knows their operations but not their drugs; a record with procedures and
+# no cancer drug on record, ``onconav.fhir.reader``). Such a list does not say that no drug
+# treatment was had, so the facts below that a list without drugs implies are not taken from it.
+DRUGS_NOT_KNOWN = "drugs-not-known"
+DRUGS_NOT_SAID = any_of("prior_treatments", frozenset({"clinical-trial", DRUGS_NOT_KNOWN}),
+                        "which drug treatments were had is not said")  # fmt: skip
 DISTANT_SITES = frozenset({"liver", "lung", "bone", "brain", "peritoneum", "other-site"})
 
 
@@ -482,15 +487,16 @@ IMPLIED: tuple[Implied, ...] = (
         All(
             (
                 Not(CHEMOTHERAPY_HAD_AS_GIVEN),
-                Not(TRIAL_HAD),
+                Not(DRUGS_NOT_SAID),
                 # nothing said to have stopped working, or no drug treatment: the list of
                 # treatments had answers it
                 Any((not_given("progressed_on", "not said"), Not(DRUG_TREATMENT_STOPPED))),
             )
         ),
         if_unknown=True,
-        why="No chemotherapy had (prior_treatments is given without it or a clinical trial, and "
-        "no drug treatment stopped working): none for spread cancer.",
+        why="No chemotherapy had (prior_treatments is given without it, a clinical trial or "
+        "drug treatments not known, and no drug treatment stopped working): none for spread "
+        "cancer.",
     ),
     Implied(
         "stage",
@@ -517,10 +523,11 @@ IMPLIED: tuple[Implied, ...] = (
         "progressed_on",
         frozenset(),
         All((Not(any_of("prior_treatments", DRUG_KINDS, "a drug treatment was had")),
-             Not(TRIAL_HAD))),
+             Not(DRUGS_NOT_SAID))),
         if_unknown=True,
         why="No drug treatment was had (prior_treatments is given and holds none, nor a clinical "
-        "trial, which may have given one), so none can have stopped working.",
+        "trial, which may have given one, nor drug treatments not known), so none can have "
+        "stopped working.",
         told="the treatments you have had include no drug treatment, so none can have stopped "
         "working",
     ),
