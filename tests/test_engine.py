@@ -1208,8 +1208,12 @@ def _stopped(kb: KnowledgeBase, given: str, stopped: set[str]) -> bool:
     a key drug the regimen contains is (FOLFIRI for CAPIRI, through irinotecan; cisplatin and
     paclitaxel for cisplatin and topotecan, through cisplatin), or when a regimen holding every
     drug of a drug regimen is (FOLFOX for 5-FU with leucovorin); neither of the last two for a
-    regimen that is also something else (weekly cisplatin with radiation, a chemoradiation)."""
+    regimen that is also something else (weekly cisplatin with radiation, a chemoradiation).
+    A procedure that regimens count as (chemoradiation, a drug treatment too) counts when it is
+    named: one that stopped working is not given again."""
     record = kb.by_id[given]
+    if any(given in r.counts_as for r in kb.data.regimens):
+        return given in stopped
     if kb.kind_of[given] == "drugs":
         return given in stopped or any(
             given in r.components for r in kb.data.regimens if r.id in stopped
@@ -1229,6 +1233,8 @@ def _stopped(kb: KnowledgeBase, given: str, stopped: set[str]) -> bool:
 @given(data=stopped_or_barred())
 @example(data={"cancer": "rectum", "stage": "4", "progressed_on": ["FOLFOX"], "cannot_have": [],
                "symptoms": []})  # 5-FU with leucovorin, all of it in FOLFOX
+@example(data={"cancer": "cervix", "stage": "4A", "progressed_on": ["chemoradiation"],
+               "cannot_have": [], "symptoms": []})  # was offered again (a review, 2026-12-02)
 def test_what_stopped_working_counts_through_regimens_both_ways(data: dict[str, Any]) -> None:
     kb = shared_kb()
     profile = parse_profile(data, kb)

@@ -527,6 +527,9 @@ def _index(
                 value_names[fact_id].setdefault(folded, ident)
 
     containing = {d.id: [r.id for r in data.regimens if d.id in r.components] for d in data.drugs}
+    # the procedures that are drug treatments too, as regimens count as them (chemoradiation):
+    # one that stopped working is not given again, as a drug or a regimen is not
+    drug_procedures = frozenset(p for r in data.regimens for p in r.counts_as)
 
     def ruled_out_by(ident: str) -> list[RuledOut]:
         """What rules out something an option gives, with the words for each route."""
@@ -544,7 +547,7 @@ def _index(
                                       f"{name_of(by_id, up)}, which you cannot have")  # fmt: skip
         out = [RuledOut("cannot_have", ident, any_of("cannot_have", frozenset(cannot),
                         f"cannot have {name}"), tuple(cannot.items()))]  # fmt: skip
-        if kind_of.get(ident) not in ("drugs", "regimens"):
+        if kind_of.get(ident) not in ("drugs", "regimens") and ident not in drug_procedures:
             return out
         stopped = {ident: f"{name} has already stopped working for you"}
         for regimen in containing.get(ident, []):
@@ -569,11 +572,12 @@ def _index(
                 stopped.setdefault(other.id, f"{name} gives only drugs of "
                                    f"{name_of(by_id, other.id)}, which has already stopped "
                                    "working for you")  # fmt: skip
-        # what it is a kind of (chemotherapy, targeted therapy): that one of these stopped
-        # working, not which, leaves it undecided
+        # what it is a kind of (chemotherapy, targeted therapy; chemoradiation, for a regimen
+        # given with radiation): that one of these stopped working, not which, leaves it
+        # undecided
         kinds = frozenset(
             c for d in (ident, *parts) for c in getattr(by_id[d], "classes", [])
-        ) - frozenset(stopped)
+        ).union(getattr(record, "counts_as", [])) - frozenset(stopped)
         test = any_of("progressed_on", frozenset(stopped), f"{name} stopped working", kinds)
         out.append(RuledOut("progressed_on", ident, test, tuple(stopped.items())))
         return out

@@ -100,7 +100,8 @@ class RuledOut:
     """Something an option gives that rules it out when the person's answer holds it. For
     ``cannot_have``: the thing, its drugs, and what they are kinds of (a regimen the person cannot
     have does not rule out its drugs elsewhere). For ``progressed_on``: a drug, and every regimen
-    that contains it; a regimen, and each of its drugs. Applied only when TRUE: unknown rules
+    that contains it; a regimen, and each of its drugs; a procedure that is a drug treatment too
+    (chemoradiation, which regimens count as). Applied only when TRUE: unknown rules
     nothing out, and a fact not given rules nothing out and asks nothing; a broader value (that a
     chemotherapy stopped working, not which) leaves it undecided. ``words`` says, for each value
     of the test that rules it out, why."""
