@@ -1018,7 +1018,10 @@ def _other_cancer(builder: Builder, res: Res, cancer: CancerFound) -> bool:
 # out", "negative for distant metastasis"); those that say it is not sure are words.UNSURE. Read
 # in the clause that holds the stage only: "Stage IV, not resectable" is stage IV.
 DENIED = re.compile(r"(?i)\b(not|no|never|without|non|excluded|ruled out|rule out|r/o|"
-                    r"negative for|free of)\b")  # fmt: skip
+                    r"negative for|free of)\b"
+                    # a result that says what it follows is not there: "M1 status: negative",
+                    # "M1: absent" (not "HER2 negative", which says what the cancer is)
+                    r"|(:|\bstatus\b|\bis\b)\s*(negative|absent)\b")  # fmt: skip
 CLAUSE_END = re.compile(r"[,;()]|\s-\s")  # "Stage IV, ...", "Stage IVB (...)", "Stage IV - ..."
 # Words beside a stage that deny something else, never the stage: a kind of cancer cell ("Stage
 # IVB non-keratinizing squamous cell carcinoma") or that surgery cannot remove it ("Stage IV not
