@@ -2305,6 +2305,41 @@ def test_a_record_with_no_drug_treatment_leaves_the_drugs_had_unknown(
     assert set(local.data["prior_treatments"]) >= {"pelvic-radiation", "drugs-not-known"}
 
 
+PROCEDURES_HAD = {
+    "surgery": {**SURGERY, "performedDateTime": "2023-02-01"},
+    "hysterectomy": {**HYSTERECTOMY, "id": "hyst2"},
+    "radiotherapy": {**RADIOTHERAPY, "id": "rt2"},
+}
+
+
+@settings(max_examples=40, deadline=None)
+@given(had=st.lists(st.sampled_from(sorted(PROCEDURES_HAD)), min_size=1, unique=True),
+       other_drug=st.booleans(), cancer_drug=st.booleans(),
+       cancer=st.sampled_from(["cervix", "rectum"]))  # fmt: skip
+def test_a_record_says_no_drug_was_had_only_with_a_cancer_drug_on_it(
+    had: list[str], other_drug: bool, cancer_drug: bool, cancer: str
+) -> None:
+    """Procedures read from a record, with or without medication records of other drugs, never
+    say that no drug treatment was had (no chemotherapy for spread cancer, nothing stopped
+    working): "drug treatments not known" goes with them; only a cancer drug on the record
+    makes its treatments had the whole list."""
+    kb = the_kb()
+    condition, stage = (CERVIX, STAGE_4B) if cancer == "cervix" else (RECTUM, STAGE_4)
+    resources = [condition, stage, *(PROCEDURES_HAD[h] for h in had)]
+    resources += [NOT_A_CANCER_DRUG] if other_drug else []
+    resources += [_administered("32592", "Oxaliplatin", effectiveDateTime="2023-03-01")
+                  ] if cancer_drug else []  # fmt: skip
+    reading = read_bundle(_record(*resources), kb)
+    listed = reading.data["prior_treatments"]
+    facts = facts_of(onconav.parse_profile(reading.data, kb), kb)
+    if cancer_drug:
+        assert "drugs-not-known" not in listed, listed
+    else:
+        assert "drugs-not-known" in listed, listed
+        assert facts.given["chemo_for_spread"] is not False, listed
+        assert facts.given["progressed_on"] is None, listed
+
+
 @pytest.mark.parametrize(
     ("code", "display"),
     [("86273004", "Biopsy"), ("706979002", "Insertion of totally implantable venous access "
