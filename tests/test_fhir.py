@@ -2395,6 +2395,24 @@ def test_a_cancer_code_outside_the_table_is_read_by_its_body_site_or_words(
     assert any("Condition/c" in w for w in reading.warnings)
 
 
+@pytest.mark.parametrize("display", ["Malignant melanoma", "Multiple myeloma",
+                                     "Hodgkin lymphoma", "Leiomyosarcoma of uterus",
+                                     "Malignant melanoma of skin of trunk"])  # fmt: skip
+def test_a_kind_of_cancer_named_in_a_conditions_words_is_read_as_the_profile_reads_it(
+    display: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A melanoma coded outside the table was read as a cancer whose start is not known (so
+    radioactive iodine, for thyroid cancer, asked where it started), where the command line,
+    given the same words, named it and answered for it: the words are read as the profile reads
+    them, and both give the same options."""
+    condition = {**_condition("c", "0", ""), "code": _cc(SNOMED, "372244006", display)}
+    reading = read_bundle(_record(condition, STAGE_4), kb)
+    assert reading.data["cancer"] == display
+    assert any(f"read as {display!r}" in w for w in reading.warnings), reading.warnings
+    assert statuses(reading.data, kb) == statuses({"cancer": display, "stage": "4"}, kb)
+    assert dict(statuses(reading.data, kb))["general-radioactive-iodine"] == "not_suitable"
+
+
 @pytest.mark.parametrize("words", ["Carcinoma in situ of rectum", "History of malignant "
                                    "neoplasm of rectum", "Secondary malignant neoplasm of liver",
                                    "Benign neoplasm of rectum", "Malignant pleural effusion",

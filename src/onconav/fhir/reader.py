@@ -763,15 +763,20 @@ def _names_a_cancer(res: Res) -> bool:
 def _site_by_words(builder: Builder, res: Res) -> str | None:
     """The cancer the words of a Condition's code name ("Adenocarcinoma of the rectum": rectum),
     as a person's words are read, or a cancer the tables name ("Malignant tumor of lung": lung);
-    None when they name no place onconav knows."""
+    None when they name no place onconav knows. A kind of cancer the sources do not describe
+    ("Malignant melanoma", "Multiple myeloma") is read as its words name it, as the profile
+    reads them (it was read as a cancer whose start is not known, where the command line given
+    the same words named it)."""
     from onconav.profile import read_cancer
 
     places = {v for r in builder.tables.rows if r.table in ("conditions", "body_sites")
               for v in r.meaning.get("cancer", ())} - {"unknown"}  # fmt: skip
     for text in _words(_code_of(res.data)):
-        site = read_cancer(builder.kb, text).site
-        if builder.kb.kind_of.get(site) == "cancers":
-            return site
+        reading = read_cancer(builder.kb, text)
+        if builder.kb.kind_of.get(reading.site) == "cancers":
+            return reading.site
+        if reading.site and not reading.problems and words.OTHER_KINDS.search(text.lower()):
+            return reading.site
         named = [p for p in sorted(places) if re.search(rf"(?i)\b{re.escape(p)}\b", text)]
         if len(named) == 1:
             return named[0]
@@ -821,7 +826,7 @@ def _cancer(builder: Builder) -> CancerFound:
         elif builder.row("conditions", _code_of(res.data)) is None and not _is_cancer_code(
                 _code_of(res.data)):  # fmt: skip
             builder.warnings.append(
-                f"{res.ref} is read as a cancer of the {site} from its body site or its words: "
+                f"{res.ref} is read as {_a_cancer_of(site)} from its body site or its words: "
                 f"its code {_coded(_code_of(res.data))} is not in onconav's table; check that "
                 "this is where the cancer started"
             )
@@ -1377,9 +1382,16 @@ def _other_specimen(row: Row | None, cancer: CancerFound, what: str) -> str | No
     specimen = row.get("specimen") if row is not None else None
     if row is None or specimen is None or cancer.site in SPECIMEN_CANCERS.get(specimen, ()):
         return None
-    read = ("a cancer whose start is not known" if cancer.site == "unknown"
-            else f"a cancer of the {cancer.site}")  # fmt: skip
-    return f"{what} of a {specimen} cancer specimen ({row.display}): not read for {read}"
+    return (f"{what} of a {specimen} cancer specimen ({row.display}): not read for "
+            f"{_a_cancer_of(cancer.site)}")
+
+
+def _a_cancer_of(site: str) -> str:
+    """A cancer read, in words: "a cancer of the rectum", "a cancer whose start is not known",
+    or a kind of cancer as its words name it ("'Multiple myeloma'")."""
+    if site == "unknown":
+        return "a cancer whose start is not known"
+    return f"{site!r}" if words.OTHER_KINDS.search(site.lower()) else f"a cancer of the {site}"
 
 
 def _her2(builder: Builder, cancer: CancerFound) -> None:
