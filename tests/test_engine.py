@@ -831,6 +831,32 @@ def test_what_the_person_cannot_have_is_not_suitable(kb) -> None:  # type: ignor
     assert status["rectum-bevacizumab-folfiri"] is Status.not_suitable
 
 
+DRUG_NAMES = sorted(d.id for d in shared_kb().data.drugs)
+
+
+@SETTINGS
+@given(cannot=st.lists(st.sampled_from(DRUG_NAMES), min_size=1, max_size=3, unique=True),
+       cancer=st.sampled_from(["stomach", "rectum", "cervix", "lung"]))  # fmt: skip
+@example(cannot=["fluorouracil"], cancer="rectum")  # capecitabine was offered without a word
+def test_a_drug_that_cannot_be_given_warns_of_its_kin(cannot: list[str], cancer: str) -> None:
+    """A drug that cannot be given (fluorouracil, for a lack of the enzyme that breaks it down)
+    leaves the drugs of its narrow kind offered (capecitabine), but the result says that the
+    reason may hold for them too, naming each; nothing is said of a kind all of whose drugs are
+    listed, nor of a broad kind (chemotherapy)."""
+    kb = shared_kb()
+    result = evaluate(parse_profile({"cancer": cancer, "stage": "4", "cannot_have": cannot},
+                                    kb), kb)  # fmt: skip
+    said = " ".join(w for w in result.warnings if "of the same kind" in w)
+    narrow = {c.id for c in kb.data.drug_classes if c.parent}
+    for drug in cannot:
+        for kind in set(kb.by_id[drug].classes) & narrow:  # type: ignore[union-attr]
+            for kin in kb.data.drugs:
+                if kind in kin.classes and kin.id not in cannot:
+                    assert kb.name_of(kin.id) in said, (drug, kin.id, result.warnings)
+    if not any(set(kb.by_id[d].classes) & narrow for d in cannot):  # type: ignore[union-attr]
+        assert not said, result.warnings
+
+
 def test_no_drug_treatment_had_means_none_stopped_working(kb) -> None:  # type: ignore[no-untyped-def]
     result = evaluate(
         parse_profile({"cancer": "cervix", "stage": "4B", "prior_treatments": []}, kb), kb

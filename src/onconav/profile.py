@@ -1139,7 +1139,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
             problems += missed
     if problems:
         raise ProfileError(problems)
-    warnings += _stopped_but_never_had(kb, given)
+    warnings += _stopped_but_never_had(kb, given) + _kin_of_what_cannot_be_had(kb, given)
     row = dict(given)
     told: dict[str, str] = {}
     for implied in kb.implied:
@@ -1209,6 +1209,32 @@ def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
                 "working; check what was had"
             ]
     return []
+
+
+def _kin_of_what_cannot_be_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list[str]:
+    """A drug that cannot be given, and drugs of the same narrow kind that can as far as the
+    profile says (capecitabine beside fluorouracil, a fluoropyrimidine; pembrolizumab beside
+    nivolumab): the reason may hold for them too (a lack of the enzyme that breaks down
+    fluorouracil makes capecitabine as dangerous). Said, not decided: what cannot be had rules
+    out only what it names, and nothing would settle the question as an answer."""
+    cannot = row["cannot_have"]
+    if not isinstance(cannot, frozenset):
+        return []
+    narrow = {c.id for c in kb.data.drug_classes if c.parent}
+    out = []
+    for drug in sorted(d for d in cannot if kb.kind_of.get(d) == "drugs"):
+        for kind in (c for c in kb.by_id[drug].classes if c in narrow):  # type: ignore[union-attr]
+            kin = sorted(kb.name_of(d.id) for d in kb.data.drugs
+                         if kind in d.classes and d.id not in cannot)  # fmt: skip
+            if kin:
+                one = len(kin) == 1
+                names = " and ".join([", ".join(kin[:-1]), kin[-1]] if not one else kin)
+                it = "it" if one else "them"
+                out.append(f"cannot_have: {kb.name_of(drug)} cannot be given, and {names} "
+                           f"{'is' if one else 'are'} of the same kind ({kb.name_of(kind)}): "
+                           f"the reason may hold for {it} too; ask the care team before an "
+                           f"option that gives {it}")  # fmt: skip
+    return out
 
 
 # --------------------------------------------------------------------------------------------
