@@ -216,6 +216,13 @@ def no_empty_values(value: Any, path: str = "") -> None:
         assert value is not None and value != "", f"{path} is {value!r}"
 
 
+UNCHECKED = "The drafted drug could not be checked: its Medication could not be read"
+
+
+def summaries(response: httpx.Response) -> list[str]:
+    return [card["summary"] for card in cards_of(response)]
+
+
 def problem_of(response: httpx.Response, status: int) -> dict[str, Any]:
     assert response.status_code == status, response.text
     assert response.headers["content-type"].startswith("application/problem+json")
@@ -386,6 +393,36 @@ def test_a_search_is_followed_page_by_page(client: Client, ehr: FakeEhr) -> None
     assert sum("page" in r.url.params for r in ehr.requests) >= 3
 
 
+@pytest.mark.parametrize(
+    "written",
+    ["https://fhir.example.org:443/r4", "https://FHIR.Example.ORG/r4", "HTTPS://fhir.example.org/r4"],
+)
+def test_a_next_page_on_the_same_server_written_otherwise_is_followed(
+    client: Client, ehr: FakeEhr, written: str
+) -> None:
+    """A next page's link with the default port, or the host or scheme in capitals, is the same
+    server: it was refused as another one (412)."""
+    resources = records.SITUATIONS["rectal-stage4-kras-mutated"] + records.padding(30)
+    server = FakeEhr()
+    server.records[records.PATIENT] = resources
+    server.max_page_size = 2
+
+    def respelt(request: httpx.Request) -> httpx.Response:
+        answer = server(request)
+        body = answer.json()
+        for link in body.get("link", []):
+            link["url"] = link["url"].replace(FHIR, written, 1)
+        return httpx.Response(answer.status_code, json=body)
+
+    ehr.answer = respelt
+    whole = cards_of(
+        post(client, PATIENT_VIEW, hook_call("patient-view", records.prefetch(resources)))
+    )
+    paged = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", None, fhir=True)))
+    assert [c["summary"] for c in paged] == [c["summary"] for c in whole]
+    assert sum("page" in r.url.params for r in server.requests) >= 3
+
+
 def test_a_long_treated_patient_is_searched_in_large_pages(client: Client, ehr: FakeEhr) -> None:
     """The searches asked for no page size: at a server's default of 20 (HAPI FHIR's), a patient
     with 401 blood counts (DiagnosticReports) took more than the 20 pages a search may take, and
@@ -519,6 +556,97 @@ def test_cetuximab_with_kras_unknown_is_an_info_naming_the_test(client: Client) 
     assert "21702-6" in card["detail"]
 
 
+def _kras_disagreeing() -> list[dict[str, Any]]:
+    wild = copy.deepcopy(records.kras(False))
+    wild["id"] = "kras-2"
+    return records.SITUATIONS["rectal-stage4-kras-unknown"] + [records.kras(True), wild]
+
+
+def _her2_borderline() -> list[dict[str, Any]]:
+    ihc = records.coding(records.LOINC, "72383-3", "HER2 [Presence] in Tissue by Immunoassay")
+    return records.SITUATIONS["stomach-stage4-her2-unknown"] + [
+        records.observation("h1", ihc, valueString="2+")
+    ]
+
+
+def test_a_result_on_record_that_does_not_decide_is_not_called_missing(client: Client) -> None:
+    """KRAS results that disagree, and HER2 IHC 2+ awaiting ISH, are on record: the cards had
+    said "KRAS not on record" and "not in the record onconav read"."""
+    drafted = hook_call("order-select", records.prefetch(_kras_disagreeing()), drafts=[CETUXIMAB])
+    (card,) = cards_of(post(client, ORDER_SELECT, drafted))
+    assert card["summary"] == "Cetuximab: the KRAS results on record disagree; check which is right"
+    assert "not in the record" not in card["detail"]
+    assert ("- KRAS status of the cancer: the results on record disagree (KRAS mutation found, "
+            "KRAS wild-type \\(no KRAS mutation\\); Observation/kras-2, Observation/kras-variant): "
+            "check which is right") in card["detail"].splitlines()  # fmt: skip
+    viewed = hook_call("patient-view", records.prefetch(_kras_disagreeing()))
+    kras = [c for c in cards_of(post(client, PATIENT_VIEW, viewed)) if "KRAS" in c["summary"]]
+    assert [c["summary"] for c in kras] == [
+        "KRAS results on record disagree: checking which is right would decide 2 options"
+    ]
+    assert "not in the record" not in kras[0]["detail"]
+    viewed = hook_call("patient-view", records.prefetch(_her2_borderline()))
+    her2 = [c for c in cards_of(post(client, PATIENT_VIEW, viewed)) if "HER2" in c["summary"]]
+    assert [c["summary"] for c in her2] == [
+        "HER2 on record, not decided: a HER2 test would decide 2 options"
+    ]
+    assert her2[0]["detail"].startswith(
+        "**HER2 status of the cancer**: on record as HER2 borderline \\(IHC 2\\+\\), not yet "
+        "decided (Observation/h1): it does not decide."
+    )
+    assert "ISH" in her2[0]["detail"]  # the question that says what would decide
+    trastuzumab = records.draft_order("draft-trastuzumab", "224905", "trastuzumab")
+    drafted = hook_call("order-select", records.prefetch(_her2_borderline()), drafts=[trastuzumab])
+    (card,) = cards_of(post(client, ORDER_SELECT, drafted))
+    assert card["summary"] == (
+        "Trastuzumab: HER2 on record, not decided; a HER2 test decides whether it suits"
+    )
+    assert "Observation/h1" in card["detail"].split("**Read from the record**")[0]
+    # a fact no test settles: stage 4 on record, cervical cancer's 4A or 4B not
+    cervix = records.condition("primary-cervix", records.coding(
+        records.SNOMED, "363354003", "Malignant tumor of cervix"))  # fmt: skip
+    viewed = hook_call("patient-view",
+                       records.prefetch([records.patient(), cervix, records.stage_4()]))
+    stage = [c for c in cards_of(post(client, PATIENT_VIEW, viewed)) if "Stage" in c["summary"]]
+    assert [c["summary"] for c in stage] == [
+        "Stage of the cancer on record, not decided: it would decide 16 options"
+    ]
+
+
+def test_a_fact_names_a_few_of_its_resources_in_natural_order(client: Client) -> None:
+    """Two years of fortnightly FOLFOX, each dose of oxaliplatin and fluorouracil given an
+    administration: the treatments-had line named all 300 (13,604 characters), sorted as text
+    (ma-oxaliplatin-0, -1, -10, -100). Three, in natural order, and how many more."""
+    given = [
+        {"resourceType": "MedicationAdministration", "id": f"ma-{name.lower()}-{i}",
+         "status": "completed", "subject": records.SUBJECT,
+         "medicationCodeableConcept": {"coding": [records.coding(records.RXNORM, code, name)]},
+         "effectiveDateTime": f"{2023 + i // 75}-{1 + (i // 6) % 12:02d}-{1 + i % 28:02d}"}
+        for i in range(150) for code, name in (("32592", "Oxaliplatin"), ("4492", "Fluorouracil"))
+    ]  # fmt: skip
+    resources = records.SITUATIONS["rectal-stage4-folfox-progressed"] + given
+    made = cards_of(post(client, PATIENT_VIEW,
+                         hook_call("patient-view", records.prefetch(resources))))  # fmt: skip
+    (line,) = [line for line in made[0]["detail"].splitlines()
+               if line.startswith("- Treatments already had")]  # fmt: skip
+    assert line.endswith("(MedicationAdministration/ma-fluorouracil-0, MedicationAdministration/"
+                         "ma-fluorouracil-1, MedicationAdministration/ma-fluorouracil-2 and "
+                         "300 more)")  # 303 in all: the situation names 3  # fmt: skip
+    assert all(len(card["detail"]) < 8000 for card in made)
+
+
+def test_the_patient_is_not_counted_as_a_resource_not_used(client: Client) -> None:
+    """Every card said "1 resource read but not used": the Patient, who the record is about."""
+    (card, *_) = patient_view(client, "rectal-stage4-kras-mutated")
+    assert "read but not used" not in card["detail"]
+    unused = records.observation("other", records.coding(records.LOINC, "2345-7", "Glucose"),
+                                 valueQuantity={"value": 5.4, "unit": "mmol/L"})  # fmt: skip
+    resources = records.SITUATIONS["rectal-stage4-kras-mutated"] + [unused]
+    (card, *_) = cards_of(post(client, PATIENT_VIEW,
+                               hook_call("patient-view", records.prefetch(resources))))  # fmt: skip
+    assert "- 1 resource read but not used" in card["detail"].splitlines()
+
+
 def test_a_drug_that_stopped_working_is_a_warning(client: Client) -> None:
     (card,) = order_select(client, "rectal-stage4-folfox-progressed", OXALIPLATIN)
     assert card["indicator"] == "warning"
@@ -632,7 +760,7 @@ def test_a_drafted_order_naming_a_medication_on_the_server_is_read(ehr: FakeEhr)
     server (not in draftOrders): the Medication is read from ``fhirServer`` and the order
     checked as if it named the drug itself; it had no drug, so cetuximab for a KRAS mutation
     got no card. Without a ``fhirServer``, or when the read is refused, the drug is not known:
-    no card, never an error."""
+    an info card says it could not be checked (it had been no card at all), never an error."""
     mutated = records.SITUATIONS["rectal-stage4-kras-mutated"]
     ehr.records[records.PATIENT] = mutated
     ehr.records["medications"] = [{"resourceType": "Medication", "id": "cetux-1",
@@ -655,12 +783,14 @@ def test_a_drafted_order_naming_a_medication_on_the_server_is_read(ehr: FakeEhr)
     (card,) = cards_of(post(client, ORDER_SELECT, call))
     assert card["summary"] == same["summary"]
     assert not [r for r in ehr.requests if r.url.path.startswith("/r4/")]
-    # no fhirServer to read it from, or a read refused: not known, no card
+    # no fhirServer to read it from, or a read refused: not known, and said
     call = hook_call("order-select", records.prefetch(mutated), drafts=[order])
-    assert cards_of(post(client, ORDER_SELECT, call)) == []
+    assert summaries(post(client, ORDER_SELECT, call)) == [UNCHECKED]
     ehr.answer = lambda request: httpx.Response(403, json={"resourceType": "OperationOutcome"})
     call = hook_call("order-select", records.prefetch(mutated), drafts=[order], fhir=True)
-    assert cards_of(post(client, ORDER_SELECT, call)) == []
+    (card,) = cards_of(post(client, ORDER_SELECT, call))
+    assert card["summary"] == UNCHECKED and card["indicator"] == "info"
+    assert "1 drafted order (MedicationRequest/draft-cetuximab)" in card["detail"]
 
 
 @pytest.mark.parametrize("form", list(MEDICATION_FORMS.values()))
@@ -688,7 +818,7 @@ def test_a_drafted_medication_is_read_however_the_reference_is_written(
     elsewhere = {**order, "medicationReference": {
         "reference": "https://elsewhere.example.org/r4/Medication/cetux-1"}}  # fmt: skip
     call = hook_call("order-select", records.prefetch(mutated), drafts=[elsewhere], fhir=True)
-    assert cards_of(post(client, ORDER_SELECT, call)) == []
+    assert summaries(post(client, ORDER_SELECT, call)) == [UNCHECKED]
     assert not [r for r in ehr.requests if "/Medication" in r.url.path]
 
 
@@ -780,7 +910,7 @@ def test_a_read_answered_with_another_resource_finds_nothing(
     call = hook_call("order-select", records.prefetch(mutated),
                      drafts=drafts_naming("a", "b", like=OXALIPLATIN), fhir=True)  # fmt: skip
     with caplog.at_level(logging.DEBUG):
-        assert cards_of(post(Client(make_app(ehr)), ORDER_SELECT, call)) == []
+        assert summaries(post(Client(make_app(ehr)), ORDER_SELECT, call)) == [UNCHECKED]
     logged = "\n".join(r.getMessage() for r in caplog.records)
     assert "another resource than the one asked for" in logged
     assert "Medication/" not in logged and records.PATIENT not in logged
@@ -813,11 +943,86 @@ def test_a_late_read_costs_only_its_own_drug(ehr: FakeEhr, prefetched: bool) -> 
     call = hook_call("order-select", records.prefetch(mutated) if prefetched else None,
                      drafts=drafts_naming("quick", "slow"), fhir=True)  # fmt: skip
     started = time.monotonic()
-    (card,) = cards_of(post(Client(app), ORDER_SELECT, call))
+    card, late = cards_of(post(Client(app), ORDER_SELECT, call))
     assert time.monotonic() - started < 1.5
     assert card["indicator"] == "warning" and card["summary"].startswith("Cetuximab")
+    assert late["summary"] == UNCHECKED and "MedicationRequest/draft-slow" in late["detail"]
     assert "/r4/Medication/slow" in asked and "/r4/Medication/quick" in asked
     assert prefetched or "/r4/Condition" in asked
+
+
+def test_orders_whose_medication_could_not_be_read_are_said(ehr: FakeEhr) -> None:
+    """FOLFOX stopped working, its orders naming each drug as a Medication: prefetched without
+    the Medications and no fhirServer, a read refused, or past the reads a call makes, the drugs
+    were silently not known, and oxaliplatin drafted got no card where a warning was due. The
+    cards say how many orders name a Medication not read; the drafted drug gets an info card."""
+    situation, medications = [], []
+    for resource in records.SITUATIONS["rectal-stage4-folfox-progressed"]:
+        if resource["resourceType"] == "MedicationRequest":
+            resource = copy.deepcopy(resource)
+            ident = f"med-{resource['id']}"
+            medications.append({"resourceType": "Medication", "id": ident,
+                                "code": resource.pop("medicationCodeableConcept")})  # fmt: skip
+            resource["medicationReference"] = {"reference": f"Medication/{ident}"}
+        situation.append(resource)
+    ehr.records[records.PATIENT] = situation
+    ehr.records["medications"] = medications
+    client = Client(make_app(ehr))
+    drafted = hook_call("order-select", records.prefetch(situation), drafts=[OXALIPLATIN],
+                        fhir=True)  # fmt: skip
+    (read,) = cards_of(post(client, ORDER_SELECT, drafted))  # every Medication read
+    assert read["indicator"] == "warning" and "stopped working" in read["summary"]
+    said = ("- 3 orders name a Medication that could not be read: the treatments had, those that "
+            "stopped working and those the patient cannot have may be incomplete")  # fmt: skip
+    assert said not in read["detail"].splitlines()
+    ehr.answer = lambda request: (httpx.Response(503) if "/Medication/" in request.url.path
+                                  else None)  # fmt: skip
+    for call in (hook_call("order-select", records.prefetch(situation), drafts=[OXALIPLATIN]),
+                 drafted):  # fmt: skip
+        (card,) = cards_of(post(client, ORDER_SELECT, call))
+        assert card["indicator"] == "info"
+        assert card["summary"] == ("Oxaliplatin: suits what was read, but not every drug on "
+                                   "record could be read")  # fmt: skip
+        assert said in card["detail"].splitlines()
+    options = patient_view(client, "rectal-stage4-folfox-progressed")[0]
+    assert said not in options["detail"].splitlines()
+    viewed = cards_of(post(client, PATIENT_VIEW,
+                           hook_call("patient-view", records.prefetch(situation))))  # fmt: skip
+    assert said in viewed[0]["detail"].splitlines()
+
+
+def test_a_resource_type_the_fhir_server_does_not_support_is_said_not_a_412(
+    ehr: FakeEhr,
+) -> None:
+    """A FHIR server without MedicationStatement answers its search 404 with an OperationOutcome
+    whose issue is not-supported: every call was a 412. That type reads as holding nothing, and
+    the cards say it was not read; another 404 to a search is still a 412."""
+    ehr.records[records.PATIENT] = records.SITUATIONS["rectal-stage4-kras-mutated"]
+    prefetch = records.prefetch(records.SITUATIONS["rectal-stage4-kras-mutated"])
+    del prefetch["medicationStatements"]  # a record system that cannot satisfy it
+    outcome = {"resourceType": "OperationOutcome", "issue": [
+        {"severity": "error", "code": "not-supported",
+         "diagnostics": "Unknown resource type 'MedicationStatement'"}]}  # fmt: skip
+    client = Client(make_app(ehr))
+    for status in (404, 400, 501):
+        ehr.answer = lambda request, status=status: (
+            httpx.Response(status, json=outcome)
+            if request.url.path.endswith("/MedicationStatement") else None)  # fmt: skip
+        made = cards_of(post(client, PATIENT_VIEW,
+                             hook_call("patient-view", prefetch, fhir=True)))  # fmt: skip
+        assert made[0]["summary"].startswith("Rectal cancer")
+        assert ("- Not read: MedicationStatement (the FHIR server does not support searching "
+                "it): what it holds is missing here") in made[0]["detail"].splitlines()
+    (card,) = cards_of(post(client, ORDER_SELECT, hook_call("order-select", prefetch,
+                                                            drafts=[CETUXIMAB], fhir=True)))
+    assert "- Not read: MedicationStatement" in card["detail"]
+    ehr.answer = lambda request: (
+        httpx.Response(404, json={"resourceType": "OperationOutcome", "issue": [
+            {"severity": "error", "code": "not-found"}]})
+        if request.url.path.endswith("/MedicationStatement") else None)  # fmt: skip
+    problem = problem_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch,
+                                                              fhir=True)), 412)  # fmt: skip
+    assert "medicationStatements: the FHIR server answered 404" in problem["detail"]
 
 
 def test_a_drug_the_patient_cannot_have_is_a_warning(client: Client) -> None:
@@ -863,8 +1068,9 @@ def reference(name: str) -> dict[str, Any]:
 
 
 def test_the_specifications_patient_view_request(client: Client, ehr: FakeEhr) -> None:
-    """Its patient (1288992, a man born in 1925) has no cancer on record: one clear card. Its
-    prefetch key is another service's and is not read; the rest is fetched with its token."""
+    """Its patient (1288992, a man born in 1925) has no cancer on record: no card, as the
+    specification asks when there is nothing to say. Its prefetch key is another service's and
+    is not read; the rest is fetched with its token."""
     call = reference("patient-view-request.json")
     # its fhirServer is http, which onconav refuses unless in the development setting (below)
     call["fhirServer"] = base = call["fhirServer"].replace("http://", "https://", 1)
@@ -876,9 +1082,7 @@ def test_the_specifications_patient_view_request(client: Client, ehr: FakeEhr) -
         and request.headers["authorization"] == "Bearer some-opaque-fhir-access-token"
         else None
     )
-    (card,) = cards_of(post(client, PATIENT_VIEW, call))
-    assert card["indicator"] == "info"
-    assert card["summary"].startswith("No cancer diagnosis")
+    assert cards_of(post(client, PATIENT_VIEW, call)) == []
     assert len(ehr.requests) == len(TEMPLATES)
 
 
@@ -900,8 +1104,7 @@ def test_an_http_fhir_server_is_refused_unless_in_the_development_setting(
         else httpx.Response(200, json=records.searchset([]))
     )
     development = Client(make_app(ehr, auth=False, clients=()))
-    (card,) = cards_of(development.post(PATIENT_VIEW, json=call))
-    assert card["summary"].startswith("No cancer diagnosis")
+    assert cards_of(development.post(PATIENT_VIEW, json=call)) == []
     assert {r.url.scheme for r in ehr.requests} == {"http"}
 
 
@@ -914,8 +1117,7 @@ def test_the_specifications_prefetch_example(client: Client, ehr: FakeEhr) -> No
     assert "conditions" in problem["detail"]
     ehr.answer = lambda request: httpx.Response(200, json=records.searchset([]))
     call = hook_call("patient-view", example, patient="1288992", fhir=True)
-    (card,) = cards_of(post(client, PATIENT_VIEW, call))
-    assert card["summary"].startswith("No cancer diagnosis")
+    assert cards_of(post(client, PATIENT_VIEW, call)) == []
     assert not any(r.url.path.endswith("/Patient/1288992") for r in ehr.requests)
 
 
@@ -2014,6 +2216,50 @@ def test_a_key_of_the_wrong_kind_is_refused() -> None:
             asyncio.run(auth.check(f"Bearer {signed}", DISCOVERY))
 
 
+def _spoilt(kid: str, **changes: Any) -> dict[str, Any]:
+    """The public key ``kid`` with ``changes``; a change to None leaves that part out."""
+    jwk = {**public_jwk(kid), **changes}
+    return {name: value for name, value in jwk.items() if value is not None}
+
+
+UNUSABLE = [  # (the key, the reason said)
+    (_spoilt("ehr-es256", y=None), "it has no y"),
+    (_spoilt("ehr-es256", x="AQ"), "it cannot be made into a key (Coords should be 32 bytes"),
+    (_spoilt("ehr-es256", x=5), "its x is 5, not a base64url string"),
+    (_spoilt("ehr-es256", d="AQ"), "it holds a private key (d)"),
+]
+
+
+@pytest.mark.parametrize(("jwk", "why"), UNUSABLE, ids=["no y", "bad x", "x a number", "d"])
+def test_a_jku_key_that_cannot_be_made_into_a_key_is_401_naming_it(
+    ehr: FakeEhr, jwk: dict[str, Any], why: str
+) -> None:
+    """A key of a jku's set that the JWT library cannot make into a key (an EC key without y,
+    a bad x) had been a 500 with a traceback: PyJWK raises InvalidKeyError, not PyJWKError."""
+    ehr.answer = lambda request: httpx.Response(200, json={"keys": [jwk]})
+    signed = token(DISCOVERY, "ehr-es256", header={"jku": JKU})
+    response = Client(make_app(ehr)).get("/cds-services",
+                                         headers={"authorization": f"Bearer {signed}"})  # fmt: skip
+    detail = problem_of(response, 401)["detail"]
+    assert detail.startswith(f"Key 'ehr-es256' in the JWK set at {JKU} cannot be used: {why}")
+
+
+@pytest.mark.parametrize(
+    ("jwk", "why"),
+    [*UNUSABLE, (_spoilt("ehr-rs384", e=65537), "its e is 65537, not a base64url string")],
+    ids=["no y", "bad x", "x a number", "d", "e a number"],
+)
+def test_a_configured_key_that_cannot_be_made_into_a_key_is_refused_at_start_up(
+    tmp_path: Path, jwk: dict[str, Any], why: str
+) -> None:
+    clients = tmp_path / "clients.json"
+    clients.write_text(json.dumps({"clients": [{"iss": ISS, "jwks": {"keys": [jwk]}}]}))
+    with pytest.raises(SettingsError) as refused:
+        from_environment({"ONCONAV_CDS_CLIENTS": str(clients), "ONCONAV_PUBLIC_URL": BASE})
+    assert f"key {jwk['kid']!r} cannot be used: {why}" in str(refused.value)
+    assert "\n" not in str(refused.value)
+
+
 def test_the_clock_leeway_is_sixty_seconds_by_default() -> None:
     assert CdsSettings().leeway == 60
     assert CdsSettings().max_lifetime == 300  # exp at most five minutes ahead, beyond it
@@ -2374,7 +2620,7 @@ def test_a_resource_id_that_is_not_a_string_is_never_a_500(client: Client) -> No
     call = hook_call("order-select", records.prefetch(situation), drafts=[order])
     call["context"]["draftOrders"]["entry"].append(
         {"resource": {"resourceType": "Medication", "id": {"a": 1}}})
-    assert cards_of(post(client, ORDER_SELECT, call)) == []
+    assert summaries(post(client, ORDER_SELECT, call)) == [UNCHECKED]
 
 
 def test_a_drafted_order_names_its_medication_as_the_mapping_reads_a_reference(
@@ -2405,16 +2651,32 @@ def test_a_drafted_order_names_its_medication_as_the_mapping_reads_a_reference(
 
 def test_the_no_cancer_card_names_the_cancer_condition_not_read(client: Client) -> None:
     """A cancer Condition still provisional: the card said only that no Condition is coded as a
-    cancer; it names the Condition and why it was not read."""
+    cancer; it names the Condition and why it was not read. A cancer on record that cannot be
+    read gets a card; a record of no cancer none (below)."""
     resources = [copy.deepcopy(r) for r in records.SITUATIONS["rectal-stage4-kras-unknown"]
                  if r["id"] != "secondary-liver"]  # fmt: skip
     cancer = next(r for r in resources if r["id"] == "primary-rectum")
     cancer["verificationStatus"]["coding"][0]["code"] = "provisional"
     call = hook_call("patient-view", records.prefetch(resources))
     (card,) = cards_of(post(client, PATIENT_VIEW, call))
-    assert card["summary"].startswith("No cancer diagnosis")
+    assert card["summary"] == "onconav could not read the cancer on record; no options are shown"
+    assert "or in words" in card["detail"]  # how the cancer is read, as the reader now reads it
     assert ("Condition/primary-rectum is coded as a cancer but was not read: a cancer "
             "condition that is provisional") in card["detail"]
+
+
+def test_a_patient_with_no_cancer_gets_no_card(client: Client) -> None:
+    """Macular degeneration only, and bevacizumab drafted for the eye: each had an info card,
+    "No cancer diagnosis onconav can read is on record", on every chart and order of everyone
+    without cancer; CDS Hooks answers no cards when there is nothing to say."""
+    eyes = [records.patient(), records.condition("amd", records.coding(
+        records.SNOMED, "267718000", "Age-related macular degeneration"))]  # fmt: skip
+    call = hook_call("patient-view", records.prefetch(eyes))
+    assert cards_of(post(client, PATIENT_VIEW, call)) == []
+    bevacizumab = records.draft_order("draft-bevacizumab", "253337", "bevacizumab")
+    bevacizumab["dosageInstruction"] = [{"text": "1.25 mg intravitreal, left eye"}]
+    call = hook_call("order-select", records.prefetch(eyes), drafts=[bevacizumab])
+    assert cards_of(post(client, ORDER_SELECT, call)) == []
 
 
 def test_a_resource_nested_too_deep_is_set_aside_not_a_500(client: Client) -> None:

@@ -9,6 +9,7 @@ import copy
 import csv
 import functools
 import json
+import pickle
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -1403,6 +1404,8 @@ def test_no_cancer_names_the_cancer_condition_not_read_and_why(
         read_bundle(_record({**RECTUM, **change}, STAGE_4), kb)
     first, rejected = caught.value.problems
     assert "no cancer condition" in first.message
+    assert not caught.value.no_cancer  # a cancer is on record: a record system says so
+    assert pickle.loads(pickle.dumps(caught.value)).problems == caught.value.problems
     assert rejected.field == "bundle"
     assert rejected.message.startswith("Condition/c is coded as a cancer but was not read: ")
     assert words in rejected.message
@@ -2432,6 +2435,7 @@ def test_words_that_are_no_primary_cancer_now_are_no_cancer(
     with pytest.raises(FhirError) as caught:
         read_bundle(_record(condition, STAGE_4), kb)
     assert f"Condition/c ({words!r})" in caught.value.problems[0].message
+    assert caught.value.no_cancer and pickle.loads(pickle.dumps(caught.value)).no_cancer
 
 
 def test_a_cancer_read_by_its_words_does_not_outrank_one_coded(kb: onconav.KnowledgeBase) -> None:

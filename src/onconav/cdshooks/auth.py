@@ -34,13 +34,14 @@ import jwt
 from jwt.exceptions import (
     DecodeError,
     InvalidJTIError,
+    InvalidKeyError,
     InvalidSignatureError,
     InvalidSubjectError,
     InvalidTokenError,
     PyJWKError,
 )
 
-from onconav.cdshooks.settings import CdsClient, CdsSettings
+from onconav.cdshooks.settings import CdsClient, CdsSettings, unusable_key
 
 ALGORITHMS = {"ES384": ("EC", "P-384"), "RS384": ("RSA", None), "ES256": ("EC", "P-256")}
 REQUIRED = ("iss", "aud", "exp", "iat", "jti")
@@ -114,6 +115,9 @@ class Authenticator:
         if found is None:
             raise AuthError(f"kid {kid!r} is not in {where}.")
         _fits(found, header["alg"])
+        why = unusable_key(found)
+        if why is not None:  # a configured key was checked at start-up: one fetched from a jku
+            raise AuthError(f"Key {kid!r} in {where} cannot be used: {why}.")
         return found
 
     async def _fetch(self, url: str, refresh: bool) -> dict[str, Any]:
@@ -280,8 +284,9 @@ def _claims(token: str, verify: tuple[dict[str, Any], str] | None) -> dict[str, 
             claims = jwt.decode(token, key, algorithms=[alg], options=options)
     except InvalidSignatureError:
         raise AuthError("The token's signature does not match its key.") from None
-    except PyJWKError:
-        raise AuthError("The key the token names cannot be used.") from None
+    except (PyJWKError, InvalidKeyError) as error:  # for the alg, what unusable_key let pass
+        kid = verify[0].get("kid") if verify else None
+        raise AuthError(f"Key {kid!r} cannot be used: {error}.") from None
     except (InvalidJTIError, InvalidSubjectError) as error:  # PyJWT checks these two always
         raise AuthError(f"The token's claims do not fit: {error} (a JWT's jti and sub are "
                         "strings).") from None  # fmt: skip

@@ -9,16 +9,26 @@ patient-view:
   and from which resources, and a link to the onconav page for this situation;
 - up to ``FACT_CARDS`` **not on record** cards (info), for the facts whose answer would decide the
   most options: every fact a test settles (such as HER2: "HER2 not on record", naming the test
-  and its LOINC codes) first, then the others by how many options they decide.
+  and its LOINC codes) first, then the others by how many options they decide; a result on
+  record that does not decide (HER2 IHC 2+, KRAS results that disagree) is said as such.
+
+Each fact read names at most ``REFS_SHOWN`` of its resources, then how many more; what could not
+be read (``Incomplete``: a resource type the FHIR server does not support, orders naming a
+Medication not read) is said with what was read.
 
 order-select, for each drafted drug onconav knows (by its code) that an option in scope gives:
 
-- some option giving it is offered: no card;
+- some option giving it is offered: no card, unless not every drug on record could be read
+  (then an info card says so);
 - none is offered, and some need a test result not on record: an info card naming the test
   (cetuximab with KRAS not on record);
 - the sources give it only in clinical trials here: an info card;
 - every option giving it is not suitable: a warning with the engine's reasons (cetuximab with a
   KRAS mutation; a drug that stopped working or that the patient cannot have).
+
+A drafted order whose Medication could not be read gets an info card (``unchecked``). A record
+with no cancer gets no card (the service answers ``[]``); one whose cancer could not be read,
+``cancer_not_read``.
 
 Card ids are UUIDs made from the hook call's ``hookInstance`` and what the card is about, so that
 the same call gives the same cards (and feedback can name them).
@@ -26,6 +36,7 @@ the same call gives the same cards (and feedback can name them).
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -33,22 +44,33 @@ from urllib.parse import quote
 
 from onconav.cdshooks.models import SUMMARY_LIMIT, Card, Coding, Link, Source
 from onconav.kb import KnowledgeBase
-from onconav.kb.model import aim_words
+from onconav.kb.model import FactType, aim_words
 from onconav.kb.vocabulary import in_sentence
 from onconav.render import STATUS_WORDS, details, md_escape, source_words
-from onconav.result import Citation, OptionResult, RankedFact, Reason, Result, Status
+from onconav.result import (
+    Citation,
+    OptionResult,
+    RankedFact,
+    Reason,
+    Result,
+    Status,
+    TestRef,
+)
 
 __all__ = [
     "FACT_CARDS",
     "Drafted",
+    "Incomplete",
     "Situation",
-    "no_cancer",
+    "cancer_not_read",
     "order_select",
     "patient_view",
+    "unchecked",
     "unreadable",
 ]
 
 FACT_CARDS = 3
+REFS_SHOWN = 3  # the resources named for a fact read from the record; then "and N more"
 NAMESPACE = uuid.UUID("6f0c1e52-8d1b-4b7e-9c55-0e3c3f5a9a10")  # onconav's cards
 OVERRIDE_SYSTEM = "urn:onconav:cds-hooks:override-reason"
 OVERRIDE_REASONS = [
@@ -64,6 +86,33 @@ PATIENT_WORDS = (
 
 
 @dataclass(frozen=True)
+class Incomplete:
+    """What the record may hold that could not be read: the resource types the FHIR server does
+    not support (MedicationStatement), and how many medication resources name a Medication that
+    could not be read (their drugs not known)."""
+
+    not_supported: list[str] = field(default_factory=list)
+    orders_unread: int = 0
+
+    def drugs(self) -> bool:
+        """Whether the drugs had, stopped or not tolerated may be more than was read."""
+        return bool(self.orders_unread) or any(t.startswith("Medication")
+                                               for t in self.not_supported)  # fmt: skip
+
+    def lines(self) -> list[str]:
+        lines = []
+        if self.not_supported:
+            lines.append(f"- Not read: {', '.join(self.not_supported)} (the FHIR server does not "
+                         "support searching it): what it holds is missing here")  # fmt: skip
+        if self.orders_unread:
+            n = self.orders_unread
+            lines.append(f"- {_count(n, 'order')} name{'s' if n == 1 else ''} a Medication that "
+                         "could not be read: the treatments had, those that stopped working "
+                         "and those the patient cannot have may be incomplete")  # fmt: skip
+        return lines
+
+
+@dataclass(frozen=True)
 class Situation:
     """What the cards are made from: the Result for the record's profile, and where each fact
     came from."""
@@ -75,6 +124,7 @@ class Situation:
     read_from: Mapping[str, list[str]] = field(default_factory=dict)  # profile field -> refs
     unused: int = 0  # resources read but not used
     warnings: list[str] = field(default_factory=list)  # from reading the record
+    incomplete: Incomplete = field(default_factory=Incomplete)  # what could not be read
 
 
 @dataclass(frozen=True)
@@ -144,14 +194,23 @@ def _fact_card(situation: Situation, fact: RankedFact, kb: KnowledgeBase) -> Car
     result = situation.result
     known = kb.facts[fact.fact]
     n = _count(fact.decides, "option")
-    if fact.tests:
-        tests = " or ".join(t.name for t in fact.tests)
-        short = fact.tests[0].name.removesuffix(" test")
-        summary = f"{short} not on record: a {tests} would decide {n}"
+    undecided = _on_record(situation, fact.fact, kb)
+    short = _short_name(fact.fact, fact.tests, kb)
+    tests = " or ".join(t.name for t in fact.tests)
+    if undecided is not None:
+        disagree, said = undecided
+        state = "results on record disagree" if disagree else "on record, not decided"
+        if disagree:
+            summary = f"{_capital(short)} {state}: checking which is right would decide {n}"
+        else:
+            summary = f"{_capital(short)} {state}: " + (f"a {tests} would decide {n}" if tests
+                                                        else f"it would decide {n}")  # fmt: skip
+        lines = [f"**{known.label}**: {said}. {known.why}", ""]
     else:
-        summary = f"Not on record: {in_sentence(known.label)}; it would decide {n}"
+        summary = (f"{short} not on record: a {tests} would decide {n}" if tests else
+                   f"Not on record: {short}; it would decide {n}")  # fmt: skip
+        lines = [f"**{known.label}** is not in the record onconav read. {known.why}", ""]
     by_id = {o.id: o for o in result.options}
-    lines = [f"**{known.label}** is not in the record onconav read. {known.why}", ""]
     for test in fact.tests:
         codes = f" (LOINC {', '.join(test.loinc)})" if test.loinc else ""
         lines.append(f"- Test: **{test.name}**{codes}")
@@ -195,22 +254,50 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card 
     using = {option.id for option in kb.options_using(draft.drug)}
     options = [o for o in result.options if o.id in using]
     statuses = {o.status for o in options}
-    if not options or Status.offered in statuses:
+    if not options:
         return None
     drug = _capital(kb.name_of(draft.drug))
     key = f"drug:{draft.drug}"
-    if Status.needs_information in statuses:
+    if Status.offered in statuses:
+        if not situation.incomplete.drugs():
+            return None
+        # it suits what was read, but a drug it stopped working on may be among what was not
+        summary = f"{drug}: suits what was read, but not every drug on record could be read"
+        lines = [f"An option that gives {md_escape(drug.lower())} suits what onconav read, but "
+                 "the drugs this patient had, that stopped working or that they cannot have "
+                 "could not all be read (below): check them before ordering.", ""]  # fmt: skip
+        lines += [_status_line(o, kb) for o in options]
+        indicator = "info"
+    elif Status.needs_information in statuses:
         undecided = [o for o in options if o.status is Status.needs_information]
         tests = {t.id: t for o in undecided for m in o.missing for t in m.tests}
         if not tests:
             return None
-        facts = list(dict.fromkeys(kb.facts[m.fact].label for o in undecided for m in o.missing
-                                   if m.tests))  # fmt: skip
+        missing = list({m.fact: m for o in undecided for m in o.missing if m.tests}.values())
         names = " or ".join(t.name for t in tests.values())
-        short = next(iter(tests.values())).name.removesuffix(" test")
-        summary = f"{drug}: {short} not on record; a {names} decides whether it suits"
-        lines = [f"The options that give {md_escape(drug.lower())} need a result that is not in "
-                 f"the record: {', '.join(facts)}.", ""]  # fmt: skip
+        on_record = {m.fact: _on_record(situation, m.fact, kb) for m in missing}
+        absent = [kb.facts[m.fact].label for m in missing if on_record[m.fact] is None]
+        deciding = missing[0]
+        short = _short_name(deciding.fact, deciding.tests, kb)
+        held = on_record[deciding.fact]
+        if held is None:
+            summary = f"{drug}: {short} not on record; a {names} decides whether it suits"
+        elif held[0]:
+            summary = f"{drug}: the {short} results on record disagree; check which is right"
+        else:
+            summary = f"{drug}: {short} on record, not decided; a {names} decides whether it suits"
+        given = md_escape(drug.lower())
+        held_lines = [f"- {kb.facts[fact].label}: {said[1]}" for fact, said in on_record.items()
+                      if said is not None]  # fmt: skip
+        if not held_lines:
+            lines = [f"The options that give {given} need a result that is not in the record: "
+                     f"{', '.join(absent)}.", ""]  # fmt: skip
+        else:
+            lines = [f"The options that give {given} need a result that the record does not "
+                     "settle:", "", *held_lines]  # fmt: skip
+            if absent:
+                lines.append(f"- Not in the record: {', '.join(absent)}")
+            lines.append("")
         for test in tests.values():
             codes = f" (LOINC {', '.join(test.loinc)})" if test.loinc else ""
             lines.append(f"- Test: **{test.name}**{codes}")
@@ -243,21 +330,40 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card 
     )
 
 
+def unchecked(situation: Situation, orders: list[str], kb: KnowledgeBase) -> Card:
+    """Drafted orders whose drug is named only as a Medication that could not be read: what
+    they give is not known, so they could not be checked against the record."""
+    listed = ", ".join(md_escape(order) for order in orders)
+    lines = [f"{_capital(_count(len(orders), 'drafted order'))} ({listed}): the drug is named "
+             "only as a Medication on the record system's FHIR server, which could not be read: "
+             "onconav could not check the drug against this record.", "",
+             *_read_lines(situation), "", *_footer(situation.result)]  # fmt: skip
+    return Card(
+        uuid=_uuid(situation.hook_instance, "unchecked:" + ",".join(orders)),
+        summary="The drafted drug could not be checked: its Medication could not be read",
+        detail="\n".join(lines),
+        indicator="info",
+        source=_source(situation, kb),
+        links=[_page_link(situation)],
+    )
+
+
 # -- when there are no options ------------------------------------------------------------------
 
 
-def no_cancer(
-    hook_instance: str, base_url: str, problems: list[str], kb: KnowledgeBase, about: str = ""
+def cancer_not_read(
+    hook_instance: str, base_url: str, problems: list[str], kb: KnowledgeBase
 ) -> Card:
-    """The record holds no cancer onconav can read: say so, and what it looked for."""
-    lines = ["onconav reads the cancer from a Condition coded with SNOMED CT or ICD-10-CM (a "
-             "primary cancer, or where it spread). None was found:", ""]  # fmt: skip
+    """A cancer is on record but could not be read (a Condition still provisional), or the
+    record could not be read at all: say why. (A record with no cancer gets no card.)"""
+    lines = ["onconav reads the cancer from a Condition that names it, by its code (SNOMED CT, "
+             "ICD-10-CM) or in words, where it started or where it spread, or from the cancer "
+             "an order names as its reason. It could not read one here:", ""]  # fmt: skip
     lines += [f"- {md_escape(problem)}" for problem in problems]
     lines += ["", "The options can still be seen by entering the situation on the onconav page."]
-    summary = "No cancer diagnosis onconav can read is on record" + (f"; {about}" if about else "")
     return Card(
         uuid=_uuid(hook_instance, "no-cancer"),
-        summary=_short(summary),
+        summary="onconav could not read the cancer on record; no options are shown",
         detail="\n".join(lines),
         indicator="info",
         source=Source(label=_source_label(kb), url=base_url + "/"),
@@ -334,17 +440,58 @@ def _reason_words(reasons: list[Reason], option: OptionResult, kb: KnowledgeBase
     return reason.text
 
 
+def _refs(situation: Situation, fact: str) -> list[str]:
+    """The resources a fact was read from."""
+    return situation.read_from.get(fact) or situation.read_from.get(f"biomarkers.{fact}", [])
+
+
+def _refs_words(refs: list[str]) -> str:
+    """The first REFS_SHOWN of ``refs`` in natural order (Observation/2 before Observation/10),
+    then how many more: two years of a drug given are hundreds of administrations."""
+    shown = sorted(refs, key=_natural)[:REFS_SHOWN]
+    more = f" and {len(refs) - len(shown)} more" if len(refs) > len(shown) else ""
+    return ", ".join(md_escape(r) for r in shown) + more
+
+
+def _natural(text: str) -> list[str | int]:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text)]
+
+
+def _on_record(situation: Situation, fact: str, kb: KnowledgeBase) -> tuple[bool, str] | None:
+    """A result on record for ``fact`` that does not decide it: whether the results disagree,
+    and a sentence saying what is on record, from which resources, and why it does not decide;
+    None when no result for it is on record."""
+    refs = _refs(situation, fact)
+    profile = situation.result.profile
+    value = getattr(profile.biomarkers, fact, None) or getattr(profile, fact, None)
+    if not refs or value is None or kb.facts[fact].type is not FactType.enum:
+        return None  # a fact of many values (symptoms) on record may still lack one
+    where = _refs_words(refs)
+    values = value if isinstance(value, list) else [value]
+    if len(values) > 1:
+        said = ", ".join(md_escape(kb.label(fact, str(v))) for v in values)
+        return True, f"the results on record disagree ({said}; {where}): check which is right"
+    said = md_escape(kb.label(fact, str(values[0])))
+    return False, f"on record as {said} ({where}): it does not decide"
+
+
+def _short_name(fact: str, tests: list[TestRef], kb: KnowledgeBase) -> str:
+    """A fact in a few words: the name of the test that settles it (HER2), else its label."""
+    if tests:
+        return tests[0].name.removesuffix(" test")
+    return in_sentence(kb.facts[fact].label)
+
+
 def _read_lines(situation: Situation) -> list[str]:
     """What was read from the record, each fact with the resources it came from."""
     lines = ["**Read from the record**", ""]
     for understood in situation.result.understood:
-        refs = situation.read_from.get(understood.fact) or situation.read_from.get(
-            f"biomarkers.{understood.fact}", []
-        )
-        where = f" ({', '.join(md_escape(r) for r in refs)})" if refs else ""
+        refs = _refs(situation, understood.fact)
+        where = f" ({_refs_words(refs)})" if refs else ""
         lines.append(f"- {understood.label}: {md_escape(understood.value)}{where}")
     if situation.unused:
         lines.append(f"- {_count(situation.unused, 'resource')} read but not used")
+    lines += situation.incomplete.lines()
     lines += [f"- Note: {md_escape(warning)}" for warning in
               [*situation.warnings, *situation.result.warnings]]  # fmt: skip
     return lines

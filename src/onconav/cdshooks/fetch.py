@@ -5,7 +5,10 @@ searches followed page by page (only to pages on the same server, where the toke
 Any failure (unreachable, refused, not FHIR, too slow, too large, a read answered with another
 resource than the one asked for) is a ``FetchError`` naming the prefetch key and what went wrong,
 never the query (it holds the patient's id); the service then answers 412, as the specification
-asks. Reads fetched ``each_as_found`` (the Medications that orders name) are best effort instead:
+asks; but a search the server answers as not supported (404, 400 or 501 with an
+OperationOutcome whose issue is ``not-supported``: a server without MedicationStatement) finds
+nothing, and its resource type is named in ``Fetched.not_supported`` for the cards to say. Reads
+fetched ``each_as_found`` (the Medications that orders name) are best effort instead:
 one that fails or is late finds nothing, and only its key and what went wrong are logged.
 """
 
@@ -14,8 +17,9 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine, Mapping
+from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urljoin
 
 import httpx
 
@@ -24,9 +28,10 @@ from onconav.cdshooks.prefetch import PrefetchError, checked, resources_of
 from onconav.cdshooks.settings import CdsSettings
 from onconav.reading import field_name, json_and_repeats
 
-__all__ = ["FetchError", "fetch"]
+__all__ = ["FetchError", "Fetched", "fetch"]
 
 FHIR_JSON = "application/fhir+json"
+NOT_SUPPORTED = (400, 404, 501)  # how servers answer a search of a type they do not have
 log = logging.getLogger("onconav.cdshooks")
 
 
@@ -38,6 +43,19 @@ class FetchError(Exception):
         super().__init__(reason)
 
 
+class NotSupported(FetchError):
+    """A search of a resource type the FHIR server does not support."""
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """What the queries found, and the resource types the server does not support (searched,
+    nothing found: the record may hold more than was read)."""
+
+    resources: list[dict[str, Any]]
+    not_supported: list[str] = field(default_factory=list)
+
+
 async def fetch(
     server: str,
     authorization: FhirAuthorization | None,
@@ -46,7 +64,7 @@ async def fetch(
     settings: CdsSettings,
     deadline: float | None = None,
     each_as_found: bool = False,
-) -> list[dict[str, Any]]:
+) -> Fetched:
     """The resources each query finds on ``server`` (a read that finds nothing: none), all
     queries at once, by ``deadline`` (the event loop's time: the call's deadline, shared by
     every fetch of one call) or else within ``settings.fetch_deadline`` seconds; the first
@@ -73,10 +91,10 @@ async def fetch(
                 jobs = [group.create_task(_or_nothing(read, key, deadline, given))
                         for key, read in reads.items()]  # fmt: skip
             found = [job.result() for job in jobs]
-            return [resource for resources in found for resource in resources]
+            return Fetched([resource for resources in found for resource in resources])
         try:
             async with asyncio.timeout_at(deadline), asyncio.TaskGroup() as group:
-                jobs = [group.create_task(read) for read in reads.values()]
+                searches = [group.create_task(read) for read in reads.values()]
         except TimeoutError:
             raise FetchError(f"The FHIR server did not answer within "
                              f"{settings.fetch_deadline:g} s.") from None  # fmt: skip
@@ -85,18 +103,21 @@ async def fetch(
             if first is None:
                 raise
             raise first from None
-    found = [job.result() for job in jobs]
-    return [resource for resources in found for resource in resources]
+    answers = [search.result() for search in searches]
+    asked = list(queries.values())
+    unsupported = [asked[i].split("?")[0] for i, got in enumerate(answers) if got is None]
+    return Fetched([r for resources in answers if resources for r in resources], unsupported)
 
 
 async def _or_nothing(
-    query: Coroutine[Any, Any, list[dict[str, Any]]], key: str, deadline: float, given: float,
+    query: Coroutine[Any, Any, list[dict[str, Any]] | None], key: str, deadline: float,
+    given: float,
 ) -> list[dict[str, Any]]:  # fmt: skip
     """What a query finds by ``deadline`` (``given`` seconds from the start), or nothing when it
     fails or is late."""
     try:
         async with asyncio.timeout_at(deadline):
-            return await query
+            return await query or []
     except TimeoutError:
         log.warning("CDS Hooks: %s: the FHIR server did not answer within the %.3g s it was "
                     "given.", key, given)  # fmt: skip
@@ -112,13 +133,20 @@ async def _one(
     query: str,
     patient_id: str,
     settings: CdsSettings,
-) -> list[dict[str, Any]]:
+) -> list[dict[str, Any]] | None:
+    """What ``query`` finds; None when the server does not support its search."""
     url: str | None = base + query
     read = "?" not in query
     out: list[dict[str, Any]] = []
-    for _ in range(settings.max_pages):
+    for page in range(settings.max_pages):
         assert url is not None
-        answer = await _get(http, url, key, read, settings)
+        try:
+            answer = await _get(http, url, key, read, settings)
+        except NotSupported as error:
+            if page:  # a type supported on the first page and not on the next: a failure
+                raise FetchError(error.reason) from None
+            log.warning("CDS Hooks: %s", error.reason)  # the key: no patient data
+            return None
         if answer is None:
             return out
         try:
@@ -144,13 +172,14 @@ async def _get(
             if read and response.status_code in (404, 410):
                 return None
             if response.status_code != 200:
-                raise FetchError(f"{key}: the FHIR server answered {response.status_code}.")
-            body = bytearray()
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) > settings.max_response_bytes:
-                    raise FetchError(f"{key}: the FHIR server's answer is larger than "
-                                     f"{settings.max_response_bytes} bytes.")  # fmt: skip
+                status = response.status_code
+                if not read and status in NOT_SUPPORTED and _not_supported(
+                    await _body(response, key, settings)
+                ):
+                    raise NotSupported(f"{key}: the FHIR server does not support this search "
+                                       f"(it answered {status}, not-supported).")  # fmt: skip
+                raise FetchError(f"{key}: the FHIR server answered {status}.")
+            body = await _body(response, key, settings)
     except httpx.TimeoutException:
         raise FetchError(f"{key}: the FHIR server did not answer within "
                          f"{settings.fhir_timeout:g} s.") from None  # fmt: skip
@@ -162,7 +191,7 @@ async def _get(
             f"{key}: the FHIR server could not be reached ({type(error).__name__})."
         ) from None
     try:
-        answer, repeated = json_and_repeats(bytes(body))
+        answer, repeated = json_and_repeats(body)
     except (ValueError, RecursionError):  # a number too long to read too
         raise FetchError(f"{key}: the FHIR server's answer is not JSON.") from None
     if repeated:  # the parser kept the last and dropped the others
@@ -175,6 +204,29 @@ async def _get(
     if not read and answer["resourceType"] != "Bundle":
         raise FetchError(f"{key}: the FHIR server's answer to a search is not a Bundle.")
     return answer
+
+
+async def _body(response: httpx.Response, key: str, settings: CdsSettings) -> bytes:
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > settings.max_response_bytes:
+            raise FetchError(f"{key}: the FHIR server's answer is larger than "
+                             f"{settings.max_response_bytes} bytes.")  # fmt: skip
+    return bytes(body)
+
+
+def _not_supported(body: bytes) -> bool:
+    """Whether an error's body is an OperationOutcome whose issue is ``not-supported``."""
+    try:
+        outcome, _ = json_and_repeats(body)
+    except (ValueError, RecursionError):
+        return False
+    if not isinstance(outcome, dict) or outcome.get("resourceType") != "OperationOutcome":
+        return False
+    issues = outcome.get("issue")
+    return any(isinstance(issue, dict) and issue.get("code") == "not-supported"
+               for issue in (issues if isinstance(issues, list) else []))  # fmt: skip
 
 
 def _is(resource: Mapping[str, Any], read: str) -> bool:
@@ -191,14 +243,24 @@ def _next(bundle: Mapping[str, Any], base: str, key: str) -> str | None:
     for link in links if isinstance(links, list) else []:
         if isinstance(link, dict) and link.get("relation") == "next":
             url = link.get("url")
-            if not isinstance(url, str) or not _on(urljoin(base, url), base):
+            url = urljoin(base, url) if isinstance(url, str) else None
+            try:
+                on = url is not None and _on(url, base)
+            except httpx.InvalidURL:  # a link on the server that no request can go to
+                raise FetchError(f"{key}: the FHIR server's address is not a URL that can be "
+                                 "fetched.") from None  # fmt: skip
+            if url is None or not on:
                 raise FetchError(f"{key}: the next page is not on the FHIR server given.")
-            return urljoin(base, url)
+            return url
     return None
 
 
 def _on(url: str, base: str) -> bool:
-    there, here = urlsplit(url), urlsplit(base)
-    return (there.scheme, there.netloc) == (here.scheme, here.netloc) and (
+    """Whether ``url`` is under ``base``: the same origin as httpx normalises it (scheme and
+    host in lower case, a default port dropped: https://FHIR.example.org:443 is
+    https://fhir.example.org), and a path under the base's."""
+    there, here = httpx.URL(url), httpx.URL(base)
+    origin = (here.scheme, here.userinfo, here.host, here.port)
+    return (there.scheme, there.userinfo, there.host, there.port) == origin and (
         there.path + "/"
     ).startswith(here.path.rstrip("/") + "/")

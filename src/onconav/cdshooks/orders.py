@@ -18,7 +18,7 @@ from onconav.cdshooks.prefetch import (
 )
 from onconav.reading import reference_key
 
-__all__ = ["CodeReader", "drafted", "named"]
+__all__ = ["CodeReader", "drafted", "named", "unread"]
 
 ORDER_TYPES = ("MedicationRequest",)
 # A reader of one medication's CodeableConcept: the knowledge base's drug ids it names.
@@ -35,13 +35,7 @@ def drafted(
     """The drug of each selected drafted MedicationRequest that onconav knows, in order; a
     Medication an order names is looked for in the bundle, then among ``fetched`` (read from
     the FHIR server ``server``: only for a reference to it, ``prefetch.on_server``)."""
-    resources = bundle_resources(draft_orders)
-    # by reference (Type/id, and each entry's fullUrl); the bundle's own resource over one
-    # fetched under the same reference
-    by_ref: dict[str, Mapping[str, Any]] = {
-        f"{r.get('resourceType')}/{r.get('id')}": r for r in resources}  # fmt: skip
-    by_ref |= _full_urls(draft_orders)
-    read = {f"{r.get('resourceType')}/{r.get('id')}": r for r in fetched}
+    resources, by_ref, read = _lookups(draft_orders, fetched)
     out = []
     for ref, resource in _selected(resources, selections):
         if resource.get("doNotPerform") is True:
@@ -50,6 +44,35 @@ def drafted(
         for drug in dict.fromkeys(drugs_of(concept)):
             out.append(Drafted(order=ref, drug=drug))
     return out
+
+
+def unread(
+    draft_orders: Mapping[str, Any],
+    selections: Iterable[str],
+    fetched: Iterable[Mapping[str, Any]] = (),
+    server: str | None = None,
+) -> list[str]:
+    """The selected drafted orders (``MedicationRequest/ID``) that name their drug only as a
+    Medication not found (neither in the bundle nor among ``fetched``): their drug is not known."""
+    resources, by_ref, read = _lookups(draft_orders, fetched)
+    return [ref for ref, resource in _selected(resources, selections)
+            if resource.get("doNotPerform") is not True
+            and not isinstance(resource.get("medicationCodeableConcept"), dict)
+            and isinstance(resource.get("medicationReference"), dict)
+            and _medication(resource, by_ref, read, server) is None]  # fmt: skip
+
+
+def _lookups(
+    draft_orders: Mapping[str, Any], fetched: Iterable[Mapping[str, Any]]
+) -> tuple[list[dict[str, Any]], dict[str, Mapping[str, Any]], dict[str, Mapping[str, Any]]]:
+    """The bundle's resources; each by reference (``Type/id``, and each entry's fullUrl); and
+    each resource ``fetched`` by ``Type/id`` (the bundle's own resource is looked for first)."""
+    resources = bundle_resources(draft_orders)
+    by_ref: dict[str, Mapping[str, Any]] = {
+        f"{r.get('resourceType')}/{r.get('id')}": r for r in resources}  # fmt: skip
+    by_ref |= _full_urls(draft_orders)
+    read = {f"{r.get('resourceType')}/{r.get('id')}": r for r in fetched}
+    return resources, by_ref, read
 
 
 def _full_urls(bundle: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:

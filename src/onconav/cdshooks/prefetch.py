@@ -30,6 +30,7 @@ __all__ = [
     "medication_references",
     "medications_named",
     "on_server",
+    "orders_unread",
     "queries",
     "resources_of",
 ]
@@ -191,6 +192,23 @@ def medication_references(
         if named and named not in out:
             out.append(named)
     return out
+
+
+def orders_unread(resources: Sequence[Mapping[str, Any]], server: str | None = None) -> int:
+    """How many medication resources (orders, statements, administrations) name their drug only
+    as a Medication (``on_server``: ``Medication/ID``) that is not among ``resources``: not
+    read (no ``fhirServer``, a read that failed or was late, past ``MEDICATION_READS``), so
+    that drug is not known."""
+    held = {f"Medication/{r.get('id')}" for r in resources if r.get("resourceType") == "Medication"}
+    count = 0
+    for resource in resources:
+        if resource.get("resourceType") not in MEDICATION_TYPES:
+            continue
+        link = resource.get("medicationReference")
+        named = on_server(link.get("reference") if isinstance(link, dict) else None, server,
+                          MEDICATION_REFERENCE)  # fmt: skip
+        count += named is not None and named not in held
+    return count
 
 
 def body_structure_references(

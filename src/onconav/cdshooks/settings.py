@@ -17,6 +17,8 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 import httpx
+from jwt.algorithms import ECAlgorithm, RSAAlgorithm
+from jwt.exceptions import InvalidKeyError
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -34,6 +36,29 @@ INSECURE_ENV = "ONCONAV_CDS_INSECURE"
 PUBLIC_URL_ENV = "ONCONAV_PUBLIC_URL"
 
 
+_PUBLIC_PARTS = {"EC": ("crv", "x", "y"), "RSA": ("n", "e")}
+_FROM_JWK = {"EC": ECAlgorithm.from_jwk, "RSA": RSAAlgorithm.from_jwk}
+
+
+def unusable_key(jwk: dict[str, Any]) -> str | None:
+    """Why a JWK cannot be a public key to check signatures with, in a few words; or None. For
+    the keys configured (at start-up) and those fetched from a jku (at each call)."""
+    if "d" in jwk:
+        return "it holds a private key (d): give the public key"
+    for part in _PUBLIC_PARTS.get(jwk.get("kty"), ()):  # type: ignore[arg-type]
+        if part not in jwk:
+            return f"it has no {part}"
+        if not isinstance(jwk[part], str):
+            return f"its {part} is {jwk[part]!r}, not a base64url string"
+    make = _FROM_JWK.get(jwk.get("kty"))  # type: ignore[arg-type]
+    try:  # another kty is refused at the call, as not the kind of key the token's alg needs
+        if make is not None:
+            make(jwk)
+    except InvalidKeyError as error:  # a bad x, a curve not known, ...
+        return f"it cannot be made into a key ({error})"
+    return None
+
+
 def _jwk_set(value: dict[str, Any]) -> dict[str, Any]:
     keys = value.get("keys")
     if not isinstance(keys, list) or not keys or not all(isinstance(k, dict) for k in keys):
@@ -41,8 +66,9 @@ def _jwk_set(value: dict[str, Any]) -> dict[str, Any]:
     for key in keys:
         if not isinstance(key.get("kid"), str) or not key["kid"]:
             raise ValueError("every key of a JWK set needs its kid")
-        if "d" in key:
-            raise ValueError(f"key {key['kid']!r} holds a private key (d): give the public key")
+        why = unusable_key(key)
+        if why is not None:
+            raise ValueError(f"key {key['kid']!r} cannot be used: {why}")
     return value
 
 

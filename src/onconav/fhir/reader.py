@@ -60,14 +60,16 @@ NOT_READ = {
 
 class FhirError(ValueError):
     """Input that is not FHIR, or that has no cancer condition; ``problems`` name each problem
-    (``field`` is a FHIR path or ``bundle``)."""
+    (``field`` is a FHIR path or ``bundle``). ``no_cancer``: the record is read and holds no
+    cancer at all, nor one it could not read (a record system's patient without cancer)."""
 
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], no_cancer: bool = False) -> None:
         self.problems = at_most(problems)  # a million keys given twice: 20, and a count
+        self.no_cancer = no_cancer
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def __reduce__(self) -> tuple[type[FhirError], tuple[list[Problem]]]:
-        return (FhirError, (self.problems,))
+    def __reduce__(self) -> tuple[type[FhirError], tuple[list[Problem], bool]]:
+        return (FhirError, (self.problems, self.no_cancer))
 
 
 @dataclass(frozen=True)
@@ -950,7 +952,7 @@ def _no_cancer(builder: Builder) -> CancerFound:
         "ICD-10-CM C00-C96, or words that name a malignancy) that could be read, and no cancer "
         "named as the reason for an order; the profile needs where the cancer started. "
         + (f"The Conditions seen: {shown}" if seen else "No Condition is in the record"),
-    ), *rejected])  # fmt: skip
+    ), *rejected], no_cancer=not rejected)  # fmt: skip
 
 
 def _coded_as_cancer(builder: Builder, res: Res) -> bool:

@@ -54,6 +54,7 @@ from onconav.cdshooks.prefetch import (
     gather,
     medication_references,
     medications_named,
+    orders_unread,
     queries,
 )
 from onconav.cdshooks.settings import CdsSettings
@@ -227,7 +228,7 @@ async def _patient_view(
 ) -> list[Card]:  # fmt: skip
     situation = await _situation(call, context.patientId, kb, settings, base)
     if not isinstance(situation, cards.Situation):
-        return [situation]
+        return [situation] if situation is not None else []
     return cards.patient_view(situation, kb)
 
 
@@ -249,21 +250,25 @@ async def _order_select(
     drugs = orders.drafted(context.draftOrders, context.selections,
                            lambda concept: drugs_of_medication(concept, kb), fetched,
                            call.fhirServer)  # fmt: skip
-    if not drugs:
+    # an order whose Medication could not be read: its drug is not known, nor whether it suits
+    unread = orders.unread(context.draftOrders, context.selections, fetched, call.fhirServer)
+    if not drugs and not unread:
         return []  # no drug onconav knows is selected: nothing to check, nothing more fetched
     situation = await _situation(call, context.patientId, kb, settings, base, deadline,
                                  list(reads.values()), fetched)  # fmt: skip
     if not isinstance(situation, cards.Situation):
-        return [situation]
-    return cards.order_select(situation, drugs, kb)
+        return [situation] if situation is not None else []
+    made = cards.order_select(situation, drugs, kb)
+    return [*made, cards.unchecked(situation, unread, kb)] if unread else made
 
 
 async def _situation(
     call: CdsRequest, patient_id: str, kb: KnowledgeBase, settings: CdsSettings, base: str,
     deadline: float | None = None, asked: Sequence[str] = (),
     fetched: Sequence[dict[str, Any]] = (),
-) -> cards.Situation | Card:  # fmt: skip
-    """The Result for the record's data, or the card that says why there is none; every fetch
+) -> cards.Situation | Card | None:  # fmt: skip
+    """The Result for the record's data, or the card that says why there is none (None when
+    the record holds no cancer: nothing to say); every fetch
     by ``deadline`` (the event loop's time: the call's, by default from now). ``asked``: the
     Medications read already for the call (``Medication/ID``, the drafted orders'), and
     ``fetched`` what those reads found."""
@@ -271,17 +276,19 @@ async def _situation(
     resources = gathered.resources
     if deadline is None:
         deadline = asyncio.get_running_loop().time() + settings.fetch_deadline
-    if gathered.missing:
-        if call.fhirServer is None:
-            lacks = [k for k in gathered.missing if k not in gathered.paged]
-            said = ([f"the prefetch lacks {', '.join(lacks)}"] if lacks else []) + (
-                [f"the prefetch of {', '.join(gathered.paged)} is only a first page (it links "
-                 "to a next page)"] if gathered.paged else [])  # fmt: skip
-            raise Unavailable(f"{'; '.join(said)}, and the call gives no fhirServer to fetch "
-                              f"{'them' if len(gathered.missing) > 1 else 'it'} from.")  # fmt: skip
+    if gathered.missing and call.fhirServer is None:
+        lacks = [k for k in gathered.missing if k not in gathered.paged]
+        said = ([f"the prefetch lacks {', '.join(lacks)}"] if lacks else []) + (
+            [f"the prefetch of {', '.join(gathered.paged)} is only a first page (it links "
+             "to a next page)"] if gathered.paged else [])  # fmt: skip
+        raise Unavailable(f"{'; '.join(said)}, and the call gives no fhirServer to fetch "
+                          f"{'them' if len(gathered.missing) > 1 else 'it'} from.")  # fmt: skip
+    not_supported: list[str] = []
+    if gathered.missing and call.fhirServer is not None:
         wanted = queries(call.context, {key: TEMPLATES[key] for key in gathered.missing})
-        resources = resources + await fetch(call.fhirServer, call.fhirAuthorization, wanted,
-                                            patient_id, settings, deadline)  # fmt: skip
+        searched = await fetch(call.fhirServer, call.fhirAuthorization, wanted, patient_id,
+                               settings, deadline)  # fmt: skip
+        resources, not_supported = resources + searched.resources, searched.not_supported
     # The drugs of orders that name a Medication. One read already made for the call is not
     # made again (what it found is used, if the record names it; a Medication it does not name
     # would be listed as read but not used), and the call makes MEDICATION_READS in all.
@@ -290,9 +297,11 @@ async def _situation(
     resources = resources + [m for m in fetched if f"Medication/{m.get('id')}" in needed]
     named = medications_named(resources, call.fhirServer, asked, MEDICATION_READS - len(asked))
     resources = resources + await _medications(call, named, patient_id, settings, deadline)
+    # what the record may hold and could not be read, for the cards to say
+    incomplete = cards.Incomplete(not_supported, orders_unread(resources, call.fhirServer))
     # Reading a record of thousands of resources takes seconds: in a worker thread, so that the
     # server answers every other call meanwhile.
-    return await run_in_threadpool(_read_and_evaluate, call, resources, kb, base)
+    return await run_in_threadpool(_read_and_evaluate, call, resources, kb, base, incomplete)
 
 
 async def _medications(
@@ -304,17 +313,25 @@ async def _medications(
     fetch logs its key) and leaves its drug not known, no more; none without a server."""
     if not reads or call.fhirServer is None:
         return []
-    return await fetch(call.fhirServer, call.fhirAuthorization, reads, patient_id, settings,
-                       deadline, each_as_found=True)  # fmt: skip
+    found = await fetch(call.fhirServer, call.fhirAuthorization, reads, patient_id, settings,
+                        deadline, each_as_found=True)  # fmt: skip
+    return found.resources
 
 
 def _read_and_evaluate(
-    call: CdsRequest, resources: list[dict[str, Any]], kb: KnowledgeBase, base: str
-) -> cards.Situation | Card:
+    call: CdsRequest, resources: list[dict[str, Any]], kb: KnowledgeBase, base: str,
+    incomplete: cards.Incomplete,
+) -> cards.Situation | Card | None:  # fmt: skip
     try:
         reading = read_resources(resources, kb)
     except FhirError as error:
-        return cards.no_cancer(call.hookInstance, base, [p.message for p in error.problems], kb)
+        # No Condition is a cancer (a record of macular degeneration only): CDS Hooks answers
+        # no cards when there is nothing to say. A cancer on record that the reader could not
+        # read (a provisional one), or another error of the reading: a card says why.
+        if error.no_cancer:
+            return None
+        return cards.cancer_not_read(call.hookInstance, base, [p.message for p in error.problems],
+                                     kb)  # fmt: skip
     try:
         profile = parse_profile(reading.data, kb)
     except ProfileError as error:
@@ -328,8 +345,10 @@ def _read_and_evaluate(
         base_url=base,
         page_url=f"{base}/options?{query_of(result.profile)}",
         read_from=reading.sources,
-        unused=len(reading.unused),
+        # the Patient is who the record is about, not a fact left out: it is not counted
+        unused=sum(not u.reference.startswith("Patient/") for u in reading.unused),
         warnings=list(reading.warnings),
+        incomplete=incomplete,
     )
 
 
