@@ -251,7 +251,8 @@ CANCER_NAMES = [("stomach", "stomach cancer"), ("stomach", "gastric cancer"),
                 ("rectum", "rectal cancer"), ("rectum", "cancer of the rectum"),
                 ("cervix", "cervical cancer"), ("cervix", "cancer of the cervix"),
                 # lay names (a review found them matching nothing)
-                ("rectum", "cancer of the back passage"), ("cervix", "neck of the womb")]  # fmt: skip
+                ("rectum", "cancer of the back passage"),
+                ("cervix", "neck of the womb")]  # fmt: skip
 
 
 @settings(max_examples=60, deadline=None,
