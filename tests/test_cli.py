@@ -278,8 +278,10 @@ def test_a_bundle_with_a_number_python_cannot_read_is_one_line(
                       + "}")  # fmt: skip
     done = run(*command, str(bundle))
     assert done.status == 2, done.stdout + done.stderr
-    assert done.errors() == [f"onconav: error: {bundle} holds a value that cannot be read "
-                             "(Exceeds the limit (4300 digits) for integer string conversion)"]
+    named = "--fhir" if command[0] == "options" else "BUNDLE"
+    assert done.errors() == [f"onconav: error: {named}: {bundle} holds a value that cannot be "
+                             "read (Exceeds the limit (4300 digits) for integer string "
+                             "conversion)"]  # fmt: skip
 
 
 @pytest.mark.parametrize(

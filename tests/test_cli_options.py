@@ -396,7 +396,8 @@ def test_every_flag_has_its_help(run: Run) -> None:
         rows = option_rows(run(command, "--help"))
         assert "--hormone-sensitive" in rows or command == "search"
         for flag, row in rows.items():
-            help_text = row.split(">", 1)[1].strip()  # after the metavar
+            # after the metavar; a yes-or-no flag has none (it takes no value)
+            help_text = row.split(">", 1)[1].strip() if ">" in row else row.split("-")[-1]
             assert help_text, f"{command} {flag} has no help"
     assert "<list[str]>" not in option_rows(run("options", "--help"))["--profile"]
     # Python's words for a repeatable flag are not a reader's: it says "(repeat)" instead
@@ -1046,3 +1047,189 @@ def test_a_profile_or_bundle_from_a_pipe_is_read(tmp_path: Path) -> None:
     folder = subprocess.run([str(command), "options", "--profile", str(tmp_path)],
                             capture_output=True, text=True, timeout=120)  # fmt: skip
     assert folder.returncode == 2 and "is not a file" in folder.stderr
+
+
+# --------------------------------------------------------------------------------------------
+# One answer for a one-answer option in every command, flags over the file, words left over
+# --------------------------------------------------------------------------------------------
+
+RECTAL = str(ROOT / "examples" / "rectal-stage4-kras-wild-type.json")
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (("search", "lonsurf", "--cancer", "cervix", "--cancer", "rectum"),
+     "--cancer: has more than one answer ('cervix', 'rectum'): choose one"),
+    (("search", "lonsurf", "--limit", "1", "--limit", "3"),
+     "--limit: has more than one answer (1, 3): choose one"),
+    (("search", "lonsurf", "-f", "json", "--format", "text"),
+     "--format: has more than one answer ('json', 'text'): choose one"),
+    (("search", "lonsurf", "--sources", "/a", "--sources", "/b"),
+     "--sources: has more than one answer ('/a', '/b'): choose one"),
+    (("explain", "Xeloda", "--sources", "/a", "--sources", "/b"),
+     "--sources: has more than one answer ('/a', '/b'): choose one"),
+    (("options", "--cancer", "rectum", "-f", "json", "-f", "text"),
+     "--format: has more than one answer ('json', 'text'): choose one"),
+    (("report", "--profile", RECTAL, "--profile", "b.json", "--out", "{tmp}/r.html"),
+     "--profile: given 2 times; give one profile"),
+    (("report", "-p", RECTAL, "--out", "{tmp}/r.html", "--out", "{tmp}/s.html"),
+     "--out: has more than one answer ('{tmp}/r.html', '{tmp}/s.html'): choose one"),
+    (("report", "-p", RECTAL, "--out", "{tmp}/r.html", "-f", "html", "-f", "pdf"),
+     "--format: has more than one answer ('html', 'pdf'): choose one"),
+])  # fmt: skip
+def test_an_option_of_one_value_given_two_is_refused_in_every_command(
+    run: Run, tmp_path: Path, args: tuple[str, ...], line: str
+) -> None:
+    """search, report and explain refuse two values of an option that takes one, in the words
+    options uses (`_one_answer`): the last had silently won (--cancer cervix --cancer rectum
+    searched rectum; report -p a.json -p b.json wrote b's report)."""
+    done = run(*(a.replace("{tmp}", str(tmp_path)) for a in args))
+    assert done.status == 2 and done.stdout == "", done.stdout
+    assert done.errors() == [f"onconav: error: {line.replace('{tmp}', str(tmp_path))}"]
+    assert list(tmp_path.iterdir()) == [], "no report is written"
+
+
+def test_an_option_given_twice_the_same_is_that_value(run: Run, tmp_path: Path) -> None:
+    """The same value twice is one answer, as options takes --stage 4 --stage 4."""
+    data = answer(run("search", "lonsurf", "--limit", "2", "--limit", "2", "--cancer", "rectum",
+                      "--cancer", "Rectal", "-f", "json", "-f", "json"))  # fmt: skip
+    assert 0 < len(data["hits"]) <= 2 and data["cancer"] == "rectum"
+    out = tmp_path / "r.html"
+    done = run("report", "-p", RECTAL, "-o", str(out), "-o", str(out), "-f", "html", "-f", "html")
+    assert done.status == 0, done.stderr
+    assert out.read_text(encoding="utf-8").lower().startswith("<!doctype html>")
+
+
+@pytest.mark.parametrize(("text", "flags", "field", "value"), [
+    ('{"cancer": "stomach", "stage": "4", "her2": "negative"}', ["--her2", "positive"],
+     "biomarkers", {"her2": "positive"}),
+    ('{"cancer": "stomach", "stage": "4", "HER2": "negative"}', ["--her2", "positive"],
+     "biomarkers", {"her2": "positive"}),
+    ('{"cancer": "stomach", "stage": "4", "Biomarkers": {"Her2": "0", "kras": "mutated"}}',
+     ["--her2", "positive"], "biomarkers", {"her2": "positive", "kras": "mutated"}),
+    ('{"cancer": "stomach", "Stage": "4"}', ["--stage", "4B"], "stage", "4B"),
+    ('{"Cancer": "rectum", "STAGE": "4"}', ["--cancer", "stomach"], "cancer", "stomach"),
+    ('{"cancer": "rectum", "Symptoms": ["pain"]}', ["--symptom", "bleeding"], "symptoms",
+     ["bleeding"]),
+])  # fmt: skip
+def test_flags_override_the_file_in_any_case(
+    run: Run, tmp_path: Path, text: str, flags: list[str], field: str, value: object
+) -> None:
+    """A flag overrides what the file says of its field however the file writes it: in another
+    case (Stage beside --stage 4B had been "given twice, by names that differ in case only"),
+    or a marker at the top level (her2 beside --her2 positive had been a contradiction, and
+    HER2 unknown)."""
+    path = tmp_path / "p.json"
+    path.write_text(text, encoding="utf-8")
+    data = answer(run("options", "-p", str(path), *flags, "--format", "json"))
+    assert data["profile"][field] == value, data["profile"]
+    assert not any("her2" in w.lower() for w in data["warnings"]), data["warnings"]
+
+
+@pytest.mark.parametrize(("args", "found"), [
+    (("search", "will", "I", "need", "a", "stoma", "bag", "-f", "json"),
+     "will I need a stoma bag"),
+    (("search", "stoma", "--limit", "3", "bag", "-f", "json"), "stoma bag"),
+])  # fmt: skip
+def test_search_takes_words_unquoted(run: Run, args: tuple[str, ...], found: str) -> None:
+    """The words of a question need no quotes (it was "Got unexpected extra argument(s) (I need
+    a stoma bag)"): the same search as the words quoted."""
+    data = answer(run(*args))
+    assert data["query"] == found
+    assert data == answer(run("search", found, *args[args.index("-f"):],
+                              *(["--limit", "3"] if "--limit" in args else [])))  # fmt: skip
+
+
+def test_explain_takes_words_unquoted(run: Run) -> None:
+    done = run("explain", "bowel", "stent")
+    assert done.status == 0, done.stderr
+    assert done.stdout == run("explain", "bowel stent").stdout
+    assert "(procedure: bowel-stent)" in done.stdout.splitlines()[0]
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (("options", "--cancer", "rectal", "cancer"),
+     "--cancer: 'cancer' is left over after its value 'rectal'; quote a value of several words "
+     '(--cancer "rectal cancer")'),
+    (("options", "--cancer", "rectum", "--symptom", "bleeding", "pain"),
+     "--symptom: 'pain' is left over after its value 'bleeding'; quote a value of several words "
+     '(--symptom "bleeding pain"), or repeat --symptom for each of a list (--symptom bleeding '
+     "--symptom pain)"),
+    (("options", "--cancer", "rectum", "--resectable", "false"),
+     "--resectable: takes no value ('false' after it); use --resectable for yes or "
+     "--not-resectable for no"),
+    (("options", "--cancer", "rectum", "--not-resectable", "No"),
+     "--not-resectable: takes no value ('No' after it); use --resectable for yes or "
+     "--not-resectable for no"),
+    (("kb", "show", "bowel", "stent"),
+     "NAME: 'stent' is left over after 'bowel'; quote a value of several words "
+     '("bowel stent")'),
+])  # fmt: skip
+def test_words_left_over_are_said_to_belong_where_they_probably_do(
+    run: Run, args: tuple[str, ...], line: str
+) -> None:
+    """Click's "Got unexpected extra argument(s) (cancer)" named neither the flag nor what to
+    do: the flag whose value the words follow, and to quote a value of several words (or repeat
+    a flag that takes a list); after a yes-or-no flag, that it takes no value."""
+    done = run(*args)
+    assert done.status == 2 and done.stdout == ""
+    assert done.errors() == [f"onconav: error: {line}"]
+
+
+def test_a_yes_or_no_flag_shows_no_value_in_the_help(run: Run) -> None:
+    """The help showed `--resectable --not-resectable <bool>`, as if the flag took a value."""
+    rows = option_rows(run("options", "--help"))
+    for yes, _, _ in YES_OR_NO:
+        assert "<" not in rows[yes].split("?")[0] and "bool" not in rows[yes], rows[yes]
+
+
+def test_a_bad_sources_folder_from_the_environment_is_named_so(run: Run) -> None:
+    """A bad $ONCONAV_SOURCES had been blamed on --sources, a flag nobody typed."""
+    done = run("options", "--cancer", "rectum", env={"ONCONAV_SOURCES": "/nonexist"})
+    assert done.errors() == ["onconav: error: $ONCONAV_SOURCES: /nonexist is not a directory"]
+    done = run("explain", "Xeloda", env={"ONCONAV_SOURCES": str(ROOT / "examples")})
+    [line] = done.errors()
+    assert line.startswith("onconav: error: $ONCONAV_SOURCES: source "), line
+    typed = run("options", "--cancer", "rectum", "--sources", "/nonexist")  # the flag typed
+    assert typed.errors() == ["onconav: error: --sources: /nonexist is not a directory"]
+
+
+def test_a_missing_cancer_says_what_is_accepted_and_no_profile_beside_a_profile(
+    run: Run, tmp_path: Path
+) -> None:
+    """With a profile given, the cancer is asked for without "(or give --profile FILE)", and in
+    the API's words: what is accepted."""
+    path = tmp_path / "p.json"
+    path.write_text('{"stage": "4"}', encoding="utf-8")
+    said = ("cancer: is required: say where the cancer started with --cancer: a place such as "
+            "stomach, rectum or cervix, or unknown")  # fmt: skip
+    assert run("options", "-p", str(path)).errors() == [f"onconav: error: {said}"]
+    assert run("options", "--stage", "4").errors() == [
+        f"onconav: error: {said} (or give --profile FILE)"]
+
+
+@pytest.mark.parametrize(("args", "line"), [
+    (("kb", "check", "--report", "{tmp}/a.md", "--report", "{tmp}/b.md", "--sources", "/no"),
+     "--report: has more than one answer ('{tmp}/a.md', '{tmp}/b.md'): choose one"),
+    (("fhir", "profile", "b.json", "-f", "json", "--format", "text"),
+     "--format: has more than one answer ('json', 'text'): choose one"),
+    (("cohort", "demo", "--people", "3", "--people", "4", "--out", "{tmp}/p.parquet"),
+     "--people: has more than one answer ('3', '4'): choose one"),
+])  # fmt: skip
+def test_every_command_refuses_two_values_of_an_option_of_one(
+    run: Run, tmp_path: Path, args: tuple[str, ...], line: str
+) -> None:
+    """The other commands' options of one value too: click let the last win."""
+    done = run(*(a.replace("{tmp}", str(tmp_path)) for a in args))
+    said = line.replace("{tmp}", str(tmp_path))
+    assert done.status == 2 and done.errors() == [f"onconav: error: {said}"]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_warning_names_the_environment_when_it_gave_the_sources(
+    run: Run, kb: KnowledgeBase, sources: Path, tmp_path: Path
+) -> None:
+    """The sources from $ONCONAV_SOURCES: their warning names it, not --sources (not typed)."""
+    copy, _ = sources_with_a_cited_passage_changed(run, kb, sources, tmp_path)
+    done = run("options", "--cancer", "thyroid", env={"ONCONAV_SOURCES": str(copy)})
+    assert done.status == 0
+    assert done.stderr.startswith("onconav: warning: $ONCONAV_SOURCES: "), done.stderr

@@ -115,7 +115,13 @@ def test_explain_kb_and_health(client: httpx.Client) -> None:
         (b'{"cancer": "stomache"}', "application/json", 422, "cancer"),
         (rb'{"\ud800": 1, "cancer": "rectum"}', "application/json", 422, "\\ud800"),
         (b'{"cancer": "rectum", "stage": "4", "stage": "3"}', "application/json", 422, "stage"),
-        (b'{"cancer": "rectum", "stage": NaN}', "application/json", 422, "stage"),
+        # NaN and Infinity are not JSON (Python's reader takes them: a 422 for a value null)
+        (b'{"cancer": "rectum", "stage": NaN}', "application/json", 400, "body"),
+        (b'{"cancer": "rectum", "stage": -Infinity}', "application/json", 400, "body"),
+        # JSON is UTF-8: another charset is a kind the API does not read (it was 400)
+        (b'{"cancer": "rectum"}', "application/json; charset=iso-8859-1", 415, "Content-Type"),
+        ('{"cancer": "rectum"}'.encode("utf-16"), "application/json; charset=utf-16", 415,
+         "Content-Type"),
         (b'{"a": ' * 25 + b"1" + b"}" * 25, "application/json", 400, "profile"),  # too deep
         # a lone surrogate, a JSON escape UTF-8 has no character for: it was a 500
         (rb'{"cancer": "\ud800"}', "application/json", 422, "cancer"),
@@ -1131,3 +1137,109 @@ def test_the_schema_a_profile_names_comes_back_by_its_name(client: httpx.Client)
     refused = client.post("/api/v1/options", json={"schema_": "x", "cancer": "rectum"})
     assert refused.status_code == 422
     assert [e["field"] for e in refused.json()["errors"]] == ["schema_"]
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("[" * 100_000, "is JSON nested too deeply to be read (a FHIR Bundle needs a few dozen "
+     "levels at most)"),
+    ("", "is not valid JSON: Expecting value (line 1, column 1)"),
+    ('{"resourceType": "Bundle",\n "type": }', "is not valid JSON: Expecting value (line 2, "
+     "column 10)"),
+])  # fmt: skip
+def test_a_bundle_that_is_not_json_is_told_in_the_api_s_words(
+    client: httpx.Client, run, tmp_path: Path, text: str, why: str  # type: ignore[no-untyped-def]
+) -> None:
+    """options --fhir printed Python's parser's words ("maximum recursion depth exceeded while
+    decoding a JSON array from a unicode string", "Expecting value: line 1 column 1 (char 0)"):
+    the words of the API's 400 for the same body (``reading.why_not_read``, one function)."""
+    bundle = tmp_path / "bundle.json"
+    bundle.write_text(text, encoding="utf-8")
+    done = run("options", "--fhir", str(bundle))
+    assert done.status == 2 and done.errors() == [f"onconav: error: --fhir: {bundle} {why}"]
+    api = client.post("/api/v1/options/fhir", content=text,
+                      headers={"content-type": "application/fhir+json"})
+    assert (api.status_code, api.json()["detail"]) == (400, f"The body {why}.")
+
+
+def test_words_of_nan_inside_text_are_words(client: httpx.Client) -> None:
+    """Only NaN and Infinity as values are refused, not the words inside a value, and a charset
+    of UTF-8 said is UTF-8."""
+    for kind in ("application/json; charset=UTF-8", 'application/json; charset="utf-8"'):
+        response = client.post("/api/v1/options", content=b'{"cancer": "rectum NaN Infinity"}',
+                               headers={"content-type": kind})  # fmt: skip
+        assert response.status_code == 200, response.text
+
+
+def test_a_body_in_another_charset_names_utf8_as_accepted(client: httpx.Client) -> None:
+    for path in ("/api/v1/options", "/api/v1/options/fhir"):
+        response = client.post(path, content=b"{}",
+                               headers={"content-type": "application/json; charset=latin-1"})
+        assert response.status_code == 415, response.text
+        [error] = response.json()["errors"]
+        assert error["field"] == "Content-Type" and error["accepted"] == ["charset=utf-8"]
+        assert "UTF-8" in response.json()["detail"]
+
+
+def test_the_api_has_no_page_that_loads_a_script_from_a_cdn_but_docs(
+    client: httpx.Client,
+) -> None:
+    """/redoc loaded its script from a CDN; /docs is the one page documented as not held to
+    "no CDN"."""
+    assert client.get("/redoc", headers={"accept": "application/json"}).status_code == 404
+    assert client.get("/docs").status_code == 200
+
+
+@pytest.mark.parametrize("name", ["", "%20", "%20%09"])
+def test_explain_without_a_name_is_a_422_naming_the_field(client: httpx.Client, run,  # type: ignore[no-untyped-def]
+                                                          name: str) -> None:  # fmt: skip
+    """An empty or blank name was a 404 ("'' is not a name or code onconav knows"): a 422 naming
+    the field name, in the command's words."""
+    response = client.get("/api/v1/explain/" + name)
+    assert response.status_code == 422, response.text
+    [error] = response.json()["errors"]
+    assert error["field"] == "name" and error["accepted"]
+    done = run("explain", " ")
+    assert done.errors() == [f"onconav: error: NAME: {error['message']}"]
+
+
+def test_explain_quotes_a_long_name_cut(client: httpx.Client) -> None:
+    """A name of 15,000 characters came back whole in the 404's detail (15 KB)."""
+    response = client.get("/api/v1/explain/" + "x" * 15_000)
+    assert response.status_code == 404
+    detail = response.json()["detail"]
+    assert detail.startswith("'" + "x" * 40 + "…'") and len(detail) < 200, detail
+
+
+def test_a_missing_cancer_says_what_is_accepted(client: httpx.Client, run) -> None:  # type: ignore[no-untyped-def]
+    """The API said bare "cancer: is required" and accepted []: what is accepted, in the
+    command's words."""
+    response = client.post("/api/v1/options", content=b'{"stage": "4"}',
+                           headers={"content-type": "application/json"})  # fmt: skip
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == "cancer" and error["accepted"] == [
+        "a place such as stomach, rectum or cervix", "unknown"]
+    assert error["message"] == ("is required: say where the cancer started: a place such as "
+                                "stomach, rectum or cervix, or unknown")  # fmt: skip
+    done = run("options", "--stage", "4")
+    assert done.errors() == ["onconav: error: cancer: is required: say where the cancer started "
+                             "with --cancer: a place such as stomach, rectum or cervix, or "
+                             "unknown (or give --profile FILE)"]  # fmt: skip
+
+
+def test_the_profile_schema_says_the_server_reads_more_than_it_lists(
+    client: httpx.Client,
+) -> None:
+    """The schema lists canonical spellings and refused what the API accepts and documents
+    (Stage, "bleeding, pain", her2 at the top level): it says so, for client authors, and each
+    of those is read."""
+    schema = client.get("/openapi.json").json()["components"]["schemas"]["Profile"]
+    assert "canonical spellings" in schema["description"]
+    assert "docs/profile.md" in schema["description"]
+    body = {"Cancer": "stomach", "STAGE": "iv", "symptoms": "bleeding, pain", "her2": "3+",
+            "prior_treatments": "none"}  # fmt: skip
+    response = client.post("/api/v1/options", json=body)
+    assert response.status_code == 200, response.text
+    profile = response.json()["profile"]
+    assert (profile["stage"], profile["symptoms"], profile["biomarkers"]["her2"]) == (
+        "4", ["bleeding", "pain"], "positive")

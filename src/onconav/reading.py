@@ -258,3 +258,42 @@ def reference_key(reference: str, full_urls: Mapping[str, str] | None = None) ->
     if "_history" in parts:
         parts = parts[: parts.index("_history")]
     return "/".join(parts[-2:]) if len(parts) >= 2 else reference
+
+
+# What explain takes, said where a name is missing or blank, by the command (NAME) and the API
+# (name) alike
+GIVE_A_NAME = ("give a name: a drug, a regimen, a procedure, a test or a term (any name, brand "
+               "name or abbreviation)")  # fmt: skip
+
+
+# What the cancer takes, said where it is missing, by the command and the API alike
+CANCER_ACCEPTED = ("a place such as stomach, rectum or cervix", "unknown")
+
+
+def cancer_required(problem: Problem, how: str = "") -> Problem:
+    """A missing cancer, saying what is accepted (the core's words are "is required", and
+    the API had given them bare, accepting nothing it named); ``how`` says how to give it (the
+    command's " with --cancer"). Missing is told by those words (a Problem carries no kind), not
+    by the value: a cancer too long or not valid Unicode has none either, and keeps its own
+    words."""
+    if problem.field != "cancer" or problem.message != "is required":
+        return problem
+    return Problem(problem.field, problem.value, CANCER_ACCEPTED,
+                   f"is required: say where the cancer started{how}: a place such as stomach, "
+                   "rectum or cervix, or unknown")  # fmt: skip
+
+
+FHIR_DEPTH = "a FHIR Bundle needs a few dozen levels at most"  # how deep a Bundle goes
+
+
+def why_not_read(error: ValueError | RecursionError, needs: str) -> str:
+    """Why JSON's reader refused some text, in words that follow the name of what was read
+    ("The body ...", "bundle.json ..."): where the JSON breaks (line and column), a value it
+    cannot read (a number of more than 4,300 digits), or nesting deeper than the reader goes
+    (JSON all the same: "not JSON" sent callers looking for a typo; ``needs`` says how deep such
+    a text goes, "a FHIR Bundle needs a few dozen levels at most"). The API's 400 and the
+    command's error (options --fhir) alike: Python's own words ("maximum recursion depth
+    exceeded while decoding a JSON array from a unicode string") are never shown."""
+    if isinstance(error, RecursionError):
+        return f"is JSON nested too deeply to be read ({needs})"
+    return why_not_json(error)

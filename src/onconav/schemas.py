@@ -49,6 +49,19 @@ NOT_KNOWN = {"$ref": "#/$defs/NotKnown"}
 NOT_KNOWN_ALONE = {"type": "array", "items": NOT_KNOWN, "minItems": 1, "maxItems": 1}  # a list's
 
 
+# Said in the profile's schema (and so in the OpenAPI document), so that a client's author does
+# not take the schema for all that is read: it refused what the API accepts and documents.
+ALSO_ACCEPTED = (
+    "This schema lists the canonical spellings. The server (POST /api/v1/options) and the "
+    "command line also accept the other spellings docs/profile.md lists: field names in any "
+    "case (Stage, CANCER), her2 and kras at the top level as well as in biomarkers, values in "
+    "any case and spacing, a list written as one comma-separated string (\"bleeding, pain\"), "
+    "\"none\" for an empty list, combinations written as a pair (carbo/taxol) and any KRAS "
+    "variant. A profile this schema refuses may still be read; a 422 from the server names each "
+    "field it does not accept, with what is accepted."
+)
+
+
 def all_schemas(kb: KnowledgeBase) -> dict[str, str]:
     """Every exported schema by file name."""
     return {
@@ -94,6 +107,7 @@ def _spellings(field: str) -> list[str]:
 def profile_schema(kb: KnowledgeBase) -> dict[str, Any]:
     """The profile's JSON Schema, with the accepted words of every field."""
     schema = Profile.model_json_schema()
+    schema["description"] = f"{schema.get('description', '').rstrip()} {ALSO_ACCEPTED}".strip()
     schema["$defs"]["NotKnown"] = NOT_KNOWN_DEF
     props = schema["properties"]
     for field in SET_FIELDS:

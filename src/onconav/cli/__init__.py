@@ -12,10 +12,10 @@ from contextlib import contextmanager
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 import onconav
 from onconav import words
@@ -35,7 +35,6 @@ from onconav.reading import (
     MAX_PROFILE_BYTES,
     check_size,
     profile_from_text,
-    why_not_json,
 )
 
 app = typer.Typer(
@@ -98,14 +97,16 @@ def Table(*args: Any, **kwargs: Any) -> Any:
 
 
 out: Any = _LazyConsole()
+T = TypeVar("T")
 SOURCES_ENV = "ONCONAV_SOURCES"
 
 SourcesOption = Annotated[
-    Path | None,
+    list[Path] | None,
     typer.Option(
         "--sources",
         help=f"Directory with the source documents (default: ${SOURCES_ENV}).",
         file_okay=False,
+        metavar="<path>",
     ),
 ]
 
@@ -139,7 +140,30 @@ def _reading(option: str, name: object = None) -> Iterator[None]:
         raise UsageError(f"{option}: cannot read {where} ({error.strerror or error})") from None
 
 
-def _sources_dir(value: Path | None, required: bool = True) -> Path | None:
+def _once(flag: str, values: list[T] | None) -> T | None:
+    """The value of an option that takes one (a list to typer, so that a repeat is seen), given
+    once, or again the same (``--limit 3 --limit 3``); two values are refused in the words of
+    ``_one_answer`` (the last one had silently won: ``--limit 1 --limit 3`` gave 3 hits)."""
+    answers = list(dict.fromkeys(values or []))
+    if len(answers) > 1:
+        raise _more_than_one(flag, [a if isinstance(a, int) else str(a) for a in answers])
+    return answers[0] if answers else None
+
+
+def _more_than_one(flag: str, answers: list[Any]) -> UsageError:
+    return UsageError(f"{flag}: has more than one answer ({', '.join(map(repr, answers))}): "
+                      "choose one")  # fmt: skip
+
+
+def _sources_named(values: list[Path] | None) -> str:
+    """How the folder of the sources was given, for an error about it: the flag, or the
+    environment variable when the flag was not typed (a bad $ONCONAV_SOURCES had been blamed on
+    --sources, a flag nobody typed)."""
+    return "--sources" if values or not os.environ.get(SOURCES_ENV) else f"${SOURCES_ENV}"
+
+
+def _sources_dir(values: list[Path] | None, required: bool = True) -> Path | None:
+    value = _once("--sources", values)
     if value is None and os.environ.get(SOURCES_ENV):
         value = Path(os.environ[SOURCES_ENV])
     if value is None:
@@ -148,10 +172,23 @@ def _sources_dir(value: Path | None, required: bool = True) -> Path | None:
                 f"--sources: give the directory of the source documents (or set ${SOURCES_ENV})"
             )
         return None
-    with _reading("--sources", value):
+    named = _sources_named(values)
+    with _reading(named, value):
         if not value.is_dir():
-            raise UsageError(f"--sources: {value} is not a directory")
+            raise UsageError(f"{named}: {value} is not a directory")
     return value
+
+
+@contextmanager
+def _reading_sources(values: list[Path] | None) -> Iterator[None]:
+    """The source files read: one that cannot be (missing, not UTF-8 text, no permission) is
+    one line naming how the folder was given (``_sources_named``)."""
+    named = _sources_named(values)
+    try:
+        with _reading(named):
+            yield
+    except provenance.SourceMissing as error:
+        raise UsageError(f"{named}: {error}") from None
 
 
 @app.callback(invoke_without_command=True)
@@ -220,8 +257,9 @@ def kb_show(
     """Show an entity of the knowledge base found by any of its names."""
     kb = _kb()
     if not name.strip():
-        raise UsageError("NAME: give a name: a drug, a regimen, a procedure, a test or a term "
-                         "(any name, brand name or abbreviation)")  # fmt: skip
+        from onconav.reading import GIVE_A_NAME
+
+        raise UsageError(f"NAME: {GIVE_A_NAME}")
     hits = kb.find(name)
     if not hits:
         closest = kb.closest_names(name)
@@ -232,7 +270,7 @@ def kb_show(
             + "try another spelling, a brand name or an abbreviation"
         )
     directory = _sources_dir(sources, required=False)
-    with _reading("--sources"):
+    with _reading_sources(sources):
         texts = provenance.read_sources(directory, kb) if directory else None
     for record in hits:
         _show_record(kb, record, texts)
@@ -319,7 +357,7 @@ def kb_check(
     kb = _kb()
     directory = _sources_dir(sources)
     assert directory is not None
-    with _reading("--sources"):
+    with _reading_sources(sources):
         texts = provenance.read_sources(directory, kb)
     reports = provenance.check(kb, texts)
     data = provenance.check_report(reports)
@@ -384,7 +422,7 @@ def kb_locate(
         raise UsageError("ENDS: is empty; give the last words of the passage, or leave it out")
     directory = _sources_dir(sources)
     assert directory is not None
-    with _reading("--sources"):
+    with _reading_sources(sources):
         text = provenance.read_source(directory, kb.sources[source]).text
     try:
         start, end = provenance.locate(text, begins, ends)
@@ -555,22 +593,24 @@ class TextOrJson(StrEnum):
     json = "json"
 
 
-def _with_flag(problem: Problem) -> Problem:
-    """A missing cancer names the flag that gives it. Missing is told by the words parse_profile
-    gives a field left out (a Problem carries no kind), not by its value: a cancer too long or
-    not valid Unicode has no value either, and keeps its own words."""
-    if problem.field == "cancer" and problem.message == "is required":
-        return replace(problem, message="is required: say where the cancer started with --cancer "
-                       "(or give --profile FILE)")  # fmt: skip
-    return problem
+def _with_flag(problem: Problem, from_file: bool) -> Problem:
+    """A missing cancer names the flag that gives it and what it takes, in the API's words
+    (``reading.cancer_required``), and --profile only when no profile (nor record) was given:
+    it had been offered beside the very file that left the cancer out."""
+    from onconav.reading import cancer_required
+
+    said = cancer_required(problem, " with --cancer")
+    if said is not problem and not from_file:
+        return replace(said, message=f"{said.message} (or give --profile FILE)")
+    return said
 
 
-def _read_profile(paths: list[str]) -> dict[str, Any]:
+def _read_profile(paths: list[str], flags_add: bool = True) -> dict[str, Any]:
     """A profile file (JSON or YAML), or standard input with '-'; given once. No more is read
     than the largest profile accepted, and one byte."""
     if len(paths) > 1:
-        raise UsageError(f"--profile: given {len(paths)} times; give one profile (flags can add "
-                         "to it)")  # fmt: skip
+        raise UsageError(f"--profile: given {len(paths)} times; give one profile"
+                         + (" (flags can add to it)" if flags_add else ""))
     [path] = paths
     where = "standard input" if path == "-" else path
     with _reading("--profile", where):
@@ -598,8 +638,7 @@ def _one_answer(flag: str, values: list[str] | None, field: str) -> str | None:
     kb = _kb() if field == "cancer" and len(values or []) > 1 else None
     answers = distinct_answers(field, values or [], kb)
     if len(answers) > 1:
-        raise UsageError(f"{flag}: has more than one answer ({', '.join(map(repr, answers))}): "
-                         "choose one")  # fmt: skip
+        raise _more_than_one(flag, answers)
     return answers[0] if answers else None
 
 
@@ -610,6 +649,30 @@ def _yes_or_no(flags: str, values: list[bool] | None) -> bool | None:
     if len(answers) > 1:
         raise UsageError(f"{flags}: given both ways: choose one")
     return answers.pop() if answers else None
+
+
+def _key_of(data: dict[str, Any], field: str) -> str:
+    """The key that gives ``field`` in a profile's data: the field's own name, or the file's
+    name for it in another case (``Biomarkers``), which ``profile.tidy_keys`` reads as it."""
+    if field in data:
+        return field
+    return next((k for k in data if isinstance(k, str) and k.lower() == field), field)
+
+
+def _without_fields(data: dict[str, Any], fields: set[str], markers: set[str]) -> dict[str, Any]:
+    """A profile's data without what it says of the ``fields`` and biomarkers (``markers``) that
+    flags give, so that the flags override the file: every key that names one in any case, as
+    ``profile.tidy_keys`` folds them (``Stage`` beside --stage had been "given twice, by names
+    that differ in case only"), and a marker at the top level as well as in the biomarkers
+    (``"her2": "negative"`` beside --her2 positive had been a contradiction, and HER2 unknown)."""
+    def named(key: object, names: set[str]) -> bool:
+        return isinstance(key, str) and key.lower() in names
+
+    kept = {k: v for k, v in data.items() if not named(k, fields | markers)}
+    for key, value in kept.items():
+        if named(key, {"biomarkers"}) and isinstance(value, dict):
+            kept[key] = {k: v for k, v in value.items() if not named(k, markers)}
+    return kept
 
 
 @app.command("options")
@@ -644,8 +707,7 @@ def options_command(
         typer.Option(
             "--resectable/--not-resectable",
             help="Could surgery remove all of it?",
-            show_default=False,
-            metavar="<bool>",
+            show_default=False, metavar="",
         ),
     ] = None,
     metastasis: Annotated[
@@ -680,8 +742,7 @@ def options_command(
         typer.Option(
             "--most-tried/--not-most-tried",
             help="Have most treatments been tried?",
-            show_default=False,
-            metavar="<bool>",
+            show_default=False, metavar="",
         ),
     ] = None,
     prior: Annotated[
@@ -697,8 +758,7 @@ def options_command(
         typer.Option(
             "--wants-treatment/--no-cancer-treatment",
             help="Does the person want cancer treatment?",
-            show_default=False,
-            metavar="<bool>",
+            show_default=False, metavar="",
         ),
     ] = None,
     planned: Annotated[
@@ -709,15 +769,14 @@ def options_command(
         list[bool] | None,
         typer.Option("--hormone-sensitive/--not-hormone-sensitive",
                      help="Do hormones help the cancer grow?", show_default=False,
-                     metavar="<bool>"),
+                     metavar=""),
     ] = None,
     weak_bone: Annotated[
         list[bool] | None,
         typer.Option(
             "--weak-bone/--no-weak-bone",
             help="Has a scan shown a bone that the cancer has made weak?",
-            show_default=False,
-            metavar="<bool>",
+            show_default=False, metavar="",
         ),
     ] = None,
     tumour_on_nerve: Annotated[
@@ -725,8 +784,7 @@ def options_command(
         typer.Option(
             "--tumour-on-nerve/--no-tumour-on-nerve",
             help="Has the care team said a tumour pressing on a nerve causes the pain?",
-            show_default=False,
-            metavar="<bool>",
+            show_default=False, metavar="",
         ),
     ] = None,
     used_for_my_cancer: Annotated[
@@ -743,19 +801,19 @@ def options_command(
         typer.Option(
             "--chemo-for-spread/--no-chemo-for-spread",
             help="Was chemotherapy given after the cancer had spread?",
-            show_default=False,
-            metavar="<bool>",
+            show_default=False, metavar="",
         ),
     ] = None,
-    output_format: Annotated[
-        Format, typer.Option("--format", "-f", help="text, json or markdown.")
-    ] = Format.text,
+    output_formats: Annotated[
+        list[Format] | None, typer.Option("--format", "-f", metavar="<text|json|markdown>",
+                                          help="text (default), json or markdown.")
+    ] = None,
     brief: Annotated[
         bool,
         typer.Option(
             "--brief",
             help="One line per option (status, name, the reason or the questions that would "
-            "decide it), for a tumour board.",
+            "decide it), for a tumour board.", metavar="",
         ),
     ] = False,
     sources: SourcesOption = None,
@@ -765,6 +823,7 @@ def options_command(
     Give the situation as a profile file (see docs/profile.md) or with the flags; flags override
     the file. Anything not given is unknown, never assumed.
     """
+    output_format = _once("--format", output_formats) or Format.text
     if brief and output_format is not Format.text:
         raise UsageError("--brief: is a text view; use it without --format (the JSON and the "
                          "Markdown report hold every detail)")  # fmt: skip
@@ -798,38 +857,42 @@ def options_command(
                                        chemo_for_spread),
         "used_for_my_cancer": used_for_my_cancer,
     }  # fmt: skip
+    set_by_flags = {k for k, v in flags.items() if v is not None}
+    marked = {m for m, v in (("her2", her2), ("kras", kras)) if v}  # markers the flags give
+    data = _without_fields(data, set_by_flags, marked)
     data.update({k: v for k, v in flags.items() if v is not None})
     typed = data.get("as_typed")  # a result's profile: a flag's field keeps no words of the file's
     if isinstance(typed, dict):
-        set_by_flags = {k for k, v in flags.items() if v is not None} | {
-            f"biomarkers.{m}" for m, v in (("her2", her2), ("kras", kras)) if v}
+        set_by_flags |= {f"biomarkers.{m}" for m in marked}
         cancer_words = typed.get("cancer") if "cancer" in set_by_flags else None
         data["as_typed"] = {f: w for f, w in typed.items() if f not in set_by_flags
                             and (cancer_words is None or w != cancer_words)}  # fmt: skip
-    given = data.get("biomarkers")
+    key = _key_of(data, "biomarkers")  # the file's "Biomarkers" is biomarkers too
+    given = data.get(key)
     if her2 or kras:  # flags add to the file's biomarkers (a non-mapping is parse_profile's error)
         markers = dict(given) if isinstance(given, dict) else {}
         for name, values in (("her2", her2), ("kras", kras)):
             if values:
                 markers[name] = values[0] if len(values) == 1 else values
         if isinstance(given, dict) or given is None:
-            data["biomarkers"] = markers
+            data[key] = markers
     kb = _kb()
     try:
         person = parse_profile(data, kb)
     except ProfileError as error:  # every problem; a missing cancer names the flag that gives it
-        raise ProfileError([_with_flag(p) for p in error.problems]) from None
+        from_file = bool(profile) or fhir is not None
+        raise ProfileError([_with_flag(p, from_file) for p in error.problems]) from None
     result = evaluate(person, kb)
     if reading is not None:
         from onconav.fhir.evaluate import with_reading
 
         result = with_reading(result, reading)
     directory = _sources_dir(sources, required=False)
-    with _reading("--sources"):
+    with _reading_sources(sources):
         lookup = provenance.passages(directory, kb) if directory is not None else None
     if lookup is not None:  # the passages cited that cannot be shown, in every format alike
         cited = [c for o in result.options for c in o.citations]
-        _warn_not_shown(provenance.not_shown(lookup, cited))
+        _warn_not_shown(provenance.not_shown(lookup, cited), _sources_named(sources))
     if output_format is Format.json:
         _print_json(result.model_dump_json(indent=2))
         return
@@ -848,12 +911,13 @@ def options_command(
         terminal.text(result, out, lookup)
 
 
-def _warn_not_shown(by_source: dict[str, list[Any]]) -> None:
-    """One warning per source whose file no longer matches passages that were to be shown."""
+def _warn_not_shown(by_source: dict[str, list[Any]], named: str = "--sources") -> None:
+    """One warning per source whose file no longer matches passages that were to be shown;
+    ``named``: how the folder was given (``_sources_named``)."""
     for source, spans in by_source.items():
         where = ", ".join(f"{c.start}-{c.end}" for c in spans)
         count = f"{len(spans)} cited passage" + ("" if len(spans) == 1 else "s")
-        warn(f"--sources: {source}: the file no longer matches {count}, not shown: {where} "
+        warn(f"{named}: {source}: the file no longer matches {count}, not shown: {where} "
              "(onconav kb check lists them)")
 
 
@@ -881,12 +945,14 @@ def _read_fhir(path: Path, given_as: str) -> Any:
         raise UsageError(f"{path}: larger than {MAX_BUNDLE_BYTES} bytes")
     try:
         bundle = fhir_json(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
-        raise UsageError(f"{path}: not FHIR JSON ({str(error).splitlines()[0]})") from None
+    except UnicodeDecodeError as error:
+        raise UsageError(f"{given_as}: {path} is not UTF-8 text ({error.reason})") from None
     except FhirError as error:  # a key given twice
         raise ProfileError(error.problems) from None
-    except ValueError as error:  # a number of more than 4,300 digits: Python's reader refuses it
-        raise UsageError(f"{path} {why_not_json(error)}") from None
+    except (ValueError, RecursionError) as error:  # in the API's words (problems.not_json)
+        from onconav.reading import FHIR_DEPTH, why_not_read
+
+        raise UsageError(f"{given_as}: {path} {why_not_read(error, FHIR_DEPTH)}") from None
     try:
         return read_bundle(bundle, _kb())
     except FhirError as error:
@@ -932,23 +998,30 @@ class ReportFormat(StrEnum):
 
 @app.command("report")
 def report_command(
-    profile: Annotated[
-        str,
-        typer.Option("--profile", "-p", help="Profile file (JSON or YAML); - for standard input."),
+    profiles: Annotated[
+        list[str],
+        typer.Option("--profile", "-p", metavar="<path>",
+                     help="Profile file (JSON or YAML); - for standard input."),
     ],
-    out_file: Annotated[
-        Path, typer.Option("--out", "-o", help="Where to write the report ('-': standard output).")
+    out_files: Annotated[
+        list[Path], typer.Option("--out", "-o", metavar="<path>",
+                                 help="Where to write the report ('-': standard output).")
     ],
-    output_format: Annotated[
-        ReportFormat | None,
-        typer.Option("--format", "-f", help="pdf or html (default: as --out ends, .pdf or "
-                     ".html; pdf for -)."),
+    output_formats: Annotated[
+        list[ReportFormat] | None,
+        typer.Option("--format", "-f", metavar="<pdf|html>", help="pdf or html (default: as "
+                     "--out ends, .pdf or .html; pdf for -)."),
     ] = None,
     sources: SourcesOption = None,
 ) -> None:
     """A printable report of the options for a profile (PDF or HTML): the situation, every option
     with its status and reasons, the passages cited (with --sources), the questions to ask, and
     space for notes. The same content as the page's report."""
+    out_file = _once("--out", out_files)
+    assert out_file is not None  # a required option
+    output_format = _once("--format", output_formats)
+    if len(profiles) > 1:  # refused before anything is read, in _read_profile's words
+        _read_profile(profiles, flags_add=False)
     target = out_file.resolve() if str(out_file) != "-" else None
     try:
         in_a_folder = target is None or (not target.is_dir() and target.parent.is_dir())
@@ -967,9 +1040,9 @@ def report_command(
                          "(also .htm); or give --format")  # never a PDF under r.md or r.txt
     output_format = output_format or suffix or ReportFormat.pdf
     kb = _kb()
-    result = evaluate(parse_profile(_read_profile([profile]), kb), kb)
+    result = evaluate(parse_profile(_read_profile(profiles, flags_add=False), kb), kb)
     directory = _sources_dir(sources, required=False)
-    with _reading("--sources"):
+    with _reading_sources(sources):
         lookup = provenance.passages(directory, kb) if directory is not None else None
     from onconav.web import report
 
@@ -1300,12 +1373,13 @@ def cohort_gaps(
 @app.command("explain")
 def explain_command(
     name: Annotated[
-        str, typer.Argument(help="A drug, regimen, procedure, test or term, by any name.")
+        list[str], typer.Argument(metavar="NAME", help="A drug, regimen, procedure, test or "
+                                  "term, by any name (words of several need no quotes).")
     ],
     sources: SourcesOption = None,
 ) -> None:
     """Explain a drug, regimen, procedure, test or term in plain words, with its sources."""
-    kb_show(name, sources)
+    kb_show(" ".join(name), sources)
 
 
 SEARCH_FIELDS = {"q": "QUERY", "limit": "--limit", "cancer": "--cancer"}
@@ -1313,28 +1387,37 @@ SEARCH_FIELDS = {"q": "QUERY", "limit": "--limit", "cancer": "--cancer"}
 
 @app.command("search")
 def search_command(
-    query: Annotated[str, typer.Argument(help="A question or some words, in your own words.")],
-    limit: Annotated[int, typer.Option("--limit", help="How many hits at most (1-50).")] = 10,
-    cancer: Annotated[
-        str | None,
-        typer.Option("--cancer", help="Keep to one cancer: stomach, rectum or cervix (its own "
-                     "sources and the general one); any other cancer keeps to the general one."),
+    words_given: Annotated[list[str], typer.Argument(
+        metavar="QUERY", help="A question or some words, in your own words (no quotes needed).")],
+    limits: Annotated[list[int] | None, typer.Option(
+        "--limit", metavar="<int>", help="How many hits at most (1-50; default 10).")] = None,
+    cancers: Annotated[
+        list[str] | None,
+        typer.Option("--cancer", metavar="<str>", help="Keep to one cancer: stomach, rectum or "
+                     "cervix (its own sources and the general one); any other cancer keeps to "
+                     "the general one."),
     ] = None,
-    output_format: Annotated[
-        TextOrJson, typer.Option("--format", "-f", help="text (default) or json.")
-    ] = TextOrJson.text,
+    output_formats: Annotated[
+        list[TextOrJson] | None,
+        typer.Option("--format", "-f", metavar="<text|json>", help="text (default) or json."),
+    ] = None,
     sources: SourcesOption = None,
 ) -> None:
     """Search the sources' passages and the knowledge base in your own words: each hit with its
     source and offsets, the passage (with --sources), what cites it, and the words it matched."""
     from onconav.search import SearchError, build_index
 
-    if cancer is not None and not cancer.strip():  # as if not given, it had meant no cancer
+    query = " ".join(words_given)  # search will I need a stoma bag: the words, unquoted
+    limit = _once("--limit", limits)
+    limit = 10 if limit is None else limit
+    output_format = _once("--format", output_formats) or TextOrJson.text
+    if cancers and not all(name.strip() for name in cancers):  # it had meant no cancer
         raise UsageError("--cancer: is empty; give a cancer (stomach, rectum, cervix, ...), or "
                          "leave --cancer out to search every source")  # fmt: skip
+    cancer = _one_answer("--cancer", cancers, "cancer")
     kb = _kb()
     directory = _sources_dir(sources, required=False)
-    with _reading("--sources"):
+    with _reading_sources(sources):
         index = build_index(kb, directory)
     try:
         result = index.search(query, limit=limit, cancer=cancer)
@@ -1347,7 +1430,8 @@ def search_command(
         for hit in result.hits:
             if hit.kind == "passage" and hit.text is None:
                 unshown.setdefault(hit.citations[0].source, []).append(hit.citations[0])
-        _warn_not_shown({s: sorted(c, key=lambda c: (c.start, c.end)) for s, c in unshown.items()})
+        _warn_not_shown({s: sorted(c, key=lambda c: (c.start, c.end)) for s, c in unshown.items()},
+                        _sources_named(sources))  # fmt: skip
     if output_format is TextOrJson.json:
         _print_json(result.model_dump_json(indent=2))
         return
@@ -1416,7 +1500,107 @@ def _one_line_summaries(*apps: typer.Typer) -> None:
                 info.short_help = " ".join(inspect.cleandoc(doc).split("\n\n")[0].split())
 
 
+# the words a yes-or-no flag may be followed by, as if it took a value (--resectable false)
+YES_NO_WORDS = frozenset({"true", "false", "yes", "no", "y", "n", "on", "off", "t", "f", "1", "0"})
+
+
+class _Command(TyperCommand):
+    """A command that says what is wrong with its words where click said too little: words left
+    over (click said "Got unexpected extra argument(s) (cancer)" of `onconav options --cancer
+    rectal cancer`) are said to belong where they probably do (``_left_over``), and an option
+    of one value given two (``serve --port 1 --port 2``, which click let the last win) is refused
+    in the words of ``_one_answer``. (The commands' own one-answer options are lists to typer and
+    are refused by ``_one_answer`` and ``_once``, which know when two spellings are one answer.)"""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        given = list(args)
+        try:
+            rest = super().parse_args(ctx, args)
+        except CLICK_USAGE_ERRORS as error:
+            if not str(getattr(error, "message", "")).startswith("Got unexpected extra"):
+                raise
+            raise UsageError(_left_over(self, ctx, given)) from None
+        values: dict[Any, list[str]] = {}
+        for _name, param, value in _walk(self, ctx, given):
+            if param is not None and not param.multiple and not param.is_flag:
+                values.setdefault(param, []).append(value or "")
+        for param, said in values.items():
+            if len(set(said)) > 1:
+                flag = next((o for o in param.opts if o.startswith("--")), param.opts[0])
+                raise _more_than_one(flag, list(dict.fromkeys(said)))
+        return rest
+
+
+def _walk(command: Any, ctx: Any, args: list[str]) -> Iterator[tuple[str, Any, str | None]]:
+    """The words of a command line as click reads them: for an option, (its name as given, its
+    param, its value or None for a flag); for any other word, (the word, None, None)."""
+    params = command.get_params(ctx)
+    options = {name: p for p in params if p.param_type_name == "option"
+               for name in (*p.opts, *p.secondary_opts)}  # fmt: skip
+    tokens = iter(args)
+    for token in tokens:
+        name, equals, value = token.partition("=")
+        short = token[:2] if token[:1] == "-" and token[:2] != "--" else ""
+        if name in options:
+            param = options[name]
+            if param.is_flag:
+                yield name, param, None
+            else:
+                yield name, param, value if equals else next(tokens, None)
+        elif short in options and not options[short].is_flag:  # -fjson
+            yield short, options[short], token[2:]
+        elif token != "--" and not token.startswith("-"):  # click refuses an unknown option
+            yield token, None, None
+
+
+def _left_over(command: Any, ctx: Any, args: list[str]) -> str:
+    """What to say of the words of ``args`` no option or argument took: the option whose value
+    (or the argument) they follow, and to quote a value of several words, or to repeat a flag
+    that takes a list (its help says "repeat"); after a yes-or-no flag, a yes or a no that it
+    takes no value."""
+    arguments = [p for p in command.get_params(ctx) if p.param_type_name == "argument"]
+    room = sum(p.nargs for p in arguments) if all(p.nargs > 0 for p in arguments) else len(args)
+    before: tuple[str, Any, str | None] | None = None  # (option or ARGUMENT, its param, value)
+    seen = 0
+    for name, param, value in _walk(command, ctx, args):
+        if param is not None:
+            before = (name, param, value)
+            continue
+        seen += 1
+        if seen <= room:
+            before = ((arguments[seen - 1].metavar or arguments[seen - 1].name).upper(), None,
+                      name)  # fmt: skip
+            continue
+        return _left_over_words(ctx, name, before)
+    return f"words are left over; see `{ctx.command_path} --help`"
+
+
+def _left_over_words(ctx: Any, word: str, before: tuple[str, Any, str | None] | None) -> str:
+    if before is None:
+        return (f"{word!r}: is not the value of an option; give it after the option it answers "
+                f"(see `{ctx.command_path} --help`)")  # fmt: skip
+    name, param, value = before
+    if param is not None and param.is_flag:
+        if word.lower() not in YES_NO_WORDS:
+            return (f"{name}: takes no value, and {word!r} after it is no option's value "
+                    f"(see `{ctx.command_path} --help`)")  # fmt: skip
+        ways = (f"use {param.opts[0]} for yes or {param.secondary_opts[0]} for no"
+                if param.secondary_opts else f"give {param.opts[0]} alone")  # fmt: skip
+        return f"{name}: takes no value ({word!r} after it); {ways}"
+    message = (f"{name}: {word!r} is left over after its value {value!r}; quote a value of "
+               f'several words ({name} "{value} {word}")' if param is not None else
+               f'{name}: {word!r} is left over after {value!r}; quote a value of several words '
+               f'("{value} {word}")')  # fmt: skip
+    if param is not None and "repeat" in (param.help or ""):  # a flag that takes a list
+        message += f", or repeat {name} for each of a list ({name} {value} {name} {word})"
+    return message
+
+
 _one_line_summaries(app, kb_app, fhir_app, cohort_app)
+for _each in (app, kb_app, fhir_app, cohort_app):
+    for _info in _each.registered_commands:
+        if _info.cls in (None, TyperCommand):  # a command of its own class keeps it
+            _info.cls = _Command
 CLICK_USAGE_ERRORS = _click_classes("UsageError")
 CLICK_ABORT = typer.Abort  # click's Abort in older typer releases, typer's own in newer
 

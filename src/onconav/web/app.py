@@ -45,7 +45,15 @@ from onconav.kb import KnowledgeBase, load_kb, provenance
 from onconav.kb import explain as kb_explain
 from onconav.kb.model import Span
 from onconav.profile import Problem, Profile, ProfileError, at_most, parse_profile
-from onconav.reading import MAX_BUNDLE_BYTES, MAX_PROFILE_BYTES, field_name, profile_from_text
+from onconav.reading import (
+    FHIR_DEPTH,
+    GIVE_A_NAME,
+    MAX_BUNDLE_BYTES,
+    MAX_PROFILE_BYTES,
+    cancer_required,
+    field_name,
+    profile_from_text,
+)
 from onconav.result import Citation, Result
 from onconav.schemas import profile_schema
 from onconav.search import SearchError, SearchResult, build_index
@@ -57,6 +65,7 @@ from onconav.web.problems import (
     FieldError,
     ProblemDetails,
     accepted_by,
+    constant_in,
     field_errors,
     jsonable,
     not_json,
@@ -285,6 +294,9 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         # /options/?... could send a person's answers to http://evil.example/options?...), and
         # was sent without the page's headers
         redirect_slashes=False,
+        # no ReDoc page: it loads its script from a CDN, and /docs (Swagger UI) is the one page
+        # documented as not held to "no CDN"
+        redoc_url=None,
     )
 
     error_pages: dict[int, Callable[[], Response]] = {}
@@ -323,7 +335,7 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
                 person = parse_profile(data, kb)
             except ProfileError as error:
                 status = 400 if any(p.field == "profile" for p in error.problems) else 422
-                return _refusal(status, error.problems)
+                return _refusal(status, [cancer_required(p) for p in error.problems])
             result = evaluate(person, kb)
             return Response(result.model_dump_json(), media_type="application/json")
 
@@ -352,7 +364,7 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
             return text
 
         def invalid(error: FhirError | ProfileError) -> Response:
-            return _refusal(422, error.problems)
+            return _refusal(422, [cancer_required(p) for p in error.problems])
 
         def answer() -> Response:
             try:
@@ -360,7 +372,7 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
             except FhirError as error:  # a key given twice
                 return invalid(error)
             except (ValueError, RecursionError) as error:
-                return not_json(error, "a FHIR Bundle needs a few dozen levels at most")
+                return not_json(error, FHIR_DEPTH)
             try:
                 reading = read_bundle(bundle, kb)
                 person = parse_profile(reading.data, kb)
@@ -378,17 +390,22 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         summary="Any drug, regimen, procedure, test, term or option, by any name or code",
         response_model=EntityOut,
         responses={404: {"description": "No entry has that name or code"},
-                   422: {"description": "A parameter is given (the route takes none)"}},
+                   422: {"description": "The name is empty or blank, or a parameter is given "
+                         "(the route takes none)"}},
     )  # fmt: skip
     async def explain(request: Request, name: str) -> EntityOut | Response:
         refused = _parameters_refused(request, (), "/api/v1/explain/{name}",
                                       "the name or code is the address's last part")  # fmt: skip
         if refused:
             return refused
+        if not name.strip():  # a blank name had been a 404 ("'' is not a name ...")
+            return _refusal(422, [Problem("name", name, ("a name or code",), GIVE_A_NAME)])
         found = kb.find(name)
         if not found:
             closest = kb.closest_names(name)
-            raise HTTPException(404, f"{name!r} is not a name or code onconav knows"
+            # the name quoted cut at 40 characters, as every message quotes a value (a name of
+            # 15,000 characters came back whole)
+            raise HTTPException(404, f"{cut(name)!r} is not a name or code onconav knows"
                                 + (f"; the closest: {', '.join(closest)}" if closest else ""))
         seen = kb_explain.view(kb, found[0])
         return EntityOut(
@@ -482,10 +499,12 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
 
 
 ERRORS = {
-    400: "The body is not a JSON object of fields, not UTF-8, or not valid JSON",
+    400: "The body is not a JSON object of fields, not UTF-8, or not valid JSON (NaN and "
+         "Infinity are not JSON)",
     413: "The body is larger than the limit",
     415: "The body is not application/json (a FHIR Bundle, application/fhir+json, goes to "
-         "/api/v1/options/fhir), or is sent with a Content-Encoding (none is accepted)",
+         "/api/v1/options/fhir), is sent in a charset other than UTF-8, or is sent with a "
+         "Content-Encoding (none is accepted)",
     422: "A field is not accepted, or a parameter is given (the route takes none): each error "
          "names the field and what is accepted",
 }  # fmt: skip
@@ -499,10 +518,11 @@ OPTION_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 FHIR_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"description": "The options, as `onconav options --fhir BUNDLE --format json`"},
-    400: {"description": "The body is not UTF-8 JSON"},
+    400: {"description": "The body is not UTF-8 JSON (NaN and Infinity are not JSON)"},
     413: {"description": "The body is larger than the limit"},
-    415: {"description": "The body is not application/fhir+json or application/json, or is "
-          "sent with a Content-Encoding (none is accepted)"},
+    415: {"description": "The body is not application/fhir+json or application/json, is sent "
+          "in a charset other than UTF-8, or is sent with a Content-Encoding (none is "
+          "accepted)"},
     422: {"description": "Not a FHIR Bundle, no cancer condition, a value not accepted, or a "
           "parameter given (the route takes none): each error names the field"},
 }
@@ -517,11 +537,22 @@ async def _json_body(request: Request, limit: int, what: str,
     or sent with a content coding (415), over the limit by its declared length or as soon as that
     much is read (413), not UTF-8 (400). A client that leaves while it is read raises
     ClientDisconnect (``RequestLog``)."""
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    kind, *parameters = request.headers.get("content-type", "").split(";")
+    kind = kind.strip().lower()
     if kind not in kinds:
         elsewhere = (" A FHIR Bundle (application/fhir+json) is read at /api/v1/options/fhir."
                      if kind == "application/fhir+json" else "")  # fmt: skip
         return problem(415, detail=f"Send {what} as {' or '.join(kinds)}.{elsewhere}")
+    charsets = [v.strip().strip('"') for k, _, v in (p.partition("=") for p in parameters)
+                if k.strip().lower() == "charset"]  # fmt: skip
+    if any(c.lower() not in ("utf-8", "utf8") for c in charsets):
+        # JSON is UTF-8 (RFC 8259 8.1): a body in another charset had been "not UTF-8 text",
+        # 400, as if the client had sent broken bytes rather than a kind the API does not read
+        return problem(415, detail=f"The body is sent as charset={cut(charsets[0])}; send "
+                       f"{what} as UTF-8 ({kinds[0]}; charset=utf-8, or no charset).",
+                       errors=[FieldError(field="Content-Type", value=cut(charsets[0]),
+                                          accepted=["charset=utf-8"], message="only UTF-8 is "
+                                          "accepted")])  # fmt: skip
     coding = request.headers.get("content-encoding", "identity").strip().lower()
     if coding != "identity":  # the bytes were read as if not compressed: "not UTF-8 text"
         return problem(415, detail=f"The body is sent with Content-Encoding: {cut(coding)}; no "
@@ -536,9 +567,20 @@ async def _json_body(request: Request, limit: int, what: str,
         if len(body) > limit:
             return _too_large(limit, what)
     try:
-        return body.decode("utf-8")
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
         return problem(400, detail="The request body is not UTF-8 text.")
+    if len(text) <= INLINE_PROFILE_CHARS:
+        constant = constant_in(text)
+    else:  # a large body in a worker thread, as it is read (a FHIR Bundle: up to 20 MB)
+        constant = await run_in_threadpool(constant_in, text)
+    if constant is not None:
+        message = f"{constant} is no JSON value (JSON has no NaN or Infinity)"
+        return problem(400, detail=f"The body is not valid JSON: {message}; send a number, or "
+                       "leave the field out.", errors=[FieldError(
+                           field="body", value=constant, accepted=["valid JSON"],
+                           message=message)])  # fmt: skip
+    return text
 
 
 def _parameters_refused(request: Request, known: tuple[str, ...], what: str,

@@ -16,7 +16,7 @@ from pydantic_core import PydanticSerializationError
 
 from onconav import words
 from onconav.profile import Problem
-from onconav.reading import why_not_json
+from onconav.reading import why_not_read
 
 PROBLEM = "application/problem+json"
 # RFC 9110's phrases where Python 3.11's HTTPStatus still has those of RFC 7231
@@ -66,13 +66,33 @@ def title_of(status: int) -> str:
 
 
 def not_json(error: ValueError | RecursionError, needs: str) -> Response:
-    """400 for a body JSON's reader refused, saying why: where the JSON breaks (line and
-    column), a value it cannot read (a number of more than 4,300 digits), or nesting deeper than
-    the reader goes (JSON all the same: "not JSON" sent callers looking for a typo; ``needs``
-    says how deep such a body goes, "a FHIR Bundle needs a few dozen levels at most")."""
-    if isinstance(error, RecursionError):
-        return problem(400, detail=f"The body is JSON nested too deeply to be read ({needs}).")
-    return problem(400, detail=f"The body {why_not_json(error)}.")
+    """400 for a body JSON's reader refused, saying why (``why_not_read``)."""
+    return problem(400, detail=f"The body {why_not_read(error, needs)}.")
+
+
+class _Constant(Exception):
+    """NaN, Infinity or -Infinity met by JSON's reader (``constant_in``)."""
+
+
+def constant_in(text: str) -> str | None:
+    """The first NaN, Infinity or -Infinity of a JSON text, outside its strings; None if there is
+    none or the text is not JSON (which the reader of the route then refuses). Python's JSON
+    reader takes them as numbers, so that ``{"stage": NaN}`` had been a 422 for a value null,
+    and a body no other JSON reader reads was read. The API's bodies are checked here as they are
+    read (``app._json_body``); the text is parsed only when it holds one of those words."""
+    if "NaN" not in text and "Infinity" not in text:
+        return None
+
+    def refuse(name: str) -> None:
+        raise _Constant(name)
+
+    try:
+        json.loads(text, parse_constant=refuse)
+    except _Constant as found:
+        return str(found)
+    except (ValueError, RecursionError):
+        return None
+    return None
 
 
 def parameters_refused(params: Sequence[tuple[str, str]], known: Sequence[str],
