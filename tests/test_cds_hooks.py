@@ -1577,6 +1577,10 @@ def test_bodies_that_cannot_be_read(client: Client) -> None:
                        headers={"authorization": f"Bearer {token(PATIENT_VIEW)}",
                                 "content-type": "application/json"})  # fmt: skip
     assert "nested too deeply" in problem_of(sent, 400)["detail"]
+    sent = client.post(PATIENT_VIEW, content=b'{"hook": NaN}',  # Python's reader took it
+                       headers={"authorization": f"Bearer {token(PATIENT_VIEW)}",
+                                "content-type": "application/json"})  # fmt: skip
+    assert "NaN is no JSON value" in problem_of(sent, 400)["detail"]
     sent = client.post(
         PATIENT_VIEW,
         content=b"[1]",

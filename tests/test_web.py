@@ -26,6 +26,7 @@ from pydantic import BaseModel
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from onconav.kb import load_kb
+from onconav.profile import ProfileError
 from onconav.web import Settings, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,8 +117,8 @@ def test_explain_kb_and_health(client: httpx.Client) -> None:
         (rb'{"\ud800": 1, "cancer": "rectum"}', "application/json", 422, "\\ud800"),
         (b'{"cancer": "rectum", "stage": "4", "stage": "3"}', "application/json", 422, "stage"),
         # NaN and Infinity are not JSON (Python's reader takes them: a 422 for a value null)
-        (b'{"cancer": "rectum", "stage": NaN}', "application/json", 400, "body"),
-        (b'{"cancer": "rectum", "stage": -Infinity}', "application/json", 400, "body"),
+        (b'{"cancer": "rectum", "stage": NaN}', "application/json", 400, "profile"),
+        (b'{"cancer": "rectum", "stage": -Infinity}', "application/json", 400, "profile"),
         # JSON is UTF-8: another charset is a kind the API does not read (it was 400)
         (b'{"cancer": "rectum"}', "application/json; charset=iso-8859-1", 415, "Content-Type"),
         ('{"cancer": "rectum"}'.encode("utf-16"), "application/json; charset=utf-16", 415,
@@ -1159,6 +1160,21 @@ def test_a_bundle_that_is_not_json_is_told_in_the_api_s_words(
     api = client.post("/api/v1/options/fhir", content=text,
                       headers={"content-type": "application/fhir+json"})
     assert (api.status_code, api.json()["detail"]) == (400, f"The body {why}.")
+
+
+def test_nan_is_refused_as_not_json_by_every_reader_of_json(client: httpx.Client) -> None:
+    """NaN and Infinity are refused where JSON is read (``reading``), so the profile, the FHIR
+    Bundle and the CDS Hooks call (tests/test_cds_hooks.py) alike: the FHIR route took them."""
+    from onconav.reading import json_and_repeats, profile_from_text
+
+    for path, body in (("/api/v1/options", b'{"cancer": "rectum", "stage": NaN}'),
+                       ("/api/v1/options/fhir", b'{"resourceType": "Bundle", "total": NaN}')):
+        response = client.post(path, content=body, headers={"content-type": "application/json"})
+        assert response.status_code == 400, (path, response.text)
+        assert "no JSON value" in response.json()["detail"], response.text
+    for read in (json_and_repeats, lambda t: profile_from_text(t, "p.json", json_only=True)):
+        with pytest.raises((ValueError, ProfileError)):
+            read('{"stage": NaN}')
 
 
 def test_words_of_nan_inside_text_are_words(client: httpx.Client) -> None:

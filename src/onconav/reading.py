@@ -61,7 +61,7 @@ def profile_from_text(raw: str, where: str, *, json_only: bool = False) -> dict[
         return made
 
     try:
-        data = json.loads(raw, object_pairs_hook=mapping)
+        data = json.loads(raw, object_pairs_hook=mapping, parse_constant=_no_constant)
     except RecursionError:  # the decoder's own guard, raised at once: far deeper than MAX_DEPTH
         raise _too_deep(where) from None
     except ValueError as error:  # not JSON: YAML, a superset, imported only when needed
@@ -76,12 +76,26 @@ def profile_from_text(raw: str, where: str, *, json_only: bool = False) -> dict[
     return data
 
 
+class NotAJsonValue(ValueError):
+    """NaN, Infinity or -Infinity, which Python's JSON reader takes as numbers and JSON has not
+    (RFC 8259 6): ``{"stage": NaN}`` had been read as a stage of no value (a 422 for a value
+    null), a body no other JSON reader reads."""
+
+
+def _no_constant(name: str) -> Any:
+    raise NotAJsonValue(f"{name} is no JSON value (JSON has no NaN or Infinity); send a number, "
+                        "or leave the field out")  # fmt: skip
+
+
 def why_not_json(error: ValueError) -> str:
     """Why text was not read as JSON, in words that follow the name of what was read: where the
-    JSON breaks (``is not valid JSON: Expecting value (line 1, column 9)``), or a value that
-    cannot be read (a number of more than 4,300 digits, which Python's reader refuses)."""
+    JSON breaks (``is not valid JSON: Expecting value (line 1, column 9)``), NaN or Infinity, or
+    a value that cannot be read (a number of more than 4,300 digits, which Python's reader
+    refuses)."""
     if isinstance(error, json.JSONDecodeError):
         return f"is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
+    if isinstance(error, NotAJsonValue):
+        return f"is not valid JSON: {error}"
     return f"holds a value that cannot be read ({str(error).split(':')[0]})"
 
 
@@ -89,8 +103,8 @@ def json_and_repeats(text: str | bytes) -> tuple[Any, list[Path]]:
     """JSON text parsed, and where each key given twice in one object is (the parser keeps the
     last and drops the others): an object's own first, then those inside it, in order. Found by
     walking the data with a list of what is left to see, not by recursion, so deep data (FHIR)
-    is fine. Text that is not JSON raises ``json.JSONDecodeError`` (``UnicodeDecodeError``,
-    ``RecursionError``)."""
+    is fine. Text that is not JSON raises ``json.JSONDecodeError`` or ``NotAJsonValue``
+    (``UnicodeDecodeError``, ``RecursionError``)."""
     # id of an object -> the object (kept alive, so that no later object takes its id once a
     # repeated key drops it) and the keys it was given again
     twice: dict[int, tuple[dict[str, Any], list[str]]] = {}
@@ -101,7 +115,7 @@ def json_and_repeats(text: str | bytes) -> tuple[Any, list[Path]]:
             twice[id(made)] = (made, _repeated([key for key, _ in pairs]))
         return made
 
-    data = json.loads(text, object_pairs_hook=mapping)
+    data = json.loads(text, object_pairs_hook=mapping, parse_constant=_no_constant)
     repeated: list[Path] = []
     waiting: list[tuple[object, Path]] = [(data, ())] if twice else []
     while waiting:

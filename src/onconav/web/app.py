@@ -65,7 +65,6 @@ from onconav.web.problems import (
     FieldError,
     ProblemDetails,
     accepted_by,
-    constant_in,
     field_errors,
     jsonable,
     not_json,
@@ -570,16 +569,6 @@ async def _json_body(request: Request, limit: int, what: str,
         text = body.decode("utf-8")
     except UnicodeDecodeError:
         return problem(400, detail="The request body is not UTF-8 text.")
-    if len(text) <= INLINE_PROFILE_CHARS:
-        constant = constant_in(text)
-    else:  # a large body in a worker thread, as it is read (a FHIR Bundle: up to 20 MB)
-        constant = await run_in_threadpool(constant_in, text)
-    if constant is not None:
-        message = f"{constant} is no JSON value (JSON has no NaN or Infinity)"
-        return problem(400, detail=f"The body is not valid JSON: {message}; send a number, or "
-                       "leave the field out.", errors=[FieldError(
-                           field="body", value=constant, accepted=["valid JSON"],
-                           message=message)])  # fmt: skip
     return text
 
 

@@ -70,31 +70,6 @@ def not_json(error: ValueError | RecursionError, needs: str) -> Response:
     return problem(400, detail=f"The body {why_not_read(error, needs)}.")
 
 
-class _Constant(Exception):
-    """NaN, Infinity or -Infinity met by JSON's reader (``constant_in``)."""
-
-
-def constant_in(text: str) -> str | None:
-    """The first NaN, Infinity or -Infinity of a JSON text, outside its strings; None if there is
-    none or the text is not JSON (which the reader of the route then refuses). Python's JSON
-    reader takes them as numbers, so that ``{"stage": NaN}`` had been a 422 for a value null,
-    and a body no other JSON reader reads was read. The API's bodies are checked here as they are
-    read (``app._json_body``); the text is parsed only when it holds one of those words."""
-    if "NaN" not in text and "Infinity" not in text:
-        return None
-
-    def refuse(name: str) -> None:
-        raise _Constant(name)
-
-    try:
-        json.loads(text, parse_constant=refuse)
-    except _Constant as found:
-        return str(found)
-    except (ValueError, RecursionError):
-        return None
-    return None
-
-
 def parameters_refused(params: Sequence[tuple[str, str]], known: Sequence[str],
                        what: str, instead: str = "") -> list[Problem]:  # fmt: skip
     """A problem for each name of a query string that is not one of ``known`` (named as given,
