@@ -579,6 +579,10 @@ def test_a_result_on_record_that_does_not_decide_is_not_called_missing(client: C
     assert ("- KRAS status of the cancer: the results on record disagree (KRAS mutation found, "
             "KRAS wild-type \\(no KRAS mutation\\); Observation/kras-2, Observation/kras-variant): "
             "check which is right") in card["detail"].splitlines()  # fmt: skip
+    # the notes name the fact in words, as the page does, not by the profile's field
+    notes = [line for line in card["detail"].splitlines() if line.startswith("- Note: ")]
+    assert any(line.startswith("- Note: KRAS: ") for line in notes), notes
+    assert not any("biomarkers." in line for line in notes), notes
     viewed = hook_call("patient-view", records.prefetch(_kras_disagreeing()))
     kras = [c for c in cards_of(post(client, PATIENT_VIEW, viewed)) if "KRAS" in c["summary"]]
     assert [c["summary"] for c in kras] == [

@@ -46,7 +46,7 @@ from onconav.cdshooks.models import SUMMARY_LIMIT, Card, Coding, Link, Source
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType, aim_words
 from onconav.kb.vocabulary import in_sentence
-from onconav.render import STATUS_WORDS, details, md_escape, source_words
+from onconav.render import STATUS_WORDS, details, md_escape, source_words, warning_words
 from onconav.result import (
     Citation,
     OptionResult,
@@ -492,7 +492,7 @@ def _read_lines(situation: Situation) -> list[str]:
     if situation.unused:
         lines.append(f"- {_count(situation.unused, 'resource')} read but not used")
     lines += situation.incomplete.lines()
-    lines += [f"- Note: {md_escape(warning)}" for warning in
+    lines += [f"- Note: {md_escape(warning_words(situation.result, warning))}" for warning in
               [*situation.warnings, *situation.result.warnings]]  # fmt: skip
     return lines
 
