@@ -1020,6 +1020,12 @@ def test_a_resource_type_the_fhir_server_does_not_support_is_said_not_a_412(
     (card,) = cards_of(post(client, ORDER_SELECT, hook_call("order-select", prefetch,
                                                             drafts=[CETUXIMAB], fhir=True)))
     assert "- Not read: MedicationStatement" in card["detail"]
+    # a drug that suits gets no card for it: the server holds no MedicationStatement, so nothing
+    # on record went unread (a review found "not every drug on record could be read" on every
+    # order such a server's users drafted)
+    oxaliplatin = records.draft_order("draft-oxaliplatin", "32592", "oxaliplatin")
+    assert cards_of(post(client, ORDER_SELECT, hook_call(
+        "order-select", prefetch, drafts=[oxaliplatin], fhir=True))) == []  # fmt: skip
     ehr.answer = lambda request: (
         httpx.Response(404, json={"resourceType": "OperationOutcome", "issue": [
             {"severity": "error", "code": "not-found"}]})

@@ -834,27 +834,61 @@ def test_what_the_person_cannot_have_is_not_suitable(kb) -> None:  # type: ignor
 DRUG_NAMES = sorted(d.id for d in shared_kb().data.drugs)
 
 
+@pytest.mark.parametrize(("field", "name", "said", "not_said"), [
+    ("prior_treatments", "chemo unknown", "give 'drug treatments not known'", ""),
+    ("prior_treatments", "pelvic radiation?", "leave out what is not",
+     "drug treatments not known"),  # the doubt is of radiation: no hint of drugs
+    ("progressed_on", "drug treatments not known", "among the treatments had",
+     "not a drug treatment"),  # it is no treatment at all
+])  # fmt: skip
+def test_a_refused_treatment_is_told_what_to_give(
+    kb: KnowledgeBase, field: str, name: str, said: str, not_said: str
+) -> None:
+    with pytest.raises(ProfileError) as caught:
+        parse_profile({"cancer": "rectum", field: [name]}, kb)
+    (problem,) = caught.value.problems
+    assert said in problem.message, problem.message
+    assert not not_said or not_said not in problem.message, problem.message
+
+
+@pytest.mark.parametrize(("cancer", "cannot", "named", "not_named"), [
+    ("rectum", "fluorouracil", {"capecitabine", "floxuridine"}, set()),
+    ("stomach", "fluorouracil", {"capecitabine"}, {"floxuridine"}),  # floxuridine: rectal only
+    ("cervix", "pembrolizumab", {"cemiplimab"}, {"nivolumab"}),  # nivolumab: stomach only
+    ("stomach", "nivolumab", {"pembrolizumab"}, {"cemiplimab"}),
+    ("lung", "fluorouracil", set(), {"capecitabine"}),  # no option for lung gives a drug by name
+])  # fmt: skip
+def test_a_drug_that_cannot_be_given_warns_of_its_kin_for_this_cancer(
+    kb: KnowledgeBase, cancer: str, cannot: str, named: set[str], not_named: set[str]
+) -> None:
+    """Capecitabine was offered without a word to a person who cannot have fluorouracil: the
+    result names the drugs of the same narrow kind that an option for this cancer gives, and no
+    other (a review found the warning naming drugs no option for the cancer gives)."""
+    result = evaluate(parse_profile({"cancer": cancer, "stage": "4", "cannot_have": [cannot]},
+                                    kb), kb)  # fmt: skip
+    said = " ".join(w for w in result.warnings if "of the same kind" in w)
+    assert all(kb.name_of(d) in said for d in named), result.warnings
+    assert not any(kb.name_of(d) in said for d in not_named), result.warnings
+    assert bool(said) == bool(named)
+
+
 @SETTINGS
 @given(cannot=st.lists(st.sampled_from(DRUG_NAMES), min_size=1, max_size=3, unique=True),
        cancer=st.sampled_from(["stomach", "rectum", "cervix", "lung"]))  # fmt: skip
-@example(cannot=["fluorouracil"], cancer="rectum")  # capecitabine was offered without a word
-def test_a_drug_that_cannot_be_given_warns_of_its_kin(cannot: list[str], cancer: str) -> None:
-    """A drug that cannot be given (fluorouracil, for a lack of the enzyme that breaks it down)
-    leaves the drugs of its narrow kind offered (capecitabine), but the result says that the
-    reason may hold for them too, naming each; nothing is said of a kind all of whose drugs are
-    listed, nor of a broad kind (chemotherapy)."""
+def test_a_drug_named_as_kin_is_given_by_an_option_in_the_answer(
+    cannot: list[str], cancer: str
+) -> None:
+    """Every drug the warning names is given by an option the answer holds, and is not among
+    those that cannot be had."""
     kb = shared_kb()
     result = evaluate(parse_profile({"cancer": cancer, "stage": "4", "cannot_have": cannot},
                                     kb), kb)  # fmt: skip
-    said = " ".join(w for w in result.warnings if "of the same kind" in w)
-    narrow = {c.id for c in kb.data.drug_classes if c.parent}
-    for drug in cannot:
-        for kind in set(kb.by_id[drug].classes) & narrow:  # type: ignore[union-attr]
-            for kin in kb.data.drugs:
-                if kind in kin.classes and kin.id not in cannot:
-                    assert kb.name_of(kin.id) in said, (drug, kin.id, result.warnings)
-    if not any(set(kb.by_id[d].classes) & narrow for d in cannot):  # type: ignore[union-attr]
-        assert not said, result.warnings
+    given = {kb.name_of(u) for o in result.options
+             for u in (*kb.by_id[o.id].uses, *kb.by_id[o.id].given_with)}  # type: ignore[union-attr]
+    for warning in (w for w in result.warnings if "of the same kind" in w):
+        kin = warning.split(" cannot be given, and ")[1].split(" of the same kind")[0]
+        for name in kin.removesuffix(" is").removesuffix(" are").replace(" and ", ", ").split(", "):
+            assert name in given and name not in {kb.name_of(c) for c in cannot}, warning
 
 
 def test_no_drug_treatment_had_means_none_stopped_working(kb) -> None:  # type: ignore[no-untyped-def]
@@ -871,7 +905,8 @@ def test_drug_treatments_not_known_never_rules_an_option_out(pair) -> None:  # t
     """A list of treatments had with "drug treatments not known" says nothing of drugs: no
     chemotherapy for spread cancer and nothing stopped working are not read from it (a cervical
     IVB record with only a hysterectomy made cemiplimab after chemotherapy not suitable), and
-    each option's status is the one of the same list without it, or needs_information."""
+    each option's status is the one of the same list without it, or needs_information (or not
+    chosen, for one who does not want cancer treatment)."""
     kb = shared_kb()
     partial, _ = pair
     closed = {**partial, "prior_treatments": partial.get("prior_treatments", [])}
@@ -884,8 +919,12 @@ def test_drug_treatments_not_known_never_rules_an_option_out(pair) -> None:  # t
     if "chemo_for_spread" not in partial and not drugs:
         assert facts.given["chemo_for_spread"] is not False, open_
     before = {o.id: o.status for o in evaluate(parse_profile(closed, kb), kb).options}
-    for option in evaluate(parse_profile(open_, kb), kb).options:
-        assert option.status in (before[option.id], Status.needs_information), (option.id, open_)
+    after = evaluate(parse_profile(open_, kb), kb)
+    for option in after.options:  # (or not chosen, by one who does not want it, undecided)
+        assert option.status in (before[option.id], Status.needs_information,
+                                 Status.declined), (option.id, open_)  # fmt: skip
+    # nor is a drug that stopped working beside it "never had" (a review found that warning)
+    assert not any("lists no drug treatment" in w for w in after.warnings), after.warnings
 
 
 def test_caveats_are_triggered_by_the_profile(kb) -> None:  # type: ignore[no-untyped-def]
@@ -1236,10 +1275,12 @@ def _stopped(kb: KnowledgeBase, given: str, stopped: set[str]) -> bool:
     drug of a drug regimen is (FOLFOX for 5-FU with leucovorin); neither of the last two for a
     regimen that is also something else (weekly cisplatin with radiation, a chemoradiation).
     A procedure that regimens count as (chemoradiation, a drug treatment too) counts when it is
-    named: one that stopped working is not given again."""
+    named, or a regimen that counts as it is (weekly cisplatin with radiation): one that stopped
+    working is not given again."""
     record = kb.by_id[given]
-    if any(given in r.counts_as for r in kb.data.regimens):
-        return given in stopped
+    counting = {r.id for r in kb.data.regimens if given in r.counts_as}
+    if counting:
+        return given in stopped or bool(counting & stopped)
     if kb.kind_of[given] == "drugs":
         return given in stopped or any(
             given in r.components for r in kb.data.regimens if r.id in stopped
@@ -1261,6 +1302,8 @@ def _stopped(kb: KnowledgeBase, given: str, stopped: set[str]) -> bool:
                "symptoms": []})  # 5-FU with leucovorin, all of it in FOLFOX
 @example(data={"cancer": "cervix", "stage": "4A", "progressed_on": ["chemoradiation"],
                "cannot_have": [], "symptoms": []})  # was offered again (a review, 2026-12-02)
+@example(data={"cancer": "cervix", "stage": "4A", "cannot_have": [], "symptoms": [],
+               "progressed_on": ["weekly cisplatin with radiation"]})  # the other was offered
 def test_what_stopped_working_counts_through_regimens_both_ways(data: dict[str, Any]) -> None:
     kb = shared_kb()
     profile = parse_profile(data, kb)

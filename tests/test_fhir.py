@@ -2056,6 +2056,9 @@ def _stage_text(text: str, code: str = "399588009") -> dict[str, Any]:
     # read as M1 until a review (2026-12-02)
     ("M1 status: negative", "399387003"), ("cM1 unlikely", "399387003"),
     ("M1: absent", "399387003"), ("stage IV unlikely", "399588009"),
+    ("Distant metastasis (M1): absent", "399387003"), ("M1 (absent)", "399387003"),
+    ("M1 - absent", "399387003"), ("M1, absent", "399387003"), ("M1; negative", "399387003"),
+    ("M1 status = negative", "399387003"),
 ])  # fmt: skip
 def test_a_stage_denied_or_doubted_in_words_is_not_read(
     kb: onconav.KnowledgeBase, text: str, code: str
@@ -2076,6 +2079,12 @@ def test_a_stage_denied_or_doubted_in_words_is_not_read(
     ("Stage IVB (no longer responding to treatment)", "399588009", "4"),
     ("not resectable; stage IV", "399588009", "4"), ("cM1, no bone spread", "399387003", "4"),
     ("Stage IV HER2 negative adenocarcinoma", "399588009", "4"),
+    # a result of another test beside the stage (a review found these read as denying it)
+    ("Stage IV HER2 status negative adenocarcinoma", "399588009", "4"),
+    ("Stage IV gastric adenocarcinoma HER2: negative", "399588009", "4"),
+    ("Stage IV KRAS status negative", "399588009", "4"), ("Stage IV PD-L1 is negative",
+                                                          "399588009", "4"),
+    ("Stage IV unlikely to be resectable", "399588009", "4"),
 ])  # fmt: skip
 def test_a_stage_in_plain_words_is_still_read(
     kb: onconav.KnowledgeBase, text: str, code: str, stage: str

@@ -252,7 +252,7 @@ CANCER_NAMES = [("stomach", "stomach cancer"), ("stomach", "gastric cancer"),
                 ("cervix", "cervical cancer"), ("cervix", "cancer of the cervix"),
                 # lay names (a review found them matching nothing)
                 ("rectum", "cancer of the back passage"),
-                ("cervix", "neck of the womb")]  # fmt: skip
+                ("cervix", "neck of the womb cancer")]  # fmt: skip
 
 
 @settings(max_examples=60, deadline=None,
@@ -295,7 +295,9 @@ def test_a_question_naming_one_cancer_finds_its_answers_first(index: Index) -> N
 @pytest.mark.parametrize("question", [
     "pain in my stomach", "rectal bleeding", "cervical spine", "chemo",
     "rectal cancer or cervical cancer", "stomach cancer that spread like colon cancer",
-    "advanced cancer"])  # fmt: skip
+    "advanced cancer",
+    # lay names of the body part, not the cancer (a review: they kept to rectal and cervical)
+    "itching in the back passage", "pain in the neck of the womb"])  # fmt: skip
 def test_a_question_naming_no_cancer_or_two_or_a_body_part_keeps_to_none(
     index: Index, question: str
 ) -> None:

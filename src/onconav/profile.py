@@ -784,6 +784,11 @@ def where_unsaid(kb: KnowledgeBase, field: str, ident: str) -> list[str]:
     return [ident]
 
 
+# Words of a drug treatment in a name written with doubt ("chemo unknown", "which drugs not
+# sure"): the answer for drug treatments not known is named in the hint
+DRUG_WORDS = re.compile(r"(?i)chemo|drug|immuno|targeted|medic|tablet|infusion")
+
+
 def _resolve(
     kb: KnowledgeBase, field: str, names: list[str], suggest: bool = True
 ) -> tuple[list[str], list[Problem]]:
@@ -814,7 +819,8 @@ def _resolve(
                 continue
             known_elsewhere = (field in ("progressed_on", "cannot_have") and not unsure
                                and not close and _lookup(kb, "prior_treatments", name) is not None)
-            if unsure and field == "prior_treatments":  # "chemo unknown": say so in its words
+            if unsure and field == "prior_treatments" and DRUG_WORDS.search(name):
+                # "chemo unknown": say so in the words the knowledge base takes
                 hint = ("list only what is there and known; leave out what is not or not sure, "
                         "and when which drug treatments were had is not known, give "
                         f"{kb.label(field, DRUGS_NOT_KNOWN)!r} with the rest")
@@ -822,6 +828,10 @@ def _resolve(
                 hint = "list only what is there and known; leave out what is not or not sure"
             elif close:
                 hint = f"did you mean {kb.label(field, close)}?"
+            elif known_elsewhere and DRUGS_NOT_KNOWN in (_lookup(kb, "prior_treatments", name)
+                                                         or ()):  # fmt: skip
+                hint = ("it says that which drug treatments were had is not known: give it "
+                        "among the treatments had (prior_treatments)")
             elif known_elsewhere and field == "progressed_on":  # surgery, pelvic radiation
                 hint = ("it is a treatment, but not a drug treatment, which is what this answer "
                         "is about: give the drugs or regimens that stopped working, and list it "
@@ -1139,7 +1149,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
             problems += missed
     if problems:
         raise ProfileError(problems)
-    warnings += _stopped_but_never_had(kb, given) + _kin_of_what_cannot_be_had(kb, given)
+    warnings += _stopped_but_never_had(kb, given) + _kin_of_what_cannot_be_had(kb, given, site)
     row = dict(given)
     told: dict[str, str] = {}
     for implied in kb.implied:
@@ -1198,12 +1208,13 @@ def _stage_notes(profile: Profile) -> list[str]:
 
 
 def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list[str]:
-    """A drug treatment that stopped working, but none listed among the treatments had."""
+    """A drug treatment that stopped working, but none listed among the treatments had (and the
+    list does not leave the drugs open: "drug treatments not known", a clinical trial)."""
     prior, stopped = row["prior_treatments"], row["progressed_on"]
     if isinstance(prior, frozenset) and isinstance(stopped, frozenset) and stopped:
         classes = set().union(*(kb.vocabulary.up("progressed_on", s) for s in stopped))
-        had = set().union(*(kb.vocabulary.up("prior_treatments", p) for p in prior))
-        if not had & DRUG_KINDS and classes & DRUG_KINDS:
+        had = set(prior).union(*(kb.vocabulary.up("prior_treatments", p) for p in prior))
+        if not had & (DRUG_KINDS | {"clinical-trial", DRUGS_NOT_KNOWN}) and classes & DRUG_KINDS:
             return [
                 "prior_treatments: lists no drug treatment, but one is said to have stopped "
                 "working; check what was had"
@@ -1211,12 +1222,12 @@ def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
     return []
 
 
-def _kin_of_what_cannot_be_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list[str]:
-    """A drug that cannot be given, and drugs of the same narrow kind that can as far as the
-    profile says (capecitabine beside fluorouracil, a fluoropyrimidine; pembrolizumab beside
-    nivolumab): the reason may hold for them too (a lack of the enzyme that breaks down
-    fluorouracil makes capecitabine as dangerous). Said, not decided: what cannot be had rules
-    out only what it names, and nothing would settle the question as an answer."""
+def _kin_of_what_cannot_be_had(kb: KnowledgeBase, row: dict[str, FactValue],
+                               site: str) -> list[str]:  # fmt: skip
+    """A drug that cannot be given, and drugs of the same narrow kind (a fluoropyrimidine, a
+    checkpoint inhibitor) that an option for this cancer gives and the profile does not rule
+    out: the reason may hold for them too, which the care team decides. Said, not decided: what
+    cannot be had rules out only what it names, and no answer would settle the question."""
     cannot = row["cannot_have"]
     if not isinstance(cannot, frozenset):
         return []
@@ -1225,7 +1236,8 @@ def _kin_of_what_cannot_be_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> 
     for drug in sorted(d for d in cannot if kb.kind_of.get(d) == "drugs"):
         for kind in (c for c in kb.by_id[drug].classes if c in narrow):  # type: ignore[union-attr]
             kin = sorted(kb.name_of(d.id) for d in kb.data.drugs
-                         if kind in d.classes and d.id not in cannot)  # fmt: skip
+                         if kind in d.classes and d.id not in cannot
+                         and any(site in o.cancers for o in kb.options_using(d.id)))  # fmt: skip
             if kin:
                 one = len(kin) == 1
                 names = " and ".join([", ".join(kin[:-1]), kin[-1]] if not one else kin)

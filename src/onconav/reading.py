@@ -64,6 +64,8 @@ def profile_from_text(raw: str, where: str, *, json_only: bool = False) -> dict[
         data = json.loads(raw, object_pairs_hook=mapping, parse_constant=_no_constant)
     except RecursionError:  # the decoder's own guard, raised at once: far deeper than MAX_DEPTH
         raise _too_deep(where) from None
+    except NotAJsonValue as error:  # JSON but for NaN: not read as YAML, where NaN is a word
+        raise _refused(f"{where} {why_not_json(error)}") from None
     except ValueError as error:  # not JSON: YAML, a superset, imported only when needed
         if json_only:
             raise _refused(f"{where} {why_not_json(error)}") from None

@@ -95,7 +95,8 @@ def _compact(text: str) -> str:
 
 
 _UNSURE_WORDS = (r"pending|awaited|awaiting|not (yet )?tested|not done|unknown|uncertain|"
-                 r"unclear|possible|possibly|probable|probably|suspected|query|likely|unlikely|maybe|"
+                 r"unclear|possible|possibly|probable|probably|suspected|query|likely|"
+                 r"unlikely(?!\s+to\b)|maybe|"
                  r"inconclusive|indeterminate|not sure|unsure|(not|cannot be|can't be|can not be) "
                  r"(excluded|ruled out)|not confirmed|unconfirmed|to be confirmed")  # fmt: skip
 UNSURE = re.compile(rf"\?|\b({_UNSURE_WORDS})\b")

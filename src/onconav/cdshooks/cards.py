@@ -95,9 +95,11 @@ class Incomplete:
     orders_unread: int = 0
 
     def drugs(self) -> bool:
-        """Whether the drugs had, stopped or not tolerated may be more than was read."""
-        return bool(self.orders_unread) or any(t.startswith("Medication")
-                                               for t in self.not_supported)  # fmt: skip
+        """Whether drugs on record could not be read (an order names a Medication not read), so
+        that those had, stopped or not tolerated may be more than was read. Not for a resource
+        type the server does not support: it holds none, and a card on every order would say
+        what is not so."""
+        return bool(self.orders_unread)
 
     def lines(self) -> list[str]:
         lines = []

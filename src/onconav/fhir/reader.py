@@ -1025,10 +1025,13 @@ def _other_cancer(builder: Builder, res: Res, cancer: CancerFound) -> bool:
 # out", "negative for distant metastasis"); those that say it is not sure are words.UNSURE. Read
 # in the clause that holds the stage only: "Stage IV, not resectable" is stage IV.
 DENIED = re.compile(r"(?i)\b(not|no|never|without|non|excluded|ruled out|rule out|r/o|"
-                    r"negative for|free of)\b"
-                    # a result that says what it follows is not there: "M1 status: negative",
-                    # "M1: absent" (not "HER2 negative", which says what the cancer is)
-                    r"|(:|\bstatus\b|\bis\b)\s*(negative|absent)\b")  # fmt: skip
+                    r"negative for|free of)\b")  # fmt: skip
+# A result written right after an M category that says it is not there, in any punctuation:
+# "M1 status: negative", "M1 (absent)", "M1 - absent", "M1 status = negative" (read as M1 until
+# a review; the clause rule did not see them, the result being past a separator). Only right
+# after it: "cM1, no bone spread" is M1, and "Stage IV HER2 status negative" a stage IV.
+M_DENIED_AFTER = re.compile(r"(?i)^[\s():;,=-]*(status\b)?[\s():;,=-]*"
+                            r"(negative|absent|not present|unlikely)\b")  # fmt: skip
 CLAUSE_END = re.compile(r"[,;()]|\s-\s")  # "Stage IV, ...", "Stage IVB (...)", "Stage IV - ..."
 # Words beside a stage that deny something else, never the stage: a kind of cancer cell ("Stage
 # IVB non-keratinizing squamous cell carcinoma") or that surgery cannot remove it ("Stage IV not
@@ -1052,11 +1055,13 @@ def _clause(text: str, at: int) -> str:
     return text[start:end].strip()
 
 
-def _denied_or_doubted(builder: Builder, res: Res, clause: str, text: str, what: str) -> bool:
+def _denied_or_doubted(builder: Builder, res: Res, clause: str, text: str, what: str,
+                       denied: bool = False) -> bool:  # fmt: skip
     """Whether the words of a stage's clause deny or doubt it ("not stage IV", "stage IV?",
-    "possible M1"): such words are never read as the stage they name (the record is listed
-    unused, saying why), as a profile's own words are refused (``words.stage``)."""
-    if _denies(clause) or words.UNSURE.search(clause.lower()):
+    "possible M1"), or ``denied`` (a result after it says so: ``M_DENIED_AFTER``): such words
+    are never read as the stage they name (the record is listed unused, saying why), as a
+    profile's own words are refused (``words.stage``)."""
+    if denied or _denies(clause) or words.UNSURE.search(clause.lower()):
         said = f"its words say the {what} is not so, or not sure: {text!r}"
         if res.type == "Condition":  # the cancer's own stage: the Condition itself is used
             builder.warnings.append(f"the stage of {res.ref} is not read: {said[4:]}")
@@ -1115,7 +1120,9 @@ def _m_value(builder: Builder, res: Res, concept: object) -> str | None:
         match = re.search(r"(?i)\b[cpy]{0,2}M([01])[a-d]?\b", text)
         if match is None:
             continue
-        if _denied_or_doubted(builder, res, _clause(text, match.start()), text, "M category"):
+        denied = M_DENIED_AFTER.match(text[match.end():]) is not None
+        if _denied_or_doubted(builder, res, _clause(text, match.start()), text, "M category",
+                              denied):  # fmt: skip
             continue
         builder.warnings.append(f"the M category of {res.ref} is read from its words: {text!r}")
         return "M" + match.group(1)

@@ -556,6 +556,12 @@ def _index(
         for part in parts:
             stopped[part] = (f"{name} contains {name_of(by_id, part)}, which has already stopped "
                              "working for you")  # fmt: skip
+        for counted in data.regimens:  # a chemoradiation that stopped working, named as its
+            # regimen (weekly cisplatin with radiation): chemoradiation stopped working
+            if ident in counted.counts_as:
+                stopped.setdefault(counted.id, f"{name_of(by_id, counted.id)}, a "
+                                   f"{name.lower()}, has already stopped working for "
+                                   "you")  # fmt: skip
         for other in data.regimens:  # another regimen stopped through a key drug they share;
             # not from one that is also something else (weekly cisplatin with radiation, a
             # chemoradiation, does not stop cisplatin and paclitaxel, nor the reverse)

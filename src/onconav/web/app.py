@@ -544,9 +544,10 @@ async def _json_body(request: Request, limit: int, what: str,
         return problem(415, detail=f"Send {what} as {' or '.join(kinds)}.{elsewhere}")
     charsets = [v.strip().strip('"') for k, _, v in (p.partition("=") for p in parameters)
                 if k.strip().lower() == "charset"]  # fmt: skip
-    if any(c.lower() not in ("utf-8", "utf8") for c in charsets):
+    if any(c.lower() not in ("utf-8", "utf8", "us-ascii", "ascii") for c in charsets):
         # JSON is UTF-8 (RFC 8259 8.1): a body in another charset had been "not UTF-8 text",
         # 400, as if the client had sent broken bytes rather than a kind the API does not read
+        # (ASCII, a part of UTF-8, is read)
         return problem(415, detail=f"The body is sent as charset={cut(charsets[0])}; send "
                        f"{what} as UTF-8 ({kinds[0]}; charset=utf-8, or no charset).",
                        errors=[FieldError(field="Content-Type", value=cut(charsets[0]),
