@@ -1048,6 +1048,26 @@ def test_a_drug_the_patient_cannot_have_is_a_warning(client: Client) -> None:
     assert "cannot have" in card["summary"]
 
 
+def test_a_drug_the_record_rules_out_is_a_warning_whatever_else_its_options_ask(
+    client: Client,
+) -> None:
+    """Fluorouracil drafted for a patient whose record says it was not tolerated got no card: the
+    rectal option of 5-FU or capecitabine with radiation still asked about something else, so
+    the drug's options were not all not suitable."""
+    resources = [
+        *records.SITUATIONS["rectal-stage4-kras-unknown"],
+        records.medication_request(
+            "fluorouracil-stopped", "4492", "Fluorouracil", "stopped", "not-tolerated"
+        ),
+    ]
+    fluorouracil = records.draft_order("draft-fluorouracil", "4492", "fluorouracil")
+    call = hook_call("order-select", records.prefetch(resources), drafts=[fluorouracil])
+    (card,) = cards_of(post(client, ORDER_SELECT, call))
+    assert card["indicator"] == "warning", card
+    assert card["summary"].startswith("Fluorouracil: not suitable here, the record says this "
+                                      "patient cannot have fluorouracil"), card["summary"]
+
+
 def test_a_drug_that_suits_gets_no_card(client: Client) -> None:
     assert order_select(client, "rectal-stage4-kras-mutated", IRINOTECAN) == []
     assert order_select(client, "rectal-stage4-kras-unknown", OXALIPLATIN) == []

@@ -18,6 +18,8 @@ Medication not read) is said with what was read.
 
 order-select, for each drafted drug onconav knows (by its code) that an option in scope gives:
 
+- the record rules the drug itself out (it cannot be had, or it stopped working): a warning,
+  whatever else the options that give it ask;
 - some option giving it is offered: no card, unless not every drug on record could be read
   (then an info card says so);
 - none is offered, and some need a test result not on record: an info card naming the test
@@ -260,7 +262,18 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card 
         return None
     drug = _capital(kb.name_of(draft.drug))
     key = f"drug:{draft.drug}"
-    if Status.offered in statuses:
+    # the drug itself ruled out by the record (it cannot be had, or it stopped working), whatever
+    # else the options that give it offer (fluorouracil drafted for one who cannot have it got no
+    # card: an option of 5-FU or capecitabine still asked about something else)
+    itself = [(o, r) for o in options for r in (*o.reasons, *o.choices_ruled_out)
+              if r.kind == "ruled_out" and r.given == draft.drug]  # fmt: skip
+    if itself:
+        first, reason = itself[0]
+        summary = f"{drug}: not suitable here, {_reason_words([reason], first, kb)}"
+        lines = [f"The record rules {md_escape(drug.lower())} out for this patient:", ""]
+        lines += [_status_line(o, kb) for o in options]
+        indicator = "warning"
+    elif Status.offered in statuses:
         if not situation.incomplete.drugs():
             return None
         # it suits what was read, but a drug it stopped working on may be among what was not
