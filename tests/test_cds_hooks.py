@@ -1066,6 +1066,17 @@ def test_a_drug_the_record_rules_out_is_a_warning_whatever_else_its_options_ask(
     assert card["indicator"] == "warning", card
     assert card["summary"].startswith("Fluorouracil: not suitable here, the record says this "
                                       "patient cannot have fluorouracil"), card["summary"]
+    # capecitabine, of the same kind, is not ruled out, but the card says the reason may hold
+    # (it got no card: an option of capecitabine is offered)
+    capecitabine = records.draft_order("draft-capecitabine", "194000", "capecitabine")
+    call = hook_call("order-select", records.prefetch(resources), drafts=[capecitabine])
+    (card,) = cards_of(post(client, ORDER_SELECT, call))
+    assert card["indicator"] == "warning", card
+    assert card["summary"] == ("Capecitabine: the record says this patient cannot have "
+                               "fluorouracil, of the same kind; the reason may hold for it too")
+    # and a drug of no kin of it, that suits, gets none
+    assert cards_of(post(client, ORDER_SELECT, hook_call(
+        "order-select", records.prefetch(resources), drafts=[IRINOTECAN]))) == []  # fmt: skip
 
 
 def test_a_drug_that_suits_gets_no_card(client: Client) -> None:

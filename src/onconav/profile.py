@@ -1222,6 +1222,15 @@ def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
     return []
 
 
+def kin_of(kb: KnowledgeBase, drug: str) -> dict[str, list[str]]:
+    """The other drugs of each narrow kind a drug is of (a drug class within a broader one:
+    fluorouracil's fluoropyrimidines, capecitabine and floxuridine), by kind."""
+    narrow = {c.id for c in kb.data.drug_classes if c.parent}
+    kinds = [c for c in getattr(kb.by_id.get(drug), "classes", []) if c in narrow]
+    return {kind: [d.id for d in kb.data.drugs if kind in d.classes and d.id != drug]
+            for kind in kinds}  # fmt: skip
+
+
 def _kin_of_what_cannot_be_had(kb: KnowledgeBase, row: dict[str, FactValue],
                                site: str) -> list[str]:  # fmt: skip
     """A drug that cannot be given, and drugs of the same narrow kind (a fluoropyrimidine, a
@@ -1231,13 +1240,11 @@ def _kin_of_what_cannot_be_had(kb: KnowledgeBase, row: dict[str, FactValue],
     cannot = row["cannot_have"]
     if not isinstance(cannot, frozenset):
         return []
-    narrow = {c.id for c in kb.data.drug_classes if c.parent}
     out = []
     for drug in sorted(d for d in cannot if kb.kind_of.get(d) == "drugs"):
-        for kind in (c for c in kb.by_id[drug].classes if c in narrow):  # type: ignore[union-attr]
-            kin = sorted(kb.name_of(d.id) for d in kb.data.drugs
-                         if kind in d.classes and d.id not in cannot
-                         and any(site in o.cancers for o in kb.options_using(d.id)))  # fmt: skip
+        for kind, kin_ids in kin_of(kb, drug).items():
+            kin = sorted(kb.name_of(d) for d in kin_ids if d not in cannot
+                         and any(site in o.cancers for o in kb.options_using(d)))  # fmt: skip
             if kin:
                 one = len(kin) == 1
                 names = " and ".join([", ".join(kin[:-1]), kin[-1]] if not one else kin)

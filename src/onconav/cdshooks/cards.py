@@ -19,7 +19,9 @@ Medication not read) is said with what was read.
 order-select, for each drafted drug onconav knows (by its code) that an option in scope gives:
 
 - the record rules the drug itself out (it cannot be had, or it stopped working): a warning,
-  whatever else the options that give it ask;
+  whatever else the options that give it ask; a drug of the same narrow kind cannot be had
+  (capecitabine beside fluorouracil) and an option giving it is offered or asks: a warning that
+  the reason may hold for it too;
 - some option giving it is offered: no card, unless not every drug on record could be read
   (then an info card says so);
 - none is offered, and some need a test result not on record: an info card naming the test
@@ -48,6 +50,7 @@ from onconav.cdshooks.models import SUMMARY_LIMIT, Card, Coding, Link, Source
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType, aim_words
 from onconav.kb.vocabulary import in_sentence
+from onconav.profile import kin_of
 from onconav.render import STATUS_WORDS, details, md_escape, source_words, warning_words
 from onconav.result import (
     Citation,
@@ -267,10 +270,24 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card 
     # card: an option of 5-FU or capecitabine still asked about something else)
     itself = [(o, r) for o in options for r in (*o.reasons, *o.choices_ruled_out)
               if r.kind == "ruled_out" and r.given == draft.drug]  # fmt: skip
+    # a drug of the same narrow kind that the patient cannot have (capecitabine, where
+    # fluorouracil cannot be): not ruled out, but the reason may hold for it too
+    barred = [kb.name_of(c) for c in result.profile.cannot_have or []
+              if any(draft.drug in kin for kin in kin_of(kb, c).values())]  # fmt: skip
     if itself:
         first, reason = itself[0]
         summary = f"{drug}: not suitable here, {_reason_words([reason], first, kb)}"
         lines = [f"The record rules {md_escape(drug.lower())} out for this patient:", ""]
+        lines += [_status_line(o, kb) for o in options]
+        indicator = "warning"
+    elif barred and statuses & {Status.offered, Status.needs_information}:
+        names = " and ".join(barred)
+        summary = (f"{drug}: the record says this patient cannot have {names}, of the same kind; "
+                   "the reason may hold for it too")
+        lines = [f"The record says this patient cannot have {md_escape(names)}, a drug of the "
+                 f"same kind as {md_escape(drug.lower())}. The reason may hold for it too: check "
+                 "it before ordering. (The sources do not say; the options are decided by what "
+                 "the record says of this drug itself.)", ""]  # fmt: skip
         lines += [_status_line(o, kb) for o in options]
         indicator = "warning"
     elif Status.offered in statuses:
