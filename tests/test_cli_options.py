@@ -1060,7 +1060,7 @@ RECTAL = str(ROOT / "examples" / "rectal-stage4-kras-wild-type.json")
     (("search", "lonsurf", "--cancer", "cervix", "--cancer", "rectum"),
      "--cancer: has more than one answer ('cervix', 'rectum'): choose one"),
     (("search", "lonsurf", "--limit", "1", "--limit", "3"),
-     "--limit: has more than one answer (1, 3): choose one"),
+     "--limit: has more than one answer ('1', '3'): choose one"),
     (("search", "lonsurf", "-f", "json", "--format", "text"),
      "--format: has more than one answer ('json', 'text'): choose one"),
     (("search", "lonsurf", "--sources", "/a", "--sources", "/b"),

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -97,11 +97,10 @@ def Table(*args: Any, **kwargs: Any) -> Any:
 
 
 out: Any = _LazyConsole()
-T = TypeVar("T")
 SOURCES_ENV = "ONCONAV_SOURCES"
 
 SourcesOption = Annotated[
-    list[Path] | None,
+    Path | None,
     typer.Option(
         "--sources",
         help=f"Directory with the source documents (default: ${SOURCES_ENV}).",
@@ -140,30 +139,20 @@ def _reading(option: str, name: object = None) -> Iterator[None]:
         raise UsageError(f"{option}: cannot read {where} ({error.strerror or error})") from None
 
 
-def _once(flag: str, values: list[T] | None) -> T | None:
-    """The value of an option that takes one (a list to typer, so that a repeat is seen), given
-    once, or again the same (``--limit 3 --limit 3``); two values are refused in the words of
-    ``_one_answer`` (the last one had silently won: ``--limit 1 --limit 3`` gave 3 hits)."""
-    answers = list(dict.fromkeys(values or []))
-    if len(answers) > 1:
-        raise _more_than_one(flag, [a if isinstance(a, int) else str(a) for a in answers])
-    return answers[0] if answers else None
-
-
 def _more_than_one(flag: str, answers: list[Any]) -> UsageError:
     return UsageError(f"{flag}: has more than one answer ({', '.join(map(repr, answers))}): "
                       "choose one")  # fmt: skip
 
 
-def _sources_named(values: list[Path] | None) -> str:
+def _sources_named(value: Path | None) -> str:
     """How the folder of the sources was given, for an error about it: the flag, or the
     environment variable when the flag was not typed (a bad $ONCONAV_SOURCES had been blamed on
     --sources, a flag nobody typed)."""
-    return "--sources" if values or not os.environ.get(SOURCES_ENV) else f"${SOURCES_ENV}"
+    return "--sources" if value or not os.environ.get(SOURCES_ENV) else f"${SOURCES_ENV}"
 
 
-def _sources_dir(values: list[Path] | None, required: bool = True) -> Path | None:
-    value = _once("--sources", values)
+def _sources_dir(given: Path | None, required: bool = True) -> Path | None:
+    value = given
     if value is None and os.environ.get(SOURCES_ENV):
         value = Path(os.environ[SOURCES_ENV])
     if value is None:
@@ -172,7 +161,7 @@ def _sources_dir(values: list[Path] | None, required: bool = True) -> Path | Non
                 f"--sources: give the directory of the source documents (or set ${SOURCES_ENV})"
             )
         return None
-    named = _sources_named(values)
+    named = _sources_named(given)
     with _reading(named, value):
         if not value.is_dir():
             raise UsageError(f"{named}: {value} is not a directory")
@@ -180,10 +169,10 @@ def _sources_dir(values: list[Path] | None, required: bool = True) -> Path | Non
 
 
 @contextmanager
-def _reading_sources(values: list[Path] | None) -> Iterator[None]:
+def _reading_sources(given: Path | None) -> Iterator[None]:
     """The source files read: one that cannot be (missing, not UTF-8 text, no permission) is
     one line naming how the folder was given (``_sources_named``)."""
-    named = _sources_named(values)
+    named = _sources_named(given)
     try:
         with _reading(named):
             yield
@@ -804,10 +793,10 @@ def options_command(
             show_default=False, metavar="",
         ),
     ] = None,
-    output_formats: Annotated[
-        list[Format] | None, typer.Option("--format", "-f", metavar="<text|json|markdown>",
-                                          help="text (default), json or markdown.")
-    ] = None,
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", metavar="<text|json|markdown>",
+                             help="text (default), json or markdown.", show_default=False)
+    ] = Format.text,
     brief: Annotated[
         bool,
         typer.Option(
@@ -823,7 +812,6 @@ def options_command(
     Give the situation as a profile file (see docs/profile.md) or with the flags; flags override
     the file. Anything not given is unknown, never assumed.
     """
-    output_format = _once("--format", output_formats) or Format.text
     if brief and output_format is not Format.text:
         raise UsageError("--brief: is a text view; use it without --format (the JSON and the "
                          "Markdown report hold every detail)")  # fmt: skip
@@ -1003,12 +991,12 @@ def report_command(
         typer.Option("--profile", "-p", metavar="<path>",
                      help="Profile file (JSON or YAML); - for standard input."),
     ],
-    out_files: Annotated[
-        list[Path], typer.Option("--out", "-o", metavar="<path>",
-                                 help="Where to write the report ('-': standard output).")
+    out_file: Annotated[
+        Path, typer.Option("--out", "-o", metavar="<path>",
+                           help="Where to write the report ('-': standard output).")
     ],
-    output_formats: Annotated[
-        list[ReportFormat] | None,
+    output_format: Annotated[
+        ReportFormat | None,
         typer.Option("--format", "-f", metavar="<pdf|html>", help="pdf or html (default: as "
                      "--out ends, .pdf or .html; pdf for -)."),
     ] = None,
@@ -1017,9 +1005,6 @@ def report_command(
     """A printable report of the options for a profile (PDF or HTML): the situation, every option
     with its status and reasons, the passages cited (with --sources), the questions to ask, and
     space for notes. The same content as the page's report."""
-    out_file = _once("--out", out_files)
-    assert out_file is not None  # a required option
-    output_format = _once("--format", output_formats)
     if len(profiles) > 1:  # refused before anything is read, in _read_profile's words
         _read_profile(profiles, flags_add=False)
     target = out_file.resolve() if str(out_file) != "-" else None
@@ -1389,18 +1374,20 @@ SEARCH_FIELDS = {"q": "QUERY", "limit": "--limit", "cancer": "--cancer"}
 def search_command(
     words_given: Annotated[list[str], typer.Argument(
         metavar="QUERY", help="A question or some words, in your own words (no quotes needed).")],
-    limits: Annotated[list[int] | None, typer.Option(
-        "--limit", metavar="<int>", help="How many hits at most (1-50; default 10).")] = None,
+    limit: Annotated[int, typer.Option(
+        "--limit", metavar="<int>", help="How many hits at most (1-50; default 10).",
+        show_default=False)] = 10,
     cancers: Annotated[
         list[str] | None,
         typer.Option("--cancer", metavar="<str>", help="Keep to one cancer: stomach, rectum or "
                      "cervix (its own sources and the general one); any other cancer keeps to "
                      "the general one."),
     ] = None,
-    output_formats: Annotated[
-        list[TextOrJson] | None,
-        typer.Option("--format", "-f", metavar="<text|json>", help="text (default) or json."),
-    ] = None,
+    output_format: Annotated[
+        TextOrJson,
+        typer.Option("--format", "-f", metavar="<text|json>", help="text (default) or json.",
+                     show_default=False),
+    ] = TextOrJson.text,
     sources: SourcesOption = None,
 ) -> None:
     """Search the sources' passages and the knowledge base in your own words: each hit with its
@@ -1408,9 +1395,6 @@ def search_command(
     from onconav.search import SearchError, build_index
 
     query = " ".join(words_given)  # search will I need a stoma bag: the words, unquoted
-    limit = _once("--limit", limits)
-    limit = 10 if limit is None else limit
-    output_format = _once("--format", output_formats) or TextOrJson.text
     if cancers and not all(name.strip() for name in cancers):  # it had meant no cancer
         raise UsageError("--cancer: is empty; give a cancer (stomach, rectum, cervix, ...), or "
                          "leave --cancer out to search every source")  # fmt: skip
@@ -1509,8 +1493,9 @@ class _Command(TyperCommand):
     over (click said "Got unexpected extra argument(s) (cancer)" of `onconav options --cancer
     rectal cancer`) are said to belong where they probably do (``_left_over``), and an option
     of one value given two (``serve --port 1 --port 2``, which click let the last win) is refused
-    in the words of ``_one_answer``. (The commands' own one-answer options are lists to typer and
-    are refused by ``_one_answer`` and ``_once``, which know when two spellings are one answer.)"""
+    in the words of ``_one_answer`` (the same words twice are one answer). The profile's
+    one-answer flags, where two words may be one answer (``--stage 4 --stage IV``), are lists to
+    typer, refused by ``_one_answer``, which reads them."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
         given = list(args)
