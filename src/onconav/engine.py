@@ -56,6 +56,7 @@ from onconav.result import (
     TestRef,
     Understood,
 )
+from onconav.words import and_list
 
 DISCLAIMER = (
     "This is information to discuss with your care team, not medical advice. Only your care team "
@@ -432,7 +433,7 @@ def why_not(
         if inner.listed and isinstance(held, frozenset) and held & inner.true:
             # only the places (or things) the person listed, not every one the test names
             label = in_sentence(kb.facts[inner.fact].label)
-            listed = " and ".join(kb.label(inner.fact, v) for v in sorted(held & inner.true))
+            listed = and_list(kb.label(inner.fact, v) for v in sorted(held & inner.true))
             text = f"it is not for {label}: {listed}, which you listed"
         elif inner.listed:
             text = f"it is not for {inner.text}, which you listed"

@@ -1222,15 +1222,6 @@ def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
     return []
 
 
-def kin_of(kb: KnowledgeBase, drug: str) -> dict[str, list[str]]:
-    """The other drugs of each narrow kind a drug is of (a drug class within a broader one:
-    fluorouracil's fluoropyrimidines, capecitabine and floxuridine), by kind."""
-    narrow = {c.id for c in kb.data.drug_classes if c.parent}
-    kinds = [c for c in getattr(kb.by_id.get(drug), "classes", []) if c in narrow]
-    return {kind: [d.id for d in kb.data.drugs if kind in d.classes and d.id != drug]
-            for kind in kinds}  # fmt: skip
-
-
 def _kin_of_what_cannot_be_had(kb: KnowledgeBase, row: dict[str, FactValue],
                                site: str) -> list[str]:  # fmt: skip
     """A drug that cannot be given, and drugs of the same narrow kind (a fluoropyrimidine, a
@@ -1242,12 +1233,12 @@ def _kin_of_what_cannot_be_had(kb: KnowledgeBase, row: dict[str, FactValue],
         return []
     out = []
     for drug in sorted(d for d in cannot if kb.kind_of.get(d) == "drugs"):
-        for kind, kin_ids in kin_of(kb, drug).items():
+        for kind, kin_ids in kb.kin_of(drug).items():
             kin = sorted(kb.name_of(d) for d in kin_ids if d not in cannot
                          and any(site in o.cancers for o in kb.options_using(d)))  # fmt: skip
             if kin:
                 one = len(kin) == 1
-                names = " and ".join([", ".join(kin[:-1]), kin[-1]] if not one else kin)
+                names = words.and_list(kin)
                 it = "it" if one else "them"
                 out.append(f"cannot_have: {kb.name_of(drug)} cannot be given, and {names} "
                            f"{'is' if one else 'are'} of the same kind ({kb.name_of(kind)}): "

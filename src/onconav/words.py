@@ -15,6 +15,7 @@ import ast
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -60,6 +61,12 @@ def short_quotes(message: str) -> str:
         return shown(cut(value))
 
     return QUOTED.sub(short, message)
+
+
+def and_list(names: Iterable[str]) -> str:
+    """Names as a sentence lists them: "a", "a and b", "a, b and c"."""
+    items = list(names)
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def listed(names: list[str], most: int = 5) -> str:

@@ -50,7 +50,6 @@ from onconav.cdshooks.models import SUMMARY_LIMIT, Card, Coding, Link, Source
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType, aim_words
 from onconav.kb.vocabulary import in_sentence
-from onconav.profile import kin_of
 from onconav.render import STATUS_WORDS, details, md_escape, source_words, warning_words
 from onconav.result import (
     Citation,
@@ -61,6 +60,7 @@ from onconav.result import (
     Status,
     TestRef,
 )
+from onconav.words import and_list
 
 __all__ = [
     "FACT_CARDS",
@@ -273,7 +273,7 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card 
     # a drug of the same narrow kind that the patient cannot have (capecitabine, where
     # fluorouracil cannot be): not ruled out, but the reason may hold for it too
     barred = [kb.name_of(c) for c in result.profile.cannot_have or []
-              if any(draft.drug in kin for kin in kin_of(kb, c).values())]  # fmt: skip
+              if any(draft.drug in kin for kin in kb.kin_of(c).values())]  # fmt: skip
     if itself:
         first, reason = itself[0]
         summary = f"{drug}: not suitable here, {_reason_words([reason], first, kb)}"
@@ -281,7 +281,7 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card 
         lines += [_status_line(o, kb) for o in options]
         indicator = "warning"
     elif barred and statuses & {Status.offered, Status.needs_information}:
-        names = " and ".join(barred)
+        names = and_list(barred)
         summary = (f"{drug}: the record says this patient cannot have {names}, of the same kind; "
                    "the reason may hold for it too")
         lines = [f"The record says this patient cannot have {md_escape(names)}, a drug of the "

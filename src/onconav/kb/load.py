@@ -222,6 +222,14 @@ class KnowledgeBase:
             hits += [h for h in found if h not in hits]
         return [self.by_id[h] for h in hits]
 
+    def kin_of(self, drug: str) -> dict[str, list[str]]:
+        """The other drugs of each narrow kind a drug is of (a drug class within a broader one:
+        fluorouracil's fluoropyrimidines, capecitabine and floxuridine), by kind."""
+        narrow = {c.id for c in self.data.drug_classes if c.parent}
+        kinds = [c for c in getattr(self.by_id.get(drug), "classes", []) if c in narrow]
+        return {kind: [d.id for d in self.data.drugs if kind in d.classes and d.id != drug]
+                for kind in kinds}  # fmt: skip
+
     def options_using(self, ident: str) -> list[Option]:
         """Options that give ``ident``: directly, through a regimen, as a companion, as a
         procedure that may be part of it, or (for a drug class) through a drug of that class."""

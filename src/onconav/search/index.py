@@ -49,6 +49,7 @@ from onconav.profile import Problem, ProfileError, close_name, parse_profile, re
 from onconav.result import SourceUsed
 from onconav.search import text as words_of
 from onconav.search.model import Cited, Hit, Match, Ref, SearchResult
+from onconav.words import and_list as _and
 from onconav.words import control_character, cut
 
 SYNONYM_WEIGHT = 0.9  # another name of the same thing counts a little less than the words given
@@ -597,12 +598,6 @@ def _spaced_name(cased: str, folded: str, spans: list[re.Match[str]], i: int) ->
     after = spans[i + 2].group() if i + 2 < len(spans) else ""
     return (rest.startswith("+") or after in STATUS
             or (after.isdigit() and rest.lstrip().removeprefix(after).startswith("+")))
-
-
-def _and(names: Iterable[str]) -> str:
-    """Names as a sentence lists them: "a", "a and b", "a, b and c"."""
-    items = list(names)
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def _narrower_below(ways: list[Way]) -> list[Way]:
