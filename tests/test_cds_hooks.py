@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import gzip
 import json
 import logging
 import os
@@ -1721,6 +1722,33 @@ def test_reading_a_record_does_not_hold_up_other_calls(
     found, made = asyncio.run(both())
     assert found.status_code == 200 and made.status_code == 200, made.text
     assert cards_of(made)
+
+
+@pytest.mark.parametrize(("content_type", "encoding", "said"), [
+    ("application/json; charset=iso-8859-1", None, "charset=iso-8859-1"),
+    ("application/json; charset=utf-16", None, "charset=utf-16"),
+    ("application/json", "gzip", "Content-Encoding: gzip"),
+    ("application/fhir+json", None, "Send the call as application/json."),
+])  # fmt: skip
+def test_a_call_in_another_charset_coding_or_type_is_415_as_the_api_says(
+    client: Client, content_type: str, encoding: str | None, said: str
+) -> None:
+    """The service reads a call's body as the API reads a profile (``web.body.body_text``): a
+    charset other than UTF-8, or a compressed body, was read as plain UTF-8 bytes ("not UTF-8
+    text", 400, or a gzip body as broken JSON); any ``+json`` type was read as the call."""
+    whole = hook_call("patient-view",
+                      records.prefetch(records.SITUATIONS["stomach-stage4-her2-unknown"]))
+    call = json.dumps(whole).encode()
+    headers = {"authorization": f"Bearer {token(PATIENT_VIEW)}", "content-type": content_type}
+    if encoding:
+        headers["content-encoding"] = encoding
+        call = gzip.compress(call)
+    assert said in problem_of(client.post(PATIENT_VIEW, content=call, headers=headers),
+                              415)["detail"]  # fmt: skip
+    sent = client.post(PATIENT_VIEW, content=json.dumps(whole),
+                       headers={"authorization": f"Bearer {token(PATIENT_VIEW)}",
+                                "content-type": "application/json; charset=US-ASCII"})
+    assert sent.status_code == 200, sent.text
 
 
 def test_a_body_over_the_limit_is_413(ehr: FakeEhr) -> None:

@@ -58,6 +58,7 @@ from onconav.result import Citation, Result
 from onconav.schemas import profile_schema
 from onconav.search import SearchError, SearchResult, build_index
 from onconav.search.index import LIMIT_MAX, MAX_QUERY_CHARS
+from onconav.web.body import body_text
 from onconav.web.cds_hooks import add_cds_hooks
 from onconav.web.page import SECURITY_HEADERS, add_page
 from onconav.web.problems import (
@@ -323,8 +324,8 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
                                       "send the profile's fields in the JSON body")  # fmt: skip
         if refused:
             return refused
-        text = await _json_body(request, settings.max_body_bytes, "the profile",
-                                ("application/json",))  # fmt: skip
+        text = await body_text(request, settings.max_body_bytes, "the profile",
+                               ("application/json",), FHIR_ELSEWHERE)  # fmt: skip
         if isinstance(text, Response):
             return text
 
@@ -358,7 +359,7 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
                                       "send the FHIR Bundle as the body")  # fmt: skip
         if refused:
             return refused
-        text = await _json_body(request, settings.max_bundle_bytes, "the FHIR Bundle", FHIR_KINDS)
+        text = await body_text(request, settings.max_bundle_bytes, "the FHIR Bundle", FHIR_KINDS)
         if isinstance(text, Response):
             return text
 
@@ -526,51 +527,11 @@ FHIR_RESPONSES: dict[int | str, dict[str, Any]] = {
           "parameter given (the route takes none): each error names the field"},
 }
 FHIR_KINDS = ("application/fhir+json", "application/json")
+# a FHIR Bundle sent to the profile's address is told where it is read
+FHIR_ELSEWHERE = {"application/fhir+json": " A FHIR Bundle (application/fhir+json) is read at "
+                  "/api/v1/options/fhir."}  # fmt: skip
 # Every route: a query string over Settings.max_query_bytes is refused before any route reads it
 TOO_LONG = {"description": "The query string is longer than the limit (8 KiB by default)"}
-
-
-async def _json_body(request: Request, limit: int, what: str,
-                     kinds: tuple[str, ...]) -> str | Response:  # fmt: skip
-    """The body as text, or the problem that refuses it: not one of the media types ``kinds``,
-    or sent with a content coding (415), over the limit by its declared length or as soon as that
-    much is read (413), not UTF-8 (400). A client that leaves while it is read raises
-    ClientDisconnect (``RequestLog``)."""
-    kind, *parameters = request.headers.get("content-type", "").split(";")
-    kind = kind.strip().lower()
-    if kind not in kinds:
-        elsewhere = (" A FHIR Bundle (application/fhir+json) is read at /api/v1/options/fhir."
-                     if kind == "application/fhir+json" else "")  # fmt: skip
-        return problem(415, detail=f"Send {what} as {' or '.join(kinds)}.{elsewhere}")
-    charsets = [v.strip().strip('"') for k, _, v in (p.partition("=") for p in parameters)
-                if k.strip().lower() == "charset"]  # fmt: skip
-    if any(c.lower() not in ("utf-8", "utf8", "us-ascii", "ascii") for c in charsets):
-        # JSON is UTF-8 (RFC 8259 8.1): a body in another charset had been "not UTF-8 text",
-        # 400, as if the client had sent broken bytes rather than a kind the API does not read
-        # (ASCII, a part of UTF-8, is read)
-        return problem(415, detail=f"The body is sent as charset={cut(charsets[0])}; send "
-                       f"{what} as UTF-8 ({kinds[0]}; charset=utf-8, or no charset).",
-                       errors=[FieldError(field="Content-Type", value=cut(charsets[0]),
-                                          accepted=["charset=utf-8"], message="only UTF-8 is "
-                                          "accepted")])  # fmt: skip
-    coding = request.headers.get("content-encoding", "identity").strip().lower()
-    if coding != "identity":  # the bytes were read as if not compressed: "not UTF-8 text"
-        return problem(415, detail=f"The body is sent with Content-Encoding: {cut(coding)}; no "
-                       "content coding is accepted: send it as it is.",
-                       headers={"Accept-Encoding": "identity"})  # fmt: skip
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        return _too_large(limit, what)
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return _too_large(limit, what)
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        return problem(400, detail="The request body is not UTF-8 text.")
-    return text
 
 
 def _parameters_refused(request: Request, known: tuple[str, ...], what: str,
@@ -605,12 +566,6 @@ def _wants_page(request: Request) -> bool:
     first = request.url.path.strip("/").split("/")[0].lower()  # "/API/v1", "/api" too
     return first not in ("api", "cds-services") and "text/html" in request.headers.get(
         "accept", "").lower()
-
-
-def _too_large(limit: int, what: str) -> Response:
-    # a sentence starts with ``what``: its first letter made a capital, the rest as it is
-    # ("The FHIR Bundle"; capitalize() made it "The fhir bundle")
-    return problem(413, detail=f"{what[0].upper()}{what[1:]} is larger than {limit} bytes.")
 
 
 def example_profiles() -> list[Path]:

@@ -63,6 +63,7 @@ from onconav.fhir import FhirError, drugs_of_medication, fhir_json, read_resourc
 from onconav.kb import KnowledgeBase
 from onconav.profile import Problem, ProfileError, at_most, parse_profile
 from onconav.reading import field_name
+from onconav.web.body import body_text
 from onconav.web.form import query_of
 from onconav.web.problems import FieldError, accepted_by, field_errors, not_json, problem
 
@@ -361,23 +362,11 @@ def answer(model: BaseModel) -> Response:
 
 async def read_json(request: Request, limit: int) -> Any:
     """The body as JSON, or the problem document that says why it cannot be read."""
-    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if kind != "application/json" and not kind.endswith("+json"):
-        return problem(415, "Send the call as application/json.")
-    declared = request.headers.get("content-length")
-    too_large = problem(413, f"The body is larger than {limit} bytes.")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        return too_large
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return too_large
+    text = await body_text(request, limit, "the call", ("application/json",))
+    if isinstance(text, Response):
+        return text
     try:
-        # decoded as UTF-8 here: JSON's reader would take UTF-16 and UTF-32 bytes as well
-        data = await run_in_threadpool(fhir_json, bytes(body).decode("utf-8"), "")
-    except UnicodeDecodeError:
-        return problem(400, "The body is not UTF-8 text.")
+        data = await run_in_threadpool(fhir_json, text, "")
     except FhirError as error:  # a key given twice: the parser would keep only the last
         errors = _errors(error.problems)
         detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
