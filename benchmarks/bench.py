@@ -123,7 +123,8 @@ def statuses_decide(kb: KnowledgeBase, people: list[Profile]) -> Statuses:
         facts = facts_of(profile, kb)
         for rules in kb.rules.values():
             if in_scope(rules.scope, facts.site, facts.row):
-                out.add((f"p{i}", rules.option, decide(rules, facts.row)[0].value))
+                out.add((f"p{i}", rules.option,
+                         decide(rules.at(facts.site), facts.row)[0].value))
     return out
 
 

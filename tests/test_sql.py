@@ -97,7 +97,7 @@ def python_statuses(
             statuses |= {(str(i), o.id, o.status.value) for o in evaluate(profile, kb).options}
         else:
             statuses |= {
-                (str(i), r.option, decide(r, facts.row)[0].value)
+                (str(i), r.option, decide(r.at(facts.site), facts.row)[0].value)
                 for r in kb.rules.values()
                 if in_scope(r.scope, facts.site, facts.row)
             }

@@ -18,6 +18,7 @@ from onconav.kb.rules import (
     DECLINES,
     NOT_COME_BACK,
     All,
+    Any,
     Expr,
     Not,
     RuledOut,
@@ -31,7 +32,9 @@ from onconav.logic import (
     Status,
     Truth,
     advanced,
+    any_of,
     decide,
+    declines,
     hit_truth,
     if_it_came_back,
     in_scope,
@@ -117,7 +120,12 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         ranked.append((_order(option, result, declined, position), result))
     options = [result for _, result in sorted(ranked, key=lambda pair: pair[0])]
 
-    own_source = any(facts.site in o.cancers for o in options_in_scope)
+    # the cancer has options of its own (the general options' "any" is no cancer of its own)
+    own_source = facts.site != "any" and any(facts.site in o.cancers for o in options_in_scope)
+    # whether the cancer's own sources leave this situation out: only for a cancer whose sources
+    # cover some situations (``Scope.uncovered``), FALSE for every other
+    outside = any_of(~truth(covers, facts.row) for o in options_in_scope
+                     for site, covers in kb.rules[o.id].scope.uncovered if site == facts.site)
     notes = [n for n in kb.data.notes if facts.site in n.cancers or "any" in n.cancers]
     cited = {c.source for o in options for c in o.citations}
     cited |= {s.source for n in notes for s in n.evidence}
@@ -129,9 +137,9 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         has_own_source=own_source,
         scope=_scope_words(
             facts.cancer_name,
-            own_source and facts.site != "any",  # not given: the general source's options
+            own_source,
             advanced(facts.row),
-            outside=any(not kb.rules[o.id].scope.holds(facts.site) for o in options_in_scope),
+            outside=outside,
             not_given=with_own_sources(kb) if facts.site == "any" else "",
         ),
         understood=_understood(kb, facts),
@@ -181,23 +189,31 @@ def missing_facts(rules: Rules, row: dict[str, FactValue], status: Status, condi
         undecided += [f for f in ("progressed_on", "cannot_have") if f in unsure - set(undecided)]
     if gate is Truth.UNKNOWN and "recurrence" not in undecided:
         undecided.append("recurrence")  # stage 1 to 3: whether it came back decides
+    if declines(rules, row) and relieves(rules, row) is Truth.UNKNOWN:
+        # not wanting cancer treatment: whether it is for a symptom they have decides
+        undecided += [f for f in undecided_facts(Any(rules.relief), row) if f not in undecided]
     return undecided
 
 
 def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionResult:
     """One option's status, reasons, missing facts, caveats and sources for a person."""
-    rules = kb.rules[option.id]
+    rules = kb.rules[option.id].at(facts.site)
     row = facts.row
     status, because, condition, out = decide(rules, row)
     hits = ruled_out_hits(rules, row)
     reasons: list[Reason] = []
     words: list[str] = []
     choices_ruled_out: list[Reason] = []
+    # what the person's answers remove: a choice among others, while others remain, is said as
+    # such; it rules the option out only when too few choices are left
+    alone = [h for h in hits if h.given not in rules.choices]
+    among = [h for h in hits if h.given in rules.choices]
+    if because == "ruled_out" and not alone:  # too few choices left
+        alone, among = among, []
+    choices_ruled_out = _ruled_out(among, row)
     if because == "ruled_out":
-        reasons = _ruled_out(hits, row)
+        reasons = _ruled_out(alone, row)
         words = [r.text for r in reasons]
-    else:  # choices the person's answers remove, while others remain
-        choices_ruled_out = _ruled_out([h for h in hits if h.given in rules.choices], row)
     if because == "not_advanced":
         text = NOT_ADVANCED_REASON
         reasons = [
@@ -253,7 +269,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
             for c, (_, when) in zip(option.caveats, rules.caveats, strict=True)
             if truth(when, row) is not Truth.FALSE  # shown when it holds or may hold
         ],
-        relieves_your_symptoms=relieves(rules, row),
+        relieves_your_symptoms=relieves(rules, row) is Truth.TRUE,
         citations=_citations(kb.evidence_of(option)),  # and the general options' it merges
     )
 
@@ -296,10 +312,11 @@ def _understood(kb: KnowledgeBase, facts: Facts) -> list[Understood]:
     return out
 
 
-def _scope_words(cancer_name: str, own_source: bool, gate: Truth, outside: bool = False,
-                 not_given: str = "") -> str:  # fmt: skip
-    """Which sources the options come from, in words. ``not_given``: the cancer's start is not
-    given, and these cancers have sources of their own."""
+def _scope_words(cancer_name: str, own_source: bool, gate: Truth,
+                 outside: Truth = Truth.FALSE, not_given: str = "") -> str:  # fmt: skip
+    """Which sources the options come from, in words. ``outside``: whether the cancer's own
+    sources leave the situation out; ``not_given``: the cancer's start is not given, and these
+    cancers have sources of their own."""
     if gate is Truth.FALSE:
         return (
             "The sources here are about stage 4 cancer and cancer that has come back after "
@@ -310,14 +327,18 @@ def _scope_words(cancer_name: str, own_source: bool, gate: Truth, outside: bool 
         f"The source about {cancer_name} does not describe this situation (it is about some "
         "stages only), so the options of the source about advanced cancer in general are shown "
         "beside its own. Ask your care team which of them fit."
+    ) if outside is Truth.TRUE else (
+        f"The source about {cancer_name} is about some stages only, and whether it describes "
+        "your situation depends on answers not given yet, so the options of the source about "
+        "advanced cancer in general are shown beside its own, each with what would decide it."
     )
     if gate is Truth.UNKNOWN:
         unknown = (
             "The sources here are about stage 4 cancer and cancer that has come back after "
             "treatment. Whether they apply to you depends on whether your cancer has come back."
         )
-        return f"{unknown} {beside}" if own_source and outside else unknown
-    if own_source and outside:
+        return f"{unknown} {beside}" if own_source and outside is not Truth.FALSE else unknown
+    if own_source and outside is not Truth.FALSE:
         return beside
     if own_source:
         return (

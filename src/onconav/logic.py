@@ -19,6 +19,7 @@ from onconav.kb.rules import (
     NOT_COME_BACK,
     STAGE_EARLIER,
     All,
+    Any,
     Expr,
     Implied,
     Not,
@@ -128,6 +129,7 @@ Because = Literal[
     "condition_unknown",
     "ruled_out_unknown",
     "advanced_unknown",
+    "declined_unknown",
     "otherwise",
 ]
 
@@ -146,6 +148,9 @@ STATUS_RULES: tuple[tuple[Status, Because], ...] = (
     (Status.needs_information, "ruled_out_unknown"),
     # stage 1 to 3, and not known whether it came back: that decides whether the sources apply
     (Status.needs_information, "advanced_unknown"),
+    # a treatment of the cancer, for a person who does not want cancer treatment, and not known
+    # whether it is for a symptom they have (the symptoms not given, or only broadly)
+    (Status.needs_information, "declined_unknown"),
     (Status.offered, "otherwise"),
 )
 
@@ -196,28 +201,37 @@ def if_it_came_back(facts: Facts) -> dict[str, FactValue]:
     return {**facts, "recurrence": "yes"}
 
 
-def relieves(rules: Rules, facts: Facts) -> bool:
-    """Whether the option is for a symptom the person has (one of its symptom tests is TRUE)."""
-    return any(leaf_truth(t, facts.get(t.fact)) is Truth.TRUE for t in rules.relief)
+def relieves(rules: Rules, facts: Facts) -> Truth:
+    """Whether the option is for a symptom the person has: TRUE when one of its symptom tests
+    is, UNKNOWN when one may be (the symptoms not given, or a broad one: "bleeding", from
+    where?), FALSE otherwise (and for an option for no symptom)."""
+    return any_of(leaf_truth(t, facts.get(t.fact)) for t in rules.relief)
+
+
+def declines(rules: Rules, facts: Facts) -> bool:
+    """Whether the option is a treatment of the cancer and the person does not want one."""
+    return rules.declinable and leaf_truth(
+        DECLINES, facts.get("wants_cancer_treatment")) is Truth.TRUE
 
 
 def decide(rules: Rules, facts: Facts) -> tuple[Status, Because, Truth, Truth]:
     """An option's status for a person in its scope, the line of ``STATUS_RULES`` that gave it,
-    the truth of its condition, and whether the person's own answers rule it out."""
+    the truth of its condition, and whether the person's own answers rule it out. ``rules`` are
+    the option's for the person's site (``Rules.at``)."""
     out = ruled_out(rules, facts)
     gate = advanced(facts)
     condition = truth(rules.when, facts)
+    relief = relieves(rules, facts)
     holds: dict[Because, bool] = {
         "ruled_out": out is Truth.TRUE,
         "not_advanced": gate is Truth.FALSE,
         "condition_false": condition is Truth.FALSE,
-        "declined": rules.declinable
-        and leaf_truth(DECLINES, facts.get("wants_cancer_treatment")) is Truth.TRUE
-        and not relieves(rules, facts),
+        "declined": declines(rules, facts) and relief is Truth.FALSE,
         "in_trials": rules.in_trials,
         "condition_unknown": condition is Truth.UNKNOWN,
         "ruled_out_unknown": out is Truth.UNKNOWN,
         "advanced_unknown": gate is Truth.UNKNOWN,
+        "declined_unknown": declines(rules, facts) and relief is Truth.UNKNOWN,
         "otherwise": True,
     }
     status, because = next((s, b) for s, b in STATUS_RULES if holds[b])
@@ -348,23 +362,31 @@ def to_sql(expr: Expr, leaf: Leaf = leaf_sql) -> str:
 
 
 def scope_sql(scope: Scope, leaf: Leaf = leaf_sql) -> str:
-    """The scope as a SQL boolean over the row's ``site`` and facts (never NULL)."""
+    """``Scope.holds`` as a SQL boolean over the row's ``site`` (never NULL): the rows of the
+    sites the option is for whatever the situation (those of ``Scope.uncovered`` are
+    ``uncovered_sql``'s)."""
     site = column("site")
     parts = [f"{site} IN ({_values(scope.sites)})"] if scope.sites else []
     if scope.everywhere:
         parts.append(f"{site} NOT IN ({_values(scope.not_for)})" if scope.not_for else "TRUE")
-    parts += [f"({site} = {quote(s)} AND {to_sql(covers, leaf)} IS FALSE)"
-              for s, covers in scope.uncovered]  # fmt: skip
     return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
 
 
+def uncovered_sql(site: str, covers: Expr, leaf: Leaf = leaf_sql) -> str:
+    """``in_scope`` for a site of ``Scope.uncovered`` as a SQL boolean (never NULL)."""
+    return f"({column('site')} = {quote(site)} AND {to_sql(covers, leaf)} IS NOT TRUE)"
+
+
 def in_scope(scope: Scope, site: str, facts: Facts) -> bool:
-    """Whether an option is for this person: for their site (``Scope.holds``), or, for an option
-    of the general source, because their own cancer's sources do not cover their situation
-    (cervical cancer that came back in the pelvis after an earlier stage)."""
+    """Whether an option is listed for this person: it is for their site (``Scope.holds``), or,
+    for an option of the general source, their own cancer's sources may not cover their
+    situation (cervical cancer that came back after an earlier stage, in the pelvis or where is
+    not said: ``Rules.at`` then asks what decides it). Unknown is not negative: only a situation
+    known to be covered leaves it out."""
     if scope.holds(site):
         return True
-    return any(s == site and truth(covers, facts) is Truth.FALSE for s, covers in scope.uncovered)
+    return any(s == site and truth(covers, facts) is not Truth.TRUE
+               for s, covers in scope.uncovered)  # fmt: skip
 
 
 def hit_sql(r: RuledOut, leaf: Leaf = leaf_sql) -> str:
@@ -392,9 +414,13 @@ def ruled_out_sql(rules: Rules, leaf: Leaf = leaf_sql) -> str:
 
 
 def relieves_sql(rules: Rules, leaf: Leaf = leaf_sql) -> str:
-    """``relieves`` as a SQL boolean (never NULL)."""
-    tests = [f"{leaf(t)} IS TRUE" for t in rules.relief]
-    return "(" + " OR ".join(tests) + ")" if tests else "FALSE"
+    """``relieves`` as a SQL boolean (NULL for UNKNOWN)."""
+    return to_sql(Any(rules.relief), leaf)
+
+
+def declines_sql(rules: Rules, leaf: Leaf = leaf_sql) -> str:
+    """``declines`` as a SQL boolean (never NULL)."""
+    return f"({leaf(DECLINES)} IS TRUE)" if rules.declinable else "FALSE"
 
 
 def advanced_sql(leaf: Leaf = leaf_sql) -> str:
@@ -429,12 +455,11 @@ def because_sql(rules: Rules, leaf: Leaf = leaf_sql) -> str:
         "ruled_out_unknown": f"{ruled_out} IS NULL",
         "not_advanced": f"{gate} IS FALSE",
         "condition_false": f"{when} IS FALSE",
-        "declined": f"{leaf(DECLINES)} IS TRUE AND NOT {relieves_sql(rules, leaf)}"
-        if rules.declinable
-        else "FALSE",
+        "declined": f"{declines_sql(rules, leaf)} AND {relieves_sql(rules, leaf)} IS FALSE",
         "in_trials": "TRUE" if rules.in_trials else "FALSE",
         "condition_unknown": f"{when} IS NULL",
         "advanced_unknown": f"{gate} IS NULL",
+        "declined_unknown": f"{declines_sql(rules, leaf)} AND {relieves_sql(rules, leaf)} IS NULL",
     }
     whens = " ".join(
         f"WHEN {tests[b]} THEN {quote(b)}" for _, b in STATUS_RULES if b != "otherwise"

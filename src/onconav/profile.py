@@ -1150,6 +1150,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     if problems:
         raise ProfileError(problems)
     warnings += _stopped_but_never_had(kb, given) + _kin_of_what_cannot_be_had(kb, given, site)
+    warnings += _answers_that_disagree(kb, given)
     row = dict(given)
     told: dict[str, str] = {}
     for implied in kb.implied:
@@ -1220,6 +1221,22 @@ def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
                 "working; check what was had"
             ]
     return []
+
+
+def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list[str]:
+    """Two answers that cannot both be right, each used as given (neither is known to be the
+    wrong one), with a warning to check them: how much the cancer has spread beside no spread;
+    a drug treatment of the cancer planned by a person who does not want one."""
+    out = []
+    if row["metastases"] == frozenset() and row["metastasis_extent"] is not None:
+        out.append("metastasis_extent: says how much the cancer has spread, but the places it "
+                   "has spread to are given as none; check which is right")  # fmt: skip
+    planned = row["planned"]
+    if row["wants_cancer_treatment"] is False and isinstance(planned, frozenset) and any(
+            kb.vocabulary.up("planned", p) & DRUG_KINDS for p in planned):  # fmt: skip
+        out.append("planned: a drug treatment of the cancer is planned, but treatment aimed at "
+                   "the cancer is not wanted; check which is right")  # fmt: skip
+    return out
 
 
 def _kin_of_what_cannot_be_had(kb: KnowledgeBase, row: dict[str, FactValue],

@@ -13,6 +13,7 @@ from onconav.kb.model import (
     aim_words,
 )
 from onconav.kb.provenance import Cited
+from onconav.kb.vocabulary import in_sentence
 from onconav.profile import MARKERS
 from onconav.result import (
     CaveatOut,
@@ -169,18 +170,12 @@ def _names(names: list[str], choices: list[str]) -> str:
     return ", ".join(fixed)
 
 
-def _in_sentence(name: str) -> str:
-    """A name as a word inside a sentence: "Chemotherapy" is "chemotherapy"; an abbreviation
-    (FOLFIRI, CAPOX) stays as written."""
-    return name[0].lower() + name[1:] if re.match(r"[A-Z][a-z]", name) else name
-
-
 def details(option: OptionResult) -> list[str]:
     lines = []
-    choices = [_in_sentence(n) for n in option.choices]
-    given = _names([_in_sentence(n) for n in option.uses], choices)
+    choices = [in_sentence(n) for n in option.choices]
+    given = _names([in_sentence(n) for n in option.uses], choices)
     if option.given_with:
-        given += " with " + _names([_in_sentence(n) for n in option.given_with], choices)
+        given += " with " + _names([in_sentence(n) for n in option.given_with], choices)
     first = next((n for n in option.uses if n not in option.choices), "")
     if given and first[:1].isupper():  # the first name as written: "Chemotherapy", "FOLFIRI"
         given = first[0] + given[1:]

@@ -10,7 +10,7 @@ status) are ``onconav.logic``'s."""
 from __future__ import annotations
 
 from onconav.kb import KnowledgeBase
-from onconav.kb.rules import Expr, Not, Rules, Test
+from onconav.kb.rules import Any, Expr, Not, Rules, Test
 from onconav.logic import (
     DUCKDB,
     STATUS_RULES,
@@ -20,6 +20,7 @@ from onconav.logic import (
     advanced_sql,
     because_sql,
     column,
+    declines_sql,
     hit_sql,
     if_it_came_back_sql,
     implied_sql,
@@ -29,6 +30,7 @@ from onconav.logic import (
     scope_sql,
     status_of_sql,
     to_sql,
+    uncovered_sql,
 )
 from onconav.profile import facts_table
 
@@ -91,6 +93,10 @@ def missing_sql(rules: Rules, leaf: Leaf, dialect: Dialect) -> str:
             unsure = f"({column('_ruled_out')} IS NULL AND {hit_sql(r, leaf)} IS NULL)"
             whens.setdefault(r.fact, []).append(unsure)
     whens.setdefault("recurrence", []).append(f"({advanced_sql(leaf)} IS NULL)")
+    relief: dict[str, list[str]] = {}  # not wanting cancer treatment: is it for a symptom?
+    _undecided_sql(Any(rules.relief), [], relief, leaf)
+    for f, c in relief.items():
+        whens.setdefault(f, []).append(f"({declines_sql(rules, leaf)} AND ({' OR '.join(c)}))")
     items = [f"CASE WHEN {' OR '.join(c)} THEN {quote(f)} END" for f, c in sorted(whens.items())]
     decided = f"{column('_because')} IN ({', '.join(quote(b) for b in DECIDED)})"
     return (f"CASE WHEN {decided} THEN {dialect.array([])} "
@@ -123,14 +129,19 @@ def results_sql(kb: KnowledgeBase, table: str = "facts",
     4. The result: per option, over ``decided_facts``."""
     leaf = Leaves(dialect)
     selects = []
-    for r in kb.rules.values():
+    # each option over the rows of the sites it is for, and over each site whose own sources
+    # cover only some situations, with its rules there (``Rules.at``)
+    plans = [(rules, scope_sql(rules.scope)) for rules in kb.rules.values()]
+    plans += [(rules.at(site), uncovered_sql(site, covers, leaf)) for rules in kb.rules.values()
+              for site, covers in rules.scope.uncovered]  # fmt: skip
+    for r, scope in plans:
         used: list[str] = []  # the option's tests: its query carries these columns only
         asked = _noting(leaf, used)
         condition, out = to_sql(r.when, asked), ruled_out_sql(r, asked)
         because, missing = because_sql(r, asked), missing_sql(r, asked, dialect)
         carried = ", ".join(["person_id", *used])
         inner = (f"SELECT {carried}, {condition} AS _condition, {out} AS _ruled_out "
-                 f"FROM decided_facts WHERE {scope_sql(r.scope, leaf)}")  # fmt: skip
+                 f"FROM decided_facts WHERE {scope}")  # fmt: skip
         decided = (f"SELECT {carried}, _condition, _ruled_out, {because} AS _because "
                    f"FROM ({inner})")  # fmt: skip
         selects.append(f"SELECT person_id AS patient_id, {quote(r.option)} AS option_id, "

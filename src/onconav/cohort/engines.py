@@ -44,8 +44,9 @@ def person_rows(patient_id: str, data: dict[str, object], kb: KnowledgeBase,
     """One person's rows of the result; raises ProfileError if the data cannot be read."""
     facts = facts_of(parse_profile(data, kb), kb)
     row = facts.row
-    for r in rules:
-        if in_scope(r.scope, facts.site, row):
+    for option in rules:
+        if in_scope(option.scope, facts.site, row):
+            r = option.at(facts.site)
             status, because, condition, out = decide(r, row)
             missing = missing_facts(r, row, status, condition, out)
             yield patient_id, r.option, status.value, because, sorted(missing)  # as SQL sorts

@@ -62,6 +62,7 @@ from onconav.kb.vocabulary import (
     ICD10,
     Vocabulary,
     fact_values,
+    in_sentence,
     normalise_name,
     parse_code,
     record_codes,
@@ -539,35 +540,38 @@ def _index(
     # one that stopped working is not given again, as a drug or a regimen is not
     drug_procedures = frozenset(p for r in data.regimens for p in r.counts_as)
 
+    def named(ident: str) -> str:  # every clause is within a sentence ("Not for this ...: ...")
+        return in_sentence(name_of(by_id, ident))
+
     def ruled_out_by(ident: str) -> list[RuledOut]:
         """What rules out something an option gives, with the words for each route."""
-        record, name = by_id[ident], name_of(by_id, ident)
+        record, name = by_id[ident], named(ident)
         parts = getattr(record, "components", [])
         cannot: dict[str, str] = {ident: f"it gives {name}, which you cannot have"}
         for part in (ident, *parts):
-            through = "" if part == ident else f", which contains {name_of(by_id, part)}"
+            through = "" if part == ident else f", which contains {named(part)}"
             cannot.setdefault(part, f"it gives {name}{through}, which you cannot have")
             for up in vocabulary.up("cannot_have", part):
                 # not the other regimens its drugs are in: one who cannot have FOLFOX may have
                 # FOLFIRI
                 if kind_of.get(up) != "regimens":
                     cannot.setdefault(up, f"it gives {name}{through}, a kind of "
-                                      f"{name_of(by_id, up)}, which you cannot have")  # fmt: skip
+                                      f"{named(up)}, which you cannot have")  # fmt: skip
         out = [RuledOut("cannot_have", ident, any_of("cannot_have", frozenset(cannot),
                         f"cannot have {name}"), tuple(cannot.items()))]  # fmt: skip
         if kind_of.get(ident) not in ("drugs", "regimens") and ident not in drug_procedures:
             return out
         stopped = {ident: f"{name} has already stopped working for you"}
         for regimen in containing.get(ident, []):
-            stopped[regimen] = (f"it gives {name}, part of {name_of(by_id, regimen)}, which has "
+            stopped[regimen] = (f"it gives {name}, part of {named(regimen)}, which has "
                                 "already stopped working for you")  # fmt: skip
         for part in parts:
-            stopped[part] = (f"{name} contains {name_of(by_id, part)}, which has already stopped "
+            stopped[part] = (f"{name} contains {named(part)}, which has already stopped "
                              "working for you")  # fmt: skip
         for counted in data.regimens:  # a chemoradiation that stopped working, named as its
             # regimen (weekly cisplatin with radiation): chemoradiation stopped working
             if ident in counted.counts_as:
-                stopped.setdefault(counted.id, f"{name_of(by_id, counted.id)}, a "
+                stopped.setdefault(counted.id, f"{named(counted.id)}, a "
                                    f"{name.lower()}, has already stopped working for "
                                    "you")  # fmt: skip
         for other in data.regimens:  # another regimen stopped through a key drug they share;
@@ -575,8 +579,8 @@ def _index(
             # chemoradiation, does not stop cisplatin and paclitaxel, nor the reverse)
             shared = [d for d in other.key_drugs if d in parts]
             if other.id != ident and shared and not getattr(record, "counts_as", []):
-                stopped.setdefault(other.id, f"{name} contains {name_of(by_id, shared[0])}, a "
-                                   f"key drug of {name_of(by_id, other.id)}, which has already "
+                stopped.setdefault(other.id, f"{name} contains {named(shared[0])}, a "
+                                   f"key drug of {named(other.id)}, which has already "
                                    "stopped working for you")  # fmt: skip
         for other in data.regimens:  # a regimen of nothing but another's drugs (5-FU with
             # leucovorin, of FOLFOX): that one stopping stops it, as it stops each drug alone;
@@ -584,7 +588,7 @@ def _index(
             if (other.id != ident and parts and set(parts) <= set(other.components)
                     and not getattr(record, "counts_as", [])):  # fmt: skip
                 stopped.setdefault(other.id, f"{name} gives only drugs of "
-                                   f"{name_of(by_id, other.id)}, which has already stopped "
+                                   f"{named(other.id)}, which has already stopped "
                                    "working for you")  # fmt: skip
         # what it is a kind of (chemotherapy, targeted therapy; chemoradiation, for a regimen
         # given with radiation): that one of these stopped working, not which, leaves it

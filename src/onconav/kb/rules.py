@@ -134,6 +134,18 @@ class Rules:
     merged: tuple[str, ...]  # general options that are the same treatment (their ``same_as``)
     trial: bool  # taking part in a clinical trial (modality clinical_trial)
 
+    def at(self, site: str) -> Rules:
+        """The option's rules for a person of this site. For a site whose own sources cover only
+        some situations (``Scope.uncovered``: a general option for cervical cancer), the
+        condition also asks that the person's situation is not one of them: not known whether it
+        is, the option asks what decides it, as for any condition (it had been left out, as if
+        covered)."""
+        covers = next((c for s, c in self.scope.uncovered if s == site), None)
+        if covers is None:
+            return self
+        own = [] if self.when == ALWAYS else [self.when]
+        return replace(self, when=All((*own, Not(covers))) if own else Not(covers))
+
     @property
     def standard(self) -> bool:
         """A standard option: a treatment of the cancer (``declinable``) that the sources
@@ -481,6 +493,8 @@ IMPLIED: tuple[Implied, ...] = (
         "chemotherapy was given). Not when chemoradiation was had: chemotherapy given with "
         "radiation is often for an earlier stage, and which chemotherapy was for spread is then "
         "not known.",
+        told="the chemotherapy you have had at stage 4B is taken as given for cancer that had "
+        "spread",
     ),
     Implied(
         "chemo_for_spread",
@@ -498,6 +512,8 @@ IMPLIED: tuple[Implied, ...] = (
         why="No chemotherapy had (prior_treatments is given without it, a clinical trial or "
         "drug treatments not known, and no drug treatment stopped working): none for spread "
         "cancer.",
+        told="the treatments you have had include no chemotherapy, so none was given for cancer "
+        "that had spread",
     ),
     Implied(
         "stage",
