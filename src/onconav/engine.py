@@ -18,11 +18,9 @@ from onconav.kb.rules import (
     DECLINES,
     NOT_COME_BACK,
     All,
-    Any,
     Expr,
     Not,
     RuledOut,
-    Rules,
     Test,
     tests_of,
 )
@@ -34,16 +32,15 @@ from onconav.logic import (
     advanced,
     any_of,
     decide,
-    declines,
-    hit_truth,
-    if_it_came_back,
     in_scope,
     leaf_truth,
+    missing_facts,
     relieves,
     ruled_out_hits,
     truth,
+    undecided_facts,
 )
-from onconav.profile import Facts, Profile, facts_of, with_own_sources
+from onconav.profile import MARKERS, Facts, Profile, facts_of, with_own_sources
 from onconav.result import (
     CaveatOut,
     Check,
@@ -166,35 +163,6 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
     )
 
 
-def missing_facts(rules: Rules, row: dict[str, FactValue], status: Status, condition: Truth,
-                  out: Truth) -> list[str]:  # fmt: skip
-    """The facts not known that would decide an option (none for one not suitable or not
-    chosen), in the order asked: the condition's undecided facts, then whether what it gives
-    stopped working or cannot be had, then, for stage 1 to 3, whether the cancer came back. The
-    one rule for every engine (the cohort's Python engine sorts them; ``sql.missing_sql`` is its
-    SQL, checked against this by the cohort's tests).
-
-    For stage 1 to 3 not known to have come back, the condition is read as if it came back
-    (``if_it_came_back``): had it not, the option would not be suitable whatever the other
-    facts, so a fact that decides the condition only for cancer that has not come back decides
-    nothing (phase I trials, for cancer that came back or after a drug stopped working, asked
-    which treatments stopped working)."""
-    if status in (Status.not_suitable, Status.declined):
-        return []
-    gate = advanced(row)
-    read = if_it_came_back(row) if gate is Truth.UNKNOWN else row
-    undecided = undecided_facts(rules.when, read) if condition is Truth.UNKNOWN else []
-    if out is Truth.UNKNOWN:  # what it gives may have stopped working
-        unsure = {r.fact for r in rules.ruled_out if hit_truth(r, row) is Truth.UNKNOWN}
-        undecided += [f for f in ("progressed_on", "cannot_have") if f in unsure - set(undecided)]
-    if gate is Truth.UNKNOWN and "recurrence" not in undecided:
-        undecided.append("recurrence")  # stage 1 to 3: whether it came back decides
-    if declines(rules, row) and relieves(rules, row) is Truth.UNKNOWN:
-        # not wanting cancer treatment: whether it is for a symptom they have decides
-        undecided += [f for f in undecided_facts(Any(rules.relief), row) if f not in undecided]
-    return undecided
-
-
 def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionResult:
     """One option's status, reasons, missing facts, caveats and sources for a person."""
     rules = kb.rules[option.id].at(facts.site)
@@ -290,7 +258,7 @@ def _order(option: Option, result: OptionResult, declined: bool, position: int) 
 
 
 # The profile's field for each fact whose name differs (the words as typed are kept by field).
-TYPED_KEY = {"her2": "biomarkers.her2", "kras": "biomarkers.kras"}
+TYPED_KEY = {marker: f"biomarkers.{marker}" for marker in MARKERS}
 
 
 def _understood(kb: KnowledgeBase, facts: Facts) -> list[Understood]:
@@ -507,25 +475,6 @@ def _false_facts(expr: Expr, row: dict[str, FactValue]) -> list[str]:
     if isinstance(expr, Not):
         return [t.fact for t in tests_of(expr.part) if truth(t, row) is Truth.TRUE]
     return [f for part in expr.parts for f in _false_facts(part, row)]
-
-
-def undecided_facts(expr: Expr, row: dict[str, FactValue]) -> list[str]:
-    """Facts whose tests in an UNKNOWN expression are themselves UNKNOWN: knowing them decides."""
-    out: dict[str, None] = {}
-
-    def walk(part: Expr) -> None:
-        if truth(part, row) is not Truth.UNKNOWN:
-            return
-        if isinstance(part, Test):
-            out.setdefault(part.fact, None)
-        elif isinstance(part, Not):
-            walk(part.part)
-        else:
-            for child in part.parts:
-                walk(child)
-
-    walk(expr)
-    return list(out)
 
 
 def _checks(expr: Expr, row: dict[str, FactValue], want: Truth) -> list[Check]:

@@ -197,7 +197,7 @@ def advanced(facts: Facts) -> Truth:
 def if_it_came_back(facts: Facts) -> dict[str, FactValue]:
     """The facts as if the cancer came back, the place not said: for stage 1 to 3 not known to
     have come back, an option applies only if it did, so its condition is read this way to know
-    which facts would still decide it (``engine.missing_facts``)."""
+    which facts would still decide it (``missing_facts``)."""
     return {**facts, "recurrence": "yes"}
 
 
@@ -236,6 +236,66 @@ def decide(rules: Rules, facts: Facts) -> tuple[Status, Because, Truth, Truth]:
     }
     status, because = next((s, b) for s, b in STATUS_RULES if holds[b])
     return status, because, condition, out
+
+
+def in_scope(scope: Scope, site: str, facts: Facts) -> bool:
+    """Whether an option is listed for this person: it is for their site (``Scope.holds``), or,
+    for an option of the general source, their own cancer's sources may not cover their
+    situation (cervical cancer that came back after an earlier stage, in the pelvis or where is
+    not said: ``Rules.at`` then asks what decides it). Unknown is not negative: only a situation
+    known to be covered leaves it out."""
+    if scope.holds(site):
+        return True
+    return any(s == site and truth(covers, facts) is not Truth.TRUE
+               for s, covers in scope.uncovered)  # fmt: skip
+
+
+def missing_facts(rules: Rules, row: dict[str, FactValue], status: Status, condition: Truth,
+                  out: Truth) -> list[str]:  # fmt: skip
+    """The facts not known that would decide an option (none for one not suitable or not
+    chosen), in the order asked: the condition's undecided facts, then whether what it gives
+    stopped working or cannot be had, then, for stage 1 to 3, whether the cancer came back. The
+    one rule for every engine (the cohort's Python engine sorts them; ``sql.missing_sql`` is its
+    SQL, checked against this by the cohort's tests).
+
+    For stage 1 to 3 not known to have come back, the condition is read as if it came back
+    (``if_it_came_back``): had it not, the option would not be suitable whatever the other
+    facts, so a fact that decides the condition only for cancer that has not come back decides
+    nothing (phase I trials, for cancer that came back or after a drug stopped working, asked
+    which treatments stopped working)."""
+    if status in (Status.not_suitable, Status.declined):
+        return []
+    gate = advanced(row)
+    read = if_it_came_back(row) if gate is Truth.UNKNOWN else row
+    undecided = undecided_facts(rules.when, read) if condition is Truth.UNKNOWN else []
+    if out is Truth.UNKNOWN:  # what it gives may have stopped working
+        unsure = {r.fact for r in rules.ruled_out if hit_truth(r, row) is Truth.UNKNOWN}
+        undecided += [f for f in ("progressed_on", "cannot_have") if f in unsure - set(undecided)]
+    if gate is Truth.UNKNOWN and "recurrence" not in undecided:
+        undecided.append("recurrence")  # stage 1 to 3: whether it came back decides
+    if declines(rules, row) and relieves(rules, row) is Truth.UNKNOWN:
+        # not wanting cancer treatment: whether it is for a symptom they have decides
+        undecided += [f for f in undecided_facts(Any(rules.relief), row) if f not in undecided]
+    return undecided
+
+
+def undecided_facts(expr: Expr, row: dict[str, FactValue]) -> list[str]:
+    """Facts whose tests in an UNKNOWN expression are themselves UNKNOWN: knowing them decides."""
+    out: dict[str, None] = {}
+
+    def walk(part: Expr) -> None:
+        if truth(part, row) is not Truth.UNKNOWN:
+            return
+        if isinstance(part, Test):
+            out.setdefault(part.fact, None)
+        elif isinstance(part, Not):
+            walk(part.part)
+        else:
+            for child in part.parts:
+                walk(child)
+
+    walk(expr)
+    return list(out)
 
 
 # SQL (DuckDB, and Spark SQL for `onconav cohort --engine spark`): one row of facts per person;
@@ -375,18 +435,6 @@ def scope_sql(scope: Scope, leaf: Leaf = leaf_sql) -> str:
 def uncovered_sql(site: str, covers: Expr, leaf: Leaf = leaf_sql) -> str:
     """``in_scope`` for a site of ``Scope.uncovered`` as a SQL boolean (never NULL)."""
     return f"({column('site')} = {quote(site)} AND {to_sql(covers, leaf)} IS NOT TRUE)"
-
-
-def in_scope(scope: Scope, site: str, facts: Facts) -> bool:
-    """Whether an option is listed for this person: it is for their site (``Scope.holds``), or,
-    for an option of the general source, their own cancer's sources may not cover their
-    situation (cervical cancer that came back after an earlier stage, in the pelvis or where is
-    not said: ``Rules.at`` then asks what decides it). Unknown is not negative: only a situation
-    known to be covered leaves it out."""
-    if scope.holds(site):
-        return True
-    return any(s == site and truth(covers, facts) is not Truth.TRUE
-               for s, covers in scope.uncovered)  # fmt: skip
 
 
 def hit_sql(r: RuledOut, leaf: Leaf = leaf_sql) -> str:

@@ -56,7 +56,7 @@ class Leaves:
 
 def _undecided_sql(expr: Expr, path: list[str], found: dict[str, list[str]], leaf: Leaf) -> None:
     """For each fact, when knowing it would decide ``expr``: every expression on the way from
-    the condition down to one of its tests is UNKNOWN (``engine.undecided_facts``)."""
+    the condition down to one of its tests is UNKNOWN (``logic.undecided_facts``)."""
     here = [*path, f"{to_sql(expr, leaf)} IS NULL"]
     if isinstance(expr, Test):
         found.setdefault(expr.fact, []).append("(" + " AND ".join(here) + ")")
@@ -73,7 +73,7 @@ DECIDED = tuple(b for s, b in STATUS_RULES if s in (Status.not_suitable, Status.
 def missing_sql(rules: Rules, leaf: Leaf, dialect: Dialect) -> str:
     """The facts not known that would decide the option, as ``engine.evaluate_option`` lists
     them (sorted), as a SQL list over a row with ``_condition``, ``_ruled_out`` and ``_because``
-    (the python engine's is ``cohort.engines.missing_facts``)."""
+    (``logic.missing_facts`` in Python)."""
     found: dict[str, list[str]] = {}
     _undecided_sql(rules.when, [], found, leaf)
     came_back: dict[str, list[str]] = {}  # stage 1 to 3 not known to have come back
@@ -88,10 +88,9 @@ def missing_sql(rules: Rules, leaf: Leaf, dialect: Dialect) -> str:
             whens[f].append(f"({gate} IS NOT NULL AND {unknown} AND ({' OR '.join(c)}))")
         for f, c in came_back.items():
             whens[f].append(f"({gate} IS NULL AND {unknown} AND ({' OR '.join(c)}))")
-    for r in rules.ruled_out:
-        if r.fact in ("progressed_on", "cannot_have"):
-            unsure = f"({column('_ruled_out')} IS NULL AND {hit_sql(r, leaf)} IS NULL)"
-            whens.setdefault(r.fact, []).append(unsure)
+    for r in rules.ruled_out:  # what it gives may have stopped working
+        unsure = f"({column('_ruled_out')} IS NULL AND {hit_sql(r, leaf)} IS NULL)"
+        whens.setdefault(r.fact, []).append(unsure)
     whens.setdefault("recurrence", []).append(f"({advanced_sql(leaf)} IS NULL)")
     relief: dict[str, list[str]] = {}  # not wanting cancer treatment: is it for a symptom?
     _undecided_sql(Any(rules.relief), [], relief, leaf)

@@ -15,13 +15,13 @@ import duckdb
 
 from onconav.cohort.reasons import reason
 from onconav.cohort.table import EMPTY_ROW, as_given, id_problem, watched
-from onconav.engine import missing_facts
 from onconav.kb import KnowledgeBase
 from onconav.kb.rules import Rules
 from onconav.logic import (
     column,
     decide,
     in_scope,
+    missing_facts,
     quote,
 )
 from onconav.profile import MARKERS, Problem, ProfileError, facts_of, parse_profile
