@@ -174,6 +174,25 @@ def test_eases_is_refused_on_a_treatment_of_the_cancer(tmp_path: Path) -> None:
         load_kb(root)
 
 
+def test_choices_are_of_one_list(tmp_path: Path) -> None:
+    """The choices of an option are among what it uses, or among what it is given with, not
+    some of each: the page names them "one of A or B" where that list is named (one in each
+    list read "one of  or capecitabine")."""
+    root = copy_data(tmp_path)
+
+    def split_choices(doc: dict) -> None:  # type: ignore[type-arg]
+        for option in doc.get("options", []):
+            if option["id"] == "rectum-chemoradiation":
+                option["uses"] = [*option["uses"], "fluorouracil"]
+                option["given_with"] = [g for g in option["given_with"] if g != "fluorouracil"]
+
+    for path in data_files(root):
+        if "rectum-chemoradiation" in path.read_text(encoding="utf-8"):
+            edit(path, split_choices)
+    with pytest.raises(KBError, match=r"rectum-chemoradiation\]\.choices: two or more"):
+        load_kb(root)
+
+
 def test_two_operators_in_one_test_are_rejected(tmp_path: Path) -> None:
     root = copy_data(tmp_path)
     when = {"fact": "her2", "eq": "positive", "in": ["negative"]}

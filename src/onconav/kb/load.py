@@ -454,10 +454,11 @@ def build(data: KBData) -> KnowledgeBase:
         if option.eases and declinable(option):  # eases would keep it from being declined
             problems.append(f"{where}.eases: only for care that does not treat the cancer "
                             "(a treatment is for a symptom by its condition)")  # fmt: skip
-        if option.choices and (
-            len(option.choices) < 2 or not set(option.choices) <= {*option.uses, *option.given_with}
-        ):
-            problems.append(f"{where}.choices: two or more of the ids in uses and given_with")
+        if option.choices and (len(option.choices) < 2 or not (
+                set(option.choices) <= set(option.uses)
+                or set(option.choices) <= set(option.given_with))):  # fmt: skip
+            # (in one list: a page names them "one of A or B" where that list is named)
+            problems.append(f"{where}.choices: two or more of the ids of uses, or of given_with")
         if option.choices_min > max(1, len(option.choices)):
             problems.append(f"{where}.choices_min: more than there are choices")
         if (option.modality is Modality.clinical_trial) != (option.intent == [Intent.learn]):
