@@ -33,7 +33,8 @@ from onconav.kb.rules import (
 FactValue = str | bool | frozenset[str] | None
 """A fact's value in a person's row: a value id, yes/no, a set of value ids, or None (unknown)."""
 
-Facts = Mapping[str, FactValue]
+Row = Mapping[str, FactValue]
+"""A person's facts, one value each (``profile.Facts.row``): what the rules are read over."""
 
 
 class Truth(Enum):
@@ -101,15 +102,15 @@ def leaf_truth(test: Test, value: FactValue) -> Truth:
     return Truth.TRUE if 1 <= len(counted) <= test.limit else Truth.FALSE
 
 
-def truth(expr: Expr, facts: Facts) -> Truth:
+def truth(expr: Expr, row: Row) -> Truth:
     """The truth of an expression for a person's facts."""
     if isinstance(expr, Test):
-        return leaf_truth(expr, facts.get(expr.fact))
+        return leaf_truth(expr, row.get(expr.fact))
     if isinstance(expr, Not):
-        return ~truth(expr.part, facts)
+        return ~truth(expr.part, row)
     if isinstance(expr, All):
-        return all_of(truth(part, facts) for part in expr.parts)
-    return any_of(truth(part, facts) for part in expr.parts)
+        return all_of(truth(part, row) for part in expr.parts)
+    return any_of(truth(part, row) for part in expr.parts)
 
 
 class Status(StrEnum):
@@ -155,24 +156,24 @@ STATUS_RULES: tuple[tuple[Status, Because], ...] = (
 )
 
 
-def hit_truth(r: RuledOut, facts: Facts) -> Truth:
+def hit_truth(r: RuledOut, row: Row) -> Truth:
     """Whether the person's answer rules out what the option gives: a fact not given rules
     nothing out (FALSE, not UNKNOWN: nobody is asked every treatment they cannot have)."""
-    value = facts.get(r.fact)
+    value = row.get(r.fact)
     return Truth.FALSE if value is None else leaf_truth(r.test, value)
 
 
-def ruled_out_hits(rules: Rules, facts: Facts) -> list[RuledOut]:
+def ruled_out_hits(rules: Rules, row: Row) -> list[RuledOut]:
     """What the person's answers rule out of what the option gives (TRUE only)."""
-    return [r for r in rules.ruled_out if hit_truth(r, facts) is Truth.TRUE]
+    return [r for r in rules.ruled_out if hit_truth(r, row) is Truth.TRUE]
 
 
-def ruled_out(rules: Rules, facts: Facts) -> Truth:
+def ruled_out(rules: Rules, row: Row) -> Truth:
     """Whether the person's own answers rule the option out: something it gives that is not one
     choice among others is hit, or every choice is (Kleene OR and AND over the hits)."""
     by_given: dict[str, list[Truth]] = {}
     for r in rules.ruled_out:
-        by_given.setdefault(r.given, []).append(hit_truth(r, facts))
+        by_given.setdefault(r.given, []).append(hit_truth(r, row))
     hit = {given: any_of(truths) for given, truths in by_given.items()}
     parts = [t for given, t in hit.items() if given not in rules.choices]
     if rules.choices:  # too few choices left: surely (TRUE), or perhaps (UNKNOWN)
@@ -185,60 +186,60 @@ def ruled_out(rules: Rules, facts: Facts) -> Truth:
     return any_of(parts)
 
 
-def advanced(facts: Facts) -> Truth:
+def advanced(row: Row) -> Truth:
     """Whether the sources apply: FALSE for stage 1 to 3 that has not come back, UNKNOWN for
     stage 1 to 3 when it is not known whether it came back, TRUE otherwise (a stage not known is
     taken as advanced, the premise of the sources)."""
-    if leaf_truth(STAGE_EARLIER, facts.get("stage")) is not Truth.TRUE:
+    if leaf_truth(STAGE_EARLIER, row.get("stage")) is not Truth.TRUE:
         return Truth.TRUE
-    return ~leaf_truth(NOT_COME_BACK, facts.get("recurrence"))
+    return ~leaf_truth(NOT_COME_BACK, row.get("recurrence"))
 
 
-def if_it_came_back(facts: Facts) -> dict[str, FactValue]:
+def if_it_came_back(row: Row) -> dict[str, FactValue]:
     """The facts as if the cancer came back, the place not said: for stage 1 to 3 not known to
     have come back, an option applies only if it did, so its condition is read this way to know
     which facts would still decide it (``missing_facts``)."""
-    return {**facts, "recurrence": "yes"}
+    return {**row, "recurrence": "yes"}
 
 
-def relieves(rules: Rules, facts: Facts) -> Truth:
+def relieves(rules: Rules, row: Row) -> Truth:
     """Whether the option is for a symptom the person has: TRUE when one of its symptom tests
     is, UNKNOWN when one may be (the symptoms not given, or a broad one: "bleeding", from
     where?), FALSE otherwise (and for an option for no symptom)."""
-    return any_of(leaf_truth(t, facts.get(t.fact)) for t in rules.relief)
+    return any_of(leaf_truth(t, row.get(t.fact)) for t in rules.relief)
 
 
-def declines(rules: Rules, facts: Facts) -> bool:
+def declines(rules: Rules, row: Row) -> bool:
     """Whether the option is a treatment of the cancer and the person does not want one."""
     return rules.declinable and leaf_truth(
-        DECLINES, facts.get("wants_cancer_treatment")) is Truth.TRUE
+        DECLINES, row.get("wants_cancer_treatment")) is Truth.TRUE
 
 
-def decide(rules: Rules, facts: Facts) -> tuple[Status, Because, Truth, Truth]:
+def decide(rules: Rules, row: Row) -> tuple[Status, Because, Truth, Truth]:
     """An option's status for a person in its scope, the line of ``STATUS_RULES`` that gave it,
     the truth of its condition, and whether the person's own answers rule it out. ``rules`` are
     the option's for the person's site (``Rules.at``)."""
-    out = ruled_out(rules, facts)
-    gate = advanced(facts)
-    condition = truth(rules.when, facts)
-    relief = relieves(rules, facts)
+    out = ruled_out(rules, row)
+    gate = advanced(row)
+    condition = truth(rules.when, row)
+    relief = relieves(rules, row)
     holds: dict[Because, bool] = {
         "ruled_out": out is Truth.TRUE,
         "not_advanced": gate is Truth.FALSE,
         "condition_false": condition is Truth.FALSE,
-        "declined": declines(rules, facts) and relief is Truth.FALSE,
+        "declined": declines(rules, row) and relief is Truth.FALSE,
         "in_trials": rules.in_trials,
         "condition_unknown": condition is Truth.UNKNOWN,
         "ruled_out_unknown": out is Truth.UNKNOWN,
         "advanced_unknown": gate is Truth.UNKNOWN,
-        "declined_unknown": declines(rules, facts) and relief is Truth.UNKNOWN,
+        "declined_unknown": declines(rules, row) and relief is Truth.UNKNOWN,
         "otherwise": True,
     }
     status, because = next((s, b) for s, b in STATUS_RULES if holds[b])
     return status, because, condition, out
 
 
-def in_scope(scope: Scope, site: str, facts: Facts) -> bool:
+def in_scope(scope: Scope, site: str, row: Row) -> bool:
     """Whether an option is listed for this person: it is for their site (``Scope.holds``), or,
     for an option of the general source, their own cancer's sources may not cover their
     situation (cervical cancer that came back after an earlier stage, in the pelvis or where is
@@ -246,7 +247,7 @@ def in_scope(scope: Scope, site: str, facts: Facts) -> bool:
     known to be covered leaves it out."""
     if scope.holds(site):
         return True
-    return any(s == site and truth(covers, facts) is not Truth.TRUE
+    return any(s == site and truth(covers, row) is not Truth.TRUE
                for s, covers in scope.uncovered)  # fmt: skip
 
 
