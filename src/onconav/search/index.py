@@ -24,7 +24,11 @@ passage that an option cites counts ``OPTION_BOOST`` times; kept to one cancer, 
 its own sources ``OWN_BOOST`` times. Passages that overlap a better one of the same source by half
 are left out, the entries citing them named on the better one. In a question, two words joined by
 a hyphen that spell a one-word name are that name ("HER-2" is "HER2"), and two apart written as
-the name ("HER 2", "her 2 positive"). A word no document has is named in a notice.
+the name ("HER 2", "her 2 positive"). A word no document has is named in a notice. A weak word
+(``text.WEAK``: "long", "put", "instead") adds to the score of a document another word matches,
+but a document only weak words match is no hit; with no hit, no slip of the keys and no other
+cancer's sources that match, a notice says the sources do not seem to cover the question. A short
+abbreviation ("HAI") is suggested only for a word written in capitals.
 """
 
 from __future__ import annotations
@@ -72,6 +76,13 @@ NEGATED = frozenset({"don", "doesn", "didn", "won"})  # "don't": "don" and "t"
 # ("rectal bleeding", "black stools" and "throwing up blood" for bleeding from the stomach or
 # bowel; "spine" for bone): ``_names``
 PLACES = frozenset({"symptoms", "sites"})
+# A name of at most this many letters and digits, written in capitals, is a short abbreviation
+# ("HAI", "LAR", "GOO", "KRAS"): suggested only for a word written in capitals (``_slip``)
+SHORT_ABBREVIATION = 4
+# Said when nothing matches, no word is a slip of the keys for a name, and no other cancer's
+# sources match: "how long do I have" (only weak words), "will I lose my hair"
+NOT_COVERED = ("The sources here do not seem to cover this: they describe treatments for "
+               "advanced cancer and what each is for. Ask your care team about it.")
 NAMED_KINDS = ("cancers", "drug_classes", "drugs", "regimens", "procedures", "tests", "symptoms",
                "sites", "glossary")  # fmt: skip
 
@@ -135,6 +146,7 @@ class Index:
     passage_terms: Mapping[tuple[str, int, int], frozenset[str]]  # a cited passage's terms
     synonyms: bool = True
     boost: bool = True  # OPTION_BOOST and OWN_BOOST (plain BM25: neither)
+    abbreviations: frozenset[str] = frozenset()  # the short ones among known_names (``_slip``)
 
     # ----------------------------------------------------------------------------------------
 
@@ -190,6 +202,12 @@ class Index:
                     i += n
                     break
         return out
+
+    def weak(self, concept: Concept) -> bool:
+        """Whether a concept is weak words alone (``text.WEAK``: "long", "put", "instead"), no
+        name of an entry. It adds to the score of a document another concept matches, but a
+        document only weak concepts match is no hit."""
+        return concept.terms not in self.names and set(concept.terms) <= words_of.WEAK_TERMS
 
     def _term_scores(self, term: str) -> np.ndarray:
         ident = self.vocab.get(term)
@@ -286,12 +304,15 @@ class Index:
         outside = self._outside(allowed) if allowed is not None else None
         only_elsewhere: list[tuple[str, list[str]]] = []
         unmatched: list[str] = []  # words no document has, said when the others find hits
+        content = np.zeros(len(self.docs), dtype=bool)  # matched by a word that is not weak
         for concept in concepts:
             ways = self._score(concept, cache)
             if allowed is not None and outside is not None:
                 ways = self._supported(concept, ways, allowed, outside, cache)
             best = np.max(np.stack([s for _, s in ways]), axis=0)
             total += best
+            if not self.weak(concept):
+                content |= best > 0
             scored.append((concept, ways))
             if not best.any():
                 unmatched.append(concept.words)
@@ -300,6 +321,8 @@ class Index:
                 if seen and not any(d.sources & allowed for d in seen):
                     cancers = {self.kb.sources[s].cancer for d in seen for s in d.sources}
                     only_elsewhere.append((concept.words, sorted(cancers - {"any"})))
+        if self.synonyms:  # a document only weak words match is no hit (plain BM25: it is)
+            total = np.where(content, total, np.float32(0))
         total = total * self.boosts * self._own(site)
         order = np.lexsort((self._elsewhere(concepts), -total))  # best first; ties: see there
         taken: list[int] = []
@@ -333,7 +356,10 @@ class Index:
                            f"for the other words; the sources on "
                            f"{_and(self.kb.name_of(c) for c in named_in)} name it.")  # fmt: skip
         if hits and unmatched and suggest:
-            notices.extend(self._unmatched(unmatched, site))
+            notices.extend(self._unmatched(unmatched, site, _in_capitals(query)))
+        suggestions = self.suggest(query, cancer=site) if suggest and not hits else []
+        if suggest and not hits and not suggestions and not elsewhere:
+            notices.append(NOT_COVERED)
         cited = {c.source for hit in hits for c in hit.citations}
         return SearchResult(
             query=query,
@@ -344,7 +370,7 @@ class Index:
             hits=hits,
             sources=[SourceUsed(id=s.id, title=s.title, publisher=s.publisher, dated=s.dated)
                      for s in self.kb.data.sources if s.id in cited],
-            suggestions=self.suggest(query, cancer=site) if suggest and not hits else [],
+            suggestions=suggestions,
             knowledge_version=self.kb.version,
             disclaimer=DISCLAIMER,
         )
@@ -372,15 +398,17 @@ class Index:
             out.append((name, kept))
         return out
 
-    def _unmatched(self, said: list[str], site: str | None) -> list[str]:
+    def _unmatched(self, said: list[str], site: str | None,
+                   capitals: frozenset[str] = frozenset()) -> list[str]:  # fmt: skip
         """A notice naming the words of a question that no passage or entry has, when the other
         words find hits, with a known name each may be a slip of the keys for (as ``suggest``
-        finds them): "cervicle cancer treatment" showed hits for "cancer treatment" alone, and
-        said nothing of "cervicle" (did you mean "cervical"?)."""
-        known = {name: name for name in self.known_names}
+        finds them; ``capitals``: the question's words written in capitals): "cervicle cancer
+        treatment" showed hits for "cancer treatment" alone, and said nothing of "cervicle" (did
+        you mean "cervical"?)."""
         guesses = {}
         for words in said:
-            close = close_name(words, known) if words not in known else None
+            close = (self._slip(words, set(words.split()) <= capitals)
+                     if words not in self.known_names else None)  # fmt: skip
             if close is not None and self._finds(close, site):
                 guesses[words] = close
         quoted = _and(f"“{w}”" for w in said)
@@ -562,17 +590,27 @@ class Index:
         a slip of the keys for, as a profile reads a misspelt name (``profile.close_name``: about as
         long, the same first letter, only slips of single letters: "lonsruf" is lonsurf, but
         hysterectomy is no gastrectomy and "ascites" no "cites"), each one a search kept to the
-        cancer finds something for. Never a word of the passages alone."""
-        known = {name: name for name in self.known_names}
+        cancer finds something for. Never a word of the passages alone, nor a short
+        abbreviation for a word not written in capitals (``_slip``: "hair" is not HAI)."""
         asked = words_of.fold(" ".join(query.split()))
+        capitals = _in_capitals(query)
         out: list[str] = []
         for word in [asked, *words_of.WORD.findall(asked)]:
-            if word in words_of.STOP or word in known:
+            if word in words_of.STOP or word in self.known_names:
                 continue
-            close = close_name(word, known)
+            close = self._slip(word, set(words_of.WORD.findall(word)) <= capitals)
             if close is not None and close not in out and self._finds(close, cancer):
                 out.append(close)
         return out[:n]
+
+    def _slip(self, word: str, in_capitals: bool) -> str | None:
+        """The known name a word (folded) may be a slip of the keys for, as a profile reads a
+        misspelt name (``profile.close_name``), but not a short abbreviation (written in
+        capitals, at most ``SHORT_ABBREVIATION`` letters and digits) unless the word was written
+        in capitals too: one letter more or other than "HAI", "LAR" or "GOO" is most often an
+        ordinary word ("hair", "liar", "good"), and "hair loss" was asked if it meant HAI."""
+        names = self.known_names if in_capitals else self.known_names - self.abbreviations
+        return close_name(word, {name: name for name in names})
 
     def _finds(self, words: str, cancer: str | None = None) -> bool:
         """Whether a search for these words, kept to the same cancer, would find something (a
@@ -590,14 +628,28 @@ def _spaced_name(cased: str, folded: str, spans: list[re.Match[str]], i: int) ->
     capitals: "what is HER 2", "HER 2"; not "HER 2 SONS"), or a result follows ("her 2
     positive", "her 2 status", "her 2+", "her 2 3+"). Not "her 2 sons": "her" is a common word,
     and "2" any 2."""
-    first = cased[spans[i].start() : spans[i].end()]
-    rest_of_it = cased[: spans[i].start()] + cased[spans[i].end() :]
-    if len(first) > 1 and first.isupper() and not rest_of_it.isupper():
+    if _written_in_capitals(cased, spans[i]):
         return True
     rest = folded[spans[i + 1].end() :]
     after = spans[i + 2].group() if i + 2 < len(spans) else ""
     return (rest.startswith("+") or after in STATUS
             or (after.isdigit() and rest.lstrip().removeprefix(after).startswith("+")))
+
+
+def _written_in_capitals(cased: str, span: re.Match[str]) -> bool:
+    """Whether a word of a question (``span``, in ``cased``: the question folded but in its own
+    case) is written in capitals, two letters or more, and the rest of the question is not all
+    in capitals ("what is HER 2", "HER 2", "what is HAI"; not "HER 2 SONS", "HAIR LOSS")."""
+    word = cased[span.start() : span.end()]
+    rest = cased[: span.start()] + cased[span.end() :]
+    return len(word) > 1 and word.isupper() and not rest.isupper()
+
+
+def _in_capitals(query: str) -> frozenset[str]:
+    """The words of a question written in capitals (``_written_in_capitals``), folded."""
+    cased = words_of.fold(query, lower=False)
+    return frozenset(m.group().lower() for m in re.finditer(r"[A-Za-z0-9]+", cased)
+                     if _written_in_capitals(cased, m))  # fmt: skip
 
 
 def _narrower_below(ways: list[Way]) -> list[Way]:
@@ -729,7 +781,7 @@ def build_index(kb: KnowledgeBase, sources: Path | None = None, *, synonyms: boo
         sequences.append(tuple(t for part in parts for t in [*part, ""]))
     retriever = bm25s.BM25(k1=1.2, b=0.75)  # the usual values (Lucene, Elasticsearch)
     retriever.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
-    names, longest, known = _names(kb, stem)
+    names, longest, known, abbreviations = _names(kb, stem)
     boosts = np.array([OPTION_BOOST if boost and d.boosted else 1.0 for d in docs],
                       dtype=np.float32)  # fmt: skip
     passage_terms = {(d.citations[0].source, d.citations[0].start, d.citations[0].end):
@@ -737,25 +789,29 @@ def build_index(kb: KnowledgeBase, sources: Path | None = None, *, synonyms: boo
                      for d, sequence in zip(docs, sequences, strict=True) if d.kind == "passage"}
     return Index(kb, tuple(docs), retriever, vocab, names, longest, frozenset(known),
                  texts is not None, boosts, tuple(sequences), passage_terms,
-                 synonyms, boost)  # fmt: skip
+                 synonyms, boost, frozenset(abbreviations))  # fmt: skip
 
 
 NameTable = dict[tuple[str, ...], tuple[Name, ...]]  # a name's terms -> the names of its entries
 
 
-def _names(kb: KnowledgeBase, stem: Stemmer) -> tuple[NameTable, int, set[str]]:
+def _names(kb: KnowledgeBase, stem: Stemmer) -> tuple[NameTable, int, set[str], set[str]]:
     """Every name of every entry that has names, as terms, mapped to all the names of the
     entries it names (its synonyms); a class of drugs is also named by its drugs' names. An other
     name of a symptom or a site (``PLACES``) maps to itself and the main name alone: "rectal
-    bleeding" is a kind of bleeding from the stomach or bowel, not "throwing up blood"."""
+    bleeding" is a kind of bleeding from the stomach or bowel, not "throwing up blood". With
+    them, every name folded, and the short abbreviations among them (``_short_abbreviation``)."""
     by_entry: dict[str, list[Name]] = {}
     known: set[str] = set()
+    abbreviations: set[str] = set()
     for kind in NAMED_KINDS:
         for record in getattr(kb.data, kind):
             seen: set[tuple[str, ...]] = set()
             for name in record.names():
                 terms = tuple(words_of.terms(name, stem))
                 known.add(words_of.fold(name))
+                if _short_abbreviation(name):
+                    abbreviations.add(words_of.fold(name))
                 if terms and terms not in seen:
                     seen.add(terms)
                     by_entry.setdefault(record.id, []).append(Name(record.id, name, terms))
@@ -775,7 +831,16 @@ def _names(kb: KnowledgeBase, stem: Stemmer) -> tuple[NameTable, int, set[str]]:
             for other in [*others, *wider]:
                 bucket.setdefault((other.entry, other.terms), other)
     longest = max((len(k) for k in table), default=1)
-    return {k: tuple(v.values()) for k, v in table.items()}, longest, known
+    return {k: tuple(v.values()) for k, v in table.items()}, longest, known, abbreviations
+
+
+def _short_abbreviation(name: str) -> bool:
+    """Whether a name is a short abbreviation: one word written in capitals (two or more), of
+    at most ``SHORT_ABBREVIATION`` letters and digits ("HAI", "5-FU", "HER2", "mCRC"; not
+    "FOLFOX", "Lonsurf" or "chemo")."""
+    letters = [c for c in name if c.isalnum()]
+    return (" " not in name.strip() and sum(c.isupper() for c in letters) >= 2
+            and len(letters) <= SHORT_ABBREVIATION)  # fmt: skip
 
 
 def relevant(hit: Hit, answers: Iterable[str]) -> bool:

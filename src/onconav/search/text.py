@@ -29,6 +29,24 @@ KEPT = frozenset({"after", "before", "again", "against", "more", "most", "only",
 STOP = frozenset(w for w in STOPWORDS_EN_PLUS if w not in KEPT) | {
     "could", "would", "also", "might", "must", "us", "let", "please", "tell", "get", "got",
 }  # fmt: skip
+# Everyday words with no content of their own: how long, how much or how often, where or in
+# what way, a verb that stands for any doing ("put", "take", "make", "go"), a word for anything
+# ("thing", "something", "way", "kind"), and the short forms written without an apostrophe
+# ("dont"). Unlike a stop word, such a word of a question is searched and adds to the score of
+# a document another word matches ("how long will I be on chemo": "as long as"), but it matches
+# no document by itself: "how long do I have" found the glossary's bowel, "the long tube", first
+# (``Index._search``). Each is listed as written; its inflections share its term ("putting").
+WEAK = frozenset({
+    "long", "much", "many", "lot", "lots", "really", "quite", "even", "enough", "ever", "still",
+    "yet", "already", "soon", "always", "next", "instead", "straight", "away", "else",
+    "somewhere", "anywhere", "everywhere", "way", "ways", "like", "well", "thing", "things",
+    "anything", "something", "everything", "nothing", "someone", "anyone", "everyone", "somebody",
+    "anybody", "people", "kind", "sort", "type", "put", "take", "took", "taken", "give", "gave",
+    "given", "make", "made", "go", "goes", "went", "gone", "come", "came", "done", "say", "said",
+    "know", "knew", "think", "thought", "mean", "meant", "want", "need", "try", "happen", "use",
+    "keep", "kept", "help", "possible", "able", "sure", "true", "okay", "ok", "never", "except",
+    "cant", "dont", "doesnt", "didnt", "wont", "isnt", "arent", "wasnt", "ive",
+})  # fmt: skip
 
 
 # British and Canadian spellings, each read as the American one (a word, folded, before it is
@@ -111,3 +129,7 @@ def terms(text: str, stem: Stemmer.Stemmer | None = None) -> list[str]:
     """The terms of ``words(text)``, alone (what the index is built from)."""
     found = [w for w in WORD.findall(fold(text)) if w not in STOP]
     return stem_words(stem or stemmer(), found)
+
+
+# The terms of ``WEAK``, as a question's words are indexed (its inflections among them)
+WEAK_TERMS = frozenset(stem_words(stemmer(), sorted(WEAK)))
