@@ -486,7 +486,7 @@ def test_every_page_has_the_search_box(page: Watched, site: str) -> None:
         page.page.goto(site + path)
         page.page.get_by_label("Ask a question in your own words").fill("Lonsurf")
         page.page.locator("form.site-search").get_by_role("button", name="Search").click()
-        page.page.wait_for_url("**/search?q=Lonsurf")
+        page.page.wait_for_url("**/search?q=Lonsurf*")  # on an answer, &cancer=rectum
         hits = page.page.locator("ol.hits > li")
         assert hits.count() >= 1
         assert "trifluridine" in hits.first.inner_text().lower()
@@ -556,3 +556,134 @@ def test_arrowing_through_a_lists_answers_keeps_the_names(page: Watched, site: s
             assert not page.page.is_checked(f'[data-list-for="{name}"] {kept}')
             page.page.keyboard.press("ArrowDown")
             assert page.page.is_checked(f'[data-list-for="{name}"] {kept}')
+
+
+def test_the_header_search_of_an_answer_keeps_to_its_cancer(page: Watched, site: str) -> None:
+    """From a stomach cancer's answer, "can they put chemo straight into the liver" in the
+    header's box searched every source and listed "Chemotherapy into the liver artery", an
+    option for rectal cancer only, without saying so. The box keeps to the answer's cancer and
+    says so; searching every source, the option names the cancer it is for."""
+    page.page.goto(site + "/options?cancer=stomach&stage=4&metastases=liver&her2=negative")
+    box = page.page.get_by_label("Ask a question in your own words about stomach cancer")
+    box.fill("can they put chemo straight into the liver")
+    box.press("Enter")
+    page.page.wait_for_url("**/search?**")
+    assert dict(parse_qsl(urlsplit(page.page.url).query))["cancer"] == "stomach"
+    assert page.page.locator("text=The search was kept to stomach cancer.").count() == 1
+    rectal = "a[href^='/explain/rectum-hepatic-arterial-infusion']"
+    assert page.page.locator(rectal).count() == 0
+    page.page.locator("select#cancer").select_option("")  # "All the sources"
+    page.page.locator("form.search").get_by_role("button", name="Search").click()
+    page.page.wait_for_url(lambda url: "cancer=stomach" not in url)
+    page.page.wait_for_load_state()
+    named = page.page.locator(rectal).evaluate_all(
+        "all => all.map(a => a.closest('h3') ? a.closest('h3').innerText : a.innerText)")
+    assert named and all("for rectal cancer" in n.lower() for n in named), named
+    # its explain page lists what gives it, each option with the cancers it is for
+    page.page.goto(site + "/explain/floxuridine?cancer=stomach")
+    given = page.page.locator("h2:has-text('Options that give it') + ul a")
+    assert given.all_inner_texts() == [
+        "Chemotherapy into the liver artery (hepatic arterial infusion) (for rectal cancer)"]
+    assert page.page.locator("form.site-search input[name=cancer]").get_attribute(
+        "value") == "stomach"
+
+
+# a mistake in every question: a name not known typed (symptoms, progressed_on), "Yes, these"
+# with none named, "None" beside names, an answer that is not one of the question's
+ERRORS = "/options?" + "&".join([
+    "cancer=rectum", "symptoms=some", "symptoms=hiccups", "progressed_on=some",
+    "progressed_on=Xelodaa", "prior_treatments=some", "planned=some", "used_for_my_cancer=some",
+    "metastases=some", "cannot_have=none", "cannot_have=Xeloda",
+    *(f"{name}=x" for name in ("stage", "recurrence", "metastasis_extent", "weak_bone",
+                               "resectable", "her2", "kras", "hormone_sensitive",
+                               "most_treatments_tried", "chemo_for_spread", "tumour_on_nerve",
+                               "wants_cancer_treatment"))])  # fmt: skip
+
+
+def test_a_mistakes_link_shows_its_question_and_the_mistake_on_a_phone(
+    browser: Browser, site: str, kb: KnowledgeBase
+) -> None:
+    """On a phone, a link of the list of mistakes scrolled its field to the very top of the
+    screen, and the question and the mistake, above the field, out of sight. Each link shows
+    the mistake, and the words that ask for the field: the question, or the label of the box
+    the names were typed in (a mistake about them is shown beside that box: above the answers,
+    one about a symptom typed was a screen and more above it)."""
+    context = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True)
+    watched = Watched(context.new_page())
+    no_cancer = "/options?stage=4&symptoms=hiccups"  # the cancer's box, too
+    watched.page.goto(site + no_cancer)
+    links = [(no_cancer, h) for h in watched.page.locator(".error-summary a").evaluate_all(
+        "all => all.map(a => a.getAttribute('href'))")]
+    watched.page.goto(site + ERRORS)
+    links += [(ERRORS, h) for h in watched.page.locator(".error-summary a").evaluate_all(
+        "all => all.map(a => a.getAttribute('href'))")]
+    assert len(links) == len(form.questions(kb)) + 1, links  # the cancer's twice, symptoms too
+    for address, href in links:
+        watched.page.goto(site + address)
+        watched.page.locator(f".error-summary a[href='{href}']").click()
+        watched.page.wait_for_function(
+            "target => document.activeElement && document.activeElement.id === target",
+            arg=href[1:])
+        watched.page.wait_for_timeout(100)
+        seen = watched.page.evaluate("""target => {
+            const field = document.getElementById(target);
+            const question = field.closest('.question');
+            const message = question.querySelector('.field-errors');
+            const label = message.closest('.ticks') ? message.previousElementSibling
+                : question.querySelector('legend, label.q');
+            const inside = e => { const r = e.getBoundingClientRect();
+                                  return r.top >= 0 && r.bottom <= innerHeight; };
+            return [inside(field), inside(message), inside(label), label.innerText]; }""",
+            href[1:])
+        assert seen[:3] == [True, True, True], (href, seen)
+    watched.errors.clear()  # the 422s, reported by the browser
+    context.close()
+
+
+def test_printed_the_status_badges_keep_their_colour(page: Watched, site: str) -> None:
+    """The report printed from a browser dropped the badges' coloured discs (a browser prints
+    no backgrounds unless asked), leaving their white marks on white paper."""
+    page.page.goto(site + "/report.html?cancer=stomach&stage=4&her2=positive")
+    page.page.emulate_media(media="print")
+    badges = page.page.locator(".badge")
+    assert badges.count() > 5
+    kept = badges.evaluate_all("""all => all.map(b => { const s = getComputedStyle(b);
+        return [s.printColorAdjust, s.webkitPrintColorAdjust, s.backgroundColor]; })""")
+    assert all(k[:2] == ["exact", "exact"] and k[2] != "rgba(0, 0, 0, 0)" for k in kept), kept
+
+
+def test_yes_these_with_nothing_named_is_pointed_out(page: Watched, site: str) -> None:
+    """"Yes, these:" chosen for the symptoms, and none ticked or typed, was read as "I don't
+    know", silently: the form says so, and its link leads to the question."""
+    page.page.goto(site + "/")
+    page.page.fill("#f-cancer", "rectum")
+    page.page.check('input[name="symptoms"][value="some"]')
+    send(page.page, lambda: page.page.get_by_role("button", name="Show my options").click())
+    page.errors.clear()  # the 422 itself is logged by the browser as a failed resource
+    summary = page.page.get_by_role("alert")
+    assert summary.inner_text().splitlines()[1:] == [
+        "Symptoms the cancer is causing: you chose \u201cYes, these\u201d but ticked or typed "
+        "none: tick or type them, or choose \u201cI don't know\u201d"]
+    summary.get_by_role("link").click()
+    assert page.page.evaluate("document.activeElement.id") == "c-symptoms"
+    # named, the options come
+    page.page.check('input[type=checkbox][name="symptoms"][value="bleeding"]')
+    send(page.page, lambda: page.page.get_by_role("button", name="Show my options").click())
+    assert page.page.locator("article[data-option]").count() > 10
+
+
+def test_the_header_leads_back_to_the_options_or_starts_again(page: Watched, site: str) -> None:
+    """"Your options" in the header led to the blank form: it is "Start again"; the form opened
+    to change an answer's answers leads back to that answer as it was."""
+    answer = site + "/options?cancer=rectum&stage=4&symptoms=bleeding"
+    page.page.goto(answer)
+    site_nav = page.page.get_by_role("navigation", name="Site")
+    assert site_nav.get_by_role("link", name="Your options").count() == 0
+    page.page.get_by_role("link", name="Change your answers").click()
+    page.page.wait_for_url("**/?cancer=**")
+    page.page.check('input[name="stage"][value="unknown"]')  # changed, then not sent
+    site_nav.get_by_role("link", name="Back to your options").click()
+    page.page.wait_for_url(answer)
+    site_nav.get_by_role("link", name="Start again").click()
+    page.page.wait_for_url(site + "/")
+    assert page.page.input_value("#f-cancer") == ""

@@ -707,7 +707,7 @@ def test_output_that_is_not_for_a_terminal_is_not_wrapped(run: Run) -> None:
     done = run("explain", "Herceptin", env={"COLUMNS": "40"})
     assert done.status == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert "    - Pembrolizumab with chemotherapy and trastuzumab " \
+    assert "    - Pembrolizumab with chemotherapy and trastuzumab (for stomach cancer) " \
            "(stomach-pembrolizumab-chemotherapy-trastuzumab)" in lines  # fmt: skip
     assert "    [ccs-stomach-stage4 800-969]" in lines
     assert any(len(line) > 100 and line.startswith("  Trastuzumab is") for line in lines)

@@ -1744,12 +1744,16 @@ def test_an_early_trial_aims_to_learn(kb) -> None:  # type: ignore[no-untyped-de
 @SETTINGS
 @given(data=cervical_spread(), stage=st.sampled_from(["2", "3", "4", "4A", "4B", None]),
        recurrence=st.sampled_from(["local", "none", "yes", "distant", None]))  # fmt: skip
+@example(data={"cancer": "cervix"}, stage="2", recurrence="yes")  # where not said: may be outside
+@example(data={"cancer": "cervix"}, stage="2", recurrence="distant")  # inside: its own source
 def test_the_general_source_speaks_where_the_own_source_is_silent(
     data: dict[str, Any], stage: str | None, recurrence: str | None
 ) -> None:
     """Issue 9 review: cervical cancer outside what its source covers (stage 4) sees the general
-    source's options (chemotherapy, palliative radiation), saying so; inside it, or when the
-    stage is not known, only its own."""
+    source's options (chemotherapy, palliative radiation), saying so; inside it, only its own;
+    when it is not known whether it is inside (came back, where not said), both, the general
+    ones asking what decides it, and the scope sentence says it depends on answers not given
+    (they had been left out, as if inside)."""
     kb = shared_kb()
     data = {k: v for k, v in {**data, "stage": stage, "recurrence": recurrence}.items()
             if v is not None}  # fmt: skip
@@ -1758,9 +1762,14 @@ def test_the_general_source_speaks_where_the_own_source_is_silent(
     covered = truth(kb.rules["general-chemotherapy"].scope.uncovered[0][1], facts.row)
     result = evaluate(parse_profile(data, kb), kb)
     shown = {o.id for o in result.options}
-    assert ("general-chemotherapy" in shown) is (covered is Truth.FALSE), (data, facts.row)
+    assert ("general-chemotherapy" in shown) is (covered is not Truth.TRUE), (data, facts.row)
     if "not come back" not in result.scope:  # stage 1 to 3 that has not come back says so
         assert ("does not describe this situation" in result.scope) is (covered is Truth.FALSE)
+        assert ("depends on answers not given" in result.scope) is (covered is Truth.UNKNOWN)
+    if covered is Truth.UNKNOWN:
+        chemo = next(o for o in result.options if o.id == "general-chemotherapy")
+        assert chemo.status is not Status.offered and (
+            chemo.status is not Status.needs_information or chemo.missing), chemo
     assert "general-clinical-trial" not in shown  # the cervical one is the same
 
 
@@ -2259,3 +2268,50 @@ def test_two_answers_that_cannot_both_be_right_are_said(
     assert len(said) == (1 if warned else 0), result.warnings
     if not warned:
         assert not any(w.startswith(("metastasis_extent:", "planned:")) for w in result.warnings)
+
+
+def test_a_slip_of_a_name_is_answered_with_the_name_it_is_a_slip_of(kb) -> None:  # type: ignore[no-untyped-def]
+    """A misspelt brand or other name of a drug is answered with that name, and the drug it is
+    read as beside it ("did you mean Xeloda (capecitabine)?"): the form said "capecitabine" of
+    'xelodaa', and the explain page "Xeloda", and a family that typed the brand may not know
+    its drug's name. Every name of every drug, with its last letter doubled."""
+    from onconav.kb.vocabulary import normalise_name
+
+    checked = 0
+    for drug in kb.data.drugs:
+        for name in drug.names():
+            if len(name) < 5 or not name.isalpha():
+                continue
+            with pytest.raises(ProfileError) as caught:
+                evaluate(parse_profile({"cancer": "stomach", "cannot_have": [name + name[-1]]},
+                                       kb), kb)  # fmt: skip
+            label = kb.label("cannot_have", drug.id)
+            same = normalise_name(name) == normalise_name(label)
+            assert f"did you mean {label if same else f'{name} ({label})'}?" in str(
+                caught.value), (name, str(caught.value))  # fmt: skip
+            checked += 1
+    assert checked > 50
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cancer=st.sampled_from(["rectum", "stomach", "cervix"]),
+       cannot=st.lists(st.sampled_from(
+           ["capecitabine", "fluorouracil", "external beam radiation therapy", "brachytherapy",
+            "cisplatin", "oxaliplatin", "radium-223", "radiofrequency ablation", "FOLFOX"]),
+           max_size=3, unique=True))  # fmt: skip
+@example(cancer="rectum", cannot=["capecitabine", "external beam radiation therapy"])
+def test_a_reason_names_a_choice_only_when_too_few_are_left(cancer: str, cannot: list[str]) -> None:
+    """An option ruled out by something it gives says that, and not a choice among others the
+    person cannot have while another is left ("it gives capecitabine, which you cannot have"
+    beside fluorouracil still left, for chemoradiation ruled out by radiation); a choice is
+    named only when too few are left. An option not suitable lists no choices left for you."""
+    kb = shared_kb()
+    result = evaluate(parse_profile({"cancer": cancer, "stage": "4", "cannot_have": cannot}, kb),
+                      kb)  # fmt: skip
+    for option in result.options:
+        choices = kb.rules[option.id].choices
+        given = [r.given for r in option.reasons if r.kind == "ruled_out"]
+        if any(g in choices for g in given):
+            assert all(g in choices for g in given), (option.id, given)
+        if option.status is Status.not_suitable:
+            assert not option.choices_left, option.id

@@ -27,6 +27,7 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from onconav import evaluate, load_kb, parse_profile, words
+from onconav.kb.model import Option
 from onconav.profile import Profile, ProfileError
 from onconav.render import STATUS_WORDS, headline, source_words
 from onconav.result import Result, Status
@@ -315,11 +316,12 @@ MANY = [q for q in QUESTIONS if q.kind == "many"]
 @st.composite
 def unknown_answers(draw: st.DrawFn) -> tuple[str, list[str]]:
     """A question, and answers that say nothing: "I don't know" in any case, blanks, and for a
-    list "yes, these" with no names."""
+    list "I don't know" beside "yes, these" with no names ("yes, these" alone is a mistake:
+    test_yes_these_with_nothing_named_is_a_mistake)."""
     q = draw(st.sampled_from(NOT_TEXT))
     words = ["unknown", "Unknown", "UNKNOWN", " unknown ", "", "   "]
     if q.kind == "many":
-        words += ["some", "Some", "unknown,some", " , "]
+        words += ["unknown,some", "Unknown, Some", " , "]
     return q.name, draw(st.lists(st.sampled_from(words), min_size=1, max_size=3))
 
 
@@ -469,7 +471,7 @@ def test_a_mistake_is_told_in_a_short_plain_sentence(
         assert "accepted" not in message, message
         assert len(message) < 200, message  # the core's sentence, whole
     if field == "progressed_on":
-        assert messages[0].endswith("'Xelodaa' is not known; did you mean capecitabine?")
+        assert messages[0].endswith("'Xelodaa' is not known; did you mean Xeloda (capecitabine)?")
     if BY_NAME.get(field) and BY_NAME[field].kind in ("one", "yes_no") and len(given) == 2:
         assert "choose one of them, or I don't know" in messages[0], messages[0]
 
@@ -1141,8 +1143,10 @@ def test_every_entry_has_an_explain_page_by_id_and_by_name() -> None:
         html = Html(response.text)
         title = " ".join(KB.name_of(ident).split())
         others = [a.text for a in html.find("a", href=None) if a.parents[-1].tag == "p"]
-        # the entry itself, or another of the same name with a link to it
-        assert html.one("h1").text == title or title in others, ident
+        # the entry itself, or another of the same name with a link to it (an option that is
+        # not for every cancer named with its cancers: "... (for cervical cancer)")
+        assert html.one("h1").text == title or any(
+            o == title or o.startswith(title + " (") for o in others), ident
 
 
 @pytest.mark.parametrize("name", ["no such thing", "a/b", "<b>Ana</b>"])
@@ -1308,13 +1312,16 @@ def test_every_link_of_the_answer_pages_and_their_explain_pages_answers() -> Non
         for option in result.options:
             article = html.one("article", data_option=option.id)
             # the option's name leads to its page; names it mentions lead to theirs
+            # an id is one page; its address carries the answer's cancer, which the explain
+            # page's search box keeps to
+            cancer = result.cancer if result.cancer in KB.by_id else "any"
             heading = html.one("a", within=html.one("h4", within=article))
             assert heading.text == option.name
-            assert heading.get("href") == explain_url(option.id)  # an id is one page
+            assert heading.get("href") == explain_url(option.id, cancer)
             anchors = html.find("a", within=article)
             for a in anchors:
                 if a is not heading:
-                    assert a.get("href") == explain_url(KB.find(a.text)[0].id), a.attrs
+                    assert a.get("href") == explain_url(KB.find(a.text)[0].id, cancer), a.attrs
             mentioned = [a.text for a in anchors if a is not heading]
             for name in [*option.uses, *option.given_with, *option.may_involve]:
                 if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", option.description):
@@ -1486,7 +1493,9 @@ def test_what_cites_a_passage_is_never_two_links_of_the_same_words(query: str) -
     html = Html(get("/search?q=can+I+get+help+with+bleeding&cancer=stomach").text)
     both = 0
     for line in (p for p in html.find("p") if p.text.startswith("Cited by")):
-        named = {a.get("href"): a.text for a in html.find("a", within=line)}
+        # the links keep to the cancer chosen (the explain page's search box does)
+        named = {a.get("href").removesuffix("?cancer=stomach"): a.text
+                 for a in html.find("a", within=line)}  # fmt: skip
         if {"/explain/general-bleeding-surgery", "/explain/bleeding-surgery"} <= set(named):
             assert named["/explain/general-bleeding-surgery"] == "Surgery to stop bleeding (option)"
             assert named["/explain/bleeding-surgery"] == "Surgery to stop bleeding (procedure)"
@@ -1683,3 +1692,153 @@ def test_none_beside_names_is_told_in_the_questions_words(q: form.Question) -> N
     ticked = "ticked or typed some" if q.typed else "ticked some of its boxes"
     assert error_links(html)[q.name] == (f"{q.label}: you chose \u201c{q.answers[1]}\u201d and "
                                          f"also {ticked}; choose one")
+
+
+@pytest.mark.parametrize("q", MANY, ids=lambda q: q.name)
+def test_yes_these_with_nothing_named_is_a_mistake(q: form.Question) -> None:
+    """"Yes, these:" chosen and nothing ticked or typed was read as "I don't know", silently: the
+    person had meant to name some. It is a mistake on the question, told in its words (what
+    its answers are given by: ticks, a box, both), linking to it; beside "I don't know" it is
+    still unknown."""
+    done, do = (("ticked or typed", "tick or type") if q.choices and q.typed
+                else ("typed", "type") if q.typed else ("ticked", "tick"))  # fmt: skip
+    told = (f"{q.label}: you chose \u201c{q.answers[2].rstrip(':')}\u201d but {done} none: "
+            f"{do} them, or choose \u201c{q.answers[0]}\u201d")  # fmt: skip
+    for answers in ([(q.name, "some")], [(q.name, "some"), (q.name, "")],
+                  [(q.name, "Some"), (q.name, " , ")]):  # fmt: skip
+        query = urlencode([("cancer", "rectum"), ("stage", "4"), *answers])
+        with pytest.raises(ProfileError):
+            form.profile_data(form.answers(parse_qsl(query, keep_blank_values=True)), KB)
+        for route in ("/options", "/report.html"):
+            response = get(f"{route}?{query}")
+            assert response.status_code == 422, (route, answers)
+            html = Html(response.text)
+            assert error_links(html) == {q.name: told}
+            assert summary_targets(html) == {q.label: f"#c-{q.name}"}
+    named = LIST_WORDS[q.name][0]
+    for answers, value in (([(q.name, "some"), (q.name, named)], [named]),
+                         ([(q.name, "unknown,some")], None)):  # fmt: skip
+        query = urlencode([("cancer", "rectum"), *answers])
+        assert get("/options?" + query).status_code == 200
+        read = value_of(through_the_query(query), q.name)
+        assert read == value or (value and isinstance(read, list) and len(read) == 1), read
+
+
+# ------------------------------------------------------------------------------------------------
+# The header: its search keeps to the answer's cancer, and its links say where they lead
+# ------------------------------------------------------------------------------------------------
+
+
+def site_search(html: Html) -> tuple[str, str | None]:
+    """The header's search box: its label, and the cancer it keeps to (None: every source)."""
+    box = html.one("form", class_="site-search")
+    hidden = html.find("input", within=box, type="hidden", name="cancer")
+    return html.one("label", within=box).text, hidden[0].get("value") if hidden else None
+
+
+def explain_links(html: Html) -> list[str]:
+    return [a.get("href") for a in html.find("a") if a.get("href").startswith("/explain/")]
+
+
+@pytest.mark.parametrize(("typed", "kept"), [
+    ("stomach", "stomach"), ("gastric", "stomach"), ("rectum", "rectum"), ("cervix", "cervix"),
+    ("colon", "colon"), ("unknown", "any"), ("mars", "any")])  # fmt: skip
+def test_the_header_search_of_an_answer_keeps_to_its_cancer(typed: str, kept: str) -> None:
+    """The header's search on a stomach cancer's answer searched every source, and listed an
+    option for rectal cancer only: it keeps to the cancer as the answer reads it (advanced
+    cancer in general for one the knowledge base does not know, as its options are), and says
+    which. The explain pages the answer links to keep to it, and their links too."""
+    html = Html(get("/options?" + urlencode({"cancer": typed, "stage": "4"})).text)
+    said = f"Ask a question in your own words about {KB.name_of(kept)}"
+    assert site_search(html) == (said, kept)
+    links = explain_links(html)
+    assert links and all(link.endswith("?cancer=" + kept) for link in links), links
+    for response in get_all(links[:3]):
+        explained = Html(response.text)
+        assert site_search(explained) == (said, kept)
+        assert all(link.endswith("?cancer=" + kept) for link in explain_links(explained))
+
+
+@pytest.mark.parametrize("path", ["/", "/search?q=pain", "/explain/FOLFOX",
+                                  "/explain/FOLFOX?cancer=mars", "/explain/FOLFOX?cancer=FOLFOX",
+                                  "/explain/no-such-thing"])  # fmt: skip
+def test_a_page_reached_without_a_cancer_searches_every_source(path: str) -> None:
+    html = Html(get(path).text)
+    boxes = html.find("form", class_="site-search")
+    assert not boxes or site_search(html) == ("Ask a question in your own words", None)
+    assert all("?" not in link for link in explain_links(html))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_a_search_from_an_answer_lists_no_option_for_another_cancer(path: Path) -> None:
+    """What the header's search of an answer lists never contradicts the answer (nor
+    `onconav options`): each option it links to is for a cancer the answer's options are for,
+    or for every cancer; never one for another cancer."""
+    profile = example_profile(path)
+    listed = {o.id for o in evaluate(profile, KB).options}
+    cancers = {c for o in KB.options if o.id in listed for c in o.cancers} | {"any"}
+    _, cancer = site_search(Html(get("/options?" + form.query_of(profile)).text))
+    assert cancer is not None
+    for question in ("can they put chemo straight into the liver", "radiation", "pain",
+                     "stent", "Lonsurf"):  # fmt: skip
+        html = Html(get("/search?" + urlencode({"q": question, "cancer": cancer})).text)
+        for link in explain_links(html):
+            record = KB.by_id.get(link.split("?")[0].removeprefix("/explain/"))
+            if isinstance(record, Option):
+                assert set(record.cancers) <= cancers, (question, record.id)
+
+
+def test_every_option_listed_names_the_cancers_it_is_for() -> None:
+    """An option listed with others (a search's hits and what gives or cites them, an explain
+    page's "Options that give it" and the other entries of its name) names the cancers it is
+    for when it is not for every cancer: "Chemotherapy into the liver artery (hepatic arterial
+    infusion)" was listed as if for any cancer."""
+    paths = [f"/search?{urlencode({'q': q})}" for q in (
+        "can they put chemo straight into the liver", "radiation", "pain", "surgery", "stent",
+        "feeding tube", "bleeding")]  # fmt: skip
+    paths += [explain_url(i) for i in sorted(KB.by_id) if KB.kind_of[i] != "options"]
+    paths += sorted({explain_url(o.name) for o in KB.options})
+    seen = 0
+    for path, response in zip(paths, get_all(paths), strict=True):
+        assert response.status_code == 200, path
+        html = Html(response.text)
+        for a in html.find("a"):
+            ident = a.get("href").split("?")[0].removeprefix("/explain/")
+            record = KB.by_id.get(ident)
+            if not isinstance(record, Option) or a.parents[-1].tag == "h4":
+                continue
+            told = a.parents[-1].text if a.parents[-1].tag == "h3" else a.text  # a hit: its kind
+            if "any" not in record.cancers:
+                seen += 1
+                for cancer in record.cancers:
+                    assert f"for {KB.name_of(cancer)}" in told, (path, told)
+    assert seen > 20
+
+
+def site_links(html: Html) -> dict[str, str]:
+    nav = html.one("nav", aria_label="Site")
+    return {a.text: a.get("href") for a in html.find("a", within=nav)}
+
+
+ANSWER = "cancer=rectum&stage=4&symptoms=bleeding"
+
+
+@pytest.mark.parametrize("path", ["/", f"/options?{ANSWER}", "/explain/FOLFOX",
+                                  "/search?q=pain", "/?cancer=rectum&stage=9", "/?stage=4",
+                                  "/options?cancer=rectum&stage=9"])  # fmt: skip
+def test_the_header_says_where_its_links_lead(path: str) -> None:
+    """"Your options" led to the blank form, and a person expecting their options lost them: it
+    says what it does, "Start again"; the form filled from an answer ("Change your answers")
+    links back to that answer, a form whose answers give none yet does not."""
+    assert site_links(Html(get(path).text)) == {"Start again": "/",
+                                                "Ask in your own words": "/search"}
+
+
+def test_the_form_filled_from_an_answer_links_back_to_it() -> None:
+    answer = Html(get(f"/options?{ANSWER}").text)
+    change = answer.one("a", href=f"/?{ANSWER}", class_="button")
+    form_ = Html(get(change.get("href")).text)
+    links = site_links(form_)
+    assert links == {"Back to your options": f"/options?{ANSWER}", "Start again": "/",
+                     "Ask in your own words": "/search"}  # fmt: skip
+    assert shown(Html(get(links["Back to your options"]).text)) == shown(answer)

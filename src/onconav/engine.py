@@ -172,16 +172,15 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
     reasons: list[Reason] = []
     words: list[str] = []
     choices_ruled_out: list[Reason] = []
-    # what the person's answers remove: a choice among others, while others remain, is said as
-    # such; it rules the option out only when too few choices are left
-    alone = [h for h in hits if h.given not in rules.choices]
+    # a choice among others that the person's answers remove rules the option out only when too
+    # few choices are left: the reason says what decided it; otherwise it is a choice removed
     among = [h for h in hits if h.given in rules.choices]
-    if because == "ruled_out" and not alone:  # too few choices left
-        alone, among = among, []
-    choices_ruled_out = _ruled_out(among, row)
     if because == "ruled_out":
-        reasons = _ruled_out(alone, row)
+        alone = [h for h in hits if h.given not in rules.choices]
+        reasons = _ruled_out(alone or among, row)
         words = [r.text for r in reasons]
+    else:
+        choices_ruled_out = _ruled_out(among, row)
     if because == "not_advanced":
         text = NOT_ADVANCED_REASON
         reasons = [

@@ -251,7 +251,7 @@ def in_scope(scope: Scope, site: str, row: Row) -> bool:
                for s, covers in scope.uncovered)  # fmt: skip
 
 
-def missing_facts(rules: Rules, row: dict[str, FactValue], status: Status, condition: Truth,
+def missing_facts(rules: Rules, row: Row, status: Status, condition: Truth,
                   out: Truth) -> list[str]:  # fmt: skip
     """The facts not known that would decide an option (none for one not suitable or not
     chosen), in the order asked: the condition's undecided facts, then whether what it gives
@@ -280,7 +280,7 @@ def missing_facts(rules: Rules, row: dict[str, FactValue], status: Status, condi
     return undecided
 
 
-def undecided_facts(expr: Expr, row: dict[str, FactValue]) -> list[str]:
+def undecided_facts(expr: Expr, row: Row) -> list[str]:
     """Facts whose tests in an UNKNOWN expression are themselves UNKNOWN: knowing them decides."""
     out: dict[str, None] = {}
 
@@ -422,7 +422,7 @@ def to_sql(expr: Expr, leaf: Leaf = leaf_sql) -> str:
     return "(" + joiner.join(to_sql(p, leaf) for p in expr.parts) + ")" if expr.parts else empty
 
 
-def scope_sql(scope: Scope, leaf: Leaf = leaf_sql) -> str:
+def scope_sql(scope: Scope) -> str:
     """``Scope.holds`` as a SQL boolean over the row's ``site`` (never NULL): the rows of the
     sites the option is for whatever the situation (those of ``Scope.uncovered`` are
     ``uncovered_sql``'s)."""

@@ -24,7 +24,7 @@ from pydantic_core import PydanticCustomError
 
 from onconav import words
 from onconav.kb import KnowledgeBase
-from onconav.kb.model import FactType
+from onconav.kb.model import Entity, FactType
 from onconav.kb.rules import DRUG_KINDS, DRUGS_NOT_KNOWN
 from onconav.kb.vocabulary import is_code, normalise_name
 from onconav.logic import FactValue, Truth, truth
@@ -827,7 +827,7 @@ def _resolve(
             elif unsure:
                 hint = "list only what is there and known; leave out what is not or not sure"
             elif close:
-                hint = f"did you mean {kb.label(field, close)}?"
+                hint = f"did you mean {_close_words(kb, field, name, close)}?"
             elif known_elsewhere and DRUGS_NOT_KNOWN in (_lookup(kb, "prior_treatments", name)
                                                          or ()):  # fmt: skip
                 hint = ("it says that which drug treatments were had is not known: give it "
@@ -855,6 +855,22 @@ def _resolve(
         else:
             ids += [i for i in found if i not in ids]
     return ids, problems
+
+
+def _close_words(kb: KnowledgeBase, field: str, typed: str, ident: str) -> str:
+    """The known name a misspelt one is a slip of, as the knowledge base writes it, with what
+    it is read as beside it when that is another name: "Xeloda (capecitabine)" for xelodaa (a
+    family that typed a brand may not know its drug's name)."""
+    import difflib
+
+    label = kb.label(field, ident)
+    record = kb.by_id.get(ident)
+    names = record.names() if isinstance(record, Entity) else []
+    folded = normalise_name(typed)
+    nearest = max(names, key=lambda n: difflib.SequenceMatcher(None, folded,
+                                                               normalise_name(n)).ratio(),
+                  default=label)  # fmt: skip
+    return label if normalise_name(nearest) == normalise_name(label) else f"{nearest} ({label})"
 
 
 def close_name(folded: str, names: Mapping[str, str]) -> str | None:

@@ -226,9 +226,10 @@ def _show_record(
         out.print(f"  Codes: {escape('; '.join(seen.codes))}")
     if seen.used_by:
         out.print("  Options that use it:")
-        for option in seen.used_by:
+        for option, named in zip(seen.used_by, explain.names_apart(kb, seen.used_by),
+                                 strict=True):  # fmt: skip
             flag = " (only in clinical trials)" if option.in_trials else ""
-            out.print(f"    - {escape(option.name)} [dim]({option.id})[/dim]{flag}")
+            out.print(f"    - {escape(named)} [dim]({option.id})[/dim]{flag}")
     if seen.settles:
         out.print(f"  Settles: {escape(', '.join(seen.settles))}")
     if seen.evidence:
@@ -1433,7 +1434,8 @@ def search_command(
         labels = " ".join(c.label() for c in hit.citations[:4])
         more = f" and {len(hit.citations) - 4} more" if len(hit.citations) > 4 else ""
         if hit.entry is not None:
-            kind = hit.entry.kind.replace("_", " ")
+            only = explain.for_cancers(kb, hit.entry.id)  # an option for some cancers only
+            kind = hit.entry.kind.replace("_", " ") + (f" {only}" if only else "")
             head = f"{hit.rank}. {hit.entry.name} ({kind}: {hit.entry.id})"
             print(f"{head}  score {hit.score:.2f}")
             if hit.text:
@@ -1445,7 +1447,8 @@ def search_command(
                 print(f"   “{hit.text}”")
         if hit.cited_by:
             verb = "given by" if hit.entry is not None else "cited by"
-            kinds = explain.kinds_apart(kb, hit.cited_by)  # one name, two entries: told apart
+            # one name, two entries: told apart; an option's cancers named
+            kinds = explain.labels_apart(kb, hit.cited_by)
             names = "; ".join(f"{r.name} ({kind}: {r.id})" if kind else f"{r.name} ({r.id})"
                               for r, kind in zip(hit.cited_by, kinds, strict=True))
             print(f"   {verb}: {names}")

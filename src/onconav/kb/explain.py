@@ -26,6 +26,7 @@ from onconav.kb.model import (
     aim_words,
 )
 from onconav.kb.vocabulary import CODE_SYSTEMS
+from onconav.words import and_list
 
 KIND_LABEL = {
     "sources": "source",
@@ -48,8 +49,6 @@ class _Named(Protocol):
     def id(self) -> str: ...
     @property
     def name(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
 
 
 def kinds_apart(kb: KnowledgeBase, refs: Sequence[_Named]) -> list[str | None]:
@@ -59,26 +58,60 @@ def kinds_apart(kb: KnowledgeBase, refs: Sequence[_Named]) -> list[str | None]:
     options, the cancers each is for ("Radiation to ease symptoms" for rectal cancer and for
     stomach cancer)."""
     names = Counter(r.name.casefold() for r in refs)
-    kinds = Counter((r.name.casefold(), r.kind) for r in refs)
+    kinds = Counter((r.name.casefold(), kb.kind_of.get(r.id, "")) for r in refs)
     out: list[str | None] = []
     for r in refs:
-        kind = KIND_LABEL.get(r.kind, r.kind)
+        of = kb.kind_of.get(r.id, "")
+        kind = KIND_LABEL.get(of, of)
         record = kb.by_id.get(r.id)
         if names[r.name.casefold()] < 2:
             out.append(None)
-        elif kinds[(r.name.casefold(), r.kind)] > 1 and isinstance(record, Option):
-            out.append(f"{kind} for {', '.join(kb.name_of(c) for c in record.cancers)}")
+        elif kinds[(r.name.casefold(), of)] > 1 and isinstance(record, Option):
+            out.append(f"{kind} for {and_list(kb.name_of(c) for c in record.cancers)}")
         else:
             out.append(kind)
     return out
 
 
+def for_cancers(kb: KnowledgeBase, ident: str) -> str | None:
+    """The cancers an option is for, in words ("for rectal cancer"), when it is not for every
+    cancer; None for an option for every cancer and for an entry that is not an option. A list
+    of options (a search's hits, "Options that give it") names them: a search from a stomach
+    cancer's answer listed "Chemotherapy into the liver artery" without saying that it is an
+    option for rectal cancer only."""
+    record = kb.by_id.get(ident)
+    if not isinstance(record, Option) or "any" in record.cancers:
+        return None
+    return "for " + and_list(kb.name_of(c) for c in record.cancers)
+
+
+def kind_words(kb: KnowledgeBase, ident: str) -> str:
+    """An entry's kind in words, an option's with the cancers it is for when it is not for every
+    cancer: "drug", "option", "option for rectal cancer"."""
+    of = kb.kind_of.get(ident, "")
+    label, cancers = KIND_LABEL.get(of, of), for_cancers(kb, ident)
+    return f"{label} {cancers}" if cancers else label
+
+
+def labels_apart(kb: KnowledgeBase, refs: Sequence[_Named]) -> list[str | None]:
+    """For entries listed together, what a list says beside each name: its kind where another
+    of the same name is listed (``kinds_apart``), and the cancers of an option for some cancers
+    only ("for rectal cancer", "option for stomach cancer"); None for a name that needs none."""
+    out = []
+    for ref, kind in zip(refs, kinds_apart(kb, refs), strict=True):
+        cancers = for_cancers(kb, ref.id)
+        if cancers and not (kind and kind.endswith(cancers)):  # kinds_apart may name them
+            kind = f"{kind} {cancers}" if kind else cancers
+        out.append(kind)
+    return out
+
+
 def names_apart(kb: KnowledgeBase, refs: Sequence[_Named]) -> list[str]:
-    """The names of entries listed together, each told apart from another of the same name as
-    ``kinds_apart`` says ("Surgery to stop bleeding (option)", "Surgery to stop bleeding
-    (procedure)")."""
-    return [f"{r.name} ({kind})" if kind else r.name
-            for r, kind in zip(refs, kinds_apart(kb, refs), strict=True)]  # fmt: skip
+    """The names of entries listed together, each with what ``labels_apart`` says beside it:
+    "Surgery to stop bleeding (procedure)", "Chemotherapy into the liver artery (for rectal
+    cancer)"."""
+    return [f"{r.name} ({label})" if label else r.name
+            for r, label in zip(refs, labels_apart(kb, refs), strict=True)]  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,8 @@ class Scope:
     everywhere: bool
     not_for: frozenset[str]
     # cancers of ``not_for`` whose own sources cover only some situations, with the condition
-    # that says which: for a person outside them (the condition FALSE) the option is in scope
+    # that says which: for a person not known to be inside them (the condition not TRUE) the
+    # option is in scope, its condition there asking that they are outside (``Rules.at``)
     uncovered: tuple[tuple[str, Expr], ...] = ()
 
     def holds(self, site: str) -> bool:

@@ -83,6 +83,10 @@ SHORT_ABBREVIATION = 4
 # sources match: "how long do I have" (only weak words), "will I lose my hair"
 NOT_COVERED = ("The sources here do not seem to cover this: they describe treatments for "
                "advanced cancer and what each is for. Ask your care team about it.")
+# Said instead when every word of the question is weak ("what if it goes on", "how long"): not
+# that the sources do not cover it, which nothing here can tell
+SAY_MORE = ("Say a little more: the treatment, the symptom or the part of the body the "
+            "question is about.")
 NAMED_KINDS = ("cancers", "drug_classes", "drugs", "regimens", "procedures", "tests", "symptoms",
                "sites", "glossary")  # fmt: skip
 
@@ -359,7 +363,7 @@ class Index:
             notices.extend(self._unmatched(unmatched, site, _in_capitals(query)))
         suggestions = self.suggest(query, cancer=site) if suggest and not hits else []
         if suggest and not hits and not suggestions and not elsewhere:
-            notices.append(NOT_COVERED)
+            notices.append(SAY_MORE if all(self.weak(c) for c in concepts) else NOT_COVERED)
         cited = {c.source for hit in hits for c in hit.citations}
         return SearchResult(
             query=query,

@@ -30,21 +30,24 @@ STOP = frozenset(w for w in STOPWORDS_EN_PLUS if w not in KEPT) | {
     "could", "would", "also", "might", "must", "us", "let", "please", "tell", "get", "got",
 }  # fmt: skip
 # Everyday words with no content of their own: how long, how much or how often, where or in
-# what way, a verb that stands for any doing ("put", "take", "make", "go"), a word for anything
+# what way, a verb that stands for any doing ("put", "make", "go"), a word for anything
 # ("thing", "something", "way", "kind"), and the short forms written without an apostrophe
 # ("dont"). Unlike a stop word, such a word of a question is searched and adds to the score of
 # a document another word matches ("how long will I be on chemo": "as long as"), but it matches
 # no document by itself: "how long do I have" found the glossary's bowel, "the long tube", first
 # (``Index._search``). Each is listed as written; its inflections share its term ("putting").
+# Not weak here, though everyday: "take" (surgery to take out a tumour; taken by mouth), "help"
+# (what symptom relief is for), "else" and "next" (asking for other options), "many" (many
+# tumours, a value of how much the cancer has spread).
 WEAK = frozenset({
-    "long", "much", "many", "lot", "lots", "really", "quite", "even", "enough", "ever", "still",
-    "yet", "already", "soon", "always", "next", "instead", "straight", "away", "else",
+    "long", "much", "lot", "lots", "really", "quite", "even", "enough", "ever", "still",
+    "yet", "already", "soon", "always", "instead", "straight", "away",
     "somewhere", "anywhere", "everywhere", "way", "ways", "like", "well", "thing", "things",
     "anything", "something", "everything", "nothing", "someone", "anyone", "everyone", "somebody",
-    "anybody", "people", "kind", "sort", "type", "put", "take", "took", "taken", "give", "gave",
+    "anybody", "people", "kind", "sort", "type", "put", "give", "gave",
     "given", "make", "made", "go", "goes", "went", "gone", "come", "came", "done", "say", "said",
     "know", "knew", "think", "thought", "mean", "meant", "want", "need", "try", "happen", "use",
-    "keep", "kept", "help", "possible", "able", "sure", "true", "okay", "ok", "never", "except",
+    "keep", "kept", "possible", "able", "sure", "true", "okay", "ok", "never", "except",
     "cant", "dont", "doesnt", "didnt", "wont", "isnt", "arent", "wasnt", "ive",
 })  # fmt: skip
 

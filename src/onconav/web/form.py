@@ -198,6 +198,11 @@ def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase,
     labels = tuple(q.label for q in asked)
     dont_knows = {q.name: q.answers[0] for q in asked}
     nones = {q.name: q.answers[1] for q in asked}
+    these = {q.name: q.answers[2].rstrip(":") for q in asked}
+    # how a list's names are given: ticked, typed (a list with a box and no boxes to tick), both
+    named_how = {q.name: ("ticked or typed", "tick or type") if q.choices and q.typed
+                 else ("typed", "type") if q.typed else ("ticked", "tick")
+                 for q in asked}  # fmt: skip
     for name, values in given.items():
         if name not in kinds:  # the questions listed once, however many names are not one
             listed = not any(isinstance(p, NotAsked) for p in problems)
@@ -220,8 +225,17 @@ def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase,
                     f"you chose \u201c{dont_knows[name]}\u201d and also {ticked} an answer; "
                     "choose one")))
                 continue
+            chosen = {n.lower() for n in names}
+            if not said and SOME in chosen and UNKNOWN not in chosen:
+                # "Yes, these" chosen and nothing ticked or typed is pointed out: it was read as
+                # unknown, silently, and the person had meant to name some
+                done, do = named_how[name]
+                problems.append(Problem(name, SOME, (), (
+                    f"you chose \u201c{these[name]}\u201d but {done} none: {do} them, or "
+                    f"choose \u201c{dont_knows[name]}\u201d")))
+                continue
             if not said:
-                continue  # "I don't know", or "yes" with no names: unknown
+                continue  # "I don't know", or nothing given: unknown
             if NONE in (n.lower() for n in said) and len(said) > 1:
                 problems.append(Problem(name, ", ".join(said), (), (
                     f"you chose \u201c{nones[name]}\u201d and also {ticked} "

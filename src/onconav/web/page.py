@@ -33,7 +33,7 @@ from onconav.kb.provenance import Cited
 from onconav.profile import Problem, ProfileError, parse_profile
 from onconav.result import Result
 from onconav.search import Index, SearchError
-from onconav.web import form, report
+from onconav.web import form, report, views
 from onconav.web.problems import parameters_refused
 from onconav.web.views import HERE, answer_context, environment, said, said_in
 from onconav.words import short_quotes
@@ -77,15 +77,19 @@ def add_page(
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
     def page(template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        """A page; the header's search box searches every source unless ``search_cancer``
+        (``views.search_box``) keeps it to one cancer, and links back to the answer when the
+        page has one's address (``answer_url``)."""
+        context = {"search_cancer": None, "answer_url": None, **context}
         html = env.get_template(template).render(kb_version=kb.version, **context)
         return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
     def form_page(request: Request, errors: dict[str, list[Mistake]] | None = None,
-                  status: int = 200) -> HTMLResponse:  # fmt: skip
+                  status: int = 200, answer_url: str | None = None) -> HTMLResponse:  # fmt: skip
         given = form.as_read(form.answers(request.query_params.multi_items()), kb)
         return page(
             "form.html", status, questions=questions, given=given, errors=errors or {},
-            names=names, sources=kb.data.sources,
+            names=names, sources=kb.data.sources, answer_url=answer_url,
         )  # fmt: skip
 
     def read(request: Request) -> Result | HTMLResponse:
@@ -141,7 +145,18 @@ def add_page(
 
     @app.api_route("/", methods=PAGE_METHODS, include_in_schema=False)
     async def home(request: Request) -> HTMLResponse:
-        return form_page(request)
+        """The form; filled from an answer's address ("Change your answers"), it links back to
+        that answer as it was, when its answers give one."""
+        params = request.query_params.multi_items()
+        answer_url = None
+        if params:
+            try:
+                data = form.profile_data(form.answers(params), kb, form.named_twice(params))
+                parse_profile(data, kb)
+                answer_url = "/options?" + str(request.query_params)
+            except ProfileError:
+                pass  # the form's answers give no answer yet: sending them shows why
+        return form_page(request, answer_url=answer_url)
 
     @app.api_route("/options", methods=PAGE_METHODS, include_in_schema=False)
     async def answer(request: Request) -> HTMLResponse:
@@ -149,15 +164,22 @@ def add_page(
         if isinstance(result, HTMLResponse):
             return result
         query = str(request.query_params)
+        cancer = views.kept_cancer(result, kb)  # the search box and explain links keep to it
         return page(
-            "answer.html", **answer_context(result, kb, passage), query=query,
-            edit_url="/?" + query,
+            "answer.html", **answer_context(result, kb, passage, cancer=cancer), query=query,
+            edit_url="/?" + query, search_cancer=views.search_box(kb, cancer),
             report_pdf="/report.pdf?" + query, report_html="/report.html?" + query,
         )  # fmt: skip
 
     # names may hold a slash
     @app.api_route("/explain/{name:path}", methods=PAGE_METHODS, include_in_schema=False)
-    async def explain(name: str) -> HTMLResponse:
+    async def explain(name: str, request: Request) -> HTMLResponse:
+        """An entry's page; reached with a cancer of the knowledge base (``?cancer=rectum``,
+        from an answer or a search kept to it), its search box and its links keep to it."""
+        cancer = views.cancer_id(kb, request.query_params.get("cancer"))
+        kept: dict[str, Any] = {
+            "search_cancer": views.search_box(kb, cancer),
+            "explain_url": lambda ident: views.explain_url(ident, cancer)}  # fmt: skip
         found = kb.find(name)
         if not found:
             # the closest names, as the command line and the API suggest them; the name typed
@@ -165,11 +187,15 @@ def add_page(
             # link could make the page say anything ("onconav does not know “Your cancer
             # cannot be treated. Stop chemotherapy now and call ...”")
             return page("missing.html", 404, name=words.cut(name),
-                        closest=kb.closest_names(name))  # fmt: skip
+                        closest=kb.closest_names(name), **kept)  # fmt: skip
         seen = kb_explain.view(kb, found[0])
         passages = [passage(span) if passage else None for span in seen.evidence]
         return page("explain.html", seen=seen, passages=passages,
-                    also=[(kb.name_of(r.id), r.id) for r in found[1:]])  # fmt: skip
+                    also=[(name, r.id) for r, name in zip(found[1:], kb_explain.names_apart(
+                        kb, [views.Ref(r.id, kb.name_of(r.id)) for r in found[1:]]),
+                        strict=True)],
+                    used_by=list(zip(seen.used_by, kb_explain.names_apart(kb, seen.used_by),
+                                     strict=True)), **kept)  # fmt: skip
 
     cancers = sorted({(s.cancer, kb.name_of(s.cancer)) for s in kb.data.sources
                       if s.cancer != "any"})  # fmt: skip
@@ -191,7 +217,7 @@ def add_page(
                                    "limit": None,  # kept in the form when the address gave one
                                    "notices": [],  # the search's, its words isolated
                                    "errors": {},  # by the box each is shown beside
-                                   "kind_labels": kb_explain.KIND_LABEL,
+                                   "kind_words": lambda e: kb_explain.kind_words(kb, e.id),
                                    "names_apart": lambda refs: kb_explain.names_apart(kb, refs),
                                    "hits_words": hits_words, "zip": zip}  # fmt: skip
         refused = parameters_refused(request.query_params.multi_items(),
@@ -221,6 +247,9 @@ def add_page(
             context["cancer"] = result.cancer  # stomach, chosen in the list; lung is added to it
             context["kept_name"] = (kb.name_of(result.cancer) if result.cancer in kb.by_id
                                     else words.cut(result.cancer))  # fmt: skip
+            # the explain pages the hits link to keep to the cancer chosen (their search box)
+            kept_to = views.cancer_id(kb, result.cancer)
+            context["explain_url"] = lambda ident: views.explain_url(ident, kept_to)
         # the notices with the person's words isolated: what they quote, and a cancer the
         # knowledge base does not know, which they name unquoted ("Nothing about mars cancer")
         unknown = [result.cancer] if result.cancer and result.cancer not in kb.by_id else []

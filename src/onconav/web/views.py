@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote
+from typing import Any, NamedTuple
+from urllib.parse import quote, urlencode
 
 import jinja2
 from markupsafe import Markup, escape
@@ -141,8 +141,37 @@ def printed_short(option: OptionResult) -> bool:
     return option.status is Status.not_suitable
 
 
-def explain_url(name: str) -> str:
-    return "/explain/" + quote(name, safe="")
+def explain_url(name: str, cancer: str | None = None) -> str:
+    """The address of an entry's explain page; with the cancer the page linking to it is about
+    (``?cancer=rectum``), which the explain page's search box keeps to."""
+    url = "/explain/" + quote(name, safe="")
+    return url + "?" + urlencode({"cancer": cancer}) if cancer else url
+
+
+def cancer_id(kb: KnowledgeBase, value: object) -> str | None:
+    """A value that is the id of a cancer of the knowledge base (``rectum``, ``any``), else None:
+    a page's search box keeps only to such a cancer, and says which by its name."""
+    return value if isinstance(value, str) and kb.kind_of.get(value) == "cancers" else None
+
+
+def kept_cancer(result: Result, kb: KnowledgeBase) -> str:
+    """The cancer an answer's search box and the explain pages it links to keep to: the cancer
+    as the answer reads it, ``any`` (advanced cancer in general, whose options the answer gives)
+    for a cancer the knowledge base does not know. The header's search had searched every source
+    from a stomach cancer's answer, and found options for rectal cancer only."""
+    return cancer_id(kb, result.cancer) or "any"
+
+
+def search_box(kb: KnowledgeBase, cancer: str | None) -> tuple[str, str] | None:
+    """The cancer the header's search box keeps to, as (id, name), or None: it searches all."""
+    return (cancer, kb.name_of(cancer)) if cancer else None
+
+
+class Ref(NamedTuple):
+    """An entry as a list names it."""
+
+    id: str
+    name: str
 
 
 def linker(linked: dict[str, str]) -> Callable[[str], Markup]:
@@ -171,15 +200,21 @@ def answer_context(
     passage: Callable[[Cited], str | None] | None,
     expand: bool = False,
     printed: bool = False,
+    cancer: str | None = None,
 ) -> dict[str, Any]:
     """What the answer page and the report show, from the Result alone (and the passages). For
     print (``printed``), an option that does not suit is shown short (its reason and sources)
-    and the status icons are letters in coloured discs (WeasyPrint lays them out faster)."""
+    and the status icons are letters in coloured discs (WeasyPrint lays them out faster). The
+    links to explain pages carry ``cancer`` (``kept_cancer``) when given."""
+
+    def explained(ident: str) -> str:
+        return explain_url(ident, cancer)
+
     # Each name an option mentions links to its page, by the id it stands for (names can be
     # shared: an id is one page).
     mentioned = {name for option in result.options
                  for name in [*option.uses, *option.given_with, *option.may_involve]}  # fmt: skip
-    linked = {name: explain_url(found[0].id) for name in mentioned if (found := kb.find(name))}
+    linked = {name: explained(found[0].id) for name in mentioned if (found := kb.find(name))}
     if printed:  # an address on this server is no link on paper, nor in a PDF file
         linked = {}
     heading, situation = cancer_heading(result, kb)
@@ -195,6 +230,7 @@ def answer_context(
         "groups": list(render.groups(result)),
         "passage": passage or (lambda _: None),
         "mention": linker(linked),
+        "explain_url": explained,
         "expand": expand,
         "printed": printed,
     }
