@@ -1842,3 +1842,15 @@ def test_the_form_filled_from_an_answer_links_back_to_it() -> None:
     assert links == {"Back to your options": f"/options?{ANSWER}", "Start again": "/",
                      "Ask in your own words": "/search"}  # fmt: skip
     assert shown(Html(get(links["Back to your options"]).text)) == shown(answer)
+
+
+def test_a_search_kept_to_a_cancer_whose_start_is_not_known_is_said_in_words(
+    served: httpx.Client,
+) -> None:
+    """The header's search from an answer whose cancer's start is not known keeps to "any": the
+    page said "kept to any advanced cancer", and the notice quoted the id 'any'."""
+    html = served.get("/search", params={"q": "chemo", "cancer": "any"}).text
+    text = re.sub(r"<[^>]+>", "", html)  # the words as read (a name is isolated in <bdi>)
+    assert "The search was kept to advanced cancer in general." in text
+    assert "any advanced cancer" not in html and "&#39;any&#39;" not in html
+    assert "Where the cancer started is not known" in html

@@ -1097,3 +1097,15 @@ def test_hair_is_not_asked_if_it_meant_hai(index: Index) -> None:
     assert "hai" not in index.search("will I lose my hair").suggestions
     assert "folfox" in index.search("folfx").suggestions  # a longer one is still offered
     assert "hai" in index.search("what is HAIR").suggestions  # written as the name would be
+
+
+def test_a_search_kept_to_a_cancer_whose_start_is_not_known_says_so_in_words(
+    index: Index,
+) -> None:
+    """The page's search from the answer of a cancer whose start is not known keeps to "any":
+    its notice said "'any' has no source of its own here", the id, not words."""
+    for cancer in ("any", "unknown"):
+        notices = index.search("chemo", cancer=cancer).notices
+        assert any(n.startswith("Where the cancer started is not known: the search keeps to the "
+                                "source on advanced cancer in general") for n in notices), notices
+        assert not any("'any'" in n or "'unknown'" in n for n in notices), notices

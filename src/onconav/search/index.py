@@ -521,7 +521,11 @@ class Index:
             shown = cut(str(cancer).strip())
             known = ("" if reading.record else
                      " is not a cancer the knowledge base knows, and")  # fmt: skip
-            notices.append(f"{shown!r}{known} has no source of its own here: the search keeps to "
+            # where it started not known (the page's search from such an answer sends "any"):
+            # said in words, not as the id or the word given
+            said = ("Where the cancer started is not known" if reading.site == "any" else
+                    f"{shown!r}{known} has no source of its own here")  # fmt: skip
+            notices.append(f"{said}: the search keeps to "
                            "the source on advanced cancer in general. "
                            f"{_and(self.kb.name_of(c) for c in sorted(own)).capitalize()} have "
                            "sources of their own.")  # fmt: skip

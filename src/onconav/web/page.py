@@ -245,7 +245,8 @@ def add_page(
         context["limit"] = limit
         if result.cancer_from == "given" and result.cancer:  # the cancer as read: gastric is
             context["cancer"] = result.cancer  # stomach, chosen in the list; lung is added to it
-            context["kept_name"] = (kb.name_of(result.cancer) if result.cancer in kb.by_id
+            context["kept_name"] = ("advanced cancer in general" if result.cancer == "any"
+                                    else kb.name_of(result.cancer) if result.cancer in kb.by_id
                                     else words.cut(result.cancer))  # fmt: skip
             # the explain pages the hits link to keep to the cancer chosen (their search box)
             kept_to = views.cancer_id(kb, result.cancer)
