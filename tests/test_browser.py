@@ -579,6 +579,8 @@ def test_the_header_search_of_an_answer_keeps_to_its_cancer(page: Watched, site:
     named = page.page.locator(rectal).evaluate_all(
         "all => all.map(a => a.closest('h3') ? a.closest('h3').innerText : a.innerText)")
     assert named and all("for rectal cancer" in n.lower() for n in named), named
+    # as written, not in capitals ("(OPTION FOR RECTAL CANCER)" shouted the cancer's name)
+    assert any("(option for rectal cancer)" in n for n in named), named
     # its explain page lists what gives it, each option with the cancers it is for
     page.page.goto(site + "/explain/floxuridine?cancer=stomach")
     given = page.page.locator("h2:has-text('Options that give it') + ul a")
