@@ -810,8 +810,9 @@ def _resolve(
                                     "there and known, and leave out what is not"))  # fmt: skip
             continue
         if found is None:
-            close = (close_name(normalise_name(name), kb.value_names[field])
-                     if suggest and not unsure else None)  # fmt: skip
+            slip = (closest_name(normalise_name(name), kb.value_names[field])
+                    if suggest and not unsure else None)  # fmt: skip
+            close = kb.value_names[field][slip] if slip else None
             if normalise_name(name) in NONE_WORDS:  # "none" beside names ("none" alone is [])
                 problems.append(Problem(f"{field}[{i}]", name, accepted, f"{name!r} cannot go with "
                                         "other names: give it alone for none, or only the names "
@@ -827,7 +828,7 @@ def _resolve(
             elif unsure:
                 hint = "list only what is there and known; leave out what is not or not sure"
             elif close:
-                hint = f"did you mean {_close_words(kb, field, name, close)}?"
+                hint = f"did you mean {_close_words(kb, field, slip or '', close)}?"
             elif known_elsewhere and DRUGS_NOT_KNOWN in (_lookup(kb, "prior_treatments", name)
                                                          or ()):  # fmt: skip
                 hint = ("it says that which drug treatments were had is not known: give it "
@@ -857,24 +858,25 @@ def _resolve(
     return ids, problems
 
 
-def _close_words(kb: KnowledgeBase, field: str, typed: str, ident: str) -> str:
-    """The known name a misspelt one is a slip of, as the knowledge base writes it, with what
-    it is read as beside it when that is another name: "Xeloda (capecitabine)" for xelodaa (a
-    family that typed a brand may not know its drug's name)."""
-    import difflib
-
+def _close_words(kb: KnowledgeBase, field: str, slip: str, ident: str) -> str:
+    """The known name a misspelt one is a slip of (``slip``, folded), as the knowledge base
+    writes it, with what it is read as beside it when that is another name: "Xeloda
+    (capecitabine)" for xelodaa (a family that typed a brand may not know its drug's name)."""
     label = kb.label(field, ident)
     record = kb.by_id.get(ident)
     names = record.names() if isinstance(record, Entity) else []
-    folded = normalise_name(typed)
-    nearest = max(names, key=lambda n: difflib.SequenceMatcher(None, folded,
-                                                               normalise_name(n)).ratio(),
-                  default=label)  # fmt: skip
-    return label if normalise_name(nearest) == normalise_name(label) else f"{nearest} ({label})"
+    written = next((n for n in names if normalise_name(n) == slip), label)
+    return label if normalise_name(written) == normalise_name(label) else f"{written} ({label})"
 
 
 def close_name(folded: str, names: Mapping[str, str]) -> str | None:
     """The id of the known name closest to a misspelt one, if one is close (stomache: stomach)."""
+    slip = closest_name(folded, names)
+    return names[slip] if slip is not None else None
+
+
+def closest_name(folded: str, names: Mapping[str, str]) -> str | None:
+    """The known name (a key of ``names``) closest to a misspelt one, if one is close."""
     import difflib
 
     if len(folded) < 4:
@@ -884,7 +886,7 @@ def close_name(folded: str, names: Mapping[str, str]) -> str | None:
     near = [n for n in names if abs(len(n) - len(folded)) <= 2 and n[:1] == folded[:1]]
     found = [n for n in difflib.get_close_matches(folded, near, n=3, cutoff=0.8)
              if _slips_only(folded, n)]  # fmt: skip
-    return names[found[0]] if found else None
+    return found[0] if found else None
 
 
 def _slips_only(typed: str, known: str) -> bool:

@@ -51,28 +51,6 @@ class _Named(Protocol):
     def name(self) -> str: ...
 
 
-def kinds_apart(kb: KnowledgeBase, refs: Sequence[_Named]) -> list[str | None]:
-    """For entries listed together (what cites a passage), the words that tell each from another
-    of the same name, None for one whose name is its own: its kind ("Surgery to stop bleeding"
-    the option and the procedure: two links of the same words led to two pages), and for
-    options, the cancers each is for ("Radiation to ease symptoms" for rectal cancer and for
-    stomach cancer)."""
-    names = Counter(r.name.casefold() for r in refs)
-    kinds = Counter((r.name.casefold(), kb.kind_of.get(r.id, "")) for r in refs)
-    out: list[str | None] = []
-    for r in refs:
-        of = kb.kind_of.get(r.id, "")
-        kind = KIND_LABEL.get(of, of)
-        record = kb.by_id.get(r.id)
-        if names[r.name.casefold()] < 2:
-            out.append(None)
-        elif kinds[(r.name.casefold(), of)] > 1 and isinstance(record, Option):
-            out.append(f"{kind} for {and_list(kb.name_of(c) for c in record.cancers)}")
-        else:
-            out.append(kind)
-    return out
-
-
 def for_cancers(kb: KnowledgeBase, ident: str) -> str | None:
     """The cancers an option is for, in words ("for rectal cancer"), when it is not for every
     cancer; None for an option for every cancer and for an entry that is not an option. A list
@@ -94,15 +72,19 @@ def kind_words(kb: KnowledgeBase, ident: str) -> str:
 
 
 def labels_apart(kb: KnowledgeBase, refs: Sequence[_Named]) -> list[str | None]:
-    """For entries listed together, what a list says beside each name: its kind where another
-    of the same name is listed (``kinds_apart``), and the cancers of an option for some cancers
-    only ("for rectal cancer", "option for stomach cancer"); None for a name that needs none."""
-    out = []
-    for ref, kind in zip(refs, kinds_apart(kb, refs), strict=True):
-        cancers = for_cancers(kb, ref.id)
-        if cancers and not (kind and kind.endswith(cancers)):  # kinds_apart may name them
-            kind = f"{kind} {cancers}" if kind else cancers
-        out.append(kind)
+    """For entries listed together (what cites a passage), what a list says beside each name,
+    None for a name that needs nothing: its kind where another of the same name is listed
+    ("Surgery to stop bleeding" the option and the procedure: two links of the same words led
+    to two pages), and the cancers of an option for some cancers only ("for rectal cancer",
+    "option for stomach cancer": "Radiation to ease symptoms" for rectal and for stomach
+    cancer; "Chemotherapy into the liver artery" listed from a stomach answer without saying it
+    is for rectal cancer)."""
+    names = Counter(r.name.casefold() for r in refs)
+    out: list[str | None] = []
+    for r in refs:
+        of = kb.kind_of.get(r.id, "")
+        kind = KIND_LABEL.get(of, of) if names[r.name.casefold()] > 1 else ""
+        out.append(" ".join(w for w in (kind, for_cancers(kb, r.id)) if w) or None)
     return out
 
 
