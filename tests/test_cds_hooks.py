@@ -618,6 +618,30 @@ def test_a_result_on_record_that_does_not_decide_is_not_called_missing(client: C
     ]
 
 
+def test_a_fact_of_many_values_on_record_is_not_called_missing(client: Client) -> None:
+    """Pain on record (a Condition), and which pain still deciding options: the fact card said
+    "Not on record: symptoms the cancer is causing" and "is not in the record onconav read",
+    while the options card of the same answer listed "Symptoms the cancer is causing: pain
+    (Condition/sym)". It says what is on record, from where, and the question that decides."""
+    pain = records.condition("sym", records.coding(records.SNOMED, "22253000", "Pain"))
+    resources = [*records.SITUATIONS["stomach-stage4-her2-unknown"], pain]
+    result = offered_result(resources)
+    assert result.profile.symptoms == ["pain"]
+    (symptoms,) = [f for f in cardlib.chosen_facts(result) if f.fact == "symptoms"]
+    options, *facts = cards_of(post(client, PATIENT_VIEW,
+                                    hook_call("patient-view", records.prefetch(resources))))
+    assert "- Symptoms the cancer is causing: pain (Condition/sym)" in options["detail"]
+    (card,) = [c for c in facts if "symptoms" in c["summary"].lower()]
+    n = f"{symptoms.decides} option{'s' if symptoms.decides != 1 else ''}"
+    assert card["summary"] == ("Symptoms the cancer is causing on record, not decided: it would "
+                               f"decide {n}")  # fmt: skip
+    assert card["detail"].startswith(
+        "**Symptoms the cancer is causing**: on record as pain (Condition/sym): it does not "
+        "decide these options; the question below would.")  # fmt: skip
+    assert f"- Asked as: {symptoms.question}" in card["detail"].splitlines()
+    assert "not in the record" not in card["detail"]
+
+
 def test_a_fact_names_a_few_of_its_resources_in_natural_order(client: Client) -> None:
     """Two years of fortnightly FOLFOX, each dose of oxaliplatin and fluorouracil given an
     administration: the treatments-had line named all 300 (13,604 characters), sorted as text
@@ -921,6 +945,45 @@ def test_a_read_answered_with_another_resource_finds_nothing(
     assert "Medication/" not in logged and records.PATIENT not in logged
 
 
+def test_a_medication_read_is_best_effort_whatever_its_answer(
+    ehr: FakeEhr, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A Medication read answered with a "next" link to an address no request can go to was a
+    500: the read's links were followed as a search's pages, and the link's ValueError was
+    caught neither there nor by the best-effort read. A read's answer is one resource (its links
+    are not pages), and a read whose answer breaks in a way not foreseen finds nothing, logged
+    by its key and the kind of error only."""
+    kras_unknown = records.SITUATIONS["rectal-stage4-kras-unknown"]
+    ehr.records[records.PATIENT] = kras_unknown
+    code = CETUXIMAB["medicationCodeableConcept"]
+
+    def answer(request: httpx.Request) -> httpx.Response | None:
+        if request.url.path == "/r4/Medication/linked":
+            link = {"relation": "next", "url": "https://[fhir.example.org/r4/x"}
+            return httpx.Response(200, json={"resourceType": "Medication", "id": "linked",
+                                             "code": code, "link": [link]})  # fmt: skip
+        if request.url.path == "/r4/Medication/broken":
+            raise RuntimeError(f"an answer not foreseen for {records.PATIENT}")
+        return None
+
+    ehr.answer = answer
+    client = Client(make_app(ehr))
+    (expected,) = order_select(client, "rectal-stage4-kras-unknown", CETUXIMAB)
+    call = hook_call("order-select", records.prefetch(kras_unknown),
+                     drafts=drafts_naming("linked"), fhir=True)  # fmt: skip
+    (card,) = cards_of(post(client, ORDER_SELECT, call))
+    assert card["summary"] == expected["summary"]
+    assert [r.url.path for r in ehr.requests if "Medication" in r.url.path] == [
+        "/r4/Medication/linked"]  # fmt: skip
+    call = hook_call("order-select", records.prefetch(kras_unknown),
+                     drafts=drafts_naming("broken"), fhir=True)  # fmt: skip
+    with caplog.at_level(logging.DEBUG):
+        assert summaries(post(client, ORDER_SELECT, call)) == [UNCHECKED]
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "medications[1]: the FHIR server's answer could not be read (RuntimeError)" in logged
+    assert records.PATIENT not in logged and "Medication/" not in logged
+
+
 @pytest.mark.parametrize("prefetched", [True, False], ids=["prefetched", "fetched"])
 def test_a_late_read_costs_only_its_own_drug(ehr: FakeEhr, prefetched: bool) -> None:
     """The call's deadline passing while one Medication is read threw away every read, the
@@ -1078,6 +1141,84 @@ def test_a_drug_the_record_rules_out_is_a_warning_whatever_else_its_options_ask(
     # and a drug of no kin of it, that suits, gets none
     assert cards_of(post(client, ORDER_SELECT, hook_call(
         "order-select", records.prefetch(resources), drafts=[IRINOTECAN]))) == []  # fmt: skip
+
+
+FLUOROURACIL = records.draft_order("draft-fluorouracil", "4492", "Fluorouracil")
+RECTAL_STAGE_4 = records.SITUATIONS["rectal-stage4-kras-unknown"]
+
+
+@pytest.mark.parametrize("stopped", ["folfiri", "folfox"])
+def test_a_drug_given_again_by_an_offered_option_is_no_warning(
+    client: Client, stopped: str
+) -> None:
+    """Fluorouracil drafted after FOLFIRI stopped working was "not suitable here, FOLFIRI stopped
+    working for this patient", though the engine offers FOLFOX, which gives it: the engine
+    removes 5-FU only as the choice of chemoradiation, as part of the regimen that stopped. So
+    after FOLFOX, where FOLFIRI gives it."""
+    resources = [*RECTAL_STAGE_4, *getattr(records, f"{stopped}_stopped")()]
+    result = offered_result(resources)
+    assert result.profile.progressed_on == [stopped]
+    giving = {o.id for o in KB.options_using("fluorouracil")}
+    assert any(o.status.value == "offered" and o.id in giving and not o.choices_ruled_out
+               for o in result.options)  # fmt: skip
+    call = hook_call("order-select", records.prefetch(resources), drafts=[FLUOROURACIL])
+    assert cards_of(post(client, ORDER_SELECT, call)) == []
+
+
+def test_a_drug_no_option_gives_after_both_regimens_stopped_is_a_warning(client: Client) -> None:
+    """After FOLFIRI and FOLFOX both stopped working, no option gives fluorouracil: the one of
+    5-FU or capecitabine with radiation is offered with capecitabine only, and says so."""
+    resources = [*RECTAL_STAGE_4, *records.folfiri_stopped(), *records.folfox_stopped()]
+    call = hook_call("order-select", records.prefetch(resources), drafts=[FLUOROURACIL])
+    (card,) = cards_of(post(client, ORDER_SELECT, call))
+    assert card["indicator"] == "warning"
+    assert card["summary"].startswith("Fluorouracil: not suitable here, "), card["summary"]
+    assert ("- **Chemoradiation before surgery**: offered. Not with fluorouracil here: it gives "
+            "fluorouracil, part of FOLFIRI, which has already stopped working for you.") in (
+        card["detail"])  # fmt: skip
+
+
+def test_a_drug_an_offered_option_gives_is_never_not_suitable_here(client: Client) -> None:
+    """Over records of drugs stopped and not tolerated, and every cancer drug of the rectal
+    options drafted at once: a drug that an offered option gives (not only as a choice the
+    record removes) never gets "not suitable here"; one that no option offered or asking gives
+    gets a warning. The cards say what the engine says."""
+    drafts = {"fluorouracil": FLUOROURACIL, "irinotecan": IRINOTECAN, "oxaliplatin": OXALIPLATIN,
+              "cetuximab": CETUXIMAB,
+              "capecitabine": records.draft_order("draft-capecitabine", "194000", "Capecitabine"),
+              "leucovorin": records.draft_order("draft-leucovorin", "1803932", "Leucovorin"),
+              "bevacizumab": records.draft_order("draft-bevacizumab", "253337", "Bevacizumab"),
+              "panitumumab": records.draft_order("draft-panitumumab", "263034", "Panitumumab")}
+    stopped = records.medication_request
+    cases = {
+        **records.SITUATIONS,
+        "folfiri": [*RECTAL_STAGE_4, *records.folfiri_stopped()],
+        "folfiri-and-folfox": [*RECTAL_STAGE_4, *records.folfiri_stopped(),
+                               *records.folfox_stopped()],
+        "irinotecan": [*RECTAL_STAGE_4, stopped("i", "51499", "Irinotecan", "stopped",
+                                                "progressed")],
+        "5-fu-not-tolerated": [*RECTAL_STAGE_4, stopped("f", "4492", "Fluorouracil", "stopped",
+                                                        "not-tolerated")],
+        "oxaliplatin-not-tolerated": [*RECTAL_STAGE_4, stopped("o", "32592", "Oxaliplatin",
+                                                               "stopped", "not-tolerated")],
+    }  # fmt: skip
+    warned = 0
+    for name, resources in cases.items():
+        result = offered_result(resources)
+        call = hook_call("order-select", records.prefetch(resources), drafts=list(drafts.values()))
+        made = {card["links"][1]["url"].rsplit("/", 1)[1]: card
+                for card in cards_of(post(client, ORDER_SELECT, call))}  # fmt: skip
+        for drug in drafts:
+            using = {o.id for o in KB.options_using(drug)}
+            gives = [o for o in result.options if o.id in using
+                     and drug not in {r.given for r in o.choices_ruled_out}]  # fmt: skip
+            summary = made[drug]["summary"] if drug in made else ""
+            if any(o.status.value == "offered" for o in gives):
+                assert "not suitable here" not in summary, (name, drug, summary)
+            elif gives and all(o.status.value == "not_suitable" for o in gives):
+                assert made[drug]["indicator"] == "warning", (name, drug, summary)
+                warned += 1
+    assert warned >= 5  # the property was put to the test
 
 
 def test_a_drug_that_suits_gets_no_card(client: Client) -> None:
@@ -1262,6 +1403,30 @@ def test_412_when_nothing_is_prefetched_and_there_is_no_fhir_server(client: Clie
             ),
             "not on the FHIR server",
         ),
+        (  # a search answered with another type of resource: read, it would stand for the
+            # record's Conditions (none)
+            lambda r: (
+                httpx.Response(200, json=records.searchset([records.patient()]))
+                if r.url.path.endswith("/Condition")
+                else None
+            ),
+            "answered a search of Condition resources with a resource of type Patient",
+        ),
+        (  # a next page whose host urljoin cannot read: it was a 500
+            lambda r: (
+                httpx.Response(
+                    200,
+                    json={
+                        **records.searchset([]),
+                        "link": [{"relation": "next",
+                                  "url": "https://[fhir.example.org/r4/Condition?page=2"}],
+                    },
+                )
+                if r.url.path.endswith("/Condition")
+                else None
+            ),
+            "not a URL that can be fetched",
+        ),
         (  # a next page on the server that no request can go to: it was a 500
             lambda r: (
                 httpx.Response(
@@ -1417,6 +1582,46 @@ def bad_calls() -> list[tuple[str, Callable[[dict[str, Any]], Any], str]]:
             "prefetch.observations.entry[0].resource",
         ),
     ]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "field", "accepted"),
+    [
+        ("conditions", records.searchset([records.stage_4()]), "prefetch.conditions.entry[0]"
+         ".resource", ["a searchset Bundle of Condition resources", "null"]),
+        ("conditions", records.patient(), "prefetch.conditions",
+         ["a searchset Bundle of Condition resources", "null"]),
+        ("medicationRequests", records.searchset([records.patient()]),
+         "prefetch.medicationRequests.entry[0].resource",
+         ["a searchset Bundle of MedicationRequest resources", "null"]),
+        ("patient", records.stage_4(), "prefetch.patient", ["a Patient resource", "null"]),
+    ],
+)  # fmt: skip
+def test_a_prefetch_value_of_another_type_than_its_template_is_422(
+    client: Client, key: str, value: Any, field: str, accepted: list[str]
+) -> None:
+    """The Condition search answered with Observations, or with a Patient, was taken as
+    answered: the record read as holding no Condition, and the cards were silent ({"cards":
+    []}). The specification: "It is the CDS Service's responsibility to check prefetched data
+    against its template". A value of another type than its template finds is a 422 naming the
+    key and what it takes."""
+    resources = records.SITUATIONS["rectal-stage4-folfox-progressed"]
+    for hook, url, drafts in [("patient-view", PATIENT_VIEW, None),
+                              ("order-select", ORDER_SELECT, [OXALIPLATIN])]:  # fmt: skip
+        call = hook_call(hook, {**records.prefetch(resources), key: value}, drafts=drafts)
+        problem = problem_of(post(client, url, call), 422)
+        (error,) = problem["errors"]
+        assert (error["field"], error["accepted"]) == (field, accepted), problem
+        assert f"prefetch.{key}" in problem["detail"] and accepted[0] in problem["detail"]
+    # what _include brings, of another type, and the server's notes are taken
+    outcome = {"resourceType": "OperationOutcome", "id": "o"}
+    included = records.searchset([*(r for r in resources if r["resourceType"] == "Condition"),
+                                  records.patient(), outcome])  # fmt: skip
+    included["entry"][-2]["search"]["mode"] = "include"
+    included["entry"][-1]["search"]["mode"] = "outcome"
+    call = hook_call("patient-view", {**records.prefetch(resources), "conditions": included})
+    assert summaries(post(client, PATIENT_VIEW, call)) == summaries(post(
+        client, PATIENT_VIEW, hook_call("patient-view", records.prefetch(resources))))  # fmt: skip
 
 
 @pytest.mark.parametrize("server", [FHIR + "?tenant=a", FHIR + "#x", FHIR + "/?", FHIR + "/#",
@@ -2567,6 +2772,16 @@ SNAPSHOT_CASES: dict[str, tuple[str, str, list[dict[str, Any]]]] = {
 }
 
 
+def test_the_docs_give_the_source_the_cards_give(client: Client) -> None:
+    """docs/cds-hooks.md gave each card's source as "knowledge base 1.0.0" while the cards said
+    1.2.0: its example is the label the cards give, with the knowledge base's own version."""
+    docs = (HERE.parent / "docs" / "cds-hooks.md").read_text(encoding="utf-8")
+    (label,) = {card["source"]["label"]
+                for card in patient_view(client, "stomach-stage4-her2-unknown")}  # fmt: skip
+    assert label.endswith(f"knowledge base {KB.version})")
+    assert f"`{label}`" in docs
+
+
 def test_the_cards_match_the_reviewed_snapshot(client: Client) -> None:
     made = {}
     for name, (hook, situation, drafts) in SNAPSHOT_CASES.items():
@@ -2687,6 +2902,7 @@ def test_a_resource_id_that_is_not_a_string_is_never_a_500(client: Client) -> No
     odd = {"resourceType": "Medication", "id": ["x"], "code": {"text": "cetuximab"}}
     prefetch = records.prefetch(situation)
     prefetch["medicationRequests"] = records.searchset([odd])
+    prefetch["medicationRequests"]["entry"][0]["search"]["mode"] = "include"  # as _include does
     cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch)))
     order = {k: v for k, v in CETUXIMAB.items() if k != "medicationCodeableConcept"}
     order["medicationReference"] = {"reference": "Medication/m9"}

@@ -186,6 +186,17 @@ def folfox_stopped() -> list[Resource]:
     ]
 
 
+def folfiri_stopped() -> list[Resource]:
+    """FOLFIRI (irinotecan, fluorouracil, leucovorin) stopped: no response to treatment."""
+    return [
+        medication_request("folfiri-irinotecan", "51499", "Irinotecan", "stopped", "progressed"),
+        medication_request("folfiri-fluorouracil", "4492", "Fluorouracil", "stopped", "progressed"),
+        medication_request(
+            "folfiri-leucovorin", "1803932", "Leucovorin 100 MG Injection", "stopped", "progressed"
+        ),
+    ]
+
+
 def draft_order(ident: str, code: str, display: str) -> Resource:
     return medication_request(ident, code, display, status="draft")
 

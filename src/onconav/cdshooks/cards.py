@@ -18,17 +18,20 @@ Medication not read) is said with what was read.
 
 order-select, for each drafted drug onconav knows (by its code) that an option in scope gives:
 
-- the record rules the drug itself out (it cannot be had, or it stopped working): a warning,
+- the record rules the drug itself out (it cannot be had, or it is what stopped working; not a
+  regimen that holds it, FOLFIRI for fluorouracil, which FOLFOX gives again): a warning,
   whatever else the options that give it ask; a drug of the same narrow kind cannot be had
   (capecitabine beside fluorouracil) and an option giving it is offered or asks: a warning that
   the reason may hold for it too;
+- otherwise the statuses of the options that give it decide; an option where it is one choice
+  among others that the record removes (5-FU of chemoradiation, after FOLFIRI) does not give it;
 - some option giving it is offered: no card, unless not every drug on record could be read
   (then an info card says so);
 - none is offered, and some need a test result not on record: an info card naming the test
   (cetuximab with KRAS not on record);
 - the sources give it only in clinical trials here: an info card;
-- every option giving it is not suitable: a warning with the engine's reasons (cetuximab with a
-  KRAS mutation; a drug that stopped working or that the patient cannot have).
+- every option giving it is not suitable, or none gives it: a warning with the engine's reasons
+  (cetuximab with a KRAS mutation; a drug that stopped working or that the patient cannot have).
 
 A drafted order whose Medication could not be read gets an info card (``unchecked``). A record
 with no cancer gets no card (the service answers ``[]``); one whose cancer could not be read,
@@ -48,7 +51,7 @@ from urllib.parse import quote
 
 from onconav.cdshooks.models import SUMMARY_LIMIT, Card, Coding, Link, Source
 from onconav.kb import KnowledgeBase
-from onconav.kb.model import FactType, aim_words
+from onconav.kb.model import FactType, Regimen, aim_words
 from onconav.kb.vocabulary import in_sentence
 from onconav.render import STATUS_WORDS, details, md_escape, source_words, warning_words
 from onconav.result import (
@@ -260,7 +263,6 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card 
     result = situation.result
     using = {option.id for option in kb.options_using(draft.drug)}
     options = [o for o in result.options if o.id in using]
-    statuses = {o.status for o in options}
     if not options:
         return None
     drug = _capital(kb.name_of(draft.drug))
@@ -269,7 +271,14 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card 
     # else the options that give it offer (fluorouracil drafted for one who cannot have it got no
     # card: an option of 5-FU or capecitabine still asked about something else)
     itself = [(o, r) for o in options for r in (*o.reasons, *o.choices_ruled_out)
-              if r.kind == "ruled_out" and r.given == draft.drug]  # fmt: skip
+              if _rules_out_itself(r, draft.drug, kb)]  # fmt: skip
+    # an option where the drug is one choice among others, and the record removes that choice
+    # (5-FU, part of FOLFIRI that stopped working, as the choice of chemoradiation) gives the
+    # others here, not this drug: its status is not the drug's
+    removed = [(o, r) for o in options for r in o.choices_ruled_out if r.given == draft.drug]
+    removing = {option.id for option, _ in removed}
+    giving = [o for o in options if o.id not in removing]
+    statuses = {o.status for o in giving}
     # a drug of the same narrow kind that the patient cannot have (capecitabine, where
     # fluorouracil cannot be): not ruled out, but the reason may hold for it too
     barred = [kb.name_of(c) for c in result.profile.cannot_have or []
@@ -278,7 +287,7 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card 
         first, reason = itself[0]
         summary = f"{drug}: not suitable here, {_reason_words([reason], first, kb)}"
         lines = [f"The record rules {md_escape(drug.lower())} out for this patient:", ""]
-        lines += [_status_line(o, kb) for o in options]
+        lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
     elif barred and statuses & {Status.offered, Status.needs_information}:
         names = and_list(barred)
@@ -288,7 +297,7 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card 
                  f"same kind as {md_escape(drug.lower())}. The reason may hold for it too: check "
                  "it before ordering. (The sources do not say; the options are decided by what "
                  "the record says of this drug itself.)", ""]  # fmt: skip
-        lines += [_status_line(o, kb) for o in options]
+        lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
     elif Status.offered in statuses:
         if not situation.incomplete.drugs():
@@ -298,7 +307,7 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card 
         lines = [f"An option that gives {md_escape(drug.lower())} suits what onconav read, but "
                  "the drugs this patient had, that stopped working or that they cannot have "
                  "could not all be read (below): check them before ordering.", ""]  # fmt: skip
-        lines += [_status_line(o, kb) for o in options]
+        lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "info"
     elif Status.needs_information in statuses:
         undecided = [o for o in options if o.status is Status.needs_information]
@@ -334,19 +343,20 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card 
             codes = f" (LOINC {', '.join(test.loinc)})" if test.loinc else ""
             lines.append(f"- Test: **{test.name}**{codes}")
         lines.append("")
-        lines += [_status_line(o, kb) for o in options]
+        lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "info"
     elif statuses == {Status.in_trials}:
         summary = f"{drug}: the sources give it for {result.cancer_name} only in clinical trials"
-        lines = [_status_line(o, kb) for o in options]
+        lines = [_status_line(o, kb, draft.drug) for o in options]
         indicator = "info"
-    elif Status.not_suitable in statuses:
-        first = next(o for o in options if o.status is Status.not_suitable)
-        summary = f"{drug}: not suitable here, {_reason_words(first.reasons, first, kb)}"
+    elif Status.not_suitable in statuses or not giving:
+        unsuitable = [(o, o.reasons) for o in giving if o.status is Status.not_suitable]
+        first, reasons = (unsuitable or [(o, [r]) for o, r in removed])[0]
+        summary = f"{drug}: not suitable here, {_reason_words(reasons, first, kb)}"
         cancer = md_escape(result.cancer_name)
         lines = [f"onconav's sources give {md_escape(drug.lower())} for {cancer} only in these "
                  "options, and none suits this patient's record:", ""]  # fmt: skip
-        lines += [_status_line(o, kb) for o in options]
+        lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
     else:
         return None  # declined: the person does not want cancer treatment
@@ -434,10 +444,15 @@ def _option_line(option: OptionResult) -> str:
     return f"- **{option.name}**{given}: {aims}. {_cite(option.citations)}"
 
 
-def _status_line(option: OptionResult, kb: KnowledgeBase) -> str:
+def _status_line(option: OptionResult, kb: KnowledgeBase, drug: str) -> str:
+    """An option that gives ``drug``: its status, why it is not suitable or what would decide
+    it, and whether the record removes the drug as one of its choices."""
     line = f"- **{option.name}**: {STATUS_WORDS[option.status].lower()}"
     if option.status is Status.not_suitable and option.reason:
         line += f". {option.reason}"
+    for removed in option.choices_ruled_out:
+        if removed.given == drug:
+            line += f". Not with {in_sentence(kb.name_of(drug))} here: {removed.text}."
     for missing in option.missing:
         line += f". To decide: {missing.question}"
     return f"{line} {_cite(option.citations)}"
@@ -472,6 +487,31 @@ def _reason_words(reasons: list[Reason], option: OptionResult, kb: KnowledgeBase
     return reason.text
 
 
+def _rules_out_itself(reason: Reason, drug: str, kb: KnowledgeBase) -> bool:
+    """Whether the engine's reason rules ``drug`` itself out, not only as part of another
+    regimen: the reason is of the drug (``given``), and the person cannot have it (the drug, a
+    drug of it, a kind it is of: the engine's routes for ``cannot_have``) or what stopped
+    working is the drug itself (for a regimen, a drug of it, or a regimen it counts as stopped
+    with). A regimen that stopped working and holds the drug (FOLFIRI, for fluorouracil) rules
+    the drug out only as a choice of that option: another regimen may give it again (FOLFOX)."""
+    check = reason.check
+    if reason.kind != "ruled_out" or reason.given != drug or check is None:
+        return False
+    if check.fact == "cannot_have":
+        return True
+    if check.fact != "progressed_on":
+        return False
+    yours = check.yours if isinstance(check.yours, list) else [check.yours]
+    stopped = [str(v) for v in yours if v in check.wanted]
+    return any(value == drug or not _holds(value, drug, kb) for value in stopped)
+
+
+def _holds(regimen: str, drug: str, kb: KnowledgeBase) -> bool:
+    """Whether ``regimen`` is a regimen of the knowledge base with ``drug`` among its drugs."""
+    record = kb.by_id.get(regimen)
+    return isinstance(record, Regimen) and drug in record.components
+
+
 def _refs(situation: Situation, fact: str) -> list[str]:
     """The resources a fact was read from."""
     return situation.read_from.get(fact) or situation.read_from.get(f"biomarkers.{fact}", [])
@@ -492,14 +532,20 @@ def _natural(text: str) -> list[str | int]:
 def _on_record(situation: Situation, fact: str, kb: KnowledgeBase) -> tuple[bool, str] | None:
     """A result on record for ``fact`` that does not decide it: whether the results disagree,
     and a sentence saying what is on record, from which resources, and why it does not decide;
-    None when no result for it is on record."""
+    None when nothing for it is on record. A fact of many values (symptoms) on record that still
+    decides options (pain: of what kind?) is said as on record too, with its question."""
     refs = _refs(situation, fact)
     profile = situation.result.profile
     value = getattr(profile.biomarkers, fact, None) or getattr(profile, fact, None)
-    if not refs or value is None or kb.facts[fact].type is not FactType.enum:
-        return None  # a fact of many values (symptoms) on record may still lack one
+    kind = kb.facts[fact].type
+    if not refs or value is None or kind is FactType.bool:
+        return None
     where = _refs_words(refs)
     values = value if isinstance(value, list) else [value]
+    if kind is FactType.set:
+        said = and_list(md_escape(kb.label(fact, str(v))) for v in values) or "none"
+        return False, (f"on record as {said} ({where}): it does not decide these options; the "
+                       "question below would")  # fmt: skip
     if len(values) > 1:
         said = ", ".join(md_escape(kb.label(fact, str(v))) for v in values)
         return True, f"the results on record disagree ({said}; {where}): check which is right"

@@ -3,13 +3,15 @@ gave (``fhirAuthorization``): httpx, a timeout per request and a deadline for th
 searches followed page by page (only to pages on the same server, where the token may go).
 
 Any failure (unreachable, refused, not FHIR, too slow, too large, a read answered with another
-resource than the one asked for) is a ``FetchError`` naming the prefetch key and what went wrong,
+resource than the one asked for, a search with resources of another type than it finds, a next
+page that no request can go to) is a ``FetchError`` naming the prefetch key and what went wrong,
 never the query (it holds the patient's id); the service then answers 412, as the specification
 asks; but a search the server answers as not supported (404, 400 or 501 with an
 OperationOutcome whose issue is ``not-supported``: a server without MedicationStatement) finds
 nothing, and its resource type is named in ``Fetched.not_supported`` for the cards to say. Reads
 fetched ``each_as_found`` (the Medications that orders name) are best effort instead:
-one that fails or is late finds nothing, and only its key and what went wrong are logged.
+one that fails, is late or is answered with anything that cannot be read finds nothing, and
+only its key and what went wrong (the kind of error, for one not foreseen) are logged.
 """
 
 from __future__ import annotations
@@ -24,7 +26,13 @@ from urllib.parse import unquote, urljoin
 import httpx
 
 from onconav.cdshooks.models import FhirAuthorization
-from onconav.cdshooks.prefetch import PrefetchError, checked, resources_of
+from onconav.cdshooks.prefetch import (
+    PrefetchError,
+    another_type,
+    checked,
+    resource_type,
+    resources_of,
+)
 from onconav.cdshooks.settings import CdsSettings
 from onconav.reading import field_name, json_and_repeats
 
@@ -123,6 +131,9 @@ async def _or_nothing(
                     "given.", key, given)  # fmt: skip
     except FetchError as error:
         log.warning("CDS Hooks: %s", error.reason)  # the key and what failed: no patient data
+    except Exception as error:  # an answer broken in a way not foreseen: best effort still
+        log.warning("CDS Hooks: %s: the FHIR server's answer could not be read (%s).", key,
+                    type(error).__name__)  # the kind only: its words may quote the answer
     return []
 
 
@@ -134,9 +145,13 @@ async def _one(
     patient_id: str,
     settings: CdsSettings,
 ) -> list[dict[str, Any]] | None:
-    """What ``query`` finds; None when the server does not support its search."""
+    """What ``query`` finds; None when the server does not support its search. A search's
+    answer holding another type of resource than it finds (but for what ``_include`` brings)
+    is refused, as a read's answer with another resource than the one asked for is; only a
+    search's pages are followed (a read's answer is one resource, whatever links it holds)."""
     url: str | None = base + query
     read = "?" not in query
+    kind = resource_type(query)
     out: list[dict[str, Any]] = []
     for page in range(settings.max_pages):
         assert url is not None
@@ -153,11 +168,17 @@ async def _one(
             out += checked(resources_of(answer, key), patient_id, key)
         except PrefetchError as error:
             raise FetchError(f"{key}: the FHIR server's answer {error.message}.") from None
-        if read and not _is(answer, query):
-            # a proxy's or a merged record's answer: filed under its own id, it would stand for
-            # a resource that was not read (another order's drug)
-            raise FetchError(f"{key}: the FHIR server answered a read with another resource "
-                             "than the one asked for.")  # fmt: skip
+        if read:
+            if not _is(answer, query):
+                # a proxy's or a merged record's answer: filed under its own id, it would stand
+                # for a resource that was not read (another order's drug)
+                raise FetchError(f"{key}: the FHIR server answered a read with another "
+                                 "resource than the one asked for.")  # fmt: skip
+            return out
+        stray = another_type(answer, kind)
+        if stray is not None:  # taken, it would stand for the record's (Conditions: none)
+            raise FetchError(f"{key}: the FHIR server answered a search of {kind} resources "
+                             f"with a resource of type {stray[1]}.")  # fmt: skip
         url = _next(answer, base, key)
         if url is None:
             return out
@@ -243,10 +264,11 @@ def _next(bundle: Mapping[str, Any], base: str, key: str) -> str | None:
     for link in links if isinstance(links, list) else []:
         if isinstance(link, dict) and link.get("relation") == "next":
             url = link.get("url")
-            url = urljoin(base, url) if isinstance(url, str) else None
             try:
+                url = urljoin(base, url) if isinstance(url, str) else None
                 on = url is not None and _on(url, base)
-            except httpx.InvalidURL:  # a link on the server that no request can go to
+            except (ValueError, httpx.InvalidURL):  # a link that no request can go to (urljoin
+                # refuses a host of "[" not closed, httpx one it cannot read)
                 raise FetchError(f"{key}: the FHIR server's address is not a URL that can be "
                                  "fetched.") from None  # fmt: skip
             if url is None or not on:

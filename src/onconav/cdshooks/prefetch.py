@@ -3,8 +3,9 @@ reading of what it sent.
 
 A record system answers each prefetch key with a resource, a ``searchset`` Bundle, or ``null``
 (no data); a key it left out was not satisfied, and is fetched from ``fhirServer`` instead
-(``onconav.cdshooks.fetch``). Every resource is checked against the template: a resource about
-another patient than the one in context is refused.
+(``onconav.cdshooks.fetch``). Every resource is checked against the template: one of another type
+than its query finds (Observations for the Condition search), or about another patient than the
+one in context, is refused.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ __all__ = [
     "Gathered",
     "Located",
     "PrefetchError",
+    "another_type",
     "body_structure_references",
     "bundle_resources",
     "checked",
@@ -32,6 +34,7 @@ __all__ = [
     "on_server",
     "orders_unread",
     "queries",
+    "resource_type",
     "resources_of",
 ]
 
@@ -108,11 +111,13 @@ class Located(dict[str, Any]):
 
 
 class PrefetchError(ValueError):
-    """Prefetched data that cannot be used: ``field`` names the key (``prefetch.conditions``)."""
+    """Prefetched data that cannot be used: ``field`` names the key (``prefetch.conditions``),
+    ``accepted`` what it takes, where that is known."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: str, message: str, accepted: tuple[str, ...] = ()) -> None:
         self.field = field
         self.message = message
+        self.accepted = accepted
         super().__init__(f"{field}: {message}")
 
 
@@ -244,10 +249,11 @@ def gather(
     templates: Mapping[str, str] = TEMPLATES,
 ) -> Gathered:
     """The resources the record system prefetched for the services' keys (other keys are not
-    read), and the keys it did not satisfy. A key whose value is an OperationOutcome (the record
-    system's error) counts as not satisfied, and so does a searchset with a next page (the
-    specification lets a record system page a prefetch): its search is fetched whole, since the
-    pages left out would read as "not on record". The Patient of the ``patient`` key
+    read; a value of another type than its template finds is refused), and the keys it did not
+    satisfy. A key whose value is an OperationOutcome (the record system's error) counts as not
+    satisfied, and so does a searchset with a next page (the specification lets a record system
+    page a prefetch): its search is fetched whole, since the pages left out would read as "not
+    on record". The Patient of the ``patient`` key
     (``Patient/{{context.patientId}}``) is that patient: without its id (as in the
     specification's own example) it is given ``patient_id`` (the mapping had counted two people,
     and a record with a cancer read as having none)."""
@@ -269,12 +275,60 @@ def gather(
         if key == "patient" and value["resourceType"] == "Patient" and value.get("id") is None:
             value = {**value, "id": patient_id}
         resources = checked(resources_of(value, where), patient_id, where)
+        _of_its_type(value, key, templates[key])
         if has_next_page(value):
             out.missing.append(key)
             out.paged.append(key)
             continue
         out.resources += resources
     return out
+
+
+def resource_type(query: str) -> str:
+    """The type of resource a query finds: ``Condition?patient=...`` and ``Patient/ID`` find
+    Conditions and a Patient."""
+    return query.split("?")[0].split("/")[0]
+
+
+def another_type(value: Mapping[str, Any], kind: str) -> tuple[str, str] | None:
+    """The first resource of an answer that a query of ``kind`` cannot find: where it is in the
+    answer (``""``: the answer itself; ``.entry[3].resource``) and its type; None when there is
+    none. A Bundle's entries are looked at, but for what ``_include`` brings (``search.mode``
+    ``include``) and the server's notes (an OperationOutcome, left out when it is read)."""
+    if value.get("resourceType") != "Bundle":
+        found = value.get("resourceType")
+        return None if found == kind else ("", str(found))
+    entries = value.get("entry")
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(resource, dict):
+            continue  # not a resource: refused as it is read (``resources_of``)
+        search = entry.get("search")
+        included = isinstance(search, dict) and search.get("mode") == "include"
+        found = resource.get("resourceType")
+        if found not in (kind, "OperationOutcome") and not included:
+            return f".entry[{i}].resource", str(found)
+    return None
+
+
+def _of_its_type(value: Mapping[str, Any], key: str, template: str) -> None:
+    """Refuse a prefetch value holding what its template cannot find (a Condition search
+    answered with Observations, or with a Patient): read, it would stand for the record's
+    Conditions, and the cards would say that none is on record (the specification: "It is the
+    CDS Service's responsibility to check prefetched data against its template")."""
+    kind = resource_type(template)
+    stray = another_type(value, kind)
+    if stray is None:
+        return
+    where, found = stray
+    if "?" in template:
+        accepted = (f"a searchset Bundle of {kind} resources", "null")
+        said = f"is a {kind} search, so it must be a searchset Bundle of {kind} resources"
+    else:
+        accepted = (f"a {kind} resource", "null")
+        said = f"is the {kind} read, so it must be a {kind} resource"
+    raise PrefetchError(f"prefetch.{key}{where}",
+                        f"is of type {found}: prefetch.{key} {said}, or null", accepted)
 
 
 def has_next_page(value: Mapping[str, Any]) -> bool:

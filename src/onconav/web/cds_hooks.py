@@ -200,8 +200,8 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
             else:
                 made = await _patient_view(call, context, kb, settings, base)
         except PrefetchError as error:
-            return problem(422, str(error),
-                           _errors([Problem(error.field, None, (), error.message)]))  # fmt: skip
+            return problem(422, str(error), _errors([
+                Problem(error.field, None, error.accepted, error.message)]))  # fmt: skip
         except (Unavailable, FetchError) as error:
             reason = error.reason if isinstance(error, FetchError) else str(error)
             return problem(
