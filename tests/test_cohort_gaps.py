@@ -19,6 +19,7 @@ from onconav.cohort.engines import profile_data
 from onconav.cohort.gaps import definitions
 from onconav.engine import evaluate
 from onconav.kb import load_kb
+from onconav.kb.rules import OTHERS_NOT_KNOWN
 from onconav.logic import Truth, truth
 from onconav.profile import ProfileError, facts_of, parse_profile
 
@@ -64,8 +65,10 @@ def expected(rows: list[dict[str, Any]]) -> tuple[Pairs, dict[str, dict[str, Any
 
 
 def not_known(fact: str, value: Any) -> bool:
-    """Not given, or a value with narrower ones under it (stage 4: 4A or 4B? HER2 2+)."""
-    return value is None or (isinstance(value, str) and len(KB.vocabulary.below(fact, value)) > 1)
+    """Not given, a value with narrower ones under it (stage 4: 4A or 4B? HER2 2+), or a list
+    that may not be whole (the places of spread on record, perhaps others)."""
+    return value is None or (isinstance(value, str) and len(KB.vocabulary.below(fact, value)) > 1
+                             ) or (isinstance(value, frozenset) and OTHERS_NOT_KNOWN in value)
 
 
 def test_the_definitions_are_data() -> None:

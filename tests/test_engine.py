@@ -18,7 +18,7 @@ from onconav import render, words
 from onconav.engine import Status, evaluate
 from onconav.kb import KnowledgeBase, load_kb
 from onconav.kb.model import fact_tests
-from onconav.kb.rules import DISTANT_SITES
+from onconav.kb.rules import DISTANT_SITES, OTHERS_NOT_KNOWN
 from onconav.logic import Truth, truth
 from onconav.profile import Profile, ProfileError, facts_of, parse_profile, read_cancer
 from onconav.result import OptionResult
@@ -34,7 +34,8 @@ CANCERS = [
     "lung",
     "colon",
 ]
-SITES = ["liver", "lung", "bone", "brain", "peritoneum", "pelvis", "lymph nodes"]
+SITES = ["liver", "lung", "bone", "brain", "peritoneum", "pelvis", "lymph nodes",
+         "others not known"]
 SYMPTOMS = [
     "bleeding",
     "pain",
@@ -50,11 +51,12 @@ SYMPTOMS = [
     "nausea",
     "constipation",
     "shortness of breath",
+    "others not known",
 ]
 THERAPIES = ["chemotherapy", "FOLFIRI", "FOLFOX", "CAPOX", "capecitabine", "irinotecan",
              "oxaliplatin", "cisplatin", "trastuzumab", "targeted therapy"]  # fmt: skip
 PRIOR = ["surgery", "bowel resection", "radiation", "pelvic radiation", "chemotherapy",
-         "drug treatments not known"]
+         "drug treatments not known", "others not known"]
 
 FIELDS: dict[str, Any] = {
     "stage": st.sampled_from(["4", "4A", "4B", "earlier"]),
@@ -179,6 +181,49 @@ def test_learning_a_fact_never_unsettles_an_option(pair) -> None:  # type: ignor
         if status is Status.declined:
             assert after[ident] in (Status.declined, Status.not_suitable), (
                 ident, partial, fuller)  # fmt: skip
+
+
+# what an option may become when a list it was decided by is found not to be whole: still
+# undecided, or decided by something else; never offered or not suitable where it was not
+LESS_DECIDED = {
+    Status.offered: {Status.offered, Status.needs_information},
+    Status.not_suitable: {Status.not_suitable, Status.needs_information, Status.in_trials,
+                          Status.declined},
+    Status.declined: {Status.declined, Status.needs_information},
+    Status.in_trials: {Status.in_trials},
+    Status.needs_information: {Status.needs_information},
+}  # fmt: skip
+
+
+@SETTINGS
+@given(pair=partial_and_more(), field=st.sampled_from(["symptoms", "metastases",
+                                                       "prior_treatments"]))  # fmt: skip
+@example(pair=({"cancer": "rectum", "stage": "4", "symptoms": ["bowel obstruction"]},) * 2,
+         field="symptoms")  # fmt: skip
+@example(pair=({"cancer": "stomach", "stage": "4", "metastases": ["liver"]},) * 2,
+         field="metastases")  # fmt: skip
+@example(pair=({"cancer": "rectum", "stage": "4", "prior_treatments": ["capecitabine"]},) * 2,
+         field="prior_treatments")  # fmt: skip
+def test_a_list_that_may_not_be_whole_rules_nothing_out_by_what_it_leaves_out(
+    pair, field
+) -> None:  # type: ignore[no-untyped-def]
+    """"Perhaps others not listed" added to a list (symptoms, places of spread, treatments had:
+    what a record's problem list gives) makes what the list leaves out unknown, never absent:
+    each option keeps its status or becomes undecided where the list had decided it; none is
+    brought in offered or not suitable, none is left out; and no reason says of that list that
+    the person did not list something."""
+    kb = shared_kb()
+    profile = pair[1]
+    whole = {o.id: o.status for o in evaluate(parse_profile(profile, kb), kb).options}
+    opened = {**profile, field: [*profile.get(field, []), "others not known"]}
+    options = evaluate(parse_profile(opened, kb), kb).options
+    assert set(whole) <= {o.id for o in options}, (profile, field)
+    for option in options:
+        allowed = LESS_DECIDED.get(whole[option.id]) if option.id in whole else {
+            Status.needs_information, Status.in_trials, Status.declined}  # fmt: skip
+        assert option.status in allowed, (option.id, whole.get(option.id), profile, field)
+        assert not any(r.check and r.check.fact == field and "did not list" in r.text
+                       for r in option.reasons), (option.id, profile, field)  # fmt: skip
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -1890,6 +1935,8 @@ def test_radiation_to_ease_symptoms_is_offered_only_with_a_symptom(
                     assert asked, (option.id, data)
             elif not symptoms:
                 assert option.status is not Status.offered and not asked, (option.id, data)
+            elif not symptoms - {OTHERS_NOT_KNOWN}:  # only "perhaps others": as not known
+                assert option.status is not Status.offered, option.id
             elif option.id in any_symptom:
                 assert not asked, (option.id, data)
                 assert all(r.check is None or r.check.fact != "symptoms"

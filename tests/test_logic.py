@@ -81,17 +81,24 @@ def reference(cond: Condition | None, facts: Mapping[str, FactValue], vocab: Voc
     if isinstance(value, str):
         return any_of(compare(value, w) for w in wanted)
     assert isinstance(value, frozenset)
+    # "perhaps others not listed": the list may hold more than it says, of any value
+    more = "others-not-known" in value
+    listed = value - {"others-not-known"}
+    unlisted = U if more else F  # what a value not listed makes of a test
     if cond.not_empty:  # any value at all
-        return T if value else F
+        return T if listed else unlisted
     if cond.count_max is not None:  # places the cancer spread to: distant organs count
         distant = {"liver", "lung", "bone", "brain", "peritoneum", "other-site"}
-        counted = value & distant if cond.fact == "metastases" else value
-        return T if 1 <= len(counted) <= cond.count_max else F
-    if cond.only is not None:
-        if not value:
+        counted = listed & distant if cond.fact == "metastases" else listed
+        if len(counted) > cond.count_max:
             return F
-        return all_of(any_of(compare(v, w) for w in wanted) for v in value)
-    return any_of(compare(v, w) for v in value for w in wanted)
+        return U if more else T if counted else F
+    if cond.only is not None:
+        if not listed:
+            return unlisted
+        return all_of([*(any_of(compare(v, w) for w in wanted) for v in listed),
+                       U if more else T])  # fmt: skip
+    return any_of([*(compare(v, w) for v in listed for w in wanted), unlisted])
 
 
 def conditions_of(kb, option) -> list[Condition]:  # type: ignore[no-untyped-def]

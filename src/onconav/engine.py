@@ -17,6 +17,7 @@ from onconav.kb.model import LabTest, Modality, Option, Prominence, Span
 from onconav.kb.rules import (
     DECLINES,
     NOT_COME_BACK,
+    OTHERS_NOT_KNOWN,
     All,
     Expr,
     Not,
@@ -360,8 +361,9 @@ def in_words(kb: KnowledgeBase, fact: str, value: FactValue) -> str:
     """The person's value of a fact, in plain words."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, frozenset):
-        return ", ".join(kb.label(fact, v) for v in sorted(value)) or "none"
+    if isinstance(value, frozenset):  # "perhaps others not listed" after what is listed
+        values = sorted(value, key=lambda v: (v == OTHERS_NOT_KNOWN, v))
+        return ", ".join(kb.label(fact, v) for v in values) or "none"
     return kb.label(fact, str(value))
 
 

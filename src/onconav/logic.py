@@ -16,6 +16,7 @@ from typing import Literal
 
 from onconav.kb.rules import (
     DECLINES,
+    NO_LIMIT,
     NOT_COME_BACK,
     STAGE_EARLIER,
     All,
@@ -98,8 +99,14 @@ def leaf_truth(test: Test, value: FactValue) -> Truth:
         if not value or not value <= test.true | test.unknown:
             return Truth.FALSE
         return Truth.TRUE if value.isdisjoint(test.unknown) else Truth.UNKNOWN
-    counted = value & test.true if test.true else value  # count: of the values that count
-    return Truth.TRUE if 1 <= len(counted) <= test.limit else Truth.FALSE
+    # count: of the values that count (all, when ``true`` is empty), more than the limit is
+    # FALSE whatever else; a list that may not be whole (its ``unknown``) may hold more, or some
+    counted = value & test.true if test.true else value - test.unknown
+    if len(counted) > test.limit:
+        return Truth.FALSE
+    if not value.isdisjoint(test.unknown):
+        return Truth.TRUE if counted and test.limit == NO_LIMIT else Truth.UNKNOWN
+    return Truth.TRUE if counted else Truth.FALSE
 
 
 def truth(expr: Expr, row: Row) -> Truth:
@@ -329,6 +336,10 @@ class Dialect:
         """The list without its NULL items."""
         return f"list_filter({items}, lambda x: x IS NOT NULL)"
 
+    def without(self, col: str, values: str) -> str:
+        """The list without the items of ``values``."""
+        return f"list_filter({col}, lambda x: NOT list_contains({values}, x))"
+
 
 class SparkDialect(Dialect):
     name = "spark"
@@ -350,6 +361,9 @@ class SparkDialect(Dialect):
 
     def not_null(self, items: str) -> str:
         return f"filter({items}, x -> x IS NOT NULL)"
+
+    def without(self, col: str, values: str) -> str:
+        return f"array_except({col}, {values})"
 
 
 DUCKDB, SPARK = Dialect(), SparkDialect()
@@ -376,11 +390,17 @@ def leaf_sql(test: Test, dialect: Dialect = DUCKDB) -> str:
         return f"({col} IS NULL)"
     if test.kind == "bool":
         return f"({col} = {'TRUE' if test.value else 'FALSE'})"
-    if test.kind == "count":
-        counted = d.intersect(col, d.array(quote(v) for v in sorted(test.true))) if test.true \
-            else col  # fmt: skip
-        return (f"(CASE WHEN {col} IS NULL THEN NULL "
-                f"ELSE {d.length(counted)} BETWEEN 1 AND {test.limit} END)")  # fmt: skip
+    if test.kind == "count":  # as leaf_truth
+        unknown = d.array(quote(v) for v in sorted(test.unknown))
+        counted = (d.intersect(col, d.array(quote(v) for v in sorted(test.true))) if test.true
+                   else d.without(col, unknown) if test.unknown else col)  # fmt: skip
+        some = f"{d.length(counted)} >= 1"
+        whens = [f"WHEN {col} IS NULL THEN NULL",
+                 f"WHEN {d.length(counted)} > {test.limit} THEN FALSE"]  # fmt: skip
+        if test.unknown:
+            open_ended = f"CASE WHEN {some} THEN TRUE END" if test.limit == NO_LIMIT else "NULL"
+            whens.append(f"WHEN {d.has_any(col, unknown)} THEN ({open_ended})")
+        return "(CASE " + " ".join(whens) + f" ELSE {some} END)"
     whens = [f"WHEN {col} IS NULL THEN NULL"]
     true = d.array(quote(v) for v in sorted(test.true))
     unknown = d.array(quote(v) for v in sorted(test.unknown))

@@ -25,7 +25,7 @@ from pydantic_core import PydanticCustomError
 from onconav import words
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import Entity, FactType
-from onconav.kb.rules import DRUG_KINDS, DRUGS_NOT_KNOWN
+from onconav.kb.rules import DRUG_KINDS, DRUGS_NOT_KNOWN, DRUGS_NOT_SAID
 from onconav.kb.vocabulary import is_code, normalise_name
 from onconav.logic import FactValue, Truth, truth
 
@@ -1228,12 +1228,13 @@ def _stage_notes(profile: Profile) -> list[str]:
 
 def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list[str]:
     """A drug treatment that stopped working, but none listed among the treatments had (and the
-    list does not leave the drugs open: "drug treatments not known", a clinical trial)."""
+    list does not leave the drugs open: "drug treatments not known", a clinical trial, "perhaps
+    other treatments not listed")."""
     prior, stopped = row["prior_treatments"], row["progressed_on"]
     if isinstance(prior, frozenset) and isinstance(stopped, frozenset) and stopped:
         classes = set().union(*(kb.vocabulary.up("progressed_on", s) for s in stopped))
         had = set(prior).union(*(kb.vocabulary.up("prior_treatments", p) for p in prior))
-        if not had & (DRUG_KINDS | {"clinical-trial", DRUGS_NOT_KNOWN}) and classes & DRUG_KINDS:
+        if not had & (DRUG_KINDS | DRUGS_NOT_SAID.true) and classes & DRUG_KINDS:
             return [
                 "prior_treatments: lists no drug treatment, but one is said to have stopped "
                 "working; check what was had"

@@ -178,6 +178,12 @@ def positive_tests(expr: Expr) -> Iterator[Test]:
 
 NO_LIMIT = 2**31 - 1  # the limit of a count test that has none (``not_empty``)
 
+# The value of a list (symptoms, where the cancer has spread, treatments had) that says the list
+# may not be whole: a record's problem list, say, holds the symptoms someone wrote down, not
+# every one. A list without it is read as whole ("pain, which you did not list"); with it, what
+# the list does not hold is not known. Every test of such a list has it among its ``unknown``.
+OTHERS_NOT_KNOWN = "others-not-known"
+
 Labeller = Callable[[str, str], str]
 """The plain label of a value of a fact: ``label(fact_id, value_id)``."""
 
@@ -215,14 +221,15 @@ class Lowering:
         if self.types[fact] is FactType.bool:
             assert isinstance(test.eq, bool)
             return Test(fact, op, "bool", (), frozenset(), frozenset(), value=test.eq, text=text)
+        # a list that says it may not be whole ("perhaps others not listed") leaves open what
+        # it does not hold: a test it could still make TRUE is UNKNOWN, never FALSE
+        more = frozenset({OTHERS_NOT_KNOWN}) & self.vocab.known(fact)
         if op == "not_empty":  # a count test with no limit: any value at all
-            return Test(fact, op, "count", (), frozenset(), frozenset(), limit=NO_LIMIT, text=text)
+            return Test(fact, op, "count", (), frozenset(), more, limit=NO_LIMIT, text=text)
         if op == "count_max":  # of places the cancer spread to, only distant organs count
             assert test.count_max is not None
             counted = DISTANT_SITES if fact == "metastases" else frozenset()
-            return Test(
-                fact, op, "count", (), counted, frozenset(), limit=test.count_max, text=text
-            )
+            return Test(fact, op, "count", (), counted, more, limit=test.count_max, text=text)
         wanted = wanted_values(test)
         known = self.vocab.known(fact)
         true = frozenset().union(*(self.vocab.below(fact, w) for w in wanted)) & known
@@ -232,7 +239,7 @@ class Lowering:
         if fact == "progressed_on" and "chemotherapy" in wanted:  # trastuzumab, given with
             unknown |= (self.with_chemotherapy & known) - true  # chemotherapy, stopped: did it?
         kind: Kind = {"eq": "one", "in": "one", "has": "any", "has_any": "any"}.get(op, "every")  # type: ignore[assignment]
-        return Test(fact, op, kind, wanted, true, unknown, text=text)
+        return Test(fact, op, kind, wanted, true, unknown | (more - true), text=text)
 
     def _describe(self, test: FactTest) -> str:
         label = in_sentence(self.fact_labels[test.fact])
@@ -273,7 +280,9 @@ def widened(expr: Expr, vocab: Vocabulary) -> Expr:
             return expr
         known = vocab.known(expr.fact)
         under = frozenset().union(*(vocab.below(expr.fact, v) for v in expr.true)) & known
-        return replace(expr, true=expr.true | under, unknown=expr.unknown - under)
+        more = frozenset({OTHERS_NOT_KNOWN}) & known  # a list that may not be whole: as Lowering
+        true = expr.true | under
+        return replace(expr, true=true, unknown=(expr.unknown - under) | (more - true))
     if isinstance(expr, Not):
         return Not(widened(expr.part, vocab))
     parts = tuple(widened(p, vocab) for p in expr.parts)
@@ -396,12 +405,14 @@ def declinable(option: Option) -> bool:
 
 DRUG_KINDS = frozenset({"chemotherapy", "targeted-therapy", "immunotherapy"})
 # A list of treatments had that does not say which drug treatments were had: one that holds a
-# clinical trial (of any phase: which treatment it gave is not said), or "drug treatments not
+# clinical trial (of any phase: which treatment it gave is not said), "drug treatments not
 # known" (a person who knows their operations but not their drugs; a record with procedures and
-# no cancer drug on record, ``onconav.fhir.reader``). Such a list does not say that no drug
-# treatment was had, so the facts below that a list without drugs implies are not taken from it.
+# no cancer drug on record, ``onconav.fhir.reader``), or "perhaps other treatments not listed".
+# Such a list does not say that no drug treatment was had, so the facts below that a list without
+# drugs implies are not taken from it.
 DRUGS_NOT_KNOWN = "drugs-not-known"
-DRUGS_NOT_SAID = any_of("prior_treatments", frozenset({"clinical-trial", DRUGS_NOT_KNOWN}),
+DRUGS_NOT_SAID = any_of("prior_treatments",
+                        frozenset({"clinical-trial", DRUGS_NOT_KNOWN, OTHERS_NOT_KNOWN}),
                         "which drug treatments were had is not said")  # fmt: skip
 DISTANT_SITES = frozenset({"liver", "lung", "bone", "brain", "peritoneum", "other-site"})
 

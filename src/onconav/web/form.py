@@ -98,13 +98,14 @@ def questions(kb: KnowledgeBase) -> list[Question]:
     for name in ORDER:
         fact = kb.facts[name]
         kind = {FactType.bool: "yes_no", FactType.set: "many"}.get(fact.type, "one")
-        choices = [Choice(v.id, v.label) for v in fact.values]
+        choices = [Choice(v.id, v.label) for v in fact.values]  # of the lists: ("perhaps
+        # others not listed") after the places and the symptoms
         if name == "cancer":
             kind, choices = "text", []
         elif name == "metastases":
-            choices = [Choice(s, kb.name_of(s)) for s in _sites(kb)]
+            choices = [Choice(s, kb.name_of(s)) for s in _sites(kb)] + choices
         elif name == "symptoms":
-            choices = [Choice(s.id, s.name) for s in kb.data.symptoms]
+            choices = [Choice(s.id, s.name) for s in kb.data.symptoms] + choices
         out.append(Question(
             name=name, label=fact.label, question=fact.question, why=fact.why,
             find_it=fact.find_it, kind=kind, choices=choices, typed=name in TYPED,
