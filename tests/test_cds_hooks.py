@@ -626,17 +626,19 @@ def test_a_fact_of_many_values_on_record_is_not_called_missing(client: Client) -
     pain = records.condition("sym", records.coding(records.SNOMED, "22253000", "Pain"))
     resources = [*records.SITUATIONS["stomach-stage4-her2-unknown"], pain]
     result = offered_result(resources)
-    assert result.profile.symptoms == ["pain"]
+    assert result.profile.symptoms == ["pain", "others-not-known"]
     (symptoms,) = [f for f in cardlib.chosen_facts(result) if f.fact == "symptoms"]
     options, *facts = cards_of(post(client, PATIENT_VIEW,
                                     hook_call("patient-view", records.prefetch(resources))))
-    assert "- Symptoms the cancer is causing: pain (Condition/sym)" in options["detail"]
+    assert ("- Symptoms the cancer is causing: pain, perhaps others not listed (Condition/sym)"
+            in options["detail"])  # fmt: skip
     (card,) = [c for c in facts if "symptoms" in c["summary"].lower()]
     n = f"{symptoms.decides} option{'s' if symptoms.decides != 1 else ''}"
     assert card["summary"] == ("Symptoms the cancer is causing on record, not decided: it would "
                                f"decide {n}")  # fmt: skip
     assert card["detail"].startswith(
-        "**Symptoms the cancer is causing**: on record as pain (Condition/sym): it does not "
+        "**Symptoms the cancer is causing**: on record as pain, perhaps others not listed "
+        "(Condition/sym): it does not "
         "decide these options; the question below would.")  # fmt: skip
     assert f"- Asked as: {symptoms.question}" in card["detail"].splitlines()
     assert "not in the record" not in card["detail"]
@@ -1173,9 +1175,10 @@ def test_a_drug_no_option_gives_after_both_regimens_stopped_is_a_warning(client:
     (card,) = cards_of(post(client, ORDER_SELECT, call))
     assert card["indicator"] == "warning"
     assert card["summary"].startswith("Fluorouracil: not suitable here, "), card["summary"]
-    assert ("- **Chemoradiation before surgery**: offered. Not with fluorouracil here: it gives "
-            "fluorouracil, part of FOLFIRI, which has already stopped working for you.") in (
-        card["detail"])  # fmt: skip
+    # (it asks what else was had: a record's treatments had are not the whole history)
+    assert ("- **Chemoradiation before surgery**: needs information. Not with fluorouracil here: "
+            "it gives fluorouracil, part of FOLFIRI, which has already stopped working for you. "
+            "To decide: ") in card["detail"]  # fmt: skip
 
 
 def test_a_drug_an_offered_option_gives_is_never_not_suitable_here(client: Client) -> None:
@@ -3035,7 +3038,7 @@ def test_a_radiotherapy_volume_on_the_server_is_read_as_the_command_line_reads_i
     from onconav.fhir import read_resources
 
     reading = read_resources([*resources, volume], KB)
-    assert reading.data["prior_treatments"] == ["pelvic-radiation", "drugs-not-known"]
+    assert reading.data["prior_treatments"] == ["pelvic-radiation", "others-not-known"]
     detail = " ".join(c["detail"] for c in cards)
     assert "pelvi" in detail.lower(), detail
 

@@ -30,6 +30,7 @@ from onconav.fhir import (
     read_resources,
 )
 from onconav.fhir.codes import TABLES, load_tables, read_table
+from onconav.kb.rules import OTHERS_NOT_KNOWN as MORE
 from onconav.profile import facts_of
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,8 +64,7 @@ SITUATIONS: dict[str, tuple[dict[str, Any], str | None]] = {
          "biomarkers": {"kras": "G12D"}}, None),
     "rectal-local-recurrence-after-pelvic-radiation": (
         {"cancer": "rectal", "recurrence": "local",
-         "prior_treatments": ["bowel resection", "pelvic radiation", "drug treatments not known"],
-         "symptoms": ["pain"]},
+         "prior_treatments": ["bowel resection", "pelvic radiation"], "symptoms": ["pain"]},
         "rectal-local-recurrence-after-pelvic-radiation"),
     "cervical-stage4b-after-chemotherapy": (
         {"cancer": "cervical", "stage": "IVB", "prior_treatments": ["cisplatin and paclitaxel"],
@@ -210,10 +210,17 @@ def test_bundle_gives_the_options_of_the_same_profile(
     name: str, kb: onconav.KnowledgeBase
 ) -> None:
     reading = read_bundle(bundle(name), kb)
-    written, _ = SITUATIONS[name]
+    written = opened(SITUATIONS[name][0])
     assert statuses(reading.data, kb) == statuses(written, kb)
     # and the profile read is the one written, field by field
     assert _plain(reading.data, kb) == _plain(written, kb)
+
+
+def opened(data: dict[str, Any]) -> dict[str, Any]:
+    """A profile's lists of places of spread, symptoms and treatments had marked as a record's
+    are, not whole ("perhaps others not listed")."""
+    return {k: [*v, MORE] if k in ("metastases", "symptoms", "prior_treatments") else v
+            for k, v in data.items()}  # fmt: skip
 
 
 def _plain(data: dict[str, Any], kb: onconav.KnowledgeBase) -> dict[str, Any]:
@@ -231,7 +238,7 @@ def test_bundle_says_what_its_example_says(name: str, kb: onconav.KnowledgeBase)
     left_out = NOT_IN_BUNDLE.get(example, set())
     assert left_out <= set(data)
     reading = read_bundle(bundle(name), kb)
-    same = {k: v for k, v in data.items() if k not in left_out}
+    same = opened({k: v for k, v in data.items() if k not in left_out})
     mine = {k: v for k, v in reading.data.items() if k in same}
     assert _plain(mine, kb) == _plain(same, kb)
 
@@ -419,8 +426,8 @@ def test_a_symptom_not_listed_is_read_as_another_symptom(
                              "display": display}]},
     }})  # fmt: skip
     reading = read_bundle(data, kb)
-    assert reading.data["symptoms"] == ["other-symptom"]
-    typed = {**reading.data, "symptoms": ["shortness of breath"]}
+    assert reading.data["symptoms"] == ["other-symptom", MORE]
+    typed = {**reading.data, "symptoms": ["shortness of breath", "others not known"]}
     assert statuses(reading.data, kb) == statuses(typed, kb)
     result = onconav.evaluate(onconav.parse_profile(reading.data, kb), kb)
     radiation = {o.id: o for o in result.options}["general-palliative-radiation"]
@@ -596,9 +603,10 @@ def test_drug_ingredient_codes_agree_with_the_knowledge_base(kb: onconav.Knowled
 # ---- malformed input -----------------------------------------------------------------------
 
 # A fuzz of the records above: each example changes one to three places of a record (a value
-# replaced by one of another JSON type, a key dropped, a list's item wrapped in a list, a list
-# turned into its first item). The only outcomes allowed are a reading, with every resource used
-# or listed unused and a resource made invalid never used, or a FhirError naming the field.
+# replaced by one of another JSON type, a key dropped, a value wrapped in a list, a list turned
+# into its first item, or an element the reader reads added to a resource, of any JSON type).
+# The only outcomes allowed are a reading, with every resource used or listed unused and a
+# resource made invalid never used, or a FhirError naming the field.
 JsonPath = tuple[str | int, ...]
 OTHER_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "number": st.sampled_from([0, 7, -1, 2.5]) | st.integers(),
@@ -608,6 +616,27 @@ OTHER_VALUES: dict[str, st.SearchStrategy[Any]] = {
     "list": st.sampled_from([[], ["x"], [{}], [1], [None], [[]]]),
     "object": st.sampled_from([{}, {"code": "x"}, {"coding": "x"}, {"reference": 1}]),
 }
+
+
+# The elements the reader reads (or that decide whether a resource is read), to add to a
+# resource that may not have them: an element it does not have, in any shape ("focus": 5 on a
+# body weight, "extension": 5 on a comorbidity, "subject" as a list) was a Python error where
+# the reader looked at a resource before checking it.
+READ_ELEMENTS = ("focus", "extension", "bodySite", "reasonCode", "reasonReference", "subject",
+                 "patient", "stage", "component", "code", "category", "conclusionCode",
+                 "medicationCodeableConcept", "medicationReference", "statusReason", "dosage",
+                 "dosageInstruction", "contained", "interpretation", "valueCodeableConcept",
+                 "valueString", "valueInteger", "status", "intent", "clinicalStatus",
+                 "verificationStatus", "effectiveDateTime", "effectiveInstant",
+                 "effectivePeriod", "issued", "onsetDateTime", "recordedDate", "authoredOn",
+                 "whenHandedOver", "performedPeriod", "priorPrescription", "abatementDateTime",
+                 "meta")  # fmt: skip
+ADDED_VALUES = st.one_of(*OTHER_VALUES.values(), st.sampled_from([
+    {"reference": "Patient/p"}, [{"reference": "Patient/p"}], [{"reference": "Condition/c"}],
+    {"coding": [{"system": "http://snomed.info/sct", "code": "363346000"}]},
+    [{"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "C20"}]}],
+    [{"summary": {"text": "Stage IV"}}], "2024-01-10T10:00:00Z",
+]))  # fmt: skip
 
 
 def _json_type(value: Any) -> str:
@@ -657,13 +686,19 @@ DROP = object()
 
 
 def _mutation(data: Any, document: Any) -> tuple[JsonPath, str, Any]:
-    """Where to change a document, how, and the new value (for "replace"), drawn from ``data``."""
+    """Where to change a document, how, and the new value (for "replace" and "add"), drawn from
+    ``data``: "add" puts an element the reader reads on a resource (the path ends with it)."""
+    resources = sorted(_resources_in(document), key=str)
+    if resources and data.draw(st.booleans(), label="add an element to a resource"):
+        where = data.draw(st.sampled_from(resources), label="resource")
+        name = data.draw(st.sampled_from(READ_ELEMENTS), label="element")
+        return (*where, name), "add", data.draw(ADDED_VALUES, label="its value")
     path = data.draw(st.sampled_from(_paths(document)), label="where")
     value = _at(document, path)
     hows = ["replace"]
     if path and isinstance(_at(document, path[:-1]), dict):
         hows.append("drop")
-    if path and isinstance(_at(document, path[:-1]), list):
+    if path:
         hows.append("wrap")
     if isinstance(value, list) and value:
         hows.append("unwrap")
@@ -675,16 +710,96 @@ def _mutation(data: Any, document: Any) -> tuple[JsonPath, str, Any]:
 
 
 def _mutated(document: Any, path: JsonPath, how: str, new: Any) -> Any:
+    if how == "add":  # the element may be new to the resource: set on the resource itself
+        *where, name = path
+        return _changed(document, tuple(where), lambda resource: {**resource, name: new})
     change = {"replace": lambda _: new, "drop": lambda _: DROP, "wrap": lambda v: [v],
               "unwrap": lambda v: v[0]}[how]  # fmt: skip
     return _changed(document, path, change)
 
 
+def every_kind_read(cancer: bool = True) -> dict[str, Any]:
+    """A small record of every kind of resource the reader reads, each as a real record has it:
+    a cancer with its stage and spread, an older cancer of another place (named by its words
+    and body site) and a comorbidity; results, one about the older cancer by its focus; drugs
+    requested, dispensed and administered; an allergy, a radiotherapy course, an order, a report
+    and an Account whose subject is a list. Without ``cancer``, no resource names a cancer (the
+    reading is the error that says so)."""
+    def cc(system: str, code: str, display: str = "") -> dict[str, Any]:
+        return {"coding": [{"system": system, "code": code, "display": display or code}]}
+
+    sct, loinc = "http://snomed.info/sct", "http://loinc.org"
+    rx, icd = "http://www.nlm.nih.gov/research/umls/rxnorm", "http://hl7.org/fhir/sid/icd-10-cm"
+    who = {"reference": "Patient/p"}
+    clinical = cc("http://terminology.hl7.org/CodeSystem/condition-clinical", "active")
+
+    def condition(ident: str, code: dict[str, Any], **more: Any) -> dict[str, Any]:
+        return {"resourceType": "Condition", "id": ident, "subject": who,
+                "clinicalStatus": clinical, "code": code, **more}
+
+    def result(ident: str, code: str, **more: Any) -> dict[str, Any]:
+        return {"resourceType": "Observation", "id": ident, "status": "final", "subject": who,
+                "code": cc(loinc, code), "effectiveDateTime": "2024-01-10", **more}
+
+    had = {"subject": who, "status": "completed"}
+    cancers = [
+        condition("c", cc(sct, "254582000", "Adenocarcinoma of rectum"),
+                  bodySite=[cc(sct, "34402009", "Rectum structure")],
+                  stage=[{"summary": cc(sct, "1229913003", "AJCC stage IV")}],
+                  recordedDate="2023-01-10"),
+        condition("m", cc(sct, "94381002", "Secondary malignant neoplasm of liver"), extension=[
+            {"url": "http://hl7.org/fhir/StructureDefinition/condition-related",
+             "valueReference": {"reference": "Condition/c"}}]),
+        condition("b", {"text": "Carcinoma of breast"}, onsetDateTime="2015-03-01",
+                  bodySite=[cc(sct, "76752008", "Breast structure")],
+                  clinicalStatus=cc(clinical["coding"][0]["system"], "remission")),
+        result("stage", "21908-9", valueCodeableConcept=cc("http://cancerstaging.org", "4")),
+        result("her2", "48676-1", valueCodeableConcept=cc(loinc, "LA6577-6", "Negative")),
+        result("er", "16112-5", valueCodeableConcept=cc(loinc, "LA6576-8", "Positive"),
+               focus=[{"reference": "Condition/b"}]),
+        result("kras", "21702-6", valueString="No mutation detected"),
+        result("status", "97509-4", valueCodeableConcept=cc(sct, "271299001", "Worsened")),
+        {"resourceType": "MedicationAdministration", "id": "ox", **had,
+         "medicationCodeableConcept": cc(rx, "32592", "Oxaliplatin"),
+         "effectiveDateTime": "2023-11-05T09:00:00Z"},
+    ] if cancer else []  # fmt: skip
+    resources = [
+        {"resourceType": "Patient", "id": "p"}, *cancers,
+        condition("x", cc(sct, "38341003", "Hypertension")),
+        result("weight", "29463-7", valueQuantity={"value": 70}),
+        {"resourceType": "MedicationDispense", "id": "cape", **had,
+         "medicationCodeableConcept": cc(rx, "194000", "Capecitabine"),
+         "whenHandedOver": "2023-11-05"},
+        {"resourceType": "MedicationRequest", "id": "fu", "intent": "order", **had,
+         "medicationCodeableConcept": cc(rx, "4492", "Fluorouracil"),
+         "authoredOn": "2023-06-01", "reasonCode": [cc(sct, "38341003", "Hypertension")]},
+        {"resourceType": "AllergyIntolerance", "id": "allergy", "patient": who,
+         "clinicalStatus": cc("http://terminology.hl7.org/CodeSystem/"
+                              "allergyintolerance-clinical", "active"),
+         "code": cc(rx, "51499", "Irinotecan")},
+        {"resourceType": "Procedure", "id": "rt", **had,
+         "code": cc(sct, "1217123003", "Radiotherapy course of treatment"),
+         "bodySite": [cc(sct, "12921003", "Pelvis structure")],
+         "performedPeriod": {"start": "2022-01-01", "end": "2022-02-10"}},
+        {"resourceType": "ServiceRequest", "id": "order", "status": "active", "intent": "order",
+         "subject": who, "code": {"text": "surgery"},
+         "reasonCode": [cc(sct, "38341003", "Hypertension")]},
+        {"resourceType": "DiagnosticReport", "id": "report", "status": "final", "subject": who,
+         "code": {"text": "pathology"}, "conclusionCode": [cc(icd, "I10", "Hypertension")]},
+        {"resourceType": "Account", "id": "account", "status": "active", "subject": [who]},
+    ]  # fmt: skip
+    return {"resourceType": "Bundle", "type": "collection",
+            "entry": [{"resource": r} for r in resources]}
+
+
 def fuzz_records() -> dict[str, tuple[str, Any]]:
     """Each record to change: a bundle of tests/fhir or of the reference set (read_bundle), or a
     reference patient's resources as a CDS Hooks prefetch gives them, the Patient alone and the
-    rest in a searchset (read_resources)."""
+    rest in a searchset (read_resources); and a record of every kind the reader reads, with a
+    cancer and without one."""
     records: dict[str, tuple[str, Any]] = {n: ("bundle", bundle(n)) for n in sorted(SITUATIONS)}
+    records["every-kind-read"] = ("bundle", every_kind_read())
+    records["every-kind-read-no-cancer"] = ("bundle", every_kind_read(cancer=False))
     if not MCODE.is_dir():
         return records
     for path in sorted(MCODE.glob("Bundle-*.json")):
@@ -746,23 +861,29 @@ def _valid_fhir(resource: dict[str, Any]) -> bool:
     return True
 
 
-ORIGINAL_READINGS: dict[str, FhirReading] = {}
+USED_BEFORE: dict[str, set[str]] = {}
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(sorted(FUZZ_RECORDS)), st.data())
-def test_malformed_records_are_listed_or_refused_never_a_crash(name: str, draw: Any) -> None:
+def _used_before(name: str) -> set[str]:
+    """The resources the reading of a record of FUZZ_RECORDS uses, unchanged (none when it is
+    an error: a record with no cancer)."""
+    if name not in USED_BEFORE:
+        kind, record = FUZZ_RECORDS[name]
+        try:
+            sources = _read(kind, record, the_kb()).sources
+        except FhirError:
+            sources = {}
+        USED_BEFORE[name] = {ref for refs in sources.values() for ref in refs}
+    return USED_BEFORE[name]
+
+
+def _listed_or_refused(name: str, changed: Any, touched: list[JsonPath]) -> None:
+    """What a record of FUZZ_RECORDS changed at the places ``touched`` may read as: a reading,
+    with every resource used or listed unused and a resource made invalid never used (one read
+    before, changed once, listed as not valid FHIR), or a FhirError naming the field; never a
+    Python error."""
     kb = the_kb()
-    kind, record = FUZZ_RECORDS[name]
-    if name not in ORIGINAL_READINGS:
-        ORIGINAL_READINGS[name] = _read(kind, record, kb)
-    before = ORIGINAL_READINGS[name]
-    used_before = {ref for refs in before.sources.values() for ref in refs}
-    changed, touched = record, []
-    for _ in range(draw.draw(st.integers(1, 3), label="changes")):
-        path, how, new = _mutation(draw, changed)
-        changed = _mutated(changed, path, how, new)
-        touched.append(path)
+    kind = FUZZ_RECORDS[name][0]
     try:
         reading = _read(kind, changed, kb)
     except FhirError as error:
@@ -783,8 +904,53 @@ def test_malformed_records_are_listed_or_refused_never_a_crash(name: str, draw: 
         if ref is None or not changes or _valid_fhir(resource):
             continue
         assert ref not in used, f"{ref} is not valid FHIR R4 and was read"
-        if ref in used_before and len(changes) == 1:  # read before, now invalid: listed as such
+        if ref in _used_before(name) and len(changes) == 1:  # read before, now invalid: said
             assert unused[ref].startswith("not valid FHIR R4: "), (ref, unused[ref])
+
+
+@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(FUZZ_RECORDS)), st.data())
+def test_malformed_records_are_listed_or_refused_never_a_crash(name: str, draw: Any) -> None:
+    changed, touched = FUZZ_RECORDS[name][1], []
+    for _ in range(draw.draw(st.integers(1, 3), label="changes")):
+        path, how, new = _mutation(draw, changed)
+        changed = _mutated(changed, path, how, new)
+        touched.append(path)
+    _listed_or_refused(name, changed, touched)
+
+
+# Each shape a value may wrongly have: a number (where a list, an object or a string is), an
+# object where a list is (its keys are strings), a list of a number (where a list of objects
+# is), and a list where an object is (valid, for an Account's subject).
+SHAPES = (5, {"reference": "Patient/p"}, [5], [{"reference": "Patient/p"}])
+# The resources of every_kind_read changed together in the sweep below, each group with the
+# Patient and the cancer: each with those it names or that name it (a result and the older
+# cancer its focus names, a worsening and the drugs in use then).
+SWEEP_GROUPS = (("m", "x"), ("b", "er", "stage", "her2", "kras", "weight"),
+                ("status", "ox", "cape", "fu"), ("allergy", "rt", "order", "report", "account"))
+
+
+@pytest.mark.parametrize("cancer", [True, False], ids=["with-cancer", "no-cancer"])
+@pytest.mark.parametrize("group", SWEEP_GROUPS, ids="-".join)
+def test_each_element_read_in_each_shape_on_each_resource_is_listed_or_refused(
+    cancer: bool, group: tuple[str, ...]
+) -> None:
+    """Not left to the fuzz's chance: each element the reader reads (READ_ELEMENTS) that a
+    resource's type has, in each shape (SHAPES), on each resource of a record of every kind the
+    reader reads, with a cancer and without one. Each of these was a Python error (a traceback,
+    exit status 1, a 500 from the API): an Account's subject as a list, "focus": 5 on a body
+    weight, "extension": 5 on the only Condition (a comorbidity), "bodySite": 5 on the
+    Condition a result's focus names, "reasonCode": 5 on an order with no cancer on record."""
+    name = "every-kind-read" if cancer else "every-kind-read-no-cancer"
+    entries = [e for e in FUZZ_RECORDS[name][1]["entry"]
+               if e["resource"]["id"] in ("p", "c", *group)]  # fmt: skip
+    record = {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    for i, entry in enumerate(entries):
+        fields = get_fhir_model_class(entry["resource"]["resourceType"]).model_fields
+        for element in (e for e in READ_ELEMENTS if e in fields):
+            for shape in SHAPES:
+                path = ("entry", i, "resource", element)
+                _listed_or_refused(name, _mutated(record, path, "add", shape), [path])
 
 
 # What the fuzz found (a Python error each, before): each is now listed with what is wrong.
@@ -804,6 +970,11 @@ MALFORMED = [
     ("Observation/kras", ["component", 0, "valueCodeableConcept", "coding", 0, "code"], [{}],
      "component[0].valueCodeableConcept.coding[0].code is a list, not a string"),
     ("Observation/stage", ["code"], None, "code is null, not an object (a CodeableConcept)"),
+    # a Reference where a code is: it was read as a Condition with no code, not as not valid
+    ("Condition/rectum", ["code"], {"reference": "Patient/x"},
+     "code.reference is not an element of a CodeableConcept"),
+    ("Condition/rectum", ["code", "coding", 0, "reference"], "Patient/x",
+     "code.coding[0].reference is not an element of a Coding"),
 ]  # fmt: skip
 
 
@@ -939,7 +1110,8 @@ def test_drugs_of_medication_reads_as_the_mapping_reads(
         "intent": "order", "subject": data["entry"][1]["resource"]["subject"],
         "authoredOn": "2024-05-01", "medicationCodeableConcept": concept,
     }})  # fmt: skip
-    assert read_bundle(data, kb).data.get("prior_treatments", []) == drugs
+    assert read_bundle(data, kb).data.get("prior_treatments", []) == ([*drugs, MORE] if drugs
+                                                                      else [])  # fmt: skip
 
 
 def test_every_drug_code_of_the_knowledge_base_is_in_the_drug_table(
@@ -1282,7 +1454,7 @@ def test_a_worsening_blames_only_a_course_in_use_on_its_date(
         for record in folfox:
             del record["effectiveDateTime"]
     reading = read_bundle(_record(RECTUM, STAGE_4, *folfox, WORSENED), kb)
-    assert reading.data["prior_treatments"] == ["folfox"]
+    assert reading.data["prior_treatments"] == ["folfox", MORE]
     assert reading.data.get("progressed_on") == (["folfox"] if blamed else None)
     if not blamed:
         assert "not attributed" in {u.reference: u.reason for u in reading.unused}[
@@ -1339,7 +1511,8 @@ def test_a_cancer_drug_used_on_the_eye_or_skin_is_not_read_as_a_cancer_treatment
     local = {**record, "id": "local", "subject": {"reference": "Patient/p"}}
     folfox = _folfox("MedicationRequest", "active", "2023-01-01")
     reading = read_bundle(_record(RECTUM, STAGE_4, *folfox, local, WORSENED), kb)
-    assert reading.data["prior_treatments"] == reading.data["progressed_on"] == ["folfox"]
+    assert reading.data["prior_treatments"] == [*reading.data["progressed_on"], MORE]
+    assert reading.data["progressed_on"] == ["folfox"]
     reason = {u.reference: u.reason for u in reading.unused}[f"{record['resourceType']}/local"]
     assert "not a treatment of the cancer throughout the body" in reason
     assert not any("local" in w for w in reading.warnings)
@@ -1362,7 +1535,8 @@ def test_a_route_coded_with_no_words_is_read_by_its_code(
              "dosage": {"route": {"coding": [{"system": SNOMED, "code": route}]}}}  # fmt: skip
     folfox = _folfox("MedicationRequest", "active", "2023-01-01")
     reading = read_bundle(_record(RECTUM, STAGE_4, *folfox, local, WORSENED), kb)
-    assert reading.data["prior_treatments"] == reading.data["progressed_on"] == ["folfox"]
+    assert reading.data["prior_treatments"] == [*reading.data["progressed_on"], MORE]
+    assert reading.data["progressed_on"] == ["folfox"]
     reason = {u.reference: u.reason for u in reading.unused}["MedicationAdministration/local"]
     assert reason == f"{where}: not a treatment of the cancer throughout the body"
 
@@ -1533,7 +1707,7 @@ def test_only_cancer_that_spread_on_record_gives_where_it_spread(
     spread = {**_condition("m", "0", "x"), "code": {"coding": [coding]}}
     reading = read_bundle(_record(spread, STAGE_4), kb)
     assert reading.data["cancer"] == "unknown"
-    assert reading.data["metastases"] == [site]
+    assert reading.data["metastases"] == [site, MORE]
     assert reading.sources["metastases"] == ["Condition/m"]
 
 
@@ -1716,7 +1890,7 @@ def test_spread_not_confirmed_alone_is_no_cancer(
                and verification in p.message for p in caught.value.problems)
     confirmed = read_bundle(_record({**liver, "verificationStatus": _cc(VERIFICATION,
                                                                          "confirmed")}), kb)
-    assert confirmed.data == {"cancer": "unknown", "metastases": ["liver"]}
+    assert confirmed.data == {"cancer": "unknown", "metastases": ["liver", MORE]}
 
 
 def _nested_extensions(levels: int) -> list[dict[str, Any]]:
@@ -2196,7 +2370,7 @@ def test_a_stage_dated_2099_is_read_and_said(kb: onconav.KnowledgeBase) -> None:
 def test_an_administration_dated_2099_is_read_and_said(kb: onconav.KnowledgeBase) -> None:
     given = _given_on("MedicationAdministration", "2099-03-01")
     reading = read_bundle(_record(RECTUM, STAGE_4, given), kb)
-    assert reading.data["prior_treatments"] == ["oxaliplatin"]
+    assert reading.data["prior_treatments"] == ["oxaliplatin", MORE]
     assert any(w.startswith(f"MedicationAdministration/{given['id']} is recorded as given on "
                             "2099-03-01") for w in reading.warnings)  # fmt: skip
     past = read_bundle(_record(RECTUM, STAGE_4, _given_on("Procedure", "2024-03-01")), kb)
@@ -2253,7 +2427,7 @@ def test_a_worsening_after_folfox_blames_the_whole_course_not_its_last_drug(
     status = {**WORSENED, "effectiveDateTime": worsened}
     reading = read_bundle(_record(RECTUM, STAGE_4, *given, status), kb)
     assert reading.data["progressed_on"] == ["folfox"]
-    assert reading.data["prior_treatments"] == ["folfox"]
+    assert reading.data["prior_treatments"] == ["folfox", MORE]
 
 
 def test_a_later_drug_alone_after_folfox_is_blamed_alone(kb: onconav.KnowledgeBase) -> None:
@@ -2280,7 +2454,7 @@ def test_folfox_with_levoleucovorin_or_calcium_folinate_is_folfox(
     folfox = _folfox("MedicationRequest", "completed", "2024-05-10")
     folfox[1]["medicationCodeableConcept"] = _cc(RXNORM_URI, code, name)
     reading = read_bundle(_record(RECTUM, STAGE_4, *folfox, WORSENED), kb)
-    assert reading.data["prior_treatments"] == ["folfox"]
+    assert reading.data["prior_treatments"] == ["folfox", MORE]
     assert reading.data["progressed_on"] == ["folfox"]
 
 
@@ -2297,24 +2471,23 @@ def test_a_record_with_no_drug_treatment_leaves_the_drugs_had_unknown(
     """A cervical IVB record with a hysterectomy and no medication records was read as
     prior_treatments [surgery], which says no drug was had: chemotherapy for spread cancer read
     as "no" and nothing as having stopped working, so cemiplimab after chemotherapy was not
-    suitable. The surgery is read, with "drug treatments not known" beside it; so with a
-    medication record of a drug that is no cancer treatment."""
+    suitable. The surgery is read, with "perhaps other treatments not listed" beside it (a
+    record is seldom the whole history); so with a medication record of a drug that is no
+    cancer treatment."""
     for extra in ((), (NOT_A_CANCER_DRUG,)):
         reading = read_bundle(_record(CERVIX, STAGE_4B, HYSTERECTOMY, *extra), kb)
-        assert reading.data["prior_treatments"] == ["surgery", "drugs-not-known"], extra
+        assert reading.data["prior_treatments"] == ["surgery", MORE], extra
         assert "Procedure/hyst" not in {u.reference for u in reading.unused}
-        assert any("read as not known, not as none" in w for w in reading.warnings)
         facts = facts_of(onconav.parse_profile(reading.data, kb), kb)
         assert facts.given["chemo_for_spread"] is None and facts.given["progressed_on"] is None
         status = dict(statuses(reading.data, kb))
         assert status["cervix-cemiplimab"] == "needs_information"
-    # a record with a cancer drug says which drugs were had: the list is read as it is
+    # a record with a cancer drug is not the whole history either
     with_drug = read_bundle(bundle("rectal-progression-after-folfox"), kb)
-    assert "drugs-not-known" not in with_drug.data["prior_treatments"]
-    assert not any("read as not known, not as none" in w for w in with_drug.warnings)
+    assert with_drug.data["prior_treatments"][-1] == MORE
     # pelvic radiation alone (a rectal cancer come back in the pelvis) leaves the drugs unknown
     local = read_bundle(bundle("rectal-local-recurrence-after-pelvic-radiation"), kb)
-    assert set(local.data["prior_treatments"]) >= {"pelvic-radiation", "drugs-not-known"}
+    assert set(local.data["prior_treatments"]) >= {"pelvic-radiation", MORE}
 
 
 PROCEDURES_HAD = {
@@ -2328,13 +2501,12 @@ PROCEDURES_HAD = {
 @given(had=st.lists(st.sampled_from(sorted(PROCEDURES_HAD)), min_size=1, unique=True),
        other_drug=st.booleans(), cancer_drug=st.booleans(),
        cancer=st.sampled_from(["cervix", "rectum"]))  # fmt: skip
-def test_a_record_says_no_drug_was_had_only_with_a_cancer_drug_on_it(
+def test_a_record_never_says_no_drug_was_had(
     had: list[str], other_drug: bool, cancer_drug: bool, cancer: str
 ) -> None:
     """Procedures read from a record, with or without medication records of other drugs, never
     say that no drug treatment was had (no chemotherapy for spread cancer, nothing stopped
-    working): "drug treatments not known" goes with them; only a cancer drug on the record
-    makes its treatments had the whole list."""
+    working): "perhaps other treatments not listed" goes with them, as with a cancer drug."""
     kb = the_kb()
     condition, stage = (CERVIX, STAGE_4B) if cancer == "cervix" else (RECTUM, STAGE_4)
     resources = [condition, stage, *(PROCEDURES_HAD[h] for h in had)]
@@ -2344,12 +2516,9 @@ def test_a_record_says_no_drug_was_had_only_with_a_cancer_drug_on_it(
     reading = read_bundle(_record(*resources), kb)
     listed = reading.data["prior_treatments"]
     facts = facts_of(onconav.parse_profile(reading.data, kb), kb)
-    if cancer_drug:
-        assert "drugs-not-known" not in listed, listed
-    else:
-        assert "drugs-not-known" in listed, listed
-        assert facts.given["chemo_for_spread"] is not False, listed
-        assert facts.given["progressed_on"] is None, listed
+    assert listed[-1] == MORE, listed
+    assert facts.given["chemo_for_spread"] is not False, listed
+    assert facts.given["progressed_on"] is None, listed
 
 
 @pytest.mark.parametrize(
@@ -2370,7 +2539,7 @@ def test_a_biopsy_or_port_with_a_surgical_category_is_not_surgery_had(
                                                  for u in reading.unused}["Procedure/op"]
     plain = read_bundle(_record(RECTUM, STAGE_4, {**SURGERY, "performedDateTime": "2024-01-01"},
                                 NOT_A_CANCER_DRUG), kb)  # fmt: skip
-    assert plain.data["prior_treatments"] == ["surgery", "drugs-not-known"]
+    assert plain.data["prior_treatments"] == ["surgery", MORE]
 
 
 RECTUM_SITE = {"coding": [{"system": SNOMED, "code": "34402009", "display": "Rectum structure"}]}
@@ -2503,7 +2672,7 @@ def test_an_icd10_code_written_without_its_dot_is_read_as_with_it(
         resources.append({**_condition("m", "0", ""), "code": icd})
     reading = read_bundle(_record(*resources), kb)
     assert reading.data["cancer"] == cancer
-    assert reading.data.get("metastases") == ([spread] if spread else None)
+    assert reading.data.get("metastases") == ([spread, MORE] if spread else None)
 
 
 @pytest.mark.parametrize(("text", "cancer", "stage"), [
@@ -2581,7 +2750,7 @@ def test_a_stop_reason_not_in_the_table_is_read_by_plain_words_or_said(
     folfox = _folfox("MedicationRequest", "stopped", "2024-01-10", statusReason=reason)
     reading = read_bundle(_record(RECTUM, STAGE_4, *folfox), kb)
     assert reading.data.get("progressed_on") == progressed
-    assert reading.data["prior_treatments"] == ["folfox"]
+    assert reading.data["prior_treatments"] == ["folfox", MORE]
     assert any(said in w and "MedicationRequest/MedicationRequest-4492" in w
                for w in reading.warnings)  # fmt: skip
 
@@ -2603,7 +2772,7 @@ def test_a_condition_that_ended_with_no_clinical_status_is_resolved(
                reading.warnings)  # fmt: skip
     still = read_bundle(_record(RECTUM, STAGE_4, {**bleed, "clinicalStatus": _cc(
         CLINICAL, "active")}), kb)  # fmt: skip
-    assert still.data["symptoms"] == ["gut-bleeding"]
+    assert still.data["symptoms"] == ["gut-bleeding", MORE]
     assert any("recorded as active but also as ended" in w for w in still.warnings)
 
 
@@ -2665,3 +2834,385 @@ def test_a_bundle_after_a_byte_order_mark_is_read(run: Any, tmp_path: Path) -> N
     done = run("fhir", "profile", str(path), "--format", "json")
     assert done.status == 0, done.stderr
     assert json.loads(done.stdout)["profile"]["cancer"] == "rectum"
+
+
+# ---- what a review of the reader found -----------------------------------------------------
+
+WEIGHT = _observation("weight", "29463-7", date="2024-01-10")
+HYPERTENSION = _condition("x", "38341003", "Hypertension")
+HER2_NEGATIVE = _observation("her2", "48676-1", _cc(LOINC, "LA6577-6", "Negative"))
+ACCOUNT = {"resourceType": "Account", "id": "a", "status": "active",
+           "subject": [{"reference": "Patient/p"}]}  # fmt: skip
+CANCER_WORDED = {**_condition("x", "999999", ""), "code": {"text": "Malignant neoplasm of colon"}}
+ORDER = {"resourceType": "ServiceRequest", "id": "s", "status": "active", "intent": "order",
+         "subject": {"reference": "Patient/p"}, "code": {"text": "CT scan"}}  # fmt: skip
+# Each was a Python error (a traceback, exit status 1 from the command line, 500 from the API):
+# a reading, or the error that no cancer is on record, is what each is.
+CRASHED = {
+    # valid FHIR R4: an Account's (or a Contract's) subject is a list
+    "account-subject-list": [RECTUM, STAGE_4, ACCOUNT],
+    "contract-subject-list": [RECTUM, STAGE_4, {
+        "resourceType": "Contract", "id": "k", "subject": [{"reference": "Patient/p"}]}],
+    # a result nothing reads, with a focus that is no list
+    "observation-focus-number": [RECTUM, STAGE_4, {**WEIGHT, "focus": 5}],
+    # the only Condition, not a cancer, with an extension that is no list
+    "lone-condition-extension-number": [{**HYPERTENSION, "extension": 5}],
+    # a result whose focus names a Condition (worded as a cancer) whose bodySite is no list
+    "focus-condition-bodysite-number": [RECTUM, STAGE_4, {**CANCER_WORDED, "bodySite": 5},
+                                        {**HER2_NEGATIVE, "focus": [{"reference": "Condition/x"}]}],
+    # an order with a reasonCode that is no list, and no cancer on record
+    "order-reasoncode-number": [HYPERTENSION, {**ORDER, "reasonCode": 5}],
+}  # fmt: skip
+NO_CANCER_ON_RECORD = {"lone-condition-extension-number", "order-reasoncode-number"}
+
+
+@functools.cache
+def _app() -> Any:
+    from onconav.web import create_app
+
+    return create_app(the_kb())
+
+
+def _post_fhir(record: dict[str, Any]) -> Any:
+    """The API's answer to a FHIR record (POST /api/v1/options/fhir), in this process."""
+    import asyncio
+
+    import httpx
+
+    async def post() -> httpx.Response:
+        transport = httpx.ASGITransport(app=_app(), raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://onconav") as client:
+            return await client.post("/api/v1/options/fhir", content=json.dumps(record),
+                                     headers={"content-type": "application/fhir+json"})
+
+    return asyncio.run(post())
+
+
+@pytest.mark.parametrize("case", sorted(CRASHED))
+def test_what_was_a_python_error_is_a_reading_or_the_error_that_names_the_field(
+    case: str, kb: onconav.KnowledgeBase, run: Any, tmp_path: Path
+) -> None:
+    """The reader looked at resources already found not valid, and looped over values it had
+    not checked: each of these records was a traceback. Each is now read, the resource that is
+    not valid listed with what is wrong, or is the error that no cancer is on record, on the
+    command line (exit status 0 or 2, never 1) and in the API (200 or 422, never 500)."""
+    record = _record(*CRASHED[case])
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(record))
+    done = run("fhir", "profile", str(path), "--format", "json")
+    answer = _post_fhir(record)
+    if case in NO_CANCER_ON_RECORD:
+        with pytest.raises(FhirError, match="no cancer condition"):
+            read_bundle(record, kb)
+        assert done.status == 2 and "no cancer condition" in done.errors()[0], done.stderr
+        assert answer.status_code == 422, answer.text
+        return
+    reading = read_bundle(record, kb)
+    assert reading.data["cancer"] == "rectum" and reading.data["stage"] == "4"
+    assert accounted(reading) == refs_of(CRASHED[case])
+    assert done.status == 0, done.stderr
+    assert json.loads(done.stdout)["profile"] == reading.data
+    assert answer.status_code == 200, answer.text
+    assert run("options", "--fhir", str(path)).status == 0
+
+
+def test_a_subject_given_as_a_list_is_read_by_each_reference(kb: onconav.KnowledgeBase) -> None:
+    """An Account whose subject lists the person is about the person; one that lists a Group
+    too may be about someone else (listed, as a single such subject is); one that lists another
+    patient makes the record two people's."""
+    unused = {u.reference: u.reason for u in read_bundle(_record(RECTUM, ACCOUNT), kb).unused}
+    assert unused["Account/a"] == "an Account: not part of the profile"
+    group = {**ACCOUNT, "subject": [{"reference": "Patient/p"}, {"reference": "Group/g"}]}
+    unused = {u.reference: u.reason for u in read_bundle(_record(RECTUM, group), kb).unused}
+    assert unused["Account/a"].startswith("its subject (Group/g) is not a reference to a Patient")
+    two = {**ACCOUNT, "subject": [{"reference": "Patient/p"}, {"reference": "Patient/q"}]}
+    with pytest.raises(FhirError, match="2 different patients"):
+        read_bundle(_record(RECTUM, two), kb)
+
+
+def test_a_result_whose_focus_is_a_condition_not_valid_is_not_read_for_the_cancer(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """The Condition a result's focus names is not read when it is not valid FHIR: the result
+    is not the cancer's (HER2 stays unknown), and the Condition says what is wrong with it."""
+    reading = read_bundle(_record(*CRASHED["focus-condition-bodysite-number"]), kb)
+    assert "her2" not in reading.data.get("biomarkers", {})
+    unused = {u.reference: u.reason for u in reading.unused}
+    assert unused["Condition/x"] == "not valid FHIR R4: bodySite is a number, not a list"
+    assert unused["Observation/her2"] == ("a result whose focus (Condition/x) is not the cancer "
+                                          "read (Condition/c)")  # fmt: skip
+
+
+def _instant(resource: dict[str, Any], when: str) -> dict[str, Any]:
+    """A result dated by effectiveInstant only."""
+    dated = {k: v for k, v in resource.items() if k != "effectiveDateTime"}
+    return {**dated, "effectiveInstant": when}
+
+
+BREAST_C = _condition("c", "254837009", "Malignant tumor of breast")
+IIB_IN_2019 = _observation("s1", "399537006", _cc(SNOMED, "1222769001", "AJCC stage IIB"),
+                           date="2019-01-10", system=SNOMED)  # fmt: skip
+
+
+def _on_patient(*resources: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{**r, "subject": {"reference": "Patient/p"}} for r in resources]
+
+
+INSTANT_DATED = {
+    # stage IV dated by effectiveInstant in 2024, beside a IIB of 2019: stage 4
+    "stage": ([BREAST_C, IIB_IN_2019, _instant(_observation(
+        "s2", "399537006", {"text": "Stage IV"}, system=SNOMED), "2024-01-10T10:00:00Z")],
+        "stage", "4", ["Observation/s2"]),
+    # the latest ER result (2024, positive), beside ER and PR negative in 2019: hormone-sensitive
+    "receptor": ([BREAST_C, *_on_patient(
+        _receptor("er1", "16112-5", "negative", effectiveDateTime="2019-01-10"),
+        _receptor("er2", "16112-5", "positive", effectiveInstant="2024-01-10T10:00:00Z"),
+        _receptor("pr", PR, "negative", effectiveDateTime="2019-01-10"))],
+        "hormone_sensitive", True, ["Observation/er2"]),
+    # a worsening dated by effectiveInstant blames the drug in use on its date
+    "worsening": ([RECTUM, STAGE_4, {
+        "resourceType": "MedicationAdministration", "id": "ox", "status": "completed",
+        "subject": {"reference": "Patient/p"}, "effectiveDateTime": "2024-02-01",
+        "medicationCodeableConcept": _cc(RXNORM_URI, "32592", "Oxaliplatin")}, _instant(
+        _observation("ds", "97509-4", _cc(SNOMED, "271299001", "Worsened")),
+        "2024-03-01T10:00:00Z")],
+        "progressed_on", ["oxaliplatin"], ["MedicationAdministration/ox", "Observation/ds"]),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("what", sorted(INSTANT_DATED))
+def test_a_result_dated_by_effective_instant_is_dated(
+    what: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A result dated by effectiveInstant (an effective[x] of FHIR R4) was read as undated: the
+    latest stage IV beside a IIB of 2019 left the stage unknown, the latest ER result, positive,
+    was read as earlier than a negative one of 2019 (hormone therapy not suitable), and a
+    worsening was attributed to nothing."""
+    resources, name, value, sources = INSTANT_DATED[what]
+    reading = read_bundle(_record(*resources), kb)
+    assert reading.data[name] == value
+    assert reading.sources[name] == sources
+
+
+@pytest.mark.parametrize(("undated", "expected"), [("positive", None), ("negative", False)])
+def test_an_undated_receptor_result_that_disagrees_leaves_it_unknown(
+    undated: str, expected: bool | None, kb: onconav.KnowledgeBase
+) -> None:
+    """An undated ER result was read as earlier than a dated one, so ER negative (2019) beside
+    an undated ER positive read as not hormone-sensitive: the undated one may be the later, so
+    a disagreement leaves the receptor unknown, with a warning, as an undated stage does. One
+    that agrees is read with the dated one."""
+    dated = _receptor("er1", "16112-5", "negative", effectiveDateTime="2019-01-10")
+    loose = _receptor("er2", "16112-5", undated)
+    pr = _receptor("pr", PR, "negative", effectiveDateTime="2019-01-10")
+    reading = read_bundle(_record(BREAST_C, *_on_patient(dated, loose, pr)), kb)
+    assert reading.data.get("hormone_sensitive") is expected
+    unused = {u.reference: u.reason for u in reading.unused}
+    if expected is None:
+        assert any("undated ER result (Observation/er2) disagrees" in w
+                   for w in reading.warnings), reading.warnings  # fmt: skip
+        assert "ER is left unknown" in unused["Observation/er1"]
+        assert "ER is left unknown" in unused["Observation/er2"]
+        assert "not known" in unused["Observation/pr"]
+        options = dict(statuses({**reading.data, "stage": "4"}, kb))
+        assert options["general-hormone-therapy"] == "needs_information"
+    else:
+        assert set(reading.sources["hormone_sensitive"]) == {
+            "Observation/er1", "Observation/er2", "Observation/pr"}
+
+
+def _cancer_condition(ident: str, code: str, display: str, stage: str | None = None,
+                      **more: Any) -> dict[str, Any]:  # fmt: skip
+    staged = {"stage": [{"summary": _cc(SNOMED, "0", stage)}]} if stage else {}
+    return {**_condition(ident, code, display), **staged, **more}
+
+
+def test_the_stage_of_another_condition_of_the_same_cancer_is_read(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """A stage written on the first diagnosis, beside a recurrence recorded as its own Condition
+    of the same cancer, was dropped without a word: each Condition read as the cancer gives its
+    stage, by the same rules."""
+    first = _cancer_condition("c1", "254582000", "Adenocarcinoma of rectum",
+                              "American Joint Committee on Cancer stage IV",
+                              onsetDateTime="2022-01-01")  # fmt: skip
+    again = _cancer_condition("c2", "314966008", "Local recurrence of malignant tumor of rectum",
+                              onsetDateTime="2024-01-01")  # fmt: skip
+    reading = read_bundle(_record(first, again), kb)
+    assert reading.data["stage"] == "4" and reading.sources["stage"] == ["Condition/c1"]
+    assert reading.data["recurrence"] == "local"
+    # a later Condition of the same cancer with a lower stage: they disagree, unknown
+    lower = {**again, "stage": [{"summary": _cc(SNOMED, "0", "AJCC stage IIB")}]}
+    reading = read_bundle(_record(first, lower), kb)
+    assert "stage" not in reading.data
+    assert any("the stage records disagree" in w for w in reading.warnings), reading.warnings
+
+
+LONSURF_CODES = [{"system": RXNORM_URI, "code": "10803", "display": "Trifluridine"},
+                 {"system": RXNORM_URI, "code": "1670304", "display": "Tipiracil"}]
+
+
+@pytest.mark.parametrize(("concept", "drugs"), [
+    ({"coding": LONSURF_CODES}, ["trifluridine-tipiracil"]),
+    ({"coding": LONSURF_CODES[::-1]}, ["trifluridine-tipiracil"]),
+    ({"coding": LONSURF_CODES[:1]}, []),  # one ingredient alone: not the medicine
+    ({"text": "trifluridine 15 MG / tipiracil 6.14 MG Oral Tablet"}, ["trifluridine-tipiracil"]),
+    ({"text": "Tipiracil / trifluridine"}, ["trifluridine-tipiracil"]),
+    ({"text": "trifluridine 15 MG / tipiracil 6.14 MG Oral Tablet [Lonsurf]"},
+     ["trifluridine-tipiracil"]),
+    ({"text": "Lonsurf 15 MG / 6.14 MG Oral Tablet"}, ["trifluridine-tipiracil"]),
+    ({"coding": [{"system": RXNORM_URI, "code": "194000"},
+                 {"system": RXNORM_URI, "code": "32592"}]}, ["capox"]),
+    ({"text": "capecitabine 500 MG / oxaliplatin 5 MG/ML"}, ["capox"]),
+])  # fmt: skip
+def test_a_medicine_of_several_ingredients_is_the_drug_or_regimen_they_make(
+    concept: dict[str, Any], drugs: list[str], kb: onconav.KnowledgeBase
+) -> None:
+    """Lonsurf coded by its two RxNorm ingredients, or named as RxNorm names it ("trifluridine
+    15 MG / tipiracil 6.14 MG Oral Tablet"), was not read (its name cut at the first number was
+    "trifluridine"): so it was offered again after it stopped working."""
+    from onconav.fhir import drugs_of_medication
+
+    assert drugs_of_medication(concept, kb) == drugs
+    if "coding" in concept:
+        assert drugs_of_codings(concept["coding"], kb) == drugs
+    stopped = {"resourceType": "MedicationRequest", "id": "m", "status": "stopped",
+               "intent": "order", "subject": {"reference": "Patient/p"},
+               "authoredOn": "2024-02-01", "medicationCodeableConcept": concept,
+               "statusReason": _cc(SNOMED, "266721009", "No response to treatment")}
+    reading = read_bundle(_record(RECTUM, STAGE_4, stopped), kb)
+    assert reading.data.get("progressed_on", []) == drugs
+    if drugs == ["trifluridine-tipiracil"]:
+        assert dict(statuses(reading.data, kb))["rectum-trifluridine-tipiracil"] == "not_suitable"
+
+
+def test_the_ingredients_of_a_drug_in_the_table_make_a_drug_the_knowledge_base_knows(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """Each ingredient row (``ingredient=``) is read only with the other ingredients of its
+    medicine: all the ingredient rows together are the drugs the knowledge base knows."""
+    rows = [row for row in load_tables().rows if row.table == "drugs" and row.get("ingredient")]
+    assert rows
+    codings = [{"system": RXNORM_URI, "code": row.code} for row in rows]
+    assert drugs_of_codings(codings, kb) == ["trifluridine-tipiracil"]
+    for coding in codings:
+        assert drugs_of_codings([coding], kb) == []
+
+
+def _dispense(status: str, **more: Any) -> dict[str, Any]:
+    return {"resourceType": "MedicationDispense", "id": "d", "status": status,
+            "subject": {"reference": "Patient/p"}, "whenHandedOver": "2024-01-05",
+            "medicationCodeableConcept": _cc(RXNORM_URI, "194000", "Capecitabine"), **more}
+
+
+OXALIPLATIN_GIVEN = {
+    "resourceType": "MedicationAdministration", "id": "ox", "status": "completed",
+    "subject": {"reference": "Patient/p"}, "effectiveDateTime": "2024-01-05T09:00:00Z",
+    "medicationCodeableConcept": _cc(RXNORM_URI, "32592", "Oxaliplatin")}  # fmt: skip
+WORSENED_MARCH = _observation("ds", "97509-4", _cc(SNOMED, "271299001", "Worsened"),
+                              date="2024-03-01")  # fmt: skip
+
+
+def test_a_completed_dispense_is_a_drug_given_on_the_day_it_was_handed_over(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """Capecitabine on record only as dispensed (as oral chemotherapy often is) was listed as
+    "a MedicationDispense onconav does not read": with oxaliplatin given the same day, CAPOX
+    that stopped working was read as oxaliplatin alone, and CAPOX was offered again."""
+    reading = read_bundle(_record(RECTUM, _dispense("completed"), OXALIPLATIN_GIVEN,
+                                  WORSENED_MARCH), kb)  # fmt: skip
+    assert reading.data["prior_treatments"] == ["capox", MORE]
+    assert reading.data["progressed_on"] == ["capox"]
+    assert "MedicationDispense/d" in reading.sources["progressed_on"]
+    for status in ("in-progress", "preparation", "declined", "on-hold", "cancelled"):
+        reading = read_bundle(_record(RECTUM, _dispense(status), OXALIPLATIN_GIVEN), kb)
+        assert reading.data["prior_treatments"] == ["oxaliplatin", MORE], status
+        assert f"status {status!r}" in {u.reference: u.reason for u in reading.unused}[
+            "MedicationDispense/d"]  # fmt: skip
+
+
+def _allergy(code: dict[str, Any], clinical: str | None = "active",
+             verification: str | None = "confirmed") -> dict[str, Any]:  # fmt: skip
+    system = "http://terminology.hl7.org/CodeSystem/allergyintolerance-"
+    return {"resourceType": "AllergyIntolerance", "id": "a", "patient": {"reference": "Patient/p"},
+            "code": code, "criticality": "high",
+            **({"clinicalStatus": _cc(system + "clinical", clinical)} if clinical else {}),
+            **({"verificationStatus": _cc(system + "verification", verification)}
+               if verification else {})}  # fmt: skip
+
+
+OXALIPLATIN = _cc(RXNORM_URI, "32592", "Oxaliplatin")
+
+
+@pytest.mark.parametrize("code", [OXALIPLATIN, {"text": "oxaliplatin 5 MG/ML Injection"}])
+def test_an_allergy_to_a_cancer_drug_is_a_drug_that_cannot_be_given(
+    code: dict[str, Any], kb: onconav.KnowledgeBase
+) -> None:
+    """An active, confirmed allergy to oxaliplatin was listed as "an AllergyIntolerance onconav
+    does not read", and FOLFOX and CAPOX were offered: it is a drug that cannot be given, said
+    in a warning, with the allergy as its source (not a treatment had)."""
+    reading = read_bundle(_record(RECTUM, STAGE_4, _allergy(code)), kb)
+    assert reading.data["cannot_have"] == ["oxaliplatin"]
+    assert reading.sources["cannot_have"] == ["AllergyIntolerance/a"]
+    assert "prior_treatments" not in reading.data
+    assert any(w.startswith("AllergyIntolerance/a records an allergy or intolerance to") and
+               "oxaliplatin is read as a drug that cannot be given" in w
+               for w in reading.warnings), reading.warnings  # fmt: skip
+    options = dict(statuses(reading.data, kb))
+    assert options["rectum-folfox"] == options["rectum-capox"] == "not_suitable"
+
+
+@pytest.mark.parametrize(("clinical", "verification", "said"), [
+    ("active", "refuted", "refuted"), (None, "entered-in-error", "entered-in-error"),
+    ("active", "unconfirmed", "unconfirmed"), ("inactive", "confirmed", "inactive"),
+    ("resolved", "confirmed", "resolved"),
+])  # fmt: skip
+def test_an_allergy_not_active_or_not_confirmed_is_listed_not_read(
+    clinical: str | None, verification: str, said: str, kb: onconav.KnowledgeBase
+) -> None:
+    reading = read_bundle(_record(RECTUM, STAGE_4, _allergy(OXALIPLATIN, clinical,
+                                                            verification)), kb)  # fmt: skip
+    assert "cannot_have" not in reading.data
+    reason = {u.reference: u.reason for u in reading.unused}["AllergyIntolerance/a"]
+    assert reason == (f"an allergy or intolerance to rxnorm|32592 (Oxaliplatin) that is {said}: "
+                      "not read as a drug that cannot be given")  # fmt: skip
+
+
+def test_an_allergy_to_anything_else_is_listed_with_the_reason(kb: onconav.KnowledgeBase) -> None:
+    peanut = _allergy(_cc(SNOMED, "91935009", "Allergy to peanut"))
+    reading = read_bundle(_record(RECTUM, STAGE_4, peanut), kb)
+    assert "cannot_have" not in reading.data
+    assert {u.reference: u.reason for u in reading.unused}["AllergyIntolerance/a"] == (
+        "an allergy or intolerance onconav does not read as one to a cancer drug it knows: "
+        "snomed|91935009 (Allergy to peanut)")  # fmt: skip
+
+
+@pytest.mark.parametrize("display", ["Pancreatic adenocarcinoma", "Cholangiocarcinoma",
+                                     "Hepatocellular carcinoma"])  # fmt: skip
+def test_a_cancer_without_a_source_of_its_own_is_named_as_the_command_line_names_it(
+    display: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A Condition coded outside the table whose words name a cancer the sources do not
+    describe was read as a cancer whose start is not known (radioactive iodine, for thyroid
+    cancer, then asked where it started), where the command line named it: it is read as the
+    profile reads the same words, and both give the same options."""
+    condition = {**_condition("c", "999999999", ""), "code": _cc(SNOMED, "999999999", display)}
+    reading = read_bundle(_record(condition, STAGE_4), kb)
+    named = onconav.parse_profile({"cancer": display}, kb).cancer
+    assert reading.data["cancer"] == named == display
+    assert any(f"read as {display!r}" in w for w in reading.warnings), reading.warnings
+    assert statuses(reading.data, kb) == statuses({"cancer": display, "stage": "4"}, kb)
+
+
+@pytest.mark.parametrize("code", [
+    {"text": "Malignant neoplasm of unspecified site"}, {"text": "Carcinoma"},
+    {"text": "Malignant neoplastic disease"}, {"text": "Malignant tumor of unknown origin"},
+    _cc(SNOMED, "363346000", "Malignant neoplastic disease"),
+])  # fmt: skip
+def test_words_that_name_only_a_malignancy_leave_where_it_started_unknown(
+    code: dict[str, Any], kb: onconav.KnowledgeBase
+) -> None:
+    """Words that say only that a cancer is malignant name no cancer: where it started is
+    unknown (a named cancer would rule out the options of every other)."""
+    reading = read_bundle(_record({**_condition("c", "0", ""), "code": code}, STAGE_4), kb)
+    assert reading.data["cancer"] == "unknown"

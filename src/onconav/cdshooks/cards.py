@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from onconav.cdshooks.models import SUMMARY_LIMIT, Card, Coding, Link, Source
+from onconav.engine import in_words
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType, Regimen, aim_words
 from onconav.kb.vocabulary import in_sentence
@@ -452,7 +453,7 @@ def _status_line(option: OptionResult, kb: KnowledgeBase, drug: str) -> str:
         line += f". {option.reason}"
     for removed in option.choices_ruled_out:
         if removed.given == drug:
-            line += f". Not with {in_sentence(kb.name_of(drug))} here: {removed.text}."
+            line += f". Not with {in_sentence(kb.name_of(drug))} here: {removed.text.rstrip('.')}"
     for missing in option.missing:
         line += f". To decide: {missing.question}"
     return f"{line} {_cite(option.citations)}"
@@ -543,7 +544,7 @@ def _on_record(situation: Situation, fact: str, kb: KnowledgeBase) -> tuple[bool
     where = _refs_words(refs)
     values = value if isinstance(value, list) else [value]
     if kind is FactType.set:
-        said = and_list(md_escape(kb.label(fact, str(v))) for v in values) or "none"
+        said = md_escape(in_words(kb, fact, frozenset(str(v) for v in values)))
         return False, (f"on record as {said} ({where}): it does not decide these options; the "
                        "question below would")  # fmt: skip
     if len(values) > 1:

@@ -27,9 +27,10 @@ The interface (kept stable for the CDS Hooks service and every other caller)::
     drugs_of_medication(concept, kb) -> list[str] # a medication's CodeableConcept as the
                                                   # mapping reads it: by its codes, else by
                                                   # its name
-    drugs_of_codings(codings, kb) -> list[str]    # a medication's codings (RxNorm ingredient
-                                                  # or clinical drug) -> the knowledge base's
-                                                  # drug, as the mapping reads it; [] if none
+    drugs_of_codings(codings, kb) -> list[str]    # a medication's codings (RxNorm ingredient,
+                                                  # clinical drug, or the ingredients of one
+                                                  # medicine) -> the knowledge base's drug or
+                                                  # regimen, as the mapping reads it; [] if none
 
 Resources are identified by their codes, never by ``meta.profile``; the codes are reviewed
 tables in ``fhir/data/*.csv``. What identifies a resource (its codes, body sites, the reasons of

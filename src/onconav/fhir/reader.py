@@ -8,6 +8,7 @@ The rules, field by field, are in docs/fhir.md; the codes are in ``fhir/data/*.c
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from onconav import words
 from onconav.fhir.codes import OBJECT, Row, Tables, load_tables, normal_code, system_name
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import Drug, Regimen
-from onconav.kb.rules import DRUG_KINDS, DRUGS_NOT_KNOWN
+from onconav.kb.rules import OTHERS_NOT_KNOWN
 from onconav.profile import Problem, at_most
 from onconav.reading import reference_key
 
@@ -106,6 +107,14 @@ def _codings(concept: object) -> list[JSON]:
     return [c for c in codings if isinstance(c, OBJECT)] if isinstance(codings, list) else []
 
 
+def _items(value: object) -> list[Any]:
+    """The items of an element FHIR gives as a list (``bodySite``, ``focus``, ``extension``):
+    none when it is not a list. A resource whose element is not a list is not valid FHIR: it is
+    listed unused and never read, but what identifies it may still be looked at (to name a
+    cancer Condition that was not read), so no reader loops over a value it has not checked."""
+    return value if isinstance(value, list) else []
+
+
 def _words(concept: object) -> list[str]:
     """The words of a CodeableConcept: its text, then each coding's display."""
     if not isinstance(concept, OBJECT):
@@ -137,6 +146,19 @@ def _date(resource: JSON, *names: str) -> str:
         if isinstance(value, str) and value:
             return value
     return ""
+
+
+RESULT_DATES = {
+    "Observation": ("effectiveDateTime", "effectivePeriod", "effectiveInstant", "issued"),
+    "Condition": ("onsetDateTime", "onsetPeriod", "recordedDate"),
+}
+"""Where the date of a result (a stage, a test, a disease status) or of a condition (the cancer,
+its spread, a symptom) is written, first to last."""
+
+
+def _result_date(res: Res) -> str:
+    """The date of an Observation or a Condition (``RESULT_DATES``), as ISO text, or ""."""
+    return _date(res.data, *RESULT_DATES[res.type])
 
 
 def _end(resource: JSON, *names: str) -> str:
@@ -270,11 +292,22 @@ def _not(where: str, value: object, expected: str) -> str:
     return f"{where} is {_kind(value)}, not {expected}"
 
 
+# The elements of a CodeableConcept and of a Coding (FHIR R4; ``_text`` and the like hold the
+# extensions of a primitive element, ``fhir_comments`` what the R4B models keep of comments).
+CONCEPT_ELEMENTS = frozenset({"id", "extension", "coding", "text", "fhir_comments"})
+CODING_ELEMENTS = frozenset({"id", "extension", "system", "version", "code", "display",
+                             "userSelected", "fhir_comments"})  # fmt: skip
+
+
 def _concept_fault(value: object, where: str) -> str | None:
     """What is wrong with the shape of a CodeableConcept (named by its path), or None: an object
-    whose ``text`` is a string and whose ``coding`` is a list of objects of strings."""
+    whose ``text`` is a string and whose ``coding`` is a list of objects of strings, with no
+    element a CodeableConcept or a Coding does not have (a Reference written where a code is:
+    it was read as a Condition with no code, not as one that is not valid)."""
     if not isinstance(value, OBJECT):
         return _not(where, value, "an object (a CodeableConcept)")
+    if (stray := _stray(value, CONCEPT_ELEMENTS)) is not None:
+        return f"{where}.{stray} is not an element of a CodeableConcept"
     if "text" in value and not isinstance(value["text"], str):
         return _not(f"{where}.text", value["text"], "a string")
     codings = value.get("coding", [])
@@ -283,10 +316,17 @@ def _concept_fault(value: object, where: str) -> str | None:
     for i, coding in enumerate(codings):
         if not isinstance(coding, OBJECT):
             return _not(f"{where}.coding[{i}]", coding, "an object (a Coding)")
+        if (stray := _stray(coding, CODING_ELEMENTS)) is not None:
+            return f"{where}.coding[{i}].{stray} is not an element of a Coding"
         for key in ("system", "version", "code", "display"):
             if key in coding and not isinstance(coding[key], str):
                 return _not(f"{where}.coding[{i}].{key}", coding[key], "a string")
     return None
+
+
+def _stray(value: Mapping[str, Any], elements: frozenset[str]) -> str | None:
+    """The first key of an object that is none of ``elements`` (nor ``_`` and one of them)."""
+    return next((str(key) for key in value if str(key).removeprefix("_") not in elements), None)
 
 
 def _component_fault(value: object, where: str) -> str | None:
@@ -342,6 +382,9 @@ IDENTIFIED_BY: dict[str, dict[str, Check]] = {
     "MedicationRequest": {"medicationCodeableConcept": _concept_fault, "reasonCode": _CONCEPTS},
     "MedicationAdministration": {"medicationCodeableConcept": _concept_fault},
     "MedicationStatement": {"medicationCodeableConcept": _concept_fault},
+    "MedicationDispense": {"medicationCodeableConcept": _concept_fault},
+    "AllergyIntolerance": {"code": _concept_fault, "clinicalStatus": _concept_fault,
+                           "verificationStatus": _concept_fault},
     "DiagnosticReport": {"code": _concept_fault, "conclusionCode": _CONCEPTS},
 }  # fmt: skip
 
@@ -351,7 +394,8 @@ REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
     "Observation": (("code",),),
     "DiagnosticReport": (("code",),),
     **{kind: (("medicationCodeableConcept", "medicationReference"),)
-       for kind in ("MedicationRequest", "MedicationAdministration", "MedicationStatement")},
+       for kind in ("MedicationRequest", "MedicationAdministration", "MedicationStatement",
+                    "MedicationDispense")},
 }  # fmt: skip
 
 
@@ -619,9 +663,9 @@ def _one_person(builder: Builder) -> None:
     never read as this person's."""
     people = {r.ref for r in builder.of_type("Patient")}
     for res in builder.resources.values():
-        who = builder.ref(res.data.get("subject")) or builder.ref(res.data.get("patient"))
-        if who and _is_patient(builder, who):
-            people.add(who)
+        for element in ("subject", "patient"):
+            people |= {who for link in _links(res.data.get(element))
+                       if (who := builder.ref(link)) and _is_patient(builder, who)}  # fmt: skip
     if len(people) > 1:
         raise FhirError([_problem(
             "bundle", f"the resources are about {len(people)} different patients; give one "
@@ -631,13 +675,21 @@ def _one_person(builder: Builder) -> None:
         name = next((n for n in ("subject", "patient") if res.data.get(n) is not None), None)
         if name is None or builder.checked.get(res.ref) is False:
             continue
-        link = res.data[name]
-        who = builder.ref(link)
-        if (who is None or not _is_patient(builder, who)) and builder.valid(res):
-            written = link.get("reference") or link.get("display") or "an identifier only"
+        others = [link for link in _links(res.data[name])
+                  if not ((who := builder.ref(link)) and _is_patient(builder, who))]  # fmt: skip
+        if others and builder.valid(res):
+            link = others[0]
+            written = (link.get("reference") or link.get("display") if isinstance(link, OBJECT)
+                       else None) or "an identifier only"  # fmt: skip
             builder.checked[res.ref] = False
             builder.unused[res.ref] = (f"its {name} ({str(written)[:80]}) is not a reference to a "
                                        "Patient: it may be about someone else; not read")
+
+
+def _links(value: object) -> list[object]:
+    """The References of a ``subject`` or ``patient``: one, or each of a list (an Account's or a
+    Contract's subject may name several, as FHIR R4 allows)."""
+    return value if isinstance(value, list) else [value]
 
 
 def _is_patient(builder: Builder, who: str) -> bool:
@@ -666,6 +718,7 @@ def read(items: list[tuple[str, object, str | None]], kb: KnowledgeBase) -> Fhir
     _kras(builder, cancer)
     _hormone_receptors(builder, cancer)
     _treatments(builder, cancer)
+    _allergies(builder)
     _statuses(builder, cancer)
     _results_to_come(builder)
     for res in builder.resources.values():
@@ -752,9 +805,8 @@ def _names_a_cancer(res: Res) -> bool:
         return False
     if said and MALIGNANT.search(said):
         return True
-    extensions = res.data.get("extension")
     if any(isinstance(e, OBJECT) and e.get("url") == HISTOLOGY
-           for e in (extensions if isinstance(extensions, list) else ())):  # fmt: skip
+           for e in _items(res.data.get("extension"))):  # fmt: skip
         return True
     meta = res.data.get("meta")
     profiles = meta.get("profile") if isinstance(meta, OBJECT) else None
@@ -762,26 +814,40 @@ def _names_a_cancer(res: Res) -> bool:
         isinstance(p, str) and p.split("|")[0] == PRIMARY_PROFILE for p in profiles)
 
 
+# Words of a cancer's name that say nothing of where it started or what kind it is: with only
+# these and the describing words ("Malignant neoplasm of unspecified site", "Malignant
+# neoplastic disease", "Carcinoma"), a cancer's words name no cancer, and it is read as unknown.
+NOTHING_NAMED = frozenset({"neoplastic", "disease", "site", "sites", "origin", "unspecified",
+                           "specified", "specification", "without", "unknown", "nos", "other",
+                           "unclassified", "undetermined", "uncertain"})  # fmt: skip
+
+
 def _site_by_words(builder: Builder, res: Res) -> str | None:
     """The cancer the words of a Condition's code name ("Adenocarcinoma of the rectum": rectum),
     as a person's words are read, or a cancer the tables name ("Malignant tumor of lung": lung);
-    None when they name no place onconav knows. A kind of cancer the sources do not describe
-    ("Malignant melanoma", "Multiple myeloma") is read as its words name it, as the profile
-    reads them (it was read as a cancer whose start is not known, where the command line given
-    the same words named it)."""
+    None when they name nothing but a malignancy. A cancer the sources do not describe is named
+    by its words as the profile reads them, whenever it reads them with no problem: a kind of
+    cancer ("Malignant melanoma", "Multiple myeloma") before a place the tables name, any other
+    ("Pancreatic adenocarcinoma", "Cholangiocarcinoma") after (it was read as a cancer whose
+    start is not known, where the command line given the same words named it). A code the
+    tables read as a cancer of no known place is one: its words are read only for a cancer the
+    knowledge base or the tables know."""
     from onconav.profile import read_cancer
 
-    places = {v for r in builder.tables.rows if r.table in ("conditions", "body_sites")
-              for v in r.meaning.get("cancer", ())} - {"unknown"}  # fmt: skip
+    places = _table_places(builder.tables)
+    coded = builder.row("conditions", _code_of(res.data)) is not None
     for text in _words(_code_of(res.data)):
         reading = read_cancer(builder.kb, text)
         if builder.kb.kind_of.get(reading.site) == "cancers":
             return reading.site
-        if reading.site and not reading.problems and words.OTHER_KINDS.search(text.lower()):
+        named_by_words = reading.site and not reading.problems and not coded
+        if named_by_words and words.OTHER_KINDS.search(text.lower()):
             return reading.site
         named = [p for p in sorted(places) if re.search(rf"(?i)\b{re.escape(p)}\b", text)]
         if len(named) == 1:
             return named[0]
+        if named_by_words and set(words.place_words(text)) - NOTHING_NAMED:
+            return reading.site
     return None
 
 
@@ -800,7 +866,7 @@ def _site_of(builder: Builder, res: Res) -> tuple[str | None, str | None, bool]:
         _names_a_cancer(res) and not _metastasis_site(builder, res)
         and builder.row("conditions", _code_of(res.data)) is None)  # fmt: skip
     if is_cancer and site in (None, "unknown"):
-        for body in res.data.get("bodySite") or []:
+        for body in _items(res.data.get("bodySite")):
             place = builder.row("body_sites", body)
             if place and place.get("cancer"):
                 return place.get("cancer"), recurrence, True
@@ -828,9 +894,9 @@ def _cancer(builder: Builder) -> CancerFound:
         elif builder.row("conditions", _code_of(res.data)) is None and not _is_cancer_code(
                 _code_of(res.data)):  # fmt: skip
             builder.warnings.append(
-                f"{res.ref} is read as {_a_cancer_of(site)} from its body site or its words: "
-                f"its code {_coded(_code_of(res.data))} is not in onconav's table; check that "
-                "this is where the cancer started"
+                f"{res.ref} is read as {_a_cancer_of(builder, site)} from its body site or its "
+                f"words: its code {_coded(_code_of(res.data))} is not in onconav's table; check "
+                "that this is where the cancer started"
             )
         if _clinical(builder, res) in ("recurrence", "relapse"):
             recurrence = recurrence or "yes"
@@ -842,7 +908,7 @@ def _cancer(builder: Builder) -> CancerFound:
 
     def rank(c: CancerFound) -> tuple[bool, bool, bool, Span, str]:
         active = _clinical(builder, c.res) not in NOT_NOW
-        date = _order(_date(c.res.data, "onsetDateTime", "onsetPeriod", "recordedDate"))
+        date = _order(_result_date(c.res) if c.res.type == "Condition" else "")
         coded = c.res.type != "Condition" or builder.row(
             "conditions", _code_of(c.res.data)) is not None or _is_cancer_code(
             _code_of(c.res.data))  # a code the tables know, before words  # fmt: skip
@@ -883,7 +949,7 @@ def _cancer_reason(builder: Builder, res: Res) -> tuple[object, str | None] | No
     """The first cancer an order, a procedure or a report names (its ``reasonCode``, a report's
     ``conclusionCode``) and the cancer name the table gives it, or None."""
     element = "conclusionCode" if res.type == "DiagnosticReport" else "reasonCode"
-    for concept in res.data.get(element) or []:
+    for concept in _items(res.data.get(element)):
         row = builder.row("conditions", concept)
         site = row.get("cancer") if row else None
         if site is not None or _is_cancer_code(concept):
@@ -983,7 +1049,7 @@ def _about_other_cancer(
     ``element`` "reasonReference" reads a treatment's reasons alike, but only a treatment given
     for another cancer is not read: a reason that is no cancer may be what the cancer causes (a
     pain treated by radiotherapy)."""
-    focus = [builder.ref(f) for f in res.data.get(element) or []]
+    focus = [builder.ref(f) for f in _items(res.data.get(element))]
     kinds = [_focus_kind(builder, f, cancer) for f in focus if f and f.startswith("Condition/")]
     if not kinds or "this" in kinds:
         return None
@@ -998,14 +1064,17 @@ def _about_other_cancer(
 def _focus_kind(builder: Builder, ref: str, cancer: CancerFound) -> str:
     """What a Condition a result's focus names is: "this" cancer (read as the cancer, spread of
     it, or not given: not known otherwise), "other" (a cancer of another place, or spread of
-    one), or "not-this" (any other Condition)."""
+    one), or "not-this" (any other Condition, and one that is not valid FHIR: it is not read,
+    so it is not the cancer read)."""
     read = builder.sources.get("cancer", set())
     found = builder.resources.get(ref)
     if ref in read or found is None:
         return "this"
+    if not builder.valid(found):
+        return "not-this"
     if _metastasis_site(builder, found) is not None:
-        related = [builder.ref(e.get("valueReference")) for e in found.data.get("extension") or []
-                   if isinstance(e, OBJECT) and e.get("url") == RELATED]  # fmt: skip
+        related = [builder.ref(e.get("valueReference")) for e in _items(found.data.get(
+            "extension")) if isinstance(e, OBJECT) and e.get("url") == RELATED]  # fmt: skip
         primaries = [builder.resources[r] for r in related
                      if r and r not in read and r in builder.resources]  # fmt: skip
         if related and len(primaries) == len(related) and all(
@@ -1142,7 +1211,7 @@ def _stage(builder: Builder, cancer: CancerFound) -> None:
         if (other := _about_other_cancer(builder, res, cancer, "a stage")) is not None:
             builder.drop(res.ref, other)
             continue
-        date = _date(res.data, "effectiveDateTime", "effectivePeriod", "issued")
+        date = _result_date(res)
         concept = res.data.get("valueCodeableConcept")
         if concept is None and isinstance(res.data.get("valueString"), str):
             concept = {"text": res.data["valueString"]}  # words, read as a concept's text is
@@ -1154,12 +1223,18 @@ def _stage(builder: Builder, cancer: CancerFound) -> None:
             builder.drop(res.ref, f"a stage value onconav cannot read: {_coded(concept)}")
             continue
         found.append(StageFound(res.ref, date, value, "m" if kind == "m-category" else "group"))
-    if cancer.res.type == "Condition":
-        for i, stage in enumerate(cancer.res.data.get("stage") or []):
-            value = _stage_words(builder, cancer.res, stage.get("summary"))
+    # the stage summaries of every Condition read as the cancer (a recurrence recorded as its own
+    # Condition beside the first diagnosis, which holds the stage), each dated by its own dates
+    for ref in sorted(builder.sources.get("cancer", ())):
+        res = builder.resources[ref]
+        if res.type != "Condition":
+            continue
+        for i, stage in enumerate(_items(res.data.get("stage"))):
+            summary = stage.get("summary") if isinstance(stage, OBJECT) else None
+            value = _stage_words(builder, res, summary)
             if value:
-                date = _date(cancer.res.data, "recordedDate", "onsetDateTime", "onsetPeriod")
-                found.append(StageFound(f"{cancer.res.ref}#stage[{i}]", date, value, "group"))
+                date = _date(res.data, "recordedDate", "onsetDateTime", "onsetPeriod")
+                found.append(StageFound(f"{res.ref}#stage[{i}]", date, value, "group"))
     for s in found:
         if s.value == "M0":
             builder.drop(s.ref, "M0: it does not decide the stage")
@@ -1248,12 +1323,12 @@ def _metastasis_site(builder: Builder, res: Res) -> str | None:
     site = row.get("metastasis") if row else None
     if site is None:
         related = any(isinstance(e, OBJECT) and e.get("url") == RELATED
-                      for e in res.data.get("extension") or [])  # fmt: skip
+                      for e in _items(res.data.get("extension")))  # fmt: skip
         if not related or row is not None or _is_cancer_code(_code_of(res.data)):
             return None
         site = "other-site"
     if site == "other-site":
-        for body in res.data.get("bodySite") or []:
+        for body in _items(res.data.get("bodySite")):
             place = builder.row("body_sites", body)
             if place and place.get("metastasis"):
                 return place.get("metastasis")
@@ -1271,15 +1346,16 @@ def _metastases(builder: Builder, cancer: CancerFound) -> None:
             continue
         if _not_current(builder, res, "spread"):
             continue
-        related = [builder.ref(e.get("valueReference")) for e in res.data.get("extension") or []
-                   if isinstance(e, OBJECT) and e.get("url") == RELATED]  # fmt: skip
+        related = [builder.ref(e.get("valueReference")) for e in _items(res.data.get(
+            "extension")) if isinstance(e, OBJECT) and e.get("url") == RELATED]  # fmt: skip
         if any(r in builder.unused for r in related if r):
             builder.drop(res.ref, "spread of another cancer, not the one read")
             continue
         sites.add(site)
         builder.use("metastases", res.ref)
-    if sites:
-        builder.values["metastases"] = sorted(sites, key=lambda s: (order.index(s), s))
+    if sites:  # what a record names, not every place: others are not known (OTHERS_NOT_KNOWN)
+        builder.values["metastases"] = [*sorted(sites, key=lambda s: (order.index(s), s)),
+                                         OTHERS_NOT_KNOWN]  # fmt: skip
 
 
 def _not_current(builder: Builder, res: Res, what: str) -> bool:
@@ -1305,8 +1381,9 @@ def _symptoms(builder: Builder) -> None:
             continue
         found.update(row.meaning["symptom"])
         builder.use("symptoms", res.ref)
-    if found:
-        builder.values["symptoms"] = sorted(found, key=lambda s: (order.index(s), s))
+    if found:  # a problem list names what someone wrote down, not every symptom
+        builder.values["symptoms"] = [*sorted(found, key=lambda s: (order.index(s), s)),
+                                      OTHERS_NOT_KNOWN]  # fmt: skip
 
 
 # ---- HER2 and KRAS -------------------------------------------------------------------------
@@ -1319,7 +1396,7 @@ def _answer(builder: Builder, res: Res) -> str | None:
     if row is not None and row.get("answer"):
         return row.get("answer")
     if any(name in res.data for name in ("valueQuantity", "valueRatio", "valueInteger")):
-        for concept in res.data.get("interpretation") or []:
+        for concept in _items(res.data.get("interpretation")):
             for coding in _codings(concept):
                 if coding.get("system") == INTERPRETATION and coding.get("code") in ("POS", "NEG"):
                     return "positive" if coding["code"] == "POS" else "negative"
@@ -1338,7 +1415,7 @@ def _value_words(res: Res) -> list[object]:
 def _genes(builder: Builder, res: Res) -> set[str]:
     """The genes a GenomicVariant studied (``kras``, ``erbb2``, or ``other``)."""
     genes: set[str] = set()
-    for comp in res.data.get("component") or []:
+    for comp in _items(res.data.get("component")):
         row = builder.row("observations", comp.get("code"))
         if row is not None and row.get("component") == "gene-studied":
             gene = builder.row("observations", comp.get("valueCodeableConcept"))
@@ -1363,7 +1440,7 @@ def _gene_by_symbol(builder: Builder, concept: object) -> str | None:
 
 def _gene_names(res: Res) -> list[str]:
     names = []
-    for comp in res.data.get("component") or []:
+    for comp in _items(res.data.get("component")):
         if any(c.get("code") == "48018-6" for c in _codings(comp.get("code"))):
             value = comp.get("valueCodeableConcept")
             names += [str(c.get("display") or c.get("code")) for c in _codings(value)[:1]] or [
@@ -1373,7 +1450,7 @@ def _gene_names(res: Res) -> list[str]:
 
 def _component(builder: Builder, res: Res, key: str) -> set[str]:
     out: set[str] = set()
-    for comp in res.data.get("component") or []:
+    for comp in _items(res.data.get("component")):
         row = builder.row("observations", comp.get("valueCodeableConcept"))
         if row is not None and row.get(key):
             out.add(str(row.get(key)))
@@ -1385,22 +1462,30 @@ def _component(builder: Builder, res: Res, key: str) -> set[str]:
 SPECIMEN_CANCERS = {"breast": ("breast",), "colorectal": ("colon", "rectum", "colorectal")}
 
 
-def _other_specimen(row: Row | None, cancer: CancerFound, what: str) -> str | None:
+def _other_specimen(builder: Builder, row: Row | None, cancer: CancerFound,
+                    what: str) -> str | None:  # fmt: skip
     """Why a test whose code names the specimen of another cancer than the one read is not read
     (``what``: "a HER2 test"), or None."""
     specimen = row.get("specimen") if row is not None else None
     if row is None or specimen is None or cancer.site in SPECIMEN_CANCERS.get(specimen, ()):
         return None
     return (f"{what} of a {specimen} cancer specimen ({row.display}): not read for "
-            f"{_a_cancer_of(cancer.site)}")
+            f"{_a_cancer_of(builder, cancer.site)}")
 
 
-def _a_cancer_of(site: str) -> str:
+def _a_cancer_of(builder: Builder, site: str) -> str:
     """A cancer read, in words: "a cancer of the rectum", "a cancer whose start is not known",
-    or a kind of cancer as its words name it ("'Multiple myeloma'")."""
+    or a cancer as its words name it ("'Multiple myeloma'", "'Pancreatic adenocarcinoma'")."""
     if site == "unknown":
         return "a cancer whose start is not known"
-    return f"{site!r}" if words.OTHER_KINDS.search(site.lower()) else f"a cancer of the {site}"
+    known = builder.kb.kind_of.get(site) == "cancers" or site in _table_places(builder.tables)
+    return f"a cancer of the {site}" if known else f"{site!r}"
+
+
+def _table_places(tables: Tables) -> set[str]:
+    """The places the condition and body site tables name as where a cancer started."""
+    return {v for r in tables.rows if r.table in ("conditions", "body_sites")
+            for v in r.meaning.get("cancer", ())} - {"unknown"}  # fmt: skip
 
 
 def _her2(builder: Builder, cancer: CancerFound) -> None:
@@ -1421,7 +1506,7 @@ def _her2(builder: Builder, cancer: CancerFound) -> None:
             builder.drop(res.ref, "a serum HER2 test does not count: HER2 status is read from "
                          "the tumour (tissue) only")  # fmt: skip
             continue
-        if (other_specimen := _other_specimen(row, cancer, "a HER2 test")) is not None:
+        if (other_specimen := _other_specimen(builder, row, cancer, "a HER2 test")) is not None:
             builder.drop(res.ref, other_specimen)
             continue
         if _status(res.data) not in RESULT_OK:  # an ERBB2 variant as much as a HER2 test
@@ -1501,11 +1586,13 @@ def _kras(builder: Builder, cancer: CancerFound) -> None:
         if kind in ("genomic-variant", "kras") and not builder.valid(res):
             continue
         variant = kind == "genomic-variant" and "kras" in _genes(builder, res)
-        other = _about_other_cancer(builder, res, cancer, "a result")
-        if (variant or kind == "kras") and other is not None:
+        other = _about_other_cancer(builder, res, cancer, "a result") if (
+            variant or kind == "kras") else None  # fmt: skip
+        if other is not None:
             builder.drop(res.ref, other)
             continue
-        if kind == "kras" and (other := _other_specimen(row, cancer, "a KRAS test")) is not None:
+        if kind == "kras" and (other := _other_specimen(builder, row, cancer,
+                                                         "a KRAS test")) is not None:  # fmt: skip
             builder.drop(res.ref, other)
             continue
         if variant:
@@ -1560,7 +1647,7 @@ def _kras_variant(builder: Builder, res: Res) -> str | None:
 
 def _variant_named(builder: Builder, res: Res) -> str | None:
     """The change a GenomicVariant names (its HGVS or ClinVar component), in words, or None."""
-    for comp in res.data.get("component") or []:
+    for comp in _items(res.data.get("component")):
         row = builder.row("observations", comp.get("code"))
         if row is not None and row.get("component") == "variant":
             value = comp.get("valueCodeableConcept")
@@ -1641,24 +1728,35 @@ def _hormone_receptors(builder: Builder, cancer: CancerFound) -> None:
                          "interpretation)")  # fmt: skip
             continue
         value = "positive" if answer in ("positive", "present") else "negative"
-        when = _date(res.data, "effectiveDateTime", "effectivePeriod", "issued")
+        when = _result_date(res)
         found[kind].append((res.ref, value, when))
     latest: dict[str, str | None] = {}
     refs: dict[str, list[str]] = {}
     for kind, results in found.items():
         if not results:
             continue
+        name = kind.upper()
         last = _latest(results)
         values = {v for ref, v, _ in results if ref in last}
         latest[kind] = values.pop() if len(values) == 1 else None
         for ref, _, _ in results:
             if ref not in last:
-                builder.drop(ref, f"an earlier {kind.upper()} result: the latest decides")
-        if latest[kind] is None:
-            builder.warnings.append(f"hormone_sensitive: the latest {kind.upper()} results on "
+                builder.drop(ref, f"an earlier {name} result: the latest decides")
+        undated = [ref for ref, _, date in results if ref in last and _span(date) is None]
+        if latest[kind] is None and undated and len(undated) < len(last):
+            builder.warnings.append(
+                f"hormone_sensitive: an undated {name} result ({', '.join(undated)}) disagrees "
+                f"with the latest dated one (positive, negative): it may be the later, so {name} "
+                "is left unknown"
+            )
+            for ref in last:
+                builder.drop(ref, f"{name} results disagree, and an undated one may be the "
+                             f"latest: {name} is left unknown")  # fmt: skip
+        elif latest[kind] is None:
+            builder.warnings.append(f"hormone_sensitive: the latest {name} results on "
                                     "record disagree (positive, negative)")  # fmt: skip
             for ref in last:
-                builder.drop(ref, f"{kind.upper()} results of the same day disagree")
+                builder.drop(ref, f"{name} results of the same day disagree")
         else:
             refs[kind] = last
     if "positive" in latest.values():
@@ -1677,25 +1775,30 @@ def _hormone_receptors(builder: Builder, cancer: CancerFound) -> None:
         for kind, result in latest.items():
             if result == "negative":
                 other = "progesterone" if kind == "er" else "oestrogen"
+                known = ("not known: its results disagree" if {"er", "pr"} <= set(latest)
+                         else "not on record")  # fmt: skip
                 for ref in refs[kind]:
                     builder.drop(ref, f"a negative hormone receptor test alone does not decide: "
-                                 f"the {other} receptor result is not on record")  # fmt: skip
+                                 f"the {other} receptor result is {known}")  # fmt: skip
 
 
 def _latest(results: list[tuple[str, str, str]]) -> list[str]:
     """The references of the latest of results (reference, value, date): those no other dated
-    result is after (``_before``: in UTC; a date and a time on that day are of one date); the
-    undated ones when none is dated (an undated result is earlier than a dated one)."""
+    result is after (``_before``: in UTC; a date and a time on that day are of one date), and
+    the undated ones, which cannot be put in order with them: an undated result may be the
+    latest, as an undated stage may (``_choose_stage``), so one that disagrees with the latest
+    dated result leaves the receptor unknown, never read as the earlier."""
     spans = {ref: span for ref, _, date in results if (span := _span(date)) is not None}
-    if not spans:
-        return [ref for ref, _, _ in results]
-    return [ref for ref in spans if not any(_before(spans[ref], other) for other in
-                                            spans.values())]  # fmt: skip
+    return [ref for ref, _, _ in results if ref not in spans or not any(
+        _before(spans[ref], other) for other in spans.values())]  # fmt: skip
 
 
 # ---- treatments ----------------------------------------------------------------------------
 
-MEDICATIONS = ("MedicationRequest", "MedicationAdministration", "MedicationStatement")
+# A MedicationDispense is a drug handed over (oral chemotherapy, capecitabine, is often on
+# record only as dispenses): a completed one is read as given, on the day it was handed over.
+MEDICATIONS = ("MedicationRequest", "MedicationAdministration", "MedicationStatement",
+               "MedicationDispense")
 NOT_GIVEN = {"cancelled", "entered-in-error", "unknown", "not-done", "not-taken"}
 ONGOING = {"active", "on-hold", "in-progress"}
 
@@ -1723,12 +1826,45 @@ class Given:
 def drugs_of_codings(codings: object, kb: KnowledgeBase) -> list[str]:
     """The knowledge base's drug that a medication's codings name, by the reviewed table of drug
     codes, as the mapping reads a medication: an RxNorm ingredient, or a clinical drug read as its
-    ingredient ("10 ML oxaliplatin 5 MG/ML Injection" is oxaliplatin). ``[]`` for codes not in the
-    table, for a kind of drug only (chemotherapy), and for codings that are not a list of objects
-    of strings."""
-    row = load_tables().first("drugs", codings if isinstance(codings, list) else ())
-    drug = row.get("drug") if row is not None else None
+    ingredient ("10 ML oxaliplatin 5 MG/ML Injection" is oxaliplatin), or the ingredients of one
+    medicine together (trifluridine and tipiracil: ``_coded_drug``). ``[]`` for codes not in the
+    table, for a kind of drug only (chemotherapy), for one ingredient of a medicine of several
+    alone, and for codings that are not a list of objects of strings."""
+    row, combined = _coded_drug(load_tables(), kb, codings)
+    drug = combined or (row.get("drug") if row is not None else None)
     return [drug] if drug is not None and kb.kind_of.get(drug) in ("drugs", "regimens") else []
+
+
+def _coded_drug(
+    tables: Tables, kb: KnowledgeBase, codings: object
+) -> tuple[Row | None, str | None]:
+    """The drug table's row of a medication's codings (the first coding the table knows), and
+    the drug or regimen of the knowledge base that the codings name together, when they name
+    several drugs or ingredients that make one (RxNorm 10803 trifluridine and 1670304 tipiracil,
+    the two ingredients of trifluridine and tipiracil, Lonsurf: ``_combination``), or None."""
+    rows = tables.every("drugs", codings if isinstance(codings, list) else ())
+    parts = list(dict.fromkeys(v for r in rows if (v := r.get("drug") or r.get("ingredient"))))
+    combined = _combination(kb, parts) if len(parts) > 1 else None
+    return (rows[0] if rows else None), combined
+
+
+def _combination(kb: KnowledgeBase, parts: list[str]) -> str | None:
+    """The one drug or regimen of the knowledge base that is these drugs or ingredients given
+    together, or None: a regimen of these drugs and no other (capecitabine and oxaliplatin:
+    CAPOX, as ``_regimens`` names them), or a drug or regimen the knowledge base names by them
+    together, in any order ("trifluridine/tipiracil", "trifluridine and tipiracil": the one
+    drug Lonsurf, whose ingredients are no drugs of their own there)."""
+    drugs = {ids[0] for part in parts
+             if len(ids := [r.id for r in kb.find(part) if isinstance(r, Drug)]) == 1}
+    named = _regimens(kb, drugs) if len(drugs) == len(parts) else []
+    if len(named) == 1 and named[0] not in drugs:
+        return named[0]
+    for order in itertools.permutations(parts) if len(parts) <= 4 else ():
+        for joined in ("/".join(order), " and ".join(order)):
+            hits = [r for r in kb.find(joined) if isinstance(r, (Drug, Regimen))]
+            if len(hits) == 1:
+                return hits[0].id
+    return None
 
 
 def _drug_of(
@@ -1742,7 +1878,9 @@ def _drug_of(
     if (res.data.get("medicationCodeableConcept") is None and medication is not None
             and medication.ref in builder.resources):  # fmt: skip
         extra = (medication.ref,)
-    row = builder.row("drugs", concept)
+    row, combined = _coded_drug(builder.tables, builder.kb, _codings(concept))
+    if combined is not None:
+        return None, combined, extra
     if row is not None:
         return row, None, extra
     named = _named_drug(concept, builder.kb)
@@ -1772,7 +1910,7 @@ def _medication_of(builder: Builder, res: Res) -> Res | None:
     if not isinstance(reference, str):
         return None
     if reference.startswith("#"):
-        for item in res.data.get("contained") or []:
+        for item in _items(res.data.get("contained")):
             if (isinstance(item, OBJECT) and item.get("resourceType") == "Medication"
                     and item.get("id") == reference[1:]):  # fmt: skip
                 # valid: the resource that holds it was validated whole
@@ -1819,7 +1957,7 @@ def _route_words(res: Res, medication: Res | None) -> list[str]:
     route with no words read by ``LOCAL_ROUTES``)."""
     dosage = res.data.get("dosage")  # an administration's one, a statement's list
     dosages = [*(dosage if isinstance(dosage, list) else [dosage]),
-               *(res.data.get("dosageInstruction") or [])]  # fmt: skip
+               *_items(res.data.get("dosageInstruction"))]  # fmt: skip
     concepts = [d.get("route") for d in dosages if isinstance(d, OBJECT)]
     if medication is not None:
         concepts.append(medication.data.get("form"))
@@ -1841,17 +1979,29 @@ FOLINATES = re.compile(r"(calcium\s+)?(levo-?)?(folinate|folinic\s+acid|leucovor
 
 def _named_drug(concept: object, kb: KnowledgeBase) -> tuple[str, str] | None:
     """The drug or regimen a medication's words name ("capecitabine 500 MG Oral Tablet"), when
-    they name one, and the words: (id, words)."""
+    they name one, and the words: (id, words). A name of several ingredients, as RxNorm writes
+    one ("trifluridine 15 MG / tipiracil 6.14 MG Oral Tablet"), is the drug or regimen they make
+    together (``_combination``); read up to its first strength, it was "trifluridine" alone."""
     for text in _words(concept):
-        name = re.sub(r"^\s*[\d.]+\s*(ML|MG)\s+", "", text, flags=re.I)
-        name = re.split(r"\s+\d|\s*\[", name)[0]
-        name = re.sub(r"\s+(hydrochloride|sodium|disodium|calcium|sulfate|mesylate)$", "", name,
-                      flags=re.I)  # fmt: skip
-        name = "leucovorin" if FOLINATES.fullmatch(name.strip()) else name
-        hits = [r for r in kb.find(name.strip()) if isinstance(r, (Drug, Regimen))]
+        parts = re.split(r"\s+/\s+", text)
+        combined = _combination(kb, [_drug_name(p) for p in parts]) if len(parts) > 1 else None
+        if combined is not None:
+            return combined, text
+        hits = [r for r in kb.find(_drug_name(text)) if isinstance(r, (Drug, Regimen))]
         if len(hits) == 1:
             return hits[0].id, text
     return None
+
+
+def _drug_name(text: str) -> str:
+    """The name of a medicine in its words, without the amount, strength, form, brand in
+    brackets or salt ("10 ML oxaliplatin 5 MG/ML Injection": oxaliplatin); leucovorin's forms
+    as leucovorin (``FOLINATES``)."""
+    name = re.sub(r"^\s*[\d.]+\s*(ML|MG)\s+", "", text, flags=re.I)
+    name = re.split(r"\s+\d|\s*\[", name)[0]
+    name = re.sub(r"\s+(hydrochloride|sodium|disodium|calcium|sulfate|mesylate)$", "", name,
+                  flags=re.I).strip()  # fmt: skip
+    return "leucovorin" if FOLINATES.fullmatch(name) else name
 
 
 def drugs_of_medication(concept: object, kb: KnowledgeBase) -> list[str]:
@@ -1903,6 +2053,10 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
         if status in NOT_GIVEN:
             builder.drop(res.ref, f"status {status!r}: not given")
             continue
+        if res.type == "MedicationDispense" and status != "completed":
+            builder.drop(res.ref, f"a dispense with status {status!r}: only a completed dispense "
+                         "(handed over) is read as given")  # fmt: skip
+            continue
         if res.data.get("intent") == "option":
             builder.drop(res.ref, "intent 'option': one of the choices of a request group, not "
                          "an order: not read as given or planned")  # fmt: skip
@@ -1923,7 +2077,7 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
         prior = builder.resources.get(builder.ref(res.data.get("priorPrescription")) or "")
         extra += (prior.ref,) if prior is not None and builder.valid(prior) else ()
         start = _date(res.data, "authoredOn", "effectiveDateTime", "effectivePeriod",
-                      "dateAsserted")  # fmt: skip
+                      "dateAsserted", "whenHandedOver")  # fmt: skip
         end = _end(res.data, "effectivePeriod")
         finished = res.type == "MedicationAdministration" or status == "completed" or (
             status == "stopped" and not reasons)  # fmt: skip
@@ -2049,16 +2203,17 @@ def _not_treatment(concept: object) -> str | None:
 def _pelvic(builder: Builder, res: Res) -> tuple[bool, tuple[str, ...]]:
     """Whether a radiotherapy course was given to the pelvis (by its body site, or the body
     structure of a volume it names), and the BodyStructures that said so."""
-    sites = list(res.data.get("bodySite") or [])
+    sites = list(_items(res.data.get("bodySite")))
     structures: list[str] = []
-    for ext in res.data.get("extension") or []:
+    for ext in _items(res.data.get("extension")):
         if not isinstance(ext, OBJECT) or ext.get("url") != DOSE_TO_VOLUME:
             continue
-        for part in ext.get("extension") or []:
-            ref = builder.ref(part.get("valueReference")) if part.get("url") == "volume" else None
+        for part in _items(ext.get("extension")):
+            ref = builder.ref(part.get("valueReference")) if isinstance(part, OBJECT) and part.get(
+                "url") == "volume" else None  # fmt: skip
             if ref and ref in builder.resources and builder.valid(builder.resources[ref]):
                 body = builder.resources[ref].data
-                found = [body.get("location"), *(body.get("includedStructure") or [])]
+                found = [body.get("location"), *_items(body.get("includedStructure"))]
                 sites += [c.get("structure", c) if isinstance(c, OBJECT) else c for c in found]
                 structures.append(ref)
     pelvic = [s for s in sites if (row := builder.row("body_sites", s)) and row.get("pelvic")]
@@ -2127,31 +2282,44 @@ def _treatments(builder: Builder, cancer: CancerFound) -> None:
             continue
         values = (_by_course(builder.kb, items) if name != "cannot_have"
                   else sorted({g.value for g in items}))  # fmt: skip
-        builder.values[name] = values
+        # a record is seldom the whole history: treatments had elsewhere are not known
+        builder.values[name] = [*values, OTHERS_NOT_KNOWN] if name == "prior_treatments" \
+            else values  # fmt: skip
         builder.use(name, *(ref for g in items for ref in (g.ref, *g.extra)))
-    _drugs_not_known(builder, builder_given)
     builder.treatments = given
 
 
-def _drugs_not_known(builder: Builder, had: list[Given]) -> None:
-    """Treatments had read from a record that holds no drug treatment of the cancer (a
-    hysterectomy, pelvic radiation; no medication record, or only of other drugs) do not say
-    that none was had: a record is seldom the whole history. A list of treatments had without a
-    drug would say so (the knowledge base then reads chemotherapy for spread cancer as "no" and
-    nothing as having stopped working: a cervical IVB record with only a hysterectomy made
-    cemiplimab after chemotherapy not suitable), so "drug treatments not known" is listed with
-    them (``kb.rules.DRUGS_NOT_SAID``), and a warning says so."""
-    up = builder.kb.vocabulary.up
-    kinds = {k for g in had for k in (g.value, *up("prior_treatments", g.value))}
-    if not had or any(g.drug for g in had) or kinds & (DRUG_KINDS | {"clinical-trial"}):
-        return
-    builder.values["prior_treatments"].append(DRUGS_NOT_KNOWN)
-    names = ", ".join(sorted({builder.kb.label("prior_treatments", g.value) for g in had}))
-    builder.warnings.append(
-        f"the record holds no drug treatment of the cancer, only {names}: which drug treatments "
-        "were had is read as not known, not as none; give the treatments had (prior_treatments) "
-        "to settle it"
-    )
+def _allergies(builder: Builder) -> None:
+    """An AllergyIntolerance whose code is a cancer drug or regimen the knowledge base knows (by
+    the drug table, or by its name, as a medication is read: ``drugs_of_medication``), active and
+    confirmed, is a drug that cannot be given (``cannot_have``), with a warning that says what
+    was read; it is not a treatment had. One that is refuted, entered in error, unconfirmed,
+    inactive or resolved, and one of anything else, is listed unused with the reason."""
+    found: dict[str, list[str]] = {}
+    for res in builder.of_type("AllergyIntolerance"):
+        concept = res.data.get("code")
+        drugs = drugs_of_medication(concept, builder.kb)
+        if not drugs:
+            builder.drop(res.ref, "an allergy or intolerance onconav does not read as one to a "
+                         f"cancer drug it knows: {_coded(concept)}")  # fmt: skip
+            continue
+        if not builder.valid(res):
+            continue
+        status = _status(res.data, "verificationStatus")
+        if status in NOT_CONFIRMED or _status(res.data, "clinicalStatus") in NOT_NOW:
+            status = status if status in NOT_CONFIRMED else _status(res.data, "clinicalStatus")
+            builder.drop(res.ref, f"an allergy or intolerance to {_coded(concept)} that is "
+                         f"{status}: not read as a drug that cannot be given")  # fmt: skip
+            continue
+        for drug in drugs:
+            found.setdefault(drug, []).append(res.ref)
+            builder.warnings.append(
+                f"{res.ref} records an allergy or intolerance to {_coded(concept)}: "
+                f"{builder.kb.label('cannot_have', drug)} is read as a drug that cannot be given"
+            )
+    if found:
+        builder.values["cannot_have"] = sorted({*builder.values.get("cannot_have", []), *found})
+        builder.use("cannot_have", *(ref for refs in found.values() for ref in refs))
 
 
 def _today() -> Date:
@@ -2175,14 +2343,6 @@ def _dated_to_come(builder: Builder, had: list[Given]) -> None:
             )
 
 
-RESULT_DATES = {
-    "Observation": ("effectiveDateTime", "effectivePeriod", "effectiveInstant", "issued"),
-    "Condition": ("onsetDateTime", "onsetPeriod", "recordedDate"),
-}
-"""Where the date of a result (a stage, a test, a disease status) or of a condition (the cancer,
-its spread, a symptom) is written, first to last."""
-
-
 def _results_to_come(builder: Builder) -> None:
     """A warning for each Observation or Condition read into the profile whose date is after
     today's date in UTC (a stage dated 2099): like a treatment's (``_dated_to_come``), it is
@@ -2194,7 +2354,7 @@ def _results_to_come(builder: Builder) -> None:
         res = builder.resources.get(ref)
         if res is None or res.type not in RESULT_DATES:
             continue
-        when = _date(res.data, *RESULT_DATES[res.type])
+        when = _result_date(res)
         if (span := _span(when)) and span[0] >= tomorrow:
             builder.warnings.append(
                 f"{ref} is dated {when}, a date still to come (after {today.isoformat()}, today "
@@ -2224,7 +2384,7 @@ def _statuses(builder: Builder, cancer: CancerFound) -> None:
             shown = status or _coded(res.data.get("valueCodeableConcept"))
             builder.drop(res.ref, f"disease status {shown}: not progression")
             continue
-        date = _day(_date(res.data, "effectiveDateTime", "effectivePeriod", "issued"))
+        date = _day(_result_date(res))
         in_use = _in_use(given, date)
         if not in_use:
             builder.drop(res.ref, "the cancer worsened, but no cancer drug is on record as in "
