@@ -2362,3 +2362,39 @@ def test_a_reason_names_a_choice_only_when_too_few_are_left(cancer: str, cannot:
             assert all(g in choices for g in given), (option.id, given)
         if option.status is Status.not_suitable:
             assert not option.choices_left, option.id
+
+
+@pytest.mark.parametrize(("field", "name", "told"), [
+    ("progressed_on", "others not known", "only the symptoms, the places the cancer has spread"),
+    ("cannot_have", "others not known", "only the symptoms, the places the cancer has spread"),
+    ("symptoms", "maybe others", "give 'others not known' with the rest"),
+    ("symptoms", "others", "give 'others not known' with the rest"),
+    ("metastases", "not all listed", "give 'others not known' with the rest"),
+    ("prior_treatments", "etc", "give 'others not known' with the rest"),
+])  # fmt: skip
+def test_words_of_a_list_not_whole_are_pointed_to_the_answer_that_says_so(
+    field: str, name: str, told: str
+) -> None:
+    """"others not known" where no list takes it was told it is a treatment, not a drug one;
+    "maybe others" or "others" in a list that may not be whole was told to list only what is
+    known, or asked whether it meant another symptom (which would make every "any symptom"
+    option offered): each is pointed to the answer that says a list may not be whole."""
+    kb = shared_kb()
+    with pytest.raises(ProfileError) as caught:
+        parse_profile({"cancer": "rectum", field: [name]}, kb)
+    assert told in str(caught.value), str(caught.value)
+    assert "did you mean" not in str(caught.value)
+
+
+def test_perhaps_others_is_said_after_what_is_listed_in_every_reason() -> None:
+    """A reason's "on record" values (``Check.yours``) put "perhaps other places not listed"
+    in the middle of the places (a CDS card: "liver, perhaps other places not listed,
+    peritoneum"): it comes last, as in the situation's words."""
+    kb = shared_kb()
+    profile = parse_profile({"cancer": "rectum", "stage": "4",
+                             "metastases": ["peritoneum", "liver", "others not known"]}, kb)
+    checks = [r.check for o in evaluate(profile, kb).options for r in o.reasons
+              if r.check and r.check.fact == "metastases"]  # fmt: skip
+    assert checks
+    for check in checks:
+        assert isinstance(check.yours, list) and check.yours[-1] == "others-not-known", check

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from onconav import evaluate, load_kb, parse_profile, words
 from onconav.kb.model import Option
-from onconav.profile import Profile, ProfileError
+from onconav.profile import OPEN_LISTS, Profile, ProfileError
 from onconav.render import STATUS_WORDS, headline, source_words
 from onconav.result import Result, Status
 from onconav.web import create_app, form, page
@@ -1704,8 +1704,10 @@ def test_yes_these_with_nothing_named_is_a_mistake(q: form.Question) -> None:
                 else ("typed", "type") if q.typed else ("ticked", "tick"))  # fmt: skip
     told = (f"{q.label}: you chose \u201c{q.answers[2].rstrip(':')}\u201d but {done} none: "
             f"{do} them, or choose \u201c{q.answers[0]}\u201d")  # fmt: skip
+    # "perhaps others not listed" ticked alone names none either
+    others = [[(q.name, "some"), (q.name, "others-not-known")]] if q.name in OPEN_LISTS else []
     for answers in ([(q.name, "some")], [(q.name, "some"), (q.name, "")],
-                  [(q.name, "Some"), (q.name, " , ")]):  # fmt: skip
+                    [(q.name, "Some"), (q.name, " , ")], *others):  # fmt: skip
         query = urlencode([("cancer", "rectum"), ("stage", "4"), *answers])
         with pytest.raises(ProfileError):
             form.profile_data(form.answers(parse_qsl(query, keep_blank_values=True)), KB)

@@ -340,8 +340,14 @@ def _citations(spans: list[Span]) -> list[Citation]:
 # --------------------------------------------------------------------------------------------
 
 
+def listed_order(values: frozenset[str]) -> list[str]:
+    """A list's values in the order they are shown: "perhaps others not listed" after those
+    listed."""
+    return sorted(values, key=lambda v: (v == OTHERS_NOT_KNOWN, v))
+
+
 def _yours(value: FactValue) -> list[str] | str | bool | None:
-    return sorted(value) if isinstance(value, frozenset) else value
+    return listed_order(value) if isinstance(value, frozenset) else value
 
 
 def _check(test: Test, row: dict[str, FactValue], negated: bool = False) -> Check:
@@ -361,9 +367,8 @@ def in_words(kb: KnowledgeBase, fact: str, value: FactValue) -> str:
     """The person's value of a fact, in plain words."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, frozenset):  # "perhaps others not listed" after what is listed
-        values = sorted(value, key=lambda v: (v == OTHERS_NOT_KNOWN, v))
-        return ", ".join(kb.label(fact, v) for v in values) or "none"
+    if isinstance(value, frozenset):
+        return ", ".join(kb.label(fact, v) for v in listed_order(value)) or "none"
     return kb.label(fact, str(value))
 
 

@@ -25,7 +25,7 @@ from pydantic_core import PydanticCustomError
 from onconav import words
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import Entity, FactType
-from onconav.kb.rules import DRUG_KINDS, DRUGS_NOT_KNOWN, DRUGS_NOT_SAID
+from onconav.kb.rules import DRUG_KINDS, DRUGS_NOT_KNOWN, DRUGS_NOT_SAID, OTHERS_NOT_KNOWN
 from onconav.kb.vocabulary import is_code, normalise_name
 from onconav.logic import FactValue, Truth, truth
 
@@ -787,6 +787,11 @@ def where_unsaid(kb: KnowledgeBase, field: str, ident: str) -> list[str]:
 # Words of a drug treatment in a name written with doubt ("chemo unknown", "which drugs not
 # sure"): the answer for drug treatments not known is named in the hint
 DRUG_WORDS = re.compile(r"(?i)chemo|drug|immuno|targeted|medic|tablet|infusion")
+# The lists that may say they are not whole (OTHERS_NOT_KNOWN), and words of a name that means
+# so ("maybe others", "not all listed", "etc."): the answer that says it is named in the hint
+OPEN_LISTS = ("symptoms", "metastases", "prior_treatments")
+MORE_WORDS = re.compile(r"(?i)\bothers\b|\betc\b|\bnot all\b|\band more\b")
+MAY_BE_MORE = "when the list may not be whole, give 'others not known' with the rest"
 
 
 def _resolve(
@@ -825,8 +830,14 @@ def _resolve(
                 hint = ("list only what is there and known; leave out what is not or not sure, "
                         "and when which drug treatments were had is not known, give "
                         f"{kb.label(field, DRUGS_NOT_KNOWN)!r} with the rest")
+            elif field in OPEN_LISTS and MORE_WORDS.search(name):
+                hint = f"list only what is there and known; {MAY_BE_MORE}"
             elif unsure:
                 hint = "list only what is there and known; leave out what is not or not sure"
+            elif field not in OPEN_LISTS and any(
+                    OTHERS_NOT_KNOWN in (_lookup(kb, f, name) or ()) for f in OPEN_LISTS):
+                hint = ("it says that a list may not be whole, which only the symptoms, the "
+                        "places the cancer has spread to and the treatments had can say")
             elif close:
                 hint = f"did you mean {_close_words(kb, field, slip or '', close)}?"
             elif known_elsewhere and DRUGS_NOT_KNOWN in (_lookup(kb, "prior_treatments", name)

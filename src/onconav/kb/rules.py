@@ -521,9 +521,9 @@ IMPLIED: tuple[Implied, ...] = (
             )
         ),
         if_unknown=True,
-        why="No chemotherapy had (prior_treatments is given without it, a clinical trial or "
-        "drug treatments not known, and no drug treatment stopped working): none for spread "
-        "cancer.",
+        why="No chemotherapy had (prior_treatments is given without it, a clinical trial, "
+        "drug treatments not known or perhaps other treatments not listed, and no drug "
+        "treatment stopped working): none for spread cancer.",
         told="the treatments you have had include no chemotherapy, so none was given for cancer "
         "that had spread",
     ),
@@ -555,8 +555,8 @@ IMPLIED: tuple[Implied, ...] = (
              Not(DRUGS_NOT_SAID))),
         if_unknown=True,
         why="No drug treatment was had (prior_treatments is given and holds none, nor a clinical "
-        "trial, which may have given one, nor drug treatments not known), so none can have "
-        "stopped working.",
+        "trial, which may have given one, nor drug treatments not known or perhaps other "
+        "treatments not listed), so none can have stopped working.",
         told="the treatments you have had include no drug treatment, so none can have stopped "
         "working",
     ),

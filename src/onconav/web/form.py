@@ -17,6 +17,8 @@ from urllib.parse import parse_qsl, urlencode
 from onconav import words
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType
+from onconav.kb.rules import OTHERS_NOT_KNOWN
+from onconav.kb.vocabulary import normalise_name
 from onconav.profile import (
     MARKERS,
     Problem,
@@ -227,7 +229,9 @@ def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase,
                     "choose one")))
                 continue
             chosen = {n.lower() for n in names}
-            if not said and SOME in chosen and UNKNOWN not in chosen:
+            # "perhaps others not listed" alone names none: the person meant to name some
+            named = [n for n in said if normalise_name(n) != normalise_name(OTHERS_NOT_KNOWN)]
+            if not named and SOME in chosen and UNKNOWN not in chosen:
                 # "Yes, these" chosen and nothing ticked or typed is pointed out: it was read as
                 # unknown, silently, and the person had meant to name some
                 done, do = named_how[name]
