@@ -253,6 +253,25 @@ def test_every_bad_row_is_quarantined_with_its_row_number_and_reason(tmp_path: P
             assert {p for p, *_ in answers} == {"a", "g"}
 
 
+def test_a_repeated_patient_id_whose_first_row_is_quarantined_says_so(tmp_path: Path) -> None:
+    """Only a patient_id's first row is read: a later row's reason said 'the same as row 1' also
+    when row 1 was quarantined, as if the patient had been answered by it; it says that row 1 is
+    quarantined too, by every engine."""
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer,stage\nA,stomach,9\nA,stomach,4\nB,rectum,4\n"
+                      "B,rectum,4\nA,rectum,9\n")  # fmt: skip
+    for engine in ("duckdb", "python"):
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        assert (done.loaded.answered, done.loaded.quarantined) == (1, 4)
+        bad = quarantined(tmp_path / f"{engine}.quarantine.csv")
+        assert bad[1].startswith("stage: '9' is not accepted")
+        assert bad[2] == ("patient_id: the same as row 1, which is quarantined too (this patient "
+                          "is not answered)")  # fmt: skip
+        assert bad[4] == "patient_id: the same as row 3"
+        assert bad[5].startswith(f"{bad[2]}; stage: ")
+        assert {p for p, *_ in results(tmp_path / f"{engine}.parquet")} == {"B"}
+
+
 def test_gaps_name_the_test_that_settles_them(tmp_path: Path) -> None:
     """HER2 for stage 4 stomach cancer, KRAS for stage 4 rectal cancer, with their tests."""
     rows = [{"patient_id": "s", "cancer": "stomach", "stage": "4"},

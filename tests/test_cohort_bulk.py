@@ -217,6 +217,26 @@ def test_gaps_on_a_folder(run: Run, tmp_path: Path) -> None:
     assert not {("p-rectal-mut", "kras"), ("p-rectal-wt", "kras")} & gaps
 
 
+def test_gaps_written_into_the_folder_read_say_nothing_of_their_own_work(
+    run: Run, tmp_path: Path
+) -> None:
+    """``cohort gaps FOLDER --out FOLDER/gaps.csv`` warned of its own temporary folder
+    ('.onconav-xxxx: not read (a folder; ...)'), made beside the output before the folder was
+    read; a folder of the user's there is still named."""
+    source = ROOT / "tests" / "fhir" / "colon-metastatic.json"
+    folder = tmp_path / "export"
+    write_folder(folder, [e["resource"] for e in json.loads(source.read_text())["entry"]], {})
+    done = run("cohort", "gaps", str(folder), "--out", str(folder / "gaps.csv"), "--quiet")
+    assert done.status == 0 and "warning" not in done.stderr, done.stderr
+    (folder / "old").mkdir()
+    done = run("cohort", "gaps", str(folder), "--out", str(folder / "gaps.csv"), "--quiet")
+    assert done.status == 0 and ".onconav-" not in done.stderr
+    assert sorted(w for w in done.stderr.splitlines() if "warning" in w) == [
+        f"onconav: warning: {name}: not read (a {kind}; an export's files are read by their "
+        "names, Type.ndjson)" for name, kind in (("gaps.csv", "file"),
+        ("gaps.quarantine.csv", "file"), ("old", "folder"))]  # fmt: skip
+
+
 @pytest.mark.parametrize(
     ("files", "message"),
     [({}, "has no .ndjson files"), ({"Patient.ndjson": "\n\n"}, "holds no FHIR resources")],
@@ -386,3 +406,75 @@ def test_a_fault_of_the_mapping_and_a_record_about_a_group_are_each_accounted_fo
         "patient's record refers to it, so it is not read")  # fmt: skip
     summary = json.loads((tmp_path / "out.summary.json").read_text())
     assert summary["rows"] == 3 == summary["answered"] + summary["quarantined"]
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "python"])
+def test_a_patient_id_with_spaces_around_it_costs_no_other_patient(
+    run: Run, tmp_path: Path, engine: str
+) -> None:
+    """A Patient ' p-colon ' (and a resource referring to 'Patient/ p-colon ') is quarantined
+    with its line: a FHIR id has no spaces around it. It was read as a second row of p-colon
+    (the table trims ids), which cost the real p-colon their answer ('patient_id: the same as
+    row 5'), and the mapping's reason was lost (matched to the rows by patient_id)."""
+    source = ROOT / "tests" / "fhir" / "colon-metastatic.json"
+    resources = [e["resource"] for e in json.loads(source.read_text())["entry"]]
+    spaced = json.loads(json.dumps([r for r in resources if r["resourceType"] in
+                                    ("Patient", "Condition")]).replace("p-colon", " p-colon "))
+    folder = tmp_path / "export"
+    write_folder(folder, resources + spaced, {})
+    out = tmp_path / "out.parquet"
+    done = run("cohort", str(folder), "--out", str(out), "--quiet", "--engine", engine)
+    assert done.status == 0, done.stderr
+    expected = json.loads(run("options", "--fhir", str(source), "--format", "json").stdout)
+    assert statuses(out) == {"p-colon": {o["id"]: o["status"] for o in expected["options"]}}
+    bad = quarantined(tmp_path / "out.quarantine.csv")
+    assert {who for _, who, _ in bad} == {None} and len(bad) == len(spaced)
+    assert ("Patient.ndjson line 2: a Patient whose id ' p-colon ' has spaces around it; a FHIR "
+            "id has none (letters, digits, '-' and '.')") in [why for _, _, why in bad]
+    assert sum("'Patient/ p-colon ' names no Patient by id" in why for _, _, why in bad) \
+        == len(spaced) - 1  # fmt: skip
+
+
+def test_a_shared_resource_given_twice_differently_is_never_dropped(
+    run: Run, tmp_path: Path
+) -> None:
+    """Two Medication/m1, each another drug: the second was dropped without a word, and the
+    patient read with the first. A record that refers to such a resource is quarantined with
+    the places it is given, by every engine, and the summary's notes name it; the same resource
+    given twice alike is read once."""
+    cancer = {"text": "rectal cancer"}
+    drugs = {"5-FU": "4492", "oxaliplatin": "32592"}
+    people = [
+        {"resourceType": "Patient", "id": "a"},
+        {"resourceType": "Condition", "id": "ca", "subject": {"reference": "Patient/a"},
+         "code": cancer},
+        {"resourceType": "MedicationRequest", "id": "ra", "status": "stopped", "intent": "order",
+         "subject": {"reference": "Patient/a"}, "medicationReference": {
+             "reference": "Medication/m1"}},
+        {"resourceType": "Patient", "id": "b"},
+        {"resourceType": "Condition", "id": "cb", "subject": {"reference": "Patient/b"},
+         "code": cancer},
+        {"resourceType": "MedicationRequest", "id": "rb", "status": "stopped", "intent": "order",
+         "subject": {"reference": "Patient/b"}, "medicationReference": {
+             "reference": "Medication/m2"}},
+    ]  # fmt: skip
+    medications = [{"resourceType": "Medication", "id": ident, "code": {"coding": [{
+        "system": "http://www.nlm.nih.gov/research/umls/rxnorm", "code": drugs[drug]}]}}
+        for ident, drug in (("m1", "5-FU"), ("m2", "oxaliplatin"), ("m1", "oxaliplatin"),
+                            ("m2", "oxaliplatin"))]  # fmt: skip
+    folder = tmp_path / "export"
+    write_folder(folder, people + medications, {})
+    for engine in ("duckdb", "python"):
+        out = tmp_path / f"{engine}.parquet"
+        done = run("cohort", str(folder), "--out", str(out), "--quiet", "--engine", engine)
+        assert done.status == 0, done.stderr
+        assert set(statuses(out)) == {"b"}
+        assert quarantined(tmp_path / f"{engine}.quarantine.csv") == [(1, "a", (
+            "'Medication/m1' is given 2 times, differently (Medication.ndjson line 1, "
+            "Medication.ndjson line 3): which one the record refers to cannot be known; give "
+            "each resource once"))]  # fmt: skip
+        notes = json.loads((tmp_path / f"{engine}.summary.json").read_text())["notes"]
+        assert notes == ["'Medication/m1': given 2 times, differently (Medication.ndjson line 1, "
+                         "Medication.ndjson line 3); the patients whose records refer to it are "
+                         "quarantined, as which one is meant cannot be known"]  # fmt: skip
+        assert f"onconav: warning: {notes[0]}" in done.stderr.splitlines()

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from conftest import Run
 from onconav.cohort import run
 from onconav.cohort.reasons import reason as reason_of
-from onconav.cohort.table import EMPTY_ROW, CohortError, connect, load
+from onconav.cohort.table import EMPTY_ROW, NOT_UNICODE, CohortError, connect, load
 from onconav.kb import load_kb
 from onconav.profile import ProfileError, parse_profile
 
@@ -235,6 +235,81 @@ def test_a_row_is_read_as_in_a_file_of_its_own(tmp_path: Path, rows: list[dict[s
     people = [{"patient_id": f"p{i}", **{k: v for k, v in r.items() if v is not None}}
               for i, r in enumerate(rows)]  # fmt: skip
     _read_alone_and_together(tmp_path, people)
+
+
+def _fate(source: Path, fmt: str, row: int) -> tuple[Any, ...]:
+    """What became of one row of a file: its facts if it is answered, else its reason."""
+    with connect() as con:
+        load(con, source, fmt, KB)
+        facts = con.execute("SELECT * EXCLUDE (_row) FROM facts WHERE _row = ?", [row]).fetchall()
+        bad = con.execute("SELECT reason FROM quarantine WHERE row = ?", [row]).fetchall()
+    assert len(facts) + len(bad) == 1
+    return ("answered", *facts[0]) if facts else ("quarantined", bad[0][0])
+
+
+def _same_fate_beside_a_bad_row(tmp_path: Path, fmt: str, row: str) -> None:
+    """A row (the second of its file) is answered, or quarantined for the same reason, alone
+    and beside a row that cannot be read at all (after it, so that its line is the same)."""
+    first, bad, head = (("A,stomach,4", "B,x,y,z,w", "patient_id,cancer,stage\n") if fmt == "csv"
+                        else ('{"patient_id": "A", "cancer": "stomach"}', "[1]", ""))  # fmt: skip
+    alone, beside = tmp_path / f"alone.{fmt}", tmp_path / f"beside.{fmt}"
+    alone.write_text(f"{head}{first}\n{row}\n", newline="")
+    beside.write_text(f"{head}{first}\n{row}\n{bad}\n", newline="")
+    assert _fate(alone, fmt, 2) == _fate(beside, fmt, 2), row
+
+
+TRICKY_CSV = [
+    'C,"stomach" ,4', 'C, "stomach",4', 'C,  "stomach",4', ' "C",stomach,4', 'C,"stomach",4',
+    'C,"sto""mach",4', 'C,sto"mach,4', 'C,"sto"mach,4', 'C,"stomach"x,4', "C,stomach,4,",
+    "C,stomach,4,,", "C,stomach,4\r", 'C,"stomach"\t,4', 'C,\t"stomach",4', 'C,"stom\nach",4',
+    "C,stomach", 'C,stomach, "4,x"', 'C,"stomach,4', "C, stomach , 4 ", "C,stomach,4,x", " , , ",
+]
+TRICKY_NDJSON = [
+    '{"patient_id": "C", "cancer": "stomach",}', '{"patient_id": "C", "cancer": "stomach" , }',
+    '{"patient_id": "C", "cancer": "stomach", "symptoms": ["pain",]}',
+    '{"patient_id": "C", "cancer": "stomach", "stage": NaN}',
+    '{"patient_id": "C", "cancer": "stomach", "stage": -Infinity}',
+    '{"patient_id": "C", "cancer": "stomach", "stage": inf}',
+    '{"patient_id": -0, "cancer": "stomach"}', '{"patient_id": 0, "cancer": "stomach"}',
+    '{"patient_id": 1E400, "cancer": "stomach"}', '{"patient_id": 2.50, "cancer": "stomach"}',
+    '{"patient_id": "C", "cancer": "stomach", "stage": 4.0}',
+    '{"patient_id": "C", "cancer": "stomach\\ud800"}', '{"patient_id": "C", "cancer": "a,}"}',
+    '{"patient_id": "C", "Cancer": "stomach"}', '{"patient_id": "C", "cancer": "stomach"} x',
+    '{"patient_id": "C", "cancer": "stomach", "cancer": "rectum"}', "{}",
+]
+
+
+@pytest.mark.parametrize(("fmt", "row"), [("csv", r) for r in TRICKY_CSV]
+                         + [("ndjson", r) for r in TRICKY_NDJSON])  # fmt: skip
+def test_a_rows_fate_does_not_depend_on_the_other_rows(tmp_path: Path, fmt: str, row: str) -> None:
+    """A row is read by one rule, Python's strict readers (CSV, RFC 4180; JSON), whether its
+    file is read by DuckDB (no bad row) or line by line (a bad row): DuckDB's laxer readers
+    answered ``C,"stomach" ,4`` and a trailing comma in NDJSON in a clean file, and the same
+    rows were quarantined beside a bad one; ids -0 and 0 were one patient in a clean file."""
+    _same_fate_beside_a_bad_row(tmp_path, fmt, row)
+
+
+CSV_PIECES = st.sampled_from(["stomach", "4", "", " ", '"', '""', '"stomach"', ' "stomach"',
+                              '"stomach" ', '"a,b"', 'a"b', '"a""b"', '"a\nb"', "\t", ","])
+JSON_PIECES = st.sampled_from(['"stomach"', '"4"', "4", "-0", "0", "NaN", "1e3", "2.50", "null",
+                               '["pain",]', '["pain"]', "[]", '"a,}"', '"\\ud800"', "true"])
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(fmt=st.sampled_from(["csv", "ndjson"]), values=st.lists(st.tuples(
+    st.sampled_from(["patient_id", "cancer", "stage"]), st.one_of(CSV_PIECES, JSON_PIECES)),
+    min_size=1, max_size=4), trailing=st.sampled_from(["", ",", " ,"]))  # fmt: skip
+def test_any_rows_fate_does_not_depend_on_the_other_rows(
+    tmp_path: Path, fmt: str, values: list[tuple[str, str]], trailing: str
+) -> None:
+    """Any row of pieces a file may hold, well-formed or not, has one fate alone and beside a
+    row that cannot be read."""
+    if fmt == "csv":
+        row = ",".join(v for _, v in values) + trailing
+    else:
+        row = "{" + ", ".join(f'"{k}": {v}' for k, v in values) + trailing + "}"
+    _same_fate_beside_a_bad_row(tmp_path, fmt, row)
 
 
 def test_a_csv_row_with_more_or_fewer_values_or_an_open_quote_is_quarantined(
@@ -461,6 +536,24 @@ def test_an_ndjson_line_that_is_not_utf8_is_quarantined(tmp_path: Path) -> None:
                                   "(byte 36); save the file as UTF-8")  # fmt: skip
 
 
+def test_an_ndjson_string_with_half_a_surrogate_pair_is_quarantined(tmp_path: Path) -> None:
+    """A string with an escape of half a character (``\\udc00`` alone), which Python's JSON reader
+    takes and DuckDB refuses, is quarantined with its line and a reason in words, and the run
+    goes on, by every engine (it stopped the run: 'cannot be read as ndjson: _Unreadable')."""
+    source = tmp_path / "people.ndjson"
+    source.write_text('{"patient_id": "a", "cancer": "stomach"}\n'
+                      '{"patient_id": "b", "cancer": "rectum", "symptoms": ["pain\\udc00"]}\n'
+                      '{"patient_id": "c", "cancer": "rectum", "symptoms": ["\\ud83d\\ude00"]}\n'
+                      '{"patient_id": "d\\ud800", "cancer": "rectum"}\n')  # fmt: skip
+    for engine in ENGINES:
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        assert (done.loaded.rows, done.loaded.answered) == (4, 1), engine
+        bad = quarantined(tmp_path / f"{engine}.quarantine.csv")
+        assert [(r, p) for r, p, _ in bad] == [(2, None), (3, "c"), (4, None)], engine
+        assert bad[0][2] == f"line 2: {NOT_UNICODE}" and bad[2][2] == f"line 4: {NOT_UNICODE}"
+        assert "symptoms[0]" in bad[1][2]  # a pair is a character (not a symptom): read
+
+
 @pytest.mark.parametrize("rows", [1, 3000])
 def test_a_csv_row_that_is_not_utf8_is_quarantined(tmp_path: Path, rows: int) -> None:
     """A row of a Latin-1 export (Excel's "CSV" on Windows) is quarantined naming its line, the
@@ -504,7 +597,7 @@ def test_an_ndjson_rows_keys_are_its_own(tmp_path: Path) -> None:
         assert (done.loaded.rows, done.loaded.answered) == (4, 2), engine
         [(row, who, unknown), twice] = quarantined(tmp_path / f"{engine}.quarantine.csv")
         assert (row, who) == (2, None)
-        assert unknown.startswith("line 2: 'stgae' is not a fact; accepted: patient_id, cancer, ")
+        assert unknown == "line 2: 'stgae' is not a fact; did you mean 'stage'?"
         assert twice == (3, None, "line 3: 'cancer' is given twice (as 'Cancer' and 'cancer'); "
                                   "give it once")  # fmt: skip
         assert answers(tmp_path / f"{engine}.parquet") == answers(tmp_path / "plain.parquet")
@@ -826,6 +919,62 @@ def test_a_result_written_in_the_cancers_name_is_read_by_every_engine(tmp_path: 
         assert status[("kras", "rectum-panitumumab")] == "not_suitable", engine
 
 
+@pytest.mark.parametrize(("text", "says"), [
+    ("MRN-884213,Jane Doe,stomach,4\nMRN-1,John Roe,rectum,4\n",
+     "INPUT: the first line does not look like a header row: no name in it is a fact's; a CSV "
+     "file's first line names its columns, each by its fact (patient_id, cancer, stage, "),
+    ('{"patient_id": "MRN-884213", "name": "Jane Doe", "cancer": "stomach"}\n',
+     "INPUT: the first line does not look like a header row (it starts with '{', as a line of "
+     "NDJSON: name such a file .ndjson): no name in it is a fact's; "),
+    ("Jane Doe,stomach,stage 4\n", "INPUT: the first line does not look like a header row: "),
+    ("MRN-884213,cancer,stage\nx,stomach,4\n", "INPUT: has no patient_id column; each row "
+     "needs a patient_id: name the column of the people's ids patient_id in the header row"),
+])  # fmt: skip
+def test_a_first_line_that_is_no_header_row_is_said_without_its_values(
+    run_cli: Run, tmp_path: Path, text: str, says: str
+) -> None:
+    """A CSV file with no header row (or an NDJSON file named .csv) is one line saying that its
+    first line does not look like a header row, and what one names, never echoing the line: its
+    values are a person's data ("column 'MRN-884213' is not a fact; ...", and with
+    --ignore-column, "its columns: 'MRN-884213', 'Jane Doe', ...")."""
+    source = tmp_path / "people.csv"
+    source.write_text(text)
+    for ignore in ([], ["--ignore-column", "mrn"]):
+        done = run_cli("cohort", str(source), "--quiet", "--out", str(tmp_path / "x.parquet"),
+                       *ignore)  # fmt: skip
+        assert done.status == 2 and len(done.errors()) == 1, done.stderr
+        assert done.errors()[0].startswith(f"onconav: error: {says}"), done.stderr
+        for value in ("MRN-884213", "Jane", "John", "MRN-1"):
+            assert value not in done.stderr
+
+
+def test_a_misspelt_fact_is_said_as_a_slip_not_offered_to_be_ignored(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    """A column named as a slip of a fact's (stgae, patientid) is said as one, with the fact it
+    is close to, in CSV, Parquet and NDJSON, and --ignore-column is not offered: ignored, the
+    stage would be dropped without a word. A name close to none is offered to be ignored."""
+    csv_file = tmp_path / "typo.csv"
+    csv_file.write_text("patient_id,cancer,stgae\nA,stomach,4\n")
+    parquet = tmp_path / "typo.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"COPY (FROM read_csv('{csv_file}', all_varchar=true)) TO '{parquet}' "
+                    "(FORMAT parquet)")  # fmt: skip
+    for source in (csv_file, parquet):
+        done = run_cli("cohort", str(source), "--quiet", "--out", str(tmp_path / "x.parquet"))
+        assert done.status == 2
+        assert done.errors() == ["onconav: error: INPUT: column 'stgae' is not a fact; did you "
+                                 "mean 'stage'? name the column so"], done.stderr  # fmt: skip
+    csv_file.write_text("PatientID,cancer\nA,stomach\n")
+    done = run_cli("cohort", str(csv_file), "--quiet", "--out", str(tmp_path / "x.parquet"))
+    assert "'PatientID' is not a fact; did you mean 'patient_id'?" in done.stderr
+    ndjson = tmp_path / "typo.ndjson"
+    ndjson.write_text('{"patient_id": "A", "cancer": "stomach", "stgae": "4"}\n')
+    done = run_cli("cohort", str(ndjson), "--quiet", "--out", str(tmp_path / "x.parquet"))
+    assert done.errors() == ["onconav: error: INPUT: cannot be read as ndjson: no row can be "
+                             "read; line 1: 'stgae' is not a fact; did you mean 'stage'?"]
+
+
 def test_a_column_that_is_no_fact_can_be_ignored(run_cli: Run, tmp_path: Path) -> None:
     """An export's extra column (an mrn) stops the run, naming --ignore-column; with
     --ignore-column MRN (in any case, repeatable) it is not read, in CSV, Parquet and NDJSON
@@ -942,6 +1091,20 @@ def test_distinct_numbers_in_ndjson_are_distinct_ids_as_written(
     last = len(numbers) + 1
     assert bad == ([(last, None, f"line {last}: not a JSON object (an array)")]
                    if bad_line else [])  # fmt: skip
+
+
+@pytest.mark.parametrize("bad_line", [False, True])
+def test_ids_minus_zero_and_zero_are_two_patients(tmp_path: Path, bad_line: bool) -> None:
+    """A patient_id -0 is read as written, never as 0 (DuckDB's reading of a file with no bad
+    line made -0 and 0 one patient, and the line-by-line reading two), by every engine."""
+    source = tmp_path / "ids.ndjson"
+    source.write_text('{"patient_id": -0, "cancer": "stomach"}\n'
+                      '{"patient_id": 0, "cancer": "stomach"}\n' + ("[]\n" if bad_line else ""))
+    assert _loaded(source, "ndjson")[0] == ["-0", "0"]
+    for engine in ENGINES:
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        assert (done.loaded.answered, done.loaded.quarantined) == (2, int(bad_line)), engine
+        assert {p for p, *_ in answers(tmp_path / f"{engine}.parquet")} == {"-0", "0"}
 
 
 def test_text_starting_with_a_control_character_is_read_as_text(tmp_path: Path) -> None:

@@ -83,6 +83,7 @@ def run(
     summarised: bool = True,
     facts_out: Path | None = None,
     ignore: tuple[str, ...] = (),
+    ours: Path | None = None,
 ) -> Run:
     """Read ``source``, decide every option for every person who can be read, and write the
     result to ``out``, the quarantine (CSV: row, patient_id, reason) and the summary (JSON).
@@ -92,7 +93,8 @@ def run(
     run's ``summary`` left empty; ``gaps`` has no use for it). ``facts_out``: the people
     answered, as the engines read them (the facts table: ``person_id``, ``site`` and each fact),
     also written there as Parquet (``gaps`` reads each person's cancer from it). ``ignore``:
-    the input's columns not read (``--ignore-column``), named in the summary."""
+    the input's columns not read (``--ignore-column``), named in the summary. ``ours``: a
+    temporary folder of the caller's (``gaps``'), never read as part of a FHIR folder."""
     if master is not None and engine != "spark":
         raise CohortError("--master: is for --engine spark only")
     if engine not in ENGINES:
@@ -111,7 +113,7 @@ def run(
     con = connect()
     try:
         progress("reading", 0, 0)  # how far is not known
-        loaded = load(con, source, format_of(source, input_format), kb, ignore)
+        loaded = load(con, source, format_of(source, input_format), kb, ignore, ours)
         if facts_out is not None:
             copy_to(con, "SELECT * EXCLUDE (_row) FROM facts", facts_out, "parquet")
         progress("deciding" if engine == "python" else "preparing", 0,
@@ -173,11 +175,12 @@ def gaps(
     ``out`` (``gaps.write_gaps``). Returns what was read, and per fact: (fact, tests, patients,
     options)."""
     quarantine = quarantine or quarantine_beside(out)
+    # beside ``out``, which may be in the FHIR folder read: that folder's reading skips it
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".onconav-") as folder:
         result, people = Path(folder) / "result.parquet", Path(folder) / "people.parquet"
         done = run(kb, source, result, input_format=input_format, quarantine=quarantine,
                    progress=progress, summarised=False, facts_out=people,
-                   ignore=ignore)  # fmt: skip
+                   ignore=ignore, ours=Path(folder))  # fmt: skip
         progress("gaps", 0, 0)
         return done.loaded, write_gaps(kb, result, people, out, fmt)
 

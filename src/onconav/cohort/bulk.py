@@ -52,8 +52,8 @@ class Flat:
     """The input table written (``table``: NDJSON, ``patient_id`` and the facts; a row with only
     a patient_id for each patient whose record cannot be read, and a row with no patient_id for
     each line that cannot be read, after the patients'), how many patients it holds, and
-    ``problems`` (NDJSON: ``patient_id`` or ``row``, and ``reason``): why each of those cannot be
-    read, the line's file and line number included."""
+    ``problems`` (NDJSON: ``row``, its ``patient_id`` if it has one, and ``reason``): why each of
+    those cannot be read, the line's file and line number included."""
 
     table: Path
     problems: Path
@@ -61,6 +61,8 @@ class Flat:
     unreadable: int = 0
     bad_lines: list[str] = field(default_factory=list)
     referred: set[str] = field(default_factory=set)  # the shared resources a record refers to
+    # a shared resource's Type/id given again with other content -> where each is (``_share``)
+    repeated: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     more_notes: int = 0
 
@@ -95,10 +97,18 @@ def key_of(reference: object) -> str | None:
     return reference_key(text) if isinstance(text, str) else None
 
 
+def usable_id(ident: object) -> bool:
+    """Whether a Patient's id can name one patient: text, not blank, with no space around it. A
+    FHIR id has none, and the input table reads an id trimmed: a Patient ``' p1 '`` would be a
+    second row of patient ``p1``, and cost the real one their answer."""
+    return isinstance(ident, str) and ident.strip() == ident != ""
+
+
 def patient_of(reference: object) -> str | None:
     """The Patient id a reference names (``Patient/123``, a full URL, a version), or None."""
     key = key_of(reference)
-    if key is not None and key.startswith("Patient/") and key.count("/") == 1 and key[8:].strip():
+    if key is not None and key.startswith("Patient/") and key.count("/") == 1 \
+            and usable_id(key[8:]):  # fmt: skip
         return key[8:]
     return None
 
@@ -106,10 +116,10 @@ def patient_of(reference: object) -> str | None:
 def owner(resource: dict[str, Any]) -> str | None:
     """The patient a resource is about: a Patient's id, or the Patient its ``subject`` or
     ``patient`` refers to; None for a resource about no one patient, or whose patient cannot be
-    known (``whose``)."""
+    known (``whose``), and for a Patient whose id is blank or has spaces around it."""
     if resource.get("resourceType") == "Patient":
-        ident = resource.get("id")  # blank ("  "): no id, as none at all
-        return ident if isinstance(ident, str) and ident.strip() else None
+        ident = resource.get("id")
+        return ident if usable_id(ident) else None
     return patient_of(resource.get("subject")) or patient_of(resource.get("patient"))
 
 
@@ -140,12 +150,17 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
                 yield number, line
 
 
-def flatten(folder: Path, kb: KnowledgeBase, work: Path) -> Flat:
-    """Read an export folder into ``work/people.ndjson``, the input table (see the module)."""
+def flatten(folder: Path, kb: KnowledgeBase, work: Path, ours: Path | None = None) -> Flat:
+    """Read an export folder into ``work/people.ndjson``, the input table (see the module).
+    ``ours``: the run's own temporary folder, if the export folder holds it (``cohort gaps``
+    writing beside its output there): not the export's, so neither read nor named."""
     files = files_of(folder)
     parts = min(MAX_PARTS, sum(p.stat().st_size for p in files) // PART_BYTES + 1)
     flat = Flat(work / "people.ndjson", work / "problems.ndjson")
+    own = ours.resolve() if ours is not None else None
     for other in sorted(set(folder.iterdir()) - set(files)):
+        if other.resolve() == own:
+            continue
         flat.note(f"{other.name}: not read ({'a folder' if other.is_dir() else 'a file'}; an "
                   "export's files are read by their names, Type.ndjson)")  # fmt: skip
     # "Medication/1" -> where it is and its line: the resources about no one patient
@@ -182,13 +197,17 @@ def flatten(folder: Path, kb: KnowledgeBase, work: Path) -> Flat:
                     continue
                 if who is None:
                     unknown = None if kind == "Patient" else whose(resource)
-                    if kind == "Patient":
+                    if kind == "Patient" and isinstance(ident, str) and ident.strip():
+                        flat.bad_lines.append(f"{where}: a Patient whose id {cut(ident)} has "
+                                              "spaces around it; a FHIR id has none (letters, "
+                                              "digits, '-' and '.')")  # fmt: skip
+                    elif kind == "Patient":  # blank ("  "): no id, as none at all
                         flat.bad_lines.append(f"{where}: a Patient without an id")
                     elif unknown is not None:
                         named = f"{kind}/{ident}" if isinstance(ident, str) and ident else kind
                         flat.bad_lines.append(f"{where}: {cut(named)}: {unknown}")
                     elif isinstance(ident, str) and ident:
-                        shared.setdefault(f"{kind}/{ident}", (where, line))
+                        _share(f"{kind}/{ident}", where, line, resource, shared, flat)
                     else:
                         article = "an" if kind[:1] in "AEIOU" else "a"
                         flat.bad_lines.append(f"{where}: {article} {kind[:80]} with no id, "
@@ -208,18 +227,35 @@ def flatten(folder: Path, kb: KnowledgeBase, work: Path) -> Flat:
             for who, lines in _grouped(part):
                 row, problem = _row(who, lines, shared, kb, flat)
                 table.write(json.dumps(row) + "\n")
-                flat.people += 1
+                flat.people += 1  # the row's number in the table
                 if problem:
-                    problems.write(json.dumps({"patient_id": who, "row": None,
+                    problems.write(json.dumps({"patient_id": who, "row": flat.people,
                                                "reason": problem}) + "\n")  # fmt: skip
                     flat.unreadable += 1
             part.unlink()
         flat.bad_lines += _about_no_patient(shared, flat.referred)
+        for key, wheres in flat.repeated.items():
+            flat.note(f"{cut(key)}: given {len(wheres)} times, differently ({', '.join(wheres)}); "
+                      "the patients whose records refer to it are quarantined, as which one is "
+                      "meant cannot be known")  # fmt: skip
         for row_number, why in enumerate(flat.bad_lines, start=flat.people + 1):
             table.write(json.dumps({"patient_id": None}) + "\n")  # a row, so the run counts it
             problems.write(json.dumps({"patient_id": None, "row": row_number,
                                        "reason": why}) + "\n")  # fmt: skip
     return flat
+
+
+def _share(key: str, where: str, line: str, resource: dict[str, Any],
+           shared: dict[str, tuple[str, str]], flat: Flat) -> None:  # fmt: skip
+    """A resource about no one patient kept by its Type/id (``key``) in ``shared``, for the
+    records that refer to it. The same Type/id given again is kept once if it is the same
+    resource; with other content (two Medication/m1, each another drug), every place it is
+    given is kept in ``flat.repeated``: a record that refers to it is quarantined (``_row``),
+    never read with one of them taken at random, and the summary's notes name it."""
+    if key not in shared:
+        shared[key] = (where, line)
+    elif json.loads(shared[key][1]) != resource:
+        flat.repeated.setdefault(key, [shared[key][0]]).append(where)
 
 
 def _about_no_patient(shared: dict[str, tuple[str, str]], referred: set[str]) -> list[str]:
@@ -269,6 +305,12 @@ def _row(who: str, lines: list[tuple[str, str]], shared: dict[str, tuple[str, st
                 found.append(shared[key])
                 resources.append(json.loads(shared[key][1]))
     flat.referred |= seen
+    repeated = sorted(seen & flat.repeated.keys())
+    if repeated:
+        said = "; ".join(f"{cut(k)} is given {len(flat.repeated[k])} times, differently "
+                         f"({', '.join(flat.repeated[k])})" for k in repeated)  # fmt: skip
+        return {"patient_id": who}, (f"{said}: which one the record refers to cannot be "
+                                     "known; give each resource once")  # fmt: skip
     for (where, _), resource in zip(found, resources, strict=True):
         named = key_of(resource.get("medicationReference"))
         if named and not named.startswith("#") and named not in own and named not in seen:

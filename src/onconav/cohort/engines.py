@@ -14,7 +14,14 @@ from pathlib import Path
 import duckdb
 
 from onconav.cohort.reasons import reason
-from onconav.cohort.table import EMPTY_ROW, as_given, id_problem, watched
+from onconav.cohort.table import (
+    EMPTY_ROW,
+    FIRST_QUARANTINED,
+    SAME_ID,
+    as_given,
+    id_problem,
+    watched,
+)
 from onconav.kb import KnowledgeBase
 from onconav.kb.rules import Rules
 from onconav.logic import (
@@ -77,8 +84,9 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
     names = [d[0] for d in con.execute("SELECT * FROM src LIMIT 0").description]
     cursor = con.cursor()
     cursor.execute("SELECT * FROM src ORDER BY _row")
-    seen: dict[str, int] = {}
+    seen: dict[str, int] = {}  # a patient_id -> its first row
     bad: list[tuple[int, str | None, str]] = []
+    quarantined: set[int] = set()  # the rows in ``bad``
 
     def place(problem: Problem) -> int:
         """Where a problem's column is in the input table (``src``), as the duckdb engine gives
@@ -106,7 +114,9 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
                         reasons.append(wrong)
                         patient = None  # not text: not said in the quarantine, as _join
                     elif (patient := as_given(patient)) in seen:
-                        reasons.append(f"patient_id: the same as row {seen[patient]}")
+                        first = seen[patient]
+                        reasons.append(f"{SAME_ID}{first}"
+                                       + (FIRST_QUARANTINED if first in quarantined else ""))
                     else:
                         seen[str(patient)] = number
                     try:
@@ -116,6 +126,7 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
                     if reasons:
                         bad.append((number, None if patient is None else str(patient),
                                     "; ".join(reasons)))  # fmt: skip
+                        quarantined.add(number)
                         continue
                     for p, o, s, b, m in rows:
                         out.writerow((p, o, s, b, "[" + ", ".join(m) + "]"))

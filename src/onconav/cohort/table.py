@@ -29,6 +29,7 @@ from onconav.profile import (
     MARKERS,
     NONE_WORDS,
     ProfileError,
+    close_name,
     facts_of,
     facts_table,
     parse_profile,
@@ -46,6 +47,10 @@ COPY = {"parquet": "FORMAT parquet, COMPRESSION zstd", "csv": "FORMAT csv, HEADE
 SEPARATOR = "; "
 # the reason of a row with no value in any column (a spreadsheet's row of only commas): no person
 EMPTY_ROW = "the row is empty: no value in any column"
+# the reason of a row whose patient_id an earlier row gives (only the first is read), and what is
+# said after it when that first row is quarantined too: the patient is then not answered at all
+SAME_ID = "patient_id: the same as row "
+FIRST_QUARANTINED = ", which is quarantined too (this patient is not answered)"
 
 
 def connect() -> duckdb.DuckDBPyConnection:
@@ -160,13 +165,14 @@ def _scan(path: Path, fmt: str, header: list[str]) -> str:
     if fmt == "csv":
         names = "{" + ", ".join(f"{quote(n)}: 'VARCHAR'" for n in header) + "}"
         return (f"read_csv({quote(str(path))}, header=true, auto_detect=false, delim=',', "
-                f"quote='\"', escape='\"', columns={names})")  # fmt: skip
+                f"quote='\"', escape='\"', strict_mode=true, columns={names})")  # fmt: skip
     return (f"read_json({quote(str(path))}, format='newline_delimited', sample_size=-1, "
             "maximum_depth=1)")  # fmt: skip
 
 
-def _csv_header(path: Path) -> list[str]:
-    """A CSV file's first row: its column names."""
+def _csv_header(path: Path, kinds: dict[str, str]) -> list[str]:
+    """A CSV file's first row: its column names (``kinds``: the columns a file may have); a
+    first row that does not look like a header row stops the run (``_not_a_header``)."""
     try:  # a byte that is not UTF-8 past the header is its row's problem (``_csv_rows``)
         with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
             header = next(csv.reader(handle, strict=True), [])
@@ -183,8 +189,64 @@ def _csv_header(path: Path) -> list[str]:
                 "are separated by commas (RFC 4180): save it as CSV with commas (in Excel: CSV "
                 "UTF-8 (Comma delimited))"
             )
+    problem = _not_a_header(header, kinds)
+    if problem:
+        raise CohortError(problem)
     _columns(header)  # a column named twice, in any case, stops here (DuckDB's words otherwise)
     return header
+
+
+def _not_a_header(names: list[str], kinds: dict[str, str]) -> str | None:
+    """Why a CSV file's first row does not look like a header row (no name in it is a fact's,
+    or none is patient_id), in words that echo none of its values: in a file with no header
+    row, they are a person's data (``MRN-884213,Jane Doe,stomach,4``); None if it does. A name
+    close to a fact's (``stgae``) counts as that fact, for ``_columns`` to name."""
+    facts = {_fact_name(n) for n in names}
+    facts |= {close for fact in facts if (close := _close_fact(fact, kinds))}
+    if not facts & kinds.keys():
+        accepted = ", ".join(k for k, v in kinds.items() if v != "ignored")
+        ndjson = " (it starts with '{', as a line of NDJSON: name such a file .ndjson)" \
+            if names[0].startswith("{") else ""  # fmt: skip
+        return (f"INPUT: the first line does not look like a header row{ndjson}: no name in it is "
+                f"a fact's; a CSV file's first line names its columns, each by its fact "
+                f"({accepted}); if the file has no header row, add one")  # fmt: skip
+    if "patient_id" not in facts:
+        return ("INPUT: has no patient_id column; each row needs a patient_id: name the column "
+                "of the people's ids patient_id in the header row (the first line)")  # fmt: skip
+    return None
+
+
+def _close_fact(name: str, kinds: dict[str, str]) -> str | None:
+    """The fact a name that is none is a slip of (``stgae``: stage), if one is close."""
+    return close_name(name, {k: k for k, v in kinds.items() if v != "ignored"})
+
+
+# spaces before a quote that opens a value (``C, "stomach",4``), which DuckDB's reader skips (it
+# reads ``stomach``); Python's strict reader reads the text as written (`` "stomach"``)
+SPACED_QUOTE = re.compile(rb'(?:^|[,\r]) +"')
+
+
+def _strict_csv(path: Path, header: list[str]) -> bool:
+    """Whether DuckDB reads every row of a CSV file as Python's reader, strict (RFC 4180), reads
+    it: the one rule for every CSV file, whatever its other rows. DuckDB's reader is laxer: it
+    takes spaces before a quoted value (``SPACED_QUOTE``) and after it (``"stomach" ,4``), and
+    a row with more values than the header whose last ones are empty (``a,b,c,,``) as the
+    header's; a file with such a row, or one DuckDB refuses, is read line by line
+    (``_csv_rows``). A pass of Python's reader, writing nothing: about a second for 300,000 rows
+    of 21 columns (43 MB)."""
+    with path.open("rb") as lines:
+        if any(b'"' in line and SPACED_QUOTE.search(line) for line in lines):
+            return False
+    limit = csv.field_size_limit(2**31 - 1)  # a value of any length, as DuckDB reads it
+    try:
+        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+            records = csv.reader(handle, strict=True)
+            next(records, None)  # the header
+            return all(len(values) == len(header) for values in records if values)
+    except csv.Error:
+        return False
+    finally:
+        csv.field_size_limit(limit)
 
 
 # a byte that is not UTF-8, as Python reads it with errors="surrogateescape"
@@ -228,6 +290,10 @@ def _columns(names: Iterable[str], kinds: dict[str, str] | None = None) -> dict[
                 and renamed[1] in (_fact_name(n) for n in names):  # fmt: skip
             raise CohortError(f"INPUT: column {renamed[1]!r} is given twice, by names that "
                               "differ in case only; give it one name")  # fmt: skip
+        close = _close_fact(fact, kinds) if kinds is not None and fact not in kinds else None
+        if close:  # a slip, never to be ignored: its values would be dropped without a word
+            raise CohortError(f"INPUT: column {name!r} is not a fact; did you mean {close!r}? "
+                              "name the column so")  # fmt: skip
         if kinds is not None and fact not in kinds:
             raise CohortError(f"INPUT: column {name!r} is not a fact; accepted: "
                               + ", ".join(k for k, v in kinds.items() if v != "ignored")
@@ -242,13 +308,21 @@ def _fact_name(name: str) -> str:
     return "_".join(name.lower().split())
 
 
-def _all_objects(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
-    """Whether every line of an NDJSON file (but blank ones) is a JSON object; False if one is
-    not JSON at all."""
+# What DuckDB's JSON reader takes that JSON (Python's reader) refuses, or reads otherwise than as
+# written: a comma before } or ] (``{"cancer": "stomach",}``), NaN and Infinity (in any case), and
+# -0 (read as 0: ids -0 and 0 would be one). A line that may hold one (a string may too: such a
+# line costs only speed) is read by Python's reader, line by line (``_ndjson_rows``), so that a
+# line is read by one rule, whatever the other lines of its file are
+LAX_JSON = r",\s*[}\]]|[:,\[]\s*(?:[+-]?(?i:nan|inf|infinity)|-0)\s*[,}\]]"
+
+
+def _strict_objects(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """Whether every line of an NDJSON file (but blank ones) is a JSON object that DuckDB reads
+    as Python's reader does (none ``LAX_JSON``); False if one is not JSON at all."""
     try:
         (others,) = con.execute(
             f"SELECT count(*) FROM read_ndjson_objects({quote(str(path))}) "
-            "WHERE json_type(json) <> 'OBJECT'"
+            f"WHERE json_type(json) <> 'OBJECT' OR regexp_matches(json, {quote(LAX_JSON)})"
         ).fetchone() or (0,)
     except duckdb.Error:
         return False
@@ -272,7 +346,8 @@ def _ids_as_written(con: duckdb.DuckDBPyConnection) -> bool:
     written in the file: DuckDB keeps an integer's digits, however many, but reads a number
     with a fraction or an exponent as a float (``2.50`` as ``2.5``; ``12345678901234567.5``
     and ``12345678901234568.0`` as one), so a file with such an id is read line by line
-    (``_ndjson_rows``, which gives each number id as its text)."""
+    (``_ndjson_rows``, which gives each number id as its text; so is a file with ``-0``, which
+    DuckDB reads as ``0``: ``LAX_JSON``)."""
     ids = [str(n) for (n,) in con.execute("SELECT column_name FROM (DESCRIBE raw)").fetchall()
            if _fact_name(str(n)) == "patient_id"]  # fmt: skip
     for name in ids:
@@ -311,7 +386,9 @@ def _rows(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, header: list[str
     con.execute("SET preserve_insertion_order = true")
     try:
         try:
-            if fmt == "ndjson" and not _all_objects(con, path):
+            if (fmt == "ndjson" and not _strict_objects(con, path)) or (
+                fmt == "csv" and not _strict_csv(path, header)
+            ):
                 raise _Unreadable
             con.execute(f"CREATE TABLE raw AS SELECT * FROM {_scan(path, fmt, header)}")
             rows, number = "raw", "rowid + 1"
@@ -319,7 +396,9 @@ def _rows(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, header: list[str
                 con.execute("DROP TABLE raw")  # a key each row has to be read for on its own
                 raise _Unreadable
         except (duckdb.Error, _Unreadable) as error:
-            problem = f"INPUT: cannot be read as {fmt}: {_first_line(error)}"
+            # DuckDB's reason, if it gave one: what is said if the rows read line by line
+            # cannot be read either (a fault of onconav's, never the name of an exception)
+            said = _first_line(error) if isinstance(error, duckdb.Error) else None
             copy = work / f"readable.{fmt}"
             if fmt == "csv":
                 _csv_rows(con, path, header, copy, work)
@@ -327,8 +406,9 @@ def _rows(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, header: list[str
                 _ndjson_rows(con, path, copy, work, kinds)
             try:
                 con.execute(f"CREATE TABLE raw AS SELECT * FROM {_scan(copy, fmt, header)}")
-            except duckdb.Error:
-                raise CohortError(problem) from None
+            except duckdb.Error as again:
+                said = said or _first_line(again).replace(str(copy), str(path))
+                raise CohortError(f"INPUT: cannot be read as {fmt}: {said}") from None
             rows = ("(SELECT rowid + 1 AS _k, * FROM raw) raw "
                     "JOIN numbers ON numbers.k = raw._k")  # fmt: skip
             number = "numbers.row"
@@ -346,9 +426,10 @@ def _rows(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, header: list[str
     return rows, number, types
 
 
-def _first_line(error: BaseException) -> str:
+def _first_line(error: duckdb.Error) -> str:
+    """The first line of DuckDB's error: what it says is wrong, never a class name."""
     said = str(error).strip()
-    return said.splitlines()[0] if said else type(error).__name__
+    return said.splitlines()[0] if said else "DuckDB gave no reason"
 
 
 class _Unreadable(Exception):
@@ -399,6 +480,9 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: P
             if not isinstance(value, dict):
                 bad.append((row, f"line {line}: not a JSON object ({_json_kind(value)})"))
                 continue
+            if "\\u" in text and not _unicode(value):  # DuckDB refuses the whole file for it
+                bad.append((row, f"line {line}: {NOT_UNICODE}"))
+                continue
             facts, problem = _keys(value, kinds)
             if problem:
                 bad.append((row, f"line {line}: {problem}"))
@@ -414,7 +498,7 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: P
     keyed = [why for _, why in bad if why.endswith("or remove it") or " is not a fact; " in why
              or why.endswith("give it once")]  # fmt: skip
     if not copied and keyed:  # objects, each with a key that is not read
-        named = re.search(r"'([^']+)' is not a fact; ", keyed[0])
+        named = re.search(r"'([^']+)' is not a fact; accepted", keyed[0])
         hint = f"; or leave it out with --ignore-column {named.group(1)!r}" if named else ""
         raise CohortError(f"INPUT: cannot be read as ndjson: no row can be read; {keyed[0]}{hint}")
     if not copied:
@@ -447,6 +531,9 @@ def _keys(value: dict[str, Any], kinds: dict[str, str]) -> tuple[dict[str, str],
         if not fact:
             return facts, (f"a key has no name ({cut(key)}); name it by its fact (patient_id, "
                            "cancer, stage, ...), or remove it")  # fmt: skip
+        close = _close_fact(fact, kinds) if fact not in kinds else None
+        if close:  # a slip: not offered to be ignored (``_columns``)
+            return facts, f"{cut(key)} is not a fact; did you mean {close!r}?"
         if fact not in kinds:
             accepted = ", ".join(k for k, v in kinds.items() if v != "ignored")
             return facts, f"{cut(key)} is not a fact; accepted: {accepted}"
@@ -475,6 +562,25 @@ def _renamed(text: str, names: dict[str, str]) -> str:
         at = space.match(text, end).end()
         at = space.match(text, at + 1).end() if text[at] == "," else at
     return "{" + ", ".join(parts) + "}"
+
+
+# a string of a line with a ``\\u`` escape of half a character (a surrogate, ``\\udc00``) not in a
+# pair: JSON's reader in Python takes it; it is no Unicode text, and DuckDB refuses it
+SURROGATE = re.compile("[\ud800-\udfff]")
+NOT_UNICODE = ("a string holds an escape that is no character: half of a pair (a surrogate, "
+               "\\ud800 to \\udfff) alone; write the character itself, as UTF-8 text")
+
+
+def _unicode(value: object) -> bool:
+    """Whether every string of a JSON value (the keys of its objects too) is Unicode text: no
+    surrogate (half of a ``\\u`` pair) alone."""
+    if isinstance(value, str):
+        return not SURROGATE.search(value)
+    if isinstance(value, dict):
+        return all(_unicode(k) and _unicode(v) for k, v in value.items())
+    if isinstance(value, list):
+        return all(_unicode(v) for v in value)
+    return True
 
 
 class _Twice(ValueError):
@@ -680,10 +786,12 @@ def _split(text: str) -> str:
 
 
 def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase,
-         ignore: tuple[str, ...] = ()) -> Loaded:  # fmt: skip
+         ignore: tuple[str, ...] = (), ours: Path | None = None) -> Loaded:  # fmt: skip
     """Read the input into table ``src``, then ``facts`` and ``quarantine``. The columns named
     in ``ignore`` (``--ignore-column``: an export's ``mrn``; in any case, as a column is named)
-    are not read, whatever they hold; a fact's column cannot be ignored."""
+    are not read, whatever they hold; a fact's column cannot be ignored. ``ours``: a temporary
+    folder of the run's, which a FHIR folder read may hold (``cohort gaps FOLDER --out
+    FOLDER/gaps.csv``): not read, nor named as a folder not read."""
     kinds = input_columns(kb)
     for name in ignore:
         if _fact_name(name) in kinds or not _fact_name(name):
@@ -693,15 +801,15 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase
     if fmt == "fhir":
         if ignore:
             raise CohortError("--ignore-column: is for a table; a FHIR folder has no columns")
-        return _load_bulk(con, path, kb)
+        return _load_bulk(con, path, kb, ours)
     if not path.is_file():
         raise CohortError(f"INPUT: {str(path)!r} is not a file")
     if path.stat().st_size == 0:
         raise CohortError(f"INPUT: {str(path)!r} is empty; it needs a header or rows of people")
-    header = _csv_header(path) if fmt == "csv" else []
-    con.execute("CREATE TABLE unreadable (row BIGINT, patient_id VARCHAR, reason VARCHAR)")
     # the columns a file may have: the facts' and those ignored (read by none of the parts)
     named = {**kinds, **{_fact_name(n): "ignored" for n in ignore}}
+    header = _csv_header(path, named) if fmt == "csv" else []
+    con.execute("CREATE TABLE unreadable (row BIGINT, patient_id VARCHAR, reason VARCHAR)")
     with tempfile.TemporaryDirectory() as work:
         rows, number, types = _rows(con, path, fmt, header, Path(work), named)
     there = {_fact_name(n) for n in types}
@@ -726,7 +834,8 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase
     return _join(con, kb, kinds)
 
 
-def _load_bulk(con: duckdb.DuckDBPyConnection, path: Path, kb: KnowledgeBase) -> Loaded:
+def _load_bulk(con: duckdb.DuckDBPyConnection, path: Path, kb: KnowledgeBase,
+               ours: Path | None = None) -> Loaded:  # fmt: skip
     """A folder of FHIR Bulk Data NDJSON, flattened by ``bulk.flatten`` into an input table and
     loaded as one; the quarantine says why a patient's record or a line cannot be read."""
     from onconav.cohort import bulk  # the FHIR mapping, only for a folder
@@ -735,7 +844,7 @@ def _load_bulk(con: duckdb.DuckDBPyConnection, path: Path, kb: KnowledgeBase) ->
         raise CohortError(f"INPUT: {str(path)!r} is not a folder of FHIR Bulk Data NDJSON")
     with tempfile.TemporaryDirectory() as work:
         try:
-            flat = bulk.flatten(path, kb, Path(work))
+            flat = bulk.flatten(path, kb, Path(work), ours)
         except bulk.BulkError as error:
             raise CohortError(str(error)) from None
         if flat.people + len(flat.bad_lines) == 0:
@@ -759,14 +868,12 @@ def restore_reasons(con: duckdb.DuckDBPyConnection) -> None:
     cannot be read as a row at all (table ``unreadable``), unless the quarantine has them."""
     if con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'bulk_problems'"
                    ).fetchone():  # fmt: skip
+        # by the row, never by the patient_id: a row whose record cannot be read, and the row of
+        # a line that is not a resource (no patient_id), each with its own reason
         con.execute("UPDATE quarantine SET reason = b.reason FROM bulk_problems b "
-                    "WHERE quarantine.patient_id = b.patient_id")  # fmt: skip
-        # the rows of lines that are not resources, put back with their file and line number;
-        # any other row with no patient_id keeps its reason
-        con.execute("DELETE FROM quarantine WHERE patient_id IS NULL AND row IN "
-                    "(SELECT row FROM bulk_problems WHERE patient_id IS NULL)")  # fmt: skip
-        con.execute("INSERT INTO quarantine SELECT row, NULL, reason FROM bulk_problems "
-                    "WHERE patient_id IS NULL")  # fmt: skip
+                    "WHERE quarantine.row = b.row")  # fmt: skip
+        con.execute("INSERT INTO quarantine SELECT row, patient_id, reason FROM bulk_problems "
+                    "WHERE row NOT IN (SELECT row FROM quarantine)")  # fmt: skip
     if con.execute("SELECT 1 FROM duckdb_tables() WHERE table_name = 'unreadable'").fetchone():
         con.execute("INSERT INTO quarantine SELECT * FROM unreadable "
                     "WHERE row NOT IN (SELECT row FROM quarantine)")  # fmt: skip
@@ -927,14 +1034,17 @@ def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, st
         values[field] = f"{alias}.value"
         errors.append(f"{alias}.error")
     # a patient_id given more than once: the rows after its first are quarantined (few such ids:
-    # grouped, never a window over every row)
+    # grouped, never a window over every row); ``first``: the first row's number (an id that is
+    # not text is said to be so, not repeated)
     mark = f"chr({ord(NOT_TEXT)})"
     repeated = ("LEFT JOIN (SELECT patient_id, min(_row) AS first FROM src GROUP BY patient_id "
                 "HAVING count(*) > 1) again ON s.patient_id = again.patient_id")  # fmt: skip
+    first = (f"CASE WHEN NOT starts_with(s.patient_id, {mark}) AND again.first < s._row "
+             "THEN again.first END")  # fmt: skip
     id_error = ("CASE WHEN s.patient_id IS NULL THEN 'patient_id: missing' "
                 f"WHEN starts_with(s.patient_id, {mark}) THEN 'patient_id: not text (' || "
                 f"substr(s.patient_id, 2) || '); give it as text' "
-                "WHEN again.first < s._row THEN 'patient_id: the same as row ' || again.first "
+                f"WHEN {first} IS NOT NULL THEN {quote(SAME_ID)} || {first} "
                 "END")  # fmt: skip
     problems = [id_error, *errors]
     empty = " AND ".join(f"s.{column(n)} IS NULL" for n in kinds)
@@ -950,10 +1060,17 @@ def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, st
     con.execute(
         f"CREATE TABLE facts AS SELECT s._row, {person} AS person_id, "
         + ", ".join(f"{values[n]} AS {column(n)}" for n in names)
-        + f", {reason} AS _reason "
+        + f", {reason} AS _reason, {first} AS _first "
         + f"FROM src s {repeated} "
         + " ".join(joins)
     )
+    # a repeated patient_id whose first row is quarantined too: said after the row's number
+    # (its reason starts with it: the patient_id's problem comes first)
+    said = f"{quote(SAME_ID)} || _first"
+    con.execute(f"UPDATE facts SET _reason = {said} || {quote(FIRST_QUARANTINED)} || "
+                f"substr(_reason, length({said}) + 1) WHERE _first IN "
+                "(SELECT _row FROM facts WHERE _first IS NULL AND _reason <> '')")  # fmt: skip
+    con.execute("ALTER TABLE facts DROP COLUMN _first")
     con.execute("CREATE TABLE quarantine AS SELECT _row AS row, person_id AS patient_id, "
                 "_reason AS reason FROM facts WHERE _reason <> '' "
                 "UNION ALL SELECT * FROM unreadable ORDER BY row")  # fmt: skip
