@@ -406,8 +406,8 @@ def declinable(option: Option) -> bool:
 DRUG_KINDS = frozenset({"chemotherapy", "targeted-therapy", "immunotherapy"})
 # A list of treatments had that does not say which drug treatments were had: one that holds a
 # clinical trial (of any phase: which treatment it gave is not said), "drug treatments not
-# known" (a person who knows their operations but not their drugs; a record with procedures and
-# no cancer drug on record, ``onconav.fhir.reader``), or "perhaps other treatments not listed".
+# known" (a person who knows their operations but not their drugs), or "perhaps other
+# treatments not listed" (``OTHERS_NOT_KNOWN``: every list ``onconav.fhir.reader`` reads).
 # Such a list does not say that no drug treatment was had, so the facts below that a list without
 # drugs implies are not taken from it.
 DRUGS_NOT_KNOWN = "drugs-not-known"
