@@ -175,26 +175,26 @@ def medication_request(
     return resource
 
 
+def stopped_with_fluorouracil(regimen: str, code: str, display: str) -> list[Resource]:
+    """A regimen of a drug with fluorouracil and leucovorin (FOLFOX, FOLFIRI) stopped: no
+    response to treatment."""
+    return [
+        medication_request(f"{regimen}-{display.lower()}", code, display, "stopped", "progressed"),
+        medication_request(f"{regimen}-fluorouracil", "4492", "Fluorouracil", "stopped",
+                           "progressed"),
+        medication_request(f"{regimen}-leucovorin", "1803932", "Leucovorin 100 MG Injection",
+                           "stopped", "progressed"),
+    ]  # fmt: skip
+
+
 def folfox_stopped() -> list[Resource]:
     """FOLFOX (oxaliplatin, fluorouracil, leucovorin) stopped: no response to treatment."""
-    return [
-        medication_request("folfox-oxaliplatin", "32592", "Oxaliplatin", "stopped", "progressed"),
-        medication_request("folfox-fluorouracil", "4492", "Fluorouracil", "stopped", "progressed"),
-        medication_request(
-            "folfox-leucovorin", "1803932", "Leucovorin 100 MG Injection", "stopped", "progressed"
-        ),
-    ]
+    return stopped_with_fluorouracil("folfox", "32592", "Oxaliplatin")
 
 
 def folfiri_stopped() -> list[Resource]:
     """FOLFIRI (irinotecan, fluorouracil, leucovorin) stopped: no response to treatment."""
-    return [
-        medication_request("folfiri-irinotecan", "51499", "Irinotecan", "stopped", "progressed"),
-        medication_request("folfiri-fluorouracil", "4492", "Fluorouracil", "stopped", "progressed"),
-        medication_request(
-            "folfiri-leucovorin", "1803932", "Leucovorin 100 MG Injection", "stopped", "progressed"
-        ),
-    ]
+    return stopped_with_fluorouracil("folfiri", "51499", "Irinotecan")
 
 
 def draft_order(ident: str, code: str, display: str) -> Resource:
