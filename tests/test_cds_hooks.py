@@ -382,6 +382,42 @@ def test_only_what_was_not_prefetched_is_fetched(client: Client, ehr: FakeEhr) -
     assert kinds == sorted(set(records.TEMPLATE_TYPES.values()) - {"Patient", "Condition"})
 
 
+def test_the_templates_ask_for_every_type_the_mapping_reads() -> None:
+    """Each type of resource the FHIR mapping reads from a search has its prefetch key (the
+    Medications and BodyStructures that resources name are read by reference): the templates
+    had no MedicationDispense nor AllergyIntolerance, so a card offered FOLFOX to a patient
+    whose record holds an oxaliplatin allergy, which the API's reading of the same record
+    does not."""
+    from onconav.cdshooks.prefetch import MEDICATION_TYPES, resource_type
+    from onconav.fhir import reader
+
+    asked = {resource_type(template) for template in TEMPLATES.values()}
+    assert asked == {"Patient", *reader.IDENTIFIED_BY}
+    assert set(MEDICATION_TYPES) == set(reader.MEDICATIONS)
+
+
+def test_an_allergy_and_a_dispense_on_record_change_the_cards(client: Client) -> None:
+    """An active, confirmed allergy to oxaliplatin (an AllergyIntolerance) and capecitabine
+    handed over (a MedicationDispense) are read from the prefetch as the API reads them: no
+    oxaliplatin regimen is offered, and the card says oxaliplatin cannot be given."""
+    situation = "rectal-stage4-oxaliplatin-allergy"
+    result = offered_result(records.SITUATIONS[situation])
+    statuses = {o.id: o.status.value for o in result.options}
+    assert statuses["rectum-folfox"] == statuses["rectum-capox"] == "not_suitable"
+    assert "capecitabine" in result.profile.prior_treatments
+    options, *_ = patient_view(client, situation)
+    offered, _, not_suitable = options["detail"].partition("**Not suitable**")
+    assert "FOLFOX" not in offered and "FOLFIRI" in offered, options["detail"]
+    assert "FOLFOX chemotherapy: the record says this patient cannot have oxaliplatin" in \
+        not_suitable  # fmt: skip
+    assert "AllergyIntolerance/oxaliplatin-allergy" in options["detail"]
+    assert "MedicationDispense/capecitabine-dispensed" in options["detail"]
+    without = [r for r in records.SITUATIONS[situation]
+               if r["resourceType"] not in ("AllergyIntolerance", "MedicationDispense")]
+    unread = {o.id: o.status.value for o in offered_result(without).options}
+    assert unread["rectum-folfox"] == "offered"  # what the cards said before the templates asked
+
+
 def test_a_search_is_followed_page_by_page(client: Client, ehr: FakeEhr) -> None:
     resources = records.SITUATIONS["rectal-stage4-kras-mutated"] + records.padding(30)
     ehr.records[records.PATIENT] = resources

@@ -197,6 +197,36 @@ def folfiri_stopped() -> list[Resource]:
     return stopped_with_fluorouracil("folfiri", "51499", "Irinotecan")
 
 
+def allergy(ident: str, code: str, display: str) -> Resource:
+    """An active, confirmed allergy to a drug (an AllergyIntolerance coded by RxNorm)."""
+    return {
+        "resourceType": "AllergyIntolerance",
+        "id": ident,
+        "clinicalStatus": {"coding": [coding(
+            "http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical", "active",
+            "Active")]},
+        "verificationStatus": {"coding": [coding(
+            "http://terminology.hl7.org/CodeSystem/allergyintolerance-verification", "confirmed",
+            "Confirmed")]},
+        "code": {"coding": [coding(RXNORM, code, display)]},
+        "patient": SUBJECT,
+        "recordedDate": "2024-04-02",
+    }  # fmt: skip
+
+
+def dispensed(ident: str, code: str, display: str) -> Resource:
+    """A drug handed over (a completed MedicationDispense), as oral chemotherapy often is only
+    on record."""
+    return {
+        "resourceType": "MedicationDispense",
+        "id": ident,
+        "status": "completed",
+        "medicationCodeableConcept": {"coding": [coding(RXNORM, code, display)]},
+        "subject": SUBJECT,
+        "whenHandedOver": "2024-03-04",
+    }
+
+
 def draft_order(ident: str, code: str, display: str) -> Resource:
     return medication_request(ident, code, display, status="draft")
 
@@ -211,6 +241,16 @@ SITUATIONS: dict[str, list[Resource]] = {
         kras(present=True),
     ],
     "rectal-stage4-kras-unknown": [patient(), rectal_cancer(), stage_4(), liver_metastasis()],
+    # what only a dispense and an allergy say: capecitabine had, oxaliplatin cannot be given
+    "rectal-stage4-oxaliplatin-allergy": [
+        patient(),
+        rectal_cancer(),
+        stage_4(),
+        liver_metastasis(),
+        kras(present=False),
+        dispensed("capecitabine-dispensed", "194000", "Capecitabine"),
+        allergy("oxaliplatin-allergy", "32592", "Oxaliplatin"),
+    ],
     "rectal-stage4-folfox-progressed": [
         patient(),
         rectal_cancer(),
@@ -228,6 +268,8 @@ TEMPLATE_TYPES = {
     "medicationRequests": "MedicationRequest",
     "medicationAdministrations": "MedicationAdministration",
     "medicationStatements": "MedicationStatement",
+    "medicationDispenses": "MedicationDispense",
+    "allergies": "AllergyIntolerance",
     "procedures": "Procedure",
     "serviceRequests": "ServiceRequest",
     "diagnosticReports": "DiagnosticReport",

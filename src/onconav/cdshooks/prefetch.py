@@ -40,7 +40,8 @@ __all__ = [
 
 # Every type of resource the FHIR mapping reads (onconav.fhir): the patient, conditions (the
 # cancer, where it spread, symptoms), observations (stage, HER2, KRAS, disease status),
-# medications (given, stopped working, cannot be given), procedures and orders (surgery and
+# medications (given, stopped working, cannot be given; handed over, as oral chemotherapy often
+# is only on record; allergies to a cancer drug), procedures and orders (surgery and
 # radiation had or planned), and reports (the cancer named as a report's conclusion, when no
 # Condition names it). Every key is needed: data left out would read as "not on record", and the
 # cards would differ from what the API gives for the same record.
@@ -75,11 +76,16 @@ TEMPLATES: dict[str, str] = {
     "medicationRequests": "MedicationRequest?patient={{context.patientId}}" + COUNT,
     "medicationAdministrations": "MedicationAdministration?patient={{context.patientId}}" + COUNT,
     "medicationStatements": "MedicationStatement?patient={{context.patientId}}" + COUNT,
+    "medicationDispenses": "MedicationDispense?patient={{context.patientId}}" + COUNT,
+    "allergies": "AllergyIntolerance?patient={{context.patientId}}" + COUNT,
     "procedures": "Procedure?patient={{context.patientId}}" + COUNT,
     "serviceRequests": "ServiceRequest?patient={{context.patientId}}" + COUNT,
     "diagnosticReports": "DiagnosticReport?patient={{context.patientId}}" + COUNT,
 }
-MEDICATION_TYPES = ("MedicationRequest", "MedicationAdministration", "MedicationStatement")
+# The medication resources, those that may name their drug as a Medication (the FHIR mapping's
+# ``onconav.fhir.reader.MEDICATIONS``; tests/test_cds_hooks.py checks that they agree).
+MEDICATION_TYPES = ("MedicationRequest", "MedicationAdministration", "MedicationStatement",
+                    "MedicationDispense")
 MEDICATION_REFERENCE = re.compile(r"Medication/((?!\.+$)[A-Za-z0-9\-.]{1,64})")  # not . or ..
 # The extension whose ``volume`` names the BodyStructure a radiotherapy course treated: the FHIR
 # mapping's (onconav.fhir.reader.DOSE_TO_VOLUME; this package imports no front end, and
