@@ -1336,6 +1336,35 @@ def test_a_cancer_named_only_by_where_it_spread_is_not_a_cancer_of_that_place(
     assert any("says where the cancer has spread" in w for w in facts.warnings), facts.warnings
 
 
+NAMELESS_WORDS = sorted(words.NOTHING_NAMED | {
+    "carcinoma", "adenocarcinoma", "cancer", "tumour", "tumor", "neoplasm", "malignant",
+    "malignancy", "squamous", "cell", "poorly", "differentiated", "invasive", "metastatic",
+    "advanced", "primary", "of", "the"})  # fmt: skip
+
+
+@given(said=st.lists(st.sampled_from(NAMELESS_WORDS), min_size=1, max_size=5),
+       stage=st.sampled_from(["4", None]))  # fmt: skip
+@settings(max_examples=200, deadline=None)
+def test_a_cancer_whose_words_name_no_place_is_not_known_where_it_started(
+        said: list[str], stage: str | None) -> None:  # fmt: skip
+    """"Carcinoma", "Squamous cell carcinoma", "Malignant neoplasm of unspecified site": a
+    cancer, but not where it started. Read as unknown, as the FHIR mapping reads those words (it
+    had been a cancer named "Carcinoma", and radioactive iodine was not suitable: "thyroid
+    cancer (yours: Carcinoma)"), never ruling out an option by where the cancer started."""
+    name = " ".join(said)
+    data: dict[str, Any] = {"cancer": name} | ({"stage": stage} if stage else {})
+    try:
+        facts = read(data)
+    except ProfileError as error:  # "uncertain", "unknown" and such: refused or unknown
+        assert str(error).startswith("cancer: ")
+        return
+    assert facts.given["cancer"] is None, (name, facts.site)
+    result = evaluate(parse_profile(data, KB), KB)
+    for option in result.options:
+        assert not (option.status.value == "not_suitable" and "started" in
+                    (option.reason or "")), (name, option.id, option.reason)  # fmt: skip
+
+
 @given(field=st.sampled_from(["cancer", "label", "id", "stage", "symptoms", "metastases",
                               "biomarkers.kras"]),
        half=st.integers(0xD800, 0xDFFF), before=st.text(max_size=5))  # fmt: skip

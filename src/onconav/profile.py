@@ -1079,6 +1079,13 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
     if not any(c.isalpha() for c in name):
         problem = Problem("cancer", name, (), f"{name!r} is not a cancer name")
         return CancerReading("", "", None, problems=(problem,))
+    if not set(words.place_words(primary)) - words.NOTHING_NAMED - set(read):
+        # "Carcinoma", "Squamous cell carcinoma", "Malignant neoplasm, unspecified": a cancer,
+        # but not where it started; as "unknown" (a cancer named by these words had options of
+        # a named cancer ruled out, radioactive iodine "not for Carcinoma")
+        return CancerReading("any", "advanced cancer (where it started not given)", "any", (
+            f"cancer: {words.cut(name)!r} does not say where the cancer started; these are the "
+            "options for advanced cancer in general: give where it started if it is known",))
     names = {normalise_name(n): c.id for c in kb.data.cancers if c.id != "any" for n in c.names()}
     for phrase in words.cancer_phrases(primary) or [primary]:
         close = close_name(normalise_name(phrase), names)

@@ -480,6 +480,13 @@ DESCRIBING = frozenset({
     "type", "grade", "high", "low", "i", "ii", "iii", "castrate-resistant",
     "castration-resistant", "crpc", "mcrpc", "hormone-refractory", "hormone-resistant",
 })
+# Words of a cancer's name that say nothing of where it started or what kind it is: with only
+# these and the describing words ("Malignant neoplasm of unspecified site", "Malignant
+# neoplastic disease", "Carcinoma"), a cancer's words name no cancer, and where it started is
+# read as not known (by the profile's reader and the FHIR mapping alike).
+NOTHING_NAMED = frozenset({"neoplastic", "disease", "site", "sites", "origin", "unspecified",
+                           "specified", "specification", "without", "unknown", "nos", "other",
+                           "unclassified", "undetermined", "uncertain"})  # fmt: skip
 # The words of a cancer's name that say whether hormones make it grow: read by
 # ``hormone_answers``, and so left out of the words not read when they give an answer.
 HORMONE_WORDS = frozenset({

@@ -814,14 +814,6 @@ def _names_a_cancer(res: Res) -> bool:
         isinstance(p, str) and p.split("|")[0] == PRIMARY_PROFILE for p in profiles)
 
 
-# Words of a cancer's name that say nothing of where it started or what kind it is: with only
-# these and the describing words ("Malignant neoplasm of unspecified site", "Malignant
-# neoplastic disease", "Carcinoma"), a cancer's words name no cancer, and it is read as unknown.
-NOTHING_NAMED = frozenset({"neoplastic", "disease", "site", "sites", "origin", "unspecified",
-                           "specified", "specification", "without", "unknown", "nos", "other",
-                           "unclassified", "undetermined", "uncertain"})  # fmt: skip
-
-
 def _site_by_words(builder: Builder, res: Res) -> str | None:
     """The cancer the words of a Condition's code name ("Adenocarcinoma of the rectum": rectum),
     as a person's words are read, or a cancer the tables name ("Malignant tumor of lung": lung);
@@ -838,6 +830,8 @@ def _site_by_words(builder: Builder, res: Res) -> str | None:
     coded = builder.row("conditions", _code_of(res.data)) is not None
     for text in _words(_code_of(res.data)):
         reading = read_cancer(builder.kb, text)
+        if reading.site == "any":  # words that name no place ("Carcinoma"): not known
+            continue
         if builder.kb.kind_of.get(reading.site) == "cancers":
             return reading.site
         named_by_words = reading.site and not reading.problems and not coded
@@ -846,7 +840,7 @@ def _site_by_words(builder: Builder, res: Res) -> str | None:
         named = [p for p in sorted(places) if re.search(rf"(?i)\b{re.escape(p)}\b", text)]
         if len(named) == 1:
             return named[0]
-        if named_by_words and set(words.place_words(text)) - NOTHING_NAMED:
+        if named_by_words and set(words.place_words(text)) - words.NOTHING_NAMED:
             return reading.site
     return None
 
