@@ -629,7 +629,7 @@ def test_a_result_on_record_that_does_not_decide_is_not_called_missing(client: C
     viewed = hook_call("patient-view", records.prefetch(_her2_borderline()))
     her2 = [c for c in cards_of(post(client, PATIENT_VIEW, viewed)) if "HER2" in c["summary"]]
     assert [c["summary"] for c in her2] == [
-        "HER2 on record, not decided: a HER2 test would decide 2 options"
+        "HER2 on record, not decided: a HER2 test would decide 3 options"
     ]
     assert her2[0]["detail"].startswith(
         "**HER2 status of the cancer**: on record as HER2 borderline \\(IHC 2\\+\\), not yet "
@@ -650,7 +650,7 @@ def test_a_result_on_record_that_does_not_decide_is_not_called_missing(client: C
                        records.prefetch([records.patient(), cervix, records.stage_4()]))
     stage = [c for c in cards_of(post(client, PATIENT_VIEW, viewed)) if "Stage" in c["summary"]]
     assert [c["summary"] for c in stage] == [
-        "Stage of the cancer on record, not decided: it would decide 16 options"
+        "Stage of the cancer on record, not decided: it would decide 21 options"
     ]
 
 

@@ -375,6 +375,24 @@ def test_a_kind_of_drug_that_stopped_working_asks_which_drug(kb, kind) -> None: 
     assert not any("stopped working:" in q for q in barred), (kind, barred)
 
 
+@SETTINGS
+@given(pair=partial_and_more())
+def test_a_drug_that_goes_after_her2_is_never_for_her2_negative_cancer(pair) -> None:  # type: ignore[no-untyped-def]
+    """Every option that gives an anti-HER2 drug (trastuzumab, lapatinib, ...) is not suitable
+    for HER2-negative cancer, whatever else is known: lapatinib, only in studies, had been shown
+    as a study to ask about for HER2-negative stomach cancer, beside a note that such drugs are
+    for HER2-positive cancer."""
+    kb = shared_kb()
+    _, profile = pair
+    negative = {**profile, "biomarkers": {**profile.get("biomarkers", {}), "her2": "negative"}}
+    anti_her2 = {d.id for d in kb.data.drugs if "anti-her2" in d.classes}
+    for option in evaluate(parse_profile(negative, kb), kb).options:
+        given = [*kb.by_id[option.id].uses, *kb.by_id[option.id].given_with]
+        gives = {d for g in given for d in (g, *getattr(kb.by_id.get(g), "components", ()))}
+        if gives & anti_her2:
+            assert option.status.value in ("not_suitable", "declined"), (option.id, option.status)
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(partial_and_more())
 def test_a_reason_lists_its_clauses_once(profiles: tuple[dict[str, Any], dict[str, Any]]) -> None:
@@ -1791,6 +1809,7 @@ def test_an_early_trial_aims_to_learn(kb) -> None:  # type: ignore[no-untyped-de
        recurrence=st.sampled_from(["local", "none", "yes", "distant", None]))  # fmt: skip
 @example(data={"cancer": "cervix"}, stage="2", recurrence="yes")  # where not said: may be outside
 @example(data={"cancer": "cervix"}, stage="2", recurrence="distant")  # inside: its own source
+@example(data={"cancer": "cervix"}, stage="4A", recurrence="local")  # outside: came back
 def test_the_general_source_speaks_where_the_own_source_is_silent(
     data: dict[str, Any], stage: str | None, recurrence: str | None
 ) -> None:
@@ -1808,6 +1827,11 @@ def test_the_general_source_speaks_where_the_own_source_is_silent(
     result = evaluate(parse_profile(data, kb), kb)
     shown = {o.id for o in result.options}
     assert ("general-chemotherapy" in shown) is (covered is not Truth.TRUE), (data, facts.row)
+    # the source is about the first treatment of stage 4: cancer that came back where it
+    # started, of any stage but 4B, is outside it (stage 4A that came back in the pelvis had
+    # only the 4A radiation offered again, and no chemotherapy); not said, it may be outside
+    if data.get("recurrence") in ("local", "yes", None) and facts.row["stage"] != "4B":
+        assert covered is not Truth.TRUE, (data, facts.row)
     if "not come back" not in result.scope:  # stage 1 to 3 that has not come back says so
         assert ("does not describe this situation" in result.scope) is (covered is Truth.FALSE)
         assert ("depends on answers not given" in result.scope) is (covered is Truth.UNKNOWN)
