@@ -408,6 +408,41 @@ def test_a_reason_lists_its_clauses_once(profiles: tuple[dict[str, Any], dict[st
             assert len(clauses) == len(set(clauses)), (option.id, reason)
 
 
+@cache
+def _treatments() -> list[str]:
+    kb = shared_kb()
+    return sorted(r.id for r in (*kb.data.drugs, *kb.data.regimens))
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cancer=st.sampled_from(["cervix", "stomach", "rectum"]),
+       stage=st.sampled_from(["4", "4A", "4B"]),
+       said=st.deferred(lambda: st.lists(st.sampled_from(_treatments()), min_size=1, max_size=2,
+                                         unique=True)),
+       fact=st.sampled_from(["progressed_on", "cannot_have"]))  # fmt: skip
+@example(cancer="cervix", stage="4A", said=["cisplatin-weekly-radiation"], fact="progressed_on")
+def test_a_reason_says_each_answer_that_rules_out_once(
+    cancer: str, stage: str, said: list[str], fact: str
+) -> None:
+    """Two things an option gives may be ruled out by one answer (weekly cisplatin with
+    radiation stopped working: the regimen, and the chemoradiation it counts as): the reason
+    names that answer once, not once for each thing ("... has already stopped working for you;
+    cisplatin with radiation, a chemoradiation, has already stopped working for you")."""
+    kb = shared_kb()
+    profile = {"cancer": cancer, "stage": stage, fact: said}
+    for option in evaluate(parse_profile(profile, kb), kb).options:
+        if option.status.value != "not_suitable" or not option.reasons or any(
+                r.kind != "ruled_out" for r in option.reasons):  # fmt: skip
+            continue
+        answers = set()
+        for r in option.reasons:
+            assert r.check is not None
+            yours = r.check.yours if isinstance(r.check.yours, list) else [r.check.yours]
+            answers.add(frozenset(set(map(str, yours)) & set(map(str, r.check.wanted))))
+        clauses = (option.reason or "").removeprefix("Not for this situation: ").split("; ")
+        assert len(clauses) <= len(answers), (option.id, option.reason, answers)
+
+
 LIST_FIELDS = {"metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms",
                "planned"}  # fmt: skip
 

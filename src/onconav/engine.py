@@ -179,7 +179,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
     if because == "ruled_out":
         alone = [h for h in hits if h.given not in rules.choices]
         reasons = _ruled_out(alone or among, row)
-        words = [r.text for r in reasons]
+        words = _once_per_answer(alone or among, row)
     else:
         choices_ruled_out = _ruled_out(among, row)
     if because == "not_advanced":
@@ -385,6 +385,24 @@ def _ruled_out(hits: list[RuledOut], row: dict[str, FactValue]) -> list[Reason]:
             )
         )
     return reasons
+
+
+def _once_per_answer(hits: list[RuledOut], row: dict[str, FactValue]) -> list[str]:
+    """The words of the reasons, one for each of the person's answers that rules the option out:
+    two things an option gives may be ruled out by one answer (weekly cisplatin with radiation
+    stopped working rules out the regimen and the chemoradiation it counts as), which had been
+    said twice ("cisplatin with radiation has already stopped working for you; cisplatin with
+    radiation, a chemoradiation, has already stopped working for you")."""
+    by_answer: dict[tuple[str, str], str] = {}  # in the order first said
+    for hit in hits:
+        values = row[hit.fact]
+        assert isinstance(values, frozenset)
+        answer = next(value for value, _ in hit.words if value in values)
+        if (hit.fact, answer) not in by_answer or hit.given == answer:
+            # the words of the thing itself when it is among them ("it gives chemoradiation,
+            # which you cannot have"), not of a thing of its kind
+            by_answer[(hit.fact, answer)] = hit.why(values)
+    return list(by_answer.values())
 
 
 def why_not(
