@@ -1576,7 +1576,19 @@ def test_a_question_named_in_two_spellings_is_told_as_the_question_the_form_asks
         "aria-describedby").split()
 
 
-@pytest.mark.parametrize("typed", ["advanced", "cancer", "general", "source", "mars"])
+@pytest.mark.parametrize("typed", ["advanced", "cancer"])
+def test_words_that_name_no_place_are_a_cancer_whose_start_is_not_given(typed: str) -> None:
+    """``cancer=advanced`` and ``cancer=cancer`` say a cancer, not where it started: the
+    general options, as for ``unknown``, with a note that says so (they had been a cancer named
+    "advanced", with the options of a named cancer ruled out)."""
+    html = Html(get("/options?" + urlencode({"cancer": typed, "stage": "4"})).text)
+    facts = {dt.text: dd.text for dt, dd in zip(html.find("dt"), html.find("dd"), strict=True)}
+    assert facts["Sources"].startswith("Where the cancer started is not given"), facts
+    assert "does not say where the cancer started" in facts["Please note"]
+    assert "this cancer" not in facts["Please note"]
+
+
+@pytest.mark.parametrize("typed", ["general", "source", "mars"])
 def test_only_the_sentence_about_the_sources_says_this_cancer(typed: str) -> None:
     """``cancer=advanced`` read "the options the source about this cancer in general describes",
     and ``cancer=cancer`` "stomach this cancer": the name read from the words typed was replaced
