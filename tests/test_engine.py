@@ -650,6 +650,22 @@ def test_a_reason_says_you_did_not_list_only_of_a_list_you_gave(pair, had, said)
                     option.id, reason.text, partial)  # fmt: skip
 
 
+@SETTINGS
+@given(pair=partial_and_more())
+@example(pair=({"cancer": "stomach", "progressed_on": []}, {"cancer": "stomach"}))
+def test_a_reason_writes_what_it_is_for_within_its_sentence(pair) -> None:  # type: ignore[no-untyped-def]
+    """The values a clause says an option is for are words within a sentence: ramucirumab said
+    "it is for treatments that stopped working: Chemotherapy, which you did not list". A name
+    in capitals (HER2-positive, FOLFOX) stays as it is; the person's own words ("yours: ...")
+    are theirs."""
+    kb = shared_kb()
+    for data in pair:
+        for option in evaluate(parse_profile(data, kb), kb).options:
+            for reason in option.reasons:
+                said = re.sub(r"\(yours: [^)]*\)", "", reason.text)
+                assert not re.search(r": [A-Z][a-z]", said), (option.id, reason.text)
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cancer=st.sampled_from(CANCERS), fields=st.fixed_dictionaries({}, optional=FIELDS))
 @example(cancer="rectum", fields={"stage": "earlier"})

@@ -251,7 +251,7 @@ class Lowering:
             places = "distant organ" if test.fact == "metastases" else "place"
             return f"{label}: one {places}" if test.count_max == 1 else (
                 f"{label}: at most {test.count_max} {places}s")  # fmt: skip
-        labels = " or ".join(self.label(test.fact, w) for w in wanted_values(test))
+        labels = " or ".join(in_sentence(self.label(test.fact, w)) for w in wanted_values(test))
         if test.operator == "only":
             return f"{label}: only {labels}"
         return f"{label}: {labels}"
