@@ -1423,11 +1423,11 @@ def search_command(
     for notice in result.notices:  # the cancer kept to and why, words not read as excluding
         print(f"Note: {notice}")
     if not result.hits:
-        kept = f" kept to {result.cancer}" if result.cancer else ""
+        kept = f" kept to {index.cancer_name(result.cancer)}" if result.cancer else ""
         print(f"Nothing in the sources or the knowledge base{kept} matches {result.query!r}.")
         if result.suggestions:
             print(f"Closest known words: {', '.join(result.suggestions)}")
-        else:
+        elif not result.elsewhere:  # other cancers' sources match: a notice said so
             print("Try other words: a drug's name or brand, a treatment, a symptom.")
         return
     for hit in result.hits:

@@ -49,7 +49,7 @@ from Stemmer import Stemmer
 from onconav.engine import DISCLAIMER
 from onconav.kb import KnowledgeBase, provenance
 from onconav.kb.model import KINDS, Option, Span
-from onconav.profile import Problem, ProfileError, close_name, parse_profile, read_cancer
+from onconav.profile import SURROGATE, Problem, ProfileError, close_name, parse_profile, read_cancer
 from onconav.result import SourceUsed
 from onconav.search import text as words_of
 from onconav.search.model import Cited, Hit, Match, Ref, SearchResult
@@ -87,6 +87,26 @@ NOT_COVERED = ("The sources here do not seem to cover this: they describe treatm
 # that the sources do not cover it, which nothing here can tell
 SAY_MORE = ("Say a little more: the treatment, the symptom or the part of the body the "
             "question is about.")
+# Where a cancer started, for the cancers the knowledge base does not know, as a question names
+# them before "cancer" ("lung cancer") or after "cancer of (the)" ("cancer of the pancreas"); and
+# kinds of cancer named by one word. Folded, in the American spelling (``text.american``). Such a
+# cancer has no source of its own: a question naming it keeps to the general source, as
+# --cancer does (``_named_cancer``). Not "liver tumours", which are most often a cancer that has
+# spread there; a cancer the knowledge base knows (colon, breast) is found by its names.
+ORGANS = frozenset({
+    "lung", "lungs", "bronchial", "esophageal", "esophagus", "gullet", "pancreatic", "pancreas",
+    "liver", "hepatocellular", "kidney", "kidneys", "renal", "bladder", "urothelial", "skin",
+    "brain", "bone", "bones", "blood", "ovarian", "ovary", "ovaries", "uterine", "uterus", "womb",
+    "endometrial", "vulval", "vulvar", "vulva", "vaginal", "vagina", "testicular", "testis",
+    "penile", "head", "neck", "throat", "mouth", "oral", "tongue", "laryngeal", "larynx",
+    "pharyngeal", "nasopharyngeal", "oropharyngeal", "tonsil", "gallbladder", "biliary", "bile",
+    "anal", "anus", "appendix", "adrenal", "eye"})  # fmt: skip
+DISEASE = frozenset({"cancer", "cancers", "carcinoma", "carcinomas", "adenocarcinoma",
+                     "adenocarcinomas"})  # fmt: skip
+CANCER_KINDS = frozenset({
+    "lymphoma", "lymphomas", "melanoma", "melanomas", "sarcoma", "sarcomas", "leukemia",
+    "leukemias", "myeloma", "myelomas", "mesothelioma", "mesotheliomas", "glioma", "gliomas",
+    "glioblastoma", "glioblastomas", "cholangiocarcinoma"})  # fmt: skip
 NAMED_KINDS = ("cancers", "drug_classes", "drugs", "regimens", "procedures", "tests", "symptoms",
                "sites", "glossary")  # fmt: skip
 
@@ -131,6 +151,15 @@ class Concept:
 
 
 Way = tuple[Name | None, np.ndarray]  # a way a concept matches (None: its own words), its scores
+
+
+@dataclass(frozen=True)
+class NamedCancer:
+    """A cancer a question names."""
+
+    words: str  # as ``Index._allowed`` reads it: the id of the knowledge base, or the words
+    site: str  # as a profile reads it: the cancer whose sources and options count
+    name: str  # to show: the knowledge base's name, or the question's words
 
 
 @dataclass(frozen=True)
@@ -264,6 +293,8 @@ class Index:
         query = query.strip() if isinstance(query, str) else ""
         if not query:
             raise SearchError(Problem("q", query, (), "give a question or some words to look for"))
+        if SURROGATE.search(query):  # a byte the command line could not decode ("chemo \xff")
+            raise SearchError(Problem("q", None, (), "is not text (it is not valid Unicode)"))
         if len(query) > MAX_QUERY_CHARS:
             raise SearchError(Problem("q", cut(query), (),
                                       f"at most {MAX_QUERY_CHARS} characters"))  # fmt: skip
@@ -274,7 +305,7 @@ class Index:
             raise SearchError(Problem("q", cut(query), (), "holds a control character (such "
                                       "as NUL): give words only"))  # fmt: skip
         concepts = self.concepts(query)
-        foreign = [w for w in query.split() if not words_of.latin(w)]  # "化疗", "Лонсурф"
+        foreign = list(dict.fromkeys(words_of.left_out(query)))  # "化疗", "Лонсурф"
         if not concepts and foreign:
             raise SearchError(Problem("q", cut(query), (), "has no English word: only English "
                                       "words are searched, as the sources and the knowledge "
@@ -284,22 +315,23 @@ class Index:
                                       "question or some words (marks, a letter or digit alone "
                                       "and common words such as 'what' are left out)"))  # fmt: skip
         notices = self._negations(query)
-        if foreign:  # "chemo 化疗": its words in another script were dropped without a word
+        if foreign:  # "chemo,化疗": its words in another script were dropped without a word
             notices.append(f"Only English words are searched: {_and(f'“{w}”' for w in foreign)} "
                            f"{'was' if len(foreign) == 1 else 'were'} left out.")  # fmt: skip
-        named = self._named_cancer(concepts)
+        named = self._named_cancer(query, concepts)
         if cancer is not None and str(cancer).strip():
             allowed, site, cancer_id = self._allowed(cancer, notices)
             cancer_from: Literal["given", "question"] | None = "given"
-            if named is not None and named != site:
-                notices.append(f"The question names {self.kb.name_of(named)}; the search keeps "
+            if named is not None and named.site.lower() != str(site).lower():
+                notices.append(f"The question names {named.name}; the search keeps "
                                f"to {self._cancer_name(site)}, the cancer chosen.")  # fmt: skip
+        elif named is not None and self._cited_for(named):  # colon cancer: rectal sources
+            notices.insert(0, self._cited_elsewhere(named))
+            allowed, site, cancer_id, cancer_from = None, None, None, None
         elif named is not None:
-            allowed, site, cancer_id = self._allowed(named)
+            allowed, site, cancer_id = self._allowed(named.words)
             cancer_from = "question"
-            notices.insert(0, f"Kept to {self.kb.name_of(named)}, named in the question: its "
-                           "own sources and the one on advanced cancer in general. Choose a "
-                           "cancer to search another.")  # fmt: skip
+            notices.insert(0, self._kept_to_named(named))
         else:
             allowed, site, cancer_id, cancer_from = None, None, None, None
         cache: dict[str, np.ndarray] = {}
@@ -441,25 +473,98 @@ class Index:
         return [f"Words such as {quoted} are not read as leaving anything out: the hits may be "
                 "about what they name. Read each one, or ask about what you want instead."]
 
-    def _named_cancer(self, concepts: list[Concept]) -> str | None:
-        """The cancer a question names, when it names exactly one, by a name of more than one
-        word ("rectal cancer", "cancer of the cervix", "gastric cancer": stomach), and that
-        cancer has a source of its own. A one-word name ("stomach", "rectal", "cervical") may
-        be the body part ("pain in my stomach", "rectal bleeding", "cervical spine") and keeps
-        to nothing; "advanced cancer" names none."""
+    def _named_cancer(self, query: str, concepts: list[Concept]) -> NamedCancer | None:
+        """The cancer a question names, when it names exactly one: by a name of the knowledge
+        base of more than one word ("rectal cancer", "cancer of the cervix", "gastric cancer":
+        stomach; "colon cancer", with no source of its own), or a cancer the knowledge base does
+        not know ("lung cancer", ``_unknown_cancers``). A one-word name ("stomach", "rectal",
+        "cervical") may be the body part ("pain in my stomach", "rectal bleeding", "cervical
+        spine") and names no cancer alone; beside a cancer named, it names another, and two
+        cancers keep to nothing ("cervical and rectal cancer"). A one-word name another entry
+        has too ("bowel") is not counted. "advanced cancer" names none."""
         if not self.synonyms:
             return None
-        named = set()
+        named: dict[str, NamedCancer] = {}  # by site
+        beside: set[str] = set()  # the sites one-word names name
+        in_names: set[str] = set()  # the words of the names of cancers the knowledge base knows
         for concept in concepts:
-            if len(concept.terms) < 2:
+            entries = {name.entry for name in self.names.get(concept.terms, ())
+                       if name.terms == concept.terms}  # fmt: skip
+            cancers = {e for e in entries if self.kb.kind_of.get(e) == "cancers"}
+            if cancers:
+                in_names |= {words_of.american(w) for w in concept.words.split()}
+            for entry in cancers:
+                record = self.kb.by_id[entry]
+                site = getattr(record, "read_as", None) or record.id
+                if len(concept.terms) > 1:
+                    named.setdefault(site, NamedCancer(entry, site, self.kb.name_of(entry)))
+                elif cancers == entries:
+                    beside.add(site)
+        for words in _unknown_cancers(query):
+            if words.split()[0] in in_names:  # "womb" of "neck of the womb cancer": the cervix
                 continue
-            for name in self.names.get(concept.terms, ()):
-                if self.kb.kind_of.get(name.entry) == "cancers" and name.terms == concept.terms:
-                    record = self.kb.by_id[name.entry]
-                    named.add(getattr(record, "read_as", None) or record.id)
-        named.discard("any")
-        about = {s.cancer for s in self.kb.data.sources}
-        return named.pop() if len(named) == 1 and named <= about else None
+            site = read_cancer(self.kb, words).site
+            named.setdefault(site, NamedCancer(words, site, words))
+        named.pop("any", None)
+        beside.discard("any")
+        if len(named) != 1 or not beside <= set(named):
+            return None
+        return next(iter(named.values()))
+
+    def _kept_to_named(self, named: NamedCancer) -> str:
+        """The notice of a search kept to the cancer a question names: to its own sources and
+        the general one, or, with no source of its own, to the general one (as --cancer says)."""
+        if named.site in self._with_sources():
+            return (f"Kept to {self._cancer_name(named.site)}, named in the question: its own "
+                    "sources and the one on advanced cancer in general. Choose a cancer to "
+                    "search another.")  # fmt: skip
+        said = (f"{named.name.capitalize()}, named in the question," if named.words in self.kb.by_id
+                else f"“{named.name}”, named in the question, is not a cancer the knowledge base "
+                "knows, and")  # fmt: skip
+        return (self._general_only(f"{said} has no source of its own here")
+                + " Choose a cancer to search another.")
+
+    def _cited_for(self, named: NamedCancer) -> list[str]:
+        """The other cancers with sources of their own whose sources the knowledge base cites
+        for a cancer with none: colon and colorectal cancer cite the rectal source, which names
+        the treatments of colorectal cancer that has spread; breast cancer cites the general
+        source alone."""
+        if named.site in self._with_sources():
+            return []
+        record = self.kb.by_id.get(named.words)
+        cited = {self.kb.sources[e.source].cancer for e in getattr(record, "evidence", ())}
+        return sorted(cited & self._with_sources())
+
+    def _cited_elsewhere(self, named: NamedCancer) -> str:
+        """The notice of a question naming a cancer with no source of its own that the
+        knowledge base answers from other cancers' sources (``_cited_for``): not kept to it."""
+        cited = _and(self.kb.name_of(c) for c in self._cited_for(named))
+        return (f"{named.name.capitalize()}, named in the question, has no source of its own "
+                f"here; the knowledge base cites the sources on {cited} for it, so the search "
+                "keeps to no cancer, and the hits may be about other cancers. Choose a cancer "
+                "to keep to one.")  # fmt: skip
+
+    def _with_sources(self) -> set[str]:
+        """The cancers with sources of their own."""
+        return {s.cancer for s in self.kb.data.sources} - {"any"}
+
+    def _general_only(self, said: str) -> str:
+        """A notice that the search keeps to the general source, after ``said`` (why)."""
+        own = sorted(self._with_sources())
+        return (f"{said}: the search keeps to the source on advanced cancer in general. "
+                f"{_and(self.kb.name_of(c) for c in own).capitalize()} have sources of their "
+                "own.")  # fmt: skip
+
+    def cancer_name(self, cancer: str) -> str:
+        """The cancer a search was kept to (``SearchResult.cancer``: an id of the knowledge base,
+        or words it does not know) as an answer names it: the knowledge base's name ("any":
+        advanced cancer in general), or the words as a profile reads them ("Lung": "Lung
+        cancer"). The command had printed the id ("gastroesophageal-junction") or the words."""
+        if cancer == "any":
+            return "advanced cancer in general"
+        if cancer in self.kb.by_id:
+            return self.kb.name_of(cancer)
+        return read_cancer(self.kb, cancer).name or cut(cancer)
 
     def _cancer_name(self, site: str | None) -> str:
         """A site as words: a cancer the knowledge base does not know has its reading's name as
@@ -508,7 +613,10 @@ class Index:
         own (colon, lung; or a name the knowledge base does not know, "banana") keeps to the
         general one, whose options `onconav options` gives it, with a notice saying so; a cancer
         a profile refuses ("stomch", "stomach?", longer than 300 characters) is refused alike
-        (one of 400 characters was searched)."""
+        (one of 400 characters was searched). Read as a cancer the knowledge base knows, the
+        reader's warnings are notices too, as `onconav options` says them ("stomach, rectum" is
+        stomach cancer, "rectum" not read; GEJ is answered as stomach cancer): they had been
+        dropped. Any other cancer's notice quotes all the words given."""
         if cancer is None or not str(cancer).strip():
             return None, None, None
         try:
@@ -516,8 +624,10 @@ class Index:
         except ProfileError as error:
             raise SearchError(error.problems[0]) from None
         reading = read_cancer(self.kb, str(cancer))
-        own = {s.cancer for s in self.kb.data.sources} - {"any"}
-        if notices is not None and reading.site not in own:
+        if notices is not None and reading.record not in (None, "any"):
+            notices.extend(f"The cancer chosen: {w.removeprefix('cancer: ').rstrip('.')}."
+                           for w in reading.warnings)  # fmt: skip
+        if notices is not None and reading.site not in self._with_sources():
             shown = cut(str(cancer).strip())
             known = ("" if reading.record else
                      " is not a cancer the knowledge base knows, and")  # fmt: skip
@@ -525,10 +635,7 @@ class Index:
             # said in words, not as the id or the word given
             said = ("Where the cancer started is not known" if reading.site == "any" else
                     f"{shown!r}{known} has no source of its own here")  # fmt: skip
-            notices.append(f"{said}: the search keeps to "
-                           "the source on advanced cancer in general. "
-                           f"{_and(self.kb.name_of(c) for c in sorted(own)).capitalize()} have "
-                           "sources of their own.")  # fmt: skip
+            notices.append(self._general_only(said))
         about = {s.id for s in self.kb.data.sources if s.cancer in (reading.site, "any")}
         return frozenset(about), reading.site, reading.record or str(cancer).strip()
 
@@ -627,6 +734,26 @@ class Index:
             return bool(self._search(words, 1, cancer, suggest=False).hits)
         except SearchError:  # no word to look for
             return False
+
+
+def _unknown_cancers(query: str) -> list[str]:
+    """The cancers a question names that the knowledge base does not know, as a profile reads
+    them: a place of ``ORGANS`` before "cancer" or "carcinoma" ("lung cancer", "esophageal
+    cancer stent") or after "cancer of" ("cancer of the pancreas": "pancreas cancer"), and a
+    kind of cancer of ``CANCER_KINDS`` ("lymphoma")."""
+    found = [words_of.american(w) for w in words_of.WORD.findall(words_of.fold(query))]
+    out = []
+    for i, word in enumerate(found):
+        after = found[i + 1 : i + 4]
+        if after[1:2] == ["the"]:  # "cancer of the pancreas": as "cancer of pancreas"
+            del after[1]
+        if word in ORGANS and after[:1] and after[0] in DISEASE:
+            out.append(f"{word} cancer")
+        elif word in DISEASE and after[:1] == ["of"] and after[1:2] and after[1] in ORGANS:
+            out.append(f"{after[1]} cancer")
+        elif word in CANCER_KINDS:
+            out.append(word)
+    return out
 
 
 def _spaced_name(cased: str, folded: str, spans: list[re.Match[str]], i: int) -> bool:

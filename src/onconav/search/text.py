@@ -108,11 +108,32 @@ def fold(text: str, lower: bool = True) -> str:
     return folded.lower() if lower else folded
 
 
-def latin(text: str) -> bool:
-    """Whether a text has no letter or at least one letter of the Latin script (accented or
-    not): "化疗" and "Лонсурф" have letters, none of them Latin, and no word the search reads."""
-    letters = [c for c in text if c.isalpha()]
-    return not letters or any(unicodedata.name(c, "").startswith("LATIN") for c in letters)
+def left_out(text: str) -> list[str]:
+    """The runs of a text's letters and digits that ``fold`` leaves out, as written: those whose
+    decomposition (NFKD, the accents dropped) is no ASCII letter or digit, such as "化疗" and
+    "Лонсурф" (a mark such as an accent that follows one is part of its run). Fullwidth Latin
+    ("ＦＯＬＦＯＸ") and accented letters ("Lönsurf") are folded to ASCII and read: none of
+    theirs is left out."""
+    runs: list[str] = []
+    run = ""
+    for c in text:
+        if (c.isalnum() and _dropped(c)) or (run and unicodedata.category(c).startswith("M")):
+            run += c  # a letter or digit left out, or a mark (an accent, a vowel sign) on one
+            continue
+        if run:
+            runs.append(run)
+        run = ""
+    if run:
+        runs.append(run)
+    return runs
+
+
+def _dropped(c: str) -> bool:
+    """Whether ``fold`` leaves out a letter or digit: its decomposition has one that is not
+    ASCII (the accents aside)."""
+    decomposed = unicodedata.normalize("NFKD", c)
+    return any(not d.isascii() and d.isalnum() and not unicodedata.combining(d)
+               for d in decomposed)  # fmt: skip
 
 
 def stemmer() -> Stemmer.Stemmer:
