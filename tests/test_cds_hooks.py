@@ -2836,6 +2836,22 @@ def test_the_cards_match_the_reviewed_snapshot(client: Client) -> None:
     assert made == expected, "the cards changed: review, then ONCONAV_UPDATE_SNAPSHOTS=1"
 
 
+def test_a_clinicians_reason_writes_values_within_the_sentence() -> None:
+    """A card's reason for a clinician names what an option is for and what the record holds
+    as words within a sentence: ramucirumab's read "for treatments that stopped working:
+    Chemotherapy"."""
+    from onconav import evaluate, parse_profile
+    from onconav.cdshooks import cards
+
+    profile = {"cancer": "stomach", "stage": "4", "prior_treatments": ["surgery", "radiation"],
+               "progressed_on": ["radiation"]}  # fmt: skip
+    result = evaluate(parse_profile(profile, KB), KB)
+    said = {o.id: cards._reason_words(o.reasons, o, KB) for o in result.options
+            if o.id.startswith("stomach-ramucirumab")}  # fmt: skip
+    assert said and all(w == "for treatments that stopped working: chemotherapy; on record: "
+                        "radiation therapy" for w in said.values()), said  # fmt: skip
+
+
 def test_a_drug_only_in_trials_is_an_info(client: Client) -> None:
     bevacizumab = records.draft_order("draft-bevacizumab", "253337", "Bevacizumab")
     (card,) = order_select(client, "stomach-stage4-her2-unknown", bevacizumab)

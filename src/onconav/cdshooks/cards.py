@@ -481,8 +481,8 @@ def _reason_words(reasons: list[Reason], option: OptionResult, kb: KnowledgeBase
         and yours
     ):
         label = kb.facts[check.fact].label
-        wanted = " or ".join(kb.label(check.fact, str(w)) for w in check.wanted)
-        on_record = ", ".join(kb.label(check.fact, str(v)) for v in yours)
+        wanted = " or ".join(in_sentence(kb.label(check.fact, str(w))) for w in check.wanted)
+        on_record = ", ".join(in_sentence(kb.label(check.fact, str(v))) for v in yours)
         negated = "not " if check.negated else ""
         return f"{negated}for {in_sentence(label)}: {wanted}; on record: {on_record}"
     return reason.text
