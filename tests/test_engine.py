@@ -2242,6 +2242,48 @@ def test_a_drug_given_with_chemotherapy_that_stopped_leaves_the_chemotherapy_ope
                 assert "progressed_on" not in facts, (data, option.reason)
 
 
+@SETTINGS
+@given(pair=partial_and_more())
+@example(pair=({"cancer": "cervix", "stage": "4A"}, {"cancer": "cervix", "stage": "4B"}))
+def test_every_source_cited_is_listed(pair) -> None:  # type: ignore[no-untyped-def]
+    """The result's sources are every source it cites: options, their caveats, the notes (the
+    cervical radiation's note on radiation to the pelvis in the past cites the rectal source,
+    which the list left out)."""
+    kb = shared_kb()
+    for data in pair:
+        result = evaluate(parse_profile(data, kb), kb)
+        cited = {c.source for o in result.options for c in o.citations}
+        cited |= {c.source for o in result.options for v in o.caveats for c in v.citations}
+        cited |= {c.source for n in result.notes for c in n.citations}
+        assert {s.id for s in result.sources} == cited, data
+
+
+def test_an_option_that_mixes_its_choices_says_so() -> None:
+    """An option given as a mix of its choices (``choices_min`` 2: the other mixes of the
+    cervical chemotherapy drugs) says "two or more of", not "one of" (it said one of thirteen
+    drugs for a mix of them); one given as one of its choices says "one of"."""
+    from onconav.render import details
+
+    kb = shared_kb()
+    seen = {1: 0, 2: 0}
+    for option in kb.data.options:
+        if not option.choices:
+            continue
+        cancer = next(c for c in option.cancers if c != "any") if option.cancers != ["any"] \
+            else "any"  # fmt: skip
+        profile = {"cancer": "unknown" if cancer == "any" else cancer, "stage": "4"}
+        result = evaluate(parse_profile(profile, kb), kb)
+        got = next((o for o in result.options if o.id == option.id), None)
+        if got is None:
+            continue
+        assert got.choices_at_least == option.choices_min, option.id
+        what = next(line for line in details(got) if line.startswith("What: "))
+        many = option.choices_min > 1
+        assert ("two or more of " in what) is many and ("one of " in what) is not many, what
+        seen[min(option.choices_min, 2)] += 1
+    assert seen[1] and seen[2], seen
+
+
 def test_every_kind_status_and_prominence_has_its_place_in_the_order() -> None:
     """The order of the options names each kind of treatment once (one added to the data's
     model and not here would make evaluate() fail, list.index, for every profile with such an

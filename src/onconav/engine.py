@@ -126,6 +126,9 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
                      for site, covers in kb.rules[o.id].scope.uncovered if site == facts.site)
     notes = [n for n in kb.data.notes if facts.site in n.cancers or "any" in n.cancers]
     cited = {c.source for o in options for c in o.citations}
+    # a caveat may cite another source (the cervical radiation's note on radiation to the
+    # pelvis in the past cites the rectal source): every source cited is listed
+    cited |= {c.source for o in options for caveat in o.caveats for c in caveat.citations}
     cited |= {s.source for n in notes for s in n.evidence}
     what_would_change = _what_would_change(kb, options)
     return Result(
@@ -216,6 +219,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         reason="Not for this situation: " + "; ".join(words) + "." if words else None,
         reasons=reasons,
         choices=[kb.name_of(i) for i in (*option.uses, *option.given_with) if i in rules.choices],
+        choices_at_least=rules.choices_min,
         choices_left=[
             kb.name_of(i)
             for i in (*option.uses, *option.given_with)

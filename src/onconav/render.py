@@ -161,11 +161,15 @@ def groups(result: Result) -> Iterator[tuple[str, list[OptionResult]]]:
         yield title, current
 
 
-def _names(names: list[str], choices: list[str]) -> str:
-    """Names of what is given, the alternatives among them as "one of ...": "one of A or B"."""
+def _names(names: list[str], choices: list[str], at_least: int = 1) -> str:
+    """Names of what is given, the alternatives among them as "one of ...": "one of A or B"; of
+    an option that mixes them (``at_least`` 2), "two or more of A, B and C" (a mix of the
+    cervical chemotherapy drugs said "one of")."""
     fixed = [n for n in names if n not in choices]
     among = [n for n in names if n in choices]
-    if among:
+    if among and at_least > 1:
+        fixed.append("two or more of " + ", ".join(among[:-1]) + " and " + among[-1])
+    elif among:
         fixed.append("one of " + ", ".join(among[:-1]) + " or " + among[-1])
     return ", ".join(fixed)
 
@@ -173,9 +177,10 @@ def _names(names: list[str], choices: list[str]) -> str:
 def details(option: OptionResult) -> list[str]:
     lines = []
     choices = [in_sentence(n) for n in option.choices]
-    given = _names([in_sentence(n) for n in option.uses], choices)
+    given = _names([in_sentence(n) for n in option.uses], choices, option.choices_at_least)
     if option.given_with:
-        given += " with " + _names([in_sentence(n) for n in option.given_with], choices)
+        given += " with " + _names([in_sentence(n) for n in option.given_with], choices,
+                                   option.choices_at_least)  # fmt: skip
     first = next((n for n in option.uses if n not in option.choices), "")
     if given and first[:1].isupper():  # the first name as written: "Chemotherapy", "FOLFIRI"
         given = first[0] + given[1:]

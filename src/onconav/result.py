@@ -124,7 +124,11 @@ class OptionResult(Out):
     reasons: list[Reason] = Field(description="The same, one by one, with what decided each")
     choices: list[str] = Field(
         description="Names of what it gives that the sources list as alternatives: one of them "
-        "is given (empty when there are none)"
+        "is given, or as many as choices_at_least says (empty when there are none)"
+    )
+    choices_at_least: int = Field(
+        1, description="How many of the choices are given together: 1 (one of them), or 2 for "
+        "a mix of two or more of them"
     )
     choices_left: list[str] = Field(
         description="Where it is one of several alternatives (5-FU or capecitabine) and the "
