@@ -1576,6 +1576,25 @@ def test_a_question_named_in_two_spellings_is_told_as_the_question_the_form_asks
         "aria-describedby").split()
 
 
+def test_a_cancer_longer_than_a_profile_takes_is_refused_unread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A cancer of 2,000 words in the address (4 KB) was read before being refused: the page took
+    ten minutes, and every other request waited. It is refused, naming the field, unread."""
+    import onconav.profile
+
+    def reading(kb: Any, name: str) -> Any:
+        assert len(name) <= onconav.profile.CANCER_CHARS, "a name too long to take was read"
+        return real(kb, name)
+
+    real = onconav.profile.read_cancer
+    monkeypatch.setattr(onconav.profile, "read_cancer", reading)
+    long = "+".join(["x"] * 2000)
+    answered = get(f"/options?cancer={long}&stage=4")
+    assert answered.status_code == 422 and "at most 300" in answered.text
+    assert get(f"/?cancer={long}").status_code == 200  # the form, with the mistake shown
+
+
 @pytest.mark.parametrize("typed", ["advanced", "cancer"])
 def test_words_that_name_no_place_are_a_cancer_whose_start_is_not_given(typed: str) -> None:
     """``cancer=advanced`` and ``cancer=cancer`` say a cancer, not where it started: the

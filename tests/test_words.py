@@ -1336,6 +1336,17 @@ def test_a_cancer_named_only_by_where_it_spread_is_not_a_cancer_of_that_place(
     assert any("says where the cancer has spread" in w for w in facts.warnings), facts.warnings
 
 
+def test_a_cancer_is_looked_up_by_runs_of_words_no_longer_than_a_name() -> None:
+    """A cancer's name is looked up by runs of at most ``PHRASE_WORDS`` words: every name of the
+    knowledge base's cancers is that short once the describing words are left out (so the
+    limit hides none), and a name of a thousand words gives thousands of runs, not the half
+    million that made a page read it for minutes."""
+    longest = max(len(words.place_words(n)) for c in KB.data.cancers for n in c.names())
+    assert longest <= words.PHRASE_WORDS
+    assert len(words.cancer_phrases(" ".join(["x"] * 1000))) <= 1000 * words.PHRASE_WORDS
+    assert words.cancer_phrases("cancer of the uterine cervix")[0] == "uterine cervix"
+
+
 NAMELESS_WORDS = sorted(words.NOTHING_NAMED | {
     "carcinoma", "adenocarcinoma", "cancer", "tumour", "tumor", "neoplasm", "malignant",
     "malignancy", "squamous", "cell", "poorly", "differentiated", "invasive", "metastatic",

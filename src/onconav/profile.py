@@ -145,6 +145,9 @@ def _listwise(value: object, field: str) -> object:
     return chosen
 
 
+CANCER_CHARS = 300  # the longest cancer a profile takes
+
+
 def distinct_answers(field: str, values: Iterable[str],
                      kb: KnowledgeBase | None = None) -> list[str]:  # fmt: skip
     """The answers among ``values`` that say different things of ``field``, each as first
@@ -156,7 +159,9 @@ def distinct_answers(field: str, values: Iterable[str],
     often it is written."""
 
     def meaning(value: str) -> object:
-        if field == "cancer" and kb is not None:
+        # a cancer longer than a profile takes is refused by ``parse_profile``, unread: reading
+        # thousands of words took minutes (``read_cancer`` tries every run of them)
+        if field == "cancer" and kb is not None and len(value) <= CANCER_CHARS:
             reading = read_cancer(kb, value)
             if reading.record is not None and not reading.problems:
                 return reading.record, reading.say
@@ -190,7 +195,7 @@ class Profile(BaseModel):
         "junction), rectum, cervix, or any other site (breast, prostate, thyroid, lung, colon, "
         "...); histology words such as adenocarcinoma are left out",
         min_length=1,
-        max_length=300,
+        max_length=CANCER_CHARS,
     )
     stage: Literal["earlier", "4", "4A", "4B"] | None = Field(
         default=None, description="The stage now: " + words.STAGE_ACCEPTED

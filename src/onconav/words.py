@@ -772,12 +772,19 @@ def place_words(name: str) -> list[str]:
     return words
 
 
+# The most words a phrase to look a cancer up by has: the names of the knowledge base's cancers
+# have at most two once the describing words are left out ("uterine cervix"), so a longer run
+# names none, nor comes close to one; every run of a name of hundreds of words was tried, and a
+# page read with such a name took seconds (minutes for thousands of words)
+PHRASE_WORDS = 6
+
+
 def cancer_phrases(name: str) -> list[str]:
     """The phrases to look a cancer up by, once the describing words are left out: the whole
-    rest, then each shorter run of its words, longest first."""
+    rest, then each shorter run of its words, longest first (at most ``PHRASE_WORDS`` words)."""
     words = place_words(name)
     phrases = []
-    for size in range(len(words), 0, -1):
+    for size in range(min(len(words), PHRASE_WORDS), 0, -1):
         for start in range(len(words) - size + 1):
             phrases.append(" ".join(words[start : start + size]))
     return phrases

@@ -143,8 +143,11 @@ def add_page(
         rank = {name: at for at, name in enumerate(labels, start=1)}
         return dict(sorted(out.items(), key=lambda item: rank.get(item[0], 0)))
 
+    # The form and the answer read and evaluate what the address says: plain functions, which
+    # the server runs in its worker threads, so that one slow to read (a long cancer name) does
+    # not hold every other request back (as async functions they ran on the event loop)
     @app.api_route("/", methods=PAGE_METHODS, include_in_schema=False)
-    async def home(request: Request) -> HTMLResponse:
+    def home(request: Request) -> HTMLResponse:
         """The form; filled from an answer's address ("Change your answers"), it links back to
         that answer as it was, when its answers give one."""
         params = request.query_params.multi_items()
@@ -159,7 +162,7 @@ def add_page(
         return form_page(request, answer_url=answer_url)
 
     @app.api_route("/options", methods=PAGE_METHODS, include_in_schema=False)
-    async def answer(request: Request) -> HTMLResponse:
+    def answer(request: Request) -> HTMLResponse:
         result = read(request)
         if isinstance(result, HTMLResponse):
             return result
