@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 
 from onconav import evaluate, load_kb, parse_profile, words
 from onconav.kb.model import Option
+from onconav.kb.rules import OTHERS_NOT_KNOWN
 from onconav.profile import OPEN_LISTS, Profile, ProfileError
 from onconav.render import STATUS_WORDS, headline, source_words
 from onconav.result import Result, Status
@@ -848,6 +849,11 @@ def test_a_question_named_twice_in_two_cases_is_refused_as_the_api_refuses_it(
     ([("cancer", "stomach"), ("her2", "3+"), ("her2", "positive")],
      {"cancer": "stomach", "her2": "positive"}),
     ([("cancer", "rectum"), ("cancer", "Rectal cancer")], {"cancer": "rectum"}),
+    # yes or no in two spellings (it was "has more than one answer ('true', 'yes')")
+    ([("cancer", "rectum"), ("resectable", "true"), ("resectable", "yes")],
+     {"cancer": "rectum", "resectable": True}),
+    ([("cancer", "rectum"), ("wants_cancer_treatment", "no"),
+      ("wants_cancer_treatment", "false")], {"cancer": "rectum", "wants_cancer_treatment": False}),
 ])  # fmt: skip
 def test_answers_that_say_one_thing_are_one_answer_on_the_page(
     served: httpx.Client, query: list[tuple[str, str]], same_as: dict[str, str]
@@ -1735,10 +1741,8 @@ def test_yes_these_with_nothing_named_is_a_mistake(q: form.Question) -> None:
                 else ("typed", "type") if q.typed else ("ticked", "tick"))  # fmt: skip
     told = (f"{q.label}: you chose \u201c{q.answers[2].rstrip(':')}\u201d but {done} none: "
             f"{do} them, or choose \u201c{q.answers[0]}\u201d")  # fmt: skip
-    # "perhaps others not listed" ticked alone names none either
-    others = [[(q.name, "some"), (q.name, "others-not-known")]] if q.name in OPEN_LISTS else []
     for answers in ([(q.name, "some")], [(q.name, "some"), (q.name, "")],
-                    [(q.name, "Some"), (q.name, " , ")], *others):  # fmt: skip
+                    [(q.name, "Some"), (q.name, " , ")]):  # fmt: skip
         query = urlencode([("cancer", "rectum"), ("stage", "4"), *answers])
         with pytest.raises(ProfileError):
             form.profile_data(form.answers(parse_qsl(query, keep_blank_values=True)), KB)
@@ -1748,6 +1752,20 @@ def test_yes_these_with_nothing_named_is_a_mistake(q: form.Question) -> None:
             html = Html(response.text)
             assert error_links(html) == {q.name: told}
             assert summary_targets(html) == {q.label: f"#c-{q.name}"}
+    if q.name in OPEN_LISTS:
+        # "perhaps others not listed" alone names none either, and says so, whether "Yes,
+        # these" was chosen (the page's script chooses it) or not (a browser without it), and
+        # by its id or its words: a browser without the script had its answer taken, which the
+        # answer's own "Change your answers" then sent back refused ("but ticked none")
+        label = KB.label(q.name, OTHERS_NOT_KNOWN)
+        only = (f"{q.label}: you {done} only \u201c{label}\u201d: {do} those you know too, or "
+                f"choose \u201c{q.answers[0]}\u201d")  # fmt: skip
+        for answers in ([(q.name, "some"), (q.name, OTHERS_NOT_KNOWN)],
+                        [(q.name, OTHERS_NOT_KNOWN)], [(q.name, "some"), (q.name, label)]):
+            query = urlencode([("cancer", "rectum"), ("stage", "4"), *answers])
+            response = get(f"/options?{query}")
+            assert response.status_code == 422, answers
+            assert error_links(Html(response.text)) == {q.name: only}
     named = LIST_WORDS[q.name][0]
     for answers, value in (([(q.name, "some"), (q.name, named)], [named]),
                          ([(q.name, "unknown,some")], None)):  # fmt: skip

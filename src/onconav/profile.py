@@ -19,7 +19,15 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from onconav import words
@@ -146,6 +154,7 @@ def _listwise(value: object, field: str) -> object:
 
 
 CANCER_CHARS = 300  # the longest cancer a profile takes
+YES_NO = TypeAdapter(bool)  # how a profile reads a yes or no ("yes", "true", "no", "false", ...)
 
 
 def distinct_answers(field: str, values: Iterable[str],
@@ -169,6 +178,11 @@ def distinct_answers(field: str, values: Iterable[str],
             try:
                 return READERS[field](value)
             except words.NotUnderstood:
+                return value
+        if field in YES_NO_FIELDS:  # "true" and "yes" are one answer, read as a profile reads it
+            try:
+                return YES_NO.validate_python(value.strip())
+            except ValidationError:
                 return value
         return normalise_name(value)
 
@@ -369,6 +383,9 @@ def fact_fields() -> list[str]:
 
 SET_FIELDS = ("metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms",
               "planned", "used_for_my_cancer")  # fmt: skip
+# The yes-or-no fields (``distinct_answers`` reads their answers as one when they say one thing)
+YES_NO_FIELDS = frozenset(name for name, f in Profile.model_fields.items()
+                          if f.annotation == bool | None)  # fmt: skip
 """The list fields: each is the set fact of the same name, its names resolved in the knowledge
 base."""
 
