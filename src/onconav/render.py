@@ -25,7 +25,7 @@ from onconav.result import (
     SourceUsed,
     Status,
 )
-from onconav.words import TYPED_SHOWN, cut
+from onconav.words import TYPED_SHOWN, and_list, cut
 
 STATUS_WORDS = {
     Status.offered: "Offered",
@@ -168,9 +168,9 @@ def _names(names: list[str], choices: list[str], at_least: int = 1) -> str:
     fixed = [n for n in names if n not in choices]
     among = [n for n in names if n in choices]
     if among and at_least > 1:
-        fixed.append("two or more of " + ", ".join(among[:-1]) + " and " + among[-1])
+        fixed.append("two or more of " + and_list(among))
     elif among:
-        fixed.append("one of " + ", ".join(among[:-1]) + " or " + among[-1])
+        fixed.append("one of " + and_list(among, "or"))
     return ", ".join(fixed)
 
 

@@ -63,10 +63,11 @@ def short_quotes(message: str) -> str:
     return QUOTED.sub(short, message)
 
 
-def and_list(names: Iterable[str]) -> str:
-    """Names as a sentence lists them: "a", "a and b", "a, b and c"."""
+def and_list(names: Iterable[str], last: str = "and") -> str:
+    """Names as a sentence lists them: "a", "a and b", "a, b and c" (``last`` "or": "a, b or
+    c")."""
     items = list(names)
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+    return ", ".join(items[:-1]) + f" {last} " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def listed(names: list[str], most: int = 5) -> str:

@@ -44,7 +44,7 @@ from onconav.engine import evaluate
 from onconav.kb import KnowledgeBase, load_kb, provenance
 from onconav.kb import explain as kb_explain
 from onconav.kb.model import Span
-from onconav.profile import Problem, Profile, ProfileError, at_most, parse_profile
+from onconav.profile import CANCER_CHARS, Problem, ProfileError, at_most, parse_profile
 from onconav.reading import (
     FHIR_DEPTH,
     GIVE_A_NAME,
@@ -82,7 +82,6 @@ INLINE_PROFILE_CHARS = 16 * 1024  # read on the event loop up to this (the examp
 MAX_QUERY_BYTES = 8 * 1024  # as a web server's request line (nginx, Apache): the form needs ~2 KiB
 NOT_KEPT = {name: SECURITY_HEADERS[name] for name in ("Cache-Control", "X-Content-Type-Options")}
 CLIENT_CLOSED = 499  # as nginx logs a request whose client left before it was answered
-CANCER_CHARS = Profile.model_json_schema()["properties"]["cancer"]["maxLength"]  # (300)
 
 
 class Settings(BaseModel):
