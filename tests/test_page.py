@@ -824,6 +824,32 @@ def test_a_name_that_is_not_a_question_is_told_in_the_forms_words(
     assert not html.find("p", class_="field-error"), "beside no question"
 
 
+@pytest.mark.parametrize("path", ["/options", "/report.html", "/"])
+@pytest.mark.parametrize("noise", [
+    [("fbclid", "IwAR0abc")],
+    [("utm_source", "facebook"), ("utm_medium", "social"), ("UTM_Campaign", "spring-mailing")],
+    [("gclid", "Cj0K"), ("mc_eid", "12ab")],
+])
+def test_a_shared_answers_link_opens_with_what_sites_add_to_it(
+    served: httpx.Client, path: str, noise: list[tuple[str, str]]
+) -> None:
+    """A link to an answer, shared on a social site or in a newsletter, gains names that say
+    where it was clicked (``fbclid``, ``utm_source``): they are no answers, and the page is the
+    one the link gave before (it was refused, 422, "is not a question of the form")."""
+    given = [("cancer", "rectum"), ("stage", "4"), ("kras", "wild-type")]
+    plain = served.get(path + "?" + urlencode(given))
+    shared = served.get(path + "?" + urlencode(given + noise))
+    assert plain.status_code == shared.status_code == 200, shared.text[:2000]
+    if path == "/":
+        assert submitted(Html(shared.text)) == submitted(Html(plain.text))
+        # the form links back to the answer it was reached from, as it does without them
+        assert Html(shared.text).find("a", href="/options?" + urlencode(given + noise))
+    else:
+        assert shown(Html(shared.text)) == shown(Html(plain.text)) != []
+    for _name, value in noise:
+        assert value not in Html(shared.text).text, "a tracking value shown as an answer"
+
+
 @pytest.mark.parametrize("query", [
     [("cancer", "rectum"), ("Stage", "4"), ("stage", "4")],
     [("cancer", "rectum"), ("STAGE", "4"), ("stage", "1")],

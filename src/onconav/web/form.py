@@ -34,6 +34,16 @@ UNKNOWN = "unknown"
 NONE = "none"
 SOME = "some"  # the list radio "yes, these": says nothing by itself
 BIOMARKERS = MARKERS
+# names that sites and mail programs add to a link when it is shared (Facebook's fbclid, Google
+# Analytics' utm_source, ...): not answers, so an answer's link still opens once shared (it was
+# refused as "is not a question of the form")
+LINK_TRACKING = frozenset({"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "yclid",
+                           "igshid", "mc_cid", "mc_eid", "_ga", "_gl"})  # fmt: skip
+
+
+def shared_link_noise(name: str) -> bool:
+    """Whether a name of the query string is one a shared link gains, not a question's."""
+    return name.lower() in LINK_TRACKING or name.lower().startswith("utm_")
 
 
 @dataclass(frozen=True)
@@ -142,11 +152,12 @@ def suggestions(kb: KnowledgeBase) -> dict[str, list[str]]:
 def answers(params: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
     """The query string's values by the question they answer, blanks left out. A name is read as
     a profile reads a field's name (``Stage``, ``HER2``, ``Kras``: in any case), as the API and
-    the cohort read one; a name that is not a question stays as given."""
+    the cohort read one; a name that is not a question stays as given. The names a shared link
+    gains (``shared_link_noise``) are no answers and are left out."""
     out: dict[str, list[str]] = {}
     for name, value in params:
         value = value.strip()
-        if value:
+        if value and not shared_link_noise(name):
             out.setdefault(question_of(name), []).append(value)
     return out
 
