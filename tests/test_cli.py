@@ -156,6 +156,17 @@ def test_a_name_not_known_suggests_the_closest(
     assert "''" not in line
 
 
+@pytest.mark.parametrize("command", [("kb", "show"), ("explain",)])
+def test_a_long_name_not_known_is_quoted_cut(run: Run, command: tuple[str, ...]) -> None:
+    """A name not known is quoted cut at 40 characters, as the API and the page quote it (a
+    name of 100,000 characters came back whole in the error)."""
+    done = run(*command, "unobtainium " * 1000)
+    assert done.status == 2 and done.stdout == ""
+    [line] = done.errors()
+    assert "'unobtainium unobtainium unobtainium unob\u2026'" in line, line
+    assert len(line) < 300, len(line)
+
+
 # --------------------------------------------------------------------------------------------
 # kb stats, check, locate, fmt, build, schema
 # --------------------------------------------------------------------------------------------

@@ -254,7 +254,9 @@ def kb_show(
     if not hits:
         closest = kb.closest_names(name)
         raise UsageError(
-            f"NAME: nothing in the knowledge base is called {name!r}; "
+            # the name quoted cut at 40 characters, as the API and the page quote it (a name
+            # of 100,000 characters came back whole)
+            f"NAME: nothing in the knowledge base is called {words.cut(name)!r}; "
             + (f"the closest name{'s' if len(closest) > 1 else ''}: {', '.join(closest)}; "
                if closest else "")
             + "try another spelling, a brand name or an abbreviation"
