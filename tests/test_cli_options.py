@@ -1193,6 +1193,18 @@ def test_a_bad_sources_folder_from_the_environment_is_named_so(run: Run) -> None
     assert typed.errors() == ["onconav: error: --sources: /nonexist is not a directory"]
 
 
+@pytest.mark.parametrize("command", [("options", "--cancer", "rectum"), ("explain", "Xeloda"),
+                                     ("search", "chemo"), ("kb", "check")])  # fmt: skip
+def test_a_sources_file_is_refused_as_a_missing_folder_is(
+    run: Run, command: tuple[str, ...]
+) -> None:
+    """A file given as --sources is told in the words of a folder that is not there (it was
+    click's own "dir '...' is a file.", in no other message's words)."""
+    done = run(*command, "--sources", str(ROOT / "README.md"))
+    assert done.status == 2
+    assert done.errors() == [f"onconav: error: --sources: {ROOT / 'README.md'} is not a directory"]
+
+
 def test_a_missing_cancer_says_what_is_accepted_and_no_profile_beside_a_profile(
     run: Run, tmp_path: Path
 ) -> None:

@@ -104,7 +104,6 @@ SourcesOption = Annotated[
     typer.Option(
         "--sources",
         help=f"Directory with the source documents (default: ${SOURCES_ENV}).",
-        file_okay=False,
         metavar="<path>",
     ),
 ]
