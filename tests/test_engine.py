@@ -1040,6 +1040,58 @@ def test_no_drug_treatment_had_means_none_stopped_working(kb) -> None:  # type: 
 
 @SETTINGS
 @given(pair=partial_and_more())
+def test_no_treatment_yet_means_most_treatments_are_not_yet_tried(pair) -> None:  # type: ignore[no-untyped-def]
+    """A person who has had no treatment yet has not tried most of the usual treatments:
+    regorafenib (after most other treatments) is not suitable, and no option asks whether most
+    were tried (it asked, for a person who had answered "no treatment yet")."""
+    kb = shared_kb()
+    _, profile = pair
+    profile = {**profile, "prior_treatments": [], "progressed_on": []}
+    profile.pop("most_treatments_tried", None)
+    for option in evaluate(parse_profile(profile, kb), kb).options:
+        assert "most_treatments_tried" not in {m.fact for m in option.missing}, option.id
+        if option.id == "rectum-regorafenib":
+            assert option.status.value in ("not_suitable", "declined"), option.status
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_ablation_is_for_cancer_that_has_spread(pair) -> None:  # type: ignore[no-untyped-def]
+    """Ablation destroys a few tumours where the cancer has spread (acs-advanced 5245-5532): for
+    cancer said to have spread nowhere it is not suitable, and never asks how many tumours there
+    are where it spread (it asked, and with "few" it was offered)."""
+    kb = shared_kb()
+    _, profile = pair
+    profile = {**profile, "metastases": []}
+    ablations = {o.id for o in kb.options if o.modality == "ablation"}
+    assert ablations
+    for option in evaluate(parse_profile(profile, kb), kb).options:
+        if option.id in ablations:
+            assert option.status.value in ("not_suitable", "declined"), (option.id, option.status)
+            assert "metastasis_extent" not in {m.fact for m in option.missing}, option.id
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_chemoradiation_had_counts_as_radiation_to_the_pelvis(pair) -> None:  # type: ignore[no-untyped-def]
+    """Every note that past radiation to the pelvis may rule out more of it there applies to a
+    person who had chemoradiation, which for rectal and cervical cancer is given to the pelvis
+    (the rectal notes looked for pelvic radiation alone; the cervical ones for both)."""
+    kb = shared_kb()
+    _, profile = pair
+    profile = {**profile, "prior_treatments": [*profile.get("prior_treatments", []),
+                                               "chemoradiation"]}  # fmt: skip
+    seen = 0
+    for option in evaluate(parse_profile(profile, kb), kb).options:
+        for caveat in option.caveats:
+            if caveat.id == "prior-pelvic-radiation":
+                seen += 1
+                assert caveat.applies and not caveat.undecided, (option.id, caveat)
+    assert seen or profile["cancer"] not in ("rectum", "cervix")
+
+
+@SETTINGS
+@given(pair=partial_and_more())
 def test_drug_treatments_not_known_never_rules_an_option_out(pair) -> None:  # type: ignore[no-untyped-def]
     """A list of treatments had with "drug treatments not known" says nothing of drugs: no
     chemotherapy for spread cancer and nothing stopped working are not read from it (a cervical
