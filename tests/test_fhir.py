@@ -1463,20 +1463,43 @@ def test_a_worsening_blames_only_a_course_in_use_on_its_date(
 
 
 @pytest.mark.parametrize(("worsened", "started", "blamed"), [
-    ("2024-06", "2024-06-20", True),  # a month and a day in it: one date, the drug in use
+    ("2024-06", "2024-05-20", True),  # started in the month before the month it worsened in
+    ("2024-06", "2024-06-20", False),  # a month and a day in it: which came first is not known
     ("2024-06", "2024-07-02", False),  # started after the month the cancer worsened in
-    ("2024-06-01T23:00:00-05:00", "2024-06-02", True),  # 04:00 UTC on the 2nd: that day
+    ("2024-06-01T23:00:00-05:00", "2024-06-01", True),  # 04:00 UTC on the 2nd: the day after
+    ("2024-06-01T23:00:00-05:00", "2024-06-02", False),  # ... and the drug began that UTC day
 ])  # fmt: skip
 def test_a_worsening_and_a_course_are_put_in_order_as_the_times_they_name(
     worsened: str, started: str, blamed: bool, kb: onconav.KnowledgeBase
 ) -> None:
     """A worsening dated by its month was compared with a course's start as text ("2024-06-20"
-    <= "2024-06" is false), so a drug started in that month was not blamed; dates are the spans
-    of time they name (docs/fhir.md), and a month and a day in it count as one date."""
+    <= "2024-06" is false); dates are the spans of time they name (docs/fhir.md). A course is
+    blamed only when it began before the day the cancer worsened: a month and a day in it, or
+    the same day, do not say which came first."""
     folfox = _folfox("MedicationRequest", "active", started)
     status = {**WORSENED, "effectiveDateTime": worsened}
     reading = read_bundle(_record(RECTUM, STAGE_4, *folfox, status), kb)
     assert reading.data.get("progressed_on") == (["folfox"] if blamed else None)
+
+
+@pytest.mark.parametrize("started", ["2024-06-01", "2024-06-01T14:00:00Z",
+                                     "2024-06-01T06:00:00Z"])  # fmt: skip
+def test_a_drug_begun_on_the_day_the_cancer_worsened_is_not_what_stopped_working(
+    started: str, kb: onconav.KnowledgeBase
+) -> None:
+    """FOLFOX given in the months before, the cancer worsened on 1 June, and irinotecan first
+    given that day (the next treatment, begun because of it): irinotecan was blamed and pushed
+    FOLFOX out, so FOLFIRI, CAPIRI and irinotecan alone were not suitable and FOLFOX was
+    offered (a review). A drug begun on the day of the worsening, at whatever time, is not
+    blamed: one day cannot show it stopped working; the course before it is."""
+    folfox = [r for day in ("2024-04-01", "2024-05-01")
+              for r in _folfox_course(day, ("09:00", "09:30", "11:00"))]  # fmt: skip
+    irinotecan = {**_administered("51499", "Irinotecan", effectiveDateTime=started),
+                  "id": "iri"}  # fmt: skip
+    status = {**WORSENED, "effectiveDateTime": "2024-06-01T08:00:00Z"}
+    reading = read_bundle(_record(RECTUM, STAGE_4, *folfox, irinotecan, status), kb)
+    assert reading.data["progressed_on"] == ["folfox"]
+    assert "irinotecan" in reading.data["prior_treatments"]
 
 
 INTRAVITREAL = _cc(SNOMED, "418401004", "Intravitreal route")
@@ -2430,6 +2453,20 @@ def test_a_worsening_after_folfox_blames_the_whole_course_not_its_last_drug(
     assert reading.data["prior_treatments"] == ["folfox", MORE]
 
 
+@pytest.mark.parametrize("display", [
+    "Product containing cetuximab (medicinal product)", "Cetuximab (substance)",
+    "Product containing precisely cetuximab 5 milligram/1 milliliter conventional release "
+    "solution for infusion (clinical drug)"])  # fmt: skip
+def test_a_drug_in_snomed_cts_words_is_read(display: str, kb: onconav.KnowledgeBase) -> None:
+    """A medicine coded in SNOMED CT (the International Patient Summary codes them so) is read
+    by the drug its words name: "Product containing cetuximab (medicinal product)" was not read
+    as cetuximab, and its worsening was not blamed on it."""
+    given = {**_administered("x", "x", effectiveDateTime="2024-05-01"), "id": "cetuximab",
+             "medicationCodeableConcept": {"coding": [{"system": SNOMED, "display": display}]}}
+    reading = read_bundle(_record(RECTUM, STAGE_4, given, WORSENED), kb)
+    assert reading.data["progressed_on"] == ["cetuximab"]
+
+
 def test_a_later_drug_alone_after_folfox_is_blamed_alone(kb: onconav.KnowledgeBase) -> None:
     """A course is its own day (days): irinotecan given alone a week after FOLFOX is the latest
     course, and FOLFOX before it is not blamed for a worsening after it."""
@@ -3144,7 +3181,15 @@ def _allergy(code: dict[str, Any], clinical: str | None = "active",
 OXALIPLATIN = _cc(RXNORM_URI, "32592", "Oxaliplatin")
 
 
-@pytest.mark.parametrize("code", [OXALIPLATIN, {"text": "oxaliplatin 5 MG/ML Injection"}])
+@pytest.mark.parametrize("code", [
+    OXALIPLATIN, {"text": "oxaliplatin 5 MG/ML Injection"},
+    # SNOMED CT's words (US Core's allergy codes; it was listed as a drug not known, and FOLFOX
+    # offered)
+    _cc(SNOMED, "395814003", "Oxaliplatin (substance)"),
+    {"coding": [{"system": SNOMED, "display": "Product containing only oxaliplatin (medicinal "
+                                              "product)"}]},
+    {"text": "Oxaliplatin-containing product"},
+])  # fmt: skip
 def test_an_allergy_to_a_cancer_drug_is_a_drug_that_cannot_be_given(
     code: dict[str, Any], kb: onconav.KnowledgeBase
 ) -> None:

@@ -1987,10 +1987,21 @@ def _named_drug(concept: object, kb: KnowledgeBase) -> tuple[str, str] | None:
     return None
 
 
+# SNOMED CT's words for a substance or a product ("Oxaliplatin (substance)", "Product containing
+# only cetuximab (medicinal product)", "Oxaliplatin-containing product"), as US Core's allergy
+# codes and the International Patient Summary's medicines write them: the drug's name within
+SNOMED_TAG = re.compile(r"\s*\((substance|product|medicinal product|medicinal product form|"
+                        r"clinical drug|real clinical drug)\)\s*$", re.I)  # fmt: skip
+SNOMED_PRODUCT = re.compile(r"^\s*product containing\s+((only|precisely)\s+)?", re.I)
+SNOMED_CONTAINING = re.compile(r"[\s-]+containing product\s*$", re.I)
+
+
 def _drug_name(text: str) -> str:
     """The name of a medicine in its words, without the amount, strength, form, brand in
-    brackets or salt ("10 ML oxaliplatin 5 MG/ML Injection": oxaliplatin); leucovorin's forms
+    brackets or salt ("10 ML oxaliplatin 5 MG/ML Injection": oxaliplatin), or SNOMED CT's words
+    around it ("Product containing only oxaliplatin (medicinal product)"); leucovorin's forms
     as leucovorin (``FOLINATES``)."""
+    text = SNOMED_CONTAINING.sub("", SNOMED_PRODUCT.sub("", SNOMED_TAG.sub("", text)))
     name = re.sub(r"^\s*[\d.]+\s*(ML|MG)\s+", "", text, flags=re.I)
     name = re.split(r"\s+\d|\s*\[", name)[0]
     name = re.sub(r"\s+(hydrochloride|sodium|disodium|calcium|sulfate|mesylate)$", "", name,
@@ -2385,9 +2396,9 @@ def _statuses(builder: Builder, cancer: CancerFound) -> None:
                          "use on that date: not attributed to a treatment")  # fmt: skip
             builder.warnings.append(
                 f"{res.ref}: the cancer worsened on {date or 'an unknown date'}; no drug on "
-                "record in use then to attribute it to (a course whose last dose was more "
-                "than six months before it is not blamed), so what stopped working stays "
-                "unknown"
+                "record in use then to attribute it to (a drug begun that day, or a course "
+                "whose last dose was more than six months before it, is not blamed), so what "
+                "stopped working stays unknown"
             )
             continue
         progressed += in_use
@@ -2409,12 +2420,14 @@ resistant to it."""
 
 
 def _in_use(given: list[Given], date: str) -> list[Given]:
-    """The drugs in use on ``date`` (docs/fhir.md): a course still running then (an active or
-    on-hold request or statement, an administration in progress, or a period that covers the
-    date), and, of the records that say a last dose (an administration; a request or statement
-    completed, or stopped with no reason: its period's end, else its date), those of the latest
-    such day on or before the date, when that day is at most ``DOSE_DAYS`` before it. One whose
-    last dose was longer ago was not in use then: it is not blamed."""
+    """The drugs in use on ``date`` (docs/fhir.md), of those begun before its day: a course
+    still running then (an active or on-hold request or statement, an administration in
+    progress, or a period that covers the date), and, of the records that say a last dose (an
+    administration; a request or statement completed, or stopped with no reason: its period's
+    end, else its date), those of the latest such day on or before the date, when that day is at
+    most ``DOSE_DAYS`` before it. One whose last dose was longer ago was not in use then: it is
+    not blamed. A drug begun on the day (the next treatment, begun because the cancer worsened)
+    is not blamed either: one day cannot show that it stopped working."""
     when = _span(date) if date else None
     if when is None:
         return []
@@ -2427,7 +2440,9 @@ def _in_use(given: list[Given], date: str) -> list[Given]:
         span = _span(text)
         return span is not None and not _before(when, span)
 
-    started = [g for g in given if on_or_before(g.start)]
+    # begun before the day of the worsening: a drug begun that day (the next treatment, begun
+    # because of it), or in a month or year that holds the day, may not have come first
+    started = [g for g in given if after(_day(g.start))]
     running = [g for g in started if not after(g.end)  # not ended before the date, and going
                and (g.ongoing or _span(g.end) is not None)]  # on, or ended on it or after
     doses = [g for g in started if g not in running and on_or_before(g.last)]
