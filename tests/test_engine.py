@@ -653,11 +653,14 @@ def test_a_reason_says_you_did_not_list_only_of_a_list_you_gave(pair, had, said)
 @SETTINGS
 @given(pair=partial_and_more())
 @example(pair=({"cancer": "stomach", "progressed_on": []}, {"cancer": "stomach"}))
+@example(pair=({"cancer": "rectum", "stage": "4", "symptoms": ["bleeding"],
+                "prior_treatments": ["low anterior resection"]},) * 2)  # fmt: skip
 def test_a_reason_writes_what_it_is_for_within_its_sentence(pair) -> None:  # type: ignore[no-untyped-def]
     """The values a clause says an option is for are words within a sentence: ramucirumab said
-    "it is for treatments that stopped working: Chemotherapy, which you did not list". A name
-    in capitals (HER2-positive, FOLFOX) stays as it is; the person's own words ("yours: ...")
-    are theirs."""
+    "it is for treatments that stopped working: Chemotherapy, which you did not list", and the
+    bowel resection "it is not for treatments already had: Low anterior resection, which you
+    listed". A name in capitals (HER2-positive, FOLFOX) stays as it is; the person's own words
+    ("yours: ...") are theirs."""
     kb = shared_kb()
     for data in pair:
         for option in evaluate(parse_profile(data, kb), kb).options:

@@ -1677,6 +1677,33 @@ def test_a_cancer_condition_stage_at_diagnosis_does_not_contradict_a_later_stage
     assert not any("disagree" in w for w in reading.warnings)
 
 
+@pytest.mark.parametrize(("code", "stage"), [("cM1", "4"), ("M1a", "4"), ("pM1c", "4"),
+                                            ("cM0", None), ("cM0(i+)", None)])  # fmt: skip
+def test_an_m_category_in_ajccs_own_codes_is_read_as_its_stage_groups_are(
+    code: str, stage: str | None, kb: onconav.KnowledgeBase
+) -> None:
+    """An M category coded in the AJCC system's own codes (``cM1``, ``M1a``) was "a stage value
+    onconav cannot read", while stage groups in that system were read."""
+    m = _observation("m", "399387003", {"coding": [{"system": "http://cancerstaging.org",
+                                                    "code": code}]}, system=SNOMED)  # fmt: skip
+    reading = read_bundle(_record(RECTUM, m), kb)
+    assert reading.data.get("stage") == stage
+    if stage is None:  # M0 says nothing of the stage, and is listed so
+        assert "M0" in {u.reference: u.reason for u in reading.unused}["Observation/m"]
+
+
+def test_a_cancers_stage_it_cannot_read_is_said(kb: onconav.KnowledgeBase) -> None:
+    """A Condition's stage summary coded with no words onconav reads was passed over in silence
+    (a stage in an Observation is listed unused): the Condition is read as the cancer, and a
+    warning names the stage it could not read."""
+    rectum = {**RECTUM, "stage": [{"summary": {"coding": [{"system": SNOMED,
+                                                            "code": "1222821001"}]}}]}
+    reading = read_bundle(_record(rectum), kb)
+    assert "stage" not in reading.data
+    assert any(w.startswith("Condition/c: its stage (stage[0].summary) is one onconav cannot "
+                            "read: snomed|1222821001") for w in reading.warnings), reading.warnings
+
+
 FIGO = "385361009"
 
 

@@ -1179,6 +1179,12 @@ def _m_value(builder: Builder, res: Res, concept: object) -> str | None:
     row = builder.row("observations", concept)
     if row is not None and row.get("m"):
         return "M" + str(row.get("m"))
+    for coding in _codings(concept):  # AJCC's own codes, as its stage groups are read: cM1, M1a
+        code = coding.get("code")
+        if system_name(coding.get("system")) == "ajcc" and isinstance(code, str) and (
+                match := re.fullmatch(r"(?i)[cpy]{0,2}M([01])([a-d]\d?|\(i\+\))?",
+                                      code.strip())):  # fmt: skip
+            return "M" + match.group(1)
     for text in _words(concept):
         match = re.search(r"(?i)\b[cpy]{0,2}M([01])[a-d]?\b", text)
         if match is None:
@@ -1229,6 +1235,12 @@ def _stage(builder: Builder, cancer: CancerFound) -> None:
             if value:
                 date = _date(res.data, "recordedDate", "onsetDateTime", "onsetPeriod")
                 found.append(StageFound(f"{res.ref}#stage[{i}]", date, value, "group"))
+            elif summary is not None:  # the Condition is read; its stage is not, and says so
+                builder.warnings.append(
+                    f"{res.ref}: its stage (stage[{i}].summary) is one onconav cannot read: "
+                    f"{_coded(summary)}; the stage is read from the other records, or stays "
+                    "unknown"
+                )
     for s in found:
         if s.value == "M0":
             builder.drop(s.ref, "M0: it does not decide the stage")
