@@ -2905,6 +2905,44 @@ def test_a_bundle_after_a_byte_order_mark_is_read(run: Any, tmp_path: Path) -> N
 WEIGHT = _observation("weight", "29463-7", date="2024-01-10")
 HYPERTENSION = _condition("x", "38341003", "Hypertension")
 HER2_NEGATIVE = _observation("her2", "48676-1", _cc(LOINC, "LA6577-6", "Negative"))
+HER2_POSITIVE = _observation("her2", "48676-1", _cc(LOINC, "LA6576-8", "Positive"))
+
+
+@pytest.mark.parametrize(("old_meta", "new_meta"), [
+    ({"versionId": "1"}, {"versionId": "2"}),
+    ({"versionId": "9"}, {"versionId": "10"}),  # as numbers, not as text
+    ({"lastUpdated": "2023-01-10T00:00:00Z"}, {"lastUpdated": "2023-02-10T00:00:00Z"}),
+])  # fmt: skip
+@pytest.mark.parametrize("newer_first", [False, True])
+def test_of_two_versions_of_a_resource_the_newer_is_read(
+    old_meta: dict[str, str], new_meta: dict[str, str], newer_first: bool,
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """A HER2 result corrected from negative to positive, both versions in the Bundle (FHIR
+    allows it): whichever came first was read, so HER2 was negative or positive by the order
+    of the entries. The newer version is read and the older listed as such."""
+    old = {**HER2_NEGATIVE, "meta": old_meta}
+    new = {**HER2_POSITIVE, "meta": new_meta}
+    copies = (new, old) if newer_first else (old, new)
+    reading = read_bundle(_record(STOMACH, STAGE_4, *copies), kb)
+    assert reading.data["biomarkers"]["her2"] == "positive"
+    [reason] = [u.reason for u in reading.unused if u.reference.startswith("Observation/her2 at")]
+    assert reason.startswith("an older version of Observation/her2"), reason
+
+
+def test_two_copies_of_a_resource_that_differ_unordered_are_said(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """Two copies alike: the first is read, the second listed. Two that differ with nothing to
+    say which is newer: the first is read, the second listed, and a warning says so (it was
+    listed as only "appears again")."""
+    alike = read_bundle(_record(STOMACH, STAGE_4, HER2_NEGATIVE, HER2_NEGATIVE), kb)
+    assert [u.reason for u in alike.unused if u.reference.startswith("Observation/her2 at")] == [
+        "Observation/her2 appears again; the first copy is read"]
+    differ = read_bundle(_record(STOMACH, STAGE_4, HER2_NEGATIVE, HER2_POSITIVE), kb)
+    assert differ.data["biomarkers"]["her2"] == "negative"
+    assert any(w.startswith("Observation/her2 appears twice with different contents")
+               for w in differ.warnings), differ.warnings
 ACCOUNT = {"resourceType": "Account", "id": "a", "status": "active",
            "subject": [{"reference": "Patient/p"}]}  # fmt: skip
 CANCER_WORDED = {**_condition("x", "999999", ""), "code": {"text": "Malignant neoplasm of colon"}}

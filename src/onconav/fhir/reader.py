@@ -516,6 +516,7 @@ class Builder:
     warnings: list[str] = field(default_factory=list)
     treatments: list[Any] = field(default_factory=list)  # the Given records, for the statuses
     checked: dict[str, bool] = field(default_factory=dict)  # validated: valid or not
+    at: dict[str, str] = field(default_factory=dict)  # where in the input each resource read is
 
     def valid(self, res: Res) -> bool:
         """Whether a resource about to be used is valid FHIR R4 (checked with its R4B model once,
@@ -592,9 +593,28 @@ def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -
                 builder.drop(ref, "not valid FHIR R4: " + _not("entry", entries, "a list"))
             continue
         if ref in builder.resources:
-            builder.drop(f"{ref} at {where}", f"{ref} appears again; the first copy is read")
-            continue
+            kept = builder.resources[ref]
+            newer = _newer(item, kept.data)
+            if newer is True:  # this copy replaces the one read so far, listed in its place
+                builder.drop(f"{ref} at {builder.at[ref]}", f"an older version of {ref} "
+                             f"({_version(kept.data)}) than the one read ({_version(item)})")
+                builder.checked.pop(ref, None)
+                builder.unused.pop(ref, None)
+            elif newer is False:
+                builder.drop(f"{ref} at {where}", f"an older version of {ref} "
+                             f"({_version(item)}) than the one read ({_version(kept.data)})")
+                continue
+            elif item == kept.data:
+                builder.drop(f"{ref} at {where}", f"{ref} appears again; the first copy is read")
+                continue
+            else:  # two copies that differ, and nothing says which is the newer
+                said = (f"{ref} appears twice with different contents, and no meta.versionId "
+                        "or meta.lastUpdated says which is newer: the first copy is read")
+                builder.drop(f"{ref} at {where}", said)
+                builder.warnings.append(said + f" (the other is at {where}); check the record")
+                continue
         builder.resources[ref] = Res(ref, kind, item)
+        builder.at[ref] = where
         fault = _identity_fault(kind, item)
         if fault is not None:
             builder.checked[ref] = False
@@ -604,6 +624,32 @@ def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -
             builder.unused[ref] = changed
         if full_url:
             builder.full_urls[full_url] = ref
+
+
+def _version(data: JSON) -> str:
+    """A copy's version as its ``meta`` says it, for a message."""
+    meta: JSON = data["meta"] if isinstance(data.get("meta"), OBJECT) else {}
+    said = [f"{k} {meta[k]}" for k in ("versionId", "lastUpdated") if isinstance(meta.get(k), str)]
+    return ", ".join(said) or "no version"
+
+
+def _newer(copy: JSON, than: JSON) -> bool | None:
+    """Whether one copy of a resource is a newer version than another (FHIR allows both in one
+    Bundle, bdl-7), by ``meta.versionId`` when both are whole numbers, else by
+    ``meta.lastUpdated``; None when they do not say, or say the same."""
+    metas: list[JSON] = [d["meta"] if isinstance(d.get("meta"), OBJECT) else {}
+                         for d in (copy, than)]  # fmt: skip
+    ids = [str(m.get("versionId", "")) for m in metas]
+    if all(i.isdigit() for i in ids) and ids[0] != ids[1]:
+        return int(ids[0]) > int(ids[1])
+    spans = [_span(m["lastUpdated"]) if isinstance(m.get("lastUpdated"), str) else None
+             for m in metas]  # fmt: skip
+    if spans[0] is not None and spans[1] is not None:
+        if _before(spans[1], spans[0]):
+            return True
+        if _before(spans[0], spans[1]):
+            return False
+    return None
 
 
 NO_RESOURCE = object()
