@@ -354,6 +354,26 @@ def test_a_treatment_a_field_does_not_take_is_not_called_misspelt(kb, field, nam
         assert "prior_treatments" in message
 
 
+@pytest.mark.parametrize(("field", "given", "fact", "value"), [
+    ("recurrence", "yes", "recurrence", "yes"),
+    ("prior_treatments", ["surgery"], "prior_treatments", "surgery"),
+    ("prior_treatments", ["bowel resection"], "prior_treatments", "bowel-resection"),
+])  # fmt: skip
+def test_a_broad_answer_is_asked_to_be_narrowed_not_asked_again(  # type: ignore[no-untyped-def]
+    kb, field: str, given: object, fact: str, value: str
+) -> None:
+    """Cancer said to have come back (not where), or a treatment had said as "surgery", asked
+    the same question back ("Has the cancer come back ...?", "Which treatments have you already
+    had?"): an option it leaves undecided asks the narrower question the value has (a review)."""
+    which = kb.which(fact, value)
+    assert which
+    asked = [m.question for cancer in ("rectum", "stomach", "cervix")
+             for o in evaluate(parse_profile({"cancer": cancer, "stage": "4", field: given}, kb),
+                               kb).options
+             for m in o.missing if m.fact == fact]  # fmt: skip
+    assert asked and all(q == which for q in asked), (value, set(asked))
+
+
 @pytest.mark.parametrize("kind", ["platinum", "taxane", "fluoropyrimidine", "anti-egfr",
                                   "anti-her2", "anti-vegf", "checkpoint-inhibitor"])  # fmt: skip
 def test_a_kind_of_drug_that_stopped_working_asks_which_drug(kb, kind) -> None:  # type: ignore[no-untyped-def]
