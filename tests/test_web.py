@@ -181,6 +181,9 @@ ANSWERS_OF_A_PERSON = [
                                                   / "gej-m1-her2-negative.json").read_bytes(),
                                       "headers": JSON}),
     ("POST", "/api/v1/options/fhir", {"content": b'{"resourceType": "Patient"}', "headers": JSON}),
+    ("POST", "/api/v1/fhir/profile", {"content": (ROOT / "tests" / "fhir"
+                                                  / "gej-m1-her2-negative.json").read_bytes(),
+                                      "headers": JSON}),
     ("GET", "/api/v1/search?q=lonsurf", {}),
     ("GET", "/api/v1/search?q=lonsurf&cancer=stomch", {}),
     ("GET", "/api/v1/explain/Xeloda", {}),
@@ -438,6 +441,34 @@ def test_a_fhir_record_gets_what_the_command_gives(client: httpx.Client, run, pa
     assert response.json() == json.loads(done.stdout)
 
 
+@pytest.mark.parametrize("path", BUNDLES, ids=lambda p: p.name)
+def test_a_fhir_records_reading_is_what_the_command_gives(  # type: ignore[no-untyped-def]
+    client: httpx.Client, run, path: Path
+) -> None:
+    """The resources not used, each with the reason, were only in `onconav fhir profile`: the
+    API's answer counted them and pointed at a command an API's user cannot run."""
+    response = client.post("/api/v1/fhir/profile", content=path.read_bytes(),
+                           headers={"content-type": "application/fhir+json"})  # fmt: skip
+    assert response.status_code == 200, response.text
+    done = run("fhir", "profile", str(path), "--format", "json")
+    assert done.status == 0, done.stderr
+    assert response.json() == json.loads(done.stdout)
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    (b'{"resourceType": "Patient"}', "resourceType"),
+    (b'{"resourceType": "Bundle", "type": "collection", "entry": []}', "bundle"),
+])  # fmt: skip
+def test_a_fhir_reading_of_no_record_names_what_is_wrong(
+    client: httpx.Client, body: bytes, field: str
+) -> None:
+    """As the options of a record are refused, so is its reading: 422, naming the field."""
+    for route in ("/api/v1/fhir/profile", "/api/v1/options/fhir"):
+        response = client.post(route, content=body, headers=JSON)
+        assert response.status_code == 422, response.text
+        assert any(field in e["field"] for e in response.json()["errors"]), response.json()
+
+
 def test_a_fhir_record_gives_the_options_of_the_same_profile_with_what_the_record_said(
     client: httpx.Client,
 ) -> None:
@@ -585,12 +616,13 @@ def test_reading_a_record_does_not_hold_up_other_requests(
 ) -> None:
     """A record of many thousand resources takes seconds to read; it was read in the server's
     event loop, and every other request (a health check, another person's page) waited."""
-    import onconav.fhir
+    from onconav.web import app as web_app
 
     record = (ROOT / "tests" / "fhir" / "thyroid-advanced.json").read_bytes()
-    got = _answered_meanwhile(monkeypatch, onconav.fhir, "read_bundle", base_url,
-                              "/api/v1/options/fhir", record, "application/fhir+json")  # fmt: skip
-    assert got.status_code == 200, got
+    for route in ("/api/v1/options/fhir", "/api/v1/fhir/profile"):
+        got = _answered_meanwhile(monkeypatch, web_app, "read_bundle", base_url, route, record,
+                                  "application/fhir+json")  # fmt: skip
+        assert got.status_code == 200, (route, got)
 
 
 def test_a_large_profile_does_not_hold_up_other_requests(monkeypatch: pytest.MonkeyPatch) -> None:

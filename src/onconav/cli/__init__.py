@@ -960,9 +960,7 @@ def fhir_profile(
     every resource not used with the reason."""
     reading = _read_fhir(bundle, "BUNDLE")
     if output_format is TextOrJson.json:
-        unused = [{"reference": u.reference, "reason": u.reason} for u in reading.unused]
-        print(json.dumps({"profile": reading.data, "sources": reading.sources, "unused": unused,
-                          "warnings": reading.warnings}, indent=2))  # fmt: skip
+        print(json.dumps(reading.as_json(), indent=2))
         return
     fields = {**{k: v for k, v in reading.data.items() if k != "biomarkers"},
               **{f"biomarkers.{k}": v for k, v in reading.data.get("biomarkers", {}).items()}}

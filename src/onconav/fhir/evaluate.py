@@ -13,5 +13,6 @@ def with_reading(result: Result, reading: FhirReading) -> Result:
     said = [f"From the record: {warning}" for warning in reading.warnings]
     if reading.unused:
         said.append(f"From the record: {len(reading.unused)} resource(s) were not used; `onconav "
-                    "fhir profile` lists each with the reason.")  # fmt: skip
+                    "fhir profile` (or POST /api/v1/fhir/profile) lists each with the "
+                    "reason.")  # fmt: skip
     return result.model_copy(update={"warnings": [*said, *result.warnings]})

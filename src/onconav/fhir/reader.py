@@ -91,6 +91,13 @@ class FhirReading:
     unused: list[Unused]
     warnings: list[str]
 
+    def as_json(self) -> dict[str, Any]:
+        """The reading as data: as `onconav fhir profile --format json` prints it and `POST
+        /api/v1/fhir/profile` answers it."""
+        return {"profile": self.data, "sources": self.sources,
+                "unused": [{"reference": u.reference, "reason": u.reason} for u in self.unused],
+                "warnings": self.warnings}  # fmt: skip
+
 
 def _problem(where: str, message: str, value: object = None) -> Problem:
     return Problem(field=where, value=value, accepted=(), message=message)

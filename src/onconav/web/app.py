@@ -41,6 +41,8 @@ from onconav import __version__
 from onconav.cdshooks import CdsSettings
 from onconav.cdshooks.settings import from_environment as cds_from_environment
 from onconav.engine import evaluate
+from onconav.fhir import FhirError, FhirReading, fhir_json, read_bundle
+from onconav.fhir.evaluate import with_reading
 from onconav.kb import KnowledgeBase, load_kb, provenance
 from onconav.kb import explain as kb_explain
 from onconav.kb.model import Span
@@ -98,6 +100,23 @@ class Settings(BaseModel):
     cds_hooks: CdsSettings = Field(
         default_factory=CdsSettings, description="The CDS Hooks service (docs/cds-hooks.md)"
     )
+
+
+class UnusedOut(BaseModel):
+    reference: str = Field(description="The resource (Observation/abc), or where it is")
+    reason: str = Field(description="Why it was not used")
+
+
+class FhirReadingOut(BaseModel):
+    """A FHIR record read into a profile (``onconav fhir profile --format json``)."""
+
+    profile: dict[str, Any] = Field(description="The profile the record gives (see the profile "
+                                    "schema); a field not known from the record is left out")
+    sources: dict[str, list[str]] = Field(description="Each field, with the resources it came "
+                                          "from")  # fmt: skip
+    unused: list[UnusedOut] = Field(description="Every resource read but not used, and why")
+    warnings: list[str] = Field(description="What the reading found worth saying (a stage "
+                                "read from its words, a treatment's date still to come, ...)")
 
 
 class EntityOut(BaseModel):
@@ -344,6 +363,28 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
             return answer()
         return await run_in_threadpool(answer)
 
+    async def fhir_reading(request: Request, route: str) -> FhirReading | Response:
+        """The record the body sends, read (``read_bundle``), or the refusal: the same for the
+        options of a record and for its reading alone."""
+        refused = _parameters_refused(request, (), route, "send the FHIR Bundle as the body")
+        if refused:
+            return refused
+        text = await body_text(request, settings.max_bundle_bytes, "the FHIR Bundle", FHIR_KINDS)
+        if isinstance(text, Response):
+            return text
+
+        def read() -> FhirReading | Response:
+            try:
+                return read_bundle(fhir_json(text), kb)
+            except FhirError as error:  # a key given twice; not a Bundle; no cancer
+                return _refusal(422, [cancer_required(p) for p in error.problems])
+            except (ValueError, RecursionError) as error:
+                return not_json(error, FHIR_DEPTH)
+
+        # A record of up to 20 MB takes seconds to read: in a worker thread, so that the server
+        # answers every other request meanwhile.
+        return await run_in_threadpool(read)
+
     @app.post(
         "/api/v1/options/fhir",
         summary="Every option for the person whose FHIR (mCODE) record is sent, as a Bundle",
@@ -351,38 +392,29 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         responses=FHIR_RESPONSES,
     )
     async def options_from_fhir(request: Request) -> Response:
-        from onconav.fhir import FhirError, fhir_json, read_bundle
-        from onconav.fhir.evaluate import with_reading
-
-        refused = _parameters_refused(request, (), "/api/v1/options/fhir",
-                                      "send the FHIR Bundle as the body")  # fmt: skip
-        if refused:
-            return refused
-        text = await body_text(request, settings.max_bundle_bytes, "the FHIR Bundle", FHIR_KINDS)
-        if isinstance(text, Response):
-            return text
-
-        def invalid(error: FhirError | ProfileError) -> Response:
+        reading = await fhir_reading(request, "/api/v1/options/fhir")
+        if isinstance(reading, Response):
+            return reading
+        try:
+            person = parse_profile(reading.data, kb)
+        except ProfileError as error:
             return _refusal(422, [cancer_required(p) for p in error.problems])
+        result = with_reading(evaluate(person, kb), reading)
+        return Response(result.model_dump_json(), media_type="application/json")
 
-        def answer() -> Response:
-            try:
-                bundle = fhir_json(text)
-            except FhirError as error:  # a key given twice
-                return invalid(error)
-            except (ValueError, RecursionError) as error:
-                return not_json(error, FHIR_DEPTH)
-            try:
-                reading = read_bundle(bundle, kb)
-                person = parse_profile(reading.data, kb)
-            except (FhirError, ProfileError) as error:
-                return invalid(error)
-            result = with_reading(evaluate(person, kb), reading)
-            return Response(result.model_dump_json(), media_type="application/json")
-
-        # A record of up to 20 MB takes seconds to read: in a worker thread, so that the server
-        # answers every other request meanwhile.
-        return await run_in_threadpool(answer)
+    @app.post(
+        "/api/v1/fhir/profile",
+        summary="The profile a FHIR (mCODE) record gives: each field with the resources it came "
+        "from, every resource not used with the reason, and what the reading found worth saying",
+        response_model=FhirReadingOut,
+        responses={**FHIR_RESPONSES, 200: {"description": "The reading, as `onconav fhir "
+                                                          "profile BUNDLE --format json`"}},
+    )  # fmt: skip
+    async def fhir_profile(request: Request) -> FhirReadingOut | Response:
+        reading = await fhir_reading(request, "/api/v1/fhir/profile")
+        if isinstance(reading, Response):
+            return reading
+        return FhirReadingOut.model_validate(reading.as_json())
 
     @app.get(
         "/api/v1/explain/{name:path}",  # names may hold a slash (5-FU/LV)
