@@ -320,6 +320,64 @@ def test_a_reference_is_read_as_the_mapping_reads_it(run: Run, tmp_path: Path) -
     assert f"onconav: warning: {notes[0]}" in done.stderr.splitlines()
 
 
+def test_a_reference_written_with_json_escapes_is_the_same_reference(
+    run: Run, tmp_path: Path
+) -> None:
+    """JSON may write a string's '/' as '\\/' and any letter as '\\u0065': the same string. A
+    medicationReference so written ('Medication\\/m-0') names the Medication of the folder, as
+    `onconav options --fhir` reads it in a Bundle; it was looked for in the line's text, not
+    found, said to be "not in the folder", and the cisplatin that could not be tolerated was
+    not read: cisplatin chemotherapy offered to the patient."""
+    source = ROOT / "tests" / "fhir" / "cervical-cisplatin-not-tolerated.json"
+    resources = [e["resource"] for e in json.loads(source.read_text())["entry"]]
+    medications: list[dict[str, Any]] = []
+    for resource in resources:
+        concept = resource.pop("medicationCodeableConcept", None)
+        if concept is not None:
+            ident = f"m-{len(medications)}"
+            medications.append({"resourceType": "Medication", "id": ident, "code": concept})
+            resource["medicationReference"] = {"reference": f"Medication/{ident}"}
+    assert medications
+    folder = tmp_path / "export"
+    write_folder(folder, resources + medications, {})
+    for path in folder.glob("Medication*.ndjson"):  # the drugs' lines, as some servers write them
+        text = path.read_text().replace("/", "\\/").replace('"reference"', '"r\\u0065ference"')
+        path.write_text(text)
+    written = (folder / "MedicationRequest.ndjson").read_text()
+    assert '"r\\u0065ference": "Medication\\/m-0"' in written
+    out = tmp_path / "out.parquet"
+    done = run("cohort", str(folder), "--out", str(out), "--quiet")
+    assert done.status == 0, done.stderr
+    assert done.stderr == "" and quarantined(tmp_path / "out.quarantine.csv") == []
+    assert "notes" not in json.loads((tmp_path / "out.summary.json").read_text())
+    expected = json.loads(run("options", "--fhir", str(source), "--format", "json").stdout)
+    found = statuses(out)["p-cervix-cisplatin"]
+    assert found == {o["id"]: o["status"] for o in expected["options"]}
+    assert found["cervix-chemo-cisplatin-paclitaxel"] == "not_suitable"
+
+
+def test_a_line_nested_too_deeply_or_with_a_huge_number_is_quarantined(
+    run: Run, tmp_path: Path
+) -> None:
+    """A line that JSON's reader in Python cannot read though it is JSON (1,000 levels deep, a
+    number of 5,000 digits) is quarantined with its file and line; it stopped the run with a
+    traceback (RecursionError, ValueError)."""
+    source = ROOT / "tests" / "fhir" / "rectal-progression-after-folfox.json"
+    resources = [e["resource"] for e in json.loads(source.read_text())["entry"]]
+    deep = '{"resourceType": "Observation", "id": "deep", "a": ' + "[" * 5000 + "]" * 5000 + "}"
+    huge = '{"resourceType": "Observation", "id": "huge", "a": ' + "9" * 5000 + "}"
+    folder = tmp_path / "export"
+    write_folder(folder, resources, {"Extra.ndjson": [deep, huge]})
+    done = run("cohort", str(folder), "--out", str(tmp_path / "out.parquet"), "--quiet")
+    assert done.status == 0, done.stderr
+    assert [(p, why) for _, p, why in quarantined(tmp_path / "out.quarantine.csv")] == [
+        (None, "Extra.ndjson line 1: is JSON nested too deeply to be read (a FHIR resource "
+               "needs a few dozen levels at most)"),
+        (None, "Extra.ndjson line 2: holds a value that cannot be read (Exceeds the limit (4300 "
+               "digits) for integer string conversion)")]  # fmt: skip
+    assert "p-folfox" in statuses(tmp_path / "out.parquet")
+
+
 @pytest.mark.parametrize("engine", ["duckdb", "python"])
 def test_a_line_whose_patient_cannot_be_known_is_quarantined(run: Run, tmp_path: Path,
                                                              engine: str) -> None:  # fmt: skip

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import Run
-from onconav.cohort import run
+from onconav.cohort import run, table
 from onconav.cohort.reasons import reason as reason_of
 from onconav.cohort.table import EMPTY_ROW, NOT_UNICODE, CohortError, connect, load
 from onconav.kb import load_kb
@@ -85,6 +85,20 @@ def test_an_ndjson_line_that_is_not_a_json_object_is_quarantined(tmp_path: Path)
         for (_, _, reason), (_, _, start) in zip(bad, expected, strict=True):
             assert reason.startswith(start), (engine, reason)
         assert answers(tmp_path / f"{engine}.parquet") == clean(tmp_path, engine)
+
+
+def test_an_ndjson_line_nested_too_deeply_is_quarantined(tmp_path: Path) -> None:
+    """A line of JSON 5,000 levels deep, which Python's reader cannot read, is quarantined and
+    the run goes on, by every engine (it stopped with a traceback, RecursionError)."""
+    source = tmp_path / "people.ndjson"
+    source.write_text('{"patient_id": "a", "cancer": "stomach"}\n{"patient_id": "b", "x": '
+                      + "[" * 5000 + "]" * 5000 + "}\n")  # fmt: skip
+    for engine in ENGINES:
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        assert (done.loaded.rows, done.loaded.answered) == (2, 1), engine
+        assert quarantined(tmp_path / f"{engine}.quarantine.csv") == [
+            (2, None, "line 2: JSON nested too deeply to be read (a row is an object of values "
+                      "and lists)")], engine  # fmt: skip
 
 
 def test_ndjson_lines_read_one_at_a_time_say_what_each_is(tmp_path: Path) -> None:
@@ -330,8 +344,8 @@ def test_a_csv_row_with_more_or_fewer_values_or_an_open_quote_is_quarantined(
         "w,rectum,4,,,,\n"
     )
     expected = [
-        (2, None, "line 3: 8 values, the header has 7"),
-        (4, None, "line 5: 2 values, the header has 7"),
+        (2, "x", "line 3: 8 values, the header has 7"),
+        (4, "y", "line 5: 2 values, the header has 7"),
         (5, "c", "stage: '9' is not accepted"),
         (7, "a", "patient_id: the same as row 1"),
         (8, None, "line 10: a quoted value is not closed before the end of the file"),
@@ -549,7 +563,7 @@ def test_an_ndjson_string_with_half_a_surrogate_pair_is_quarantined(tmp_path: Pa
         done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
         assert (done.loaded.rows, done.loaded.answered) == (4, 1), engine
         bad = quarantined(tmp_path / f"{engine}.quarantine.csv")
-        assert [(r, p) for r, p, _ in bad] == [(2, None), (3, "c"), (4, None)], engine
+        assert [(r, p) for r, p, _ in bad] == [(2, "b"), (3, "c"), (4, None)], engine
         assert bad[0][2] == f"line 2: {NOT_UNICODE}" and bad[2][2] == f"line 4: {NOT_UNICODE}"
         assert "symptoms[0]" in bad[1][2]  # a pair is a character (not a symptom): read
 
@@ -568,7 +582,7 @@ def test_a_csv_row_that_is_not_utf8_is_quarantined(tmp_path: Path, rows: int) ->
         done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
         assert (done.loaded.rows, done.loaded.answered) == (rows + 2, rows + 1), engine
         assert quarantined(tmp_path / f"{engine}.quarantine.csv") == [
-            (rows + 1, None, f"line {rows + 2}: not UTF-8 text (column 'symptoms'); save the "
+            (rows + 1, "x", f"line {rows + 2}: not UTF-8 text (column 'symptoms'); save the "
                              "file as UTF-8 (in Excel: CSV UTF-8)")]  # fmt: skip
     source.write_bytes("patient_id,canc\xe9r\nx,rectum\n".encode("latin-1"))
     with pytest.raises(CohortError) as refused:
@@ -596,9 +610,9 @@ def test_an_ndjson_rows_keys_are_its_own(tmp_path: Path) -> None:
         done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
         assert (done.loaded.rows, done.loaded.answered) == (4, 2), engine
         [(row, who, unknown), twice] = quarantined(tmp_path / f"{engine}.quarantine.csv")
-        assert (row, who) == (2, None)
+        assert (row, who) == (2, "b")
         assert unknown == "line 2: 'stgae' is not a fact; did you mean 'stage'?"
-        assert twice == (3, None, "line 3: 'cancer' is given twice (as 'Cancer' and 'cancer'); "
+        assert twice == (3, "c", "line 3: 'cancer' is given twice (as 'Cancer' and 'cancer'); "
                                   "give it once")  # fmt: skip
         assert answers(tmp_path / f"{engine}.parquet") == answers(tmp_path / "plain.parquet")
 
@@ -701,6 +715,197 @@ def test_a_long_csv_value_is_read_whether_or_not_another_row_is_bad(tmp_path: Pa
     con.close()
 
 
+@pytest.mark.parametrize("bad_row", [False, True])
+def test_a_csv_line_over_two_megabytes_is_read_and_the_run_goes_on(
+    tmp_path: Path, bad_row: bool
+) -> None:
+    """A CSV line over DuckDB's default line size (2,000,000 bytes: a clinic letter in a column
+    given to --ignore-column, a stage of 3 MB) stopped the whole run ('CSV Error on Line: 3');
+    each row is answered or quarantined as in NDJSON, by every engine, with or without a bad
+    row beside it (the file read by DuckDB, or line by line)."""
+    letter = "clinic letter text " * 120_000  # 2,280,000 characters
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer,stage,notes\na,stomach,4,short\n"
+                      f'b,rectum,4,"{letter}"\nc,stomach,{"x" * 3_000_000},\nd,rectum,4,\n'
+                      + ("e,rectum\n" if bad_row else ""))  # fmt: skip
+    as_ndjson = tmp_path / "people.ndjson"
+    as_ndjson.write_text("".join(json.dumps(r) + "\n" for r in (
+        {"patient_id": "a", "cancer": "stomach", "stage": "4", "notes": "short"},
+        {"patient_id": "b", "cancer": "rectum", "stage": "4", "notes": letter},
+        {"patient_id": "d", "cancer": "rectum", "stage": "4"})))  # fmt: skip
+    run(KB, as_ndjson, tmp_path / "ndjson.parquet", ignore=("notes",))
+    shown = f"'{'x' * 79}... (3000000 characters long)"
+    for engine in ENGINES:
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine, ignore=("notes",))
+        assert (done.loaded.rows, done.loaded.answered) == (4 + bad_row, 3), engine
+        found = quarantined(tmp_path / f"{engine}.quarantine.csv")
+        assert found[0][:2] == (3, "c"), engine
+        assert found[0][2].startswith(f"stage: {shown} is not accepted; accepted: 4, 4A")
+        assert answers(tmp_path / f"{engine}.parquet") == answers(tmp_path / "ndjson.parquet")
+
+
+def test_a_csv_value_longer_than_is_read_is_quarantined_naming_its_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A value longer than a CSV value may be (``LONGEST_VALUE`` characters, Python's reader's
+    limit; here made small) quarantines its row, naming the column and the limit, and the run
+    goes on: it was Python's words for it, naming no column ('field larger than field limit')."""
+    monkeypatch.setattr(table, "LONGEST_VALUE", 1000)
+    source = tmp_path / "people.csv"
+    source.write_text(f"patient_id,cancer,symptoms\na,stomach,pain\nb,rectum,{'y' * 2000}\n"
+                      "c,rectum,\n")  # fmt: skip
+    for engine in ENGINES:
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        assert (done.loaded.rows, done.loaded.answered) == (3, 2), engine
+        assert quarantined(tmp_path / f"{engine}.quarantine.csv") == [
+            (2, "b", "line 3: the value of column 'symptoms' is 2000 characters long; a value of "
+                     "at most 1000 characters is read")]  # fmt: skip
+        assert {p for p, *_ in answers(tmp_path / f"{engine}.parquet")} == {"a", "c"}
+
+
+def _many_problems(path: Path) -> tuple[Path, list[str]]:
+    """A CSV file of rows with more problems than the core lists (``MAX_PROBLEMS``, 20), and
+    what the core says of the first (``parse_profile``): 20 problems and one more counting the
+    rest."""
+    def unknown(prefix: str, n: int) -> str:
+        return ";".join(f"{prefix}{i}" for i in range(n))
+
+    path.write_text(
+        "patient_id,cancer,stage,progressed_on,symptoms\n"
+        f"a,stomach,4,,{unknown('zz', 22)}\n"  # 22 problems: 20 listed and 'and 2 more'
+        f"b,stomache,9,{unknown('qq', 10)},{unknown('zz', 15)}\n"  # in three columns
+        f"a,stomach,4,,{unknown('zz', 25)}\n"  # and a patient_id seen before
+        f"c,stomach,4,{unknown('qq', 1)},{unknown('zz', 20)}\n"  # 21: each listed
+        f"d,stomach,4,,{unknown('zz', 3000)}\n"  # the reason no longer for more
+        "e,stomach,4,,pain\n"
+    )  # fmt: skip
+    with pytest.raises(ProfileError) as error:
+        parse_profile({"cancer": "stomach", "symptoms": unknown("zz", 22).split(";")}, KB)
+    return path, [reason_of(p) for p in error.value.problems]
+
+
+def test_a_row_with_more_problems_than_the_core_lists_is_said_as_the_core_says_it(
+    tmp_path: Path,
+) -> None:
+    """A row with more than 20 problems: 20 of them and 'and N more problems (in symptoms), not
+    listed: correct these first', as `onconav options` says it, by every engine; the duckdb
+    engine listed every one (3,000 items not known: a reason of 500 KB; 100,000: 16.7 MB), the
+    python engine 20, so the engines disagreed."""
+    source, core = _many_problems(tmp_path / "people.csv")
+    assert len(core) == 21 and core[-1] == ("symptoms[20]: and 2 more problems (in symptoms), "
+                                            "not listed: correct these first")  # fmt: skip
+    found = {}
+    for engine in ENGINES:
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        assert (done.loaded.rows, done.loaded.answered) == (6, 1), engine
+        found[engine] = quarantined(tmp_path / f"{engine}.quarantine.csv")
+        a, b, again, c, d = found[engine]
+        assert a == (1, "a", "; ".join(core)), engine
+        assert again[2].startswith("patient_id: the same as row 1, which is quarantined too "
+                                   "(this patient is not answered); symptoms[0]: 'zz0' is not ")
+        assert again[2].endswith("; symptoms[20]: and 5 more problems (in symptoms), not listed: "
+                                 "correct these first")  # fmt: skip
+        # the core counts a cancer not accepted after the lists, past the 20 it lists
+        assert b[2].startswith("stage: '9' is not accepted; ") and b[2].endswith(
+            "symptoms[9]: and 7 more problems (in symptoms, cancer), not listed: correct these "
+            "first"), engine  # fmt: skip
+        assert "more problems" not in c[2] and "symptoms[19]: 'zz19' is not known" in c[2]
+        assert d[2].endswith("symptoms[20]: and 2980 more problems (in symptoms), not listed: "
+                             "correct these first") and len(d[2]) < 5000  # fmt: skip
+    assert found["duckdb"] == found["python"]
+
+
+def test_a_patient_id_that_says_it_is_not_known_is_missing(tmp_path: Path) -> None:
+    """A patient_id that says it is not known ('NULL', 'N/A', 'unknown', '\\N', 'nan', as an
+    export writes no id; NaN in a Parquet DOUBLE column) is no id: quarantined as missing, by
+    every engine, never answered as a patient named 'NULL', and a second 'NULL' is not "the same
+    as row 1"; the same words in a fact's column mean not known."""
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer,stage\nNULL,stomach,4\nNULL,rectum,4\nunknown,cervix,4\n"
+                      " N/A ,stomach,4\n\\N,stomach,4\nnan,rectum,4\nnull-1,rectum,4\n"
+                      "a,rectum,unknown\na,rectum,4\n")  # fmt: skip
+    said = "patient_id: missing ({}) says it is not known)"
+    expected = [(1, None, said.format("'NULL'")), (2, None, said.format("'NULL'")),
+                (3, None, said.format("'unknown'")), (4, None, said.format("'N/A'")),
+                (5, None, said.format("'\\\\N'")), (6, None, said.format("'nan'")),
+                (9, "a", "patient_id: the same as row 8")]  # fmt: skip
+    expected = [(r, p, why.replace(") says", " says")) for r, p, why in expected]
+    for engine in ENGINES:
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        assert (done.loaded.rows, done.loaded.answered) == (9, 2), engine
+        assert quarantined(tmp_path / f"{engine}.quarantine.csv") == expected, engine
+        assert {p for p, *_ in answers(tmp_path / f"{engine}.parquet")} == {"null-1", "a"}
+    parquet = tmp_path / "people.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"COPY (SELECT * FROM (VALUES ('nan'::DOUBLE, 'rectum'), (2.5, 'stomach')) "
+                    f"t(patient_id, cancer)) TO '{parquet}' (FORMAT parquet)")  # fmt: skip
+    for engine in ENGINES:
+        done = run(KB, parquet, tmp_path / f"{engine}.parquet", engine=engine)
+        assert quarantined(tmp_path / f"{engine}.quarantine.csv") == [
+            (1, None, "patient_id: missing ('nan' says it is not known)")], engine
+        assert {p for p, *_ in answers(tmp_path / f"{engine}.parquet")} == {"2.5"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(max_size=12), st.sampled_from(
+    ["N / A", " Not Known", "UNK", "\tnull", "n.a.", "\u00a0", "don't know", "\\N", "NaN"])),
+    min_size=1, max_size=30))  # fmt: skip
+def test_every_id_that_says_it_is_not_known_is_found_in_sql(ids: list[str]) -> None:
+    """DuckDB finds the ids that may say they are not known (``table.ID_NOT_KNOWN``) and the
+    core's words decide (``id_problem``): none that the words say is not known is missed, so
+    every engine says the same of an id."""
+    with duckdb.connect() as con:
+        con.execute("CREATE TABLE src (patient_id VARCHAR)")
+        con.executemany("INSERT INTO src VALUES (?)", [[i] for i in ids])
+        found = {i for (i,) in con.execute(f"SELECT patient_id FROM src WHERE "
+                                           f"{table.ID_NOT_KNOWN}").fetchall()}  # fmt: skip
+    for i in ids:
+        missing = (table.id_problem(i) or "").startswith("patient_id: missing")
+        assert not missing or i in found, i
+
+
+def test_a_line_that_cannot_be_read_as_a_row_keeps_its_patient_id(tmp_path: Path) -> None:
+    """A line quarantined whole whose patient_id can be read is said with it, as the quarantine
+    gives any row's (a number as written): an NDJSON line with a key that is no fact's ('mrn')
+    or given twice, a CSV row with more or fewer values than the header; the patient_id was
+    left empty, and whose row it was had to be looked up in the file."""
+    source = tmp_path / "people.ndjson"
+    source.write_text('{"patient_id": "a", "cancer": "stomach", "mrn": "1"}\n'
+                      '{"patient_id": "b", "cancer": "rectum"}\n'
+                      '{"Patient ID": 2.50, "cancer": "rectum", "cancer": "colon"}\n'
+                      '{"patient_id": "NULL", "mrn": "2"}\n'
+                      '{"patient_id": " c ", "patient_ID": "d", "mrn": "3"}\n')  # fmt: skip
+    table_csv = tmp_path / "people.csv"
+    table_csv.write_text("cancer,patient_id,stage\nstomach,T1,4,\nrectum,T2\nrectum\n"
+                         "rectum,T4,4\n")  # fmt: skip
+    for engine in ENGINES:
+        run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        found = quarantined(tmp_path / f"{engine}.quarantine.csv")
+        assert [(r, p) for r, p, _ in found] == [(1, "a"), (3, "2.50"), (4, None), (5, None)]
+        assert found[0][2].startswith("line 1: 'mrn' is not a fact; accepted: patient_id, ")
+        run(KB, table_csv, tmp_path / f"{engine}.parquet", engine=engine)
+        assert quarantined(tmp_path / f"{engine}.quarantine.csv") == [
+            (1, "T1", "line 2: 4 values, the header has 3"),
+            (2, "T2", "line 3: 2 values, the header has 3"),
+            (3, None, "line 4: 1 value, the header has 3")], engine  # fmt: skip
+
+
+def test_spark_says_many_problems_and_ids_not_known_as_the_others(
+    tmp_path: Path, spark_stopped: None
+) -> None:
+    """The quarantine of rows with more problems than the core lists, and of ids that say they
+    are not known, is the same from Spark as from DuckDB and the python engine."""
+    source, _ = _many_problems(tmp_path / "people.csv")
+    with source.open("a") as more:
+        more.write("NULL,stomach,4,,\nNULL,rectum,4,,\n")
+    found = []
+    for engine in ("duckdb", "python", "spark"):
+        run(KB, source, tmp_path / f"{engine}.parquet", engine=engine,
+            master="local[1]" if engine == "spark" else None)  # fmt: skip
+        found.append(quarantined(tmp_path / f"{engine}.quarantine.csv"))
+    assert found[0] == found[1] == found[2] and len(found[0]) == 7
+
+
 def test_a_column_is_named_by_its_fact_in_any_case(tmp_path: Path) -> None:
     """A column named ``Stage`` or `` Patient_ID `` (a spreadsheet's header, a SQL export's) is
     read as the fact's (DuckDB matches names so), in every format: each was refused as not a
@@ -762,8 +967,8 @@ def test_an_ndjson_line_with_a_key_given_twice_is_quarantined(tmp_path: Path) ->
         done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
         assert (done.loaded.rows, done.loaded.answered) == (5, 2), engine
         assert quarantined(tmp_path / f"{engine}.quarantine.csv")[:2] == [
-            (2, None, "line 2: 'stage' is given twice in one object; give it once"),
-            (4, None, "line 4: 'k' is given twice in one object; give it once"),
+            (2, "x", "line 2: 'stage' is given twice in one object; give it once"),
+            (4, "y", "line 4: 'k' is given twice in one object; give it once"),
         ]
     cased = tmp_path / "cased.ndjson"  # a row's keys are its own: STAGE is this row's stage
     cased.write_text('{"patient_id": "a", "cancer": "rectum", "STAGE": "4"}\n'
@@ -906,7 +1111,7 @@ def test_a_result_written_in_the_cancers_name_is_read_by_every_engine(tmp_path: 
                       "given,stomach,4,positive,\n"
                       "both,HER2-positive gastric adenocarcinoma,4,negative,\n"
                       "kras,KRAS G12D rectal cancer,4,,\n"
-                      "pending,\"stomach cancer, HER2 pending\",4,,\n")  # fmt: skip
+                      "awaits-her2,\"stomach cancer, HER2 pending\",4,,\n")  # fmt: skip
     for engine in ENGINES:
         out = tmp_path / f"{engine}.parquet"
         done = run(KB, source, out, engine=engine)
@@ -915,7 +1120,7 @@ def test_a_result_written_in_the_cancers_name_is_read_by_every_engine(tmp_path: 
         assert status[("named", "stomach-trastuzumab")] == "offered", engine
         assert status[("given", "stomach-trastuzumab")] == "offered", engine
         assert status[("both", "stomach-trastuzumab")] == "not_suitable", engine
-        assert status[("pending", "stomach-trastuzumab")] == "needs_information", engine
+        assert status[("awaits-her2", "stomach-trastuzumab")] == "needs_information", engine
         assert status[("kras", "rectum-panitumumab")] == "not_suitable", engine
 
 

@@ -34,11 +34,11 @@ from onconav.cohort.reasons import cut, reason
 from onconav.fhir import FhirError, read_resources
 from onconav.kb import KnowledgeBase
 from onconav.profile import MARKERS
-from onconav.reading import reference_key
+from onconav.reading import reference_key, why_not_read
 
 PART_BYTES = 64 * 1024 * 1024  # the text of the lines of one partition, about
 MAX_PARTS = 512  # partition files open at once: past 32 GB of NDJSON, partitions grow instead
-REFERENCE = re.compile(r'"reference"\s*:\s*"([^"]+)"')
+RESOURCE_DEPTH = "a FHIR resource needs a few dozen levels at most"  # said of a line too deep
 MAX_NOTES = 100  # the notes kept (the summary's); past them, how many more
 SHARED_TYPE = re.compile(r"[A-Z][A-Za-z]+/[^/]+")  # Group/1, Location/2: about no one patient
 
@@ -95,6 +95,26 @@ def key_of(reference: object) -> str | None:
     version cut), or None if it has no ``reference`` text."""
     text = reference.get("reference") if isinstance(reference, dict) else None
     return reference_key(text) if isinstance(text, str) else None
+
+
+def references(resource: object) -> list[str]:
+    """Every ``reference`` text of a resource, at any depth (its ``subject``, a
+    ``medicationReference``, one in an extension), as JSON reads it: ``"Medication\\/1"`` is
+    ``Medication/1``. Read from the parsed resource, never from the line's text, where JSON may
+    write the same string otherwise (a ``/`` as ``\\/``, a letter as ``\\u0065``)."""
+    found: list[str] = []
+    stack = [resource]
+    while stack:  # not recursive: a resource as deeply nested as JSON's reader takes is read
+        value = stack.pop()
+        if isinstance(value, dict):
+            if isinstance(value.get("reference"), str):
+                found.append(value["reference"])
+            value = list(value.values())
+        if isinstance(value, list):
+            for item in reversed(value):  # the first on top: found in the order written
+                if isinstance(item, (dict, list)):
+                    stack.append(item)
+    return found
 
 
 def usable_id(ident: object) -> bool:
@@ -181,6 +201,9 @@ def flatten(folder: Path, kb: KnowledgeBase, work: Path, ours: Path | None = Non
                 except json.JSONDecodeError as error:
                     flat.bad_lines.append(f"{where}: not JSON ({error.msg} at column "
                                           f"{error.colno})")  # fmt: skip
+                    continue
+                except (ValueError, RecursionError) as error:  # 4,301 digits; 1,000 levels
+                    flat.bad_lines.append(f"{where}: {why_not_read(error, RESOURCE_DEPTH)}")
                     continue
                 if not isinstance(resource, dict) or not isinstance(
                     resource.get("resourceType"), str
@@ -297,8 +320,8 @@ def _row(who: str, lines: list[tuple[str, str]], shared: dict[str, tuple[str, st
     resources = [json.loads(text) for _, text in found]
     own = {f"{r.get('resourceType')}/{r.get('id')}" for r in resources}
     seen: set[str] = set()
-    for _, text in found:  # grows as referred resources are added
-        for ref in REFERENCE.findall(text):
+    for resource in resources:  # grows as referred resources are added
+        for ref in references(resource):
             key = reference_key(ref)
             if key in shared and key not in seen and key not in own:
                 seen.add(key)

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import duckdb
 
-from onconav.cohort.reasons import reason
+from onconav.cohort.reasons import in_column_order
 from onconav.cohort.table import (
     EMPTY_ROW,
     FIRST_QUARANTINED,
     SAME_ID,
     as_given,
     id_problem,
+    profile_data,
     watched,
 )
 from onconav.kb import KnowledgeBase
@@ -31,7 +32,7 @@ from onconav.logic import (
     missing_facts,
     quote,
 )
-from onconav.profile import MARKERS, Problem, ProfileError, facts_of, parse_profile
+from onconav.profile import ProfileError, facts_of, parse_profile
 from onconav.sql import results_sql
 
 ENGINES = ("duckdb", "spark", "python")
@@ -59,24 +60,6 @@ def person_rows(patient_id: str, data: dict[str, object], kb: KnowledgeBase,
             yield patient_id, r.option, status.value, because, sorted(missing)  # as SQL sorts
 
 
-def profile_data(record: dict[str, object]) -> dict[str, object]:
-    """A row of the input (as given) as the profile data ``parse_profile`` reads."""
-    data: dict[str, object] = {}
-    markers = {}
-    for name, value in record.items():
-        if name in ("patient_id", "_row") or value is None:
-            continue
-        if name in MARKERS:
-            markers[name] = as_given(value)
-        elif isinstance(value, list):
-            data[name] = [as_given(item) for item in value]
-        else:
-            data[name] = as_given(value)
-    if markers:
-        data["biomarkers"] = markers
-    return data
-
-
 def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Progress) -> str:
     """The ``python`` engine over table ``src``: tables ``result`` and ``quarantine``; returns
     the query of the result."""
@@ -87,12 +70,6 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
     seen: dict[str, int] = {}  # a patient_id -> its first row
     bad: list[tuple[int, str | None, str]] = []
     quarantined: set[int] = set()  # the rows in ``bad``
-
-    def place(problem: Problem) -> int:
-        """Where a problem's column is in the input table (``src``), as the duckdb engine gives
-        the reasons: the core puts a cancer not accepted (``N/A``) after the other fields."""
-        name = problem.field.removeprefix("biomarkers.").split("[")[0]
-        return names.index(name) if name in names else len(names)
 
     answered = 0
     with tempfile.TemporaryDirectory() as folder:
@@ -122,7 +99,7 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
                     try:
                         rows = list(person_rows(str(patient), profile_data(record), kb, rules))
                     except ProfileError as error:  # in the order of the columns, as _join
-                        reasons += [reason(p) for p in sorted(error.problems, key=place)]
+                        reasons += in_column_order(error.problems, names)
                     if reasons:
                         bad.append((number, None if patient is None else str(patient),
                                     "; ".join(reasons)))  # fmt: skip

@@ -3,6 +3,8 @@ engine and for the FHIR folders (``onconav.cohort.bulk``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from onconav.profile import Problem
 from onconav.words import shown
 
@@ -29,3 +31,16 @@ def cut(value: object) -> str:
         return said
     length = len(value) if isinstance(value, str) else len(said)
     return f"{said[:LONGEST]}... ({length} characters long)"
+
+
+def in_column_order(problems: Iterable[Problem], columns: list[str]) -> list[str]:
+    """A row's problems as the quarantine says them (``reason``), in the order of the input
+    table's ``columns``, as every engine gives them: the core puts a cancer not accepted
+    (``N/A``) after the other fields. The core's line counting the problems past those it lists
+    (``profile.at_most``) goes with the column of the first of them."""
+
+    def place(problem: Problem) -> int:
+        name = problem.field.removeprefix("biomarkers.").split("[")[0]
+        return columns.index(name) if name in columns else len(columns)
+
+    return [reason(p) for p in sorted(problems, key=place)]

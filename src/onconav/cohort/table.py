@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+import sys
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
@@ -21,12 +22,14 @@ from typing import Any
 
 import duckdb
 
-from onconav.cohort.reasons import cut, reason
+from onconav import words
+from onconav.cohort.reasons import cut, in_column_order, reason
 from onconav.kb import KnowledgeBase
 from onconav.kb.vocabulary import normalise_name
 from onconav.logic import column, quote
 from onconav.profile import (
     MARKERS,
+    MAX_PROBLEMS,
     NONE_WORDS,
     ProfileError,
     close_name,
@@ -154,6 +157,15 @@ def format_of(path: Path, given: str | None = None, option: str = "INPUT") -> st
     return found
 
 
+# The longest value of a CSV row that is read, in characters (Python's csv reader takes no longer
+# one): a row with a longer value is quarantined, naming its column (``_csv_rows``)
+LONGEST_VALUE = 2**31 - 1
+# DuckDB's ``max_line_size`` for CSV, in bytes: longer than any line of values of at most
+# LONGEST_VALUE characters, so that every row Python's reader takes, DuckDB reads (its default,
+# 2,000,000 bytes, stopped the run at one clinic letter of 2 MB, in a column ignored too)
+MAX_LINE_BYTES = 2**40
+
+
 def _scan(path: Path, fmt: str, header: list[str]) -> str:
     """The file read by DuckDB; a CSV file as RFC 4180 says (``,``, ``"``), every value text,
     its columns named by ``header`` (its first row); an NDJSON file's keys each as their JSON
@@ -165,7 +177,8 @@ def _scan(path: Path, fmt: str, header: list[str]) -> str:
     if fmt == "csv":
         names = "{" + ", ".join(f"{quote(n)}: 'VARCHAR'" for n in header) + "}"
         return (f"read_csv({quote(str(path))}, header=true, auto_detect=false, delim=',', "
-                f"quote='\"', escape='\"', strict_mode=true, columns={names})")  # fmt: skip
+                f"quote='\"', escape='\"', strict_mode=true, max_line_size={MAX_LINE_BYTES}, "
+                f"columns={names})")  # fmt: skip
     return (f"read_json({quote(str(path))}, format='newline_delimited', sample_size=-1, "
             "maximum_depth=1)")  # fmt: skip
 
@@ -232,12 +245,12 @@ def _strict_csv(path: Path, header: list[str]) -> bool:
     takes spaces before a quoted value (``SPACED_QUOTE``) and after it (``"stomach" ,4``), and
     a row with more values than the header whose last ones are empty (``a,b,c,,``) as the
     header's; a file with such a row, or one DuckDB refuses, is read line by line
-    (``_csv_rows``). A pass of Python's reader, writing nothing: about a second for 300,000 rows
-    of 21 columns (43 MB)."""
+    (``_csv_rows``), and so is a file with a value longer than ``LONGEST_VALUE``. A pass of
+    Python's reader, writing nothing: about a second for 300,000 rows of 21 columns (43 MB)."""
     with path.open("rb") as lines:
         if any(b'"' in line and SPACED_QUOTE.search(line) for line in lines):
             return False
-    limit = csv.field_size_limit(2**31 - 1)  # a value of any length, as DuckDB reads it
+    limit = csv.field_size_limit(LONGEST_VALUE)  # a longer value: csv.Error, read line by line
     try:
         with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
             records = csv.reader(handle, strict=True)
@@ -448,7 +461,7 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: P
     (as DuckDB reads NDJSON): rows are numbered 1, 2, ... over the lines that are not blank, and
     a reason names the line's own number in the file. A line that is not UTF-8 text is
     quarantined, naming its byte (from 1)."""
-    bad: list[tuple[int, str]] = []
+    bad: list[tuple[int, str | None, str]] = []
     numbers = work / "numbers.csv"
     row = copied = 0
     first = ""  # the first line that is not blank: what the file is, if no line is a row
@@ -459,8 +472,8 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: P
                 text = raw.decode("utf-8").strip(" \t\r\n\ufeff")  # a byte order mark too
             except UnicodeDecodeError as error:
                 row += 1
-                bad.append((row, f"line {line}: not UTF-8 text (byte {error.start + 1}); "
-                                 f"{UTF8_FIX}"))  # fmt: skip
+                bad.append((row, None, f"line {line}: not UTF-8 text (byte {error.start + 1}); "
+                                       f"{UTF8_FIX}"))  # fmt: skip
                 continue
             if not text:
                 continue
@@ -471,21 +484,25 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: P
             try:
                 value = json.loads(text, parse_constant=_not_json, object_pairs_hook=_once)
             except _Twice as twice:  # DuckDB refuses the whole file for it
-                bad.append((row, f"line {line}: {twice.args[0]!r} is given twice in one "
-                                 "object; give it once"))  # fmt: skip
+                bad.append((row, _line_id(text), f"line {line}: {twice.args[0]!r} is given "
+                                                 "twice in one object; give it once"))  # fmt: skip
                 continue
             except ValueError:
-                bad.append((row, f"line {line}: not JSON"))
+                bad.append((row, None, f"line {line}: not JSON"))
+                continue
+            except RecursionError:  # a row of facts is an object of values and lists
+                bad.append((row, None, f"line {line}: JSON nested too deeply to be read (a row "
+                                       "is an object of values and lists)"))  # fmt: skip
                 continue
             if not isinstance(value, dict):
-                bad.append((row, f"line {line}: not a JSON object ({_json_kind(value)})"))
+                bad.append((row, None, f"line {line}: not a JSON object ({_json_kind(value)})"))
                 continue
             if "\\u" in text and not _unicode(value):  # DuckDB refuses the whole file for it
-                bad.append((row, f"line {line}: {NOT_UNICODE}"))
+                bad.append((row, _line_id(text), f"line {line}: {NOT_UNICODE}"))
                 continue
             facts, problem = _keys(value, kinds)
             if problem:
-                bad.append((row, f"line {line}: {problem}"))
+                bad.append((row, _line_id(text), f"line {line}: {problem}"))
                 continue
             number_id = type(value.get(facts.get("patient_id", ""))) in (int, float)
             if number_id or any(fact != key for fact, key in facts.items()):
@@ -493,9 +510,9 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: P
             out.write(text.encode("utf-8") + b"\n")
             copied += 1
             rows_out.write(f"{copied},{row}\n")
-    if not copied and bad and all(UTF8_FIX in why for _, why in bad):
+    if not copied and bad and all(UTF8_FIX in why for _, _, why in bad):
         raise _not_utf8(path, "ndjson")  # no line is: the file is in another encoding
-    keyed = [why for _, why in bad if why.endswith("or remove it") or " is not a fact; " in why
+    keyed = [why for _, _, why in bad if why.endswith("or remove it") or " is not a fact; " in why
              or why.endswith("give it once")]  # fmt: skip
     if not copied and keyed:  # objects, each with a key that is not read
         named = re.search(r"'([^']+)' is not a fact; accepted", keyed[0])
@@ -510,16 +527,40 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: P
     _tables_of_lines(con, bad, numbers)
 
 
-def _tables_of_lines(con: duckdb.DuckDBPyConnection, bad: list[tuple[int, str]],
+def _tables_of_lines(con: duckdb.DuckDBPyConnection, bad: list[tuple[int, str | None, str]],
                      numbers: Path) -> None:  # fmt: skip
     """What ``_ndjson_rows`` and ``_csv_rows`` found, as tables: the lines that cannot be read
-    (``bad``: row number, reason) in ``unreadable``, and ``numbers`` (CSV of k, row) read as
-    table ``numbers``, its dialect given, not sniffed (a file of no row has nothing to sniff)."""
+    (``bad``: row number, patient_id if it can be read, reason) in ``unreadable``, and
+    ``numbers`` (CSV of k, row) read as table ``numbers``, its dialect given, not sniffed (a file
+    of no row has nothing to sniff)."""
     if bad:
-        con.executemany("INSERT INTO unreadable VALUES (?, NULL, ?)", bad)
+        con.executemany("INSERT INTO unreadable VALUES (?, ?, ?)", bad)
     con.execute(f"CREATE TABLE numbers AS SELECT * FROM read_csv({quote(str(numbers))}, "
                 "header=false, auto_detect=false, delim=',', "
                 "columns={'k': 'BIGINT', 'row': 'BIGINT'})")  # fmt: skip
+
+
+def _line_id(text: str) -> str | None:
+    """The patient_id of an NDJSON line that is a JSON object but cannot be read as a row (a key
+    that is no fact's, a key given twice), as the quarantine gives a row's (``_quarantine_id``:
+    a number as written, ``2.50``); None if it gives none, or gives it by two keys."""
+    if not text.startswith("{"):  # an array of objects: no row's
+        return None
+    try:
+        pairs = json.loads(text, object_pairs_hook=list, parse_int=str, parse_float=str)
+    except RecursionError:  # past the key given twice, JSON too deep to be read
+        return None
+    ids = [value for key, value in pairs if _fact_name(key) == "patient_id"]
+    return _quarantine_id(ids[0]) if len(ids) == 1 else None
+
+
+def _quarantine_id(value: object) -> str | None:
+    """A patient_id of a line quarantined whole, as the quarantine gives a row's: text, spaces
+    around it cut; None if it is not text, is not UTF-8 text, is blank or says it is not known
+    (``id_problem``)."""
+    if not isinstance(value, str) or SURROGATE.search(value) or _says_not_known(value):
+        return None
+    return value.strip()
 
 
 def _keys(value: dict[str, Any], kinds: dict[str, str]) -> tuple[dict[str, str], str | None]:
@@ -615,6 +656,26 @@ def _json_kind(value: object) -> str:
     return "null"
 
 
+def _csv_problem(values: list[str], header: list[str]) -> str | None:
+    """Why a CSV row (its values, not none) cannot be read as a row, or None: a value that is not
+    UTF-8 text or is longer than ``LONGEST_VALUE``, naming its column; more or fewer values than
+    the header (``EMPTY_ROW`` if none has a value)."""
+    where = next((i for i, v in enumerate(values) if NOT_UTF8.search(v)), None)
+    if where is not None:
+        named = f" (column {header[where]!r})" if where < len(header) else ""
+        return f"not UTF-8 text{named}; {UTF8_FIX} (in Excel: CSV UTF-8)"
+    if max(map(len, values)) > LONGEST_VALUE:
+        at = next(i for i, v in enumerate(values) if len(v) > LONGEST_VALUE)
+        named = f"column {header[at]!r}" if at < len(header) else f"value {at + 1}"
+        return (f"the value of {named} is {len(values[at])} characters long; a value of at most "
+                f"{LONGEST_VALUE} characters is read")  # fmt: skip
+    if len(values) == len(header):
+        return None
+    if not any(v.strip() for v in values):  # only commas, too few or too many
+        return EMPTY_ROW
+    return f"{len(values)} value{'' if len(values) == 1 else 's'}, the header has {len(header)}"
+
+
 def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], copy: Path,
               work: Path) -> None:  # fmt: skip
     """``copy``: the rows of a CSV file that have as many values as its header; the others in
@@ -622,12 +683,14 @@ def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], cop
     DuckDB reads CSV): rows are numbered 1, 2, ... over the others, and a reason names the
     line of the file the row starts on. A row of empty values only is ``EMPTY_ROW``, whatever
     their number. A row that is not UTF-8 text is quarantined, naming its first such value's
-    column."""
-    bad: list[tuple[int, str]] = []
+    column; so is a row with a value longer than ``LONGEST_VALUE``, naming the limit."""
+    bad: list[tuple[int, str | None, str]] = []
     numbers = work / "numbers.csv"
-    # a value of any length, as DuckDB reads it (Python's reader refuses one past 131,072
-    # characters: a row DuckDB answers in the same file with no bad row)
-    limit = csv.field_size_limit(2**31 - 1)
+    # the patient_id of a row that cannot be read, if its column is there: said beside why
+    at = next((i for i, name in enumerate(header) if _fact_name(name) == "patient_id"), None)
+    # a value of any length, measured here: Python's reader refuses one past its limit, by
+    # default 131,072 characters, without naming its column
+    limit = csv.field_size_limit(sys.maxsize)
     try:
         with (path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle,
               copy.open("w", encoding="utf-8", newline="") as out,
@@ -646,25 +709,19 @@ def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], cop
                     said = str(error)
                     if said == "unexpected end of data":
                         said = "a quoted value is not closed before the end of the file"
-                    bad.append((row, f"line {line}: {said}"))
+                    bad.append((row, None, f"line {line}: {said}"))
                 else:
                     if values:  # a blank line is not a row
                         row += 1
-                        where = next((i for i, v in enumerate(values) if NOT_UTF8.search(v)), None)
-                        if where is not None:
-                            named = f" (column {header[where]!r})" if where < len(header) else ""
-                            bad.append((row, f"line {line}: not UTF-8 text{named}; {UTF8_FIX} "
-                                             "(in Excel: CSV UTF-8)"))  # fmt: skip
-                        elif len(values) == len(header):
+                        why = _csv_problem(values, header)
+                        if why is None:
                             writer.writerow(values)
                             copied += 1
                             number_writer.writerow([copied, row])
-                        elif not any(v.strip() for v in values):  # only commas, too few or many
-                            bad.append((row, f"line {line}: {EMPTY_ROW}"))
-                        else:
-                            bad.append((row, f"line {line}: {len(values)} value"
-                                        f"{'' if len(values) == 1 else 's'}, the header has "
-                                        f"{len(header)}"))  # fmt: skip
+                        else:  # its patient_id, if it has one that can be read, beside why not
+                            who = _quarantine_id(values[at]) if at is not None \
+                                and at < len(values) else None  # fmt: skip
+                            bad.append((row, who, f"line {line}: {why}"))
                 line = records.line_num + 1
     finally:
         csv.field_size_limit(limit)
@@ -706,6 +763,24 @@ def as_given(item: object) -> object:
     if isinstance(item, str) and item.startswith(TEXT):
         return item[len(TEXT):]
     return item
+
+
+def profile_data(record: dict[str, object]) -> dict[str, object]:
+    """A row of the input (as given) as the profile data ``parse_profile`` reads."""
+    data: dict[str, object] = {}
+    markers = {}
+    for name, value in record.items():
+        if name in ("patient_id", "_row") or value is None:
+            continue
+        if name in MARKERS:
+            markers[name] = as_given(value)
+        elif isinstance(value, list):
+            data[name] = [as_given(item) for item in value]
+        else:
+            data[name] = as_given(value)
+    if markers:
+        data["biomarkers"] = markers
+    return data
 
 
 def _given(item: str, kind: str, sql_type: str) -> str:
@@ -764,12 +839,35 @@ def _patient_id(col: str, sql_type: str) -> str:
     return _text(f"NULLIF(trim(CAST({col} AS VARCHAR)), '')")
 
 
+# A patient_id that says it is not known is no id: the words that say so in a fact's column
+# (``words.not_known``: ``NULL``, ``N/A``, ``unknown``, ``nan``, a NaN of a number column as its
+# text), and ``\N``, a database's NULL written as text (PostgreSQL's and MySQL's exports)
+NULL_TEXT = "\\N"
+# the SQL of those ids, and perhaps a few more (``_read_values`` asks ``id_problem`` of each): the
+# text in lower case without what is no letter, digit or +, as ``words.not_known`` compares it
+ID_NOT_KNOWN = ("regexp_replace(lower(patient_id), '[^a-z0-9+]', '', 'g') IN ("
+                + ", ".join(sorted({quote(re.sub(r"[^a-z0-9+]", "", w.lower()))
+                                    for w in (*words.NOT_KNOWN, NULL_TEXT, "")}))
+                + ")")  # fmt: skip
+
+
+def _says_not_known(patient_id: str) -> bool:
+    """Whether a patient_id's text says it is not known, or is blank (no id)."""
+    return words.not_known(patient_id) or patient_id.strip() == NULL_TEXT
+
+
 def id_problem(patient: str | None) -> str | None:
-    """Why a row's ``patient_id`` (as ``_patient_id`` gives it) cannot be read, or None."""
+    """Why a row's ``patient_id`` (as ``_patient_id`` gives it) cannot be read, or None: none,
+    not text, or text that says it is not known (``NULL``: a missing id, never a person, and a
+    second ``NULL`` never "the same as" the first)."""
     if patient is None:
         return "patient_id: missing"
     if patient.startswith(NOT_TEXT):
         return f"patient_id: not text ({patient[len(NOT_TEXT):]}); give it as text"
+    given = str(as_given(patient))
+    if _says_not_known(given):
+        return f"patient_id: missing ({cut(given)} says it is not known)" if given.strip() \
+            else "patient_id: missing"  # fmt: skip
     return None  # text: its value is ``as_given(patient)``
 
 
@@ -891,14 +989,15 @@ def _profile(kb: KnowledgeBase, cancer: str | None, field: str, value: object) -
     return data
 
 
-def _read(kb: KnowledgeBase, data: dict[str, Any], field: str) -> tuple[Any, str | None]:
-    """A field as the core reads it, or the problems it has in words."""
+def _read(kb: KnowledgeBase, data: dict[str, Any],
+          field: str) -> tuple[Any, str | None, int]:  # fmt: skip
+    """A field as the core reads it, or the problems it has in words, and how many."""
     try:
         facts = facts_of(parse_profile(data, kb), kb)
     except ProfileError as error:
-        return None, "; ".join(reason(p) for p in error.problems)
+        return None, "; ".join(reason(p) for p in error.problems), len(error.problems)
     value = facts.given[field]
-    return (sorted(value) if isinstance(value, frozenset) else value), None
+    return (sorted(value) if isinstance(value, frozenset) else value), None, 0
 
 
 def _read_lists(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, field: str,
@@ -918,13 +1017,13 @@ def _read_lists(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, field: str,
     rows = []
     for item in items:
         given = as_given(item)
-        value, problem = _read(kb, _profile(kb, None, field, [given]), field)
-        rows.append({"item": item, "value": value, "error": problem,
+        value, problem, count = _read(kb, _profile(kb, None, field, [given]), field)
+        rows.append({"item": item, "value": value, "error": problem, "problems": count,
                      "none": isinstance(given, str) and normalise_name(given) in NONE_WORDS,
                      "unknown": value is None and problem is None,
                      "split": isinstance(given, str) and len(split_list(given)) > 1})  # fmt: skip
     _table(con, f"i_{field}", {"item": "VARCHAR", "value": value_type, "error": "VARCHAR",
-                               "none": "BOOLEAN", "unknown": "BOOLEAN",
+                               "problems": "INTEGER", "none": "BOOLEAN", "unknown": "BOOLEAN",
                                "split": "BOOLEAN"}, rows)  # fmt: skip
     items_table, pattern = column(f"i_{field}"), quote(re.escape(f"{field}[0]"))
     con.execute(
@@ -937,15 +1036,19 @@ def _read_lists(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, field: str,
         "unnest(range(0, len(raw))) AS place FROM raws), "
         "lists AS (SELECT q.k, CASE WHEN bool_or(i.error IS NOT NULL) THEN NULL ELSE "
         "coalesce(list_sort(list_distinct(flatten(list(i.value)))), []) "
-        f"END AS value, string_agg(regexp_replace(i.error, {pattern}, "
-        f"{quote(field + '[')} || q.place || ']'), '; ' ORDER BY q.place) AS error, "
+        # the problems of no more items than a row's reason lists: a row with more is read
+        # whole (``_many_problems``), and 100,000 items not known made one reason of 16.7 MB
+        f"END AS value, array_to_string(list_slice(list(regexp_replace(i.error, {pattern}, "
+        f"{quote(field + '[')} || q.place || ']') ORDER BY q.place) "
+        f"FILTER (WHERE i.error IS NOT NULL), 1, {MAX_PROBLEMS + 1}), '; ') AS error, "
+        "sum(i.problems) AS problems, "
         "bool_or(coalesce(i.none, FALSE)) AS none, "
         "bool_or(coalesce(i.unknown, FALSE)) AS unknown, "
         "bool_or(coalesce(i.split, FALSE)) AS split "
         f"FROM parts q JOIN {items_table} i USING (item) GROUP BY q.k) "
         # a list with no item that could be read (empty, or only nulls) is no value yet
         "SELECT r.raw, CASE WHEN l.k IS NULL THEN [] WHEN l.unknown THEN NULL "
-        "ELSE l.value END AS value, l.error, "
+        "ELSE l.value END AS value, l.error, l.problems, "
         "(len(r.raw) > 1 AND (coalesce(l.none, FALSE) OR coalesce(l.unknown, FALSE))) "
         "OR len(list_filter(r.raw, lambda x: x IS NULL)) > 0 "
         "OR (l.error IS NOT NULL AND l.split AND len(r.raw) > 1) AS whole "
@@ -953,9 +1056,10 @@ def _read_lists(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, field: str,
     )
     wholes = con.execute(f"SELECT raw FROM {column('v_' + field)} WHERE whole").fetchall()
     for (raw,) in wholes:
-        value, problem = _read(kb, _profile(kb, None, field, [as_given(i) for i in raw]), field)
-        con.execute(f"UPDATE {column('v_' + field)} SET value = ?, error = ? WHERE raw = ?",
-                    [value, problem, raw])  # fmt: skip
+        value, problem, count = _read(kb, _profile(kb, None, field, [as_given(i) for i in raw]),
+                                      field)  # fmt: skip
+        con.execute(f"UPDATE {column('v_' + field)} SET value = ?, error = ?, problems = ? "
+                    "WHERE raw = ?", [value, problem, count, raw])  # fmt: skip
     con.execute(f"ALTER TABLE {column('v_' + field)} DROP whole")
 
 
@@ -973,25 +1077,30 @@ def _table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str],
 
 
 def _read_values(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, str]) -> None:
-    """One small table per column: each distinct value given, what it is read as, or why not."""
+    """One small table per column: each distinct value given, what it is read as, or why not;
+    and ``v_patient_id``: each patient_id that says it is not known, and its reason."""
+    ids = con.execute(f"SELECT DISTINCT patient_id FROM src WHERE {ID_NOT_KNOWN}").fetchall()
+    _table(con, "v_patient_id", {"raw": "VARCHAR", "error": "VARCHAR"},
+           [{"raw": i, "error": e} for (i,) in ids if (e := id_problem(i))])  # fmt: skip
     cancers = [c for (c,) in con.execute("SELECT DISTINCT cancer FROM src").fetchall()]
-    cancer_rows: list[dict[str, str | None]] = []
+    cancer_rows: list[dict[str, str | int | None]] = []
     for cancer in cancers:
         if cancer is None:
             cancer_rows.append({"raw": NULL, "site": None, "value": None,
-                                "error": "cancer: is required"})  # fmt: skip
+                                "error": "cancer: is required", "problems": 1})  # fmt: skip
             continue
         try:
             facts = facts_of(parse_profile({"cancer": as_given(cancer)}, kb), kb)
             cancer_rows.append({"raw": cancer, "site": facts.site,
                                 "value": str(facts.given["cancer"] or "") or None,
-                                "error": None})  # fmt: skip
+                                "error": None, "problems": 0})  # fmt: skip
         except ProfileError as error:
             cancer_rows.append({"raw": cancer, "site": None, "value": None,
-                                "error": "; ".join(reason(p) for p in error.problems)})  # fmt: skip
+                                "error": "; ".join(reason(p) for p in error.problems),
+                                "problems": len(error.problems)})  # fmt: skip
     _table(con, "v_cancer", {"raw": "VARCHAR", "site": "VARCHAR", "value": "VARCHAR",
-                             "error": "VARCHAR"}, cancer_rows)  # fmt: skip
-    good = {r["raw"]: r["raw"] for r in cancer_rows if r["error"] is None}
+                             "error": "VARCHAR", "problems": "INTEGER"}, cancer_rows)  # fmt: skip
+    good = {str(r["raw"]): str(r["raw"]) for r in cancer_rows if r["error"] is None}
     sql_types = {n: t for n, t, _ in facts_table(kb)}
     for field, kind in kinds.items():
         if field in ("patient_id", "cancer"):
@@ -1003,12 +1112,41 @@ def _read_values(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[
         rows = []
         pairs = con.execute(f"SELECT DISTINCT cancer, {column(field)} FROM src").fetchall()
         for cancer, raw in pairs:
-            value, problem = _read(kb, _profile(kb, good.get(cancer), field, raw), field)
+            value, problem, count = _read(kb, _profile(kb, good.get(cancer), field, raw), field)
             rows.append({"cancer": NULL if cancer is None else cancer,
                          "raw": NULL if raw is None else raw, "value": value,
-                         "error": problem})  # fmt: skip
+                         "error": problem, "problems": count})  # fmt: skip
         _table(con, f"v_{field}", {"cancer": "VARCHAR", "raw": "VARCHAR", "value": value_type,
-                                   "error": "VARCHAR"}, rows)  # fmt: skip
+                                   "error": "VARCHAR", "problems": "INTEGER"}, rows)  # fmt: skip
+
+
+def _many_problems(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
+    """The reasons of the rows of ``facts`` marked ``_many``, whose values have more problems
+    than the core lists (``MAX_PROBLEMS``): each such row read whole by the core, as the python
+    engine reads it, and its reason the core's (the first problems and one more counting the
+    rest, ``profile.at_most``), after the patient_id's problem if it has one. Few rows have so
+    many problems: the others' reasons are joined in SQL (as these are, if the core found none)."""
+    cursor = con.cursor()
+    cursor.execute("SELECT s.*, f._first FROM src s JOIN facts f USING (_row) WHERE f._many")
+    columns = [d[0] for d in cursor.description or ()][:-1]  # src's, as the python engine's
+    said = []
+    while batch := cursor.fetchmany(1000):
+        for *values, first in batch:
+            record = dict(zip(columns, values, strict=True))
+            try:
+                facts_of(parse_profile(profile_data(record), kb), kb)
+            except ProfileError as error:
+                same = f"{SAME_ID}{first}" if first is not None else None
+                reasons = [id_problem(record["patient_id"]) or same,
+                           *in_column_order(error.problems, columns)]  # fmt: skip
+                said.append((record["_row"], "; ".join(r for r in reasons if r)))
+    if said:
+        con.execute("CREATE TEMP TABLE many_problems (_row BIGINT, reason VARCHAR)")
+        con.executemany("INSERT INTO many_problems VALUES (?, ?)", said)
+        con.execute("UPDATE facts SET _reason = m.reason FROM many_problems m "
+                    "WHERE facts._row = m._row")  # fmt: skip
+        con.execute("DROP TABLE many_problems")
+    con.execute("ALTER TABLE facts DROP COLUMN _many")
 
 
 def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, str]) -> Loaded:
@@ -1016,9 +1154,11 @@ def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, st
     cannot be read (none: ''; a row with no value at all, ``EMPTY_ROW`` alone); the rows with a
     reason are then moved to the quarantine."""
     cancer_key = f"coalesce(s.cancer, {quote(NULL)})"
-    joins = [f"LEFT JOIN v_cancer c ON {cancer_key} = c.raw"]
+    joins = [f"LEFT JOIN v_cancer c ON {cancer_key} = c.raw",
+             "LEFT JOIN v_patient_id p ON s.patient_id = p.raw"]  # fmt: skip
     values = {"site": "c.site", "cancer": "c.value"}
     errors = ["c.error"]
+    counts = ["c.problems"]
     for i, (field, kind) in enumerate(kinds.items()):
         if field in ("patient_id", "cancer"):
             continue
@@ -1033,37 +1173,46 @@ def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, st
                          f"= {alias}.raw")  # fmt: skip
         values[field] = f"{alias}.value"
         errors.append(f"{alias}.error")
+        counts.append(f"{alias}.problems")
     # a patient_id given more than once: the rows after its first are quarantined (few such ids:
     # grouped, never a window over every row); ``first``: the first row's number (an id that is
-    # not text is said to be so, not repeated)
+    # not text is said to be so, not repeated; one that says it is not known is none)
     mark = f"chr({ord(NOT_TEXT)})"
-    repeated = ("LEFT JOIN (SELECT patient_id, min(_row) AS first FROM src GROUP BY patient_id "
-                "HAVING count(*) > 1) again ON s.patient_id = again.patient_id")  # fmt: skip
+    repeated = ("LEFT JOIN (SELECT patient_id, min(_row) AS first FROM src WHERE patient_id NOT IN "
+                "(SELECT raw FROM v_patient_id) GROUP BY patient_id HAVING count(*) > 1) again "
+                "ON s.patient_id = again.patient_id")  # fmt: skip
     first = (f"CASE WHEN NOT starts_with(s.patient_id, {mark}) AND again.first < s._row "
              "THEN again.first END")  # fmt: skip
     id_error = ("CASE WHEN s.patient_id IS NULL THEN 'patient_id: missing' "
                 f"WHEN starts_with(s.patient_id, {mark}) THEN 'patient_id: not text (' || "
                 f"substr(s.patient_id, 2) || '); give it as text' "
+                "WHEN p.error IS NOT NULL THEN p.error "
                 f"WHEN {first} IS NOT NULL THEN {quote(SAME_ID)} || {first} "
                 "END")  # fmt: skip
     problems = [id_error, *errors]
     empty = " AND ".join(f"s.{column(n)} IS NULL" for n in kinds)
+    # a row with more problems than the core lists (MAX_PROBLEMS): its reason is then the
+    # core's, the row read whole (``_many_problems``), as the python engine reads it
+    many = " + ".join(f"coalesce({c}, 0)" for c in counts) + f" > {MAX_PROBLEMS}"
     # most rows have no problem: their reason, '', is known without joining the problems' words
     reason = (f"CASE WHEN {' AND '.join(f'{p} IS NULL' for p in problems)} THEN '' "
               f"WHEN {empty} THEN {quote(EMPTY_ROW)} "
               f"ELSE concat_ws('; ', {', '.join(problems)}) END")  # fmt: skip
     names = [n for n, _, _ in facts_table(kb)][1:]
     # the patient_id as given (``TEXT`` taken off, as ``as_given`` does); none if not text
-    person = (f"CASE WHEN starts_with(s.patient_id, {mark}) THEN NULL "
+    person = (f"CASE WHEN starts_with(s.patient_id, {mark}) OR p.error IS NOT NULL THEN NULL "
               f"WHEN starts_with(s.patient_id, chr({ord(TEXT)})) THEN substr(s.patient_id, 2) "
               "ELSE s.patient_id END")  # fmt: skip
     con.execute(
         f"CREATE TABLE facts AS SELECT s._row, {person} AS person_id, "
         + ", ".join(f"{values[n]} AS {column(n)}" for n in names)
-        + f", {reason} AS _reason, {first} AS _first "
+        + f", {reason} AS _reason, {first} AS _first, "
+        + f"CASE WHEN {' AND '.join(f'{e} IS NULL' for e in errors)} THEN FALSE "
+        + f"ELSE {many} END AS _many "
         + f"FROM src s {repeated} "
         + " ".join(joins)
     )
+    _many_problems(con, kb)
     # a repeated patient_id whose first row is quarantined too: said after the row's number
     # (its reason starts with it: the patient_id's problem comes first)
     said = f"{quote(SAME_ID)} || _first"
