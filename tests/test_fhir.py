@@ -1814,6 +1814,34 @@ def test_a_biomarker_result_is_read_only_when_final(
             "Observation/v"]
 
 
+def test_a_result_contained_in_a_report_is_read(kb: onconav.KnowledgeBase) -> None:
+    """A HER2 result contained in its DiagnosticReport (``result: #h``, as a laboratory often
+    sends it) was not read, and the report was listed as "its results are read from their own
+    Observations": HER2 stayed to be tested. Read as the record's own, with the report's subject
+    and date; not when the report is entered in error, nor when it is not valid FHIR."""
+    her2 = _observation("h", "48676-1", _cc(LOINC, "LA6576-8", "Positive"))
+    del her2["subject"], her2["effectiveDateTime"]
+    report = {"resourceType": "DiagnosticReport", "id": "r", "status": "final",
+              "subject": {"reference": "Patient/p"}, "effectiveDateTime": "2024-02-01",
+              "code": _cc(LOINC, "11526-1"), "contained": [her2],
+              "result": [{"reference": "#h"}]}  # fmt: skip
+    reading = read_bundle(_record(STOMACH, STAGE_4, report), kb)
+    assert reading.data["biomarkers"] == {"her2": "positive"}
+    assert reading.sources["biomarkers.her2"] == ["DiagnosticReport/r#h"]
+    assert "contained" in {u.reference: u.reason for u in reading.unused}["DiagnosticReport/r"]
+    for bad, said in (({"status": "entered-in-error"}, "status 'entered-in-error'"),
+                      ({"issued": "not a time"}, "cannot be read")):  # fmt: skip
+        reading = read_bundle(_record(STOMACH, STAGE_4, {**report, **bad}), kb)
+        assert "biomarkers" not in reading.data
+        assert said in {u.reference: u.reason for u in reading.unused}["DiagnosticReport/r#h"]
+    older = {**report, "meta": {"versionId": "1"},
+             "contained": [{**her2, "valueCodeableConcept": _cc(LOINC, "LA6577-6", "Negative")}]}
+    newer = {**report, "meta": {"versionId": "2"}}
+    for order in ((older, newer), (newer, older)):
+        reading = read_bundle(_record(STOMACH, STAGE_4, *order), kb)
+        assert reading.data["biomarkers"] == {"her2": "positive"}
+
+
 def test_an_erbb2_gain_entered_in_error_is_not_her2_positive(kb: onconav.KnowledgeBase) -> None:
     reading = read_bundle(_record(STOMACH, STAGE_4, {**ERBB2_GAIN,
                                                      "status": "entered-in-error"}), kb)

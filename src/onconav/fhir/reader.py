@@ -48,7 +48,8 @@ NOT_READ = {
     "Practitioner": "a member of the care team, not the person's situation",
     "PractitionerRole": "a member of the care team, not the person's situation",
     "Organization": "an organisation, not the person's situation",
-    "DiagnosticReport": "a report: its results are read from their own Observations",
+    "DiagnosticReport": "a report: its results are read from their Observations (their own "
+    "resources, or those contained in it)",
     "Specimen": "a sample: the results of its tests are read from their Observations",
     "FamilyMemberHistory": "family history does not change the options",
     "BodyStructure": "a body structure: read only where a radiotherapy course names it",
@@ -603,6 +604,11 @@ def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -
             kept = builder.resources[ref]
             newer = _newer(item, kept.data)
             if newer is True:  # this copy replaces the one read so far, listed in its place
+                for inner in [r for r in builder.resources if r.startswith((f"{ref}#",
+                                                                            f"{ref} contained["))]:
+                    del builder.resources[inner]  # the older copy's contained results
+                    builder.checked.pop(inner, None)
+                    builder.unused.pop(inner, None)
                 builder.drop(f"{ref} at {builder.at[ref]}", f"an older version of {ref} "
                              f"({_version(kept.data)}) than the one read ({_version(item)})")
                 builder.checked.pop(ref, None)
@@ -631,6 +637,40 @@ def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -
             builder.unused[ref] = changed
         if full_url:
             builder.full_urls[full_url] = ref
+        if kind == "DiagnosticReport" and _items(item.get("contained")):
+            _contained_results(builder, ref, item, where)
+
+
+def _contained_results(builder: Builder, ref: str, report: JSON, where: str) -> None:
+    """The Observations contained in a DiagnosticReport (``#id``: a laboratory's HER2 or KRAS
+    result often travels so), each read as one of the record's own (``DiagnosticReport/r#h``),
+    about the report's subject and of its date when it says neither itself, as FHIR has a
+    contained resource take its context from the one that holds it. Those of a report entered in
+    error or cancelled are listed unused, as the report is no fact."""
+    status = _status(report)
+    held = builder.checked.get(ref) is not False and builder.valid(builder.resources[ref])
+    for i, item in enumerate(_items(report.get("contained"))):
+        if not isinstance(item, OBJECT) or item.get("resourceType") != "Observation":
+            continue
+        ident = item.get("id")
+        inner = f"{ref}#{ident}" if isinstance(ident, str) and ident else f"{ref} contained[{i}]"
+        builder.at[inner] = f"{where}.contained[{i}]"
+        why = (f"a result in a report with status {status!r} ({ref}): not a result"
+               if status in NOT_A_FACT else None if held else
+               f"a result in a report that cannot be read ({ref}: {builder.unused.get(ref)})")
+        if why is not None:
+            builder.resources[inner] = Res(inner, "Observation", item)
+            builder.checked[inner] = False
+            builder.unused[inner] = why
+            continue
+        own = dict(item)
+        if own.get("subject") is None and report.get("subject") is not None:
+            own["subject"] = report["subject"]
+        if not any(k.startswith("effective") for k in own):
+            for name in ("effectiveDateTime", "effectivePeriod"):
+                if report.get(name) is not None:
+                    own[name] = report[name]
+        builder.resources[inner] = Res(inner, "Observation", own)
 
 
 def _version(data: JSON) -> str:
