@@ -2708,6 +2708,19 @@ def test_words_that_are_no_primary_cancer_now_are_no_cancer(
     assert caught.value.no_cancer and pickle.loads(pickle.dumps(caught.value)).no_cancer
 
 
+def test_with_no_cancer_a_condition_not_read_is_named_with_the_reason(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """A stomach cancer coded with its code as a JSON number was named in the error by its code
+    alone (``snomed|363349007``), as if it were read and found to be no cancer: its reason, not
+    valid FHIR, is given beside it."""
+    number = {**STOMACH, "code": {"coding": [{"system": SNOMED, "code": 363349007}]}}
+    with pytest.raises(FhirError) as caught:
+        read_bundle(_record(number, STAGE_4), kb)
+    assert ("Condition/c (snomed|363349007: not valid FHIR R4: code.coding[0].code is a number, "
+            "not a string)") in caught.value.problems[0].message
+
+
 def test_a_cancer_read_by_its_words_does_not_outrank_one_coded(kb: onconav.KnowledgeBase) -> None:
     """Beside an ICD-10-CM C20 rectal cancer, a Condition read as a cancer by its words only is
     the one not read, whatever their order."""

@@ -1095,8 +1095,10 @@ def _no_cancer(builder: Builder) -> CancerFound:
                      for res in builder.resources.values()
                      if res.type in ORDERS and res.ref in builder.unused
                      and _cancer_reason(builder, res) is not None]  # fmt: skip
-    seen = [f"{r.ref} ({_coded(_code_of(r.data))})" for r in builder.resources.values()
-            if r.type == "Condition"]  # fmt: skip
+    # each with why it was not read, if it was not (a code written as a number is not valid)
+    seen = [f"{r.ref} ({_coded(_code_of(r.data))}"
+            + (f": {builder.unused[r.ref]})" if r.ref in builder.unused else ")")
+            for r in builder.resources.values() if r.type == "Condition"]  # fmt: skip
     seen += [f"{ref} ({why})" for ref, why in builder.unused.items()
              if ref.startswith("Condition/") and why.startswith("deleted")]  # fmt: skip
     shown = "; ".join(seen[:10]) + (f"; and {len(seen) - 10} more" if len(seen) > 10 else "")
