@@ -2687,10 +2687,9 @@ def test_a_kind_of_cancer_named_in_a_conditions_words_is_read_as_the_profile_rea
 
 
 @pytest.mark.parametrize("words", ["Carcinoma in situ of rectum", "History of malignant "
-                                   "neoplasm of rectum", "Secondary malignant neoplasm of liver",
+                                   "neoplasm of rectum",
                                    "Benign neoplasm of rectum", "Malignant pleural effusion",
                                    "Cancer-related pain",
-                                   "Metastatic malignant neoplasm to bone marrow",
                                    "Genetic predisposition to breast cancer",
                                    "BRCA1 carrier, hereditary breast cancer syndrome",
                                    "Lynch syndrome (hereditary nonpolyposis colorectal cancer)",
@@ -2719,6 +2718,49 @@ def test_with_no_cancer_a_condition_not_read_is_named_with_the_reason(
         read_bundle(_record(number, STAGE_4), kb)
     assert ("Condition/c (snomed|363349007: not valid FHIR R4: code.coding[0].code is a number, "
             "not a string)") in caught.value.problems[0].message
+
+
+@pytest.mark.parametrize(("words", "sites"), [
+    ("Liver metastases", ["liver"]),
+    ("bone mets", ["bone"]),
+    ("Liver and lung metastases", ["liver", "lung"]),
+    ("Secondary malignant neoplasm of bone", ["bone"]),
+    ("Secondary malignant neoplasm of intra-abdominal lymph nodes", ["lymph-nodes"]),
+    ("Metastasis to the brain", ["brain"]),
+    ("Metastatic malignant neoplasm to bone marrow", ["bone"]),  # as ICD-10-CM C79.5
+    ("Metastatic carcinoma to the lymph nodes of neck", ["lymph-nodes"]),
+    ("Peritoneal carcinomatosis", ["peritoneum"]),
+    ("Metastasis to adrenal gland", ["other-site"]),
+    ("Metastasis to liver and adrenal", ["liver", "other-site"]),
+    ("No evidence of liver metastases", None),
+    ("Suspected bone metastases", None),
+    ("History of lung metastases", None),
+    ("Liver metastases?", None),
+    ("Liver", None),
+    ("Metastatic adenocarcinoma of rectum", None),
+])  # fmt: skip
+def test_spread_named_only_in_words_is_read(
+    words: str, sites: list[str] | None, kb: onconav.KnowledgeBase
+) -> None:
+    """A Condition of spread coded only by its words ("Liver metastases", "Secondary malignant
+    neoplasm of bone", as a record system without SNOMED CT writes it) was listed as "a
+    Condition onconav does not read": where the cancer had spread stayed to be asked. Read as a
+    person's words are, with a warning; not when the words say it is not there or not sure."""
+    spread = {**_condition("m", "0", ""), "code": {"text": words}}
+    reading = read_bundle(_record(STOMACH, STAGE_4, spread), kb)
+    if sites is None:
+        assert "metastases" not in reading.data
+        assert "does not read" in {u.reference: u.reason for u in reading.unused}["Condition/m"]
+    else:
+        assert reading.data["metastases"] == [*sites, MORE]
+        assert reading.sources["metastases"] == ["Condition/m"]
+        assert any(w.startswith("Condition/m is read as spread to") for w in reading.warnings)
+    if sites is not None:  # alone: cancer that has spread, from where not known
+        only = read_bundle(_record(spread, STAGE_4), kb)
+        assert (only.data["cancer"], only.data["metastases"]) == ("unknown", [*sites, MORE])
+    coded = {**spread, "code": {**_cc(SNOMED, "94222008", words), "text": words}}
+    reading = read_bundle(_record(STOMACH, STAGE_4, coded), kb)  # the code decides
+    assert reading.data["metastases"] == ["bone", MORE]
 
 
 def test_a_cancer_read_by_its_words_does_not_outrank_one_coded(kb: onconav.KnowledgeBase) -> None:

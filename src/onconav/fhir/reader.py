@@ -23,6 +23,7 @@ from onconav.fhir.codes import OBJECT, Row, Tables, load_tables, normal_code, sy
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import Drug, Regimen
 from onconav.kb.rules import OTHERS_NOT_KNOWN
+from onconav.kb.vocabulary import normalise_name
 from onconav.profile import Problem, at_most
 from onconav.reading import reference_key
 
@@ -1416,24 +1417,84 @@ def _stage_unknown(builder: Builder, found: list[StageFound], why: str) -> None:
 # ---- metastases and symptoms ---------------------------------------------------------------
 
 
+# The words of a Condition that is spread of a cancer, and where to ("Secondary malignant
+# neoplasm of liver", "Metastasis to bone", "Metastatic carcinoma to the lungs"): "metastatic"
+# with "to" only, as "Metastatic adenocarcinoma of rectum" names the cancer itself
+SPREAD_OF = re.compile(r"(?i)^(?:secondary\s+(?:malignant\s+)?(?:neoplasms?|tumou?rs?|cancer|"
+                       r"carcinoma)\s+(?:of|in|to)|metastas[ie]s\s+(?:of|in|to)|metastatic\s+"
+                       r"(?:malignant\s+)?(?:neoplasms?|tumou?rs?|cancer|\w*carcinoma|disease)"
+                       r"\s+to|spread\s+to)\s+(?:the\s+)?(.+)$")  # fmt: skip
+# A word that says a name is of spread ("peritoneal carcinomatosis"), not of a place ("liver")
+SPREAD_WORD = re.compile(r"(?i)metasta|\bmets\b|carcinomatosis|secondar|spread|deposit")
+# Words that say the spread is not there, not yet or not sure
+NOT_SPREAD = re.compile(r"(?i)\b(no|not|without|free of|negative|history of|suspect\w*|possible|"
+                        r"probable|query|rule out|risk of|fear of|screening)\b|\?")  # fmt: skip
+
+
 def _metastasis_site(builder: Builder, res: Res) -> str | None:
     """The place of spread a Condition records (a site id of the knowledge base), or None when it
     is not a SecondaryCancerCondition: by its code, or, for a condition related to a primary
-    cancer (``condition-related``) with a code not in the table, by its body site."""
+    cancer (``condition-related``) with a code not in the table, by its body site; the first of
+    the places its words name (``_spread_by_words``) when its code is in no table."""
+    sites = _metastasis_sites(builder, res)
+    return sites[0] if sites else None
+
+
+def _metastasis_sites(builder: Builder, res: Res) -> list[str]:
+    """Every place of spread a Condition records (``_metastasis_site``): one, or those its words
+    name ("Liver and lung metastases")."""
     row = builder.row("conditions", _code_of(res.data))
     site = row.get("metastasis") if row else None
     if site is None:
         related = any(isinstance(e, OBJECT) and e.get("url") == RELATED
                       for e in _items(res.data.get("extension")))  # fmt: skip
-        if not related or row is not None or _is_cancer_code(_code_of(res.data)):
-            return None
+        if row is not None or _is_cancer_code(_code_of(res.data)):
+            return []
+        by_words = _spread_by_words(builder, res)
+        if by_words:
+            return by_words
+        if not related:
+            return []
         site = "other-site"
     if site == "other-site":
         for body in _items(res.data.get("bodySite")):
             place = builder.row("body_sites", body)
-            if place and place.get("metastasis"):
-                return place.get("metastasis")
-    return site
+            if place and (where := place.get("metastasis")):
+                return [where]
+    return [site]
+
+
+def _spread_by_words(builder: Builder, res: Res) -> list[str]:
+    """The places of spread the words of a Condition's code name, as a person's are read
+    ("Liver metastases", "bone mets": ``words.spread_places``), or as a record writes them
+    ("Secondary malignant neoplasm of liver", "Metastasis to bone": ``SPREAD_OF``), in the
+    knowledge base's order; none when the words say it is not there or not sure ("No evidence of
+    liver metastases", "Suspected bone metastases"). A place the knowledge base does not name
+    ("adrenal gland") is another part of the body; one that names several is the one it names
+    whole ("lymph nodes of neck": lymph nodes)."""
+    names = builder.kb.value_names["metastases"]
+    for text in _words(_code_of(res.data)):
+        said = " ".join(text.split())
+        if NOT_SPREAD.search(said):
+            continue
+        of = SPREAD_OF.match(said)
+        places = (re.split(r"\s*(?:,|&|/|\band\b)\s*", of.group(1)) if of
+                  else words.spread_places(said))  # fmt: skip
+        if not places and normalise_name(said) in names and SPREAD_WORD.search(said):
+            places = [said]  # a name of spread the knowledge base gives: "carcinomatosis"
+        if not places:
+            continue
+        found = set()
+        for place in (p for p in places if p):
+            folded = normalise_name(place)
+            tokens = [normalise_name(t) for t in place.split()]
+            named = {names[folded]} if folded in names else {  # any run of its words
+                names[key] for i in range(len(tokens)) for j in range(i + 1, len(tokens) + 1)
+                if (key := "".join(tokens[i:j])) in names}  # fmt: skip
+            found.add(named.pop() if len(named) == 1 else "other-site")
+        order = [s.id for s in builder.kb.data.sites]
+        return sorted(found, key=lambda s: (order.index(s) if s in order else len(order), s))
+    return []
 
 
 def _metastases(builder: Builder, cancer: CancerFound) -> None:
@@ -1442,8 +1503,8 @@ def _metastases(builder: Builder, cancer: CancerFound) -> None:
     for res in builder.of_type("Condition"):
         if res.ref in builder.unused:
             continue
-        site = _metastasis_site(builder, res)  # None for the primary cancer's Condition
-        if site is None or not builder.valid(res):
+        found = _metastasis_sites(builder, res)  # none for the primary cancer's Condition
+        if not found or not builder.valid(res):
             continue
         if _not_current(builder, res, "spread"):
             continue
@@ -1452,7 +1513,14 @@ def _metastases(builder: Builder, cancer: CancerFound) -> None:
         if any(r in builder.unused for r in related if r):
             builder.drop(res.ref, "spread of another cancer, not the one read")
             continue
-        sites.add(site)
+        if builder.row("conditions", _code_of(res.data)) is None and found == _spread_by_words(
+                builder, res):  # fmt: skip
+            builder.warnings.append(
+                f"{res.ref} is read as spread to "
+                f"{words.and_list([builder.kb.name_of(s) for s in found])} from its words: its "
+                f"code {_coded(_code_of(res.data))} is not in onconav's table; check where the "
+                "cancer has spread")  # fmt: skip
+        sites.update(found)
         builder.use("metastases", res.ref)
     if sites:  # what a record names, not every place: others are not known (OTHERS_NOT_KNOWN)
         builder.values["metastases"] = [*sorted(sites, key=lambda s: (order.index(s), s)),
