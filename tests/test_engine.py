@@ -1071,10 +1071,31 @@ def test_no_treatment_yet_means_most_treatments_are_not_yet_tried(pair) -> None:
     _, profile = pair
     profile = {**profile, "prior_treatments": [], "progressed_on": []}
     profile.pop("most_treatments_tried", None)
+    profile.pop("chemo_for_spread", None)
     for option in evaluate(parse_profile(profile, kb), kb).options:
         assert "most_treatments_tried" not in {m.fact for m in option.missing}, option.id
         if option.id == "rectum-regorafenib":
             assert option.status.value in ("not_suitable", "declined"), option.status
+
+
+@SETTINGS
+@given(pair=partial_and_more(), said=st.sampled_from(["progressed_on", "chemo_for_spread"]))
+def test_no_treatment_yet_is_not_taken_against_a_treatment_said_to_have_been_had(
+    pair, said: str
+) -> None:  # type: ignore[no-untyped-def]
+    """"No treatment yet" beside a treatment that stopped working, or chemotherapy had for the
+    spread cancer, is a contradiction, not a no: most treatments tried stays not known (FOLFOX
+    that stopped working with "no treatment yet" made regorafenib not suitable, "you have had
+    no treatment yet")."""
+    kb = shared_kb()
+    _, profile = pair
+    profile = {**profile, "prior_treatments": [],
+               said: ["FOLFOX"] if said == "progressed_on" else True}  # fmt: skip
+    profile.pop("most_treatments_tried", None)
+    result = evaluate(parse_profile(profile, kb), kb)
+    for option in result.options:
+        assert "no treatment yet" not in (option.reason or ""), option.id
+    assert not [n for n in result.notes if "no treatment yet" in str(n)]
 
 
 @SETTINGS
