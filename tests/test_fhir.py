@@ -3337,6 +3337,10 @@ OXALIPLATIN = _cc(RXNORM_URI, "32592", "Oxaliplatin")
     {"coding": [{"system": SNOMED, "display": "Product containing only oxaliplatin (medicinal "
                                               "product)"}]},
     {"text": "Oxaliplatin-containing product"},
+    # a medicinal product form, with its dose form (it was read as "oxaliplatin in parenteral
+    # dose form", no drug, and FOLFOX offered)
+    {"text": "Product containing only oxaliplatin in parenteral dose form (medicinal product "
+             "form)"},
 ])  # fmt: skip
 def test_an_allergy_to_a_cancer_drug_is_a_drug_that_cannot_be_given(
     code: dict[str, Any], kb: onconav.KnowledgeBase

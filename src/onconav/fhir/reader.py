@@ -2169,6 +2169,10 @@ SNOMED_TAG = re.compile(r"\s*\((substance|product|medicinal product|medicinal pr
                         r"clinical drug|real clinical drug)\)\s*$", re.I)  # fmt: skip
 SNOMED_PRODUCT = re.compile(r"^\s*product containing\s+((only|precisely)\s+)?", re.I)
 SNOMED_CONTAINING = re.compile(r"[\s-]+containing product\s*$", re.I)
+# a medicinal product form's dose form ("Product containing only oxaliplatin in parenteral dose
+# form (medicinal product form)"); a form used locally ("in cutaneous dose form") is read as such
+# before the name is (``LOCAL_USES``)
+SNOMED_DOSE_FORM = re.compile(r"\s+in\s+[\w\s-]*?dose form\s*$", re.I)
 
 
 def _drug_name(text: str) -> str:
@@ -2176,7 +2180,8 @@ def _drug_name(text: str) -> str:
     brackets or salt ("10 ML oxaliplatin 5 MG/ML Injection": oxaliplatin), or SNOMED CT's words
     around it ("Product containing only oxaliplatin (medicinal product)"); leucovorin's forms
     as leucovorin (``FOLINATES``)."""
-    text = SNOMED_CONTAINING.sub("", SNOMED_PRODUCT.sub("", SNOMED_TAG.sub("", text)))
+    text = SNOMED_DOSE_FORM.sub("", SNOMED_TAG.sub("", text))
+    text = SNOMED_CONTAINING.sub("", SNOMED_PRODUCT.sub("", text))
     name = re.sub(r"^\s*[\d.]+\s*(ML|MG)\s+", "", text, flags=re.I)
     name = re.split(r"\s+\d|\s*\[", name)[0]
     name = re.sub(r"\s+(hydrochloride|sodium|disodium|calcium|sulfate|mesylate)$", "", name,
