@@ -1288,6 +1288,18 @@ def test_a_search_address_giving_a_name_twice_or_one_not_the_searchs_is_refused(
     assert not html.find("ol", class_="hits"), "no search was made"
 
 
+@pytest.mark.parametrize("noise", ["fbclid=IwAR0abc", "utm_source=newsletter&utm_medium=email",
+                                   "gclid=Cj0K"])  # fmt: skip
+def test_a_shared_search_link_opens_with_what_sites_add_to_it(noise: str) -> None:
+    """A search's link shared on a social site gains ``fbclid`` (a newsletter's, ``utm_*``): it
+    was refused, 422, "words that are not part of a search", where an answer's link opens."""
+    plain = get("/search?q=stoma&cancer=rectum")
+    shared = get("/search?q=stoma&cancer=rectum&" + noise)
+    assert plain.status_code == shared.status_code == 200, shared.text[:2000]
+    hits = [Html(r.text).one("ol", class_="hits").text for r in (plain, shared)]
+    assert hits[0] == hits[1] != ""
+
+
 @pytest.mark.parametrize("cancer", ["rectum", None])
 def test_a_search_s_suggestions_keep_the_cancer_chosen(cancer: str | None) -> None:
     """"Did you mean" searches the sources of the cancer chosen, as the search did (its links

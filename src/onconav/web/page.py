@@ -223,8 +223,9 @@ def add_page(
                                    "kind_words": lambda e: kb_explain.kind_words(kb, e.id),
                                    "names_apart": lambda refs: kb_explain.names_apart(kb, refs),
                                    "hits_words": hits_words, "zip": zip}  # fmt: skip
-        refused = parameters_refused(request.query_params.multi_items(),
-                                     ("q", "cancer", "limit"), "the search")  # fmt: skip
+        given = [(name, value) for name, value in request.query_params.multi_items()
+                 if not form.shared_link_noise(name)]  # a shared link's fbclid, utm_source
+        refused = parameters_refused(given, ("q", "cancer", "limit"), "the search")
         if refused:  # a question or a cancer given twice, a name that is not the search's
             context["errors"] = _search_errors(refused)
             return page("search.html", 422, **context)
