@@ -688,7 +688,7 @@ def _newer(copy: JSON, than: JSON) -> bool | None:
     metas: list[JSON] = [d["meta"] if isinstance(d.get("meta"), OBJECT) else {}
                          for d in (copy, than)]  # fmt: skip
     ids = [str(m.get("versionId", "")) for m in metas]
-    if all(i.isdigit() for i in ids) and ids[0] != ids[1]:
+    if all(i.isdigit() for i in ids) and int(ids[0]) != int(ids[1]):  # "01" is 1: no order
         return int(ids[0]) > int(ids[1])
     spans = [_span(m["lastUpdated"]) if isinstance(m.get("lastUpdated"), str) else None
              for m in metas]  # fmt: skip
@@ -1327,11 +1327,14 @@ def _stage(builder: Builder, cancer: CancerFound) -> None:
             continue
         for i, stage in enumerate(_items(res.data.get("stage"))):
             summary = stage.get("summary") if isinstance(stage, OBJECT) else None
+            said = len(builder.warnings)
             value = _stage_words(builder, res, summary)
             if value:
                 date = _date(res.data, "recordedDate", "onsetDateTime", "onsetPeriod")
                 found.append(StageFound(f"{res.ref}#stage[{i}]", date, value, "group"))
-            elif summary is not None:  # the Condition is read; its stage is not, and says so
+            elif summary is not None and len(builder.warnings) == said:
+                # the Condition is read; its stage is not, and says so (once: words that doubt
+                # the stage, "Stage IV?", have said why already)
                 builder.warnings.append(
                     f"{res.ref}: its stage (stage[{i}].summary) is one onconav cannot read: "
                     f"{_coded(summary)}; the stage is read from the other records, or stays "
@@ -2570,7 +2573,7 @@ def _statuses(builder: Builder, cancer: CancerFound) -> None:
             builder.drop(res.ref, f"disease status {shown}: not progression")
             continue
         date = _day(_result_date(res))
-        in_use = _in_use(given, date)
+        in_use = _in_use(given, _result_date(res))
         if not in_use:
             builder.drop(res.ref, "the cancer worsened, but no cancer drug is on record as in "
                          "use on that date: not attributed to a treatment")  # fmt: skip
@@ -2607,8 +2610,9 @@ def _in_use(given: list[Given], date: str) -> list[Given]:
     end, else its date), those of the latest such day on or before the date, when that day is at
     most ``DOSE_DAYS`` before it. One whose last dose was longer ago was not in use then: it is
     not blamed. A drug begun on the day (the next treatment, begun because the cancer worsened)
-    is not blamed either: one day cannot show that it stopped working."""
-    when = _span(date) if date else None
+    is not blamed either: one day cannot show that it stopped working. ``date`` as written (the
+    day of a time is its UTC day, and its own)."""
+    when = _span(_day(date)) if date else None
     if when is None:
         return []
 
@@ -2621,8 +2625,18 @@ def _in_use(given: list[Given], date: str) -> list[Given]:
         return span is not None and not _before(when, span)
 
     # begun before the day of the worsening: a drug begun that day (the next treatment, begun
-    # because of it), or in a month or year that holds the day, may not have come first
-    started = [g for g in given if after(_day(g.start))]
+    # because of it), or in a month or year that holds the day, may not have come first. A day
+    # is the UTC day and the day as written in its own time zone (a date has no zone: 23:00 at
+    # -05:00 on 1 June is 1 June where the date was written, and 2 June in UTC), and a drug is
+    # begun before only when each of its days is over before each of the worsening's
+    spans = [span for day in (_day(date), _local_day(date)) if (span := _span(day))]
+    first = min(spans, key=lambda span: span[0]) if spans else when
+
+    def begun_before(text: str) -> bool:
+        days = [_span(day) for day in (_day(text), _local_day(text))]
+        return all(day is not None and _before(day, first) for day in days)
+
+    started = [g for g in given if begun_before(g.start)]
     running = [g for g in started if not after(g.end)  # not ended before the date, and going
                and (g.ongoing or _span(g.end) is not None)]  # on, or ended on it or after
     doses = [g for g in started if g not in running and on_or_before(g.last)]
