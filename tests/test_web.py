@@ -625,6 +625,27 @@ def test_reading_a_record_does_not_hold_up_other_requests(
         assert got.status_code == 200, (route, got)
 
 
+def test_a_fault_of_the_reader_is_not_said_to_be_the_records_json(
+    base_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any ValueError while the record was read (a fault of onconav's, not the text's) was
+    answered 400, "not valid JSON", sending the caller to mend a record that is fine; only the
+    JSON's own errors are said so, as the command says them."""
+    from onconav.web import app as web_app
+
+    def faulty(data: Any, kb: Any) -> Any:
+        raise ValueError("a fault of the reader")
+
+    monkeypatch.setattr(web_app, "read_bundle", faulty)
+    record = (ROOT / "tests" / "fhir" / "thyroid-advanced.json").read_bytes()
+    with httpx.Client(base_url=base_url, timeout=20) as sender:
+        for route in ("/api/v1/options/fhir", "/api/v1/fhir/profile"):
+            got = sender.post(route, content=record,
+                              headers={"content-type": "application/fhir+json"})  # fmt: skip
+            assert got.status_code == 500, (route, got.status_code, got.text[:300])
+            assert "JSON" not in got.text and "a fault of the reader" not in got.text, got.text
+
+
 def test_a_large_profile_does_not_hold_up_other_requests(monkeypatch: pytest.MonkeyPatch) -> None:
     """A profile of 256 KiB (40,000 names) took 0.8 s on the event loop, and the server
     answered nothing else meanwhile; one over 16 KiB is now read in a worker thread."""

@@ -374,12 +374,16 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
             return text
 
         def read() -> FhirReading | Response:
-            try:
-                return read_bundle(fhir_json(text), kb)
-            except FhirError as error:  # a key given twice; not a Bundle; no cancer
+            try:  # the text as JSON, as the command reads it: not JSON is the text's error
+                bundle = fhir_json(text)
+            except FhirError as error:  # a key given twice
                 return _refusal(422, [cancer_required(p) for p in error.problems])
             except (ValueError, RecursionError) as error:
                 return not_json(error, FHIR_DEPTH)
+            try:  # no other error of the reader is said to be the text's
+                return read_bundle(bundle, kb)
+            except FhirError as error:  # not a Bundle; no cancer
+                return _refusal(422, [cancer_required(p) for p in error.problems])
 
         # A record of up to 20 MB takes seconds to read: in a worker thread, so that the server
         # answers every other request meanwhile.
