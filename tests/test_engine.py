@@ -1099,6 +1099,36 @@ def test_no_treatment_yet_is_not_taken_against_a_treatment_said_to_have_been_had
 
 
 @SETTINGS
+@given(pair=partial_and_more(),
+       stopped=st.sampled_from(["external-beam-radiation", "brachytherapy", "chemoradiation"]))
+def test_radiation_that_stopped_working_is_not_given_again_to_treat_the_cancer(
+    pair, stopped: str
+) -> None:  # type: ignore[no-untyped-def]
+    """Radiation said to have stopped working (from a machine, from inside the body, or with
+    chemotherapy) was read and then passed over: brachytherapy, radiation alone and both
+    chemoradiations for cervical 4A were offered again. No option that treats the cancer with
+    that radiation (or any radiation, after chemoradiation) is offered; an option that only
+    eases symptoms is never ruled out by it."""
+    kb = shared_kb()
+    _, profile = pair
+    profile = {**profile, "cancer": "cervix", "stage": "4A",  # where radiation is offered
+               "progressed_on": [*(profile.get("progressed_on") or []), stopped]}
+    profile.pop("recurrence", None)
+    result = evaluate(parse_profile(profile, kb), kb)
+    for option in result.options:
+        record = kb.by_id[option.id]
+        gives = {*record.uses, *record.given_with}  # type: ignore[union-attr]
+        treats = set(record.intent) != {"relieve"}  # type: ignore[union-attr]
+        radiation = gives & {"external-beam-radiation", "brachytherapy"}
+        if treats and radiation and (stopped == "chemoradiation" or (
+                stopped in radiation and not record.choices)):  # type: ignore[union-attr]
+            assert option.status.value != "offered", (option.id, stopped)
+        if not treats and stopped != "chemoradiation":  # (a drug treatment too: ruled out)
+            said = f"{kb.name_of(stopped).lower()} has already stopped working"
+            assert said not in (option.reason or "").lower(), (option.id, option.reason)
+
+
+@SETTINGS
 @given(pair=partial_and_more())
 def test_ablation_is_for_cancer_that_has_spread(pair) -> None:  # type: ignore[no-untyped-def]
     """Ablation destroys a few tumours where the cancer has spread (acs-advanced 5245-5532): for

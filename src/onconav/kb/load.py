@@ -540,6 +540,11 @@ def _index(
     # the procedures that are drug treatments too, as regimens count as them (chemoradiation):
     # one that stopped working is not given again, as a drug or a regimen is not
     drug_procedures = frozenset(p for r in data.regimens for p in r.counts_as)
+    # radiation given to the cancer (from a machine, from inside the body): one that stopped
+    # working is not given again to treat the cancer, nor is it once chemoradiation, which gives
+    # it, has; radiation to ease a symptom may be (``RuledOut.relief_too``)
+    radiation = frozenset(p.id for p in data.procedures if p.kind == "radiation"
+                          and p.id not in drug_procedures and p.parent is not None)  # fmt: skip
 
     def named(ident: str) -> str:  # every clause is within a sentence ("Not for this ...: ...")
         return in_sentence(name_of(by_id, ident))
@@ -560,6 +565,17 @@ def _index(
                                       f"{named(up)}, which you cannot have")  # fmt: skip
         out = [RuledOut("cannot_have", ident, any_of("cannot_have", frozenset(cannot),
                         f"cannot have {name}"), tuple(cannot.items()))]  # fmt: skip
+        if ident in radiation:
+            stopped = {ident: f"{name} has already stopped working for you"}
+            for given in sorted(drug_procedures):  # chemoradiation
+                stopped[given] = (f"{named(given)}, which gives radiation, has already stopped "
+                                  "working for you")  # fmt: skip
+            parent = getattr(record, "parent", None)
+            test = any_of("progressed_on", frozenset(stopped), f"{name} stopped working",
+                          frozenset({parent} if parent else ()))  # fmt: skip
+            out.append(RuledOut("progressed_on", ident, test, tuple(stopped.items()),
+                                relief_too=False))  # fmt: skip
+            return out
         if kind_of.get(ident) not in ("drugs", "regimens") and ident not in drug_procedures:
             return out
         stopped = {ident: f"{name} has already stopped working for you"}

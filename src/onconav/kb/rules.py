@@ -111,6 +111,9 @@ class RuledOut:
     given: str
     test: Test
     words: tuple[tuple[str, str], ...]
+    # whether it rules out an option that only relieves symptoms too: radiation that stopped
+    # working is not given again to treat the cancer, but may be to ease a symptom
+    relief_too: bool = True
 
     def why(self, values: frozenset[str]) -> str:
         """Why the person's values rule it out: the words of the first value they hold."""
@@ -327,8 +330,10 @@ def option_rules(
     own source that describe the same treatment as this one (``Option.same_as``): for their
     cancers this one is out of scope. ``merged`` are the general options that name this one in
     their ``same_as``: it is for their situations too (its condition or theirs)."""
+    relief_only = set(option.intent) == {Intent.relieve}
     ruled_out = [r for ident in (*option.uses, *option.given_with) for r in ruled_out_by(ident)
-                 if not (r.fact == "progressed_on" and ident in option.stopped_partner_asks)]
+                 if not (r.fact == "progressed_on" and ident in option.stopped_partner_asks)
+                 and not (relief_only and not r.relief_too)]  # fmt: skip
     # An option for after a kind of treatment stopped working (ramucirumab with paclitaxel once
     # chemotherapy stopped) is the next step the source gives: that a chemotherapy stopped, not
     # which, does not leave its own drugs undecided.
