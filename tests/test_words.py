@@ -1484,3 +1484,31 @@ def test_a_refusal_cuts_the_values_its_messages_quote_for_every_front_end() -> N
                                      message=f"{words.shown(long)} is not known")])  # fmt: skip
     assert error.message == f"{words.shown(words.cut(long))} is not known"
     assert error.value == long  # the value given is sent back whole, once
+
+
+@pytest.mark.parametrize("doubt", ["(I think)", "(we think)", "(presumed)", "(I believe)",
+                                   "(tbc)", "(provisional)", "(doctor thinks)", "(suspicious)",
+                                   "perhaps", "thought to be", "(to be determined)"])  # fmt: skip
+@pytest.mark.parametrize(("field", "value"), [
+    ("stage", "4"), ("metastases", ["liver"]), ("kras", "wild-type"), ("her2", "3+"),
+    ("cancer", "rectum"),
+])  # fmt: skip
+def test_a_value_said_as_a_belief_is_refused_as_one_in_doubt(
+    doubt: str, field: str, value: Any
+) -> None:
+    """A value written with words of belief beside it ("4 (I think)", "liver (suspicious)",
+    "wild-type (I think)") was read as certain, with no warning, where "(probably)" was refused:
+    a belief is no result, and the answer would rest on it."""
+    kb = load_kb()
+    doubted: Any = ([f"{value[0]} {doubt}"] if isinstance(value, list)
+                    else f"{value} {doubt}")  # fmt: skip
+    data: dict[str, Any] = {"cancer": "rectum" if field != "cancer" else doubted}
+    if field in ("kras", "her2"):
+        data["biomarkers"] = {field: doubted}
+    elif field != "cancer":
+        data[field] = doubted
+    with pytest.raises(ProfileError):
+        parse_profile(data, kb)
+    plain = {**data, **({"biomarkers": {field: value}} if field in ("kras", "her2")
+                        else {field: value})}  # fmt: skip
+    parse_profile(plain, kb)  # the value itself is read

@@ -106,7 +106,12 @@ _UNSURE_WORDS = (r"pending|awaited|awaiting|not (yet )?tested|not done|unknown|u
                  r"unclear|possible|possibly|probable|probably|suspected|query|likely|"
                  r"unlikely(?!\s+to\b)|maybe|"
                  r"inconclusive|indeterminate|not sure|unsure|(not|cannot be|can't be|can not be) "
-                 r"(excluded|ruled out)|not confirmed|unconfirmed|to be confirmed")  # fmt: skip
+                 r"(excluded|ruled out)|not confirmed|unconfirmed|to be confirmed|"
+                 # a belief, not a result: "4 (I think)", "liver (suspicious)", "(tbc)"
+                 r"(i|we|they|he|she|doctors?|the doctors?|the team) (think|thinks|believe|"
+                 r"believes|suspect|suspects)|presumed|presumably|presumptive|suspicious|"
+                 r"provisional|provisionally|tbc|tbd|to be determined|not certain|perhaps|"
+                 r"thought to be|might be|could be")  # fmt: skip
 UNSURE = re.compile(rf"\?|\b({_UNSURE_WORDS})\b")
 UNSURE_HINT = "; when it is not known yet, leave the field out or say unknown"
 
