@@ -110,7 +110,7 @@ _UNSURE_WORDS = (r"pending|awaited|awaiting|not (yet )?tested|not done|unknown|u
                  # a belief, not a result: "4 (I think)", "liver (suspicious)", "(tbc)"
                  r"(i|we|they|he|she|doctors?|the doctors?|the team) (think|thinks|believe|"
                  r"believes|suspect|suspects)|presumed|presumably|presumptive|suspicious|"
-                 r"provisional|provisionally|tbc|tbd|to be determined|not certain|perhaps|"
+                 r"provisional|provisionally|tbc|tbd|to be determined|not certain|"
                  r"thought to be|might be|could be")  # fmt: skip
 UNSURE = re.compile(rf"\?|\b({_UNSURE_WORDS})\b")
 UNSURE_HINT = "; when it is not known yet, leave the field out or say unknown"
