@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from onconav.profile import Problem
+from onconav.reading import cancer_required
 from onconav.words import shown
 
 LONGEST = 80  # the characters of a value a reason quotes (``cut``)
@@ -14,7 +15,9 @@ LONGEST = 80  # the characters of a value a reason quotes (``cut``)
 def reason(problem: Problem) -> str:
     """A problem of a row in the words of the input's columns: ``her2: ...``, not the profile's
     ``biomarkers.her2: ...`` (the input has no such column); a long value it quotes cut, its
-    length said (``cut``)."""
+    length said (``cut``); a missing cancer with what it takes, as the command and the API say
+    it (``reading.cancer_required``)."""
+    problem = cancer_required(problem)
     message, value = problem.message, problem.value
     said = shown(value)
     if len(said) > LONGEST and said in message:

@@ -31,6 +31,7 @@ from onconav.profile import (
     MARKERS,
     MAX_PROBLEMS,
     NONE_WORDS,
+    Problem,
     ProfileError,
     close_name,
     facts_of,
@@ -1087,7 +1088,8 @@ def _read_values(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[
     for cancer in cancers:
         if cancer is None:
             cancer_rows.append({"raw": NULL, "site": None, "value": None,
-                                "error": "cancer: is required", "problems": 1})  # fmt: skip
+                                "error": reason(Problem("cancer", None, (), "is required")),
+                                "problems": 1})  # fmt: skip
             continue
         try:
             facts = facts_of(parse_profile({"cancer": as_given(cancer)}, kb), kb)
