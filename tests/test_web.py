@@ -1302,6 +1302,25 @@ def test_a_missing_cancer_says_what_is_accepted(client: httpx.Client, run) -> No
                              "unknown (or give --profile FILE)"]  # fmt: skip
 
 
+def test_a_cancer_given_as_null_says_what_is_accepted_not_to_leave_it_out(
+    client: httpx.Client, run, tmp_path: Path  # type: ignore[no-untyped-def]
+) -> None:
+    """``{"cancer": null}`` was told "give a name, or leave the item out"; left out, it is
+    required: what it takes, by the API and the command alike."""
+    response = client.post("/api/v1/options", content=b'{"cancer": null, "stage": "4"}',
+                           headers={"content-type": "application/json"})  # fmt: skip
+    assert response.status_code == 422
+    [error] = response.json()["errors"]
+    assert error["field"] == "cancer" and error["accepted"] == [
+        "a place such as stomach, rectum or cervix", "unknown"]
+    assert "leave" not in error["message"] and "say where the cancer started" in error["message"]
+    path = tmp_path / "null.json"
+    path.write_text('{"cancer": null, "stage": "4"}', encoding="utf-8")
+    done = run("options", "--profile", str(path))
+    assert done.status == 2
+    assert done.errors() == [f"onconav: error: cancer: {error['message']}"]
+
+
 def test_the_profile_schema_says_the_server_reads_more_than_it_lists(
     client: httpx.Client,
 ) -> None:

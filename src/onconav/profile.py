@@ -63,6 +63,8 @@ class Problem:
         return f"{self.field}: {self.message}"
 
 
+# What the cancer takes, said where it is missing or empty, by every front end alike
+CANCER_ACCEPTED = ("a place such as stomach, rectum or cervix", "unknown")
 MAX_PROBLEMS = 20
 """The most problems an error lists: the rest are counted in one more line. Each problem carries
 what is accepted, so a list of 40,000 names not known (256 KiB) listed problem by problem came to
@@ -415,6 +417,10 @@ def _problem(item: Any) -> Problem:
         return Problem(where, None, (), "is required")
     if kind == "not_accepted":
         return Problem(where, given, tuple(item["ctx"]["values"]), item["msg"])
+    if kind == "string_type" and given is None and where == "cancer":  # required: no leaving out
+        return Problem(where, given, CANCER_ACCEPTED, "an empty value (null) is not accepted; "
+                       "say where the cancer started: a place such as stomach, rectum or "
+                       "cervix, or unknown")  # fmt: skip
     if kind == "string_type" and given is None:
         return Problem(where, given, (), "an empty item (null) is not accepted; give a name, "
                        "or leave the item out")  # fmt: skip

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from onconav.profile import Problem, ProfileError
+from onconav.profile import CANCER_ACCEPTED, Problem, ProfileError
 
 if TYPE_CHECKING:
     import yaml
@@ -282,8 +282,6 @@ GIVE_A_NAME = ("give a name: a drug, a regimen, a procedure, a test or a term (a
                "name or abbreviation)")  # fmt: skip
 
 
-# What the cancer takes, said where it is missing, by the command and the API alike
-CANCER_ACCEPTED = ("a place such as stomach, rectum or cervix", "unknown")
 
 
 def cancer_required(problem: Problem, how: str = "") -> Problem:
