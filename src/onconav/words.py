@@ -176,8 +176,10 @@ _METASTATIC = {"metastatic", "metastasised", "metastasized", "m1", "m1a", "m1b",
 _UNDECIDED = {"advanced": "'advanced' does not say the stage; it is taken as unknown",
               "locallyadvanced": "'locally advanced' does not say the stage; it is taken as "
                                  "unknown"}  # fmt: skip
-TNM = re.compile(  # a TNM stage, folded: T (with a prefix), N and M; the M decides
-    r"^[cpyra]{0,3}t(?:[0-4x]|is)[a-d]?\d?[cpyra]{0,3}n[0-3x][a-c]?[cpyra]{0,3}m([01x])([a-d]?)$"
+TNM = re.compile(  # a TNM stage, folded: T (with a prefix), N (may be left out) and M; the M
+    # decides: "T4 M0", "T3 M1" as much as "T4N0M0"
+    r"^[cpyra]{0,3}t(?:[0-4x]|is)[a-d]?\d?(?:[cpyra]{0,3}n[0-3x][a-c]?)?[cpyra]{0,3}m([01x])"
+    r"([a-d]?)$"
 )
 
 
@@ -836,7 +838,7 @@ SPELLINGS: dict[str, dict[str, list[str]]] = {
 """Representative spellings of each value (the readers accept more: any case, any KRAS variant,
 any TNM stage); "" holds words that leave the value unknown."""
 TNM_PATTERN = (  # a TNM stage as written, in either case (the reader folds case and spacing)
-    r"^[cpyraCPYRA]{0,3}[Tt]([0-4xX]|is)[a-dA-D]?[0-9]? ?[cpyraCPYRA]{0,3}[Nn][0-3xX][a-cA-C]? ?"
+    r"^[cpyraCPYRA]{0,3}[Tt]([0-4xX]|is)[a-dA-D]?[0-9]? ?([cpyraCPYRA]{0,3}[Nn][0-3xX][a-cA-C]? ?)?"
     r"[cpyraCPYRA]{0,3}[Mm][01xX][a-dA-D]?$"
 )
 
