@@ -1129,6 +1129,25 @@ def test_radiation_that_stopped_working_is_not_given_again_to_treat_the_cancer(
 
 
 @SETTINGS
+@given(pair=partial_and_more(),
+       places=st.sets(st.sampled_from(["lung", "bone", "brain"]), min_size=1))
+def test_surgery_against_a_blockage_is_for_cancer_that_could_block(
+    pair, places: set[str]
+) -> None:  # type: ignore[no-untyped-def]
+    """Surgery to keep recurrent stomach cancer from blocking the stomach or bowel
+    (gastric-recurrent 3628-3864) was offered for any recurrence: one only in the lungs, which
+    can block neither, too. For stomach cancer that came back only outside the belly (the lungs,
+    the bones, the brain) it is never offered."""
+    kb = shared_kb()
+    _, profile = pair
+    profile = {**profile, "cancer": "stomach", "recurrence": "distant",
+               "metastases": sorted(places)}  # fmt: skip
+    for option in evaluate(parse_profile(profile, kb), kb).options:
+        if option.id == "stomach-surgery-before-blockage":
+            assert option.status.value in ("not_suitable", "declined"), option.status
+
+
+@SETTINGS
 @given(pair=partial_and_more())
 def test_ablation_is_for_cancer_that_has_spread(pair) -> None:  # type: ignore[no-untyped-def]
     """Ablation destroys a few tumours where the cancer has spread (acs-advanced 5245-5532): for
