@@ -1148,6 +1148,33 @@ def test_surgery_against_a_blockage_is_for_cancer_that_could_block(
 
 
 @SETTINGS
+@given(pair=partial_and_more(), had=st.sampled_from(["total gastrectomy", "gastrectomy", None]))
+def test_no_part_of_the_stomach_is_taken_out_after_all_of_it_was(
+    pair, had: str | None
+) -> None:  # type: ignore[no-untyped-def]
+    """Surgery to take out part of the stomach was offered after a total gastrectomy (read as
+    "gastrectomy, part or all"). After one it is never offered; after a gastrectomy not said to
+    be total it is not offered either until the person says which; and treatments had not given
+    rule nothing out and ask nothing for it."""
+    kb = shared_kb()
+    _, profile = pair
+    profile = {**profile, "cancer": "stomach"}
+    if had is None:
+        profile.pop("prior_treatments", None)
+        profile.pop("progressed_on", None)
+    else:
+        profile["prior_treatments"] = [*(profile.get("prior_treatments") or []), had]
+    [option] = [o for o in evaluate(parse_profile(profile, kb), kb).options
+                if o.id == "stomach-subtotal-gastrectomy"]  # fmt: skip
+    if had == "total gastrectomy":
+        assert option.status.value in ("not_suitable", "declined"), option.status
+    elif had == "gastrectomy":
+        assert option.status.value != "offered", option.status
+    else:
+        assert "prior_treatments" not in {m.fact for m in option.missing}, option.missing
+
+
+@SETTINGS
 @given(pair=partial_and_more())
 def test_ablation_is_for_cancer_that_has_spread(pair) -> None:  # type: ignore[no-untyped-def]
     """Ablation destroys a few tumours where the cancer has spread (acs-advanced 5245-5532): for

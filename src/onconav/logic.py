@@ -278,7 +278,8 @@ def missing_facts(rules: Rules, row: Row, status: Status, condition: Truth,
     undecided = undecided_facts(rules.when, read) if condition is Truth.UNKNOWN else []
     if out is Truth.UNKNOWN:  # what it gives may have stopped working
         unsure = {r.fact for r in rules.ruled_out if hit_truth(r, row) is Truth.UNKNOWN}
-        undecided += [f for f in ("progressed_on", "cannot_have") if f in unsure - set(undecided)]
+        undecided += [f for f in ("progressed_on", "cannot_have", "prior_treatments")
+                      if f in unsure - set(undecided)]  # fmt: skip
     if gate is Truth.UNKNOWN and "recurrence" not in undecided:
         undecided.append("recurrence")  # stage 1 to 3: whether it came back decides
     if declines(rules, row) and relieves(rules, row) is Truth.UNKNOWN:

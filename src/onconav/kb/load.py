@@ -413,6 +413,10 @@ def build(data: KBData) -> KnowledgeBase:
     for proc in data.procedures:
         if proc.parent is not None:
             expect(proc.parent, ("procedures",), f"procedures[{proc.id}].parent")
+        for had in proc.not_after:
+            if had not in values.get("prior_treatments", {}):
+                problems.append(f"procedures[{proc.id}].not_after: {had!r} is not a value of "
+                                "prior_treatments")  # fmt: skip
     for symptom in data.symptoms:
         if symptom.parent is not None:
             expect(symptom.parent, ("symptoms",), f"symptoms[{symptom.id}].parent")
@@ -565,6 +569,15 @@ def _index(
                                       f"{named(up)}, which you cannot have")  # fmt: skip
         out = [RuledOut("cannot_have", ident, any_of("cannot_have", frozenset(cannot),
                         f"cannot have {name}"), tuple(cannot.items()))]  # fmt: skip
+        after = getattr(record, "not_after", [])
+        if after:  # a total gastrectomy had: no part of the stomach is left to take out
+            broader = frozenset().union(*(vocabulary.up("prior_treatments", a) for a in after))
+            out.append(RuledOut(
+                "prior_treatments", ident,
+                any_of("prior_treatments", frozenset(after), f"{name} after {named(after[0])}",
+                       broader - frozenset(after)),
+                tuple((a, f"{name} cannot be done after {label('prior_treatments', a)}, which "
+                       "you have had") for a in after)))  # fmt: skip
         if ident in radiation:
             stopped = {ident: f"{name} has already stopped working for you"}
             for given in sorted(drug_procedures):  # chemoradiation

@@ -316,6 +316,13 @@ class ProcedureKind(StrEnum):
 class Procedure(Described):
     kind: ProcedureKind
     parent: Id | None = Field(default=None, description="A broader procedure this is a kind of")
+    not_after: list[Id] = Field(
+        default_factory=list,
+        description="Treatments had (values of prior_treatments) after which it cannot be done: "
+        "no part of the stomach is left to take out after a total gastrectomy. An option that "
+        "gives it is not suitable when the treatments had hold one; a broader one (a gastrectomy, "
+        "part or all) leaves it undecided, asking which; not given, it rules nothing out",
+    )
     evidence: Evidence
 
 

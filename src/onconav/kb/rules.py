@@ -107,7 +107,7 @@ class RuledOut:
     chemotherapy stopped working, not which) leaves it undecided. ``words`` says, for each value
     of the test that rules it out, why."""
 
-    fact: Literal["cannot_have", "progressed_on"]
+    fact: Literal["cannot_have", "progressed_on", "prior_treatments"]
     given: str
     test: Test
     words: tuple[tuple[str, str], ...]
