@@ -216,9 +216,15 @@ def profiles(draw: st.DrawFn) -> Profile:
     if markers:
         data["biomarkers"] = markers
     try:
-        return parse_profile(data, KB)
+        profile = parse_profile(data, KB)
     except ProfileError:
         reject()
+    # "perhaps others not listed" alone is refused by the page as a probable mistake (the person
+    # meant to name some; tested with "Yes, these" and none ticked), though a profile may say it:
+    # such a profile has no query string of the page
+    if any(getattr(profile, q.name) == [OTHERS_NOT_KNOWN] for q in QUESTIONS if q.kind == "many"):
+        reject()
+    return profile
 
 
 # ------------------------------------------------------------------------------------------------
