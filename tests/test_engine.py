@@ -1175,6 +1175,37 @@ def test_no_part_of_the_stomach_is_taken_out_after_all_of_it_was(
 
 
 @SETTINGS
+@given(pair=partial_and_more(), symptom=st.sampled_from(
+    ["malnutrition", "stomach blockage", "trouble swallowing", None]))
+def test_the_feeding_tubes_blockage_note_is_for_a_blockage(
+    pair, symptom: str | None
+) -> None:  # type: ignore[no-untyped-def]
+    """The stomach feeding tube is the general one too, offered for malnutrition alone; its note
+    that a tube is for a blockage other ways could not fix (ccs-stomach-stage4 1948-2114) was
+    told to someone offered it for malnutrition, with no blockage. It holds when the person has a
+    blockage or trouble swallowing, may hold when the symptoms listed may not be all or name a
+    blockage not said to be of the stomach, and is not told otherwise."""
+    kb = shared_kb()
+    _, profile = pair
+    profile = {**profile, "cancer": "stomach"}
+    if symptom is not None:
+        profile["symptoms"] = [*(profile.get("symptoms") or []), symptom]
+    read = parse_profile(profile, kb)
+    [option] = [o for o in evaluate(read, kb).options if o.id == "stomach-feeding-tube"]
+    notes = {c.id: c for c in option.caveats}
+    symptoms = read.symptoms
+    blockage = {"stomach-blockage", "trouble-swallowing"}
+    broader = {k for b in blockage for k in kb.vocabulary.up("symptoms", b)}  # "a blockage"
+    if symptoms is not None and blockage & set(symptoms):
+        assert notes["stomach-feeding-tube-last"].applies
+    elif symptoms is not None and not {OTHERS_NOT_KNOWN, *broader} & set(symptoms):
+        assert "stomach-feeding-tube-last" not in notes
+    else:
+        assert "stomach-feeding-tube-last" in notes
+        assert not notes["stomach-feeding-tube-last"].applies
+
+
+@SETTINGS
 @given(pair=partial_and_more())
 def test_ablation_is_for_cancer_that_has_spread(pair) -> None:  # type: ignore[no-untyped-def]
     """Ablation destroys a few tumours where the cancer has spread (acs-advanced 5245-5532): for

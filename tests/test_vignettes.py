@@ -62,6 +62,8 @@ def test_vignette(kb, sources: Path, vignette: dict[str, Any]) -> None:  # type:
             assert got.not_chosen is expected["not_chosen"], option_id
         for caveat in expected.get("caveats", []):  # the caveats that apply to the person
             assert caveat in {c.id for c in got.caveats if c.applies}, (option_id, caveat)
+        for caveat in expected.get("no_caveats", []):  # caveats not told: they do not hold
+            assert caveat not in {c.id for c in got.caveats}, (option_id, caveat)
     for warning in vignette.get("warnings", []):
         assert any(warning.lower() in w.lower() for w in result.warnings), result.warnings
     if "first" in vignette:
