@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 from onconav import evaluate, load_kb, parse_profile, words
 from onconav.engine import Status
 from onconav.kb.rules import DRUG_KINDS
-from onconav.profile import ProfileError, _slips_only, close_name, facts_of
+from onconav.profile import (
+    KINDS_OF_TREATMENTS,
+    ProfileError,
+    _slips_only,
+    close_name,
+    facts_of,
+)
 
 KB = load_kb()
 
@@ -1524,3 +1530,41 @@ def test_a_value_said_as_a_belief_is_refused_as_one_in_doubt(
     plain = {**data, **({"biomarkers": {field: value}} if field in ("kras", "her2")
                         else {field: value})}  # fmt: skip
     parse_profile(plain, kb)  # the value itself is read
+
+
+def _plain_names(field: str) -> dict[str, str]:
+    """A name of each value of a fact that reads as that value alone, with no bracket in it."""
+    names: dict[str, str] = {}
+    for name, ident in sorted(KB.value_names[field].items()):
+        if "(" not in name and ident not in names and ident not in OPEN_VALUES:
+            names[ident] = name
+    return names
+
+
+OPEN_VALUES = {"others-not-known", "drugs-not-known", "drugs-not-said"}
+KINDS_OF = sorted(
+    (field, names[broad], names[narrow])
+    for field in KINDS_OF_TREATMENTS
+    for names in [_plain_names(field)]
+    for narrow in names
+    for broad in KB.vocabulary.up("prior_treatments", narrow) - {narrow}
+    if broad in names
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(KINDS_OF))
+@example(("prior_treatments", "immunotherapy", "keytruda"))
+@example(("progressed_on", "chemotherapy", "folfox"))
+def test_a_note_in_brackets_that_names_a_kind_is_read_as_that_kind(
+    kind: tuple[str, str, str],
+) -> None:
+    """"immunotherapy (Keytruda)" was read as immunotherapy, Keytruda left out, and "chemotherapy
+    (FOLFOX)" that stopped working as chemotherapy, asking again which: a note that names a kind
+    of what it follows says which, and is read as it would be alone. A note that names something
+    broader ("pembrolizumab (immunotherapy)") adds nothing."""
+    field, broad, narrow = kind
+    alone = parse_profile({"cancer": "rectum", field: [narrow]}, KB)
+    for typed in (f"{broad} ({narrow})", f"{narrow} ({broad})"):
+        read = parse_profile({"cancer": "rectum", field: [typed]}, KB)
+        assert getattr(read, field) == getattr(alone, field), typed
