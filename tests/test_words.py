@@ -1568,3 +1568,41 @@ def test_a_note_in_brackets_that_names_a_kind_is_read_as_that_kind(
     for typed in (f"{broad} ({narrow})", f"{narrow} ({broad})"):
         read = parse_profile({"cancer": "rectum", field: [typed]}, KB)
         assert getattr(read, field) == getattr(alone, field), typed
+
+
+HAD_NAMES = sorted(n for n in _plain_names("prior_treatments").values())
+PLACE_NAMES = sorted(n for n in _plain_names("metastases").values())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(HAD_NAMES), st.sampled_from(["had", "She had", "received", "previous",
+                                                    "have had a", "underwent"]))  # fmt: skip
+@example("chemo", "had")
+def test_a_treatment_had_in_a_familys_words_is_the_treatment(name: str, said: str) -> None:
+    """"had chemo" (a family's words in the page's box) was refused as not known, with a hint
+    about regimens: the words of having had it say nothing more, and the rest is read as alone."""
+    alone = parse_profile({"cancer": "rectum", "prior_treatments": [name]}, KB)
+    read = parse_profile({"cancer": "rectum", "prior_treatments": [f"{said} {name}"]}, KB)
+    assert read.prior_treatments == alone.prior_treatments
+    with pytest.raises(ProfileError):  # a denial is no treatment had
+        parse_profile({"cancer": "rectum", "prior_treatments": [f"had no {name}"]}, KB)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(PLACE_NAMES), min_size=1, max_size=3, unique=True),
+       st.sampled_from(["spread to {}", "it has spread to the {}", "metastatic to {}",
+                        "{} metastases", "multiple {} metastases"]))  # fmt: skip
+@example(["liver", "bones"], "spread to {}")
+def test_places_of_spread_in_a_familys_words_are_the_places(places: list[str], said: str) -> None:
+    """"spread to liver and bones" was refused as not known: the words of spreading say nothing
+    more, and the places are read as they would be alone. How many tumours there are
+    ("multiple") is the extent, which these words do not give: still refused."""
+    alone = parse_profile({"cancer": "rectum", "metastases": places}, KB)
+    typed = said.format(" and ".join(places))
+    if "multiple" in said:
+        with pytest.raises(ProfileError):
+            parse_profile({"cancer": "rectum", "metastases": [typed]}, KB)
+        return
+    read = parse_profile({"cancer": "rectum", "metastases": [typed]}, KB)
+    assert read.metastases is not None and alone.metastases is not None
+    assert set(read.metastases) == set(alone.metastases), typed

@@ -711,13 +711,22 @@ def _without_not_known(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, 
 
 def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     """The ids a name means among the values of a fact: by any name or alias, by a code, with a
-    bracketed note left out ("capecitabine (Xeloda)"), or as treatments written together with
-    "+", "/", "&", "and", "with" or "plus" (carbo/taxol; FOLFIRI-bev as a last resort), when
-    every part is known. A pair of drugs stays two drugs: the regimens they may belong to count
-    through them."""
+    bracketed note left out ("capecitabine (Xeloda)"), places of spread or a treatment had in a
+    family's words ("spread to the liver and bones", "had chemo"), or as treatments written
+    together with "+", "/", "&", "and", "with" or "plus" (carbo/taxol; FOLFIRI-bev as a last
+    resort), when every part is known. A pair of drugs stays two drugs: the regimens they may
+    belong to count through them."""
     found = _named(kb, field, name)
     if found is not None:
         return found
+    places = words.spread_said(name) if field == "metastases" else None
+    if places:  # "spread to the liver and bones"
+        read = [_named(kb, field, place) for place in places]
+        if all(r is not None for r in read):
+            return list(dict.fromkeys(i for r in read for i in r or ()))
+    had = words.HAD.fullmatch(name) if field == "prior_treatments" else None
+    if had:  # "had chemo", "received FOLFOX"
+        return _lookup(kb, field, had.group(1))
     for separator in (r"(\s*(?:\+|/|&|\band\b|\bwith\b|\bplus\b)\s*)", r"(\s*-\s*)"):
         pieces = re.split(separator, name, flags=re.IGNORECASE)
         parts = [piece for piece in pieces[0::2] if piece.strip()]

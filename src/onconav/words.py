@@ -727,6 +727,29 @@ def spread_places(name: str) -> list[str] | None:
     out = [re.sub(r"^(?:the|both)\s+", "", p).strip()
            for place in places for p in re.split(r"\s*(?:,|&|/|\band\b)\s*", place)]
     return [p for p in out if p] or None
+
+
+# How many tumours a place of spread has ("multiple liver metastases"): the extent, a fact of its
+# own, which a place of spread written with it does not give
+_HOW_MANY = re.compile(r"(?i)\b(multiple|widespread|diffuse|extensive|many|several|numerous|few|"
+                       r"single|solitary|one|two|three|\d+)\b")  # fmt: skip
+
+
+def spread_said(name: str) -> list[str] | None:
+    """The places a place of spread written as a family says it names ("spread to the liver and
+    bones", "it has spread to the lungs", "metastatic to liver"); None when it says anything else,
+    or how many tumours there are (the extent, given on its own)."""
+    text = re.sub(r"(?i)^\s*(?:it|the cancer|cancer)\s+(?:has\s+|'s\s+)?(?=spread\b)", "", name)
+    if _HOW_MANY.search(text):
+        return None
+    return spread_places(text)
+
+
+# A treatment had written with the words of having had it ("had chemo", "she had radiotherapy",
+# "received FOLFOX", "previous surgery"): the treatment
+HAD = re.compile(r"(?i)\s*(?:(?:i|he|she|we|they|you)\s+)?(?:have\s+had|has\s+had|had|received|"
+                 r"was\s+given|were\s+given|underwent|previous|prior|past)\s+"
+                 r"(?:an?\s+|some\s+)?(.+?)\s*")  # fmt: skip
 # "not cancer", "no tumour", "never had", "non-malignant", "non-rectal"; not the names of cancers
 # that start with "non-" ("non-small cell lung cancer", "non-Hodgkin lymphoma").
 NEGATED = re.compile(r"^\s*((not|no|never)\b|non(?![- ]?(small|hodgkin|melanoma|seminoma|muscle)))")
