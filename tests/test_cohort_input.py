@@ -348,7 +348,7 @@ def test_a_csv_row_with_more_or_fewer_values_or_an_open_quote_is_quarantined(
         (4, "y", "line 5: 2 values, the header has 7"),
         (5, "c", "stage: '9' is not accepted"),
         (7, "a", "patient_id: the same as row 1"),
-        (8, None, "line 10: a quoted value is not closed before the end of the file"),
+        (8, "z", "line 10: a quoted value is not closed before the end of the file"),
     ]
     for engine in ENGINES:
         done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
@@ -514,6 +514,24 @@ def test_a_file_with_no_bad_row_or_no_row_at_all(tmp_path: Path, engine: str) ->
     assert {p for p, *_ in answers(tmp_path / f"clean-{engine}.parquet")} == {"a", "b"}
     done = run(KB, header, tmp_path / f"header-{engine}.parquet", engine=engine)
     assert (done.loaded.rows, done.loaded.answered, done.results) == (0, 0, 0)
+
+
+def test_a_value_with_more_after_its_closing_quote_is_told_in_the_files_words(
+    tmp_path: Path,
+) -> None:
+    """A spreadsheet's `"stomach" ,4` (a space after the closing quote) was quarantined in the
+    words of Python's reader ("',' expected after '\"'") with no patient_id: the reason says what
+    is wrong in the file's terms, and the patient_id is read from the line as it stands, by every
+    engine."""
+    source = tmp_path / "people.csv"
+    source.write_text('patient_id,cancer,stage\nP1,"stomach" ,4\nP2,rectum,4\n')
+    for engine in ENGINES:
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        assert (done.loaded.answered, done.loaded.quarantined) == (1, 1)
+        [(row, who, reason)] = quarantined(tmp_path / f"{engine}.quarantine.csv")
+        assert (row, who) == (1, "P1"), engine
+        assert reason.startswith("line 2: a quoted value has more after its closing quote"), reason
+        assert "expected after" not in reason
 
 
 def test_a_csv_whose_every_row_is_bad_is_all_quarantined(tmp_path: Path) -> None:

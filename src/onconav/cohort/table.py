@@ -686,6 +686,7 @@ def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], cop
     their number. A row that is not UTF-8 text is quarantined, naming its first such value's
     column; so is a row with a value longer than ``LONGEST_VALUE``, naming the limit."""
     bad: list[tuple[int, str | None, str]] = []
+    broken: dict[int, int] = {}  # a row the reader could not read: its place in bad, its line
     numbers = work / "numbers.csv"
     # the patient_id of a row that cannot be read, if its column is there: said beside why
     at = next((i for i, name in enumerate(header) if _fact_name(name) == "patient_id"), None)
@@ -707,10 +708,8 @@ def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], cop
                     break
                 except csv.Error as error:  # the reader goes on at the next line
                     row += 1
-                    said = str(error)
-                    if said == "unexpected end of data":
-                        said = "a quoted value is not closed before the end of the file"
-                    bad.append((row, None, f"line {line}: {said}"))
+                    bad.append((row, None, f"line {line}: {_csv_error(error)}"))
+                    broken[len(bad) - 1] = line
                 else:
                     if values:  # a blank line is not a row
                         row += 1
@@ -724,9 +723,44 @@ def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], cop
                                 and at < len(values) else None  # fmt: skip
                             bad.append((row, who, f"line {line}: {why}"))
                 line = records.line_num + 1
+        if at is not None:  # a row the reader could not read: its patient_id as its line reads
+            lines = _loose_lines(path, set(broken.values()))
+            for i, number in broken.items():
+                values = lines.get(number, [])
+                if at < len(values):
+                    bad[i] = (bad[i][0], _quarantine_id(values[at]), bad[i][2])
     finally:
         csv.field_size_limit(limit)
     _tables_of_lines(con, bad, numbers)
+
+
+def _csv_error(error: csv.Error) -> str:
+    """What Python's CSV reader found wrong with a row, in the words of the file."""
+    said = str(error)
+    if said == "unexpected end of data":
+        return "a quoted value is not closed before the end of the file"
+    if re.fullmatch(r"'.' expected after '\"'", said):
+        return ("a quoted value has more after its closing quote (a space before the comma?): "
+                "a value's closing quote goes right before the comma or the end of the line, "
+                "and a quote inside a value is written twice")
+    if said.startswith("new-line character seen in unquoted field"):
+        return "a line break inside a value that is not in quotes"
+    return said
+
+
+def _loose_lines(path: Path, wanted: set[int]) -> dict[int, list[str]]:
+    """The values of some lines of a CSV file (by number, from 1), each line read alone and
+    leniently: for the patient_id of a row the strict reader could not read."""
+    out: dict[int, list[str]] = {}
+    if not wanted:
+        return out
+    with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+        for number, text in enumerate(handle, 1):
+            if number in wanted:
+                out[number] = next(csv.reader([text]), [])
+            if number >= max(wanted):
+                break
+    return out
 
 
 # A value given as a JSON or typed value that is not text (a number, true, an object, a list in
