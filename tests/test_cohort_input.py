@@ -532,6 +532,12 @@ def test_a_value_with_more_after_its_closing_quote_is_told_in_the_files_words(
         assert (row, who) == (1, "P1"), engine
         assert reason.startswith("line 2: a quoted value has more after its closing quote"), reason
         assert "expected after" not in reason
+    # a quote opening the patient_id and never closed: the line's other values are no id
+    source.write_text('patient_id,cancer,stage\nP0,rectum,4\n"P1,stomach,4\nP2,rectum,4\n')
+    done = run(KB, source, tmp_path / "open.parquet")
+    assert quarantined(tmp_path / "open.quarantine.csv") == [
+        (2, None, "line 3: a quoted value is not closed before the end of the file")
+    ]
 
 
 def test_a_csv_whose_every_row_is_bad_is_all_quarantined(tmp_path: Path) -> None:

@@ -727,7 +727,8 @@ def _csv_rows(con: duckdb.DuckDBPyConnection, path: Path, header: list[str], cop
             lines = _loose_lines(path, set(broken.values()))
             for i, number in broken.items():
                 values = lines.get(number, [])
-                if at < len(values):
+                # not an id that holds the line's other values (its opening quote not closed)
+                if at < len(values) and not re.search(r"[,\r\n]", values[at]):
                     bad[i] = (bad[i][0], _quarantine_id(values[at]), bad[i][2])
     finally:
         csv.field_size_limit(limit)
@@ -752,14 +753,13 @@ def _loose_lines(path: Path, wanted: set[int]) -> dict[int, list[str]]:
     """The values of some lines of a CSV file (by number, from 1), each line read alone and
     leniently: for the patient_id of a row the strict reader could not read."""
     out: dict[int, list[str]] = {}
-    if not wanted:
-        return out
+    last = max(wanted, default=0)
     with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
         for number, text in enumerate(handle, 1):
+            if number > last:
+                break
             if number in wanted:
                 out[number] = next(csv.reader([text]), [])
-            if number >= max(wanted):
-                break
     return out
 
 
