@@ -33,13 +33,21 @@ def result_of(kb, vignette: dict[str, Any]) -> Result:  # type: ignore[no-untype
     return evaluate(parse_profile(vignette["profile"], kb), kb)
 
 
+# what a vignette and each option's expectation may say: another key would check nothing
+VIGNETTE_KEYS = {"name", "file", "profile", "expect", "warnings", "first", "order"}  # file: added
+EXPECT_KEYS = {"status", "because", "missing", "missing_only", "reason", "not_chosen", "caveats",
+               "no_caveats"}  # fmt: skip
+
+
 @pytest.mark.parametrize("vignette", VIGNETTES, ids=[v["name"] for v in VIGNETTES])
 def test_vignette(kb, sources: Path, vignette: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
     result = result_of(kb, vignette)
     by_id = {o.id: o for o in result.options}
     texts = {s.id: (sources / s.file).read_text(encoding="utf-8") for s in kb.data.sources}
     assert vignette["expect"], "a vignette must expect something"
+    assert set(vignette) <= VIGNETTE_KEYS, set(vignette) - VIGNETTE_KEYS  # a misspelt key
     for option_id, expected in vignette["expect"].items():
+        assert set(expected) <= EXPECT_KEYS, (option_id, set(expected) - EXPECT_KEYS)
         source, start, end = expected["because"]
         assert source in texts and 0 <= start < end <= len(texts[source]), expected["because"]
         assert texts[source][start:end].strip(), "the cited passage is blank"
@@ -63,6 +71,7 @@ def test_vignette(kb, sources: Path, vignette: dict[str, Any]) -> None:  # type:
         for caveat in expected.get("caveats", []):  # the caveats that apply to the person
             assert caveat in {c.id for c in got.caveats if c.applies}, (option_id, caveat)
         for caveat in expected.get("no_caveats", []):  # caveats not told: they do not hold
+            assert caveat in {c.id for c in kb.by_id[option_id].caveats}, (option_id, caveat)
             assert caveat not in {c.id for c in got.caveats}, (option_id, caveat)
     for warning in vignette.get("warnings", []):
         assert any(warning.lower() in w.lower() for w in result.warnings), result.warnings
