@@ -3432,3 +3432,24 @@ def test_words_that_name_only_a_malignancy_leave_where_it_started_unknown(
     unknown (a named cancer would rule out the options of every other)."""
     reading = read_bundle(_record({**_condition("c", "0", ""), "code": code}, STAGE_4), kb)
     assert reading.data["cancer"] == "unknown"
+
+
+@pytest.mark.parametrize(("code", "had", "status"),
+                         [("26452005", "total-gastrectomy", "not_suitable"),
+                          ("53442002", "gastrectomy", "needs_information")])  # fmt: skip
+def test_a_total_gastrectomy_on_record_is_one(
+    kb: onconav.KnowledgeBase, code: str, had: str, status: str
+) -> None:
+    """SNOMED 26452005 (Total gastrectomy, in mCODE STU1's cancer-related surgical procedures)
+    was not read ("a procedure onconav does not read"), and a subtotal gastrectomy was offered
+    where the command, told "total gastrectomy", says it is not suitable; a gastrectomy not said
+    to be total asks which, as "others not known" (every list a record gives) does too."""
+    data = copy.deepcopy(bundle("gastric-recurrent-refractory"))
+    [procedure] = [e["resource"] for e in data["entry"]
+                   if e["resource"]["resourceType"] == "Procedure"]  # fmt: skip
+    procedure["code"]["coding"][0]["code"] = code
+    reading = read_bundle(data, kb)
+    assert had in reading.data["prior_treatments"]
+    assert "Procedure/gastrectomy" in reading.sources["prior_treatments"]
+    profile = {**reading.data, "symptoms": ["bleeding from the stomach"]}
+    assert dict(statuses(profile, kb))["stomach-subtotal-gastrectomy"] == status

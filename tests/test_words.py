@@ -14,7 +14,7 @@ from onconav import evaluate, load_kb, parse_profile, words
 from onconav.engine import Status
 from onconav.kb.rules import DRUG_KINDS
 from onconav.profile import (
-    KINDS_OF_TREATMENTS,
+    NARROWED_BY_A_NOTE,
     ProfileError,
     _slips_only,
     close_name,
@@ -1544,7 +1544,7 @@ def _plain_names(field: str) -> dict[str, str]:
 OPEN_VALUES = {"others-not-known", "drugs-not-known", "drugs-not-said"}
 KINDS_OF = sorted(
     (field, names[broad], names[narrow])
-    for field in KINDS_OF_TREATMENTS
+    for field in NARROWED_BY_A_NOTE
     for names in [_plain_names(field)]
     for narrow in names
     for broad in KB.vocabulary.up("prior_treatments", narrow) - {narrow}
@@ -1562,12 +1562,19 @@ def test_a_note_in_brackets_that_names_a_kind_is_read_as_that_kind(
     """"immunotherapy (Keytruda)" was read as immunotherapy, Keytruda left out, and "chemotherapy
     (FOLFOX)" that stopped working as chemotherapy, asking again which: a note that names a kind
     of what it follows says which, and is read as it would be alone. A note that names something
-    broader ("pembrolizumab (immunotherapy)") adds nothing."""
+    broader ("pembrolizumab (immunotherapy)") adds nothing. In what cannot be had, a note is an
+    example: "cannot have immunotherapy (Keytruda)" is none of them, nivolumab too."""
     field, broad, narrow = kind
     alone = parse_profile({"cancer": "rectum", field: [narrow]}, KB)
     for typed in (f"{broad} ({narrow})", f"{narrow} ({broad})"):
         read = parse_profile({"cancer": "rectum", field: [typed]}, KB)
         assert getattr(read, field) == getattr(alone, field), typed
+    # what cannot be had stays as broad as written: the note is an example, not which
+    if not {broad, narrow} <= set(KB.value_names["cannot_have"]):
+        return  # surgery is no answer of what cannot be had
+    for typed, name in ((f"{broad} ({narrow})", broad), (f"{narrow} ({broad})", narrow)):
+        cannot = parse_profile({"cancer": "rectum", "cannot_have": [typed]}, KB).cannot_have
+        assert cannot == parse_profile({"cancer": "rectum", "cannot_have": [name]}, KB).cannot_have
 
 
 HAD_NAMES = sorted(n for n in _plain_names("prior_treatments").values())
@@ -1606,3 +1613,31 @@ def test_places_of_spread_in_a_familys_words_are_the_places(places: list[str], s
     read = parse_profile({"cancer": "rectum", "metastases": [typed]}, KB)
     assert read.metastases is not None and alone.metastases is not None
     assert set(read.metastases) == set(alone.metastases), typed
+
+
+@pytest.mark.parametrize("note", ["not yet", "next week", "booked", "upcoming", "due in May",
+                                  "in 2 weeks", "due to start in June", "soon"])  # fmt: skip
+@pytest.mark.parametrize("name", ["total gastrectomy", "had chemo", "FOLFOX"])
+def test_a_treatment_with_a_note_that_it_is_yet_to_come_is_not_had(note: str, name: str) -> None:
+    """"total gastrectomy (not yet)" was read as had, and surgery to remove part of the stomach
+    was not suitable "after a total gastrectomy, which you have had": a note that says a
+    treatment is yet to come denies it was had (or stopped working), as "(planned)" did."""
+    for field in ("prior_treatments", "progressed_on"):
+        if field == "progressed_on" and name != "FOLFOX":
+            continue
+        with pytest.raises(ProfileError, match="its note in brackets says it is not so"):
+            parse_profile({"cancer": "stomach", field: [f"{name} ({note})"]}, KB)
+
+
+@pytest.mark.parametrize("note", ["stopped due to neuropathy", "waiting for results", "2023"])
+def test_a_note_of_why_or_when_a_treatment_was_had_is_left_out(note: str) -> None:
+    read = parse_profile({"cancer": "stomach", "prior_treatments": [f"FOLFOX ({note})"]}, KB)
+    assert read.prior_treatments == ["folfox"]
+
+
+@pytest.mark.parametrize("field", ["prior_treatments", "planned", "cannot_have"])
+def test_a_total_gastrectomy_is_a_treatment_of_every_list_that_takes_surgery(field: str) -> None:
+    """"total gastrectomy" had been an alias of gastrectomy: when it became a treatment had of its
+    own, planned and cannot_have refused it as not known."""
+    read = parse_profile({"cancer": "stomach", field: ["total gastrectomy"]}, KB)
+    assert getattr(read, field) == ["total-gastrectomy"]

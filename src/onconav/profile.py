@@ -753,24 +753,26 @@ def _named(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     found = _named(kb, field, outside)
     if found is None:
         return None
-    # a note that names a kind of what it follows ("immunotherapy (Keytruda)", "chemo (FOLFOX)")
-    # says which: it is read as it would be alone, in place of the broader name (which had been
-    # kept alone). Kinds are those of treatments had: a drug that cannot be had is under each
-    # regimen that holds it too, which a note naming the drug does not mean.
-    kinds = "prior_treatments" if field in KINDS_OF_TREATMENTS else field
+    # a note that names a kind of what a treatment had, stopped or planned follows ("immunotherapy
+    # (Keytruda)", "chemo (FOLFOX)") says which: it is read as it would be alone, in place of the
+    # broader name (which had been kept alone). Kinds are those of treatments had: a drug that
+    # cannot be had is under each regimen that holds it too. What cannot be had is kept as broad
+    # as written: there a note is an example ("immunotherapy (Keytruda)": none of them).
+    if field not in NARROWED_BY_A_NOTE:
+        return found
     for note in re.findall(r"\(([^()]*)\)", name):
         noted = _lookup(kb, field, note.strip()) or []
         broader = {f for f in found for i in noted
-                   if f != i and f in kb.vocabulary.up(kinds, i)}  # fmt: skip
-        wider = any(i not in found and i in kb.vocabulary.up(kinds, f)
+                   if f != i and f in kb.vocabulary.up("prior_treatments", i)}  # fmt: skip
+        wider = any(i not in found and i in kb.vocabulary.up("prior_treatments", f)
                     for f in found for i in noted)  # fmt: skip
         if broader and not wider:  # a note broader than the name says nothing more
             found = list(dict.fromkeys([*(f for f in found if f not in broader), *noted]))
     return found
 
 
-# The lists of treatments, whose kinds (chemotherapy, then FOLFOX) are those of treatments had
-KINDS_OF_TREATMENTS = ("prior_treatments", "progressed_on", "cannot_have", "planned")
+# The lists of treatments a note in brackets may narrow (chemotherapy (FOLFOX)): not cannot_have
+NARROWED_BY_A_NOTE = ("prior_treatments", "progressed_on", "planned")
 MAX_PARTS_OF_A_NAME = 4  # "leucovorin + 5-FU + oxaliplatin": a name cut at most 3 times
 
 

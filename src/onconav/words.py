@@ -148,8 +148,13 @@ _NOTE = re.compile(r"\(([^()]*)\)")
 _NOTE_DENIES = re.compile(
     r"\b(ruled out|excluded|resolved|no longer|not (given|had|present|there|done)|"
     r"never (given|had)|was not|wasn'?t|absent)\b|^\s*(no|none|nil|never|not)\s*$")
-_NOTE_NOT_HAD = re.compile(r"\b(planned|declined|refused|cancell?ed|not (yet )?started|"
-                           r"to (start|begin)|scheduled)\b")
+# Notes that say a treatment is yet to come ("(not yet)", "(next week)", "(booked)", "(due in
+# May)"): not had; "(stopped due to neuropathy)" and "(waiting for results)" say nothing so
+_NOTE_NOT_HAD = re.compile(
+    r"\b(planned|declined|refused|cancell?ed|not (yet )?started|not yet|scheduled|booked|upcoming|"
+    r"to (start|begin|be (done|given|started))|due (in|on|next|this|to (start|begin|have|be))|"
+    r"will (start|begin|have|be)|tomorrow|soon|(next|this coming) (week|month|year)|"
+    r"in \d+ (days?|weeks?|months?)|awaiting|waiting (for|to have) (it|surgery|the operation))\b")
 HAD_FIELDS = ("prior_treatments", "progressed_on")  # treatments had: "(planned)" denies them
 
 
@@ -740,7 +745,7 @@ def spread_said(name: str) -> list[str] | None:
     bones", "it has spread to the lungs", "metastatic to liver"); None when it says anything else,
     or how many tumours there are (the extent, given on its own)."""
     text = re.sub(r"(?i)^\s*(?:it|the cancer|cancer)\s+(?:has\s+|'s\s+)?(?=spread\b)", "", name)
-    if _HOW_MANY.search(text):
+    if _HOW_MANY.search(re.sub(r"\([^()]*\)", " ", text)):  # not a note: "liver (segment 7)"
         return None
     return spread_places(text)
 

@@ -47,6 +47,7 @@ from onconav.kb.model import (
 )
 from onconav.kb.rules import (
     IMPLIED,
+    OTHERS_NOT_KNOWN,
     Expr,
     Implied,
     Lowering,
@@ -571,11 +572,14 @@ def _index(
                         f"cannot have {name}"), tuple(cannot.items()))]  # fmt: skip
         after = getattr(record, "not_after", [])
         if after:  # a total gastrectomy had: no part of the stomach is left to take out
+            # a broader value (a gastrectomy, not said which) or a list that may not be whole
+            # ("perhaps other treatments not listed") leaves it undecided
             broader = frozenset().union(*(vocabulary.up("prior_treatments", a) for a in after))
+            more = frozenset({OTHERS_NOT_KNOWN}) & vocabulary.known("prior_treatments")
             out.append(RuledOut(
                 "prior_treatments", ident,
                 any_of("prior_treatments", frozenset(after), f"{name} after {named(after[0])}",
-                       broader - frozenset(after)),
+                       (broader | more) - frozenset(after)),
                 tuple((a, f"{name} cannot be done after {label('prior_treatments', a)}, which "
                        "you have had") for a in after)))  # fmt: skip
         if ident in radiation:
