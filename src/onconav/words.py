@@ -755,6 +755,8 @@ def spread_said(name: str) -> list[str] | None:
 HAD = re.compile(r"(?i)\s*(?:(?:i|he|she|we|they|you)\s+)?(?:have\s+had|has\s+had|had|received|"
                  r"was\s+given|were\s+given|underwent|previous|prior|past)\s+"
                  r"(?:an?\s+|some\s+)?(.+?)\s*")  # fmt: skip
+
+
 # "not cancer", "no tumour", "never had", "non-malignant", "non-rectal"; not the names of cancers
 # that start with "non-" ("non-small cell lung cancer", "non-Hodgkin lymphoma").
 NEGATED = re.compile(r"^\s*((not|no|never)\b|non(?![- ]?(small|hodgkin|melanoma|seminoma|muscle)))")

@@ -47,7 +47,6 @@ from onconav.kb.model import (
 )
 from onconav.kb.rules import (
     IMPLIED,
-    OTHERS_NOT_KNOWN,
     Expr,
     Implied,
     Lowering,
@@ -551,6 +550,20 @@ def _index(
     radiation = frozenset(p.id for p in data.procedures if p.kind == "radiation"
                           and p.id not in drug_procedures and p.parent is not None)  # fmt: skip
 
+    # the drugs an option gives with chemotherapy (trastuzumab, nivolumab, pembrolizumab), and
+    # what they are kinds of (targeted therapy): one of them that stopped working leaves open
+    # whether the chemotherapy given with it did
+    with_chemotherapy = frozenset().union(*(
+        vocabulary.up("progressed_on", used)
+        for o in data.options if "chemotherapy" in o.given_with
+        for used in o.uses if kind_of.get(used) == "drugs"
+    )) - {"chemotherapy"}  # fmt: skip
+    lowering = Lowering(
+        vocabulary, {f.id: f.label for f in facts.values()}, {f.id: f.type for f in facts.values()},
+        label, {drug: frozenset(regimens) for drug, regimens in containing.items()},
+        with_chemotherapy,
+    )  # fmt: skip
+
     def named(ident: str) -> str:  # every clause is within a sentence ("Not for this ...: ...")
         return in_sentence(name_of(by_id, ident))
 
@@ -572,14 +585,11 @@ def _index(
                         f"cannot have {name}"), tuple(cannot.items()))]  # fmt: skip
         after = getattr(record, "not_after", [])
         if after:  # a total gastrectomy had: no part of the stomach is left to take out
-            # a broader value (a gastrectomy, not said which) or a list that may not be whole
-            # ("perhaps other treatments not listed") leaves it undecided
-            broader = frozenset().union(*(vocabulary.up("prior_treatments", a) for a in after))
-            more = frozenset({OTHERS_NOT_KNOWN}) & vocabulary.known("prior_treatments")
+            # tested as a condition is: a broader value (a gastrectomy, not said which) or a list
+            # that may not be whole ("perhaps other treatments not listed") leaves it undecided
+            had = lowering.test(FactTest(fact="prior_treatments", has_any=list(after)))
             out.append(RuledOut(
-                "prior_treatments", ident,
-                any_of("prior_treatments", frozenset(after), f"{name} after {named(after[0])}",
-                       (broader | more) - frozenset(after)),
+                "prior_treatments", ident, replace(had, text=f"{name} after {named(after[0])}"),
                 tuple((a, f"{name} cannot be done after {label('prior_treatments', a)}, which "
                        "you have had") for a in after)))  # fmt: skip
         if ident in radiation:
@@ -634,19 +644,6 @@ def _index(
         out.append(RuledOut("progressed_on", ident, test, tuple(stopped.items())))
         return out
 
-    # the drugs an option gives with chemotherapy (trastuzumab, nivolumab, pembrolizumab), and
-    # what they are kinds of (targeted therapy): one of them that stopped working leaves open
-    # whether the chemotherapy given with it did
-    with_chemotherapy = frozenset().union(*(
-        vocabulary.up("progressed_on", used)
-        for o in data.options if "chemotherapy" in o.given_with
-        for used in o.uses if kind_of.get(used) == "drugs"
-    )) - {"chemotherapy"}  # fmt: skip
-    lowering = Lowering(
-        vocabulary, {f.id: f.label for f in facts.values()}, {f.id: f.type for f in facts.values()},
-        label, {drug: frozenset(regimens) for drug, regimens in containing.items()},
-        with_chemotherapy,
-    )  # fmt: skip
     own = frozenset(c for o in data.options for c in o.cancers if c != "any")
     covers = {c.id: lowering.expr(c.covers) for c in data.cancers if c.covers is not None}
     partners = partners_of(data, kind_of)
