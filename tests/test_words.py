@@ -1577,6 +1577,34 @@ def test_a_note_in_brackets_that_names_a_kind_is_read_as_that_kind(
         assert cannot == parse_profile({"cancer": "rectum", "cannot_have": [name]}, KB).cannot_have
 
 
+KINDS_LISTED = sorted(
+    (field, broad, tuple(narrow for (f, b, narrow) in KINDS_OF if (f, b) == (field, broad)))
+    for field, broad in {(f, b) for f, b, _ in KINDS_OF}
+)
+KINDS_LISTED = [k for k in KINDS_LISTED if len(k[2]) >= 2]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(KINDS_LISTED).flatmap(
+    lambda k: st.tuples(st.just(k[0]), st.just(k[1]),
+                        st.lists(st.sampled_from(k[2]), min_size=2, max_size=3, unique=True))),
+       st.sampled_from([", ", "; ", ",", " , "]))  # fmt: skip
+@example(("prior_treatments", "chemotherapy", ["folfox", "folfiri"]), ", ")
+def test_a_note_that_names_several_kinds_is_read_as_each(
+    kinds: tuple[str, str, list[str]], comma: str
+) -> None:
+    """"chemotherapy (FOLFOX, FOLFIRI)" was read as chemotherapy, asking again which: a note
+    that lists kinds of what it follows says which, each read as it would be alone. A list with
+    one name that is not known ("FOLFOX, stopped") says nothing more than the broad name."""
+    field, broad, narrow = kinds
+    alone = parse_profile({"cancer": "rectum", field: narrow}, KB)
+    read = parse_profile({"cancer": "rectum", field: [f"{broad} ({comma.join(narrow)})"]}, KB)
+    assert getattr(read, field) == getattr(alone, field)
+    vague = parse_profile({"cancer": "rectum", field: [f"{broad} ({narrow[0]}, in 2023)"]}, KB)
+    assert getattr(vague, field) == getattr(parse_profile({"cancer": "rectum", field: [broad]},
+                                                          KB), field)  # fmt: skip
+
+
 HAD_NAMES = sorted(n for n in _plain_names("prior_treatments").values())
 PLACE_NAMES = sorted(n for n in _plain_names("metastases").values())
 

@@ -761,7 +761,10 @@ def _named(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     if field not in NARROWED_BY_A_NOTE:
         return found
     for note in re.findall(r"\(([^()]*)\)", name):
-        noted = _lookup(kb, field, note.strip()) or []
+        # a note may name several ("chemotherapy (FOLFOX, FOLFIRI)"): each must be known
+        parts = [part.strip() for part in re.split(r"[,;]", note) if part.strip()]
+        read = [_lookup(kb, field, part) for part in parts]
+        noted = [] if None in read else list(dict.fromkeys(i for ids in read for i in ids or ()))
         broader = {f for f in found for i in noted
                    if f != i and f in kb.vocabulary.up("prior_treatments", i)}  # fmt: skip
         wider = any(i not in found and i in kb.vocabulary.up("prior_treatments", f)
