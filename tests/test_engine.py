@@ -19,6 +19,7 @@ from onconav.engine import Status, evaluate
 from onconav.kb import KnowledgeBase, load_kb
 from onconav.kb.model import fact_tests
 from onconav.kb.rules import DISTANT_SITES, OTHERS_NOT_KNOWN
+from onconav.kb.vocabulary import in_sentence
 from onconav.logic import Truth, truth
 from onconav.profile import Profile, ProfileError, facts_of, parse_profile, read_cancer
 from onconav.result import OptionResult
@@ -224,6 +225,64 @@ def test_a_list_that_may_not_be_whole_rules_nothing_out_by_what_it_leaves_out(
         assert option.status in allowed, (option.id, whole.get(option.id), profile, field)
         assert not any(r.check and r.check.fact == field and "did not list" in r.text
                        for r in option.reasons), (option.id, profile, field)  # fmt: skip
+
+
+def _labels_named(kb: KnowledgeBase, field: str, question: str) -> list[str] | None:
+    """The values a question of a list that may not be whole names ("Has there also been a or
+    b?"), read back from their labels; None when it does not ask that question, [] when it
+    names something that is no value's label."""
+    head, tail = kb.which(field, OTHERS_NOT_KNOWN).split("{values}")  # type: ignore[union-attr]
+    if head not in question:
+        return None
+    names = question.split(head, 1)[1].split(tail, 1)[0]
+    labels = {in_sentence(kb.label(field, v)): v for v in kb.vocabulary.known(field)}
+
+    def parse(text: str) -> list[str] | None:  # "a, b or c", where a label may hold " or "
+        if text in labels:
+            return [labels[text]]
+        for sep in (", ", " or "):
+            for at in (m.start() for m in re.finditer(re.escape(sep), text)):
+                rest = parse(text[at + len(sep) :]) if text[:at] in labels else None
+                if rest is not None:
+                    return [labels[text[:at]], *rest]
+        return None
+
+    return parse(names) or []
+
+
+@SETTINGS
+@given(pair=partial_and_more(), field=st.sampled_from(["symptoms", "metastases",
+                                                       "prior_treatments"]))  # fmt: skip
+@example(pair=({"cancer": "stomach", "stage": "4", "prior_treatments": ["chemotherapy"],
+                "symptoms": ["bleeding"]},) * 2, field="prior_treatments")  # fmt: skip
+@example(pair=({"cancer": "rectum", "stage": "4", "metastases": ["liver"]},) * 2,
+         field="metastases")  # fmt: skip
+def test_a_list_that_may_not_be_whole_is_asked_for_what_it_may_leave_out_by_name(
+    pair, field
+) -> None:  # type: ignore[no-untyped-def]
+    """Beside "perhaps other treatments not listed", surgery to remove part of the stomach asked
+    the general question of treatments had, though all it waits on is whether all of the stomach
+    was taken out: an option a list that may not be whole leaves undecided asks whether the list
+    also holds what the option was tested for, by name, and never names what the person listed;
+    the questions of the fact together (what would change the options) name every one of them."""
+    kb = shared_kb()
+    opened = {**pair[1], field: [*pair[1].get(field, []), "others not known"]}
+    profile = parse_profile(opened, kb)
+    result = evaluate(profile, kb)
+    given = set(getattr(profile, field))
+    named: set[str] = set()
+    for option in result.options:
+        for missing in option.missing:
+            assert "{" not in missing.question and "}" not in missing.question, missing.question
+            values = _labels_named(kb, field, missing.question) if missing.fact == field else None
+            if values is not None:
+                assert values and not set(values) & given, (option.id, missing.question, given)
+                named |= set(values)
+    ranked = [f for f in result.what_would_change if f.fact == field]
+    if named:
+        assert ranked and set(_labels_named(kb, field, ranked[0].question) or []) == named
+    for question in result.questions:
+        assert "{" not in question, question
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -1172,6 +1231,9 @@ def test_no_part_of_the_stomach_is_taken_out_after_all_of_it_was(
         assert option.status.value in ("not_suitable", "declined"), option.status
     elif had in ("gastrectomy", "others not known"):  # which, or whether, is not known
         assert option.status.value != "offered", option.status
+        asked = [m.question for m in option.missing if m.fact == "prior_treatments"]
+        if had == "others not known" and asked:  # asked by name, not "which treatments?"
+            assert "total-gastrectomy" in (_labels_named(kb, "prior_treatments", asked[0]) or [])
     else:
         assert "prior_treatments" not in {m.fact for m in option.missing}, option.missing
 
@@ -1985,12 +2047,14 @@ def test_a_broad_symptom_is_narrowed_by_its_question(pair) -> None:  # type: ign
     """Issue 9, readings (bleeding): when the person listed their symptoms and an option still
     depends on them, it is because a symptom was named broadly (bleeding, not where from): the
     question asked is that symptom's own narrowing question, not the general one (or the
-    questions of each such symptom, each once: bleeding and pain both named broadly)."""
+    questions of each such symptom, each once: bleeding and pain both named broadly). A list
+    that may not be whole asks for what it may leave out too
+    (``test_a_list_that_may_not_be_whole_is_asked_for_what_it_may_leave_out_by_name``)."""
     kb = shared_kb()
     for data in pair:
         facts = facts_of(parse_profile(data, kb), kb)
         listed = facts.row["symptoms"]
-        if not listed:
+        if not listed or OTHERS_NOT_KNOWN in listed:  # a list that may not be whole: below
             continue
         whiches = {kb.by_id[s].which for s in listed} - {None}  # type: ignore[union-attr]
         for option in evaluate(parse_profile(data, kb), kb).options:

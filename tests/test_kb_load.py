@@ -273,3 +273,30 @@ def test_every_value_the_rules_name_in_code_is_one_the_data_knows(kb) -> None:  
     for constant, fact in ((rules.DISTANT_SITES, "metastases"),
                            (rules.DRUG_KINDS, "prior_treatments")):  # fmt: skip
         assert constant <= kb.vocabulary.known(fact), constant - kb.vocabulary.known(fact)
+
+
+@pytest.mark.parametrize(
+    ("fact", "value", "which"),
+    [
+        ("prior_treatments", "gastrectomy", "Was it {values}?"),  # only the open list's
+        ("prior_treatments", "others-not-known", "Which others?"),  # must name them
+        ("symptoms", "others-not-known", "Is the cancer also causing {names}?"),
+        ("metastases", "others-not-known", "Also {values} {?"),
+    ],
+)
+def test_a_question_names_values_only_for_a_list_that_may_not_be_whole(
+    tmp_path: Path, fact: str, value: str, which: str
+) -> None:
+    """The question of "perhaps others not listed" names what an option was tested for
+    ({values}, filled in by the engine); any other value's question is asked as written, so a
+    brace there, or a template the engine would not fill, is a problem of the data."""
+    root = copy_data(tmp_path)
+
+    def set_which(doc: dict) -> None:  # type: ignore[type-arg]
+        [entry] = [f for f in doc["facts"] if f["id"] == fact]
+        [known] = [v for v in entry["values"] if v["id"] == value]
+        known["which"] = which
+
+    edit(root / "facts.yaml", set_which)
+    with pytest.raises(KBError, match=rf"facts\[{fact}\]: the question of '{value}' must hold"):
+        load_kb(root)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import LabTest, Modality, Option, Prominence, Span
 from onconav.kb.rules import (
+    ALWAYS,
     DECLINES,
     NOT_COME_BACK,
     OTHERS_NOT_KNOWN,
@@ -22,6 +23,7 @@ from onconav.kb.rules import (
     Expr,
     Not,
     RuledOut,
+    Rules,
     Test,
     tests_of,
 )
@@ -130,7 +132,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
     # pelvis in the past cites the rectal source): every source cited is listed
     cited |= {c.source for o in options for caveat in o.caveats for c in caveat.citations}
     cited |= {s.source for n in notes for s in n.evidence}
-    what_would_change = _what_would_change(kb, options)
+    what_would_change = _what_would_change(kb, options, facts)
     return Result(
         profile=profile.model_copy(deep=True),  # the caller's own stays theirs
         cancer=facts.site,
@@ -197,10 +199,9 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
             reasons += leaves
     missing = []
     if undecided := missing_facts(rules, row, status, condition, out):
-        # what narrows a broad answer down: the condition's tests, and for what rules it out (a
-        # chemotherapy stopped working: which?) the tests of those
-        asked = All((rules.when, *(r.test for r in rules.ruled_out)))
-        missing = [_missing(kb, fact, _which(kb, asked, row, fact)) for fact in undecided]
+        asked = _asked(rules)
+        missing = [_missing(kb, fact, _question(kb, fact, *_which(kb, asked, row, fact)))
+                   for fact in undecided]  # fmt: skip
     return OptionResult(
         id=option.id,
         name=option.name,
@@ -519,19 +520,41 @@ def _checks(expr: Expr, row: dict[str, FactValue], want: Truth) -> list[Check]:
     return [c for part in expr.parts for c in _checks(part, row, want)]
 
 
-def _which(kb: KnowledgeBase, expr: Expr, row: dict[str, FactValue], fact: str) -> str | None:
-    """The question that narrows down a broad value the person gave, when that value is what
-    leaves a test of the fact undecided (bleeding, when it matters where it comes from)."""
+def _which(
+    kb: KnowledgeBase, expr: Expr, row: dict[str, FactValue], fact: str
+) -> tuple[list[str], list[str]]:
+    """What narrows down an answer that leaves a test of the fact undecided: the questions of the
+    broad values the person gave (bleeding: from where?), and the values a list that may not be
+    whole was tested for ("perhaps other treatments not listed", and an option for someone who
+    has not had a total gastrectomy: the gastrectomy)."""
     given = row[fact]
     values = given if isinstance(given, frozenset) else {given}
     asked: list[str] = []  # each broad value's own (chemotherapy and targeted therapy stopped)
+    beyond: list[str] = []
     for test in tests_of(expr):
         if test.fact == fact and leaf_truth(test, given) is Truth.UNKNOWN:
             for value in sorted(str(v) for v in values if v in test.unknown):
-                which = kb.which(fact, value)
-                if which and which not in asked:
+                if value == OTHERS_NOT_KNOWN:  # by name when the list is tested for some
+                    named = test.wanted if test.kind == "any" else ()  # not "only these"
+                    beyond += [w for w in named if w not in values and w not in beyond]
+                elif (which := kb.which(fact, value)) and which not in asked:
                     asked.append(which)
-    return " ".join(asked) or None
+    return asked, beyond
+
+
+def _question(kb: KnowledgeBase, fact: str, asked: list[str], beyond: list[str]) -> str | None:
+    """The questions that narrow down a fact's answer as one (``_which``): the broad values'
+    questions, then the values a list that may not be whole was tested for, in the fact's
+    question for them ("Has there also been surgery to remove all of the stomach?")."""
+    template = kb.which(fact, OTHERS_NOT_KNOWN) if beyond else None
+    names = and_list((in_sentence(kb.label(fact, v)) for v in beyond), last="or")
+    return " ".join([*asked, *([template.format(values=names)] if template else [])]) or None
+
+
+def _asked(rules: Rules) -> Expr:
+    """The tests an option's questions narrow down: its condition's, and those of what rules it
+    out (a chemotherapy stopped working: which?)."""
+    return All((rules.when, *(r.test for r in rules.ruled_out)))
 
 
 def _missing(kb: KnowledgeBase, fact_id: str, question: str | None = None) -> MissingFact:
@@ -559,32 +582,39 @@ def _ask_team(kb: KnowledgeBase, fact: RankedFact) -> str:
     return known.ask if fact.question == known.question else fact.question
 
 
-def _one_question(asked: list[str], general: str) -> str:
-    """The options' questions about one fact as one: the narrowing ones (which chemotherapy
-    drugs, which targeted drugs) rather than the fact's general one, each once (one already
-    within another's is left out)."""
-    narrowing = [q for q in asked if q != general] or asked
-    return " ".join(q for q in narrowing if not any(q != o and q in o for o in narrowing))
-
-
-def _what_would_change(kb: KnowledgeBase, options: list[OptionResult]) -> list[RankedFact]:
-    """Each missing fact with the options it would decide, the most decisive first."""
+def _what_would_change(
+    kb: KnowledgeBase, options: list[OptionResult], facts: Facts
+) -> list[RankedFact]:
+    """Each missing fact with the options it would decide, the most decisive first, and its
+    options' narrowing questions as one (which chemotherapy drugs, which targeted drugs; the
+    values a list that may not be whole was tested for, named once, and then the fact's own
+    question if an option asks it: "only the liver?" asks where else), else its own question."""
     deciding: dict[str, list[str]] = {}
     first: dict[str, MissingFact] = {}
     asked: dict[str, dict[str, None]] = {}  # each fact's questions, in the order first asked
+    beyond: dict[str, dict[str, None]] = {}
+    general: set[str] = set()  # facts an option asks in its own words (how many places, ...)
     for option in options:
+        expr = _asked(kb.rules[option.id].at(facts.site)) if option.missing else ALWAYS
         for missing in option.missing:
             deciding.setdefault(missing.fact, []).append(option.id)
             first.setdefault(missing.fact, missing)
-            asked.setdefault(missing.fact, {})[missing.question] = None
+            questions, values = _which(kb, expr, facts.row, missing.fact)
+            asked.setdefault(missing.fact, {}).update(dict.fromkeys(questions))
+            beyond.setdefault(missing.fact, {}).update(dict.fromkeys(values))
+            if missing.question == kb.facts[missing.fact].question:
+                general.add(missing.fact)
     ranked = []
     for fact, ids in sorted(deciding.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         missing = first[fact]
+        question = _question(kb, fact, list(asked[fact]), list(beyond[fact]))
+        if question and beyond[fact] and fact in general:  # "only the liver?": anywhere else?
+            question += " " + kb.facts[fact].question
         ranked.append(
             RankedFact(
                 fact=missing.fact,
                 label=missing.label,
-                question=_one_question(list(asked[fact]), kb.facts[fact].question),
+                question=question or kb.facts[fact].question,
                 tests=missing.tests,
                 decides=len(ids),
                 options=ids,

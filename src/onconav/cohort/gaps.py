@@ -10,7 +10,7 @@ import duckdb
 
 from onconav.cohort.table import SEPARATOR, copy_to
 from onconav.kb import KnowledgeBase
-from onconav.kb.rules import ALWAYS
+from onconav.kb.rules import ALWAYS, OTHERS_NOT_KNOWN
 from onconav.logic import column, quote, to_sql
 from onconav.sql import people_sql
 
@@ -46,10 +46,13 @@ def asked_sql(kb: KnowledgeBase, people: str) -> str:
     """A query of (patient_id, fact, question) over a facts table (``people``, SQL):
     for a fact of the work-up whose answer is on record but does not yet decide (a value with
     its own question, ``which`` in the data: HER2 borderline asks for an ISH test, stage 4 of a
-    cervical cancer for 4A or 4B), that narrower question, as ``onconav options`` asks it."""
+    cervical cancer for 4A or 4B), that narrower question, as ``onconav options`` asks it. A
+    list on record that may not be whole asks the fact's own question: ``onconav options`` names
+    what each option was looking for, which is no gap's to ask."""
     parts = [f"SELECT person_id AS patient_id, {quote(fact)} AS fact, {quote(value.which)} "
              f"AS question FROM people WHERE CAST({column(fact)} AS VARCHAR) = {quote(value.id)}"
-             for fact in kb.workup for value in kb.facts[fact].values if value.which]  # fmt: skip
+             for fact in kb.workup for value in kb.facts[fact].values
+             if value.which and value.id != OTHERS_NOT_KNOWN]  # fmt: skip
     if not parts:
         return ("SELECT CAST(NULL AS VARCHAR) AS patient_id, CAST(NULL AS VARCHAR) AS fact, "
                 "CAST(NULL AS VARCHAR) AS question LIMIT 0")  # fmt: skip

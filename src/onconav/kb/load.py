@@ -47,6 +47,7 @@ from onconav.kb.model import (
 )
 from onconav.kb.rules import (
     IMPLIED,
+    OTHERS_NOT_KNOWN,
     Expr,
     Implied,
     Lowering,
@@ -373,6 +374,14 @@ def build(data: KBData) -> KnowledgeBase:
         for value in fact.values:
             if value.parent is not None and value.parent not in ids:
                 problems.append(f"facts[{fact.id}]: parent {value.parent!r} is not a value")
+            # the question of a list that may not be whole names what it is asked about
+            which = value.which or ""
+            named = "{values}" in which
+            if re.search(r"[{}]", which.replace("{values}", "")) or (
+                    value.which and named != (value.id == OTHERS_NOT_KNOWN)):  # fmt: skip
+                problems.append(f"facts[{fact.id}]: the question of {value.id!r} must hold "
+                                "{values} (the names of what it asks about) if, and only if, "
+                                f"the value is {OTHERS_NOT_KNOWN!r}; no other braces")
         for test in fact.decided_by:
             expect(test, ("tests",), f"facts[{fact.id}].decided_by")
         if fact.type is not FactType.bool and not fact.values and not fact.values_from:

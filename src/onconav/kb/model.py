@@ -92,7 +92,9 @@ class FactValue(Model):
     which: PlainText | None = Field(
         default=None,
         description="The question that narrows it down when a person gives only this value and "
-        "an option depends on which narrower one it is",
+        "an option depends on which narrower one it is; for a list that may not be whole "
+        "(others-not-known), the question of whether it holds what an option was tested for, "
+        "{values} standing for their names ('Has there also been {values}?')",
     )
 
 
