@@ -36,7 +36,7 @@ def result_of(kb, vignette: dict[str, Any]) -> Result:  # type: ignore[no-untype
 # what a vignette and each option's expectation may say: another key would check nothing
 VIGNETTE_KEYS = {"name", "file", "profile", "expect", "warnings", "first", "order"}  # file: added
 EXPECT_KEYS = {"status", "because", "missing", "missing_only", "reason", "not_chosen", "caveats",
-               "no_caveats"}  # fmt: skip
+               "no_caveats", "question"}  # fmt: skip
 
 
 @pytest.mark.parametrize("vignette", VIGNETTES, ids=[v["name"] for v in VIGNETTES])
@@ -64,6 +64,8 @@ def test_vignette(kb, sources: Path, vignette: dict[str, Any]) -> None:  # type:
             assert set(expected["missing"]) <= {m.fact for m in got.missing}, option_id
         if "missing_only" in expected:  # these and nothing else
             assert [m.fact for m in got.missing] == expected["missing_only"], option_id
+        if "question" in expected:  # asked of a missing fact, whole
+            assert expected["question"] in {m.question for m in got.missing}, got.missing
         if "reason" in expected:
             assert got.reason and expected["reason"].lower() in got.reason.lower(), got.reason
         if "not_chosen" in expected:

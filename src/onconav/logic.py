@@ -165,9 +165,13 @@ STATUS_RULES: tuple[tuple[Status, Because], ...] = (
 
 def hit_truth(r: RuledOut, row: Row) -> Truth:
     """Whether the person's answer rules out what the option gives: a fact not given rules
-    nothing out (FALSE, not UNKNOWN: nobody is asked every treatment they cannot have)."""
+    nothing out (FALSE, not UNKNOWN: nobody is asked every treatment they cannot have), unless
+    the route is ``asked`` (UNKNOWN: a partial gastrectomy asks whether all of the stomach was
+    taken out already)."""
     value = row.get(r.fact)
-    return Truth.FALSE if value is None else leaf_truth(r.test, value)
+    if value is None:
+        return Truth.UNKNOWN if r.asked else Truth.FALSE
+    return leaf_truth(r.test, value)
 
 
 def ruled_out_hits(rules: Rules, row: Row) -> list[RuledOut]:
@@ -460,9 +464,10 @@ def uncovered_sql(site: str, covers: Expr, leaf: Leaf = leaf_sql) -> str:
 
 
 def hit_sql(r: RuledOut, leaf: Leaf = leaf_sql) -> str:
-    """``hit_truth`` as a SQL boolean: a fact not given rules nothing out."""
+    """``hit_truth`` as a SQL boolean: a fact not given rules nothing out (NULL if asked)."""
     given = f"{leaf(not_given(r.fact, 'not given'))} IS TRUE"
-    return f"(CASE WHEN {given} THEN FALSE ELSE {to_sql(r.test, leaf)} END)"
+    not_said = "CAST(NULL AS BOOLEAN)" if r.asked else "FALSE"
+    return f"(CASE WHEN {given} THEN {not_said} ELSE {to_sql(r.test, leaf)} END)"
 
 
 def ruled_out_sql(rules: Rules, leaf: Leaf = leaf_sql) -> str:

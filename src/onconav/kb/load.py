@@ -597,10 +597,11 @@ def _index(
             # tested as a condition is: a broader value (a gastrectomy, not said which) or a list
             # that may not be whole ("perhaps other treatments not listed") leaves it undecided
             had = lowering.test(FactTest(fact="prior_treatments", has_any=list(after)))
+            # and treatments had not given leave it undecided: it asks
             out.append(RuledOut(
                 "prior_treatments", ident, replace(had, text=f"{name} after {named(after[0])}"),
                 tuple((a, f"{name} cannot be done after {label('prior_treatments', a)}, which "
-                       "you have had") for a in after)))  # fmt: skip
+                       "you have had") for a in after), asked=True))  # fmt: skip
         if ident in radiation:
             stopped = {ident: f"{name} has already stopped working for you"}
             for given in sorted(drug_procedures):  # chemoradiation

@@ -102,10 +102,12 @@ class RuledOut:
     ``cannot_have``: the thing, its drugs, and what they are kinds of (a regimen the person cannot
     have does not rule out its drugs elsewhere). For ``progressed_on``: a drug, and every regimen
     that contains it; a regimen, and each of its drugs; a procedure that is a drug treatment too
-    (chemoradiation, which regimens count as). Applied only when TRUE: unknown rules
-    nothing out, and a fact not given rules nothing out and asks nothing; a broader value (that a
-    chemotherapy stopped working, not which) leaves it undecided. ``words`` says, for each value
-    of the test that rules it out, why."""
+    (chemoradiation, which regimens count as). For ``prior_treatments``: what was had that leaves
+    nothing for it to do (a total gastrectomy: no part of the stomach is left to take out).
+    Applied only when TRUE: unknown rules nothing out, and a fact not given rules nothing out and
+    asks nothing (nobody is asked every treatment they cannot have), unless ``asked``: then it is
+    not known, and asked; a broader value (that a chemotherapy stopped working, not which) leaves
+    it undecided. ``words`` says, for each value of the test that rules it out, why."""
 
     fact: Literal["cannot_have", "progressed_on", "prior_treatments"]
     given: str
@@ -114,6 +116,8 @@ class RuledOut:
     # whether it rules out an option that only relieves symptoms too: radiation that stopped
     # working is not given again to treat the cancer, but may be to ease a symptom
     relief_too: bool = True
+    # whether a fact not given leaves it undecided (asked) rather than ruling nothing out
+    asked: bool = False
 
     def why(self, values: frozenset[str]) -> str:
         """Why the person's values rule it out: the words of the first value they hold."""
@@ -502,6 +506,7 @@ IMPLIED: tuple[Implied, ...] = (
                 one_of("stage", frozenset({"4B"}), "stage 4B"),
                 CHEMOTHERAPY_HAD,
                 Not(CHEMORADIATION_HAD),
+                Any((not_given("recurrence", "not said"), NOT_COME_BACK)),
             )
         ),
         if_unknown=True,
@@ -509,7 +514,8 @@ IMPLIED: tuple[Implied, ...] = (
         "a stage 1 to 3 with distant spread is read as 4B below, which says nothing of when the "
         "chemotherapy was given). Not when chemoradiation was had: chemotherapy given with "
         "radiation is often for an earlier stage, and which chemotherapy was for spread is then "
-        "not known.",
+        "not known. Nor when the cancer came back: stage 4B may then be the stage it came back "
+        "at, and the chemotherapy may have been given before, for an earlier stage.",
         told="the chemotherapy you have had at stage 4B is taken as given for cancer that had "
         "spread",
     ),
