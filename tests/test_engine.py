@@ -1207,6 +1207,35 @@ def test_surgery_against_a_blockage_is_for_cancer_that_could_block(
 
 
 @SETTINGS
+@given(pair=partial_and_more(), came_back=st.sampled_from(["yes", "local", "distant", None]))
+@example(pair=({"cancer": "cervix", "stage": "4B", "prior_treatments": ["chemotherapy",
+                                                                        "radiation"],
+                "progressed_on": ["chemotherapy"]},) * 2, came_back="distant")  # fmt: skip
+def test_cemiplimab_waits_for_chemotherapy_for_spread_that_stopped_working(
+    pair, came_back: str | None
+) -> None:  # type: ignore[no-untyped-def]
+    """Cemiplimab was offered to cervical cancer that had come back, with nothing said to have
+    stopped working, and after chemotherapy had at stage 4B though the cancer had come back (the
+    chemotherapy may have been given with radiation for an earlier stage). It is offered only
+    when chemotherapy stopped working, and chemotherapy had is taken as given for spread only
+    when the cancer is not said to have come back."""
+    kb = shared_kb()
+    profile = {**pair[1], "cancer": "cervix"}
+    profile.pop("chemo_for_spread", None)
+    if came_back is not None:
+        profile["recurrence"] = came_back
+    facts = facts_of(parse_profile(profile, kb), kb)
+    if came_back is not None:
+        assert facts.row["chemo_for_spread"] is not True, profile
+    [option] = [o for o in evaluate(parse_profile(profile, kb), kb).options
+                if o.id == "cervix-cemiplimab"]  # fmt: skip
+    if option.status is Status.offered:
+        stopped = facts.row["progressed_on"] or frozenset()
+        assert any("chemotherapy" in kb.vocabulary.up("progressed_on", s) for s in stopped), (
+            profile)
+
+
+@SETTINGS
 @given(pair=partial_and_more(),
        had=st.sampled_from(["total gastrectomy", "gastrectomy", "others not known", None]))
 def test_no_part_of_the_stomach_is_taken_out_after_all_of_it_was(
