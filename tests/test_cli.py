@@ -22,7 +22,7 @@ import onconav
 from conftest import Done, Run
 from onconav import cli
 from onconav.__main__ import exit_status
-from onconav.kb import explain
+from onconav.kb import explain, load_kb
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = "examples/rectal-stage4-kras-wild-type.json"
@@ -772,3 +772,21 @@ def test_search_names_the_kind_of_two_entries_of_one_name(run: Run) -> None:
     assert "Surgery to stop bleeding (option: general-bleeding-surgery)" in done.stdout
     assert "Surgery to stop bleeding (procedure: bleeding-surgery)" in done.stdout
     assert "Endoscope (endoscope)" in done.stdout  # a name of its own: as it was
+
+
+@pytest.mark.parametrize(
+    ("name", "suggested"),
+    [("surgery", "bowel surgery"), ("stent", "Bowel stent"), ("the liver", "liver")],
+)
+def test_a_word_the_profile_takes_suggests_the_entries_that_hold_it(
+    run: Run, name: str, suggested: str
+) -> None:
+    """"surgery", a word the form offers, was not known and suggested "cryosurgery"; "stent"
+    suggested nothing, though the bowel stent has a page: the entries whose names hold the
+    words typed come first, as whole words, each entry once."""
+    done = run("explain", name)
+    assert done.status == 2
+    [line] = done.errors()
+    assert suggested in line and "cryosurgery" not in line, line
+    closest = load_kb().closest_names(name)
+    assert len({load_kb().find(n)[0].id for n in closest}) == len(closest), closest

@@ -195,16 +195,30 @@ class KnowledgeBase:
         return self.value_labels.get((fact, value)) or self.name_of(value)
 
     def closest_names(self, name: str, n: int = 3) -> list[str]:
-        """The names of the knowledge base closest to a name it does not know ("lonsruf":
-        Lonsurf), the closest first, for a suggestion; none if none is close."""
+        """The names of the knowledge base closest to a name it does not know, for a suggestion:
+        of the entries whose names hold the most of its words (of three letters or more, not
+        "the", "and", ...), one name each, the shortest first ("stent": bowel stent; "surgery":
+        bowel surgery, not cryosurgery), then the names spelt most like it ("lonsruf": Lonsurf),
+        each entry once; none if none is close."""
         import difflib
 
-        names: dict[str, str] = {}
+        names: dict[str, str] = {}  # each name, case folded: as written
+        owner: dict[str, str] = {}  # and the entry it names
         for record in self.by_id.values():
             for known in getattr(record, "names", lambda: [])():
                 names.setdefault(known.casefold(), known)
+                owner.setdefault(known.casefold(), record.id)
+        typed = [re.compile(rf"\b{re.escape(w)}\b") for w in re.findall(r"\w{3,}", name.casefold())
+                 if w not in ("the", "and", "for", "with", "from", "into")]  # fmt: skip
+        held = {k: sum(1 for w in typed if w.search(k)) for k in names}
+        most = max(held.values(), default=0)
+        holding = sorted((k for k in names if most and held[k] == most),
+                         key=lambda k: (len(k), k))  # fmt: skip
         close = difflib.get_close_matches(name.strip().casefold(), names, n=n, cutoff=0.75)
-        return [names[c] for c in close]
+        picked: dict[str, str] = {}  # an entry: its name suggested
+        for folded in [*holding, *close]:
+            picked.setdefault(owner[folded], names[folded])
+        return list(picked.values())[:n]
 
     def find(self, name: str) -> list[Record]:
         """Every record whose id, name or alias matches ``name`` (case and punctuation folded),
