@@ -545,7 +545,12 @@ def test_more_kras_words(typed: str, value: str) -> None:
      # two IHC scores say no one result (2+ was dropped as if an ISH had settled it)
      ("1+/2+", None), ("1-2+", None), ("1+, 2+", None), ("2+/3+", None),
      ("IHC 2+, ISH amplified", "positive"), ("2+ not amplified", "negative"),
-     ("IHC 2+, non-amplified", "negative"), ("IHC 2+ no amplification", "negative")],
+     ("IHC 2+, non-amplified", "negative"), ("IHC 2+ no amplification", "negative"),
+     # a score with its sign in front: "+3" was positive but "+1" and "+2" were refused, and
+     # "-1", "1-" were read as negative (the dash), though no IHC score is written so
+     ("+3", "positive"), ("+1", "negative"), ("+ 2", "equivocal"), ("HER2 +2", "equivocal"),
+     ("-1", None), ("- 1", None), ("1-", None), ("-1+", None), ("0-1+", None),
+     ("\u22121", None), ("HER2-1+", "negative"), ("HER2 1+ - negative", "negative")],
 )  # fmt: skip
 def test_her2_words_from_reports(typed: str, value: str | None) -> None:
     data = {"cancer": "stomach", "biomarkers": {"her2": typed}}
@@ -1669,3 +1674,18 @@ def test_a_total_gastrectomy_is_a_treatment_of_every_list_that_takes_surgery(fie
     own, planned and cannot_have refused it as not known."""
     read = parse_profile({"cancer": "stomach", field: ["total gastrectomy"]}, KB)
     assert getattr(read, field) == ["total-gastrectomy"]
+
+
+@pytest.mark.parametrize(
+    ("given", "read_as"),
+    [({"kras": []}, None), ({"kras": ["WT", "wild-type"]}, "wild-type"),
+     ({"her2": ["positive", "3+"]}, "positive"), ({"her2": []}, None),
+     ({"kras": ["WT", "mutated"]}, ["wild-type", "mutated"])],
+)  # fmt: skip
+def test_results_of_a_test_that_say_the_same_are_one(given: dict[str, Any], read_as: Any) -> None:
+    """An empty list of KRAS results was kept as an answer ([]), and two results that say the
+    same ("WT", "wild-type") as two, as if they disagreed: the same results are one, and no
+    result is none (not known). Results that disagree stay a list."""
+    markers = parse_profile({"cancer": "rectum", "biomarkers": given}, KB).biomarkers
+    [(field, _)] = given.items()
+    assert getattr(markers, field) == read_as

@@ -134,9 +134,17 @@ MARKERS: tuple[str, ...] = tuple(Biomarkers.model_fields)
 
 def _listwise(value: object, field: str) -> object:
     """A biomarker given once or as a list (results that disagree): each value chosen, and every
-    value not accepted named in one error."""
+    value not accepted named in one error. Results that say the same are one ("WT", "wild-type":
+    wild-type), and an empty list gives none (not known)."""
     if value is None or not isinstance(value, list):
         return None if value is None else _choose(value, field)
+    chosen = _each_chosen(value, field)
+    distinct = list(dict.fromkeys(chosen))
+    return distinct[0] if len(distinct) == 1 else distinct or None
+
+
+def _each_chosen(value: list[object], field: str) -> list[str]:
+    """Each result of a list chosen (``_choose``), every one not accepted named in one error."""
     chosen, refused = [], []
     for item in value:
         try:

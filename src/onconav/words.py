@@ -313,10 +313,17 @@ def her2(value: object) -> str:
     # an ISH result, which decides an IHC 2+ (found before "not amplified" is read as negative)
     ish = re.search(r"\b(ish|fish|sish|cish|amplified|amplification)\b", text)
     text = re.sub(r"her-?2 ?/? ?neu", "her2", text)  # HER2/neu
-    text = re.sub(r"\bher-?2-(?=[a-z])", " ", text)  # HER2-positive
+    text = re.sub(r"\bher-?2-(?=[a-z]|[0-3]\+)", " ", text)  # HER2-positive, HER2-1+
     negated = r"\b(not|non|no)[- ]?(amplified|amplification|over-?expressed)"
     text = re.sub(negated, " negative ", text)
     text = re.sub(r"\bher2(?=[+-])", "her2 ", text.replace("her-2", "her2"))  # HER2+, HER2-
+    # a score with its sign in front: "+3", "+ 1" are 3+ and 1+; "-1", "1-", "0-1+" are no IHC
+    # score (the dash had been read as negative, whatever the number)
+    text = re.sub(r"(?<![\w+])\+ ?([0-3])(?![\d+.])", r"\1+", text)
+    dash = r"[-\u2010-\u2015\u2212]"
+    if re.search(rf"(?<![a-z]){dash} ?\d|(?<![a-z\d])\d ?{dash}(?![a-z])", text):
+        raise NotUnderstood(value, HER2_ACCEPTED + "; an IHC score is 0, 1+, 2+ or 3+",
+                            HER2_VALUES)  # fmt: skip
     found = set()
     for word in re.findall(r"[a-z0-9]+\+?|\+|-", text):
         if word in _HER2_FILLER:
