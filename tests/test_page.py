@@ -1306,16 +1306,20 @@ def test_a_shared_search_link_opens_with_what_sites_add_to_it(noise: str) -> Non
     assert hits[0] == hits[1] != ""
 
 
-@pytest.mark.parametrize("cancer", ["rectum", None])
-def test_a_search_s_suggestions_keep_the_cancer_chosen(cancer: str | None) -> None:
+@pytest.mark.parametrize(("cancer", "limit"), [("rectum", None), (None, None), ("rectum", "3")])
+def test_a_search_s_suggestions_keep_the_cancer_chosen(
+    cancer: str | None, limit: str | None
+) -> None:
     """"Did you mean" searches the sources of the cancer chosen, as the search did (its links
-    searched every source)."""
-    query = urlencode([("q", "stomma"), *([("cancer", cancer)] if cancer else [])])
+    searched every source), for as many results as the address asked (they dropped limit)."""
+    query = urlencode([("q", "stomma"), *([("cancer", cancer)] if cancer else []),
+                       *([("limit", limit)] if limit else [])])  # fmt: skip
     html = Html(get("/search?" + query).text)
     links = [a.get("href") for a in html.find("a") if a.get("href").startswith("/search?q=")]
     assert links, "the misspelling has suggestions"
     for link in links:
-        assert dict(parse_qsl(link.split("?", 1)[1])).get("cancer") == cancer, link
+        asked = dict(parse_qsl(link.split("?", 1)[1]))
+        assert (asked.get("cancer"), asked.get("limit")) == (cancer, limit), link
         assert get(link).status_code == 200
 
 

@@ -143,7 +143,7 @@ def _listwise(value: object, field: str) -> object:
     return distinct[0] if len(distinct) == 1 else distinct or None
 
 
-def _each_chosen(value: list[object], field: str) -> list[str]:
+def _each_chosen(value: list[object], field: str) -> list[str | None]:
     """Each result of a list chosen (``_choose``), every one not accepted named in one error."""
     chosen, refused = [], []
     for item in value:
