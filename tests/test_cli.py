@@ -776,7 +776,10 @@ def test_search_names_the_kind_of_two_entries_of_one_name(run: Run) -> None:
 
 @pytest.mark.parametrize(
     ("name", "suggested"),
-    [("surgery", "bowel surgery"), ("stent", "Bowel stent"), ("the liver", "liver")],
+    [("surgery", "bowel surgery"), ("stent", "Bowel stent"), ("the liver", "liver"),
+     # a name spelt nearly right first, before the names that hold its words
+     ("cisplatin and paclitaxol", "closest names: cisplatin and paclitaxel,"),
+     ("colon cancr", "closest names: colon cancer,")],
 )
 def test_a_word_the_profile_takes_suggests_the_entries_that_hold_it(
     run: Run, name: str, suggested: str

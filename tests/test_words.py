@@ -549,8 +549,11 @@ def test_more_kras_words(typed: str, value: str) -> None:
      # a score with its sign in front: "+3" was positive but "+1" and "+2" were refused, and
      # "-1", "1-" were read as negative (the dash), though no IHC score is written so
      ("+3", "positive"), ("+1", "negative"), ("+ 2", "equivocal"), ("HER2 +2", "equivocal"),
-     ("-1", None), ("- 1", None), ("1-", None), ("-1+", None), ("0-1+", None),
-     ("\u22121", None), ("HER2-1+", "negative"), ("HER2 1+ - negative", "negative")],
+     ("-1", None), ("1-", None), ("-1+", None), ("\u22121", None), ("HER2-1+", "negative"),
+     ("HER2 1+ - negative", "negative"),
+     # a range of two scores, as reports write a negative: both ("1-2+" says no one result)
+     ("IHC 0-1+", "negative"), ("HER2: 0\u20131+", "negative"), ("0 - 1+", "negative"),
+     ("HER2 neg. (0-1+)", "negative"), ("2-3+", None)],
 )  # fmt: skip
 def test_her2_words_from_reports(typed: str, value: str | None) -> None:
     data = {"cancer": "stomach", "biomarkers": {"her2": typed}}
@@ -1608,6 +1611,20 @@ def test_a_note_that_names_several_kinds_is_read_as_each(
     vague = parse_profile({"cancer": "rectum", field: [f"{broad} ({narrow[0]}, in 2023)"]}, KB)
     assert getattr(vague, field) == getattr(parse_profile({"cancer": "rectum", field: [broad]},
                                                           KB), field)  # fmt: skip
+
+
+@pytest.mark.parametrize(("typed", "read_as"), [
+    # read whole first: the parts alone lost the radiation, and with it chemoradiation
+    ("chemotherapy (cisplatin, with radiation)", "cisplatin with radiation"),
+    # a part that is no kind of the name: not read into it
+    ("immunotherapy (pembrolizumab, FOLFOX)", "immunotherapy"),
+    ("chemotherapy (FOLFOX, FOLFIRI)", "FOLFOX, FOLFIRI"),
+])  # fmt: skip
+def test_a_note_is_read_whole_before_its_parts(typed: str, read_as: str) -> None:
+    for field in ("prior_treatments", "progressed_on"):
+        read = parse_profile({"cancer": "cervix", field: [typed]}, KB)
+        alone = parse_profile({"cancer": "cervix", field: read_as.split(", ")}, KB)
+        assert getattr(read, field) == getattr(alone, field), (field, typed)
 
 
 HAD_NAMES = sorted(n for n in _plain_names("prior_treatments").values())

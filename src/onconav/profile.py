@@ -769,10 +769,7 @@ def _named(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     if field not in NARROWED_BY_A_NOTE:
         return found
     for note in re.findall(r"\(([^()]*)\)", name):
-        # a note may name several ("chemotherapy (FOLFOX, FOLFIRI)"): each must be known
-        parts = [part.strip() for part in re.split(r"[,;]", note) if part.strip()]
-        read = [_lookup(kb, field, part) for part in parts]
-        noted = [] if None in read else list(dict.fromkeys(i for ids in read for i in ids or ()))
+        noted = _lookup(kb, field, note.strip()) or _kinds_listed(kb, field, note, found)
         broader = {f for f in found for i in noted
                    if f != i and f in kb.vocabulary.up("prior_treatments", i)}  # fmt: skip
         wider = any(i not in found and i in kb.vocabulary.up("prior_treatments", f)
@@ -780,6 +777,18 @@ def _named(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
         if broader and not wider:  # a note broader than the name says nothing more
             found = list(dict.fromkeys([*(f for f in found if f not in broader), *noted]))
     return found
+
+
+def _kinds_listed(kb: KnowledgeBase, field: str, note: str, found: list[str]) -> list[str]:
+    """A note that lists kinds of what it follows ("chemotherapy (FOLFOX, FOLFIRI)"): their ids,
+    when each part of it is known and names what was found or a kind of it; else none."""
+    parts = [part.strip() for part in re.split(r"[,;]", note) if part.strip()]
+    read = [_lookup(kb, field, part) for part in parts]
+    if len(parts) < 2 or None in read or not all(
+            any(f in kb.vocabulary.up("prior_treatments", i) for i in ids or () for f in found)
+            for ids in read):  # fmt: skip
+        return []
+    return list(dict.fromkeys(i for ids in read for i in ids or ()))
 
 
 # The lists of treatments a note in brackets may narrow (chemotherapy (FOLFOX)): not cannot_have

@@ -317,11 +317,13 @@ def her2(value: object) -> str:
     negated = r"\b(not|non|no)[- ]?(amplified|amplification|over-?expressed)"
     text = re.sub(negated, " negative ", text)
     text = re.sub(r"\bher2(?=[+-])", "her2 ", text.replace("her-2", "her2"))  # HER2+, HER2-
-    # a score with its sign in front: "+3", "+ 1" are 3+ and 1+; "-1", "1-", "0-1+" are no IHC
-    # score (the dash had been read as negative, whatever the number)
-    text = re.sub(r"(?<![\w+])\+ ?([0-3])(?![\d+.])", r"\1+", text)
+    # a score with its sign in front: "+3", "+ 1" are 3+ and 1+; a range of two scores, "0-1+",
+    # is both ("0 1+": negative; "1-2+" says no one result); a dash stuck to a score, "-1" or
+    # "1-", is no IHC score (the dash had been read as negative, whatever the number)
     dash = r"[-\u2010-\u2015\u2212]"
-    if re.search(rf"(?<![a-z]){dash} ?\d|(?<![a-z\d])\d ?{dash}(?![a-z])", text):
+    text = re.sub(rf"(?<![\w+])([0-3])\+? ?{dash} ?([0-3]\+?)(?![\d.])", r"\1+ \2", text)
+    text = re.sub(r"(?<![\w+])\+ ?([0-3])(?![\d+.])", r"\1+", text)
+    if re.search(rf"(?<![\w+]){dash}\d|(?<![a-z\d])\d{dash}(?![\w])", text):
         raise NotUnderstood(value, HER2_ACCEPTED + "; an IHC score is 0, 1+, 2+ or 3+",
                             HER2_VALUES)  # fmt: skip
     found = set()

@@ -198,8 +198,9 @@ class KnowledgeBase:
         """The names of the knowledge base closest to a name it does not know, for a suggestion:
         of the entries whose names hold the most of its words (of three letters or more, not
         "the", "and", ...), one name each, the shortest first ("stent": bowel stent; "surgery":
-        bowel surgery, not cryosurgery), then the names spelt most like it ("lonsruf": Lonsurf),
-        each entry once; none if none is close."""
+        bowel surgery, not cryosurgery), after any name spelt nearly as it is ("colon cancr":
+        colon cancer) and before the rest spelt like it ("lonsruf": Lonsurf), each entry once;
+        none if none is close."""
         import difflib
 
         names: dict[str, str] = {}  # each name, case folded: as written
@@ -215,8 +216,9 @@ class KnowledgeBase:
         holding = sorted((k for k in names if most and held[k] == most),
                          key=lambda k: (len(k), k))  # fmt: skip
         close = difflib.get_close_matches(name.strip().casefold(), names, n=n, cutoff=0.75)
+        nearly = difflib.get_close_matches(name.strip().casefold(), names, n=n, cutoff=0.8)
         picked: dict[str, str] = {}  # an entry: its name suggested
-        for folded in [*holding, *close]:
+        for folded in [*nearly, *holding, *close]:
             picked.setdefault(owner[folded], names[folded])
         return list(picked.values())[:n]
 
