@@ -215,8 +215,9 @@ class KnowledgeBase:
         most = max(held.values(), default=0)
         holding = sorted((k for k in names if most and held[k] == most),
                          key=lambda k: (len(k), k))  # fmt: skip
-        close = difflib.get_close_matches(name.strip().casefold(), names, n=n, cutoff=0.75)
-        nearly = difflib.get_close_matches(name.strip().casefold(), names, n=n, cutoff=0.8)
+        folded_name = name.strip().casefold()
+        close = difflib.get_close_matches(folded_name, names, n=n, cutoff=0.75)
+        nearly = [c for c in close if difflib.SequenceMatcher(None, c, folded_name).ratio() >= 0.8]
         picked: dict[str, str] = {}  # an entry: its name suggested
         for folded in [*nearly, *holding, *close]:
             picked.setdefault(owner[folded], names[folded])
