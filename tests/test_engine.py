@@ -19,7 +19,6 @@ from onconav.engine import Status, evaluate
 from onconav.kb import KnowledgeBase, load_kb
 from onconav.kb.model import fact_tests
 from onconav.kb.rules import DISTANT_SITES, OTHERS_NOT_KNOWN
-from onconav.kb.vocabulary import in_sentence
 from onconav.logic import Truth, truth
 from onconav.profile import Profile, ProfileError, facts_of, parse_profile, read_cancer
 from onconav.result import OptionResult
@@ -235,7 +234,7 @@ def _labels_named(kb: KnowledgeBase, field: str, question: str) -> list[str] | N
     if head not in question:
         return None
     names = question.split(head, 1)[1].split(tail, 1)[0]
-    labels = {in_sentence(kb.label(field, v)): v for v in kb.vocabulary.known(field)}
+    labels = {kb.phrase(field, v): v for v in kb.vocabulary.known(field)}
 
     def parse(text: str) -> list[str] | None:  # "a, b or c", where a label may hold " or "
         if text in labels:
@@ -257,6 +256,11 @@ def _labels_named(kb: KnowledgeBase, field: str, question: str) -> list[str] | N
                 "symptoms": ["bleeding"]},) * 2, field="prior_treatments")  # fmt: skip
 @example(pair=({"cancer": "rectum", "stage": "4", "metastases": ["liver"]},) * 2,
          field="metastases")  # fmt: skip
+@example(pair=({"cancer": "stomach", "stage": "4", "symptoms": ["pain"]},) * 2,
+         field="symptoms")  # fmt: skip
+@example(pair=({"cancer": "stomach", "stage": "4", "symptoms": ["bleeding"]},) * 2,
+         field="symptoms")  # fmt: skip
+@example(pair=({"cancer": "stomach", "stage": "4"},) * 2, field="symptoms")
 def test_a_list_that_may_not_be_whole_is_asked_for_what_it_may_leave_out_by_name(
     pair, field
 ) -> None:  # type: ignore[no-untyped-def]
@@ -264,23 +268,38 @@ def test_a_list_that_may_not_be_whole_is_asked_for_what_it_may_leave_out_by_name
     the general question of treatments had, though all it waits on is whether all of the stomach
     was taken out: an option a list that may not be whole leaves undecided asks whether the list
     also holds what the option was tested for, by name, and never names what the person listed;
-    the questions of the fact together (what would change the options) name every one of them."""
+    the questions of the fact together (what would change the options) name every one of them.
+    A question never names a narrower kind of what the person gave ("pain from a tumour pressing
+    on a nerve" after "What kind of pain is it?"), nor a value beside a broader one ("surgery or
+    surgery to remove all of the stomach": the broader one is asked, its kind next); and a list
+    of nothing but "perhaps others" asks the fact's general question, as one not given does (it
+    had named a dozen symptoms, each "also")."""
     kb = shared_kb()
     opened = {**pair[1], field: [*pair[1].get(field, []), "others not known"]}
     profile = parse_profile(opened, kb)
     result = evaluate(profile, kb)
     given = set(getattr(profile, field))
+    covered = {v for g in given for v in kb.vocabulary.below(field, g)}  # given, or a kind of it
+
+    def broadest(values: set[str]) -> set[str]:
+        return {v for v in values if not (kb.vocabulary.up(field, v) - {v}) & values}
+
     named: set[str] = set()
     for option in result.options:
         for missing in option.missing:
             assert "{" not in missing.question and "}" not in missing.question, missing.question
             values = _labels_named(kb, field, missing.question) if missing.fact == field else None
             if values is not None:
-                assert values and not set(values) & given, (option.id, missing.question, given)
+                assert values and not set(values) & covered, (option.id, missing.question, given)
+                assert broadest(set(values)) == set(values), (option.id, missing.question)
                 named |= set(values)
+            if missing.fact == field and given == {OTHERS_NOT_KNOWN}:
+                assert missing.question == kb.facts[field].question, (option.id, missing)
     ranked = [f for f in result.what_would_change if f.fact == field]
     if named:
-        assert ranked and set(_labels_named(kb, field, ranked[0].question) or []) == named
+        assert ranked and set(_labels_named(kb, field, ranked[0].question) or []) == broadest(
+            named
+        )
     for question in result.questions:
         assert "{" not in question, question
 
@@ -1255,15 +1274,21 @@ def test_no_part_of_the_stomach_is_taken_out_after_all_of_it_was(
         profile.pop("progressed_on", None)
     else:
         profile["prior_treatments"] = [*(profile.get("prior_treatments") or []), had]
-    [option] = [o for o in evaluate(parse_profile(profile, kb), kb).options
+    person = parse_profile(profile, kb)
+    [option] = [o for o in evaluate(person, kb).options
                 if o.id == "stomach-subtotal-gastrectomy"]  # fmt: skip
+    listed = set(person.prior_treatments or ()) - {OTHERS_NOT_KNOWN}
+    broader = kb.vocabulary.up("prior_treatments", "total-gastrectomy")
     if had == "total gastrectomy":
         assert option.status.value in ("not_suitable", "declined"), option.status
     elif had in ("gastrectomy", "others not known"):  # which, or whether, is not known
         assert option.status.value != "offered", option.status
         asked = [m.question for m in option.missing if m.fact == "prior_treatments"]
-        if had == "others not known" and asked:  # asked by name, not "which treatments?"
-            assert "total-gastrectomy" in (_labels_named(kb, "prior_treatments", asked[0]) or [])
+        named = _labels_named(kb, "prior_treatments", asked[0]) if asked else None
+        if had == "others not known" and asked and listed and not listed & broader:
+            assert "total-gastrectomy" in (named or [])  # by name, not "which treatments?"
+        elif asked:  # nothing else listed: which treatments? surgery listed: which operation?
+            assert "total-gastrectomy" not in (named or []), asked
     elif option.status.value == "needs_information":  # treatments had not given: it asks
         assert "prior_treatments" in {m.fact for m in option.missing}, option.missing
     else:  # not given, it is never offered: all of the stomach may have been taken out

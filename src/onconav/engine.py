@@ -534,9 +534,15 @@ def _which(
     for test in tests_of(expr):
         if test.fact == fact and leaf_truth(test, given) is Truth.UNKNOWN:
             for value in sorted(str(v) for v in values if v in test.unknown):
-                if value == OTHERS_NOT_KNOWN:  # by name when the list is tested for some
-                    named = test.wanted if test.kind == "any" else ()  # not "only these"
-                    beyond += [w for w in named if w not in values and w not in beyond]
+                if value == OTHERS_NOT_KNOWN:  # by name when the list is tested for some, and
+                    # names something (a list of nothing but "perhaps others" is as one not
+                    # given: its general question, not "also" of a dozen symptoms)
+                    tested = test.kind == "any" and len(values) > 1  # not "only these"
+                    named = test.wanted if tested else ()
+                    # nor what the person gave, or a narrower kind of it (pain from a nerve
+                    # beside "pain": what kind of pain is it asks that)
+                    up = kb.vocabulary.up
+                    beyond += [w for w in named if not up(fact, w) & values and w not in beyond]
                 elif (which := kb.which(fact, value)) and which not in asked:
                     asked.append(which)
     return asked, beyond
@@ -545,9 +551,13 @@ def _which(
 def _question(kb: KnowledgeBase, fact: str, asked: list[str], beyond: list[str]) -> str | None:
     """The questions that narrow down a fact's answer as one (``_which``): the broad values'
     questions, then the values a list that may not be whole was tested for, in the fact's
-    question for them ("Has there also been surgery to remove all of the stomach?")."""
+    question for them ("Has there also been surgery to remove all of the stomach?"), a value
+    that a broader one among them covers left out (surgery, not "surgery or surgery to remove
+    all of the stomach": the answer to the broader one is asked about next)."""
+    broad = set(beyond)
+    beyond = [v for v in beyond if not (kb.vocabulary.up(fact, v) - {v}) & broad]
     template = kb.which(fact, OTHERS_NOT_KNOWN) if beyond else None
-    names = and_list((in_sentence(kb.label(fact, v)) for v in beyond), last="or")
+    names = and_list((kb.phrase(fact, v) for v in beyond), last="or")
     return " ".join([*asked, *([template.format(values=names)] if template else [])]) or None
 
 

@@ -194,6 +194,12 @@ class KnowledgeBase:
         """A value of a fact in plain words: its label, or the name of the record it is."""
         return self.value_labels.get((fact, value)) or self.name_of(value)
 
+    def phrase(self, fact: str, value: str) -> str:
+        """A value of a fact as a question names it: its record's phrase ("the liver", "a low
+        anterior resection"), else its label inside a sentence."""
+        phrase = getattr(self.by_id.get(value), "phrase", None)
+        return str(phrase) if phrase else in_sentence(self.label(fact, value))
+
     def closest_names(self, name: str, n: int = 3) -> list[str]:
         """The names of the knowledge base closest to a name it does not know, for a suggestion:
         of the entries whose names hold the most of its words (of three letters or more, not

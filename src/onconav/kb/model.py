@@ -239,6 +239,12 @@ class Entity(Model):
     aliases: list[PlainText] = Field(
         default_factory=list, description="Other names: brands, abbreviations, synonyms"
     )
+    phrase: PlainText | None = Field(
+        default=None,
+        description="The name as a question says it, where the name alone reads badly there: "
+        "with its article ('Has the cancer also spread to the liver?', 'Has there also been a "
+        "low anterior resection?'); not looked up as a name",
+    )
 
     def names(self) -> list[str]:
         return [self.name, *self.aliases]
