@@ -1295,6 +1295,79 @@ def test_no_part_of_the_stomach_is_taken_out_after_all_of_it_was(
         assert option.status.value != "offered", option.status
 
 
+RECTUM_TAKEN_OUT = ["low anterior resection", "abdominoperineal resection", "pelvic exenteration"]
+
+
+@SETTINGS
+@given(pair=partial_and_more(), removed=st.sampled_from(RECTUM_TAKEN_OUT),
+       symptoms=st.sets(st.sampled_from(["rectal pain", "rectal bleeding", "pain", "bleeding",
+                                         "bowel obstruction"]), min_size=1))  # fmt: skip
+def test_local_excision_is_for_a_tumour_still_in_the_rectum_or_the_pelvis(
+    pair, removed: str, symptoms: set[str]
+) -> None:  # type: ignore[no-untyped-def]
+    """Local excision was offered for pain from the main tumour or bleeding from the bowel to
+    rectal cancer whose rectum had been taken out and that came back only far away, where there
+    is no tumour left for it to cut out (ccs-rectal-stage4 5409-5564: it takes out a local
+    recurrence, or eases what a tumour there causes). With the rectum taken out, the cancer come
+    back far away and the places it has spread to known and not the pelvis, it is never
+    offered; with the treatments had not given, it is not offered for those symptoms either."""
+    kb = shared_kb()
+    profile = {**pair[1], "cancer": "rectum", "recurrence": "distant", "symptoms": sorted(symptoms),
+               "prior_treatments": [*(pair[1].get("prior_treatments") or []), removed],
+               "metastases": [m for m in pair[1].get("metastases") or ["liver"]
+                              if m not in ("pelvis", "others not known")] or ["lung"]}  # fmt: skip
+    [option] = [o for o in evaluate(parse_profile(profile, kb), kb).options
+                if o.id == "rectum-local-excision"]  # fmt: skip
+    assert option.status.value in ("not_suitable", "declined"), (option.status, profile)
+    unsaid = {**pair[1], "cancer": "rectum", "symptoms": sorted(symptoms)}
+    unsaid.pop("prior_treatments", None), unsaid.pop("progressed_on", None)
+    [option] = [o for o in evaluate(parse_profile(unsaid, kb), kb).options
+                if o.id == "rectum-local-excision"]  # fmt: skip
+    if option.status is Status.offered:  # only for a tumour known to be in the pelvis
+        assert unsaid.get("recurrence") == "local" or "pelvis" in unsaid.get("metastases", ()), (
+            unsaid)
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+@example(pair=({"cancer": "rectum", "stage": "earlier", "recurrence": "local",
+                "metastases": ["pelvis"], "resectable": False},) * 2)  # fmt: skip
+def test_chemotherapy_as_the_main_treatment_is_for_the_cancer_the_drugs_are_for(
+    pair,
+) -> None:  # type: ignore[no-untyped-def]
+    """Chemotherapy as the main treatment, for rectal cancer surgery cannot remove, was offered
+    to cancer come back only in the pelvis, while every chemotherapy the source names was not
+    suitable there (the drugs are listed for cancer spread far away, ccs-rectal-stage4
+    1862-1961, and the main treatment is for stage 4, 875-1061): it is offered only where the
+    situation FOLFIRI is for holds."""
+    kb = shared_kb()
+    profile = {**pair[1], "cancer": "rectum"}
+    person = parse_profile(profile, kb)
+    facts = facts_of(person, kb)
+    [main] = [o for o in evaluate(person, kb).options
+              if o.id == "rectum-chemo-main-unresectable"]  # fmt: skip
+    if main.status is Status.offered:
+        drugs_for = kb.rules["rectum-folfiri"].at(facts.site).when
+        assert truth(drugs_for, facts.row) is Truth.TRUE, profile
+
+
+@SETTINGS
+@given(pair=partial_and_more(), planned=st.sampled_from(["pelvic exenteration", "bowel resection"]))
+def test_a_stoma_is_offered_with_an_operation_that_takes_out_bowel(
+    pair, planned: str
+) -> None:  # type: ignore[no-untyped-def]
+    """A colostomy or ileostomy was not suitable when a pelvic exenteration was planned ("it is
+    for treatments that are planned: surgery to remove part of the bowel, which you did not
+    list"), beside the exenteration offered with a colostomy among what it may involve; the
+    source says a colostomy may be needed after one (ccs-rectal-stage4 6283-6471). With either
+    operation planned, the stoma is never ruled out by what is planned."""
+    kb = shared_kb()
+    profile = {**pair[1], "cancer": "rectum", "planned": [planned]}
+    [option] = [o for o in evaluate(parse_profile(profile, kb), kb).options
+                if o.id == "rectum-colostomy-ileostomy"]  # fmt: skip
+    assert not any(r.check and r.check.fact == "planned" for r in option.reasons), option.reasons
+
+
 @SETTINGS
 @given(pair=partial_and_more(), symptom=st.sampled_from(
     ["malnutrition", "stomach blockage", "trouble swallowing", None]))
