@@ -1865,6 +1865,68 @@ STOPPED_NO_RESPONSE = {  # of a MedicationRequest stopped
     "statusReason": _cc(SNOMED, "266721009", "Absent response to treatment")}
 
 
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        (_cc(SNOMED, "716917000", "Structure of right lobe of liver (body structure)"), "liver"),
+        (_cc(SNOMED, "12921003", "Pelvic structure (body structure)"), "pelvis"),
+        (_cc(SNOMED, "31065004", "Structure of thoracic spine"), "bone"),
+        ({"text": "right lung"}, "lung"),
+        (_cc(SNOMED, "87141009", "Sacral vertebra structure (body structure)"), "bone"),
+        (_cc(SNOMED, "25990002", "Renal pelvis structure (body structure)"), "other-site"),
+        ({"text": "renal pelvis"}, "other-site"),
+        (_cc(SNOMED, "23451007", "Adrenal structure"), "other-site"),
+    ],
+)
+def test_a_place_of_spread_coded_in_no_table_is_read_from_its_words(
+    body: dict[str, Any], where: str
+) -> None:
+    """A metastasis Condition coded generally (Metastatic malignant neoplasm) with a body site in
+    no table was read as spread to another part of the body, silently: the right lobe of the
+    liver made liver-artery chemotherapy not suitable, the pelvis a pelvic exenteration. Its
+    words are read when they name one place, with a warning; a site still not read is another
+    part of the body, with a warning, never silently."""
+    kb = the_kb()
+    spread = _condition("m", "128462008", "Metastatic malignant neoplasm", bodySite=[body])
+    reading = read_bundle(_record(RECTUM, STAGE_4, spread), kb)
+    assert reading.data["metastases"] == [where, "others-not-known"], reading.data
+    in_table = {"25990002", "87141009"} & {c.get("code") for c in body.get("coding", [])}
+    if not in_table:
+        assert any(w.startswith("Condition/m: its body site") for w in reading.warnings), (
+            reading.warnings)
+
+
+@pytest.mark.parametrize(
+    ("body", "pelvic"),
+    [
+        (_cc(SNOMED, "12921003", "Pelvic structure (body structure)"), True),
+        ({"text": "Pelvis"}, True),
+        (_cc(SNOMED, "15497006", "Ovarian structure (body structure)"), True),
+        (_cc(SNOMED, "45292006", "Vulval structure (body structure)"), True),
+        (_cc(SNOMED, "279763008", "Inguinofemoral lymph node group (body structure)"), True),
+        (_cc(SNOMED, "25990002", "Renal pelvis structure (body structure)"), False),
+        (_cc(SNOMED, "39607008", "Lung structure (body structure)"), False),
+        (_cc(SNOMED, "999999999", "Some place"), None),
+    ],
+)
+def test_radiation_aimed_at_the_pelvis_is_read_from_the_radiotherapy_sites_and_words(
+    body: dict[str, Any], pelvic: bool | None
+) -> None:
+    """Radiation with a body site of the pelvis the table did not hold (mCODE's own radiotherapy
+    sites of the ovary or vulva, or "Pelvic structure") was read as radiation, silently, leaving
+    whether the pelvis was treated unknown. The radiotherapy sites of the pelvis are in the
+    table, words that name the pelvis are read with a warning, and a site not read is said."""
+    kb = the_kb()
+    reading = read_bundle(_record(RECTUM, {**RADIOTHERAPY, "bodySite": [body]}), kb)
+    had = reading.data["prior_treatments"]
+    assert ("pelvic-radiation" in had) is bool(pelvic), had
+    if pelvic is not True:
+        assert "radiation" in had or "radiation-therapy" in had, had
+    if pelvic is None:
+        assert any("is not read: whether the radiation" in w for w in reading.warnings), (
+            reading.warnings)
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.sampled_from([("MedicationAdministration", "completed", {}),
                         ("MedicationStatement", "completed", {}),

@@ -1460,11 +1460,43 @@ def _metastasis_sites(builder: Builder, res: Res) -> list[str]:
             return []
         site = "other-site"
     if site == "other-site":
-        for body in _items(res.data.get("bodySite")):
+        bodies = list(_items(res.data.get("bodySite")))
+        for body in bodies:
             place = builder.row("body_sites", body)
             if place and (where := place.get("metastasis")):
                 return [where]
+        for body in (b for b in bodies if builder.row("body_sites", b) is None):
+            named = {p for text in _words(body) for p in _places_named(builder.kb, text)}
+            if len(named) == 1:  # "Structure of right lobe of liver", a code in no table
+                where = named.pop()
+                _warn_once(builder, f"{res.ref}: its body site {_coded(body)} is in no table; "
+                           f"read from its words as {builder.kb.phrase('metastases', where)}")
+                return [where]
+            _warn_once(builder, f"{res.ref}: its body site {_coded(body)} is not read (no table "
+                       "holds it, nor do its words name one place): read as spread to "
+                       "another part of the body; check the record")  # fmt: skip
     return [site]
+
+
+def _warn_once(builder: Builder, warning: str) -> None:
+    if warning not in builder.warnings:
+        builder.warnings.append(warning)
+
+
+def _places_named(kb: KnowledgeBase, place: str) -> set[str]:
+    """The places of spread the knowledge base names in some words: the place they name whole,
+    else each named by a run of them ("right lobe of liver": the liver; "lymph nodes of neck":
+    lymph nodes)."""
+    names = kb.value_names["metastases"]
+    folded = normalise_name(place)
+    if folded in names:
+        return {names[folded]}
+    tokens = [normalise_name(t) for t in place.split()]
+    named = {names[key] for i in range(len(tokens)) for j in range(i + 1, len(tokens) + 1)
+             if (key := "".join(tokens[i:j])) in names}  # fmt: skip
+    if re.search(r"(?i)\b(renal|kidney)\b", place):  # the renal pelvis is in the kidney
+        named.discard("pelvis")
+    return named
 
 
 def _spread_by_words(builder: Builder, res: Res) -> list[str]:
@@ -1489,11 +1521,7 @@ def _spread_by_words(builder: Builder, res: Res) -> list[str]:
             continue
         found = set()
         for place in (p for p in places if p):
-            folded = normalise_name(place)
-            tokens = [normalise_name(t) for t in place.split()]
-            named = {names[folded]} if folded in names else {  # any run of its words
-                names[key] for i in range(len(tokens)) for j in range(i + 1, len(tokens) + 1)
-                if (key := "".join(tokens[i:j])) in names}  # fmt: skip
+            named = _places_named(builder.kb, place)
             found.add(named.pop() if len(named) == 1 else "other-site")
         order = [s.id for s in builder.kb.data.sites]
         return sorted(found, key=lambda s: (order.index(s) if s in order else len(order), s))
@@ -2405,6 +2433,15 @@ def _pelvic(builder: Builder, res: Res) -> tuple[bool, tuple[str, ...]]:
                 sites += [c.get("structure", c) if isinstance(c, OBJECT) else c for c in found]
                 structures.append(ref)
     pelvic = [s for s in sites if (row := builder.row("body_sites", s)) and row.get("pelvic")]
+    for site in (s for s in sites if not pelvic and builder.row("body_sites", s) is None):
+        said = [text for text in _words(site) if "pelvis" in _places_named(builder.kb, text)]
+        if said:  # "Pelvic structure", "Pelvis", a code in no table
+            _warn_once(builder, f"{res.ref}: its body site {_coded(site)} is in no table; read "
+                       "from its words as the pelvis")  # fmt: skip
+            pelvic = [site]
+        elif _words(site) or _codings(site):
+            _warn_once(builder, f"{res.ref}: its body site {_coded(site)} is not read: whether "
+                       "the radiation was aimed at the pelvis is not known; check the record")
     return bool(pelvic), tuple(structures) if pelvic else ()
 
 
