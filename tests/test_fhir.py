@@ -1865,6 +1865,27 @@ STOPPED_NO_RESPONSE = {  # of a MedicationRequest stopped
     "statusReason": _cc(SNOMED, "266721009", "Absent response to treatment")}
 
 
+def test_a_drug_that_stopped_working_but_is_not_among_the_resources_is_warned_of() -> None:
+    """FOLFOX stopped for no response, its oxaliplatin a Medication not among the resources
+    given: the reading was "fluorouracil with leucovorin stopped working", and FOLFOX was
+    offered, with nothing said beyond the record listed unused. The reading cannot name the
+    drug; a warning says that more may have stopped working than is read."""
+    kb = the_kb()
+    stopped = {"resourceType": "MedicationRequest", "status": "stopped", "intent": "order",
+               "subject": {"reference": "Patient/p"}, "authoredOn": "2024-01-10",
+               **STOPPED_NO_RESPONSE}  # fmt: skip
+    drugs = [{**stopped, "id": "fu", "medicationCodeableConcept": _cc(RXNORM, "4492")},
+             {**stopped, "id": "lv", "medicationCodeableConcept": _cc(RXNORM, "6313")},
+             {**stopped, "id": "ox", "medicationReference": {"reference": "Medication/ox"}}]
+    reading = read_bundle(_record(RECTUM, STAGE_4, *drugs), kb)
+    assert "MedicationRequest/ox" in {u.reference for u in reading.unused}
+    assert any(w.startswith("MedicationRequest/ox was stopped because the cancer grew")
+               for w in reading.warnings), reading.warnings  # fmt: skip
+    given = read_bundle(_record(RECTUM, STAGE_4, *drugs[:2], {
+        **drugs[2], "status": "completed", "statusReason": None}), kb)
+    assert not any("stopped because" in w for w in given.warnings), given.warnings
+
+
 @pytest.mark.parametrize(
     ("body", "where"),
     [

@@ -2263,6 +2263,12 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
                 written = link.get("reference") if isinstance(link, dict) else med
                 builder.drop(res.ref, f"it names its drug only as {written!r}, which is not among "
                              "the resources given, so the drug is not known")  # fmt: skip
+                if status == "stopped" and "progressed" in _stop_reasons(builder, res):
+                    # FOLFOX's oxaliplatin unread: "fluorouracil with leucovorin stopped working"
+                    # alone would offer FOLFOX again; the reading cannot say more, the warning does
+                    _warn_once(builder, f"{res.ref} was stopped because the cancer grew, but its "
+                               f"drug ({written}) is not among the resources given: more may "
+                               "have stopped working than is read; check the record")  # fmt: skip
                 continue
             builder.drop(res.ref, f"not a cancer drug onconav knows: {_coded(concept)}")
             continue
@@ -2277,11 +2283,7 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
             builder.drop(res.ref, "intent 'option': one of the choices of a request group, not "
                          "an order: not read as given or planned")  # fmt: skip
             continue
-        reasons = res.data.get("statusReason")
-        reasons = reasons if isinstance(reasons, list) else [reasons] if reasons else []
-        stop = {row.get("stopped") for r in reasons if (row := builder.row("treatments", r))}
-        if status == "stopped" and reasons and not stop - {None}:
-            stop |= _stopped_by_words(builder, res, reasons)
+        stop = _stop_reasons(builder, res)
         if status in ("draft", "intended") or res.data.get("intent") in ("proposal", "plan"):
             how = "planned"
         elif status == "stopped" and "progressed" in stop:
@@ -2296,7 +2298,7 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
                       "dateAsserted", "whenHandedOver")  # fmt: skip
         end = _end(res.data, "effectivePeriod")
         finished = res.type == "MedicationAdministration" or status == "completed" or (
-            status == "stopped" and not reasons)  # fmt: skip
+            status == "stopped" and not res.data.get("statusReason"))  # fmt: skip
         last = (end or start) if finished and how == "given" else ""
         first = start if last and res.type == "MedicationAdministration" else last
         out.append(Given(res.ref, value, how, start, end, status in ONGOING, True, extra,
@@ -2414,6 +2416,17 @@ def _not_treatment(concept: object) -> str | None:
             if re.search(pattern, text, flags=re.I):
                 return what
     return None
+
+
+def _stop_reasons(builder: Builder, res: Res) -> set[str | None]:
+    """Why a medication record was stopped ("progressed", "cannot-have"), by the table of its
+    ``statusReason`` or, a reason in no table, by its words (``_stopped_by_words``)."""
+    reasons = res.data.get("statusReason")
+    reasons = reasons if isinstance(reasons, list) else [reasons] if reasons else []
+    stop = {row.get("stopped") for r in reasons if (row := builder.row("treatments", r))}
+    if _status(res.data) == "stopped" and reasons and not stop - {None}:
+        stop |= _stopped_by_words(builder, res, reasons)
+    return stop
 
 
 def _pelvic(builder: Builder, res: Res) -> tuple[bool, tuple[str, ...]]:
