@@ -196,8 +196,8 @@ LESS_DECIDED = {
 
 
 @SETTINGS
-@given(pair=partial_and_more(), field=st.sampled_from(["symptoms", "metastases",
-                                                       "prior_treatments"]))  # fmt: skip
+@given(pair=partial_and_more(), field=st.sampled_from(
+    ["symptoms", "metastases", "prior_treatments", "progressed_on"]))  # fmt: skip
 @example(pair=({"cancer": "rectum", "stage": "4", "symptoms": ["bowel obstruction"]},) * 2,
          field="symptoms")  # fmt: skip
 @example(pair=({"cancer": "stomach", "stage": "4", "metastases": ["liver"]},) * 2,
@@ -250,8 +250,8 @@ def _labels_named(kb: KnowledgeBase, field: str, question: str) -> list[str] | N
 
 
 @SETTINGS
-@given(pair=partial_and_more(), field=st.sampled_from(["symptoms", "metastases",
-                                                       "prior_treatments"]))  # fmt: skip
+@given(pair=partial_and_more(), field=st.sampled_from(
+    ["symptoms", "metastases", "prior_treatments", "progressed_on"]))  # fmt: skip
 @example(pair=({"cancer": "stomach", "stage": "4", "prior_treatments": ["chemotherapy"],
                 "symptoms": ["bleeding"]},) * 2, field="prior_treatments")  # fmt: skip
 @example(pair=({"cancer": "rectum", "stage": "4", "metastases": ["liver"]},) * 2,
@@ -1293,6 +1293,26 @@ def test_no_part_of_the_stomach_is_taken_out_after_all_of_it_was(
         assert "prior_treatments" in {m.fact for m in option.missing}, option.missing
     else:  # not given, it is never offered: all of the stomach may have been taken out
         assert option.status.value != "offered", option.status
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+@example(pair=({"cancer": "rectum", "stage": "4", "metastases": ["liver"],
+                "progressed_on": ["fluorouracil with leucovorin"]},) * 2)  # fmt: skip
+def test_a_list_of_what_stopped_working_that_may_not_be_whole_offers_no_drug_it_may_hold(
+    pair,
+) -> None:  # type: ignore[no-untyped-def]
+    """FOLFOX stopped, its oxaliplatin unread in a record, was read as fluorouracil with
+    leucovorin stopped, and FOLFOX was offered. A list of what stopped working may say it is not
+    whole ("perhaps other treatments not listed"): then no option that a drug stopping would rule
+    out is offered; each asks whether it stopped (that nothing else changes for the better is
+    the test above, of every list that may not be whole)."""
+    kb = shared_kb()
+    opened = {**pair[1], "progressed_on": [*(pair[1].get("progressed_on") or []),
+                                           "others not known"]}  # fmt: skip
+    for option in evaluate(parse_profile(opened, kb), kb).options:
+        if any(r.fact == "progressed_on" for r in kb.rules[option.id].ruled_out):
+            assert option.status is not Status.offered, (option.id, opened)
 
 
 RECTUM_TAKEN_OUT = ["low anterior resection", "abdominoperineal resection", "pelvic exenteration"]
@@ -2881,8 +2901,8 @@ def test_a_reason_names_a_choice_only_when_too_few_are_left(cancer: str, cannot:
 
 
 @pytest.mark.parametrize(("field", "name", "told"), [
-    ("progressed_on", "others not known", "only the symptoms, the places the cancer has spread"),
     ("cannot_have", "others not known", "only the symptoms, the places the cancer has spread"),
+    ("progressed_on", "and more", "give 'others not known' with the rest"),
     ("symptoms", "maybe others", "give 'others not known' with the rest"),
     ("symptoms", "others", "give 'others not known' with the rest"),
     ("metastases", "not all listed", "give 'others not known' with the rest"),

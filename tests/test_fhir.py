@@ -1585,8 +1585,12 @@ def test_a_medication_contained_in_its_request_is_read(kb: onconav.KnowledgeBase
     assert reading.sources["progressed_on"] == ["MedicationRequest/mr"]
     request["medicationReference"] = {"reference": "#other"}
     reading = read_bundle(_record(RECTUM, STAGE_4, request), kb)
-    assert "progressed_on" not in reading.data
-    assert "'#other'" in {u.reference: u.reason for u in reading.unused}["MedicationRequest/mr"]
+    # a drug that stopped working, not known which: what stopped is a list that may not be whole
+    assert reading.data["progressed_on"] == [MORE]
+    assert any(w.startswith("MedicationRequest/mr was stopped") and "(#other)" in w
+               for w in reading.warnings), reading.warnings  # fmt: skip
+    given = read_bundle(_record(RECTUM, STAGE_4, {**request, "status": "completed"}), kb)
+    assert "'#other'" in {u.reference: u.reason for u in given.unused}["MedicationRequest/mr"]
 
 
 @pytest.mark.parametrize(
@@ -1869,7 +1873,8 @@ def test_a_drug_that_stopped_working_but_is_not_among_the_resources_is_warned_of
     """FOLFOX stopped for no response, its oxaliplatin a Medication not among the resources
     given: the reading was "fluorouracil with leucovorin stopped working", and FOLFOX was
     offered, with nothing said beyond the record listed unused. The reading cannot name the
-    drug; a warning says that more may have stopped working than is read."""
+    drug: what stopped working is a list that may not be whole ("perhaps other treatments not
+    listed"), FOLFOX asks whether it stopped, and a warning says why."""
     kb = the_kb()
     stopped = {"resourceType": "MedicationRequest", "status": "stopped", "intent": "order",
                "subject": {"reference": "Patient/p"}, "authoredOn": "2024-01-10",
@@ -1878,12 +1883,17 @@ def test_a_drug_that_stopped_working_but_is_not_among_the_resources_is_warned_of
              {**stopped, "id": "lv", "medicationCodeableConcept": _cc(RXNORM, "6313")},
              {**stopped, "id": "ox", "medicationReference": {"reference": "Medication/ox"}}]
     reading = read_bundle(_record(RECTUM, STAGE_4, *drugs), kb)
-    assert "MedicationRequest/ox" in {u.reference for u in reading.unused}
+    assert reading.data["progressed_on"] == ["fluorouracil-leucovorin", "others-not-known"]
     assert any(w.startswith("MedicationRequest/ox was stopped because the cancer grew")
                for w in reading.warnings), reading.warnings  # fmt: skip
+    [folfox] = [o for o in onconav.evaluate(onconav.parse_profile(reading.data, kb), kb).options
+                if o.id == "rectum-folfox"]  # fmt: skip
+    assert folfox.status.value == "needs_information", folfox.status
+    assert [m.fact for m in folfox.missing] == ["progressed_on"], folfox.missing
     given = read_bundle(_record(RECTUM, STAGE_4, *drugs[:2], {
         **drugs[2], "status": "completed", "statusReason": None}), kb)
     assert not any("stopped because" in w for w in given.warnings), given.warnings
+    assert "MedicationRequest/ox" in {u.reference for u in given.unused}
 
 
 @pytest.mark.parametrize(

@@ -866,7 +866,7 @@ def where_unsaid(kb: KnowledgeBase, field: str, ident: str) -> list[str]:
 DRUG_WORDS = re.compile(r"(?i)chemo|drug|immuno|targeted|medic|tablet|infusion")
 # The lists that may say they are not whole (OTHERS_NOT_KNOWN), and words of a name that means
 # so ("maybe others", "not all listed", "etc."): the answer that says it is named in the hint
-OPEN_LISTS = ("symptoms", "metastases", "prior_treatments")
+OPEN_LISTS = ("symptoms", "metastases", "prior_treatments", "progressed_on")
 MORE_WORDS = re.compile(r"(?i)\bothers\b|\betc\b|\bnot all\b|\band more\b")
 MAY_BE_MORE = "when the list may not be whole, give 'others not known' with the rest"
 
@@ -914,7 +914,8 @@ def _resolve(
             elif field not in OPEN_LISTS and any(
                     OTHERS_NOT_KNOWN in (_lookup(kb, f, name) or ()) for f in OPEN_LISTS):
                 hint = ("it says that a list may not be whole, which only the symptoms, the "
-                        "places the cancer has spread to and the treatments had can say")
+                        "places the cancer has spread to, the treatments had and those that "
+                        "stopped working can say")
             elif close:
                 hint = f"did you mean {_close_words(kb, field, slip or '', close)}?"
             elif known_elsewhere and DRUGS_NOT_KNOWN in (_lookup(kb, "prior_treatments", name)

@@ -172,6 +172,8 @@ def _options_card(situation: Situation, kb: KnowledgeBase) -> Card:
         f"{_situation_words(result)}: {_count(counts.offered, 'option')} offered, "
         f"{counts.needs_information} need information"
     )
+    if counts.not_suitable:  # as the page counts them (it had been left out)
+        summary += f", {counts.not_suitable} not suitable"
     if counts.in_trials:
         summary += f", {counts.in_trials} only in trials"
     lines = [f"onconav lists every option its patient-education sources describe. "
@@ -300,13 +302,21 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card 
                  "the record says of this drug itself.)", ""]  # fmt: skip
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
-    elif Status.offered in statuses:
+    elif Status.offered in statuses or (situation.incomplete.drugs() and not any(
+            m.tests for o in giving if o.status is Status.needs_information for m in o.missing)):
         if not situation.incomplete.drugs():
             return None
-        # it suits what was read, but a drug it stopped working on may be among what was not
-        summary = f"{drug}: suits what was read, but not every drug on record could be read"
-        lines = [f"An option that gives {md_escape(drug.lower())} suits what onconav read, but "
-                 "the drugs this patient had, that stopped working or that they cannot have "
+        # it suits what was read, but a drug it stopped working on may be among what was not;
+        # or what was not read stopped working (a stopped order whose Medication was not read),
+        # and whether this drug did is not known
+        summary = (f"{drug}: suits what was read, but not every drug on record could be read"
+                   if Status.offered in statuses else
+                   f"{drug}: not every drug on record could be read; whether it stopped working "
+                   "is not known")  # fmt: skip
+        lines = [f"An option that gives {md_escape(drug.lower())} "
+                 + ("suits what onconav read, but " if Status.offered in statuses else
+                    "may suit this patient, but ")
+                 + "the drugs this patient had, that stopped working or that they cannot have "
                  "could not all be read (below): check them before ordering.", ""]  # fmt: skip
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "info"
@@ -483,7 +493,8 @@ def _reason_words(reasons: list[Reason], option: OptionResult, kb: KnowledgeBase
         label = kb.facts[check.fact].label
         wanted = " or ".join(in_sentence(kb.label(check.fact, str(w))) for w in check.wanted)
         on_record = ", ".join(in_sentence(kb.label(check.fact, str(v))) for v in yours)
-        negated = "not " if check.negated else ""
+        # "only for": "not suitable here, for KRAS wild-type" read as if wild-type were why
+        negated = "not " if check.negated else "only "
         return f"{negated}for {in_sentence(label)}: {wanted}; on record: {on_record}"
     return reason.text
 

@@ -524,6 +524,9 @@ class Builder:
     unused: dict[str, str] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
     treatments: list[Any] = field(default_factory=list)  # the Given records, for the statuses
+    # records stopped because the cancer grew whose drug is not known: what stopped working is
+    # then a list that may not be whole
+    stopped_unread: list[str] = field(default_factory=list)
     checked: dict[str, bool] = field(default_factory=dict)  # validated: valid or not
     at: dict[str, str] = field(default_factory=dict)  # where in the input each resource read is
 
@@ -2261,14 +2264,17 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
             med = builder.ref(link)
             if concept is None and med and medication is None:
                 written = link.get("reference") if isinstance(link, dict) else med
-                builder.drop(res.ref, f"it names its drug only as {written!r}, which is not among "
-                             "the resources given, so the drug is not known")  # fmt: skip
                 if status == "stopped" and "progressed" in _stop_reasons(builder, res):
                     # FOLFOX's oxaliplatin unread: "fluorouracil with leucovorin stopped working"
-                    # alone would offer FOLFOX again; the reading cannot say more, the warning does
+                    # alone offered FOLFOX again. What stopped is a list that may not be whole
+                    builder.stopped_unread.append(res.ref)
                     _warn_once(builder, f"{res.ref} was stopped because the cancer grew, but its "
-                               f"drug ({written}) is not among the resources given: more may "
-                               "have stopped working than is read; check the record")  # fmt: skip
+                               f"drug ({written}) is not among the resources given: what stopped "
+                               "working may hold more than is read (perhaps other treatments not "
+                               "listed); check the record")  # fmt: skip
+                    continue
+                builder.drop(res.ref, f"it names its drug only as {written!r}, which is not among "
+                             "the resources given, so the drug is not known")  # fmt: skip
                 continue
             builder.drop(res.ref, f"not a cancer drug onconav knows: {_coded(concept)}")
             continue
@@ -2524,6 +2530,10 @@ def _treatments(builder: Builder, cancer: CancerFound) -> None:
         builder.values[name] = [*values, OTHERS_NOT_KNOWN] if name == "prior_treatments" \
             else values  # fmt: skip
         builder.use(name, *(ref for g in items for ref in (g.ref, *g.extra)))
+    if builder.stopped_unread:  # a drug that stopped working, not known which
+        builder.values["progressed_on"] = [*builder.values.get("progressed_on", []),
+                                           OTHERS_NOT_KNOWN]  # fmt: skip
+        builder.use("progressed_on", *builder.stopped_unread)
     builder.treatments = given
 
 

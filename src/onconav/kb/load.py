@@ -615,6 +615,9 @@ def _index(
                                       f"{named(up)}, which you cannot have")  # fmt: skip
         out = [RuledOut("cannot_have", ident, any_of("cannot_have", frozenset(cannot),
                         f"cannot have {name}"), tuple(cannot.items()))]  # fmt: skip
+        # a list of what stopped working that may not be whole ("perhaps other treatments not
+        # listed": a record whose drug is not known) leaves each route below undecided
+        more = frozenset({OTHERS_NOT_KNOWN}) & vocabulary.known("progressed_on")
         after = getattr(record, "not_after", [])
         if after:  # a total gastrectomy had: no part of the stomach is left to take out
             # tested as a condition is: a broader value (a gastrectomy, not said which) or a list
@@ -632,7 +635,7 @@ def _index(
                                   "working for you")  # fmt: skip
             parent = getattr(record, "parent", None)
             test = any_of("progressed_on", frozenset(stopped), f"{name} stopped working",
-                          frozenset({parent} if parent else ()))  # fmt: skip
+                          frozenset({parent} if parent else ()) | more)  # fmt: skip
             out.append(RuledOut("progressed_on", ident, test, tuple(stopped.items()),
                                 relief_too=False))  # fmt: skip
             return out
@@ -673,7 +676,7 @@ def _index(
         kinds = frozenset(
             c for d in (ident, *parts) for c in getattr(by_id[d], "classes", [])
         ).union(getattr(record, "counts_as", [])) - frozenset(stopped)
-        test = any_of("progressed_on", frozenset(stopped), f"{name} stopped working", kinds)
+        test = any_of("progressed_on", frozenset(stopped), f"{name} stopped working", kinds | more)
         out.append(RuledOut("progressed_on", ident, test, tuple(stopped.items())))
         return out
 
