@@ -302,10 +302,10 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card 
                  "the record says of this drug itself.)", ""]  # fmt: skip
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
+    elif Status.offered in statuses and not situation.incomplete.drugs():
+        return None  # it suits what was read, and every drug on record was read
     elif Status.offered in statuses or (situation.incomplete.drugs() and not any(
             m.tests for o in giving if o.status is Status.needs_information for m in o.missing)):
-        if not situation.incomplete.drugs():
-            return None
         # it suits what was read, but a drug it stopped working on may be among what was not;
         # or what was not read stopped working (a stopped order whose Medication was not read),
         # and whether this drug did is not known

@@ -2452,13 +2452,15 @@ def _pelvic(builder: Builder, res: Res) -> tuple[bool, tuple[str, ...]]:
                 sites += [c.get("structure", c) if isinstance(c, OBJECT) else c for c in found]
                 structures.append(ref)
     pelvic = [s for s in sites if (row := builder.row("body_sites", s)) and row.get("pelvic")]
-    for site in (s for s in sites if not pelvic and builder.row("body_sites", s) is None):
-        said = [text for text in _words(site) if "pelvis" in _places_named(builder.kb, text)]
-        if said:  # "Pelvic structure", "Pelvis", a code in no table
-            _warn_once(builder, f"{res.ref}: its body site {_coded(site)} is in no table; read "
-                       "from its words as the pelvis")  # fmt: skip
-            pelvic = [site]
-        elif _words(site) or _codings(site):
+    unread = [s for s in sites if builder.row("body_sites", s) is None]  # codes in no table
+    by_words = [s for s in unread
+                if any("pelvis" in _places_named(builder.kb, t) for t in _words(s))]
+    if not pelvic and by_words:  # "Pelvic structure", "Pelvis"
+        _warn_once(builder, f"{res.ref}: its body site {_coded(by_words[0])} is in no table; read "
+                   "from its words as the pelvis")  # fmt: skip
+        pelvic = by_words
+    elif not pelvic:
+        for site in (s for s in unread if _words(s) or _codings(s)):
             _warn_once(builder, f"{res.ref}: its body site {_coded(site)} is not read: whether "
                        "the radiation was aimed at the pelvis is not known; check the record")
     return bool(pelvic), tuple(structures) if pelvic else ()
