@@ -65,10 +65,14 @@ def expected(rows: list[dict[str, Any]]) -> tuple[Pairs, dict[str, dict[str, Any
 
 
 def not_known(fact: str, value: Any) -> bool:
-    """Not given, a value with narrower ones under it (stage 4: 4A or 4B? HER2 2+), or a list
-    that may not be whole (the places of spread on record, perhaps others)."""
-    return value is None or (isinstance(value, str) and len(KB.vocabulary.below(fact, value)) > 1
-                             ) or (isinstance(value, frozenset) and OTHERS_NOT_KNOWN in value)
+    """Not given, a value with narrower ones under it (stage 4: 4A or 4B? HER2 2+; a distant
+    part of the body among the places of spread: which?), or a list that may not be whole (the
+    places of spread on record, perhaps others)."""
+    if value is None:
+        return True
+    values = value if isinstance(value, frozenset) else {value}
+    return OTHERS_NOT_KNOWN in values or any(
+        len(KB.vocabulary.below(fact, v)) > 1 for v in values)
 
 
 def test_the_definitions_are_data() -> None:

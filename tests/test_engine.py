@@ -18,7 +18,8 @@ from onconav import render, words
 from onconav.engine import Status, evaluate
 from onconav.kb import KnowledgeBase, load_kb
 from onconav.kb.model import fact_tests
-from onconav.kb.rules import DISTANT_SITES, OTHERS_NOT_KNOWN
+from onconav.kb.rules import DISTANT, DISTANT_SITES, OTHERS_NOT_KNOWN
+from onconav.kb.vocabulary import normalise_name
 from onconav.logic import Truth, truth
 from onconav.profile import Profile, ProfileError, facts_of, parse_profile, read_cancer
 from onconav.result import OptionResult
@@ -35,7 +36,7 @@ CANCERS = [
     "colon",
 ]
 SITES = ["liver", "lung", "bone", "brain", "peritoneum", "pelvis", "lymph nodes",
-         "others not known"]
+         "a distant part of the body", "others not known"]
 SYMPTOMS = [
     "bleeding",
     "pain",
@@ -224,6 +225,40 @@ def test_a_list_that_may_not_be_whole_rules_nothing_out_by_what_it_leaves_out(
         assert option.status in allowed, (option.id, whole.get(option.id), profile, field)
         assert not any(r.check and r.check.fact == field and "did not list" in r.text
                        for r in option.reasons), (option.id, profile, field)  # fmt: skip
+
+
+@SETTINGS
+@given(pair=partial_and_more(), field=st.sampled_from(["metastases", "symptoms"]),
+       data=st.data())  # fmt: skip
+@example(pair=({"cancer": "rectum", "stage": "4", "metastases": ["liver"]},) * 2,
+         field="metastases", data=None)  # fmt: skip
+def test_a_broad_place_or_symptom_decides_only_what_every_narrower_one_decides_alike(
+    pair, field, data
+) -> None:  # type: ignore[no-untyped-def]
+    """A broad value in a list (spread to "a distant part of the body", which not said; pain,
+    not which kind) decides an option only as each narrower value in its place would: an
+    option it offers or rules out is offered or ruled out for each of them, and one they
+    decide differently is left to the question that narrows it down. A FHIR record's
+    "Metastatic malignant neoplasm" with no body site had been read as another part of the
+    body, which made liver-artery chemotherapy not suitable, though the spread may be in the
+    liver alone."""
+    kb = shared_kb()
+    profile = pair[1]
+    broad = [v for v in sorted(kb.vocabulary.known(field))
+             if len(kb.vocabulary.below(field, v)) > 1]  # fmt: skip
+    value = broad[0] if data is None else data.draw(st.sampled_from(broad))
+    narrower = sorted(kb.vocabulary.below(field, value) - {value})
+    others = [v for v in profile.get(field, [])
+              if kb.value_names[field].get(normalise_name(v)) not in kb.vocabulary.below(
+                  field, value)]  # fmt: skip
+    given = {o.id: o.status for o in evaluate(parse_profile(
+        {**profile, field: [*others, value]}, kb), kb).options}  # fmt: skip
+    for each in narrower:
+        for option in evaluate(parse_profile({**profile, field: [*others, each]}, kb),
+                               kb).options:  # fmt: skip
+            if option.id in given:
+                assert given[option.id] in LESS_DECIDED[option.status], (
+                    option.id, given[option.id], each, option.status, profile)
 
 
 def _labels_named(kb: KnowledgeBase, field: str, question: str) -> list[str] | None:
@@ -1962,7 +1997,7 @@ def test_the_sources_are_about_advanced_cancer(data: dict[str, Any]) -> None:
     # 4B, metastatic, whatever else is said: its options then apply)
     earlier = "stage" in data and row["stage"] != "4B"
     recurrence = row["recurrence"]
-    distant = set(data.get("metastases", [])) & DISTANT_SITES
+    distant = set(data.get("metastases", [])) & (DISTANT_SITES | {"a distant part of the body"})
     if earlier and distant:  # the two readings IMPLIED gives, checked here on their own
         given = data.get("recurrence")
         assert recurrence == ({None: "distant", "none": None}.get(given, given)), data
@@ -2548,7 +2583,8 @@ def test_a_cancer_whose_start_is_not_given_says_where_its_options_come_from(canc
 
 
 @SETTINGS
-@given(pair=partial_and_more(), site=st.sampled_from(sorted(DISTANT_SITES - {"other-site"})),
+@given(pair=partial_and_more(),
+       site=st.sampled_from([*sorted(DISTANT_SITES - {"other-site"}), DISTANT]),
        stage=st.sampled_from([None, "earlier", "4"]),
        recurrence=st.sampled_from([None, "none", "yes", "local", "distant"]))  # fmt: skip
 def test_spread_to_a_distant_organ_brings_the_rectal_chemotherapy(
@@ -2838,6 +2874,11 @@ def test_a_fact_the_profile_implies_is_told_where_a_reason_rests_on_it(kb) -> No
     ({"wants_cancer_treatment": False, "planned": ["surgery"]}, None),  # may be for a symptom
     ({"metastases": ["liver"], "metastasis_extent": "few"}, None),
     ({"wants_cancer_treatment": True, "planned": ["FOLFOX"]}, None),
+    ({"recurrence": "distant", "metastases": ["none"]}, "recurrence: says the cancer came back"),
+    ({"recurrence": "local", "metastases": ["none"]}, None),
+    ({"metastases": ["liver", "a distant part of the body"]},
+     "metastases: a distant part of the body is listed beside the liver"),
+    ({"metastases": ["liver", "lymph nodes"]}, None),
 ])  # fmt: skip
 def test_two_answers_that_cannot_both_be_right_are_said(
     kb: KnowledgeBase, data: dict[str, Any], warned: str | None
@@ -2845,12 +2886,16 @@ def test_two_answers_that_cannot_both_be_right_are_said(
     """Answers that contradict each other are used as given, with a warning to check them, as
     the others are (a stage 4A with lung spread): many tumours where it has spread beside no
     spread, and chemotherapy planned by one who does not want cancer treatment, were taken
-    without a word (a review of the page)."""
-    result = evaluate(parse_profile({"cancer": "rectum", "stage": "4", **data}, kb), kb)
+    without a word (a review of the page); so were cancer that came back far away beside no
+    spread, and a distant part of the body (which not said) ticked beside the liver, which
+    makes the options for the liver alone ask where (a review in a browser)."""
+    stage = {} if "recurrence" in data else {"stage": "4"}
+    result = evaluate(parse_profile({"cancer": "rectum", **stage, **data}, kb), kb)
     said = [w for w in result.warnings if warned and w.startswith(warned)]
     assert len(said) == (1 if warned else 0), result.warnings
     if not warned:
-        assert not any(w.startswith(("metastasis_extent:", "planned:")) for w in result.warnings)
+        assert not any(w.startswith(("metastasis_extent:", "planned:", "recurrence: says",
+                                     "metastases:")) for w in result.warnings)  # fmt: skip
 
 
 def test_a_slip_of_a_name_is_answered_with_the_name_it_is_a_slip_of(kb) -> None:  # type: ignore[no-untyped-def]

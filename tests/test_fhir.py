@@ -1307,6 +1307,7 @@ def _record(*resources: dict[str, Any]) -> dict[str, Any]:
 
 
 RECTUM = _condition("c", "254582000", "Adenocarcinoma of rectum")
+ICD10CM = "http://hl7.org/fhir/sid/icd-10-cm"
 STAGE_4 = _observation("stage", "399588009", _cc("http://cancerstaging.org", "4", "IV"),
                        system=SNOMED)  # fmt: skip
 KRAS_GENE = {"code": _cc(LOINC, "48018-6"),
@@ -1907,6 +1908,7 @@ def test_a_drug_that_stopped_working_but_is_not_among_the_resources_is_warned_of
         (_cc(SNOMED, "25990002", "Renal pelvis structure (body structure)"), "other-site"),
         ({"text": "renal pelvis"}, "other-site"),
         (_cc(SNOMED, "23451007", "Adrenal structure"), "other-site"),
+        ({"text": "left side, upper part"}, "distant"),
     ],
 )
 def test_a_place_of_spread_coded_in_no_table_is_read_from_its_words(
@@ -1915,8 +1917,9 @@ def test_a_place_of_spread_coded_in_no_table_is_read_from_its_words(
     """A metastasis Condition coded generally (Metastatic malignant neoplasm) with a body site in
     no table was read as spread to another part of the body, silently: the right lobe of the
     liver made liver-artery chemotherapy not suitable, the pelvis a pelvic exenteration. Its
-    words are read when they name one place, with a warning; a site still not read is another
-    part of the body, with a warning, never silently."""
+    words are read when they name one place, with a warning; a site still not read is a distant
+    part of the body, which one not known (the code says no more), with a warning, never
+    silently."""
     kb = the_kb()
     spread = _condition("m", "128462008", "Metastatic malignant neoplasm", bodySite=[body])
     reading = read_bundle(_record(RECTUM, STAGE_4, spread), kb)
@@ -1925,6 +1928,38 @@ def test_a_place_of_spread_coded_in_no_table_is_read_from_its_words(
     if not in_table:
         assert any(w.startswith("Condition/m: its body site") for w in reading.warnings), (
             reading.warnings)
+
+
+@pytest.mark.parametrize(
+    ("system", "code", "display", "stage"),
+    [
+        (SNOMED, "128462008", "Metastatic malignant neoplasm", True),
+        (ICD10CM, "C79.9", "Secondary malignant neoplasm of unspecified site", True),
+        (ICD10CM, "C79.9", "Secondary malignant neoplasm of unspecified site", False),
+        (ICD10CM, "C80.0", "Disseminated malignant neoplasm, unspecified", True),
+    ],
+)
+def test_spread_whose_place_is_not_said_is_a_distant_part_of_the_body_which_not_known(
+    system: str, code: str, display: str, stage: bool
+) -> None:
+    """A metastasis coded with no place (SNOMED 128462008, ICD-10 C79.9 or C80.0) and no body
+    site was read as spread to another part of the body: a place outside the liver, lungs,
+    bones and the rest, so liver-artery chemotherapy was not suitable (it is for spread only
+    to the liver) and the drugs for spread to the bones too. It is read as a distant part of
+    the body, which one not known: those options ask where, and the chemotherapy for spread
+    far away is offered, with or without a stage on record."""
+    kb = the_kb()
+    spread = {**_condition("m", code, display), "code": _cc(system, code, display)}
+    reading = read_bundle(_record(RECTUM, *([STAGE_4] if stage else []), spread), kb)
+    assert reading.data["metastases"] == ["distant", "others-not-known"], reading.data
+    options = {o.id: o for o in onconav.evaluate(onconav.parse_profile(reading.data, kb),
+                                                 kb).options}  # fmt: skip
+    for asks in ("rectum-hepatic-arterial-infusion", "general-bone-metastasis-drugs"):
+        assert options[asks].status.value == "needs_information", (asks, options[asks].reasons)
+        assert "metastases" in {m.fact for m in options[asks].missing}, asks
+    assert options["rectum-folfiri"].status.value == "offered", options["rectum-folfiri"]
+    with_liver = {**spread, "bodySite": [_cc(SNOMED, "10200004", "Liver structure")]}
+    assert read_bundle(_record(RECTUM, STAGE_4, with_liver), kb).data["metastases"][0] == "liver"
 
 
 @pytest.mark.parametrize(

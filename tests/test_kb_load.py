@@ -273,6 +273,9 @@ def test_every_value_the_rules_name_in_code_is_one_the_data_knows(kb) -> None:  
     for constant, fact in ((rules.DISTANT_SITES, "metastases"),
                            (rules.DRUG_KINDS, "prior_treatments")):  # fmt: skip
         assert constant <= kb.vocabulary.known(fact), constant - kb.vocabulary.known(fact)
+    # the distant organs the rules count are the places under "a distant part of the body"
+    under = kb.vocabulary.below("metastases", rules.DISTANT) - {rules.DISTANT}
+    assert under == rules.DISTANT_SITES, under ^ rules.DISTANT_SITES
 
 
 @pytest.mark.parametrize(

@@ -28,7 +28,9 @@ VOCAB = Vocabulary(
         },
         "her2": {"positive": frozenset({"positive"}), "negative": frozenset({"negative"})},
         "kras": {"mutated": frozenset({"mutated"}), "wild-type": frozenset({"wild-type"})},
-        "metastases": {"liver": frozenset({"liver"}), "lung": frozenset({"lung"})},
+        "metastases": {"liver": frozenset({"liver", "distant"}),
+                       "lung": frozenset({"lung", "distant"}), "distant": frozenset({"distant"}),
+                       "pelvis": frozenset({"pelvis"})},
     }
 )
 TYPES = {"stage": FactType.enum, "her2": FactType.enum, "kras": FactType.enum,
@@ -92,7 +94,10 @@ def reference(cond: Condition | None, facts: Mapping[str, FactValue], vocab: Voc
         counted = listed & distant if cond.fact == "metastases" else listed
         if len(counted) > cond.count_max:
             return F
-        return U if more else T if counted else F
+        # "a distant part of the body", which not said: one or several distant organs
+        vague = cond.fact == "metastases" and any(
+            v not in distant and vocab.below(cond.fact, v) & distant for v in listed)
+        return U if more or vague else T if counted else F
     if cond.only is not None:
         if not listed:
             return unlisted
@@ -160,6 +165,19 @@ def test_sets() -> None:
     assert evaluate(ft("metastases", count_max=1), nodes_too, VOCAB) is T
     pelvis = {"metastases": frozenset({"pelvis"})}
     assert evaluate(ft("metastases", count_max=1), pelvis, VOCAB) is F
+    # spread far, which part of the body not said: a place under it may or may not be it, a
+    # count of distant organs is not known, and spread far away is
+    far = {"metastases": frozenset({"distant"})}
+    assert evaluate(ft("metastases", has="liver"), far, VOCAB) is U
+    assert evaluate(only, far, VOCAB) is U
+    assert evaluate(ft("metastases", count_max=1), far, VOCAB) is U
+    assert evaluate(ft("metastases", count_max=1), {"metastases": frozenset(
+        {"distant", "liver"})}, VOCAB) is U  # fmt: skip
+    assert evaluate(ft("metastases", count_max=1), {"metastases": frozenset(
+        {"distant", "liver", "lung"})}, VOCAB) is F  # fmt: skip
+    assert evaluate(ft("metastases", has="distant"), {"metastases": frozenset({"lung"})},
+                    VOCAB) is T  # fmt: skip
+    assert evaluate(ft("metastases", has="distant"), pelvis, VOCAB) is F
 
 
 def _facts_strategy(kb, outside: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]

@@ -1340,12 +1340,27 @@ def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
 
 def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list[str]:
     """Two answers that cannot both be right, each used as given (neither is known to be the
-    wrong one), with a warning to check them: how much the cancer has spread beside no spread;
-    a drug treatment of the cancer planned by a person who does not want one."""
+    wrong one), with a warning to check them: how much the cancer has spread, or that it came
+    back far away, beside no spread; a drug treatment of the cancer planned by a person who does
+    not want one. And a broad place of spread beside a narrower one (a distant part of the body
+    and the liver), each read as given: it may be the same place or another."""
     out = []
-    if row["metastases"] == frozenset() and row["metastasis_extent"] is not None:
+    spread = row["metastases"]
+    if spread == frozenset() and row["metastasis_extent"] is not None:
         out.append("metastasis_extent: says how much the cancer has spread, but the places it "
                    "has spread to are given as none; check which is right")  # fmt: skip
+    if spread == frozenset() and row["recurrence"] == "distant":
+        out.append("recurrence: says the cancer came back in another part of the body, but the "
+                   "places it has spread to are given as none; check which is right")  # fmt: skip
+    listed = spread if isinstance(spread, frozenset) else frozenset()
+    for broad in sorted(listed):
+        narrower = sorted((kb.vocabulary.below("metastases", broad) - {broad}) & listed)
+        if narrower:
+            names = words.and_list([kb.phrase("metastases", n) for n in narrower])
+            out.append(f"metastases: {kb.phrase('metastases', broad)} is listed beside {names}: "
+                       f"it is read as perhaps somewhere else too, so options for {names} alone "
+                       f"ask where; if {names} is all, leave {kb.phrase('metastases', broad)} "
+                       "out")  # fmt: skip
     planned = row["planned"]
     if row["wants_cancer_treatment"] is False and isinstance(planned, frozenset) and any(
             kb.vocabulary.up("planned", p) & DRUG_KINDS for p in planned):  # fmt: skip

@@ -22,7 +22,7 @@ from onconav import words
 from onconav.fhir.codes import OBJECT, Row, Tables, load_tables, normal_code, system_name
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import Drug, Regimen
-from onconav.kb.rules import OTHERS_NOT_KNOWN
+from onconav.kb.rules import DISTANT, OTHERS_NOT_KNOWN
 from onconav.kb.vocabulary import normalise_name
 from onconav.profile import Problem, at_most
 from onconav.reading import reference_key
@@ -1441,7 +1441,9 @@ def _metastasis_site(builder: Builder, res: Res) -> str | None:
     """The place of spread a Condition records (a site id of the knowledge base), or None when it
     is not a SecondaryCancerCondition: by its code, or, for a condition related to a primary
     cancer (``condition-related``) with a code not in the table, by its body site; the first of
-    the places its words name (``_spread_by_words``) when its code is in no table."""
+    the places its words name (``_spread_by_words``) when its code is in no table. A code that
+    says no place ("Metastatic malignant neoplasm", ICD-10 C79.9) with no body site that says
+    one is a distant part of the body (``DISTANT``: which is not known), never another part."""
     sites = _metastasis_sites(builder, res)
     return sites[0] if sites else None
 
@@ -1461,8 +1463,8 @@ def _metastasis_sites(builder: Builder, res: Res) -> list[str]:
             return by_words
         if not related:
             return []
-        site = "other-site"
-    if site == "other-site":
+        site = DISTANT  # spread of the cancer, its code saying no place
+    if site in ("other-site", DISTANT):  # a place its body site may say
         bodies = list(_items(res.data.get("bodySite")))
         for body in bodies:
             place = builder.row("body_sites", body)
@@ -1477,7 +1479,7 @@ def _metastasis_sites(builder: Builder, res: Res) -> list[str]:
                 return [where]
             _warn_once(builder, f"{res.ref}: its body site {_coded(body)} is not read (no table "
                        "holds it, nor do its words name one place): read as spread to "
-                       "another part of the body; check the record")  # fmt: skip
+                       f"{builder.kb.phrase('metastases', site)}; check the record")  # fmt: skip
     return [site]
 
 
@@ -1508,7 +1510,7 @@ def _spread_by_words(builder: Builder, res: Res) -> list[str]:
     ("Secondary malignant neoplasm of liver", "Metastasis to bone": ``SPREAD_OF``), in the
     knowledge base's order; none when the words say it is not there or not sure ("No evidence of
     liver metastases", "Suspected bone metastases"). A place the knowledge base does not name
-    ("adrenal gland") is another part of the body; one that names several is the one it names
+    ("adrenal gland") is another organ; one that names several is the one it names
     whole ("lymph nodes of neck": lymph nodes)."""
     names = builder.kb.value_names["metastases"]
     for text in _words(_code_of(res.data)):

@@ -452,6 +452,9 @@ def build(data: KBData) -> KnowledgeBase:
     for symptom in data.symptoms:
         if symptom.parent is not None:
             expect(symptom.parent, ("symptoms",), f"symptoms[{symptom.id}].parent")
+    for site in data.sites:
+        if site.parent is not None:
+            expect(site.parent, ("sites",), f"sites[{site.id}].parent")
     for fact in data.facts:
         if not isinstance(fact.workup, bool):
             problems.extend(

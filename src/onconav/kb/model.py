@@ -350,6 +350,16 @@ class Symptom(Entity):
 
 
 class Site(Entity):
+    parent: Id | None = Field(
+        default=None,
+        description="A broader place this is part of (the liver: a distant part of the body); "
+        "a list that holds only the broader one leaves which of them open",
+    )
+    which: PlainText | None = Field(
+        default=None,
+        description="The question that narrows it down when a person names only this place and "
+        "an option depends on which one it is",
+    )
     icd10: list[str] = Field(default_factory=list, description="Secondary-neoplasm codes")
     evidence: list[Span] = Field(default_factory=list)
 

@@ -236,7 +236,11 @@ class Lowering:
         if op == "count_max":  # of places the cancer spread to, only distant organs count
             assert test.count_max is not None
             counted = DISTANT_SITES if fact == "metastases" else frozenset()
-            return Test(fact, op, "count", (), counted, more, limit=test.count_max, text=text)
+            # a broader value over those counted (a distant part of the body, which not said)
+            # may be one of them or several: the count is not known
+            broader = frozenset().union(*(self.vocab.up(fact, v) for v in counted)) - counted
+            return Test(fact, op, "count", (), counted, more | (broader & self.vocab.known(fact)),
+                        limit=test.count_max, text=text)  # fmt: skip
         wanted = wanted_values(test)
         known = self.vocab.known(fact)
         true = frozenset().union(*(self.vocab.below(fact, w) for w in wanted)) & known
@@ -423,7 +427,11 @@ DRUGS_NOT_KNOWN = "drugs-not-known"
 DRUGS_NOT_SAID = any_of("prior_treatments",
                         frozenset({"clinical-trial", DRUGS_NOT_KNOWN, OTHERS_NOT_KNOWN}),
                         "which drug treatments were had is not said")  # fmt: skip
+# The distant organs the cancer can spread to (the sites under "a distant part of the body":
+# ``tests/test_kb_load.py`` checks it against the knowledge base), and that broader place, given
+# when a record or a person says the cancer spread far but not where
 DISTANT_SITES = frozenset({"liver", "lung", "bone", "brain", "peritoneum", "other-site"})
+DISTANT = "distant"
 
 
 @dataclass(frozen=True)
@@ -442,7 +450,8 @@ class Implied:
 
 
 CAME_BACK_FAR = one_of("recurrence", frozenset({"distant"}), "came back far away")
-SPREAD_FAR = Any((CAME_BACK_FAR, any_of("metastases", DISTANT_SITES, "spread to a distant organ")))
+DISTANT_METASTASES = any_of("metastases", DISTANT_SITES | {DISTANT}, "spread to a distant organ")
+SPREAD_FAR = Any((CAME_BACK_FAR, DISTANT_METASTASES))
 CERVIX = one_of("cancer", frozenset({"cervix"}), "cervical cancer")
 NOT_COME_BACK = one_of("recurrence", frozenset({"none"}), "has not come back")
 STAGE_EARLIER = one_of("stage", frozenset({"earlier"}), "stage 1 to 3")
@@ -450,7 +459,6 @@ STAGE_4 = one_of("stage", frozenset({"4"}), "stage 4, 4A or 4B not said")
 STAGE_4A = one_of("stage", frozenset({"4A"}), "stage 4A")
 NO_STAGE = not_given("stage", "stage not given")
 
-DISTANT_METASTASES = any_of("metastases", DISTANT_SITES, "spread to a distant organ")
 # chemotherapy with radiation had: among the treatments had or those that stopped working (a
 # chemoradiation regimen, such as cisplatin with radiation, counts: Regimen.counts_as)
 # (what stopped working counts only when it is said: not said, the treatments had answer it)

@@ -101,8 +101,7 @@ def fact_values(data: KBData, fact: Fact) -> dict[str, frozenset[str]]:
             for proc in regimen.counts_as:
                 anc[regimen.id] = anc[regimen.id] | anc.get(proc, frozenset((proc,)))
     if "sites" in fact.values_from:
-        for site in data.sites:
-            anc.setdefault(site.id, frozenset((site.id,)))
+        anc.update(_ancestors({s.id: s.parent for s in data.sites}))
     if "symptoms" in fact.values_from:
         anc.update(_ancestors({s.id: s.parent for s in data.symptoms}))
     return anc
