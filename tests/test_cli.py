@@ -244,6 +244,50 @@ def test_bad_input_is_one_line_exit_2(run: Run, args: tuple[str, ...], message: 
     assert message in line
 
 
+def test_fhir_given_where_it_is_not_read_says_where_it_is(run: Run, tmp_path: Path) -> None:
+    """A FHIR Bundle given as a profile was refused field by field ("resourceType: unknown
+    field", "type: unknown field", "entry: unknown field", after "cancer: is required"), and an
+    NDJSON export given to --fhir was "not valid JSON: Extra data", a folder "not a file": each
+    is one line that says where such a file is read."""
+    bundle = tmp_path / "bundle.json"
+    bundle.write_text(json.dumps({"resourceType": "Bundle", "type": "collection", "entry": []}))
+    done = run("options", "--profile", str(bundle))
+    assert done.status == 2
+    assert done.errors() == ["onconav: error: resourceType: is a FHIR Bundle, not a profile: a "
+                             "person's FHIR Bundle is read by onconav options --fhir FILE and by "
+                             "POST /api/v1/options/fhir (application/fhir+json); a folder of "
+                             "FHIR Bulk Data NDJSON by onconav cohort FOLDER"]  # fmt: skip
+    export = tmp_path / "export"
+    export.mkdir()
+    (export / "Patient.ndjson").write_text('{"resourceType": "Patient", "id": "1"}\n'
+                                           '{"resourceType": "Patient", "id": "2"}\n')  # fmt: skip
+    for given, said in ((export / "Patient.ndjson", "holds one FHIR resource a line (NDJSON"),
+                        (export, "is a folder")):  # fmt: skip
+        done = run("options", "--fhir", str(given))
+        assert done.status == 2
+        [line] = done.errors()
+        assert line.startswith(f"onconav: error: --fhir: {given} {said}"), line
+        assert "onconav cohort" in line, line
+    (export / "two.json").write_text('{"resourceType": "Bundle"}\n{"oops"\n')
+    [line] = run("options", "--fhir", str(export / "two.json")).errors()
+    assert "is not valid JSON" in line, line  # a broken file is still said to be broken
+
+
+def test_the_example_population_is_not_written_over_a_file(run: Run, tmp_path: Path) -> None:
+    """`onconav cohort demo` wrote people.parquet over a file of that name, an analyst's own
+    table of people, with no word: it refuses unless told to with --force."""
+    people = tmp_path / "people.csv"
+    people.write_text("patient_id,cancer\nmine,rectum\n")
+    done = run("cohort", "demo", "--people", "3", "--out", str(people))
+    assert done.status == 2
+    assert done.errors() == [f"onconav: error: --out: {people} is there already; the example "
+                             "population is not written over it (give another --out, or --force "
+                             "to replace it)"]  # fmt: skip
+    assert people.read_text() == "patient_id,cancer\nmine,rectum\n"
+    assert run("cohort", "demo", "--people", "3", "--out", str(people), "--force").status == 0
+    assert len(people.read_text().splitlines()) == 4
+
+
 @pytest.mark.parametrize(
     ("args", "line"),
     [
@@ -261,7 +305,9 @@ def test_bad_input_is_one_line_exit_2(run: Run, args: tuple[str, ...], message: 
         (("cohort", "run"), "INPUT: is required (see `onconav cohort run --help`)"),
         (("kb", "locate", "acs-advanced"), "BEGINS: is required (see `onconav kb locate --help`)"),
         # the Bundle named as it was given (it was "--fhir: ..." for fhir profile's argument)
-        (("fhir", "profile", "."), "BUNDLE: . is not a file"),
+        (("fhir", "profile", "."), "BUNDLE: . is a folder; BUNDLE reads one person's FHIR "
+         "Bundle file (a folder of FHIR Bulk Data NDJSON, many people, is read by onconav "
+         "cohort .)"),
         (("fhir", "profile", "-"),
          "BUNDLE: standard input is not read for a FHIR Bundle; give the Bundle's file"),
         (("options", "--fhir", "-"),

@@ -1121,6 +1121,20 @@ def test_a_body_of_another_media_type_or_compressed_is_refused_saying_what_to_se
     assert fitting.status_code in (400, 422)  # read (and refused for what it says)
 
 
+def test_a_bundle_posted_as_a_profile_is_told_where_fhir_is_read(client: httpx.Client) -> None:
+    """A FHIR Bundle posted to /api/v1/options as application/json was refused key by key
+    ("resourceType: unknown field", "type: ...", "entry: ...", and the cancer missing), with no
+    word of /api/v1/options/fhir: it is one 422 problem that names where a Bundle is read."""
+    bundle = (ROOT / "tests" / "fhir" / "thyroid-advanced.json").read_bytes()
+    response = client.post("/api/v1/options", content=bundle, headers=JSON)
+    assert response.status_code == 422, response.text
+    [error] = response.json()["errors"]
+    assert error["field"] == "resourceType", error
+    assert "/api/v1/options/fhir" in error["message"], error
+    assert client.post("/api/v1/options/fhir", content=bundle, headers={
+        "content-type": "application/fhir+json"}).status_code == 200  # fmt: skip
+
+
 @pytest.mark.parametrize("body", [
     {"cancer": "rectum", "symptoms": ["x" * 250_000]},
     {"cancer": "rectum", "stage": "x" * 250_000},

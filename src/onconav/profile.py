@@ -461,6 +461,14 @@ def _problem(item: Any) -> Problem:
     return Problem(where, given, (), item["msg"].removeprefix("Value error, "))
 
 
+# A FHIR resource given where a profile is read: one problem that says where FHIR is read, not
+# one per key of the resource ("resourceType: unknown field", "entry: unknown field", ...)
+FHIR_NOT_A_PROFILE = ("is a FHIR {}, not a profile: a person's FHIR Bundle is read by onconav "
+                      "options --fhir FILE and by POST /api/v1/options/fhir "
+                      "(application/fhir+json); a folder of FHIR Bulk Data NDJSON by onconav "
+                      "cohort FOLDER")  # fmt: skip
+
+
 def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
     """Validate a mapping (from JSON, YAML, flags or a form) into a Profile, reading every word in
     ``kb`` and ``onconav.words``; raise ProfileError with every problem found. The profile holds
@@ -471,6 +479,8 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
                                     'as {"cancer": "rectum"}')])  # fmt: skip
     if odd := _not_json(data):
         raise ProfileError(odd)
+    if isinstance(kind := data.get("resourceType"), str):  # a FHIR Bundle sent as a profile
+        raise ProfileError([Problem("resourceType", kind, (), FHIR_NOT_A_PROFILE.format(kind))])
     data, unknown = _without_not_known(tidy_keys(data))
     problems: list[Problem] = []
     profile = None

@@ -927,7 +927,11 @@ def _read_fhir(path: Path, given_as: str) -> Any:
         raise UsageError(f"{given_as}: standard input is not read for a FHIR Bundle; give the "
                          "Bundle's file")  # fmt: skip
     with _reading(given_as, path):
-        if not path.exists() or path.is_dir():  # a pipe is read ("<(...)", /dev/fd/63)
+        if path.is_dir():
+            raise UsageError(f"{given_as}: {path} is a folder; {given_as} reads one person's "
+                             f"FHIR Bundle file (a folder of FHIR Bulk Data NDJSON, many "
+                             f"people, is read by onconav cohort {path})")  # fmt: skip
+        if not path.exists():  # a pipe is read ("<(...)", /dev/fd/63)
             raise UsageError(f"{given_as}: {path} is not a file")
         with path.open("rb") as stream:
             raw = stream.read(MAX_BUNDLE_BYTES + 1)
@@ -942,11 +946,27 @@ def _read_fhir(path: Path, given_as: str) -> Any:
     except (ValueError, RecursionError) as error:  # in the API's words (problems.not_json)
         from onconav.reading import FHIR_DEPTH, why_not_read
 
+        if _one_resource_a_line(raw):
+            raise UsageError(f"{given_as}: {path} holds one FHIR resource a line (NDJSON, as "
+                             f"FHIR Bulk Data writes); {given_as} reads one person's Bundle (a "
+                             "folder of NDJSON files, many people, is read by onconav cohort "
+                             "FOLDER)") from None  # fmt: skip
         raise UsageError(f"{given_as}: {path} {why_not_read(error, FHIR_DEPTH)}") from None
     try:
         return read_bundle(bundle, _kb())
     except FhirError as error:
         raise ProfileError(error.problems) from None
+
+
+def _one_resource_a_line(raw: bytes) -> bool:
+    """Whether a file that is not one JSON document is NDJSON of FHIR resources: its first two
+    lines each a JSON object with a resourceType."""
+    lines = [line for line in raw.splitlines() if line.strip()][:2]
+    try:
+        return len(lines) == 2 and all(
+            isinstance(o := json.loads(line), dict) and "resourceType" in o for line in lines)
+    except ValueError:
+        return False
 
 
 @fhir_app.command("profile")
@@ -1287,9 +1307,13 @@ def cohort_demo(
     people: Annotated[int, typer.Option("--people", "-n", min=1, max=10_000_000,
                                         help="How many people.")] = 1000,
     seed: Annotated[int, typer.Option(help="The generator's seed.")] = 13,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Write over --out if it is there already.")] = False,
 ) -> None:  # fmt: skip
     """An example population: every value of every fact, unknowns, and a few rows that cannot be
-    read (an unknown drug, an impossible stage, a missing or repeated patient_id, no cancer)."""
+    read (an unknown drug, an impossible stage, a missing or repeated patient_id, no cancer).
+    It never writes over a file that is there (an analyst's own people.parquet) unless told to
+    with --force."""
     from onconav.cohort import CohortError, demo
     from onconav.cohort.table import format_of
 
@@ -1297,6 +1321,9 @@ def cohort_demo(
         fmt = format_of(out_file, option="--out")
     except CohortError as error:
         raise UsageError(str(error)) from None
+    if out_file.exists() and not force:
+        raise UsageError(f"--out: {out_file} is there already; the example population is not "
+                         "written over it (give another --out, or --force to replace it)")
     path = _writable(out_file, "--out")
     try:
         demo.write(demo.people(_kb(), people, seed), str(path), fmt)
