@@ -1826,6 +1826,35 @@ def test_a_biomarker_result_is_read_only_when_final(
             "Observation/v"]
 
 
+@pytest.mark.parametrize(
+    ("cancer", "result", "flag", "name"),
+    [
+        (STOMACH, _observation("v", "48676-1", _cc(LOINC, "LA6576-8", "Positive")), "NEG", "her2"),
+        (STOMACH, _observation("v", "48676-1", _cc(LOINC, "LA6577-6", "Negative")), "POS", "her2"),
+        (RECTUM, _observation("v", "69548-6", PRESENT, component=[KRAS_GENE]), "NEG", "kras"),
+        (RECTUM, _observation("v", "69548-6", ABSENT, component=[KRAS_GENE]), "POS", "kras"),
+    ],
+)
+def test_a_result_whose_value_and_interpretation_disagree_is_not_read(
+    cancer: dict[str, Any], result: dict[str, Any], flag: str, name: str
+) -> None:
+    """HER2 Positive with the laboratory's interpretation NEG was read as positive (trastuzumab
+    offered), silently: which is right is not known, so the result is not read, with a warning,
+    and the option asks for the test. The same value with the agreeing flag is read."""
+    interpretation = [_cc("http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation",
+                          flag)]  # fmt: skip
+    reading = read_bundle(_record(cancer, STAGE_4, {**result, "interpretation": interpretation}),
+                          the_kb())  # fmt: skip
+    assert name not in reading.data.get("biomarkers", {}), reading.data
+    assert any(w.startswith("Observation/v: its value says") and flag in w
+               for w in reading.warnings), reading.warnings  # fmt: skip
+    assert "interpretation" in {u.reference: u.reason for u in reading.unused}["Observation/v"]
+    agreeing = [_cc("http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation",
+                    {"NEG": "POS", "POS": "NEG"}[flag])]  # fmt: skip
+    read = read_bundle(_record(cancer, STAGE_4, {**result, "interpretation": agreeing}), the_kb())
+    assert name in read.data.get("biomarkers", {}), read.data
+
+
 def test_a_result_contained_in_a_report_is_read(kb: onconav.KnowledgeBase) -> None:
     """A HER2 result contained in its DiagnosticReport (``result: #h``, as a laboratory often
     sends it) was not read, and the report was listed as "its results are read from their own

@@ -1608,6 +1608,26 @@ def _answer(builder: Builder, res: Res) -> str | None:
     return None
 
 
+def _says_both(builder: Builder, res: Res, what: str) -> bool:
+    """Whether a result's coded value and its laboratory interpretation say opposite things
+    (Positive with interpretation NEG, Absent with POS); if so it is not read, with a warning:
+    which is right is not known, and unknown is not negative."""
+    row = builder.row("observations", res.data.get("valueCodeableConcept"))
+    answer = row.get("answer") if row is not None else None
+    said = {"positive": "POS", "present": "POS", "negative": "NEG", "absent": "NEG"}.get(
+        str(answer))  # fmt: skip
+    flags = {c.get("code") for concept in _items(res.data.get("interpretation"))
+             for c in _codings(concept) if c.get("system") == INTERPRETATION}  # fmt: skip
+    opposite = {"POS": "NEG", "NEG": "POS"}.get(str(said))
+    if opposite is None or opposite not in flags:
+        return False
+    why = (f"its value says {answer} but the laboratory's interpretation says {opposite}: "
+           f"which is right is not known")  # fmt: skip
+    builder.drop(res.ref, why)
+    _warn_once(builder, f"{res.ref}: {why}, so {what} is not read from it; check the record")
+    return True
+
+
 def _value_words(res: Res) -> list[object]:
     data = res.data
     out: list[object] = []
@@ -1718,6 +1738,8 @@ def _her2(builder: Builder, cancer: CancerFound) -> None:
             what = "an ERBB2 variant" if erbb2 else "a HER2 test"
             builder.drop(res.ref, f"{what} with status {_status(res.data)!r}: not a result")
             continue
+        if _says_both(builder, res, "HER2"):
+            continue
         if erbb2:
             _erbb2(builder, res, ish)
             continue
@@ -1799,6 +1821,8 @@ def _kras(builder: Builder, cancer: CancerFound) -> None:
         if kind == "kras" and (other := _other_specimen(builder, row, cancer,
                                                          "a KRAS test")) is not None:  # fmt: skip
             builder.drop(res.ref, other)
+            continue
+        if (variant or kind == "kras") and _says_both(builder, res, "KRAS"):
             continue
         if variant:
             value = _kras_variant(builder, res)
