@@ -1009,6 +1009,24 @@ def test_a_warning_names_its_question_in_words(run: Run) -> None:
     assert "biomarkers.her2:" not in done.stdout and "Warning:" not in done.stdout
 
 
+def test_flags_over_a_fhir_record_say_what_they_replace(run: Run) -> None:
+    """`--fhir FILE` with flags: the flags override the record (as documented), and each value
+    of the record they replace is said; they had replaced a KRAS mutation on record, or where
+    the cancer has spread, without a word. A flag that says what the record says is not."""
+    record = str(ROOT / "tests" / "fhir" / "rectal-stage4-kras-mutated.json")
+    data = answer(run("options", "--fhir", record, "--stage", "4", "--kras", "wild-type",
+                      "--metastasis", "lung", "--format", "json"))  # fmt: skip
+    said = [w for w in data["warnings"] if "the flag given replaces it" in w]
+    assert said == [
+        "biomarkers.kras: the record gives KRAS mutation found; the flag given replaces it with "
+        "KRAS wild-type (no KRAS mutation)",
+        "metastases: the record gives liver, perhaps other places not listed; the flag given "
+        "replaces it with lung"], data["warnings"]  # fmt: skip
+    assert data["profile"]["biomarkers"]["kras"] == "wild-type"
+    plain = answer(run("options", "--fhir", record, "--format", "json"))
+    assert not any("the flag given" in w for w in plain["warnings"]), plain["warnings"]
+
+
 def test_flags_override_a_results_profile_and_its_words_as_typed(run: Run, tmp_path: Path) -> None:
     """A result's profile saved and given again with flags: the flags win (flags override the
     file), and a field a flag sets keeps no words typed for the file's answer (as_typed.symptoms

@@ -548,6 +548,19 @@ def _value(profile: Profile, field: str) -> object:
     return sorted(value) if isinstance(value, list) else value
 
 
+def replaced(before: Profile, after: Profile,
+             fields: Iterable[str]) -> list[tuple[str, object, object]]:  # fmt: skip
+    """Of ``fields``, each that ``before`` gave a value and ``after`` gives another: (field,
+    before's value, after's), as read. A record's reading with flags given over it (``onconav
+    options --fhir FILE --stage 4B``) says what the flags replaced."""
+    out = []
+    for field in fields:
+        was, now = _value(before, field), _value(after, field)
+        if was is not None and was != [] and was != now:
+            out.append((field, was, now))
+    return out
+
+
 NOT_READ = object()  # words that read as no value at all
 
 

@@ -25,10 +25,12 @@ from onconav.kb.model import Span
 from onconav.profile import (
     SET_FIELDS,
     Problem,
+    Profile,
     ProfileError,
     distinct_answers,
     fact_fields,
     parse_profile,
+    replaced,
 )
 from onconav.reading import (
     MAX_BUNDLE_BYTES,
@@ -678,7 +680,8 @@ def options_command(
     fhir: Annotated[
         Path | None,
         typer.Option("--fhir", help="A FHIR (mCODE) Bundle as JSON, read into the profile "
-                     "(see docs/fhir.md); flags override what it gives."),
+                     "(see docs/fhir.md); flags override what it gives, and each value "
+                     "replaced is said."),
     ] = None,
     cancer: Annotated[
         list[str] | None,
@@ -877,6 +880,9 @@ def options_command(
         from onconav.fhir.evaluate import with_reading
 
         result = with_reading(result, reading)
+        replacing = _replacing_the_record(reading, person, set_by_flags | {
+            f"biomarkers.{m}" for m in marked})  # fmt: skip
+        result = result.model_copy(update={"warnings": [*replacing, *result.warnings]})
     directory = _sources_dir(sources, required=False)
     with _reading_sources(sources):
         lookup = provenance.passages(directory, kb) if directory is not None else None
@@ -899,6 +905,31 @@ def options_command(
         from onconav.cli import terminal
 
         terminal.text(result, out, lookup)
+
+
+def _replacing_the_record(reading: Any, person: Profile, fields: set[str]) -> list[str]:
+    """What the flags given with --fhir replace of what the record gives, each said ("flags
+    override" the record, and had done so without a word)."""
+    kb = _kb()
+    try:
+        record = parse_profile(reading.data, kb)
+    except ProfileError:  # the record alone is not a profile (no cancer): nothing replaced
+        return []
+
+    def shown(field: str, value: object) -> str:  # in the knowledge base's words
+        fact = field.removeprefix("biomarkers.")
+        if value is None or value == []:
+            return "nothing"
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if fact not in kb.facts:  # the cancer: its name
+            return kb.name_of(str(value))
+        items = value if isinstance(value, list) else [value]
+        return ", ".join(kb.label(fact, str(v)) for v in items)
+
+    return [f"{field}: the record gives {shown(field, was)}; the flag given replaces it with "
+            f"{shown(field, now)}"
+            for field, was, now in replaced(record, person, sorted(fields))]  # fmt: skip
 
 
 def _warn_not_shown(by_source: dict[str, list[Any]], named: str = "--sources") -> None:
