@@ -1247,6 +1247,11 @@ def test_a_column_that_is_no_fact_can_be_ignored(run_cli: Run, tmp_path: Path) -
     done = run_cli("cohort", str(extra), "--quiet", "--ignore-column", "Stage")
     assert done.errors() == ["onconav: error: --ignore-column: 'Stage' is a fact's column; only "
                              "a column that is no fact's can be ignored"]  # fmt: skip
+    # the id column is no fact's, and every row needs it (it was called "a fact's column")
+    done = run_cli("cohort", str(extra), "--quiet", "--ignore-column", "Patient ID")
+    assert done.errors() == ["onconav: error: --ignore-column: 'Patient ID' is the column of "
+                             "each person's id, which every row needs; it cannot be "
+                             "ignored"]  # fmt: skip
     # a column the input does not have (mistyped, or another export's) is refused, never named
     # in the summary as ignored
     for source, keys in ((extra, ""), (ndjson, " (the keys of its rows)")):

@@ -25,7 +25,7 @@ import json
 import re
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -343,7 +343,10 @@ def _row(who: str, lines: list[tuple[str, str]], shared: dict[str, tuple[str, st
     try:
         reading = read_resources(resources, kb)
     except FhirError as error:
-        return {"patient_id": who}, "; ".join(reason(p) for p in error.problems)
+        # a patient's resources in the folder, not a Bundle: "record: no cancer condition ..."
+        return {"patient_id": who}, "; ".join(
+            reason(replace(p, field="record") if p.field == "bundle" else p)
+            for p in error.problems)  # fmt: skip
     except Exception as error:  # a fault of the mapping on one record stops no run
         fault = f"{type(error).__name__}: {words.cut(str(error), 120)}"
         return {"patient_id": who}, (f"could not be read: a fault in onconav's FHIR mapping "

@@ -927,6 +927,9 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase
     FOLDER/gaps.csv``): not read, nor named as a folder not read."""
     kinds = input_columns(kb)
     for name in ignore:
+        if _fact_name(name) == "patient_id":  # each row's key, which every row needs
+            raise CohortError(f"--ignore-column: {cut(name)} is the column of each person's "
+                              "id, which every row needs; it cannot be ignored")  # fmt: skip
         if _fact_name(name) in kinds or not _fact_name(name):
             raise CohortError(f"--ignore-column: {cut(name)} is "
                               + ("a fact's column; only a column that is no fact's can be "
