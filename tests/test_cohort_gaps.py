@@ -19,7 +19,7 @@ from onconav.cohort.engines import profile_data
 from onconav.cohort.gaps import definitions
 from onconav.engine import evaluate
 from onconav.kb import load_kb
-from onconav.kb.rules import OTHERS_NOT_KNOWN
+from onconav.kb.rules import ONE_OR_SEVERAL, OTHERS_NOT_KNOWN
 from onconav.logic import Truth, truth
 from onconav.profile import ProfileError, facts_of, parse_profile
 
@@ -66,12 +66,13 @@ def expected(rows: list[dict[str, Any]]) -> tuple[Pairs, dict[str, dict[str, Any
 
 def not_known(fact: str, value: Any) -> bool:
     """Not given, a value with narrower ones under it (stage 4: 4A or 4B? HER2 2+; a distant
-    part of the body among the places of spread: which?), or a list that may not be whole (the
-    places of spread on record, perhaps others)."""
+    part of the body among the places of spread: which?), one that may be one or several
+    ("another organ": which organs?), or a list that may not be whole (the places of spread on
+    record, perhaps others)."""
     if value is None:
         return True
     values = value if isinstance(value, frozenset) else {value}
-    return OTHERS_NOT_KNOWN in values or any(
+    return OTHERS_NOT_KNOWN in values or bool(values & ONE_OR_SEVERAL) or any(
         len(KB.vocabulary.below(fact, v)) > 1 for v in values)
 
 

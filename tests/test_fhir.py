@@ -1853,6 +1853,10 @@ def test_a_result_whose_value_and_interpretation_disagree_is_not_read(
                     {"NEG": "POS", "POS": "NEG"}[flag])]  # fmt: skip
     read = read_bundle(_record(cancer, STAGE_4, {**result, "interpretation": agreeing}), the_kb())
     assert name in read.data.get("biomarkers", {}), read.data
+    early = read_bundle(_record(cancer, STAGE_4, {**result, "interpretation": interpretation,
+                                                  "status": "preliminary"}), the_kb())  # fmt: skip
+    assert "not a result" in {u.reference: u.reason for u in early.unused}["Observation/v"]
+    assert not any(w.startswith("Observation/v: its value says") for w in early.warnings)
 
 
 def test_a_result_contained_in_a_report_is_read(kb: onconav.KnowledgeBase) -> None:
@@ -1989,6 +1993,58 @@ def test_spread_whose_place_is_not_said_is_a_distant_part_of_the_body_which_not_
     assert options["rectum-folfiri"].status.value == "offered", options["rectum-folfiri"]
     with_liver = {**spread, "bodySite": [_cc(SNOMED, "10200004", "Liver structure")]}
     assert read_bundle(_record(RECTUM, STAGE_4, with_liver), kb).data["metastases"][0] == "liver"
+
+
+@pytest.mark.parametrize("words", ["Widespread metastases",
+                                   "Secondary malignant neoplasm of unknown site",
+                                   "Metastatic disease to multiple sites"])  # fmt: skip
+def test_words_of_spread_that_name_no_place_are_a_distant_part_of_the_body(words: str) -> None:
+    """A metastasis worded with no place ("Widespread metastases") was read as another organ, a
+    place outside those listed, which made liver-artery chemotherapy not suitable; it is a
+    distant part of the body, which one not known, as its codes are, and the question of where
+    is asked once."""
+    kb = the_kb()
+    spread = {**_condition("m", "x", words), "code": {"text": words}}
+    reading = read_bundle(_record(RECTUM, STAGE_4, spread), kb)
+    assert reading.data["metastases"] == ["distant", "others-not-known"], reading.data
+    result = onconav.evaluate(onconav.parse_profile(reading.data, kb), kb)
+    [hai] = [o for o in result.options if o.id == "rectum-hepatic-arterial-infusion"]
+    assert hai.status.value == "needs_information", hai.reasons
+    general = kb.facts["metastases"].question
+    assert all(q.count(general) <= 1 and q.count(kb.facts["metastases"].ask) <= 1
+               for q in result.questions), result.questions  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("spread", "cancer"),
+    [
+        ({"code": _cc(ICD10CM, "C79.11", "Secondary malignant neoplasm of bladder")}, RECTUM),
+        ({"code": _cc(ICD10CM, "C79.61", "Secondary malignant neoplasm of right ovary")}, RECTUM),
+        ({"code": _cc(SNOMED, "128462008", "Metastatic malignant neoplasm"),
+          "bodySite": [_cc(SNOMED, "89837001", "Urinary bladder structure")]}, RECTUM),
+        ({"code": _cc(ICD10CM, "C79.11", "Secondary malignant neoplasm of bladder")}, None),
+    ],
+)
+def test_spread_to_an_organ_of_the_pelvis_is_spread_in_the_pelvis(
+    spread: dict[str, Any], cancer: dict[str, Any] | None
+) -> None:
+    """Spread to the bladder or an ovary was read as another organ, far away: a pelvic
+    exenteration, which removes the organs of the pelvis, was not suitable, and a cervical
+    cancer with no stage on record was read as 4B (its 4A treatments not suitable). It is
+    spread in the pelvis."""
+    kb = the_kb()
+    condition = {**_condition("m", "x", "spread"), **spread}
+    primary = cancer or _condition("c", "363354003", "Malignant tumor of cervix")
+    reading = read_bundle(_record(primary, *([STAGE_4] if cancer else []), condition), kb)
+    assert reading.data["metastases"] == ["pelvis", "others-not-known"], reading.data
+    if cancer is None:  # the cervix: not read as spread far away (stage 4B)
+        assert facts_of(onconav.parse_profile(reading.data, kb), kb).row["stage"] != "4B"
+        return
+    profile = {**reading.data, "recurrence": "local", "metastasis_extent": "many",
+               "resectable": True}  # fmt: skip
+    [exenteration] = [o for o in onconav.evaluate(onconav.parse_profile(profile, kb), kb).options
+                      if o.id == "rectum-pelvic-exenteration"]  # fmt: skip
+    assert exenteration.status.value != "not_suitable", exenteration.reasons
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,7 @@ VOCAB = Vocabulary(
         "kras": {"mutated": frozenset({"mutated"}), "wild-type": frozenset({"wild-type"})},
         "metastases": {"liver": frozenset({"liver", "distant"}),
                        "lung": frozenset({"lung", "distant"}), "distant": frozenset({"distant"}),
+                       "other-site": frozenset({"other-site", "distant"}),
                        "pelvis": frozenset({"pelvis"})},
     }
 )
@@ -94,9 +95,11 @@ def reference(cond: Condition | None, facts: Mapping[str, FactValue], vocab: Voc
         counted = listed & distant if cond.fact == "metastases" else listed
         if len(counted) > cond.count_max:
             return F
-        # "a distant part of the body", which not said: one or several distant organs
+        # "a distant part of the body", which not said, and "another organ" (every organ not
+        # listed has that one name): one or several distant organs
         vague = cond.fact == "metastases" and any(
-            v not in distant and vocab.below(cond.fact, v) & distant for v in listed)
+            v == "other-site" or (v not in distant and vocab.below(cond.fact, v) & distant)
+            for v in listed)  # fmt: skip
         return U if more or vague else T if counted else F
     if cond.only is not None:
         if not listed:
@@ -178,6 +181,12 @@ def test_sets() -> None:
     assert evaluate(ft("metastases", has="distant"), {"metastases": frozenset({"lung"})},
                     VOCAB) is T  # fmt: skip
     assert evaluate(ft("metastases", has="distant"), pelvis, VOCAB) is F
+    # "another organ" names every organ not listed: kidney and skin are one value, so how many
+    # organs it is, is not known; beside the liver it is two at least
+    other = {"metastases": frozenset({"other-site"})}
+    assert evaluate(ft("metastases", count_max=1), other, VOCAB) is U
+    assert evaluate(ft("metastases", count_max=1), {"metastases": frozenset(
+        {"other-site", "liver"})}, VOCAB) is F  # fmt: skip
 
 
 def _facts_strategy(kb, outside: tuple[str, ...] = ()):  # type: ignore[no-untyped-def]

@@ -618,8 +618,9 @@ def _what_would_change(
     for fact, ids in sorted(deciding.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         missing = first[fact]
         question = _question(kb, fact, list(asked[fact]), list(beyond[fact]))
-        if question and beyond[fact] and fact in general:  # "only the liver?": anywhere else?
-            question += " " + kb.facts[fact].question
+        general_question = kb.facts[fact].question
+        if question and beyond[fact] and fact in general and general_question not in question:
+            question += " " + general_question  # "only the liver?": anywhere else?
         ranked.append(
             RankedFact(
                 fact=missing.fact,

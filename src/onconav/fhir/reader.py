@@ -1509,9 +1509,10 @@ def _spread_by_words(builder: Builder, res: Res) -> list[str]:
     ("Liver metastases", "bone mets": ``words.spread_places``), or as a record writes them
     ("Secondary malignant neoplasm of liver", "Metastasis to bone": ``SPREAD_OF``), in the
     knowledge base's order; none when the words say it is not there or not sure ("No evidence of
-    liver metastases", "Suspected bone metastases"). A place the knowledge base does not name
-    ("adrenal gland") is another organ; one that names several is the one it names
-    whole ("lymph nodes of neck": lymph nodes)."""
+    liver metastases", "Suspected bone metastases"). Words that name no place of the knowledge
+    base ("unknown site", "multiple sites"), or several, are a distant part of the body, which
+    not known; a name that names several whole is the one it names ("lymph nodes of neck":
+    lymph nodes)."""
     names = builder.kb.value_names["metastases"]
     for text in _words(_code_of(res.data)):
         said = " ".join(text.split())
@@ -1527,7 +1528,7 @@ def _spread_by_words(builder: Builder, res: Res) -> list[str]:
         found = set()
         for place in (p for p in places if p):
             named = _places_named(builder.kb, place)
-            found.add(named.pop() if len(named) == 1 else "other-site")
+            found.add(named.pop() if len(named) == 1 else DISTANT)  # "unknown site"
         order = [s.id for s in builder.kb.data.sites]
         return sorted(found, key=lambda s: (order.index(s) if s in order else len(order), s))
     return []
@@ -1822,7 +1823,8 @@ def _kras(builder: Builder, cancer: CancerFound) -> None:
                                                          "a KRAS test")) is not None:  # fmt: skip
             builder.drop(res.ref, other)
             continue
-        if (variant or kind == "kras") and _says_both(builder, res, "KRAS"):
+        if (variant or kind == "kras") and _status(res.data) in RESULT_OK and _says_both(
+                builder, res, "KRAS"):  # fmt: skip
             continue
         if variant:
             value = _kras_variant(builder, res)

@@ -239,8 +239,10 @@ class Lowering:
             # a broader value over those counted (a distant part of the body, which not said)
             # may be one of them or several: the count is not known
             broader = frozenset().union(*(self.vocab.up(fact, v) for v in counted)) - counted
-            return Test(fact, op, "count", (), counted, more | (broader & self.vocab.known(fact)),
-                        limit=test.count_max, text=text)  # fmt: skip
+            # "another organ" (other-site) may be one organ or several, kidney and skin alike
+            several = (broader | (counted & ONE_OR_SEVERAL)) & self.vocab.known(fact)
+            return Test(fact, op, "count", (), counted, more | several, limit=test.count_max,
+                        text=text)  # fmt: skip
         wanted = wanted_values(test)
         known = self.vocab.known(fact)
         true = frozenset().union(*(self.vocab.below(fact, w) for w in wanted)) & known
@@ -432,6 +434,7 @@ DRUGS_NOT_SAID = any_of("prior_treatments",
 # when a record or a person says the cancer spread far but not where
 DISTANT_SITES = frozenset({"liver", "lung", "bone", "brain", "peritoneum", "other-site"})
 DISTANT = "distant"
+ONE_OR_SEVERAL = frozenset({"other-site"})  # one name for every organ not listed
 
 
 @dataclass(frozen=True)
