@@ -2879,6 +2879,10 @@ def test_a_fact_the_profile_implies_is_told_where_a_reason_rests_on_it(kb) -> No
     ({"metastases": ["liver", "a distant part of the body"]},
      "metastases: a distant part of the body is listed beside the liver"),
     ({"metastases": ["liver", "lymph nodes"]}, None),
+    ({"metastases": ["liver", "lung", "a distant part of the body"]},
+     "metastases: a distant part of the body is listed beside the liver and the lungs: it is read "
+     "as perhaps somewhere else too, so options for the liver and the lungs alone ask where; if "
+     "that is all, leave a distant part of the body out"),
 ])  # fmt: skip
 def test_two_answers_that_cannot_both_be_right_are_said(
     kb: KnowledgeBase, data: dict[str, Any], warned: str | None

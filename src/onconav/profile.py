@@ -1382,7 +1382,7 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
             names = words.and_list([kb.phrase("metastases", n) for n in narrower])
             out.append(f"metastases: {kb.phrase('metastases', broad)} is listed beside {names}: "
                        f"it is read as perhaps somewhere else too, so options for {names} alone "
-                       f"ask where; if {names} is all, leave {kb.phrase('metastases', broad)} "
+                       f"ask where; if that is all, leave {kb.phrase('metastases', broad)} "
                        "out")  # fmt: skip
     planned = row["planned"]
     if row["wants_cancer_treatment"] is False and isinstance(planned, frozenset) and any(
