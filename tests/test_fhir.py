@@ -1833,6 +1833,10 @@ def test_a_biomarker_result_is_read_only_when_final(
         (STOMACH, _observation("v", "48676-1", _cc(LOINC, "LA6577-6", "Negative")), "POS", "her2"),
         (RECTUM, _observation("v", "69548-6", PRESENT, component=[KRAS_GENE]), "NEG", "kras"),
         (RECTUM, _observation("v", "69548-6", ABSENT, component=[KRAS_GENE]), "POS", "kras"),
+        # a value in words: the IHC score, a laboratory's sentence
+        (STOMACH, _observation("v", "48676-1", valueString="3+"), "NEG", "her2"),
+        (STOMACH, _observation("v", "48676-1", {"text": "Positive"}), "NEG", "her2"),
+        (RECTUM, _observation("v", "21702-6", {"text": "No mutation detected"}), "POS", "kras"),
     ],
 )
 def test_a_result_whose_value_and_interpretation_disagree_is_not_read(

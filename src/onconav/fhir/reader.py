@@ -1609,14 +1609,13 @@ def _answer(builder: Builder, res: Res) -> str | None:
     return None
 
 
-def _says_both(builder: Builder, res: Res, what: str) -> bool:
-    """Whether a result's coded value and its laboratory interpretation say opposite things
-    (Positive with interpretation NEG, Absent with POS); if so it is not read, with a warning:
-    which is right is not known, and unknown is not negative."""
-    row = builder.row("observations", res.data.get("valueCodeableConcept"))
-    answer = row.get("answer") if row is not None else None
-    said = {"positive": "POS", "present": "POS", "negative": "NEG", "absent": "NEG"}.get(
-        str(answer))  # fmt: skip
+def _says_both(builder: Builder, res: Res, what: str, answer: str | None) -> bool:
+    """Whether what a result's value says (``answer``, as read from its code or its words:
+    Positive, "3+", "No mutation detected") and its laboratory interpretation are opposite
+    (interpretation NEG, or POS); if so it is not read, with a warning: which is right is not
+    known, and unknown is not negative."""
+    said = {"positive": "POS", "present": "POS", "mutated": "POS", "negative": "NEG",
+            "absent": "NEG", "wild-type": "NEG"}.get(str(answer))  # fmt: skip
     flags = {c.get("code") for concept in _items(res.data.get("interpretation"))
              for c in _codings(concept) if c.get("system") == INTERPRETATION}  # fmt: skip
     opposite = {"POS": "NEG", "NEG": "POS"}.get(str(said))
@@ -1739,14 +1738,15 @@ def _her2(builder: Builder, cancer: CancerFound) -> None:
             what = "an ERBB2 variant" if erbb2 else "a HER2 test"
             builder.drop(res.ref, f"{what} with status {_status(res.data)!r}: not a result")
             continue
-        if _says_both(builder, res, "HER2"):
-            continue
         if erbb2:
-            _erbb2(builder, res, ish)
+            if not _says_both(builder, res, "HER2", _answer(builder, res)):
+                _erbb2(builder, res, ish)
             continue
         value = _her2_value(builder, res)
         if value is None or (kind == "her2-ish" and value == "equivocal"):
             builder.drop(res.ref, f"a HER2 result onconav cannot read: {_shown(res)}")
+            continue
+        if _says_both(builder, res, "HER2", value):
             continue
         (ish if kind == "her2-ish" else ihc)[res.ref] = value
     results = dict(ihc)
@@ -1823,9 +1823,6 @@ def _kras(builder: Builder, cancer: CancerFound) -> None:
                                                          "a KRAS test")) is not None:  # fmt: skip
             builder.drop(res.ref, other)
             continue
-        if (variant or kind == "kras") and _status(res.data) in RESULT_OK and _says_both(
-                builder, res, "KRAS"):  # fmt: skip
-            continue
         if variant:
             value = _kras_variant(builder, res)
         elif kind == "kras":
@@ -1842,7 +1839,7 @@ def _kras(builder: Builder, cancer: CancerFound) -> None:
             continue
         if value is not None and _status(res.data) not in RESULT_OK:
             builder.drop(res.ref, f"a KRAS test with status {_status(res.data)!r}: not a result")
-        elif value is not None:
+        elif value is not None and not _says_both(builder, res, "KRAS", value):
             results[res.ref] = value
     _biomarker(builder, "biomarkers.kras", results)
 
