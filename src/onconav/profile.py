@@ -548,6 +548,17 @@ def _value(profile: Profile, field: str) -> object:
     return sorted(value) if isinstance(value, list) else value
 
 
+def value_words(kb: KnowledgeBase, field: str, value: object, none: str) -> str:
+    """A field's value as read (``_value``) in the knowledge base's words: yes or no, a value's
+    label, a list's labels; ``none`` for no value."""
+    if value is None or value == []:
+        return none
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    items = value if isinstance(value, list) else [value]
+    return ", ".join(kb.label(field.removeprefix("biomarkers."), str(v)) for v in items)
+
+
 def replaced(before: Profile, after: Profile,
              fields: Iterable[str]) -> list[tuple[str, object, object]]:  # fmt: skip
     """Of ``fields``, each that ``before`` gave a value and ``after`` gives another: (field,
@@ -594,14 +605,7 @@ def _posted_words(kb: KnowledgeBase, data: dict[str, Any], answered: Profile,
                 said = NOT_READ  # the words read as nothing: not the value given, whatever it is
         value = _value(answered, field)
         if said != value:
-            fact = field.removeprefix("biomarkers.")
-            if value is None or value == []:
-                shown = "not known"
-            elif isinstance(value, bool):
-                shown = "yes" if value else "no"
-            else:  # a value, or a list's values, in the knowledge base's words
-                items = value if isinstance(value, list) else [value]
-                shown = ", ".join(kb.label(fact, str(v)) for v in items)
+            shown = value_words(kb, field, value, "not known")
             problems.append(Problem(where, typed, (), f"does not read as the {field} given "
                                     f"({shown}); as_typed is filled in by onconav: leave it "
                                     "out"))  # fmt: skip

@@ -31,6 +31,7 @@ from onconav.profile import (
     fact_fields,
     parse_profile,
     replaced,
+    value_words,
 )
 from onconav.reading import (
     MAX_BUNDLE_BYTES,
@@ -916,19 +917,8 @@ def _replacing_the_record(reading: Any, person: Profile, fields: set[str]) -> li
     except ProfileError:  # the record alone is not a profile (no cancer): nothing replaced
         return []
 
-    def shown(field: str, value: object) -> str:  # in the knowledge base's words
-        fact = field.removeprefix("biomarkers.")
-        if value is None or value == []:
-            return "nothing"
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        if fact not in kb.facts:  # the cancer: its name
-            return kb.name_of(str(value))
-        items = value if isinstance(value, list) else [value]
-        return ", ".join(kb.label(fact, str(v)) for v in items)
-
-    return [f"{field}: the record gives {shown(field, was)}; the flag given replaces it with "
-            f"{shown(field, now)}"
+    return [f"{field}: the record gives {value_words(kb, field, was, 'nothing')}; the flag "
+            f"given replaces it with {value_words(kb, field, now, 'nothing')}"
             for field, was, now in replaced(record, person, sorted(fields))]  # fmt: skip
 
 
