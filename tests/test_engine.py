@@ -2769,20 +2769,26 @@ def test_a_reason_that_names_what_you_listed_names_only_what_you_listed(pair) ->
                 if check is None or not check.negated or not reason.text.endswith("you listed"):
                     continue
                 yours = check.yours if isinstance(check.yours, list) else []
-                named = {v for v in check.wanted if kb.label(check.fact, v) in reason.text}
+                named = {v for v in check.wanted if kb.phrase(check.fact, v) in reason.text}
                 assert named and named <= set(yours), (option.id, reason.text, yours)
 
 
-def test_pelvic_exenteration_names_the_distant_spread_listed() -> None:
+@pytest.mark.parametrize(("places", "named"), [
+    (["liver"], "the liver"),
+    (["distant", "liver"], "a distant part of the body and the liver"),
+    (["bone", "lung"], "bone and the lungs"),
+])  # fmt: skip
+def test_pelvic_exenteration_names_the_distant_spread_listed(places: list[str], named: str) -> None:
     """Vignette: rectal cancer spread to the liver is told pelvic exenteration is not for spread
-    to the liver, not for a list of six places the person never gave."""
+    to the liver, not for a list of six places the person never gave; each place as a sentence
+    names it ("a distant part of the body and liver" had lacked "the")."""
     kb = shared_kb()
-    data = {"cancer": "rectum", "stage": "4", "metastases": ["liver"]}
+    data = {"cancer": "rectum", "stage": "4", "metastases": places}
     option = next(o for o in evaluate(parse_profile(data, kb), kb).options
                   if o.id == "rectum-pelvic-exenteration")  # fmt: skip
     assert option.status is Status.not_suitable
     texts = [r.text for r in option.reasons]
-    assert "it is not for where the cancer has spread: liver, which you listed" in texts, texts
+    assert f"it is not for where the cancer has spread: {named}, which you listed" in texts, texts
 
 
 @pytest.mark.parametrize("said", ["I don't know", "dont know", "not sure", "Unsure", "IDK",

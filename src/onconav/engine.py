@@ -451,8 +451,8 @@ def why_not(
         if inner.listed and isinstance(held, frozenset) and held & inner.true:
             # only the places (or things) the person listed, not every one the test names
             label = in_sentence(kb.facts[inner.fact].label)
-            listed = and_list(in_sentence(kb.label(inner.fact, v))
-                              for v in sorted(held & inner.true))  # fmt: skip
+            # each as a sentence names it: "a distant part of the body and the liver"
+            listed = and_list(kb.phrase(inner.fact, v) for v in sorted(held & inner.true))
             text = f"it is not for {label}: {listed}, which you listed"
         elif inner.listed:
             text = f"it is not for {inner.text}, which you listed"
