@@ -339,6 +339,37 @@ def test_a_list_that_may_not_be_whole_is_asked_for_what_it_may_leave_out_by_name
         assert "{" not in question, question
 
 
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fields=st.fixed_dictionaries({}, optional={
+           k: v for k, v in FIELDS.items() if k not in ("stage", "recurrence")}),
+       stage=st.sampled_from(["4A", "earlier", None]),
+       recurrence=st.sampled_from(["local", "yes", None]))  # fmt: skip
+@example(fields={"prior_treatments": ["chemotherapy"]}, stage="4A", recurrence="local")
+def test_a_source_offers_no_treatment_of_the_cancer_where_it_does_not_describe_the_situation(
+    fields: dict[str, Any], stage: str | None, recurrence: str | None
+) -> None:
+    """A cancer's own source is about the situations its ``covers`` names (the cervical one:
+    stage 4, and cancer that came back far away). Where the situation is known to be outside
+    them (stage 4A that came back in the pelvis), none of that source's treatments of the cancer
+    is offered: the radiation for a stage 4A cancer had been offered again to one that came
+    back after it (a clinical review, 2026-12-03). Unknown stays unknown: the general options
+    speak there."""
+    kb = shared_kb()
+    more = {k: v for k, v in {"stage": stage, "recurrence": recurrence}.items() if v}
+    data = to_profile("cervix", {**fields, **more})
+    try:
+        profile = parse_profile(data, kb)
+    except ProfileError:
+        assume(False)
+    covered = truth(kb.rules["general-chemotherapy"].scope.uncovered[0][1],
+                    facts_of(profile, kb).row)  # fmt: skip
+    assume(covered is Truth.FALSE)
+    for option in evaluate(profile, kb).options:
+        rules = kb.rules[option.id]
+        if "cervix" in rules.scope.sites and rules.standard:
+            assert option.status is not Status.offered, (option.id, data)
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(fields=st.fixed_dictionaries({}, optional={
            k: v for k, v in FIELDS.items() if k not in ("stage", "recurrence", "metastases")}),

@@ -303,3 +303,21 @@ def test_a_question_names_values_only_for_a_list_that_may_not_be_whole(
     edit(root / "facts.yaml", set_which)
     with pytest.raises(KBError, match=rf"facts\[{fact}\]: the question of '{value}' must hold"):
         load_kb(root)
+
+
+def test_radiation_stopped_as_a_regimen_given_with_it_rules_out_radiation(kb) -> None:  # type: ignore[no-untyped-def]
+    """Each option that gives radiation is ruled out by a chemoradiation that stopped working,
+    whether it is named as chemoradiation or as one of its regimens (weekly cisplatin with
+    radiation): only the first had ruled out radiation alone and brachytherapy (a clinical
+    review, 2026-12-03)."""
+    given_with_radiation = {r.id for r in kb.data.regimens if "chemoradiation" in r.counts_as}
+    assert given_with_radiation  # the data names some
+    radiation = {p.id for p in kb.data.procedures if p.kind.value == "radiation"}
+    checked = 0
+    for ident, rules in kb.rules.items():
+        for ruled in rules.ruled_out:
+            if ruled.fact == "progressed_on" and ruled.given in radiation:
+                assert "chemoradiation" in ruled.test.true, (ident, ruled.given)
+                assert given_with_radiation <= ruled.test.true, (ident, ruled.given)
+                checked += 1
+    assert checked

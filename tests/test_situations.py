@@ -236,7 +236,7 @@ def test_cervical_timing(kb) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_stage_4a_and_4b_split_cervical_options(kb) -> None:  # type: ignore[no-untyped-def]
-    a = {"stage": "4A"}
+    a = {"stage": "4A", "recurrence": "none"}  # the first treatment of stage 4A
     b = {"stage": "4B"}
     only_4 = {"stage": "4"}
     chemoradiation = "cervix-chemoradiation-weekly-cisplatin"
@@ -244,6 +244,8 @@ def test_stage_4a_and_4b_split_cervical_options(kb) -> None:  # type: ignore[no-
     assert when(kb, chemoradiation, a) is Truth.TRUE
     assert when(kb, chemoradiation, b) is Truth.FALSE
     assert when(kb, chemoradiation, only_4) is Truth.UNKNOWN
+    assert when(kb, chemoradiation, {"stage": "4A"}) is Truth.UNKNOWN  # whether it came back
+    assert when(kb, chemoradiation, {"stage": "4A", "recurrence": "local"}) is Truth.FALSE
     # radiation to ease symptoms at 4B: for a symptom the cancer causes
     assert when(kb, palliative, {**b, "symptoms": frozenset({"pain"})}) is Truth.TRUE
     assert when(kb, palliative, b) is Truth.UNKNOWN

@@ -636,6 +636,11 @@ def _index(
             for given in sorted(drug_procedures):  # chemoradiation
                 stopped[given] = (f"{named(given)}, which gives radiation, has already stopped "
                                   "working for you")  # fmt: skip
+            for counted in data.regimens:  # named as its regimen (weekly cisplatin with
+                # radiation): a chemoradiation too, so its radiation stopped working as well
+                if drug_procedures & set(counted.counts_as):
+                    stopped[counted.id] = (f"{named(counted.id)}, which gives radiation, has "
+                                           "already stopped working for you")  # fmt: skip
             parent = getattr(record, "parent", None)
             test = any_of("progressed_on", frozenset(stopped), f"{name} stopped working",
                           frozenset({parent} if parent else ()) | more)  # fmt: skip
