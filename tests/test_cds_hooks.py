@@ -350,6 +350,26 @@ def test_the_page_link_opens_the_same_options(client: Client, situation: str) ->
     assert re.search(f": {counts['offered']} options? offered", options["summary"]), options
 
 
+def test_the_page_link_opens_a_record_whose_stopped_drug_is_not_read(client: Client) -> None:
+    """A drug stopped because the cancer grew, named only by a Medication the record does not
+    give, is "perhaps other treatments not listed" among what stopped working; the card's link
+    says so, and the page opened it on the form's errors ("you ticked only ..."), while the API
+    and the command line took it (a review of the front ends). It opens the same options."""
+    stopped = records.medication_request("unread-drug", "0", "x", "stopped", "progressed")
+    del stopped["medicationCodeableConcept"]
+    stopped["medicationReference"] = {"reference": "Medication/not-given"}
+    resources = [*records.SITUATIONS["stomach-stage4-her2-unknown"], stopped]
+    expected = {o.id: o.status.value for o in offered_result(resources).options}
+    call = hook_call("patient-view", records.prefetch(resources))
+    (options, *_) = cards_of(post(client, PATIENT_VIEW, call))
+    link = options["links"][0]["url"].removeprefix(BASE)
+    assert "progressed_on=others-not-known" in link, link
+    shown = client.get(link)
+    assert shown.status_code == 200, shown.text[:300]
+    statuses = dict(re.findall(r'data-option="([^"]+)" data-status="([^"]+)"', shown.text))
+    assert statuses == expected
+
+
 def test_cards_are_the_same_whether_prefetched_or_fetched(client: Client, ehr: FakeEhr) -> None:
     for situation, resources in records.SITUATIONS.items():
         ehr.records[records.PATIENT] = resources

@@ -1637,6 +1637,55 @@ def test_contradictions_warn(kb) -> None:  # type: ignore[no-untyped-def]
     assert any("4A" in w for w in spread.warnings)
 
 
+@pytest.mark.parametrize(("cancer", "stage", "said"), [
+    ("rectum", "metastatic", "'metastatic' says"),
+    ("stomach", "T4N1M1", "'T4N1M1' says"),
+    ("stomach", "cM1", "'cM1' says"),
+    ("cervix", "4B", "stage 4B of a cervical cancer means"),
+    ("cervix", "IVB", "stage 4B of a cervical cancer means"),
+    ("cervix", "metastatic", "'metastatic' says"),
+    ("rectum", "4", None),  # stage 4 alone says nothing of where (stomach 4A is T4b M0)
+    ("cervix", "4A", None),
+    ("stomach", "IVB", None),  # read as 4 for other cancers than the cervix
+])  # fmt: skip
+def test_a_stage_that_says_spread_far_beside_no_spread_warns(
+    kb, cancer: str, stage: str, said: str | None  # type: ignore[no-untyped-def]
+) -> None:
+    """A stage that says the cancer has spread far ("metastatic", M1, cervical 4B) beside spread
+    to nowhere is pointed out, as a cancer that came back far away beside it was (a review of
+    the front ends found 4B with no spread moving three options to not suitable without a
+    word). Spread listed somewhere, or not given, says nothing against it."""
+    flagged = "the cancer has spread to distant parts of the body, but the places"
+    none = evaluate(parse_profile({"cancer": cancer, "stage": stage, "metastases": []}, kb), kb)
+    warned = [w for w in none.warnings if flagged in w]
+    if said is None:
+        assert not warned, none.warnings
+    else:
+        assert warned == [f"stage: {said} {flagged} it has spread to are given as none; check "
+                          "which is right"], none.warnings  # fmt: skip
+    for spread in ({"metastases": ["liver"]}, {}):
+        other = evaluate(parse_profile({"cancer": cancer, "stage": stage, **spread}, kb), kb)
+        assert not [w for w in other.warnings if flagged in w], other.warnings
+
+
+@pytest.mark.parametrize(("typed", "places"), [
+    ("multiple liver metastases", "liver"), ("3 lung mets", "lung"),
+    ("several lung and bone mets", "lung, bone"), ("a few liver lesions", "liver"),
+])  # fmt: skip
+def test_a_place_of_spread_written_with_a_count_says_the_count_is_its_own_answer(
+    kb, typed: str, places: str  # type: ignore[no-untyped-def]
+) -> None:
+    """"multiple liver metastases" was refused as "not known; check the spelling": it is
+    refused still (how many is the extent, never dropped), saying where the count goes and the
+    places to give."""
+    with pytest.raises(ProfileError) as error:
+        evaluate(parse_profile({"cancer": "rectum", "metastases": [typed]}, kb), kb)
+    (problem,) = error.value.problems
+    assert problem.field == "metastases[0]"
+    assert ("how many tumours there are is an answer of its own (metastasis_extent: few or "
+            f"many): give the places alone ({places})") in problem.message, problem.message
+
+
 def test_names_normalise(kb) -> None:  # type: ignore[no-untyped-def]
     result = evaluate(
         parse_profile(

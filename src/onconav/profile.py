@@ -744,6 +744,14 @@ def _without_not_known(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, 
     return kept, unknown
 
 
+def _places_counted(kb: KnowledgeBase, name: str) -> list[str]:
+    """The places of spread a name says with how many tumours ("multiple liver metastases":
+    liver), in the knowledge base's words; none if it says no count or no place known."""
+    rest = words.without_a_count(name)
+    found = _lookup(kb, "metastases", rest) if rest else None
+    return [kb.label("metastases", i) for i in found or ()]
+
+
 def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     """The ids a name means among the values of a fact: by any name or alias, by a code, with a
     bracketed note left out ("capecitabine (Xeloda)"), places of spread or a treatment had in a
@@ -943,6 +951,9 @@ def _resolve(
                 hint = ("it says that a list may not be whole, which only the symptoms, the "
                         "places the cancer has spread to, the treatments had and those that "
                         "stopped working can say")
+            elif field == "metastases" and (counted := _places_counted(kb, name)):
+                hint = ("how many tumours there are is an answer of its own (metastasis_extent: "
+                        f"few or many): give the places alone ({', '.join(counted)})")
             elif close:
                 hint = f"did you mean {_close_words(kb, field, slip or '', close)}?"
             elif known_elsewhere and DRUGS_NOT_KNOWN in (_lookup(kb, "prior_treatments", name)
@@ -1291,7 +1302,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     if problems:
         raise ProfileError(problems)
     warnings += _stopped_but_never_had(kb, given) + _kin_of_what_cannot_be_had(kb, given, site)
-    warnings += _answers_that_disagree(kb, given)
+    warnings += _answers_that_disagree(kb, given) + _stage_says_spread_far(profile, site, given)
     row = dict(given)
     told: dict[str, str] = {}
     for implied in kb.implied:
@@ -1394,6 +1405,28 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
         out.append("planned: a drug treatment of the cancer is planned, but treatment aimed at "
                    "the cancer is not wanted; check which is right")  # fmt: skip
     return out
+
+
+def _stage_says_spread_far(profile: Profile, site: str, row: dict[str, FactValue]) -> list[str]:
+    """A stage that says the cancer has spread far (written "metastatic" or with M1, or a
+    cervical stage 4B) beside no places of spread: the two cannot both be right, as a cancer
+    that came back far away beside no spread cannot (``_answers_that_disagree``); each is used
+    as given."""
+    if row["metastases"] != frozenset():
+        return []
+    typed = profile.as_typed.get("stage")
+    try:
+        far = typed is not None and words.stage(typed).far
+    except words.NotUnderstood:
+        far = False
+    if far:
+        said = f"{words.cut(str(typed))!r} says"
+    elif site == "cervix" and row["stage"] == "4B":
+        said = "stage 4B of a cervical cancer means"
+    else:
+        return []
+    return [f"stage: {said} the cancer has spread to distant parts of the body, but the places "
+            "it has spread to are given as none; check which is right"]
 
 
 def _kin_of_what_cannot_be_had(kb: KnowledgeBase, row: dict[str, FactValue],

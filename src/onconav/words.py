@@ -89,6 +89,7 @@ class NotUnderstood(ValueError):
 class Reading:
     value: str | None  # None: the words do not decide the value (it stays unknown)
     note: str | None = None  # what a person should know about the reading
+    far: bool = False  # a stage in words that say it has spread far ("metastatic", M1)
 
 
 def control_character(text: str) -> str | None:
@@ -231,13 +232,14 @@ def stage(value: object) -> Reading:
     tnm = TNM.match(compact)
     if tnm:
         if tnm.group(1) == "1":
-            return Reading("4", "a TNM stage with M1 (distant spread) is stage 4")
+            return Reading("4", "a TNM stage with M1 (distant spread) is stage 4", far=True)
         if tnm.group(1) == "x":
             return Reading(None, "the TNM stage says Mx: whether it has spread far is not known")
         return Reading("earlier", "a TNM stage with M0 (no distant spread) is read as stage 1 "
                        "to 3, unless it is stage 4A for cervical cancer (T4)")  # fmt: skip
     if compact in _METASTATIC:
-        return Reading("4", None if compact == "metastatic" else f"{text!r} is read as stage 4")
+        return Reading("4", None if compact == "metastatic" else f"{text!r} is read as stage 4",
+                       far=True)
     if compact in _UNDECIDED:
         return Reading(None, _UNDECIDED[compact])
     words = _compact(re.sub(_LABEL_WORDS, " ", text))
@@ -264,7 +266,7 @@ def cervical_stage(value: object, reading: Reading) -> Reading:
     compact = _compact(str(value))
     tnm = TNM.match(compact)
     if reading.value == "4" and (tnm or compact in _METASTATIC):
-        return Reading("4B", "for cervical cancer, distant spread is stage 4B")
+        return Reading("4B", "for cervical cancer, distant spread is stage 4B", far=True)
     if tnm and tnm.group(1) == "0" and re.match(r"^[cpyra]{0,3}t4", compact):
         return Reading("4A", "for cervical cancer, a T4 tumour without distant spread is 4A")
     return reading
@@ -747,6 +749,16 @@ def spread_places(name: str) -> list[str] | None:
 # own, which a place of spread written with it does not give
 _HOW_MANY = re.compile(r"(?i)\b(multiple|widespread|diffuse|extensive|many|several|numerous|few|"
                        r"single|solitary|one|two|three|\d+)\b")  # fmt: skip
+
+
+def without_a_count(name: str) -> str | None:
+    """A place of spread written with how many tumours there are ("multiple liver metastases"),
+    without the count ("liver metastases"); None when it says no count."""
+    text = re.sub(r"\([^()]*\)", " ", name)
+    if not _HOW_MANY.search(text):
+        return None
+    rest = " ".join(_HOW_MANY.sub(" ", text).split())
+    return re.sub(r"(?i)^(?:a|an)\s+", "", rest) or None  # "a few liver lesions"
 
 
 def spread_said(name: str) -> list[str] | None:

@@ -17,8 +17,6 @@ from urllib.parse import parse_qsl, urlencode
 from onconav import words
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType
-from onconav.kb.rules import OTHERS_NOT_KNOWN
-from onconav.kb.vocabulary import normalise_name
 from onconav.profile import (
     MARKERS,
     Problem,
@@ -240,22 +238,16 @@ def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase,
                     "choose one")))
                 continue
             chosen = {n.lower() for n in names}
-            # "perhaps others not listed" alone names none: the person meant to name some. It
-            # is found by any of its names (the box sends its id; "perhaps others not listed"
-            # typed is the same), and alone it is pointed out whether "Yes, these" was chosen
-            # (the page's script chooses it) or not (a browser without the script): the two had
-            # differed, and the answer's "Change your answers" sent back refused what it took
-            names_of = kb.value_names.get(name, {})
-            named = [n for n in said if names_of.get(normalise_name(n)) != OTHERS_NOT_KNOWN]
-            if not named and (SOME in chosen or said) and UNKNOWN not in chosen:
+            if not said and SOME in chosen and UNKNOWN not in chosen:
                 # "Yes, these" chosen and nothing ticked or typed is pointed out: it was read as
-                # unknown, silently, and the person had meant to name some
+                # unknown, silently, and the person had meant to name some. "Perhaps others
+                # not listed" alone is an answer, as in a profile ("something stopped working,
+                # not known which"): a card's link from a record gives it (it had been refused
+                # here, while the API and the command took it)
                 done, do = named_how[name]
-                only = (f"you {done} only \u201c{kb.label(name, OTHERS_NOT_KNOWN)}\u201d: "
-                        f"{do} those you know too" if said else
-                        f"you chose \u201c{these[name]}\u201d but {done} none: {do} them")
                 problems.append(Problem(name, SOME, (), (
-                    f"{only}, or choose \u201c{dont_knows[name]}\u201d")))
+                    f"you chose \u201c{these[name]}\u201d but {done} none: {do} them, or "
+                    f"choose \u201c{dont_knows[name]}\u201d")))
                 continue
             if not said:
                 continue  # "I don't know", or nothing given: unknown
