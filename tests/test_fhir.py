@@ -336,6 +336,22 @@ def test_not_fhir_or_no_cancer_is_a_clear_error(
     assert words in str(caught.value)
 
 
+@pytest.mark.parametrize("bundle", [{"resourceType": "Bundle"},
+                                    {"resourceType": "Bundle", "type": 5, "entry": []},
+                                    {"resourceType": "Bundle", "type": "bogus"}])  # fmt: skip
+def test_a_bundle_type_missing_or_wrong_lists_the_types(
+    bundle: dict[str, Any], kb: onconav.KnowledgeBase
+) -> None:
+    """A Bundle's type missing, not text, or not a type lists the nine types as accepted (a
+    review of the front ends found the first two with nothing accepted)."""
+    from onconav.fhir import BUNDLE_TYPES
+
+    with pytest.raises(FhirError) as caught:
+        read_bundle(bundle, kb)
+    (problem,) = caught.value.problems
+    assert (problem.field, problem.accepted) == ("bundle.type", BUNDLE_TYPES)
+
+
 def test_a_key_given_twice_is_named_not_dropped() -> None:
     """JSON parsers keep the last of a key given twice; ``fhir_json`` names each, however deep
     (FHIR nests deeper than a profile): an object's own first, then those inside it in order."""

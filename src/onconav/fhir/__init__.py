@@ -127,7 +127,9 @@ def read_bundle(bundle: Mapping[str, Any], kb: KnowledgeBase) -> FhirReading:
     except ValidationError as error:
         raise FhirError([
             Problem(field=".".join(["bundle", *(str(p) for p in e["loc"])]), value=None,
-                    accepted=(), message=f"not a valid FHIR R4 Bundle: {e['msg']}")
+                    # its type missing or not text lists the types, as a type not known does
+                    accepted=BUNDLE_TYPES if tuple(e["loc"]) == ("type",) else (),
+                    message=f"not a valid FHIR R4 Bundle: {e['msg']}")
             for e in error.errors()
         ]) from None  # fmt: skip
     except RecursionError:  # an extension of its meta nested hundreds of levels deep
