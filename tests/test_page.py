@@ -952,7 +952,8 @@ def test_the_form_asks_every_question_with_its_help_and_i_dont_know() -> None:
                                                           form.Choice("no", "No")]  # fmt: skip
         for choice in choices:
             found = html.one("input", within=box, type=kind, name=q.name, value=choice.value)
-            assert found.parents[-1].text == " ".join(choice.label.split()), (q.name, choice)
+            said = choice.label + (f" ({choice.hint})" if choice.hint else "")
+            assert found.parents[-1].text == " ".join(said.split()), (q.name, choice)
         if q.kind == "many":
             for value in (form.NONE, form.SOME):
                 html.one("input", within=box, type="radio", name=q.name, value=value)

@@ -360,6 +360,11 @@ class Site(Entity):
         description="The question that narrows it down when a person names only this place and "
         "an option depends on which one it is",
     )
+    hint: PlainText | None = Field(
+        default=None,
+        description="What the page's form says beside its box, for a place whose name alone "
+        "may be taken for another (the pelvis: the organs there too, such as the bladder)",
+    )
     icd10: list[str] = Field(default_factory=list, description="Secondary-neoplasm codes")
     evidence: list[Span] = Field(default_factory=list)
 

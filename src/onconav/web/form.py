@@ -48,6 +48,7 @@ def shared_link_noise(name: str) -> bool:
 class Choice:
     value: str
     label: str
+    hint: str = ""  # said beside its box: what it covers (the pelvis: the organs there too)
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,8 @@ def questions(kb: KnowledgeBase) -> list[Question]:
         if name == "cancer":
             kind, choices = "text", []
         elif name == "metastases":
-            choices = [Choice(s, kb.name_of(s)) for s in _sites(kb)] + choices
+            hints = {s.id: s.hint or "" for s in kb.data.sites}
+            choices = [Choice(s, kb.name_of(s), hints[s]) for s in _sites(kb)] + choices
         elif name == "symptoms":
             choices = [Choice(s.id, s.name) for s in kb.data.symptoms] + choices
         out.append(Question(
