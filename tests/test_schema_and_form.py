@@ -206,10 +206,14 @@ def test_every_spelling_is_read_as_its_value() -> None:
                "recurrence": lambda v: words.choice(v, "recurrence"),
                "metastasis_extent": lambda v: words.choice(v, "metastasis_extent"),
                "her2": words.her2, "kras": words.kras}  # fmt: skip
+    wide = str.maketrans({chr(c): chr(c + 0xFEE0) for c in range(0x21, 0x7F)})
     for field, by_value in words.SPELLINGS.items():
         for value, spellings in by_value.items():
             for spelling in spellings:
                 assert readers[field](spelling) == value, (field, spelling)
+                # in full-width forms, as a phone's Japanese or Chinese keyboard types them
+                # ("４" had been refused as a stage, while "ｓｔｏｍａｃｈ" was read)
+                assert readers[field](spelling.translate(wide)) == value, (field, spelling)
 
 
 @settings(max_examples=100, deadline=None)
