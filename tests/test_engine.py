@@ -2292,7 +2292,7 @@ def test_a_derived_value_never_overrides_an_answer_and_is_said(pair) -> None:  #
                 for option in evaluate(parse_profile(data, kb), kb).options:
                     for reason in option.reasons:
                         if reason.check is not None and reason.check.fact == fact:
-                            assert reason.text.endswith(told), (option.id, reason.text)
+                            assert reason.text.endswith(f"{told})"), (option.id, reason.text)
             elif facts.row[fact] is not None:
                 assert any(w.startswith(f"{fact}: taken as") for w in facts.warnings), fact
     if pair[0]["cancer"] == "prostate" and "hormone_sensitive" not in pair[0]:

@@ -418,8 +418,8 @@ def why_not(
     the person did not give but the rest implies, how (``told``: "the treatments you have had
     include no drug treatment", not "which you did not list" of a list never asked for)."""
     if isinstance(expr, Test):
-        if expr.fact in told:
-            text = f"it is for {expr.text}, and {told[expr.fact]}"
+        if expr.fact in told:  # the answer the rest implies, as another answer is said
+            text = f"it is for {expr.text} (yours, from your other answers: {told[expr.fact]})"
         elif expr.listed:
             text = f"it is for {expr.text}, which you did not list"
         else:
