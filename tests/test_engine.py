@@ -1668,6 +1668,22 @@ def test_a_stage_that_says_spread_far_beside_no_spread_warns(
         assert not [w for w in other.warnings if flagged in w], other.warnings
 
 
+@pytest.mark.parametrize(("recurrence", "warned"), [("local", False), ("yes", True),
+                                                     ("distant", True), (None, True)])
+def test_how_much_beside_no_spread_warns_unless_the_cancer_is_back_where_it_started(
+    kb, recurrence: str | None, warned: bool  # type: ignore[no-untyped-def]
+) -> None:
+    """How much the cancer has spread beside no places of spread is pointed out, but not for a
+    cancer back where it started: how much of it there is in the pelvis is what a pelvic
+    exenteration asks (a review of the rectal rules found the answer to that question warned
+    about)."""
+    data = {"cancer": "rectum", "stage": "3", "metastases": [], "metastasis_extent": "many",
+            **({"recurrence": recurrence} if recurrence else {})}  # fmt: skip
+    result = evaluate(parse_profile(data, kb), kb)
+    said = [w for w in result.warnings if w.startswith("metastasis_extent: says how much")]
+    assert bool(said) is warned, result.warnings
+
+
 @pytest.mark.parametrize(("typed", "places"), [
     ("multiple liver metastases", "liver"), ("3 lung mets", "lung"),
     ("several lung and bone mets", "lung, bone"), ("a few liver lesions", "liver"),

@@ -1384,7 +1384,10 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
     and the liver), each read as given: it may be the same place or another."""
     out = []
     spread = row["metastases"]
-    if spread == frozenset() and row["metastasis_extent"] is not None:
+    # (a cancer back where it started is not spread: how much of it there is in the pelvis is
+    # what a pelvic exenteration asks)
+    if spread == frozenset() and row["metastasis_extent"] is not None and (
+            row["recurrence"] != "local"):  # fmt: skip
         out.append("metastasis_extent: says how much the cancer has spread, but the places it "
                    "has spread to are given as none; check which is right")  # fmt: skip
     if spread == frozenset() and row["recurrence"] == "distant":
