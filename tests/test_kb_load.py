@@ -211,6 +211,16 @@ def test_unknown_source_in_evidence_is_rejected(tmp_path: Path) -> None:
         load_kb(root)
 
 
+def test_a_passage_cited_twice_in_one_list_is_rejected(tmp_path: Path) -> None:
+    """One list of evidence citing the same passage twice is a copy and paste (a derived value
+    of facts.yaml cited two passages twice each); the coverage report counted them twice."""
+    root = copy_data(tmp_path)
+    edit(root / "drugs.yaml", lambda doc: doc["drugs"][0]["evidence"].append(
+        dict(doc["drugs"][0]["evidence"][0])))
+    with pytest.raises(KBError, match="twice in one list"):
+        load_kb(root)
+
+
 def test_find_by_any_name(kb) -> None:  # type: ignore[no-untyped-def]
     assert [r.id for r in kb.find("Xeloda")] == ["capecitabine"]
     assert [r.id for r in kb.find("5-FU")] == ["fluorouracil"]

@@ -526,6 +526,15 @@ def build(data: KBData) -> KnowledgeBase:
                     problems.append(
                         f"{kind}[{record.id}]: evidence cites unknown source {span.source!r}"
                     )
+            # one list of evidence citing a passage twice (a copy and paste) adds nothing
+            lists = [getattr(record, "evidence", []),
+                     *(c.evidence for c in getattr(record, "caveats", [])),
+                     *(d.evidence for d in getattr(record, "derived", []))]  # fmt: skip
+            for cited in lists:
+                seen = [(s.source, s.start, s.end) for s in cited]
+                for twice in sorted({c for c in seen if seen.count(c) > 1}):
+                    problems.append(f"{kind}[{record.id}]: evidence cites {twice[0]} "
+                                    f"{twice[1]}-{twice[2]} twice in one list")  # fmt: skip
     if problems:
         raise KBError(problems)
 
