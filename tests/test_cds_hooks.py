@@ -1715,6 +1715,23 @@ def test_a_call_that_does_not_fit_the_specification_is_422(
     assert field in [e["field"] for e in problem["errors"]], problem
 
 
+@pytest.mark.parametrize(("value", "accepted"), [
+    ("", ["text of at least 1 character"]), (5, ["text"]),
+])  # fmt: skip
+def test_a_context_id_that_is_not_text_says_what_is_accepted(
+    client: Client, value: Any, accepted: list[str]
+) -> None:
+    """An empty or numeric patientId is named with what is accepted (a review of the front
+    ends found an empty one with nothing accepted, only pydantic's words)."""
+    call = hook_call(
+        "patient-view", records.prefetch(records.SITUATIONS["stomach-stage4-her2-unknown"])
+    )
+    call["context"]["patientId"] = value
+    problem = problem_of(post(client, PATIENT_VIEW, call), 422)
+    (error,) = [e for e in problem["errors"] if e["field"] == "context.patientId"]
+    assert error["accepted"] == accepted, error
+
+
 @pytest.mark.parametrize(
     ("reference", "refused"),
     [

@@ -132,6 +132,8 @@ def accepted_by(error: Any) -> list[str]:
         return [f"at most {ctx['max_length']} items"]
     if kind == "too_short":
         return [f"at least {ctx['min_length']} item" + "s" * (ctx["min_length"] != 1)]
+    if kind == "string_too_short":  # an empty id in a CDS Hooks call
+        return [f"text of at least {ctx['min_length']} character" + "s" * (ctx["min_length"] != 1)]
     if kind == "value_error" and (what := str(error["msg"]).partition("Value error, must be ")[2]):
         return [what]  # a validator's own words: "must be a UUID"
     should = str(error["msg"]).partition("Input should be ")[2]
