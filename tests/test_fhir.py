@@ -2039,7 +2039,6 @@ def test_words_of_spread_that_name_no_place_are_a_distant_part_of_the_body(words
     ("spread", "cancer"),
     [
         ({"code": _cc(ICD10CM, "C79.11", "Secondary malignant neoplasm of bladder")}, RECTUM),
-        ({"code": _cc(ICD10CM, "C79.61", "Secondary malignant neoplasm of right ovary")}, RECTUM),
         ({"code": _cc(SNOMED, "128462008", "Metastatic malignant neoplasm"),
           "bodySite": [_cc(SNOMED, "89837001", "Urinary bladder structure")]}, RECTUM),
         ({"code": _cc(ICD10CM, "C79.11", "Secondary malignant neoplasm of bladder")}, None),
@@ -2065,6 +2064,17 @@ def test_spread_to_an_organ_of_the_pelvis_is_spread_in_the_pelvis(
     [exenteration] = [o for o in onconav.evaluate(onconav.parse_profile(profile, kb), kb).options
                       if o.id == "rectum-pelvic-exenteration"]  # fmt: skip
     assert exenteration.status.value != "not_suitable", exenteration.reasons
+
+
+def test_spread_to_an_ovary_is_another_organ_not_the_pelvis() -> None:
+    """Spread to an ovary is distant for a rectal cancer (M1): read as the pelvis, surgery for
+    spread to one distant organ was not suitable ("yours: pelvis"). It is another organ; the
+    ovary is still in the pelvis for where radiation was aimed."""
+    kb = the_kb()
+    condition = {**_condition("m", "x", "spread"),
+                 "code": _cc(ICD10CM, "C79.61", "Secondary malignant neoplasm of right ovary")}
+    reading = read_bundle(_record(RECTUM, STAGE_4, condition), kb)
+    assert reading.data["metastases"] == ["other-site", "others-not-known"], reading.data
 
 
 @pytest.mark.parametrize(

@@ -99,10 +99,16 @@ def control_character(text: str) -> str | None:
     return next((c for c in text if unicodedata.category(c) == "Cc" and not c.isspace()), None)
 
 
+def folded(text: str) -> str:
+    """Full-width forms and the Roman numeral signs as the letters they are ("４", "Ⅳ", "３＋"),
+    as names are folded (``normalise_name``: "ｓｔｏｍａｃｈ" was read and "４" refused); a
+    footnote's superscript ("Stage IV¹") left out, as it always was, not read as a digit."""
+    kept = "".join(c for c in text if unicodedata.category(c) != "No")
+    return unicodedata.normalize("NFKC", kept)
+
+
 def _compact(text: str) -> str:
-    # full-width forms and the Roman numeral signs as the letters they are ("４", "Ⅳ", "３＋"),
-    # as names are folded (``normalise_name``): "ｓｔｏｍａｃｈ" was read and "４" refused
-    return re.sub(r"[^a-z0-9+]", "", unicodedata.normalize("NFKC", text).lower())
+    return re.sub(r"[^a-z0-9+]", "", folded(text).lower())
 
 
 _UNSURE_WORDS = (r"pending|awaited|awaiting|not (yet )?tested|not done|unknown|uncertain|"
@@ -216,7 +222,7 @@ def stage(value: object) -> Reading:
     if isinstance(value, int) and not 0 <= value <= 4:
         raise NotUnderstood(value, STAGE_ACCEPTED, STAGE_VALUES)
     _sure(value, STAGE_ACCEPTED, STAGE_VALUES)
-    text = unicodedata.normalize("NFKC", str(value)).strip().lower()  # "４", "Ⅳ" (``_compact``)
+    text = folded(str(value)).strip().lower()  # "４", "Ⅳ"
     if MINUS_STAGE.search(text):
         raise NotUnderstood(value, STAGE_ACCEPTED, STAGE_VALUES)  # "-4", as the number -4 is
     outside = re.sub(r"\([^()]*\)", " ", text).strip()  # "Stage IVB (FIGO 2018)": the stage
@@ -307,8 +313,8 @@ def her2(value: object) -> str:
     if isinstance(value, int) and not 0 <= value <= 3:  # an IHC score is 0 to 3
         raise NotUnderstood(value, HER2_ACCEPTED, HER2_VALUES)
     _sure(value, HER2_ACCEPTED, HER2_VALUES)
-    text = re.sub(r"(?<=[+-])ve\b", "", unicodedata.normalize("NFKC", str(value)).lower()
-                  ).replace("+++", "3+")  # HER2 +ve; "３＋" (``_compact``)
+    text = re.sub(r"(?<=[+-])ve\b", "", folded(str(value)).lower()
+                  ).replace("+++", "3+")  # HER2 +ve; "３＋"
     if str(value).strip() == "+" or re.search(r"(?<!\+)\+\+", text):  # 1+ or 2+, some reports
         raise NotUnderstood(value, HER2_ACCEPTED + "; write the IHC score as 1+ or 2+", HER2_VALUES)
     if _DASH_ALONE.fullmatch(str(value)):  # a dash alone, or after a label: a blank cell, often
@@ -401,7 +407,7 @@ def kras(value: object) -> str:
     or any KRAS variant such as G12C, G13D or Q61H)."""
     if isinstance(value, bool) or not isinstance(value, str):
         raise NotUnderstood(value, KRAS_ACCEPTED, KRAS_VALUES)
-    lowered = unicodedata.normalize("NFKC", value).lower()  # "ｗｉｌｄ－ｔｙｐｅ" (``_compact``)
+    lowered = folded(value).lower()  # "ｗｉｌｄ－ｔｙｐｅ"
     if re.search(r"\bvus\b|unknown significance|uncertain significance", lowered):
         raise NotUnderstood(value, KRAS_ACCEPTED + "; a variant of unknown significance is for "
                             "the care team to read", KRAS_VALUES)  # fmt: skip
