@@ -1346,18 +1346,25 @@ def _name_says(name: str, profile: Profile) -> list[str]:
     return out
 
 
-def _stage_notes(profile: Profile) -> list[str]:
-    """What a person should know about how the stage they typed was read."""
+def _typed_stage(profile: Profile) -> words.Reading | None:
+    """How the stage the person typed was read (for the cervix too); None if not typed."""
     typed = profile.as_typed.get("stage")
     if typed is None:
-        return []
+        return None
     try:
         reading = words.stage(typed)
     except words.NotUnderstood:
-        return []
+        return None
     if profile.stage is not None and reading.value != profile.stage:  # read for the cervix
         reading = words.cervical_stage(typed, reading)
-    return [f"stage: {typed!r}: {reading.note}"] if reading.note else []
+    return reading
+
+
+def _stage_notes(profile: Profile) -> list[str]:
+    """What a person should know about how the stage they typed was read."""
+    reading = _typed_stage(profile)
+    typed = profile.as_typed.get("stage")
+    return [f"stage: {typed!r}: {reading.note}"] if reading and reading.note else []
 
 
 def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list[str]:
@@ -1418,11 +1425,8 @@ def _stage_says_spread_far(profile: Profile, site: str, row: dict[str, FactValue
     if row["metastases"] != frozenset():
         return []
     typed = profile.as_typed.get("stage")
-    try:
-        far = typed is not None and words.stage(typed).far
-    except words.NotUnderstood:
-        far = False
-    if far:
+    reading = _typed_stage(profile)
+    if reading is not None and reading.far:
         said = f"{words.cut(str(typed))!r} says"
     elif site == "cervix" and row["stage"] == "4B":
         said = "stage 4B of a cervical cancer means"

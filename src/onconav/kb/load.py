@@ -516,21 +516,17 @@ def build(data: KBData) -> KnowledgeBase:
     source_ids = {s.id for s in data.sources}
     for kind in KINDS:
         for record in getattr(data, kind):
-            spans = list(getattr(record, "evidence", []))
-            for caveat in getattr(record, "caveats", []):
-                spans.extend(caveat.evidence)
-            for derived in getattr(record, "derived", []):
-                spans.extend(derived.evidence)
-            for span in spans:
-                if span.source not in source_ids:
-                    problems.append(
-                        f"{kind}[{record.id}]: evidence cites unknown source {span.source!r}"
-                    )
-            # one list of evidence citing a passage twice (a copy and paste) adds nothing
+            # its own evidence, each caveat's and each derived value's: each a list of its own
             lists = [getattr(record, "evidence", []),
                      *(c.evidence for c in getattr(record, "caveats", [])),
                      *(d.evidence for d in getattr(record, "derived", []))]  # fmt: skip
             for cited in lists:
+                for span in cited:
+                    if span.source not in source_ids:
+                        problems.append(
+                            f"{kind}[{record.id}]: evidence cites unknown source {span.source!r}"
+                        )
+                # a list citing a passage twice (a copy and paste) adds nothing
                 seen = [(s.source, s.start, s.end) for s in cited]
                 for twice in sorted({c for c in seen if seen.count(c) > 1}):
                     problems.append(f"{kind}[{record.id}]: evidence cites {twice[0]} "
