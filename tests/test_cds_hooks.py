@@ -1732,6 +1732,35 @@ def test_a_context_id_that_is_not_text_says_what_is_accepted(
     assert error["accepted"] == accepted, error
 
 
+@pytest.mark.parametrize(("hook", "path", "accepted"), [
+    ("patient-view", ("hook",), ["text of at least 1 character"]),
+    ("patient-view", ("hookInstance",), ["a UUID"]),
+    ("patient-view", ("context",), ["a JSON object"]),
+    ("patient-view", ("context", "userId"), ["text of at least 1 character"]),
+    ("patient-view", ("context", "patientId"), ["text of at least 1 character"]),
+    ("order-select", ("context", "draftOrders"), ["a FHIR Bundle"]),
+    ("order-select", ("context", "selections"), ["a list of at least 1 item"]),
+    ("patient-view", ("fhirAuthorization", "token_type"), ["Bearer"]),
+    ("patient-view", ("fhirAuthorization", "expires_in"), ["a whole number"]),
+])  # fmt: skip
+def test_a_field_missing_from_a_call_says_what_it_takes(
+    client: Client, hook: str, path: tuple[str, ...], accepted: list[str]
+) -> None:
+    """A required field left out of a call is named with what it takes, as a field given wrong
+    is: a front-end review found a missing userId or patientId with nothing accepted, only
+    pydantic's "Field required"."""
+    call = hook_call(hook, records.prefetch(records.SITUATIONS["stomach-stage4-her2-unknown"]),
+                     fhir=path[0] == "fhirAuthorization")  # fmt: skip
+    holder = call
+    for step in path[:-1]:
+        holder = holder[step]
+    del holder[path[-1]]
+    url = PATIENT_VIEW if hook == "patient-view" else ORDER_SELECT
+    problem = problem_of(post(client, url, call), 422)
+    (error,) = [e for e in problem["errors"] if e["field"] == ".".join(path)]
+    assert error["accepted"] == accepted, error
+
+
 @pytest.mark.parametrize(
     ("reference", "refused"),
     [
@@ -3269,3 +3298,16 @@ def test_a_subject_written_as_the_fullurl_of_another_patient_is_refused() -> Non
     condition = {**records.rectal_cancer(), "subject": {"reference": urn_of(other)}}
     with pytest.raises(PrefetchError, match="about another patient"):
         gather({"conditions": urn_searchset([condition], [other])}, records.PATIENT)
+
+
+@pytest.mark.parametrize(
+    "item", [{"card": CARD, "outcome": "overridden"}, {"outcome": "overridden",
+             "outcomeTimestamp": "2020-12-11T00:00:00Z"}],
+)  # fmt: skip
+def test_a_field_missing_from_feedback_says_what_it_takes(
+    client: Client, item: dict[str, Any]
+) -> None:
+    problem = problem_of(post(client, FEEDBACK, {"feedback": [item]}), 422)
+    (error,) = problem["errors"]
+    assert error["accepted"] in (["a UUID"], ["a date-time with its time zone, such as "
+                                              "2020-12-11T10:30:00Z"]), error  # fmt: skip

@@ -112,12 +112,19 @@ def _uuid(value: str) -> str:
     return value
 
 
-Url = Annotated[str, StringConstraints(min_length=1), AfterValidator(_http_url)]
-BaseUrl = Annotated[Url, AfterValidator(_base_url)]
+# each with what it accepts in words, as a field missing from a call says (its JSON schema's
+# description, ``web.problems.accepted_when_missing``)
+Url = Annotated[str, StringConstraints(min_length=1), AfterValidator(_http_url),
+                Field(description="an absolute http or https URL")]  # fmt: skip
+BaseUrl = Annotated[Url, AfterValidator(_base_url),
+                    Field(description="the FHIR server's base URL, an absolute https URL")]
 BearerToken = Annotated[str, StringConstraints(min_length=1), AfterValidator(_bearer_token)]
 DATE_TIME = re.compile(r"\d{4}-\d\d-\d\d[Tt ]\d\d:\d\d.*", re.ASCII)  # the rest read by pydantic
-DateTime = Annotated[AwareDatetime, BeforeValidator(_date_time)]  # with its time zone
-Uuid = Annotated[str, StringConstraints(min_length=1), AfterValidator(_uuid)]
+DateTime = Annotated[AwareDatetime, BeforeValidator(_date_time),  # with its time zone
+                     Field(description="a date-time with its time zone, such as "
+                           "2020-12-11T10:30:00Z")]  # fmt: skip
+Uuid = Annotated[str, StringConstraints(min_length=1), AfterValidator(_uuid),
+                 Field(description="a UUID")]  # fmt: skip
 
 
 class Sent(BaseModel):
@@ -266,7 +273,8 @@ class OrderSelectContext(Received):
     userId: Text
     patientId: Text
     encounterId: Text | None = None
-    draftOrders: dict[str, Any]  # before selections, which are checked against it
+    # before selections, which are checked against it
+    draftOrders: dict[str, Any] = Field(description="a FHIR Bundle")
     selections: Annotated[list[Text], Field(min_length=1, max_length=MAX_ITEMS)]
 
     @field_validator("draftOrders")

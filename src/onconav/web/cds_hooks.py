@@ -65,7 +65,14 @@ from onconav.profile import Problem, ProfileError, at_most, parse_profile
 from onconav.reading import field_name
 from onconav.web.body import body_text
 from onconav.web.form import query_of
-from onconav.web.problems import FieldError, accepted_by, field_errors, not_json, problem
+from onconav.web.problems import (
+    FieldError,
+    accepted_by,
+    accepted_when_missing,
+    field_errors,
+    not_json,
+    problem,
+)
 
 log = logging.getLogger("onconav.cdshooks")
 PATIENT_VIEW, ORDER_SELECT = "onconav-patient-view", "onconav-order-select"
@@ -160,7 +167,7 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
             try:
                 return model.model_validate(body)
             except ValidationError as error:
-                return invalid(error)
+                return invalid(error, model)
 
         return await run_in_threadpool(validated)  # 16 MiB of JSON takes a while
 
@@ -192,7 +199,7 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
         try:
             context = CONTEXTS[known.hook].model_validate(call.context)
         except ValidationError as error:
-            return invalid(error, "context")
+            return invalid(error, CONTEXTS[known.hook], "context")
         base = (settings.public_url or str(request.base_url)).rstrip("/")
         try:
             if isinstance(context, OrderSelectContext):
@@ -379,13 +386,16 @@ async def read_json(request: Request, limit: int) -> Any:
     return data
 
 
-def invalid(error: ValidationError, prefix: str = "") -> Response:
-    """422 with each field that does not fit the specification (never the values given)."""
+def invalid(error: ValidationError, model: type[BaseModel], prefix: str = "") -> Response:
+    """422 with each field that does not fit the specification (never the values given), and
+    what it accepts: for a field missing, what ``model`` says it takes."""
     found = []
     for item in error.errors(include_input=False, include_url=False):
         path = field_name(tuple(p for p in (prefix, *item["loc"]) if p != ""))
         message = item["msg"].removeprefix("Value error, ")  # pydantic's words for our own
-        found.append(Problem(path or "body", None, tuple(accepted_by(item)), message))
+        accepted = (accepted_when_missing(model, item["loc"]) if item["type"] == "missing"
+                    else accepted_by(item))  # fmt: skip
+        found.append(Problem(path or "body", None, tuple(accepted), message))
     errors = _errors(found)
     detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
     return problem(422, f"The call does not fit CDS Hooks 2.0: {detail}",

@@ -140,6 +140,47 @@ def accepted_by(error: Any) -> list[str]:
     return [should.split(",")[0]] if should else []
 
 
+# What a field takes, by the type of its JSON schema, for a field a body lacks
+ACCEPTED_BY_TYPE = {
+    "string": "text",
+    "object": "a JSON object",
+    "array": "a list",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+}
+
+
+def accepted_when_missing(model: type[BaseModel], where: Sequence[str | int]) -> list[str]:
+    """What the field at ``where`` (a pydantic error's ``loc``) of ``model`` takes, for a field
+    the body lacks: pydantic says only "Field required". From the field's JSON schema: its
+    description where its type says what it takes ("a UUID"), its values, else its type's words;
+    none where the place is not a field of the model."""
+    schema = model.model_json_schema()
+    for step in where:
+        if isinstance(step, int):  # an item of a list
+            schema = schema.get("items", {})
+            continue
+        if "$ref" in schema:
+            schema = model.model_json_schema()["$defs"][schema["$ref"].rpartition("/")[2]]
+        schema = schema.get("properties", {}).get(step, {})
+        schema = next((s for s in schema.get("anyOf", []) if s.get("type") != "null"), schema)
+    if "description" in schema:
+        return [schema["description"]]
+    if "enum" in schema or "const" in schema:
+        return [str(v) for v in schema.get("enum", [schema.get("const")])]
+    if "$ref" in schema:
+        return ["a JSON object"]
+    accepted = ACCEPTED_BY_TYPE.get(schema.get("type", ""))
+    if accepted == "a list" and schema.get("minItems"):
+        count = schema["minItems"]
+        accepted = f"a list of at least {count} item" + "s" * (count != 1)
+    if accepted == "text" and schema.get("minLength"):
+        length = schema["minLength"]
+        accepted = f"text of at least {length} character" + "s" * (length != 1)
+    return [accepted] if accepted else []
+
+
 def jsonable(value: object) -> Any:
     try:
         json.dumps(value)
