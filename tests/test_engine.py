@@ -1644,6 +1644,12 @@ def test_contradictions_warn(kb) -> None:  # type: ignore[no-untyped-def]
     ("cervix", "4B", "stage 4B of a cervical cancer means"),
     ("cervix", "IVB", "stage 4B of a cervical cancer means"),
     ("cervix", "metastatic", "'metastatic' says"),
+    # a note beside the stage says it (the bracket had been dropped as any note is)
+    ("rectum", "Stage IV (M1)", "'Stage IV (M1)' says"),
+    ("stomach", "stage 4 (metastatic)", "'stage 4 (metastatic)' says"),
+    ("cervix", "Stage IV (M1)", "'Stage IV (M1)' says"),
+    ("rectum", "Stage IV (M0)", None),
+    ("rectum", "Stage IV (AJCC 8th edition)", None),
     ("rectum", "4", None),  # stage 4 alone says nothing of where (stomach 4A is T4b M0)
     ("cervix", "4A", None),
     ("stomach", "IVB", None),  # read as 4 for other cancers than the cervix

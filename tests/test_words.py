@@ -132,6 +132,11 @@ def test_an_unknown_site_gets_the_general_options_with_a_warning(typed: str) -> 
         ("T2 M0", "rectum", "earlier", "M0"),
         ("T3N1M0", "rectum", "earlier", "M0"),
         ("IVC", "rectum", "4", "IVC"),
+        # a note in brackets that says spread far is read with the stage
+        ("Stage IV (M1)", "cervix", "4B", "4B"),
+        ("Stage IV (metastatic)", "cervix", "4B", "4B"),
+        ("Stage IV (M0)", "cervix", "4", None),
+        ("Stage IV (M1)", "rectum", "4", None),
         ("Stage IIIB", "cervix", "earlier", None),
         ("advanced", "stomach", None, "does not say the stage"),
         ("T3N1Mx", "rectum", None, "Mx: whether it has spread far is not known"),

@@ -16,7 +16,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 def shown(given: object) -> str:
@@ -228,9 +228,14 @@ def stage(value: object) -> Reading:
     outside = re.sub(r"\([^()]*\)", " ", text).strip()  # "Stage IVB (FIGO 2018)": the stage
     if outside and outside != text:
         try:
-            return stage(outside)
+            reading = stage(outside)
         except NotUnderstood:
             pass
+        else:  # a note that says it has spread far ("Stage IV (M1)") says so of the stage too
+            notes = re.findall(r"\(([^()]*)\)", text)
+            if (reading.value or "").startswith("4") and any(map(_says_far, notes)):
+                reading = replace(reading, far=True)
+            return reading
     text = re.sub(r"\b(disease|cancer)\b", " ", text).strip()
     text = re.sub(r"\b([cpy]+)(m[01x])", r"\2", text)  # cM1, pM1
     compact = _compact(text)
@@ -268,12 +273,20 @@ def stage(value: object) -> Reading:
     raise NotUnderstood(value, STAGE_ACCEPTED, STAGE_VALUES)
 
 
+def _says_far(note: str) -> bool:
+    """Whether a note beside a stage reads as spread far on its own ("M1", "metastatic")."""
+    try:
+        return stage(note).far
+    except NotUnderstood:
+        return False
+
+
 def cervical_stage(value: object, reading: Reading) -> Reading:
     """For cervical cancer (FIGO): distant spread (M1, "metastatic") is stage 4B; a T4 tumour
     without it (M0) is stage 4A."""
     compact = _compact(str(value))
     tnm = TNM.match(compact)
-    if reading.value == "4" and (tnm or compact in _METASTATIC):
+    if reading.value == "4" and reading.far:  # M1, "metastatic", "Stage IV (M1)"
         return Reading("4B", "for cervical cancer, distant spread is stage 4B", far=True)
     if tnm and tnm.group(1) == "0" and re.match(r"^[cpyra]{0,3}t4", compact):
         return Reading("4A", "for cervical cancer, a T4 tumour without distant spread is 4A")
