@@ -557,6 +557,35 @@ def test_a_drug_that_goes_after_her2_is_never_for_her2_negative_cancer(pair) -> 
             assert option.status.value in ("not_suitable", "declined"), (option.id, option.status)
 
 
+@SETTINGS
+@given(pair=partial_and_more())
+def test_an_option_that_does_not_suit_has_no_caveats(pair) -> None:  # type: ignore[no-untyped-def]
+    """A caveat is about using an option: on one that does not suit it read as if it might ("Not
+    suitable ... Ask your team if it could fit you"; cetuximab not suitable for a KRAS mutation,
+    then "this is not ruled out here"), a review of the wording found. Every other option keeps
+    each caveat that holds or may hold."""
+    kb = shared_kb()
+    for profile in pair:
+        for option in evaluate(parse_profile(profile, kb), kb).options:
+            if option.status.value == "not_suitable":
+                assert option.caveats == [], (option.id, option.caveats)
+
+
+def test_the_caveats_of_an_option_that_does_not_suit_are_left_out(kb) -> None:  # type: ignore[no-untyped-def]
+    """Cervical stage 4A: cemiplimab does not suit and says nothing more; for 4B after
+    chemotherapy stopped working it is offered, with its caveat."""
+    def cemiplimab(data: dict[str, Any]) -> Any:
+        result = evaluate(parse_profile({"cancer": "cervix", **data}, kb), kb)
+        return next(o for o in result.options if o.id == "cervix-cemiplimab")
+
+    no = cemiplimab({"stage": "4A", "recurrence": "none"})
+    assert no.status.value == "not_suitable" and no.caveats == []
+    yes = cemiplimab({"stage": "4B", "progressed_on": ["cisplatin and paclitaxel"],
+                      "chemo_for_spread": True})  # fmt: skip
+    assert yes.status.value == "offered", yes
+    assert [c.id for c in yes.caveats] == ["cervix-cemiplimab-metastatic-means-4b"]
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(partial_and_more())
 def test_a_reason_lists_its_clauses_once(profiles: tuple[dict[str, Any], dict[str, Any]]) -> None:
@@ -1572,17 +1601,19 @@ def test_caveats_are_triggered_by_the_profile(kb) -> None:  # type: ignore[no-un
 @SETTINGS
 @given(pair=partial_and_more())
 def test_a_caveat_is_shown_unless_it_cannot_hold(pair) -> None:  # type: ignore[no-untyped-def]
-    """Every caveat whose condition is not FALSE is shown; one that only may hold names the facts
-    that would decide it."""
+    """Every caveat whose condition is not FALSE is shown, on an option that may suit; one that
+    only may hold names the facts that would decide it."""
     kb = shared_kb()
     for data in pair:
         profile = parse_profile(data, kb)
         row = facts_of(profile, kb).row
         for option in evaluate(profile, kb).options:
             shown = {c.id: c for c in option.caveats}
+            suits = option.status.value != "not_suitable"
             for caveat_id, when in kb.rules[option.id].caveats:
                 value = truth(when, row)
-                assert (caveat_id in shown) is (value is not Truth.FALSE), (option.id, caveat_id)
+                assert (caveat_id in shown) is (suits and value is not Truth.FALSE), (
+                    option.id, caveat_id)  # fmt: skip
                 if caveat_id in shown:
                     assert shown[caveat_id].applies is (value is Truth.TRUE)
                     assert bool(shown[caveat_id].undecided) is (value is Truth.UNKNOWN)

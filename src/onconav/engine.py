@@ -241,7 +241,12 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
             )
             for c, (_, when) in zip(option.caveats, rules.caveats, strict=True)
             if truth(when, row) is not Truth.FALSE  # shown when it holds or may hold
-        ],
+        ]
+        # none for an option that does not suit: its reason says why, and a caveat on how it is
+        # used ("ask your team if it could fit you", "this is not ruled out here") read as if
+        # it might
+        if status is not Status.not_suitable
+        else [],
         relieves_your_symptoms=relieves(rules, row) is Truth.TRUE,
         citations=_citations(kb.evidence_of(option)),  # and the general options' it merges
     )

@@ -138,7 +138,10 @@ class OptionResult(Out):
         description="The alternatives the person's answers remove, each with why"
     )
     missing: list[MissingFact] = Field(description="Facts that would decide it")
-    caveats: list[CaveatOut]
+    caveats: list[CaveatOut] = Field(
+        description="What to know about it that holds or may hold for the person; none for an "
+        "option that does not suit (its reason says why)"
+    )
     relieves_your_symptoms: bool
     citations: list[Citation]
 

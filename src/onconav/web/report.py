@@ -18,7 +18,7 @@ from markupsafe import Markup
 from onconav.kb import KnowledgeBase
 from onconav.kb.provenance import Cited
 from onconav.result import Citation, Result
-from onconav.web.views import HERE, answer_context, environment, printed_short
+from onconav.web.views import HERE, answer_context, environment
 
 
 def html(
@@ -54,14 +54,12 @@ def stylesheet() -> Markup:
 def cited(
     result: Result, passage: Callable[[Cited], str | None] | None
 ) -> list[tuple[Citation, str]]:
-    """Every passage the report's body cites, once each, in the order of the sources: an option
-    printed short (``printed_short``) cites its sources, not its caveats', which it does not
-    print (they were quoted with no label in the report referring to them)."""
+    """Every passage the report's body cites, once each, in the order of the sources: each
+    option's and its caveats' (an option that does not suit has none), and the notes'."""
     if passage is None:
         return []
     every = [c for o in result.options
-             for c in [*o.citations, *(() if printed_short(o) else
-                                       (c for cv in o.caveats for c in cv.citations))]]
+             for c in [*o.citations, *(c for cv in o.caveats for c in cv.citations)]]
     every += [c for n in result.notes for c in n.citations]
     unique = {c.label: c for c in every}
     out = []

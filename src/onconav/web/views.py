@@ -136,8 +136,8 @@ def said_in(message: str, names: Iterable[str] = ()) -> Markup:
 
 
 def printed_short(option: OptionResult) -> bool:
-    """Whether an option is printed short (its reason and its sources, no caveats): one that does
-    not suit. The report's body and its passages quoted both follow this (``report.cited``)."""
+    """Whether an option is printed short (its reason and its sources; it has no caveats): one
+    that does not suit."""
     return option.status is Status.not_suitable
 
 
