@@ -1705,6 +1705,50 @@ def test_a_stage_that_says_spread_far_beside_no_spread_warns(
         assert not [w for w in other.warnings if flagged in w], other.warnings
 
 
+@pytest.mark.parametrize(("spread", "warned"), [
+    (["liver"], True), ([], True), (["bone"], False), (["distant"], False), (None, False),
+])  # fmt: skip
+def test_a_bone_the_cancer_weakened_beside_spread_without_the_bones_warns(
+    kb, spread: list[str] | None, warned: bool  # type: ignore[no-untyped-def]
+) -> None:
+    """A bone weakened by cancer is a bone the cancer has spread to: beside places of spread
+    that leave the bones out, the bone drugs were not suitable ("bone, which you did not list")
+    while the metal rod was offered, without a word (a review of the wording)."""
+    data = {"cancer": "breast", "symptoms": ["weak bone"],
+            **({"metastases": spread} if spread is not None else {})}  # fmt: skip
+    result = evaluate(parse_profile(data, kb), kb)
+    said = [w for w in result.warnings if w.startswith("symptoms: a bone weakened by cancer")]
+    assert bool(said) is warned, result.warnings
+
+
+def test_the_liver_artery_reason_says_what_it_is_for_once(kb) -> None:  # type: ignore[no-untyped-def]
+    """Chemotherapy into the liver artery for spread to the lung said "where the cancer has
+    spread" twice, the second time as "only liver or lymph nodes"; it says what it is for in
+    one clause, with the answers that do not fit."""
+    result = evaluate(parse_profile({"cancer": "rectum", "stage": "4", "metastases": ["lung"],
+                                     "resectable": False}, kb), kb)  # fmt: skip
+    option = next(o for o in result.options if o.id == "rectum-hepatic-arterial-infusion")
+    assert option.reason == (
+        "Not for this situation: it is for cancer spread to the liver, and nowhere else but the "
+        "lymph nodes, that surgery cannot remove (yours: lung)."
+    ), option.reason
+
+
+def test_a_question_does_not_ask_about_one_operation_twice(kb) -> None:  # type: ignore[no-untyped-def]
+    """A bowel resection beside "perhaps other treatments not listed" asked "Was the rectum
+    itself taken out (... or a pelvic exenteration) ...? Has there also been a pelvic
+    exenteration?": each operation is asked about once."""
+    data = {"cancer": "rectal", "recurrence": "local", "symptoms": ["pain"],
+            "prior_treatments": ["bowel resection", "pelvic radiation", "others not known"]}
+    result = evaluate(parse_profile(data, kb), kb)
+    questions = [m.question for o in result.options for m in o.missing]
+    questions += [f.question for f in result.what_would_change]
+    asked = [q for q in questions if "exenteration" in q]
+    assert asked, questions
+    for question in asked:
+        assert question.count("exenteration") == 1, question
+
+
 @pytest.mark.parametrize(("recurrence", "warned"), [("local", False), ("yes", True),
                                                      ("distant", True), (None, True)])
 def test_how_much_beside_no_spread_warns_unless_the_cancer_is_back_where_it_started(
@@ -2866,8 +2910,10 @@ def test_an_option_that_mixes_its_choices_says_so() -> None:
             continue
         assert got.choices_at_least == option.choices_min, option.id
         what = next(line for line in details(got) if line.startswith("What: "))
+        assert what[6:7].isupper() or not what[6:7].isalpha(), what  # as every line begins
         many = option.choices_min > 1
-        assert ("two or more of " in what) is many and ("one of " in what) is not many, what
+        lower = what.lower()
+        assert ("two or more of " in lower) is many and ("one of " in lower) is not many, what
         seen[min(option.choices_min, 2)] += 1
     assert seen[1] and seen[2], seen
 

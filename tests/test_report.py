@@ -17,7 +17,7 @@ import pytest
 from onconav import evaluate, parse_profile
 from onconav.kb import provenance
 from onconav.kb.provenance import Cited
-from onconav.render import STATUS_WORDS, question_of, source_words
+from onconav.render import STATUS_WORDS, question_of, source_words, why_not
 from onconav.result import Citation, Result
 from onconav.web import report
 from onconav.web.views import HERE
@@ -89,8 +89,9 @@ def test_the_report_holds_the_answer_the_sources_and_the_passages_cited(
         assert html.one("h4", within=article).text == words(option.name)
         status = html.one("span", within=article, class_="status-words").text
         assert status == STATUS_WORDS[option.status]
-        if option.reason:
-            assert f"Why not: {words(option.reason)}" in article.text
+        if option.reason:  # without its lead, which said it twice ("Why not: Not for this ...")
+            assert f"Why not: {words(why_not(option.reason))}" in article.text
+            assert "Not for this situation" not in article.text
         for citation in option.citations:
             assert citation.label in article.text
     # the disclaimer, the knowledge version, each source with its date

@@ -45,6 +45,7 @@ from onconav.logic import (
 )
 from onconav.profile import MARKERS, Facts, Profile, facts_of, with_own_sources
 from onconav.result import (
+    REASON_LEAD,
     CaveatOut,
     Check,
     Citation,
@@ -217,7 +218,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         prominence=option.prominence.value if option.prominence else None,
         timing=[t.value for t in option.timing],
         description=option.description,
-        reason="Not for this situation: " + "; ".join(words) + "." if words else None,
+        reason=REASON_LEAD + "; ".join(words) + "." if words else None,
         reasons=reasons,
         choices=[kb.name_of(i) for i in (*option.uses, *option.given_with) if i in rules.choices],
         choices_at_least=rules.choices_min,

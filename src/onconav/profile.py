@@ -1386,8 +1386,9 @@ def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
 def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list[str]:
     """Two answers that cannot both be right, each used as given (neither is known to be the
     wrong one), with a warning to check them: how much the cancer has spread, or that it came
-    back far away, beside no spread; a drug treatment of the cancer planned by a person who does
-    not want one. And a broad place of spread beside a narrower one (a distant part of the body
+    back far away, beside no spread; a bone the cancer weakened, beside places of spread without
+    the bones; a drug treatment of the cancer planned by a person who does not want one. And a
+    broad place of spread beside a narrower one (a distant part of the body
     and the liver), each read as given: it may be the same place or another."""
     out = []
     spread = row["metastases"]
@@ -1409,6 +1410,15 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
                        f"it is read as perhaps somewhere else too, so options for {names} alone "
                        f"ask where; if that is all, leave {kb.phrase('metastases', broad)} "
                        "out")  # fmt: skip
+    symptoms = row["symptoms"]
+    if (isinstance(symptoms, frozenset) and "weak-bone" in symptoms
+            and isinstance(spread, frozenset)
+            and not spread & kb.vocabulary.up("metastases", "bone")):  # fmt: skip
+        # a bone the cancer weakened is a bone it has spread to (a broken bone may have another
+        # cause): options for spread to the bone say "bone, which you did not list"
+        out.append(f"symptoms: {kb.label('symptoms', 'weak-bone')} means the cancer is in a bone, "
+                   "but the bones are not among the places it has spread to; check which is "
+                   "right")  # fmt: skip
     planned = row["planned"]
     if row["wants_cancer_treatment"] is False and isinstance(planned, frozenset) and any(
             kb.vocabulary.up("planned", p) & DRUG_KINDS for p in planned):  # fmt: skip

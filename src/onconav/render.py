@@ -16,6 +16,7 @@ from onconav.kb.provenance import Cited
 from onconav.kb.vocabulary import in_sentence
 from onconav.profile import MARKERS
 from onconav.result import (
+    REASON_LEAD,
     CaveatOut,
     Citation,
     MissingFact,
@@ -174,8 +175,16 @@ def _names(names: list[str], choices: list[str], at_least: int = 1) -> str:
     return ", ".join(fixed)
 
 
-def details(option: OptionResult) -> list[str]:
-    lines = []
+def why_not(reason: str) -> str:
+    """An option's reason after a "Why not:" heading (the page's and the report's): without its
+    lead, which said the same again ("Why not: Not for this situation: it gives ...")."""
+    rest = reason.removeprefix(REASON_LEAD)
+    return rest[:1].upper() + rest[1:]
+
+
+def given_words(option: OptionResult) -> str:
+    """What an option gives, in words within a sentence ("one of fluorouracil or capecitabine",
+    "FOLFIRI with bevacizumab"): each name as a sentence has it, the first as written."""
     choices = [in_sentence(n) for n in option.choices]
     given = _names([in_sentence(n) for n in option.uses], choices, option.choices_at_least)
     if option.given_with:
@@ -184,8 +193,14 @@ def details(option: OptionResult) -> list[str]:
     first = next((n for n in option.uses if n not in option.choices), "")
     if given and first[:1].isupper():  # the first name as written: "Chemotherapy", "FOLFIRI"
         given = first[0] + given[1:]
-    if given:
-        lines.append(f"What: {given}")
+    return given
+
+
+def details(option: OptionResult) -> list[str]:
+    lines = []
+    given = given_words(option)
+    if given:  # with a capital, as every line ("surgery to ..." had none)
+        lines.append("What: " + given[:1].upper() + given[1:])
     if option.may_involve:
         lines.append(f"May also involve: {', '.join(option.may_involve)}")
     lines.append("Aim: " + aim_words(option.intent, option.in_trials))

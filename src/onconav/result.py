@@ -71,6 +71,9 @@ class Check(Out):
     yours: list[str] | str | bool | None = Field(description="The person's value (None: unknown)")
 
 
+REASON_LEAD = "Not for this situation: "  # how an option's reason begins
+
+
 class Reason(Out):
     """One reason an option is not suitable: the plain words, and what decided it."""
 
@@ -120,7 +123,8 @@ class OptionResult(Out):
     prominence: str | None
     timing: list[str]
     description: str
-    reason: str | None = Field(description="Why it is not suitable, in plain words")
+    reason: str | None = Field(description="Why it is not suitable, in plain words: "
+                               "\"Not for this situation: \" and why")
     reasons: list[Reason] = Field(description="The same, one by one, with what decided each")
     choices: list[str] = Field(
         description="Names of what it gives that the sources list as alternatives: one of them "

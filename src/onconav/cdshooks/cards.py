@@ -54,7 +54,7 @@ from onconav.engine import in_words
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType, Regimen, aim_words
 from onconav.kb.vocabulary import in_sentence
-from onconav.render import STATUS_WORDS, details, md_escape, source_words, warning_words
+from onconav.render import STATUS_WORDS, given_words, md_escape, source_words, warning_words
 from onconav.result import (
     Citation,
     OptionResult,
@@ -450,8 +450,8 @@ def _situation_words(result: Result) -> str:
 
 def _option_line(option: OptionResult) -> str:
     aims = aim_words(option.intent, option.in_trials)
-    what = [line.removeprefix("What: ") for line in details(option) if line.startswith("What: ")]
-    given = f" ({what[0]})" if what and what[0].lower() not in option.name.lower() else ""
+    what = given_words(option)
+    given = f" ({what})" if what and what.lower() not in option.name.lower() else ""
     return f"- **{option.name}**{given}: {aims}. {_cite(option.citations)}"
 
 

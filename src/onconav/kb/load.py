@@ -659,8 +659,8 @@ def _index(
             stopped[regimen] = (f"it gives {name}, part of {named(regimen)}, which has "
                                 "already stopped working for you")  # fmt: skip
         for part in parts:
-            stopped[part] = (f"{name} contains {named(part)}, which has already stopped "
-                             "working for you")  # fmt: skip
+            stopped[part] = (f"it gives {named(part)}, which has already stopped working "
+                             "for you")  # fmt: skip
         for counted in data.regimens:  # a chemoradiation that stopped working, named as its
             # regimen (weekly cisplatin with radiation): chemoradiation stopped working
             if ident in counted.counts_as:
@@ -672,17 +672,16 @@ def _index(
             # chemoradiation, does not stop cisplatin and paclitaxel, nor the reverse)
             shared = [d for d in other.key_drugs if d in parts]
             if other.id != ident and shared and not getattr(record, "counts_as", []):
-                stopped.setdefault(other.id, f"{name} contains {named(shared[0])}, a "
-                                   f"key drug of {named(other.id)}, which has already "
-                                   "stopped working for you")  # fmt: skip
+                stopped.setdefault(other.id, f"it gives {named(shared[0])}, a key drug "
+                                   f"of {named(other.id)}, which has already stopped "
+                                   "working for you")  # fmt: skip
         for other in data.regimens:  # a regimen of nothing but another's drugs (5-FU with
             # leucovorin, of FOLFOX): that one stopping stops it, as it stops each drug alone;
             # not one that is also something else (weekly cisplatin with radiation)
             if (other.id != ident and parts and set(parts) <= set(other.components)
                     and not getattr(record, "counts_as", [])):  # fmt: skip
-                stopped.setdefault(other.id, f"{name} gives only drugs of "
-                                   f"{named(other.id)}, which has already stopped "
-                                   "working for you")  # fmt: skip
+                stopped.setdefault(other.id, f"it gives only drugs of {named(other.id)}, "
+                                   "which has already stopped working for you")  # fmt: skip
         # what it is a kind of (chemotherapy, targeted therapy; chemoradiation, for a regimen
         # given with radiation): that one of these stopped working, not which, leaves it
         # undecided

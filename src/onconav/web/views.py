@@ -62,6 +62,7 @@ def environment() -> jinja2.Environment:
         caveat_label=render.caveat_label,
         question_of=render.question_of,
         details=render.details,
+        why_not=render.why_not,
         note_label=render.NOTE_LABEL,
         source_words=render.source_words,
         explain_url=explain_url,
