@@ -488,6 +488,25 @@ def test_two_patients_are_an_error(kb: onconav.KnowledgeBase) -> None:
         read_bundle(data, kb)
 
 
+def test_two_patients_of_one_id_on_two_servers_are_an_error() -> None:
+    """Patient/p1 of one server and Patient/p1 of another are two people: they were read as one
+    (the first copy), a rectal cancer with one's KRAS and the other's HER2 (a review of the FHIR
+    reading). The same patient twice from one server is still one person."""
+    kb = the_kb()
+    def person(server: str, cancer: dict[str, Any]) -> list[dict[str, Any]]:
+        patient = {"resourceType": "Patient", "id": "p1"}
+        condition = {**cancer, "subject": {"reference": f"{server}/Patient/p1"}}
+        return [{"fullUrl": f"{server}/{r['resourceType']}/{r['id']}", "resource": r}
+                for r in (patient, condition)]
+    a = person("http://a.org/fhir", RECTUM)
+    b = person("http://b.org/fhir", {**STOMACH, "id": "c2"})
+    with pytest.raises(FhirError, match=r"2 different patients \(Patient/p1 of "
+                       r"http://a.org/fhir and of http://b.org/fhir\)"):  # fmt: skip
+        read_bundle({"resourceType": "Bundle", "type": "collection", "entry": a + b}, kb)
+    again = read_bundle({"resourceType": "Bundle", "type": "collection", "entry": a + a[:1]}, kb)
+    assert again.data["cancer"] == "rectum"
+
+
 def test_read_resources_opens_prefetch_bundles(kb: onconav.KnowledgeBase) -> None:
     data = bundle("colon-metastatic")
     resources = [e["resource"] for e in data["entry"]]
@@ -1921,6 +1940,71 @@ RADIOTHERAPY = {"resourceType": "Procedure", "id": "rt", "status": "completed",
                 "code": _cc(SNOMED, "1217123003", "Radiotherapy course of treatment")}  # fmt: skip
 STOPPED_NO_RESPONSE = {  # of a MedicationRequest stopped
     "statusReason": _cc(SNOMED, "266721009", "Absent response to treatment")}
+
+
+@pytest.mark.parametrize("drug", [
+    # Herceptin Hylecta's generic name, and nab-paclitaxel's: drugs onconav does not know
+    _cc(RXNORM, "2119714", "trastuzumab and hyaluronidase-oysk"),
+    _cc(RXNORM, "583214", "paclitaxel protein-bound particles for injectable suspension"),
+])  # fmt: skip
+def test_a_drug_not_known_that_stopped_working_leaves_what_stopped_open(
+    drug: dict[str, Any]
+) -> None:
+    """A drug onconav does not know, stopped because the cancer grew, was listed unused as "not
+    a cancer drug onconav knows", and what stopped working was read as whole: trastuzumab (by a
+    name it does not read) stopping left trastuzumab offered (a review of the FHIR reading).
+    What stopped is a list that may not be whole, as for a drug not among the resources, and
+    the options giving a drug ask whether it stopped too."""
+    kb = the_kb()
+    stopped = {"resourceType": "MedicationRequest", "id": "m", "status": "stopped",
+               "intent": "order", "subject": {"reference": "Patient/p"},
+               "authoredOn": "2024-01-10", "medicationCodeableConcept": drug,
+               **STOPPED_NO_RESPONSE}  # fmt: skip
+    her2 = _observation("her2", "48676-1", _cc(LOINC, "LA6576-8", "Positive"))
+    reading = read_bundle(_record(STOMACH, STAGE_4, her2, stopped), kb)
+    assert reading.data["progressed_on"] == ["others-not-known"], reading.data
+    assert any(w.startswith("MedicationRequest/m was stopped because the cancer grew, but its "
+                            "drug") and "is not one onconav knows" in w
+               for w in reading.warnings), reading.warnings  # fmt: skip
+    result = onconav.evaluate(onconav.parse_profile(reading.data, kb), kb)
+    trastuzumab = next(o for o in result.options if o.id == "stomach-trastuzumab")
+    assert trastuzumab.status.value == "needs_information", trastuzumab
+    given = read_bundle(_record(STOMACH, STAGE_4, her2, {**stopped, "status": "completed",
+                                                          "statusReason": None}), kb)  # fmt: skip
+    assert "progressed_on" not in given.data
+    assert "MedicationRequest/m" in {u.reference for u in given.unused}
+
+
+@pytest.mark.parametrize(("code", "display", "field"), [
+    ("395007004", "Medication stopped - ineffective", "progressed_on"),
+    ("395008009", "Medication stopped - contra-indication", "cannot_have"),
+])  # fmt: skip
+def test_snomed_medication_stopped_reasons_are_read(code: str, display: str, field: str) -> None:
+    """SNOMED's "Medication stopped - ineffective" was read as given (FOLFOX, stopped so, was
+    offered again, with a warning only)."""
+    kb = the_kb()
+    stopped = {"resourceType": "MedicationRequest", "id": "ox", "status": "stopped",
+               "intent": "order", "subject": {"reference": "Patient/p"},
+               "authoredOn": "2024-01-10", "medicationCodeableConcept": _cc(RXNORM, "32592"),
+               "statusReason": _cc(SNOMED, code, display)}  # fmt: skip
+    reading = read_bundle(_record(RECTUM, STAGE_4, stopped), kb)
+    assert reading.data[field] == ["oxaliplatin"], reading.data
+
+
+@pytest.mark.parametrize(("code", "cancer", "stage"), [
+    ("1222837003", RECTUM, "4"), ("1222841004", RECTUM, "4"), ("1222842006", RECTUM, "4"),
+    ("1222838008", RECTUM, "4"),
+])  # fmt: skip
+def test_snomed_ajcc_stage_four_groups_are_read(
+    code: str, cancer: dict[str, Any], stage: str
+) -> None:
+    """A stage group valued by SNOMED's AJCC stage IV codes (no display) was "a stage value
+    onconav cannot read": the table held only IIB and IIIC."""
+    kb = the_kb()
+    group = _observation("s", "399537006", {"coding": [{"system": SNOMED, "code": code}]},
+                         system=SNOMED)  # fmt: skip
+    reading = read_bundle(_record(cancer, group), kb)
+    assert onconav.parse_profile(reading.data, kb).stage == stage, reading.data
 
 
 def test_a_drug_that_stopped_working_but_is_not_among_the_resources_is_warned_of() -> None:
@@ -3528,7 +3612,8 @@ def test_a_medicine_of_several_ingredients_is_the_drug_or_regimen_they_make(
                "authoredOn": "2024-02-01", "medicationCodeableConcept": concept,
                "statusReason": _cc(SNOMED, "266721009", "No response to treatment")}
     reading = read_bundle(_record(RECTUM, STAGE_4, stopped), kb)
-    assert reading.data.get("progressed_on", []) == drugs
+    # a medicine not read that stopped working leaves what stopped open
+    assert reading.data.get("progressed_on", []) == (drugs or ["others-not-known"])
     if drugs == ["trifluridine-tipiracil"]:
         assert dict(statuses(reading.data, kb))["rectum-trifluridine-tipiracil"] == "not_suitable"
 

@@ -605,6 +605,13 @@ def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -
                 builder.drop(ref, "not valid FHIR R4: " + _not("entry", entries, "a list"))
             continue
         if ref in builder.resources:
+            if kind == "Patient" and (bases := _two_servers(builder, ref, full_url)):
+                # two patients that share an id on different servers are two people: read as
+                # one, one's HER2 and the other's KRAS made a person of both
+                raise FhirError([_problem(
+                    "bundle", f"the resources are about 2 different patients ({ref} of "
+                    f"{bases[0]} and of {bases[1]}); give one person's record",
+                )])  # fmt: skip
             kept = builder.resources[ref]
             newer = _newer(item, kept.data)
             if newer is True:  # this copy replaces the one read so far, listed in its place
@@ -643,6 +650,21 @@ def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -
             builder.full_urls[full_url] = ref
         if kind == "DiagnosticReport" and _items(item.get("contained")):
             _contained_results(builder, ref, item, where)
+
+
+def _two_servers(builder: Builder, ref: str, full_url: str | None) -> tuple[str, str] | None:
+    """The servers of two resources named alike (``Patient/p1``) whose absolute fullUrls name
+    different servers (``http://a.org/fhir/Patient/p1``, ``http://b.org/fhir/Patient/p1``):
+    FHIR's two resources, not two copies of one. None when either has no absolute fullUrl."""
+    def base(url: str | None) -> str | None:
+        if not url or not url.startswith(("http://", "https://")) or f"/{ref}" not in url:
+            return None
+        return url.split(f"/{ref}")[0]
+
+    new = base(full_url)
+    kept = {b for url, r in builder.full_urls.items() if r == ref and (b := base(url))}
+    other = next(iter(sorted(kept - {new})), None) if new else None
+    return (other, new) if other and new else None
 
 
 def _contained_results(builder: Builder, ref: str, report: JSON, where: str) -> None:
@@ -2287,21 +2309,26 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
         if value is None:
             link = res.data.get("medicationReference")
             med = builder.ref(link)
-            if concept is None and med and medication is None:
-                written = link.get("reference") if isinstance(link, dict) else med
-                if status == "stopped" and "progressed" in _stop_reasons(builder, res):
-                    # FOLFOX's oxaliplatin unread: "fluorouracil with leucovorin stopped working"
-                    # alone offered FOLFOX again. What stopped is a list that may not be whole
-                    builder.stopped_unread.append(res.ref)
-                    _warn_once(builder, f"{res.ref} was stopped because the cancer grew, but its "
-                               f"drug ({written}) is not among the resources given: what stopped "
-                               "working may hold more than is read (perhaps other treatments not "
-                               "listed); check the record")  # fmt: skip
-                    continue
+            unresolved = concept is None and med and medication is None
+            written = (link.get("reference") if isinstance(link, dict) else med) if unresolved \
+                else _coded(concept)  # fmt: skip
+            if status == "stopped" and "progressed" in _stop_reasons(builder, res):
+                # a drug not read that stopped working (FOLFOX's oxaliplatin not among the
+                # resources; trastuzumab by a name onconav does not know): what stopped is a list
+                # that may not be whole, not one without it ("fluorouracil with leucovorin
+                # stopped working" alone offered FOLFOX again)
+                builder.stopped_unread.append(res.ref)
+                where = ("is not among the resources given" if unresolved
+                         else "is not one onconav knows")  # fmt: skip
+                _warn_once(builder, f"{res.ref} was stopped because the cancer grew, but its "
+                           f"drug ({written}) {where}: what stopped working may hold more than "
+                           "is read (perhaps other treatments not listed); check the record")
+                continue
+            if unresolved:
                 builder.drop(res.ref, f"it names its drug only as {written!r}, which is not among "
                              "the resources given, so the drug is not known")  # fmt: skip
                 continue
-            builder.drop(res.ref, f"not a cancer drug onconav knows: {_coded(concept)}")
+            builder.drop(res.ref, f"not a cancer drug onconav knows: {written}")
             continue
         if status in NOT_GIVEN:
             builder.drop(res.ref, f"status {status!r}: not given")
