@@ -470,6 +470,16 @@ def test_bad_input_names_the_field(
     assert error.value.problem.field == field
 
 
+def test_a_question_too_long_says_how_long_it_is_and_what_to_do(index: Index) -> None:
+    """A worried family's 507-character message was told only "at most 500 characters"."""
+    with pytest.raises(SearchError) as error:
+        index.search("my mother " * 50 + "chemo", limit=10)
+    problem = error.value.problem
+    assert problem.message == ("is 505 characters long; at most 500 are searched: ask it in "
+                               "fewer words"), problem  # fmt: skip
+    assert problem.accepted == ("at most 500 characters",)
+
+
 # --------------------------------------------------------------------------------------------
 # Properties: every hit is cited, and its passage is the source's text at its offsets
 # --------------------------------------------------------------------------------------------

@@ -296,8 +296,10 @@ class Index:
         if SURROGATE.search(query):  # a byte the command line could not decode ("chemo \xff")
             raise SearchError(Problem("q", None, (), "is not text (it is not valid Unicode)"))
         if len(query) > MAX_QUERY_CHARS:
-            raise SearchError(Problem("q", cut(query), (),
-                                      f"at most {MAX_QUERY_CHARS} characters"))  # fmt: skip
+            raise SearchError(Problem("q", cut(query), (f"at most {MAX_QUERY_CHARS} characters",),
+                                      f"is {len(query)} characters long; at most "
+                                      f"{MAX_QUERY_CHARS} are searched: ask it in fewer "
+                                      "words"))  # fmt: skip
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= LIMIT_MAX:
             raise SearchError(Problem("limit", limit, (f"1-{LIMIT_MAX}",),
                                       f"a whole number from 1 to {LIMIT_MAX}"))  # fmt: skip
