@@ -356,18 +356,18 @@ def test_every_problem_of_a_profile_is_one_line(
 
 
 def option_rows(done: Done) -> dict[str, str]:
-    """The help's options, each flag with its row (metavar and help) in one line."""
+    """The help's options, each flag (its long name) with its row (names, metavar and help) in
+    one line."""
     assert done.status == 0, done.stderr
     rows: dict[str, str] = {}
     flag = ""
-    for line in done.stdout.splitlines():
-        cells = line.strip("│ ").rstrip(" │")
-        if not line.startswith("│") or not cells:
-            continue
-        if cells.startswith("-"):
-            flag = cells.split()[0]
+    options = done.stdout.split("\nOptions:\n", 1)[1].split("\n\n", 1)[0]
+    for line in options.splitlines():
+        cells = line.strip()
+        if cells.startswith("-"):  # "-p, --profile <path>  Profile file ..."
+            flag = next(word.rstrip(",") for word in cells.split() if word.startswith("--"))
             rows[flag] = cells
-        elif flag:  # the help of the row above, wrapped
+        elif flag and cells:  # the help of the row above, wrapped
             rows[flag] += " " + cells
     return {f: " ".join(row.split()) for f, row in rows.items()}
 

@@ -45,6 +45,10 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # click's plain help, not rich's table: at 80 columns the table cut flags' names so that they
+    # could not be typed ("--wants-treatme…"); up to 120 columns on a wider terminal
+    rich_markup_mode=None,
+    context_settings={"max_content_width": 120},
 )
 kb_app = typer.Typer(help="Look into and check the knowledge base.", no_args_is_help=True)
 app.add_typer(kb_app, name="kb")
@@ -707,7 +711,8 @@ def options_command(
     ] = None,
     metastasis: Annotated[
         list[str] | None,
-        typer.Option("--metastasis", help="Where it has spread (repeat).", metavar="<str>"),
+        typer.Option("--metastasis", help="Where it has spread (repeat; the words taken: "
+                     "onconav kb words metastases).", metavar="<str>"),
     ] = None,
     extent: Annotated[
         list[str] | None,
@@ -725,11 +730,13 @@ def options_command(
     ] = None,
     progressed_on: Annotated[
         list[str] | None,
-        typer.Option("--progressed-on", help="What stopped working (repeat).", metavar="<str>"),
+        typer.Option("--progressed-on", help="What stopped working (repeat; the words "
+                     "taken: onconav kb words progressed_on).", metavar="<str>"),
     ] = None,
     cannot_have: Annotated[
         list[str] | None,
-        typer.Option("--cannot-have", help="Treatments that cannot be used (repeat).",
+        typer.Option("--cannot-have", help="Treatments that cannot be used (repeat; the "
+                     "words taken: onconav kb words cannot_have).",
                      metavar="<str>"),
     ] = None,
     most_tried: Annotated[
@@ -742,11 +749,13 @@ def options_command(
     ] = None,
     prior: Annotated[
         list[str] | None,
-        typer.Option("--prior", help="Treatments already had (repeat).", metavar="<str>"),
+        typer.Option("--prior", help="Treatments already had (repeat; the words taken: "
+                     "onconav kb words prior_treatments).", metavar="<str>"),
     ] = None,
     symptom: Annotated[
         list[str] | None,
-        typer.Option("--symptom", help="Symptoms (repeat); 'none' for none.", metavar="<str>"),
+        typer.Option("--symptom", help="Symptoms (repeat); 'none' for none (the words "
+                     "taken: onconav kb words symptoms).", metavar="<str>"),
     ] = None,
     wants_treatment: Annotated[
         list[bool] | None,
@@ -758,7 +767,8 @@ def options_command(
     ] = None,
     planned: Annotated[
         list[str] | None,
-        typer.Option("--planned", help="Planned treatments (repeat).", metavar="<str>"),
+        typer.Option("--planned", help="Planned treatments (repeat; the words taken: "
+                     "onconav kb words planned).", metavar="<str>"),
     ] = None,
     hormone_sensitive: Annotated[
         list[bool] | None,
@@ -1166,6 +1176,9 @@ cohort_app = typer.Typer(
     cls=_CohortGroup,
     help="Population screening: every option for every person of a table (docs/cohort.md). "
     "onconav cohort INPUT is onconav cohort run INPUT.",
+    # whole in the list of commands (click cuts a group's help to one line there)
+    short_help="Population screening: every option for every person of a table "
+    "(docs/cohort.md); onconav cohort INPUT is onconav cohort run INPUT.",
     no_args_is_help=True,
 )
 app.add_typer(cohort_app, name="cohort")
@@ -1748,6 +1761,8 @@ def main(argv: list[str] | None = None) -> None:
         raise
     except CLICK_USAGE_ERRORS as error:
         if type(error).__name__ == "NoArgsIsHelpError":  # a bare command: its help is shown
+            if (context := getattr(error, "ctx", None)) is not None:
+                print(context.get_help())
             raise SystemExit(0) from None
         fail(_usage_message(error), 2)
     except CLICK_ABORT:
