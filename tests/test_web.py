@@ -1351,3 +1351,43 @@ def test_the_profile_schema_says_the_server_reads_more_than_it_lists(
     profile = response.json()["profile"]
     assert (profile["stage"], profile["symptoms"], profile["biomarkers"]["her2"]) == (
         "4", ["bleeding", "pain"], "positive")
+
+
+@pytest.mark.parametrize(("address", "status", "field"), [
+    ("/api/v1/search?q=chemo%FF", 422, "q"),
+    ("/api/v1/search?q=chemo&cancer=rect%FFum", 422, "cancer"),
+    ("/api/v1/explain/Xel%FFoda", 400, None),
+    ("/api/v1/search?q%FF=chemo", 400, None),
+])  # fmt: skip
+def test_an_address_that_is_not_text_is_refused(
+    client: httpx.Client, address: str, status: int, field: str | None
+) -> None:
+    """A percent-escape that is no UTF-8 (%FF) was read as U+FFFD and used: the search looked for
+    "chemo\ufffd", explain found capecitabine, the page read "rect%FFum" as rectal cancer (a
+    review of the docs and the search), while the command line and a body refused such bytes.
+    A parameter is refused by name (422), the path as a whole (400)."""
+    response = client.get(address, headers={"accept": "application/json"})
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert "not valid Unicode" in body["detail"], body
+    if field is not None:
+        assert [e["field"] for e in body["errors"]] == [field], body
+    assert "\ufffd" not in response.text
+
+
+@pytest.mark.parametrize("address", ["/options?cancer=rect%FFum&stage=4", "/search?q=chemo%FF"])
+def test_a_page_whose_address_is_not_text_says_so(client: httpx.Client, address: str) -> None:
+    """A browser is shown a page in words (400), not the problem document."""
+    response = client.get(address, headers={"accept": "text/html"})
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"].startswith("text/html")
+    assert "This address could not be read" in response.text
+    assert "rectal cancer" not in response.text.lower()
+
+
+@pytest.mark.parametrize("address", ["/api/v1/search?q=L%C3%B6nsurf",
+                                     "/api/v1/explain/L%C3%B6nsurf"])  # fmt: skip
+def test_an_address_of_text_not_ascii_is_read(client: httpx.Client, address: str) -> None:
+    response = client.get(address)
+    assert response.status_code == 200, response.text

@@ -25,7 +25,7 @@ from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import quote
+from urllib.parse import quote, unquote_to_bytes
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -240,10 +240,42 @@ def _loggable(scope: Any) -> str:
     return quote(sent, safe="/%")
 
 
+NOT_TEXT = "is not text (it is not valid Unicode)"
+
+
+def not_text(scope: Any) -> str | None:
+    """The first part of a request's address whose percent-escapes are not UTF-8 (``q=chemo%FF``:
+    a byte no text has): the query string's parameter by its name, or "the address" for the path.
+    None when all of it is text. The framework read such bytes as U+FFFD and went on: the search
+    looked for "chemo\ufffd", the page read ``cancer=rect%FFum`` as rectal cancer, while the
+    command line and a body with the same byte refused it."""
+    raw = scope.get("raw_path")
+    path = raw if isinstance(raw, bytes) else scope["path"].encode("utf-8", "surrogateescape")
+    if not _is_text(path):
+        return "the address"
+    for pair in scope.get("query_string", b"").split(b"&"):
+        name, _, value = pair.partition(b"=")
+        if not _is_text(name):
+            return "a parameter's name"
+        if not _is_text(value):
+            return cut(unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8"), NAME_SHOWN)
+    return None
+
+
+def _is_text(encoded: bytes) -> bool:
+    try:
+        unquote_to_bytes(encoded.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 class QueryLimit:
-    """A query string over ``limit`` bytes is refused (414) before any route reads it: uvicorn
-    takes addresses of tens of KiB, and the page reads every answer of the query string as a
-    profile (a list of 30,000 names, 60 KB, took 16 s). Plain ASGI, as RequestLog."""
+    """The address is checked before any route reads it. A query string over ``limit`` bytes is
+    refused (414): uvicorn takes addresses of tens of KiB, and the page reads every answer of the
+    query string as a profile (a list of 30,000 names, 60 KB, took 16 s). An address that is not
+    text (``not_text``) is refused: a parameter, 422 naming it, as a body's field is; the path,
+    400. A browser gets each as a page. Plain ASGI, as RequestLog."""
 
     def __init__(self, app: Any, limit: int,
                  pages: dict[int, Callable[[], Response]] | None = None) -> None:  # fmt: skip
@@ -251,12 +283,27 @@ class QueryLimit:
         self.pages = pages if pages is not None else {}  # filled once the page's routes are made
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and len(scope.get("query_string", b"")) > self.limit:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if len(scope.get("query_string", b"")) > self.limit:
             if 414 in self.pages and _wants_page(Request(scope)):  # a browser: a page, in words
                 await self.pages[414]()(scope, receive, send)
                 return
             refused = problem(414, detail=f"The query string (the address after '?') is longer "
                               f"than {self.limit} bytes; the form's answers take far less.")
+            await refused(scope, receive, send)
+            return
+        where = not_text(scope)
+        if where is not None:
+            if 400 in self.pages and _wants_page(Request(scope)):
+                await self.pages[400]()(scope, receive, send)
+                return
+            if where in ("the address", "a parameter's name"):
+                refused = problem(400, detail=f"{where.capitalize()} {NOT_TEXT}.")
+            else:
+                refused = problem(422, detail=f"{where}: {NOT_TEXT}.",
+                                  errors=[FieldError(field=where, message=NOT_TEXT)])
             await refused(scope, receive, send)
             return
         await self.app(scope, receive, send)
@@ -514,6 +561,7 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
     app.openapi = openapi  # type: ignore[method-assign]
     error_page = add_page(app, kb, passage, index, settings.max_query_bytes)
     error_pages[414] = lambda: error_page(414)
+    error_pages[400] = lambda: error_page(400)
     add_cds_hooks(app, kb, settings.cds_hooks)
 
     @app.exception_handler(HTTPException)

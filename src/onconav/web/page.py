@@ -70,7 +70,8 @@ def add_page(
 ) -> Callable[[int], HTMLResponse]:
     """The page's routes on the app; gives back the pages of errors, in the page's style, that a
     browser is shown: "not found" (404) for an address the app does not have, "address too
-    long" (414) saying what to shorten (a browser was sent the problem document's JSON)."""
+    long" (414) saying what to shorten (a browser was sent the problem document's JSON), and
+    "address not read" (400) for one that is not text."""
     env = environment()
     questions = form.questions(kb)
     names = form.suggestions(kb)
@@ -291,6 +292,8 @@ def add_page(
     def error_page(status: int) -> HTMLResponse:
         if status == 414:
             return page("too_long.html", 414, limit_words=f"{max_query_bytes:,} characters")
+        if status == 400:
+            return page("not_text.html", 400)
         return page("not_found.html", 404)
 
     return error_page
