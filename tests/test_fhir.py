@@ -3781,3 +3781,28 @@ def test_a_total_gastrectomy_on_record_is_one(
     assert "Procedure/gastrectomy" in reading.sources["prior_treatments"]
     profile = {**reading.data, "symptoms": ["bleeding from the stomach"]}
     assert dict(statuses(profile, kb))["stomach-subtotal-gastrectomy"] == status
+
+
+def test_a_result_that_names_no_cancer_beside_another_cancer_is_read_with_a_warning() -> None:
+    """A stomach cancer, a breast cancer in remission, and a HER2 result that names no cancer
+    (no focus): read as the stomach cancer's, as a result with no focus is, with only "more than
+    one cancer is on record" said (a review of the FHIR reading: it may be the breast cancer's).
+    It now says that the result was read as the stomach cancer's; one that names the stomach
+    cancer as its focus says nothing more."""
+    kb = the_kb()
+    breast = _condition("b", "254837009", "Malignant tumor of breast", status="remission")
+    her2 = _observation("her2", "48676-1", _cc(LOINC, "LA6576-8", "Positive"))
+    reading = read_bundle(_record(STOMACH, STAGE_4, breast, her2), kb)
+    assert reading.data["cancer"] == "stomach" and reading.data["biomarkers"] == {
+        "her2": "positive"}, reading.data
+    said = [w for w in reading.warnings if w.startswith("another cancer")]
+    assert said == ["another cancer (breast cancer) is on record: each stage, result or treatment "
+                    "that names no cancer (no focus, or no reason) is read as the stomach "
+                    "cancer's; check that it is"], said
+    stage = {**STAGE_4, "focus": [{"reference": "Condition/c"}]}
+    focused = {**her2, "focus": [{"reference": "Condition/c"}]}
+    named = read_bundle(_record(STOMACH, stage, breast, focused), kb)
+    assert named.data["biomarkers"] == {"her2": "positive"}
+    assert not any(w.startswith("another cancer") for w in named.warnings), named.warnings
+    alone = read_bundle(_record(STOMACH, STAGE_4, her2), kb)
+    assert not any(w.startswith("another cancer") for w in alone.warnings), alone.warnings

@@ -527,6 +527,9 @@ class Builder:
     # records stopped because the cancer grew whose drug is not known: what stopped working is
     # then a list that may not be whole
     stopped_unread: list[str] = field(default_factory=list)
+    # the other cancers on record, not read: a result or treatment that names no cancer may be
+    # about one of them
+    other_cancers: list[str] = field(default_factory=list)
     checked: dict[str, bool] = field(default_factory=dict)  # validated: valid or not
     at: dict[str, str] = field(default_factory=dict)  # where in the input each resource read is
 
@@ -1036,6 +1039,7 @@ def _cancer(builder: Builder) -> CancerFound:
             builder.warnings.append(
                 f"more than one cancer is on record: read {best.site}; not read {other.site}"
             )
+            builder.other_cancers.append(other.site)
     builder.values["cancer"] = best.site
     builder.use("cancer", *(c.res.ref for c in chosen if c.res.type == "Condition"))
     if best.res.type != "Condition":
@@ -1166,6 +1170,15 @@ def _about_other_cancer(
     pain treated by radiotherapy)."""
     focus = [builder.ref(f) for f in _items(res.data.get(element))]
     kinds = [_focus_kind(builder, f, cancer) for f in focus if f and f.startswith("Condition/")]
+    if not kinds and builder.other_cancers:  # read as this cancer's, as any with no focus is,
+        # but it may be the other's (a HER2 result of a breast cancer in remission): said once
+        def cancer_name(site: str) -> str:
+            return builder.kb.name_of(site) if site in builder.kb.by_id else f"{site} cancer"
+
+        others = words.and_list(sorted({cancer_name(site) for site in builder.other_cancers}))
+        _warn_once(builder, f"another cancer ({others}) is on record: each stage, result or "
+                   "treatment that names no cancer (no focus, or no reason) is read as the "
+                   f"{cancer_name(cancer.site)}'s; check that it is")
     if not kinds or "this" in kinds:
         return None
     named = ", ".join(f for f in focus if f and f.startswith("Condition/"))
