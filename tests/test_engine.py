@@ -2747,6 +2747,17 @@ def test_two_kinds_that_stopped_are_both_narrowed_down(kb) -> None:  # type: ign
     assert kb.facts["progressed_on"].question not in ranked.question
 
 
+@pytest.mark.parametrize("cancer", ["unknown", "cancer of unknown primary"])
+def test_a_cancer_whose_start_is_not_known_is_among_what_was_understood(cancer: str) -> None:
+    """The JSON's understood had no cancer for "unknown", while the command line and the page
+    said "advanced cancer (where it started not given)": the person had said it is not known."""
+    kb = shared_kb()
+    result = evaluate(parse_profile({"cancer": cancer, "stage": "4"}, kb), kb)
+    [said] = [u for u in result.understood if u.fact == "cancer"]
+    assert said.value == "advanced cancer (where it started not known)" == result.cancer_name
+    assert said.as_typed == cancer
+
+
 @pytest.mark.parametrize("cancer", ["unknown", "cancer of unknown primary", "CUP"])
 def test_a_cancer_whose_start_is_not_given_says_where_its_options_come_from(cancer: str) -> None:
     """Options for a cancer whose start is not given come from the source on advanced cancer in
@@ -2754,9 +2765,9 @@ def test_a_cancer_whose_start_is_not_given_says_where_its_options_come_from(canc
     not given)", as if that were a cancer with sources of its own."""
     kb = shared_kb()
     result = evaluate(parse_profile({"cancer": cancer, "stage": "4"}, kb), kb)
-    assert result.scope.startswith("Where the cancer started is not given"), result.scope
+    assert result.scope.startswith("Where the cancer started is not known"), result.scope
     assert "stomach cancer, rectal cancer and cervical cancer" in result.scope
-    assert "(where it started not given)" not in result.scope
+    assert "(where it started not known)" not in result.scope
 
 
 @SETTINGS

@@ -1657,7 +1657,7 @@ def test_words_that_name_no_place_are_a_cancer_whose_start_is_not_given(typed: s
     "advanced", with the options of a named cancer ruled out)."""
     html = Html(get("/options?" + urlencode({"cancer": typed, "stage": "4"})).text)
     facts = {dt.text: dd.text for dt, dd in zip(html.find("dt"), html.find("dd"), strict=True)}
-    assert facts["Sources"].startswith("Where the cancer started is not given"), facts
+    assert facts["Sources"].startswith("Where the cancer started is not known"), facts
     assert "does not say where the cancer started" in facts["Please note"]
     assert "this cancer" not in facts["Please note"]
 

@@ -277,6 +277,10 @@ def _understood(kb: KnowledgeBase, facts: Facts) -> list[Understood]:
     typed = facts.profile.as_typed
     out = []
     for fact, value in facts.given.items():
+        if value is None and fact == "cancer":  # "unknown": said as such, as every answer is
+            # (the JSON had no cancer, while the command line and the page said it)
+            out.append(Understood(fact=fact, label=kb.facts[fact].label,
+                                  value=facts.cancer_name, as_typed=typed.get(fact)))  # fmt: skip
         if value is None:
             continue
         other_cancer = fact == "cancer" and kb.kind_of.get(str(value)) != "cancers"
@@ -326,7 +330,7 @@ def _scope_words(cancer_name: str, own_source: bool, gate: Truth,
         )
     if not_given:  # "unknown", cancer of unknown primary: there is no cancer to name
         return (
-            "Where the cancer started is not given, so these are the options the source about "
+            "Where the cancer started is not known, so these are the options the source about "
             f"advanced cancer in general describes; {not_given} have sources of their own. Ask "
             "your care team about the treatments used for your type of cancer."
         )

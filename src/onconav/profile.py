@@ -1135,10 +1135,10 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
     lowered = name.lower()
     if (words.UNKNOWN_PRIMARY.search(lowered) or normalise_name(name) in UNKNOWN_SITE
             or words.dont_know(name)):  # "I don't know", "not sure": as "unknown"
-        return CancerReading("any", "advanced cancer (where it started not given)", "any")
+        return CancerReading("any", "advanced cancer (where it started not known)", "any")
     spread = words.spread_places(lowered)
     if spread and all(normalise_name(p) in kb.value_names["metastases"] for p in spread):
-        return CancerReading("any", "advanced cancer (where it started not given)", "any", (
+        return CancerReading("any", "advanced cancer (where it started not known)", "any", (
             f"cancer: {words.cut(name)!r} says where the cancer has spread, not where it "
             "started; these are the options for advanced cancer in general: give where it "
             "started if it is known, and where it has spread among the places of spread",))
@@ -1158,7 +1158,7 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
             matched = phrase
             break
     if cancers and cancers[0].id == "any":  # (a name of UNKNOWN_SITE returned above)
-        return CancerReading("any", "advanced cancer (where it started not given)", "any")
+        return CancerReading("any", "advanced cancer (where it started not known)", "any")
     if cancers:
         record = cancers[0]
         target = getattr(record, "read_as", None)
@@ -1199,7 +1199,7 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
         # "Carcinoma", "Squamous cell carcinoma", "Malignant neoplasm, unspecified": a cancer,
         # but not where it started; as "unknown" (a cancer named by these words had options of
         # a named cancer ruled out, radioactive iodine "not for Carcinoma")
-        return CancerReading("any", "advanced cancer (where it started not given)", "any", (
+        return CancerReading("any", "advanced cancer (where it started not known)", "any", (
             f"cancer: {words.cut(name)!r} does not say where the cancer started; these are the "
             "options for advanced cancer in general: give where it started if it is known",))
     names = {normalise_name(n): c.id for c in kb.data.cancers if c.id != "any" for n in c.names()}

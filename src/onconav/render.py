@@ -50,8 +50,6 @@ def situation(result: Result) -> list[tuple[str, str]]:
     items = [(u.label, u.value + (f" (you wrote: {_typed(u.as_typed)})"
                                   if _differs(u.as_typed, u.value) else ""))
              for u in result.understood]  # fmt: skip
-    if not any(u.fact == "cancer" for u in result.understood):
-        items.insert(0, ("Where the cancer started", result.cancer_name))
     items.append(("Sources", result.scope))
     items += [(NOTE_LABEL, warning_words(result, warning)) for warning in result.warnings]
     return items
