@@ -2747,6 +2747,17 @@ def test_two_kinds_that_stopped_are_both_narrowed_down(kb) -> None:  # type: ign
     assert kb.facts["progressed_on"].question not in ranked.question
 
 
+def test_a_list_is_said_as_a_sentence_has_it() -> None:
+    """"Treatments that stopped working: Chemotherapy" (a drug class's name) stood beside
+    "Treatments already had: chemotherapy"; a name in capitals keeps them (FOLFOX)."""
+    kb = shared_kb()
+    result = evaluate(parse_profile({"cancer": "rectum", "stage": "4", "prior_treatments": [
+        "chemotherapy"], "progressed_on": ["chemotherapy", "FOLFOX"]}, kb), kb)  # fmt: skip
+    said = {u.fact: u.value for u in result.understood}
+    assert said["progressed_on"] == "chemotherapy, FOLFOX", said
+    assert said["prior_treatments"] == "chemotherapy", said
+
+
 @pytest.mark.parametrize("cancer", ["unknown", "cancer of unknown primary"])
 def test_a_cancer_whose_start_is_not_known_is_among_what_was_understood(cancer: str) -> None:
     """The JSON's understood had no cancer for "unknown", while the command line and the page

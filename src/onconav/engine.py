@@ -379,11 +379,13 @@ def _check(test: Test, row: dict[str, FactValue], negated: bool = False) -> Chec
 
 
 def in_words(kb: KnowledgeBase, fact: str, value: FactValue) -> str:
-    """The person's value of a fact, in plain words."""
+    """The person's value of a fact, in plain words; a list's items each as a sentence has it
+    ("chemotherapy, FOLFOX": "Chemotherapy", a drug class's name, had stood beside "chemotherapy"
+    of another list)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, frozenset):
-        return ", ".join(kb.label(fact, v) for v in listed_order(value)) or "none"
+        return ", ".join(in_sentence(kb.label(fact, v)) for v in listed_order(value)) or "none"
     return kb.label(fact, str(value))
 
 
