@@ -568,7 +568,20 @@ def test_an_option_that_does_not_suit_has_no_caveats(pair) -> None:  # type: ign
     for profile in pair:
         for option in evaluate(parse_profile(profile, kb), kb).options:
             if option.status.value == "not_suitable":
-                assert option.caveats == [], (option.id, option.caveats)
+                instead = {c.id for c in kb.by_id[option.id].caveats if c.instead}
+                assert {c.id for c in option.caveats} <= instead, (option.id, option.caveats)
+
+
+def test_what_can_be_done_instead_is_said_when_an_option_does_not_suit(kb) -> None:  # type: ignore[no-untyped-def]
+    """FOLFIRI's caveat that other drugs can be used instead is written for when it cannot be
+    had or stopped working, which makes it not suitable: leaving out every caveat of an option
+    that does not suit had left it out in the one case it was for (a review of the change)."""
+    for answer in ({"progressed_on": ["FOLFIRI"]}, {"cannot_have": ["FOLFIRI"]}):
+        result = evaluate(parse_profile({"cancer": "rectum", "stage": "4",
+                                         "metastases": ["liver"], **answer}, kb), kb)  # fmt: skip
+        folfiri = next(o for o in result.options if o.id == "rectum-folfiri")
+        assert folfiri.status.value == "not_suitable"
+        assert [c.id for c in folfiri.caveats] == ["other-choices"], folfiri.caveats
 
 
 def test_the_caveats_of_an_option_that_does_not_suit_are_left_out(kb) -> None:  # type: ignore[no-untyped-def]
@@ -1610,10 +1623,11 @@ def test_a_caveat_is_shown_unless_it_cannot_hold(pair) -> None:  # type: ignore[
         for option in evaluate(profile, kb).options:
             shown = {c.id: c for c in option.caveats}
             suits = option.status.value != "not_suitable"
+            instead = {c.id for c in kb.by_id[option.id].caveats if c.instead}
             for caveat_id, when in kb.rules[option.id].caveats:
                 value = truth(when, row)
-                assert (caveat_id in shown) is (suits and value is not Truth.FALSE), (
-                    option.id, caveat_id)  # fmt: skip
+                shows = (suits or caveat_id in instead) and value is not Truth.FALSE
+                assert (caveat_id in shown) is shows, (option.id, caveat_id)
                 if caveat_id in shown:
                     assert shown[caveat_id].applies is (value is Truth.TRUE)
                     assert bool(shown[caveat_id].undecided) is (value is Truth.UNKNOWN)
@@ -1705,19 +1719,30 @@ def test_a_stage_that_says_spread_far_beside_no_spread_warns(
         assert not [w for w in other.warnings if flagged in w], other.warnings
 
 
-@pytest.mark.parametrize(("spread", "warned"), [
-    (["liver"], True), ([], True), (["bone"], False), (["distant"], False), (None, False),
+@pytest.mark.parametrize(("cancer", "spread", "weak", "warned"), [
+    ("breast", ["liver"], {"symptoms": ["weak bone"]}, True),
+    ("breast", [], {"symptoms": ["weak bone"]}, True),
+    ("breast", ["liver"], {"weak_bone": True}, True),
+    ("breast", ["bone"], {"symptoms": ["weak bone"]}, False),
+    ("breast", ["distant"], {"symptoms": ["weak bone"]}, False),
+    ("breast", None, {"symptoms": ["weak bone"]}, False),
+    # a list that may not be whole; a cancer that starts in the bone or its marrow
+    ("breast", ["liver", "others-not-known"], {"symptoms": ["weak bone"]}, False),
+    ("multiple myeloma", [], {"symptoms": ["weak bone"]}, False),
+    ("bone cancer", [], {"symptoms": ["weak bone"]}, False),
 ])  # fmt: skip
 def test_a_bone_the_cancer_weakened_beside_spread_without_the_bones_warns(
-    kb, spread: list[str] | None, warned: bool  # type: ignore[no-untyped-def]
+    kb, cancer: str, spread: list[str] | None, weak: dict[str, Any], warned: bool  # type: ignore[no-untyped-def]
 ) -> None:
     """A bone weakened by cancer is a bone the cancer has spread to: beside places of spread
     that leave the bones out, the bone drugs were not suitable ("bone, which you did not list")
-    while the metal rod was offered, without a word (a review of the wording)."""
-    data = {"cancer": "breast", "symptoms": ["weak bone"],
+    while the metal rod was offered, without a word (a review of the wording). Not beside a
+    list that may not be whole, nor for a cancer that started in the bone (a review of the
+    change)."""
+    data = {"cancer": cancer, **weak,
             **({"metastases": spread} if spread is not None else {})}  # fmt: skip
     result = evaluate(parse_profile(data, kb), kb)
-    said = [w for w in result.warnings if w.startswith("symptoms: a bone weakened by cancer")]
+    said = [w for w in result.warnings if "means the cancer is in a bone" in w]
     assert bool(said) is warned, result.warnings
 
 
@@ -1732,6 +1757,12 @@ def test_the_liver_artery_reason_says_what_it_is_for_once(kb) -> None:  # type: 
         "Not for this situation: it is for cancer spread to the liver, and nowhere else but the "
         "lymph nodes, that surgery cannot remove (yours: lung)."
     ), option.reason
+    # a yes or a no among the answers says what it answers ("(yours: yes)" had lost it)
+    resectable = evaluate(parse_profile({"cancer": "rectum", "stage": "4", "metastases": [
+        "liver"], "resectable": True}, kb), kb)  # fmt: skip
+    option = next(o for o in resectable.options if o.id == "rectum-hepatic-arterial-infusion")
+    assert option.reason is not None and option.reason.endswith(
+        "(yours: whether surgery could remove all of the cancer: yes)."), option.reason
 
 
 def test_a_question_does_not_ask_about_one_operation_twice(kb) -> None:  # type: ignore[no-untyped-def]
@@ -3190,3 +3221,18 @@ def test_perhaps_others_is_said_after_what_is_listed_in_every_reason() -> None:
     assert checks
     for check in checks:
         assert isinstance(check.yours, list) and check.yours[-1] == "others-not-known", check
+
+
+@pytest.mark.parametrize(("field", "words"), [
+    ("cannot_have", "painkillers"), ("symptoms", "hasn't pooped"), ("symptoms", "can't poo"),
+])  # fmt: skip
+def test_lay_words_that_would_say_more_than_the_person_did_are_not_read(
+    kb, field: str, words: str  # type: ignore[no-untyped-def]
+) -> None:
+    """"painkillers" had been a name of symptom relief, so that "cannot have painkillers" ruled
+    out relief of nausea too; "hasn't pooped" a name of constipation, which ruled out the
+    options for a blocked bowel (a review of the change). Such words are refused, naming the
+    field, so that the person says which."""
+    with pytest.raises(ProfileError) as error:
+        parse_profile({"cancer": "rectum", field: [words]}, kb)
+    assert any(p.field.startswith(field) for p in error.value.problems), error.value.problems

@@ -241,13 +241,12 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
                 citations=_citations(c.evidence),
             )
             for c, (_, when) in zip(option.caveats, rules.caveats, strict=True)
-            if truth(when, row) is not Truth.FALSE  # shown when it holds or may hold
-        ]
-        # none for an option that does not suit: its reason says why, and a caveat on how it is
-        # used ("ask your team if it could fit you", "this is not ruled out here") read as if
-        # it might
-        if status is not Status.not_suitable
-        else [],
+            # shown when it holds or may hold; for an option that does not suit, only what can
+            # be done instead: its reason says why, and a caveat on how it is used ("ask your
+            # team if it could fit you", "this is not ruled out here") read as if it might
+            if truth(when, row) is not Truth.FALSE
+            and (status is not Status.not_suitable or c.instead)
+        ],
         relieves_your_symptoms=relieves(rules, row) is Truth.TRUE,
         citations=_citations(kb.evidence_of(option)),  # and the general options' it merges
     )
@@ -389,6 +388,14 @@ def in_words(kb: KnowledgeBase, fact: str, value: FactValue) -> str:
     return kb.label(fact, str(value))
 
 
+def _yours_in_words(kb: KnowledgeBase, fact: str, value: FactValue) -> str:
+    """The person's answer among others, named by what it answers when it is a yes or a no
+    ("whether surgery could remove all of the cancer: yes", not a bare "yes")."""
+    if isinstance(value, bool):
+        return f"{in_sentence(kb.facts[fact].label)}: {in_words(kb, fact, value)}"
+    return in_words(kb, fact, value)
+
+
 def _ruled_out(hits: list[RuledOut], row: dict[str, FactValue]) -> list[Reason]:
     """Reasons for what the person's own answers rule out, naming the route (a drug through the
     regimen it is part of, a regimen through its drug, a drug through its kind)."""
@@ -451,7 +458,8 @@ def why_not(
         # one reason in the words of what they are for together, with the answers that do not
         # fit: "it is for cancer of stage 1 to 3 that came back far away (yours: stage 4A)", not
         # "it is for stage of the cancer: stage 1, 2 or 3", which reads as what it is for
-        yours = "; ".join(dict.fromkeys(in_words(kb, f, row[f]) for f in _false_facts(expr, row)))
+        yours = "; ".join(dict.fromkeys(_yours_in_words(kb, f, row[f])
+                                       for f in _false_facts(expr, row)))
         text = f"it is for {expr.says}" + (f" (yours: {yours})" if yours else "")
         return [(text, [reason for _, leaves in clauses for reason in leaves])]
     if isinstance(expr, Not):

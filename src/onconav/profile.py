@@ -1411,11 +1411,15 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
                        f"ask where; if that is all, leave {kb.phrase('metastases', broad)} "
                        "out")  # fmt: skip
     symptoms = row["symptoms"]
-    if (isinstance(symptoms, frozenset) and "weak-bone" in symptoms
-            and isinstance(spread, frozenset)
+    weak = (isinstance(symptoms, frozenset) and "weak-bone" in symptoms) or (
+        row["weak_bone"] is True)  # fmt: skip
+    spread_from = kb.kind_of.get(str(row["cancer"])) == "cancers" and row["cancer"] != "any"
+    if (weak and spread_from and isinstance(spread, frozenset) and OTHERS_NOT_KNOWN not in spread
             and not spread & kb.vocabulary.up("metastases", "bone")):  # fmt: skip
         # a bone the cancer weakened is a bone it has spread to (a broken bone may have another
-        # cause): options for spread to the bone say "bone, which you did not list"
+        # cause), for a cancer that started elsewhere (not a myeloma or a bone cancer, which
+        # have no source of their own), when the list of places is whole: options for spread
+        # to the bone say "bone, which you did not list"
         out.append(f"symptoms: {kb.label('symptoms', 'weak-bone')} means the cancer is in a bone, "
                    "but the bones are not among the places it has spread to; check which is "
                    "right")  # fmt: skip

@@ -143,8 +143,8 @@ class OptionResult(Out):
     )
     missing: list[MissingFact] = Field(description="Facts that would decide it")
     caveats: list[CaveatOut] = Field(
-        description="What to know about it that holds or may hold for the person; none for an "
-        "option that does not suit (its reason says why)"
+        description="What to know about it that holds or may hold for the person; for an "
+        "option that does not suit, only what can be done instead (its reason says why)"
     )
     relieves_your_symptoms: bool
     citations: list[Citation]

@@ -473,6 +473,11 @@ class Caveat(Model):
     when: Condition | None = Field(
         default=None, description="Shown when this holds (or may hold) for the person"
     )
+    instead: bool = Field(
+        default=False,
+        description="What can be done instead when the option does not suit: shown then too "
+        "(any other caveat is about using the option, and an option that does not suit has none)",
+    )
     evidence: Evidence
 
 
