@@ -501,10 +501,15 @@ def test_two_patients_of_one_id_on_two_servers_are_an_error() -> None:
     a = person("http://a.org/fhir", RECTUM)
     b = person("http://b.org/fhir", {**STOMACH, "id": "c2"})
     with pytest.raises(FhirError, match=r"2 different patients \(Patient/p1 of "
-                       r"http://a.org/fhir and of http://b.org/fhir\)"):  # fmt: skip
+                       r"a.org/fhir and of b.org/fhir\)"):  # fmt: skip
         read_bundle({"resourceType": "Bundle", "type": "collection", "entry": a + b}, kb)
     again = read_bundle({"resourceType": "Bundle", "type": "collection", "entry": a + a[:1]}, kb)
     assert again.data["cancer"] == "rectum"
+    # one server however its address is written: the host's case, the default port
+    for written in ("https://A.ORG/fhir", "https://a.org:443/fhir", "http://a.org/fhir/"):
+        same = person(written.rstrip("/"), RECTUM)[:1]
+        one = read_bundle({"resourceType": "Bundle", "type": "collection", "entry": a + same}, kb)
+        assert one.data["cancer"] == "rectum", written
 
 
 def test_read_resources_opens_prefetch_bundles(kb: onconav.KnowledgeBase) -> None:
@@ -1959,6 +1964,7 @@ def test_a_drug_not_known_that_stopped_working_leaves_what_stopped_open(
     stopped = {"resourceType": "MedicationRequest", "id": "m", "status": "stopped",
                "intent": "order", "subject": {"reference": "Patient/p"},
                "authoredOn": "2024-01-10", "medicationCodeableConcept": drug,
+               "reasonReference": [{"reference": "Condition/c"}],
                **STOPPED_NO_RESPONSE}  # fmt: skip
     her2 = _observation("her2", "48676-1", _cc(LOINC, "LA6576-8", "Positive"))
     reading = read_bundle(_record(STOMACH, STAGE_4, her2, stopped), kb)
@@ -1973,6 +1979,30 @@ def test_a_drug_not_known_that_stopped_working_leaves_what_stopped_open(
                                                           "statusReason": None}), kb)  # fmt: skip
     assert "progressed_on" not in given.data
     assert "MedicationRequest/m" in {u.reference for u in given.unused}
+
+
+@pytest.mark.parametrize("tie", [
+    {}, {"reasonCode": [_cc(SNOMED, "14760008", "Constipation")]},
+])  # fmt: skip
+def test_a_drug_not_known_that_nothing_ties_to_the_cancer_is_not_read_as_stopped(
+    tie: dict[str, Any]
+) -> None:
+    """An anti-sickness drug that did not help (ondansetron, stopped for no response) left
+    what stopped working open, and every drug option asked whether it stopped too (a review of
+    the change): a drug onconav does not know is read so only when the record gives it for the
+    cancer (its reason, or mCODE's cancer-related medication profile)."""
+    kb = the_kb()
+    stopped = {"resourceType": "MedicationRequest", "id": "m", "status": "stopped",
+               "intent": "order", "subject": {"reference": "Patient/p"},
+               "authoredOn": "2024-01-10", **tie, **STOPPED_NO_RESPONSE,
+               "medicationCodeableConcept": _cc(RXNORM, "26225", "ondansetron")}  # fmt: skip
+    reading = read_bundle(_record(RECTUM, STAGE_4, stopped), kb)
+    assert "progressed_on" not in reading.data, reading.data
+    assert "MedicationRequest/m" in {u.reference for u in reading.unused}
+    related = {**stopped, "meta": {"profile": [
+        "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-cancer-related-medication-request"]}}
+    tied = read_bundle(_record(RECTUM, STAGE_4, related), kb)
+    assert tied.data["progressed_on"] == ["others-not-known"], tied.data
 
 
 @pytest.mark.parametrize(("code", "display", "field"), [
@@ -3612,8 +3642,8 @@ def test_a_medicine_of_several_ingredients_is_the_drug_or_regimen_they_make(
                "authoredOn": "2024-02-01", "medicationCodeableConcept": concept,
                "statusReason": _cc(SNOMED, "266721009", "No response to treatment")}
     reading = read_bundle(_record(RECTUM, STAGE_4, stopped), kb)
-    # a medicine not read that stopped working leaves what stopped open
-    assert reading.data.get("progressed_on", []) == (drugs or ["others-not-known"])
+    # a medicine not read, stopped for no response, is not tied to the cancer here: not read
+    assert reading.data.get("progressed_on", []) == drugs
     if drugs == ["trifluridine-tipiracil"]:
         assert dict(statuses(reading.data, kb))["rectum-trifluridine-tipiracil"] == "not_suitable"
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from datetime import date as Date
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import ValidationError
 
@@ -659,10 +660,17 @@ def _two_servers(builder: Builder, ref: str, full_url: str | None) -> tuple[str,
     """The servers of two resources named alike (``Patient/p1``) whose absolute fullUrls name
     different servers (``http://a.org/fhir/Patient/p1``, ``http://b.org/fhir/Patient/p1``):
     FHIR's two resources, not two copies of one. None when either has no absolute fullUrl."""
-    def base(url: str | None) -> str | None:
-        if not url or not url.startswith(("http://", "https://")) or f"/{ref}" not in url:
+    def base(url: str | None) -> str | None:  # one server however its address is written
+        if not url or not url.lower().startswith(("http://", "https://")) or f"/{ref}" not in url:
             return None
-        return url.split(f"/{ref}")[0]
+        parts = urlsplit(url.split(f"/{ref}")[0])
+        try:
+            port = parts.port
+        except ValueError:
+            return None
+        port = None if port in (80, 443) else port  # the default of http or https
+        host = (parts.hostname or "").lower() + (f":{port}" if port else "")
+        return host + parts.path.rstrip("/")
 
     new = base(full_url)
     kept = {b for url, r in builder.full_urls.items() if r == ref and (b := base(url))}
@@ -1172,8 +1180,11 @@ def _about_other_cancer(
     kinds = [_focus_kind(builder, f, cancer) for f in focus if f and f.startswith("Condition/")]
     if not kinds and builder.other_cancers:  # read as this cancer's, as any with no focus is,
         # but it may be the other's (a HER2 result of a breast cancer in remission): said once
-        def cancer_name(site: str) -> str:
-            return builder.kb.name_of(site) if site in builder.kb.by_id else f"{site} cancer"
+        def cancer_name(site: str) -> str:  # "breast cancer", "a cancer of no known place",
+            # or a cancer named by its words ("Malignant melanoma of skin")
+            if site in builder.kb.by_id:
+                return builder.kb.name_of(site)
+            return "a cancer of no known place" if site == "unknown" else site
 
         others = words.and_list(sorted({cancer_name(site) for site in builder.other_cancers}))
         _warn_once(builder, f"another cancer ({others}) is on record: each stage, result or "
@@ -2325,11 +2336,14 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
             unresolved = concept is None and med and medication is None
             written = (link.get("reference") if isinstance(link, dict) else med) if unresolved \
                 else _coded(concept)  # fmt: skip
-            if status == "stopped" and "progressed" in _stop_reasons(builder, res):
+            if status == "stopped" and "progressed" in _stop_reasons(builder, res) and (
+                    unresolved or _for_the_cancer(builder, res)):  # fmt: skip
                 # a drug not read that stopped working (FOLFOX's oxaliplatin not among the
-                # resources; trastuzumab by a name onconav does not know): what stopped is a list
-                # that may not be whole, not one without it ("fluorouracil with leucovorin
-                # stopped working" alone offered FOLFOX again)
+                # resources; trastuzumab by a name onconav does not know, given for the cancer):
+                # what stopped is a list that may not be whole, not one without it
+                # ("fluorouracil with leucovorin stopped working" alone offered FOLFOX again).
+                # A drug not known that nothing ties to the cancer (an anti-sickness drug that did
+                # not help) is not read so: it had every drug option ask
                 builder.stopped_unread.append(res.ref)
                 where = ("is not among the resources given" if unresolved
                          else "is not one onconav knows")  # fmt: skip
@@ -2487,6 +2501,23 @@ def _not_treatment(concept: object) -> str | None:
             if re.search(pattern, text, flags=re.I):
                 return what
     return None
+
+
+CANCER_RELATED = (MCODE + "mcode-cancer-related-medication",)  # -request, -administration, ...
+
+
+def _for_the_cancer(builder: Builder, res: Res) -> bool:
+    """Whether a medication record says it is given for the cancer: mCODE's cancer-related
+    medication profiles (``meta.profile``), a ``reasonReference`` to the cancer read or spread of
+    it, or a ``reasonCode`` that is a cancer."""
+    meta = res.data.get("meta")
+    profiles = meta.get("profile") if isinstance(meta, OBJECT) else None
+    if any(isinstance(p, str) and p.startswith(CANCER_RELATED) for p in _items(profiles)):
+        return True
+    read = builder.sources.get("cancer", set()) | builder.sources.get("metastases", set())
+    if any(builder.ref(r) in read for r in _items(res.data.get("reasonReference"))):
+        return True
+    return _cancer_reason(builder, res) is not None
 
 
 def _stop_reasons(builder: Builder, res: Res) -> set[str | None]:
