@@ -1733,7 +1733,7 @@ def test_a_context_id_that_is_not_text_says_what_is_accepted(
 
 
 @pytest.mark.parametrize(("hook", "path", "accepted"), [
-    ("patient-view", ("hook",), ["text of at least 1 character"]),
+    ("patient-view", ("hook",), ["a hook's name: patient-view or order-select"]),
     ("patient-view", ("hookInstance",), ["a UUID"]),
     ("patient-view", ("context",), ["a JSON object"]),
     ("patient-view", ("context", "userId"), ["text of at least 1 character"]),
@@ -3300,14 +3300,15 @@ def test_a_subject_written_as_the_fullurl_of_another_patient_is_refused() -> Non
         gather({"conditions": urn_searchset([condition], [other])}, records.PATIENT)
 
 
-@pytest.mark.parametrize(
-    "item", [{"card": CARD, "outcome": "overridden"}, {"outcome": "overridden",
-             "outcomeTimestamp": "2020-12-11T00:00:00Z"}],
-)  # fmt: skip
+@pytest.mark.parametrize(("item", "field", "accepted"), [
+    ({"card": CARD, "outcome": "overridden"}, "feedback[0].outcomeTimestamp",
+     ["a date-time with its time zone, such as 2020-12-11T10:30:00Z"]),
+    ({"outcome": "overridden", "outcomeTimestamp": "2020-12-11T00:00:00Z"}, "feedback[0].card",
+     ["a UUID"]),
+])  # fmt: skip
 def test_a_field_missing_from_feedback_says_what_it_takes(
-    client: Client, item: dict[str, Any]
+    client: Client, item: dict[str, Any], field: str, accepted: list[str]
 ) -> None:
     problem = problem_of(post(client, FEEDBACK, {"feedback": [item]}), 422)
     (error,) = problem["errors"]
-    assert error["accepted"] in (["a UUID"], ["a date-time with its time zone, such as "
-                                              "2020-12-11T10:30:00Z"]), error  # fmt: skip
+    assert (error["field"], error["accepted"]) == (field, accepted), error

@@ -1358,6 +1358,7 @@ def test_the_profile_schema_says_the_server_reads_more_than_it_lists(
     ("/api/v1/search?q=chemo&cancer=rect%FFum", 422, "cancer"),
     ("/api/v1/explain/Xel%FFoda", 400, None),
     ("/api/v1/search?q%FF=chemo", 400, None),
+    ("/api/v1/search?q=chemo&=%FF", 400, None),  # no name to say
 ])  # fmt: skip
 def test_an_address_that_is_not_text_is_refused(
     client: httpx.Client, address: str, status: int, field: str | None

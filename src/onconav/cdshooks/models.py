@@ -246,7 +246,7 @@ class FhirAuthorization(Received):
 
 
 class CdsRequest(Received):
-    hook: Text
+    hook: Text = Field(description="a hook's name: patient-view or order-select")
     hookInstance: Uuid
     fhirServer: BaseUrl | None = None
     fhirAuthorization: FhirAuthorization | None = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import json
 import os
@@ -1762,7 +1763,9 @@ def main(argv: list[str] | None = None) -> None:
     except CLICK_USAGE_ERRORS as error:
         if type(error).__name__ == "NoArgsIsHelpError":  # a bare command: its help is shown
             if (context := getattr(error, "ctx", None)) is not None:
-                print(context.get_help())
+                # `onconav kb | head -3`: quietly, as every command
+                with contextlib.suppress(BrokenPipeError):
+                    print(context.get_help(), flush=True)
             raise SystemExit(0) from None
         fail(_usage_message(error), 2)
     except CLICK_ABORT:

@@ -255,7 +255,7 @@ def not_text(scope: Any) -> str | None:
         return "the address"
     for pair in scope.get("query_string", b"").split(b"&"):
         name, _, value = pair.partition(b"=")
-        if not _is_text(name):
+        if not _is_text(name) or (not name and not _is_text(value)):  # "&=%FF": no name to say
             return "a parameter's name"
         if not _is_text(value):
             return cut(unquote_to_bytes(name.replace(b"+", b" ")).decode("utf-8"), NAME_SHOWN)
