@@ -137,6 +137,9 @@ def test_an_unknown_site_gets_the_general_options_with_a_warning(typed: str) -> 
         ("Stage IV (metastatic)", "cervix", "4B", "4B"),
         ("Stage IV (M0)", "cervix", "4", None),
         ("Stage IV (M1)", "rectum", "4", None),
+        # FIGO IVA has not spread far: beside M1, which is right is not known (it read as 4A)
+        ("Stage IVA (M1)", "cervix", None, "stage 4A has not spread to distant parts"),
+        ("Stage IVA (M1)", "rectum", "4A", None),  # AJCC IVA of colorectal cancer is M1a
         ("Stage IIIB", "cervix", "earlier", None),
         ("advanced", "stomach", None, "does not say the stage"),
         ("T3N1Mx", "rectum", None, "Mx: whether it has spread far is not known"),

@@ -1355,7 +1355,7 @@ def _typed_stage(profile: Profile) -> words.Reading | None:
         reading = words.stage(typed)
     except words.NotUnderstood:
         return None
-    if profile.stage is not None and reading.value != profile.stage:  # read for the cervix
+    if reading.value != profile.stage:  # read for the cervix (as not known: "IVA (M1)")
         reading = words.cervical_stage(typed, reading)
     return reading
 

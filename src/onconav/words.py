@@ -288,6 +288,10 @@ def cervical_stage(value: object, reading: Reading) -> Reading:
     tnm = TNM.match(compact)
     if reading.value == "4" and reading.far:  # M1, "metastatic", "Stage IV (M1)"
         return Reading("4B", "for cervical cancer, distant spread is stage 4B", far=True)
+    if reading.value == "4A" and reading.far:  # "Stage IVA (M1)": FIGO IVA has not spread far
+        return Reading(None, "for cervical cancer, stage 4A has not spread to distant parts of "
+                       "the body, but the words also say it has (M1): the stage is taken as "
+                       "not known; check which is right")  # fmt: skip
     if tnm and tnm.group(1) == "0" and re.match(r"^[cpyra]{0,3}t4", compact):
         return Reading("4A", "for cervical cancer, a T4 tumour without distant spread is 4A")
     return reading
