@@ -166,6 +166,25 @@ def test_the_report_quotes_the_passages_its_body_cites_and_no_other(
         assert "[acs-advanced 6811-6922]" not in quoted
 
 
+def test_the_report_prints_what_can_be_done_instead_of_an_option_that_does_not_suit(
+    passage: Passage,
+) -> None:
+    """FOLFIRI stopped working: printed short, it still says that other drugs can be used
+    instead (a caveat marked ``instead``), and the passage that caveat cites is referred to in
+    the body, as every passage the report quotes is."""
+    result = evaluate(parse_profile({"cancer": "rectum", "stage": "4", "metastases": ["liver"],
+                                     "progressed_on": ["FOLFIRI"]}, KB), KB)  # fmt: skip
+    folfiri = next(o for o in result.options if o.id == "rectum-folfiri")
+    assert folfiri.status.value == "not_suitable" and folfiri.caveats
+    html = Html(report.html(result, KB, passage, made=MADE))
+    article = html.one("article", data_option="rectum-folfiri")
+    assert "Other drugs can be used instead of FOLFIRI" in article.text
+    for citation in folfiri.caveats[0].citations:
+        assert citation.label in article.text
+    quoted = {p.text for p in html.find("p", class_="cite-label")}
+    assert quoted == body_labels(html)
+
+
 def pdf_pages(data: bytes) -> int:
     """The number of pages of a PDF: its page objects, those in compressed object streams
     included (``pdf_objects``), checked against the /Count of its page tree."""

@@ -1180,11 +1180,9 @@ def _about_other_cancer(
     kinds = [_focus_kind(builder, f, cancer) for f in focus if f and f.startswith("Condition/")]
     if not kinds and builder.other_cancers:  # read as this cancer's, as any with no focus is,
         # but it may be the other's (a HER2 result of a breast cancer in remission): said once
-        def cancer_name(site: str) -> str:  # "breast cancer", "a cancer of no known place",
-            # or a cancer named by its words ("Malignant melanoma of skin")
-            if site in builder.kb.by_id:
-                return builder.kb.name_of(site)
-            return "a cancer of no known place" if site == "unknown" else site
+        def cancer_name(site: str) -> str:  # "breast cancer", or a cancer named by its words
+            # as the record gives them ("Malignant melanoma of skin")
+            return "a cancer of no known place" if site == "unknown" else builder.kb.name_of(site)
 
         others = words.and_list(sorted({cancer_name(site) for site in builder.other_cancers}))
         _warn_once(builder, f"another cancer ({others}) is on record: each stage, result or "

@@ -270,7 +270,7 @@ def _is_text(encoded: bytes) -> bool:
     return True
 
 
-class QueryLimit:
+class AddressCheck:
     """The address is checked before any route reads it. A query string over ``limit`` bytes is
     refused (414): uvicorn takes addresses of tens of KiB, and the page reads every answer of the
     query string as a profile (a list of 30,000 names, 60 KB, took 16 s). An address that is not
@@ -365,8 +365,8 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
     )
 
     error_pages: dict[int, Callable[[], Response]] = {}
-    app.add_middleware(QueryLimit, limit=settings.max_query_bytes, pages=error_pages)
-    app.add_middleware(RequestLog)  # outside QueryLimit: it logs its refusals too
+    app.add_middleware(AddressCheck, limit=settings.max_query_bytes, pages=error_pages)
+    app.add_middleware(RequestLog)  # outside AddressCheck: it logs its refusals too
     app.add_middleware(NotKept)  # the outermost: RequestLog's 500 too
 
     @app.exception_handler(RequestValidationError)

@@ -156,13 +156,13 @@ def accepted_when_missing(model: type[BaseModel], where: Sequence[str | int]) ->
     the body lacks: pydantic says only "Field required". From the field's JSON schema: its
     description where its type says what it takes ("a UUID"), its values, else its type's words;
     none where the place is not a field of the model."""
-    schema = model.model_json_schema()
+    schema = root = model.model_json_schema()
     for step in where:
         if isinstance(step, int):  # an item of a list
             schema = schema.get("items", {})
             continue
         if "$ref" in schema:
-            schema = model.model_json_schema()["$defs"][schema["$ref"].rpartition("/")[2]]
+            schema = root["$defs"][schema["$ref"].rpartition("/")[2]]
         schema = schema.get("properties", {}).get(step, {})
         schema = next((s for s in schema.get("anyOf", []) if s.get("type") != "null"), schema)
     if "description" in schema:

@@ -55,7 +55,8 @@ def cited(
     result: Result, passage: Callable[[Cited], str | None] | None
 ) -> list[tuple[Citation, str]]:
     """Every passage the report's body cites, once each, in the order of the sources: each
-    option's and its caveats' (an option that does not suit has none), and the notes'."""
+    option's and its caveats' (an option printed short prints its own: only what can be done
+    instead), and the notes'."""
     if passage is None:
         return []
     every = [c for o in result.options

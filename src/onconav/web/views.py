@@ -137,8 +137,8 @@ def said_in(message: str, names: Iterable[str] = ()) -> Markup:
 
 
 def printed_short(option: OptionResult) -> bool:
-    """Whether an option is printed short (its reason and its sources; it has no caveats): one
-    that does not suit."""
+    """Whether an option is printed short (its reason, what can be done instead and its
+    sources): one that does not suit."""
     return option.status is Status.not_suitable
 
 
