@@ -1503,6 +1503,61 @@ def test_a_worsening_blames_only_a_course_in_use_on_its_date(
         assert any("stays unknown" in w for w in reading.warnings)
 
 
+@pytest.mark.parametrize(
+    ("value", "in_use", "progressed", "says"),
+    [
+        # words only: "Progressive disease" had been listed as "not progression"
+        ({"text": "Progressive disease"}, True, [MORE], "may have stopped working"),
+        ({"text": "Progressive disease"}, False, None, "does not read"),
+        # a code not in the table (a SNOMED code for progression of a neoplasm, say)
+        (_cc(SNOMED, "444391001", "Malignant neoplasm progression"), True, [MORE],
+         "may have stopped working"),
+        # read: a stable status is not progression, and says so
+        (_cc(SNOMED, "359746009", "Stable"), True, None, "stable: not progression"),
+    ],
+)  # fmt: skip
+def test_a_disease_status_not_read_is_not_called_not_progression(
+    value: dict[str, Any], in_use: bool, progressed: list[str] | None, says: str,
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """A disease status whose value the mapping does not read ("Progressive disease" in words)
+    was listed as "disease status 'Progressive disease': not progression". It may say the cancer
+    worsened: while a cancer drug was in use, what stopped working may hold more than is read
+    (``others-not-known``, with a warning), as for a drug stopped that is not read; with no
+    drug in use, it is listed as not read."""
+    folfox = _folfox("MedicationRequest", "active" if in_use else "completed",
+                     "2024-05-01" if in_use else "2020-01-01")  # fmt: skip
+    status = _observation("ds", "97509-4", value, "2024-06-01")
+    reading = read_bundle(_record(RECTUM, STAGE_4, *folfox, status), kb)
+    assert reading.data.get("progressed_on") == progressed
+    unused = {u.reference: u.reason for u in reading.unused}
+    said = " ".join([unused.get("Observation/ds", ""), *reading.warnings])
+    assert says in said, (unused, reading.warnings)
+    assert "Progressive disease': not progression" not in said
+    if progressed:
+        assert "Observation/ds" in reading.sources["progressed_on"]
+        options = onconav.evaluate(onconav.parse_profile(reading.data, kb), kb)
+        folfiri = next(o for o in options.options if o.id == "rectum-folfiri")
+        assert folfiri.status.value == "needs_information", folfiri
+
+
+def test_a_worsened_status_beside_one_not_read_keeps_the_list_open(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """FOLFOX blamed for a worsening, and a later status not read while FOLFIRI was in use: what
+    stopped working is FOLFOX and perhaps more, not FOLFOX alone (FOLFIRI would be offered)."""
+    folfox = _folfox("MedicationRequest", "completed", "2024-05-10")
+    folfiri = [{"resourceType": "MedicationRequest", "id": f"iri-{code}", "status": "active",
+                "intent": "order", "authoredOn": "2024-06-10",
+                "subject": {"reference": "Patient/p"},
+                "medicationCodeableConcept": _cc(RXNORM_URI, code, name)}
+               for code, name in (("4492", "fluorouracil"), ("6313", "leucovorin"),
+                                  ("51499", "irinotecan"))]  # fmt: skip
+    later = _observation("ds2", "97509-4", {"text": "Progressive disease"}, "2024-09-01")
+    reading = read_bundle(_record(RECTUM, STAGE_4, *folfox, WORSENED, *folfiri, later), kb)
+    assert reading.data.get("progressed_on") == ["folfox", MORE]
+
+
 @pytest.mark.parametrize(("worsened", "started", "blamed"), [
     ("2024-06", "2024-05-20", True),  # started in the month before the month it worsened in
     ("2024-06", "2024-06-20", False),  # a month and a day in it: which came first is not known

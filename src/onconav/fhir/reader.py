@@ -2709,9 +2709,12 @@ def _results_to_come(builder: Builder) -> None:
 def _statuses(builder: Builder, cancer: CancerFound) -> None:
     """CancerDiseaseStatus: "worsened" is progression, attributed to the cancer drugs in use on
     its date (see docs/fhir.md); any other status does not change the profile, nor does the
-    status of another cancer (by its ``focus``)."""
+    status of another cancer (by its ``focus``). A value the mapping does not read (words only,
+    "Progressive disease", or a code not in its table) may say the cancer worsened: when a
+    cancer drug was in use on its date, what stopped working may hold more than is read."""
     given: list[Given] = [g for g in builder.treatments if g.how == "given" and g.drug]
     progressed: list[Given] = []
+    unread: list[str] = []  # statuses not read, dated when a cancer drug was in use
     for res in builder.of_type("Observation"):
         row = builder.row("observations", _code_of(res.data))
         if row is None or row.get("test") != "disease-status" or not builder.valid(res):
@@ -2724,9 +2727,25 @@ def _statuses(builder: Builder, cancer: CancerFound) -> None:
         if (other := _about_other_cancer(builder, res, cancer, "a disease status")) is not None:
             builder.drop(res.ref, other)
             continue
+        value = res.data.get("valueCodeableConcept")
+        if status is None and value is not None:
+            # not "not progression": its words may say the cancer worsened ("Progressive
+            # disease"), and then a drug in use on its date may have stopped working
+            if _in_use(given, _result_date(res)):
+                unread.append(res.ref)
+                builder.warnings.append(
+                    f"{res.ref}: a disease status onconav does not read ({_coded(value)}) while "
+                    "a cancer drug was in use: if it says the cancer worsened, that drug may "
+                    "have stopped working, so what stopped working may hold more than is read "
+                    "(perhaps other treatments not listed); check the record"
+                )
+            else:
+                builder.drop(res.ref, f"disease status {_coded(value)}: a value onconav does "
+                             "not read, and no cancer drug is on record as in use on its "
+                             "date")  # fmt: skip
+            continue
         if status != "worsened":
-            shown = status or _coded(res.data.get("valueCodeableConcept"))
-            builder.drop(res.ref, f"disease status {shown}: not progression")
+            builder.drop(res.ref, f"disease status {status or 'with no value'}: not progression")
             continue
         date = _day(_result_date(res))
         in_use = _in_use(given, _result_date(res))
@@ -2749,6 +2768,12 @@ def _statuses(builder: Builder, cancer: CancerFound) -> None:
                 current.append(named)
         builder.values["progressed_on"] = current
         builder.use("progressed_on", *(g.ref for g in progressed))
+    if unread:
+        current = list(builder.values.get("progressed_on", []))
+        if OTHERS_NOT_KNOWN not in current:
+            current.append(OTHERS_NOT_KNOWN)
+        builder.values["progressed_on"] = current
+        builder.use("progressed_on", *unread)
 
 
 DOSE_DAYS = 183
