@@ -3891,3 +3891,30 @@ def test_a_result_that_names_no_cancer_beside_another_cancer_is_read_with_a_warn
     assert not any(w.startswith("another cancer") for w in named.warnings), named.warnings
     alone = read_bundle(_record(STOMACH, STAGE_4, her2), kb)
     assert not any(w.startswith("another cancer") for w in alone.warnings), alone.warnings
+
+
+def test_a_subject_of_another_server_is_someone_else() -> None:
+    """A Condition whose subject is http://b.org/fhir/Patient/p1, in a record whose Patient/p1
+    is a.org's, was read as this person's (a review of the FHIR reading): it is another server's
+    patient, listed unused. A subject at the record's own server however written, or a record
+    whose Patient has no absolute fullUrl (nothing says the servers differ), is read."""
+    kb = the_kb()
+
+    def record(patient_url: str | None, subject: str) -> FhirReading:
+        patient = {"resourceType": "Patient", "id": "p1"}
+        stomach = {**STOMACH, "id": "c2", "subject": {"reference": subject}}
+        entry = [{"resource": patient, **({"fullUrl": patient_url} if patient_url else {})},
+                 {"fullUrl": "http://a.org/fhir/Condition/c",
+                  "resource": {**RECTUM, "subject": {"reference": "Patient/p1"}}},
+                 {"resource": stomach}]  # fmt: skip
+        return read_bundle({"resourceType": "Bundle", "type": "collection", "entry": entry}, kb)
+
+    other = record("http://a.org/fhir/Patient/p1", "http://b.org/fhir/Patient/p1")
+    unused = {u.reference: u.reason for u in other.unused}
+    assert "a patient of another server" in unused["Condition/c2"], unused
+    assert other.data["cancer"] == "rectum"
+    for subject in ("https://A.org:443/fhir/Patient/p1", "Patient/p1"):
+        same = record("http://a.org/fhir/Patient/p1", subject)
+        assert "Condition/c2" not in {u.reference for u in same.unused}, subject
+    unsure = record(None, "http://b.org/fhir/Patient/p1")
+    assert "Condition/c2" not in {u.reference for u in unsure.unused}

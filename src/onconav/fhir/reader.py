@@ -656,26 +656,48 @@ def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -
             _contained_results(builder, ref, item, where)
 
 
+def _server(url: str | None, ref: str) -> str | None:
+    """The server of an absolute address of ``ref`` (``http://a.org/fhir/Patient/p1``:
+    ``a.org/fhir``), one however it is written (the host's case, the default port); None for an
+    address that is not absolute or does not name ``ref``."""
+    if not url or not url.lower().startswith(("http://", "https://")) or f"/{ref}" not in url:
+        return None
+    parts = urlsplit(url.split(f"/{ref}")[0])
+    try:
+        port = parts.port
+    except ValueError:
+        return None
+    port = None if port in (80, 443) else port  # the default of http or https
+    host = (parts.hostname or "").lower() + (f":{port}" if port else "")
+    return host + parts.path.rstrip("/")
+
+
+def _servers_of(builder: Builder, ref: str) -> set[str]:
+    """The servers of the absolute fullUrls the resources named ``ref`` were given with."""
+    return {b for url, r in builder.full_urls.items() if r == ref and (b := _server(url, ref))}
+
+
 def _two_servers(builder: Builder, ref: str, full_url: str | None) -> tuple[str, str] | None:
     """The servers of two resources named alike (``Patient/p1``) whose absolute fullUrls name
     different servers (``http://a.org/fhir/Patient/p1``, ``http://b.org/fhir/Patient/p1``):
     FHIR's two resources, not two copies of one. None when either has no absolute fullUrl."""
-    def base(url: str | None) -> str | None:  # one server however its address is written
-        if not url or not url.lower().startswith(("http://", "https://")) or f"/{ref}" not in url:
-            return None
-        parts = urlsplit(url.split(f"/{ref}")[0])
-        try:
-            port = parts.port
-        except ValueError:
-            return None
-        port = None if port in (80, 443) else port  # the default of http or https
-        host = (parts.hostname or "").lower() + (f":{port}" if port else "")
-        return host + parts.path.rstrip("/")
-
-    new = base(full_url)
-    kept = {b for url, r in builder.full_urls.items() if r == ref and (b := base(url))}
-    other = next(iter(sorted(kept - {new})), None) if new else None
+    new = _server(full_url, ref)
+    other = next(iter(sorted(_servers_of(builder, ref) - {new})), None) if new else None
     return (other, new) if other and new else None
+
+
+def _of_another_server(builder: Builder, link: object) -> str | None:
+    """An absolute reference (``http://b.org/fhir/Patient/p1``) to a resource that the record
+    holds by that name from other servers only (its Patient/p1 of ``a.org/fhir``), as written
+    (cut to 80 characters): the resource of another server, about someone else. None when the
+    reference is not absolute, is a fullUrl of the record, or the record's resource has no
+    absolute fullUrl (then nothing says the servers differ)."""
+    reference = link.get("reference") if isinstance(link, OBJECT) else None
+    if not isinstance(reference, str) or reference in builder.full_urls:
+        return None
+    ref = reference_key(reference)
+    there, here = _server(reference, ref), _servers_of(builder, ref)
+    return reference[:80] if there and here and there not in here else None
 
 
 def _contained_results(builder: Builder, ref: str, report: JSON, where: str) -> None:
@@ -807,6 +829,15 @@ def _one_person(builder: Builder) -> None:
             continue
         others = [link for link in _links(res.data[name])
                   if not ((who := builder.ref(link)) and _is_patient(builder, who))]  # fmt: skip
+        elsewhere = [written for link in _links(res.data[name])
+                     if (written := _of_another_server(builder, link))]  # fmt: skip
+        if elsewhere and not others and builder.valid(res):
+            # Patient/p1 of another server than the record's Patient/p1: someone else
+            builder.checked[res.ref] = False
+            builder.unused[res.ref] = (f"its {name} is {elsewhere[0]}, a patient of another "
+                                       "server than the record's: it may be about someone "
+                                       "else; not read")  # fmt: skip
+            continue
         if others and builder.valid(res):
             link = others[0]
             written = (link.get("reference") or link.get("display") if isinstance(link, OBJECT)
