@@ -2076,6 +2076,17 @@ def test_snomed_medication_stopped_reasons_are_read(code: str, display: str, fie
     assert reading.data[field] == ["oxaliplatin"], reading.data
 
 
+def test_an_abdominoperineal_resection_is_read_as_one() -> None:
+    """SNOMED's abdominoperineal resection (265414003) was "a Procedure onconav does not read":
+    the rectum taken out was not known, and the rectal options that ask about it asked."""
+    kb = the_kb()
+    apr = {**SURGERY, "id": "apr", "performedDateTime": "2024-01-10",
+           "code": _cc(SNOMED, "265414003", "Abdominoperineal resection")}  # fmt: skip
+    reading = read_bundle(_record(RECTUM, STAGE_4, apr), kb)
+    assert "abdominoperineal-resection" in reading.data["prior_treatments"], reading.data
+    assert "Procedure/apr" in reading.sources["prior_treatments"]
+
+
 @pytest.mark.parametrize(("code", "cancer", "stage"), [
     ("1222837003", RECTUM, "4"), ("1222841004", RECTUM, "4"), ("1222842006", RECTUM, "4"),
     ("1222838008", RECTUM, "4"),
