@@ -140,6 +140,11 @@ def test_an_unknown_site_gets_the_general_options_with_a_warning(typed: str) -> 
         # FIGO IVA has not spread far: beside M1, which is right is not known (it read as 4A)
         ("Stage IVA (M1)", "cervix", None, "stage 4A has not spread to distant parts"),
         ("Stage IVA (M1)", "rectum", "4A", None),  # AJCC IVA of colorectal cancer is M1a
+        # a note that names the sub-stage (it was dropped: "Stage IV (FIGO IVB)" read as 4)
+        ("Stage IV (FIGO IVB)", "cervix", "4B", None),
+        ("Stage IV (IVA)", "cervix", "4A", None),
+        ("Stage IVA (IVB)", "cervix", None, "two sub-stages of stage 4"),
+        ("IV (IVA) (M1)", "cervix", None, "stage 4A has not spread to distant parts"),
         ("Stage IIIB", "cervix", "earlier", None),
         ("advanced", "stomach", None, "does not say the stage"),
         ("T3N1Mx", "rectum", None, "Mx: whether it has spread far is not known"),
@@ -155,6 +160,22 @@ def test_stage_words(typed: str, cancer: str, stage: str | None, note: str | Non
     notes = [w for w in facts.warnings if w.startswith("stage:")]
     if note:
         assert any(note in w for w in notes), notes
+
+
+@pytest.mark.parametrize("cancer", ["cervix", "rectum"])
+def test_a_note_of_a_sub_stage_is_read_with_the_stage(cancer: str) -> None:
+    """The rule for every stage 4 written with a stage 4 in brackets after it ("Stage IV
+    (FIGO IVB)"): the note's sub-stage when the stage names none, the stage when both name the
+    same or the note names none, and not known when they name two."""
+    words = {"IV": "4", "4": "4", "IVA": "4A", "4A": "4A", "IVB": "4B", "4B": "4B",
+             "Stage IV": "4", "stage IVB": "4B"}  # fmt: skip
+    for outer, first in words.items():
+        for inner, second in words.items():
+            typed = f"{outer} (FIGO {inner})"
+            subs = {first, second} - {"4"}
+            expected = None if len(subs) > 1 else (subs.pop() if subs else "4")
+            facts = facts_of(parse_profile({"cancer": cancer, "stage": typed}, KB), KB)
+            assert facts.given["stage"] == expected, typed
 
 
 def test_a_stage_that_is_no_stage_is_refused() -> None:

@@ -235,7 +235,7 @@ def stage(value: object) -> Reading:
             notes = re.findall(r"\(([^()]*)\)", text)
             if (reading.value or "").startswith("4") and any(map(_says_far, notes)):
                 reading = replace(reading, far=True)
-            return reading
+            return _with_sub_stage(reading, notes)
     text = re.sub(r"\b(disease|cancer)\b", " ", text).strip()
     text = re.sub(r"\b([cpy]+)(m[01x])", r"\2", text)  # cM1, pM1
     compact = _compact(text)
@@ -271,6 +271,29 @@ def stage(value: object) -> Reading:
                            "an earlier stage, as stage 1 to 3 are")  # fmt: skip
         return Reading("earlier")
     raise NotUnderstood(value, STAGE_ACCEPTED, STAGE_VALUES)
+
+
+def _with_sub_stage(reading: Reading, notes: list[str]) -> Reading:
+    """A stage 4 with a note that names its sub-stage ("Stage IV (FIGO IVB)") is that sub-stage;
+    notes that name two sub-stages, or one other than the stage's own ("Stage IVA (IVB)"), leave
+    the stage not known, with the words to check. Other notes ("(FIGO 2018)") change nothing."""
+    if not (reading.value or "").startswith("4"):
+        return reading
+    named = set()
+    for note in notes:
+        try:
+            value = stage(note).value
+        except NotUnderstood:
+            continue
+        if value in ("4A", "4B"):
+            named.add(value)
+    subs = named | ({reading.value} if reading.value != "4" else set())
+    if len(subs) > 1:
+        return Reading(None, "the words name two sub-stages of stage 4 (IVA and IVB): the stage "
+                       "is taken as not known; check which is right")  # fmt: skip
+    if named and reading.value == "4":
+        return replace(reading, value=named.pop())
+    return reading
 
 
 def _says_far(note: str) -> bool:
