@@ -1736,3 +1736,20 @@ def test_results_of_a_test_that_say_the_same_are_one(given: dict[str, Any], read
     markers = parse_profile({"cancer": "rectum", "biomarkers": given}, KB).biomarkers
     [(field, _)] = given.items()
     assert getattr(markers, field) == read_as
+
+
+@settings(max_examples=80, deadline=None)
+@given(field=st.sampled_from(sorted(YES_NO_FIELDS)),
+       word=st.sampled_from([0, 1, "0", "1", "y", "n", "on", "off", "t", "f", " Yes ", "NO",
+                             "true", "False", True, False]))  # fmt: skip
+def test_every_yes_or_no_given_otherwise_keeps_its_words(field: str, word: object) -> None:
+    """A yes or no written other than yes, no, true or false (0, "n", "off") is kept as typed,
+    for every yes-or-no field, as the stage's words are: wants_cancer_treatment=0 was read as no,
+    making every cancer treatment "not chosen", with no "(you wrote: 0)" to show how (only
+    resectable kept its words). Plain words (and JSON's true and false) are not repeated."""
+    profile = parse_profile({"cancer": "stomach", field: word}, KB)
+    plain = word is True or word is False or str(word).strip().lower() in (
+        "yes", "no", "true", "false")  # fmt: skip
+    assert (field in profile.as_typed) is not plain, (field, word, profile.as_typed)
+    if not plain:
+        assert profile.as_typed[field] == word

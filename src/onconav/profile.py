@@ -523,8 +523,11 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
             update={f.removeprefix("biomarkers."): v for f, v in markers.items()})
     if reading.site == "cervix" and profile.stage is not None:  # FIGO: M1 is 4B, T4 M0 is 4A
         read["stage"] = words.cervical_stage(data["stage"], words.stage(data["stage"])).value
+    # a yes or no given otherwise than yes, no, true or false (0, "n", "off") is kept as typed,
+    # as a stage is: wants_cancer_treatment=0 read as no had made every cancer treatment "not
+    # chosen" with nothing to show how the answer was read
     typed = {field: data[field] for field in (*read, "stage", "recurrence", "metastasis_extent",
-                                              "resectable")
+                                              *sorted(YES_NO_FIELDS))
              if field != "biomarkers" and field in data
              and _changed(data[field], read.get(field, getattr(profile, field)))}  # fmt: skip
     typed |= dict.fromkeys(named, cancer)  # read from the words of the cancer
