@@ -20,7 +20,7 @@ from onconav.cohort.gaps import definitions
 from onconav.engine import evaluate
 from onconav.kb import load_kb
 from onconav.kb.rules import ONE_OR_SEVERAL, OTHERS_NOT_KNOWN
-from onconav.logic import Truth, truth
+from onconav.logic import Truth, advanced_by_premise, truth
 from onconav.profile import ProfileError, facts_of, parse_profile
 
 KB = load_kb()
@@ -52,7 +52,8 @@ def expected(rows: list[dict[str, Any]]) -> tuple[Pairs, dict[str, dict[str, Any
             facts[pid] = facts_of(profile, KB).row
         except ProfileError:
             continue
-        for option in evaluate(profile, KB).options:
+        options = evaluate(profile, KB).options
+        for option in options:
             if option.status.value == "needs_information" and KB.rules[option.id].standard:
                 for missing in option.missing:
                     # part of this person's work-up: its condition not FALSE for them
@@ -61,6 +62,13 @@ def expected(rows: list[dict[str, Any]]) -> tuple[Pairs, dict[str, dict[str, Any
                     ):
                         pairs.setdefault((pid, missing.fact), set()).add(option.id)
                         questions.setdefault((pid, missing.fact), set()).add(missing.question)
+        if advanced_by_premise(facts[pid]):  # no stage, nothing saying it is advanced: the
+            # stage decides every standard option offered or needing information
+            decided = {o.id for o in options if KB.rules[o.id].standard
+                       and o.status.value in ("offered", "needs_information")}  # fmt: skip
+            if decided:
+                pairs[(pid, "stage")] = decided
+                questions[(pid, "stage")] = {KB.facts["stage"].question}
     return pairs, facts, questions
 
 
@@ -198,6 +206,38 @@ def test_a_gap_asks_the_narrower_question_of_an_answer_that_does_not_decide(
     assert found[("1", "her2")] == her2["equivocal"].which
     assert found[("2", "her2")] == KB.facts["her2"].question
     assert found[("3", "stage")] == stage["4"].which
+
+
+def test_a_cancer_advanced_only_by_the_premise_has_a_stage_gap(tmp_path: Path) -> None:
+    """A person with no stage on record, and nothing saying the cancer came back or spread far,
+    is answered as advanced cancer (the premise of the sources, as ``onconav options`` answers
+    one person), so chemotherapy is offered; but a centre's table holds every stage: the stage
+    is a gap that decides every standard option offered or needing information. There was
+    none: a stage 3 with no word of recurrence had a gap, and a person with no stage at all had
+    not (a review of the cohort)."""
+    rows = [{"patient_id": "stomach", "cancer": "stomach"},
+            {"patient_id": "colon", "cancer": "colon"},
+            {"patient_id": "cervix", "cancer": "cervix"},
+            {"patient_id": "not-back", "cancer": "stomach", "recurrence": "none"},
+            # advanced on record: stage 4, came back, or spread to a distant organ
+            {"patient_id": "stage-4", "cancer": "stomach", "stage": "4"},
+            {"patient_id": "came-back", "cancer": "stomach", "recurrence": "yes"},
+            {"patient_id": "liver", "cancer": "stomach", "metastases": ["liver"]},
+            # stage 1 to 3 with no word of recurrence: the recurrence decides, not the stage
+            {"patient_id": "stage-3", "cancer": "stomach", "stage": "3"}]  # fmt: skip
+    chemo = evaluate(parse_profile(profile_data(rows[0]), KB), KB).options
+    assert {o.id: o.status.value for o in chemo}["stomach-chemotherapy"] == "offered"
+    source = tmp_path / "people.ndjson"
+    demo.write(rows, str(source), "ndjson")
+    gaps(KB, source, tmp_path / "gaps.parquet", "parquet")
+    found = read_gaps(tmp_path / "gaps.parquet")
+    staged = {p: ids for p, f, _, _, _, ids in found if f == "stage"}
+    assert set(staged) == {"stomach", "colon", "cervix", "not-back"}, staged
+    assert "stomach-chemotherapy" in staged["stomach"]
+    assert "recurrence" in {f for p, f, *_ in found if p == "stage-3"}
+    pairs, _, _ = expected(rows)
+    assert {p: ids for (p, f), ids in pairs.items() if f == "stage"} == {
+        p: set(ids) for p, ids in staged.items()}  # fmt: skip
 
 
 def test_hormone_receptors_are_a_gap_of_breast_cancer_only(tmp_path: Path) -> None:

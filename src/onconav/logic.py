@@ -16,6 +16,7 @@ from typing import Literal
 
 from onconav.kb.rules import (
     DECLINES,
+    DISTANT_METASTASES,
     NO_LIMIT,
     NOT_COME_BACK,
     STAGE_EARLIER,
@@ -204,6 +205,18 @@ def advanced(row: Row) -> Truth:
     if leaf_truth(STAGE_EARLIER, row.get("stage")) is not Truth.TRUE:
         return Truth.TRUE
     return ~leaf_truth(NOT_COME_BACK, row.get("recurrence"))
+
+
+def advanced_by_premise(row: Row) -> bool:
+    """Whether ``advanced`` is TRUE only by the premise of the sources: the stage is not known,
+    and nothing says the cancer is advanced (that it came back, or spread to a distant organ,
+    which is stage 4 or a cancer come back). One person who asks onconav has advanced cancer; a
+    cancer centre's table holds people of every stage, so for them the stage is a gap that
+    decides every option (``onconav cohort gaps``)."""
+    stage, came_back, spread = row.get("stage"), row.get("recurrence"), row.get("metastases")
+    return (leaf_truth(STAGE_EARLIER, stage) is Truth.UNKNOWN
+            and leaf_truth(NOT_COME_BACK, came_back) is not Truth.FALSE
+            and leaf_truth(DISTANT_METASTASES, spread) is not Truth.TRUE)  # fmt: skip
 
 
 def if_it_came_back(row: Row) -> dict[str, FactValue]:
@@ -503,6 +516,11 @@ def advanced_sql(leaf: Leaf = leaf_sql) -> str:
     return (f"(CASE WHEN {leaf(STAGE_EARLIER)} IS NOT TRUE THEN TRUE "
             f"ELSE NOT {leaf(NOT_COME_BACK)} END)")  # fmt: skip
 
+
+def advanced_by_premise_sql(leaf: Leaf = leaf_sql) -> str:
+    """``advanced_by_premise`` as a SQL boolean (never NULL)."""
+    return (f"({leaf(STAGE_EARLIER)} IS NULL AND {leaf(NOT_COME_BACK)} IS NOT FALSE "
+            f"AND {leaf(DISTANT_METASTASES)} IS NOT TRUE)")  # fmt: skip
 
 
 def if_it_came_back_sql(leaf: Leaf) -> Leaf:

@@ -10,8 +10,8 @@ import duckdb
 
 from onconav.cohort.table import SEPARATOR, copy_to
 from onconav.kb import KnowledgeBase
-from onconav.kb.rules import ALWAYS, OTHERS_NOT_KNOWN
-from onconav.logic import column, quote, to_sql
+from onconav.kb.rules import ALWAYS, OTHERS_NOT_KNOWN, STAGE_EARLIER
+from onconav.logic import advanced_by_premise_sql, column, quote, to_sql
 from onconav.sql import people_sql
 
 Totals = list[tuple[str, str, int, int]]
@@ -61,12 +61,24 @@ def asked_sql(kb: KnowledgeBase, people: str) -> str:
             + " UNION ALL ".join(parts))
 
 
+def by_premise_sql(kb: KnowledgeBase, people: str) -> str:
+    """A query of (patient_id) over a facts table (``people``, SQL): each person whose cancer is
+    advanced only by the premise of the sources (``logic.advanced_by_premise``: no stage on
+    record, nor spread that implies one, and nothing saying it came back). Every option of
+    theirs is answered as for advanced cancer, as ``onconav options`` answers one person; the
+    stage would decide them all."""
+    return (f"WITH people AS MATERIALIZED ({people_sql(kb, people)}) "
+            f"SELECT person_id AS patient_id FROM people WHERE {advanced_by_premise_sql()}")
+
+
 def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: str) -> Totals:
     """The gaps from a run's result (Parquet, ``onconav.cohort.run``) and its people (Parquet,
     the facts table: ``run(facts_out=...)``) written to ``out``: a (patient, fact) for each
     fact of the work-up among the missing facts of a standard option of theirs that needs
-    information, unless the fact is not part of their cancer's work-up. Returns per fact:
-    (fact, its tests joined by ``SEPARATOR``, patients, options)."""
+    information, unless the fact is not part of their cancer's work-up; and for a person whose
+    cancer is advanced only by the premise (``by_premise_sql``), the stage, deciding each
+    standard option of theirs that is offered or needs information. Returns per fact: (fact,
+    its tests joined by ``SEPARATOR``, patients, options)."""
     with duckdb.connect() as con:
         facts, standard = definitions(kb)
         con.execute("CREATE TABLE outside AS "
@@ -81,16 +93,30 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
             con.executemany("INSERT INTO standard_options VALUES (?)", [(o,) for o in standard])
         con.execute("CREATE TABLE asked AS "
                     + asked_sql(kb, f"read_parquet({quote(str(people))})"))  # fmt: skip
+        con.execute("CREATE TABLE by_premise AS "
+                    + by_premise_sql(kb, f"read_parquet({quote(str(people))})"))  # fmt: skip
+        results = f"read_parquet({quote(str(result))})"
+        # the missing facts of the standard options that need information
+        missing = ("SELECT patient_id, fact, count(*) AS options, "
+                   "list(option_id ORDER BY option_id) AS option_ids FROM "
+                   f"(SELECT patient_id, option_id, unnest(missing) AS fact FROM {results} "
+                   "WHERE status = 'needs_information' "
+                   "AND option_id IN (SELECT option_id FROM standard_options)) "
+                   "GROUP BY ALL")  # fmt: skip
+        # the stage of a cancer advanced only by the premise: it decides every standard option
+        # that is offered or needs information (stage 1 to 3 not come back suits none)
+        premise = (f"SELECT patient_id, {quote(STAGE_EARLIER.fact)} AS fact, count(*) AS options, "
+                   "list(option_id ORDER BY option_id) AS option_ids FROM "
+                   f"{results} WHERE status IN ('offered', 'needs_information') "
+                   "AND option_id IN (SELECT option_id FROM standard_options) "
+                   "AND patient_id IN (SELECT patient_id FROM by_premise) "
+                   "GROUP BY ALL")  # fmt: skip
         con.execute(
             "CREATE TABLE gaps AS SELECT g.patient_id, g.fact, t.label, "
             "coalesce(a.question, t.question) AS question, "
             "t.tests, t.find_it, g.options, g.option_ids FROM "
-            "(SELECT patient_id, fact, count(*) AS options, "
-            "list(option_id ORDER BY option_id) AS option_ids FROM "
-            "(SELECT patient_id, option_id, unnest(missing) AS fact FROM "
-            f"read_parquet({quote(str(result))}) "
-            "WHERE status = 'needs_information' "
-            "AND option_id IN (SELECT option_id FROM standard_options)) GROUP BY ALL) g "
+            f"(({premise}) UNION ALL (SELECT * FROM ({missing}) "
+            f"ANTI JOIN ({premise}) USING (patient_id, fact))) g "
             "JOIN gap_facts t USING (fact) ANTI JOIN outside USING (patient_id, fact) "
             "LEFT JOIN asked a USING (patient_id, fact) "
             "ORDER BY g.options DESC, g.patient_id, g.fact"
@@ -103,4 +129,4 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
         return [(str(f), SEPARATOR.join(t), int(p), int(n)) for f, t, p, n in totals]
 
 
-__all__ = ["Totals", "asked_sql", "definitions", "outside_workup", "write_gaps"]
+__all__ = ["Totals", "asked_sql", "by_premise_sql", "definitions", "outside_workup", "write_gaps"]
