@@ -18,6 +18,7 @@ from conftest import Run
 from onconav.cohort import run, table
 from onconav.cohort.reasons import reason as reason_of
 from onconav.cohort.table import EMPTY_ROW, NOT_UNICODE, CohortError, connect, load
+from onconav.engine import evaluate
 from onconav.kb import load_kb
 from onconav.profile import ProfileError, parse_profile
 
@@ -1300,6 +1301,31 @@ def test_a_number_in_ndjson_is_read_as_its_text(tmp_path: Path) -> None:
         con.execute(f"COPY (FROM read_csv('{source}', all_varchar=true)) TO '{parquet}' "
                     "(FORMAT parquet)")  # fmt: skip
     assert _loaded(parquet, "parquet") == (["007", "1e3", "7", "1000"], [])
+
+
+def test_a_nan_of_a_number_column_is_not_known(tmp_path: Path) -> None:
+    """A Parquet column of numbers writes a blank as NaN (pandas does): it was refused ("stage:
+    NaN is not accepted") and the row quarantined, where the text "nan" is one of the words for
+    not known. NaN is no value, as a blank is; Infinity is still refused; the engines agree, and
+    with ``onconav options`` for the row without it."""
+    source = tmp_path / "numbers.parquet"
+    with duckdb.connect() as con:
+        con.execute("COPY (SELECT * FROM (VALUES ('a', 'stomach', 4.0::DOUBLE, 'nan'::DOUBLE, "
+                    "'nan'::FLOAT), ('b', 'rectum', 'nan'::DOUBLE, 1.0::DOUBLE, 'inf'::FLOAT)) "
+                    "t(patient_id, cancer, stage, resectable, kras)) "
+                    f"TO '{source}' (FORMAT parquet)")  # fmt: skip
+    found = {}
+    for engine in ENGINES:
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine,
+                   quarantine=tmp_path / f"{engine}.quarantine.csv")  # fmt: skip
+        assert (done.loaded.answered, done.loaded.quarantined) == (1, 1), engine
+        [(row, pid, reason)] = quarantined(tmp_path / f"{engine}.quarantine.csv")
+        assert (row, pid) == (2, "b") and reason.startswith("kras: Infinity"), reason
+        found[engine] = answers(tmp_path / f"{engine}.parquet")
+    assert found["duckdb"] == found["python"]
+    alone = evaluate(parse_profile({"cancer": "stomach", "stage": 4}, KB), KB)
+    assert {(o, s) for _, o, s, *_ in found["duckdb"]} == {
+        (o.id, o.status.value) for o in alone.options}  # fmt: skip
 
 
 JSON_NUMBERS = st.one_of(st.integers(-(10**30), 10**30).map(str),

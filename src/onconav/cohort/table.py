@@ -825,6 +825,8 @@ def _given(item: str, kind: str, sql_type: str) -> str:
     col = column(item)
     if kind == "id":
         return _patient_id(col, sql_type)
+    if sql_type in ("DOUBLE", "FLOAT"):  # NaN, how a number column writes a blank: no value
+        col = f"(CASE WHEN NOT isnan({col}) THEN {col} END)"
     # a value of a column typed other than text: marked, as its JSON (a date's is a string,
     # which ``as_given`` reads back as that text)
     value = _item(col) if sql_type == "JSON" else \
