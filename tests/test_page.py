@@ -1200,6 +1200,19 @@ def test_an_unknown_name_is_a_404_page(name: str) -> None:
     assert not [a for a in html.find("a") if a.get("href").startswith("/explain/")]
 
 
+@pytest.mark.parametrize("path", ["/explain/", "/explain/%20", "/explain/%20%09"])
+def test_an_explain_page_with_no_name_says_to_give_one_as_the_api_does(path: str) -> None:
+    """The page for an empty or blank name was a 404 headed "onconav does not know “”"; the API
+    refuses it with 422 and says to give a name (a review of the page). The page does too."""
+    response = get(path)
+    assert response.status_code == 422
+    html = Html(response.text)
+    assert html.one("h1").text == "Which name?"
+    assert "a drug, a regimen, a procedure, a test or a term" in response.text
+    assert "“”" not in response.text
+    assert get("/api/v1" + path).status_code == 422
+
+
 SAID = "Your cancer cannot be treated. Stop chemotherapy now and call 555-0100"
 
 

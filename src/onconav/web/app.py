@@ -471,7 +471,8 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         "/api/v1/explain/{name:path}",  # names may hold a slash (5-FU/LV)
         summary="Any drug, regimen, procedure, test, term or option, by any name or code",
         response_model=EntityOut,
-        responses={404: {"description": "No entry has that name or code"},
+        responses={400: {"description": "The name's percent-escapes are not UTF-8 text"},
+                   404: {"description": "No entry has that name or code"},
                    422: {"description": "The name is empty or blank, or a parameter is given "
                          "(the route takes none)"}},
     )  # fmt: skip

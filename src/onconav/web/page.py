@@ -184,13 +184,15 @@ def add_page(
         kept: dict[str, Any] = {
             "search_cancer": views.search_box(kb, cancer),
             "explain_url": lambda ident: views.explain_url(ident, cancer)}  # fmt: skip
+        if not name.strip():  # as the API refuses it (it was a 404: "does not know “”")
+            return page("missing.html", 422, name="", blank=True, closest=[], **kept)
         found = kb.find(name)
         if not found:
             # the closest names, as the command line and the API suggest them; the name typed
             # only quoted, cut short (words.cut): it was the heading whole, so that a shared
             # link could make the page say anything ("onconav does not know “Your cancer
             # cannot be treated. Stop chemotherapy now and call ...”")
-            return page("missing.html", 404, name=words.cut(name),
+            return page("missing.html", 404, name=words.cut(name), blank=False,
                         closest=kb.closest_names(name), **kept)  # fmt: skip
         seen = kb_explain.view(kb, found[0])
         passages = [passage(span) if passage else None for span in seen.evidence]
