@@ -1514,10 +1514,13 @@ def test_a_worsening_blames_only_a_course_in_use_on_its_date(
          "may have stopped working"),
         # read: a stable status is not progression, and says so
         (_cc(SNOMED, "359746009", "Stable"), True, None, "stable: not progression"),
+        # words as a valueString, and no value at all (it was "not progression")
+        ("Progressive disease", True, [MORE], "may have stopped working"),
+        (None, True, None, "with no value: nothing to read"),
     ],
 )  # fmt: skip
 def test_a_disease_status_not_read_is_not_called_not_progression(
-    value: dict[str, Any], in_use: bool, progressed: list[str] | None, says: str,
+    value: dict[str, Any] | str | None, in_use: bool, progressed: list[str] | None, says: str,
     kb: onconav.KnowledgeBase,
 ) -> None:
     """A disease status whose value the mapping does not read ("Progressive disease" in words)
@@ -1527,7 +1530,8 @@ def test_a_disease_status_not_read_is_not_called_not_progression(
     drug in use, it is listed as not read."""
     folfox = _folfox("MedicationRequest", "active" if in_use else "completed",
                      "2024-05-01" if in_use else "2020-01-01")  # fmt: skip
-    status = _observation("ds", "97509-4", value, "2024-06-01")
+    status = (_observation("ds", "97509-4", None, "2024-06-01", valueString=value)
+              if isinstance(value, str) else _observation("ds", "97509-4", value, "2024-06-01"))
     reading = read_bundle(_record(RECTUM, STAGE_4, *folfox, status), kb)
     assert reading.data.get("progressed_on") == progressed
     unused = {u.reference: u.reason for u in reading.unused}

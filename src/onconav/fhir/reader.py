@@ -2759,24 +2759,28 @@ def _statuses(builder: Builder, cancer: CancerFound) -> None:
             builder.drop(res.ref, other)
             continue
         value = res.data.get("valueCodeableConcept")
-        if status is None and value is not None:
+        text = res.data.get("valueString")
+        if status is None and (value is not None or isinstance(text, str)):
             # not "not progression": its words may say the cancer worsened ("Progressive
             # disease"), and then a drug in use on its date may have stopped working
+            shown = _coded(value) if value is not None else repr(words.cut(str(text)))
             if _in_use(given, _result_date(res)):
                 unread.append(res.ref)
                 builder.warnings.append(
-                    f"{res.ref}: a disease status onconav does not read ({_coded(value)}) while "
-                    "a cancer drug was in use: if it says the cancer worsened, that drug may "
+                    f"{res.ref}: a disease status onconav does not read ({shown}) while a "
+                    "cancer drug was in use: if it says the cancer worsened, that drug may "
                     "have stopped working, so what stopped working may hold more than is read "
                     "(perhaps other treatments not listed); check the record"
                 )
             else:
-                builder.drop(res.ref, f"disease status {_coded(value)}: a value onconav does "
-                             "not read, and no cancer drug is on record as in use on its "
-                             "date")  # fmt: skip
+                builder.drop(res.ref, f"disease status {shown}: a value onconav does not read, "
+                             "and no cancer drug is on record as in use on its date")  # fmt: skip
+            continue
+        if status is None:
+            builder.drop(res.ref, "a disease status with no value: nothing to read")
             continue
         if status != "worsened":
-            builder.drop(res.ref, f"disease status {status or 'with no value'}: not progression")
+            builder.drop(res.ref, f"disease status {status}: not progression")
             continue
         date = _day(_result_date(res))
         in_use = _in_use(given, _result_date(res))
