@@ -1970,3 +1970,29 @@ def test_a_search_kept_to_a_cancer_whose_start_is_not_known_is_said_in_words(
     assert "The search was kept to advanced cancer in general." in text
     assert "any advanced cancer" not in html and "&#39;any&#39;" not in html
     assert "Where the cancer started is not known" in html
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profiles())
+def test_what_would_change_links_each_question_to_where_the_form_asks_it(
+    profile: Profile,
+) -> None:
+    """What would change the options named questions (was the rectum itself taken out?) with
+    no way to see where the form takes the answer (a review of the page): each is a link to
+    its question on the form, filled with the answers given. The printed report has no links."""
+    query = form.query_of(profile)
+    response = get("/options?" + query)
+    assert response.status_code == 200
+    html = Html(response.text)
+    result = evaluate(profile, KB)
+    section = html.find("section", class_="change")
+    if not result.what_would_change:
+        assert not section
+        return
+    links = [a.get("href") for a in html.find("a", within=section[0])]
+    assert links == [f"/?{query}#q-{f.fact}" for f in result.what_would_change]
+    form_page = Html(get(f"/?{query}").text)
+    for fact in {f.fact for f in result.what_would_change}:
+        form_page.one(id=f"q-{fact}")
+    printed = Html(get("/report.html?" + query).text)
+    assert all("#q-" not in a.get("href") for a in printed.find("a"))
