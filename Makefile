@@ -9,11 +9,12 @@ BIN = $(VENV)/bin
 .PHONY: demo test lint typecheck unit schema fmt benchmark bytecode clean setup-system screenshots
 
 # Debian packages the page's tests, the PDF report and the Spark engine need: Chromium for the
-# browser tests (never a browser download), Pango and fonts for WeasyPrint, a Java runtime (17 on
+# browser tests (never a browser download), Pango and fonts for WeasyPrint (DejaVu, and Noto's
+# for the words a person types in other scripts: Chinese printed as empty boxes), a Java runtime (17 on
 # Debian 12) for `onconav cohort --engine spark`, wrk for the HTTP API's load in benchmarks/api.py
 # (a test runs it: without wrk it has no figure of the server's CPU). Installed only where missing
 # (apt-get, as root or with sudo).
-SYSTEM_PACKAGES ?= python3-venv chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core default-jre-headless wrk
+SYSTEM_PACKAGES ?= python3-venv chromium libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core fonts-noto-cjk default-jre-headless wrk
 
 # onconav itself (what `make demo` needs), then what the checks need besides (the test extra:
 # pytest, the browser driver, PySpark, ...), each installed once per change of pyproject.toml.

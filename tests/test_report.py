@@ -478,3 +478,15 @@ def test_a_citations_label_is_never_broken_across_lines(passage: Passage) -> Non
         whole = sum(line.count(label) for line in lines)
         assert whole == text.count(label), label
     assert "[ccs-rectal-stage4 2064-2159]" in labels
+
+
+@pytest.mark.parametrize(("typed", "font"), [("直肠", b"CJK"), ("मलाशय", b"Devanagari"),
+                                             ("ทวารหนัก", b"Thai")])  # fmt: skip
+def test_the_pdf_prints_words_typed_in_any_script(typed: str, font: bytes) -> None:
+    """Words a person typed in Chinese (their cancer's name) printed as empty boxes in the PDF:
+    the only font was DejaVu Sans, which has no such letters (a review of the report). The
+    project's set-up installs Noto's fonts (Makefile), and the PDF embeds one that has them."""
+    result = evaluate(parse_profile({"cancer": typed, "stage": "4"}, KB), KB)
+    objects = pdf_objects(report.pdf(result, KB, made=MADE))
+    fonts = set(re.findall(rb"/BaseFont\s*/([A-Za-z0-9+_-]+)", objects))
+    assert any(font in name for name in fonts), fonts
