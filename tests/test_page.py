@@ -1457,7 +1457,10 @@ def test_the_answer_says_what_each_status_means_and_the_disclaimer_first(route: 
     html = Html(get(f"{route}?{query}").text)
     meanings = html.one("dl", class_="meanings")
     terms = html.find("dt", within=meanings)
-    for status, term, meaning in zip(Status, terms, html.find("dd", within=meanings),
+    said = html.find("dd", within=meanings)
+    # then the tag "for your symptoms", when an option carries it
+    assert [t.text for t in terms[len(Status):]] in ([], ["for your symptoms"])
+    for status, term, meaning in zip(Status, terms[:len(Status)], said[:len(Status)],
                                      strict=True):  # fmt: skip
         assert term.text == STATUS_WORDS[status] or term.text.endswith(" " + STATUS_WORDS[status])
         # its icon, as beside each option: a picture on the page, a letter in a disc on paper
@@ -1996,3 +1999,16 @@ def test_what_would_change_links_each_question_to_where_the_form_asks_it(
         form_page.one(id=f"q-{fact}")
     printed = Html(get("/report.html?" + query).text)
     assert all("#q-" not in a.get("href") for a in printed.find("a"))
+
+
+def test_the_tag_for_your_symptoms_is_explained_with_the_statuses() -> None:
+    """"Offered" and "for your symptoms" stood beside each other, and only the first was
+    explained under "What the statuses mean" (a review of the page): the tag is explained there
+    when an option carries it, on the page and in the report."""
+    for path in ("/options?", "/report.html?"):
+        with_tag = Html(get(path + "cancer=stomach&stage=4&symptoms=bleeding").text)
+        meanings = with_tag.one("dl", class_="meanings").text
+        assert "for your symptoms" in meanings and "ease a symptom you listed" in meanings
+        assert with_tag.find("span", class_="tag")
+        without = Html(get(path + "cancer=stomach&stage=4&symptoms=none").text)
+        assert "for your symptoms" not in without.one("dl", class_="meanings").text

@@ -39,6 +39,9 @@ STATUS_MEANING = {
     Status.not_suitable: "The sources say it does not fit your situation, for the reason shown "
                          "with it.",
 }  # fmt: skip
+# the tag beside a status, said among the statuses (it was not explained)
+SYMPTOMS_MEANING = ("The option can ease a symptom you listed, whatever it does for the cancer "
+                    "itself.")  # fmt: skip
 
 
 def environment() -> jinja2.Environment:
@@ -56,6 +59,7 @@ def environment() -> jinja2.Environment:
         said_in=said_in,
         status_words=render.STATUS_WORDS,
         status_meaning=STATUS_MEANING,
+        symptoms_meaning=SYMPTOMS_MEANING,
         counted_words=render.counted_words,
         options_word=render.options_word,
         status_icon=lambda s: STATUS_ICONS[s],
