@@ -279,13 +279,19 @@ def first_pieces(box: object) -> list[object]:
     out: list[object] = []
     for child in getattr(box, "children", []):
         tag = getattr(child, "element_tag", None)
-        if tag in ("article", "blockquote"):
+        if tag in ("article", "blockquote") or _is_note(child):
             out.append(child)
         elif tag in ("h2", "h3", "p", "ul", "li", "dl") and not out:
             out.append(child)  # something before any option or passage: a heading, a line
         else:
             out += first_pieces(child)
     return out
+
+
+def _is_note(box: object) -> bool:
+    element = getattr(box, "element", None)
+    return getattr(box, "element_tag", None) == "div" and element is not None and (
+        element.get("class") == "note")  # fmt: skip
 
 
 def holds(box: object, tag: str) -> bool:
@@ -298,8 +304,9 @@ def test_a_page_that_starts_inside_an_option_or_a_passage_names_it_at_its_head(
 ) -> None:
     """An option (or a passage cited) that runs on to the next page is named at the head of that
     page, "FOLFIRI chemotherapy (continued)": its details, caveats and sources were at the top of
-    a page with nothing saying which option they belong to. A page that starts with an option,
-    a passage or anything else has nothing at its head."""
+    a page with nothing saying which option they belong to; so is a note of "Good to know" (a
+    review of the report). A page that starts with an option, a passage or anything else has
+    nothing at its head."""
     import weasyprint  # type: ignore[import-untyped]
 
     path = ROOT / "examples" / "rectal-stage4-kras-wild-type.json"  # many options and passages
@@ -307,7 +314,7 @@ def test_a_page_that_starts_inside_an_option_or_a_passage_names_it_at_its_head(
     document = weasyprint.HTML(string=report.html(result, KB, passage, made=MADE),
                                url_fetcher=report._no_fetch).render()  # fmt: skip
     names = {o.id: o.name for o in result.options}
-    continued = 0
+    continued = notes = 0
     for number, laid_out in enumerate(document.pages, start=1):
         margins = {box.at_keyword: margin_text(box) for box in laid_out._page_box.children
                    if getattr(box, "at_keyword", None)}  # fmt: skip
@@ -316,6 +323,9 @@ def test_a_page_that_starts_inside_an_option_or_a_passage_names_it_at_its_head(
         expected = ""
         if getattr(first, "element_tag", None) == "article" and not holds(first, "h4"):
             expected = f"{names[first.element.get('data-option')]} (continued)"
+        elif _is_note(first) and not holds(first, "h3"):  # a note of "Good to know", run on
+            expected = f"{first.element.find('p').get('data-name')} (continued)"
+            notes += 1
         elif getattr(first, "element_tag", None) == "blockquote" and number > 1:
             previous = first_pieces(document.pages[number - 2]._page_box)
             if any(p.element is first.element for p in previous):  # the same quote, run on
@@ -323,6 +333,7 @@ def test_a_page_that_starts_inside_an_option_or_a_passage_names_it_at_its_head(
         assert margins.get("@top-left", "") == " ".join(expected.split()), number
         continued += bool(expected)
     assert continued, "the example has options that run on to the next page"
+    assert notes, "and notes of 'Good to know' that do (they had nothing at the page's head)"
 
 
 def test_onconav_report_prints_html_with_the_passages(run, sources: Path) -> None:  # type: ignore[no-untyped-def]
