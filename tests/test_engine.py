@@ -406,7 +406,7 @@ def test_a_reason_names_what_conditions_are_for_together(kb) -> None:  # type: i
     got = {o.id: o for o in evaluate(parse_profile({"cancer": "cervix", "stage": "4A"}, kb),
                                      kb).options}  # fmt: skip
     reason = got["cervix-chemo-cisplatin-paclitaxel"].reason or ""
-    assert ("it is for cancer of stage 1 to 3 that came back in another part of the body "
+    assert ("or for cancer of stage 1 to 3 that came back in another part of the body "
             "(yours: stage 4A)") in reason, reason
     assert "stage 1, 2 or 3 (yours" not in reason, reason
 
@@ -2564,11 +2564,32 @@ def test_a_reason_says_each_clause_once(pair) -> None:  # type: ignore[no-untype
     kb = shared_kb()
     for data in pair:
         for option in evaluate(parse_profile(data, kb), kb).options:
-            reason = option.reason or ""
-            if "none of these holds: " not in reason:
-                continue
-            clauses = reason.split("none of these holds: ", 1)[1].rstrip(".").split("; ")
+            reason = (option.reason or "").removeprefix("Not for this situation: ").rstrip(".")
+            # the clauses of which none holds: "it is for A, or for B (yours: ...)", or "none of
+            # these holds: A; B"
+            clauses = re.split(r"; |, or for ", reason.removeprefix("none of these holds: "))
             assert len(clauses) == len(set(clauses)), (option.id, reason)
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_a_reason_of_several_conditions_reads_as_words(pair) -> None:  # type: ignore[no-untyped-def]
+    """Conditions of which none holds read as logic: "none of these holds: it is for stage of the
+    cancer: stage 4B (yours: stage 4A); it is for cancer of stage 1 to 3 that came back ...
+    (yours: stage 4A)" (a review of the page). They are said as what the option is for, one or
+    another, the person's answer once when every clause gives the same: "it is for stage 4B,
+    or for cancer of stage 1 to 3 that came back ... (yours: stage 4A)"."""
+    kb = shared_kb()
+    for data in pair:
+        for option in evaluate(parse_profile(data, kb), kb).options:
+            said = (option.reason or "").removeprefix("Not for this situation: ")
+            if "none of these holds: " in said:  # only beside a clause of what it is not for
+                clauses = said.split("none of these holds: ", 1)[1].split("; ")
+                assert not all(c.startswith("it is for ") for c in clauses), (option.id, said)
+            for piece in said.split("; "):
+                if ", or for " in piece:  # the answer said once when each clause gives it
+                    answers = re.findall(r"\(yours: ([^()]*)\)", piece)
+                    assert len(answers) == len(set(answers)), (option.id, said)
 
 
 @SETTINGS

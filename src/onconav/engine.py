@@ -510,9 +510,23 @@ def why_not(
         if all(pair[0] != text for text, _ in found):
             found.append(pair)
     if len(found) > 1:
-        text = "none of these holds: " + "; ".join(t for t, _ in found)
+        text = _either([t for t, _ in found])
         return [(text, [reason for _, leaves in found for reason in leaves])]
     return found
+
+
+def _either(clauses: list[str]) -> str:
+    """Clauses of which none holds, as one: "it is for stage 4B, or for cancer of stage 1 to 3
+    that came back (yours: stage 4A)", the person's answer said once when each clause gives the
+    same; "none of these holds: ...; ..." (read as logic, not as words) only for clauses that
+    are not all of what it is for."""
+    if not all(c.startswith("it is for ") for c in clauses):
+        return "none of these holds: " + "; ".join(clauses)
+    bodies = [c.removeprefix("it is for ") for c in clauses]
+    ends = {b[b.rfind(" (yours"):] if " (yours" in b and b.endswith(")") else "" for b in bodies}
+    if len(ends) == 1 and (end := ends.pop()):
+        return "it is for " + ", or for ".join(b.removesuffix(end) for b in bodies) + end
+    return "it is for " + ", or for ".join(bodies)
 
 
 def _false_facts(expr: Expr, row: dict[str, FactValue]) -> list[str]:
