@@ -1132,6 +1132,14 @@ def test_drugs_of_codings(codings: Any, drugs: list[str], kb: onconav.KnowledgeB
         ({"text": "Bevacizumab 1.25 MG intravitreal injection"}, []),
         ({"coding": [{"system": [1], "code": {"a": 1}}], "text": ["cetuximab"]}, []),
         (None, []),
+        # a brand or the drugs in round brackets, and how it is given or what it is: a drafted
+        # order written so got no card at all (a review of the CDS Hooks service)
+        ({"text": "Cetuximab (Erbitux) 250 mg/m2"}, ["cetuximab"]),
+        ({"text": "mFOLFOX6 (oxaliplatin/leucovorin/fluorouracil)"}, ["folfox"]),
+        ({"text": "5-FU continuous infusion"}, ["fluorouracil"]),
+        ({"text": "FOLFOX regimen"}, ["folfox"]),
+        ({"text": "Pembrolizumab (Keytruda) IV"}, ["pembrolizumab"]),
+        ({"text": "ondansetron 8 mg oral"}, []),
     ],
 )  # fmt: skip
 def test_drugs_of_medication_reads_as_the_mapping_reads(

@@ -2318,9 +2318,20 @@ def _drug_name(text: str) -> str:
     text = SNOMED_CONTAINING.sub("", SNOMED_PRODUCT.sub("", text))
     name = re.sub(r"^\s*[\d.]+\s*(ML|MG)\s+", "", text, flags=re.I)
     name = re.split(r"\s+\d|\s*\[", name)[0]
+    # a brand or the drugs in round brackets ("Cetuximab (Erbitux)", "mFOLFOX6 (oxaliplatin/
+    # leucovorin/fluorouracil)"), and how it is given or what it is ("5-FU continuous infusion",
+    # "FOLFOX regimen"): a drafted order written so had no card at all
+    name = re.sub(r"\s*\([^()]*\)", " ", name)
+    name = GIVEN_AS.sub("", name)
     name = re.sub(r"\s+(hydrochloride|sodium|disodium|calcium|sulfate|mesylate)$", "", name,
                   flags=re.I).strip()  # fmt: skip
     return "leucovorin" if FOLINATES.fullmatch(name) else name
+
+
+# words after a medicine's name that say how it is given or what it is, not which medicine
+GIVEN_AS = re.compile(r"(\s+(continuous|infusion|bolus|iv|intravenous|injection|injectable|"
+                      r"solution|oral|tablets?|capsules?|pump|regimen|protocol|cycles?))+\s*$",
+                      re.I)  # fmt: skip
 
 
 def drugs_of_medication(concept: object, kb: KnowledgeBase) -> list[str]:
