@@ -2926,6 +2926,10 @@ def test_a_pain_of_any_kind_never_rules_the_nerve_treatments_out(
                 facts = {r.check.fact for r in option.reasons if r.check is not None}
                 if data.get("tumour_on_nerve") is not False:
                     assert "symptoms" not in facts, (data, option.reason)
+                else:  # the team's no settles it, whatever the pain (it asked what kind)
+                    assert option.status is not Status.needs_information or (
+                        option.not_chosen), (data, option.status)  # fmt: skip
+                    assert "tumour_on_nerve" not in {m.fact for m in option.missing}
 
 
 @SETTINGS
