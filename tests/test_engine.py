@@ -1981,6 +1981,26 @@ def test_a_drug_counts_as_the_regimens_containing_it(kb) -> None:  # type: ignor
         assert "folfiri" not in up(fact, "folfox")
 
 
+def test_a_kind_of_drug_that_cannot_be_had_counts_as_every_regimen_holding_one(kb) -> None:  # type: ignore[no-untyped-def]
+    """The rule for every kind of drug: one who cannot have any fluoropyrimidine cannot have
+    FOLFIRI, which holds one, so the drugs for when FOLFIRI cannot be used apply (irinotecan
+    alone and raltitrexed asked whether FOLFIRI could be used, a question already answered: a
+    clinical review). What stopped working is not so: one drug of a kind says nothing of which."""
+    up = kb.vocabulary.up
+    data = kb.data
+    for drug_class in data.drug_classes:
+        members = {d.id for d in data.drugs if drug_class.id in up("cannot_have", d.id)}
+        holding = {r.id for r in data.regimens if members & set(r.components)}
+        assert holding <= up("cannot_have", drug_class.id), drug_class.id
+        assert not holding & up("progressed_on", drug_class.id), drug_class.id
+    assert "folfiri" in up("cannot_have", "fluoropyrimidine")
+    profile = {"cancer": "rectum", "stage": "4", "cannot_have": ["fluoropyrimidine"],
+               "biomarkers": {"kras": "mutated"}, "prior_treatments": []}  # fmt: skip
+    got = {o.id: o for o in evaluate(parse_profile(profile, kb), kb).options}
+    for option in ("rectum-irinotecan", "rectum-raltitrexed"):
+        assert "cannot_have" not in {m.fact for m in got[option].missing}, got[option]
+
+
 def test_every_problem_of_a_profile_is_reported_at_once(kb) -> None:  # type: ignore[no-untyped-def]
     data = {
         "cancer": "rectum", "stage": "9", "colour": "blue", "resectable": "maybe",

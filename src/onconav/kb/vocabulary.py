@@ -92,6 +92,14 @@ def fact_values(data: KBData, fact: Fact) -> dict[str, frozenset[str]]:
                 for part in regimen.components:
                     if part in anc:
                         anc[part] = anc[part] | {regimen.id}
+        if fact.id == "cannot_have":  # one who cannot have any drug of a kind cannot have a
+            # regimen that holds one (no fluoropyrimidine: no FOLFIRI, so the drugs for when
+            # FOLFIRI cannot be used apply; they had asked); one of a kind that stopped working
+            # says nothing of which, so not for what stopped working
+            for drug_class in data.drug_classes:
+                members = {d.id for d in data.drugs if drug_class.id in anc[d.id]}
+                anc[drug_class.id] = anc[drug_class.id] | {
+                    r.id for r in data.regimens if members & set(r.components)}
         procedure_parent = {p.id: p.parent for p in data.procedures}
         for proc, chain in _ancestors(procedure_parent).items():
             anc[proc] = chain | anc.get(proc, frozenset())
