@@ -32,7 +32,7 @@ from onconav.kb.rules import OTHERS_NOT_KNOWN
 from onconav.profile import OPEN_LISTS, Profile, ProfileError
 from onconav.render import STATUS_WORDS, headline, source_words
 from onconav.result import Result, Status
-from onconav.web import create_app, form, page
+from onconav.web import create_app, form, page, views
 from onconav.web import report as report_module
 from onconav.web.views import STATUS_ICONS, STATUS_MEANING, explain_url
 from test_web import serving
@@ -2012,3 +2012,15 @@ def test_the_tag_for_your_symptoms_is_explained_with_the_statuses() -> None:
         assert with_tag.find("span", class_="tag")
         without = Html(get(path + "cancer=stomach&stage=4&symptoms=none").text)
         assert "for your symptoms" not in without.one("dl", class_="meanings").text
+
+
+def test_a_template_is_read_once_by_a_running_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A template changed on disk under a running server was read again, beside code it was not
+    written for, and every answer page was a 500 until a restart (a review saw it): each is
+    read once, whatever its file's time says later."""
+    import os
+
+    env = views.environment()
+    first = env.get_template("missing.html")
+    monkeypatch.setattr(os.path, "getmtime", lambda _path: 0.0)  # as if the file had changed
+    assert env.get_template("missing.html") is first

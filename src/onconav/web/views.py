@@ -45,9 +45,12 @@ SYMPTOMS_MEANING = ("The option can ease a symptom you listed, whatever it does 
 
 
 def environment() -> jinja2.Environment:
-    """The templates, shared by the page and the report."""
+    """The templates, shared by the page and the report; each read once (``auto_reload``
+    off): a template changed on disk under a running server had been read again beside the
+    code it was not written for, and every answer page was a 500 until a restart."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
+        auto_reload=False,
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
