@@ -436,6 +436,22 @@ def test_kb_locate_prints_a_span(run: Run, sources: Path) -> None:
     assert "source: ccs-cervical-stage4, start: 688, end: 802" in done.stdout
 
 
+def test_kb_locate_says_when_its_first_words_begin_several_passages(
+    run: Run, sources: Path
+) -> None:
+    """"chemotherapy" begins 18 passages of the rectal source, and the first was taken with no
+    word, so a curator could cite the wrong one (a review): it says how many and where, and that
+    more words choose another; words that begin one passage say nothing more."""
+    done = run("kb", "locate", "ccs-rectal-stage4", "chemotherapy", "--sources", str(sources))
+    assert done.status == 0
+    assert "start: 1118, end: 1130" in done.stdout
+    assert "note: 18 passages of ccs-rectal-stage4 begin with 'chemotherapy'" in done.stderr
+    assert "give more of its first words" in done.stderr
+    one = run("kb", "locate", "ccs-cervical-stage4", "Brachytherapy (a type", "--sources",
+              str(sources))  # fmt: skip
+    assert one.status == 0 and one.stderr == ""
+
+
 def test_kb_locate_of_words_not_in_the_source_is_exit_2(run: Run, sources: Path) -> None:
     done = run("kb", "locate", "ccs-cervical-stage4", "no such words here", "--sources",
                str(sources))  # fmt: skip

@@ -427,6 +427,12 @@ def kb_locate(
         start, end = provenance.locate(text, begins, ends)
     except LookupError as error:
         raise UsageError(f"BEGINS/ENDS: {error}") from None
+    found = provenance.starts(text, begins)
+    if len(found) > 1:  # the first was taken with no word: a curator could cite the wrong one
+        print(f"note: {len(found)} passages of {source} begin with {begins!r}, at "
+              f"{', '.join(map(str, found[:10]))}{' ...' if len(found) > 10 else ''}; this is "
+              f"the first, at {start}: give more of its first words to choose another",
+              file=sys.stderr)  # fmt: skip
     span = provenance.make_span(source, text, start, end)
     out.print(canonical.dump_yaml({"evidence": [span.model_dump()]}).rstrip())
 

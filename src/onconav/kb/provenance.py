@@ -203,15 +203,23 @@ def check(kb: KnowledgeBase, texts: dict[str, SourceText]) -> list[SourceReport]
     return [reports[s.id] for s in kb.data.sources if s.id in reports]
 
 
+def _words_pattern(words: str) -> str:
+    """The words, each run of whitespace in them matching any run of whitespace."""
+    return r"\s+".join(re.escape(w) for w in words.split())
+
+
+def starts(text: str, begins: str) -> list[int]:
+    """Where each passage that starts with ``begins`` starts: more than one, and ``locate``
+    takes the first (a curator who gave too few words is told so)."""
+    return [m.start() for m in re.finditer(_words_pattern(begins), text)]
+
+
 def locate(text: str, begins: str, ends: str | None = None, after: int = 0) -> tuple[int, int]:
     """Offsets of the passage that starts with ``begins`` and ends with ``ends`` (a curator aid).
 
     Whitespace in the quotes matches any run of whitespace. Raises LookupError if not found.
     """
-
-    def pattern(words: str) -> str:
-        return r"\s+".join(re.escape(w) for w in words.split())
-
+    pattern = _words_pattern
     head = re.compile(pattern(begins))
     match = head.search(text, after)
     if match is None:
