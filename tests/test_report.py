@@ -501,3 +501,28 @@ def test_the_pdf_prints_words_typed_in_any_script(typed: str, font: bytes) -> No
     objects = pdf_objects(report.pdf(result, KB, made=MADE))
     fonts = set(re.findall(rb"/BaseFont\s*/([A-Za-z0-9+_-]+)", objects))
     assert any(font in name for name in fonts), fonts
+
+
+def test_a_report_says_which_passages_it_cannot_quote(run, sources: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A source file changed since it was cited: the report left its passages out without a word,
+    where `onconav options` warns (a review of the command line). The command warns as options
+    does, and the report names them for the person reading it."""
+    import shutil
+
+    changed = tmp_path / "sources"
+    shutil.copytree(sources, changed)
+    for path in changed.glob("*.txt"):
+        if "stomach" in path.read_text(encoding="utf-8")[:200].lower():
+            path.write_text("An added line.\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "r.html"
+    done = run("report", "--profile", "examples/stomach-stage4-her2-positive.json", "--out",
+               str(out), "--sources", str(changed))  # fmt: skip
+    assert done.status == 0, done.stderr
+    assert "the file no longer matches" in done.stderr and "ccs-stomach-stage4" in done.stderr
+    html = Html(out.read_text(encoding="utf-8"))
+    line = html.one("p", class_="not-quoted").text
+    assert "could not be quoted" in line and "[ccs-stomach-stage4 " in line
+    whole = tmp_path / "whole.html"
+    assert run("report", "--profile", "examples/stomach-stage4-her2-positive.json", "--out",
+               str(whole), "--sources", str(sources)).stderr.startswith("wrote")  # fmt: skip
+    assert not Html(whole.read_text(encoding="utf-8")).find("p", class_="not-quoted")

@@ -1089,6 +1089,9 @@ def report_command(
         lookup = provenance.passages(directory, kb) if directory is not None else None
     from onconav.web import report
 
+    if lookup is not None:  # as options warns of them, and the report says so too
+        _warn_not_shown(provenance.not_shown(lookup, report.in_body(result)),
+                        _sources_named(sources))  # fmt: skip
     if output_format is ReportFormat.html:
         content = report.html(result, kb, lookup).encode("utf-8")
     else:

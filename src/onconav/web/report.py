@@ -34,6 +34,7 @@ def html(
         **answer_context(result, kb, None, printed=True),
         css=stylesheet(),
         cited=cited(result, passage),
+        not_quoted=not_quoted(result, passage),
         edit_url=None,
         kb_version=kb.version,
         made=(made or date.today()).isoformat(),
@@ -51,24 +52,34 @@ def stylesheet() -> Markup:
     return Markup(css)
 
 
-def cited(
-    result: Result, passage: Callable[[Cited], str | None] | None
-) -> list[tuple[Citation, str]]:
-    """Every passage the report's body cites, once each, in the order of the sources: each
+def in_body(result: Result) -> list[Citation]:
+    """Every citation of the report's body, once each, in the order of the sources: each
     option's and its caveats' (an option printed short prints its own: only what can be done
     instead), and the notes'."""
-    if passage is None:
-        return []
     every = [c for o in result.options
              for c in [*o.citations, *(c for cv in o.caveats for c in cv.citations)]]
     every += [c for n in result.notes for c in n.citations]
     unique = {c.label: c for c in every}
-    out = []
-    for citation in sorted(unique.values(), key=lambda c: (c.source, c.start, c.end)):
-        text = passage(citation)
-        if text:
-            out.append((citation, text))
-    return out
+    return sorted(unique.values(), key=lambda c: (c.source, c.start, c.end))
+
+
+def cited(
+    result: Result, passage: Callable[[Cited], str | None] | None
+) -> list[tuple[Citation, str]]:
+    """Every passage the report's body cites (``in_body``) with its text, when it can be shown."""
+    if passage is None:
+        return []
+    return [(c, text) for c in in_body(result) if (text := passage(c))]
+
+
+def not_quoted(
+    result: Result, passage: Callable[[Cited], str | None] | None
+) -> list[Citation]:
+    """The passages the report's body cites that cannot be shown (the source file no longer
+    matches them): the report says so, by their labels; they had been left out without a word."""
+    if passage is None:
+        return []
+    return [c for c in in_body(result) if not passage(c)]
 
 
 def pdf(
