@@ -1239,6 +1239,46 @@ def test_a_drug_named_as_kin_is_given_by_an_option_in_the_answer(
             assert name in given and name not in {kb.name_of(c) for c in cannot}, warning
 
 
+@pytest.mark.parametrize(("cancer", "stopped", "named"), [
+    ("cervix", "pembrolizumab", {"cemiplimab"}),
+    ("cervix", "carboplatin", {"cisplatin"}),
+    ("stomach", "nivolumab", {"pembrolizumab"}),
+    ("rectum", "FOLFOX", set()),  # a regimen does not say which of its drugs failed
+    ("lung", "pembrolizumab", set()),  # no option for lung gives a drug by name
+])  # fmt: skip
+def test_a_drug_that_stopped_working_warns_of_its_kin_for_this_cancer(
+    kb: KnowledgeBase, cancer: str, stopped: str, named: set[str]
+) -> None:
+    """Cemiplimab was offered after pembrolizumab stopped working, and cisplatin after
+    carboplatin, without a word, where a drug that cannot be had warns of its kin (a clinical
+    review): the result names the drugs of the same narrow kind that an option for this cancer
+    gives; they may not work either. Said, not decided."""
+    result = evaluate(parse_profile({"cancer": cancer, "stage": "4", "prior_treatments": [stopped],
+                                     "progressed_on": [stopped]}, kb), kb)  # fmt: skip
+    said = " ".join(w for w in result.warnings if "may not work either" in w)
+    assert all(kb.name_of(d) in said for d in named), result.warnings
+    assert bool(said) == bool(named), result.warnings
+
+
+@SETTINGS
+@given(stopped=st.lists(st.sampled_from(DRUG_NAMES), min_size=1, max_size=3, unique=True),
+       cancer=st.sampled_from(["stomach", "rectum", "cervix", "lung"]))  # fmt: skip
+def test_a_drug_named_as_kin_of_what_stopped_is_given_by_an_option_in_the_answer(
+    stopped: list[str], cancer: str
+) -> None:
+    """Every drug the warning names is given by an option the answer holds, and is not among
+    those that stopped working."""
+    kb = shared_kb()
+    result = evaluate(parse_profile({"cancer": cancer, "stage": "4", "prior_treatments": stopped,
+                                     "progressed_on": stopped}, kb), kb)  # fmt: skip
+    given = {kb.name_of(u) for o in result.options
+             for u in (*kb.by_id[o.id].uses, *kb.by_id[o.id].given_with)}  # type: ignore[union-attr]
+    for warning in (w for w in result.warnings if "may not work either" in w):
+        kin = warning.split(" stopped working, and ")[1].split(" of the same kind")[0]
+        for name in kin.removesuffix(" is").removesuffix(" are").replace(" and ", ", ").split(", "):
+            assert name in given and name not in {kb.name_of(c) for c in stopped}, warning
+
+
 def test_no_drug_treatment_had_means_none_stopped_working(kb) -> None:  # type: ignore[no-untyped-def]
     result = evaluate(
         parse_profile({"cancer": "cervix", "stage": "4B", "prior_treatments": []}, kb), kb

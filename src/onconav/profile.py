@@ -1305,6 +1305,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     if problems:
         raise ProfileError(problems)
     warnings += _stopped_but_never_had(kb, given) + _kin_of_what_cannot_be_had(kb, given, site)
+    warnings += _kin_of_what_stopped(kb, given, site)
     warnings += _answers_that_disagree(kb, given) + _stage_says_spread_far(profile, site, given)
     row = dict(given)
     told: dict[str, str] = {}
@@ -1459,22 +1460,41 @@ def _kin_of_what_cannot_be_had(kb: KnowledgeBase, row: dict[str, FactValue],
     checkpoint inhibitor) that an option for this cancer gives and the profile does not rule
     out: the reason may hold for them too, which the care team decides. Said, not decided: what
     cannot be had rules out only what it names, and no answer would settle the question."""
-    cannot = row["cannot_have"]
-    if not isinstance(cannot, frozenset):
+    return [f"cannot_have: {kb.name_of(drug)} cannot be given, and {names} {are} of the same "
+            f"kind ({kb.name_of(kind)}): the reason may hold for {it} too; ask the care team "
+            f"before an option that gives {it}"
+            for drug, kind, names, are, it in _kin(kb, row, "cannot_have", site)]  # fmt: skip
+
+
+def _kin_of_what_stopped(kb: KnowledgeBase, row: dict[str, FactValue], site: str) -> list[str]:
+    """A drug that stopped working, and drugs of the same narrow kind that an option for this
+    cancer gives and the profile does not say stopped (cemiplimab after pembrolizumab, cisplatin
+    after carboplatin): they may not work either, which the care team decides. Said, not
+    decided, as for what cannot be had (they were offered without a word: a clinical review).
+    Only a drug named itself: a regimen that stopped does not say which of its drugs failed."""
+    return [f"progressed_on: {kb.name_of(drug)} stopped working, and {names} {are} of the same "
+            f"kind ({kb.name_of(kind)}): {it} may not work either; ask the care team before an "
+            f"option that gives {it}"
+            for drug, kind, names, are, it in _kin(kb, row, "progressed_on", site)]  # fmt: skip
+
+
+def _kin(kb: KnowledgeBase, row: dict[str, FactValue], fact: str,
+         site: str) -> list[tuple[str, str, str, str, str]]:  # fmt: skip
+    """For each drug of a list (``fact``) and each narrow kind it is of, the other drugs of that
+    kind an option for this cancer gives, not in the list: (drug, kind, their names, "is" or
+    "are", "it" or "them")."""
+    listed = row[fact]
+    if not isinstance(listed, frozenset):
         return []
     out = []
-    for drug in sorted(d for d in cannot if kb.kind_of.get(d) == "drugs"):
+    for drug in sorted(d for d in listed if kb.kind_of.get(d) == "drugs"):
         for kind, kin_ids in kb.kin_of(drug).items():
-            kin = sorted(kb.name_of(d) for d in kin_ids if d not in cannot
+            kin = sorted(kb.name_of(d) for d in kin_ids if d not in listed
                          and any(site in o.cancers for o in kb.options_using(d)))  # fmt: skip
             if kin:
                 one = len(kin) == 1
-                names = words.and_list(kin)
-                it = "it" if one else "them"
-                out.append(f"cannot_have: {kb.name_of(drug)} cannot be given, and {names} "
-                           f"{'is' if one else 'are'} of the same kind ({kb.name_of(kind)}): "
-                           f"the reason may hold for {it} too; ask the care team before an "
-                           f"option that gives {it}")  # fmt: skip
+                out.append((drug, kind, words.and_list(kin), "is" if one else "are",
+                            "it" if one else "them"))  # fmt: skip
     return out
 
 
