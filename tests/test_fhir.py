@@ -1140,6 +1140,14 @@ def test_drugs_of_codings(codings: Any, drugs: list[str], kb: onconav.KnowledgeB
         ({"text": "FOLFOX regimen"}, ["folfox"]),
         ({"text": "Pembrolizumab (Keytruda) IV"}, ["pembrolizumab"]),
         ({"text": "ondansetron 8 mg oral"}, []),
+        # a note that does not name the same medicine leaves it not read (a review of the change:
+        # each was read as the drug before the bracket, and ruled standard options out)
+        ({"text": "Bevacizumab (for macular degeneration)"}, []),
+        ({"text": "Trastuzumab (deruxtecan)"}, []),
+        ({"text": "Paclitaxel (protein-bound)"}, []),
+        ({"text": "Pembrolizumab (or placebo)"}, []),
+        ({"text": "Erbitux (cetuximab)"}, ["cetuximab"]),
+        ({"text": "Oxaliplatin (substance)"}, ["oxaliplatin"]),
     ],
 )  # fmt: skip
 def test_drugs_of_medication_reads_as_the_mapping_reads(

@@ -2286,14 +2286,30 @@ def _named_drug(concept: object, kb: KnowledgeBase) -> tuple[str, str] | None:
     one ("trifluridine 15 MG / tipiracil 6.14 MG Oral Tablet"), is the drug or regimen they make
     together (``_combination``); read up to its first strength, it was "trifluridine" alone."""
     for text in _words(concept):
-        parts = re.split(r"\s+/\s+", text)
+        # a note in round brackets is read only when it names the same medicine (its brand,
+        # "Cetuximab (Erbitux)", or a regimen's drugs, "mFOLFOX6 (oxaliplatin/leucovorin/
+        # fluorouracil)"); any other note leaves the name not read: "Bevacizumab (for macular
+        # degeneration)" or "Trastuzumab (deruxtecan)" are other medicines or other uses
+        untagged = SNOMED_TAG.sub("", text)  # "Oxaliplatin (substance)": SNOMED CT's, no note
+        notes = re.findall(r"\(([^()]*)\)", untagged)
+        plain = re.sub(r"\s*\([^()]*\)", " ", untagged)
+        parts = re.split(r"\s+/\s+", plain)
         combined = _combination(kb, [_drug_name(p) for p in parts]) if len(parts) > 1 else None
-        if combined is not None:
-            return combined, text
-        hits = [r for r in kb.find(_drug_name(text)) if isinstance(r, (Drug, Regimen))]
-        if len(hits) == 1:
-            return hits[0].id, text
+        hits = [r.id for r in kb.find(_drug_name(plain)) if isinstance(r, (Drug, Regimen))]
+        found = combined or (hits[0] if len(hits) == 1 else None)
+        if found is not None and all(_names(kb, note) == found for note in notes):
+            return found, text
     return None
+
+
+def _names(kb: KnowledgeBase, words_: str) -> str | None:
+    """The one drug or regimen that words name, by a name of it ("Erbitux") or as its drugs
+    together ("oxaliplatin/leucovorin/fluorouracil"), or None."""
+    hits = [r.id for r in kb.find(words_.strip()) if isinstance(r, (Drug, Regimen))]
+    if len(hits) == 1:
+        return hits[0]
+    parts = [p for p in re.split(r"\s*[/,+]\s*|\s+and\s+", words_.strip()) if p]
+    return _combination(kb, parts) if len(parts) > 1 else None
 
 
 # SNOMED CT's words for a substance or a product ("Oxaliplatin (substance)", "Product containing
@@ -2318,10 +2334,8 @@ def _drug_name(text: str) -> str:
     text = SNOMED_CONTAINING.sub("", SNOMED_PRODUCT.sub("", text))
     name = re.sub(r"^\s*[\d.]+\s*(ML|MG)\s+", "", text, flags=re.I)
     name = re.split(r"\s+\d|\s*\[", name)[0]
-    # a brand or the drugs in round brackets ("Cetuximab (Erbitux)", "mFOLFOX6 (oxaliplatin/
-    # leucovorin/fluorouracil)"), and how it is given or what it is ("5-FU continuous infusion",
-    # "FOLFOX regimen"): a drafted order written so had no card at all
-    name = re.sub(r"\s*\([^()]*\)", " ", name)
+    # how it is given or what it is ("5-FU continuous infusion", "FOLFOX regimen"): a drafted
+    # order written so had no card at all
     name = GIVEN_AS.sub("", name)
     name = re.sub(r"\s+(hydrochloride|sodium|disodium|calcium|sulfate|mesylate)$", "", name,
                   flags=re.I).strip()  # fmt: skip
