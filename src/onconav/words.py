@@ -276,7 +276,8 @@ def stage(value: object) -> Reading:
 def _with_sub_stage(reading: Reading, notes: list[str]) -> Reading:
     """A stage 4 with a note that names its sub-stage ("Stage IV (FIGO IVB)") is that sub-stage;
     notes that name two sub-stages, or one other than the stage's own ("Stage IVA (IVB)"), leave
-    the stage not known, with the words to check. Other notes ("(FIGO 2018)") change nothing."""
+    stage 4 with its sub-stage not known, with the words to check. Other notes ("(FIGO 2018)")
+    change nothing."""
     if not (reading.value or "").startswith("4"):
         return reading
     named = set()
@@ -289,8 +290,8 @@ def _with_sub_stage(reading: Reading, notes: list[str]) -> Reading:
             named.add(value)
     subs = named | ({reading.value} if reading.value != "4" else set())
     if len(subs) > 1:
-        return Reading(None, "the words name two sub-stages of stage 4 (IVA and IVB): the stage "
-                       "is taken as not known; check which is right")  # fmt: skip
+        return Reading("4", "the words name two sub-stages of stage 4 (IVA and IVB): the stage "
+                       "is taken as 4, its sub-stage not known; check which is right")  # fmt: skip
     if named and reading.value == "4":
         return replace(reading, value=named.pop())
     return reading
