@@ -519,6 +519,13 @@ def test_a_report_says_which_passages_it_cannot_quote(run, sources: Path, tmp_pa
                str(out), "--sources", str(changed))  # fmt: skip
     assert done.status == 0, done.stderr
     assert "the file no longer matches" in done.stderr and "ccs-stomach-stage4" in done.stderr
+    # the same passages as options warns of (options had left out its caveats' citations)
+    options = run("options", "--profile", "examples/stomach-stage4-her2-positive.json",
+                  "--sources", str(changed))  # fmt: skip
+    def warned(text: str) -> list[str]:
+        return [line for line in text.splitlines() if "no longer matches" in line]
+
+    assert warned(options.stderr) == warned(done.stderr) != []
     html = Html(out.read_text(encoding="utf-8"))
     line = html.one("p", class_="not-quoted").text
     assert "could not be quoted" in line and "[ccs-stomach-stage4 " in line

@@ -1486,10 +1486,14 @@ def _kin(kb: KnowledgeBase, row: dict[str, FactValue], fact: str,
     listed = row[fact]
     if not isinstance(listed, frozenset):
         return []
+    # a drug of either list is said there, not again as kin here: "capecitabine cannot be
+    # given, and fluorouracil ... ask before" beside "fluorouracil stopped working" contradicted
+    said = frozenset().union(*(v for f in ("cannot_have", "progressed_on")
+                               if isinstance(v := row[f], frozenset)))  # fmt: skip
     out = []
     for drug in sorted(d for d in listed if kb.kind_of.get(d) == "drugs"):
         for kind, kin_ids in kb.kin_of(drug).items():
-            kin = sorted(kb.name_of(d) for d in kin_ids if d not in listed
+            kin = sorted(kb.name_of(d) for d in kin_ids if d not in said
                          and any(site in o.cancers for o in kb.options_using(d)))  # fmt: skip
             if kin:
                 one = len(kin) == 1

@@ -212,3 +212,13 @@ class Result(Out):
     def _profile(self, profile: Profile, info: SerializationInfo) -> dict[str, object]:
         # Only what was given: an absent field is unknown, not null.
         return profile.model_dump(mode=info.mode, exclude_none=True, by_alias=True)
+
+    def cited(self) -> list[Citation]:
+        """Every citation of the answer, once each, in the order of the sources: each option's,
+        its caveats', and the notes' (what the report quotes, and what the command line warns
+        of when a source file no longer matches: it had left out the caveats')."""
+        every = [c for o in self.options
+                 for c in [*o.citations, *(c for cv in o.caveats for c in cv.citations)]]
+        every += [c for n in self.notes for c in n.citations]
+        unique = {c.label: c for c in every}
+        return sorted(unique.values(), key=lambda c: (c.source, c.start, c.end))

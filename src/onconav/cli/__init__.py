@@ -905,8 +905,7 @@ def options_command(
     with _reading_sources(sources):
         lookup = provenance.passages(directory, kb) if directory is not None else None
     if lookup is not None:  # the passages cited that cannot be shown, in every format alike
-        cited = [c for o in result.options for c in o.citations]
-        _warn_not_shown(provenance.not_shown(lookup, cited), _sources_named(sources))
+        _warn_not_shown(provenance.not_shown(lookup, result.cited()), _sources_named(sources))
     if output_format is Format.json:
         _print_json(result.model_dump_json(indent=2))
         return
@@ -1090,8 +1089,7 @@ def report_command(
     from onconav.web import report
 
     if lookup is not None:  # as options warns of them, and the report says so too
-        _warn_not_shown(provenance.not_shown(lookup, report.in_body(result)),
-                        _sources_named(sources))  # fmt: skip
+        _warn_not_shown(provenance.not_shown(lookup, result.cited()), _sources_named(sources))
     if output_format is ReportFormat.html:
         content = report.html(result, kb, lookup).encode("utf-8")
     else:

@@ -52,24 +52,14 @@ def stylesheet() -> Markup:
     return Markup(css)
 
 
-def in_body(result: Result) -> list[Citation]:
-    """Every citation of the report's body, once each, in the order of the sources: each
-    option's and its caveats' (an option printed short prints its own: only what can be done
-    instead), and the notes'."""
-    every = [c for o in result.options
-             for c in [*o.citations, *(c for cv in o.caveats for c in cv.citations)]]
-    every += [c for n in result.notes for c in n.citations]
-    unique = {c.label: c for c in every}
-    return sorted(unique.values(), key=lambda c: (c.source, c.start, c.end))
-
-
 def cited(
     result: Result, passage: Callable[[Cited], str | None] | None
 ) -> list[tuple[Citation, str]]:
-    """Every passage the report's body cites (``in_body``) with its text, when it can be shown."""
+    """Every passage the report's body cites (``Result.cited``: an option printed short prints
+    its own caveats too, only what can be done instead) with its text, when it can be shown."""
     if passage is None:
         return []
-    return [(c, text) for c in in_body(result) if (text := passage(c))]
+    return [(c, text) for c in result.cited() if (text := passage(c))]
 
 
 def not_quoted(
@@ -79,7 +69,7 @@ def not_quoted(
     matches them): the report says so, by their labels; they had been left out without a word."""
     if passage is None:
         return []
-    return [c for c in in_body(result) if not passage(c)]
+    return [c for c in result.cited() if not passage(c)]
 
 
 def pdf(

@@ -40,8 +40,8 @@ STATUS_MEANING = {
                          "with it.",
 }  # fmt: skip
 # the tag beside a status, said among the statuses (it was not explained)
-SYMPTOMS_MEANING = ("The option can ease a symptom you listed, whatever it does for the cancer "
-                    "itself.")  # fmt: skip
+SYMPTOMS_MEANING = ("The option is for a symptom you listed; its status says whether it fits "
+                    "you.")  # fmt: skip
 
 
 def environment() -> jinja2.Environment:
