@@ -1533,6 +1533,10 @@ def test_a_worsening_blames_only_a_course_in_use_on_its_date(
         # words as a valueString, and no value at all (it was "not progression")
         ("Progressive disease", True, [MORE], "may have stopped working"),
         (None, True, None, "with no value: nothing to read"),
+        # a value of another type is a value not read, not "no value" (a review of the change);
+        # an empty concept is none
+        ({"valueBoolean": True}, False, None, "a value onconav does not read"),
+        ({"valueCodeableConcept": {}}, True, None, "with no value: nothing to read"),
     ],
 )  # fmt: skip
 def test_a_disease_status_not_read_is_not_called_not_progression(
@@ -1547,7 +1551,10 @@ def test_a_disease_status_not_read_is_not_called_not_progression(
     folfox = _folfox("MedicationRequest", "active" if in_use else "completed",
                      "2024-05-01" if in_use else "2020-01-01")  # fmt: skip
     status = (_observation("ds", "97509-4", None, "2024-06-01", valueString=value)
-              if isinstance(value, str) else _observation("ds", "97509-4", value, "2024-06-01"))
+              if isinstance(value, str)
+              else _observation("ds", "97509-4", None, "2024-06-01", **value)
+              if value and next(iter(value)).startswith("value")
+              else _observation("ds", "97509-4", value, "2024-06-01"))  # fmt: skip
     reading = read_bundle(_record(RECTUM, STAGE_4, *folfox, status), kb)
     assert reading.data.get("progressed_on") == progressed
     unused = {u.reference: u.reason for u in reading.unused}

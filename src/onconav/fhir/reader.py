@@ -2783,12 +2783,15 @@ def _statuses(builder: Builder, cancer: CancerFound) -> None:
         if (other := _about_other_cancer(builder, res, cancer, "a disease status")) is not None:
             builder.drop(res.ref, other)
             continue
-        value = res.data.get("valueCodeableConcept")
-        text = res.data.get("valueString")
-        if status is None and (value is not None or isinstance(text, str)):
+        # its value of any type (value[x]): a concept, words, or another (valueBoolean)
+        valued = next(((k, v) for k, v in res.data.items()
+                       if k.startswith("value") and v not in (None, {}, [], "")), None)  # fmt: skip
+        if status is None and valued is not None:
             # not "not progression": its words may say the cancer worsened ("Progressive
             # disease"), and then a drug in use on its date may have stopped working
-            shown = _coded(value) if value is not None else repr(words.cut(str(text)))
+            key, value = valued
+            shown = (_coded(value) if key == "valueCodeableConcept"
+                     else repr(words.cut(str(value))))  # fmt: skip
             if _in_use(given, _result_date(res)):
                 unread.append(res.ref)
                 builder.warnings.append(
