@@ -1221,22 +1221,27 @@ def test_a_drug_that_cannot_be_given_warns_of_its_kin_for_this_cancer(
 
 
 @SETTINGS
-@given(cannot=st.lists(st.sampled_from(DRUG_NAMES), min_size=1, max_size=3, unique=True),
-       cancer=st.sampled_from(["stomach", "rectum", "cervix", "lung"]))  # fmt: skip
+@given(listed=st.lists(st.sampled_from(DRUG_NAMES), min_size=1, max_size=3, unique=True),
+       cancer=st.sampled_from(["stomach", "rectum", "cervix", "lung"]),
+       fact=st.sampled_from(["cannot_have", "progressed_on"]))  # fmt: skip
 def test_a_drug_named_as_kin_is_given_by_an_option_in_the_answer(
-    cannot: list[str], cancer: str
+    listed: list[str], cancer: str, fact: str
 ) -> None:
-    """Every drug the warning names is given by an option the answer holds, and is not among
-    those that cannot be had."""
+    """Every drug a warning of kin names (of a drug that cannot be had, or that stopped
+    working) is given by an option the answer holds, and is not among those listed."""
     kb = shared_kb()
-    result = evaluate(parse_profile({"cancer": cancer, "stage": "4", "cannot_have": cannot},
-                                    kb), kb)  # fmt: skip
-    given = {kb.name_of(u) for o in result.options
-             for u in (*kb.by_id[o.id].uses, *kb.by_id[o.id].given_with)}  # type: ignore[union-attr]
+    data = {"cancer": cancer, "stage": "4", fact: listed}
+    if fact == "progressed_on":
+        data["prior_treatments"] = listed
+    result = evaluate(parse_profile(data, kb), kb)
+    given = {kb.name_of(d) for o in result.options  # what each gives, a regimen's drugs too
+             for u in (*kb.by_id[o.id].uses, *kb.by_id[o.id].given_with)  # type: ignore[union-attr]
+             for d in (u, *getattr(kb.by_id.get(u), "components", []))}  # fmt: skip
     for warning in (w for w in result.warnings if "of the same kind" in w):
-        kin = warning.split(" cannot be given, and ")[1].split(" of the same kind")[0]
+        kin = re.split(r" cannot be given, and | stopped working, and ", warning)[1]
+        kin = kin.split(" of the same kind")[0]
         for name in kin.removesuffix(" is").removesuffix(" are").replace(" and ", ", ").split(", "):
-            assert name in given and name not in {kb.name_of(c) for c in cannot}, warning
+            assert name in given and name not in {kb.name_of(c) for c in listed}, warning
 
 
 @pytest.mark.parametrize(("cancer", "stopped", "named"), [
@@ -1269,25 +1274,6 @@ def test_a_drug_of_either_list_is_not_named_again_as_kin(kb: KnowledgeBase) -> N
                                      "progressed_on": ["fluorouracil"],
                                      "cannot_have": ["capecitabine"]}, kb), kb)  # fmt: skip
     assert not [w for w in result.warnings if "of the same kind" in w], result.warnings
-
-
-@SETTINGS
-@given(stopped=st.lists(st.sampled_from(DRUG_NAMES), min_size=1, max_size=3, unique=True),
-       cancer=st.sampled_from(["stomach", "rectum", "cervix", "lung"]))  # fmt: skip
-def test_a_drug_named_as_kin_of_what_stopped_is_given_by_an_option_in_the_answer(
-    stopped: list[str], cancer: str
-) -> None:
-    """Every drug the warning names is given by an option the answer holds, and is not among
-    those that stopped working."""
-    kb = shared_kb()
-    result = evaluate(parse_profile({"cancer": cancer, "stage": "4", "prior_treatments": stopped,
-                                     "progressed_on": stopped}, kb), kb)  # fmt: skip
-    given = {kb.name_of(u) for o in result.options
-             for u in (*kb.by_id[o.id].uses, *kb.by_id[o.id].given_with)}  # type: ignore[union-attr]
-    for warning in (w for w in result.warnings if "may not work either" in w):
-        kin = warning.split(" stopped working, and ")[1].split(" of the same kind")[0]
-        for name in kin.removesuffix(" is").removesuffix(" are").replace(" and ", ", ").split(", "):
-            assert name in given and name not in {kb.name_of(c) for c in stopped}, warning
 
 
 def test_no_drug_treatment_had_means_none_stopped_working(kb) -> None:  # type: ignore[no-untyped-def]
