@@ -1790,6 +1790,15 @@ def test_a_prefetched_patient_reference_is_read_as_the_mapping_reads_it(
         assert checked([record], "1", "prefetch.conditions") == [record]
 
 
+@pytest.mark.parametrize(("kind", "said"), [("Observation", "holds an Observation about"),
+                                             ("Condition", "holds a Condition about")])
+def test_a_resource_about_another_patient_is_named_in_good_english(kind: str, said: str) -> None:
+    """The refusal said "holds a Observation" (a review of the CDS Hooks service)."""
+    other = {"resourceType": kind, "id": "x", "subject": {"reference": "Patient/someone-else"}}
+    with pytest.raises(PrefetchError, match=said):
+        checked([other], "1", "prefetch.observations")
+
+
 def test_a_prefetched_patient_without_an_id_is_the_patient_in_context(client: Client) -> None:
     """The specification's own prefetch example gives the Patient of ``Patient/{{context.
     patientId}}`` without its id. The mapping then counted two people (that Patient, and the one
@@ -2673,7 +2682,7 @@ def test_settings_from_the_environment(tmp_path: Path) -> None:
     assert not from_environment({"ONCONAV_CDS_INSECURE": "1"}).auth
     assert from_environment({}).auth
     for env, words in [
-        ({"ONCONAV_CDS_INSECURE": "maybe"}, "must be 1 or 0"),
+        ({"ONCONAV_CDS_INSECURE": "maybe"}, r"must be 1 or 0 \(also true or false, yes or no\)"),
         ({"ONCONAV_CDS_CLIENTS": str(tmp_path / "missing.json")}, "cannot be read"),
         ({"ONCONAV_PUBLIC_URL": "onconav.example.org"}, "public_url"),
     ]:

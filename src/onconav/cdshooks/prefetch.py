@@ -331,8 +331,9 @@ def _of_its_type(value: Mapping[str, Any], key: str, template: str) -> None:
         accepted = (f"a searchset Bundle of {kind} resources", "null")
         said = f"is a {kind} search, so it must be a searchset Bundle of {kind} resources"
     else:
-        accepted = (f"a {kind} resource", "null")
-        said = f"is the {kind} read, so it must be a {kind} resource"
+        article = "an" if kind[:1] in "AEIOU" else "a"
+        accepted = (f"{article} {kind} resource", "null")
+        said = f"is the {kind} read, so it must be {article} {kind} resource"
     raise PrefetchError(f"prefetch.{key}{where}",
                         f"is of type {found}: prefetch.{key} {said}, or null", accepted)
 
@@ -393,8 +394,9 @@ def checked(
                 continue
             key = reference_key(reference, full_urls)
             if key.startswith("Patient/") and key.removeprefix("Patient/") != patient_id:
+                article = "an" if kind[:1] in "AEIOU" else "a"  # "an Observation"
                 raise PrefetchError(
-                    where, f"holds a {kind} about another patient than the one in context"
+                    where, f"holds {article} {kind} about another patient than the one in context"
                 )
         out.append(resource)
     return out

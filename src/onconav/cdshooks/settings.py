@@ -177,7 +177,8 @@ def from_environment(env: Mapping[str, str]) -> CdsSettings:
             raise SettingsError(f'{CLIENTS_ENV}: {path} must hold {{"clients": [...]}}')
     insecure = env.get(INSECURE_ENV, "").strip().lower()
     if insecure not in ("", "0", "1", "false", "true", "no", "yes"):
-        raise SettingsError(f"{INSECURE_ENV} must be 1 or 0, not {insecure!r}")
+        raise SettingsError(f"{INSECURE_ENV} must be 1 or 0 (also true or false, yes or no), "
+                            f"not {insecure!r}")
     try:
         return CdsSettings(
             auth=insecure not in ("1", "true", "yes"),
