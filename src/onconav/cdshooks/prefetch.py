@@ -317,6 +317,11 @@ def another_type(value: Mapping[str, Any], kind: str) -> tuple[str, str] | None:
     return None
 
 
+def _a(kind: str) -> str:
+    """A resource type with its article: "an Observation", "a Condition"."""
+    return f"{'an' if kind[:1] in 'AEIOU' else 'a'} {kind}"
+
+
 def _of_its_type(value: Mapping[str, Any], key: str, template: str) -> None:
     """Refuse a prefetch value holding what its template cannot find (a Condition search
     answered with Observations, or with a Patient): read, it would stand for the record's
@@ -331,9 +336,8 @@ def _of_its_type(value: Mapping[str, Any], key: str, template: str) -> None:
         accepted = (f"a searchset Bundle of {kind} resources", "null")
         said = f"is a {kind} search, so it must be a searchset Bundle of {kind} resources"
     else:
-        article = "an" if kind[:1] in "AEIOU" else "a"
-        accepted = (f"{article} {kind} resource", "null")
-        said = f"is the {kind} read, so it must be {article} {kind} resource"
+        accepted = (f"{_a(kind)} resource", "null")
+        said = f"is the {kind} read, so it must be {_a(kind)} resource"
     raise PrefetchError(f"prefetch.{key}{where}",
                         f"is of type {found}: prefetch.{key} {said}, or null", accepted)
 
@@ -394,9 +398,8 @@ def checked(
                 continue
             key = reference_key(reference, full_urls)
             if key.startswith("Patient/") and key.removeprefix("Patient/") != patient_id:
-                article = "an" if kind[:1] in "AEIOU" else "a"  # "an Observation"
                 raise PrefetchError(
-                    where, f"holds {article} {kind} about another patient than the one in context"
+                    where, f"holds {_a(kind)} about another patient than the one in context"
                 )
         out.append(resource)
     return out

@@ -105,18 +105,18 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
                    "GROUP BY ALL")  # fmt: skip
         # the stage of a cancer advanced only by the premise: it decides every standard option
         # that is offered or needs information (stage 1 to 3 not come back suits none)
-        premise = (f"SELECT patient_id, {quote(STAGE_EARLIER.fact)} AS fact, count(*) AS options, "
-                   "list(option_id ORDER BY option_id) AS option_ids FROM "
-                   f"{results} WHERE status IN ('offered', 'needs_information') "
-                   "AND option_id IN (SELECT option_id FROM standard_options) "
-                   "AND patient_id IN (SELECT patient_id FROM by_premise) "
-                   "GROUP BY ALL")  # fmt: skip
+        con.execute(f"CREATE TABLE premise AS SELECT patient_id, {quote(STAGE_EARLIER.fact)} "
+                    "AS fact, count(*) AS options, list(option_id ORDER BY option_id) AS "
+                    f"option_ids FROM {results} WHERE status IN ('offered', 'needs_information') "
+                    "AND option_id IN (SELECT option_id FROM standard_options) "
+                    "AND patient_id IN (SELECT patient_id FROM by_premise) "
+                    "GROUP BY ALL")  # fmt: skip
         con.execute(
             "CREATE TABLE gaps AS SELECT g.patient_id, g.fact, t.label, "
             "coalesce(a.question, t.question) AS question, "
             "t.tests, t.find_it, g.options, g.option_ids FROM "
-            f"(({premise}) UNION ALL (SELECT * FROM ({missing}) "
-            f"ANTI JOIN ({premise}) USING (patient_id, fact))) g "
+            f"((FROM premise) UNION ALL (SELECT * FROM ({missing}) "
+            "ANTI JOIN premise USING (patient_id, fact))) g "
             "JOIN gap_facts t USING (fact) ANTI JOIN outside USING (patient_id, fact) "
             "LEFT JOIN asked a USING (patient_id, fact) "
             "ORDER BY g.options DESC, g.patient_id, g.fact"

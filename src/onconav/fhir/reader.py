@@ -2682,11 +2682,20 @@ def _treatments(builder: Builder, cancer: CancerFound) -> None:
         builder.values[name] = [*values, OTHERS_NOT_KNOWN] if name == "prior_treatments" \
             else values  # fmt: skip
         builder.use(name, *(ref for g in items for ref in (g.ref, *g.extra)))
-    if builder.stopped_unread:  # a drug that stopped working, not known which
-        builder.values["progressed_on"] = [*builder.values.get("progressed_on", []),
-                                           OTHERS_NOT_KNOWN]  # fmt: skip
-        builder.use("progressed_on", *builder.stopped_unread)
+    _may_hold_more(builder, builder.stopped_unread)  # a drug that stopped working, not which
     builder.treatments = given
+
+
+def _may_hold_more(builder: Builder, refs: list[str]) -> None:
+    """What stopped working may hold more than is read (``others-not-known``), from ``refs``: a
+    drug stopped that is not read, a disease status not read while a drug was in use."""
+    if not refs:
+        return
+    current = list(builder.values.get("progressed_on", []))
+    if OTHERS_NOT_KNOWN not in current:
+        current.append(OTHERS_NOT_KNOWN)
+    builder.values["progressed_on"] = current
+    builder.use("progressed_on", *refs)
 
 
 def _allergies(builder: Builder) -> None:
@@ -2831,12 +2840,7 @@ def _statuses(builder: Builder, cancer: CancerFound) -> None:
                 current.append(named)
         builder.values["progressed_on"] = current
         builder.use("progressed_on", *(g.ref for g in progressed))
-    if unread:
-        current = list(builder.values.get("progressed_on", []))
-        if OTHERS_NOT_KNOWN not in current:
-            current.append(OTHERS_NOT_KNOWN)
-        builder.values["progressed_on"] = current
-        builder.use("progressed_on", *unread)
+    _may_hold_more(builder, unread)
 
 
 DOSE_DAYS = 183

@@ -219,14 +219,13 @@ def locate(text: str, begins: str, ends: str | None = None, after: int = 0) -> t
 
     Whitespace in the quotes matches any run of whitespace. Raises LookupError if not found.
     """
-    pattern = _words_pattern
-    head = re.compile(pattern(begins))
+    head = re.compile(_words_pattern(begins))
     match = head.search(text, after)
     if match is None:
         raise LookupError(f"no passage begins with {begins!r}")
     if ends is None:
         return match.start(), match.end()
-    tail = re.compile(pattern(ends))
+    tail = re.compile(_words_pattern(ends))
     end_match = tail.search(text, match.start())
     if end_match is None:
         raise LookupError(f"no passage after {match.start()} ends with {ends!r}")

@@ -30,11 +30,12 @@ def html(
 ) -> str:
     """The report as a standalone HTML document (its stylesheet included, no script)."""
     env = env or environment()
+    quoted, not_quoted = cited(result, passage)
     return env.get_template("report.html").render(
         **answer_context(result, kb, None, printed=True),
         css=stylesheet(),
-        cited=cited(result, passage),
-        not_quoted=not_quoted(result, passage),
+        cited=quoted,
+        not_quoted=not_quoted,
         edit_url=None,
         kb_version=kb.version,
         made=(made or date.today()).isoformat(),
@@ -54,22 +55,15 @@ def stylesheet() -> Markup:
 
 def cited(
     result: Result, passage: Callable[[Cited], str | None] | None
-) -> list[tuple[Citation, str]]:
+) -> tuple[list[tuple[Citation, str]], list[Citation]]:
     """Every passage the report's body cites (``Result.cited``: an option printed short prints
-    its own caveats too, only what can be done instead) with its text, when it can be shown."""
+    its own caveats too, only what can be done instead), each read once: those shown, with
+    their text, and those that cannot be (the source file no longer matches them), which the
+    report names by their labels (they had been left out without a word)."""
     if passage is None:
-        return []
-    return [(c, text) for c in result.cited() if (text := passage(c))]
-
-
-def not_quoted(
-    result: Result, passage: Callable[[Cited], str | None] | None
-) -> list[Citation]:
-    """The passages the report's body cites that cannot be shown (the source file no longer
-    matches them): the report says so, by their labels; they had been left out without a word."""
-    if passage is None:
-        return []
-    return [c for c in result.cited() if not passage(c)]
+        return [], []
+    read = [(c, passage(c)) for c in result.cited()]
+    return [(c, text) for c, text in read if text], [c for c, text in read if not text]
 
 
 def pdf(
