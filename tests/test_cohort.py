@@ -348,9 +348,14 @@ def test_the_command_runs_on_the_demo_population(run_cli: Run, tmp_path: Path) -
     done = run_cli("cohort", "gaps", str(people), "--out", str(tmp_path / "gaps.parquet"),
                    "--quiet")  # fmt: skip
     assert done.status == 0 and "her2\tHER2 test" in done.stdout
+    # the standard output is the table alone, a TSV a pipe can read (the counts were its first
+    # line): a header and one row per fact, each of four cells
+    table = [line.split("\t") for line in done.stdout.splitlines()]
+    assert table[0] == ["fact", "test", "patients", "options"] and len(table) > 2
+    assert {len(row) for row in table} == {4} and all(row[2].isdigit() for row in table[1:])
     # the gaps account for every row as the run does: the same quarantine, beside the gaps
     beside = tmp_path / "gaps.quarantine.csv"
-    assert f"{300 - bad} answered, {bad} quarantined ({beside})" in done.stdout
+    assert f"{300 - bad} answered, {bad} quarantined ({beside})" in done.stderr
     assert quarantined(beside) == quarantined(tmp_path / "bad.csv")
     done = run_cli("cohort", "gaps", str(people), "--quarantine", str(people))
     assert done.status == 2 and "--quarantine" in done.errors()[0]

@@ -212,7 +212,7 @@ def test_gaps_on_a_folder(run: Run, tmp_path: Path) -> None:
     write_folder(folder, resources, {})
     done = run("cohort", "gaps", str(folder), "--out", str(tmp_path / "gaps.csv"))
     assert done.status == 0, done.stderr
-    assert f"{len(BUNDLES)} rows: {len(BUNDLES)} answered, 0 quarantined" in done.stdout
+    assert f"{len(BUNDLES)} rows: {len(BUNDLES)} answered, 0 quarantined" in done.stderr
     con = duckdb.connect()
     gaps = set(con.execute(f"SELECT patient_id, fact FROM read_csv('{tmp_path / 'gaps.csv'}', "
                            "header=true)").fetchall())  # fmt: skip

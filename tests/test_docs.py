@@ -115,8 +115,8 @@ def test_the_layers_are_documented() -> None:
 
 def test_the_readme_cohort_example_is_what_the_commands_print(tmp_path: Path) -> None:
     """The README's cohort run, each command run as written (in a folder of its own), prints
-    on its standard output what the README shows (a line ending "..." is cut short there); it
-    had drifted as the knowledge base grew."""
+    what the README shows, its standard output and its standard error as a terminal shows them
+    (a line ending "..." is cut short there); it had drifted as the knowledge base grew."""
     import os
     import subprocess
     import sys
@@ -124,7 +124,8 @@ def test_the_readme_cohort_example_is_what_the_commands_print(tmp_path: Path) ->
     block = README.split("```console\n$ onconav cohort demo", 1)[1].split("```", 1)[0]
     lines = ("$ onconav cohort demo" + block).strip("\n").splitlines()
     bin_dir = str(Path(sys.executable).parent)
-    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
+           "PYTHONUNBUFFERED": "1"}  # both streams in the order they were written
     runs: list[tuple[str, list[str]]] = []
     for line in lines:
         if line.startswith("$ "):
@@ -134,7 +135,8 @@ def test_the_readme_cohort_example_is_what_the_commands_print(tmp_path: Path) ->
     assert len(runs) == 4
     for command, shown in runs:
         done = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, text=True,
-                              capture_output=True, check=True)  # fmt: skip
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              check=True)  # fmt: skip
         printed = done.stdout.splitlines()
         assert len(printed) == len(shown), (command, printed)
         for got, want in zip(printed, shown, strict=True):

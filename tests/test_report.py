@@ -371,6 +371,53 @@ def test_onconav_report_refuses_in_one_line(run, tmp_path: Path, args: list[str]
     assert not list(tmp_path.glob("r.*"))
 
 
+def test_onconav_report_writes_no_pdf_to_a_terminal(tmp_path: Path) -> None:
+    """``--out -`` on a terminal: a PDF's bytes are no use on a screen (they were written
+    there); refused in one line naming --out, before anything is made. Piped, it is written
+    (the test above), and HTML, which is text, is written to a terminal too."""
+    import os
+    import pty
+    import subprocess
+    import sys
+    import threading
+
+    for fmt, refused in (("pdf", True), ("html", False)):
+        main, terminal = pty.openpty()
+        shown: list[bytes] = []
+
+        def drain(fd: int = main, into: list[bytes] = shown) -> None:  # the screen, read
+            while True:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:  # the terminal's other end closed
+                    return
+                if not chunk:
+                    return
+                into.append(chunk)
+
+        reader = threading.Thread(target=drain, daemon=True)
+        reader.start()
+        try:
+            done = subprocess.run([sys.executable, "-m", "onconav", "report", "--profile",
+                                   str(ROOT / SMALL), "--format", fmt, "--out", "-"],
+                                  stdout=terminal, stderr=subprocess.PIPE, text=True,
+                                  cwd=tmp_path, timeout=300)  # fmt: skip
+        finally:
+            os.close(terminal)
+        reader.join(timeout=30)
+        os.close(main)
+        screen = b"".join(shown)
+        if refused:
+            assert done.returncode == 2, done.stderr
+            (line,) = done.stderr.splitlines()
+            assert line.startswith("onconav: error: --out: '-' is the standard output, a "
+                                   "terminal here"), line  # fmt: skip
+            assert screen == b""
+        else:
+            assert done.returncode == 0, done.stderr
+            assert b"<!doctype html>" in screen.lower()
+
+
 def test_onconav_report_takes_its_format_from_the_file_name(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Without --format, a file named .html gets HTML (it had got a PDF)."""
     done = run("report", "--profile", str(SMALL), "--out", str(tmp_path / "r.html"))

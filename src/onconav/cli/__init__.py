@@ -1081,6 +1081,10 @@ def report_command(
         raise UsageError(f"--out: {out_file.name!r} has no known suffix; accepted: .pdf, .html "
                          "(also .htm); or give --format")  # never a PDF under r.md or r.txt
     output_format = output_format or suffix or ReportFormat.pdf
+    if str(out_file) == "-" and output_format is ReportFormat.pdf and sys.stdout.isatty():
+        raise UsageError("--out: '-' is the standard output, a terminal here, which cannot show "
+                         "a PDF; give a file (--out report.pdf), send it on (> report.pdf, "
+                         "| lp), or give --format html")  # fmt: skip
     kb = _kb()
     result = evaluate(parse_profile(_read_profile(profiles, flags_add=False), kb), kb)
     directory = _sources_dir(sources, required=False)
@@ -1416,8 +1420,10 @@ def cohort_gaps(
         except OSError as error:
             raise _os_error(error) from None
     _notes(loaded.notes)
+    # the standard output is the table alone (a pipe or a file of it reads as TSV); the counts
+    # and where the rows went are told on stderr, as a terminal shows them
     print(f"{loaded.rows} rows: {loaded.answered} answered, {loaded.quarantined} quarantined "
-          f"({quarantine})")  # fmt: skip
+          f"({quarantine})", file=sys.stderr)  # fmt: skip
     print("fact\ttest\tpatients\toptions")
     for fact, tests, patients, options in totals:
         print(f"{fact}\t{tests or '-'}\t{patients}\t{options}")
