@@ -1438,6 +1438,16 @@ def test_412_when_nothing_is_prefetched_and_there_is_no_fhir_server(client: Clie
             ),
             "other than the one in context",
         ),
+        (  # a search's resource about another patient: named by its entry (the key alone)
+            lambda r: (
+                httpx.Response(200, json=records.searchset([{
+                    **records.rectal_cancer(), "subject": {"reference": "Patient/someone-else"}}]))
+                if r.url.path.endswith("/Condition")
+                else None
+            ),
+            "conditions.entry[0].resource: the FHIR server's answer holds a Condition about "
+            "another patient",
+        ),
         (  # the parser keeps the last of a key given twice and drops the other
             lambda r: httpx.Response(
                 200, text='{"resourceType": "Bundle", "type": "searchset", "type": "batch"}'
@@ -1614,9 +1624,9 @@ def bad_calls() -> list[tuple[str, Callable[[dict[str, Any]], Any], str]]:
             "prefetch.conditions",
         ),
         (
-            "a prefetched resource about another patient",
-            put(records.searchset(another[1:2]), "prefetch", "conditions"),
-            "prefetch.conditions",
+            "a prefetched resource about another patient",  # named by its entry (it was the
+            put(records.searchset(another[1:2]), "prefetch", "conditions"),  # key alone)
+            "prefetch.conditions.entry[0].resource",
         ),
         (  # a Bundle inside a searchset: the mapping opens it, so it is checked too (it was
             # read, and the two patients gave a "no cancer on record" card)
@@ -1626,7 +1636,7 @@ def bad_calls() -> list[tuple[str, Callable[[dict[str, Any]], Any], str]]:
                 "prefetch",
                 "conditions",
             ),
-            "prefetch.conditions",
+            "prefetch.conditions.entry[0].resource.entry[0].resource",
         ),
         (
             "a Bundle entry that is not an object",
@@ -1785,9 +1795,9 @@ def test_a_prefetched_patient_reference_is_read_as_the_mapping_reads_it(
               "entry": [patient, {"resource": condition}]}  # fmt: skip
     if refused:
         with pytest.raises(PrefetchError, match="about another patient"):
-            checked([record], "1", "prefetch.conditions")
+            checked([("prefetch.conditions", record)], "1")
     else:
-        assert checked([record], "1", "prefetch.conditions") == [record]
+        assert checked([("prefetch.conditions", record)], "1") == [record]
 
 
 @pytest.mark.parametrize(("kind", "said"), [("Observation", "holds an Observation about"),
@@ -1796,7 +1806,7 @@ def test_a_resource_about_another_patient_is_named_in_good_english(kind: str, sa
     """The refusal said "holds a Observation" (a review of the CDS Hooks service)."""
     other = {"resourceType": kind, "id": "x", "subject": {"reference": "Patient/someone-else"}}
     with pytest.raises(PrefetchError, match=said):
-        checked([other], "1", "prefetch.observations")
+        checked([("prefetch.observations", other)], "1")
 
 
 def test_a_prefetched_patient_without_an_id_is_the_patient_in_context(client: Client) -> None:
@@ -1882,13 +1892,14 @@ def test_the_hook_sent_is_not_given_back(client: Client) -> None:
 
 def test_a_drafted_order_about_another_patient_is_refused(client: Client) -> None:
     """A drafted order whose subject is another patient than the one in context is a 422
-    naming context.draftOrders, as a prefetch resource about another patient is (it had been
-    checked against this patient's record and given a card)."""
+    naming the drafted order (context.draftOrders.entry[0].resource), as a prefetch resource
+    about another patient is (it had been checked against this patient's record and given a
+    card)."""
     other = {**copy.deepcopy(CETUXIMAB), "subject": {"reference": "Patient/somebody-else"}}
     call = hook_call("order-select", records.prefetch(records.SITUATIONS[
         "rectal-stage4-kras-mutated"]), drafts=[other])  # fmt: skip
     problem = problem_of(post(client, ORDER_SELECT, call), 422)
-    assert [e["field"] for e in problem["errors"]] == ["context.draftOrders"], problem
+    assert [e["field"] for e in problem["errors"]] == ["context.draftOrders.entry[0].resource"]
     assert order_select(client, "rectal-stage4-kras-mutated", CETUXIMAB)  # this patient's: cards
 
 

@@ -30,8 +30,8 @@ from onconav.cdshooks.prefetch import (
     PrefetchError,
     another_type,
     checked,
+    placed,
     resource_type,
-    resources_of,
 )
 from onconav.cdshooks.settings import CdsSettings
 from onconav.reading import field_name, json_and_repeats
@@ -165,9 +165,9 @@ async def _one(
         if answer is None:
             return out
         try:
-            out += checked(resources_of(answer, key), patient_id, key)
-        except PrefetchError as error:
-            raise FetchError(f"{key}: the FHIR server's answer {error.message}.") from None
+            out += checked(placed(answer, key), patient_id)
+        except PrefetchError as error:  # its field: the key, or the entry (key.entry[2]...)
+            raise FetchError(f"{error.field}: the FHIR server's answer {error.message}.") from None
         if read:
             if not _is(answer, query):
                 # a proxy's or a merged record's answer: filed under its own id, it would stand

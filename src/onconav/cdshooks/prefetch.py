@@ -26,6 +26,7 @@ __all__ = [
     "PrefetchError",
     "another_type",
     "body_structure_references",
+    "bundle_placed",
     "bundle_resources",
     "checked",
     "gather",
@@ -33,9 +34,9 @@ __all__ = [
     "medications_named",
     "on_server",
     "orders_unread",
+    "placed",
     "queries",
     "resource_type",
-    "resources_of",
 ]
 
 # Every type of resource the FHIR mapping reads (onconav.fhir): the patient, conditions (the
@@ -280,7 +281,7 @@ def gather(
             continue
         if key == "patient" and value["resourceType"] == "Patient" and value.get("id") is None:
             value = {**value, "id": patient_id}
-        resources = checked(resources_of(value, where), patient_id, where)
+        resources = checked(placed(value, where), patient_id)
         _of_its_type(value, key, templates[key])
         if has_next_page(value):
             out.missing.append(key)
@@ -308,7 +309,7 @@ def another_type(value: Mapping[str, Any], kind: str) -> tuple[str, str] | None:
     for i, entry in enumerate(entries if isinstance(entries, list) else []):
         resource = entry.get("resource") if isinstance(entry, dict) else None
         if not isinstance(resource, dict):
-            continue  # not a resource: refused as it is read (``resources_of``)
+            continue  # not a resource: refused as it is read (``placed``)
         search = entry.get("search")
         included = isinstance(search, dict) and search.get("mode") == "include"
         found = resource.get("resourceType")
@@ -350,11 +351,13 @@ def has_next_page(value: Mapping[str, Any]) -> bool:
     )
 
 
-def resources_of(value: Mapping[str, Any], where: str) -> list[dict[str, Any]]:
-    """The resources of one answer: a Bundle's entries (its OperationOutcome entries left out),
-    each with its entry's fullUrl when it has one (``Located``), or the resource itself."""
+def placed(value: Mapping[str, Any], where: str) -> list[tuple[str, dict[str, Any]]]:
+    """The resources of one answer, each with where it is in the answer (``where`` itself, or
+    ``where.entry[3].resource``, so that a refusal names the entry, not only the key): a
+    Bundle's entries (its OperationOutcome entries left out), each with its entry's fullUrl
+    when it has one (``Located``), or the resource itself."""
     if value.get("resourceType") != "Bundle":
-        return [dict(value)]
+        return [(where, dict(value))]
     entries = value.get("entry", [])
     if not isinstance(entries, list):
         raise PrefetchError(where, "is a Bundle whose entry is not a list")
@@ -369,26 +372,28 @@ def resources_of(value: Mapping[str, Any], where: str) -> list[dict[str, Any]]:
             raise PrefetchError(f"{where}.entry[{i}].resource", "is not a FHIR resource")
         if resource["resourceType"] != "OperationOutcome":
             url = entry.get("fullUrl")
-            out.append(Located(resource, url) if isinstance(url, str) and url else resource)
+            located = Located(resource, url) if isinstance(url, str) and url else resource
+            out.append((f"{where}.entry[{i}].resource", located))
     return out
 
 
 def checked(
-    resources: Iterable[dict[str, Any]], patient_id: str, where: str,
+    resources: Iterable[tuple[str, dict[str, Any]]], patient_id: str,
     full_urls: Mapping[str, str] | None = None,
 ) -> list[dict[str, Any]]:
-    """The resources, refused if one is about another patient than ``patient_id`` (a Patient
-    with another id, or a subject or patient reference to another Patient, read as the FHIR
-    mapping reads it: ``reading.reference_key``, a Bundle's fullUrls resolved); the resources of
-    a Bundle among them (which the FHIR mapping opens) are checked too."""
+    """The resources (each with where it is, as ``placed`` gives them), refused where one is
+    about another patient than ``patient_id`` (a Patient with another id, or a subject or
+    patient reference to another Patient, read as the FHIR mapping reads it:
+    ``reading.reference_key``, a Bundle's fullUrls resolved); the resources of a Bundle among
+    them (which the FHIR mapping opens) are checked too."""
     resources = list(resources)
     if full_urls is None:
-        full_urls = _full_urls(resources)
+        full_urls = _full_urls(resource for _, resource in resources)
     out = []
-    for resource in resources:
+    for where, resource in resources:
         kind = resource["resourceType"]
         if kind == "Bundle":  # the FHIR mapping opens it: its resources are read too
-            checked(bundle_resources(resource), patient_id, where, full_urls)
+            checked(bundle_placed(resource, where), patient_id, full_urls)
         if kind == "Patient" and resource.get("id") not in (None, patient_id):
             raise PrefetchError(where, "holds a Patient other than the one in context")
         for name in PATIENT_LINKS:
@@ -431,7 +436,15 @@ def bundle_resources(bundle: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The resources of a Bundle (one inside a prefetch value, or an order-select call's
     draftOrders); what is not a resource in it is left out (the FHIR mapping lists it as not
     used)."""
+    return [resource for _, resource in bundle_placed(bundle, "")]
+
+
+def bundle_placed(bundle: Mapping[str, Any], where: str) -> list[tuple[str, dict[str, Any]]]:
+    """``bundle_resources``, each with where it is (``where.entry[2].resource``)."""
     entries = bundle.get("entry")
-    resources = [e.get("resource") for e in entries if isinstance(e, dict)] if isinstance(
-        entries, list) else []  # fmt: skip
-    return [r for r in resources if isinstance(r, dict) and isinstance(r.get("resourceType"), str)]
+    out = []
+    for i, entry in enumerate(entries if isinstance(entries, list) else []):
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if isinstance(resource, dict) and isinstance(resource.get("resourceType"), str):
+            out.append((f"{where}.entry[{i}].resource", resource))
+    return out

@@ -49,7 +49,7 @@ from onconav.cdshooks.prefetch import (
     MEDICATION_READS,
     TEMPLATES,
     PrefetchError,
-    bundle_resources,
+    bundle_placed,
     checked,
     gather,
     medication_references,
@@ -248,7 +248,7 @@ async def _order_select(
     deadline = now + settings.fetch_deadline  # for every fetch
     # a drafted order about another patient than the one in context is refused, as a prefetch
     # resource about another patient is (it was checked against this patient's record)
-    checked(bundle_resources(context.draftOrders), context.patientId, "context.draftOrders")
+    checked(bundle_placed(context.draftOrders, "context.draftOrders"), context.patientId)
     # Medication/ID on the server; read first, best effort, by half the deadline: one that is
     # late leaves its own drug not known, and the record's searches keep the other half (they
     # had none left, and the call was a 412)
