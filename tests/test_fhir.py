@@ -1895,6 +1895,28 @@ def test_only_cancer_that_spread_on_record_gives_where_it_spread(
     assert reading.sources["metastases"] == ["Condition/m"]
 
 
+def test_a_cancer_condition_not_read_is_named_when_only_spread_is_read(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """The stomach cancer's Condition not valid FHIR (a date of words) and a liver metastasis
+    beside it: the cancer is read as unknown, and the warning said only that no more than spread
+    was on record; it names the Condition that would say where the cancer started, and why it
+    was not read. A spread-only record with no such Condition is warned of as before."""
+    stomach = _condition("c", "363349007", "Malignant tumor of stomach",
+                         onsetDateTime="last spring")  # fmt: skip
+    liver = _condition("m", "94381002", "Secondary malignant neoplasm of liver")
+    reading = read_bundle(_record(stomach, liver, STAGE_4), kb)
+    assert reading.data["cancer"] == "unknown"
+    (said,) = [w for w in reading.warnings if w.startswith("only cancer that has spread")]
+    assert said.startswith("only cancer that has spread is on record: where it started is read "
+                           "as unknown; coded as a cancer but not read: Condition/c (not valid "
+                           "FHIR R4: onsetDateTime")  # fmt: skip
+    reading = read_bundle(_record(liver, STAGE_4), kb)
+    alone = [w for w in reading.warnings if w.startswith("only cancer")]
+    assert alone == ["only cancer that has spread is on record: where it started is read as "
+                     "unknown"]
+
+
 def test_a_her2_number_is_not_an_ihc_score(kb: onconav.KnowledgeBase) -> None:
     """valueInteger 1 of HER2 [Units/volume] (a quantity) was read as IHC 1+ (negative)."""
     stomach = _condition("c", "363349007", "Malignant tumor of stomach")

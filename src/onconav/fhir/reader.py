@@ -1148,8 +1148,16 @@ def _no_cancer(builder: Builder) -> CancerFound:
             continue
         secondary.append(res)
     if secondary:
+        # a Condition of where it started that could not be read (not valid FHIR) is named:
+        # mended, it would give the cancer (the warning had said only that none was on record)
+        unread = [f"{res.ref} ({builder.unused[res.ref].removesuffix(': not read')})"
+                  for res in builder.resources.values()  # of_type leaves out the not valid
+                  if res.type == "Condition" and res.ref in builder.unused
+                  and _coded_as_cancer(builder, res)
+                  and not _metastasis_site(builder, res)]  # fmt: skip
         builder.warnings.append(
             "only cancer that has spread is on record: where it started is read as unknown"
+            + (f"; coded as a cancer but not read: {'; '.join(unread)}" if unread else "")
         )
         builder.values["cancer"] = "unknown"
         builder.use("cancer", *(r.ref for r in secondary))
