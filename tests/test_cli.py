@@ -71,12 +71,35 @@ def test_kb_words_lists_what_a_field_accepts_and_each_name_is_read_back(run: Run
             assert read is not None and value in read, (name, value)
     assert "biomarkers.her2" in run("kb", "words", "her2").stdout
     refused = run("kb", "words", "colour")
-    assert refused.status == 2 and "accepted: stage, recurrence" in refused.errors()[0]
+    assert refused.status == 2 and "accepted: cancer, stage, recurrence" in refused.errors()[0]
     every = run("kb", "words").stdout
     assert all(field in every for field in ("stage", "biomarkers.kras", "used_for_my_cancer"))
     for typed, field in (("HER2", "biomarkers.her2"), ("progressed-on", "progressed_on"),
                          ("Cannot Have", "cannot_have")):  # as the options are written
         assert run("kb", "words", typed).stdout.splitlines()[0] == field, typed
+
+
+def test_kb_words_lists_the_names_of_the_cancers(run: Run) -> None:
+    """``onconav kb words cancer`` lists every cancer of the knowledge base with its names, and
+    the words for where it started not being known (it was refused: "not a field whose words are
+    listed"); each name reads as its value, and another cancer is said to be taken by its name."""
+    from onconav.profile import parse_profile
+
+    kb = onconav.load_kb()
+    done = run("kb", "words", "Cancer")
+    assert done.status == 0 and done.stdout.splitlines()[0] == "cancer"
+    listed = dict(line.strip().split(": ", 1) for line in done.stdout.splitlines()[1:]
+                  if line.startswith("  "))  # fmt: skip
+    assert {c.id for c in kb.data.cancers} | {"(another)"} == set(listed)
+    assert "gastric" in listed["stomach"].split(", ") and "GEJ" in listed[
+        "gastroesophageal-junction"].split(", ")  # fmt: skip
+    for value, names in listed.items():
+        if value == "(another)":
+            continue
+        for name in names.split(", "):
+            assert (parse_profile({"cancer": name}, kb).cancer or "any") == value, (name, value)
+    assert parse_profile({"cancer": "kidney"}, kb).cancer == "kidney"  # what (another) says
+    assert "any other cancer by its name" in listed["(another)"]
 
 
 @pytest.mark.parametrize(

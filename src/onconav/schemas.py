@@ -162,14 +162,28 @@ def profile_schema(kb: KnowledgeBase) -> dict[str, Any]:
     return copy
 
 
-WORD_FIELDS = ("stage", "recurrence", "metastasis_extent", "biomarkers.her2", "biomarkers.kras",
-               *SET_FIELDS)  # fmt: skip
+WORD_FIELDS = ("cancer", "stage", "recurrence", "metastasis_extent", "biomarkers.her2",
+               "biomarkers.kras", *SET_FIELDS)  # fmt: skip
 """The profile's fields whose words are listed (``accepted_words``), in the profile's order."""
+
+# Where the cancer started is not known: the value "any", the general options. A few of the
+# words read so (``profile.UNKNOWN_SITE``, ``words.DONT_KNOW``), beside the record's own names.
+UNKNOWN_CANCER_WORDS = ("unknown", "not known", "unknown primary", "cancer of unknown primary",
+                        "I don't know", "not sure")  # fmt: skip
+
+
+OTHER_CANCER = ("any other cancer by its name (lung, kidney, non-small cell lung cancer, ...): the "
+                "options for advanced cancer in general, with a warning that names it")
 
 
 def accepted_words(kb: KnowledgeBase, field: str) -> dict[str, list[str]]:
     """The words a field accepts, by the value each is read as ("" for words read as not known):
+    the names of the cancers the knowledge base knows (any other cancer is taken by its name),
     representative spellings of a field of a few values, every name of a list field's values."""
+    if field == "cancer":
+        named = {c.id: [c.name, *c.aliases] for c in kb.data.cancers if c.id != "any"}
+        anywhere = next(c for c in kb.data.cancers if c.id == "any")
+        return named | {"any": [*UNKNOWN_CANCER_WORDS, anywhere.name, *anywhere.aliases]}
     if field in SET_FIELDS:
         return accepted_names(kb, field)
     return words.SPELLINGS[field.removeprefix("biomarkers.")]
@@ -183,6 +197,8 @@ def accepted_words_markdown(kb: KnowledgeBase) -> str:
             label = f"`{value}`" if value else "(unknown)"
             cell = ", ".join(n.replace("|", "\\|") for n in names)
             lines.append(f"| `{field}` | {label} | {cell} |")
+        if field == "cancer":
+            lines.append(f"| `cancer` | (another) | {OTHER_CANCER} |")
     lines.append(f"| any field but `cancer` (a list: alone) | (unknown) | "
                  f"{', '.join(words.NOT_KNOWN)}, or blank |")  # fmt: skip
     return "\n".join(lines) + "\n"

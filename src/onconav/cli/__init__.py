@@ -556,7 +556,7 @@ def kb_words(
 ) -> None:
     """The words a profile accepts for a field, by the value each is read as (the same list as
     docs/profile.md)."""
-    from onconav.schemas import WORD_FIELDS, accepted_words
+    from onconav.schemas import OTHER_CANCER, WORD_FIELDS, accepted_words
 
     fields = {f: f for f in WORD_FIELDS} | {f.removeprefix("biomarkers."): f for f in WORD_FIELDS}
     if field is not None:  # in any case, with - or a space for _, as the options are written
@@ -570,6 +570,9 @@ def kb_words(
         for value, names in accepted_words(kb, name).items():
             out.print(f"  {value or '(not known)'}: {', '.join(names)}", markup=False,
                       highlight=False, soft_wrap=True)  # fmt: skip
+        if name == "cancer":
+            out.print(f"  (another): {OTHER_CANCER}", markup=False, highlight=False,
+                      soft_wrap=True)  # fmt: skip
     out.print(f"Every field but cancer also takes a word for not known, read as if the field were "
               f"left out: {', '.join(words.NOT_KNOWN)}, or blank.", markup=False, highlight=False,
               soft_wrap=True)  # fmt: skip
