@@ -1265,6 +1265,40 @@ def test_a_drug_that_stopped_working_warns_of_its_kin_for_this_cancer(
     assert bool(said) == bool(named), result.warnings
 
 
+@SETTINGS
+@given(pair=partial_and_more(),
+       drug=st.sampled_from(["trastuzumab", "nivolumab", "pembrolizumab", "bevacizumab"]),
+       chemo=st.sampled_from([None, "FOLFOX", "capecitabine", "chemotherapy", "cisplatin"]),
+       more=st.booleans())  # fmt: skip
+def test_a_drug_given_with_chemotherapy_that_stopped_asks_of_its_chemotherapy(
+    pair: tuple[dict[str, Any], dict[str, Any]], drug: str, chemo: str | None, more: bool
+) -> None:
+    """The rule for every profile: a drug the sources give with chemotherapy that stopped
+    working, in a whole list that names no chemotherapy, is warned of (was the chemotherapy
+    given with it left out?); a list that names a chemotherapy says which (5-FU with
+    bevacizumab), and one that may not be whole asks already: no warning. A clinical review
+    found 5-FU or capecitabine offered after trastuzumab with CAPOX stopped, without a word."""
+    kb = shared_kb()
+    stopped = [drug, *([chemo] if chemo else []), *(["others not known"] if more else [])]
+    for data in pair:
+        data = {**data, "progressed_on": stopped, "prior_treatments": [drug, *stopped[1:2]]}
+        result = evaluate(parse_profile(data, kb), kb)
+        said = [w for w in result.warnings if "is given with chemotherapy" in w]
+        assert bool(said) == (chemo is None and not more), (stopped, result.warnings)
+        assert all(kb.name_of(drug) in w for w in said)
+
+
+def test_a_warning_of_kin_agrees_in_number(kb: KnowledgeBase) -> None:
+    """"capecitabine and floxuridine are of the same kind ...: them may not work either": the
+    subject of two drugs is "they", of one "it"."""
+    for stopped, subject in (("fluorouracil", "they may not work"), ("carboplatin", "it may")):
+        result = evaluate(parse_profile({"cancer": "rectum" if stopped == "fluorouracil" else
+                                         "cervix", "stage": "4", "prior_treatments": [stopped],
+                                         "progressed_on": [stopped]}, kb), kb)  # fmt: skip
+        said = " ".join(w for w in result.warnings if "of the same kind" in w)
+        assert subject in said and "them may" not in said, result.warnings
+
+
 def test_a_drug_of_either_list_is_not_named_again_as_kin(kb: KnowledgeBase) -> None:
     """Fluorouracil stopped working and capecitabine cannot be had: each note named the other
     as a drug to ask about before an option that gives it, which contradicted the other note (a

@@ -847,10 +847,12 @@ def test_no_misleading_suggestion_and_no_guess_read_as_fact(field: str, typed: s
     with pytest.raises(ProfileError) as caught:
         parse_profile({"cancer": "rectum", field: [typed]}, KB)
     assert "did you mean" not in str(caught.value)
-    # how to give it instead, where the drugs say the same as the regimen (a drug that cannot be
-    # had, or stopped working, rules out every regimen that holds it: not said there)
+    # how to give it instead, where the drugs say the same as the regimen: treatments had, and
+    # what stopped working (a regimen that stopped: each of its drugs did; a clinical review
+    # found FLOT refused with no word of how to give it); not what cannot be had (a drug that
+    # cannot be had rules out every regimen that holds it)
     hinted = "give a regimen the sources do not name as its drugs" in str(caught.value)
-    assert hinted is (field == "prior_treatments"), caught.value
+    assert hinted is (field in ("prior_treatments", "progressed_on")), caught.value
 
 
 @pytest.mark.parametrize("typed", ["fatigue", "cough", "fever", "jaundice", "ascites"])

@@ -969,9 +969,10 @@ def _resolve(
                         "among the treatments had (prior_treatments)")  # fmt: skip
             elif known_elsewhere:
                 hint = "it is a treatment, but not one this answer takes"
-            elif field in ("prior_treatments", "planned"):  # a regimen the sources do not name
-                # (FOLFOXIRI): its drugs say the same of treatments had; not of what cannot be
-                # had or stopped working, where a drug rules out every regimen that holds it
+            elif field in ("prior_treatments", "planned", "progressed_on"):  # a regimen the
+                # sources do not name (FOLFOXIRI, FLOT): its drugs say the same of treatments had
+                # and of what stopped working (a regimen that stopped: each of its drugs did);
+                # not of what cannot be had, where a drug rules out every regimen that holds it
                 hint = ("check the spelling; give a regimen the sources do not name as its "
                         "drugs (FOLFOX: 5-FU, leucovorin, oxaliplatin); or leave it out")
             elif field == "symptoms" and "other-symptom" in accepted and any(
@@ -1305,7 +1306,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     if problems:
         raise ProfileError(problems)
     warnings += _stopped_but_never_had(kb, given) + _kin_of_what_cannot_be_had(kb, given, site)
-    warnings += _kin_of_what_stopped(kb, given, site)
+    warnings += _kin_of_what_stopped(kb, given, site) + _chemotherapy_given_with(kb, given)
     warnings += _answers_that_disagree(kb, given) + _stage_says_spread_far(profile, site, given)
     row = dict(given)
     told: dict[str, str] = {}
@@ -1473,9 +1474,29 @@ def _kin_of_what_stopped(kb: KnowledgeBase, row: dict[str, FactValue], site: str
     decided, as for what cannot be had (they were offered without a word: a clinical review).
     Only a drug named itself: a regimen that stopped does not say which of its drugs failed."""
     return [f"progressed_on: {kb.name_of(drug)} stopped working, and {names} {are} of the same "
-            f"kind ({kb.name_of(kind)}): {it} may not work either; ask the care team before an "
-            f"option that gives {it}"
+            f"kind ({kb.name_of(kind)}): {'it' if are == 'is' else 'they'} may not work either; "
+            f"ask the care team before an option that gives {it}"
             for drug, kind, names, are, it in _kin(kb, row, "progressed_on", site)]  # fmt: skip
+
+
+def _chemotherapy_given_with(kb: KnowledgeBase, row: dict[str, FactValue]) -> list[str]:
+    """A drug an option gives with chemotherapy (trastuzumab, nivolumab) that stopped working,
+    in a list that names no chemotherapy: was the chemotherapy given with it left out? Options
+    that give its drugs are offered as the list says (a review found 5-FU or capecitabine
+    offered after trastuzumab with CAPOX stopped working): said, for the team to check, as a
+    whole list is read as given ("only 5-FU and bevacizumab" names the chemotherapy)."""
+    stopped = row["progressed_on"]
+    if not isinstance(stopped, frozenset) or OTHERS_NOT_KNOWN in stopped:
+        return []  # a list that may not be whole already asks what else stopped
+    up = kb.vocabulary.up
+    if any("chemotherapy" in up("progressed_on", v) for v in stopped):
+        return []
+    given_with = sorted({d for o in kb.options if "chemotherapy" in o.given_with
+                         for d in o.uses if d in stopped})  # fmt: skip
+    return [f"progressed_on: {kb.name_of(drug)} is given with chemotherapy, and no chemotherapy is "
+            "listed as having stopped working: if the chemotherapy given with it stopped too, "
+            "list its drugs; the options that give them are shown as if they had not"
+            for drug in given_with]  # fmt: skip
 
 
 def _kin(kb: KnowledgeBase, row: dict[str, FactValue], fact: str,
