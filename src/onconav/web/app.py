@@ -616,6 +616,8 @@ FHIR_ELSEWHERE = {"application/fhir+json": " A FHIR Bundle (application/fhir+jso
                   "/api/v1/options/fhir."}  # fmt: skip
 # Every route: a query string over Settings.max_query_bytes is refused before any route reads it
 TOO_LONG = {"description": "The query string is longer than the limit (8 KiB by default)"}
+NOT_TEXT_PARAMETER = {"description": "A parameter's name is not text (its percent-escapes "
+                      "are not UTF-8)"}  # fmt: skip
 
 
 def _parameters_refused(request: Request, known: tuple[str, ...], what: str,
@@ -702,7 +704,9 @@ def _openapi(app: FastAPI, kb: KnowledgeBase) -> dict[str, Any]:
                 for parameter in operation["parameters"]:
                     parameter["schema"] = schemas[parameter["name"]]
                     parameter["required"] = parameter["name"] == "q"
-            operation["responses"]["414"] = TOO_LONG
+            operation["responses"]["414"] = dict(TOO_LONG)
+            # every route: a parameter whose name is not text (?%FF=1) is refused
+            operation["responses"].setdefault("400", dict(NOT_TEXT_PARAMETER))
             for status, response in operation.get("responses", {}).items():
                 if status.startswith(("4", "5")):
                     response["content"] = {PROBLEM: {"schema": problem_ref}}
@@ -712,16 +716,17 @@ def _openapi(app: FastAPI, kb: KnowledgeBase) -> dict[str, Any]:
                     "content": {"application/json": {"schema": profile, "examples": examples}},
                 }
                 operation["responses"]["200"]["content"] = {"application/json": {"schema": result}}
-            if path == "/api/v1/options/fhir" and method == "post":
+            if path in ("/api/v1/options/fhir", "/api/v1/fhir/profile") and method == "post":
                 bundle = {"type": "object", "required": ["resourceType"],
                           "properties": {"resourceType": {"const": "Bundle"}},
                           "description": "A FHIR R4 Bundle of one person's resources (mCODE); "
                                          "see docs/fhir.md for what is read"}  # fmt: skip
-                operation["requestBody"] = {
+                operation["requestBody"] = {  # the profile's reading had none: no body to send
                     "required": True,
                     "content": {kind: {"schema": bundle}
                                 for kind in ("application/fhir+json", "application/json")},
                 }  # fmt: skip
+            if path == "/api/v1/options/fhir" and method == "post":
                 operation["responses"]["200"]["content"] = {"application/json": {"schema": result}}
     return doc
 
