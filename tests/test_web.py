@@ -92,6 +92,40 @@ def test_explain_finds_names_holding_a_slash(client: httpx.Client, name: str) ->
     assert response.json()["id"] == KB.find(name)[0].id
 
 
+@pytest.mark.parametrize("name", ["palliative care", "FOLFOX", "hepatic arterial infusion"])
+def test_explain_says_which_cancers_each_option_is_for_as_the_command_does(
+    client: httpx.Client, run: Any, name: str
+) -> None:
+    """The API listed "Care to feel better without cancer treatment" twice (for cervical and for
+    stomach cancer), told apart by a comma, where `onconav explain` and the page say which
+    cancer each is for (a review of the API): each option it lists has its `cancers` and the
+    name as the command lists it (`shown`)."""
+    used_by = client.get("/api/v1/explain/" + name).json()["used_by"]
+    assert used_by, name
+    done = run("explain", name)
+    assert done.status == 0, done.stderr
+    for option in used_by:
+        record = KB.by_id[option["id"]]
+        assert option["cancers"] == ([] if "any" in record.cancers else list(record.cancers))
+        assert f"- {option['shown']} ({option['id']})" in " ".join(done.stdout.split())
+        assert bool(option["cancers"]) is ("(for " in option["shown"]), option
+
+
+def test_a_search_hit_says_which_cancers_an_option_is_for(client: httpx.Client) -> None:
+    """The search's JSON named "Chemotherapy into the liver artery" among what cites a passage
+    without saying it is for rectal cancer only, which the text answer and the page say."""
+    hits = client.get("/api/v1/search", params={"q": "chemo into the liver artery"}).json()
+    refs = [r for h in hits["hits"] for r in [*h["cited_by"], *([h["entry"]] if h["entry"]
+                                                                else [])]]  # fmt: skip
+    assert any(r["id"] == "rectum-hepatic-arterial-infusion" and r["cancers"] == ["rectum"]
+               for r in refs), refs  # fmt: skip
+    for ref in refs:
+        record = KB.by_id[ref["id"]]
+        general = not hasattr(record, "cancers") or ref["kind"] != "options" or "any" in getattr(
+            record, "cancers", ["any"])  # fmt: skip
+        assert ref["cancers"] == ([] if general else list(record.cancers)), ref
+
+
 def test_explain_kb_and_health(client: httpx.Client) -> None:
     entity = client.get("/api/v1/explain/Xeloda").json()
     assert entity["id"] == "capecitabine" and entity["citations"]

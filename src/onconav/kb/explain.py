@@ -51,16 +51,23 @@ class _Named(Protocol):
     def name(self) -> str: ...
 
 
+def cancers_of(kb: KnowledgeBase, ident: str) -> list[str]:
+    """The cancers an option is for (their ids), when it is not for every cancer; none for an
+    option for every cancer and for an entry that is not an option."""
+    record = kb.by_id.get(ident)
+    if not isinstance(record, Option) or "any" in record.cancers:
+        return []
+    return list(record.cancers)
+
+
 def for_cancers(kb: KnowledgeBase, ident: str) -> str | None:
     """The cancers an option is for, in words ("for rectal cancer"), when it is not for every
     cancer; None for an option for every cancer and for an entry that is not an option. A list
     of options (a search's hits, "Options that give it") names them: a search from a stomach
     cancer's answer listed "Chemotherapy into the liver artery" without saying that it is an
     option for rectal cancer only."""
-    record = kb.by_id.get(ident)
-    if not isinstance(record, Option) or "any" in record.cancers:
-        return None
-    return "for " + and_list(kb.name_of(c) for c in record.cancers)
+    cancers = cancers_of(kb, ident)
+    return "for " + and_list(kb.name_of(c) for c in cancers) if cancers else None
 
 
 def kind_words(kb: KnowledgeBase, ident: str) -> str:
@@ -101,6 +108,7 @@ class UsedBy:
     id: str
     name: str
     in_trials: bool
+    cancers: list[str] = field(default_factory=list)  # ``cancers_of``: none for any cancer
 
 
 @dataclass(frozen=True)
@@ -168,7 +176,7 @@ def view(kb: KnowledgeBase, record: Record) -> EntityView:
         users = kb.options_using(record.id)
         if isinstance(record, DrugClass | Cancer):
             users = users or [o for o in kb.options if record.id in o.cancers]
-        used_by = [UsedBy(o.id, o.name, o.in_trials) for o in users]
+        used_by = [UsedBy(o.id, o.name, o.in_trials, cancers_of(kb, o.id)) for o in users]
     return EntityView(
         id=record.id,
         kind=kind,

@@ -48,6 +48,7 @@ from Stemmer import Stemmer
 
 from onconav.engine import DISCLAIMER
 from onconav.kb import KnowledgeBase, provenance
+from onconav.kb.explain import cancers_of
 from onconav.kb.model import KINDS, Option, Span
 from onconav.profile import SURROGATE, Problem, ProfileError, close_name, parse_profile, read_cancer
 from onconav.result import SourceUsed
@@ -700,7 +701,8 @@ class Index:
         return scope.holds(cancer) or any(site == cancer for site, _ in scope.uncovered)
 
     def ref(self, ident: str) -> Ref:
-        return Ref(id=ident, kind=self.kb.kind_of.get(ident, ""), name=self.kb.name_of(ident))
+        return Ref(id=ident, kind=self.kb.kind_of.get(ident, ""), name=self.kb.name_of(ident),
+                   cancers=cancers_of(self.kb, ident))
 
     def suggest(self, query: str, n: int = 5, cancer: str | None = None) -> list[str]:
         """Names of the knowledge base that the question's words (or the whole question) may be

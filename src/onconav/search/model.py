@@ -19,6 +19,10 @@ class Ref(_Out):
     id: str
     kind: str = Field(description="The kind of entry: options, drugs, regimens, glossary, ...")
     name: str
+    cancers: list[str] = Field(
+        default_factory=list, description="An option for some cancers only: their ids (rectum; "
+        "the command line and the page say 'for rectal cancer'); empty for an option for every "
+        "cancer and for an entry that is not an option")  # fmt: skip
 
 
 class Cited(_Out):

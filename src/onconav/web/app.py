@@ -119,6 +119,18 @@ class FhirReadingOut(BaseModel):
                                 "read from its words, a treatment's date still to come, ...)")
 
 
+class UsedByOut(BaseModel):
+    """An option that gives an entry."""
+
+    id: str
+    name: str
+    shown: str = Field(description="The name as the command line and the page list it: with "
+                       "the cancers an option for some cancers only is for ('Care to feel "
+                       "better without cancer treatment (for cervical cancer)')")  # fmt: skip
+    in_trials: bool
+    cancers: list[str] = Field(description="The cancers it is for (ids), when not every cancer")
+
+
 class EntityOut(BaseModel):
     """An entity in plain words (``onconav explain``), with the passages it cites."""
 
@@ -132,7 +144,7 @@ class EntityOut(BaseModel):
     in_trials: bool
     notes: list[str]
     codes: list[str]
-    used_by: list[dict[str, Any]] = Field(description="The options that give it")
+    used_by: list[UsedByOut] = Field(description="The options that give it")
     settles: list[str]
     citations: list[Citation]
     passages: list[str | None] = Field(
@@ -491,8 +503,12 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
             raise HTTPException(404, f"{cut(name)!r} is not a name or code onconav knows"
                                 + (f"; the closest: {', '.join(closest)}" if closest else ""))
         seen = kb_explain.view(kb, found[0])
+        shown = kb_explain.names_apart(kb, seen.used_by)  # as the command line and page list them
         return EntityOut(
-            **{k: v for k, v in asdict(seen).items() if k not in ("evidence", "details")},
+            **{k: v for k, v in asdict(seen).items() if k not in ("evidence", "details",
+                                                                   "used_by")},
+            used_by=[UsedByOut(**asdict(u), shown=name) for u, name in zip(seen.used_by, shown,
+                                                                             strict=True)],
             details=[{"label": label, "text": text} for label, text in seen.details],
             citations=[_citation(span) for span in seen.evidence],
             passages=[passage(span) if passage else None for span in seen.evidence],
