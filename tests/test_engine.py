@@ -475,6 +475,46 @@ def test_a_control_character_in_any_answer_is_refused_never_echoed(
     assert words.control_character("tab\tand\nline") is None
 
 
+@pytest.mark.parametrize("said", [None, "", "  ", "unknown", "not tested", "Unknown"])
+def test_biomarkers_not_known_is_as_left_out(said: str | None) -> None:
+    """`"biomarkers": "unknown"` (or blank, or "not tested") was refused, and a kras beside it
+    at the top level called an unknown field (a review of the API): a word for not known is as
+    the field left out, as for every field but cancer; the kras beside it is read."""
+    kb = shared_kb()
+    profile = parse_profile({"cancer": "rectum", "stage": "4", "biomarkers": said,
+                             "kras": "wild-type"}, kb)  # fmt: skip
+    assert profile.biomarkers is not None and profile.biomarkers.kras == "wild-type"
+    assert profile.biomarkers.her2 is None
+
+
+def test_biomarkers_not_a_mapping_is_the_one_problem(kb: KnowledgeBase) -> None:
+    """`"biomarkers": "positive"` beside a kras at the top level: the biomarkers are refused,
+    and the kras is not called an unknown field."""
+    with pytest.raises(ProfileError) as raised:
+        parse_profile({"cancer": "rectum", "biomarkers": "positive", "kras": "wild-type"}, kb)
+    assert [p.field for p in raised.value.problems] == ["biomarkers"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(["\x1b[31m", "\x00", "\x07", "\x7f", "\x9b"]), st.booleans())
+def test_a_control_character_in_a_field_name_is_refused_never_echoed(char: str,
+                                                                     nested: bool) -> None:
+    """A field's name holding one ({"x\\x1b[31m": "1"}) was refused as an unknown field, with
+    the character itself in the message and the field (a review of the API): it is refused as
+    an answer holding one is, the character escaped, at any depth."""
+    kb = shared_kb()
+    name = "stage" + char
+    data: dict[str, Any] = {"cancer": "rectum", **({"biomarkers": {name: "x"}} if nested
+                                                    else {name: "4"})}  # fmt: skip
+    with pytest.raises(ProfileError) as raised:
+        parse_profile(data, kb)
+    [problem] = raised.value.problems
+    escaped = repr(char[0])[1:-1]
+    assert problem.field == ("biomarkers." if nested else "") + "stage" + escaped + char[1:]
+    assert "control character" in problem.message
+    assert char[0] not in str(raised.value) and char[0] not in problem.field
+
+
 @pytest.mark.parametrize("typed", ["0", 0, "stage 0", "zero"])
 def test_stage_0_is_read_as_an_earlier_stage_and_says_so(kb, typed) -> None:  # type: ignore[no-untyped-def]
     """Stage 0 showed as "stage 1, 2 or 3 (you wrote: 0)" with no word of how it was read."""

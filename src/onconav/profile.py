@@ -13,6 +13,7 @@ as a table of people, is the input of the SQL path (``facts_table``).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -416,8 +417,12 @@ def _problem(item: Any) -> Problem:
     if kind == "extra_forbidden":
         model = Biomarkers if item["loc"][0] == "biomarkers" else Profile
         fields = tuple(info.alias or name for name, info in model.model_fields.items())
-        same = [f for f in fields if f.lower() == where.lower()]
+        same = [f for f in fields if f.lower() == where.strip().lower()]
         if same:  # "Stage" beside "stage" (tidy_keys reads a field's name in any case, once)
+            if where != where.strip():  # "stage " beside "stage": the spaces said
+                return Problem(where, given, fields, f"is given twice, by names that differ in "
+                               f"spaces or case only ({same[0]} and {where!r}); give it "
+                               "once")  # fmt: skip
             return Problem(where, given, fields, f"is given twice, by names that differ in case "
                            f"only ({same[0]} and {where}); give it once")  # fmt: skip
         return Problem(where, given, fields, f"unknown field; accepted fields: {', '.join(fields)}")
@@ -625,6 +630,13 @@ def escaped(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def _name_shown(name: object) -> str:
+    """A field's name as a problem names it: a control character as its escape (``\x1b``)."""
+    text = str(name)
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) == "Cc" and not c.isspace() else c
+                   for c in text)  # fmt: skip
+
+
 def _not_json(data: dict[str, Any]) -> list[Problem]:
     """A problem for each value of a kind JSON has no word for (bytes from YAML's ``!!binary``, a
     set from ``!!set``, a date; a Decimal, as a table's column may give, is a number): the model
@@ -641,7 +653,14 @@ def _not_json(data: dict[str, Any]) -> list[Problem]:
             problems += [Problem(f"{where}.{escaped(k)}" if where else escaped(k), None, (),
                                  "is a field name that is not text (it is not valid Unicode)")
                          for k in value if isinstance(k, str) and SURROGATE.search(k)]
-            waiting += reversed([(v, f"{where}.{k}" if where else str(k))
+            # a field's name is checked as an answer is ({"x\x1b[31m": 1} came back in the
+            # error, and turned the terminal red): named with the character escaped
+            problems += [Problem(f"{where}.{_name_shown(k)}" if where else _name_shown(k), None,
+                                 (), f"is a field name holding a control character ({char!r}): "
+                                 "write plain text")
+                         for k in value if isinstance(k, str) and not SURROGATE.search(k)
+                         and (char := words.control_character(k)) is not None]  # fmt: skip
+            waiting += reversed([(v, f"{where}.{_name_shown(k)}" if where else _name_shown(k))
                                  for k, v in value.items()])  # fmt: skip
         elif isinstance(value, list):
             waiting += reversed([(v, f"{where}[{i}]") for i, v in enumerate(value)])
@@ -687,23 +706,28 @@ def tidy_keys(data: dict[str, Any]) -> dict[str, Any]:
     warning)."""
     fields = set(Profile.model_fields) | {"$schema"}
     by_case = {f.lower(): f for f in fields}
-    renamed = {k: by_case[k.lower()] for k in data  # "Cancer", "Stage": names in any case
-               if isinstance(k, str) and k not in fields and k.lower() in by_case
-               and by_case[k.lower()] not in data}  # both ways: the second is an unknown field
+    renamed = {k: by_case[k.strip().lower()] for k in data  # "Cancer", "Stage", "stage ":
+               # names in any case, with spaces around them (a spreadsheet's heading)
+               if isinstance(k, str) and k not in fields and k.strip().lower() in by_case
+               and by_case[k.strip().lower()] not in data}  # both: the second is unknown
     data = {renamed.get(k, k): v for k, v in data.items()}
-    if "biomarkers" in data and data["biomarkers"] is None:  # null, as for any field: unknown
+    if "biomarkers" in data and (data["biomarkers"] is None or (
+            isinstance(data["biomarkers"], str) and words.not_known(data["biomarkers"]))):
+        # null, a blank or a word for not known ("not tested"), as for any field: unknown (it
+        # was refused, and a kras beside it at the top level called an unknown field)
         data = {k: v for k, v in data.items() if k != "biomarkers"}
     markers = data.get("biomarkers")
-    moved = {k: v for k, v in data.items() if k not in fields and k.lower() in MARKERS}
+    moved = {k: v for k, v in data.items() if k not in fields and k.strip().lower() in MARKERS}
     data = {k: v for k, v in data.items() if not (k in moved and v is None)}  # null: unknown
     moved = {k: v for k, v in moved.items() if v is not None}
-    if not moved and not (isinstance(markers, dict) and any(k != k.lower() for k in markers)):
+    if not moved and not (isinstance(markers, dict) and any(k != k.strip().lower()
+                                                             for k in markers)):  # fmt: skip
         return data
     tidy = {k: v for k, v in data.items() if k not in moved}
     combined: dict[str, Any] = {}
     pairs = [*(markers.items() if isinstance(markers, dict) else []), *moved.items()]
     for key, value in pairs:
-        name = key.lower() if key.lower() in MARKERS else key
+        name = key.strip().lower() if key.strip().lower() in MARKERS else key
         if name in MARKERS and (value is None or words.not_known(value)):
             combined.setdefault(name, value)  # unknown, which another spelling may give
             continue
@@ -715,7 +739,9 @@ def tidy_keys(data: dict[str, Any]) -> dict[str, Any]:
         else:
             combined[name] = value
     if markers is not None and not isinstance(markers, dict):
-        return data  # not a mapping: the model names the problem
+        # not a mapping: the model names that problem alone (a kras beside it at the top level
+        # was called an unknown field too); the markers at the top level are read once it is
+        return tidy
     tidy["biomarkers"] = combined
     return tidy
 

@@ -147,8 +147,8 @@ def profile_schema(kb: KnowledgeBase) -> dict[str, Any]:
         if {"type": "boolean"} in prop.get("anyOf", []):
             prop["anyOf"][1:1] = [{"enum": YES_NO}, YES_NO_TEXT, NOT_KNOWN]
     props["biomarkers"] = {
-        "anyOf": [{"$ref": "#/$defs/Biomarkers"}, {"type": "null"}],
-        "description": "Test results of the cancer; null: none known",
+        "anyOf": [{"$ref": "#/$defs/Biomarkers"}, NOT_KNOWN, {"type": "null"}],
+        "description": "Test results of the cancer; null, or a word for not known: none known",
     }
     markers = schema["$defs"]["Biomarkers"]["properties"]
     for marker in MARKERS:

@@ -21,10 +21,20 @@ from dataclasses import dataclass, replace
 
 def shown(given: object) -> str:
     """A value given, as a message shows it: words quoted ('04'), anything else as JSON writes it
-    (true, null, {"name": "rectum"}), not as Python does (True, None)."""
+    (true, null, {"name": "rectum"}), not as Python does (True, None); JSON longer than
+    ``VALUE_SHOWN`` characters cut, with its length (a list of 51,000 stages was quoted whole in
+    an error's message and detail: 255 KB each). Words are cut where they are shown
+    (``short_quotes``, ``cut``); the value itself is given back whole where an error has room for
+    it (the API's ``value``)."""
     if isinstance(given, str):
         return repr(given)
-    return json.dumps(given, default=str, ensure_ascii=False)
+    said = json.dumps(given, default=str, ensure_ascii=False)
+    if len(said) <= VALUE_SHOWN:
+        return said
+    return f"{said[:VALUE_SHOWN]}... ({len(said)} characters long)"
+
+
+VALUE_SHOWN = 80  # the most characters of a value that is not words (a list, a number) quoted
 
 
 TYPED_SHOWN = 40  # the most characters of a person's free words that an answer repeats

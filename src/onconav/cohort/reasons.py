@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 from onconav.profile import Problem
 from onconav.reading import cancer_required
-from onconav.words import shown
+from onconav.words import VALUE_SHOWN, shown
 
-LONGEST = 80  # the characters of a value a reason quotes (``cut``)
+LONGEST = VALUE_SHOWN  # the characters of a value a reason quotes (``cut``), as any message
 
 
 def reason(problem: Problem) -> str:
@@ -30,10 +30,9 @@ def cut(value: object) -> str:
     characters, its first ones and its length (a 200,000-character value is not echoed whole
     in the quarantine, as the core says only the length of a name too long)."""
     said = shown(value)
-    if len(said) <= LONGEST:
+    if len(said) <= LONGEST or not isinstance(value, str):  # other values: cut by ``shown``
         return said
-    length = len(value) if isinstance(value, str) else len(said)
-    return f"{said[:LONGEST]}... ({length} characters long)"
+    return f"{said[:LONGEST]}... ({len(value)} characters long)"
 
 
 def in_column_order(problems: Iterable[Problem], columns: list[str]) -> list[str]:

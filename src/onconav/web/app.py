@@ -499,9 +499,11 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         if not found:
             closest = kb.closest_names(name)
             # the name quoted cut at 40 characters, as every message quotes a value (a name of
-            # 15,000 characters came back whole)
-            raise HTTPException(404, f"{cut(name)!r} is not a name or code onconav knows"
-                                + (f"; the closest: {', '.join(closest)}" if closest else ""))
+            # 15,000 characters came back whole); the closest names in the error's `accepted`
+            # too, for a client's "did you mean" (they were only in the detail's words)
+            return _refusal(404, [Problem(
+                "name", name, tuple(closest), f"{cut(name)!r} is not a name or code onconav "
+                "knows" + (f"; the closest: {', '.join(closest)}" if closest else ""))])
         seen = kb_explain.view(kb, found[0])
         shown = kb_explain.names_apart(kb, seen.used_by)  # as the command line and page list them
         return EntityOut(
@@ -650,8 +652,9 @@ def _refusal(status: int, problems: list[Problem]) -> Response:
     named at most 60 characters (a symptom of 250 KB came back in the detail, the message and
     the value: 750 KB); the value given is sent back whole, once."""
     errors = field_errors(at_most(problems))
-    for error in errors:
-        error.field = cut(error.field, NAME_SHOWN)
+    for error in errors:  # cut, its spaces kept ("stage " is not "stage", which it was shown as)
+        long = len(error.field) > NAME_SHOWN
+        error.field = error.field[:NAME_SHOWN] + "\u2026" if long else error.field
     return problem(status, detail="; ".join(f"{e.field}: {e.message}" for e in errors),
                    errors=errors)  # fmt: skip
 
