@@ -1445,6 +1445,19 @@ SIGNIFICANCE = "53037-8"
         (ABSENT, [("81252-9", _cc("http://www.ncbi.nlm.nih.gov/clinvar", "45437",
                                   "NM_004985.5(KRAS):c.34G>T (p.Gly12Cys)"))], None, "Gly12Cys"),
         (ABSENT, [], "wild-type", None),  # the gene, with no change named
+        # the significance in words, or in another system's code: it was passed over, and the
+        # variant read as mutated (a review of the FHIR reading)
+        (PRESENT, [(SIGNIFICANCE, {"text": "Likely benign"})], None, "likely benign"),
+        (PRESENT, [(SIGNIFICANCE, {"text": "Variant of uncertain significance"})], None,
+         "uncertain"),
+        (PRESENT, [(SIGNIFICANCE, _cc("http://www.ncbi.nlm.nih.gov/clinvar", "benign",
+                                      "Benign"))], None, "benign"),
+        (PRESENT, [(SIGNIFICANCE, {"text": "Pathogenic"})], "mutated", None),
+        (PRESENT, [(SIGNIFICANCE, _cc("http://example.org/lab", "C5"))], None,
+         "clinical significance is not read ('http://example.org/lab|C5"),
+        # a change of the gene's copies is not a mutation a KRAS test finds
+        (PRESENT, [("48019-4", _cc("http://www.sequenceontology.org", "SO:0001743",
+                                   "copy_number_loss"))], None, "copy number loss"),
     ],
 )  # fmt: skip
 def test_only_a_harmful_kras_change_is_mutated_and_only_the_whole_gene_absent_wild_type(

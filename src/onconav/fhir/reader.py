@@ -1947,13 +1947,66 @@ def _kras_variant(builder: Builder, res: Res) -> str | None:
         names = [n for n in _gene_names(res) if n != "none named"]
         _not_which_gene(builder, res, " and ".join(names) or "several genes")
         return None
-    doubtful = _component(builder, res, "significance") & {"uncertain", "benign", "likely-benign"}
+    significance = _significance(builder, res)
+    doubtful = significance & {"uncertain", "benign", "likely-benign"}
     if doubtful:
-        said = " and ".join(sorted(doubtful)).replace("-", " ")
+        said = " and ".join(sorted(str(d) for d in doubtful)).replace("-", " ")
         builder.drop(res.ref, f"a KRAS variant of {said} significance does not decide KRAS: "
                      "only a pathogenic or likely pathogenic one is read as mutated")  # fmt: skip
         return None
+    if None in significance:  # said, in a code or words not read: not taken as pathogenic
+        builder.drop(res.ref, "a KRAS variant whose clinical significance is not read "
+                     f"({_significance_shown(builder, res)}): KRAS stays unknown")  # fmt: skip
+        return None
+    copies = _component(builder, res, "change") & {"copy-number-gain", "copy-number-loss"}
+    if copies:  # a KRAS test looks for a change of the gene's sequence, not of its copies
+        said = " and ".join(sorted(copies)).replace("-", " ")
+        builder.drop(res.ref, f"a KRAS {said} is not a KRAS mutation as a KRAS test finds "
+                     "one: KRAS stays unknown")  # fmt: skip
+        return None
     return "mutated"
+
+
+# The words of a variant's clinical significance, where its code is not in the table (a text
+# only, or another system's code): benign before pathogenic ("likely benign"), doubt before both.
+SIGNIFICANCE_WORDS = (
+    (re.compile(r"uncertain|unknown significance|\bvus\b|undetermined", re.I), "uncertain"),
+    (re.compile(r"likely\s+benign", re.I), "likely-benign"),
+    (re.compile(r"benign", re.I), "benign"),
+    (re.compile(r"likely\s+pathogenic", re.I), "likely-pathogenic"),
+    (re.compile(r"pathogenic", re.I), "pathogenic"),
+)
+
+
+def _significance(builder: Builder, res: Res) -> set[str | None]:
+    """The clinical significance a variant's components give: by the table (a value coded in
+    LOINC's answer list), else, for the significance component (LOINC 53037-8), by its words;
+    None for one said in a way neither reads (another system's code with no words). A benign
+    or uncertain significance written in words had been passed over, and the variant read as
+    a mutation (a review of the FHIR reading)."""
+    out: set[str | None] = set(_component(builder, res, "significance"))
+    for comp in _items(res.data.get("component")):
+        row = builder.row("observations", comp.get("code"))
+        if row is None or row.get("component") != "significance":
+            continue
+        value = comp.get("valueCodeableConcept")
+        coded = builder.row("observations", value)
+        if coded is not None and coded.get("significance"):
+            continue  # read by the table above
+        said = " ".join(str(w) for w in (*_words(value), comp.get("valueString") or ""))
+        out.add(next((s for pattern, s in SIGNIFICANCE_WORDS if pattern.search(said)), None))
+    return out
+
+
+def _significance_shown(builder: Builder, res: Res) -> str:
+    """The value of a variant's significance component (LOINC 53037-8), as a reason quotes it."""
+    for comp in _items(res.data.get("component")):
+        row = builder.row("observations", comp.get("code"))
+        if row is not None and row.get("component") == "significance":
+            value = comp.get("valueCodeableConcept")
+            shown = _words(value) or ([_coded(value)] if _codings(value) else [])
+            return repr(shown[0]) if shown else "no value"
+    return "no value"
 
 
 def _variant_named(builder: Builder, res: Res) -> str | None:
