@@ -2064,6 +2064,28 @@ STOPPED_NO_RESPONSE = {  # of a MedicationRequest stopped
     "statusReason": _cc(SNOMED, "266721009", "Absent response to treatment")}
 
 
+@pytest.mark.parametrize("status", ["stopped", "on-hold"])
+def test_an_operation_begun_and_not_finished_is_not_read_as_done(
+    status: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A total gastrectomy with status stopped (found inoperable at the laparotomy, as is common
+    at stage 4) was read as had, and surgery on the stomach still there ruled out (a review of
+    the FHIR reading): an operation begun and not finished is listed unused, whether it was
+    done not known; a course of radiation stopped early is still radiation given."""
+    gastrectomy = {"resourceType": "Procedure", "id": "g", "status": status,
+                   "subject": {"reference": "Patient/p"}, "performedDateTime": "2024-05-01",
+                   "code": _cc(SNOMED, "26452005", "Total gastrectomy")}  # fmt: skip
+    reading = read_bundle(_record(STOMACH, STAGE_4, gastrectomy), kb)
+    assert "total-gastrectomy" not in reading.data.get("prior_treatments", [])
+    assert "begun and not finished" in {u.reference: u.reason
+                                        for u in reading.unused}["Procedure/g"]  # fmt: skip
+    result = onconav.evaluate(onconav.parse_profile(reading.data, kb), kb)
+    partial = next(o for o in result.options if o.id == "stomach-subtotal-gastrectomy")
+    assert "total gastrectomy" not in (partial.reason or ""), partial.reason
+    radiation = read_bundle(_record(STOMACH, STAGE_4, {**RADIOTHERAPY, "status": status}), kb)
+    assert "radiation" in radiation.data["prior_treatments"]
+
+
 @pytest.mark.parametrize("drug", [
     # Herceptin Hylecta's generic name, and nab-paclitaxel's: drugs onconav does not know
     _cc(RXNORM, "2119714", "trastuzumab and hyaluronidase-oysk"),

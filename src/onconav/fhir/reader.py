@@ -2580,6 +2580,15 @@ def _procedures(builder: Builder, cancer: CancerFound) -> list[Given]:
             how = "planned"
         elif status == "preparation":
             how = "planned"
+        elif status in ("stopped", "on-hold") and value not in RADIATION and value != (
+                "pelvic-radiation"):  # fmt: skip
+            # an operation begun and not finished (a gastrectomy stopped at the laparotomy):
+            # not read as the organ taken out (it ruled out surgery on a stomach still there);
+            # a course of radiation stopped early was still given, and is read so
+            builder.drop(res.ref, f"an operation with status {status!r}, begun and not "
+                         f"finished: whether {_coded(_code_of(res.data))} was done is not "
+                         "known")  # fmt: skip
+            continue
         elif status in ("completed", "in-progress", "stopped", "on-hold"):
             how = "given"
         else:
