@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import itertools
 import pickle
 import re
 from collections import Counter
@@ -1326,6 +1327,54 @@ def test_a_drug_given_with_chemotherapy_that_stopped_asks_of_its_chemotherapy(
         said = [w for w in result.warnings if "is given with chemotherapy" in w]
         assert bool(said) == (chemo is None and not more), (stopped, result.warnings)
         assert all(kb.name_of(drug) in w for w in said)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pair=partial_and_more())
+def test_a_regimen_that_stopped_is_as_its_key_drugs_stopping(
+    pair: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    """The rule for every profile: a regimen that stopped working meets every option's
+    condition as it and its key drugs stopping would (a regimen's drugs stop with it, rule 1).
+    CAPIRI stopped ruled out 5-FU with leucovorin, raltitrexed and Lonsurf (they are for when
+    FOLFIRI, FOLFOX or CAPOX stopped: "which you did not list"), though irinotecan stopped,
+    CAPIRI's key drug, lets them be (a clinical review): FOLFIRI, of the same key drug, counts
+    as stopped too. (What rules an option out is not compared: a regimen given with radiation
+    does not stop the other regimens of its key drug, by design.)"""
+    from onconav.logic import truth
+    from onconav.profile import facts_of
+
+    kb = shared_kb()
+    regimens = [r for r in kb.data.regimens if r.key_drugs]
+    for data, record in itertools.product(pair, regimens):
+        # the profile's own cancer, and the rectum's stage 4, where the later drugs are
+        for cancer in {data["cancer"], "rectum"}:
+            alone = {**data, "cancer": cancer, "progressed_on": [record.id],
+                     "prior_treatments": [record.id]}  # fmt: skip
+            if cancer != data["cancer"]:
+                alone |= {"stage": "4", "recurrence": "none", "metastases": ["liver"]}
+            with_drugs = {**alone, "progressed_on": [record.id, *record.key_drugs]}
+            rows = [facts_of(parse_profile(d, kb), kb).row for d in (alone, with_drugs)]
+            for option, rules in kb.rules.items():
+                first, second = (truth(rules.when, row) for row in rows)
+                assert first == second, (record.id, option, first, second)
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_local_excision_is_not_offered_for_a_cancer_surgery_cannot_take_out(
+    pair: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    """The rule for every rectal profile: local excision takes out a cancer come back where it
+    started, or eases symptoms of a tumour still there; for a cancer surgery cannot take out,
+    with no symptoms, it is not suitable (it was offered to control an unresectable local
+    recurrence, beside a pelvic exenteration ruled out for that reason: a clinical review)."""
+    kb = shared_kb()
+    for data in pair:
+        data = {**data, "cancer": "rectum", "resectable": False, "symptoms": []}
+        result = evaluate(parse_profile(data, kb), kb)
+        excision = next(o for o in result.options if o.id == "rectum-local-excision")
+        assert excision.status is Status.not_suitable, (data, excision.status)
 
 
 def test_a_warning_of_kin_agrees_in_number(kb: KnowledgeBase) -> None:

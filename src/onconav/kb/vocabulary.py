@@ -92,6 +92,15 @@ def fact_values(data: KBData, fact: Fact) -> dict[str, frozenset[str]]:
                 for part in regimen.components:
                     if part in anc:
                         anc[part] = anc[part] | {regimen.id}
+        if fact.id == "progressed_on":  # a regimen that stopped working stops those that share
+            # its key drug, as the drug alone does (CAPIRI stopped: FOLFIRI, whose key drug is
+            # irinotecan too, counts as stopped, and the drugs for after FOLFIRI apply; they
+            # were ruled out, "FOLFIRI ... which you did not list"); not through other drugs
+            # (FOLFOX shares 5-FU with FOLFIRI, whose stopping FOLFIRI comes after)
+            for regimen in data.regimens:
+                anc[regimen.id] = anc[regimen.id] | {
+                    other.id for other in data.regimens
+                    if other.id != regimen.id and set(regimen.key_drugs) & set(other.key_drugs)}
         if fact.id == "cannot_have":  # one who cannot have any drug of a kind cannot have a
             # regimen that holds one (no fluoropyrimidine: no FOLFIRI, so the drugs for when
             # FOLFIRI cannot be used apply; they had asked); one of a kind that stopped working
