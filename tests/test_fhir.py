@@ -1426,6 +1426,7 @@ def test_a_result_whose_focus_is_not_the_cancer_read_says_so_truly(
 
 
 SIGNIFICANCE = "53037-8"
+RELATED_URL = "http://hl7.org/fhir/StructureDefinition/condition-related"
 
 
 @pytest.mark.parametrize(
@@ -1928,6 +1929,32 @@ def test_a_cancer_condition_not_read_is_named_when_only_spread_is_read(
     alone = [w for w in reading.warnings if w.startswith("only cancer")]
     assert alone == ["only cancer that has spread is on record: where it started is read as "
                      "unknown"]
+
+
+@pytest.mark.parametrize("pointer", ["focus", "related"])
+def test_the_cancer_the_record_stages_or_says_spread_is_read_before_a_newer_one(
+    pointer: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A stage IV rectal cancer (onset 2022), and a basal cell carcinoma of the skin recorded in
+    2024: the skin cancer was read, as the newer, the rectal cancer and its stage dropped as
+    "another cancer" (a review of the FHIR reading). The cancer the stage or the spread names
+    is read; with nothing naming either, the newer still is, and a treatment's reason does not
+    decide it (a colon cancer's FOLFOX beside a newer stomach cancer: the test below)."""
+    rectum = {**RECTUM, "onsetDateTime": "2022-03-01"}
+    skin = {**_condition("b", "0", "x", onsetDateTime="2024-05-01"),
+            "code": _cc("http://hl7.org/fhir/sid/icd-10-cm", "C44.91",
+                        "Basal cell carcinoma of skin, unspecified")}  # fmt: skip
+    about = {"reference": "Condition/c"}
+    stage = {**STAGE_4, "focus": [about]} if pointer == "focus" else STAGE_4  # a stage group
+    more: list[dict[str, Any]] = []
+    if pointer == "related":
+        more.append(_condition("m", "94381002", "Secondary malignant neoplasm of liver",
+                               extension=[{"url": RELATED_URL, "valueReference": about}]))
+    reading = read_bundle(_record(rectum, skin, stage, *more), kb)
+    assert reading.data["cancer"] == "rectum", reading.warnings
+    assert "more than one cancer is on record: read rectum; not read skin" in reading.warnings
+    alone = read_bundle(_record(rectum, skin, STAGE_4), kb)  # nothing names either: the newer
+    assert alone.data["cancer"] != "rectum"
 
 
 def test_a_her2_number_is_not_an_ihc_score(kb: onconav.KnowledgeBase) -> None:

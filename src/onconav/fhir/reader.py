@@ -1061,13 +1061,17 @@ def _cancer(builder: Builder) -> CancerFound:
     if not found:
         return _no_cancer(builder)
 
-    def rank(c: CancerFound) -> tuple[bool, bool, bool, Span, str]:
+    pointed = _staged_or_spread(builder)
+
+    def rank(c: CancerFound) -> tuple[bool, bool, bool, bool, Span, str]:
         active = _clinical(builder, c.res) not in NOT_NOW
         date = _order(_result_date(c.res) if c.res.type == "Condition" else "")
         coded = c.res.type != "Condition" or builder.row(
             "conditions", _code_of(c.res.data)) is not None or _is_cancer_code(
             _code_of(c.res.data))  # a code the tables know, before words  # fmt: skip
-        return (active, c.site != "unknown", coded, date, c.res.ref)
+        # one the record stages or says has spread, before one it does not (a skin cancer
+        # recorded after a stage 4 rectal cancer had been read, as the newer)
+        return (active, c.site != "unknown", c.res.ref in pointed, coded, date, c.res.ref)
 
     best = max(found, key=rank)
     chosen = [c for c in found if c.site == best.site]
@@ -1093,6 +1097,28 @@ def _cancer(builder: Builder) -> CancerFound:
         builder.warnings.append(f"{best.res.ref} records the cancer as {said}: it is read as the "
                                 "cancer, since no current one is on record")  # fmt: skip
     return best
+
+
+STAGE_TESTS = {"stage-group", "figo-stage", "m-category"}  # a stage's, or its M category's, focus
+
+
+def _staged_or_spread(builder: Builder) -> set[str]:
+    """The Conditions the record stages or says have spread: a stage's ``focus``, the cancer a
+    spread is related to (``condition-related``). The cancer onconav is about is the advanced
+    one; what a treatment or a result is about says less (a colon cancer's FOLFOX beside a
+    newer stomach cancer)."""
+    out: set[str] = set()
+    for res in builder.resources.values():
+        named: list[object] = []
+        if res.type == "Observation":
+            row = builder.row("observations", res.data.get("code"))
+            if row is not None and row.get("test") in STAGE_TESTS:
+                named += _items(res.data.get("focus"))
+        if res.type == "Condition":
+            named += [e.get("valueReference") for e in _items(res.data.get("extension"))
+                      if isinstance(e, OBJECT) and e.get("url") == RELATED]  # fmt: skip
+        out |= {ref for ref in map(builder.ref, named) if ref and ref != res.ref}
+    return out
 
 
 ORDERS = ("ServiceRequest", "MedicationRequest", "DiagnosticReport", "Procedure")
