@@ -497,7 +497,8 @@ def test_biomarkers_not_a_mapping_is_the_one_problem(kb: KnowledgeBase) -> None:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.sampled_from(["\x1b[31m", "\x00", "\x07", "\x7f", "\x9b"]), st.booleans())
+@given(st.sampled_from(["\x1b[31m", "\x00", "\x07", "\x7f", "\x9b", "\x1c", "\x85", "\t"]),
+       st.booleans())  # fmt: skip
 def test_a_control_character_in_a_field_name_is_refused_never_echoed(char: str,
                                                                      nested: bool) -> None:
     """A field's name holding one ({"x\\x1b[31m": "1"}) was refused as an unknown field, with
@@ -1375,6 +1376,19 @@ def test_local_excision_is_not_offered_for_a_cancer_surgery_cannot_take_out(
         result = evaluate(parse_profile(data, kb), kb)
         excision = next(o for o in result.options if o.id == "rectum-local-excision")
         assert excision.status is Status.not_suitable, (data, excision.status)
+
+
+@pytest.mark.parametrize(("cancer", "stopped"), [("rectum", "external-beam-radiation"),
+                                                 ("cervix", "external-beam-radiation"),
+                                                 ("stomach", "chemoradiation")])
+def test_what_is_not_a_drug_is_never_warned_of_as_given_with_chemotherapy(
+    kb: KnowledgeBase, cancer: str, stopped: str
+) -> None:
+    """"External beam radiation therapy is given with chemotherapy ...": the warning took every
+    thing an option gives with chemotherapy, radiation among them (a review of the change)."""
+    result = evaluate(parse_profile({"cancer": cancer, "stage": "4", "prior_treatments": [stopped],
+                                     "progressed_on": [stopped]}, kb), kb)  # fmt: skip
+    assert not [w for w in result.warnings if "is given with chemotherapy" in w]
 
 
 def test_a_warning_of_kin_agrees_in_number(kb: KnowledgeBase) -> None:

@@ -1454,6 +1454,11 @@ RELATED_URL = "http://hl7.org/fhir/StructureDefinition/condition-related"
         (PRESENT, [(SIGNIFICANCE, _cc("http://www.ncbi.nlm.nih.gov/clinvar", "benign",
                                       "Benign"))], None, "benign"),
         (PRESENT, [(SIGNIFICANCE, {"text": "Pathogenic"})], "mutated", None),
+        # words that hold "pathogenic" and say otherwise (a review of the change)
+        (PRESENT, [(SIGNIFICANCE, {"text": "Conflicting interpretations of pathogenicity"})],
+         None, "uncertain"),
+        (PRESENT, [(SIGNIFICANCE, {"text": "Not pathogenic"})], None, "not read"),
+        (PRESENT, [(SIGNIFICANCE, {"text": "Non-pathogenic"})], None, "not read"),
         (PRESENT, [(SIGNIFICANCE, _cc("http://example.org/lab", "C5"))], None,
          "clinical significance is not read ('http://example.org/lab|C5"),
         # a change of the gene's copies is not a mutation a KRAS test finds
@@ -1955,6 +1960,28 @@ def test_the_cancer_the_record_stages_or_says_spread_is_read_before_a_newer_one(
     assert "more than one cancer is on record: read rectum; not read skin" in reading.warnings
     alone = read_bundle(_record(rectum, skin, STAGE_4), kb)  # nothing names either: the newer
     assert alone.data["cancer"] != "rectum"
+    # staged on the Condition itself, as mCODE does: a summary, or an assessment of stage IV
+    summary = {**rectum, "stage": [{"summary": _cc(SNOMED, "1222837003", "AJCC stage IV")}]}
+    assert read_bundle(_record(summary, skin), kb).data["cancer"] == "rectum"
+    assessed = {**rectum, "stage": [{"assessment": [{"reference": "Observation/stage"}]}]}
+    assert read_bundle(_record(assessed, skin, STAGE_4), kb).data["cancer"] == "rectum"
+
+
+def test_an_old_stage_of_another_cancer_does_not_make_it_the_one_read(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """An old breast cancer's stage IIIC (its focus) had made it the cancer read, before a newer
+    rectal cancer and a stage IV naming none (a review of the change): only a stage 4 of a
+    final result, or spread, says which cancer is the advanced one."""
+    rectum = {**RECTUM, "onsetDateTime": "2022-03-01"}
+    breast = _condition("o", "254837009", "Malignant neoplasm of breast",
+                        onsetDateTime="2015-01-01")  # fmt: skip
+    early = _observation("old", "399588009", _cc(SNOMED, "1222806003", "AJCC stage IIIC"),
+                         date="2015-02-01", system=SNOMED, focus=[{"reference": "Condition/o"}])
+    for stage in (early, {**early, "status": "entered-in-error",
+                          "valueCodeableConcept": STAGE_4["valueCodeableConcept"]}):
+        reading = read_bundle(_record(rectum, breast, stage, STAGE_4), kb)
+        assert reading.data["cancer"] == "rectum", (stage["status"], reading.warnings)
 
 
 def test_a_her2_number_is_not_an_ihc_score(kb: onconav.KnowledgeBase) -> None:
@@ -2111,6 +2138,12 @@ def test_an_operation_begun_and_not_finished_is_not_read_as_done(
     assert "total gastrectomy" not in (partial.reason or ""), partial.reason
     radiation = read_bundle(_record(STOMACH, STAGE_4, {**RADIOTHERAPY, "status": status}), kb)
     assert "radiation" in radiation.data["prior_treatments"]
+    # nor chemotherapy: a course stopped was given as far as it went (it had been dropped as an
+    # operation: a review of the change)
+    chemo = {**RADIOTHERAPY, "id": "ch", "status": status,
+             "code": _cc(SNOMED, "367336001", "Chemotherapy")}  # fmt: skip
+    assert "chemotherapy" in read_bundle(_record(STOMACH, STAGE_4, chemo),
+                                         kb).data["prior_treatments"]  # fmt: skip
 
 
 @pytest.mark.parametrize("drug", [

@@ -941,6 +941,10 @@ def test_field_names_with_spaces_around_them() -> None:
         parse_profile({"cancer": "rectum", " cancer": "stomach"}, KB)
     [problem] = raised.value.problems
     assert problem.field == " cancer" and "differ in spaces or case only" in problem.message
+    # two spellings, neither the field's own: both refused, never the last one read (it was)
+    with pytest.raises(ProfileError) as raised:
+        parse_profile({"cancer": "rectum", "Stage": "4", " stage": "2"}, KB)
+    assert {p.field for p in raised.value.problems} == {"Stage", " stage"}
 
 
 @given(

@@ -144,6 +144,9 @@ def _listwise(value: object, field: str) -> object:
     return distinct[0] if len(distinct) == 1 else distinct or None
 
 
+SHOWN_REFUSED = 5  # the most results of a list refused that a message quotes (then a count)
+
+
 def _each_chosen(value: list[object], field: str) -> list[str | None]:
     """Each result of a list chosen (``_choose``), every one not accepted named in one error."""
     chosen, refused = [], []
@@ -155,6 +158,8 @@ def _each_chosen(value: list[object], field: str) -> list[str | None]:
     if refused:
         accepted, values = {"her2": (words.HER2_ACCEPTED, words.HER2_VALUES),
                             "kras": (words.KRAS_ACCEPTED, words.KRAS_VALUES)}[field]  # fmt: skip
+        if len(refused) > SHOWN_REFUSED:  # a list of 40,000 was quoted whole (680 KB)
+            refused = [*refused[:SHOWN_REFUSED - 1], f"{len(refused) - SHOWN_REFUSED + 1} more"]
         given = (f"{refused[0]} is" if len(refused) == 1
                  else f"{', '.join(refused[:-1])} and {refused[-1]} are")  # fmt: skip
         raise PydanticCustomError(
@@ -417,9 +422,9 @@ def _problem(item: Any) -> Problem:
     if kind == "extra_forbidden":
         model = Biomarkers if item["loc"][0] == "biomarkers" else Profile
         fields = tuple(info.alias or name for name, info in model.model_fields.items())
-        same = [f for f in fields if f.lower() == where.strip().lower()]
+        same = [f for f in fields if f.lower() == where.strip(" \t\u00a0").lower()]
         if same:  # "Stage" beside "stage" (tidy_keys reads a field's name in any case, once)
-            if where != where.strip():  # "stage " beside "stage": the spaces said
+            if where != where.strip(" \t\u00a0"):  # "stage " beside "stage": spaces said
                 return Problem(where, given, fields, f"is given twice, by names that differ in "
                                f"spaces or case only ({same[0]} and {where!r}); give it "
                                "once")  # fmt: skip
@@ -630,11 +635,16 @@ def escaped(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def _control_in_name(name: str) -> str | None:
+    """The first control character of a field's name, a tab or a line break too (none belongs
+    in a name; "stage\x1c" was read as stage, the character stripped as a space)."""
+    return next((c for c in name if unicodedata.category(c) == "Cc"), None)
+
+
 def _name_shown(name: object) -> str:
     """A field's name as a problem names it: a control character as its escape (``\x1b``)."""
     text = str(name)
-    return "".join(repr(c)[1:-1] if unicodedata.category(c) == "Cc" and not c.isspace() else c
-                   for c in text)  # fmt: skip
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) == "Cc" else c for c in text)
 
 
 def _not_json(data: dict[str, Any]) -> list[Problem]:
@@ -659,7 +669,7 @@ def _not_json(data: dict[str, Any]) -> list[Problem]:
                                  (), f"is a field name holding a control character ({char!r}): "
                                  "write plain text")
                          for k in value if isinstance(k, str) and not SURROGATE.search(k)
-                         and (char := words.control_character(k)) is not None]  # fmt: skip
+                         and (char := _control_in_name(k)) is not None]  # fmt: skip
             waiting += reversed([(v, f"{where}.{_name_shown(k)}" if where else _name_shown(k))
                                  for k, v in value.items()])  # fmt: skip
         elif isinstance(value, list):
@@ -706,10 +716,14 @@ def tidy_keys(data: dict[str, Any]) -> dict[str, Any]:
     warning)."""
     fields = set(Profile.model_fields) | {"$schema"}
     by_case = {f.lower(): f for f in fields}
-    renamed = {k: by_case[k.strip().lower()] for k in data  # "Cancer", "Stage", "stage ":
-               # names in any case, with spaces around them (a spreadsheet's heading)
-               if isinstance(k, str) and k not in fields and k.strip().lower() in by_case
-               and by_case[k.strip().lower()] not in data}  # both: the second is unknown
+    def plain(key: str) -> str:  # spaces around a name (a spreadsheet's heading), any case
+        return key.strip(" \t\u00a0").lower()
+
+    spellings = Counter(plain(k) for k in data if isinstance(k, str))
+    renamed = {k: by_case[plain(k)] for k in data  # "Cancer", "Stage", "stage "
+               if isinstance(k, str) and k not in fields and plain(k) in by_case
+               and by_case[plain(k)] not in data  # beside the field itself: given twice
+               and spellings[plain(k)] == 1}  # "Stage" beside " stage": the last had won
     data = {renamed.get(k, k): v for k, v in data.items()}
     if "biomarkers" in data and (data["biomarkers"] is None or (
             isinstance(data["biomarkers"], str) and words.not_known(data["biomarkers"]))):
@@ -717,17 +731,16 @@ def tidy_keys(data: dict[str, Any]) -> dict[str, Any]:
         # was refused, and a kras beside it at the top level called an unknown field)
         data = {k: v for k, v in data.items() if k != "biomarkers"}
     markers = data.get("biomarkers")
-    moved = {k: v for k, v in data.items() if k not in fields and k.strip().lower() in MARKERS}
+    moved = {k: v for k, v in data.items() if k not in fields and plain(k) in MARKERS}
     data = {k: v for k, v in data.items() if not (k in moved and v is None)}  # null: unknown
     moved = {k: v for k, v in moved.items() if v is not None}
-    if not moved and not (isinstance(markers, dict) and any(k != k.strip().lower()
-                                                             for k in markers)):  # fmt: skip
+    if not moved and not (isinstance(markers, dict) and any(k != plain(k) for k in markers)):
         return data
     tidy = {k: v for k, v in data.items() if k not in moved}
     combined: dict[str, Any] = {}
     pairs = [*(markers.items() if isinstance(markers, dict) else []), *moved.items()]
     for key, value in pairs:
-        name = key.strip().lower() if key.strip().lower() in MARKERS else key
+        name = plain(key) if plain(key) in MARKERS else key
         if name in MARKERS and (value is None or words.not_known(value)):
             combined.setdefault(name, value)  # unknown, which another spelling may give
             continue
@@ -1518,7 +1531,8 @@ def _chemotherapy_given_with(kb: KnowledgeBase, row: dict[str, FactValue]) -> li
     if any("chemotherapy" in up("progressed_on", v) for v in stopped):
         return []
     given_with = sorted({d for o in kb.options if "chemotherapy" in o.given_with
-                         for d in o.uses if d in stopped})  # fmt: skip
+                         for d in o.uses if d in stopped
+                         and kb.kind_of.get(d) == "drugs"})  # not chemoradiation  # fmt: skip
     return [f"progressed_on: {kb.name_of(drug)} is given with chemotherapy, and no chemotherapy is "
             "listed as having stopped working: if the chemotherapy given with it stopped too, "
             "list its drugs; the options that give them are shown as if they had not"

@@ -1100,23 +1100,59 @@ def _cancer(builder: Builder) -> CancerFound:
 
 
 STAGE_TESTS = {"stage-group", "figo-stage", "m-category"}  # a stage's, or its M category's, focus
+STAGE_4_WORDS = re.compile(r"(?i)\b(stage|figo)\s*(iv|4)[a-c]?\b|\b[cpy]{0,2}m1[a-d]?\b")
+
+
+def _says_stage_4(builder: Builder, concept: object) -> bool:
+    """Whether a stage's value says stage 4 or M1, by the table, AJCC's codes or its words
+    (read quietly: what the stage is, and its warnings, are the stage's reading's)."""
+    row = builder.row("observations", concept)
+    if row is not None and (row.get("stage") in ("4", "4A", "4B") or str(row.get("m")) == "1"):
+        return True
+    codes = [str(c.get("code")) for c in _codings(concept)
+             if system_name(c.get("system")) == "ajcc"]  # fmt: skip
+    if any(re.fullmatch(r"(?i)[cpy]{0,2}(iv[a-c]?|4[a-c]?|m1[a-d]?)", c.strip()) for c in codes):
+        return True
+    return any(STAGE_4_WORDS.search(str(text)) for text in _words(concept))
+
+
+def _stage_value(res: Res) -> object:
+    """A stage Observation's value: its concept, or its words as a concept's text."""
+    value = res.data.get("valueCodeableConcept")
+    if value is None and isinstance(res.data.get("valueString"), str):
+        return {"text": res.data["valueString"]}
+    return value
 
 
 def _staged_or_spread(builder: Builder) -> set[str]:
-    """The Conditions the record stages or says have spread: a stage's ``focus``, the cancer a
-    spread is related to (``condition-related``). The cancer onconav is about is the advanced
-    one; what a treatment or a result is about says less (a colon cancer's FOLFOX beside a
-    newer stomach cancer)."""
+    """The Conditions the record says are advanced: staged 4 (or M1) by a stage whose ``focus``
+    names them, by their own ``stage`` (its summary, or an assessment so staged), or with spread
+    related to them (``condition-related``). The cancer onconav is about is the advanced one; a
+    stage of an earlier time (IIA), a result not final, or what a treatment is about says less
+    (an old breast cancer's stage IIA had taken a rectal cancer's stage IV)."""
     out: set[str] = set()
+
+    def stage_4(res: Res | None) -> bool:
+        return res is not None and res.type == "Observation" and (
+            _status(res.data) in RESULT_OK) and _says_stage_4(builder, _stage_value(res))
+
     for res in builder.resources.values():
         named: list[object] = []
         if res.type == "Observation":
             row = builder.row("observations", res.data.get("code"))
-            if row is not None and row.get("test") in STAGE_TESTS:
+            if row is not None and row.get("test") in STAGE_TESTS and stage_4(res):
                 named += _items(res.data.get("focus"))
-        if res.type == "Condition":
+        if res.type == "Condition" and _status(res.data, "verificationStatus") not in (
+                NOT_CONFIRMED):  # fmt: skip
             named += [e.get("valueReference") for e in _items(res.data.get("extension"))
                       if isinstance(e, OBJECT) and e.get("url") == RELATED]  # fmt: skip
+            for stage in _items(res.data.get("stage")):
+                if not isinstance(stage, OBJECT):
+                    continue
+                assessed = [builder.resources.get(builder.ref(a) or "")
+                            for a in _items(stage.get("assessment"))]  # fmt: skip
+                if _says_stage_4(builder, stage.get("summary")) or any(map(stage_4, assessed)):
+                    out.add(res.ref)
         out |= {ref for ref in map(builder.ref, named) if ref and ref != res.ref}
     return out
 
@@ -1995,12 +2031,14 @@ def _kras_variant(builder: Builder, res: Res) -> str | None:
 
 # The words of a variant's clinical significance, where its code is not in the table (a text
 # only, or another system's code): benign before pathogenic ("likely benign"), doubt before both.
-SIGNIFICANCE_WORDS = (
-    (re.compile(r"uncertain|unknown significance|\bvus\b|undetermined", re.I), "uncertain"),
+SIGNIFICANCE_WORDS: tuple[tuple[re.Pattern[str], str | None], ...] = (
+    (re.compile(r"uncertain|unknown significance|\bvus\b|undetermined|conflicting", re.I),
+     "uncertain"),
     (re.compile(r"likely\s+benign", re.I), "likely-benign"),
     (re.compile(r"benign", re.I), "benign"),
-    (re.compile(r"likely\s+pathogenic", re.I), "likely-pathogenic"),
-    (re.compile(r"pathogenic", re.I), "pathogenic"),
+    (re.compile(r"\b(not|non)[\s-]*pathogenic", re.I), None),  # not harmful, not said how
+    (re.compile(r"\blikely\s+pathogenic\b", re.I), "likely-pathogenic"),
+    (re.compile(r"\bpathogenic\b", re.I), "pathogenic"),
 )
 
 
@@ -2606,8 +2644,9 @@ def _procedures(builder: Builder, cancer: CancerFound) -> list[Given]:
             how = "planned"
         elif status == "preparation":
             how = "planned"
-        elif status in ("stopped", "on-hold") and value not in RADIATION and value != (
-                "pelvic-radiation"):  # fmt: skip
+        elif status in ("stopped", "on-hold") and "surgery" in builder.kb.vocabulary.up(
+                "prior_treatments", value):  # fmt: skip
+            # (an operation: not radiation, nor chemotherapy, which were given as far as they went)
             # an operation begun and not finished (a gastrectomy stopped at the laparotomy):
             # not read as the organ taken out (it ruled out surgery on a stomach still there);
             # a course of radiation stopped early was still given, and is read so
