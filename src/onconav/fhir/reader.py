@@ -1128,8 +1128,8 @@ def _staged_or_spread(builder: Builder) -> set[str]:
     """The Conditions the record says are advanced: staged 4 (or M1) by a stage whose ``focus``
     names them, by their own ``stage`` (its summary, or an assessment so staged), or with spread
     related to them (``condition-related``). The cancer onconav is about is the advanced one; a
-    stage of an earlier time (IIA), a result not final, or what a treatment is about says less
-    (an old breast cancer's stage IIA had taken a rectal cancer's stage IV)."""
+    stage of an earlier time (IIIC), a result not final, or what a treatment is about says less
+    (an old breast cancer's stage IIIC had taken a rectal cancer's stage IV)."""
     out: set[str] = set()
 
     def stage_4(res: Res | None) -> bool:
@@ -2646,10 +2646,9 @@ def _procedures(builder: Builder, cancer: CancerFound) -> list[Given]:
             how = "planned"
         elif status in ("stopped", "on-hold") and "surgery" in builder.kb.vocabulary.up(
                 "prior_treatments", value):  # fmt: skip
-            # (an operation: not radiation, nor chemotherapy, which were given as far as they went)
             # an operation begun and not finished (a gastrectomy stopped at the laparotomy):
             # not read as the organ taken out (it ruled out surgery on a stomach still there);
-            # a course of radiation stopped early was still given, and is read so
+            # radiation or chemotherapy stopped early was given as far as it went, and is read
             builder.drop(res.ref, f"an operation with status {status!r}, begun and not "
                          f"finished: whether {_coded(_code_of(res.data))} was done is not "
                          "known")  # fmt: skip
