@@ -955,13 +955,20 @@ NOT_PRIMARY = re.compile(r"(?i)\b(history of|in situ|benign|suspect\w*|screening
                          r"caused by|hypertension|neoplasm of uncertain)\b")  # fmt: skip
 
 
+# "Metastatic" first, with no "to" after it, says the cancer has spread, not that the Condition
+# is the spread: "Metastatic adenocarcinoma of rectum", "Metastatic gastric cancer" name the
+# cancer (they were no cancer at all: a problem list's usual words for these patients); the
+# spread is "metastatic to" ("Metastatic carcinoma to the lymph nodes of neck").
+METASTATIC_FIRST = re.compile(r"(?i)^\s*metastatic\s+(?!.*\bto\b)")
+
+
 def _names_a_cancer(res: Res) -> bool:
     """Whether a Condition is a primary cancer by what it says beyond the tables: its code's words
     name a malignancy ("Primary malignant neoplasm of rectum", "Adenocarcinoma of the rectum"),
     or it carries mCODE's histology-morphology-behavior extension, or it claims mCODE's primary
     cancer profile. mCODE's primary cancer value set is every descendant of SNOMED CT 363346000
     (Malignant neoplastic disease): no table can list them all."""
-    said = " ".join(_words(_code_of(res.data)))
+    said = METASTATIC_FIRST.sub("", " ".join(_words(_code_of(res.data))))
     if said and NOT_PRIMARY.search(said):
         return False
     if said and MALIGNANT.search(said):
