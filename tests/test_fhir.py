@@ -2006,6 +2006,27 @@ def test_a_cancer_worded_metastatic_is_the_cancer(
     assert reading.data["cancer"] == "unknown" and "lymph-nodes" in reading.data["metastases"]
 
 
+def test_codes_of_one_condition_that_name_different_cancers_are_warned_of(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """ICD-10-CM C18.9 (colon) and SNOMED "Adenocarcinoma of rectum" on one Condition: the first
+    was read with no word, and the rectal source's options lost (a review of the FHIR reading).
+    It is still read by its first code that places the cancer, with a warning naming both; two
+    codes answered alike (the stomach, and its junction with the food pipe) say nothing."""
+    both = {**_condition("c", "0", "x"), "code": {"coding": [
+        {"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "C18.9"},
+        {"system": SNOMED, "code": "254582000", "display": "Adenocarcinoma of rectum"}]}}
+    reading = read_bundle(_record(both, STAGE_4), kb)
+    assert reading.data["cancer"] == "colon"
+    (said,) = [w for w in reading.warnings if "codes name different cancers" in w]
+    assert "(colon, rectum)" in said and "check which is right" in said
+    alike = {**both, "code": {"coding": [
+        {"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "C16.9"},
+        {"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "C16.0"}]}}
+    assert not [w for w in read_bundle(_record(alike, STAGE_4), kb).warnings
+                if "codes name different cancers" in w]  # fmt: skip
+
+
 def test_a_her2_number_is_not_an_ihc_score(kb: onconav.KnowledgeBase) -> None:
     """valueInteger 1 of HER2 [Units/volume] (a quantity) was read as IHC 1+ (negative)."""
     stomach = _condition("c", "363349007", "Malignant tumor of stomach")

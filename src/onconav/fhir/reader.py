@@ -1060,6 +1060,15 @@ def _cancer(builder: Builder) -> CancerFound:
                 f"words: its code {_coded(_code_of(res.data))} is not in onconav's table; check "
                 "that this is where the cancer started"
             )
+        named = [str(r.get("cancer")) for r in builder.tables.every(
+            "conditions", _codings(_code_of(res.data))) if r.get("cancer") not in (None, "unknown")]
+        answered = {getattr(builder.kb.by_id.get(c), "read_as", None) or c for c in named}
+        if len(answered) > 1:  # C18.9 beside SNOMED "Adenocarcinoma of rectum": which is right?
+            builder.warnings.append(
+                f"{res.ref}'s codes name different cancers ({', '.join(dict.fromkeys(named))}): "
+                f"it is read as {_a_cancer_of(builder, site)}, by its first code that places "
+                "the cancer; check which is right"
+            )
         if _clinical(builder, res) in ("recurrence", "relapse"):
             recurrence = recurrence or "yes"
         found.append(CancerFound(res, site, recurrence))
