@@ -2027,6 +2027,25 @@ def test_codes_of_one_condition_that_name_different_cancers_are_warned_of(
                 if "codes name different cancers" in w]  # fmt: skip
 
 
+@pytest.mark.parametrize(("said", "answer", "expected"), [
+    ("Positive", "LA6576-8", "positive"), ("Negative", "LA6577-6", "negative")])
+def test_the_laboratorys_her2_interpretation_settles_an_ihc_2_plus(
+    said: str, answer: str, expected: str, kb: onconav.KnowledgeBase
+) -> None:
+    """IHC 2+ (72383-3) and the laboratory's HER2 interpretation (48676-1) Positive or Negative
+    of the same day were "results that disagree", HER2 unknown (a review of the FHIR reading):
+    the interpretation settles the borderline score, as an ISH result does. IHC 3+ beside an
+    interpretation Negative still disagree."""
+    ihc = _observation("ihc", "72383-3", {"text": "2+"})
+    final = _observation("final", "48676-1", _cc(LOINC, answer, said))
+    reading = read_bundle(_record(STOMACH, STAGE_4, ihc, final), kb)
+    assert reading.data["biomarkers"] == {"her2": expected}, reading.warnings
+    strong = _observation("ihc", "72383-3", {"text": "3+"})
+    negative = _observation("final", "48676-1", _cc(LOINC, "LA6577-6", "Negative"))
+    disagree = read_bundle(_record(STOMACH, STAGE_4, strong, negative), kb).data
+    assert disagree["biomarkers"] == {"her2": ["negative", "positive"]}  # not known, warned
+
+
 def test_a_her2_number_is_not_an_ihc_score(kb: onconav.KnowledgeBase) -> None:
     """valueInteger 1 of HER2 [Units/volume] (a quantity) was read as IHC 1+ (negative)."""
     stomach = _condition("c", "363349007", "Malignant tumor of stomach")

@@ -1909,7 +1909,11 @@ def _her2(builder: Builder, cancer: CancerFound) -> None:
             continue
         if _says_both(builder, res, "HER2", value):
             continue
-        (ish if kind == "her2-ish" else ihc)[res.ref] = value
+        # the laboratory's interpretation (48676-1) positive or negative settles an IHC 2+ as an
+        # ISH result does (the two had been called results that disagree, HER2 unknown)
+        settles = kind == "her2-ish" or (row is not None and row.get("settles") == "equivocal"
+                                         and value != "equivocal")  # fmt: skip
+        (ish if settles else ihc)[res.ref] = value
     results = dict(ihc)
     if ish:  # an ISH test settles an equivocal (IHC 2+) result
         results = {ref: v for ref, v in ihc.items() if v != "equivocal"} | ish
