@@ -1530,9 +1530,8 @@ def _chemotherapy_given_with(kb: KnowledgeBase, row: dict[str, FactValue]) -> li
     up = kb.vocabulary.up
     if any("chemotherapy" in up("progressed_on", v) for v in stopped):
         return []
-    given_with = sorted({d for o in kb.options if "chemotherapy" in o.given_with
-                         for d in o.uses if d in stopped
-                         and kb.kind_of.get(d) == "drugs"})  # not chemoradiation  # fmt: skip
+    given_with = sorted(d for d in kb.with_chemotherapy & stopped
+                        if kb.kind_of.get(d) == "drugs")  # not their kinds, nor chemoradiation
     return [f"progressed_on: {kb.name_of(drug)} is given with chemotherapy, and no chemotherapy is "
             "listed as having stopped working: if the chemotherapy given with it stopped too, "
             "list its drugs; the options that give them are shown as if they had not"

@@ -171,6 +171,9 @@ class KnowledgeBase:
     workup: Mapping[str, Expr]
     value_names: Mapping[str, Mapping[str, str]]  # fact -> folded name -> the value's id
     value_labels: Mapping[tuple[str, str], str]  # (fact, value) -> plain label
+    # the drugs options give with chemotherapy (trastuzumab, nivolumab) and what they are kinds
+    # of: one that stopped working leaves open whether that chemotherapy did (``Lowering``)
+    with_chemotherapy: frozenset[str] = frozenset()
 
     @property
     def version(self) -> str:
@@ -732,6 +735,7 @@ def _index(
         },
         value_names=value_names,
         value_labels=value_labels,
+        with_chemotherapy=with_chemotherapy,
     )
 
 
