@@ -2006,6 +2006,45 @@ def test_a_cancer_worded_metastatic_is_the_cancer(
     assert reading.data["cancer"] == "unknown" and "lymph-nodes" in reading.data["metastases"]
 
 
+@pytest.mark.parametrize(("words", "cancer", "sites"), [
+    ("Rectal cancer with liver metastases", "rectum", ["liver"]),
+    ("Adenocarcinoma of rectum, metastatic to liver", "rectum", ["liver"]),
+    ("Metastatic colon cancer to liver", "colon", ["liver"]),
+    ("Stomach cancer with metastasis to the liver and lung", "stomach", ["liver", "lung"]),
+    ("Gastric cancer with peritoneal metastases", "stomach", ["peritoneum"]),
+    ("Cervical cancer metastatic to lung", "cervix", ["lung"]),
+    ("Rectal cancer with no liver metastases", "rectum", None),  # the cancer; spread not read
+    ("Carcinoma with liver metastases", "unknown", ["liver"]),  # which cancer is not said
+    ("Metastatic carcinoma to the lymph nodes of neck", "unknown", ["lymph-nodes"]),
+])  # fmt: skip
+def test_a_cancer_named_with_where_it_has_spread_is_both(
+    words: str, cancer: str, sites: list[str] | None, kb: onconav.KnowledgeBase
+) -> None:
+    """"Rectal cancer with liver metastases", one Condition's words, was read as spread only (the
+    cancer unknown, the rectal source's options lost), and "Adenocarcinoma of rectum, metastatic
+    to liver" as no cancer at all (the record refused): the words name the cancer and then where
+    it has spread; each is read, with warnings that they come from words. With a code of the
+    tables, the words still say the spread; beside a newer cancer, this one is the advanced one."""
+    condition = {**_condition("c", "0", "x"), "code": {"text": words}}
+    reading = read_bundle(_record(condition), kb)
+    assert reading.data["cancer"] == cancer, reading.warnings
+    assert reading.data.get("metastases") == (sites and [*sites, MORE]), reading.warnings
+    if sites:
+        assert reading.sources["metastases"] == ["Condition/c"]
+        assert any(w.startswith("Condition/c is read as spread to") for w in reading.warnings)
+    if cancer in ("unknown", "colon") or not sites:
+        return
+    coded = {**condition, "code": {**_cc(SNOMED, "363351006", "Malignant tumor of rectum"),
+                                   "text": words}} if cancer == "rectum" else condition
+    reading = read_bundle(_record(coded), kb)
+    assert reading.data.get("metastases") == [*sites, MORE], reading.warnings
+    skin = {**_condition("b", "0", "x", onsetDateTime="2030-05-01"),
+            "code": _cc("http://hl7.org/fhir/sid/icd-10-cm", "C44.91",
+                        "Basal cell carcinoma of skin, unspecified")}  # fmt: skip
+    reading = read_bundle(_record({**coded, "onsetDateTime": "2022-03-01"}, skin), kb)
+    assert reading.data["cancer"] == cancer, reading.warnings
+
+
 def test_codes_of_one_condition_that_name_different_cancers_are_warned_of(
     kb: onconav.KnowledgeBase,
 ) -> None:

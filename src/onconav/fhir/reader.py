@@ -960,6 +960,40 @@ NOT_PRIMARY = re.compile(r"(?i)\b(history of|in situ|benign|suspect\w*|screening
 # cancer (they were no cancer at all: a problem list's usual words for these patients); the
 # spread is "metastatic to" ("Metastatic carcinoma to the lymph nodes of neck").
 METASTATIC_FIRST = re.compile(r"(?i)^\s*metastatic\s+(?!.*\bto\b)")
+# Where a cancer's name goes on to say where it has spread: "Rectal cancer with liver metastases",
+# "Adenocarcinoma of rectum, metastatic to liver", "Metastatic colon cancer to liver" (the name
+# being what comes before, or between "Metastatic" and "to")
+SPREAD_CLAUSE = re.compile(r"(?i)(?:\s*,\s*|\s+)(?=(?:with(?:out)?|metastatic|metastasi[sz]ed|"
+                           r"spread)\s)|(?<=\S)\s+(?=to\s)")  # fmt: skip
+
+
+def _cancer_and_spread(text: str) -> tuple[str, str] | None:
+    """(the cancer's name, what it says of spread) when words name a cancer and then where it has
+    spread (``SPREAD_CLAUSE``); None when they do not. The name must name a malignancy and be no
+    spread of its own ("Metastatic carcinoma to the lymph nodes of neck" names only spread), and
+    what follows it must speak of spread."""
+    said = " ".join(text.split())
+    for clause in SPREAD_CLAUSE.finditer(said):
+        name, spread = said[:clause.start()], said[clause.end():]
+        if spread.lower().startswith("to "):  # "Metastatic colon cancer to liver"
+            if not re.match(r"(?i)metastatic\s", name):
+                continue
+            name, spread = name.split(None, 1)[1], f"metastatic {spread}"
+        if not (MALIGNANT.search(name) and SPREAD_WORD.search(spread)):
+            continue
+        if NOT_PRIMARY.search(METASTATIC_FIRST.sub("", name)):
+            continue
+        if not set(words.place_words(name)) - words.NOTHING_NAMED - {"metastatic"}:
+            continue  # "Carcinoma with liver metastases": which cancer is not said
+        return name, re.sub(r"(?i)^with\s+", "", spread)
+    return None
+
+
+def _cancer_words(res: Res) -> list[str]:
+    """The words of a Condition's code that name its cancer: each, without what it goes on to
+    say of spread (``_cancer_and_spread``)."""
+    return [split[0] if (split := _cancer_and_spread(text)) else text
+            for text in _words(_code_of(res.data))]  # fmt: skip
 
 
 def _names_a_cancer(res: Res) -> bool:
@@ -968,7 +1002,7 @@ def _names_a_cancer(res: Res) -> bool:
     or it carries mCODE's histology-morphology-behavior extension, or it claims mCODE's primary
     cancer profile. mCODE's primary cancer value set is every descendant of SNOMED CT 363346000
     (Malignant neoplastic disease): no table can list them all."""
-    said = METASTATIC_FIRST.sub("", " ".join(_words(_code_of(res.data))))
+    said = METASTATIC_FIRST.sub("", " ".join(_cancer_words(res)))
     if said and NOT_PRIMARY.search(said):
         return False
     if said and MALIGNANT.search(said):
@@ -996,7 +1030,7 @@ def _site_by_words(builder: Builder, res: Res) -> str | None:
 
     places = _table_places(builder.tables)
     coded = builder.row("conditions", _code_of(res.data)) is not None
-    for text in _words(_code_of(res.data)):
+    for text in _cancer_words(res):
         reading = read_cancer(builder.kb, text)
         if reading.site == "any":  # words that name no place ("Carcinoma"): not known
             continue
@@ -1142,10 +1176,11 @@ def _stage_value(res: Res) -> object:
 
 def _staged_or_spread(builder: Builder) -> set[str]:
     """The Conditions the record says are advanced: staged 4 (or M1) by a stage whose ``focus``
-    names them, by their own ``stage`` (its summary, or an assessment so staged), or with spread
-    related to them (``condition-related``). The cancer onconav is about is the advanced one; a
-    stage of an earlier time (IIIC), a result not final, or what a treatment is about says less
-    (an old breast cancer's stage IIIC had taken a rectal cancer's stage IV)."""
+    names them, by their own ``stage`` (its summary, or an assessment so staged), with spread
+    related to them (``condition-related``), or naming where they have spread in their words. The
+    cancer onconav is about is the advanced one; a stage of an earlier time (IIIC), a result not
+    final, or what a treatment is about says less (an old breast cancer's stage IIIC had taken a
+    rectal cancer's stage IV)."""
     out: set[str] = set()
 
     def stage_4(res: Res | None) -> bool:
@@ -1169,6 +1204,8 @@ def _staged_or_spread(builder: Builder) -> set[str]:
                             for a in _items(stage.get("assessment"))]  # fmt: skip
                 if _says_stage_4(builder, stage.get("summary")) or any(map(stage_4, assessed)):
                     out.add(res.ref)
+            if _spread_with_cancer(builder, res):  # "Rectal cancer with liver metastases"
+                out.add(res.ref)
         out |= {ref for ref in map(builder.ref, named) if ref and ref != res.ref}
     return out
 
@@ -1619,6 +1656,8 @@ def _metastasis_sites(builder: Builder, res: Res) -> list[str]:
                       for e in _items(res.data.get("extension")))  # fmt: skip
         if row is not None or _is_cancer_code(_code_of(res.data)):
             return []
+        if any(_cancer_and_spread(text) for text in _words(_code_of(res.data))):
+            return []  # the cancer, saying where it has spread (``_spread_with_cancer``)
         by_words = _spread_by_words(builder, res)
         if by_words:
             return by_words
@@ -1674,25 +1713,39 @@ def _spread_by_words(builder: Builder, res: Res) -> list[str]:
     base ("unknown site", "multiple sites"), or several, are a distant part of the body, which
     not known; a name that names several whole is the one it names ("lymph nodes of neck":
     lymph nodes)."""
-    names = builder.kb.value_names["metastases"]
     for text in _words(_code_of(res.data)):
-        said = " ".join(text.split())
-        if NOT_SPREAD.search(said):
-            continue
-        of = SPREAD_OF.match(said)
-        places = (re.split(r"\s*(?:,|&|/|\band\b)\s*", of.group(1)) if of
-                  else words.spread_places(said))  # fmt: skip
-        if not places and normalise_name(said) in names and SPREAD_WORD.search(said):
-            places = [said]  # a name of spread the knowledge base gives: "carcinomatosis"
-        if not places:
-            continue
-        found = set()
-        for place in (p for p in places if p):
-            named = _places_named(builder.kb, place)
-            found.add(named.pop() if len(named) == 1 else DISTANT)  # "unknown site"
-        order = [s.id for s in builder.kb.data.sites]
-        return sorted(found, key=lambda s: (order.index(s) if s in order else len(order), s))
+        if found := _spread_in(builder, text):
+            return found
     return []
+
+
+def _spread_with_cancer(builder: Builder, res: Res) -> list[str]:
+    """The places of spread a cancer's Condition names after the cancer ("Rectal cancer with liver
+    metastases": the liver; ``_cancer_and_spread``), read as ``_spread_by_words`` reads them."""
+    for text in _words(_code_of(res.data)):
+        split = _cancer_and_spread(text)
+        if split and (found := _spread_in(builder, split[1])):
+            return found
+    return []
+
+
+def _spread_in(builder: Builder, text: str) -> list[str]:
+    """The places of spread some words name (``_spread_by_words``)."""
+    names = builder.kb.value_names["metastases"]
+    said = " ".join(text.split())
+    if NOT_SPREAD.search(said):
+        return []
+    of = SPREAD_OF.match(said)
+    places = (re.split(r"\s*(?:,|&|/|\band\b)\s*", of.group(1)) if of
+              else words.spread_places(said))  # fmt: skip
+    if not places and normalise_name(said) in names and SPREAD_WORD.search(said):
+        places = [said]  # a name of spread the knowledge base gives: "carcinomatosis"
+    found = set()
+    for place in (p for p in places or [] if p):
+        named = _places_named(builder.kb, place)
+        found.add(named.pop() if len(named) == 1 else DISTANT)  # "unknown site"
+    order = [s.id for s in builder.kb.data.sites]
+    return sorted(found, key=lambda s: (order.index(s) if s in order else len(order), s))
 
 
 def _metastases(builder: Builder, cancer: CancerFound) -> None:
@@ -1702,17 +1755,23 @@ def _metastases(builder: Builder, cancer: CancerFound) -> None:
         if res.ref in builder.unused:
             continue
         found = _metastasis_sites(builder, res)  # none for the primary cancer's Condition
-        if not found or not builder.valid(res):
-            continue
-        if _not_current(builder, res, "spread"):
+        worded = builder.row("conditions", _code_of(res.data)) is None and found == (
+            _spread_by_words(builder, res))  # fmt: skip
+        if not found and res.ref in builder.sources.get("cancer", set()):
+            # the cancer's own words say where it has spread ("Rectal cancer with liver
+            # metastases"), unless it is read although resolved (that warned of)
+            found = _spread_with_cancer(builder, res)
+            if not found or _clinical(builder, res) in NOT_NOW:
+                continue
+            worded = True
+        elif not found or not builder.valid(res) or _not_current(builder, res, "spread"):
             continue
         related = [builder.ref(e.get("valueReference")) for e in _items(res.data.get(
             "extension")) if isinstance(e, OBJECT) and e.get("url") == RELATED]  # fmt: skip
         if any(r in builder.unused for r in related if r):
             builder.drop(res.ref, "spread of another cancer, not the one read")
             continue
-        if builder.row("conditions", _code_of(res.data)) is None and found == _spread_by_words(
-                builder, res):  # fmt: skip
+        if worded:
             builder.warnings.append(
                 f"{res.ref} is read as spread to "
                 f"{words.and_list([builder.kb.name_of(s) for s in found])} from its words: its "
