@@ -422,9 +422,9 @@ def _problem(item: Any) -> Problem:
     if kind == "extra_forbidden":
         model = Biomarkers if item["loc"][0] == "biomarkers" else Profile
         fields = tuple(info.alias or name for name, info in model.model_fields.items())
-        same = [f for f in fields if f.lower() == where.strip(" \t\u00a0").lower()]
+        same = [f for f in fields if f.lower() == _bare_name(where)]
         if same:  # "Stage" beside "stage" (tidy_keys reads a field's name in any case, once)
-            if where != where.strip(" \t\u00a0"):  # "stage " beside "stage": spaces said
+            if where.lower() != _bare_name(where):  # "stage " beside "stage": spaces said
                 return Problem(where, given, fields, f"is given twice, by names that differ in "
                                f"spaces or case only ({same[0]} and {where!r}); give it "
                                "once")  # fmt: skip
@@ -709,6 +709,11 @@ def _answer(data: dict[str, Any], field: str) -> Any:
     return data.get(field)
 
 
+def _bare_name(key: str) -> str:
+    """A field's name as read: without spaces around it (a spreadsheet's heading), in any case."""
+    return key.strip(" \t\u00a0").lower()
+
+
 def tidy_keys(data: dict[str, Any]) -> dict[str, Any]:
     """Keys as people write them: biomarker names in any case, and ``her2`` or ``kras`` at the
     top level of a profile, are read as the biomarkers. Two spellings of one marker that give
@@ -716,14 +721,11 @@ def tidy_keys(data: dict[str, Any]) -> dict[str, Any]:
     warning)."""
     fields = set(Profile.model_fields) | {"$schema"}
     by_case = {f.lower(): f for f in fields}
-    def plain(key: str) -> str:  # spaces around a name (a spreadsheet's heading), any case
-        return key.strip(" \t\u00a0").lower()
-
-    spellings = Counter(plain(k) for k in data if isinstance(k, str))
-    renamed = {k: by_case[plain(k)] for k in data  # "Cancer", "Stage", "stage "
-               if isinstance(k, str) and k not in fields and plain(k) in by_case
-               and by_case[plain(k)] not in data  # beside the field itself: given twice
-               and spellings[plain(k)] == 1}  # "Stage" beside " stage": the last had won
+    spellings = Counter(_bare_name(k) for k in data if isinstance(k, str))
+    renamed = {k: by_case[_bare_name(k)] for k in data  # "Cancer", "Stage", "stage "
+               if isinstance(k, str) and k not in fields and _bare_name(k) in by_case
+               and by_case[_bare_name(k)] not in data  # beside the field itself: given twice
+               and spellings[_bare_name(k)] == 1}  # "Stage" beside " stage": the last had won
     data = {renamed.get(k, k): v for k, v in data.items()}
     if "biomarkers" in data and (data["biomarkers"] is None or (
             isinstance(data["biomarkers"], str) and words.not_known(data["biomarkers"]))):
@@ -731,16 +733,16 @@ def tidy_keys(data: dict[str, Any]) -> dict[str, Any]:
         # was refused, and a kras beside it at the top level called an unknown field)
         data = {k: v for k, v in data.items() if k != "biomarkers"}
     markers = data.get("biomarkers")
-    moved = {k: v for k, v in data.items() if k not in fields and plain(k) in MARKERS}
+    moved = {k: v for k, v in data.items() if k not in fields and _bare_name(k) in MARKERS}
     data = {k: v for k, v in data.items() if not (k in moved and v is None)}  # null: unknown
     moved = {k: v for k, v in moved.items() if v is not None}
-    if not moved and not (isinstance(markers, dict) and any(k != plain(k) for k in markers)):
+    if not moved and not (isinstance(markers, dict) and any(k != _bare_name(k) for k in markers)):
         return data
     tidy = {k: v for k, v in data.items() if k not in moved}
     combined: dict[str, Any] = {}
     pairs = [*(markers.items() if isinstance(markers, dict) else []), *moved.items()]
     for key, value in pairs:
-        name = plain(key) if plain(key) in MARKERS else key
+        name = _bare_name(key) if _bare_name(key) in MARKERS else key
         if name in MARKERS and (value is None or words.not_known(value)):
             combined.setdefault(name, value)  # unknown, which another spelling may give
             continue
