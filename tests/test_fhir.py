@@ -4176,3 +4176,16 @@ def test_a_subject_of_another_server_is_someone_else() -> None:
         assert "Condition/c2" not in {u.reference for u in same.unused}, subject
     unsure = record(None, "http://b.org/fhir/Patient/p1")
     assert "Condition/c2" not in {u.reference for u in unsure.unused}
+
+
+def test_pain_the_cancer_causes_is_read_as_pain(kb: onconav.KnowledgeBase) -> None:
+    """ICD-10-CM G89.3 (pain related to a neoplasm), the usual code of cancer pain, was listed as
+    "a Condition onconav does not read": pain stayed to be asked, and the options that ease it
+    unanswered. It is pain, and not a cancer (its words name a neoplasm)."""
+    pain = {**_condition("s", "0", ""), "code": {"coding": [{
+        "system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "G89.3",
+        "display": "Neoplasm related pain (acute) (chronic)"}]}}  # fmt: skip
+    reading = read_bundle(_record(RECTUM, STAGE_4, pain), kb)
+    assert reading.data["symptoms"] == ["pain", MORE]
+    assert reading.data["cancer"] == "rectum" and reading.sources["symptoms"] == ["Condition/s"]
+    assert not [w for w in reading.warnings if "more than one cancer" in w]
