@@ -4189,3 +4189,22 @@ def test_pain_the_cancer_causes_is_read_as_pain(kb: onconav.KnowledgeBase) -> No
     assert reading.data["symptoms"] == ["pain", MORE]
     assert reading.data["cancer"] == "rectum" and reading.sources["symptoms"] == ["Condition/s"]
     assert not [w for w in reading.warnings if "more than one cancer" in w]
+
+
+@pytest.mark.parametrize(("clinical", "verification", "read"), [
+    ("Active", "Provisional", False), ("Resolved", "Confirmed", False),
+    ("Active", "Entered in error", False), ("active", "confirmed", True),
+    ("Active", "Probable", True),  # words that are no status: as before, read
+])  # fmt: skip
+def test_a_condition_status_in_words_only_is_read(
+    clinical: str, verification: str, read: bool, kb: onconav.KnowledgeBase
+) -> None:
+    """A clinicalStatus or verificationStatus given as words only ({"text": "Provisional"}, no
+    coding) had been no status at all: a provisional or resolved spread to the liver was read as
+    spread now. Words that are one of the status codes are read as that code."""
+    liver = {**_condition("m", "94381002", "Secondary malignant neoplasm of liver"),
+             "clinicalStatus": {"text": clinical}, "verificationStatus": {"text": verification}}
+    reading = read_bundle(_record(RECTUM, STAGE_4, liver), kb)
+    assert ("metastases" in reading.data) is read, reading.unused
+    if not read:
+        assert "not read" in {u.reference: u.reason for u in reading.unused}["Condition/m"]

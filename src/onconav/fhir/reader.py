@@ -272,11 +272,21 @@ def _clinical(builder: Builder, res: Res) -> str:
     return status
 
 
+# The codes of a Condition's clinicalStatus and verificationStatus, which a record may give as
+# words only ({"text": "Provisional"} had been read as confirmed)
+CONDITION_STATUSES = {"active", "recurrence", "relapse", "inactive", "remission", "resolved",
+                      "unconfirmed", "provisional", "differential", "confirmed", "refuted",
+                      "entered-in-error"}  # fmt: skip
+
+
 def _status(resource: JSON, name: str = "status") -> str:
     value = resource.get(name)
-    if isinstance(value, OBJECT):  # clinicalStatus, verificationStatus
+    if isinstance(value, OBJECT):  # clinicalStatus, verificationStatus: a code, else its words
         codes = [c.get("code") for c in _codings(value)]
-        return str(codes[0]) if codes else ""
+        if codes:
+            return str(codes[0])
+        said = "-".join(str(value.get("text") or "").lower().split())
+        return said if said in CONDITION_STATUSES else ""
     return str(value or "")
 
 
