@@ -2308,10 +2308,13 @@ def test_a_drug_not_known_that_nothing_ties_to_the_cancer_is_not_read_as_stopped
 @pytest.mark.parametrize(("code", "display", "field"), [
     ("395007004", "Medication stopped - ineffective", "progressed_on"),
     ("395008009", "Medication stopped - contra-indication", "cannot_have"),
+    ("58848006", "Lack of drug action", "progressed_on"),
+    ("281647001", "Adverse reaction", "cannot_have"),
 ])  # fmt: skip
 def test_snomed_medication_stopped_reasons_are_read(code: str, display: str, field: str) -> None:
     """SNOMED's "Medication stopped - ineffective" was read as given (FOLFOX, stopped so, was
-    offered again, with a warning only)."""
+    offered again, with a warning only); so were "Lack of drug action" and "Adverse reaction",
+    the more specific codes mCODE's termination reasons stand for."""
     kb = the_kb()
     stopped = {"resourceType": "MedicationRequest", "id": "ox", "status": "stopped",
                "intent": "order", "subject": {"reference": "Patient/p"},
