@@ -434,6 +434,30 @@ def test_every_alias_resolves_in_any_case_and_spacing(data: st.DataObject) -> No
     assert values and values <= same | {"radiation"}, (typed, values, ident)
 
 
+CHEMORADIATIONS = [r for r in KB.data.regimens if "chemoradiation" in r.counts_as]
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=st.data())
+def test_a_chemoradiation_regimen_written_as_its_drugs_with_radiation_is_that_regimen(
+    data: st.DataObject,
+) -> None:
+    """A regimen that is a chemoradiation, written as its drugs (by any of their names, with any
+    separator) with radiation, or as radiation or chemoradiation with its drugs in brackets, is
+    read as the regimen's own name is: "cisplatin with radiotherapy" had been cisplatin itself
+    stopping (ruling out the cisplatin pairs), where "cisplatin with radiation" was not."""
+    regimen = data.draw(st.sampled_from(CHEMORADIATIONS))
+    drugs = [data.draw(st.sampled_from(KB.by_id[d].names())) for d in regimen.components]
+    joined = data.draw(st.sampled_from([" and ", " + ", "/", " plus ", " & "])).join(drugs)
+    rays = data.draw(st.sampled_from(["radiation", "radiotherapy", "radiation therapy"]))
+    typed = data.draw(st.sampled_from([f"{joined} with {rays}", f"{rays} ({joined})",
+                                       f"chemoradiation ({joined})"]))  # fmt: skip
+    field = data.draw(st.sampled_from(["prior_treatments", "progressed_on"]))
+    written = read({"cancer": "cervix", field: [typed]}).given[field]
+    named = read({"cancer": "cervix", field: [regimen.name]}).given[field]
+    assert written == named, (typed, written, named)
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     had=st.sampled_from(sorted({(n, r) for f, n, r in ALIASES if f == "prior_treatments"})),

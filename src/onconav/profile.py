@@ -855,6 +855,11 @@ def _named(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
                     for f in found for i in noted)  # fmt: skip
         if broader and not wider:  # a note broader than the name says nothing more
             found = list(dict.fromkeys([*(f for f in found if f not in broader), *noted]))
+        elif noted and all(kb.kind_of.get(i) == "drugs" for i in noted):
+            # a drug noted with radiation: both ("radiation (cisplatin)")
+            joined = _together(kb, field, list(dict.fromkeys([*found, *noted])))
+            if set(joined) != {*found, *noted}:
+                found = joined
     return found
 
 
@@ -918,13 +923,23 @@ def _together(kb: KnowledgeBase, field: str, ids: list[str]) -> list[str]:
     """Treatments written together as one name: a chemotherapy with radiation ("cisplatin and
     5-FU with radiation") is chemoradiation as well as each part, as the regimens named so are
     (``counts_as``); chemoradiation is often given for an earlier stage, which decides whether
-    chemotherapy was given for spread (``kb.rules.IMPLIED``)."""
+    chemotherapy was given for spread (``kb.rules.IMPLIED``). The drugs of a regimen that is a
+    chemoradiation, with radiation and nothing more ("cisplatin with radiotherapy", "radiation
+    (cisplatin)"), are that regimen, read as its name is: a chemoradiation regimen does not count
+    for the drugs' other regimens, and the same treatment had answered differently by its
+    spelling (the cisplatin pairs ruled out after "cisplatin with radiotherapy" stopped working,
+    offered after "cisplatin with radiation")."""
     both = kb.value_names[field].get("chemoradiation")
     kinds = {k for i in ids for k in (i, *kb.vocabulary.up(field, i))}
     radiation = kinds & {"radiation", "radiation-therapy"}  # the fact's own value, or the kind
-    if both is not None and both not in ids and "chemotherapy" in kinds and radiation:
-        return [*ids, both]
-    return ids
+    if both is None or "chemotherapy" not in kinds or not radiation:
+        return ids
+    drugs = {i for i in ids if kb.kind_of.get(i) == "drugs"}
+    if set(ids) - drugs <= {"radiation", "radiation-therapy", both}:  # no more said of it
+        for regimen in kb.data.regimens:
+            if both in regimen.counts_as and set(regimen.components) == drugs:
+                return where_unsaid(kb, field, regimen.id)
+    return ids if both in ids else [*ids, both]
 
 
 def where_unsaid(kb: KnowledgeBase, field: str, ident: str) -> list[str]:
