@@ -48,13 +48,13 @@ from onconav.kb.model import (
 from onconav.kb.rules import (
     IMPLIED,
     OTHERS_NOT_KNOWN,
+    SYSTEMIC,
     Expr,
     Implied,
     Lowering,
     RuledOut,
     Rules,
     any_of,
-    declinable,
     option_rules,
     wanted_values,
     widened,
@@ -493,9 +493,13 @@ def build(data: KBData) -> KnowledgeBase:
             expect(oid, ("options",), f"{where}.same_as")
         for sid in option.eases:
             expect(sid, ("symptoms",), f"{where}.eases")
-        if option.eases and declinable(option):  # eases would keep it from being declined
-            problems.append(f"{where}.eases: only for care that does not treat the cancer "
-                            "(a treatment is for a symptom by its condition)")  # fmt: skip
+        if option.eases and option.treats_cancer and (
+                option.modality in SYSTEMIC or set(option.intent) - {Intent.relieve}):
+            # eases keeps it from being declined for one with the symptom: not chemotherapy
+            problems.append(f"{where}.eases: only for care that relieves symptoms (radioactive "
+                            "drugs for bone pain), not a drug treatment of the cancer or one "
+                            "that aims to control or cure it (it is for a symptom by its "
+                            "condition)")  # fmt: skip
         if option.choices and (len(option.choices) < 2 or not (
                 set(option.choices) <= set(option.uses)
                 or set(option.choices) <= set(option.given_with))):  # fmt: skip

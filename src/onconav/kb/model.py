@@ -529,8 +529,8 @@ class Option(Model):
         description="Symptoms it eases (ids in symptoms.yaml) when who it is for does not "
         "depend on them (relief of pain, constipation, nausea and vomiting): a person with one "
         "sees it marked as for their symptoms, as a person with a symptom its condition names "
-        "(and, like such a one, it is not declined with cancer treatment: so only on care that "
-        "does not treat the cancer)",
+        "(and, like such a one, it is not declined with cancer treatment: radioactive drugs for "
+        "the bones, a treatment of the cancer, are shown for bone pain to one who declines it)",
     )
     same_as: list[Id] = Field(
         default_factory=list,

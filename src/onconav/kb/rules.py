@@ -402,16 +402,22 @@ def option_rules(
 # declined, drugs or not, so that it is shown for them to weigh.
 SYSTEMIC = frozenset({Modality.chemotherapy, Modality.targeted_therapy, Modality.immunotherapy,
                       Modality.hormone_therapy, Modality.chemoradiation})  # fmt: skip
+# Treatments that destroy the cancer itself whatever their aim: ablation of tumours, and radioactive
+# drugs that kill cancer cells in the bones. For a person who does not want cancer treatment they
+# are declined unless they are for a symptom the person has (by their condition, or ``eases``);
+# they had been offered with no symptom at all (a clinical review).
+DESTROYS_CANCER = frozenset({Modality.ablation, Modality.radiopharmaceutical})
 
 
 def declinable(option: Option) -> bool:
     """Whether declining cancer treatment declines this option: a treatment of the cancer that
-    aims to cure or control it, or a drug treatment of the cancer. Care that relieves symptoms
+    aims to cure or control it, a drug treatment of the cancer, or one that destroys the cancer
+    (``DESTROYS_CANCER``). Care that relieves symptoms
     (bleeding control, a stent, a feeding tube, radiation or surgery for a symptom, pain relief)
     is not declined with it (issue 9, rule 6), and neither is a treatment for a symptom the
     person has (``onconav.logic.relieves``)."""
     aims = {Intent.cure, Intent.control, Intent.learn} & set(option.intent)
-    return option.treats_cancer and (bool(aims) or option.modality in SYSTEMIC)
+    return option.treats_cancer and (bool(aims) or option.modality in SYSTEMIC | DESTROYS_CANCER)
 
 
 # --------------------------------------------------------------------------------------------
