@@ -405,6 +405,11 @@ def test_accessible_and_fits_a_phone(browser: Browser, site: str, shots: Path,
         no_serious_problems(watched.page)
         width = watched.page.evaluate("document.documentElement.scrollWidth")
         assert width <= viewport["width"], f"{name} scrolls sideways at {viewport['width']} px"
+        # every tick box and radio square: one whose label wraps had been squeezed (13 x 21 px)
+        sizes = watched.page.evaluate("""[...document.querySelectorAll(
+            'input[type=checkbox], input[type=radio]')].map(e => {
+            const r = e.getBoundingClientRect(); return [r.width, r.height]; })""")
+        assert all(abs(w - h) < 0.5 for w, h in sizes), (name, label, sizes)
         watched.page.screenshot(path=str(shots / f"{name}-{label}.png"))
         assert watched.errors == [], "the browser reported no errors (CSP, scripts, assets)"
         context.close()

@@ -751,6 +751,23 @@ def test_the_form_says_the_answers_stay_in_the_browsers_history() -> None:
     assert "history" in lead and "private window" in lead, lead
 
 
+def test_no_box_cuts_what_is_typed_and_each_is_named_by_its_question() -> None:
+    """The boxes cut a pasted list at 1,000 characters and a cancer at 300, with no word: a
+    treatment named last was lost, and an option offered that it rules out (a review of the
+    page). The server says what is too long. The four boxes of treatments had the same name,
+    "Others, separated by commas", for a screen reader listing the fields: each says its
+    question."""
+    html = Html(get("/").text)
+    boxes = html.find("input", type="text")
+    assert boxes and not [b.attrs for b in boxes if "maxlength" in b.attrs]
+    names = {}
+    for box in boxes:
+        (label,) = html.find("label", for_=box.attrs["id"])
+        names[box.attrs["id"]] = label.text
+    assert len(set(names.values())) == len(names), names
+    assert names["f-progressed_on"].startswith(KB.facts["progressed_on"].label), names
+
+
 @pytest.mark.parametrize(("given", "field"), [
     ([("cancer", "rectum"), ("progressed_on", "Xelodaa")], "progressed_on"),
     ([("cancer", "rectum"), ("symptoms", "hiccups")], "symptoms"),

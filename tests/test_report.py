@@ -94,6 +94,11 @@ def test_the_report_holds_the_answer_the_sources_and_the_passages_cited(
             assert "Not for this situation" not in article.text
         for citation in option.citations:
             assert citation.label in article.text
+        # "Sources:" as its heading, the labels in the text's weight (a short answer's whole
+        # line had been the heading, bold)
+        (line,) = html.find("p", within=article, class_="sources")
+        assert html.one("span", within=line, class_="sources-h").text == "Sources:"
+        assert not html.find("p", within=article, class_="sources-h")
     # the disclaimer, the knowledge version, each source with its date
     assert html.one("p", class_="disclaimer").text == words(result.disclaimer)
     provenance_ = section(html, "Sources")

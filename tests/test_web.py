@@ -439,6 +439,28 @@ def test_a_browser_gets_a_page_for_an_address_that_does_not_exist(
         assert refused.headers["content-type"] == "application/problem+json", (path, accept)
 
 
+@pytest.mark.parametrize(("method", "path"), [("POST", "/options"), ("POST", "/"),
+                                              ("PUT", "/report.pdf")])  # fmt: skip
+def test_a_browser_that_posts_to_a_page_gets_a_page(
+    client: httpx.Client, method: str, path: str
+) -> None:
+    """A form elsewhere (a portal, a letter's template) that POSTs to a page had the browser show
+    the problem document's JSON: a browser gets a 405 page in words, leading back to the form,
+    with its Allow header. The API's addresses, and clients that do not accept HTML, still get
+    problem documents."""
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.request(method, path, headers={"accept": browser}, data={"cancer": "x"})
+    assert response.status_code == 405
+    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["allow"] == "GET, HEAD"
+    assert "<h1>This page was not sent the right way</h1>" in response.text
+    assert 'href="/"' in response.text
+    for where, accept in [(path, "application/json"), ("/api/v1/kb", browser)]:
+        refused = client.request(method, where, headers={"accept": accept})
+        assert refused.status_code == 405, where
+        assert refused.headers["content-type"] == "application/problem+json", (where, accept)
+
+
 @pytest.mark.parametrize("path", ["/options/?cancer=rectum&stage=4", "/search/?q=stoma",
                                   "/api/v1/search/?q=stoma", "/api/v1/kb/", "/healthz/"])
 def test_an_address_with_a_slash_too_many_is_not_found_never_redirected(

@@ -595,6 +595,10 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
             if "GET" in allowed:
                 allowed.add("HEAD")
             headers["Allow"] = ", ".join(sorted(allowed))
+            if _wants_page(request):  # a browser: a page, in words, as for 404
+                shown = error_page(405)
+                shown.headers["Allow"] = headers["Allow"]
+                return shown
         return problem(error.status_code, detail=str(error.detail), headers=headers)
 
     return app

@@ -296,6 +296,8 @@ def add_page(
             return page("too_long.html", 414, limit_words=f"{max_query_bytes:,} characters")
         if status == 400:
             return page("not_text.html", 400)
+        if status == 405:  # a form elsewhere that POSTs to a page (it had been sent JSON)
+            return page("not_allowed.html", 405)
         return page("not_found.html", 404)
 
     return error_page
