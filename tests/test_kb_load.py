@@ -333,3 +333,25 @@ def test_radiation_stopped_as_a_regimen_given_with_it_rules_out_radiation(kb) ->
                 assert given_with_radiation <= ruled.test.true, (ident, ruled.given)
                 checked += 1
     assert checked
+
+
+def test_a_reason_calls_a_regimen_a_kind_only_when_each_of_its_drugs_is() -> None:
+    """"it gives cisplatin and ifosfamide, a kind of platinum chemotherapy" read as if ifosfamide
+    were a platinum drug too (a clinical review): a kind only some drugs of a regimen are is
+    named by the drug ("which contains cisplatin, a kind of platinum chemotherapy"). For every
+    option, every route by which what the person cannot have rules it out."""
+    kb = load_kb()
+    regimens = {r.id: r for r in kb.data.regimens}
+    checked = 0
+    for rules in kb.rules.values():
+        for route in rules.ruled_out:
+            regimen = regimens.get(route.given)
+            if route.fact != "cannot_have" or regimen is None:
+                continue
+            for value, said in route.words:
+                if value == regimen.id or ", which contains " in said:
+                    continue
+                held = [value in kb.vocabulary.up("cannot_have", d) for d in regimen.components]
+                assert all(held) or not any(held), (rules.option, value, said)
+                checked += 1
+    assert checked > 10

@@ -623,6 +623,12 @@ def _index(
             through = "" if part == ident else f", which contains {named(part)}"
             cannot.setdefault(part, f"it gives {name}{through}, which you cannot have")
             for up in vocabulary.up("cannot_have", part):
+                # a kind only some of its drugs are is named by the drug ("cisplatin and
+                # ifosfamide, which contains cisplatin, a kind of platinum chemotherapy": it had
+                # read as if ifosfamide were one too); one all are, or none, by the whole
+                held = [up in vocabulary.up("cannot_have", p) for p in parts]
+                if part == ident and any(held) and not all(held):
+                    continue
                 # not the other regimens its drugs are in: one who cannot have FOLFOX may have
                 # FOLFIRI
                 if kind_of.get(up) != "regimens":
