@@ -2041,3 +2041,17 @@ def test_a_template_is_read_once_by_a_running_server(monkeypatch: pytest.MonkeyP
     first = env.get_template("missing.html")
     monkeypatch.setattr(os.path, "getmtime", lambda _path: 0.0)  # as if the file had changed
     assert env.get_template("missing.html") is first
+
+
+def test_a_search_kept_to_a_cancer_names_what_an_entry_rests_on_for_others() -> None:
+    """Kept to stomach cancer, the page showed bevacizumab's description, which speaks of rectal
+    and cervical cancer, with only a stomach passage as its source (a review of the search):
+    the page names the entry's citations of other cancers' sources, as the API gives them."""
+    query = {"q": "avastin", "cancer": "stomach"}
+    html = Html(get("/search?" + urlencode(query)).text)
+    api = get("/api/v1/search?" + urlencode(query)).json()
+    hit = next(h for h in api["hits"] if h["entry"] and h["entry"]["id"] == "bevacizumab")
+    labels = [f"[{c['source']} {c['start']}-{c['end']}]" for c in hit["other_citations"]]
+    assert labels
+    shown = [p.text for p in html.find("p", class_="cite") if "on other cancers" in p.text]
+    assert shown and all(label in shown[0] for label in labels[:6]), shown

@@ -235,7 +235,10 @@ def test_a_search_kept_to_one_cancer_shows_nothing_of_another(
         return
     result = index.search(" ".join(words), limit=50, cancer=cancer)
     allowed = {s.id for s in kb.data.sources if s.cancer in (result.cancer, "any")}
-    assert {s.id for s in result.sources} <= allowed
+    # an entry's citations of other cancers' sources are apart, and their sources named
+    others = {c.source for hit in result.hits for c in hit.other_citations}
+    assert not others & allowed
+    assert {s.id for s in result.sources} <= allowed | others
     assert result.cancer is not None
     listed = {o.id for o in evaluate(parse_profile({"cancer": result.cancer}, kb), kb).options}
     listed |= {o.id for o in kb.options
@@ -1388,3 +1391,32 @@ def test_command_with_no_hit_names_the_cancer_kept_to(run: Run, cancer: str, nam
     assert "Try other words" not in done.stdout
     nothing = run("search", "zzzzqqq", "--cancer", cancer)
     assert "Try other words" in nothing.stdout
+
+
+@pytest.mark.parametrize(("query", "cancer"), [
+    ("avastin", "stomach"), ("feeding tube", "rectum"), ("paclitaxel", "cervix"),
+    ("pembrolizumab", "cervix"), ("capecitabine", "rectum")])  # fmt: skip
+def test_kept_to_a_cancer_an_entry_keeps_the_sources_of_what_it_says_of_others(
+    index: Index, kb: KnowledgeBase, query: str, cancer: str
+) -> None:
+    """Kept to stomach cancer, bevacizumab's description (shown whole) spoke of FOLFIRI and of
+    cervical cancer with only a stomach passage beside it, which says neither (a review of the
+    search): an entry's citations of other cancers' sources are given apart, on other cancers,
+    and their sources are named with their dates. A passage has none."""
+    result = index.search(query, cancer=cancer, limit=10)
+    kept = {s.id for s in kb.data.sources if s.cancer in (cancer, "any")}
+    entries = [h for h in result.hits if h.entry is not None]
+    assert entries
+    for hit in result.hits:
+        assert {c.source for c in hit.citations} <= kept
+        assert not {c.source for c in hit.other_citations} & kept
+        if hit.entry is None:
+            assert not hit.other_citations
+            continue
+        doc = next(d for d in index.docs if d.entry == hit.entry.id)
+        both = [*hit.citations, *hit.other_citations]
+        assert sorted((c.source, c.start, c.end) for c in both) == sorted(
+            (c.source, c.start, c.end) for c in doc.citations)
+    named = {s.id for s in result.sources}
+    assert {c.source for h in result.hits for c in h.other_citations} <= named
+    assert any(h.other_citations for h in entries), query

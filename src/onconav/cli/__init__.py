@@ -1518,6 +1518,10 @@ def search_command(
             if hit.text:
                 print(f"   {hit.text}")
             print(f"   sources: {labels}{more}")
+            if hit.other_citations:  # what its words say of other cancers rests on these
+                others = hit.other_citations
+                more = f" and {len(others) - 4} more" if len(others) > 4 else ""
+                print(f"   and, on other cancers: {' '.join(c.label() for c in others[:4])}{more}")
         else:
             print(f"{hit.rank}. {labels} {hit.kind}  score {hit.score:.2f}")
             if hit.text:

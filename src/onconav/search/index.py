@@ -399,7 +399,7 @@ class Index:
         suggestions = self.suggest(query, cancer=site) if suggest and not hits else []
         if suggest and not hits and not suggestions and not elsewhere:
             notices.append(SAY_MORE if all(self.weak(c) for c in concepts) else NOT_COVERED)
-        cited = {c.source for hit in hits for c in hit.citations}
+        cited = {c.source for hit in hits for c in (*hit.citations, *hit.other_citations)}
         return SearchResult(
             query=query,
             cancer=cancer_id,
@@ -649,6 +649,8 @@ class Index:
         """A document as a hit; kept to one cancer (``allowed``, its sources), only the
         citations of those sources and the options for that cancer (or any) that cite or give
         it: "taxanes" with --cancer stomach is not "given by" the options for cervical cancer.
+        An entry's other citations are apart (``other_citations``): its description, shown
+        whole, speaks of other cancers too, and had been shown with none of their sources.
         ``also``: the entries citing passages left out as overlapping this one (trastuzumab's
         wider passage on HER2 beside lapatinib's), named among those that cite it. A concept
         is explained by the name that scored the document best, but by the words as given when
@@ -674,6 +676,9 @@ class Index:
             kind=doc.kind,
             citations=[Cited(**c.model_dump()) for c in doc.citations
                        if allowed is None or c.source in allowed],
+            # an entry's description is whole: what it says of other cancers keeps its sources
+            other_citations=[Cited(**c.model_dump()) for c in doc.citations
+                             if allowed is not None and c.source not in allowed],
             text=doc.text,
             entry=self.ref(doc.entry) if doc.entry else None,
             cited_by=[self.ref(r) for r in dict.fromkeys((*self._cited_by(doc), *also))

@@ -56,6 +56,10 @@ class Hit(_Out):
     citations: list[Cited] = Field(
         min_length=1, description="Where it comes from: the passage itself, or the passages "
         "the entry cites")  # fmt: skip
+    other_citations: list[Cited] = Field(
+        default_factory=list, description="Kept to one cancer, an entry's citations of other "
+        "cancers' sources: its description speaks of them too (bevacizumab's of rectal and "
+        "cervical cancer), and these are where those words rest")  # fmt: skip
     text: str | None = Field(
         default=None, description="The passage (when the server or command has the sources), "
         "or the entry's plain description")  # fmt: skip
