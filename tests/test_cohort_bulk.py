@@ -541,3 +541,45 @@ def test_a_shared_resource_given_twice_differently_is_never_dropped(
                          "Medication.ndjson line 3); the patients whose records refer to it are "
                          "quarantined, as which one is meant cannot be known"]  # fmt: skip
         assert f"onconav: warning: {notes[0]}" in done.stderr.splitlines()
+
+
+def test_a_patients_resource_given_twice_differently_is_never_settled_by_chance(
+    run: Run, tmp_path: Path
+) -> None:
+    """Observation/her2 Negative in one file and Positive in the next, neither saying it is the
+    newer: the first was read (a Bundle's reading warns of it; a cohort carries no warnings),
+    trastuzumab ruled out against a positive result with no word (a review of the cohort). The
+    patient is quarantined with the places, by every engine; copies alike, or one said to be
+    newer (meta.versionId), are read as a Bundle reads them."""
+    def her2(answer: str, display: str, **more: Any) -> dict[str, Any]:
+        return {"resourceType": "Observation", "id": "her2", "status": "final",
+                "subject": {"reference": "Patient/s"},
+                "code": {"coding": [{"system": "http://loinc.org", "code": "48676-1"}]},
+                "valueCodeableConcept": {"coding": [{"system": "http://loinc.org",
+                                                     "code": answer, "display": display}]},
+                **more}  # fmt: skip
+
+    stomach = [{"resourceType": "Patient", "id": "s"},
+               {"resourceType": "Condition", "id": "c", "subject": {"reference": "Patient/s"},
+                "code": {"text": "stomach cancer"}}]  # fmt: skip
+    negative, positive = her2("LA6577-6", "Negative"), her2("LA6576-8", "Positive")
+    versioned = [her2("LA6577-6", "Negative", meta={"versionId": "1"}),
+                 her2("LA6576-8", "Positive", meta={"versionId": "2"})]
+    for case, observations, read in (("differ", [negative, positive], False),
+                                     ("alike", [positive, positive], True),
+                                     ("versions", versioned, True)):  # fmt: skip
+        folder = tmp_path / case
+        write_folder(folder, stomach + observations, {})
+        for engine in ("duckdb", "python"):
+            out = tmp_path / f"{case}-{engine}.parquet"
+            done = run("cohort", str(folder), "--out", str(out), "--quiet", "--engine", engine)
+            assert done.status == 0, done.stderr
+            if read:
+                assert set(statuses(out)) == {"s"}, case
+                continue
+            assert not statuses(out)
+            assert quarantined(tmp_path / f"{case}-{engine}.quarantine.csv") == [(1, "s", (
+                "'Observation/her2' is given 2 times, differently (Observation.000.ndjson line "
+                "1, Observation.001.ndjson line 1), and no meta.versionId or meta.lastUpdated "
+                "says which is newer: which one is right cannot be known; give each resource "
+                "once"))]  # fmt: skip

@@ -32,6 +32,7 @@ from typing import Any
 from onconav import words
 from onconav.cohort.reasons import cut, reason
 from onconav.fhir import FhirError, read_resources
+from onconav.fhir.reader import newer_version
 from onconav.kb import KnowledgeBase
 from onconav.profile import MARKERS
 from onconav.reading import reference_key, why_not_read
@@ -310,6 +311,29 @@ def _grouped(part: Path) -> Iterator[tuple[str, list[tuple[str, str]]]]:
         yield who, people.pop(who)
 
 
+def _given_twice(lines: list[tuple[str, str]]) -> str | None:
+    """Why a patient's record cannot be read when one of their resources is given twice with
+    different contents and neither says it is the newer version (``newer_version``): which is
+    right cannot be known (a Bundle's reader takes the first with a warning, which a cohort
+    does not carry: a HER2 result Positive in one file and Negative in the next had been
+    settled by the order of the files, with no word). None when there is no such resource."""
+    copies: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for where, text in lines:
+        resource = json.loads(text)
+        copies.setdefault(f"{resource.get('resourceType')}/{resource.get('id')}", []).append(
+            (where, resource))
+    said = []
+    for key, found in copies.items():
+        differ = [(w, r) for w, r in found[1:] if r != found[0][1]]
+        if differ and any(newer_version(r, found[0][1]) is None for _, r in differ):
+            places = ", ".join(w for w, _ in [found[0], *differ])
+            said.append(f"{cut(key)} is given {1 + len(differ)} times, differently ({places})")
+    if not said:
+        return None
+    return ("; ".join(said) + ", and no meta.versionId or meta.lastUpdated says which is "
+            "newer: which one is right cannot be known; give each resource once")
+
+
 def _row(who: str, lines: list[tuple[str, str]], shared: dict[str, tuple[str, str]],
          kb: KnowledgeBase, flat: Flat) -> tuple[dict[str, Any], str | None]:  # fmt: skip
     """One patient's row of the input table: their resources (and the resources about no one
@@ -328,6 +352,8 @@ def _row(who: str, lines: list[tuple[str, str]], shared: dict[str, tuple[str, st
                 found.append(shared[key])
                 resources.append(json.loads(shared[key][1]))
     flat.referred |= seen
+    if twice := _given_twice(lines):
+        return {"patient_id": who}, twice
     repeated = sorted(seen & flat.repeated.keys())
     if repeated:
         said = "; ".join(f"{cut(k)} is given {len(flat.repeated[k])} times, differently "

@@ -627,7 +627,7 @@ def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -
                     f"{bases[0]} and of {bases[1]}); give one person's record",
                 )])  # fmt: skip
             kept = builder.resources[ref]
-            newer = _newer(item, kept.data)
+            newer = newer_version(item, kept.data)
             if newer is True:  # this copy replaces the one read so far, listed in its place
                 for inner in [r for r in builder.resources if r.startswith((f"{ref}#",
                                                                             f"{ref} contained["))]:
@@ -749,7 +749,7 @@ def _version(data: JSON) -> str:
     return ", ".join(said) or "no version"
 
 
-def _newer(copy: JSON, than: JSON) -> bool | None:
+def newer_version(copy: JSON, than: JSON) -> bool | None:
     """Whether one copy of a resource is a newer version than another (FHIR allows both in one
     Bundle, bdl-7), by ``meta.versionId`` when both are whole numbers, else by
     ``meta.lastUpdated``; None when they do not say, or say the same."""
