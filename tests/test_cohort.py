@@ -125,7 +125,8 @@ def test_duckdb_and_python_give_the_same_answers_for_every_patient_and_option(
     assert answers == results(folder / "python.parquet")
     assert {s for _, _, s, _, _ in answers} >= {"offered", "needs_information", "not_suitable",
                                                "in_trials", "declined"}  # fmt: skip
-    assert fast.summary == {**slow.summary, "quarantine": fast.summary["quarantine"]}
+    assert fast.summary == {**slow.summary, "quarantine": fast.summary["quarantine"],
+                            "engine": "duckdb"}
     answered = {p for p, *_ in answers}
     assert len(answered) == fast.loaded.answered or all(
         r.get("cancer") is None for r in rows if r["patient_id"] not in answered
@@ -167,7 +168,8 @@ def test_spark_gives_the_same_answers_as_duckdb_and_python(
     assert quarantined(folder / "spark.quarantine.csv") == quarantined(
         folder / "duckdb.quarantine.csv"
     )
-    assert spark.summary == {**fast.summary, "quarantine": spark.summary["quarantine"]}
+    assert spark.summary == {**fast.summary, "quarantine": spark.summary["quarantine"],
+                             "engine": "spark"}
 
 
 def test_spark_without_java_is_one_line_exit_2(tmp_path: Path) -> None:
@@ -343,6 +345,14 @@ def test_the_command_runs_on_the_demo_population(run_cli: Run, tmp_path: Path) -
     bad = summary["quarantined"]
     assert f"300 rows: {300 - bad} answered, {bad} quarantined" in done.stdout and bad >= 5
     assert summary["rows"] == 300 and len(summary["options"]) > 50
+    # what made the answers, as every answer of `onconav options` carries it (the summary had
+    # no knowledge-base version, sources' dates or disclaimer: a review of the cohort)
+    one = json.loads(run_cli("options", "--cancer", "rectum", "--format", "json").stdout)
+    assert (summary["kb_version"], summary["disclaimer"]) == (one["kb_version"],
+                                                              one["disclaimer"])  # fmt: skip
+    assert summary["engine"] == "duckdb"
+    dated = {s["id"]: s["dated"] for s in summary["sources"]}
+    assert all(dated[s["id"]] == s["dated"] for s in one["sources"]) and len(dated) == 5
     assert len(quarantined(tmp_path / "bad.csv")) == bad
     assert out.read_text().startswith("patient_id")
     done = run_cli("cohort", "gaps", str(people), "--out", str(tmp_path / "gaps.parquet"),

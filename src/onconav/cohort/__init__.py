@@ -28,6 +28,7 @@ from onconav.cohort.table import (
     load,
     restore_reasons,
 )
+from onconav.engine import DISCLAIMER
 from onconav.kb import KnowledgeBase
 from onconav.logic import Status, column, quote
 
@@ -147,7 +148,8 @@ def run(
                             f"read_parquet({quote(str(out))})")  # fmt: skip
             else:
                 copy_to(con, "SELECT * FROM result_table", out, fmt)
-            return _finish(con, loaded, out, quarantine, summary, summarised, ignore)
+            return _finish(con, loaded, out, quarantine, summary, summarised, ignore,
+                           _provenance(kb, engine))  # fmt: skip
     finally:
         con.close()
 
@@ -185,8 +187,18 @@ def gaps(
         return done.loaded, write_gaps(kb, result, people, out, fmt)
 
 
+def _provenance(kb: KnowledgeBase, engine: str) -> dict[str, Any]:
+    """What made a run's answers, as every answer of ``onconav options`` carries it: the
+    knowledge base's version, the sources with their dates, the disclaimer; and the engine (a
+    centre running a screen each month could not tell which knowledge base made a file)."""
+    return {"kb_version": kb.version, "engine": engine, "disclaimer": DISCLAIMER,
+            "sources": [{"id": s.id, "title": s.title, "publisher": s.publisher,
+                         "dated": s.dated} for s in kb.data.sources]}  # fmt: skip
+
+
 def _finish(con: duckdb.DuckDBPyConnection, loaded: Loaded, out: Path, quarantine: Path | None,
-            summary: Path | None, summarised: bool, ignore: tuple[str, ...]) -> Run:  # fmt: skip
+            summary: Path | None, summarised: bool, ignore: tuple[str, ...],
+            provenance: dict[str, Any]) -> Run:  # fmt: skip
     """The quarantine and the summary (if ``summarised``) written; what the run did."""
     (results,) = con.execute("SELECT count(*) FROM result_table").fetchone() or (0,)
     quarantine = quarantine or quarantine_beside(out)
@@ -197,6 +209,7 @@ def _finish(con: duckdb.DuckDBPyConnection, loaded: Loaded, out: Path, quarantin
     facts["quarantine"] = str(quarantine)
     if ignore:
         facts["ignored_columns"] = list(ignore)
+    facts.update(provenance)
     summary = summary or out.with_name(out.stem + ".summary.json")
     summary.write_text(json.dumps(facts, indent=2) + "\n", encoding="utf-8")
     return Run(loaded, int(results), facts)
