@@ -661,3 +661,24 @@ def test_the_result_is_written_as_its_name_says(run_cli: Run, tmp_path: Path) ->
     codecs = duckdb.execute("SELECT DISTINCT compression FROM parquet_metadata(?)",
                             [str(tmp_path / "p.out")]).fetchall()  # fmt: skip
     assert codecs == [("ZSTD",)]
+
+
+@pytest.mark.parametrize(("command", "folder", "said"), [
+    ((), "x.quarantine.csv", "the quarantine beside it"),
+    ((), "x.summary.json", "the summary beside it"),
+    (("gaps",), "x.quarantine.csv", "the quarantine beside it"),
+])  # fmt: skip
+def test_a_folder_where_a_file_beside_the_result_goes_stops_the_run_first(
+    run_cli: Run, tmp_path: Path, command: tuple[str, ...], folder: str, said: str
+) -> None:
+    """A folder named as the quarantine or the summary beside --out: the run failed with a
+    traceback once the result was written, and left it without them (a review of the cohort).
+    It is one line before the run, naming the folder, and nothing is written."""
+    people = tmp_path / "people.csv"
+    people.write_text("patient_id,cancer,stage\n1,rectum,4\n")
+    (tmp_path / folder).mkdir()
+    out = tmp_path / ("x.csv" if command else "x.parquet")
+    done = run_cli("cohort", *command, str(people), "--out", str(out), "--quiet")
+    assert done.status == 2 and not out.exists()
+    [line] = done.errors()
+    assert f"--out: {said}, {tmp_path / folder}, is a folder" in line, line

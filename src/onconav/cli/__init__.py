@@ -1256,6 +1256,17 @@ def _quarantine_writable(quarantine: Path | None, source: Path, out_path: Path,
                   *taken)  # fmt: skip
     elif quarantine_beside(out_path).resolve() == source.resolve():
         raise UsageError(f"--out: the quarantine beside it would be the INPUT ({source})")
+    else:
+        _beside_is_a_file(quarantine_beside(out_path), "the quarantine", "--quarantine FILE")
+    for path, name in taken:
+        _beside_is_a_file(path, name, "another --out")
+
+
+def _beside_is_a_file(path: Path, name: str, instead: str) -> None:
+    """A file written beside ``--out`` that is a folder stops the run before it starts (it
+    failed with a traceback once the result was written)."""
+    if path.is_dir():
+        raise UsageError(f"--out: {name} beside it, {path}, is a folder; give {instead}")
 
 
 def _notes(notes: tuple[str, ...], shown: int = 5) -> None:
