@@ -1463,3 +1463,29 @@ def test_a_lists_problems_are_numbered_as_options_numbers_them(
                 for i, items in enumerate(lists)]  # fmt: skip
     assert bad == [e for e in expected if e[2] is not None]
     assert ids == [p for _, p, why in expected if why is None]
+
+
+@pytest.mark.parametrize(("name", "text", "ignore", "said"), [
+    ("p.ndjson", '{"id": "1", "cancer": "rectum"}\n', (),
+     "if it holds the people's ids, name it patient_id; or leave it out with --ignore-column 'id'"),
+    ("p.ndjson", '{"id": "1", "cancer": "rectum"}\n', ("id",),
+     "name the column (an NDJSON row's key) of the people's ids patient_id ('id'?)"),
+    ("p.csv", "MRN,cancer\n1,rectum\n", (),
+     "name the column of the people's ids patient_id in the header row (the first line)"),
+    ("p.csv", "MRN,cancer,patient_id\n1,rectum,1\n", (),  # the ids are there
+     "hormone_sensitive; or leave it out with --ignore-column 'MRN'"),
+    ("p.csv", "histology,cancer,patient_id\nx,rectum,1\n", (),
+     "hormone_sensitive; or leave it out with --ignore-column 'histology'"),
+])  # fmt: skip
+def test_a_column_of_the_peoples_ids_is_told_to_be_named_patient_id(
+    tmp_path: Path, name: str, text: str, ignore: tuple[str, ...], said: str
+) -> None:
+    """NDJSON whose rows give their ids as "id" was told to leave "id" out with --ignore-column;
+    done, the run said only that there is no patient_id column (a review of the cohort). A
+    column that may hold the ids is told to be named patient_id; another is still told to be
+    left out."""
+    source = tmp_path / name
+    source.write_text(text)
+    with pytest.raises(CohortError) as refused:
+        run(KB, source, tmp_path / "out.parquet", ignore=ignore)
+    assert str(refused.value).endswith(said), str(refused.value)

@@ -283,6 +283,18 @@ def _not_utf8(path: Path, fmt: str) -> CohortError:
     return CohortError(f"INPUT: cannot be read as {fmt}: not UTF-8 text")
 
 
+# A column's name that may hold the people's ids ("id", "MRN", "patient number")
+_ID_NAME = re.compile(r"(?i)(?:patient|person|subject|pt)?[ _.-]?(?:id|identifier|mrn|number|no)"
+                      r"|mrn|patient|person|subject")  # fmt: skip
+
+
+def _id_hint(name: str) -> str:
+    """Advice for a column that is no fact but may hold the people's ids: to name it patient_id
+    (ignoring it, as the other advice says, leaves a table with no ids); else nothing."""
+    return "; if it holds the people's ids, name it patient_id" if _ID_NAME.fullmatch(
+        name.strip()) else ""  # fmt: skip
+
+
 def _columns(names: Iterable[str], kinds: dict[str, str] | None = None) -> dict[str, str]:
     """The file's columns by the fact they give: ``stage`` for a column named ``stage``,
     ``Stage`` or `` STAGE `` (a column's name in any case, spaces around it ignored, as DuckDB
@@ -311,6 +323,8 @@ def _columns(names: Iterable[str], kinds: dict[str, str] | None = None) -> dict[
         if kinds is not None and fact not in kinds:
             raise CohortError(f"INPUT: column {name!r} is not a fact; accepted: "
                               + ", ".join(k for k, v in kinds.items() if v != "ignored")
+                              + ("" if "patient_id" in map(_fact_name, names) else
+                                 _id_hint(name))
                               + f"; or leave it out with --ignore-column {name!r}")  # fmt: skip
         found[fact] = name
     return found
@@ -517,7 +531,8 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: P
              or why.endswith("give it once")]  # fmt: skip
     if not copied and keyed:  # objects, each with a key that is not read
         named = re.search(r"'([^']+)' is not a fact; accepted", keyed[0])
-        hint = f"; or leave it out with --ignore-column {named.group(1)!r}" if named else ""
+        hint = (f"{_id_hint(named.group(1))}; or leave it out with --ignore-column "
+                f"{named.group(1)!r}" if named else "")  # fmt: skip
         raise CohortError(f"INPUT: cannot be read as ndjson: no row can be read; {keyed[0]}{hint}")
     if not copied:
         raise CohortError("INPUT: cannot be read as ndjson: " + (
@@ -958,7 +973,10 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase
                               f"columns{keys}: {', '.join(map(cut, types)) or 'none'}")  # fmt: skip
     given = _columns(types, named)  # a fact -> the file's column that gives it
     if "patient_id" not in given:
-        raise CohortError("INPUT: has no patient_id column; each row needs a patient_id")
+        ids = [n for n in types if _id_hint(n)]
+        said = f" ({cut(ids[0])}?)" if ids else ""
+        raise CohortError("INPUT: has no patient_id column; each row needs a patient_id: name "
+                          f"the column (an NDJSON row's key) of the people's ids patient_id{said}")
     parts = [f"{_given(given[n], kinds[n], types[given[n]])} AS {column(n)}" if n in given
              else f"CAST(NULL AS {'VARCHAR[]' if kinds[n] == 'list' else 'VARCHAR'}) AS {column(n)}"
              for n in kinds]  # fmt: skip
