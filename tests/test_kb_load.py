@@ -355,3 +355,22 @@ def test_a_reason_calls_a_regimen_a_kind_only_when_each_of_its_drugs_is() -> Non
                 assert all(held) or not any(held), (rules.option, value, said)
                 checked += 1
     assert checked > 10
+
+
+def test_a_test_of_several_values_lists_them_as_a_sentence_does() -> None:
+    """"it is for treatments that stopped working: FOLFIRI or FOLFOX or CAPOX" (a review of the
+    page: hard to read): a test's values are listed "FOLFIRI, FOLFOX or CAPOX". Every test of
+    three values or more, in every option's condition."""
+    from onconav.kb.rules import positive_tests
+    from onconav.kb.vocabulary import in_sentence
+
+    kb = load_kb()
+    seen = 0
+    for rules in kb.rules.values():
+        for test in positive_tests(rules.when):
+            if len(test.wanted) < 3 or test.operator in ("eq", "not_empty", "count_max"):
+                continue
+            names = [in_sentence(kb.label(test.fact, w)) for w in test.wanted]
+            assert test.text.endswith(", ".join(names[:-1]) + " or " + names[-1]), test.text
+            seen += 1
+    assert seen

@@ -27,6 +27,7 @@ from onconav.kb.model import (
     Option,
 )
 from onconav.kb.vocabulary import Vocabulary, in_sentence
+from onconav.words import and_list
 
 Kind = Literal["bool", "one", "any", "every", "count", "unknown"]
 """How a test reads its fact: a yes/no fact; one value (an enum); a set holding any wanted value
@@ -264,7 +265,9 @@ class Lowering:
             places = "distant organ" if test.fact == "metastases" else "place"
             return f"{label}: one {places}" if test.count_max == 1 else (
                 f"{label}: at most {test.count_max} {places}s")  # fmt: skip
-        labels = " or ".join(in_sentence(self.label(test.fact, w)) for w in wanted_values(test))
+        # "FOLFIRI, FOLFOX or CAPOX" (it read "FOLFIRI or FOLFOX or CAPOX")
+        labels = and_list((in_sentence(self.label(test.fact, w)) for w in wanted_values(test)),
+                          last="or")  # fmt: skip
         if test.operator == "only":
             return f"{label}: only {labels}"
         return f"{label}: {labels}"
