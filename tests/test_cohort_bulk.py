@@ -549,8 +549,9 @@ def test_a_patients_resource_given_twice_differently_is_never_settled_by_chance(
     """Observation/her2 Negative in one file and Positive in the next, neither saying it is the
     newer: the first was read (a Bundle's reading warns of it; a cohort carries no warnings),
     trastuzumab ruled out against a positive result with no word (a review of the cohort). The
-    patient is quarantined with the places, by every engine; copies alike, or one said to be
-    newer (meta.versionId), are read as a Bundle reads them."""
+    patient is quarantined with the places, by every engine; copies alike, one said to be
+    newer (meta.versionId), or resources with no id (which a review of the change found
+    quarantined as copies of one another), are read as a Bundle reads them."""
     def her2(answer: str, display: str, **more: Any) -> dict[str, Any]:
         return {"resourceType": "Observation", "id": "her2", "status": "final",
                 "subject": {"reference": "Patient/s"},
@@ -565,9 +566,11 @@ def test_a_patients_resource_given_twice_differently_is_never_settled_by_chance(
     negative, positive = her2("LA6577-6", "Negative"), her2("LA6576-8", "Positive")
     versioned = [her2("LA6577-6", "Negative", meta={"versionId": "1"}),
                  her2("LA6576-8", "Positive", meta={"versionId": "2"})]
+    no_id = [{k: v for k, v in r.items() if k != "id"} for r in (negative, positive)]
     for case, observations, read in (("differ", [negative, positive], False),
                                      ("alike", [positive, positive], True),
-                                     ("versions", versioned, True)):  # fmt: skip
+                                     ("versions", versioned, True),
+                                     ("no-id", no_id, True)):  # fmt: skip
         folder = tmp_path / case
         write_folder(folder, stomach + observations, {})
         for engine in ("duckdb", "python"):

@@ -2013,6 +2013,7 @@ def test_a_cancer_worded_metastatic_is_the_cancer(
     ("Stomach cancer with metastasis to the liver and lung", "stomach", ["liver", "lung"]),
     ("Gastric cancer with peritoneal metastases", "stomach", ["peritoneum"]),
     ("Cervical cancer metastatic to lung", "cervix", ["lung"]),
+    ("Rectal cancer with metastases", "rectum", ["distant"]),  # spread far, where not said
     ("Rectal cancer with no liver metastases", "rectum", None),  # the cancer; spread not read
     ("Carcinoma with liver metastases", "unknown", ["liver"]),  # which cancer is not said
     ("Metastatic carcinoma to the lymph nodes of neck", "unknown", ["lymph-nodes"]),

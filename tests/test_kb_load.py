@@ -374,3 +374,16 @@ def test_a_test_of_several_values_lists_them_as_a_sentence_does() -> None:
             assert test.text.endswith(", ".join(names[:-1]) + " or " + names[-1]), test.text
             seen += 1
     assert seen
+
+
+def test_care_that_destroys_the_cancer_to_relieve_is_declined_but_no_care_gap() -> None:
+    """Ablation and radioactive drugs for the bones destroy the cancer: one who does not want
+    cancer treatment declines them (they had been offered with no symptom). They aim only to
+    relieve: the work-up facts that decide them are no care gaps (counted as standard
+    options, they had filled `cohort gaps`, the place of spread deciding them for most
+    patients)."""
+    kb = load_kb()
+    for option in ("general-ablation", "general-bone-radiopharmaceutical"):
+        rules = kb.rules[option]
+        assert rules.declinable and not rules.aims_at_cancer and not rules.standard, option
+    assert kb.rules["stomach-trastuzumab"].standard

@@ -445,15 +445,25 @@ def test_a_chemoradiation_regimen_written_as_its_drugs_with_radiation_is_that_re
     """A regimen that is a chemoradiation, written as its drugs (by any of their names, with any
     separator) with radiation, or as radiation or chemoradiation with its drugs in brackets, is
     read as the regimen's own name is: "cisplatin with radiotherapy" had been cisplatin itself
-    stopping (ruling out the cisplatin pairs), where "cisplatin with radiation" was not."""
+    stopping (ruling out the cisplatin pairs), where "cisplatin with radiation" was not. What
+    cannot be had is each part as written."""
     regimen = data.draw(st.sampled_from(CHEMORADIATIONS))
     drugs = [data.draw(st.sampled_from(KB.by_id[d].names())) for d in regimen.components]
     joined = data.draw(st.sampled_from([" and ", " + ", "/", " plus ", " & "])).join(drugs)
     rays = data.draw(st.sampled_from(["radiation", "radiotherapy", "radiation therapy"]))
     typed = data.draw(st.sampled_from([f"{joined} with {rays}", f"{rays} ({joined})",
                                        f"chemoradiation ({joined})"]))  # fmt: skip
-    field = data.draw(st.sampled_from(["prior_treatments", "progressed_on"]))
+    field = data.draw(st.sampled_from(["prior_treatments", "progressed_on", "planned",
+                                       "cannot_have"]))  # fmt: skip
+    if field == "cannot_have" and ("(" in typed or typed.lower() in {
+            n.lower() for n in regimen.names()}):  # fmt: skip
+        return  # a note in brackets narrows no list of what cannot be had; a name is the regimen
     written = read({"cancer": "cervix", field: [typed]}).given[field]
+    if field == "cannot_have":  # each part, as written: neither the drugs nor radiation
+        # (read as the regimen, a review of the change found the cisplatin pairs offered to
+        # one who said they cannot have cisplatin and radiation)
+        assert set(regimen.components) | {"chemoradiation"} <= written, (typed, written)
+        return
     named = read({"cancer": "cervix", field: [regimen.name]}).given[field]
     assert written == named, (typed, written, named)
 
@@ -1797,3 +1807,16 @@ def test_every_yes_or_no_given_otherwise_keeps_its_words(field: str, word: objec
     assert (field in profile.as_typed) is not plain, (field, word, profile.as_typed)
     if not plain:
         assert profile.as_typed[field] == word
+
+
+@pytest.mark.parametrize("typed", ["chemoradiation (capecitabine)", "radiation (capecitabine)",
+                                   "chemoradiation (5-FU)"])  # fmt: skip
+def test_a_drug_in_brackets_after_radiation_is_read_with_it(typed: str) -> None:
+    """"chemoradiation (capecitabine)" stopped working was read as chemoradiation alone, the drug
+    dropped without a word, while "radiation (capecitabine)" kept it (a review of the change):
+    a drug noted after radiation is read with it, as written together ("capecitabine with
+    radiation")."""
+    drug = "fluorouracil" if "5-FU" in typed else "capecitabine"
+    for field in ("prior_treatments", "progressed_on"):
+        given = read({"cancer": "rectum", field: [typed]}).given[field]
+        assert {drug, "chemoradiation"} <= given, (field, given)

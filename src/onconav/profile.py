@@ -855,11 +855,11 @@ def _named(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
                     for f in found for i in noted)  # fmt: skip
         if broader and not wider:  # a note broader than the name says nothing more
             found = list(dict.fromkeys([*(f for f in found if f not in broader), *noted]))
-        elif noted and all(kb.kind_of.get(i) == "drugs" for i in noted):
-            # a drug noted with radiation: both ("radiation (cisplatin)")
-            joined = _together(kb, field, list(dict.fromkeys([*found, *noted])))
-            if set(joined) != {*found, *noted}:
-                found = joined
+        elif noted and all(kb.kind_of.get(i) == "drugs" for i in noted) and any(
+                kb.vocabulary.up(field, f) & {"radiation", "radiation-therapy"} for f in found):
+            # a drug noted with radiation: both ("radiation (cisplatin)", "chemoradiation
+            # (capecitabine)": the drug had been left out)
+            found = _together(kb, field, list(dict.fromkeys([*found, *noted])))
     return found
 
 
@@ -923,22 +923,28 @@ def _together(kb: KnowledgeBase, field: str, ids: list[str]) -> list[str]:
     """Treatments written together as one name: a chemotherapy with radiation ("cisplatin and
     5-FU with radiation") is chemoradiation as well as each part, as the regimens named so are
     (``counts_as``); chemoradiation is often given for an earlier stage, which decides whether
-    chemotherapy was given for spread (``kb.rules.IMPLIED``). The drugs of a regimen that is a
-    chemoradiation, with radiation and nothing more ("cisplatin with radiotherapy", "radiation
-    (cisplatin)"), are that regimen, read as its name is: a chemoradiation regimen does not count
-    for the drugs' other regimens, and the same treatment had answered differently by its
-    spelling (the cisplatin pairs ruled out after "cisplatin with radiotherapy" stopped working,
-    offered after "cisplatin with radiation")."""
+    chemotherapy was given for spread (``kb.rules.IMPLIED``). Of treatments had, stopped or
+    planned (``NARROWED_BY_A_NOTE``), the drugs of a regimen that is a chemoradiation, with
+    radiation ("cisplatin with radiotherapy", "radiation (cisplatin)"), are that regimen, read as
+    its name is, with the radiation said more narrowly kept ("pelvic radiation (cisplatin)"): a
+    chemoradiation regimen does not count for the drugs' other regimens, and the same treatment
+    had been answered differently by its spelling (the cisplatin pairs ruled out after "cisplatin
+    with radiotherapy" stopped working, offered after "cisplatin with radiation"). What cannot be
+    had is kept as written, each part ("cisplatin and radiation": neither)."""
     both = kb.value_names[field].get("chemoradiation")
     kinds = {k for i in ids for k in (i, *kb.vocabulary.up(field, i))}
     radiation = kinds & {"radiation", "radiation-therapy"}  # the fact's own value, or the kind
     if both is None or "chemotherapy" not in kinds or not radiation:
         return ids
     drugs = {i for i in ids if kb.kind_of.get(i) == "drugs"}
-    if set(ids) - drugs <= {"radiation", "radiation-therapy", both}:  # no more said of it
+    rays = [i for i in ids if i not in drugs]
+    if field in NARROWED_BY_A_NOTE and all(
+            kb.vocabulary.up(field, i) & {"radiation", "radiation-therapy"} for i in rays):
         for regimen in kb.data.regimens:
             if both in regimen.counts_as and set(regimen.components) == drugs:
-                return where_unsaid(kb, field, regimen.id)
+                said = where_unsaid(kb, field, regimen.id)  # the regimen, and radiation
+                narrower = [i for i in rays if i not in (*said, "radiation-therapy", both)]
+                return [*said, *narrower]
     return ids if both in ids else [*ids, both]
 
 

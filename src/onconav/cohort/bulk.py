@@ -311,17 +311,17 @@ def _grouped(part: Path) -> Iterator[tuple[str, list[tuple[str, str]]]]:
         yield who, people.pop(who)
 
 
-def _given_twice(lines: list[tuple[str, str]]) -> str | None:
+def _given_twice(lines: list[tuple[str, str]], resources: list[dict[str, Any]]) -> str | None:
     """Why a patient's record cannot be read when one of their resources is given twice with
     different contents and neither says it is the newer version (``newer_version``): which is
     right cannot be known (a Bundle's reader takes the first with a warning, which a cohort
     does not carry: a HER2 result Positive in one file and Negative in the next had been
     settled by the order of the files, with no word). None when there is no such resource."""
     copies: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    for where, text in lines:
-        resource = json.loads(text)
-        copies.setdefault(f"{resource.get('resourceType')}/{resource.get('id')}", []).append(
-            (where, resource))
+    for (where, _), resource in zip(lines, resources, strict=True):
+        if usable_id(resource.get("id")):  # one with no id is no copy of another
+            copies.setdefault(f"{resource.get('resourceType')}/{resource.get('id')}", []).append(
+                (where, resource))
     said = []
     for key, found in copies.items():
         differ = [(w, r) for w, r in found[1:] if r != found[0][1]]
@@ -352,7 +352,7 @@ def _row(who: str, lines: list[tuple[str, str]], shared: dict[str, tuple[str, st
                 found.append(shared[key])
                 resources.append(json.loads(shared[key][1]))
     flat.referred |= seen
-    if twice := _given_twice(lines):
+    if twice := _given_twice(lines, resources[:len(lines)]):
         return {"patient_id": who}, twice
     repeated = sorted(seen & flat.repeated.keys())
     if repeated:

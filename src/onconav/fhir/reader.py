@@ -1736,6 +1736,8 @@ def _spread_with_cancer(builder: Builder, res: Res) -> list[str]:
         split = _cancer_and_spread(text)
         if split and (found := _spread_in(builder, split[1])):
             return found
+        if split and not NOT_SPREAD.search(split[1]):
+            return [DISTANT]  # "with metastases": spread far, where not said (as it was read)
     return []
 
 

@@ -48,12 +48,12 @@ from onconav.kb.model import (
 from onconav.kb.rules import (
     IMPLIED,
     OTHERS_NOT_KNOWN,
-    SYSTEMIC,
     Expr,
     Implied,
     Lowering,
     RuledOut,
     Rules,
+    aims_at_cancer,
     any_of,
     option_rules,
     wanted_values,
@@ -493,8 +493,7 @@ def build(data: KBData) -> KnowledgeBase:
             expect(oid, ("options",), f"{where}.same_as")
         for sid in option.eases:
             expect(sid, ("symptoms",), f"{where}.eases")
-        if option.eases and option.treats_cancer and (
-                option.modality in SYSTEMIC or set(option.intent) - {Intent.relieve}):
+        if option.eases and aims_at_cancer(option):
             # eases keeps it from being declined for one with the symptom: not chemotherapy
             problems.append(f"{where}.eases: only for care that relieves symptoms (radioactive "
                             "drugs for bone pain), not a drug treatment of the cancer or one "

@@ -140,6 +140,7 @@ class Rules:
     relief: tuple[Test, ...]
     partners: tuple[str, ...]  # options giving alone a regimen it is given with: their conditions
     declinable: bool  # cancer treatment: a person who does not want cancer treatment declines it
+    aims_at_cancer: bool  # it aims to cure or control the cancer, or is a drug treatment of it
     merged: tuple[str, ...]  # general options that are the same treatment (their ``same_as``)
     trial: bool  # taking part in a clinical trial (modality clinical_trial)
 
@@ -157,11 +158,13 @@ class Rules:
 
     @property
     def standard(self) -> bool:
-        """A standard option: a treatment of the cancer (``declinable``) that the sources
-        describe as given, not only as studied, and not a clinical trial to take part in. A fact
-        of the work-up not on record that would decide one is a care gap (``onconav cohort
-        gaps``)."""
-        return self.declinable and not self.in_trials and not self.trial
+        """A standard option: a treatment that aims at the cancer (``aims_at_cancer``) that the
+        sources describe as given, not only as studied, and not a clinical trial to take part
+        in. A fact of the work-up not on record that would decide one is a care gap (``onconav
+        cohort gaps``). Not care that relieves symptoms, though it destroys the cancer to do so
+        (ablation, radioactive drugs for the bones: declined with cancer treatment, but they had
+        filled the care gaps, the place of spread deciding them for 461 of 565 patients)."""
+        return self.aims_at_cancer and not self.in_trials and not self.trial
 
 
 def tests_of(expr: Expr) -> Iterator[Test]:
@@ -394,6 +397,7 @@ def option_rules(
         relief=(*(t for t in positive_tests(own) if t.fact == "symptoms"), *eases),
         partners=tuple(p.id for p in partners),
         declinable=declinable(option),
+        aims_at_cancer=aims_at_cancer(option),
         merged=tuple(m.id for m in merged),
         trial=option.modality is Modality.clinical_trial,
     )
@@ -419,8 +423,14 @@ def declinable(option: Option) -> bool:
     (bleeding control, a stent, a feeding tube, radiation or surgery for a symptom, pain relief)
     is not declined with it (issue 9, rule 6), and neither is a treatment for a symptom the
     person has (``onconav.logic.relieves``)."""
+    return aims_at_cancer(option) or (option.treats_cancer and option.modality in DESTROYS_CANCER)
+
+
+def aims_at_cancer(option: Option) -> bool:
+    """Whether an option is a treatment that aims at the cancer: to cure or control it, or a
+    drug treatment of it (``SYSTEMIC``), whatever its aim."""
     aims = {Intent.cure, Intent.control, Intent.learn} & set(option.intent)
-    return option.treats_cancer and (bool(aims) or option.modality in SYSTEMIC | DESTROYS_CANCER)
+    return option.treats_cancer and (bool(aims) or option.modality in SYSTEMIC)
 
 
 # --------------------------------------------------------------------------------------------
