@@ -586,3 +586,33 @@ def test_a_patients_resource_given_twice_differently_is_never_settled_by_chance(
                 "1, Observation.001.ndjson line 1), and no meta.versionId or meta.lastUpdated "
                 "says which is newer: which one is right cannot be known; give each resource "
                 "once"))]  # fmt: skip
+
+
+def test_a_shared_resource_given_in_two_versions_is_read_by_the_newer(tmp_path: Path) -> None:
+    """Medication/m1 as versionId 1 (5-FU) and versionId 2 (oxaliplatin): the patient who refers
+    to it had been quarantined, as for two copies nothing orders (a review of the change), while
+    a patient's own resource in two versions is read by the newer, as in a Bundle. It is read
+    by the newer too."""
+    from onconav.cohort import run
+    from onconav.kb import load_kb
+
+    people = [
+        {"resourceType": "Patient", "id": "a"},
+        {"resourceType": "Condition", "id": "ca", "subject": {"reference": "Patient/a"},
+         "code": {"text": "rectal cancer"}},
+        {"resourceType": "MedicationRequest", "id": "ra", "status": "completed",
+         "intent": "order", "subject": {"reference": "Patient/a"},
+         "medicationReference": {"reference": "Medication/m1"}},
+    ]  # fmt: skip
+    medications = [{"resourceType": "Medication", "id": "m1", "meta": {"versionId": version},
+                    "code": {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm",
+                                         "code": code}]}}
+                   for version, code in (("2", "32592"), ("1", "4492"))]  # fmt: skip
+    folder = tmp_path / "export"
+    write_folder(folder, people + medications, {})
+    facts = tmp_path / "facts.parquet"
+    done = run(load_kb(), folder, tmp_path / "out.parquet", facts_out=facts)
+    assert (done.loaded.answered, done.loaded.quarantined) == (1, 0)
+    with duckdb.connect() as con:
+        (had,) = con.execute(f"SELECT prior_treatments FROM '{facts}'").fetchone() or (None,)
+    assert "oxaliplatin" in had and "fluorouracil" not in had, had

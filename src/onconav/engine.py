@@ -10,7 +10,7 @@ validated as it is made (pydantic validates these models faster than it construc
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import LabTest, Modality, Option, Prominence, Span
@@ -162,12 +162,15 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         warnings=list(facts.warnings),
         disclaimer=DISCLAIMER,
         kb_version=kb.version,
-        sources=[
-            SourceUsed(id=s.id, title=s.title, publisher=s.publisher, dated=s.dated)
-            for s in kb.data.sources
-            if s.id in cited
-        ],
+        sources=sources_used(kb, cited),
     )
+
+
+def sources_used(kb: KnowledgeBase, cited: Collection[str] | None = None) -> list[SourceUsed]:
+    """The sources an answer rests on, each with its title, publisher and date, in the knowledge
+    base's order: those ``cited``, or every one (a cohort's answers, the knowledge base)."""
+    return [SourceUsed(id=s.id, title=s.title, publisher=s.publisher, dated=s.dated)
+            for s in kb.data.sources if cited is None or s.id in cited]  # fmt: skip
 
 
 def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionResult:

@@ -28,7 +28,7 @@ from onconav.cohort.table import (
     load,
     restore_reasons,
 )
-from onconav.engine import DISCLAIMER
+from onconav.engine import DISCLAIMER, sources_used
 from onconav.kb import KnowledgeBase
 from onconav.logic import Status, column, quote
 
@@ -192,8 +192,7 @@ def _provenance(kb: KnowledgeBase, engine: str) -> dict[str, Any]:
     knowledge base's version, the sources with their dates, the disclaimer; and the engine (a
     centre running a screen each month could not tell which knowledge base made a file)."""
     return {"kb_version": kb.version, "engine": engine, "disclaimer": DISCLAIMER,
-            "sources": [{"id": s.id, "title": s.title, "publisher": s.publisher,
-                         "dated": s.dated} for s in kb.data.sources]}  # fmt: skip
+            "sources": [s.model_dump() for s in sources_used(kb)]}
 
 
 def _finish(con: duckdb.DuckDBPyConnection, loaded: Loaded, out: Path, quarantine: Path | None,

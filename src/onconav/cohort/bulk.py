@@ -275,10 +275,17 @@ def _share(key: str, where: str, line: str, resource: dict[str, Any],
     records that refer to it. The same Type/id given again is kept once if it is the same
     resource; with other content (two Medication/m1, each another drug), every place it is
     given is kept in ``flat.repeated``: a record that refers to it is quarantined (``_row``),
-    never read with one of them taken at random, and the summary's notes name it."""
+    never read with one of them taken at random, and the summary's notes name it; unless one
+    says it is the newer version (``newer_version``), which is read, as a patient's own
+    resources are (``_given_twice``)."""
     if key not in shared:
         shared[key] = (where, line)
-    elif json.loads(shared[key][1]) != resource:
+        return
+    kept = json.loads(shared[key][1])
+    newer = newer_version(resource, kept) if kept != resource else False
+    if newer:  # a newer version (meta.versionId, meta.lastUpdated) is read, as in a Bundle
+        shared[key] = (where, line)
+    elif newer is None:
         flat.repeated.setdefault(key, [shared[key][0]]).append(where)
 
 

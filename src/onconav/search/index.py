@@ -46,12 +46,11 @@ import numpy as np
 from bm25s.tokenization import Tokenized
 from Stemmer import Stemmer
 
-from onconav.engine import DISCLAIMER
+from onconav.engine import DISCLAIMER, sources_used
 from onconav.kb import KnowledgeBase, provenance
 from onconav.kb.explain import cancers_of
 from onconav.kb.model import KINDS, Option, Span
 from onconav.profile import SURROGATE, Problem, ProfileError, close_name, parse_profile, read_cancer
-from onconav.result import SourceUsed
 from onconav.search import text as words_of
 from onconav.search.model import Cited, Hit, Match, Ref, SearchResult
 from onconav.words import and_list as _and
@@ -407,8 +406,7 @@ class Index:
             notices=notices,
             elsewhere=elsewhere,
             hits=hits,
-            sources=[SourceUsed(id=s.id, title=s.title, publisher=s.publisher, dated=s.dated)
-                     for s in self.kb.data.sources if s.id in cited],
+            sources=sources_used(self.kb, cited),
             suggestions=suggestions,
             knowledge_version=self.kb.version,
             disclaimer=DISCLAIMER,

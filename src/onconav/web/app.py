@@ -40,7 +40,7 @@ from starlette.requests import ClientDisconnect
 from onconav import __version__
 from onconav.cdshooks import CdsSettings
 from onconav.cdshooks.settings import from_environment as cds_from_environment
-from onconav.engine import evaluate
+from onconav.engine import evaluate, sources_used
 from onconav.fhir import FhirError, FhirReading, fhir_json, read_bundle
 from onconav.fhir.evaluate import with_reading
 from onconav.kb import KnowledgeBase, load_kb, provenance
@@ -554,10 +554,7 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         stats = kb_explain.stats(kb)
         return KnowledgeOut.model_validate({
             "version": kb.version,
-            "sources": [
-                {"id": s.id, "title": s.title, "publisher": s.publisher, "dated": s.dated}
-                for s in kb.data.sources
-            ],
+            "sources": [s.model_dump() for s in sources_used(kb)],
             "counts": stats["counts"],
             "in_trials": stats["in_trials"],
             "spans": stats["spans"],
