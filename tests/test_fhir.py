@@ -2013,6 +2013,8 @@ def test_a_cancer_worded_metastatic_is_the_cancer(
     ("Stomach cancer with metastasis to the liver and lung", "stomach", ["liver", "lung"]),
     ("Gastric cancer with peritoneal metastases", "stomach", ["peritoneum"]),
     ("Cervical cancer metastatic to lung", "cervix", ["lung"]),
+    # the lymph nodes of the pelvis: regional nodes, not spread far (it made the cancer 4B)
+    ("Cervical cancer with pelvic lymph node metastases", "cervix", ["lymph-nodes"]),
     ("Rectal cancer with metastases", "rectum", ["distant"]),  # spread far, where not said
     ("Rectal cancer with no liver metastases", "rectum", None),  # the cancer; spread not read
     ("Carcinoma with liver metastases", "unknown", ["liver"]),  # which cancer is not said
@@ -3413,6 +3415,7 @@ def test_with_no_cancer_a_condition_not_read_is_named_with_the_reason(
     ("Metastasis to the brain", ["brain"]),
     ("Metastatic malignant neoplasm to bone marrow", ["bone"]),  # as ICD-10-CM C79.5
     ("Metastatic carcinoma to the lymph nodes of neck", ["lymph-nodes"]),
+    ("Metastatic carcinoma to lymph nodes of the pelvis", ["lymph-nodes"]),  # was distant
     ("Peritoneal carcinomatosis", ["peritoneum"]),
     ("Metastasis to adrenal gland", ["other-site"]),
     ("Metastasis to liver and adrenal", ["liver", "other-site"]),

@@ -1711,6 +1711,10 @@ def _places_named(kb: KnowledgeBase, place: str) -> set[str]:
              if (key := "".join(tokens[i:j])) in names}  # fmt: skip
     if re.search(r"(?i)\b(renal|kidney)\b", place):  # the renal pelvis is in the kidney
         named.discard("pelvis")
+    if "lymph-nodes" in named and re.search(r"(?i)\b(lymph|nodes?|nodal)\b", place):
+        # the place says which lymph nodes ("pelvic lymph nodes": regional, had been read as
+        # spread far, which made a cervical cancer 4B)
+        return {"lymph-nodes"}
     return named
 
 
