@@ -923,7 +923,7 @@ def build_index(kb: KnowledgeBase, sources: Path | None = None, *, synonyms: boo
         sequences.append(tuple(t for part in parts for t in [*part, ""]))
     retriever = bm25s.BM25(k1=1.2, b=0.75)  # the usual values (Lucene, Elasticsearch)
     retriever.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
-    names, longest, known, abbreviations = _names(kb, stem)
+    names, longest, known, abbreviations = _names(kb, stem, vocab)
     boosts = np.array([OPTION_BOOST if boost and d.boosted else 1.0 for d in docs],
                       dtype=np.float32)  # fmt: skip
     passage_terms = {(d.citations[0].source, d.citations[0].start, d.citations[0].end):
@@ -937,12 +937,17 @@ def build_index(kb: KnowledgeBase, sources: Path | None = None, *, synonyms: boo
 NameTable = dict[tuple[str, ...], tuple[Name, ...]]  # a name's terms -> the names of its entries
 
 
-def _names(kb: KnowledgeBase, stem: Stemmer) -> tuple[NameTable, int, set[str], set[str]]:
+def _names(kb: KnowledgeBase, stem: Stemmer,
+           vocab: Mapping[str, int]) -> tuple[NameTable, int, set[str], set[str]]:  # fmt: skip
     """Every name of every entry that has names, as terms, mapped to all the names of the
     entries it names (its synonyms); a class of drugs is also named by its drugs' names. An other
     name of a symptom or a site (``PLACES``) maps to itself and the main name alone: "rectal
-    bleeding" is a kind of bleeding from the stomach or bowel, not "throwing up blood". With
-    them, every name folded, and the short abbreviations among them (``_short_abbreviation``)."""
+    bleeding" is a kind of bleeding from the stomach or bowel, not "throwing up blood"; unless no
+    document has the main name's words (``vocab``, the terms of the documents): then it maps to
+    all its entry's names, as other entries' names do ("losing weight" had led to
+    "malnutrition", which no source says, and the search said the sources do not cover it;
+    they say "malnourished"). With them, every name folded, and the short abbreviations among
+    them (``_short_abbreviation``)."""
     by_entry: dict[str, list[Name]] = {}
     known: set[str] = set()
     abbreviations: set[str] = set()
@@ -965,7 +970,8 @@ def _names(kb: KnowledgeBase, stem: Stemmer) -> tuple[NameTable, int, set[str], 
     for entry, entry_names in by_entry.items():
         wider = [replace(n, weight=MEMBER_WEIGHT)
                  for m in members.get(entry, []) for n in by_entry.get(m, [])]  # fmt: skip
-        places = kb.kind_of.get(entry) in PLACES
+        places = kb.kind_of.get(entry) in PLACES and all(
+            t in vocab for t in entry_names[0].terms)  # the main name is in some document
         for position, name in enumerate(entry_names):
             bucket = table.setdefault(name.terms, {})
             # an other name of a symptom or a site leads to its main name alone (the first)
