@@ -856,7 +856,7 @@ def _named(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
         if broader and not wider:  # a note broader than the name says nothing more
             found = list(dict.fromkeys([*(f for f in found if f not in broader), *noted]))
         elif noted and all(kb.kind_of.get(i) == "drugs" for i in noted) and any(
-                kb.vocabulary.up(field, f) & {"radiation", "radiation-therapy"} for f in found):
+                kb.vocabulary.up(field, f) & RADIATION for f in found):
             # a drug noted with radiation: both ("radiation (cisplatin)", "chemoradiation
             # (capecitabine)": the drug had been left out)
             found = _together(kb, field, list(dict.fromkeys([*found, *noted])))
@@ -919,6 +919,10 @@ def _segments(kb: KnowledgeBase, field: str, pieces: list[str],
     return names[::-1]
 
 
+# Radiation as the lists of treatments name it: the fact's own value, or the kind of treatment
+RADIATION = frozenset({"radiation", "radiation-therapy"})
+
+
 def _together(kb: KnowledgeBase, field: str, ids: list[str]) -> list[str]:
     """Treatments written together as one name: a chemotherapy with radiation ("cisplatin and
     5-FU with radiation") is chemoradiation as well as each part, as the regimens named so are
@@ -933,13 +937,13 @@ def _together(kb: KnowledgeBase, field: str, ids: list[str]) -> list[str]:
     had is kept as written, each part ("cisplatin and radiation": neither)."""
     both = kb.value_names[field].get("chemoradiation")
     kinds = {k for i in ids for k in (i, *kb.vocabulary.up(field, i))}
-    radiation = kinds & {"radiation", "radiation-therapy"}  # the fact's own value, or the kind
+    radiation = kinds & RADIATION
     if both is None or "chemotherapy" not in kinds or not radiation:
         return ids
     drugs = {i for i in ids if kb.kind_of.get(i) == "drugs"}
     rays = [i for i in ids if i not in drugs]
     if field in NARROWED_BY_A_NOTE and all(
-            kb.vocabulary.up(field, i) & {"radiation", "radiation-therapy"} for i in rays):
+            kb.vocabulary.up(field, i) & RADIATION for i in rays):
         for regimen in kb.data.regimens:
             if both in regimen.counts_as and set(regimen.components) == drugs:
                 said = where_unsaid(kb, field, regimen.id)  # the regimen, and radiation

@@ -282,11 +282,16 @@ def _share(key: str, where: str, line: str, resource: dict[str, Any],
         shared[key] = (where, line)
         return
     kept = json.loads(shared[key][1])
-    newer = newer_version(resource, kept) if kept != resource else False
-    if newer:  # a newer version (meta.versionId, meta.lastUpdated) is read, as in a Bundle
-        shared[key] = (where, line)
-    elif newer is None:
+    if _undecided(kept, resource):
         flat.repeated.setdefault(key, [shared[key][0]]).append(where)
+    elif kept != resource and newer_version(resource, kept):  # read, as in a Bundle
+        shared[key] = (where, line)
+
+
+def _undecided(kept: dict[str, Any], other: dict[str, Any]) -> bool:
+    """Whether two copies of one resource differ and neither says it is the newer version
+    (``newer_version``: meta.versionId, meta.lastUpdated): which is right cannot be known."""
+    return other != kept and newer_version(other, kept) is None
 
 
 def _about_no_patient(shared: dict[str, tuple[str, str]], referred: set[str]) -> list[str]:
@@ -332,7 +337,7 @@ def _given_twice(lines: list[tuple[str, str]], resources: list[dict[str, Any]]) 
     said = []
     for key, found in copies.items():
         differ = [(w, r) for w, r in found[1:] if r != found[0][1]]
-        if differ and any(newer_version(r, found[0][1]) is None for _, r in differ):
+        if any(_undecided(found[0][1], r) for _, r in differ):
             places = ", ".join(w for w, _ in [found[0], *differ])
             said.append(f"{cut(key)} is given {1 + len(differ)} times, differently ({places})")
     if not said:

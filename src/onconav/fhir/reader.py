@@ -274,9 +274,7 @@ def _clinical(builder: Builder, res: Res) -> str:
 
 # The codes of a Condition's clinicalStatus and verificationStatus, which a record may give as
 # words only ({"text": "Provisional"} had been read as confirmed)
-CONDITION_STATUSES = {"active", "recurrence", "relapse", "inactive", "remission", "resolved",
-                      "unconfirmed", "provisional", "differential", "confirmed", "refuted",
-                      "entered-in-error"}  # fmt: skip
+CONDITION_STATUSES = NOT_NOW | NOT_CONFIRMED | {"active", "recurrence", "relapse", "confirmed"}
 
 
 def _status(resource: JSON, name: str = "status") -> str:

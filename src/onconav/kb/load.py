@@ -625,8 +625,9 @@ def _index(
                 # a kind only some of its drugs are is named by the drug ("cisplatin and
                 # ifosfamide, which contains cisplatin, a kind of platinum chemotherapy": it had
                 # read as if ifosfamide were one too); one all are, or none, by the whole
-                held = [up in vocabulary.up("cannot_have", p) for p in parts]
-                if part == ident and any(held) and not all(held):
+                held = [up in vocabulary.up("cannot_have", p) for p in parts
+                        if part == ident]  # fmt: skip
+                if any(held) and not all(held):
                     continue
                 # not the other regimens its drugs are in: one who cannot have FOLFOX may have
                 # FOLFIRI
