@@ -616,3 +616,38 @@ def test_a_shared_resource_given_in_two_versions_is_read_by_the_newer(tmp_path: 
     with duckdb.connect() as con:
         (had,) = con.execute(f"SELECT prior_treatments FROM '{facts}'").fetchone() or (None,)
     assert "oxaliplatin" in had and "fluorouracil" not in had, had
+
+
+def test_a_patient_who_has_died_is_not_screened(run: Run, tmp_path: Path) -> None:
+    """A Patient with a deceasedDateTime or deceasedBoolean true had been screened as anyone
+    else, their care gaps counted (a review of the cohort). Each is quarantined with the reason
+    by every engine; deceasedBoolean false is answered. A patient whose resources name them but
+    who has no Patient resource, in a folder with Patient files, is answered and named in the
+    notes; in a folder with no Patient file at all, nothing is said of it."""
+    def person(who: str, **death: Any) -> list[dict[str, Any]]:
+        return [{"resourceType": "Patient", "id": who, **death},
+                {"resourceType": "Condition", "id": f"c{who}",
+                 "subject": {"reference": f"Patient/{who}"}, "code": {"text": "rectal cancer"}}]
+
+    people = [*person("a", deceasedDateTime="2025-03-01"), *person("b", deceasedBoolean=True),
+              *person("c", deceasedBoolean=False), *person("d")[1:]]
+    folder = tmp_path / "export"
+    write_folder(folder, people, {})
+    for engine in ("duckdb", "python"):
+        out = tmp_path / f"{engine}.parquet"
+        done = run("cohort", str(folder), "--out", str(out), "--quiet", "--engine", engine)
+        assert done.status == 0, done.stderr
+        assert set(statuses(out)) == {"c", "d"}
+        assert quarantined(tmp_path / f"{engine}.quarantine.csv") == [
+            (1, "a", "not screened: the Patient resource records that this person died on "
+                     "2025-03-01"),
+            (2, "b", "not screened: the Patient resource records that this person died")]
+        notes = json.loads((tmp_path / f"{engine}.summary.json").read_text())["notes"]
+        assert notes == ["'Patient/d': the folder's Patient files have no Patient of this id; "
+                         "answered from the resources about them"]
+    no_patients = tmp_path / "no-patients"
+    write_folder(no_patients, [r for r in people if r["resourceType"] != "Patient"], {})
+    done = run("cohort", str(no_patients), "--out", str(tmp_path / "n.parquet"), "--quiet")
+    assert done.status == 0, done.stderr
+    assert set(statuses(tmp_path / "n.parquet")) == {"a", "b", "c", "d"}
+    assert "notes" not in json.loads((tmp_path / "n.summary.json").read_text())

@@ -4215,3 +4215,23 @@ def test_a_condition_status_in_words_only_is_read(
     assert ("metastases" in reading.data) is read, reading.unused
     if not read:
         assert "not read" in {u.reference: u.reason for u in reading.unused}["Condition/m"]
+
+
+def test_a_record_of_a_person_who_has_died_is_read_with_a_warning(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """A Patient's deceasedDateTime or deceasedBoolean true was not looked at (a review of the
+    cohort: a dead patient's care gaps were counted). One person's record is still read, as it
+    is asked about on purpose, but with a warning, and the reading says so for a screening;
+    deceasedBoolean false says nothing."""
+    patient = {"resourceType": "Patient", "id": "p"}
+    alive = read_bundle(_record({**patient, "deceasedBoolean": False}, RECTUM, STAGE_4), kb)
+    assert alive.deceased is None
+    assert not any("died" in w for w in alive.warnings)
+    for death, found in (({"deceasedDateTime": "2025-03-01"}, "2025-03-01"),
+                         ({"deceasedBoolean": True}, "yes")):  # fmt: skip
+        reading = read_bundle(_record({**patient, **death}, RECTUM, STAGE_4), kb)
+        assert reading.deceased == found
+        assert reading.data == alive.data
+        assert any(w.startswith("Patient/p records that this person has died")
+                   for w in reading.warnings), reading.warnings  # fmt: skip

@@ -66,6 +66,7 @@ class Flat:
     repeated: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     more_notes: int = 0
+    patients_given: bool = False  # the folder has Patient files (Patient.ndjson, ...)
 
     def note(self, text: str) -> None:
         """A problem that leaves the rows as they are (a file not read, a reference not
@@ -178,6 +179,7 @@ def flatten(folder: Path, kb: KnowledgeBase, work: Path, ours: Path | None = Non
     files = files_of(folder)
     parts = min(MAX_PARTS, sum(p.stat().st_size for p in files) // PART_BYTES + 1)
     flat = Flat(work / "people.ndjson", work / "problems.ndjson")
+    flat.patients_given = any(p.name.split(".")[0] == "Patient" for p in files)
     own = ours.resolve() if ours is not None else None
     for other in sorted(set(folder.iterdir()) - set(files)):
         if other.resolve() == own:
@@ -389,6 +391,14 @@ def _row(who: str, lines: list[tuple[str, str]], shared: dict[str, tuple[str, st
         fault = f"{type(error).__name__}: {words.cut(str(error), 120)}"
         return {"patient_id": who}, (f"could not be read: a fault in onconav's FHIR mapping "
                                      f"({fault}); please report it")  # fmt: skip
+    if reading.deceased is not None:  # a screening is of the living
+        said = "" if reading.deceased == "yes" else f" on {reading.deceased}"
+        return {"patient_id": who}, (f"not screened: the Patient resource records that this "
+                                     f"person died{said}")  # fmt: skip
+    if flat.patients_given and not any(r.get("resourceType") == "Patient"
+                                       for r in resources[:len(lines)]):  # fmt: skip
+        flat.note(f"{cut('Patient/' + who)}: the folder's Patient files have no Patient of "
+                  "this id; answered from the resources about them")  # fmt: skip
     row: dict[str, Any] = {"patient_id": who}
     for name, value in reading.data.items():
         if name == "biomarkers":

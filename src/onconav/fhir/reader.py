@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from datetime import date as Date
 from typing import Any
@@ -93,6 +93,8 @@ class FhirReading:
     sources: dict[str, list[str]]
     unused: list[Unused]
     warnings: list[str]
+    # the Patient's deceased[x] when it says the person has died: the date, or "yes"
+    deceased: str | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The reading as data: as `onconav fhir profile --format json` prints it and `POST
@@ -890,12 +892,33 @@ def read(items: list[tuple[str, object, str | None]], kb: KnowledgeBase) -> Fhir
     _allergies(builder)
     _statuses(builder, cancer)
     _results_to_come(builder)
+    deceased = _deceased(builder)
     for res in builder.resources.values():
         if any(res.ref in refs for refs in builder.sources.values()):
             builder.unused.pop(res.ref, None)
         elif res.ref not in builder.unused:
             builder.drop(res.ref, _not_read(res))
-    return _result(builder)
+    return replace(_result(builder), deceased=deceased)
+
+
+def _deceased(builder: Builder) -> str | None:
+    """When the Patient records that the person has died (``deceasedBoolean`` true, or a
+    ``deceasedDateTime``): the date, or "yes", with a warning. The options are still read from
+    the record (one person's record is asked about on purpose); a population screening does
+    not screen the person (docs/cohort.md)."""
+    for res in builder.of_type("Patient"):
+        when = res.data.get("deceasedDateTime")
+        if isinstance(when, str) and when.strip():
+            said = f"deceasedDateTime {when.strip()[:40]}"
+            found = when.strip()[:40]
+        elif res.data.get("deceasedBoolean") is True:
+            said, found = "deceasedBoolean true", "yes"
+        else:
+            continue
+        builder.warnings.append(f"{res.ref} records that this person has died ({said}); check "
+                                "that this is the record meant")  # fmt: skip
+        return found
+    return None
 
 
 def _not_read(res: Res) -> str:
