@@ -407,6 +407,36 @@ def test_bad_options_are_one_line_exit_2(run_cli: Run, tmp_path: Path) -> None:
         assert message in line
 
 
+def test_a_run_that_answers_no_one_does_not_exit_0(run_cli: Run, tmp_path: Path) -> None:
+    """Every row in the quarantine (a pipeline's export gone wrong: stages of another system)
+    had exited 0, as a screening done (a review of the cohort): it exits 1, in one line that
+    says where the reasons are, and the outputs are written to read them. One row answered is a
+    run done; a table with no rows is a warning, exit 0."""
+    header = "patient_id,cancer,stage\n"
+    cases = [("bad", header + "p1,stomach,44\np2,stomach,9\n", 1),
+             ("one", header + "p1,stomach,44\np2,stomach,4\n", 0),
+             ("none", header, 0)]  # fmt: skip
+    for name, content, status in cases:
+        source = tmp_path / f"{name}.csv"
+        source.write_text(content)
+        for args in (("cohort", str(source), "--quiet"),
+                     ("cohort", "gaps", str(source), "--quiet")):  # fmt: skip
+            done = run_cli(*args)
+            assert done.status == status, (name, args, done.stderr)
+            last = ["", *done.stderr.splitlines()][-1]
+            if name == "bad":
+                kind = "gaps" if "gaps" in args else "options"
+                assert last == ("onconav: error: no row was answered: all 2 are in the "
+                                f"quarantine ({tmp_path / name}.{kind}.quarantine.csv), each "
+                                "with the reason"), last
+            elif name == "none":
+                assert last == "onconav: warning: INPUT has no rows: no one was screened"
+            else:
+                assert "onconav:" not in done.stderr, done.stderr
+            assert "Traceback" not in done.stderr
+        assert (tmp_path / f"{name}.options.quarantine.csv").is_file()
+
+
 @pytest.fixture
 def run_cli(run: Run) -> Run:
     return run

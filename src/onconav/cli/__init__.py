@@ -1357,6 +1357,18 @@ def cohort_run(
     print(f"{summary['rows']} rows: {summary['answered']} answered, "
           f"{summary['quarantined']} quarantined ({summary['quarantine']})")  # fmt: skip
     print(f"{done.results} results -> {out_path}; summary -> {summary_path}")
+    _none_answered(summary["rows"], summary["answered"], summary["quarantine"])
+
+
+def _none_answered(rows: int, answered: int, quarantine: object) -> None:
+    """A run that answered no one: exit status 1 when every row is in the quarantine, which a
+    pipeline should not take for a screening done (the outputs are written, to read why); a
+    warning when INPUT has no rows at all."""
+    if rows == 0:
+        warn("INPUT has no rows: no one was screened")
+    elif answered == 0:
+        fail(f"no row was answered: all {rows} are in the quarantine ({quarantine}), each with "
+             "the reason", code=1)  # fmt: skip
 
 
 @cohort_app.command("demo")
@@ -1442,6 +1454,7 @@ def cohort_gaps(
     for fact, tests, patients, options in totals:
         print(f"{fact}\t{tests or '-'}\t{patients}\t{options}")
     print(f"per patient -> {out_path}", file=sys.stderr)
+    _none_answered(loaded.rows, loaded.answered, quarantine)
 
 
 @app.command("explain")
