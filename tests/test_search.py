@@ -393,6 +393,21 @@ def test_a_word_found_only_in_another_cancers_sources_is_named(
                    for n in index.search("zzzzqqq chemotherapy", cancer="cervix").notices)
 
 
+def test_a_name_whole_only_in_another_cancers_sources_is_named(index: Index) -> None:
+    """Kept to stomach cancer, "hepatic arterial infusion" found "arterial" in the general
+    source's passage on angiography, and no word said that the rectal page names the treatment
+    (a review of the search). A notice names it and where it is; a name the kept sources have
+    whole (feeding tube), and the same question kept to no cancer, bring none."""
+    result = index.search("hepatic arterial infusion", cancer="stomach")
+    assert result.hits
+    assert ("“hepatic arterial infusion” as a whole is in no source on stomach cancer: the hits "
+            "are for some of its words; the sources on rectal cancer name it.") in result.notices
+    for query, cancer in (("feeding tube", "stomach"), ("hepatic arterial infusion", None),
+                          ("hepatic arterial infusion", "rectum")):  # fmt: skip
+        notices = index.search(query, cancer=cancer).notices
+        assert not any("as a whole" in n for n in notices), (query, notices)
+
+
 def test_a_passage_left_out_beside_a_better_one_names_its_citers_there(index: Index) -> None:
     """Trastuzumab's passage on HER2 overlaps lapatinib's, which ranks first for "her2" and
     stands for both: it names trastuzumab's option too, whatever the limit (it had named only

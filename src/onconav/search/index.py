@@ -343,8 +343,12 @@ class Index:
         only_elsewhere: list[tuple[str, list[str]]] = []
         unmatched: list[str] = []  # words no document has, said when the others find hits
         content = np.zeros(len(self.docs), dtype=bool)  # matched by a word that is not weak
+        partly: list[tuple[str, list[str]]] = []  # names whole only in other cancers' sources
         for concept in concepts:
             ways = self._score(concept, cache)
+            if allowed is not None and (whole_in := self._whole_elsewhere(concept, ways, cache,
+                                                                          allowed)):  # fmt: skip
+                partly.append((concept.words, whole_in))
             if allowed is not None and outside is not None:
                 ways = self._supported(concept, ways, allowed, outside, cache)
             best = np.max(np.stack([s for _, s in ways]), axis=0)
@@ -393,6 +397,11 @@ class Index:
             notices.append(f"“{said}” is in no source on {self._cancer_name(site)}: the hits are "
                            f"for the other words; the sources on "
                            f"{_and(self.kb.name_of(c) for c in named_in)} name it.")  # fmt: skip
+        told = {said for said, _ in only_elsewhere}  # a word in no kept source: said above
+        for said, named_in in [p for p in partly if p[0] not in told] if hits else []:
+            notices.append(f"“{said}” as a whole is in no source on {self._cancer_name(site)}: "
+                           "the hits are for some of its words; the sources on "
+                           f"{_and(self.kb.name_of(c) for c in named_in)} name it.")  # fmt: skip
         if hits and unmatched and suggest:
             notices.extend(self._unmatched(unmatched, site, _in_capitals(query)))
         suggestions = self.suggest(query, cancer=site) if suggest and not hits else []
@@ -411,6 +420,27 @@ class Index:
             knowledge_version=self.kb.version,
             disclaimer=DISCLAIMER,
         )
+
+    def _whole_elsewhere(self, concept: Concept, ways: list[Way],
+                         cache: Mapping[str, np.ndarray], allowed: frozenset[str]) -> list[str]:
+        """Kept to one cancer, the other cancers whose sources have a name of several words
+        whole (its words together, or another name of it) when the kept sources have only some
+        of its words: "hepatic arterial infusion" kept to stomach cancer found "arterial" in the
+        general source, and no word said that the rectal page names the treatment. None when
+        the kept sources have it whole, or no source has it whole."""
+        terms = set(concept.terms)
+        if len(terms) < 2:
+            return []
+        whole = np.logical_and.reduce([cache[t] > 0 for t in terms])
+        for i in np.flatnonzero(whole):
+            whole[i] = _together(self.sequences[int(i)], concept.terms)
+        for name, scores in ways:
+            if name is not None:
+                whole |= scores > 0
+        found = [self.docs[int(i)] for i in np.flatnonzero(whole)]
+        if not found or any(d.sources & allowed for d in found):
+            return []
+        return sorted({self.kb.sources[s].cancer for d in found for s in d.sources} - {"any"})
 
     def _supported(self, concept: Concept, ways: list[Way], allowed: frozenset[str],
                    outside: np.ndarray, cache: Mapping[str, np.ndarray]) -> list[Way]:  # fmt: skip
