@@ -437,6 +437,21 @@ def test_a_run_that_answers_no_one_does_not_exit_0(run_cli: Run, tmp_path: Path)
         assert (tmp_path / f"{name}.options.quarantine.csv").is_file()
 
 
+def test_the_summary_names_the_quarantine_wherever_it_is_read(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Run with relative names, the summary's quarantine path had been relative to where the
+    run was started, wrong read from anywhere else (a review of the cohort): it is absolute; the
+    line printed names it as given."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.csv").write_text("patient_id,cancer,stage\np1,stomach,4\np2,stomach,9\n")
+    done = run_cli("cohort", "x.csv", "--quiet")
+    assert done.status == 0, done.stderr
+    assert "1 quarantined (x.options.quarantine.csv)" in done.stdout
+    summary = json.loads((tmp_path / "x.options.summary.json").read_text())
+    assert summary["quarantine"] == str((tmp_path / "x.options.quarantine.csv").resolve())
+
+
 @pytest.fixture
 def run_cli(run: Run) -> Run:
     return run

@@ -1324,7 +1324,7 @@ def cohort_run(
     """Every option for every person of INPUT: the result (status, reason code, missing facts),
     the quarantine (each row that cannot be read, with the reason) and a summary (JSON, beside
     the result)."""
-    from onconav.cohort import CohortError, run
+    from onconav.cohort import CohortError, quarantine_beside, run
     from onconav.cohort.table import FORMATS
 
     with _reading("INPUT", source):
@@ -1354,10 +1354,11 @@ def cohort_run(
             raise _os_error(error) from None
     _notes(done.loaded.notes)
     summary = done.summary
+    bad = quarantine or quarantine_beside(out_path)  # as given (the summary's is absolute)
     print(f"{summary['rows']} rows: {summary['answered']} answered, "
-          f"{summary['quarantined']} quarantined ({summary['quarantine']})")  # fmt: skip
+          f"{summary['quarantined']} quarantined ({bad})")  # fmt: skip
     print(f"{done.results} results -> {out_path}; summary -> {summary_path}")
-    _none_answered(summary["rows"], summary["answered"], summary["quarantine"])
+    _none_answered(summary["rows"], summary["answered"], bad)
 
 
 def _none_answered(rows: int, answered: int, quarantine: object) -> None:

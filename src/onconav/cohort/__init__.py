@@ -205,7 +205,7 @@ def _finish(con: duckdb.DuckDBPyConnection, loaded: Loaded, out: Path, quarantin
     if not summarised:
         return Run(loaded, int(results))
     facts = summarise(con, loaded)
-    facts["quarantine"] = str(quarantine)
+    facts["quarantine"] = str(quarantine.resolve())  # read from anywhere, not only from here
     if ignore:
         facts["ignored_columns"] = list(ignore)
     facts.update(provenance)
