@@ -4235,3 +4235,31 @@ def test_a_record_of_a_person_who_has_died_is_read_with_a_warning(
         assert reading.data == alive.data
         assert any(w.startswith("Patient/p records that this person has died")
                    for w in reading.warnings), reading.warnings  # fmt: skip
+
+
+def test_a_result_listed_by_a_report_entered_in_error_is_not_read(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """A DiagnosticReport entered in error lists its HER2 result by reference: the result had
+    been read as the person's, though the report is no fact (its contained results were
+    already not read). It is listed unused with the reason; one that a final report lists too
+    is read."""
+    her2 = _observation("h", "48676-1", _cc(LOINC, "LA6576-8", "Positive"))
+
+    def report(ident: str, status: str) -> dict[str, Any]:
+        return {"resourceType": "DiagnosticReport", "id": ident, "status": status,
+                "subject": {"reference": "Patient/p"}, "code": _cc(LOINC, "48676-1"),
+                "result": [{"reference": "Observation/h"}]}  # fmt: skip
+
+    patient = {"resourceType": "Patient", "id": "p"}
+    wrong = read_bundle(_record(patient, STOMACH, STAGE_4, her2, report("r", "entered-in-error")),
+                        kb)  # fmt: skip
+    assert "her2" not in wrong.data.get("biomarkers", {})
+    assert {u.reference: u.reason for u in wrong.unused}["Observation/h"] == (
+        "a result listed by a report with status 'entered-in-error' (DiagnosticReport/r): not a "
+        "result")
+    both = read_bundle(_record(patient, STOMACH, STAGE_4, her2, report("r", "entered-in-error"),
+                               report("f", "final")), kb)  # fmt: skip
+    assert both.data["biomarkers"]["her2"] == "positive"
+    alone = read_bundle(_record(patient, STOMACH, STAGE_4, her2), kb)
+    assert alone.data["biomarkers"]["her2"] == "positive"

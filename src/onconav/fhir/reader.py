@@ -742,6 +742,31 @@ def _contained_results(builder: Builder, ref: str, report: JSON, where: str) -> 
         builder.resources[inner] = Res(inner, "Observation", own)
 
 
+def _results_of_reports_in_error(builder: Builder) -> None:
+    """The Observations a report entered in error or cancelled lists as its results (by
+    reference, not contained: those are ``_contained_results``'s) are listed unused, as the
+    report is no fact: its HER2 result had been read as the person's. One that another report
+    of good standing also lists is read."""
+    wrong: dict[str, str] = {}
+    right: set[str] = set()
+    for report in builder.of_type("DiagnosticReport"):
+        status = _status(report.data)
+        for link in _items(report.data.get("result")):
+            ref = builder.ref(link)
+            if ref is None or ref.startswith("#"):
+                continue
+            if status in NOT_A_FACT:
+                wrong.setdefault(ref, f"a result listed by a report with status {status!r} "
+                                      f"({report.ref}): not a result")  # fmt: skip
+            else:
+                right.add(ref)
+    for ref, why in wrong.items():
+        res = builder.resources.get(ref)
+        if ref not in right and res is not None and res.type == "Observation":
+            builder.checked[ref] = False
+            builder.unused[ref] = why
+
+
 def _version(data: JSON) -> str:
     """A copy's version as its ``meta`` says it, for a message."""
     meta: JSON = data["meta"] if isinstance(data.get("meta"), OBJECT) else {}
@@ -881,6 +906,7 @@ def read(items: list[tuple[str, object, str | None]], kb: KnowledgeBase) -> Fhir
     builder = Builder(kb, load_tables())
     _gather(items, builder)
     _one_person(builder)
+    _results_of_reports_in_error(builder)
     cancer = _cancer(builder)
     _stage(builder, cancer)
     _metastases(builder, cancer)
