@@ -1782,13 +1782,17 @@ def _spread_by_words(builder: Builder, res: Res) -> list[str]:
 
 def _spread_with_cancer(builder: Builder, res: Res) -> list[str]:
     """The places of spread a cancer's Condition names after the cancer ("Rectal cancer with liver
-    metastases": the liver; ``_cancer_and_spread``), read as ``_spread_by_words`` reads them."""
+    metastases": the liver; ``_cancer_and_spread``), read as ``_spread_by_words`` reads them; a
+    distant part of the body when it says "with metastases" or begins "Metastatic" with no
+    place ("Metastatic gastric cancer": spread far, where not said)."""
     for text in _words(_code_of(res.data)):
         split = _cancer_and_spread(text)
         if split and (found := _spread_in(builder, split[1])):
             return found
         if split and not NOT_SPREAD.search(split[1]):
             return [DISTANT]  # "with metastases": spread far, where not said (as it was read)
+        if not split and METASTATIC_FIRST.match(text) and not NOT_SPREAD.search(text):
+            return [DISTANT]  # "Metastatic adenocarcinoma of rectum": the same
     return []
 
 
