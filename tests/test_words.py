@@ -1820,3 +1820,37 @@ def test_a_drug_in_brackets_after_radiation_is_read_with_it(typed: str) -> None:
     for field in ("prior_treatments", "progressed_on"):
         given = read({"cancer": "rectum", field: [typed]}).given[field]
         assert {drug, "chemoradiation"} <= given, (field, given)
+
+
+@settings(max_examples=300, deadline=None)
+@given(amino=st.sampled_from("ACDEFGHIKLMNPQRSTVWY"), to=st.sampled_from("ACDEFGHIKLMNPQRSTVWY"),
+       at=st.integers(1, 9999), how=st.sampled_from(["{a}{n}{b}", "p.{a}{n}{b}", "KRAS {a}{n}{b}",
+                                                     "KRAS p.{a}{n}{b} mutated"]))  # fmt: skip
+def test_a_change_is_kras_only_at_a_kras_codon_with_krass_own_amino_acid(
+    amino: str, to: str, at: int, how: str
+) -> None:
+    """Any change written as letter, number, letter was read as KRAS mutated ("V600E", BRAF's;
+    "L858R", EGFR's; "G999D", past KRAS's end), which ruled out cetuximab and panitumumab (a
+    review of the command line). A change is KRAS's when it is at a codon a RAS test reads, with
+    the amino acid KRAS has there (G12, G13, A59, Q61, K117, A146); any other is refused,
+    naming it, never read as a KRAS result."""
+    typed = how.format(a=amino, n=at, b=to)
+    if words.KRAS_CODONS.get(at) == amino.lower():
+        assert words.kras(typed) == "mutated"
+    else:
+        with pytest.raises(words.NotUnderstood, match=f"{amino}{at}{to} is no KRAS change"):
+            words.kras(typed)
+
+
+@pytest.mark.parametrize(("typed", "value"), [
+    ("p.Gly12Asp", "mutated"), ("c.35G>A", "mutated"), ("codon 61", "mutated"),
+    ("p.Val600Glu", None), ("c.1799T>A", None), ("codon 600", None), ("L858R", None),
+])  # fmt: skip
+def test_a_kras_change_by_three_letters_dna_or_codon_is_read_by_its_codon(
+    typed: str, value: str | None
+) -> None:
+    if value is not None:
+        assert words.kras(typed) == value
+    else:
+        with pytest.raises(words.NotUnderstood, match="is no KRAS change read here"):
+            words.kras(typed)

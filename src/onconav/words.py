@@ -453,6 +453,37 @@ def _says_both(text: str) -> bool:
                for m in _SURELY_MUTATED.finditer(text))  # fmt: skip
 
 
+# The KRAS codons a change is read at, with the amino acid KRAS has there: those of exons 2, 3
+# and 4 (G12, G13, A59, Q61, K117, A146) that a RAS test for bowel cancer reads and whose change
+# decides the anti-EGFR drugs. A change named elsewhere (V600E, L858R, G999D) is another gene's,
+# or a slip: it had been read as KRAS mutated, which ruled out cetuximab and panitumumab.
+KRAS_CODONS = {12: "g", 13: "g", 59: "a", 61: "q", 117: "k", 146: "a"}
+_AMINO = {"ala": "a", "arg": "r", "asn": "n", "asp": "d", "cys": "c", "gln": "q", "glu": "e",
+          "gly": "g", "his": "h", "ile": "i", "leu": "l", "lys": "k", "met": "m", "phe": "f",
+          "pro": "p", "ser": "s", "thr": "t", "trp": "w", "tyr": "y", "val": "v"}  # fmt: skip
+_CHANGE = re.compile(r"\b(?:p\.)?([acdefghiklmnpqrstvwy])(\d{1,4})[acdefghiklmnpqrstvwy*]\b|"
+                     r"\bp\.([a-z]{3})(\d{1,4})[a-z]{3}\b|\bc\.(\d+)[acgt]>[acgt]|"
+                     r"\bcodon ?(\d+)")  # fmt: skip
+
+
+def _not_kras_changes(text: str) -> list[str]:
+    """The changes named in a KRAS result's words that are at no codon of ``KRAS_CODONS`` with
+    KRAS's own amino acid there (by protein, one letter or three; by DNA, c.35G>A is codon 12)."""
+    out = []
+    for m in _CHANGE.finditer(text):
+        one, at1, three, at3, dna, codon = m.groups()
+        if dna is not None:
+            at, amino = (int(dna) + 2) // 3, None
+        elif codon is not None:
+            at, amino = int(codon), None
+        else:
+            at = int(at1 or at3)
+            amino = one or _AMINO.get(three or "", "?")
+        if at not in KRAS_CODONS or amino not in (None, KRAS_CODONS[at]):
+            out.append(m.group(0))
+    return out
+
+
 def kras(value: object) -> str:
     """A KRAS result: ``wild-type`` (words that say no mutation win) or ``mutated`` (a mutation,
     or any KRAS variant such as G12C, G13D or Q61H)."""
@@ -493,6 +524,13 @@ def kras(value: object) -> str:
         raise NotUnderstood(value, KRAS_ACCEPTED + "; a RAS result other than wild-type does not "
                             "say which RAS gene: give the KRAS result", KRAS_VALUES)  # fmt: skip
     text = " ".join(re.sub(r"\bk-?ras\b", " ", lowered).split())
+    if elsewhere := _not_kras_changes(text):
+        written = re.search(re.escape(elsewhere[0]), folded(value), re.IGNORECASE)
+        named = written.group(0) if written else elsewhere[0]
+        raise NotUnderstood(value, KRAS_ACCEPTED + f"; {named} is no KRAS change "
+                            "read here (those are at codons 12, 13, 59, 61, 117 and 146: G12C, "
+                            "G13D, Q61H, A146T): another gene's change, such as BRAF V600E, is "
+                            "for the care team to read", KRAS_VALUES)  # fmt: skip
     one_change = re.search(r"\b(no|negative for|not detected|absent)\b.*\b[gqak]\d{2,3}[a-z]\b|"
                            r"\b[gqak]\d{2,3}[a-z]\b.*\b(not detected|negative|absent)\b", text)
     if one_change:  # "no G12C": one change tested, not the whole gene
