@@ -1160,6 +1160,60 @@ def test_a_resource_type_the_fhir_server_does_not_support_is_said_not_a_412(
     assert "medicationStatements: the FHIR server answered 404" in problem["detail"]
 
 
+def test_a_condition_search_the_fhir_server_does_not_support_is_a_412(ehr: FakeEhr) -> None:
+    """The Condition search answered 400 not-supported (how a server also refuses a parameter,
+    a _count over its most) read as no Conditions: no cards at all, and no word (a review of the
+    CDS Hooks service). The cancer is there: it is a 412 with the reason."""
+    ehr.records[records.PATIENT] = records.SITUATIONS["rectal-stage4-kras-mutated"]
+    prefetch = records.prefetch(records.SITUATIONS["rectal-stage4-kras-mutated"])
+    del prefetch["conditions"]
+    outcome = {"resourceType": "OperationOutcome", "issue": [
+        {"severity": "error", "code": "not-supported"}]}  # fmt: skip
+    ehr.answer = lambda request: (httpx.Response(400, json=outcome)
+                                  if request.url.path.endswith("/Condition") else None)
+    client = Client(make_app(ehr))
+    problem = problem_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch,
+                                                              fhir=True)), 412)  # fmt: skip
+    assert "conditions: the FHIR server does not support this search" in problem["detail"]
+
+
+def test_a_search_that_says_it_did_not_run_whole_is_not_the_whole_record(ehr: FakeEhr) -> None:
+    """A searchset holding an OperationOutcome entry of severity error (a timeout part way) was
+    read as the whole record: a stage 4 rectal cancer whose Condition search said so had no
+    cards, and FOLFOX was offered after it stopped working when the administrations' did (a
+    review of the CDS Hooks service). Prefetched, the key is fetched again (412 without a
+    fhirServer); fetched, it is a 412; a note of severity information is left out as before."""
+    resources = records.SITUATIONS["rectal-stage4-kras-mutated"]
+    ehr.records[records.PATIENT] = resources
+    client = Client(make_app(ehr))
+
+    def with_outcome(severity: str) -> dict[str, Any]:
+        found = records.searchset([r for r in resources if r["resourceType"] == "Condition"])
+        found["entry"].append({"resource": {"resourceType": "OperationOutcome", "issue": [
+            {"severity": severity, "code": "timeout"}]}, "search": {"mode": "outcome"}})
+        return found
+
+    whole = summaries(post(client, PATIENT_VIEW, hook_call("patient-view",
+                                                           records.prefetch(resources))))
+    assert whole
+    for severity, read in (("error", False), ("fatal", False), ("information", True)):
+        prefetch = {**records.prefetch(resources), "conditions": with_outcome(severity)}
+        answer = post(client, PATIENT_VIEW, hook_call("patient-view", prefetch))
+        if read:
+            assert summaries(answer) == whole
+            continue
+        problem_of(answer, 412)  # no fhirServer to fetch it from
+        fetched = post(client, PATIENT_VIEW, hook_call("patient-view", prefetch, fhir=True))
+        assert summaries(fetched) == whole  # fetched again, whole
+    del prefetch["conditions"]
+    ehr.answer = lambda request: (httpx.Response(200, json=with_outcome("error"))
+                                  if request.url.path.endswith("/Condition") else None)
+    problem = problem_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch,
+                                                              fhir=True)), 412)  # fmt: skip
+    assert ("conditions: the FHIR server's answer to the search holds an OperationOutcome with "
+            "an error") in problem["detail"]
+
+
 def test_a_drug_the_patient_cannot_have_is_a_warning(client: Client) -> None:
     resources = [
         *records.SITUATIONS["rectal-stage4-kras-unknown"],

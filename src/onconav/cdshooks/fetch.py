@@ -30,6 +30,7 @@ from onconav.cdshooks.prefetch import (
     PrefetchError,
     another_type,
     checked,
+    has_error,
     placed,
     resource_type,
 )
@@ -40,6 +41,10 @@ __all__ = ["FetchError", "Fetched", "fetch"]
 
 FHIR_JSON = "application/fhir+json"
 NOT_SUPPORTED = (400, 404, 501)  # how servers answer a search of a type they do not have
+# The searches no record can do without: the Conditions hold the cancer, and a server that
+# does not answer them (a 400 not-supported is also how a server refuses a parameter, a
+# _count over its most) had given no cards at all, with no word to the clinician
+NEEDED = frozenset({"conditions"})
 log = logging.getLogger("onconav.cdshooks")
 
 
@@ -158,7 +163,8 @@ async def _one(
         try:
             answer = await _get(http, url, key, read, settings)
         except NotSupported as error:
-            if page:  # a type supported on the first page and not on the next: a failure
+            if page or key in NEEDED:  # a type supported on the first page and not on the
+                # next, or the Conditions, where the cancer is: a failure
                 raise FetchError(error.reason) from None
             log.warning("CDS Hooks: %s", error.reason)  # the key: no patient data
             return None
@@ -179,6 +185,9 @@ async def _one(
         if stray is not None:  # taken, it would stand for the record's (Conditions: none)
             raise FetchError(f"{key}: the FHIR server answered a search of {kind} resources "
                              f"with a resource of type {stray[1]}.")  # fmt: skip
+        if has_error(answer):  # part of the record, which would read as the whole of it
+            raise FetchError(f"{key}: the FHIR server's answer to the search holds an "
+                             "OperationOutcome with an error: the search did not run whole.")
         url = _next(answer, base, key)
         if url is None:
             return out

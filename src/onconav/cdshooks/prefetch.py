@@ -30,6 +30,7 @@ __all__ = [
     "bundle_resources",
     "checked",
     "gather",
+    "has_error",
     "medication_references",
     "medications_named",
     "on_server",
@@ -258,7 +259,9 @@ def gather(
     """The resources the record system prefetched for the services' keys (other keys are not
     read; a value of another type than its template finds is refused), and the keys it did not
     satisfy. A key whose value is an OperationOutcome (the record system's error) counts as not
-    satisfied, and so does a searchset with a next page (the specification lets a record system
+    satisfied, and so does a searchset with an OperationOutcome entry of an error
+    (``has_error``: read, the search's part would read as the whole record), and a searchset
+    with a next page (the specification lets a record system
     page a prefetch): its search is fetched whole, since the pages left out would read as "not
     on record". The Patient of the ``patient`` key
     (``Patient/{{context.patientId}}``) is that patient: without its id (as in the
@@ -283,6 +286,9 @@ def gather(
             value = {**value, "id": patient_id}
         resources = checked(placed(value, where), patient_id)
         _of_its_type(value, key, templates[key])
+        if has_error(value):  # a search that did not run whole: fetched again, as left out
+            out.missing.append(key)
+            continue
         if has_next_page(value):
             out.missing.append(key)
             out.paged.append(key)
@@ -341,6 +347,23 @@ def _of_its_type(value: Mapping[str, Any], key: str, template: str) -> None:
         said = f"is the {kind} read, so it must be {_a(kind)} resource"
     raise PrefetchError(f"prefetch.{key}{where}",
                         f"is of type {found}: prefetch.{key} {said}, or null", accepted)
+
+
+def has_error(value: Mapping[str, Any]) -> bool:
+    """Whether a Bundle holds an OperationOutcome entry with an issue of severity error or
+    fatal (a search that timed out part way, as a server may say beside the resources it
+    found): what it holds may not be all the record has. A note of severity warning or
+    information says nothing of the kind."""
+    entries = value.get("entry") if value.get("resourceType") == "Bundle" else None
+    for entry in entries if isinstance(entries, list) else []:
+        resource = entry.get("resource") if isinstance(entry, dict) else None
+        if not isinstance(resource, dict) or resource.get("resourceType") != "OperationOutcome":
+            continue
+        issues = resource.get("issue")
+        if any(isinstance(issue, dict) and issue.get("severity") in ("error", "fatal")
+               for issue in (issues if isinstance(issues, list) else [])):  # fmt: skip
+            return True
+    return False
 
 
 def has_next_page(value: Mapping[str, Any]) -> bool:
