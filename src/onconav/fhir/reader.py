@@ -530,6 +530,7 @@ class Builder:
     tables: Tables
     resources: dict[str, Res] = field(default_factory=dict)
     full_urls: dict[str, str] = field(default_factory=dict)
+    urls_of: dict[str, list[str]] = field(default_factory=dict)  # full_urls by the resource
     values: dict[str, Any] = field(default_factory=dict)
     sources: dict[str, set[str]] = field(default_factory=dict)
     unused: dict[str, str] = field(default_factory=dict)
@@ -662,6 +663,7 @@ def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -
             builder.unused[ref] = changed
         if full_url:
             builder.full_urls[full_url] = ref
+            builder.urls_of.setdefault(ref, []).append(full_url)
         if kind == "DiagnosticReport" and _items(item.get("contained")):
             _contained_results(builder, ref, item, where)
 
@@ -684,7 +686,8 @@ def _server(url: str | None, ref: str) -> str | None:
 
 def _servers_of(builder: Builder, ref: str) -> set[str]:
     """The servers of the absolute fullUrls the resources named ``ref`` were given with."""
-    return {b for url, r in builder.full_urls.items() if r == ref and (b := _server(url, ref))}
+    return {b for url in builder.urls_of.get(ref, ()) if builder.full_urls.get(url) == ref
+            and (b := _server(url, ref))}  # fmt: skip
 
 
 def _two_servers(builder: Builder, ref: str, full_url: str | None) -> tuple[str, str] | None:
