@@ -43,6 +43,7 @@ from onconav.cdshooks.prefetch import (
     checked,
     gather,
     queries,
+    resource_type,
 )
 from onconav.cdshooks.settings import SettingsError, from_environment
 from onconav.kb import load_kb
@@ -790,6 +791,37 @@ def test_a_drug_stopped_reads_the_same_however_the_record_holds_it(
     view = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", given, fhir=True)))
     offered = [o.name for o in expected.options if o.status.value == "offered"]
     assert offered and all(name in view[0]["detail"] for name in offered)
+
+
+@pytest.mark.parametrize("marked", [True, False], ids=["include", "unmarked"])
+def test_a_prefetch_of_the_medication_searches_brings_the_medications_they_name(
+    client: Client, marked: bool
+) -> None:
+    """The medication templates asked for no Medication: a record system that answers only the
+    prefetch (no fhirServer), as the specification has it ("equivalent to the data ... using
+    the parameterized prefetch template"), could not send them, and every drug an order names
+    as a Medication was not known: FOLFOX offered after it stopped working (a review of the
+    CDS Hooks service). Each medication search _includes its Medications; brought beside the
+    orders, marked as included or not, they are read as the command line reads them."""
+    for key, template in TEMPLATES.items():
+        kind = resource_type(template)
+        if kind.startswith("Medication"):
+            assert f"_include={kind}:medication" in template, key
+    resources = [*records.SITUATIONS["rectal-stage4-kras-unknown"],
+                 *folfox_stopped_as("reference")]  # fmt: skip
+    assert offered_result(resources).profile.progressed_on == ["folfox"]
+    prefetch = records.prefetch(resources)
+    medications = [r for r in resources if r["resourceType"] == "Medication"]
+    found = prefetch["medicationRequests"]
+    found["entry"] += [{"fullUrl": f"{FHIR}/Medication/{m['id']}", "resource": m,
+                        **({"search": {"mode": "include"}} if marked else {})}
+                       for m in medications]  # fmt: skip
+    (card,) = cards_of(post(client, ORDER_SELECT, hook_call("order-select", prefetch,
+                                                            drafts=[OXALIPLATIN])))  # fmt: skip
+    assert card["indicator"] == "warning" and "stopped working" in card["summary"], card
+    problem = problem_of(post(client, ORDER_SELECT, hook_call("order-select", {
+        **prefetch, "conditions": found}, drafts=[OXALIPLATIN])), 422)  # fmt: skip
+    assert problem["errors"][0]["field"].startswith("prefetch.conditions.entry[")
 
 
 def test_the_medications_named_are_read_within_the_calls_limits(ehr: FakeEhr) -> None:

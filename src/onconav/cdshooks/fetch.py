@@ -31,6 +31,7 @@ from onconav.cdshooks.prefetch import (
     another_type,
     checked,
     has_error,
+    included_types,
     placed,
     resource_type,
 )
@@ -181,7 +182,7 @@ async def _one(
                 raise FetchError(f"{key}: the FHIR server answered a read with another "
                                  "resource than the one asked for.")  # fmt: skip
             return out
-        stray = another_type(answer, kind)
+        stray = another_type(answer, kind, included_types(query))
         if stray is not None:  # taken, it would stand for the record's (Conditions: none)
             raise FetchError(f"{key}: the FHIR server answered a search of {kind} resources "
                              f"with a resource of type {stray[1]}.")  # fmt: skip

@@ -31,6 +31,7 @@ __all__ = [
     "checked",
     "gather",
     "has_error",
+    "included_types",
     "medication_references",
     "medications_named",
     "on_server",
@@ -75,15 +76,25 @@ TEMPLATES: dict[str, str] = {
     "patient": "Patient/{{context.patientId}}",
     "conditions": "Condition?patient={{context.patientId}}" + COUNT,
     "observations": "Observation?patient={{context.patientId}}&code=" + OBSERVATION_CODE + COUNT,
-    "medicationRequests": "MedicationRequest?patient={{context.patientId}}" + COUNT,
-    "medicationAdministrations": "MedicationAdministration?patient={{context.patientId}}" + COUNT,
-    "medicationStatements": "MedicationStatement?patient={{context.patientId}}" + COUNT,
-    "medicationDispenses": "MedicationDispense?patient={{context.patientId}}" + COUNT,
+    "medicationRequests": "MedicationRequest?patient={{context.patientId}}"
+                          "&_include=MedicationRequest:medication" + COUNT,
+    "medicationAdministrations": "MedicationAdministration?patient={{context.patientId}}"
+                                 "&_include=MedicationAdministration:medication" + COUNT,
+    "medicationStatements": "MedicationStatement?patient={{context.patientId}}"
+                            "&_include=MedicationStatement:medication" + COUNT,
+    "medicationDispenses": "MedicationDispense?patient={{context.patientId}}"
+                           "&_include=MedicationDispense:medication" + COUNT,
     "allergies": "AllergyIntolerance?patient={{context.patientId}}" + COUNT,
     "procedures": "Procedure?patient={{context.patientId}}" + COUNT,
     "serviceRequests": "ServiceRequest?patient={{context.patientId}}" + COUNT,
     "diagnosticReports": "DiagnosticReport?patient={{context.patientId}}" + COUNT,
 }
+# Each medication search brings the Medications its resources name (``_include``): a record
+# system that answers only the prefetch (no fhirServer) must send what the template finds, and
+# without them every drug an order names as a Medication (as most record systems write one) was
+# not known: FOLFOX offered after it stopped working. A server that does not know ``_include``
+# ignores it (FHIR's default handling), and the Medications are read one by one as before.
+INCLUDED = {"medication": "Medication"}  # what an _include of each search parameter brings
 # The medication resources, those that may name their drug as a Medication (the FHIR mapping's
 # ``onconav.fhir.reader.MEDICATIONS``; tests/test_cds_hooks.py checks that they agree).
 MEDICATION_TYPES = ("MedicationRequest", "MedicationAdministration", "MedicationStatement",
@@ -303,23 +314,33 @@ def resource_type(query: str) -> str:
     return query.split("?")[0].split("/")[0]
 
 
-def another_type(value: Mapping[str, Any], kind: str) -> tuple[str, str] | None:
+def included_types(query: str) -> frozenset[str]:
+    """The types of resource a query's ``_include`` brings beside those it finds
+    (``_include=MedicationRequest:medication``: Medication)."""
+    found = re.findall(r"(?:^|[?&])_include=[A-Za-z]+:([A-Za-z-]+)", query)
+    return frozenset(INCLUDED[name] for name in found if name in INCLUDED)
+
+
+def another_type(value: Mapping[str, Any], kind: str,
+                 included: Collection[str] = ()) -> tuple[str, str] | None:  # fmt: skip
     """The first resource of an answer that a query of ``kind`` cannot find: where it is in the
     answer (``""``: the answer itself; ``.entry[3].resource``) and its type; None when there is
     none. A Bundle's entries are looked at, but for what ``_include`` brings (``search.mode``
-    ``include``) and the server's notes (an OperationOutcome, left out when it is read)."""
+    ``include``, or a type of ``included``, the query's: a record system may not mark it) and
+    the server's notes (an OperationOutcome, left out when it is read)."""
     if value.get("resourceType") != "Bundle":
         found = value.get("resourceType")
         return None if found == kind else ("", str(found))
     entries = value.get("entry")
+    kinds = tuple(included)
     for i, entry in enumerate(entries if isinstance(entries, list) else []):
         resource = entry.get("resource") if isinstance(entry, dict) else None
         if not isinstance(resource, dict):
             continue  # not a resource: refused as it is read (``placed``)
         search = entry.get("search")
-        included = isinstance(search, dict) and search.get("mode") == "include"
+        marked = isinstance(search, dict) and search.get("mode") == "include"
         found = resource.get("resourceType")
-        if found not in (kind, "OperationOutcome") and not included:
+        if found not in (kind, "OperationOutcome", *kinds) and not marked:
             return f".entry[{i}].resource", str(found)
     return None
 
@@ -335,7 +356,7 @@ def _of_its_type(value: Mapping[str, Any], key: str, template: str) -> None:
     Conditions, and the cards would say that none is on record (the specification: "It is the
     CDS Service's responsibility to check prefetched data against its template")."""
     kind = resource_type(template)
-    stray = another_type(value, kind)
+    stray = another_type(value, kind, included_types(template))
     if stray is None:
         return
     where, found = stray
