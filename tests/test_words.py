@@ -143,6 +143,9 @@ def test_an_unknown_site_gets_the_general_options_with_a_warning(typed: str) -> 
         # a note that names the sub-stage (it was dropped: "Stage IV (FIGO IVB)" read as 4)
         ("Stage IV (FIGO IVB)", "cervix", "4B", None),
         ("Stage IV (IVA)", "cervix", "4A", None),
+        # the sub-stage's letter alone in brackets (a review of the command line: dropped)
+        ("IV(b)", "cervix", "4B", None), ("4 (a)", "cervix", "4A", None),
+        ("IVA (b)", "cervix", "4", "two sub-stages of stage 4"),
         ("Stage IVA (IVB)", "cervix", "4", "two sub-stages of stage 4"),
         ("IV (IVA) (M1)", "cervix", None, "stage 4A has not spread to distant parts"),
         ("Stage IIIB", "cervix", "earlier", None),

@@ -284,7 +284,8 @@ def stage(value: object) -> Reading:
 
 
 def _with_sub_stage(reading: Reading, notes: list[str]) -> Reading:
-    """A stage 4 with a note that names its sub-stage ("Stage IV (FIGO IVB)") is that sub-stage;
+    """A stage 4 with a note that names its sub-stage ("Stage IV (FIGO IVB)", "IV(b)": its letter
+    alone had been dropped, and stage 4B asked again) is that sub-stage;
     notes that name two sub-stages, or one other than the stage's own ("Stage IVA (IVB)"), leave
     stage 4 with its sub-stage not known, with the words to check. Other notes ("(FIGO 2018)")
     change nothing."""
@@ -292,6 +293,9 @@ def _with_sub_stage(reading: Reading, notes: list[str]) -> Reading:
         return reading
     named = set()
     for note in notes:
+        if note.strip().lower() in ("a", "b"):  # "IV(b)": the letter of the sub-stage alone
+            named.add("4" + note.strip().upper())
+            continue
         try:
             value = stage(note).value
         except NotUnderstood:
