@@ -1463,7 +1463,11 @@ def test_a_cancer_is_looked_up_by_runs_of_words_no_longer_than_a_name() -> None:
 NAMELESS_WORDS = sorted(words.NOTHING_NAMED | {
     "carcinoma", "adenocarcinoma", "cancer", "tumour", "tumor", "neoplasm", "malignant",
     "malignancy", "squamous", "cell", "poorly", "differentiated", "invasive", "metastatic",
-    "advanced", "primary", "of", "the"})  # fmt: skip
+    "advanced", "primary", "of", "the",
+    # how far it has gone (a review of the command line: "stage 4 cancer", "terminal cancer",
+    # "mets" were cancers of their own, and radioactive iodine not suitable)
+    "stage", "4", "iv", "terminal", "end", "end-stage", "late", "secondary", "secondaries",
+    "mets", "metastases", "widespread"})  # fmt: skip
 
 
 @given(said=st.lists(st.sampled_from(NAMELESS_WORDS), min_size=1, max_size=5),

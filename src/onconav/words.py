@@ -605,6 +605,11 @@ DESCRIBING = frozenset({
     "refractory", "stage", "iv", "ivb", "iva", "of", "the", "in", "a", "an", "and",
     "type", "grade", "high", "low", "i", "ii", "iii", "castrate-resistant",
     "castration-resistant", "crpc", "mcrpc", "hormone-refractory", "hormone-resistant",
+    # how far it has gone, not where it started ("stage 4 cancer", "terminal cancer", "mets":
+    # each had been named as a cancer of its own, and an option for one cancer ruled out)
+    "1", "2", "3", "4", "4a", "4b", "four", "terminal", "end", "end-stage", "late",
+    "late-stage", "secondary", "secondaries", "mets", "metastases", "metastasis", "spread",
+    "widespread", "disseminated",
 })
 # Words of a cancer's name that say nothing of where it started or what kind it is: with only
 # these and the describing words ("Malignant neoplasm of unspecified site", "Malignant
