@@ -528,16 +528,37 @@ def test_stage_0_is_read_as_an_earlier_stage_and_says_so(kb, typed) -> None:  # 
 
 @pytest.mark.parametrize(("field", "name"), [("progressed_on", "surgery"),
                                              ("progressed_on", "pelvic radiation"),
+                                             ("progressed_on", "colostomy"),
+                                             ("progressed_on", "palliative care"),
+                                             ("progressed_on", "bowel stent"),
+                                             ("progressed_on", "right hemicolectomy"),
                                              ("cannot_have", "surgery")])  # fmt: skip
 def test_a_treatment_a_field_does_not_take_is_not_called_misspelt(kb, field, name) -> None:  # type: ignore[no-untyped-def]
     """`--progressed-on surgery` said "'surgery' is not known; check the spelling": it is known,
-    as a treatment had; the answer says it is not one this field takes."""
+    as a treatment had; the answer says it is not one this field takes. An operation, a stent,
+    a tube or care for symptoms cannot stop working: "colostomy" or "palliative care" there had
+    been taken and then read by no rule (a review of the command line)."""
     with pytest.raises(ProfileError) as raised:
         parse_profile({"cancer": "rectum", field: [name]}, kb)
     message = raised.value.problems[0].message
-    assert "check the spelling" not in message and "it is a treatment, but not" in message
+    assert "check the spelling" not in message
     if field == "progressed_on":
+        assert "it is not a treatment that can stop working" in message
         assert "prior_treatments" in message
+    else:
+        assert "it is a treatment, but not" in message
+
+
+def test_only_treatments_of_the_cancer_can_stop_working(kb) -> None:  # type: ignore[no-untyped-def]
+    """Every procedure that progressed_on takes is one of a kind that can stop working (radiation,
+    ablation, drugs into the liver's artery), and every other is refused there; each procedure
+    is still a treatment had."""
+    from onconav.kb.vocabulary import CANNOT_STOP_WORKING
+
+    stopping = kb.vocabulary.known("progressed_on")
+    for procedure in kb.data.procedures:
+        assert (procedure.id in stopping) == (procedure.kind.value not in CANNOT_STOP_WORKING)
+        assert procedure.id in kb.vocabulary.known("prior_treatments")
 
 
 @pytest.mark.parametrize(("field", "given", "fact", "value"), [
@@ -2245,7 +2266,8 @@ def test_every_refused_biomarker_value_is_named(kb) -> None:  # type: ignore[no-
 # Issue 9, rules 1 and 2: what stopped working counts through regimens both ways; alternatives
 # are alternatives. Checked from the data itself on random profiles.
 
-GIVEN_VALUES = sorted(shared_kb().vocabulary.known("progressed_on"))
+GIVEN_VALUES = sorted(shared_kb().vocabulary.known("progressed_on")
+                      & shared_kb().vocabulary.known("cannot_have"))  # what both fields take
 
 
 @st.composite

@@ -409,6 +409,7 @@ ALIASES += sorted(
     for fact in ("progressed_on", "cannot_have", "prior_treatments")
     for kind in ("regimens", "drug_classes", "procedures")
     for record in getattr(KB.data, kind)
+    if record.id in KB.vocabulary.known(fact)  # no operation or stent stops working
     for name in record.names()
 )
 

@@ -1030,9 +1030,10 @@ def _resolve(
                 hint = ("it says that which drug treatments were had is not known: give it "
                         "among the treatments had (prior_treatments)")
             elif known_elsewhere and field == "progressed_on":  # surgery, pelvic radiation
-                hint = ("it is a treatment, but not a drug treatment, which is what this answer "
-                        "is about: give the drugs or regimens that stopped working, and list it "
-                        "among the treatments had (prior_treatments)")  # fmt: skip
+                hint = ("it is not a treatment that can stop working (a drug, a regimen, "
+                        "radiation or ablation), which is what this answer is about: give those "
+                        "that stopped working, and list it among the treatments had "
+                        "(prior_treatments)")  # fmt: skip
             elif known_elsewhere:
                 hint = "it is a treatment, but not one this answer takes"
             elif field in ("prior_treatments", "planned", "progressed_on"):  # a regimen the

@@ -68,6 +68,11 @@ def _ancestors(parents: Mapping[str, str | None]) -> dict[str, frozenset[str]]:
 # choices for when FOLFIRI cannot be used or stopped working apply. One who cannot have FOLFIRI
 # may or may not be able to have irinotecan ("cannot_have has irinotecan" is then unknown).
 CONTAINED_IN_REGIMENS = frozenset({"cannot_have", "progressed_on"})
+# The kinds of procedure that are no treatment that can stop working: an operation, a stent, a
+# tube, a look inside, care for symptoms. Treatments that stopped working (progressed_on) are
+# drugs, regimens, radiation, ablation and drugs into the liver's artery; "colostomy" or
+# "palliative care" there had been taken and then read by no rule, while "surgery" was refused.
+CANNOT_STOP_WORKING = frozenset({"surgery", "stent", "tube", "endoscopy", "care"})
 
 
 def fact_values(data: KBData, fact: Fact) -> dict[str, frozenset[str]]:
@@ -117,6 +122,10 @@ def fact_values(data: KBData, fact: Fact) -> dict[str, frozenset[str]]:
         for regimen in data.regimens:  # cisplatin with radiation is chemoradiation, and so on
             for proc in regimen.counts_as:
                 anc[regimen.id] = anc[regimen.id] | anc.get(proc, frozenset((proc,)))
+        if fact.id == "progressed_on":  # only what treats the cancer can stop working
+            for proc in data.procedures:
+                if proc.kind.value in CANNOT_STOP_WORKING:
+                    anc.pop(proc.id, None)
     if "sites" in fact.values_from:
         anc.update(_ancestors({s.id: s.parent for s in data.sites}))
     if "symptoms" in fact.values_from:
