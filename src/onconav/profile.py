@@ -991,9 +991,9 @@ def _resolve(
         denied = found is None and words.denying_note(name, field)  # "liver (ruled out)"
         unsure = unsure or (found is None and bool(words.NEGATED.match(name.lower())))
         if denied:
-            problems.append(Problem(f"{field}[{i}]", name, (), f"{name!r}: its note in brackets "
-                                    "says it is not so, no longer or not yet; list only what is "
-                                    "there and known, and leave out what is not"))  # fmt: skip
+            problems.append(Problem(f"{field}[{i}]", name, (), (
+                f"{name!r}: its note in brackets says it is not so, no longer, not yet or not "
+                "sure; list only what is there and known, and leave out what is not")))
             continue
         if found is None:
             slip = (closest_name(normalise_name(name), kb.value_names[field])

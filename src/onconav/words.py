@@ -175,13 +175,23 @@ _NOTE_NOT_HAD = re.compile(
     r"will (start|begin|have|be)|tomorrow|soon|(next|this coming) (week|month|year)|"
     r"in \d+ (days?|weeks?|months?)|awaiting|waiting (for|to have) (it|surgery|the operation))\b")
 HAD_FIELDS = ("prior_treatments", "progressed_on")  # treatments had: "(planned)" denies them
+# Notes that say a symptom or a place of spread is gone or not sure ("bleeding (stopped)", "liver
+# (removed)", "liver (NED)", "bone (equivocal)"): each had been read as there now. Of a
+# treatment, "(stopped)" says nothing so, and these are not read as denying it.
+_NOTE_GONE = re.compile(
+    r"\b(stopped|has stopped|gone|no more|none now|not now|denie[sd]|negative|removed|resected|"
+    r"ned|no evidence|complete (response|remission)|in remission|cleared|disappeared|cured|"
+    r"equivocal|indeterminate)\b")
+PRESENT_FIELDS = ("symptoms", "metastases")  # what is there now: "(gone)" denies them
 
 
 def denying_note(text: str, field: str = "") -> bool:
     """Whether a note in brackets says that what it follows is not so or no longer (or, for a
-    field of treatments had, ``HAD_FIELDS``, not yet or never)."""
+    field of treatments had, ``HAD_FIELDS``, not yet or never; for a symptom or a place of
+    spread, ``PRESENT_FIELDS``, gone or not sure)."""
     return any(_NOTE_DENIES.search(note.lower())
                or (field in HAD_FIELDS and _NOTE_NOT_HAD.search(note.lower()))
+               or (field in PRESENT_FIELDS and _NOTE_GONE.search(note.lower()))
                for note in _NOTE.findall(text))  # fmt: skip
 
 
