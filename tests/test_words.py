@@ -1368,6 +1368,44 @@ def test_a_note_in_brackets_that_denies_is_never_dropped(field: str, note: str,
     assert kept.given[field]
 
 
+@pytest.mark.parametrize(("field", "typed", "written"), [
+    ("progressed_on", "FOLFOX (with Avastin)", "FOLFOX + Avastin"),
+    ("progressed_on", "Avastin (with FOLFOX)", "Avastin with FOLFOX"),
+    ("cannot_have", "oxaliplatin (and Avastin)", "oxaliplatin and Avastin"),
+    ("prior_treatments", "FOLFOX (plus bevacizumab)", "FOLFOX plus bevacizumab"),
+])  # fmt: skip
+def test_a_treatment_joined_in_brackets_is_read_as_written_together(
+    field: str, typed: str, written: str
+) -> None:
+    """"FOLFOX (with Avastin)" stopped working left bevacizumab with FOLFIRI offered, where
+    "FOLFOX + Avastin" ruled it out: the note was left out (a review of the command line). A note
+    that joins a treatment is read as the two written together; one not known is refused."""
+    data: dict[str, Any] = {"cancer": "rectum", "stage": "4"}
+    assert read({**data, field: [typed]}).given[field] == read({**data, field: [written]}).given[
+        field]
+    with pytest.raises(ProfileError, match=rf"{field}\[0\]"):
+        read({**data, field: ["FOLFOX (with zzzq)"]})
+
+
+@pytest.mark.parametrize("typed", ["FOLFOX (did not work)", "FOLFOX (progressed)",
+                                   "oxaliplatin (severe allergic reaction)",
+                                   "cisplatin (not tolerated)"])  # fmt: skip
+def test_a_treatment_had_whose_note_says_how_it_went_is_refused_naming_where_it_goes(
+    typed: str,
+) -> None:
+    """"FOLFOX (did not work)" among the treatments had left FOLFOX offered, and "chemotherapy
+    (recommended)" counted as had (a review of the command line): the first names the answers
+    it belongs to, the second is not had."""
+    data: dict[str, Any] = {"cancer": "rectum", "stage": "4"}
+    with pytest.raises(ProfileError, match=r"progressed_on.*cannot_have"):
+        read({**data, "prior_treatments": [typed]})
+    for note in ("recommended", "offered", "discussed"):
+        with pytest.raises(ProfileError, match="not yet or not sure"):
+            read({**data, "prior_treatments": [f"chemotherapy ({note})"]})
+    assert read({**data, "prior_treatments": ["FOLFOX (stopped due to neuropathy)"]}).given[
+        "prior_treatments"]
+
+
 @pytest.mark.parametrize(("field", "typed"), [
     ("planned", "FOLFOX (planned)"), ("cannot_have", "FOLFIRI (declined)"),
     ("cannot_have", "oxaliplatin (neuropathy, not tolerated)"),

@@ -837,6 +837,11 @@ def _named(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     outside = re.sub(r"\([^()]*\)", " ", name).strip()
     if not outside or outside == name or words.denying_note(name, field):  # "(not given)"
         return None
+    if field == "prior_treatments" and words.outcome_note(name):  # "(did not work)": refused
+        return None
+    joined = [n.strip() for n in re.findall(r"\(([^()]*)\)", name) if words.JOINED_NOTE.match(n)]
+    if joined:  # "FOLFOX (with Avastin)": as "FOLFOX with Avastin" (a part not known: refused)
+        return _lookup(kb, field, " ".join([outside, *joined]))
     found = _named(kb, field, outside)
     if found is None:
         return None
@@ -990,6 +995,12 @@ def _resolve(
         found = None if unsure else _lookup(kb, field, name)
         denied = found is None and words.denying_note(name, field)  # "liver (ruled out)"
         unsure = unsure or (found is None and bool(words.NEGATED.match(name.lower())))
+        if found is None and field == "prior_treatments" and words.outcome_note(name):
+            problems.append(Problem(f"{field}[{i}]", name, (), (
+                f"{name!r}: its note in brackets says how it went, which is an answer of its "
+                "own: list the treatment here without the note, and also among the treatments "
+                "that stopped working (progressed_on) or that cannot be had (cannot_have)")))
+            continue
         if denied:
             problems.append(Problem(f"{field}[{i}]", name, (), (
                 f"{name!r}: its note in brackets says it is not so, no longer, not yet or not "

@@ -173,7 +173,18 @@ _NOTE_NOT_HAD = re.compile(
     r"\b(planned|declined|refused|cancell?ed|not (yet )?started|not yet|scheduled|booked|upcoming|"
     r"to (start|begin|be (done|given|started))|due (in|on|next|this|to (start|begin|have|be))|"
     r"will (start|begin|have|be)|tomorrow|soon|(next|this coming) (week|month|year)|"
-    r"in \d+ (days?|weeks?|months?)|awaiting|waiting (for|to have) (it|surgery|the operation))\b")
+    r"in \d+ (days?|weeks?|months?)|awaiting|waiting (for|to have) (it|surgery|the operation)|"
+    r"recommended|offered|suggested|proposed|considered|discussed|advised)\b")
+# Notes on a treatment had that say how it went ("FOLFOX (did not work)", "oxaliplatin (severe
+# allergic reaction)"): answers of their own (what stopped working, what cannot be had), which
+# a list of treatments had cannot carry; they had been left out with no word
+_NOTE_OUTCOME = re.compile(
+    r"\b(did ?n[o']t work|not work(ing|ed)|no response|stopped working|progress(ed|ion|ing)|"
+    r"failed|refractory|allerg\w*|reaction|not tolerated|intoleran\w*|could ?n[o']t (have|take)|"
+    r"toxicity)\b")
+# A note that joins another treatment to the one it follows ("FOLFOX (with Avastin)",
+# "oxaliplatin (and bevacizumab)"): read as the two written together; it had been left out
+JOINED_NOTE = re.compile(r"(?i)^\s*(with|and|plus|\+|&)\s+\S")
 HAD_FIELDS = ("prior_treatments", "progressed_on")  # treatments had: "(planned)" denies them
 # Notes that say a symptom or a place of spread is gone or not sure ("bleeding (stopped)", "liver
 # (removed)", "liver (NED)", "bone (equivocal)"): each had been read as there now. Of a
@@ -183,6 +194,11 @@ _NOTE_GONE = re.compile(
     r"ned|no evidence|complete (response|remission)|in remission|cleared|disappeared|cured|"
     r"equivocal|indeterminate)\b")
 PRESENT_FIELDS = ("symptoms", "metastases")  # what is there now: "(gone)" denies them
+
+
+def outcome_note(text: str) -> bool:
+    """Whether a note in brackets after a treatment says how it went (``_NOTE_OUTCOME``)."""
+    return any(_NOTE_OUTCOME.search(note.lower()) for note in _NOTE.findall(text))
 
 
 def denying_note(text: str, field: str = "") -> bool:
