@@ -839,12 +839,11 @@ def _named(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
         return None
     if field == "prior_treatments" and words.outcome_note(name):  # "(did not work)": refused
         return None
-    joined = [n.strip() for n in re.findall(r"\(([^()]*)\)", name) if words.JOINED_NOTE.match(n)]
-    if joined:  # "FOLFOX (with Avastin)": as "FOLFOX with Avastin" (a part not known: refused)
-        return _lookup(kb, field, " ".join([outside, *joined]))
     found = _named(kb, field, outside)
     if found is None:
         return None
+    if field in TREATMENT_FIELDS:  # "FOLFOX (with Avastin)", "FOLFOX (bev)": both
+        found = _joined(kb, field, found, re.findall(r"\(([^()]*)\)", name))
     # a note that names a kind of what a treatment had, stopped or planned follows ("immunotherapy
     # (Keytruda)", "chemo (FOLFOX)") says which: it is read as it would be alone, in place of the
     # broader name (which had been kept alone). Kinds are those of treatments had: a drug that
@@ -866,6 +865,31 @@ def _named(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
             # (capecitabine)": the drug had been left out)
             found = _together(kb, field, list(dict.fromkeys([*found, *noted])))
     return found
+
+
+def _joined(kb: KnowledgeBase, field: str, found: list[str], notes: list[str]) -> list[str]:
+    """A treatment with the treatments its notes join to it: a note that names, after a joining
+    word (``words.JOINED_NOTE``: "with", "w/", "+", "and") or alone, a treatment that is
+    neither what it follows, a kind of it, one it is a kind of, nor a part of it ("FOLFOX (with
+    Avastin)", "FOLFOX (bev)": bevacizumab too; "chemo (FOLFOX)", "FOLFOX (oxaliplatin)",
+    "Avastin (bevacizumab)": the same). It had been left out, and bevacizumab with FOLFIRI
+    offered after FOLFOX with Avastin stopped working. A note that names no treatment ("(with
+    dose reduction)") is left out, as before."""
+    up = kb.vocabulary.up
+    for note in notes:
+        noted = _lookup(kb, field, words.JOINED_NOTE.sub("", note).strip())
+        if not noted:
+            continue
+        parts = {p for f in found for p in getattr(kb.by_id.get(f), "components", ())}
+        if any(i == f or f in up("prior_treatments", i) or i in up("prior_treatments", f)
+               or i in parts for i in noted for f in found):  # fmt: skip
+            continue  # the same, a kind of it or a part of it: read by the caller as before
+        found = _together(kb, field, list(dict.fromkeys([*found, *noted])))
+    return found
+
+
+# The lists of treatments, where a note may join another treatment ("FOLFOX (with Avastin)")
+TREATMENT_FIELDS = ("prior_treatments", "progressed_on", "planned", "cannot_have")
 
 
 def _kinds_listed(kb: KnowledgeBase, field: str, note: str, found: list[str]) -> list[str]:

@@ -173,42 +173,55 @@ _NOTE_NOT_HAD = re.compile(
     r"\b(planned|declined|refused|cancell?ed|not (yet )?started|not yet|scheduled|booked|upcoming|"
     r"to (start|begin|be (done|given|started))|due (in|on|next|this|to (start|begin|have|be))|"
     r"will (start|begin|have|be)|tomorrow|soon|(next|this coming) (week|month|year)|"
-    r"in \d+ (days?|weeks?|months?)|awaiting|waiting (for|to have) (it|surgery|the operation)|"
-    r"recommended|offered|suggested|proposed|considered|discussed|advised)\b")
-# Notes on a treatment had that say how it went ("FOLFOX (did not work)", "oxaliplatin (severe
-# allergic reaction)"): answers of their own (what stopped working, what cannot be had), which
-# a list of treatments had cannot carry; they had been left out with no word
+    r"in \d+ (days?|weeks?|months?)|awaiting|waiting (for|to have) (it|surgery|the operation))\b")
+# A note that is only a suggestion ("(recommended)", "(offered)"): not had. The whole note, so
+# that "(recommended, done 2022)" says nothing so
+_NOTE_SUGGESTED = re.compile(
+    r"(only )?(recommended|offered|suggested|proposed|considered|discussed|advised)( only)?")
+# A note on a treatment had that says, and is only, how it went ("FOLFOX (did not work)",
+# "oxaliplatin (severe allergic reaction)"): answers of their own (what stopped working, what
+# cannot be had), which a list of treatments had cannot carry; they had been left out with no
+# word. The whole note: "(no progression)", "(dose reduced for toxicity)" say nothing so
 _NOTE_OUTCOME = re.compile(
-    r"\b(did ?n[o']t work|not work(ing|ed)|no response|stopped working|progress(ed|ion|ing)|"
-    r"failed|refractory|allerg\w*|reaction|not tolerated|intoleran\w*|could ?n[o']t (have|take)|"
-    r"toxicity)\b")
+    r"((it|the cancer|cancer|disease) )?(did ?n[o']t work|not working|no response|"
+    r"stopped working|progressed|progression|progressive disease|failed|refractory|"
+    r"(severe |bad |an? )*(allergic reaction|allergy|reaction)|not tolerated|intolerance|"
+    r"could ?n[o']t (have|take) it)( on it| during it| after it)?")
 # A note that joins another treatment to the one it follows ("FOLFOX (with Avastin)",
-# "oxaliplatin (and bevacizumab)"): read as the two written together; it had been left out
-JOINED_NOTE = re.compile(r"(?i)^\s*(with|and|plus|\+|&)\s+\S")
+# "oxaliplatin (and bevacizumab)", "(w/ bev)", "(+Avastin)"): the words after the joining word;
+# read as the two written together when they name a treatment (else the note is left out, as
+# any note that names nothing: "(with dose reduction)")
+JOINED_NOTE = re.compile(r"(?i)^\s*(?:(?:together|along|combined|given) with|in combination "
+                         r"with|with|w/|and|plus|\+|&)\s*(?=\S)")
 HAD_FIELDS = ("prior_treatments", "progressed_on")  # treatments had: "(planned)" denies them
-# Notes that say a symptom or a place of spread is gone or not sure ("bleeding (stopped)", "liver
-# (removed)", "liver (NED)", "bone (equivocal)"): each had been read as there now. Of a
-# treatment, "(stopped)" says nothing so, and these are not read as denying it.
+# A note that says, and is only, that a symptom or a place of spread is gone or not sure
+# ("bleeding (stopped)", "liver (removed)", "liver (NED)", "bone (equivocal)"): each had been
+# read as there now. The whole note: "(stopped passing wind)", "(PET negative, MRI positive)",
+# "(2 removed, 3 remain)" say nothing so. Of a treatment, "(stopped)" says nothing against it
 _NOTE_GONE = re.compile(
-    r"\b(stopped|has stopped|gone|no more|none now|not now|denie[sd]|negative|removed|resected|"
-    r"ned|no evidence|complete (response|remission)|in remission|cleared|disappeared|cured|"
-    r"equivocal|indeterminate)\b")
+    r"((now|since|has|have|was|were|all|surgically|completely) )*(stopped|gone|no more|none|"
+    r"not now|denie[sd]|negative|removed|resected|ned|no evidence( of disease)?|"
+    r"complete (response|remission)|in remission|cleared|disappeared|cured|equivocal|"
+    r"indeterminate)( now| since| \d{4}| in \d{4})?")
 PRESENT_FIELDS = ("symptoms", "metastases")  # what is there now: "(gone)" denies them
 
 
 def outcome_note(text: str) -> bool:
     """Whether a note in brackets after a treatment says how it went (``_NOTE_OUTCOME``)."""
-    return any(_NOTE_OUTCOME.search(note.lower()) for note in _NOTE.findall(text))
+    return any(_NOTE_OUTCOME.fullmatch(" ".join(note.lower().split()))
+               for note in _NOTE.findall(text))  # fmt: skip
 
 
 def denying_note(text: str, field: str = "") -> bool:
     """Whether a note in brackets says that what it follows is not so or no longer (or, for a
     field of treatments had, ``HAD_FIELDS``, not yet or never; for a symptom or a place of
     spread, ``PRESENT_FIELDS``, gone or not sure)."""
-    return any(_NOTE_DENIES.search(note.lower())
-               or (field in HAD_FIELDS and _NOTE_NOT_HAD.search(note.lower()))
-               or (field in PRESENT_FIELDS and _NOTE_GONE.search(note.lower()))
-               for note in _NOTE.findall(text))  # fmt: skip
+    notes = [" ".join(note.lower().split()) for note in _NOTE.findall(text)]
+    return any(_NOTE_DENIES.search(note)
+               or (field in HAD_FIELDS and (_NOTE_NOT_HAD.search(note)
+                                            or _NOTE_SUGGESTED.fullmatch(note)))
+               or (field in PRESENT_FIELDS and _NOTE_GONE.fullmatch(note))
+               for note in notes)  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
