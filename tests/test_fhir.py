@@ -1465,6 +1465,12 @@ PRIMARY_PROFILE_URL = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-pr
         # a change of the gene's copies is not a mutation a KRAS test finds
         (PRESENT, [("48019-4", _cc("http://www.sequenceontology.org", "SO:0001743",
                                    "copy_number_loss"))], None, "copy number loss"),
+        # any of KRAS's codons, as typed "KRAS G60R" is; one past them is no KRAS change
+        # (a review of the change: the typed words and the record disagreed)
+        (PRESENT, [("48005-3", _cc("http://varnomen.hgvs.org", "p.Gly60Arg"))], "mutated",
+         None),
+        (PRESENT, [("48005-3", _cc("http://varnomen.hgvs.org", "p.Val600Glu"))], None,
+         "past KRAS's 189 codons"),
     ],
 )  # fmt: skip
 def test_only_a_harmful_kras_change_is_mutated_and_only_the_whole_gene_absent_wild_type(
@@ -2020,6 +2026,10 @@ def test_a_cancer_worded_metastatic_is_the_cancer(
     ("Metastatic adenocarcinoma of rectum", "rectum", ["distant"]),
     ("Metastatic gastric cancer", "stomach", ["distant"]),
     ("Metastatic cancer", "unknown", ["distant"]),
+    # ... unless the words deny or doubt it (a review of the change: spread read from these)
+    ("Metastatic rectal cancer (r/o)", "rectum", None),
+    ("Metastatic rectal cancer, in remission", "rectum", None),
+    ("Metastatic disease ruled out; adenocarcinoma of rectum", "rectum", None),
     ("Rectal cancer with no liver metastases", "rectum", None),  # the cancer; spread not read
     ("Carcinoma with liver metastases", "unknown", ["liver"]),  # which cancer is not said
     ("Metastatic carcinoma to the lymph nodes of neck", "unknown", ["lymph-nodes"]),

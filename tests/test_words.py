@@ -1901,11 +1901,13 @@ def test_a_change_is_kras_only_at_a_kras_codon_with_krass_own_amino_acid(
 ) -> None:
     """Any change written as letter, number, letter was read as KRAS mutated ("V600E", BRAF's;
     "L858R", EGFR's; "G999D", past KRAS's end), which ruled out cetuximab and panitumumab (a
-    review of the command line). A change is KRAS's when it is at a codon a RAS test reads, with
-    the amino acid KRAS has there (G12, G13, A59, Q61, K117, A146); any other is refused,
-    naming it, never read as a KRAS result."""
+    review of the command line). A change named alone is KRAS's when it is at a codon a RAS test
+    reads, with the amino acid KRAS has there (G12, G13, A59, Q61, K117, A146); with KRAS named,
+    at any of KRAS's 189 codons; any other is refused, naming it, never read as a KRAS result."""
     typed = how.format(a=amino, n=at, b=to)
-    if words.KRAS_CODONS.get(at) == amino.lower():
+    named = "KRAS" in how  # the lab names the gene: any of KRAS's codons (a review of the change:
+    # FHIR's variant of the gene KRAS at p.Gly60Arg was read, "KRAS G60R" typed was refused)
+    if (named and at <= words.KRAS_LENGTH) or words.KRAS_CODONS.get(at) == amino.lower():
         assert words.kras(typed) == "mutated"
     else:
         with pytest.raises(words.NotUnderstood, match=f"{amino}{at}{to} is no KRAS change"):

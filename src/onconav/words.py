@@ -501,6 +501,7 @@ def _says_both(text: str) -> bool:
 # decides the anti-EGFR drugs. A change named elsewhere (V600E, L858R, G999D) is another gene's,
 # or a slip: it had been read as KRAS mutated, which ruled out cetuximab and panitumumab.
 KRAS_CODONS = {12: "g", 13: "g", 59: "a", 61: "q", 117: "k", 146: "a"}
+KRAS_LENGTH = 189  # KRAS's codons (isoform 4A; 4B has 188): a change named past them is not its
 _AMINO = {"ala": "a", "arg": "r", "asn": "n", "asp": "d", "cys": "c", "gln": "q", "glu": "e",
           "gly": "g", "his": "h", "ile": "i", "leu": "l", "lys": "k", "met": "m", "phe": "f",
           "pro": "p", "ser": "s", "thr": "t", "trp": "w", "tyr": "y", "val": "v"}  # fmt: skip
@@ -509,11 +510,14 @@ _CHANGE = re.compile(r"\b(?:p\.)?([acdefghiklmnpqrstvwy])(\d{1,4})[acdefghiklmnp
                      r"\bcodon ?(\d+)")  # fmt: skip
 
 
-def _not_kras_changes(text: str) -> list[str]:
-    """The changes named in a KRAS result's words that are at no codon of ``KRAS_CODONS`` with
-    KRAS's own amino acid there (by protein, one letter or three; by DNA, c.35G>A is codon 12)."""
+def not_kras_changes(text: str, kras_named: bool = False) -> list[str]:
+    """The changes named in a KRAS result's words that cannot be KRAS's. With the gene not
+    named (a change alone, "G12D"): those at no codon of ``KRAS_CODONS`` with KRAS's own amino
+    acid there. With KRAS named ("KRAS G60R", a record's variant of the gene KRAS): those past
+    KRAS's last codon (``KRAS_LENGTH``: "KRAS V600E" is BRAF's change); the lab says the gene.
+    By protein, one letter or three; by DNA, c.35G>A is codon 12."""
     out = []
-    for m in _CHANGE.finditer(text):
+    for m in _CHANGE.finditer(text.lower()):
         one, at1, three, at3, dna, codon = m.groups()
         if dna is not None:
             at, amino = (int(dna) + 2) // 3, None
@@ -522,7 +526,10 @@ def _not_kras_changes(text: str) -> list[str]:
         else:
             at = int(at1 or at3)
             amino = one or _AMINO.get(three or "", "?")
-        if at not in KRAS_CODONS or amino not in (None, KRAS_CODONS[at]):
+        if kras_named:
+            if not 1 <= at <= KRAS_LENGTH:
+                out.append(m.group(0))
+        elif at not in KRAS_CODONS or amino not in (None, KRAS_CODONS[at]):
             out.append(m.group(0))
     return out
 
@@ -567,13 +574,17 @@ def kras(value: object) -> str:
         raise NotUnderstood(value, KRAS_ACCEPTED + "; a RAS result other than wild-type does not "
                             "say which RAS gene: give the KRAS result", KRAS_VALUES)  # fmt: skip
     text = " ".join(re.sub(r"\bk-?ras\b", " ", lowered).split())
-    if elsewhere := _not_kras_changes(text):
+    gene = bool(re.search(r"\bk-?ras\b", lowered))
+    if elsewhere := not_kras_changes(text, kras_named=gene):
         written = re.search(re.escape(elsewhere[0]), folded(value), re.IGNORECASE)
         named = written.group(0) if written else elsewhere[0]
-        raise NotUnderstood(value, KRAS_ACCEPTED + f"; {named} is no KRAS change "
-                            "read here (those are at codons 12, 13, 59, 61, 117 and 146: G12C, "
-                            "G13D, Q61H, A146T): another gene's change, such as BRAF V600E, is "
-                            "for the care team to read", KRAS_VALUES)  # fmt: skip
+        raise NotUnderstood(value, KRAS_ACCEPTED + f"; {named} is no KRAS change read here ("
+                            + (f"KRAS has {KRAS_LENGTH} codons" if gene else
+                               "named alone, a change is read at a codon a RAS test reads: 12, "
+                               "13, 59, 61, 117 or 146, as G12C, G13D, Q61H, A146T; with "
+                               "'KRAS' before it, any of KRAS's") +
+                            "): another gene's change, such as BRAF V600E, is for the care team "
+                            "to read", KRAS_VALUES)  # fmt: skip
     one_change = re.search(r"\b(no|negative for|not detected|absent)\b.*\b[gqak]\d{2,3}[a-z]\b|"
                            r"\b[gqak]\d{2,3}[a-z]\b.*\b(not detected|negative|absent)\b", text)
     if one_change:  # "no G12C": one change tested, not the whole gene

@@ -1692,7 +1692,8 @@ SPREAD_OF = re.compile(r"(?i)^(?:secondary\s+(?:malignant\s+)?(?:neoplasms?|tumo
 SPREAD_WORD = re.compile(r"(?i)metasta|\bmets\b|carcinomatosis|secondar|spread|deposit")
 # Words that say the spread is not there, not yet or not sure
 NOT_SPREAD = re.compile(r"(?i)\b(no|not|without|free of|negative|history of|suspect\w*|possible|"
-                        r"probable|query|rule out|risk of|fear of|screening)\b|\?")  # fmt: skip
+                        r"probable|query|rule out|ruled out|r/o|unconfirmed|excluded|ned|"
+                        r"remission|resected|risk of|fear of|screening)\b|\?")  # fmt: skip
 
 
 def _metastasis_site(builder: Builder, res: Res) -> str | None:
@@ -2168,6 +2169,12 @@ def _kras_variant(builder: Builder, res: Res) -> str | None:
     if None in significance:  # said, in a code or words not read: not taken as pathogenic
         builder.drop(res.ref, "a KRAS variant whose clinical significance is not read "
                      f"({_significance_shown(builder, res)}): KRAS stays unknown")  # fmt: skip
+        return None
+    named = _variant_named(builder, res)
+    if named and words.not_kras_changes(named, kras_named=True):  # p.Val600Glu: not KRAS's
+        builder.drop(res.ref, f"a KRAS variant named as {named}, past KRAS's "
+                     f"{words.KRAS_LENGTH} codons: another gene's change, or a slip; KRAS "
+                     "stays unknown")  # fmt: skip
         return None
     copies = _component(builder, res, "change") & {"copy-number-gain", "copy-number-loss"}
     if copies:  # a KRAS test looks for a change of the gene's sequence, not of its copies
