@@ -551,13 +551,16 @@ def test_a_treatment_a_field_does_not_take_is_not_called_misspelt(kb, field, nam
 
 def test_only_treatments_of_the_cancer_can_stop_working(kb) -> None:  # type: ignore[no-untyped-def]
     """Every procedure that progressed_on takes is one of a kind that can stop working (radiation,
-    ablation, drugs into the liver's artery), and every other is refused there; each procedure
-    is still a treatment had."""
+    ablation, drugs into the liver's artery) or a clinical trial (whose treatment can: a review
+    of the change found it refused), and every other is refused there; each procedure is still
+    a treatment had."""
     from onconav.kb.vocabulary import CANNOT_STOP_WORKING
 
     stopping = kb.vocabulary.known("progressed_on")
     for procedure in kb.data.procedures:
-        assert (procedure.id in stopping) == (procedure.kind.value not in CANNOT_STOP_WORKING)
+        trial = "clinical-trial" in kb.vocabulary.up("prior_treatments", procedure.id)
+        assert (procedure.id in stopping) == (
+            trial or procedure.kind.value not in CANNOT_STOP_WORKING), procedure.id
         assert procedure.id in kb.vocabulary.known("prior_treatments")
 
 

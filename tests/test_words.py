@@ -146,6 +146,8 @@ def test_an_unknown_site_gets_the_general_options_with_a_warning(typed: str) -> 
         # the sub-stage's letter alone in brackets (a review of the command line: dropped)
         ("IV(b)", "cervix", "4B", None), ("4 (a)", "cervix", "4A", None),
         ("IVA (b)", "cervix", "4", "two sub-stages of stage 4"),
+        # not after M1 (a review of the change: M1(a) of a cervical cancer had become 4A and M1)
+        ("M1(a)", "cervix", "4B", "4B"), ("T4N1M1(a)", "cervix", "4B", "4B"),
         ("Stage IVA (IVB)", "cervix", "4", "two sub-stages of stage 4"),
         ("IV (IVA) (M1)", "cervix", None, "stage 4A has not spread to distant parts"),
         ("Stage IIIB", "cervix", "earlier", None),

@@ -284,6 +284,9 @@ def stage(value: object) -> Reading:
             notes = re.findall(r"\(([^()]*)\)", text)
             if (reading.value or "").startswith("4") and any(map(_says_far, notes)):
                 reading = replace(reading, far=True)
+            if not re.fullmatch(r"(stage\s*)?(iv|4)[ab]?", outside):  # a letter after M1 ("M1(a)",
+                # M1a) is no sub-stage: the letter alone is read only after the stage 4
+                notes = [n for n in notes if n.strip() not in ("a", "b")]
             return _with_sub_stage(reading, notes)
     text = re.sub(r"\b(disease|cancer)\b", " ", text).strip()
     text = re.sub(r"\b([cpy]+)(m[01x])", r"\2", text)  # cM1, pM1
