@@ -824,6 +824,28 @@ def test_a_prefetch_of_the_medication_searches_brings_the_medications_they_name(
     assert problem["errors"][0]["field"].startswith("prefetch.conditions.entry[")
 
 
+@pytest.mark.parametrize("code", ["not-supported", "processing"])
+def test_a_fhir_server_that_refuses_include_is_searched_without_it(
+    ehr: FakeEhr, code: str
+) -> None:
+    """A server that refuses _include (400, not-supported or processing, as HAPI refuses a
+    parameter) had cost the medication history: no card for oxaliplatin after FOLFOX stopped
+    working, or a 412 (a review of the change). The search is asked again without it, and the
+    Medications are read one by one."""
+    resources = [*records.SITUATIONS["rectal-stage4-kras-unknown"],
+                 *folfox_stopped_as("reference")]  # fmt: skip
+    ehr.records[records.PATIENT] = resources
+    outcome = {"resourceType": "OperationOutcome", "issue": [
+        {"severity": "error", "code": code, "diagnostics": "_include is not supported"}]}
+    ehr.answer = lambda request: (httpx.Response(400, json=outcome)
+                                  if "_include" in str(request.url) else None)
+    client = Client(make_app(ehr))
+    (card,) = cards_of(post(client, ORDER_SELECT, hook_call("order-select", None,
+                                                            drafts=[OXALIPLATIN], fhir=True)))
+    assert card["indicator"] == "warning" and "stopped working" in card["summary"], card
+    assert any("_include" in str(r.url) for r in ehr.requests)
+
+
 def test_the_medications_named_are_read_within_the_calls_limits(ehr: FakeEhr) -> None:
     """The Medications an order names are read within the one deadline of the call (they were
     read after the searches with a deadline of their own), at most ``MEDICATION_READS`` of them

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import Coroutine, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -59,6 +60,10 @@ class FetchError(Exception):
 
 class NotSupported(FetchError):
     """A search of a resource type the FHIR server does not support."""
+
+
+class Refused(FetchError):
+    """A search the FHIR server refused as a bad request (400): a parameter it does not take."""
 
 
 @dataclass(frozen=True)
@@ -151,6 +156,33 @@ async def _one(
     patient_id: str,
     settings: CdsSettings,
 ) -> list[dict[str, Any]] | None:
+    """What ``query`` finds (``_pages``); a search with ``_include`` (the Medications an order
+    names) that the server refuses (400) or answers as not supported is asked again without
+    it, as a search that server takes: FHIR lets a server refuse a parameter it does not know,
+    and the search's own resources had been lost (no card for a drug that stopped working, or
+    a 412). The Medications are then read one by one, as before."""
+    plain = re.sub(r"&_include=[^&]*", "", query)
+    if plain == query:
+        return await _pages(http, base, key, query, patient_id, settings)
+    try:
+        found = await _pages(http, base, key, query, patient_id, settings)
+    except Refused:
+        found = None
+    if found is None:
+        log.warning("CDS Hooks: %s: the FHIR server did not take _include; searched without "
+                    "it.", key)  # fmt: skip
+        return await _pages(http, base, key, plain, patient_id, settings)
+    return found
+
+
+async def _pages(
+    http: httpx.AsyncClient,
+    base: str,
+    key: str,
+    query: str,
+    patient_id: str,
+    settings: CdsSettings,
+) -> list[dict[str, Any]] | None:
     """What ``query`` finds; None when the server does not support its search. A search's
     answer holding another type of resource than it finds (but for what ``_include`` brings)
     is refused, as a read's answer with another resource than the one asked for is; only a
@@ -209,6 +241,8 @@ async def _get(
                 ):
                     raise NotSupported(f"{key}: the FHIR server does not support this search "
                                        f"(it answered {status}, not-supported).")  # fmt: skip
+                if status == 400 and not read:  # a parameter refused: see _one
+                    raise Refused(f"{key}: the FHIR server answered {status}.")
                 raise FetchError(f"{key}: the FHIR server answered {status}.")
             body = await _body(response, key, settings)
     except httpx.TimeoutException:
