@@ -645,6 +645,11 @@ def test_a_patient_who_has_died_is_not_screened(run: Run, tmp_path: Path) -> Non
         notes = json.loads((tmp_path / f"{engine}.summary.json").read_text())["notes"]
         assert notes == ["'Patient/d': the folder's Patient files have no Patient of this id; "
                          "answered from the resources about them"]
+    # the Patients in a file named otherwise (a review of the change: only Patient.* counted)
+    for path in folder.glob("Patient*.ndjson"):
+        path.rename(folder / f"people-{path.name.lower()}")
+    done = run("cohort", str(folder), "--out", str(tmp_path / "r.parquet"), "--quiet")
+    assert json.loads((tmp_path / "r.summary.json").read_text())["notes"] == notes
     no_patients = tmp_path / "no-patients"
     write_folder(no_patients, [r for r in people if r["resourceType"] != "Patient"], {})
     done = run("cohort", str(no_patients), "--out", str(tmp_path / "n.parquet"), "--quiet")

@@ -66,7 +66,7 @@ class Flat:
     repeated: dict[str, list[str]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     more_notes: int = 0
-    patients_given: bool = False  # the folder has Patient files (Patient.ndjson, ...)
+    patients_given: bool = False  # the folder holds Patient resources (Patient.ndjson, ...)
 
     def note(self, text: str) -> None:
         """A problem that leaves the rows as they are (a file not read, a reference not
@@ -179,7 +179,6 @@ def flatten(folder: Path, kb: KnowledgeBase, work: Path, ours: Path | None = Non
     files = files_of(folder)
     parts = min(MAX_PARTS, sum(p.stat().st_size for p in files) // PART_BYTES + 1)
     flat = Flat(work / "people.ndjson", work / "problems.ndjson")
-    flat.patients_given = any(p.name.split(".")[0] == "Patient" for p in files)
     own = ours.resolve() if ours is not None else None
     for other in sorted(set(folder.iterdir()) - set(files)):
         if other.resolve() == own:
@@ -216,6 +215,7 @@ def flatten(folder: Path, kb: KnowledgeBase, work: Path, ours: Path | None = Non
                     continue
                 kind, ident = resource["resourceType"], resource.get("id")
                 who = owner(resource)
+                flat.patients_given |= kind == "Patient"  # whatever the file is called
                 if kind == "Bundle":
                     flat.bad_lines.append(f"{where}: a Bundle; an export holds one resource a "
                                           "line: give its entries as lines (onconav options "

@@ -438,7 +438,10 @@ class Index:
             if name is not None:
                 whole |= scores > 0
         found = [self.docs[int(i)] for i in np.flatnonzero(whole)]
-        if not found or any(d.sources & allowed for d in found):
+        if any(d.sources & allowed for d in found):
+            return []
+        found = [d for d in found if d.kind != "entry"]  # a source's words, not an entry's alias
+        if not found:  # ("weight loss", malnutrition's other name, is in no passage)
             return []
         return sorted({self.kb.sources[s].cancer for d in found for s in d.sources} - {"any"})
 
