@@ -1503,7 +1503,10 @@ SPREAD_PLACES = sorted(n for n, v in KB.value_names["metastases"].items()
                             "metastatic to the {}", "spread to {}", "{} secondaries",
                             "{} and liver metastases", "multiple {} metastases",
                             "metastatic disease to the {}", "metastatic to {} and bone",
-                            "{} mets, bone mets", "widespread {} mets"]))
+                            "{} mets, bone mets", "widespread {} mets",
+                            # a review of the change: "secondary liver cancer" was liver cancer
+                            "secondary {} cancer", "secondaries in the {}", "secondary {}",
+                            "secondary {} tumour"]))
 def test_a_cancer_named_only_by_where_it_spread_is_not_a_cancer_of_that_place(
         place: str, how: str) -> None:  # fmt: skip
     """"bone metastases", "lung mets", "metastatic to the liver": where the cancer has spread,

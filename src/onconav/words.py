@@ -888,11 +888,17 @@ _SPREAD_AT = re.compile(r"(?:(?:multiple|widespread|diffuse|extensive|many|sever
                         r"metastatic disease|mets|secondaries|secondary|deposits)")
 
 
+# "secondary liver cancer", "secondaries in the liver": cancer that has spread to the liver, from
+# where not said (it had been a cancer of the liver's own, and radioactive iodine not suitable)
+_SECONDARY = re.compile(r"secondar(?:y|ies)\s+(?:(?:in|of|to)\s+)?(.+?)(?:\s+(?:cancers?|"
+                        r"tumou?rs?|malignancy|disease|carcinoma|deposits?|lesions?))?")
+
+
 def spread_places(name: str) -> list[str] | None:
     """The places a cancer's name gives as where it has spread, when that is all it gives;
     None when it says anything else."""
     text = " ".join(name.lower().split())
-    to = _SPREAD_TO.fullmatch(text)
+    to = _SPREAD_TO.fullmatch(text) or _SECONDARY.fullmatch(text)
     if to:
         places = [to.group(1)]
     else:
