@@ -584,6 +584,32 @@ def test_a_broad_answer_is_asked_to_be_narrowed_not_asked_again(  # type: ignore
     assert asked and all(q == which for q in asked), (value, set(asked))
 
 
+BROAD_SYMPTOMS = sorted(v for v in shared_kb().vocabulary.known("symptoms") - {OTHERS_NOT_KNOWN}
+                        if shared_kb().which("symptoms", v))  # pain: what kind? bleeding: where?
+
+
+@SETTINGS
+@given(cancer=st.sampled_from(["stomach", "rectum", "cervix", "lung"]),
+       broad=st.sampled_from(BROAD_SYMPTOMS),
+       others=st.lists(st.sampled_from(["nausea", "constipation", "vomiting"]), max_size=2))
+def test_a_symptom_given_broadly_is_narrowed_not_asked_again_of_one_who_declines(
+    cancer: str, broad: str, others: list[str]
+) -> None:
+    """One who does not want cancer treatment and listed pain, nausea and constipation was asked
+    "Which symptoms is the cancer causing now?" by the radioactive bone drugs, where the answer's
+    list of what would change asked "What kind of pain is it?" (a review of the command line).
+    An option undecided on the symptoms given asks the narrower question, as that list does."""
+    kb = shared_kb()
+    data = {"cancer": cancer, "stage": "4B" if cancer == "cervix" else "4",
+            "wants_cancer_treatment": False, "symptoms": [broad, *others]}
+    result = evaluate(parse_profile(data, kb), kb)
+    general = kb.facts["symptoms"].question
+    asked = [m.question for o in result.options for m in o.missing if m.fact == "symptoms"]
+    assert all(q != general for q in asked), (data, asked)
+    changes = [w.question for w in result.what_would_change if w.fact == "symptoms"]
+    assert all(q != general for q in changes), (data, changes)
+
+
 @pytest.mark.parametrize("kind", ["platinum", "taxane", "fluoropyrimidine", "anti-egfr",
                                   "anti-her2", "anti-vegf", "checkpoint-inhibitor"])  # fmt: skip
 def test_a_kind_of_drug_that_stopped_working_asks_which_drug(kb, kind) -> None:  # type: ignore[no-untyped-def]

@@ -35,6 +35,7 @@ from onconav.logic import (
     advanced,
     any_of,
     decide,
+    declines,
     in_scope,
     leaf_truth,
     missing_facts,
@@ -203,7 +204,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
             reasons += leaves
     missing = []
     if undecided := missing_facts(rules, row, status, condition, out):
-        asked = _asked(rules)
+        asked = _asked(rules, row)
         missing = [_missing(kb, fact, _question(kb, fact, *_which(kb, asked, row, fact)))
                    for fact in undecided]  # fmt: skip
     return OptionResult(
@@ -598,10 +599,14 @@ def _question(kb: KnowledgeBase, fact: str, asked: list[str], beyond: list[str])
     return " ".join([*asked, *([template.format(values=names)] if template else [])]) or None
 
 
-def _asked(rules: Rules) -> Expr:
-    """The tests an option's questions narrow down: its condition's, and those of what rules it
-    out (a chemotherapy stopped working: which?)."""
-    return All((rules.when, *(r.test for r in rules.ruled_out)))
+def _asked(rules: Rules, row: dict[str, FactValue]) -> Expr:
+    """The tests an option's questions narrow down: its condition's, those of what rules it
+    out (a chemotherapy stopped working: which?), and, for one who does not want cancer
+    treatment, those of the symptoms it relieves (``rules.relief``): a broad "pain" had asked
+    "Which symptoms is the cancer causing now?" of one who had listed them, where the answer's
+    list of what would change asked "What kind of pain is it?"."""
+    relief = rules.relief if declines(rules, row) else ()
+    return All((rules.when, *(r.test for r in rules.ruled_out), *relief))
 
 
 def _missing(kb: KnowledgeBase, fact_id: str, question: str | None = None) -> MissingFact:
@@ -642,7 +647,7 @@ def _what_would_change(
     beyond: dict[str, dict[str, None]] = {}
     general: set[str] = set()  # facts an option asks in its own words (how many places, ...)
     for option in options:
-        expr = _asked(kb.rules[option.id].at(facts.site)) if option.missing else ALWAYS
+        expr = _asked(kb.rules[option.id].at(facts.site), facts.row) if option.missing else ALWAYS
         for missing in option.missing:
             deciding.setdefault(missing.fact, []).append(option.id)
             first.setdefault(missing.fact, missing)
