@@ -93,7 +93,8 @@ TEMPLATES: dict[str, str] = {
 # system that answers only the prefetch (no fhirServer) must send what the template finds, and
 # without them every drug an order names as a Medication (as most record systems write one) was
 # not known: FOLFOX offered after it stopped working. A server that does not know ``_include``
-# ignores it (FHIR's default handling), and the Medications are read one by one as before.
+# ignores it (FHIR's default handling) or refuses it, and is then searched without it
+# (``fetch._one``); the Medications are read one by one as before.
 INCLUDED = {"medication": "Medication"}  # what an _include of each search parameter brings
 # The medication resources, those that may name their drug as a Medication (the FHIR mapping's
 # ``onconav.fhir.reader.MEDICATIONS``; tests/test_cds_hooks.py checks that they agree).
