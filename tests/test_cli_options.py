@@ -259,6 +259,13 @@ def test_kras_both_ways_is_a_warning_not_an_error(run: Run) -> None:
             "not name can be given as 'another symptom the cancer causes'; or leave it out "
             "(`onconav kb words symptoms` lists the accepted names)",
         ),
+        # a long name not known is quoted cut, as the page and the API quote it (40,000
+        # characters had been echoed whole)
+        (
+            ("options", "--profile", "-"),
+            '{"cancer": "rectum", "symptoms": ["' + "x" * 40_000 + '"]}',
+            "symptoms[0]: '" + "x" * 40 + "\u2026' is not known",
+        ),
         (
             ("options", "--cancer", "rectum", "--symptom", "bleeding", "--symptom", "hiccups"),
             None,

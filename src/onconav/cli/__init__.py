@@ -1822,7 +1822,8 @@ def main(argv: list[str] | None = None) -> None:
     except ProfileError as error:
         pointed: set[str] = set()
         for problem in error.problems:  # one line each
-            print(f"onconav: error: {problem}{_where_words_are(problem, pointed)}",
+            said = words.short_quotes(problem.message)  # as the page and the API say it
+            print(f"onconav: error: {problem.field}: {said}{_where_words_are(problem, pointed)}",
                   file=sys.stderr)  # fmt: skip
         raise SystemExit(2) from None
     except provenance.SourceMissing as error:  # or not UTF-8 text
