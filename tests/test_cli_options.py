@@ -226,7 +226,8 @@ def test_kras_both_ways_is_a_warning_not_an_error(run: Run) -> None:
         (
             ("options", "--profile", "-"),
             "{not json",
-            "profile: standard input is not valid JSON or YAML (line ",
+            "profile: standard input is not valid JSON: Expecting property name enclosed in "
+            "double quotes (line 1, column 2)",
         ),
         (
             ("options", "--profile", "-"),
@@ -314,7 +315,18 @@ def test_where_the_names_are_listed_is_said_once_a_field(run: Run) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "message"),
     [
-        ("p.yaml", "cancer: rectum\n  stage: [4\n", "is not valid JSON or YAML (line "),
+        # where it breaks: the line, the column and what was wrong, as JSON says it of text that
+        # opens as JSON does (it had been "not valid JSON or YAML (line 3)" alone)
+        (
+            "p.yaml",
+            "cancer: rectum\n  stage: [4\n",
+            "is not valid JSON or YAML (line 2, column 8: mapping values are not allowed here)",
+        ),
+        (
+            "p.json",
+            '{"cancer": "rectum",\n "stage": "4"\n "symptoms": []}',
+            "is not valid JSON: Expecting ',' delimiter (line 3, column 2)",
+        ),
         ("p.yaml", "- cancer: rectum\n", "must hold an object of fields"),
         ("p.json", "", "must hold an object of fields"),
     ],

@@ -69,7 +69,7 @@ def profile_from_text(raw: str, where: str, *, json_only: bool = False) -> dict[
     except ValueError as error:  # not JSON: YAML, a superset, imported only when needed
         if json_only:
             raise _refused(f"{where} {why_not_json(error)}") from None
-        data = _yaml_profile(raw, where)
+        data = _yaml_profile(raw, where, error)
     else:
         _check_json(data, twice, where)
     if not isinstance(data, dict):
@@ -148,7 +148,11 @@ def _check_json(data: object, twice: dict[int, list[str]], where: str) -> None:
         raise ProfileError(problems)
 
 
-def _yaml_profile(raw: str, where: str) -> object:
+def _yaml_profile(raw: str, where: str, not_json: ValueError) -> object:
+    """The fields of a profile that is not JSON, read as YAML. Text that is neither says where it
+    breaks: as JSON (``not_json``) when it opens as JSON does, with ``{`` or ``[`` (the line,
+    the column and what was expected), else as YAML (a file of a thousand lines had been told
+    only its line, and JSON's broken comma was told as YAML's)."""
     import yaml
 
     twice: list[Problem] = []
@@ -159,9 +163,14 @@ def _yaml_profile(raw: str, where: str) -> object:
     except ProfileError:  # what the loader refuses
         raise
     except yaml.YAMLError as error:
+        if raw.lstrip().startswith(("{", "[")):
+            raise _refused(f"{where} {why_not_json(not_json)}") from None
         mark = getattr(error, "problem_mark", None)
-        line = f" (line {mark.line + 1})" if mark is not None else ""
-        raise _refused(f"{where} is not valid JSON or YAML{line}") from None
+        problem = getattr(error, "problem", None)
+        at = f"line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        said = ": ".join(part for part in (at, problem) if part)
+        raise _refused(f"{where} is not valid JSON or YAML"
+                       + (f" ({said})" if said else "")) from None  # fmt: skip
     except ValueError as error:  # a value YAML matches but Python cannot make: 2024-02-30, 10**5000
         reason = str(error).split(":")[0]
         raise _refused(f"{where} holds a value that cannot be read ({reason})") from None
