@@ -12,7 +12,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import Run
+from onconav.engine import evaluate
 from onconav.kb import KnowledgeBase, provenance
+from onconav.profile import parse_profile
 from onconav.search import Index, SearchError, build_index, relevant
 from onconav.search import text as text_words
 from onconav.search.index import _together
@@ -473,16 +475,34 @@ def test_a_suggestion_finds_something_and_is_no_common_word(index: Index) -> Non
 def test_a_cancer_without_a_source_of_its_own_keeps_to_the_general_one(
     kb: KnowledgeBase, index: Index
 ) -> None:
-    """Lung or colon cancer, which `onconav options` answers from the general source, keeps a
-    search to that source (it had been refused: the command and the search disagreed); the
-    cancer is read as a profile reads it, and a name it refuses is refused alike."""
+    """Lung cancer, which `onconav options` answers from the general source, keeps a search to
+    that source (it had been refused: the command and the search disagreed); the cancer is read
+    as a profile reads it, and a name it refuses is refused alike."""
     general = {s.id for s in kb.data.sources if s.cancer == "any"}
-    for cancer, read in (("lung", "lung"), ("colon", "colon"), ("Lung cancer", "Lung cancer")):
+    for cancer, read in (("lung", "lung"), ("Lung cancer", "Lung cancer")):
         result = index.search("chemotherapy", limit=50, cancer=cancer)
         assert result.cancer == read and result.hits
         assert {c.source for h in result.hits for c in h.citations} <= general
     with pytest.raises(SearchError, match="did you mean stomach cancer"):
         index.search("chemotherapy", cancer="stomch")
+
+
+@pytest.mark.parametrize("cancer", ["colon", "colorectal", "bowel cancer"])
+def test_a_cancer_without_a_source_keeps_to_the_sources_its_options_cite(
+    kb: KnowledgeBase, index: Index, cancer: str
+) -> None:
+    """Colon cancer has no source of its own, but its options cite the rectal page (FOLFIRI, the
+    usual first chemotherapy of colorectal cancer that has spread): a search kept to it keeps to
+    the general source and the rectal one, with a notice that says so. "FOLFIRI" kept to colon
+    cancer had found nothing, while `onconav options --cancer colon` named it."""
+    cited = {c.source for c in evaluate(parse_profile({"cancer": cancer}, kb), kb).cited()}
+    assert "ccs-rectal-stage4" in cited
+    result = index.search("FOLFIRI", limit=50, cancer=cancer)
+    shown = {c.source for h in result.hits for c in h.citations}
+    assert "ccs-rectal-stage4" in shown
+    assert shown <= cited | {s.id for s in kb.data.sources if s.cancer == "any"}
+    assert any("the one on rectal cancer, which the knowledge base cites for it" in n
+               for n in result.notices)  # fmt: skip
 
 
 @pytest.mark.parametrize(

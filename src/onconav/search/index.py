@@ -563,9 +563,14 @@ class Index:
         for a cancer with none: colon and colorectal cancer cite the rectal source, which names
         the treatments of colorectal cancer that has spread; breast cancer cites the general
         source alone."""
-        if named.site in self._with_sources():
+        return self._cited_for_site(named.site, named.words)
+
+    def _cited_for_site(self, site: str | None, record_id: str | None) -> list[str]:
+        """``_cited_for`` of a cancer as a profile reads it: its site, and its id in the
+        knowledge base (None for a cancer it does not know)."""
+        if site in self._with_sources() or record_id is None:
             return []
-        record = self.kb.by_id.get(named.words)
+        record = self.kb.by_id.get(record_id)
         cited = {self.kb.sources[e.source].cancer for e in getattr(record, "evidence", ())}
         return sorted(cited & self._with_sources())
 
@@ -661,7 +666,20 @@ class Index:
         if notices is not None and reading.record not in (None, "any"):
             notices.extend(f"The cancer chosen: {w.removeprefix('cancer: ').rstrip('.')}."
                            for w in reading.warnings)  # fmt: skip
-        if notices is not None and reading.site not in self._with_sources():
+        # a cancer with no source of its own whose entry cites other cancers' sources (colon
+        # cancer: the rectal page on colorectal cancer that has spread) keeps to those too, as
+        # its options cite them: "FOLFIRI" kept to colon cancer had found nothing, where
+        # `onconav options --cancer colon` names FOLFIRI from the rectal page
+        cited = self._cited_for_site(reading.site, reading.record)
+        names = _and(self.kb.name_of(c) for c in cited)
+        if notices is not None and cited:
+            notices.append(f"{self._cancer_name(reading.site).capitalize()} has no source of its "
+                           "own here; the search keeps to the source on advanced cancer in "
+                           f"general and the one{'s' if len(cited) > 1 else ''} on {names}, "
+                           "which the knowledge base cites for it. A hit from "
+                           f"{'those' if len(cited) > 1 else 'that one'} may be about {names} "
+                           "alone: ask your care team how it applies.")  # fmt: skip
+        elif notices is not None and reading.site not in self._with_sources():
             shown = cut(str(cancer).strip())
             known = ("" if reading.record else
                      " is not a cancer the knowledge base knows, and")  # fmt: skip
@@ -670,7 +688,8 @@ class Index:
             said = ("Where the cancer started is not known" if reading.site == "any" else
                     f"{shown!r}{known} has no source of its own here")  # fmt: skip
             notices.append(self._general_only(said))
-        about = {s.id for s in self.kb.data.sources if s.cancer in (reading.site, "any")}
+        about = {s.id for s in self.kb.data.sources
+                 if s.cancer in (reading.site, "any", *cited)}  # fmt: skip
         return frozenset(about), reading.site, reading.record or str(cancer).strip()
 
     def _hit(self, doc: Doc, i: int, rank: int, score: float,
