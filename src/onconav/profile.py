@@ -1408,7 +1408,8 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     if problems:
         raise ProfileError(problems)
     warnings += _stopped_but_never_had(kb, given) + _kin_of_what_cannot_be_had(kb, given, site)
-    warnings += _kin_of_what_stopped(kb, given, site) + _chemotherapy_given_with(kb, given)
+    warnings += (_kin_of_what_stopped(kb, given, site) + _built_on_what_stopped(kb, given, site)
+                 + _chemotherapy_given_with(kb, given))  # fmt: skip
     warnings += _answers_that_disagree(kb, given) + _stage_says_spread_far(profile, site, given)
     row = dict(given)
     told: dict[str, str] = {}
@@ -1579,6 +1580,33 @@ def _kin_of_what_stopped(kb: KnowledgeBase, row: dict[str, FactValue], site: str
             f"kind ({kb.name_of(kind)}): {'it' if are == 'is' else 'they'} may not work either; "
             f"ask the care team before an option that gives {it}"
             for drug, kind, names, are, it in _kin(kb, row, "progressed_on", site)]  # fmt: skip
+
+
+def _built_on_what_stopped(kb: KnowledgeBase, row: dict[str, FactValue], site: str) -> list[str]:
+    """A drug that stopped working, and the regimens an option for this cancer gives that hold
+    it beside a drug that makes them what they are (``Regimen.stopped_by``: CAPOX and CAPIRI
+    after capecitabine alone): they are not ruled out, since what they add has not been tried,
+    but they give the drug that stopped, which the care team weighs. Said, not decided (issue
+    9: such a regimen is "ruled out or flagged"). Only a drug named itself."""
+    stopped = row["progressed_on"]
+    if not isinstance(stopped, frozenset):
+        return []
+    out = []
+    for drug in sorted(d for d in stopped if kb.kind_of.get(d) == "drugs"):
+        built = [r for r in kb.data.regimens if drug in r.components
+                 and drug not in r.stopped_by and r.id not in stopped
+                 and any(site in o.cancers for o in kb.options_using(r.id))]  # fmt: skip
+        if built:
+            # quoted: a mix's name may hold "and" ("cisplatin and paclitaxel")
+            names = words.and_list([f"\u201c{kb.name_of(r.id)}\u201d" for r in built])
+            added = words.and_list(sorted({kb.name_of(k) for r in built for k in r.stopped_by}))
+            one = len(built) == 1
+            out.append(f"progressed_on: {kb.name_of(drug)} stopped working, and the "
+                       f"{'mix' if one else 'mixes'} {names} {'gives' if one else 'give'} it "
+                       f"with {added}, not yet tried: "
+                       f"{'it is' if one else 'they are'} not ruled out; ask the care team "
+                       f"whether {'it' if one else 'they'} could still help")  # fmt: skip
+    return out
 
 
 def _chemotherapy_given_with(kb: KnowledgeBase, row: dict[str, FactValue]) -> list[str]:

@@ -671,7 +671,9 @@ def _index(
         for regimen in containing.get(ident, []):
             stopped[regimen] = (f"it gives {name}, part of {named(regimen)}, which has "
                                 "already stopped working for you")  # fmt: skip
-        for part in parts:
+        # a regimen is stopped by its key drugs, not by a drug it only builds on
+        # (``Regimen.stopped_by``): capecitabine alone stopped leaves CAPOX
+        for part in getattr(record, "stopped_by", parts):
             stopped[part] = (f"it gives {named(part)}, which has already stopped working "
                              "for you")  # fmt: skip
         for counted in data.regimens:  # a chemoradiation that stopped working, named as its

@@ -309,6 +309,14 @@ class Regimen(Described):
     )
     evidence: Evidence
 
+    @property
+    def stopped_by(self) -> list[Id]:
+        """The drugs whose stopping working stops this regimen: its key drugs, or, with none,
+        every drug it gives (5-FU with leucovorin). Not a drug it only builds on: capecitabine
+        alone having stopped working leaves CAPOX, whose oxaliplatin has not been tried (CAPOX
+        and CAPIRI had been not suitable, while FOLFOX, the same but for 5-FU, was offered)."""
+        return self.key_drugs or self.components
+
 
 class ProcedureKind(StrEnum):
     surgery = "surgery"

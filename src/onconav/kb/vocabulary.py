@@ -65,8 +65,10 @@ def _ancestors(parents: Mapping[str, str | None]) -> dict[str, frozenset[str]]:
 # Facts for which a drug counts as every regimen that contains it: a person who cannot have
 # irinotecan cannot have FOLFIRI either ("cannot_have has folfiri" is then true), and when
 # irinotecan stopped working, FOLFIRI, which contains it, counts as stopped working too: the
-# choices for when FOLFIRI cannot be used or stopped working apply. One who cannot have FOLFIRI
-# may or may not be able to have irinotecan ("cannot_have has irinotecan" is then unknown).
+# choices for when FOLFIRI cannot be used or stopped working apply. Stopped working, only the
+# regimens it stops (``Regimen.stopped_by``: its key drugs): 5-FU alone stopped is not FOLFIRI
+# stopped, whose irinotecan has not been tried. One who cannot have FOLFIRI may or may not be
+# able to have irinotecan ("cannot_have has irinotecan" is then unknown).
 CONTAINED_IN_REGIMENS = frozenset({"cannot_have", "progressed_on"})
 # The kinds of procedure that are no treatment that can stop working: an operation, a stent, a
 # tube, a look inside, care for symptoms. Treatments that stopped working (progressed_on) are
@@ -92,9 +94,10 @@ def fact_values(data: KBData, fact: Fact) -> dict[str, frozenset[str]]:
         for regimen in data.regimens:
             classes = {c for d in data.drugs if d.id in regimen.components for c in d.classes}
             anc[regimen.id] = frozenset((regimen.id,)).union(*(kinds.get(c, {c}) for c in classes))
-        if fact.id in CONTAINED_IN_REGIMENS:
+        if fact.id in CONTAINED_IN_REGIMENS:  # what stopping working stops: ``stopped_by``
             for regimen in data.regimens:
-                for part in regimen.components:
+                parts = regimen.stopped_by if fact.id == "progressed_on" else regimen.components
+                for part in parts:
                     if part in anc:
                         anc[part] = anc[part] | {regimen.id}
         if fact.id == "progressed_on":  # a regimen that stopped working stops those that share
