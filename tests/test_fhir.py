@@ -4280,3 +4280,68 @@ def test_a_result_listed_by_a_report_entered_in_error_is_not_read(
     assert both.data["biomarkers"]["her2"] == "positive"
     alone = read_bundle(_record(patient, STOMACH, STAGE_4, her2), kb)
     assert alone.data["biomarkers"]["her2"] == "positive"
+
+
+@pytest.mark.parametrize(
+    ("code", "value", "expected"),
+    [("74860-8", "3", None), ("31150-6", "+3", None), ("49683-6", "0", None),
+     ("72382-5", "3", None), ("74860-8", "Amplified", "positive"),
+     ("31150-6", "Not amplified", "negative"), ("18474-7", "3+", "positive"),
+     ("18474-7", "1+", "negative"), ("72383-3", "3+", "positive")],
+)  # fmt: skip
+def test_an_ihc_score_is_read_only_from_an_ihc_test(
+    code: str, value: str, expected: str | None, kb: onconav.KnowledgeBase
+) -> None:
+    """"3" of an ISH test (three copies of the gene a nucleus: not amplified) or of HER2
+    [Units/volume] had been read as IHC 3+, HER2-positive, and trastuzumab offered (a review of
+    the FHIR reading): a test that gives no IHC score is read only from words that name the
+    result. LOINC 18474-7, HER2 by immune stain (the German MII profiles' and OMOP's), is an IHC
+    test (it had been an Observation not read)."""
+    her2 = _observation("h", code, valueString=value)
+    reading = read_bundle(_record(STOMACH, STAGE_4, her2), kb)
+    if expected is None:
+        assert "biomarkers" not in reading.data
+        assert "cannot read" in {u.reference: u.reason for u in reading.unused}["Observation/h"]
+    else:
+        assert reading.data["biomarkers"] == {"her2": expected}
+
+
+def _two(first: dict[str, Any], second: dict[str, Any]) -> dict[str, Any]:
+    """A CodeableConcept with the codings of two."""
+    return {"coding": [*first["coding"], *second["coding"]]}
+
+
+@pytest.mark.parametrize("order", [1, -1])
+def test_codings_that_disagree_are_not_read(order: int, kb: onconav.KnowledgeBase) -> None:
+    """The first coding a table knows had been read whatever the others said: LOINC Absent
+    beside SNOMED Present was KRAS wild-type (cetuximab offered), AJCC 4 beside SNOMED IIB a
+    stage 1 to 3, a liver code beside a bone one liver alone (a review of the FHIR reading).
+    Codings that say different things are not read, in either order, with a warning naming
+    them; a broader and a narrower stage (4 and 4B) are the narrower."""
+    kras = _observation("k", "21702-6",
+                        _two(*[ABSENT, _cc(SNOMED, "52101004", "Present")][::order]))
+    her2 = _observation("h", "72383-3", _two(*[_cc(LOINC, "LA6576-8", "Positive"),
+                                                _cc(LOINC, "LA6577-6", "Negative")][::order]))
+    stage = _observation("stage", "399588009", _two(*[
+        _cc("http://cancerstaging.org", "4", "IV"),
+        _cc(SNOMED, "1222769001", "American Joint Committee on Cancer stage IIB")][::order]),
+        system=SNOMED)  # fmt: skip
+    spread = _condition("m", "94381002", "Metastatic malignant neoplasm to liver")
+    spread["code"] = _two(*[spread["code"], _cc(ICD10CM, "C79.51", "Bone")][::order])
+    reading = read_bundle(_record(RECTUM, stage, kras, spread), kb)
+    assert "stage" not in reading.data and "metastases" not in reading.data
+    assert "biomarkers" not in reading.data
+    said = " ".join(reading.warnings)
+    for ref in ("Observation/k", "Observation/stage", "Condition/m"):
+        assert f"{ref} is coded as" in said and "which disagree" in said, (ref, said)
+    reading = read_bundle(_record(STOMACH, STAGE_4, her2), kb)
+    assert "biomarkers" not in reading.data, reading.data
+    assert "Observation/h is coded as" in " ".join(reading.warnings)
+    narrower = _observation("stage", "399588009", _two(*[
+        _cc("http://cancerstaging.org", "4", "IV"),
+        _cc(SNOMED, "1222838008", "American Joint Committee on Cancer stage IVA")][::order]),
+        system=SNOMED)  # fmt: skip
+    alone = _observation("stage", "399588009", _cc(SNOMED, "1222838008", "IVA"), system=SNOMED)
+    both = read_bundle(_record(RECTUM, narrower), kb)
+    assert both.data["stage"] == read_bundle(_record(RECTUM, alone), kb).data["stage"]
+    assert "which disagree" not in " ".join(both.warnings)

@@ -580,6 +580,27 @@ class Builder:
     def row(self, table: str, concept: object) -> Row | None:
         return self.tables.first(table, _codings(concept))
 
+    def agreed(self, table: str, concept: object, key: str, ref: str) -> Row | None:
+        """``row``, when every coding of the concept that the table knows says the same ``key``
+        (an answer, a place of spread); codings that say different ones (LOINC Absent beside
+        SNOMED Present; a liver code beside a bone one) give None, with a warning naming them:
+        which is right is not known, and unknown is not negative. The first had been read
+        whatever the others said (KRAS wild-type, cetuximab offered)."""
+        rows = [row for coding in _codings(concept) if isinstance(coding, OBJECT)
+                and (row := self.tables.lookup(table, system_name(coding.get("system")),
+                                               coding.get("code"))) is not None]  # fmt: skip
+        said = {row.get(key): row for row in rows if row.get(key)}
+        if len(said) > 1:
+            self.warnings.append(_disagree(ref, [f"{r.display} ({v})" for v, r in said.items()]))
+            return None
+        return self.row(table, concept)
+
+
+def _disagree(ref: str, said: list[str]) -> str:
+    """The warning for a code whose codings say different things (``Builder.agreed``)."""
+    return (f"{ref} is coded as {' and as '.join(said)}, which disagree: not read, since which "
+            "is right is not known; check the record")
+
 
 def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -> None:
     """Name each resource (``Type/id``) and check the shape of what identifies it (a resource
@@ -1492,15 +1513,16 @@ def _denied_or_doubted(builder: Builder, res: Res, clause: str, text: str, what:
 
 
 def _stage_words(builder: Builder, res: Res, concept: object) -> str | None:
-    row = builder.row("observations", concept)
-    if row is not None and row.get("stage"):
-        return row.get("stage")
-    for coding in _codings(concept):  # AJCC's own codes: 4, 4A, 3C
-        if system_name(coding.get("system")) == "ajcc" and coding.get("code"):
-            try:
-                return words.stage(f"stage {coding['code']}").value
-            except words.NotUnderstood:
-                pass
+    coded = _coded_stages(builder, concept)
+    if coded:
+        # codings that say one stage, one more narrowly than another (4 and 4B), are that
+        # stage; two stages (AJCC 4 beside SNOMED IIB) are not read, with a warning: the first
+        # table row had been read, whatever the order, and a lower stage given without a word
+        narrowest = max(coded.values(), key=len)
+        if all(narrowest.startswith(v) for v in coded.values()):
+            return narrowest
+        builder.warnings.append(_disagree(res.ref, [f"{c} (stage {v})" for c, v in coded.items()]))
+        return None
     for text in _words(concept):
         named = re.search(r"(?i)\b(stage|figo)\b", text)
         clause = _clause(text, named.start() if named else 0)
@@ -1512,6 +1534,26 @@ def _stage_words(builder: Builder, res: Res, concept: object) -> str | None:
             builder.warnings.append(f"the stage of {res.ref} is read from its words: {text!r}")
             return value
     return None
+
+
+def _coded_stages(builder: Builder, concept: object) -> dict[str, str]:
+    """The stage each coding of a concept says, by the tables or as AJCC's own codes (4, 4A,
+    3C), keyed by the coding as a warning shows it."""
+    out: dict[str, str] = {}
+    for coding in _codings(concept):
+        if not isinstance(coding, OBJECT):
+            continue
+        system, code = system_name(coding.get("system")), coding.get("code")
+        row = builder.tables.lookup("observations", system, code)
+        value = row.get("stage") if row is not None else None
+        if value is None and system == "ajcc" and isinstance(code, str) and code:
+            try:
+                value = words.stage(f"stage {code}").value
+            except words.NotUnderstood:
+                value = None
+        if value:
+            out[f"{coding.get('display') or code}"] = value
+    return out
 
 
 def _stage_of_words(cut: str) -> str | None:
@@ -1710,7 +1752,10 @@ def _metastasis_site(builder: Builder, res: Res) -> str | None:
 def _metastasis_sites(builder: Builder, res: Res) -> list[str]:
     """Every place of spread a Condition records (``_metastasis_site``): one, or those its words
     name ("Liver and lung metastases")."""
-    row = builder.row("conditions", _code_of(res.data))
+    concept = _code_of(res.data)
+    row = builder.agreed("conditions", concept, "metastasis", res.ref)
+    if row is None and builder.row("conditions", concept) is not None:
+        return []  # its codings name different places: warned, not read
     site = row.get("metastasis") if row else None
     if site is None:
         related = any(isinstance(e, OBJECT) and e.get("url") == RELATED
@@ -1889,7 +1934,10 @@ def _symptoms(builder: Builder) -> None:
 def _answer(builder: Builder, res: Res) -> str | None:
     """positive, negative, present or absent, from the value (or, for a number, from the
     laboratory's interpretation)."""
-    row = builder.row("observations", res.data.get("valueCodeableConcept"))
+    concept = res.data.get("valueCodeableConcept")
+    row = builder.agreed("observations", concept, "answer", res.ref)
+    if row is None and builder.row("observations", concept) is not None:
+        return "disagree"  # its codings say different answers: warned, not read
     if row is not None and row.get("answer"):
         return row.get("answer")
     if any(name in res.data for name in ("valueQuantity", "valueRatio", "valueInteger")):
@@ -2033,7 +2081,11 @@ def _her2(builder: Builder, cancer: CancerFound) -> None:
             if not _says_both(builder, res, "HER2", _answer(builder, res)):
                 _erbb2(builder, res, ish)
             continue
-        value = _her2_value(builder, res)
+        # an IHC score (0 to 3+) is read only from an IHC test's words: "3" of an ISH test (an
+        # average of three gene copies, not amplified) or of HER2 [Units/volume] had been read
+        # as IHC 3+, HER2-positive, and trastuzumab offered
+        scored = kind == "her2" and (row is None or row.get("score") != "no")
+        value = _her2_value(builder, res, scored)
         if value is None or (kind == "her2-ish" and value == "equivocal"):
             builder.drop(res.ref, f"a HER2 result onconav cannot read: {_shown(res)}")
             continue
@@ -2065,21 +2117,32 @@ def _erbb2(builder: Builder, res: Res, ish: dict[str, str]) -> None:
         builder.drop(res.ref, "an ERBB2 change that is not an amplification does not decide HER2")
 
 
-def _her2_value(builder: Builder, res: Res) -> str | None:
+def _her2_value(builder: Builder, res: Res, scored: bool = True) -> str | None:
     """positive, negative or equivocal, from the answer or the words (0, 1+, 2+, 3+); a number
     (``valueInteger``: 1 of HER2 [Units/volume] is a quantity, not the IHC score 1+) is read only
-    by the laboratory's interpretation, as a quantity is."""
+    by the laboratory's interpretation, as a quantity is. A test that gives no IHC score
+    (``scored`` false: ISH, HER2 [Units/volume]) is read only from words that name the result
+    (positive, negative, amplified, not amplified), never from a score or a number alone."""
     answer = _answer(builder, res)
     if answer in ("positive", "negative"):
         return answer
+    if answer == "disagree":  # not from the codings' words either
+        return None
     for value in _value_words(res):
         if not isinstance(value, str):
+            continue
+        if not scored and not RESULT_NAMED.search(value):
             continue
         try:
             return words.her2(value)
         except words.NotUnderstood:
             continue
     return None
+
+
+# Words that name a HER2 result, as a test that gives no IHC score must say it
+RESULT_NAMED = re.compile(r"(?i)\b(pos|neg|positive|negative|amplified|amplification|"
+                          r"non-?amplified|equivocal|detected)\b")  # fmt: skip
 
 
 def _shown(res: Res) -> str:
@@ -2249,6 +2312,8 @@ def _kras_test(builder: Builder, res: Res, row: Row | None) -> str | None:
     genes = row.meaning.get("genes", ()) if row is not None else ()
     answer = _answer(builder, res)
     value: str | None = None
+    if answer == "disagree":  # its codings say different answers: warned, not read
+        return None
     if answer in ("positive", "present"):
         value = "mutated"
     elif answer in ("negative", "absent"):
