@@ -4345,3 +4345,38 @@ def test_codings_that_disagree_are_not_read(order: int, kb: onconav.KnowledgeBas
     both = read_bundle(_record(RECTUM, narrower), kb)
     assert both.data["stage"] == read_bundle(_record(RECTUM, alone), kb).data["stage"]
     assert "which disagree" not in " ".join(both.warnings)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from([("MedicationAdministration", "completed", {}),
+                        ("MedicationStatement", "completed", {}),
+                        ("MedicationRequest", "stopped", STOPPED_NO_RESPONSE),
+                        ("Procedure", "completed", {})]),
+       st.sampled_from([("C50.911", "other"), ("C16.9", "this"), ("C16.0", "this"),
+                        ("R52", "none")]),
+       st.booleans())  # fmt: skip
+def test_a_treatment_whose_reason_code_names_another_cancer_is_not_read(
+    case: tuple[str, str, dict[str, Any]], reason: tuple[str, str], breast_on_record: bool
+) -> None:
+    """A treatment's reasonCode is read as its reasonReference is (a review of the FHIR
+    reading): a cancer of another place there (C50.911, breast) lists it unused, whether or not
+    that cancer has a Condition on record; this cancer (C16.9; C16.0, the junction, answered as
+    the stomach) or a reason that is no cancer (R52, pain) reads it. Capecitabine stopped for a
+    breast cancer had ruled out CAPOX for the cancer read."""
+    kind, status, extra = case
+    code, which = reason
+    why = [_cc(ICD10CM, code)]
+    given = (_folfox(kind, status, "2024-05-01", reasonCode=why, **extra)
+             if kind != "Procedure" else [{**RADIOTHERAPY, "reasonCode": why}])
+    others = [BREAST] if breast_on_record else []
+    reading = read_bundle(_record({**STOMACH, "onsetDateTime": "2024-04-01"}, *others, STAGE_4,
+                                  *given), the_kb())  # fmt: skip
+    fields = ("prior_treatments", "progressed_on", "planned", "cannot_have")
+    reasons = {u.reference: u.reason for u in reading.unused}
+    if which == "other":
+        assert not any(name in reading.data for name in fields), reading.data
+        for resource in given:
+            ref = f"{resource['resourceType']}/{resource['id']}"
+            assert f"another cancer (its reasonCode, icd10cm|{code})" in reasons[ref], reasons
+    else:
+        assert any(name in reading.data for name in fields), reading.data

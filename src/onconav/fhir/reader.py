@@ -1413,6 +1413,16 @@ def _about_other_cancer(
     pain treated by radiotherapy)."""
     focus = [builder.ref(f) for f in _items(res.data.get(element))]
     kinds = [_focus_kind(builder, f, cancer) for f in focus if f and f.startswith("Condition/")]
+    if element == "reasonReference" and "this" not in kinds:  # its reasonCode, as the reference
+        # would be read (capecitabine stopped for a breast cancer had ruled out CAPOX for the
+        # rectal cancer read)
+        sites = [(concept, row.get("cancer")) for concept in _items(res.data.get("reasonCode"))
+                 if (row := builder.row("conditions", concept)) and row.get("cancer")]  # fmt: skip
+        if any(_same_cancer(builder, site, cancer.site) for _, site in sites):
+            return None
+        other = [_coded(c) for c, site in sites if site != "unknown"]
+        if other:
+            return f"{what} about another cancer (its reasonCode, {other[0]}), not the one read"
     if not kinds and builder.other_cancers:  # read as this cancer's, as any with no focus is,
         # but it may be the other's (a HER2 result of a breast cancer in remission): said once
         def cancer_name(site: str) -> str:  # "breast cancer", or a cancer named by its words
@@ -1431,6 +1441,15 @@ def _about_other_cancer(
     if element != "focus":
         return None
     return f"{what} whose focus ({named}) is not the cancer read ({cancer.res.ref})"
+
+
+def _same_cancer(builder: Builder, site: str | None, read: str) -> bool:
+    """Whether a cancer a table names is the one read, as the knowledge base reads both (a
+    cancer of the gastro-oesophageal junction is answered as stomach cancer)."""
+    def as_read(ident: str | None) -> str | None:
+        return getattr(builder.kb.by_id.get(ident or ""), "read_as", None) or ident
+
+    return site is not None and as_read(site) == as_read(read)
 
 
 def _focus_kind(builder: Builder, ref: str, cancer: CancerFound) -> str:
