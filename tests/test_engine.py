@@ -428,12 +428,39 @@ def test_names_not_known_past_those_an_error_lists_are_not_matched(kb) -> None: 
     assert "201 more problems" not in str(raised.value) and "181 more problems" in str(raised.value)
 
 
+@settings(max_examples=60, deadline=None)
+@given(place=st.sampled_from(["rectal cancer", "cervical cancer", "gastric cancer", "colon"]),
+       far=st.sampled_from(["4", "4B", "IV", "iii", "four", "advanced", "terminal", "mets",
+                            "widespread", "disseminated", "end stage", "late-stage"]),
+       before=st.booleans(), mark=st.sampled_from(["", ",", "(", "-"]))  # fmt: skip
+def test_how_far_a_cancer_has_gone_in_its_name_is_said(
+    place: str, far: str, before: bool, mark: str
+) -> None:
+    """Any word of how far the cancer has gone that the reader leaves out of a cancer's name
+    (``words.DESCRIBING``), before or after the place, is named in a warning when no stage is
+    given; the cancer is read as the place alone."""
+    kb = shared_kb()
+    said = f"{far} {place}" if before else f"{place}{mark} {far}{')' if mark == '(' else ''}"
+    facts = facts_of(parse_profile({"cancer": said}, kb), kb)
+    assert facts.site == facts_of(parse_profile({"cancer": place}, kb), kb).site
+    assert any(w.startswith("stage: the cancer's name says") for w in facts.warnings), said
+
+
 @pytest.mark.parametrize(("name", "field", "said"), [
     ("stage IVB cervical cancer", "stage", "stage IVB"),
     ("metastatic rectal cancer", "stage", "metastatic"),
     ("Recurrent gastric cancer", "recurrence", "Recurrent"),
     ("rectal cancer, relapsed", "recurrence", "relapsed"),
     ("rectal cancer, not metastatic", "stage", "not metastatic"),  # not "says 'metastatic'"
+    # a stage or how far it has gone, alone (a review of the page: each had been left out of
+    # the name without a word, and the stage asked on every option)
+    ("cervical cancer 4B", "stage", "4B"), ("rectal cancer (4)", "stage", "4"),
+    ("cervical cancer iii", "stage", "iii"), ("rectal cancer four", "stage", "four"),
+    ("stomach cancer widespread", "stage", "widespread"),
+    ("disseminated gastric cancer", "stage", "disseminated"),
+    ("rectal cancer mets", "stage", "mets"), ("terminal rectal cancer", "stage", "terminal"),
+    ("end-stage rectal cancer", "stage", "end-stage"), ("stomach;stage=4", "stage", "stage=4"),
+    ("refractory rectal cancer", "progressed_on", "refractory"),
 ])  # fmt: skip
 def test_a_stage_or_recurrence_in_the_cancers_name_is_not_dropped_silently(
     kb: KnowledgeBase, name: str, field: str, said: str
@@ -442,10 +469,11 @@ def test_a_stage_or_recurrence_in_the_cancers_name_is_not_dropped_silently(
     every option asked for it: the words are named in a warning, unless the field is answered."""
     result = evaluate(parse_profile({"cancer": name}, kb), kb)
     assert any(w.startswith(f"{field}: the cancer's name says {said!r}") for w in result.warnings)
-    answered = evaluate(parse_profile({"cancer": name, "stage": "4", "recurrence": "distant"},
-                                      kb), kb)  # fmt: skip
+    answered = evaluate(parse_profile({"cancer": name, "stage": "4", "recurrence": "distant",
+                                       "progressed_on": []}, kb), kb)  # fmt: skip
     assert not any("the cancer's name says" in w for w in answered.warnings)
-    plain = evaluate(parse_profile({"cancer": name.split(",")[0].split()[-2]}, kb), kb)
+    site = facts_of(parse_profile({"cancer": name}, kb), kb).site  # the place alone: no word
+    plain = evaluate(parse_profile({"cancer": site}, kb), kb)
     assert not any("the cancer's name says" in w for w in plain.warnings)
 
 

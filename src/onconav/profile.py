@@ -1432,11 +1432,25 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
 # What a cancer's name may say of the stage or of whether it came back ("stage IVB cervical
 # cancer", "metastatic rectal cancer", "recurrent gastric cancer"): such words are not read as an
 # answer (a name says where the cancer started), but they are not dropped without a word.
+# A stage or how far the cancer has gone, alone in a name ("cervical cancer 4B", "rectal cancer
+# (4)", "stomach cancer widespread", "terminal rectal cancer"): each of these describing words
+# (``words.DESCRIBING``) had been left out of the name without a word, so the stage went unread
+# and unsaid. Not "i" alone, which is also the word.
+_FAR = r"(?:ii|iii|iv|iv[a-c]|[1-4][a-c]?|four|advanced|terminal|end[\s-]stage|late[\s-]stage|" \
+       r"metastases|metastasis|mets|secondary|secondaries|spread|widespread|disseminated)"
 NAME_SAYS = {
-    "stage": re.compile(r"(?i)\b(stage\s+[0-9ivx]+[a-c]?\d?|figo\s+[0-9ivx]+[a-c]?|iv[a-c]?|"
-                        r"metastatic|metastasised|metastasized)\b"),
+    "stage": re.compile(r"(?i)\b(stage\s*[=:]?\s*[0-9ivx]+[a-c]?\d?|figo\s+[0-9ivx]+[a-c]?|"
+                        r"metastatic|metastasised|metastasized)\b"
+                        rf"|(?<![\w.%+/-]){_FAR}(?![\w.%+/-])"),  # not "1+" of HER2
     "recurrence": re.compile(r"(?i)\b(recurrent|recurred|recurrence|relapsed?|came back)\b"),
+    # not "hormone-refractory" (a prostate cancer's hormone answer, read as such)
+    "progressed_on": re.compile(r"(?i)(?<![\w-])(?<!hormone )((?:chemo-?)?refractory)\b"),
 }
+# What to give instead, for each field a name may speak of
+NAME_SAYS_GIVE = {"stage": "give the stage as its own answer",
+                  "recurrence": "give the recurrence as its own answer",
+                  "progressed_on": "list the treatments that stopped working as their own "
+                                   "answer"}  # fmt: skip
 
 
 def _name_says(name: str, profile: Profile) -> list[str]:
@@ -1450,7 +1464,7 @@ def _name_says(name: str, profile: Profile) -> list[str]:
             denied = re.search(r"(?i)\b(not|non|no|never)[\s-]*$", name[:found.start()])
             said = name[denied.start() if denied else found.start():found.end()]
             out.append(f"{field}: the cancer's name says {said!r}, which is not read as an "
-                       f"answer: give the {field} as its own answer")  # fmt: skip
+                       f"answer: {NAME_SAYS_GIVE[field]}")  # fmt: skip
     return out
 
 
