@@ -4380,3 +4380,28 @@ def test_a_treatment_whose_reason_code_names_another_cancer_is_not_read(
             assert f"another cancer (its reasonCode, icd10cm|{code})" in reasons[ref], reasons
     else:
         assert any(name in reading.data for name in fields), reading.data
+
+
+def test_a_disease_status_of_distant_metastasis_is_spread_far(kb: onconav.KnowledgeBase) -> None:
+    """mCODE's disease status "Distant metastasis present" (SNOMED 399409002) had been listed
+    unused as "not progression", the spread left unknown: it is spread to a distant part of the
+    body, as typing it gives, with a warning; beside a distant place on record it adds
+    nothing."""
+    status = _observation("st", "97509-4", _cc(SNOMED, "399409002", "Distant metastasis present"))
+    reading = read_bundle(_record(RECTUM, status), kb)
+    assert reading.data["metastases"] == ["distant", MORE]
+    assert any("Observation/st is a disease status of distant metastasis" in w
+               for w in reading.warnings)  # fmt: skip
+    liver = _condition("m", "94381002", "Metastatic malignant neoplasm to liver")
+    assert read_bundle(_record(RECTUM, liver, status), kb).data["metastases"] == ["liver", MORE]
+
+
+def test_spread_to_the_genital_organs_is_the_pelvis(kb: onconav.KnowledgeBase) -> None:
+    """ICD-10-CM C79.82 (secondary malignant neoplasm of genital organs) fell under the C79.8 row,
+    "another organ": a recurrent cervical cancer read as spread far (stage 4B options). It is
+    the pelvis, as "vagina" typed is."""
+    spread = {**_condition("m", "x", "Secondary malignant neoplasm of genital organs"),
+              "code": _cc(ICD10CM, "C79.82")}
+    reading = read_bundle(_record(CERVIX, spread), kb)
+    typed = onconav.parse_profile({"cancer": "cervix", "metastases": ["vagina"]}, kb)
+    assert [s for s in reading.data["metastases"] if s != MORE] == typed.metastases == ["pelvis"]

@@ -1919,6 +1919,19 @@ def _metastases(builder: Builder, cancer: CancerFound) -> None:
                                          OTHERS_NOT_KNOWN]  # fmt: skip
 
 
+def _distant_status(builder: Builder, res: Res) -> None:
+    """A disease status of distant metastasis present (SNOMED 399409002, in mCODE's condition
+    status trend value set): spread to a distant part of the body, beside the places the record
+    names (not again when one of them is distant already), with a warning."""
+    current = [s for s in builder.values.get("metastases", []) if s != OTHERS_NOT_KNOWN]
+    if not any("distant" in builder.kb.vocabulary.up("metastases", s) for s in current):
+        builder.values["metastases"] = [*current, "distant", OTHERS_NOT_KNOWN]
+    builder.use("metastases", res.ref)
+    builder.warnings.append(f"{res.ref} is a disease status of distant metastasis present: read "
+                            "as spread to a distant part of the body; give where it has spread "
+                            "if it is known")  # fmt: skip
+
+
 def _not_current(builder: Builder, res: Res, what: str) -> bool:
     """Whether a Condition is not confirmed, or is resolved or inactive; if so it is listed as
     not read, with which."""
@@ -3189,6 +3202,10 @@ def _statuses(builder: Builder, cancer: CancerFound) -> None:
             continue
         if status is None:
             builder.drop(res.ref, "a disease status with no value: nothing to read")
+            continue
+        if status == "distant-metastasis":  # mCODE's status "Distant metastasis present":
+            # spread far, as typing it gives (it had been listed unused, "not progression")
+            _distant_status(builder, res)
             continue
         if status != "worsened":
             builder.drop(res.ref, f"disease status {status}: not progression")
