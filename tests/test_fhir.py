@@ -4405,3 +4405,15 @@ def test_spread_to_the_genital_organs_is_the_pelvis(kb: onconav.KnowledgeBase) -
     reading = read_bundle(_record(CERVIX, spread), kb)
     typed = onconav.parse_profile({"cancer": "cervix", "metastases": ["vagina"]}, kb)
     assert [s for s in reading.data["metastases"] if s != MORE] == typed.metastases == ["pelvis"]
+
+
+@pytest.mark.parametrize("said", ["T4N0M0", "T4N2M1", "Stage IV (M1)", "Stage IVA", "Stage IV",
+                                  "stage IIB"])
+def test_a_cervical_stage_in_words_reads_as_typed(said: str, kb: onconav.KnowledgeBase) -> None:
+    """A stage group written in words (valueString) of a cervical cancer is read as the same
+    words typed are, by FIGO (a review of the FHIR reading): "T4N0M0" had been an earlier stage
+    and "T4N2M1" and "Stage IV (M1)" stage 4, where typed they are 4A and 4B."""
+    stage = _observation("stage", "399588009", system=SNOMED, valueString=said)
+    reading = read_bundle(_record(CERVIX, stage), kb)
+    typed = onconav.parse_profile({"cancer": "cervix", "stage": said}, kb)
+    assert reading.data.get("stage") == typed.stage, (reading.data, reading.warnings)

@@ -1531,7 +1531,10 @@ def _denied_or_doubted(builder: Builder, res: Res, clause: str, text: str, what:
     return False
 
 
-def _stage_words(builder: Builder, res: Res, concept: object) -> str | None:
+def _stage_words(builder: Builder, res: Res, concept: object, cervix: bool = False) -> str | None:
+    """The stage a concept gives: by its codings, else by its words, read for a cervical cancer
+    as a profile's stage is (FIGO: "T4N0M0" is 4A, "Stage IV (M1)" 4B; they had been read as an
+    earlier stage and as 4, where the same words typed gave 4A and 4B)."""
     coded = _coded_stages(builder, concept)
     if coded:
         # codings that say one stage, one more narrowly than another (4 and 4B), are that
@@ -1548,7 +1551,10 @@ def _stage_words(builder: Builder, res: Res, concept: object) -> str | None:
         if _denied_or_doubted(builder, res, clause, text, "stage"):
             continue
         cut = re.sub(r"(?i)^.*?\b(stage|figo)\b", r"\1", clause)
-        value = _stage_of_words(cut)
+        value = _stage_of_words(cut, cervix)
+        if cervix and value == "4":  # what the clause left off may say how far: "(M1)"
+            whole = re.sub(r"(?i)^.*?\b(stage|figo)\b", r"\1", text)
+            value = _stage_of_words(whole, cervix) or value
         if value:
             builder.warnings.append(f"the stage of {res.ref} is read from its words: {text!r}")
             return value
@@ -1575,7 +1581,7 @@ def _coded_stages(builder: Builder, concept: object) -> dict[str, str]:
     return out
 
 
-def _stage_of_words(cut: str) -> str | None:
+def _stage_of_words(cut: str, cervix: bool = False) -> str | None:
     """The stage words that begin with "stage" or "FIGO" name: all of them, else their first
     three or two words ("Stage IVB non-keratinizing squamous cell carcinoma" is "Stage IVB": the
     words after the stage say what the cancer is, not its stage); None when none is a stage."""
@@ -1584,12 +1590,15 @@ def _stage_of_words(cut: str) -> str | None:
         rest = " ".join(tokens[n:])
         if re.search(r"\b([IVX]+[A-C]?\d?|[0-4][A-Ca-c]?\d?)\b|(?i:stage|figo|/)", rest):
             continue  # another stage after it ("stage III to IV"): not cut away unread
+        said = " ".join(tokens[:n])
         try:
-            value = words.stage(" ".join(tokens[:n])).value
+            reading = words.stage(said)
         except words.NotUnderstood:
             continue
-        if value:
-            return value
+        if cervix:  # FIGO, as a profile reads a cervical cancer's stage
+            reading = words.cervical_stage(said, reading)
+        if reading.value:
+            return reading.value
     return None
 
 
@@ -1636,7 +1645,7 @@ def _stage(builder: Builder, cancer: CancerFound) -> None:
         if kind == "m-category":
             value = _m_value(builder, res, concept)
         else:
-            value = _stage_words(builder, res, concept)
+            value = _stage_words(builder, res, concept, cancer.site == "cervix")
         if value is None:
             builder.drop(res.ref, f"a stage value onconav cannot read: {_coded(concept)}")
             continue
@@ -1650,7 +1659,7 @@ def _stage(builder: Builder, cancer: CancerFound) -> None:
         for i, stage in enumerate(_items(res.data.get("stage"))):
             summary = stage.get("summary") if isinstance(stage, OBJECT) else None
             said = len(builder.warnings)
-            value = _stage_words(builder, res, summary)
+            value = _stage_words(builder, res, summary, cancer.site == "cervix")
             if value:
                 date = _date(res.data, "recordedDate", "onsetDateTime", "onsetPeriod")
                 found.append(StageFound(f"{res.ref}#stage[{i}]", date, value, "group"))
