@@ -4055,6 +4055,10 @@ OXALIPLATIN = _cc(RXNORM_URI, "32592", "Oxaliplatin")
     # dose form", no drug, and FOLFOX offered)
     {"text": "Product containing only oxaliplatin in parenteral dose form (medicinal product "
              "form)"},
+    # an allergy's own words around the drug (a review of the FHIR reading: not read, and
+    # FOLFOX offered)
+    {"text": "Allergy to oxaliplatin"}, {"text": "Oxaliplatin allergy"},
+    {"text": "oxaliplatin hypersensitivity"},
 ])  # fmt: skip
 def test_an_allergy_to_a_cancer_drug_is_a_drug_that_cannot_be_given(
     code: dict[str, Any], kb: onconav.KnowledgeBase
@@ -4087,6 +4091,21 @@ def test_an_allergy_not_active_or_not_confirmed_is_listed_not_read(
     reason = {u.reference: u.reason for u in reading.unused}["AllergyIntolerance/a"]
     assert reason == (f"an allergy or intolerance to rxnorm|32592 (Oxaliplatin) that is {said}: "
                       "not read as a drug that cannot be given")  # fmt: skip
+
+
+@pytest.mark.parametrize("code", [_cc(SNOMED, "419933005", "Platinum compound (substance)"),
+                                  {"text": "Allergy to platinum chemotherapy"}])
+def test_an_allergy_to_a_kind_of_drug_is_as_typed(
+    code: dict[str, Any], kb: onconav.KnowledgeBase
+) -> None:
+    """An allergy to a kind of cancer drug (platinum compounds) is read as `cannot_have` typed
+    reads it: FOLFOX, CAPOX and bevacizumab with FOLFOX not suitable (they had been offered)."""
+    reading = read_bundle(_record(RECTUM, STAGE_4, _allergy(code)), kb)
+    assert reading.data["cannot_have"] == ["platinum"]
+    typed = dict(statuses({"cancer": "rectum", "stage": "4",
+                           "cannot_have": ["platinum chemotherapy"]}, kb))  # fmt: skip
+    assert dict(statuses(reading.data, kb)) == typed
+    assert typed["rectum-folfox"] == typed["rectum-capox"] == "not_suitable"
 
 
 def test_an_allergy_to_anything_else_is_listed_with_the_reason(kb: onconav.KnowledgeBase) -> None:

@@ -3103,7 +3103,7 @@ def _allergies(builder: Builder) -> None:
     found: dict[str, list[str]] = {}
     for res in builder.of_type("AllergyIntolerance"):
         concept = res.data.get("code")
-        drugs = drugs_of_medication(concept, builder.kb)
+        drugs = drugs_of_medication(concept, builder.kb) or _allergy_named(concept, builder.kb)
         if not drugs:
             builder.drop(res.ref, "an allergy or intolerance onconav does not read as one to a "
                          f"cancer drug it knows: {_coded(concept)}")  # fmt: skip
@@ -3125,6 +3125,27 @@ def _allergies(builder: Builder) -> None:
     if found:
         builder.values["cannot_have"] = sorted({*builder.values.get("cannot_have", []), *found})
         builder.use("cannot_have", *(ref for refs in found.values() for ref in refs))
+
+
+# The words an allergy's name wraps a drug in ("Allergy to oxaliplatin", "Oxaliplatin allergy",
+# "Cetuximab hypersensitivity", "Platinum compound (substance)")
+ALLERGY_WORDS = re.compile(r"(?i)^\s*(allergy|allergic reaction|hypersensitivity|intolerance)"
+                           r"\s+(to|of)\s+|\s+(allergy|allergies|hypersensitivity|intolerance|"
+                           r"compounds?)\s*$")  # fmt: skip
+
+
+def _allergy_named(concept: object, kb: KnowledgeBase) -> list[str]:
+    """The cancer drug, regimen or kind of drug an allergy's words name once the words of an
+    allergy are left out, as a typed `cannot_have` reads it ("Allergy to oxaliplatin",
+    "Platinum compound (substance)": platinum chemotherapy); they had not been read, and FOLFOX
+    was offered beside a platinum allergy. ``[]`` when they name none, or more than one."""
+    for text in _words(concept):
+        plain = ALLERGY_WORDS.sub("", SNOMED_TAG.sub("", text)).strip()
+        hits = [r.id for r in kb.find(plain)
+                if kb.kind_of.get(r.id) in ("drugs", "regimens", "drug_classes")]  # fmt: skip
+        if plain and len(hits) == 1:
+            return hits
+    return []
 
 
 def _today() -> Date:
