@@ -4436,3 +4436,32 @@ def test_a_cervical_stage_in_words_reads_as_typed(said: str, kb: onconav.Knowled
     reading = read_bundle(_record(CERVIX, stage), kb)
     typed = onconav.parse_profile({"cancer": "cervix", "stage": said}, kb)
     assert reading.data.get("stage") == typed.stage, (reading.data, reading.warnings)
+
+
+@pytest.mark.parametrize("system", ["http://www.genenames.org", "http://www.genenames.org/geneId"])
+def test_a_kras_variant_is_read_in_either_hgnc_system(
+    system: str, kb: onconav.KnowledgeBase
+) -> None:
+    """mCODE STU1's value set names HGNC's genes in http://www.genenames.org/geneId: a KRAS
+    variant so coded (by its code alone) had been listed as of "genes onconav does not read:
+    HGNC:6407"."""
+    gene = {**KRAS_GENE, "valueCodeableConcept": _cc(system, "HGNC:6407")}
+    variant = _observation("v", "69548-6", PRESENT, component=[gene])
+    assert read_bundle(_record(RECTUM, STAGE_4, variant), kb).data["biomarkers"] == {
+        "kras": "mutated"}
+
+
+@pytest.mark.parametrize(("code", "symptoms"), [
+    ("K62.5", ["gut-bleeding"]), ("N93.9", ["vaginal-bleeding"]), ("R04.2", ["airway-bleeding"]),
+    ("M84.50XA", ["broken-bone"]), ("G95.20", ["spinal-cord-compression"]),
+    ("R11.10", ["vomiting"]), ("R11.2", ["nausea", "vomiting"]), ("K59.00", ["constipation"]),
+])  # fmt: skip
+def test_icd10cm_symptom_codes_are_read(
+    code: str, symptoms: list[str], kb: onconav.KnowledgeBase
+) -> None:
+    """ICD-10-CM codes of symptoms whose SNOMED CT codes were read had been listed unused (a
+    review of the FHIR reading): rectal and vaginal bleeding, coughing up blood, a fracture in
+    cancer, cord compression, vomiting, constipation."""
+    symptom = {**_condition("s", "x", "a symptom"), "code": _cc(ICD10CM, code)}
+    reading = read_bundle(_record(RECTUM, STAGE_4, symptom), kb)
+    assert sorted(s for s in reading.data["symptoms"] if s != MORE) == symptoms, reading.unused

@@ -27,7 +27,10 @@ SYSTEMS: dict[str, tuple[str, ...]] = {
     "loinc": ("http://loinc.org",),
     "rxnorm": ("http://www.nlm.nih.gov/research/umls/rxnorm",),
     "ncit": ("http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl",),
-    "hgnc": ("http://www.genenames.org", "https://www.genenames.org"),
+    # mCODE STU1 and the genomics reporting guide's value sets name HGNC's genes by .../geneId
+    # (a KRAS variant so coded had been "genes onconav does not read: HGNC:6407")
+    "hgnc": ("http://www.genenames.org", "https://www.genenames.org",
+             "http://www.genenames.org/geneId"),
     "sequenceontology": ("http://www.sequenceontology.org/", "http://www.sequenceontology.org"),
     "ajcc": ("http://cancerstaging.org",),
 }
