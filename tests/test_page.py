@@ -483,6 +483,22 @@ def test_a_mistake_is_told_in_a_short_plain_sentence(
         assert "choose one of them, or I don't know" in messages[0], messages[0]
 
 
+@pytest.mark.parametrize(("given", "why"), [
+    (("kras", "V600E"), "another gene's change, such as BRAF V600E"),
+    (("kras", "RAS mutant"), "does not say which RAS gene"),
+    (("her2", "-"), "a dash alone may mean no result as well as a negative one"),
+    (("her2", "++"), "write the IHC score as 1+ or 2+"),
+])  # fmt: skip
+def test_a_refused_answer_to_a_choice_says_why(given: tuple[str, str], why: str) -> None:
+    """The page said only "choose one of them" of an answer a shared link or a card's link gave,
+    where the API says why it is not one (V600E is BRAF's; a dash may mean no result): the why
+    is kept, the list of what is accepted left out (the answers are on the page)."""
+    html = Html(get("/options?" + urlencode([("cancer", "rectum"), given])).text)
+    (message,) = error_links(html).values()
+    assert "choose one of them, or I don't know" in message and why in message, message
+    assert "accepted" not in message, message
+
+
 def test_a_value_quoted_in_a_mistake_is_cut_short() -> None:
     """A name of 990 characters typed was quoted whole in its message, beside the question and
     in the summary."""
