@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 import httpx
 import pytest
@@ -1415,14 +1415,17 @@ def test_every_link_of_the_answer_pages_and_their_explain_pages_answers() -> Non
             # the option's name leads to its page; names it mentions lead to theirs
             # an id is one page; its address carries the answer's cancer, which the explain
             # page's search box keeps to
+            # and the answer's query, which it links back to
             cancer = result.cancer if result.cancer in KB.by_id else "any"
+            back = form.query_of(example_profile(path))
             heading = html.one("a", within=html.one("h4", within=article))
             assert heading.text == option.name
-            assert heading.get("href") == explain_url(option.id, cancer)
+            assert heading.get("href") == explain_url(option.id, cancer, back)
             anchors = html.find("a", within=article)
             for a in anchors:
                 if a is not heading:
-                    assert a.get("href") == explain_url(KB.find(a.text)[0].id, cancer), a.attrs
+                    assert a.get("href") == explain_url(KB.find(a.text)[0].id, cancer,
+                                                        back), a.attrs  # fmt: skip
             mentioned = [a.text for a in anchors if a is not heading]
             for name in [*option.uses, *option.given_with, *option.may_involve]:
                 if re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", option.description):
@@ -1904,11 +1907,15 @@ def test_the_header_search_of_an_answer_keeps_to_its_cancer(typed: str, kept: st
     said = f"Ask a question in your own words about {KB.name_of(kept)}"
     assert site_search(html) == (said, kept)
     links = explain_links(html)
-    assert links and all(link.endswith("?cancer=" + kept) for link in links), links
+
+    def kept_to(link: str) -> str | None:
+        return dict(parse_qsl(link.partition("?")[2])).get("cancer")
+
+    assert links and all(kept_to(link) == kept for link in links), links
     for response in get_all(links[:3]):
         explained = Html(response.text)
         assert site_search(explained) == (said, kept)
-        assert all(link.endswith("?cancer=" + kept) for link in explain_links(explained))
+        assert all(kept_to(link) == kept for link in explain_links(explained))
 
 
 @pytest.mark.parametrize("path", ["/", "/search?q=pain", "/explain/FOLFOX",
@@ -2071,3 +2078,38 @@ def test_a_search_kept_to_a_cancer_names_what_an_entry_rests_on_for_others() -> 
     assert labels
     shown = [p.text for p in html.find("p", class_="cite") if "on other cancers" in p.text]
     assert shown and all(label in shown[0] for label in labels[:6]), shown
+
+
+def test_a_page_reached_from_an_answer_links_back_to_it() -> None:
+    """An explain page or a search reached from an answer linked only to the blank form ("Find
+    the options for your situation"), and the answers were lost but for the browser's Back (a
+    review of the page): each carries the answer's query (``from``) and links back to that very
+    answer, through the links it gives on (another explain page, the search again), and only
+    to an answer of this server, whatever the address says."""
+    query = urlencode([("cancer", "rectum"), ("stage", "4"), ("kras", "wild-type")])
+    answer = Html(get("/options?" + query).text)
+    explain = next(a.get("href") for a in answer.find("a", href=None)
+                   if str(a.get("href")).startswith("/explain/folfiri?"))  # fmt: skip
+    assert "from=" in str(explain)
+    back = f"/options?{query}"
+    page_ = Html(get(str(explain)).text)
+    assert [a.get("href") for a in page_.find("a") if a.text == "Back to your options"] == [
+        back, back]  # the header's and the page's own
+    onward = next(a.get("href") for a in page_.find("a", href=None)
+                  if str(a.get("href")).startswith("/explain/")
+                  and a.get("href") != explain)  # fmt: skip
+    assert any(a.get("href") == back for a in Html(get(str(onward)).text).find("a"))
+    search = answer.one("form", class_="site-search")
+    carried = {i.get("name"): i.get("value") for i in answer.find("input", within=search)
+               if i.get("type") == "hidden"}  # fmt: skip
+    found = Html(get("/search?" + urlencode({**carried, "q": "FOLFIRI"})).text)
+    assert any(a.get("href") == back for a in found.find("a"))
+    hit = next(a.get("href") for a in found.find("a", href=None)
+               if str(a.get("href")).startswith("/explain/"))  # fmt: skip
+    assert any(a.get("href") == back for a in Html(get(str(hit)).text).find("a"))
+    # never another site, nor another path of this one
+    odd = Html(get("/explain/folfiri?from=" + quote("//evil.example/x?a=1")).text)
+    assert all(str(a.get("href")).startswith(("/", "#")) for a in odd.find("a", href=None)
+               if a.text == "Back to your options")  # fmt: skip
+    assert [a.get("href") for a in Html(get("/explain/folfiri").text).find("a")
+            if a.text == "Back to your options"] == []

@@ -81,7 +81,7 @@ def add_page(
         """A page; the header's search box searches every source unless ``search_cancer``
         (``views.search_box``) keeps it to one cancer, and links back to the answer when the
         page has one's address (``answer_url``)."""
-        context = {"search_cancer": None, "answer_url": None, **context}
+        context = {"search_cancer": None, "answer_url": None, "back": None, **context}
         html = env.get_template(template).render(kb_version=kb.version, **context)
         return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
 
@@ -172,8 +172,9 @@ def add_page(
         query = str(request.query_params)
         cancer = views.kept_cancer(result, kb)  # the search box and explain links keep to it
         return page(
-            "answer.html", **answer_context(result, kb, passage, cancer=cancer), query=query,
-            edit_url="/?" + query, search_cancer=views.search_box(kb, cancer),
+            "answer.html", **answer_context(result, kb, passage, cancer=cancer, back=query),
+            query=query, back=query, edit_url="/?" + query,
+            search_cancer=views.search_box(kb, cancer),
             report_pdf="/report.pdf?" + query, report_html="/report.html?" + query,
         )  # fmt: skip
 
@@ -183,9 +184,11 @@ def add_page(
         """An entry's page; reached with a cancer of the knowledge base (``?cancer=rectum``,
         from an answer or a search kept to it), its search box and its links keep to it."""
         cancer = views.cancer_id(kb, request.query_params.get("cancer"))
+        back = request.query_params.get("from")  # the answer it was reached from, linked back
         kept: dict[str, Any] = {
             "search_cancer": views.search_box(kb, cancer),
-            "explain_url": lambda ident: views.explain_url(ident, cancer)}  # fmt: skip
+            "answer_url": views.back_url(back), "back": back,
+            "explain_url": lambda ident: views.explain_url(ident, cancer, back)}  # fmt: skip
         if not name.strip():  # as the API refuses it (it was a 404: "does not know “”")
             return page("missing.html", 422, name="", blank=True, closest=[], **kept)
         found = kb.find(name)
@@ -217,6 +220,7 @@ def add_page(
         query = request.query_params.get("q", "")
         cancer = request.query_params.get("cancer") or None
         limit = request.query_params.get("limit")
+        back = request.query_params.get("from")  # the answer the search was asked from
         context: dict[str, Any] = {"query": query, "cancer": cancer, "cancers": cancers,
                                    "shown": words.cut(query),  # in the title and the heading
                                    "cancer_shown": words.cut(cancer or ""),  # a cancer refused
@@ -227,10 +231,13 @@ def add_page(
                                    "errors": {},  # by the box each is shown beside
                                    "kind_words": lambda e: kb_explain.kind_words(kb, e.id),
                                    "names_apart": lambda refs: kb_explain.names_apart(kb, refs),
-                                   "hits_words": hits_words, "zip": zip}  # fmt: skip
+                                   "hits_words": hits_words, "zip": zip,
+                                   "answer_url": views.back_url(back), "back": back,
+                                   "explain_url": lambda ident: views.explain_url(
+                                       ident, None, back)}  # fmt: skip
         given = [(name, value) for name, value in request.query_params.multi_items()
                  if not form.shared_link_noise(name)]  # a shared link's fbclid, utm_source
-        refused = parameters_refused(given, ("q", "cancer", "limit"), "the search")
+        refused = parameters_refused(given, ("q", "cancer", "limit", "from"), "the search")
         if refused:  # a question or a cancer given twice, a name that is not the search's
             context["errors"] = _search_errors(refused)
             return page("search.html", 422, **context)
@@ -259,7 +266,7 @@ def add_page(
                                     else words.cut(result.cancer))  # fmt: skip
             # the explain pages the hits link to keep to the cancer chosen (their search box)
             kept_to = views.cancer_id(kb, result.cancer)
-            context["explain_url"] = lambda ident: views.explain_url(ident, kept_to)
+            context["explain_url"] = lambda ident: views.explain_url(ident, kept_to, back)
         # the notices with the person's words isolated: what they quote, and a cancer the
         # knowledge base does not know, which they name unquoted ("Nothing about mars cancer")
         unknown = [result.cancer] if result.cancer and result.cancer not in kb.by_id else []

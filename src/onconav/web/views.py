@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 import jinja2
 from markupsafe import Markup, escape
@@ -150,11 +150,24 @@ def printed_short(option: OptionResult) -> bool:
     return option.status is Status.not_suitable
 
 
-def explain_url(name: str, cancer: str | None = None) -> str:
+def explain_url(name: str, cancer: str | None = None, back: str | None = None) -> str:
     """The address of an entry's explain page; with the cancer the page linking to it is about
-    (``?cancer=rectum``), which the explain page's search box keeps to."""
+    (``?cancer=rectum``), which the explain page's search box keeps to, and the query of the
+    answer it was reached from (``from``: ``back_url`` links back to that answer)."""
     url = "/explain/" + quote(name, safe="")
-    return url + "?" + urlencode({"cancer": cancer}) if cancer else url
+    params = {k: v for k, v in (("cancer", cancer), ("from", back)) if v}
+    return url + "?" + urlencode(params) if params else url
+
+
+def back_url(back: str | None) -> str | None:
+    """The address of the answer a page was reached from, by the answer's query (``from``), or
+    None: always an answer of this server (``/options?`` and the query as parsed, written
+    again), never an address the link names. An explain or search page reached from an answer
+    had linked only to the blank form, and the answers were lost but for the browser's Back."""
+    if not back:
+        return None
+    query = urlencode(parse_qsl(back, keep_blank_values=True))
+    return "/options?" + query if query else None
 
 
 def cancer_id(kb: KnowledgeBase, value: object) -> str | None:
@@ -210,6 +223,7 @@ def answer_context(
     expand: bool = False,
     printed: bool = False,
     cancer: str | None = None,
+    back: str | None = None,
 ) -> dict[str, Any]:
     """What the answer page and the report show, from the Result alone (and the passages). For
     print (``printed``), an option that does not suit is shown short (its reason and sources)
@@ -217,7 +231,7 @@ def answer_context(
     links to explain pages carry ``cancer`` (``kept_cancer``) when given."""
 
     def explained(ident: str) -> str:
-        return explain_url(ident, cancer)
+        return explain_url(ident, cancer, back)
 
     # Each name an option mentions links to its page, by the id it stands for (names can be
     # shared: an id is one page).
