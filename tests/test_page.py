@@ -2113,3 +2113,17 @@ def test_a_page_reached_from_an_answer_links_back_to_it() -> None:
                if a.text == "Back to your options")  # fmt: skip
     assert [a.get("href") for a in Html(get("/explain/folfiri").text).find("a")
             if a.text == "Back to your options"] == []
+
+
+def test_the_main_drug_of_an_option_links_to_its_page() -> None:
+    """An option's description names its main drug first, capitalised ("Bevacizumab (Avastin)
+    is ..."): it was no link, while a name later in it (FOLFIRI) was (a review of the page).
+    Names link in any case, the text kept as written."""
+    html = Html(get("/options?" + urlencode({"cancer": "rectum", "stage": "4",
+                                             "kras": "wild-type"})).text)  # fmt: skip
+    for option, name, ident in [("rectum-bevacizumab-folfiri", "Bevacizumab", "bevacizumab"),
+                                ("rectum-panitumumab", "Panitumumab", "panitumumab"),
+                                ("rectum-capecitabine", "Capecitabine", "capecitabine")]:
+        article = html.one("article", data_option=option)
+        links = {a.text: a.get("href") for a in html.find("a", within=article)}
+        assert str(links.get(name, "")).startswith(f"/explain/{ident}?"), (option, links)

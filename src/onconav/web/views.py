@@ -198,17 +198,23 @@ class Ref(NamedTuple):
 
 def linker(linked: dict[str, str]) -> Callable[[str], Markup]:
     """A function that gives a text, escaped, with each name in ``linked`` (the longest first) a
-    link to its page; the names' pattern is made once, for every text of a page."""
+    link to its page, in any case, the text kept as written ("Bevacizumab (Avastin) is ...":
+    the main drug of an option, named first in its description, had been no link, while a
+    name later in it was); the names' pattern is made once, for every text of a page."""
     if not linked:
         return escape
     names = sorted(linked, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
+    by_fold = {name.casefold(): url for name, url in linked.items()}
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(n) for n in names) + r")(?![\w-])",
+                         re.IGNORECASE)  # fmt: skip
 
     def mention(text: str) -> Markup:
         out, at = [], 0
         for match in pattern.finditer(text):
+            url = by_fold.get(match.group(1).casefold())
             out += [escape(text[at : match.start()]),
-                    Markup('<a href="{}">{}</a>').format(linked[match.group(1)], match.group(1))]
+                    Markup('<a href="{}">{}</a>').format(url, match.group(1)) if url
+                    else escape(match.group(1))]  # fmt: skip
             at = match.end()
         out.append(escape(text[at:]))
         return Markup("").join(out)
