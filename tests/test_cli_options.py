@@ -429,11 +429,14 @@ def test_search_keeps_to_the_cancer_its_help_says(run: Run, kb: KnowledgeBase) -
     """--cancer keeps to the sources its help names: a cancer of its own, its sources and the
     general one; any other (lung), the general one; blank is refused (it had meant no cancer)."""
     row = option_rows(run("search", "--help"))["--cancer"]
-    assert "stomach, rectum or cervix" in row and "any other cancer keeps to the general" in row
+    assert "stomach, rectum or cervix" in row and "any other cancer to the general" in row
+    assert "colon or colorectal cancer to the general one and the rectal page" in row
     general = {s.id for s in kb.data.sources if s.cancer == "any"}
     for cancer, kept in (("lung", general),
                          ("stomach", general | {s.id for s in kb.data.sources
-                                                if s.cancer == "stomach"})):  # fmt: skip
+                                                if s.cancer == "stomach"}),
+                         ("colon", general | {s.id for s in kb.data.sources
+                                              if s.cancer == "rectum"})):  # fmt: skip
         hits = answer(run("search", "chemotherapy", "--cancer", cancer, "-f", "json"))["hits"]
         cited = {c["source"] for hit in hits for c in hit["citations"]}
         assert hits and cited <= kept, (cancer, cited)

@@ -4059,6 +4059,8 @@ OXALIPLATIN = _cc(RXNORM_URI, "32592", "Oxaliplatin")
     # FOLFOX offered)
     {"text": "Allergy to oxaliplatin"}, {"text": "Oxaliplatin allergy"},
     {"text": "oxaliplatin hypersensitivity"},
+    # with SNOMED CT's tag of an allergy (a review of the change)
+    {"text": "Allergy to oxaliplatin (finding)"}, {"text": "Oxaliplatin allergy (disorder)"},
 ])  # fmt: skip
 def test_an_allergy_to_a_cancer_drug_is_a_drug_that_cannot_be_given(
     code: dict[str, Any], kb: onconav.KnowledgeBase
@@ -4372,7 +4374,7 @@ def test_codings_that_disagree_are_not_read(order: int, kb: onconav.KnowledgeBas
                         ("MedicationRequest", "stopped", STOPPED_NO_RESPONSE),
                         ("Procedure", "completed", {})]),
        st.sampled_from([("C50.911", "other"), ("C16.9", "this"), ("C16.0", "this"),
-                        ("R52", "none")]),
+                        ("R52", "none"), ("C18.7", "other")]),
        st.booleans())  # fmt: skip
 def test_a_treatment_whose_reason_code_names_another_cancer_is_not_read(
     case: tuple[str, str, dict[str, Any]], reason: tuple[str, str], breast_on_record: bool
@@ -4465,3 +4467,37 @@ def test_icd10cm_symptom_codes_are_read(
     symptom = {**_condition("s", "x", "a symptom"), "code": _cc(ICD10CM, code)}
     reading = read_bundle(_record(RECTUM, STAGE_4, symptom), kb)
     assert sorted(s for s in reading.data["symptoms"] if s != MORE) == symptoms, reading.unused
+
+
+@pytest.mark.parametrize("code", ["C19", "C18.7", "C20"])
+def test_a_rectal_cancers_treatment_given_for_the_bowel_is_read(
+    code: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A rectal cancer's capecitabine stopped for no response, its reasonCode the rectosigmoid
+    junction (C19) or the sigmoid colon (C18.7), had been dropped as another cancer's and
+    capecitabine alone offered again (a review of the change): a record codes the bowel's
+    cancers loosely for one another."""
+    given = _folfox("MedicationRequest", "stopped", "2024-05-01",
+                    reasonCode=[_cc(ICD10CM, code)], **STOPPED_NO_RESPONSE)  # fmt: skip
+    reading = read_bundle(_record(RECTUM, STAGE_4, *given), kb)
+    assert reading.data.get("progressed_on"), (reading.data, reading.unused)
+
+
+def test_codings_that_say_one_thing_in_two_ways_are_read(kb: onconav.KnowledgeBase) -> None:
+    """Codings of one answer in two words (LOINC Positive beside SNOMED Present; Absent beside
+    Negative), or of a place and a broader one (liver beside a site not said), say one thing:
+    they are read, the narrower place (a review of the change: they were called codings that
+    disagree, and not read)."""
+    present = _cc(SNOMED, "52101004", "Present")
+    kras = _observation("k", "21702-6", _two(_cc(LOINC, "LA6576-8", "Positive"), present))
+    assert read_bundle(_record(RECTUM, STAGE_4, kras), kb).data["biomarkers"] == {
+        "kras": "mutated"}
+    wild = _observation("k", "21702-6", _two(ABSENT, _cc(SNOMED, "260385009", "Negative")))
+    assert read_bundle(_record(RECTUM, STAGE_4, wild), kb).data["biomarkers"] == {
+        "kras": "wild-type"}
+    spread = _condition("m", "94381002", "Metastatic malignant neoplasm to liver")
+    for broad in (_cc(ICD10CM, "C79.9"), _cc(SNOMED, "128462008")):
+        both = {**spread, "code": _two(broad, spread["code"])}
+        reading = read_bundle(_record(RECTUM, STAGE_4, both), kb)
+        assert reading.data["metastases"] == ["liver", MORE], reading.warnings
+        assert "which disagree" not in " ".join(reading.warnings)

@@ -33,7 +33,7 @@ from pydantic_core import PydanticCustomError
 
 from onconav import words
 from onconav.kb import KnowledgeBase
-from onconav.kb.model import Entity, FactType
+from onconav.kb.model import Entity, FactType, Regimen
 from onconav.kb.rules import DRUG_KINDS, DRUGS_NOT_KNOWN, DRUGS_NOT_SAID, OTHERS_NOT_KNOWN
 from onconav.kb.vocabulary import is_code, normalise_name
 from onconav.logic import FactValue, Truth, truth
@@ -1432,20 +1432,26 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
 # What a cancer's name may say of the stage or of whether it came back ("stage IVB cervical
 # cancer", "metastatic rectal cancer", "recurrent gastric cancer"): such words are not read as an
 # answer (a name says where the cancer started), but they are not dropped without a word.
-# A stage or how far the cancer has gone, alone in a name ("cervical cancer 4B", "rectal cancer
-# (4)", "stomach cancer widespread", "terminal rectal cancer"): each of these describing words
-# (``words.DESCRIBING``) had been left out of the name without a word, so the stage went unread
-# and unsaid. Not "i" alone, which is also the word.
-_FAR = r"(?:ii|iii|iv|iv[a-c]|[1-4][a-c]?|four|advanced|terminal|end[\s-]stage|late[\s-]stage|" \
-       r"metastases|metastasis|mets|secondary|secondaries|spread|widespread|disseminated)"
+# How far the cancer has gone, in a name ("stomach cancer widespread", "terminal rectal
+# cancer", "mets"): each of these describing words (``words.DESCRIBING``) had been left out of
+# the name without a word, so the stage went unread and unsaid. Not "secondary to" (a cause).
+_FAR = (r"advanced|terminal|end[\s-]stage|late[\s-]stage|metastases|metastasis|mets|"
+        r"secondaries|secondary(?!\s+to\b)|spread|widespread|disseminated")
 NAME_SAYS = {
     "stage": re.compile(r"(?i)\b(stage\s*[=:]?\s*[0-9ivx]+[a-c]?\d?|figo\s+[0-9ivx]+[a-c]?|"
-                        r"metastatic|metastasised|metastasized)\b"
-                        rf"|(?<![\w.%+/-]){_FAR}(?![\w.%+/-])"),  # not "1+" of HER2
+                        r"iv[a-c]?|metastatic|metastasised|metastasized)\b"
+                        rf"|(?<![\w.%+/-])(?:{_FAR})(?![\w.%+/-])"),
     "recurrence": re.compile(r"(?i)\b(recurrent|recurred|recurrence|relapsed?|came back)\b"),
-    # not "hormone-refractory" (a prostate cancer's hormone answer, read as such)
-    "progressed_on": re.compile(r"(?i)(?<![\w-])(?<!hormone )((?:chemo-?)?refractory)\b"),
+    # "refractory", "platinum-refractory"; not "hormone-refractory" (a prostate cancer's hormone
+    # answer, read as such)
+    "progressed_on": re.compile(r"(?i)(?<!hormone )(?<![\w-])(?!hormone-|castrat\w*-)"
+                                r"((?:\w+-)?refractory)\b"),
 }
+# A stage alone at the end of a name ("cervical cancer 4B", "rectal cancer (4)", "... iii",
+# "four"), unless the word before it says what the number is of (a grade, a type, a count)
+STAGE_AT_END = re.compile(r"(?i)(?:^|[\s,;(])((?:ii|iii|iv[a-c]?|[1-4][a-c]?|four))\)?[\s.]*$")
+NOT_A_STAGE_BEFORE = frozenset({"grade", "g", "type", "siewert", "borrmann", "cin", "ecog",
+                                "brca", "para", "size", "t", "n", "m", "who", "lauren", "x"})
 # What to give instead, for each field a name may speak of
 NAME_SAYS_GIVE = {"stage": "give the stage as its own answer",
                   "recurrence": "give the recurrence as its own answer",
@@ -1459,13 +1465,26 @@ def _name_says(name: str, profile: Profile) -> list[str]:
     out = []
     for field, pattern in NAME_SAYS.items():
         found = pattern.search(name)
-        if found and getattr(profile, field) is None:
+        span = found.span() if found else _stage_at_end(name) if field == "stage" else None
+        if span and getattr(profile, field) is None:
             # the words as they stand, with a "not" before them ("not metastatic")
-            denied = re.search(r"(?i)\b(not|non|no|never)[\s-]*$", name[:found.start()])
-            said = name[denied.start() if denied else found.start():found.end()]
+            denied = re.search(r"(?i)\b(not|non|no|never)[\s-]*$", name[:span[0]])
+            said = name[denied.start() if denied else span[0]:span[1]]
             out.append(f"{field}: the cancer's name says {said!r}, which is not read as an "
                        f"answer: {NAME_SAYS_GIVE[field]}")  # fmt: skip
     return out
+
+
+def _stage_at_end(name: str) -> tuple[int, int] | None:
+    """Where a stage alone ends a name (``STAGE_AT_END``), unless the word before it says what
+    the number is of ("grade 2", "type 4", "ECOG 1"), or None."""
+    found = STAGE_AT_END.search(name)
+    if found is None:
+        return None
+    before = name[:found.start(1)].split()
+    if before and before[-1].strip("(,;").lower() in NOT_A_STAGE_BEFORE:
+        return None
+    return found.span(1)
 
 
 def _typed_stage(profile: Profile) -> words.Reading | None:
@@ -1605,19 +1624,30 @@ def _built_on_what_stopped(kb: KnowledgeBase, row: dict[str, FactValue], site: s
     stopped = row["progressed_on"]
     if not isinstance(stopped, frozenset):
         return []
+    cannot = row["cannot_have"] if isinstance(row["cannot_have"], frozenset) else frozenset()
+    # every drug that stopped: named, or given in a regimen that stopped (FOLFOX: oxaliplatin)
+    failed = set(stopped) | {d for r in kb.data.regimens if r.id in stopped for d in r.components}
+
+    def ruled_out(regimen: Regimen) -> bool:  # otherwise: the answer says so, not this warning
+        given = {regimen.id, *regimen.components}
+        kinds = {k for d in regimen.components for k in kb.vocabulary.up("cannot_have", d)}
+        return bool(set(regimen.stopped_by) & failed or (given | kinds) & cannot)
+
     out = []
     for drug in sorted(d for d in stopped if kb.kind_of.get(d) == "drugs"):
         built = [r for r in kb.data.regimens if drug in r.components
-                 and drug not in r.stopped_by and r.id not in stopped
+                 and drug not in r.stopped_by and r.id not in stopped and not ruled_out(r)
                  and any(site in o.cancers for o in kb.options_using(r.id))]  # fmt: skip
         if built:
-            # quoted: a mix's name may hold "and" ("cisplatin and paclitaxel")
-            names = words.and_list([f"\u201c{kb.name_of(r.id)}\u201d" for r in built])
-            added = words.and_list(sorted({kb.name_of(k) for r in built for k in r.stopped_by}))
+            # quoted: a mix's name may hold "and" ("cisplatin and paclitaxel"); each with what
+            # it adds
+            names = words.and_list([
+                f"\u201c{kb.name_of(r.id)}\u201d (with "
+                f"{words.and_list([kb.name_of(k) for k in r.stopped_by])})" for r in built])
             one = len(built) == 1
             out.append(f"progressed_on: {kb.name_of(drug)} stopped working, and the "
                        f"{'mix' if one else 'mixes'} {names} {'gives' if one else 'give'} it "
-                       f"with {added}, not yet tried: "
+                       "with a drug not yet tried: "
                        f"{'it is' if one else 'they are'} not ruled out; ask the care team "
                        f"whether {'it' if one else 'they'} could still help")  # fmt: skip
     return out

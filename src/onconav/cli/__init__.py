@@ -1483,8 +1483,9 @@ def search_command(
     cancers: Annotated[
         list[str] | None,
         typer.Option("--cancer", metavar="<str>", help="Keep to one cancer: stomach, rectum or "
-                     "cervix (its own sources and the general one); any other cancer keeps to "
-                     "the general one."),
+                     "cervix (its own sources and the general one); colon or colorectal "
+                     "cancer to the general one and the rectal page its options cite; any "
+                     "other cancer to the general one."),
     ] = None,
     output_format: Annotated[
         TextOrJson,

@@ -589,11 +589,24 @@ class Builder:
         rows = [row for coding in _codings(concept) if isinstance(coding, OBJECT)
                 and (row := self.tables.lookup(table, system_name(coding.get("system")),
                                                coding.get("code"))) is not None]  # fmt: skip
-        said = {row.get(key): row for row in rows if row.get(key)}
+        said: dict[str, Row] = {}
+        for row in rows:  # one answer in two words (Positive, Present) is one
+            if value := row.get(key):
+                said.setdefault(SAME_ANSWER.get(value, value), row)
         if len(said) > 1:
+            # a broader and a narrower place (liver beside "site not said") are the narrower
+            up = self.kb.vocabulary.up
+            narrowest = [v for v in said if key == "metastasis"
+                         and all(o == v or o in up("metastases", v) for o in said)]  # fmt: skip
+            if narrowest:
+                return said[narrowest[0]]
             self.warnings.append(_disagree(ref, [f"{r.display} ({v})" for v, r in said.items()]))
             return None
         return self.row(table, concept)
+
+
+# Answers that say the same in other words, as codings of one concept compare them
+SAME_ANSWER = {"present": "positive", "absent": "negative"}
 
 
 def _disagree(ref: str, said: list[str]) -> str:
@@ -1443,13 +1456,20 @@ def _about_other_cancer(
     return f"{what} whose focus ({named}) is not the cancer read ({cancer.res.ref})"
 
 
+# Cancers a record may code loosely for one another: the bowel's (a rectal cancer's treatment
+# given for C19, the rectosigmoid junction, or C18.7, the sigmoid colon)
+BOWEL = frozenset({"colon", "colorectal", "rectum"})
+
+
 def _same_cancer(builder: Builder, site: str | None, read: str) -> bool:
     """Whether a cancer a table names is the one read, as the knowledge base reads both (a
-    cancer of the gastro-oesophageal junction is answered as stomach cancer)."""
+    cancer of the gastro-oesophageal junction is answered as stomach cancer), or is of the
+    bowel as it is (``BOWEL``: a rectal cancer's capecitabine given for C19 had been dropped as
+    another cancer's, and capecitabine alone offered again)."""
     def as_read(ident: str | None) -> str | None:
         return getattr(builder.kb.by_id.get(ident or ""), "read_as", None) or ident
 
-    return site is not None and as_read(site) == as_read(read)
+    return site is not None and (as_read(site) == as_read(read) or {site, read} <= BOWEL)
 
 
 def _focus_kind(builder: Builder, ref: str, cancer: CancerFound) -> str:
@@ -3134,13 +3154,17 @@ ALLERGY_WORDS = re.compile(r"(?i)^\s*(allergy|allergic reaction|hypersensitivity
                            r"compounds?)\s*$")  # fmt: skip
 
 
+ALLERGY_TAG = re.compile(r"(?i)\s*\((finding|disorder)\)\s*$")  # SNOMED CT's, of an allergy
+
+
 def _allergy_named(concept: object, kb: KnowledgeBase) -> list[str]:
     """The cancer drug, regimen or kind of drug an allergy's words name once the words of an
     allergy are left out, as a typed `cannot_have` reads it ("Allergy to oxaliplatin",
     "Platinum compound (substance)": platinum chemotherapy); they had not been read, and FOLFOX
     was offered beside a platinum allergy. ``[]`` when they name none, or more than one."""
     for text in _words(concept):
-        plain = ALLERGY_WORDS.sub("", SNOMED_TAG.sub("", text)).strip()
+        untagged = ALLERGY_TAG.sub("", SNOMED_TAG.sub("", text))  # "(finding)", "(disorder)"
+        plain = ALLERGY_WORDS.sub("", untagged).strip()
         hits = [r.id for r in kb.find(plain)
                 if kb.kind_of.get(r.id) in ("drugs", "regimens", "drug_classes")]  # fmt: skip
         if plain and len(hits) == 1:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
@@ -171,9 +172,12 @@ def add_page(
             return result
         query = str(request.query_params)
         cancer = views.kept_cancer(result, kb)  # the search box and explain links keep to it
+        # the links to explain pages and the header's search carry the answer's query, to link
+        # back to it; not a long one, whose links would pass the longest address taken (414)
+        back = query if len(quote(query)) <= BACK_MOST else None
         return page(
-            "answer.html", **answer_context(result, kb, passage, cancer=cancer, back=query),
-            query=query, back=query, edit_url="/?" + query,
+            "answer.html", **answer_context(result, kb, passage, cancer=cancer, back=back),
+            query=query, back=back, edit_url="/?" + query,
             search_cancer=views.search_box(kb, cancer),
             report_pdf="/report.pdf?" + query, report_html="/report.html?" + query,
         )  # fmt: skip
@@ -370,6 +374,9 @@ def hits_words(hits: list[Any]) -> str:
     if entries:
         counted.append(f"{entries} {'entry' if entries == 1 else 'entries'}")
     return " and ".join(counted)
+
+
+BACK_MOST = 1500  # the longest answer's query (percent-encoded) its pages' links carry back
 
 
 def _why_not(message: str) -> str:
