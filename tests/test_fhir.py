@@ -4501,3 +4501,25 @@ def test_codings_that_say_one_thing_in_two_ways_are_read(kb: onconav.KnowledgeBa
         reading = read_bundle(_record(RECTUM, STAGE_4, both), kb)
         assert reading.data["metastases"] == ["liver", MORE], reading.warnings
         assert "which disagree" not in " ".join(reading.warnings)
+
+
+@pytest.mark.parametrize(("code", "display", "field"), [
+    ("99997-9", "HER2 [Presence] in Tissue by some new method", "HER2"),
+    ("99999-9", "ERBB2 gene amplification in tissue", "HER2"),
+    ("99998-9", "KRAS gene mutation analysis, codon 12", "KRAS"),
+])  # fmt: skip
+def test_an_unread_test_of_her2_or_kras_is_warned_of(
+    code: str, display: str, field: str, kb: onconav.KnowledgeBase
+) -> None:
+    """An Observation that names HER2 or KRAS under a code the tables lack had been only
+    counted among the resources not read, and the answer asked for the test the record held (a
+    review of the FHIR reading): a warning names it, unless the result is read from another."""
+    test = _observation("t", code, _cc(LOINC, "LA6576-8", "Positive"))
+    test["code"] = _cc(LOINC, code, display)
+    reading = read_bundle(_record(STOMACH, STAGE_4, test), kb)
+    assert any(w.startswith(f"Observation/t names {field}") for w in reading.warnings), (
+        reading.warnings)
+    known = _observation("h", "72383-3", {"text": "3+"})
+    kras = _observation("k", "21702-6", _cc(LOINC, "LA9634-2", "Absent"))
+    read = read_bundle(_record(STOMACH, STAGE_4, test, known, kras), kb)
+    assert not any(w.startswith("Observation/t names") for w in read.warnings), read.warnings

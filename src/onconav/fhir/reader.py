@@ -961,7 +961,29 @@ def read(items: list[tuple[str, object, str | None]], kb: KnowledgeBase) -> Fhir
             builder.unused.pop(res.ref, None)
         elif res.ref not in builder.unused:
             builder.drop(res.ref, _not_read(res))
+            _marker_not_read(builder, res)
     return replace(_result(builder), deceased=deceased)
+
+
+# The words of a test of HER2 or KRAS, as an Observation's code may name one the tables lack
+MARKER_WORDS = {"biomarkers.her2": re.compile(r"(?i)\b(her-?2|erbb2)\b"),
+                "biomarkers.kras": re.compile(r"(?i)\bk-?ras\b")}
+
+
+def _marker_not_read(builder: Builder, res: Res) -> None:
+    """A warning when an Observation that is not read names HER2 or KRAS in its code's words
+    and that result is not read from another: the test that decides options may be on record
+    under a code onconav lacks (HER2 by immune stain, 18474-7, had been only counted among the
+    resources not read, and trastuzumab asked for a HER2 test the record held)."""
+    if res.type != "Observation":
+        return
+    said = " ".join(str(w) for w in _words(_code_of(res.data)))
+    for name, pattern in MARKER_WORDS.items():
+        if pattern.search(said) and name not in builder.values:
+            builder.warnings.append(
+                f"{res.ref} names {name.removeprefix('biomarkers.').upper()} "
+                f"({_coded(_code_of(res.data))}), but its code is not one onconav reads: the "
+                "result is not read from it; check the record, or give the result")
 
 
 def _deceased(builder: Builder) -> str | None:
