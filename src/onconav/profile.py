@@ -1620,7 +1620,8 @@ def _built_on_what_stopped(kb: KnowledgeBase, row: dict[str, FactValue], site: s
     it beside a drug that makes them what they are (``Regimen.stopped_by``: CAPOX and CAPIRI
     after capecitabine alone): they are not ruled out, since what they add has not been tried,
     but they give the drug that stopped, which the care team weighs. Said, not decided (issue
-    9: such a regimen is "ruled out or flagged"). Only a drug named itself."""
+    9: such a regimen is "ruled out or flagged"). Only a drug named itself, or a mix of no key
+    drug (5-FU with leucovorin: FOLFOX and FOLFIRI give its drugs)."""
     stopped = row["progressed_on"]
     if not isinstance(stopped, frozenset):
         return []
@@ -1633,10 +1634,16 @@ def _built_on_what_stopped(kb: KnowledgeBase, row: dict[str, FactValue], site: s
         kinds = {k for d in regimen.components for k in kb.vocabulary.up("cannot_have", d)}
         return bool(set(regimen.stopped_by) & failed or (given | kinds) & cannot)
 
+    # what stopped: a drug named itself, or a mix of no key drug named (5-FU with leucovorin),
+    # each with the drugs it gave
+    gave = {d: {d} for d in stopped if kb.kind_of.get(d) == "drugs"}
+    gave |= {r.id: set(r.components) for r in kb.data.regimens
+             if r.id in stopped and not r.key_drugs}  # fmt: skip
     out = []
-    for drug in sorted(d for d in stopped if kb.kind_of.get(d) == "drugs"):
-        built = [r for r in kb.data.regimens if drug in r.components
-                 and drug not in r.stopped_by and r.id not in stopped and not ruled_out(r)
+    for drug in sorted(gave):
+        built = [r for r in kb.data.regimens if gave[drug] <= set(r.components)
+                 and not gave[drug] & set(r.stopped_by) and r.id not in stopped
+                 and not ruled_out(r)
                  and any(site in o.cancers for o in kb.options_using(r.id))]  # fmt: skip
         if built:
             # quoted: a mix's name may hold "and" ("cisplatin and paclitaxel"); each with what
@@ -1646,7 +1653,8 @@ def _built_on_what_stopped(kb: KnowledgeBase, row: dict[str, FactValue], site: s
                 f"{words.and_list([kb.name_of(k) for k in r.stopped_by])})" for r in built])
             one = len(built) == 1
             out.append(f"progressed_on: {kb.name_of(drug)} stopped working, and the "
-                       f"{'mix' if one else 'mixes'} {names} {'gives' if one else 'give'} it "
+                       f"{'mix' if one else 'mixes'} {names} {'gives' if one else 'give'} "
+                       f"{'it' if kb.kind_of.get(drug) == 'drugs' else 'its drugs'} "
                        "with a drug not yet tried: "
                        f"{'it is' if one else 'they are'} not ruled out; ask the care team "
                        f"whether {'it' if one else 'they'} could still help")  # fmt: skip
