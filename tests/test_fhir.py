@@ -4523,3 +4523,29 @@ def test_an_unread_test_of_her2_or_kras_is_warned_of(
     kras = _observation("k", "21702-6", _cc(LOINC, "LA9634-2", "Absent"))
     read = read_bundle(_record(STOMACH, STAGE_4, test, known, kras), kb)
     assert not any(w.startswith("Observation/t names") for w in read.warnings), read.warnings
+
+
+@pytest.mark.parametrize(("ingredients", "expected"), [
+    ([("32592", "oxaliplatin"), ("4492", "fluorouracil"), ("6313", "leucovorin")], "folfox"),
+    ([("194000", "capecitabine"), ("9863", "sodium chloride")], "capecitabine"),
+    ([("9863", "sodium chloride")], None),
+])  # fmt: skip
+def test_a_medication_is_read_by_its_ingredients(
+    ingredients: list[tuple[str, str]], expected: str | None, kb: onconav.KnowledgeBase
+) -> None:
+    """A Medication whose code names no drug ("Chemotherapy infusion") but whose ingredients are
+    oxaliplatin, fluorouracil and leucovorin had been "not a cancer drug onconav knows" (a
+    review of the FHIR reading): it is the drug or regimen they make, a diluent left aside,
+    with a warning; of no cancer drug, it is not read."""
+    medication = {"resourceType": "Medication", "id": "med",
+                  "code": {"text": "Chemotherapy infusion"},
+                  "ingredient": [{"itemCodeableConcept": _cc(RXNORM_URI, code, name)}
+                                 for code, name in ingredients]}  # fmt: skip
+    given = {"resourceType": "MedicationAdministration", "id": "a", "status": "completed",
+             "subject": {"reference": "Patient/p"}, "effectiveDateTime": "2024-01-10",
+             "medicationReference": {"reference": "#med"}, "contained": [medication]}
+    reading = read_bundle(_record(RECTUM, STAGE_4, given), kb)
+    had = [v for v in reading.data.get("prior_treatments", []) if v != MORE]
+    assert had == ([expected] if expected else []), (reading.data, reading.unused)
+    if expected:
+        assert any("read from the ingredients of its Medication" in w for w in reading.warnings)

@@ -2623,7 +2623,30 @@ def _drug_of(
                 f"{_coded(concept)} is not in onconav's table"
             )
         return None, named[0], extra
+    made = _of_ingredients(builder.kb, medication)
+    if made is not None:
+        if warn:
+            builder.warnings.append(f"the drug of {res.ref} is read from the ingredients of "
+                                    f"its Medication: {builder.kb.name_of(made)}")  # fmt: skip
+        return None, made, extra
     return None, None, extra
+
+
+def _of_ingredients(kb: KnowledgeBase, medication: Res | None) -> str | None:
+    """The drug or regimen a Medication's ingredients make, when its code names none (a
+    pharmacy's "Chemotherapy infusion" of oxaliplatin, fluorouracil and leucovorin: FOLFOX; it
+    had been "not a cancer drug onconav knows"): each ingredient read as a medication's code is
+    (``drugs_of_medication``), those that are no cancer drug (a diluent) left aside; None when
+    none is one, or they make no one drug or regimen."""
+    if medication is None:
+        return None
+    drugs = []
+    for item in _items(medication.data.get("ingredient")):
+        found = drugs_of_medication(item.get("itemCodeableConcept"), kb)
+        drugs += [d for d in found if d not in drugs]
+    if len(drugs) == 1:
+        return drugs[0]
+    return _combination(kb, [kb.name_of(d) for d in drugs]) if drugs else None
 
 
 def _concept_of(res: Res, medication: Res | None) -> object:
