@@ -4469,6 +4469,20 @@ def test_icd10cm_symptom_codes_are_read(
     assert sorted(s for s in reading.data["symptoms"] if s != MORE) == symptoms, reading.unused
 
 
+def test_the_sequela_of_a_fracture_is_no_broken_bone_now(kb: onconav.KnowledgeBase) -> None:
+    """M84.58XS (a fracture in cancer, its sequela: healed) fell under the M84.5 row and was read
+    as a broken bone now, surgery for it offered (a review of the change): an ICD-10-CM code
+    whose seventh character is S is listed unused, with why; the initial encounter (A) is
+    read."""
+    healed = {**_condition("s", "x", "a symptom"), "code": _cc(ICD10CM, "M84.58XS")}
+    reading = read_bundle(_record(RECTUM, STAGE_4, healed), kb)
+    assert "symptoms" not in reading.data
+    assert "sequela" in {u.reference: u.reason for u in reading.unused}["Condition/s"]
+    now = {**healed, "code": _cc(ICD10CM, "M84.58XA")}
+    assert read_bundle(_record(RECTUM, STAGE_4, now), kb).data["symptoms"] == [
+        "broken-bone", MORE]
+
+
 @pytest.mark.parametrize("code", ["C19", "C18.7", "C20"])
 def test_a_rectal_cancers_treatment_given_for_the_bowel_is_read(
     code: str, kb: onconav.KnowledgeBase

@@ -2004,11 +2004,28 @@ def _symptoms(builder: Builder) -> None:
             continue
         if _not_current(builder, res, "a symptom"):
             continue
+        if sequela := _sequela(_code_of(res.data)):
+            builder.drop(res.ref, f"{sequela} is the sequela of a condition (ICD-10-CM's "
+                         "seventh character S), not the condition now: not read as a symptom")
+            continue
         found.update(row.meaning["symptom"])
         builder.use("symptoms", res.ref)
     if found:  # a problem list names what someone wrote down, not every symptom
         builder.values["symptoms"] = [*sorted(found, key=lambda s: (order.index(s), s)),
                                       OTHERS_NOT_KNOWN]  # fmt: skip
+
+
+def _sequela(concept: object) -> str | None:
+    """An ICD-10-CM code of a concept whose seventh character is S, the sequela of an injury or
+    fracture (M84.58XS: a fracture in cancer, healed; it had been read as a broken bone now and
+    surgery for it offered), or None."""
+    for coding in _codings(concept):
+        code = coding.get("code")
+        if (system_name(coding.get("system")) == "icd10cm" and isinstance(code, str)
+                and len(code.replace(".", "").strip()) == 7
+                and code.strip().upper().endswith("S")):  # fmt: skip
+            return f"icd10cm|{code.strip()}"
+    return None
 
 
 # ---- HER2 and KRAS -------------------------------------------------------------------------
