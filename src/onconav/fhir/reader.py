@@ -602,7 +602,7 @@ class Builder:
                 return said[narrowest[0]]
             self.warnings.append(_disagree(ref, [f"{r.display} ({v})" for v, r in said.items()]))
             return None
-        return self.row(table, concept)
+        return rows[0] if rows else None  # the first row, as ``row`` gives it: looked up once
 
 
 # Answers that say the same in other words, as codings of one concept compare them
