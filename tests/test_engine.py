@@ -2324,6 +2324,24 @@ def test_every_problem_of_a_profile_is_reported_at_once(kb) -> None:  # type: ig
         assert str(problem).startswith(problem.field + ": ") and "\n" not in str(problem)
 
 
+def test_a_problem_carries_why_a_value_is_refused_apart(kb) -> None:  # type: ignore[no-untyped-def]
+    """A value refused for a reason beyond the list of what is accepted (a dash alone for HER2,
+    BRAF's V600E for KRAS) carries that reason in ``Problem.why`` as well as in its message: the
+    page, which shows the answers to choose from in place of the list, had found it by cutting
+    the message at the list's words. A value refused for no more than not being one has none."""
+    data = {"cancer": "rectum", "stage": "9", "biomarkers": {"her2": "-", "kras": "V600E"}}
+    with pytest.raises(ProfileError) as caught:
+        parse_profile(data, kb)
+    problems = {p.field: p for p in caught.value.problems}
+    her2, kras = problems["biomarkers.her2"], problems["biomarkers.kras"]
+    assert her2.why.startswith("a dash alone may mean no result"), her2
+    assert kras.why.startswith("V600E is no KRAS change read here"), kras
+    for problem in (her2, kras):
+        assert problem.message.endswith("; " + problem.why), problem
+        assert "accepted" not in problem.why
+    assert problems["stage"].why == ""
+
+
 def test_odd_spellings_and_codes_in_a_profile(kb) -> None:  # type: ignore[no-untyped-def]
     """A code where a name is expected, an ICD-10 subcode, '-ve' for HER2-negative (a dash alone
     is refused: a blank cell as often), a stage as a whole number; a list holding only a None or
@@ -2465,18 +2483,40 @@ def test_what_stopped_working_counts_through_regimens_both_ways(data: dict[str, 
                "progressed_on": ["capecitabine", "FOLFOX", "FOLFIRI"]})  # fmt: skip
 @example(data={"cancer": "rectum", "stage": "4", "symptoms": [], "progressed_on": ["Xeloda"],
                "cannot_have": ["oxaliplatin", "irinotecan"]})  # fmt: skip
+@example(data={"cancer": "cervix", "stage": "4A", "progressed_on": ["topotecan"],
+               "cannot_have": [], "symptoms": []})  # fmt: skip
 def test_a_mix_said_not_ruled_out_is_not_ruled_out(data: dict[str, Any]) -> None:
     """The warning that a mix gives a drug that stopped working with one not yet tried ("...
     they are not ruled out") never names a mix the answer rules out another way (it had, beside
-    CAPOX and CAPIRI not suitable once FOLFOX and FOLFIRI stopped too: a review of the change)."""
+    CAPOX and CAPIRI not suitable once FOLFOX and FOLFIRI stopped too: a review of the change),
+    and names only a mix that an option of the answer gives and may suit, not among its choices
+    ruled out: one the answer leaves open."""
     kb = shared_kb()
     result = evaluate(parse_profile(data, kb), kb)
     named = {kb.find(n)[0].id for w in result.warnings if "not yet tried" in w
              for n in re.findall(r"\u201c([^\u201d]+)\u201d", w)}  # fmt: skip
+    left = set()
     for option in result.options:
         record = kb.by_id[option.id]
         if named & {*record.uses, *record.given_with}:  # type: ignore[union-attr]
             assert not any(r.kind == "ruled_out" for r in option.reasons), (option.id, data)
+        if option.status is not Status.not_suitable:
+            left |= {*record.uses, *record.given_with} - {  # type: ignore[union-attr]
+                r.given for r in option.choices_ruled_out}
+    assert named <= left, (named - left, data)
+
+
+def test_a_mix_not_ruled_out_is_named_though_another_cannot_be_had(kb) -> None:  # type: ignore[no-untyped-def]
+    """5-FU with leucovorin stopped working and CAPOX cannot be had: FOLFOX is named with FOLFIRI
+    as a mix not yet ruled out, as the answer leaves it open (one who cannot have CAPOX may have
+    FOLFOX). The warning's own copy of the rule had read CAPOX as a kind of oxaliplatin and left
+    FOLFOX out; it is now made from the answer's options."""
+    data = {"cancer": "rectum", "stage": "4", "progressed_on": ["5-FU with leucovorin"],
+            "cannot_have": ["CAPOX"]}  # fmt: skip
+    result = evaluate(parse_profile(data, kb), kb)
+    (said,) = [w for w in result.warnings if "not yet tried" in w]
+    assert "\u201cFOLFOX\u201d" in said and "\u201cFOLFIRI\u201d" in said, said
+    assert "CAPOX" not in said
 
 
 @SETTINGS

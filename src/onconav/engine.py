@@ -160,11 +160,56 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         questions=(QUESTIONS_WITHOUT_TREATMENT if declined else [])
         + [_ask_team(kb, f) for f in what_would_change]
         + ([] if declined else QUESTIONS),
-        warnings=list(facts.warnings),
+        warnings=[*facts.warnings, *_built_on_what_stopped(kb, facts, options)],
         disclaimer=DISCLAIMER,
         kb_version=kb.version,
         sources=sources_used(kb, cited),
     )
+
+
+def _built_on_what_stopped(kb: KnowledgeBase, facts: Facts,
+                           options: list[OptionResult]) -> list[str]:  # fmt: skip
+    """A drug that stopped working, and the mixes this answer leaves open that give it beside a
+    drug that makes them what they are (``Regimen.stopped_by``: CAPOX and CAPIRI after
+    capecitabine alone): they are not ruled out, since what they add has not been tried, but
+    they give the drug that stopped, which the care team weighs. Said, not decided (issue 9:
+    such a regimen is "ruled out or flagged"). Only a drug named itself, or a mix of no key drug
+    (5-FU with leucovorin: FOLFOX and FOLFIRI give its drugs). A mix is named only when an
+    option of the answer gives it and neither does not suit nor has it among the choices ruled
+    out: the answer's own rule, not a copy of it."""
+    stopped = facts.row["progressed_on"]
+    if not isinstance(stopped, frozenset):
+        return []
+    left: set[str] = set()  # the mixes of options that may suit, not ruled out as a choice
+    for option in options:
+        if option.status is not Status.not_suitable:
+            record = kb.by_id[option.id]
+            removed = {r.given for r in option.choices_ruled_out}
+            left |= {i for i in (*record.uses, *record.given_with)  # type: ignore[union-attr]
+                     if kb.kind_of.get(i) == "regimens" and i not in removed}  # fmt: skip
+    # what stopped: a drug named itself, or a mix of no key drug named (5-FU with leucovorin),
+    # each with the drugs it gave
+    gave = {d: {d} for d in stopped if kb.kind_of.get(d) == "drugs"}
+    gave |= {r.id: set(r.components) for r in kb.data.regimens
+             if r.id in stopped and not r.key_drugs}  # fmt: skip
+    out = []
+    for drug in sorted(gave):
+        built = [r for r in kb.data.regimens if r.id in left
+                 and gave[drug] <= set(r.components) and not gave[drug] & set(r.stopped_by)]
+        if built:
+            # quoted: a mix's name may hold "and" ("cisplatin and paclitaxel"); each with what
+            # it adds
+            names = and_list([
+                f"\u201c{kb.name_of(r.id)}\u201d (with "
+                f"{and_list([kb.name_of(k) for k in r.stopped_by])})" for r in built])
+            one = len(built) == 1
+            out.append(f"progressed_on: {kb.name_of(drug)} stopped working, and the "
+                       f"{'mix' if one else 'mixes'} {names} {'gives' if one else 'give'} "
+                       f"{'it' if kb.kind_of.get(drug) == 'drugs' else 'its drugs'} "
+                       "with a drug not yet tried: "
+                       f"{'it is' if one else 'they are'} not ruled out; ask the care team "
+                       f"whether {'it' if one else 'they'} could still help")  # fmt: skip
+    return out
 
 
 def sources_used(kb: KnowledgeBase, cited: Collection[str] | None = None) -> list[SourceUsed]:

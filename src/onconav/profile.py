@@ -33,7 +33,7 @@ from pydantic_core import PydanticCustomError
 
 from onconav import words
 from onconav.kb import KnowledgeBase
-from onconav.kb.model import Entity, FactType, Regimen
+from onconav.kb.model import Entity, FactType
 from onconav.kb.rules import DRUG_KINDS, DRUGS_NOT_KNOWN, DRUGS_NOT_SAID, OTHERS_NOT_KNOWN
 from onconav.kb.vocabulary import is_code, normalise_name
 from onconav.logic import FactValue, Truth, truth
@@ -59,6 +59,9 @@ class Problem:
     value: Any
     accepted: tuple[str, ...]
     message: str
+    # why the value is not one of those accepted, beyond the list ("a dash alone may mean no
+    # result ..."), also said in ``message``: for a front end that shows the list its own way
+    why: str = ""
 
     def __str__(self) -> str:
         return f"{self.field}: {self.message}"
@@ -105,8 +108,9 @@ def _choose(value: object, field: str) -> str | None:
         return READERS[field](value)
     except words.NotUnderstood as error:
         raise PydanticCustomError(
-            "not_accepted", "{given} is not accepted; accepted: {accepted}",
-            {"given": words.shown(value), "accepted": error.accepted, "values": list(error.values)},
+            "not_accepted", "{given} is not accepted; accepted: {accepted}{because}",
+            {"given": words.shown(value), "accepted": error.accepted, "values": list(error.values),
+             "why": error.why, "because": f"; {error.why}" if error.why else ""},
         ) from None  # fmt: skip
 
 
@@ -434,7 +438,8 @@ def _problem(item: Any) -> Problem:
     if kind == "missing":
         return Problem(where, None, (), "is required")
     if kind == "not_accepted":
-        return Problem(where, given, tuple(item["ctx"]["values"]), item["msg"])
+        return Problem(where, given, tuple(item["ctx"]["values"]), item["msg"],
+                       item["ctx"].get("why", ""))  # fmt: skip
     if kind == "string_type" and given is None and where == "cancer":  # required: no leaving out
         return Problem(where, given, CANCER_ACCEPTED, "an empty value (null) is not accepted; "
                        "say where the cancer started: a place such as stomach, rectum or "
@@ -1408,8 +1413,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     if problems:
         raise ProfileError(problems)
     warnings += _stopped_but_never_had(kb, given) + _kin_of_what_cannot_be_had(kb, given, site)
-    warnings += (_kin_of_what_stopped(kb, given, site) + _built_on_what_stopped(kb, given, site)
-                 + _chemotherapy_given_with(kb, given))  # fmt: skip
+    warnings += _kin_of_what_stopped(kb, given, site) + _chemotherapy_given_with(kb, given)
     warnings += _answers_that_disagree(kb, given) + _stage_says_spread_far(profile, site, given)
     row = dict(given)
     told: dict[str, str] = {}
@@ -1613,52 +1617,6 @@ def _kin_of_what_stopped(kb: KnowledgeBase, row: dict[str, FactValue], site: str
             f"kind ({kb.name_of(kind)}): {'it' if are == 'is' else 'they'} may not work either; "
             f"ask the care team before an option that gives {it}"
             for drug, kind, names, are, it in _kin(kb, row, "progressed_on", site)]  # fmt: skip
-
-
-def _built_on_what_stopped(kb: KnowledgeBase, row: dict[str, FactValue], site: str) -> list[str]:
-    """A drug that stopped working, and the regimens an option for this cancer gives that hold
-    it beside a drug that makes them what they are (``Regimen.stopped_by``: CAPOX and CAPIRI
-    after capecitabine alone): they are not ruled out, since what they add has not been tried,
-    but they give the drug that stopped, which the care team weighs. Said, not decided (issue
-    9: such a regimen is "ruled out or flagged"). Only a drug named itself, or a mix of no key
-    drug (5-FU with leucovorin: FOLFOX and FOLFIRI give its drugs)."""
-    stopped = row["progressed_on"]
-    if not isinstance(stopped, frozenset):
-        return []
-    cannot = row["cannot_have"] if isinstance(row["cannot_have"], frozenset) else frozenset()
-    # every drug that stopped: named, or given in a regimen that stopped (FOLFOX: oxaliplatin)
-    failed = set(stopped) | {d for r in kb.data.regimens if r.id in stopped for d in r.components}
-
-    def ruled_out(regimen: Regimen) -> bool:  # otherwise: the answer says so, not this warning
-        given = {regimen.id, *regimen.components}
-        kinds = {k for d in regimen.components for k in kb.vocabulary.up("cannot_have", d)}
-        return bool(set(regimen.stopped_by) & failed or (given | kinds) & cannot)
-
-    # what stopped: a drug named itself, or a mix of no key drug named (5-FU with leucovorin),
-    # each with the drugs it gave
-    gave = {d: {d} for d in stopped if kb.kind_of.get(d) == "drugs"}
-    gave |= {r.id: set(r.components) for r in kb.data.regimens
-             if r.id in stopped and not r.key_drugs}  # fmt: skip
-    out = []
-    for drug in sorted(gave):
-        built = [r for r in kb.data.regimens if gave[drug] <= set(r.components)
-                 and not gave[drug] & set(r.stopped_by) and r.id not in stopped
-                 and not ruled_out(r)
-                 and any(site in o.cancers for o in kb.options_using(r.id))]  # fmt: skip
-        if built:
-            # quoted: a mix's name may hold "and" ("cisplatin and paclitaxel"); each with what
-            # it adds
-            names = words.and_list([
-                f"\u201c{kb.name_of(r.id)}\u201d (with "
-                f"{words.and_list([kb.name_of(k) for k in r.stopped_by])})" for r in built])
-            one = len(built) == 1
-            out.append(f"progressed_on: {kb.name_of(drug)} stopped working, and the "
-                       f"{'mix' if one else 'mixes'} {names} {'gives' if one else 'give'} "
-                       f"{'it' if kb.kind_of.get(drug) == 'drugs' else 'its drugs'} "
-                       "with a drug not yet tried: "
-                       f"{'it is' if one else 'they are'} not ruled out; ask the care team "
-                       f"whether {'it' if one else 'they'} could still help")  # fmt: skip
-    return out
 
 
 def _chemotherapy_given_with(kb: KnowledgeBase, row: dict[str, FactValue]) -> list[str]:

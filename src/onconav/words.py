@@ -90,9 +90,15 @@ def listed(names: list[str], most: int = 5) -> str:
 class NotUnderstood(ValueError):
     """Words that do not say any accepted value; ``accepted`` says what would."""
 
-    def __init__(self, given: object, accepted: str, values: tuple[str, ...]) -> None:
-        self.given, self.accepted, self.values = given, accepted, values
-        super().__init__(f"{shown(given)} is not accepted; accepted: {accepted}")
+    def __init__(
+        self, given: object, accepted: str, values: tuple[str, ...], why: str = ""
+    ) -> None:
+        """``why``: why these words are not one of the values, beyond what is accepted ("a dash
+        alone may mean no result ..."), or "": a front end that shows its own list of what is
+        accepted (the page's answers to choose from) says it apart."""
+        self.given, self.accepted, self.values, self.why = given, accepted, values, why
+        super().__init__(f"{shown(given)} is not accepted; accepted: {accepted}"
+                         + (f"; {why}" if why else ""))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -413,11 +419,12 @@ def her2(value: object) -> str:
     text = re.sub(r"(?<=[+-])ve\b", "", folded(str(value)).lower()
                   ).replace("+++", "3+")  # HER2 +ve; "３＋"
     if str(value).strip() == "+" or re.search(r"(?<!\+)\+\+", text):  # 1+ or 2+, some reports
-        raise NotUnderstood(value, HER2_ACCEPTED + "; write the IHC score as 1+ or 2+", HER2_VALUES)
+        raise NotUnderstood(value, HER2_ACCEPTED, HER2_VALUES,
+                            why="write the IHC score as 1+ or 2+")
     if _DASH_ALONE.fullmatch(str(value)):  # a dash alone, or after a label: a blank cell, often
-        raise NotUnderstood(value, HER2_ACCEPTED + "; a dash alone may mean no result as well as "
-                            "a negative one: write negative, or leave the result out",
-                            HER2_VALUES)  # fmt: skip
+        raise NotUnderstood(value, HER2_ACCEPTED, HER2_VALUES,
+                            why="a dash alone may mean no result as well as "
+                            "a negative one: write negative, or leave the result out")  # fmt: skip
     # an ISH result, which decides an IHC 2+ (found before "not amplified" is read as negative)
     ish = re.search(r"\b(ish|fish|sish|cish|amplified|amplification)\b", text)
     text = re.sub(r"her-?2 ?/? ?neu", "her2", text)  # HER2/neu
@@ -432,8 +439,8 @@ def her2(value: object) -> str:
     text = re.sub(rf"(?<![\w+])([0-3])\+? ?{dash} ?([0-3]\+?)(?![\d.])", r"\1+ \2", text)
     text = re.sub(r"(?<![\w+])\+ ?([0-3])(?![\d+.])", r"\1+", text)
     if re.search(rf"(?<![\w+]){dash}\d|(?<![a-z\d])\d{dash}(?![\w])", text):
-        raise NotUnderstood(value, HER2_ACCEPTED + "; an IHC score is 0, 1+, 2+ or 3+",
-                            HER2_VALUES)  # fmt: skip
+        raise NotUnderstood(value, HER2_ACCEPTED, HER2_VALUES,
+                            why="an IHC score is 0, 1+, 2+ or 3+")  # fmt: skip
     found = set()
     for word in re.findall(r"[a-z0-9]+\+?|\+|-", text):
         if word in _HER2_FILLER:
@@ -544,20 +551,21 @@ def kras(value: object) -> str:
         raise NotUnderstood(value, KRAS_ACCEPTED, KRAS_VALUES)
     lowered = folded(value).lower()  # "ｗｉｌｄ－ｔｙｐｅ"
     if re.search(r"\bvus\b|unknown significance|uncertain significance", lowered):
-        raise NotUnderstood(value, KRAS_ACCEPTED + "; a variant of unknown significance is for "
-                            "the care team to read", KRAS_VALUES)  # fmt: skip
+        raise NotUnderstood(value, KRAS_ACCEPTED, KRAS_VALUES,
+                            why="a variant of unknown significance is for "
+                            "the care team to read")  # fmt: skip
     if re.search(r"\b(actionable|targetable)\b", lowered):  # KRAS G12D may be "not actionable"
-        raise NotUnderstood(value, KRAS_ACCEPTED + "; whether a change can be targeted does not "
-                            "say whether KRAS is mutated: give the KRAS result",
-                            KRAS_VALUES)  # fmt: skip
+        raise NotUnderstood(value, KRAS_ACCEPTED, KRAS_VALUES,
+                            why="whether a change can be targeted does not "
+                            "say whether KRAS is mutated: give the KRAS result")  # fmt: skip
     _sure(value, KRAS_ACCEPTED, KRAS_VALUES)
-    both = NotUnderstood(value, KRAS_ACCEPTED + "; it says both, so it is for the care team to "
-                         "read", KRAS_VALUES)  # fmt: skip
+    both = NotUnderstood(value, KRAS_ACCEPTED, KRAS_VALUES,
+                         why="it says both, so it is for the care team to read")  # fmt: skip
     if _NOT_WILD.search(lowered):  # "not wild-type", "non-WT", "wild-type: no": a mutation
         if re.search(r"(?<!k-)\bras\b|\b(n|h)-?ras\b|braf", lowered):
-            raise NotUnderstood(value, KRAS_ACCEPTED + "; a RAS result other than wild-type "
-                                "does not say which RAS gene: give the KRAS result",
-                                KRAS_VALUES)  # fmt: skip
+            raise NotUnderstood(value, KRAS_ACCEPTED, KRAS_VALUES,
+                            why="a RAS result other than wild-type "
+                                "does not say which RAS gene: give the KRAS result")  # fmt: skip
         if _WILD.search(_NOT_WILD.sub(" ", lowered)):  # "not WT, no mutation detected"
             raise both
         return "mutated"
@@ -570,30 +578,32 @@ def kras(value: object) -> str:
         return "wild-type"
     if re.search(r"\b(n-?ras|h-?ras|braf|egfr|pik3ca|erbb2|her2|msi|mmr|ntrk|tp53|apc)\b",
                  lowered):  # fmt: skip
-        raise NotUnderstood(value, KRAS_ACCEPTED + "; give the KRAS result alone (other genes, "
-                            "such as NRAS or BRAF, are not read here: ask your care team)",
-                            KRAS_VALUES)  # fmt: skip
+        raise NotUnderstood(value, KRAS_ACCEPTED, KRAS_VALUES,
+                            why="give the KRAS result alone (other genes, such as NRAS or "
+                            "BRAF, are not read here: ask your care team)")  # fmt: skip
     if re.search(r"(?<!k-)\bras\b", lowered):  # "RAS mutant": KRAS, or NRAS, or both
-        raise NotUnderstood(value, KRAS_ACCEPTED + "; a RAS result other than wild-type does not "
-                            "say which RAS gene: give the KRAS result", KRAS_VALUES)  # fmt: skip
+        raise NotUnderstood(value, KRAS_ACCEPTED, KRAS_VALUES,
+                            why="a RAS result other than wild-type does not "
+                            "say which RAS gene: give the KRAS result")  # fmt: skip
     text = " ".join(re.sub(r"\bk-?ras\b", " ", lowered).split())
     gene = bool(re.search(r"\bk-?ras\b", lowered))
     if elsewhere := not_kras_changes(text, kras_named=gene):
         written = re.search(re.escape(elsewhere[0]), folded(value), re.IGNORECASE)
         named = written.group(0) if written else elsewhere[0]
-        raise NotUnderstood(value, KRAS_ACCEPTED + f"; {named} is no KRAS change read here ("
+        raise NotUnderstood(value, KRAS_ACCEPTED, KRAS_VALUES,
+                            why=f"{named} is no KRAS change read here ("
                             + (f"KRAS has {KRAS_LENGTH} codons" if gene else
                                "named alone, a change is read at a codon a RAS test reads: 12, "
                                "13, 59, 61, 117 or 146, as G12C, G13D, Q61H, A146T; with "
                                "'KRAS' before it, any of KRAS's") +
                             "): another gene's change, such as BRAF V600E, is for the care team "
-                            "to read", KRAS_VALUES)  # fmt: skip
+                            "to read")  # fmt: skip
     one_change = re.search(r"\b(no|negative for|not detected|absent)\b.*\b[gqak]\d{2,3}[a-z]\b|"
                            r"\b[gqak]\d{2,3}[a-z]\b.*\b(not detected|negative|absent)\b", text)
     if one_change:  # "no G12C": one change tested, not the whole gene
-        raise NotUnderstood(value, KRAS_ACCEPTED + "; a test of one change (such as G12C) does "
-                            "not say whether the gene has others: give the KRAS result",
-                            KRAS_VALUES)  # fmt: skip
+        raise NotUnderstood(value, KRAS_ACCEPTED, KRAS_VALUES,
+                            why="a test of one change (such as G12C) does not say "
+                            "whether the gene has others: give the KRAS result")  # fmt: skip
     if _WILD.search(text):
         if _says_both(text):  # "G12D wild-type", "WT mutated"
             raise both

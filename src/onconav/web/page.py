@@ -131,7 +131,7 @@ def add_page(
             name = "cancer" if name == "profile" else name
             words = problem.message
             if kinds.get(name) in ("one", "yes_no") and "is not accepted" in words:
-                why = _why_not(words)  # V600E is BRAF's; a dash may mean no result
+                why = problem.why  # V600E is BRAF's; a dash may mean no result
                 words = (f"{_said(problem.value)} is not one of the answers to this question: "
                          "choose one of them, or I don't know"
                          + (f" ({why})" if why else ""))  # fmt: skip
@@ -377,18 +377,6 @@ def hits_words(hits: list[Any]) -> str:
 
 
 BACK_MOST = 1500  # the longest answer's query (percent-encoded) its pages' links carry back
-
-
-def _why_not(message: str) -> str:
-    """What a refusal of an answer to a choice says beyond the list of what is accepted (the
-    list is on the page, as the answers to choose from): why this value is not one ("V600E is no
-    KRAS change read here ...", "a dash alone may mean no result ..."), or "". It had been
-    thrown away with the list, and the page said only to choose one of the answers."""
-    for accepted in (words.KRAS_ACCEPTED, words.HER2_ACCEPTED, words.STAGE_ACCEPTED):
-        _, found, rest = message.partition(f"accepted: {accepted}")
-        if found:
-            return rest.lstrip("; ").strip()
-    return ""
 
 
 def _said(value: object) -> str:
