@@ -169,14 +169,15 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
 
 def _built_on_what_stopped(kb: KnowledgeBase, facts: Facts,
                            options: list[OptionResult]) -> list[str]:  # fmt: skip
-    """A drug that stopped working, and the mixes this answer leaves open that give it beside a
-    drug that makes them what they are (``Regimen.stopped_by``: CAPOX and CAPIRI after
-    capecitabine alone): they are not ruled out, since what they add has not been tried, but
-    they give the drug that stopped, which the care team weighs. Said, not decided (issue 9:
-    such a regimen is "ruled out or flagged"). Only a drug named itself, or a mix of no key drug
-    (5-FU with leucovorin: FOLFOX and FOLFIRI give its drugs). A mix is named only when an
-    option of the answer gives it and neither does not suit nor has it among the choices ruled
-    out: the answer's own rule, not a copy of it."""
+    """A drug that stopped working, and the mixes this answer leaves open that give it beside a drug
+    that makes them what they are (``Regimen.stopped_by``: CAPOX and CAPIRI after capecitabine
+    alone): they are not ruled out, since what they add is not listed as stopped working (it may
+    have been had: "not yet tried" had been said of cisplatin had with radiation), but they give the
+    drug that stopped, which the care team weighs. Said, not decided (issue 9: such a regimen is
+    "ruled out or flagged"). Only a drug named itself, or a mix of no key drug (5-FU with
+    leucovorin: FOLFOX and FOLFIRI give its drugs). A mix is named only when an option of the answer
+    gives it and neither does not suit nor has it among the choices ruled out: the answer's own
+    rule, not a copy of it."""
     stopped = facts.row["progressed_on"]
     if not isinstance(stopped, frozenset):
         return []
@@ -206,7 +207,7 @@ def _built_on_what_stopped(kb: KnowledgeBase, facts: Facts,
             out.append(f"progressed_on: {kb.name_of(drug)} stopped working, and the "
                        f"{'mix' if one else 'mixes'} {names} {'gives' if one else 'give'} "
                        f"{'it' if kb.kind_of.get(drug) == 'drugs' else 'its drugs'} "
-                       "with a drug not yet tried: "
+                       "with a drug not listed as stopped working: "
                        f"{'it is' if one else 'they are'} not ruled out; ask the care team "
                        f"whether {'it' if one else 'they'} could still help")  # fmt: skip
     return out

@@ -697,6 +697,18 @@ def _index(
                     and not getattr(record, "counts_as", [])):  # fmt: skip
                 stopped.setdefault(other.id, f"it gives only drugs of {named(other.id)}, "
                                    "which has already stopped working for you")  # fmt: skip
+        if parts and not getattr(record, "key_drugs", True) and not getattr(record, "counts_as",
+                                                                            []):  # fmt: skip
+            # a regimen of no key drug is stopped by each of its drugs (``stopped_by``), and a
+            # drug by a regimen it was given in: paclitaxel and topotecan after cisplatin and
+            # paclitaxel stopped, as after paclitaxel alone (it had been offered, while the
+            # single drug left paclitaxel out as part of the pair)
+            for part in parts:
+                for other_id in containing.get(part, []):
+                    if other_id != ident:
+                        stopped.setdefault(other_id, f"it gives {named(part)}, part of "
+                                           f"{named(other_id)}, which has already stopped "
+                                           "working for you")  # fmt: skip
         # what it is a kind of (chemotherapy, targeted therapy; chemoradiation, for a regimen
         # given with radiation): that one of these stopped working, not which, leaves it
         # undecided
