@@ -18,7 +18,7 @@ from unittest import mock
 
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import onconav
@@ -30,6 +30,7 @@ from onconav.fhir import (
     read_resources,
 )
 from onconav.fhir.codes import TABLES, load_tables, read_table
+from onconav.fhir.reader import zoned
 from onconav.kb.rules import OTHERS_NOT_KNOWN as MORE
 from onconav.profile import facts_of
 
@@ -894,8 +895,10 @@ def _ref(resource: dict[str, Any]) -> str | None:
 
 
 def _valid_fhir(resource: dict[str, Any]) -> bool:
+    """Valid FHIR R4, a time with no time zone taken as any moment (``zoned``), as the reader
+    validates a resource."""
     try:
-        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+        get_fhir_model_class(resource["resourceType"]).model_validate(zoned(resource))
     except (KeyError, ValueError):
         return False
     return True
@@ -1030,6 +1033,130 @@ def test_a_malformed_resource_is_listed_with_what_is_wrong(
     unused = {u.reference: u.reason for u in reading.unused}
     assert unused[ref].startswith(f"not valid FHIR R4: {reason}"), unused[ref]
     assert ref not in {r for refs in reading.sources.values() for r in refs}
+
+
+# ---- a time with no time zone, and a resource read that is not valid FHIR ------------------
+
+def _stopped_folfox(authored: str) -> list[dict[str, Any]]:
+    """FOLFOX's three orders stopped because the cancer grew, oxaliplatin's written ``authored``."""
+    grew = {"statusReason": _cc(SNOMED, "266721009", "No response to treatment (situation)")}
+    made = _folfox("MedicationRequest", "stopped", "2024-03-01", **grew)
+    made[2]["authoredOn"] = authored
+    return made
+
+
+@pytest.mark.parametrize("which", ["allergy", "stopped", "kras", "cancer", "bundle"])
+def test_a_time_with_no_time_zone_is_read_as_written(
+    which: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A time with no time zone (FHIR requires one) made the whole resource not valid FHIR, and
+    it was only counted among the resources not used (a review of the CDS Hooks service): a
+    confirmed allergy to oxaliplatin with such an onset was dropped and FOLFOX offered; FOLFOX
+    stopped because the cancer grew offered again; a KRAS mutation and the cancer itself not
+    read; a Bundle so stamped was refused. Each is read, as docs/fhir.md says, the time as any
+    moment it may be."""
+    allergy = _allergy(OXALIPLATIN) | {"onsetDateTime": "2024-04-02T10:00:00"}
+    kras = _observation("k", "69548-6", PRESENT, "2024-02-10T09:30:00", component=[KRAS_GENE])
+    cancer = RECTUM | {"onsetDateTime": "2024-02-01T08:00:00"}
+    records = {"allergy": (RECTUM, STAGE_4, allergy),
+               "stopped": (RECTUM, STAGE_4, *_stopped_folfox("2024-03-01T09:30:00")),
+               "kras": (RECTUM, STAGE_4, kras), "cancer": (cancer, STAGE_4, kras),
+               "bundle": (RECTUM, STAGE_4, kras)}
+    stamp = {"timestamp": "2024-04-02T10:00:00.25"} if which == "bundle" else {}
+    reading = read_bundle(_record(*records[which]) | stamp, kb)
+    assert not [u for u in reading.unused if u.reason.startswith("not valid")], reading.unused
+    assert not [w for w in reading.warnings if "is not read (not valid" in w], reading.warnings
+    options = dict(statuses(reading.data, kb))
+    if which == "allergy":
+        assert reading.data["cannot_have"] == ["oxaliplatin"]
+        assert options["rectum-folfox"] == options["rectum-capox"] == "not_suitable"
+    elif which == "stopped":
+        assert reading.data["progressed_on"] == ["folfox"]
+        assert options["rectum-folfox"] == "not_suitable"
+    else:
+        assert reading.data["cancer"] == "rectum"
+        assert reading.data["biomarkers"] == {"kras": "mutated"}
+
+
+# Elements that hold a date and time (dateTime), by the model of each type of resource
+def _date_times(resource: dict[str, Any]) -> list[str]:
+    fields = get_fhir_model_class(resource["resourceType"]).model_fields
+    return sorted(name for name, value in resource.items() if isinstance(value, str)
+                  and name in fields and "DateTime()" in str(fields[name].annotation))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(FUZZ_RECORDS)), st.data())
+def test_a_time_with_no_time_zone_never_makes_a_resource_not_valid(name: str, draw: Any) -> None:
+    """Any dateTime of any resource of the records written as a time with no time zone (with a
+    fraction of a second or not): the resource is not refused as not valid FHIR for it."""
+    kind, record = FUZZ_RECORDS[name]
+    record = copy.deepcopy(record)
+    timed = [(resource, element) for resource in _resources_in(record).values()
+             for element in _date_times(resource)]  # fmt: skip
+    assume(bool(timed))
+    resource, element = draw.draw(st.sampled_from(timed), label="element")
+    at = draw.draw(st.datetimes(datetime(1900, 1, 1), datetime(2100, 1, 1)), label="time")
+    resource[element] = at.isoformat(timespec=draw.draw(st.sampled_from(
+        ["seconds", "milliseconds", "microseconds"]), label="fraction"))  # fmt: skip
+    ref = _ref(resource)
+    try:
+        reading = _read(kind, record, the_kb())
+    except FhirError as error:
+        assert "not valid FHIR" not in str(error), (element, resource[element], str(error))
+        return
+    unused = {u.reference: u.reason for u in reading.unused}
+    assert not unused.get(ref, "").startswith("not valid"), (element, resource[element], unused)
+
+
+@pytest.mark.parametrize("which", ["allergy", "stopped"])
+def test_a_resource_read_that_is_not_valid_fhir_is_warned_of(
+    which: str, kb: onconav.KnowledgeBase
+) -> None:
+    """An allergy to oxaliplatin not valid FHIR for one element (a reaction with no
+    manifestation) was only counted among the resources not used, and FOLFOX offered with no
+    word: a warning names it, the error, and what is not taken into account."""
+    if which == "allergy":
+        ref, error, what = ("AllergyIntolerance/a", "reaction[0].manifestation: Field required",
+                            "an allergy or intolerance on record")  # fmt: skip
+        bad = [_allergy(OXALIPLATIN) | {"reaction": [{"description": "x"}]}]
+    else:
+        ref, error = "MedicationRequest/MedicationRequest-32592", "authoredOn: "
+        what = ("a treatment on record (given, planned, or stopped because the cancer grew or "
+                "could not be tolerated)")  # fmt: skip
+        bad = _stopped_folfox("1 March 2024")
+    reading = read_bundle(_record(RECTUM, STAGE_4, *bad), kb)
+    (said,) = [w for w in reading.warnings if w.startswith(f"{ref} is not read")]
+    assert said.startswith(f"{ref} is not read (not valid FHIR R4: {error}"), said
+    assert said.endswith(f"), so {what} is not taken into account: check the record"), said
+    assert ref not in {r for refs in reading.sources.values() for r in refs}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(FUZZ_RECORDS)), st.data())
+def test_a_resource_read_made_not_valid_is_never_dropped_without_a_word(
+    name: str, draw: Any
+) -> None:
+    """Any resource a record's reading uses, made not valid FHIR by an element onconav does not
+    read (its language, its narrative, its rules a number): it is not read, and a warning (or
+    the error of a record with no cancer read) names it."""
+    kind, record = FUZZ_RECORDS[name]
+    record = copy.deepcopy(record)
+    used = [resource for resource in _resources_in(record).values()
+            if _ref(resource) in _used_before(name)]  # fmt: skip
+    assume(bool(used))
+    resource = draw.draw(st.sampled_from(used), label="resource")
+    resource[draw.draw(st.sampled_from(["language", "text", "implicitRules"]),
+                       label="element")] = 5  # fmt: skip
+    ref = _ref(resource)
+    try:
+        reading = _read(kind, record, the_kb())
+    except FhirError as error:
+        assert f"{ref} " in str(error), str(error)
+        return
+    assert ref not in {r for refs in reading.sources.values() for r in refs}
+    assert any(w.startswith(f"{ref} is not read (not valid FHIR R4: ") or f": {ref} (not valid"
+               in w for w in reading.warnings), reading.warnings  # fmt: skip
 
 
 def test_input_that_is_no_list_of_resources_is_an_error(kb: onconav.KnowledgeBase) -> None:
@@ -1927,7 +2054,8 @@ def test_a_cancer_condition_not_read_is_named_when_only_spread_is_read(
     """The stomach cancer's Condition not valid FHIR (a date of words) and a liver metastasis
     beside it: the cancer is read as unknown, and the warning said only that no more than spread
     was on record; it names the Condition that would say where the cancer started, and why it
-    was not read. A spread-only record with no such Condition is warned of as before."""
+    was not read (and is not warned of again as not valid FHIR). A spread-only record with no
+    such Condition is warned of as before."""
     stomach = _condition("c", "363349007", "Malignant tumor of stomach",
                          onsetDateTime="last spring")  # fmt: skip
     liver = _condition("m", "94381002", "Secondary malignant neoplasm of liver")
@@ -1937,6 +2065,8 @@ def test_a_cancer_condition_not_read_is_named_when_only_spread_is_read(
     assert said.startswith("only cancer that has spread is on record: where it started is read "
                            "as unknown; coded as a cancer but not read: Condition/c (not valid "
                            "FHIR R4: onsetDateTime")  # fmt: skip
+    # named there, it is not warned of again as a resource not valid
+    assert not [w for w in reading.warnings if w.startswith("Condition/c ")], reading.warnings
     reading = read_bundle(_record(liver, STAGE_4), kb)
     alone = [w for w in reading.warnings if w.startswith("only cancer")]
     assert alone == ["only cancer that has spread is on record: where it started is read as "

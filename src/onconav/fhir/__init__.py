@@ -35,9 +35,10 @@ The interface (kept stable for the CDS Hooks service and every other caller)::
 Resources are identified by their codes, never by ``meta.profile``; the codes are reviewed
 tables in ``fhir/data/*.csv``. What identifies a resource (its codes, body sites, the reasons of
 an order, the components of a test) is checked for shape before it is read, and each resource the
-mapping uses is validated whole with the ``fhir.resources`` R4B models: one that is not valid is
-listed in ``unused`` with the reason naming the element ("not valid FHIR R4:
-code.coding[0].system is a number, not a string"), never read and never a Python error. Input that
+mapping uses is validated whole with the ``fhir.resources`` R4B models (a time with no time zone
+taken as valid): one that is not valid is listed in ``unused`` with the reason naming the element
+("not valid FHIR R4: code.coding[0].system is a number, not a string") and warned of, never read
+and never a Python error. Input that
 is not FHIR at all, or that has no cancer condition, is a ``FhirError`` naming the field.
 
 What FHIR cannot say (whether surgery could remove all of the cancer, whether the person wants
@@ -64,6 +65,7 @@ from onconav.fhir.reader import (
     entries_of,
     read,
     too_large,
+    zoned,
 )
 from onconav.kb import KnowledgeBase
 from onconav.profile import Problem
@@ -123,7 +125,7 @@ def read_bundle(bundle: Mapping[str, Any], kb: KnowledgeBase) -> FhirReading:
         raise _not_fhir("bundle", f"not FHIR: the Bundle holds more than {MAX_VALUES} values "
                         "outside its entries")  # fmt: skip
     try:
-        Bundle.model_validate(rest)
+        Bundle.model_validate(zoned(rest))  # a timestamp with no zone read as written
     except ValidationError as error:
         raise FhirError([
             Problem(field=".".join(["bundle", *(str(p) for p in e["loc"])]), value=None,

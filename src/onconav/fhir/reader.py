@@ -512,6 +512,23 @@ def _model_class(resource_type: str) -> Any:
         return None
 
 
+def zoned(value: object) -> object:
+    """A copy of a resource (or of any JSON) in which each date-time that has a time but no time
+    zone ("2024-04-02T10:00:00", FHIR requires a zone) is given one (UTC), for validation only:
+    such a time is read as written, as any moment it may be (``_span``), and one element of it
+    had made the whole resource not valid (a confirmed allergy to oxaliplatin dropped for its
+    onset time, FOLFOX offered). Only text of that shape is changed, and a zone added to it
+    makes no other kind of FHIR value (an id, a code, a date, text) valid that was not."""
+    if isinstance(value, str):
+        timed = FHIR_TIME.fullmatch(value)
+        return f"{value}Z" if timed is not None and timed.group(6) is None else value
+    if isinstance(value, Mapping):
+        return {key: zoned(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [zoned(item) for item in value]
+    return value
+
+
 def _invalid(error: ValidationError) -> str:
     first = error.errors()[0]
     where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}"
@@ -543,14 +560,20 @@ class Builder:
     # about one of them
     other_cancers: list[str] = field(default_factory=list)
     checked: dict[str, bool] = field(default_factory=dict)  # validated: valid or not
+    # the resources about to be used found not valid, with the error: each is warned of once
+    # the reading is done (``_invalid_warnings``), unless a warning of its own names it
+    invalid: dict[str, str] = field(default_factory=dict)
     at: dict[str, str] = field(default_factory=dict)  # where in the input each resource read is
 
-    def valid(self, res: Res) -> bool:
+    def valid(self, res: Res, quiet: bool = False) -> bool:
         """Whether a resource about to be used is valid FHIR R4 (checked with its R4B model once,
-        when first used); one that is not is listed unused with the reason."""
+        when first used, a time with no zone taken as FHIR has it: ``zoned``); one that is not
+        is listed unused with the reason, and warned of: what it says is not read (an allergy
+        dropped for one element had been only counted among the resources not used, and FOLFOX
+        offered). ``quiet`` for one that is not read whatever it holds (about someone else)."""
         if res.ref not in self.checked:
             try:
-                _model_class(res.type).model_validate(res.data)
+                _model_class(res.type).model_validate(zoned(res.data))
                 self.checked[res.ref] = True
             except ValidationError as error:
                 self.checked[res.ref] = False
@@ -558,6 +581,8 @@ class Builder:
             except RecursionError:  # nested too deep for the model (MAX_DEPTH keeps it out)
                 self.checked[res.ref] = False
                 self.unused[res.ref] = "nested deeper than a resource can be: not read"
+            if not self.checked[res.ref] and not quiet:
+                self.invalid[res.ref] = self.unused[res.ref]
         return self.checked[res.ref]
 
     def use(self, name: str, *refs: str) -> None:
@@ -673,6 +698,7 @@ def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -
                              f"({_version(kept.data)}) than the one read ({_version(item)})")
                 builder.checked.pop(ref, None)
                 builder.unused.pop(ref, None)
+                builder.invalid.pop(ref, None)
             elif newer is False:
                 builder.drop(f"{ref} at {where}", f"an older version of {ref} "
                              f"({_version(item)}) than the one read ({_version(kept.data)})")
@@ -903,14 +929,15 @@ def _one_person(builder: Builder) -> None:
                   if not ((who := builder.ref(link)) and _is_patient(builder, who))]  # fmt: skip
         elsewhere = [written for link in _links(res.data[name])
                      if (written := _of_another_server(builder, link))]  # fmt: skip
-        if elsewhere and not others and builder.valid(res):
+        # not read whatever it holds: one not valid is listed as such, but not warned of
+        if elsewhere and not others and builder.valid(res, quiet=True):
             # Patient/p1 of another server than the record's Patient/p1: someone else
             builder.checked[res.ref] = False
             builder.unused[res.ref] = (f"its {name} is {elsewhere[0]}, a patient of another "
                                        "server than the record's: it may be about someone "
                                        "else; not read")  # fmt: skip
             continue
-        if others and builder.valid(res):
+        if others and builder.valid(res, quiet=True):
             link = others[0]
             written = (link.get("reference") or link.get("display") if isinstance(link, OBJECT)
                        else None) or "an identifier only"  # fmt: skip
@@ -956,6 +983,7 @@ def read(items: list[tuple[str, object, str | None]], kb: KnowledgeBase) -> Fhir
     _statuses(builder, cancer)
     _results_to_come(builder)
     deceased = _deceased(builder)
+    _invalid_warnings(builder)
     for res in builder.resources.values():
         if any(res.ref in refs for refs in builder.sources.values()):
             builder.unused.pop(res.ref, None)
@@ -963,6 +991,31 @@ def read(items: list[tuple[str, object, str | None]], kb: KnowledgeBase) -> Fhir
             builder.drop(res.ref, _not_read(res))
             _marker_not_read(builder, res)
     return replace(_result(builder), deceased=deceased)
+
+
+# What a resource of each type that is not read may leave out, said when it is not valid FHIR
+NOT_TAKEN = {
+    "AllergyIntolerance": "an allergy or intolerance on record",
+    "Condition": "a condition on record (the cancer, where it has spread, a symptom)",
+    "Observation": "a result on record (a stage, a test, how the cancer is doing)",
+    "DiagnosticReport": "a report on record, with the results it holds,",
+    "Medication": "the drug a treatment on record names",
+    "BodyStructure": "where a treatment on record was given",
+    **{kind: "a treatment on record (given, planned, or stopped because the cancer grew or "
+       "could not be tolerated)" for kind in ("MedicationRequest", "MedicationAdministration",
+                                             "MedicationStatement", "MedicationDispense",
+                                             "Procedure", "ServiceRequest")},
+}  # fmt: skip
+
+
+def _invalid_warnings(builder: Builder) -> None:
+    """A warning for each resource about to be used that is not valid FHIR (``Builder.valid``):
+    what it says is not read, and the record should be checked. It had been only counted among
+    the resources not used: a confirmed allergy to oxaliplatin dropped that way offered FOLFOX."""
+    for ref, error in builder.invalid.items():
+        what = NOT_TAKEN.get(builder.resources[ref].type, "what it records")
+        builder.warnings.append(f"{ref} is not read ({error.removesuffix(': not read')}), so "
+                                f"{what} is not taken into account: check the record")
 
 
 # The words of a test of HER2 or KRAS, as an Observation's code may name one the tables lack
@@ -1381,11 +1434,12 @@ def _no_cancer(builder: Builder) -> CancerFound:
     if secondary:
         # a Condition of where it started that could not be read (not valid FHIR) is named:
         # mended, it would give the cancer (the warning had said only that none was on record)
-        unread = [f"{res.ref} ({builder.unused[res.ref].removesuffix(': not read')})"
-                  for res in builder.resources.values()  # of_type leaves out the not valid
-                  if res.type == "Condition" and res.ref in builder.unused
-                  and _coded_as_cancer(builder, res)
-                  and not _metastasis_site(builder, res)]  # fmt: skip
+        named = [res.ref for res in builder.resources.values()  # of_type leaves out the not valid
+                 if res.type == "Condition" and res.ref in builder.unused
+                 and _coded_as_cancer(builder, res) and not _metastasis_site(builder, res)]
+        unread = [f"{ref} ({builder.unused[ref].removesuffix(': not read')})" for ref in named]
+        for ref in named:  # named here: not warned of again as not valid
+            builder.invalid.pop(ref, None)
         builder.warnings.append(
             "only cancer that has spread is on record: where it started is read as unknown"
             + (f"; coded as a cancer but not read: {'; '.join(unread)}" if unread else "")
