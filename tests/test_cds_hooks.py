@@ -1562,6 +1562,17 @@ def test_412_when_nothing_is_prefetched_and_there_is_no_fhir_server(client: Clie
             ),
             "gives type twice",
         ),
+        (  # half of a UTF-16 pair alone (the escape "\\ud800") in an id and its fullUrl: no
+            # answer could hold it (it was a 500)
+            lambda r: (
+                httpx.Response(200, content=json.dumps(records.searchset([{
+                    **records.rectal_cancer(), "id": "rectum-\ud800"}])).encode())
+                if r.url.path.endswith("/Condition")
+                else None
+            ),
+            "conditions.entry[0].fullUrl: the FHIR server's answer holds half of a UTF-16 "
+            "pair alone",
+        ),
         (lambda r: (_ for _ in ()).throw(httpx.ConnectError("refused")), "could not be reached"),
         (lambda r: (_ for _ in ()).throw(httpx.ReadTimeout("slow")), "did not answer within"),
         (
@@ -2124,6 +2135,26 @@ def test_a_key_given_twice_in_the_call_is_422_naming_it(client: Client) -> None:
     problem = problem_of(sent, 422)
     where = f"prefetch.observations.entry[{at}].resource.valueCodeableConcept"
     assert [e["field"] for e in problem["errors"]] == [where]
+
+
+@pytest.mark.parametrize("where", ["id", "code.coding[0].display"])
+def test_a_lone_surrogate_in_the_call_is_422_naming_it(client: Client, where: str) -> None:
+    """Half of a UTF-16 pair alone (the escape "\\ud800", no character) as an allergy's id: the
+    call was a 500 ("The server failed"), no answer could hold it; as its display, the allergy
+    to oxaliplatin was dropped as not valid and FOLFOX offered. It is a 422 naming where."""
+    situation = copy.deepcopy(records.SITUATIONS["rectal-stage4-oxaliplatin-allergy"])
+    call = hook_call("patient-view", records.prefetch(situation))
+    (entry,) = call["prefetch"]["allergies"]["entry"]
+    if where == "id":
+        entry["resource"]["id"] = "oxaliplatin-\ud800"
+    else:
+        entry["resource"]["code"]["coding"][0]["display"] = "Oxali\udfffplatin"
+    sent = client.post(PATIENT_VIEW, content=json.dumps(call).encode(), headers={
+        "authorization": f"Bearer {token(PATIENT_VIEW)}", "content-type": "application/json"})
+    problem = problem_of(sent, 422)
+    assert [e["field"] for e in problem["errors"]] == [
+        f"prefetch.allergies.entry[0].resource.{where}"]
+    assert "half of a UTF-16 pair" in problem["detail"]
 
 
 def test_reading_a_record_does_not_hold_up_other_calls(

@@ -1159,6 +1159,56 @@ def test_a_resource_read_made_not_valid_is_never_dropped_without_a_word(
                in w for w in reading.warnings), reading.warnings  # fmt: skip
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(n for n, (kind, _) in FUZZ_RECORDS.items() if kind == "bundle")),
+       st.data())  # fmt: skip
+def test_half_of_a_utf16_pair_alone_is_refused_where_it_is(name: str, draw: Any) -> None:
+    """A lone surrogate (the JSON escape "\\ud800", no character) anywhere in a record, in a
+    value or a key: it had been a 500 from the API and a traceback from the command when it was
+    an id (no answer could hold it), and the resource dropped as not valid when a display. It is
+    a FhirError naming where it is, a key with the surrogate as its escape."""
+    from onconav.fhir import fhir_json
+    from onconav.reading import field_name
+
+    record = json.loads(json.dumps(FUZZ_RECORDS[name][1]))  # no object shared by two places
+    places = [p for p in _paths(record) if isinstance(_at(record, p), str)
+              or (p and isinstance(p[-1], str))]  # a string, or a key  # fmt: skip
+    path = draw.draw(st.sampled_from(places), label="place")
+    alone = chr(draw.draw(st.integers(0xD800, 0xDFFF), label="surrogate"))
+    if isinstance(_at(record, path), str):
+        text = _at(record, path)
+        at = draw.draw(st.integers(0, len(text)), label="at")
+        _at(record, path[:-1])[path[-1]] = text[:at] + alone + text[at:]
+        where = field_name(("bundle", *path))
+    else:  # the key: renamed in its place, its value kept
+        parent, key = _at(record, path[:-1]), str(path[-1])
+        named = key[:1] + alone + key[1:]
+        parent.update({(named if k == key else k): v for k, v in list(parent.items())})
+        parent.pop(key)
+        where = field_name(("bundle", *path[:-1], named.encode("utf-8", "backslashreplace")
+                            .decode("utf-8")))  # fmt: skip
+    with pytest.raises(FhirError) as caught:
+        fhir_json(json.dumps(record))
+    assert [p.field for p in caught.value.problems] == [where], caught.value.problems
+    assert "half of a UTF-16 pair" in str(caught.value)
+    str(caught.value).encode("utf-8")  # it can be shown (no surrogate of its own)
+
+
+def test_a_lone_surrogate_in_a_record_is_an_error_of_the_command(run: Any, tmp_path: Path) -> None:
+    """``options --fhir`` of a record whose allergy's id holds "\\ud800": a traceback (exit 1);
+    it is one line naming where, exit 2."""
+    text = (BUNDLES / "rectal-stage4-kras-wild-type.json").read_text()
+    assert '"id": "rectum"' in text
+    path = tmp_path / "record.json"
+    path.write_text(text.replace('"id": "rectum"', '"id": "rec\\ud800tum"', 1))
+    for args in (["options", "--fhir", str(path)], ["fhir", "profile", str(path)]):
+        done = run(*args)
+        assert done.status == 2, done
+        assert ".resource.id: holds an escape that is no character: half of a UTF-16 pair" in (
+            done.stderr), done.stderr
+        assert "Traceback" not in done.stderr
+
+
 def test_input_that_is_no_list_of_resources_is_an_error(kb: onconav.KnowledgeBase) -> None:
     for given_ in (None, 7, True, "Condition"):
         with pytest.raises(FhirError) as caught:

@@ -657,6 +657,37 @@ def test_a_key_given_twice_in_a_record_is_named_by_the_api_and_the_command(
     assert where in done.errors()[0]
 
 
+@pytest.mark.parametrize(("where", "alone"), [
+    ("bundle.entry[4].resource.id", "\ud800"),
+    ("bundle.entry[4].resource.code.coding[0].display", "\udfff"),
+    ("bundle.entry[4].resource.value\\udc00CodeableConcept", "\udc00"),  # a key
+])  # fmt: skip
+def test_a_lone_surrogate_in_a_record_is_named_by_the_api_and_the_command(
+    client: httpx.Client, run, tmp_path: Path, where: str, alone: str  # type: ignore[no-untyped-def]
+) -> None:
+    """Half of a UTF-16 pair alone (the escape "\\ud800", no character) in a record: as an id
+    it was a 500 from both routes ("The server failed") and a traceback from the command, no
+    answer could hold it; as a display the KRAS result was dropped as not valid. Both front ends
+    refuse it, naming where (a key with the surrogate as its escape)."""
+    bundle = json.loads((ROOT / "tests" / "fhir" / "rectal-stage4-kras-mutated.json").read_text())
+    kras = bundle["entry"][4]["resource"]
+    assert kras["id"] == "kras"
+    if where.endswith(".id"):
+        kras["id"] = "kr" + alone + "as"
+    elif where.endswith(".display"):
+        kras["code"]["coding"][0]["display"] += alone
+    else:
+        kras["value" + alone + "CodeableConcept"] = kras.pop("valueCodeableConcept")
+    text = json.dumps(bundle)  # the surrogate as its escape, as JSON sends it
+    assert "\\ud800" in text or "\\udfff" in text or "\\udc00" in text
+    _, done = refused_by_both(client, run, tmp_path / "alone.json", text, [where], fhir=True)
+    assert where in done.errors()[0] and "half of a UTF-16 pair" in done.errors()[0]
+    response = client.post("/api/v1/fhir/profile", content=text.encode(),
+                           headers={"content-type": "application/fhir+json"})  # fmt: skip
+    assert response.status_code == 422, response.text
+    assert [e["field"] for e in response.json()["errors"]] == [where]
+
+
 def _answered_meanwhile(monkeypatch: pytest.MonkeyPatch, module: Any, reader: str, url: str,
                         path: str, body: bytes, content_type: str) -> httpx.Response:
     """POST ``body`` to ``path`` while ``module.reader`` (what reads it) waits until a health

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from onconav.profile import CANCER_ACCEPTED, Problem, ProfileError
+from onconav.profile import CANCER_ACCEPTED, SURROGATE, Problem, ProfileError, escaped
 
 if TYPE_CHECKING:
     import yaml
@@ -101,12 +101,32 @@ def why_not_json(error: ValueError) -> str:
     return f"holds a value that cannot be read ({str(error).split(':')[0]})"
 
 
+class NotUnicode(ValueError):
+    """JSON text with a ``\\u`` escape of half a UTF-16 pair alone (``"\\ud800"``, a
+    surrogate): Python's reader takes it, but it is no character, and no UTF-8 answer can hold
+    it (a FHIR record with one as an id was a 500 when the answer was written; in a display, the
+    resource was dropped as not valid). ``places``: where each string (or key) holding one is,
+    a key named with the surrogate as its escape."""
+
+    def __init__(self, places: list[Path]) -> None:
+        self.places = places
+        super().__init__(f"{field_name(places[0])} {NOT_UNICODE}")
+
+
+NOT_UNICODE = ("holds an escape that is no character: half of a UTF-16 pair (a surrogate, "
+               "\\ud800 to \\udfff) alone; write the character itself")  # fmt: skip
+# a \u escape of a surrogate, which JSON text must hold for its parsed strings to hold one
+SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+SURROGATE_ESCAPE_BYTES = re.compile(rb"\\u[dD][89a-fA-F]")
+
+
 def json_and_repeats(text: str | bytes) -> tuple[Any, list[Path]]:
     """JSON text parsed, and where each key given twice in one object is (the parser keeps the
     last and drops the others): an object's own first, then those inside it, in order. Found by
     walking the data with a list of what is left to see, not by recursion, so deep data (FHIR)
     is fine. Text that is not JSON raises ``json.JSONDecodeError`` or ``NotAJsonValue``
-    (``UnicodeDecodeError``, ``RecursionError``)."""
+    (``UnicodeDecodeError``, ``RecursionError``); text that holds half of a UTF-16 pair alone
+    (``"\\ud800"``), ``NotUnicode`` naming where."""
     # id of an object -> the object (kept alive, so that no later object takes its id once a
     # repeated key drops it) and the keys it was given again
     twice: dict[int, tuple[dict[str, Any], list[str]]] = {}
@@ -118,6 +138,10 @@ def json_and_repeats(text: str | bytes) -> tuple[Any, list[Path]]:
         return made
 
     data = json.loads(text, object_pairs_hook=mapping, parse_constant=_no_constant)
+    if (SURROGATE_ESCAPE_BYTES.search(text) if isinstance(text, bytes) else
+            SURROGATE_ESCAPE.search(text) or SURROGATE.search(text)) and (
+            places := _lone_surrogates(data)):  # fmt: skip
+        raise NotUnicode(places)
     repeated: list[Path] = []
     waiting: list[tuple[object, Path]] = [(data, ())] if twice else []
     while waiting:
@@ -128,6 +152,23 @@ def json_and_repeats(text: str | bytes) -> tuple[Any, list[Path]]:
         elif isinstance(value, list):
             waiting += reversed([(item, (*path, i)) for i, item in enumerate(value)])
     return data, repeated
+
+
+def _lone_surrogates(data: object) -> list[Path]:
+    """Where each string, or key, of parsed JSON holds half of a UTF-16 pair alone, in order;
+    found walking the data with a list of what is left to see, not by recursion."""
+    found: list[Path] = []
+    waiting: list[tuple[object, Path]] = [(data, ())]
+    while waiting:
+        value, path = waiting.pop()
+        if isinstance(value, dict):
+            found += [(*path, escaped(key)) for key in value if SURROGATE.search(key)]
+            waiting += reversed([(item, (*path, escaped(key))) for key, item in value.items()])
+        elif isinstance(value, list):
+            waiting += reversed([(item, (*path, i)) for i, item in enumerate(value)])
+        elif isinstance(value, str) and SURROGATE.search(value):
+            found.append(path)
+    return found
 
 
 def _check_json(data: object, twice: dict[int, list[str]], where: str) -> None:

@@ -37,7 +37,7 @@ from onconav.cdshooks.prefetch import (
     resource_type,
 )
 from onconav.cdshooks.settings import CdsSettings
-from onconav.reading import field_name, json_and_repeats
+from onconav.reading import NotUnicode, field_name, json_and_repeats
 
 __all__ = ["FetchError", "Fetched", "fetch"]
 
@@ -257,6 +257,10 @@ async def _get(
         ) from None
     try:
         answer, repeated = json_and_repeats(body)
+    except NotUnicode as error:  # no answer of the service could hold it (it had been a 500)
+        raise FetchError(f"{field_name((key, *error.places[0]))}: the FHIR server's answer holds "
+                         "half of a UTF-16 pair alone (a surrogate), which is no "
+                         "character.") from None  # fmt: skip
     except (ValueError, RecursionError):  # a number too long to read too
         raise FetchError(f"{key}: the FHIR server's answer is not JSON.") from None
     if repeated:  # the parser kept the last and dropped the others

@@ -69,7 +69,7 @@ from onconav.fhir.reader import (
 )
 from onconav.kb import KnowledgeBase
 from onconav.profile import Problem
-from onconav.reading import field_name, json_and_repeats
+from onconav.reading import NOT_UNICODE, NotUnicode, field_name, json_and_repeats
 
 __all__ = ["FhirError", "FhirReading", "Unused", "drugs_of_codings", "drugs_of_medication",
            "fhir_json", "read_bundle", "read_resources"]  # fmt: skip
@@ -79,13 +79,22 @@ def fhir_json(text: str | bytes, root: str = "bundle") -> Any:
     """FHIR JSON text parsed. JSON parsers keep the last of a key given twice in one object and
     drop the others without a word; FHIR JSON never repeats a property, so each key given twice
     is a ``FhirError`` naming where (``bundle.entry[2].resource.code``; ``root`` names the top,
-    ``""`` for none). Text that is not JSON raises ``json.JSONDecodeError`` (or
-    ``UnicodeDecodeError`` for bytes not UTF-8, ``RecursionError`` when nested far too deep)."""
+    ``""`` for none), as is each string or key holding half of a UTF-16 pair alone
+    (``"\\ud800"``: no character, which no answer could hold). Text that is not JSON raises
+    ``json.JSONDecodeError`` (or ``UnicodeDecodeError`` for bytes not UTF-8, ``RecursionError``
+    when nested far too deep)."""
     # a byte order mark before the JSON (as some Windows tools write): Python's reader refused
     # the file ("Unexpected UTF-8 BOM"); it says nothing, as the profile reader takes it
     text = text.removeprefix(b"\xef\xbb\xbf") if isinstance(text, bytes) else text.removeprefix(
         "\ufeff")  # fmt: skip
-    data, repeated = json_and_repeats(text)
+    try:
+        data, repeated = json_and_repeats(text)
+    except NotUnicode as error:  # no answer could hold it: a 500, or a resource dropped
+        raise FhirError([
+            Problem(field=field_name((root, *path) if root else path) or "body", value=None,
+                    accepted=(), message=NOT_UNICODE)
+            for path in error.places
+        ]) from None  # fmt: skip
     if repeated:
         raise FhirError([
             Problem(field=field_name((root, *path) if root else path), value=None, accepted=(),
