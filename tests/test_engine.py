@@ -2536,6 +2536,36 @@ def test_a_mix_not_ruled_out_is_named_though_another_cannot_be_had(kb) -> None: 
 
 @SETTINGS
 @given(data=stopped_or_barred())
+@example(data={"cancer": "cervix", "stage": "4B", "progressed_on": ["cisplatin"],
+               "cannot_have": [], "symptoms": []})  # fmt: skip
+def test_a_reason_of_what_is_ruled_out_says_who_the_option_is_for_too(data: dict[str, Any]) -> None:
+    """An option ruled out by the person's answers, whose condition does not fit them either,
+    says both: "it gives cisplatin, which has already stopped working" alone had read, to one
+    with stage 4B, as if radiation with weekly cisplatin (for stage 4A) would otherwise fit."""
+    kb = shared_kb()
+    profile = parse_profile(data, kb)
+    facts = facts_of(profile, kb)
+    for option in evaluate(profile, kb).options:
+        if any(r.kind == "ruled_out" for r in option.reasons):
+            rules = kb.rules[option.id].at(facts.site)
+            if truth(rules.when, facts.row) is Truth.FALSE:
+                assert any(r.kind == "condition" for r in option.reasons), (option.id, data)
+
+
+def test_a_condition_held_within_another_is_not_said_as_one(kb) -> None:  # type: ignore[no-untyped-def]
+    """The cervical palliative radiation (stage 4B or came back far, with symptoms) merged with
+    the general one (symptoms) is for symptoms: "stage 4B or ..., with symptoms, or symptoms" is
+    "symptoms". Its reason to one with no symptoms had named stage 4B too, as if it would do."""
+    data = {"cancer": "cervix", "stage": "4A", "recurrence": "none", "symptoms": []}
+    got = {o.id: o for o in evaluate(parse_profile(data, kb), kb).options}
+    radiation = got["cervix-palliative-radiation"]
+    assert radiation.status is Status.not_suitable
+    assert "stage 4B" not in (radiation.reason or ""), radiation.reason
+    assert "symptoms" in (radiation.reason or ""), radiation.reason
+
+
+@SETTINGS
+@given(data=stopped_or_barred())
 def test_alternatives_are_alternatives(data: dict[str, Any]) -> None:
     """An option that lists choices is ruled out by the person's answers only when every choice
     is; otherwise it names the choices left, and those ruled out with why."""

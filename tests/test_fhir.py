@@ -218,10 +218,10 @@ def test_bundle_gives_the_options_of_the_same_profile(
 
 
 def opened(data: dict[str, Any]) -> dict[str, Any]:
-    """A profile's lists of places of spread, symptoms and treatments had marked as a record's
-    are, not whole ("perhaps others not listed")."""
-    return {k: [*v, MORE] if k in ("metastases", "symptoms", "prior_treatments") else v
-            for k, v in data.items()}  # fmt: skip
+    """A profile's lists of places of spread, symptoms, treatments had and planned marked as a
+    record's are, not whole ("perhaps others not listed")."""
+    return {k: [*v, MORE] if k in ("metastases", "symptoms", "prior_treatments", "planned")
+            else v for k, v in data.items()}  # fmt: skip
 
 
 def _plain(data: dict[str, Any], kb: onconav.KnowledgeBase) -> dict[str, Any]:
@@ -2417,6 +2417,23 @@ COLON = _condition("o", "363406005", "Malignant tumor of colon")
 RADIOTHERAPY = {"resourceType": "Procedure", "id": "rt", "status": "completed",
                 "subject": {"reference": "Patient/p"}, "performedDateTime": "2024-05-01",
                 "code": _cc(SNOMED, "1217123003", "Radiotherapy course of treatment")}  # fmt: skip
+def test_a_treatment_planned_on_record_is_not_the_whole_plan(kb: onconav.KnowledgeBase) -> None:
+    """An order of radiation on record is one treatment planned, not the whole plan, as the
+    treatments had on record are not the whole history: the list is read as one that may not
+    be whole, so the colostomy to let the bowel heal, for planned bowel surgery, asks whether
+    that is planned too. It had been not suitable ("on record: radiation therapy"): an unknown
+    ruling out (a review of the CDS Hooks service)."""
+    order = {"resourceType": "ServiceRequest", "id": "rt", "status": "active", "intent": "order",
+             "subject": {"reference": "Patient/p"},
+             "code": _cc(SNOMED, "33195004", "External beam radiation therapy procedure")}
+    reading = read_bundle(_record(RECTUM, STAGE_4, order), kb)
+    assert reading.data["planned"] == ["external-beam-radiation", MORE]
+    result = onconav.evaluate(onconav.parse_profile(reading.data, kb), kb)
+    stoma = next(o for o in result.options if o.id == "rectum-colostomy-ileostomy")
+    assert stoma.status is onconav.Status.needs_information, stoma.reason
+    assert "planned" in {m.fact for m in stoma.missing}
+
+
 STOPPED_NO_RESPONSE = {  # of a MedicationRequest stopped
     "statusReason": _cc(SNOMED, "266721009", "Absent response to treatment")}
 

@@ -236,6 +236,12 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         alone = [h for h in hits if h.given not in rules.choices]
         reasons = _ruled_out(alone or among, row)
         words = _once_per_answer(alone or among, row)
+        if condition is Truth.FALSE:  # and who it is for, which the person's situation is not:
+            # "it gives cisplatin, which has already stopped working" alone had read as if
+            # radiation with weekly cisplatin, for stage 4A, would otherwise fit a 4B cancer
+            for text, leaves in why_not(kb, rules.when, row, facts.told):
+                words.append(text)
+                reasons += leaves
     else:
         choices_ruled_out = _ruled_out(among, row)
     if because == "not_advanced":

@@ -1004,7 +1004,7 @@ def where_unsaid(kb: KnowledgeBase, field: str, ident: str) -> list[str]:
 DRUG_WORDS = re.compile(r"(?i)chemo|drug|immuno|targeted|medic|tablet|infusion")
 # The lists that may say they are not whole (OTHERS_NOT_KNOWN), and words of a name that means
 # so ("maybe others", "not all listed", "etc."): the answer that says it is named in the hint
-OPEN_LISTS = ("symptoms", "metastases", "prior_treatments", "progressed_on")
+OPEN_LISTS = ("symptoms", "metastases", "prior_treatments", "progressed_on", "planned")
 MORE_WORDS = re.compile(r"(?i)\bothers\b|\betc\b|\bnot all\b|\band more\b")
 MAY_BE_MORE = "when the list may not be whole, give 'others not known' with the rest"
 
@@ -1058,8 +1058,8 @@ def _resolve(
             elif field not in OPEN_LISTS and any(
                     OTHERS_NOT_KNOWN in (_lookup(kb, f, name) or ()) for f in OPEN_LISTS):
                 hint = ("it says that a list may not be whole, which only the symptoms, the "
-                        "places the cancer has spread to, the treatments had and those that "
-                        "stopped working can say")
+                        "places the cancer has spread to, the treatments had, those that "
+                        "stopped working and those planned can say")
             elif field == "metastases" and (counted := _places_counted(kb, name)):
                 hint = ("how many tumours there are is an answer of its own (metastasis_extent: "
                         f"few or many): give the places alone ({', '.join(counted)})")

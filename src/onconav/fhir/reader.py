@@ -3210,9 +3210,11 @@ def _treatments(builder: Builder, cancer: CancerFound) -> None:
             continue
         values = (_by_course(builder.kb, items) if name != "cannot_have"
                   else sorted({g.value for g in items}))  # fmt: skip
-        # a record is seldom the whole history: treatments had elsewhere are not known
-        builder.values[name] = [*values, OTHERS_NOT_KNOWN] if name == "prior_treatments" \
-            else values  # fmt: skip
+        # a record is seldom the whole history, nor the whole plan: treatments had elsewhere
+        # are not known, nor those planned but not ordered (an order of radiation on record
+        # had made the colostomy for planned bowel surgery not suitable: an unknown ruling out)
+        builder.values[name] = [*values, OTHERS_NOT_KNOWN] if name in (
+            "prior_treatments", "planned") else values  # fmt: skip
         builder.use(name, *(ref for g in items for ref in (g.ref, *g.extra)))
     _may_hold_more(builder, builder.stopped_unread)  # a drug that stopped working, not which
     builder.treatments = given

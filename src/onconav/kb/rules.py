@@ -318,6 +318,22 @@ def one_of(fact: str, values: frozenset[str], text: str) -> Test:
     return Test(fact, "in", "one", tuple(sorted(values)), values, frozenset(), text=text)
 
 
+def _absorbed(alternatives: list[Expr]) -> tuple[Expr, ...]:
+    """Alternatives of one condition without those another holds within it: "a, or a and b" is
+    "a". The cervical palliative radiation (stage 4B or came back far, with symptoms) merged
+    with the general one (symptoms) had said, of one with no symptoms, "it is for stage 4B
+    (yours: 4A), or ..., or for symptoms (yours: none)", as if stage 4B alone would do."""
+    def within(part: Expr, whole: Expr) -> bool:
+        return isinstance(whole, All) and part in whole.parts
+    return tuple(a for a in alternatives
+                 if not any(within(b, a) for b in alternatives if b is not a))  # fmt: skip
+
+
+def _either(alternatives: tuple[Expr, ...]) -> Expr:
+    """One alternative as itself; more as ``Any``."""
+    return alternatives[0] if len(alternatives) == 1 else Any(alternatives)
+
+
 def _one_list_test(conditions: list[Condition | None]) -> FactTest | None:
     """Conditions that each ask whether one list holds any of some values, as one test of any of
     them all; else None. Its reason is one clause ("it is for symptoms: a, b or c, which you did
@@ -368,7 +384,7 @@ def option_rules(
         alternatives = [lowering.expr(m.when) for m in merged]
         own = (ALWAYS if ALWAYS in alternatives
                else lowering.expr(one_list) if one_list is not None
-               else Any((own, *alternatives)))  # fmt: skip
+               else _either(_absorbed([own, *alternatives])))  # fmt: skip
     required = [own, *(lowering.expr(p.when) for p in partners if p.when is not None)]
     required = [r for r in required if r != ALWAYS]
     when = ALWAYS if not required else required[0] if len(required) == 1 else All(tuple(required))
