@@ -67,7 +67,9 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
     names = [d[0] for d in con.execute("SELECT * FROM src LIMIT 0").description]
     cursor = con.cursor()
     cursor.execute("SELECT * FROM src ORDER BY _row")
-    seen: dict[str, int] = {}  # a patient_id -> its first row
+    # the rows of a patient_id given more than once, as the table's reading found them (one rule)
+    repeats = {int(r): (int(first), differ) for r, first, differ in
+               con.execute("SELECT _row, first, differ FROM repeats").fetchall()}  # fmt: skip
     bad: list[tuple[int, str | None, str]] = []
     quarantined: set[int] = set()  # the rows in ``bad``
 
@@ -90,12 +92,12 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
                     if (wrong := id_problem(patient)) is not None:
                         reasons.append(wrong)
                         patient = None  # not text: not said in the quarantine, as _join
-                    elif (patient := as_given(patient)) in seen:
-                        first = seen[patient]
-                        reasons.append(f"{SAME_ID}{first}"
-                                       + (FIRST_QUARANTINED if first in quarantined else ""))
                     else:
-                        seen[str(patient)] = number
+                        patient = as_given(patient)
+                    if number in repeats:  # rows that differ, or a copy of an earlier row
+                        first, differ = repeats[number]
+                        reasons.append(differ or f"{SAME_ID}{first}" + (
+                            FIRST_QUARANTINED if first in quarantined else ""))  # fmt: skip
                     try:
                         rows = list(person_rows(str(patient), profile_data(record), kb, rules))
                     except ProfileError as error:  # in the order of the columns, as _join

@@ -51,10 +51,17 @@ COPY = {"parquet": "FORMAT parquet, COMPRESSION zstd", "csv": "FORMAT csv, HEADE
 SEPARATOR = "; "
 # the reason of a row with no value in any column (a spreadsheet's row of only commas): no person
 EMPTY_ROW = "the row is empty: no value in any column"
-# the reason of a row whose patient_id an earlier row gives (only the first is read), and what is
-# said after it when that first row is quarantined too: the patient is then not answered at all
+# the reason of a row whose patient_id an earlier row gives, the rows the same facts as read (a
+# copy: only the first is read), and what is said after it when that first row is quarantined
+# too: the patient is then not answered at all
 SAME_ID = "patient_id: the same as row "
 FIRST_QUARANTINED = ", which is quarantined too (this patient is not answered)"
+# the rows of a patient_id given more than once with facts that differ are each quarantined, with
+# this reason: the rows (the first ``ROWS_SAID``) and the facts that differ (``repeats``)
+DIFFER = ("patient_id: given by rows {rows}, whose facts differ ({facts}): which row is right "
+          "cannot be known, so none is read (this patient is not answered); give each patient "
+          "one row")  # fmt: skip
+ROWS_SAID = 10
 
 
 def connect() -> duckdb.DuckDBPyConnection:
@@ -1186,17 +1193,16 @@ def _many_problems(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
     rest, ``profile.at_most``), after the patient_id's problem if it has one. Few rows have so
     many problems: the others' reasons are joined in SQL (as these are, if the core found none)."""
     cursor = con.cursor()
-    cursor.execute("SELECT s.*, f._first FROM src s JOIN facts f USING (_row) WHERE f._many")
-    columns = [d[0] for d in cursor.description or ()][:-1]  # src's, as the python engine's
+    cursor.execute("SELECT s.* FROM src s JOIN facts f USING (_row) WHERE f._many")
+    columns = [d[0] for d in cursor.description or ()]  # src's, as the python engine's
     said = []
     while batch := cursor.fetchmany(1000):
-        for *values, first in batch:
+        for values in batch:
             record = dict(zip(columns, values, strict=True))
             try:
                 facts_of(parse_profile(profile_data(record), kb), kb)
-            except ProfileError as error:
-                same = f"{SAME_ID}{first}" if first is not None else None
-                reasons = [id_problem(record["patient_id"]) or same,
+            except ProfileError as error:  # a repeated patient_id is said later (``_join``)
+                reasons = [id_problem(record["patient_id"]),
                            *in_column_order(error.problems, columns)]  # fmt: skip
                 said.append((record["_row"], "; ".join(r for r in reasons if r)))
     if said:
@@ -1210,14 +1216,18 @@ def _many_problems(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase) -> None:
 
 def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, str]) -> Loaded:
     """Each row joined to what its values were read as, into the facts table with the reasons it
-    cannot be read (none: ''; a row with no value at all, ``EMPTY_ROW`` alone); the rows with a
-    reason are then moved to the quarantine."""
+    cannot be read (none: ''; a row with no value at all, ``EMPTY_ROW`` alone); a patient_id
+    given by more than one row is said as ``repeats`` finds; the rows with a reason are then
+    moved to the quarantine."""
     cancer_key = f"coalesce(s.cancer, {quote(NULL)})"
     joins = [f"LEFT JOIN v_cancer c ON {cancer_key} = c.raw",
              "LEFT JOIN v_patient_id p ON s.patient_id = p.raw"]  # fmt: skip
     values = {"site": "c.site", "cancer": "c.value"}
     errors = ["c.error"]
     counts = ["c.problems"]
+    # what each fact of a row was read as, to compare the rows of one patient_id (``repeats``):
+    # the value read (``Stage IV`` and ``4`` are one), or the value as given if it cannot be read
+    read = {"cancer": _as_read("c.error", "[c.site, c.value]", "s.cancer")}
     for i, (field, kind) in enumerate(kinds.items()):
         if field in ("patient_id", "cancer"):
             continue
@@ -1233,21 +1243,19 @@ def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, st
         values[field] = f"{alias}.value"
         errors.append(f"{alias}.error")
         counts.append(f"{alias}.problems")
-    # a patient_id given more than once: the rows after its first are quarantined (few such ids:
-    # grouped, never a window over every row); ``first``: the first row's number (an id that is
-    # not text is said to be so, not repeated; one that says it is not known is none)
+        read[field] = _as_read(f"{alias}.error", f"{alias}.value", f"s.{column(field)}")
+    # a patient_id given more than once (few such ids: grouped, never a window over every row);
+    # ``_group``: its first row's number (an id that is not text is said to be so, not repeated;
+    # one that says it is not known is none), and ``_read`` what the row's facts were read as
     mark = f"chr({ord(NOT_TEXT)})"
     repeated = ("LEFT JOIN (SELECT patient_id, min(_row) AS first FROM src WHERE patient_id NOT IN "
                 "(SELECT raw FROM v_patient_id) GROUP BY patient_id HAVING count(*) > 1) again "
                 "ON s.patient_id = again.patient_id")  # fmt: skip
-    first = (f"CASE WHEN NOT starts_with(s.patient_id, {mark}) AND again.first < s._row "
-             "THEN again.first END")  # fmt: skip
+    group = f"CASE WHEN NOT starts_with(s.patient_id, {mark}) THEN again.first END"
     id_error = ("CASE WHEN s.patient_id IS NULL THEN 'patient_id: missing' "
                 f"WHEN starts_with(s.patient_id, {mark}) THEN 'patient_id: not text (' || "
                 f"substr(s.patient_id, 2) || '); give it as text' "
-                "WHEN p.error IS NOT NULL THEN p.error "
-                f"WHEN {first} IS NOT NULL THEN {quote(SAME_ID)} || {first} "
-                "END")  # fmt: skip
+                "WHEN p.error IS NOT NULL THEN p.error END")  # fmt: skip
     problems = [id_error, *errors]
     empty = " AND ".join(f"s.{column(n)} IS NULL" for n in kinds)
     # a row with more problems than the core lists (MAX_PROBLEMS): its reason is then the
@@ -1265,20 +1273,23 @@ def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, st
     con.execute(
         f"CREATE TABLE facts AS SELECT s._row, {person} AS person_id, "
         + ", ".join(f"{values[n]} AS {column(n)}" for n in names)
-        + f", {reason} AS _reason, {first} AS _first, "
+        + f", {reason} AS _reason, {group} AS _group, "
+        + f"CASE WHEN {group} IS NOT NULL THEN [{', '.join(read.values())}] END AS _read, "
         + f"CASE WHEN {' AND '.join(f'{e} IS NULL' for e in errors)} THEN FALSE "
         + f"ELSE {many} END AS _many "
         + f"FROM src s {repeated} "
         + " ".join(joins)
     )
+    _repeats(con, list(read))
     _many_problems(con, kb)
-    # a repeated patient_id whose first row is quarantined too: said after the row's number
-    # (its reason starts with it: the patient_id's problem comes first)
-    said = f"{quote(SAME_ID)} || _first"
-    con.execute(f"UPDATE facts SET _reason = {said} || {quote(FIRST_QUARANTINED)} || "
-                f"substr(_reason, length({said}) + 1) WHERE _first IN "
-                "(SELECT _row FROM facts WHERE _first IS NULL AND _reason <> '')")  # fmt: skip
-    con.execute("ALTER TABLE facts DROP COLUMN _first")
+    # the rows of a repeated patient_id: why, before the row's own problems (the patient_id's
+    # problem comes first); a copy of a first row quarantined too says so after its number
+    said = (f"coalesce(r.differ, {quote(SAME_ID)} || r.first || CASE WHEN r.first_quarantined "
+            f"THEN {quote(FIRST_QUARANTINED)} ELSE '' END)")  # fmt: skip
+    con.execute(f"UPDATE facts SET _reason = concat_ws('; ', {said}, NULLIF(facts._reason, '')) "
+                "FROM repeats r WHERE facts._row = r._row")  # fmt: skip
+    con.execute("ALTER TABLE facts DROP COLUMN _group")
+    con.execute("ALTER TABLE facts DROP COLUMN _read")
     con.execute("CREATE TABLE quarantine AS SELECT _row AS row, person_id AS patient_id, "
                 "_reason AS reason FROM facts WHERE _reason <> '' "
                 "UNION ALL SELECT * FROM unreadable ORDER BY row")  # fmt: skip
@@ -1288,3 +1299,36 @@ def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, st
                           "(SELECT count(*) FROM unreadable)").fetchone() or (0,)  # fmt: skip
     (bad,) = con.execute("SELECT count(*) FROM quarantine").fetchone() or (0,)
     return Loaded(rows=int(rows), answered=int(rows) - int(bad), quarantined=int(bad))
+
+
+def _as_read(error: str, value: str, given: str) -> str:
+    """The SQL of what a fact of a row was read as, as text to compare: the value read (its
+    JSON; null if not known), or, if it cannot be read (``error``), ``!`` and the value given."""
+    return (f"CASE WHEN {error} IS NULL THEN CAST(to_json({value}) AS VARCHAR) "
+            f"ELSE '!' || coalesce(CAST(to_json({given}) AS VARCHAR), '') END")  # fmt: skip
+
+
+def _repeats(con: duckdb.DuckDBPyConnection, facts: list[str]) -> None:
+    """Table ``repeats``: each row of ``facts`` (``_group``, ``_read``: the facts named by
+    ``facts``, in order) whose patient_id a row before it gives too, and each row of a
+    patient_id whose rows differ in a fact as read. ``first``: the patient_id's first row;
+    ``differ``: why every row of it is quarantined (``DIFFER``: the rows and the facts that
+    differ), or null if its rows are copies (only the first is read); ``first_quarantined``:
+    whether that first row is quarantined for its own problems. The one rule of every engine
+    (the python engine reads this table too)."""
+    differs = ", ".join(f"CASE WHEN count(DISTINCT coalesce(_read[{i}], '')) > 1 THEN {quote(f)} "
+                        "END" for i, f in enumerate(facts, 1))  # fmt: skip
+    rows = (f"array_to_string(list_slice(g.rows, 1, {ROWS_SAID}), ', ') || CASE WHEN "
+            f"len(g.rows) > {ROWS_SAID} THEN ' and ' || (len(g.rows) - {ROWS_SAID}) || ' more' "
+            "ELSE '' END")  # fmt: skip
+    before, middle, after = (DIFFER.split("{rows}")[0], *DIFFER.split("{rows}")[1].split("{facts}"))
+    con.execute(
+        "CREATE TABLE repeats AS WITH g AS (SELECT _group, list(_row ORDER BY _row) AS rows, "
+        f"list_filter([{differs}], lambda x: x IS NOT NULL) AS facts, "
+        "bool_or(_row = _group AND _reason <> '') AS first_quarantined "
+        "FROM facts WHERE _group IS NOT NULL GROUP BY _group) "
+        "SELECT f._row, g._group AS first, CASE WHEN len(g.facts) > 0 THEN "
+        f"{quote(before)} || {rows} || {quote(middle)} || array_to_string(g.facts, ', ') || "
+        f"{quote(after)} END AS differ, g.first_quarantined "
+        "FROM facts f JOIN g USING (_group) WHERE len(g.facts) > 0 OR f._row > g._group"
+    )
