@@ -104,8 +104,8 @@ def main() -> None:
             runs.append((engine, n, seconds, rss))
         one = folder / "one-person.parquet"
         demo.write(rows[:1], str(one), "parquet")
-        fixed = min(timed(["cohort", str(one), "--quiet", "--out", str(folder / "one.parquet")])[0]
-                    for _ in range(3))  # fmt: skip
+        fixed = min(timed(["cohort", str(one), "--quiet", "--force", "--out",
+                           str(folder / "one.parquet")])[0] for _ in range(3))  # fmt: skip
         del rows
         big = folder / "millions.parquet"
         repeated(folder / "duckdb-people.parquet", big, args.memory_people)

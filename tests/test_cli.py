@@ -303,9 +303,8 @@ def test_the_example_population_is_not_written_over_a_file(run: Run, tmp_path: P
     people.write_text("patient_id,cancer\nmine,rectum\n")
     done = run("cohort", "demo", "--people", "3", "--out", str(people))
     assert done.status == 2
-    assert done.errors() == [f"onconav: error: --out: {people} is there already; the example "
-                             "population is not written over it (give another --out, or --force "
-                             "to replace it)"]  # fmt: skip
+    assert done.errors() == [f"onconav: error: --out: {people} is there already; it is not "
+                             "written over (give another --out, or --force to replace it)"]
     assert people.read_text() == "patient_id,cancer\nmine,rectum\n"
     assert run("cohort", "demo", "--people", "3", "--out", str(people), "--force").status == 0
     assert len(people.read_text().splitlines()) == 4

@@ -690,6 +690,49 @@ def test_no_output_overwrites_the_input_or_another_output(run_cli: Run, tmp_path
     assert people.read_text() == "patient_id,cancer,stage\n1,rectum,4\n"
 
 
+def test_no_output_is_written_over_a_file_there_without_force(run_cli: Run, tmp_path: Path) -> None:
+    """`cohort INPUT --out FILE`, `--quarantine FILE`, the summary beside the result, and `cohort
+    gaps`' alike wrote over a file that was there (an analyst's own table of people) without a
+    word: each is refused, naming the file and --force, exit 2, nothing written; with --force
+    every output is written again."""
+    people = tmp_path / "in.csv"
+    people.write_text("patient_id,cancer,stage\n1,rectum,4\n")
+    mine = "patient_id,cancer\nmine,rectum\n"  # the analyst's file
+    out, kept = tmp_path / "r.parquet", tmp_path / "mine.csv"
+    beside = {"quarantine": tmp_path / "r.quarantine.csv", "summary": tmp_path / "r.summary.json"}
+    gaps_quarantine = tmp_path / "g.quarantine.csv"
+    tail = "is there already; it is not written over (give {}, or --force to replace it)"
+    cases = [
+        (["cohort", str(people), "--out", str(kept)], kept,
+         f"--out: {kept} " + tail.format("another --out")),
+        (["cohort", str(people), "--out", str(out), "--quarantine", str(kept)], kept,
+         f"--quarantine: {kept} " + tail.format("another --quarantine")),
+        (["cohort", str(people), "--out", str(out)], beside["quarantine"],
+         f"--out: the quarantine beside it, {beside['quarantine']}, "
+         + tail.format("another --out or a --quarantine FILE")),
+        (["cohort", str(people), "--out", str(out)], beside["summary"],
+         f"--out: the summary beside it, {beside['summary']}, " + tail.format("another --out")),
+        (["cohort", "gaps", str(people), "--out", str(kept)], kept,
+         f"--out: {kept} " + tail.format("another --out")),
+        (["cohort", "gaps", str(people), "--out", str(tmp_path / "g.csv")], gaps_quarantine,
+         f"--out: the quarantine beside it, {gaps_quarantine}, "
+         + tail.format("another --out or a --quarantine FILE")),
+    ]  # fmt: skip
+    for command, there, said in cases:
+        there.write_text(mine)
+        done = run_cli(*command, "--quiet")
+        assert done.status == 2, command
+        assert done.errors() == [f"onconav: error: {said}"], command
+        assert there.read_text() == mine
+        assert set(tmp_path.iterdir()) == {people, there}, command  # nothing written
+        done = run_cli(*command, "--quiet", "--force")
+        assert done.status == 0, (command, done.stderr)
+        assert there.read_text() != mine
+        for path in tmp_path.iterdir():
+            if path != people:
+                path.unlink()
+
+
 def test_the_summary_never_overwrites_the_input(run_cli: Run, tmp_path: Path) -> None:
     """An INPUT named c.summary.json with --out c.parquet: the summary beside the result would be
     the INPUT; refused, as the other clashes are (it was replaced by the summary)."""
@@ -741,7 +784,7 @@ def test_a_dot_is_named_by_the_folder_it_is(run_cli: Run, tmp_path: Path,
     inner = folder / "inner"
     inner.mkdir()
     monkeypatch.chdir(inner)
-    done = run_cli("cohort", "..", "--quiet")
+    done = run_cli("cohort", "..", "--quiet", "--force")  # the same outputs, written again
     assert done.status == 0, done.stderr
     assert (tmp_path / "export.options.parquet").is_file()
     assert not list(folder.glob(".*")) and not list(tmp_path.glob(".*"))
@@ -787,11 +830,12 @@ def test_the_result_is_written_as_its_name_says(run_cli: Run, tmp_path: Path) ->
     done = run_cli("cohort", str(people), "--out", str(tmp_path / "p.jsonl"), "--format", "ndjson")
     assert done.status == 0 and (tmp_path / "p.jsonl").read_text().startswith('{"patient_id"')
     # the suffixes the input's are read by say the result's format too (it was refused)
-    for out in ("q.jsonl", "q.JSON", "q.ndjson"):
-        done = run_cli("cohort", str(people), "--out", str(tmp_path / out))
+    for out in ("q.jsonl", "q.JSON", "q.ndjson"):  # one quarantine and summary beside them
+        done = run_cli("cohort", str(people), "--out", str(tmp_path / out), "--force")
         assert done.status == 0, (out, done.stderr)
         assert (tmp_path / out).read_text().startswith('{"patient_id"'), out
-    done = run_cli("cohort", str(people), "--out", str(tmp_path / "p.out"), "--format", "parquet")
+    done = run_cli("cohort", str(people), "--out", str(tmp_path / "p.out"), "--format", "parquet",
+                   "--force")  # p.jsonl's quarantine and summary are there  # fmt: skip
     assert done.status == 0 and (tmp_path / "p.out").read_bytes().startswith(b"PAR1")
     # compressed with zstd (a third of the default's size), every column of it
     codecs = duckdb.execute("SELECT DISTINCT compression FROM parquet_metadata(?)",

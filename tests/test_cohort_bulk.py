@@ -234,7 +234,8 @@ def test_gaps_written_into_the_folder_read_say_nothing_of_their_own_work(
     done = run("cohort", "gaps", str(folder), "--out", str(folder / "gaps.csv"), "--quiet")
     assert done.status == 0 and "warning" not in done.stderr, done.stderr
     (folder / "old").mkdir()
-    done = run("cohort", "gaps", str(folder), "--out", str(folder / "gaps.csv"), "--quiet")
+    done = run("cohort", "gaps", str(folder), "--out", str(folder / "gaps.csv"), "--quiet",
+               "--force")  # fmt: skip
     assert done.status == 0 and ".onconav-" not in done.stderr
     assert sorted(w for w in done.stderr.splitlines() if "warning" in w) == [
         f"onconav: warning: {name}: not read (a {kind}; an export's files are read by their "
@@ -317,7 +318,7 @@ def test_a_reference_is_read_as_the_mapping_reads_it(run: Run, tmp_path: Path) -
     summary = json.loads((tmp_path / "out.summary.json").read_text())
     assert "notes" not in summary
     (folder / "Medication.ndjson").write_text(json.dumps(medications[0]) + "\n")
-    done = run("cohort", str(folder), "--out", str(out), "--quiet")
+    done = run("cohort", str(folder), "--out", str(out), "--quiet", "--force")
     assert done.status == 0, done.stderr
     notes = json.loads((tmp_path / "out.summary.json").read_text())["notes"]
     assert notes and all(" is not in the folder, so its drug is not known" in n for n in notes)

@@ -1211,10 +1211,10 @@ class TableFormat(StrEnum):
     ndjson = "ndjson"
 
 
-def _writable(path: Path, option: str, *taken: tuple[Path, str]) -> Path:
+def _writable(path: Path, option: str, *taken: tuple[Path, str], force: bool = False) -> Path:
     """``path`` if it can be written: a file in an existing folder that a file can be made in
-    (tried: a read-only share, /proc), and none of the ``taken`` files (the input, another
-    output), which it would overwrite."""
+    (tried: a read-only share, /proc), none of the ``taken`` files (the input, another output),
+    which it would overwrite, and not there already unless ``force`` (``_not_there``)."""
     import tempfile
 
     target = path.resolve()
@@ -1223,6 +1223,7 @@ def _writable(path: Path, option: str, *taken: tuple[Path, str]) -> Path:
     for other, name in taken:
         if other.resolve() == target:
             raise UsageError(f"{option}: {path} is {name}; give another file")
+    _not_there(path, f"{option}: {path}", f"another {option}", force)
     try:  # the run writes its work beside the output too (a temporary folder)
         with tempfile.TemporaryFile(dir=target.parent, prefix=".onconav-"):
             pass
@@ -1230,6 +1231,16 @@ def _writable(path: Path, option: str, *taken: tuple[Path, str]) -> Path:
         raise UsageError(f"{option}: cannot write {path}: the folder {str(target.parent)!r} "
                          f"cannot be written ({error.strerror or error})") from None  # fmt: skip
     return path
+
+
+def _not_there(path: Path, said: str, instead: str, force: bool) -> None:
+    """A file a command would write that is there already (an analyst's own table of people, a
+    run's result of last month) is not written over without a word: the command stops, naming
+    it, unless ``force`` (``--force``). ``said`` names the file (``--out: r.parquet``),
+    ``instead`` is what else to give."""
+    if not force and (path.exists() or path.is_symlink()):
+        raise UsageError(f"{said} is there already; it is not written over (give {instead}, or "
+                         "--force to replace it)")  # fmt: skip
 
 
 def _beside(source: Path, suffix: str) -> Path:
@@ -1247,19 +1258,25 @@ def _os_error(error: OSError) -> UsageError:
 
 
 def _quarantine_writable(quarantine: Path | None, source: Path, out_path: Path,
-                         *taken: tuple[Path, str]) -> None:  # fmt: skip
-    """``--quarantine`` (or the one beside ``--out``) overwrites neither the INPUT nor an output."""
+                         *taken: tuple[Path, str], force: bool = False) -> None:  # fmt: skip
+    """``--quarantine`` (or the one beside ``--out``) overwrites neither the INPUT nor an output,
+    nor (unless ``force``) any file there already; nor do the ``taken`` files beside ``--out``
+    (the summary)."""
     from onconav.cohort import quarantine_beside
 
     if quarantine is not None:
         _writable(quarantine, "--quarantine", (source, "the INPUT"), (out_path, "the --out file"),
-                  *taken)  # fmt: skip
+                  *taken, force=force)  # fmt: skip
     elif quarantine_beside(out_path).resolve() == source.resolve():
         raise UsageError(f"--out: the quarantine beside it would be the INPUT ({source})")
     else:
         _beside_is_a_file(quarantine_beside(out_path), "the quarantine", "--quarantine FILE")
+        _not_there(quarantine_beside(out_path), f"--out: the quarantine beside it, "
+                   f"{quarantine_beside(out_path)},", "another --out or a --quarantine FILE",
+                   force)  # fmt: skip
     for path, name in taken:
         _beside_is_a_file(path, name, "another --out")
+        _not_there(path, f"--out: {name} beside it, {path},", "another --out", force)
 
 
 def _beside_is_a_file(path: Path, name: str, instead: str) -> None:
@@ -1320,10 +1337,13 @@ def cohort_run(
     ignore: Annotated[list[str] | None, typer.Option(
         "--ignore-column", metavar="NAME", help="A column of INPUT that is no fact (an mrn, a "
         "name) not to read; repeatable. Named in the summary.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Write over the outputs (--out, the quarantine, the summary) if they "
+        "are there already.")] = False,
 ) -> None:  # fmt: skip
     """Every option for every person of INPUT: the result (status, reason code, missing facts),
     the quarantine (each row that cannot be read, with the reason) and a summary (JSON, beside
-    the result)."""
+    the result). It never writes over a file that is there unless told to with --force."""
     from onconav.cohort import CohortError, quarantine_beside, run
     from onconav.cohort.table import FORMATS
 
@@ -1338,11 +1358,12 @@ def cohort_run(
         output_format = TableFormat(said) if said else TableFormat.parquet
     suffix = "." + output_format.value
     out_path = _writable(out_file or _beside(source, ".options" + suffix), "--out",
-                         (source, "the INPUT"))  # fmt: skip
+                         (source, "the INPUT"), force=force)  # fmt: skip
     summary_path = out_path.with_name(out_path.stem + ".summary.json")
     if summary_path.resolve() == source.resolve():
         raise UsageError(f"--out: the summary beside it would be the INPUT ({source})")
-    _quarantine_writable(quarantine, source, out_path, (summary_path, "the summary"))
+    _quarantine_writable(quarantine, source, out_path, (summary_path, "the summary"),
+                         force=force)  # fmt: skip
     with _progress_bar(quiet) as progress:
         try:
             done = run(_kb(), source, out_path, engine=engine.value, fmt=output_format.value,
@@ -1394,10 +1415,7 @@ def cohort_demo(
         fmt = format_of(out_file, option="--out")
     except CohortError as error:
         raise UsageError(str(error)) from None
-    if out_file.exists() and not force:
-        raise UsageError(f"--out: {out_file} is there already; the example population is not "
-                         "written over it (give another --out, or --force to replace it)")
-    path = _writable(out_file, "--out")
+    path = _writable(out_file, "--out", force=force)
     try:
         demo.write(demo.people(_kb(), people, seed), str(path), fmt)
     except OSError as error:
@@ -1419,11 +1437,15 @@ def cohort_gaps(
     ignore: Annotated[list[str] | None, typer.Option(
         "--ignore-column", metavar="NAME", help="A column of INPUT that is no fact (an mrn, a "
         "name) not to read; repeatable.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Write over the outputs (--out, the quarantine) if they are there "
+        "already.")] = False,
 ) -> None:  # fmt: skip
     """The care gaps: patients for whom a fact of the cancer's work-up (a test result, the
     stage, the spread) is not on record and would decide standard treatments of theirs (HER2 for
     stage 4 stomach cancer, KRAS for stage 4 rectal cancer, ...), with the test that settles it;
-    the facts ranked by how many options they would decide."""
+    the facts ranked by how many options they would decide. It never writes over a file that is
+    there unless told to with --force."""
     from onconav.cohort import CohortError, gaps, quarantine_beside
     from onconav.cohort.table import format_of
 
@@ -1431,8 +1453,8 @@ def cohort_gaps(
         if not source.is_file() and not source.is_dir():
             raise UsageError(f"INPUT: {str(source)!r} is not a file or a folder")
     out_path = _writable(out_file or _beside(source, ".gaps.csv"), "--out",
-                         (source, "the INPUT"))  # fmt: skip
-    _quarantine_writable(quarantine, source, out_path)
+                         (source, "the INPUT"), force=force)  # fmt: skip
+    _quarantine_writable(quarantine, source, out_path, force=force)
     quarantine = quarantine or quarantine_beside(out_path)
     try:
         fmt = format_of(out_path, option="--out")
