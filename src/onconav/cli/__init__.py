@@ -1344,7 +1344,7 @@ def cohort_run(
     """Every option for every person of INPUT: the result (status, reason code, missing facts),
     the quarantine (each row that cannot be read, with the reason) and a summary (JSON, beside
     the result). It never writes over a file that is there unless told to with --force."""
-    from onconav.cohort import CohortError, quarantine_beside, run
+    from onconav.cohort import CohortError, quarantine_beside, run, summary_beside
     from onconav.cohort.table import FORMATS
 
     with _reading("INPUT", source):
@@ -1359,7 +1359,7 @@ def cohort_run(
     suffix = "." + output_format.value
     out_path = _writable(out_file or _beside(source, ".options" + suffix), "--out",
                          (source, "the INPUT"), force=force)  # fmt: skip
-    summary_path = out_path.with_name(out_path.stem + ".summary.json")
+    summary_path = summary_beside(out_path)
     if summary_path.resolve() == source.resolve():
         raise UsageError(f"--out: the summary beside it would be the INPUT ({source})")
     _quarantine_writable(quarantine, source, out_path, (summary_path, "the summary"),

@@ -84,7 +84,7 @@ def run(
     summarised: bool = True,
     facts_out: Path | None = None,
     ignore: tuple[str, ...] = (),
-    ours: Path | None = None,
+    ours: tuple[Path, ...] = (),
 ) -> Run:
     """Read ``source``, decide every option for every person who can be read, and write the
     result to ``out``, the quarantine (CSV: row, patient_id, reason) and the summary (JSON).
@@ -94,8 +94,9 @@ def run(
     run's ``summary`` left empty; ``gaps`` has no use for it). ``facts_out``: the people
     answered, as the engines read them (the facts table: ``person_id``, ``site`` and each fact),
     also written there as Parquet (``gaps`` reads each person's cancer from it). ``ignore``:
-    the input's columns not read (``--ignore-column``), named in the summary. ``ours``: a
-    temporary folder of the caller's (``gaps``'), never read as part of a FHIR folder."""
+    the input's columns not read (``--ignore-column``), named in the summary. ``ours``: what
+    the caller writes too (``gaps``': its temporary folder and its output); with the run's own
+    outputs, never read as part of a FHIR folder."""
     if master is not None and engine != "spark":
         raise CohortError("--master: is for --engine spark only")
     if engine not in ENGINES:
@@ -114,7 +115,9 @@ def run(
     con = connect()
     try:
         progress("reading", 0, 0)  # how far is not known
-        loaded = load(con, source, format_of(source, input_format), kb, ignore, ours)
+        # the run's outputs, which may be in a FHIR folder read (a run before wrote them there)
+        own = (*ours, out, quarantine or quarantine_beside(out), summary or summary_beside(out))
+        loaded = load(con, source, format_of(source, input_format), kb, ignore, own)
         if facts_out is not None:
             copy_to(con, "SELECT * EXCLUDE (_row) FROM facts", facts_out, "parquet")
         progress("deciding" if engine == "python" else "preparing", 0,
@@ -159,6 +162,11 @@ def quarantine_beside(out: Path) -> Path:
     return out.with_name(out.stem + ".quarantine.csv")
 
 
+def summary_beside(out: Path) -> Path:
+    """Where the summary goes when none is given: beside the output."""
+    return out.with_name(out.stem + ".summary.json")
+
+
 def gaps(
     kb: KnowledgeBase,
     source: Path,
@@ -182,7 +190,7 @@ def gaps(
         result, people = Path(folder) / "result.parquet", Path(folder) / "people.parquet"
         done = run(kb, source, result, input_format=input_format, quarantine=quarantine,
                    progress=progress, summarised=False, facts_out=people,
-                   ignore=ignore, ours=Path(folder))  # fmt: skip
+                   ignore=ignore, ours=(Path(folder), out))  # fmt: skip
         progress("gaps", 0, 0)
         return done.loaded, write_gaps(kb, result, people, out, fmt)
 
@@ -209,10 +217,10 @@ def _finish(con: duckdb.DuckDBPyConnection, loaded: Loaded, out: Path, quarantin
     if ignore:
         facts["ignored_columns"] = list(ignore)
     facts.update(provenance)
-    summary = summary or out.with_name(out.stem + ".summary.json")
+    summary = summary or summary_beside(out)
     summary.write_text(json.dumps(facts, indent=2) + "\n", encoding="utf-8")
     return Run(loaded, int(results), facts)
 
 
 __all__ = ["ENGINES", "OUT_FORMATS", "CohortError", "Run", "Totals", "gaps", "quarantine_beside",
-           "run", "summarise"]
+           "run", "summarise", "summary_beside"]

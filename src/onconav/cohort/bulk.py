@@ -82,9 +82,11 @@ class Flat:
         return self.notes + more
 
 
-def files_of(folder: Path) -> list[Path]:
-    """The NDJSON files of an export: ``Type.ndjson`` and ``Type.*.ndjson``, in name order."""
-    found = sorted(p for p in folder.iterdir() if p.is_file() and p.name.endswith(".ndjson"))
+def files_of(folder: Path, ours: frozenset[Path] = frozenset()) -> list[Path]:
+    """The NDJSON files of an export: ``Type.ndjson`` and ``Type.*.ndjson``, in name order; none
+    of ``ours`` (resolved paths: the run's own outputs, which may be in the folder)."""
+    found = sorted(p for p in folder.iterdir() if p.is_file() and p.name.endswith(".ndjson")
+                   and p.resolve() not in ours)  # fmt: skip
     if not found:
         raise BulkError(f"INPUT: the folder {str(folder)!r} has no .ndjson files; a FHIR Bulk "
                         "Data export is expected (Patient.ndjson, Condition.ndjson, ...; "
@@ -172,16 +174,17 @@ def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
                 yield number, line
 
 
-def flatten(folder: Path, kb: KnowledgeBase, work: Path, ours: Path | None = None) -> Flat:
+def flatten(folder: Path, kb: KnowledgeBase, work: Path, ours: tuple[Path, ...] = ()) -> Flat:
     """Read an export folder into ``work/people.ndjson``, the input table (see the module).
-    ``ours``: the run's own temporary folder, if the export folder holds it (``cohort gaps``
-    writing beside its output there): not the export's, so neither read nor named."""
-    files = files_of(folder)
+    ``ours``: what the run writes (its result, quarantine and summary, its temporary folder),
+    if the export folder holds it (``onconav cohort . --out r.ndjson``): not the export's, so
+    neither read (a second run had read the first's result as resources) nor named."""
+    own = frozenset(p.resolve() for p in ours)
+    files = files_of(folder, own)
     parts = min(MAX_PARTS, sum(p.stat().st_size for p in files) // PART_BYTES + 1)
     flat = Flat(work / "people.ndjson", work / "problems.ndjson")
-    own = ours.resolve() if ours is not None else None
     for other in sorted(set(folder.iterdir()) - set(files)):
-        if other.resolve() == own:
+        if other.resolve() in own:
             continue
         flat.note(f"{other.name}: not read ({'a folder' if other.is_dir() else 'a file'}; an "
                   "export's files are read by their names, Type.ndjson)")  # fmt: skip

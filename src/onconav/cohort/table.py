@@ -943,12 +943,13 @@ def _split(text: str) -> str:
 
 
 def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase,
-         ignore: tuple[str, ...] = (), ours: Path | None = None) -> Loaded:  # fmt: skip
+         ignore: tuple[str, ...] = (), ours: tuple[Path, ...] = ()) -> Loaded:  # fmt: skip
     """Read the input into table ``src``, then ``facts`` and ``quarantine``. The columns named
     in ``ignore`` (``--ignore-column``: an export's ``mrn``; in any case, as a column is named)
-    are not read, whatever they hold; a fact's column cannot be ignored. ``ours``: a temporary
-    folder of the run's, which a FHIR folder read may hold (``cohort gaps FOLDER --out
-    FOLDER/gaps.csv``): not read, nor named as a folder not read."""
+    are not read, whatever they hold; a fact's column cannot be ignored. ``ours``: the files and
+    temporary folder the run writes, which a FHIR folder read may hold (``cohort FOLDER --out
+    FOLDER/r.ndjson``, ``cohort gaps FOLDER --out FOLDER/gaps.csv``): not read, nor named as
+    not read."""
     kinds = input_columns(kb)
     for name in ignore:
         if _fact_name(name) == "patient_id":  # each row's key, which every row needs
@@ -998,7 +999,7 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase
 
 
 def _load_bulk(con: duckdb.DuckDBPyConnection, path: Path, kb: KnowledgeBase,
-               ours: Path | None = None) -> Loaded:  # fmt: skip
+               ours: tuple[Path, ...] = ()) -> Loaded:  # fmt: skip
     """A folder of FHIR Bulk Data NDJSON, flattened by ``bulk.flatten`` into an input table and
     loaded as one; the quarantine says why a patient's record or a line cannot be read."""
     from onconav.cohort import bulk  # the FHIR mapping, only for a folder
