@@ -2345,6 +2345,32 @@ def test_a_problem_carries_why_a_value_is_refused_apart(kb) -> None:  # type: ig
     assert problems["stage"].why == ""
 
 
+HOW_BAD_WORDS = ["severe", "heavy", "bad", "mild", "very bad", "constant", "a lot of", "new",
+                 "worsening", "chronic"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data())
+def test_a_symptom_said_with_how_bad_it_is_is_the_symptom(data: st.DataObject) -> None:
+    """A symptom written with how bad, how often or how long it is ("severe pain", "heavy
+    bleeding", "a lot of nausea") is that symptom: it had been refused as not known ("check the
+    spelling"), and a person's own words are seldom the bare name (a clinical review)."""
+    kb = shared_kb()
+    symptom = data.draw(st.sampled_from(kb.data.symptoms))
+    name = data.draw(st.sampled_from([symptom.name, *symptom.aliases]))
+    how = data.draw(st.sampled_from(HOW_BAD_WORDS))
+    alone = parse_profile({"cancer": "cervix", "symptoms": [name]}, kb).symptoms
+    said = parse_profile({"cancer": "cervix", "symptoms": [f"{how} {name}"]}, kb).symptoms
+    assert said == alone, (how, name)
+
+
+@pytest.mark.parametrize("words", ["severe", "heavy metal", "bad"])
+def test_words_of_how_bad_with_no_symptom_are_not_one(kb, words: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ProfileError) as caught:
+        parse_profile({"cancer": "cervix", "symptoms": [words]}, kb)
+    assert "is not known" in str(caught.value)
+
+
 def test_odd_spellings_and_codes_in_a_profile(kb) -> None:  # type: ignore[no-untyped-def]
     """A code where a name is expected, an ICD-10 subcode, '-ve' for HER2-negative (a dash alone
     is refused: a blank cell as often), a stage as a whole number; a list holding only a None or

@@ -804,7 +804,8 @@ def _places_counted(kb: KnowledgeBase, name: str) -> list[str]:
 def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     """The ids a name means among the values of a fact: by any name or alias, by a code, with a
     bracketed note left out ("capecitabine (Xeloda)"), places of spread or a treatment had in a
-    family's words ("spread to the liver and bones", "had chemo"), or as treatments written
+    family's words ("spread to the liver and bones", "had chemo"), a symptom with how bad it is
+    ("severe pain", "heavy bleeding"), or as treatments written
     together with "+", "/", "&", "and", "with" or "plus" (carbo/taxol; FOLFIRI-bev as a last
     resort), when every part is known. A pair of drugs stays two drugs: the regimens they may
     belong to count through them."""
@@ -819,6 +820,9 @@ def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     had = words.HAD.fullmatch(name) if field == "prior_treatments" else None
     if had:  # "had chemo", "received FOLFOX"
         return _lookup(kb, field, had.group(1))
+    how_bad = words.HOW_BAD.fullmatch(name) if field == "symptoms" else None
+    if how_bad:  # "severe pain", "heavy bleeding": the symptom (it had been refused)
+        return _lookup(kb, field, how_bad.group(1))
     for separator in (r"(\s*(?:\+|/|&|\band\b|\bwith\b|\bplus\b)\s*)", r"(\s*-\s*)"):
         pieces = re.split(separator, name, flags=re.IGNORECASE)
         parts = [piece for piece in pieces[0::2] if piece.strip()]

@@ -954,6 +954,14 @@ HAD = re.compile(r"(?i)\s*(?:(?:i|he|she|we|they|you)\s+)?(?:have\s+had|has\s+ha
                  r"(?:an?\s+|some\s+)?(.+?)\s*")  # fmt: skip
 
 
+# A symptom written with how bad, how often or how long it is ("severe pain", "heavy bleeding",
+# "a lot of nausea", "constant back pain"): the symptom, which is what the options ask about
+HOW_BAD = re.compile(r"(?i)\s*(?:(?:very|really|quite|so)\s+)?(?:severe|heavy|bad|mild|slight|"
+                     r"moderate|terrible|awful|extreme|intense|constant|persistent|chronic|"
+                     r"ongoing|recurring|recurrent|frequent|occasional|intermittent|worsening|"
+                     r"increasing|new|some|a\s+lot\s+of|lots\s+of|a\s+little)\s+"
+                     r"(.+?)\s*")  # fmt: skip
+
 # "not cancer", "no tumour", "never had", "non-malignant", "non-rectal"; not the names of cancers
 # that start with "non-" ("non-small cell lung cancer", "non-Hodgkin lymphoma").
 NEGATED = re.compile(r"^\s*((not|no|never)\b|non(?![- ]?(small|hodgkin|melanoma|seminoma|muscle)))")
