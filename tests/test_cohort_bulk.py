@@ -244,6 +244,26 @@ def test_gaps_written_into_the_folder_read_say_nothing_of_their_own_work(
 
 
 @pytest.mark.parametrize("command", [(), ("gaps",)])
+@pytest.mark.parametrize("option", ["--out", "--quarantine"])
+def test_a_file_of_the_export_is_never_written_over(
+    run: Run, tmp_path: Path, command: tuple[str, ...], option: str
+) -> None:
+    """`--out export/Observation.ndjson --force`: the export's own file had been left out of the
+    reading as the run's output (the answers made without its results) and then written over.
+    It is refused, even with --force, and left as it was (a review of the change)."""
+    source = ROOT / "tests" / "fhir" / "colon-metastatic.json"
+    folder = tmp_path / "export"
+    write_folder(folder, [e["resource"] for e in json.loads(source.read_text())["entry"]], {})
+    (export_file,) = [p for p in sorted(folder.iterdir()) if p.name.startswith("Condition")][:1]
+    before = export_file.read_bytes()
+    done = run("cohort", *command, str(folder), option, str(export_file), "--quiet", "--force")
+    assert done.status == 2, done.stderr
+    assert done.stderr.strip() == (f"onconav: error: {option}: {export_file} is a file of the "
+                                   "INPUT, the FHIR export it reads; give a file outside it")
+    assert export_file.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", [(), ("gaps",)])
 def test_a_run_into_the_folder_read_never_reads_its_own_outputs(
     run: Run, tmp_path: Path, command: tuple[str, ...]
 ) -> None:

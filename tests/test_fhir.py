@@ -1132,6 +1132,30 @@ def test_a_resource_read_that_is_not_valid_fhir_is_warned_of(
     assert ref not in {r for refs in reading.sources.values() for r in refs}
 
 
+@pytest.mark.parametrize("which", ["refuted allergy", "entered-in-error allergy",
+                                   "serum HER2", "HER2 test not final"])
+def test_a_resource_not_read_whatever_it_holds_is_not_warned_of_as_not_valid(
+    which: str, kb: onconav.KnowledgeBase
+) -> None:
+    """An allergy refuted or entered in error, a serum HER2 test, a HER2 test not final: not
+    read whatever they hold, so one not valid FHIR is listed unused with why it is not read, and
+    not warned of as if it were on record (a refuted allergy had been: "so an allergy or
+    intolerance on record is not taken into account: check the record")."""
+    bad = {"reaction": [{"description": "x"}]}  # a reaction with no manifestation: not valid
+    if "allergy" in which:
+        resource = _allergy(OXALIPLATIN, verification=which.split()[0]) | bad
+    else:
+        resource = _observation("h", "42914-2" if which == "serum HER2" else "48676-1",
+                                valueString="3+", date="2024-02-01") | {"language": 5}
+        if which == "HER2 test not final":
+            resource["status"] = "preliminary"
+    reading = read_bundle(_record(STOMACH, STAGE_4, resource), kb)
+    ref = f"{resource['resourceType']}/{resource['id']}"
+    assert not [w for w in reading.warnings if w.startswith(f"{ref} is not read")]
+    reason = {u.reference: u.reason for u in reading.unused}[ref]
+    assert "not valid" not in reason, reason
+
+
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(sorted(FUZZ_RECORDS)), st.data())
 def test_a_resource_read_made_not_valid_is_never_dropped_without_a_word(

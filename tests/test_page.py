@@ -488,6 +488,8 @@ def test_a_mistake_is_told_in_a_short_plain_sentence(
     (("kras", "RAS mutant"), "does not say which RAS gene"),
     (("her2", "-"), "a dash alone may mean no result as well as a negative one"),
     (("her2", "++"), "write the IHC score as 1+ or 2+"),
+    (("stage", "4?"), "when it is not known yet, leave the field out or say unknown"),
+    (("kras", "mutated?"), "when it is not known yet, leave the field out or say unknown"),
 ])  # fmt: skip
 def test_a_refused_answer_to_a_choice_says_why(given: tuple[str, str], why: str) -> None:
     """The page said only "choose one of them" of an answer a shared link or a card's link gave,

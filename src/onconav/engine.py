@@ -195,19 +195,25 @@ def _built_on_what_stopped(kb: KnowledgeBase, facts: Facts,
              if r.id in stopped and not r.key_drugs}  # fmt: skip
     out = []
     for drug in sorted(gave):
+        # a mix that gives it, or any of its drugs (the cisplatin pairs give one each of
+        # paclitaxel and topotecan), beside one that stops it
         built = [r for r in kb.data.regimens if r.id in left
-                 and gave[drug] <= set(r.components) and not gave[drug] & set(r.stopped_by)]
+                 and gave[drug] & set(r.components) and not gave[drug] & set(r.stopped_by)]
         if built:
             # quoted: a mix's name may hold "and" ("cisplatin and paclitaxel"); each with what
-            # it adds
+            # it adds, and which of the drugs it gives when not all
+            shared = {r.id: "" if gave[drug] <= set(r.components) else and_list(
+                [kb.name_of(d) for d in r.components if d in gave[drug]]) + " "
+                for r in built}  # fmt: skip
             names = and_list([
-                f"\u201c{kb.name_of(r.id)}\u201d (with "
+                f"\u201c{kb.name_of(r.id)}\u201d ({shared[r.id]}with "
                 f"{and_list([kb.name_of(k) for k in r.stopped_by])})" for r in built])
             one = len(built) == 1
+            what = ("it" if kb.kind_of.get(drug) == "drugs"
+                    else "some of its drugs" if any(shared.values()) else "its drugs")
             out.append(f"progressed_on: {kb.name_of(drug)} stopped working, and the "
                        f"{'mix' if one else 'mixes'} {names} {'gives' if one else 'give'} "
-                       f"{'it' if kb.kind_of.get(drug) == 'drugs' else 'its drugs'} "
-                       "with a drug not listed as stopped working: "
+                       f"{what} with a drug not listed as stopped working: "
                        f"{'it is' if one else 'they are'} not ruled out; ask the care team "
                        f"whether {'it' if one else 'they'} could still help")  # fmt: skip
     return out

@@ -138,7 +138,7 @@ _UNSURE_WORDS = (r"pending|awaited|awaiting|not (yet )?tested|not done|unknown|u
                  r"provisional|provisionally|tbc|tbd|to be determined|not certain|"
                  r"thought to be|might be|could be")  # fmt: skip
 UNSURE = re.compile(rf"\?|\b({_UNSURE_WORDS})\b")
-UNSURE_HINT = "; when it is not known yet, leave the field out or say unknown"
+UNSURE_HINT = "when it is not known yet, leave the field out or say unknown"
 
 # Words that say a value is not known (yet), all of it: the field is read as if left out, never
 # as "no" (an export's "Unknown" or "Not tested" column is no answer, and asks for the test).
@@ -161,7 +161,7 @@ def _sure(value: object, accepted: str, values: tuple[str, ...]) -> None:
     """Refuse words that say the value is not known or not sure (a question mark, "pending",
     "suspected"): a guess is never read as a result."""
     if isinstance(value, str) and (UNSURE.search(value.lower()) or denying_note(value)):
-        raise NotUnderstood(value, accepted + UNSURE_HINT, values)
+        raise NotUnderstood(value, accepted, values, why=UNSURE_HINT)
 
 
 # A note in brackets that says what it follows is not so or no longer ("liver (ruled out)",

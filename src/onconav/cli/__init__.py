@@ -1217,12 +1217,20 @@ def _writable(path: Path, option: str, *taken: tuple[Path, str], force: bool = F
     which it would overwrite, and not there already unless ``force`` (``_not_there``)."""
     import tempfile
 
+    from onconav.cohort.bulk import holds_resources
+
     target = path.resolve()
     if target.is_dir() or not target.parent.is_dir():
         raise UsageError(f"{option}: cannot write {path} (not a file in an existing folder)")
     for other, name in taken:
         if other.resolve() == target:
             raise UsageError(f"{option}: {path} is {name}; give another file")
+        # a file of the FHIR export a folder INPUT is (Observation.ndjson), even with --force:
+        # it had been left out of the reading as the run's own, the answers made without it
+        # (bevacizumab with FOLFOX offered), and then written over
+        if other.is_dir() and target.parent == other.resolve() and holds_resources(target):
+            raise UsageError(f"{option}: {path} is a file of {name}, the FHIR export it reads; "
+                             "give a file outside it")  # fmt: skip
     _not_there(path, f"{option}: {path}", f"another {option}", force)
     try:  # the run writes its work beside the output too (a temporary folder)
         with tempfile.TemporaryFile(dir=target.parent, prefix=".onconav-"):

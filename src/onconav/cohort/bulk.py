@@ -82,6 +82,21 @@ class Flat:
         return self.notes + more
 
 
+def holds_resources(path: Path) -> bool:
+    """Whether a file is one of an export's: named ``.ndjson`` (``files_of`` reads it), its first
+    line that holds anything a FHIR resource (a JSON object with a ``resourceType``). A run's own
+    result, of one row per (patient, option), holds none: it may be written again there."""
+    if not (path.is_file() and path.name.endswith(".ndjson")):
+        return False
+    try:
+        with path.open("rb") as lines:
+            first = next((line for line in lines if line.strip()), b"")
+        item = json.loads(first) if first else None
+    except (OSError, ValueError, RecursionError):
+        return False
+    return isinstance(item, dict) and "resourceType" in item
+
+
 def files_of(folder: Path, ours: frozenset[Path] = frozenset()) -> list[Path]:
     """The NDJSON files of an export: ``Type.ndjson`` and ``Type.*.ndjson``, in name order; none
     of ``ours`` (resolved paths: the run's own outputs, which may be in the folder)."""

@@ -36,6 +36,8 @@ FIELDS = ("cancer", "stage", "recurrence", "metastases", "biomarkers.her2", "bio
           "planned")  # fmt: skip
 STAGE_RANK = {"earlier": 0, "4": 1, "4A": 2, "4B": 3}
 RESULT_OK = {"final", "amended", "corrected"}
+# an Observation's other statuses (FHIR R4's ObservationStatus): not a result, whatever it holds
+NOT_A_RESULT = {"registered", "preliminary", "cancelled", "entered-in-error", "unknown"}
 NOT_NOW = {"inactive", "resolved", "remission"}
 NOT_CONFIRMED = {"refuted", "entered-in-error", "unconfirmed", "provisional", "differential"}
 SURGICAL_CATEGORY = ("snomed", "387713003")
@@ -2215,21 +2217,24 @@ def _her2(builder: Builder, cancer: CancerFound) -> None:
         erbb2 = kind == "genomic-variant" and "erbb2" in _genes(builder, res)
         if not erbb2 and kind not in ("her2", "her2-ish", "her2-serum"):
             continue
+        # what is never read, whatever it holds, first: not warned of as not valid FHIR (a
+        # status that is no FHIR status is found not valid below, and said so)
+        if kind == "her2-serum":
+            builder.drop(res.ref, "a serum HER2 test does not count: HER2 status is read from "
+                         "the tumour (tissue) only")  # fmt: skip
+            continue
+        if _status(res.data) in NOT_A_RESULT or (
+                builder.valid(res) and _status(res.data) not in RESULT_OK):  # fmt: skip
+            what = "an ERBB2 variant" if erbb2 else "a HER2 test"  # as much as a HER2 test
+            builder.drop(res.ref, f"{what} with status {_status(res.data)!r}: not a result")
+            continue
         if not builder.valid(res):
             continue
         if (other := _about_other_cancer(builder, res, cancer, "a result")) is not None:
             builder.drop(res.ref, other)
             continue
-        if kind == "her2-serum":
-            builder.drop(res.ref, "a serum HER2 test does not count: HER2 status is read from "
-                         "the tumour (tissue) only")  # fmt: skip
-            continue
         if (other_specimen := _other_specimen(builder, row, cancer, "a HER2 test")) is not None:
             builder.drop(res.ref, other_specimen)
-            continue
-        if _status(res.data) not in RESULT_OK:  # an ERBB2 variant as much as a HER2 test
-            what = "an ERBB2 variant" if erbb2 else "a HER2 test"
-            builder.drop(res.ref, f"{what} with status {_status(res.data)!r}: not a result")
             continue
         if erbb2:
             if not _says_both(builder, res, "HER2", _answer(builder, res)):
@@ -3246,13 +3251,15 @@ def _allergies(builder: Builder) -> None:
             builder.drop(res.ref, "an allergy or intolerance onconav does not read as one to a "
                          f"cancer drug it knows: {_coded(concept)}")  # fmt: skip
             continue
-        if not builder.valid(res):
-            continue
+        # its statuses first (checked with what identifies it, ``_gather``): one not read
+        # whatever it holds is not warned of as not valid FHIR (a refuted allergy had been)
         status = _status(res.data, "verificationStatus")
         if status in NOT_CONFIRMED or _status(res.data, "clinicalStatus") in NOT_NOW:
             status = status if status in NOT_CONFIRMED else _status(res.data, "clinicalStatus")
             builder.drop(res.ref, f"an allergy or intolerance to {_coded(concept)} that is "
                          f"{status}: not read as a drug that cannot be given")  # fmt: skip
+            continue
+        if not builder.valid(res):
             continue
         for drug in drugs:
             found.setdefault(drug, []).append(res.ref)

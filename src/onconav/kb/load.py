@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -174,6 +174,9 @@ class KnowledgeBase:
     # the drugs options give with chemotherapy (trastuzumab, nivolumab) and what they are kinds
     # of: one that stopped working leaves open whether that chemotherapy did (``Lowering``)
     with_chemotherapy: frozenset[str] = frozenset()
+    # what each option gives, by option id: what it uses, is given with or may involve, the
+    # drugs of its regimens and the kinds of its procedures (``options_using``)
+    gives: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -264,19 +267,7 @@ class KnowledgeBase:
         members = {ident}
         if self.kind_of.get(ident) == "drug_classes":
             members |= {d.id for d in self.data.drugs if ident in d.classes}
-        found = []
-        for option in self.data.options:
-            given = [*option.uses, *option.given_with, *option.may_involve]
-            expanded = set(given)
-            for g in given:
-                record = self.by_id.get(g)
-                if isinstance(record, Regimen):
-                    expanded.update(record.components)
-                if isinstance(record, Procedure):
-                    expanded.update(self.procedure_children(g))
-            if members & expanded:
-                found.append(option)
-        return found
+        return [option for option in self.data.options if members & self.gives[option.id]]
 
     def evidence_of(self, option: Option) -> list[Span]:
         """What an option is cited for: its own spans, then those of the general options that
@@ -733,6 +724,22 @@ def _index(
         for fact in facts.values()
         for d in fact.derived
     )  # fmt: skip
+    children: dict[str, list[str]] = {}  # a procedure's kinds (``procedure_children``)
+    for procedure in data.procedures:
+        if procedure.parent:
+            children.setdefault(procedure.parent, []).append(procedure.id)
+
+    def gives(option: Option) -> frozenset[str]:
+        given = [*option.uses, *option.given_with, *option.may_involve]
+        out = set(given)
+        for g in given:
+            record = by_id.get(g)
+            if isinstance(record, Regimen):
+                out.update(record.components)
+            if isinstance(record, Procedure):
+                out.update(children.get(g, []))
+        return frozenset(out)
+
     return KnowledgeBase(
         data=data,
         by_id=by_id,
@@ -760,6 +767,7 @@ def _index(
         value_names=value_names,
         value_labels=value_labels,
         with_chemotherapy=with_chemotherapy,
+        gives={o.id: gives(o) for o in data.options},
     )
 
 

@@ -492,7 +492,7 @@ DISTANT_METASTASES = any_of("metastases", DISTANT_SITES | {DISTANT}, "spread to 
 SPREAD_FAR = Any((CAME_BACK_FAR, DISTANT_METASTASES))
 CERVIX = one_of("cancer", frozenset({"cervix"}), "cervical cancer")
 NOT_COME_BACK = one_of("recurrence", frozenset({"none"}), "has not come back")
-CAME_BACK = one_of("recurrence", frozenset({"yes"}), "came back, not said where")
+CAME_BACK = one_of("recurrence", frozenset({"yes", "local"}), "came back")
 STAGE_EARLIER = one_of("stage", frozenset({"earlier"}), "stage 1 to 3")
 STAGE_4 = one_of("stage", frozenset({"4"}), "stage 4, 4A or 4B not said")
 STAGE_4A = one_of("stage", frozenset({"4A"}), "stage 4A")
@@ -593,8 +593,8 @@ IMPLIED: tuple[Implied, ...] = (
                 CERVIX,
                 SPREAD_FAR,
                 # a stage not given, 4, or 1 to 3 (spread far after it means it came back); 4A
-                # only when it came back far away, or came back and has spread far (with spread
-                # alone, 4A is a contradiction)
+                # only when it came back far away, or came back (where not said, or in the
+                # pelvis) and has spread far (with spread alone, 4A is a contradiction)
                 Any((NO_STAGE, STAGE_4, STAGE_EARLIER,
                      All((STAGE_4A, Any((CAME_BACK_FAR, CAME_BACK)))))),
             )
@@ -602,7 +602,7 @@ IMPLIED: tuple[Implied, ...] = (
         if_unknown=False,
         why="Cervical cancer that has spread to distant organs, or came back there, is metastatic "
         "(stage 4B): the options for metastatic or 4B disease apply (issue 9, rule 4); so is "
-        "stage 4A that came back far away, or came back (not said where) with distant spread. "
+        "stage 4A that came back far away, or came back (anywhere) with distant spread. "
         "Stage 4A given with distant spread and not said to have come back stays a "
         "contradiction (below).",
         warning="stage: cervical cancer that has spread to distant organs is read as stage 4B "
