@@ -275,9 +275,6 @@ class KnowledgeBase:
         merged = [self.by_id[same] for same in self.rules[option.id].merged]
         return [*option.evidence, *(s for o in merged for s in getattr(o, "evidence", []))]
 
-    def procedure_children(self, ident: str) -> list[str]:
-        return [p.id for p in self.data.procedures if p.parent == ident]
-
     def spans(self) -> list[tuple[str, Span]]:
         """Every evidence span with the id of the record (or record/caveat) that cites it."""
         out: list[tuple[str, Span]] = []
@@ -724,7 +721,7 @@ def _index(
         for fact in facts.values()
         for d in fact.derived
     )  # fmt: skip
-    children: dict[str, list[str]] = {}  # a procedure's kinds (``procedure_children``)
+    children: dict[str, list[str]] = {}  # the kinds of each procedure (bowel resection's)
     for procedure in data.procedures:
         if procedure.parent:
             children.setdefault(procedure.parent, []).append(procedure.id)
