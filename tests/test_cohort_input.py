@@ -197,6 +197,29 @@ def test_a_value_that_is_not_text_is_read_as_the_value_it_is(tmp_path: Path) -> 
                 assert done.loaded.answered == len(want) - len(bad)
 
 
+def test_a_csv_of_numbers_with_blanks_is_read_as_the_numbers_it_holds(tmp_path: Path) -> None:
+    """A stage column with a blank in it, written out by pandas or a spreadsheet, is "4.0" in a
+    CSV: read as stage 4, as the same column in Parquet is (it had quarantined every row with a
+    stage); "4.5" is still refused."""
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer,stage,her2\na,stomach,4.0,3.0\nb,stomach,,\n"
+                      "c,rectum,4.00,\nd,stomach,4.5,\n")  # fmt: skip
+    for engine in ENGINES:
+        out = tmp_path / f"{engine}.parquet"
+        done = run(KB, source, out, engine=engine)
+        bad = quarantined(tmp_path / f"{engine}.quarantine.csv")
+        assert [(row, who) for row, who, _ in bad] == [(4, "d")], engine
+        assert done.loaded.answered == 3
+        with duckdb.connect() as con:
+            got = dict(con.execute(f"SELECT patient_id || ' ' || option_id, status FROM '{out}' "
+                                   "WHERE patient_id IN ('a', 'c')").fetchall())  # fmt: skip
+        for who, person in (("a", {"cancer": "stomach", "stage": 4, "her2": 3}),
+                            ("c", {"cancer": "rectum", "stage": 4})):  # fmt: skip
+            answer = evaluate(parse_profile(person, KB), KB)
+            assert {f"{who} {o.id}": o.status for o in answer.options} == \
+                {k: v for k, v in got.items() if k.startswith(f"{who} ")}  # fmt: skip
+
+
 def _read_alone_and_together(tmp_path: Path, rows: list[dict[str, Any]]) -> None:
     """Each row is read (its facts, or its reasons in the quarantine) as it is in a file of its
     own: what a value is read as never depends on the types of the other rows' values."""

@@ -999,6 +999,9 @@ def test_a_whole_number_written_with_a_point_is_that_number(cancer: str, stage: 
     as_int = parse_profile({"cancer": cancer, "stage": stage, "her2": score}, KB)
     as_float = parse_profile({"cancer": cancer, "stage": float(stage), "her2": float(score)}, KB)
     assert as_float.model_dump(exclude={"as_typed"}) == as_int.model_dump(exclude={"as_typed"})
+    # as a table's column of numbers with blanks writes it: "4.0" (it had been refused)
+    as_text = parse_profile({"cancer": cancer, "stage": f"{stage}.0", "her2": f" {score}.00"}, KB)
+    assert as_text.model_dump(exclude={"as_typed"}) == as_int.model_dump(exclude={"as_typed"})
     with pytest.raises(ProfileError, match="stage"):
         parse_profile({"cancer": cancer, "stage": stage + 0.5}, KB)
 

@@ -260,11 +260,18 @@ MINUS_STAGE = re.compile(rf"^[{DASHES}]\s*(\d|[iv]+[ab]?\b|stage)"
                          rf"|(?<=[\s(\[])[{DASHES}](\d|[iv]+[ab]?\b)")
 
 
+# One digit written with a point and zeros: how a table's column of numbers with blanks in it
+# writes a whole number ("4.0" in a CSV made from a spreadsheet or pandas)
+_WHOLE_TEXT = re.compile(r"\s*(\d)\.0+\s*")
+
+
 def whole(value: object) -> object:
-    """A number written with a decimal point that is whole (JSON's 4.0) is that whole number;
-    anything else is as given."""
+    """A number written with a decimal point that is whole (JSON's 4.0, a CSV's "4.0") is that
+    whole number; anything else is as given."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
+    if isinstance(value, str) and (found := _WHOLE_TEXT.fullmatch(value)):
+        return int(found.group(1))
     return value
 
 
