@@ -168,10 +168,14 @@ def hit_truth(r: RuledOut, row: Row) -> Truth:
     """Whether the person's answer rules out what the option gives: a fact not given rules
     nothing out (FALSE, not UNKNOWN: nobody is asked every treatment they cannot have), unless
     the route is ``asked`` (UNKNOWN: a partial gastrectomy asks whether all of the stomach was
-    taken out already)."""
+    taken out already) or its ``asked_if`` holds (UNKNOWN: FOLFOX had, and which treatments
+    stopped working not said)."""
     value = row.get(r.fact)
     if value is None:
-        return Truth.UNKNOWN if r.asked else Truth.FALSE
+        if r.asked or (r.asked_if is not None
+                       and leaf_truth(r.asked_if, row.get(r.asked_if.fact)) is Truth.TRUE):
+            return Truth.UNKNOWN
+        return Truth.FALSE
     return leaf_truth(r.test, value)
 
 
@@ -480,6 +484,9 @@ def hit_sql(r: RuledOut, leaf: Leaf = leaf_sql) -> str:
     """``hit_truth`` as a SQL boolean: a fact not given rules nothing out (NULL if asked)."""
     given = f"{leaf(not_given(r.fact, 'not given'))} IS TRUE"
     not_said = "CAST(NULL AS BOOLEAN)" if r.asked else "FALSE"
+    if r.asked_if is not None and not r.asked:
+        not_said = (f"(CASE WHEN {leaf(r.asked_if)} IS TRUE THEN CAST(NULL AS BOOLEAN) "
+                    "ELSE FALSE END)")
     return f"(CASE WHEN {given} THEN {not_said} ELSE {to_sql(r.test, leaf)} END)"
 
 

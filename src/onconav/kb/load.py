@@ -704,7 +704,12 @@ def _index(
             c for d in (ident, *parts) for c in getattr(by_id[d], "classes", [])
         ).union(getattr(record, "counts_as", [])) - frozenset(stopped)
         test = any_of("progressed_on", frozenset(stopped), f"{name} stopped working", kinds | more)
-        out.append(RuledOut("progressed_on", ident, test, tuple(stopped.items())))
+        # what stopped working not said, of someone who has had it (or what stopping would rule
+        # it out: FOLFOX had, for CAPOX): whether it stopped working is not known, and asked
+        had = any_of("prior_treatments", frozenset(stopped) & vocabulary.known("prior_treatments"),
+                     f"{name} had")  # fmt: skip
+        out.append(RuledOut("progressed_on", ident, test, tuple(stopped.items()),
+                            asked_if=had if had.true else None))  # fmt: skip
         return out
 
     own = frozenset(c for o in data.options for c in o.cancers if c != "any")

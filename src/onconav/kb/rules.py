@@ -106,9 +106,10 @@ class RuledOut:
     (chemoradiation, which regimens count as). For ``prior_treatments``: what was had that leaves
     nothing for it to do (a total gastrectomy: no part of the stomach is left to take out).
     Applied only when TRUE: unknown rules nothing out, and a fact not given rules nothing out and
-    asks nothing (nobody is asked every treatment they cannot have), unless ``asked``: then it is
-    not known, and asked; a broader value (that a chemotherapy stopped working, not which) leaves
-    it undecided. ``words`` says, for each value of the test that rules it out, why."""
+    asks nothing (nobody is asked every treatment they cannot have), unless ``asked``, or
+    ``asked_if`` holds (TRUE) of the person's answers: then it is not known, and asked; a broader
+    value (that a chemotherapy stopped working, not which) leaves it undecided. ``words`` says,
+    for each value of the test that rules it out, why."""
 
     fact: Literal["cannot_have", "progressed_on", "prior_treatments"]
     given: str
@@ -119,6 +120,9 @@ class RuledOut:
     relief_too: bool = True
     # whether a fact not given leaves it undecided (asked) rather than ruling nothing out
     asked: bool = False
+    # or only when this holds: what stopped working not given, of someone who has had what the
+    # option gives (FOLFOX had, the cancer back: whether FOLFOX stopped working is not known)
+    asked_if: Test | None = None
 
     def why(self, values: frozenset[str]) -> str:
         """Why the person's values rule it out: the words of the first value they hold."""
