@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from onconav import evaluate, load_kb, parse_profile, words
 from onconav.engine import Status
 from onconav.kb.rules import DRUG_KINDS
+from onconav.kb.vocabulary import normalise_name
 from onconav.profile import (
     NARROWED_BY_A_NOTE,
     ProfileError,
@@ -80,6 +81,64 @@ def test_colorectal_is_answered_as_colon_and_asks_which(typed: str) -> None:
     facts = read({"cancer": typed})
     assert facts.site == "colon"
     assert any("colon or in the rectum" in w for w in facts.warnings), facts.warnings
+
+
+@given(data=st.data())
+def test_a_name_that_may_be_one_of_several_beside_the_one_it_is_is_that_one(data) -> None:  # type: ignore[no-untyped-def]
+    """A name that may be one of several cancers (colorectal: the colon or the rectum) beside a
+    name of one of them is that one ("bowel cancer in the rectum" is rectal cancer; it had been
+    answered as colon cancer, "rectum" not read, and FOLFIRI, FOLFOX and the targeted drugs
+    left out)."""
+    broad = data.draw(st.sampled_from([c for c in KB.data.cancers if c.may_be]))
+    one = data.draw(st.sampled_from(broad.may_be))
+    written = data.draw(st.sampled_from([n for n in broad.names()  # not "colon and rectum"
+                                         if not {r.id for p in words.cancer_phrases(n)
+                                                 for r in KB.find(p)} & set(broad.may_be)]))
+    named = data.draw(st.sampled_from([n for n in KB.by_id[one].names()  # found by its words
+                                       if KB.find(" ".join(words.place_words(n)))]))
+    form = data.draw(st.sampled_from(["{b} cancer in the {n}", "{b} cancer of the {n}",
+                                      "{b} cancer ({n})", "{b} cancer, {n}", "{b} - {n}"]))
+    facts = read({"cancer": form.format(b=written, n=named)})
+    assert facts.site == one, (form, written, named)
+    assert not any("; not read:" in w for w in facts.warnings), facts.warnings
+
+
+def _names_a_place(name: str) -> bool:
+    """Whether the words name a cancer or a place in the body, or hold words that do ("rectal
+    bleeding", "bleeding from the stomach": read as the cancer named, as before)."""
+    primary = words.primary_part(name)
+    phrases = [name, *words.cancer_phrases(primary)]
+    return bool(primary != name or normalise_name(name) in KB.value_names["metastases"]
+                or {KB.kind_of.get(r.id) for p in phrases for r in KB.find(p)}
+                & {"cancers", "sites"})  # fmt: skip
+
+
+NOT_PLACES = [n for kind in ("drugs", "regimens", "symptoms", "tests")
+              for c in getattr(KB.data, kind) for n in c.names()
+              if not _names_a_place(n)]  # fmt: skip
+
+
+@given(name=st.sampled_from(NOT_PLACES), cancer=st.sampled_from(["", " cancer"]))
+def test_a_drug_a_treatment_a_symptom_or_a_test_is_not_where_a_cancer_started(
+    name: str, cancer: str
+) -> None:
+    """A drug, a mix of drugs, a symptom or a test given as where the cancer started is refused,
+    saying what it is ("Xeloda" had been answered as "Xeloda cancer", its options "not for Xeloda
+    cancer"); unless the same words name a cancer or a place in the body too."""
+    if cancer and " " in name:  # "Xeloda cancer"; not "blood in vomit cancer"
+        cancer = ""
+    with pytest.raises(ProfileError) as caught:
+        parse_profile({"cancer": name + cancer}, KB)
+    (problem,) = caught.value.problems
+    assert problem.field == "cancer"
+    # or refused for other words first ("not eating": says what it is not)
+    assert "not where the cancer started" in problem.message or "not sure" in problem.message
+
+
+@pytest.mark.parametrize("typed", ["yes", "True", "OK", "okay"])
+def test_a_yes_is_not_where_a_cancer_started(typed: str) -> None:
+    with pytest.raises(ProfileError, match="not where the cancer started"):
+        parse_profile({"cancer": typed}, KB)
 
 
 @pytest.mark.parametrize(
@@ -766,7 +825,7 @@ def test_castration_resistant_prostate_cancer_is_not_said_to_be_beyond_hormones(
     facts = read(data)
     assert facts.given["hormone_sensitive"] is None
     assert any("grows although hormones are lowered" in w for w in facts.warnings), facts.warnings
-    assert not any("not read" in w for w in facts.warnings), facts.warnings
+    assert not any("; not read:" in w for w in facts.warnings), facts.warnings
     assert status(data, "general-hormone-therapy") is not Status.not_suitable
     said = {"cancer": typed, "stage": "4", "hormone_sensitive": False}  # the answer wins
     assert status(said, "general-hormone-therapy") is Status.not_suitable
@@ -804,7 +863,7 @@ def test_a_cancer_name_that_says_whether_hormones_make_it_grow_is_read(
     facts = read(data)
     expected = said if isinstance(said, bool) else value
     assert facts.given["hormone_sensitive"] is expected, (name, said)
-    assert not any("not read" in w for w in facts.warnings), facts.warnings
+    assert not any("; not read:" in w for w in facts.warnings), facts.warnings
     disagree = [w for w in facts.warnings if w.startswith("hormone_sensitive:")]
     assert bool(disagree) is (said is (not value)), (name, said, facts.warnings)
     hormone = status(data, "general-hormone-therapy")
@@ -850,7 +909,7 @@ def test_one_receptor_negative_alone_says_the_other_decides(
     facts = read({"cancer": form.format(one + negative), "stage": "4"})
     assert facts.given["hormone_sensitive"] is None
     assert any(f"until the {other} result is" in w for w in facts.warnings), facts.warnings
-    assert not any("not read" in w for w in facts.warnings), facts.warnings
+    assert not any("; not read:" in w for w in facts.warnings), facts.warnings
 
 
 @pytest.mark.parametrize("name", ["HER2-low breast cancer", "ER-negative, PR-weakly positive "

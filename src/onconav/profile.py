@@ -33,9 +33,10 @@ from pydantic_core import PydanticCustomError
 
 from onconav import words
 from onconav.kb import KnowledgeBase
+from onconav.kb.load import Record
 from onconav.kb.model import Entity, FactType
 from onconav.kb.rules import DRUG_KINDS, DRUGS_NOT_KNOWN, DRUGS_NOT_SAID, OTHERS_NOT_KNOWN
-from onconav.kb.vocabulary import is_code, normalise_name
+from onconav.kb.vocabulary import in_sentence, is_code, normalise_name
 from onconav.logic import FactValue, Truth, truth
 
 UNKNOWN_SITE = {"any", "unknown", "notknown", "unknownprimary", "cancerofunknownprimary"}
@@ -1205,6 +1206,53 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
     return replace(reading, say=tuple(say), warnings=(*warnings, *reading.warnings))
 
 
+def _the_one_it_is(kb: KnowledgeBase, cancers: list[Record], matched: str,
+                   phrases: list[str]) -> tuple[list[Record], str]:  # fmt: skip
+    """A name that may be one of several cancers ("bowel cancer": the colon or the rectum)
+    beside the name of the one it is ("... in the rectum") is that one, and both are read (it
+    had been answered as colon cancer, "rectum" not read); so too the other way round
+    ("colorectal cancer of the ascending colon": colorectal is read)."""
+    for phrase in phrases:
+        if set(phrase.split()) & set(matched.split()):
+            continue
+        for record in kb.find(phrase):
+            if record.id in getattr(cancers[0], "may_be", []):
+                return [record], f"{phrase} {matched}"
+            if cancers[0].id in getattr(record, "may_be", []):
+                return cancers, f"{matched} {phrase}"
+    return cancers, matched
+
+
+# What a name typed as the cancer may be instead: the kinds of the knowledge base's entries that
+# name no place in the body, in words; and the answers to a yes-or-no question
+NOT_A_PLACE = {"drugs": "a drug", "regimens": "a mix of drugs", "drug_classes": "a kind of drug",
+               "procedures": "a treatment", "symptoms": "a symptom", "tests": "a test"}  # fmt: skip
+ANSWER_WORDS = {"yes", "y", "true", "false", "ok", "okay"}
+
+
+def _not_a_cancer(kb: KnowledgeBase, primary: str) -> str | None:
+    """What the words given as where the cancer started are, when they are a drug, a treatment,
+    a symptom or a test of the knowledge base and name no place in the body ("a drug
+    (capecitabine)"), or a yes-or-no answer; None otherwise (an organ the sources do not
+    describe, "liver", is a cancer of its own)."""
+    rest = " ".join(words.place_words(primary))
+    if normalise_name(rest) in ANSWER_WORDS:
+        return "an answer to a yes-or-no question"
+    found = kb.find(primary) or kb.find(rest)  # "blood in vomit"; "Xeloda cancer"
+    if any(kb.kind_of.get(r.id) in ("cancers", "sites") for r in found) or normalise_name(
+            rest) in kb.value_names["metastases"]:  # fmt: skip
+        return None
+    for record in found:
+        if kind := NOT_A_PLACE.get(kb.kind_of.get(record.id, "")):
+            named = in_sentence(kb.name_of(record.id))
+            return kind if normalise_name(named) == normalise_name(rest) else f"{kind} ({named})"
+    if any(normalise_name(rest) in kb.value_names[f] for f in TREATMENT_FIELDS):
+        return "a treatment"
+    if normalise_name(rest) in kb.value_names["symptoms"]:
+        return "a symptom"
+    return None
+
+
 def with_own_sources(kb: KnowledgeBase) -> str:
     """The cancers that have sources of their own, in words ("stomach cancer, rectal cancer and
     cervical cancer")."""
@@ -1267,11 +1315,14 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
     other = words.OTHER_KINDS.search(primary.lower())
     cancers = [] if other else [r for r in kb.find(name) if kb.kind_of.get(r.id) == "cancers"]
     matched = ""
-    for phrase in [] if cancers or other else words.cancer_phrases(primary):
+    phrases = [] if cancers or other else words.cancer_phrases(primary)
+    for phrase in phrases:
         cancers = [r for r in kb.find(phrase) if kb.kind_of.get(r.id) == "cancers"]
         if cancers:
             matched = phrase
             break
+    if cancers and matched:
+        cancers, matched = _the_one_it_is(kb, cancers, matched, phrases)
     if cancers and cancers[0].id == "any":  # (a name of UNKNOWN_SITE returned above)
         return CancerReading("any", "advanced cancer (where it started not known)", "any")
     if cancers:
@@ -1318,6 +1369,12 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
             f"cancer: {words.cut(name)!r} does not say where the cancer started; these are the "
             "options for advanced cancer in general: give where it started if it is known",))
     names = {normalise_name(n): c.id for c in kb.data.cancers if c.id != "any" for n in c.names()}
+    if what := _not_a_cancer(kb, primary):  # "Xeloda", "FOLFOX", "bleeding", "yes": had been
+        # answered as "Xeloda cancer", with options "not for Xeloda cancer"
+        message = (f"{name!r} is {what}, not where the cancer started; give the cancer's name "
+                   "(where it started), or 'unknown'")  # fmt: skip
+        problem = Problem("cancer", name, tuple(sorted(set(names.values()))), message)
+        return CancerReading("", "", None, problems=(problem,))
     for phrase in words.cancer_phrases(primary) or [primary]:
         close = close_name(normalise_name(phrase), names)
         if close:

@@ -421,6 +421,8 @@ def build(data: KBData) -> KnowledgeBase:
                                          values))  # fmt: skip
         if cancer.read_as is not None:
             expect(cancer.read_as, ("cancers",), f"cancers[{cancer.id}].read_as")
+        for i, one in enumerate(cancer.may_be):
+            expect(one, ("cancers",), f"cancers[{cancer.id}].may_be[{i}]")
             if cancer.note is None:
                 problems.append(f"cancers[{cancer.id}]: a cancer read as another needs a note")
     for drug_class in data.drug_classes:

@@ -268,6 +268,12 @@ class Cancer(Entity):
         description="The cancer whose options answer for this one (gastro-oesophageal junction: "
         "stomach); its note is then shown to the person as a warning",
     )
+    may_be: list[Id] = Field(
+        default_factory=list,
+        description="The cancers a name that may be one of several is, when the person's words "
+        "name one beside it (colorectal: colon or rectum; \"bowel cancer in the rectum\" is "
+        "rectal cancer)",
+    )
     note: str | None = None
     evidence: list[Span] = Field(default_factory=list)
 
