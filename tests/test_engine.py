@@ -638,31 +638,79 @@ def test_a_treatment_a_field_does_not_take_is_not_called_misspelt(kb, field, nam
         assert "it is a treatment, but not" in message
 
 
+def needs_an_operation(kb: KnowledgeBase, option_id: str) -> tuple[list[str], bool]:
+    """What an option gives that needs an operation, read from the data: an operation itself (a
+    procedure of a kind of surgery) or what is put in during one (``during_surgery``); and
+    whether it is given only before or after one (its ``timing``)."""
+    from onconav.kb.rules import AROUND_SURGERY
+
+    record = kb.by_id[option_id]
+    given = [*record.uses, *record.given_with]  # type: ignore[union-attr]
+    surgical = [u for u in given if "surgery" in kb.vocabulary.up("cannot_have", u)
+                or getattr(kb.by_id.get(u), "during_surgery", False)]  # fmt: skip
+    timed = any(t in AROUND_SURGERY for t in record.timing)  # type: ignore[union-attr]
+    return surgical, timed
+
+
 @settings(max_examples=40, deadline=None)
 @given(cancer=st.sampled_from(["stomach", "rectum", "cervix", "lung", "colon"]),
        symptoms=st.lists(st.sampled_from(["trouble swallowing", "bowel obstruction", "bleeding",
-                                          "bone pain", "weak bone", "blockage"]), max_size=3))
+                                          "bone pain", "weak bone", "blockage", "pain"]),
+                         max_size=3))  # fmt: skip
 def test_one_who_cannot_have_surgery_is_offered_no_operation(
     cancer: str, symptoms: list[str]
 ) -> None:
     """"surgery" could not be given as a treatment that cannot be had (a clinical review: one too
     frail for any operation was offered every one, unless about fifteen were named one by one).
     It rules out every option that gives an operation, by the same rule as any treatment of a
-    kind, and nothing else: stents, radiation and drugs keep the status they have without it."""
+    kind; what is put in during an operation (a stent to open the stomach, a feeding tube, small
+    tubes into blood vessels for pain medicine: ``during_surgery``); and what is given only
+    before or after one (``timing``: chemotherapy before surgery); and nothing else: a stent put
+    in by a doctor without an operation, radiation and drugs keep the status they have without
+    it. (A seventh clinical review found the stomach stent, the feeding tube, the line for pain
+    medicine and chemotherapy or chemoradiation before surgery offered.)"""
     kb = shared_kb()
     base = {"cancer": cancer, "stage": "4", "symptoms": symptoms}
     plain = {o.id: o for o in evaluate(parse_profile(base, kb), kb).options}
     barred = evaluate(parse_profile({**base, "cannot_have": ["surgery"]}, kb), kb)
     for option in barred.options:
         record = kb.by_id[option.id]
-        surgical = [u for u in [*record.uses, *record.given_with]  # type: ignore[union-attr]
-                    if "surgery" in kb.vocabulary.up("cannot_have", u)]  # fmt: skip
+        surgical, timed = needs_an_operation(kb, option.id)
+        texts = [r.text for r in option.reasons if r.kind == "ruled_out"]
         if surgical and not set(surgical) <= set(record.choices):  # type: ignore[union-attr]
             assert option.status is Status.not_suitable, option.id
-            assert any("a kind of surgery, which you cannot have" in r.text
-                       for r in option.reasons), option.reasons  # fmt: skip
+            assert any("a kind of surgery, which you cannot have" in t
+                       or "put in during an operation, which you cannot have" in t
+                       for t in texts), option.reasons  # fmt: skip
+        elif timed:
+            assert option.status is Status.not_suitable, option.id
+            assert any("an operation" in t and "you cannot have surgery" in t
+                       for t in texts), option.reasons  # fmt: skip
         elif not surgical:
             assert option.status is plain[option.id].status, option.id
+
+
+@SETTINGS
+@given(cancer=st.sampled_from(CANCERS), fields=st.fixed_dictionaries({}, optional=FIELDS),
+       surgery=st.sampled_from(["surgery", "surgery (declined)",
+                                "surgery (any operation)"]))  # fmt: skip
+def test_no_option_that_needs_an_operation_is_open_to_one_who_cannot_have_surgery(
+    cancer: str, fields: dict[str, Any], surgery: str
+) -> None:
+    """Whatever else a profile says, one who cannot have surgery (or declined it) is never
+    offered, nor asked about, nor shown as studied, an option that gives an operation, gives
+    what is put in during one, or is given only before or after one: it is not suitable, before
+    anything else is weighed. Only an operation that is one choice among others may leave the
+    option open, for the others."""
+    kb = shared_kb()
+    data = to_profile(cancer, fields)
+    data["cannot_have"] = [*data.get("cannot_have", []), surgery]
+    result = evaluate(parse_profile(data, kb), kb)
+    for option in result.options:
+        surgical, timed = needs_an_operation(kb, option.id)
+        choices = set(kb.by_id[option.id].choices)  # type: ignore[union-attr]
+        if timed or (surgical and not set(surgical) <= choices):
+            assert option.status is Status.not_suitable, (option.id, option.status)
 
 
 def test_only_treatments_of_the_cancer_can_stop_working(kb) -> None:  # type: ignore[no-untyped-def]

@@ -208,3 +208,27 @@ def test_a_derived_value_agrees_in_sql() -> None:
         "offered", "needs_information", "not_suitable", "offered", "needs_information"
     ]  # fmt: skip
     assert sql_statuses(KB, rows) == expected
+
+
+def test_what_needs_an_operation_agrees_in_sql() -> None:
+    """One who cannot have surgery: the options given only before or after an operation and what
+    is put in during one are not suitable in the query as in Python; a kind of surgery (bowel
+    surgery) leaves chemotherapy before surgery."""
+    stomach = {"cancer": "stomach", "stage": "4", "symptoms": ["trouble swallowing", "pain"]}
+    rectum = {"cancer": "rectum", "stage": "4", "metastases": ["liver"]}
+    people = [
+        {**stomach, "cannot_have": ["surgery"]},
+        {**rectum, "cannot_have": ["surgery"]},
+        {**rectum, "cannot_have": ["bowel surgery"]},
+        {**rectum, "cannot_have": ["surgery"], "wants_cancer_treatment": False},
+    ]
+    expected, rows = python_statuses(KB, people)
+    status = {(p, o): s for p, o, s in expected}
+    for option in ("stomach-stent-placement", "stomach-feeding-tube", "general-pain-medicine-line"):
+        assert status[("0", option)] == "not_suitable", option
+    for option in ("rectum-chemo-before-surgery", "rectum-chemoradiation",
+                   "rectum-chemo-after-surgery"):  # fmt: skip
+        assert status[("1", option)] == "not_suitable", option
+        assert status[("3", option)] == "not_suitable", option
+    assert status[("2", "rectum-chemo-before-surgery")] == "offered"
+    assert sql_statuses(KB, rows) == expected

@@ -48,6 +48,7 @@ from onconav.kb.model import (
 from onconav.kb.rules import (
     IMPLIED,
     OTHERS_NOT_KNOWN,
+    SURGERY,
     Expr,
     Implied,
     Lowering,
@@ -624,6 +625,10 @@ def _index(
                 if kind_of.get(up) != "regimens":
                     cannot.setdefault(up, f"it gives {name}{through}, a kind of "
                                       f"{named(up)}, which you cannot have")  # fmt: skip
+        if getattr(record, "during_surgery", False):  # put in during an operation (a stent)
+            for up in vocabulary.up("cannot_have", SURGERY):
+                cannot.setdefault(up, f"it gives {name}, put in during an operation, which "
+                                  "you cannot have")  # fmt: skip
         out = [RuledOut("cannot_have", ident, any_of("cannot_have", frozenset(cannot),
                         f"cannot have {name}"), tuple(cannot.items()))]  # fmt: skip
         # a list of what stopped working that may not be whole ("perhaps other treatments not

@@ -345,6 +345,13 @@ class Procedure(Described):
         "gives it is not suitable when the treatments had hold one; a broader one (a gastrectomy, "
         "part or all) leaves it undecided, asking which; not given, it rules nothing out",
     )
+    during_surgery: bool = Field(
+        default=False,
+        description="Put in during an operation, as its sources say (a stent to open the top of "
+        "the stomach, a feeding tube, small tubes into blood vessels for pain medicine), though "
+        "not itself a kind of surgery: an option that gives it is not suitable for one who "
+        "cannot have surgery",
+    )
     evidence: Evidence
 
 

@@ -25,6 +25,7 @@ from onconav.kb.model import (
     Modality,
     NotOf,
     Option,
+    Timing,
 )
 from onconav.kb.vocabulary import Vocabulary, in_sentence
 from onconav.words import and_list
@@ -349,6 +350,36 @@ def _one_list_test(conditions: list[Condition | None]) -> FactTest | None:
     return FactTest.model_validate({"fact": tests[0].fact, "has_any": list(values)})
 
 
+# Any operation, as a value of ``cannot_have``: one who cannot have surgery cannot have what is
+# given only around an operation (``AROUND_SURGERY``), nor what is put in during one
+# (``Procedure.during_surgery``: a route of ``kb.load``'s ``ruled_out_by``).
+SURGERY = "surgery"
+# The timings that tie an option to an operation, and why one who cannot have surgery cannot have
+# it. Only ``surgery`` itself (any operation) rules it out, not a kind of surgery: which
+# operation follows is not said (chemotherapy before surgery for rectal cancer may be to take out
+# the tumour in the rectum or those spread to the liver), so one who cannot have bowel surgery may
+# still have another.
+AROUND_SURGERY = {
+    Timing.before_surgery: "it is given before an operation (to make it possible or easier), "
+    "and you cannot have surgery",
+    Timing.before_any_surgery: "it is given to get ready for an operation, and you cannot have "
+    "surgery",
+    Timing.after_surgery: "it is given after an operation, and you cannot have surgery",
+}
+
+
+def around_surgery(option: Option, vocab: Vocabulary) -> list[RuledOut]:
+    """What rules out an option given only before or after an operation (its ``timing``): that
+    the person cannot have surgery (chemotherapy to shrink a tumour so that surgery can take it
+    out had been offered to one who cannot have an operation)."""
+    words = next((AROUND_SURGERY[t] for t in option.timing if t in AROUND_SURGERY), None)
+    if words is None:
+        return []
+    values = vocab.up("cannot_have", SURGERY)  # surgery, and anything broader
+    return [RuledOut("cannot_have", SURGERY, any_of("cannot_have", values, "cannot have surgery"),
+                     tuple((v, words) for v in sorted(values)))]  # fmt: skip
+
+
 def option_rules(
     option: Option,
     lowering: Lowering,
@@ -370,6 +401,7 @@ def option_rules(
     ruled_out = [r for ident in (*option.uses, *option.given_with) for r in ruled_out_by(ident)
                  if not (r.fact == "progressed_on" and ident in option.stopped_partner_asks)
                  and not (relief_only and not r.relief_too)]  # fmt: skip
+    ruled_out += around_surgery(option, lowering.vocab)
     # An option for after a kind of treatment stopped working (ramucirumab with paclitaxel once
     # chemotherapy stopped) is the next step the source gives: that a chemotherapy stopped, not
     # which, does not leave its own drugs undecided.
