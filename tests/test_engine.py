@@ -1523,25 +1523,64 @@ def test_a_drug_that_stopped_working_warns_of_its_kin_for_this_cancer(
 
 @SETTINGS
 @given(pair=partial_and_more(),
-       drug=st.sampled_from(["trastuzumab", "nivolumab", "pembrolizumab", "bevacizumab"]),
-       chemo=st.sampled_from([None, "FOLFOX", "capecitabine", "chemotherapy", "cisplatin"]),
+       drug=st.sampled_from(["trastuzumab", "nivolumab", "pembrolizumab", "bevacizumab",
+                             "cetuximab", "ramucirumab"]),
+       chemo=st.sampled_from([None, "FOLFOX", "capecitabine", "chemotherapy", "cisplatin",
+                              "irinotecan", "FOLFIRI", "paclitaxel"]),
        more=st.booleans())  # fmt: skip
 def test_a_drug_given_with_chemotherapy_that_stopped_asks_of_its_chemotherapy(
     pair: tuple[dict[str, Any], dict[str, Any]], drug: str, chemo: str | None, more: bool
 ) -> None:
-    """The rule for every profile: a drug the sources give with chemotherapy that stopped
-    working, in a whole list that names no chemotherapy, is warned of (was the chemotherapy
-    given with it left out?); a list that names a chemotherapy says which (5-FU with
-    bevacizumab), and one that may not be whole asks already: no warning. A clinical review
-    found 5-FU or capecitabine offered after trastuzumab with CAPOX stopped, without a word."""
+    """The rule for every profile: a drug the sources give with chemotherapy, by that word or as
+    a chemotherapy drug or regimen (cetuximab with irinotecan, ramucirumab with paclitaxel),
+    that stopped working, in a whole list that names no chemotherapy, is warned of (was the
+    chemotherapy given with it left out?); a list that names a chemotherapy says which (5-FU
+    with bevacizumab), and one that may not be whole asks already: no warning. A clinical review
+    found 5-FU or capecitabine offered after trastuzumab with CAPOX stopped, without a word, and
+    FOLFIRI after cetuximab (only a partner named "chemotherapy" had counted)."""
     kb = shared_kb()
     stopped = [drug, *([chemo] if chemo else []), *(["others not known"] if more else [])]
     for data in pair:
         data = {**data, "progressed_on": stopped, "prior_treatments": [drug, *stopped[1:2]]}
         result = evaluate(parse_profile(data, kb), kb)
-        said = [w for w in result.warnings if "is given with chemotherapy" in w]
+        said = [w for w in result.warnings if "given with chemotherapy" in w]
         assert bool(said) == (chemo is None and not more), (stopped, result.warnings)
         assert all(kb.name_of(drug) in w for w in said)
+
+
+def _chemotherapy_partners(kb: KnowledgeBase, option: Any) -> list[str]:
+    """What an option gives with what it uses that is chemotherapy or a kind of it (irinotecan,
+    FOLFIRI), read from the data apart from the engine."""
+    return [w for w in option.given_with if "chemotherapy" in kb.vocabulary.up("progressed_on", w)]
+
+
+@pytest.mark.parametrize("option", [
+    o.id for o in shared_kb().data.options if _chemotherapy_partners(shared_kb(), o)
+    and any(shared_kb().kind_of.get(u) == "drugs" for u in o.uses)])  # fmt: skip
+def test_a_drug_given_with_chemotherapy_names_the_chemotherapy_of_its_cancer(option: str) -> None:
+    """Every option of the data that gives a drug with a chemotherapy drug or regimen: that drug
+    stopped working alone, for the option's cancer, is warned of, naming that chemotherapy
+    ("cetuximab is given with chemotherapy (for this cancer the sources give it with
+    irinotecan)"); "may be given" when an option for the cancer gives it without chemotherapy
+    (ramucirumab alone). Listing the chemotherapy as stopped too ends the warning."""
+    kb = shared_kb()
+    record = kb.by_id[option]
+    cancer = next(c for c in record.cancers if c != "any")  # type: ignore[attr-defined]
+    for drug in (u for u in record.uses if kb.kind_of.get(u) == "drugs"):  # type: ignore[attr-defined]
+        data = {"cancer": cancer, "stage": "4", "prior_treatments": [drug], "progressed_on": [drug]}
+        said = [w for w in evaluate(parse_profile(data, kb), kb).warnings
+                if "given with chemotherapy" in w]  # fmt: skip
+        assert len(said) == 1, said
+        options = [o for o in kb.data.options if drug in o.uses and cancer in o.cancers]
+        alone = any(not _chemotherapy_partners(kb, o) for o in options)
+        assert f"{kb.name_of(drug)} {'may be' if alone else 'is'} given with" in said[0], said
+        for partner in _chemotherapy_partners(kb, record):
+            if partner != "chemotherapy":
+                assert kb.name_of(partner) in said[0], said
+        partners = _chemotherapy_partners(kb, record)
+        data |= {"progressed_on": [drug, *partners], "prior_treatments": [drug, *partners]}
+        assert not [w for w in evaluate(parse_profile(data, kb), kb).warnings
+                    if "given with chemotherapy" in w]  # fmt: skip
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

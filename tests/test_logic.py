@@ -262,11 +262,13 @@ def test_the_lowered_rules_agree_with_a_plain_reading_of_the_data(kb) -> None:  
         for c, (_, lowered) in zip(o.caveats, kb.rules[o.id].caveats, strict=True)
     ]
 
-    # the drugs an option gives with chemotherapy, and what they are kinds of
-    drugs = {u for o in kb.options if "chemotherapy" in o.given_with for u in o.uses
-             if kb.kind_of.get(u) == "drugs"}  # fmt: skip
+    # the drugs an option gives with chemotherapy, named so or as a chemotherapy drug or
+    # regimen (cetuximab with irinotecan), and what they are kinds of
+    drugs = {u for o in kb.options for u in o.uses if kb.kind_of.get(u) == "drugs" and any(
+             "chemotherapy" in kb.vocabulary.up("progressed_on", w) for w in o.given_with)}
     with_chemo = frozenset(a for d in drugs for a in kb.vocabulary.up("progressed_on", d))
-    assert {"trastuzumab", "nivolumab"} <= with_chemo and "chemotherapy" not in with_chemo
+    assert {"trastuzumab", "nivolumab", "cetuximab", "ramucirumab"} <= with_chemo
+    assert "chemotherapy" not in with_chemo
     regimens = {r.id: frozenset(r.components) for r in kb.data.regimens}
 
     @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1474,7 +1474,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     if problems:
         raise ProfileError(problems)
     warnings += _stopped_but_never_had(kb, given) + _kin_of_what_cannot_be_had(kb, given, site)
-    warnings += _kin_of_what_stopped(kb, given, site) + _chemotherapy_given_with(kb, given)
+    warnings += _kin_of_what_stopped(kb, given, site) + _chemotherapy_given_with(kb, given, site)
     warnings += _answers_that_disagree(kb, given) + _stage_says_spread_far(profile, site, given)
     row = dict(given)
     told: dict[str, str] = {}
@@ -1680,24 +1680,47 @@ def _kin_of_what_stopped(kb: KnowledgeBase, row: dict[str, FactValue], site: str
             for drug, kind, names, are, it in _kin(kb, row, "progressed_on", site)]  # fmt: skip
 
 
-def _chemotherapy_given_with(kb: KnowledgeBase, row: dict[str, FactValue]) -> list[str]:
-    """A drug an option gives with chemotherapy (trastuzumab, nivolumab) that stopped working,
-    in a list that names no chemotherapy: was the chemotherapy given with it left out? Options
-    that give its drugs are offered as the list says (a review found 5-FU or capecitabine
-    offered after trastuzumab with CAPOX stopped working): said, for the team to check, as a
-    whole list is read as given ("only 5-FU and bevacizumab" names the chemotherapy)."""
+def _chemotherapy_given_with(kb: KnowledgeBase, row: dict[str, FactValue], site: str) -> list[str]:
+    """A drug an option gives with chemotherapy (trastuzumab, nivolumab; cetuximab with
+    irinotecan, bevacizumab with FOLFIRI) that stopped working, in a list that names no
+    chemotherapy: was the chemotherapy given with it left out? Options that give its drugs are
+    offered as the list says (a review found 5-FU or capecitabine offered after trastuzumab with
+    CAPOX stopped working, and FOLFIRI after cetuximab, which the rectal source gives with
+    irinotecan): said, for the team to check, as a whole list is read as given ("only 5-FU and
+    bevacizumab" names the chemotherapy). The chemotherapy the options for this cancer give with
+    it is named, when they name one, and whether one gives it alone (ramucirumab)."""
     stopped = row["progressed_on"]
     if not isinstance(stopped, frozenset) or OTHERS_NOT_KNOWN in stopped:
         return []  # a list that may not be whole already asks what else stopped
     up = kb.vocabulary.up
     if any("chemotherapy" in up("progressed_on", v) for v in stopped):
         return []
-    given_with = sorted(d for d in kb.with_chemotherapy & stopped
-                        if kb.kind_of.get(d) == "drugs")  # not their kinds, nor chemoradiation
-    return [f"progressed_on: {kb.name_of(drug)} is given with chemotherapy, and no chemotherapy is "
-            "listed as having stopped working: if the chemotherapy given with it stopped too, "
-            "list its drugs; the options that give them are shown as if they had not"
-            for drug in given_with]  # fmt: skip
+    out = []
+    for drug in sorted(d for d in kb.with_chemotherapy & stopped
+                       if kb.kind_of.get(d) == "drugs"):  # not their kinds, nor chemoradiation
+        options = [o for o in kb.data.options if drug in o.uses and site in o.cancers]
+        partners = list(dict.fromkeys(p for o in options for p in kb.chemotherapy_with(o)))
+        named = [kb.name_of(p) for p in partners if p != "chemotherapy"]
+        if not named:  # "given with chemotherapy", or no option for this cancer gives it so
+            out.append(f"progressed_on: {kb.name_of(drug)} is given with chemotherapy, and no "
+                       "chemotherapy is listed as having stopped working: if the chemotherapy "
+                       "given with it stopped too, list its drugs; the options that give them are "
+                       "shown as if they had not")  # fmt: skip
+            continue
+        alone = any(not kb.chemotherapy_with(o) for o in options)  # ramucirumab, alone too
+        partner = words.and_list([*named, *(["other chemotherapy"] if "chemotherapy" in partners
+                                            else [])], last="or")  # fmt: skip
+        given = (f"may be given with chemotherapy (for this cancer the sources give it with "
+                 f"{partner}, or alone)" if alone else f"is given with chemotherapy (for this "
+                 f"cancer the sources give it with {partner})")  # fmt: skip
+        if_stopped = (f"it was given with {partner} and that stopped too" if alone
+                      else f"the {partner} given with it stopped too")  # fmt: skip
+        shown = ("it are shown as if it" if all(kb.kind_of.get(p) == "drugs" for p in partners)
+                 else "its drugs are shown as if they")  # a regimen's (FOLFIRI's) drugs
+        out.append(f"progressed_on: {kb.name_of(drug)} {given}, and no chemotherapy is listed "
+                   f"as having stopped working: if {if_stopped}, list it; the options that give "
+                   f"{shown} had not")  # fmt: skip
+    return out
 
 
 def _kin(kb: KnowledgeBase, row: dict[str, FactValue], fact: str,

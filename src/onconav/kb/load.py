@@ -262,6 +262,10 @@ class KnowledgeBase:
         return {kind: [d.id for d in self.data.drugs if kind in d.classes and d.id != drug]
                 for kind in kinds}  # fmt: skip
 
+    def chemotherapy_with(self, option: Option) -> list[str]:
+        """What an option gives with what it uses that is chemotherapy (``chemotherapy_with``)."""
+        return chemotherapy_with(option, self.vocabulary)
+
     def options_using(self, ident: str) -> list[Option]:
         """Options that give ``ident``: directly, through a regimen, as a companion, as a
         procedure that may be part of it, or (for a drug class) through a drug of that class."""
@@ -288,6 +292,13 @@ class KnowledgeBase:
                 for derived in getattr(record, "derived", []):
                     out.extend((f"{record.id}/derived", span) for span in derived.evidence)
         return out
+
+
+def chemotherapy_with(option: Option, vocabulary: Vocabulary) -> list[str]:
+    """What an option gives with what it uses that is chemotherapy: the word itself, or a kind
+    of it, a chemotherapy drug or regimen (cetuximab with irinotecan, bevacizumab with FOLFIRI).
+    Not radiation, nor another drug of no chemotherapy (pembrolizumab with trastuzumab)."""
+    return [w for w in option.given_with if "chemotherapy" in vocabulary.up("progressed_on", w)]
 
 
 def partners_of(data: KBData, kind_of: Mapping[str, str]) -> dict[str, list[Option]]:
@@ -587,12 +598,13 @@ def _index(
     radiation = frozenset(p.id for p in data.procedures if p.kind == "radiation"
                           and p.id not in drug_procedures and p.parent is not None)  # fmt: skip
 
-    # the drugs an option gives with chemotherapy (trastuzumab, nivolumab, pembrolizumab), and
+    # the drugs an option gives with chemotherapy, named as such or as a chemotherapy drug or
+    # regimen (trastuzumab, nivolumab; cetuximab with irinotecan, bevacizumab with FOLFIRI), and
     # what they are kinds of (targeted therapy): one of them that stopped working leaves open
     # whether the chemotherapy given with it did
     with_chemotherapy = frozenset().union(*(
         vocabulary.up("progressed_on", used)
-        for o in data.options if "chemotherapy" in o.given_with
+        for o in data.options if chemotherapy_with(o, vocabulary)
         for used in o.uses if kind_of.get(used) == "drugs"
     )) - {"chemotherapy"}  # fmt: skip
     lowering = Lowering(
