@@ -1504,7 +1504,10 @@ def test_a_drug_named_as_kin_is_given_by_an_option_in_the_answer(
     ("cervix", "pembrolizumab", {"cemiplimab"}),
     ("cervix", "carboplatin", {"cisplatin"}),
     ("stomach", "nivolumab", {"pembrolizumab"}),
-    ("rectum", "FOLFOX", set()),  # a regimen does not say which of its drugs failed
+    # a regimen's drugs stopped with it (rule 1): FOLFOX's 5-FU names capecitabine and
+    # floxuridine, as 5-FU named itself does (it had named none, while 5-FU with leucovorin was
+    # ruled out as "part of FOLFOX": a clinical review)
+    ("rectum", "FOLFOX", {"capecitabine", "floxuridine"}),
     ("lung", "pembrolizumab", set()),  # no option for lung gives a drug by name
 ])  # fmt: skip
 def test_a_drug_that_stopped_working_warns_of_its_kin_for_this_cancer(
@@ -1612,6 +1615,59 @@ def test_a_regimen_that_stopped_is_as_its_key_drugs_stopping(
             for option, rules in kb.rules.items():
                 first, second = (truth(rules.when, row) for row in rows)
                 assert first == second, (record.id, option, first, second)
+
+
+def _warned_of(result: Any) -> tuple[set[str], set[str]]:
+    """The mixes a result names as building on a drug that stopped working, and the drugs it
+    names as of the same kind as one that stopped."""
+    mixes = {m for w in result.warnings if "not listed as stopped working" in w
+             for m in re.findall("\u201c([^\u201d]+)\u201d", w)}  # fmt: skip
+    kin = {n for w in result.warnings if "may not work either" in w
+           for n in re.split(r", | and ", w.split(" stopped working, and ")[1]
+                             .split(" of the same kind")[0].rsplit(" ", 1)[0])}  # fmt: skip
+    return mixes, kin
+
+
+@SETTINGS
+@given(pair=partial_and_more(),
+       regimen=st.sampled_from(sorted(r.id for r in shared_kb().data.regimens)),
+       rectum=st.booleans())  # fmt: skip
+def test_a_regimen_that_stopped_warns_as_its_drugs_stopping(
+    pair: tuple[dict[str, Any], dict[str, Any]], regimen: str, rectum: bool
+) -> None:
+    """The rule for every profile: a regimen that stopped working warns as its drugs stopping
+    do (rule 1: they stopped with it), whether written as the regimen or as its drugs: the same
+    drugs named as of the same kind (the other fluoropyrimidines after CAPOX, as after
+    capecitabine), and the same mixes named as giving one of them beside a drug not listed as
+    stopped (CAPIRI after CAPOX, as after capecitabine and oxaliplatin: it had been offered after
+    CAPOX without a word, a clinical review). The regimen itself is ruled out either way, each
+    with its own reason. Mixes are compared where the two answers give every option the same
+    status: a regimen given with radiation is not its drugs as to what it rules out (weekly
+    cisplatin with radiation stops radiation, not cisplatin and paclitaxel), by design, and a
+    mix is named only when the answer leaves it open."""
+    kb = shared_kb()
+    components = list(kb.by_id[regimen].components)  # type: ignore[union-attr]
+    for data in pair:
+        if rectum:  # the rectum's stage 4, where the mixes are
+            data = {**data, "cancer": "rectum", "stage": "4", "recurrence": "none"}
+        before = [p for p in data.get("progressed_on", []) if p != "others not known"]
+        results = []
+        for written in ([regimen], components):
+            stopped = [*before, *written]
+            results.append(evaluate(parse_profile(
+                {**data, "progressed_on": stopped,
+                 "prior_treatments": [*data.get("prior_treatments", []), *stopped]}, kb), kb))
+        as_regimen, as_drugs = results
+        assert _warned_of(as_regimen)[1] == _warned_of(as_drugs)[1], (
+            regimen, as_regimen.warnings, as_drugs.warnings)
+        status = {o.id: o.status for o in as_regimen.options}
+        if all(status[o.id] is o.status for o in as_drugs.options):
+            assert _warned_of(as_regimen)[0] == _warned_of(as_drugs)[0], (
+                regimen, as_regimen.warnings, as_drugs.warnings)
+        for option in as_regimen.options:  # the regimen itself, given alone, is ruled out
+            record = kb.by_id[option.id]
+            if getattr(record, "uses", None) == [regimen] and not record.given_with:  # type: ignore[union-attr]
+                assert option.status in (Status.not_suitable, Status.declined), option
 
 
 @SETTINGS

@@ -174,10 +174,12 @@ def _built_on_what_stopped(kb: KnowledgeBase, facts: Facts,
     alone): they are not ruled out, since what they add is not listed as stopped working (it may
     have been had: "not yet tried" had been said of cisplatin had with radiation), but they give the
     drug that stopped, which the care team weighs. Said, not decided (issue 9: such a regimen is
-    "ruled out or flagged"). Only a drug named itself, or a mix of no key drug (5-FU with
-    leucovorin: FOLFOX and FOLFIRI give its drugs). A mix is named only when an option of the answer
-    gives it and neither does not suit nor has it among the choices ruled out: the answer's own
-    rule, not a copy of it."""
+    "ruled out or flagged"). A mix that stopped counts as its drugs, as the rules count it (rule
+    1): CAPOX stopped names CAPIRI, as capecitabine and oxaliplatin stopped do (CAPIRI had been
+    offered after CAPOX without a word, though capecitabine alone was not suitable, "part of
+    CAPOX"); 5-FU with leucovorin names FOLFOX and FOLFIRI. A mix is named only when an option of
+    the answer gives it and neither does not suit nor has it among the choices ruled out: the
+    answer's own rule, not a copy of it."""
     stopped = facts.row["progressed_on"]
     if not isinstance(stopped, frozenset):
         return []
@@ -188,11 +190,11 @@ def _built_on_what_stopped(kb: KnowledgeBase, facts: Facts,
             removed = {r.given for r in option.choices_ruled_out}
             left |= {i for i in (*record.uses, *record.given_with)  # type: ignore[union-attr]
                      if kb.kind_of.get(i) == "regimens" and i not in removed}  # fmt: skip
-    # what stopped: a drug named itself, or a mix of no key drug named (5-FU with leucovorin),
-    # each with the drugs it gave
-    gave = {d: {d} for d in stopped if kb.kind_of.get(d) == "drugs"}
-    gave |= {r.id: set(r.components) for r in kb.data.regimens
-             if r.id in stopped and not r.key_drugs}  # fmt: skip
+    # what stopped, a drug or a mix, each with the drugs it gave; a drug named itself is said
+    # of itself, not again as part of a mix named beside it (capecitabine and CAPOX)
+    named = {d for d in stopped if kb.kind_of.get(d) == "drugs"}
+    gave = {s: drugs for s in stopped
+            if (drugs := set(kb.drugs_of(s)) - (named - {s}))}  # fmt: skip
     out = []
     for drug in sorted(gave):
         # a mix that gives it, or any of its drugs (the cisplatin pairs give one each of

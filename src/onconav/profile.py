@@ -1665,7 +1665,7 @@ def _kin_of_what_cannot_be_had(kb: KnowledgeBase, row: dict[str, FactValue],
     return [f"cannot_have: {kb.name_of(drug)} cannot be given, and {names} {are} of the same "
             f"kind ({kb.name_of(kind)}): the reason may hold for {it} too; ask the care team "
             f"before an option that gives {it}"
-            for drug, kind, names, are, it in _kin(kb, row, "cannot_have", site)]  # fmt: skip
+            for drug, _, kind, names, are, it in _kin(kb, row, "cannot_have", site)]  # fmt: skip
 
 
 def _kin_of_what_stopped(kb: KnowledgeBase, row: dict[str, FactValue], site: str) -> list[str]:
@@ -1673,11 +1673,14 @@ def _kin_of_what_stopped(kb: KnowledgeBase, row: dict[str, FactValue], site: str
     cancer gives and the profile does not say stopped (cemiplimab after pembrolizumab, cisplatin
     after carboplatin): they may not work either, which the care team decides. Said, not
     decided, as for what cannot be had (they were offered without a word: a clinical review).
-    Only a drug named itself: a regimen that stopped does not say which of its drugs failed."""
-    return [f"progressed_on: {kb.name_of(drug)} stopped working, and {names} {are} of the same "
-            f"kind ({kb.name_of(kind)}): {'it' if are == 'is' else 'they'} may not work either; "
-            f"ask the care team before an option that gives {it}"
-            for drug, kind, names, are, it in _kin(kb, row, "progressed_on", site)]  # fmt: skip
+    A drug of a regimen that stopped is one that stopped (rule 1), named with the regimen
+    ("capecitabine, part of CAPOX, stopped working": it had been said only of capecitabine named
+    itself, so 5-FU with leucovorin was offered after CAPOX without a word)."""
+    return [f"progressed_on: {kb.name_of(drug)}{part} stopped working, and {names} {are} of the "
+            f"same kind ({kb.name_of(kind)}): {'it' if are == 'is' else 'they'} may not work "
+            f"either; ask the care team before an option that gives {it}"
+            for drug, part, kind, names, are, it
+            in _kin(kb, row, "progressed_on", site)]  # fmt: skip
 
 
 def _chemotherapy_given_with(kb: KnowledgeBase, row: dict[str, FactValue], site: str) -> list[str]:
@@ -1724,27 +1727,44 @@ def _chemotherapy_given_with(kb: KnowledgeBase, row: dict[str, FactValue], site:
 
 
 def _kin(kb: KnowledgeBase, row: dict[str, FactValue], fact: str,
-         site: str) -> list[tuple[str, str, str, str, str]]:  # fmt: skip
+         site: str) -> list[tuple[str, str, str, str, str, str]]:  # fmt: skip
     """For each drug of a list (``fact``) and each narrow kind it is of, the other drugs of that
-    kind an option for this cancer gives, not in the list: (drug, kind, their names, "is" or
-    "are", "it" or "them")."""
-    listed = row[fact]
-    if not isinstance(listed, frozenset):
-        return []
+    kind an option for this cancer gives, not in the list: (drug, ", part of" the regimen it was
+    listed through or "", kind, their names, "is" or "are", "it" or "them"). The drugs of a
+    regimen that stopped working are among those that did (``_drugs_listed``); a regimen that
+    cannot be had is not each of its drugs (FOLFIRI may be had by one who cannot have FOLFOX)."""
+    listed = _drugs_listed(kb, row, fact)
     # a drug of either list is said there, not again as kin here: "capecitabine cannot be
     # given, and fluorouracil ... ask before" beside "fluorouracil stopped working" contradicted
-    said = frozenset().union(*(v for f in ("cannot_have", "progressed_on")
-                               if isinstance(v := row[f], frozenset)))  # fmt: skip
+    said = frozenset().union(*(_drugs_listed(kb, row, f) for f in ("cannot_have", "progressed_on")))
     out = []
-    for drug in sorted(d for d in listed if kb.kind_of.get(d) == "drugs"):
+    for drug in sorted(listed):
+        regimen = listed[drug]
+        part = "" if regimen is None else f", part of {kb.name_of(regimen)},"
         for kind, kin_ids in kb.kin_of(drug).items():
             kin = sorted(kb.name_of(d) for d in kin_ids if d not in said
                          and any(site in o.cancers for o in kb.options_using(d)))  # fmt: skip
             if kin:
                 one = len(kin) == 1
-                out.append((drug, kind, words.and_list(kin), "is" if one else "are",
+                out.append((drug, part, kind, words.and_list(kin), "is" if one else "are",
                             "it" if one else "them"))  # fmt: skip
     return out
+
+
+def _drugs_listed(kb: KnowledgeBase, row: dict[str, FactValue], fact: str) -> dict[str, str | None]:
+    """The drugs a list names, each with the regimen it is named through (None: named itself):
+    of what stopped working, a regimen's drugs too, as they stopped with it (rule 1); of
+    anything else, the drugs named themselves."""
+    listed = row[fact]
+    if not isinstance(listed, frozenset):
+        return {}
+    drugs: dict[str, str | None] = {d: None for d in listed if kb.kind_of.get(d) == "drugs"}
+    if fact == "progressed_on":
+        for regimen in sorted(listed):
+            if kb.kind_of.get(regimen) == "regimens":
+                for drug in kb.drugs_of(regimen):
+                    drugs.setdefault(drug, regimen)
+    return drugs
 
 
 # --------------------------------------------------------------------------------------------

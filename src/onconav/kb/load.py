@@ -262,6 +262,14 @@ class KnowledgeBase:
         return {kind: [d.id for d in self.data.drugs if kind in d.classes and d.id != drug]
                 for kind in kinds}  # fmt: skip
 
+    def drugs_of(self, ident: str) -> list[str]:
+        """The drugs a treatment gives: a drug itself, a regimen's components; none for anything
+        else (a procedure, a kind of drug). What a regimen that stopped working gave: each of its
+        drugs stopped with it (rule 1)."""
+        if self.kind_of.get(ident) == "drugs":
+            return [ident]
+        return list(getattr(self.by_id.get(ident), "components", []))
+
     def chemotherapy_with(self, option: Option) -> list[str]:
         """What an option gives with what it uses that is chemotherapy (``chemotherapy_with``)."""
         return chemotherapy_with(option, self.vocabulary)
