@@ -17,7 +17,7 @@ from onconav.kb import KnowledgeBase, provenance
 from onconav.profile import parse_profile
 from onconav.search import Index, SearchError, build_index, relevant
 from onconav.search import text as text_words
-from onconav.search.index import _together
+from onconav.search.index import LIMIT_MAX, NAMED_KINDS, _together
 from onconav.search.quality import load_questions, measure
 from onconav.words import cut
 
@@ -254,8 +254,10 @@ def test_a_search_kept_to_one_cancer_shows_nothing_of_another(
         if hit.entry is not None and len(hit.citations) < len(kb.by_id[hit.entry.id].evidence):
             has = set().union(*(index.passage_terms[(c.source, c.start, c.end)]
                                 for c in hit.citations))  # fmt: skip
-            for match in hit.matches:  # on words its passages of this cancer have
-                assert set(text_words.terms(match.via or match.words)) <= has, (hit, match)
+            own = {tuple(text_words.terms(n)) for n in kb.by_id[hit.entry.id].names()}
+            for match in hit.matches:  # by a name of its own, or words its passages here have
+                said = tuple(text_words.terms(match.via or match.words))
+                assert said in own or set(said) <= has, (hit.rank, hit.entry, match)
 
 
 @pytest.mark.parametrize(("query", "cancer"), [("Libtayo", "stomach"), ("FOLFOX", "cervix"),
@@ -268,6 +270,36 @@ def test_kept_to_one_cancer_an_entry_matches_only_on_words_of_its_passages(
     the anti-VEGF drugs, cited to the rectal bevacizumab line."""
     result = index.search(query, limit=50, cancer=cancer)
     assert result.hits == [] and result.elsewhere
+
+
+@pytest.mark.parametrize("cancer", ["cervix", "stomach", "rectum", "any"])
+def test_kept_to_one_cancer_an_entry_is_found_by_its_own_other_name(
+    index: Index, cancer: str
+) -> None:
+    """"hospice" kept to cervical cancer (as the answer page's search box keeps it) found
+    nothing: it is an other name of palliative care, which cites the cervical source, but no
+    cervical passage says "hospice"."""
+    result = index.search("hospice", cancer=cancer)
+    assert result.hits and result.hits[0].entry is not None
+    assert result.hits[0].entry.id == "palliative-care"
+
+
+def test_kept_to_one_cancer_every_name_finds_its_entry(kb: KnowledgeBase, index: Index) -> None:
+    """Every name and other name of every entry the search shows, kept to each cancer whose
+    sources the entry cites, finds the entry: a match by the entry's own name is the entry
+    itself, whatever words its passages of that cancer have."""
+    shown = {d.entry for d in index.docs if d.kind == "entry"}
+    missed = []
+    for kind in NAMED_KINDS:
+        for record in getattr(kb.data, kind):
+            if record.id not in shown:
+                continue
+            for cancer in sorted({kb.sources[e.source].cancer for e in record.evidence}):
+                for name in record.names():
+                    result = index.search(name, limit=LIMIT_MAX, cancer=cancer)
+                    if record.id not in {h.entry.id for h in result.hits if h.entry}:
+                        missed.append((record.id, name, cancer))
+    assert not missed
 
 
 CANCER_NAMES = [("stomach", "stomach cancer"), ("stomach", "gastric cancer"),

@@ -913,6 +913,18 @@ def test_search_says_how_the_question_was_read(client: httpx.Client) -> None:
     assert "is not a cancer the knowledge base knows" in odd["notices"][0]
 
 
+def test_search_kept_to_a_cancer_finds_an_entry_by_its_other_name(sources: Path) -> None:
+    """/api/v1/search?q=hospice&cancer=cervix (the answer page's search box keeps to the
+    answer's cancer) said the sources do not seem to cover it; "hospice" is an other name of
+    palliative care, which cites the cervical, the stomach and the general source."""
+    with serving(create_app(KB, Settings(sources=sources))) as url:
+        for cancer in ["cervix", "stomach", "rectum", "any"]:
+            data = httpx.get(f"{url}/api/v1/search", params={"q": "hospice", "cancer": cancer},
+                             timeout=10).json()  # fmt: skip
+            assert data["hits"][0]["entry"]["id"] == "palliative-care", cancer
+            assert [m["words"] for m in data["hits"][0]["matches"]] == ["hospice"]
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [({"q": ""}, "q"), ({"q": "?!..."}, "q"), ({"q": "chemo\x00"}, "q"),

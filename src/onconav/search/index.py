@@ -448,16 +448,21 @@ class Index:
     def _supported(self, concept: Concept, ways: list[Way], allowed: frozenset[str],
                    outside: np.ndarray, cache: Mapping[str, np.ndarray]) -> list[Way]:  # fmt: skip
         """Kept to one cancer, an entry that also cites another cancer's sources matches only
-        on words its passages of the kept sources have: "Libtayo" with --cancer stomach matched
-        the checkpoint inhibitors through cemiplimab (a drug for cervical cancer) and was cited
-        to the stomach page's nivolumab line; "FOLFOX" with --cancer cervix, bevacizumab (whose
-        words name FOLFOX for rectal cancer) cited to a cervical passage with no FOLFOX."""
+        on words its passages of the kept sources have, unless it matches by a name of its own
+        (``_own_name``): "Libtayo" with --cancer stomach matched the checkpoint inhibitors
+        through cemiplimab (a drug for cervical cancer) and was cited to the stomach page's
+        nivolumab line; "FOLFOX" with --cancer cervix, bevacizumab (whose words name FOLFOX for
+        rectal cancer) cited to a cervical passage with no FOLFOX. An entry's own name says what
+        it is whatever its passages' words: "hospice", an other name of palliative care, kept
+        to cervical cancer had found nothing, as no cervical passage says "hospice"."""
         out: list[Way] = []
         for name, scores in ways:
             terms = set(name.terms if name is not None else concept.terms)
             kept = scores.copy()
             for i in np.flatnonzero((scores > 0) & outside):
                 doc = self.docs[int(i)]
+                if self._own_name(doc, name.terms if name is not None else concept.terms):
+                    continue
                 has: set[str] = set()
                 for c in doc.citations:
                     if c.source in allowed:
@@ -489,6 +494,13 @@ class Index:
         else:
             notice += "".join(f" For “{w}”, did you mean “{c}”?" for w, c in guesses.items())
         return [notice]
+
+    def _own_name(self, doc: Doc, terms: tuple[str, ...]) -> bool:
+        """Whether ``terms`` are a name of the entry a document is (its name or an other name;
+        not a name of one of a class's drugs, ``MEMBER_WEIGHT``): the match is the entry itself,
+        not a word of it that may be about another cancer."""
+        return doc.entry is not None and any(
+            n.entry == doc.entry and n.weight != MEMBER_WEIGHT for n in self.names.get(terms, ()))
 
     def _outside(self, allowed: frozenset[str]) -> np.ndarray:
         """Per document, whether it is an entry citing sources other than ``allowed``."""
