@@ -1386,6 +1386,26 @@ def test_a_search_kept_to_a_cancer_chooses_it_in_the_list_and_says_so(
     assert f"The search was kept to {name}." in Html(text).text
 
 
+@pytest.mark.parametrize("cancer", ["colon", "colorectal", "breast", "prostate", "thyroid",
+                                    "any", "lung"])  # fmt: skip
+def test_a_cancer_with_no_source_of_its_own_is_listed_with_the_sources_kept_to(
+    cancer: str,
+) -> None:
+    """/search?q=liver&cancer=colon listed "colon cancer (the general source)" while the notice
+    said the search keeps to the general source and the rectal one, and the first hit was from
+    the rectal source: the list names the sources the notice names."""
+    html = Html(get("/search?" + urlencode({"q": "liver", "cancer": cancer})).text)
+    label = html.one("option", selected=None).text.replace("\u2068", "").replace("\u2069", "")
+    notices = " ".join(p.text for p in html.find("p", class_="notice"))
+    kept = re.search(r"in general and the one(s?) on ([^,]+), which the knowledge base cites",
+                     notices)  # fmt: skip
+    if kept:  # colon cancer: the rectal source too
+        assert label.endswith(f"(the general source and the one{kept[1]} on {kept[2]})"), label
+    else:
+        assert label.endswith("(the general source)"), label
+    assert bool(kept) == (cancer in ("colon", "colorectal"))
+
+
 def test_a_search_shows_how_the_question_was_read() -> None:
     text = get("/search?" + urlencode({"q": "no chemo for my rectal cancer"})).text
     assert "Kept to rectal cancer, named in the question" in text

@@ -577,6 +577,13 @@ class Index:
         source alone."""
         return self._cited_for_site(named.site, named.words)
 
+    def cited_for(self, cancer: str) -> list[str]:
+        """``_cited_for`` of a cancer as a search is given it (``cancer``, read as a profile
+        reads it): the other cancers whose sources a search kept to it keeps to, besides the
+        general one (colon cancer: rectal cancer). The page's list of cancers names them."""
+        reading = read_cancer(self.kb, cancer)
+        return self._cited_for_site(reading.site, reading.record)
+
     def _cited_for_site(self, site: str | None, record_id: str | None) -> list[str]:
         """``_cited_for`` of a cancer as a profile reads it: its site, and its id in the
         knowledge base (None for a cancer it does not know)."""

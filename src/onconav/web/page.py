@@ -268,6 +268,13 @@ def add_page(
             context["kept_name"] = ("advanced cancer in general" if result.cancer == "any"
                                     else kb.name_of(result.cancer) if result.cancer in kb.by_id
                                     else words.cut(result.cancer))  # fmt: skip
+            # a cancer with no source of its own, chosen in the list: the sources kept to, as
+            # the notice says them (colon cancer: the general source and the rectal one; it
+            # had said "the general source" alone)
+            cited = index.cited_for(result.cancer)
+            context["kept_sources"] = "the general source" + (
+                f" and the one{'s' if len(cited) > 1 else ''} on "
+                f"{words.and_list(kb.name_of(c) for c in cited)}" if cited else "")
             # the explain pages the hits link to keep to the cancer chosen (their search box)
             kept_to = views.cancer_id(kb, result.cancer)
             context["explain_url"] = lambda ident: views.explain_url(ident, kept_to, back)
