@@ -346,6 +346,17 @@ def test_a_bad_value_of_a_flag_is_its_name_and_what_it_takes(
     assert done.errors() == [f"onconav: error: {line}"]
 
 
+@pytest.mark.parametrize("text", ['{"cancer": "rectum", "stage": 1e400}',
+                                  "cancer: rectum\nstage: 1e400\n"])  # fmt: skip
+def test_a_profile_with_a_number_too_large_names_it_as_written(run: Run, text: str) -> None:
+    """``"stage": 1e400`` (JSON or YAML) was refused as "stage: Infinity is not accepted", a
+    value never written."""
+    done = run("options", "--profile", "-", stdin=text)
+    assert done.status == 2, done.stdout + done.stderr
+    assert done.errors() == ["onconav: error: stage: 1e400 is a number too large to be read; "
+                             "give the value the field takes, or leave the field out"]  # fmt: skip
+
+
 @pytest.mark.parametrize("command", [("options", "--fhir"), ("fhir", "profile")])
 def test_a_bundle_with_a_number_python_cannot_read_is_one_line(
     run: Run, tmp_path: Path, command: tuple[str, ...]

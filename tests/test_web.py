@@ -8,11 +8,13 @@ import asyncio
 import gzip
 import json
 import logging
+import math
 import socket
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -21,7 +23,8 @@ import pytest
 import schemathesis
 import uvicorn
 from fastapi import Body, Query
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pydantic import BaseModel
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -156,6 +159,8 @@ def test_explain_kb_and_health(client: httpx.Client) -> None:
         # NaN and Infinity are not JSON (Python's reader takes them: a 422 for a value null)
         (b'{"cancer": "rectum", "stage": NaN}', "application/json", 400, "profile"),
         (b'{"cancer": "rectum", "stage": -Infinity}', "application/json", 400, "profile"),
+        # a number too large to be read: named by its field (it was "Infinity", value null)
+        (b'{"cancer": "rectum", "stage": 1e400}', "application/json", 422, "stage"),
         # JSON is UTF-8: another charset is a kind the API does not read (it was 400)
         (b'{"cancer": "rectum"}', "application/json; charset=iso-8859-1", 415, "Content-Type"),
         ('{"cancer": "rectum"}'.encode("utf-16"), "application/json; charset=utf-16", 415,
@@ -1373,6 +1378,50 @@ def test_nan_is_refused_as_not_json_by_every_reader_of_json(client: httpx.Client
                  lambda t: profile_from_text(t, "p.json")):  # fmt: skip
         with pytest.raises((ValueError, ProfileError), match="no JSON value"):
             read('{"stage": NaN}')
+
+
+def test_a_number_too_large_is_refused_as_it_was_written(client: httpx.Client) -> None:
+    """``{"cancer": "rectum", "stage": 1e400}`` was refused as "Infinity is not accepted" with
+    ``"value": null``, a value never sent (Python's reader makes 1e400 Infinity); a FHIR
+    record's with ``"value": null`` too."""
+    response = client.post("/api/v1/options", content=b'{"cancer": "rectum", "stage": 1e400}',
+                           headers={"content-type": "application/json"})  # fmt: skip
+    assert response.status_code == 422, response.text
+    [error] = response.json()["errors"]
+    assert (error["field"], error["value"]) == ("stage", "1e400"), error
+    assert error["message"].startswith("1e400 is a number too large to be read")
+    fhir = client.post("/api/v1/options/fhir", content=b'{"resourceType": "Bundle", "type": '
+                       b'"collection", "total": -1E+999, "entry": []}',
+                       headers={"content-type": "application/fhir+json"})  # fmt: skip
+    assert (fhir.status_code, fhir.json()["detail"]) == (
+        400, "The body holds a number too large to be read (-1E+999); give the value it "
+        "stands for.")  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None)
+@given(mantissa=st.decimals(min_value=-1000, max_value=1000, places=3),
+       exponent=st.integers(-400, 400), field=st.sampled_from(["stage", "age", "her2"]),
+       yaml=st.booleans())  # fmt: skip
+def test_a_number_is_read_as_its_value_or_refused_as_written(
+    mantissa: Decimal, exponent: int, field: str, yaml: bool
+) -> None:
+    """Every number with an exponent: one a float holds is read as JSON's reader reads it; one
+    too large (1e400) is refused naming its field and quoting it as written, in JSON and in YAML
+    alike, never read as Infinity."""
+    from onconav.reading import profile_from_text
+
+    written = f"{mantissa}e{exponent}"
+    text = f"{field}: {written}\n" if yaml else f'{{"{field}": {written}}}'
+    value = float(written)
+    if math.isfinite(value):
+        assert profile_from_text(text, "p") == {field: value}
+        return
+    with pytest.raises(ProfileError) as refused:
+        profile_from_text(text, "p")
+    [problem] = refused.value.problems
+    assert (problem.field, problem.value) == (field, written)
+    assert str(problem) == (f"{field}: {written} is a number too large to be read; give the "
+                            "value the field takes, or leave the field out")  # fmt: skip
 
 
 def test_words_of_nan_inside_text_are_words(client: httpx.Client) -> None:

@@ -12,11 +12,13 @@ parsers would silently keep the last).
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from onconav.profile import CANCER_ACCEPTED, SURROGATE, Problem, ProfileError, escaped
+from onconav.words import cut
 
 if TYPE_CHECKING:
     import yaml
@@ -61,7 +63,8 @@ def profile_from_text(raw: str, where: str, *, json_only: bool = False) -> dict[
         return made
 
     try:
-        data = json.loads(raw, object_pairs_hook=mapping, parse_constant=_no_constant)
+        data = json.loads(raw, object_pairs_hook=mapping, parse_constant=_no_constant,
+                          parse_float=_number)  # fmt: skip
     except RecursionError:  # the decoder's own guard, raised at once: far deeper than MAX_DEPTH
         raise _too_deep(where) from None
     except NotAJsonValue as error:  # JSON but for NaN: not read as YAML, where NaN is a word
@@ -70,6 +73,7 @@ def profile_from_text(raw: str, where: str, *, json_only: bool = False) -> dict[
         if json_only:
             raise _refused(f"{where} {why_not_json(error)}") from None
         data = _yaml_profile(raw, where, error)
+        _check_json(data, {}, where)  # numbers too large to be read
     else:
         _check_json(data, twice, where)
     if not isinstance(data, dict):
@@ -82,6 +86,31 @@ class NotAJsonValue(ValueError):
     """NaN, Infinity or -Infinity, which Python's JSON reader takes as numbers and JSON has not
     (RFC 8259 6): ``{"stage": NaN}`` had been read as a stage of no value (a 422 for a value
     null), a body no other JSON reader reads."""
+
+
+class TooLarge(str):
+    """A number too large to be read as one (``1e400``, ``-1e400``: past the largest a float
+    holds), as it was written: ``_check_json`` refuses it, naming its field. Python's reader had
+    made it Infinity, and the API's refusal gave ``"value": null``, a value never sent."""
+
+
+def _number(text: str) -> float | TooLarge:
+    """A JSON or YAML number with a fraction or an exponent, or ``TooLarge`` (its text)."""
+    value = float(text)
+    return value if math.isfinite(value) else TooLarge(text)
+
+
+class NumberTooLarge(ValueError):
+    """A number too large to be read (``TooLarge``) in JSON read whole, not as a profile (a FHIR
+    record, a CDS Hooks call): ``"total": 1e400`` had been refused with ``"value": null``."""
+
+
+def _finite(text: str) -> float:
+    """A JSON number with a fraction or an exponent; ``NumberTooLarge`` past what a float holds."""
+    value = _number(text)
+    if isinstance(value, TooLarge):
+        raise NumberTooLarge(cut(text))
+    return value
 
 
 def _no_constant(name: str) -> Any:
@@ -98,6 +127,8 @@ def why_not_json(error: ValueError) -> str:
         return f"is not valid JSON: {error.msg} (line {error.lineno}, column {error.colno})"
     if isinstance(error, NotAJsonValue):
         return f"is not valid JSON: {error}"
+    if isinstance(error, NumberTooLarge):
+        return f"holds a number too large to be read ({error}); give the value it stands for"
     return f"holds a value that cannot be read ({str(error).split(':')[0]})"
 
 
@@ -125,7 +156,8 @@ def json_and_repeats(text: str | bytes) -> tuple[Any, list[Path]]:
     last and drops the others): an object's own first, then those inside it, in order. Found by
     walking the data with a list of what is left to see, not by recursion, so deep data (FHIR)
     is fine. Text that is not JSON raises ``json.JSONDecodeError`` or ``NotAJsonValue``
-    (``UnicodeDecodeError``, ``RecursionError``); text that holds half of a UTF-16 pair alone
+    (``UnicodeDecodeError``, ``RecursionError``), a number too large to be read
+    ``NumberTooLarge``; text that holds half of a UTF-16 pair alone
     (``"\\ud800"``), ``NotUnicode`` naming where."""
     # id of an object -> the object (kept alive, so that no later object takes its id once a
     # repeated key drops it) and the keys it was given again
@@ -137,7 +169,8 @@ def json_and_repeats(text: str | bytes) -> tuple[Any, list[Path]]:
             twice[id(made)] = (made, _repeated([key for key, _ in pairs]))
         return made
 
-    data = json.loads(text, object_pairs_hook=mapping, parse_constant=_no_constant)
+    data = json.loads(text, object_pairs_hook=mapping, parse_constant=_no_constant,
+                      parse_float=_finite)  # fmt: skip
     if (SURROGATE_ESCAPE_BYTES.search(text) if isinstance(text, bytes) else
             SURROGATE_ESCAPE.search(text) or SURROGATE.search(text)) and (
             places := _lone_surrogates(data)):  # fmt: skip
@@ -172,8 +205,9 @@ def _lone_surrogates(data: object) -> list[Path]:
 
 
 def _check_json(data: object, twice: dict[int, list[str]], where: str) -> None:
-    """Refuse nesting deeper than MAX_DEPTH and keys given twice (every one, in the order of the
-    text), walking the parsed JSON with a list of what is left to see, not by recursion."""
+    """Refuse nesting deeper than MAX_DEPTH, keys given twice and numbers too large to be read
+    (``TooLarge``; every one, in the order of the text), walking the parsed JSON (or YAML) with
+    a list of what is left to see, not by recursion."""
     problems = []
     waiting: list[tuple[object, Path]] = [(data, ())]
     while waiting:
@@ -185,6 +219,10 @@ def _check_json(data: object, twice: dict[int, list[str]], where: str) -> None:
             waiting += reversed([(item, (*path, key)) for key, item in value.items()])
         elif isinstance(value, list):
             waiting += reversed([(item, (*path, i)) for i, item in enumerate(value)])
+        elif isinstance(value, TooLarge):
+            problems.append(Problem(field_name(path), cut(value), (),
+                                    f"{cut(value)} is a number too large to be read; give the "
+                                    "value the field takes, or leave the field out"))  # fmt: skip
     if problems:
         raise ProfileError(problems)
 
@@ -272,12 +310,21 @@ def _loader(raw: str, where: str, twice: list[Problem]) -> yaml.SafeLoader:
                                  list("tTfF"))  # fmt: skip
     Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^-?(?:0|[1-9][0-9]*)$"),
                                  list("-0123456789"))  # fmt: skip
-    Loader.add_implicit_resolver(
-        "tag:yaml.org,2002:float",
-        re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$"), list("-0123456789"))
+    Loader.add_implicit_resolver("tag:yaml.org,2002:float", YAML_NUMBER, list("-0123456789"))
+
+    def number(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> object:
+        """A number, or ``TooLarge`` as JSON's reader makes it (``stage: 1e400``); a value
+        tagged ``!!float`` that is written as no number (``.inf``) as PyYAML reads it."""
+        value = loader.construct_yaml_float(node)
+        written = isinstance(node.value, str) and YAML_NUMBER.match(node.value)
+        return TooLarge(node.value) if written and math.isinf(value) else value
+
+    Loader.add_constructor("tag:yaml.org,2002:float", number)
     return Loader(raw)
 
 
+# A number as JSON writes one, with a fraction or an exponent: YAML's floats (``_loader``)
+YAML_NUMBER = re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?$")
 # YAML 1.1's implicit types that the loader reads as JSON would instead (``_loader``)
 YAML_1_1 = ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
 
