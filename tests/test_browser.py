@@ -539,6 +539,35 @@ def test_back_shows_the_answers_sent(page: Watched, site: str) -> None:
     assert page.page.is_checked('input[type=checkbox][name="symptoms"][value="bleeding"]')
 
 
+def test_answers_too_long_for_the_address_are_kept_and_the_box_named(
+    page: Watched, site: str
+) -> None:
+    """A list pasted into a box ('FOLFOX, ' 1,100 times) was sent: the server said the address
+    was too long (414), and the script had already made this page's history entry that address,
+    so Back was "too long" too and every answer was lost. Now nothing is sent, the address stays,
+    a message beside the button names the box, and the answers are there to shorten."""
+    asked: list[str] = []
+    page.page.on("request", lambda r: asked.append(r.url) if "/options" in r.url else None)
+    page.page.goto(site + "/")
+    page.page.fill("#f-cancer", "rectum")
+    page.page.check('input[name="prior_treatments"][value="some"]')
+    page.page.fill("#f-prior_treatments", "FOLFOX, " * 1100)
+    page.page.get_by_role("button", name="Show my options").click()
+    message = page.page.locator("#too-long")
+    message.wait_for(state="visible")
+    assert "“Treatments already had” holds 8,800 characters" in message.inner_text()
+    assert "at most 8,192" in message.inner_text()
+    assert asked == [] and page.page.url == site + "/"
+    assert page.page.evaluate("document.activeElement.id") == "f-prior_treatments"
+    assert page.page.input_value("#f-cancer") == "rectum"
+    page.page.fill("#f-prior_treatments", "FOLFOX")
+    send(page.page, lambda: page.page.get_by_role("button", name="Show my options").click())
+    page.page.go_back()
+    page.page.wait_for_load_state()
+    assert page.page.input_value("#f-prior_treatments") == "FOLFOX"
+    assert page.page.locator("#too-long").is_hidden()
+
+
 def test_arrowing_through_a_lists_answers_keeps_the_names(page: Watched, site: str) -> None:
     """The mistake about "Xelodaa" linked to the first radio, and one arrow key chose "None
     has stopped working", which cleared the box: the name was lost. The link leads to the box;

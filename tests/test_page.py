@@ -32,7 +32,7 @@ from onconav.kb.rules import OTHERS_NOT_KNOWN
 from onconav.profile import OPEN_LISTS, Profile, ProfileError
 from onconav.render import STATUS_WORDS, headline, source_words
 from onconav.result import Result, Status
-from onconav.web import create_app, form, page, views
+from onconav.web import Settings, create_app, form, page, views
 from onconav.web import report as report_module
 from onconav.web.views import STATUS_ICONS, STATUS_MEANING, explain_url
 from test_web import serving
@@ -736,11 +736,28 @@ def test_an_address_too_long_is_a_page_for_a_browser(path: str) -> None:
     assert page_.headers["content-security-policy"] == page.CSP
     html = Html(page_.text)
     assert html.one("h1").text == "This address is too long"
-    assert "shorten" in html.one("main").text
+    # it does not promise that Back keeps the answers: without JavaScript it shows the form
+    # empty (nothing typed is kept by the browser), and with it Back was this page again
+    said = html.one("main").text
+    assert "going back may show the questions empty" in said and "Go back" not in said
     assert html.one("link", rel="stylesheet").get("href") == "/static/onconav.css"
     for refused in (api, plain):
         assert refused.status_code == 414
         assert refused.headers["content-type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("limit", [8192, 4096, 20_000])
+def test_the_form_gives_its_script_the_longest_address_taken(limit: int) -> None:
+    """The form's script refuses to send answers whose address the server would refuse as too
+    long (414): it reads the limit from the form (``Settings.max_query_bytes``), never its own
+    copy, and names a box by its question."""
+    html = Html(get("/", app=create_app(KB, Settings(max_query_bytes=limit))).text)
+    sent = html.one("form", action="/options")
+    assert sent.get("data-max-query") == str(limit)
+    boxes = html.find("input", type="text", within=sent)
+    assert {b.get("data-label") for b in boxes} == {
+        q.label for q in QUESTIONS if q.kind == "text" or q.typed}
+    assert html.one("p", id="too-long", within=sent).get("role") == "alert"
 
 
 def test_the_questions_and_notes_are_linked_from_the_top() -> None:

@@ -92,6 +92,7 @@ def add_page(
         return page(
             "form.html", status, questions=questions, given=given, errors=errors or {},
             names=names, sources=kb.data.sources, answer_url=answer_url,
+            max_query_bytes=max_query_bytes,
         )  # fmt: skip
 
     def read(request: Request) -> Result | HTMLResponse:

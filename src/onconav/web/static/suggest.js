@@ -2,8 +2,8 @@
 // whole values, so this keeps the names already typed in front of each suggestion. The page works
 // without it. It also ticks the "Yes, these" answer of a list question when a name is ticked or
 // typed, and clears the names when "I don't know" or "None" is chosen, so that the answer sent
-// says what the person did (choosing "Yes, these" again puts them back); and makes Back show the
-// answers sent.
+// says what the person did (choosing "Yes, these" again puts them back); makes Back show the
+// answers sent; and keeps answers too long for an address from being sent, saying which.
 (function () {
   "use strict";
   var MAX = 30;
@@ -74,10 +74,52 @@
   // answers ("/?cancer=..."), so that Back shows them again, as the server fills them: the
   // browser does not keep what was typed in a box that asks it not to remember (autocomplete
   // off, so that a shared computer does not offer the names typed to the next person).
+  // Answers that would make the address longer than the server reads (its limit is the form's
+  // data-max-query, Settings.max_query_bytes) are not sent: the page said "too long" (414), and
+  // the history entry had already become that address, so Back was "too long" as well and
+  // every answer was lost. A message beside the button names the boxes that hold the most.
+  // (The boxes have no maxlength: it cut a pasted list short without a word, and a treatment
+  // named last was lost.)
   var sent = document.querySelector("form[action='/options']");
   if (sent && window.history && window.URLSearchParams && window.FormData) {
-    sent.addEventListener("submit", function () {
+    var most = parseInt(sent.getAttribute("data-max-query"), 10);
+    var message = document.getElementById("too-long");
+    var boxes = sent.querySelectorAll("input[type=text][data-label]");
+    var count = function (n) { return n.toLocaleString("en"); };
+    sent.addEventListener("submit", function (event) {
       var query = new URLSearchParams(new FormData(sent)).toString();
+      if (most > 0 && query.length > most) {
+        event.preventDefault();
+        // the boxes that hold the most, as many as shortening would bring the address within
+        var sizes = Array.prototype.map.call(boxes, function (box) {
+          return { box: box, taken: new URLSearchParams([[box.name, box.value]]).toString().length };
+        }).filter(function (b) { return b.box.value.length > 0; })
+          .sort(function (a, b) { return b.taken - a.taken; });
+        var named = [];
+        var over = query.length - most;
+        sizes.forEach(function (b) {
+          if (over > 0) { named.push(b); over -= b.taken; }
+        });
+        var said = "Your answers are too long to send: they take " + count(query.length) +
+          " characters in the page's address, and onconav reads at most " + count(most) + ". ";
+        if (named.length) {
+          said += named.map(function (b) {
+            return "“" + b.box.getAttribute("data-label") + "” holds " +
+              count(b.box.value.length) + " characters";
+          }).join("; ") + ": shorten " + (named.length > 1 ? "them" : "it") +
+            " to a few names, separated by commas, and send again.";
+        } else {
+          said += "Choose fewer answers, and send again.";
+        }
+        var longest = named.length ? named[0].box : null;
+        if (message) {
+          message.textContent = said;
+          message.hidden = false;
+        }
+        if (longest) { longest.focus(); }
+        return;
+      }
+      if (message) { message.hidden = true; }
       window.history.replaceState(null, "", "/?" + query);
     });
   }
