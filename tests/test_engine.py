@@ -641,7 +641,7 @@ def test_a_treatment_a_field_does_not_take_is_not_called_misspelt(kb, field, nam
 def needs_an_operation(kb: KnowledgeBase, option_id: str) -> tuple[list[str], bool]:
     """What an option gives that needs an operation, read from the data: an operation itself (a
     procedure of a kind of surgery) or what is put in during one (``during_surgery``); and
-    whether it is given only before or after one (its ``timing``)."""
+    whether it is given only before one (its ``timing``)."""
     from onconav.kb.rules import AROUND_SURGERY
 
     record = kb.by_id[option_id]
@@ -665,7 +665,7 @@ def test_one_who_cannot_have_surgery_is_offered_no_operation(
     It rules out every option that gives an operation, by the same rule as any treatment of a
     kind; what is put in during an operation (a stent to open the stomach, a feeding tube, small
     tubes into blood vessels for pain medicine: ``during_surgery``); and what is given only
-    before or after one (``timing``: chemotherapy before surgery); and nothing else: a stent put
+    before one (``timing``: chemotherapy before surgery); and nothing else: a stent put
     in by a doctor without an operation, radiation and drugs keep the status they have without
     it. (A seventh clinical review found the stomach stent, the feeding tube, the line for pain
     medicine and chemotherapy or chemoradiation before surgery offered.)"""
@@ -699,7 +699,7 @@ def test_no_option_that_needs_an_operation_is_open_to_one_who_cannot_have_surger
 ) -> None:
     """Whatever else a profile says, one who cannot have surgery (or declined it) is never
     offered, nor asked about, nor shown as studied, an option that gives an operation, gives
-    what is put in during one, or is given only before or after one: it is not suitable, before
+    what is put in during one, or is given only before one: it is not suitable, before
     anything else is weighed. Only an operation that is one choice among others may leave the
     option open, for the others."""
     kb = shared_kb()

@@ -107,6 +107,21 @@ def test_dangling_reference_is_rejected(tmp_path, file, kind, field, value, mess
         load_kb(root)
 
 
+@pytest.mark.parametrize("cancer", ["gastroesophageal-junction", "colorectal"])
+def test_a_cancer_read_as_another_needs_a_note(tmp_path: Path, cancer: str) -> None:
+    """The note is what the person is told (that the junction is answered as the stomach); the
+    check had been moved inside the loop over ``may_be`` and no longer ran for a cancer without
+    it (a review of the change)."""
+    root = copy_data(tmp_path)
+
+    def drop_note(doc: dict) -> None:  # type: ignore[type-arg]
+        next(c for c in doc["cancers"] if c["id"] == cancer).pop("note")
+
+    edit(root / "cancers.yaml", drop_note)
+    with pytest.raises(KBError, match=rf"cancers\[{cancer}\]: a cancer read as another needs"):
+        load_kb(root)
+
+
 def _first_option_file(root: Path) -> Path:
     return next(p for p in data_files(root) if "options" in yaml.safe_load(p.read_text()))
 

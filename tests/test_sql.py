@@ -211,9 +211,9 @@ def test_a_derived_value_agrees_in_sql() -> None:
 
 
 def test_what_needs_an_operation_agrees_in_sql() -> None:
-    """One who cannot have surgery: the options given only before or after an operation and what
-    is put in during one are not suitable in the query as in Python; a kind of surgery (bowel
-    surgery) leaves chemotherapy before surgery."""
+    """One who cannot have surgery: the options given only before an operation and what is put
+    in during one are not suitable in the query as in Python; a kind of surgery (bowel surgery)
+    leaves chemotherapy before surgery."""
     stomach = {"cancer": "stomach", "stage": "4", "symptoms": ["trouble swallowing", "pain"]}
     rectum = {"cancer": "rectum", "stage": "4", "metastases": ["liver"]}
     people = [
@@ -226,8 +226,7 @@ def test_what_needs_an_operation_agrees_in_sql() -> None:
     status = {(p, o): s for p, o, s in expected}
     for option in ("stomach-stent-placement", "stomach-feeding-tube", "general-pain-medicine-line"):
         assert status[("0", option)] == "not_suitable", option
-    for option in ("rectum-chemo-before-surgery", "rectum-chemoradiation",
-                   "rectum-chemo-after-surgery"):  # fmt: skip
+    for option in ("rectum-chemo-before-surgery", "rectum-chemoradiation"):
         assert status[("1", option)] == "not_suitable", option
         assert status[("3", option)] == "not_suitable", option
     assert status[("2", "rectum-chemo-before-surgery")] == "offered"

@@ -103,6 +103,28 @@ def test_a_name_that_may_be_one_of_several_beside_the_one_it_is_is_that_one(data
     assert not any("; not read:" in w for w in facts.warnings), facts.warnings
 
 
+@pytest.mark.parametrize("typed", [
+    "bowel cancer not in the rectum", "bowel cancer, not rectal",
+    "bowel cancer with rectal bleeding", "bowel cancer spread to the rectum",
+    "bowel cancer near the rectum",
+    "colorectal cancer after removal of the rectum", "bowel cancer in colon or rectum",
+])  # fmt: skip
+def test_a_name_that_may_be_one_of_several_is_not_narrowed_by_other_words(typed: str) -> None:
+    """Only the two names alone narrow it: a word beside them ("not", "with ... bleeding",
+    "spread to", "or") leaves the cancer as the broad name reads it, with its note asking which
+    (a review of the change found each read as rectal cancer)."""
+    facts = read({"cancer": typed})
+    assert facts.site == "colon"
+    assert any("colon or in the rectum" in w for w in facts.warnings), facts.warnings
+
+
+@pytest.mark.parametrize("typed", ["stomach (gastric) cancer", "gastric stomach cancer"])
+def test_two_names_of_one_cancer_are_both_read(typed: str) -> None:
+    """A review of the page: "stomach (gastric) cancer" warned "not read: gastric"."""
+    facts = read({"cancer": typed})
+    assert facts.site == "stomach" and not facts.warnings, facts.warnings
+
+
 def _names_a_place(name: str) -> bool:
     """Whether the words name a cancer or a place in the body, or hold words that do ("rectal
     bleeding", "bleeding from the stomach": read as the cancer named, as before)."""

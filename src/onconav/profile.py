@@ -1206,19 +1206,23 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
     return replace(reading, say=tuple(say), warnings=(*warnings, *reading.warnings))
 
 
-def _the_one_it_is(kb: KnowledgeBase, cancers: list[Record], matched: str,
-                   phrases: list[str]) -> tuple[list[Record], str]:  # fmt: skip
+def _the_one_it_is(kb: KnowledgeBase, cancers: list[Record], matched: str, phrases: list[str],
+                   said: set[str]) -> tuple[list[Record], str]:  # fmt: skip
     """A name that may be one of several cancers ("bowel cancer": the colon or the rectum)
     beside the name of the one it is ("... in the rectum") is that one, and both are read (it
     had been answered as colon cancer, "rectum" not read); so too the other way round
-    ("colorectal cancer of the ascending colon": colorectal is read)."""
+    ("colorectal cancer of the ascending colon": colorectal is read), and a name beside another
+    of the same cancer ("stomach (gastric) cancer"). Only when the two names are all the words
+    ``said`` of the place, beside words read already: "bowel cancer not in the rectum", "with
+    rectal bleeding", "spread to the rectum", "colon or rectum" are not the rectum."""
     for phrase in phrases:
-        if set(phrase.split()) & set(matched.split()):
+        both = set(phrase.split()) | set(matched.split())
+        if set(phrase.split()) & set(matched.split()) or not said <= both:
             continue
         for record in kb.find(phrase):
             if record.id in getattr(cancers[0], "may_be", []):
                 return [record], f"{phrase} {matched}"
-            if cancers[0].id in getattr(record, "may_be", []):
+            if cancers[0].id in getattr(record, "may_be", []) or record.id == cancers[0].id:
                 return cancers, f"{matched} {phrase}"
     return cancers, matched
 
@@ -1322,7 +1326,8 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
             matched = phrase
             break
     if cancers and matched:
-        cancers, matched = _the_one_it_is(kb, cancers, matched, phrases)
+        said = set(words.place_words(primary)) - set(read)  # not "KRAS wild-type", read already
+        cancers, matched = _the_one_it_is(kb, cancers, matched, phrases, said)
     if cancers and cancers[0].id == "any":  # (a name of UNKNOWN_SITE returned above)
         return CancerReading("any", "advanced cancer (where it started not known)", "any")
     if cancers:

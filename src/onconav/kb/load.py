@@ -441,10 +441,10 @@ def build(data: KBData) -> KnowledgeBase:
                                          values))  # fmt: skip
         if cancer.read_as is not None:
             expect(cancer.read_as, ("cancers",), f"cancers[{cancer.id}].read_as")
-        for i, one in enumerate(cancer.may_be):
-            expect(one, ("cancers",), f"cancers[{cancer.id}].may_be[{i}]")
             if cancer.note is None:
                 problems.append(f"cancers[{cancer.id}]: a cancer read as another needs a note")
+        for i, one in enumerate(cancer.may_be):
+            expect(one, ("cancers",), f"cancers[{cancer.id}].may_be[{i}]")
     for drug_class in data.drug_classes:
         if drug_class.parent is not None:
             expect(drug_class.parent, ("drug_classes",), f"drug_classes[{drug_class.id}].parent")
@@ -647,8 +647,8 @@ def _index(
                                       f"{named(up)}, which you cannot have")  # fmt: skip
         if getattr(record, "during_surgery", False):  # put in during an operation (a stent)
             for up in vocabulary.up("cannot_have", SURGERY):
-                cannot.setdefault(up, f"it gives {name}, put in during an operation, which "
-                                  "you cannot have")  # fmt: skip
+                cannot.setdefault(up, f"it gives {getattr(record, 'phrase', None) or name}, "
+                                  "put in during an operation, which you cannot have")  # fmt: skip
         out = [RuledOut("cannot_have", ident, any_of("cannot_have", frozenset(cannot),
                         f"cannot have {name}"), tuple(cannot.items()))]  # fmt: skip
         # a list of what stopped working that may not be whole ("perhaps other treatments not

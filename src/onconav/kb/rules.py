@@ -364,8 +364,7 @@ AROUND_SURGERY = {
     "and you cannot have surgery",
     Timing.before_any_surgery: "it is given to get ready for an operation, and you cannot have "
     "surgery",
-    Timing.after_surgery: "it is given after an operation, and you cannot have surgery",
-}
+}  # not after_surgery: given after an operation already done, it needs no other (a review)
 
 
 def around_surgery(option: Option, vocab: Vocabulary) -> list[RuledOut]:
