@@ -15,7 +15,6 @@ from collections.abc import Collection, Mapping
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import LabTest, Modality, Option, Prominence, Span
 from onconav.kb.rules import (
-    ALWAYS,
     DECLINES,
     NOT_COME_BACK,
     OTHERS_NOT_KNOWN,
@@ -264,8 +263,8 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
             reasons += leaves
     missing = []
     if undecided := missing_facts(rules, row, status, condition, out):
-        asked = _asked(rules, row)
-        missing = [_missing(kb, fact, _question(kb, fact, *_which(kb, asked, row, fact)))
+        missing = [_missing(kb, fact, _question(kb, fact, *_which(kb, rules, row, fact),
+                                                had=_had(kb, rules, row, fact)))
                    for fact in undecided]  # fmt: skip
     return OptionResult(
         id=option.id,
@@ -619,7 +618,7 @@ def _checks(expr: Expr, row: dict[str, FactValue], want: Truth) -> list[Check]:
 
 
 def _which(
-    kb: KnowledgeBase, expr: Expr, row: dict[str, FactValue], fact: str
+    kb: KnowledgeBase, rules: Rules, row: dict[str, FactValue], fact: str
 ) -> tuple[list[str], list[str]]:
     """What narrows down an answer that leaves a test of the fact undecided: the questions of the
     broad values the person gave (bleeding: from where?), and the values a list that may not be
@@ -629,7 +628,7 @@ def _which(
     values = given if isinstance(given, frozenset) else {given}
     asked: list[str] = []  # each broad value's own (chemotherapy and targeted therapy stopped)
     beyond: list[str] = []
-    for test in tests_of(expr):
+    for test in tests_of(_asked(rules, row)):
         if test.fact == fact and leaf_truth(test, given) is Truth.UNKNOWN:
             for value in sorted(str(v) for v in values if v in test.unknown):
                 if value == OTHERS_NOT_KNOWN:  # by name when the list is tested for some, and
@@ -646,12 +645,35 @@ def _which(
     return asked, beyond
 
 
-def _question(kb: KnowledgeBase, fact: str, asked: list[str], beyond: list[str]) -> str | None:
-    """The questions that narrow down a fact's answer as one (``_which``): the broad values'
-    questions, then the values a list that may not be whole was tested for, in the fact's
-    question for them ("Has there also been surgery to remove all of the stomach?"), a value
-    that a broader one among them covers left out (surgery, not "surgery or surgery to remove
-    all of the stomach": the answer to the broader one is asked about next)."""
+def _had(kb: KnowledgeBase, rules: Rules, row: dict[str, FactValue], fact: str) -> str | None:
+    """For a fact not given that an option asks because of what the person has had
+    (``RuledOut.asked_if``), the question of whether what they had did it, in the fact's
+    ``which_had``: "Did FOLFOX stop working (...)?"."""
+    template = kb.facts[fact].which_had
+    if row[fact] is not None or template is None:
+        return None
+    had: dict[str, None] = {}
+    for r in rules.ruled_out:
+        if (r.fact == fact and r.asked_if is not None
+                and leaf_truth(r.asked_if, row.get(r.asked_if.fact)) is Truth.TRUE):  # fmt: skip
+            given = row[r.asked_if.fact]
+            assert isinstance(given, frozenset)  # a list the person gave (TRUE above)
+            had.update(dict.fromkeys(sorted(r.asked_if.true & given)))
+    if not had:
+        return None
+    return template.format(values=and_list((kb.phrase(fact, v) for v in had), last="or"))
+
+
+def _question(kb: KnowledgeBase, fact: str, asked: list[str], beyond: list[str],
+              had: str | None = None) -> str | None:  # fmt: skip
+    """The questions that narrow down a fact's answer as one (``_which``): whether what the
+    person has had did it (``_had``), the broad values' questions, then the values a list that
+    may not be whole was tested for, in the fact's question for them ("Has there also been
+    surgery to remove all of the stomach?"), a value that a broader one among them covers left
+    out (surgery, not "surgery or surgery to remove all of the stomach": the answer to the
+    broader one is asked about next)."""
+    if had:
+        asked = [had, *(a for a in asked if a != had)]
     broad = set(beyond)
     beyond = [v for v in beyond if not (kb.vocabulary.up(fact, v) - {v}) & broad]
     template = kb.which(fact, OTHERS_NOT_KNOWN) if beyond else None
@@ -706,12 +728,15 @@ def _what_would_change(
     asked: dict[str, dict[str, None]] = {}  # each fact's questions, in the order first asked
     beyond: dict[str, dict[str, None]] = {}
     general: set[str] = set()  # facts an option asks in its own words (how many places, ...)
+    had: dict[str, dict[str, None]] = {}  # whether what was had did it (``_had``)
     for option in options:
-        expr = _asked(kb.rules[option.id].at(facts.site), facts.row) if option.missing else ALWAYS
+        rules = kb.rules[option.id].at(facts.site)
         for missing in option.missing:
             deciding.setdefault(missing.fact, []).append(option.id)
             first.setdefault(missing.fact, missing)
-            questions, values = _which(kb, expr, facts.row, missing.fact)
+            questions, values = _which(kb, rules, facts.row, missing.fact)
+            if question := _had(kb, rules, facts.row, missing.fact):
+                had.setdefault(missing.fact, {})[question] = None
             asked.setdefault(missing.fact, {}).update(dict.fromkeys(questions))
             beyond.setdefault(missing.fact, {}).update(dict.fromkeys(values))
             if missing.question == kb.facts[missing.fact].question:
@@ -719,10 +744,12 @@ def _what_would_change(
     ranked = []
     for fact, ids in sorted(deciding.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         missing = first[fact]
-        question = _question(kb, fact, list(asked[fact]), list(beyond[fact]))
+        question = _question(kb, fact, [*had.get(fact, {}), *asked[fact]], list(beyond[fact]))
         general_question = kb.facts[fact].question
-        if question and beyond[fact] and fact in general and general_question not in question:
-            question += " " + general_question  # "only the liver?": anywhere else?
+        if (question and (beyond[fact] or fact in had) and fact in general
+                and general_question not in question):  # fmt: skip
+            question += " " + general_question  # "only the liver?": anywhere else? FOLFOX
+            # had: did it stop working? and which treatments stopped (for CAPIRI after it)?
         ranked.append(
             RankedFact(
                 fact=missing.fact,

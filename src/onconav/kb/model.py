@@ -112,6 +112,12 @@ class Fact(Model):
         description="Values taken from knowledge-base entities as well as the listed ones",
     )
     question: PlainText = Field(description="The question that settles this fact")
+    which_had: PlainText | None = Field(
+        default=None,
+        description="The question asked, when the fact is not given, of what the person has had "
+        "that an option waits on ('Did {values} stop working ...?': progressed_on, for FOLFOX "
+        "had)",
+    )
     ask: PlainText = Field(
         description="The same question as the person asks it of their care team, in their own "
         "voice (\"Has my cancer been tested for HER2?\"): for the questions to ask the care team"
