@@ -703,7 +703,11 @@ def test_more_kras_words(typed: str, value: str) -> None:
      ("HER2 1+ - negative", "negative"),
      # a range of two scores, as reports write a negative: both ("1-2+" says no one result)
      ("IHC 0-1+", "negative"), ("HER2: 0\u20131+", "negative"), ("0 - 1+", "negative"),
-     ("HER2 neg. (0-1+)", "negative"), ("2-3+", None)],
+     ("HER2 neg. (0-1+)", "negative"), ("2-3+", None),
+     # HER2+ then a score says both ("HER2+ 0" had been read as IHC 0, negative, the + taken
+     # for the sign of the score); HER2+ with a positive score is positive
+     ("HER2+ 0", None), ("HER2+ 1+", None), ("HER2+ 3+", "positive"), ("HER2+ (3+)", "positive"),
+     ("HER2+3", "positive")],
 )  # fmt: skip
 def test_her2_words_from_reports(typed: str, value: str | None) -> None:
     data = {"cancer": "stomach", "biomarkers": {"her2": typed}}

@@ -438,7 +438,11 @@ def her2(value: object) -> str:
     text = re.sub(r"\bher-?2-(?=[a-z]|[0-3]\+)", " ", text)  # HER2-positive, HER2-1+
     negated = r"\b(not|non|no)[- ]?(amplified|amplification|over-?expressed)"
     text = re.sub(negated, " negative ", text)
-    text = re.sub(r"\bher2(?=[+-])", "her2 ", text.replace("her-2", "her2"))  # HER2+, HER2-
+    text = text.replace("her-2", "her2")
+    # HER2+ followed by a space or nothing is positive, so "HER2+ 0" says both (the + had been
+    # read as the sign of the score: IHC 0, negative); "HER2+3" is a score with its sign
+    text = re.sub(r"\bher2\+(?=\s|$)", "her2 positive", text)
+    text = re.sub(r"\bher2(?=[+-])", "her2 ", text)  # HER2+3, HER2-
     # a score with its sign in front: "+3", "+ 1" are 3+ and 1+; a range of two scores, "0-1+",
     # is both ("0 1+": negative; "1-2+" says no one result); a dash stuck to a score, "-1" or
     # "1-", is no IHC score (the dash had been read as negative, whatever the number)
