@@ -351,7 +351,7 @@ def _one_list_test(conditions: list[Condition | None]) -> FactTest | None:
 
 
 # Any operation, as a value of ``cannot_have``: one who cannot have surgery cannot have what is
-# given only around an operation (``AROUND_SURGERY``), nor what is put in during one
+# given only before an operation (``AROUND_SURGERY``), nor what is put in during one
 # (``Procedure.during_surgery``: a route of ``kb.load``'s ``ruled_out_by``).
 SURGERY = "surgery"
 # The timings that tie an option to an operation, and why one who cannot have surgery cannot have
@@ -368,9 +368,9 @@ AROUND_SURGERY = {
 
 
 def around_surgery(option: Option, vocab: Vocabulary) -> list[RuledOut]:
-    """What rules out an option given only before or after an operation (its ``timing``): that
-    the person cannot have surgery (chemotherapy to shrink a tumour so that surgery can take it
-    out had been offered to one who cannot have an operation)."""
+    """What rules out an option given only before an operation (its ``timing``): that the
+    person cannot have surgery (chemotherapy to shrink a tumour so that surgery can take it out
+    had been offered to one who cannot have an operation)."""
     words = next((AROUND_SURGERY[t] for t in option.timing if t in AROUND_SURGERY), None)
     if words is None:
         return []
