@@ -15,6 +15,7 @@ from collections.abc import Collection, Mapping
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import LabTest, Modality, Option, Prominence, Span
 from onconav.kb.rules import (
+    ALWAYS,
     DECLINES,
     NOT_COME_BACK,
     OTHERS_NOT_KNOWN,
@@ -263,7 +264,8 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
             reasons += leaves
     missing = []
     if undecided := missing_facts(rules, row, status, condition, out):
-        missing = [_missing(kb, fact, _question(kb, fact, *_which(kb, rules, row, fact),
+        asked = _asked(rules, row)
+        missing = [_missing(kb, fact, _question(kb, fact, *_which(kb, asked, row, fact),
                                                 had=_had(kb, rules, row, fact)))
                    for fact in undecided]  # fmt: skip
     return OptionResult(
@@ -618,7 +620,7 @@ def _checks(expr: Expr, row: dict[str, FactValue], want: Truth) -> list[Check]:
 
 
 def _which(
-    kb: KnowledgeBase, rules: Rules, row: dict[str, FactValue], fact: str
+    kb: KnowledgeBase, expr: Expr, row: dict[str, FactValue], fact: str
 ) -> tuple[list[str], list[str]]:
     """What narrows down an answer that leaves a test of the fact undecided: the questions of the
     broad values the person gave (bleeding: from where?), and the values a list that may not be
@@ -628,7 +630,7 @@ def _which(
     values = given if isinstance(given, frozenset) else {given}
     asked: list[str] = []  # each broad value's own (chemotherapy and targeted therapy stopped)
     beyond: list[str] = []
-    for test in tests_of(_asked(rules, row)):
+    for test in tests_of(expr):
         if test.fact == fact and leaf_truth(test, given) is Truth.UNKNOWN:
             for value in sorted(str(v) for v in values if v in test.unknown):
                 if value == OTHERS_NOT_KNOWN:  # by name when the list is tested for some, and
@@ -731,10 +733,11 @@ def _what_would_change(
     had: dict[str, dict[str, None]] = {}  # whether what was had did it (``_had``)
     for option in options:
         rules = kb.rules[option.id].at(facts.site)
+        expr = _asked(rules, facts.row) if option.missing else ALWAYS
         for missing in option.missing:
             deciding.setdefault(missing.fact, []).append(option.id)
             first.setdefault(missing.fact, missing)
-            questions, values = _which(kb, rules, facts.row, missing.fact)
+            questions, values = _which(kb, expr, facts.row, missing.fact)
             if question := _had(kb, rules, facts.row, missing.fact):
                 had.setdefault(missing.fact, {})[question] = None
             asked.setdefault(missing.fact, {}).update(dict.fromkeys(questions))
