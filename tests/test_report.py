@@ -18,7 +18,7 @@ from onconav import evaluate, parse_profile
 from onconav.kb import provenance
 from onconav.kb.provenance import Cited
 from onconav.render import STATUS_WORDS, question_of, source_words, why_not
-from onconav.result import Citation, Result
+from onconav.result import Citation, Result, Status
 from onconav.web import report
 from onconav.web.views import HERE
 from test_page import (
@@ -585,3 +585,57 @@ def test_a_report_says_which_passages_it_cannot_quote(run, sources: Path, tmp_pa
     assert run("report", "--profile", "examples/stomach-stage4-her2-positive.json", "--out",
                str(whole), "--sources", str(sources)).stderr.startswith("wrote")  # fmt: skip
     assert not Html(whole.read_text(encoding="utf-8")).find("p", class_="not-quoted")
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_the_report_begins_with_the_options_to_take_up_or_ask_about(
+    path: Path, passage: Passage
+) -> None:
+    """A report of 20 to 40 pages had no summary: its first page ("In short") names every option
+    offered, needing information or only in clinical trials, under its status and in the
+    answer's order, counts those that do not suit or were not chosen, and gives the three
+    answers that would decide the most; every option follows in full."""
+    result = evaluate(example_profile(path), KB)
+    html = Html(report.html(result, KB, passage, made=MADE))
+    short = html.one("section", class_="in-short")
+    listed = [(li.attrs["data-listed"], ul.attrs["data-status"])
+              for ul in html.find("ul", within=short, class_="names")
+              for li in html.find("li", within=ul)]  # fmt: skip
+    order = ["offered", "needs_information", "in_trials"]
+    expected = sorted(((o.id, o.status.value) for o in result.options if o.status.value in order),
+                      key=lambda pair: order.index(pair[1]))  # stable: the answer's order within
+    assert listed == expected
+    names = {o.id: words(o.name) for o in result.options}
+    for ident, _ in listed:
+        assert html.one("li", within=short, data_listed=ident).text.startswith(names[ident])
+    text = short.text
+    for status in order:
+        count = getattr(result.counts, status)
+        label = STATUS_WORDS[Status(status)]
+        assert (f"{label}: {count} option" in text) == (count > 0), status
+    unsuited = result.counts.not_suitable
+    assert (f"{unsuited} option{'s' if unsuited != 1 else ''} do" in text) == (unsuited > 0)
+    for fact in result.what_would_change[:3]:
+        assert words(question_of(fact)) in text
+    for fact in result.what_would_change[3:]:
+        assert words(question_of(fact)) not in text
+    # before everything else of the answer, and a page of its own
+    assert html.elements.index(short) < html.elements.index(html.one("section", class_="situation"))
+    css = (HERE / "static" / "onconav.css").read_text(encoding="utf-8")
+    assert re.search(r"body\.report \.in-short \{[^}]*break-after: page", css)
+
+
+def test_the_reports_first_page_holds_the_options_by_name_and_nothing_after(
+    passage: Passage,
+) -> None:
+    """Laid out: the options by name end before the situation, which starts a new page."""
+    import weasyprint  # type: ignore[import-untyped]
+
+    result = evaluate(parse_profile({"cancer": "rectum", "stage": "4", "kras": "wild-type"},
+                                    KB), KB)  # fmt: skip
+    pages = [text for text, _ in _page_texts(weasyprint.HTML(
+        string=report.html(result, KB, passage), url_fetcher=report._no_fetch).render())]
+    first = next(o for o in result.options if o.status is Status.offered)
+    assert "In short" in pages[0] and words(first.name) in pages[0]
+    situation = next(n for n, text in enumerate(pages) if "Your situation as understood" in text)
+    assert situation > 0 and pages[situation].startswith("Your situation as understood")

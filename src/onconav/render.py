@@ -160,6 +160,18 @@ def groups(result: Result) -> Iterator[tuple[str, list[OptionResult]]]:
         yield title, current
 
 
+# The statuses the report's first page names each option of ("In short"): what a person may take
+# up or ask about. Those that do not suit, or were not chosen, it only counts: each says why in
+# full after it.
+IN_SHORT = (Status.offered, Status.needs_information, Status.in_trials)
+
+
+def in_short(result: Result) -> list[tuple[Status, list[OptionResult]]]:
+    """The options of each status of ``IN_SHORT`` that has any, in the answer's order."""
+    return [(status, options) for status in IN_SHORT
+            if (options := [o for o in result.options if o.status is status])]  # fmt: skip
+
+
 def _names(names: list[str], choices: list[str], at_least: int = 1) -> str:
     """Names of what is given, the alternatives among them as "one of ...": "one of A or B"; of
     an option that mixes them (``at_least`` 2), "two or more of A, B and C" (a mix of the

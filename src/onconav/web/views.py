@@ -68,6 +68,7 @@ def environment() -> jinja2.Environment:
         status_icon=lambda s: STATUS_ICONS[s],
         caveat_label=render.caveat_label,
         question_of=render.question_of,
+        in_short=render.in_short,
         on_form=frozenset(form.ORDER),  # the facts the form asks: what would change links there
         details=render.details,
         why_not=render.why_not,
