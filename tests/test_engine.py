@@ -2225,6 +2225,30 @@ def test_a_stage_that_says_spread_far_beside_no_spread_warns(
         assert not [w for w in other.warnings if flagged in w], other.warnings
 
 
+@SETTINGS
+@given(pair=partial_and_more(), sub=st.sampled_from(["4A", "4B"]))
+@example(pair=({"cancer": "stomach"}, {"cancer": "stomach"}), sub="4A")
+def test_a_sub_stage_of_a_cancer_whose_source_does_not_split_stage_4_is_stage_4_and_said(
+    pair, sub: str  # type: ignore[no-untyped-def]
+) -> None:
+    """Only the cervical source splits stage 4 (FIGO 4A, 4B). For any other cancer the letter
+    means different things (stomach cancer's 4A has not spread far, rectal cancer's has): the
+    options are those of stage 4, whatever else is said, and a warning says the letter was not
+    used (stomach cancer "4A" had been answered as stage 4 without a word)."""
+    kb = shared_kb()
+    _, fuller = pair
+    lettered = evaluate(parse_profile({**fuller, "stage": sub}, kb), kb)
+    said = [w for w in lettered.warnings if w.startswith(f"stage: stage {sub} is read as stage 4")]
+    if lettered.cancer == "cervix":
+        assert not said
+        return
+    assert len(said) == 1 and "only for cervical cancer" in said[0], lettered.warnings
+    plain = evaluate(parse_profile({**fuller, "stage": "4"}, kb), kb)
+    assert [(o.id, o.status, o.reason) for o in lettered.options] == [
+        (o.id, o.status, o.reason) for o in plain.options]
+    assert not [w for w in plain.warnings if "is read as stage 4: the sources split" in w]
+
+
 @pytest.mark.parametrize(("cancer", "spread", "weak", "warned"), [
     ("breast", ["liver"], {"symptoms": ["weak bone"]}, True),
     ("breast", [], {"symptoms": ["weak bone"]}, True),

@@ -1481,6 +1481,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     warnings += _stopped_but_never_had(kb, given) + _kin_of_what_cannot_be_had(kb, given, site)
     warnings += _kin_of_what_stopped(kb, given, site) + _chemotherapy_given_with(kb, given, site)
     warnings += _answers_that_disagree(kb, given) + _stage_says_spread_far(profile, site, given)
+    warnings += _sub_stage_not_split(site, given)
     row = dict(given)
     told: dict[str, str] = {}
     for implied in kb.implied:
@@ -1659,6 +1660,21 @@ def _stage_says_spread_far(profile: Profile, site: str, row: dict[str, FactValue
         return []
     return [f"stage: {said} the cancer has spread to distant parts of the body, but the places "
             "it has spread to are given as none; check which is right"]
+
+
+def _sub_stage_not_split(site: str, row: dict[str, FactValue]) -> list[str]:
+    """A sub-stage of stage 4 (4A, 4B) for a cancer whose source does not split stage 4 (every
+    cancer but cervical): it is read as stage 4, and said so. The letter means different things
+    for different cancers (stomach cancer's 4A has not spread to distant parts of the body,
+    rectal cancer's has), and no option here is for one of them: stomach cancer "4A" had been
+    answered as stage 4 without a word."""
+    if site == "cervix" or row["stage"] not in ("4A", "4B"):
+        return []
+    return [f"stage: stage {row['stage']} is read as stage 4: the sources split stage 4 into 4A "
+            "and 4B only for cervical cancer. The letter means different things for different "
+            "cancers (for some, 4A has not spread to distant parts of the body), so the options "
+            "here are those for stage 4, and where the cancer has spread decides those for "
+            "spread; check the stage with your care team"]  # fmt: skip
 
 
 def _kin_of_what_cannot_be_had(kb: KnowledgeBase, row: dict[str, FactValue],
