@@ -3657,6 +3657,32 @@ def test_a_drug_given_with_chemotherapy_that_stopped_leaves_the_chemotherapy_ope
 
 
 @SETTINGS
+@given(pair=partial_and_more(),
+       drug=st.sampled_from(sorted(d for d in shared_kb().with_chemotherapy
+                                   if shared_kb().kind_of.get(d) == "drugs")))  # fmt: skip
+@example(pair=({"cancer": "cervix", "stage": "4B"}, {"cancer": "cervix", "stage": "4B"}),
+         drug="pembrolizumab")  # fmt: skip
+def test_a_drug_given_with_chemotherapy_that_stopped_asks_whether_its_chemotherapy_did(
+    pair: tuple[dict[str, Any], dict[str, Any]], drug: str
+) -> None:
+    """The rule for every profile: what a drug given with chemotherapy stopping leaves open is
+    whether the chemotherapy given with it stopped too, and that is what an option asks
+    ("Did the chemotherapy given with pembrolizumab stop working ...?"); cemiplimab asked the
+    general "Which treatments have been tried that stopped working ...?" of one who had just
+    listed them."""
+    kb = shared_kb()
+    general = kb.facts["progressed_on"].question
+    for data in pair:
+        data = {**data, "progressed_on": [drug], "prior_treatments": [drug]}
+        result = evaluate(parse_profile(data, kb), kb)
+        for option in result.options:
+            for missing in option.missing:
+                if missing.fact == "progressed_on":
+                    assert general not in missing.question, (data, option.id, missing.question)
+                    assert f"the chemotherapy given with {kb.name_of(drug)}" in missing.question
+
+
+@SETTINGS
 @given(pair=partial_and_more())
 @example(pair=({"cancer": "cervix", "stage": "4A"}, {"cancer": "cervix", "stage": "4B"}))
 def test_every_source_cited_is_listed(pair) -> None:  # type: ignore[no-untyped-def]

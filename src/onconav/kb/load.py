@@ -189,10 +189,17 @@ class KnowledgeBase:
 
     def which(self, fact: str, value: str) -> str | None:
         """The question that narrows down a broad value of a fact (bleeding: from where? HER2
-        2+: has an ISH test been done?), if it has one."""
+        2+: has an ISH test been done?), if it has one; of a drug given with chemotherapy that
+        stopped working, whether the chemotherapy given with it did too."""
         for known in self.facts[fact].values:
             if known.id == value and known.which:
                 return known.which
+        template = self.facts[fact].which_had
+        if (fact == "progressed_on" and value in self.with_chemotherapy and template
+                and self.kind_of.get(value) == "drugs"):  # fmt: skip
+            # a drug given with chemotherapy stopped, the chemotherapy not said: did it stop too?
+            # (the fact's own question had asked again for the list just given)
+            return template.format(values=f"the chemotherapy given with {self.phrase(fact, value)}")
         if self.kind_of.get(value) == "drug_classes" and fact != "progressed_on":
             return None  # a kind of drug's question asks which one stopped working
         return getattr(self.by_id.get(value), "which", None)
