@@ -976,8 +976,28 @@ def test_no_misleading_suggestion_and_no_guess_read_as_fact(field: str, typed: s
     # what stopped working (a regimen that stopped: each of its drugs did; a clinical review
     # found FLOT refused with no word of how to give it); not what cannot be had (a drug that
     # cannot be had rules out every regimen that holds it)
-    hinted = "give a regimen the sources do not name as its drugs" in str(caught.value)
+    hinted = "a regimen they do not name as its drugs" in str(caught.value)
     assert hinted is (field in ("prior_treatments", "progressed_on")), caught.value
+
+
+@pytest.mark.parametrize("field", ["prior_treatments", "progressed_on", "planned"])
+@pytest.mark.parametrize(("cancer", "typed", "kind"), [
+    ("breast", "letrozole", "hormone therapy"), ("breast", "tamoxifen", "hormone therapy"),
+    ("prostate", "enzalutamide", "hormone therapy"), ("lung", "osimertinib", "targeted therapy"),
+    ("melanoma", "ipilimumab", "immunotherapy")])  # fmt: skip
+def test_a_drug_the_sources_do_not_name_is_told_to_be_given_as_its_kind(
+    field: str, cancer: str, typed: str, kind: str
+) -> None:
+    """Letrozole, the drug a breast cancer stopped responding to, was refused with a hint about
+    regimens only (FOLFOX as its drugs): the hint names the kinds the general options read, and
+    the kind given instead is taken."""
+    with pytest.raises(ProfileError) as caught:
+        parse_profile({"cancer": cancer, field: [typed]}, KB)
+    message = str(caught.value)
+    assert "give a drug the sources do not name as its kind (" in message, message
+    assert kind in message.split("as its kind (", 1)[1].split(")", 1)[0], message
+    facts = read({"cancer": cancer, field: [kind]})
+    assert facts.given[field] == frozenset({kind.replace(" ", "-")})
 
 
 @pytest.mark.parametrize("typed", ["fatigue", "cough", "fever", "jaundice", "ascites"])

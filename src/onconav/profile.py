@@ -1085,8 +1085,14 @@ def _resolve(
                 # sources do not name (FOLFOXIRI, FLOT): its drugs say the same of treatments had
                 # and of what stopped working (a regimen that stopped: each of its drugs did);
                 # not of what cannot be had, where a drug rules out every regimen that holds it
-                hint = ("check the spelling; give a regimen the sources do not name as its "
-                        "drugs (FOLFOX: 5-FU, leucovorin, oxaliplatin); or leave it out")
+                # and a drug they do not name (letrozole, osimertinib) as its kind, which the
+                # general options read: it had been told only of regimens
+                general = {u for o in kb.data.options if "any" in o.cancers for u in o.uses}
+                kinds = words.and_list([in_sentence(kb.name_of(c.id)) for c in kb.data.drug_classes
+                                        if c.parent is None and c.id in general], last="or")
+                hint = (f"check the spelling; give a drug the sources do not name as its kind "
+                        f"({kinds}), and a regimen they do not name as its drugs (FOLFOX: 5-FU, "
+                        "leucovorin, oxaliplatin); or leave it out")  # fmt: skip
             elif field == "symptoms" and "other-symptom" in accepted and any(
                     c.isalpha() for c in name):  # fatigue, cough: no source names their care
                 hint = (f"check the spelling; a symptom the sources do not name can be given as "
