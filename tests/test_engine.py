@@ -3683,6 +3683,41 @@ def test_a_drug_given_with_chemotherapy_that_stopped_asks_whether_its_chemothera
 
 
 @SETTINGS
+@given(pair=partial_and_more(),
+       cancer=st.sampled_from(["breast", "prostate", "lung", "melanoma", "rectum", "stomach",
+                               "cervix"]),
+       stopped=st.lists(st.sampled_from(["hormone therapy", "chemotherapy", "immunotherapy",
+                                         "pembrolizumab", "targeted therapy", "trastuzumab",
+                                         "FOLFOX", "radiation"]),
+                        min_size=1, max_size=2, unique=True))  # fmt: skip
+@example(pair=({"cancer": "breast"}, {"cancer": "breast", "hormone_sensitive": True}),
+         cancer="breast", stopped=["hormone therapy"])  # fmt: skip
+def test_a_general_option_giving_a_kind_that_stopped_working_says_so(
+    pair: tuple[dict[str, Any], dict[str, Any]], cancer: str, stopped: list[str]
+) -> None:
+    """The rule for every profile: an option of the general source that gives a kind of drug
+    naming none ("Hormone therapy") and may suit, for one who says that kind or a drug of it
+    stopped working, is named in a warning (it had been offered without a word); one that does
+    not suit, or gives no kind that stopped, is not."""
+    kb = shared_kb()
+    for data in pair:
+        data = {**data, "cancer": cancer, "progressed_on": stopped, "prior_treatments": stopped}
+        profile = parse_profile(data, kb)
+        ids = facts_of(profile, kb).row["progressed_on"]
+        assert isinstance(ids, frozenset)
+        result = evaluate(profile, kb)
+        said = " ".join(w for w in result.warnings if "without naming a drug" in w)
+        for option in result.options:
+            record = kb.by_id[option.id]
+            gives = [u for u in record.uses if kb.kind_of.get(u) == "drug_classes"
+                     and any(u in kb.vocabulary.up("progressed_on", s) for s in ids)]
+            named = f"\u201c{option.name}\u201d" in said
+            expected = bool(gives) and record.cancers == ["any"] and option.status not in (
+                Status.not_suitable, Status.declined)  # fmt: skip
+            assert named is expected, (data, option.id, option.status, result.warnings)
+
+
+@SETTINGS
 @given(pair=partial_and_more())
 @example(pair=({"cancer": "cervix", "stage": "4A"}, {"cancer": "cervix", "stage": "4B"}))
 def test_every_source_cited_is_listed(pair) -> None:  # type: ignore[no-untyped-def]

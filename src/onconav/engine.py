@@ -160,7 +160,8 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         questions=(QUESTIONS_WITHOUT_TREATMENT if declined else [])
         + [_ask_team(kb, f) for f in what_would_change]
         + ([] if declined else QUESTIONS),
-        warnings=[*facts.warnings, *_built_on_what_stopped(kb, facts, options)],
+        warnings=[*facts.warnings, *_built_on_what_stopped(kb, facts, options),
+                  *_a_kind_that_stopped(kb, facts, options)],
         disclaimer=DISCLAIMER,
         kb_version=kb.version,
         sources=sources_used(kb, cited),
@@ -218,6 +219,42 @@ def _built_on_what_stopped(kb: KnowledgeBase, facts: Facts,
                        f"{what} with a drug not listed as stopped working: "
                        f"{'it is' if one else 'they are'} not ruled out; ask the care team "
                        f"whether {'it' if one else 'they'} could still help")  # fmt: skip
+    return out
+
+
+def _a_kind_that_stopped(kb: KnowledgeBase, facts: Facts,
+                        options: list[OptionResult]) -> list[str]:  # fmt: skip
+    """An option of the general source that gives a kind of drug as such, naming no drug
+    ("Hormone therapy", "Chemotherapy", "Immunotherapy"), that may suit one who says that kind,
+    or a drug of it, stopped working: that source does not say which may follow one that
+    stopped, so it is not ruled out, but it is said (a clinical review found hormone therapy
+    offered after hormone therapy stopped working, without a word). Said, not decided, as
+    ``_built_on_what_stopped``. (A cancer's own source names the drugs that may follow: its
+    options that give "chemotherapy" frame those.)"""
+    stopped = facts.row["progressed_on"]
+    if not isinstance(stopped, frozenset):
+        return []
+    up = kb.vocabulary.up
+    kinds: dict[str, list[str]] = {}  # a kind that stopped, and the options that give it
+    for option in options:
+        record = kb.by_id[option.id]
+        if record.cancers == ["any"] and option.status not in (  # type: ignore[union-attr]
+                Status.not_suitable, Status.declined):  # fmt: skip
+            for used in record.uses:  # type: ignore[union-attr]
+                if kb.kind_of.get(used) == "drug_classes" and any(
+                        used in up("progressed_on", s) for s in stopped):  # fmt: skip
+                    kinds.setdefault(used, []).append(option.name)
+    out = []
+    for kind, names in kinds.items():
+        what = and_list([in_sentence(kb.name_of(s)) for s in sorted(stopped)
+                         if kind in up("progressed_on", s)])  # fmt: skip
+        one = len(names) == 1
+        out.append(f"progressed_on: {what} stopped working, and "
+                   f"{and_list([chr(0x201c) + n + chr(0x201d) for n in names])} "
+                   f"{'gives' if one else 'give'} {in_sentence(kb.name_of(kind))} without "
+                   f"naming a drug: {'it is' if one else 'they are'} not ruled out, since the "
+                   "source about advanced cancer in general does not say which may follow one "
+                   "that stopped; ask the care team whether another could still help")  # fmt: skip
     return out
 
 
