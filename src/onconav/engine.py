@@ -713,8 +713,12 @@ def _question(kb: KnowledgeBase, fact: str, asked: list[str], beyond: list[str],
     broader one is asked about next)."""
     if had:
         asked = [had, *(a for a in asked if a != had)]
+    up = kb.vocabulary.up
     broad = set(beyond)
-    beyond = [v for v in beyond if not (kb.vocabulary.up(fact, v) - {v}) & broad]
+    # left out: a value below another named, not one of two each counted as the other (FOLFOX
+    # and CAPOX stopping, each the other's kind: both had been left out, and bevacizumab with
+    # FOLFOX never asked whether FOLFOX had stopped)
+    beyond = [v for v in beyond if not {b for b in up(fact, v) & broad if v not in up(fact, b)}]
     template = kb.which(fact, OTHERS_NOT_KNOWN) if beyond else None
     names = and_list((kb.phrase(fact, v) for v in beyond), last="or")
     return " ".join([*asked, *([template.format(values=names)] if template else [])]) or None
