@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from onconav.kb import KBError, load_kb
 from onconav.kb.load import data_dir, data_files
 from onconav.kb.model import KINDS
 from onconav.kb.rules import ALWAYS
+
+KB = load_kb()
 
 
 def copy_data(tmp_path: Path) -> Path:
@@ -402,3 +406,30 @@ def test_care_that_destroys_the_cancer_to_relieve_is_declined_but_no_care_gap() 
         rules = kb.rules[option]
         assert rules.declinable and not rules.aims_at_cancer and not rules.standard, option
     assert kb.rules["stomach-trastuzumab"].standard
+
+
+SYMPTOMS = [s.id for s in KB.data.symptoms]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(symptoms=st.lists(st.sampled_from(SYMPTOMS), max_size=4, unique=True))
+def test_the_stomach_stent_is_for_a_blockage_at_the_top_of_the_stomach(symptoms: list[str]) -> None:
+    """The stomach source's stent is for a tumour blocking the top of the stomach
+    (ccs-stomach-stage4 1617-1831): offered only when that blockage is named, asked about when a
+    symptom named leaves it open (trouble swallowing, a blockage of the stomach not said where,
+    a blockage), and not suitable otherwise. An eighth review found it offered for any trouble
+    swallowing."""
+    from onconav.engine import Status, evaluate
+    from onconav.profile import parse_profile
+
+    profile = {"cancer": "stomach", "stage": "4", "symptoms": symptoms, "prior_treatments": []}
+    stent = next(o for o in evaluate(parse_profile(profile, KB), KB).options
+                 if o.id == "stomach-stent-placement")  # fmt: skip
+    named = set(symptoms)
+    if named & {"upper-stomach-blockage", "swallowing-blockage"}:
+        assert stent.status is Status.offered, (symptoms, stent.reason)
+    elif named & {"trouble-swallowing", "stomach-blockage", "blockage"}:
+        assert stent.status is Status.needs_information, (symptoms, stent.status)
+        assert [m.fact for m in stent.missing] == ["symptoms"], stent.missing
+    else:
+        assert stent.status is Status.not_suitable, (symptoms, stent.status)

@@ -51,7 +51,7 @@ SITUATIONS: dict[str, tuple[str, set[str], set[str]]] = {
         {"symptoms", "planned"},
     ),
     "stomach-supportive-care": ("stomach", {"supportive-care"}, set()),
-    "stomach-phase-1-trials": ("stomach", {"phase-1-trial"}, {"recurrence", "progressed_on"}),
+    "stomach-phase-1-trials": ("stomach", {"phase-1-trial"}, set()),
     "stomach-phase-2-trials": ("stomach", {"phase-2-trial"}, set()),
     "stomach-multidisciplinary-centre": ("stomach", {"multidisciplinary-centre"}, set()),
     # rectal, stage 4 or recurrent
@@ -134,7 +134,7 @@ SITUATIONS: dict[str, tuple[str, set[str], set[str]]] = {
     "general-ablation": (
         "any",
         {"radiofrequency-ablation", "cryoablation", "alcohol-ablation", "laser-thermotherapy"},
-        {"metastasis_extent"},
+        {"metastases"},
     ),
     "general-palliative-radiation": ("any", {"palliative-radiation"}, set()),
     "general-bone-radiopharmaceutical": (
