@@ -1281,6 +1281,28 @@ def test_a_drug_the_patient_cannot_have_is_a_warning(client: Client) -> None:
     assert "cannot have" in card["summary"]
 
 
+@pytest.mark.parametrize("reason", [
+    {"coding": [{"system": "http://terminology.hl7.org/CodeSystem/medicationrequest-status-reason",
+                 "code": "salg", "display": "Allergy"}]},
+    {"coding": [{"system": "http://snomed.info/sct", "code": "395009001",
+                 "display": "Medication stopped - side effect"}]},
+    {"text": "Neurotoxicity"},
+])  # fmt: skip
+def test_a_drug_stopped_for_an_allergy_or_side_effects_is_a_warning(
+    client: Client, reason: dict[str, Any]
+) -> None:
+    """Oxaliplatin stopped with FHIR R4's own stop reason salg (allergy), SNOMED's "Medication
+    stopped - side effect" or the words "Neurotoxicity" was read as a treatment had: a drafted
+    oxaliplatin got no card. It gets the warning a drug not tolerated gets."""
+    stopped = records.medication_request("oxaliplatin-stopped", "32592", "Oxaliplatin", "stopped")
+    resources = [*records.SITUATIONS["rectal-stage4-kras-unknown"],
+                 {**stopped, "statusReason": reason}]  # fmt: skip
+    call = hook_call("order-select", records.prefetch(resources), drafts=[OXALIPLATIN])
+    (card,) = cards_of(post(client, ORDER_SELECT, call))
+    assert card["indicator"] == "warning", card
+    assert "cannot have oxaliplatin" in card["summary"], card["summary"]
+
+
 def test_a_drug_the_record_rules_out_is_a_warning_whatever_else_its_options_ask(
     client: Client,
 ) -> None:

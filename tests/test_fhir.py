@@ -2553,6 +2553,7 @@ def test_a_drug_not_known_that_nothing_ties_to_the_cancer_is_not_read_as_stopped
     ("395008009", "Medication stopped - contra-indication", "cannot_have"),
     ("58848006", "Lack of drug action", "progressed_on"),
     ("281647001", "Adverse reaction", "cannot_have"),
+    ("395009001", "Medication stopped - side effect", "cannot_have"),
 ])  # fmt: skip
 def test_snomed_medication_stopped_reasons_are_read(code: str, display: str, field: str) -> None:
     """SNOMED's "Medication stopped - ineffective" was read as given (FOLFOX, stopped so, was
@@ -3827,6 +3828,89 @@ def test_a_stop_reason_not_in_the_table_is_read_by_plain_words_or_said(
     assert reading.data["prior_treatments"] == ["folfox", MORE]
     assert any(said in w and "MedicationRequest/MedicationRequest-4492" in w
                for w in reading.warnings)  # fmt: skip
+
+
+STATUS_REASON = "http://terminology.hl7.org/CodeSystem/medicationrequest-status-reason"
+
+
+@pytest.mark.parametrize(("code", "display", "cannot"), [
+    ("salg", "Allergy", True), ("sintol", "Suspected intolerance", True),
+    # a hold meant to end (the drug is to be resumed): a treatment had, with a warning
+    ("sddi", "Drug interacts with another drug", False),
+    ("preg", "Parent is pregnant/breast feeding", False), ("drughigh", "Drug level too high",
+                                                           False),
+    ("washout", "Waiting for old drug to wash out", False), ("surg", "Patient scheduled for "
+                                                             "surgery.", False),
+    ("altchoice", "Try another treatment first", False),
+])  # fmt: skip
+def test_fhirs_own_stop_reasons_are_read(
+    code: str, display: str, cannot: bool, kb: onconav.KnowledgeBase
+) -> None:
+    """Oxaliplatin stopped with FHIR R4's own statusReason code salg (allergy) or sintol
+    (suspected intolerance) was read as a treatment had, with a warning only: FOLFOX and CAPOX
+    asked whether it stopped working. They are cannot-have; the codes of a hold that is to end
+    (the drug to be resumed after a short treatment, a pregnancy, a washout) are not."""
+    stopped = {"resourceType": "MedicationRequest", "id": "ox", "status": "stopped",
+               "intent": "order", "subject": {"reference": "Patient/p"},
+               "authoredOn": "2024-01-10", "medicationCodeableConcept": _cc(RXNORM, "32592"),
+               "statusReason": _cc(STATUS_REASON, code, display)}  # fmt: skip
+    reading = read_bundle(_record(RECTUM, STAGE_4, stopped), kb)
+    assert reading.data.get("cannot_have") == (["oxaliplatin"] if cannot else None), reading.data
+    assert reading.data["prior_treatments"] == ["oxaliplatin", MORE]
+    if cannot:
+        assert reading.sources["cannot_have"] == ["MedicationRequest/ox"]
+        status = dict(statuses(reading.data, kb))
+        assert status["rectum-folfox"] == status["rectum-capox"] == "not_suitable"
+    else:
+        assert any("MedicationRequest/ox was stopped for a reason onconav does not read" in w
+                   for w in reading.warnings), reading.warnings  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "cannot"), [
+    ("Neurotoxicity", True), ("Allergic reaction", True), ("Side effects", True),
+    ("Suspected intolerance", True), ("Not tolerated", True), ("grade 3 toxicity", True),
+    ("Hypersensitivity reaction during infusion", True), ("adverse drug reaction", True),
+    ("No toxicity; course completed", False), ("not due to side effects", False),
+    ("Toxicity resolved, planned break", False), ("Patient preference", False),
+    ("to avoid neurotoxicity", False), ("tolerated well", False),
+])  # fmt: skip
+def test_a_stop_reason_in_words_of_an_allergy_or_toxicity_is_cannot_have(
+    text: str, cannot: bool, kb: onconav.KnowledgeBase
+) -> None:
+    """Oxaliplatin stopped with the statusReason text "Neurotoxicity" was read as a treatment
+    had ("a reason onconav does not read"): the words of an allergy, an intolerance, a toxicity
+    or side effects are read as cannot-have, with a warning, as the words of progression are
+    read as progressed; words that deny or put them aside are not."""
+    folfox = _folfox("MedicationRequest", "stopped", "2024-01-10", statusReason={"text": text})
+    reading = read_bundle(_record(RECTUM, STAGE_4, *folfox), kb)
+    assert ("cannot_have" in reading.data) is cannot, reading.data
+    said = "read from its words as the person not able to take it" if cannot else "does not read"
+    assert any(said in w and "MedicationRequest/MedicationRequest-32592" in w
+               for w in reading.warnings), reading.warnings  # fmt: skip
+    if cannot:
+        assert reading.data["cannot_have"] == ["fluorouracil", "leucovorin", "oxaliplatin"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["toxicity", "neurotoxicity", "allergy", "allergic reaction",
+                        "intolerance", "side effects", "adverse reaction", "hypersensitivity"]),
+       st.sampled_from(["no", "not", "without", "free of", "resolved", "other than",
+                        "not due to", "unrelated to", "ruled out", "risk of", "to prevent"]),
+       st.booleans(), st.sampled_from(["", "Suspected "]),
+       st.sampled_from(["", "; course completed", "."]))  # fmt: skip
+def test_a_stop_reason_whose_words_deny_an_allergy_or_toxicity_is_never_cannot_have(
+    head: str, word: str, after: bool, before: str, more: str
+) -> None:
+    """Whatever allergy or toxicity a stop reason names, words that deny it or put it aside,
+    before it or after it, leave the drug a treatment had."""
+    text = before + (f"{head} {word}" if after else f"{word} {head}") + more
+    stopped = {"resourceType": "MedicationRequest", "id": "ox", "status": "stopped",
+               "intent": "order", "subject": {"reference": "Patient/p"},
+               "authoredOn": "2024-01-10", "medicationCodeableConcept": _cc(RXNORM, "32592"),
+               "statusReason": {"text": text}}  # fmt: skip
+    reading = read_bundle(_record(RECTUM, STAGE_4, stopped), the_kb())
+    assert "cannot_have" not in reading.data, text
+    assert reading.data["prior_treatments"] == ["oxaliplatin", MORE]
 
 
 def test_a_condition_that_ended_with_no_clinical_status_is_resolved(

@@ -33,6 +33,9 @@ SYSTEMS: dict[str, tuple[str, ...]] = {
              "http://www.genenames.org/geneId"),
     "sequenceontology": ("http://www.sequenceontology.org/", "http://www.sequenceontology.org"),
     "ajcc": ("http://cancerstaging.org",),
+    # FHIR R4's own codes for why a MedicationRequest stopped (its statusReason)
+    "medicationrequest-status-reason": (
+        "http://terminology.hl7.org/CodeSystem/medicationrequest-status-reason",),
 }
 _SYSTEM_OF = {uri: name for name, uris in SYSTEMS.items() for uri in uris}
 OBJECT = (dict, Mapping)  # a JSON object (a dict is checked first: isinstance of Mapping is slow)

@@ -2989,11 +2989,32 @@ def _says_progression(text: str) -> bool:
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split()) in PROGRESSION_WORDS
 
 
+# A reason for stopping, in words, that says the person could not take the drug: an allergy, an
+# intolerance, a toxicity, side effects ("Neurotoxicity", "Allergic reaction", "Not tolerated",
+# "Suspected intolerance", as FHIR's own code sintol says it). Read as cannot-have unless the
+# words deny or put aside what they name ("no toxicity", "not due to side effects", "toxicity
+# resolved"); a doubt is no bar, as FHIR's codes salg and sintol stop a drug on a belief too.
+CANNOT_HAVE_WORDS = re.compile(
+    r"allerg|intoleran|not tolerated|\w*toxicit(y|ies)|side[ -]?effect|adverse (drug )?"
+    r"(reaction|event|effect)|hypersensitiv|infusion reaction|anaphyla")
+NOT_SO_WORDS = re.compile(
+    r"\b(no|not|non|none|nil|never|without|free|resolved|resolving|unrelated|other than|"
+    r"rather than|instead of|ruled out|excluded|denies|denied|risk|avoid|prevent)\b")
+
+
+def _says_cannot_have(text: str) -> bool:
+    lowered = " ".join(text.lower().split())
+    return bool(CANNOT_HAVE_WORDS.search(lowered)) and not NOT_SO_WORDS.search(
+        lowered.replace("not tolerated", ""))  # fmt: skip
+
+
 def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any]) -> set[str]:
     """Why a drug was stopped, when its ``statusReason`` is not in the table: "progressed" when
-    the reason's words are only that the cancer grew on it (``PROGRESSION_WORDS``), with a
-    warning; otherwise nothing, with a warning that the reason is not read (it was dropped with
-    no word, so a drug stopped because it stopped working read as one merely stopped)."""
+    the reason's words are only that the cancer grew on it (``PROGRESSION_WORDS``), and
+    "cannot-have" when they say the person could not take it (``CANNOT_HAVE_WORDS``: an
+    allergy, an intolerance, a toxicity, side effects), each with a warning; otherwise nothing,
+    with a warning that the reason is not read (it was dropped with no word, so a drug stopped
+    because it stopped working read as one merely stopped)."""
     said = [t for r in reasons for t in _words(r)]
     shown = "; ".join(repr(t) for t in said) or _coded(reasons[0])
     if any(_says_progression(t) and not words.UNSURE.search(t.lower())  # "progression?"
@@ -3003,6 +3024,12 @@ def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any]) -> set[str
             f"(stopped working): {shown}"
         )
         return {"progressed"}
+    if any(_says_cannot_have(t) for t in said):
+        builder.warnings.append(
+            f"{res.ref} was stopped for a reason read from its words as the person not able to "
+            f"take it (an allergy, an intolerance or side effects: cannot have it): {shown}"
+        )
+        return {"cannot-have"}
     builder.warnings.append(
         f"{res.ref} was stopped for a reason onconav does not read ({shown}): it is read as a "
         "treatment had, not as one that stopped working or cannot be given"
