@@ -3296,7 +3296,7 @@ def test_a_cancers_own_stage_denied_in_words_is_not_read(
 
 TODAY = datetime(2030, 6, 15).date()
 SURGERY = {"resourceType": "Procedure", "id": "op", "status": "completed",
-           "subject": {"reference": "Patient/p"},
+           "subject": {"reference": "Patient/p"}, "reasonReference": [{"reference": "Condition/c"}],
            "category": _cc(SNOMED, "387713003", "Surgical procedure")}  # fmt: skip
 
 
@@ -3559,6 +3559,118 @@ def test_a_biopsy_or_port_with_a_surgical_category_is_not_surgery_had(
     plain = read_bundle(_record(RECTUM, STAGE_4, {**SURGERY, "performedDateTime": "2024-01-01"},
                                 NOT_A_CANCER_DRUG), kb)  # fmt: skip
     assert plain.data["prior_treatments"] == ["surgery", MORE]
+
+
+# operations not on a cancer, each as a surgical Procedure of years before may hold it
+NOT_CANCER_SURGERY = {
+    "cholecystectomy": {"code": _cc(SNOMED, "38102005", "Cholecystectomy"),
+                        "reasonCode": [_cc(SNOMED, "235919008", "Gallstone")]},
+    "hip": {"code": _cc(SNOMED, "52734007", "Total replacement of hip")},
+    "caesarean": {"code": _cc(SNOMED, "11466000", "Cesarean section"),
+                  "bodySite": [_cc(SNOMED, "35039007", "Uterine structure")]},
+    "no code": {},
+    "code surgical procedure": {"code": _cc(SNOMED, "387713003", "Surgical procedure")},
+}  # fmt: skip
+LIVER_SPREAD = _condition("m", "94381002", "Secondary malignant neoplasm of liver")
+SURGERY_TIES = {
+    "reasonReference to the cancer": {"reasonReference": [{"reference": "Condition/c"}]},
+    "reasonReference to its spread": {"reasonReference": [{"reference": "Condition/m"}]},
+    "cancer reasonCode": {"reasonCode": [_cc(ICD10CM, "C16.9", "Malignant neoplasm of stomach")]},
+    "mCODE profile": {"meta": {"profile": [
+        "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-cancer-related-surgical-procedure"
+    ]}},
+    "body site at the cancer": {"bodySite": [_cc(SNOMED, "69695003", "Stomach structure")]},
+    "body site at its spread": {"bodySite": [_cc(SNOMED, "10200004", "Liver structure")]},
+}  # fmt: skip
+
+
+def _surgical(**extra: Any) -> dict[str, Any]:
+    return {"resourceType": "Procedure", "id": "op", "status": "completed",
+            "subject": {"reference": "Patient/p"}, "performedDateTime": "2015-05-01",
+            "category": _cc(SNOMED, "387713003", "Surgical procedure"), **extra}  # fmt: skip
+
+
+@pytest.mark.parametrize("operation", sorted(NOT_CANCER_SURGERY))
+def test_a_surgical_procedure_not_tied_to_the_cancer_is_not_surgery_had(
+    operation: str, kb: onconav.KnowledgeBase
+) -> None:
+    """Any Procedure of the surgical category was read as surgery had: a hip replacement in
+    2015, a cholecystectomy for gallstones, a caesarean. For a stomach cancer come back,
+    "Chemotherapy after surgery" turned from needs_information to offered. Nothing ties such a
+    procedure to the cancer: it is listed unused with the reason; tied, it is read."""
+    stomach = _condition("c", "363349007", "Malignant tumor of stomach", "recurrence")
+    done = _surgical(**NOT_CANCER_SURGERY[operation])
+    reading = read_bundle(_record(stomach, LIVER_SPREAD, done), kb)
+    assert "prior_treatments" not in reading.data, reading.data
+    assert {u.reference: u.reason for u in reading.unused}["Procedure/op"].startswith(
+        "a surgical procedure not tied to the cancer")  # fmt: skip
+    status = dict(statuses(reading.data, kb))
+    alone = dict(statuses(read_bundle(_record(stomach, LIVER_SPREAD), kb).data, kb))
+    assert status == alone
+    assert status["stomach-chemotherapy-after-surgery"] == "needs_information"
+    tied = {**done, "reasonReference": [{"reference": "Condition/c"}]}
+    assert read_bundle(_record(stomach, LIVER_SPREAD, tied), kb).data["prior_treatments"] == [
+        "surgery", MORE]  # fmt: skip
+
+
+@pytest.mark.parametrize("tie", sorted(SURGERY_TIES))
+def test_a_surgical_procedure_tied_to_the_cancer_is_surgery_had(
+    tie: str, kb: onconav.KnowledgeBase
+) -> None:
+    """What ties a surgical procedure to the cancer: a reasonReference to the cancer or its
+    spread, a cancer reasonCode, mCODE's cancer-related surgical procedure profile (which
+    requires a cancer reason), a body site at the cancer's organ or at a place of its spread."""
+    stomach = _condition("c", "363349007", "Malignant tumor of stomach", "recurrence")
+    done = _surgical(**SURGERY_TIES[tie])
+    reading = read_bundle(_record(stomach, LIVER_SPREAD, done), kb)
+    assert reading.data["prior_treatments"] == ["surgery", MORE], reading.unused
+    assert "Procedure/op" in reading.sources["prior_treatments"]
+
+
+def test_an_operation_named_by_its_code_is_read_whatever_ties_it(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """A procedure whose code names an operation of the table (a gastrectomy) is read as it,
+    tied to the cancer or not, as the example records' are."""
+    stomach = _condition("c", "363349007", "Malignant tumor of stomach", "recurrence")
+    gastrectomy = _surgical(code=_cc(SNOMED, "53442002", "Gastrectomy"))
+    reading = read_bundle(_record(stomach, gastrectomy), kb)
+    assert reading.data["prior_treatments"] == ["gastrectomy", MORE]
+
+
+@settings(max_examples=80, deadline=None)
+@given(code=st.sampled_from([None, ("38102005", "Cholecystectomy"), ("80146002",
+                                                                     "Appendectomy"),
+                             ("52734007", "Total replacement of hip"), ("1234", "Knee surgery"),
+                             ("387713003", "Surgical procedure")]),
+       reason=st.sampled_from([None, _cc(SNOMED, "235919008", "Gallstone"),
+                               _cc(ICD10CM, "M16.9", "Osteoarthritis of hip"),
+                               {"text": "elective"}]),
+       reference=st.sampled_from([None, "Condition/other", "Condition/m"]),
+       site=st.sampled_from([None, _cc(SNOMED, "35039007", "Uterine structure"),
+                             _cc(SNOMED, "10200004", "Liver structure"), {"text": "hip"}]),
+       spread=st.booleans(), status=st.sampled_from(["completed", "in-progress"]))  # fmt: skip
+def test_a_surgical_procedure_with_no_tie_to_the_cancer_never_yields_surgery(
+    code: tuple[str, str] | None, reason: dict[str, Any] | None, reference: str | None,
+    site: dict[str, Any] | None, spread: bool, status: str,
+) -> None:
+    """Whatever a surgical procedure's code (none of the table's operations), reason and body
+    site, when none of them ties it to the cancer (a reference to another Condition, or to a
+    spread not on record; a body site at the liver with no spread there), it is never surgery
+    had."""
+    other = _condition("other", "235919008", "Gallstone")
+    extra: dict[str, Any] = {"status": status}
+    extra |= {"code": _cc(SNOMED, *code)} if code else {}
+    extra |= {"reasonCode": [reason]} if reason else {}
+    extra |= {"reasonReference": [{"reference": reference}]} if reference else {}
+    extra |= {"bodySite": [site]} if site else {}
+    at_liver = site is not None and "10200004" in str(site)
+    tied_by_spread = spread and (reference == "Condition/m" or at_liver)
+    assume(not tied_by_spread)
+    resources = [RECTUM, STAGE_4, other, _surgical(**extra)]
+    resources += [LIVER_SPREAD] if spread else []
+    reading = read_bundle(_record(*resources), the_kb())
+    assert "surgery" not in reading.data.get("prior_treatments", []), reading.data
 
 
 RECTUM_SITE = {"coding": [{"system": SNOMED, "code": "34402009", "display": "Rectum structure"}]}

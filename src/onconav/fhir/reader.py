@@ -23,7 +23,7 @@ from onconav import words
 from onconav.fhir.codes import OBJECT, Row, Tables, load_tables, normal_code, system_name
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import Drug, Regimen
-from onconav.kb.rules import DISTANT, OTHERS_NOT_KNOWN
+from onconav.kb.rules import DISTANT, ONE_OR_SEVERAL, OTHERS_NOT_KNOWN
 from onconav.kb.vocabulary import normalise_name
 from onconav.profile import Problem, at_most
 from onconav.reading import reference_key
@@ -3061,6 +3061,18 @@ def _procedures(builder: Builder, cancer: CancerFound) -> list[Given]:
                                          "reasonReference")) is not None:  # fmt: skip
             builder.drop(res.ref, other)
             continue
+        # a surgical category, or the code "Surgical procedure", names no operation on a cancer
+        # (a hip replacement, a gallbladder taken out, a caesarean, years before): surgery had
+        # only when something ties it to the cancer. An order of surgery now (a ServiceRequest)
+        # is read as planned, as before: for a person with advanced cancer it is most often so
+        generic = row is None or (row.system, row.code) == SURGICAL_CATEGORY
+        if res.type == "Procedure" and generic and not _surgery_for_the_cancer(
+                builder, res, cancer):  # fmt: skip
+            builder.drop(res.ref, f"a surgical procedure not tied to the cancer "
+                         f"({_coded(_code_of(res.data))}): no reasonReference to the cancer or "
+                         "its spread, no cancer reasonCode, not mCODE's cancer-related surgical "
+                         "procedure, no body site at the cancer or its spread")  # fmt: skip
+            continue
         status = _status(res.data)
         extra: tuple[str, ...] = ()
         if value in RADIATION:
@@ -3124,18 +3136,38 @@ def _not_treatment(concept: object) -> str | None:
 CANCER_RELATED = (MCODE + "mcode-cancer-related-medication",)  # -request, -administration, ...
 
 
-def _for_the_cancer(builder: Builder, res: Res) -> bool:
+def _for_the_cancer(builder: Builder, res: Res, related: tuple[str, ...] = CANCER_RELATED) -> bool:
     """Whether a medication record says it is given for the cancer: mCODE's cancer-related
-    medication profiles (``meta.profile``), a ``reasonReference`` to the cancer read or spread of
-    it, or a ``reasonCode`` that is a cancer."""
+    medication profiles (``meta.profile``; those of ``related``), a ``reasonReference`` to the
+    cancer read or spread of it, or a ``reasonCode`` that is a cancer."""
     meta = res.data.get("meta")
     profiles = meta.get("profile") if isinstance(meta, OBJECT) else None
-    if any(isinstance(p, str) and p.startswith(CANCER_RELATED) for p in _items(profiles)):
+    if any(isinstance(p, str) and p.startswith(related) for p in _items(profiles)):
         return True
     read = builder.sources.get("cancer", set()) | builder.sources.get("metastases", set())
     if any(builder.ref(r) in read for r in _items(res.data.get("reasonReference"))):
         return True
     return _cancer_reason(builder, res) is not None
+
+
+SURGERY_PROFILE = MCODE + "mcode-cancer-related-surgical-procedure"
+NO_PLACE = {OTHERS_NOT_KNOWN, DISTANT, *ONE_OR_SEVERAL}  # spread that names no one place
+
+
+def _surgery_for_the_cancer(builder: Builder, res: Res, cancer: CancerFound) -> bool:
+    """Whether a procedure says it was surgery on the cancer: mCODE's cancer-related surgical
+    procedure profile (``meta.profile``; it requires a cancer reason), a ``reasonReference`` to
+    the cancer read or spread of it, a ``reasonCode`` that is a cancer, or a ``bodySite`` the
+    body site table places at the cancer's organ or at a place it has spread to."""
+    if _for_the_cancer(builder, res, (SURGERY_PROFILE,)):
+        return True
+    spread = set(builder.values.get("metastases", [])) - NO_PLACE
+    for site in _items(res.data.get("bodySite")):
+        row = builder.row("body_sites", site)
+        if row is not None and (row.get("cancer") == cancer.site
+                                or set(row.meaning.get("metastasis", ())) & spread):
+            return True
+    return False
 
 
 def _stop_reasons(builder: Builder, res: Res) -> set[str | None]:
