@@ -11,6 +11,7 @@ import functools
 import json
 import pickle
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -4657,6 +4658,10 @@ def test_pain_the_cancer_causes_is_read_as_pain(kb: onconav.KnowledgeBase) -> No
     ("Active", "Provisional", False), ("Resolved", "Confirmed", False),
     ("Active", "Entered in error", False), ("active", "confirmed", True),
     ("Active", "Probable", True),  # words that are no status: as before, read
+    ("Active", "Likely", True),
+    # words that doubt it are read as provisional, that deny it as refuted: they had been read
+    ("Active", "Suspected", False), ("Active", "Possible", False), ("Active", "Query", False),
+    ("Active", "?", False), ("Active", "Rule out", False), ("Active", "Ruled out", False),
 ])  # fmt: skip
 def test_a_condition_status_in_words_only_is_read(
     clinical: str, verification: str, read: bool, kb: onconav.KnowledgeBase
@@ -4670,6 +4675,31 @@ def test_a_condition_status_in_words_only_is_read(
     assert ("metastases" in reading.data) is read, reading.unused
     if not read:
         assert "not read" in {u.reference: u.reason for u in reading.unused}["Condition/m"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["suspected", "possible", "query", "?", "rule out", "r/o", "not confirmed",
+                        "uncertain", "presumed"]),
+       st.sampled_from(["", "Clinically ", "liver mets "]), st.sampled_from(["", " (CT)", "?"]),
+       st.sampled_from([str.lower, str.upper, str.title]),
+       st.booleans())  # fmt: skip
+def test_a_condition_status_in_words_that_doubt_it_is_read_as_provisional(
+    word: str, before: str, after: str, case: Callable[[str], str], cancer: bool
+) -> None:
+    """Whatever words doubt a Condition's verificationStatus given only in words, before or
+    after others, in any case, the Condition reads as it does with the code provisional: a
+    spread or a cancer not read. "Suspected" and "Possible" had been read as confirmed."""
+    kb = the_kb()
+    liver = _condition("m", "94381002", "Secondary malignant neoplasm of liver")
+    doubted = {**(RECTUM if cancer else liver),
+               "verificationStatus": {"text": case(before + word + after)}}  # fmt: skip
+    coded = {**doubted, "verificationStatus": _cc(
+        "http://terminology.hl7.org/CodeSystem/condition-ver-status", "provisional")}  # fmt: skip
+    others = [STAGE_4, liver] if cancer else [RECTUM, STAGE_4]
+    reading = read_bundle(_record(doubted, *others), kb)
+    provisional = read_bundle(_record(coded, *others), kb)
+    assert reading.data == provisional.data
+    assert reading.unused == provisional.unused
 
 
 def test_a_record_of_a_person_who_has_died_is_read_with_a_warning(

@@ -281,14 +281,32 @@ def _clinical(builder: Builder, res: Res) -> str:
 CONDITION_STATUSES = NOT_NOW | NOT_CONFIRMED | {"active", "recurrence", "relapse", "confirmed"}
 
 
+# A Condition's verificationStatus in words that doubt it ("Suspected", "Possible", "Query",
+# "?", "Rule out": read as provisional; they had been read as confirmed) or deny it ("Ruled
+# out", "Excluded": refuted). "Probable" and "Likely" (more likely than not) are no status: the
+# Condition is read as when the status is left out.
+STATUS_DOUBTED = re.compile(
+    r"\?|\b(suspected|suspect|suspicion|suspicious|possible|possibly|query|queried|rule out|r/o|"
+    r"to be ruled out|not (yet )?confirmed|to be confirmed|tbc|uncertain|tentative|presumed|"
+    r"presumptive|questionable|doubtful|maybe|working diagnosis)(?!\w)")
+STATUS_DENIED = re.compile(r"\b(ruled out|excluded)\b")
+
+
 def _status(resource: JSON, name: str = "status") -> str:
     value = resource.get(name)
     if isinstance(value, OBJECT):  # clinicalStatus, verificationStatus: a code, else its words
         codes = [c.get("code") for c in _codings(value)]
         if codes:
             return str(codes[0])
-        said = "-".join(str(value.get("text") or "").lower().split())
-        return said if said in CONDITION_STATUSES else ""
+        text = str(value.get("text") or "").lower()
+        said = "-".join(text.split())
+        if said in CONDITION_STATUSES:
+            return said
+        if name == "verificationStatus" and resource.get("resourceType") == "Condition":
+            if STATUS_DOUBTED.search(text):  # "to be ruled out" doubts it
+                return "provisional"
+            return "refuted" if STATUS_DENIED.search(text) else ""
+        return ""
     return str(value or "")
 
 
