@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, Run
-from onconav.cohort import demo, gaps, run
+from onconav.cohort import demo, gaps, quarantine_beside, run, summary_beside
 from onconav.cohort.engines import ENGINES, profile_data
 from onconav.cohort.gaps import definitions
 from onconav.cohort.table import EMPTY_ROW, SEPARATOR
@@ -862,3 +862,22 @@ def test_a_folder_where_a_file_beside_the_result_goes_stops_the_run_first(
     assert done.status == 2 and not out.exists()
     [line] = done.errors()
     assert f"--out: {said}, {tmp_path / folder}, is a folder" in line, line
+
+
+def test_the_files_beside_a_result_keep_every_part_of_its_name(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    """`--out screen.2026-11 --format csv` wrote screen.quarantine.csv and screen.summary.json:
+    the name's last part was taken for a format's ending, and December's run (screen.2026-12)
+    wrote over November's quarantine and summary. Only a format's ending is left out."""
+    people = tmp_path / "in.csv"
+    people.write_text("patient_id,cancer,stage\n1,rectum,4\n2,rectum,9\n")
+    for month in ("2026-11", "2026-12"):
+        done = run_cli("cohort", str(people), "--format", "csv", "--quiet",
+                       "--out", str(tmp_path / f"screen.{month}"))  # fmt: skip
+        assert done.status == 0, done.stderr
+        assert (tmp_path / f"screen.{month}.quarantine.csv").is_file()
+        assert (tmp_path / f"screen.{month}.summary.json").is_file()
+    assert not (tmp_path / "screen.quarantine.csv").exists()
+    assert quarantine_beside(tmp_path / "r.parquet") == tmp_path / "r.quarantine.csv"
+    assert summary_beside(tmp_path / "r.CSV") == tmp_path / "r.summary.json"

@@ -200,10 +200,10 @@ def test_a_value_that_is_not_text_is_read_as_the_value_it_is(tmp_path: Path) -> 
 def test_a_csv_of_numbers_with_blanks_is_read_as_the_numbers_it_holds(tmp_path: Path) -> None:
     """A stage column with a blank in it, written out by pandas or a spreadsheet, is "4.0" in a
     CSV: read as stage 4, as the same column in Parquet is (it had quarantined every row with a
-    stage); "4.5" is still refused."""
+    stage); "4.5" is still refused. A yes/no column so written ("1.0") is read as yes."""
     source = tmp_path / "people.csv"
-    source.write_text("patient_id,cancer,stage,her2\na,stomach,4.0,3.0\nb,stomach,,\n"
-                      "c,rectum,4.00,\nd,stomach,4.5,\n")  # fmt: skip
+    source.write_text("patient_id,cancer,stage,her2,resectable\na,stomach,4.0,3.0,\n"
+                      "b,stomach,,,\nc,rectum,4.00,,1.0\nd,stomach,4.5,,\n")  # fmt: skip
     for engine in ENGINES:
         out = tmp_path / f"{engine}.parquet"
         done = run(KB, source, out, engine=engine)
@@ -211,8 +211,9 @@ def test_a_csv_of_numbers_with_blanks_is_read_as_the_numbers_it_holds(tmp_path: 
         assert [(row, who) for row, who, _ in bad] == [(4, "d")], engine
         assert done.loaded.answered == 3
         found = answers(out)
-        for who, person in (("a", {"cancer": "stomach", "stage": 4, "her2": 3}),
-                            ("c", {"cancer": "rectum", "stage": 4})):  # fmt: skip
+        for who, person in (
+                ("a", {"cancer": "stomach", "stage": 4, "her2": 3}),
+                ("c", {"cancer": "rectum", "stage": 4, "resectable": True})):  # fmt: skip
             answer = evaluate(parse_profile(person, KB), KB)
             assert {(o.id, o.status) for o in answer.options} == \
                 {(o, s) for p, o, s, _, _ in found if p == who}  # fmt: skip

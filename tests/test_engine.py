@@ -3673,7 +3673,7 @@ def test_a_drug_given_with_chemotherapy_that_stopped_asks_whether_its_chemothera
 ) -> None:
     """The rule for every profile: what a drug given with chemotherapy stopping leaves open is
     whether the chemotherapy given with it stopped too, and that is what an option asks
-    ("Did the chemotherapy given with pembrolizumab stop working ...?"); cemiplimab asked the
+    ("Did any chemotherapy given with pembrolizumab stop working ...?"); cemiplimab asked the
     general "Which treatments have been tried that stopped working ...?" of one who had just
     listed them."""
     kb = shared_kb()
@@ -3685,7 +3685,10 @@ def test_a_drug_given_with_chemotherapy_that_stopped_asks_whether_its_chemothera
             for missing in option.missing:
                 if missing.fact == "progressed_on":
                     assert general not in missing.question, (data, option.id, missing.question)
-                    assert f"the chemotherapy given with {kb.name_of(drug)}" in missing.question
+                    assert f"any chemotherapy given with {kb.name_of(drug)}" in missing.question
+        if set(data) == {"cancer", "stage", "progressed_on", "prior_treatments"} and data[
+                "cancer"] == "cervix" and drug == "pembrolizumab":  # the example asks it
+            assert any(m.fact == "progressed_on" for o in result.options for m in o.missing)
 
 
 @SETTINGS
@@ -3721,6 +3724,19 @@ def test_a_general_option_giving_a_kind_that_stopped_working_says_so(
             expected = bool(gives) and record.cancers == ["any"] and option.status not in (
                 Status.not_suitable, Status.declined)  # fmt: skip
             assert named is expected, (data, option.id, option.status, result.warnings)
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+@example(pair=({"cancer": "rectum", "stage": "4", "metastases": ["lung"]},) * 2)
+def test_an_option_cites_each_passage_once(pair) -> None:  # type: ignore[no-untyped-def]
+    """An option and a general option shown as it (``same_as``) may cite the same passage: the
+    rectal ablation listed, and the report quoted, two of the general source's passages twice."""
+    kb = shared_kb()
+    for data in pair:
+        for option in evaluate(parse_profile(data, kb), kb).options:
+            spans = [(c.source, c.start, c.end) for c in option.citations]
+            assert len(spans) == len(set(spans)), (option.id, spans)
 
 
 @SETTINGS

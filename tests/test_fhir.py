@@ -3534,7 +3534,8 @@ def test_a_record_never_says_no_drug_was_had(
     resources += [_administered("32592", "Oxaliplatin", effectiveDateTime="2023-03-01")
                   ] if cancer_drug else []  # fmt: skip
     reading = read_bundle(_record(*resources), kb)
-    listed = reading.data["prior_treatments"]
+    # (none: a hysterectomy with nothing tying it to a rectal cancer is not read)
+    listed = reading.data.get("prior_treatments", [MORE])
     facts = facts_of(onconav.parse_profile(reading.data, kb), kb)
     assert listed[-1] == MORE, listed
     assert facts.given["chemo_for_spread"] is not False, listed
@@ -3571,6 +3572,11 @@ NOT_CANCER_SURGERY = {
                   "bodySite": [_cc(SNOMED, "35039007", "Uterine structure")]},
     "no code": {},
     "code surgical procedure": {"code": _cc(SNOMED, "387713003", "Surgical procedure")},
+    # an operation of the table on one organ, neither the cancer's nor a place it spread to (a
+    # review of the change: a hysterectomy of 2005 had been surgery had for a stomach cancer)
+    "hysterectomy": {"code": _cc(SNOMED, "236886002", "Hysterectomy")},
+    "lung lobectomy": {"code": _cc(SNOMED, "173171007", "Lobectomy of lung")},
+    "lumpectomy": {"code": _cc(SNOMED, "392021009", "Lumpectomy of breast")},
 }  # fmt: skip
 LIVER_SPREAD = _condition("m", "94381002", "Secondary malignant neoplasm of liver")
 SURGERY_TIES = {
@@ -3603,8 +3609,9 @@ def test_a_surgical_procedure_not_tied_to_the_cancer_is_not_surgery_had(
     done = _surgical(**NOT_CANCER_SURGERY[operation])
     reading = read_bundle(_record(stomach, LIVER_SPREAD, done), kb)
     assert "prior_treatments" not in reading.data, reading.data
-    assert {u.reference: u.reason for u in reading.unused}["Procedure/op"].startswith(
-        "a surgical procedure not tied to the cancer")  # fmt: skip
+    assert {u.reference: u.reason for u in reading.unused}["Procedure/op"].startswith((
+        "a surgical procedure not tied to the cancer", "an operation on another part of the "
+        "body than the cancer or its spread not tied to the cancer"))  # fmt: skip
     status = dict(statuses(reading.data, kb))
     alone = dict(statuses(read_bundle(_record(stomach, LIVER_SPREAD), kb).data, kb))
     assert status == alone
@@ -3632,11 +3639,22 @@ def test_an_operation_named_by_its_code_is_read_whatever_ties_it(
     kb: onconav.KnowledgeBase,
 ) -> None:
     """A procedure whose code names an operation of the table (a gastrectomy) is read as it,
-    tied to the cancer or not, as the example records' are."""
+    tied to the cancer or not, as the example records' are; so is an operation on one organ
+    where the cancer is, or has spread (a hysterectomy for a cervical cancer, a liver resection
+    for a rectal cancer spread to the liver)."""
     stomach = _condition("c", "363349007", "Malignant tumor of stomach", "recurrence")
     gastrectomy = _surgical(code=_cc(SNOMED, "53442002", "Gastrectomy"))
     reading = read_bundle(_record(stomach, gastrectomy), kb)
     assert reading.data["prior_treatments"] == ["gastrectomy", MORE]
+    cervix = _condition("c", "363354003", "Malignant tumor of cervix", "recurrence")
+    hysterectomy = _surgical(code=_cc(SNOMED, "236886002", "Hysterectomy"))
+    reading = read_bundle(_record(cervix, hysterectomy), kb)
+    assert reading.data["prior_treatments"] == ["surgery", MORE], reading.unused
+    liver = _surgical(code=_cc(SNOMED, "107963000", "Excision of liver"))
+    reading = read_bundle(_record(RECTUM, LIVER_SPREAD, liver), kb)
+    assert reading.data["prior_treatments"] == ["surgery", MORE], reading.unused
+    reading = read_bundle(_record(RECTUM, liver), kb)  # no spread to the liver on record
+    assert "prior_treatments" not in reading.data, reading.data
 
 
 @settings(max_examples=80, deadline=None)
@@ -3986,6 +4004,9 @@ def test_fhirs_own_stop_reasons_are_read(
     ("No toxicity; course completed", False), ("not due to side effects", False),
     ("Toxicity resolved, planned break", False), ("Patient preference", False),
     ("to avoid neurotoxicity", False), ("tolerated well", False),
+    # only feared, or the person's choice: no inability (a review of the change read it so)
+    ("Patient preference, side effects feared", False), ("concern about toxicity", False),
+    ("declined because of side effects", False),
 ])  # fmt: skip
 def test_a_stop_reason_in_words_of_an_allergy_or_toxicity_is_cannot_have(
     text: str, cannot: bool, kb: onconav.KnowledgeBase
@@ -4004,11 +4025,25 @@ def test_a_stop_reason_in_words_of_an_allergy_or_toxicity_is_cannot_have(
         assert reading.data["cannot_have"] == ["fluorouracil", "leucovorin", "oxaliplatin"]
 
 
+@pytest.mark.parametrize("text", ["Disease progression; also neurotoxicity",
+                                  "Neurotoxicity, progressive disease", "progressed / allergy"])
+def test_a_stop_reason_in_words_of_progression_and_toxicity_is_both(
+    text: str, kb: onconav.KnowledgeBase
+) -> None:
+    """"Disease progression; also neurotoxicity" was read as cannot-have alone, the progression
+    lost (what stopped working then asked): a list of reasons gives each it names."""
+    folfox = _folfox("MedicationRequest", "stopped", "2024-01-10", statusReason={"text": text})
+    reading = read_bundle(_record(RECTUM, STAGE_4, *folfox), kb)
+    assert reading.data["cannot_have"] == ["fluorouracil", "leucovorin", "oxaliplatin"]
+    assert "folfox" in reading.data["progressed_on"], reading.data
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.sampled_from(["toxicity", "neurotoxicity", "allergy", "allergic reaction",
                         "intolerance", "side effects", "adverse reaction", "hypersensitivity"]),
        st.sampled_from(["no", "not", "without", "free of", "resolved", "other than",
-                        "not due to", "unrelated to", "ruled out", "risk of", "to prevent"]),
+                        "not due to", "unrelated to", "ruled out", "risk of", "to prevent",
+                        "fear of", "concern about", "feared"]),
        st.booleans(), st.sampled_from(["", "Suspected "]),
        st.sampled_from(["", "; course completed", "."]))  # fmt: skip
 def test_a_stop_reason_whose_words_deny_an_allergy_or_toxicity_is_never_cannot_have(
@@ -4662,6 +4697,14 @@ def test_pain_the_cancer_causes_is_read_as_pain(kb: onconav.KnowledgeBase) -> No
     # words that doubt it are read as provisional, that deny it as refuted: they had been read
     ("Active", "Suspected", False), ("Active", "Possible", False), ("Active", "Query", False),
     ("Active", "?", False), ("Active", "Rule out", False), ("Active", "Ruled out", False),
+    # words that confirm it, with a note of something else doubted or denied: read (a review of
+    # the change above found these refuted or provisional, and a confirmed cancer lost); a
+    # denial itself denied doubts it
+    ("Active", "Confirmed by biopsy; other causes excluded", True),
+    ("Active", "Histologically confirmed - possible second lesion", True),
+    ("Active", "Query resolved - confirmed", True), ("Active", "Biopsy proven", True),
+    ("Active", "Not excluded", False), ("Active", "Cannot be ruled out", False),
+    ("Active", "Not yet confirmed", False), ("Active", "To be confirmed", False),
 ])  # fmt: skip
 def test_a_condition_status_in_words_only_is_read(
     clinical: str, verification: str, read: bool, kb: onconav.KnowledgeBase
@@ -4675,12 +4718,21 @@ def test_a_condition_status_in_words_only_is_read(
     assert ("metastases" in reading.data) is read, reading.unused
     if not read:
         assert "not read" in {u.reference: u.reason for u in reading.unused}["Condition/m"]
+    cancer = {**RECTUM, "verificationStatus": {"text": verification}}  # the cancer, as its spread
+    if clinical.lower() != "active":
+        return
+    if read:
+        assert read_bundle(_record(cancer, STAGE_4), kb).data.get("cancer") == "rectum"
+    else:
+        with pytest.raises(FhirError, match="not read"):
+            read_bundle(_record(cancer, STAGE_4), kb)
 
 
 @settings(max_examples=60, deadline=None)
 @given(st.sampled_from(["suspected", "possible", "query", "?", "rule out", "r/o", "not confirmed",
                         "uncertain", "presumed"]),
-       st.sampled_from(["", "Clinically ", "liver mets "]), st.sampled_from(["", " (CT)", "?"]),
+       st.sampled_from(["", "Clinically ", "liver mets "]),
+       st.sampled_from(["", " (CT)", "?", " - other causes excluded"]),
        st.sampled_from([str.lower, str.upper, str.title]),
        st.booleans())  # fmt: skip
 def test_a_condition_status_in_words_that_doubt_it_is_read_as_provisional(

@@ -1111,6 +1111,37 @@ def test_a_whole_number_written_with_a_point_is_that_number(cancer: str, stage: 
         parse_profile({"cancer": cancer, "stage": stage + 0.5}, KB)
 
 
+@given(field=st.sampled_from(["resectable", "wants_cancer_treatment", "most_treatments_tried",
+                               "chemo_for_spread", "hormone_sensitive", "weak_bone",
+                               "tumour_on_nerve"]),
+       answer=st.sampled_from([0, 1]), written=st.sampled_from(["{}.0", " {}.00", "{}.0 "]),
+       as_number=st.booleans())  # fmt: skip
+def test_a_yes_or_no_written_as_a_whole_number_with_a_point_is_that_number(
+    field: str, answer: int, written: str, as_number: bool
+) -> None:
+    """A yes/no column with a blank in it, written out by pandas or a spreadsheet, is "1.0" or
+    "0.0": read as 1 or 0, as a stage "4.0" is 4 (it had been refused, and a cohort's every row
+    with such a column quarantined); "2.0" is refused, quoted as written."""
+    given = float(answer) if as_number else written.format(answer)
+    with_point = parse_profile({"cancer": "rectum", field: given}, KB)
+    plain = parse_profile({"cancer": "rectum", field: answer}, KB)
+    assert getattr(with_point, field) is getattr(plain, field) is bool(answer)
+    with pytest.raises(ProfileError, match=f"{field}: '2.0' is not accepted"):
+        parse_profile({"cancer": "rectum", field: "2.0"}, KB)
+
+
+def test_a_name_beginning_with_no_and_a_hyphen_is_no_denial() -> None:
+    """'no-such-drug' was told "list only what is there and known; leave out what is not or not
+    sure" (the README's example quarantine), as if it said "no": a word joined by a hyphen is
+    part of a name; "no FOLFOX" still says what is not."""
+    with pytest.raises(ProfileError) as caught:
+        parse_profile({"cancer": "rectum", "progressed_on": ["no-such-drug"]}, KB)
+    assert "check the spelling" in str(caught.value), caught.value
+    with pytest.raises(ProfileError) as caught:
+        parse_profile({"cancer": "rectum", "progressed_on": ["no FOLFOX"]}, KB)
+    assert "list only what is there and known" in str(caught.value), caught.value
+
+
 @given(
     marker=st.sampled_from(["her2", "kras", "HER2", "KRAS"]),
     value=st.one_of(st.sampled_from(["positive", "negative", "3+", "wild-type", "G12D", "WT"]),

@@ -318,7 +318,9 @@ class Profile(BaseModel):
                      mode="before")  # fmt: skip
     @classmethod
     def _yes_no(cls, value: object) -> object:
-        return value.strip() if isinstance(value, str) else value  # " yes " as "yes"
+        # " yes " as "yes"; "1.0" as 1, as a CSV made from a column of numbers with blanks writes
+        # it (it was refused, while a stage "4.0" was read)
+        return words.yes_no_number(value.strip() if isinstance(value, str) else value)
 
     @field_validator("stage", "recurrence", "metastasis_extent", mode="before")
     @classmethod

@@ -975,7 +975,9 @@ HOW_BAD = re.compile(r"(?i)\s*(?:(?:very|really|quite|so)\s+)?(?:severe|heavy|ba
 
 # "not cancer", "no tumour", "never had", "non-malignant", "non-rectal"; not the names of cancers
 # that start with "non-" ("non-small cell lung cancer", "non-Hodgkin lymphoma").
-NEGATED = re.compile(r"^\s*((not|no|never)\b|non(?![- ]?(small|hodgkin|melanoma|seminoma|muscle)))")
+# (a hyphen after the word makes it part of a name: "no-such-drug" is no denial)
+NEGATED = re.compile(r"^\s*((not|no|never)\b(?!-)|"
+                     r"non(?![- ]?(small|hodgkin|melanoma|seminoma|muscle)))")
 # A person who does not know where the cancer started ("I don't know", "not sure"): the cancer
 # is "unknown" (the general options), as "not known" is. Compared as NOT_KNOWN is, without
 # spaces and marks: a phone's curly apostrophe ("I don’t know") is the same answer.
@@ -1099,7 +1101,16 @@ RESECTABLE = {
 
 
 def resectable(value: object) -> object:
-    """The answer the words of ``resectable`` give; other values are left to the yes/no reader."""
+    """The answer the words of ``resectable`` give; other values are left to the yes/no reader
+    (``yes_no_number``)."""
     if isinstance(value, str):
-        return RESECTABLE.get(" ".join(value.lower().split()), value.strip())
-    return value
+        return yes_no_number(RESECTABLE.get(" ".join(value.lower().split()), value.strip()))
+    return yes_no_number(value)
+
+
+def yes_no_number(value: object) -> object:
+    """1 or 0 written with a point ("1.0", 0.0: a CSV made from a column of numbers with blanks
+    writes them so) as 1 or 0, which the yes/no reader takes; anything else as given, so that a
+    refusal quotes it as written ("2.0")."""
+    number = whole(value)
+    return number if number in (0, 1) and not isinstance(value, bool) else value

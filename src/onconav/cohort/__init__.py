@@ -159,12 +159,19 @@ def run(
 
 def quarantine_beside(out: Path) -> Path:
     """Where the quarantine goes when no ``--quarantine`` is given: beside the output."""
-    return out.with_name(out.stem + ".quarantine.csv")
+    return out.with_name(_base(out) + ".quarantine.csv")
 
 
 def summary_beside(out: Path) -> Path:
     """Where the summary goes when none is given: beside the output."""
-    return out.with_name(out.stem + ".summary.json")
+    return out.with_name(_base(out) + ".summary.json")
+
+
+def _base(out: Path) -> str:
+    """The output's name without the ending of a format (``.parquet``, ``.csv``, ...); a name
+    with another ending keeps it: ``screen.2026-11`` had lost ``.2026-11``, so December's run
+    wrote over November's quarantine and summary."""
+    return out.stem if out.suffix.lower() in FORMATS else out.name
 
 
 def gaps(

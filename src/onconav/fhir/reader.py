@@ -290,6 +290,15 @@ STATUS_DOUBTED = re.compile(
     r"to be ruled out|not (yet )?confirmed|to be confirmed|tbc|uncertain|tentative|presumed|"
     r"presumptive|questionable|doubtful|maybe|working diagnosis)(?!\w)")
 STATUS_DENIED = re.compile(r"\b(ruled out|excluded)\b")
+# a denial itself denied doubts it ("not excluded", "cannot be ruled out"): provisional
+STATUS_NOT_DENIED = re.compile(r"\b(not|cannot|can ?not|can't|never)( yet)?( be(en)?)? "
+                               r"(ruled out|excluded)\b")
+# words that say it is confirmed ("Confirmed by biopsy; other causes excluded", "Histologically
+# confirmed - possible second lesion"): a note beside them doubts or denies something else, and
+# the Condition is read (it had been read as refuted or provisional, and the cancer lost); not
+# "not confirmed", "to be confirmed", "unconfirmed"
+STATUS_AFFIRMED = re.compile(r"(?<!not )(?<!yet )(?<!be )(?<!never )\b(confirmed|proven|"
+                             r"verified)\b|\bhistolog")
 
 
 def _status(resource: JSON, name: str = "status") -> str:
@@ -303,8 +312,10 @@ def _status(resource: JSON, name: str = "status") -> str:
         if said in CONDITION_STATUSES:
             return said
         if name == "verificationStatus" and resource.get("resourceType") == "Condition":
-            if STATUS_DOUBTED.search(text):  # "to be ruled out" doubts it
-                return "provisional"
+            if STATUS_AFFIRMED.search(text):
+                return ""
+            if STATUS_DOUBTED.search(text) or STATUS_NOT_DENIED.search(text):
+                return "provisional"  # "to be ruled out", "not excluded" doubt it
             return "refuted" if STATUS_DENIED.search(text) else ""
         return ""
     return str(value or "")
@@ -2969,14 +2980,12 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
                          "an order: not read as given or planned")  # fmt: skip
             continue
         stop = _stop_reasons(builder, res)
+        hows = ["given"]
         if status in ("draft", "intended") or res.data.get("intent") in ("proposal", "plan"):
-            how = "planned"
-        elif status == "stopped" and "progressed" in stop:
-            how = "progressed"
-        elif status == "stopped" and "cannot-have" in stop:
-            how = "cannot-have"
-        else:
-            how = "given"
+            hows = ["planned"]
+        elif status == "stopped" and stop & {"progressed", "cannot-have"}:
+            # both when its reasons say both ("progression; neurotoxicity")
+            hows = [h for h in ("progressed", "cannot-have") if h in stop]
         prior = builder.resources.get(builder.ref(res.data.get("priorPrescription")) or "")
         extra += (prior.ref,) if prior is not None and builder.valid(prior) else ()
         start = _date(res.data, "authoredOn", "effectiveDateTime", "effectivePeriod",
@@ -2984,10 +2993,10 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
         end = _end(res.data, "effectivePeriod")
         finished = res.type == "MedicationAdministration" or status == "completed" or (
             status == "stopped" and not res.data.get("statusReason"))  # fmt: skip
-        last = (end or start) if finished and how == "given" else ""
+        last = (end or start) if finished and hows == ["given"] else ""
         first = start if last and res.type == "MedicationAdministration" else last
-        out.append(Given(res.ref, value, how, start, end, status in ONGOING, True, extra,
-                         last=last, first=first))
+        out += [Given(res.ref, value, how, start, end, status in ONGOING, True, extra, last=last,
+                      first=first) for how in hows]  # fmt: skip
     return out
 
 
@@ -3004,20 +3013,28 @@ PROGRESSION_WORDS = frozenset({
 
 
 def _says_progression(text: str) -> bool:
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split()) in PROGRESSION_WORDS
+    """Whether the words are one of ``PROGRESSION_WORDS``, or a list of reasons one of which is
+    ("Disease progression; also neurotoxicity": the progression had been lost to the toxicity)."""
+    clauses = re.split(r"[;,/]|\band\b|\balso\b", text.lower())
+    return any(" ".join(re.sub(r"[^\w\s]", " ", c).split()) in PROGRESSION_WORDS
+               for c in [text.lower(), *clauses])  # fmt: skip
 
 
 # A reason for stopping, in words, that says the person could not take the drug: an allergy, an
 # intolerance, a toxicity, side effects ("Neurotoxicity", "Allergic reaction", "Not tolerated",
 # "Suspected intolerance", as FHIR's own code sintol says it). Read as cannot-have unless the
 # words deny or put aside what they name ("no toxicity", "not due to side effects", "toxicity
-# resolved"); a doubt is no bar, as FHIR's codes salg and sintol stop a drug on a belief too.
+# resolved"), or say they were only feared or the person's choice ("side effects feared",
+# "patient preference": not an inability); a doubt is no bar, as FHIR's codes salg and sintol
+# stop a drug on a belief too.
 CANNOT_HAVE_WORDS = re.compile(
     r"allerg|intoleran|not tolerated|\w*toxicit(y|ies)|side[ -]?effect|adverse (drug )?"
     r"(reaction|event|effect)|hypersensitiv|infusion reaction|anaphyla")
 NOT_SO_WORDS = re.compile(
     r"\b(no|not|non|none|nil|never|without|free|resolved|resolving|unrelated|other than|"
-    r"rather than|instead of|ruled out|excluded|denies|denied|risk|avoid|prevent)\b")
+    r"rather than|instead of|ruled out|excluded|denies|denied|risk|avoid|prevent|fear|feared|"
+    r"fears|concern|concerns|concerned|worry|worried|preference|prefers|preferred|declined|"
+    r"refused|choice|chose|wish|wishes)\b")
 
 
 def _says_cannot_have(text: str) -> bool:
@@ -3035,19 +3052,22 @@ def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any]) -> set[str
     because it stopped working read as one merely stopped)."""
     said = [t for r in reasons for t in _words(r)]
     shown = "; ".join(repr(t) for t in said) or _coded(reasons[0])
+    read: set[str] = set()  # both, when the words give both ("progression; neurotoxicity")
     if any(_says_progression(t) and not words.UNSURE.search(t.lower())  # "progression?"
            for t in said):  # fmt: skip
         builder.warnings.append(
             f"{res.ref} was stopped for a reason read from its words as the cancer growing on it "
             f"(stopped working): {shown}"
         )
-        return {"progressed"}
+        read.add("progressed")
     if any(_says_cannot_have(t) for t in said):
         builder.warnings.append(
             f"{res.ref} was stopped for a reason read from its words as the person not able to "
             f"take it (an allergy, an intolerance or side effects: cannot have it): {shown}"
         )
-        return {"cannot-have"}
+        read.add("cannot-have")
+    if read:
+        return read
     builder.warnings.append(
         f"{res.ref} was stopped for a reason onconav does not read ({shown}): it is read as a "
         "treatment had, not as one that stopped working or cannot be given"
@@ -3083,10 +3103,17 @@ def _procedures(builder: Builder, cancer: CancerFound) -> list[Given]:
         # (a hip replacement, a gallbladder taken out, a caesarean, years before): surgery had
         # only when something ties it to the cancer. An order of surgery now (a ServiceRequest)
         # is read as planned, as before: for a person with advanced cancer it is most often so
+        # So is an operation on one organ (a hysterectomy, a lung lobectomy: the table's
+        # ``cancer`` and ``metastasis``) for a cancer that is neither there nor spread there: a
+        # hysterectomy of 2005 had been surgery had for a stomach cancer come back
         generic = row is None or (row.system, row.code) == SURGICAL_CATEGORY
-        if res.type == "Procedure" and generic and not _surgery_for_the_cancer(
+        elsewhere = row is not None and bool(row.meaning.keys() & {"cancer", "metastasis"}) and (
+            not _at_the_cancer(builder, row, cancer))  # fmt: skip
+        if res.type == "Procedure" and (generic or elsewhere) and not _surgery_for_the_cancer(
                 builder, res, cancer):  # fmt: skip
-            builder.drop(res.ref, f"a surgical procedure not tied to the cancer "
+            what = "an operation on another part of the body than the cancer or its spread" \
+                if elsewhere else "a surgical procedure"  # fmt: skip
+            builder.drop(res.ref, f"{what} not tied to the cancer "
                          f"({_coded(_code_of(res.data))}): no reasonReference to the cancer or "
                          "its spread, no cancer reasonCode, not mCODE's cancer-related surgical "
                          "procedure, no body site at the cancer or its spread")  # fmt: skip
@@ -3179,13 +3206,16 @@ def _surgery_for_the_cancer(builder: Builder, res: Res, cancer: CancerFound) -> 
     body site table places at the cancer's organ or at a place it has spread to."""
     if _for_the_cancer(builder, res, (SURGERY_PROFILE,)):
         return True
+    return any(row is not None and _at_the_cancer(builder, row, cancer)
+               for row in (builder.row("body_sites", s) for s in _items(res.data.get("bodySite"))))
+
+
+def _at_the_cancer(builder: Builder, row: Row, cancer: CancerFound) -> bool:
+    """Whether a row of a table that places things in the body (a body site; an operation on one
+    organ) places it at the cancer's organ or a place it has spread to."""
     spread = set(builder.values.get("metastases", [])) - NO_PLACE
-    for site in _items(res.data.get("bodySite")):
-        row = builder.row("body_sites", site)
-        if row is not None and (row.get("cancer") == cancer.site
-                                or set(row.meaning.get("metastasis", ())) & spread):
-            return True
-    return False
+    return cancer.site in row.meaning.get("cancer", ()) or bool(
+        set(row.meaning.get("metastasis", ())) & spread)  # fmt: skip
 
 
 def _stop_reasons(builder: Builder, res: Res) -> set[str | None]:

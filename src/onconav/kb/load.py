@@ -199,7 +199,7 @@ class KnowledgeBase:
                 and self.kind_of.get(value) == "drugs"):  # fmt: skip
             # a drug given with chemotherapy stopped, the chemotherapy not said: did it stop too?
             # (the fact's own question had asked again for the list just given)
-            return template.format(values=f"the chemotherapy given with {self.phrase(fact, value)}")
+            return template.format(values=f"any chemotherapy given with {self.phrase(fact, value)}")
         if self.kind_of.get(value) == "drug_classes" and fact != "progressed_on":
             return None  # a kind of drug's question asks which one stopped working
         return getattr(self.by_id.get(value), "which", None)
@@ -291,9 +291,15 @@ class KnowledgeBase:
 
     def evidence_of(self, option: Option) -> list[Span]:
         """What an option is cited for: its own spans, then those of the general options that
-        are the same treatment and are shown as it (their ``same_as``), as the answer cites it."""
+        are the same treatment and are shown as it (their ``same_as``), as the answer cites it;
+        each passage once (the rectal ablation cites two of the general ablation's passages,
+        which were listed and quoted twice)."""
         merged = [self.by_id[same] for same in self.rules[option.id].merged]
-        return [*option.evidence, *(s for o in merged for s in getattr(o, "evidence", []))]
+        spans = [*option.evidence, *(s for o in merged for s in getattr(o, "evidence", []))]
+        once: dict[tuple[str, int, int], Span] = {}
+        for span in spans:
+            once.setdefault((span.source, span.start, span.end), span)
+        return list(once.values())
 
     def spans(self) -> list[tuple[str, Span]]:
         """Every evidence span with the id of the record (or record/caveat) that cites it."""
