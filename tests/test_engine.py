@@ -2103,6 +2103,28 @@ def test_drug_treatments_not_known_never_rules_an_option_out(pair) -> None:  # t
     assert not any("lists no drug treatment" in w for w in after.warnings), after.warnings
 
 
+@SETTINGS
+@given(pair=partial_and_more(),
+       prior=st.lists(st.sampled_from(PRIOR), max_size=3, unique=True),
+       tried=st.sampled_from([True, False, None]), spread=st.sampled_from([True, False, None]))
+@example(pair=({"cancer": "rectum", "stage": "4"},) * 2, prior=[], tried=True, spread=None)
+def test_most_treatments_tried_or_chemotherapy_for_the_spread_with_no_drug_had_warns(
+    pair, prior: list[str], tried: bool | None, spread: bool | None  # type: ignore[no-untyped-def]
+) -> None:
+    """The rule for every profile: most of the usual treatments tried, or chemotherapy given for
+    the spread cancer, beside a whole list of treatments had that holds no drug treatment, is
+    pointed out (each used as given): regorafenib, for when most have been tried, was offered
+    beside FOLFOX to one who had had nothing, without a word."""
+    kb = shared_kb()
+    data = {k: v for k, v in {**pair[1], "prior_treatments": prior, "most_treatments_tried": tried,
+                              "chemo_for_spread": spread}.items() if v is not None}  # fmt: skip
+    warnings = evaluate(parse_profile(data, kb), kb).warnings
+    no_drug = not (DRUGS_HAD | {"drug treatments not known", "others not known"}) & set(prior)
+    for field, said in (("most_treatments_tried", tried), ("chemo_for_spread", spread)):
+        warned = [w for w in warnings if w.startswith(f"{field}: says") and "no drug" in w]
+        assert bool(warned) is (no_drug and said is True), (data, warnings)
+
+
 def test_caveats_are_triggered_by_the_profile(kb) -> None:  # type: ignore[no-untyped-def]
     """A caveat holds (applies), may hold (shown with the facts that decide it), or is left out
     (issue 9, rule 8: a caveat whose condition may hold is shown)."""

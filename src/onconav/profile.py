@@ -1588,19 +1588,31 @@ def _stage_notes(profile: Profile) -> list[str]:
 
 
 def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list[str]:
-    """A drug treatment that stopped working, but none listed among the treatments had (and the
-    list does not leave the drugs open: "drug treatments not known", a clinical trial, "perhaps
-    other treatments not listed")."""
+    """A drug treatment that stopped working, most of the usual treatments tried, or chemotherapy
+    for the spread cancer, but no drug treatment listed among the treatments had (and the list
+    does not leave the drugs open: "drug treatments not known", a clinical trial, "perhaps other
+    treatments not listed")."""
     prior, stopped = row["prior_treatments"], row["progressed_on"]
-    if isinstance(prior, frozenset) and isinstance(stopped, frozenset) and stopped:
-        classes = set().union(*(kb.vocabulary.up("progressed_on", s) for s in stopped))
-        had = set(prior).union(*(kb.vocabulary.up("prior_treatments", p) for p in prior))
-        if not had & (DRUG_KINDS | DRUGS_NOT_SAID.true) and classes & DRUG_KINDS:
-            return [
-                "prior_treatments: lists no drug treatment, but one is said to have stopped "
-                "working; check what was had"
-            ]
-    return []
+    if not isinstance(prior, frozenset):
+        return []
+    had = set(prior).union(*(kb.vocabulary.up("prior_treatments", p) for p in prior))
+    if had & (DRUG_KINDS | DRUGS_NOT_SAID.true):
+        return []
+    out = []
+    if isinstance(stopped, frozenset) and stopped and set().union(
+            *(kb.vocabulary.up("progressed_on", s) for s in stopped)) & DRUG_KINDS:  # fmt: skip
+        out.append("prior_treatments: lists no drug treatment, but one is said to have stopped "
+                   "working; check what was had")  # fmt: skip
+    # nor can most of the usual treatments have been tried, or chemotherapy given for the
+    # spread (a review: regorafenib, for when most have been tried, was offered beside FOLFOX
+    # to one who had had nothing, without a word); each used as given, as answers that disagree
+    if row["most_treatments_tried"] is True:
+        out.append("most_treatments_tried: says most of the usual treatments have been tried, "
+                   "but the treatments had list no drug treatment; check which is right")
+    if row["chemo_for_spread"] is True:
+        out.append("chemo_for_spread: says chemotherapy was given for the spread cancer, but the "
+                   "treatments had list no drug treatment; check which is right")
+    return out
 
 
 def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list[str]:
