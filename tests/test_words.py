@@ -216,7 +216,14 @@ def test_an_unknown_site_gets_the_general_options_with_a_warning(typed: str) -> 
         # a note in brackets that says spread far is read with the stage
         ("Stage IV (M1)", "cervix", "4B", "4B"),
         ("Stage IV (metastatic)", "cervix", "4B", "4B"),
-        ("Stage IV (M0)", "cervix", "4", None),
+        # one that says it has not (a review of the command line: "(M0)" was left out, and a
+        # cervical IVB (M0) read as 4B without a word)
+        ("Stage IV (M0)", "cervix", "4A", "stage 4 that has not spread to distant parts"),
+        ("Stage IV (no distant spread)", "cervix", "4A", "(M0) is 4A"),
+        ("Stage IVA (cM0)", "cervix", "4A", None),
+        ("Stage IVB (M0)", "cervix", None, "but the words also say it has not (M0)"),
+        ("stage IV (M0)", "rectum", "4", "says it has not spread to distant parts"),
+        ("Stage IV (T4N0M0)", "stomach", "4", "says it has not spread to distant parts"),
         ("Stage IV (M1)", "rectum", "4", None),
         # FIGO IVA has not spread far: beside M1, which is right is not known (it read as 4A)
         ("Stage IVA (M1)", "cervix", None, "stage 4A has not spread to distant parts"),
@@ -246,6 +253,26 @@ def test_stage_words(typed: str, cancer: str, stage: str | None, note: str | Non
     notes = [w for w in facts.warnings if w.startswith("stage:")]
     if note:
         assert any(note in w for w in notes), notes
+
+
+@given(stage=st.sampled_from(["IV", "Stage IV", "4", "stage four", "IVA", "Stage IVB", "4B"]),
+       note=st.sampled_from(["M0", "cM0", "no distant spread", "non-metastatic", "T4 N0 M0"]),
+       cancer=st.sampled_from(["cervix", "rectum", "stomach", "breast"]))  # fmt: skip
+def test_a_note_that_says_no_distant_spread_is_read_with_the_stage(
+    stage: str, note: str, cancer: str
+) -> None:
+    """The rule for every stage 4 with a note that says it has not spread far: for the cervix
+    (FIGO) stage 4 or 4A is 4A, and 4B cannot be both (not known, with a warning); for any other
+    cancer the stage is read as without the note, with a warning that the two disagree."""
+    facts = facts_of(parse_profile({"cancer": cancer, "stage": f"{stage} ({note})"}, KB), KB)
+    plain = facts_of(parse_profile({"cancer": cancer, "stage": stage}, KB), KB).given["stage"]
+    notes = [w for w in facts.warnings if w.startswith("stage:")]
+    if cancer == "cervix":
+        assert facts.given["stage"] == (None if plain == "4B" else "4A"), notes
+        assert bool(notes) is (plain != "4A"), notes
+    else:
+        assert facts.given["stage"] == plain
+        assert any("says it has not spread to distant parts of the body" in w for w in notes)
 
 
 @pytest.mark.parametrize("cancer", ["cervix", "rectum"])

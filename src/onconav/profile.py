@@ -1447,7 +1447,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     site, cancer_name = cancer.site, cancer.name
     problems += cancer.problems
     warnings += cancer.warnings
-    warnings += _stage_notes(profile)
+    warnings += _stage_notes(profile, site)
     warnings += _name_says(str(typed_cancer or profile.cancer), profile)
     for field, said in cancer.say:  # the answer given wins over the cancer's words
         answer = (getattr(profile.biomarkers, field.removeprefix("biomarkers."))
@@ -1566,8 +1566,9 @@ def _stage_at_end(name: str) -> tuple[int, int] | None:
     return found.span(1)
 
 
-def _typed_stage(profile: Profile) -> words.Reading | None:
-    """How the stage the person typed was read (for the cervix too); None if not typed."""
+def _typed_stage(profile: Profile, site: str) -> words.Reading | None:
+    """How the stage the person typed was read (for the cervix, by FIGO: ``parse_profile``);
+    None if not typed."""
     typed = profile.as_typed.get("stage")
     if typed is None:
         return None
@@ -1575,14 +1576,12 @@ def _typed_stage(profile: Profile) -> words.Reading | None:
         reading = words.stage(typed)
     except words.NotUnderstood:
         return None
-    if reading.value != profile.stage:  # read for the cervix (as not known: "IVA (M1)")
-        reading = words.cervical_stage(typed, reading)
-    return reading
+    return words.cervical_stage(typed, reading) if site == "cervix" else reading
 
 
-def _stage_notes(profile: Profile) -> list[str]:
+def _stage_notes(profile: Profile, site: str) -> list[str]:
     """What a person should know about how the stage they typed was read."""
-    reading = _typed_stage(profile)
+    reading = _typed_stage(profile, site)
     typed = profile.as_typed.get("stage")
     return [f"stage: {typed!r}: {reading.note}"] if reading and reading.note else []
 
@@ -1671,7 +1670,7 @@ def _stage_says_spread_far(profile: Profile, site: str, row: dict[str, FactValue
     if row["metastases"] != frozenset():
         return []
     typed = profile.as_typed.get("stage")
-    reading = _typed_stage(profile)
+    reading = _typed_stage(profile, site)
     if reading is not None and reading.far:
         said = f"{words.cut(str(typed))!r} says"
     elif site == "cervix" and row["stage"] == "4B":

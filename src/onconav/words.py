@@ -106,6 +106,7 @@ class Reading:
     value: str | None  # None: the words do not decide the value (it stays unknown)
     note: str | None = None  # what a person should know about the reading
     far: bool = False  # a stage in words that say it has spread far ("metastatic", M1)
+    near: bool = False  # a stage 4 with a note that says it has not ("Stage IV (M0)")
 
 
 def control_character(text: str) -> str | None:
@@ -297,6 +298,10 @@ def stage(value: object) -> Reading:
             notes = re.findall(r"\(([^()]*)\)", text)
             if (reading.value or "").startswith("4") and any(map(_says_far, notes)):
                 reading = replace(reading, far=True)
+            elif (reading.value or "").startswith("4") and any(map(_says_near, notes)):
+                # "Stage IV (M0)": the note had been left out, as any note is, and a cervical
+                # IVB (M0) read as 4B without a word
+                reading = replace(reading, near=True, note=NEAR_NOTE)
             if not re.fullmatch(r"(stage\s*)?(iv|4)[ab]?", outside):  # a letter after M1 ("M1(a)",
                 # M1a) is no sub-stage: the letter alone is read only after the stage 4
                 notes = [n for n in notes if n.strip() not in ("a", "b")]
@@ -366,6 +371,22 @@ def _with_sub_stage(reading: Reading, notes: list[str]) -> Reading:
     return reading
 
 
+NEAR_NOTE = ("the note in brackets says it has not spread to distant parts of the body (M0), "
+             "which stage 4 of most cancers means it has: the stage is read as 4; check which "
+             "is right")  # fmt: skip
+NEAR_WORDS = {"nodistantspread", "nodistantmetastases", "nodistantmetastasis", "nonmetastatic",
+              "notmetastatic"}  # fmt: skip
+
+
+def _says_near(note: str) -> bool:
+    """Whether a note beside a stage says it has not spread far on its own ("M0", "cM0", "no
+    distant spread", a TNM stage with M0)."""
+    compact = _compact(note.lower())
+    tnm = TNM.match(compact)
+    return bool(re.fullmatch(r"[cpy]{0,2}m0", compact)) or compact in NEAR_WORDS or bool(
+        tnm and tnm.group(1) == "0")  # fmt: skip
+
+
 def _says_far(note: str) -> bool:
     """Whether a note beside a stage reads as spread far on its own ("M1", "metastatic")."""
     try:
@@ -385,6 +406,15 @@ def cervical_stage(value: object, reading: Reading) -> Reading:
         return Reading(None, "for cervical cancer, stage 4A has not spread to distant parts of "
                        "the body, but the words also say it has (M1): the stage is taken as "
                        "not known; check which is right")  # fmt: skip
+    if reading.near:  # "Stage IV (M0)": 4A; "Stage IVB (M0)": both cannot be right
+        if reading.value == "4B":
+            return Reading(None, "for cervical cancer, stage 4B has spread to distant parts of "
+                           "the body, but the words also say it has not (M0): the stage is "
+                           "taken as not known; check which is right")  # fmt: skip
+        if reading.value == "4A":  # "Stage IVA (M0)" says the same twice
+            return Reading("4A")
+        return Reading("4A", "for cervical cancer, stage 4 that has not spread to distant parts "
+                       "of the body (M0) is 4A")  # fmt: skip
     if tnm and tnm.group(1) == "0" and re.match(r"^[cpyra]{0,3}t4", compact):
         return Reading("4A", "for cervical cancer, a T4 tumour without distant spread is 4A")
     return reading
