@@ -1595,22 +1595,24 @@ def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
     if not isinstance(prior, frozenset):
         return []
     had = set(prior).union(*(kb.vocabulary.up("prior_treatments", p) for p in prior))
-    if had & (DRUG_KINDS | DRUGS_NOT_SAID.true):
+    if had & DRUGS_NOT_SAID.true:
         return []
     out = []
-    if isinstance(stopped, frozenset) and stopped and set().union(
+    if not had & DRUG_KINDS and isinstance(stopped, frozenset) and stopped and set().union(
             *(kb.vocabulary.up("progressed_on", s) for s in stopped)) & DRUG_KINDS:  # fmt: skip
         out.append("prior_treatments: lists no drug treatment, but one is said to have stopped "
                    "working; check what was had")  # fmt: skip
-    # nor can most of the usual treatments have been tried, or chemotherapy given for the
-    # spread (a review: regorafenib, for when most have been tried, was offered beside FOLFOX
-    # to one who had had nothing, without a word); each used as given, as answers that disagree
-    if row["most_treatments_tried"] is True:
+    # nor can most of the usual treatments have been tried with no drug treatment (hormone
+    # therapy and drugs for bone spread count), or chemotherapy given for the spread with none
+    # had (a review: regorafenib, for when most have been tried, was offered beside FOLFOX to
+    # one who had had nothing, without a word); each used as given, as answers that disagree
+    drugs = DRUG_KINDS | {"hormone-therapy", "bone-metastasis-drugs", "radiopharmaceutical"}
+    if row["most_treatments_tried"] is True and not had & drugs:
         out.append("most_treatments_tried: says most of the usual treatments have been tried, "
                    "but the treatments had list no drug treatment; check which is right")
-    if row["chemo_for_spread"] is True:
+    if row["chemo_for_spread"] is True and not had & {"chemotherapy", "chemoradiation"}:
         out.append("chemo_for_spread: says chemotherapy was given for the spread cancer, but the "
-                   "treatments had list no drug treatment; check which is right")
+                   "treatments had list no chemotherapy; check which is right")
     return out
 
 

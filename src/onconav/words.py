@@ -1005,9 +1005,7 @@ HOW_BAD = re.compile(r"(?i)\s*(?:(?:very|really|quite|so)\s+)?(?:severe|heavy|ba
 
 # "not cancer", "no tumour", "never had", "non-malignant", "non-rectal"; not the names of cancers
 # that start with "non-" ("non-small cell lung cancer", "non-Hodgkin lymphoma").
-# (a hyphen after the word makes it part of a name: "no-such-drug" is no denial)
-NEGATED = re.compile(r"^\s*((not|no|never)\b(?!-)|"
-                     r"non(?![- ]?(small|hodgkin|melanoma|seminoma|muscle)))")
+NEGATED = re.compile(r"^\s*((not|no|never)\b|non(?![- ]?(small|hodgkin|melanoma|seminoma|muscle)))")
 # A person who does not know where the cancer started ("I don't know", "not sure"): the cancer
 # is "unknown" (the general options), as "not known" is. Compared as NOT_KNOWN is, without
 # spaces and marks: a phone's curly apostrophe ("I don’t know") is the same answer.

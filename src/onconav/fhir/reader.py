@@ -293,12 +293,13 @@ STATUS_DENIED = re.compile(r"\b(ruled out|excluded)\b")
 # a denial itself denied doubts it ("not excluded", "cannot be ruled out"): provisional
 STATUS_NOT_DENIED = re.compile(r"\b(not|cannot|can ?not|can't|never)( yet)?( be(en)?)? "
                                r"(ruled out|excluded)\b")
-# words that say it is confirmed ("Confirmed by biopsy; other causes excluded", "Histologically
-# confirmed - possible second lesion"): a note beside them doubts or denies something else, and
-# the Condition is read (it had been read as refuted or provisional, and the cancer lost); not
-# "not confirmed", "to be confirmed", "unconfirmed"
-STATUS_AFFIRMED = re.compile(r"(?<!not )(?<!yet )(?<!be )(?<!never )\b(confirmed|proven|"
-                             r"verified)\b|\bhistolog")
+# a status that begins by saying it is confirmed ("Confirmed by biopsy; other causes excluded",
+# "Histologically confirmed - possible second lesion"): a note after it doubts or denies
+# something else, and the Condition is read (it had been read as refuted or provisional, and
+# the cancer lost); not one that begins otherwise ("Suspected; histology awaited", "Previously
+# confirmed, now ruled out", "Not confirmed"), nor "Confirmed?"
+STATUS_AFFIRMED = re.compile(r"^\s*((histologically|pathologically|biopsy|clinically|"
+                             r"radiologically)[ -])?(confirmed|proven|verified)\b(?!\s*\?)")
 
 
 def _status(resource: JSON, name: str = "status") -> str:
@@ -1679,9 +1680,12 @@ def _stage_words(builder: Builder, res: Res, concept: object, cervix: bool = Fal
             continue
         cut = re.sub(r"(?i)^.*?\b(stage|figo)\b", r"\1", clause)
         value = _stage_of_words(cut, cervix)
-        if cervix and value == "4":  # what the clause left off may say how far: "(M1)"
+        if cervix and value in ("4", "4A", "4B"):  # what the clause left off may say how far:
+            # "(M1)", "(M0)"; or that both cannot be right ("Stage IVB (M0)": "", not known,
+            # as the command line reads it; it had been 4B)
             whole = re.sub(r"(?i)^.*?\b(stage|figo)\b", r"\1", text)
-            value = _stage_of_words(whole, cervix) or value
+            again = _stage_of_words(whole, cervix)
+            value = value if again is None else again
         if value:
             builder.warnings.append(f"the stage of {res.ref} is read from its words: {text!r}")
             return value
@@ -1711,7 +1715,8 @@ def _coded_stages(builder: Builder, concept: object) -> dict[str, str]:
 def _stage_of_words(cut: str, cervix: bool = False) -> str | None:
     """The stage words that begin with "stage" or "FIGO" name: all of them, else their first
     three or two words ("Stage IVB non-keratinizing squamous cell carcinoma" is "Stage IVB": the
-    words after the stage say what the cancer is, not its stage); None when none is a stage."""
+    words after the stage say what the cancer is, not its stage); None when none is a stage,
+    "" when they read as a stage that cannot be ("Stage IVB (M0)" of a cervical cancer)."""
     tokens = cut.split()
     for n in dict.fromkeys((len(tokens), 3, 2)):
         rest = " ".join(tokens[n:])
@@ -1726,6 +1731,9 @@ def _stage_of_words(cut: str, cervix: bool = False) -> str | None:
             reading = words.cervical_stage(said, reading)
         if reading.value:
             return reading.value
+        if reading.note:  # words that read and do not decide ("Stage IVB (M0)" of a cervical
+            return ""  # cancer): not a shorter part of them instead ("Stage IVB": 4B, where
+            # the command line says not known)
     return None
 
 
@@ -3024,17 +3032,16 @@ def _says_progression(text: str) -> bool:
 # intolerance, a toxicity, side effects ("Neurotoxicity", "Allergic reaction", "Not tolerated",
 # "Suspected intolerance", as FHIR's own code sintol says it). Read as cannot-have unless the
 # words deny or put aside what they name ("no toxicity", "not due to side effects", "toxicity
-# resolved"), or say they were only feared or the person's choice ("side effects feared",
-# "patient preference": not an inability); a doubt is no bar, as FHIR's codes salg and sintol
-# stop a drug on a belief too.
+# resolved"); a doubt is no bar, as FHIR's codes salg and sintol stop a drug on a belief too.
+# (Words of a choice or a worry are not read against it: "Grade 3 neurotoxicity; patient
+# declined further oxaliplatin" is a toxicity, and "side effects feared" is read as one too,
+# the safer way.)
 CANNOT_HAVE_WORDS = re.compile(
     r"allerg|intoleran|not tolerated|\w*toxicit(y|ies)|side[ -]?effect|adverse (drug )?"
     r"(reaction|event|effect)|hypersensitiv|infusion reaction|anaphyla")
 NOT_SO_WORDS = re.compile(
     r"\b(no|not|non|none|nil|never|without|free|resolved|resolving|unrelated|other than|"
-    r"rather than|instead of|ruled out|excluded|denies|denied|risk|avoid|prevent|fear|feared|"
-    r"fears|concern|concerns|concerned|worry|worried|preference|prefers|preferred|declined|"
-    r"refused|choice|chose|wish|wishes)\b")
+    r"rather than|instead of|ruled out|excluded|denies|denied|risk|avoid|prevent)\b")
 
 
 def _says_cannot_have(text: str) -> bool:
