@@ -249,8 +249,8 @@ def _a_kind_that_stopped(kb: KnowledgeBase, facts: Facts,
         what = and_list([in_sentence(kb.name_of(s)) for s in sorted(stopped)
                          if kind in up("progressed_on", s)])  # fmt: skip
         one = len(names) == 1
-        out.append(f"progressed_on: {what} stopped working, and "
-                   f"{and_list([chr(0x201c) + n + chr(0x201d) for n in names])} "
+        quoted = and_list([f"\u201c{n}\u201d" for n in names])
+        out.append(f"progressed_on: {what} stopped working, and {quoted} "
                    f"{'gives' if one else 'give'} {in_sentence(kb.name_of(kind))} without "
                    f"naming a drug: {'it is' if one else 'they are'} not ruled out, since the "
                    "source about advanced cancer in general does not say which may follow one "
