@@ -20,7 +20,7 @@ from onconav.cohort.reasons import reason as reason_of
 from onconav.cohort.table import EMPTY_ROW, NOT_UNICODE, CohortError, connect, load
 from onconav.engine import evaluate
 from onconav.kb import load_kb
-from onconav.profile import ProfileError, parse_profile
+from onconav.profile import ProfileError, parse_profile, split_list
 
 KB = load_kb()
 ENGINES = ("duckdb", "python")
@@ -1054,6 +1054,41 @@ def test_an_empty_piece_of_a_semicolon_list_is_no_item(tmp_path: Path) -> None:
         assert {x[1:] for x in found if x[0] == "a"} == {x[1:] for x in found if x[0] == "b"}
     expected = parse_profile({"cancer": "stomach", "symptoms": "pain, nausea, "}, KB)
     assert expected.symptoms is not None and len(expected.symptoms) == 2
+
+
+def test_a_semicolon_inside_brackets_is_part_of_a_name(tmp_path: Path) -> None:
+    """``chemotherapy (FOLFOX; FOLFIRI)`` is one item, as ``onconav options`` reads it (the
+    core's ``split_list``: a separator whose next bracket is a closing one is part of a name),
+    by every engine: it had been cut inside the brackets and both halves quarantined."""
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer,stage,prior_treatments,progressed_on\n"
+                      'a,rectum,4,"chemotherapy (FOLFOX; FOLFIRI); surgery",FOLFOX\n'
+                      "b,rectum,4,FOLFOX; FOLFIRI; surgery,FOLFOX\n")  # fmt: skip
+    profile = {"cancer": "rectum", "stage": "4", "progressed_on": "FOLFOX",
+               "prior_treatments": "chemotherapy (FOLFOX; FOLFIRI); surgery"}  # fmt: skip
+    expected = parse_profile(profile, KB).prior_treatments
+    assert expected == ["folfox", "folfiri", "surgery"]  # the core's reading, as typed
+    for engine in ENGINES:
+        out = tmp_path / f"{engine}.parquet"
+        done = run(KB, source, out, engine=engine)
+        assert (done.loaded.rows, done.loaded.answered) == (2, 2), engine
+        found = answers(out)
+        assert {x[1:] for x in found if x[0] == "a"} == {x[1:] for x in found if x[0] == "b"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab ();", max_size=14))
+def test_the_sql_splits_a_list_as_the_core_does(text: str) -> None:
+    """For any text of names, brackets and ``;``, the cohort's SQL gives the items the core's
+    ``split_list`` gives (text with no item in it stays one item, which the core refuses)."""
+    with duckdb.connect() as con:
+        (got,) = con.execute(f"SELECT {table._split('t')} FROM (SELECT ? AS t)",
+                             [text]).fetchone() or (None,)  # fmt: skip
+    core = split_list(text)
+    if not text.strip():
+        assert got is None
+    else:
+        assert [table.as_given(x) for x in got] == (core or [text.strip()])
 
 
 def test_a_column_name_with_spaces_inside_is_read_as_the_fact(tmp_path: Path) -> None:

@@ -930,13 +930,34 @@ def id_problem(patient: str | None) -> str | None:
     return None  # text: its value is ``as_given(patient)``
 
 
+# the mark of a ``;`` that is part of a name (``_kept``): a control character, which a list's
+# text holds only by mistake (the core refuses it in a name); text that holds it is not marked,
+# nor text with no closing bracket (most lists: the pieces cost ten times the plain split)
+KEPT = "chr(31)"
+
+
+def _kept(text: str) -> str:
+    """The SQL of a list's text with each ``;`` that is part of a name marked ``KEPT``: one whose
+    next bracket is a closing one (``chemotherapy (FOLFOX; FOLFIRI)``), as the core's
+    ``profile.split_list`` reads it (the list had been cut inside the brackets, and both halves
+    refused, where ``onconav options`` reads the item). The text in pieces, each up to and with
+    the next bracket: a piece's ``;`` are kept when it ends with ``)``."""
+    pieces = f"regexp_extract_all({text}, '[^()]*[()]?')"
+    return (f"array_to_string(list_transform({pieces}, lambda p: CASE WHEN ends_with(p, ')') "
+            f"THEN replace(p, ';', {KEPT}) ELSE p END), '')")  # fmt: skip
+
+
 def _split(text: str) -> str:
     """The SQL of a list given as text: its ``;``-separated items; empty text is no list. An
     empty piece (``pain;``, ``pain;;nausea``: a spreadsheet's joined cells) is no item, as the
     core reads a comma-separated text (``profile.split_list``); text with no item in it (``;``)
-    is one item, the text, which the core refuses as it refuses ``,``."""
-    items = (f"list_filter(list_transform(string_split(trim({text}), ';'), lambda s: trim(s)), "
-             "lambda s: s <> '')")  # fmt: skip
+    is one item, the text, which the core refuses as it refuses ``,``. A ``;`` inside brackets
+    is part of a name, as the core reads it (``_kept``)."""
+    trimmed = f"trim({text})"
+    pieces = (f"CASE WHEN NOT contains({trimmed}, ')') OR contains({trimmed}, {KEPT}) THEN "
+              f"string_split({trimmed}, ';') ELSE list_transform(string_split("
+              f"{_kept(trimmed)}, ';'), lambda s: replace(s, {KEPT}, ';')) END")  # fmt: skip
+    items = f"list_filter(list_transform({pieces}, lambda s: trim(s)), lambda s: s <> '')"
     return (f"CASE WHEN trim({text}) = '' THEN NULL WHEN len({items}) = 0 THEN "
             f"[{_text(f'trim({text})')}] ELSE list_transform({items}, lambda t: {_text('t')}) "
             "END")  # fmt: skip
