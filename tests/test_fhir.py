@@ -3905,11 +3905,17 @@ def test_a_stage_in_words_with_a_note_reads_as_the_command_line_reads_it(
 ) -> None:
     """"Stage IVB (M0)" of a cervical cancer was read as 4B from a record (the words that did not
     decide gave way to their first part, "Stage IVB") and as not known by the command line:
-    a record's words give what the same words typed give."""
+    a record's words give what the same words typed give, and say what the command line says
+    of them (the note had not been said from a record: a rectal "Stage IV (M0)" read as 4
+    without a word)."""
     condition = CERVIX if cancer == "cervix" else RECTUM
     reading = read_bundle(_record(condition, _stage_text(text)), kb)
     typed = facts_of(onconav.parse_profile({"cancer": cancer, "stage": text}, kb), kb)
     assert reading.data.get("stage") == typed.given["stage"], (reading.data, typed.given)
+    notes = [w.split(": ", 2)[2] for w in typed.warnings if w.startswith("stage: ")]
+    assert notes, typed.warnings
+    for note in notes:
+        assert any(note in w for w in reading.warnings), (note, reading.warnings)
 
 
 @pytest.mark.parametrize("text", [

@@ -1679,16 +1679,23 @@ def _stage_words(builder: Builder, res: Res, concept: object, cervix: bool = Fal
         if _denied_or_doubted(builder, res, clause, text, "stage"):
             continue
         cut = re.sub(r"(?i)^.*?\b(stage|figo)\b", r"\1", clause)
-        value = _stage_of_words(cut, cervix)
-        if cervix and value in ("4", "4A", "4B"):  # what the clause left off may say how far:
-            # "(M1)", "(M0)"; or that both cannot be right ("Stage IVB (M0)": "", not known,
-            # as the command line reads it; it had been 4B)
+        reading = _stage_of_words(cut, cervix)
+        if reading and reading.value in ("4", "4A", "4B"):  # what the clause left off may
+            # say how far: "(M1)", "(M0)"; or that both cannot be right (a cervical "Stage IVB
+            # (M0)": not known, as the command line reads it; it had been 4B)
             whole = re.sub(r"(?i)^.*?\b(stage|figo)\b", r"\1", text)
-            again = _stage_of_words(whole, cervix)
-            value = value if again is None else again
-        if value:
-            builder.warnings.append(f"the stage of {res.ref} is read from its words: {text!r}")
-            return value
+            reading = _stage_of_words(whole, cervix) or reading
+        # what the words' reading should be known by (a note that says no distant spread,
+        # "Stage IV (M0)"), said as the command line says it of a stage typed: it had been left
+        # out of a record's warnings
+        note = f"; {reading.note}" if reading and reading.note else ""
+        if reading and reading.value:
+            builder.warnings.append(
+                f"the stage of {res.ref} is read from its words: {text!r}{note}")
+            return reading.value
+        if note:
+            builder.warnings.append(f"the stage of {res.ref} is not read from its words: "
+                                    f"{text!r}{note}")  # fmt: skip
     return None
 
 
@@ -1712,11 +1719,12 @@ def _coded_stages(builder: Builder, concept: object) -> dict[str, str]:
     return out
 
 
-def _stage_of_words(cut: str, cervix: bool = False) -> str | None:
-    """The stage words that begin with "stage" or "FIGO" name: all of them, else their first
-    three or two words ("Stage IVB non-keratinizing squamous cell carcinoma" is "Stage IVB": the
-    words after the stage say what the cancer is, not its stage); None when none is a stage,
-    "" when they read as a stage that cannot be ("Stage IVB (M0)" of a cervical cancer)."""
+def _stage_of_words(cut: str, cervix: bool = False) -> words.Reading | None:
+    """The reading of the stage words that begin with "stage" or "FIGO" name: all of them, else
+    their first three or two words ("Stage IVB non-keratinizing squamous cell carcinoma" is
+    "Stage IVB": the words after the stage say what the cancer is, not its stage); None when
+    none is a stage. A reading with no value and a note: words that read as a stage that cannot
+    be ("Stage IVB (M0)" of a cervical cancer)."""
     tokens = cut.split()
     for n in dict.fromkeys((len(tokens), 3, 2)):
         rest = " ".join(tokens[n:])
@@ -1729,11 +1737,9 @@ def _stage_of_words(cut: str, cervix: bool = False) -> str | None:
             continue
         if cervix:  # FIGO, as a profile reads a cervical cancer's stage
             reading = words.cervical_stage(said, reading)
-        if reading.value:
-            return reading.value
-        if reading.note:  # words that read and do not decide ("Stage IVB (M0)" of a cervical
-            return ""  # cancer): not a shorter part of them instead ("Stage IVB": 4B, where
-            # the command line says not known)
+        if reading.value or reading.note:  # words that read and do not decide ("Stage IVB
+            return reading  # (M0)" of a cervical cancer): not a shorter part of them instead
+            # ("Stage IVB": 4B, where the command line says not known)
     return None
 
 
