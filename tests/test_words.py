@@ -734,7 +734,10 @@ def test_more_kras_words(typed: str, value: str) -> None:
      # HER2+ then a score says both ("HER2+ 0" had been read as IHC 0, negative, the + taken
      # for the sign of the score); HER2+ with a positive score is positive
      ("HER2+ 0", None), ("HER2+ 1+", None), ("HER2+ 3+", "positive"), ("HER2+ (3+)", "positive"),
-     ("HER2+3", "positive")],
+     ("HER2+3", "positive"),
+     # an ISH test's sign, as "FISH-" was read: "FISH+" had been refused
+     ("FISH+", "positive"), ("HER2 FISH +", "positive"), ("IHC 2+, SISH+", "positive"),
+     ("FISH+ 0", None)],
 )  # fmt: skip
 def test_her2_words_from_reports(typed: str, value: str | None) -> None:
     data = {"cancer": "stomach", "biomarkers": {"her2": typed}}
@@ -1961,8 +1964,10 @@ def test_a_treatment_had_in_a_familys_words_is_the_treatment(name: str, said: st
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.sampled_from(PLACE_NAMES), min_size=1, max_size=3, unique=True),
        st.sampled_from(["spread to {}", "it has spread to the {}", "metastatic to {}",
-                        "{} metastases", "multiple {} metastases"]))  # fmt: skip
+                        "{} metastases", "multiple {} metastases", "mets to {}",
+                        "metastases in the {}"]))  # fmt: skip
 @example(["liver", "bones"], "spread to {}")
+@example(["liver"], "mets to {}")  # the noun before the place had been refused
 def test_places_of_spread_in_a_familys_words_are_the_places(places: list[str], said: str) -> None:
     """"spread to liver and bones" was refused as not known: the words of spreading say nothing
     more, and the places are read as they would be alone. How many tumours there are

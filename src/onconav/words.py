@@ -464,6 +464,8 @@ def her2(value: object) -> str:
                             "a negative one: write negative, or leave the result out")  # fmt: skip
     # an ISH result, which decides an IHC 2+ (found before "not amplified" is read as negative)
     ish = re.search(r"\b(ish|fish|sish|cish|amplified|amplification)\b", text)
+    # an ISH test's sign: "FISH+" is amplified, as "FISH-" is not (it had been refused)
+    text = re.sub(r"\b([fsc]?ish) ?\+(?![+\d])", r"\1 positive", text)
     text = re.sub(r"her-?2 ?/? ?neu", "her2", text)  # HER2/neu
     text = re.sub(r"\bher-?2-(?=[a-z]|[0-3]\+)", " ", text)  # HER2-positive, HER2-1+
     negated = r"\b(not|non|no)[- ]?(amplified|amplification|over-?expressed)"
@@ -933,7 +935,9 @@ UNKNOWN_PRIMARY = re.compile(r"\b(unknown primary|primary unknown|cup)\b")
 # "metastatic to the lungs", "lung mets, bone mets"), with no word of where it started: the
 # places are places of spread, not the cancer ("lung metastases" is not lung cancer).
 _SPREAD_TO = re.compile(r"(?:(?:cancer|tumou?rs?|disease)\s+)?(?:metastatic(?: disease)?|"
-                        r"metastasi[sz]ed|spread)\s+to\s+(.+)")
+                        r"metastasi[sz]ed|spread)\s+to\s+(.+)|"
+                        # the noun before the place: "mets to liver", "metastases in the bones"
+                        r"(?:metastases|metastasis|mets)\s+(?:to|in)\s+(?:the\s+)?(.+)")
 _SPREAD_AT = re.compile(r"(?:(?:multiple|widespread|diffuse|extensive|many|several|numerous|"
                         r"a few|few|single|solitary)\s+)*(.+?)\s+(?:metastases|metastasis|"
                         r"metastatic disease|mets|secondaries|secondary|deposits)")
@@ -951,7 +955,7 @@ def spread_places(name: str) -> list[str] | None:
     text = " ".join(name.lower().split())
     to = _SPREAD_TO.fullmatch(text) or _SECONDARY.fullmatch(text)
     if to:
-        places = [to.group(1)]
+        places = [next(g for g in to.groups() if g)]
     else:
         at = [_SPREAD_AT.fullmatch(part) for part in re.split(r"\s*[,;]\s*", text) if part]
         if not at or not all(at):
