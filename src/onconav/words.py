@@ -1104,7 +1104,7 @@ SPELLINGS: dict[str, dict[str, list[str]]] = {
     },
     "her2": {
         "positive": ["positive", "3+", "HER2 3+", "IHC 3+", "HER2-positive", "HER2+",
-                     "amplified", "ISH positive", "FISH positive"],
+                     "amplified", "ISH positive", "FISH positive", "FISH+"],
         "negative": ["negative", "0", "1+", "IHC 0", "IHC 1+", "HER2-negative", "HER2-",
                      "not amplified", "ISH negative"],
         "equivocal": ["equivocal", "2+", "IHC 2+", "borderline"],
