@@ -2244,9 +2244,13 @@ def test_contradictions_warn(kb) -> None:  # type: ignore[no-untyped-def]
     ("rectum", "Stage IV (M1)", "'Stage IV (M1)' says"),
     ("stomach", "stage 4 (metastatic)", "'stage 4 (metastatic)' says"),
     ("cervix", "Stage IV (M1)", "'Stage IV (M1)' says"),
-    ("rectum", "Stage IV (M0)", None),
-    ("rectum", "Stage IV (AJCC 8th edition)", None),
-    ("rectum", "4", None),  # stage 4 alone says nothing of where (stomach 4A is T4b M0)
+    ("rectum", "Stage IV (M0)", None),  # its note is warned of as such
+    # the rectal source says its stage 4 means spread to other organs (a review found the
+    # chemotherapy for distant spread offered beside no spread without a word)
+    ("rectum", "Stage IV (AJCC 8th edition)", "stage 4 of rectal cancer means"),
+    ("rectum", "4", "stage 4 of rectal cancer means"),
+    ("stomach", "4", None),  # stage 4 alone says nothing of where (stomach 4A is T4b M0)
+    ("colon", "4", None),  # no source of its own says what its stage 4 means
     ("cervix", "4A", None),
     ("stomach", "IVB", None),  # read as 4 for other cancers than the cervix
 ])  # fmt: skip
@@ -2268,6 +2272,25 @@ def test_a_stage_that_says_spread_far_beside_no_spread_warns(
     for spread in ({"metastases": ["liver"]}, {}):
         other = evaluate(parse_profile({"cancer": cancer, "stage": stage, **spread}, kb), kb)
         assert not [w for w in other.warnings if flagged in w], other.warnings
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+@example(pair=({"cancer": "rectum"}, {"cancer": "rectum"}))
+def test_a_stage_4_that_its_source_says_has_spread_beside_no_spread_warns(
+    pair  # type: ignore[no-untyped-def]
+) -> None:
+    """For any profile, stage 4 beside spread to nowhere is warned of exactly when the cancer's
+    own source says its stage 4 means spread to other organs (``Cancer.stage_4_spread``:
+    rectal cancer), and the statuses are those of stage 4 as given (each used as given)."""
+    kb = shared_kb()
+    _, fuller = pair
+    result = evaluate(parse_profile({**fuller, "stage": "4", "metastases": []}, kb), kb)
+    record = kb.by_id.get(result.cancer)
+    said = [w for w in result.warnings if w.startswith("stage: stage 4 of ")]
+    assert bool(said) == bool(getattr(record, "stage_4_spread", None)), result.warnings
+    quiet = evaluate(parse_profile({**fuller, "stage": "4", "metastases": ["liver"]}, kb), kb)
+    assert not [w for w in quiet.warnings if w.startswith("stage: stage 4 of ")]
 
 
 @SETTINGS

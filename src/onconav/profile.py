@@ -34,7 +34,7 @@ from pydantic_core import PydanticCustomError
 from onconav import words
 from onconav.kb import KnowledgeBase
 from onconav.kb.load import Record
-from onconav.kb.model import Entity, FactType
+from onconav.kb.model import Cancer, Entity, FactType
 from onconav.kb.rules import DRUG_KINDS, DRUGS_NOT_KNOWN, DRUGS_NOT_SAID, OTHERS_NOT_KNOWN
 from onconav.kb.vocabulary import in_sentence, is_code, normalise_name
 from onconav.logic import FactValue, Truth, truth
@@ -1488,7 +1488,8 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
         raise ProfileError(problems)
     warnings += _stopped_but_never_had(kb, given) + _kin_of_what_cannot_be_had(kb, given, site)
     warnings += _kin_of_what_stopped(kb, given, site) + _chemotherapy_given_with(kb, given, site)
-    warnings += _answers_that_disagree(kb, given) + _stage_says_spread_far(profile, site, given)
+    warnings += _answers_that_disagree(kb, given)
+    warnings += _stage_says_spread_far(kb, profile, site, given)
     warnings += _sub_stage_not_split(site, given)
     row = dict(given)
     told: dict[str, str] = {}
@@ -1664,19 +1665,27 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
     return out
 
 
-def _stage_says_spread_far(profile: Profile, site: str, row: dict[str, FactValue]) -> list[str]:
-    """A stage that says the cancer has spread far (written "metastatic" or with M1, or a
-    cervical stage 4B) beside no places of spread: the two cannot both be right, as a cancer
-    that came back far away beside no spread cannot (``_answers_that_disagree``); each is used
-    as given."""
+def _stage_says_spread_far(kb: KnowledgeBase, profile: Profile, site: str,
+                           row: dict[str, FactValue]) -> list[str]:  # fmt: skip
+    """A stage that says the cancer has spread far (written "metastatic" or with M1, a cervical
+    stage 4B, or any stage 4 of a cancer whose source says its stage 4 has: rectal cancer,
+    ``Cancer.stage_4_spread``) beside no places of spread: the two cannot both be right, as a
+    cancer that came back far away beside no spread cannot (``_answers_that_disagree``); each
+    is used as given. (A review found a rectal stage 4 with no spread offered the chemotherapy
+    for distant spread without a word.)"""
     if row["metastases"] != frozenset():
         return []
     typed = profile.as_typed.get("stage")
     reading = _typed_stage(profile, site)
+    cancer = kb.by_id.get(site)
     if reading is not None and reading.far:
         said = f"{words.cut(str(typed))!r} says"
     elif site == "cervix" and row["stage"] == "4B":
         said = "stage 4B of a cervical cancer means"
+    elif (str(row["stage"]).startswith("4") and isinstance(cancer, Cancer)
+          and cancer.stage_4_spread and not (reading and reading.near)):  # fmt: skip
+        # (a note of no distant spread, "Stage IV (M0)", is warned of as such)
+        said = f"stage 4 of {cancer.name} means"
     else:
         return []
     return [f"stage: {said} the cancer has spread to distant parts of the body, but the places "

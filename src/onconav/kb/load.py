@@ -308,6 +308,8 @@ class KnowledgeBase:
             for record in getattr(self.data, kind):
                 for span in getattr(record, "evidence", []):
                     out.append((record.id, span))
+                for span in getattr(record, "stage_4_spread", []):
+                    out.append((f"{record.id}/stage_4_spread", span))
                 for caveat in getattr(record, "caveats", []):
                     out.extend((f"{record.id}/{caveat.id}", span) for span in caveat.evidence)
                 for derived in getattr(record, "derived", []):

@@ -282,6 +282,12 @@ class Cancer(Entity):
     )
     note: str | None = None
     evidence: list[Span] = Field(default_factory=list)
+    stage_4_spread: list[Span] = Field(
+        default_factory=list,
+        description="The passage of its own source that says its stage 4 means spread to other "
+        "organs (rectal cancer), where one does: a stage 4 beside no places of spread is then "
+        "said not to fit, as M1 is (stomach cancer's clinical stage 4A has not spread far)",
+    )
 
 
 class DrugClass(Described):
