@@ -1039,8 +1039,10 @@ def _options(result: Any) -> list[tuple[str, Any, list[str]]]:
 def test_a_result_in_the_name_denied_doubted_contradicted_or_awaited(pair, data) -> None:  # type: ignore[no-untyped-def]
     """A HER2 or KRAS result in the cancer's name that the name denies ("stomach cancer, not
     HER2-positive"), doubts ("HER2-positive?", "KRAS WT pending"), says otherwise right after
-    ("HER2 - positive", "KRAS WT mutated", "HER2 negative by IHC, positive by FISH") or, for HER2,
-    leaves to a test still awaited ("HER2-positive, FISH pending") is not known: the cancer is
+    ("HER2 - positive", "KRAS WT mutated", "HER2 negative by IHC, positive by FISH"), gives
+    another result beside as a choice or a change ("HER2 positive or negative", "KRAS wild-type,
+    now mutated"), asks about ("is it HER2-positive") or, for HER2, leaves to a test still
+    awaited ("HER2-positive, FISH pending") is not known: the cancer is
     read, the options are those of the marker not given (never not_suitable), and a warning
     names the words."""
     kb = shared_kb()
@@ -1051,7 +1053,12 @@ def test_a_result_in_the_name_denied_doubted_contradicted_or_awaited(pair, data)
     forms = [f"{cancer} cancer, not {phrase}", f"{cancer} cancer, non {phrase}",
              f"{cancer} cancer without {phrase}", f"{cancer} cancer, {phrase}?",
              f"{cancer} cancer ({phrase} pending)", f"{cancer} cancer, {phrase} {other}",
-             f"{cancer} cancer, {phrase}, {other}"]  # fmt: skip
+             f"{cancer} cancer, {phrase}, {other}",
+             # another result given as a choice or a change (the first had been read, the
+             # second dropped), or the test asked about without its question mark
+             f"{cancer} cancer, {phrase} or {other}", f"{cancer} cancer, {phrase}, now {other}",
+             f"{cancer} cancer, {phrase} then {other}", f"{phrase} vs {other} {cancer} cancer",
+             f"{cancer} cancer, is it {phrase}"]  # fmt: skip
     if marker == "her2":
         forms += [f"{cancer} cancer, {phrase}, FISH pending",
                   f"{cancer} cancer, {phrase} (ISH awaited)"]  # fmt: skip

@@ -1202,7 +1202,8 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
     results = words.results_in_name(name)
     for field in MARKERS:
         values = sorted({r.value for r in results if r.field == field})
-        if field == "her2" and len(values) == 2 and "equivocal" in values:
+        choice = any(r.choice for r in results if r.field == field)  # "2+ or 3+": neither
+        if field == "her2" and len(values) == 2 and "equivocal" in values and not choice:
             values.remove("equivocal")  # IHC 2+ with an ISH result: the ISH decides
         read += Counter(w for r in results if r.field == field for w in words.place_words(r.words))
         if len(values) == 1:

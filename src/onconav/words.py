@@ -821,6 +821,8 @@ TEST_NOT_KNOWN = re.compile(
     TEST_NAME + rf"[\s:-]*((status|results?|tests?|testing)\s+)*((is|was)\s+)?{_RESULT_TOKEN}*"
     rf"(\?|\b({_UNSURE_WORDS})\b)"
     rf"|\b(pending|awaiting|awaited|not (yet )?tested( for)?)\s+((the|a)\s+)?" + TEST_NAME
+    # a question without its mark ("stomach cancer, is it HER2 positive"): not an answer
+    + r"|\b(is|was)\s+it\s+" + TEST_NAME
 )
 # HER2 and KRAS named in a cancer's name with a result the profile reads ("HER2-positive
 # stomach cancer", "KRAS G12D rectal cancer"): read by ``results_in_name``.
@@ -846,6 +848,15 @@ class ResultInName:
     field: str  # her2 or kras
     value: str
     words: str  # the words that gave it ("her2-positive")
+    choice: bool = False  # given as another choice ("HER2 2+ or 3+"): it does not settle a 2+
+
+
+# Words after a test's result that give another result of the same test beside it: a choice
+# ("HER2 positive or negative") or a change ("HER2 positive, now negative", "KRAS wild-type then
+# mutated"); the result after them is read too, so that the two say no one result (the first had
+# been read and the second dropped: trastuzumab offered for a cancer now HER2-negative)
+_CHOICE = frozenset({"or", "vs", "vs.", "versus", "/"})
+_CHANGED = frozenset({"then", "now", "later", "became", "becoming", "but", "changed", "since"})
 
 
 def results_in_name(name: str) -> list[ResultInName]:
@@ -879,7 +890,7 @@ def results_in_name(name: str) -> list[ResultInName]:
         values = [_result(field, phrase) for phrase in phrases]
         if not any(values):
             continue
-        end = max(i for i, v in enumerate(values) if v)
+        end = last = max(i for i, v in enumerate(values) if v)
         following = words_after[end + 1].group(0) if end + 1 < len(words_after) else ""
         if following.strip(":.-") in _DENYING or (
                 following and _result(field, f"{alone} {following}") is not None):
@@ -888,14 +899,39 @@ def results_in_name(name: str) -> list[ResultInName]:
                and _result(field, f"{alone} {after[end].group(0)}") is None):  # fmt: skip
             end -= 1
         found.append(ResultInName(field, str(values[end]), phrases[end]))
+        linked = _linked_result(field, [m.group(0) for m in words_after[last + 1:]])
+        if linked is not None:  # "HER2 positive or negative": the second is read too
+            found.append(linked)
         for part in parts[1:]:  # the parts that follow and say the same test's result alone
+            if TEST_NOT_KNOWN.search(part) or _RESULT_TESTS.search(part):
+                break
             value = _result(field, part) if part.strip() else None
-            if value is None or TEST_NOT_KNOWN.search(part) or _RESULT_TESTS.search(part):
+            if value is None:  # "HER2 positive, now negative": a change, read too
+                linked = _linked_result(field, part.split())
+                if linked is not None:
+                    found.append(linked)
                 break
             found.append(ResultInName(field, value, part.strip()))
     if her2_awaited:  # "HER2 positive (FISH pending)": not final; "IHC 2+, FISH pending" is 2+
         found = [r for r in found if r.field != "her2" or r.value == "equivocal"]
     return found
+
+
+def _linked_result(field: str, after: list[str]) -> ResultInName | None:
+    """The result of the words after a word of choice or change ("or negative", "now negative",
+    "changed to mutated": ``_CHOICE``, ``_CHANGED``), read as the words after a test's name are
+    (at most ``_RESULT_WORDS``, the fewest that read); None when they begin otherwise or give
+    none."""
+    link = [w for w in after[:2] if w.strip(",:") in _CHOICE | _CHANGED or w == "to"]
+    if not after or after[0].strip(",:") not in _CHOICE | _CHANGED:
+        return None
+    rest = after[len(link):][:_RESULT_WORDS]
+    for n in range(1, len(rest) + 1):
+        value = _result(field, " ".join(rest[:n]))
+        if value is not None:
+            return ResultInName(field, value, " ".join(after[: len(link) + n]),
+                                choice=after[0].strip(",:") in _CHOICE)  # fmt: skip
+    return None
 
 
 def _result(field: str, words: str) -> str | None:
