@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from onconav import evaluate, load_kb, parse_profile, words
 from onconav.engine import Status
 from onconav.kb.rules import DRUG_KINDS
-from onconav.kb.vocabulary import normalise_name
+from onconav.kb.vocabulary import LITTLE_WORDS, normalise_name, without_little_words
 from onconav.profile import (
     NARROWED_BY_A_NOTE,
     ProfileError,
@@ -2090,3 +2090,41 @@ def test_a_kras_change_by_three_letters_dna_or_codon_is_read_by_its_codon(
     else:
         with pytest.raises(words.NotUnderstood, match="is no KRAS change read here"):
             words.kras(typed)
+
+
+# every name of a value of a list fact written with a little word ("bleeding from the vagina"),
+# with its fact
+NAMES_WITH_LITTLE_WORDS = sorted(
+    (field, written, ident)
+    for field in ("symptoms", "metastases", "prior_treatments")
+    for ident in KB.vocabulary.known(field) if ident in KB.by_id
+    for written in KB.by_id[ident].names()  # type: ignore[union-attr]
+    if set(written.lower().split()) & LITTLE_WORDS
+)  # fmt: skip
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(NAMES_WITH_LITTLE_WORDS), st.sampled_from(["", "my", "the"]))
+@example(("symptoms", "bleeding from the vagina", "vaginal-bleeding"), "")
+def test_a_name_written_without_its_little_words_is_the_name(
+    named: tuple[str, str, str], little: str
+) -> None:
+    """"bleeding from vagina" was refused as not known, told to check the spelling with no name
+    to try (a review of the page): a known name written without its little words ("the", "my"),
+    or with others, is read as the name is, unless another name is so written."""
+    field, written, ident = named
+    bare = without_little_words(written)
+    typed = f"{little} {bare}".strip()
+    claimed = KB.value_names[field].get(normalise_name(bare))
+    facts = parse_profile({"cancer": "rectum", field: [typed]}, KB)
+    assert getattr(facts, field) == [claimed], (typed, claimed)
+    assert claimed == ident or normalise_name(bare) in {
+        normalise_name(n) for i in KB.vocabulary.known(field) if i in KB.by_id
+        for n in KB.by_id[i].names()}  # type: ignore[union-attr]  # fmt: skip
+
+
+@pytest.mark.parametrize(("typed", "suggested"), [
+    ("vaginal bleed", "vaginal bleeding"), ("rectal bleed", "rectal bleeding")])  # fmt: skip
+def test_most_of_a_name_from_its_start_is_suggested(typed: str, suggested: str) -> None:
+    with pytest.raises(ProfileError, match=f"did you mean {suggested}"):
+        parse_profile({"cancer": "cervix", "symptoms": [typed]}, KB)

@@ -36,7 +36,7 @@ from onconav.kb import KnowledgeBase
 from onconav.kb.load import Record
 from onconav.kb.model import Cancer, Entity, FactType
 from onconav.kb.rules import DRUG_KINDS, DRUGS_NOT_KNOWN, DRUGS_NOT_SAID, OTHERS_NOT_KNOWN
-from onconav.kb.vocabulary import in_sentence, is_code, normalise_name
+from onconav.kb.vocabulary import in_sentence, is_code, normalise_name, without_little_words
 from onconav.logic import FactValue, Truth, truth
 
 UNKNOWN_SITE = {"any", "unknown", "notknown", "unknownprimary", "cancerofunknownprimary"}
@@ -841,7 +841,8 @@ def _named(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     """The ids a name means by itself: any name, alias or code, or with a bracketed note left
     out; None when it names nothing."""
     table = kb.value_names[field]
-    match = table.get(normalise_name(name))
+    # as written, else without its little words ("bleeding from vagina", "pain in my rectum")
+    match = table.get(normalise_name(name)) or table.get(normalise_name(without_little_words(name)))
     if match is None:  # a code (rxnorm|4492, C78.7) of a record that is a value of the fact
         match = next((r.id for r in kb.find(name) if r.id in table.values()), None)
     if match is not None:
@@ -1137,6 +1138,10 @@ def closest_name(folded: str, names: Mapping[str, str]) -> str | None:
     near = [n for n in names if abs(len(n) - len(folded)) <= 2 and n[:1] == folded[:1]]
     found = [n for n in difflib.get_close_matches(folded, near, n=3, cutoff=0.8)
              if _slips_only(folded, n)]  # fmt: skip
+    # else the start of a name, most of it ("vaginal bleed": vaginal bleeding): a review found it
+    # told to check the spelling, with no name, and steered to "another symptom"
+    found = found or [n for n in sorted(names, key=len) if len(folded) >= 8
+                      and n.startswith(folded) and 3 * len(folded) >= 2 * len(n)]  # fmt: skip
     return found[0] if found else None
 
 

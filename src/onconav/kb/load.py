@@ -68,6 +68,7 @@ from onconav.kb.vocabulary import (
     normalise_name,
     parse_code,
     record_codes,
+    without_little_words,
 )
 
 DATA_DIR = Path(__file__).with_name("data")
@@ -610,6 +611,13 @@ def _index(
         for ident in ids:
             for fact_id in facts_with.get(ident, []):
                 value_names[fact_id].setdefault(folded, ident)
+    # a name written without its little words ("bleeding from vagina", "pain in my rectum" once
+    # its own are left out too): the same name, where no name is so written (after every name)
+    for ident, record in by_id.items():
+        for written in record_labels(record):
+            for fact_id in facts_with.get(ident, []):
+                value_names[fact_id].setdefault(
+                    normalise_name(without_little_words(written)), ident)
 
     containing = {d.id: [r.id for r in data.regimens if d.id in r.components] for d in data.drugs}
     # the procedures that are drug treatments too, as regimens count as them (chemoradiation):

@@ -24,6 +24,15 @@ def normalise_name(name: str) -> str:
     return re.sub(r"[^a-z0-9+]+", "", text.lower())
 
 
+# the little words a name may be written with or without ("the", "my"): not what it names
+LITTLE_WORDS = frozenset({"the", "a", "an", "my", "his", "her", "their", "our", "your"})
+
+
+def without_little_words(name: str) -> str:
+    """A name without its little words: "bleeding from the vagina" as "bleeding from vagina"."""
+    return " ".join(w for w in name.lower().split() if w not in LITTLE_WORDS)
+
+
 def in_sentence(label: str) -> str:
     """A label inside a sentence: "Where the cancer started" as "where the cancer started", a
     label that starts with a name in capitals ("HER2 status of the cancer") kept as it is."""
