@@ -932,8 +932,9 @@ def test_command_says_how_the_question_was_read(run: Run) -> None:
     assert lines[0].startswith("Note: Kept to rectal cancer, named in the question")
     assert lines[1].startswith("Note: Words such as “no” are not read as leaving anything out")
     none = run("search", "lonsurf", "--cancer", "cervix")
-    assert "Nothing in the sources or the knowledge base kept to cervical cancer matches" in (
-        none.stdout)
+    # (the knowledge base explains Lonsurf: it says so, and offers the entry)
+    assert "Nothing in the sources kept to cervical cancer matches" in none.stdout
+    assert "onconav explain trifluridine-tipiracil" in none.stdout
     assert "but the sources on rectal cancer do" in none.stdout
     odd = run("search", "chemo", "--cancer", "xyz", "--limit", "1")
     assert odd.status == 0 and "Note: 'xyz' is not a cancer the knowledge base knows" in odd.stdout
@@ -1237,20 +1238,99 @@ def test_everyday_words_that_mean_something_here_still_find_hits(
 
 
 def test_a_question_the_sources_do_not_answer_is_told_to_ask_the_care_team(
-    index: Index, run: Run
+    index: Index, run: Run, sources: Path
 ) -> None:
     """No hit, no name it may be a slip for, and no other cancer's sources: the sources do not
     seem to cover it. A slip of the keys ("lonsruf") or another cancer's sources ("lonsurf"
     with --cancer cervix) say what they say instead."""
-    lose = index.search("will I lose my hair")
-    assert lose.hits == [] and lose.suggestions == []
+    # words the sources use, but not kept to cervical cancer: "odynophagia" is a name of
+    # trouble swallowing, whose passages are about other cancers' sources or none
+    lose = index.search("odynophagia", cancer="cervix")
+    assert lose.hits == [] and lose.suggestions == [] and lose.elsewhere == []
     assert any(n.startswith(COVER) for n in lose.notices), lose.notices
-    for question, cancer in (("lonsruf", None), ("lonsurf", "cervix"), ("chemo", None)):
+    for question, cancer in (("lonsruf", None), ("lonsurf", "cervix"), ("chemo", None),
+                             ("will I lose my hair", None)):  # fmt: skip
         said = index.search(question, cancer=cancer).notices
         assert not any(n.startswith(COVER) for n in said), (question, said)
-    done = run("search", "will", "I", "lose", "my", "hair")
+    done = run("search", "odynophagia", "--cancer", "cervix", "--sources", str(sources))
     assert done.status == 0, done.stderr
-    assert done.stdout.startswith(f"Note: {COVER}"), done.stdout
+    assert f"Note: {COVER}" in done.stdout, done.stdout
+
+
+@pytest.mark.parametrize(("question", "cancer", "said"), [
+    ("is it curable", None, "“curable” is not a word"), ("inoperable", "rectum", "“inoperable”"),
+    ("relapsed", None, "“relapsed”"), ("treatable", None, "“treatable”"), ("bled", None, "“bled”"),
+    ("fatigue", None, "“fatigue”"), ("will I lose my hair", None, "“lose” and “hair” are not"),
+    ("is cervical cancer curable", None, "“curable” is not a word"),
+])  # fmt: skip
+def test_a_question_whose_words_the_sources_do_not_use_is_told_so(
+    index: Index, question: str, cancer: str | None, said: str
+) -> None:
+    """With no hit, when no word of the question (but weak ones and the cancer's name) is in any
+    passage or entry, the search names them: it had said that the sources do not seem to cover
+    the question ("is it curable", "relapsed"), which it cannot tell from words it does not
+    know."""
+    result = index.search(question, cancer=cancer)
+    assert result.hits == []
+    assert any(said in n and "the sources use" in n for n in result.notices), result.notices
+    assert not any(n.startswith(COVER) for n in result.notices), result.notices
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(unknown=st.lists(st.from_regex(r"zq[a-x]{3,8}", fullmatch=True), min_size=1, max_size=2,
+                        unique=True),
+       other=st.lists(st.sampled_from(["is", "it", "long", "how", "my", "the", "what"]),
+                      max_size=3),
+       cancer=st.sampled_from([None, "stomach", "rectum", "cervix", "lung"]))  # fmt: skip
+def test_every_word_the_sources_do_not_use_is_named(
+    index: Index, unknown: list[str], other: list[str], cancer: str | None
+) -> None:
+    """Whatever words no passage or entry has, beside common and weak words, and whatever the
+    cancer: no hit, each of those words named, never "do not seem to cover"."""
+    result = index.search(" ".join([*other, *unknown]), cancer=cancer)
+    assert result.hits == [] and result.explained == []
+    if result.suggestions:
+        return
+    notice = next(n for n in result.notices if "the sources use" in n)
+    assert all(f"“{w}”" in notice for w in unknown), notice
+    assert not any(n.startswith(COVER) for n in result.notices), result.notices
+
+
+@pytest.mark.parametrize(("question", "cancer", "entry"), [
+    ("peritoneum", None, "peritoneum"), ("lymph nodes", None, "lymph-nodes"),
+    ("lymph nodes", "rectum", "lymph-nodes"), ("odynophagia", "cervix", "trouble-swallowing"),
+])  # fmt: skip
+def test_no_hit_offers_the_entry_the_knowledge_base_explains(
+    index: Index, run: Run, sources: Path, question: str, cancer: str | None, entry: str
+) -> None:
+    """"peritoneum" and "lymph nodes" found nothing (a place of spread has no plain words of its
+    own to be a hit), and the answer said that nothing in the knowledge base matches, though
+    `onconav explain peritoneum` explains it: the search offers the entry, as explain finds it."""
+    result = index.search(question, cancer=cancer)
+    assert result.hits == [] and [r.id for r in result.explained] == [entry]
+    done = run("search", question, "--sources", str(sources),
+               *(["--cancer", cancer] if cancer else []))
+    assert done.status == 0, done.stderr
+    assert "but the knowledge base explains it" in done.stdout
+    assert f"onconav explain {entry}" in done.stdout
+    assert "Nothing in the sources or the knowledge base" not in done.stdout
+    assert index.search("chemo").explained == []  # with hits: the hits
+
+
+def test_every_name_of_the_knowledge_base_finds_hits_or_its_entry(
+    kb: KnowledgeBase, index: Index
+) -> None:
+    """Every name of every entry, searched alone, finds hits or the entry explain shows for it:
+    never "nothing in the sources or the knowledge base" for a name the knowledge base has."""
+    for name in sorted(index.known_names):
+        try:
+            result = index.search(name)
+        except SearchError:  # no word to look for ("-"), or no English word
+            continue
+        assert result.hits or result.explained, name
+        if not result.hits:
+            assert {r.id for r in result.explained} == {r.id for r in kb.find(name)}, name
 
 
 def _short_abbreviations() -> list[str]:
@@ -1552,11 +1632,13 @@ def test_command_with_no_hit_names_the_cancer_kept_to(run: Run, cancer: str, nam
     a note that the rectal sources match."""
     done = run("search", "lonsurf", "--cancer", cancer)
     assert done.status == 0, done.stderr
-    assert f"Nothing in the sources or the knowledge base kept to {name} matches" in done.stdout
+    assert f"Nothing in the sources kept to {name} matches" in done.stdout  # (explained)
     assert "sources on rectal cancer do" in done.stdout
     assert "Try other words" not in done.stdout
     nothing = run("search", "zzzzqqq", "--cancer", cancer)
     assert "Try other words" in nothing.stdout
+    assert f"Nothing in the sources or the knowledge base kept to {name} matches" in (
+        nothing.stdout)
 
 
 @pytest.mark.parametrize(("query", "cancer"), [

@@ -1058,6 +1058,24 @@ def test_search_with_no_hit_suggests_words(client: httpx.Client) -> None:
     assert response.json()["hits"] == [] and "lonsurf" in response.json()["suggestions"]
 
 
+def test_search_with_no_hit_offers_the_entry_the_knowledge_base_explains(
+    client: httpx.Client,
+) -> None:
+    """"lymph nodes" found no hit (a place of spread has no words of its own to be one) and the
+    page said that nothing in the knowledge base matches, though /explain/lymph-nodes is a page:
+    it links to it now."""
+    response = client.get("/search", params={"q": "lymph nodes"})
+    assert response.status_code == 200
+    assert 'href="/explain/lymph-nodes"' in response.text
+    assert "the knowledge base explains" in response.text
+    assert "Nothing in the sources or the knowledge base" not in response.text
+    assert client.get("/explain/lymph-nodes").status_code == 200
+    api = client.get("/api/v1/search", params={"q": "peritoneum"}).json()
+    assert api["hits"] == [] and [r["id"] for r in api["explained"]] == ["peritoneum"]
+    none = client.get("/search", params={"q": "zzqqxx"})
+    assert "Nothing in the sources or the knowledge base" in none.text
+
+
 def test_search_page_links_hits_to_explain_pages(client: httpx.Client) -> None:
     response = client.get("/search", params={"q": "will I need a stoma bag", "cancer": "rectum"})
     assert response.status_code == 200

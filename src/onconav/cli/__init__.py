@@ -1557,6 +1557,13 @@ def search_command(
         print(f"Note: {notice}")
     if not result.hits:
         kept = f" kept to {index.cancer_name(result.cancer)}" if result.cancer else ""
+        if result.explained:  # the knowledge base explains it (a place of spread: peritoneum)
+            print(f"Nothing in the sources{kept} matches {result.query!r}, but the knowledge "
+                  "base explains it:")  # fmt: skip
+            for ref in result.explained:
+                print(f"  {ref.name} ({explain.kind_words(kb, ref.id)}): "
+                      f"onconav explain {ref.id}")
+            return
         print(f"Nothing in the sources or the knowledge base{kept} matches {result.query!r}.")
         if result.suggestions:
             print(f"Closest known words: {', '.join(result.suggestions)}")

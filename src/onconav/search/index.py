@@ -26,9 +26,12 @@ are left out, the entries citing them named on the better one. In a question, tw
 a hyphen that spell a one-word name are that name ("HER-2" is "HER2"), and two apart written as
 the name ("HER 2", "her 2 positive"). A word no document has is named in a notice. A weak word
 (``text.WEAK``: "long", "put", "instead") adds to the score of a document another word matches,
-but a document only weak words match is no hit; with no hit, no slip of the keys and no other
-cancer's sources that match, a notice says the sources do not seem to cover the question. A short
-abbreviation ("HAI") is suggested only for a word written in capitals.
+but a document only weak words match is no hit; so are the words naming the cancer the search
+is about, beside another word (``_names_the_cancer``). A question of one name shows its entry
+first (``NAMED_BOOST``). With no hit, no slip of the keys and no other cancer's sources that
+match, a notice names the words no document has (``_not_used``), or says the sources do not seem
+to cover the question; the entry the question is a name of, as explain finds it, is offered
+(``explained``). A short abbreviation ("HAI") is suggested only for a word written in capitals.
 """
 
 from __future__ import annotations
@@ -84,6 +87,7 @@ SHORT_ABBREVIATION = 4
 # sources match: "how long do I have" (only weak words), "will I lose my hair"
 NOT_COVERED = ("The sources here do not seem to cover this: they describe treatments for "
                "advanced cancer and what each is for. Ask your care team about it.")
+# Said instead when no word of the question but weak ones is a word the sources use: ``_not_used``
 # Said instead when every word of the question is weak ("what if it goes on", "how long"): not
 # that the sources do not cover it, which nothing here can tell
 SAY_MORE = ("Say a little more: the treatment, the symptom or the part of the body the "
@@ -349,8 +353,11 @@ class Index:
         # question has another word that is not weak (``_names_the_cancer``)
         about = self._names_the_cancer(concepts, site, named)
         topics = [c for c in concepts if not self.weak(c) and c not in about]
+        nowhere: list[str] = []  # topics no document has at all: not a word the sources use
         for concept in concepts:
             ways = self._score(concept, cache)
+            if concept in topics and not any(s.any() for _, s in ways):
+                nowhere.append(concept.words)
             if allowed is not None and (whole_in := self._whole_elsewhere(concept, ways, cache,
                                                                           allowed)):  # fmt: skip
                 partly.append((concept.words, whole_in))
@@ -412,7 +419,13 @@ class Index:
             notices.extend(self._unmatched(unmatched, site, _in_capitals(query)))
         suggestions = self.suggest(query, cancer=site) if suggest and not hits else []
         if suggest and not hits and not suggestions and not elsewhere:
-            notices.append(SAY_MORE if all(self.weak(c) for c in concepts) else NOT_COVERED)
+            notices.append(SAY_MORE if all(self.weak(c) for c in concepts)
+                           else _not_used(nowhere) if topics and len(nowhere) == len(topics)
+                           else NOT_COVERED)  # fmt: skip
+        # with no hit, the entry the question is a name of, as `onconav explain` finds it: a
+        # place such as the peritoneum has no plain words of its own to be a hit
+        explained = [self.ref(r.id) for r in self.kb.find(query)
+                     if self._for(r.id, site)] if suggest and not hits else []  # fmt: skip
         cited = {c.source for hit in hits for c in (*hit.citations, *hit.other_citations)}
         return SearchResult(
             query=query,
@@ -423,6 +436,7 @@ class Index:
             hits=hits,
             sources=sources_used(self.kb, cited),
             suggestions=suggestions,
+            explained=explained,
             knowledge_version=self.kb.version,
             disclaimer=DISCLAIMER,
         )
@@ -865,6 +879,17 @@ class Index:
             return bool(self._search(words, 1, cancer, suggest=False).hits)
         except SearchError:  # no word to look for
             return False
+
+
+def _not_used(words: list[str]) -> str:
+    """The notice of a question with no hit whose words (but weak ones and the cancer's name)
+    no passage or entry has at all: not that the sources do not cover it, which nothing here can
+    tell ("is it curable", "relapsed": the sources say "cure" and "came back")."""
+    quoted = _and(f"“{w}”" for w in words)
+    said = "is not a word" if len(words) == 1 else "are not words"
+    return (f"{quoted} {said} the sources use, so the search cannot tell whether they cover "
+            "the question: try other words for it (the treatment, the symptom, the part of the "
+            "body), or ask your care team.")
 
 
 def _unknown_cancers(query: str) -> list[str]:

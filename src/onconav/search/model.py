@@ -87,6 +87,11 @@ class SearchResult(_Out):
     suggestions: list[str] = Field(
         default_factory=list, description="With no hit: the known words closest to the question's"
     )
+    explained: list[Ref] = Field(
+        default_factory=list, description="With no hit: the entries of the knowledge base the "
+        "question is a name of, as `onconav explain` and /explain/{name} find them (a place "
+        "the cancer can spread to, such as the peritoneum, has no words of its own to be a "
+        "hit)")  # fmt: skip
     sources: list[SourceUsed] = Field(
         default_factory=list, description="The sources the hits cite, with their dates")
     knowledge_version: str
