@@ -539,6 +539,48 @@ def test_a_question_of_one_name_shows_its_entry_first(index: Index, query: str,
     assert both[0].kind == "passage" and both[0].citations[0].source == "ccs-stomach-stage4"
 
 
+@pytest.mark.parametrize(("query", "name"), [
+    ("immuno therapy", "immunotherapy"), ("radio therapy", "radiotherapy"),
+    ("can I have immuno therapy", "immunotherapy"), ("colo stomy", "colostomy")])  # fmt: skip
+def test_a_word_written_in_two_is_read_as_one(index: Index, query: str, name: str) -> None:
+    """A one-word name written in two parts ("immuno therapy") is read as the name when the first
+    part alone is no word of the documents: "immuno" and "therapy" had found passages on any
+    therapy. Not when the first part is a word of its own ("chemo therapy": chemo, therapy)."""
+    (concept,) = [c for c in index.concepts(query) if not index.weak(c)]
+    assert concept.words == name
+    assert [c.words for c in index.concepts("chemo therapy")] == ["chemo", "therapy"]
+    assert [c.words for c in index.concepts("her 2 sons")] == ["sons"]  # (a lone digit: no word)
+
+
+def _one_word_names() -> list[str]:
+    from onconav.kb import load_kb
+
+    kb = load_kb()
+    return sorted({n.lower() for kind in NAMED_KINDS for r in getattr(kb.data, kind)
+                   for n in r.names() if n.isalpha() and len(n) >= 6})  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(name=st.sampled_from(_one_word_names()), cut_at=st.integers(min_value=2, max_value=30))
+def test_a_one_word_name_split_by_a_space_is_the_name(index: Index, name: str,
+                                                      cut_at: int) -> None:  # fmt: skip
+    """Any one-word name of the knowledge base, split in two by a space where its first part is
+    no common word and no word of the documents, and the two parts apart are no name, reads as
+    the name; split where the first part is a word, it reads as the two words."""
+    if not 2 <= cut_at <= len(name) - 2:
+        return
+    first, rest = name[:cut_at], name[cut_at:]
+    stem = text_words.stemmer()
+    apart = tuple(text_words.stem_words(stem, [first, rest]))
+    asked = [w.term for w in index.question_words(f"{first} {rest}")]
+    whole = [w.term for w in index.question_words(name)]
+    if index._split_word(first, stem) and apart not in index.names:
+        assert asked == whole, (first, rest)
+    elif not index._split_word(first, stem):
+        assert asked != whole, (first, rest)
+
+
 def test_every_hit_has_words_to_show(index: Index) -> None:
     """An entry with nothing in plain words to show (a site) is not a hit of its own: "pain in
     bones" had answered first with the site "bone" and no text."""

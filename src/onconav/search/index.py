@@ -194,7 +194,8 @@ class Index:
         as that name: "HER-2" as "HER2" (alone, "her" is a common word left out, and "2" is any
         2), "K-RAS" as "KRAS"; not when the two are a name as they are ("5-FU"), nor across a
         stop ("her. 2 years later"). Across a space, only when written as the name
-        (``_spaced_name``: "what is HER 2", "her 2 positive"; not "her 2 sons")."""
+        (``_spaced_name``: "what is HER 2", "her 2 positive"; not "her 2 sons"), or when the
+        first part alone is no word of the documents (``_split_word``: "immuno therapy")."""
         if not self.synonyms:
             return words_of.words(query)
         stem = words_of.stemmer()
@@ -206,9 +207,8 @@ class Index:
         i = 0
         while i < len(raw):
             between = folded[spans[i].end() : spans[i + 1].start()] if i + 1 < len(raw) else ""
-            if JOINER.fullmatch(between) or (
-                between.isspace() and _spaced_name(cased, folded, spans, i)
-            ):
+            if JOINER.fullmatch(between) or (between.isspace() and (
+                    _spaced_name(cased, folded, spans, i) or self._split_word(raw[i], stem))):
                 (joined,) = words_of.stem_words(stem, [raw[i] + raw[i + 1]])
                 apart = tuple(words_of.stem_words(stem, raw[i : i + 2]))
                 kept = all(w not in words_of.STOP for w in raw[i : i + 2])
@@ -220,6 +220,13 @@ class Index:
                 out.append(words_of.Word(raw[i], *words_of.stem_words(stem, [raw[i]])))
             i += 1
         return out
+
+    def _split_word(self, first: str, stem: Stemmer) -> bool:
+        """Whether a word of a question may be the first part of a word written in two ("immuno
+        therapy", "radio therapy"): it is no common word and no term of any document. The two
+        are read as one only when joined they are a one-word name (``question_words``)."""
+        return first not in words_of.STOP and not any(
+            t in self.vocab for t in words_of.stem_words(stem, [first]))
 
     def concepts(self, query: str) -> list[Concept]:
         """The question read into concepts: names of entries (longest first), then single words."""
