@@ -927,7 +927,12 @@ def test_a_cancer_name_that_says_whether_hormones_make_it_grow_is_read(
 
 
 @pytest.mark.parametrize("name", ["ER-positive triple-negative breast cancer",
-                                  "hormone-sensitive hormone-insensitive prostate cancer"])
+                                  "hormone-sensitive hormone-insensitive prostate cancer",
+                                  # a positive receptor, then negative as a choice or a change
+                                  # (the first had been read: hormone therapy offered)
+                                  "ER positive or negative breast cancer",
+                                  "breast cancer ER positive, now negative",
+                                  "breast cancer ER+ then negative"])  # fmt: skip
 def test_a_name_that_says_both_leaves_hormones_unknown_and_says_so(name: str) -> None:
     facts = read({"cancer": name, "stage": "4"})
     assert facts.given["hormone_sensitive"] is None

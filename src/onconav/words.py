@@ -786,12 +786,21 @@ def hormone_words_read(name: str) -> list[str]:
             if m.group(0) in HORMONE_WORDS and any(a <= m.start() < b for a, b in spans)]
 
 
+# a receptor's positive result followed by a negative one as a choice or a change ("ER positive
+# or negative", "ER+, now negative"): both are said (the first had been read alone)
+_THEN_NEGATIVE = re.compile(r"[\s,;]*(or|vs\.?|versus|/|then|now|later|became|but|changed to)\s+"
+                            r"(negative|neg)\b")
+
+
 def hormone_answers(name: str) -> set[bool]:
     """What the words of a cancer's name say of whether hormones make it grow: {True}, {False},
-    both when they say both, or none."""
+    both when they say both (also a positive receptor then negative, ``_THEN_NEGATIVE``), or
+    none."""
     lowered = name.lower()
-    return ({True} if _said(HORMONE_SENSITIVE, lowered) else set()) | (
-        {False} if _said(NOT_HORMONE_SENSITIVE, lowered) else set())
+    positive = _said(HORMONE_SENSITIVE, lowered)
+    then_negative = any(_THEN_NEGATIVE.match(lowered, end) for _, end in positive)
+    return ({True} if positive else set()) | (
+        {False} if _said(NOT_HORMONE_SENSITIVE, lowered) or then_negative else set())
 
 
 # A test's name in a cancer's name, and the words after it that say its result is not known
