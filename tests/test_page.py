@@ -232,6 +232,15 @@ def profiles(draw: st.DrawFn) -> Profile:
 # ------------------------------------------------------------------------------------------------
 
 
+def test_the_places_of_spread_are_said_in_plain_words_beside_their_names() -> None:
+    """A family ticks where the cancer has spread: "peritoneum" had no plain words beside it (a
+    review of the page); its hint says what it is, as the pelvis's does."""
+    (spread,) = [q for q in form.questions(KB) if q.name == "metastases"]
+    hints = {c.value: c.hint for c in spread.choices}
+    assert hints["peritoneum"] == "the lining of the belly"
+    assert hints["pelvis"]
+
+
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_the_page_shows_every_option_as_the_core_and_the_api_do(path: Path) -> None:
     profile = example_profile(path)

@@ -82,6 +82,9 @@ def test_the_report_holds_the_answer_the_sources_and_the_passages_cited(
     text = html.text
     assert html.one("h1").text == f"Treatment options for {result.cancer_name}"
     assert f"made on {MADE.isoformat()}" in text
+    # the date is kept on one line (a review: it broke as "2026-" / "12-05" on a phone)
+    assert html.one("time", class_="made").text == MADE.isoformat()
+    assert re.search(r"time\.made\s*\{\s*white-space:\s*nowrap", style.raw)
     # every option, in the core's order, with its name, its status in words and why not
     assert shown(html) == statuses(result)
     for option in result.options:
