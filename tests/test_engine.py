@@ -1022,6 +1022,23 @@ def test_a_result_written_in_the_cancers_name_is_the_same_as_giving_it(pair, dat
     assert read.questions == told.questions and read.warnings == told.warnings, read.warnings
 
 
+@pytest.mark.parametrize(("name", "marker", "value"), [
+    ("stomach cancer HER2 positive but negative for PD-L1", "her2", "positive"),
+    ("stomach cancer HER2 positive, then negative margins after surgery", "her2", "positive"),
+    ("stomach cancer HER2 positive, now negative nodes", "her2", "positive"),
+    ("rectal cancer KRAS wild-type, now on FOLFOX", "kras", "wild-type"),
+    ("stomach cancer HER2 positive, then surgery", "her2", "positive"),
+])  # fmt: skip
+def test_a_negative_of_another_thing_after_a_result_is_no_second_result(
+    kb, name: str, marker: str, value: str  # type: ignore[no-untyped-def]
+) -> None:
+    """A word of change then "negative" of something else ("negative for PD-L1", "negative
+    margins") is no second result of the test: the result stands (a review of the rule that
+    reads a second result found these made not known)."""
+    profile = parse_profile({"cancer": name, "stage": "4"}, kb)
+    assert getattr(profile.biomarkers, marker) == value, name
+
+
 # one word of each result, to write after a result that says another
 RESULT_WORDS = {
     "her2": {"positive": ["positive", "3+", "amplified"], "negative": ["negative", "0", "1+"]},
@@ -1058,7 +1075,8 @@ def test_a_result_in_the_name_denied_doubted_contradicted_or_awaited(pair, data)
              # second dropped), or the test asked about without its question mark
              f"{cancer} cancer, {phrase} or {other}", f"{cancer} cancer, {phrase}, now {other}",
              f"{cancer} cancer, {phrase} then {other}", f"{phrase} vs {other} {cancer} cancer",
-             f"{cancer} cancer, is it {phrase}"]  # fmt: skip
+             f"{cancer} cancer, is it {phrase}", f"{cancer} cancer, {phrase} or not",
+             f"{cancer} cancer, {phrase} or unknown"]  # fmt: skip
     if marker == "her2":
         forms += [f"{cancer} cancer, {phrase}, FISH pending",
                   f"{cancer} cancer, {phrase} (ISH awaited)"]  # fmt: skip

@@ -932,7 +932,8 @@ def test_a_cancer_name_that_says_whether_hormones_make_it_grow_is_read(
                                   # (the first had been read: hormone therapy offered)
                                   "ER positive or negative breast cancer",
                                   "breast cancer ER positive, now negative",
-                                  "breast cancer ER+ then negative"])  # fmt: skip
+                                  "breast cancer ER+ then negative",
+                                  "metastatic breast cancer, ER positive/negative"])  # fmt: skip
 def test_a_name_that_says_both_leaves_hormones_unknown_and_says_so(name: str) -> None:
     facts = read({"cancer": name, "stage": "4"})
     assert facts.given["hormone_sensitive"] is None
@@ -2133,3 +2134,16 @@ def test_a_name_written_without_its_little_words_is_the_name(
 def test_most_of_a_name_from_its_start_is_suggested(typed: str, suggested: str) -> None:
     with pytest.raises(ProfileError, match=f"did you mean {suggested}"):
         parse_profile({"cancer": "cervix", "symptoms": [typed]}, KB)
+
+
+@pytest.mark.parametrize(("name", "value"), [
+    ("metastatic breast cancer, ER positive or not", None),
+    ("metastatic breast cancer, ER positive or no", None),
+    ("metastatic breast cancer, ER positive but negative for HER2", True),
+    ("breast cancer ER positive, now negative margins", True),
+])  # fmt: skip
+def test_a_receptor_then_a_doubt_or_another_things_negative(name: str, value: bool | None) -> None:
+    """"ER positive or not" doubts the result (it had been read as yes: hormone therapy
+    offered); "negative for HER2", "negative margins" are another thing's, not the receptor's."""
+    facts = read({"cancer": name, "stage": "4"})
+    assert facts.given["hormone_sensitive"] is value, (name, facts.warnings)

@@ -771,7 +771,8 @@ def _said(pattern: re.Pattern[str], lowered: str) -> list[tuple[int, int]]:
     positive", "not triple negative") nor doubted after ("ER positive?", "ER+ (not confirmed)")."""
     return [m.span() for m in pattern.finditer(lowered)
             if not _DENIED_BEFORE.search(lowered[: m.start()])
-            and not UNSURE.match(lowered[m.end() :].lstrip(" ("))]
+            and not UNSURE.match(lowered[m.end() :].lstrip(" ("))
+            and not OR_NOT.match(lowered, m.end())]  # "ER positive or not"
 
 
 def hormone_words_read(name: str) -> list[str]:
@@ -788,8 +789,8 @@ def hormone_words_read(name: str) -> list[str]:
 
 # a receptor's positive result followed by a negative one as a choice or a change ("ER positive
 # or negative", "ER+, now negative"): both are said (the first had been read alone)
-_THEN_NEGATIVE = re.compile(r"[\s,;]*(or|vs\.?|versus|/|then|now|later|became|but|changed to)\s+"
-                            r"(negative|neg)\b")
+_THEN_NEGATIVE = re.compile(r"[\s,;]*(?:(?:or|vs\.?|versus|then|now|later|became|but|changed to)"
+                            r"\s+|/\s*)(negative|neg)\b")
 
 
 def hormone_answers(name: str) -> set[bool]:
@@ -798,7 +799,9 @@ def hormone_answers(name: str) -> set[bool]:
     none."""
     lowered = name.lower()
     positive = _said(HORMONE_SENSITIVE, lowered)
-    then_negative = any(_THEN_NEGATIVE.match(lowered, end) for _, end in positive)
+    then_negative = any((m := _THEN_NEGATIVE.match(lowered, end)) is not None
+                        and not _OTHER_THING.match(lowered, m.end())  # "negative for HER2"
+                        for _, end in positive)  # fmt: skip
     return ({True} if positive else set()) | (
         {False} if _said(NOT_HORMONE_SENSITIVE, lowered) or then_negative else set())
 
@@ -860,6 +863,14 @@ class ResultInName:
     choice: bool = False  # given as another choice ("HER2 2+ or 3+"): it does not settle a 2+
 
 
+# A result then a choice that denies or doubts it ("HER2 positive or not", "KRAS wild type or
+# unknown", "ER positive/?"): the result is not known (it had been read, the rest not read)
+OR_NOT = re.compile(rf"\s*(?:or|/|vs\.?|versus)\s*(?:not|no|\?|{_UNSURE_WORDS})(?![\w-])")
+# the words after a second result that make it another thing's ("negative for PD-L1", "now
+# negative margins", "negative nodes"): no second result of the test
+_OTHER_THING = re.compile(r"\s*(?:(?:for|in|on|at|of|to|from|after|with|margins?|nodes?|lymph|"
+                          r"resection|surgery)\b|" + TEST_NAME + ")")
+
 # Words after a test's result that give another result of the same test beside it: a choice
 # ("HER2 positive or negative") or a change ("HER2 positive, now negative", "KRAS wild-type then
 # mutated"); the result after them is read too, so that the two say no one result (the first had
@@ -904,6 +915,8 @@ def results_in_name(name: str) -> list[ResultInName]:
         if following.strip(":.-") in _DENYING or (
                 following and _result(field, f"{alone} {following}") is not None):
             continue  # "KRAS mutated: no", "HER2 3+ not", "HER2 - positive": no result
+        if OR_NOT.match(parts[0], words_after[last].end()):
+            continue  # "HER2 positive or not": no result
         while (end > 0 and values[end - 1] == values[end]
                and _result(field, f"{alone} {after[end].group(0)}") is None):  # fmt: skip
             end -= 1
@@ -938,6 +951,8 @@ def _linked_result(field: str, after: list[str]) -> ResultInName | None:
     for n in range(1, len(rest) + 1):
         value = _result(field, " ".join(rest[:n]))
         if value is not None:
+            if _OTHER_THING.match(" " + " ".join(after[len(link) + n:])):
+                return None  # "negative for PD-L1", "now negative margins": another thing's
             return ResultInName(field, value, " ".join(after[: len(link) + n]),
                                 choice=after[0].strip(",:") in _CHOICE)  # fmt: skip
     return None
