@@ -27,11 +27,12 @@ a hyphen that spell a one-word name are that name ("HER-2" is "HER2"), and two a
 the name ("HER 2", "her 2 positive"). A word no document has is named in a notice. A weak word
 (``text.WEAK``: "long", "put", "instead") adds to the score of a document another word matches,
 but a document only weak words match is no hit; so are the words naming the cancer the search
-is about, beside another word (``_names_the_cancer``). A question of one name shows its entry
-first (``NAMED_BOOST``). With no hit, no slip of the keys and no other cancer's sources that
-match, a notice names the words no document has (``_not_used``), or says the sources do not seem
-to cover the question; the entry the question is a name of, as explain finds it, is offered
-(``explained``). A short abbreviation ("HAI") is suggested only for a word written in capitals.
+is about, beside another word that matches a document the search may show
+(``_names_the_cancer``). A question of one name shows its entry first (``NAMED_BOOST``). With
+no hit, no slip of the keys and no other cancer's sources that match, a notice names the words
+no document has (``_not_used``), or says the sources do not seem to cover the question; the
+entry the question is a name of, as explain finds it, is offered (``explained``). A short
+abbreviation ("HAI") is suggested only for a word written in capitals.
 """
 
 from __future__ import annotations
@@ -357,10 +358,12 @@ class Index:
         content = np.zeros(len(self.docs), dtype=bool)  # matched by a word that is not weak
         partly: list[tuple[str, list[str]]] = []  # names whole only in other cancers' sources
         # the concepts naming the cancer the search is about count as weak words when the
-        # question has another word that is not weak (``_names_the_cancer``)
+        # question has another word that is not weak and matches a document the search may
+        # show (``_names_the_cancer``; below, once each concept is scored)
         about = self._names_the_cancer(concepts, site, named)
         topics = [c for c in concepts if not self.weak(c) and c not in about]
         nowhere: list[str] = []  # topics no document has at all: not a word the sources use
+        bests: list[np.ndarray] = []  # per concept, its best score per document
         for concept in concepts:
             ways = self._score(concept, cache)
             if concept in topics and not any(s.any() for _, s in ways):
@@ -372,8 +375,7 @@ class Index:
                 ways = self._supported(concept, ways, allowed, outside, cache)
             best = np.max(np.stack([s for _, s in ways]), axis=0)
             total += best
-            if not self.weak(concept) and (concept not in about or not topics):
-                content |= best > 0
+            bests.append(best)
             scored.append((concept, ways))
             if not best.any():
                 unmatched.append(concept.words)
@@ -382,10 +384,18 @@ class Index:
                 if seen and not any(d.sources & allowed for d in seen):
                     cancers = {self.kb.sources[s].cancer for d in seen for s in d.sources}
                     only_elsewhere.append((concept.words, sorted(cancers - {"any"})))
+        # the topics that match a document the search may show: a word no document has, or one
+        # only other cancers' sources have ("recurrent cervical cancer", "is cervical cancer
+        # curable"), left the cancer's name weak beside nothing, and the search found nothing
+        found = [c for c, best in zip(concepts, bests, strict=True) if c in topics and any(
+            self._shown(self.docs[int(i)], allowed, site) for i in np.flatnonzero(best > 0))]
+        for concept, best in zip(concepts, bests, strict=True):
+            if not self.weak(concept) and (concept not in about or not found):
+                content |= best > 0
         if self.synonyms:  # a document only weak words match is no hit (plain BM25: it is)
             total = np.where(content, total, np.float32(0))
         total = total * self.boosts * self._own(site) * self._named_entry(
-            [c for c in concepts if not self.weak(c)])
+            [c for c in concepts if not self.weak(c) and (c not in topics or c in found)])
         order = np.lexsort((self._elsewhere(concepts), -total))  # best first; ties: see there
         taken: list[int] = []
         also: dict[int, list[str]] = {}  # a kept passage: the citers of those left out beside it
@@ -393,9 +403,7 @@ class Index:
             if total[i] <= 0:
                 break
             doc = self.docs[int(i)]
-            if allowed is not None and not doc.sources & allowed:
-                continue
-            if doc.entry is not None and not self._for(doc.entry, site):
+            if not self._shown(doc, allowed, site):
                 continue
             better = next((j for j in taken if _overlaps(doc, self.docs[j])), None)
             if doc.kind != "entry" and better is not None:
@@ -407,8 +415,8 @@ class Index:
                 for rank, i in enumerate(taken, start=1)]  # fmt: skip
         elsewhere: list[str] = []
         if not hits and allowed is not None:  # the same words about another cancer
-            found = {s for i in np.flatnonzero(total > 0) for s in self.docs[int(i)].sources}
-            elsewhere = sorted({self.kb.sources[s].cancer for s in found - allowed})
+            cited = {s for i in np.flatnonzero(total > 0) for s in self.docs[int(i)].sources}
+            elsewhere = sorted({self.kb.sources[s].cancer for s in cited - allowed})
             if elsewhere:  # (a cancer named in the question matches its own sources: a hit)
                 notices.append(f"Nothing about {self._cancer_name(site)} matches these words, "
                                f"but the sources on {_and(self.kb.name_of(c) for c in elsewhere)}"
@@ -529,7 +537,9 @@ class Index:
         (colon cancer). Each is a name of that cancer alone in the knowledge base ("cervical
         cancer", "cancer of the cervix"), or a word of a cancer the knowledge base does not
         know, as the question names it ("lung", "cancer" of "lung cancer"). The search counts
-        them as weak words when the question has another word that is not weak: "surgery for
+        them as weak words when the question has another word that is not weak and matches a
+        document it may show (not "curable", which no source has, nor "recurrent", which only
+        other cancers' sources have: "recurrent cervical cancer" had found nothing): "surgery for
         cervical cancer" had shown ten passages that say "cervical cancer" and nothing of
         surgery, "colon cancer chemo" the sigmoid colectomy (through "sigmoid colon"), and
         "lung cancer spread to brain" a passage on angiography that says "lung"."""
@@ -837,6 +847,13 @@ class Index:
         if self.kb.kind_of.get(doc.entry) in ("drugs", "regimens", "procedures", "drug_classes"):
             return tuple(o.id for o in self.kb.options_using(doc.entry))
         return ()
+
+    def _shown(self, doc: Doc, allowed: frozenset[str] | None, cancer: str | None) -> bool:
+        """Whether a search kept to ``allowed`` sources (None: every source) and to ``cancer``
+        may show a document as a hit: it cites a kept source, and an entry is for the cancer
+        (``_for``)."""
+        return (allowed is None or bool(doc.sources & allowed)) and (
+            doc.entry is None or self._for(doc.entry, cancer))
 
     def _for(self, ident: str, cancer: str | None) -> bool:
         """Whether an entry is for the cancer a search is kept to: an option the options for
