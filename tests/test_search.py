@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import shutil
 import unicodedata
 from pathlib import Path
 
+import httpx
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -19,6 +21,7 @@ from onconav.search import Hit, Index, SearchError, build_index, relevant
 from onconav.search import text as text_words
 from onconav.search.index import LIMIT_MAX, NAMED_KINDS, _together
 from onconav.search.quality import load_questions, measure
+from onconav.web import Settings, create_app
 from onconav.words import cut
 
 QUESTIONS = Path(__file__).parent / "search" / "questions.yaml"
@@ -1338,15 +1341,17 @@ def test_a_question_the_sources_do_not_answer_is_told_to_ask_the_care_team(
     seem to cover it. A slip of the keys ("lonsruf") or another cancer's sources ("lonsurf"
     with --cancer cervix) say what they say instead."""
     # words the sources use, but not kept to cervical cancer: "odynophagia" is a name of
-    # trouble swallowing, whose passages are about other cancers' sources or none
-    lose = index.search("odynophagia", cancer="cervix")
+    # trouble swallowing, whose passages are about other cancers' sources or none (asked as a
+    # question: the knowledge base explains "odynophagia" alone, and nothing else is said)
+    lose = index.search("what is odynophagia", cancer="cervix")
     assert lose.hits == [] and lose.suggestions == [] and lose.elsewhere == []
+    assert lose.explained == []
     assert any(n.startswith(COVER) for n in lose.notices), lose.notices
     for question, cancer in (("lonsruf", None), ("lonsurf", "cervix"), ("chemo", None),
                              ("will I lose my hair", None)):  # fmt: skip
         said = index.search(question, cancer=cancer).notices
         assert not any(n.startswith(COVER) for n in said), (question, said)
-    done = run("search", "odynophagia", "--cancer", "cervix", "--sources", str(sources))
+    done = run("search", "what is odynophagia", "--cancer", "cervix", "--sources", str(sources))
     assert done.status == 0, done.stderr
     assert f"Note: {COVER}" in done.stdout, done.stdout
 
@@ -1412,6 +1417,38 @@ def test_no_hit_offers_the_entry_the_knowledge_base_explains(
     assert index.search("chemo").explained == []  # with hits: the hits
 
 
+def _says_it_cannot_tell(notices: list[str]) -> bool:
+    """Whether the notices say that the sources do not cover a question, that its words are not
+    theirs (ask the care team), or to say more: not beside an entry the knowledge base explains."""
+    return any(n.startswith((COVER, "Say a little more")) or "the sources use" in n
+               for n in notices)  # fmt: skip
+
+
+@pytest.mark.parametrize("question", ["lymph nodes", "lymph node", "peritoneum"])
+def test_an_entry_explained_is_not_contradicted(run: Run, sources: Path, question: str) -> None:
+    """"lymph nodes" said "“lymph nodes” is not a word the sources use, so the search cannot
+    tell whether they cover the question ... ask your care team" and right after it that the
+    knowledge base explains it: the command, the API and the page say only the latter."""
+    done = run("search", question, "--sources", str(sources))
+    assert done.status == 0, done.stderr
+    assert "but the knowledge base explains it" in done.stdout
+    assert "Note:" not in done.stdout and "the sources use" not in done.stdout, done.stdout
+    app = create_app(settings=Settings(sources=sources))
+
+    async def get(path: str, q: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://onconav.test") as c:
+            return await c.get(path, params={"q": q})
+
+    api = asyncio.run(get("/api/v1/search", question)).json()
+    assert api["hits"] == [] and api["explained"], api
+    assert not _says_it_cannot_tell(api["notices"]), api["notices"]
+    shown = asyncio.run(get("/search", question))
+    assert shown.status_code == 200 and "the knowledge base explains" in shown.text
+    assert "the sources use" not in shown.text and COVER not in shown.text
+    none = asyncio.run(get("/api/v1/search", "what are zqxwv")).json()  # nothing explains it
+    assert none["explained"] == [] and _says_it_cannot_tell(none["notices"]), none
+
 
 def test_every_name_of_the_knowledge_base_finds_hits_or_its_entry(
     kb: KnowledgeBase, index: Index
@@ -1426,6 +1463,8 @@ def test_every_name_of_the_knowledge_base_finds_hits_or_its_entry(
         assert result.hits or result.explained, name
         if not result.hits:
             assert {r.id for r in result.explained} == {r.id for r in kb.find(name)}, name
+        if result.explained:  # the answer: no notice that the search cannot tell
+            assert not _says_it_cannot_tell(result.notices), (name, result.notices)
 
 
 def _short_abbreviations() -> list[str]:

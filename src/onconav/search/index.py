@@ -29,10 +29,10 @@ the name ("HER 2", "her 2 positive"). A word no document has is named in a notic
 but a document only weak words match is no hit; so are the words naming the cancer the search
 is about, beside another word that matches a document the search may show
 (``_names_the_cancer``). A question of one name shows its entry first (``NAMED_BOOST``). With
-no hit, no slip of the keys and no other cancer's sources that match, a notice names the words
-no document has (``_not_used``), or says the sources do not seem to cover the question; the
-entry the question is a name of, as explain finds it, is offered (``explained``). A short
-abbreviation ("HAI") is suggested only for a word written in capitals.
+no hit, the entry the question is a name of, as explain finds it, is offered (``explained``);
+with none, no slip of the keys and no other cancer's sources that match, a notice names the
+words no document has (``_not_used``), or says the sources do not seem to cover the question. A
+short abbreviation ("HAI") is suggested only for a word written in capitals.
 """
 
 from __future__ import annotations
@@ -433,14 +433,16 @@ class Index:
         if hits and unmatched and suggest:
             notices.extend(self._unmatched(unmatched, site, _in_capitals(query)))
         suggestions = self.suggest(query, cancer=site) if suggest and not hits else []
-        if suggest and not hits and not suggestions and not elsewhere:
-            notices.append(SAY_MORE if all(self.weak(c) for c in concepts)
-                           else _not_used(nowhere) if topics and len(nowhere) == len(topics)
-                           else NOT_COVERED)  # fmt: skip
         # with no hit, the entry the question is a name of, as `onconav explain` finds it: a
         # place such as the peritoneum has no plain words of its own to be a hit
         explained = [self.ref(r.id) for r in self.kb.find(query)
                      if self._for(r.id, site)] if suggest and not hits else []  # fmt: skip
+        # the entry explained is the answer: "“lymph nodes” is not a word the sources use ... ask
+        # your care team" had come right before "but the knowledge base explains it"
+        if suggest and not hits and not suggestions and not elsewhere and not explained:
+            notices.append(SAY_MORE if all(self.weak(c) for c in concepts)
+                           else _not_used(nowhere) if topics and len(nowhere) == len(topics)
+                           else NOT_COVERED)  # fmt: skip
         cited = {c.source for hit in hits for c in (*hit.citations, *hit.other_citations)}
         return SearchResult(
             query=query,
