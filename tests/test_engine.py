@@ -1039,6 +1039,37 @@ def test_a_negative_of_another_thing_after_a_result_is_no_second_result(
     assert getattr(profile.biomarkers, marker) == value, name
 
 
+@pytest.mark.parametrize(("name", "field", "value"), [
+    # a second result with words of place or time, or the field's own test, after it: a change
+    ("rectal cancer KRAS wild type, now mutated after panitumumab", "kras", None),
+    ("stomach cancer HER2 positive, now negative on repeat biopsy", "her2", None),
+    ("stomach cancer HER2 3+, now negative FISH", "her2", None),
+    ("rectal cancer KRAS wild type or mutated at relapse", "kras", None),
+    ("breast cancer ER positive, now negative in the metastasis", "hormone_sensitive", None),
+    # a doubt after a comma or in brackets, or a word of not known after "or"
+    ("stomach cancer HER2 positive, or not", "her2", None),
+    ("stomach cancer HER2 positive (or not)", "her2", None),
+    ("breast cancer ER positive, or not", "hormone_sensitive", None),
+    ("rectal cancer, KRAS wild type or unknown", "kras", None),
+    ("stomach cancer, HER2-negative or unknown", "her2", None),
+    # "no" and "not" that say something else
+    ("metastatic breast cancer, ER+/no HER2", "hormone_sensitive", True),
+    ("metastatic breast cancer, ER positive / not on hormone therapy yet", "hormone_sensitive",
+     True),
+    ("stomach cancer HER2 positive or not eligible for surgery", "her2", "positive"),
+])  # fmt: skip
+def test_a_second_result_a_doubt_or_another_things_words_in_the_name(
+    kb, name: str, field: str, value: object  # type: ignore[no-untyped-def]
+) -> None:
+    """From a second review: a result that changed, with words of where or when ("now negative
+    on repeat biopsy", "now mutated after panitumumab"), is a second result (they had been read
+    as the first: trastuzumab, panitumumab offered); a doubt after a comma or a bracket, or
+    "or unknown", leaves it not known and the cancer read (the last had refused the profile);
+    "no" or "not" that go on to say something else ("ER+/no HER2") doubt nothing."""
+    facts = facts_of(parse_profile({"cancer": name, "stage": "4"}, kb), kb)
+    assert facts.given[field] == value, (name, facts.warnings)
+
+
 # one word of each result, to write after a result that says another
 RESULT_WORDS = {
     "her2": {"positive": ["positive", "3+", "amplified"], "negative": ["negative", "0", "1+"]},

@@ -527,6 +527,21 @@ def test_the_cancer_named_beside_a_word_nothing_kept_has_still_finds_it(
                for n in result.notices), result.notices
 
 
+@pytest.mark.parametrize("question", [
+    "is lung cancer curable", "lung cancer prognosis", "osimertinib for lung cancer",
+    "pancreatic cancer whipple", "kidney cancer sunitinib"])  # fmt: skip
+def test_the_words_of_a_cancer_the_knowledge_base_does_not_know_find_nothing_alone(
+    index: Index, question: str
+) -> None:
+    """The words naming a cancer the knowledge base does not know ("lung cancer") name nothing
+    in it: beside a word nothing kept has, they are no hit (the angiography passage had come
+    first for "is lung cancer curable", on "lungs"; radioactive iodine for "pancreatic cancer
+    whipple"), and the notice names the word."""
+    result = index.search(question)
+    assert not result.hits, [h.entry or h.citations for h in result.hits[:2]]
+    assert any("is not a word the sources use" in n for n in result.notices), result.notices
+
+
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
 @given(named=st.sampled_from(list(SITES)),

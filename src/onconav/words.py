@@ -800,7 +800,7 @@ def hormone_answers(name: str) -> set[bool]:
     lowered = name.lower()
     positive = _said(HORMONE_SENSITIVE, lowered)
     then_negative = any((m := _THEN_NEGATIVE.match(lowered, end)) is not None
-                        and not _OTHER_THING.match(lowered, m.end())  # "negative for HER2"
+                        and not _of_another("hormone", lowered, m.end())  # "negative for HER2"
                         for _, end in positive)  # fmt: skip
     return ({True} if positive else set()) | (
         {False} if _said(NOT_HORMONE_SENSITIVE, lowered) or then_negative else set())
@@ -831,7 +831,8 @@ _RESULT_TOKEN = (r"(?>(?:amplified|equivocal|[0-3]\+*|\++|cps|tps|score|ratio|"
                  rf"\d+(?:\.\d+)?%?|{_KRAS_WORDS})(?:\s+|(?=\?)))")  # fmt: skip
 TEST_NOT_KNOWN = re.compile(
     TEST_NAME + rf"[\s:-]*((status|results?|tests?|testing)\s+)*((is|was)\s+)?{_RESULT_TOKEN}*"
-    rf"(\?|\b({_UNSURE_WORDS})\b)"
+    # (or a choice of a result and one not known: "KRAS wild type or unknown")
+    rf"([,;(]?\s*(or|/|vs\.?|versus)\s*)?(\?|\b({_UNSURE_WORDS})\b)"
     rf"|\b(pending|awaiting|awaited|not (yet )?tested( for)?)\s+((the|a)\s+)?" + TEST_NAME
     # a question without its mark ("stomach cancer, is it HER2 positive"): not an answer
     + r"|\b(is|was)\s+it\s+" + TEST_NAME
@@ -863,13 +864,30 @@ class ResultInName:
     choice: bool = False  # given as another choice ("HER2 2+ or 3+"): it does not settle a 2+
 
 
-# A result then a choice that denies or doubts it ("HER2 positive or not", "KRAS wild type or
-# unknown", "ER positive/?"): the result is not known (it had been read, the rest not read)
-OR_NOT = re.compile(rf"\s*(?:or|/|vs\.?|versus)\s*(?:not|no|\?|{_UNSURE_WORDS})(?![\w-])")
-# the words after a second result that make it another thing's ("negative for PD-L1", "now
-# negative margins", "negative nodes"): no second result of the test
-_OTHER_THING = re.compile(r"\s*(?:(?:for|in|on|at|of|to|from|after|with|margins?|nodes?|lymph|"
-                          r"resection|surgery)\b|" + TEST_NAME + ")")
+# A result then a choice that denies or doubts it ("HER2 positive or not", "KRAS wild type, or
+# not", "ER positive (or unknown)", "HER2 3+/?"): the result is not known (it had been read, the
+# rest not read). "Not" and "no" only where they end the clause: "ER+/no HER2", "HER2 positive
+# or not eligible for surgery" say something else
+OR_NOT = re.compile(rf"[\s,;(]*(?:(?:or|vs\.?|versus)\s*(?:not|no)(?=\s*(?:$|[,;.)?]|sure\b|"
+                    rf"known\b|yet\b))|(?:or|/|vs\.?|versus)\s*(?:\?|(?:{_UNSURE_WORDS})(?![\w-])))")
+# what after a second result makes it another thing's: a test other than the field's own, or a
+# part of an operation ("negative for PD-L1", "ER+/negative HER2", "now negative margins");
+# not words of place or time ("now negative on repeat biopsy", "after panitumumab"), nor the
+# field's own tests ("HER2 3+, now negative FISH"): those are the test's second result
+_OTHER_THING = re.compile(r"\s*(?:(?:for|of)\s+(?:the\s+)?)?" + TEST_NAME
+                          + r"|\s*(?:margins?|nodes?|resection|surgery)\b")
+_OWN_TESTS = {"her2": re.compile(r"her-?2(?: ?/ ?neu)?|erbb2|ihc|fish|ish|sish|cish"),
+              "kras": re.compile(rf"k-?ras|{_ALL_RAS}?ras"),
+              "hormone": re.compile(r"er|pr|hr")}  # fmt: skip
+
+
+def _of_another(field: str, text: str, at: int) -> bool:
+    """Whether the words of ``text`` from ``at`` make a result just read another thing's: a test
+    other than the field's own, or a part of an operation (``_OTHER_THING``)."""
+    found = _OTHER_THING.match(text, at)
+    return found is not None and (
+        found.group(1) is None or not _OWN_TESTS[field].fullmatch(found.group(1)))
+
 
 # Words after a test's result that give another result of the same test beside it: a choice
 # ("HER2 positive or negative") or a change ("HER2 positive, now negative", "KRAS wild-type then
@@ -915,8 +933,8 @@ def results_in_name(name: str) -> list[ResultInName]:
         if following.strip(":.-") in _DENYING or (
                 following and _result(field, f"{alone} {following}") is not None):
             continue  # "KRAS mutated: no", "HER2 3+ not", "HER2 - positive": no result
-        if OR_NOT.match(parts[0], words_after[last].end()):
-            continue  # "HER2 positive or not": no result
+        if OR_NOT.match(lowered, test.end() + words_after[last].end()):
+            continue  # "HER2 positive or not", "HER2 positive (or not)": no result
         while (end > 0 and values[end - 1] == values[end]
                and _result(field, f"{alone} {after[end].group(0)}") is None):  # fmt: skip
             end -= 1
@@ -951,7 +969,7 @@ def _linked_result(field: str, after: list[str]) -> ResultInName | None:
     for n in range(1, len(rest) + 1):
         value = _result(field, " ".join(rest[:n]))
         if value is not None:
-            if _OTHER_THING.match(" " + " ".join(after[len(link) + n:])):
+            if _of_another(field, " " + " ".join(after[len(link) + n:]), 0):
                 return None  # "negative for PD-L1", "now negative margins": another thing's
             return ResultInName(field, value, " ".join(after[: len(link) + n]),
                                 choice=after[0].strip(",:") in _CHOICE)  # fmt: skip
