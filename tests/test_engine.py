@@ -1057,10 +1057,31 @@ def test_a_negative_of_another_thing_after_a_result_is_no_second_result(
     ("metastatic breast cancer, ER positive / not on hormone therapy yet", "hormone_sensitive",
      True),
     ("stomach cancer HER2 positive or not eligible for surgery", "her2", "positive"),
+    # from a third review: a doubt followed by anything but a test's name or other words; in
+    # any bracket; "/ not known"; a result in the words of the field's own test (NGS, IHC)
+    ("stomach cancer HER2 positive or not (I don't know)", "her2", None),
+    ("stomach cancer HER2 positive or not!", "her2", None),
+    ("rectal cancer KRAS wild type or not and liver spread", "kras", None),
+    ("breast cancer ER positive / not known", "hormone_sensitive", None),
+    ("rectal cancer KRAS wild type {or not}", "kras", None),
+    ("breast cancer ER positive [or not]", "hormone_sensitive", None),
+    ("rectal cancer KRAS wild type, or not?", "kras", None),
+    ("rectal cancer KRAS wild type, now mutated NGS", "kras", None),
+    ("stomach cancer HER2 positive, now negative NGS", "her2", None),
+    ("breast cancer ER positive, now negative IHC", "hormone_sensitive", None),
+    # another receptor's, gene's or test's result after "for", "in", "at", "on"
+    ("breast cancer ER+/negative PR", "hormone_sensitive", True),
+    ("breast cancer ER positive but negative for progesterone receptor", "hormone_sensitive",
+     True),
+    ("rectal cancer KRAS wild type but mutated in BRAF", "kras", "wild-type"),
+    ("rectal cancer KRAS wild type but mutated at NRAS", "kras", "wild-type"),
+    ("stomach cancer HER2 positive but negative for mismatch repair", "her2", "positive"),
+    ("stomach cancer HER2 negative but positive for EBV", "her2", "negative"),
+    ("stomach cancer HER2 negative but positive on PD-L1 testing", "her2", "negative"),
 ])  # fmt: skip
 def test_a_second_result_a_doubt_or_another_things_words_in_the_name(
     kb, name: str, field: str, value: object  # type: ignore[no-untyped-def]
-) -> None:
+) -> None:  # (a doubt of something else, "or possibly colon", still refuses the cancer)
     """From a second review: a result that changed, with words of where or when ("now negative
     on repeat biopsy", "now mutated after panitumumab"), is a second result (they had been read
     as the first: trastuzumab, panitumumab offered); a doubt after a comma or a bracket, or

@@ -542,6 +542,17 @@ def test_the_words_of_a_cancer_the_knowledge_base_does_not_know_find_nothing_alo
     assert any("is not a word the sources use" in n for n in result.notices), result.notices
 
 
+def test_the_name_alone_of_a_cancer_the_knowledge_base_does_not_know_finds_its_words(
+    index: Index
+) -> None:
+    """Alone, such words find what they find: "bone cancer" had found nothing and suggested
+    "bowel cancer" (a third review of the rule above)."""
+    result = index.search("bone cancer", limit=3)
+    assert result.hits and "bone-metastasis-drugs" in {
+        r.id for h in result.hits for r in h.cited_by}, result.notices
+    assert not result.suggestions
+
+
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
 @given(named=st.sampled_from(list(SITES)),

@@ -793,6 +793,13 @@ _THEN_NEGATIVE = re.compile(r"[\s,;]*(?:(?:or|vs\.?|versus|then|now|later|became
                             r"\s+|/\s*)(negative|neg)\b")
 
 
+def _receptor(said: str) -> str:
+    """The receptor words that say it is positive name: ``er``, ``pr``, else ``hr`` (hormone
+    receptors, either)."""
+    first = re.match(r"(er|pr)\b", said)
+    return first.group(1) if first else "hr"
+
+
 def hormone_answers(name: str) -> set[bool]:
     """What the words of a cancer's name say of whether hormones make it grow: {True}, {False},
     both when they say both (also a positive receptor then negative, ``_THEN_NEGATIVE``), or
@@ -800,8 +807,8 @@ def hormone_answers(name: str) -> set[bool]:
     lowered = name.lower()
     positive = _said(HORMONE_SENSITIVE, lowered)
     then_negative = any((m := _THEN_NEGATIVE.match(lowered, end)) is not None
-                        and not _of_another("hormone", lowered, m.end())  # "negative for HER2"
-                        for _, end in positive)  # fmt: skip
+                        and not _of_another(_receptor(lowered[start:end]), lowered, m.end())
+                        for start, end in positive)  # fmt: skip  # "ER+/negative PR": ER's
     return ({True} if positive else set()) | (
         {False} if _said(NOT_HORMONE_SENSITIVE, lowered) or then_negative else set())
 
@@ -831,9 +838,13 @@ _RESULT_TOKEN = (r"(?>(?:amplified|equivocal|[0-3]\+*|\++|cps|tps|score|ratio|"
                  rf"\d+(?:\.\d+)?%?|{_KRAS_WORDS})(?:\s+|(?=\?)))")  # fmt: skip
 TEST_NOT_KNOWN = re.compile(
     TEST_NAME + rf"[\s:-]*((status|results?|tests?|testing)\s+)*((is|was)\s+)?{_RESULT_TOKEN}*"
-    # (or a choice of a result and one not known: "KRAS wild type or unknown")
-    rf"([,;(]?\s*(or|/|vs\.?|versus)\s*)?(\?|\b({_UNSURE_WORDS})\b)"
-    rf"|\b(pending|awaiting|awaited|not (yet )?tested( for)?)\s+((the|a)\s+)?" + TEST_NAME
+    rf"(\?|\b({_UNSURE_WORDS})\b)|"
+    # a choice of a result and none, ending its clause ("KRAS wild type or unknown", "HER2
+    # positive [or not]?"); not "or possibly colon", a doubt of something else
+    + TEST_NAME + r"[^,;()\[\]{}?]*?[,;(\[{]?\s*\b(or|vs\.?|versus)\s*"
+    r"(unknown|not known|unsure|not sure|uncertain|unclear|pending|not|no)\s*\??"
+    r"(?=\s*([)\]}]|$|[,;.!?:-]))"
+    r"|\b(pending|awaiting|awaited|not (yet )?tested( for)?)\s+((the|a)\s+)?" + TEST_NAME
     # a question without its mark ("stomach cancer, is it HER2 positive"): not an answer
     + r"|\b(is|was)\s+it\s+" + TEST_NAME
 )
@@ -865,28 +876,40 @@ class ResultInName:
 
 
 # A result then a choice that denies or doubts it ("HER2 positive or not", "KRAS wild type, or
-# not", "ER positive (or unknown)", "HER2 3+/?"): the result is not known (it had been read, the
-# rest not read). "Not" and "no" only where they end the clause: "ER+/no HER2", "HER2 positive
-# or not eligible for surgery" say something else
-OR_NOT = re.compile(rf"[\s,;(]*(?:(?:or|vs\.?|versus)\s*(?:not|no)(?=\s*(?:$|[,;.)?]|sure\b|"
-                    rf"known\b|yet\b))|(?:or|/|vs\.?|versus)\s*(?:\?|(?:{_UNSURE_WORDS})(?![\w-])))")
+# not", "ER positive (or unknown)", "ER positive / not known", "HER2 3+/?"): the result is not
+# known (it had been read, the rest not read). "Not" and "no" are a doubt unless a test's name
+# or words of something else follow them ("ER+/no HER2", "HER2 positive or not eligible for
+# surgery"): a doubt read where there was none asks for the test, the other way offers a drug
+OR_NOT = re.compile(rf"[\s,;(\[{{]*(?:(?:or|/|vs\.?|versus)\s*(?:not|no)\b(?!\s*(?:{TEST_NAME}|"
+                    r"eligible|candidate|suitable|fit|able|on|for|a|an|the|longer|brain|bone|"
+                    r"liver|lung|spread|mets|metastas[ie]s|evidence|sign|signs|change|"
+                    r"amplification|amplified|mutation|mutations|expression)\b)"
+                    rf"|(?:or|/|vs\.?|versus)\s*(?:\?|(?:{_UNSURE_WORDS})(?![\w-])))")
 # what after a second result makes it another thing's: a test other than the field's own, or a
-# part of an operation ("negative for PD-L1", "ER+/negative HER2", "now negative margins");
-# not words of place or time ("now negative on repeat biopsy", "after panitumumab"), nor the
-# field's own tests ("HER2 3+, now negative FISH"): those are the test's second result
-_OTHER_THING = re.compile(r"\s*(?:(?:for|of)\s+(?:the\s+)?)?" + TEST_NAME
-                          + r"|\s*(?:margins?|nodes?|resection|surgery)\b")
-_OWN_TESTS = {"her2": re.compile(r"her-?2(?: ?/ ?neu)?|erbb2|ihc|fish|ish|sish|cish"),
-              "kras": re.compile(rf"k-?ras|{_ALL_RAS}?ras"),
-              "hormone": re.compile(r"er|pr|hr")}  # fmt: skip
+# part of an operation ("negative for PD-L1", "ER+/negative PR", "now negative margins",
+# "mutated in BRAF"); "for" or "of" anything but the field's own test ("positive for EBV");
+# not other words of place or time ("now negative on repeat biopsy", "after panitumumab"), nor
+# the field's own tests ("HER2 3+, now negative FISH"): those are the test's second result
+_OTHER_THING = re.compile(r"\s*(?:(?:for|of)\s+(?:the\s+)?(?P<of>[\w-]+)|(?:(?:in|at|on)\s+"
+                          r"(?:the\s+)?)?" + TEST_NAME + r"|(?:margins?|nodes?|resection|"
+                          r"surgery)\b)")
+# the tests of each field, by which its own results are reported (NGS reads KRAS and HER2)
+_OWN_TESTS = {"her2": re.compile(r"her-?2(?: ?/ ?neu)?|erbb2|ihc|fish|ish|sish|cish|ngs"),
+              "kras": re.compile(rf"k-?ras|{_ALL_RAS}?ras|ngs"),
+              "er": re.compile(r"er|ihc|oestrogen|estrogen"),
+              "pr": re.compile(r"pr|ihc|progesterone"),
+              "hr": re.compile(r"hr|er|pr|ihc|hormone")}  # fmt: skip
 
 
 def _of_another(field: str, text: str, at: int) -> bool:
     """Whether the words of ``text`` from ``at`` make a result just read another thing's: a test
-    other than the field's own, or a part of an operation (``_OTHER_THING``)."""
+    other than the field's own (``er``, ``pr`` or ``hr`` for a receptor), or a part of an
+    operation (``_OTHER_THING``)."""
     found = _OTHER_THING.match(text, at)
-    return found is not None and (
-        found.group(1) is None or not _OWN_TESTS[field].fullmatch(found.group(1)))
+    if found is None:
+        return False
+    named = found.group("of") or found.group(2)  # TEST_NAME's group
+    return named is None or not _OWN_TESTS[field].fullmatch(named)
 
 
 # Words after a test's result that give another result of the same test beside it: a choice

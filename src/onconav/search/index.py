@@ -389,11 +389,13 @@ class Index:
         # curable"), left the cancer's name weak beside nothing, and the search found nothing
         found = [c for c, best in zip(concepts, bests, strict=True) if c in topics and any(
             self._shown(self.docs[int(i)], allowed, site) for i in np.flatnonzero(best > 0))]
-        # (only a cancer the knowledge base knows: the words of another, "lung cancer", name
-        # nothing in it, and "is lung cancer curable" had shown angiography on "lungs" first)
-        known = cancer_id is not None and cancer_id in self.kb.by_id
+        # (beside a word nothing kept has, only a cancer the knowledge base knows: the words of
+        # another, "lung cancer", name nothing in it, and "is lung cancer curable" had shown
+        # angiography on "lungs" first; alone, "bone cancer" finds what its words find)
+        known = any(c in self.kb.by_id for c in (cancer_id, named and named.words) if c)
         for concept, best in zip(concepts, bests, strict=True):
-            if not self.weak(concept) and (concept not in about or (not found and known)):
+            if not self.weak(concept) and (
+                    concept not in about or (not found and (known or not topics))):  # fmt: skip
                 content |= best > 0
         if self.synonyms:  # a document only weak words match is no hit (plain BM25: it is)
             total = np.where(content, total, np.float32(0))
