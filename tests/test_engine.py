@@ -1022,23 +1022,6 @@ def test_a_result_written_in_the_cancers_name_is_the_same_as_giving_it(pair, dat
     assert read.questions == told.questions and read.warnings == told.warnings, read.warnings
 
 
-@pytest.mark.parametrize(("name", "marker", "value"), [
-    ("stomach cancer HER2 positive but negative for PD-L1", "her2", "positive"),
-    ("stomach cancer HER2 positive, then negative margins after surgery", "her2", "positive"),
-    ("stomach cancer HER2 positive, now negative nodes", "her2", "positive"),
-    ("rectal cancer KRAS wild-type, now on FOLFOX", "kras", "wild-type"),
-    ("stomach cancer HER2 positive, then surgery", "her2", "positive"),
-])  # fmt: skip
-def test_a_negative_of_another_thing_after_a_result_is_no_second_result(
-    kb, name: str, marker: str, value: str  # type: ignore[no-untyped-def]
-) -> None:
-    """A word of change then "negative" of something else ("negative for PD-L1", "negative
-    margins") is no second result of the test: the result stands (a review of the rule that
-    reads a second result found these made not known)."""
-    profile = parse_profile({"cancer": name, "stage": "4"}, kb)
-    assert getattr(profile.biomarkers, marker) == value, name
-
-
 @pytest.mark.parametrize(("name", "field", "value"), [
     # a second result with words of place or time, or the field's own test, after it: a change
     ("rectal cancer KRAS wild type, now mutated after panitumumab", "kras", None),
@@ -1078,6 +1061,12 @@ def test_a_negative_of_another_thing_after_a_result_is_no_second_result(
     ("stomach cancer HER2 positive but negative for mismatch repair", "her2", "positive"),
     ("stomach cancer HER2 negative but positive for EBV", "her2", "negative"),
     ("stomach cancer HER2 negative but positive on PD-L1 testing", "her2", "negative"),
+    # from the first review: another thing's negative after a word of change, or no result
+    ("stomach cancer HER2 positive but negative for PD-L1", "her2", "positive"),
+    ("stomach cancer HER2 positive, then negative margins after surgery", "her2", "positive"),
+    ("stomach cancer HER2 positive, now negative nodes", "her2", "positive"),
+    ("rectal cancer KRAS wild-type, now on FOLFOX", "kras", "wild-type"),
+    ("stomach cancer HER2 positive, then surgery", "her2", "positive"),
 ])  # fmt: skip
 def test_a_second_result_a_doubt_or_another_things_words_in_the_name(
     kb, name: str, field: str, value: object  # type: ignore[no-untyped-def]

@@ -787,10 +787,17 @@ def hormone_words_read(name: str) -> list[str]:
             if m.group(0) in HORMONE_WORDS and any(a <= m.start() < b for a, b in spans)]
 
 
-# a receptor's positive result followed by a negative one as a choice or a change ("ER positive
-# or negative", "ER+, now negative"): both are said (the first had been read alone)
-_THEN_NEGATIVE = re.compile(r"[\s,;]*(?:(?:or|vs\.?|versus|then|now|later|became|but|changed to)"
-                            r"\s+|/\s*)(negative|neg)\b")
+# Words after a test's result that give another result of the same test beside it: a choice
+# ("HER2 positive or negative") or a change ("HER2 positive, now negative", "KRAS wild-type then
+# mutated"); the result after them is read too, so that the two say no one result (the first had
+# been read and the second dropped: trastuzumab offered for a cancer now HER2-negative)
+_CHOICE = frozenset({"or", "vs", "vs.", "versus", "/"})
+_CHANGED = frozenset({"then", "now", "later", "became", "becoming", "but", "changed", "since"})
+# (for a hormone receptor: its positive result followed by a negative one, "ER positive or
+# negative", "ER+, now negative", "changed to negative": both are said)
+_LINK_WORDS = "|".join(re.escape(w) for w in sorted(_CHOICE | _CHANGED, key=len, reverse=True)
+                       if w != "/")  # fmt: skip
+_THEN_NEGATIVE = re.compile(rf"[\s,;]*(?:(?:{_LINK_WORDS})(?:\s+to)?\s+|/\s*)(negative|neg)\b")
 
 
 def _receptor(said: str) -> str:
@@ -912,12 +919,6 @@ def _of_another(field: str, text: str, at: int) -> bool:
     return named is None or not _OWN_TESTS[field].fullmatch(named)
 
 
-# Words after a test's result that give another result of the same test beside it: a choice
-# ("HER2 positive or negative") or a change ("HER2 positive, now negative", "KRAS wild-type then
-# mutated"); the result after them is read too, so that the two say no one result (the first had
-# been read and the second dropped: trastuzumab offered for a cancer now HER2-negative)
-_CHOICE = frozenset({"or", "vs", "vs.", "versus", "/"})
-_CHANGED = frozenset({"then", "now", "later", "became", "becoming", "but", "changed", "since"})
 
 
 def results_in_name(name: str) -> list[ResultInName]:
