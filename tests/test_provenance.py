@@ -21,6 +21,29 @@ def test_every_span_verifies_against_the_sources(kb, sources: Path) -> None:  # 
     assert sum(r.spans for r in reports) == len(kb.spans()) > 0
 
 
+def test_spans_lists_every_span_the_knowledge_base_holds(kb) -> None:  # type: ignore[no-untyped-def]
+    """``kb.spans()`` is what ``kb check`` verifies: every span in the document, wherever a
+    field holds one (counted here in the dumped JSON, not through the model's fields), once."""
+
+    def in_json(value: object) -> Iterator[tuple[str, int, int]]:
+        if isinstance(value, dict):
+            if {"source", "start", "end", "sha256"} <= value.keys():
+                yield value["source"], value["start"], value["end"]
+            for item in value.values():
+                yield from in_json(item)
+        elif isinstance(value, list):
+            for item in value:
+                yield from in_json(item)
+
+    dumped = sorted(in_json(kb.data.model_dump(mode="json")))
+    listed = sorted((s.source, s.start, s.end) for _, s in kb.spans())
+    assert listed == dumped and len(listed) > 600
+    names = {cited_by for cited_by, _ in kb.spans()}
+    assert "rectum/stage_4_spread" in names  # a list of spans other than evidence: by field
+    assert any(name.count("/") == 1 and not name.endswith(("/derived", "/stage_4_spread"))
+               for name in names)  # a caveat: by its own id
+
+
 def test_every_treatment_paragraph_is_cited(kb, sources: Path) -> None:  # type: ignore[no-untyped-def]
     texts = provenance.read_sources(sources, kb)
     reports = provenance.check(kb, texts)

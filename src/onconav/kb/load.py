@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from onconav.kb.model import (
     KINDS,
@@ -303,19 +303,27 @@ class KnowledgeBase:
         return list(once.values())
 
     def spans(self) -> list[tuple[str, Span]]:
-        """Every evidence span with the id of the record (or record/caveat) that cites it."""
+        """Every evidence span with the id of what cites it: a record's own ``evidence`` by the
+        record's id, any other list of spans by the record's id and the field's name
+        ("rectum/stage_4_spread"), a part of a record by the record's id and the part's id or
+        field ("option/caveat-id", "option/derived"). Every field is walked, so a list of spans
+        added to the model is checked by ``kb check`` without a word here."""
         out: list[tuple[str, Span]] = []
         for kind in KINDS:
             for record in getattr(self.data, kind):
-                for span in getattr(record, "evidence", []):
-                    out.append((record.id, span))
-                for span in getattr(record, "stage_4_spread", []):
-                    out.append((f"{record.id}/stage_4_spread", span))
-                for caveat in getattr(record, "caveats", []):
-                    out.extend((f"{record.id}/{caveat.id}", span) for span in caveat.evidence)
-                for derived in getattr(record, "derived", []):
-                    out.extend((f"{record.id}/derived", span) for span in derived.evidence)
+                _spans_of(record, record.id, out)
         return out
+
+
+def _spans_of(model: BaseModel, cited_by: str, out: list[tuple[str, Span]]) -> None:
+    """The spans of ``model`` and of its parts, in field order, into ``out`` (``spans``)."""
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, Span):
+                out.append((cited_by if name == "evidence" else f"{cited_by}/{name}", item))
+            elif isinstance(item, BaseModel):
+                _spans_of(item, f"{cited_by}/{getattr(item, 'id', None) or name}", out)
 
 
 def chemotherapy_with(option: Option, vocabulary: Vocabulary) -> list[str]:
