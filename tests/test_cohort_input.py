@@ -1077,18 +1077,45 @@ def test_a_semicolon_inside_brackets_is_part_of_a_name(tmp_path: Path) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet="ab ();", max_size=14))
+@given(st.text(alphabet="ab ();\x01", max_size=14))
 def test_the_sql_splits_a_list_as_the_core_does(text: str) -> None:
     """For any text of names, brackets and ``;``, the cohort's SQL gives the items the core's
-    ``split_list`` gives (text with no item in it stays one item, which the core refuses)."""
+    ``split_list`` gives (text with no item in it stays one item, which the core refuses). Text
+    holding the SQL's own mark of a kept ``;`` (``table.KEPT``, a control character the core
+    refuses) keeps it in an item, so the row is refused as the core refuses it."""
     with duckdb.connect() as con:
         (got,) = con.execute(f"SELECT {table._split('t')} FROM (SELECT ? AS t)",
                              [text]).fetchone() or (None,)  # fmt: skip
     core = split_list(text)
     if not text.strip():
         assert got is None
+    elif "\x01" in text:
+        assert any("\x01" in table.as_given(x) for x in got)
+        with pytest.raises(ProfileError, match="control character"):
+            parse_profile({"cancer": "rectum", "prior_treatments": text}, KB)
     else:
         assert [table.as_given(x) for x in got] == (core or [text.strip()])
+
+
+def test_a_list_holding_a_control_character_is_refused_by_every_engine(tmp_path: Path) -> None:
+    """A list's text holding the SQL's mark of a kept ``;`` is refused by every engine as the
+    core refuses it, with the field named; one holding a unit separator (chr(31), a space to
+    the core) is read as the core reads it, brackets and all."""
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer,stage,prior_treatments\n"
+                      'a,rectum,4,"chemotherapy (FOLFOX; FOLFIRI)\x01; surgery"\n'
+                      'b,rectum,4,"chemotherapy (FOLFOX; FOLFIRI)\x1f; surgery"\n'
+                      "c,rectum,4,chemotherapy; surgery\n")  # fmt: skip
+    with pytest.raises(ProfileError, match="control character"):
+        parse_profile({"cancer": "rectum", "stage": "4",
+                       "prior_treatments": "chemotherapy (FOLFOX; FOLFIRI)\x01; surgery"}, KB)
+    for engine in ENGINES:
+        out = tmp_path / f"{engine}.parquet"
+        done = run(KB, source, out, engine=engine)
+        assert (done.loaded.rows, done.loaded.answered) == (3, 2), engine
+        quarantine = out.with_name(f"{engine}.quarantine.csv").read_text()
+        assert "prior_treatments" in quarantine and "control character" in quarantine, engine
+        assert ",b," not in quarantine and ",c," not in quarantine, engine
 
 
 def test_a_column_name_with_spaces_inside_is_read_as_the_fact(tmp_path: Path) -> None:

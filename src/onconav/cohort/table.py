@@ -931,9 +931,12 @@ def id_problem(patient: str | None) -> str | None:
 
 
 # the mark of a ``;`` that is part of a name (``_kept``): a control character, which a list's
-# text holds only by mistake (the core refuses it in a name); text that holds it is not marked,
-# nor text with no closing bracket (most lists: the pieces cost ten times the plain split)
-KEPT = "chr(31)"
+# text holds only by mistake and the core refuses in any answer ("holds a control character");
+# text that holds it is not marked (split plainly, its item still holds the mark, and the row is
+# refused as the core refuses it), nor text with no closing bracket (most lists: the pieces cost
+# ten times the plain split). Not one Python counts as a space (chr(28) to chr(31)): the core
+# reads those as a space, so text holding one had been split here where the core did not split it
+KEPT = "chr(1)"
 
 
 def _kept(text: str) -> str:
