@@ -2340,6 +2340,54 @@ def test_a_stage_that_says_spread_far_beside_no_spread_warns(
         assert not [w for w in other.warnings if flagged in w], other.warnings
 
 
+@pytest.mark.parametrize(("profile", "flagged"), [
+    ({"cancer": "cervix", "stage": "4B", "recurrence": "none", "metastases": ["bladder"]},
+     "stage: stage 4B of a cervical cancer means the cancer has spread to distant parts"),
+    ({"cancer": "cervix", "stage": "2", "recurrence": "distant", "metastases": ["vagina"]},
+     "recurrence: says the cancer came back in another part of the body"),
+    ({"cancer": "rectum", "stage": "4", "metastases": ["pelvis"]},
+     "stage: stage 4 of rectal cancer means"),
+    ({"cancer": "stomach", "stage": "metastatic", "metastases": ["pelvis"]},
+     "stage: 'metastatic' says"),
+])  # fmt: skip
+def test_spread_far_beside_places_none_of_them_distant_warns(
+    kb, profile: dict[str, Any], flagged: str  # type: ignore[no-untyped-def]
+) -> None:
+    """A stage that says the cancer has spread far, or a cancer that came back far away, beside
+    places of spread none of which is distant (the pelvis alone: the bladder, the vagina) is
+    pointed out as beside no spread is (a review found a cervical 4B with the bladder alone
+    answered without a word, and the 4A chemoradiation not suitable); the places are named."""
+    result = evaluate(parse_profile(profile, kb), kb)
+    warned = [w for w in result.warnings if w.startswith(flagged)]
+    assert len(warned) == 1, result.warnings
+    assert warned[0].endswith("are given as only the pelvis, not a distant part of the body; "
+                              "check which is right")
+    for places in (["pelvis", "lymph nodes"], ["pelvis", "liver"], ["pelvis", OTHERS_NOT_KNOWN]):
+        other = evaluate(parse_profile({**profile, "metastases": places}, kb), kb)
+        assert not [w for w in other.warnings if w.startswith(flagged)], other.warnings
+
+
+@SETTINGS
+@given(pair=partial_and_more(),
+       places=st.lists(st.sampled_from(sorted(DISTANT_SITES | {DISTANT, "pelvis", "lymph-nodes",
+                                                               OTHERS_NOT_KNOWN})),
+                       max_size=3, unique=True))  # fmt: skip
+def test_came_back_far_away_is_warned_of_exactly_when_no_listed_place_may_be_far(
+    pair, places: list[str]  # type: ignore[no-untyped-def]
+) -> None:
+    """For any profile, a cancer that came back far away is warned of beside its places of
+    spread exactly when the list is whole (not "perhaps other places") and none of them may be
+    far (a distant organ, a distant part of the body, the lymph nodes, which may be far)."""
+    kb = shared_kb()
+    _, fuller = pair
+    profile = {**fuller, "recurrence": "distant", "metastases": places}
+    result = evaluate(parse_profile(profile, kb), kb)
+    warned = [w for w in result.warnings
+              if w.startswith("recurrence: says the cancer came back in another part")]
+    may_be_far = DISTANT_SITES | {DISTANT, "lymph-nodes", OTHERS_NOT_KNOWN}
+    assert bool(warned) == (not set(places) & may_be_far), (places, result.warnings)
+
+
 @SETTINGS
 @given(pair=partial_and_more())
 @example(pair=({"cancer": "rectum"}, {"cancer": "rectum"}))

@@ -35,7 +35,14 @@ from onconav import words
 from onconav.kb import KnowledgeBase
 from onconav.kb.load import Record
 from onconav.kb.model import Cancer, Entity, FactType
-from onconav.kb.rules import DRUG_KINDS, DRUGS_NOT_KNOWN, DRUGS_NOT_SAID, OTHERS_NOT_KNOWN
+from onconav.kb.rules import (
+    DISTANT,
+    DISTANT_SITES,
+    DRUG_KINDS,
+    DRUGS_NOT_KNOWN,
+    DRUGS_NOT_SAID,
+    OTHERS_NOT_KNOWN,
+)
 from onconav.kb.vocabulary import in_sentence, is_code, normalise_name, without_little_words
 from onconav.logic import FactValue, Truth, truth
 
@@ -1638,9 +1645,10 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
             row["recurrence"] != "local"):  # fmt: skip
         out.append("metastasis_extent: says how much the cancer has spread, but the places it "
                    "has spread to are given as none; check which is right")  # fmt: skip
-    if spread == frozenset() and row["recurrence"] == "distant":
+    near_only = _no_distant_place(kb, spread)
+    if near_only is not None and row["recurrence"] == "distant":
         out.append("recurrence: says the cancer came back in another part of the body, but the "
-                   "places it has spread to are given as none; check which is right")  # fmt: skip
+                   f"places it has spread to are {near_only}; check which is right")  # fmt: skip
     listed = spread if isinstance(spread, frozenset) else frozenset()
     for broad in sorted(listed):
         narrower = sorted((kb.vocabulary.below("metastases", broad) - {broad}) & listed)
@@ -1679,7 +1687,8 @@ def _stage_says_spread_far(kb: KnowledgeBase, profile: Profile, site: str,
     cancer that came back far away beside no spread cannot (``_answers_that_disagree``); each
     is used as given. (A review found a rectal stage 4 with no spread offered the chemotherapy
     for distant spread without a word.)"""
-    if row["metastases"] != frozenset():
+    near_only = _no_distant_place(kb, row["metastases"])
+    if near_only is None:
         return []
     typed = profile.as_typed.get("stage")
     reading = _typed_stage(profile, site)
@@ -1695,7 +1704,28 @@ def _stage_says_spread_far(kb: KnowledgeBase, profile: Profile, site: str,
     else:
         return []
     return [f"stage: {said} the cancer has spread to distant parts of the body, but the places "
-            "it has spread to are given as none; check which is right"]
+            f"it has spread to are {near_only}; check which is right"]
+
+
+# the places of spread that may be far from where the cancer started: the distant organs, that
+# broader place, and the lymph nodes (near ones or far ones; the sites do not say which)
+MAY_BE_FAR = DISTANT_SITES | {DISTANT, "lymph-nodes"}
+
+
+def _no_distant_place(kb: KnowledgeBase, spread: FactValue) -> str | None:
+    """How a whole list of places of spread (not "perhaps other places not listed") that holds
+    no distant one is said ("given as none", "given as only the pelvis, not a distant part of
+    the body"), or None when the list is not given, not whole, or has a place that may be far.
+    A stage that says the cancer has spread far, or a cancer that came back far away, cannot
+    be right beside it: a review found a cervical 4B beside spread to the bladder alone, and a
+    cancer come back far away beside the vagina alone, answered without a word (only an empty
+    list had been warned of)."""
+    if not isinstance(spread, frozenset) or OTHERS_NOT_KNOWN in spread or spread & MAY_BE_FAR:
+        return None
+    if not spread:
+        return "given as none"
+    names = words.and_list([kb.phrase("metastases", place) for place in sorted(spread)])
+    return f"given as only {names}, not a distant part of the body"
 
 
 def _sub_stage_not_split(site: str, row: dict[str, FactValue]) -> list[str]:

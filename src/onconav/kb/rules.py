@@ -640,9 +640,9 @@ IMPLIED: tuple[Implied, ...] = (
         "stage 4A that came back far away, or came back (anywhere) with distant spread. "
         "Stage 4A given with distant spread and not said to have come back stays a "
         "contradiction (below).",
-        warning="stage: cervical cancer that has spread to distant organs is read as stage 4B "
-        "(metastatic); the source is about stage 4, and your care team will confirm which "
-        "options fit",
+        warning="stage: cervical cancer that has spread to distant organs, or came back in "
+        "another part of the body, is read as stage 4B (metastatic); the source is about stage "
+        "4, and your care team will confirm which options fit",
     ),
     Implied(
         "progressed_on",
