@@ -1036,6 +1036,35 @@ def test_a_drug_the_sources_do_not_name_is_told_to_be_given_as_its_kind(
     assert facts.given[field] == frozenset({kind.replace(" ", "-")})
 
 
+@pytest.mark.parametrize("field", ["prior_treatments", "planned", "progressed_on", "cannot_have"])
+@pytest.mark.parametrize(("cancer", "typed"), [
+    ("cervix", "hysterectomy"), ("cervix", "radical hysterectomy"), ("cervix", "cone biopsy"),
+    ("breast", "mastectomy"), ("breast", "lumpectomy"), ("prostate", "prostatectomy"),
+    ("lung", "lobectomy"), ("pancreas", "Whipple operation"), ("kidney", "nephrectomy"),
+])  # fmt: skip
+def test_an_operation_the_sources_do_not_name_is_told_how_to_give_it(
+    field: str, cancer: str, typed: str
+) -> None:
+    """A family writing the operation a cervical cancer was treated with ("hysterectomy") was told
+    only of drugs and regimens (a clinical review): an operation the sources do not name is told
+    what each list may say of it. Had or planned: give it as surgery, which is then read; what
+    cannot be had: surgery only when no operation at all can be (it rules out every operation);
+    what stopped working: an operation cannot, list it as had."""
+    with pytest.raises(ProfileError) as caught:
+        parse_profile({"cancer": cancer, field: [typed]}, KB)
+    message = str(caught.value)
+    assert "did you mean" not in message and "FOLFOX" not in message, message
+    surgery = KB.label(field, "surgery")
+    if field == "cannot_have":
+        assert f"give {surgery!r} only when no operation at all can be had" in message, message
+    elif field == "progressed_on":
+        assert "an operation is not a treatment that can stop working" in message, message
+        assert "among the treatments had (prior_treatments)" in message, message
+    else:
+        assert f"an operation the sources do not name can be given as {surgery!r}" in message
+        assert read({"cancer": cancer, field: [surgery]}).given[field] == frozenset({"surgery"})
+
+
 @pytest.mark.parametrize("typed", ["fatigue", "cough", "fever", "jaundice", "ascites"])
 def test_a_symptom_the_sources_do_not_name_is_told_how_to_give_it(typed: str) -> None:
     """A nurse typing a real symptom the sources name no treatment for was told only to check the

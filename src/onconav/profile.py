@@ -42,6 +42,7 @@ from onconav.kb.rules import (
     DRUGS_NOT_KNOWN,
     DRUGS_NOT_SAID,
     OTHERS_NOT_KNOWN,
+    SURGERY,
 )
 from onconav.kb.vocabulary import in_sentence, is_code, normalise_name, without_little_words
 from onconav.logic import FactValue, Truth, truth
@@ -1021,7 +1022,29 @@ DRUG_WORDS = re.compile(r"(?i)chemo|drug|immuno|targeted|medic|tablet|infusion")
 # so ("maybe others", "not all listed", "etc."): the answer that says it is named in the hint
 OPEN_LISTS = ("symptoms", "metastases", "prior_treatments", "progressed_on", "planned")
 MORE_WORDS = re.compile(r"(?i)\bothers\b|\betc\b|\bnot all\b|\band more\b")
+# words of an operation ("hysterectomy", "mastectomy", "Whipple", "cone biopsy"): one the sources
+# do not name is answered with what each list may say of it (the hint had spoken only of drugs)
+OPERATION_WORDS = re.compile(r"(?i)(ectom|otom|ostom)(y|ies)\b|\b(resection|resected|operation|"
+                             r"operated|surgery|surgical|excision|excised|whipple|amputation|"
+                             r"exenteration|cone biopsy)\b")
 MAY_BE_MORE = "when the list may not be whole, give 'others not known' with the rest"
+
+
+# What each list may say of an operation the sources do not name (``OPERATION_WORDS``): among
+# the treatments had or planned, that there was or will be one; not what cannot be had, where
+# "surgery" rules out every operation and what is given only around one
+OPERATIONS_SAID = {
+    "prior_treatments": "an operation the sources do not name can be given as {surgery!r} when "
+                        "it was an operation for this cancer; or leave it out",
+    "planned": "an operation the sources do not name can be given as {surgery!r} when it is "
+               "one for this cancer; or leave it out",
+    "progressed_on": "an operation is not a treatment that can stop working (a drug, a "
+                     "regimen, radiation or ablation), which is what this answer is about: list "
+                     "it among the treatments had (prior_treatments) as {surgery!r}",
+    "cannot_have": "an operation the sources do not name cannot be told apart here: give "
+                   "{surgery!r} only when no operation at all can be had, else leave it out "
+                   "and tell the care team",
+}  # fmt: skip
 
 
 def _resolve(
@@ -1080,6 +1103,8 @@ def _resolve(
                         f"few or many): give the places alone ({', '.join(counted)})")
             elif close:
                 hint = f"did you mean {_close_words(kb, field, slip or '', close)}?"
+            elif OPERATION_WORDS.search(name) and field in OPERATIONS_SAID:
+                hint = OPERATIONS_SAID[field].format(surgery=kb.label(field, SURGERY))
             elif known_elsewhere and DRUGS_NOT_KNOWN in (_lookup(kb, "prior_treatments", name)
                                                          or ()):  # fmt: skip
                 hint = ("it says that which drug treatments were had is not known: give it "
