@@ -1103,8 +1103,6 @@ def _resolve(
                         f"few or many): give the places alone ({', '.join(counted)})")
             elif close:
                 hint = f"did you mean {_close_words(kb, field, slip or '', close)}?"
-            elif OPERATION_WORDS.search(name) and field in OPERATIONS_SAID:
-                hint = OPERATIONS_SAID[field].format(surgery=kb.label(field, SURGERY))
             elif known_elsewhere and DRUGS_NOT_KNOWN in (_lookup(kb, "prior_treatments", name)
                                                          or ()):  # fmt: skip
                 hint = ("it says that which drug treatments were had is not known: give it "
@@ -1116,6 +1114,8 @@ def _resolve(
                         "(prior_treatments)")  # fmt: skip
             elif known_elsewhere:
                 hint = "it is a treatment, but not one this answer takes"
+            elif OPERATION_WORDS.search(name) and field in OPERATIONS_SAID:
+                hint = OPERATIONS_SAID[field].format(surgery=kb.label(field, SURGERY))
             elif field in ("prior_treatments", "planned", "progressed_on"):  # a regimen the
                 # sources do not name (FOLFOXIRI, FLOT): its drugs say the same of treatments had
                 # and of what stopped working (a regimen that stopped: each of its drugs did);
