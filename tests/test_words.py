@@ -1065,6 +1065,16 @@ def test_an_operation_the_sources_do_not_name_is_told_how_to_give_it(
         assert read({"cancer": cancer, field: [surgery]}).given[field] == frozenset({"surgery"})
 
 
+@pytest.mark.parametrize("typed", ["blood in urine", "haematuria", "Hematuria",
+                                   "bleeding from the bladder", "blood in my pee"])
+def test_blood_in_the_urine_is_bleeding_from_the_bladder(typed: str) -> None:
+    """Blood in the urine (a cervical cancer grown into the bladder) was refused, "another
+    symptom" the only way to say it: it is bleeding, from the bladder, not the gut or airways."""
+    facts = read({"cancer": "cervix", "symptoms": [typed]})
+    assert facts.given["symptoms"] == frozenset({"urinary-bleeding"})
+    assert "bleeding" in KB.vocabulary.up("symptoms", "urinary-bleeding")
+
+
 @pytest.mark.parametrize("typed", ["fatigue", "cough", "fever", "jaundice", "ascites"])
 def test_a_symptom_the_sources_do_not_name_is_told_how_to_give_it(typed: str) -> None:
     """A nurse typing a real symptom the sources name no treatment for was told only to check the
