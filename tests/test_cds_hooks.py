@@ -1303,6 +1303,32 @@ def test_a_drug_stopped_for_an_allergy_or_side_effects_is_a_warning(
     assert "cannot have oxaliplatin" in card["summary"], card["summary"]
 
 
+@pytest.mark.parametrize(("status", "intent", "reason", "said"), [
+    ("stopped", "plan", "progressed", "stopped working"),
+    ("stopped", "proposal", "not-tolerated", "cannot have oxaliplatin"),
+    ("on-hold", "order", "salg", "cannot have oxaliplatin"),
+    ("cancelled", "order", "salg", "cannot have oxaliplatin"),
+])  # fmt: skip
+def test_a_drug_stopped_held_or_cancelled_is_read_by_its_reason(
+    client: Client, status: str, intent: str, reason: str, said: str
+) -> None:
+    """A plan of oxaliplatin stopped for no response was read as planned, and oxaliplatin on
+    hold or cancelled for an allergy as had or not given: a drafted oxaliplatin got no card
+    (an order stopped so got the warning). The reason is read whatever the status and intent."""
+    held = records.medication_request("oxaliplatin-held", "32592", "Oxaliplatin", status,
+                                      None if reason == "salg" else reason)  # fmt: skip
+    held["intent"] = intent
+    if reason == "salg":
+        held["statusReason"] = {"coding": [{
+            "system": "http://terminology.hl7.org/CodeSystem/medicationrequest-status-reason",
+            "code": "salg", "display": "Allergy"}]}  # fmt: skip
+    resources = [*records.SITUATIONS["rectal-stage4-kras-unknown"], held]
+    call = hook_call("order-select", records.prefetch(resources), drafts=[OXALIPLATIN])
+    (card,) = cards_of(post(client, ORDER_SELECT, call))
+    assert card["indicator"] == "warning", card
+    assert said in card["summary"], card["summary"]
+
+
 def test_a_drug_the_record_rules_out_is_a_warning_whatever_else_its_options_ask(
     client: Client,
 ) -> None:

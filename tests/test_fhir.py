@@ -1940,7 +1940,9 @@ def test_a_medication_contained_in_its_request_is_read(kb: onconav.KnowledgeBase
     assert reading.data["progressed_on"] == [MORE]
     assert any(w.startswith("MedicationRequest/mr was stopped") and "(#other)" in w
                for w in reading.warnings), reading.warnings  # fmt: skip
-    given = read_bundle(_record(RECTUM, STAGE_4, {**request, "status": "completed"}), kb)
+    # completed with no reason: a drug given that is not known, not one that stopped working
+    completed = {k: v for k, v in request.items() if k != "statusReason"} | {"status": "completed"}
+    given = read_bundle(_record(RECTUM, STAGE_4, completed), kb)
     assert "'#other'" in {u.reference: u.reason for u in given.unused}["MedicationRequest/mr"]
 
 
@@ -4016,6 +4018,153 @@ def test_fhirs_own_stop_reasons_are_read(
     else:
         assert any("MedicationRequest/ox was stopped for a reason onconav does not read" in w
                    for w in reading.warnings), reading.warnings  # fmt: skip
+
+
+def _oxaliplatin(kind: str, status: str, reason: dict[str, Any] | None = None,
+                 **extra: Any) -> dict[str, Any]:  # fmt: skip
+    """Oxaliplatin as one medication record of ``kind``, with its statusReason as the type has
+    it (one for a request, a list for an administration or a statement)."""
+    ident = extra.pop("id", f"{kind}-32592")
+    (record,) = [r | {"id": ident} for r in _folfox(kind, status, "2024-01-10", **extra)
+                 if r["id"].endswith("32592")]  # fmt: skip
+    if reason is not None:
+        record["statusReason"] = reason if kind == "MedicationRequest" else [reason]
+    return record
+
+
+NO_RESPONSE = _cc(SNOMED, "266721009", "No response to treatment (situation)")
+NOT_TOLERATED = _cc(SNOMED, "407563006", "Treatment not tolerated (situation)")
+ALLERGY = _cc(STATUS_REASON, "salg", "Allergy")
+
+
+@pytest.mark.parametrize(("status", "intent", "reason", "field"), [
+    ("stopped", "plan", NO_RESPONSE, "progressed_on"),
+    ("stopped", "proposal", {"text": "disease progression"}, "progressed_on"),
+    ("completed", "plan", NO_RESPONSE, "progressed_on"),
+    ("stopped", "plan", NOT_TOLERATED, "cannot_have"),
+    ("completed", "proposal", ALLERGY, "cannot_have"),
+])  # fmt: skip
+def test_a_plan_that_ended_is_read_by_its_reason_as_an_order_is(
+    status: str, intent: str, reason: dict[str, Any], field: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A MedicationRequest of intent plan or proposal stopped for no response was read as
+    planned, its reason never looked at: FOLFOX and CAPOX were offered after oxaliplatin failed.
+    Only a plan still live (draft, active, on-hold) is planned; one that ended is read by its
+    reason as an order is."""
+    plan = _oxaliplatin("MedicationRequest", status, reason, intent=intent)
+    reading = read_bundle(_record(RECTUM, STAGE_4, plan), kb)
+    assert reading.data[field] == ["oxaliplatin"], reading.data
+    assert "planned" not in reading.data
+    status_of = dict(statuses(reading.data, kb))
+    assert status_of["rectum-folfox"] == status_of["rectum-capox"] == "not_suitable"
+
+
+@pytest.mark.parametrize("status", ["stopped", "completed"])
+def test_a_plan_that_ended_with_no_reason_is_listed_not_planned(
+    status: str, kb: onconav.KnowledgeBase
+) -> None:
+    plan = _oxaliplatin("MedicationRequest", status, intent="plan", id="ox")
+    reading = read_bundle(_record(RECTUM, STAGE_4, plan), kb)
+    assert not {"planned", "prior_treatments", "progressed_on"} & set(reading.data)
+    reason = {u.reference: u.reason for u in reading.unused}["MedicationRequest/ox"]
+    assert f"a plan that ended (status {status!r}) with no reason read" in reason
+    for live in ("draft", "active", "on-hold"):
+        planned = _oxaliplatin("MedicationRequest", live, intent="plan")
+        assert read_bundle(_record(RECTUM, STAGE_4, planned), kb).data["planned"] == [
+            "oxaliplatin", MORE]
+
+
+@pytest.mark.parametrize(("kind", "status", "reason", "field", "had"), [
+    ("MedicationRequest", "on-hold", ALLERGY, "cannot_have", True),
+    ("MedicationRequest", "on-hold", _cc(STATUS_REASON, "sintol", "Suspected intolerance"),
+     "cannot_have", True),
+    ("MedicationRequest", "on-hold", NOT_TOLERATED, "cannot_have", True),
+    ("MedicationRequest", "on-hold", NO_RESPONSE, "progressed_on", True),
+    ("MedicationRequest", "cancelled", ALLERGY, "cannot_have", False),
+    ("MedicationRequest", "cancelled", NOT_TOLERATED, "cannot_have", False),
+    ("MedicationStatement", "completed", {"text": "disease progression"}, "progressed_on", True),
+    ("MedicationStatement", "not-taken", {"text": "Not tolerated"}, "cannot_have", False),
+    ("MedicationAdministration", "not-done", ALLERGY, "cannot_have", False),
+])  # fmt: skip
+def test_a_reason_is_read_whatever_the_status(
+    kind: str, status: str, reason: dict[str, Any], field: str, had: bool,
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """The stop reason was read only of status "stopped": oxaliplatin on hold for an allergy was
+    read as a treatment had, one cancelled for it dropped as not given, and FOLFOX offered; a
+    statement completed for disease progression was a treatment had. A reason of an allergy or
+    an intolerance is a drug the person cannot have, given or not; that the cancer grew, of a
+    drug given."""
+    record = _oxaliplatin(kind, status, reason)
+    reading = read_bundle(_record(RECTUM, STAGE_4, record), kb)
+    assert reading.data[field] == ["oxaliplatin"], reading.data
+    assert ("oxaliplatin" in reading.data.get("prior_treatments", [])) is had, reading.data
+    status_of = dict(statuses(reading.data, kb))
+    assert status_of["rectum-folfox"] == status_of["rectum-capox"] == "not_suitable"
+
+
+def test_progression_is_read_only_of_a_drug_given(kb: onconav.KnowledgeBase) -> None:
+    """An order cancelled because the cancer grew was never given: it did not stop working."""
+    cancelled = _oxaliplatin("MedicationRequest", "cancelled", NO_RESPONSE, id="ox")
+    reading = read_bundle(_record(RECTUM, STAGE_4, cancelled), kb)
+    assert "progressed_on" not in reading.data and "prior_treatments" not in reading.data
+    reason = {u.reference: u.reason for u in reading.unused}["MedicationRequest/ox"]
+    assert reason == ("status 'cancelled': not given, and that the cancer grew is read only of "
+                      "a drug given")  # fmt: skip
+
+
+def test_a_reason_not_read_of_any_status_is_said(kb: onconav.KnowledgeBase) -> None:
+    held = _oxaliplatin("MedicationRequest", "on-hold", {"text": "insurance"}, id="ox")
+    reading = read_bundle(_record(RECTUM, STAGE_4, held), kb)
+    assert reading.data["prior_treatments"] == ["oxaliplatin", MORE]
+    assert ("MedicationRequest/ox was put on hold for a reason onconav does not read "
+            "('insurance'): it is read as a treatment had, not as one that stopped working or "
+            "cannot be given") in reading.warnings  # fmt: skip
+
+
+# The statuses FHIR R4 gives each medication record (entered-in-error aside: no fact), and the
+# intents of a request (option aside: listed unused); a drug given, in part at least, is one of
+# these statuses, of a request not a plan or proposal still live.
+RECORD_STATUSES = {
+    "MedicationRequest": ["active", "on-hold", "cancelled", "completed", "stopped", "draft",
+                          "unknown"],
+    "MedicationStatement": ["active", "completed", "intended", "stopped", "on-hold", "unknown",
+                            "not-taken"],
+    "MedicationAdministration": ["in-progress", "not-done", "on-hold", "completed", "stopped",
+                                 "unknown"],
+}  # fmt: skip
+INTENTS = ["proposal", "plan", "order", "original-order", "reflex-order", "filler-order",
+           "instance-order"]  # fmt: skip
+GIVEN_STATUSES = {"active", "on-hold", "completed", "stopped", "in-progress"}
+ALLERGY_REASONS = [ALLERGY, _cc(STATUS_REASON, "sintol", "Suspected intolerance"), NOT_TOLERATED,
+                   {"text": "Not tolerated"}, {"text": "Allergic reaction"}]  # fmt: skip
+PROGRESSION_REASONS = [NO_RESPONSE, {"text": "disease progression"}]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(sorted(RECORD_STATUSES)), st.data(), st.sampled_from(INTENTS),
+       st.sampled_from(ALLERGY_REASONS + PROGRESSION_REASONS))  # fmt: skip
+def test_a_reason_decides_whatever_the_status_and_intent(
+    kind: str, data: Any, intent: str, reason: dict[str, Any]
+) -> None:
+    """Whatever the status and the intent: a record whose reason says allergy or intolerance
+    never leaves the drug offered; one whose reason says the cancer grew on it is read so when
+    the drug was given, and never as planned."""
+    status = data.draw(st.sampled_from(RECORD_STATUSES[kind]))
+    extra = {"intent": intent} if kind == "MedicationRequest" else {}
+    record = _oxaliplatin(kind, status, reason, **extra)
+    reading = read_bundle(_record(RECTUM, STAGE_4, record), the_kb())
+    planned = status in ("draft", "intended") or (
+        intent in ("plan", "proposal") and kind == "MedicationRequest"
+        and status in ("active", "on-hold"))  # fmt: skip
+    if reason in ALLERGY_REASONS:
+        assert reading.data["cannot_have"] == ["oxaliplatin"], (status, intent, reading.data)
+        status_of = dict(statuses(reading.data, the_kb()))
+        assert status_of["rectum-folfox"] == status_of["rectum-capox"] == "not_suitable"
+    else:
+        given_drug = status in GIVEN_STATUSES and not planned
+        assert ("progressed_on" in reading.data) is given_drug, (status, intent, reading.data)
+        assert ("planned" in reading.data) is planned, (status, intent, reading.data)
 
 
 @pytest.mark.parametrize(("text", "cannot"), [

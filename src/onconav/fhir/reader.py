@@ -2652,6 +2652,12 @@ MEDICATIONS = ("MedicationRequest", "MedicationAdministration", "MedicationState
                "MedicationDispense")
 NOT_GIVEN = {"cancelled", "entered-in-error", "unknown", "not-done", "not-taken"}
 ONGOING = {"active", "on-hold", "in-progress"}
+# the statuses of a plan or proposal still to be carried out: only these are a plan now
+LIVE = {"draft", "active", "on-hold"}
+# how a status is said in a warning about its reason ("MedicationRequest/m was put on hold for")
+STATUS_SAID = {"stopped": "was stopped", "on-hold": "was put on hold", "cancelled": "was cancelled",
+               "completed": "was completed", "not-taken": "was not taken",
+               "not-done": "was not given"}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -2672,6 +2678,9 @@ class Given:
     # when that last dose began: an administration's start (a 46-hour pump began on the day of
     # the other drugs of its course, though it ends two days later); else the last dose itself
     first: str = ""
+    # whether the drug was given: a drug never given that the person cannot have (an order
+    # cancelled for an allergy) is no treatment had
+    had: bool = True
 
 
 def drugs_of_codings(codings: object, kb: KnowledgeBase) -> list[str]:
@@ -2948,6 +2957,7 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
         local = _local_use([*_route_words(res, medication), *_words(concept)])
         row, named, extra = _drug_of(builder, res, medication, warn=local is None)
         status = _status(res.data)
+        base, then = _read_without_reason(res, status)
         if row is not None and row.get("not-read"):
             builder.drop(res.ref, f"{row.display}: {row.get('not-read')}")
             continue
@@ -2961,7 +2971,8 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
             unresolved = concept is None and med and medication is None
             written = (link.get("reference") if isinstance(link, dict) else med) if unresolved \
                 else _coded(concept)  # fmt: skip
-            if status == "stopped" and "progressed" in _stop_reasons(builder, res) and (
+            if base in ("given", "ended plan") and "progressed" in _stop_reasons(
+                    builder, res, "its drug is not read") and (
                     unresolved or _for_the_cancer(builder, res)):  # fmt: skip
                 # a drug not read that stopped working (FOLFOX's oxaliplatin not among the
                 # resources; trastuzumab by a name onconav does not know, given for the cancer):
@@ -2982,7 +2993,7 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
                 continue
             builder.drop(res.ref, f"not a cancer drug onconav knows: {written}")
             continue
-        if status in NOT_GIVEN:
+        if status == "entered-in-error":
             builder.drop(res.ref, f"status {status!r}: not given")
             continue
         if res.type == "MedicationDispense" and status != "completed":
@@ -2993,13 +3004,21 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
             builder.drop(res.ref, "intent 'option': one of the choices of a request group, not "
                          "an order: not read as given or planned")  # fmt: skip
             continue
-        stop = _stop_reasons(builder, res)
-        hows = ["given"]
-        if status in ("draft", "intended") or res.data.get("intent") in ("proposal", "plan"):
-            hows = ["planned"]
-        elif status == "stopped" and stop & {"progressed", "cannot-have"}:
-            # both when its reasons say both ("progression; neurotoxicity")
-            hows = [h for h in ("progressed", "cannot-have") if h in stop]
+        # the reason is read whatever the status (FHIR gives one mostly for on-hold and
+        # cancelled): an allergy or intolerance is a drug the person cannot have, given or not
+        # (an order cancelled for an allergy had been dropped as not given, one put on hold
+        # read as had); that the cancer grew on it only of a drug given, in part at least. Both
+        # when its reasons say both ("progression; neurotoxicity")
+        stop = _stop_reasons(builder, res, then)
+        given = base in ("given", "ended plan")
+        hows: list[str] = [h for h in ("progressed", "cannot-have")
+                if h in stop and (given or h == "cannot-have")]  # fmt: skip
+        if not hows and base not in ("given", "planned"):
+            builder.drop(res.ref, then if base == "ended plan" else f"status {status!r}: not "
+                         "given" + (", and that the cancer grew is read only of a drug given"
+                                    if "progressed" in stop else ""))  # fmt: skip
+            continue
+        hows = hows or [base]
         prior = builder.resources.get(builder.ref(res.data.get("priorPrescription")) or "")
         extra += (prior.ref,) if prior is not None and builder.valid(prior) else ()
         start = _date(res.data, "authoredOn", "effectiveDateTime", "effectivePeriod",
@@ -3010,8 +3029,29 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
         last = (end or start) if finished and hows == ["given"] else ""
         first = start if last and res.type == "MedicationAdministration" else last
         out += [Given(res.ref, value, how, start, end, status in ONGOING, True, extra, last=last,
-                      first=first) for how in hows]  # fmt: skip
+                      first=first, had=given) for how in hows]  # fmt: skip
     return out
+
+
+def _read_without_reason(res: Res, status: str) -> tuple[str, str]:
+    """How a medication record is read by its status and intent alone, before its reason:
+    "given", "planned" (draft or intended, or a plan or proposal still live: draft, active,
+    on-hold), "not given" (cancelled, not taken, not done, unknown) or "ended plan" (a plan or
+    proposal stopped or completed: what was meant, not what was given; it had been read as
+    planned, and a plan of oxaliplatin stopped for no response left FOLFOX offered), with what
+    that reading is, in words, for the warning of a reason not read."""
+    plan = res.data.get("intent") in ("proposal", "plan")
+    if status in ("draft", "intended") or (plan and status in LIVE):
+        return "planned", "it is read as planned"
+    if status in NOT_GIVEN:
+        return "not given", "it is read as not given"
+    if plan:
+        return "ended plan", (
+            f"a {res.data.get('intent')} that ended (status {status!r}) with no reason read: a "
+            "plan says what was meant, not what was given, so whether the drug was given is not "
+            "known; not read as had or planned")  # fmt: skip
+    return "given", "it is read as a treatment had, not as one that stopped working or cannot " \
+        "be given"
 
 
 # A reason for stopping, in words, that says the drug stopped working: read only when its whole
@@ -3056,7 +3096,7 @@ def _says_cannot_have(text: str) -> bool:
         lowered.replace("not tolerated", ""))  # fmt: skip
 
 
-def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any]) -> set[str]:
+def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any], then: str) -> set[str]:
     """Why a drug was stopped, when its ``statusReason`` is not in the table: "progressed" when
     the reason's words are only that the cancer grew on it (``PROGRESSION_WORDS``), and
     "cannot-have" when they say the person could not take it (``CANNOT_HAVE_WORDS``: an
@@ -3065,25 +3105,26 @@ def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any]) -> set[str
     because it stopped working read as one merely stopped)."""
     said = [t for r in reasons for t in _words(r)]
     shown = "; ".join(repr(t) for t in said) or _coded(reasons[0])
+    status = _status(res.data)
+    was = STATUS_SAID.get(status, f"has status {status!r}")
     read: set[str] = set()  # both, when the words give both ("progression; neurotoxicity")
     if any(_says_progression(t) and not words.UNSURE.search(t.lower())  # "progression?"
            for t in said):  # fmt: skip
         builder.warnings.append(
-            f"{res.ref} was stopped for a reason read from its words as the cancer growing on it "
+            f"{res.ref} {was} for a reason read from its words as the cancer growing on it "
             f"(stopped working): {shown}"
         )
         read.add("progressed")
     if any(_says_cannot_have(t) for t in said):
         builder.warnings.append(
-            f"{res.ref} was stopped for a reason read from its words as the person not able to "
+            f"{res.ref} {was} for a reason read from its words as the person not able to "
             f"take it (an allergy, an intolerance or side effects: cannot have it): {shown}"
         )
         read.add("cannot-have")
     if read:
         return read
     builder.warnings.append(
-        f"{res.ref} was stopped for a reason onconav does not read ({shown}): it is read as a "
-        "treatment had, not as one that stopped working or cannot be given"
+        f"{res.ref} {was} for a reason onconav does not read ({shown}): {then}"
     )
     return set()
 
@@ -3231,14 +3272,16 @@ def _at_the_cancer(builder: Builder, row: Row, cancer: CancerFound) -> bool:
         set(row.meaning.get("metastasis", ())) & spread)  # fmt: skip
 
 
-def _stop_reasons(builder: Builder, res: Res) -> set[str | None]:
-    """Why a medication record was stopped ("progressed", "cannot-have"), by the table of its
-    ``statusReason`` or, a reason in no table, by its words (``_stopped_by_words``)."""
+def _stop_reasons(builder: Builder, res: Res, then: str) -> set[str | None]:
+    """Why a medication record was stopped, held, cancelled or not taken ("progressed",
+    "cannot-have"), by the table of its ``statusReason`` or, a reason in no table, by its words
+    (``_stopped_by_words``, which says ``then``, how the record is read, of a reason not read),
+    whatever its status."""
     reasons = res.data.get("statusReason")
     reasons = reasons if isinstance(reasons, list) else [reasons] if reasons else []
     stop = {row.get("stopped") for r in reasons if (row := builder.row("treatments", r))}
-    if _status(res.data) == "stopped" and reasons and not stop - {None}:
-        stop |= _stopped_by_words(builder, res, reasons)
+    if reasons and not stop - {None}:
+        stop |= _stopped_by_words(builder, res, reasons, then)
     return stop
 
 
@@ -3322,7 +3365,7 @@ def _treatments(builder: Builder, cancer: CancerFound) -> None:
     """The treatments' fields, each with the resources of its drugs and procedures and those they
     rest on (a Medication named by a request, the request a stopped one continues)."""
     given = _medications(builder, cancer) + _procedures(builder, cancer)
-    builder_given = [g for g in given if g.how != "planned"]
+    builder_given = [g for g in given if g.how != "planned" and g.had]
     _dated_to_come(builder, builder_given)
     fields = {
         "prior_treatments": builder_given,
