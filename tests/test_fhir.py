@@ -1667,6 +1667,13 @@ PRIMARY_PROFILE_URL = "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-pr
         # a change of the gene's copies is not a mutation a KRAS test finds
         (PRESENT, [("48019-4", _cc("http://www.sequenceontology.org", "SO:0001743",
                                    "copy_number_loss"))], None, "copy number loss"),
+        # nor is its absence the absence of one (it was read as wild-type: cetuximab offered)
+        (ABSENT, [("48019-4", _cc("http://www.sequenceontology.org", "SO:0001742",
+                                  "copy_number_gain"))], None, "copy_number_gain"),
+        (ABSENT, [("48019-4", _cc("http://www.sequenceontology.org", "SO:1000044",
+                                  "chromosomal_translocation"))], None, "KRAS stays unknown"),
+        (ABSENT, [("48019-4", _cc("http://www.sequenceontology.org", "SO:0001483", "SNV"))],
+         "wild-type", None),
         # any of KRAS's codons, as typed "KRAS G60R" is; one past them is no KRAS change
         # (a review of the change: the typed words and the record disagreed)
         (PRESENT, [("48005-3", _cc("http://varnomen.hgvs.org", "p.Gly60Arg"))], "mutated",
@@ -2430,6 +2437,49 @@ def test_a_result_contained_in_a_report_is_read(kb: onconav.KnowledgeBase) -> No
     for order in ((older, newer), (newer, older)):
         reading = read_bundle(_record(STOMACH, STAGE_4, *order), kb)
         assert reading.data["biomarkers"] == {"her2": "positive"}
+
+
+SEQUENCE_CHANGES = [("SO:0001483", "SNV"), ("SO:1000002", "substitution"),
+                    ("SO:0002007", "MNV"), ("SO:1000032", "delins"), ("SO:0000159", "deletion"),
+                    ("SO:0000667", "insertion")]  # fmt: skip
+OTHER_CHANGES = [("SO:0001742", "copy_number_gain"), ("SO:0001743", "copy_number_loss"),
+                 ("SO:0001019", "copy_number_variation"), ("SO:0001565", "gene_fusion"),
+                 ("SO:1000044", "chromosomal_translocation"), ("SO:1000035", "duplication"),
+                 ("SO:0002062", "complex chromosomal rearrangement"), ("SO:9999999", "")]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(SEQUENCE_CHANGES + OTHER_CHANGES), st.sampled_from(["kras", "erbb2"]),
+       st.sampled_from(["48019-4", "molecular-consequence"]), st.booleans())  # fmt: skip
+def test_a_change_absent_is_wild_type_only_of_the_genes_sequence(
+    change: tuple[str, str], gene: str, where: str, words_only: bool
+) -> None:
+    """A KRAS copy number gain absent was read as KRAS wild-type: cetuximab and panitumumab
+    offered. Whatever kind of change is said absent, and however it is given, KRAS is wild-type
+    only when the kind is a change of the gene's sequence given as the DNA change type; absent
+    ERBB2 never makes HER2 negative."""
+    code, display = change
+    concept = ({"text": display or code} if words_only
+               else _cc("http://www.sequenceontology.org", code, display or None))
+    key = (_cc(LOINC, "48019-4") if where == "48019-4" else _cc(
+        "http://hl7.org/fhir/uv/genomics-reporting/CodeSystem/tbd-codes-cs", where))
+    hgnc = {"kras": ("HGNC:6407", "KRAS"), "erbb2": ("HGNC:3430", "ERBB2")}[gene]
+    variant = _observation("v", "69548-6", ABSENT, component=[
+        {"code": _cc(LOINC, "48018-6"),
+         "valueCodeableConcept": _cc("http://www.genenames.org", *hgnc)},
+        {"code": key, "valueCodeableConcept": concept}])  # fmt: skip
+    cancer = RECTUM if gene == "kras" else STOMACH
+    reading = read_bundle(_record(cancer, STAGE_4, variant), the_kb())
+    read = reading.data.get("biomarkers", {})
+    if gene == "erbb2":
+        assert "her2" not in read, read
+        return
+    sequence = change in SEQUENCE_CHANGES and not words_only
+    if where == "48019-4":
+        assert (read.get("kras") == "wild-type") is sequence, read
+        assert read.get("kras") in ("wild-type", None), read
+    elif code in ("SO:0001742", "SO:0001743") and not words_only:
+        assert "kras" not in read, read  # a copy number change, wherever it is given
 
 
 def test_an_erbb2_gain_entered_in_error_is_not_her2_positive(kb: onconav.KnowledgeBase) -> None:

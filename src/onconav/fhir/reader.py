@@ -2407,13 +2407,19 @@ def _kras(builder: Builder, cancer: CancerFound) -> None:
 def _kras_variant(builder: Builder, res: Res) -> str | None:
     """A GenomicVariant of KRAS: present is mutated when the change is pathogenic, likely
     pathogenic or not classified; absent is wild-type only when no one change is named (absent
-    for one named change, p.Gly12Cys, leaves the others open)."""
+    for one named change, p.Gly12Cys, leaves the others open) and no change of another kind
+    than the gene's sequence (a copy number gain absent says nothing of a mutation)."""
     answer = _answer(builder, res)
     if answer in ("absent", "negative"):
         named = _variant_named(builder, res)
         if named:
             builder.drop(res.ref, f"one KRAS change ({named}) is absent: other KRAS changes may "
                          "be present, so KRAS stays unknown")  # fmt: skip
+            return None
+        if other_kind := _not_of_sequence(builder, res):
+            builder.drop(res.ref, f"a KRAS change of one kind ({', '.join(other_kind)}) is "
+                         "absent: that says nothing of a change of the gene's sequence, which "
+                         "a KRAS test looks for, so KRAS stays unknown")  # fmt: skip
             return None
         return "wild-type"
     if answer not in ("present", "positive"):
@@ -2492,6 +2498,25 @@ def _significance_shown(builder: Builder, res: Res) -> str:
             shown = _words(value) or ([_coded(value)] if _codings(value) else [])
             return repr(shown[0]) if shown else "no value"
     return "no value"
+
+
+def _not_of_sequence(builder: Builder, res: Res) -> list[str]:
+    """The kinds of change a GenomicVariant names that are not a change of the gene's sequence:
+    a DNA change type (LOINC 48019-4) the table does not read as a sequence change (a copy number
+    gain or loss, a fusion, a rearrangement, a code in no table, words), and a copy number
+    change in any component (mCODE's examples give it as a molecular consequence too)."""
+    out = []
+    for comp in _items(res.data.get("component")):
+        row = builder.row("observations", comp.get("code"))
+        value = comp.get("valueCodeableConcept")
+        change = builder.row("observations", value)
+        kind = change.get("change") if change is not None else None
+        typed = row is not None and row.get("component") == "change-type"
+        if (typed and kind != "sequence") or kind in ("copy-number-gain", "copy-number-loss"):
+            said = comp.get("valueString")
+            shown = _coded(value) if value is not None else repr(said) if said else "no value"
+            out.append(shown)
+    return out
 
 
 def _variant_named(builder: Builder, res: Res) -> str | None:
