@@ -2188,6 +2188,64 @@ def test_the_cancer_the_record_stages_or_says_spread_is_read_before_a_newer_one(
     assert read_bundle(_record(assessed, skin, STAGE_4), kb).data["cancer"] == "rectum"
 
 
+def _linked_spread(to: str) -> dict[str, Any]:
+    return _condition("m", "94381002", "Secondary malignant neoplasm of liver",
+                      extension=[{"url": RELATED_URL, "valueReference": {"reference": to}}])
+
+
+@pytest.mark.parametrize("verification", ["entered-in-error", "refuted"])
+@pytest.mark.parametrize("real_cancer", [True, False])
+def test_spread_linked_to_a_cancer_entered_in_error_is_read_as_with_no_link(
+    verification: str, real_cancer: bool, kb: onconav.KnowledgeBase
+) -> None:
+    """Liver spread linked (condition-related) to a mistaken copy of the cancer, entered in error,
+    was dropped as "spread of another cancer, not the one read" beside the real cancer, and with
+    no other cancer dropped without a word. A link to a Condition that is no fact is no link."""
+    mistaken = {**RECTUM, "id": "c1", "verificationStatus": _cc(VERIFICATION, verification)}
+    real = [{**RECTUM, "id": "c2"}] if real_cancer else []
+    reading = read_bundle(_record(mistaken, *real, STAGE_4, _linked_spread("Condition/c1")), kb)
+    assert reading.data["metastases"] == ["liver", MORE], reading.data
+    assert "Condition/m" in reading.sources["metastases"]
+    assert reading.data["cancer"] == ("rectum" if real_cancer else "unknown")
+
+
+def test_spread_linked_to_another_cancer_read_as_another_is_still_not_read(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    breast = _condition("o", "254837009", "Malignant tumor of breast", "resolved")
+    reading = read_bundle(_record(RECTUM, breast, STAGE_4, _linked_spread("Condition/o")), kb)
+    assert reading.data["cancer"] == "rectum" and "metastases" not in reading.data
+    reasons = {u.reference: u.reason for u in reading.unused}
+    assert reasons["Condition/m"] == "spread of another cancer, not the one read"
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from([_cc(VERIFICATION, "entered-in-error"), _cc(VERIFICATION, "refuted"),
+                        {"text": "Entered in error"}, {"text": "Ruled out"},
+                        _cc(VERIFICATION, "confirmed"), _cc(VERIFICATION, "provisional"),
+                        None]),
+       st.booleans())  # fmt: skip
+def test_spread_linked_to_a_cancer_is_never_dropped_without_a_word(
+    verification: dict[str, Any] | None, real_cancer: bool
+) -> None:
+    """Whatever the linked cancer's verification status, the spread is read or listed with the
+    reason; read whenever the cancer it names is no fact (entered in error, refuted)."""
+    linked = {**RECTUM, "id": "c1"} | ({"verificationStatus": verification}
+                                       if verification is not None else {})  # fmt: skip
+    real = [{**RECTUM, "id": "c2", "onsetDateTime": "2020-01-01"}] if real_cancer else []
+    try:
+        reading = read_bundle(_record(linked, *real, STAGE_4, _linked_spread("Condition/c1")),
+                              the_kb())  # fmt: skip
+    except FhirError:  # no cancer at all: the error names the Conditions seen
+        assume(False)
+        return
+    assert "Condition/m" in accounted(reading)
+    codes = [c.get("code") for c in (verification or {}).get("coding", [])]
+    words_ = (verification or {}).get("text", "")
+    if {"entered-in-error", "refuted"} & set(codes) or words_ in ("Entered in error", "Ruled out"):
+        assert "liver" in reading.data["metastases"], reading.data
+
+
 def test_an_old_stage_of_another_cancer_does_not_make_it_the_one_read(
     kb: onconav.KnowledgeBase,
 ) -> None:

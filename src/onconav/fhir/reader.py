@@ -2053,7 +2053,12 @@ def _metastases(builder: Builder, cancer: CancerFound) -> None:
             continue
         related = [builder.ref(e.get("valueReference")) for e in _items(res.data.get(
             "extension")) if isinstance(e, OBJECT) and e.get("url") == RELATED]  # fmt: skip
-        if any(r in builder.unused for r in related if r):
+        # a link to a Condition that is no fact (entered in error or refuted: a mistaken copy of
+        # the cancer) is no link, and the spread is read as with none; it had been dropped as
+        # spread of another cancer, and with no other cancer dropped without a word
+        no_fact = {r for r in related if r and (linked := builder.resources.get(r)) and _status(
+            linked.data, "verificationStatus") in ("entered-in-error", "refuted")}  # fmt: skip
+        if any(r in builder.unused and r not in no_fact for r in related if r):
             builder.drop(res.ref, "spread of another cancer, not the one read")
             continue
         if worded:
