@@ -93,9 +93,12 @@ def statuses(path: Path) -> dict[str, dict[str, str]]:
 
 
 def quarantined(path: Path) -> list[tuple[int, str | None, str]]:
+    """The quarantine's rows, read as the CSV it is (DuckDB's guess of the dialect, from a few
+    rows, had split a reason at its commas)."""
     con = duckdb.connect()
     rows = con.execute(f"SELECT row, patient_id, reason FROM read_csv('{path}', header=true, "
-                       "all_varchar=true) ORDER BY CAST(row AS INTEGER)").fetchall()  # fmt: skip
+                       "all_varchar=true, delim=',', quote='\"', escape='\"') "
+                       "ORDER BY CAST(row AS INTEGER)").fetchall()  # fmt: skip
     con.close()
     return [(int(r), p, str(why)) for r, p, why in rows]
 
