@@ -6,17 +6,23 @@ the reason; ``cohort gaps`` on a folder."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import duckdb
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from conftest import Run
 from onconav.cohort import bulk
+from onconav.kb import KnowledgeBase, load_kb
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLES = sorted((ROOT / "tests" / "fhir").glob("*.json"))
@@ -342,9 +348,11 @@ def test_a_reference_is_read_as_the_mapping_reads_it(run: Run, tmp_path: Path) -
     """A medicationReference written as a full URL ('https://ehr.example.org/fhir/Medication/1')
     or with a version ('Medication/2/_history/3') names the Medication of Medication.ndjson, as
     in a Bundle read by `onconav options --fhir` (it was lost: the FOLFOX that stopped working
-    not read, rectum-folfox offered again); so does a subject written as a full URL. A
-    medicationReference to a Medication not in the folder is named in the summary's notes and
-    on stderr (the drug is not known, as in a Bundle without it)."""
+    not read, rectum-folfox offered again); so does a subject written as a full URL when all
+    of the folder's are, of one server (said in the notes: the test's subjects had stayed
+    Patient/ID, the full URL never written). A medicationReference to a Medication not in the
+    folder is named in the summary's notes and on stderr (the drug is not known, as in a Bundle
+    without it)."""
     source = ROOT / "tests" / "fhir" / "rectal-progression-after-folfox.json"
     resources = [e["resource"] for e in json.loads(source.read_text())["entry"]]
     medications: list[dict[str, Any]] = []
@@ -356,7 +364,7 @@ def test_a_reference_is_read_as_the_mapping_reads_it(run: Run, tmp_path: Path) -
             medications.append({"resourceType": "Medication", "id": ident, "code": concept})
             form = forms[len(medications) % 2]
             resource["medicationReference"] = {"reference": form.format(ident)}
-        elif resource["resourceType"] != "Patient" and len(medications) % 2:
+        if resource["resourceType"] != "Patient":
             resource["subject"] = {"reference": "https://ehr.example.org/fhir/Patient/p-folfox"}
     assert len(medications) >= 2
     folder = tmp_path / "export"
@@ -364,20 +372,197 @@ def test_a_reference_is_read_as_the_mapping_reads_it(run: Run, tmp_path: Path) -
     out = tmp_path / "out.parquet"
     done = run("cohort", str(folder), "--out", str(out), "--quiet")
     assert done.status == 0, done.stderr
-    assert done.stderr == "" and quarantined(tmp_path / "out.quarantine.csv") == []
+    assert quarantined(tmp_path / "out.quarantine.csv") == []
     expected = json.loads(run("options", "--fhir", str(source), "--format", "json").stdout)
     found = statuses(out)
     assert found["p-folfox"] == {o["id"]: o["status"] for o in expected["options"]}
     assert found["p-folfox"]["rectum-folfox"] == "not_suitable"
     summary = json.loads((tmp_path / "out.summary.json").read_text())
-    assert "notes" not in summary
+    assert summary["notes"] == [ONE_SERVER.format("ehr.example.org/fhir")]
+    assert done.stderr == f"onconav: warning: {summary['notes'][0]}\n"
     (folder / "Medication.ndjson").write_text(json.dumps(medications[0]) + "\n")
     done = run("cohort", str(folder), "--out", str(out), "--quiet", "--force")
     assert done.status == 0, done.stderr
-    notes = json.loads((tmp_path / "out.summary.json").read_text())["notes"]
+    notes = json.loads((tmp_path / "out.summary.json").read_text())["notes"][1:]
     assert notes and all(" is not in the folder, so its drug is not known" in n for n in notes)
     assert re.match(r"Medication\w+\.ndjson line \d+: Medication\w+/", notes[0]), notes[0]
     assert f"onconav: warning: {notes[0]}" in done.stderr.splitlines()
+
+
+ONE_SERVER = ("every patient reference of the folder is written in full, of one server ('{}'): "
+              "read as the export's own patients (an export names them Patient/ID; a folder "
+              "has no fullUrl to say which server is its own)")  # fmt: skip
+ELSEWHERE = ("{where}: '{named}': its {name} is '{written}', a patient of another server than "
+             "the export's ({why}): it may be about someone else; not read")  # fmt: skip
+OWN_ARE_RELATIVE = "the export names its own patients Patient/ID"
+RECTAL = {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "C20"}]}
+STOMACH = {"coding": [{"system": "http://snomed.info/sct", "code": "363349007"}]}
+OTHER = "https://other-hospital.example/fhir/Patient/s1"
+
+
+def sites(found: dict[str, str]) -> set[str]:
+    """The cancers a patient's options are of (rectum, stomach; not the general ones)."""
+    return {o.split("-")[0] for o in found} - {"general"}
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "python"])
+def test_a_patient_of_another_server_is_not_read_as_the_exports_own(
+    run: Run, tmp_path: Path, engine: str
+) -> None:
+    """The patient's rectal Condition (Patient/s1) and another server's stomach Condition
+    (https://other-hospital.example/fhir/Patient/s1) in one folder: the other server's had
+    been read as the export's Patient s1, unseen (answered as rectum, with no word; alone, as
+    stomach), where a Bundle's reading leaves it unread. Beside Patient/ID, a patient reference
+    written in full is quarantined with its line and the Bundle's words, in ``subject`` or in
+    ``patient``, with a version or not; the patient is read from their own lines, by every
+    engine alike."""
+    resources = [
+        {"resourceType": "Patient", "id": "s1"},
+        {"resourceType": "Condition", "id": "c0", "subject": {"reference": "Patient/s1"},
+         "code": RECTAL},
+        {"resourceType": "Condition", "id": "c1", "subject": {"reference": OTHER},
+         "code": STOMACH},
+        {"resourceType": "AllergyIntolerance", "id": "a1",
+         "patient": {"reference": "http://b.example/fhir/Patient/s1/_history/2"}},
+    ]  # fmt: skip
+    folder = tmp_path / "export"
+    write_folder(folder, resources, {})
+    out = tmp_path / "out.parquet"
+    done = run("cohort", str(folder), "--out", str(out), "--quiet", "--engine", engine)
+    assert done.status == 0, done.stderr
+    found = statuses(out)
+    assert set(found) == {"s1"} and sites(found["s1"]) == {"rectum"}
+    assert quarantined(tmp_path / "out.quarantine.csv") == [
+        (2, None, ELSEWHERE.format(where="AllergyIntolerance.ndjson line 1",
+                                   named="AllergyIntolerance/a1", name="patient",
+                                   written="http://b.example/fhir/Patient/s1/_history/2",
+                                   why=OWN_ARE_RELATIVE)),
+        (3, None, ELSEWHERE.format(where="Condition.ndjson line 2", named="Condition/c1",
+                                   name="subject", written=OTHER, why=OWN_ARE_RELATIVE))]
+    summary = json.loads((tmp_path / "out.summary.json").read_text())
+    assert (summary["rows"], summary["answered"], summary["quarantined"]) == (3, 1, 2)
+    assert "notes" not in summary and done.stderr == ""
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "python"])
+def test_patient_references_all_written_in_full_are_read_if_of_one_server(
+    run: Run, tmp_path: Path, engine: str
+) -> None:
+    """A folder whose patient references are all written in full, of one server (the host's
+    case and the default port aside), is read as an export written so, with a note naming the
+    server: a folder has no fullUrl to say which is the export's own (the reviewer's folder of
+    one Condition of other-hospital.example is such an export, and had been read with no
+    word). Of two servers, which is the export's cannot be known: each such resource is
+    quarantined, and the patient's record, with no cancer left, too."""
+    resources = [
+        {"resourceType": "Patient", "id": "s1"},
+        {"resourceType": "Condition", "id": "c1", "subject": {"reference": OTHER},
+         "code": STOMACH},
+        {"resourceType": "Observation", "id": "o1", "status": "final", "code": {"text": "x"},
+         "subject": {"reference": "HTTPS://Other-Hospital.example:443/fhir/Patient/s1"}},
+    ]  # fmt: skip
+    folder = tmp_path / "export"
+    write_folder(folder, resources, {})
+    out = tmp_path / "out.parquet"
+    done = run("cohort", str(folder), "--out", str(out), "--quiet", "--engine", engine)
+    assert done.status == 0, done.stderr
+    found = statuses(out)
+    assert set(found) == {"s1"} and sites(found["s1"]) == {"stomach"}
+    assert quarantined(tmp_path / "out.quarantine.csv") == []
+    note = ONE_SERVER.format("other-hospital.example/fhir")
+    assert json.loads((tmp_path / "out.summary.json").read_text())["notes"] == [note]
+    assert done.stderr == f"onconav: warning: {note}\n"
+    third = "https://third.example/fhir/Patient/s1"
+    with (folder / "Condition.ndjson").open("a") as lines:
+        lines.write(json.dumps({"resourceType": "Condition", "id": "c2", "code": RECTAL,
+                                "subject": {"reference": third}}) + "\n")  # fmt: skip
+    done = run("cohort", str(folder), "--out", str(out), "--quiet", "--force", "--engine", engine)
+    assert done.status == 1, done.stderr  # no one answered
+    why = ("the folder's patient references name 2 servers, 'other-hospital.example/fhir, "
+           "third.example/fhir', so which is the export's cannot be known")  # fmt: skip
+    bad = quarantined(tmp_path / "out.quarantine.csv")
+    assert [(who, reason) for _, who, reason in bad][1:] == [
+        (None, ELSEWHERE.format(where="Condition.ndjson line 1", named="Condition/c1",
+                                name="subject", written=OTHER, why=why)),
+        (None, ELSEWHERE.format(where="Condition.ndjson line 2", named="Condition/c2",
+                                name="subject", written=third, why=why)),
+        (None, ELSEWHERE.format(where="Observation.001.ndjson line 1", named="Observation/o1",
+                                name="subject", why=why,
+                                written="HTTPS://Other-Hospital.example:443/fhir/Patient/s1"))]
+    assert bad[0][1] == "s1" and "no cancer condition" in bad[0][2]
+    assert "notes" not in json.loads((tmp_path / "out.summary.json").read_text())
+
+
+# how a patient reference is written, and the server each names as the test reads it
+FORMS = {"Patient/{}": None, "Patient/{}/_history/2": None,
+         "https://a.org/fhir/Patient/{}": "a", "HTTPS://A.org:443/fhir/Patient/{}/_history/1": "a",
+         "https://b.org/fhir/Patient/{}": "b", "urn:x/Patient/{}": "x"}  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(people=st.sets(st.sampled_from(["p1", "p2", "p3"])),
+       written=st.lists(st.tuples(st.sampled_from(["p1", "p2", "p3"]),
+                                  st.sampled_from(sorted(FORMS)),
+                                  st.sampled_from(["subject", "patient"])), max_size=8))
+def test_no_resource_of_another_server_is_read_into_a_patient(
+    people: set[str], written: list[tuple[str, str, str]]
+) -> None:
+    """For random mixes of patient references (Patient/ID, and written in full of one server or
+    several), no resource whose reference names a server other than the export's own (the one
+    server when all are written in full; else none) is read into a patient's record, every
+    other one is read into its patient's, and every line is accounted for: read, or in the
+    quarantine with its file and line."""
+    assume(people or written)  # a folder of no lines is refused (test_a_folder_that_is_not_...)
+    resources: list[dict[str, Any]] = [{"resourceType": "Patient", "id": p} for p in sorted(people)]
+    for i, (who, form, name) in enumerate(written):
+        kind = "Condition" if name == "subject" else "AllergyIntolerance"
+        resources.append({"resourceType": kind, "id": f"r{i}", "code": RECTAL,
+                          name: {"reference": form.format(who)}})  # fmt: skip
+    servers = {FORMS[form] for _, form, _ in written}
+    own = next(iter(servers)) if len(servers) == 1 else None  # None: all Patient/ID, or mixed
+    read: dict[str, str] = {}  # Type/id -> the patient whose record it was read into
+    reading = bulk.read_resources
+
+    def recorded(found: list[dict[str, Any]], kb: Any) -> Any:
+        (who,) = {bulk.owner(r) for r in found}  # one patient's record
+        read.update({f"{r['resourceType']}/{r['id']}": str(who) for r in found})
+        return reading(found, kb)
+
+    with tempfile.TemporaryDirectory() as work, mock.patch.object(bulk, "read_resources",
+                                                                   recorded):  # fmt: skip
+        folder = Path(work) / "export"
+        write_folder(folder, resources, {})
+        (Path(work) / "flat").mkdir()
+        flat = bulk.flatten(folder, knowledge(), Path(work) / "flat")
+        reasons = [json.loads(line)["reason"] for line in
+                   flat.problems.read_text().splitlines()]  # fmt: skip
+        for path in sorted(folder.iterdir()):
+            for number, line in enumerate(path.read_text().splitlines(), start=1):
+                resource = json.loads(line)
+                key = f"{resource['resourceType']}/{resource['id']}"
+                name = next((n for n in ("subject", "patient") if n in resource), None)
+                server = FORMS[written[int(resource["id"][1:])][1]] if name else None
+                where = f"{path.name} line {number}: "
+                if server is not None and server != own:
+                    assert key not in read, (key, read[key])
+                    assert sum(r.startswith(where) and "another server" in r
+                               for r in reasons) == 1, (where, reasons)  # fmt: skip
+                else:
+                    who = resource["id"] if name is None else written[int(resource["id"][1:])][0]
+                    assert read.get(key) == who, (key, read)
+    noted = [n for n in flat.said() if "written in full" in n]
+    assert noted == ([bulk_note(own)] if own else [])
+
+
+@functools.cache
+def knowledge() -> KnowledgeBase:
+    """The knowledge base, loaded once (a fixture's value is written out by hypothesis)."""
+    return load_kb()
+
+
+def bulk_note(server: str) -> str:
+    """The note of a folder whose patient references are all of ``server`` (the test's name)."""
+    return ONE_SERVER.format({"a": "a.org/fhir", "b": "b.org/fhir", "x": "urn:x"}[server])
 
 
 def test_a_reference_written_with_json_escapes_is_the_same_reference(

@@ -12,12 +12,17 @@ about no one patient (Medication, Organization, Practitioner, ...) are held as t
 whole run and given to each patient whose resources refer to them.
 
 References are read as the FHIR mapping reads them (``onconav.reading.reference_key``):
-``Patient/1``, ``https://ehr.example.org/fhir/Patient/1`` and ``Patient/1/_history/2`` are the
-same patient. A line whose patient cannot be known (its ``subject`` a ``urn:uuid:``, which only
-a Bundle's fullUrl resolves) is quarantined with its file, line number and the reference, never
-dropped; so is a resource with no id about no patient (nothing can refer to it) and a Bundle. A
-``medicationReference`` to a Medication not in the folder, and a file of the folder that is not
-read, are named in ``notes`` (the summary's)."""
+``Medication/1``, ``https://ehr.example.org/fhir/Medication/1`` and ``Medication/1/_history/2``
+are the same resource. A patient is named by ``Patient/ID`` (with a version or not); a patient
+reference written in full names a server, which a folder, with no fullUrl, cannot say is the
+export's own (``own_server``): when all of the folder's patient references are written in full,
+of one server, that server is taken as the export's (said in ``notes``); otherwise a resource
+whose patient reference is written in full is quarantined, a patient of another server, as a
+Bundle's reading leaves it unread. A line whose patient cannot be known (its ``subject`` a
+``urn:uuid:``, which only a Bundle's fullUrl resolves) is quarantined with its file, line number
+and the reference, never dropped; so is a resource with no id about no patient (nothing can
+refer to it) and a Bundle. A ``medicationReference`` to a Medication not in the folder, and a
+file of the folder that is not read, are named in ``notes`` (the summary's)."""
 
 from __future__ import annotations
 
@@ -32,7 +37,7 @@ from typing import Any
 from onconav import words
 from onconav.cohort.reasons import cut, reason
 from onconav.fhir import FhirError, read_resources
-from onconav.fhir.reader import newer_version
+from onconav.fhir.reader import _server, newer_version
 from onconav.kb import KnowledgeBase
 from onconav.profile import MARKERS
 from onconav.reading import reference_key, why_not_read
@@ -152,14 +157,61 @@ def patient_of(reference: object) -> str | None:
     return None
 
 
+def patient_reference(resource: dict[str, Any]) -> tuple[str, str] | None:
+    """The field (``subject``, else ``patient``) whose reference names the Patient a resource
+    is about, and that reference as written; None if neither names one (``patient_of``)."""
+    for name in ("subject", "patient"):
+        if patient_of(resource.get(name)) is not None:
+            return name, resource[name]["reference"]
+    return None
+
+
 def owner(resource: dict[str, Any]) -> str | None:
     """The patient a resource is about: a Patient's id, or the Patient its ``subject`` or
-    ``patient`` refers to; None for a resource about no one patient, or whose patient cannot be
-    known (``whose``), and for a Patient whose id is blank or has spaces around it."""
+    ``patient`` refers to (``patient_reference``); None for a resource about no one patient, or
+    whose patient cannot be known (``whose``), and for a Patient whose id is blank or has
+    spaces around it."""
     if resource.get("resourceType") == "Patient":
         ident = resource.get("id")
         return ident if usable_id(ident) else None
-    return patient_of(resource.get("subject")) or patient_of(resource.get("patient"))
+    placed = patient_reference(resource)
+    return patient_of(resource[placed[0]]) if placed else None
+
+
+def server_of(reference: str) -> str | None:
+    """The server a patient reference written in full names, as the FHIR mapping tells servers
+    apart (``https://EHR.example.org:443/fhir/Patient/1``: ``ehr.example.org/fhir``; what comes
+    before ``Patient/ID`` when that is no http(s) address); None for ``Patient/ID`` (a version
+    after it or not), the way an export names its own patients."""
+    key = reference_key(reference)
+    before = reference.rpartition(key)[0].strip("/")
+    return (_server(reference, key) or before) if before else None
+
+
+def own_server(relative: bool, servers: set[str]) -> str | None:
+    """The server taken as the export's own: the one server of the folder's patient references
+    when all of them are written in full (``relative``: whether any is ``Patient/ID``); None
+    otherwise, when a reference written in full names a patient of another server."""
+    return next(iter(servers)) if not relative and len(servers) == 1 else None
+
+
+def _elsewhere(where: str, line: str, relative: bool, servers: set[str]) -> str:
+    """Why a resource whose patient reference names a server other than the export's own
+    (``own_server``) is not read: the words of a Bundle's reading, and why the server is not
+    taken as the export's."""
+    resource = json.loads(line)
+    name, written = patient_reference(resource) or ("subject", "")
+    ident = resource.get("id")
+    named = f"{resource['resourceType']}/{ident}" if isinstance(ident, str) and ident else \
+        resource["resourceType"]  # fmt: skip
+    if relative:
+        why = "the export names its own patients Patient/ID"
+    else:
+        why = (f"the folder's patient references name {len(servers)} servers, "
+               f"{cut(', '.join(sorted(servers)))}, so which is the export's cannot be "
+               "known")  # fmt: skip
+    return (f"{where}: {cut(named)}: its {name} is {cut(written)}, a patient of another server "
+            f"than the export's ({why}): it may be about someone else; not read")
 
 
 def whose(resource: dict[str, Any]) -> str | None:
@@ -205,6 +257,8 @@ def flatten(folder: Path, kb: KnowledgeBase, work: Path, ours: tuple[Path, ...] 
                   "export's files are read by their names, Type.ndjson)")  # fmt: skip
     # "Medication/1" -> where it is and its line: the resources about no one patient
     shared: dict[str, tuple[str, str]] = {}
+    relative = False  # a patient reference is Patient/ID
+    servers: set[str] = set()  # the servers the patient references written in full name
     outs = [(work / f"part-{i}.tsv").open("w", encoding="utf-8", newline="\n")
             for i in range(parts)]  # fmt: skip
     try:
@@ -258,17 +312,35 @@ def flatten(folder: Path, kb: KnowledgeBase, work: Path, ours: tuple[Path, ...] 
                                               "about no patient (no subject): nothing can refer "
                                               "to it, so it is not read")  # fmt: skip
                     continue
+                placed = patient_reference(resource) if kind != "Patient" else None
+                server = server_of(placed[1]) if placed else None
+                relative |= placed is not None and server is None
+                if server is not None:
+                    servers.add(server)
                 key = json.dumps(who)
                 outs[zlib.crc32(key.encode()) % parts].write(
-                    f"{key}\t{json.dumps(where)}\t{line}\n")
+                    f"{key}\t{json.dumps(where)}\t{json.dumps(server)}\t{line}\n")
     finally:
         for out in outs:
             out.close()
+    ours_is = own_server(relative, servers)
+    if ours_is is not None:
+        flat.note(f"every patient reference of the folder is written in full, of one server "
+                  f"({cut(ours_is)}): read as the export's own patients (an export names them "
+                  "Patient/ID; a folder has no fullUrl to say which server is its own)")
+    elsewhere: list[tuple[tuple[str, int], str]] = []  # (file, line number), why
     with flat.table.open("w", encoding="utf-8") as table, \
             flat.problems.open("w", encoding="utf-8") as problems:  # fmt: skip
         for i in range(parts):
             part = work / f"part-{i}.tsv"
-            for who, lines in _grouped(part):
+            for who, given in _grouped(part):
+                lines = [(where, text) for where, server, text in given
+                         if server in (None, ours_is)]  # fmt: skip
+                elsewhere += [(_place(where), _elsewhere(where, text, relative, servers))
+                              for where, server, text in given
+                              if server not in (None, ours_is)]  # fmt: skip
+                if not lines:  # all about a patient of another server
+                    continue
                 row, problem = _row(who, lines, shared, kb, flat)
                 table.write(json.dumps(row) + "\n")
                 flat.people += 1  # the row's number in the table
@@ -277,6 +349,7 @@ def flatten(folder: Path, kb: KnowledgeBase, work: Path, ours: tuple[Path, ...] 
                                                "reason": problem}) + "\n")  # fmt: skip
                     flat.unreadable += 1
             part.unlink()
+        flat.bad_lines += [why for _, why in sorted(elsewhere)]
         flat.bad_lines += _about_no_patient(shared, flat.referred)
         for key, wheres in flat.repeated.items():
             flat.note(f"{cut(key)}: given {len(wheres)} times, differently ({', '.join(wheres)}); "
@@ -331,14 +404,22 @@ def _about_no_patient(shared: dict[str, tuple[str, str]], referred: set[str]) ->
     return out
 
 
-def _grouped(part: Path) -> Iterator[tuple[str, list[tuple[str, str]]]]:
+def _place(where: str) -> tuple[str, int]:
+    """Where a line is (``Condition.ndjson line 7``) as its file and line number, to sort by."""
+    name, _, number = where.rpartition(" line ")
+    return name, int(number)
+
+
+def _grouped(part: Path) -> Iterator[tuple[str, list[tuple[str, str | None, str]]]]:
     """The lines of one partition, by patient (patients in order of their ids), each with
-    where it is (file and line number)."""
-    people: dict[str, list[tuple[str, str]]] = {}
+    where it is (file and line number) and the server its patient reference names
+    (``server_of``; None for ``Patient/ID`` and a Patient)."""
+    people: dict[str, list[tuple[str, str | None, str]]] = {}
     with part.open(encoding="utf-8", newline="\n") as lines:  # a line ends at a newline only
         for line in lines:
-            key, where, text = line.rstrip("\n").split("\t", 2)
-            people.setdefault(json.loads(key), []).append((json.loads(where), text))
+            key, where, server, text = line.rstrip("\n").split("\t", 3)
+            people.setdefault(json.loads(key), []).append(
+                (json.loads(where), json.loads(server), text))
     for who in sorted(people):
         yield who, people.pop(who)
 
@@ -426,4 +507,5 @@ def _row(who: str, lines: list[tuple[str, str]], shared: dict[str, tuple[str, st
     return row, None
 
 
-__all__ = ["PART_BYTES", "BulkError", "Flat", "files_of", "flatten", "owner", "whose"]
+__all__ = ["PART_BYTES", "BulkError", "Flat", "files_of", "flatten", "own_server", "owner",
+           "server_of", "whose"]
