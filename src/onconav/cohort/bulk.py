@@ -37,7 +37,7 @@ from typing import Any
 from onconav import words
 from onconav.cohort.reasons import cut, reason
 from onconav.fhir import FhirError, read_resources
-from onconav.fhir.reader import _server, newer_version
+from onconav.fhir.reader import newer_version, server_of_address
 from onconav.kb import KnowledgeBase
 from onconav.profile import MARKERS
 from onconav.reading import reference_key, why_not_read
@@ -185,7 +185,7 @@ def server_of(reference: str) -> str | None:
     after it or not), the way an export names its own patients."""
     key = reference_key(reference)
     before = reference.rpartition(key)[0].strip("/")
-    return (_server(reference, key) or before) if before else None
+    return (server_of_address(reference, key) or before) if before else None
 
 
 def own_server(relative: bool, servers: set[str]) -> str | None:

@@ -760,7 +760,7 @@ def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -
             _contained_results(builder, ref, item, where)
 
 
-def _server(url: str | None, ref: str) -> str | None:
+def server_of_address(url: str | None, ref: str) -> str | None:
     """The server of an absolute address of ``ref`` (``http://a.org/fhir/Patient/p1``:
     ``a.org/fhir``), one however it is written (the host's case, the default port); None for an
     address that is not absolute or does not name ``ref``."""
@@ -779,14 +779,14 @@ def _server(url: str | None, ref: str) -> str | None:
 def _servers_of(builder: Builder, ref: str) -> set[str]:
     """The servers of the absolute fullUrls the resources named ``ref`` were given with."""
     return {b for url in builder.urls_of.get(ref, ()) if builder.full_urls.get(url) == ref
-            and (b := _server(url, ref))}  # fmt: skip
+            and (b := server_of_address(url, ref))}  # fmt: skip
 
 
 def _two_servers(builder: Builder, ref: str, full_url: str | None) -> tuple[str, str] | None:
     """The servers of two resources named alike (``Patient/p1``) whose absolute fullUrls name
     different servers (``http://a.org/fhir/Patient/p1``, ``http://b.org/fhir/Patient/p1``):
     FHIR's two resources, not two copies of one. None when either has no absolute fullUrl."""
-    new = _server(full_url, ref)
+    new = server_of_address(full_url, ref)
     other = next(iter(sorted(_servers_of(builder, ref) - {new})), None) if new else None
     return (other, new) if other and new else None
 
@@ -801,7 +801,7 @@ def _of_another_server(builder: Builder, link: object) -> str | None:
     if not isinstance(reference, str) or reference in builder.full_urls:
         return None
     ref = reference_key(reference)
-    there, here = _server(reference, ref), _servers_of(builder, ref)
+    there, here = server_of_address(reference, ref), _servers_of(builder, ref)
     return reference[:80] if there and here and there not in here else None
 
 
