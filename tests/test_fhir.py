@@ -5233,6 +5233,7 @@ def test_a_kras_variant_is_read_in_either_hgnc_system(
     ("K62.5", ["gut-bleeding"]), ("N93.9", ["vaginal-bleeding"]), ("R04.2", ["airway-bleeding"]),
     ("M84.50XA", ["broken-bone"]), ("G95.20", ["spinal-cord-compression"]),
     ("R11.10", ["vomiting"]), ("R11.2", ["nausea", "vomiting"]), ("K59.00", ["constipation"]),
+    ("R31.9", ["urinary-bleeding"]), ("R31.0", ["urinary-bleeding"]),
 ])  # fmt: skip
 def test_icd10cm_symptom_codes_are_read(
     code: str, symptoms: list[str], kb: onconav.KnowledgeBase
@@ -5243,6 +5244,16 @@ def test_icd10cm_symptom_codes_are_read(
     symptom = {**_condition("s", "x", "a symptom"), "code": _cc(ICD10CM, code)}
     reading = read_bundle(_record(RECTUM, STAGE_4, symptom), kb)
     assert sorted(s for s in reading.data["symptoms"] if s != MORE) == symptoms, reading.unused
+
+
+def test_blood_in_the_urine_by_snomed_is_bleeding_from_the_bladder(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """Blood in the urine (SNOMED CT 34436003), a symptom of its own since the knowledge base
+    1.6.0, is read from a record as the command line reads its words."""
+    symptom = {**_condition("s", "x", "a symptom"), "code": _cc(SNOMED, "34436003")}
+    reading = read_bundle(_record(RECTUM, STAGE_4, symptom), kb)
+    assert reading.data["symptoms"] == ["urinary-bleeding", MORE], reading.unused
 
 
 def test_the_sequela_of_a_fracture_is_no_broken_bone_now(kb: onconav.KnowledgeBase) -> None:
