@@ -2773,6 +2773,37 @@ def test_a_symptom_said_with_how_bad_it_is_is_the_symptom(data: st.DataObject) -
     assert said == alone, (how, name)
 
 
+ROUTE_WORDS = [("IV {}"), ("intravenous {}"), ("oral {}"), ("{} tablets"), ("{} pills"),
+               ("{} infusion"), ("{} by mouth"), ("{} (IV)"), ("{} (tablets)"), ("{} iv")]
+
+
+@settings(max_examples=80, deadline=None)
+@given(data=st.data(), field=st.sampled_from(["prior_treatments", "progressed_on", "planned",
+                                              "cannot_have"]))  # fmt: skip
+def test_a_treatment_said_with_how_it_is_given_is_the_treatment(
+    data: st.DataObject, field: str
+) -> None:
+    """A treatment written with how it is given ("IV chemotherapy", "oral capecitabine", "chemo
+    pills", "Xeloda tablets") is that treatment, in every list of treatments: a nurse
+    navigator's words had been refused as not known (a review of the command line)."""
+    kb = shared_kb()
+    name = data.draw(st.sampled_from(sorted(kb.value_names[field])))
+    route = data.draw(st.sampled_from(ROUTE_WORDS))
+    alone = getattr(parse_profile({"cancer": "rectum", field: [name]}, kb), field)
+    said = getattr(parse_profile({"cancer": "rectum", field: [route.format(name)]}, kb), field)
+    assert said == alone, (route, name)
+
+
+@pytest.mark.parametrize("typed", ["IV", "oral", "tablets", "intraperitoneal chemo",
+                                   "liver artery pills"])
+def test_words_of_how_a_drug_is_given_with_no_treatment_are_not_one(kb, typed: str) -> None:  # type: ignore[no-untyped-def]
+    """Only the plain routes are read past: alone they name nothing, and a route that says where
+    the drug goes (into the belly) is another treatment, not the one named."""
+    with pytest.raises(ProfileError) as caught:
+        parse_profile({"cancer": "rectum", "prior_treatments": [typed]}, kb)
+    assert "is not known" in str(caught.value)
+
+
 @pytest.mark.parametrize("words", ["severe", "heavy metal", "bad"])
 def test_words_of_how_bad_with_no_symptom_are_not_one(kb, words: str) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(ProfileError) as caught:

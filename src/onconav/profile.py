@@ -831,6 +831,9 @@ def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     had = words.HAD.fullmatch(name) if field == "prior_treatments" else None
     if had:  # "had chemo", "received FOLFOX"
         return _lookup(kb, field, had.group(1))
+    route = words.ROUTE.fullmatch(name) if field in TREATMENT_FIELDS else None
+    if route:  # "IV chemotherapy", "Xeloda tablets": the treatment (it had been refused)
+        return _lookup(kb, field, next(g for g in route.groups() if g))
     how_bad = words.HOW_BAD.fullmatch(name) if field == "symptoms" else None
     if how_bad:  # "severe pain", "heavy bleeding": the symptom (it had been refused)
         return _lookup(kb, field, how_bad.group(1))

@@ -1101,6 +1101,16 @@ HAD = re.compile(r"(?i)\s*(?:(?:i|he|she|we|they|you)\s+)?(?:have\s+had|has\s+ha
                  r"(?:an?\s+|some\s+)?(.+?)\s*")  # fmt: skip
 
 
+# A treatment written with how it is given ("IV chemotherapy", "oral capecitabine", "chemo
+# pills", "Xeloda tablets", "FOLFOX infusion"): the treatment, which is what the options ask
+# about (a nurse navigator's words had been refused). Only these plain routes: one that says
+# where the drug goes ("intraperitoneal", "liver artery") is another treatment, named as such
+ROUTE = re.compile(r"(?i)\s*(?:(?:iv|i\.v\.|intravenous|oral|by\s+mouth)\s+(.+?)|(.+?)\s+(?:pills?|"
+                   r"tablets?|capsules?|infusions?|drip|by\s+mouth|orally|intravenously|iv|"
+                   r"i\.v\.)|(.+?)\s+\((?:iv|i\.v\.|intravenous|oral|by\s+mouth|pills?|"
+                   r"tablets?|capsules?|infusions?)\))\s*")  # fmt: skip
+
+
 # A symptom written with how bad, how often or how long it is ("severe pain", "heavy bleeding",
 # "a lot of nausea", "constant back pain"): the symptom, which is what the options ask about
 HOW_BAD = re.compile(r"(?i)\s*(?:(?:very|really|quite|so)\s+)?(?:severe|heavy|bad|mild|slight|"
