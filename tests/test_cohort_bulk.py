@@ -179,6 +179,28 @@ def test_every_patient_gets_what_options_fhir_gives(run: Run, tmp_path: Path,
     assert sorted(quarantined(tmp_path / "slow.quarantine.csv")) == sorted(bad)
 
 
+def test_files_named_in_upper_case_or_jsonl_are_read(run: Run, tmp_path: Path,
+                                                      population: Any) -> None:  # fmt: skip
+    """An export's ``MedicationRequest.NDJSON`` or ``Condition.jsonl`` is read as its
+    ``.ndjson`` is: the files had been named as not read, and a person's treatments lost to a
+    name's case (a cisplatin regimen offered where the whole record rules it out)."""
+    people, shared = population
+    folder = tmp_path / "export"
+    write_folder(folder, [r for rs in people.values() for r in rs] + shared, {})
+    out = tmp_path / "plain.parquet"
+    assert run("cohort", str(folder), "--out", str(out), "--quiet").status == 0
+    plain = statuses(out)
+    names = sorted(p.name for p in folder.iterdir())
+    for i, name in enumerate(names):  # every other one in upper case, the rest .jsonl
+        renamed = name.upper() if i % 2 else name.removesuffix(".ndjson") + ".jsonl"
+        (folder / name).rename(folder / renamed)
+    out = tmp_path / "renamed.parquet"
+    done = run("cohort", str(folder), "--out", str(out), "--quiet")
+    assert done.status == 0, done.stderr
+    assert "not read" not in done.stderr
+    assert statuses(out) == plain
+
+
 def test_partitions_and_shared_resources_give_the_same_answers(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

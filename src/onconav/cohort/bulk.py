@@ -87,11 +87,18 @@ class Flat:
         return self.notes + more
 
 
+def named_ndjson(path: Path) -> bool:
+    """Whether a file's name says NDJSON: ``.ndjson`` or ``.jsonl``, in any case (an export's
+    ``MedicationRequest.NDJSON`` had been named as not read, and the person's treatments lost to
+    a name's case; a table's NDJSON was already read as ``.jsonl`` too)."""
+    return path.name.lower().endswith((".ndjson", ".jsonl"))
+
+
 def holds_resources(path: Path) -> bool:
     """Whether a file is one of an export's: named ``.ndjson`` (``files_of`` reads it), its first
     line that holds anything a FHIR resource (a JSON object with a ``resourceType``). A run's own
     result, of one row per (patient, option), holds none: it may be written again there."""
-    if not (path.is_file() and path.name.endswith(".ndjson")):
+    if not (path.is_file() and named_ndjson(path)):
         return False
     try:
         with path.open("rb") as lines:
@@ -103,9 +110,10 @@ def holds_resources(path: Path) -> bool:
 
 
 def files_of(folder: Path, ours: frozenset[Path] = frozenset()) -> list[Path]:
-    """The NDJSON files of an export: ``Type.ndjson`` and ``Type.*.ndjson``, in name order; none
-    of ``ours`` (resolved paths: the run's own outputs, which may be in the folder)."""
-    found = sorted(p for p in folder.iterdir() if p.is_file() and p.name.endswith(".ndjson")
+    """The NDJSON files of an export: ``Type.ndjson`` and ``Type.*.ndjson`` (``named_ndjson``:
+    ``.jsonl`` too, in any case), in name order; none of ``ours`` (resolved paths: the run's own
+    outputs, which may be in the folder)."""
+    found = sorted(p for p in folder.iterdir() if p.is_file() and named_ndjson(p)
                    and p.resolve() not in ours)  # fmt: skip
     if not found:
         raise BulkError(f"INPUT: the folder {str(folder)!r} has no .ndjson files; a FHIR Bulk "
