@@ -41,6 +41,7 @@ from onconav.cdshooks.prefetch import (
     TEMPLATES,
     PrefetchError,
     checked,
+    fewer_than_found,
     gather,
     queries,
     resource_type,
@@ -557,6 +558,41 @@ def test_a_prefetch_that_is_only_a_first_page_is_fetched_whole(
 
     problem = problem_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch)), 412)
     assert "the prefetch of observations is only a first page" in problem["detail"]
+
+
+@pytest.mark.parametrize("search", [{}, {"search": {"mode": "match"}}])
+def test_a_prefetch_with_fewer_resources_than_its_total_is_fetched_whole(
+    client: Client, ehr: FakeEhr, search: dict[str, Any]
+) -> None:
+    """A searchset whose ``total`` is more than the resources it holds (a page whose next link
+    was left out) had been read as the whole search, the KRAS result left out read as not on
+    record: it is fetched whole, or 412. One whose total counts only its matches (an
+    ``_include``'s resources beside them) is read as it is."""
+    resources = records.SITUATIONS["rectal-stage4-kras-mutated"]
+    ehr.records[records.PATIENT] = resources
+    prefetch = records.prefetch(resources)
+    observations = prefetch["observations"]
+    for entry in observations["entry"]:
+        entry.update(search)
+    whole = len(observations["entry"])
+    observations["entry"] = [e for e in observations["entry"]
+                             if e["resource"]["id"] != "kras-variant"]  # fmt: skip
+    observations["total"] = whole
+
+    made = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch, fhir=True)))
+    full = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", records.prefetch(
+        resources))))  # fmt: skip
+    assert [c["summary"] for c in made] == [c["summary"] for c in full]
+    assert [r.url.path.rsplit("/", 1)[-1] for r in ehr.requests] == ["Observation"]
+    problem = problem_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch)), 412)
+    assert ("the prefetch of observations holds fewer resources than its search found"
+            in problem["detail"]), problem
+
+    counted = records.prefetch(resources)["observations"]
+    counted["total"] = len(counted["entry"])
+    counted["entry"].append({"resource": {"resourceType": "Patient", "id": records.PATIENT},
+                             "search": {"mode": "include"}})  # fmt: skip
+    assert not fewer_than_found(counted)
 
 
 def test_null_prefetch_means_no_data_and_nothing_is_fetched(client: Client, ehr: FakeEhr) -> None:
@@ -1858,6 +1894,7 @@ def test_a_prefetch_value_of_another_type_than_its_template_is_422(
                                   records.patient(), outcome])  # fmt: skip
     included["entry"][-2]["search"]["mode"] = "include"
     included["entry"][-1]["search"]["mode"] = "outcome"
+    included["total"] -= 2  # the matches: neither what is included nor the outcome
     call = hook_call("patient-view", {**records.prefetch(resources), "conditions": included})
     assert summaries(post(client, PATIENT_VIEW, call)) == summaries(post(
         client, PATIENT_VIEW, hook_call("patient-view", records.prefetch(resources))))  # fmt: skip

@@ -150,6 +150,7 @@ class Gathered:
     resources: list[dict[str, Any]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     paged: list[str] = field(default_factory=list)
+    short: list[str] = field(default_factory=list)  # fewer resources than the search found
 
 
 def queries(context: Mapping[str, Any], templates: Mapping[str, str] = TEMPLATES) -> dict[str, str]:
@@ -275,11 +276,11 @@ def gather(
     satisfied, and so does a searchset with an OperationOutcome entry of an error
     (``has_error``: read, the search's part would read as the whole record), and a searchset
     with a next page (the specification lets a record system
-    page a prefetch): its search is fetched whole, since the pages left out would read as "not
-    on record". The Patient of the ``patient`` key
-    (``Patient/{{context.patientId}}``) is that patient: without its id (as in the
-    specification's own example) it is given ``patient_id`` (the mapping had counted two people,
-    and a record with a cancer read as having none)."""
+    page a prefetch), or with fewer resources than its ``total`` (``fewer_than_found``): its
+    search is fetched whole, since the pages left out would read as "not on record". The
+    Patient of the ``patient`` key (``Patient/{{context.patientId}}``) is that patient: without
+    its id (as in the specification's own example) it is given ``patient_id`` (the mapping had
+    counted two people, and a record with a cancer read as having none)."""
     out = Gathered()
     given = prefetch or {}
     for key in templates:
@@ -305,6 +306,10 @@ def gather(
         if has_next_page(value):
             out.missing.append(key)
             out.paged.append(key)
+            continue
+        if fewer_than_found(value):  # a page whose next link was left out: fetched whole
+            out.missing.append(key)
+            out.short.append(key)
             continue
         out.resources += resources
     return out
@@ -395,6 +400,24 @@ def has_next_page(value: Mapping[str, Any]) -> bool:
     return isinstance(links, list) and any(
         isinstance(link, dict) and link.get("relation") == "next" for link in links
     )
+
+
+def fewer_than_found(value: Mapping[str, Any]) -> bool:
+    """Whether a searchset holds fewer resources than its ``total`` says it found (a page whose
+    next link was left out). Every entry but an OperationOutcome is counted, an ``_include``'s
+    too: ``total`` counts only the matches, but a record system that counts what it includes
+    is not taken for one that left a page out. Read as the whole search, the resources left out
+    would read as "not on record" (a searchset of total 5 with 2 entries had been answered as
+    the whole record)."""
+    total = value.get("total") if value.get("type") == "searchset" else None
+    if not isinstance(total, int) or isinstance(total, bool):
+        return False
+    entries = value.get("entry")
+    given = [e for e in entries if isinstance(e, dict) and not (
+        isinstance(e.get("resource"), dict)
+        and e["resource"].get("resourceType") == "OperationOutcome")] if isinstance(
+        entries, list) else []  # fmt: skip
+    return total > len(given)
 
 
 def placed(value: Mapping[str, Any], where: str) -> list[tuple[str, dict[str, Any]]]:

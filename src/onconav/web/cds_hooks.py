@@ -285,10 +285,12 @@ async def _situation(
     if deadline is None:
         deadline = asyncio.get_running_loop().time() + settings.fetch_deadline
     if gathered.missing and call.fhirServer is None:
-        lacks = [k for k in gathered.missing if k not in gathered.paged]
+        lacks = [k for k in gathered.missing if k not in gathered.paged + gathered.short]
         said = ([f"the prefetch lacks {', '.join(lacks)}"] if lacks else []) + (
             [f"the prefetch of {', '.join(gathered.paged)} is only a first page (it links "
-             "to a next page)"] if gathered.paged else [])  # fmt: skip
+             "to a next page)"] if gathered.paged else []) + (
+            [f"the prefetch of {', '.join(gathered.short)} holds fewer resources than its "
+             "search found (its total)"] if gathered.short else [])  # fmt: skip
         raise Unavailable(f"{'; '.join(said)}, and the call gives no fhirServer to fetch "
                           f"{'them' if len(gathered.missing) > 1 else 'it'} from.")  # fmt: skip
     not_supported: list[str] = []
