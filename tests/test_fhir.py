@@ -3190,6 +3190,128 @@ def test_one_variant_of_kras_and_nras_studied_is_not_kras_mutated(
         assert "KRAS and NRAS" in {u.reference: u.reason for u in reading.unused}["Observation/v"]
 
 
+# A GenomicVariant's genomic source class (LOINC 48002-0): germline (inherited) or somatic (the
+# tumour's own change), as mCODE's examples give it
+SOURCE_CLASS = "48002-0"
+GERMLINE, SOMATIC = _cc(LOINC, "LA6683-2", "Germline"), _cc(LOINC, "LA6684-0", "Somatic")
+GERMLINE_REASON = "a germline (inherited) variant: the tumour's own test decides KRAS/HER2"
+ERBB2_GENE = {"code": _cc(LOINC, "48018-6"),
+              "valueCodeableConcept": _cc("http://www.genenames.org", "HGNC:3430", "ERBB2")}
+COPY_GAIN = {"code": _cc(LOINC, "48019-4"),
+             "valueCodeableConcept": _cc("http://www.sequenceontology.org", "SO:0001742",
+                                         "copy_number_gain")}  # fmt: skip
+
+
+def _source_class(source: dict[str, Any] | str | None) -> list[dict[str, Any]]:
+    """The source class component: a CodeableConcept, words as a ``valueString``, or none."""
+    if source is None:
+        return []
+    said = {"valueString": source} if isinstance(source, str) else {
+        "valueCodeableConcept": source}  # fmt: skip
+    return [{"code": _cc(LOINC, SOURCE_CLASS), **said}]
+
+
+@pytest.mark.parametrize(
+    ("gene", "value", "source", "expected"),
+    [
+        ("kras", PRESENT, GERMLINE, None),
+        ("kras", ABSENT, GERMLINE, None),  # not wild-type either
+        ("kras", PRESENT, SOMATIC, "mutated"),
+        ("kras", ABSENT, SOMATIC, "wild-type"),
+        ("kras", PRESENT, None, "mutated"),
+        ("kras", ABSENT, None, "wild-type"),
+        ("erbb2", PRESENT, GERMLINE, None),
+        ("erbb2", ABSENT, GERMLINE, None),
+        ("erbb2", PRESENT, SOMATIC, "positive"),
+        ("erbb2", PRESENT, None, "positive"),
+        # in a code no table reads, or in words only: germline when the words say so
+        ("kras", PRESENT, {"text": "Germline"}, None),
+        ("kras", ABSENT, "inherited", None),
+        ("kras", PRESENT, _cc("http://example.org/lab", "G", "Germ-line"), None),
+        ("kras", PRESENT, _cc(LOINC, "LA18194-3", "Likely germline"), None),
+        ("erbb2", PRESENT, {"text": "Constitutional variant"}, None),
+        ("kras", PRESENT, _cc("http://example.org/lab", "S"), "mutated"),
+        ("kras", PRESENT, {"text": "Tumour"}, "mutated"),
+        ("kras", ABSENT, {"text": "Somatic, not germline"}, "wild-type"),
+        ("erbb2", PRESENT, "non-inherited", "positive"),
+        # the code decides over its words
+        ("kras", PRESENT, _cc(LOINC, "LA6684-0", "Germline"), "mutated"),
+    ],
+)  # fmt: skip
+def test_a_germline_variant_is_not_the_tumours_kras_or_her2(
+    gene: str, value: dict[str, Any], source: dict[str, Any] | str | None, expected: str | None,
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """A germline KRAS variant was read as KRAS mutated (cetuximab and panitumumab not
+    suitable), a germline ERBB2 gain as HER2 positive (trastuzumab offered): an inherited
+    variant is not the tumour's status, which the tumour's own test decides. Somatic, or no
+    source class given, is read as before."""
+    cancer, parts, field = ((RECTUM, [KRAS_GENE], "kras") if gene == "kras"
+                            else (STOMACH, [ERBB2_GENE, COPY_GAIN], "her2"))  # fmt: skip
+    variant = _observation("v", "69548-6", value, component=[*parts, *_source_class(source)])
+    reading = read_bundle(_record(cancer, STAGE_4, variant), kb)
+    assert reading.data.get("biomarkers", {}).get(field) == expected, reading.data
+    reason = {u.reference: u.reason for u in reading.unused}.get("Observation/v")
+    assert (reason == GERMLINE_REASON) is (expected is None and source is not SOMATIC), reason
+    if gene == "kras" and value is PRESENT:
+        options = dict(statuses(reading.data, kb))
+        asked = "needs_information" if expected is None else "not_suitable"
+        assert options["rectum-cetuximab-irinotecan"] == asked, options
+
+
+def test_a_germline_variant_leaves_the_tumours_own_test_to_decide(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """A germline KRAS variant absent beside the tumour's KRAS G12C: mutated, as the tumour's
+    test says, not two results that disagree."""
+    germline = _observation("g", "69548-6", ABSENT,
+                            component=[KRAS_GENE, *_source_class(GERMLINE)])  # fmt: skip
+    tumour = _observation("t", "21702-6", {"text": "KRAS G12C"})
+    reading = read_bundle(_record(RECTUM, STAGE_4, germline, tumour), kb)
+    assert reading.data["biomarkers"] == {"kras": "mutated"}
+    assert reading.sources["biomarkers.kras"] == ["Observation/t"]
+    assert {u.reference: u.reason for u in reading.unused}["Observation/g"] == GERMLINE_REASON
+    assert not [w for w in reading.warnings if "disagree" in w], reading.warnings
+
+
+GERMLINE_SAID = [GERMLINE, {**GERMLINE, "text": "Germline"}, {"text": "germline"},
+                 {"text": "Germ line"}, {"text": "INHERITED"}, "Constitutional",
+                 _cc("http://example.org/lab", "G1", "Likely germline")]  # fmt: skip
+VARIANT_VALUES = [PRESENT, ABSENT, _cc(LOINC, "LA6576-8", "Positive"),
+                  _cc(LOINC, "LA6577-6", "Negative"), _cc(SNOMED, "10828004", "Positive"),
+                  {"text": "Present"}, None]  # fmt: skip
+OTHER_PARTS = [COPY_GAIN, {"code": _cc(LOINC, SIGNIFICANCE),
+                           "valueCodeableConcept": _cc(LOINC, "LA6668-3", "Pathogenic")},
+               {"code": _cc(LOINC, "48005-3"),
+                "valueCodeableConcept": _cc("http://varnomen.hgvs.org", "p.Gly12Asp")}]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(GERMLINE_SAID), st.sampled_from([[KRAS_GENE], [ERBB2_GENE],
+                                                        [KRAS_GENE, ERBB2_GENE]]),
+       st.sampled_from(VARIANT_VALUES), st.lists(st.sampled_from(OTHER_PARTS), unique_by=str),
+       st.sampled_from([RECTUM, STOMACH]), st.booleans())  # fmt: skip
+def test_a_germline_variant_never_sets_kras_or_her2(
+    source: dict[str, Any] | str, genes: list[dict[str, Any]], value: dict[str, Any] | None,
+    others: list[dict[str, Any]], cancer: dict[str, Any], source_first: bool,
+) -> None:
+    """Whatever gene, value and other components a GenomicVariant has, germline (coded, or in
+    words) never sets KRAS or HER2, and it is listed unused saying why; the same variant somatic
+    is read as it is with no source class."""
+    said = _source_class(source)
+    parts = [*said, *genes, *others] if source_first else [*genes, *others, *said]
+    variant = _observation("v", "69548-6", value, component=parts)
+    reading = read_bundle(_record(cancer, STAGE_4, variant), the_kb())
+    assert not reading.data.get("biomarkers"), reading.data
+    assert {u.reference: u.reason for u in reading.unused}["Observation/v"] == GERMLINE_REASON
+    somatic = [*genes, *others, *_source_class(SOMATIC)]
+    unsaid = read_bundle(_record(cancer, STAGE_4, {**variant, "component": [*genes, *others]}),
+                         the_kb())  # fmt: skip
+    read = read_bundle(_record(cancer, STAGE_4, {**variant, "component": somatic}), the_kb())
+    assert read.data == unsaid.data
+    assert read.unused == unsaid.unused
+
+
 CERVIX = _condition("c", "363354003", "Malignant tumor of cervix")
 SOMEWHERE = _condition("c", "363346000", "Malignant neoplastic disease")  # where: not said
 SPECIMEN_OF = {"breast": BREAST, "colorectal": RECTUM}

@@ -2225,6 +2225,37 @@ def _component(builder: Builder, res: Res, key: str) -> set[str]:
     return out
 
 
+# Why a germline GenomicVariant is not read for KRAS or HER2
+GERMLINE_VARIANT = "a germline (inherited) variant: the tumour's own test decides KRAS/HER2"
+# The words of a genomic source class (LOINC 48002-0) in a code no table reads, or in words
+# only, that say the variant is inherited (not "non-germline", "not inherited")
+GERMLINE_WORDS = re.compile(r"(?i)(?<!non-)(?<!non )(?<!not )\b(germ[\s-]?line|inherited|"
+                            r"constitutional)\b")  # fmt: skip
+
+
+def _germline(builder: Builder, res: Res) -> bool:
+    """Whether a GenomicVariant's genomic source class (LOINC 48002-0) says it is germline: a
+    code the table reads as germline (LOINC LA6683-2), or, in a code no table reads or in words
+    only, words that say germline, inherited or constitutional. An inherited variant is not the
+    tumour's KRAS or HER2 status, which the tumour's own test decides: a germline KRAS variant
+    had been read as KRAS mutated (or, absent, wild-type), a germline ERBB2 gain as HER2
+    positive. Somatic (LA6684-0), or no source class, is read as the tumour's."""
+    for comp in _items(res.data.get("component")):
+        row = builder.row("observations", comp.get("code"))
+        if row is None or row.get("component") != "source-class":
+            continue
+        value = comp.get("valueCodeableConcept")
+        coded = builder.tables.every("observations", _codings(value))
+        if any(r.get("source") for r in coded):
+            if any(r.get("source") == "germline" for r in coded):
+                return True
+            continue  # somatic, by its code: its words are not read
+        said = " ".join(str(w) for w in (*_words(value), comp.get("valueString") or ""))
+        if GERMLINE_WORDS.search(said):
+            return True
+    return False
+
+
 # The cancers a test whose code names its specimen ("in Breast cancer specimen", the row's
 # ``specimen``) is read for: a HER2 test of a breast cancer specimen is not a stomach cancer's.
 SPECIMEN_CANCERS = {"breast": ("breast",), "colorectal": ("colon", "rectum", "colorectal")}
@@ -2285,7 +2316,9 @@ def _her2(builder: Builder, cancer: CancerFound) -> None:
             builder.drop(res.ref, other_specimen)
             continue
         if erbb2:
-            if not _says_both(builder, res, "HER2", _answer(builder, res)):
+            if _germline(builder, res):
+                builder.drop(res.ref, GERMLINE_VARIANT)
+            elif not _says_both(builder, res, "HER2", _answer(builder, res)):
                 _erbb2(builder, res, ish)
             continue
         # an IHC score (0 to 3+) is read only from an IHC test's words: "3" of an ISH test (an
@@ -2413,7 +2446,11 @@ def _kras_variant(builder: Builder, res: Res) -> str | None:
     """A GenomicVariant of KRAS: present is mutated when the change is pathogenic, likely
     pathogenic or not classified; absent is wild-type only when no one change is named (absent
     for one named change, p.Gly12Cys, leaves the others open) and no change of another kind
-    than the gene's sequence (a copy number gain absent says nothing of a mutation)."""
+    than the gene's sequence (a copy number gain absent says nothing of a mutation). A germline
+    variant is neither (``_germline``)."""
+    if _germline(builder, res):
+        builder.drop(res.ref, GERMLINE_VARIANT)
+        return None
     answer = _answer(builder, res)
     if answer in ("absent", "negative"):
         named = _variant_named(builder, res)
