@@ -427,6 +427,18 @@ def sites(found: dict[str, str]) -> set[str]:
     return {o.split("-")[0] for o in found} - {"general"}
 
 
+def run_folder(run: Run, tmp_path: Path, resources: list[dict[str, Any]],
+               engine: str) -> tuple[Any, dict[str, dict[str, str]]]:  # fmt: skip
+    """The resources as an export folder, run by ``engine`` to ``out.parquet``: the run (which
+    must succeed) and the statuses it gives."""
+    folder = tmp_path / "export"
+    write_folder(folder, resources, {})
+    out = tmp_path / "out.parquet"
+    done = run("cohort", str(folder), "--out", str(out), "--quiet", "--engine", engine)
+    assert done.status == 0, done.stderr
+    return done, statuses(out)
+
+
 @pytest.mark.parametrize("engine", ["duckdb", "python"])
 def test_a_patient_of_another_server_is_not_read_as_the_exports_own(
     run: Run, tmp_path: Path, engine: str
@@ -447,12 +459,7 @@ def test_a_patient_of_another_server_is_not_read_as_the_exports_own(
         {"resourceType": "AllergyIntolerance", "id": "a1",
          "patient": {"reference": "http://b.example/fhir/Patient/s1/_history/2"}},
     ]  # fmt: skip
-    folder = tmp_path / "export"
-    write_folder(folder, resources, {})
-    out = tmp_path / "out.parquet"
-    done = run("cohort", str(folder), "--out", str(out), "--quiet", "--engine", engine)
-    assert done.status == 0, done.stderr
-    found = statuses(out)
+    done, found = run_folder(run, tmp_path, resources, engine)
     assert set(found) == {"s1"} and sites(found["s1"]) == {"rectum"}
     assert quarantined(tmp_path / "out.quarantine.csv") == [
         (2, None, ELSEWHERE.format(where="AllergyIntolerance.ndjson line 1",
@@ -483,18 +490,14 @@ def test_patient_references_all_written_in_full_are_read_if_of_one_server(
         {"resourceType": "Observation", "id": "o1", "status": "final", "code": {"text": "x"},
          "subject": {"reference": "HTTPS://Other-Hospital.example:443/fhir/Patient/s1"}},
     ]  # fmt: skip
-    folder = tmp_path / "export"
-    write_folder(folder, resources, {})
-    out = tmp_path / "out.parquet"
-    done = run("cohort", str(folder), "--out", str(out), "--quiet", "--engine", engine)
-    assert done.status == 0, done.stderr
-    found = statuses(out)
+    done, found = run_folder(run, tmp_path, resources, engine)
     assert set(found) == {"s1"} and sites(found["s1"]) == {"stomach"}
     assert quarantined(tmp_path / "out.quarantine.csv") == []
     note = ONE_SERVER.format("other-hospital.example/fhir")
     assert json.loads((tmp_path / "out.summary.json").read_text())["notes"] == [note]
     assert done.stderr == f"onconav: warning: {note}\n"
     third = "https://third.example/fhir/Patient/s1"
+    folder, out = tmp_path / "export", tmp_path / "out.parquet"
     with (folder / "Condition.ndjson").open("a") as lines:
         lines.write(json.dumps({"resourceType": "Condition", "id": "c2", "code": RECTAL,
                                 "subject": {"reference": third}}) + "\n")  # fmt: skip
