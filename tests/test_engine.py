@@ -2347,7 +2347,7 @@ def test_a_stage_that_says_spread_far_beside_no_spread_warns(
      "recurrence: says the cancer came back in another part of the body"),
     ({"cancer": "rectum", "stage": "4", "metastases": ["pelvis"]},
      "stage: stage 4 of rectal cancer means"),
-    ({"cancer": "stomach", "stage": "metastatic", "metastases": ["pelvis"]},
+    ({"cancer": "cervix", "stage": "metastatic", "metastases": ["pelvis"]},
      "stage: 'metastatic' says"),
 ])  # fmt: skip
 def test_spread_far_beside_places_none_of_them_distant_warns(
@@ -2365,6 +2365,10 @@ def test_spread_far_beside_places_none_of_them_distant_warns(
     for places in (["pelvis", "lymph nodes"], ["pelvis", "liver"], ["pelvis", OTHERS_NOT_KNOWN]):
         other = evaluate(parse_profile({**profile, "metastases": places}, kb), kb)
         assert not [w for w in other.warnings if w.startswith(flagged)], other.warnings
+    # for a cancer that starts far from the pelvis, spread there is far (a review of the change)
+    for cancer in ("stomach", "breast"):
+        far = evaluate(parse_profile({**profile, "cancer": cancer}, kb), kb)
+        assert not [w for w in far.warnings if "not a distant part" in w], far.warnings
 
 
 @SETTINGS
@@ -2377,15 +2381,17 @@ def test_came_back_far_away_is_warned_of_exactly_when_no_listed_place_may_be_far
 ) -> None:
     """For any profile, a cancer that came back far away is warned of beside its places of
     spread exactly when the list is whole (not "perhaps other places") and none of them may be
-    far (a distant organ, a distant part of the body, the lymph nodes, which may be far)."""
+    far: only the pelvis of a cervical or rectal cancer is near (a distant organ, a distant
+    part of the body and the lymph nodes may be far for any cancer, the pelvis for a cancer
+    that starts elsewhere)."""
     kb = shared_kb()
     _, fuller = pair
     profile = {**fuller, "recurrence": "distant", "metastases": places}
     result = evaluate(parse_profile(profile, kb), kb)
     warned = [w for w in result.warnings
               if w.startswith("recurrence: says the cancer came back in another part")]
-    may_be_far = DISTANT_SITES | {DISTANT, "lymph-nodes", OTHERS_NOT_KNOWN}
-    assert bool(warned) == (not set(places) & may_be_far), (places, result.warnings)
+    near = {"pelvis"} if result.cancer in ("cervix", "rectum") else set()
+    assert bool(warned) == (set(places) <= near), (places, result.cancer, result.warnings)
 
 
 @SETTINGS
@@ -2784,14 +2790,44 @@ def test_a_treatment_said_with_how_it_is_given_is_the_treatment(
     data: st.DataObject, field: str
 ) -> None:
     """A treatment written with how it is given ("IV chemotherapy", "oral capecitabine", "chemo
-    pills", "Xeloda tablets") is that treatment, in every list of treatments: a nurse
-    navigator's words had been refused as not known (a review of the command line)."""
+    pills", "Xeloda tablets") is that treatment among those had or planned: a nurse navigator's
+    words had been refused as not known (a review of the command line). Among what cannot be
+    had or stopped working, only a drug or a regimen so written is read: a kind given one way
+    is not the whole kind ("oral chemotherapy" that cannot be had had ruled out FOLFOX, given
+    into a vein: a review of the change), and is refused, saying to name the drugs."""
     kb = shared_kb()
     name = data.draw(st.sampled_from(sorted(kb.value_names[field])))
     route = data.draw(st.sampled_from(ROUTE_WORDS))
     alone = getattr(parse_profile({"cancer": "rectum", field: [name]}, kb), field)
+    if field in ("cannot_have", "progressed_on") and any(
+            kb.kind_of.get(i) not in ("drugs", "regimens") for i in alone or ()):  # fmt: skip
+        with pytest.raises(ProfileError, match=r"name the drugs|is not known"):
+            parse_profile({"cancer": "rectum", field: [route.format(name)]}, kb)
+        return
     said = getattr(parse_profile({"cancer": "rectum", field: [route.format(name)]}, kb), field)
     assert said == alone, (route, name)
+
+
+@pytest.mark.parametrize("field", ["cannot_have", "progressed_on"])
+@pytest.mark.parametrize("typed", ["oral chemotherapy", "IV chemotherapy", "chemo pills",
+                                   "targeted therapy tablets", "oral chemo"])
+def test_a_kind_written_with_how_it_is_given_is_not_the_whole_kind(
+    kb, field: str, typed: str  # type: ignore[no-untyped-def]
+) -> None:
+    """One who cannot have chemotherapy by mouth may have it into a vein: "oral chemotherapy"
+    among what cannot be had had ruled out FOLFOX (a review of the change); it is refused, and
+    the message says to name the drugs. A drug so written is read ("Xeloda tablets")."""
+    with pytest.raises(ProfileError) as caught:
+        parse_profile({"cancer": "rectum", field: [typed]}, kb)
+    assert "name the drugs" in str(caught.value)
+    read = parse_profile({"cancer": "rectum", field: ["Xeloda tablets"]}, kb)
+    assert getattr(read, field) == ["capecitabine"]
+    with pytest.raises(ProfileError, match="name the drugs"):  # a route as a note, the same
+        parse_profile({"cancer": "rectum", field: ["chemotherapy (oral)"]}, kb)
+    # a name known as written, a route word in it, is that name
+    known = parse_profile({"cancer": "rectum", "cannot_have": ["IV feeding",
+                                                               "hepatic artery infusion"]}, kb)
+    assert known.cannot_have == ["intravenous-feeding", "hepatic-arterial-infusion"]
 
 
 @pytest.mark.parametrize("typed", ["IV", "oral", "tablets", "intraperitoneal chemo",

@@ -1065,6 +1065,21 @@ def test_an_operation_the_sources_do_not_name_is_told_how_to_give_it(
         assert read({"cancer": cancer, field: [surgery]}).given[field] == frozenset({"surgery"})
 
 
+@pytest.mark.parametrize("field", ["prior_treatments", "planned", "progressed_on", "cannot_have"])
+@pytest.mark.parametrize("typed", ["FOLFOX after surgery", "chemo after the operation",
+                                   "capecitabine after resection", "radiation after surgery",
+                                   "phlebotomy", "nephrostomy"])
+def test_a_treatment_beside_an_operation_word_is_not_told_it_is_an_operation(
+    field: str, typed: str
+) -> None:
+    """"FOLFOX after surgery" that stopped working had been told to list it as surgery (a review
+    of the change), and the FOLFOX dropped; words of a drug or a treatment other than an
+    operation, or a procedure that is no operation, get the other hints."""
+    with pytest.raises(ProfileError) as caught:
+        parse_profile({"cancer": "rectum", field: [typed]}, KB)
+    assert "an operation" not in str(caught.value), caught.value
+
+
 @pytest.mark.parametrize("typed", ["blood in urine", "haematuria", "Hematuria",
                                    "bleeding from the bladder", "blood in my pee"])
 def test_blood_in_the_urine_is_bleeding_from_the_bladder(typed: str) -> None:

@@ -36,8 +36,6 @@ from onconav.kb import KnowledgeBase
 from onconav.kb.load import Record
 from onconav.kb.model import Cancer, Entity, FactType
 from onconav.kb.rules import (
-    DISTANT,
-    DISTANT_SITES,
     DRUG_KINDS,
     DRUGS_NOT_KNOWN,
     DRUGS_NOT_SAID,
@@ -821,6 +819,14 @@ def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     resort), when every part is known. A pair of drugs stays two drugs: the regimens they may
     belong to count through them."""
     found = _named(kb, field, name)
+    route = words.ROUTE.fullmatch(name) if field in TREATMENT_FIELDS else None
+    if route and found is not None and not route.group(3):
+        route = None  # a name known as written ("IV feeding", "hepatic artery infusion")
+    if found is None and route:  # "IV chemotherapy", "Xeloda tablets": the treatment (it had
+        found = _lookup(kb, field, next(g for g in route.groups() if g))  # been refused)
+    if found and route and field in ROUTE_NARROWS and any(
+            kb.kind_of.get(i) not in ("drugs", "regimens") for i in found):  # fmt: skip
+        return None  # "oral chemotherapy", "chemotherapy (oral)" cannot be had: not all of it
     if found is not None:
         return found
     places = words.spread_said(name) if field == "metastases" else None
@@ -831,9 +837,6 @@ def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     had = words.HAD.fullmatch(name) if field == "prior_treatments" else None
     if had:  # "had chemo", "received FOLFOX"
         return _lookup(kb, field, had.group(1))
-    route = words.ROUTE.fullmatch(name) if field in TREATMENT_FIELDS else None
-    if route:  # "IV chemotherapy", "Xeloda tablets": the treatment (it had been refused)
-        return _lookup(kb, field, next(g for g in route.groups() if g))
     how_bad = words.HOW_BAD.fullmatch(name) if field == "symptoms" else None
     if how_bad:  # "severe pain", "heavy bleeding": the symptom (it had been refused)
         return _lookup(kb, field, how_bad.group(1))
@@ -1027,10 +1030,17 @@ OPEN_LISTS = ("symptoms", "metastases", "prior_treatments", "progressed_on", "pl
 MORE_WORDS = re.compile(r"(?i)\bothers\b|\betc\b|\bnot all\b|\band more\b")
 # words of an operation ("hysterectomy", "mastectomy", "Whipple", "cone biopsy"): one the sources
 # do not name is answered with what each list may say of it (the hint had spoken only of drugs)
-OPERATION_WORDS = re.compile(r"(?i)(ectom|otom|ostom)(y|ies)\b|\b(resection|resected|operation|"
-                             r"operated|surgery|surgical|excision|excised|whipple|amputation|"
+OPERATION_WORDS = re.compile(r"(?i)ectom(y|ies)\b|\b(resection|resected|operation|operated|"
+                             r"surgery|surgical|excision|excised|whipple|amputation|"
                              r"exenteration|cone biopsy)\b")
 MAY_BE_MORE = "when the list may not be whole, give 'others not known' with the rest"
+
+
+# The lists where how a drug is given narrows what is said: one who cannot have chemotherapy by
+# mouth may have it into a vein, and chemo pills that stopped working are not every chemotherapy
+# (a review: "oral chemotherapy" among what cannot be had ruled out FOLFOX, given into a vein).
+# There a route is read only with a drug or regimen ("Xeloda tablets"), never with a kind.
+ROUTE_NARROWS = ("cannot_have", "progressed_on")
 
 
 # What each list may say of an operation the sources do not name (``OPERATION_WORDS``): among
@@ -1048,6 +1058,20 @@ OPERATIONS_SAID = {
                    "{surgery!r} only when no operation at all can be had, else leave it out "
                    "and tell the care team",
 }  # fmt: skip
+
+
+def _names_a_treatment(kb: KnowledgeBase, name: str) -> bool:
+    """Whether a name's words hold a drug's words (``DRUG_WORDS``) or a word that names a
+    treatment other than an operation ("FOLFOX after surgery", "radiation after the operation"):
+    the hint for an operation is then not the one (a review: it had told to list "FOLFOX after
+    surgery", which stopped working, as surgery had)."""
+    if DRUG_WORDS.search(name):
+        return True
+    for word in re.findall(r"[\w-]+", name):
+        found = _named(kb, "prior_treatments", word) or []
+        if any(SURGERY not in kb.vocabulary.up("prior_treatments", i) for i in found):
+            return True
+    return False
 
 
 def _resolve(
@@ -1106,6 +1130,12 @@ def _resolve(
                         f"few or many): give the places alone ({', '.join(counted)})")
             elif close:
                 hint = f"did you mean {_close_words(kb, field, slip or '', close)}?"
+            elif field in ROUTE_NARROWS and (route := words.ROUTE.fullmatch(name)) and _lookup(
+                    kb, field, next(g for g in route.groups() if g)):  # fmt: skip
+                hint = ("how a drug is given is read here only with a drug's or a regimen's name "
+                        "(Xeloda tablets): a kind given one way is not every drug of the kind, so "
+                        "name the drugs (capecitabine), or give the kind alone if it is all of "
+                        "them")  # fmt: skip
             elif known_elsewhere and DRUGS_NOT_KNOWN in (_lookup(kb, "prior_treatments", name)
                                                          or ()):  # fmt: skip
                 hint = ("it says that which drug treatments were had is not known: give it "
@@ -1117,7 +1147,8 @@ def _resolve(
                         "(prior_treatments)")  # fmt: skip
             elif known_elsewhere:
                 hint = "it is a treatment, but not one this answer takes"
-            elif OPERATION_WORDS.search(name) and field in OPERATIONS_SAID:
+            elif (OPERATION_WORDS.search(name) and field in OPERATIONS_SAID
+                  and not _names_a_treatment(kb, name)):  # not "FOLFOX after surgery"
                 hint = OPERATIONS_SAID[field].format(surgery=kb.label(field, SURGERY))
             elif field in ("prior_treatments", "planned", "progressed_on"):  # a regimen the
                 # sources do not name (FOLFOXIRI, FLOT): its drugs say the same of treatments had
@@ -1673,7 +1704,7 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
             row["recurrence"] != "local"):  # fmt: skip
         out.append("metastasis_extent: says how much the cancer has spread, but the places it "
                    "has spread to are given as none; check which is right")  # fmt: skip
-    near_only = _no_distant_place(kb, spread)
+    near_only = _no_distant_place(kb, spread, str(row["cancer"]))
     if near_only is not None and row["recurrence"] == "distant":
         out.append("recurrence: says the cancer came back in another part of the body, but the "
                    f"places it has spread to are {near_only}; check which is right")  # fmt: skip
@@ -1715,7 +1746,7 @@ def _stage_says_spread_far(kb: KnowledgeBase, profile: Profile, site: str,
     cancer that came back far away beside no spread cannot (``_answers_that_disagree``); each
     is used as given. (A review found a rectal stage 4 with no spread offered the chemotherapy
     for distant spread without a word.)"""
-    near_only = _no_distant_place(kb, row["metastases"])
+    near_only = _no_distant_place(kb, row["metastases"], site)
     if near_only is None:
         return []
     typed = profile.as_typed.get("stage")
@@ -1735,20 +1766,19 @@ def _stage_says_spread_far(kb: KnowledgeBase, profile: Profile, site: str,
             f"it has spread to are {near_only}; check which is right"]
 
 
-# the places of spread that may be far from where the cancer started: the distant organs, that
-# broader place, and the lymph nodes (near ones or far ones; the sites do not say which)
-MAY_BE_FAR = DISTANT_SITES | {DISTANT, "lymph-nodes"}
-
-
-def _no_distant_place(kb: KnowledgeBase, spread: FactValue) -> str | None:
+def _no_distant_place(kb: KnowledgeBase, spread: FactValue, site: str) -> str | None:
     """How a whole list of places of spread (not "perhaps other places not listed") that holds
-    no distant one is said ("given as none", "given as only the pelvis, not a distant part of
-    the body"), or None when the list is not given, not whole, or has a place that may be far.
-    A stage that says the cancer has spread far, or a cancer that came back far away, cannot
-    be right beside it: a review found a cervical 4B beside spread to the bladder alone, and a
-    cancer come back far away beside the vagina alone, answered without a word (only an empty
-    list had been warned of)."""
-    if not isinstance(spread, frozenset) or OTHERS_NOT_KNOWN in spread or spread & MAY_BE_FAR:
+    no place that may be far from where the cancer started is said ("given as none", "given as
+    only the pelvis, not a distant part of the body"), or None when the list is not given, not
+    whole, or has a place that may be far: every place but those near the cancer (``Site.
+    near_for``: the pelvis, for cervical and rectal cancer; the lymph nodes may be near or far,
+    the sites do not say which). A stage that says the cancer has spread far, or a cancer that
+    came back far away, cannot be right beside it: a review found a cervical 4B beside spread
+    to the bladder alone, and a cancer come back far away beside the vagina alone, answered
+    without a word (only an empty list had been warned of); for a stomach or breast cancer the
+    pelvis is far (a review of the change)."""
+    near = {s.id for s in kb.data.sites if site in s.near_for}
+    if not isinstance(spread, frozenset) or OTHERS_NOT_KNOWN in spread or spread - near:
         return None
     if not spread:
         return "given as none"

@@ -399,6 +399,12 @@ class Site(Entity):
         "may be taken for another (the pelvis: the organs there too, such as the bladder)",
     )
     icd10: list[str] = Field(default_factory=list, description="Secondary-neoplasm codes")
+    near_for: list[Id] = Field(
+        default_factory=list,
+        description="The cancers that start close by, for which spread here is not far from "
+        "where they started (the pelvis: cervical and rectal cancer); for any other cancer, a "
+        "place not under the distant parts of the body may be far",
+    )
     evidence: list[Span] = Field(default_factory=list)
 
 
