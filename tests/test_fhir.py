@@ -4312,19 +4312,20 @@ def test_a_plan_that_ended_with_no_reason_is_listed_not_planned(
     ("MedicationRequest", "on-hold", NO_RESPONSE, "progressed_on", True),
     ("MedicationRequest", "cancelled", ALLERGY, "cannot_have", False),
     ("MedicationRequest", "cancelled", NOT_TOLERATED, "cannot_have", False),
-    ("MedicationStatement", "completed", {"text": "disease progression"}, "progressed_on", True),
-    ("MedicationStatement", "not-taken", {"text": "Not tolerated"}, "cannot_have", False),
+    ("MedicationStatement", "completed", NO_RESPONSE, "progressed_on", True),
+    ("MedicationStatement", "not-taken", NOT_TOLERATED, "cannot_have", False),
     ("MedicationAdministration", "not-done", ALLERGY, "cannot_have", False),
 ])  # fmt: skip
-def test_a_reason_is_read_whatever_the_status(
+def test_a_coded_reason_is_read_whatever_the_status_but_a_live_one(
     kind: str, status: str, reason: dict[str, Any], field: str, had: bool,
     kb: onconav.KnowledgeBase,
 ) -> None:
     """The stop reason was read only of status "stopped": oxaliplatin on hold for an allergy was
     read as a treatment had, one cancelled for it dropped as not given, and FOLFOX offered; a
-    statement completed for disease progression was a treatment had. A reason of an allergy or
-    an intolerance is a drug the person cannot have, given or not; that the cancer grew, of a
-    drug given."""
+    statement completed for no response was a treatment had. A coded reason of an allergy or an
+    intolerance is a drug the person cannot have, given or not; that the cancer grew, of a drug
+    given. (Reasons in words are read only of status "stopped": the two statements here had
+    words, "disease progression" and "Not tolerated", and now have codes.)"""
     record = _oxaliplatin(kind, status, reason)
     reading = read_bundle(_record(RECTUM, STAGE_4, record), kb)
     assert reading.data[field] == ["oxaliplatin"], reading.data
@@ -4348,8 +4349,74 @@ def test_a_reason_not_read_of_any_status_is_said(kb: onconav.KnowledgeBase) -> N
     reading = read_bundle(_record(RECTUM, STAGE_4, held), kb)
     assert reading.data["prior_treatments"] == ["oxaliplatin", MORE]
     assert ("MedicationRequest/ox was put on hold for a reason onconav does not read "
-            "('insurance'): it is read as a treatment had, not as one that stopped working or "
-            "cannot be given") in reading.warnings  # fmt: skip
+            "('insurance'): a reason in words is read only of a record stopped; it is read as a "
+            "treatment had, not as one that stopped working or cannot be given"
+            ) in reading.warnings  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "status", "reason", "read_as"), [
+    ("MedicationRequest", "on-hold", "held for grade 2 toxicity, to resume next cycle",
+     "it is read as a treatment had"),
+    ("MedicationRequest", "on-hold", "side effects", "it is read as a treatment had"),
+    ("MedicationRequest", "active", "resumed after allergy desensitisation",
+     "it is read as a treatment had"),
+    ("MedicationRequest", "cancelled", "patient worried about side effects, declined",
+     "it is read as not given"),
+    ("MedicationStatement", "not-taken", "patient concerned about side effects",
+     "it is read as not given"),
+    ("MedicationRequest", "cancelled", "allergy to platinum suspected, awaiting skin test",
+     "it is read as not given"),
+    ("MedicationStatement", "completed", "disease progression", "it is read as a treatment had"),
+])  # fmt: skip
+def test_a_reason_in_words_is_read_only_of_a_record_stopped(
+    kind: str, status: str, reason: str, read_as: str, kb: onconav.KnowledgeBase
+) -> None:
+    """Words of a reason had been read whatever the status: an active order "resumed after
+    allergy desensitisation", one held for a toxicity "to resume next cycle", an order cancelled
+    because the patient was worried about side effects, all made oxaliplatin cannot-have and
+    FOLFOX not suitable. Words are read only of a record stopped; of another status they are
+    said in a warning naming the status and how the record is read."""
+    record = _oxaliplatin(kind, status, {"text": reason}, id="ox")
+    reading = read_bundle(_record(RECTUM, STAGE_4, record), kb)
+    assert not {"cannot_have", "progressed_on"} & set(reading.data), reading.data
+    status_of = dict(statuses(reading.data, kb))
+    assert status_of["rectum-folfox"] != "not_suitable"
+    assert status_of["rectum-capox"] != "not_suitable"
+    was = {"on-hold": "was put on hold", "active": "has status 'active'",
+           "cancelled": "was cancelled", "not-taken": "was not taken",
+           "completed": "was completed"}[status]  # fmt: skip
+    why = ("no reason is read of a drug being given or to be given" if status == "active"
+           else "a reason in words is read only of a record stopped")  # fmt: skip
+    said = f"{kind}/ox {was} for a reason onconav does not read ({reason!r}): {why}; {read_as}"
+    assert any(w.startswith(said) for w in reading.warnings), reading.warnings
+    stopped = _oxaliplatin(kind, "stopped", {"text": reason}, id="ox")
+    assert {"cannot_have", "progressed_on"} & set(
+        read_bundle(_record(RECTUM, STAGE_4, stopped), kb).data)  # as before, stopped
+
+
+@pytest.mark.parametrize(("kind", "status", "intent", "field"), [
+    ("MedicationRequest", "active", "order", "prior_treatments"),
+    ("MedicationRequest", "draft", "order", "planned"),
+    ("MedicationRequest", "active", "plan", "planned"),
+    ("MedicationStatement", "active", None, "prior_treatments"),
+    ("MedicationStatement", "intended", None, "planned"),
+    ("MedicationAdministration", "in-progress", None, "prior_treatments"),
+])  # fmt: skip
+def test_a_coded_reason_of_a_drug_being_given_is_not_read(
+    kind: str, status: str, intent: str | None, field: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A draft order of oxaliplatin, an active plan, with the code salg (allergy) had made it
+    cannot-have: a live order is being given (or is to be), whatever its reason says. Read as
+    its status says, with the warning that the reason is not read."""
+    for reason in (ALLERGY, NO_RESPONSE):
+        extra = {"intent": intent} if intent else {}
+        record = _oxaliplatin(kind, status, reason, id="ox", **extra)
+        reading = read_bundle(_record(RECTUM, STAGE_4, record), kb)
+        assert not {"cannot_have", "progressed_on"} & set(reading.data), reading.data
+        assert reading.data[field] == ["oxaliplatin", MORE], reading.data
+        assert any(w.startswith(f"{kind}/ox has status {status!r} for a reason onconav does not "
+                                "read") and "no reason is read of a drug being given" in w
+                   for w in reading.warnings), reading.warnings  # fmt: skip
 
 
 # The statuses FHIR R4 gives each medication record (entered-in-error aside: no fact), and the
@@ -4371,30 +4438,46 @@ ALLERGY_REASONS = [ALLERGY, _cc(STATUS_REASON, "sintol", "Suspected intolerance"
 PROGRESSION_REASONS = [NO_RESPONSE, {"text": "disease progression"}]
 
 
-@settings(max_examples=80, deadline=None)
+# the statuses of a drug being given or to be given: no reason of theirs is read
+LIVE_STATUSES = {"active", "in-progress", "draft", "intended"}
+WORDS_OF_CANNOT_HAVE = ["held for grade 2 toxicity, to resume next cycle",
+                        "patient worried about side effects, declined", "Allergic reaction"]
+
+
+@settings(max_examples=120, deadline=None)
 @given(st.sampled_from(sorted(RECORD_STATUSES)), st.data(), st.sampled_from(INTENTS),
-       st.sampled_from(ALLERGY_REASONS + PROGRESSION_REASONS))  # fmt: skip
-def test_a_reason_decides_whatever_the_status_and_intent(
+       st.sampled_from(ALLERGY_REASONS + PROGRESSION_REASONS
+                       + [{"text": t} for t in WORDS_OF_CANNOT_HAVE]))  # fmt: skip
+def test_a_reason_decides_by_its_status_and_intent(
     kind: str, data: Any, intent: str, reason: dict[str, Any]
 ) -> None:
-    """Whatever the status and the intent: a record whose reason says allergy or intolerance
-    never leaves the drug offered; one whose reason says the cancer grew on it is read so when
-    the drug was given, and never as planned."""
+    """Whatever the status and the intent: a reason is read only of a record not being given
+    (a live status never gives cannot-have or progressed), one in words only of a record
+    stopped. A coded reason of an allergy or an intolerance read leaves the drug not suitable;
+    one whose reason says the cancer grew on it is read so when the drug was given, and never as
+    planned. A reason not read is said."""
     status = data.draw(st.sampled_from(RECORD_STATUSES[kind]))
     extra = {"intent": intent} if kind == "MedicationRequest" else {}
-    record = _oxaliplatin(kind, status, reason, **extra)
+    record = _oxaliplatin(kind, status, reason, id="ox", **extra)
     reading = read_bundle(_record(RECTUM, STAGE_4, record), the_kb())
     planned = status in ("draft", "intended") or (
         intent in ("plan", "proposal") and kind == "MedicationRequest"
         and status in ("active", "on-hold"))  # fmt: skip
-    if reason in ALLERGY_REASONS:
-        assert reading.data["cannot_have"] == ["oxaliplatin"], (status, intent, reading.data)
-        status_of = dict(statuses(reading.data, the_kb()))
-        assert status_of["rectum-folfox"] == status_of["rectum-capox"] == "not_suitable"
-    else:
-        given_drug = status in GIVEN_STATUSES and not planned
+    read = status not in LIVE_STATUSES and ("coding" in reason or status == "stopped")
+    if reason in PROGRESSION_REASONS:
+        given_drug = read and status in GIVEN_STATUSES and not planned
         assert ("progressed_on" in reading.data) is given_drug, (status, intent, reading.data)
         assert ("planned" in reading.data) is planned, (status, intent, reading.data)
+        assert "cannot_have" not in reading.data
+    else:
+        assert ("cannot_have" in reading.data) is read, (status, intent, reading.data)
+        assert "progressed_on" not in reading.data
+        if read:
+            status_of = dict(statuses(reading.data, the_kb()))
+            assert status_of["rectum-folfox"] == status_of["rectum-capox"] == "not_suitable"
+    if not read:
+        assert any(w.startswith(f"{kind}/ox ") and "for a reason onconav does not read" in w
+                   for w in reading.warnings), (status, reading.warnings)  # fmt: skip
 
 
 @pytest.mark.parametrize(("text", "cannot"), [

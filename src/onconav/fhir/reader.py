@@ -2721,6 +2721,11 @@ NOT_GIVEN = {"cancelled", "entered-in-error", "unknown", "not-done", "not-taken"
 ONGOING = {"active", "on-hold", "in-progress"}
 # the statuses of a plan or proposal still to be carried out: only these are a plan now
 LIVE = {"draft", "active", "on-hold"}
+# the statuses of a record of a drug being given or to be given (an order live, a drug being
+# taken, an administration under way, a draft): its statusReason, coded or in words, is not read
+# as the drug stopping working or as one the person cannot have ("resumed after allergy
+# desensitisation" of an active order had ruled oxaliplatin out)
+BEING_GIVEN = {"active", "in-progress", "draft", "intended"}
 # how a status is said in a warning about its reason ("MedicationRequest/m was put on hold for")
 STATUS_SAID = {"stopped": "was stopped", "on-hold": "was put on hold", "cancelled": "was cancelled",
                "completed": "was completed", "not-taken": "was not taken",
@@ -3071,11 +3076,11 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
             builder.drop(res.ref, "intent 'option': one of the choices of a request group, not "
                          "an order: not read as given or planned")  # fmt: skip
             continue
-        # the reason is read whatever the status (FHIR gives one mostly for on-hold and
-        # cancelled): an allergy or intolerance is a drug the person cannot have, given or not
-        # (an order cancelled for an allergy had been dropped as not given, one put on hold
-        # read as had); that the cancer grew on it only of a drug given, in part at least. Both
-        # when its reasons say both ("progression; neurotoxicity")
+        # the reason is read by its status (``_stop_reasons``): an allergy or intolerance is a
+        # drug the person cannot have, given or not (an order cancelled for an allergy had been
+        # dropped as not given, one put on hold read as had); that the cancer grew on it only of
+        # a drug given, in part at least. Both when its reasons say both ("progression;
+        # neurotoxicity")
         stop = _stop_reasons(builder, res, then)
         given = base in ("given", "ended plan")
         hows: list[str] = [h for h in ("progressed", "cannot-have")
@@ -3164,36 +3169,40 @@ def _says_cannot_have(text: str) -> bool:
 
 
 def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any], then: str) -> set[str]:
-    """Why a drug was stopped, when its ``statusReason`` is not in the table: "progressed" when
-    the reason's words are only that the cancer grew on it (``PROGRESSION_WORDS``), and
-    "cannot-have" when they say the person could not take it (``CANNOT_HAVE_WORDS``: an
-    allergy, an intolerance, a toxicity, side effects), each with a warning; otherwise nothing,
-    with a warning that the reason is not read (it was dropped with no word, so a drug stopped
-    because it stopped working read as one merely stopped)."""
+    """Why a drug was stopped (status "stopped"), when its ``statusReason`` is not in the table:
+    "progressed" when the reason's words are only that the cancer grew on it
+    (``PROGRESSION_WORDS``), and "cannot-have" when they say the person could not take it
+    (``CANNOT_HAVE_WORDS``: an allergy, an intolerance, a toxicity, side effects), each with a
+    warning; otherwise nothing, with a warning that the reason is not read (it was dropped with
+    no word, so a drug stopped because it stopped working read as one merely stopped)."""
     said = [t for r in reasons for t in _words(r)]
     shown = "; ".join(repr(t) for t in said) or _coded(reasons[0])
-    status = _status(res.data)
-    was = STATUS_SAID.get(status, f"has status {status!r}")
     read: set[str] = set()  # both, when the words give both ("progression; neurotoxicity")
     if any(_says_progression(t) and not words.UNSURE.search(t.lower())  # "progression?"
            for t in said):  # fmt: skip
         builder.warnings.append(
-            f"{res.ref} {was} for a reason read from its words as the cancer growing on it "
+            f"{res.ref} was stopped for a reason read from its words as the cancer growing on it "
             f"(stopped working): {shown}"
         )
         read.add("progressed")
     if any(_says_cannot_have(t) for t in said):
         builder.warnings.append(
-            f"{res.ref} {was} for a reason read from its words as the person not able to "
+            f"{res.ref} was stopped for a reason read from its words as the person not able to "
             f"take it (an allergy, an intolerance or side effects: cannot have it): {shown}"
         )
         read.add("cannot-have")
-    if read:
-        return read
-    builder.warnings.append(
-        f"{res.ref} {was} for a reason onconav does not read ({shown}): {then}"
-    )
-    return set()
+    if not read:
+        _reason_not_read(builder, res, reasons, then)
+    return read
+
+
+def _reason_not_read(builder: Builder, res: Res, reasons: list[Any], then: str) -> None:
+    """The warning that a medication record's ``statusReason`` is not read, naming its status
+    and ``then``, how the record is read."""
+    shown = "; ".join(repr(t) for r in reasons for t in _words(r)) or _coded(reasons[0])
+    status = _status(res.data)
+    was = STATUS_SAID.get(status, f"has status {status!r}")
+    builder.warnings.append(f"{res.ref} {was} for a reason onconav does not read ({shown}): {then}")
 
 
 def _procedures(builder: Builder, cancer: CancerFound) -> list[Given]:
@@ -3341,14 +3350,30 @@ def _at_the_cancer(builder: Builder, row: Row, cancer: CancerFound) -> bool:
 
 def _stop_reasons(builder: Builder, res: Res, then: str) -> set[str | None]:
     """Why a medication record was stopped, held, cancelled or not taken ("progressed",
-    "cannot-have"), by the table of its ``statusReason`` or, a reason in no table, by its words
-    (``_stopped_by_words``, which says ``then``, how the record is read, of a reason not read),
-    whatever its status."""
+    "cannot-have"), by its ``statusReason``: a coded reason by the table, of any status but one
+    of a drug being given (``BEING_GIVEN``: an active order is being given, whatever its reason
+    says); a reason in words (in no table) only of status "stopped" (``_stopped_by_words``), as
+    words of another status are most often of a hold meant to end or of a choice ("held for
+    grade 2 toxicity, to resume next cycle", "patient worried about side effects, declined":
+    they had ruled the drug out). A reason not read is said in a warning with ``then``, how the
+    record is read."""
     reasons = res.data.get("statusReason")
     reasons = reasons if isinstance(reasons, list) else [reasons] if reasons else []
+    if not reasons:
+        return set()
+    status = _status(res.data)
+    if status in BEING_GIVEN:
+        _reason_not_read(builder, res, reasons, "no reason is read of a drug being given or to "
+                         f"be given; {then}")  # fmt: skip
+        return set()
     stop = {row.get("stopped") for r in reasons if (row := builder.row("treatments", r))}
-    if reasons and not stop - {None}:
-        stop |= _stopped_by_words(builder, res, reasons, then)
+    if stop - {None}:
+        return stop
+    if status == "stopped":
+        return stop | _stopped_by_words(builder, res, reasons, then)
+    # a code of the table that is no stop (sddi, a hold meant to end) is not read of any status
+    words_only = "" if stop else "a reason in words is read only of a record stopped; "
+    _reason_not_read(builder, res, reasons, words_only + then)
     return stop
 
 
