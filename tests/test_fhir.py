@@ -3234,6 +3234,18 @@ def _source_class(source: dict[str, Any] | str | None) -> list[dict[str, Any]]:
         ("kras", PRESENT, {"text": "Tumour"}, "mutated"),
         ("kras", ABSENT, {"text": "Somatic, not germline"}, "wild-type"),
         ("erbb2", PRESENT, "non-inherited", "positive"),
+        # words of somatic or tumour decide; a germline word denied within three words before
+        # it is no germline (these had been read as germline, a known KRAS result left out)
+        ("kras", PRESENT, "Somatic (no germline variant found)", "mutated"),
+        ("kras", ABSENT, "tumour; not a germline variant", "wild-type"),
+        ("kras", PRESENT, {"text": "Tumor-derived, germline testing pending"}, "mutated"),
+        ("kras", PRESENT, "negative for a germline variant", "mutated"),
+        ("kras", ABSENT, "Without an inherited cause", "wild-type"),
+        ("kras", PRESENT, "Absent germline mutation", "mutated"),
+        ("erbb2", PRESENT, _cc("http://example.org/lab", "NG", "No germ line variant"),
+         "positive"),
+        ("kras", PRESENT, "not known to be a germline variant", None),  # four words before
+        ("kras", PRESENT, "Germline; no other change", None),  # the negation is after it
         # the code decides over its words
         ("kras", PRESENT, _cc(LOINC, "LA6684-0", "Germline"), "mutated"),
     ],
@@ -3310,6 +3322,39 @@ def test_a_germline_variant_never_sets_kras_or_her2(
     read = read_bundle(_record(cancer, STAGE_4, {**variant, "component": somatic}), the_kb())
     assert read.data == unsaid.data
     assert read.unused == unsaid.unused
+
+
+NEGATIONS = ["no", "not", "non", "without", "negative for", "absent", "Not", "NO"]
+GERMLINE_NAMES = ["germline", "germ-line", "Germ line", "inherited", "constitutional"]
+FILLERS = ["a", "known", "pathogenic", "the", "any", "variant"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(NEGATIONS), st.data(), st.sampled_from(GERMLINE_NAMES),
+       st.sampled_from(["", "Somatic", "tumour", "Tumor"]), st.sampled_from([PRESENT, ABSENT]),
+       st.booleans())  # fmt: skip
+def test_words_that_deny_germline_or_say_somatic_read_as_somatic(
+    negation: str, data: Any, name: str, somatic: str, value: dict[str, Any], coded: bool
+) -> None:
+    """Words of a source class that deny germline within three words before it ("no", "not",
+    "non", "without", "negative for", "absent"), or that say somatic or tumour (whatever else
+    they say), are read as the somatic code is: KRAS is read. "Somatic (no germline variant
+    found)" had been read as germline, and a known KRAS result left out."""
+    room = 3 - len(negation.split())  # the words that may stand between
+    fillers = data.draw(st.lists(st.sampled_from(FILLERS), max_size=room))
+    words_ = " ".join([somatic, negation, *fillers, name, "variant"]).strip()
+    said = _cc("http://example.org/lab", "X", words_) if coded else words_
+    parts = [KRAS_GENE, *_source_class(said)]
+    reading = read_bundle(_record(RECTUM, STAGE_4, _observation("v", "69548-6", value,
+                                                                component=parts)), the_kb())
+    read = read_bundle(_record(RECTUM, STAGE_4, _observation(
+        "v", "69548-6", value, component=[KRAS_GENE, *_source_class(SOMATIC)])), the_kb())
+    assert reading.data == read.data, (words_, reading.data)
+    assert reading.unused == read.unused
+    unsaid = " ".join([*fillers, name, "variant"])  # the same words with no negation
+    germline = read_bundle(_record(RECTUM, STAGE_4, _observation(
+        "v", "69548-6", value, component=[KRAS_GENE, *_source_class(unsaid)])), the_kb())
+    assert not germline.data.get("biomarkers"), (unsaid, germline.data)
 
 
 CERVIX = _condition("c", "363354003", "Malignant tumor of cervix")

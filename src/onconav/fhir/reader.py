@@ -2228,18 +2228,35 @@ def _component(builder: Builder, res: Res, key: str) -> set[str]:
 # Why a germline GenomicVariant is not read for KRAS or HER2
 GERMLINE_VARIANT = "a germline (inherited) variant: the tumour's own test decides KRAS/HER2"
 # The words of a genomic source class (LOINC 48002-0) in a code no table reads, or in words
-# only, that say the variant is inherited (not "non-germline", "not inherited")
-GERMLINE_WORDS = re.compile(r"(?i)(?<!non-)(?<!non )(?<!not )\b(germ[\s-]?line|inherited|"
-                            r"constitutional)\b")  # fmt: skip
+# only, that say the variant is inherited; those that say it is the tumour's, which decide
+# ("Somatic (no germline variant found)" had been read as germline); and the words that deny
+# what follows them within three words ("not a germline variant", "negative for germline")
+GERMLINE_WORDS = re.compile(r"(?i)\b(germ[\s-]?line|inherited|constitutional)\b")
+SOMATIC_WORDS = re.compile(r"(?i)\b(somatic|tumou?r)\b")
+NEGATION_WORDS = {"no", "not", "non", "without", "absent"}
+
+
+def _says_germline(said: str) -> bool:
+    """Whether the words of a source class say germline: not when they say somatic, tumour or
+    tumor (they decide), else when a germline word stands with no negation ("no", "not", "non",
+    "without", "negative for", "absent") within the three words before it."""
+    if SOMATIC_WORDS.search(said):
+        return False
+    for match in GERMLINE_WORDS.finditer(said):
+        before = re.findall(r"[a-z]+", said[:match.start()].lower())[-3:]
+        if not NEGATION_WORDS & set(before) and "negative for" not in " ".join(before):
+            return True
+    return False
 
 
 def _germline(builder: Builder, res: Res) -> bool:
     """Whether a GenomicVariant's genomic source class (LOINC 48002-0) says it is germline: a
     code the table reads as germline (LOINC LA6683-2), or, in a code no table reads or in words
-    only, words that say germline, inherited or constitutional. An inherited variant is not the
-    tumour's KRAS or HER2 status, which the tumour's own test decides: a germline KRAS variant
-    had been read as KRAS mutated (or, absent, wild-type), a germline ERBB2 gain as HER2
-    positive. Somatic (LA6684-0), or no source class, is read as the tumour's."""
+    only, words that say germline, inherited or constitutional, not denied, and not somatic or
+    tumour (``_says_germline``). An inherited variant is not the tumour's KRAS or HER2 status,
+    which the tumour's own test decides: a germline KRAS variant had been read as KRAS mutated
+    (or, absent, wild-type), a germline ERBB2 gain as HER2 positive. Somatic (LA6684-0), or no
+    source class, is read as the tumour's."""
     for comp in _items(res.data.get("component")):
         row = builder.row("observations", comp.get("code"))
         if row is None or row.get("component") != "source-class":
@@ -2251,7 +2268,7 @@ def _germline(builder: Builder, res: Res) -> bool:
                 return True
             continue  # somatic, by its code: its words are not read
         said = " ".join(str(w) for w in (*_words(value), comp.get("valueString") or ""))
-        if GERMLINE_WORDS.search(said):
+        if _says_germline(said):
             return True
     return False
 
