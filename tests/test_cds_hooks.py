@@ -595,6 +595,79 @@ def test_a_prefetch_with_fewer_resources_than_its_total_is_fetched_whole(
     assert not fewer_than_found(counted)
 
 
+def _entry(kind: str, ident: str, mode: str | None) -> dict[str, Any]:
+    return {"resource": {"resourceType": kind, "id": ident},
+            **({"search": {"mode": mode}} if mode else {})}  # fmt: skip
+
+
+def test_only_the_matches_are_counted_against_a_searchsets_total() -> None:
+    """A page of total 3 holding one match and two Medications its _include brought had been
+    read as whole (the two counted as matches): the orders left out read as not on record.
+    When the entries state a mode, only "match" is counted against the total; when none
+    does, every entry but an OperationOutcome."""
+    def searchset(total: int, *entries: dict[str, Any]) -> dict[str, Any]:
+        return {"resourceType": "Bundle", "type": "searchset", "total": total,
+                "entry": list(entries)}  # fmt: skip
+
+    match, medication = _entry("MedicationRequest", "a", "match"), _entry("Medication", "x",
+                                                                            "include")
+    assert fewer_than_found(searchset(3, match, medication, _entry("Medication", "y", "include")))
+    assert not fewer_than_found(searchset(1, match, medication))
+    assert fewer_than_found(searchset(2, match, _entry("OperationOutcome", "o", "outcome")))
+    # no mode stated: every entry but an OperationOutcome
+    unstated = [_entry("MedicationRequest", "a", None), _entry("Medication", "x", None)]
+    assert not fewer_than_found(searchset(2, *unstated))
+    assert fewer_than_found(searchset(2, unstated[0], _entry("OperationOutcome", "o", None)))
+    # an entry stating no mode beside ones that do is not said to be a match
+    assert fewer_than_found(searchset(2, match, _entry("MedicationRequest", "b", None)))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["MedicationRequest", "Medication", "OperationOutcome"]),
+                          st.sampled_from(["match", "include", "outcome", None])), max_size=8),
+       st.integers(min_value=0, max_value=10), st.booleans())  # fmt: skip
+def test_a_searchsets_total_is_held_against_its_matches(
+    entries: list[tuple[str, str | None]], total: int, modes: bool
+) -> None:
+    """Whatever entries a searchset holds: with modes stated, it holds fewer than found exactly
+    when its total is more than its entries of mode "match"; with none, than its entries that
+    are no OperationOutcome."""
+    bundle = {"resourceType": "Bundle", "type": "searchset", "total": total,
+              "entry": [_entry(kind, str(i), mode if modes else None)
+                        for i, (kind, mode) in enumerate(entries)]}  # fmt: skip
+    stated = modes and any(mode is not None for _, mode in entries)
+    counted = (sum(mode == "match" for _, mode in entries) if stated
+               else sum(kind != "OperationOutcome" for kind, _ in entries))  # fmt: skip
+    assert fewer_than_found(bundle) is (total > counted)
+
+
+def test_a_medication_prefetch_short_of_its_matches_beside_its_includes_is_fetched_whole(
+    client: Client, ehr: FakeEhr
+) -> None:
+    """The medication templates use _include: a page whose total counts its matches, one of
+    which was left out, beside the Medications included had been read as whole (the includes
+    counted as matches), the oxaliplatin stopped for no response read as not on record. It is
+    fetched whole, or 412."""
+    resources = records.SITUATIONS["rectal-stage4-folfox-progressed"]
+    ehr.records[records.PATIENT] = resources
+    prefetch = records.prefetch(resources)
+    requests = prefetch["medicationRequests"]
+    total = len(requests["entry"])
+    assert total >= 2
+    requests["entry"] = requests["entry"][1:] + [
+        _entry("Medication", f"med-{i}", "include") for i in range(2)]  # fmt: skip
+    requests["total"] = total
+    assert fewer_than_found(requests)
+    made = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch, fhir=True)))
+    whole = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", records.prefetch(
+        resources))))  # fmt: skip
+    assert [c["summary"] for c in made] == [c["summary"] for c in whole]
+    assert [r.url.path.rsplit("/", 1)[-1] for r in ehr.requests] == ["MedicationRequest"]
+    problem = problem_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch)), 412)
+    assert ("the prefetch of medicationRequests holds fewer resources than its search found"
+            in problem["detail"]), problem
+
+
 def test_null_prefetch_means_no_data_and_nothing_is_fetched(client: Client, ehr: FakeEhr) -> None:
     resources = records.SITUATIONS["stomach-stage4-her2-unknown"]
     prefetch = records.prefetch(resources)
@@ -3273,6 +3346,7 @@ def test_a_resource_id_that_is_not_a_string_is_never_a_500(client: Client) -> No
     prefetch = records.prefetch(situation)
     prefetch["medicationRequests"] = records.searchset([odd])
     prefetch["medicationRequests"]["entry"][0]["search"]["mode"] = "include"  # as _include does
+    prefetch["medicationRequests"]["total"] = 0  # the matches: none
     cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch)))
     order = {k: v for k, v in CETUXIMAB.items() if k != "medicationCodeableConcept"}
     order["medicationReference"] = {"reference": "Medication/m9"}

@@ -404,20 +404,26 @@ def has_next_page(value: Mapping[str, Any]) -> bool:
 
 def fewer_than_found(value: Mapping[str, Any]) -> bool:
     """Whether a searchset holds fewer resources than its ``total`` says it found (a page whose
-    next link was left out). Every entry but an OperationOutcome is counted, an ``_include``'s
-    too: ``total`` counts only the matches, but a record system that counts what it includes
-    is not taken for one that left a page out. Read as the whole search, the resources left out
-    would read as "not on record" (a searchset of total 5 with 2 entries had been answered as
-    the whole record)."""
+    next link was left out). ``total`` counts only the matches: when the entries state their
+    ``search.mode``, only those of mode "match" are counted against it (an ``_include``'s
+    resources, mode "include", had been counted, and a page of total 3 holding one match and
+    two Medications read as whole); an entry stating no mode beside them is not counted, as it
+    is not said to be a match. When none states a mode, every entry but an OperationOutcome is
+    counted (a record system that counts what it includes is not taken for one that left a
+    page out). Read as the whole search, the resources left out would read as "not on record"
+    (a searchset of total 5 with 2 entries had been answered as the whole record)."""
     total = value.get("total") if value.get("type") == "searchset" else None
     if not isinstance(total, int) or isinstance(total, bool):
         return False
     entries = value.get("entry")
-    given = [e for e in entries if isinstance(e, dict) and not (
-        isinstance(e.get("resource"), dict)
-        and e["resource"].get("resourceType") == "OperationOutcome")] if isinstance(
-        entries, list) else []  # fmt: skip
-    return total > len(given)
+    entries = [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
+    modes = [e["search"].get("mode") if isinstance(e.get("search"), dict) else None
+             for e in entries]  # fmt: skip
+    if any(mode is not None for mode in modes):
+        return total > modes.count("match")
+    outcomes = [e for e in entries if isinstance(e.get("resource"), dict)
+                and e["resource"].get("resourceType") == "OperationOutcome"]  # fmt: skip
+    return total > len(entries) - len(outcomes)
 
 
 def placed(value: Mapping[str, Any], where: str) -> list[tuple[str, dict[str, Any]]]:
