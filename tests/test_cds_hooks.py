@@ -560,6 +560,21 @@ def test_a_prefetch_that_is_only_a_first_page_is_fetched_whole(
     assert "the prefetch of observations is only a first page" in problem["detail"]
 
 
+def fetched_whole(client: Client, ehr: FakeEhr, prefetch: dict[str, Any],
+                  resources: list[dict[str, Any]], key: str, path: str) -> None:
+    """A prefetch whose ``key`` holds fewer resources than its search found gives the cards of
+    the whole record when the search can be made again on ``fhirServer`` (one search, of
+    ``path``), and 412 when it cannot, saying why."""
+    made = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch, fhir=True)))
+    whole = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", records.prefetch(
+        resources))))  # fmt: skip
+    assert [c["summary"] for c in made] == [c["summary"] for c in whole]
+    assert [r.url.path.rsplit("/", 1)[-1] for r in ehr.requests] == [path]
+    problem = problem_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch)), 412)
+    assert (f"the prefetch of {key} holds fewer resources than its search found"
+            in problem["detail"]), problem
+
+
 @pytest.mark.parametrize("search", [{}, {"search": {"mode": "match"}}])
 def test_a_prefetch_with_fewer_resources_than_its_total_is_fetched_whole(
     client: Client, ehr: FakeEhr, search: dict[str, Any]
@@ -579,14 +594,7 @@ def test_a_prefetch_with_fewer_resources_than_its_total_is_fetched_whole(
                              if e["resource"]["id"] != "kras-variant"]  # fmt: skip
     observations["total"] = whole
 
-    made = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch, fhir=True)))
-    full = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", records.prefetch(
-        resources))))  # fmt: skip
-    assert [c["summary"] for c in made] == [c["summary"] for c in full]
-    assert [r.url.path.rsplit("/", 1)[-1] for r in ehr.requests] == ["Observation"]
-    problem = problem_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch)), 412)
-    assert ("the prefetch of observations holds fewer resources than its search found"
-            in problem["detail"]), problem
+    fetched_whole(client, ehr, prefetch, resources, "observations", "Observation")
 
     counted = records.prefetch(resources)["observations"]
     counted["total"] = len(counted["entry"])
@@ -658,14 +666,7 @@ def test_a_medication_prefetch_short_of_its_matches_beside_its_includes_is_fetch
         _entry("Medication", f"med-{i}", "include") for i in range(2)]  # fmt: skip
     requests["total"] = total
     assert fewer_than_found(requests)
-    made = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch, fhir=True)))
-    whole = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", records.prefetch(
-        resources))))  # fmt: skip
-    assert [c["summary"] for c in made] == [c["summary"] for c in whole]
-    assert [r.url.path.rsplit("/", 1)[-1] for r in ehr.requests] == ["MedicationRequest"]
-    problem = problem_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch)), 412)
-    assert ("the prefetch of medicationRequests holds fewer resources than its search found"
-            in problem["detail"]), problem
+    fetched_whole(client, ehr, prefetch, resources, "medicationRequests", "MedicationRequest")
 
 
 def test_null_prefetch_means_no_data_and_nothing_is_fetched(client: Client, ehr: FakeEhr) -> None:
