@@ -2349,6 +2349,8 @@ def test_a_stage_that_says_spread_far_beside_no_spread_warns(
      "stage: stage 4 of rectal cancer means"),
     ({"cancer": "cervix", "stage": "metastatic", "metastases": ["pelvis"]},
      "stage: 'metastatic' says"),
+    ({"cancer": "prostate", "stage": "metastatic", "metastases": ["bladder"]},
+     "stage: 'metastatic' says"),
 ])  # fmt: skip
 def test_spread_far_beside_places_none_of_them_distant_warns(
     kb, profile: dict[str, Any], flagged: str  # type: ignore[no-untyped-def]
@@ -2381,16 +2383,16 @@ def test_came_back_far_away_is_warned_of_exactly_when_no_listed_place_may_be_far
 ) -> None:
     """For any profile, a cancer that came back far away is warned of beside its places of
     spread exactly when the list is whole (not "perhaps other places") and none of them may be
-    far: only the pelvis of a cervical or rectal cancer is near (a distant organ, a distant
-    part of the body and the lymph nodes may be far for any cancer, the pelvis for a cancer
-    that starts elsewhere)."""
+    far: only the pelvis of a cervical, rectal or prostate cancer is near (a distant organ, a
+    distant part of the body and the lymph nodes may be far for any cancer, the pelvis for a
+    cancer that starts elsewhere)."""
     kb = shared_kb()
     _, fuller = pair
     profile = {**fuller, "recurrence": "distant", "metastases": places}
     result = evaluate(parse_profile(profile, kb), kb)
     warned = [w for w in result.warnings
               if w.startswith("recurrence: says the cancer came back in another part")]
-    near = {"pelvis"} if result.cancer in ("cervix", "rectum") else set()
+    near = {"pelvis"} if result.cancer in ("cervix", "rectum", "prostate") else set()
     assert bool(warned) == (set(places) <= near), (places, result.cancer, result.warnings)
 
 
@@ -2810,7 +2812,10 @@ def test_a_treatment_said_with_how_it_is_given_is_the_treatment(
 
 @pytest.mark.parametrize("field", ["cannot_have", "progressed_on"])
 @pytest.mark.parametrize("typed", ["oral chemotherapy", "IV chemotherapy", "chemo pills",
-                                   "targeted therapy tablets", "oral chemo"])
+                                   "targeted therapy tablets", "oral chemo", "tablet chemotherapy",
+                                   "chemotherapy (orally)", "chemotherapy (by mouth only)",
+                                   "chemotherapy (IV only)", "chemotherapy (tablet form)",
+                                   "chemotherapy (given orally at home)"])
 def test_a_kind_written_with_how_it_is_given_is_not_the_whole_kind(
     kb, field: str, typed: str  # type: ignore[no-untyped-def]
 ) -> None:

@@ -1041,6 +1041,8 @@ def test_a_drug_the_sources_do_not_name_is_told_to_be_given_as_its_kind(
     ("cervix", "hysterectomy"), ("cervix", "radical hysterectomy"), ("cervix", "cone biopsy"),
     ("breast", "mastectomy"), ("breast", "lumpectomy"), ("prostate", "prostatectomy"),
     ("lung", "lobectomy"), ("pancreas", "Whipple operation"), ("kidney", "nephrectomy"),
+    ("rectum", "laparotomy"), ("rectum", "exploratory laparotomy"), ("lung", "thoracotomy"),
+    ("colon", "colostomy reversal"),
 ])  # fmt: skip
 def test_an_operation_the_sources_do_not_name_is_told_how_to_give_it(
     field: str, cancer: str, typed: str
@@ -1068,7 +1070,7 @@ def test_an_operation_the_sources_do_not_name_is_told_how_to_give_it(
 @pytest.mark.parametrize("field", ["prior_treatments", "planned", "progressed_on", "cannot_have"])
 @pytest.mark.parametrize("typed", ["FOLFOX after surgery", "chemo after the operation",
                                    "capecitabine after resection", "radiation after surgery",
-                                   "phlebotomy", "nephrostomy"])
+                                   "phlebotomy"])
 def test_a_treatment_beside_an_operation_word_is_not_told_it_is_an_operation(
     field: str, typed: str
 ) -> None:

@@ -824,7 +824,13 @@ def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
         route = None  # a name known as written ("IV feeding", "hepatic artery infusion")
     if found is None and route:  # "IV chemotherapy", "Xeloda tablets": the treatment (it had
         found = _lookup(kb, field, next(g for g in route.groups() if g))  # been refused)
-    if found and route and field in ROUTE_NARROWS and any(
+    # a route said ("oral chemotherapy"), or in a note of a name not known as written
+    # ("chemotherapy (given orally at home)"; "nutritional support (intravenous or nasogastric
+    # feeding before surgery)" is a name as written)
+    notes = " ".join(re.findall(r"\(([^()]*)\)", name))
+    routed = route or (found and normalise_name(name) not in kb.value_names[field]
+                       and words.ROUTE_WORD.search(notes))
+    if found and routed and field in ROUTE_NARROWS and any(
             kb.kind_of.get(i) not in ("drugs", "regimens") for i in found):  # fmt: skip
         return None  # "oral chemotherapy", "chemotherapy (oral)" cannot be had: not all of it
     if found is not None:
@@ -1030,7 +1036,8 @@ OPEN_LISTS = ("symptoms", "metastases", "prior_treatments", "progressed_on", "pl
 MORE_WORDS = re.compile(r"(?i)\bothers\b|\betc\b|\bnot all\b|\band more\b")
 # words of an operation ("hysterectomy", "mastectomy", "Whipple", "cone biopsy"): one the sources
 # do not name is answered with what each list may say of it (the hint had spoken only of drugs)
-OPERATION_WORDS = re.compile(r"(?i)ectom(y|ies)\b|\b(resection|resected|operation|operated|"
+OPERATION_WORDS = re.compile(r"(?i)(ectom|(?<!phleb)otom|ostom)(y|ies)\b|\b(resection|resected|"
+                             r"operation|operated|"
                              r"surgery|surgical|excision|excised|whipple|amputation|"
                              r"exenteration|cone biopsy)\b")
 MAY_BE_MORE = "when the list may not be whole, give 'others not known' with the rest"
@@ -1130,8 +1137,8 @@ def _resolve(
                         f"few or many): give the places alone ({', '.join(counted)})")
             elif close:
                 hint = f"did you mean {_close_words(kb, field, slip or '', close)}?"
-            elif field in ROUTE_NARROWS and (route := words.ROUTE.fullmatch(name)) and _lookup(
-                    kb, field, next(g for g in route.groups() if g)):  # fmt: skip
+            elif field in ROUTE_NARROWS and words.ROUTE_WORD.search(name) and _lookup(
+                    kb, "prior_treatments", name):  # fmt: skip
                 hint = ("how a drug is given is read here only with a drug's or a regimen's name "
                         "(Xeloda tablets): a kind given one way is not every drug of the kind, so "
                         "name the drugs (capecitabine), or give the kind alone if it is all of "
