@@ -611,8 +611,10 @@ def _entry(kind: str, ident: str, mode: str | None) -> dict[str, Any]:
 def test_only_the_matches_are_counted_against_a_searchsets_total() -> None:
     """A page of total 3 holding one match and two Medications its _include brought had been
     read as whole (the two counted as matches): the orders left out read as not on record.
-    When the entries state a mode, only "match" is counted against the total; when none
-    does, every entry but an OperationOutcome."""
+    Then three unmarked orders beside two Medications marked include, total 3, had been read
+    as short (only mode "match" counted once any entry stated a mode): fetched again, or 412.
+    Every entry counts but those of mode "include" or "outcome" and an OperationOutcome; an
+    entry stating no mode is a match."""
     def searchset(total: int, *entries: dict[str, Any]) -> dict[str, Any]:
         return {"resourceType": "Bundle", "type": "searchset", "total": total,
                 "entry": list(entries)}  # fmt: skip
@@ -626,8 +628,16 @@ def test_only_the_matches_are_counted_against_a_searchsets_total() -> None:
     unstated = [_entry("MedicationRequest", "a", None), _entry("Medication", "x", None)]
     assert not fewer_than_found(searchset(2, *unstated))
     assert fewer_than_found(searchset(2, unstated[0], _entry("OperationOutcome", "o", None)))
-    # an entry stating no mode beside ones that do is not said to be a match
-    assert fewer_than_found(searchset(2, match, _entry("MedicationRequest", "b", None)))
+    # an entry stating no mode beside ones that do is a match
+    assert not fewer_than_found(searchset(2, match, _entry("MedicationRequest", "b", None)))
+    orders = [_entry("MedicationRequest", str(i), None) for i in range(3)]
+    included = [_entry("Medication", f"m{i}", "include") for i in range(2)]
+    assert not fewer_than_found(searchset(3, *orders, *included))
+    assert fewer_than_found(searchset(4, *orders, *included))
+    conditions = [_entry("Condition", str(i), None) for i in range(2)]
+    outcome = _entry("OperationOutcome", "o", "outcome")
+    assert not fewer_than_found(searchset(2, *conditions, outcome))
+    assert fewer_than_found(searchset(3, *conditions, outcome))
 
 
 @settings(max_examples=200, deadline=None)
@@ -637,15 +647,14 @@ def test_only_the_matches_are_counted_against_a_searchsets_total() -> None:
 def test_a_searchsets_total_is_held_against_its_matches(
     entries: list[tuple[str, str | None]], total: int, modes: bool
 ) -> None:
-    """Whatever entries a searchset holds: with modes stated, it holds fewer than found exactly
-    when its total is more than its entries of mode "match"; with none, than its entries that
-    are no OperationOutcome."""
+    """Whatever entries a searchset holds, with modes stated on some, all or none: it holds
+    fewer than found exactly when its total is more than its entries that are neither of mode
+    "include" or "outcome" nor an OperationOutcome (an entry stating no mode is a match)."""
     bundle = {"resourceType": "Bundle", "type": "searchset", "total": total,
               "entry": [_entry(kind, str(i), mode if modes else None)
                         for i, (kind, mode) in enumerate(entries)]}  # fmt: skip
-    stated = modes and any(mode is not None for _, mode in entries)
-    counted = (sum(mode == "match" for _, mode in entries) if stated
-               else sum(kind != "OperationOutcome" for kind, _ in entries))  # fmt: skip
+    counted = sum(kind != "OperationOutcome" and not (modes and mode in ("include", "outcome"))
+                  for kind, mode in entries)  # fmt: skip
     assert fewer_than_found(bundle) is (total > counted)
 
 
@@ -667,6 +676,29 @@ def test_a_medication_prefetch_short_of_its_matches_beside_its_includes_is_fetch
     requests["total"] = total
     assert fewer_than_found(requests)
     fetched_whole(client, ehr, prefetch, resources, "medicationRequests", "MedicationRequest")
+
+
+def test_a_whole_prefetch_of_unmarked_matches_beside_its_includes_is_read_as_it_is(
+    client: Client, ehr: FakeEhr
+) -> None:
+    """A medication page of total 3 holding its 3 orders stating no search.mode beside 2
+    Medications marked include is whole: it had been read as short (only mode "match"
+    counted once any entry stated one), fetched again, or 412 without a fhirServer. It is read
+    as it is, nothing fetched."""
+    resources = records.SITUATIONS["rectal-stage4-folfox-progressed"]
+    ehr.records[records.PATIENT] = resources
+    prefetch = records.prefetch(resources)
+    requests = prefetch["medicationRequests"]
+    for entry in requests["entry"]:
+        del entry["search"]
+    requests["entry"] += [_entry("Medication", f"med-{i}", "include") for i in range(2)]
+    assert requests["total"] == len(requests["entry"]) - 2
+    whole = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", records.prefetch(
+        resources))))  # fmt: skip
+    for fhir in (True, False):
+        made = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view", prefetch, fhir=fhir)))
+        assert [c["summary"] for c in made] == [c["summary"] for c in whole]
+    assert not ehr.requests
 
 
 def test_null_prefetch_means_no_data_and_nothing_is_fetched(client: Client, ehr: FakeEhr) -> None:

@@ -404,26 +404,30 @@ def has_next_page(value: Mapping[str, Any]) -> bool:
 
 def fewer_than_found(value: Mapping[str, Any]) -> bool:
     """Whether a searchset holds fewer resources than its ``total`` says it found (a page whose
-    next link was left out). ``total`` counts only the matches: when the entries state their
-    ``search.mode``, only those of mode "match" are counted against it (an ``_include``'s
-    resources, mode "include", had been counted, and a page of total 3 holding one match and
-    two Medications read as whole); an entry stating no mode beside them is not counted, as it
-    is not said to be a match. When none states a mode, every entry but an OperationOutcome is
-    counted (a record system that counts what it includes is not taken for one that left a
-    page out). Read as the whole search, the resources left out would read as "not on record"
-    (a searchset of total 5 with 2 entries had been answered as the whole record)."""
+    next link was left out). ``total`` counts only the matches: every entry is counted against
+    it but those whose ``search.mode`` is "include" (what an ``_include`` brings: a page of
+    total 3 holding one match and two Medications had been read as whole) or "outcome", and
+    an OperationOutcome; an entry stating no mode counts as a match (three unmarked orders
+    beside two included Medications, total 3, had been read as short: only mode "match" was
+    counted once any entry stated a mode). Read as the whole search, the resources left out
+    would read as "not on record" (a searchset of total 5 with 2 entries had been answered as
+    the whole record)."""
     total = value.get("total") if value.get("type") == "searchset" else None
     if not isinstance(total, int) or isinstance(total, bool):
         return False
     entries = value.get("entry")
-    entries = [e for e in entries if isinstance(e, dict)] if isinstance(entries, list) else []
-    modes = [e["search"].get("mode") if isinstance(e.get("search"), dict) else None
-             for e in entries]  # fmt: skip
-    if any(mode is not None for mode in modes):
-        return total > modes.count("match")
-    outcomes = [e for e in entries if isinstance(e.get("resource"), dict)
-                and e["resource"].get("resourceType") == "OperationOutcome"]  # fmt: skip
-    return total > len(entries) - len(outcomes)
+    matches = [e for e in entries if isinstance(e, dict) and _a_match(e)] if isinstance(
+        entries, list) else []  # fmt: skip
+    return total > len(matches)
+
+
+def _a_match(entry: Mapping[str, Any]) -> bool:
+    """Whether a searchset's entry is one of its matches: not of ``search.mode`` "include" or
+    "outcome", nor an OperationOutcome (an entry stating no mode is a match)."""
+    search, resource = entry.get("search"), entry.get("resource")
+    mode = search.get("mode") if isinstance(search, dict) else None
+    kind = resource.get("resourceType") if isinstance(resource, dict) else None
+    return mode not in ("include", "outcome") and kind != "OperationOutcome"
 
 
 def placed(value: Mapping[str, Any], where: str) -> list[tuple[str, dict[str, Any]]]:
