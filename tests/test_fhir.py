@@ -3195,6 +3195,8 @@ def test_one_variant_of_kras_and_nras_studied_is_not_kras_mutated(
 SOURCE_CLASS = "48002-0"
 GERMLINE, SOMATIC = _cc(LOINC, "LA6683-2", "Germline"), _cc(LOINC, "LA6684-0", "Somatic")
 GERMLINE_REASON = "a germline (inherited) variant: the tumour's own test decides KRAS/HER2"
+UNCLEAR_REASON = ("a variant whose source class says both germline and somatic (tumour), so "
+                  "which is not clear: the tumour's own test decides KRAS/HER2")  # fmt: skip
 ERBB2_GENE = {"code": _cc(LOINC, "48018-6"),
               "valueCodeableConcept": _cc("http://www.genenames.org", "HGNC:3430", "ERBB2")}
 COPY_GAIN = {"code": _cc(LOINC, "48019-4"),
@@ -3238,7 +3240,6 @@ def _source_class(source: dict[str, Any] | str | None) -> list[dict[str, Any]]:
         # it is no germline (these had been read as germline, a known KRAS result left out)
         ("kras", PRESENT, "Somatic (no germline variant found)", "mutated"),
         ("kras", ABSENT, "tumour; not a germline variant", "wild-type"),
-        ("kras", PRESENT, {"text": "Tumor-derived, germline testing pending"}, "mutated"),
         ("kras", PRESENT, "negative for a germline variant", "mutated"),
         ("kras", ABSENT, "Without an inherited cause", "wild-type"),
         ("kras", PRESENT, "Absent germline mutation", "mutated"),
@@ -3284,6 +3285,47 @@ def test_a_germline_variant_leaves_the_tumours_own_test_to_decide(
     assert reading.sources["biomarkers.kras"] == ["Observation/t"]
     assert {u.reference: u.reason for u in reading.unused}["Observation/g"] == GERMLINE_REASON
     assert not [w for w in reading.warnings if "disagree" in w], reading.warnings
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        # a somatic word denied: germline (the somatic word had decided, and a germline KRAS
+        # variant absent was read as wild-type, panitumumab offered)
+        ("Germline (not somatic)", GERMLINE_REASON),
+        ("Germline, not somatic", GERMLINE_REASON),
+        ("not somatic; germline", GERMLINE_REASON),
+        ("Non-somatic (germline)", GERMLINE_REASON),
+        ("germline, not tumour-specific", GERMLINE_REASON),
+        ("Germline variant; no tumor testing done", GERMLINE_REASON),
+        # germline and somatic both said: which is not clear
+        ("Germline, confirmed in tumour-normal paired sequencing", UNCLEAR_REASON),
+        ("Inherited; also present in the tumor", UNCLEAR_REASON),
+        ("Constitutional (found in blood and tumour)", UNCLEAR_REASON),
+        ("Tumor-derived, germline testing pending", UNCLEAR_REASON),
+        # a germline word denied: the tumour's (ec0afe7's, still read)
+        ("Somatic (no germline variant found)", None),
+        ("tumour; not a germline variant", None),
+    ],
+)  # fmt: skip
+@pytest.mark.parametrize("value", [PRESENT, ABSENT])
+def test_a_denied_somatic_word_decides_nothing_and_germline_beside_somatic_is_unclear(
+    source: str, reason: str | None, value: dict[str, Any], kb: onconav.KnowledgeBase
+) -> None:
+    """Words of somatic or tumour had decided before any negation: "Germline, not somatic" and
+    "Inherited; also present in the tumor" of a KRAS variant absent were read as wild-type and
+    panitumumab offered. A somatic word denied within three words before it, in its clause, is
+    no somatic word; undenied germline and somatic words both leave the variant unread, listed
+    unused (the source class is not clear: the tumour's own test decides)."""
+    variant = _observation("v", "69548-6", value, component=[KRAS_GENE, *_source_class(source)])
+    reading = read_bundle(_record(RECTUM, STAGE_4, variant), kb)
+    assert {u.reference: u.reason for u in reading.unused}.get("Observation/v") == reason
+    kras = reading.data.get("biomarkers", {}).get("kras")
+    read = "mutated" if value is PRESENT else "wild-type"
+    assert kras == (read if reason is None else None), (source, reading.data)
+    options = dict(statuses(reading.data, kb))
+    if reason is not None:
+        assert options["rectum-panitumumab"] == "needs_information", options
 
 
 GERMLINE_SAID = [GERMLINE, {**GERMLINE, "text": "Germline"}, {"text": "germline"},
@@ -3337,8 +3379,8 @@ def test_words_that_deny_germline_or_say_somatic_read_as_somatic(
     negation: str, data: Any, name: str, somatic: str, value: dict[str, Any], coded: bool
 ) -> None:
     """Words of a source class that deny germline within three words before it ("no", "not",
-    "non", "without", "negative for", "absent"), or that say somatic or tumour (whatever else
-    they say), are read as the somatic code is: KRAS is read. "Somatic (no germline variant
+    "non", "without", "negative for", "absent"), with or without somatic or tumour before
+    them, are read as the somatic code is: KRAS is read. "Somatic (no germline variant
     found)" had been read as germline, and a known KRAS result left out."""
     room = 3 - len(negation.split())  # the words that may stand between
     fillers = data.draw(st.lists(st.sampled_from(FILLERS), max_size=room))
@@ -3355,6 +3397,46 @@ def test_words_that_deny_germline_or_say_somatic_read_as_somatic(
     germline = read_bundle(_record(RECTUM, STAGE_4, _observation(
         "v", "69548-6", value, component=[KRAS_GENE, *_source_class(unsaid)])), the_kb())
     assert not germline.data.get("biomarkers"), (unsaid, germline.data)
+
+
+SOMATIC_NAMES = ["somatic", "Somatic", "tumour", "Tumor", "tumor"]
+CLAUSE_BREAKS = [", ", "; ", " (", ": ", ". "]
+
+
+def _class_words(data: Any, names: list[str]) -> tuple[str, bool]:
+    """Words naming a source class (one of ``names``), denied or not: the words and whether
+    they stand undenied."""
+    negation = data.draw(st.sampled_from(["", *NEGATIONS]))
+    fillers = data.draw(st.lists(st.sampled_from(FILLERS), max_size=3 - len(negation.split())))
+    name = data.draw(st.sampled_from(names))
+    return " ".join([negation, *fillers, name, "variant"]).strip(), not negation
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.data(), st.booleans(), st.sampled_from(CLAUSE_BREAKS),
+       st.sampled_from([PRESENT, ABSENT]))  # fmt: skip
+def test_germline_and_somatic_words_each_count_only_undenied(
+    data: Any, germline_first: bool, between: str, value: dict[str, Any]
+) -> None:
+    """Whatever germline and somatic words a source class holds, each denied or not, in either
+    order, in clauses of their own: only undenied germline words make it germline (listed
+    unused), only undenied somatic words, or neither, the tumour's (read as the somatic code
+    is), both undenied not clear (listed unused, KRAS not read). A somatic word had decided
+    before a negation ("Germline, not somatic" read as the tumour's)."""
+    germline, germline_said = _class_words(data, GERMLINE_NAMES)
+    somatic, somatic_said = _class_words(data, SOMATIC_NAMES)
+    words_ = between.join([germline, somatic] if germline_first else [somatic, germline])
+    reading = read_bundle(_record(RECTUM, STAGE_4, _observation(
+        "v", "69548-6", value, component=[KRAS_GENE, *_source_class(words_)])), the_kb())
+    reason = {u.reference: u.reason for u in reading.unused}.get("Observation/v")
+    if germline_said:
+        assert reason == (UNCLEAR_REASON if somatic_said else GERMLINE_REASON), (words_, reason)
+        assert not reading.data.get("biomarkers"), (words_, reading.data)
+        return
+    read = read_bundle(_record(RECTUM, STAGE_4, _observation(
+        "v", "69548-6", value, component=[KRAS_GENE, *_source_class(SOMATIC)])), the_kb())
+    assert reading.data == read.data, (words_, reading.data)
+    assert reading.unused == read.unused
 
 
 CERVIX = _condition("c", "363354003", "Malignant tumor of cervix")

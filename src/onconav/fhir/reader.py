@@ -2225,38 +2225,59 @@ def _component(builder: Builder, res: Res, key: str) -> set[str]:
     return out
 
 
-# Why a germline GenomicVariant is not read for KRAS or HER2
+# Why a germline GenomicVariant is not read for KRAS or HER2, and one whose source class says
+# both germline and somatic
 GERMLINE_VARIANT = "a germline (inherited) variant: the tumour's own test decides KRAS/HER2"
+SOURCE_UNCLEAR = ("a variant whose source class says both germline and somatic (tumour), so "
+                  "which is not clear: the tumour's own test decides KRAS/HER2")  # fmt: skip
 # The words of a genomic source class (LOINC 48002-0) in a code no table reads, or in words
-# only, that say the variant is inherited; those that say it is the tumour's, which decide
-# ("Somatic (no germline variant found)" had been read as germline); and the words that deny
-# what follows them within three words ("not a germline variant", "negative for germline")
+# only, that say the variant is inherited; those that say it is the tumour's; and the words that
+# deny what follows them within three words of its clause ("not a germline variant", "negative
+# for germline", "Non-somatic")
 GERMLINE_WORDS = re.compile(r"(?i)\b(germ[\s-]?line|inherited|constitutional)\b")
 SOMATIC_WORDS = re.compile(r"(?i)\b(somatic|tumou?r)\b")
 NEGATION_WORDS = {"no", "not", "non", "without", "absent"}
+CLAUSE_BREAK = re.compile(r"[,;:()\[\].]")
 
 
-def _says_germline(said: str) -> bool:
-    """Whether the words of a source class say germline: not when they say somatic, tumour or
-    tumor (they decide), else when a germline word stands with no negation ("no", "not", "non",
-    "without", "negative for", "absent") within the three words before it."""
-    if SOMATIC_WORDS.search(said):
+def _source_said(said: str) -> str | None:
+    """What the words of a source class say: "germline" when a germline word (germline,
+    inherited, constitutional) stands undenied and no somatic word (somatic, tumour, tumor)
+    does, "somatic" the other way round, "unclear" when both do ("Germline, confirmed in
+    tumour-normal paired sequencing"), None when neither does. A word is denied by a negation
+    ("no", "not", "non", "without", "negative for", "absent") within the three words before it,
+    in its clause and after any other word of a source class: "Germline, not somatic", "not
+    somatic; germline" and "Non-somatic (germline)" are germline (the somatic word had decided,
+    and a germline KRAS variant absent was read as wild-type), "Somatic (no germline variant
+    found)" is somatic."""
+    spans = [m.span() for words_ in (GERMLINE_WORDS, SOMATIC_WORDS)
+             for m in words_.finditer(said)]  # fmt: skip
+
+    def undenied(words_: re.Pattern[str]) -> bool:
+        for match in words_.finditer(said):
+            start = max([0, *(end for _, end in spans if end <= match.start()),
+                         *(c.end() for c in CLAUSE_BREAK.finditer(said, 0, match.start()))])
+            before = re.findall(r"[a-z]+", said[start:match.start()].lower())[-3:]
+            if not NEGATION_WORDS & set(before) and "negative for" not in " ".join(before):
+                return True
         return False
-    for match in GERMLINE_WORDS.finditer(said):
-        before = re.findall(r"[a-z]+", said[:match.start()].lower())[-3:]
-        if not NEGATION_WORDS & set(before) and "negative for" not in " ".join(before):
-            return True
-    return False
+
+    germline, somatic = undenied(GERMLINE_WORDS), undenied(SOMATIC_WORDS)
+    if germline and somatic:
+        return "unclear"
+    return "germline" if germline else "somatic" if somatic else None
 
 
-def _germline(builder: Builder, res: Res) -> bool:
-    """Whether a GenomicVariant's genomic source class (LOINC 48002-0) says it is germline: a
-    code the table reads as germline (LOINC LA6683-2), or, in a code no table reads or in words
-    only, words that say germline, inherited or constitutional, not denied, and not somatic or
-    tumour (``_says_germline``). An inherited variant is not the tumour's KRAS or HER2 status,
-    which the tumour's own test decides: a germline KRAS variant had been read as KRAS mutated
-    (or, absent, wild-type), a germline ERBB2 gain as HER2 positive. Somatic (LA6684-0), or no
-    source class, is read as the tumour's."""
+def _not_the_tumours(builder: Builder, res: Res) -> str | None:
+    """Why a GenomicVariant is not read for KRAS or HER2 by its genomic source class (LOINC
+    48002-0), or None: germline (``GERMLINE_VARIANT``) by a code the table reads as germline
+    (LOINC LA6683-2), or, in a code no table reads or in words only, by words that say germline
+    and not somatic (``_source_said``); ``SOURCE_UNCLEAR`` when the words say both. An inherited
+    variant is not the tumour's KRAS or HER2 status, which the tumour's own test decides: a
+    germline KRAS variant had been read as KRAS mutated (or, absent, wild-type), a germline
+    ERBB2 gain as HER2 positive. Somatic (LA6684-0), or no source class, is read as the
+    tumour's."""
+    unclear = False
     for comp in _items(res.data.get("component")):
         row = builder.row("observations", comp.get("code"))
         if row is None or row.get("component") != "source-class":
@@ -2265,12 +2286,14 @@ def _germline(builder: Builder, res: Res) -> bool:
         coded = builder.tables.every("observations", _codings(value))
         if any(r.get("source") for r in coded):
             if any(r.get("source") == "germline" for r in coded):
-                return True
+                return GERMLINE_VARIANT
             continue  # somatic, by its code: its words are not read
-        said = " ".join(str(w) for w in (*_words(value), comp.get("valueString") or ""))
-        if _says_germline(said):
-            return True
-    return False
+        said = _source_said(" ".join(str(w) for w in (*_words(value),
+                                                       comp.get("valueString") or "")))
+        if said == "germline":
+            return GERMLINE_VARIANT
+        unclear = unclear or said == "unclear"
+    return SOURCE_UNCLEAR if unclear else None
 
 
 # The cancers a test whose code names its specimen ("in Breast cancer specimen", the row's
@@ -2333,8 +2356,8 @@ def _her2(builder: Builder, cancer: CancerFound) -> None:
             builder.drop(res.ref, other_specimen)
             continue
         if erbb2:
-            if _germline(builder, res):
-                builder.drop(res.ref, GERMLINE_VARIANT)
+            if (why := _not_the_tumours(builder, res)) is not None:
+                builder.drop(res.ref, why)
             elif not _says_both(builder, res, "HER2", _answer(builder, res)):
                 _erbb2(builder, res, ish)
             continue
@@ -2464,9 +2487,9 @@ def _kras_variant(builder: Builder, res: Res) -> str | None:
     pathogenic or not classified; absent is wild-type only when no one change is named (absent
     for one named change, p.Gly12Cys, leaves the others open) and no change of another kind
     than the gene's sequence (a copy number gain absent says nothing of a mutation). A germline
-    variant is neither (``_germline``)."""
-    if _germline(builder, res):
-        builder.drop(res.ref, GERMLINE_VARIANT)
+    variant, or one whose source class is not clear, is neither (``_not_the_tumours``)."""
+    if (why := _not_the_tumours(builder, res)) is not None:
+        builder.drop(res.ref, why)
         return None
     answer = _answer(builder, res)
     if answer in ("absent", "negative"):
