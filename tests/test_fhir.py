@@ -4476,8 +4476,9 @@ def test_a_reason_not_read_of_any_status_is_said(kb: onconav.KnowledgeBase) -> N
     reading = read_bundle(_record(RECTUM, STAGE_4, held), kb)
     assert reading.data["prior_treatments"] == ["oxaliplatin", MORE]
     assert ("MedicationRequest/ox was put on hold for a reason onconav does not read "
-            "('insurance'): a reason in words is read only of a record stopped; it is read as a "
-            "treatment had, not as one that stopped working or cannot be given"
+            "('insurance'): of a record not stopped, a reason in words is read only of an "
+            "allergy; it is read as a treatment had, not as one that stopped working or cannot "
+            "be given"
             ) in reading.warnings  # fmt: skip
 
 
@@ -4494,6 +4495,18 @@ def test_a_reason_not_read_of_any_status_is_said(kb: onconav.KnowledgeBase) -> N
     ("MedicationRequest", "cancelled", "allergy to platinum suspected, awaiting skin test",
      "it is read as not given"),
     ("MedicationStatement", "completed", "disease progression", "it is read as a treatment had"),
+    # words of an allergy that doubt it or give the drug again
+    ("MedicationRequest", "on-hold", "possible allergic reaction", "it is read as a treatment had"),
+    ("MedicationRequest", "cancelled", "allergic reaction?", "it is read as not given"),
+    ("MedicationRequest", "on-hold", "held for hypersensitivity, to resume next week",
+     "it is read as a treatment had"),
+    ("MedicationStatement", "not-taken", "anaphylaxis, awaiting desensitization",
+     "it is read as not given"),
+    ("MedicationRequest", "on-hold", "allergy: desensitisation planned",
+     "it is read as a treatment had"),
+    ("MedicationAdministration", "not-done", "allergy suspected", "it is read as not given"),
+    ("MedicationRequest", "completed", "resumed after allergy desensitisation",
+     "it is read as a treatment had"),
 ])  # fmt: skip
 def test_a_reason_in_words_is_read_only_of_a_record_stopped(
     kind: str, status: str, reason: str, read_as: str, kb: onconav.KnowledgeBase
@@ -4501,8 +4514,9 @@ def test_a_reason_in_words_is_read_only_of_a_record_stopped(
     """Words of a reason had been read whatever the status: an active order "resumed after
     allergy desensitisation", one held for a toxicity "to resume next cycle", an order cancelled
     because the patient was worried about side effects, all made oxaliplatin cannot-have and
-    FOLFOX not suitable. Words are read only of a record stopped; of another status they are
-    said in a warning naming the status and how the record is read."""
+    FOLFOX not suitable. Words are read of a record stopped; of another status only words of an
+    allergy neither doubted nor with the drug to be given again, else they are said in a
+    warning naming the status and how the record is read."""
     record = _oxaliplatin(kind, status, {"text": reason}, id="ox")
     reading = read_bundle(_record(RECTUM, STAGE_4, record), kb)
     assert not {"cannot_have", "progressed_on"} & set(reading.data), reading.data
@@ -4511,14 +4525,41 @@ def test_a_reason_in_words_is_read_only_of_a_record_stopped(
     assert status_of["rectum-capox"] != "not_suitable"
     was = {"on-hold": "was put on hold", "active": "has status 'active'",
            "cancelled": "was cancelled", "not-taken": "was not taken",
-           "completed": "was completed"}[status]  # fmt: skip
+           "completed": "was completed", "not-done": "was not given"}[status]  # fmt: skip
     why = ("no reason is read of a drug being given or to be given" if status == "active"
-           else "a reason in words is read only of a record stopped")  # fmt: skip
+           else "of a record not stopped, a reason in words is read only of an allergy"
+           )  # fmt: skip
     said = f"{kind}/ox {was} for a reason onconav does not read ({reason!r}): {why}; {read_as}"
     assert any(w.startswith(said) for w in reading.warnings), reading.warnings
     stopped = _oxaliplatin(kind, "stopped", {"text": reason}, id="ox")
     assert {"cannot_have", "progressed_on"} & set(
         read_bundle(_record(RECTUM, STAGE_4, stopped), kb).data)  # as before, stopped
+
+
+@pytest.mark.parametrize(("kind", "status", "reason", "was"), [
+    ("MedicationRequest", "cancelled", "anaphylaxis to oxaliplatin", "was cancelled"),
+    ("MedicationAdministration", "not-done", "severe allergic reaction", "was not given"),
+    ("MedicationStatement", "not-taken", "allergic to oxaliplatin", "was not taken"),
+    ("MedicationRequest", "unknown", "Allergy", "has status 'unknown'"),
+    ("MedicationStatement", "completed", "anaphylactic reaction", "was completed"),
+    ("MedicationRequest", "on-hold", "hypersensitivity reaction, do not rechallenge",
+     "was put on hold"),
+])  # fmt: skip
+def test_words_of_an_allergy_are_cannot_have_of_a_record_not_being_given(
+    kind: str, status: str, reason: str, was: str, kb: onconav.KnowledgeBase
+) -> None:
+    """Words were read only of a record stopped: an order of oxaliplatin cancelled for
+    "anaphylaxis to oxaliplatin", an administration not done for "severe allergic reaction", a
+    statement not taken, "allergic to oxaliplatin", left FOLFOX and CAPOX offered (the code salg
+    made them not suitable). Of any status not being given, words of an allergy not doubted are
+    cannot-have, as salg is, with a warning."""
+    record = _oxaliplatin(kind, status, {"text": reason}, id="ox")
+    reading = read_bundle(_record(RECTUM, STAGE_4, record), kb)
+    assert reading.data["cannot_have"] == ["oxaliplatin"], reading.data
+    status_of = dict(statuses(reading.data, kb))
+    assert status_of["rectum-folfox"] == status_of["rectum-capox"] == "not_suitable"
+    assert (f"{kind}/ox {was} for a reason read from its words as an allergy (cannot have it): "
+            f"{reason!r}") in reading.warnings  # fmt: skip
 
 
 @pytest.mark.parametrize(("kind", "status", "intent", "field"), [
@@ -4569,18 +4610,26 @@ PROGRESSION_REASONS = [NO_RESPONSE, {"text": "disease progression"}]
 LIVE_STATUSES = {"active", "in-progress", "draft", "intended"}
 WORDS_OF_CANNOT_HAVE = ["held for grade 2 toxicity, to resume next cycle",
                         "patient worried about side effects, declined", "Allergic reaction"]
+# words of an allergy: read of any status not being given, but when they doubt it or give the
+# drug again
+WORDS_OF_ALLERGY = ["anaphylaxis to oxaliplatin", "severe allergic reaction", "Hypersensitivity"]
+WORDS_OF_ALLERGY_NOT_READ = ["allergy suspected", "possible allergic reaction",
+                             "resumed after allergy desensitisation", "allergy?",
+                             "anaphylaxis, to resume after desensitization", "no allergy"]
 
 
 @settings(max_examples=120, deadline=None)
 @given(st.sampled_from(sorted(RECORD_STATUSES)), st.data(), st.sampled_from(INTENTS),
        st.sampled_from(ALLERGY_REASONS + PROGRESSION_REASONS
-                       + [{"text": t} for t in WORDS_OF_CANNOT_HAVE]))  # fmt: skip
+                       + [{"text": t} for t in WORDS_OF_CANNOT_HAVE + WORDS_OF_ALLERGY
+                          + WORDS_OF_ALLERGY_NOT_READ]))  # fmt: skip
 def test_a_reason_decides_by_its_status_and_intent(
     kind: str, data: Any, intent: str, reason: dict[str, Any]
 ) -> None:
     """Whatever the status and the intent: a reason is read only of a record not being given
-    (a live status never gives cannot-have or progressed), one in words only of a record
-    stopped. A coded reason of an allergy or an intolerance read leaves the drug not suitable;
+    (a live status never gives cannot-have or progressed), one in words of a record stopped,
+    and of another status only words of an allergy not doubted nor with the drug to be given
+    again. A coded reason of an allergy or an intolerance read leaves the drug not suitable;
     one whose reason says the cancer grew on it is read so when the drug was given, and never as
     planned. A reason not read is said."""
     status = data.draw(st.sampled_from(RECORD_STATUSES[kind]))
@@ -4590,7 +4639,9 @@ def test_a_reason_decides_by_its_status_and_intent(
     planned = status in ("draft", "intended") or (
         intent in ("plan", "proposal") and kind == "MedicationRequest"
         and status in ("active", "on-hold"))  # fmt: skip
-    read = status not in LIVE_STATUSES and ("coding" in reason or status == "stopped")
+    allergy = reason.get("text") in ("Allergic reaction", *WORDS_OF_ALLERGY)
+    stopped = status == "stopped" and reason.get("text") != "no allergy"
+    read = status not in LIVE_STATUSES and ("coding" in reason or stopped or allergy)
     if reason in PROGRESSION_REASONS:
         given_drug = read and status in GIVEN_STATUSES and not planned
         assert ("progressed_on" in reading.data) is given_drug, (status, intent, reading.data)
@@ -4616,6 +4667,9 @@ def test_a_reason_decides_by_its_status_and_intent(
     ("to avoid neurotoxicity", False), ("tolerated well", False),
     # a choice beside a toxicity does not undo it (a review of the change: it had)
     ("Grade 3 neurotoxicity; patient declined further oxaliplatin", True),
+    # words that forbid the drug again deny nothing (its "not" had denied the reaction)
+    ("hypersensitivity reaction, do not rechallenge", True),
+    ("Anaphylaxis - never give again", True), ("not an allergy, do not rechallenge", False),
 ])  # fmt: skip
 def test_a_stop_reason_in_words_of_an_allergy_or_toxicity_is_cannot_have(
     text: str, cannot: bool, kb: onconav.KnowledgeBase

@@ -3202,10 +3202,34 @@ NOT_SO_WORDS = re.compile(
     r"rather than|instead of|ruled out|excluded|denies|denied|risk|avoid|prevent)\b")
 
 
+# Words that forbid the drug again, which confirm what they follow and deny nothing
+# ("hypersensitivity reaction, do not rechallenge" had been read as denied by its "not")
+NOT_AGAIN_WORDS = re.compile(r"\b(do not|don't|never|not to be) (re-?challenged?|re-?start(ed)?|"
+                             r"re-?expose[d]?|re-?treat(ed)?|give|given)\b")  # fmt: skip
+
+
 def _says_cannot_have(text: str) -> bool:
     lowered = " ".join(text.lower().split())
     return bool(CANNOT_HAVE_WORDS.search(lowered)) and not NOT_SO_WORDS.search(
-        lowered.replace("not tolerated", ""))  # fmt: skip
+        NOT_AGAIN_WORDS.sub("", lowered.replace("not tolerated", "")))  # fmt: skip
+
+
+# The words of a reason that name an allergy: of a record neither stopped nor being given (on
+# hold, cancelled, not taken, not done, completed, unknown) read as cannot-have, as the code
+# salg is ("anaphylaxis to oxaliplatin" of a cancelled order had left FOLFOX offered), unless
+# they doubt it (``words.UNSURE``: "suspected", "possible", "?", "awaiting") or say the drug is
+# to be given again (``RETURN_WORDS``); words of a toxicity, side effects or a choice are not
+# read there ("held for grade 2 toxicity, to resume next cycle")
+ALLERGY_REASON_WORDS = re.compile(r"allerg|anaphyla|hypersensitiv")
+RETURN_WORDS = re.compile(r"\bto resume\b|\bresum(ed|ing)\b|desensiti[sz]")
+
+
+def _says_allergy(text: str) -> bool:
+    """Whether a reason's words say an allergy, not denied (``_says_cannot_have``), doubted or
+    with the drug to be given again."""
+    lowered = " ".join(text.lower().split())
+    return (bool(ALLERGY_REASON_WORDS.search(lowered)) and _says_cannot_have(text)
+            and not words.UNSURE.search(lowered) and not RETURN_WORDS.search(lowered))  # fmt: skip
 
 
 def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any], then: str) -> set[str]:
@@ -3392,11 +3416,12 @@ def _stop_reasons(builder: Builder, res: Res, then: str) -> set[str | None]:
     """Why a medication record was stopped, held, cancelled or not taken ("progressed",
     "cannot-have"), by its ``statusReason``: a coded reason by the table, of any status but one
     of a drug being given (``BEING_GIVEN``: an active order is being given, whatever its reason
-    says); a reason in words (in no table) only of status "stopped" (``_stopped_by_words``), as
-    words of another status are most often of a hold meant to end or of a choice ("held for
-    grade 2 toxicity, to resume next cycle", "patient worried about side effects, declined":
-    they had ruled the drug out). A reason not read is said in a warning with ``then``, how the
-    record is read."""
+    says); a reason in words (in no table) of status "stopped" (``_stopped_by_words``), and of
+    another status only words of an allergy not doubted nor with the drug to be given again
+    (``_says_allergy``), as other words of another status are most often of a hold meant to end
+    or of a choice ("held for grade 2 toxicity, to resume next cycle", "patient worried about
+    side effects, declined": they had ruled the drug out). A reason not read is said in a
+    warning with ``then``, how the record is read."""
     reasons = res.data.get("statusReason")
     reasons = reasons if isinstance(reasons, list) else [reasons] if reasons else []
     if not reasons:
@@ -3411,8 +3436,16 @@ def _stop_reasons(builder: Builder, res: Res, then: str) -> set[str | None]:
         return stop
     if status == "stopped":
         return stop | _stopped_by_words(builder, res, reasons, then)
+    said = [t for r in reasons for t in _words(r)]
+    if any(_says_allergy(t) for t in said):
+        was = STATUS_SAID.get(status, f"has status {status!r}")
+        builder.warnings.append(
+            f"{res.ref} {was} for a reason read from its words as an allergy (cannot have it): "
+            + "; ".join(repr(t) for t in said))
+        return stop | {"cannot-have"}
     # a code of the table that is no stop (sddi, a hold meant to end) is not read of any status
-    words_only = "" if stop else "a reason in words is read only of a record stopped; "
+    words_only = "" if stop else ("of a record not stopped, a reason in words is read only of "
+                                  "an allergy; ")  # fmt: skip
     _reason_not_read(builder, res, reasons, words_only + then)
     return stop
 
