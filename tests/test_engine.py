@@ -2782,7 +2782,8 @@ def test_a_symptom_said_with_how_bad_it_is_is_the_symptom(data: st.DataObject) -
 
 
 ROUTE_WORDS = [("IV {}"), ("intravenous {}"), ("oral {}"), ("{} tablets"), ("{} pills"),
-               ("{} infusion"), ("{} by mouth"), ("{} (IV)"), ("{} (tablets)"), ("{} iv")]
+               ("{} infusion"), ("{} by mouth"), ("{} (IV)"), ("{} (tablets)"), ("{} iv"),
+               ("{} PO"), ("{} (p.o.)"), ("{} tabs"), ("PO {}")]
 
 
 @settings(max_examples=80, deadline=None)
@@ -2815,7 +2816,8 @@ def test_a_treatment_said_with_how_it_is_given_is_the_treatment(
                                    "targeted therapy tablets", "oral chemo", "tablet chemotherapy",
                                    "chemotherapy (orally)", "chemotherapy (by mouth only)",
                                    "chemotherapy (IV only)", "chemotherapy (tablet form)",
-                                   "chemotherapy (given orally at home)"])
+                                   "chemotherapy (given orally at home)",
+                                   "chemotherapy (PO)", "chemotherapy (tabs)", "PO chemo"])
 def test_a_kind_written_with_how_it_is_given_is_not_the_whole_kind(
     kb, field: str, typed: str  # type: ignore[no-untyped-def]
 ) -> None:

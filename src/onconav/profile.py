@@ -1778,12 +1778,12 @@ def _no_distant_place(kb: KnowledgeBase, spread: FactValue, site: str) -> str | 
     no place that may be far from where the cancer started is said ("given as none", "given as
     only the pelvis, not a distant part of the body"), or None when the list is not given, not
     whole, or has a place that may be far: every place but those near the cancer (``Site.
-    near_for``: the pelvis, for cervical and rectal cancer; the lymph nodes may be near or far,
-    the sites do not say which). A stage that says the cancer has spread far, or a cancer that
-    came back far away, cannot be right beside it: a review found a cervical 4B beside spread
-    to the bladder alone, and a cancer come back far away beside the vagina alone, answered
-    without a word (only an empty list had been warned of); for a stomach or breast cancer the
-    pelvis is far (a review of the change)."""
+    near_for``: the pelvis, for cervical, rectal and prostate cancer; the lymph nodes may be
+    near or far, the sites do not say which). A stage that says the cancer has spread far, or
+    a cancer that came back far away, cannot be right beside it: a review found a cervical 4B
+    beside spread to the bladder alone, and a cancer come back far away beside the vagina
+    alone, answered without a word (only an empty list had been warned of); for a stomach or
+    breast cancer the pelvis is far (a review of the change)."""
     near = {s.id for s in kb.data.sites if site in s.near_for}
     if not isinstance(spread, frozenset) or OTHERS_NOT_KNOWN in spread or spread - near:
         return None

@@ -1105,13 +1105,15 @@ HAD = re.compile(r"(?i)\s*(?:(?:i|he|she|we|they|you)\s+)?(?:have\s+had|has\s+ha
 # pills", "Xeloda tablets", "FOLFOX infusion"): the treatment, which is what the options ask
 # about (a nurse navigator's words had been refused). Only these plain routes: one that says
 # where the drug goes ("intraperitoneal", "liver artery") is another treatment, named as such
-_ROUTE_BEFORE = r"iv|i\.v\.|intravenous|oral|by\s+mouth|tablet|pill"
+_ROUTE_BEFORE = r"iv|i\.v\.|intravenous|oral|by\s+mouth|tablet|pill|po|p\.o\."
 _ROUTE_AFTER = (r"pills?|tablets?|capsules?|infusions?|drip|by\s+mouth|orally|intravenously|iv|"
                 r"i\.v\.|oral|intravenous|injections?|in\s+tablets?|as\s+tablets?|"
-                r"tablet\s+form|pill\s+form")  # fmt: skip
+                r"tablet\s+form|pill\s+form|po|p\.o\.|tabs?|per\s+os|sc|s\.c\.|"
+                r"subcut\w*")  # fmt: skip
 # a word of how a drug is given, anywhere in a note ("chemotherapy (given orally at home)")
 ROUTE_WORD = re.compile(r"(?i)\b(iv|i\.v|intravenous(ly)?|oral(ly)?|by\s+mouth|pills?|tablets?|"
-                        r"capsules?|infusions?|drip|injections?)\b")
+                        r"tabs?|capsules?|infusions?|drip|injections?|po|p\.o|per\s+os|sc|"
+                        r"s\.c|subcut\w*)\b")
 ROUTE = re.compile(rf"(?i)\s*(?:(?:{_ROUTE_BEFORE})\s+(.+?)|(.+?)\s+(?:{_ROUTE_AFTER})(?:\s+only)?"
                    rf"|(.+?)\s+\((?:only\s+)?(?:{_ROUTE_AFTER})(?:\s+only)?\))\s*")  # fmt: skip
 
