@@ -3302,7 +3302,19 @@ def test_a_germline_variant_leaves_the_tumours_own_test_to_decide(
         ("Germline, confirmed in tumour-normal paired sequencing", UNCLEAR_REASON),
         ("Inherited; also present in the tumor", UNCLEAR_REASON),
         ("Constitutional (found in blood and tumour)", UNCLEAR_REASON),
-        ("Tumor-derived, germline testing pending", UNCLEAR_REASON),
+        # a germline word followed in its clause by words that it was not done, negative,
+        # excluded or not known: not said, the tumour's (they had been unclear)
+        ("Tumor-derived, germline testing pending", None),
+        ("Somatic; germline not tested", None), ("Somatic (germline status unknown)", None),
+        ("Somatic variant, germline origin excluded", None), ("Tumor, germline negative", None),
+        ("Somatic. Germline testing: negative", None),
+        ("Tumour only sequencing (germline not assessed)", None),
+        ("germline not excluded", GERMLINE_REASON),
+        # words of inheritance other than germline
+        ("Hereditary", GERMLINE_REASON), ("Heritable", GERMLINE_REASON),
+        ("Familial", GERMLINE_REASON), ("Germinal", GERMLINE_REASON),
+        # a somatic word denied and no germline word: not clear (had been the tumour's)
+        ("Not somatic", UNCLEAR_REASON), ("non tumour", UNCLEAR_REASON),
         # a germline word denied: the tumour's (ec0afe7's, still read)
         ("Somatic (no germline variant found)", None),
         ("tumour; not a germline variant", None),
@@ -4536,6 +4548,32 @@ def test_a_reason_in_words_is_read_only_of_a_record_stopped(
         read_bundle(_record(RECTUM, STAGE_4, stopped), kb).data)  # as before, stopped
 
 
+@pytest.mark.parametrize("status", ["cancelled", "stopped"])
+@pytest.mark.parametrize(("reason", "cannot"), [
+    # words that forbid the drug again confirm the allergy (FOLFOX had been offered)
+    ("anaphylaxis; avoid oxaliplatin", True), ("anaphylaxis, must not be rechallenged", True),
+    ("grade 3 hypersensitivity, not rechallenged", True),
+    ("confirmed allergy, no rechallenge", True), ("anaphylaxis - never to be given again", True),
+    ("anaphylaxis; do not resume", True), ("anaphylaxis to oxaliplatin, not to be resumed", True),
+    ("hypersensitivity reaction; desensitization failed", True),
+    # an allergy to another drug, a work-up, a doubt, a condition: not read (had been)
+    ("Allergy to ondansetron premedication", False), ("allergy to carboplatin", False),
+    ("allergy work-up", False), ("hypersensitivity, unlikely to be allergic", False),
+    ("do not give if allergic reaction recurs", False),
+])  # fmt: skip
+def test_an_allergy_forbidden_again_is_read_and_one_of_another_drug_or_doubted_is_not(
+    status: str, reason: str, cannot: bool, kb: onconav.KnowledgeBase
+) -> None:
+    """Words that forbid the drug again ("must not be rechallenged", "avoid oxaliplatin") had
+    been read as denying the allergy, and FOLFOX offered; an allergy to another drug, a
+    work-up, "unlikely" or "if" had made oxaliplatin cannot-have."""
+    record = _oxaliplatin("MedicationRequest", status, {"text": reason}, id="ox")
+    reading = read_bundle(_record(RECTUM, STAGE_4, record), kb)
+    assert (reading.data.get("cannot_have") == ["oxaliplatin"]) is cannot, reading.data
+    if not cannot:
+        assert dict(statuses(reading.data, kb))["rectum-folfox"] != "not_suitable"
+
+
 @pytest.mark.parametrize(("kind", "status", "reason", "was"), [
     ("MedicationRequest", "cancelled", "anaphylaxis to oxaliplatin", "was cancelled"),
     ("MedicationAdministration", "not-done", "severe allergic reaction", "was not given"),
@@ -4612,8 +4650,10 @@ WORDS_OF_CANNOT_HAVE = ["held for grade 2 toxicity, to resume next cycle",
                         "patient worried about side effects, declined", "Allergic reaction"]
 # words of an allergy: read of any status not being given, but when they doubt it or give the
 # drug again
-WORDS_OF_ALLERGY = ["anaphylaxis to oxaliplatin", "severe allergic reaction", "Hypersensitivity"]
+WORDS_OF_ALLERGY = ["anaphylaxis to oxaliplatin", "severe allergic reaction", "Hypersensitivity",
+                    "anaphylaxis, must not be rechallenged", "anaphylaxis; avoid oxaliplatin"]
 WORDS_OF_ALLERGY_NOT_READ = ["allergy suspected", "possible allergic reaction",
+                             "Allergy to ondansetron premedication", "allergy work-up",
                              "resumed after allergy desensitisation", "allergy?",
                              "anaphylaxis, to resume after desensitization", "no allergy"]
 
@@ -4640,7 +4680,8 @@ def test_a_reason_decides_by_its_status_and_intent(
         intent in ("plan", "proposal") and kind == "MedicationRequest"
         and status in ("active", "on-hold"))  # fmt: skip
     allergy = reason.get("text") in ("Allergic reaction", *WORDS_OF_ALLERGY)
-    stopped = status == "stopped" and reason.get("text") != "no allergy"
+    stopped = status == "stopped" and reason.get("text") not in (
+        "no allergy", "Allergy to ondansetron premedication", "allergy work-up")
     read = status not in LIVE_STATUSES and ("coding" in reason or stopped or allergy)
     if reason in PROGRESSION_REASONS:
         given_drug = read and status in GIVEN_STATUSES and not planned

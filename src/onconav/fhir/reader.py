@@ -2234,10 +2234,17 @@ SOURCE_UNCLEAR = ("a variant whose source class says both germline and somatic (
 # only, that say the variant is inherited; those that say it is the tumour's; and the words that
 # deny what follows them within three words of its clause ("not a germline variant", "negative
 # for germline", "Non-somatic")
-GERMLINE_WORDS = re.compile(r"(?i)\b(germ[\s-]?line|inherited|constitutional)\b")
+GERMLINE_WORDS = re.compile(r"(?i)\b(germ[\s-]?line|inherited|constitutional|hereditary|"
+                            r"heritable|familial|germinal)\b")  # fmt: skip
 SOMATIC_WORDS = re.compile(r"(?i)\b(somatic|tumou?r)\b")
 NEGATION_WORDS = {"no", "not", "non", "without", "absent"}
 CLAUSE_BREAK = re.compile(r"[,;:()\[\].]")
+# The words after a source class word, to the end of its clause (a colon goes on: "Germline
+# testing: negative"), that say it was not done, not known or negative: not said ("Somatic;
+# germline not tested", "Tumor, germline negative"; not "germline not excluded")
+NOT_DONE_AFTER = re.compile(
+    r"\b(" + "|".join(re.escape(w) for w in words.NOT_KNOWN) + r"|negative)\b|"
+    r"(?<!not )(?<!be )\bexcluded\b")  # fmt: skip
 
 
 def _source_said(said: str) -> str | None:
@@ -2258,13 +2265,16 @@ def _source_said(said: str) -> str | None:
             start = max([0, *(end for _, end in spans if end <= match.start()),
                          *(c.end() for c in CLAUSE_BREAK.finditer(said, 0, match.start()))])
             before = re.findall(r"[a-z]+", said[start:match.start()].lower())[-3:]
-            if not NEGATION_WORDS & set(before) and "negative for" not in " ".join(before):
+            after = re.split(r"[,;()\[\]]|\.(\s|$)", said[match.end():])[0].lower()
+            if not NEGATION_WORDS & set(before) and "negative for" not in " ".join(before) \
+                    and not (words_ is GERMLINE_WORDS and NOT_DONE_AFTER.search(after)):
                 return True
         return False
 
     germline, somatic = undenied(GERMLINE_WORDS), undenied(SOMATIC_WORDS)
-    if germline and somatic:
-        return "unclear"
+    if (germline and somatic) or (not somatic and SOMATIC_WORDS.search(said)
+                                  and not GERMLINE_WORDS.search(said)):
+        return "unclear"  # both; or a somatic word denied and no germline word ("Not somatic")
     return "germline" if germline else "somatic" if somatic else None
 
 
@@ -3121,7 +3131,7 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
         # dropped as not given, one put on hold read as had); that the cancer grew on it only of
         # a drug given, in part at least. Both when its reasons say both ("progression;
         # neurotoxicity")
-        stop = _stop_reasons(builder, res, then)
+        stop = _stop_reasons(builder, res, then, value)
         given = base in ("given", "ended plan")
         hows: list[str] = [h for h in ("progressed", "cannot-have")
                 if h in stop and (given or h == "cannot-have")]  # fmt: skip
@@ -3203,9 +3213,15 @@ NOT_SO_WORDS = re.compile(
 
 
 # Words that forbid the drug again, which confirm what they follow and deny nothing
-# ("hypersensitivity reaction, do not rechallenge" had been read as denied by its "not")
-NOT_AGAIN_WORDS = re.compile(r"\b(do not|don't|never|not to be) (re-?challenged?|re-?start(ed)?|"
-                             r"re-?expose[d]?|re-?treat(ed)?|give|given)\b")  # fmt: skip
+# ("hypersensitivity reaction, do not rechallenge", "anaphylaxis, must not be rechallenged",
+# "confirmed allergy, no rechallenge", "anaphylaxis - never to be given again", "anaphylaxis;
+# avoid oxaliplatin" had been read as denied by their "not", "no", "never" or "avoid"); "avoid"
+# before words of a harm is still a denial ("changed to avoid neurotoxicity")
+NOT_AGAIN_WORDS = re.compile(
+    r"\b(do not|don't|must not|should not|never|no|not)( to)?( be)? (re-?challenged?|"
+    r"re-?start(ed)?|resumed?|re-?expose[d]?|re-?treat(ed)?|give|given)( again)?\b|"
+    r"\bavoid\b(?! (further |future )?\S*(allerg|toxic|side|reaction|anaphyla|hypersensitiv|"
+    r"intoleran|infusion))")  # fmt: skip
 
 
 def _says_cannot_have(text: str) -> bool:
@@ -3217,22 +3233,60 @@ def _says_cannot_have(text: str) -> bool:
 # The words of a reason that name an allergy: of a record neither stopped nor being given (on
 # hold, cancelled, not taken, not done, completed, unknown) read as cannot-have, as the code
 # salg is ("anaphylaxis to oxaliplatin" of a cancelled order had left FOLFOX offered), unless
-# they doubt it (``words.UNSURE``: "suspected", "possible", "?", "awaiting") or say the drug is
-# to be given again (``RETURN_WORDS``); words of a toxicity, side effects or a choice are not
-# read there ("held for grade 2 toxicity, to resume next cycle")
+# they doubt it (``words.UNSURE``: "suspected", "possible", "?", "awaiting"; ``NOT_SURE_WORDS``:
+# "unlikely", a work-up, a condition "if"), name another drug (``_names_other_drug``) or say
+# the drug is to be given again (``RETURN_WORDS``, not when forbidden, ``NOT_AGAIN_WORDS``, nor
+# of a desensitisation that failed); words of a toxicity, side effects or a choice are not read
+# there ("held for grade 2 toxicity, to resume next cycle")
 ALLERGY_REASON_WORDS = re.compile(r"allerg|anaphyla|hypersensitiv")
 RETURN_WORDS = re.compile(r"\bto resume\b|\bresum(ed|ing)\b|desensiti[sz]")
+FAILED_DESENSITISATION = re.compile(r"\b(failed|unsuccessful) desensiti[sz]\w*|"
+                                    r"desensiti[sz]\w* (was )?(failed|unsuccessful)")  # fmt: skip
+NOT_SURE_WORDS = re.compile(r"\b(unlikely|work-?up|if|unless)\b")
+# The words after an allergy's "to" ("Allergy to ondansetron premedication") that name the
+# record's own drug without its name
+THIS_DRUG = re.compile(r"(it|this|that|them|(the|this|that) (drug|medication|medicine|infusion|"
+                       r"treatment|agent|chemotherapy|chemo|regimen|dose))\b")  # fmt: skip
 
 
-def _says_allergy(text: str) -> bool:
-    """Whether a reason's words say an allergy, not denied (``_says_cannot_have``), doubted or
-    with the drug to be given again."""
+def _names_other_drug(text: str, kb: KnowledgeBase, own: str | None) -> bool:
+    """Whether a reason's words name a drug other than the record's own (``own``, a drug or a
+    regimen): a drug, regimen or kind of drug the knowledge base knows by a word of them, not
+    the record's drug nor one of its regimen's nor a kind of it, or words after an allergy's
+    "to" ("Allergy to ondansetron premedication") that name not the record's drug (nor say
+    "it", ``THIS_DRUG``). An allergy to another drug (a premedication) had ruled this one out."""
+    if own is None:
+        return False
     lowered = " ".join(text.lower().split())
+    drugs = set(kb.drugs_of(own)) | {own}
+    kinds = {k for d in drugs for k in getattr(kb.by_id.get(d), "classes", [])}
+
+    def is_own(ident: str) -> bool:
+        return ident in drugs | kinds or own in kb.drugs_of(ident)
+
+    named = [r.id for w in re.findall(r"[a-z][\w-]+", lowered) for r in kb.find(w)
+             if kb.kind_of.get(r.id) in ("drugs", "regimens", "drug_classes")]  # fmt: skip
+    if any(not is_own(i) for i in named):
+        return True
+    after = re.search(r"(allerg\w*|anaphyla\w*|hypersensitivity)( reaction)? to ([^,;:()]+)",
+                      lowered)  # fmt: skip
+    return after is not None and not THIS_DRUG.match(after[3].strip()) and not any(
+        is_own(i) for i in named)  # fmt: skip
+
+
+def _says_allergy(text: str, kb: KnowledgeBase, own: str | None) -> bool:
+    """Whether a reason's words say an allergy to the record's drug ``own``, not denied
+    (``_says_cannot_have``), doubted, of another drug or with the drug to be given again."""
+    lowered = " ".join(text.lower().split())
+    again = FAILED_DESENSITISATION.sub("", NOT_AGAIN_WORDS.sub("", lowered))
     return (bool(ALLERGY_REASON_WORDS.search(lowered)) and _says_cannot_have(text)
-            and not words.UNSURE.search(lowered) and not RETURN_WORDS.search(lowered))  # fmt: skip
+            and not words.UNSURE.search(lowered) and not NOT_SURE_WORDS.search(lowered)
+            and not _names_other_drug(text, kb, own)
+            and not RETURN_WORDS.search(again))  # fmt: skip
 
 
-def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any], then: str) -> set[str]:
+def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any], then: str,
+                      own: str | None = None) -> set[str]:
     """Why a drug was stopped (status "stopped"), when its ``statusReason`` is not in the table:
     "progressed" when the reason's words are only that the cancer grew on it
     (``PROGRESSION_WORDS``), and "cannot-have" when they say the person could not take it
@@ -3249,7 +3303,10 @@ def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any], then: str)
             f"(stopped working): {shown}"
         )
         read.add("progressed")
-    if any(_says_cannot_have(t) for t in said):
+    # an allergy's words doubted or of another drug are not read (``_says_allergy``)
+    if any(_says_cannot_have(t) and not (ALLERGY_REASON_WORDS.search(t.lower()) and (
+            NOT_SURE_WORDS.search(t.lower()) or _names_other_drug(t, builder.kb, own)))
+           for t in said):  # fmt: skip
         builder.warnings.append(
             f"{res.ref} was stopped for a reason read from its words as the person not able to "
             f"take it (an allergy, an intolerance or side effects: cannot have it): {shown}"
@@ -3412,7 +3469,8 @@ def _at_the_cancer(builder: Builder, row: Row, cancer: CancerFound) -> bool:
         set(row.meaning.get("metastasis", ())) & spread)  # fmt: skip
 
 
-def _stop_reasons(builder: Builder, res: Res, then: str) -> set[str | None]:
+def _stop_reasons(builder: Builder, res: Res, then: str,
+                  own: str | None = None) -> set[str | None]:
     """Why a medication record was stopped, held, cancelled or not taken ("progressed",
     "cannot-have"), by its ``statusReason``: a coded reason by the table, of any status but one
     of a drug being given (``BEING_GIVEN``: an active order is being given, whatever its reason
@@ -3435,9 +3493,9 @@ def _stop_reasons(builder: Builder, res: Res, then: str) -> set[str | None]:
     if stop - {None}:
         return stop
     if status == "stopped":
-        return stop | _stopped_by_words(builder, res, reasons, then)
+        return stop | _stopped_by_words(builder, res, reasons, then, own)
     said = [t for r in reasons for t in _words(r)]
-    if any(_says_allergy(t) for t in said):
+    if any(_says_allergy(t, builder.kb, own) for t in said):
         was = STATUS_SAID.get(status, f"has status {status!r}")
         builder.warnings.append(
             f"{res.ref} {was} for a reason read from its words as an allergy (cannot have it): "
