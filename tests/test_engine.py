@@ -2835,6 +2835,9 @@ def test_a_kind_written_with_how_it_is_given_is_not_the_whole_kind(
     known = parse_profile({"cancer": "rectum", "cannot_have": ["IV feeding",
                                                                "hepatic artery infusion"]}, kb)
     assert known.cannot_have == ["intravenous-feeding", "hepatic-arterial-infusion"]
+    with pytest.raises(ProfileError) as named:  # a procedure that cannot stop working: its hint
+        parse_profile({"cancer": "rectum", "progressed_on": ["IV feeding"]}, kb)
+    assert "name the drugs" not in str(named.value), named.value
 
 
 @pytest.mark.parametrize("typed", ["IV", "oral", "tablets", "intraperitoneal chemo",

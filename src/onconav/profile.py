@@ -1137,8 +1137,9 @@ def _resolve(
                         f"few or many): give the places alone ({', '.join(counted)})")
             elif close:
                 hint = f"did you mean {_close_words(kb, field, slip or '', close)}?"
-            elif field in ROUTE_NARROWS and words.ROUTE_WORD.search(name) and _lookup(
-                    kb, "prior_treatments", name):  # fmt: skip
+            elif (field in ROUTE_NARROWS and words.ROUTE_WORD.search(name)
+                  and normalise_name(name) not in kb.value_names["prior_treatments"]
+                  and _lookup(kb, "prior_treatments", name)):  # not "IV feeding", a name
                 hint = ("how a drug is given is read here only with a drug's or a regimen's name "
                         "(Xeloda tablets): a kind given one way is not every drug of the kind, so "
                         "name the drugs (capecitabine), or give the kind alone if it is all of "
