@@ -2540,6 +2540,35 @@ def test_a_change_absent_is_wild_type_only_of_the_genes_sequence(
         assert "kras" not in read, read  # a copy number change, wherever it is given
 
 
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from([None, *SEQUENCE_CHANGES]), st.one_of(st.none(), st.integers(0, 40)),
+       st.booleans())  # fmt: skip
+def test_a_copy_number_absent_is_not_kras_wild_type(
+    change: tuple[str, str] | None, copies: int | None, first: bool
+) -> None:
+    """A KRAS variant absent whose copy number is given as a number (LOINC 82155-3, the
+    genomics reporting profile's copy-number component) is a copy number variant: its absence
+    says nothing of a change of the gene's sequence. It had been read as KRAS wild-type
+    (cetuximab and panitumumab offered), whatever DNA change type stood beside it, or none."""
+    number = {"code": _cc(LOINC, "82155-3", "Genomic structural variant copy number"),
+              "valueQuantity": {} if copies is None else {
+                  "value": copies, "system": "http://unitsofmeasure.org", "code": "1"}}
+    parts = [{"code": _cc(LOINC, "48018-6"),
+              "valueCodeableConcept": _cc("http://www.genenames.org", "HGNC:6407", "KRAS")}]
+    if change is not None:
+        parts.append({"code": _cc(LOINC, "48019-4"), "valueCodeableConcept": _cc(
+            "http://www.sequenceontology.org", *change)})
+    parts.insert(0 if first else len(parts), number)
+    variant = _observation("v", "69548-6", ABSENT, component=parts)
+    reading = read_bundle(_record(RECTUM, STAGE_4, variant), the_kb())
+    assert "kras" not in reading.data.get("biomarkers", {}), reading.data
+    shown = "a copy number" if copies is None else f"copy number {copies}"
+    assert any(shown in u.reason for u in reading.unused), reading.unused
+    without = _observation("v", "69548-6", ABSENT, component=[p for p in parts if p is not number])
+    again = read_bundle(_record(RECTUM, STAGE_4, without), the_kb())
+    assert again.data["biomarkers"] == {"kras": "wild-type"}  # the same without the number
+
+
 def test_an_erbb2_gain_entered_in_error_is_not_her2_positive(kb: onconav.KnowledgeBase) -> None:
     reading = read_bundle(_record(STOMACH, STAGE_4, {**ERBB2_GAIN,
                                                      "status": "entered-in-error"}), kb)

@@ -2595,11 +2595,18 @@ def _significance_shown(builder: Builder, res: Res) -> str:
 def _not_of_sequence(builder: Builder, res: Res) -> list[str]:
     """The kinds of change a GenomicVariant names that are not a change of the gene's sequence:
     a DNA change type (LOINC 48019-4) the table does not read as a sequence change (a copy number
-    gain or loss, a fusion, a rearrangement, a code in no table, words), and a copy number
-    change in any component (mCODE's examples give it as a molecular consequence too)."""
+    gain or loss, a fusion, a rearrangement, a code in no table, words), a copy number change in
+    any component (mCODE's examples give it as a molecular consequence too), and a copy number
+    given as a number (LOINC 82155-3, the genomics reporting profile's ``copy-number``: a copy
+    number variant, whose absence had been read as KRAS wild-type)."""
     out = []
     for comp in _items(res.data.get("component")):
         row = builder.row("observations", comp.get("code"))
+        if row is not None and row.get("component") == "copy-number":
+            number = comp.get("valueQuantity")
+            value = number.get("value") if isinstance(number, OBJECT) else None
+            out.append(f"copy number {value}" if value is not None else "a copy number")
+            continue
         value = comp.get("valueCodeableConcept")
         change = builder.row("observations", value)
         kind = change.get("change") if change is not None else None
@@ -3274,14 +3281,24 @@ def _names_other_drug(text: str, kb: KnowledgeBase, own: str | None) -> bool:
         is_own(i) for i in named)  # fmt: skip
 
 
+def _allergy_set_aside(text: str, kb: KnowledgeBase, own: str | None) -> bool:
+    """Whether a reason's words name an allergy that does not count against the record's drug
+    ``own``, whatever the record's status: one they doubt (``NOT_SURE_WORDS``: "unlikely", a
+    work-up, a condition "if") or one to another drug (``_names_other_drug``: a premedication).
+    The one predicate both readers of words use (``_says_allergy``, ``_stopped_by_words``)."""
+    lowered = " ".join(text.lower().split())
+    return bool(ALLERGY_REASON_WORDS.search(lowered)) and (
+        bool(NOT_SURE_WORDS.search(lowered)) or _names_other_drug(text, kb, own))
+
+
 def _says_allergy(text: str, kb: KnowledgeBase, own: str | None) -> bool:
     """Whether a reason's words say an allergy to the record's drug ``own``, not denied
-    (``_says_cannot_have``), doubted, of another drug or with the drug to be given again."""
+    (``_says_cannot_have``), set aside (``_allergy_set_aside``), uncertain (``words.UNSURE``,
+    which of a record stopped is still read) or with the drug to be given again."""
     lowered = " ".join(text.lower().split())
     again = FAILED_DESENSITISATION.sub("", NOT_AGAIN_WORDS.sub("", lowered))
     return (bool(ALLERGY_REASON_WORDS.search(lowered)) and _says_cannot_have(text)
-            and not words.UNSURE.search(lowered) and not NOT_SURE_WORDS.search(lowered)
-            and not _names_other_drug(text, kb, own)
+            and not words.UNSURE.search(lowered) and not _allergy_set_aside(text, kb, own)
             and not RETURN_WORDS.search(again))  # fmt: skip
 
 
@@ -3303,10 +3320,7 @@ def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any], then: str,
             f"(stopped working): {shown}"
         )
         read.add("progressed")
-    # an allergy's words doubted or of another drug are not read (``_says_allergy``)
-    if any(_says_cannot_have(t) and not (ALLERGY_REASON_WORDS.search(t.lower()) and (
-            NOT_SURE_WORDS.search(t.lower()) or _names_other_drug(t, builder.kb, own)))
-           for t in said):  # fmt: skip
+    if any(_says_cannot_have(t) and not _allergy_set_aside(t, builder.kb, own) for t in said):
         builder.warnings.append(
             f"{res.ref} was stopped for a reason read from its words as the person not able to "
             f"take it (an allergy, an intolerance or side effects: cannot have it): {shown}"
