@@ -2734,6 +2734,11 @@ REFUSALS: list[tuple[str, Callable[[], str | None], str]] = [
         lambda: f"Bearer {token(DISCOVERY, header={'typ': 'at+jwt'})}",
         "typ is 'at+jwt'",
     ),
+    (
+        "typ a number",
+        lambda: f"Bearer {token(DISCOVERY, header={'typ': 5})}",
+        "The token's typ is 5; it must be 'JWT'.",
+    ),
     (  # it said "The token's typ is None"
         "no typ",
         lambda: f"Bearer {token(DISCOVERY, header={'typ': None})}",
@@ -2797,6 +2802,10 @@ def test_a_replayed_token_is_refused(client: Client) -> None:
             lambda: token(DISCOVERY, "ehr-es256", header={"jku": JKU}),
         ),
         ("aud as a list", lambda: token(DISCOVERY, claims={"aud": [DISCOVERY, "x"]})),
+        # a media type in any case, with or without its "application/" (RFC 7515, 4.1.9): "jwt"
+        # had been refused
+        ("typ in lower case", lambda: token(DISCOVERY, header={"typ": "jwt"})),
+        ("typ as a full media type", lambda: token(DISCOVERY, header={"typ": "application/JWT"})),
         (
             "expired within the leeway",
             lambda: token(DISCOVERY, claims={"exp": now() - 30, "iat": now() - 330}),

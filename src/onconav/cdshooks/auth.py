@@ -1,8 +1,9 @@
 """Who is calling: the JWT a record system sends with every CDS Hooks call, checked as the
 specification asks (CDS Hooks 2.0, "Trusting CDS Clients").
 
-- header: ``typ`` is ``JWT``; ``alg`` is ES384, RS384 or ES256 (``none`` and HMAC are refused);
-  ``kid`` names the key; an optional ``jku`` must be one of the issuer's allow-listed URLs;
+- header: ``typ`` is ``JWT`` (in any case, ``application/`` before it or not); ``alg`` is
+  ES384, RS384 or ES256 (``none`` and HMAC are refused); ``kid`` names the key; an optional
+  ``jku`` must be one of the issuer's allow-listed URLs;
 - the key comes from the issuer's configured JWK set, or from an allow-listed ``jku`` (fetched,
   at most ``max_jwks_bytes`` read, and kept for ``jwks_ttl`` seconds); its type and curve must
   fit ``alg``;
@@ -253,7 +254,9 @@ def _header(token: str) -> dict[str, Any]:
     typ = header.get("typ")
     if typ is None:
         raise AuthError("The token's header has no typ: it must be 'JWT'.")
-    if typ != "JWT":
+    # a media type, read in any case and with or without "application/" (RFC 7515, 4.1.9):
+    # "jwt" had been refused
+    if not isinstance(typ, str) or typ.upper().removeprefix("APPLICATION/") != "JWT":
         raise AuthError(f"The token's typ is {typ!r}; it must be 'JWT'.")
     alg = header.get("alg")
     if not isinstance(alg, str) or alg.lower() == "none":
