@@ -32,6 +32,7 @@ from pydantic import ValidationError
 
 from cds_hooks import records
 from cds_hooks.keys import ISS, JKU, JKU_JWKS, JWKS, OTHER_JKU, public_jwk, token
+from onconav import evaluate, parse_profile
 from onconav.cdshooks import CdsClient, CdsSettings
 from onconav.cdshooks import cards as cardlib
 from onconav.cdshooks.auth import Authenticator, AuthError
@@ -1504,6 +1505,60 @@ def test_a_drug_the_record_rules_out_is_a_warning_whatever_else_its_options_ask(
 
 FLUOROURACIL = records.draft_order("draft-fluorouracil", "4492", "Fluorouracil")
 RECTAL_STAGE_4 = records.SITUATIONS["rectal-stage4-kras-unknown"]
+
+
+def test_a_drug_of_the_kind_of_one_that_stopped_working_is_a_warning(client: Client) -> None:
+    """Fluorouracil drafted after capecitabine stopped working got no card, though the answer's
+    page warns that fluorouracil, of the same kind, may not work either: the card read only
+    what the patient cannot have."""
+    resources = [*RECTAL_STAGE_4, records.medication_request(
+        "capecitabine-stopped", "194000", "Capecitabine", "stopped", "progressed")]  # fmt: skip
+    result = offered_result(resources)
+    assert any(w.startswith("progressed_on: capecitabine stopped working") and "fluorouracil"
+               in w for w in result.warnings), result.warnings  # fmt: skip
+    call = hook_call("order-select", records.prefetch(resources), drafts=[FLUOROURACIL])
+    (card,) = cards_of(post(client, ORDER_SELECT, call))
+    assert card["indicator"] == "warning", card
+    assert card["summary"] == ("Fluorouracil: the record says capecitabine stopped working, of "
+                               "the same kind; it may not work either"), card["summary"]
+    assert card["overrideReasons"], card
+
+
+KIN_DRUGS = sorted(d.id for d in KB.data.drugs if KB.kin_of(d.id))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(["rectum", "stomach", "cervix", "breast"]),
+       st.sampled_from(["cannot_have", "progressed_on"]),
+       st.sampled_from(KIN_DRUGS + sorted(r.id for r in KB.data.regimens)),
+       st.sampled_from(KIN_DRUGS))  # fmt: skip
+def test_an_order_card_warns_whenever_the_answer_warns_of_its_kind(
+    cancer: str, fact: str, listed: str, drafted: str
+) -> None:
+    """The page and the record system never disagree on a drug of the same narrow kind as one
+    listed: whenever the answer warns that a drafted drug may not work either, or that the
+    reason may hold for it too, and an option that gives it is offered or asks, its order gets
+    a warning card (rule: the core's ``kin_of_listed``, read by both)."""
+    data: dict[str, Any] = {"cancer": cancer, "stage": "4", fact: [listed]}
+    if fact == "progressed_on":
+        data["prior_treatments"] = [listed]
+    result = evaluate(parse_profile(data, KB), KB)
+    name = KB.name_of(drafted)
+    warned = [w for w in result.warnings if w.startswith(f"{fact}:") and "of the same kind" in w
+              and name in w.split(", and ", 1)[-1].split(" of the same kind")[0]]  # fmt: skip
+    using = {o.id for o in KB.options_using(drafted)}
+    giving = [o for o in result.options if o.id in using]
+    open_ = [o for o in giving if o.status.value in ("offered", "needs_information")
+             and not any(r.given == drafted for r in o.choices_ruled_out)]  # fmt: skip
+    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
+                                  page_url="http://s/p")  # fmt: skip
+    cards = cardlib.order_select(situation, [cardlib.Drafted(order="MedicationRequest/d",
+                                                             drug=drafted)], KB)  # fmt: skip
+    if warned and open_:
+        assert [c.indicator for c in cards] == ["warning"], (warned, cards)
+        assert "of the same kind" in cards[0].summary, (warned, cards[0].summary)
+    elif not warned and cards:
+        assert "of the same kind" not in cards[0].summary, (result.warnings, cards[0].summary)
 
 
 @pytest.mark.parametrize("stopped", ["folfiri", "folfox"])

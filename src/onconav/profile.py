@@ -1815,10 +1815,11 @@ def _kin_of_what_cannot_be_had(kb: KnowledgeBase, row: dict[str, FactValue],
     checkpoint inhibitor) that an option for this cancer gives and the profile does not rule
     out: the reason may hold for them too, which the care team decides. Said, not decided: what
     cannot be had rules out only what it names, and no answer would settle the question."""
-    return [f"cannot_have: {kb.name_of(drug)} cannot be given, and {names} {are} of the same "
-            f"kind ({kb.name_of(kind)}): the reason may hold for {it} too; ask the care team "
+    return [f"cannot_have: {kb.name_of(k.drug)} cannot be given, and {names} {are} of the same "
+            f"kind ({kb.name_of(k.kind)}): the reason may hold for {it} too; ask the care team "
             f"before an option that gives {it}"
-            for drug, _, kind, names, are, it in _kin(kb, row, "cannot_have", site)]  # fmt: skip
+            for k in kin_of_listed(kb, row, site) if k.fact == "cannot_have"
+            for names, are, it in [_kin_words(kb, k)]]  # fmt: skip
 
 
 def _kin_of_what_stopped(kb: KnowledgeBase, row: dict[str, FactValue], site: str) -> list[str]:
@@ -1829,11 +1830,12 @@ def _kin_of_what_stopped(kb: KnowledgeBase, row: dict[str, FactValue], site: str
     A drug of a regimen that stopped is one that stopped (rule 1), named with the regimen
     ("capecitabine, part of CAPOX, stopped working": it had been said only of capecitabine named
     itself, so 5-FU with leucovorin was offered after CAPOX without a word)."""
-    return [f"progressed_on: {kb.name_of(drug)}{part} stopped working, and {names} {are} of the "
-            f"same kind ({kb.name_of(kind)}): {'it' if are == 'is' else 'they'} may not work "
-            f"either; ask the care team before an option that gives {it}"
-            for drug, part, kind, names, are, it
-            in _kin(kb, row, "progressed_on", site)]  # fmt: skip
+    return [f"progressed_on: {kb.name_of(k.drug)}{part} stopped working, and {names} {are} of "
+            f"the same kind ({kb.name_of(k.kind)}): {'it' if are == 'is' else 'they'} may not "
+            f"work either; ask the care team before an option that gives {it}"
+            for k in kin_of_listed(kb, row, site) if k.fact == "progressed_on"
+            for part in ["" if k.regimen is None else f", part of {kb.name_of(k.regimen)},"]
+            for names, are, it in [_kin_words(kb, k)]]  # fmt: skip
 
 
 def _chemotherapy_given_with(kb: KnowledgeBase, row: dict[str, FactValue], site: str) -> list[str]:
@@ -1879,29 +1881,49 @@ def _chemotherapy_given_with(kb: KnowledgeBase, row: dict[str, FactValue], site:
     return out
 
 
-def _kin(kb: KnowledgeBase, row: dict[str, FactValue], fact: str,
-         site: str) -> list[tuple[str, str, str, str, str, str]]:  # fmt: skip
-    """For each drug of a list (``fact``) and each narrow kind it is of, the other drugs of that
-    kind an option for this cancer gives, not in the list: (drug, ", part of" the regimen it was
-    listed through or "", kind, their names, "is" or "are", "it" or "them"). The drugs of a
-    regimen that stopped working are among those that did (``_drugs_listed``); a regimen that
-    cannot be had is not each of its drugs (FOLFIRI may be had by one who cannot have FOLFOX)."""
-    listed = _drugs_listed(kb, row, fact)
+@dataclass(frozen=True)
+class Kin:
+    """A drug of a list (``fact``: cannot_have or progressed_on) and the other drugs of one
+    narrow kind it is of (``kind``: a fluoropyrimidine, a checkpoint inhibitor), those an option
+    for the cancer gives and neither list names (``kin``, sorted by name). ``regimen``: the
+    regimen the drug was listed through (a drug of a regimen that stopped), or None."""
+
+    fact: str
+    drug: str
+    regimen: str | None
+    kind: str
+    kin: tuple[str, ...]
+
+
+def kin_of_listed(kb: KnowledgeBase, given: dict[str, FactValue], site: str) -> list[Kin]:
+    """For each drug of what cannot be had and of what stopped working, and each narrow kind it
+    is of, its kin (``Kin``). The drugs of a regimen that stopped working are among those that
+    did (``_drugs_listed``); a regimen that cannot be had is not each of its drugs (FOLFIRI may
+    be had by one who cannot have FOLFOX). The one rule the answer's warnings say and the CDS
+    Hooks card of a drafted drug reads (the card had read only what cannot be had, so 5-FU
+    drafted after capecitabine stopped working got no card where the page warned)."""
     # a drug of either list is said there, not again as kin here: "capecitabine cannot be
     # given, and fluorouracil ... ask before" beside "fluorouracil stopped working" contradicted
-    said = frozenset().union(*(_drugs_listed(kb, row, f) for f in ("cannot_have", "progressed_on")))
+    lists = ("cannot_have", "progressed_on")
+    said = frozenset().union(*(_drugs_listed(kb, given, fact) for fact in lists))
     out = []
-    for drug in sorted(listed):
-        regimen = listed[drug]
-        part = "" if regimen is None else f", part of {kb.name_of(regimen)},"
-        for kind, kin_ids in kb.kin_of(drug).items():
-            kin = sorted(kb.name_of(d) for d in kin_ids if d not in said
-                         and any(site in o.cancers for o in kb.options_using(d)))  # fmt: skip
-            if kin:
-                one = len(kin) == 1
-                out.append((drug, part, kind, words.and_list(kin), "is" if one else "are",
-                            "it" if one else "them"))  # fmt: skip
+    for fact in lists:
+        listed = _drugs_listed(kb, given, fact)
+        for drug in sorted(listed):
+            for kind, kin_ids in kb.kin_of(drug).items():
+                kin = sorted((d for d in kin_ids if d not in said
+                              and any(site in o.cancers for o in kb.options_using(d))),
+                             key=kb.name_of)  # fmt: skip
+                if kin:
+                    out.append(Kin(fact, drug, listed[drug], kind, tuple(kin)))
     return out
+
+
+def _kin_words(kb: KnowledgeBase, kin: Kin) -> tuple[str, str, str]:
+    """A Kin's drugs in words, with "is" or "are" and "it" or "them"."""
+    one = len(kin.kin) == 1
+    return (words.and_list([kb.name_of(d) for d in kin.kin]), "is" if one else "are",
+            "it" if one else "them")  # fmt: skip
 
 
 def _drugs_listed(kb: KnowledgeBase, row: dict[str, FactValue], fact: str) -> dict[str, str | None]:

@@ -54,6 +54,7 @@ from onconav.engine import in_words
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType, Regimen, aim_words
 from onconav.kb.vocabulary import in_sentence
+from onconav.profile import facts_of, kin_of_listed
 from onconav.render import STATUS_WORDS, given_words, md_escape, source_words, warning_words
 from onconav.result import (
     Citation,
@@ -282,24 +283,33 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card 
     removing = {option.id for option, _ in removed}
     giving = [o for o in options if o.id not in removing]
     statuses = {o.status for o in giving}
-    # a drug of the same narrow kind that the patient cannot have (capecitabine, where
-    # fluorouracil cannot be): not ruled out, but the reason may hold for it too
-    barred = [kb.name_of(c) for c in result.profile.cannot_have or []
-              if any(draft.drug in kin for kin in kb.kin_of(c).values())]  # fmt: skip
+    # a drug of the same narrow kind as one the patient cannot have (capecitabine, where
+    # fluorouracil cannot be) or that stopped working (capecitabine, or CAPOX, where 5-FU is
+    # drafted): not ruled out, but the reason may hold for it too, as the answer's warnings say
+    # (the core's one rule, ``kin_of_listed``)
+    facts = facts_of(result.profile, kb)
+    kin = [k for k in kin_of_listed(kb, facts.given, facts.site) if draft.drug in k.kin]
+    barred = and_list([kb.name_of(k.drug) for k in kin if k.fact == "cannot_have"])
+    stopped = and_list([kb.name_of(k.drug) + ("" if k.regimen is None else
+                                              f" (part of {kb.name_of(k.regimen)})")
+                        for k in kin if k.fact == "progressed_on"])  # fmt: skip
     if itself:
         first, reason = itself[0]
         summary = f"{drug}: not suitable here, {_reason_words([reason], first, kb)}"
         lines = [f"The record rules {md_escape(drug.lower())} out for this patient:", ""]
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
-    elif barred and statuses & {Status.offered, Status.needs_information}:
-        names = and_list(barred)
-        summary = (f"{drug}: the record says this patient cannot have {names}, of the same kind; "
-                   "the reason may hold for it too")
-        lines = [f"The record says this patient cannot have {md_escape(names)}, a drug of the "
-                 f"same kind as {md_escape(drug.lower())}. The reason may hold for it too: check "
-                 "it before ordering. (The sources do not say; the options are decided by what "
-                 "the record says of this drug itself.)", ""]  # fmt: skip
+    elif (barred or stopped) and statuses & {Status.offered, Status.needs_information}:
+        said = [*([f"this patient cannot have {barred}"] if barred else []),
+                *([f"{stopped} stopped working"] if stopped else [])]  # fmt: skip
+        doubt = "the reason may hold for it too" if barred else "it may not work either"
+        summary = f"{drug}: the record says {' and '.join(said)}, of the same kind; {doubt}"
+        lines = [f"The record says {md_escape(' and '.join(said))}: of the same kind as "
+                 f"{md_escape(drug.lower())}. "
+                 + ("The reason may hold for it too" if barred else "It may not work either")
+                 + (", or it may not work either" if barred and stopped else "")
+                 + ": check it before ordering. (The sources do not say; the options are "
+                 "decided by what the record says of this drug itself.)", ""]  # fmt: skip
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
     elif Status.offered in statuses and not situation.incomplete.drugs():
