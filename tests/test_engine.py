@@ -2183,6 +2183,49 @@ def test_drug_treatments_not_known_never_rules_an_option_out(pair) -> None:  # t
     assert not any("lists no drug treatment" in w for w in after.warnings), after.warnings
 
 
+# every kind of drug treatment of the cancer, from the data: the drug classes of no parent but
+# the drugs for bone spread, which protect the bones
+KINDS_OF_DRUG_TREATMENT = {c.id for c in shared_kb().data.drug_classes
+                           if c.parent is None} - {"bone-metastasis-drugs"}  # fmt: skip
+TREATMENTS = ["surgery", "radiation", "chemotherapy", "hormone therapy", "radium-223",
+              "drugs for bone metastases", "strontium-89", "pembrolizumab", "FOLFOX",
+              "immunotherapy"]
+
+
+@SETTINGS
+@given(cancer=st.sampled_from(["breast", "prostate", "rectum", "cervix"]),
+       prior=st.lists(st.sampled_from(TREATMENTS), max_size=3, unique=True),
+       stopped=st.one_of(st.none(), st.lists(st.sampled_from(TREATMENTS), max_size=2,
+                                             unique=True)))  # fmt: skip
+def test_one_list_of_the_kinds_of_drug_treatment(
+    cancer: str, prior: list[str], stopped: list[str] | None
+) -> None:
+    """Whether treatments had hold a drug treatment is read from one list of its kinds, on both
+    sides: a list holding any kind of drug treatment of the cancer (hormone therapy and
+    radioactive drugs too) neither implies that nothing stopped working nor is warned of as
+    holding none; a list holding none, beside a drug treatment of any kind that stopped, is.
+    (Hormone therapy had had been warned of as no drug treatment beside chemotherapy that
+    stopped, and hormone therapy that stopped beside surgery alone went without a word.)"""
+    kb = shared_kb()
+    data: dict[str, Any] = {"cancer": cancer, "stage": "4", "prior_treatments": prior}
+    if stopped is not None:
+        data["progressed_on"] = stopped
+    try:
+        facts = facts_of(parse_profile(data, kb), kb)
+    except ProfileError:  # a drug the cancer's options do not give, listed as stopped
+        return
+    up = kb.vocabulary.up
+    had = set().union(*(up("prior_treatments", v) for v in facts.given["prior_treatments"]))
+    drugs_had = bool(had & KINDS_OF_DRUG_TREATMENT)
+    if stopped is None:
+        assert (facts.row["progressed_on"] == frozenset()) is not drugs_had, (data, facts.row)
+    else:
+        gone = set().union(*(up("progressed_on", v) for v in facts.given["progressed_on"]))
+        warned = any("lists no drug treatment" in w for w in facts.warnings)
+        assert warned is (not drugs_had and bool(gone & KINDS_OF_DRUG_TREATMENT)), (
+            data, facts.warnings)
+
+
 @SETTINGS
 @given(pair=partial_and_more(),
        prior=st.lists(st.sampled_from([*PRIOR, "hormone therapy"]), max_size=3, unique=True),

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from onconav import evaluate, load_kb, parse_profile, words
 from onconav.engine import Status
-from onconav.kb.rules import DRUG_KINDS
+from onconav.kb.rules import DRUG_TREATMENTS
 from onconav.kb.vocabulary import LITTLE_WORDS, normalise_name, without_little_words
 from onconav.profile import (
     NARROWED_BY_A_NOTE,
@@ -591,8 +591,9 @@ def test_a_chemoradiation_regimen_written_as_its_drugs_with_radiation_is_that_re
 def test_a_drug_treatment_had_however_named_never_says_nothing_stopped_working(
     had: tuple[str, str], cancer: str, stage: str | None
 ) -> None:
-    """A treatment had that gives a drug (chemoradiation gives chemotherapy), by any of its names:
-    whether something stopped working stays unknown, never read as nothing (the answer a
+    """A treatment had that gives a drug (chemoradiation gives chemotherapy; hormone therapy and
+    radioactive drugs are drug treatments too), by any of its names: whether something stopped
+    working stays unknown, never read as nothing (the answer a
     profile with only treatments that give no drug implies); and it is read as a drug treatment
     (no warning that none was had)."""
     name, ident = had
@@ -602,11 +603,11 @@ def test_a_drug_treatment_had_however_named_never_says_nothing_stopped_working(
     facts = read(data)
     if "clinical-trial" in KB.vocabulary.up("prior_treatments", ident):  # which drug, if any,
         assert facts.row["progressed_on"] is None, name  # a trial gave is not said
-    elif KB.vocabulary.up("prior_treatments", ident) & DRUG_KINDS:
+    elif KB.vocabulary.up("prior_treatments", ident) & DRUG_TREATMENTS:
         assert facts.row["progressed_on"] is None, (name, facts.given["prior_treatments"])
         gives = set().union(*(KB.vocabulary.up("prior_treatments", v)
                               for v in facts.given["prior_treatments"]))  # fmt: skip
-        assert gives & DRUG_KINDS, (name, facts.given["prior_treatments"])
+        assert gives & DRUG_TREATMENTS, (name, facts.given["prior_treatments"])
     else:
         assert facts.row["progressed_on"] == frozenset(), name
 

@@ -36,7 +36,7 @@ from onconav.kb import KnowledgeBase
 from onconav.kb.load import Record
 from onconav.kb.model import Cancer, Entity, FactType
 from onconav.kb.rules import (
-    DRUG_KINDS,
+    DRUG_TREATMENTS,
     DRUGS_NOT_KNOWN,
     DRUGS_NOT_SAID,
     OTHERS_NOT_KNOWN,
@@ -1679,16 +1679,20 @@ def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
     if had & DRUGS_NOT_SAID.true:
         return []
     out = []
-    if not had & DRUG_KINDS and isinstance(stopped, frozenset) and stopped and set().union(
-            *(kb.vocabulary.up("progressed_on", s) for s in stopped)) & DRUG_KINDS:  # fmt: skip
+    # (one list of the kinds of drug treatment, ``DRUG_TREATMENTS``, on both sides: hormone
+    # therapy had had been "no drug treatment" beside chemotherapy that stopped, and hormone
+    # therapy that stopped beside surgery alone had gone without a word)
+    stopped_kinds = set().union(*(kb.vocabulary.up("progressed_on", s) for s in stopped)) \
+        if isinstance(stopped, frozenset) else set()  # fmt: skip
+    if not had & DRUG_TREATMENTS and stopped_kinds & DRUG_TREATMENTS:
         out.append("prior_treatments: lists no drug treatment, but one is said to have stopped "
                    "working; check what was had")  # fmt: skip
-    # nor can most of the usual treatments have been tried with no drug treatment (hormone
-    # therapy and drugs for bone spread count), or chemotherapy given for the spread with none
-    # had (a review: regorafenib, for when most have been tried, was offered beside FOLFOX to
-    # one who had had nothing, without a word); each used as given, as answers that disagree
-    drugs = DRUG_KINDS | {"hormone-therapy", "bone-metastasis-drugs", "radiopharmaceutical"}
-    if row["most_treatments_tried"] is True and not had & drugs:
+    # nor can most of the usual treatments have been tried with no drug treatment (drugs for
+    # bone spread count here, as usual treatments), or chemotherapy given for the spread with
+    # none had (a review: regorafenib, for when most have been tried, was offered beside FOLFOX
+    # to one who had had nothing, without a word); each used as given, as answers that disagree
+    if row["most_treatments_tried"] is True and not had & (
+            DRUG_TREATMENTS | {"bone-metastasis-drugs"}):  # fmt: skip
         out.append("most_treatments_tried: says most of the usual treatments have been tried, "
                    "but the treatments had list no drug treatment; check which is right")
     if row["chemo_for_spread"] is True and not had & {"chemotherapy", "chemoradiation"}:
@@ -1740,7 +1744,7 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
                    "right")  # fmt: skip
     planned = row["planned"]
     if row["wants_cancer_treatment"] is False and isinstance(planned, frozenset) and any(
-            kb.vocabulary.up("planned", p) & DRUG_KINDS for p in planned):  # fmt: skip
+            kb.vocabulary.up("planned", p) & DRUG_TREATMENTS for p in planned):  # fmt: skip
         out.append("planned: a drug treatment of the cancer is planned, but treatment aimed at "
                    "the cancer is not wanted; check which is right")  # fmt: skip
     return out

@@ -489,6 +489,12 @@ def aims_at_cancer(option: Option) -> bool:
 # --------------------------------------------------------------------------------------------
 
 DRUG_KINDS = frozenset({"chemotherapy", "targeted-therapy", "immunotherapy"})
+# Every kind of drug treatment of the cancer: a list of treatments had that holds none of them
+# holds no drug treatment, so none can have stopped working. Hormone therapy and radioactive
+# drugs count (a list of hormone therapy alone had been read as no drug treatment, "so none can
+# have stopped working", and warned of as one when chemotherapy stopped); drugs for bone spread
+# protect the bones and are not among them.
+DRUG_TREATMENTS = DRUG_KINDS | {"hormone-therapy", "radiopharmaceutical"}
 # A list of treatments had that does not say which drug treatments were had: one that holds a
 # clinical trial (of any phase: which treatment it gave is not said), "drug treatments not
 # known" (a person who knows their operations but not their drugs), or "perhaps other
@@ -647,7 +653,7 @@ IMPLIED: tuple[Implied, ...] = (
     Implied(
         "progressed_on",
         frozenset(),
-        All((Not(any_of("prior_treatments", DRUG_KINDS, "a drug treatment was had")),
+        All((Not(any_of("prior_treatments", DRUG_TREATMENTS, "a drug treatment was had")),
              Not(DRUGS_NOT_SAID))),
         if_unknown=True,
         why="No drug treatment was had (prior_treatments is given and holds none, nor a clinical "
