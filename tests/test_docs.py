@@ -95,12 +95,37 @@ def test_the_public_api_is_documented() -> None:
         assert f"`{name}" in doc, f"onconav.{name} is public but not in docs/architecture.md"
 
 
+def fact_values_cell(fact: Any) -> str:
+    """The values column of docs/architecture.md's facts table for a fact of the knowledge base:
+    its listed values in the knowledge base's order, then the entities it also takes ids of."""
+    if fact.type == "bool":
+        return "true, false"
+    cells = [", ".join(v.id for v in fact.values)] if fact.values else []
+    cells += [f"ids of the knowledge base's {entities}" for entities in fact.values_from]
+    return "; ".join(cells)
+
+
 def test_the_facts_table_is_documented(kb) -> None:  # type: ignore[no-untyped-def]
+    """Every row of the facts table is the column as the query reads it, cell by cell: its
+    name, type and meaning (profile.facts_table) and its values (kb.facts). The values had been
+    written by hand and not checked: HER2's equivocal, four treatments had and four planned were
+    missing."""
     from onconav.profile import facts_table
 
-    doc = ARCHITECTURE.read_text(encoding="utf-8")
-    for name, sql_type, _ in facts_table(kb):
-        assert f"| `{name}` | `{sql_type}` |" in doc, f"facts table column {name} not documented"
+    section = ARCHITECTURE.read_text(encoding="utf-8").split("\n## The facts table\n", 1)[1]
+    rows = [
+        [cell.strip() for cell in line.strip().strip("|").split(" | ")]
+        for line in section.split("\n## ", 1)[0].splitlines()
+        if line.startswith("| `")
+    ]
+    expected = [
+        [f"`{name}`", f"`{sql_type}`", meaning,
+         fact_values_cell(kb.facts[name]) if name in kb.facts else ""]
+        for name, sql_type, meaning in facts_table(kb)
+    ]  # fmt: skip
+    assert [row[0] for row in rows] == [row[0] for row in expected]
+    for row, wanted in zip(rows, expected, strict=True):
+        assert row == wanted, f"facts table row {row[0]}"
 
 
 def test_the_layers_are_documented() -> None:
