@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import random
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,10 @@ from hypothesis import strategies as st
 
 from onconav.engine import evaluate
 from onconav.kb import KnowledgeBase, load_kb
-from onconav.logic import decide, in_scope
+from onconav.kb import rules as lowered
+from onconav.logic import decide, in_scope, missing_facts
 from onconav.profile import ProfileError, facts_of, facts_table, parse_profile, table_row
-from onconav.sql import statuses_sql
+from onconav.sql import column, results_sql, statuses_sql
 
 KB = load_kb()
 CANCERS = ["stomach", "gastric", "rectum", "cervix", "colon", "breast", "lung", "kidney",
@@ -62,8 +64,8 @@ def profile(rng: random.Random) -> dict[str, Any]:
 QUERY = statuses_sql(KB)
 
 
-def sql_statuses(kb: KnowledgeBase, rows: list[dict[str, object]]) -> set[tuple[str, str, str]]:
-    """The statuses DuckDB gives for a facts table of these rows (loaded from JSON lines)."""
+def facts_in_duckdb(kb: KnowledgeBase, rows: list[dict[str, object]]) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with a facts table of these rows (loaded from JSON lines)."""
     columns = facts_table(kb)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "facts.jsonl"
@@ -74,9 +76,14 @@ def sql_statuses(kb: KnowledgeBase, rows: list[dict[str, object]]) -> set[tuple[
             "{" + ", ".join(f"'{n}': '{t.removesuffix(' NOT NULL')}'" for n, t, _ in columns) + "}"
         )
         con.execute(f"INSERT INTO facts BY NAME SELECT * FROM read_json('{path}', columns={types})")
-        query = QUERY if kb is KB else statuses_sql(kb)
-        found = con.execute(query).fetchall()
-        con.close()
+    return con
+
+
+def sql_statuses(kb: KnowledgeBase, rows: list[dict[str, object]]) -> set[tuple[str, str, str]]:
+    """The statuses DuckDB gives for a facts table of these rows."""
+    con = facts_in_duckdb(kb, rows)
+    found = con.execute(QUERY if kb is KB else statuses_sql(kb)).fetchall()
+    con.close()
     return {(str(p), str(o), str(s)) for p, o, s in found}
 
 
@@ -231,3 +238,76 @@ def test_what_needs_an_operation_agrees_in_sql() -> None:
         assert status[("3", option)] == "not_suitable", option
     assert status[("2", "rectum-chemo-before-surgery")] == "offered"
     assert sql_statuses(KB, rows) == expected
+
+
+# A route that rules out what an option gives on a fact no route of the knowledge base is on
+# (planned surgery; asked when not given, and left undecided by "perhaps others not listed").
+PLANNED_ROUTE = lowered.RuledOut(
+    "planned",  # type: ignore[arg-type]
+    "surgery",
+    lowered.Test(fact="planned", operator="has_any", kind="any", wanted=("surgery",),
+         true=frozenset({"surgery"}), unknown=frozenset({"others-not-known"}),
+         text="surgery planned"),
+    (("surgery", "surgery is planned"),),
+    asked=True,
+)  # fmt: skip
+PLANNED_KB = replace(KB, rules={o: replace(r, ruled_out=(*r.ruled_out, PLANNED_ROUTE))
+                                for o, r in KB.rules.items()})  # fmt: skip
+
+
+def missing_in_python(kb: KnowledgeBase, people: list[dict[str, Any]]) -> tuple[
+        dict[tuple[str, str], list[str]], list[dict[str, object]]]:  # fmt: skip
+    """The missing facts ``logic.missing_facts`` gives each (person, option) in scope, in its
+    order, and the people's rows of the facts table."""
+    missing, rows = {}, []
+    for i, data in enumerate(people):
+        facts = facts_of(parse_profile(data, kb), kb)
+        rows.append(table_row(str(i), facts))
+        for rules in kb.rules.values():
+            if in_scope(rules.scope, facts.site, facts.row):
+                r = rules.at(facts.site)
+                status, _, condition, out = decide(r, facts.row)
+                missing[(str(i), r.option)] = missing_facts(r, facts.row, status, condition, out)
+    return missing, rows
+
+
+def missing_in_sql(kb: KnowledgeBase, rows: list[dict[str, object]]) -> dict[
+        tuple[str, str], list[str]]:  # fmt: skip
+    """The missing facts of ``sql.results_sql`` in DuckDB for each (person, option) (sorted)."""
+    steps, result = results_sql(kb)
+    tables = ",\n".join(f"{column(name)} AS MATERIALIZED ({query})" for name, query in steps)
+    con = facts_in_duckdb(kb, rows)
+    found = con.execute(f"WITH {tables}\nSELECT patient_id, option_id, missing "
+                        f"FROM ({result})").fetchall()  # fmt: skip
+    con.close()
+    return {(str(p), str(o)): list(m) for p, o, m in found}
+
+
+def test_a_ruled_out_route_on_another_fact_is_missing_in_python_as_in_sql() -> None:
+    """The fact of every route that may rule an option out is missing, whatever the fact: the
+    Python had added only those of a fixed list (what stopped working, cannot be had, was had),
+    the SQL every route's; they agreed only because no route was on another fact."""
+    stomach = {"cancer": "stomach", "stage": "4"}
+    people = [stomach, *({**stomach, "planned": [p]} for p in
+                         ("others-not-known", "radiation", "surgery"))]  # fmt: skip
+    missing, rows = missing_in_python(PLANNED_KB, people)
+    statuses, _ = python_statuses(PLANNED_KB, people, engine=False)
+    status = {(p, o): s for p, o, s in statuses}
+    option = "stomach-chemotherapy"
+    assert "planned" in missing[("0", option)] and "planned" in missing[("1", option)]
+    assert "planned" not in missing[("2", option)] and status[("3", option)] == "not_suitable"
+    assert missing_in_sql(PLANNED_KB, rows) == {k: sorted(v) for k, v in missing.items()}
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 2**32 - 1))
+def test_missing_facts_agree_in_sql_with_a_route_on_another_fact(seed: int) -> None:
+    """3 examples of 200 random people: with a route on planned surgery added to every option,
+    DuckDB gives each (person, option) the missing facts Python gives (sorted, as the cohort's
+    engines write them), and the same status."""
+    rng = random.Random(seed)
+    people = [profile(rng) for _ in range(200)]
+    missing, rows = missing_in_python(PLANNED_KB, people)
+    assert any("planned" in m for m in missing.values())
+    assert missing_in_sql(PLANNED_KB, rows) == {k: sorted(v) for k, v in missing.items()}
+    assert sql_statuses(PLANNED_KB, rows) == python_statuses(PLANNED_KB, people, engine=False)[0]

@@ -282,10 +282,12 @@ def in_scope(scope: Scope, site: str, row: Row) -> bool:
 def missing_facts(rules: Rules, row: Row, status: Status, condition: Truth,
                   out: Truth) -> list[str]:  # fmt: skip
     """The facts not known that would decide an option (none for one not suitable or not
-    chosen), in the order asked: the condition's undecided facts, then whether what it gives
-    stopped working or cannot be had, then, for stage 1 to 3, whether the cancer came back. The
-    one rule for every engine (the cohort's Python engine sorts them; ``sql.missing_sql`` is its
-    SQL, checked against this by the cohort's tests).
+    chosen), in the order asked: the condition's undecided facts, then the fact of each route
+    that may rule out what it gives (``Rules.ruled_out``, in its order: whether it stopped
+    working, cannot be had, or was had already), then, for stage 1 to 3, whether the cancer
+    came back. The one rule for every engine (the cohort's Python engine sorts them;
+    ``sql.missing_sql`` is its SQL, which adds the fact of every unsure route too, checked
+    against this by the cohort's tests and tests/test_sql.py).
 
     For stage 1 to 3 not known to have come back, the condition is read as if it came back
     (``if_it_came_back``): had it not, the option would not be suitable whatever the other
@@ -297,10 +299,9 @@ def missing_facts(rules: Rules, row: Row, status: Status, condition: Truth,
     gate = advanced(row)
     read = if_it_came_back(row) if gate is Truth.UNKNOWN else row
     undecided = undecided_facts(rules.when, read) if condition is Truth.UNKNOWN else []
-    if out is Truth.UNKNOWN:  # what it gives may have stopped working
-        unsure = {r.fact for r in rules.ruled_out if hit_truth(r, row) is Truth.UNKNOWN}
-        undecided += [f for f in ("progressed_on", "cannot_have", "prior_treatments")
-                      if f in unsure - set(undecided)]  # fmt: skip
+    if out is Truth.UNKNOWN:  # what it gives may have stopped working: each unsure route's fact
+        unsure = [r.fact for r in rules.ruled_out if hit_truth(r, row) is Truth.UNKNOWN]
+        undecided += [f for f in dict.fromkeys(unsure) if f not in undecided]
     if gate is Truth.UNKNOWN and "recurrence" not in undecided:
         undecided.append("recurrence")  # stage 1 to 3: whether it came back decides
     if declines(rules, row) and relieves(rules, row) is Truth.UNKNOWN:
