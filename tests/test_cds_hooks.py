@@ -2442,27 +2442,41 @@ def test_reading_a_record_does_not_hold_up_other_calls(
     assert cards_of(made)
 
 
-@pytest.mark.parametrize(("content_type", "encoding", "said"), [
-    ("application/json; charset=iso-8859-1", None, "charset=iso-8859-1"),
-    ("application/json; charset=utf-16", None, "charset=utf-16"),
-    ("application/json", "gzip", "Content-Encoding: gzip"),
-    ("application/fhir+json", None, "Send the call as application/json."),
+@pytest.mark.parametrize(("content_type", "encoding", "said", "field", "value", "accepted"), [
+    ("application/json; charset=iso-8859-1", None, "charset=iso-8859-1", "Content-Type",
+     "iso-8859-1", ["charset=utf-8"]),
+    ("application/json; charset=utf-16", None, "charset=utf-16", "Content-Type", "utf-16",
+     ["charset=utf-8"]),
+    ("application/json", "gzip", "Content-Encoding: gzip", "Content-Encoding", "gzip",
+     ["identity"]),
+    ("application/fhir+json", None, "Send the call as application/json.", "Content-Type",
+     "application/fhir+json", ["application/json"]),
+    ("text/plain", None, "Send the call as application/json.", "Content-Type", "text/plain",
+     ["application/json"]),
+    (None, None, "No Content-Type is sent.", "Content-Type", None, ["application/json"]),
 ])  # fmt: skip
 def test_a_call_in_another_charset_coding_or_type_is_415_as_the_api_says(
-    client: Client, content_type: str, encoding: str | None, said: str
+    client: Client, content_type: str | None, encoding: str | None, said: str, field: str,
+    value: str | None, accepted: list[str],
 ) -> None:
     """The service reads a call's body as the API reads a profile (``web.body.body_text``): a
     charset other than UTF-8, or a compressed body, was read as plain UTF-8 bytes ("not UTF-8
-    text", 400, or a gzip body as broken JSON); any ``+json`` type was read as the call."""
+    text", 400, or a gzip body as broken JSON); any ``+json`` type was read as the call. Each
+    refusal names the header at fault, the value sent and what is accepted (a type not read
+    and a compressed call had "errors": [])."""
     whole = hook_call("patient-view",
                       records.prefetch(records.SITUATIONS["stomach-stage4-her2-unknown"]))
     call = json.dumps(whole).encode()
-    headers = {"authorization": f"Bearer {token(PATIENT_VIEW)}", "content-type": content_type}
+    headers = {"authorization": f"Bearer {token(PATIENT_VIEW)}"}
+    if content_type:
+        headers["content-type"] = content_type
     if encoding:
         headers["content-encoding"] = encoding
         call = gzip.compress(call)
-    assert said in problem_of(client.post(PATIENT_VIEW, content=call, headers=headers),
-                              415)["detail"]  # fmt: skip
+    refused = problem_of(client.post(PATIENT_VIEW, content=call, headers=headers), 415)
+    assert said in refused["detail"]
+    [error] = refused["errors"]
+    assert (error["field"], error["value"], error["accepted"]) == (field, value, accepted)
     sent = client.post(PATIENT_VIEW, content=json.dumps(whole),
                        headers={"authorization": f"Bearer {token(PATIENT_VIEW)}",
                                 "content-type": "application/json; charset=US-ASCII"})
@@ -2474,7 +2488,10 @@ def test_a_body_over_the_limit_is_413(ehr: FakeEhr) -> None:
     call = hook_call(
         "patient-view", records.prefetch(records.SITUATIONS["stomach-stage4-her2-unknown"])
     )
-    problem_of(post(small, PATIENT_VIEW, call), 413)
+    [error] = problem_of(post(small, PATIENT_VIEW, call), 413)["errors"]
+    # the length the call declares is the header at fault, named as the API names it
+    assert error["field"] == "Content-Length" and error["value"] > 1000
+    assert error["accepted"] == ["at most 1000 bytes"]
 
 
 def test_an_unknown_service_is_404(client: Client) -> None:

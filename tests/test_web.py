@@ -1465,6 +1465,79 @@ def test_a_body_in_another_charset_names_utf8_as_accepted(client: httpx.Client) 
         assert "UTF-8" in response.json()["detail"]
 
 
+# (path, headers, the header at fault, the value sent, what is accepted): four kinds of 415 and
+# a 413 by the declared length, each about a header
+OPTIONS_KINDS, FHIR_KINDS = ["application/json"], ["application/fhir+json", "application/json"]
+HEADER_REFUSALS = [
+    ("/api/v1/options", {"content-type": "text/plain"}, "Content-Type", "text/plain",
+     OPTIONS_KINDS),
+    ("/api/v1/options", {}, "Content-Type", None, OPTIONS_KINDS),
+    ("/api/v1/options", {"content-type": "application/vnd.api+json"}, "Content-Type",
+     "application/vnd.api+json", OPTIONS_KINDS),
+    ("/api/v1/options", {"content-type": "application/fhir+json"}, "Content-Type",
+     "application/fhir+json", OPTIONS_KINDS),
+    ("/api/v1/options", {**JSON, "content-encoding": "gzip"}, "Content-Encoding", "gzip",
+     ["identity"]),
+    ("/api/v1/options", {**JSON, "content-type": "application/json; charset=latin-1"},
+     "Content-Type", "latin-1", ["charset=utf-8"]),
+    ("/api/v1/options", {**JSON, "content-length": "5000"}, "Content-Length", 5000,
+     ["at most 4096 bytes"]),
+    ("/api/v1/options/fhir", {"content-type": "text/plain"}, "Content-Type", "text/plain",
+     FHIR_KINDS),
+    ("/api/v1/options/fhir", {}, "Content-Type", None, FHIR_KINDS),
+    ("/api/v1/options/fhir", {**JSON, "content-encoding": "br"}, "Content-Encoding", "br",
+     ["identity"]),
+    ("/api/v1/fhir/profile", {"content-type": "Application/XML"}, "Content-Type",
+     "Application/XML", FHIR_KINDS),
+    ("/api/v1/fhir/profile", {**JSON, "content-length": "100001"}, "Content-Length", 100_001,
+     ["at most 100000 bytes"]),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("path", "headers", "field", "value", "accepted"), HEADER_REFUSALS)
+def test_a_refusal_about_a_header_names_the_header_the_value_and_what_is_accepted(
+    client: httpx.Client, path: str, headers: dict[str, str], field: str, value: object,
+    accepted: list[str],
+) -> None:
+    """A body of a type not read (or of no type) and a compressed body were refused with
+    "errors": [], as if nothing named what was wrong; only another charset named Content-Type.
+    Each refusal about a header now names it, with the value sent (None: none was) and what is
+    accepted."""
+    body = b'{"cancer": "rectum"}'
+    if "content-length" in headers:  # declared over the limit, and sent whole
+        body = b" " * int(headers["content-length"])
+    response = client.post(path, content=body, headers=headers)
+    assert response.status_code in (413, 415), response.text
+    [error] = response.json()["errors"]
+    assert (error["field"], error["value"], error["accepted"]) == (field, value, accepted)
+    assert error["message"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(kind=st.from_regex(r"[A-Za-z]{1,10}/[A-Za-z0-9.+-]{1,16}", fullmatch=True),
+       coding=st.from_regex(r"[A-Za-z0-9-]{1,12}", fullmatch=True),
+       path=st.sampled_from(["/api/v1/options", "/api/v1/options/fhir"]))  # fmt: skip
+def test_every_type_or_coding_not_read_is_refused_naming_its_header(
+    client: httpx.Client, kind: str, coding: str, path: str
+) -> None:
+    """Any media type a route does not read is a 415 naming Content-Type with the type sent;
+    sent as a type it reads, any content coding but identity is a 415 naming Content-Encoding."""
+    kinds = OPTIONS_KINDS if path.endswith("options") else FHIR_KINDS
+    response = client.post(path, content=b"{}", headers={"content-type": kind})
+    if kind.lower() in kinds:
+        assert response.status_code != 415, response.text
+    else:
+        assert response.status_code == 415, response.text
+        [error] = response.json()["errors"]
+        assert (error["field"], error["value"], error["accepted"]) == ("Content-Type", kind, kinds)
+    response = client.post(path, content=b"{}", headers={**JSON, "content-encoding": coding})
+    if coding.lower() != "identity":
+        assert response.status_code == 415, response.text
+        [error] = response.json()["errors"]
+        assert (error["field"], error["value"]) == ("Content-Encoding", coding)
+        assert error["accepted"] == ["identity"]
+
+
 def test_the_api_has_no_page_that_loads_a_script_from_a_cdn_but_docs(
     client: httpx.Client,
 ) -> None:

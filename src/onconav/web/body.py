@@ -22,11 +22,20 @@ async def body_text(request: Request, limit: int, what: str, kinds: tuple[str, .
     or sent with a content coding (415), over the limit by its declared length or as soon as that
     much is read (413), not UTF-8 (400). A client that leaves while it is read raises
     ClientDisconnect (the app's request log)."""
-    kind, *parameters = request.headers.get("content-type", "").split(";")
-    kind = kind.strip().lower()
-    if kind not in kinds:
-        elsewhere = (told or {}).get(kind, "")
-        return problem(415, detail=f"Send {what} as {' or '.join(kinds)}.{elsewhere}")
+    # Every refusal about a header names it among the errors, with the value sent (None: none
+    # was) and what is accepted; a type not read and a content coding had "errors": []
+    sent = request.headers.get("content-type")
+    kind, *parameters = (sent or "").split(";")
+    kind = kind.strip()
+    if kind.lower() not in kinds:
+        none = "No Content-Type is sent. " if sent is None else ""
+        return problem(415, detail=f"{none}Send {what} as {' or '.join(kinds)}."
+                       + (told or {}).get(kind.lower(), ""),
+                       errors=[FieldError(field="Content-Type",
+                                          value=None if sent is None else cut(kind),
+                                          accepted=list(kinds),
+                                          message="none was sent" if sent is None else
+                                          "this media type is not read here")])  # fmt: skip
     charsets = [v.strip().strip('"') for k, _, v in (p.partition("=") for p in parameters)
                 if k.strip().lower() == "charset"]  # fmt: skip
     if any(c.lower() not in UTF8_NAMES for c in charsets):
@@ -37,14 +46,19 @@ async def body_text(request: Request, limit: int, what: str, kinds: tuple[str, .
                        errors=[FieldError(field="Content-Type", value=cut(charsets[0]),
                                           accepted=["charset=utf-8"], message="only UTF-8 is "
                                           "accepted")])  # fmt: skip
-    coding = request.headers.get("content-encoding", "identity").strip().lower()
-    if coding != "identity":  # the bytes were read as if not compressed: "not UTF-8 text"
+    coding = request.headers.get("content-encoding", "identity").strip()
+    if coding.lower() != "identity":  # the bytes were read as if not compressed: "not UTF-8 text"
         return problem(415, detail=f"The body is sent with Content-Encoding: {cut(coding)}; no "
                        "content coding is accepted: send it as it is.",
+                       errors=[FieldError(field="Content-Encoding", value=cut(coding),
+                                          accepted=["identity"], message="no content coding "
+                                          "is accepted")],
                        headers={"Accept-Encoding": "identity"})  # fmt: skip
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        return _too_large(limit, what)
+        return _too_large(limit, what, [FieldError(
+            field="Content-Length", value=int(declared), accepted=[f"at most {limit} bytes"],
+            message=f"the body is larger than {limit} bytes")])  # fmt: skip
     body = bytearray()
     async for chunk in request.stream():
         body += chunk
@@ -57,7 +71,9 @@ async def body_text(request: Request, limit: int, what: str, kinds: tuple[str, .
         return problem(400, detail="The request body is not UTF-8 text.")
 
 
-def _too_large(limit: int, what: str) -> Response:
+def _too_large(limit: int, what: str, errors: list[FieldError] | None = None) -> Response:
     # a sentence starts with ``what``: its first letter made a capital, the rest as it is
-    # ("The FHIR Bundle"; capitalize() made it "The fhir bundle")
-    return problem(413, detail=f"{what[0].upper()}{what[1:]} is larger than {limit} bytes.")
+    # ("The FHIR Bundle"; capitalize() made it "The fhir bundle"). A body sent in chunks, with
+    # no length declared, has no header at fault: it is refused with no error.
+    return problem(413, detail=f"{what[0].upper()}{what[1:]} is larger than {limit} bytes.",
+                   errors=errors)
