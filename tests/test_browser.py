@@ -15,7 +15,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import parse_qsl, urlsplit
 
 import httpx
@@ -686,6 +686,33 @@ def test_printed_the_status_badges_keep_their_colour(page: Watched, site: str) -
     kept = badges.evaluate_all("""all => all.map(b => { const s = getComputedStyle(b);
         return [s.printColorAdjust, s.webkitPrintColorAdjust, s.backgroundColor]; })""")
     assert all(k[:2] == ["exact", "exact"] and k[2] != "rgba(0, 0, 0, 0)" for k in kept), kept
+
+
+@pytest.mark.parametrize(("viewport", "media", "columns"), [
+    ({"width": 360, "height": 740}, "screen", "auto"),
+    ({"width": 360, "height": 740}, "print", "2"),
+    (DESKTOP, "screen", "2"),
+])  # fmt: skip
+def test_the_reports_list_in_short_is_one_column_on_a_phone(
+    browser: Browser, site: str, viewport: dict[str, int], media: Literal["screen", "print"],
+    columns: str,
+) -> None:
+    """The report's "In short" list was in two columns on any screen: at 360 px wide a name had
+    ~130 px. One column on a narrow screen; two printed (the PDF too) and on a wide screen."""
+    context = browser.new_context(viewport=viewport, is_mobile=viewport["width"] < 480)
+    page = context.new_page()
+    page.emulate_media(media=media)
+    page.goto(site + "/report.html?cancer=rectum&stage=4&kras=wild-type&symptoms=bleeding")
+    lists = page.locator(".in-short ul.names")
+    assert lists.count() > 0
+    found = lists.evaluate_all("all => all.map(l => getComputedStyle(l).columnCount)")
+    assert found == [columns] * len(found), found
+    if columns == "auto":  # on the phone each name has the whole width of the list
+        wide = lists.first.evaluate("""l => { const s = getComputedStyle(l);
+            return l.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight); }""")
+        item = lists.first.locator("li").first.evaluate("i => i.getBoundingClientRect().width")
+        assert item == wide and wide > 250, (item, wide)
+    context.close()
 
 
 def test_yes_these_with_nothing_named_is_pointed_out(page: Watched, site: str) -> None:

@@ -642,3 +642,23 @@ def test_the_reports_first_page_holds_the_options_by_name_and_nothing_after(
     assert "In short" in pages[0] and words(first.name) in pages[0]
     situation = next(n for n, text in enumerate(pages) if "Your situation as understood" in text)
     assert situation > 0 and pages[situation].startswith("Your situation as understood")
+
+
+def test_the_pdfs_list_in_short_is_in_two_columns(caplog: pytest.LogCaptureFixture) -> None:
+    """The "In short" list is two columns in the PDF, though one on a phone's screen: a rule
+    for the two as ``@media print, (min-width: 40rem)`` would be dropped by WeasyPrint, which
+    reads media types alone (and logs "Expected a media type")."""
+    import weasyprint  # type: ignore[import-untyped]
+
+    result = evaluate(parse_profile({"cancer": "rectum", "stage": "4", "kras": "wild-type",
+                                     "symptoms": ["bleeding"]}, KB), KB)  # fmt: skip
+    document = weasyprint.HTML(string=report.html(result, KB),
+                               url_fetcher=report._no_fetch).render()  # fmt: skip
+    counts: dict[object, set[object]] = {}  # by list: its box's, and its columns' boxes'
+    waiting = [page._page_box for page in document.pages]
+    while waiting:
+        box = waiting.pop()
+        if box.element_tag == "ul" and "names" in (box.element.get("class") or "").split():
+            counts.setdefault(box.element, set()).add(box.style["column_count"])
+        waiting += list(getattr(box, "children", None) or [])
+    assert counts and all(2 in found for found in counts.values()), counts
