@@ -1542,8 +1542,8 @@ def test_the_answer_says_what_each_status_means_and_the_disclaimer_first(route: 
     meanings = html.one("dl", class_="meanings")
     terms = html.find("dt", within=meanings)
     said = html.find("dd", within=meanings)
-    # then the tag "for your symptoms", when an option carries it
-    assert [t.text for t in terms[len(Status):]] in ([], ["for your symptoms"])
+    # then the tag of an option for a symptom the person listed, when an option carries it
+    assert [t.text for t in terms[len(Status):]] in ([], [views.SYMPTOMS_TAG])
     for status, term, meaning in zip(Status, terms[:len(Status)], said[:len(Status)],
                                      strict=True):  # fmt: skip
         assert term.text == STATUS_WORDS[status] or term.text.endswith(" " + STATUS_WORDS[status])
@@ -2089,17 +2089,45 @@ def test_what_would_change_links_each_question_to_where_the_form_asks_it(
     assert all("#q-" not in a.get("href") for a in printed.find("a"))
 
 
-def test_the_tag_for_your_symptoms_is_explained_with_the_statuses() -> None:
-    """"Offered" and "for your symptoms" stood beside each other, and only the first was
-    explained under "What the statuses mean" (a review of the page): the tag is explained there
-    when an option carries it, on the page and in the report."""
+def test_the_tag_for_a_symptom_listed_is_explained_with_the_statuses() -> None:
+    """"Offered" and the tag of an option for a symptom stood beside each other, and only the
+    first was explained under "What the statuses mean" (a review of the page): the tag is
+    explained there when an option carries it, on the page and in the report."""
     for path in ("/options?", "/report.html?"):
         with_tag = Html(get(path + "cancer=stomach&stage=4&symptoms=bleeding").text)
         meanings = with_tag.one("dl", class_="meanings").text
-        assert "for your symptoms" in meanings and "for a symptom you listed" in meanings
+        assert views.SYMPTOMS_TAG in meanings and "for a symptom you listed" in meanings
         assert with_tag.find("span", class_="tag")
         without = Html(get(path + "cancer=stomach&stage=4&symptoms=none").text)
-        assert "for your symptoms" not in without.one("dl", class_="meanings").text
+        assert views.SYMPTOMS_TAG not in without.one("dl", class_="meanings").text
+
+
+def _stems(text: str) -> set[str]:
+    """The words of four letters or more, by their first four ("ease", "eases" and "eased"
+    alike; "symptom" and "symptoms")."""
+    return {w[:4] for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 4}
+
+
+def test_the_symptoms_tag_never_echoes_an_options_name() -> None:
+    """The tag read "for your symptoms", and after a name that says it ("Radiation with
+    chemotherapy to ease symptoms for your symptoms", in the report's "In short") it said it
+    twice. No option's name has a word of the tag, so it follows none with an echo."""
+    echoed = {o.name for o in KB.data.options if _stems(o.name) & _stems(views.SYMPTOMS_TAG)}
+    assert not echoed, echoed
+
+
+@pytest.mark.parametrize("path", ["/options?", "/report.html?"])
+def test_the_symptoms_tag_is_the_same_on_the_page_and_the_report(path: str) -> None:
+    """Every tag of an option for a symptom, beside its status and in the report's "In short"
+    beside its name, is the one wording; "for your symptoms" is gone."""
+    query = "cancer=rectum&stage=4&symptoms=bleeding&symptoms=bowel-obstruction&symptoms=pain"
+    html = Html(get(path + query).text)
+    tags = {t.text for t in html.find("span", class_="tag")}
+    assert tags == {views.SYMPTOMS_TAG}, tags
+    assert "for your symptoms" not in get(path + query).text
+    if path.startswith("/report"):  # "In short": the name, then the tag
+        listed = {" ".join(li.text.split()) for li in html.find("li")}
+        assert f"Radiation to ease symptoms {views.SYMPTOMS_TAG}" in listed, listed
 
 
 def test_a_template_is_read_once_by_a_running_server(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -39,7 +39,11 @@ STATUS_MEANING = {
     Status.not_suitable: "The sources say it does not fit your situation, for the reason shown "
                          "with it.",
 }  # fmt: skip
-# the tag beside a status, said among the statuses (it was not explained)
+# the tag of an option for a symptom the person has, beside its status and, in the report's
+# "In short", beside its name: in words no option's name has, so that it never echoes the name
+# ("Radiation with chemotherapy to ease symptoms for your symptoms"); said among the statuses
+# (it was not explained)
+SYMPTOMS_TAG = "for what you listed"
 SYMPTOMS_MEANING = ("The option is for a symptom you listed; its status says whether it fits "
                     "you.")  # fmt: skip
 
@@ -62,6 +66,7 @@ def environment() -> jinja2.Environment:
         said_in=said_in,
         status_words=render.STATUS_WORDS,
         status_meaning=STATUS_MEANING,
+        symptoms_tag=SYMPTOMS_TAG,
         symptoms_meaning=SYMPTOMS_MEANING,
         counted_words=render.counted_words,
         options_word=render.options_word,
