@@ -890,3 +890,17 @@ def test_a_word_the_profile_takes_suggests_the_entries_that_hold_it(
     assert suggested in line and "cryosurgery" not in line, line
     closest = load_kb().closest_names(name)
     assert len({load_kb().find(n)[0].id for n in closest}) == len(closest), closest
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_the_symptoms_tag_is_the_pages(run: Run, fmt: str) -> None:
+    """An option for a symptom listed carries the page's tag (``render.SYMPTOMS_TAG``) in the
+    command's text and markdown too: the page said "for what you listed" while the command
+    still said "for your symptoms", which echoed a name that says it."""
+    from onconav import render
+
+    done = run("options", "--cancer", "rectum", "--stage", "4", "--symptom", "bleeding",
+               "--format", fmt)  # fmt: skip
+    tagged = [line for line in done.stdout.splitlines() if f"({render.SYMPTOMS_TAG})" in line]
+    assert any("Radiation to ease symptoms" in line for line in tagged), done.stdout
+    assert "for your symptoms" not in done.stdout

@@ -36,6 +36,11 @@ STATUS_WORDS = {
     Status.not_suitable: "Not suitable",
 }
 
+# the tag of an option for a symptom the person has, beside its status (and, in the report's
+# "In short", beside its name), in every front end: in words no option's name has, so that it
+# never echoes the name ("Radiation with chemotherapy to ease symptoms for your symptoms")
+SYMPTOMS_TAG = "for what you listed"
+
 PassageLookup = Callable[[Cited], str | None]
 
 
@@ -266,7 +271,7 @@ def markdown(result: Result, passage: PassageLookup | None = None) -> str:
     for title, options in groups(result):
         out += [f"## {title}", ""]
         for option in options:
-            mark = " *(for your symptoms)*" if option.relieves_your_symptoms else ""
+            mark = f" *({SYMPTOMS_TAG})*" if option.relieves_your_symptoms else ""
             out.append(f"### {option.name}: {STATUS_WORDS[option.status]}{mark}")
             out += ["", option.description, ""]
             out += [f"- {line}" for line in details(option)]

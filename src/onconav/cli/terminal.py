@@ -11,6 +11,7 @@ from rich.markup import escape
 from onconav.render import (
     NOTE_LABEL,
     STATUS_WORDS,
+    SYMPTOMS_TAG,
     PassageLookup,
     caveat_label,
     change_line,
@@ -52,7 +53,7 @@ def text(result: Result, console: Console, passage: PassageLookup | None = None)
         for option in options:
             style = STATUS_STYLE[option.status]
             flag = (
-                " [magenta](for your symptoms)[/magenta]" if option.relieves_your_symptoms else ""
+                f" [magenta]({SYMPTOMS_TAG})[/magenta]" if option.relieves_your_symptoms else ""
             )
             lines.append(
                 f"• [{style}]{STATUS_WORDS[option.status]}[/{style}]: "

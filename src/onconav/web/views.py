@@ -39,11 +39,9 @@ STATUS_MEANING = {
     Status.not_suitable: "The sources say it does not fit your situation, for the reason shown "
                          "with it.",
 }  # fmt: skip
-# the tag of an option for a symptom the person has, beside its status and, in the report's
-# "In short", beside its name: in words no option's name has, so that it never echoes the name
-# ("Radiation with chemotherapy to ease symptoms for your symptoms"); said among the statuses
-# (it was not explained)
-SYMPTOMS_TAG = "for what you listed"
+# the tag of an option for a symptom the person has (``render.SYMPTOMS_TAG``), said among the
+# statuses (it was not explained)
+SYMPTOMS_TAG = render.SYMPTOMS_TAG
 SYMPTOMS_MEANING = ("The option is for a symptom you listed; its status says whether it fits "
                     "you.")  # fmt: skip
 
