@@ -1013,7 +1013,8 @@ def test_no_misleading_suggestion_and_no_guess_read_as_fact(field: str, typed: s
     # what stopped working (a regimen that stopped: each of its drugs did; a clinical review
     # found FLOT refused with no word of how to give it); not what cannot be had (a drug that
     # cannot be had rules out every regimen that holds it)
-    hinted = "a regimen they do not name as its drugs" in str(caught.value)
+    hinted = "a mix of drugs they do not name (such as FOLFOXIRI), give each of its drugs" in str(
+        caught.value)
     assert hinted is (field in ("prior_treatments", "progressed_on")), caught.value
 
 
@@ -1031,8 +1032,8 @@ def test_a_drug_the_sources_do_not_name_is_told_to_be_given_as_its_kind(
     with pytest.raises(ProfileError) as caught:
         parse_profile({"cancer": cancer, field: [typed]}, KB)
     message = str(caught.value)
-    assert "give a drug the sources do not name as its kind (" in message, message
-    assert kind in message.split("as its kind (", 1)[1].split(")", 1)[0], message
+    assert "if it is a drug the sources do not name, give its kind instead (" in message, message
+    assert kind in message.split("its kind instead (", 1)[1].split(")", 1)[0], message
     facts = read({"cancer": cancer, field: [kind]})
     assert facts.given[field] == frozenset({kind.replace(" ", "-")})
 

@@ -1167,9 +1167,12 @@ def _resolve(
                 general = {u for o in kb.data.options if "any" in o.cancers for u in o.uses}
                 kinds = words.and_list([in_sentence(kb.name_of(c.id)) for c in kb.data.drug_classes
                                         if c.parent is None and c.id in general], last="or")
-                hint = (f"check the spelling; give a drug the sources do not name as its kind "
-                        f"({kinds}), and a regimen they do not name as its drugs (FOLFOX: 5-FU, "
-                        "leucovorin, oxaliplatin); or leave it out")  # fmt: skip
+                # (the example is a mix the sources do not name: FOLFOX, which they do, had read
+                # as if it were to be given as its drugs, and "as its kind" backwards)
+                hint = (f"check the spelling; if it is a drug the sources do not name, give its "
+                        f"kind instead ({kinds}); if it is a mix of drugs they do not name (such "
+                        "as FOLFOXIRI), give each of its drugs (5-FU, leucovorin, oxaliplatin, "
+                        "irinotecan); or leave it out")  # fmt: skip
             elif field == "symptoms" and "other-symptom" in accepted and any(
                     c.isalpha() for c in name):  # fatigue, cough: no source names their care
                 hint = (f"check the spelling; a symptom the sources do not name can be given as "
