@@ -4347,3 +4347,37 @@ def test_lay_words_that_would_say_more_than_the_person_did_are_not_read(
     with pytest.raises(ProfileError) as error:
         parse_profile({"cancer": "rectum", field: [words]}, kb)
     assert any(p.field.startswith(field) for p in error.value.problems), error.value.problems
+
+
+HAD_TREATMENTS = ["FOLFOX", "CAPOX", "chemoradiation", "capecitabine", "cisplatin", "FOLFIRI",
+                  "trastuzumab", "paclitaxel", "surgery"]  # fmt: skip
+
+
+@SETTINGS
+@given(cancer=st.sampled_from(["rectum", "stomach", "cervix"]),
+       prior=st.lists(st.sampled_from(HAD_TREATMENTS), min_size=1, max_size=3, unique=True),
+       recurrence=st.sampled_from(["local", "distant", "yes"]))  # fmt: skip
+def test_whether_what_was_had_stopped_working_is_asked_once(
+    cancer: str, prior: list[str], recurrence: str
+) -> None:
+    """What would change the options asks once whether what was had stopped working, naming
+    every treatment any option asks it of: the options' own questions had been joined ("Did
+    FOLFOX stop working? Did chemoradiation or FOLFOX stop working?")."""
+    kb = shared_kb()
+    try:
+        result = evaluate(parse_profile({"cancer": cancer, "recurrence": recurrence,
+                                         "prior_treatments": prior}, kb), kb)  # fmt: skip
+    except ProfileError:
+        return
+    asks = kb.facts["progressed_on"].which_had.split("{values}")[1]  # " stop working (...)?"
+    for ranked in result.what_would_change:
+        assert ranked.question.count(asks) <= 1, ranked.question
+        if ranked.fact != "progressed_on":
+            continue
+        for option in result.options:  # each option's own question is within it
+            for missing in option.missing:
+                if missing.fact == "progressed_on" and asks in missing.question:
+                    own = missing.question.split(asks)[0].removeprefix("Did ")
+                    named = ranked.question.split(asks)[0].removeprefix("Did ")
+                    assert set(own.replace(" or ", ", ").split(", ")) <= set(
+                        named.replace(" or ", ", ").split(", ")), (own, named)

@@ -232,6 +232,29 @@ def test_unknown_source_in_evidence_is_rejected(tmp_path: Path) -> None:
         load_kb(root)
 
 
+@pytest.mark.parametrize(("file", "cited", "refused"), [
+    ("options/stomach.yaml", "ccs-cervical-stage4", True),
+    ("options/stomach.yaml", "ccs-rectal-stage4", True),
+    ("options/stomach.yaml", "gastric-recurrent", False),
+    ("options/stomach.yaml", "acs-advanced", False),
+    ("options/cervix.yaml", "ccs-stomach-stage4", True),
+    ("options/general.yaml", "ccs-rectal-stage4", True),
+])  # fmt: skip
+def test_an_option_cites_only_the_sources_about_its_cancer(
+    tmp_path: Path, file: str, cited: str, refused: bool
+) -> None:
+    """A stomach option cited the cervical page, which a stomach answer then listed among its
+    sources: an option's own evidence is from the sources about its cancers or the general
+    one (a caveat may cite another)."""
+    root = copy_data(tmp_path)
+    edit(root / file, lambda doc: doc["options"][0]["evidence"][0].__setitem__("source", cited))
+    if refused:
+        with pytest.raises(KBError, match=f"cites {cited}, a source about"):
+            load_kb(root)
+    else:  # (its offsets are the old passage's: `kb check` reads the sources, not the load)
+        load_kb(root)
+
+
 def test_a_passage_cited_twice_in_one_list_is_rejected(tmp_path: Path) -> None:
     """One list of evidence citing the same passage twice is a copy and paste (a derived value
     of facts.yaml cited two passages twice each); the coverage report counted them twice."""
@@ -433,3 +456,22 @@ def test_the_stomach_stent_is_for_a_blockage_at_the_top_of_the_stomach(symptoms:
         assert [m.fact for m in stent.missing] == ["symptoms"], stent.missing
     else:
         assert stent.status is Status.not_suitable, (symptoms, stent.status)
+
+
+def test_a_procedure_put_in_during_an_operation_planned_is_an_operation_planned(kb) -> None:  # type: ignore[no-untyped-def]
+    """A stomach stent or a feeding tube planned had not been surgery planned, so extra nutrition
+    before surgery was "for surgery, which you did not list". Every procedure put in during an
+    operation (``during_surgery``), planned, counts as surgery planned; had, it is not the
+    surgery after which chemotherapy is given (unless it is an operation by its kind)."""
+    up = kb.vocabulary.up
+    during = [p for p in kb.data.procedures if p.during_surgery]
+    assert during
+    for procedure in kb.data.procedures:
+        if procedure.id not in kb.vocabulary.known("planned"):
+            continue
+        planned = "surgery" in up("planned", procedure.id)
+        had = "surgery" in up("prior_treatments", procedure.id)
+        assert planned is (procedure.during_surgery or procedure.kind.value == "surgery"
+                           or had), procedure.id  # fmt: skip
+        if procedure.during_surgery and procedure.kind.value != "surgery":
+            assert not had, procedure.id

@@ -10,7 +10,7 @@ validated as it is made (pydantic validates these models faster than it construc
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import LabTest, Modality, Option, Prominence, Span
@@ -688,19 +688,31 @@ def _had(kb: KnowledgeBase, rules: Rules, row: dict[str, FactValue], fact: str) 
     """For a fact not given that an option asks because of what the person has had
     (``RuledOut.asked_if``), the question of whether what they had did it, in the fact's
     ``which_had``: "Did FOLFOX stop working (...)?"."""
-    template = kb.facts[fact].which_had
-    if row[fact] is not None or template is None:
-        return None
+    return _had_question(kb, fact, _had_values(rules, row, fact))
+
+
+def _had_values(rules: Rules, row: dict[str, FactValue], fact: str) -> list[str]:
+    """What the person has had that an option asks whether it did it (``_had``), in order."""
     had: dict[str, None] = {}
+    if row[fact] is not None:
+        return []
     for r in rules.ruled_out:
         if (r.fact == fact and r.asked_if is not None
                 and leaf_truth(r.asked_if, row.get(r.asked_if.fact)) is Truth.TRUE):  # fmt: skip
             given = row[r.asked_if.fact]
             assert isinstance(given, frozenset)  # a list the person gave (TRUE above)
             had.update(dict.fromkeys(sorted(r.asked_if.true & given)))
-    if not had:
+    return list(had)
+
+
+def _had_question(kb: KnowledgeBase, fact: str, values: Iterable[str]) -> str | None:
+    """The fact's ``which_had`` question of ``values`` ("Did chemoradiation or FOLFOX stop
+    working (...)?"), or None when there are none or the fact has no such question."""
+    template = kb.facts[fact].which_had
+    named = list(dict.fromkeys(values))
+    if template is None or not named:
         return None
-    return template.format(values=and_list((kb.phrase(fact, v) for v in had), last="or"))
+    return template.format(values=and_list((kb.phrase(fact, v) for v in named), last="or"))
 
 
 def _question(kb: KnowledgeBase, fact: str, asked: list[str], beyond: list[str],
@@ -771,7 +783,9 @@ def _what_would_change(
     asked: dict[str, dict[str, None]] = {}  # each fact's questions, in the order first asked
     beyond: dict[str, dict[str, None]] = {}
     general: set[str] = set()  # facts an option asks in its own words (how many places, ...)
-    had: dict[str, dict[str, None]] = {}  # whether what was had did it (``_had``)
+    # whether what was had did it (``_had``): one question of all the options' values ("Did
+    # FOLFOX stop working?" beside "Did chemoradiation or FOLFOX stop working?" had asked twice)
+    had: dict[str, dict[str, None]] = {}
     for option in options:
         rules = kb.rules[option.id].at(facts.site)
         expr = _asked(rules, facts.row) if option.missing else ALWAYS
@@ -779,8 +793,8 @@ def _what_would_change(
             deciding.setdefault(missing.fact, []).append(option.id)
             first.setdefault(missing.fact, missing)
             questions, values = _which(kb, expr, facts.row, missing.fact)
-            if question := _had(kb, rules, facts.row, missing.fact):
-                had.setdefault(missing.fact, {})[question] = None
+            had.setdefault(missing.fact, {}).update(
+                dict.fromkeys(_had_values(rules, facts.row, missing.fact)))
             asked.setdefault(missing.fact, {}).update(dict.fromkeys(questions))
             beyond.setdefault(missing.fact, {}).update(dict.fromkeys(values))
             if missing.question == kb.facts[missing.fact].question:
@@ -788,9 +802,10 @@ def _what_would_change(
     ranked = []
     for fact, ids in sorted(deciding.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         missing = first[fact]
-        question = _question(kb, fact, [*had.get(fact, {}), *asked[fact]], list(beyond[fact]))
+        question = _question(kb, fact, list(asked[fact]), list(beyond[fact]),
+                             had=_had_question(kb, fact, sorted(had[fact])))
         general_question = kb.facts[fact].question
-        if (question and (beyond[fact] or fact in had) and fact in general
+        if (question and (beyond[fact] or had[fact]) and fact in general
                 and general_question not in question):  # fmt: skip
             question += " " + general_question  # "only the liver?": anywhere else? FOLFOX
             # had: did it stop working? and which treatments stopped (for CAPIRI after it)?

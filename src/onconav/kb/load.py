@@ -553,6 +553,15 @@ def build(data: KBData) -> KnowledgeBase:
             problems.extend(
                 _check_condition(caveat.when, f"{where}.caveats[{caveat.id}]", facts, values)
             )
+        # an option rests on the sources about its cancers and the general one: a stomach
+        # option had cited the cervical page, listed among a stomach answer's sources (a
+        # caveat may cite another: the cervical radiation's note on pelvic radiation had)
+        about = {s.id: s.cancer for s in data.sources}
+        for span in option.evidence:
+            if span.source in about and about[span.source] not in {*option.cancers, "any"}:
+                problems.append(f"{where}.evidence: cites {span.source}, a source about "
+                                f"{about[span.source]}, not about {', '.join(option.cancers)} "
+                                "nor advanced cancer in general")  # fmt: skip
     source_ids = {s.id for s in data.sources}
     for kind in KINDS:
         for record in getattr(data, kind):
