@@ -48,15 +48,15 @@ from onconav.kb.model import (
 from onconav.kb.rules import (
     IMPLIED,
     OTHERS_NOT_KNOWN,
-    SURGERY,
     Expr,
     Implied,
     Lowering,
-    RuledOut,
     Rules,
+    Treatments,
     aims_at_cancer,
-    any_of,
+    name_of,
     option_rules,
+    ruled_out_routes,
     wanted_values,
     widened,
 )
@@ -352,12 +352,6 @@ def partners_of(data: KBData, kind_of: Mapping[str, str]) -> dict[str, list[Opti
     }
 
 
-def name_of(by_id: Mapping[str, Record], ident: str) -> str:
-    """A record's name (or title), or the id itself."""
-    record = by_id.get(ident)
-    return str(getattr(record, "name", None) or getattr(record, "title", None) or ident)
-
-
 def record_labels(record: Record) -> list[str]:
     """Every way a record may be looked up: its id, name (or title) and aliases."""
     labels = [record.id]
@@ -636,15 +630,7 @@ def _index(
                 value_names[fact_id].setdefault(
                     normalise_name(without_little_words(written)), ident)
 
-    containing = {d.id: [r.id for r in data.regimens if d.id in r.components] for d in data.drugs}
-    # the procedures that are drug treatments too, as regimens count as them (chemoradiation):
-    # one that stopped working is not given again, as a drug or a regimen is not
-    drug_procedures = frozenset(p for r in data.regimens for p in r.counts_as)
-    # radiation given to the cancer (from a machine, from inside the body): one that stopped
-    # working is not given again to treat the cancer, nor is it once chemoradiation, which gives
-    # it, has; radiation to ease a symptom may be (``RuledOut.relief_too``)
-    radiation = frozenset(p.id for p in data.procedures if p.kind == "radiation"
-                          and p.id not in drug_procedures and p.parent is not None)  # fmt: skip
+    treatments = Treatments.of(data, by_id, kind_of, vocabulary)
 
     # the drugs an option gives with chemotherapy, named as such or as a chemotherapy drug or
     # regimen (trastuzumab, nivolumab; cetuximab with irinotecan, bevacizumab with FOLFIRI), and
@@ -657,127 +643,9 @@ def _index(
     )) - {"chemotherapy"}  # fmt: skip
     lowering = Lowering(
         vocabulary, {f.id: f.label for f in facts.values()}, {f.id: f.type for f in facts.values()},
-        label, {drug: frozenset(regimens) for drug, regimens in containing.items()},
+        label, {drug: frozenset(regimens) for drug, regimens in treatments.containing.items()},
         with_chemotherapy,
     )  # fmt: skip
-
-    def named(ident: str) -> str:  # every clause is within a sentence ("Not for this ...: ...")
-        return in_sentence(name_of(by_id, ident))
-
-    def ruled_out_by(ident: str) -> list[RuledOut]:
-        """What rules out something an option gives, with the words for each route."""
-        record, name = by_id[ident], named(ident)
-        parts = getattr(record, "components", [])
-        cannot: dict[str, str] = {ident: f"it gives {name}, which you cannot have"}
-        for part in (ident, *parts):
-            through = "" if part == ident else f", which contains {named(part)}"
-            cannot.setdefault(part, f"it gives {name}{through}, which you cannot have")
-            for up in vocabulary.up("cannot_have", part):
-                # a kind only some of its drugs are is named by the drug ("cisplatin and
-                # ifosfamide, which contains cisplatin, a kind of platinum chemotherapy": it had
-                # read as if ifosfamide were one too); one all are, or none, by the whole
-                held = [up in vocabulary.up("cannot_have", p) for p in parts
-                        if part == ident]  # fmt: skip
-                if any(held) and not all(held):
-                    continue
-                # not the other regimens its drugs are in: one who cannot have FOLFOX may have
-                # FOLFIRI
-                if kind_of.get(up) != "regimens":
-                    cannot.setdefault(up, f"it gives {name}{through}, a kind of "
-                                      f"{named(up)}, which you cannot have")  # fmt: skip
-        if getattr(record, "during_surgery", False):  # put in during an operation (a stent)
-            for up in vocabulary.up("cannot_have", SURGERY):
-                cannot.setdefault(up, f"it gives {getattr(record, 'phrase', None) or name}, "
-                                  "put in during an operation, which you cannot have")  # fmt: skip
-        out = [RuledOut("cannot_have", ident, any_of("cannot_have", frozenset(cannot),
-                        f"cannot have {name}"), tuple(cannot.items()))]  # fmt: skip
-        # a list of what stopped working that may not be whole ("perhaps other treatments not
-        # listed": a record whose drug is not known) leaves each route below undecided
-        more = frozenset({OTHERS_NOT_KNOWN}) & vocabulary.known("progressed_on")
-        after = getattr(record, "not_after", [])
-        if after:  # a total gastrectomy had: no part of the stomach is left to take out
-            # tested as a condition is: a broader value (a gastrectomy, not said which) or a list
-            # that may not be whole ("perhaps other treatments not listed") leaves it undecided
-            had = lowering.test(FactTest(fact="prior_treatments", has_any=list(after)))
-            # and treatments had not given leave it undecided: it asks
-            out.append(RuledOut(
-                "prior_treatments", ident, replace(had, text=f"{name} after {named(after[0])}"),
-                tuple((a, f"{name} cannot be done after {label('prior_treatments', a)}, which "
-                       "you have had") for a in after), asked=True))  # fmt: skip
-        if ident in radiation:
-            stopped = {ident: f"{name} has already stopped working for you"}
-            for given in sorted(drug_procedures):  # chemoradiation
-                stopped[given] = (f"{named(given)}, which gives radiation, has already stopped "
-                                  "working for you")  # fmt: skip
-            for counted in data.regimens:  # named as its regimen (weekly cisplatin with
-                # radiation): a chemoradiation too, so its radiation stopped working as well
-                if drug_procedures & set(counted.counts_as):
-                    stopped[counted.id] = (f"{named(counted.id)}, which gives radiation, has "
-                                           "already stopped working for you")  # fmt: skip
-            parent = getattr(record, "parent", None)
-            test = any_of("progressed_on", frozenset(stopped), f"{name} stopped working",
-                          frozenset({parent} if parent else ()) | more)  # fmt: skip
-            out.append(RuledOut("progressed_on", ident, test, tuple(stopped.items()),
-                                relief_too=False))  # fmt: skip
-            return out
-        if kind_of.get(ident) not in ("drugs", "regimens") and ident not in drug_procedures:
-            return out
-        stopped = {ident: f"{name} has already stopped working for you"}
-        for regimen in containing.get(ident, []):
-            stopped[regimen] = (f"it gives {name}, part of {named(regimen)}, which has "
-                                "already stopped working for you")  # fmt: skip
-        # a regimen is stopped by its key drugs, not by a drug it only builds on
-        # (``Regimen.stopped_by``): capecitabine alone stopped leaves CAPOX
-        for part in getattr(record, "stopped_by", parts):
-            stopped[part] = (f"it gives {named(part)}, which has already stopped working "
-                             "for you")  # fmt: skip
-        for counted in data.regimens:  # a chemoradiation that stopped working, named as its
-            # regimen (weekly cisplatin with radiation): chemoradiation stopped working
-            if ident in counted.counts_as:
-                stopped.setdefault(counted.id, f"{named(counted.id)}, a "
-                                   f"{name.lower()}, has already stopped working for "
-                                   "you")  # fmt: skip
-        for other in data.regimens:  # another regimen stopped through a key drug they share;
-            # not from one that is also something else (weekly cisplatin with radiation, a
-            # chemoradiation, does not stop cisplatin and paclitaxel, nor the reverse)
-            shared = [d for d in other.key_drugs if d in parts]
-            if other.id != ident and shared and not getattr(record, "counts_as", []):
-                stopped.setdefault(other.id, f"it gives {named(shared[0])}, a key drug "
-                                   f"of {named(other.id)}, which has already stopped "
-                                   "working for you")  # fmt: skip
-        for other in data.regimens:  # a regimen of nothing but another's drugs (5-FU with
-            # leucovorin, of FOLFOX): that one stopping stops it, as it stops each drug alone;
-            # not one that is also something else (weekly cisplatin with radiation)
-            if (other.id != ident and parts and set(parts) <= set(other.components)
-                    and not getattr(record, "counts_as", [])):  # fmt: skip
-                stopped.setdefault(other.id, f"it gives only drugs of {named(other.id)}, "
-                                   "which has already stopped working for you")  # fmt: skip
-        if parts and not getattr(record, "key_drugs", True) and not getattr(record, "counts_as",
-                                                                            []):  # fmt: skip
-            # a regimen of no key drug is stopped by each of its drugs (``stopped_by``), and a
-            # drug by a regimen it was given in: paclitaxel and topotecan after cisplatin and
-            # paclitaxel stopped, as after paclitaxel alone (it had been offered, while the
-            # single drug left paclitaxel out as part of the pair)
-            for part in parts:
-                for other_id in containing.get(part, []):
-                    if other_id != ident:
-                        stopped.setdefault(other_id, f"it gives {named(part)}, part of "
-                                           f"{named(other_id)}, which has already stopped "
-                                           "working for you")  # fmt: skip
-        # what it is a kind of (chemotherapy, targeted therapy; chemoradiation, for a regimen
-        # given with radiation): that one of these stopped working, not which, leaves it
-        # undecided
-        kinds = frozenset(
-            c for d in (ident, *parts) for c in getattr(by_id[d], "classes", [])
-        ).union(getattr(record, "counts_as", [])) - frozenset(stopped)
-        test = any_of("progressed_on", frozenset(stopped), f"{name} stopped working", kinds | more)
-        # what stopped working not said, of someone who has had it (or what stopping would rule
-        # it out: FOLFOX had, for CAPOX): whether it stopped working is not known, and asked
-        had = any_of("prior_treatments", frozenset(stopped) & vocabulary.known("prior_treatments"),
-                     f"{name} had")  # fmt: skip
-        out.append(RuledOut("progressed_on", ident, test, tuple(stopped.items()),
-                            asked_if=had if had.true else None))  # fmt: skip
-        return out
 
     own = frozenset(c for o in data.options for c in o.cancers if c != "any")
     covers = {c.id: lowering.expr(c.covers) for c in data.cancers if c.covers is not None}
@@ -821,7 +689,8 @@ def _index(
         options=tuple(data.options),
         rules={
             o.id: option_rules(
-                o, lowering, own, covers, ruled_out_by, partners[o.id],
+                o, lowering, own, covers,
+                lambda ident: ruled_out_routes(ident, treatments, lowering), partners[o.id],
                 [by_option[i] for i in o.same_as],
                 merged.get(o.id, []),
             )

@@ -22,9 +22,11 @@ from onconav.kb.model import (
     FactTest,
     FactType,
     Intent,
+    KBData,
     Modality,
     NotOf,
     Option,
+    Regimen,
     Timing,
 )
 from onconav.kb.vocabulary import Vocabulary, in_sentence
@@ -352,7 +354,7 @@ def _one_list_test(conditions: list[Condition | None]) -> FactTest | None:
 
 # Any operation, as a value of ``cannot_have``: one who cannot have surgery cannot have what is
 # given only before an operation (``AROUND_SURGERY``), nor what is put in during one
-# (``Procedure.during_surgery``: a route of ``kb.load``'s ``ruled_out_by``).
+# (``Procedure.during_surgery``: ``cannot_have_route``).
 SURGERY = "surgery"
 # The timings that tie an option to an operation, and why one who cannot have surgery cannot have
 # it. Only ``surgery`` itself (any operation) rules it out, not a kind of surgery: which
@@ -379,6 +381,237 @@ def around_surgery(option: Option, vocab: Vocabulary) -> list[RuledOut]:
                      tuple((v, words) for v in sorted(values)))]  # fmt: skip
 
 
+# --------------------------------------------------------------------------------------------
+# What rules out something an option gives (``RuledOut``), route by route
+# --------------------------------------------------------------------------------------------
+
+
+def name_of(by_id: Mapping[str, object], ident: str) -> str:
+    """A record's name (or title), or the id itself."""
+    record = by_id.get(ident)
+    return str(getattr(record, "name", None) or getattr(record, "title", None) or ident)
+
+
+@dataclass(frozen=True)
+class Treatments:
+    """What the routes that rule out something an option gives read of the knowledge base: the
+    vocabulary, every record by id and its kind, the regimens, and (``of``) three indexes made
+    from them."""
+
+    vocabulary: Vocabulary
+    by_id: Mapping[str, object]
+    kind_of: Mapping[str, str]
+    regimens: tuple[Regimen, ...]
+    # a drug, and the regimens that contain it, in the data's order
+    containing: Mapping[str, list[str]]
+    # the procedures that are drug treatments too, as regimens count as them (chemoradiation):
+    # one that stopped working is not given again, as a drug or a regimen is not
+    drug_procedures: frozenset[str]
+    # radiation given to the cancer (from a machine, from inside the body): one that stopped
+    # working is not given again to treat the cancer, nor is it once chemoradiation, which gives
+    # it, has; radiation to ease a symptom may be (``RuledOut.relief_too``)
+    radiation: frozenset[str]
+
+    @classmethod
+    def of(
+        cls, data: KBData, by_id: Mapping[str, object], kind_of: Mapping[str, str],
+        vocabulary: Vocabulary,
+    ) -> Treatments:  # fmt: skip
+        """The routes' view of a cross-checked document."""
+        drug_procedures = frozenset(p for r in data.regimens for p in r.counts_as)
+        return cls(
+            vocabulary, by_id, kind_of, tuple(data.regimens),
+            {d.id: [r.id for r in data.regimens if d.id in r.components] for d in data.drugs},
+            drug_procedures,
+            frozenset(p.id for p in data.procedures if p.kind == "radiation"
+                      and p.id not in drug_procedures and p.parent is not None),
+        )  # fmt: skip
+
+    def named(self, ident: str) -> str:
+        """A record's name as written inside a sentence, as every clause is ("Not for this
+        ...: ...")."""
+        return in_sentence(name_of(self.by_id, ident))
+
+
+def ruled_out_routes(ident: str, treatments: Treatments, lowering: Lowering) -> list[RuledOut]:
+    """What rules out ``ident``, something an option gives (a drug, regimen, procedure or kind of
+    drug), with the words for each route, in this order: that the person cannot have it
+    (``cannot_have_route``); what they have had that leaves nothing for it to do
+    (``not_after_route``); for radiation given to the cancer, that it stopped working
+    (``radiation_stopped_route``); for a drug, a regimen or a procedure that is a drug treatment
+    too, that it stopped working (``stopped_route``)."""
+    routes = [cannot_have_route(ident, treatments)]
+    after = not_after_route(ident, treatments, lowering)
+    if after is not None:
+        routes.append(after)
+    if ident in treatments.radiation:
+        routes.append(radiation_stopped_route(ident, treatments))
+    elif (treatments.kind_of.get(ident) in ("drugs", "regimens")
+          or ident in treatments.drug_procedures):  # fmt: skip
+        routes.append(stopped_route(ident, treatments))
+    return routes
+
+
+def cannot_have_route(ident: str, treatments: Treatments) -> RuledOut:
+    """What the person cannot have that rules out ``ident``: the thing itself, each of its drugs
+    (a regimen's), and what each is a kind of (platinum chemotherapy, chemotherapy), except:
+
+    - a kind only some of a regimen's drugs are is named by the drug ("cisplatin and ifosfamide,
+      which contains cisplatin, a kind of platinum chemotherapy": it had read as if ifosfamide
+      were one too); a kind all its drugs are, or none, by the whole regimen;
+    - not the other regimens its drugs are in: one who cannot have FOLFOX may have FOLFIRI.
+
+    Something put in during an operation (a stent: ``Procedure.during_surgery``) is ruled out
+    too for one who cannot have surgery, or anything broader."""
+    vocabulary, named = treatments.vocabulary, treatments.named
+    record, name = treatments.by_id[ident], named(ident)
+    parts = getattr(record, "components", [])
+    cannot: dict[str, str] = {ident: f"it gives {name}, which you cannot have"}
+    for part in (ident, *parts):
+        through = "" if part == ident else f", which contains {named(part)}"
+        cannot.setdefault(part, f"it gives {name}{through}, which you cannot have")
+        for up in vocabulary.up("cannot_have", part):
+            # a kind only some of its drugs are is named by the drug; one all are, or none, by
+            # the whole
+            held = [up in vocabulary.up("cannot_have", p) for p in parts
+                    if part == ident]  # fmt: skip
+            if any(held) and not all(held):
+                continue
+            # not the other regimens its drugs are in
+            if treatments.kind_of.get(up) != "regimens":
+                cannot.setdefault(up, f"it gives {name}{through}, a kind of "
+                                  f"{named(up)}, which you cannot have")  # fmt: skip
+    if getattr(record, "during_surgery", False):  # put in during an operation (a stent)
+        for up in vocabulary.up("cannot_have", SURGERY):
+            cannot.setdefault(up, f"it gives {getattr(record, 'phrase', None) or name}, "
+                              "put in during an operation, which you cannot have")  # fmt: skip
+    return RuledOut("cannot_have", ident, any_of("cannot_have", frozenset(cannot),
+                    f"cannot have {name}"), tuple(cannot.items()))  # fmt: skip
+
+
+def not_after_route(ident: str, treatments: Treatments, lowering: Lowering) -> RuledOut | None:
+    """What the person has had that leaves nothing for ``ident`` to do (``Procedure.not_after``:
+    after a total gastrectomy no part of the stomach is left to take out); None if nothing does.
+
+    It is tested as a condition is: a broader value (a gastrectomy, not said which) or a list
+    that may not be whole ("perhaps other treatments not listed") leaves it undecided; and
+    treatments had not given leave it undecided too: it asks (``RuledOut.asked``)."""
+    after = getattr(treatments.by_id[ident], "not_after", [])
+    if not after:
+        return None
+    name = treatments.named(ident)
+    had = lowering.test(FactTest(fact="prior_treatments", has_any=list(after)))
+    return RuledOut(
+        "prior_treatments", ident,
+        replace(had, text=f"{name} after {treatments.named(after[0])}"),
+        tuple((a, f"{name} cannot be done after {lowering.label('prior_treatments', a)}, which "
+               "you have had") for a in after), asked=True)  # fmt: skip
+
+
+def radiation_stopped_route(ident: str, treatments: Treatments) -> RuledOut:
+    """That radiation given to the cancer (``Treatments.radiation``) stopped working: it is not
+    given again to treat the cancer, nor once chemoradiation, which gives it, has (each
+    procedure that is a drug treatment too, and each regimen counted as one: weekly cisplatin
+    with radiation, a chemoradiation too, so its radiation stopped working as well). Radiation to
+    ease a symptom may be given again (``relief_too=False``). That the broader radiation it is a
+    kind of stopped working, not which, or a list of what stopped working that may not be whole
+    ("perhaps other treatments not listed": a record whose drug is not known), leaves it
+    undecided."""
+    record, name, named = treatments.by_id[ident], treatments.named(ident), treatments.named
+    stopped = {ident: f"{name} has already stopped working for you"}
+    for given in sorted(treatments.drug_procedures):  # chemoradiation
+        stopped[given] = (f"{named(given)}, which gives radiation, has already stopped "
+                          "working for you")  # fmt: skip
+    for counted in treatments.regimens:  # named as its regimen (weekly cisplatin with radiation)
+        if treatments.drug_procedures & set(counted.counts_as):
+            stopped[counted.id] = (f"{named(counted.id)}, which gives radiation, has already "
+                                   "stopped working for you")  # fmt: skip
+    parent = getattr(record, "parent", None)
+    test = any_of("progressed_on", frozenset(stopped), f"{name} stopped working",
+                  frozenset({parent} if parent else ()) | _not_whole(treatments.vocabulary))
+    return RuledOut("progressed_on", ident, test, tuple(stopped.items()), relief_too=False)
+
+
+def stopped_route(ident: str, treatments: Treatments) -> RuledOut:
+    """That a drug, a regimen, or a procedure that is a drug treatment too (chemoradiation)
+    stopped working: it is not given again. What stopped working that rules it out, in order:
+
+    - the thing itself;
+    - a regimen that contains it (a drug);
+    - a regimen's key drugs (``Regimen.stopped_by``), not a drug it only builds on:
+      capecitabine alone stopped leaves CAPOX;
+    - a chemoradiation that stopped working, named as its regimen (weekly cisplatin with
+      radiation): chemoradiation stopped working;
+    - another regimen, through a key drug they share; not from one that is also something else
+      (weekly cisplatin with radiation, a chemoradiation, does not stop cisplatin and
+      paclitaxel, nor the reverse);
+    - another regimen that holds every one of its drugs (5-FU with leucovorin, of FOLFOX): that
+      one stopping stops it, as it stops each drug alone; not one that is also something else;
+    - for a regimen of no key drug, any regimen one of its drugs was given in: it is stopped by
+      each of its drugs (``stopped_by``), and a drug by a regimen it was given in (paclitaxel and
+      topotecan after cisplatin and paclitaxel stopped, as after paclitaxel alone: it had been
+      offered, while the single drug left paclitaxel out as part of the pair).
+
+    That what it is a kind of stopped working (chemotherapy, targeted therapy; chemoradiation,
+    for a regimen given with radiation), not which, leaves it undecided, as does a list of what
+    stopped working that may not be whole. And of someone who has had it, or what stopping would
+    rule it out (FOLFOX had, for CAPOX), with what stopped working not said: whether it stopped
+    working is not known, and asked (``RuledOut.asked_if``)."""
+    vocabulary, named, containing = treatments.vocabulary, treatments.named, treatments.containing
+    record, name = treatments.by_id[ident], named(ident)
+    parts = getattr(record, "components", [])
+    stopped = {ident: f"{name} has already stopped working for you"}
+    for regimen in containing.get(ident, []):
+        stopped[regimen] = (f"it gives {name}, part of {named(regimen)}, which has "
+                            "already stopped working for you")  # fmt: skip
+    for part in getattr(record, "stopped_by", parts):  # its key drugs
+        stopped[part] = (f"it gives {named(part)}, which has already stopped working "
+                         "for you")  # fmt: skip
+    for counted in treatments.regimens:  # a chemoradiation, named as its regimen
+        if ident in counted.counts_as:
+            stopped.setdefault(counted.id, f"{named(counted.id)}, a "
+                               f"{name.lower()}, has already stopped working for "
+                               "you")  # fmt: skip
+    for other in treatments.regimens:  # another regimen, through a key drug they share
+        shared = [d for d in other.key_drugs if d in parts]
+        if other.id != ident and shared and not getattr(record, "counts_as", []):
+            stopped.setdefault(other.id, f"it gives {named(shared[0])}, a key drug "
+                               f"of {named(other.id)}, which has already stopped "
+                               "working for you")  # fmt: skip
+    for other in treatments.regimens:  # another regimen that holds all its drugs
+        if (other.id != ident and parts and set(parts) <= set(other.components)
+                and not getattr(record, "counts_as", [])):  # fmt: skip
+            stopped.setdefault(other.id, f"it gives only drugs of {named(other.id)}, "
+                               "which has already stopped working for you")  # fmt: skip
+    if parts and not getattr(record, "key_drugs", True) and not getattr(record, "counts_as",
+                                                                        []):  # fmt: skip
+        # a regimen of no key drug: any regimen one of its drugs was given in
+        for part in parts:
+            for other_id in containing.get(part, []):
+                if other_id != ident:
+                    stopped.setdefault(other_id, f"it gives {named(part)}, part of "
+                                       f"{named(other_id)}, which has already stopped "
+                                       "working for you")  # fmt: skip
+    # what it is a kind of: that one of these stopped working, not which, leaves it undecided
+    kinds = frozenset(
+        c for d in (ident, *parts) for c in getattr(treatments.by_id[d], "classes", [])
+    ).union(getattr(record, "counts_as", [])) - frozenset(stopped)
+    test = any_of("progressed_on", frozenset(stopped), f"{name} stopped working",
+                  kinds | _not_whole(vocabulary))  # fmt: skip
+    # what stopped working not said, of someone who has had it: not known, and asked
+    had = any_of("prior_treatments", frozenset(stopped) & vocabulary.known("prior_treatments"),
+                 f"{name} had")  # fmt: skip
+    return RuledOut("progressed_on", ident, test, tuple(stopped.items()),
+                    asked_if=had if had.true else None)  # fmt: skip
+
+
+def _not_whole(vocabulary: Vocabulary) -> frozenset[str]:
+    """The value that says a list of what stopped working may not be whole ("perhaps other
+    treatments not listed": a record whose drug is not known), where the vocabulary has it: it
+    leaves undecided what the list does not hold."""
+    return frozenset({OTHERS_NOT_KNOWN}) & vocabulary.known("progressed_on")
+
+
 def option_rules(
     option: Option,
     lowering: Lowering,
@@ -389,7 +622,8 @@ def option_rules(
     same: list[Option],
     merged: list[Option],
 ) -> Rules:
-    """An option's rules. ``ruled_out_by(id)`` is what rules out something an option gives.
+    """An option's rules. ``ruled_out_by(id)`` is what rules out something an option gives
+    (``ruled_out_routes``).
     ``partners`` are the options that give, on their own, a regimen this one gives or is given
     with (FOLFOX for bevacizumab with FOLFOX): their conditions are this one's too, so that a
     combination is never more available than its parts. ``same`` are the options of a cancer's
