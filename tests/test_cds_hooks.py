@@ -1524,6 +1524,25 @@ def test_a_drug_of_the_kind_of_one_that_stopped_working_is_a_warning(client: Cli
     assert card["overrideReasons"], card
 
 
+@pytest.mark.parametrize("stopped", ["FOLFIRI", "FOLFOX"])
+def test_a_drug_that_stopped_still_carries_the_reason_of_its_kind(stopped: str) -> None:
+    """5-FU drafted for one who cannot have capecitabine, after FOLFIRI (which gave 5-FU)
+    stopped working: the card had warned that the reason may hold for it too, and lost the
+    warning once it read the core's rule, which left out of the kin every drug of either list
+    (a review of the change). FOLFOX or FOLFIRI, which give it, are offered."""
+    data = {"cancer": "rectum", "stage": "4", "metastases": ["liver"], "resectable": False,
+            "prior_treatments": [stopped, "capecitabine"], "progressed_on": [stopped],
+            "cannot_have": ["capecitabine"]}  # fmt: skip
+    result = evaluate(parse_profile(data, KB), KB)
+    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
+                                  page_url="http://s/p")  # fmt: skip
+    drafted = cardlib.Drafted(order="MedicationRequest/d", drug="fluorouracil")
+    (card,) = cardlib.order_select(situation, [drafted], KB)
+    assert card.indicator == "warning", card
+    assert card.summary == ("Fluorouracil: the record says this patient cannot have "
+                            "capecitabine, of the same kind; the reason may hold for it too")
+
+
 KIN_DRUGS = sorted(d.id for d in KB.data.drugs if KB.kin_of(d.id))
 
 

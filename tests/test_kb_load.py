@@ -457,21 +457,3 @@ def test_the_stomach_stent_is_for_a_blockage_at_the_top_of_the_stomach(symptoms:
     else:
         assert stent.status is Status.not_suitable, (symptoms, stent.status)
 
-
-def test_a_procedure_put_in_during_an_operation_planned_is_an_operation_planned(kb) -> None:  # type: ignore[no-untyped-def]
-    """A stomach stent or a feeding tube planned had not been surgery planned, so extra nutrition
-    before surgery was "for surgery, which you did not list". Every procedure put in during an
-    operation (``during_surgery``), planned, counts as surgery planned; had, it is not the
-    surgery after which chemotherapy is given (unless it is an operation by its kind)."""
-    up = kb.vocabulary.up
-    during = [p for p in kb.data.procedures if p.during_surgery]
-    assert during
-    for procedure in kb.data.procedures:
-        if procedure.id not in kb.vocabulary.known("planned"):
-            continue
-        planned = "surgery" in up("planned", procedure.id)
-        had = "surgery" in up("prior_treatments", procedure.id)
-        assert planned is (procedure.during_surgery or procedure.kind.value == "surgery"
-                           or had), procedure.id  # fmt: skip
-        if procedure.during_surgery and procedure.kind.value != "surgery":
-            assert not had, procedure.id

@@ -1682,13 +1682,20 @@ def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
     if had & DRUGS_NOT_SAID.true:
         return []
     out = []
-    # (one list of the kinds of drug treatment, ``DRUG_TREATMENTS``, on both sides: hormone
-    # therapy had had been "no drug treatment" beside chemotherapy that stopped, and hormone
-    # therapy that stopped beside surgery alone had gone without a word)
-    stopped_kinds = set().union(*(kb.vocabulary.up("progressed_on", s) for s in stopped)) \
-        if isinstance(stopped, frozenset) else set()  # fmt: skip
-    if not had & DRUG_TREATMENTS and stopped_kinds & DRUG_TREATMENTS:
+    # the kinds of drug treatment (``DRUG_TREATMENTS``) that stopped, none of them among those
+    # had: hormone therapy had had been "no drug treatment" beside chemotherapy that stopped,
+    # hormone therapy that stopped beside surgery alone had gone without a word, and a
+    # radioactive drug had must not hide a chemotherapy that stopped and was never listed
+    stopped = stopped if isinstance(stopped, frozenset) else frozenset()
+    gone = set().union(*(kb.vocabulary.up("progressed_on", s) for s in stopped)) & DRUG_TREATMENTS
+    if gone and not had & DRUG_TREATMENTS:
         out.append("prior_treatments: lists no drug treatment, but one is said to have stopped "
+                   "working; check what was had")  # fmt: skip
+    elif gone and not had & gone:
+        kinds = words.and_list([in_sentence(kb.name_of(k)) for k in sorted(gone)], last="or")
+        named = words.and_list([in_sentence(kb.name_of(s)) for s in sorted(stopped)
+                                if kb.vocabulary.up("progressed_on", s) & gone])  # fmt: skip
+        out.append(f"prior_treatments: lists no {kinds}, but {named} is said to have stopped "
                    "working; check what was had")  # fmt: skip
     # nor can most of the usual treatments have been tried with no drug treatment (drugs for
     # bone spread count here, as usual treatments), or chemotherapy given for the spread with
@@ -1746,8 +1753,11 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
                    "but the bones are not among the places it has spread to; check which is "
                    "right")  # fmt: skip
     planned = row["planned"]
+    # (radioactive drugs for bone spread ease bone pain: one who wants no cancer treatment is
+    # offered them, and may plan them)
+    aimed = DRUG_TREATMENTS - {"radiopharmaceutical"}
     if row["wants_cancer_treatment"] is False and isinstance(planned, frozenset) and any(
-            kb.vocabulary.up("planned", p) & DRUG_TREATMENTS for p in planned):  # fmt: skip
+            kb.vocabulary.up("planned", p) & aimed for p in planned):  # fmt: skip
         out.append("planned: a drug treatment of the cancer is planned, but treatment aimed at "
                    "the cancer is not wanted; check which is right")  # fmt: skip
     return out
@@ -1909,16 +1919,19 @@ def kin_of_listed(kb: KnowledgeBase, given: dict[str, FactValue], site: str) -> 
     be had by one who cannot have FOLFOX). The one rule the answer's warnings say and the CDS
     Hooks card of a drafted drug reads (the card had read only what cannot be had, so 5-FU
     drafted after capecitabine stopped working got no card where the page warned)."""
-    # a drug of either list is said there, not again as kin here: "capecitabine cannot be
-    # given, and fluorouracil ... ask before" beside "fluorouracil stopped working" contradicted
     lists = ("cannot_have", "progressed_on")
-    said = frozenset().union(*(_drugs_listed(kb, given, fact) for fact in lists))
+    barred, stopped = (_drugs_listed(kb, given, fact) for fact in lists)
+    # a drug that cannot be had is said there, not again as kin; one that stopped working may
+    # still carry the reason another cannot be had (5-FU, part of FOLFIRI that stopped, beside
+    # capecitabine that cannot be had: FOLFOX gives it; the card had warned of it, and lost it
+    # when it read this rule). Of what stopped, a drug of either list is not kin: the two notes
+    # had named each other ("fluorouracil ... ask before" beside "capecitabine ... ask before")
+    said = {"cannot_have": set(barred), "progressed_on": set(barred) | set(stopped)}
     out = []
-    for fact in lists:
-        listed = _drugs_listed(kb, given, fact)
+    for fact, listed in zip(lists, (barred, stopped), strict=True):
         for drug in sorted(listed):
             for kind, kin_ids in kb.kin_of(drug).items():
-                kin = sorted((d for d in kin_ids if d not in said
+                kin = sorted((d for d in kin_ids if d not in said[fact]
                               and any(site in o.cancers for o in kb.options_using(d))),
                              key=kb.name_of)  # fmt: skip
                 if kin:

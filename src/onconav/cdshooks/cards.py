@@ -300,16 +300,17 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card 
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
     elif (barred or stopped) and statuses & {Status.offered, Status.needs_information}:
-        said = [*([f"this patient cannot have {barred}"] if barred else []),
-                *([f"{stopped} stopped working"] if stopped else [])]  # fmt: skip
-        doubt = "the reason may hold for it too" if barred else "it may not work either"
-        summary = f"{drug}: the record says {' and '.join(said)}, of the same kind; {doubt}"
-        lines = [f"The record says {md_escape(' and '.join(said))}: of the same kind as "
-                 f"{md_escape(drug.lower())}. "
-                 + ("The reason may hold for it too" if barred else "It may not work either")
-                 + (", or it may not work either" if barred and stopped else "")
-                 + ": check it before ordering. (The sources do not say; the options are "
-                 "decided by what the record says of this drug itself.)", ""]  # fmt: skip
+        # both, said apart: "cannot have cisplatin and oxaliplatin stopped working" had read as
+        # one list of what cannot be had
+        said = ", and that ".join([*([f"this patient cannot have {barred}"] if barred else []),
+                                   *([f"{stopped} stopped working"] if stopped else [])])
+        doubt = " or ".join([*(["the reason may hold for it too"] if barred else []),
+                             *(["it may not work either"] if stopped else [])])  # fmt: skip
+        summary = f"{drug}: the record says {said}, of the same kind; {doubt}"
+        lines = [f"The record says {md_escape(said)}: of the same kind as "
+                 f"{md_escape(drug.lower())}. {_capital(doubt)}: check it before ordering. (The "
+                 "sources do not say; the options are decided by what the record says of this "
+                 "drug itself.)", ""]  # fmt: skip
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
     elif Status.offered in statuses and not situation.incomplete.drugs():

@@ -163,11 +163,6 @@ def _count_as_kinds(data: KBData, fact: Fact, anc: dict[str, frozenset[str]]) ->
         extra = {kind} if kind in own else set()
         if ALSO_COUNTS_AS.get(proc.id) in own:
             extra.add(ALSO_COUNTS_AS[proc.id])
-        # one put in during an operation (a stomach stent, a feeding tube), planned, is an
-        # operation planned: extra nutrition before surgery had not been for it. Not of what was
-        # had: a stent had is not the surgery after which chemotherapy is given
-        if fact.id == "planned" and proc.during_surgery and "surgery" in own:
-            extra.add("surgery")
         anc[proc.id] = anc[proc.id] | extra
     for value, ups in list(anc.items()):  # and then as what those kinds are kinds of
         anc[value] = ups.union(*(values[u] for u in ups if u in values))
