@@ -1285,3 +1285,54 @@ def test_the_warning_names_the_environment_when_it_gave_the_sources(
     done = run("options", "--cancer", "thyroid", env={"ONCONAV_SOURCES": str(copy)})
     assert done.status == 0
     assert done.stderr.startswith("onconav: warning: $ONCONAV_SOURCES: "), done.stderr
+
+
+# --------------------------------------------------------------------------------------------
+# Text and markdown: two layouts of one answer, never one saying what the other leaves out
+# --------------------------------------------------------------------------------------------
+
+PARITY_PROFILES = [
+    {"cancer": "rectum", "stage": "4", "metastases": ["liver"], "symptoms": ["bleeding"],
+     "prior_treatments": ["FOLFOX"], "progressed_on": ["FOLFOX"], "cannot_have": ["irinotecan"]},
+    {"cancer": "stomach", "recurrence": "yes", "symptoms": ["pain", "malnutrition"],
+     "planned": ["stomach stent"]},
+    {"cancer": "cervix", "stage": "4", "wants_cancer_treatment": False, "symptoms": ["pain"]},
+    {"cancer": "breast", "stage": "4", "prior_treatments": ["hormone therapy"],
+     "progressed_on": ["chemotherapy"]},
+    {"cancer": "rectum", "recurrence": "local", "prior_treatments": ["chemoradiation", "FOLFOX"]},
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("data", PARITY_PROFILES, ids=lambda d: str(d["cancer"]))
+def test_text_and_markdown_say_the_same_parts(kb: KnowledgeBase, data: dict[str, Any]) -> None:
+    """The command's text and markdown are two layouts written side by side (cli/terminal.py,
+    render.py): each part of the answer either shows, the other shows too (the tag of an option
+    for a symptom listed had changed in one and not the other). Every option's name, status,
+    tag, reason, question, caveat and sources, every change, note, question and warning."""
+    import io
+
+    from rich.console import Console
+
+    from onconav import evaluate, parse_profile, render
+    from onconav.cli import terminal
+
+    result = evaluate(parse_profile(data, kb), kb)
+    buffer = io.StringIO()
+    terminal.text(result, Console(file=buffer, width=100_000, soft_wrap=True, color_system=None,
+                                  highlight=False), None)  # fmt: skip
+    shown = {"text": buffer.getvalue(),
+             "markdown": re.sub(r"\\(.)", r"\1", render.markdown(result))}  # its escapes undone
+    parts = [result.disclaimer, *result.questions, *(render.change_line(f)
+                                                     for f in result.what_would_change)]
+    parts += [render.warning_words(result, w) for w in result.warnings]
+    parts += [n.text for n in result.notes]
+    for option in result.options:
+        parts += [option.name, render.STATUS_WORDS[option.status], option.description]
+        parts += [option.reason or "", *(render.question_of(m) for m in option.missing)]
+        parts += [c.text for c in option.caveats] + [render.cite(option.citations)]
+        parts += render.details(option)
+        if option.relieves_your_symptoms:
+            parts.append(f"({render.SYMPTOMS_TAG})")
+    for layout, said in shown.items():
+        missing = [p for p in parts if p and p not in said]
+        assert not missing, (layout, missing[:3])
