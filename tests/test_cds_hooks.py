@@ -1543,6 +1543,22 @@ def test_a_drug_that_stopped_still_carries_the_reason_of_its_kind(stopped: str) 
                             "capecitabine, of the same kind; the reason may hold for it too")
 
 
+def test_a_drug_of_the_kind_of_both_lists_is_said_in_a_whole_summary() -> None:
+    """Carboplatin drafted for one who cannot have cisplatin and whose oxaliplatin stopped
+    working: the summary had read "cannot have cisplatin and oxaliplatin stopped working" (one
+    list, misread) and was cut at 140 characters before saying what to do (two reviews)."""
+    data = {"cancer": "cervix", "stage": "4B", "prior_treatments": ["oxaliplatin", "cisplatin"],
+            "cannot_have": ["cisplatin"], "progressed_on": ["oxaliplatin"]}  # fmt: skip
+    result = evaluate(parse_profile(data, KB), KB)
+    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
+                                  page_url="http://s/p")  # fmt: skip
+    drafted = cardlib.Drafted(order="MedicationRequest/d", drug="carboplatin")
+    (card,) = cardlib.order_select(situation, [drafted], KB)
+    assert card.summary == ("Carboplatin: same kind as cisplatin (cannot have) and oxaliplatin "
+                            "(stopped working); check before ordering"), card.summary
+    assert "cannot have cisplatin, and that oxaliplatin stopped working" in card.detail
+
+
 KIN_DRUGS = sorted(d.id for d in KB.data.drugs if KB.kin_of(d.id))
 
 

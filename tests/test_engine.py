@@ -1816,21 +1816,26 @@ def test_a_warning_of_kin_agrees_in_number(kb: KnowledgeBase) -> None:
         assert subject in said and "them may" not in said, result.warnings
 
 
-@pytest.mark.parametrize("stopped", ["fluorouracil", "FOLFIRI"])
-def test_a_drug_of_either_list_is_not_named_again_as_kin(kb: KnowledgeBase, stopped: str) -> None:
+@pytest.mark.parametrize(("cancer", "stopped"), [
+    ("stomach", "fluorouracil"), ("rectum", "fluorouracil"), ("rectum", "FOLFIRI")])  # fmt: skip
+def test_a_drug_of_either_list_is_not_named_again_as_kin(
+    kb: KnowledgeBase, cancer: str, stopped: str
+) -> None:
     """Fluorouracil stopped working and capecitabine cannot be had: each note named the other
     as a drug to ask about before an option that gives it, which contradicted the other note (a
     review of the change). What stopped names no kin in either list; what cannot be had names a
-    drug that stopped, which may carry its reason too (5-FU, part of FOLFIRI that stopped: FOLFOX
-    gives it, and the order card had warned of it, then lost it: a review of the change)."""
-    result = evaluate(parse_profile({"cancer": "rectum", "stage": "4",
+    drug that stopped as part of a regimen, which another may give (5-FU, part of FOLFIRI: FOLFOX
+    gives it; the order card had warned of it, then lost it), not one that stopped named itself
+    (nothing gives it again: two reviews of the change)."""
+    result = evaluate(parse_profile({"cancer": cancer, "stage": "4",
                                      "prior_treatments": [stopped, "capecitabine"],
                                      "progressed_on": [stopped],
                                      "cannot_have": ["capecitabine"]}, kb), kb)  # fmt: skip
     kin = [w for w in result.warnings if "of the same kind" in w]
     assert not [w for w in kin if w.startswith("progressed_on:") and "capecitabine" in w], kin
-    assert [w for w in kin if w.startswith("cannot_have: capecitabine cannot be given")
-            and "fluorouracil" in w], kin  # fmt: skip
+    named = [w for w in kin if w.startswith("cannot_have: capecitabine cannot be given")
+             and "fluorouracil" in w]  # fmt: skip
+    assert bool(named) is (stopped == "FOLFIRI"), kin
 
 
 def test_no_drug_treatment_had_means_none_stopped_working(kb) -> None:  # type: ignore[no-untyped-def]
@@ -2232,9 +2237,13 @@ def test_one_list_of_the_kinds_of_drug_treatment(
         assert warned is (not drugs_had and bool(gone)), (data, facts.warnings)
         # and a kind that stopped, none of whose kinds was had, beside other drug treatments
         # had: a radioactive drug had had hidden a chemotherapy that stopped, never listed
+        # (only beside hormone therapy or radioactive drugs had: beside chemotherapy had, a drug
+        # given with it that stopped, bevacizumab after FOLFOX, is not warned of)
         kind = any(w.startswith("prior_treatments: lists no ") and "lists no drug treatment"
                    not in w for w in facts.warnings)  # fmt: skip
-        assert kind is (drugs_had and bool(gone) and not had & gone), (data, facts.warnings)
+        only = had & KINDS_OF_DRUG_TREATMENT <= {"hormone-therapy", "radiopharmaceutical"}
+        assert kind is (drugs_had and bool(gone) and not had & gone and only), (
+            data, facts.warnings)
 
 
 @SETTINGS
@@ -4414,3 +4423,22 @@ def test_a_procedure_put_in_during_an_operation_planned_is_prepared_for_but_no_o
                           kb)  # fmt: skip
         told = {c.id for o in rectum.options for c in o.caveats if c.applies}
         assert "not-before-surgery" not in told, procedure
+
+
+@pytest.mark.parametrize(("cancer", "planned", "warned"), [
+    ("rectum", "radium-223", False), ("rectum", "strontium-89", False),
+    ("thyroid", "radioactive iodine", True), ("breast", "hormone therapy", True),
+    ("rectum", "FOLFOX", True), ("rectum", "surgery", False)])  # fmt: skip
+def test_a_drug_treatment_planned_by_one_who_wants_none_is_warned_of_unless_for_relief(
+    kb: KnowledgeBase, cancer: str, planned: str, warned: bool
+) -> None:
+    """A drug treatment planned beside no cancer treatment wanted is warned of; not a drug given
+    only to ease symptoms (radium-223 and strontium-89 ease bone pain, and are offered to one who
+    wants no cancer treatment: a review of the change found them warned of), while radioactive
+    iodine, which controls a thyroid cancer, is (the mend had let every radioactive drug by)."""
+    result = evaluate(parse_profile({"cancer": cancer, "stage": "4", "metastases": ["bone"],
+                                     "wants_cancer_treatment": False, "symptoms": ["bone pain"],
+                                     "planned": [planned]}, kb), kb)  # fmt: skip
+    said = any(w.startswith("planned: a drug treatment of the cancer is planned")
+               for w in result.warnings)  # fmt: skip
+    assert said is warned, result.warnings

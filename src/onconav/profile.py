@@ -36,11 +36,13 @@ from onconav.kb import KnowledgeBase
 from onconav.kb.load import Record
 from onconav.kb.model import Cancer, Entity, FactType
 from onconav.kb.rules import (
+    DRUG_KINDS,
     DRUG_TREATMENTS,
     DRUGS_NOT_KNOWN,
     DRUGS_NOT_SAID,
     OTHERS_NOT_KNOWN,
     SURGERY,
+    aims_at_cancer,
 )
 from onconav.kb.vocabulary import in_sentence, is_code, normalise_name, without_little_words
 from onconav.logic import FactValue, Truth, truth
@@ -1682,21 +1684,24 @@ def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
     if had & DRUGS_NOT_SAID.true:
         return []
     out = []
-    # the kinds of drug treatment (``DRUG_TREATMENTS``) that stopped, none of them among those
-    # had: hormone therapy had had been "no drug treatment" beside chemotherapy that stopped,
-    # hormone therapy that stopped beside surgery alone had gone without a word, and a
-    # radioactive drug had must not hide a chemotherapy that stopped and was never listed
+    # the kinds of drug treatment (``DRUG_TREATMENTS``) that stopped, none of them had: with no
+    # drug treatment had at all; or with only hormone therapy or radioactive drugs had, none of
+    # the kind that stopped (hormone therapy had had been "no drug treatment" beside
+    # chemotherapy that stopped; a radioactive drug had must not hide a chemotherapy never
+    # listed). Beside chemotherapy, targeted therapy or immunotherapy had, a drug given with it
+    # that stopped is not warned of (bevacizumab stopped after FOLFOX: a review of the change)
     stopped = stopped if isinstance(stopped, frozenset) else frozenset()
     gone = set().union(*(kb.vocabulary.up("progressed_on", s) for s in stopped)) & DRUG_TREATMENTS
     if gone and not had & DRUG_TREATMENTS:
         out.append("prior_treatments: lists no drug treatment, but one is said to have stopped "
                    "working; check what was had")  # fmt: skip
-    elif gone and not had & gone:
+    elif gone and not had & gone and not had & DRUG_KINDS:
         kinds = words.and_list([in_sentence(kb.name_of(k)) for k in sorted(gone)], last="or")
-        named = words.and_list([in_sentence(kb.name_of(s)) for s in sorted(stopped)
-                                if kb.vocabulary.up("progressed_on", s) & gone])  # fmt: skip
-        out.append(f"prior_treatments: lists no {kinds}, but {named} is said to have stopped "
-                   "working; check what was had")  # fmt: skip
+        names = [in_sentence(kb.name_of(s)) for s in sorted(stopped)
+                 if kb.vocabulary.up("progressed_on", s) & gone]  # fmt: skip
+        out.append(f"prior_treatments: lists no {kinds}, but {words.and_list(names)} "
+                   f"{'is' if len(names) == 1 else 'are'} said to have stopped working; check "
+                   "what was had")  # fmt: skip
     # nor can most of the usual treatments have been tried with no drug treatment (drugs for
     # bone spread count here, as usual treatments), or chemotherapy given for the spread with
     # none had (a review: regorafenib, for when most have been tried, was offered beside FOLFOX
@@ -1753,11 +1758,16 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
                    "but the bones are not among the places it has spread to; check which is "
                    "right")  # fmt: skip
     planned = row["planned"]
-    # (radioactive drugs for bone spread ease bone pain: one who wants no cancer treatment is
-    # offered them, and may plan them)
-    aimed = DRUG_TREATMENTS - {"radiopharmaceutical"}
+    # a drug treatment planned, unless every option that gives it is for relief (radium-223 and
+    # strontium-89 ease bone pain: one who wants no cancer treatment is offered them; radioactive
+    # iodine controls a thyroid cancer, and is warned of)
+    def for_relief(value: str) -> bool:
+        options = kb.options_using(value)
+        return bool(options) and not any(aims_at_cancer(o) for o in options)
+
     if row["wants_cancer_treatment"] is False and isinstance(planned, frozenset) and any(
-            kb.vocabulary.up("planned", p) & aimed for p in planned):  # fmt: skip
+            kb.vocabulary.up("planned", p) & DRUG_TREATMENTS and not for_relief(p)
+            for p in planned):  # fmt: skip
         out.append("planned: a drug treatment of the cancer is planned, but treatment aimed at "
                    "the cancer is not wanted; check which is right")  # fmt: skip
     return out
@@ -1921,12 +1931,14 @@ def kin_of_listed(kb: KnowledgeBase, given: dict[str, FactValue], site: str) -> 
     drafted after capecitabine stopped working got no card where the page warned)."""
     lists = ("cannot_have", "progressed_on")
     barred, stopped = (_drugs_listed(kb, given, fact) for fact in lists)
-    # a drug that cannot be had is said there, not again as kin; one that stopped working may
-    # still carry the reason another cannot be had (5-FU, part of FOLFIRI that stopped, beside
-    # capecitabine that cannot be had: FOLFOX gives it; the card had warned of it, and lost it
-    # when it read this rule). Of what stopped, a drug of either list is not kin: the two notes
-    # had named each other ("fluorouracil ... ask before" beside "capecitabine ... ask before")
-    said = {"cannot_have": set(barred), "progressed_on": set(barred) | set(stopped)}
+    # Kin of what cannot be had: not a drug that cannot be had (said there), nor one that stopped
+    # working named itself (nothing gives it again); one that stopped as part of a regimen may
+    # still carry the reason (5-FU, part of FOLFIRI, beside capecitabine that cannot be had:
+    # FOLFOX gives it; the card had warned of it, and lost it when it read this rule). Kin of
+    # what stopped: no drug of either list (the two notes had named each other, "fluorouracil
+    # ... ask before" beside "capecitabine ... ask before").
+    alone = {drug for drug, regimen in stopped.items() if regimen is None}
+    said = {"cannot_have": set(barred) | alone, "progressed_on": set(barred) | set(stopped)}
     out = []
     for fact, listed in zip(lists, (barred, stopped), strict=True):
         for drug in sorted(listed):

@@ -306,7 +306,11 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card 
                                    *([f"{stopped} stopped working"] if stopped else [])])
         doubt = " or ".join([*(["the reason may hold for it too"] if barred else []),
                              *(["it may not work either"] if stopped else [])])  # fmt: skip
-        summary = f"{drug}: the record says {said}, of the same kind; {doubt}"
+        # both, in short: within the summary's 140 characters (a review of the change)
+        gone = and_list([kb.name_of(k.drug) for k in kin if k.fact == "progressed_on"])
+        summary = (f"{drug}: the record says {said}, of the same kind; {doubt}" if not (
+            barred and stopped) else f"{drug}: same kind as {barred} (cannot have) and {gone} "
+            "(stopped working); check before ordering")  # fmt: skip
         lines = [f"The record says {md_escape(said)}: of the same kind as "
                  f"{md_escape(drug.lower())}. {_capital(doubt)}: check it before ordering. (The "
                  "sources do not say; the options are decided by what the record says of this "
