@@ -15,7 +15,8 @@ The documents, built at load from the knowledge base (and the source files, when
 Ranking is BM25 (bm25s) over stemmed terms. A question is read into concepts: the longest runs of
 its words that are a name of an entry (any name: a brand, an abbreviation, a plain word), and each
 word left over (not a lone digit or letter). A concept scores a document with the best of its
-names: its own words (plain BM25) or another name of the same entry (BM25 of that name's terms,
+names: its own words (plain BM25; a name of several words only where they stand together,
+``_together``) or another name of the same entry (BM25 of that name's terms,
 scaled down when the name has more words than the question's, times ``SYNONYM_WEIGHT``), or for a
 class of drugs the name of one of its drugs (times ``MEMBER_WEIGHT``, and never above
 ``MEMBER_WEIGHT`` times the best its own names score). Another name matches only a document with
@@ -285,9 +286,11 @@ class Index:
                     every[i] = _together(self.sequences[int(i)], terms)
             return np.where(every, found, np.float32(0))
 
-        ways: list[Way] = [(None, total(concept.terms))]
+        # a name of several words is one thing, the question's own words as another name's:
+        # all its words together, or no match ("back pain" is not "come back ... pain")
+        ways: list[Way] = [(None, total(concept.terms, whole=True))]
         size = len(concept.terms)
-        for name in concept.names:  # another name is one thing: all its words, or no match
+        for name in concept.names:
             scale = min(1.0, size / len(name.terms)) * name.weight
             ways.append((name, total(name.terms, whole=True) * np.float32(scale)))
         return _narrower_below(ways)
@@ -356,7 +359,6 @@ class Index:
         only_elsewhere: list[tuple[str, list[str]]] = []
         unmatched: list[str] = []  # words no document has, said when the others find hits
         content = np.zeros(len(self.docs), dtype=bool)  # matched by a word that is not weak
-        partly: list[tuple[str, list[str]]] = []  # names whole only in other cancers' sources
         # the concepts naming the cancer the search is about count as weak words when the
         # question has another word that is not weak and matches a document the search may
         # show (``_names_the_cancer``; below, once each concept is scored)
@@ -368,9 +370,6 @@ class Index:
             ways = self._score(concept, cache)
             if concept in topics and not any(s.any() for _, s in ways):
                 nowhere.append(concept.words)
-            if allowed is not None and (whole_in := self._whole_elsewhere(concept, ways, cache,
-                                                                          allowed)):  # fmt: skip
-                partly.append((concept.words, whole_in))
             if allowed is not None and outside is not None:
                 ways = self._supported(concept, ways, allowed, outside, cache)
             best = np.max(np.stack([s for _, s in ways]), axis=0)
@@ -430,11 +429,6 @@ class Index:
             notices.append(f"“{said}” is in no source on {self._cancer_name(site)}: the hits are "
                            f"for the other words; the sources on "
                            f"{_and(self.kb.name_of(c) for c in named_in)} name it.")  # fmt: skip
-        told = {said for said, _ in only_elsewhere}  # a word in no kept source: said above
-        for said, named_in in [p for p in partly if p[0] not in told] if hits else []:
-            notices.append(f"“{said}” as a whole is in no source on {self._cancer_name(site)}: "
-                           "the hits are for some of its words; the sources on "
-                           f"{_and(self.kb.name_of(c) for c in named_in)} name it.")  # fmt: skip
         if hits and unmatched and suggest:
             notices.extend(self._unmatched(unmatched, site, _in_capitals(query)))
         suggestions = self.suggest(query, cancer=site) if suggest and not hits else []
@@ -462,30 +456,6 @@ class Index:
             knowledge_version=self.kb.version,
             disclaimer=DISCLAIMER,
         )
-
-    def _whole_elsewhere(self, concept: Concept, ways: list[Way],
-                         cache: Mapping[str, np.ndarray], allowed: frozenset[str]) -> list[str]:
-        """Kept to one cancer, the other cancers whose sources have a name of several words
-        whole (its words together, or another name of it) when the kept sources have only some
-        of its words: "hepatic arterial infusion" kept to stomach cancer found "arterial" in the
-        general source, and no word said that the rectal page names the treatment. None when
-        the kept sources have it whole, or no source has it whole."""
-        terms = set(concept.terms)
-        if len(terms) < 2:
-            return []
-        whole = np.logical_and.reduce([cache[t] > 0 for t in terms])
-        for i in np.flatnonzero(whole):
-            whole[i] = _together(self.sequences[int(i)], concept.terms)
-        for name, scores in ways:
-            if name is not None:
-                whole |= scores > 0
-        found = [self.docs[int(i)] for i in np.flatnonzero(whole)]
-        if any(d.sources & allowed for d in found):
-            return []
-        found = [d for d in found if d.kind != "entry"]  # a source's words, not an entry's alias
-        if not found:  # ("weight loss", malnutrition's other name, is in no passage)
-            return []
-        return sorted({self.kb.sources[s].cancer for d in found for s in d.sources} - {"any"})
 
     def _supported(self, concept: Concept, ways: list[Way], allowed: frozenset[str],
                    outside: np.ndarray, cache: Mapping[str, np.ndarray]) -> list[Way]:  # fmt: skip
@@ -814,20 +784,16 @@ class Index:
         ``also``: the entries citing passages left out as overlapping this one (trastuzumab's
         wider passage on HER2 beside lapatinib's), named among those that cite it. A concept
         is explained by the name that scored the document best, but by the words as given when
-        the document has them all: a passage saying "liver" was "liver (as hepatic)"."""
+        the document has them (all, together: ``_score``): a passage saying "liver" was "liver
+        (as hepatic)"."""
         matches = []
         for concept, ways in scored:
             name, value = max(ways, key=lambda way: float(way[1][i]))
             if float(value[i]) <= 0:
                 continue
-            own = float(ways[0][1][i]) > 0 and all(float(cache[t][i]) > 0 for t in concept.terms)
-            if own:  # the document has all the words as given: they are what it matched
-                name = None
-            if name is None:  # its own words: those the document has ("cancer" of "stomach cancer")
-                found = [w for w, t in zip(concept.words.split(), concept.terms, strict=True)
-                         if float(cache[t][i]) > 0]  # fmt: skip
-                matches.append(Match(words=" ".join(found)))
-            else:
+            if float(ways[0][1][i]) > 0:  # the document has the words as given (all, together)
+                matches.append(Match(words=concept.words))
+            elif name is not None:
                 entry = self.ref(name.entry)
                 matches.append(Match(words=concept.words, via=name.name, entry=entry))
         return Hit(
