@@ -1214,6 +1214,23 @@ def test_a_narrower_name_of_a_symptom_or_site_leads_to_its_main_name_alone(
         assert hits and vias == {"bleeding from the stomach or bowel"}, (question, vias)
 
 
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(weak=st.sampled_from(sorted(text_words.WEAK)),
+       topic=st.sampled_from(["swallow", "chemo working", "pain", "stent"]))  # fmt: skip
+def test_a_weak_word_is_not_said_to_be_in_no_passage(index: Index, weak: str,
+                                                     topic: str) -> None:  # fmt: skip
+    """"cant swallow" and "chemo isnt working anymore" said "“cant” is in no passage or entry":
+    a weak word matches nothing by itself, and is not named as a word nothing has."""
+    for query in (f"{weak} {topic}", f"{topic} {weak}"):
+        result = index.search(query)
+        assert result.hits, query
+        assert not any(f"“{weak}” is in no passage" in n for n in result.notices), query
+    assert not index.search("cant swallow").notices
+    assert not index.search("chemo isnt working anymore").notices
+    assert "“cervicle” is in no passage" in index.search("cervicle wont swallow").notices[-1]
+
+
 def test_a_word_that_matches_nothing_is_named_with_the_name_it_may_be(index: Index) -> None:
     """"cervicle cancer treatment" showed hits for "cancer treatment" and said nothing of
     "cervicle": suggestions came only with no hit at all."""

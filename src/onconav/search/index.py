@@ -357,7 +357,7 @@ class Index:
         scored = []
         outside = self._outside(allowed) if allowed is not None else None
         only_elsewhere: list[tuple[str, list[str]]] = []
-        unmatched: list[str] = []  # words no document has, said when the others find hits
+        unmatched: list[str] = []  # words no document has (not weak), said when others find hits
         content = np.zeros(len(self.docs), dtype=bool)  # matched by a word that is not weak
         # the concepts naming the cancer the search is about count as weak words when the
         # question has another word that is not weak and matches a document the search may
@@ -376,7 +376,7 @@ class Index:
             total += best
             bests.append(best)
             scored.append((concept, ways))
-            if not best.any():
+            if not best.any() and not self.weak(concept):  # ("cant": no word to name)
                 unmatched.append(concept.words)
             if allowed is not None:  # words found only in other cancers' sources: said below
                 seen = [self.docs[int(i)] for i in np.flatnonzero(best > 0)]
