@@ -208,6 +208,10 @@ class Index:
         out: list[words_of.Word] = []
         i = 0
         while i < len(raw):
+            if raw[i] in words_of.COME and raw[i + 1 : i + 2] == ["back"]:  # one word, as read
+                out.append(words_of.Word(f"{raw[i]} back", words_of.COME_BACK))
+                i += 2
+                continue
             between = folded[spans[i].end() : spans[i + 1].start()] if i + 1 < len(raw) else ""
             if JOINER.fullmatch(between) or (between.isspace() and (
                     _spaced_name(cased, folded, spans, i) or self._split_word(raw[i], stem))):

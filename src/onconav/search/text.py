@@ -3,7 +3,8 @@
 A text is folded (accents dropped, lower case), split into words at anything that is not a letter
 or a digit ("5-FU" is "5" and "fu"; "can’t" is "can" and "t", as "can't" is), the common
 words of questions dropped ("what", "can", "my"), and each word stemmed with the Snowball
-English stemmer (PyStemmer): "cured", "cures" and "cure" are one term. Before stemming, a
+English stemmer (PyStemmer): "cured", "cures" and "cure" are one term; "come back", "came
+back", "comes back" and "coming back" are one word and one term (``COME_BACK``). Before stemming, a
 British or Canadian spelling is read as the American one ("tumour" as "tumor", "oesophageal" as
 "esophageal", "randomised" as "randomized"): the Canadian sources write "tumour", the American one
 "tumor", and a person may write either. The same steps read the documents, the names of the
@@ -83,9 +84,34 @@ def american(word: str) -> str:
     return word
 
 
+# "come back" in each of its forms is one word, with one term: in all five sources "back" is
+# "come(s)/came/coming back" (the cancer recurring), where a person's "back" is most often the
+# body part ("pain in my back"); and "came", a weak word, added to every passage on recurrence.
+COME = frozenset({"come", "comes", "came", "coming"})
+COME_BACK = "comeback"  # its term
+
+
+def _joined(raw: list[str]) -> list[str]:
+    """Folded words as read: the common words (``STOP``) left out, and a form of "come" before
+    "back" one word with a space inside ("came back")."""
+    out: list[str] = []
+    i = 0
+    while i < len(raw):
+        if raw[i] in COME and raw[i + 1 : i + 2] == ["back"]:
+            out.append(f"{raw[i]} back")
+            i += 2
+            continue
+        if raw[i] not in STOP:
+            out.append(raw[i])
+        i += 1
+    return out
+
+
 def stem_words(stem: Stemmer.Stemmer, found: list[str]) -> list[str]:
-    """The terms of folded words: each in its American spelling, stemmed."""
-    return list(stem.stemWords([american(w) for w in found]))
+    """The terms of folded words: each in its American spelling, stemmed; "came back" (and
+    each form of it, ``_joined``) is ``COME_BACK``."""
+    terms = stem.stemWords([american(w) for w in found])
+    return [COME_BACK if " " in w else t for w, t in zip(found, terms, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -144,16 +170,17 @@ def stemmer() -> Stemmer.Stemmer:
 
 def words(text: str, stem: Stemmer.Stemmer | None = None) -> list[Word]:
     """The words of ``text`` that count, in order, each with its term."""
-    found = [w for w in WORD.findall(fold(text)) if w not in STOP]
+    found = _joined(WORD.findall(fold(text)))
     terms = stem_words(stem or stemmer(), found)
     return [Word(w, t) for w, t in zip(found, terms, strict=True)]
 
 
 def terms(text: str, stem: Stemmer.Stemmer | None = None) -> list[str]:
     """The terms of ``words(text)``, alone (what the index is built from)."""
-    found = [w for w in WORD.findall(fold(text)) if w not in STOP]
-    return stem_words(stem or stemmer(), found)
+    return stem_words(stem or stemmer(), _joined(WORD.findall(fold(text))))
 
 
-# The terms of ``WEAK``, as a question's words are indexed (its inflections among them)
-WEAK_TERMS = frozenset(stem_words(stemmer(), sorted(WEAK)))
+# The terms of ``WEAK``, as a question's words are indexed (its inflections among them), and of
+# ``KEPT``, which count alike: only beside another word matching the same document ("bleeding
+# down below" with --cancer cervix had shown a passage on the spinal cord first, on "below")
+WEAK_TERMS = frozenset(stem_words(stemmer(), sorted(WEAK | KEPT)))
