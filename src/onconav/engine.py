@@ -11,6 +11,7 @@ validated as it is made (pydantic validates these models faster than it construc
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import replace
 
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import LabTest, Modality, Option, Prominence, Span
@@ -44,7 +45,16 @@ from onconav.logic import (
     truth,
     undecided_facts,
 )
-from onconav.profile import MARKERS, Facts, Profile, facts_of, with_own_sources
+from onconav.profile import (
+    MARKERS,
+    Facts,
+    Kin,
+    Profile,
+    facts_of,
+    kin_of_listed,
+    kin_warnings,
+    with_own_sources,
+)
 from onconav.result import (
     REASON_LEAD,
     CaveatOut,
@@ -160,12 +170,31 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         questions=(QUESTIONS_WITHOUT_TREATMENT if declined else [])
         + [_ask_team(kb, f) for f in what_would_change]
         + ([] if declined else QUESTIONS),
-        warnings=[*facts.warnings, *_built_on_what_stopped(kb, facts, options),
+        warnings=[*facts.warnings, *kin_warnings(kb, _kin_left_open(kb, facts, options)),
+                  *_built_on_what_stopped(kb, facts, options),
                   *_a_kind_that_stopped(kb, facts, options)],
         disclaimer=DISCLAIMER,
         kb_version=kb.version,
         sources=sources_used(kb, cited),
     )
+
+
+def _kin_left_open(kb: KnowledgeBase, facts: Facts, options: list[OptionResult]) -> list[Kin]:
+    """The drugs of the kind of one listed (``profile.kin_of_listed``) that an option of this
+    answer that may suit (offered, or asking) still gives, not as a choice it rules out: "ask
+    before an option that gives fluorouracil" had been said where no option gave it any more
+    (fluorouracil stopped, stomach cancer), and the reason capecitabine cannot be had lost for
+    the fluorouracil that FOLFOX, still offered, gives (two reviews). The order card of a
+    drafted drug reads the same: its options offered or asking (``cdshooks.cards``)."""
+    may_suit = {o.id: {r.given for r in o.choices_ruled_out} for o in options
+                if o.status in (Status.offered, Status.needs_information)}  # fmt: skip
+    out = []
+    for kin in kin_of_listed(kb, facts.given, facts.site):
+        given = tuple(d for d in kin.kin if any(o.id in may_suit and d not in may_suit[o.id]
+                                                for o in kb.options_using(d)))  # fmt: skip
+        if given:
+            out.append(replace(kin, kin=given))
+    return out
 
 
 def _built_on_what_stopped(kb: KnowledgeBase, facts: Facts,

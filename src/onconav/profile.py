@@ -45,7 +45,7 @@ from onconav.kb.rules import (
     aims_at_cancer,
 )
 from onconav.kb.vocabulary import in_sentence, is_code, normalise_name, without_little_words
-from onconav.logic import FactValue, Truth, truth
+from onconav.logic import FactValue, Truth, in_scope, truth
 
 UNKNOWN_SITE = {"any", "unknown", "notknown", "unknownprimary", "cancerofunknownprimary"}
 NONE_WORDS = {"none", "nothing", "no", "nosymptoms", "nil", "nonegiven", "noneknown"}
@@ -1571,9 +1571,10 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
             problems += missed
     if problems:
         raise ProfileError(problems)
-    warnings += _stopped_but_never_had(kb, given) + _kin_of_what_cannot_be_had(kb, given, site)
-    warnings += _kin_of_what_stopped(kb, given, site) + _chemotherapy_given_with(kb, given, site)
-    warnings += _answers_that_disagree(kb, given)
+    # (the warnings of drugs of the kind of one listed are the answer's: ``kin_warnings``, said
+    # of the drugs an option that may suit still gives)
+    warnings += _stopped_but_never_had(kb, given) + _chemotherapy_given_with(kb, given, site)
+    warnings += _answers_that_disagree(kb, given, site)
     warnings += _stage_says_spread_far(kb, profile, site, given)
     warnings += _sub_stage_not_split(site, given)
     row = dict(given)
@@ -1716,7 +1717,8 @@ def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
     return out
 
 
-def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list[str]:
+def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue],
+                           site: str) -> list[str]:  # fmt: skip
     """Two answers that cannot both be right, each used as given (neither is known to be the
     wrong one), with a warning to check them: how much the cancer has spread, or that it came
     back far away, beside no spread; a bone the cancer weakened, beside places of spread without
@@ -1758,11 +1760,13 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
                    "but the bones are not among the places it has spread to; check which is "
                    "right")  # fmt: skip
     planned = row["planned"]
-    # a drug treatment planned, unless every option that gives it is for relief (radium-223 and
-    # strontium-89 ease bone pain: one who wants no cancer treatment is offered them; radioactive
-    # iodine controls a thyroid cancer, and is warned of)
+    # a drug treatment planned, unless every option for this cancer that gives it is for relief
+    # (radium-223 and strontium-89 ease bone pain: one who wants no cancer treatment is offered
+    # them; radioactive iodine controls a thyroid cancer, and is warned of there, not for a
+    # rectal cancer's "radioactive drugs")
     def for_relief(value: str) -> bool:
-        options = kb.options_using(value)
+        options = [o for o in kb.options_using(value)
+                   if in_scope(kb.rules[o.id].scope, site, row)]  # fmt: skip
         return bool(options) and not any(aims_at_cancer(o) for o in options)
 
     if row["wants_cancer_treatment"] is False and isinstance(planned, frozenset) and any(
@@ -1836,33 +1840,29 @@ def _sub_stage_not_split(site: str, row: dict[str, FactValue]) -> list[str]:
             "spread; check the stage with your care team"]  # fmt: skip
 
 
-def _kin_of_what_cannot_be_had(kb: KnowledgeBase, row: dict[str, FactValue],
-                               site: str) -> list[str]:  # fmt: skip
-    """A drug that cannot be given, and drugs of the same narrow kind (a fluoropyrimidine, a
-    checkpoint inhibitor) that an option for this cancer gives and the profile does not rule
-    out: the reason may hold for them too, which the care team decides. Said, not decided: what
-    cannot be had rules out only what it names, and no answer would settle the question."""
-    return [f"cannot_have: {kb.name_of(k.drug)} cannot be given, and {names} {are} of the same "
-            f"kind ({kb.name_of(k.kind)}): the reason may hold for {it} too; ask the care team "
-            f"before an option that gives {it}"
-            for k in kin_of_listed(kb, row, site) if k.fact == "cannot_have"
-            for names, are, it in [_kin_words(kb, k)]]  # fmt: skip
-
-
-def _kin_of_what_stopped(kb: KnowledgeBase, row: dict[str, FactValue], site: str) -> list[str]:
-    """A drug that stopped working, and drugs of the same narrow kind that an option for this
-    cancer gives and the profile does not say stopped (cemiplimab after pembrolizumab, cisplatin
-    after carboplatin): they may not work either, which the care team decides. Said, not
-    decided, as for what cannot be had (they were offered without a word: a clinical review).
-    A drug of a regimen that stopped is one that stopped (rule 1), named with the regimen
-    ("capecitabine, part of CAPOX, stopped working": it had been said only of capecitabine named
-    itself, so 5-FU with leucovorin was offered after CAPOX without a word)."""
-    return [f"progressed_on: {kb.name_of(k.drug)}{part} stopped working, and {names} {are} of "
-            f"the same kind ({kb.name_of(k.kind)}): {'it' if are == 'is' else 'they'} may not "
-            f"work either; ask the care team before an option that gives {it}"
-            for k in kin_of_listed(kb, row, site) if k.fact == "progressed_on"
-            for part in ["" if k.regimen is None else f", part of {kb.name_of(k.regimen)},"]
-            for names, are, it in [_kin_words(kb, k)]]  # fmt: skip
+def kin_warnings(kb: KnowledgeBase, kin: Iterable[Kin]) -> list[str]:
+    """The warnings of drugs of the same narrow kind as one listed (``kin_of_listed``), as the
+    answer keeps them (``engine``: those an option that may suit still gives). Of a drug that
+    cannot be given (a fluoropyrimidine, a checkpoint inhibitor): the reason may hold for its kin
+    too, which the care team decides. Of a drug that stopped working (cemiplimab after
+    pembrolizumab, cisplatin after carboplatin): its kin may not work either (they were offered
+    without a word: a clinical review); a drug of a regimen that stopped is one that stopped
+    (rule 1), named with the regimen ("capecitabine, part of CAPOX, stopped working"). Said, not
+    decided: what is listed rules out only what it names, and no answer would settle it."""
+    out = []
+    for k in kin:
+        names, are, it = _kin_words(kb, k)
+        if k.fact == "cannot_have":
+            out.append(f"cannot_have: {kb.name_of(k.drug)} cannot be given, and {names} {are} "
+                       f"of the same kind ({kb.name_of(k.kind)}): the reason may hold for {it} "
+                       f"too; ask the care team before an option that gives {it}")  # fmt: skip
+        else:
+            part = "" if k.regimen is None else f", part of {kb.name_of(k.regimen)},"
+            out.append(f"progressed_on: {kb.name_of(k.drug)}{part} stopped working, and {names} "
+                       f"{are} of the same kind ({kb.name_of(k.kind)}): "
+                       f"{'it' if are == 'is' else 'they'} may not work either; ask the care "
+                       f"team before an option that gives {it}")  # fmt: skip
+    return out
 
 
 def _chemotherapy_given_with(kb: KnowledgeBase, row: dict[str, FactValue], site: str) -> list[str]:
@@ -1931,14 +1931,13 @@ def kin_of_listed(kb: KnowledgeBase, given: dict[str, FactValue], site: str) -> 
     drafted after capecitabine stopped working got no card where the page warned)."""
     lists = ("cannot_have", "progressed_on")
     barred, stopped = (_drugs_listed(kb, given, fact) for fact in lists)
-    # Kin of what cannot be had: not a drug that cannot be had (said there), nor one that stopped
-    # working named itself (nothing gives it again); one that stopped as part of a regimen may
-    # still carry the reason (5-FU, part of FOLFIRI, beside capecitabine that cannot be had:
-    # FOLFOX gives it; the card had warned of it, and lost it when it read this rule). Kin of
+    # Kin of what cannot be had: not a drug that cannot be had (said there); one that stopped
+    # working may still carry the reason (5-FU, part of FOLFIRI or stopped alone, beside
+    # capecitabine that cannot be had: FOLFOX gives it; the card had warned of it, and lost it
+    # when it read this rule; the answer keeps it only while an option may give it). Kin of
     # what stopped: no drug of either list (the two notes had named each other, "fluorouracil
     # ... ask before" beside "capecitabine ... ask before").
-    alone = {drug for drug, regimen in stopped.items() if regimen is None}
-    said = {"cannot_have": set(barred) | alone, "progressed_on": set(barred) | set(stopped)}
+    said = {"cannot_have": set(barred), "progressed_on": set(barred) | set(stopped)}
     out = []
     for fact, listed in zip(lists, (barred, stopped), strict=True):
         for drug in sorted(listed):
