@@ -1583,7 +1583,7 @@ def test_an_order_card_warns_whenever_the_answer_warns_of_its_kind(
               and name in w.split(", and ", 1)[-1].split(" of the same kind")[0]]  # fmt: skip
     using = {o.id for o in KB.options_using(drafted)}
     giving = [o for o in result.options if o.id in using]
-    open_ = [o for o in giving if o.status.value in ("offered", "needs_information")
+    open_ = [o for o in giving if o.status.value != "not_suitable"
              and not any(r.given == drafted for r in o.choices_ruled_out)]  # fmt: skip
     situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
                                   page_url="http://s/p")  # fmt: skip

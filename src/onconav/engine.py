@@ -181,13 +181,15 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
 
 def _kin_left_open(kb: KnowledgeBase, facts: Facts, options: list[OptionResult]) -> list[Kin]:
     """The drugs of the kind of one listed (``profile.kin_of_listed``) that an option of this
-    answer that may suit (offered, or asking) still gives, not as a choice it rules out: "ask
+    answer not ruled out (offered, asking, in trials, or not chosen by one who wants no cancer
+    treatment) still gives, not as a choice it rules out, as ``_built_on_what_stopped`` reads
+    them (a trial of lapatinib beside trastuzumab that cannot be had is warned of): "ask
     before an option that gives fluorouracil" had been said where no option gave it any more
     (fluorouracil stopped, stomach cancer), and the reason capecitabine cannot be had lost for
-    the fluorouracil that FOLFOX, still offered, gives (two reviews). The order card of a
-    drafted drug reads the same: its options offered or asking (``cdshooks.cards``)."""
+    the fluorouracil that FOLFOX, still offered, gives (reviews). The order card of a drafted
+    drug reads the same: its options not ruled out (``cdshooks.cards``)."""
     may_suit = {o.id: {r.given for r in o.choices_ruled_out} for o in options
-                if o.status in (Status.offered, Status.needs_information)}  # fmt: skip
+                if o.status is not Status.not_suitable}  # fmt: skip
     out = []
     for kin in kin_of_listed(kb, facts.given, facts.site):
         given = tuple(d for d in kin.kin if any(o.id in may_suit and d not in may_suit[o.id]

@@ -42,10 +42,9 @@ from onconav.kb.rules import (
     DRUGS_NOT_SAID,
     OTHERS_NOT_KNOWN,
     SURGERY,
-    aims_at_cancer,
 )
 from onconav.kb.vocabulary import in_sentence, is_code, normalise_name, without_little_words
-from onconav.logic import FactValue, Truth, in_scope, truth
+from onconav.logic import FactValue, Truth, truth
 
 UNKNOWN_SITE = {"any", "unknown", "notknown", "unknownprimary", "cancerofunknownprimary"}
 NONE_WORDS = {"none", "nothing", "no", "nosymptoms", "nil", "nonegiven", "noneknown"}
@@ -1574,7 +1573,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     # (the warnings of drugs of the kind of one listed are the answer's: ``kin_warnings``, said
     # of the drugs an option that may suit still gives)
     warnings += _stopped_but_never_had(kb, given) + _chemotherapy_given_with(kb, given, site)
-    warnings += _answers_that_disagree(kb, given, site)
+    warnings += _answers_that_disagree(kb, given)
     warnings += _stage_says_spread_far(kb, profile, site, given)
     warnings += _sub_stage_not_split(site, given)
     row = dict(given)
@@ -1717,8 +1716,7 @@ def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
     return out
 
 
-def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue],
-                           site: str) -> list[str]:  # fmt: skip
+def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list[str]:
     """Two answers that cannot both be right, each used as given (neither is known to be the
     wrong one), with a warning to check them: how much the cancer has spread, or that it came
     back far away, beside no spread; a bone the cancer weakened, beside places of spread without
@@ -1760,18 +1758,12 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue],
                    "but the bones are not among the places it has spread to; check which is "
                    "right")  # fmt: skip
     planned = row["planned"]
-    # a drug treatment planned, unless every option for this cancer that gives it is for relief
-    # (radium-223 and strontium-89 ease bone pain: one who wants no cancer treatment is offered
-    # them; radioactive iodine controls a thyroid cancer, and is warned of there, not for a
-    # rectal cancer's "radioactive drugs")
-    def for_relief(value: str) -> bool:
-        options = [o for o in kb.options_using(value)
-                   if in_scope(kb.rules[o.id].scope, site, row)]  # fmt: skip
-        return bool(options) and not any(aims_at_cancer(o) for o in options)
-
+    # a drug treatment of the cancer planned: not radioactive drugs, which the general source
+    # gives for bone pain to one who wants no cancer treatment (reviews found radium-223, then a
+    # breast cancer's "radioactive drugs" warned of through the thyroid's radioactive iodine)
+    aimed = DRUG_KINDS | {"hormone-therapy"}
     if row["wants_cancer_treatment"] is False and isinstance(planned, frozenset) and any(
-            kb.vocabulary.up("planned", p) & DRUG_TREATMENTS and not for_relief(p)
-            for p in planned):  # fmt: skip
+            kb.vocabulary.up("planned", p) & aimed for p in planned):  # fmt: skip
         out.append("planned: a drug treatment of the cancer is planned, but treatment aimed at "
                    "the cancer is not wanted; check which is right")  # fmt: skip
     return out

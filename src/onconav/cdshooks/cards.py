@@ -299,7 +299,7 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card 
         lines = [f"The record rules {md_escape(drug.lower())} out for this patient:", ""]
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
-    elif (barred or stopped) and statuses & {Status.offered, Status.needs_information}:
+    elif (barred or stopped) and statuses - {Status.not_suitable}:  # as the answer's warnings
         # both, said apart: "cannot have cisplatin and oxaliplatin stopped working" had read as
         # one list of what cannot be had
         said = ", and that ".join([*([f"this patient cannot have {barred}"] if barred else []),

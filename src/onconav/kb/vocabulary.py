@@ -147,11 +147,9 @@ def fact_values(data: KBData, fact: Fact) -> dict[str, frozenset[str]]:
 
 
 # A procedure counts as the kind of treatment it is, for the facts of kinds of treatment had or
-# planned (surgery, radiation); chemoradiation is chemotherapy as well, and so is hepatic arterial
-# infusion, chemotherapy sent into the liver's artery (had alone, it had been "no drug treatment":
-# nothing could have stopped working, and floxuridine that stopped beside it was warned of).
+# planned (surgery, radiation); chemoradiation is chemotherapy as well.
 TREATMENT_OF_KIND = {"surgery": "surgery", "radiation": "radiation"}
-ALSO_COUNTS_AS = {"chemoradiation": "chemotherapy", "hepatic-arterial-infusion": "chemotherapy"}
+ALSO_COUNTS_AS = {"chemoradiation": "chemotherapy"}
 
 
 def _count_as_kinds(data: KBData, fact: Fact, anc: dict[str, frozenset[str]]) -> None:
