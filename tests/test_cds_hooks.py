@@ -1559,6 +1559,33 @@ def test_a_drug_of_the_kind_of_both_lists_is_said_in_a_whole_summary() -> None:
     assert "cannot have cisplatin, and that oxaliplatin stopped working" in card.detail
 
 
+def test_a_drug_only_in_trials_says_so_first_beside_its_kind() -> None:
+    """Lapatinib drafted for a stomach cancer whose patient cannot have trastuzumab: the kin
+    warning had taken the place of "only in clinical trials" (a review): both, trials first."""
+    result = evaluate(parse_profile({"cancer": "stomach", "stage": "4",
+                                     "cannot_have": ["trastuzumab"]}, KB), KB)  # fmt: skip
+    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
+                                  page_url="http://s/p")  # fmt: skip
+    drafted = cardlib.Drafted(order="MedicationRequest/d", drug="lapatinib")
+    (card,) = cardlib.order_select(situation, [drafted], KB)
+    assert card.indicator == "warning", card
+    assert card.summary == ("Lapatinib: only in clinical trials for stomach cancer; same kind as "
+                            "trastuzumab (cannot have)"), card.summary
+
+
+def test_an_order_for_one_who_wants_no_cancer_treatment_gets_no_kin_card() -> None:
+    """Options not chosen by one who wants no cancer treatment give no card (as before the
+    session's change): counting them had put a kin warning in the place of the card's reading
+    (a review)."""
+    result = evaluate(parse_profile({"cancer": "rectum", "stage": "4",
+                                     "wants_cancer_treatment": False,
+                                     "cannot_have": ["capecitabine"]}, KB), KB)  # fmt: skip
+    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
+                                  page_url="http://s/p")  # fmt: skip
+    drafted = cardlib.Drafted(order="MedicationRequest/d", drug="fluorouracil")
+    assert cardlib.order_select(situation, [drafted], KB) == []
+
+
 KIN_DRUGS = sorted(d.id for d in KB.data.drugs if KB.kin_of(d.id))
 
 
@@ -1583,7 +1610,8 @@ def test_an_order_card_warns_whenever_the_answer_warns_of_its_kind(
               and name in w.split(", and ", 1)[-1].split(" of the same kind")[0]]  # fmt: skip
     using = {o.id for o in KB.options_using(drafted)}
     giving = [o for o in result.options if o.id in using]
-    open_ = [o for o in giving if o.status.value != "not_suitable"
+    # (not options not chosen: an order for one who wants no cancer treatment gets no card)
+    open_ = [o for o in giving if o.status.value not in ("not_suitable", "declined")
              and not any(r.given == drafted for r in o.choices_ruled_out)]  # fmt: skip
     situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
                                   page_url="http://s/p")  # fmt: skip

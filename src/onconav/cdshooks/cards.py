@@ -299,18 +299,28 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card 
         lines = [f"The record rules {md_escape(drug.lower())} out for this patient:", ""]
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
-    elif (barred or stopped) and statuses - {Status.not_suitable}:  # as the answer's warnings
+    elif (barred or stopped) and statuses & {Status.offered, Status.needs_information,
+                                             Status.in_trials}:  # fmt: skip
+        # (as the answer's warnings, but for options not chosen by one who wants no cancer
+        # treatment: an order for them gets no card, whatever else, as below)
         # both, said apart: "cannot have cisplatin and oxaliplatin stopped working" had read as
         # one list of what cannot be had
         said = ", and that ".join([*([f"this patient cannot have {barred}"] if barred else []),
                                    *([f"{stopped} stopped working"] if stopped else [])])
         doubt = " or ".join([*(["the reason may hold for it too"] if barred else []),
                              *(["it may not work either"] if stopped else [])])  # fmt: skip
-        # both, in short: within the summary's 140 characters (a review of the change)
+        # in short, within the summary's 140 characters: both lists; or beside "only in trials",
+        # which comes first (the kin had hidden it: a review)
         gone = and_list([kb.name_of(k.drug) for k in kin if k.fact == "progressed_on"])
-        summary = (f"{drug}: the record says {said}, of the same kind; {doubt}" if not (
-            barred and stopped) else f"{drug}: same kind as {barred} (cannot have) and {gone} "
-            "(stopped working); check before ordering")  # fmt: skip
+        kinds = and_list([*([f"{barred} (cannot have)"] if barred else []),
+                          *([f"{gone} (stopped working)"] if stopped else [])])  # fmt: skip
+        if statuses == {Status.in_trials}:
+            summary = (f"{drug}: only in clinical trials for {result.cancer_name}; same kind as "
+                       f"{kinds}")  # fmt: skip
+        elif barred and stopped:
+            summary = f"{drug}: same kind as {kinds}; check before ordering"
+        else:
+            summary = f"{drug}: the record says {said}, of the same kind; {doubt}"
         lines = [f"The record says {md_escape(said)}: of the same kind as "
                  f"{md_escape(drug.lower())}. {_capital(doubt)}: check it before ordering. (The "
                  "sources do not say; the options are decided by what the record says of this "
