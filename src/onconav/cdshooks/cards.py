@@ -54,7 +54,7 @@ from onconav.engine import in_words
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType, Regimen, aim_words
 from onconav.kb.vocabulary import in_sentence
-from onconav.profile import facts_of, kin_of_listed
+from onconav.profile import Kin, facts_of, kin_of_listed
 from onconav.render import STATUS_WORDS, given_words, md_escape, source_words, warning_words
 from onconav.result import (
     Citation,
@@ -251,19 +251,24 @@ def _fact_card(situation: Situation, fact: RankedFact, kb: KnowledgeBase) -> Car
 
 def order_select(situation: Situation, drafted: Iterable[Drafted], kb: KnowledgeBase) -> list[Card]:
     """A card for each drafted drug that needs one (see the module's rules)."""
+    # the drugs of the kind of one the record lists as not to be had or stopped working (the
+    # core's one rule, ``kin_of_listed``, which the answer's warnings read too): read once
+    facts = facts_of(situation.result.profile, kb)
+    kin = kin_of_listed(kb, facts.given, facts.site)
     cards = []
     seen = set()
     for draft in drafted:
         if draft.drug in seen:
             continue
         seen.add(draft.drug)
-        card = _drug_card(situation, draft, kb)
+        card = _drug_card(situation, draft, kb, kin)
         if card is not None:
             cards.append(card)
     return cards
 
 
-def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card | None:
+def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
+               listed: list[Kin]) -> Card | None:  # fmt: skip
     result = situation.result
     using = {option.id for option in kb.options_using(draft.drug)}
     options = [o for o in result.options if o.id in using]
@@ -286,9 +291,7 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase) -> Card 
     # a drug of the same narrow kind as one the patient cannot have (capecitabine, where
     # fluorouracil cannot be) or that stopped working (capecitabine, or CAPOX, where 5-FU is
     # drafted): not ruled out, but the reason may hold for it too, as the answer's warnings say
-    # (the core's one rule, ``kin_of_listed``)
-    facts = facts_of(result.profile, kb)
-    kin = [k for k in kin_of_listed(kb, facts.given, facts.site) if draft.drug in k.kin]
+    kin = [k for k in listed if draft.drug in k.kin]
     barred = and_list([kb.name_of(k.drug) for k in kin if k.fact == "cannot_have"])
     stopped = and_list([kb.name_of(k.drug) + ("" if k.regimen is None else
                                               f" (part of {kb.name_of(k.regimen)})")
