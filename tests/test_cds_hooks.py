@@ -1524,6 +1524,16 @@ def test_a_drug_of_the_kind_of_one_that_stopped_working_is_a_warning(client: Cli
     assert card["overrideReasons"], card
 
 
+def order_cards(data: dict[str, Any], drug: str) -> list[Card]:
+    """The order-select cards of one drafted drug for a profile, as the service makes them from
+    the profile's answer (``cards.order_select``), without a record to read."""
+    result = evaluate(parse_profile(data, KB), KB)
+    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
+                                  page_url="http://s/p")  # fmt: skip
+    return cardlib.order_select(situation, [cardlib.Drafted(order="MedicationRequest/d",
+                                                            drug=drug)], KB)  # fmt: skip
+
+
 @pytest.mark.parametrize("stopped", ["FOLFIRI", "FOLFOX"])
 def test_a_drug_that_stopped_still_carries_the_reason_of_its_kind(stopped: str) -> None:
     """5-FU drafted for one who cannot have capecitabine, after FOLFIRI (which gave 5-FU)
@@ -1533,11 +1543,7 @@ def test_a_drug_that_stopped_still_carries_the_reason_of_its_kind(stopped: str) 
     data = {"cancer": "rectum", "stage": "4", "metastases": ["liver"], "resectable": False,
             "prior_treatments": [stopped, "capecitabine"], "progressed_on": [stopped],
             "cannot_have": ["capecitabine"]}  # fmt: skip
-    result = evaluate(parse_profile(data, KB), KB)
-    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
-                                  page_url="http://s/p")  # fmt: skip
-    drafted = cardlib.Drafted(order="MedicationRequest/d", drug="fluorouracil")
-    (card,) = cardlib.order_select(situation, [drafted], KB)
+    (card,) = order_cards(data, "fluorouracil")
     assert card.indicator == "warning", card
     assert card.summary == ("Fluorouracil: the record says this patient cannot have "
                             "capecitabine, of the same kind; the reason may hold for it too")
@@ -1549,11 +1555,7 @@ def test_a_drug_of_the_kind_of_both_lists_is_said_in_a_whole_summary() -> None:
     list, misread) and was cut at 140 characters before saying what to do (two reviews)."""
     data = {"cancer": "cervix", "stage": "4B", "prior_treatments": ["oxaliplatin", "cisplatin"],
             "cannot_have": ["cisplatin"], "progressed_on": ["oxaliplatin"]}  # fmt: skip
-    result = evaluate(parse_profile(data, KB), KB)
-    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
-                                  page_url="http://s/p")  # fmt: skip
-    drafted = cardlib.Drafted(order="MedicationRequest/d", drug="carboplatin")
-    (card,) = cardlib.order_select(situation, [drafted], KB)
+    (card,) = order_cards(data, "carboplatin")
     assert card.summary == ("Carboplatin: same kind as cisplatin (cannot have) and oxaliplatin "
                             "(stopped working); check before ordering"), card.summary
     assert "cannot have cisplatin, and that oxaliplatin stopped working" in card.detail
@@ -1562,12 +1564,8 @@ def test_a_drug_of_the_kind_of_both_lists_is_said_in_a_whole_summary() -> None:
 def test_a_drug_only_in_trials_says_so_first_beside_its_kind() -> None:
     """Lapatinib drafted for a stomach cancer whose patient cannot have trastuzumab: the kin
     warning had taken the place of "only in clinical trials" (a review): both, trials first."""
-    result = evaluate(parse_profile({"cancer": "stomach", "stage": "4",
-                                     "cannot_have": ["trastuzumab"]}, KB), KB)  # fmt: skip
-    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
-                                  page_url="http://s/p")  # fmt: skip
-    drafted = cardlib.Drafted(order="MedicationRequest/d", drug="lapatinib")
-    (card,) = cardlib.order_select(situation, [drafted], KB)
+    (card,) = order_cards({"cancer": "stomach", "stage": "4", "cannot_have": ["trastuzumab"]},
+                          "lapatinib")
     assert card.indicator == "warning", card
     assert card.summary == ("Lapatinib: only in clinical trials for stomach cancer; same kind as "
                             "trastuzumab (cannot have)"), card.summary
@@ -1577,13 +1575,8 @@ def test_an_order_for_one_who_wants_no_cancer_treatment_gets_no_kin_card() -> No
     """Options not chosen by one who wants no cancer treatment give no card (as before the
     session's change): counting them had put a kin warning in the place of the card's reading
     (a review)."""
-    result = evaluate(parse_profile({"cancer": "rectum", "stage": "4",
-                                     "wants_cancer_treatment": False,
-                                     "cannot_have": ["capecitabine"]}, KB), KB)  # fmt: skip
-    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
-                                  page_url="http://s/p")  # fmt: skip
-    drafted = cardlib.Drafted(order="MedicationRequest/d", drug="fluorouracil")
-    assert cardlib.order_select(situation, [drafted], KB) == []
+    assert order_cards({"cancer": "rectum", "stage": "4", "wants_cancer_treatment": False,
+                        "cannot_have": ["capecitabine"]}, "fluorouracil") == []  # fmt: skip
 
 
 KIN_DRUGS = sorted(d.id for d in KB.data.drugs if KB.kin_of(d.id))
