@@ -1579,28 +1579,91 @@ def test_an_order_for_one_who_wants_no_cancer_treatment_gets_no_kin_card() -> No
                         "cannot_have": ["capecitabine"]}, "fluorouracil") == []  # fmt: skip
 
 
+def test_a_drafted_mix_is_warned_of_by_its_drugs_kind() -> None:
+    """CAPOX drafted for one who cannot have fluorouracil got no card, though the answer warns
+    that capecitabine, of the same kind, may carry the reason: the card matched only a drafted
+    drug, not the drugs of a drafted mix. The detail names the mix as written (it had read
+    "capox")."""
+    (card,) = order_cards({"cancer": "rectum", "stage": "4", "metastases": ["liver"],
+                           "cannot_have": ["fluorouracil"]}, "capox")  # fmt: skip
+    assert card.indicator == "warning", card
+    assert card.summary == ("CAPOX: the record says this patient cannot have fluorouracil, of "
+                            "the same kind as its capecitabine; the reason may hold for it too")
+    assert "of the same kind as capecitabine, part of CAPOX." in card.detail, card.detail
+
+
+def test_a_drafted_mix_that_gives_what_stopped_is_a_warning() -> None:
+    """CAPOX drafted after capecitabine alone stopped working got no card, though the answer
+    warns that CAPOX gives it with a drug not listed as stopped working (issue 9: such a mix is
+    "ruled out or flagged"): the card reads the answer's rule (``built_on_what_stopped``)."""
+    data = {"cancer": "rectum", "stage": "4", "metastases": ["liver"],
+            "prior_treatments": ["capecitabine"], "progressed_on": ["capecitabine"]}
+    (card,) = order_cards(data, "capox")
+    assert card.indicator == "warning", card
+    assert card.summary == ("CAPOX: gives capecitabine, which stopped working, with oxaliplatin; "
+                            "ask whether it could still help"), card.summary
+    assert card.overrideReasons, card
+    # a mix that stopped, one of whose drugs another mix gives
+    data |= {"prior_treatments": ["capox"], "progressed_on": ["capox"]}
+    (card,) = order_cards(data, "capiri")
+    assert card.summary.startswith("CAPIRI: gives capecitabine, part of CAPOX, which stopped "
+                                   "working, with irinotecan"), card.summary
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["rectum", "stomach", "cervix", "breast"]),
+       st.lists(st.sampled_from(sorted(d.id for d in KB.data.drugs) + sorted(
+           r.id for r in KB.data.regimens)), min_size=1, max_size=3, unique=True),
+       st.sampled_from(sorted(r.id for r in KB.data.regimens)))  # fmt: skip
+def test_an_order_card_warns_whenever_the_answer_flags_a_mix_built_on_what_stopped(
+    cancer: str, stopped: list[str], drafted: str
+) -> None:
+    """Whenever the answer says a drafted mix gives what stopped working with a drug not listed
+    as stopped (not ruled out; ask the care team), and an option giving it is open, its order
+    gets a warning card: the page and the record system agree."""
+    data: dict[str, Any] = {"cancer": cancer, "stage": "4", "prior_treatments": stopped,
+                            "progressed_on": stopped}  # fmt: skip
+    result = evaluate(parse_profile(data, KB), KB)
+    quoted = f"\u201c{KB.name_of(drafted)}\u201d"
+    flagged = [w for w in result.warnings if w.startswith("progressed_on:")
+               and "with a drug not listed as stopped working" in w and quoted in w]  # fmt: skip
+    using = {o.id for o in KB.options_using(drafted)}
+    open_ = [o for o in result.options if o.id in using
+             and o.status.value not in ("not_suitable", "declined")
+             and not any(r.given == drafted for r in o.choices_ruled_out)]  # fmt: skip
+    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
+                                  page_url="http://s/p")  # fmt: skip
+    cards = cardlib.order_select(situation, [cardlib.Drafted(order="MedicationRequest/d",
+                                                             drug=drafted)], KB)  # fmt: skip
+    if flagged and open_:
+        assert [c.indicator for c in cards] == ["warning"], (flagged, cards)
+
+
 KIN_DRUGS = sorted(d.id for d in KB.data.drugs if KB.kin_of(d.id))
+REGIMENS = sorted(r.id for r in KB.data.regimens)
 
 
 @settings(max_examples=80, deadline=None)
 @given(st.sampled_from(["rectum", "stomach", "cervix", "breast"]),
        st.sampled_from(["cannot_have", "progressed_on"]),
-       st.sampled_from(KIN_DRUGS + sorted(r.id for r in KB.data.regimens)),
-       st.sampled_from(KIN_DRUGS))  # fmt: skip
+       st.sampled_from(KIN_DRUGS + REGIMENS),
+       st.sampled_from(KIN_DRUGS + REGIMENS))  # fmt: skip
 def test_an_order_card_warns_whenever_the_answer_warns_of_its_kind(
     cancer: str, fact: str, listed: str, drafted: str
 ) -> None:
     """The page and the record system never disagree on a drug of the same narrow kind as one
     listed: whenever the answer warns that a drafted drug may not work either, or that the
     reason may hold for it too, and an option that gives it is offered or asks, its order gets
-    a warning card (rule: the core's ``kin_of_listed``, read by both)."""
+    a warning card (rule: the core's ``kin_of_listed``, read by both); a drafted mix, whenever
+    the answer warns so of one of its drugs."""
     data: dict[str, Any] = {"cancer": cancer, "stage": "4", fact: [listed]}
     if fact == "progressed_on":
         data["prior_treatments"] = [listed]
     result = evaluate(parse_profile(data, KB), KB)
-    name = KB.name_of(drafted)
+    names = [KB.name_of(d) for d in KB.drugs_of(drafted)]
     warned = [w for w in result.warnings if w.startswith(f"{fact}:") and "of the same kind" in w
-              and name in w.split(", and ", 1)[-1].split(" of the same kind")[0]]  # fmt: skip
+              and any(name in w.split(", and ", 1)[-1].split(" of the same kind")[0]
+                      for name in names)]  # fmt: skip
     using = {o.id for o in KB.options_using(drafted)}
     giving = [o for o in result.options if o.id in using]
     # (not options not chosen: an order for one who wants no cancer treatment gets no card)

@@ -11,10 +11,10 @@ validated as it is made (pydantic validates these models faster than it construc
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from onconav.kb import KnowledgeBase
-from onconav.kb.model import LabTest, Modality, Option, Prominence, Span
+from onconav.kb.model import LabTest, Modality, Option, Prominence, Regimen, Span
 from onconav.kb.rules import (
     ALWAYS,
     DECLINES,
@@ -171,7 +171,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         + [_ask_team(kb, f) for f in what_would_change]
         + ([] if declined else QUESTIONS),
         warnings=[*facts.warnings, *kin_warnings(kb, _kin_left_open(kb, facts, options)),
-                  *_built_on_what_stopped(kb, facts, options),
+                  *_built_warnings(kb, built_on_what_stopped(kb, facts, options)),
                   *_a_kind_that_stopped(kb, facts, options)],
         disclaimer=DISCLAIMER,
         kb_version=kb.version,
@@ -182,7 +182,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
 def _kin_left_open(kb: KnowledgeBase, facts: Facts, options: list[OptionResult]) -> list[Kin]:
     """The drugs of the kind of one listed (``profile.kin_of_listed``) that an option of this
     answer not ruled out (offered, asking, in trials, or not chosen by one who wants no cancer
-    treatment) still gives, not as a choice it rules out, as ``_built_on_what_stopped`` reads
+    treatment) still gives, not as a choice it rules out, as ``built_on_what_stopped`` reads
     them (a trial of lapatinib beside trastuzumab that cannot be had is warned of): "ask
     before an option that gives fluorouracil" had been said where no option gave it any more
     (fluorouracil stopped, stomach cancer), and the reason capecitabine cannot be had lost for
@@ -199,19 +199,31 @@ def _kin_left_open(kb: KnowledgeBase, facts: Facts, options: list[OptionResult])
     return out
 
 
-def _built_on_what_stopped(kb: KnowledgeBase, facts: Facts,
-                           options: list[OptionResult]) -> list[str]:  # fmt: skip
+@dataclass(frozen=True)
+class Built:
+    """What stopped working (``stopped``: a drug, or a mix counted as its drugs), the drugs it gave
+    (``gave``), and the mixes an answer leaves open that give some of them beside a drug that
+    makes them what they are (``mixes``)."""
+
+    stopped: str
+    gave: frozenset[str]
+    mixes: tuple[Regimen, ...]
+
+
+def built_on_what_stopped(kb: KnowledgeBase, facts: Facts,
+                          options: list[OptionResult]) -> list[Built]:  # fmt: skip
     """A drug that stopped working, and the mixes this answer leaves open that give it beside a drug
     that makes them what they are (``Regimen.stopped_by``: CAPOX and CAPIRI after capecitabine
     alone): they are not ruled out, since what they add is not listed as stopped working (it may
     have been had: "not yet tried" had been said of cisplatin had with radiation), but they give the
     drug that stopped, which the care team weighs. Said, not decided (issue 9: such a regimen is
-    "ruled out or flagged"). A mix that stopped counts as its drugs, as the rules count it (rule
-    1): CAPOX stopped names CAPIRI, as capecitabine and oxaliplatin stopped do (CAPIRI had been
-    offered after CAPOX without a word, though capecitabine alone was not suitable, "part of
-    CAPOX"); 5-FU with leucovorin names FOLFOX and FOLFIRI. A mix is named only when an option of
-    the answer gives it and neither does not suit nor has it among the choices ruled out: the
-    answer's own rule, not a copy of it."""
+    "ruled out or flagged"): in the answer's warnings, and on the order card of a drafted mix. A
+    mix that stopped counts as its drugs, as the rules count it (rule 1): CAPOX stopped names
+    CAPIRI, as capecitabine and oxaliplatin stopped do (CAPIRI had been offered after CAPOX
+    without a word, though capecitabine alone was not suitable, "part of CAPOX"); 5-FU with
+    leucovorin names FOLFOX and FOLFIRI. A mix is named only when an option of the answer gives it
+    and neither does not suit nor has it among the choices ruled out: the answer's own rule, not a
+    copy of it."""
     stopped = facts.row["progressed_on"]
     if not isinstance(stopped, frozenset):
         return []
@@ -234,22 +246,31 @@ def _built_on_what_stopped(kb: KnowledgeBase, facts: Facts,
         built = [r for r in kb.data.regimens if r.id in left
                  and gave[drug] & set(r.components) and not gave[drug] & set(r.stopped_by)]
         if built:
-            # quoted: a mix's name may hold "and" ("cisplatin and paclitaxel"); each with what
-            # it adds, and which of the drugs it gives when not all
-            shared = {r.id: "" if gave[drug] <= set(r.components) else and_list(
-                [kb.name_of(d) for d in r.components if d in gave[drug]]) + " "
-                for r in built}  # fmt: skip
-            names = and_list([
-                f"\u201c{kb.name_of(r.id)}\u201d ({shared[r.id]}with "
-                f"{and_list([kb.name_of(k) for k in r.stopped_by])})" for r in built])
-            one = len(built) == 1
-            what = ("it" if kb.kind_of.get(drug) == "drugs"
-                    else "some of its drugs" if any(shared.values()) else "its drugs")
-            out.append(f"progressed_on: {kb.name_of(drug)} stopped working, and the "
-                       f"{'mix' if one else 'mixes'} {names} {'gives' if one else 'give'} "
-                       f"{what} with a drug not listed as stopped working: "
-                       f"{'it is' if one else 'they are'} not ruled out; ask the care team "
-                       f"whether {'it' if one else 'they'} could still help")  # fmt: skip
+            out.append(Built(drug, frozenset(gave[drug]), tuple(built)))
+    return out
+
+
+def _built_warnings(kb: KnowledgeBase, built: list[Built]) -> list[str]:
+    """The answer's warning for each ``Built``: each mix quoted (a mix's name may hold "and":
+    "cisplatin and paclitaxel") with what it adds, and which of the drugs it gives when not
+    all."""
+    out = []
+    for one_built in built:
+        drug, gave = one_built.stopped, one_built.gave
+        shared = {r.id: "" if gave <= set(r.components) else and_list(
+            [kb.name_of(d) for d in r.components if d in gave]) + " "
+            for r in one_built.mixes}  # fmt: skip
+        names = and_list([
+            f"\u201c{kb.name_of(r.id)}\u201d ({shared[r.id]}with "
+            f"{and_list([kb.name_of(k) for k in r.stopped_by])})" for r in one_built.mixes])
+        one = len(one_built.mixes) == 1
+        what = ("it" if kb.kind_of.get(drug) == "drugs"
+                else "some of its drugs" if any(shared.values()) else "its drugs")
+        out.append(f"progressed_on: {kb.name_of(drug)} stopped working, and the "
+                   f"{'mix' if one else 'mixes'} {names} {'gives' if one else 'give'} "
+                   f"{what} with a drug not listed as stopped working: "
+                   f"{'it is' if one else 'they are'} not ruled out; ask the care team "
+                   f"whether {'it' if one else 'they'} could still help")  # fmt: skip
     return out
 
 
@@ -260,7 +281,7 @@ def _a_kind_that_stopped(kb: KnowledgeBase, facts: Facts,
     or a drug of it, stopped working: that source does not say which may follow one that
     stopped, so it is not ruled out, but it is said (a clinical review found hormone therapy
     offered after hormone therapy stopped working, without a word). Said, not decided, as
-    ``_built_on_what_stopped``. (A cancer's own source names the drugs that may follow: its
+    ``built_on_what_stopped``. (A cancer's own source names the drugs that may follow: its
     options that give "chemotherapy" frame those.)"""
     stopped = facts.row["progressed_on"]
     if not isinstance(stopped, frozenset):

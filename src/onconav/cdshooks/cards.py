@@ -21,8 +21,10 @@ order-select, for each drafted drug onconav knows (by its code) that an option i
 - the record rules the drug itself out (it cannot be had, or it is what stopped working; not a
   regimen that holds it, FOLFIRI for fluorouracil, which FOLFOX gives again): a warning,
   whatever else the options that give it ask; a drug of the same narrow kind cannot be had
-  (capecitabine beside fluorouracil) and an option giving it is offered or asks: a warning that
-  the reason may hold for it too;
+  (capecitabine beside fluorouracil; for a drafted mix, a drug of it) or stopped working, and an
+  option giving it is offered or asks: a warning that the reason may hold for it too; a drafted
+  mix that gives a drug that stopped working beside one that makes it what it is (CAPOX after
+  capecitabine alone), as the answer flags it: a warning to ask whether it could still help;
 - otherwise the statuses of the options that give it decide; an option where it is one choice
   among others that the record removes (5-FU of chemoradiation, after FOLFIRI) does not give it;
 - some option giving it is offered: no card, unless not every drug on record could be read
@@ -50,7 +52,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from onconav.cdshooks.models import SUMMARY_LIMIT, Card, Coding, Link, Source
-from onconav.engine import in_words
+from onconav.engine import Built, built_on_what_stopped, in_words
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType, Regimen, aim_words
 from onconav.kb.vocabulary import in_sentence
@@ -255,26 +257,29 @@ def order_select(situation: Situation, drafted: Iterable[Drafted], kb: Knowledge
     # core's one rule, ``kin_of_listed``, which the answer's warnings read too): read once
     facts = facts_of(situation.result.profile, kb)
     kin = kin_of_listed(kb, facts.given, facts.site)
+    # the mixes the answer leaves open that give a drug that stopped working (its warnings' rule)
+    built = built_on_what_stopped(kb, facts, situation.result.options)
     cards = []
     seen = set()
     for draft in drafted:
         if draft.drug in seen:
             continue
         seen.add(draft.drug)
-        card = _drug_card(situation, draft, kb, kin)
+        card = _drug_card(situation, draft, kb, kin, built)
         if card is not None:
             cards.append(card)
     return cards
 
 
 def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
-               listed: list[Kin]) -> Card | None:  # fmt: skip
+               listed: list[Kin], built: list[Built]) -> Card | None:  # fmt: skip
     result = situation.result
     using = {option.id for option in kb.options_using(draft.drug)}
     options = [o for o in result.options if o.id in using]
     if not options:
         return None
     drug = _capital(kb.name_of(draft.drug))
+    given = md_escape(kb.name_of(draft.drug))  # as named, in the detail's sentences (CAPOX)
     key = f"drug:{draft.drug}"
     # the drug itself ruled out by the record (it cannot be had, or it stopped working), whatever
     # else the options that give it offer (fluorouracil drafted for one who cannot have it got no
@@ -290,16 +295,25 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
     statuses = {o.status for o in giving}
     # a drug of the same narrow kind as one the patient cannot have (capecitabine, where
     # fluorouracil cannot be) or that stopped working (capecitabine, or CAPOX, where 5-FU is
-    # drafted): not ruled out, but the reason may hold for it too, as the answer's warnings say
-    kin = [k for k in listed if draft.drug in k.kin]
+    # drafted): not ruled out, but the reason may hold for it too, as the answer's warnings say.
+    # A drafted regimen by its drugs (CAPOX, where fluorouracil cannot be had, had no card)
+    parts = kb.drugs_of(draft.drug)
+    kin = [k for k in listed if set(parts) & set(k.kin)]
+    # "of the same kind" as the drug, or as the regimen's drugs that are
+    alike = [d for d in parts if any(d in k.kin for k in kin)]
+    of_kind = ("of the same kind" if alike == [draft.drug] else
+               f"of the same kind as its {and_list([kb.name_of(d) for d in alike])}")
     barred = and_list([kb.name_of(k.drug) for k in kin if k.fact == "cannot_have"])
     stopped = and_list([kb.name_of(k.drug) + ("" if k.regimen is None else
                                               f" (part of {kb.name_of(k.regimen)})")
                         for k in kin if k.fact == "progressed_on"])  # fmt: skip
+    # a drafted mix that gives a drug that stopped working beside one that makes it what it is
+    # (CAPOX after capecitabine alone): not ruled out, but the answer warns of it
+    on_stopped = [b for b in built if any(r.id == draft.drug for r in b.mixes)]
     if itself:
         first, reason = itself[0]
         summary = f"{drug}: not suitable here, {_reason_words([reason], first, kb)}"
-        lines = [f"The record rules {md_escape(drug.lower())} out for this patient:", ""]
+        lines = [f"The record rules {given} out for this patient:", ""]
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
     elif (barred or stopped) and statuses & {Status.offered, Status.needs_information,
@@ -323,11 +337,31 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
         elif barred and stopped:
             summary = f"{drug}: same kind as {kinds}; check before ordering"
         else:
-            summary = f"{drug}: the record says {said}, of the same kind; {doubt}"
-        lines = [f"The record says {md_escape(said)}: of the same kind as "
-                 f"{md_escape(drug.lower())}. {_capital(doubt)}: check it before ordering. (The "
+            summary = f"{drug}: the record says {said}, {of_kind}; {doubt}"
+        alike_words = md_escape(and_list([kb.name_of(d) for d in alike]))
+        lines = [f"The record says {md_escape(said)}: of the same kind as {alike_words}"
+                 + ("" if alike == [draft.drug] else f", part of {given}")
+                 + f". {_capital(doubt)}: check it before ordering. (The "
                  "sources do not say; the options are decided by what the record says of this "
                  "drug itself.)", ""]  # fmt: skip
+        lines += [_status_line(o, kb, draft.drug) for o in options]
+        indicator = "warning"
+    elif on_stopped and statuses & {Status.offered, Status.needs_information, Status.in_trials}:
+        mix = kb.by_id[draft.drug]
+        parts = mix.components  # type: ignore[union-attr]
+        adds = and_list([kb.name_of(d) for d in mix.stopped_by])  # type: ignore[union-attr]
+        # what stopped, and what of it this mix gives: all of it, or some drugs of a mix
+        shared = and_list([kb.name_of(d) for b in on_stopped for d in parts if d in b.gave])
+        said = and_list([kb.name_of(b.stopped) if b.gave <= set(parts) else
+                         and_list([kb.name_of(d) for d in parts if d in b.gave])
+                         + f", part of {kb.name_of(b.stopped)}," for b in on_stopped])  # fmt: skip
+        summary = (f"{drug}: gives {said.rstrip(',')}, which stopped working, with {adds}; ask "
+                   "whether it could still help")  # fmt: skip
+        stopped = and_list([kb.name_of(b.stopped) for b in on_stopped])
+        lines = [f"The record says {md_escape(stopped)} stopped working; {given} gives "
+                 f"{md_escape(shared)} again, with {md_escape(adds)}, not listed as stopped "
+                 "working. The options that give it are not ruled out, but check whether it "
+                 "could still help before ordering.", ""]  # fmt: skip
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
     elif Status.offered in statuses and not situation.incomplete.drugs():
@@ -341,7 +375,7 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
                    if Status.offered in statuses else
                    f"{drug}: not every drug on record could be read; whether it stopped working "
                    "is not known")  # fmt: skip
-        lines = [f"An option that gives {md_escape(drug.lower())} "
+        lines = [f"An option that gives {given} "
                  + ("suits what onconav read, but " if Status.offered in statuses else
                     "may suit this patient, but ")
                  + "the drugs this patient had, that stopped working or that they cannot have "
@@ -366,7 +400,6 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
             summary = f"{drug}: the {short} results on record disagree; check which is right"
         else:
             summary = f"{drug}: {short} on record, not decided; a {names} decides whether it suits"
-        given = md_escape(drug.lower())
         held_lines = [f"- {kb.facts[fact].label}: {said[1]}" for fact, said in on_record.items()
                       if said is not None]  # fmt: skip
         if not held_lines:
@@ -393,7 +426,7 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
         first, reasons = (unsuitable or [(o, [r]) for o, r in removed])[0]
         summary = f"{drug}: not suitable here, {_reason_words(reasons, first, kb)}"
         cancer = md_escape(result.cancer_name)
-        lines = [f"onconav's sources give {md_escape(drug.lower())} for {cancer} only in these "
+        lines = [f"onconav's sources give {given} for {cancer} only in these "
                  "options, and none suits this patient's record:", ""]  # fmt: skip
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
