@@ -19,7 +19,7 @@ from onconav import render, words
 from onconav.engine import Status, evaluate
 from onconav.kb import KnowledgeBase, load_kb
 from onconav.kb.model import fact_tests
-from onconav.kb.rules import DISTANT, DISTANT_SITES, OTHERS_NOT_KNOWN
+from onconav.kb.rules import DISTANT, DISTANT_SITES, DRUG_TREATMENTS, OTHERS_NOT_KNOWN
 from onconav.kb.vocabulary import normalise_name
 from onconav.logic import Truth, truth
 from onconav.profile import Profile, ProfileError, facts_of, parse_profile, read_cancer
@@ -4476,3 +4476,54 @@ def test_a_drug_treatment_planned_by_one_who_wants_none_is_warned_of_unless_for_
     said = any(w.startswith("planned: a drug treatment of the cancer is planned")
                for w in result.warnings)  # fmt: skip
     assert said is warned, result.warnings
+
+
+# the procedures that give a drug: those the vocabulary counts as a drug treatment had, and
+# liver-artery chemotherapy, whatever it counts as (it had counted as none)
+DRUG_PROCEDURES = sorted({p.id for p in load_kb().data.procedures
+                          if load_kb().vocabulary.up("prior_treatments", p.id) & DRUG_TREATMENTS}
+                         | {"hepatic-arterial-infusion"})  # fmt: skip
+
+
+def test_a_procedure_that_gives_a_drug_is_a_drug_treatment_had(kb: KnowledgeBase) -> None:
+    """Chemoradiation and hepatic arterial infusion give a drug: each had is a drug treatment
+    had (liver-artery chemotherapy had alone had been "no drug treatment", so nothing could have
+    stopped working). What stopped working counts as chemotherapy that stopped only for
+    liver-artery chemotherapy, given for spread (the options for after chemotherapy had asked
+    whether chemotherapy stopped working, then refused the answer); chemoradiation's
+    chemotherapy is often for an earlier stage, and is not (cemiplimab's vignette)."""
+    for ident in DRUG_PROCEDURES:
+        assert kb.vocabulary.up("prior_treatments", ident) & DRUG_TREATMENTS, ident
+    assert "chemotherapy" in kb.vocabulary.up("progressed_on", "hepatic-arterial-infusion")
+    assert "chemotherapy" not in kb.vocabulary.up("progressed_on", "chemoradiation")
+
+
+@settings(max_examples=60, deadline=None)
+@given(procedure=st.sampled_from(DRUG_PROCEDURES),
+       cancer=st.sampled_from(["stomach", "rectum", "cervix", "lung"]),
+       stopped=st.booleans(), metastases=st.sampled_from([["liver"], ["lung"], None]))  # fmt: skip
+def test_a_procedure_that_gives_a_drug_is_not_given_again_once_it_stopped_working(
+    procedure: str, cancer: str, stopped: bool, metastases: list[str] | None
+) -> None:
+    """Rule 1 for a procedure that is a drug treatment too: every option that gives it is not
+    suitable once it stopped working, and asks whether it did when it was had and what stopped
+    is not said (hepatic arterial infusion had been offered again after it stopped working: no
+    route read it). Nothing stopped is never implied of one who had it."""
+    kb = load_kb()
+    data: dict[str, Any] = {"cancer": cancer, "stage": "4", "prior_treatments": [procedure]}
+    if stopped:
+        data["progressed_on"] = [procedure]
+    if metastases is not None:
+        data["metastases"] = metastases
+    result = evaluate(parse_profile(data, kb), kb)
+    giving = {o.id for o in kb.options_using(procedure)}
+    for option in result.options:
+        if option.id not in giving:
+            continue
+        if stopped:
+            assert option.status is Status.not_suitable, (option.id, option.status)
+        elif option.status is Status.needs_information:
+            pass  # it may ask other things too
+        else:  # not asked: something else rules it out
+            assert option.status is Status.not_suitable, (option.id, option.status)
+            assert "stopped working" not in (option.reason or ""), (option.id, option.reason)

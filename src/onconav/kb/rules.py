@@ -418,7 +418,12 @@ class Treatments:
         vocabulary: Vocabulary,
     ) -> Treatments:  # fmt: skip
         """The routes' view of a cross-checked document."""
-        drug_procedures = frozenset(p for r in data.regimens for p in r.counts_as)
+        # chemoradiation, which regimens count as, and any procedure the vocabulary counts as a
+        # drug treatment stopped (hepatic arterial infusion, chemotherapy into the liver's
+        # artery: it had been offered again after it stopped working)
+        drug_procedures = frozenset(p for r in data.regimens for p in r.counts_as) | frozenset(
+            p.id for p in data.procedures
+            if vocabulary.up("progressed_on", p.id) & DRUG_TREATMENTS)  # fmt: skip
         return cls(
             vocabulary, by_id, kind_of, tuple(data.regimens),
             {d.id: [r.id for r in data.regimens if d.id in r.components] for d in data.drugs},
@@ -519,7 +524,9 @@ def radiation_stopped_route(ident: str, treatments: Treatments) -> RuledOut:
     undecided."""
     record, name, named = treatments.by_id[ident], treatments.named(ident), treatments.named
     stopped = {ident: f"{name} has already stopped working for you"}
-    for given in sorted(treatments.drug_procedures):  # chemoradiation
+    for given in sorted(treatments.drug_procedures):  # chemoradiation (not a drug into an artery)
+        if getattr(treatments.by_id[given], "kind", None) != "radiation":
+            continue
         stopped[given] = (f"{named(given)}, which gives radiation, has already stopped "
                           "working for you")  # fmt: skip
     for counted in treatments.regimens:  # named as its regimen (weekly cisplatin with radiation)

@@ -147,9 +147,17 @@ def fact_values(data: KBData, fact: Fact) -> dict[str, frozenset[str]]:
 
 
 # A procedure counts as the kind of treatment it is, for the facts of kinds of treatment had or
-# planned (surgery, radiation); chemoradiation is chemotherapy as well.
+# planned (surgery, radiation); one that gives a drug is that drug treatment as well:
+# chemoradiation, and hepatic arterial infusion, chemotherapy sent into the liver's artery (had
+# alone, it had been "no drug treatment": nothing could have stopped working).
 TREATMENT_OF_KIND = {"surgery": "surgery", "radiation": "radiation"}
-ALSO_COUNTS_AS = {"chemoradiation": "chemotherapy"}
+ALSO_COUNTS_AS = {"chemoradiation": "chemotherapy", "hepatic-arterial-infusion": "chemotherapy"}
+# Of what stopped working, only liver-artery chemotherapy counts as chemotherapy that stopped:
+# it is given for cancer spread to the liver, so the options for after chemotherapy apply (they
+# had asked whether chemotherapy stopped working, then refused the answer). Chemoradiation that
+# stopped is not chemotherapy for spread that did: its chemotherapy is often given for an
+# earlier stage (cemiplimab is not for it while chemotherapy given for spread still works).
+STOPPED_COUNTS_AS = {"hepatic-arterial-infusion": "chemotherapy"}
 
 
 def _count_as_kinds(data: KBData, fact: Fact, anc: dict[str, frozenset[str]]) -> None:
@@ -163,6 +171,8 @@ def _count_as_kinds(data: KBData, fact: Fact, anc: dict[str, frozenset[str]]) ->
         extra = {kind} if kind in own else set()
         if ALSO_COUNTS_AS.get(proc.id) in own:
             extra.add(ALSO_COUNTS_AS[proc.id])
+        if fact.id == "progressed_on" and proc.id in STOPPED_COUNTS_AS:  # a drug's kind
+            extra.add(STOPPED_COUNTS_AS[proc.id])
         anc[proc.id] = anc[proc.id] | extra
     for value, ups in list(anc.items()):  # and then as what those kinds are kinds of
         anc[value] = ups.union(*(values[u] for u in ups if u in values))
