@@ -21,7 +21,7 @@ from onconav.kb import KnowledgeBase, load_kb
 from onconav.kb.model import fact_tests
 from onconav.kb.rules import DISTANT, DISTANT_SITES, DRUG_TREATMENTS, OTHERS_NOT_KNOWN
 from onconav.kb.vocabulary import normalise_name
-from onconav.logic import Truth, truth
+from onconav.logic import Truth, hit_truth, truth
 from onconav.profile import Profile, ProfileError, facts_of, parse_profile, read_cancer
 from onconav.result import OptionResult
 
@@ -2045,13 +2045,49 @@ def test_a_list_of_what_stopped_working_that_may_not_be_whole_offers_no_drug_it_
     leucovorin stopped, and FOLFOX was offered. A list of what stopped working may say it is not
     whole ("perhaps other treatments not listed"): then no option that a drug stopping would rule
     out is offered; each asks whether it stopped (that nothing else changes for the better is
-    the test above, of every list that may not be whole)."""
+    the test above, of every list that may not be whole). A record's list of treatments had
+    may not be whole either (the FHIR reader says so of every list it reads); a list of
+    treatments had that is whole and never held the drug is the next test's."""
     kb = shared_kb()
     opened = {**pair[1], "progressed_on": [*(pair[1].get("progressed_on") or []),
                                            "others not known"]}  # fmt: skip
+    if pair[1].get("prior_treatments") is not None:
+        opened["prior_treatments"] = [*pair[1]["prior_treatments"], "others not known"]
     for option in evaluate(parse_profile(opened, kb), kb).options:
         if any(r.fact == "progressed_on" for r in kb.rules[option.id].ruled_out):
             assert option.status is not Status.offered, (option.id, opened)
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+@example(pair=({"cancer": "rectum", "stage": "4", "metastases": ["liver"], "kras": "wild-type",
+                "prior_treatments": ["FOLFOX"], "progressed_on": ["FOLFOX"]},) * 2)  # fmt: skip
+def test_a_treatment_never_had_cannot_have_stopped_working(pair) -> None:  # type: ignore[no-untyped-def]
+    """FOLFOX had, with FOLFOX and "perhaps other treatments not listed" stopped, asked whether
+    panitumumab and FOLFIRI, never had, stopped working too (a review): what a whole list of
+    treatments had never held cannot have stopped working. So whatever may be missing from the
+    list of what stopped (or a broad kind that stopped, not which), no route of what stopped
+    working is left undecided of a treatment the list of treatments had says was never had: the
+    list holds it, what stopping would rule it out, a kind it is of, a trial, or drugs not
+    known."""
+    kb = shared_kb()
+    assume(pair[1].get("prior_treatments") is not None)
+    opened = {**pair[1], "progressed_on": [*(pair[1].get("progressed_on") or []),
+                                           "others not known"]}  # fmt: skip
+    facts = facts_of(parse_profile(opened, kb), kb)
+    known = kb.vocabulary.known("prior_treatments")
+    given = facts.row["prior_treatments"]
+    for option in evaluate(parse_profile(opened, kb), kb).options:
+        for r in kb.rules[option.id].ruled_out:
+            if r.fact != "progressed_on" or hit_truth(r, facts.row) is not Truth.UNKNOWN:
+                continue
+            assert isinstance(given, frozenset), (option.id, opened)
+            words = {value for value, _ in r.words}  # what stopping would rule it out
+            kinds = {k for p in {r.given, *kb.drugs_of(r.given)} if p in known
+                     for k in kb.vocabulary.up("prior_treatments", p)}  # fmt: skip
+            trials = {v for v in given if kb.vocabulary.up("prior_treatments", v) & {
+                "clinical-trial", "drugs-not-known", "others-not-known"}}  # fmt: skip
+            assert given & (words | kinds) or trials, (option.id, r.given, sorted(given))
 
 
 RECTUM_TAKEN_OUT = ["low anterior resection", "abdominoperineal resection", "pelvic exenteration"]

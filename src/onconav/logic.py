@@ -169,14 +169,20 @@ def hit_truth(r: RuledOut, row: Row) -> Truth:
     nothing out (FALSE, not UNKNOWN: nobody is asked every treatment they cannot have), unless
     the route is ``asked`` (UNKNOWN: a partial gastrectomy asks whether all of the stomach was
     taken out already) or its ``asked_if`` holds (UNKNOWN: FOLFOX had, and which treatments
-    stopped working not said)."""
+    stopped working not said). What the list of treatments had says was never had
+    (``had_perhaps`` FALSE) cannot have stopped working: not UNKNOWN, whatever the list of what
+    stopped may leave open, but FALSE."""
     value = row.get(r.fact)
     if value is None:
         if r.asked or (r.asked_if is not None
                        and leaf_truth(r.asked_if, row.get(r.asked_if.fact)) is Truth.TRUE):
             return Truth.UNKNOWN
         return Truth.FALSE
-    return leaf_truth(r.test, value)
+    truth = leaf_truth(r.test, value)
+    if truth is Truth.UNKNOWN and r.had_perhaps is not None and leaf_truth(
+            r.had_perhaps, row.get(r.had_perhaps.fact)) is Truth.FALSE:  # fmt: skip
+        return Truth.FALSE  # never had, by the list of treatments had: it cannot have stopped
+    return truth
 
 
 def ruled_out_hits(rules: Rules, row: Row) -> list[RuledOut]:
@@ -488,7 +494,11 @@ def hit_sql(r: RuledOut, leaf: Leaf = leaf_sql) -> str:
     if r.asked_if is not None and not r.asked:
         not_said = (f"(CASE WHEN {leaf(r.asked_if)} IS TRUE THEN CAST(NULL AS BOOLEAN) "
                     "ELSE FALSE END)")
-    return f"(CASE WHEN {given} THEN {not_said} ELSE {to_sql(r.test, leaf)} END)"
+    test = to_sql(r.test, leaf)
+    if r.had_perhaps is not None:  # never had, by the list of treatments had: FALSE
+        test = (f"(CASE WHEN {test} IS NULL AND {leaf(r.had_perhaps)} IS FALSE THEN FALSE "
+                f"ELSE {test} END)")  # fmt: skip
+    return f"(CASE WHEN {given} THEN {not_said} ELSE {test} END)"
 
 
 def ruled_out_sql(rules: Rules, leaf: Leaf = leaf_sql) -> str:

@@ -126,6 +126,11 @@ class RuledOut:
     # or only when this holds: what stopped working not given, of someone who has had what the
     # option gives (FOLFOX had, the cancer back: whether FOLFOX stopped working is not known)
     asked_if: Test | None = None
+    # (what stopped working) the treatments had that may hold what the option gives: a list of
+    # treatments had that holds none of them says it was never had, so it cannot have stopped
+    # working, whatever leaves the test undecided ("perhaps other treatments not listed" among
+    # what stopped, or a kind that stopped, not which): ``logic.hit_truth``
+    had_perhaps: Test | None = None
 
     def why(self, values: frozenset[str]) -> str:
         """Why the person's values rule it out: the words of the first value they hold."""
@@ -536,7 +541,8 @@ def radiation_stopped_route(ident: str, treatments: Treatments) -> RuledOut:
     parent = getattr(record, "parent", None)
     test = any_of("progressed_on", frozenset(stopped), f"{name} stopped working",
                   frozenset({parent} if parent else ()) | _not_whole(treatments.vocabulary))
-    return RuledOut("progressed_on", ident, test, tuple(stopped.items()), relief_too=False)
+    return RuledOut("progressed_on", ident, test, tuple(stopped.items()), relief_too=False,
+                    had_perhaps=_had_perhaps(ident, stopped, treatments))  # fmt: skip
 
 
 def stopped_route(ident: str, treatments: Treatments) -> RuledOut:
@@ -609,7 +615,28 @@ def stopped_route(ident: str, treatments: Treatments) -> RuledOut:
     had = any_of("prior_treatments", frozenset(stopped) & vocabulary.known("prior_treatments"),
                  f"{name} had")  # fmt: skip
     return RuledOut("progressed_on", ident, test, tuple(stopped.items()),
-                    asked_if=had if had.true else None)  # fmt: skip
+                    asked_if=had if had.true else None,
+                    had_perhaps=_had_perhaps(ident, stopped, treatments))  # fmt: skip
+
+
+def _had_perhaps(ident: str, stopped: Mapping[str, str], treatments: Treatments) -> Test:
+    """The treatments had that may hold ``ident``, for its route of what stopped working: what
+    stopping would rule it out (``stopped``: the thing, a regimen holding it, its key drugs), a
+    broader kind it or one of its drugs is (chemotherapy, fluoropyrimidines, radiation: had,
+    not said which), a clinical trial of any phase, or drugs not known or perhaps other treatments
+    not listed. A list of treatments had that holds none of these says it was never had: FOLFOX
+    had, with FOLFOX and "perhaps other treatments not listed" stopped, had asked whether
+    panitumumab and FOLFIRI, never had, stopped working too (a review)."""
+    vocabulary = treatments.vocabulary
+    known = vocabulary.known("prior_treatments")
+    parts = getattr(treatments.by_id[ident], "components", [])
+    broader = {k for d in (ident, *parts) if d in known
+               for k in vocabulary.up("prior_treatments", d)
+               if treatments.kind_of.get(k) not in ("drugs", "regimens")}  # fmt: skip
+    not_said = {v for v in known if vocabulary.up("prior_treatments", v) & {
+        "clinical-trial", DRUGS_NOT_KNOWN, OTHERS_NOT_KNOWN}}  # fmt: skip
+    return any_of("prior_treatments", (frozenset(stopped) | broader | not_said) & known,
+                  f"{treatments.named(ident)} perhaps had")  # fmt: skip
 
 
 def _not_whole(vocabulary: Vocabulary) -> frozenset[str]:
