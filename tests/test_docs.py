@@ -50,6 +50,23 @@ def test_readme_python_example_runs() -> None:
     assert [r.id for r in kb.find("Xeloda")] == ["capecitabine"]  # type: ignore[attr-defined]
 
 
+def test_the_search_docs_python_example_runs(sources: Path) -> None:
+    """docs/search.md's Python example runs as written and with the sources' folder as a str, as
+    its comment offers (a str had raised TypeError), and shows the citation it prints (it had
+    shown another passage's offsets)."""
+    doc = (ROOT / "docs" / "search.md").read_text(encoding="utf-8")
+    block = doc.split("In Python:\n\n```python", 1)[1].split("```", 1)[0]
+    *lines, last = block.strip().splitlines()
+    expression, shown = (part.strip() for part in last.split("#", 1))
+    assert "sources=None" in block and shown.endswith(", ...)")
+    for given in ("None", repr(str(sources))):
+        namespace: dict[str, object] = {}
+        code = "\n".join(lines).replace("sources=None", f"sources={given}")
+        exec(compile(code, "docs/search.md", "exec"), namespace)
+        printed = repr(eval(expression, namespace))
+        assert printed.startswith(shown.removesuffix("...)")), (given, printed)
+
+
 def test_coverage_doc_is_current(kb, sources: Path) -> None:  # type: ignore[no-untyped-def]
     reports = provenance.check(kb, provenance.read_sources(sources, kb))
     doc = (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8")

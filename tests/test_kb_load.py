@@ -41,6 +41,24 @@ def test_every_id_is_unique_across_kinds(kb) -> None:  # type: ignore[no-untyped
     assert len(ids) == len(set(ids))
 
 
+def test_the_root_is_a_path_or_its_name(kb) -> None:  # type: ignore[no-untyped-def]
+    """load_kb(root=...) takes the folder as a str as well as a Path (a str had raised
+    AttributeError); the same knowledge base either way."""
+    for root in (data_dir(), str(data_dir())):
+        assert load_kb(root).data == kb.data
+
+
+@pytest.mark.parametrize("folder", ["missing", "empty"])
+def test_a_root_without_data_files_is_refused(tmp_path: Path, folder: str) -> None:
+    """A folder that does not exist or holds no data file had loaded an empty knowledge base."""
+    root = tmp_path / folder
+    if folder == "empty":
+        root.mkdir()
+    for named in (root, str(root)):
+        with pytest.raises(KBError, match=f"{root}: no data files"):
+            load_kb(named)
+
+
 def test_option_without_evidence_does_not_load(tmp_path: Path) -> None:
     root = copy_data(tmp_path)
     path = next(p for p in data_files(root) if "options" in yaml.safe_load(p.read_text()))

@@ -124,6 +124,15 @@ def test_brand_name_finds_its_entry_then_the_passage(index: Index) -> None:
     assert "rectum-trifluridine-tipiracil" in {r.id for r in hit.cited_by}
 
 
+def test_the_sources_folder_is_a_path_or_its_name(kb: KnowledgeBase, index: Index,
+                                                  sources: Path) -> None:  # fmt: skip
+    """build_index takes the sources' folder as a str as well as a Path (a str had raised
+    TypeError): the same documents, passages read from the files."""
+    given = build_index(kb, str(sources))
+    assert given.docs == index.docs
+    assert given.docs != build_index(kb).docs
+
+
 def test_lay_words_match_through_the_knowledge_base(kb: KnowledgeBase, index: Index) -> None:
     hits = index.search("chemo stopped working", limit=10).hits
     ramucirumab = [h for h in hits if h.citations[0].label() == "[ccs-stomach-stage4 972-1076]"]

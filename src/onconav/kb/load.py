@@ -99,9 +99,14 @@ def data_dir() -> Path:
     return DATA_DIR
 
 
-def data_files(root: Path | None = None) -> list[Path]:
-    root = root or data_dir()
-    return sorted([*root.glob("*.yaml"), *root.glob("options/*.yaml")])
+def data_root(root: str | Path | None = None) -> Path:
+    """The folder of the data files: ``root`` (a Path or its name), else the packaged one."""
+    return Path(root) if root is not None else data_dir()
+
+
+def data_files(root: str | Path | None = None) -> list[Path]:
+    base = data_root(root)
+    return sorted([*base.glob("*.yaml"), *base.glob("options/*.yaml")])
 
 
 def read_files(files: Iterable[Path | tuple[str, bytes]]) -> tuple[dict[str, Any], list[str]]:
@@ -747,13 +752,18 @@ def yaml_digest(files: list[tuple[str, bytes]]) -> str:
 
 
 def yaml_files(base: Path) -> list[tuple[str, bytes]]:
-    """The data files under ``base`` as (relative name, bytes)."""
-    return [(p.relative_to(base).as_posix(), p.read_bytes()) for p in data_files(base)]
+    """The data files under ``base`` as (relative name, bytes). Raises KBError when there are
+    none: a folder that does not exist or holds no data had loaded an empty knowledge base."""
+    paths = data_files(base)
+    if not paths:
+        raise KBError([f"{base}: no data files (*.yaml, options/*.yaml) in it; the root is the "
+                       "folder of the knowledge base's data files"])  # fmt: skip
+    return [(p.relative_to(base).as_posix(), p.read_bytes()) for p in paths]
 
 
-def artefact_text(root: Path | None = None) -> str:
+def artefact_text(root: str | Path | None = None) -> str:
     """The text ``kb.json`` should hold for the data files under ``root``. Raises KBError."""
-    base = root or data_dir()
+    base = data_root(root)
     files = yaml_files(base)
     kb = parse(files)
     doc = {
@@ -774,13 +784,14 @@ def read_artefact(path: Path, digest: str) -> KBData | None:
     return kept.data if kept.yaml_sha256 == digest else None
 
 
-def load_kb(root: Path | None = None) -> KnowledgeBase:
+def load_kb(root: str | Path | None = None) -> KnowledgeBase:
     """Load, validate, cross-check and index the knowledge base (the packaged one by default).
 
     The document comes from ``kb.json`` beside the YAML when that was made from exactly these
-    YAML files (validated by the same models as the YAML), else from the YAML. Raises KBError.
+    YAML files (validated by the same models as the YAML), else from the YAML. ``root``, the
+    folder of the data files, is a Path or its name. Raises KBError.
     """
-    base = root or data_dir()
+    base = data_root(root)
     files = yaml_files(base)
     data = read_artefact(base / ARTEFACT, yaml_digest(files))
     return build(data) if data is not None else parse(files)

@@ -1014,11 +1014,12 @@ def _base(ident: str) -> str:
     return ident.split("/")[0]
 
 
-def build_index(kb: KnowledgeBase, sources: Path | None = None, *, synonyms: bool = True,
+def build_index(kb: KnowledgeBase, sources: str | Path | None = None, *, synonyms: bool = True,
                 boost: bool = True) -> Index:  # fmt: skip
-    """The index over the knowledge base (and the source files in ``sources``, when given).
-    ``synonyms=False, boost=False`` is plain BM25 over the same documents, the baseline."""
-    texts = provenance.read_sources(sources, kb) if sources is not None else None
+    """The index over the knowledge base (and the source files in ``sources``, a folder's Path
+    or its name, when given). ``synonyms=False, boost=False`` is plain BM25 over the same
+    documents, the baseline."""
+    texts = provenance.read_sources(Path(sources), kb) if sources is not None else None
     stem = words_of.stemmer()
     citing: dict[tuple[str, int, int, str], list[str]] = {}
     for ident, span in kb.spans():
