@@ -39,6 +39,8 @@ from onconav.cdshooks.auth import Authenticator, AuthError
 from onconav.cdshooks.models import Card, CdsService, Feedback, FhirAuthorization, Link, Source
 from onconav.cdshooks.prefetch import (
     MEDICATION_READS,
+    OBSERVATION_CODE,
+    OBSERVATION_CODES,
     TEMPLATES,
     PrefetchError,
     checked,
@@ -3439,6 +3441,17 @@ def test_the_docs_give_the_source_the_cards_give(client: Client) -> None:
                 for card in patient_view(client, "stomach-stage4-her2-unknown")}  # fmt: skip
     assert label.endswith(f"knowledge base {KB.version})")
     assert f"`{label}`" in docs
+
+
+def test_the_docs_count_the_observation_codes_asked_for() -> None:
+    """docs/cds-hooks.md said the observations prefetch asks for 48 codes; it asks for 49. The
+    count it gives, and by system, is the prefetch's."""
+    docs = (HERE.parent / "docs" / "cds-hooks.md").read_text(encoding="utf-8")
+    counts = re.findall(r"the (\d+) codes, (\d+) LOINC and (\d+) SNOMED CT,", docs)
+    loinc, snomed = (len(OBSERVATION_CODES[s]) for s in ("http://loinc.org",
+                                                         "http://snomed.info/sct"))  # fmt: skip
+    assert counts == [(str(loinc + snomed), str(loinc), str(snomed))]
+    assert len(OBSERVATION_CODES) == 2 and OBSERVATION_CODE.count(",") == loinc + snomed - 1
 
 
 def test_the_cards_match_the_reviewed_snapshot(client: Client) -> None:
