@@ -67,6 +67,27 @@ def test_the_search_docs_python_example_runs(sources: Path) -> None:
         assert printed.startswith(shown.removesuffix("...)")), (given, printed)
 
 
+def test_the_cohort_docs_speed_figures_are_the_benchmarks() -> None:
+    """docs/cohort.md's speed figures are those of the run in docs/benchmarks.md, which is
+    written by the run: it had quoted a run benchmarks.md did not hold (5.16 s, 38,784/s). Each
+    figure with a decimal point or thousands' commas is in benchmarks.md's section, and the doc
+    names the section's date and time."""
+    import datetime as dt
+
+    doc = (ROOT / "docs" / "cohort.md").read_text(encoding="utf-8")
+    quoted = doc.split("### Speed and memory", 1)[1].split("What was tried and measured", 1)[0]
+    bench = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    section = bench.split("## Population screening", 1)[1].split("\n## ", 1)[0]
+    figure = r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\w.]|,\d)"
+    figures = set(re.findall(figure, quoted))
+    assert {"6.46", "30,939", "95.43"} <= figures
+    held = set(re.findall(figure, section))
+    assert figures <= held, f"not in benchmarks.md's run: {sorted(figures - held)}"
+    (stamp,) = re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", section)
+    when = dt.datetime.strptime(stamp, "%Y-%m-%d %H:%M UTC")
+    assert f"{when.day} {when:%B %Y} at {when:%H:%M} UTC" in quoted
+
+
 def test_coverage_doc_is_current(kb, sources: Path) -> None:  # type: ignore[no-untyped-def]
     reports = provenance.check(kb, provenance.read_sources(sources, kb))
     doc = (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8")
