@@ -249,7 +249,8 @@ def main() -> None:
         f"duckdb {duckdb.__version__}",
         f"- date: {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; load average at the start: "
         f"{load} (1, 5, 15 min; other work on the machine skews the times)",
-        f"- knowledge base {kb.version}, {len(kb.options)} options; `load_kb()` reads "
+        f"- the knowledge base at the time of the run: version {kb.version}, "
+        f"{len(kb.options)} options; `load_kb()` reads "
         + ("kb.json" if from_json else "**the YAML: kb.json is not current**"), "",
         "## Targets", "", "| target | measured | verdict |", "|---|---:|---|",
         f"| evaluation, median ≤ {fmt(TARGET_MEDIAN)} | {fmt(median(eval_t))} | "

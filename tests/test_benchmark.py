@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from onconav.kb import load_kb
+
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = str(ROOT / "benchmarks" / "bench.py")
 
@@ -30,6 +32,9 @@ def test_benchmark_writes_its_report(tmp_path: Path) -> None:
         assert heading in text
     assert "(person, option, status) rows: **agreed**" in text
     assert "benchmarks/bench.py --profiles 5 --people 5 --runs 1" in text
+    # the version the run measured, said to be that (docs/benchmarks.md keeps a run's figures
+    # while the knowledge base moves on)
+    assert f"- the knowledge base at the time of the run: version {load_kb().version}, " in text
     for row in ("baseline: the fixed reference workload", "result.model_dump_json()",
                 "baseline: Python, evaluate(profile, kb) per person", "load_kb(), from kb.json",
                 "baseline: python -c pass"):  # fmt: skip
