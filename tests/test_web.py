@@ -254,6 +254,31 @@ def test_no_answer_is_kept_by_a_cache_nor_sniffed(
     assert asset.status_code == 200 and "cache-control" not in asset.headers
 
 
+PAGE_HEADERS = ("content-security-policy", "referrer-policy", "x-content-type-options",
+                "cache-control")
+NOT_KEPT_HEADERS = ("x-content-type-options", "cache-control")
+
+
+@pytest.mark.parametrize(("method", "path", "kw", "sent"), [
+    ("GET", "/options?cancer=rectum&stage=4", {}, PAGE_HEADERS),
+    ("GET", "/nowhere", {"headers": {"accept": "text/html"}}, PAGE_HEADERS),
+    ("GET", "/api/v1/search?q=lonsurf", {}, NOT_KEPT_HEADERS),
+    ("POST", "/api/v1/options", {"json": {"cancer": "rectum", "stage": "9"}}, NOT_KEPT_HEADERS),
+    ("GET", "/healthz", {}, NOT_KEPT_HEADERS),
+    ("GET", "/openapi.json", {}, NOT_KEPT_HEADERS),
+    ("GET", "/docs", {}, NOT_KEPT_HEADERS),
+    ("GET", "/static/onconav.css", {}, ()),
+], ids=lambda v: v if isinstance(v, str) and v.startswith("/") else "")  # fmt: skip
+def test_which_answers_carry_which_security_headers(
+    client: httpx.Client, method: str, path: str, kw: dict[str, Any], sent: tuple[str, ...]
+) -> None:
+    """docs/web.md ("Safe by default") had read as promising the page's four headers on every
+    answer: a page has all four, an API answer, a problem document, /healthz, /openapi.json and
+    /docs only no-store and nosniff, an asset none. Each answer is checked as the doc says."""
+    response = client.request(method, path, **kw)
+    assert {h for h in PAGE_HEADERS if h in response.headers} == set(sent), response.status_code
+
+
 def test_a_body_over_the_limit_is_refused_before_it_is_read(client: httpx.Client) -> None:
     """Without a length given in advance (chunked), the body is refused once the limit is
     passed, not read to its end."""
