@@ -4563,3 +4563,49 @@ def test_a_procedure_that_gives_a_drug_is_not_given_again_once_it_stopped_workin
         else:  # not asked: something else rules it out
             assert option.status is Status.not_suitable, (option.id, option.status)
             assert "stopped working" not in (option.reason or ""), (option.id, option.reason)
+
+
+LOCAL = sorted(p.id for p in load_kb().data.procedures
+               if p.kind.value in ("radiation", "ablation") and p.parent is not None
+               and p.id != "chemoradiation")  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(procedure=st.sampled_from(LOCAL),
+       cancer=st.sampled_from(["stomach", "rectum", "cervix", "breast"]),
+       metastases=st.sampled_from([["liver"], ["bone"], ["lung", "liver"]]))  # fmt: skip
+def test_radiation_or_ablation_that_stopped_working_is_not_given_again_to_treat_the_cancer(
+    procedure: str, cancer: str, metastases: list[str]
+) -> None:
+    """Rule 1 for a treatment given to a place (radiation, ablation): once it stopped working,
+    no option that treats the cancer gives it again; an option that gives it as one choice of
+    several keeps the others (radiofrequency ablation stopped: cryoablation, alcohol or laser);
+    one only to ease a symptom may give it again. Ablation that stopped working had been offered
+    again (a review): only radiation had the rule."""
+    kb = load_kb()
+    data = {"cancer": cancer, "stage": "4", "metastases": metastases, "metastasis_extent": "few",
+            "prior_treatments": [procedure], "progressed_on": [procedure]}  # fmt: skip
+    result = evaluate(parse_profile(data, kb), kb)
+    for option in result.options:
+        record = kb.by_id[option.id]
+        if procedure not in record.uses or set(record.intent) == {"relieve"}:  # type: ignore[union-attr]
+            continue
+        if procedure in record.choices:  # type: ignore[union-attr]
+            assert option.status is Status.not_suitable or procedure in {
+                r.given for r in option.choices_ruled_out}, (option.id, option.status)  # fmt: skip
+        else:
+            assert option.status is Status.not_suitable, (option.id, option.status)
+
+
+def test_an_option_of_several_kinds_of_ablation_keeps_the_others_when_one_stopped() -> None:
+    """Radiofrequency ablation stopped working: the rectal option of ablation is offered with the
+    other kinds, and says radiofrequency ablation is not among them (it had been offered with
+    radiofrequency ablation, as if it had not stopped)."""
+    kb = load_kb()
+    result = evaluate(parse_profile({"cancer": "rectum", "stage": "4", "metastases": ["liver"],
+                                     "metastasis_extent": "few", "prior_treatments": ["RFA"],
+                                     "progressed_on": ["RFA"]}, kb), kb)  # fmt: skip
+    option = next(o for o in result.options if o.id == "rectum-radiofrequency-ablation")
+    assert [r.given for r in option.choices_ruled_out] == ["radiofrequency-ablation"], option
+    assert "radiofrequency ablation has already stopped working" in (
+        option.choices_ruled_out[0].text), option.choices_ruled_out  # fmt: skip

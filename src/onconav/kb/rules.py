@@ -412,10 +412,11 @@ class Treatments:
     # the procedures that are drug treatments too, as regimens count as them (chemoradiation):
     # one that stopped working is not given again, as a drug or a regimen is not
     drug_procedures: frozenset[str]
-    # radiation given to the cancer (from a machine, from inside the body): one that stopped
-    # working is not given again to treat the cancer, nor is it once chemoradiation, which gives
-    # it, has; radiation to ease a symptom may be (``RuledOut.relief_too``)
-    radiation: frozenset[str]
+    # radiation (from a machine, from inside the body) or ablation (heat, cold, alcohol, laser)
+    # given to the cancer: one that stopped working is not given again to treat the cancer (nor
+    # is radiation once chemoradiation, which gives it, has); one to ease a symptom may be
+    # (``RuledOut.relief_too``). Ablation that stopped working had been offered again
+    local: frozenset[str]
 
     @classmethod
     def of(
@@ -433,7 +434,7 @@ class Treatments:
             vocabulary, by_id, kind_of, tuple(data.regimens),
             {d.id: [r.id for r in data.regimens if d.id in r.components] for d in data.drugs},
             drug_procedures,
-            frozenset(p.id for p in data.procedures if p.kind == "radiation"
+            frozenset(p.id for p in data.procedures if p.kind in ("radiation", "ablation")
                       and p.id not in drug_procedures and p.parent is not None),
         )  # fmt: skip
 
@@ -447,15 +448,15 @@ def ruled_out_routes(ident: str, treatments: Treatments, lowering: Lowering) -> 
     """What rules out ``ident``, something an option gives (a drug, regimen, procedure or kind of
     drug), with the words for each route, in this order: that the person cannot have it
     (``cannot_have_route``); what they have had that leaves nothing for it to do
-    (``not_after_route``); for radiation given to the cancer, that it stopped working
-    (``radiation_stopped_route``); for a drug, a regimen or a procedure that is a drug treatment
+    (``not_after_route``); for radiation or ablation given to the cancer, that it stopped
+    working (``local_stopped_route``); for a drug, a regimen or a procedure that is a drug treatment
     too, that it stopped working (``stopped_route``)."""
     routes = [cannot_have_route(ident, treatments)]
     after = not_after_route(ident, treatments, lowering)
     if after is not None:
         routes.append(after)
-    if ident in treatments.radiation:
-        routes.append(radiation_stopped_route(ident, treatments))
+    if ident in treatments.local:
+        routes.append(local_stopped_route(ident, treatments))
     elif (treatments.kind_of.get(ident) in ("drugs", "regimens")
           or ident in treatments.drug_procedures):  # fmt: skip
         routes.append(stopped_route(ident, treatments))
@@ -518,24 +519,25 @@ def not_after_route(ident: str, treatments: Treatments, lowering: Lowering) -> R
                "you have had") for a in after), asked=True)  # fmt: skip
 
 
-def radiation_stopped_route(ident: str, treatments: Treatments) -> RuledOut:
-    """That radiation given to the cancer (``Treatments.radiation``) stopped working: it is not
-    given again to treat the cancer, nor once chemoradiation, which gives it, has (each
-    procedure that is a drug treatment too, and each regimen counted as one: weekly cisplatin
-    with radiation, a chemoradiation too, so its radiation stopped working as well). Radiation to
-    ease a symptom may be given again (``relief_too=False``). That the broader radiation it is a
-    kind of stopped working, not which, or a list of what stopped working that may not be whole
-    ("perhaps other treatments not listed": a record whose drug is not known), leaves it
-    undecided."""
+def local_stopped_route(ident: str, treatments: Treatments) -> RuledOut:
+    """That radiation or ablation given to the cancer (``Treatments.local``) stopped working:
+    it is not given again to treat the cancer, nor is radiation once chemoradiation, which gives
+    it, has (each procedure that is a drug treatment too and gives radiation, and each regimen
+    counted as one: weekly cisplatin with radiation, a chemoradiation too, so its radiation
+    stopped working as well). One to ease a symptom may be given again (``relief_too=False``).
+    That the broader kind it is stopped working (radiation, ablation), not which, or a list of
+    what stopped working that may not be whole ("perhaps other treatments not listed": a record
+    whose drug is not known), leaves it undecided; an option that gives one of several kinds of
+    ablation keeps the others when one stopped."""
     record, name, named = treatments.by_id[ident], treatments.named(ident), treatments.named
     stopped = {ident: f"{name} has already stopped working for you"}
+    radiation = getattr(record, "kind", None) == "radiation"
     for given in sorted(treatments.drug_procedures):  # chemoradiation (not a drug into an artery)
-        if getattr(treatments.by_id[given], "kind", None) != "radiation":
-            continue
-        stopped[given] = (f"{named(given)}, which gives radiation, has already stopped "
-                          "working for you")  # fmt: skip
+        if radiation and getattr(treatments.by_id[given], "kind", None) == "radiation":
+            stopped[given] = (f"{named(given)}, which gives radiation, has already stopped "
+                              "working for you")  # fmt: skip
     for counted in treatments.regimens:  # named as its regimen (weekly cisplatin with radiation)
-        if treatments.drug_procedures & set(counted.counts_as):
+        if radiation and treatments.drug_procedures & set(counted.counts_as):
             stopped[counted.id] = (f"{named(counted.id)}, which gives radiation, has already "
                                    "stopped working for you")  # fmt: skip
     parent = getattr(record, "parent", None)
