@@ -4305,9 +4305,10 @@ def test_a_fact_the_profile_implies_is_told_where_a_reason_rests_on_it(kb) -> No
 
 @pytest.mark.parametrize(("data", "warned"), [
     ({"metastases": ["none"], "metastasis_extent": "many"}, "metastasis_extent: says how much"),
-    ({"wants_cancer_treatment": False, "planned": ["FOLFOX"]}, "planned: a drug treatment"),
+    ({"wants_cancer_treatment": False, "planned": ["FOLFOX"]},
+     "planned: a treatment of the cancer"),
     ({"wants_cancer_treatment": False, "planned": ["chemotherapy", "surgery"]},
-     "planned: a drug treatment"),
+     "planned: a treatment of the cancer"),
     ({"wants_cancer_treatment": False, "planned": ["surgery"]}, None),  # may be for a symptom
     ({"metastases": ["liver"], "metastasis_extent": "few"}, None),
     ({"wants_cancer_treatment": True, "planned": ["FOLFOX"]}, None),
@@ -4493,25 +4494,66 @@ def test_a_procedure_put_in_during_an_operation_planned_is_prepared_for_but_no_o
         assert "not-before-surgery" not in told, procedure
 
 
-@pytest.mark.parametrize(("cancer", "planned", "warned"), [
-    ("rectum", "radium-223", False), ("rectum", "strontium-89", False),
-    ("rectum", "radioactive drugs", False), ("breast", "radioactive drugs", False),
-    ("thyroid", "radioactive iodine", False), ("breast", "hormone therapy", True),
-    ("rectum", "FOLFOX", True), ("rectum", "surgery", False)])  # fmt: skip
-def test_a_drug_treatment_planned_by_one_who_wants_none_is_warned_of_unless_for_relief(
-    kb: KnowledgeBase, cancer: str, planned: str, warned: bool
+PLANNED_WARNING = "planned: a treatment of the cancer is planned"
+
+
+@pytest.mark.parametrize(("cancer", "planned", "metastases", "warned"), [
+    ("rectum", "radium-223", ["bone"], False), ("rectum", "strontium-89", ["bone"], False),
+    ("rectum", "radioactive drugs", ["bone"], False),
+    ("breast", "radioactive drugs", ["bone"], False),
+    ("thyroid", "radioactive iodine", ["bone"], True),
+    ("breast", "hormone therapy", ["bone"], True),
+    ("rectum", "FOLFOX", ["bone"], True), ("rectum", "surgery", ["bone"], False),
+    ("rectum", "hepatic arterial infusion", ["liver"], True),
+    ("rectum", "ablation", ["liver"], True), ("rectum", "radiation", ["bone"], False),
+    ("cervix", "targeted therapy", ["bone"], True),
+    ("rectum", "bowel stent", ["liver"], False)])  # fmt: skip
+def test_a_treatment_of_the_cancer_planned_by_one_who_wants_none_is_warned_of_unless_for_relief(
+    kb: KnowledgeBase, cancer: str, planned: str, metastases: list[str], warned: bool
 ) -> None:
-    """A drug treatment of the cancer planned beside no cancer treatment wanted is warned of:
-    chemotherapy, targeted therapy, immunotherapy and hormone therapy; not radioactive drugs,
-    which the general source gives for bone pain to one who wants no cancer treatment (reviews of
-    the change found radium-223, then "radioactive drugs" for a breast cancer, warned of through
-    the thyroid's radioactive iodine; it is not warned of, as before the session)."""
-    result = evaluate(parse_profile({"cancer": cancer, "stage": "4", "metastases": ["bone"],
+    """A treatment of the cancer planned beside no cancer treatment wanted is warned of, read from
+    the answer's options: any treatment its options give only as treatment of the cancer
+    (liver-artery chemotherapy, ablation, a thyroid cancer's radioactive iodine: a review found
+    them not warned of, as the rule read only kinds of drugs); not one an option gives to ease a
+    symptom the person has (radioactive drugs for bone pain; reviews of an earlier change found
+    radium-223, then "radioactive drugs" for a breast cancer, warned of through the thyroid's
+    radioactive iodine, which is not in scope for them); a kind of drug treatment of the cancer
+    always."""
+    result = evaluate(parse_profile({"cancer": cancer, "stage": "4", "metastases": metastases,
                                      "wants_cancer_treatment": False, "symptoms": ["bone pain"],
                                      "planned": [planned]}, kb), kb)  # fmt: skip
-    said = any(w.startswith("planned: a drug treatment of the cancer is planned")
-               for w in result.warnings)  # fmt: skip
+    said = any(w.startswith(PLANNED_WARNING) for w in result.warnings)
     assert said is warned, result.warnings
+
+
+PLANNED = sorted(v for v in load_kb().vocabulary.known("planned") if v != "others-not-known")
+
+
+@settings(max_examples=80, deadline=None)
+@given(cancer=st.sampled_from(["stomach", "rectum", "cervix", "breast", "thyroid"]),
+       planned=st.sampled_from(PLANNED),
+       symptoms=st.sampled_from([[], ["bone pain"], ["bleeding"], ["bowel obstruction"]]),
+       metastases=st.sampled_from([["liver"], ["bone"], ["lung", "bone"]]))  # fmt: skip
+def test_the_planned_warning_agrees_with_the_options_that_give_it(
+    cancer: str, planned: str, symptoms: list[str], metastases: list[str]
+) -> None:
+    """For one who wants no cancer treatment and plans one thing: the answer warns that a
+    treatment of the cancer is planned exactly when its options give the thing (or anything
+    narrower it names) only as treatment of the cancer (declined), or it is a kind of drug
+    treatment of the cancer that no option here gives; never while an option the person may have
+    (offered, asking, in trials) gives it: the warning and the page's options agree."""
+    kb = load_kb()
+    result = evaluate(parse_profile({"cancer": cancer, "stage": "4", "metastases": metastases,
+                                     "wants_cancer_treatment": False, "symptoms": symptoms,
+                                     "planned": [planned]}, kb), kb)  # fmt: skip
+    said = any(w.startswith(PLANNED_WARNING) for w in result.warnings)
+    using = {o.id for v in kb.vocabulary.below("planned", planned) | {planned}
+             for o in kb.options_using(v)}  # fmt: skip
+    statuses = {o.status for o in result.options if o.id in using}
+    if statuses & {Status.offered, Status.needs_information, Status.in_trials}:
+        assert not said, (planned, statuses)
+    elif Status.declined in statuses:
+        assert said, (planned, statuses)
 
 
 # the procedures that give a drug: those the vocabulary counts as a drug treatment had, and

@@ -18,6 +18,7 @@ from onconav.kb.model import LabTest, Modality, Option, Prominence, Regimen, Spa
 from onconav.kb.rules import (
     ALWAYS,
     DECLINES,
+    DRUG_KINDS,
     NOT_COME_BACK,
     OTHERS_NOT_KNOWN,
     All,
@@ -170,13 +171,42 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         questions=(QUESTIONS_WITHOUT_TREATMENT if declined else [])
         + [_ask_team(kb, f) for f in what_would_change]
         + ([] if declined else QUESTIONS),
-        warnings=[*facts.warnings, *kin_warnings(kb, _kin_left_open(kb, facts, options)),
+        warnings=[*facts.warnings, *_planned_but_declined(kb, facts, options),
+                  *kin_warnings(kb, _kin_left_open(kb, facts, options)),
                   *_built_warnings(kb, built_on_what_stopped(kb, facts, options)),
                   *_a_kind_that_stopped(kb, facts, options)],
         disclaimer=DISCLAIMER,
         kb_version=kb.version,
         sources=sources_used(kb, cited),
     )
+
+
+def _planned_but_declined(kb: KnowledgeBase, facts: Facts,
+                          options: list[OptionResult]) -> list[str]:  # fmt: skip
+    """A treatment planned by one who does not want treatment aimed at the cancer, that this
+    answer gives in options aimed at the cancer (declined) and in none the person may have
+    (offered, asking or in trials: to ease a symptom they have): the two answers disagree.
+    Read from the answer's options, so that a treatment of any kind counts (liver-artery
+    chemotherapy, radioactive iodine for a thyroid cancer, ablation: a review found them not
+    warned of, as the rule read only kinds of drugs), and one an option gives to ease a symptom
+    the person has does not (radium-223 for bone pain). A kind of drug treatment aimed at the
+    cancer that no option here gives is warned of too (chemotherapy planned, whatever the
+    cancer)."""
+    planned = facts.row["planned"]
+    if facts.row["wants_cancer_treatment"] is not False or not isinstance(planned, frozenset):
+        return []
+    aimed = DRUG_KINDS | {"hormone-therapy"}
+    for value in sorted(planned):
+        # what gives it, or anything narrower it names (ablation: radiofrequency ablation ...)
+        using = {o.id for v in kb.vocabulary.below("planned", value) | {value}
+                 for o in kb.options_using(v)}  # fmt: skip
+        statuses = {o.status for o in options if o.id in using}
+        chosen = statuses - {Status.declined, Status.not_suitable}
+        if (Status.declined in statuses and not chosen) or (
+                not statuses and kb.vocabulary.up("planned", value) & aimed):  # fmt: skip
+            return ["planned: a treatment of the cancer is planned, but treatment aimed at the "
+                    "cancer is not wanted; check which is right"]
+    return []
 
 
 def _kin_left_open(kb: KnowledgeBase, facts: Facts, options: list[OptionResult]) -> list[Kin]:

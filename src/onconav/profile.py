@@ -1757,15 +1757,8 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
         out.append(f"symptoms: {kb.label('symptoms', 'weak-bone')} means the cancer is in a bone, "
                    "but the bones are not among the places it has spread to; check which is "
                    "right")  # fmt: skip
-    planned = row["planned"]
-    # a drug treatment of the cancer planned: not radioactive drugs, which the general source
-    # gives for bone pain to one who wants no cancer treatment (reviews found radium-223, then a
-    # breast cancer's "radioactive drugs" warned of through the thyroid's radioactive iodine)
-    aimed = DRUG_KINDS | {"hormone-therapy"}
-    if row["wants_cancer_treatment"] is False and isinstance(planned, frozenset) and any(
-            kb.vocabulary.up("planned", p) & aimed for p in planned):  # fmt: skip
-        out.append("planned: a drug treatment of the cancer is planned, but treatment aimed at "
-                   "the cancer is not wanted; check which is right")  # fmt: skip
+    # (a treatment of the cancer planned by one who wants none: the answer's, from its options:
+    # ``engine._planned_but_declined``)
     return out
 
 
