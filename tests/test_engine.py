@@ -833,6 +833,59 @@ def test_a_kind_of_drug_that_stopped_working_asks_which_drug(kb, kind) -> None: 
     assert not any("stopped working:" in q for q in barred), (kind, barred)
 
 
+# broad answers: what stopped working said only by its kind (radiation, not which), a place
+# that may be one organ or several, an operation planned, not which
+BROAD_STOPPED = ["radiation", "chemoradiation", "radioactive drugs", "platinum", "anti-EGFR",
+                 "chemotherapy", "targeted therapy", "immunotherapy", "FOLFOX", "cisplatin"]
+
+
+@SETTINGS
+@given(cancer=st.sampled_from([*CANCERS, "unknown"]),
+       fields=st.fixed_dictionaries({}, optional={
+           **FIELDS,
+           "progressed_on": st.lists(st.sampled_from(BROAD_STOPPED), min_size=1, max_size=2,
+                                     unique=True),
+           "metastases": st.lists(st.sampled_from([*SITES[:-1], "kidney"]), max_size=2,
+                                  unique=True),
+           "planned": st.lists(st.sampled_from(["surgery", "radiation", "bowel resection"]),
+                               max_size=2, unique=True),
+           "symptoms": st.lists(st.sampled_from(SYMPTOMS[:-1]), max_size=2, unique=True),
+           "prior_treatments": st.lists(st.sampled_from(PRIOR[:6] + PRIOR[7:]), max_size=2,
+                                        unique=True)}))  # fmt: skip
+@example(cancer="rectum", fields={"stage": "4", "metastases": ["liver"],
+                                  "prior_treatments": ["radiation"],
+                                  "progressed_on": ["radiation"]})  # fmt: skip
+@example(cancer="breast", fields={"stage": "4", "metastases": ["bone"],
+                                  "progressed_on": ["radioactive drugs"]})  # fmt: skip
+def test_an_answer_given_is_never_asked_back_in_the_general_question(
+    cancer: str, fields: dict[str, Any]
+) -> None:
+    """`--progressed-on radiation` had asked "Which treatments have been tried that stopped
+    working ...?" of chemoradiation before surgery and radiation to the abdomen and pelvis, the
+    question just answered, and `--progressed-on "radioactive drugs"` of radium-223 (a review):
+    an option left undecided by an answer given (no list that may not be whole: that one asks
+    of what it may leave out) asks the value's own question, never the fact's general one;
+    and so does the answer's list of what would change it, unless an option asks it of a fact
+    not given."""
+    kb = shared_kb()
+    fields = {k: v for k, v in fields.items() if k not in ("prior_treatments", "progressed_on")
+              or v}  # fmt: skip
+    try:
+        profile = parse_profile(to_profile(cancer, fields), kb)
+    except ProfileError:
+        assume(False)
+    row = facts_of(profile, kb).row
+    result = evaluate(profile, kb)
+    for option in result.options:
+        for missing in option.missing:
+            if row[missing.fact] is not None:
+                assert missing.question != kb.facts[missing.fact].question, (
+                    option.id, missing.fact, row[missing.fact])
+    for change in result.what_would_change:
+        if row[change.fact] is not None:
+            assert change.question != kb.facts[change.fact].question, (change.fact, fields)
+
+
 @SETTINGS
 @given(pair=partial_and_more())
 def test_a_drug_that_goes_after_her2_is_never_for_her2_negative_cancer(pair) -> None:  # type: ignore[no-untyped-def]

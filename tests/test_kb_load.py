@@ -475,3 +475,47 @@ def test_the_stomach_stent_is_for_a_blockage_at_the_top_of_the_stomach(symptoms:
     else:
         assert stent.status is Status.not_suitable, (symptoms, stent.status)
 
+
+
+@pytest.mark.parametrize(("file", "kind", "ident", "value", "message"), [
+    ("procedures.yaml", "procedures", "radiation-therapy", None,
+     r"procedures\[radiation-therapy\]: needs a question .* progressed_on, it leaves "
+     r".*rectum-chemoradiation"),
+    ("procedures.yaml", "procedures", "chemoradiation", None,
+     r"procedures\[chemoradiation\]: needs a question"),
+    ("drug_classes.yaml", "drug_classes", "radiopharmaceutical", None,
+     r"drug_classes\[radiopharmaceutical\]: needs a question .* general-bone-radiopharmaceutical"),
+    ("facts.yaml", "facts", "planned", "surgery",
+     r"facts\[planned\]: the value 'surgery': needs a question .* rectum-colostomy-ileostomy"),
+    ("sites.yaml", "sites", "other-site", None,
+     r"sites\[other-site\]: needs a question .* metastases, it leaves rectum-metastasectomy"),
+])  # fmt: skip
+def test_a_value_that_leaves_an_option_undecided_has_a_question_that_narrows_it(
+    tmp_path: Path, file: str, kind: str, ident: str, value: str | None, message: str
+) -> None:
+    """Radiation said to have stopped working, not which, asked "Which treatments have been tried
+    that stopped working ...?" back of the options it left undecided (chemoradiation before
+    surgery, radiation to the abdomen and pelvis), and so did radioactive drugs (a review): they
+    had no question of their own, and the engine fell back to the fact's. Every value a person
+    may give that leaves a test of an option undecided has one (``which``), or the data does not
+    load, naming the value and the options."""
+    root = copy_data(tmp_path)
+
+    def drop_which(doc: dict) -> None:  # type: ignore[type-arg]
+        [record] = [r for r in doc[kind] if r["id"] == ident]
+        if value is not None:
+            [record] = [v for v in record["values"] if v["id"] == value]
+        del record["which"]
+
+    edit(root / file, drop_which)
+    with pytest.raises(KBError, match=message):
+        load_kb(root)
+
+
+def test_what_stopped_working_is_narrowed_down_only_where_it_stopped(kb) -> None:  # type: ignore[no-untyped-def]
+    """The question of radiation and of radioactive drugs asks which stopped working: it is not
+    asked of radiation had, planned or that cannot be had (a kind of drug's never was)."""
+    for value in ("radiation-therapy", "chemoradiation", "radiopharmaceutical"):
+        assert "stopped working" in kb.which("progressed_on", value), value
+        for fact in ("prior_treatments", "cannot_have", "planned"):
+            assert kb.which(fact, value) is None, (fact, value)

@@ -57,6 +57,7 @@ from onconav.kb.rules import (
     name_of,
     option_rules,
     ruled_out_routes,
+    tests_of,
     wanted_values,
     widened,
 )
@@ -195,8 +196,10 @@ class KnowledgeBase:
 
     def which(self, fact: str, value: str) -> str | None:
         """The question that narrows down a broad value of a fact (bleeding: from where? HER2
-        2+: has an ISH test been done?), if it has one; of a drug given with chemotherapy that
-        stopped working, whether the chemotherapy given with it did too."""
+        2+: has an ISH test been done? radiation stopped working: which?), if it has one; of a
+        drug given with chemotherapy that stopped working, whether the chemotherapy given with
+        it did too. Every value that leaves a test of an option undecided has one
+        (``_unasked``: the data does not load without)."""
         for known in self.facts[fact].values:
             if known.id == value and known.which:
                 return known.which
@@ -206,8 +209,8 @@ class KnowledgeBase:
             # a drug given with chemotherapy stopped, the chemotherapy not said: did it stop too?
             # (the fact's own question had asked again for the list just given)
             return template.format(values=f"any chemotherapy given with {self.phrase(fact, value)}")
-        if self.kind_of.get(value) == "drug_classes" and fact != "progressed_on":
-            return None  # a kind of drug's question asks which one stopped working
+        if self.kind_of.get(value) in ("drug_classes", "procedures") and fact != "progressed_on":
+            return None  # a kind of drug's, or a procedure's, asks which one stopped working
         return getattr(self.by_id.get(value), "which", None)
 
     def label(self, fact: str, value: str) -> str:
@@ -581,8 +584,37 @@ def build(data: KBData) -> KnowledgeBase:
                                     f"{twice[1]}-{twice[2]} twice in one list")  # fmt: skip
     if problems:
         raise KBError(problems)
+    kb = _index(data, by_id, kind_of, facts, values)
+    if problems := _unasked(kb):
+        raise KBError(problems)
+    return kb
 
-    return _index(data, by_id, kind_of, facts, values)
+
+def _unasked(kb: KnowledgeBase) -> list[str]:
+    """Each value a person may give that leaves a test of an option undecided (a broader one:
+    radiation stopped working, for an option that gives radiation from outside the body) with
+    no question that narrows it down (``KnowledgeBase.which``): the engine would ask such a
+    person the fact's general question, which they had just answered ("Which treatments have
+    been tried that stopped working ...?" of radiation that stopped). The tests are those an
+    option's questions come from (``engine._asked``): its condition, for each cancer, what rules
+    it out and the symptoms it relieves. "Perhaps others not listed" asks of what was tested."""
+    unasked: dict[tuple[str, str], list[str]] = {}  # (fact, value): the options
+    for option, rules in kb.rules.items():
+        exprs = (rules.when, *(covers for _, covers in rules.scope.uncovered),
+                 *(r.test for r in rules.ruled_out), *rules.relief)  # fmt: skip
+        for test in (t for expr in exprs for t in tests_of(expr)):
+            for value in sorted(test.unknown - {OTHERS_NOT_KNOWN}):
+                if kb.which(test.fact, value) is None and option not in unasked.get(
+                        (test.fact, value), []):  # fmt: skip
+                    unasked.setdefault((test.fact, value), []).append(option)
+    out = []
+    for (fact, value), options in sorted(unasked.items()):
+        own = any(v.id == value for v in kb.facts[fact].values)  # a fact's own value first
+        where = (f"facts[{fact}]: the value {value!r}" if own
+                 else f"{kb.kind_of.get(value)}[{value}]")  # fmt: skip
+        out.append(f"{where}: needs a question that narrows it down (which): given in "
+                   f"{fact}, it leaves {', '.join(options)} undecided")  # fmt: skip
+    return out
 
 
 def _index(

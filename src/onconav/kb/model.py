@@ -350,6 +350,12 @@ class ProcedureKind(StrEnum):
 class Procedure(Described):
     kind: ProcedureKind
     parent: Id | None = Field(default=None, description="A broader procedure this is a kind of")
+    which: PlainText | None = Field(
+        default=None,
+        description="The question that narrows it down when a person says only that this broad "
+        "procedure stopped working (progressed_on: radiation, not which) and an option depends "
+        "on which narrower one it was",
+    )
     not_after: list[Id] = Field(
         default_factory=list,
         description="Treatments had (values of prior_treatments) after which it cannot be done: "
