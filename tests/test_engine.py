@@ -20,7 +20,7 @@ from onconav.engine import Status, evaluate
 from onconav.kb import KnowledgeBase, load_kb
 from onconav.kb.model import fact_tests
 from onconav.kb.rules import DISTANT, DISTANT_SITES, DRUG_TREATMENTS, OTHERS_NOT_KNOWN
-from onconav.kb.vocabulary import normalise_name
+from onconav.kb.vocabulary import in_sentence, normalise_name
 from onconav.logic import Truth, hit_truth, truth
 from onconav.profile import Profile, ProfileError, facts_of, parse_profile, read_cancer
 from onconav.result import OptionResult
@@ -2321,7 +2321,7 @@ KINDS_OF_DRUG_TREATMENT = {c.id for c in shared_kb().data.drug_classes
                            if c.parent is None} - {"bone-metastasis-drugs"}  # fmt: skip
 TREATMENTS = ["surgery", "radiation", "chemotherapy", "hormone therapy", "radium-223",
               "drugs for bone metastases", "strontium-89", "pembrolizumab", "FOLFOX",
-              "immunotherapy"]
+              "immunotherapy", "chemoradiation", "hepatic arterial infusion"]
 
 
 @SETTINGS
@@ -2329,6 +2329,8 @@ TREATMENTS = ["surgery", "radiation", "chemotherapy", "hormone therapy", "radium
        prior=st.lists(st.sampled_from(TREATMENTS), max_size=3, unique=True),
        stopped=st.one_of(st.none(), st.lists(st.sampled_from(TREATMENTS), max_size=2,
                                              unique=True)))  # fmt: skip
+@example(cancer="cervix", prior=["radiation"], stopped=["chemoradiation"])
+@example(cancer="rectum", prior=["hormone therapy"], stopped=["chemoradiation"])
 def test_one_list_of_the_kinds_of_drug_treatment(
     cancer: str, prior: list[str], stopped: list[str] | None
 ) -> None:
@@ -2352,7 +2354,10 @@ def test_one_list_of_the_kinds_of_drug_treatment(
     if stopped is None:
         assert (facts.row["progressed_on"] == frozenset()) is not drugs_had, (data, facts.row)
     else:
-        gone = set().union(*(up("progressed_on", v) for v in facts.given["progressed_on"]))
+        # what stopped is the kinds of drug treatment it is had, too (chemoradiation:
+        # chemotherapy, though not chemotherapy that stopped for the rules)
+        gone = set().union(*(up("progressed_on", v) | up("prior_treatments", v)
+                             for v in facts.given["progressed_on"]))  # fmt: skip
         gone &= KINDS_OF_DRUG_TREATMENT
         warned = any("lists no drug treatment" in w for w in facts.warnings)
         assert warned is (not drugs_had and bool(gone)), (data, facts.warnings)
@@ -2365,6 +2370,43 @@ def test_one_list_of_the_kinds_of_drug_treatment(
         only = had & KINDS_OF_DRUG_TREATMENT <= {"hormone-therapy", "radiopharmaceutical"}
         assert kind is (drugs_had and bool(gone) and not had & gone and only), (
             data, facts.warnings)
+
+
+def _drug_procedures() -> list[str]:
+    """The procedures that are drug treatments too, as the rules read them, and the regimens
+    counted as one (cisplatin with radiation)."""
+    from onconav.kb.rules import Treatments
+
+    kb = shared_kb()
+    procedures = Treatments.of(kb.data, kb.by_id, kb.kind_of, kb.vocabulary).drug_procedures
+    return sorted(procedures | {r.id for r in kb.data.regimens if set(r.counts_as) & procedures})
+
+
+@pytest.mark.parametrize("stopped", _drug_procedures())
+@pytest.mark.parametrize("cancer", ["rectum", "cervix"])
+def test_a_procedure_that_gives_a_drug_stopped_with_no_drug_had_warns(
+    kb: KnowledgeBase, cancer: str, stopped: str
+) -> None:
+    """Chemoradiation that stopped working beside radiation alone had went without a word, while
+    cisplatin with radiation, the same named by its regimen, was warned of as a drug treatment
+    never had (a review of the answer's warnings): chemoradiation is not chemotherapy that
+    stopped for the rules (its chemotherapy is often for an earlier stage), but it is a drug
+    treatment. Every procedure that gives a drug, and each regimen counted as one: beside
+    treatments had that hold no drug treatment, the warning; beside only hormone therapy, the
+    kind it is; beside it had, none."""
+    def warnings(prior: list[str]) -> list[str]:
+        data = {"cancer": cancer, "stage": "4", "prior_treatments": prior,
+                "progressed_on": [stopped]}  # fmt: skip
+        return [w for w in facts_of(parse_profile(data, kb), kb).warnings
+                if w.startswith("prior_treatments: lists no ")]  # fmt: skip
+
+    assert warnings(["radiation"]) == ["prior_treatments: lists no drug treatment, but one is "
+                                       "said to have stopped working; check what was had"]
+    [kind] = warnings(["radiation", "hormone therapy"])
+    named = in_sentence(kb.name_of(stopped))
+    assert kind == (f"prior_treatments: lists no chemotherapy, but {named} is said to have "
+                    "stopped working; check what was had"), kind
+    assert warnings(["radiation", stopped]) == []
 
 
 @SETTINGS

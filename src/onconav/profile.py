@@ -1691,14 +1691,24 @@ def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
     # listed). Beside chemotherapy, targeted therapy or immunotherapy had, a drug given with it
     # that stopped is not warned of (bevacizumab stopped after FOLFOX: a review of the change)
     stopped = stopped if isinstance(stopped, frozenset) else frozenset()
-    gone = set().union(*(kb.vocabulary.up("progressed_on", s) for s in stopped)) & DRUG_TREATMENTS
+
+    def drug_kinds(treatment: str) -> frozenset[str]:
+        """The kinds of drug treatment a treatment that stopped is: as what stopped working
+        counts it, and as the treatments had do. Chemoradiation gives chemotherapy, though it
+        is not chemotherapy that stopped for the rules (``vocabulary.STOPPED_COUNTS_AS``): it
+        had stopped beside radiation alone had without a word, where cisplatin with radiation,
+        the same treatment named by its regimen, was warned of."""
+        up = kb.vocabulary.up
+        return (up("progressed_on", treatment) | up("prior_treatments", treatment)) & (
+            DRUG_TREATMENTS)  # fmt: skip
+
+    gone = set().union(*(drug_kinds(s) for s in stopped))
     if gone and not had & DRUG_TREATMENTS:
         out.append("prior_treatments: lists no drug treatment, but one is said to have stopped "
                    "working; check what was had")  # fmt: skip
     elif gone and not had & gone and not had & DRUG_KINDS:
         kinds = words.and_list([in_sentence(kb.name_of(k)) for k in sorted(gone)], last="or")
-        names = [in_sentence(kb.name_of(s)) for s in sorted(stopped)
-                 if kb.vocabulary.up("progressed_on", s) & gone]  # fmt: skip
+        names = [in_sentence(kb.name_of(s)) for s in sorted(stopped) if drug_kinds(s) & gone]
         out.append(f"prior_treatments: lists no {kinds}, but {words.and_list(names)} "
                    f"{'is' if len(names) == 1 else 'are'} said to have stopped working; check "
                    "what was had")  # fmt: skip
