@@ -4206,6 +4206,42 @@ def test_a_general_option_giving_a_kind_that_stopped_working_says_so(
 
 
 @SETTINGS
+@given(cancer=st.sampled_from(["colon", "lung", "breast"]),
+       stopped=st.lists(st.sampled_from(["CAPIRI", "trifluridine-tipiracil", "FOLFOX",
+                                         "cisplatin and paclitaxel", "paclitaxel and topotecan",
+                                         "capecitabine", "hormone therapy", "pembrolizumab"]),
+                        min_size=1, max_size=3, unique=True))  # fmt: skip
+@example(cancer="colon", stopped=["CAPIRI", "trifluridine-tipiracil"])
+def test_what_stopped_is_named_so_that_each_can_be_told_apart(
+    cancer: str, stopped: list[str]
+) -> None:
+    """"CAPIRI and trifluridine and tipiracil stopped working, and “Chemotherapy” gives ..."
+    read as three drugs (a review of the answer's warnings): a name that holds "and" is quoted,
+    and so is every name beside it, as the warning of a mix built on what stopped quotes each
+    mix; names without one are written as they are."""
+    kb = shared_kb()
+    data = {"cancer": cancer, "stage": "4", "prior_treatments": stopped, "progressed_on": stopped}
+    try:
+        profile = parse_profile(data, kb)
+    except ProfileError:  # a drug the cancer's options do not give
+        assume(False)
+    for warning in evaluate(profile, kb).warnings:
+        if "without naming a drug" not in warning:
+            continue
+        what = warning.removeprefix("progressed_on: ").split(" stopped working, and ")[0]
+        gone = facts_of(profile, kb).row["progressed_on"]
+        assert isinstance(gone, frozenset)
+        # (no name drawn here is part of another's)
+        named = [n for n in (in_sentence(kb.name_of(s)) for s in gone) if n in what]
+        assert named, (warning, gone)
+        if any(" and " in n for n in named):
+            assert all(f"\u201c{n}\u201d" in what for n in named), warning
+            assert what.count("\u201c") == len(named), warning
+        else:
+            assert "\u201c" not in what, warning
+
+
+@SETTINGS
 @given(pair=partial_and_more())
 @example(pair=({"cancer": "rectum", "stage": "4", "metastases": ["lung"]},) * 2)
 def test_an_option_cites_each_passage_once(pair) -> None:  # type: ignore[no-untyped-def]
