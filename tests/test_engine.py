@@ -4782,3 +4782,60 @@ def test_an_option_of_several_kinds_of_ablation_keeps_the_others_when_one_stoppe
     assert [r.given for r in option.choices_ruled_out] == ["radiofrequency-ablation"], option
     assert "radiofrequency ablation has already stopped working" in (
         option.choices_ruled_out[0].text), option.choices_ruled_out  # fmt: skip
+
+
+def test_what_the_condition_tests_of_a_fact_not_given_is_asked_by_name(kb: KnowledgeBase) -> None:
+    """The README's example (stage 4 rectal cancer, KRAS wild-type, nothing had) asked six
+    options (capecitabine, irinotecan, 5-FU with leucovorin, raltitrexed, Lonsurf alone, CAPIRI)
+    "Are there treatments your care team says you cannot have, or that caused severe side
+    effects?", where what decides them is whether FOLFIRI can be given (a review of the answer's
+    questions): a fact not given that has a question for what a condition tests
+    (``which_tested``) asks it of those values, by name, in the options and, once, in what would
+    change the answer."""
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "examples" / "rectal-stage4-kras-wild-type.json"
+    result = evaluate(parse_profile(json.loads(path.read_text(encoding="utf-8")), kb), kb)
+    asked = kb.facts["cannot_have"].which_tested.format(values="FOLFIRI")
+    deciding = [o.id for o in result.options for m in o.missing if m.fact == "cannot_have"]
+    assert len(deciding) == 6
+    assert {m.question for o in result.options for m in o.missing
+            if m.fact == "cannot_have"} == {asked}  # fmt: skip
+    [ranked] = [r for r in result.what_would_change if r.fact == "cannot_have"]
+    assert (ranked.question, ranked.decides) == (asked, 6)
+    assert asked in result.questions
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+@example(pair=({"cancer": "rectum", "stage": "4", "metastases": ["liver"]},) * 2)
+def test_a_fact_not_given_is_asked_of_the_values_the_condition_tests(pair) -> None:  # type: ignore[no-untyped-def]
+    """The rule for every profile: an option that waits on a fact not given whose data has a
+    question for what a condition tests (``which_tested``: what cannot be had) names, in its
+    question, each value its condition tests it for, and does not ask the fact's general
+    question; what would change the answer names every one of them."""
+    from onconav.kb.rules import tests_of
+
+    kb = shared_kb()
+    for data in pair:
+        data = {k: v for k, v in data.items() if k != "cannot_have"}
+        try:
+            profile = parse_profile(data, kb)
+        except ProfileError:
+            continue
+        site = facts_of(profile, kb).site
+        result = evaluate(profile, kb)
+        for option in result.options:
+            for missing in option.missing:
+                if kb.facts[missing.fact].which_tested is None:
+                    continue
+                tested = [v for t in tests_of(kb.rules[option.id].at(site).when)
+                          if t.fact == missing.fact for v in t.wanted]  # fmt: skip
+                assert tested, option.id  # it waits on the fact through its condition
+                for value in tested:
+                    phrase = kb.phrase(missing.fact, value)
+                    assert phrase in missing.question, (option.id, missing.question)
+                    assert all(phrase in r.question for r in result.what_would_change
+                               if r.fact == missing.fact)  # fmt: skip
+                assert kb.facts[missing.fact].question not in missing.question

@@ -519,3 +519,25 @@ def test_what_stopped_working_is_narrowed_down_only_where_it_stopped(kb) -> None
         assert "stopped working" in kb.which("progressed_on", value), value
         for fact in ("prior_treatments", "cannot_have", "planned"):
             assert kb.which(fact, value) is None, (fact, value)
+
+
+@pytest.mark.parametrize(("fact", "field", "question"), [
+    ("cannot_have", "which_tested", "Can it be given?"),  # names nothing
+    ("cannot_have", "which_tested", "Can {names} be given?"),
+    ("progressed_on", "which_had", "Did {values} stop working {?"),
+])  # fmt: skip
+def test_a_question_asked_of_the_values_an_option_names_names_them(
+    tmp_path: Path, fact: str, field: str, question: str
+) -> None:
+    """A fact's questions asked of the values an option waits on (``which_had``, of what was
+    had; ``which_tested``, of what a condition tests) name them ({values}, filled in by the
+    engine): one that names none, or holds a brace the engine would not fill, does not load."""
+    root = copy_data(tmp_path)
+
+    def set_question(doc: dict) -> None:  # type: ignore[type-arg]
+        [entry] = [f for f in doc["facts"] if f["id"] == fact]
+        entry[field] = question
+
+    edit(root / "facts.yaml", set_question)
+    with pytest.raises(KBError, match=rf"facts\[{fact}\]\.{field}: must hold \{{values\}}"):
+        load_kb(root)

@@ -11,6 +11,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -317,12 +318,22 @@ def test_a_page_that_starts_inside_an_option_or_a_passage_names_it_at_its_head(
     nothing at its head."""
     import weasyprint  # type: ignore[import-untyped]
 
-    path = ROOT / "examples" / "rectal-stage4-kras-wild-type.json"  # many options and passages
-    result = evaluate(example_profile(path), KB)
-    document = weasyprint.HTML(string=report.html(result, KB, passage, made=MADE),
-                               url_fetcher=report._no_fetch).render()  # fmt: skip
-    names = {o.id: o.name for o in result.options}
     continued = notes = 0
+    # many options and passages; and notes run on (which of them run on follows the words)
+    for name in ("rectal-stage4-kras-wild-type.json", "cervical-stage4a.json"):
+        result = evaluate(example_profile(ROOT / "examples" / name), KB)
+        document = weasyprint.HTML(string=report.html(result, KB, passage, made=MADE),
+                                   url_fetcher=report._no_fetch).render()  # fmt: skip
+        names = {o.id: o.name for o in result.options}
+        continued, notes = _heads_checked(document, names, continued, notes)
+    assert continued, "the examples have options that run on to the next page"
+    assert notes, "and notes of 'Good to know' that do (they had nothing at the page's head)"
+
+
+def _heads_checked(document: Any, names: dict[str, str], continued: int,
+                   notes: int) -> tuple[int, int]:  # fmt: skip
+    """Each page's head checked (``test_a_page_that_starts_inside_...``): the counts of pages
+    that name an option or a passage run on, and of those that name a note, added to."""
     for number, laid_out in enumerate(document.pages, start=1):
         margins = {box.at_keyword: margin_text(box) for box in laid_out._page_box.children
                    if getattr(box, "at_keyword", None)}  # fmt: skip
@@ -340,8 +351,7 @@ def test_a_page_that_starts_inside_an_option_or_a_passage_names_it_at_its_head(
                 expected = f"{first.element.get('data-label')} (continued)"
         assert margins.get("@top-left", "") == " ".join(expected.split()), number
         continued += bool(expected)
-    assert continued, "the example has options that run on to the next page"
-    assert notes, "and notes of 'Good to know' that do (they had nothing at the page's head)"
+    return continued, notes
 
 
 def test_onconav_report_prints_html_with_the_passages(run, sources: Path) -> None:  # type: ignore[no-untyped-def]

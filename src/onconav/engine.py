@@ -771,10 +771,11 @@ def _which(
 
 
 def _had(kb: KnowledgeBase, rules: Rules, row: dict[str, FactValue], fact: str) -> str | None:
-    """For a fact not given that an option asks because of what the person has had
-    (``RuledOut.asked_if``), the question of whether what they had did it, in the fact's
-    ``which_had``: "Did FOLFOX stop working (...)?"."""
-    return _had_question(kb, fact, _had_values(rules, row, fact))
+    """For a fact not given, the questions of the values an option waits on (``_of_values``):
+    of what the person has had that it asks because of (``RuledOut.asked_if``), whether it did
+    it, in the fact's ``which_had`` ("Did FOLFOX stop working (...)?"); of what its condition
+    tests, in the fact's ``which_tested`` ("Can FOLFIRI be given, or ...?")."""
+    return _of_values(kb, fact, _had_values(rules, row, fact), _tested_values(kb, rules, row, fact))
 
 
 def _had_values(rules: Rules, row: dict[str, FactValue], fact: str) -> list[str]:
@@ -791,24 +792,42 @@ def _had_values(rules: Rules, row: dict[str, FactValue], fact: str) -> list[str]
     return list(had)
 
 
-def _had_question(kb: KnowledgeBase, fact: str, values: Iterable[str]) -> str | None:
-    """The fact's ``which_had`` question of ``values`` ("Did chemoradiation or FOLFOX stop
-    working (...)?"), or None when there are none or the fact has no such question."""
-    template = kb.facts[fact].which_had
-    named = list(dict.fromkeys(values))
-    if template is None or not named:
-        return None
-    return template.format(values=and_list((kb.phrase(fact, v) for v in named), last="or"))
+def _tested_values(kb: KnowledgeBase, rules: Rules, row: dict[str, FactValue],
+                   fact: str) -> list[str]:  # fmt: skip
+    """What an option's condition tests a fact not given for, in order, when the fact has a
+    question to ask of them (``which_tested``): the single-drug rectal options, for when FOLFIRI
+    cannot be given, had asked "Are there treatments your care team says you cannot have ...?",
+    which names neither FOLFIRI nor why it matters."""
+    if row[fact] is not None or kb.facts[fact].which_tested is None:
+        return []
+    tested = (t.wanted for t in tests_of(rules.when) if t.fact == fact)
+    return list(dict.fromkeys(value for wanted in tested for value in wanted))
+
+
+def _of_values(kb: KnowledgeBase, fact: str, had: Iterable[str],
+               tested: Iterable[str]) -> str | None:  # fmt: skip
+    """The fact's ``which_had`` question of what was had (``had``: "Did chemoradiation or FOLFOX
+    stop working (...)?"), then its ``which_tested`` of what a condition tests (``tested``:
+    "Can FOLFIRI be given, ...?"), each only when there are values and the fact has one; None
+    when neither is asked."""
+    known = kb.facts[fact]
+    questions = []
+    for template, values in ((known.which_had, had), (known.which_tested, tested)):
+        named = list(dict.fromkeys(values))
+        if template is not None and named:
+            phrases = and_list((kb.phrase(fact, v) for v in named), last="or")
+            questions.append(template.format(values=phrases))
+    return " ".join(questions) or None
 
 
 def _question(kb: KnowledgeBase, fact: str, asked: list[str], beyond: list[str],
               had: str | None = None) -> str | None:  # fmt: skip
-    """The questions that narrow down a fact's answer as one (``_which``): whether what the
-    person has had did it (``_had``), the broad values' questions, then the values a list that
-    may not be whole was tested for, in the fact's question for them ("Has there also been
-    surgery to remove all of the stomach?"), a value that a broader one among them covers left
-    out (surgery, not "surgery or surgery to remove all of the stomach": the answer to the
-    broader one is asked about next)."""
+    """The questions that narrow down a fact's answer as one (``_which``): of a fact not given,
+    those of the values an option waits on (``_had``), the broad values' questions, then the
+    values a list that may not be whole was tested for, in the fact's question for them ("Has
+    there also been surgery to remove all of the stomach?"), a value that a broader one among
+    them covers left out (surgery, not "surgery or surgery to remove all of the stomach": the
+    answer to the broader one is asked about next)."""
     if had:
         asked = [had, *(a for a in asked if a != had)]
     up = kb.vocabulary.up
@@ -870,8 +889,10 @@ def _what_would_change(
     beyond: dict[str, dict[str, None]] = {}
     general: set[str] = set()  # facts an option asks in its own words (how many places, ...)
     # whether what was had did it (``_had``): one question of all the options' values ("Did
-    # FOLFOX stop working?" beside "Did chemoradiation or FOLFOX stop working?" had asked twice)
+    # FOLFOX stop working?" beside "Did chemoradiation or FOLFOX stop working?" had asked twice);
+    # and so of what their conditions test ("Can FOLFIRI be given ...?", once for six options)
     had: dict[str, dict[str, None]] = {}
+    tested: dict[str, dict[str, None]] = {}
     for option in options:
         rules = kb.rules[option.id].at(facts.site)
         expr = _asked(rules, facts.row) if option.missing else ALWAYS
@@ -881,6 +902,8 @@ def _what_would_change(
             questions, values = _which(kb, expr, facts.row, missing.fact)
             had.setdefault(missing.fact, {}).update(
                 dict.fromkeys(_had_values(rules, facts.row, missing.fact)))
+            tested.setdefault(missing.fact, {}).update(
+                dict.fromkeys(_tested_values(kb, rules, facts.row, missing.fact)))
             asked.setdefault(missing.fact, {}).update(dict.fromkeys(questions))
             beyond.setdefault(missing.fact, {}).update(dict.fromkeys(values))
             if missing.question == kb.facts[missing.fact].question:
@@ -889,9 +912,9 @@ def _what_would_change(
     for fact, ids in sorted(deciding.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         missing = first[fact]
         question = _question(kb, fact, list(asked[fact]), list(beyond[fact]),
-                             had=_had_question(kb, fact, sorted(had[fact])))
+                             had=_of_values(kb, fact, sorted(had[fact]), tested[fact]))
         general_question = kb.facts[fact].question
-        if (question and (beyond[fact] or had[fact]) and fact in general
+        if (question and (beyond[fact] or had[fact] or tested[fact]) and fact in general
                 and general_question not in question):  # fmt: skip
             question += " " + general_question  # "only the liver?": anywhere else? FOLFOX
             # had: did it stop working? and which treatments stopped (for CAPIRI after it)?

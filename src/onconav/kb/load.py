@@ -442,6 +442,13 @@ def build(data: KBData) -> KnowledgeBase:
                 problems.append(f"facts[{fact.id}]: the question of {value.id!r} must hold "
                                 "{values} (the names of what it asks about) if, and only if, "
                                 f"the value is {OTHERS_NOT_KNOWN!r}; no other braces")
+        for name in ("which_had", "which_tested"):  # asked of the values an option names
+            template = getattr(fact, name)
+            if template is not None and (
+                    "{values}" not in template
+                    or re.search(r"[{}]", template.replace("{values}", ""))):  # fmt: skip
+                problems.append(f"facts[{fact.id}].{name}: must hold {{values}} (the names of "
+                                "what it asks about); no other braces")  # fmt: skip
         for test in fact.decided_by:
             expect(test, ("tests",), f"facts[{fact.id}].decided_by")
         if fact.type is not FactType.bool and not fact.values and not fact.values_from:

@@ -118,6 +118,12 @@ class Fact(Model):
         "that an option waits on ('Did {values} stop working ...?': progressed_on, for FOLFOX "
         "had)",
     )
+    which_tested: PlainText | None = Field(
+        default=None,
+        description="The question asked, when the fact is not given, of the values an option's "
+        "condition tests ('Can {values} be given ...?': cannot_have, for the drugs given when "
+        "FOLFIRI cannot be), in place of the fact's general question",
+    )
     ask: PlainText = Field(
         description="The same question as the person asks it of their care team, in their own "
         "voice (\"Has my cancer been tested for HER2?\"): for the questions to ask the care team"
