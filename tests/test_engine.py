@@ -4678,13 +4678,38 @@ def test_the_planned_warning_agrees_with_the_options_that_give_it(
                                      "wants_cancer_treatment": False, "symptoms": symptoms,
                                      "planned": [planned]}, kb), kb)  # fmt: skip
     said = any(w.startswith(PLANNED_WARNING) for w in result.warnings)
-    using = {o.id for v in kb.vocabulary.below("planned", planned) | {planned}
-             for o in kb.options_using(v)}  # fmt: skip
+    named = kb.vocabulary.below("planned", planned) | {planned}
+    using = {o.id for v in named for o in kb.options_using(v)
+             if v not in kb.by_id[o.id].may_involve}  # type: ignore[union-attr]
     statuses = {o.status for o in result.options if o.id in using}
     if statuses & {Status.offered, Status.needs_information, Status.in_trials}:
         assert not said, (planned, statuses)
     elif Status.declined in statuses:
         assert said, (planned, statuses)
+
+
+@pytest.mark.parametrize(("data", "warned"), [
+    # every option giving it not suitable for another reason: still a treatment of the cancer
+    ({"cancer": "rectum", "metastases": ["liver"], "planned": ["FOLFOX"],
+      "prior_treatments": ["FOLFOX"], "progressed_on": ["FOLFOX"]}, True),
+    ({"cancer": "stomach", "metastases": ["liver"], "planned": ["trastuzumab"],
+      "biomarkers": {"her2": "negative"}}, True),
+    ({"cancer": "cervix", "stage": "4B", "metastases": ["liver"], "planned": ["chemoradiation"],
+      "symptoms": []}, True),
+    # a keyhole operation an option may only involve, and a colostomy for the blockage
+    ({"cancer": "rectum", "metastases": ["liver"], "symptoms": ["bowel obstruction"],
+      "planned": ["laparoscopy", "diverting colostomy"]}, False)])  # fmt: skip
+def test_the_planned_warning_reads_treatments_not_what_an_option_may_involve(
+    kb: KnowledgeBase, data: dict[str, Any], warned: bool
+) -> None:
+    """A review of the change: FOLFOX that stopped working, trastuzumab with HER2 negative and
+    chemoradiation at 4B planned by one who wants no cancer treatment had lost the warning (every
+    option giving them was not suitable for another reason, so none was declined); a planned
+    laparoscopy had been read as the rectal ablation it may be part of."""
+    result = evaluate(parse_profile({"stage": "4", **data, "wants_cancer_treatment": False},
+                                    kb), kb)  # fmt: skip
+    said = any(w.startswith(PLANNED_WARNING) for w in result.warnings)
+    assert said is warned, result.warnings
 
 
 # the procedures that give a drug: those the vocabulary counts as a drug treatment had, and
@@ -4839,3 +4864,43 @@ def test_a_fact_not_given_is_asked_of_the_values_the_condition_tests(pair) -> No
                     assert all(phrase in r.question for r in result.what_would_change
                                if r.fact == missing.fact)  # fmt: skip
                 assert kb.facts[missing.fact].question not in missing.question
+
+
+def test_a_treatment_had_named_by_where_it_went_may_be_the_one_that_stopped(
+    kb: KnowledgeBase,
+) -> None:
+    """A treatment had named by a value that is no treatment of the knowledge base (pelvic
+    radiation: radiation given to the pelvis) may be any treatment of the broader kind it is
+    under: with that kind said to have stopped working, not which, no route of it is read as
+    never had (radiation that stopped was offered again after pelvic radiation had: a review of
+    the change). Every such value, every route it may be."""
+    from onconav.logic import hit_truth as hit
+
+    up = kb.vocabulary.up
+    known = kb.vocabulary.known("prior_treatments")
+    for value in sorted(v for v in known if v not in kb.by_id):
+        # what stopped, of a broader kind the value is under (pelvic radiation: radiation;
+        # radiation therapy stopped, not which)
+        under = up("prior_treatments", value) - {value}
+        kinds = {k for k in kb.vocabulary.known("progressed_on")
+                 if up("prior_treatments", k) & under}  # fmt: skip
+        for kind in sorted(kinds):
+            facts = facts_of(parse_profile({"cancer": "rectum", "stage": "4",
+                                            "prior_treatments": [value],
+                                            "progressed_on": [kind]}, kb), kb)  # fmt: skip
+            for rules in kb.rules.values():
+                for r in rules.ruled_out:
+                    if r.fact == "progressed_on" and kind in r.test.unknown:
+                        assert hit(r, facts.row) is Truth.UNKNOWN, (value, kind, r.given)
+
+
+def test_liver_artery_chemotherapy_had_asks_when_chemotherapy_stopped(kb: KnowledgeBase) -> None:
+    """Liver-artery chemotherapy the only chemotherapy had, and chemotherapy said to have
+    stopped, not which: it had been offered again (its route read "chemotherapy" as not it)."""
+    result = evaluate(parse_profile({"cancer": "rectum", "stage": "4", "metastases": ["liver"],
+                                     "resectable": False, "symptoms": [],
+                                     "prior_treatments": ["hepatic arterial infusion"],
+                                     "progressed_on": ["chemotherapy"]}, kb), kb)  # fmt: skip
+    option = next(o for o in result.options if o.id == "rectum-hepatic-arterial-infusion")
+    assert option.status is Status.needs_information, option.status
+    assert [m.fact for m in option.missing] == ["progressed_on"], option.missing

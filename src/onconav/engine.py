@@ -184,8 +184,9 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
 def _planned_but_declined(kb: KnowledgeBase, facts: Facts,
                           options: list[OptionResult]) -> list[str]:  # fmt: skip
     """A treatment planned by one who does not want treatment aimed at the cancer, that this
-    answer gives in options aimed at the cancer (declined) and in none the person may have
-    (offered, asking or in trials: to ease a symptom they have): the two answers disagree.
+    answer gives in options aimed at the cancer (declined, or not suitable for another reason)
+    and in none the person may have (offered, asking or in trials: to ease a symptom they have):
+    the two answers disagree.
     Read from the answer's options, so that a treatment of any kind counts (liver-artery
     chemotherapy, radioactive iodine for a thyroid cancer, ablation: a review found them not
     warned of, as the rule read only kinds of drugs), and one an option gives to ease a symptom
@@ -197,13 +198,19 @@ def _planned_but_declined(kb: KnowledgeBase, facts: Facts,
         return []
     aimed = DRUG_KINDS | {"hormone-therapy"}
     for value in sorted(planned):
-        # what gives it, or anything narrower it names (ablation: radiofrequency ablation ...)
-        using = {o.id for v in kb.vocabulary.below("planned", value) | {value}
-                 for o in kb.options_using(v)}  # fmt: skip
-        statuses = {o.status for o in options if o.id in using}
-        chosen = statuses - {Status.declined, Status.not_suitable}
-        if (Status.declined in statuses and not chosen) or (
-                not statuses and kb.vocabulary.up("planned", value) & aimed):  # fmt: skip
+        # what gives it, or anything narrower it names (ablation: radiofrequency ablation ...),
+        # as a treatment: not a procedure it may only involve (a laparoscopy planned had read as
+        # the rectal ablation it may be part of)
+        named = kb.vocabulary.below("planned", value) | {value}
+        giving = [o for o in options if any(
+            v in kb.gives[o.id] and v not in getattr(kb.by_id[o.id], "may_involve", ())
+            for v in named)]  # fmt: skip
+        if any(o.status not in (Status.declined, Status.not_suitable) for o in giving):
+            continue  # an option the person may have gives it (to ease a symptom)
+        # given only in options aimed at the cancer (declined, or not suitable for another
+        # reason: FOLFOX that stopped working), or a kind of drug treatment of the cancer
+        if any(o.status is Status.declined or kb.rules[o.id].aims_at_cancer for o in giving) or (
+                kb.vocabulary.up("planned", value) & aimed):  # fmt: skip
             return ["planned: a treatment of the cancer is planned, but treatment aimed at the "
                     "cancer is not wanted; check which is right"]
     return []
@@ -774,7 +781,8 @@ def _had(kb: KnowledgeBase, rules: Rules, row: dict[str, FactValue], fact: str) 
     """For a fact not given, the questions of the values an option waits on (``_of_values``):
     of what the person has had that it asks because of (``RuledOut.asked_if``), whether it did
     it, in the fact's ``which_had`` ("Did FOLFOX stop working (...)?"); of what its condition
-    tests, in the fact's ``which_tested`` ("Can FOLFIRI be given, or ...?")."""
+    tests, in the fact's ``which_tested`` ("Has the care team said FOLFIRI cannot be given
+    ...?")."""
     return _of_values(kb, fact, _had_values(rules, row, fact), _tested_values(kb, rules, row, fact))
 
 
@@ -808,8 +816,8 @@ def _of_values(kb: KnowledgeBase, fact: str, had: Iterable[str],
                tested: Iterable[str]) -> str | None:  # fmt: skip
     """The fact's ``which_had`` question of what was had (``had``: "Did chemoradiation or FOLFOX
     stop working (...)?"), then its ``which_tested`` of what a condition tests (``tested``:
-    "Can FOLFIRI be given, ...?"), each only when there are values and the fact has one; None
-    when neither is asked."""
+    "Has the care team said FOLFIRI cannot be given ...?"), each only when there are values and
+    the fact has one; None when neither is asked."""
     known = kb.facts[fact]
     questions = []
     for template, values in ((known.which_had, had), (known.which_tested, tested)):
@@ -890,7 +898,8 @@ def _what_would_change(
     general: set[str] = set()  # facts an option asks in its own words (how many places, ...)
     # whether what was had did it (``_had``): one question of all the options' values ("Did
     # FOLFOX stop working?" beside "Did chemoradiation or FOLFOX stop working?" had asked twice);
-    # and so of what their conditions test ("Can FOLFIRI be given ...?", once for six options)
+    # and so of what their conditions test ("Has the care team said FOLFIRI cannot be given
+    # ...?", once for six options)
     had: dict[str, dict[str, None]] = {}
     tested: dict[str, dict[str, None]] = {}
     for option in options:

@@ -121,8 +121,8 @@ class Fact(Model):
     which_tested: PlainText | None = Field(
         default=None,
         description="The question asked, when the fact is not given, of the values an option's "
-        "condition tests ('Can {values} be given ...?': cannot_have, for the drugs given when "
-        "FOLFIRI cannot be), in place of the fact's general question",
+        "condition tests ('Has the care team said {values} cannot be given ...?': cannot_have, "
+        "for the drugs given when FOLFIRI cannot be), in place of the fact's general question",
     )
     ask: PlainText = Field(
         description="The same question as the person asks it of their care team, in their own "

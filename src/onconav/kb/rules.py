@@ -611,6 +611,9 @@ def stopped_route(ident: str, treatments: Treatments) -> RuledOut:
     kinds = frozenset(
         c for d in (ident, *parts) for c in getattr(treatments.by_id[d], "classes", [])
     ).union(getattr(record, "counts_as", [])) - frozenset(stopped)
+    if treatments.kind_of.get(ident) == "procedures":  # the drug treatment it is (liver-artery
+        # chemotherapy: chemotherapy stopped, not which, had read as not it)
+        kinds |= vocabulary.up("progressed_on", ident) & DRUG_TREATMENTS
     test = any_of("progressed_on", frozenset(stopped), f"{name} stopped working",
                   kinds | _not_whole(vocabulary))  # fmt: skip
     # what stopped working not said, of someone who has had it: not known, and asked
@@ -625,19 +628,27 @@ def _had_perhaps(ident: str, stopped: Mapping[str, str], treatments: Treatments)
     """The treatments had that may hold ``ident``, for its route of what stopped working: what
     stopping would rule it out (``stopped``: the thing, a regimen holding it, its key drugs), a
     broader kind it or one of its drugs is (chemotherapy, fluoropyrimidines, radiation: had,
-    not said which), a clinical trial of any phase, or drugs not known or perhaps other treatments
+    not said which), anything narrower, a value naming no treatment under such a kind (pelvic
+    radiation), a clinical trial of any phase, or drugs not known or perhaps other treatments
     not listed. A list of treatments had that holds none of these says it was never had: FOLFOX
     had, with FOLFOX and "perhaps other treatments not listed" stopped, had asked whether
     panitumumab and FOLFIRI, never had, stopped working too (a review)."""
     vocabulary = treatments.vocabulary
     known = vocabulary.known("prior_treatments")
-    parts = getattr(treatments.by_id[ident], "components", [])
-    broader = {k for d in (ident, *parts) if d in known
-               for k in vocabulary.up("prior_treatments", d)
+    up = vocabulary.up
+    parts = [d for d in (ident, *getattr(treatments.by_id[ident], "components", [])) if d in known]
+    broader = {k for d in parts for k in up("prior_treatments", d)
                if treatments.kind_of.get(k) not in ("drugs", "regimens")}  # fmt: skip
-    not_said = {v for v in known if vocabulary.up("prior_treatments", v) & {
+    # and what is narrower than it, or a value of the list that names no treatment of the
+    # knowledge base under a broader kind it is (pelvic radiation: radiation given to the pelvis,
+    # which may be the external radiation that stopped; it had read as never had, and radiation
+    # that stopped was offered again: a review of the change)
+    narrower = {v for v in known if up("prior_treatments", v) & set(parts)
+                or (v not in treatments.by_id and up("prior_treatments", v) & broader)}
+    not_said = {v for v in known if up("prior_treatments", v) & {
         "clinical-trial", DRUGS_NOT_KNOWN, OTHERS_NOT_KNOWN}}  # fmt: skip
-    return any_of("prior_treatments", (frozenset(stopped) | broader | not_said) & known,
+    return any_of("prior_treatments",
+                  (frozenset(stopped) | broader | narrower | not_said) & known,
                   f"{treatments.named(ident)} perhaps had")  # fmt: skip
 
 
