@@ -2840,12 +2840,12 @@ def _coded_drug(
 def _combination(kb: KnowledgeBase, parts: list[str]) -> str | None:
     """The one drug or regimen of the knowledge base that is these drugs or ingredients given
     together, or None: a regimen of these drugs and no other (capecitabine and oxaliplatin:
-    CAPOX, as ``_regimens`` names them), or a drug or regimen the knowledge base names by them
-    together, in any order ("trifluridine/tipiracil", "trifluridine and tipiracil": the one
-    drug Lonsurf, whose ingredients are no drugs of their own there)."""
+    CAPOX, as ``KnowledgeBase.regimens_made_of`` names them), or a drug or regimen the knowledge
+    base names by them together, in any order ("trifluridine/tipiracil", "trifluridine and
+    tipiracil": the one drug Lonsurf, whose ingredients are no drugs of their own there)."""
     drugs = {ids[0] for part in parts
              if len(ids := [r.id for r in kb.find(part) if isinstance(r, Drug)]) == 1}
-    named = _regimens(kb, drugs) if len(drugs) == len(parts) else []
+    named = kb.regimens_made_of(drugs) if len(drugs) == len(parts) else []
     if len(named) == 1 and named[0] not in drugs:
         return named[0]
     for order in itertools.permutations(parts) if len(parts) <= 4 else ():
@@ -3553,22 +3553,6 @@ def _pelvic(builder: Builder, res: Res) -> tuple[bool, tuple[str, ...]]:
     return bool(pelvic), tuple(structures) if pelvic else ()
 
 
-def _regimens(kb: KnowledgeBase, drugs: set[str]) -> list[str]:
-    """Drugs given together named as the regimen they make (FOLFOX for fluorouracil, leucovorin
-    and oxaliplatin), largest regimen first; the rest as they are."""
-    left = set(drugs)
-    named = []
-    regimens = sorted(
-        (r for r in kb.data.regimens if len(r.components) > 1 and "radiation" not in r.id),
-        key=lambda r: (-len(r.components), r.id),
-    )
-    for regimen in regimens:
-        if set(regimen.components) <= left:
-            named.append(regimen.id)
-            left -= set(regimen.components)
-    return sorted(named) + sorted(left)
-
-
 def _by_course(kb: KnowledgeBase, given: list[Given]) -> list[str]:
     """Values of treatments grouped by course, each course's drugs named as regimens. A course is
     the days its records started on, as written in their own time zone (``_local_day``: an
@@ -3587,7 +3571,7 @@ def _by_course(kb: KnowledgeBase, given: list[Given]) -> list[str]:
         previous = day
     out: list[str] = []
     for drugs in courses:
-        out += [v for v in _regimens(kb, drugs) if v not in out]
+        out += [v for v in kb.regimens_made_of(drugs) if v not in out]
     return out
 
 

@@ -278,6 +278,24 @@ class KnowledgeBase:
         return {kind: [d.id for d in self.data.drugs if kind in d.classes and d.id != drug]
                 for kind in kinds}  # fmt: skip
 
+    def regimens_made_of(self, drugs: Iterable[str]) -> list[str]:
+        """Drugs given together named as the regimens they make (FOLFOX for fluorouracil,
+        leucovorin and oxaliplatin), the largest regimen first, then the drugs left as they
+        are, each list sorted. Not the regimens given with radiation (a chemoradiation is
+        read from the radiation, not from its drugs). The FHIR reader names a course of drugs
+        so; the CDS Hooks service names the drugs of orders drafted together so."""
+        left = set(drugs)
+        named = []
+        regimens = sorted(
+            (r for r in self.data.regimens if len(r.components) > 1 and "radiation" not in r.id),
+            key=lambda r: (-len(r.components), r.id),
+        )
+        for regimen in regimens:
+            if set(regimen.components) <= left:
+                named.append(regimen.id)
+                left -= set(regimen.components)
+        return sorted(named) + sorted(left)
+
     def drugs_of(self, ident: str) -> list[str]:
         """The drugs a treatment gives: a drug itself, a regimen's components; none for anything
         else (a procedure, a kind of drug). What a regimen that stopped working gave: each of its
