@@ -26,7 +26,7 @@ from urllib.parse import parse_qs
 import httpx
 import jwt
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
@@ -3877,3 +3877,61 @@ def test_a_field_missing_from_feedback_says_what_it_takes(
     problem = problem_of(post(client, FEEDBACK, {"feedback": [item]}), 422)
     (error,) = problem["errors"]
     assert (error["field"], error["accepted"]) == (field, accepted), error
+
+
+def order_cards_of(data: dict[str, Any], drugs: list[str]) -> list[Card]:
+    """The order-select cards of drugs drafted together, one order each, for a profile."""
+    result = evaluate(parse_profile(data, KB), KB)
+    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
+                                  page_url="http://s/p")  # fmt: skip
+    drafted = [cardlib.Drafted(order=f"MedicationRequest/{d}", drug=d) for d in drugs]
+    return cardlib.order_select(situation, drafted, KB)
+
+
+def test_orders_drafted_together_are_read_as_the_regimen_they_make() -> None:
+    """FOLFIRI drafted as orders of irinotecan, fluorouracil and leucovorin, as order sets write
+    it, after FOLFOX stopped working, got no card, while FOLFIRI drafted as one order was warned
+    of (a review): the drugs of orders drafted together are named as the regimen they make, as
+    the FHIR reader names a course."""
+    data = {"cancer": "rectum", "stage": "4", "metastases": ["liver"], "kras": "wild-type",
+            "prior_treatments": ["FOLFOX"], "progressed_on": ["FOLFOX"]}  # fmt: skip
+    (card,) = order_cards_of(data, ["irinotecan", "fluorouracil", "leucovorin"])
+    assert card.indicator == "warning", card
+    assert card.summary.startswith("FOLFIRI: gives leucovorin and fluorouracil, part of FOLFOX, "
+                                   "which stopped working, with irinotecan"), card.summary
+    # a concern a drug of it is warned of already is said once
+    cards = order_cards_of({"cancer": "rectum", "stage": "4", "metastases": ["liver"],
+                            "cannot_have": ["fluorouracil"]}, ["capecitabine", "oxaliplatin"])
+    assert [c.summary.split(":")[0] for c in cards] == ["Capecitabine"], cards
+
+
+def test_a_kin_card_of_a_mix_built_on_what_stopped_says_both() -> None:
+    """CAPOX drafted for one who cannot have fluorouracil and whose capecitabine alone stopped:
+    the page says both (same kind; a mix built on what stopped); the card had said only the
+    first (a review)."""
+    (card,) = order_cards({"cancer": "rectum", "stage": "4", "metastases": ["liver"],
+                           "prior_treatments": ["capecitabine"],
+                           "progressed_on": ["capecitabine"],
+                           "cannot_have": ["fluorouracil"]}, "capox")  # fmt: skip
+    assert "of the same kind" in card.summary, card.summary
+    assert "CAPOX gives capecitabine again, with oxaliplatin" in card.detail, card.detail
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["rectum", "stomach", "cervix"]),
+       st.lists(st.sampled_from(sorted(d.id for d in KB.data.drugs) + REGIMENS), min_size=1,
+                max_size=2, unique=True),
+       st.sampled_from([r.id for r in KB.data.regimens if len(r.components) > 1
+                        and "radiation" not in r.id]))  # fmt: skip
+@example("rectum", ["folfox"], "folfiri")
+def test_a_regimen_drafted_as_its_drugs_is_warned_of_as_when_drafted_as_one(
+    cancer: str, stopped: list[str], regimen: str
+) -> None:
+    """Whenever a regimen drafted as one order gets a warning card, drafting its drugs as one
+    order each gets a warning card too (for the regimen, or for a drug of it)."""
+    data: dict[str, Any] = {"cancer": cancer, "stage": "4", "prior_treatments": stopped,
+                            "progressed_on": stopped}  # fmt: skip
+    whole = order_cards(data, regimen)
+    if [c.indicator for c in whole] == ["warning"]:
+        parts = KB.by_id[regimen].components  # type: ignore[union-attr]
+        assert "warning" in [c.indicator for c in order_cards_of(data, parts)], (whole, parts)

@@ -259,13 +259,31 @@ def order_select(situation: Situation, drafted: Iterable[Drafted], kb: Knowledge
     kin = kin_of_listed(kb, facts.given, facts.site)
     # the mixes the answer leaves open that give a drug that stopped working (its warnings' rule)
     built = built_on_what_stopped(kb, facts, situation.result.options)
-    cards = []
+    cards: list[Card] = []
+    warned: set[str] = set()  # the drugs with a warning card
+    drafted = list(drafted)
     seen = set()
     for draft in drafted:
         if draft.drug in seen:
             continue
         seen.add(draft.drug)
         card = _drug_card(situation, draft, kb, kin, built)
+        if card is not None:
+            cards.append(card)
+            if card.indicator == "warning":
+                warned.add(draft.drug)
+    # orders drafted together that make a regimen, as order sets write one (FOLFIRI as orders of
+    # irinotecan, fluorouracil and leucovorin), are read as that regimen too, as the FHIR reader
+    # names a course of drugs (``KnowledgeBase.regimens_made_of``): FOLFIRI after FOLFOX stopped
+    # got no card drafted so, and a warning drafted as one order. Its card only when no drug of
+    # it has a warning already, so that a concern is said once
+    drafted_ids = {d.drug for d in drafted}
+    for regimen in kb.regimens_made_of(d for d in drafted_ids if kb.kind_of.get(d) == "drugs"):
+        parts = set(getattr(kb.by_id[regimen], "components", ()))
+        if kb.kind_of.get(regimen) != "regimens" or regimen in drafted_ids or parts & warned:
+            continue
+        order = next(d.order for d in drafted if d.drug in parts)
+        card = _drug_card(situation, Drafted(order=order, drug=regimen), kb, kin, built)
         if card is not None:
             cards.append(card)
     return cards
@@ -344,24 +362,13 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
                  + f". {_capital(doubt)}: check it before ordering. (The "
                  "sources do not say; the options are decided by what the record says of this "
                  "drug itself.)", ""]  # fmt: skip
+        if on_stopped:  # and a mix that gives a drug that stopped: said too (a review)
+            lines += [_built_words(kb, draft.drug, on_stopped)[1], ""]
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
     elif on_stopped and statuses & {Status.offered, Status.needs_information, Status.in_trials}:
-        mix = kb.by_id[draft.drug]
-        parts = mix.components  # type: ignore[union-attr]
-        adds = and_list([kb.name_of(d) for d in mix.stopped_by])  # type: ignore[union-attr]
-        # what stopped, and what of it this mix gives: all of it, or some drugs of a mix
-        shared = and_list([kb.name_of(d) for b in on_stopped for d in parts if d in b.gave])
-        said = and_list([kb.name_of(b.stopped) if b.gave <= set(parts) else
-                         and_list([kb.name_of(d) for d in parts if d in b.gave])
-                         + f", part of {kb.name_of(b.stopped)}," for b in on_stopped])  # fmt: skip
-        summary = (f"{drug}: gives {said.rstrip(',')}, which stopped working, with {adds}; ask "
-                   "whether it could still help")  # fmt: skip
-        stopped = and_list([kb.name_of(b.stopped) for b in on_stopped])
-        lines = [f"The record says {md_escape(stopped)} stopped working; {given} gives "
-                 f"{md_escape(shared)} again, with {md_escape(adds)}, not listed as stopped "
-                 "working. The options that give it are not ruled out, but check whether it "
-                 "could still help before ordering.", ""]  # fmt: skip
+        summary, sentence = _built_words(kb, draft.drug, on_stopped)
+        lines = [sentence, ""]
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
     elif Status.offered in statuses and not situation.incomplete.drugs():
@@ -442,6 +449,29 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
         overrideReasons=OVERRIDE_REASONS if indicator == "warning" else None,
         links=[_page_link(situation), _explain_link(situation, draft.drug, drug)],
     )
+
+
+def _built_words(kb: KnowledgeBase, mix_id: str, on_stopped: list[Built]) -> tuple[str, str]:
+    """A drafted mix that gives a drug that stopped working beside one that makes it what it
+    is, in a summary and a sentence of the detail: "CAPOX: gives capecitabine, which stopped
+    working, with oxaliplatin; ask whether it could still help"."""
+    mix = kb.by_id[mix_id]
+    parts = mix.components  # type: ignore[union-attr]
+    name = kb.name_of(mix_id)
+    adds = and_list([kb.name_of(d) for d in mix.stopped_by])  # type: ignore[union-attr]
+    # what stopped, and what of it this mix gives: all of it, or some drugs of a mix
+    shared = and_list([kb.name_of(d) for b in on_stopped for d in parts if d in b.gave])
+    said = and_list([kb.name_of(b.stopped) if b.gave <= set(parts) else
+                     and_list([kb.name_of(d) for d in parts if d in b.gave])
+                     + f", part of {kb.name_of(b.stopped)}," for b in on_stopped])  # fmt: skip
+    summary = (f"{_capital(name)}: gives {said.rstrip(',')}, which stopped working, with {adds}; "
+               "ask whether it could still help")  # fmt: skip
+    stopped = and_list([kb.name_of(b.stopped) for b in on_stopped])
+    sentence = (f"The record says {md_escape(stopped)} stopped working; {md_escape(name)} gives "
+                f"{md_escape(shared)} again, with {md_escape(adds)}, not listed as stopped "
+                "working. The options that give it are not ruled out, but check whether it could "
+                "still help before ordering.")  # fmt: skip
+    return summary, sentence
 
 
 def unchecked(situation: Situation, orders: list[str], kb: KnowledgeBase) -> Card:
