@@ -3935,3 +3935,17 @@ def test_a_regimen_drafted_as_its_drugs_is_warned_of_as_when_drafted_as_one(
     if [c.indicator for c in whole] == ["warning"]:
         parts = KB.by_id[regimen].components  # type: ignore[union-attr]
         assert "warning" in [c.indicator for c in order_cards_of(data, parts)], (whole, parts)
+
+
+def test_a_drug_ruled_out_by_what_its_option_gives_with_it_says_so() -> None:
+    """Paclitaxel drafted after ramucirumab stopped working (the stomach option of paclitaxel
+    gives it with ramucirumab) read "not suitable here, ramucirumab stopped working", as if
+    paclitaxel had been judged on its own (a review): the card says what it is given with."""
+    (card,) = order_cards({"cancer": "stomach", "stage": "4", "prior_treatments": ["ramucirumab"],
+                           "progressed_on": ["ramucirumab"]}, "paclitaxel")  # fmt: skip
+    assert card.summary == ("Paclitaxel: not suitable here, it is given with ramucirumab, and "
+                            "ramucirumab stopped working for this patient"), card.summary
+    (card,) = order_cards({"cancer": "rectum", "stage": "4", "metastases": ["liver"],
+                           "prior_treatments": ["FOLFOX"], "progressed_on": ["FOLFOX"]},
+                          "oxaliplatin")  # fmt: skip
+    assert card.summary == "Oxaliplatin: not suitable here, FOLFOX stopped working for this patient"

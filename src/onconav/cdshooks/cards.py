@@ -431,7 +431,7 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
     elif Status.not_suitable in statuses or not giving:
         unsuitable = [(o, o.reasons) for o in giving if o.status is Status.not_suitable]
         first, reasons = (unsuitable or [(o, [r]) for o, r in removed])[0]
-        summary = f"{drug}: not suitable here, {_reason_words(reasons, first, kb)}"
+        summary = f"{drug}: not suitable here, {_reason_words(reasons, first, kb, draft.drug)}"
         cancer = md_escape(result.cancer_name)
         lines = [f"onconav's sources give {given} for {cancer} only in these "
                  "options, and none suits this patient's record:", ""]  # fmt: skip
@@ -560,8 +560,12 @@ def _status_line(option: OptionResult, kb: KnowledgeBase, drug: str) -> str:
     return f"{line} {_cite(option.citations)}"
 
 
-def _reason_words(reasons: list[Reason], option: OptionResult, kb: KnowledgeBase) -> str:
-    """The first reason, in words for a clinician reading the record: from what decided it."""
+def _reason_words(reasons: list[Reason], option: OptionResult, kb: KnowledgeBase,
+                  drug: str | None = None) -> str:  # fmt: skip
+    """The first reason, in words for a clinician reading the record: from what decided it.
+    Of a drafted ``drug`` ruled out by another treatment its option gives, that first
+    ("Paclitaxel: not suitable here, it is given with ramucirumab, and ramucirumab stopped
+    working": it had read as if paclitaxel had stopped; a review)."""
     if not reasons:
         return option.reason or "not suitable"
     reason = reasons[0]
@@ -572,9 +576,12 @@ def _reason_words(reasons: list[Reason], option: OptionResult, kb: KnowledgeBase
     if reason.kind == "ruled_out" and check.fact in ("progressed_on", "cannot_have"):
         hit = [str(v) for v in yours if v in check.wanted] or [str(v) for v in yours]
         names = ", ".join(kb.name_of(v) for v in hit)
-        if check.fact == "progressed_on":
-            return f"{names} stopped working for this patient"
-        return f"the record says this patient cannot have {names}"
+        said = (f"{names} stopped working for this patient" if check.fact == "progressed_on"
+                else f"the record says this patient cannot have {names}")  # fmt: skip
+        if (drug is not None and reason.given and reason.given != drug
+                and drug not in kb.drugs_of(reason.given)):  # fmt: skip
+            return f"it is given with {kb.name_of(reason.given)}, and {said}"
+        return said
     if (
         reason.kind == "condition"
         and all(isinstance(w, str) for w in check.wanted)
