@@ -31,6 +31,7 @@ from onconav.kb.rules import (
 )
 from onconav.kb.vocabulary import in_sentence
 from onconav.logic import (
+    MAY_HAVE,
     FactValue,
     Status,
     Truth,
@@ -205,7 +206,7 @@ def _planned_but_declined(kb: KnowledgeBase, facts: Facts,
         giving = [o for o in options if any(
             v in kb.gives[o.id] and v not in getattr(kb.by_id[o.id], "may_involve", ())
             for v in named)]  # fmt: skip
-        if any(o.status not in (Status.declined, Status.not_suitable) for o in giving):
+        if any(o.status in MAY_HAVE for o in giving):
             continue  # an option the person may have gives it (to ease a symptom)
         # given only in options aimed at the cancer (declined, or not suitable for another
         # reason: FOLFOX that stopped working), or a kind of drug treatment of the cancer

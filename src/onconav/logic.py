@@ -129,6 +129,11 @@ class Status(StrEnum):
     not_suitable = "not_suitable"
 
 
+# the statuses of an option the person may have: offered, asking, or in trials (not one they
+# do not want, nor one that does not suit): what the answer's warnings and the order cards read
+MAY_HAVE = frozenset({Status.offered, Status.needs_information, Status.in_trials})
+
+
 Because = Literal[
     "ruled_out",
     "not_advanced",

@@ -56,6 +56,7 @@ from onconav.engine import Built, built_on_what_stopped, in_words
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType, Regimen, aim_words
 from onconav.kb.vocabulary import in_sentence
+from onconav.logic import MAY_HAVE
 from onconav.profile import Kin, facts_of, kin_of_listed
 from onconav.render import STATUS_WORDS, given_words, md_escape, source_words, warning_words
 from onconav.result import (
@@ -311,20 +312,9 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
     removing = {option.id for option, _ in removed}
     giving = [o for o in options if o.id not in removing]
     statuses = {o.status for o in giving}
-    # a drug of the same narrow kind as one the patient cannot have (capecitabine, where
-    # fluorouracil cannot be) or that stopped working (capecitabine, or CAPOX, where 5-FU is
-    # drafted): not ruled out, but the reason may hold for it too, as the answer's warnings say.
-    # A drafted regimen by its drugs (CAPOX, where fluorouracil cannot be had, had no card)
-    parts = kb.drugs_of(draft.drug)
-    kin = [k for k in listed if set(parts) & set(k.kin)]
-    # "of the same kind" as the drug, or as the regimen's drugs that are
-    alike = [d for d in parts if any(d in k.kin for k in kin)]
-    of_kind = ("of the same kind" if alike == [draft.drug] else
-               f"of the same kind as its {and_list([kb.name_of(d) for d in alike])}")
-    barred = and_list([kb.name_of(k.drug) for k in kin if k.fact == "cannot_have"])
-    stopped = and_list([kb.name_of(k.drug) + ("" if k.regimen is None else
-                                              f" (part of {kb.name_of(k.regimen)})")
-                        for k in kin if k.fact == "progressed_on"])  # fmt: skip
+    # a drug of the same narrow kind as one the patient cannot have or that stopped working:
+    # not ruled out, but the reason may hold for it too, as the answer's warnings say
+    kin = _kin_words(kb, draft.drug, listed, statuses, result.cancer_name)
     # a drafted mix that gives a drug that stopped working beside one that makes it what it is
     # (CAPOX after capecitabine alone): not ruled out, but the answer warns of it
     on_stopped = [b for b in built if any(r.id == draft.drug for r in b.mixes)]
@@ -334,39 +324,16 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
         lines = [f"The record rules {given} out for this patient:", ""]
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
-    elif (barred or stopped) and statuses & {Status.offered, Status.needs_information,
-                                             Status.in_trials}:  # fmt: skip
+    elif kin is not None and statuses & MAY_HAVE:
         # (as the answer's warnings, but for options not chosen by one who wants no cancer
         # treatment: an order for them gets no card, whatever else, as below)
-        # both, said apart: "cannot have cisplatin and oxaliplatin stopped working" had read as
-        # one list of what cannot be had
-        said = ", and that ".join([*([f"this patient cannot have {barred}"] if barred else []),
-                                   *([f"{stopped} stopped working"] if stopped else [])])
-        doubt = " or ".join([*(["the reason may hold for it too"] if barred else []),
-                             *(["it may not work either"] if stopped else [])])  # fmt: skip
-        # in short, within the summary's 140 characters: both lists; or beside "only in trials",
-        # which comes first (the kin had hidden it: a review)
-        gone = and_list([kb.name_of(k.drug) for k in kin if k.fact == "progressed_on"])
-        kinds = and_list([*([f"{barred} (cannot have)"] if barred else []),
-                          *([f"{gone} (stopped working)"] if stopped else [])])  # fmt: skip
-        if statuses == {Status.in_trials}:
-            summary = (f"{drug}: only in clinical trials for {result.cancer_name}; same kind as "
-                       f"{kinds}")  # fmt: skip
-        elif barred and stopped:
-            summary = f"{drug}: same kind as {kinds}; check before ordering"
-        else:
-            summary = f"{drug}: the record says {said}, {of_kind}; {doubt}"
-        alike_words = md_escape(and_list([kb.name_of(d) for d in alike]))
-        lines = [f"The record says {md_escape(said)}: of the same kind as {alike_words}"
-                 + ("" if alike == [draft.drug] else f", part of {given}")
-                 + f". {_capital(doubt)}: check it before ordering. (The "
-                 "sources do not say; the options are decided by what the record says of this "
-                 "drug itself.)", ""]  # fmt: skip
+        summary, sentence = kin
+        lines = [sentence, ""]
         if on_stopped:  # and a mix that gives a drug that stopped: said too (a review)
             lines += [_built_words(kb, draft.drug, on_stopped)[1], ""]
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
-    elif on_stopped and statuses & {Status.offered, Status.needs_information, Status.in_trials}:
+    elif on_stopped and statuses & MAY_HAVE:
         summary, sentence = _built_words(kb, draft.drug, on_stopped)
         lines = [sentence, ""]
         lines += [_status_line(o, kb, draft.drug) for o in options]
@@ -391,37 +358,10 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
         indicator = "info"
     elif Status.needs_information in statuses:
         undecided = [o for o in options if o.status is Status.needs_information]
-        tests = {t.id: t for o in undecided for m in o.missing for t in m.tests}
-        if not tests:
-            return None
-        missing = list({m.fact: m for o in undecided for m in o.missing if m.tests}.values())
-        names = " or ".join(t.name for t in tests.values())
-        on_record = {m.fact: _on_record(situation, m.fact, kb) for m in missing}
-        absent = [kb.facts[m.fact].label for m in missing if on_record[m.fact] is None]
-        deciding = missing[0]
-        short = _short_name(deciding.fact, deciding.tests, kb)
-        held = on_record[deciding.fact]
-        if held is None:
-            summary = f"{drug}: {short} not on record; a {names} decides whether it suits"
-        elif held[0]:
-            summary = f"{drug}: the {short} results on record disagree; check which is right"
-        else:
-            summary = f"{drug}: {short} on record, not decided; a {names} decides whether it suits"
-        held_lines = [f"- {kb.facts[fact].label}: {said[1]}" for fact, said in on_record.items()
-                      if said is not None]  # fmt: skip
-        if not held_lines:
-            lines = [f"The options that give {given} need a result that is not in the record: "
-                     f"{', '.join(absent)}.", ""]  # fmt: skip
-        else:
-            lines = [f"The options that give {given} need a result that the record does not "
-                     "settle:", "", *held_lines]  # fmt: skip
-            if absent:
-                lines.append(f"- Not in the record: {', '.join(absent)}")
-            lines.append("")
-        for test in tests.values():
-            codes = f" (LOINC {', '.join(test.loinc)})" if test.loinc else ""
-            lines.append(f"- Test: **{test.name}**{codes}")
-        lines.append("")
+        test = _test_words(situation, kb, drug, given, undecided)
+        if test is None:
+            return None  # what they wait on no test settles: the record is the clinician's
+        summary, lines = test
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "info"
     elif statuses == {Status.in_trials}:
@@ -449,6 +389,89 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
         overrideReasons=OVERRIDE_REASONS if indicator == "warning" else None,
         links=[_page_link(situation), _explain_link(situation, draft.drug, drug)],
     )
+
+
+def _kin_words(kb: KnowledgeBase, ident: str, listed: list[Kin], statuses: set[Status],
+               cancer: str) -> tuple[str, str] | None:  # fmt: skip
+    """A drafted drug of the same narrow kind as one the record lists as not to be had or as
+    stopped working (capecitabine, where fluorouracil cannot be; capecitabine, or CAPOX, where
+    5-FU stopped), in a summary and a sentence of the detail; a drafted mix by its drugs (CAPOX,
+    where fluorouracil cannot be had, had no card); None when none is."""
+    parts = kb.drugs_of(ident)
+    kin = [k for k in listed if set(parts) & set(k.kin)]
+    if not kin:
+        return None
+    # "of the same kind" as the drug, or as the mix's drugs that are
+    alike = [d for d in parts if any(d in k.kin for k in kin)]
+    of_kind = ("of the same kind" if alike == [ident] else
+               f"of the same kind as its {and_list([kb.name_of(d) for d in alike])}")
+    barred = and_list([kb.name_of(k.drug) for k in kin if k.fact == "cannot_have"])
+    stopped = and_list([kb.name_of(k.drug) + ("" if k.regimen is None else
+                                              f" (part of {kb.name_of(k.regimen)})")
+                        for k in kin if k.fact == "progressed_on"])  # fmt: skip
+    # both, said apart: "cannot have cisplatin and oxaliplatin stopped working" had read as
+    # one list of what cannot be had
+    said = ", and that ".join([*([f"this patient cannot have {barred}"] if barred else []),
+                               *([f"{stopped} stopped working"] if stopped else [])])
+    doubt = " or ".join([*(["the reason may hold for it too"] if barred else []),
+                         *(["it may not work either"] if stopped else [])])  # fmt: skip
+    # in short, within the summary's 140 characters: both lists; or beside "only in trials",
+    # which comes first (the kin had hidden it: a review)
+    gone = and_list([kb.name_of(k.drug) for k in kin if k.fact == "progressed_on"])
+    kinds = and_list([*([f"{barred} (cannot have)"] if barred else []),
+                      *([f"{gone} (stopped working)"] if stopped else [])])  # fmt: skip
+    drug = _capital(kb.name_of(ident))
+    if statuses == {Status.in_trials}:
+        summary = f"{drug}: only in clinical trials for {cancer}; same kind as {kinds}"
+    elif barred and stopped:
+        summary = f"{drug}: same kind as {kinds}; check before ordering"
+    else:
+        summary = f"{drug}: the record says {said}, {of_kind}; {doubt}"
+    alike_words = md_escape(and_list([kb.name_of(d) for d in alike]))
+    sentence = (f"The record says {md_escape(said)}: of the same kind as {alike_words}"
+                + ("" if alike == [ident] else f", part of {md_escape(kb.name_of(ident))}")
+                + f". {_capital(doubt)}: check it before ordering. (The sources do not say; the "
+                "options are decided by what the record says of this drug itself.)")  # fmt: skip
+    return summary, sentence
+
+
+def _test_words(situation: Situation, kb: KnowledgeBase, drug: str, given: str,
+                undecided: list[OptionResult]) -> tuple[str, list[str]] | None:  # fmt: skip
+    """The options that give a drafted drug wait on a test result (cetuximab, KRAS not on
+    record): a summary naming the test, and the detail's lines of what the record holds and
+    the tests with their LOINC codes; None when what they wait on no test settles."""
+    tests = {t.id: t for o in undecided for m in o.missing for t in m.tests}
+    if not tests:
+        return None
+    missing = list({m.fact: m for o in undecided for m in o.missing if m.tests}.values())
+    names = " or ".join(t.name for t in tests.values())
+    on_record = {m.fact: _on_record(situation, m.fact, kb) for m in missing}
+    absent = [kb.facts[m.fact].label for m in missing if on_record[m.fact] is None]
+    deciding = missing[0]
+    short = _short_name(deciding.fact, deciding.tests, kb)
+    held = on_record[deciding.fact]
+    if held is None:
+        summary = f"{drug}: {short} not on record; a {names} decides whether it suits"
+    elif held[0]:
+        summary = f"{drug}: the {short} results on record disagree; check which is right"
+    else:
+        summary = f"{drug}: {short} on record, not decided; a {names} decides whether it suits"
+    held_lines = [f"- {kb.facts[fact].label}: {said[1]}" for fact, said in on_record.items()
+                  if said is not None]  # fmt: skip
+    if not held_lines:
+        lines = [f"The options that give {given} need a result that is not in the record: "
+                 f"{', '.join(absent)}.", ""]  # fmt: skip
+    else:
+        lines = [f"The options that give {given} need a result that the record does not "
+                 "settle:", "", *held_lines]  # fmt: skip
+        if absent:
+            lines.append(f"- Not in the record: {', '.join(absent)}")
+        lines.append("")
+    for test in tests.values():
+        codes = f" (LOINC {', '.join(test.loinc)})" if test.loinc else ""
+        lines.append(f"- Test: **{test.name}**{codes}")
+    lines.append("")
+    return summary, lines
 
 
 def _built_words(kb: KnowledgeBase, mix_id: str, on_stopped: list[Built]) -> tuple[str, str]:
