@@ -51,6 +51,7 @@ from onconav.cdshooks.prefetch import (
 )
 from onconav.cdshooks.settings import SettingsError, from_environment
 from onconav.kb import load_kb
+from onconav.result import OptionResult, Result
 from onconav.web import Settings, create_app
 from test_web import serving
 
@@ -1594,6 +1595,20 @@ def test_a_drafted_mix_is_warned_of_by_its_drugs_kind() -> None:
     assert "of the same kind as capecitabine, part of CAPOX." in card.detail, card.detail
 
 
+def open_options_and_cards(result: Result, drafted: str) -> tuple[list[OptionResult], list[Card]]:
+    """The options of an answer that give a drafted drug and the person may have, not as a choice
+    they rule out (not options not chosen: an order for one who wants no cancer treatment gets
+    no card), and the drug's order cards."""
+    using = {o.id for o in KB.options_using(drafted)}
+    open_ = [o for o in result.options if o.id in using
+             and o.status.value not in ("not_suitable", "declined")
+             and not any(r.given == drafted for r in o.choices_ruled_out)]  # fmt: skip
+    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
+                                  page_url="http://s/p")  # fmt: skip
+    drafted_order = [cardlib.Drafted(order="MedicationRequest/d", drug=drafted)]
+    return open_, cardlib.order_select(situation, drafted_order, KB)
+
+
 def test_a_drafted_mix_that_gives_what_stopped_is_a_warning() -> None:
     """CAPOX drafted after capecitabine alone stopped working got no card, though the answer
     warns that CAPOX gives it with a drug not listed as stopped working (issue 9: such a mix is
@@ -1629,14 +1644,7 @@ def test_an_order_card_warns_whenever_the_answer_flags_a_mix_built_on_what_stopp
     quoted = f"\u201c{KB.name_of(drafted)}\u201d"
     flagged = [w for w in result.warnings if w.startswith("progressed_on:")
                and "with a drug not listed as stopped working" in w and quoted in w]  # fmt: skip
-    using = {o.id for o in KB.options_using(drafted)}
-    open_ = [o for o in result.options if o.id in using
-             and o.status.value not in ("not_suitable", "declined")
-             and not any(r.given == drafted for r in o.choices_ruled_out)]  # fmt: skip
-    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
-                                  page_url="http://s/p")  # fmt: skip
-    cards = cardlib.order_select(situation, [cardlib.Drafted(order="MedicationRequest/d",
-                                                             drug=drafted)], KB)  # fmt: skip
+    open_, cards = open_options_and_cards(result, drafted)
     if flagged and open_:
         assert [c.indicator for c in cards] == ["warning"], (flagged, cards)
 
@@ -1666,15 +1674,7 @@ def test_an_order_card_warns_whenever_the_answer_warns_of_its_kind(
     warned = [w for w in result.warnings if w.startswith(f"{fact}:") and "of the same kind" in w
               and any(name in w.split(", and ", 1)[-1].split(" of the same kind")[0]
                       for name in names)]  # fmt: skip
-    using = {o.id for o in KB.options_using(drafted)}
-    giving = [o for o in result.options if o.id in using]
-    # (not options not chosen: an order for one who wants no cancer treatment gets no card)
-    open_ = [o for o in giving if o.status.value not in ("not_suitable", "declined")
-             and not any(r.given == drafted for r in o.choices_ruled_out)]  # fmt: skip
-    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
-                                  page_url="http://s/p")  # fmt: skip
-    cards = cardlib.order_select(situation, [cardlib.Drafted(order="MedicationRequest/d",
-                                                             drug=drafted)], KB)  # fmt: skip
+    open_, cards = open_options_and_cards(result, drafted)
     if warned and open_:
         assert [c.indicator for c in cards] == ["warning"], (warned, cards)
         assert "of the same kind" in cards[0].summary, (warned, cards[0].summary)
