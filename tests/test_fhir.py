@@ -5806,3 +5806,56 @@ def test_a_medication_is_read_by_its_ingredients(
     assert had == ([expected] if expected else []), (reading.data, reading.unused)
     if expected:
         assert any("read from the ingredients of its Medication" in w for w in reading.warnings)
+
+
+# ---- hormone drugs -----------------------------------------------------------------------------
+
+BREAST_4 = [BREAST_C, STAGE_4, _receptor("er", ER, "positive", effectiveDateTime="2023-01-01",
+                                         subject={"reference": "Patient/p"})]
+HORMONE_DRUGS = [row for row in load_tables().rows if row.get("kind") == "hormone-therapy"]
+
+
+def test_the_hormone_drugs_of_breast_and_prostate_cancer_are_in_the_drug_table() -> None:
+    """Only anastrozole was: tamoxifen and letrozole were listed unused, and a breast cancer's
+    hormone therapy that stopped working was not read."""
+    named = {row.display.split()[0].lower() for row in HORMONE_DRUGS}
+    assert named >= {"tamoxifen", "letrozole", "anastrozole", "exemestane", "fulvestrant",
+                     "leuprolide", "goserelin", "bicalutamide", "enzalutamide", "abiraterone"}
+    assert {row.code: row.display for row in HORMONE_DRUGS}["10324"] == "Tamoxifen"  # a review's
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(HORMONE_DRUGS))
+def test_a_hormone_drug_stopped_for_no_response_is_hormone_therapy_that_stopped(row: Any) -> None:
+    """A hormone drug of the table stopped because the cancer did not respond (tamoxifen, as a
+    review's breast record has it) is hormone therapy had and stopped, with the warning a
+    profile typed so gives: it had been listed unused as "not a cancer drug onconav knows", and
+    nothing was read of it."""
+    kb = the_kb()
+    stopped = {"resourceType": "MedicationRequest", "id": "h", "status": "stopped",
+               "intent": "order", "subject": {"reference": "Patient/p"},
+               "authoredOn": "2023-02-01", **STOPPED_NO_RESPONSE,
+               "medicationCodeableConcept": _cc(RXNORM_URI, row.code, row.display)}  # fmt: skip
+    reading = read_bundle(_record(*BREAST_4, stopped), kb)
+    assert reading.data["progressed_on"] == ["hormone-therapy"], reading.unused
+    assert reading.data["prior_treatments"] == ["hormone-therapy", MORE]
+    assert "MedicationRequest/h" in reading.sources["progressed_on"]
+    result = onconav.evaluate(onconav.parse_profile(reading.data, kb), kb)
+    assert any("hormone therapy stopped working" in str(w) and "another could still help"
+               in str(w) for w in result.warnings), result.warnings  # fmt: skip
+
+
+def test_a_drug_not_in_the_table_is_not_said_to_be_no_cancer_drug(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """A drug the table of drug codes does not hold, by a name onconav does not know, may well
+    be a cancer drug (tamoxifen was one): its reason says what is not known, not that it is no
+    cancer drug."""
+    given_ = {"resourceType": "MedicationStatement", "id": "x", "status": "completed",
+              "subject": {"reference": "Patient/p"}, "effectiveDateTime": "2023-01-01",
+              "medicationCodeableConcept": _cc(RXNORM_URI, "999999", "Somenewmab")}
+    reading = read_bundle(_record(*BREAST_4, given_), kb)
+    reason = {u.reference: u.reason for u in reading.unused}["MedicationStatement/x"]
+    assert reason == ("a drug onconav's table of drug codes does not hold, by a name onconav "
+                      "does not know: rxnorm|999999 (Somenewmab)")  # fmt: skip
+    assert "not a cancer drug" not in reason

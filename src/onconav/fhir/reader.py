@@ -3120,7 +3120,8 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
                 builder.drop(res.ref, f"it names its drug only as {written!r}, which is not among "
                              "the resources given, so the drug is not known")  # fmt: skip
                 continue
-            builder.drop(res.ref, f"not a cancer drug onconav knows: {written}")
+            builder.drop(res.ref, "a drug onconav's table of drug codes does not hold, by a "
+                         f"name onconav does not know: {written}")  # fmt: skip
             continue
         if status == "entered-in-error":
             builder.drop(res.ref, f"status {status!r}: not given")
