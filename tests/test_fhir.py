@@ -19,7 +19,7 @@ from unittest import mock
 
 import pytest
 from fhir.resources.R4B import get_fhir_model_class
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 import onconav
@@ -5808,7 +5808,7 @@ def test_a_medication_is_read_by_its_ingredients(
         assert any("read from the ingredients of its Medication" in w for w in reading.warnings)
 
 
-# ---- hormone drugs -----------------------------------------------------------------------------
+# ---- hormone drugs, and cisplatin given with radiation ----------------------------------------
 
 BREAST_4 = [BREAST_C, STAGE_4, _receptor("er", ER, "positive", effectiveDateTime="2023-01-01",
                                          subject={"reference": "Patient/p"})]
@@ -5859,3 +5859,123 @@ def test_a_drug_not_in_the_table_is_not_said_to_be_no_cancer_drug(
     assert reason == ("a drug onconav's table of drug codes does not hold, by a name onconav "
                       "does not know: rxnorm|999999 (Somenewmab)")  # fmt: skip
     assert "not a cancer drug" not in reason
+
+
+def _pelvic_radiation(**performed: Any) -> dict[str, Any]:
+    return {"resourceType": "Procedure", "id": "rt", "status": "completed",
+            "subject": {"reference": "Patient/p"}, **performed,
+            "code": _cc(SNOMED, "33195004", "External beam radiation therapy procedure"),
+            "bodySite": [_cc(SNOMED, "12921003", "Pelvic structure (body structure)")]}
+
+
+def _weekly_cisplatin(first: str, weeks: int = 4) -> list[dict[str, Any]]:
+    day = datetime.fromisoformat(first)
+    return [{**_administered("2555", "Cisplatin",
+                             effectiveDateTime=f"{(day + timedelta(weeks=i)).date()}T09:00:00Z"),
+             "id": f"cis{i}"} for i in range(weeks)]  # fmt: skip
+
+
+FIGO_4B = _observation("stage", FIGO, _cc("http://ncicb.nci.nih.gov/xml/owl/EVS/Thesaurus.owl",
+                                          "C96263", "FIGO Stage IVB"), system=SNOMED)  # fmt: skip
+CERVIX_LUNG = _condition("m", "94391008", "Secondary malignant neoplasm of lung")
+
+
+def test_weekly_cisplatin_during_pelvic_radiation_is_chemoradiation(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """A review's record: four weekly doses of cisplatin inside a pelvic radiotherapy course's
+    performedPeriod, FIGO IVB. It read as cisplatin and pelvic radiation, so the cervical
+    cisplatin pairs asked "Did cisplatin stop working?", where `chemoradiation (cisplatin)`
+    typed offers them. The course is cisplatin with radiation, from both records."""
+    rt = _pelvic_radiation(performedPeriod={"start": "2023-05-01", "end": "2023-06-05"})
+    doses = _weekly_cisplatin("2023-05-01")
+    reading = read_bundle(_record(CERVIX, CERVIX_LUNG, FIGO_4B, *doses, rt), kb)
+    assert reading.data["prior_treatments"] == [
+        "cisplatin-weekly-radiation", "pelvic-radiation", MORE], reading.data
+    assert set(reading.sources["prior_treatments"]) == refs_of([*doses, rt])
+    typed = {"cancer": "cervix", "stage": "4B", "metastases": ["lung", MORE],
+             "prior_treatments": ["chemoradiation (cisplatin)", "pelvic radiation", MORE]}
+    assert statuses(reading.data, kb) == statuses(typed, kb)
+    status = dict(statuses(reading.data, kb))
+    assert status["cervix-chemo-cisplatin-paclitaxel"] == "offered"
+    result = onconav.evaluate(onconav.parse_profile(reading.data, kb), kb)
+    assert not any("Did cisplatin stop working" in str(q) for q in result.questions)
+
+
+@settings(max_examples=60, deadline=None)
+@given(shift=st.integers(-60, 60), length=st.integers(0, 40), weeks=st.integers(1, 5),
+       with_fluorouracil=st.booleans(), dated_as=st.sampled_from(["period", "day", "month"]),
+       stopped=st.booleans())  # fmt: skip
+# cisplatin the day before the radiation began: the radiation's first day is of its course
+@example(shift=-1, length=10, weeks=1, with_fluorouracil=False, dated_as="period", stopped=False)
+def test_cisplatin_is_read_as_given_with_radiation_only_on_its_days(
+    shift: int, length: int, weeks: int, with_fluorouracil: bool, dated_as: str, stopped: bool
+) -> None:
+    """Cisplatin (and fluorouracil on its first day) given weekly from a day ``shift`` days from
+    a radiation course that ran ``length`` days: a course begun on a day the radiation was
+    performed is the chemoradiation regimen, one outside it cisplatin (or the pair) as before,
+    and radiation dated to a month only names none. A request stopped for no response, dated in
+    the radiation, is chemoradiation that stopped, from the radiation's record too."""
+    kb = the_kb()
+    start = datetime(2023, 5, 1)
+    end = start + timedelta(days=length)
+    performed = {"period": {"performedPeriod": {"start": "2023-05-01",
+                                                 "end": f"{end.date()}"}},
+                 "day": {"performedDateTime": "2023-05-01"},
+                 "month": {"performedDateTime": "2023-05"}}[dated_as]  # fmt: skip
+    last = end if dated_as == "period" else start
+    first = start + timedelta(days=shift)
+    doses = _weekly_cisplatin(f"{first.date()}", weeks)
+    if with_fluorouracil:
+        doses.append({**_administered("4492", "Fluorouracil",
+                                      effectiveDateTime=f"{first.date()}T11:00:00Z"), "id": "fu"})
+    if stopped:
+        doses.append({"resourceType": "MedicationRequest", "id": "req", "status": "stopped",
+                      "intent": "order", "subject": {"reference": "Patient/p"},
+                      "authoredOn": f"{first.date()}", **STOPPED_NO_RESPONSE,
+                      "medicationCodeableConcept": _cc(RXNORM_URI, "2555", "Cisplatin")})
+    rt = _pelvic_radiation(**performed)
+    reading = read_bundle(_record(CERVIX, FIGO_4B, *doses, rt), kb)
+    days = [first + timedelta(weeks=i) for i in range(weeks)]
+    inside = [dated_as != "month" and start <= d <= last for d in days]
+    # the first course holds the fluorouracil and the stopped request; the others cisplatin
+    pair = ("cisplatin-fluorouracil-radiation", "cisplatin", "fluorouracil")
+    single = ("cisplatin-weekly-radiation", "cisplatin")
+    course = pair if with_fluorouracil else single
+    expected = set(course[:1] if inside[0] else course[1:])
+    expected |= {single[0] if within else single[1] for within in inside[1:]}
+    had = set(reading.data["prior_treatments"]) - {"pelvic-radiation", MORE}
+    assert had == expected, (reading.data, days, last)
+    assert "Procedure/rt" in reading.sources["prior_treatments"]
+    if stopped:
+        assert reading.data["progressed_on"] == [single[0] if inside[0] else single[1]]
+        assert ("Procedure/rt" in reading.sources["progressed_on"]) is inside[0]
+
+
+@pytest.mark.parametrize(("status", "expected"), [
+    ("in-progress", ["cisplatin-weekly-radiation", "pelvic-radiation", MORE]),
+    ("completed", ["cisplatin-weekly-radiation", "pelvic-radiation", "cisplatin", MORE]),
+])  # fmt: skip
+def test_radiation_with_no_end_runs_to_today_only_while_in_progress(
+    status: str, expected: list[str], kb: onconav.KnowledgeBase
+) -> None:
+    """A course of radiation still in progress, its period with a start and no end, runs to
+    today: each weekly dose of cisplatin since its start is given with it. One done with no end
+    written is known to have been performed on its first day only."""
+    rt = {**_pelvic_radiation(performedPeriod={"start": "2023-05-01"}), "status": status}
+    reading = read_bundle(_record(CERVIX, FIGO_4B, *_weekly_cisplatin("2023-05-01"), rt), kb)
+    assert reading.data["prior_treatments"] == expected
+
+
+def test_a_worsening_after_cisplatin_given_with_radiation_blames_the_chemoradiation(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """The cancer worsened after weekly cisplatin given during pelvic radiation: what stopped
+    working is the chemoradiation, from the radiation's record too, as what was had says."""
+    rt = _pelvic_radiation(performedPeriod={"start": "2023-05-01", "end": "2023-06-05"})
+    doses = _weekly_cisplatin("2023-05-01")
+    worse = _observation("ds", "97509-4", _cc(SNOMED, "271299001", "Worsened"), "2023-08-01")
+    reading = read_bundle(_record(CERVIX, FIGO_4B, *doses, rt, worse), kb)
+    assert reading.data["progressed_on"] == ["cisplatin-weekly-radiation"], reading.data
+    # the last dose is blamed (weekly doses are courses of their own), with the radiation
+    assert set(reading.sources["progressed_on"]) == refs_of([doses[-1], rt, worse])

@@ -2810,6 +2810,9 @@ class Given:
     # whether the drug was given: a drug never given that the person cannot have (an order
     # cancelled for an allergy) is no treatment had
     had: bool = True
+    # of a course of radiation done, the first and last day it was performed (``_performed``):
+    # a course of drugs given on one of them is given with it (``_by_course``)
+    days: tuple[str, str] | None = None
 
 
 def drugs_of_codings(codings: object, kb: KnowledgeBase) -> list[str]:
@@ -3412,8 +3415,27 @@ def _procedures(builder: Builder, cancer: CancerFound) -> list[Given]:
             builder.drop(res.ref, f"a procedure with status {status!r}: not done")
             continue
         start = _date(res.data, "performedDateTime", "performedPeriod", "authoredOn")
-        out.append(Given(res.ref, value, how, start, "", False, False, extra))
+        days = _performed(res.data) if how == "given" and value in (*RADIATION,
+                                                                    "pelvic-radiation") else None
+        out.append(Given(res.ref, value, how, start, "", False, False, extra, days=days))
     return out
+
+
+def _performed(resource: JSON) -> tuple[str, str] | None:
+    """The first and last day a procedure was performed, as written (``_local_day``): the day of
+    its performedDateTime, or its performedPeriod from start to end (with no end, to today's
+    date in UTC while it is in progress, else its first day alone); None when a day is not
+    written (no date, or a month or a year alone)."""
+    period = resource.get("performedPeriod")
+    if isinstance(period, OBJECT):
+        first, last = (_local_day(period[k]) if isinstance(period.get(k), str) else ""
+                       for k in ("start", "end"))  # fmt: skip
+        if not last:
+            last = _today().isoformat() if _status(resource) == "in-progress" else first
+    else:
+        when = resource.get("performedDateTime")
+        first = last = _local_day(when) if isinstance(when, str) else ""
+    return (first, last) if len(first) == len(last) == 10 and first <= last else None
 
 
 RADIATION = {"radiation", "external-beam-radiation", "brachytherapy"}
@@ -3554,26 +3576,50 @@ def _pelvic(builder: Builder, res: Res) -> tuple[bool, tuple[str, ...]]:
     return bool(pelvic), tuple(structures) if pelvic else ()
 
 
-def _by_course(kb: KnowledgeBase, given: list[Given]) -> list[str]:
-    """Values of treatments grouped by course, each course's drugs named as regimens. A course is
-    the days its records started on, as written in their own time zone (``_local_day``: an
-    evening infusion at -05:00 is of the day it was given, not of the next day in UTC), one day
-    running into the next (fluorouracil given on day 2 of FOLFOX is of its course)."""
+def _by_course(kb: KnowledgeBase, given: list[Given],
+               radiation: Iterable[Given] = ()) -> tuple[list[str], list[str]]:  # fmt: skip
+    """Values of treatments grouped by course, each course's drugs named as regimens, and the
+    records of ``radiation`` that named one. A course is the days its records started on, as
+    written in their own time zone (``_local_day``: an evening infusion at -05:00 is of the day
+    it was given, not of the next day in UTC), one day running into the next (fluorouracil given
+    on day 2 of FOLFOX is of its course). A course whose drugs are those of a chemoradiation
+    regimen (cisplatin; cisplatin and fluorouracil), begun on a day a course of radiation was
+    performed (its ``days``), is that regimen (cisplatin with radiation), as `radiation
+    (cisplatin)` typed is: it had been cisplatin, so the cisplatin pairs asked whether it
+    stopped working. Without the days written, its drugs are named as any course's are."""
     days: dict[str, set[str]] = {}
     for g in given:
         days.setdefault(_local_day(g.start), set()).add(g.value)
-    courses: list[set[str]] = []
+    courses: list[tuple[list[str], set[str]]] = []
     previous = ""
     for day in sorted(days):
         if courses and _next_day(previous, day):
-            courses[-1] |= days[day]
+            courses[-1][0].append(day)
+            courses[-1][1].update(days[day])
         else:
-            courses.append(set(days[day]))
+            courses.append(([day], set(days[day])))
         previous = day
     out: list[str] = []
-    for drugs in courses:
-        out += [v for v in kb.regimens_made_of(drugs) if v not in out]
-    return out
+    used: list[str] = []
+    for on, values in courses:
+        drugs = {v for v in values if kb.kind_of.get(v) == "drugs"}
+        regimen = _with_radiation(kb, drugs)
+        # the days its drugs were given on (not a radiation's own first day in its course)
+        given_on = [d for d in on if len(d) == 10 and days[d] & drugs]
+        rays = [r.ref for r in radiation if r.days is not None and any(
+            r.days[0] <= d <= r.days[1] for d in given_on)]  # fmt: skip
+        named = [regimen, *sorted(values - drugs)] if regimen and rays else (
+            kb.regimens_made_of(values))  # fmt: skip
+        used += [ref for ref in rays if regimen and ref not in used]
+        out += [v for v in named if v not in out]
+    return out, used
+
+
+def _with_radiation(kb: KnowledgeBase, drugs: set[str]) -> str | None:
+    """The chemoradiation regimen that gives ``drugs`` with radiation (cisplatin: cisplatin with
+    radiation), as ``profile._together`` reads one typed; None for no such regimen."""
+    return next((r.id for r in kb.data.regimens
+                 if "chemoradiation" in r.counts_as and set(r.components) == drugs), None)
 
 
 def _next_day(day: str, then: str) -> bool:
@@ -3595,17 +3641,18 @@ def _treatments(builder: Builder, cancer: CancerFound) -> None:
         "cannot_have": [g for g in given if g.how == "cannot-have"],
         "planned": [g for g in given if g.how == "planned"],
     }
+    radiation = [g for g in given if g.days is not None]
     for name, items in fields.items():
         if not items:
             continue
-        values = (_by_course(builder.kb, items) if name != "cannot_have"
-                  else sorted({g.value for g in items}))  # fmt: skip
+        values, rays = (_by_course(builder.kb, items, radiation) if name != "cannot_have"
+                        else (sorted({g.value for g in items}), []))  # fmt: skip
         # a record is seldom the whole history, nor the whole plan: treatments had elsewhere
         # are not known, nor those planned but not ordered (an order of radiation on record
         # had made the colostomy for planned bowel surgery not suitable: an unknown ruling out)
         builder.values[name] = [*values, OTHERS_NOT_KNOWN] if name in (
             "prior_treatments", "planned") else values  # fmt: skip
-        builder.use(name, *(ref for g in items for ref in (g.ref, *g.extra)))
+        builder.use(name, *(ref for g in items for ref in (g.ref, *g.extra)), *rays)
     _may_hold_more(builder, builder.stopped_unread)  # a drug that stopped working, not which
     builder.treatments = given
 
@@ -3790,11 +3837,11 @@ def _statuses(builder: Builder, cancer: CancerFound) -> None:
         builder.use("progressed_on", res.ref)
     if progressed:
         current = list(builder.values.get("progressed_on", []))
-        for named in _by_course(builder.kb, progressed):
-            if named not in current:
-                current.append(named)
+        values, rays = _by_course(builder.kb, progressed,
+                                  [g for g in builder.treatments if g.days is not None])
+        current += [v for v in values if v not in current]
         builder.values["progressed_on"] = current
-        builder.use("progressed_on", *(g.ref for g in progressed))
+        builder.use("progressed_on", *(g.ref for g in progressed), *rays)
     _may_hold_more(builder, unread)
 
 
