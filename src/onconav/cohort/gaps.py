@@ -10,6 +10,7 @@ import duckdb
 
 from onconav.cohort.table import SEPARATOR, copy_to
 from onconav.kb import KnowledgeBase
+from onconav.kb.model import FactType
 from onconav.kb.rules import ALWAYS, OTHERS_NOT_KNOWN, STAGE_EARLIER
 from onconav.logic import advanced_by_premise_sql, column, quote, to_sql
 from onconav.sql import people_sql
@@ -49,16 +50,30 @@ def asked_sql(kb: KnowledgeBase, people: str) -> str:
     cervical cancer for 4A or 4B), that narrower question, as ``onconav options`` asks it. A
     list on record that may not be whole asks the fact's own question: ``onconav options`` names
     what each option was looking for, which is no gap's to ask."""
-    parts = [f"SELECT person_id AS patient_id, {quote(fact)} AS fact, {quote(value.which)} "
-             f"AS question FROM people WHERE CAST({column(fact)} AS VARCHAR) = {quote(value.id)}"
-             for fact in kb.workup for value in kb.facts[fact].values
-             if value.which and value.id != OTHERS_NOT_KNOWN]  # fmt: skip
+    parts = []
+    for fact in kb.workup:
+        # each value with a question of its own, as ``onconav options`` reads it (``kb.which``:
+        # HER2 borderline; of a list, another organ not named: "only one other organ ...?", which
+        # had been asked the list's own question), in the order of the fact's values
+        values = [v for v in kb.vocabulary.known(fact) if v != OTHERS_NOT_KNOWN]
+        for rank, value in enumerate(sorted(values)):
+            which = kb.which(fact, value)
+            if which is None:
+                continue
+            held = (f"list_contains({column(fact)}, {quote(value)}) AND NOT "
+                    f"list_contains({column(fact)}, {quote(OTHERS_NOT_KNOWN)})"
+                    if kb.facts[fact].type is FactType.set else
+                    f"CAST({column(fact)} AS VARCHAR) = {quote(value)}")  # fmt: skip
+            parts.append(f"SELECT person_id AS patient_id, {quote(fact)} AS fact, {rank} AS "
+                         f"rank, {quote(which)} AS question FROM people WHERE {held}")  # fmt: skip
     if not parts:
         return ("SELECT CAST(NULL AS VARCHAR) AS patient_id, CAST(NULL AS VARCHAR) AS fact, "
                 "CAST(NULL AS VARCHAR) AS question LIMIT 0")  # fmt: skip
-    # the facts as the rules read them, what the rest implies included (stage 4 from spread)
+    # the facts as the rules read them, what the rest implies included (stage 4 from spread);
+    # one question per (patient, fact): the first value's
     return (f"WITH people AS MATERIALIZED ({people_sql(kb, people)}) "
-            + " UNION ALL ".join(parts))
+            "SELECT patient_id, fact, arg_min(question, rank) AS question FROM ("
+            + " UNION ALL ".join(parts) + ") GROUP BY patient_id, fact")
 
 
 def by_premise_sql(kb: KnowledgeBase, people: str) -> str:
