@@ -19,7 +19,7 @@ from onconav.kb import KnowledgeBase, provenance
 from onconav.profile import parse_profile
 from onconav.search import Hit, Index, SearchError, build_index, relevant
 from onconav.search import text as text_words
-from onconav.search.index import LIMIT_MAX, NAMED_KINDS, _together
+from onconav.search.index import LIMIT_MAX, NAMED_KINDS, _record_words, _together
 from onconav.search.quality import load_questions, measure
 from onconav.web import Settings, create_app
 from onconav.words import cut
@@ -1274,7 +1274,8 @@ def test_everyday_words_for_pain_find_pain(index: Index, query: str, via: str) -
     """"my bones hurt" showed the glossary's bowel obstruction first ("it can hurt a lot"):
     ache and aching are names of pain, "bones hurt" of bone pain. Not "hurt", "hurts" or
     "sore" alone: "hurt" put the blocked bowel ("it can hurt a lot") first for "pain" itself,
-    and "sore" is broader ("sore throat", "mouth sores": a review of the change)."""
+    and "sore" is broader ("sore throat", "mouth sores": a review of the change). "hurt" is
+    read as "pain" in a question only (``test_hurt_in_a_question_is_read_as_pain``)."""
     hits = index.search(query, limit=3).hits
     assert any(m.via == via for m in hits[0].matches), hits[0]
 
@@ -1285,6 +1286,93 @@ def test_pain_finds_the_care_of_pain_first(index: Index, cancer: str | None) -> 
     its description: the first hit for "pain" is matched on the word itself."""
     first = index.search("pain", cancer=cancer, limit=3).hits[0]
     assert any(m.via is None for m in first.matches), first.matches
+
+
+BLOCKED_BOWEL = {"bowel-obstruction-term", "general-bowel-bypass", "bowel-bypass"}
+
+
+@pytest.mark.parametrize("query", ["my back hurts", "hurts", "it hurts", "my tummy is hurting",
+                                   "it hurt when I swallow"])  # fmt: skip
+def test_hurt_in_a_question_is_read_as_pain(index: Index, query: str) -> None:
+    """"my back hurts" and "hurts" showed the blocked bowel first (the knowledge base's words on
+    it say "it can hurt a lot"): "hurt", "hurts" and "hurting" in a question are read as "pain"
+    (``text.READ_AS``), and the hits are the care of pain, matched as pain. The documents keep
+    their "hurt": "pain" does not find the blocked bowel through it."""
+    hits = index.search(query, limit=3).hits
+    assert hits, query
+    for hit in hits:
+        ids = {r.id for r in hit.cited_by} | ({hit.entry.id} if hit.entry else set())
+        assert not ids & BLOCKED_BOWEL, (query, hit.rank, ids)
+    assert any(m.via is not None and "pain" in m.via for m in hits[0].matches), hits[0].matches
+    for hit in index.search("pain", limit=LIMIT_MAX).hits:
+        assert hit.entry is None or hit.entry.id != "bowel-obstruction-term", hit
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(before=st.sampled_from(["", "my back", "my bones", "it", "her tummy", "the stoma",
+                               "radiation for", "when I swallow it"]),
+       hurt=st.sampled_from(["hurt", "hurts", "hurting", "HURTS"]),
+       after=st.sampled_from(["", "a lot", "at night", "after chemo", "in my back"]))  # fmt: skip
+def test_a_word_read_as_another_finds_what_the_other_finds(
+        index: Index, before: str, hurt: str, after: str) -> None:  # fmt: skip
+    """A question with "hurts" finds the same hits, in the same order and with the same scores,
+    as the same question with "pain" in its place."""
+    def shown(query: str) -> list[tuple[object, ...]]:
+        return [(h.kind, h.score, h.entry, tuple(h.citations))
+                for h in index.search(query, limit=10).hits]  # fmt: skip
+
+    assert shown(f"{before} {hurt} {after}") == shown(f"{before} pain {after}")
+
+
+def test_a_word_of_a_name_in_a_passage_known_by_what_cites_it_counts_only_with_the_rest(
+        index: Index, bare: Index) -> None:  # fmt: skip
+    """Without the sources a passage stands in with the words of the entries citing it; "back"
+    of rectal cancer's other name "back passage cancer" put the rectal page's passage on stage
+    4 first for "my back hurts" and "pain in my back" ("matched: back"). A word of a name of
+    several words counts there only with the rest of the name; an entry's own document still
+    counts each word of its names ("PEG" finds the feeding tube, named "PEG tube")."""
+    for query in ("back", "pain in my back", "my back is killing me", "passage"):
+        for hit in bare.search(query).hits:
+            assert not {"back", "passage"} & {m.words for m in hit.matches}, (query, hit)
+    whole = bare.search("cancer of the back passage", limit=3).hits
+    assert ("ccs-rectal-stage4", 219) in {(h.citations[0].source, h.citations[0].start)
+                                          for h in whole}, whole  # fmt: skip
+    for searched in (index, bare):
+        assert "feeding-tube" in {h.entry.id for h in searched.search("PEG", limit=3).hits
+                                  if h.entry is not None}  # fmt: skip
+
+
+def _name_words() -> list[tuple[str, str]]:
+    from onconav.kb import load_kb
+
+    kb = load_kb()
+    return sorted({(n, w) for kind in NAMED_KINDS for r in getattr(kb.data, kind)
+                   for n in r.names() if len(set(text_words.terms(n))) > 1
+                   for w in text_words.WORD.findall(text_words.fold(n))
+                   if w not in text_words.STOP and len(w) > 1})  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(pair=st.sampled_from(_name_words()))
+def test_a_lone_word_scores_a_stand_in_only_where_it_is_not_only_in_names(
+        kb: KnowledgeBase, bare: Index, pair: tuple[str, str]) -> None:  # fmt: skip
+    """For any word of any name of several words, alone it scores a passage known by what
+    cites it only where the citing entries' words have it outside their names of several
+    words (a one-word name, a description, a caveat)."""
+    name, word = pair
+    for concept in bare.concepts(word):
+        if len(set(concept.terms)) != 1:
+            continue
+        (_, own), *_ = bare._score(concept, {})
+        for i in map(int, own.nonzero()[0]):
+            doc = bare.docs[i]
+            if doc.kind != "passage":
+                continue
+            loose = [part for r in doc.cited_by for part, held in _record_words(kb.by_id[r])
+                     if not held or len(set(text_words.terms(part))) < 2]  # fmt: skip
+            assert any(concept.terms[0] in text_words.terms(p) for p in loose), (name, word, doc)
 
 
 def test_a_kept_stop_word_counts_only_beside_another_word(index: Index) -> None:

@@ -5,7 +5,8 @@ The documents, built at load from the knowledge base (and the source files, when
 - ``passage``: each passage the knowledge base cites (one evidence span, once however many
   entries cite it), with the entries that cite it. Its words are the passage itself when the
   source file is at hand (and still matches the span); without the sources, the names and plain
-  descriptions of the entries that cite it.
+  descriptions of the entries that cite it, where a word of one of their names of several words
+  counts only with the rest of the name ("back" of "back passage cancer": ``build_index``).
 - ``paragraph``: each paragraph of a source's treatment content that the cited passages do not
   already cover for the most part (only with the sources).
 - ``entry``: each entry of the knowledge base with evidence and something to show (a
@@ -25,7 +26,8 @@ passage that an option cites counts ``OPTION_BOOST`` times; kept to one cancer, 
 its own sources ``OWN_BOOST`` times. Passages that overlap a better one of the same source by half
 are left out, the entries citing them named on the better one. In a question, two words joined by
 a hyphen that spell a one-word name are that name ("HER-2" is "HER2"), and two apart written as
-the name ("HER 2", "her 2 positive"). A word no document has is named in a notice. A weak word
+the name ("HER 2", "her 2 positive"); a word of ``text.READ_AS`` is read as the word it stands
+for ("hurts" as "pain"). A word no document has is named in a notice. A weak word
 (``text.WEAK``: "long", "put", "instead") adds to the score of a document another word matches,
 but a document only weak words match is no hit; so are the words naming the cancer the search
 is about, beside another word that matches a document the search may show
@@ -155,6 +157,7 @@ class Concept:
     words: str  # the question's words, folded
     terms: tuple[str, ...]
     names: tuple[Name, ...] = ()  # other names of the same thing
+    read_as: str | None = None  # the words as read, when one is read as another ("back pain")
 
 
 Way = tuple[Name | None, np.ndarray]  # a way a concept matches (None: its own words), its scores
@@ -184,6 +187,7 @@ class Index:
     boosts: np.ndarray  # per document: OPTION_BOOST for a passage an option cites, else 1
     sequences: tuple[tuple[str, ...], ...]  # per document: its terms in order ("" between parts)
     passage_terms: Mapping[tuple[str, int, int], frozenset[str]]  # a cited passage's terms
+    bound: Mapping[str, np.ndarray]  # a term -> the documents with it only in a name held together
     synonyms: bool = True
     boost: bool = True  # OPTION_BOOST and OWN_BOOST (plain BM25: neither)
     abbreviations: frozenset[str] = frozenset()  # the short ones among known_names (``_slip``)
@@ -197,7 +201,8 @@ class Index:
         2), "K-RAS" as "KRAS"; not when the two are a name as they are ("5-FU"), nor across a
         stop ("her. 2 years later"). Across a space, only when written as the name
         (``_spaced_name``: "what is HER 2", "her 2 positive"; not "her 2 sons"), or when the
-        first part alone is no word of the documents (``_split_word``: "immuno therapy")."""
+        first part alone is no word of the documents (``_split_word``: "immuno therapy"). A word
+        of ``text.READ_AS`` is read as the word it stands for ("hurts" as "pain")."""
         if not self.synonyms:
             return words_of.words(query)
         stem = words_of.stemmer()
@@ -222,8 +227,10 @@ class Index:
                     out.append(words_of.Word(raw[i] + raw[i + 1], joined))
                     i += 2
                     continue
+            reading = words_of.READ_AS.get(raw[i])  # "hurts": read as "pain"
             if raw[i] not in words_of.STOP:
-                out.append(words_of.Word(raw[i], *words_of.stem_words(stem, [raw[i]])))
+                (term,) = words_of.stem_words(stem, [reading or raw[i]])
+                out.append(words_of.Word(raw[i], term, reading))
             i += 1
         return out
 
@@ -247,9 +254,14 @@ class Index:
                 names = self.names.get(key, ()) if self.synonyms else ()
                 if names or n == 1:
                     others = tuple(nm for nm in names if nm.terms != key)
-                    words = " ".join(w.surface for w in found[i : i + n])
+                    run = found[i : i + n]
+                    words = " ".join(w.surface for w in run)
+                    # read as another word ("hurts"): the words as read, by the name they are
+                    read = None if not any(w.read_as for w in run) else next(
+                        (nm.name for nm in names if nm.terms == key),
+                        " ".join(w.read_as or w.surface for w in run))  # fmt: skip
                     if names or len(words) > 1:  # a lone "1" or "x" is no word to look for
-                        out.append(Concept(words, key, others))
+                        out.append(Concept(words, key, others, read))
                     i += n
                     break
         return out
@@ -276,7 +288,8 @@ class Index:
 
         def total(terms: tuple[str, ...], whole: bool = False) -> np.ndarray:
             """The sum of the terms' scores; ``whole``: only where every term is found, and
-            the terms of a name of more words stand together (``_together``)."""
+            the terms of a name of more words stand together (``_together``), and a lone
+            term not only inside a name held together (``Index.bound``)."""
             found = np.zeros(len(self.docs), dtype=np.float32)
             every = np.ones(len(self.docs), dtype=bool)
             for term in terms:
@@ -285,6 +298,8 @@ class Index:
                 every &= scores > 0
             if not whole:
                 return found
+            if len(set(terms)) == 1 and self.synonyms and terms[0] in self.bound:
+                every[self.bound[terms[0]]] = False  # "back" alone: not "back passage cancer"
             if len(set(terms)) > 1:
                 for i in np.flatnonzero(every):
                     every[i] = _together(self.sequences[int(i)], terms)
@@ -795,7 +810,11 @@ class Index:
             name, value = max(ways, key=lambda way: float(way[1][i]))
             if float(value[i]) <= 0:
                 continue
-            if float(ways[0][1][i]) > 0:  # the document has the words as given (all, together)
+            if float(ways[0][1][i]) > 0 and concept.read_as is not None:  # "hurts" as "pain"
+                entry = next((self.ref(n.entry) for n in self.names.get(concept.terms, ())
+                              if n.terms == concept.terms), None)  # fmt: skip
+                matches.append(Match(words=concept.words, via=concept.read_as, entry=entry))
+            elif float(ways[0][1][i]) > 0:  # the document has the words as given (all, together)
                 matches.append(Match(words=concept.words))
             elif name is not None:
                 entry = self.ref(name.entry)
@@ -996,17 +1015,23 @@ def _overlaps(a: Doc, b: Doc) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-def _record_words(record: object) -> list[str]:
-    """An entry's words: its name, other names and plain words (description, text, note), and
-    an option's caveats (the entry's page, which a hit links to, shows them). Leaving the
-    caveats out took recall@3 from 0.959 to 0.945 (December 2026)."""
-    parts: list[str] = []
+# A part of a document's words, and whether it is a name whose words count only together (a
+# name of several words, in a passage's stand-in: ``build_index``)
+Part = tuple[str, bool]
+
+
+def _record_words(record: object) -> list[Part]:
+    """An entry's words, each part with whether it is a name (its name or an other name): its
+    name, other names and plain words (description, text, note), and an option's caveats (the
+    entry's page, which a hit links to, shows them). Leaving the caveats out took recall@3 from
+    0.959 to 0.945 (December 2026)."""
+    parts: list[Part] = []
     for attr in ("name", "title", "description", "text", "note"):
         value = getattr(record, attr, None)
         if isinstance(value, str):
-            parts.append(value)
-    parts.extend(getattr(record, "aliases", []))
-    parts.extend(c.text for c in getattr(record, "caveats", []))
+            parts.append((value, attr == "name"))
+    parts.extend((alias, True) for alias in getattr(record, "aliases", []))
+    parts.extend((c.text, False) for c in getattr(record, "caveats", []))
     return parts
 
 
@@ -1029,7 +1054,7 @@ def build_index(kb: KnowledgeBase, sources: str | Path | None = None, *, synonym
             if base not in citing.setdefault(key, []):
                 citing[key].append(base)
     docs: list[Doc] = []
-    bodies: list[list[str]] = []
+    bodies: list[list[Part]] = []
     for (source, start, end, sha), citers in sorted(citing.items()):
         span = Span(source=source, start=start, end=end, sha256=sha)
         passage = None
@@ -1037,7 +1062,12 @@ def build_index(kb: KnowledgeBase, sources: str | Path | None = None, *, synonym
             text = texts[source].text
             if provenance.check_span("", span, text) is None:
                 passage = " ".join(text[start:end].split())
-        body = [passage] if passage else [w for r in citers for w in _record_words(kb.by_id[r])]
+        # without its text, a passage stands in with the words of the entries citing it, and a
+        # word of their names of several words counts only with the rest of the name: "back"
+        # of "back passage cancer" (rectal cancer) had put the rectal page's passage on stage 4
+        # first for "my back hurts"
+        body = ([(passage, False)] if passage else
+                [p for r in citers for p in _record_words(kb.by_id[r])])  # fmt: skip
         boosted = any(isinstance(kb.by_id[r], Option) for r in citers)
         docs.append(Doc("passage", (span,), passage, None, tuple(citers), boosted))
         bodies.append(body)
@@ -1053,7 +1083,7 @@ def build_index(kb: KnowledgeBase, sources: str | Path | None = None, *, synonym
                 passage = " ".join(source_text.text[block.start : block.end].split())
                 span = provenance.make_span(sid, source_text.text, block.start, block.end)
                 docs.append(Doc("paragraph", (span,), passage))
-                bodies.append([passage])
+                bodies.append([(passage, False)])
     for kind in KINDS:
         if kind in ("sources", "facts"):
             continue
@@ -1064,14 +1094,22 @@ def build_index(kb: KnowledgeBase, sources: str | Path | None = None, *, synonym
             if not evidence or shown is None:  # nothing in plain words to show (a site)
                 continue
             docs.append(Doc("entry", evidence, shown, record.id))
-            bodies.append(_record_words(record))
+            # its own names are what it is, and each of their words counts alone: held
+            # together, "PEG" (of "PEG tube"), "keyhole", "FISH" and some 70 other words found
+            # nothing, and "treatment that goes through the whole body" lost systemic therapy
+            bodies.append([(text, False) for text, _ in _record_words(record)])
     vocab: dict[str, int] = {}
     ids: list[list[int]] = []
     sequences: list[tuple[str, ...]] = []
-    for body in bodies:
-        parts = [words_of.terms(part, stem) for part in body]
-        ids.append([vocab.setdefault(t, len(vocab)) for part in parts for t in part])
-        sequences.append(tuple(t for part in parts for t in [*part, ""]))
+    bound: dict[str, list[int]] = {}  # a term -> the documents with it only in names held
+    for number, body in enumerate(bodies):
+        parts = [(words_of.terms(text, stem), name) for text, name in body]
+        ids.append([vocab.setdefault(t, len(vocab)) for part, _ in parts for t in part])
+        sequences.append(tuple(t for part, _ in parts for t in [*part, ""]))
+        in_names = {t for part, name in parts if name and len(set(part)) > 1 for t in part}
+        loose = {t for part, name in parts if not (name and len(set(part)) > 1) for t in part}
+        for term in in_names - loose:
+            bound.setdefault(term, []).append(number)
     retriever = bm25s.BM25(k1=1.2, b=0.75)  # the usual values (Lucene, Elasticsearch)
     retriever.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
     names, longest, known, abbreviations = _names(kb, stem, vocab)
@@ -1082,6 +1120,7 @@ def build_index(kb: KnowledgeBase, sources: str | Path | None = None, *, synonym
                      for d, sequence in zip(docs, sequences, strict=True) if d.kind == "passage"}
     return Index(kb, tuple(docs), retriever, vocab, names, longest, frozenset(known),
                  texts is not None, boosts, tuple(sequences), passage_terms,
+                 {t: np.array(d) for t, d in bound.items()},
                  synonyms, boost, frozenset(abbreviations))  # fmt: skip
 
 

@@ -114,12 +114,24 @@ def stem_words(stem: Stemmer.Stemmer, found: list[str]) -> list[str]:
     return [COME_BACK if " " in w else t for w, t in zip(found, terms, strict=True)]
 
 
+# Words a question says a symptom with, each read in a question as the name it stands for, and
+# never looked for in the documents: "my back hurts" is "back pain", "hurts" alone is "pain".
+# The knowledge base's words on a blocked bowel say "it can hurt a lot": as a word of its own,
+# "hurts" put the blocked bowel first ("my back hurts"), and as another name of pain (an alias)
+# it put the blocked bowel first for "pain" itself, its rare word outscoring pain's. Read only in
+# a question, "hurts" finds what "pain" finds, and "pain" finds no "hurt". Each word as
+# written, folded (``Index.question_words``; plain BM25 reads none of them).
+READ_AS = {"hurt": "pain", "hurts": "pain", "hurting": "pain"}
+
+
 @dataclass(frozen=True)
 class Word:
-    """A word of a text: as written (folded), and the term it is indexed under."""
+    """A word of a text: as written (folded), and the term it is indexed under; ``read_as``:
+    in a question, the word it is read as (``READ_AS``: "hurts" is "pain")."""
 
     surface: str
     term: str
+    read_as: str | None = None
 
 
 def fold(text: str, lower: bool = True) -> str:
