@@ -187,7 +187,8 @@ def test_a_name_the_question_uses_counts_only_with_its_words_together(
     they stood in a document: "back pain" put the local excision first ("come back ... pain"),
     "pelvic pain" four hits on pelvic exenteration with no pain, "blood in my pee" the hepatic
     artery ("blood vessel"). Its words now count only together, as another name's do.
-    (No passage speaks of blood in the urine: that question now finds the entry explained.)"""
+    (No passage speaks of blood in the urine: that question found the entry explained, and now
+    finds what bleeding, the broader name, finds.)"""
     result = index.search(query, limit=10)
     hits = result.hits  # (no source speaks of blood in the urine: its entry is explained)
     assert hits or [r.id for r in result.explained] == ["urinary-bleeding"], query
@@ -1220,6 +1221,39 @@ def test_a_narrower_name_of_a_symptom_or_site_leads_to_its_main_name_alone(
         hits = index.search(question, limit=5).hits
         vias = {m.via for h in hits for m in h.matches if m.via}
         assert hits and vias == {"bleeding from the stomach or bowel"}, (question, vias)
+
+
+@pytest.mark.parametrize(("question", "broader"), [
+    ("rectal pain", "pain"), ("pain in the rectum", "pain"), ("tenesmus", "pain"),
+    ("blockage at the top of the stomach", "blockage of the stomach"),
+])  # fmt: skip
+def test_a_narrower_name_whose_main_name_no_document_has_leads_to_the_broader_one(
+        kb: KnowledgeBase, index: Index, question: str, broader: str) -> None:  # fmt: skip
+    """"rectal pain", "pain in the rectum" and "tenesmus", names of pain from the main tumour,
+    led to that name alone, whose words no document has together, and found nothing ("Nothing
+    in the sources matches"); so did "blockage at the top of the stomach". Such a name leads to
+    the broader one too (the entry's parent, up to one some document has), and finds what it
+    finds. It does not lead to the other names of its entry: "kidney" (another organ) is not
+    "skin", "headache" (another symptom) not "seizures"."""
+    hits = index.search(question, limit=3).hits
+    assert hits and all(any(m.via == broader for m in h.matches) for h in hits), hits
+    for kind in ("symptoms", "sites"):
+        for record in getattr(kb.data, kind):
+            main, *others = [tuple(text_words.terms(n)) for n in record.names()]
+            if not all(t in index.vocab for t in main):
+                continue  # (malnutrition: every name of it)
+            chain, parent, at = [], getattr(record, "parent", None), main
+            while not any(_together(seq, at) for seq in index.sequences) and parent:
+                at = tuple(text_words.terms(kb.by_id[parent].name))
+                chain.append((parent, at))
+                parent = getattr(kb.by_id[parent], "parent", None)
+            for terms in others:
+                if terms == main or not terms:
+                    continue
+                reached = {(n.entry, n.terms) for n in index.names[terms]}
+                assert {(e, t) for e, t in reached if e == record.id} <= {
+                    (record.id, terms), (record.id, main)}, (record.id, terms)
+                assert set(chain) <= reached, (record.id, terms, chain)
 
 
 @settings(max_examples=15, deadline=None,

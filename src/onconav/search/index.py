@@ -43,7 +43,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -1112,7 +1112,17 @@ def build_index(kb: KnowledgeBase, sources: str | Path | None = None, *, synonym
             bound.setdefault(term, []).append(number)
     retriever = bm25s.BM25(k1=1.2, b=0.75)  # the usual values (Lucene, Elasticsearch)
     retriever.index(Tokenized(ids=ids, vocab=vocab), show_progress=False)
-    names, longest, known, abbreviations = _names(kb, stem, vocab)
+    postings: dict[str, set[int]] = {}  # a term -> the documents with it
+    for number, sequence in enumerate(sequences):
+        for term in sequence:
+            postings.setdefault(term, set()).add(number)
+
+    def stands(terms: tuple[str, ...]) -> bool:
+        """Whether some document has a name's words together (``_together``)."""
+        having = set.intersection(*(postings.get(t, set()) for t in terms)) if terms else set()
+        return any(_together(sequences[i], terms) for i in having)
+
+    names, longest, known, abbreviations = _names(kb, stem, vocab, stands)
     boosts = np.array([OPTION_BOOST if boost and d.boosted else 1.0 for d in docs],
                       dtype=np.float32)  # fmt: skip
     passage_terms = {(d.citations[0].source, d.citations[0].start, d.citations[0].end):
@@ -1127,17 +1137,21 @@ def build_index(kb: KnowledgeBase, sources: str | Path | None = None, *, synonym
 NameTable = dict[tuple[str, ...], tuple[Name, ...]]  # a name's terms -> the names of its entries
 
 
-def _names(kb: KnowledgeBase, stem: Stemmer,
-           vocab: Mapping[str, int]) -> tuple[NameTable, int, set[str], set[str]]:  # fmt: skip
+def _names(kb: KnowledgeBase, stem: Stemmer, vocab: Mapping[str, int],
+           stands: Callable[[tuple[str, ...]], bool]
+           ) -> tuple[NameTable, int, set[str], set[str]]:  # fmt: skip
     """Every name of every entry that has names, as terms, mapped to all the names of the
     entries it names (its synonyms); a class of drugs is also named by its drugs' names. An other
     name of a symptom or a site (``PLACES``) maps to itself and the main name alone: "rectal
-    bleeding" is a kind of bleeding from the stomach or bowel, not "throwing up blood"; unless no
-    document has the main name's words (``vocab``, the terms of the documents): then it maps to
-    all its entry's names, as other entries' names do ("losing weight" had led to
-    "malnutrition", which no source says, and the search said the sources do not cover it;
-    they say "malnourished"). With them, every name folded, and the short abbreviations among
-    them (``_short_abbreviation``)."""
+    bleeding" is a kind of bleeding from the stomach or bowel, not "throwing up blood"; and to
+    its broader one (``parent``, up to one that some document has, its words together:
+    ``stands``) when no document has the main name's words together ("rectal pain" led to "pain
+    from the main tumour" alone, and found nothing; it leads to "pain" too). Unless no document
+    has the main name's words (``vocab``, the terms of the documents): then it maps to all its
+    entry's names, as other entries' names do ("losing weight" had led to "malnutrition", which
+    no source says, and the search said the sources do not cover it; they say "malnourished").
+    With them, every name folded, and the short abbreviations among them
+    (``_short_abbreviation``)."""
     by_entry: dict[str, list[Name]] = {}
     known: set[str] = set()
     abbreviations: set[str] = set()
@@ -1162,10 +1176,16 @@ def _names(kb: KnowledgeBase, stem: Stemmer,
                  for m in members.get(entry, []) for n in by_entry.get(m, [])]  # fmt: skip
         places = kb.kind_of.get(entry) in PLACES and all(
             t in vocab for t in entry_names[0].terms)  # the main name is in some document
+        # an other name of a symptom or a site leads to its main name (the first) alone, and
+        # when no document has the main name's words together, to the broader one's too
+        lead = entry_names[:1]
+        parent = getattr(kb.by_id[entry], "parent", None)
+        while places and not stands(lead[-1].terms) and parent in by_entry:
+            lead.append(by_entry[parent][0])
+            parent = getattr(kb.by_id[parent], "parent", None)
         for position, name in enumerate(entry_names):
             bucket = table.setdefault(name.terms, {})
-            # an other name of a symptom or a site leads to its main name alone (the first)
-            others = entry_names[:1] if places and position else entry_names
+            others = lead if places and position else entry_names
             for other in [*others, *wider]:
                 bucket.setdefault((other.entry, other.terms), other)
     longest = max((len(k) for k in table), default=1)
