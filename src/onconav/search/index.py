@@ -1095,8 +1095,9 @@ def build_index(kb: KnowledgeBase, sources: str | Path | None = None, *, synonym
                 continue
             docs.append(Doc("entry", evidence, shown, record.id))
             # its own names are what it is, and each of their words counts alone: held
-            # together, "PEG" (of "PEG tube"), "keyhole", "FISH" and some 70 other words found
-            # nothing, and "treatment that goes through the whole body" lost systemic therapy
+            # together, 77 words alone lost their first hits, most found nothing ("PEG" of "PEG
+            # tube", "keyhole", "FISH"), and "treatment that goes through the whole body" lost
+            # systemic therapy ("whole-body treatment")
             bodies.append([(text, False) for text, _ in _record_words(record)])
     vocab: dict[str, int] = {}
     ids: list[list[int]] = []
