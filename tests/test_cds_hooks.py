@@ -3949,3 +3949,24 @@ def test_a_drug_ruled_out_by_what_its_option_gives_with_it_says_so() -> None:
                            "prior_treatments": ["FOLFOX"], "progressed_on": ["FOLFOX"]},
                           "oxaliplatin")  # fmt: skip
     assert card.summary == "Oxaliplatin: not suitable here, FOLFOX stopped working for this patient"
+
+
+@pytest.mark.parametrize(("listed", "said"), [
+    ({"cannot_have": ["FOLFIRI"], "prior_treatments": ["capecitabine"],
+      "progressed_on": ["capecitabine"]},
+     "FOLFIRI: not suitable here, the record says this patient cannot have FOLFIRI"),
+    ({"cannot_have": ["capecitabine"], "prior_treatments": ["FOLFIRI"],
+      "progressed_on": ["FOLFIRI"]},
+     "FOLFIRI: not suitable here, FOLFIRI stopped working for this patient")])  # fmt: skip
+def test_a_regimen_of_orders_drafted_together_is_not_hidden_by_a_drug_of_another_concern(
+    listed: dict[str, list[str]], said: str
+) -> None:
+    """FOLFIRI drafted as its three drugs, for one who cannot have FOLFIRI (or after it stopped
+    working): its card was hidden because fluorouracil had a warning of another concern (of the
+    kind of capecitabine, which stopped or cannot be had; a review). It is hidden only when it
+    would say again only what its drugs' cards say, that they are of a listed drug's kind."""
+    data = {"cancer": "rectum", "stage": "4", "metastases": ["liver"], **listed}
+    summaries = [c.summary for c in order_cards_of(data, ["fluorouracil", "leucovorin",
+                                                          "irinotecan"])]  # fmt: skip
+    assert said in summaries, summaries
+    assert any(s.startswith("Fluorouracil:") and "of the same kind" in s for s in summaries)

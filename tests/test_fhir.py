@@ -5967,6 +5967,23 @@ def test_radiation_with_no_end_runs_to_today_only_while_in_progress(
     assert reading.data["prior_treatments"] == expected
 
 
+@pytest.mark.parametrize("site", [None, ("51282000", "Bone structure of spine"),
+                                  ("69695003", "Stomach structure")])  # fmt: skip
+def test_cisplatin_during_radiation_not_to_the_pelvis_is_no_chemoradiation(
+    site: tuple[str, str] | None, kb: onconav.KnowledgeBase
+) -> None:
+    """Cisplatin and fluorouracil given during radiation to the spine (bone spread) read as
+    cisplatin and fluorouracil with radiation, and stomach chemoradiation was ruled out as
+    stopped working (a review of the change): only radiation to the pelvis, where the
+    chemoradiation regimens are given, makes a course chemoradiation; a place not said, none."""
+    rt = _pelvic_radiation(performedPeriod={"start": "2023-05-01", "end": "2023-06-05"})
+    rt["bodySite"] = [_cc(SNOMED, *site)] if site else []
+    doses = _weekly_cisplatin("2023-05-01")
+    reading = read_bundle(_record(CERVIX, FIGO_4B, *doses, rt), kb)
+    assert "cisplatin-weekly-radiation" not in reading.data["prior_treatments"], reading.data
+    assert "cisplatin" in reading.data["prior_treatments"], reading.data
+
+
 def test_a_worsening_after_cisplatin_given_with_radiation_blames_the_chemoradiation(
     kb: onconav.KnowledgeBase,
 ) -> None:

@@ -261,37 +261,42 @@ def order_select(situation: Situation, drafted: Iterable[Drafted], kb: Knowledge
     # the mixes the answer leaves open that give a drug that stopped working (its warnings' rule)
     built = built_on_what_stopped(kb, facts, situation.result.options)
     cards: list[Card] = []
-    warned: set[str] = set()  # the drugs with a warning card
+    of_kind: set[str] = set()  # the drugs whose card says they are of a listed drug's kind
     drafted = list(drafted)
     seen = set()
     for draft in drafted:
         if draft.drug in seen:
             continue
         seen.add(draft.drug)
-        card = _drug_card(situation, draft, kb, kin, built)
-        if card is not None:
-            cards.append(card)
-            if card.indicator == "warning":
-                warned.add(draft.drug)
+        made = _drug_card(situation, draft, kb, kin, built)
+        if made is not None:
+            cards.append(made[0])
+            if made[1] == "kin":
+                of_kind.add(draft.drug)
     # orders drafted together that make a regimen, as order sets write one (FOLFIRI as orders of
     # irinotecan, fluorouracil and leucovorin), are read as that regimen too, as the FHIR reader
     # names a course of drugs (``KnowledgeBase.regimens_made_of``): FOLFIRI after FOLFOX stopped
-    # got no card drafted so, and a warning drafted as one order. Its card only when no drug of
-    # it has a warning already, so that a concern is said once
+    # got no card drafted so, and a warning drafted as one order. Its card, unless it only says
+    # again what its drugs' cards say: that they are of a listed drug's kind (hiding it whenever
+    # a drug of it was warned of had hidden FOLFIRI that cannot be had behind 5-FU's kin: a
+    # review)
     drafted_ids = {d.drug for d in drafted}
     for regimen in kb.regimens_made_of(d for d in drafted_ids if kb.kind_of.get(d) == "drugs"):
-        parts = set(getattr(kb.by_id[regimen], "components", ()))
-        if kb.kind_of.get(regimen) != "regimens" or regimen in drafted_ids or parts & warned:
+        if kb.kind_of.get(regimen) != "regimens" or regimen in drafted_ids:
             continue
+        parts = set(kb.drugs_of(regimen))
         order = next(d.order for d in drafted if d.drug in parts)
-        card = _drug_card(situation, Drafted(order=order, drug=regimen), kb, kin, built)
-        if card is not None:
-            cards.append(card)
+        made = _drug_card(situation, Drafted(order=order, drug=regimen), kb, kin, built)
+        alike = {d for d in parts if any(d in k.kin for k in kin)}
+        if made is not None and not (made[1] == "kin" and alike <= of_kind):
+            cards.append(made[0])
     return cards
 
 
 def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
-               listed: list[Kin], built: list[Built]) -> Card | None:  # fmt: skip
+               listed: list[Kin], built: list[Built]) -> tuple[Card, str] | None:  # fmt: skip
+    """The card of a drafted drug, with which of the module's rules made it ("itself", "kin",
+    "built", "unread", "test", "trials", "unsuitable"); None when it needs none."""
     result = situation.result
     using = {option.id for option in kb.options_using(draft.drug)}
     options = [o for o in result.options if o.id in using]
@@ -324,6 +329,7 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
         lines = [f"The record rules {given} out for this patient:", ""]
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
+        made = "itself"
     elif kin is not None and statuses & MAY_HAVE:
         # (as the answer's warnings, but for options not chosen by one who wants no cancer
         # treatment: an order for them gets no card, whatever else, as below)
@@ -333,11 +339,13 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
             lines += [_built_words(kb, draft.drug, on_stopped)[1], ""]
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
+        made = "kin"
     elif on_stopped and statuses & MAY_HAVE:
         summary, sentence = _built_words(kb, draft.drug, on_stopped)
         lines = [sentence, ""]
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
+        made = "built"
     elif Status.offered in statuses and not situation.incomplete.drugs():
         return None  # it suits what was read, and every drug on record was read
     elif Status.offered in statuses or (situation.incomplete.drugs() and not any(
@@ -356,6 +364,7 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
                  "could not all be read (below): check them before ordering.", ""]  # fmt: skip
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "info"
+        made = "unread"
     elif Status.needs_information in statuses:
         undecided = [o for o in options if o.status is Status.needs_information]
         test = _test_words(situation, kb, drug, given, undecided)
@@ -364,10 +373,12 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
         summary, lines = test
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "info"
+        made = "test"
     elif statuses == {Status.in_trials}:
         summary = f"{drug}: the sources give it for {result.cancer_name} only in clinical trials"
         lines = [_status_line(o, kb, draft.drug) for o in options]
         indicator = "info"
+        made = "trials"
     elif Status.not_suitable in statuses or not giving:
         unsuitable = [(o, o.reasons) for o in giving if o.status is Status.not_suitable]
         first, reasons = (unsuitable or [(o, [r]) for o, r in removed])[0]
@@ -377,10 +388,11 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
                  "options, and none suits this patient's record:", ""]  # fmt: skip
         lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
+        made = "unsuitable"
     else:
         return None  # declined: the person does not want cancer treatment
     lines += ["", *_read_lines(situation), "", PATIENT_WORDS, "", *_footer(result)]
-    return Card(
+    card = Card(
         uuid=_uuid(situation.hook_instance, key),
         summary=_short(summary),
         detail="\n".join(lines),
@@ -389,6 +401,7 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
         overrideReasons=OVERRIDE_REASONS if indicator == "warning" else None,
         links=[_page_link(situation), _explain_link(situation, draft.drug, drug)],
     )
+    return card, made
 
 
 def _kin_words(kb: KnowledgeBase, ident: str, listed: list[Kin], statuses: set[Status],

@@ -2810,8 +2810,8 @@ class Given:
     # whether the drug was given: a drug never given that the person cannot have (an order
     # cancelled for an allergy) is no treatment had
     had: bool = True
-    # of a course of radiation done, the first and last day it was performed (``_performed``):
-    # a course of drugs given on one of them is given with it (``_by_course``)
+    # of a course of radiation to the pelvis done, the first and last day it was performed
+    # (``_performed``): a course of drugs given on one of them is given with it (``_by_course``)
     days: tuple[str, str] | None = None
 
 
@@ -3415,8 +3415,11 @@ def _procedures(builder: Builder, cancer: CancerFound) -> list[Given]:
             builder.drop(res.ref, f"a procedure with status {status!r}: not done")
             continue
         start = _date(res.data, "performedDateTime", "performedPeriod", "authoredOn")
-        days = _performed(res.data) if how == "given" and value in (*RADIATION,
-                                                                    "pelvic-radiation") else None
+        # the days of radiation given to the pelvis, where the chemoradiation regimens are
+        # given: cisplatin during radiation to a bone the cancer spread to is no chemoradiation
+        # (a review found stomach chemoradiation ruled out so); radiation to a place not said
+        # names none either
+        days = _performed(res.data) if how == "given" and value == "pelvic-radiation" else None
         out.append(Given(res.ref, value, how, start, "", False, False, extra, days=days))
     return out
 
