@@ -194,20 +194,25 @@ def test_the_gaps_are_exactly_the_missing_work_up_of_standard_options(
             assert question in questions[(pid, fact)], (pid, fact, question)
 
 
+def questions_of(tmp_path: Path, table: str) -> dict[tuple[str, str], str]:
+    """The gaps' question of each (patient, fact) for a people table written as CSV."""
+    source = tmp_path / "people.csv"
+    source.write_text(table)
+    out = tmp_path / "gaps.csv"
+    gaps(KB, source, out, "csv")
+    with duckdb.connect() as con:
+        return {(p, f): q for p, f, q in con.execute(
+            f"SELECT patient_id::VARCHAR, fact, question FROM read_csv('{out}')").fetchall()}
+
+
 def test_a_gap_asks_the_narrower_question_of_an_answer_that_does_not_decide(
     tmp_path: Path,
 ) -> None:
     """HER2 borderline (2+) is a HER2 gap that asks for the ISH test, and a cervical stage 4 one
     that asks whether it is 4A or 4B, as `onconav options` asks them; HER2 not given asks whether
     it was tested."""
-    source = tmp_path / "people.csv"
-    source.write_text("patient_id,cancer,stage,her2\n1,stomach,4,2+\n2,stomach,4,\n"
-                      "3,cervix,4,\n")  # fmt: skip
-    out = tmp_path / "gaps.csv"
-    gaps(KB, source, out, "csv")
-    with duckdb.connect() as con:
-        found = {(p, f): q for p, f, q in con.execute(
-            f"SELECT patient_id::VARCHAR, fact, question FROM read_csv('{out}')").fetchall()}
+    found = questions_of(tmp_path, "patient_id,cancer,stage,her2\n1,stomach,4,2+\n"
+                         "2,stomach,4,\n3,cervix,4,\n")  # fmt: skip
     her2 = {v.id: v for v in KB.facts["her2"].values}
     stage = {v.id: v for v in KB.facts["stage"].values}
     assert found[("1", "her2")] == her2["equivocal"].which
@@ -222,14 +227,9 @@ def test_a_gap_of_a_list_asks_the_question_of_a_value_that_does_not_decide(
     options` asks it (the gap had asked which parts of the body, the list's own question: the
     gaps read only the questions of a fact's own values, not those of a list's); a list that may
     not be whole asks the list's own question."""
-    source = tmp_path / "people.csv"
-    source.write_text("patient_id,cancer,stage,metastases,resectable\n1,rectum,4,other-site,true\n"
-                      "2,rectum,4,other-site;others-not-known,true\n")  # fmt: skip
-    out = tmp_path / "gaps.csv"
-    gaps(KB, source, out, "csv")
-    with duckdb.connect() as con:
-        found = {(p, f): q for p, f, q in con.execute(
-            f"SELECT patient_id::VARCHAR, fact, question FROM read_csv('{out}')").fetchall()}
+    found = questions_of(tmp_path, "patient_id,cancer,stage,metastases,resectable\n"
+                         "1,rectum,4,other-site,true\n"
+                         "2,rectum,4,other-site;others-not-known,true\n")  # fmt: skip
     result = evaluate(parse_profile({"cancer": "rectum", "stage": "4", "resectable": True,
                                      "metastases": ["other-site"]}, KB), KB)  # fmt: skip
     asked = {m.question for o in result.options for m in o.missing if m.fact == "metastases"}
