@@ -634,22 +634,20 @@ def _had_perhaps(ident: str, stopped: Mapping[str, str], treatments: Treatments)
     had, with FOLFOX and "perhaps other treatments not listed" stopped, had asked whether
     panitumumab and FOLFIRI, never had, stopped working too (a review)."""
     vocabulary = treatments.vocabulary
-    known = vocabulary.known("prior_treatments")
-    up = vocabulary.up
-    parts = [d for d in (ident, *getattr(treatments.by_id[ident], "components", [])) if d in known]
-    broader = {k for d in parts for k in up("prior_treatments", d)
+    ups_of = vocabulary.ancestors.get("prior_treatments", {})  # each value, with what is above it
+    parts = {d for d in (ident, *getattr(treatments.by_id[ident], "components", [])) if d in ups_of}
+    broader = {k for d in parts for k in ups_of[d]
                if treatments.kind_of.get(k) not in ("drugs", "regimens")}  # fmt: skip
-    # and what is narrower than it, or a value of the list that names no treatment of the
-    # knowledge base under a broader kind it is (pelvic radiation: radiation given to the pelvis,
-    # which may be the external radiation that stopped; it had read as never had, and radiation
-    # that stopped was offered again: a review of the change)
-    narrower = {v for v in known if up("prior_treatments", v) & set(parts)
-                or (v not in treatments.by_id and up("prior_treatments", v) & broader)}
-    not_said = {v for v in known if up("prior_treatments", v) & {
-        "clinical-trial", DRUGS_NOT_KNOWN, OTHERS_NOT_KNOWN}}  # fmt: skip
-    return any_of("prior_treatments",
-                  (frozenset(stopped) | broader | narrower | not_said) & known,
-                  f"{treatments.named(ident)} perhaps had")  # fmt: skip
+    not_said = {"clinical-trial", DRUGS_NOT_KNOWN, OTHERS_NOT_KNOWN}
+    maybe = (set(stopped) | broader) & set(ups_of)
+    for value, ups in ups_of.items():
+        # what is narrower than it; a value of the list that names no treatment of the knowledge
+        # base under a broader kind it is (pelvic radiation: radiation given to the pelvis, which
+        # may be the external radiation that stopped; it had read as never had, and radiation
+        # that stopped was offered again: a review of the change); a trial, drugs not known
+        if ups & parts or ups & not_said or (value not in treatments.by_id and ups & broader):
+            maybe.add(value)
+    return any_of("prior_treatments", frozenset(maybe), f"{treatments.named(ident)} perhaps had")
 
 
 def _not_whole(vocabulary: Vocabulary) -> frozenset[str]:
