@@ -4657,7 +4657,7 @@ def test_a_treatment_of_the_cancer_planned_by_one_who_wants_none_is_warned_of_un
     assert said is warned, result.warnings
 
 
-PLANNED = sorted(v for v in load_kb().vocabulary.known("planned") if v != "others-not-known")
+PLANNED = sorted(v for v in shared_kb().vocabulary.known("planned") if v != "others-not-known")
 
 
 @settings(max_examples=80, deadline=None)
@@ -4673,7 +4673,7 @@ def test_the_planned_warning_agrees_with_the_options_that_give_it(
     narrower it names) only as treatment of the cancer (declined), or it is a kind of drug
     treatment of the cancer that no option here gives; never while an option the person may have
     (offered, asking, in trials) gives it: the warning and the page's options agree."""
-    kb = load_kb()
+    kb = shared_kb()
     result = evaluate(parse_profile({"cancer": cancer, "stage": "4", "metastases": metastases,
                                      "wants_cancer_treatment": False, "symptoms": symptoms,
                                      "planned": [planned]}, kb), kb)  # fmt: skip
@@ -4714,8 +4714,8 @@ def test_the_planned_warning_reads_treatments_not_what_an_option_may_involve(
 
 # the procedures that give a drug: those the vocabulary counts as a drug treatment had, and
 # liver-artery chemotherapy, whatever it counts as (it had counted as none)
-DRUG_PROCEDURES = sorted({p.id for p in load_kb().data.procedures
-                          if load_kb().vocabulary.up("prior_treatments", p.id) & DRUG_TREATMENTS}
+DRUG_PROCEDURES = sorted({p.id for p in shared_kb().data.procedures
+                          if shared_kb().vocabulary.up("prior_treatments", p.id) & DRUG_TREATMENTS}
                          | {"hepatic-arterial-infusion"})  # fmt: skip
 
 
@@ -4743,7 +4743,7 @@ def test_a_procedure_that_gives_a_drug_is_not_given_again_once_it_stopped_workin
     suitable once it stopped working, and asks whether it did when it was had and what stopped
     is not said (hepatic arterial infusion had been offered again after it stopped working: no
     route read it). Nothing stopped is never implied of one who had it."""
-    kb = load_kb()
+    kb = shared_kb()
     data: dict[str, Any] = {"cancer": cancer, "stage": "4", "prior_treatments": [procedure]}
     if stopped:
         data["progressed_on"] = [procedure]
@@ -4763,7 +4763,7 @@ def test_a_procedure_that_gives_a_drug_is_not_given_again_once_it_stopped_workin
             assert "stopped working" not in (option.reason or ""), (option.id, option.reason)
 
 
-LOCAL = sorted(p.id for p in load_kb().data.procedures
+LOCAL = sorted(p.id for p in shared_kb().data.procedures
                if p.kind.value in ("radiation", "ablation") and p.parent is not None
                and p.id != "chemoradiation")  # fmt: skip
 
@@ -4780,7 +4780,7 @@ def test_radiation_or_ablation_that_stopped_working_is_not_given_again_to_treat_
     several keeps the others (radiofrequency ablation stopped: cryoablation, alcohol or laser);
     one only to ease a symptom may give it again. Ablation that stopped working had been offered
     again (a review): only radiation had the rule."""
-    kb = load_kb()
+    kb = shared_kb()
     data = {"cancer": cancer, "stage": "4", "metastases": metastases, "metastasis_extent": "few",
             "prior_treatments": [procedure], "progressed_on": [procedure]}  # fmt: skip
     result = evaluate(parse_profile(data, kb), kb)
@@ -4799,7 +4799,7 @@ def test_an_option_of_several_kinds_of_ablation_keeps_the_others_when_one_stoppe
     """Radiofrequency ablation stopped working: the rectal option of ablation is offered with the
     other kinds, and says radiofrequency ablation is not among them (it had been offered with
     radiofrequency ablation, as if it had not stopped)."""
-    kb = load_kb()
+    kb = shared_kb()
     result = evaluate(parse_profile({"cancer": "rectum", "stage": "4", "metastases": ["liver"],
                                      "metastasis_extent": "few", "prior_treatments": ["RFA"],
                                      "progressed_on": ["RFA"]}, kb), kb)  # fmt: skip
