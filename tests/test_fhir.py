@@ -5845,6 +5845,69 @@ def test_a_hormone_drug_stopped_for_no_response_is_hormone_therapy_that_stopped(
                in str(w) for w in result.warnings), result.warnings  # fmt: skip
 
 
+ENDOMETRIOSIS = _cc(SNOMED, "129103003", "Endometriosis (disorder)")
+
+
+def _hormone_given(row: Any, **reason: Any) -> dict[str, Any]:
+    return {"resourceType": "MedicationStatement", "id": "h", "status": "completed",
+            "subject": {"reference": "Patient/p"}, "effectiveDateTime": "2019-05-01", **reason,
+            "medicationCodeableConcept": _cc(RXNORM_URI, row.code, row.display)}  # fmt: skip
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(HORMONE_DRUGS), st.sampled_from(["code", "reference"]))
+def test_a_hormone_drug_given_for_no_cancer_is_not_a_treatment_of_the_cancer(
+    row: Any, how: str
+) -> None:
+    """Hormone drugs are given for conditions that are not cancer too (leuprolide for
+    endometriosis): one a record gives for such a reason, by a reasonCode or a reasonReference to
+    the Condition, is listed unused with the reason; it had been hormone therapy had of a
+    cervical cancer."""
+    kb = the_kb()
+    condition = {**_condition("e", "129103003", "Endometriosis (disorder)"), "id": "e"}
+    reason = ({"reasonCode": [ENDOMETRIOSIS]} if how == "code"
+              else {"reasonReference": [{"reference": "Condition/e"}]})  # fmt: skip
+    reading = read_bundle(_record(CERVIX, STAGE_4, condition, _hormone_given(row, **reason)), kb)
+    assert "hormone-therapy" not in reading.data.get("prior_treatments", []), reading.data
+    why = {u.reference: u.reason for u in reading.unused}["MedicationStatement/h"]
+    assert "Endometriosis" in why and "which is no cancer" in why, why
+
+
+@pytest.mark.parametrize("reason", [
+    {},  # no reason: read as the cancer's, as before
+    {"reasonReference": [{"reference": "Condition/c"}]},  # the cancer read
+    {"reasonReference": [{"reference": "Condition/gone"}]},  # not among the resources: may be it
+    {"reasonCode": [_cc(SNOMED, "254837009", "Malignant tumor of breast")]},
+    {"reasonCode": [_cc(SNOMED, "1234", "Metastatic breast carcinoma")]},  # by its words
+    {"reasonCode": [{"text": "Hormone receptor positive tumour"}]},
+    {"reasonCode": [ENDOMETRIOSIS], "meta": {"profile": [
+        "http://hl7.org/fhir/us/mcode/StructureDefinition/mcode-cancer-related-medication-statement"
+    ]}},  # mCODE's profile says it is given for the cancer
+])  # fmt: skip
+def test_a_hormone_drug_that_is_or_may_be_given_for_the_cancer_is_read(
+    reason: dict[str, Any], kb: onconav.KnowledgeBase
+) -> None:
+    """Only a reason that is no cancer leaves a hormone drug unread: none given, the cancer, a
+    Condition not given, a reason whose code or words name a cancer, or mCODE's cancer-related
+    profile keep it hormone therapy had."""
+    meta = reason.pop("meta", None)
+    given_ = _hormone_given(HORMONE_DRUGS[0], **reason) | ({"meta": meta} if meta else {})
+    reading = read_bundle(_record(*BREAST_4, given_), kb)
+    assert "hormone-therapy" in reading.data.get("prior_treatments", []), reading.unused
+
+
+@pytest.mark.parametrize("words", ["Family history of breast cancer", "Breast cancer risk",
+                                   "BRCA1 gene mutation carrier", "Infertility"])
+def test_a_hormone_drug_given_to_lower_a_risk_is_not_a_treatment_had(
+    words: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A reason that names a cancer only as a risk (tamoxifen to lower the risk of breast
+    cancer) is no cancer of the person."""
+    given_ = _hormone_given(HORMONE_DRUGS[0], reasonCode=[{"text": words}])
+    reading = read_bundle(_record(CERVIX, STAGE_4, given_), kb)
+    assert "hormone-therapy" not in reading.data.get("prior_treatments", []), reading.data
+
+
 def test_a_drug_not_in_the_table_is_not_said_to_be_no_cancer_drug(
     kb: onconav.KnowledgeBase,
 ) -> None:

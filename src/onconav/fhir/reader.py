@@ -3093,6 +3093,11 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
         if row is not None and row.get("not-read"):
             builder.drop(res.ref, f"{row.display}: {row.get('not-read')}")
             continue
+        if row is not None and row.get("other-uses") and (
+                reason := _reason_no_cancer(builder, res)) is not None:  # fmt: skip
+            builder.drop(res.ref, f"{row.display}: given for {reason}, which is no cancer "
+                         f"(it is a drug given for {row.get('other-uses')} too)")  # fmt: skip
+            continue
         value = named or (row.get("drug") or row.get("kind") if row else None)
         if value is not None and local is not None:
             builder.drop(res.ref, f"{local}: not a treatment of the cancer throughout the body")
@@ -3467,6 +3472,43 @@ def _not_treatment(concept: object) -> str | None:
             if re.search(pattern, text, flags=re.I):
                 return what
     return None
+
+
+# Words of a reason that may name a cancer or its spread ("Malignant neoplasm of prostate",
+# "Tumour of breast"), and words beside them that say it names none ("Family history of breast
+# cancer", "Breast cancer risk reduction", "BRCA1 carrier": no disease of the person)
+CANCER_WORDS = re.compile(r"(?i)\b(malignan\w*|\w*carcinoma|\w*sarcoma|\w*lymphoma|"
+                          r"leuka?emia|\w*melanoma|myeloma|cancers?|tumou?rs?|neoplasms?|"
+                          r"metasta\w*)\b")  # fmt: skip
+NO_DISEASE = re.compile(r"(?i)\b(family|risk|screening|carrier|predisposition|prevention|"
+                        r"preventive|prophyla\w*)\b")  # fmt: skip
+
+
+def _reason_no_cancer(builder: Builder, res: Res) -> str | None:
+    """The reason a medication record gives (written for people), when it gives one and none is
+    or may be a cancer or its spread: each ``reasonReference`` a Condition among the resources
+    that is neither, each ``reasonCode`` neither by the conditions table, its ICD-10-CM code or
+    its words (``CANCER_WORDS``), and no mCODE cancer-related profile. None otherwise: no reason
+    given, or one that is, or may be, the cancer (a Condition not among the resources). Read for
+    the drugs given for conditions that are not cancer too (a hormone drug given for
+    endometriosis had been hormone therapy had of a cervical cancer)."""
+    if _for_the_cancer(builder, res):
+        return None
+    concepts = list(_items(res.data.get("reasonCode")))
+    for ref in (builder.ref(r) for r in _items(res.data.get("reasonReference"))):
+        found = builder.resources.get(ref) if ref else None
+        if found is None or found.type != "Condition" or _site_of(builder, found)[2] or (
+                _metastasis_site(builder, found) is not None):  # fmt: skip
+            return None
+        concepts.append(_code_of(found.data))
+    for concept in concepts:
+        row = builder.row("conditions", concept)
+        written = " ".join(_words(concept))
+        if (not _codings(concept) and not written) or _is_cancer_code(concept) or (
+                row is not None and (row.get("cancer") or row.get("metastasis"))) or (
+                CANCER_WORDS.search(written) and not NO_DISEASE.search(written)):  # fmt: skip
+            return None
+    return _coded(concepts[0]) if concepts else None
 
 
 CANCER_RELATED = (MCODE + "mcode-cancer-related-medication",)  # -request, -administration, ...
