@@ -1744,6 +1744,45 @@ def test_a_drug_given_with_chemotherapy_names_the_chemotherapy_of_its_cancer(opt
                     if "given with chemotherapy" in w]  # fmt: skip
 
 
+def _only_with_chemotherapy(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
+    """(cancer, drug, chemotherapy given with it) for each drug every option of a cancer gives
+    only with chemotherapy, read from the data apart from the engine."""
+    out = []
+    for cancer in sorted({c for o in kb.data.options for c in o.cancers} - {"any"}):
+        options = [o for o in kb.data.options if cancer in o.cancers]
+        for drug in sorted({u for o in options for u in o.uses if kb.kind_of.get(u) == "drugs"}):
+            giving = [o for o in options if drug in o.uses]
+            partners = [_chemotherapy_partners(kb, o) for o in giving]
+            if all(partners):
+                out.append((cancer, drug, partners[0][0]))
+    return out
+
+
+@pytest.mark.parametrize("case", _only_with_chemotherapy(shared_kb()),
+                         ids=lambda case: "-".join(case))  # fmt: skip
+def test_a_drug_had_with_chemotherapy_that_stopped_is_said(case: tuple[str, str, str]) -> None:
+    """The other way round: chemotherapy that stopped working, and a drug had that the options
+    for the cancer give only with chemotherapy, not listed as stopped (trastuzumab had beside
+    CAPOX that stopped, a clinical review: trastuzumab with chemotherapy was offered again
+    without a word). The answer says it stopped too if it was given with it; listing it, or a
+    list of what stopped that may not be whole, ends the warning."""
+    kb = shared_kb()
+    cancer, drug, chemo = case
+    name = kb.name_of(drug)
+
+    def said(stopped: list[str]) -> list[str]:
+        data = {"cancer": cancer, "stage": "4", "prior_treatments": [drug, chemo],
+                "progressed_on": stopped}  # fmt: skip
+        return [w for w in evaluate(parse_profile(data, kb), kb).warnings
+                if f"{name} was had too" in w]  # fmt: skip
+
+    warned = said([chemo])
+    assert len(warned) == 1 and "it stopped working too" in warned[0], warned
+    assert f"given with {kb.name_of(chemo)}".lower() in warned[0].lower(), warned
+    assert not said([chemo, drug])
+    assert not said([chemo, "others not known"])
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pair=partial_and_more())
 def test_a_regimen_that_stopped_is_as_its_key_drugs_stopping(

@@ -1573,6 +1573,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     # (the warnings of drugs of the kind of one listed are the answer's: ``kin_warnings``, said
     # of the drugs an option that may suit still gives)
     warnings += _stopped_but_never_had(kb, given) + _chemotherapy_given_with(kb, given, site)
+    warnings += _given_with_chemotherapy_that_stopped(kb, given, site)
     warnings += _answers_that_disagree(kb, given)
     warnings += _stage_says_spread_far(kb, profile, site, given)
     warnings += _sub_stage_not_split(site, given)
@@ -1900,6 +1901,40 @@ def _chemotherapy_given_with(kb: KnowledgeBase, row: dict[str, FactValue], site:
         out.append(f"progressed_on: {kb.name_of(drug)} {given}, and no chemotherapy is listed "
                    f"as having stopped working: if {if_stopped}, list it; the options that give "
                    f"{shown} had not")  # fmt: skip
+    return out
+
+
+def _given_with_chemotherapy_that_stopped(kb: KnowledgeBase, row: dict[str, FactValue],
+                                          site: str) -> list[str]:  # fmt: skip
+    """The other way round from ``_chemotherapy_given_with``: chemotherapy that stopped working,
+    and a drug had that the options for this cancer give only with chemotherapy (trastuzumab,
+    nivolumab) not listed as having stopped. Given with that chemotherapy, it stopped too; the
+    list, read as given, offers it again (a clinical review found trastuzumab with chemotherapy
+    offered, without a word, after CAPOX given with trastuzumab stopped working). Said, for the
+    team to check: it may have been given at another time."""
+    prior, stopped = row["prior_treatments"], row["progressed_on"]
+    if not isinstance(prior, frozenset) or not isinstance(stopped, frozenset) or (
+            OTHERS_NOT_KNOWN in stopped):  # a list that may not be whole already asks
+        return []
+    up = kb.vocabulary.up
+    chemotherapy = [s for s in sorted(stopped) if "chemotherapy" in up("progressed_on", s)]
+    if not chemotherapy:
+        return []
+    out = []
+    for drug in sorted(d for d in kb.with_chemotherapy & prior
+                       if kb.kind_of.get(d) == "drugs" and d not in stopped):  # fmt: skip
+        options = [o for o in kb.data.options if drug in o.uses and site in o.cancers]
+        if not options or any(not kb.chemotherapy_with(o) for o in options):
+            continue  # no option here gives it, or one gives it alone (ramucirumab)
+        gone = [in_sentence(kb.name_of(s)) for s in chemotherapy]
+        if any(" and " in name for name in gone):  # quoted, as a mix of several is elsewhere
+            gone = [f"\u201c{name}\u201d" for name in gone]
+        name, what = kb.name_of(drug), words.and_list(gone, last="or")
+        out.append(f"progressed_on: {words.and_list(gone)} stopped working, and {name} was had "
+                   f"too and is given with chemotherapy, but is not listed as having stopped: if "
+                   f"it was given with {what}, it stopped working too; the options that give "
+                   f"{name} are shown as if it had not, so ask the care team whether they could "
+                   "still help")  # fmt: skip
     return out
 
 
