@@ -1783,6 +1783,42 @@ def test_a_drug_had_with_chemotherapy_that_stopped_is_said(case: tuple[str, str,
     assert not said([chemo, "others not known"])
 
 
+def _drug_marker_cases(kb: KnowledgeBase) -> list[tuple[str, str, str, str]]:
+    """(cancer, drug an option for it gives, a test result fact, one of its values)."""
+    markers = [f for f in kb.data.facts if f.decided_by and f.type == "enum"]
+    out = []
+    for cancer in sorted({c for o in kb.data.options for c in o.cancers} - {"any"}):
+        drugs = {u for o in kb.data.options if cancer in o.cancers for u in o.uses
+                 if kb.kind_of.get(u) == "drugs"}  # fmt: skip
+        out += [(cancer, drug, f.id, v.id) for drug in sorted(drugs) for f in markers
+                for v in f.values]  # fmt: skip
+    return out
+
+
+@pytest.mark.parametrize("case", _drug_marker_cases(shared_kb()), ids=lambda c: "-".join(c))
+def test_a_drug_had_for_another_test_result_is_said(case: tuple[str, str, str, str]) -> None:
+    """A drug had that the sources give for the cancer only for another result of a test than
+    the one given (trastuzumab had, HER2 negative: a clinical review found no word) is said,
+    exactly when that result alone makes every option that gives the drug not suitable, where
+    without it they are not all so (read from the answers, apart from the rule's own test)."""
+    kb = shared_kb()
+    cancer, drug, fact, value = case
+    base = {"cancer": cancer, "stage": "4", "prior_treatments": [drug]}
+
+    def giving(data: dict[str, Any]) -> tuple[set[Status], list[str]]:
+        result = evaluate(parse_profile(data, kb), kb)
+        statuses = {o.status for o in result.options if kb.name_of(drug) in o.uses}
+        return statuses, result.warnings
+
+    without, _ = giving(base)
+    statuses, warnings = giving(base | {fact: value})
+    said = [w for w in warnings if f"{kb.name_of(drug)} was had, which the sources give" in w]
+    expected = statuses == {Status.not_suitable} and without != {Status.not_suitable}
+    assert bool(said) == expected, (statuses, without, warnings)
+    if said:
+        assert kb.label(fact, value) in said[0], said
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(pair=partial_and_more())
 def test_a_regimen_that_stopped_is_as_its_key_drugs_stopping(

@@ -1574,6 +1574,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     # of the drugs an option that may suit still gives)
     warnings += _stopped_but_never_had(kb, given) + _chemotherapy_given_with(kb, given, site)
     warnings += _given_with_chemotherapy_that_stopped(kb, given, site)
+    warnings += _had_for_another_result(kb, given, site)
     warnings += _answers_that_disagree(kb, given)
     warnings += _stage_says_spread_far(kb, profile, site, given)
     warnings += _sub_stage_not_split(site, given)
@@ -1935,6 +1936,38 @@ def _given_with_chemotherapy_that_stopped(kb: KnowledgeBase, row: dict[str, Fact
                    f"it was given with {what}, it stopped working too; the options that give "
                    f"{name} are shown as if it had not, so ask the care team whether they could "
                    "still help")  # fmt: skip
+    return out
+
+
+def _had_for_another_result(kb: KnowledgeBase, row: dict[str, FactValue], site: str) -> list[str]:
+    """A drug had that the options for the cancer give only for a test result other than the one
+    given (trastuzumab, given for HER2-positive stomach cancer, had beside HER2 negative;
+    cetuximab beside KRAS mutated): one of the two may be wrong, or the test was done again.
+    Found from the options' conditions, each read with the test result alone known: FALSE for
+    every option that gives the drug. Said, not decided (a clinical review: HER2 negative
+    beside trastuzumab had gave no word)."""
+    prior = row["prior_treatments"]
+    if not isinstance(prior, frozenset):
+        return []
+    out = []
+    for fact in (f.id for f in kb.data.facts if f.decided_by and f.type == "enum"):
+        value = row[fact]
+        if value is None:
+            continue
+        for drug in sorted(d for d in prior if kb.kind_of.get(d) == "drugs"):
+            rules = [kb.rules[o.id].at(site) for o in kb.data.options
+                     if drug in o.uses and site in o.cancers]  # fmt: skip
+            if not rules or any(truth(r.when, {fact: value}) is not Truth.FALSE for r in rules):
+                continue
+            values = kb.facts[fact].values
+            broad = {v.parent for v in values}  # HER2 borderline: positive or negative
+            fits = [kb.label(fact, v.id) for v in values if v.id not in broad and any(
+                truth(r.when, {fact: v.id}) is not Truth.FALSE for r in rules)]  # fmt: skip
+            out.append(f"{fact}: {kb.name_of(drug)} was had, which the sources give for "
+                       f"{kb.name_of(site).lower()} only when the result is "
+                       f"{words.and_list(fits, last='or')}, but it is given as "
+                       f"{kb.label(fact, str(value))}: check which is right (the test may have "
+                       "been done again)")  # fmt: skip
     return out
 
 
