@@ -747,9 +747,11 @@ def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -
         builder.resources[ref] = Res(ref, kind, item)
         builder.at[ref] = where
         fault = _identity_fault(kind, item)
-        if fault is not None:
+        if fault is not None:  # warned of as any resource not valid is (``_invalid_warnings``:
+            # an oxaliplatin intolerance with a misspelt key in its code had been dropped with no
+            # word, and FOLFOX offered), unless it may be about someone else (``_one_person``)
             builder.checked[ref] = False
-            builder.unused[ref] = f"not valid FHIR R4: {fault}"
+            builder.unused[ref] = builder.invalid[ref] = f"not valid FHIR R4: {fault}"
         elif (changed := _modified(item)) is not None:
             builder.checked[ref] = False
             builder.unused[ref] = changed
@@ -955,12 +957,18 @@ def _one_person(builder: Builder) -> None:
         )])  # fmt: skip
     for res in builder.resources.values():
         name = next((n for n in ("subject", "patient") if res.data.get(n) is not None), None)
-        if name is None or builder.checked.get(res.ref) is False:
+        if name is None or (builder.checked.get(res.ref) is False
+                            and res.ref not in builder.invalid):  # fmt: skip
             continue
         others = [link for link in _links(res.data[name])
                   if not ((who := builder.ref(link)) and _is_patient(builder, who))]  # fmt: skip
         elsewhere = [written for link in _links(res.data[name])
                      if (written := _of_another_server(builder, link))]  # fmt: skip
+        if builder.checked.get(res.ref) is False:  # not valid FHIR by the elements that
+            # identify it: listed as such, and warned of only when it is about this person
+            if others or elsewhere:
+                builder.invalid.pop(res.ref, None)
+            continue
         # not read whatever it holds: one not valid is listed as such, but not warned of
         if elsewhere and not others and builder.valid(res, quiet=True):
             # Patient/p1 of another server than the record's Patient/p1: someone else
