@@ -1744,6 +1744,77 @@ def test_a_drug_given_with_chemotherapy_names_the_chemotherapy_of_its_cancer(opt
                     if "given with chemotherapy" in w]  # fmt: skip
 
 
+SYMPTOM_SAYS = [(i.fact, i.value, v) for i in shared_kb().implied
+                if getattr(i.when, "fact", None) == "symptoms" for v in i.when.wanted]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", SYMPTOM_SAYS, ids=lambda c: f"{c[2]}-{c[0]}")
+@pytest.mark.parametrize("cancer", ["cervix", "stomach", "lung"])
+def test_a_yes_or_no_given_against_a_symptom_listed_is_said(
+    case: tuple[str, bool, str], cancer: str
+) -> None:
+    """Pain from a tumour pressing on a nerve listed beside "no" to a tumour on a nerve, a bone
+    weakened by cancer beside "no" to a weak bone (reviews of the page and of the front ends:
+    the nerve options not suitable, the metal rod offered, without a word): each is used as
+    given, and the answer says they disagree. Given the same way, or the symptom not listed, it
+    says nothing. Every value the data derives from a symptom alone."""
+    kb = shared_kb()
+    fact, value, symptom = case
+    base = {"cancer": cancer, "stage": "4", "metastases": ["bone"]}
+
+    def said(data: dict[str, Any]) -> list[str]:
+        return [w for w in evaluate(parse_profile(data, kb), kb).warnings
+                if w.startswith(f"{fact}: given as")]  # fmt: skip
+
+    against = said(base | {"symptoms": [symptom], fact: not value})
+    assert len(against) == 1 and kb.phrase("symptoms", symptom) in against[0], against
+    assert not said(base | {"symptoms": [symptom], fact: value})
+    assert not said(base | {"symptoms": ["nausea"], fact: not value})
+
+
+@pytest.mark.parametrize("symptoms", [[], ["nausea"], ["vaginal bleeding"], ["pain"],
+                                      ["bone pain"], ["nerve pain"], ["nausea", "tumour pain"]])
+def test_a_tumour_on_a_nerve_beside_no_pain_listed_is_said(symptoms: list[str]) -> None:
+    """The question asks whether a tumour on a nerve causes the pain: "yes" beside a whole list
+    of symptoms with no pain in it (a review: the nerve options were not suitable, "pain,
+    which you did not list", without a word) is said; any pain listed, or the symptoms not
+    given, say nothing."""
+    kb = shared_kb()
+    data = {"cancer": "cervix", "stage": "4B", "symptoms": symptoms, "tumour_on_nerve": True}
+    pain = any("pain" in s for s in symptoms)
+    for case in (data, {k: v for k, v in data.items() if k != "symptoms"}):
+        said = [w for w in evaluate(parse_profile(case, kb), kb).warnings
+                if "no pain is listed" in w]  # fmt: skip
+        assert bool(said) == ("symptoms" in case and not pain), (case, said)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.sampled_from(["FOLFOX", "CAPOX", "surgery", "bowel resection", "radiation",
+                                 "cisplatin", "chemotherapy"]), min_size=1, max_size=2,
+                unique=True),
+       st.lists(st.sampled_from(["oxaliplatin", "capecitabine", "surgery", "cisplatin",
+                                 "radiation", "irinotecan"]), min_size=1, max_size=2,
+                unique=True))  # fmt: skip
+def test_a_treatment_planned_that_cannot_be_had_is_said(
+    planned: list[str], cannot: list[str]
+) -> None:
+    """A treatment planned that the person cannot have, itself, a narrower kind of it, or a mix
+    that gives it (FOLFOX planned, oxaliplatin cannot be had; a bowel resection planned, no
+    surgery; a review: no word) is said, naming what cannot be had; planned alone, nothing."""
+    kb = shared_kb()
+    data = {"cancer": "rectum", "stage": "4", "planned": planned, "cannot_have": cannot}
+    said = [w for w in evaluate(parse_profile(data, kb), kb).warnings
+            if w.startswith("planned:") and "cannot be had" in w]  # fmt: skip
+    facts = facts_of(parse_profile(data, kb), kb).given
+    expected = {(p, c) for p in facts["planned"] for c in facts["cannot_have"]  # type: ignore[union-attr]
+                if c == p or c in kb.vocabulary.up("planned", p) or c in kb.drugs_of(p)}
+    assert len(said) == len({p for p, _ in expected}), (expected, said)
+    for _, c in expected:
+        assert any(kb.phrase("cannot_have", c) in w for w in said), (c, said)
+    assert not [w for w in evaluate(parse_profile({**data, "cannot_have": []}, kb), kb).warnings
+                if "cannot be had" in w]  # fmt: skip
+
+
 def _only_with_chemotherapy(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
     """(cancer, drug, chemotherapy given with it) for each drug every option of a cancer gives
     only with chemotherapy, read from the data apart from the engine."""

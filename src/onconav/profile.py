@@ -42,6 +42,7 @@ from onconav.kb.rules import (
     DRUGS_NOT_SAID,
     OTHERS_NOT_KNOWN,
     SURGERY,
+    Test,
 )
 from onconav.kb.vocabulary import in_sentence, is_code, normalise_name, without_little_words
 from onconav.logic import FactValue, Truth, truth
@@ -1769,6 +1770,35 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
         out.append(f"symptoms: {kb.label('symptoms', 'weak-bone')} means the cancer is in a bone, "
                    "but the bones are not among the places it has spread to; check which is "
                    "right")  # fmt: skip
+    # a yes or no given against what a symptom listed says (pain from a tumour pressing on a
+    # nerve beside "no" to a tumour on a nerve; a bone weakened by cancer beside "no" to a weak
+    # bone: the nerve options had been not suitable, and the metal rod offered, without a word):
+    # the values the data derives from a symptom alone (``Derived``)
+    for implied in kb.implied:
+        when, value = implied.when, row[implied.fact]
+        if (implied.if_unknown and isinstance(when, Test) and when.fact == "symptoms"
+                and isinstance(value, bool) and value != implied.value
+                and truth(when, row) is Truth.TRUE):  # fmt: skip
+            said = words.and_list([kb.phrase("symptoms", v) for v in when.wanted])
+            out.append(f"{implied.fact}: given as {'yes' if value else 'no'}, but {said} is "
+                       "listed among the symptoms; check which is right")  # fmt: skip
+    pain = kb.vocabulary.below("symptoms", "pain")
+    if row["tumour_on_nerve"] is True and isinstance(symptoms, frozenset) and (
+            not symptoms & pain):  # fmt: skip
+        # (the question asks whether a tumour on a nerve causes the pain)
+        out.append("tumour_on_nerve: says a tumour pressing on a nerve causes pain, but no pain "
+                   "is listed among the symptoms; check which is right")  # fmt: skip
+    # a treatment planned that the person cannot have (FOLFOX planned, oxaliplatin cannot be
+    # given; surgery planned, surgery cannot be had)
+    planned, cannot = row["planned"], row["cannot_have"]
+    if isinstance(planned, frozenset) and isinstance(cannot, frozenset):
+        for plan in sorted(planned):
+            barred = sorted(c for c in cannot if c in kb.vocabulary.up("cannot_have", plan)
+                            or c in kb.drugs_of(plan))  # fmt: skip
+            if barred:
+                names = words.and_list([kb.phrase("cannot_have", c) for c in barred])
+                out.append(f"planned: {kb.phrase('planned', plan)} is planned, but {names} "
+                           "cannot be had; check which is right")  # fmt: skip
     # (a treatment of the cancer planned by one who wants none: the answer's, from its options:
     # ``engine._planned_but_declined``)
     return out
