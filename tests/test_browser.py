@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -674,6 +675,29 @@ def test_a_mistakes_link_shows_its_question_and_the_mistake_on_a_phone(
         assert seen[:3] == [True, True, True], (href, seen)
     watched.errors.clear()  # the 422s, reported by the browser
     context.close()
+
+
+def test_the_answer_printed_lets_an_option_run_on_to_the_next_page(
+    page: Watched, site: str
+) -> None:
+    """The answer page printed from a browser kept each option's card whole, so a long card
+    jumped to the next page and left the last half empty (a review: a cervical answer on 45
+    pages, not 36). Printed, as in the report, a card may run on, its heading kept with what
+    follows; on the screen nothing changes. The PDF printed: fewer pages than with whole cards."""
+    address = site + "/options?cancer=cervix&stage=4B"
+    page.page.goto(address)
+    cards = page.page.locator("article[data-option]")
+    style = """all => all.map(a => [getComputedStyle(a).breakInside,
+        getComputedStyle(a.querySelector('h4')).breakAfter])"""
+    page.page.emulate_media(media="print")
+    assert {tuple(s) for s in cards.evaluate_all(style)} == {("auto", "avoid")}
+    pages = len(re.findall(rb"/Type\s*/Page\b", page.page.pdf()))
+    cards.evaluate_all("all => all.forEach(a => { a.style.breakInside = 'avoid'; })")
+    whole = len(re.findall(rb"/Type\s*/Page\b", page.page.pdf()))
+    assert pages < whole, (pages, whole)
+    page.page.emulate_media(media="screen")
+    page.page.goto(address)
+    assert {s[0] for s in cards.evaluate_all(style)} == {"avoid"}
 
 
 def test_printed_the_status_badges_keep_their_colour(page: Watched, site: str) -> None:
