@@ -546,7 +546,7 @@ def test_answers_too_long_for_the_address_are_kept_and_the_box_named(
     """A list pasted into a box ('FOLFOX, ' 1,100 times) was sent: the server said the address
     was too long (414), and the script had already made this page's history entry that address,
     so Back was "too long" too and every answer was lost. Now nothing is sent, the address stays,
-    a message beside the button names the box, and the answers are there to shorten."""
+    a message right after the box names it, and the answers are there to shorten."""
     asked: list[str] = []
     page.page.on("request", lambda r: asked.append(r.url) if "/options" in r.url else None)
     page.page.goto(site + "/")
@@ -560,6 +560,11 @@ def test_answers_too_long_for_the_address_are_kept_and_the_box_named(
     assert "at most 8,192" in message.inner_text()
     assert asked == [] and page.page.url == site + "/"
     assert page.page.evaluate("document.activeElement.id") == "f-prior_treatments"
+    # said right after the box, in sight where the focus is (beside the button, several
+    # screens below on a phone, it was out of sight: a review), and tied to it
+    assert page.page.evaluate("document.getElementById('f-prior_treatments')"
+                              ".nextElementSibling.id") == "too-long"  # fmt: skip
+    assert page.page.get_attribute("#f-prior_treatments", "aria-describedby") == "too-long"
     assert page.page.input_value("#f-cancer") == "rectum"
     page.page.fill("#f-prior_treatments", "FOLFOX")
     send(page.page, lambda: page.page.get_by_role("button", name="Show my options").click())

@@ -77,13 +77,15 @@
   // Answers that would make the address longer than the server reads (its limit is the form's
   // data-max-query, Settings.max_query_bytes) are not sent: the page said "too long" (414), and
   // the history entry had already become that address, so Back was "too long" as well and
-  // every answer was lost. A message beside the button names the boxes that hold the most.
+  // every answer was lost. A message names the boxes that hold the most, right after the one
+  // that holds the most (beside the button when no box is named).
   // (The boxes have no maxlength: it cut a pasted list short without a word, and a treatment
   // named last was lost.)
   var sent = document.querySelector("form[action='/options']");
   if (sent && window.history && window.URLSearchParams && window.FormData) {
     var most = parseInt(sent.getAttribute("data-max-query"), 10);
     var message = document.getElementById("too-long");
+    var home = message ? message.parentNode : null;  // beside the button
     var boxes = sent.querySelectorAll("input[type=text][data-label]");
     var count = function (n) { return n.toLocaleString("en"); };
     sent.addEventListener("submit", function (event) {
@@ -115,6 +117,20 @@
         if (message) {
           message.textContent = said;
           message.hidden = false;
+          // said right after the box to shorten, where the focus goes: beside the button it
+          // was several screens below the box on a phone, out of sight (a review); with no box
+          // to name, beside the button
+          if (longest) {
+            longest.insertAdjacentElement("afterend", message);
+            var described = (longest.getAttribute("aria-describedby") || "").split(" ");
+            if (described.indexOf(message.id) < 0) {
+              longest.setAttribute("aria-describedby",
+                described.concat([message.id]).join(" ").trim());
+            }
+            longest.setAttribute("aria-invalid", "true");
+          } else if (home) {
+            home.insertBefore(message, home.firstChild);
+          }
         }
         if (longest) { longest.focus(); }
         return;
