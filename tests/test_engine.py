@@ -1744,6 +1744,25 @@ def test_a_drug_given_with_chemotherapy_names_the_chemotherapy_of_its_cancer(opt
                     if "given with chemotherapy" in w]  # fmt: skip
 
 
+@SETTINGS
+@given(pair=partial_and_more())
+@example(pair=({}, {"cancer": "rectum", "recurrence": "distant", "metastases": ["liver"],
+                    "prior_treatments": ["low anterior resection", "radiation"],
+                    "symptoms": ["nausea"]}))  # fmt: skip
+def test_several_answers_in_a_reason_are_each_named(
+    pair: tuple[dict[str, Any], dict[str, Any]]
+) -> None:
+    """A reason that gives several of the person's answers names what each answers: local
+    excision's "(yours: low anterior resection, radiation therapy; none)" left "none" (the
+    places of spread) to be guessed (a clinical review)."""
+    kb = shared_kb()
+    result = evaluate(parse_profile(pair[1], kb), kb)
+    for option in result.options:
+        for yours in re.findall(r"\(yours: ([^()]*(?:\([^()]*\)[^()]*)*)\)", option.reason or ""):
+            if "; " in yours:
+                assert all(": " in part for part in yours.split("; ")), option.reason
+
+
 SYMPTOM_SAYS = [(i.fact, i.value, v) for i in shared_kb().implied
                 if getattr(i.when, "fact", None) == "symptoms" for v in i.when.wanted]  # fmt: skip
 
@@ -1773,7 +1792,8 @@ def test_a_yes_or_no_given_against_a_symptom_listed_is_said(
 
 
 @pytest.mark.parametrize("symptoms", [[], ["nausea"], ["vaginal bleeding"], ["pain"],
-                                      ["bone pain"], ["nerve pain"], ["nausea", "tumour pain"]])
+                                      ["bone pain"], ["nerve pain"], ["nausea", "tumour pain"],
+                                      ["nausea", "others not known"]])
 def test_a_tumour_on_a_nerve_beside_no_pain_listed_is_said(symptoms: list[str]) -> None:
     """The question asks whether a tumour on a nerve causes the pain: "yes" beside a whole list
     of symptoms with no pain in it (a review: the nerve options were not suitable, "pain,
@@ -1781,7 +1801,7 @@ def test_a_tumour_on_a_nerve_beside_no_pain_listed_is_said(symptoms: list[str]) 
     given, say nothing."""
     kb = shared_kb()
     data = {"cancer": "cervix", "stage": "4B", "symptoms": symptoms, "tumour_on_nerve": True}
-    pain = any("pain" in s for s in symptoms)
+    pain = any("pain" in s for s in symptoms) or "others not known" in symptoms  # may hold it
     for case in (data, {k: v for k, v in data.items() if k != "symptoms"}):
         said = [w for w in evaluate(parse_profile(case, kb), kb).warnings
                 if "no pain is listed" in w]  # fmt: skip
@@ -1852,6 +1872,28 @@ def test_a_drug_had_with_chemotherapy_that_stopped_is_said(case: tuple[str, str,
     assert f"given with {kb.name_of(chemo)}".lower() in warned[0].lower(), warned
     assert not said([chemo, drug])
     assert not said([chemo, "others not known"])
+    # its kind listed as stopped: the options that give it ask which drug it was (a review's
+    # false alarm: "not listed as having stopped" beside them)
+    for kind in sorted(kb.vocabulary.up("progressed_on", drug) - {drug}):
+        assert not said([chemo, kind]), kind
+
+
+@pytest.mark.parametrize(("cancer", "drug", "stopped"), [
+    ("cervix", "bevacizumab", "cisplatin with radiation"),
+    ("cervix", "pembrolizumab", "cisplatin and fluorouracil with radiation"),
+    ("rectum", "bevacizumab", "hepatic arterial infusion"),
+    ("rectum", "bevacizumab", "chemoradiation"),
+])  # fmt: skip
+def test_no_drug_is_said_to_be_given_with_chemoradiation(
+    cancer: str, drug: str, stopped: str
+) -> None:
+    """Chemoradiation and chemotherapy into the liver's artery that stopped are not the
+    chemotherapy an option gives a drug with (a clinical review's false alarms: bevacizumab
+    "stopped too if it was given with cisplatin with radiation")."""
+    kb = shared_kb()
+    data = {"cancer": cancer, "stage": "4B" if cancer == "cervix" else "4",
+            "prior_treatments": [drug, stopped], "progressed_on": [stopped]}  # fmt: skip
+    assert not [w for w in evaluate(parse_profile(data, kb), kb).warnings if "was had too" in w]
 
 
 def _drug_marker_cases(kb: KnowledgeBase) -> list[tuple[str, str, str, str]]:
@@ -1888,6 +1930,10 @@ def test_a_drug_had_for_another_test_result_is_said(case: tuple[str, str, str, s
     assert bool(said) == expected, (statuses, without, warnings)
     if said:
         assert kb.label(fact, value) in said[0], said
+    # listed only as stopped, it was had all the same (a review: no word)
+    stopped = {"cancer": cancer, "stage": "4", "progressed_on": [drug], fact: value}
+    assert bool([w for w in evaluate(parse_profile(stopped, kb), kb).warnings
+                 if f"{kb.name_of(drug)} was had, which the sources give" in w]) == expected
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -584,10 +584,12 @@ def in_words(kb: KnowledgeBase, fact: str, value: FactValue) -> str:
     return kb.label(fact, str(value))
 
 
-def _yours_in_words(kb: KnowledgeBase, fact: str, value: FactValue) -> str:
+def _yours_in_words(kb: KnowledgeBase, fact: str, value: FactValue, named: bool = False) -> str:
     """The person's answer among others, named by what it answers when it is a yes or a no
-    ("whether surgery could remove all of the cancer: yes", not a bare "yes")."""
-    if isinstance(value, bool):
+    ("whether surgery could remove all of the cancer: yes", not a bare "yes"), or when
+    ``named`` (one of several answers: "treatments already had: low anterior resection;
+    where the cancer has spread: none", not "low anterior resection; none")."""
+    if isinstance(value, bool) or named:
         return f"{in_sentence(kb.facts[fact].label)}: {in_words(kb, fact, value)}"
     return in_words(kb, fact, value)
 
@@ -654,8 +656,9 @@ def why_not(
         # one reason in the words of what they are for together, with the answers that do not
         # fit: "it is for cancer of stage 1 to 3 that came back far away (yours: stage 4A)", not
         # "it is for stage of the cancer: stage 1, 2 or 3", which reads as what it is for
-        yours = "; ".join(dict.fromkeys(_yours_in_words(kb, f, row[f])
-                                       for f in _false_facts(expr, row)))
+        facts = list(dict.fromkeys(_false_facts(expr, row)))
+        yours = "; ".join(dict.fromkeys(_yours_in_words(kb, f, row[f], len(facts) > 1)
+                                       for f in facts))  # fmt: skip
         text = f"it is for {expr.says}" + (f" (yours: {yours})" if yours else "")
         return [(text, [reason for _, leaves in clauses for reason in leaves])]
     if isinstance(expr, Not):

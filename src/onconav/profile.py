@@ -44,7 +44,13 @@ from onconav.kb.rules import (
     SURGERY,
     Test,
 )
-from onconav.kb.vocabulary import in_sentence, is_code, normalise_name, without_little_words
+from onconav.kb.vocabulary import (
+    ALSO_COUNTS_AS,
+    in_sentence,
+    is_code,
+    normalise_name,
+    without_little_words,
+)
 from onconav.logic import FactValue, Truth, truth
 
 UNKNOWN_SITE = {"any", "unknown", "notknown", "unknownprimary", "cancerofunknownprimary"}
@@ -1784,7 +1790,7 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
                        "listed among the symptoms; check which is right")  # fmt: skip
     pain = kb.vocabulary.below("symptoms", "pain")
     if row["tumour_on_nerve"] is True and isinstance(symptoms, frozenset) and (
-            not symptoms & pain):  # fmt: skip
+            not symptoms & pain and OTHERS_NOT_KNOWN not in symptoms):  # a whole list  # fmt: skip
         # (the question asks whether a tumour on a nerve causes the pain)
         out.append("tumour_on_nerve: says a tumour pressing on a nerve causes pain, but no pain "
                    "is listed among the symptoms; check which is right")  # fmt: skip
@@ -1947,16 +1953,22 @@ def _given_with_chemotherapy_that_stopped(kb: KnowledgeBase, row: dict[str, Fact
     if not isinstance(prior, frozenset) or not isinstance(stopped, frozenset) or (
             OTHERS_NOT_KNOWN in stopped):  # a list that may not be whole already asks
         return []
-    up = kb.vocabulary.up
-    chemotherapy = [s for s in sorted(stopped) if "chemotherapy" in up("progressed_on", s)]
-    if not chemotherapy:
-        return []
+
+    def up(value: str) -> frozenset[str]:
+        return kb.vocabulary.up("progressed_on", value)
+
     out = []
+    # a drug had that stopped neither itself nor as a kind listed (targeted therapy stopped
+    # asks which drug it was, the options that give it asking: no warning beside them)
     for drug in sorted(d for d in kb.with_chemotherapy & prior
-                       if kb.kind_of.get(d) == "drugs" and d not in stopped):  # fmt: skip
+                       if kb.kind_of.get(d) == "drugs" and not up(d) & stopped):  # fmt: skip
         options = [o for o in kb.data.options if drug in o.uses and site in o.cancers]
+        partners = {p for o in options for p in kb.chemotherapy_with(o)}
         if not options or any(not kb.chemotherapy_with(o) for o in options):
             continue  # no option here gives it, or one gives it alone (ramucirumab)
+        chemotherapy = [s for s in sorted(stopped) if _may_be_given_with(kb, s, partners)]
+        if not chemotherapy:
+            continue
         gone = [in_sentence(kb.name_of(s)) for s in chemotherapy]
         if any(" and " in name for name in gone):  # quoted, as a mix of several is elsewhere
             gone = [f"\u201c{name}\u201d" for name in gone]
@@ -1969,6 +1981,22 @@ def _given_with_chemotherapy_that_stopped(kb: KnowledgeBase, row: dict[str, Fact
     return out
 
 
+def _may_be_given_with(kb: KnowledgeBase, stopped: str, partners: set[str]) -> bool:
+    """Whether a treatment that stopped may be the chemotherapy a drug was given with, the options
+    giving it with ``partners``: the kind named ("chemotherapy"); one that shares a drug with a
+    partner, or is of its kind (CAPOX, with FOLFOX's oxaliplatin, for bevacizumab; FOLFIRI, with
+    irinotecan, for cetuximab); any drug treatment of chemotherapy, for a partner "chemotherapy".
+    Not chemoradiation, nor chemotherapy into the liver's artery, which no option gives a drug
+    with (false alarms of a clinical review)."""
+    up = kb.vocabulary.up("progressed_on", stopped)
+    if up & ALSO_COUNTS_AS.keys():  # chemoradiation (cisplatin with radiation), liver-artery
+        return False
+    named = [p for p in partners if p != "chemotherapy"]
+    return stopped == "chemotherapy" or any(
+        p in up or set(kb.drugs_of(stopped)) & set(kb.drugs_of(p)) for p in named) or (
+        "chemotherapy" in partners and "chemotherapy" in up)  # fmt: skip
+
+
 def _had_for_another_result(kb: KnowledgeBase, row: dict[str, FactValue], site: str) -> list[str]:
     """A drug had that the options for the cancer give only for a test result other than the one
     given (trastuzumab, given for HER2-positive stomach cancer, had beside HER2 negative;
@@ -1976,15 +2004,14 @@ def _had_for_another_result(kb: KnowledgeBase, row: dict[str, FactValue], site: 
     Found from the options' conditions, each read with the test result alone known: FALSE for
     every option that gives the drug. Said, not decided (a clinical review: HER2 negative
     beside trastuzumab had gave no word)."""
-    prior = row["prior_treatments"]
-    if not isinstance(prior, frozenset):
-        return []
+    had = frozenset().union(*(v for v in (row["prior_treatments"], row["progressed_on"])
+                              if isinstance(v, frozenset)))  # what stopped was had  # fmt: skip
     out = []
     for fact in (f.id for f in kb.data.facts if f.decided_by and f.type == "enum"):
         value = row[fact]
         if value is None:
             continue
-        for drug in sorted(d for d in prior if kb.kind_of.get(d) == "drugs"):
+        for drug in sorted(d for d in had if kb.kind_of.get(d) == "drugs"):
             rules = [kb.rules[o.id].at(site) for o in kb.data.options
                      if drug in o.uses and site in o.cancers]  # fmt: skip
             if not rules or any(truth(r.when, {fact: value}) is not Truth.FALSE for r in rules):
