@@ -891,6 +891,58 @@ def test_a_name_that_is_not_a_question_is_told_in_the_forms_words(
     assert not html.find("p", class_="field-error"), "beside no question"
 
 
+@pytest.mark.parametrize("name", ["biomarkers", "Biomarkers", " biomarkers", "BIOMARKERS\t"])
+def test_biomarkers_is_refused_as_no_question_and_her2_and_kras_are_named(
+    served: httpx.Client, name: str
+) -> None:
+    """``biomarkers`` is the API's field of the test results: an address that held it, with any
+    value, answered 500 on the answer, the report and the form (a profile drops a blank
+    ``biomarkers`` as not known, and the form read each name beside a blank). It is refused as
+    a name that is not a question, named as given, and the message says to give each result by
+    the form's own names, her2 and kras; the form is shown. A blank is no answer, as for any
+    name: the page of the address without it."""
+    for value in ("x", "positive", '{"her2": "positive"}'):
+        query = urlencode([("cancer", "stomach"), ("stage", "4"), (name, value)])
+        for path in ("/options", "/report.html", "/report.pdf"):
+            response = served.get(f"{path}?{query}")
+            assert response.status_code == 422, (path, response.text[:2000])
+            message = error_links(Html(response.text))[name.strip()]
+            assert message.startswith(f"{name.strip()}: is not a question of the form; give "
+                                      "each test result by its own name: her2 for HER2 status "
+                                      "of the cancer, kras for KRAS status of the cancer"), message
+        assert served.get(f"/?{query}").status_code == 200
+    plain = urlencode([("cancer", "stomach"), ("stage", "4")])
+    for path in ("/options", "/report.html", "/"):
+        blank = served.get(f"{path}?{plain}&{quote(name)}=")
+        assert blank.status_code == 200, (path, blank.text[:2000])
+        assert shown(Html(blank.text)) == shown(Html(served.get(f"{path}?{plain}").text))
+
+
+# names a profile reads as something else, or as nothing: its fields in other cases and with
+# spaces, the nested results, the fields of no fact, and blanks
+ODD_NAMES = ["biomarkers", "Biomarkers", " biomarkers ", "biomarkers.her2", "biomarkers[kras]",
+             "HER2", " kras", "Stage ", "$schema", "$Schema", "as_typed", "id", "label", "",
+             " ", "\t", "\u00a0", "her2.", "BIOMARKERS.KRAS"]  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(name=st.one_of(st.sampled_from(ODD_NAMES), st.text(max_size=12)),
+       value=st.one_of(st.just(""), st.sampled_from(["x", "unknown", "none", "positive", "4"]),
+                       st.text(max_size=12)),
+       cancer=st.booleans())  # fmt: skip
+def test_no_name_or_value_in_the_address_is_a_server_error(
+    served: httpx.Client, name: str, value: str, cancer: bool
+) -> None:
+    """Whatever a name and a value of the query string are, the answer, the report and the form
+    answer, never a 5xx (a ``biomarkers`` name was a 500 on each). The PDF's HEAD reads the
+    answers as GET does, without making the PDF."""
+    query = urlencode([*([("cancer", "stomach")] if cancer else []), (name, value)])
+    for path in ("/options", "/report.html", "/"):
+        response = served.get(f"{path}?{query}")
+        assert response.status_code < 500, (path, query, response.text[:2000])
+    assert served.head(f"/report.pdf?{query}").status_code < 500, query
+
+
 @pytest.mark.parametrize("path", ["/options", "/report.html", "/"])
 @pytest.mark.parametrize("noise", [
     [("fbclid", "IwAR0abc")],

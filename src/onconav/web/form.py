@@ -184,12 +184,22 @@ def named_twice(params: Iterable[tuple[str, str]]) -> list[Problem]:
     return problems
 
 
+def field_of(name: str) -> str:
+    """The profile's field a name of the query string is read as, by the profile's own reading
+    of a field's name (``Stage`` is stage, ``HER2`` her2, `` Biomarkers`` biomarkers); the name
+    as given when it is none. The name is read beside an answer, never a blank: a profile drops
+    a blank ``biomarkers`` as not known, and the name went with it (every address that held
+    ``biomarkers`` answered 500)."""
+    field, value = next(iter(tidy_keys({name: "answered"}).items()), (name, None))
+    if field == "biomarkers" and isinstance(value, dict):  # HER2 and KRAS are biomarkers
+        return str(next(iter(value), field))
+    return field
+
+
 def question_of(name: str) -> str:
     """The question a name of the query string answers, by the profile's own reading of a
     field's name; the name as given when it answers none."""
-    ((field, value),) = tidy_keys({name: ""}).items()
-    if field == "biomarkers" and isinstance(value, dict):  # HER2 and KRAS are biomarkers
-        field = next(iter(value))
+    field = field_of(name)
     return field if field in SECTIONS else name
 
 
@@ -220,8 +230,12 @@ def profile_data(given: Mapping[str, list[str]], kb: KnowledgeBase,
     for name, values in given.items():
         if name not in kinds:  # the questions listed once, however many names are not one
             listed = not any(isinstance(p, NotAsked) for p in problems)
+            # the API's field of the test results: here each result is a question of its own
+            instead = ("; give each test result by its own name: " + ", ".join(
+                f"{q.name} for {q.label}" for q in asked if q.name in BIOMARKERS)
+                if field_of(name) == "biomarkers" else "")  # fmt: skip
             problems.append(NotAsked(words.cut(name, words.NAME_SHOWN), values[0], labels,
-                                     "is not a question of the form" + (
+                                     "is not a question of the form" + instead + (
                                          f" (its questions: {'; '.join(labels)})" if listed
                                          else "")))  # fmt: skip
             continue
