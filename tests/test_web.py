@@ -30,7 +30,7 @@ from pydantic import BaseModel
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from onconav.kb import load_kb
-from onconav.profile import ProfileError
+from onconav.profile import SET_FIELDS, ProfileError, parse_profile
 from onconav.web import Settings, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -797,6 +797,43 @@ def test_a_large_profile_does_not_hold_up_other_requests(monkeypatch: pytest.Mon
         got = _answered_meanwhile(monkeypatch, web_app, "parse_profile", url, "/api/v1/options",
                                   profile.encode(), "application/json")  # fmt: skip
     assert got.status_code in (200, 422), got
+
+
+@pytest.mark.parametrize(("profile", "like"), [
+    ({"cancer": 5}, {"cancer": None}),
+    ({"cancer": "rectum", "metastases": {"liver": True}}, {"cancer": "rectum", "metastases": "xq"}),
+    ({"cancer": "rectum", "symptoms": [True]}, {"cancer": "rectum", "symptoms": ["xq"]}),
+    ({"cancer": "rectum", "$schema": 5}, {"cancer": "rectum", "id": 5}),
+])  # fmt: skip
+def test_a_value_of_the_wrong_type_is_told_what_is_accepted_by_every_front_end(
+    client: httpx.Client, run, tmp_path: Path, profile: dict[str, Any], like: dict[str, Any]  # type: ignore[no-untyped-def]
+) -> None:
+    """A cancer that is a number, a list field that is a mapping or holds true, were told
+    ``accepted: []`` ("give a name", "give a list of names"), while a null cancer and a name not
+    known were told what the field accepts; ``$schema`` was told "give a name" where ``id`` said
+    "give it as text". Each is told as the value ``like`` it is (the same field's accepted, or
+    id's words), and the same by the core, the API (422) and the command (exit 2)."""
+
+    def problems(data: dict[str, Any]) -> list[tuple[str, list[str], str]]:
+        with pytest.raises(ProfileError) as caught:
+            parse_profile(data, KB)
+        return [(p.field, list(p.accepted), p.message) for p in caught.value.problems]
+
+    [(field, accepted, message)] = problems(profile)
+    [(_, accepted_like, message_like)] = problems(like)
+    assert accepted == accepted_like and field.split("[")[0] in profile, (accepted, field)
+    assert accepted or message == message_like, message
+    response = client.post("/api/v1/options", json=profile)
+    assert response.status_code == 422
+    assert [(e["field"], e["accepted"], e["message"]) for e in response.json()["errors"]] == [
+        (field, accepted, message)]
+    path = tmp_path / "profile.json"
+    path.write_text(json.dumps(profile), encoding="utf-8")
+    done = run("options", "--profile", str(path))
+    assert done.status == 2
+    pointer = f" (`onconav kb words {field.split('[')[0]}` lists the accepted names)"
+    assert done.errors() == [f"onconav: error: {field}: {message}"
+                             + (pointer if field.split("[")[0] in SET_FIELDS else "")]
 
 
 def test_thousands_of_mistakes_are_told_the_first_twenty_and_counted(

@@ -16,6 +16,7 @@ from onconav.kb.rules import DRUG_TREATMENTS
 from onconav.kb.vocabulary import LITTLE_WORDS, normalise_name, without_little_words
 from onconav.profile import (
     NARROWED_BY_A_NOTE,
+    SET_FIELDS,
     ProfileError,
     _slips_only,
     close_name,
@@ -1459,7 +1460,8 @@ def test_a_list_item_of_commas_alone_is_refused_by_name(names: list[str]) -> Non
 
 @pytest.mark.parametrize(("data", "message"), [
     ({"cancer": "rectum", "recurrence": True}, "recurrence: true is not accepted; accepted: none"),
-    ({"cancer": {"name": "rectum"}}, 'cancer: {"name": "rectum"} is not accepted; give a name'),
+    ({"cancer": {"name": "rectum"}}, 'cancer: {"name": "rectum"} is not accepted; say where the '
+     "cancer started, as text"),
     ({"cancer": "rectum", "id": 12345}, "id: 12345 is not accepted; give it as text"),
     ({"cancer": "x" * 400}, "cancer: is 400 characters long; at most 300 are accepted"),
     ({"cancer": "rectum", "stage": "4", "Stage": "1"},
@@ -1474,6 +1476,56 @@ def test_a_refusal_shows_the_value_as_it_was_written(data: dict[str, Any], messa
     with pytest.raises(ProfileError) as caught:
         parse_profile(data, KB)
     assert any(str(p).startswith(message) for p in caught.value.problems), caught.value.problems
+
+
+def accepted_of(data: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """What each problem of a profile that is refused says is accepted, by field."""
+    with pytest.raises(ProfileError) as caught:
+        parse_profile(data, KB)
+    return {p.field: p.accepted for p in caught.value.problems}
+
+
+NOT_TEXT = st.one_of(st.integers(), st.floats(allow_nan=False), st.booleans(),
+                     st.dictionaries(st.text("abcxyz ", max_size=5), st.integers(), min_size=1,
+                                     max_size=2))  # fmt: skip
+
+
+@given(field=st.sampled_from(SET_FIELDS), value=NOT_TEXT, item=st.booleans())
+def test_a_value_of_the_wrong_type_is_told_what_the_field_accepts(
+    field: str, value: object, item: bool
+) -> None:
+    """A list field given a number, true or a mapping, or holding one, was told ``accepted: []``
+    ("give a name", "give a list of names"), while a name not known was told the names the
+    field accepts: each is told the same names."""
+    known = accepted_of({"cancer": "rectum", field: ["xq"]})[f"{field}[0]"]
+    assert known, field
+    given = [value] if item else value
+    where = f"{field}[0]" if item else field
+    assert accepted_of({"cancer": "rectum", field: given}) == {where: known}
+
+
+@pytest.mark.parametrize("value", [5, 4.5, True, [1], {"name": "rectum"}])
+def test_a_cancer_of_the_wrong_type_is_told_what_a_cancer_is(value: object) -> None:
+    """``{"cancer": 5}`` said "give a name" and accepted nothing, while a null cancer said where
+    the cancer started: both say it, with the same accepted."""
+    null = accepted_of({"cancer": None})["cancer"]
+    assert null and accepted_of({"cancer": value}) == {"cancer": null}
+    with pytest.raises(ProfileError, match=r"cancer: .* is not accepted; say where the cancer "
+                       r"started, as text: a place such as stomach, rectum or cervix, or unknown"):
+        parse_profile({"cancer": value}, KB)
+
+
+@pytest.mark.parametrize("value", [5, True, ["x"], {"a": 1}])
+def test_schema_of_the_wrong_type_is_told_as_id_and_label_are(value: object) -> None:
+    """``$schema``, like ``id`` and ``label``, is text kept: it was told "give a name"."""
+    said = []
+    for field in ("id", "label", "$schema"):
+        with pytest.raises(ProfileError) as caught:
+            parse_profile({"cancer": "rectum", field: value}, KB)
+        [problem] = caught.value.problems
+        said.append(str(problem).removeprefix(field))
+    assert said[0] == said[1] == said[2] and said[0].endswith("is not accepted; give it as "
+                                                              "text"), said
 
 
 def test_brackets_with_nothing_inside_are_the_empty_list() -> None:

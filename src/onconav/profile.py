@@ -432,8 +432,9 @@ base."""
 # --------------------------------------------------------------------------------------------
 
 
-def _problem(item: Any) -> Problem:
-    """A pydantic error as a Problem."""
+def _problem(item: Any, kb: KnowledgeBase) -> Problem:
+    """A pydantic error as a Problem. A value of the wrong type (a number for the cancer, a
+    mapping for a list) is told what the field accepts, as a value not known is."""
     where = ".".join(str(p) for p in item["loc"] if not isinstance(p, int))
     indexes = [p for p in item["loc"] if isinstance(p, int)]
     if indexes and where in (*SET_FIELDS, "biomarkers.her2", "biomarkers.kras"):
@@ -461,13 +462,20 @@ def _problem(item: Any) -> Problem:
         return Problem(where, given, CANCER_ACCEPTED, "an empty value (null) is not accepted; "
                        "say where the cancer started: a place such as stomach, rectum or "
                        "cervix, or unknown")  # fmt: skip
+    # what a list field accepts: the names of its fact, as for a name not known (the list had
+    # been empty for a name of the wrong type: true, a number, a mapping)
+    names = _names_accepted(kb, _top(where)) if _top(where) in SET_FIELDS else ()
     if kind == "string_type" and given is None:
-        return Problem(where, given, (), "an empty item (null) is not accepted; give a name, "
+        return Problem(where, given, names, "an empty item (null) is not accepted; give a name, "
                        "or leave the item out")  # fmt: skip
-    if kind == "string_type" and where in ("id", "label"):
+    if kind == "string_type" and where in ("id", "label", "$schema"):
         return Problem(where, given, (), f"{words.shown(given)} is not accepted; give it as text")
+    if kind == "string_type" and where == "cancer":
+        return Problem(where, given, CANCER_ACCEPTED, f"{words.shown(given)} is not accepted; "
+                       "say where the cancer started, as text: a place such as stomach, rectum "
+                       "or cervix, or unknown")  # fmt: skip
     if kind == "string_type":
-        return Problem(where, given, (), f"{words.shown(given)} is not accepted; give a name")
+        return Problem(where, given, names, f"{words.shown(given)} is not accepted; give a name")
     if kind == "string_too_short":  # "cancer": ""
         return Problem(where, given, (), "is empty; say where the cancer started (or unknown)"
                        if where == "cancer" else "is empty; give a name, or leave the field out")
@@ -477,8 +485,8 @@ def _problem(item: Any) -> Problem:
     if kind == "string_unicode":
         return Problem(where, None, (), "is not text (it is not valid Unicode)")
     if kind == "list_type":
-        return Problem(where, given, (), f"{words.shown(given)} is not accepted; give a list of "
-                       "names")  # fmt: skip
+        return Problem(where, given, names, f"{words.shown(given)} is not accepted; give a list "
+                       "of names")  # fmt: skip
     if kind in ("dict_type", "model_type", "model_attributes_type") and where == "biomarkers":
         return Problem(where, given, MARKERS, f"{words.shown(given)} is not accepted; "
                        'give each result by its test, as {"her2": "positive", "kras": '
@@ -519,7 +527,7 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
     try:
         profile = Profile.model_validate(data)
     except ValidationError as error:
-        problems += [_problem(item) for item in error.errors()]
+        problems += [_problem(item, kb) for item in error.errors()]
     invalid = {p.field for p in problems}
     read: dict[str, Any] = {}
     for field in SET_FIELDS:
@@ -1089,6 +1097,11 @@ def _names_a_treatment(kb: KnowledgeBase, name: str) -> bool:
     return False
 
 
+def _names_accepted(kb: KnowledgeBase, field: str) -> tuple[str, ...]:
+    """What a list field accepts: the ids of its fact's values (its names read as them)."""
+    return tuple(sorted(kb.vocabulary.known(field)))
+
+
 def _resolve(
     kb: KnowledgeBase, field: str, names: list[str], suggest: bool = True
 ) -> tuple[list[str], list[Problem]]:
@@ -1097,7 +1110,7 @@ def _resolve(
     ``suggest``)."""
     ids: list[str] = []
     problems = []
-    accepted = tuple(sorted(kb.vocabulary.known(field)))
+    accepted = _names_accepted(kb, field)
     for i, name in enumerate(names):
         # "lung?" is not lung; "N/A" or "unknown" beside names says nothing of what is there
         unsure = bool(words.UNSURE.search(name.lower())) or words.not_known(name)

@@ -1773,12 +1773,12 @@ def _usage_message(error: Any) -> str:
 
 
 def _where_words_are(problem: Problem, pointed: set[str]) -> str:
-    """For the first name not known in a list field, the command that lists the names it accepts
-    (once a field: on each of twenty lines it was the same words twenty times, and the lines were
-    not those the API gives)."""
+    """For the first name not known or not accepted in a list field (``true``, a mapping), the
+    command that lists the names it accepts (once a field: on each of twenty lines it was the
+    same words twenty times, and the lines were not those the API gives)."""
     field = problem.field.split("[")[0]
     if (field in SET_FIELDS and field not in pointed and problem.accepted
-            and "not known" in problem.message):  # fmt: skip
+            and ("not known" in problem.message or "not accepted" in problem.message)):  # fmt: skip
         pointed.add(field)
         return f" (`onconav kb words {field}` lists the accepted names)"
     return ""
