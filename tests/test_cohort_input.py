@@ -20,7 +20,7 @@ from onconav.cohort.reasons import reason as reason_of
 from onconav.cohort.table import EMPTY_ROW, NOT_UNICODE, CohortError, connect, load
 from onconav.engine import evaluate
 from onconav.kb import load_kb
-from onconav.profile import ProfileError, parse_profile, split_list
+from onconav.profile import SET_FIELDS, ProfileError, parse_profile, split_list
 
 KB = load_kb()
 ENGINES = ("duckdb", "python")
@@ -195,6 +195,72 @@ def test_a_value_that_is_not_text_is_read_as_the_value_it_is(tmp_path: Path) -> 
                 bad = quarantined(tmp_path / f"{path.name}-{engine}.quarantine.csv")
                 assert bad == [w for w in want if w[2] is not None], (path.name, engine)
                 assert done.loaded.answered == len(want) - len(bad)
+
+
+# a list field's value as JSON gives it: no list and no text (an object, true, a number), a
+# list, text
+LIST_VALUES = st.recursive(
+    st.one_of(st.booleans(), st.integers(-9, 99), st.floats(-9, 9),
+              st.sampled_from(["pain", "bleeding", "xq", "none", "liver; lung"])),
+    lambda inner: st.one_of(st.lists(inner, min_size=1, max_size=3),
+                            st.dictionaries(st.sampled_from(["liver", "a"]), inner, min_size=1,
+                                            max_size=2)),
+    max_leaves=4)  # fmt: skip
+
+
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(field=st.sampled_from(SET_FIELDS), values=st.lists(LIST_VALUES, min_size=1, max_size=4))
+def test_a_list_fields_value_is_refused_in_the_words_of_onconav_options(
+    tmp_path: Path, field: str, values: list[Any]
+) -> None:
+    """An NDJSON row's list field given an object, true or a number was quarantined as the item
+    ``metastases[0]: ... give a name``, an item the row does not have, while ``onconav options``
+    and the API say ``metastases: ... give a list of names``: each row's reason is the core's
+    for the same value, by every engine, whatever the other rows give."""
+    people = [{"patient_id": f"p{i}", "cancer": "rectum", field: v} for i, v in enumerate(values)]
+    source = tmp_path / "people.ndjson"
+    source.write_text("".join(json.dumps(p) + "\n" for p in people))
+    expected = [(i, p["patient_id"], why) for i, p in enumerate(people, 1)
+                if (why := _refused(p)) is not None]  # fmt: skip
+    for engine in ENGINES:
+        run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        assert quarantined(tmp_path / f"{engine}.quarantine.csv") == expected, engine
+
+
+def test_a_list_item_of_text_with_the_mark_of_no_list_is_text(tmp_path: Path) -> None:
+    """The mark of a value that is no list (``table.NOT_A_LIST``, \\x03) at the start of a
+    list's one item of text is text, refused as ``onconav options`` refuses it, never read as
+    the JSON after it."""
+    people = [{"patient_id": "a", "cancer": "rectum", "metastases": ['\x03{"a": 1}']},
+              {"patient_id": "b", "cancer": "rectum", "symptoms": ["\x03true"]}]
+    source = tmp_path / "people.ndjson"
+    source.write_text("".join(json.dumps(p) + "\n" for p in people))
+    expected = [(i, p["patient_id"], _refused(p)) for i, p in enumerate(people, 1)]
+    assert all(why and "control character" in why for _, _, why in expected), expected
+    for engine in ENGINES:
+        run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        assert quarantined(tmp_path / f"{engine}.quarantine.csv") == expected, engine
+
+
+@pytest.mark.parametrize("value", [{"liver": True}, True, 5])
+def test_a_parquet_list_column_of_no_list_is_refused_as_onconav_options_refuses_it(
+    tmp_path: Path, value: object
+) -> None:
+    """A Parquet column of a list field typed a struct, true or false, or a number: each value
+    refused as ``onconav options`` refuses it in JSON ("metastases: ... give a list of names"),
+    not as an item of the list."""
+    person = {"patient_id": "a", "cancer": "rectum", "metastases": value}
+    why = _refused(person)
+    assert why is not None and why.startswith("metastases: "), why
+    source = tmp_path / "a.ndjson"
+    source.write_text(json.dumps(person) + "\n")
+    parquet = tmp_path / "a.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"COPY (SELECT * FROM read_json('{source}')) TO '{parquet}' (FORMAT parquet)")
+    for engine in ENGINES:
+        run(KB, parquet, tmp_path / f"{engine}.parquet", engine=engine)
+        assert quarantined(tmp_path / f"{engine}.quarantine.csv") == [(1, "a", why)], engine
 
 
 def test_a_csv_of_numbers_with_blanks_is_read_as_the_numbers_it_holds(tmp_path: Path) -> None:

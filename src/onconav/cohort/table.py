@@ -790,16 +790,22 @@ def _loose_lines(path: Path, wanted: set[int]) -> dict[int, list[str]]:
 # reads as it does in a profile, never as the text of it ("[pain]" would be read as pain, and
 # {"result": "positive"} as HER2 positive)
 NOT_TEXT = "\x01"
-# Text that starts with a character below chr(3) (NULL's key, NOT_TEXT or this mark, which a
-# file may hold): this mark before it (``_text``), taken off by ``as_given``, so that no text
-# is ever taken for a value not given or not text
+# Text that starts with a character below chr(4) (NULL's key, NOT_TEXT, NOT_A_LIST or this
+# mark, which a file may hold): this mark before it (``_text``), taken off by ``as_given``, so
+# that no text is ever taken for a value not given or not text
 TEXT = "\x02"
+# A value of a list's column that is neither a list nor text (an object, true, a number): the
+# one item of the list, this mark and its JSON; read as that value, not as an item
+# (``list_given``), so that the core refuses it as it refuses it in a profile ("metastases:
+# {"liver": true} is not accepted; give a list of names"; it was told as metastases[0], an item
+# the row does not have)
+NOT_A_LIST = "\x03"
 
 
 def _text(x: str) -> str:
     """The SQL of a text ``x`` as carried in ``src``: itself, or ``TEXT`` and itself if it starts
-    with a character a mark could be (``\\x00``, ``\\x01``, ``\\x02``)."""
-    return f"CASE WHEN {x} < chr(3) THEN chr({ord(TEXT)}) || {x} ELSE {x} END"
+    with a character a mark could be (``\\x00`` to ``\\x03``)."""
+    return f"CASE WHEN {x} < chr(4) THEN chr({ord(TEXT)}) || {x} ELSE {x} END"
 
 
 def _item(x: str, trimmed: bool = False) -> str:
@@ -822,6 +828,14 @@ def as_given(item: object) -> object:
     return item
 
 
+def list_given(items: list[object]) -> object:
+    """A list's column as it was given: its items (``as_given``), or the value that is no list
+    (``NOT_A_LIST``) that was given in its place."""
+    if len(items) == 1 and isinstance(items[0], str) and items[0].startswith(NOT_A_LIST):
+        return json.loads(items[0][len(NOT_A_LIST):])
+    return [as_given(item) for item in items]
+
+
 def profile_data(record: dict[str, object]) -> dict[str, object]:
     """A row of the input (as given) as the profile data ``parse_profile`` reads."""
     data: dict[str, object] = {}
@@ -832,7 +846,7 @@ def profile_data(record: dict[str, object]) -> dict[str, object]:
         if name in MARKERS:
             markers[name] = as_given(value)
         elif isinstance(value, list):
-            data[name] = [as_given(item) for item in value]
+            data[name] = list_given(value)
         else:
             data[name] = as_given(value)
     if markers:
@@ -853,6 +867,8 @@ def _given(item: str, kind: str, sql_type: str) -> str:
     # which ``as_given`` reads back as that text)
     value = _item(col) if sql_type == "JSON" else \
         f"chr({ord(NOT_TEXT)}) || CAST(to_json({col}) AS VARCHAR)"  # fmt: skip
+    # a list's value that is no list and no text: the value it is, in the list's place
+    not_a_list = f"[chr({ord(NOT_A_LIST)}) || CAST(to_json({col}) AS VARCHAR)]"
     if kind != "list":
         if sql_type == "VARCHAR":
             return _text(f"NULLIF(trim({col}), '')")
@@ -868,9 +884,9 @@ def _given(item: str, kind: str, sql_type: str) -> str:
                 f"list_transform(from_json({col}, '[\"JSON\"]'), lambda x: {_item('x')}) "
                 f"WHEN json_type({col}) = 'VARCHAR' THEN {_split(text)} "
                 f"WHEN {col} IS NULL OR json_type({col}) = 'NULL' THEN NULL "
-                f"ELSE [{value}] END")  # fmt: skip
-    if sql_type != "VARCHAR":  # a number, true, a struct, ...: one item, the value it is
-        return f"CASE WHEN {col} IS NOT NULL THEN [{value}] END"
+                f"ELSE {not_a_list} END")  # fmt: skip
+    if sql_type != "VARCHAR":  # a number, true, a struct, ...: the value it is, not an item
+        return f"CASE WHEN {col} IS NOT NULL THEN {not_a_list} END"
     return _split(col)
 
 
@@ -1100,7 +1116,8 @@ def _read_lists(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, field: str,
     reads it (an error, never the list without it); so is a list with a problem and an item the
     core splits at its commas (``pain, nausea``), whose pieces the core numbers as items, so
     that each problem is numbered as the core numbers it (``pain, nausea; xyzzy``: xyzzy is
-    item 2, not 1)."""
+    item 2, not 1); and a value that is no list, given in the list's place (``NOT_A_LIST``),
+    read as that value."""
     col = column(field)
     items = [str(i) for (i,) in con.execute(
         f"SELECT DISTINCT unnest({col}) FROM src WHERE {col} IS NOT NULL").fetchall()]  # fmt: skip
@@ -1141,12 +1158,14 @@ def _read_lists(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, field: str,
         "ELSE l.value END AS value, l.error, l.problems, "
         "(len(r.raw) > 1 AND (coalesce(l.none, FALSE) OR coalesce(l.unknown, FALSE))) "
         "OR len(list_filter(r.raw, lambda x: x IS NULL)) > 0 "
-        "OR (l.error IS NOT NULL AND l.split AND len(r.raw) > 1) AS whole "
+        "OR (l.error IS NOT NULL AND l.split AND len(r.raw) > 1) "
+        # a value that is no list, given in the list's place: read as that value
+        f"OR coalesce(starts_with(r.raw[1], chr({ord(NOT_A_LIST)})), FALSE) AS whole "
         "FROM raws r LEFT JOIN lists l USING (k)"
     )
     wholes = con.execute(f"SELECT raw FROM {column('v_' + field)} WHERE whole").fetchall()
     for (raw,) in wholes:
-        value, problem, count = _read(kb, _profile(kb, None, field, [as_given(i) for i in raw]),
+        value, problem, count = _read(kb, _profile(kb, None, field, list_given(raw)),
                                       field)  # fmt: skip
         con.execute(f"UPDATE {column('v_' + field)} SET value = ?, error = ?, problems = ? "
                     "WHERE raw = ?", [value, problem, count, raw])  # fmt: skip
