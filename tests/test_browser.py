@@ -565,6 +565,20 @@ def test_answers_too_long_for_the_address_are_kept_and_the_box_named(
     assert page.page.evaluate("document.getElementById('f-prior_treatments')"
                               ".nextElementSibling.id") == "too-long"  # fmt: skip
     assert page.page.get_attribute("#f-prior_treatments", "aria-describedby") == "too-long"
+    # sent again with another box now the longest: the message moves to it, and the first is
+    # no longer marked (it kept its mark and a link to a message gone elsewhere: a review)
+    page.page.fill("#f-prior_treatments", "FOLFOX")
+    page.page.check('input[name="cannot_have"][value="some"]')
+    page.page.fill("#f-cannot_have", "oxaliplatin, " * 800)
+    page.page.get_by_role("button", name="Show my options").click()
+    assert page.page.evaluate("document.getElementById('f-cannot_have')"
+                              ".nextElementSibling.id") == "too-long"  # fmt: skip
+    assert page.page.get_attribute("#f-prior_treatments", "aria-describedby") is None
+    assert page.page.get_attribute("#f-prior_treatments", "aria-invalid") is None
+    page.page.fill("#f-cannot_have", "")
+    page.page.check('input[name="cannot_have"][value="none"]')
+    page.page.fill("#f-prior_treatments", "FOLFOX, " * 1100)
+    page.page.get_by_role("button", name="Show my options").click()
     assert page.page.input_value("#f-cancer") == "rectum"
     page.page.fill("#f-prior_treatments", "FOLFOX")
     send(page.page, lambda: page.page.get_by_role("button", name="Show my options").click())

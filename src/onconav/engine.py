@@ -660,7 +660,7 @@ def why_not(
         yours = "; ".join(dict.fromkeys(_yours_in_words(kb, f, row[f], len(facts) > 1)
                                        for f in facts))  # fmt: skip
         text = f"it is for {expr.says}" + (f" (yours: {yours})" if yours else "")
-        return [(text, [reason for _, leaves in clauses for reason in leaves])]
+        return [(text, _each_once([reason for _, leaves in clauses for reason in leaves]))]
     if isinstance(expr, Not):
         inner = expr.part
         if not isinstance(inner, Test):
@@ -710,8 +710,19 @@ def why_not(
             found.append(pair)
     if len(found) > 1:
         text = _either([t for t, _ in found])
-        return [(text, [reason for _, leaves in found for reason in leaves])]
+        return [(text, _each_once([reason for _, leaves in found for reason in leaves]))]
     return found
+
+
+def _each_once(reasons: list[Reason]) -> list[Reason]:
+    """Reasons in order, each once: two clauses may rest on one test (local excision's two
+    branches each test whether the cancer came back where it started; the item was given
+    twice)."""
+    out: list[Reason] = []
+    for reason in reasons:
+        if reason not in out:
+            out.append(reason)
+    return out
 
 
 def _either(clauses: list[str]) -> str:

@@ -1801,23 +1801,29 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
             said = words.and_list([kb.phrase("symptoms", v) for v in when.wanted])
             out.append(f"{implied.fact}: given as {'yes' if value else 'no'}, but {said} is "
                        "listed among the symptoms; check which is right")  # fmt: skip
-    pain = kb.vocabulary.below("symptoms", "pain")
+    # (the question asks whether a tumour on a nerve causes the pain; "another symptom" may be a
+    # pain, a headache, and "perhaps others" may hold one)
+    maybe_pain = kb.vocabulary.below("symptoms", "pain") | {OTHERS_NOT_KNOWN, "other-symptom"}
     if row["tumour_on_nerve"] is True and isinstance(symptoms, frozenset) and (
-            not symptoms & pain and OTHERS_NOT_KNOWN not in symptoms):  # a whole list  # fmt: skip
-        # (the question asks whether a tumour on a nerve causes the pain)
-        out.append("tumour_on_nerve: says a tumour pressing on a nerve causes pain, but no pain "
-                   "is listed among the symptoms; check which is right")  # fmt: skip
+            not symptoms & maybe_pain):  # fmt: skip
+        out.append("tumour_on_nerve: given as yes, but no pain is listed among the symptoms; "
+                   "check which is right")  # fmt: skip
     # a treatment planned that the person cannot have (FOLFOX planned, oxaliplatin cannot be
     # given; surgery planned, surgery cannot be had)
     planned, cannot = row["planned"], row["cannot_have"]
     if isinstance(planned, frozenset) and isinstance(cannot, frozenset):
         for plan in sorted(planned):
-            barred = sorted(c for c in cannot if c in kb.vocabulary.up("cannot_have", plan)
-                            or c in kb.drugs_of(plan))  # fmt: skip
+            # itself (by its name read as what cannot be had: "radiation" planned is the kind,
+            # radiation therapy in what cannot be had), a kind it is of, or a drug of a mix
+            # planned: not a mix that holds a drug planned, nor a narrower one of a kind
+            # planned ("irinotecan is planned, but FOLFIRI cannot be had" agree: a review)
+            same = {plan, *_resolve(kb, "cannot_have", [kb.label("planned", plan)], False)[0]}
+            barred = sorted(c for c in cannot if c in same or c in kb.drugs_of(plan) or (
+                c in kb.vocabulary.up("planned", plan) and kb.kind_of.get(c) != "regimens"))
             if barred:
                 names = words.and_list([kb.phrase("cannot_have", c) for c in barred])
-                out.append(f"planned: {kb.phrase('planned', plan)} is planned, but {names} "
-                           "cannot be had; check which is right")  # fmt: skip
+                out.append(f"planned: the treatments planned include {kb.phrase('planned', plan)}"
+                           f", but {names} cannot be had; check which is right")  # fmt: skip
     # (a treatment of the cancer planned by one who wants none: the answer's, from its options:
     # ``engine._planned_but_declined``)
     return out
@@ -1988,9 +1994,9 @@ def _given_with_chemotherapy_that_stopped(kb: KnowledgeBase, row: dict[str, Fact
         name, what = kb.name_of(drug), words.and_list(gone, last="or")
         out.append(f"progressed_on: {words.and_list(gone)} stopped working, and {name} was had "
                    f"too and is given with chemotherapy, but is not listed as having stopped: if "
-                   f"it was given with {what}, it stopped working too; the options that give "
-                   f"{name} are shown as if it had not, so ask the care team whether they could "
-                   "still help")  # fmt: skip
+                   f"it was given with {what}, it may have stopped working too; the options "
+                   f"that give {name} are shown as if it had not, so ask the care team whether "
+                   "they could still help")  # fmt: skip
     return out
 
 
@@ -2024,11 +2030,20 @@ def _had_for_another_result(kb: KnowledgeBase, row: dict[str, FactValue], site: 
         value = row[fact]
         if value is None:
             continue
-        for drug in sorted(d for d in had if kb.kind_of.get(d) == "drugs"):
-            rules = [kb.rules[o.id].at(site) for o in kb.data.options
+        def for_another(drug: str, value: FactValue = value, fact: str = fact) -> bool:
+            """Every option for the cancer that gives the drug is for another result."""
+            rules = [kb.rules[o.id].at(site) for o in kb.options_using(drug)
                      if drug in o.uses and site in o.cancers]  # fmt: skip
-            if not rules or any(truth(r.when, {fact: value}) is not Truth.FALSE for r in rules):
-                continue
+            return bool(rules) and all(truth(r.when, {fact: value}) is Truth.FALSE
+                                       for r in rules)  # fmt: skip
+
+        for drug in sorted(d for d in had if kb.kind_of.get(d) == "drugs" and for_another(d)):
+            options = [o for o in kb.options_using(drug) if drug in o.uses and site in o.cancers]
+            if all(any(kb.kind_of.get(p) == "drugs" and for_another(p) for p in o.given_with)
+                   for o in options):  # fmt: skip
+                continue  # only through a drug it is given with (pembrolizumab with
+                # trastuzumab, for HER2-positive stomach cancer): the result is not about it
+            rules = [kb.rules[o.id].at(site) for o in options]
             values = kb.facts[fact].values
             broad = {v.parent for v in values}  # HER2 borderline: positive or negative
             fits = [kb.label(fact, v.id) for v in values if v.id not in broad and any(

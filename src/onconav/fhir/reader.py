@@ -3101,10 +3101,10 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
         if row is not None and row.get("not-read"):
             builder.drop(res.ref, f"{row.display}: {row.get('not-read')}")
             continue
-        if row is not None and row.get("other-uses") and (
-                reason := _reason_no_cancer(builder, res)) is not None:  # fmt: skip
-            builder.drop(res.ref, f"{row.display}: given for {reason}, which is no cancer "
-                         f"(it is a drug given for {row.get('other-uses')} too)")  # fmt: skip
+        uses = row.meaning.get("other-uses", ()) if row is not None else ()
+        if row is not None and uses and (reason := _given_for_other_use(builder, res, uses)):
+            builder.drop(res.ref, f"{row.display}: given for {reason}, not for a cancer (it is "
+                         "given for other conditions too)")  # fmt: skip
             continue
         value = named or (row.get("drug") or row.get("kind") if row else None)
         if value is not None and local is not None:
@@ -3483,23 +3483,21 @@ def _not_treatment(concept: object) -> str | None:
 
 
 # Words of a reason that may name a cancer or its spread ("Malignant neoplasm of prostate",
-# "Tumour of breast"), and words beside them that say it names none ("Family history of breast
-# cancer", "Breast cancer risk reduction", "BRCA1 carrier": no disease of the person)
+# "Tumour of breast", "Mets to bone")
 CANCER_WORDS = re.compile(r"(?i)\b(malignan\w*|\w*carcinoma|\w*sarcoma|\w*lymphoma|"
                           r"leuka?emia|\w*melanoma|myeloma|cancers?|tumou?rs?|neoplasms?|"
-                          r"metasta\w*)\b")  # fmt: skip
-NO_DISEASE = re.compile(r"(?i)\b(family|risk|screening|carrier|predisposition|prevention|"
-                        r"preventive|prophyla\w*)\b")  # fmt: skip
+                          r"metasta\w*|mets)\b")  # fmt: skip
 
 
-def _reason_no_cancer(builder: Builder, res: Res) -> str | None:
-    """The reason a medication record gives (written for people), when it gives one and none is
-    or may be a cancer or its spread: each ``reasonReference`` a Condition among the resources
-    that is neither, each ``reasonCode`` neither by the conditions table, its ICD-10-CM code or
-    its words (``CANCER_WORDS``), and no mCODE cancer-related profile. None otherwise: no reason
-    given, or one that is, or may be, the cancer (a Condition not among the resources). Read for
-    the drugs given for conditions that are not cancer too (a hormone drug given for
-    endometriosis had been hormone therapy had of a cervical cancer)."""
+def _given_for_other_use(builder: Builder, res: Res, uses: tuple[str, ...]) -> str | None:
+    """The reason a medication record gives (written for people), when its words name one of
+    the uses other than cancer the drug table gives the drug (``other-uses``: leuprolide for
+    endometriosis, letrozole for infertility) and no reason is, or may be, a cancer or its
+    spread (by a reference to the cancer or a cancer Condition, the conditions table, an
+    ICD-10-CM cancer code, or its words), with no mCODE cancer-related profile. None otherwise:
+    a reason not known to name another use is read as the cancer's, as no reason is (a review
+    found letrozole for "Adjuvant endocrine therapy" or "HR+ HER2-" dropped as no cancer when
+    every reason not known was taken for one)."""
     if _for_the_cancer(builder, res):
         return None
     concepts = list(_items(res.data.get("reasonCode")))
@@ -3509,14 +3507,16 @@ def _reason_no_cancer(builder: Builder, res: Res) -> str | None:
                 _metastasis_site(builder, found) is not None):  # fmt: skip
             return None
         concepts.append(_code_of(found.data))
+    other = None
     for concept in concepts:
         row = builder.row("conditions", concept)
         written = " ".join(_words(concept))
-        if (not _codings(concept) and not written) or _is_cancer_code(concept) or (
-                row is not None and (row.get("cancer") or row.get("metastasis"))) or (
-                CANCER_WORDS.search(written) and not NO_DISEASE.search(written)):  # fmt: skip
+        if _is_cancer_code(concept) or CANCER_WORDS.search(written) or (
+                row is not None and (row.get("cancer") or row.get("metastasis"))):  # fmt: skip
             return None
-    return _coded(concepts[0]) if concepts else None
+        if other is None and any(re.search(rf"(?i)\b{re.escape(u)}", written) for u in uses):
+            other = _coded(concept)
+    return other
 
 
 CANCER_RELATED = (MCODE + "mcode-cancer-related-medication",)  # -request, -administration, ...

@@ -86,6 +86,14 @@
     var most = parseInt(sent.getAttribute("data-max-query"), 10);
     var message = document.getElementById("too-long");
     var home = message ? message.parentNode : null;  // beside the button
+    var marked = null;  // the box the message was said after, marked as holding too much
+    var unmark = function (box) {  // a box shortened, or another now the longest
+      var described = (box.getAttribute("aria-describedby") || "").split(" ").filter(
+        function (id) { return id && id !== "too-long"; });
+      if (described.length) { box.setAttribute("aria-describedby", described.join(" ")); }
+      else { box.removeAttribute("aria-describedby"); }
+      if (!box.hasAttribute("data-invalid-before")) { box.removeAttribute("aria-invalid"); }
+    };
     var boxes = sent.querySelectorAll("input[type=text][data-label]");
     var count = function (n) { return n.toLocaleString("en"); };
     sent.addEventListener("submit", function (event) {
@@ -120,12 +128,18 @@
           // said right after the box to shorten, where the focus goes: beside the button it
           // was several screens below the box on a phone, out of sight (a review); with no box
           // to name, beside the button
+          var before = marked;
+          if (before && before !== longest) { unmark(before); }
+          marked = longest;
           if (longest) {
             longest.insertAdjacentElement("afterend", message);
             var described = (longest.getAttribute("aria-describedby") || "").split(" ");
             if (described.indexOf(message.id) < 0) {
               longest.setAttribute("aria-describedby",
                 described.concat([message.id]).join(" ").trim());
+            }
+            if (longest.getAttribute("aria-invalid") === "true" && before !== longest) {
+              longest.setAttribute("data-invalid-before", "");  // the server's: kept
             }
             longest.setAttribute("aria-invalid", "true");
           } else if (home) {
@@ -136,6 +150,7 @@
         return;
       }
       if (message) { message.hidden = true; }
+      if (marked) { unmark(marked); marked = null; }
       window.history.replaceState(null, "", "/?" + query);
     });
   }
