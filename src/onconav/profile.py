@@ -1110,7 +1110,6 @@ def _resolve(
     ``suggest``)."""
     ids: list[str] = []
     problems = []
-    accepted = _names_accepted(kb, field)
     for i, name in enumerate(names):
         # "lung?" is not lung; "N/A" or "unknown" beside names says nothing of what is there
         unsure = bool(words.UNSURE.search(name.lower())) or words.not_known(name)
@@ -1133,7 +1132,8 @@ def _resolve(
                     if suggest and not unsure else None)  # fmt: skip
             close = kb.value_names[field][slip] if slip else None
             if normalise_name(name) in NONE_WORDS:  # "none" beside names ("none" alone is [])
-                problems.append(Problem(f"{field}[{i}]", name, accepted, f"{name!r} cannot go with "
+                problems.append(Problem(f"{field}[{i}]", name, _names_accepted(kb, field),
+                                        f"{name!r} cannot go with "
                                         "other names: give it alone for none, or only the names "
                                         "of what there is"))  # fmt: skip
                 continue
@@ -1194,14 +1194,14 @@ def _resolve(
                         f"kind instead ({kinds}); if it is a mix of drugs they do not name (such "
                         "as FOLFOXIRI), give each of its drugs (5-FU, leucovorin, oxaliplatin, "
                         "irinotecan); or leave it out")  # fmt: skip
-            elif field == "symptoms" and "other-symptom" in accepted and any(
+            elif field == "symptoms" and "other-symptom" in kb.vocabulary.known(field) and any(
                     c.isalpha() for c in name):  # fatigue, cough: no source names their care
                 hint = (f"check the spelling; a symptom the sources do not name can be given as "
                         f"{kb.name_of('other-symptom')!r}; or leave it out")
             else:
                 hint = "check the spelling, or leave it out"
             said = "is not known as an answer here" if known_elsewhere else "is not known"
-            problems.append(Problem(f"{field}[{i}]", name, accepted,
+            problems.append(Problem(f"{field}[{i}]", name, _names_accepted(kb, field),
                                     f"{name!r} {said}; {hint}"))  # fmt: skip
         else:
             ids += [i for i in found if i not in ids]
@@ -1803,9 +1803,8 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
                        "listed among the symptoms; check which is right")  # fmt: skip
     # (the question asks whether a tumour on a nerve causes the pain; "another symptom" may be a
     # pain, a headache, and "perhaps others" may hold one)
-    maybe_pain = kb.vocabulary.below("symptoms", "pain") | {OTHERS_NOT_KNOWN, "other-symptom"}
-    if row["tumour_on_nerve"] is True and isinstance(symptoms, frozenset) and (
-            not symptoms & maybe_pain):  # fmt: skip
+    if row["tumour_on_nerve"] is True and isinstance(symptoms, frozenset) and not symptoms & (
+            kb.vocabulary.below("symptoms", "pain") | {OTHERS_NOT_KNOWN, "other-symptom"}):
         out.append("tumour_on_nerve: given as yes, but no pain is listed among the symptoms; "
                    "check which is right")  # fmt: skip
     # a treatment planned that the person cannot have (FOLFOX planned, oxaliplatin cannot be
@@ -1817,7 +1816,7 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
             # radiation therapy in what cannot be had), a kind it is of, or a drug of a mix
             # planned: not a mix that holds a drug planned, nor a narrower one of a kind
             # planned ("irinotecan is planned, but FOLFIRI cannot be had" agree: a review)
-            same = {plan, *_resolve(kb, "cannot_have", [kb.label("planned", plan)], False)[0]}
+            same = {plan, *(_lookup(kb, "cannot_have", kb.label("planned", plan)) or ())}
             barred = sorted(c for c in cannot if c in same or c in kb.drugs_of(plan) or (
                 c in kb.vocabulary.up("planned", plan) and kb.kind_of.get(c) != "regimens"))
             if barred:
