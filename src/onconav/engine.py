@@ -73,7 +73,7 @@ from onconav.result import (
     TestRef,
     Understood,
 )
-from onconav.words import and_list
+from onconav.words import and_list, quoted_if_joined
 
 DISCLAIMER = (
     "This is information to discuss with your care team, not medical advice. Only your care team "
@@ -336,12 +336,8 @@ def _a_kind_that_stopped(kb: KnowledgeBase, facts: Facts,
                     kinds.setdefault(used, []).append(option.name)
     out = []
     for kind, names in kinds.items():
-        gone = [in_sentence(kb.name_of(s)) for s in sorted(stopped)
-                if kind in up("progressed_on", s)]  # fmt: skip
-        if any(" and " in name for name in gone):  # each quoted, as ``_built_warnings`` quotes a
-            # mix: "CAPIRI and trifluridine and tipiracil stopped working" had read as three
-            gone = [f"\u201c{name}\u201d" for name in gone]
-        what = and_list(gone)
+        what = and_list(quoted_if_joined([in_sentence(kb.name_of(s)) for s in sorted(stopped)
+                                          if kind in up("progressed_on", s)]))  # fmt: skip
         one = len(names) == 1
         quoted = and_list([f"\u201c{n}\u201d" for n in names])
         out.append(f"progressed_on: {what} stopped working, and {quoted} "

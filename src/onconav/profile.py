@@ -34,7 +34,7 @@ from pydantic_core import PydanticCustomError
 from onconav import words
 from onconav.kb import KnowledgeBase
 from onconav.kb.load import Record
-from onconav.kb.model import Cancer, Entity, FactType
+from onconav.kb.model import Cancer, Entity, FactType, Option
 from onconav.kb.rules import (
     DRUG_KINDS,
     DRUG_TREATMENTS,
@@ -1934,7 +1934,7 @@ def _chemotherapy_given_with(kb: KnowledgeBase, row: dict[str, FactValue], site:
     out = []
     for drug in sorted(d for d in kb.with_chemotherapy & stopped
                        if kb.kind_of.get(d) == "drugs"):  # not their kinds, nor chemoradiation
-        options = [o for o in kb.data.options if drug in o.uses and site in o.cancers]
+        options = _options_using(kb, drug, site)
         partners = list(dict.fromkeys(p for o in options for p in kb.chemotherapy_with(o)))
         named = [kb.name_of(p) for p in partners if p != "chemotherapy"]
         if not named:  # "given with chemotherapy", or no option for this cancer gives it so
@@ -1963,10 +1963,10 @@ def _given_with_chemotherapy_that_stopped(kb: KnowledgeBase, row: dict[str, Fact
                                           site: str) -> list[str]:  # fmt: skip
     """The other way round from ``_chemotherapy_given_with``: chemotherapy that stopped working,
     and a drug had that the options for this cancer give only with chemotherapy (trastuzumab,
-    nivolumab) not listed as having stopped. Given with that chemotherapy, it stopped too; the
-    list, read as given, offers it again (a clinical review found trastuzumab with chemotherapy
-    offered, without a word, after CAPOX given with trastuzumab stopped working). Said, for the
-    team to check: it may have been given at another time."""
+    nivolumab) not listed as having stopped. Given with that chemotherapy, it may have stopped
+    too; the list, read as given, offers it again (a clinical review found trastuzumab with
+    chemotherapy offered, without a word, after CAPOX given with trastuzumab stopped working).
+    Said, for the team to check: it may have been given at another time."""
     prior, stopped = row["prior_treatments"], row["progressed_on"]
     if not isinstance(prior, frozenset) or not isinstance(stopped, frozenset) or (
             OTHERS_NOT_KNOWN in stopped):  # a list that may not be whole already asks
@@ -1980,16 +1980,14 @@ def _given_with_chemotherapy_that_stopped(kb: KnowledgeBase, row: dict[str, Fact
     # asks which drug it was, the options that give it asking: no warning beside them)
     for drug in sorted(d for d in kb.with_chemotherapy & prior
                        if kb.kind_of.get(d) == "drugs" and not up(d) & stopped):  # fmt: skip
-        options = [o for o in kb.data.options if drug in o.uses and site in o.cancers]
+        options = _options_using(kb, drug, site)
         partners = {p for o in options for p in kb.chemotherapy_with(o)}
         if not options or any(not kb.chemotherapy_with(o) for o in options):
             continue  # no option here gives it, or one gives it alone (ramucirumab)
         chemotherapy = [s for s in sorted(stopped) if _may_be_given_with(kb, s, partners)]
         if not chemotherapy:
             continue
-        gone = [in_sentence(kb.name_of(s)) for s in chemotherapy]
-        if any(" and " in name for name in gone):  # quoted, as a mix of several is elsewhere
-            gone = [f"\u201c{name}\u201d" for name in gone]
+        gone = words.quoted_if_joined([in_sentence(kb.name_of(s)) for s in chemotherapy])
         name, what = kb.name_of(drug), words.and_list(gone, last="or")
         out.append(f"progressed_on: {words.and_list(gone)} stopped working, and {name} was had "
                    f"too and is given with chemotherapy, but is not listed as having stopped: if "
@@ -2029,16 +2027,12 @@ def _had_for_another_result(kb: KnowledgeBase, row: dict[str, FactValue], site: 
         value = row[fact]
         if value is None:
             continue
-        def for_another(drug: str, value: FactValue = value, fact: str = fact) -> bool:
-            """Every option for the cancer that gives the drug is for another result."""
-            rules = [kb.rules[o.id].at(site) for o in kb.options_using(drug)
-                     if drug in o.uses and site in o.cancers]  # fmt: skip
-            return bool(rules) and all(truth(r.when, {fact: value}) is Truth.FALSE
-                                       for r in rules)  # fmt: skip
-
-        for drug in sorted(d for d in had if kb.kind_of.get(d) == "drugs" and for_another(d)):
-            options = [o for o in kb.options_using(drug) if drug in o.uses and site in o.cancers]
-            if all(any(kb.kind_of.get(p) == "drugs" and for_another(p) for p in o.given_with)
+        for drug in sorted(d for d in had if kb.kind_of.get(d) == "drugs"
+                           and _for_another_result(kb, drug=d, site=site, fact=fact,
+                                                   value=value)):  # fmt: skip
+            options = _options_using(kb, drug, site)
+            if all(any(kb.kind_of.get(p) == "drugs" and _for_another_result(
+                    kb, drug=p, site=site, fact=fact, value=value) for p in o.given_with)
                    for o in options):  # fmt: skip
                 continue  # only through a drug it is given with (pembrolizumab with
                 # trastuzumab, for HER2-positive stomach cancer): the result is not about it
@@ -2053,6 +2047,19 @@ def _had_for_another_result(kb: KnowledgeBase, row: dict[str, FactValue], site: 
                        f"{kb.label(fact, str(value))}: check which is right (the test may have "
                        "been done again)")  # fmt: skip
     return out
+
+
+def _options_using(kb: KnowledgeBase, drug: str, site: str) -> list[Option]:
+    """The options for a cancer that give a drug as what they use (not as a partner)."""
+    return [o for o in kb.options_using(drug) if drug in o.uses and site in o.cancers]
+
+
+def _for_another_result(kb: KnowledgeBase, drug: str, site: str, fact: str,
+                        value: FactValue) -> bool:  # fmt: skip
+    """Whether every option for the cancer that uses the drug is for another result of the test
+    (``fact``) than ``value``, its condition read with that result alone known."""
+    rules = [kb.rules[o.id].at(site) for o in _options_using(kb, drug, site)]
+    return bool(rules) and all(truth(r.when, {fact: value}) is Truth.FALSE for r in rules)
 
 
 @dataclass(frozen=True)

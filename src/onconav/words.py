@@ -80,6 +80,15 @@ def and_list(names: Iterable[str], last: str = "and") -> str:
     return ", ".join(items[:-1]) + f" {last} " + items[-1] if len(items) > 1 else "".join(items)
 
 
+def quoted_if_joined(names: list[str]) -> list[str]:
+    """Names to list in a sentence, each quoted when one holds "and" (a mix's name, "cisplatin
+    and paclitaxel"): "CAPIRI and trifluridine and tipiracil stopped working" had read as
+    three treatments."""
+    if any(" and " in name for name in names):
+        return [f"\u201c{name}\u201d" for name in names]
+    return names
+
+
 def listed(names: list[str], most: int = 5) -> str:
     """Words not read, as an answer names them: the first ``most`` (each cut as ``cut`` cuts),
     then how many more."""
