@@ -3970,3 +3970,46 @@ def test_a_regimen_of_orders_drafted_together_is_not_hidden_by_a_drug_of_another
                                                           "irinotecan"])]  # fmt: skip
     assert said in summaries, summaries
     assert any(s.startswith("Fluorouracil:") and "of the same kind" in s for s in summaries)
+
+
+STOMACH_STAGE_4 = records.SITUATIONS["stomach-stage4-her2-unknown"]
+
+
+@pytest.mark.parametrize("reason", ["not-tolerated", "progressed"])
+def test_a_drug_no_option_gives_is_warned_of_by_what_the_record_says(
+        client: Client, reason: str) -> None:  # fmt: skip
+    """Cisplatin drafted for a stomach cancer whose record says cisplatin was not tolerated got
+    no card: no stomach option gives cisplatin, and the card stopped there, before it read the
+    record (a review). Over every drug with an RxNorm code that no stomach option gives: on
+    record as not tolerated, or as stopped working, its order gets a warning that says so; on
+    record as neither, no card."""
+    in_scope = {o.id for o in offered_result(STOMACH_STAGE_4).options}
+    drugs = [d for d in KB.data.drugs if d.rxnorm
+             and not any(o.id in in_scope for o in KB.options_using(d.id))]  # fmt: skip
+    assert len(drugs) >= 10
+    said = "cannot have" if reason == "not-tolerated" else "stopped working"
+    for drug in drugs:
+        draft = records.draft_order(f"draft-{drug.id}", drug.rxnorm, drug.name)
+        had = records.medication_request(f"had-{drug.id}", drug.rxnorm, drug.name, "stopped",
+                                          reason)  # fmt: skip
+        resources = [*STOMACH_STAGE_4, had]
+        call = hook_call("order-select", records.prefetch(resources), drafts=[draft])
+        (card,) = cards_of(post(client, ORDER_SELECT, call))
+        assert card["indicator"] == "warning", drug.id
+        assert card["summary"] == f"{drug.name[0].upper()}{drug.name[1:]}: the record says " + (
+            f"this patient cannot have {drug.name}" if said == "cannot have"
+            else f"{drug.name} stopped working"), card["summary"]  # fmt: skip
+        call = hook_call("order-select", records.prefetch(STOMACH_STAGE_4), drafts=[draft])
+        assert cards_of(post(client, ORDER_SELECT, call)) == [], drug.id
+
+
+def test_a_drug_of_a_regimen_that_stopped_is_warned_of_when_no_option_gives_it(
+        client: Client) -> None:  # fmt: skip
+    """Oxaliplatin drafted after FOLFOX stopped working, for a stomach cancer: no stomach option
+    gives oxaliplatin; the record says it stopped, as part of FOLFOX (rule 1)."""
+    resources = [*STOMACH_STAGE_4, *records.folfox_stopped()]
+    call = hook_call("order-select", records.prefetch(resources), drafts=[OXALIPLATIN])
+    (card,) = cards_of(post(client, ORDER_SELECT, call))
+    assert card["summary"] == ("Oxaliplatin: the record says oxaliplatin (part of FOLFOX) "
+                               "stopped working")
+    assert card["overrideReasons"]

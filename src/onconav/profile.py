@@ -1816,10 +1816,7 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
             # radiation therapy in what cannot be had), a kind it is of, or a drug of a mix
             # planned: not a mix that holds a drug planned, nor a narrower one of a kind
             # planned ("irinotecan is planned, but FOLFIRI cannot be had" agree: a review)
-            same = {plan, *(_lookup(kb, "cannot_have", kb.label("planned", plan)) or ())}
-            barred = sorted(c for c in cannot if c in same or c in kb.drugs_of(plan) or (
-                c in kb.vocabulary.up("planned", plan) and kb.kind_of.get(c) != "regimens"))
-            if barred:
+            if barred := barring(kb, cannot, "planned", plan):
                 names = words.and_list([kb.phrase("cannot_have", c) for c in barred])
                 out.append(f"planned: the treatments planned include {kb.phrase('planned', plan)}"
                            f", but {names} cannot be had; check which is right")  # fmt: skip
@@ -2079,12 +2076,12 @@ class Kin:
 def kin_of_listed(kb: KnowledgeBase, given: dict[str, FactValue], site: str) -> list[Kin]:
     """For each drug of what cannot be had and of what stopped working, and each narrow kind it
     is of, its kin (``Kin``). The drugs of a regimen that stopped working are among those that
-    did (``_drugs_listed``); a regimen that cannot be had is not each of its drugs (FOLFIRI may
+    did (``drugs_listed``); a regimen that cannot be had is not each of its drugs (FOLFIRI may
     be had by one who cannot have FOLFOX). The one rule the answer's warnings say and the CDS
     Hooks card of a drafted drug reads (the card had read only what cannot be had, so 5-FU
     drafted after capecitabine stopped working got no card where the page warned)."""
     lists = ("cannot_have", "progressed_on")
-    barred, stopped = (_drugs_listed(kb, given, fact) for fact in lists)
+    barred, stopped = (drugs_listed(kb, given, fact) for fact in lists)
     # Kin of what cannot be had: not a drug that cannot be had (said there); one that stopped
     # working may still carry the reason (5-FU, part of FOLFIRI or stopped alone, beside
     # capecitabine that cannot be had: FOLFOX gives it; the card had warned of it, and lost it
@@ -2104,6 +2101,32 @@ def kin_of_listed(kb: KnowledgeBase, given: dict[str, FactValue], site: str) -> 
     return out
 
 
+def barring(kb: KnowledgeBase, cannot: frozenset[str], fact: str, value: str) -> list[str]:
+    """What of ``cannot`` (what the person cannot have) bars ``value``, a treatment of ``fact``
+    (one planned, or a drug drafted by a clinician): itself (by its name read as what cannot be
+    had: "radiation" planned, a kind, is radiation therapy there), a drug of it (a mix), or a
+    kind it is of; not a mix that holds it, nor a narrower one of a kind ("irinotecan is planned,
+    but FOLFIRI cannot be had" agree: a review). The answer's warning of a plan that cannot be
+    had and the order card of a drug no option gives read this one rule."""
+    same = {value, *(_lookup(kb, "cannot_have", kb.label(fact, value)) or ())}
+    return sorted(c for c in cannot if c in same or c in kb.drugs_of(value) or (
+        c in kb.vocabulary.up(fact, value) and kb.kind_of.get(c) != "regimens"))
+
+
+def stopped_of(kb: KnowledgeBase, row: dict[str, FactValue],
+               value: str) -> list[tuple[str, str | None]]:  # fmt: skip
+    """What of the list of what stopped working holds ``value``, a drug or a mix (drafted by a
+    clinician): the thing itself, or each drug of it that stopped, named or through a regimen
+    that stopped (rule 1), as (what stopped, the regimen it stopped in or None)."""
+    stopped = row["progressed_on"]
+    if not isinstance(stopped, frozenset):
+        return []
+    if value in stopped:
+        return [(value, None)]
+    listed = drugs_listed(kb, row, "progressed_on")
+    return [(d, listed[d]) for d in kb.drugs_of(value) if d in listed]
+
+
 def _kin_words(kb: KnowledgeBase, kin: Kin) -> tuple[str, str, str]:
     """A Kin's drugs in words, with "is" or "are" and "it" or "them"."""
     one = len(kin.kin) == 1
@@ -2111,7 +2134,7 @@ def _kin_words(kb: KnowledgeBase, kin: Kin) -> tuple[str, str, str]:
             "it" if one else "them")  # fmt: skip
 
 
-def _drugs_listed(kb: KnowledgeBase, row: dict[str, FactValue], fact: str) -> dict[str, str | None]:
+def drugs_listed(kb: KnowledgeBase, row: dict[str, FactValue], fact: str) -> dict[str, str | None]:
     """The drugs a list names, each with the regimen it is named through (None: named itself):
     of what stopped working, a regimen's drugs too, as they stopped with it (rule 1); of
     anything else, the drugs named themselves."""

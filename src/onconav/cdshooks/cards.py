@@ -35,6 +35,12 @@ order-select, for each drafted drug onconav knows (by its code) that an option i
 - every option giving it is not suitable, or none gives it: a warning with the engine's reasons
   (cetuximab with a KRAS mutation; a drug that stopped working or that the patient cannot have).
 
+A drafted drug (or mix) onconav knows that no option in scope gives gets a warning only when the
+record says the patient cannot have it (it, a drug of it, or a kind it is of: the answer's rule
+for a plan that cannot be had, ``profile.barring``) or that it stopped working (it, or a drug of
+it, named or part of a regimen that stopped: ``profile.stopped_of``); otherwise no card, as the
+sources say nothing of it here.
+
 A drafted order whose Medication could not be read gets an info card (``unchecked``). A record
 with no cancer gets no card (the service answers ``[]``); one whose cancer could not be read,
 ``cancer_not_read``.
@@ -57,7 +63,7 @@ from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType, Regimen, aim_words
 from onconav.kb.vocabulary import in_sentence
 from onconav.logic import MAY_HAVE
-from onconav.profile import Kin, facts_of, kin_of_listed
+from onconav.profile import Facts, Kin, barring, facts_of, kin_of_listed, stopped_of
 from onconav.render import STATUS_WORDS, given_words, md_escape, source_words, warning_words
 from onconav.result import (
     Citation,
@@ -268,7 +274,7 @@ def order_select(situation: Situation, drafted: Iterable[Drafted], kb: Knowledge
         if draft.drug in seen:
             continue
         seen.add(draft.drug)
-        made = _drug_card(situation, draft, kb, kin, built)
+        made = _drug_card(situation, draft, kb, kin, built, facts)
         if made is not None:
             cards.append(made[0])
             if made[1] == "kin":
@@ -286,22 +292,23 @@ def order_select(situation: Situation, drafted: Iterable[Drafted], kb: Knowledge
             continue
         parts = set(kb.drugs_of(regimen))
         order = next(d.order for d in drafted if d.drug in parts)
-        made = _drug_card(situation, Drafted(order=order, drug=regimen), kb, kin, built)
+        made = _drug_card(situation, Drafted(order=order, drug=regimen), kb, kin, built, facts)
         alike = {d for d in parts if any(d in k.kin for k in kin)}
         if made is not None and not (made[1] == "kin" and alike <= of_kind):
             cards.append(made[0])
     return cards
 
 
-def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
-               listed: list[Kin], built: list[Built]) -> tuple[Card, str] | None:  # fmt: skip
-    """The card of a drafted drug, with which of the module's rules made it ("itself", "kin",
-    "built", "unread", "test", "trials", "unsuitable"); None when it needs none."""
+def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase, listed: list[Kin],
+               built: list[Built], facts: Facts) -> tuple[Card, str] | None:  # fmt: skip
+    """The card of a drafted drug, with which of the module's rules made it ("record",
+    "itself", "kin", "built", "unread", "test", "trials", "unsuitable"); None when it needs
+    none."""
     result = situation.result
     using = {option.id for option in kb.options_using(draft.drug)}
     options = [o for o in result.options if o.id in using]
     if not options:
-        return None
+        return _record_card(situation, draft, kb, facts)
     drug = _capital(kb.name_of(draft.drug))
     given = md_escape(kb.name_of(draft.drug))  # as named, in the detail's sentences (CAPOX)
     key = f"drug:{draft.drug}"
@@ -402,6 +409,43 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
         links=[_page_link(situation), _explain_link(situation, draft.drug, drug)],
     )
     return card, made
+
+
+def _record_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
+                 facts: Facts) -> tuple[Card, str] | None:  # fmt: skip
+    """A drafted drug (or mix) that no option in scope gives, which the record says the patient
+    cannot have, or which stopped working (itself, or a drug of it, named or part of a regimen
+    that stopped): a warning, as the answer warns of such a plan (cisplatin drafted for a
+    stomach cancer whose record says cisplatin is not tolerated had no card, since no stomach
+    option gives cisplatin: a review). None when the record says neither."""
+    row = facts.row
+    cannot = row["cannot_have"]
+    barred = barring(kb, cannot, "cannot_have", draft.drug) if isinstance(cannot, frozenset) else []
+    stopped = stopped_of(kb, row, draft.drug)
+    if not barred and not stopped:
+        return None
+    drug = _capital(kb.name_of(draft.drug))
+    said = [*([f"this patient cannot have {and_list([kb.name_of(b) for b in barred])}"]
+              if barred else []),
+            *([and_list([kb.name_of(d) + ("" if regimen is None else
+                                          f" (part of {kb.name_of(regimen)})")
+                         for d, regimen in stopped]) + " stopped working"] if stopped else [])]
+    words = ", and that ".join(said)  # both, said apart (as ``_kin_words``)
+    cancer = md_escape(situation.result.cancer_name)
+    lines = [f"The record says {md_escape(words)}: check it before ordering.", "",
+             f"onconav's sources give no option with {md_escape(kb.name_of(draft.drug))} for "
+             f"{cancer}, so they say nothing more of it here.", "", *_read_lines(situation),
+             "", PATIENT_WORDS, "", *_footer(situation.result)]  # fmt: skip
+    card = Card(
+        uuid=_uuid(situation.hook_instance, f"drug:{draft.drug}"),
+        summary=_short(f"{drug}: the record says {words}"),
+        detail="\n".join(lines),
+        indicator="warning",
+        source=_source(situation, kb),
+        overrideReasons=OVERRIDE_REASONS,
+        links=[_page_link(situation), _explain_link(situation, draft.drug, drug)],
+    )
+    return card, "record"
 
 
 def _kin_words(kb: KnowledgeBase, ident: str, listed: list[Kin], statuses: set[Status],
