@@ -156,23 +156,33 @@ async def _one(
     patient_id: str,
     settings: CdsSettings,
 ) -> list[dict[str, Any]] | None:
-    """What ``query`` finds (``_pages``); a search with ``_include`` (the Medications an order
-    names) that the server refuses (400) or answers as not supported is asked again without
-    it, as a search that server takes: FHIR lets a server refuse a parameter it does not know,
-    and the search's own resources had been lost (no card for a drug that stopped working, or
-    a 412). The Medications are then read one by one, as before."""
-    plain = re.sub(r"&_include=[^&]*", "", query)
-    if plain == query:
-        return await _pages(http, base, key, query, patient_id, settings)
+    """What ``query`` finds (``_pages``); None when the server does not support its search (but
+    the Conditions', ``NEEDED``: a ``FetchError``). A search with parameters a server may refuse,
+    ``_include`` (the Medications an order names) and ``_count`` (the page size), that the
+    server refuses (400) or answers as not supported is asked again without them, as a search
+    that server takes: FHIR lets a server refuse a parameter it does not know or a page size
+    over its most, and the search's own resources had been lost (no card for a drug that stopped
+    working or that the patient cannot have, or a 412; a review). The Medications are then read
+    one by one, as before. A ``|`` of a token (``http://loinc.org|48676-1``) is sent
+    percent-encoded: a server behind Tomcat refuses it as written (400), and every call that
+    fetched the Observations was a 412 (a review)."""
+    query = query.replace("|", "%7C")
+    plain = re.sub(r"&(?:_include|_count)=[^&]*", "", query)
     try:
-        found = await _pages(http, base, key, query, patient_id, settings)
-    except Refused:
-        found = None
-    if found is None:
-        log.warning("CDS Hooks: %s: the FHIR server did not take _include; searched without "
-                    "it.", key)  # fmt: skip
-        return await _pages(http, base, key, plain, patient_id, settings)
-    return found
+        return await _pages(http, base, key, query, patient_id, settings)
+    except (Refused, NotSupported) as error:
+        failure: FetchError = error
+    if plain != query:
+        log.warning("CDS Hooks: %s: the FHIR server did not take _include or _count; searched "
+                    "without them.", key)  # fmt: skip
+        try:
+            return await _pages(http, base, key, plain, patient_id, settings)
+        except NotSupported as error:
+            failure = error
+    if isinstance(failure, NotSupported) and key not in NEEDED:
+        log.warning("CDS Hooks: %s", failure.reason)  # the key: no patient data
+        return None
+    raise FetchError(failure.reason) from None
 
 
 async def _pages(
@@ -182,11 +192,12 @@ async def _pages(
     query: str,
     patient_id: str,
     settings: CdsSettings,
-) -> list[dict[str, Any]] | None:
-    """What ``query`` finds; None when the server does not support its search. A search's
-    answer holding another type of resource than it finds (but for what ``_include`` brings)
-    is refused, as a read's answer with another resource than the one asked for is; only a
-    search's pages are followed (a read's answer is one resource, whatever links it holds)."""
+) -> list[dict[str, Any]]:
+    """What ``query`` finds; ``NotSupported`` when the server does not support its search. A
+    search's answer holding another type of resource than it finds (but for what ``_include``
+    brings) is refused, as a read's answer with another resource than the one asked for is;
+    only a search's pages are followed (a read's answer is one resource, whatever links it
+    holds)."""
     url: str | None = base + query
     read = "?" not in query
     kind = resource_type(query)
@@ -196,11 +207,9 @@ async def _pages(
         try:
             answer = await _get(http, url, key, read, settings)
         except NotSupported as error:
-            if page or key in NEEDED:  # a type supported on the first page and not on the
-                # next, or the Conditions, where the cancer is: a failure
+            if page:  # a type supported on the first page and not on the next: a failure
                 raise FetchError(error.reason) from None
-            log.warning("CDS Hooks: %s", error.reason)  # the key: no patient data
-            return None
+            raise  # the first page: see _one
         if answer is None:
             return out
         try:
