@@ -4042,3 +4042,38 @@ def test_a_drug_of_a_regimen_that_stopped_is_warned_of_when_no_option_gives_it(
     assert card["summary"] == ("Oxaliplatin: the record says oxaliplatin (part of FOLFOX) "
                                "stopped working")
     assert card["overrideReasons"]
+
+
+@pytest.mark.parametrize("text", ["oxaliplatin, leucovorin, fluorouracil",
+                                  "Oxaliplatin + Leucovorin + Fluorouracil (FOLFOX)",
+                                  "leucovorin and fluorouracil and oxaliplatin"])  # fmt: skip
+def test_a_drafted_order_naming_its_drugs_together_is_read_as_they_are(
+        client: Client, text: str) -> None:  # fmt: skip
+    """A drafted order whose words name several drugs given together ("oxaliplatin, leucovorin,
+    fluorouracil") named no drug, and got no card after FOLFOX stopped working, where "mFOLFOX6"
+    warned (a review): it is the regimen they make, with FOLFOX's card."""
+    named = records.draft_order("draft-folfox", "", text)
+    del named["medicationCodeableConcept"]["coding"]
+    named["medicationCodeableConcept"]["text"] = text
+    by_name = records.draft_order("draft-folfox", "", "mFOLFOX6")
+    del by_name["medicationCodeableConcept"]["coding"]
+    by_name["medicationCodeableConcept"]["text"] = "mFOLFOX6"
+    (card,) = order_select(client, "rectal-stage4-folfox-progressed", named)
+    (same,) = order_select(client, "rectal-stage4-folfox-progressed", by_name)
+    assert card["summary"] == same["summary"] and card["indicator"] == "warning", card["summary"]
+
+
+@pytest.mark.parametrize("value", ["Oxaliplatin", ["Oxaliplatin"], 5])
+@pytest.mark.parametrize("name", ["medicationCodeableConcept", "medicationReference"])
+def test_a_drafted_order_whose_medication_is_not_an_object_is_refused(
+        client: Client, name: str, value: Any) -> None:  # fmt: skip
+    """A selected order's medication given as text or a list (not FHIR) answered no card: the
+    drug not checked, and no word (a review). It is a 422 naming the element."""
+    draft = records.draft_order("draft-oxaliplatin", "32592", "Oxaliplatin")
+    del draft["medicationCodeableConcept"]
+    draft[name] = value
+    call = hook_call("order-select", records.prefetch(records.SITUATIONS[
+        "rectal-stage4-folfox-progressed"]), drafts=[draft])  # fmt: skip
+    problem = problem_of(post(client, ORDER_SELECT, call), 422)
+    assert problem["errors"][0]["field"] == f"context.draftOrders.entry[0].resource.{name}"
+    assert "could not be checked" in problem["detail"]

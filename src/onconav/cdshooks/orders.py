@@ -12,13 +12,15 @@ from typing import Any
 from onconav.cdshooks.cards import Drafted
 from onconav.cdshooks.prefetch import (
     MEDICATION_REFERENCE,
+    PrefetchError,
+    bundle_placed,
     bundle_resources,
     medications_named,
     on_server,
 )
 from onconav.reading import reference_key
 
-__all__ = ["CodeReader", "drafted", "named", "unread"]
+__all__ = ["CodeReader", "check_medications", "drafted", "named", "unread"]
 
 ORDER_TYPES = ("MedicationRequest",)
 # A reader of one medication's CodeableConcept: the knowledge base's drug ids it names.
@@ -44,6 +46,23 @@ def drafted(
         for drug in dict.fromkeys(drugs_of(concept)):
             out.append(Drafted(order=ref, drug=drug))
     return out
+
+
+def check_medications(draft_orders: Mapping[str, Any], selections: Iterable[str]) -> None:
+    """Refuse (``PrefetchError``, a 422) a selected order whose medication is not written as
+    FHIR writes one: ``medicationCodeableConcept`` or ``medicationReference`` given, but not an
+    object (text, a list). Such an order had got no card and no word: whether the drug suits was
+    not checked, and nothing said so (a review)."""
+    chosen = set(selections)
+    for where, resource in bundle_placed(draft_orders, "context.draftOrders"):
+        ref = f"{resource.get('resourceType')}/{resource.get('id')}"
+        if resource.get("resourceType") not in ORDER_TYPES or ref not in chosen:
+            continue
+        for name, kind in (("medicationCodeableConcept", "a CodeableConcept"),
+                           ("medicationReference", "a Reference")):  # fmt: skip
+            if name in resource and not isinstance(resource[name], dict):
+                raise PrefetchError(f"{where}.{name}", f"must be {kind} (an object), as FHIR "
+                                    "writes one; the drug could not be checked")  # fmt: skip
 
 
 def unread(

@@ -3013,13 +3013,39 @@ def _named_drug(concept: object, kb: KnowledgeBase) -> tuple[str, str] | None:
         untagged = SNOMED_TAG.sub("", text)  # "Oxaliplatin (substance)": SNOMED CT's, no note
         notes = re.findall(r"\(([^()]*)\)", untagged)
         plain = re.sub(r"\s*\([^()]*\)", " ", untagged)
-        parts = re.split(r"\s+/\s+", plain)
+        parts = _parts(plain)
         combined = _combination(kb, [_drug_name(p) for p in parts]) if len(parts) > 1 else None
         hits = [r.id for r in kb.find(_drug_name(plain)) if isinstance(r, (Drug, Regimen))]
         found = combined or (hits[0] if len(hits) == 1 else None)
         if found is not None and all(_names(kb, note) == found for note in notes):
             return found, text
     return None
+
+
+# The ways a medication's words join the medicines it holds: RxNorm's " / " between
+# ingredients ("trifluridine 15 MG / tipiracil 6.14 MG": a "/" with spaces; "5 MG/ML" joins
+# none), and a record's own "+", ",", "&", "and", "with", "plus" ("oxaliplatin + leucovorin +
+# fluorouracil", "capecitabine and oxaliplatin": they had named no drug, and a drafted CAPOX got
+# no card). Parts are read only when each names a drug
+JOINS = re.compile(r"\s+/\s+|\s*[,+&]\s*|\s+(?:and|with|plus)\s+", re.I)
+
+
+def _parts(text: str) -> list[str]:
+    """The medicines a medication's words join (``JOINS``); the words alone when they join
+    none."""
+    return [p for p in JOINS.split(text) if p.strip()]
+
+
+def _drugs_joined(concept: object, kb: KnowledgeBase) -> list[str]:
+    """The drugs a medication's words join when each part names one drug and together they make
+    no drug or regimen of the knowledge base ("cisplatin + fluorouracil"); [] otherwise."""
+    for text in _words(concept):
+        plain = re.sub(r"\s*\([^()]*\)", " ", SNOMED_TAG.sub("", text))
+        parts = _parts(plain)
+        drugs = [[r.id for r in kb.find(_drug_name(p)) if isinstance(r, Drug)] for p in parts]
+        if len(parts) > 1 and all(len(ids) == 1 for ids in drugs):
+            return list(dict.fromkeys(ids[0] for ids in drugs))
+    return []
 
 
 def _names(kb: KnowledgeBase, words_: str) -> str | None:
@@ -3072,15 +3098,16 @@ def drugs_of_medication(concept: object, kb: KnowledgeBase) -> list[str]:
     """The knowledge base's drug a medication's CodeableConcept names, read as the mapping reads
     a medication resource: by the reviewed table of drug codes (``drugs_of_codings``), or, when no
     code of it is in the table, by its name ("cetuximab 2 MG/ML Injectable Solution" with an
-    RxNorm code the table lacks is cetuximab). ``[]`` for anything else, and for a medicine its
-    name says is used locally ("Fluorouracil 50 MG/ML Topical Cream")."""
+    RxNorm code the table lacks is cetuximab); words that join drugs that make nothing together,
+    each of them ("cisplatin + fluorouracil": each is checked). ``[]`` for anything else, and for
+    a medicine its name says is used locally ("Fluorouracil 50 MG/ML Topical Cream")."""
     if _local_use(_words(concept)) is not None:
         return []
     codings = _codings(concept)
     if load_tables().first("drugs", codings) is not None:
         return drugs_of_codings(codings, kb)
     named = _named_drug(concept, kb)
-    return [named[0]] if named is not None else []
+    return [named[0]] if named is not None else _drugs_joined(concept, kb)
 
 
 def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:

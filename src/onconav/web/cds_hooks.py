@@ -249,6 +249,7 @@ async def _order_select(
     # a drafted order about another patient than the one in context is refused, as a prefetch
     # resource about another patient is (it was checked against this patient's record)
     checked(bundle_placed(context.draftOrders, "context.draftOrders"), context.patientId)
+    orders.check_medications(context.draftOrders, context.selections)
     # Medication/ID on the server; read first, best effort, by half the deadline: one that is
     # late leaves its own drug not known, and the record's searches keep the other half (they
     # had none left, and the call was a 412)
