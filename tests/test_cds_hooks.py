@@ -305,6 +305,12 @@ def test_stomach_her2_unknown_gets_a_card_naming_the_her2_test(client: Client) -
     assert "HER2 test" in her2[0]["summary"]
     assert "48676-1" in her2[0]["detail"]  # the test's LOINC code
     assert "Trastuzumab" in her2[0]["detail"]
+    # the record is asked by those codes: a result under a laboratory's own code is not seen,
+    # and the card says so (a review found it said "not on record" where the command line,
+    # given the record whole, warned of a HER2 result it could not read)
+    assert ("- onconav asks the record for this result by the codes of its table (as above); "
+            "one filed under another code, such as a laboratory's own, is not read: check the "
+            "record") in her2[0]["detail"].splitlines()
 
 
 def test_every_card_keeps_the_specifications_rules(client: Client) -> None:

@@ -237,6 +237,13 @@ def _fact_card(situation: Situation, fact: RankedFact, kb: KnowledgeBase) -> Car
     for test in fact.tests:
         codes = f" (LOINC {', '.join(test.loinc)})" if test.loinc else ""
         lines.append(f"- Test: **{test.name}**{codes}")
+    if undecided is None and fact.tests:
+        # the record is asked for results by the codes of onconav's table: one filed under a
+        # laboratory's own code is not seen, which the command line warns of when it is given
+        # the record whole (a review)
+        lines.append("- onconav asks the record for this result by the codes of its table (as "
+                     "above); one filed under another code, such as a laboratory's own, is not "
+                     "read: check the record")  # fmt: skip
     lines += [f"- Where to find it: {known.find_it}", f"- Asked as: {fact.question}", "",
               f"It would decide {n}:", ""]  # fmt: skip
     for ident in fact.options:
