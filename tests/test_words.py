@@ -17,6 +17,7 @@ from onconav.kb.vocabulary import LITTLE_WORDS, normalise_name, without_little_w
 from onconav.profile import (
     NARROWED_BY_A_NOTE,
     SET_FIELDS,
+    UNKNOWN_SITE,
     ProfileError,
     _slips_only,
     close_name,
@@ -156,6 +157,28 @@ def test_a_drug_a_treatment_a_symptom_or_a_test_is_not_where_a_cancer_started(
     assert problem.field == "cancer"
     # or refused for other words first ("not eating": says what it is not)
     assert "not where the cancer started" in problem.message or "not sure" in problem.message
+
+
+@given(st.sampled_from([*words.NOT_KNOWN, "#N/A", "\\N", "NaN", "N.A."]),
+       st.sampled_from([str.lower, str.upper, str.title]), st.sampled_from(["", " ", "  "]))
+@settings(max_examples=120, deadline=None)
+def test_the_words_of_an_empty_cell_are_no_cancer(word: str, case: Any, space: str) -> None:
+    """"NULL", "nan", "#N/A" or a database's \\N given as where the cancer started were answered
+    as a cancer of that name, with the general options ("Options for NULL"; a cohort's rows so
+    written were answered, a review): each word that says a value is not known is refused
+    naming the field, but those that say where it started is not known ("unknown", "not sure":
+    the general options, as before); and a test result so written is not known."""
+    typed = space + case(word) + space
+    try:
+        site = read({"cancer": typed}).site
+    except ProfileError as error:
+        (problem,) = error.problems
+        assert problem.field == "cancer", problem
+    else:  # where it started not known: the general options
+        assert site == "any" and (words.dont_know(typed) or normalise_name(typed) in UNKNOWN_SITE
+                                  or words.UNKNOWN_PRIMARY.search(typed.lower())), typed
+    if words.not_known(typed):
+        assert read({"cancer": "stomach", "her2": typed}).row["her2"] is None
 
 
 @pytest.mark.parametrize("typed", ["yes", "True", "OK", "okay"])

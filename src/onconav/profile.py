@@ -1415,6 +1415,14 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
     if (words.UNKNOWN_PRIMARY.search(lowered) or normalise_name(name) in UNKNOWN_SITE
             or words.dont_know(name)):  # "I don't know", "not sure": as "unknown"
         return CancerReading("any", "advanced cancer (where it started not known)", "any")
+    if words.not_known(name) or name.strip().upper() == "\\N":
+        # the words of an empty cell ("NULL", "nan", "#N/A", a database's \N), not a cancer: as
+        # no cancer given (they had been answered as a cancer of that name, with the general
+        # options, in a cohort too; a review)
+        message = (f"{words.cut(name)!r} says the value is missing, not where the cancer "
+                   "started: give that (a place such as stomach, rectum or cervix), or 'unknown' "
+                   "if it is not known")  # fmt: skip
+        return CancerReading("", "", None, problems=(Problem("cancer", name, (), message),))
     spread = words.spread_places(lowered)
     if spread and all(normalise_name(p) in kb.value_names["metastases"] for p in spread):
         return CancerReading("any", "advanced cancer (where it started not known)", "any", (

@@ -157,7 +157,9 @@ NOT_KNOWN = ("unknown", "not known", "not tested", "not yet tested", "untested",
              "pending", "awaiting", "awaited", "don't know", "do not know", "I don't know",
              "not sure", "unsure",
              "unk", "n/a", "not applicable", "not assessed", "not available", "not recorded",
-             "not stated", "null", "nan")  # fmt: skip
+             "not stated", "null", "nan",
+             # a spreadsheet's or a database's words for an empty cell ("#N/A" reads as "n/a")
+             "(blank)", "missing", "undefined", "empty")  # fmt: skip
 _NOT_KNOWN = frozenset(_compact(w) for w in NOT_KNOWN)
 
 
