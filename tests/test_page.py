@@ -1484,6 +1484,24 @@ def test_a_cancer_with_no_source_of_its_own_is_listed_with_the_sources_kept_to(
     assert bool(kept) == (cancer in ("colon", "colorectal"))
 
 
+@pytest.mark.parametrize("cancer", [c.id for c in KB.data.cancers] + ["GEJ", "gastric"])
+def test_a_cancer_chosen_is_listed_with_the_sources_its_hits_cite(cancer: str) -> None:
+    """/search?q=pain&cancer=GEJ listed "gastro-oesophageal junction cancer (the general
+    source)" while the hits cited the stomach pages (GEJ cancer is answered as stomach cancer):
+    a cancer listed with the sources kept to names every cancer whose sources its hits cite."""
+    asked = urlencode({"q": "pain", "cancer": cancer, "limit": "50"})
+    html = Html(get("/search?" + asked).text)
+    label = html.one("option", selected=None).text.replace("\u2068", "").replace("\u2069", "")
+    hits = get("/api/v1/search?" + asked).json()["hits"]  # the page's hits (a parity test)
+    cited = {KB.sources[c["source"]].cancer for h in hits for c in h["citations"]}
+    assert cited, hits
+    if "(" not in label:  # a cancer of the list itself: its own sources
+        return
+    named = {c.id for c in KB.data.cancers if c.id != "any" and KB.name_of(c.id) in
+             label.partition("(")[2]}  # fmt: skip
+    assert cited - {"any"} <= named, (label, cited)
+
+
 def test_a_search_shows_how_the_question_was_read() -> None:
     text = get("/search?" + urlencode({"q": "no chemo for my rectal cancer"})).text
     assert "Kept to rectal cancer, named in the question" in text

@@ -1217,7 +1217,8 @@ def test_a_narrower_name_of_a_symptom_or_site_leads_to_its_main_name_alone(
     for kind in ("symptoms", "sites"):
         for record in getattr(kb.data, kind):
             main, *others = [tuple(text_words.terms(n)) for n in record.names()]
-            said = all(t in index.vocab for t in main)
+            said = all(t in index.vocab for t in main) and (
+                any(_together(seq, main) for seq in index.sequences) or not record.evidence)
             unsaid += not said
             for terms in others:
                 if terms == main or not terms:
@@ -1230,11 +1231,15 @@ def test_a_narrower_name_of_a_symptom_or_site_leads_to_its_main_name_alone(
     hits = index.search("losing weight", cancer="stomach", limit=3).hits
     assert any(h.citations[0].source == "gastric-recurrent" and h.citations[0].start == 3887
                for h in hits), [(h.kind, h.citations[0].label()) for h in hits]  # fmt: skip
-    # (no source has the words of these three together: each finds the main name's hits)
+    # (no source has the words of these three together: each finds the main name's hits
+    # first, and the broader name's, "bleeding", only after them)
     for question in ("rectal bleeding", "black stools", "throwing up blood"):
-        hits = index.search(question, limit=5).hits
-        vias = {m.via for h in hits for m in h.matches if m.via}
-        assert hits and vias == {"bleeding from the stomach or bowel"}, (question, vias)
+        hits = index.search(question, limit=10).hits
+        vias = [m.via for h in hits for m in h.matches if m.via]
+        main = vias.count("bleeding from the stomach or bowel")
+        assert main >= 3 and set(vias[:main]) == {"bleeding from the stomach or bowel"}, (
+            question, vias)
+        assert set(vias[main:]) <= {"bleeding"}, (question, vias)
 
 
 @pytest.mark.parametrize(("question", "broader"), [
@@ -1254,8 +1259,9 @@ def test_a_narrower_name_whose_main_name_no_document_has_leads_to_the_broader_on
     for kind in ("symptoms", "sites"):
         for record in getattr(kb.data, kind):
             main, *others = [tuple(text_words.terms(n)) for n in record.names()]
-            if not all(t in index.vocab for t in main):
-                continue  # (malnutrition: every name of it)
+            if not all(t in index.vocab for t in main) or (record.evidence and not any(
+                    _together(seq, main) for seq in index.sequences)):  # fmt: skip
+                continue  # (malnutrition, a distant part of the body: every name of it)
             chain, parent, at = [], getattr(record, "parent", None), main
             while not any(_together(seq, at) for seq in index.sequences) and parent:
                 at = tuple(text_words.terms(kb.by_id[parent].name))
@@ -1690,7 +1696,7 @@ def test_every_word_the_sources_do_not_use_is_named(
 
 
 @pytest.mark.parametrize(("question", "cancer", "entry"), [
-    ("peritoneum", None, "peritoneum"), ("lymph nodes", None, "lymph-nodes"),
+    ("headache", None, "other-symptom"), ("lymph nodes", None, "lymph-nodes"),
     ("lymph nodes", "rectum", "lymph-nodes"), ("odynophagia", "cervix", "trouble-swallowing"),
 ])  # fmt: skip
 def test_no_hit_offers_the_entry_the_knowledge_base_explains(
@@ -1717,7 +1723,7 @@ def _says_it_cannot_tell(notices: list[str]) -> bool:
                for n in notices)  # fmt: skip
 
 
-@pytest.mark.parametrize("question", ["lymph nodes", "lymph node", "peritoneum"])
+@pytest.mark.parametrize("question", ["lymph nodes", "lymph node", "headache"])
 def test_an_entry_explained_is_not_contradicted(run: Run, sources: Path, question: str) -> None:
     """"lymph nodes" said "“lymph nodes” is not a word the sources use, so the search cannot
     tell whether they cover the question ... ask your care team" and right after it that the
@@ -1758,6 +1764,67 @@ def test_every_name_of_the_knowledge_base_finds_hits_or_its_entry(
             assert {r.id for r in result.explained} == {r.id for r in kb.find(name)}, name
         if result.explained:  # the answer: no notice that the search cannot tell
             assert not _says_it_cannot_tell(result.notices), (name, result.notices)
+
+
+def test_every_name_finds_what_its_entry_or_a_broader_one_is_cited_by(
+    kb: KnowledgeBase, index: Index
+) -> None:
+    """Every name of every entry, searched alone, finds a passage its entry cites (or the
+    entry); an entry that cites none, it finds hits when a broader one (``parent``, up the line)
+    cites some, or when the main name of the entry or of a broader one has its words together
+    in some document. A review found 65 names that found nothing:
+    "vaginal bleeding", "blood in urine", "gastric outlet obstruction", "metastatic disease"
+    (the rule had gone to the broader name only from an other name, and only when every word of
+    the main name was in some document); the test above had left out entries citing nothing."""
+    missed = []
+    for kind in NAMED_KINDS:
+        for record in getattr(kb.data, kind):
+            line, parent = [record], getattr(record, "parent", None)
+            while parent:
+                line.append(kb.by_id[parent])
+                parent = getattr(kb.by_id[parent], "parent", None)
+            evidence = getattr(record, "evidence", None)
+            cited = [f"{e.source} {e.start}-{e.end}" for e in evidence or ()] + [
+                f"entry {record.id}"]
+            said = any(getattr(r, "evidence", None) for r in line[1:]) or any(
+                _together(seq, tuple(text_words.terms(r.names()[0])))
+                for r in line for seq in index.sequences)  # fmt: skip
+            for name in record.names():
+                try:
+                    hits = index.search(name, limit=LIMIT_MAX).hits
+                except SearchError:  # no word to look for
+                    continue
+                if (evidence and not any(relevant(h, cited) for h in hits)) or (
+                        said and not hits):  # fmt: skip
+                    missed.append((record.id, name))
+    assert not missed
+
+
+@pytest.mark.parametrize(("question", "cancer", "answer"), [
+    ("vaginal bleeding", "cervix", "ccs-cervical-stage4 1110-1283"),
+    ("bleeding from the vagina", "cervix", "ccs-cervical-stage4 1110-1283"),
+    ("bleeding from vagina", "cervix", "ccs-cervical-stage4 1110-1283"),
+    ("PV bleeding", "cervix", "ccs-cervical-stage4 1110-1283"),
+    ("bleeding per vagina", "cervix", "ccs-cervical-stage4 1110-1283"),
+    ("blood in the urine", "cervix", "ccs-cervical-stage4 1110-1283"),
+    ("blood in urine", "cervix", "ccs-cervical-stage4 1110-1283"),
+    ("rectal bleeding", "rectum", "ccs-rectal-stage4 8130-8250"),
+    ("bleeding from back passage", "rectum", "ccs-rectal-stage4 8130-8250"),
+    ("blood in stool", "rectum", "ccs-rectal-stage4 8130-8250"),
+    ("gastric outlet obstruction", "stomach", "ccs-stomach-stage4 1948-2114"),
+    ("GOO", "stomach", "ccs-stomach-stage4 1948-2114"),
+    ("pyloric obstruction", "stomach", "ccs-stomach-stage4 1948-2114"),
+    ("blockage at the outlet of the stomach", "stomach", "ccs-stomach-stage4 1948-2114"),
+])  # fmt: skip
+def test_a_narrower_symptom_finds_the_cancers_own_passages_on_the_broader_one(
+        index: Index, question: str, cancer: str, answer: str) -> None:  # fmt: skip
+    """"vaginal bleeding" (also kept to cervical cancer) found nothing, though the cervical page
+    says radiation may relieve bleeding in stage 4B; "rectal bleeding" kept to rectal cancer
+    found four general passages and never the rectal page's radiation for pain and bleeding. A
+    symptom's name leads to its broader one too (weighed below its own names): the cancer's own
+    passages on it are among the hits."""
+    hits = index.search(question, cancer=cancer).hits
+    assert any(relevant(h, [answer]) for h in hits), [h.citations[0].label() for h in hits]
 
 
 def _short_abbreviations() -> list[str]:

@@ -21,7 +21,10 @@ names: its own words (plain BM25; a name of several words only where they stand 
 scaled down when the name has more words than the question's, times ``SYNONYM_WEIGHT``), or for a
 class of drugs the name of one of its drugs (times ``MEMBER_WEIGHT``, and never above
 ``MEMBER_WEIGHT`` times the best its own names score). Another name matches only a document with
-all its words; an other name of a symptom or a site leads to its main name alone (``PLACES``). A
+all its words; an other name of a symptom or a site leads to its main name alone (``PLACES``),
+and every name of one to its broader one (``parent``: times ``BROADER_WEIGHT``, and never above
+``BROADER_WEIGHT`` times the best its own names score; up the line while no document has the
+broader name's words together). A
 passage that an option cites counts ``OPTION_BOOST`` times; kept to one cancer, a document citing
 its own sources ``OWN_BOOST`` times. Passages that overlap a better one of the same source by half
 are left out, the entries citing them named on the better one. In a question, two words joined by
@@ -65,6 +68,7 @@ from onconav.words import control_character, cut
 
 SYNONYM_WEIGHT = 0.9  # another name of the same thing counts a little less than the words given
 MEMBER_WEIGHT = 0.5  # a drug's name for its class ("nivolumab" for "immunotherapy"): narrower
+BROADER_WEIGHT = 0.5  # a broader symptom's or site's name ("bleeding" for "rectal bleeding")
 OPTION_BOOST = 1.25  # a passage that an option cites
 OWN_BOOST = 1.25  # kept to one cancer: a document citing that cancer's own sources
 NAMED_BOOST = 1.5  # a question of one topic: the entry it names (``Index._named_entry``)
@@ -150,6 +154,9 @@ class Name:
     name: str
     terms: tuple[str, ...]
     weight: float = SYNONYM_WEIGHT
+    # "same": a name of the same thing; "member": a drug's name for its class
+    # (``MEMBER_WEIGHT``); "broader": a broader symptom's or site's (``BROADER_WEIGHT``)
+    relation: Literal["same", "member", "broader"] = "same"
 
 
 @dataclass(frozen=True)
@@ -580,10 +587,10 @@ class Index:
 
     def _own_name(self, doc: Doc, terms: tuple[str, ...]) -> bool:
         """Whether ``terms`` are a name of the entry a document is (its name or an other name;
-        not a name of one of a class's drugs, ``MEMBER_WEIGHT``): the match is the entry itself,
+        not a name of one of a class's drugs, nor a broader one's): the match is the entry itself,
         not a word of it that may be about another cancer."""
         return doc.entry is not None and any(
-            n.entry == doc.entry and n.weight != MEMBER_WEIGHT for n in self.names.get(terms, ()))
+            n.entry == doc.entry and n.relation == "same" for n in self.names.get(terms, ()))
 
     def _outside(self, allowed: frozenset[str]) -> np.ndarray:
         """Per document, whether it is an entry citing sources other than ``allowed``."""
@@ -660,12 +667,16 @@ class Index:
         source alone."""
         return self._cited_for_site(named.site, named.words)
 
-    def cited_for(self, cancer: str) -> list[str]:
-        """``_cited_for`` of a cancer as a search is given it (``cancer``, read as a profile
-        reads it): the other cancers whose sources a search kept to it keeps to, besides the
-        general one (colon cancer: rectal cancer). The page's list of cancers names them."""
+    def kept_to(self, cancer: str) -> list[str]:
+        """The cancers whose sources a search kept to ``cancer`` (read as a profile reads it)
+        keeps to besides the general source, as ``_allowed`` keeps to them: its own when it has
+        sources of its own (GEJ cancer: stomach, as it is answered), else the other cancers'
+        the knowledge base cites for it (colon cancer: rectal, ``_cited_for``). The page's list
+        of cancers names them: it had said "the general source" alone for GEJ cancer, whose
+        hits cite the stomach pages."""
         reading = read_cancer(self.kb, cancer)
-        return self._cited_for_site(reading.site, reading.record)
+        own = [reading.site] if reading.site in self._with_sources() else []
+        return sorted({*own, *self._cited_for_site(reading.site, reading.record)})
 
     def _cited_for_site(self, site: str | None, record_id: str | None) -> list[str]:
         """``_cited_for`` of a cancer as a profile reads it: its site, and its id in the
@@ -964,19 +975,23 @@ def _in_capitals(query: str) -> frozenset[str]:
 
 
 def _narrower_below(ways: list[Way]) -> list[Way]:
-    """A class's drugs' names (``MEMBER_WEIGHT``) scaled so that none scores a document above
-    ``MEMBER_WEIGHT`` times the best the concept's own names score any document: a brand's rare
-    word ("Paraplatin", one line of a list of drugs) must not outrank the passages on
-    chemotherapy for "chemo". When its own names find nothing, the drugs' names count as they are.
+    """A class's drugs' names (``MEMBER_WEIGHT``) and a symptom's or site's broader names
+    (``BROADER_WEIGHT``) scaled so that none scores a document above its weight times the best
+    the concept's own names score any document: a brand's rare word ("Paraplatin", one line of
+    a list of drugs) must not outrank the passages on chemotherapy for "chemo", nor bleeding
+    anywhere the passages on "rectal bleeding". When its own names find nothing, the others
+    count as they are.
     """
-    own = max(float(s.max(initial=0)) for n, s in ways if n is None or n.weight != MEMBER_WEIGHT)
-    narrower = max((float(s.max(initial=0)) for n, s in ways
-                    if n is not None and n.weight == MEMBER_WEIGHT), default=0.0)  # fmt: skip
-    ceiling = MEMBER_WEIGHT * own
-    if own <= 0 or narrower <= ceiling:
+    own = max(float(s.max(initial=0)) for n, s in ways if n is None or n.relation == "same")
+    factors: dict[str, np.float32] = {}
+    for relation, weight in (("member", MEMBER_WEIGHT), ("broader", BROADER_WEIGHT)):
+        other = max((float(s.max(initial=0)) for n, s in ways
+                     if n is not None and n.relation == relation), default=0.0)  # fmt: skip
+        if own > 0 and other > weight * own:
+            factors[relation] = np.float32(weight * own / other)
+    if not factors:
         return ways
-    factor = np.float32(ceiling / narrower)
-    return [(n, s * factor if n is not None and n.weight == MEMBER_WEIGHT else s)
+    return [(n, s * factors[n.relation] if n is not None and n.relation in factors else s)
             for n, s in ways]  # fmt: skip
 
 
@@ -1144,14 +1159,18 @@ def _names(kb: KnowledgeBase, stem: Stemmer, vocab: Mapping[str, int],
     """Every name of every entry that has names, as terms, mapped to all the names of the
     entries it names (its synonyms); a class of drugs is also named by its drugs' names. An other
     name of a symptom or a site (``PLACES``) maps to itself and the main name alone: "rectal
-    bleeding" is a kind of bleeding from the stomach or bowel, not "throwing up blood"; and to
-    its broader one (``parent``, up to one that some document has, its words together:
-    ``stands``) when no document has the main name's words together ("rectal pain" led to "pain
-    from the main tumour" alone, and found nothing; it leads to "pain" too). Unless no document
-    has the main name's words (``vocab``, the terms of the documents): then it maps to all its
-    entry's names, as other entries' names do ("losing weight" had led to "malnutrition", which
-    no source says, and the search said the sources do not cover it; they say "malnourished").
-    With them, every name folded, and the short abbreviations among them
+    bleeding" is a kind of bleeding from the stomach or bowel, not "throwing up blood"; unless
+    no document has the main name's words (``vocab``), or none has them together (``stands``)
+    and the sources cite the entry: then it maps to all its entry's names, as other entries'
+    names do ("losing weight" had led to "malnutrition", which no source says; "metastatic
+    disease" to "a distant part of the body" alone, and both found nothing). Every name of a
+    symptom or a site, its main name too, also maps to its broader one (``parent``, weighed
+    ``BROADER_WEIGHT``; up to one that some document has, its words together): "rectal bleeding"
+    kept to rectal cancer had found only the general source's bleeding from the bowel, never the
+    rectal page's radiation for bleeding; "vaginal bleeding", "blood in urine" and "gastric
+    outlet obstruction" had found nothing (their main names are in no document, and the rule
+    went to the broader name only from an other name, and only when the main name's words were
+    in some document). With them, every name folded, and the short abbreviations among them
     (``_short_abbreviation``)."""
     by_entry: dict[str, list[Name]] = {}
     known: set[str] = set()
@@ -1171,23 +1190,48 @@ def _names(kb: KnowledgeBase, stem: Stemmer, vocab: Mapping[str, int],
     for drug in kb.data.drugs:
         for cls in drug.classes:
             members.setdefault(cls, []).append(drug.id)
+    def narrower(entry: str) -> bool:
+        """Whether the other names of a symptom or a site are narrower than its main name, a
+        place or a kind of it, and lead to the main name alone: unless no document has the main
+        name's words (``vocab``), or none has them together (``stands``) and the sources cite the
+        entry (its evidence: "metastatic disease" is what they call a distant part of the
+        body; "kidney" is not "skin", both other organs the sources do not name)."""
+        main = by_entry[entry][0].terms
+        return kb.kind_of.get(entry) in PLACES and all(t in vocab for t in main) and (
+            stands(main) or not getattr(kb.by_id[entry], "evidence", None))
+
+    def leads(entry: str) -> list[Name]:
+        """The names an other name of an entry leads to: the main name alone, or all."""
+        return by_entry[entry][:1] if narrower(entry) else by_entry[entry]
+
+    def broader(entry: str, found: bool) -> list[Name]:
+        """The broader names a name of a symptom or a site leads to: its entry's broader one's
+        main name (``parent``), and up while no document has that one's words together; at the
+        top with none, when the name and those it leads to have none either (``found``), the
+        names the top one's other names lead to ("peritoneum", which no document says, finds
+        what "metastatic disease" finds; "brain" does not find "widespread")."""
+        out: list[Name] = []
+        parent = getattr(kb.by_id[entry], "parent", None)
+        while kb.kind_of.get(entry) in PLACES and parent in by_entry:
+            main = by_entry[parent][0]
+            up = getattr(kb.by_id[parent], "parent", None)
+            step = leads(parent) if up not in by_entry and not found else [main]
+            out += [replace(n, weight=BROADER_WEIGHT, relation="broader") for n in step]
+            found = found or any(stands(n.terms) for n in step)
+            if stands(main.terms):
+                break
+            parent = up
+        return out
+
     table: dict[tuple[str, ...], dict[tuple[str, tuple[str, ...]], Name]] = {}
     for entry, entry_names in by_entry.items():
-        wider = [replace(n, weight=MEMBER_WEIGHT)
+        wider = [replace(n, weight=MEMBER_WEIGHT, relation="member")
                  for m in members.get(entry, []) for n in by_entry.get(m, [])]  # fmt: skip
-        places = kb.kind_of.get(entry) in PLACES and all(
-            t in vocab for t in entry_names[0].terms)  # the main name is in some document
-        # an other name of a symptom or a site leads to its main name (the first) alone, and
-        # when no document has the main name's words together, to the broader one's too
-        lead = entry_names[:1]
-        parent = getattr(kb.by_id[entry], "parent", None)
-        while places and not stands(lead[-1].terms) and parent in by_entry:
-            lead.append(by_entry[parent][0])
-            parent = getattr(kb.by_id[parent], "parent", None)
         for position, name in enumerate(entry_names):
             bucket = table.setdefault(name.terms, {})
-            others = lead if places and position else entry_names
-            for other in [*others, *wider]:
+            others = leads(entry) if position else entry_names
+            found = any(stands(n.terms) for n in [name, *others])
+            for other in [*others, *wider, *broader(entry, found)]:
                 bucket.setdefault((other.entry, other.terms), other)
     longest = max((len(k) for k in table), default=1)
     return {k: tuple(v.values()) for k, v in table.items()}, longest, known, abbreviations

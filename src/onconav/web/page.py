@@ -272,10 +272,12 @@ def add_page(
             # a cancer with no source of its own, chosen in the list: the sources kept to, as
             # the notice says them (colon cancer: the general source and the rectal one; it
             # had said "the general source" alone)
-            cited = index.cited_for(result.cancer)
+            # (GEJ cancer, answered as stomach cancer: the stomach pages)
+            kept = index.kept_to(result.cancer)
+            many = sum(s.cancer in kept for s in kb.data.sources) > 1
             context["kept_sources"] = "the general source" + (
-                f" and the one{'s' if len(cited) > 1 else ''} on "
-                f"{words.and_list(kb.name_of(c) for c in cited)}" if cited else "")
+                f" and the one{'s' if many else ''} on "
+                f"{words.and_list(kb.name_of(c) for c in kept)}" if kept else "")
             # the explain pages the hits link to keep to the cancer chosen (their search box)
             kept_to = views.cancer_id(kb, result.cancer)
             context["explain_url"] = lambda ident: views.explain_url(ident, kept_to, back)
