@@ -96,10 +96,12 @@ SHORT_ABBREVIATION = 4
 NOT_COVERED = ("The sources here do not seem to cover this: they describe treatments for "
                "advanced cancer and what each is for. Ask your care team about it.")
 # Said instead when no word of the question but weak ones is a word the sources use: ``_not_used``
-# Said instead when every word of the question is weak ("what if it goes on", "how long"): not
-# that the sources do not cover it, which nothing here can tell
+# Said instead when every word of the question is weak ("what if it goes on", "how long") and no
+# two of them side by side are a phrase a document has (``Index._weak_phrase``): not that the
+# sources do not cover it, which nothing here can tell; and, as NOT_COVERED does, that the care
+# team can answer it ("how long do I have" is a question for them)
 SAY_MORE = ("Say a little more: the treatment, the symptom or the part of the body the "
-            "question is about.")
+            "question is about; or ask your care team.")
 # Where a cancer started, for the cancers the knowledge base does not know, as a question names
 # them before "cancer" ("lung cancer") or after "cancer of (the)" ("cancer of the pancreas"); and
 # kinds of cancer named by one word. Folded, in the American spelling (``text.american``). Such a
@@ -279,6 +281,22 @@ class Index:
         document only weak concepts match is no hit."""
         return concept.terms not in self.names and set(concept.terms) <= words_of.WEAK_TERMS
 
+    def _weak_phrase(self, concepts: list[Concept]) -> np.ndarray:
+        """Per document, whether two weak words that stand side by side in a question of weak
+        words alone stand together in it too (``_together``): "they said nothing more can be
+        done" is every word weak, but "nothing more" and "can be done" (the latter
+        read as "done") say something as a phrase, and the general source speaks to it. One weak
+        word alone ("how long do I have") is still no hit."""
+        found = np.zeros(len(self.docs), dtype=bool)
+        for a, b in itertools.pairwise(concepts):
+            pair = (*a.terms, *b.terms)
+            if len(set(pair)) < 2:
+                continue
+            having = np.flatnonzero(np.all([self._term_scores(t) > 0 for t in pair], axis=0))
+            for i in having:
+                found[i] |= _together(self.sequences[int(i)], pair)
+        return found
+
     def _term_scores(self, term: str) -> np.ndarray:
         ident = self.vocab.get(term)
         if ident is None:
@@ -422,6 +440,8 @@ class Index:
             if not self.weak(concept) and (
                     concept not in about or (not found and (known or not topics))):  # fmt: skip
                 content |= best > 0
+        if self.synonyms and not topics and not about:  # weak words alone: as a phrase
+            content |= self._weak_phrase(concepts)
         if self.synonyms:  # a document only weak words match is no hit (plain BM25: it is)
             total = np.where(content, total, np.float32(0))
         total = total * self.boosts * self._own(site) * self._named_entry(
@@ -521,7 +541,7 @@ class Index:
         guesses = {}
         for words in said:
             close = (self._slip(words, set(words.split()) <= capitals)
-                     if words not in self.known_names else None)  # fmt: skip
+                     if words not in self.known_names | self.known_words else None)  # fmt: skip
             if close is not None and self._finds(close, site):
                 guesses[words] = close
         quoted = _and(f"“{w}”" for w in said)
@@ -887,7 +907,8 @@ class Index:
         capitals = _in_capitals(query)
         out: list[str] = []
         for word in [asked, *words_of.WORD.findall(asked)]:
-            if word in words_of.STOP or word in self.known_names:
+            if (word in words_of.STOP or word in words_of.WEAK or word in self.known_names
+                    or word in self.known_words):  # an everyday word, or a word of a name
                 continue
             close = self._slip(word, set(words_of.WORD.findall(word)) <= capitals)
             if close is not None and close not in out and self._finds(close, cancer):
@@ -895,13 +916,27 @@ class Index:
         return out[:n]
 
     def _slip(self, word: str, in_capitals: bool) -> str | None:
-        """The known name a word (folded) may be a slip of the keys for, as a profile reads a
-        misspelt name (``profile.close_name``), but not a short abbreviation (written in
+        """The known name or word of one (``known_words``) a word (folded) may be a slip of the
+        keys for: two letters side by side swapped ("pian": "pain"; four letters are too few for
+        the rule below), or as a profile reads a misspelt name (``profile.close_name``), but not
+        a short abbreviation (written in
         capitals, at most ``SHORT_ABBREVIATION`` letters and digits) unless the word was written
         in capitals too: one letter more or other than "HAI", "LAR" or "GOO" is most often an
         ordinary word ("hair", "liar", "good"), and "hair loss" was asked if it meant HAI."""
-        names = self.known_names if in_capitals else self.known_names - self.abbreviations
-        return close_name(word, {name: name for name in names})
+        names = self.known_names | self.known_words
+        names = names if in_capitals else names - self.abbreviations
+        swapped = next((w for i in range(len(word) - 1) if (w := word[:i] + word[i + 1]
+                        + word[i] + word[i + 2 :]) in names and w != word), None)  # fmt: skip
+        return swapped or close_name(word, {name: name for name in names})
+
+    @functools.cached_property
+    def known_words(self) -> frozenset[str]:
+        """The words of the names of the knowledge base (folded, common words left out): a word
+        of a question that is one ("breath" of "short of breath") is no slip of the keys for
+        another ("breast"), and a slip may be for one ("postive": "positive", of "HER2
+        positive")."""
+        return frozenset(w for name in self.known_names for w in words_of.WORD.findall(name)
+                         if w not in words_of.STOP and len(w) > 1)  # fmt: skip
 
     def _finds(self, words: str, cancer: str | None = None) -> bool:
         """Whether a search for these words, kept to the same cancer, would find something (a

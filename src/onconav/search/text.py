@@ -39,7 +39,9 @@ STOP = frozenset(w for w in STOPWORDS_EN_PLUS if w not in KEPT) | {
 # (``Index._search``). Each is listed as written; its inflections share its term ("putting").
 # Not weak here, though everyday: "take" (surgery to take out a tumour; taken by mouth), "help"
 # (what symptom relief is for), "else" and "next" (asking for other options), "many" (many
-# tumours, a value of how much the cancer has spread).
+# tumours, a value of how much the cancer has spread). "call" is weak: the sources say "called"
+# to name a thing ("CAPOX (also called XELOX)"), and "when should we call hospice" had shown
+# those lines after hospice care.
 WEAK = frozenset({
     "long", "much", "lot", "lots", "really", "quite", "even", "enough", "ever", "still",
     "yet", "already", "soon", "always", "instead", "straight", "away",
@@ -47,6 +49,7 @@ WEAK = frozenset({
     "anything", "something", "everything", "nothing", "someone", "anyone", "everyone", "somebody",
     "anybody", "people", "kind", "sort", "type", "put", "give", "gave",
     "given", "make", "made", "go", "goes", "went", "gone", "come", "came", "done", "say", "said",
+    "call", "called", "calls", "calling",
     "know", "knew", "think", "thought", "mean", "meant", "want", "need", "try", "happen", "use",
     "keep", "kept", "possible", "able", "sure", "true", "okay", "ok", "never", "except",
     "cant", "dont", "doesnt", "didnt", "wont", "isnt", "arent", "wasnt", "ive",

@@ -251,7 +251,7 @@ def add_page(
         # a limit that is no whole number ("ten") reaches the index as given, which refuses it,
         # as the API does
         asked: int | str = 10 if limit is None else (
-            int(limit) if re.fullmatch(r"\s*\d{1,9}\s*", limit, re.ASCII) else limit)
+            int(limit) if re.fullmatch(r"\s*[-+]?\d{1,9}\s*", limit, re.ASCII) else limit)
         try:
             result = context["result"] = index.search(query, limit=asked, cancer=cancer)
         except SearchError as error:  # shown beside the field it is about
