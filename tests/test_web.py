@@ -1723,3 +1723,13 @@ def test_a_page_whose_address_is_not_text_says_so(client: httpx.Client, address:
 def test_an_address_of_text_not_ascii_is_read(client: httpx.Client, address: str) -> None:
     response = client.get(address)
     assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(("limit", "value"), [("0", 0), ("-1", -1), ("51", 51), ("+0", 0),
+                                              ("ten", "ten")])  # fmt: skip
+def test_search_limit_refused_gives_the_value_as_a_number_when_it_is_one(
+        client: httpx.Client, limit: str, value: object) -> None:  # fmt: skip
+    """limit=0 was refused with `value: 0`, limit=-1 with `value: "-1"` (a string)."""
+    response = client.get("/api/v1/search", params={"q": "chemo", "limit": limit})
+    assert response.status_code == 422
+    assert [e["value"] for e in response.json()["errors"]] == [value], response.json()

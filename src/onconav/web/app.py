@@ -536,8 +536,9 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         if refused:
             return refused
         # a limit that is no whole number ("ten") reaches the index as given, which refuses
-        # every wrong limit in one message ("a whole number from 1 to 50"; "ten" had pydantic's)
-        whole = isinstance(limit, str) and re.fullmatch(r"\s*\d{1,9}\s*", limit, re.ASCII)
+        # every wrong limit in one message ("a whole number from 1 to 50"; "ten" had pydantic's);
+        # a signed one is a number too (-1, as 0 is: it had been the string "-1")
+        whole = isinstance(limit, str) and re.fullmatch(r"\s*[-+]?\d{1,9}\s*", limit, re.ASCII)
         try:
             result = index.search(q, limit=int(limit) if whole else limit, cancer=cancer)
         except SearchError as error:
