@@ -6133,3 +6133,43 @@ def test_a_worsening_after_cisplatin_given_with_radiation_blames_the_chemoradiat
     assert reading.data["progressed_on"] == ["cisplatin-weekly-radiation"], reading.data
     # the last dose is blamed (weekly doses are courses of their own), with the radiation
     assert set(reading.sources["progressed_on"]) == refs_of([doses[-1], rt, worse])
+
+
+# the LOINC answers a result may be coded with, by what they say
+CODED_ANSWERS = {"positive": ("LA6576-8", "Positive"), "negative": ("LA6577-6", "Negative"),
+                 "present": ("LA9633-4", "Present"), "absent": ("LA9634-2", "Absent")}
+OPPOSITE_WORDS = {"positive": ["Negative", "HER2 negative (1+)", "Not detected", "not amplified",
+                               "No mutation detected", "KRAS wild-type", "neg"],
+                  "negative": ["Positive", "Detected", "Amplified", "KRAS mutation detected",
+                               "POS (3+)"]}  # fmt: skip
+
+
+@given(st.data(),
+       st.sampled_from([("stomach", "48676-1", "her2"), ("rectum", "21702-6", "kras")]))
+@settings(max_examples=60, deadline=None)
+def test_a_result_coded_one_way_and_written_the_other_is_not_read(
+        data: st.DataObject, test: tuple[str, str, str]) -> None:  # fmt: skip
+    """A HER2 result coded Positive whose own words say "Negative" was read by its code alone
+    (trastuzumab offered; a review): a result whose code and words say opposite answers is not
+    read, with a warning, as codings that disagree are; words that agree, or say neither way,
+    leave the code read."""
+    cancer, loinc, marker = test
+    # (a HER2 test's answer is positive or negative; a KRAS test's may be present or absent)
+    answer = data.draw(st.sampled_from(["positive", "negative"] if marker == "her2"
+                                       else sorted(CODED_ANSWERS)))  # fmt: skip
+    way = "positive" if answer in ("positive", "present") else "negative"
+    code, display = CODED_ANSWERS[answer]
+    text = data.draw(st.sampled_from(OPPOSITE_WORDS[way]))
+    value = {"coding": [{"system": LOINC, "code": code, "display": display}], "text": text}
+    condition = STOMACH if cancer == "stomach" else RECTUM
+    reading = read_bundle(_record(condition, STAGE_4, _observation("r", loinc, value)), the_kb())
+    assert marker not in reading.data.get("biomarkers", {}), (text, reading.data)
+    assert any(w.startswith("Observation/r: its value is coded") for w in reading.warnings)
+    assert [u.reference for u in reading.unused if u.reference == "Observation/r"]
+    # words that agree, or say neither way, leave the code read
+    same = data.draw(st.sampled_from([*OPPOSITE_WORDS["negative" if way == "positive"
+                                                      else "positive"], "Result", "see report"]))
+    value["text"] = same
+    reading = read_bundle(_record(condition, STAGE_4, _observation("r", loinc, value)), the_kb())
+    assert not any("its value is coded" in w for w in reading.warnings), (same, reading.warnings)
+    assert marker in reading.data.get("biomarkers", {}), (same, reading.data)

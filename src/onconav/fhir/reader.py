@@ -2151,12 +2151,45 @@ def _answer(builder: Builder, res: Res) -> str | None:
     if row is None and builder.row("observations", concept) is not None:
         return "disagree"  # its codings say different answers: warned, not read
     if row is not None and row.get("answer"):
-        return row.get("answer")
+        answer = str(row.get("answer"))
+        text = concept.get("text") if isinstance(concept, OBJECT) else None
+        if isinstance(text, str) and _polarity(text) == _OPPOSITE.get(answer):
+            # its code and its own words say opposite answers (coded Positive, written
+            # "Negative"): which is right is not known, and unknown is not negative (the code
+            # had been read alone: trastuzumab offered on a result its words call negative)
+            why = (f"its value is coded {answer} but its words say {words.cut(text)!r}: which "
+                   "is right is not known")  # fmt: skip
+            builder.drop(res.ref, why)
+            _warn_once(builder, f"{res.ref}: {why}, so it is not read; check the record")
+            return "disagree"
+        return answer
     if any(name in res.data for name in ("valueQuantity", "valueRatio", "valueInteger")):
         for concept in _items(res.data.get("interpretation")):
             for coding in _codings(concept):
                 if coding.get("system") == INTERPRETATION and coding.get("code") in ("POS", "NEG"):
                     return "positive" if coding["code"] == "POS" else "negative"
+    return None
+
+
+# The words of a result's answer, by which way they say it: the negative first ("not detected"
+# holds "detected"); text that says both, or neither, says no way (``_polarity``)
+NEGATIVE_WORDS = re.compile(r"(?i)\b(?:neg(?:ative)?|absent|not\s+(?:detected|amplified|present|"
+                            r"found|mutated)|non-?amplified|no\s+(?:mutations?|amplification|"
+                            r"variants?|changes?)(?:\s+(?:detected|found))?|wild[\s-]?type)\b")
+POSITIVE_WORDS = re.compile(r"(?i)\b(?:pos(?:itive)?|present|detected|amplified|amplification|"
+                            r"mutated|mutation)\b")
+# the coded answer, and the way of words that says the opposite
+_OPPOSITE = {"positive": "negative", "present": "negative", "negative": "positive",
+             "absent": "positive"}  # fmt: skip
+
+
+def _polarity(text: str) -> str | None:
+    """"positive" or "negative" when a result's words say only that way ("Negative", "Not
+    detected", "HER2 positive (3+)"); None when they say both or neither."""
+    negative = bool(NEGATIVE_WORDS.search(text))
+    positive = bool(POSITIVE_WORDS.search(NEGATIVE_WORDS.sub(" ", text)))
+    if negative != positive:
+        return "negative" if negative else "positive"
     return None
 
 
