@@ -2248,3 +2248,27 @@ def test_kept_to_a_cancer_an_entry_keeps_the_sources_of_what_it_says_of_others(
     named = {s.id for s in result.sources}
     assert {c.source for h in result.hits for c in h.other_citations} <= named
     assert any(h.other_citations for h in entries), query
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(first=st.sampled_from(["weak", "herceptin", "stoma", "hospice", "seizure"]),
+       second=st.sampled_from(["chemo", "side effects", "radiation", "surgery"]))
+def test_hits_each_for_one_word_of_the_question_are_said_so(index: Index, first: str,
+                                                            second: str) -> None:  # fmt: skip
+    """"too weak for chemo" showed the metal rod for a weak bone first, and nothing said that no
+    passage speaks to both (a review): when no hit has more than one of the question's words
+    that find something, a notice says each hit is for one of them; when some hit has two, no
+    such notice."""
+    result = index.search(f"{first} {second}")
+    said = [n for n in result.notices if n.startswith("No passage or entry has")]
+    matched = [{m.words for m in hit.matches} & {first, second}
+               for hit in result.hits]  # the words each hit was found by
+    if set().union(*matched) == {first, second} and all(len(m) < 2 for m in matched):
+        assert said, (first, second, matched)  # each found, never together
+    if any(len(m) == 2 for m in matched):
+        assert not said, (first, second, said)
+    assert "No passage or entry has both “weak” and “chemo”: each hit is for one of them." in (
+        index.search("too weak for chemo").notices)
+    assert not [n for n in index.search("chemo isnt working anymore").notices
+                if n.startswith("No passage or entry has")]

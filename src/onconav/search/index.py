@@ -477,6 +477,17 @@ class Index:
                            f"{_and(self.kb.name_of(c) for c in named_in)} name it.")  # fmt: skip
         if hits and unmatched and suggest:
             notices.extend(self._unmatched(unmatched, site, _in_capitals(query)))
+        # words of the question that each find something, but no hit has more than one of them:
+        # said, as each hit is for one ("too weak for chemo" showed the metal rod for a weak bone
+        # first, with no word that no passage speaks to both: a review). A hit of some of three
+        # or more ("chemo isnt working anymore": chemo and working) is a hit for the question
+        if len(found) > 1 and taken and not any(
+                sum(best[i] > 0 for c, best in zip(concepts, bests, strict=True) if c in found) > 1
+                for i in taken):  # fmt: skip
+            two = len(found) == 2
+            listed = _and([f"“{c.words}”" for c in found], "and" if two else "or")
+            notices.append(f"No passage or entry has {'both' if two else 'more than one of'} "
+                           f"{listed}: each hit is for one of them.")  # fmt: skip
         suggestions = self.suggest(query, cancer=site) if suggest and not hits else []
         # with no hit, the entry the question is a name of, as `onconav explain` finds it: a
         # place such as the peritoneum has no plain words of its own to be a hit
