@@ -5132,3 +5132,30 @@ def test_liver_artery_chemotherapy_had_asks_when_chemotherapy_stopped(kb: Knowle
     option = next(o for o in result.options if o.id == "rectum-hepatic-arterial-infusion")
     assert option.status is Status.needs_information, option.status
     assert [m.fact for m in option.missing] == ["progressed_on"], option.missing
+
+
+@pytest.mark.parametrize("site", ["rectum", "colon", "stomach", "cervix", "breast", "any"])
+def test_a_note_says_it_comes_from_another_cancers_page_only_to_that_other_cancer(
+        kb: KnowledgeBase, site: str) -> None:  # fmt: skip
+    """The rectal page's standard first treatments told rectal patients to "ask your team how
+    it applies to colon cancer" (the sentence was part of the note's text; a review): a note
+    shown for a cancer no source it rests on is about says so, naming that cancer; any other
+    says nothing of it. Over every note, for every cancer."""
+    result = evaluate(parse_profile({"cancer": site, "stage": "4"}, kb), kb)
+    for note in result.notes:
+        record = next(n for n in kb.data.notes if n.id == note.id)
+        about = {kb.sources[s.source].cancer for s in record.evidence}
+        said = "This comes from a page about" in note.text
+        assert said == (result.cancer not in about and "any" not in about), (site, note.id)
+        if said:
+            assert note.text.endswith(f"applies to {result.cancer_name}."), note.text
+    if site == "colon":
+        assert any("page about rectal cancer" in n.text for n in result.notes)
+
+
+def test_palliative_care_is_not_comfort_care_without_cancer_treatment(kb: KnowledgeBase) -> None:
+    """"palliative care" was a name of comfort care without cancer treatment ("not to fight the
+    cancer"; a review): palliative care goes with cancer treatment too, and the sources do not
+    use the words. It names symptom relief; "hospice" and "comfort care" stay comfort care."""
+    assert [r.id for r in kb.find("palliative care")] == ["symptom-relief"]
+    assert [r.id for r in kb.find("hospice")] == ["comfort-care"]

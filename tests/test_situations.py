@@ -41,7 +41,7 @@ SITUATIONS: dict[str, tuple[str, set[str], set[str]]] = {
     "stomach-bowel-obstruction-surgery": ("stomach", {"bowel-obstruction-surgery"}, {"symptoms"}),
     "stomach-external-radiation": ("stomach", {"external-beam-radiation"}, {"symptoms"}),
     "stomach-chemoradiation": ("stomach", {"chemoradiation"}, {"symptoms"}),
-    "stomach-palliative-care": ("stomach", {"palliative-care"}, set()),
+    "stomach-palliative-care": ("stomach", {"comfort-care"}, set()),
     "stomach-clinical-trials": ("stomach", {"clinical-trial"}, set()),
     # gastric, recurrent or refractory
     "stomach-chemotherapy-after-surgery": ("stomach", {"chemotherapy"}, {"prior_treatments"}),
@@ -115,7 +115,7 @@ SITUATIONS: dict[str, tuple[str, set[str], set[str]]] = {
         {"pembrolizumab", "chemotherapy", "bevacizumab"},
         {"stage"},
     ),
-    "cervix-palliative-care": ("cervix", {"palliative-care"}, set()),
+    "cervix-palliative-care": ("cervix", {"comfort-care"}, set()),
     "cervix-clinical-trial": ("cervix", {"clinical-trial"}, set()),
     # any advanced cancer
     "general-bowel-bypass": ("any", {"bowel-bypass"}, {"symptoms"}),

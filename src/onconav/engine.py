@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from onconav.kb import KnowledgeBase
-from onconav.kb.model import LabTest, Modality, Option, Prominence, Regimen, Span
+from onconav.kb.model import LabTest, Modality, Note, Option, Prominence, Regimen, Span
 from onconav.kb.rules import (
     ALWAYS,
     DECLINES,
@@ -164,7 +164,8 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         options=options,
         notes=[
             NoteOut(
-                id=n.id, title=n.title, text=n.text, citations=_citations(n.evidence)
+                id=n.id, title=n.title, text=_note_text(kb, n, facts),
+                citations=_citations(n.evidence),
             )
             for n in notes
         ],
@@ -180,6 +181,19 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         kb_version=kb.version,
         sources=sources_used(kb, cited),
     )
+
+
+def _note_text(kb: KnowledgeBase, note: Note, facts: Facts) -> str:
+    """A note's text, and, for a cancer that no source it rests on is about (the rectal page's
+    standard first treatments, shown for colon cancer too), that it comes from a page about
+    another cancer: the sentence had been part of the text, and rectal patients were told to ask
+    how it applies to colon cancer (a review)."""
+    about = {kb.sources[s.source].cancer for s in note.evidence}
+    if facts.site in about or "any" in about:
+        return note.text
+    pages = and_list(sorted(kb.name_of(c) for c in about))
+    return (f"{note.text} This comes from a page about {pages}, so ask your team how it applies "
+            f"to {facts.cancer_name}.")
 
 
 def _planned_but_declined(kb: KnowledgeBase, facts: Facts,
