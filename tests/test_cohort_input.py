@@ -1640,3 +1640,131 @@ def test_a_column_of_the_peoples_ids_is_told_to_be_named_patient_id(
     with pytest.raises(CohortError) as refused:
         run(KB, source, tmp_path / "out.parquet", ignore=ignore)
     assert str(refused.value).endswith(said), str(refused.value)
+
+
+FACT_IDS = [f for f, kind in table.input_columns(KB).items() if kind != "id"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(fact=st.sampled_from(FACT_IDS),
+       before=st.sampled_from(["", "latest ", "pt_", "Primary-", "last "]),
+       after=st.sampled_from([" status", " result", "_value", " at diagnosis", "-Result", ""]),
+       joint=st.sampled_from([" ", "_", "-"]), case=st.sampled_from([str.lower, str.upper,
+                                                                      str.title]))  # fmt: skip
+def test_a_column_that_holds_a_facts_name_is_told_to_be_named_so(
+    fact: str, before: str, after: str, joint: str, case: Any
+) -> None:
+    """A column whose name holds a fact's as a word (``HER2 status``, ``KRAS Result``, ``Stage
+    at diagnosis``), in any case, with spaces, underscores or hyphens, is said to hold that fact
+    and told to be named so; it is never offered --ignore-column (left out, its values are
+    dropped: a HER2-positive patient had been listed as a HER2 gap)."""
+    name = case(before + fact.replace("_", joint) + after)
+    if table._fact_name(name) == fact:  # the fact's own name: read as it
+        return
+    with pytest.raises(CohortError) as refused:
+        table._columns(["patient_id", "cancer", name], table.input_columns(KB))
+    said = str(refused.value)
+    assert said == f"INPUT: column {name!r} seems to hold {fact}: name it {fact}", said
+    assert "--ignore-column" not in said
+
+
+def test_a_column_of_a_test_result_is_not_offered_to_be_left_out(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    """The review's example: 'HER2 status' and 'KRAS Result' were each offered --ignore-column,
+    one per run; followed, the HER2-positive patient was listed as a HER2 gap. Both are said in
+    one error, each with the fact it holds, in CSV and NDJSON."""
+    source = tmp_path / "h.csv"
+    source.write_text("patient_id,cancer,stage,HER2 status,KRAS Result\n1,stomach,4,positive,\n"
+                      "2,rectum,4,,wild-type\n")  # fmt: skip
+    done = run_cli("cohort", str(source), "--quiet", "--out", str(tmp_path / "x.parquet"))
+    assert done.status == 2
+    assert done.errors() == [
+        "onconav: error: INPUT: column 'HER2 status' seems to hold her2: name it her2",
+        "onconav: error: INPUT: column 'KRAS Result' seems to hold kras: name it kras"]
+    lines = tmp_path / "h.ndjson"
+    lines.write_text('{"patient_id": "1", "cancer": "stomach", "HER2 status": "positive"}\n')
+    done = run_cli("cohort", str(lines), "--quiet", "--out", str(tmp_path / "y.parquet"))
+    assert done.errors() == ["onconav: error: INPUT: cannot be read as ndjson: no row can be "
+                             "read; line 1: 'HER2 status' seems to hold her2: name it her2"]
+
+
+def test_every_column_that_is_no_fact_is_named_in_one_error(run_cli: Run, tmp_path: Path) -> None:
+    """An export with MRN and Notes columns: the first run named only MRN, and --ignore-column
+    MRN then stopped on Notes. Every such column is named, a line each, with its own advice;
+    so are an NDJSON file's keys."""
+    source = tmp_path / "m.csv"
+    source.write_text("patient_id,MRN,cancer,Notes,stgae\n1,a,stomach,x,4\n")
+    done = run_cli("cohort", str(source), "--quiet", "--out", str(tmp_path / "x.parquet"))
+    assert done.status == 2
+    errors = done.errors()
+    assert len(errors) == 3, errors
+    assert errors[0].endswith("; or leave it out with --ignore-column 'MRN'")
+    assert errors[1].startswith("onconav: error: INPUT: column 'Notes' is not a fact")
+    assert errors[1].endswith("; or leave it out with --ignore-column 'Notes'")
+    assert errors[2] == ("onconav: error: INPUT: column 'stgae' is not a fact; did you mean "
+                         "'stage'? name the column so")  # fmt: skip
+    lines = tmp_path / "m.ndjson"
+    lines.write_text('{"patient_id": "1", "mrn": "a", "cancer": "stomach"}\n'
+                     '{"patient_id": "2", "notes": "b", "cancer": "stomach", "mrn": "c"}\n')
+    done = run_cli("cohort", str(lines), "--quiet", "--out", str(tmp_path / "y.parquet"))
+    assert [e.split(" is not")[0] for e in done.errors()] == [
+        f"onconav: error: INPUT: cannot be read as ndjson: no row can be read; line {n}: {k}"
+        for n, k in ((1, "'mrn'"), (2, "'notes'"))]
+    assert [e.rsplit(" ", 1)[1] for e in done.errors()] == ["'mrn'", "'notes'"]
+    lines.write_text('{"patient_id": "1", "mrn": "a", "notes": "b", "cancer": "stomach"}\n'
+                     '{"patient_id": "2", "cancer": "stomach"}\n')
+    out = tmp_path / "z.parquet"
+    run(KB, lines, out)
+    ((row, who, why),) = quarantined(tmp_path / "z.quarantine.csv")
+    assert (row, who) == (1, "1")
+    assert why.startswith("line 1: 'mrn' is not a fact; accepted: ") and "; 'notes' is not" in why
+
+
+EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.json"))
+
+
+def test_the_profiles_biomarkers_object_is_read_as_onconav_options_reads_it(
+    tmp_path: Path,
+) -> None:
+    """The examples with ``biomarkers`` (the profile's and the API's shape), one a line with a
+    patient_id, are answered as ``onconav options --profile`` answers each, by every engine
+    (the lines had been quarantined: "'biomarkers' is not a fact")."""
+    profiles = {p.stem: json.loads(p.read_text()) for p in EXAMPLES}
+    profiles = {k: v for k, v in profiles.items() if "biomarkers" in v}
+    assert profiles
+    source = tmp_path / "examples.ndjson"
+    source.write_text("".join(json.dumps({"patient_id": k, **v}) + "\n"
+                              for k, v in profiles.items()))  # fmt: skip
+    expected = {(who, o.id, o.status.value) for who, data in profiles.items()
+                for o in evaluate(parse_profile(data, KB), KB).options}  # fmt: skip
+    for engine in ENGINES:
+        out = tmp_path / f"{engine}.parquet"
+        done = run(KB, source, out, engine=engine)
+        assert done.loaded.quarantined == 0, quarantined(tmp_path / f"{engine}.quarantine.csv")
+        assert {(p, o, s) for p, o, s, _, _ in answers(out)} == expected, engine
+
+
+def test_a_test_result_given_in_biomarkers_and_at_the_top_level(tmp_path: Path) -> None:
+    """The same result in ``biomarkers`` (keys in any case) and at the top level is one (``3+``
+    and ``positive`` too); two that differ quarantine the row naming both; null or a word for
+    not known gives none; a key of it that is no test result is named."""
+    source = tmp_path / "b.ndjson"
+    source.write_text(
+        '{"patient_id": "a", "cancer": "stomach", "stage": "4", "Biomarkers": {"HER2": "3+"}, '
+        '"her2": "positive"}\n'
+        '{"patient_id": "b", "cancer": "stomach", "stage": "4", "biomarkers": {"her2": '
+        '"negative"}, "HER2": "positive"}\n'
+        '{"patient_id": "c", "cancer": "stomach", "biomarkers": {"her2": "x", "egfr": "y"}}\n'
+        '{"patient_id": "d", "cancer": "stomach", "stage": "4", "biomarkers": "not tested"}\n'
+        '{"patient_id": "e", "cancer": "rectum", "stage": "4", "biomarkers": {"KRAS": null}, '
+        '"kras": "G12D"}\n')  # fmt: skip
+    with connect() as con:
+        load(con, source, "ndjson", KB)
+        facts = dict(con.execute("SELECT person_id, [her2, kras] FROM facts").fetchall())
+        bad = con.execute("SELECT patient_id, reason FROM quarantine ORDER BY row").fetchall()
+    assert facts == {"a": ["positive", None], "d": [None, None], "e": [None, "mutated"]}
+    assert bad == [
+        ("b", "line 2: her2 is given twice, as 'biomarkers.her2' 'negative' and 'HER2' "
+              "'positive': which is right cannot be known; give it once"),
+        ("c", "line 3: 'biomarkers.egfr' is not a test result; accepted: her2, kras")]

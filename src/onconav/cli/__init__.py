@@ -118,7 +118,7 @@ SourcesOption = Annotated[
 
 
 class UsageError(Exception):
-    """Bad input from the user: printed as one line, exit status 2."""
+    """Bad input from the user: printed as one line (a line per problem), exit status 2."""
 
 
 def warn(message: str) -> None:
@@ -1853,8 +1853,11 @@ def main(argv: list[str] | None = None) -> None:
         fail(_usage_message(error), 2)
     except CLICK_ABORT:
         fail("aborted", 1)
-    except UsageError as error:
-        fail(str(error), 2)
+    except UsageError as error:  # one line each problem (the columns of INPUT that are no fact)
+        *lines, last = str(error).split("\n")
+        for line in lines:
+            print(f"onconav: error: {line}", file=sys.stderr)
+        fail(last, 2)
     except KBError as error:
         fail(f"knowledge base: {error.problems[0]} ({len(error.problems)} problem(s) in all)", 1)
     except ProfileError as error:

@@ -34,6 +34,7 @@ from onconav.profile import (
     Problem,
     ProfileError,
     close_name,
+    distinct_answers,
     facts_of,
     facts_table,
     parse_profile,
@@ -242,6 +243,51 @@ def _close_fact(name: str, kinds: dict[str, str]) -> str | None:
     return close_name(name, {k: k for k, v in kinds.items() if v != "ignored"})
 
 
+# other names a fact's column is given by, as words (``_held``): the one of a list's item
+ALSO_NAMED = {"metastases": ("metastasis", "mets"), "symptoms": ("symptom",), "her2": ("erbb2",)}
+
+
+def _words(name: str) -> list[str]:
+    """A name's words, in lower case: spaces, underscores, hyphens and other marks between them
+    (``HER2 status``, ``her2_status``, ``Her2-Status``: her2, status)."""
+    return re.findall(r"[^\W_]+", name.lower())
+
+
+def _within(words: list[str], part: list[str]) -> bool:
+    return any(words[i:i + len(part)] == part for i in range(len(words) - len(part) + 1))
+
+
+def _held(name: str, kinds: dict[str, str]) -> list[str]:
+    """The facts a column's name that is no fact's holds as words (``HER2 status``: her2;
+    ``Stage at diagnosis``: stage; ``metastasis sites``: metastases): such a column holds that
+    fact, and left out its values would be dropped without a word (a HER2-positive patient
+    listed as a HER2 gap). A fact whose name is part of another's found too
+    (``wants cancer treatment now``: cancer) is not said; patient_id is ``_id_hint``'s."""
+    said = _words(name)
+    found = {fact: part for fact, kind in kinds.items() if kind not in ("id", "ignored")
+             for part in map(_words, (fact, *ALSO_NAMED.get(fact, ()))) if _within(said, part)}
+    return [f for f, part in found.items()
+            if not any(f != g and _within(other, part) for g, other in found.items())]
+
+
+def _not_a_fact(name: str, kinds: dict[str, str]) -> tuple[str, bool]:
+    """What is said of a column (an NDJSON row's key) that is no fact's, after its name, and
+    whether it may be left out (``--ignore-column``): never for a name that holds a fact
+    (``_held``) or is a slip of one (``_close_fact``)."""
+    fact = _fact_name(name)
+    held = _held(name, kinds)
+    if held:
+        return (f"seems to hold {held[0]}: name it {held[0]}" if len(held) == 1 else
+                f"seems to hold {' or '.join(held)}: name it by the one it holds"), False
+    if fact == "biomarkers":
+        return "is not a fact: give her2 and kras each as a column of its own", False
+    close = _close_fact(fact, kinds)
+    if close:  # a slip, never to be ignored: its values would be dropped without a word
+        return f"is not a fact; did you mean {close!r}?", False
+    return ("is not a fact; accepted: "
+            + ", ".join(k for k, v in kinds.items() if v != "ignored")), True
+
+
 # spaces before a quote that opens a value (``C, "stomach",4``), which DuckDB's reader skips (it
 # reads ``stomach``); Python's strict reader reads the text as written (`` "stomach"``)
 SPACED_QUOTE = re.compile(rb'(?:^|[,\r]) +"')
@@ -306,9 +352,11 @@ def _columns(names: Iterable[str], kinds: dict[str, str] | None = None) -> dict[
     """The file's columns by the fact they give: ``stage`` for a column named ``stage``,
     ``Stage`` or `` STAGE `` (a column's name in any case, spaces around it ignored, as DuckDB
     matches names), ``patient_id`` for ``Patient ID`` (spaces inside it read as ``_``, as a
-    report's headers are written); a fact given by two columns stops the run, and so does a name
-    that is not a fact's (checked when ``kinds`` is given)."""
+    report's headers are written); a fact given by two columns stops the run, and so do the names
+    that are not a fact's (checked when ``kinds`` is given), each said on a line of its own
+    (``_not_a_fact``)."""
     found: dict[str, str] = {}
+    problems: list[str] = []
     names = list(names)
     for place, name in enumerate(names, 1):
         fact = _fact_name(name)
@@ -323,17 +371,17 @@ def _columns(names: Iterable[str], kinds: dict[str, str] | None = None) -> dict[
                 and renamed[1] in (_fact_name(n) for n in names):  # fmt: skip
             raise CohortError(f"INPUT: column {renamed[1]!r} is given twice, by names that "
                               "differ in case only; give it one name")  # fmt: skip
-        close = _close_fact(fact, kinds) if kinds is not None and fact not in kinds else None
-        if close:  # a slip, never to be ignored: its values would be dropped without a word
-            raise CohortError(f"INPUT: column {name!r} is not a fact; did you mean {close!r}? "
-                              "name the column so")  # fmt: skip
         if kinds is not None and fact not in kinds:
-            raise CohortError(f"INPUT: column {name!r} is not a fact; accepted: "
-                              + ", ".join(k for k, v in kinds.items() if v != "ignored")
-                              + ("" if "patient_id" in map(_fact_name, names) else
-                                 _id_hint(name))
-                              + f"; or leave it out with --ignore-column {name!r}")  # fmt: skip
+            said, ignorable = _not_a_fact(name, kinds)
+            if ignorable:
+                said += ("" if "patient_id" in map(_fact_name, names) else _id_hint(name)) \
+                    + f"; or leave it out with --ignore-column {name!r}"  # fmt: skip
+            elif "did you mean" in said:
+                said += " name the column so"
+            problems.append(f"INPUT: column {name!r} {said}")
         found[fact] = name
+    if problems:  # every column that is no fact's, one line each
+        raise CohortError("\n".join(problems))
     return found
 
 
@@ -484,6 +532,7 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: P
     a reason names the line's own number in the file. A line that is not UTF-8 text is
     quarantined, naming its byte (from 1)."""
     bad: list[tuple[int, str | None, str]] = []
+    others: dict[str, tuple[int, str, bool]] = {}  # each key that is no fact's (``_keys``)
     numbers = work / "numbers.csv"
     row = copied = 0
     first = ""  # the first line that is not blank: what the file is, if no line is a row
@@ -522,7 +571,9 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: P
             if "\\u" in text and not _unicode(value):  # DuckDB refuses the whole file for it
                 bad.append((row, _line_id(text), f"line {line}: {NOT_UNICODE}"))
                 continue
-            facts, problem = _keys(value, kinds)
+            value, text, problem = _lifted(value, text)
+            if not problem:
+                facts, problem = _keys(value, kinds, others, line)
             if problem:
                 bad.append((row, _line_id(text), f"line {line}: {problem}"))
                 continue
@@ -536,11 +587,14 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: P
         raise _not_utf8(path, "ndjson")  # no line is: the file is in another encoding
     keyed = [why for _, _, why in bad if why.endswith("or remove it") or " is not a fact; " in why
              or why.endswith("give it once")]  # fmt: skip
-    if not copied and keyed:  # objects, each with a key that is not read
-        named = re.search(r"'([^']+)' is not a fact; accepted", keyed[0])
-        hint = (f"{_id_hint(named.group(1))}; or leave it out with --ignore-column "
-                f"{named.group(1)!r}" if named else "")  # fmt: skip
-        raise CohortError(f"INPUT: cannot be read as ndjson: no row can be read; {keyed[0]}{hint}")
+    if not copied and others:  # objects with keys that are not read: each key, a line each
+        raise CohortError("\n".join(
+            f"INPUT: cannot be read as ndjson: no row can be read; line {line}: {cut(key)} "
+            f"{said}" + (f"{_id_hint(key)}; or leave it out with --ignore-column {key!r}"
+                         if ignorable else "")
+            for key, (line, said, ignorable) in others.items()))  # fmt: skip
+    if not copied and keyed:  # objects, each with a key given twice or with no name
+        raise CohortError(f"INPUT: cannot be read as ndjson: no row can be read; {keyed[0]}")
     if not copied:
         raise CohortError("INPUT: cannot be read as ndjson: " + (
             JSON_ARRAY if first.startswith("[") else
@@ -586,26 +640,92 @@ def _quarantine_id(value: object) -> str | None:
     return value.strip()
 
 
-def _keys(value: dict[str, Any], kinds: dict[str, str]) -> tuple[dict[str, str], str | None]:
+def _keys(value: dict[str, Any], kinds: dict[str, str],
+          others: dict[str, tuple[int, str, bool]] | None = None, line: int = 0,
+          ) -> tuple[dict[str, str], str | None]:  # fmt: skip
     """An NDJSON row's keys by the fact each gives (as a file's columns are named, ``_columns``),
-    or what is wrong with them: a key that is no fact's, one fact given by two keys."""
+    or what is wrong with them: the keys that are no fact's (each; ``others`` is told each such
+    key, the first ``line`` it is on and what ``_not_a_fact`` says of it), one fact given by two
+    keys."""
     facts: dict[str, str] = {}
+    problems = []
     for key in value:
         fact = _fact_name(key)
         if not fact:
             return facts, (f"a key has no name ({cut(key)}); name it by its fact (patient_id, "
                            "cancer, stage, ...), or remove it")  # fmt: skip
-        close = _close_fact(fact, kinds) if fact not in kinds else None
-        if close:  # a slip: not offered to be ignored (``_columns``)
-            return facts, f"{cut(key)} is not a fact; did you mean {close!r}?"
         if fact not in kinds:
-            accepted = ", ".join(k for k, v in kinds.items() if v != "ignored")
-            return facts, f"{cut(key)} is not a fact; accepted: {accepted}"
+            said = _not_a_fact(key, kinds)
+            problems.append(f"{cut(key)} {said[0]}")
+            if others is not None:
+                others.setdefault(key, (line, *said))
+            continue
         if fact in facts:
             return facts, (f"{cut(fact)} is given twice (as {cut(facts[fact])} and {cut(key)}); "
                            "give it once")  # fmt: skip
         facts[fact] = key
-    return facts, None
+    return facts, "; ".join(problems) or None
+
+
+MARKERS_KEY = "biomarkers"  # the profile's object of test results (``profile.MARKERS``)
+
+
+def _lifted(value: dict[str, Any], text: str) -> tuple[dict[str, Any], str, str | None]:
+    """An NDJSON row with the profile's own ``biomarkers`` object (``{"her2": "positive"}``, as
+    examples/*.json and the API give it) read as the profile reads it: its her2 and kras (keys
+    in any case) as the row's own, each value as written; the same value also given at the top
+    level is one (``distinct_answers``: ``3+`` and ``positive`` too), two that differ are a
+    problem naming both. ``biomarkers`` null or a word for not known: none given. Returns the
+    row, its line and the problem (None if none)."""
+    key = next((k for k in value if _fact_name(k) == MARKERS_KEY), None)
+    if key is None:
+        return value, text, None
+    inner = value[key]
+    pairs = _written_pairs(text)
+    if inner is None or (isinstance(inner, str) and words.not_known(inner)):
+        inner, written = {}, {}
+    elif not isinstance(inner, dict):
+        return value, text, (f"{cut(key)}: {cut(inner)} is not an object of test results; "
+                             f"give {' and '.join(MARKERS)} as keys of it, or of the row")
+    else:
+        written = dict(_written_pairs(pairs[key]))
+    lifted = {k: v for k, v in value.items() if k != key}
+    lines = {k: w for k, w in pairs.items() if k != key}
+    for name, given in inner.items():
+        marker = _fact_name(name)
+        if marker not in MARKERS:
+            return value, text, (f"{cut(f'{key}.{name}')} is not a test result; accepted: "
+                                 + ", ".join(MARKERS))  # fmt: skip
+        top = next((k for k in lifted if _fact_name(k) == marker), None)
+        if top is not None and lifted[top] is not None and given is not None:
+            same = lifted[top] == given or (isinstance(given, str) and isinstance(
+                lifted[top], str) and len(distinct_answers(marker, [given, lifted[top]])) == 1)
+            if not same:
+                return value, text, (f"{marker} is given twice, as {cut(f'{key}.{name}')} "
+                                     f"{cut(given)} and {cut(top)} {cut(lifted[top])}: which is "
+                                     "right cannot be known; give it once")  # fmt: skip
+            continue
+        if top is not None and given is None:
+            continue
+        if top is not None:
+            del lifted[top], lines[top]
+        lifted[marker], lines[marker] = given, written[name]
+    line = "{" + ", ".join(f"{json.dumps(k)}: {w}" for k, w in lines.items()) + "}"
+    return lifted, line, None
+
+
+def _written_pairs(text: str) -> dict[str, str]:
+    """A JSON object's keys (read already: each once) with each value as written in ``text``."""
+    decoder, space = json.JSONDecoder(), json.decoder.WHITESPACE  # type: ignore[attr-defined]
+    pairs, at = {}, space.match(text, text.index("{") + 1).end()
+    while text[at] != "}":
+        key, at = decoder.raw_decode(text, at)
+        at = space.match(text, space.match(text, at).end() + 1).end()  # past the ':'
+        _, end = decoder.raw_decode(text, at)
+        pairs[key] = text[at:end]
+        at = space.match(text, end).end()
+        at = space.match(text, at + 1).end() if text[at] == "," else at
+    return pairs
 
 
 def _renamed(text: str, names: dict[str, str]) -> str:
@@ -613,18 +733,11 @@ def _renamed(text: str, names: dict[str, str]) -> str:
     fact), each value as written in the line, never read and written again; a patient_id that
     is a number given as its text as written (``2.50``, ``1e3``: DuckDB would read ``2.5`` and
     ``1000.0``)."""
-    decoder, space = json.JSONDecoder(), json.decoder.WHITESPACE  # type: ignore[attr-defined]
-    parts, at = [], space.match(text, text.index("{") + 1).end()
-    while text[at] != "}":
-        key, at = decoder.raw_decode(text, at)
-        at = space.match(text, space.match(text, at).end() + 1).end()  # past the ':'
-        given, end = decoder.raw_decode(text, at)
-        said = text[at:end]
-        if names[key] == "patient_id" and type(given) in (int, float):  # not true or false
+    parts = []
+    for key, said in _written_pairs(text).items():
+        if names[key] == "patient_id" and type(json.loads(said)) in (int, float):  # not a bool
             said = json.dumps(said)
         parts.append(f"{json.dumps(names[key])}: {said}")
-        at = space.match(text, end).end()
-        at = space.match(text, at + 1).end() if text[at] == "," else at
     return "{" + ", ".join(parts) + "}"
 
 
