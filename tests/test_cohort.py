@@ -28,6 +28,8 @@ from onconav.cohort.gaps import definitions
 from onconav.cohort.table import EMPTY_ROW, SEPARATOR
 from onconav.engine import evaluate
 from onconav.kb import KnowledgeBase, load_kb
+from onconav.logic import Status, Truth, advanced_by_premise
+from onconav.logic import advanced as advanced_
 from onconav.profile import ProfileError, facts_of, parse_profile
 
 KB = load_kb()
@@ -556,14 +558,14 @@ def test_the_questions_in_the_docs_are_answered_as_written(
     are those the summary counts, the counts per option the summary's."""
     section = (ROOT / "docs" / "cohort.md").read_text().split("## Questions of a population")[1]
     queries = re.findall(r"```sql\n(.*?)```", section.split("\n## ")[0], re.S)
-    assert len(queries) == 5
+    assert len(queries) == 6
     people = tmp_path / "people.parquet"
     for args in (("demo", "--people", "600", "--out", str(people)), (str(people), "--quiet"),
                  ("gaps", str(people), "--quiet")):  # fmt: skip
         done = run_cli("cohort", *args)
         assert done.status == 0, done.stderr
     monkeypatch.chdir(tmp_path)  # the queries name the files as the commands wrote them
-    her2, kras, symptoms, counts, by_cancer = (duckdb.sql(q).fetchall() for q in queries)
+    her2, advanced, kras, symptoms, counts, by_cancer = (duckdb.sql(q).fetchall() for q in queries)
     summary = json.loads((tmp_path / "people.options.summary.json").read_text())
     cancers = dict(duckdb.sql("SELECT patient_id, cancer FROM 'people.parquet'").fetchall())
     for gaps_of, site in ((her2, "stomach"), (kras, "rectum")):
@@ -571,11 +573,26 @@ def test_the_questions_in_the_docs_are_answered_as_written(
         for patient, options, _ in gaps_of:
             assert facts_of(parse_profile({"cancer": cancers[patient]}, KB), KB).site == site
             assert options >= 1
+    # never had a HER2 test: no HER2 result on record (a HER2 2+ patient was among them)
+    table = duckdb.sql("SELECT * FROM 'people.parquet'")
+    rows: dict[str, dict[str, Any]] = {}
+    for values in table.fetchall():  # each patient's first row: the one answered
+        rows.setdefault(values[0], dict(zip(table.columns, values, strict=True)))
+    her2_read = {p: facts_of(parse_profile(profile_data(rows[p]), KB), KB).given["her2"]
+                 for p, *_ in her2}  # fmt: skip
+    assert her2_read and not any(her2_read.values()), her2_read
+    # the HER2 gaps of patients on record as advanced: stage 4, come back, or spread far
+    assert advanced and {p for p, *_ in advanced} < {p for p, *_ in duckdb.sql(
+        "SELECT patient_id FROM 'people.gaps.csv' WHERE fact = 'her2'").fetchall()}  # fmt: skip
+    for patient, *_ in advanced:
+        row = facts_of(parse_profile(profile_data(rows[patient]), KB), KB).row
+        assert advanced_(row) is Truth.TRUE and not advanced_by_premise(row), (patient, row)
     assert len(symptoms) == summary["missing"]["symptoms"]["patients"] > 0
     assert {o: (a, b, c) for o, a, b, c in counts} == {
         o: (n["offered"], n["needs_information"], n["not_suitable"])
-        for o, n in summary["options"].items()
+        for o, n in summary["options"].items() if any(n.values())
     }
+    assert list(summary["options"]) == sorted(KB.rules)
     # joined to the input, each result once, though the demo repeats patient_ids (a join to
     # every input row counted a repeated patient's results twice)
     [(repeated,)] = duckdb.sql("SELECT count(*) FROM (SELECT patient_id FROM 'people.parquet' "
@@ -881,3 +898,70 @@ def test_the_files_beside_a_result_keep_every_part_of_its_name(
     assert not (tmp_path / "screen.quarantine.csv").exists()
     assert quarantine_beside(tmp_path / "r.parquet") == tmp_path / "r.quarantine.csv"
     assert summary_beside(tmp_path / "r.CSV") == tmp_path / "r.summary.json"
+
+
+def test_the_demo_population_gives_every_value_of_every_fact() -> None:
+    """``onconav cohort demo`` says it gives every value of every fact: each value of the
+    knowledge base's vocabulary (and yes and no) is given by a row that is answered, and read
+    by the core, each fact's own values are among the answered rows' (HER2 equivocal was not:
+    the ISH question never came up in the demo's gaps)."""
+    for n, seed in ((1000, 13), (600, 5)):
+        rows = demo.people(KB, n, seed=seed)
+        given: set[tuple[str, object]] = set()
+        read: set[tuple[str, object]] = set()
+        for row in rows:
+            try:
+                facts = facts_of(parse_profile(profile_data(row), KB), KB)
+            except ProfileError:
+                continue
+            for fact, value in row.items():
+                given |= {(fact, v) for v in (value if isinstance(value, list) else [value])}
+            for fact, value in facts.given.items():
+                read |= {(fact, v) for v in (value if isinstance(value, frozenset) else [value])}
+        assert not [p for p in demo.every_value(KB) if p not in given], (n, seed)
+        own = {(f, v.id) for f, fact in KB.facts.items() for v in fact.values} | {
+            (f, b) for f, fact in KB.facts.items() if fact.type.value == "bool"
+            for b in (True, False)}  # fmt: skip
+        assert ("her2", "equivocal") in own
+        assert not own - read, (n, seed, own - read)
+
+
+def test_the_summary_counts_every_option_with_zeros(tmp_path: Path) -> None:
+    """The summary's ``options`` had left out the options no patient is in scope for (90 of 97
+    in a 6-row run): an analyst counting whom each option applies to did not see the zeros.
+    Every option of the knowledge base is there; those with no result row count zero."""
+    source = tmp_path / "two.csv"
+    source.write_text("patient_id,cancer,stage\n1,stomach,4\n2,stomach,4\n")
+    out = tmp_path / "two.parquet"
+    done = run(KB, source, out)
+    options = done.summary["options"]
+    assert list(options) == sorted(KB.rules)
+    with duckdb.connect() as con:
+        results = dict(con.execute(f"SELECT option_id, count(*) FROM '{out}' "
+                                   "GROUP BY option_id").fetchall())  # fmt: skip
+    assert {o: sum(n.values()) for o, n in options.items()} == {
+        o: results.get(o, 0) for o in KB.rules}
+    assert 0 < len(results) < len(KB.rules)
+    assert set(next(iter(options.values()))) == {s.value for s in Status}
+
+
+def test_an_input_named_as_a_command_is_read_as_input(
+    run_cli: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A FHIR export folder named ``demo`` or ``gaps``, given with an option only a run takes
+    (``onconav cohort demo --quiet``), had been taken for the command ("No such option:
+    --quiet"); it is read as INPUT, as ``onconav cohort run demo`` reads it. Given with what the
+    command takes, or with no folder of that name, the command runs."""
+    monkeypatch.chdir(tmp_path)
+    for name in ("demo", "gaps"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "Patient.ndjson").write_text(
+            json.dumps({"resourceType": "Patient", "id": "p1"}) + "\n")
+        done = run_cli("cohort", name, "--quiet", "--engine", "python")
+        assert done.status == 1, done.stderr  # read: its one patient has no cancer
+        assert "No such option" not in done.stderr
+        assert (tmp_path / f"{name}.options.summary.json").exists()
+    done = run_cli("cohort", "demo", "--people", "3", "--out", "p.parquet")
+    assert done.status == 0 and (tmp_path / "p.parquet").exists(), done.stderr
+    done = run_cli("cohort", "gaps", "demo", "--quiet")
+    assert (tmp_path / "demo.gaps.csv").exists(), done.stderr

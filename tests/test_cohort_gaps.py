@@ -20,7 +20,7 @@ from onconav.cohort.gaps import definitions
 from onconav.engine import evaluate
 from onconav.kb import load_kb
 from onconav.kb.rules import ONE_OR_SEVERAL, OTHERS_NOT_KNOWN
-from onconav.logic import Truth, advanced_by_premise, truth
+from onconav.logic import Truth, advanced, advanced_by_premise, truth
 from onconav.profile import ProfileError, facts_of, parse_profile
 
 KB = load_kb()
@@ -123,9 +123,16 @@ def test_the_demo_population_has_the_gaps_an_analyst_means(tmp_path: Path) -> No
     assert any(stage_4(p, "rectum") for p in kras)
     # stage 4 cervical cancer without its sub-stage (4A or 4B)
     assert any(facts[p]["cancer"] == "cervix" and facts[p]["stage"] == "4" for p in stage)
-    # HER2 not on record: left empty, or said to be not known ("Not tested", as exports say it)
-    assert all(by_id[p].get("her2") is None or words.not_known(by_id[p]["her2"]) for p in her2)
+    # HER2 not on record: left empty, or said to be not known ("Not tested", as exports say it);
+    # or 2+ (equivocal), which the ISH test decides
+    assert all(by_id[p].get("her2") is None or words.not_known(by_id[p]["her2"])
+               or facts[p]["her2"] == "equivocal" for p in her2)  # fmt: skip
     assert any(by_id[p].get("her2") in demo.NOT_KNOWN for p in her2)
+    # HER2 2+ on record, tested: its gap says so (given) and asks for the ISH test
+    with duckdb.connect() as con:
+        ish = con.execute("SELECT DISTINCT question FROM read_parquet(?) WHERE fact = 'her2' "
+                          "AND given = 'equivocal'", [str(tmp_path / "gaps.parquet")]).fetchall()
+    assert ish == [(KB.which("her2", "equivocal"),)]
     # symptoms decide many options of these people (the summary's missing), never a gap
     assert {f for _, f, *_ in found} <= WORKUP and "symptoms" not in {f for _, f, *_ in found}
     assert loaded.answered + loaded.quarantined == loaded.rows == 1500
@@ -192,6 +199,27 @@ def test_the_gaps_are_exactly_the_missing_work_up_of_standard_options(
                 assert question == KB.facts[fact].question, (pid, fact, question)
                 continue
             assert question in questions[(pid, fact)], (pid, fact, question)
+    # what is on record for the fact (HER2 2+, tested, from no result at all), and whether the
+    # record says the cancer is advanced, as the core reads the person
+    first = {r["patient_id"]: r for r in reversed(rows) if r.get("patient_id") is not None}
+    with duckdb.connect() as con:
+        said = con.execute(f"SELECT patient_id, fact, given, advanced FROM read_parquet('{out}')")
+        for pid, fact, given_, advanced_ in said.fetchall():
+            on_record = facts_of(parse_profile(profile_data(first[pid]), KB), KB).given[fact]
+            assert given_ == shown(on_record), (pid, fact, given_, on_record)
+            assert advanced_ is (advanced(facts[pid]) is Truth.TRUE
+                                 and not advanced_by_premise(facts[pid])), (pid, facts[pid])
+        assert con.execute(f"SELECT count(*) FROM read_parquet('{out}') WHERE given IS NOT NULL "
+                           "AND fact = 'her2'").fetchone() != (0,)  # fmt: skip
+
+
+def shown(value: Any) -> str | None:
+    """A fact's value on record as the gaps' ``given`` writes it."""
+    if value is None:
+        return None
+    if isinstance(value, frozenset):
+        return "; ".join(sorted(value)) or "none"
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def questions_of(tmp_path: Path, table: str) -> dict[tuple[str, str], str]:

@@ -1179,18 +1179,40 @@ def _can_listen(host: str, port: int) -> None:
 
 
 class _CohortGroup(TyperGroup):
-    """`onconav cohort INPUT` runs `onconav cohort run INPUT`; `demo` and `gaps` are commands."""
+    """`onconav cohort INPUT` runs `onconav cohort run INPUT`; `demo` and `gaps` are commands. An
+    INPUT named as a command (a FHIR export folder `demo` or `gaps`) given with what that command
+    does not take (`onconav cohort demo --quiet`, `onconav cohort gaps --engine python`) is that
+    INPUT: the command's words had been refused ("No such option"); `onconav cohort run demo`
+    is it in any case."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        if args and args[0] not in self.commands and args[0] not in ("--help", "-h"):
+        if args and self._input(ctx, args):
             args = ["run", *args]
         return super().parse_args(ctx, args)
+
+    def _input(self, ctx: Any, args: list[str]) -> bool:
+        """Whether ``args[0]`` is the INPUT of ``run``."""
+        if args[0] in ("--help", "-h"):
+            return False
+        if args[0] not in self.commands:
+            return True
+        return args[0] != "run" and Path(args[0]).exists() and not (
+            {"--help", "-h"} & set(args) or self._takes(ctx, args))
+
+    def _takes(self, ctx: Any, args: list[str]) -> bool:
+        """Whether the command ``args[0]`` takes the words after it."""
+        try:
+            self.commands[args[0]].make_context(args[0], list(args[1:]), parent=ctx)
+        except _click_classes("UsageError"):  # what it does not take (No such option, ...)
+            return False
+        return True
 
 
 cohort_app = typer.Typer(
     cls=_CohortGroup,
     help="Population screening: every option for every person of a table (docs/cohort.md). "
-    "onconav cohort INPUT is onconav cohort run INPUT.",
+    "onconav cohort INPUT is onconav cohort run INPUT; an INPUT named demo or gaps (a FHIR "
+    "export folder): onconav cohort run demo.",
     # whole in the list of commands (click cuts a group's help to one line there)
     short_help="Population screening: every option for every person of a table "
     "(docs/cohort.md); onconav cohort INPUT is onconav cohort run INPUT.",
@@ -1412,8 +1434,9 @@ def cohort_demo(
     force: Annotated[bool, typer.Option(
         "--force", help="Write over --out if it is there already.")] = False,
 ) -> None:  # fmt: skip
-    """An example population: every value of every fact, unknowns, and a few rows that cannot be
-    read (an unknown drug, an impossible stage, a missing or repeated patient_id, no cancer).
+    """An example population: every value of every fact (the knowledge base's, one a row in the
+    first rows: HER2 equivocal too), unknowns, and a few rows that cannot be read (an unknown
+    drug, an impossible stage, a missing or repeated patient_id, no cancer).
     It never writes over a file that is there (an analyst's own people.parquet) unless told to
     with --force."""
     from onconav.cohort import CohortError, demo

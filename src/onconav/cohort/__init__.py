@@ -44,18 +44,22 @@ class Run:
     summary: dict[str, Any] = field(default_factory=dict)
 
 
-def summarise(con: duckdb.DuckDBPyConnection, loaded: Loaded) -> dict[str, Any]:
-    """Per option, how many patients it is offered to, needs information for, ...; per missing
-    fact, how many patients' options (and how many options in all) it would decide."""
+def summarise(con: duckdb.DuckDBPyConnection, loaded: Loaded,
+              option_ids: list[str]) -> dict[str, Any]:  # fmt: skip
+    """Per option, how many patients it is offered to, needs information for, ...: every option
+    of the knowledge base (``option_ids``), with zeros for one no patient is in scope for (an
+    analyst counting whom each option applies to sees them); per missing fact, how many
+    patients' options (and how many options in all) it would decide."""
     statuses = [s.value for s in Status]
     counts = ", ".join(f"count(*) FILTER (WHERE status = {quote(s)}) AS {column(s)}"
                        for s in statuses)  # fmt: skip
-    options = {
+    found = {
         str(row[0]): dict(zip(statuses, (int(v) for v in row[1:]), strict=True))
         for row in con.execute(
-            f"SELECT option_id, {counts} FROM result_table GROUP BY option_id ORDER BY option_id"
+            f"SELECT option_id, {counts} FROM result_table GROUP BY option_id"
         ).fetchall()
     }
+    options = {o: found.get(o, dict.fromkeys(statuses, 0)) for o in sorted({*option_ids, *found})}
     missing = {
         str(fact): {"patients": int(patients), "options": int(n)}
         for fact, patients, n in con.execute(
@@ -152,7 +156,7 @@ def run(
             else:
                 copy_to(con, "SELECT * FROM result_table", out, fmt)
             return _finish(con, loaded, out, quarantine, summary, summarised, ignore,
-                           _provenance(kb, engine))  # fmt: skip
+                           _provenance(kb, engine), list(kb.rules))  # fmt: skip
     finally:
         con.close()
 
@@ -212,14 +216,14 @@ def _provenance(kb: KnowledgeBase, engine: str) -> dict[str, Any]:
 
 def _finish(con: duckdb.DuckDBPyConnection, loaded: Loaded, out: Path, quarantine: Path | None,
             summary: Path | None, summarised: bool, ignore: tuple[str, ...],
-            provenance: dict[str, Any]) -> Run:  # fmt: skip
+            provenance: dict[str, Any], option_ids: list[str]) -> Run:  # fmt: skip
     """The quarantine and the summary (if ``summarised``) written; what the run did."""
     (results,) = con.execute("SELECT count(*) FROM result_table").fetchone() or (0,)
     quarantine = quarantine or quarantine_beside(out)
     copy_to(con, "SELECT * FROM quarantine ORDER BY row", quarantine, "csv")
     if not summarised:
         return Run(loaded, int(results))
-    facts = summarise(con, loaded)
+    facts = summarise(con, loaded, option_ids)
     facts["quarantine"] = str(quarantine.resolve())  # read from anywhere, not only from here
     if ignore:
         facts["ignored_columns"] = list(ignore)

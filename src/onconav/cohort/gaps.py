@@ -12,7 +12,7 @@ from onconav.cohort.table import SEPARATOR, copy_to
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType
 from onconav.kb.rules import ALWAYS, OTHERS_NOT_KNOWN, STAGE_EARLIER
-from onconav.logic import advanced_by_premise_sql, column, quote, to_sql
+from onconav.logic import advanced_by_premise_sql, advanced_sql, column, quote, to_sql
 from onconav.sql import people_sql
 
 Totals = list[tuple[str, str, int, int]]
@@ -76,6 +76,37 @@ def asked_sql(kb: KnowledgeBase, people: str) -> str:
             + " UNION ALL ".join(parts) + ") GROUP BY patient_id, fact")
 
 
+def given_sql(kb: KnowledgeBase, people: str) -> str:
+    """A query of (patient_id, fact, given) over a facts table (``people``, SQL): for each fact
+    of the work-up, what is on record for it, as text, so that a gap can be told by it (HER2
+    ``equivocal``, tested, from no HER2 result at all): a value as given (``4``, ``equivocal``,
+    ``true``), a list's items joined by ``SEPARATOR`` (``none`` for an empty list); NULL when
+    nothing is (never what the rest implies: a stage read from spread is not on record)."""
+    parts = []
+    for fact in kb.workup:
+        value = (f"CASE WHEN len({column(fact)}) = 0 THEN 'none' ELSE "
+                 f"array_to_string({column(fact)}, {quote(SEPARATOR)}) END"
+                 if kb.facts[fact].type is FactType.set else
+                 f"CAST({column(fact)} AS VARCHAR)")  # fmt: skip
+        parts.append(f"SELECT person_id AS patient_id, {quote(fact)} AS fact, {value} AS given "
+                     f"FROM {people} WHERE {column(fact)} IS NOT NULL")  # fmt: skip
+    if not parts:
+        return ("SELECT CAST(NULL AS VARCHAR) AS patient_id, CAST(NULL AS VARCHAR) AS fact, "
+                "CAST(NULL AS VARCHAR) AS given LIMIT 0")  # fmt: skip
+    return " UNION ALL ".join(parts)
+
+
+def advanced_on_record_sql(kb: KnowledgeBase, people: str) -> str:
+    """A query of (patient_id, advanced) over a facts table (``people``, SQL): whether the record
+    says the cancer is advanced (stage 4, come back, or spread to a distant organ: ``advanced``
+    TRUE, and not only by the premise, ``advanced_by_premise``); FALSE otherwise (no stage on
+    record, or stage 1 to 3 not known to have come back). A gap of a patient not on record as
+    advanced may be of one whom the sources' options do not suit."""
+    return (f"WITH people AS MATERIALIZED ({people_sql(kb, people)}) "
+            f"SELECT person_id AS patient_id, coalesce({advanced_sql()} AND NOT "
+            f"{advanced_by_premise_sql()}, FALSE) AS advanced FROM people")
+
+
 def by_premise_sql(kb: KnowledgeBase, people: str) -> str:
     """A query of (patient_id) over a facts table (``people``, SQL): each person whose cancer is
     advanced only by the premise of the sources (``logic.advanced_by_premise``: no stage on
@@ -92,8 +123,10 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
     fact of the work-up among the missing facts of a standard option of theirs that needs
     information, unless the fact is not part of their cancer's work-up; and for a person whose
     cancer is advanced only by the premise (``by_premise_sql``), the stage, deciding each
-    standard option of theirs that is offered or needs information. Returns per fact: (fact,
-    its tests joined by ``SEPARATOR``, patients, options)."""
+    standard option of theirs that is offered or needs information; each with what is on
+    record for the fact (``given_sql``: HER2 ``equivocal``; NULL if nothing) and whether the
+    cancer is advanced on record (``advanced_on_record_sql``). Returns per
+    fact: (fact, its tests joined by ``SEPARATOR``, patients, options)."""
     with duckdb.connect() as con:
         facts, standard = definitions(kb)
         con.execute("CREATE TABLE outside AS "
@@ -108,6 +141,10 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
             con.executemany("INSERT INTO standard_options VALUES (?)", [(o,) for o in standard])
         con.execute("CREATE TABLE asked AS "
                     + asked_sql(kb, f"read_parquet({quote(str(people))})"))  # fmt: skip
+        con.execute("CREATE TABLE on_record AS "
+                    + given_sql(kb, f"read_parquet({quote(str(people))})"))  # fmt: skip
+        con.execute("CREATE TABLE advanced AS "
+                    + advanced_on_record_sql(kb, f"read_parquet({quote(str(people))})"))
         con.execute("CREATE TABLE by_premise AS "
                     + by_premise_sql(kb, f"read_parquet({quote(str(people))})"))  # fmt: skip
         results = f"read_parquet({quote(str(result))})"
@@ -127,13 +164,14 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
                     "AND patient_id IN (SELECT patient_id FROM by_premise) "
                     "GROUP BY ALL")  # fmt: skip
         con.execute(
-            "CREATE TABLE gaps AS SELECT g.patient_id, g.fact, t.label, "
+            "CREATE TABLE gaps AS SELECT g.patient_id, g.fact, r.given, v.advanced, t.label, "
             "coalesce(a.question, t.question) AS question, "
             "t.tests, t.find_it, g.options, g.option_ids FROM "
             f"((FROM premise) UNION ALL (SELECT * FROM ({missing}) "
             "ANTI JOIN premise USING (patient_id, fact))) g "
             "JOIN gap_facts t USING (fact) ANTI JOIN outside USING (patient_id, fact) "
             "LEFT JOIN asked a USING (patient_id, fact) "
+            "LEFT JOIN on_record r USING (patient_id, fact) JOIN advanced v USING (patient_id) "
             "ORDER BY g.options DESC, g.patient_id, g.fact"
         )
         copy_to(con, "SELECT * FROM gaps", out, fmt)
@@ -144,4 +182,5 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
         return [(str(f), SEPARATOR.join(t), int(p), int(n)) for f, t, p, n in totals]
 
 
-__all__ = ["Totals", "asked_sql", "by_premise_sql", "definitions", "outside_workup", "write_gaps"]
+__all__ = ["Totals", "advanced_on_record_sql", "asked_sql", "by_premise_sql", "definitions",
+           "given_sql", "outside_workup", "write_gaps"]
