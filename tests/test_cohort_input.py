@@ -1662,10 +1662,15 @@ def test_a_column_that_holds_a_facts_name_is_told_to_be_named_so(
     if table._fact_name(name) == fact:  # the fact's own name: read as it
         return
     with pytest.raises(CohortError) as refused:
-        table._columns(["patient_id", "cancer", name], table.input_columns(KB))
+        table._columns(["patient_id", name], table.input_columns(KB))
     said = str(refused.value)
     assert said == f"INPUT: column {name!r} seems to hold {fact}: name it {fact}", said
     assert "--ignore-column" not in said
+    # beside a column of that fact's own name, it is not that fact (``Cancer centre`` beside
+    # ``cancer``): it may be left out
+    with pytest.raises(CohortError) as refused:
+        table._columns(["patient_id", fact, name], table.input_columns(KB))
+    assert str(refused.value).endswith(f"; or leave it out with --ignore-column {name!r}")
 
 
 def test_a_column_of_a_test_result_is_not_offered_to_be_left_out(

@@ -270,12 +270,14 @@ def _held(name: str, kinds: dict[str, str]) -> list[str]:
             if not any(f != g and _within(other, part) for g, other in found.items())]
 
 
-def _not_a_fact(name: str, kinds: dict[str, str]) -> tuple[str, bool]:
+def _not_a_fact(name: str, kinds: dict[str, str],
+                given: Iterable[str] = ()) -> tuple[str, bool]:  # fmt: skip
     """What is said of a column (an NDJSON row's key) that is no fact's, after its name, and
     whether it may be left out (``--ignore-column``): never for a name that holds a fact
-    (``_held``) or is a slip of one (``_close_fact``)."""
+    (``_held``) or is a slip of one (``_close_fact``). A fact that another column gives by its
+    own name (``given``: ``cancer`` beside ``Cancer centre``) is not the one this one holds."""
     fact = _fact_name(name)
-    held = _held(name, kinds)
+    held = [f for f in _held(name, kinds) if f not in set(given)]
     if held:
         return (f"seems to hold {held[0]}: name it {held[0]}" if len(held) == 1 else
                 f"seems to hold {' or '.join(held)}: name it by the one it holds"), False
@@ -372,7 +374,7 @@ def _columns(names: Iterable[str], kinds: dict[str, str] | None = None) -> dict[
             raise CohortError(f"INPUT: column {renamed[1]!r} is given twice, by names that "
                               "differ in case only; give it one name")  # fmt: skip
         if kinds is not None and fact not in kinds:
-            said, ignorable = _not_a_fact(name, kinds)
+            said, ignorable = _not_a_fact(name, kinds, map(_fact_name, names))
             if ignorable:
                 said += ("" if "patient_id" in map(_fact_name, names) else _id_hint(name)) \
                     + f"; or leave it out with --ignore-column {name!r}"  # fmt: skip
@@ -655,7 +657,7 @@ def _keys(value: dict[str, Any], kinds: dict[str, str],
             return facts, (f"a key has no name ({cut(key)}); name it by its fact (patient_id, "
                            "cancer, stage, ...), or remove it")  # fmt: skip
         if fact not in kinds:
-            said = _not_a_fact(key, kinds)
+            said = _not_a_fact(key, kinds, map(_fact_name, value))
             problems.append(f"{cut(key)} {said[0]}")
             if others is not None:
                 others.setdefault(key, (line, *said))
