@@ -33,21 +33,22 @@ from onconav.logic import advanced as advanced_
 from onconav.profile import ProfileError, facts_of, parse_profile
 
 KB = load_kb()
-Result = set[tuple[str, str, str, str, tuple[str, ...]]]
+Result = set[tuple[str, str, str, str, tuple[str, ...], bool]]
 
 
 def results(path: Path) -> Result:
     con = duckdb.connect()
     found = con.execute(f"SELECT * FROM read_parquet('{path}')").fetchall()
     con.close()
-    return {(p, o, s, b, tuple(m)) for p, o, s, b, m in found}
+    return {(p, o, s, b, tuple(m), e) for p, o, s, b, m, e in found}
 
 
 def csv_results(path: Path) -> Result:
     """A result written as CSV, read as an analyst reads it: ``missing`` split at ``;``."""
     with path.open(encoding="utf-8", newline="") as handle:
         return {(r["patient_id"], r["option_id"], r["status"], r["because"],
-                 tuple(r["missing"].split(SEPARATOR)) if r["missing"] else ())
+                 tuple(r["missing"].split(SEPARATOR)) if r["missing"] else (),
+                 {"true": True, "false": False}[r["relieves"]])
                 for r in csv.DictReader(handle)}  # fmt: skip
 
 
@@ -128,7 +129,7 @@ def test_duckdb_and_python_give_the_same_answers_for_every_patient_and_option(
             assert lines == len(reasons[0]) == fast.loaded.quarantined, engine
     answers = results(folder / "duckdb.parquet")
     assert answers == results(folder / "python.parquet")
-    assert {s for _, _, s, _, _ in answers} >= {"offered", "needs_information", "not_suitable",
+    assert {s for _, _, s, *_ in answers} >= {"offered", "needs_information", "not_suitable",
                                                "in_trials", "declined"}  # fmt: skip
     assert fast.summary == {**slow.summary, "quarantine": fast.summary["quarantine"],
                             "engine": "duckdb"}
@@ -218,9 +219,9 @@ def test_a_sample_is_what_evaluate_gives(tmp_path: Path) -> None:
     demo.write(rows, str(source), "ndjson")
     run(KB, source, tmp_path / "out.parquet")
     answers = results(tmp_path / "out.parquet")
-    by_patient: dict[str, set[tuple[str, str, tuple[str, ...]]]] = {}
-    for p, o, s, _, m in answers:
-        by_patient.setdefault(p, set()).add((o, s, m))
+    by_patient: dict[str, set[tuple[str, str, tuple[str, ...], bool]]] = {}
+    for p, o, s, _, m, e in answers:
+        by_patient.setdefault(p, set()).add((o, s, m, e))
     # the first row of each answered patient (demo.people repeats a patient_id: that row is
     # quarantined, and the answers under the id are the first row's)
     firsts = {r["patient_id"]: r for r in reversed(rows) if r["patient_id"] in by_patient}
@@ -228,8 +229,8 @@ def test_a_sample_is_what_evaluate_gives(tmp_path: Path) -> None:
     assert len(sample) >= 150
     for row in sample:
         result = evaluate(parse_profile(profile_data(row), KB), KB)
-        expected = {(o.id, o.status.value, tuple(sorted(m.fact for m in o.missing)))
-                    for o in result.options}  # fmt: skip
+        expected = {(o.id, o.status.value, tuple(sorted(m.fact for m in o.missing)),
+                     o.relieves_your_symptoms) for o in result.options}  # fmt: skip
         assert by_patient[row["patient_id"]] == expected, row["patient_id"]
 
 
@@ -408,7 +409,7 @@ def test_a_list_in_csv_is_its_items_separated_by_semicolons(tmp_path: Path) -> N
     assert csv_results(tmp_path / "out.csv") == results(tmp_path / "out.parquet")
     lines = (tmp_path / "out.ndjson").read_text(encoding="utf-8").splitlines()
     assert {tuple(json.loads(line)["missing"]) for line in lines} == {
-        m for *_, m in results(tmp_path / "out.parquet")}
+        m for *_, m, _ in results(tmp_path / "out.parquet")}
     with (tmp_path / "gaps.csv").open(encoding="utf-8", newline="") as handle:
         written = {(r["patient_id"], r["fact"]): r for r in csv.DictReader(handle)}
     with duckdb.connect() as con:
@@ -558,14 +559,15 @@ def test_the_questions_in_the_docs_are_answered_as_written(
     are those the summary counts, the counts per option the summary's."""
     section = (ROOT / "docs" / "cohort.md").read_text().split("## Questions of a population")[1]
     queries = re.findall(r"```sql\n(.*?)```", section.split("\n## ")[0], re.S)
-    assert len(queries) == 6
+    assert len(queries) == 7
     people = tmp_path / "people.parquet"
     for args in (("demo", "--people", "600", "--out", str(people)), (str(people), "--quiet"),
                  ("gaps", str(people), "--quiet")):  # fmt: skip
         done = run_cli("cohort", *args)
         assert done.status == 0, done.stderr
     monkeypatch.chdir(tmp_path)  # the queries name the files as the commands wrote them
-    her2, advanced, kras, symptoms, counts, by_cancer = (duckdb.sql(q).fetchall() for q in queries)
+    her2, advanced, kras, symptoms, relieved, counts, by_cancer = (
+        duckdb.sql(q).fetchall() for q in queries)
     summary = json.loads((tmp_path / "people.options.summary.json").read_text())
     cancers = dict(duckdb.sql("SELECT patient_id, cancer FROM 'people.parquet'").fetchall())
     for gaps_of, site in ((her2, "stomach"), (kras, "rectum")):
@@ -588,6 +590,12 @@ def test_the_questions_in_the_docs_are_answered_as_written(
         row = facts_of(parse_profile(profile_data(rows[patient]), KB), KB).row
         assert advanced_(row) is Truth.TRUE and not advanced_by_premise(row), (patient, row)
     assert len(symptoms) == summary["missing"]["symptoms"]["patients"] > 0
+    # a symptom an option could relieve: those options, as onconav options says them
+    assert relieved
+    for patient, options in relieved[:40]:
+        said = evaluate(parse_profile(profile_data(rows[patient]), KB), KB).options
+        assert options == sorted(o.id for o in said if o.relieves_your_symptoms and
+                                 o.status.value in ("offered", "needs_information")), patient
     assert {o: (a, b, c) for o, a, b, c in counts} == {
         o: (n["offered"], n["needs_information"], n["not_suitable"])
         for o, n in summary["options"].items() if any(n.values())
@@ -680,7 +688,7 @@ def test_a_null_item_or_a_value_of_another_json_type_is_never_lost(tmp_path: Pat
             assert bad[row] == "; ".join(str(p) for p in error.value.problems), engine
             assert bad[row].startswith(field)
         by: dict[str, set[tuple[str, str, str, tuple[str, ...]]]] = {}
-        for p, o, s, b, m in results(tmp_path / f"{engine}.parquet"):
+        for p, o, s, b, m, _ in results(tmp_path / f"{engine}.parquet"):
             by.setdefault(p, set()).add((o, s, b, m))
         assert by["a"] == by["b"] and set(by) == {"a", "b", "f"}
         expected = evaluate(parse_profile(profile_data(lines[0]), KB), KB)

@@ -24,7 +24,7 @@ from onconav.profile import SET_FIELDS, ProfileError, parse_profile, split_list
 
 KB = load_kb()
 ENGINES = ("duckdb", "python")
-Answers = set[tuple[str, str, str, str, tuple[str, ...]]]
+Answers = set[tuple[str, str, str, str, tuple[str, ...], bool]]
 
 PEOPLE: list[dict[str, Any]] = [
     {"patient_id": "a", "cancer": "stomach", "stage": "4", "her2": "positive"},
@@ -41,7 +41,7 @@ def answers(path: Path) -> Answers:
     con = duckdb.connect()
     found = con.execute(f"SELECT * FROM read_parquet('{path}')").fetchall()
     con.close()
-    return {(p, o, s, b, tuple(m)) for p, o, s, b, m in found}
+    return {(p, o, s, b, tuple(m), e) for p, o, s, b, m, e in found}
 
 
 def quarantined(path: Path) -> list[tuple[int, str | None, str]]:
@@ -282,7 +282,7 @@ def test_a_csv_of_numbers_with_blanks_is_read_as_the_numbers_it_holds(tmp_path: 
                 ("c", {"cancer": "rectum", "stage": 4, "resectable": True})):  # fmt: skip
             answer = evaluate(parse_profile(person, KB), KB)
             assert {(o.id, o.status) for o in answer.options} == \
-                {(o, s) for p, o, s, _, _ in found if p == who}  # fmt: skip
+                {(o, s) for p, o, s, *_ in found if p == who}  # fmt: skip
 
 
 def _read_alone_and_together(tmp_path: Path, rows: list[dict[str, Any]]) -> None:
@@ -1292,7 +1292,7 @@ def test_a_result_written_in_the_cancers_name_is_read_by_every_engine(tmp_path: 
         out = tmp_path / f"{engine}.parquet"
         done = run(KB, source, out, engine=engine)
         assert (done.loaded.rows, done.loaded.answered) == (5, 5), engine
-        status = {(p, o): s for p, o, s, _, _ in answers(out)}
+        status = {(p, o): s for p, o, s, *_ in answers(out)}
         assert status[("named", "stomach-trastuzumab")] == "offered", engine
         assert status[("given", "stomach-trastuzumab")] == "offered", engine
         assert status[("both", "stomach-trastuzumab")] == "not_suitable", engine
@@ -1747,7 +1747,7 @@ def test_the_profiles_biomarkers_object_is_read_as_onconav_options_reads_it(
         out = tmp_path / f"{engine}.parquet"
         done = run(KB, source, out, engine=engine)
         assert done.loaded.quarantined == 0, quarantined(tmp_path / f"{engine}.quarantine.csv")
-        assert {(p, o, s) for p, o, s, _, _ in answers(out)} == expected, engine
+        assert {(p, o, s) for p, o, s, *_ in answers(out)} == expected, engine
 
 
 def test_a_test_result_given_in_biomarkers_and_at_the_top_level(tmp_path: Path) -> None:

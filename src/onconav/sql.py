@@ -1,7 +1,8 @@
 """Every option's rules compiled to SQL over a table of people, one plan for every engine that runs
 SQL: ``results_sql`` gives the tables to make, in order, and the query of the result, one row per
 (person, option in the person's scope) with the status, the line of ``STATUS_RULES`` that gave
-it and the facts not known that would decide it (as ``engine.evaluate_option`` lists them).
+it, the facts not known that would decide it (as ``engine.evaluate_option`` lists them) and
+whether the option relieves a symptom the person has (``relieves_your_symptoms``).
 ``onconav cohort`` runs it on DuckDB and on Spark (``logic.SPARK``); ``statuses_sql`` is the same
 plan as one DuckDB query (``tests/test_sql.py`` checks it against ``logic.decide`` for every
 person and option). The pieces (a test, a condition, the scope, what rules an option out, the
@@ -26,6 +27,7 @@ from onconav.logic import (
     implied_sql,
     leaf_sql,
     quote,
+    relieves_sql,
     ruled_out_sql,
     scope_sql,
     status_of_sql,
@@ -117,8 +119,8 @@ def _noting(leaf: Leaf, used: list[str]) -> Leaf:
 def results_sql(kb: KnowledgeBase, table: str = "facts",
                 dialect: Dialect = DUCKDB) -> tuple[list[tuple[str, str]], str]:  # fmt: skip
     """The tables to make, in order, each (name, query), and the query of the result over them:
-    (patient_id, option_id, status, because, missing) for every person of a facts table and
-    every option in their scope.
+    (patient_id, option_id, status, because, missing, relieves) for every person of a facts
+    table and every option in their scope.
 
     1. ``people``: the facts with the implied facts added, in order (as ``profile.facts_of``).
     2. ``tests_<fact>`` for each list fact: its tests (``Leaves``) worked out once per distinct
@@ -138,6 +140,7 @@ def results_sql(kb: KnowledgeBase, table: str = "facts",
         asked = _noting(leaf, used)
         condition, out = to_sql(r.when, asked), ruled_out_sql(r, asked)
         because, missing = because_sql(r, asked), missing_sql(r, asked, dialect)
+        relief = f"coalesce({relieves_sql(r, asked)}, FALSE)"  # relieves_your_symptoms
         carried = ", ".join(["person_id", *used])
         inner = (f"SELECT {carried}, {condition} AS _condition, {out} AS _ruled_out "
                  f"FROM decided_facts WHERE {scope}")  # fmt: skip
@@ -145,7 +148,7 @@ def results_sql(kb: KnowledgeBase, table: str = "facts",
                    f"FROM ({inner})")  # fmt: skip
         selects.append(f"SELECT person_id AS patient_id, {quote(r.option)} AS option_id, "
                        f"{status_of_sql(column('_because'))} AS status, _because AS because, "
-                       f"{missing} AS missing FROM ({decided})")  # fmt: skip
+                       f"{missing} AS missing, {relief} AS relieves FROM ({decided})")  # fmt: skip
     columns = facts_table(kb)
     steps = [("people", people_sql(kb, table, dialect))]
     lists = {n for n, sql_type, _ in columns if sql_type.endswith("[]")}

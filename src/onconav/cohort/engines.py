@@ -1,8 +1,9 @@
 """The engines of a cohort run: ``duckdb`` (the rules compiled to SQL over the facts table, no
 Python per row) and ``python`` (the per-person rules of ``onconav.logic``, the reference). Both
 write the same table, one row per (patient, option in the patient's scope): ``patient_id``,
-``option_id``, ``status``, ``because`` (the line of ``STATUS_RULES`` that gave the status) and
-``missing`` (the facts not known that would decide it, sorted)."""
+``option_id``, ``status``, ``because`` (the line of ``STATUS_RULES`` that gave the status),
+``missing`` (the facts not known that would decide it, sorted) and ``relieves`` (whether the
+option is for a symptom the person has, as ``onconav options`` says ``relieves_your_symptoms``)."""
 
 from __future__ import annotations
 
@@ -26,11 +27,13 @@ from onconav.cohort.table import (
 from onconav.kb import KnowledgeBase
 from onconav.kb.rules import Rules
 from onconav.logic import (
+    Truth,
     column,
     decide,
     in_scope,
     missing_facts,
     quote,
+    relieves,
 )
 from onconav.profile import ProfileError, facts_of, parse_profile
 from onconav.sql import results_sql
@@ -38,8 +41,9 @@ from onconav.sql import results_sql
 ENGINES = ("duckdb", "spark", "python")
 DEFAULT_MASTER = "local[*]"  # Spark's, for --engine spark
 RESULT_COLUMNS = ("patient_id VARCHAR, option_id VARCHAR, status VARCHAR, because VARCHAR, "
-                  "missing VARCHAR[]")  # fmt: skip
+                  "missing VARCHAR[], relieves BOOLEAN")  # fmt: skip
 Progress = Callable[[int], None]
+ResultRow = tuple[str, str, str, str, list[str], bool]  # a row of RESULT_COLUMNS
 
 
 # --------------------------------------------------------------------------------------------
@@ -48,8 +52,10 @@ Progress = Callable[[int], None]
 
 
 def person_rows(patient_id: str, data: dict[str, object], kb: KnowledgeBase,
-                rules: list[Rules]) -> Iterator[tuple[str, str, str, str, list[str]]]:  # fmt: skip
-    """One person's rows of the result; raises ProfileError if the data cannot be read."""
+                rules: list[Rules]) -> Iterator[ResultRow]:  # fmt: skip
+    """One person's rows of the result; raises ProfileError if the data cannot be read.
+    ``relieves``: whether the option is for a symptom the person has, as ``onconav options``
+    says it (``relieves_your_symptoms``: ``relieves`` TRUE)."""
     facts = facts_of(parse_profile(data, kb), kb)
     row = facts.row
     for option in rules:
@@ -57,7 +63,8 @@ def person_rows(patient_id: str, data: dict[str, object], kb: KnowledgeBase,
             r = option.at(facts.site)
             status, because, condition, out = decide(r, row)
             missing = missing_facts(r, row, status, condition, out)
-            yield patient_id, r.option, status.value, because, sorted(missing)  # as SQL sorts
+            yield (patient_id, r.option, status.value, because, sorted(missing),  # as SQL sorts
+                   relieves(r, row) is Truth.TRUE)
 
 
 def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Progress) -> str:
@@ -107,8 +114,8 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
                                     "; ".join(reasons)))  # fmt: skip
                         quarantined.add(number)
                         continue
-                    for p, o, s, b, m in rows:
-                        out.writerow((p, o, s, b, "[" + ", ".join(m) + "]"))
+                    for p, o, s, b, m, eases in rows:
+                        out.writerow((p, o, s, b, "[" + ", ".join(m) + "]", str(eases).lower()))
                 progress(answered)
         # the dialect given, not sniffed: a file with no row (no one answered) has none to sniff
         con.execute(f"CREATE TABLE result AS SELECT * FROM read_csv({quote(str(path))}, "

@@ -117,7 +117,7 @@ def run_spark(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, folder: Path,
     if not files:  # no part written (no one answered): the result's columns, no row
         con.execute(f"CREATE TABLE result ({RESULT_COLUMNS})")
         return "SELECT * FROM result"
-    return ("SELECT patient_id, option_id, status, because, missing "
+    return ("SELECT patient_id, option_id, status, because, missing, relieves "
             f"FROM read_parquet([{files}])")  # fmt: skip
 
 
