@@ -1001,21 +1001,25 @@ def test_a_fhir_server_that_refuses_include_is_searched_without_it(
     assert any("_include" in str(r.url) for r in ehr.requests)
 
 
+@pytest.mark.parametrize("most", [None, 200])  # refuses any _count, or one over 200
 @pytest.mark.parametrize("kind", ["MedicationRequest", "AllergyIntolerance", "Condition"])
 def test_a_fhir_server_that_refuses_the_page_size_is_searched_without_it(
-        ehr: FakeEhr, kind: str) -> None:  # fmt: skip
+        ehr: FakeEhr, kind: str, most: int | None) -> None:  # fmt: skip
     """A server that refuses a ``_count`` over its most (400 not-supported) had cost the drug
     history: cisplatin drafted for a record that says it cannot be had, or after it stopped
     working, got no card, and not even a word that drugs were not read (a review). The search
-    is asked again without ``_count`` (and without ``_include``), and read whole."""
+    is asked again (without ``_include``) with pages of 100, then without ``_count``: a
+    server's default page (20 on HAPI FHIR) would cap it at 20 pages of 20 (a review of the
+    change), and read whole."""
     stopped = records.medication_request("cisplatin", "2555", "Cisplatin", "stopped", "progressed")
     allergy = records.allergy("cisplatin-allergy", "2555", "Cisplatin")
     resources = [*STOMACH_STAGE_4, stopped if kind != "AllergyIntolerance" else allergy]
     ehr.records[records.PATIENT] = resources
     outcome = {"resourceType": "OperationOutcome", "issue": [
         {"severity": "error", "code": "not-supported", "diagnostics": "_count is too large"}]}
-    ehr.answer = lambda request: (httpx.Response(400, json=outcome)
-                                  if "_count" in request.url.params else None)  # fmt: skip
+    ehr.answer = lambda request: (
+        httpx.Response(400, json=outcome) if "_count" in request.url.params
+        and (most is None or int(request.url.params["_count"]) > most) else None)  # fmt: skip
     client = Client(make_app(ehr))
     draft = records.draft_order("draft-cisplatin", "2555", "Cisplatin")
     (card,) = cards_of(post(client, ORDER_SELECT, hook_call("order-select", None,
@@ -1023,8 +1027,8 @@ def test_a_fhir_server_that_refuses_the_page_size_is_searched_without_it(
     assert card["summary"] == ("Cisplatin: the record says " + (
         "this patient cannot have cisplatin" if kind == "AllergyIntolerance"
         else "cisplatin stopped working")), card["summary"]  # fmt: skip
-    asked = [r for r in ehr.requests if r.url.path.endswith("/" + kind)]
-    assert [("_count" in r.url.params) for r in asked] == [True, False]
+    asked = [r.url.params.get("_count") for r in ehr.requests if r.url.path.endswith("/" + kind)]
+    assert asked == (["1000", "100", None] if most is None else ["1000", "100"]), asked
 
 
 def test_the_medications_named_are_read_within_the_calls_limits(ehr: FakeEhr) -> None:
@@ -4083,3 +4087,19 @@ def test_a_drafted_order_whose_medication_is_not_an_object_is_refused(
     problem = problem_of(post(client, ORDER_SELECT, call), 422)
     assert problem["errors"][0]["field"] == f"context.draftOrders.entry[0].resource.{name}"
     assert "could not be checked" in problem["detail"]
+
+
+def test_a_drug_a_stopped_regimen_only_builds_on_gets_no_record_card(client: Client) -> None:
+    """After FOLFOX stopped, for a stomach cancer (no stomach option gives these drugs),
+    leucovorin drafted alone was warned of as having stopped working, and FOLFIRI drafted as
+    three orders got three warnings (a review of the change): a drug of a regimen that stopped
+    is said to have stopped only when it makes the regimen what it is (oxaliplatin of FOLFOX),
+    as the options read it; FOLFIRI after FOLFOX, which gives fluorouracil and leucovorin again,
+    is how it is given."""
+    resources = [*STOMACH_STAGE_4, *records.folfox_stopped()]
+    leucovorin = records.draft_order("draft-leucovorin", "1803932", "Leucovorin")
+    for drafts in ([leucovorin], [leucovorin, FLUOROURACIL, IRINOTECAN]):
+        call = hook_call("order-select", records.prefetch(resources), drafts=drafts)
+        made = cards_of(post(client, ORDER_SELECT, call))
+        assert not [c for c in made if "the record says" in c["summary"]
+                    and "stopped working" in c["summary"]], [c["summary"] for c in made]

@@ -1773,3 +1773,32 @@ def test_a_test_result_given_in_biomarkers_and_at_the_top_level(tmp_path: Path) 
         ("b", "line 2: her2 is given twice, as 'biomarkers.her2' 'negative' and 'HER2' "
               "'positive': which is right cannot be known; give it once"),
         ("c", "line 3: 'biomarkers.egfr' is not a test result; accepted: her2, kras")]
+
+
+
+@pytest.mark.parametrize("header", ["her2_test_date", "kras_codon", "recurrence_date",
+                                    "metastases_count", "symptom_onset_date", "Symptoms notes",
+                                    "progressed_on_date", "planned_date"])  # fmt: skip
+def test_a_column_about_a_fact_may_be_left_out(header: str) -> None:
+    """A column about a fact, not the fact (a date, a count, notes), was told to be named as the
+    fact, and not offered --ignore-column: followed, every row was quarantined (a review of the
+    change). It may be left out, and is said to be about the fact."""
+    from onconav.cohort import CohortError
+    from onconav.cohort.table import _columns, input_columns
+
+    kinds = input_columns(KB)
+    with pytest.raises(CohortError) as raised:
+        _columns(["patient_id", "cancer", "stage", header], kinds)
+    said = str(raised.value)
+    assert "seems to be about" in said and f"--ignore-column {header!r}" in said, said
+
+
+def test_a_column_holding_two_facts_given_by_their_own_columns_may_be_left_out() -> None:
+    """'cancer_stage' beside 'cancer' and 'stage' was told to be named stage (the facts given by
+    other columns were read once, from an iterator, and only the first was set aside)."""
+    from onconav.cohort import CohortError
+    from onconav.cohort.table import _columns, input_columns
+
+    with pytest.raises(CohortError) as raised:
+        _columns(["patient_id", "cancer", "stage", "cancer_stage"], input_columns(KB))
+    assert "--ignore-column 'cancer_stage'" in str(raised.value), str(raised.value)

@@ -5180,6 +5180,8 @@ LONSURF_CODES = [{"system": RXNORM_URI, "code": "10803", "display": "Trifluridin
     ({"text": "oxaliplatin + leucovorin + fluorouracil (FOLFOX)"}, ["folfox"]),
     ({"text": "Oxaliplatin, Leucovorin, Fluorouracil"}, ["folfox"]),
     ({"text": "cisplatin + fluorouracil"}, ["cisplatin", "fluorouracil"]),
+    ({"text": "cisplatin & 5-FU"}, ["cisplatin", "fluorouracil"]),  # it had been cisplatin alone
+    ({"text": "oxaliplatin, 5-FU"}, ["oxaliplatin", "fluorouracil"]),
     ({"text": "irinotecan with cetuximab"}, ["irinotecan", "cetuximab"]),
     ({"text": "aspirin and cisplatin"}, []),  # a part not known: not guessed
     ({"text": "Cisplatin 1 MG/ML, 50 ML vial"}, ["cisplatin"]),
@@ -6173,3 +6175,22 @@ def test_a_result_coded_one_way_and_written_the_other_is_not_read(
     reading = read_bundle(_record(condition, STAGE_4, _observation("r", loinc, value)), the_kb())
     assert not any("its value is coded" in w for w in reading.warnings), (same, reading.warnings)
     assert marker in reading.data.get("biomarkers", {}), (same, reading.data)
+
+
+@pytest.mark.parametrize(("code", "text", "kras"), [
+    ("LA9634-2", "No KRAS mutation detected", "wild-type"),
+    ("LA9634-2", "No RAS mutation detected", "wild-type"),
+    ("LA9634-2", "No pathogenic variants detected", "wild-type"),
+    ("LA9634-2", "Absence of mutation", "wild-type"),
+    ("LA9633-4", "KRAS G12D detected", "mutated"),
+])  # fmt: skip
+def test_words_that_agree_with_the_code_in_lab_wording_keep_the_result(
+        code: str, text: str, kras: str) -> None:  # fmt: skip
+    """A first version of the rule above read words inside longer text: "No KRAS mutation
+    detected" coded Absent was dropped as a disagreement (it held "mutation" and "detected"), and
+    cetuximab asked for a KRAS test already done (a review of the change). Only words that are
+    one answer and nothing more are weighed against the code."""
+    value = {"coding": [{"system": LOINC, "code": code}], "text": text}
+    reading = read_bundle(_record(RECTUM, STAGE_4, _observation("r", "21702-6", value)), the_kb())
+    assert reading.data.get("biomarkers", {}).get("kras") == kras, reading.unused
+    assert not any("its value is coded" in w for w in reading.warnings)

@@ -2270,5 +2270,6 @@ def test_hits_each_for_one_word_of_the_question_are_said_so(index: Index, first:
         assert not said, (first, second, said)
     assert "No passage or entry has both “weak” and “chemo”: each hit is for one of them." in (
         index.search("too weak for chemo").notices)
-    assert not [n for n in index.search("chemo isnt working anymore").notices
-                if n.startswith("No passage or entry has")]
+    for question in ("chemo isnt working anymore", "tired all the time"):  # (time: no name's)
+        assert not [n for n in index.search(question).notices
+                    if n.startswith("No passage or entry has")], question

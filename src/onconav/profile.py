@@ -53,7 +53,7 @@ from onconav.kb.vocabulary import (
 )
 from onconav.logic import FactValue, Truth, truth
 
-UNKNOWN_SITE = {"any", "unknown", "notknown", "unknownprimary", "cancerofunknownprimary"}
+UNKNOWN_SITE = {"any", "unknown", "unk", "notknown", "unknownprimary", "cancerofunknownprimary"}
 NONE_WORDS = {"none", "nothing", "no", "nosymptoms", "nil", "nonegiven", "noneknown"}
 # The readers of the fields of a few values (onconav.words), each by field name.
 READERS = {
@@ -2124,15 +2124,20 @@ def barring(kb: KnowledgeBase, cannot: frozenset[str], fact: str, value: str) ->
 def stopped_of(kb: KnowledgeBase, row: dict[str, FactValue],
                value: str) -> list[tuple[str, str | None]]:  # fmt: skip
     """What of the list of what stopped working holds ``value``, a drug or a mix (drafted by a
-    clinician): the thing itself, or each drug of it that stopped, named or through a regimen
-    that stopped (rule 1), as (what stopped, the regimen it stopped in or None)."""
+    clinician): the thing itself, or each drug of it that stopped, named, or through a regimen
+    that stopped whose drug it is that makes the regimen what it is (``Regimen.stopped_by``:
+    oxaliplatin of CAPOX), as (what stopped, the regimen it stopped in or None). Not a drug a
+    regimen only builds on: leucovorin or fluorouracil drafted after FOLFOX stopped had been
+    warned of, and FOLFIRI, which gives them again, as FOLFIRI after FOLFOX is given (a review
+    of the change); the options read them so too (``cdshooks.cards._rules_out_itself``)."""
     stopped = row["progressed_on"]
     if not isinstance(stopped, frozenset):
         return []
     if value in stopped:
         return [(value, None)]
     listed = drugs_listed(kb, row, "progressed_on")
-    return [(d, listed[d]) for d in kb.drugs_of(value) if d in listed]
+    return [(d, listed[d]) for d in kb.drugs_of(value) if d in listed and (
+        listed[d] is None or d in getattr(kb.by_id[str(listed[d])], "stopped_by", ()))]
 
 
 def _kin_words(kb: KnowledgeBase, kin: Kin) -> tuple[str, str, str]:

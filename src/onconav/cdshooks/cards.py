@@ -275,6 +275,7 @@ def order_select(situation: Situation, drafted: Iterable[Drafted], kb: Knowledge
     built = built_on_what_stopped(kb, facts, situation.result.options)
     cards: list[Card] = []
     of_kind: set[str] = set()  # the drugs whose card says they are of a listed drug's kind
+    said_of: set[str] = set()  # the drugs whose card says what the record says of them
     drafted = list(drafted)
     seen = set()
     for draft in drafted:
@@ -286,6 +287,8 @@ def order_select(situation: Situation, drafted: Iterable[Drafted], kb: Knowledge
             cards.append(made[0])
             if made[1] == "kin":
                 of_kind.add(draft.drug)
+            if made[1] == "record":
+                said_of.add(draft.drug)
     # orders drafted together that make a regimen, as order sets write one (FOLFIRI as orders of
     # irinotecan, fluorouracil and leucovorin), are read as that regimen too, as the FHIR reader
     # names a course of drugs (``KnowledgeBase.regimens_made_of``): FOLFIRI after FOLFOX stopped
@@ -301,7 +304,9 @@ def order_select(situation: Situation, drafted: Iterable[Drafted], kb: Knowledge
         order = next(d.order for d in drafted if d.drug in parts)
         made = _drug_card(situation, Drafted(order=order, drug=regimen), kb, kin, built, facts)
         alike = {d for d in parts if any(d in k.kin for k in kin)}
-        if made is not None and not (made[1] == "kin" and alike <= of_kind):
+        # (nor what the record says of its drugs, when their own cards say it)
+        if made is not None and not (made[1] == "kin" and alike <= of_kind) and not (
+                made[1] == "record" and parts & said_of):  # fmt: skip
             cards.append(made[0])
     return cards
 

@@ -47,6 +47,7 @@ NOT_SUPPORTED = (400, 404, 501)  # how servers answer a search of a type they do
 # does not answer them (a 400 not-supported is also how a server refuses a parameter, a
 # _count over its most) had given no cards at all, with no word to the clinician
 NEEDED = frozenset({"conditions"})
+SMALL_PAGE = 100  # the page size asked for when a server refuses the templates' (``_one``)
 log = logging.getLogger("onconav.cdshooks")
 
 
@@ -167,17 +168,21 @@ async def _one(
     percent-encoded: a server behind Tomcat refuses it as written (400), and every call that
     fetched the Observations was a 412 (a review)."""
     query = query.replace("|", "%7C")
-    plain = re.sub(r"&(?:_include|_count)=[^&]*", "", query)
+    bare = re.sub(r"&_include=[^&]*", "", query)
+    # asked again with pages of SMALL_PAGE (a server's default, 20 on HAPI FHIR, would cap a
+    # search at 20 pages of 20: a long drug history failed so), then without _count at all
+    fallbacks = dict.fromkeys(q for q in (re.sub(r"&_count=\d+", f"&_count={SMALL_PAGE}", bare),
+                                          re.sub(r"&_count=[^&]*", "", bare)) if q != query)
     try:
         return await _pages(http, base, key, query, patient_id, settings)
     except (Refused, NotSupported) as error:
         failure: FetchError = error
-    if plain != query:
-        log.warning("CDS Hooks: %s: the FHIR server did not take _include or _count; searched "
-                    "without them.", key)  # fmt: skip
+    for fallback in fallbacks:
+        log.warning("CDS Hooks: %s: the FHIR server did not take the search as asked "
+                    "(_include, _count); asked again without.", key)  # fmt: skip
         try:
-            return await _pages(http, base, key, plain, patient_id, settings)
-        except NotSupported as error:
+            return await _pages(http, base, key, fallback, patient_id, settings)
+        except (Refused, NotSupported) as error:
             failure = error
     if isinstance(failure, NotSupported) and key not in NEEDED:
         log.warning("CDS Hooks: %s", failure.reason)  # the key: no patient data

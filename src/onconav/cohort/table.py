@@ -270,6 +270,14 @@ def _held(name: str, kinds: dict[str, str]) -> list[str]:
             if not any(f != g and _within(other, part) for g, other in found.items())]
 
 
+# Words of a column's name that say it is about a fact, not the fact (``her2_test_date``,
+# ``metastases_count``, ``symptom_onset_date``, ``recurrence_date``): such a column may be left
+# out; told to be named as the fact, every row had been quarantined (a review of the change)
+ABOUT_WORDS = frozenset({"date", "dates", "day", "dt", "time", "year", "count", "number", "num",
+                         "notes", "note", "comment", "comments", "onset", "reason", "method",
+                         "lab", "source", "code", "codon", "id", "by", "who", "where", "when"})
+
+
 def _not_a_fact(name: str, kinds: dict[str, str],
                 given: Iterable[str] = ()) -> tuple[str, bool]:  # fmt: skip
     """What is said of a column (an NDJSON row's key) that is no fact's, after its name, and
@@ -277,7 +285,13 @@ def _not_a_fact(name: str, kinds: dict[str, str],
     (``_held``) or is a slip of one (``_close_fact``). A fact that another column gives by its
     own name (``given``: ``cancer`` beside ``Cancer centre``) is not the one this one holds."""
     fact = _fact_name(name)
-    held = [f for f in _held(name, kinds) if f not in set(given)]
+    given = set(given)  # (an iterator: read once; it had been empty after the first fact)
+    held = [f for f in _held(name, kinds) if f not in given]
+    about = sorted(set(_words(name)) & ABOUT_WORDS)
+    if held and about:  # a date, a count or notes of the fact, not the fact: may be left out
+        return (f"seems to be about {' or '.join(held)} (its {about[0]}), not "
+                f"{'it' if len(held) == 1 else 'them'}: if it holds "
+                f"{' or '.join(held)} itself, name it so"), True
     if held:
         return (f"seems to hold {held[0]}: name it {held[0]}" if len(held) == 1 else
                 f"seems to hold {' or '.join(held)}: name it by the one it holds"), False

@@ -2171,26 +2171,29 @@ def _answer(builder: Builder, res: Res) -> str | None:
     return None
 
 
-# The words of a result's answer, by which way they say it: the negative first ("not detected"
-# holds "detected"); text that says both, or neither, says no way (``_polarity``)
-NEGATIVE_WORDS = re.compile(r"(?i)\b(?:neg(?:ative)?|absent|not\s+(?:detected|amplified|present|"
-                            r"found|mutated)|non-?amplified|no\s+(?:mutations?|amplification|"
-                            r"variants?|changes?)(?:\s+(?:detected|found))?|wild[\s-]?type)\b")
-POSITIVE_WORDS = re.compile(r"(?i)\b(?:pos(?:itive)?|present|detected|amplified|amplification|"
-                            r"mutated|mutation)\b")
+# A result's own words that say one answer and nothing else, by which way (``_polarity``):
+# the whole text, once the name of the test and its marks are left out ("HER2: Negative", "KRAS
+# not detected", "Positive"). Anything more ("No KRAS mutation detected", "KRAS G12C mutation not
+# detected", "1+ (negative)") says no way here: a first version read words inside longer text,
+# and dropped "No KRAS mutation detected" coded Absent as a disagreement (a review)
+TEST_NAMES = re.compile(r"(?i)\b(?:her-?2|erbb2|k-?ras|ras|ihc|ish|fish|result|status|test)\b")
+POLARITY = {
+    "negative": {"negative", "neg", "not detected", "absent", "not amplified", "non amplified",
+                 "nonamplified", "wild type", "wildtype", "no mutation detected",
+                 "no mutation", "not present"},
+    "positive": {"positive", "pos", "detected", "present", "amplified", "mutated",
+                 "mutation detected"},
+}  # fmt: skip
 # the coded answer, and the way of words that says the opposite
 _OPPOSITE = {"positive": "negative", "present": "negative", "negative": "positive",
              "absent": "positive"}  # fmt: skip
 
 
 def _polarity(text: str) -> str | None:
-    """"positive" or "negative" when a result's words say only that way ("Negative", "Not
-    detected", "HER2 positive (3+)"); None when they say both or neither."""
-    negative = bool(NEGATIVE_WORDS.search(text))
-    positive = bool(POSITIVE_WORDS.search(NEGATIVE_WORDS.sub(" ", text)))
-    if negative != positive:
-        return "negative" if negative else "positive"
-    return None
+    """"positive" or "negative" when a result's words, all of them but the test's name and
+    marks, are one answer (``POLARITY``); None for anything else."""
+    said = " ".join(re.sub(r"[^a-z]+", " ", TEST_NAMES.sub(" ", text.lower())).split())
+    return next((way for way, forms in POLARITY.items() if said in forms), None)
 
 
 def _says_both(builder: Builder, res: Res, what: str, answer: str | None) -> bool:
@@ -3048,6 +3051,9 @@ def _named_drug(concept: object, kb: KnowledgeBase) -> tuple[str, str] | None:
         plain = re.sub(r"\s*\([^()]*\)", " ", untagged)
         parts = _parts(plain)
         combined = _combination(kb, [_drug_name(p) for p in parts]) if len(parts) > 1 else None
+        if combined is None and len(parts) > 1 and all(_one_drug(kb, p) for p in parts):
+            continue  # drugs that make nothing together: each (``_drugs_joined``), not the
+            # first the whole text finds ("cisplatin & 5-FU" had been cisplatin alone)
         hits = [r.id for r in kb.find(_drug_name(plain)) if isinstance(r, (Drug, Regimen))]
         found = combined or (hits[0] if len(hits) == 1 else None)
         if found is not None and all(_names(kb, note) == found for note in notes):
@@ -3069,15 +3075,20 @@ def _parts(text: str) -> list[str]:
     return [p for p in JOINS.split(text) if p.strip()]
 
 
+def _one_drug(kb: KnowledgeBase, words_: str) -> str | None:
+    """The one drug words name ("5-FU", "cisplatin 50 MG"), or None."""
+    ids = [r.id for r in kb.find(_drug_name(words_)) if isinstance(r, Drug)]
+    return ids[0] if len(ids) == 1 else None
+
+
 def _drugs_joined(concept: object, kb: KnowledgeBase) -> list[str]:
     """The drugs a medication's words join when each part names one drug and together they make
     no drug or regimen of the knowledge base ("cisplatin + fluorouracil"); [] otherwise."""
     for text in _words(concept):
-        plain = re.sub(r"\s*\([^()]*\)", " ", SNOMED_TAG.sub("", text))
-        parts = _parts(plain)
-        drugs = [[r.id for r in kb.find(_drug_name(p)) if isinstance(r, Drug)] for p in parts]
-        if len(parts) > 1 and all(len(ids) == 1 for ids in drugs):
-            return list(dict.fromkeys(ids[0] for ids in drugs))
+        parts = _parts(re.sub(r"\s*\([^()]*\)", " ", SNOMED_TAG.sub("", text)))
+        drugs = [_one_drug(kb, p) for p in parts]
+        if len(parts) > 1 and all(drugs):
+            return list(dict.fromkeys(d for d in drugs if d))
     return []
 
 

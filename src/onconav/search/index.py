@@ -480,8 +480,12 @@ class Index:
         # words of the question that each find something, but no hit has more than one of them:
         # said, as each hit is for one ("too weak for chemo" showed the metal rod for a weak bone
         # first, with no word that no passage speaks to both: a review). A hit of some of three
-        # or more ("chemo isnt working anymore": chemo and working) is a hit for the question
-        if len(found) > 1 and taken and not any(
+        # or more ("chemo isnt working anymore": chemo and working) is a hit for the question.
+        # Only words of the knowledge base's names: "tired all the time" and "trial near me" had
+        # been told no passage has both words (a review of the change)
+        of_names = all(c.words in self.known_names or set(c.words.split()) <= self.known_words
+                       for c in found)  # fmt: skip
+        if len(found) > 1 and of_names and taken and not any(
                 sum(best[i] > 0 for c, best in zip(concepts, bests, strict=True) if c in found) > 1
                 for i in taken):  # fmt: skip
             two = len(found) == 2
