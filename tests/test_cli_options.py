@@ -928,16 +928,85 @@ def test_brief_is_one_line_per_option(run: Run, args: tuple[str, ...]) -> None:
         name, _, detail = rest.strip().partition(" — ")
         assert name == option["name"]
         if option["status"] == "not_suitable":
-            assert detail == option["reason"]
+            assert detail.startswith(option["reason"])
         elif option["status"] == "needs_information":
-            assert detail.split("; ")[0].startswith(option["missing"][0]["question"])
-            assert len(detail.split("; ")) >= len(option["missing"])
-        else:
+            assert detail.startswith(option["missing"][0]["question"])
+            assert all(m["question"] in detail for m in option["missing"])
+        elif not option["choices_left"] and not any(c["applies"] for c in option["caveats"]):
             assert detail == ""
     assert {o["status"] for o in data["options"]} >= (
         {"offered", "needs_information", "not_suitable"}
     )
     assert len(run("options", *args).stdout.splitlines()) > 3 * len(lines), "the default is full"
+
+
+# a stomach cancer after XELOX: capecitabine of "fluorouracil or capecitabine" is ruled out
+AFTER_XELOX = {"cancer": "gastric", "stage": "IV", "biomarkers": {"her2": "2+"},
+               "prior_treatments": ["Xeloda", "oxaliplatin"], "progressed_on": ["XELOX"],
+               "symptoms": ["trouble swallowing", "severe pain"],
+               "metastases": ["liver", "peritoneum"]}  # fmt: skip
+
+
+@pytest.fixture
+def after_xelox(tmp_path: Path) -> Path:
+    path = tmp_path / "after-xelox.json"
+    path.write_text(json.dumps(AFTER_XELOX))
+    return path
+
+
+@pytest.mark.parametrize("path", [*EXAMPLES, None], ids=lambda p: p.stem if p else "xelox")
+def test_brief_says_the_choices_left_and_the_notes_that_apply(
+    run: Run, path: Path | None, after_xelox: Path
+) -> None:
+    """The brief line of an option carries what limits it for the person, as the full views
+    do: the choices left when some are ruled out, and a note that applies (its words when
+    short, else how many): "Chemotherapy with fluorouracil or capecitabine" had been offered
+    with no word that capecitabine had stopped working. Questions read as sentences: none is
+    followed by "?;"."""
+    path = path or after_xelox
+    data = answer(run("options", "--profile", str(path), "-f", "json"))
+    done = run("options", "--profile", str(path), "--brief")
+    lines = done.stdout.split("\n\n")[1].splitlines()
+    for line, option in zip(lines, data["options"], strict=True):
+        assert "?;" not in line and ".;" not in line, line
+        if option["choices_left"]:
+            assert f"choices left: {', '.join(option['choices_left'])}" in line, line
+        notes = [c["text"] for c in option["caveats"] if c["applies"]]
+        if notes:
+            count = f"{len(notes)} note{' applies' if len(notes) == 1 else 's apply'}"
+            assert f"note: {notes[0]}" in line or line.endswith(count), line
+        else:
+            assert "note" not in line.split(option["name"], 1)[1], line
+
+
+def test_brief_example_lines(run: Run, after_xelox: Path) -> None:
+    done = run("options", "--profile", str(after_xelox), "--brief")
+    assert ("Offered                  Chemotherapy with fluorouracil or capecitabine — choices "
+            "left: fluorouracil; 1 note applies") in done.stdout.splitlines()
+    done = run("options", "--profile",
+               "examples/rectal-local-recurrence-after-pelvic-radiation.json", "--brief")
+    lines = done.stdout.splitlines()
+    assert ("Offered                  Chemoradiation before surgery — note: Radiation to the "
+            "pelvis in the past may mean you cannot have more of it there.") in lines
+    assert ("Needs information        FOLFIRI chemotherapy — What is the stage of the cancer "
+            "now? Which parts of the body has the cancer spread to?") in lines
+
+
+@pytest.mark.parametrize("data", [AFTER_XELOX, *(json.loads(p.read_text()) for p in EXAMPLES)])
+def test_choices_ruled_out_are_named(kb: KnowledgeBase, data: dict[str, Any]) -> None:
+    """The choices an option's line says are ruled out are those ruled out, by name: "(not the
+    others: ...)" had been said of one."""
+    from onconav import evaluate, parse_profile, render
+
+    result = evaluate(parse_profile(data, kb), kb)
+    for option in result.options:
+        if not option.choices_left:
+            continue
+        [line] = [x for x in render.details(option) if x.startswith("Choices left for you: ")]
+        out = [c for c in option.choices if c not in option.choices_left]
+        assert out and "the other" not in line
+        assert line.startswith(f"Choices left for you: {', '.join(option.choices_left)} (not ")
+        assert all(name in line.split(" (not ", 1)[1] for name in out)
 
 
 def test_brief_shows_declined_options_as_not_chosen(run: Run) -> None:

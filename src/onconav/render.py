@@ -227,14 +227,49 @@ def details(option: OptionResult) -> list[str]:
                                            for t in option.timing))  # fmt: skip
     if option.choices_left:
         removed = "; ".join(r.text for r in option.choices_ruled_out)
-        lines.append(f"Choices left for you: {', '.join(option.choices_left)} (not the others: "
-                     f"{removed})")  # fmt: skip
+        lines.append(f"Choices left for you: {', '.join(option.choices_left)} (not "
+                     f"{and_list(ruled_out(option), 'or')}: {removed})")  # fmt: skip
     return lines
 
 
+def ruled_out(option: OptionResult) -> list[str]:
+    """The choices of an option that the person's answers remove, by name (one was called "the
+    others")."""
+    return [name for name in option.choices if name not in option.choices_left]
+
+
+def questions(missing: list[MissingFact]) -> str:
+    """The questions that would decide an option, in a line: one after a question mark or a
+    full stop starts anew ("spread to? What kind ..."), one after other words follows a "; "
+    (it had been "spread to?; What kind ...")."""
+    said = ""
+    for question in map(question_of, missing):
+        said += ("" if not said else " " if said.endswith(("?", ".", "!")) else "; ") + question
+    return said
+
+
+SHORT_NOTE = 80  # a note that applies this long or shorter is said whole in the brief line
+
+
+def brief_extras(option: OptionResult) -> str:
+    """What the brief line adds of what limits an option for the person: the choices left
+    when some are ruled out ("choices left: fluorouracil"), and the notes that apply to them,
+    one short note whole, else how many ("1 note applies")."""
+    parts = []
+    if option.choices_left:
+        parts.append(f"choices left: {', '.join(option.choices_left)}")
+    notes = [caveat.text for caveat in option.caveats if caveat.applies]
+    if len(notes) == 1 and len(notes[0]) <= SHORT_NOTE:
+        parts.append(f"note: {notes[0]}")
+    elif notes:
+        parts.append(f"{len(notes)} note{' applies' if len(notes) == 1 else 's apply'}")
+    return "; ".join(parts)
+
+
 def brief(result: Result) -> str:
-    """The result in one line per option, for a tumour board: the status, the option, and why
-    it is not suitable or the questions that would decide it; after the situation and the counts.
+    """The result in one line per option, for a tumour board: the status, the option, why it is
+    not suitable or the questions that would decide it, and what limits it for the person (the
+    choices left, the notes that apply: ``brief_extras``); after the situation and the counts.
     """
     width = max(len(word) for word in STATUS_WORDS.values())
     lines = [f"Options for {result.cancer_name}"]
@@ -245,7 +280,9 @@ def brief(result: Result) -> str:
         if option.status is Status.not_suitable and option.reason:
             line += f" — {option.reason}"
         if option.status is Status.needs_information and option.missing:
-            line += " — " + "; ".join(question_of(missing) for missing in option.missing)
+            line += " — " + questions(option.missing)
+        if extras := brief_extras(option):
+            line += " — " + extras
         lines.append(line)
     lines += ["", result.disclaimer]
     return "\n".join(lines)
