@@ -661,7 +661,7 @@ def test_the_profile_given_twice_is_an_error(run: Run) -> None:
     done = run("options", "-p", str(EXAMPLES[0]), "-p", str(EXAMPLES[1]))
     assert done.status == 2 and done.stdout == ""
     assert done.errors() == [
-        "onconav: error: --profile: given 2 times; give one profile (flags can add to it)"
+        "onconav: error: --profile: given 2 times; give one profile (flags override its answers)"
     ]
 
 
@@ -1118,6 +1118,50 @@ def test_flags_over_a_fhir_record_say_what_they_replace(run: Run) -> None:
     assert not any("the flag given" in w for w in plain["warnings"]), plain["warnings"]
 
 
+OVERRIDING_FLAGS = [("--metastasis", "lung", "metastases"), ("--stage", "4A", "stage"),
+                    ("--kras", "mutated", "biomarkers.kras"), ("--symptom", "pain", "symptoms"),
+                    ("--prior", "surgery", "prior_treatments"), ("--not-resectable", None,
+                                                                 "resectable")]  # fmt: skip
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_flags_over_a_profile_say_what_they_replace(run: Run, path: Path) -> None:
+    """Flags given with --profile override its answers, and each answer of the file a flag
+    replaces is said, as over a FHIR record (`--metastasis lung` over a profile's liver had
+    replaced it without a word); a flag that says what the file says, or gives what the file
+    does not, is not."""
+    alone = answer(run("options", "-p", str(path), "-f", "json"))["profile"]
+    for flag, value, field in OVERRIDING_FLAGS:
+        with_flag = answer(run("options", "-p", str(path), flag, *([value] if value else []),
+                               "-f", "json"))  # fmt: skip
+        said = [w for w in with_flag["warnings"] if w.startswith(f"{field}: the profile gives ")]
+        key, _, marker = field.partition(".")
+        was = alone.get(key, {}).get(marker) if marker else alone.get(key)
+        now = with_flag["profile"][key][marker] if marker else with_flag["profile"][key]
+        if was is None or was == [] or was == now:
+            assert said == [], (flag, said)
+        else:
+            assert len(said) == 1 and "; the flag given replaces it with " in said[0], (flag, said)
+
+
+def test_a_flag_over_a_profile_example(run: Run, tmp_path: Path) -> None:
+    data = answer(run("options", "-p", "examples/rectal-stage4-kras-wild-type.json",
+                      "--metastasis", "lung", "--format", "json"))  # fmt: skip
+    assert data["profile"]["metastases"] == ["lung"]
+    assert "metastases: the profile gives liver; the flag given replaces it with lung" in (
+        data["warnings"])
+    done = run("options", "-p", "examples/rectal-stage4-kras-wild-type.json", "--metastasis",
+               "lung")  # fmt: skip
+    assert ("Please note: Where the cancer has spread: the profile gives liver; the flag given "
+            "replaces it with lung") in done.stdout.splitlines()
+    no_cancer = tmp_path / "no-cancer.json"  # the cancer from a flag: the file is still read
+    no_cancer.write_text(json.dumps({"stage": "4", "metastases": ["liver"]}))
+    data = answer(run("options", "-p", str(no_cancer), "--cancer", "rectum", "--metastasis",
+                      "lung", "-f", "json"))  # fmt: skip
+    assert "metastases: the profile gives liver; the flag given replaces it with lung" in (
+        data["warnings"])
+
+
 def test_flags_override_a_results_profile_and_its_words_as_typed(run: Run, tmp_path: Path) -> None:
     """A result's profile saved and given again with flags: the flags win (flags override the
     file), and a field a flag sets keeps no words typed for the file's answer (as_typed.symptoms
@@ -1231,7 +1275,8 @@ def test_flags_override_the_file_in_any_case(
     path.write_text(text, encoding="utf-8")
     data = answer(run("options", "-p", str(path), *flags, "--format", "json"))
     assert data["profile"][field] == value, data["profile"]
-    assert not any("her2" in w.lower() for w in data["warnings"]), data["warnings"]
+    assert not any("her2" in w.lower() for w in data["warnings"]  # but that it is replaced
+                   if "the flag given replaces it" not in w), data["warnings"]  # fmt: skip
 
 
 @pytest.mark.parametrize(("args", "found"), [

@@ -618,7 +618,7 @@ def _read_profile(paths: list[str], flags_add: bool = True) -> dict[str, Any]:
     than the largest profile accepted, and one byte."""
     if len(paths) > 1:
         raise UsageError(f"--profile: given {len(paths)} times; give one profile"
-                         + (" (flags can add to it)" if flags_add else ""))
+                         + (" (flags override its answers)" if flags_add else ""))
     [path] = paths
     where = "standard input" if path == "-" else path
     with _reading("--profile", where):
@@ -836,7 +836,8 @@ def options_command(
     """Every treatment option for a person's situation, with status, reasons and sources.
 
     Give the situation as a profile file (see docs/profile.md) or with the flags; flags override
-    the file. Anything not given is unknown, never assumed.
+    the file's answers, and each one replaced is said. Anything not given is unknown, never
+    assumed.
     """
     if brief and output_format is not Format.text:
         raise UsageError("--brief: is a text view; use it without --format (the JSON and the "
@@ -873,6 +874,10 @@ def options_command(
     }  # fmt: skip
     set_by_flags = {k for k, v in flags.items() if v is not None}
     marked = {m for m, v in (("her2", her2), ("kras", kras)) if v}  # markers the flags give
+    # the file's (or record's) answers, with the flags' only where it gives none: what a flag
+    # replaces of it is said (``_replacing``)
+    given_data = {**{k: v for k, v in flags.items() if v is not None
+                     and _key_of(data, k) not in data}, **data}  # fmt: skip
     data = _without_fields(data, set_by_flags, marked)
     data.update({k: v for k, v in flags.items() if v is not None})
     typed = data.get("as_typed")  # a result's profile: a flag's field keeps no words of the file's
@@ -901,8 +906,9 @@ def options_command(
         from onconav.fhir.evaluate import with_reading
 
         result = with_reading(result, reading)
-        replacing = _replacing_the_record(reading, person, set_by_flags | {
-            f"biomarkers.{m}" for m in marked})  # fmt: skip
+    if reading is not None or profile:
+        replacing = _replacing(given_data, person, set_by_flags | {
+            f"biomarkers.{m}" for m in marked}, "the record" if reading else "the profile")
         result = result.model_copy(update={"warnings": [*replacing, *result.warnings]})
     directory = _sources_dir(sources, required=False)
     with _reading_sources(sources):
@@ -927,18 +933,20 @@ def options_command(
         terminal.text(result, out, lookup)
 
 
-def _replacing_the_record(reading: Any, person: Profile, fields: set[str]) -> list[str]:
-    """What the flags given with --fhir replace of what the record gives, each said ("flags
-    override" the record, and had done so without a word)."""
+def _replacing(given: dict[str, Any], person: Profile, fields: set[str], named: str) -> list[str]:
+    """What the flags replace of what a profile file or a FHIR record (``named``: "the
+    profile", "the record") gives, each said: "flags override" the file, and had done so without
+    a word (--metastasis lung over a profile's liver). ``given``: the file's data, with the
+    flags' answers only where it gives none (its cancer, when it names none)."""
     kb = _kb()
     try:
-        record = parse_profile(reading.data, kb)
-    except ProfileError:  # the record alone is not a profile (no cancer): nothing replaced
+        before = parse_profile(given, kb)
+    except ProfileError:  # what the file gives is not read alone: nothing said to be replaced
         return []
 
-    return [f"{field}: the record gives {value_words(kb, field, was, 'nothing')}; the flag "
+    return [f"{field}: {named} gives {value_words(kb, field, was, 'nothing')}; the flag "
             f"given replaces it with {value_words(kb, field, now, 'nothing')}"
-            for field, was, now in replaced(record, person, sorted(fields))]  # fmt: skip
+            for field, was, now in replaced(before, person, sorted(fields))]  # fmt: skip
 
 
 def _warn_not_shown(by_source: dict[str, list[Any]], named: str = "--sources") -> None:
