@@ -180,7 +180,7 @@ def main() -> None:
     # 3: the command.
     onconav = str(Path(sys.executable).parent / "onconav")
     with tempfile.TemporaryDirectory() as tmp:
-        given = ["--profile", str(args.profile), "--out"]
+        given = ["--profile", str(args.profile), "--force", "--out"]  # the same file each run
         with_sources = ["--sources", str(sources)] if sources else []
         argvs = {
             "pdf": [onconav, "report", *given, f"{tmp}/r.pdf", *with_sources],

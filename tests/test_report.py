@@ -389,6 +389,44 @@ def test_onconav_report_refuses_in_one_line(run, tmp_path: Path, args: list[str]
     assert not list(tmp_path.glob("r.*"))
 
 
+def test_onconav_report_writes_over_a_file_only_with_force(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A file at --out is not written over without --force (as onconav cohort): one line
+    naming --force, exit status 2, the file as it was (any file had been replaced)."""
+    out = tmp_path / "r.html"
+    out.write_text("last month's report")
+    done = run("report", "--profile", str(SMALL), "--out", str(out))
+    assert done.status == 2 and done.stdout == ""
+    assert done.errors() == [f"onconav: error: --out: {out} is there already; it is not "
+                             "written over (give another --out, or --force to replace it)"]
+    assert out.read_text() == "last month's report"
+    done = run("report", "--profile", str(SMALL), "--out", str(out), "--force")
+    assert done.status == 0, done.stderr
+    assert out.read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html>")
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]], ids=["", "force"])
+@pytest.mark.parametrize("named", ["same", "relative", "symlink", "hardlink", "dotted"])
+def test_onconav_report_never_writes_over_its_profile(run, tmp_path: Path, monkeypatch,  # type: ignore[no-untyped-def]
+                                                      named: str, force: list[str]) -> None:
+    """The profile read is never written over, by any name, even with --force: `onconav report
+    -p victim.json --out victim.json --format html` had replaced the profile with the report."""
+    profile = tmp_path / "victim.json"
+    original = (ROOT / SMALL).read_bytes()
+    profile.write_bytes(original)
+    monkeypatch.chdir(tmp_path)
+    out = {"same": str(profile), "relative": "victim.json", "dotted": f"{tmp_path}/./victim.json",
+           "symlink": "link.html", "hardlink": "hard.html"}[named]  # fmt: skip
+    if named == "symlink":
+        (tmp_path / "link.html").symlink_to(profile)
+    if named == "hardlink":
+        (tmp_path / "hard.html").hardlink_to(profile)
+    done = run("report", "--profile", str(profile), "--out", out, "--format", "html", *force)
+    assert done.status == 2 and done.stdout == ""
+    assert done.errors() == [f"onconav: error: --out: {Path(out)} is the --profile file; give "
+                             "another file"]  # fmt: skip
+    assert profile.read_bytes() == original
+
+
 def test_onconav_report_writes_no_pdf_to_a_terminal(tmp_path: Path) -> None:
     """``--out -`` on a terminal: a PDF's bytes are no use on a screen (they were written
     there); refused in one line naming --out, before anything is made. Piped, it is written

@@ -1069,6 +1069,8 @@ def report_command(
                      "--out ends, .pdf or .html; pdf for -)."),
     ] = None,
     sources: SourcesOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --out file if it is there "
+                                        "already (never the profile itself).")] = False,
 ) -> None:
     """A printable report of the options for a profile (PDF or HTML): the situation, every option
     with its status and reasons, the passages cited (with --sources), the questions to ask, and
@@ -1082,6 +1084,11 @@ def report_command(
         raise UsageError(f"--out: cannot write {out_file} ({error.strerror})") from None
     if not in_a_folder:
         raise UsageError(f"--out: cannot write {out_file} (not a file in an existing folder)")
+    if target is not None:  # the profile it reads is never written over; another file, not
+        for path in profiles:  # without --force (``_not_there``): it had been, without a word
+            if path != "-" and _same_file(Path(path), target):
+                raise UsageError(f"--out: {out_file} is the --profile file; give another file")
+        _not_there(out_file, f"--out: {out_file}", "another --out", force)
     suffix = {".pdf": ReportFormat.pdf, ".html": ReportFormat.html,
               ".htm": ReportFormat.html}.get(out_file.suffix.lower())  # fmt: skip
     if output_format is not None and suffix is not None and output_format is not suffix:
@@ -1118,6 +1125,14 @@ def report_command(
     except OSError as error:
         raise UsageError(f"--out: cannot write {out_file} ({error.strerror})") from None
     print(f"wrote {out_file} ({len(content) // 1024} KB, {output_format.value})", file=sys.stderr)
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    """Whether two paths name one file (by another name, a link, a hard link)."""
+    try:
+        return one.resolve() == other.resolve() or os.path.samefile(one, other)
+    except OSError:  # one of them is not there
+        return False
 
 
 @app.command("serve")
