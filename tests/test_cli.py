@@ -776,6 +776,37 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(
     assert (done.returncode, done.stderr) == (0, "")
 
 
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("options", "--profile", EXAMPLE),
+        ("options", "--profile", EXAMPLE, "-f", "json"),
+        ("options", "--profile", EXAMPLE, "-f", "markdown"),
+        ("options", "--profile", EXAMPLE, "--brief"),
+        ("explain", "pembrolizumab"),
+        ("kb", "show", "capox"),
+        ("kb", "words", "symptoms"),
+        ("kb",),
+        ("search", "chemo"),
+        ("search", "chemo", "-f", "json"),
+        ("report", "--profile", EXAMPLE, "--out", "-", "-f", "html"),
+        ("--help",),
+        ("--version",),
+        ("options", "--help"),
+    ],
+)
+@pytest.mark.parametrize("module", [False, True], ids=["script", "module"])
+def test_an_output_that_cannot_be_written_is_one_line(args: tuple[str, ...], module: bool) -> None:
+    """Standard output that cannot be written (a full disk: /dev/full): one line on standard
+    error naming why, status 1 (every command had ended with a traceback of forty lines; a small
+    output, such as --version's, is written at the end, where the error had been let pass)."""
+    with open("/dev/full", "w") as full:
+        done = command(*args, module=module, stdout=full.fileno())
+    assert (done.returncode, done.stderr) == (
+        1, "onconav: error: could not write the output: No space left on device\n")
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeGuard
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -1877,24 +1877,58 @@ def _print_json(text: str) -> None:
     print(text)
 
 
+def _not_written(error: BaseException | None) -> TypeGuard[OSError]:
+    """Whether an error is the output's, which could not be written (a full disk, /dev/full, an
+    input/output error): an OSError of no file (a file read or written by name, --out, is said
+    where it is named)."""
+    return isinstance(error, OSError) and not isinstance(error, BrokenPipeError) and (
+        error.filename is None)
+
+
+def _could_not_write(error: OSError) -> NoReturn:
+    """One line for an output that could not be written, status 1 (every command had ended with
+    a traceback of forty lines: `onconav options ... > /dev/full`). What is still waiting to be
+    written is dropped, so that nothing tries again at the exit."""
+    with contextlib.suppress(OSError, ValueError):
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - left open until the process ends
+    with contextlib.suppress(OSError):
+        fail(f"could not write the output: {error.strerror or error}", 1)
+    raise SystemExit(1)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: every error a person can cause becomes one line on stderr, never a traceback."""
     _streams_that_can_write_anything()
     try:
         code = app(args=argv, standalone_mode=False)
+        sys.stdout.flush()  # what is left to write, written here, where its errors are caught
     except SystemExit as done:
         # The reader of the output went away (`onconav ... | head`): click (our print) and rich
         # (out.print) both end with status 1 then, while an output small enough to be written
         # before the reader went gave 0. Every command and format ends quietly with 0.
         if isinstance(done.__context__, BrokenPipeError):
             raise SystemExit(0) from None
+        if _not_written(done.__context__):
+            _could_not_write(done.__context__)
         raise
+    except BrokenPipeError:  # as above, when it is only met at the end
+        raise SystemExit(0) from None
+    except OSError as error:
+        if not _not_written(error):
+            raise
+        _could_not_write(error)
     except CLICK_USAGE_ERRORS as error:
         if type(error).__name__ == "NoArgsIsHelpError":  # a bare command: its help is shown
             if (context := getattr(error, "ctx", None)) is not None:
                 # `onconav kb | head -3`: quietly, as every command
-                with contextlib.suppress(BrokenPipeError):
+                try:
                     print(context.get_help(), flush=True)
+                except BrokenPipeError:
+                    pass
+                except OSError as failed:
+                    if not _not_written(failed):
+                        raise
+                    _could_not_write(failed)
             raise SystemExit(0) from None
         fail(_usage_message(error), 2)
     except CLICK_ABORT:
