@@ -455,22 +455,60 @@ def test_search_keeps_to_the_cancer_its_help_says(run: Run, kb: KnowledgeBase) -
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("Xeloda", "(drug: capecitabine)"),
-        ("5-FU", "(drug: fluorouracil)"),
-        ("XELOX", "(regimen: capox)"),
-        ("Herceptin", "(drug: trastuzumab)"),
-        ("brachytherapy", "(procedure: brachytherapy)"),
-        ("refractory", "(term: refractory)"),
-        ("loinc|48676-1", "(test: her2-test)"),
-        ("C16", "(cancer: stomach)"),
-        ("4492", "(drug: fluorouracil)"),
+        ("Xeloda", "capecitabine  (drug)"),
+        ("5-FU", "fluorouracil  (drug)"),
+        ("XELOX", "CAPOX  (regimen)"),
+        ("Herceptin", "trastuzumab  (drug)"),
+        ("brachytherapy", "Brachytherapy  (procedure)"),
+        ("refractory", "Refractory cancer  (term)"),
+        ("loinc|48676-1", "HER2 test  (test)"),
+        ("C16", "stomach cancer  (cancer)"),
+        ("4492", "fluorouracil  (drug)"),
     ],
 )
 def test_explain_any_name(run: Run, name: str, expected: str) -> None:
     done = run("explain", name)
     assert done.status == 0, done.stderr
-    assert expected in done.stdout.splitlines()[0]
+    assert done.stdout.splitlines()[0] == expected
     assert len(done.stdout.splitlines()) > 1, "and an explanation follows"
+
+
+def test_explain_shows_no_ids_and_kb_show_does(kb: KnowledgeBase,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """`explain` is for families: no record's id, its own or its options' ("(drug:
+    pembrolizumab)", "(cervix-pembrolizumab-chemo)" had been shown); `kb show`, for curators,
+    shows them all. Over every record of the knowledge base, as the two commands show it
+    (``_show_record``; the commands themselves: ``test_explain_example``)."""
+    import io
+
+    from rich.console import Console
+
+    from onconav import cli
+    from onconav.kb import explain
+
+    def shown(record: Any, ids: bool) -> str:
+        buffer = io.StringIO()
+        monkeypatch.setattr(cli, "out", Console(file=buffer, width=100_000, color_system=None))
+        cli._show_record(kb, record, None, ids)
+        return buffer.getvalue()
+
+    for record in kb.by_id.values():
+        seen = explain.view(kb, record)
+        ids = [f"({seen.kind_label}: {seen.id})", *(f"({o.id})" for o in seen.used_by)]
+        family, curator = shown(record, False), shown(record, True)
+        assert f"{seen.title}  ({seen.kind_label})" in family.splitlines(), record.id
+        assert not any(i in family for i in ids), record.id
+        assert all(i in curator for i in ids), record.id
+
+
+def test_explain_example(run: Run) -> None:
+    lines = run("explain", "pembrolizumab").stdout.splitlines()
+    assert lines[0] == "pembrolizumab  (drug)"
+    assert "    - Pembrolizumab with chemotherapy (for cervical cancer)" in lines
+    lines = run("kb", "show", "pembrolizumab").stdout.splitlines()
+    assert lines[0] == "pembrolizumab  (drug: pembrolizumab)"
+    assert ("    - Pembrolizumab with chemotherapy (for cervical cancer) "
+            "(cervix-pembrolizumab-chemo)") in lines
 
 
 def test_explain_shows_passages_with_sources(run: Run, sources: Path) -> None:
@@ -726,7 +764,7 @@ def sources_with_a_cited_passage_changed(
 
 def test_output_that_is_not_for_a_terminal_is_not_wrapped(run: Run) -> None:
     """A pipe 40 columns wide: each line stays whole, labels and ids included."""
-    done = run("explain", "Herceptin", env={"COLUMNS": "40"})
+    done = run("kb", "show", "Herceptin", env={"COLUMNS": "40"})  # kb show: with ids
     assert done.status == 0, done.stderr
     lines = done.stdout.splitlines()
     assert "    - Pembrolizumab with chemotherapy and trastuzumab (for stomach cancer) " \
@@ -1297,7 +1335,7 @@ def test_explain_takes_words_unquoted(run: Run) -> None:
     done = run("explain", "bowel", "stent")
     assert done.status == 0, done.stderr
     assert done.stdout == run("explain", "bowel stent").stdout
-    assert "(procedure: bowel-stent)" in done.stdout.splitlines()[0]
+    assert done.stdout.splitlines()[0] == "Bowel stent  (procedure)"
 
 
 @pytest.mark.parametrize(("args", "line"), [

@@ -212,13 +212,14 @@ def _passage(texts: dict[str, provenance.SourceText] | None, span: Span) -> str:
     return f"  “{passage}”"
 
 
-def _show_record(
-    kb: KnowledgeBase, record: Record, texts: dict[str, provenance.SourceText] | None
-) -> None:
+def _show_record(kb: KnowledgeBase, record: Record, texts: dict[str, provenance.SourceText] | None,
+                 ids: bool) -> None:  # fmt: skip
+    """A record in words; with its id and its options' ids for a curator (``kb show``), without
+    them for a family (``explain``: "(drug: pembrolizumab)", "(cervix-pembrolizumab-chemo)"
+    had been shown there)."""
     seen = explain.view(kb, record)
-    out.print(
-        f"[bold]{escape(seen.title)}[/bold]  [dim]({seen.kind_label}: {seen.id})[/dim]"
-    )
+    kind = f"{seen.kind_label}: {seen.id}" if ids else seen.kind_label
+    out.print(f"[bold]{escape(seen.title)}[/bold]  [dim]({escape(kind)})[/dim]")
     if seen.aliases:
         out.print(f"  Also called: {escape(', '.join(seen.aliases))}")
     if seen.text:
@@ -236,7 +237,8 @@ def _show_record(
         for option, named in zip(seen.used_by, explain.names_apart(kb, seen.used_by),
                                  strict=True):  # fmt: skip
             flag = " (only in clinical trials)" if option.in_trials else ""
-            out.print(f"    - {escape(named)} [dim]({option.id})[/dim]{flag}")
+            its_id = f" [dim]({option.id})[/dim]" if ids else ""
+            out.print(f"    - {escape(named)}{its_id}{flag}")
     if seen.settles:
         out.print(f"  Settles: {escape(', '.join(seen.settles))}")
     if seen.evidence:
@@ -251,7 +253,12 @@ def kb_show(
     name: Annotated[str, typer.Argument(help="Any name, brand name, abbreviation or id.")],
     sources: SourcesOption = None,
 ) -> None:
-    """Show an entity of the knowledge base found by any of its names."""
+    """Show an entity of the knowledge base found by any of its names, with its id."""
+    _show(name, sources, ids=True)
+
+
+def _show(name: str, sources: Path | None, ids: bool) -> None:
+    """What the knowledge base holds under a name (``kb show``, ``explain``: ``_show_record``)."""
     kb = _kb()
     if not name.strip():
         from onconav.reading import GIVE_A_NAME
@@ -272,7 +279,7 @@ def kb_show(
     with _reading_sources(sources):
         texts = provenance.read_sources(directory, kb) if directory else None
     for record in hits:
-        _show_record(kb, record, texts)
+        _show_record(kb, record, texts, ids)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1543,7 +1550,7 @@ def explain_command(
     sources: SourcesOption = None,
 ) -> None:
     """Explain a drug, regimen, procedure, test or term in plain words, with its sources."""
-    kb_show(" ".join(name), sources)
+    _show(" ".join(name), sources, ids=False)
 
 
 SEARCH_FIELDS = {"q": "QUERY", "limit": "--limit", "cancer": "--cancer"}
