@@ -695,6 +695,63 @@ def test_a_source_file_that_is_not_utf8_is_named(run: Run, sources: Path, tmp_pa
     assert line.endswith(f"file {first} is not UTF-8 text (invalid start byte)")
 
 
+def field_as_flags() -> list[tuple[str, str]]:
+    """Every fact of a profile written as a flag, in the ways one might: its name with - or _,
+    in capitals, with its words run together; that are no flag of `options`."""
+    from onconav.cli import FLAG_OF
+
+    real = {f for flags in FLAG_OF.values() for f in flags.split("/")}
+    out = []
+    for field in FLAG_OF:
+        for name in (field, field.rpartition(".")[2]):
+            for form in {name.replace("_", "-"), name, name.upper(), name.replace("_", ""),
+                         name.replace(".", "-"), name.replace("_", "-") + "s"}:
+                if f"--{form}" not in real:
+                    out.append((field, f"--{form}"))
+    return list(dict.fromkeys(out))
+
+
+@pytest.mark.parametrize(("field", "flag"), field_as_flags())
+def test_a_field_written_as_a_flag_is_pointed_to_its_own_flag(run: Run, field: str,
+                                                               flag: str) -> None:  # fmt: skip
+    """A profile's field written as a flag is pointed to the flag that gives it, and no other:
+    click's suggestion for --prior-treatments was --no-cancer-treatment or --wants-treatment (a
+    navigator who took it recorded that the patient declines treatment)."""
+    from onconav.cli import FLAG_OF
+
+    done = run("options", "--cancer", "rectum", flag, "chemo")
+    assert done.status == 2 and done.stdout == ""
+    [line] = done.errors()
+    said, _, hint = line.partition(" (")
+    assert said == f"onconav: error: No such option: {flag}"
+    assert re.findall(r"--[a-z0-9-]+", hint) == FLAG_OF[field].split("/"), line
+
+
+def test_each_fact_has_its_flag(run: Run) -> None:
+    """``cli.FLAG_OF``, which errors and suggestions name, is every fact of a profile, each with
+    the flags `options --help` lists."""
+    from onconav.cli import FLAG_OF
+    from onconav.profile import fact_fields
+
+    assert set(FLAG_OF) == set(fact_fields())
+    listed = set(re.findall(r"--[a-z0-9-]+", run("options", "--help").stdout))
+    assert {f for flags in FLAG_OF.values() for f in flags.split("/")} <= listed
+
+
+@pytest.mark.parametrize(("flag", "hint"), [
+    ("--prior-treatments", " (a profile's prior_treatments is given here with --prior)"),
+    ("--progressed_on", " (a profile's progressed_on is given here with --progressed-on)"),
+    ("--her-2", " (a profile's biomarkers.her2 is given here with --her2)"),
+    ("--biomarkers", " (a profile's biomarkers are given here with --her2 and --kras)"),
+    ("--stag", " (Possible options: --stage)"),
+    ("--cancer-type", ""),  # --no-cancer-treatment is not close: not offered
+    ("--bogus", ""),
+])  # fmt: skip
+def test_an_unknown_flag_is_offered_only_what_is_close(run: Run, flag: str, hint: str) -> None:
+    done = run("options", "--cancer", "rectum", flag, "chemo")
+    assert done.errors() == [f"onconav: error: No such option: {flag}{hint}"]
+
+
 def test_the_profile_given_twice_is_an_error(run: Run) -> None:
     done = run("options", "-p", str(EXAMPLES[0]), "-p", str(EXAMPLES[1]))
     assert done.status == 2 and done.stdout == ""

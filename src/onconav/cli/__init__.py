@@ -690,6 +690,22 @@ def _without_fields(data: dict[str, Any], fields: set[str], markers: set[str]) -
     return kept
 
 
+# the flag of `onconav options` that gives each fact of a profile (a yes-or-no fact: both ways)
+FLAG_OF = {
+    "cancer": "--cancer", "stage": "--stage", "recurrence": "--recurrence",
+    "resectable": "--resectable/--not-resectable", "metastases": "--metastasis",
+    "metastasis_extent": "--extent", "weak_bone": "--weak-bone/--no-weak-bone",
+    "biomarkers.her2": "--her2", "biomarkers.kras": "--kras", "progressed_on": "--progressed-on",
+    "cannot_have": "--cannot-have", "most_treatments_tried": "--most-tried/--not-most-tried",
+    "prior_treatments": "--prior", "symptoms": "--symptom",
+    "tumour_on_nerve": "--tumour-on-nerve/--no-tumour-on-nerve",
+    "wants_cancer_treatment": "--wants-treatment/--no-cancer-treatment", "planned": "--planned",
+    "used_for_my_cancer": "--used-for-my-cancer",
+    "chemo_for_spread": "--chemo-for-spread/--no-chemo-for-spread",
+    "hormone_sensitive": "--hormone-sensitive/--not-hormone-sensitive",
+}  # fmt: skip
+
+
 @app.command("options")
 def options_command(
     profile: Annotated[
@@ -1816,6 +1832,8 @@ def _usage_message(error: Any) -> str:
             ctx = getattr(error, "ctx", None)
             see = f" (see `{ctx.command_path} --help`)" if ctx is not None else ""
             return f"{hint[0]}: is required{see}"
+    if type(error).__name__ == "NoSuchOption":
+        return _no_such_option(error)
     bad_value = bool(hint) and type(error).__name__ == "BadParameter"  # its words alone
     message = " ".join(str(error.message if bad_value else error.format_message()).split())
     for theirs, ours in PYDANTIC_WORDS.items():
@@ -1823,6 +1841,47 @@ def _usage_message(error: Any) -> str:
     if hint and (bad_value or hint[0] not in message):
         message = f"{hint[0]}: {message}"
     return message
+
+
+CLOSE_ENOUGH = 0.8  # how alike a flag not known and one suggested for it are (difflib's ratio)
+
+
+def _no_such_option(error: Any) -> str:
+    """A flag not known: of `onconav options`, a profile's field written as a flag
+    (--prior-treatments, --progressed_on, --her-2) is pointed to the flag that gives it (--prior);
+    otherwise click's suggestions, only those close to what was typed (--prior-treatments had
+    been offered --no-cancer-treatment and --wants-treatment: a navigator who took it recorded
+    that the patient declines treatment)."""
+    import difflib
+
+    typed = str(error.option_name)
+    said = f"No such option: {words.cut(typed)}"
+    ctx = getattr(error, "ctx", None)
+    if ctx is not None and ctx.command.name == "options":
+        field = _field_named(typed)
+        if field is not None:
+            flags = " or ".join(FLAG_OF[field].split("/"))
+            return f"{said} (a profile's {field} is given here with {flags})"
+        if re.sub(r"[^a-z]", "", typed.lower()) in ("biomarker", "biomarkers"):
+            return f"{said} (a profile's biomarkers are given here with --her2 and --kras)"
+    close = sorted(p for p in error.possibilities or []
+                   if difflib.SequenceMatcher(None, typed, p).ratio() >= CLOSE_ENOUGH)  # fmt: skip
+    return said + (f" (Possible options: {', '.join(close)})" if close else "")
+
+
+def _field_named(typed: str) -> str | None:
+    """The profile's field a flag's name is written as, in any case, with - or _ or none between
+    its words, in the singular or the plural: --prior-treatments, --PROGRESSED_ON, --her-2,
+    --metastasis-extent; "biomarkers" is HER2's and KRAS's."""
+    def squashed(name: str) -> str:
+        return re.sub(r"[^a-z0-9]", "", name.lower())
+
+    name = squashed(typed)
+    for field in FLAG_OF:
+        for form in {squashed(field), squashed(field.rpartition(".")[2])}:
+            if name in (form, form + "s", form.removesuffix("s")):
+                return field
+    return None
 
 
 def _where_words_are(problem: Problem, pointed: set[str]) -> str:
