@@ -733,7 +733,7 @@ def test_the_installed_command_writes_everything_before_it_ends(run: Run, source
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("options", "--cancer", "rectum", "--stage", "7"), "onconav: error: stage: '7' "),
+        (("options", "--cancer", "rectum", "--stage", "7"), "onconav: error: --stage: '7' "),
         (("options", "--cancer", "rectum", "--bogus"), "onconav: error: No such option: --bogus"),
     ],
 )

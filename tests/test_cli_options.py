@@ -20,6 +20,7 @@ import jsonschema
 import pytest
 
 from conftest import Done, Run
+from onconav.cli import FLAG_OF
 from onconav.kb import KnowledgeBase
 from onconav.profile import ProfileError
 from onconav.reading import MAX_PROFILE_BYTES, profile_from_text
@@ -211,12 +212,12 @@ def test_kras_both_ways_is_a_warning_not_an_error(run: Run) -> None:
         (
             ("options", "--cancer", "rectum", "--stage", "7"),
             None,
-            "stage: '7' is not accepted; accepted: 4, 4A, 4B",
+            "--stage: '7' is not accepted; accepted: 4, 4A, 4B",
         ),
         (
             ("options", "--cancer", "rectum", "--kras", "purple"),
             None,
-            "biomarkers.kras: 'purple' is not accepted; accepted: wild-type",
+            "--kras: 'purple' is not accepted; accepted: wild-type",
         ),
         (
             ("options", "--profile", "-"),
@@ -256,7 +257,7 @@ def test_kras_both_ways_is_a_warning_not_an_error(run: Run) -> None:
         (
             ("options", "--cancer", "rectum", "--symptom", "hiccups"),
             None,
-            "symptoms[0]: 'hiccups' is not known; check the spelling; a symptom the sources do "
+            "--symptom: 'hiccups' is not known; check the spelling; a symptom the sources do "
             "not name can be given as 'another symptom the cancer causes'; or leave it out "
             "(`onconav kb words symptoms` lists the accepted names)",
         ),
@@ -270,7 +271,7 @@ def test_kras_both_ways_is_a_warning_not_an_error(run: Run) -> None:
         (
             ("options", "--cancer", "rectum", "--symptom", "bleeding", "--symptom", "hiccups"),
             None,
-            "symptoms[1]: 'hiccups' is not known",
+            "--symptom: 'hiccups' is not known",
         ),
         (("options", "--cancer", "rectum", "--format", "pdf"), None, "--format"),
         (
@@ -302,12 +303,12 @@ def test_where_the_names_are_listed_is_said_once_a_field(run: Run) -> None:
                "--cannot-have", "xq")  # fmt: skip
     assert done.status == 2
     assert [line.removeprefix("onconav: error: ") for line in done.errors()] == [
-        "cannot_have[0]: 'xq' is not known; check the spelling, or leave it out "
+        "--cannot-have: 'xq' is not known; check the spelling, or leave it out "
         "(`onconav kb words cannot_have` lists the accepted names)",
-        "symptoms[0]: 'hiccup' is not known; check the spelling; a symptom the sources do not "
+        "--symptom: 'hiccup' is not known; check the spelling; a symptom the sources do not "
         "name can be given as 'another symptom the cancer causes'; or leave it out "
         "(`onconav kb words symptoms` lists the accepted names)",
-        "symptoms[1]: 'hiccups' is not known; check the spelling; a symptom the sources do not "
+        "--symptom: 'hiccups' is not known; check the spelling; a symptom the sources do not "
         "name can be given as 'another symptom the cancer causes'; or leave it out",
     ]
 
@@ -349,7 +350,7 @@ def test_a_bad_profile_file_is_named_in_its_error(
             ("options", "--cancer", "rectum", "--stage", "9", "--kras", "purple",
              "--symptom", "hiccups", "--symptom", "fish"),
             None,
-            ["stage", "biomarkers.kras", "symptoms[0]", "symptoms[1]"],
+            ["--stage", "--kras", "--symptom", "--symptom"],  # named by the flags given
         ),
         (
             ("options", "--profile", "-"),
@@ -359,7 +360,7 @@ def test_a_bad_profile_file_is_named_in_its_error(
         (
             ("options", "--stage", "9", "--symptom", "fish"),
             None,
-            ["cancer", "stage", "symptoms[0]"],
+            ["cancer", "--stage", "--symptom"],
         ),
     ],
 )  # fmt: skip
@@ -698,8 +699,6 @@ def test_a_source_file_that_is_not_utf8_is_named(run: Run, sources: Path, tmp_pa
 def field_as_flags() -> list[tuple[str, str]]:
     """Every fact of a profile written as a flag, in the ways one might: its name with - or _,
     in capitals, with its words run together; that are no flag of `options`."""
-    from onconav.cli import FLAG_OF
-
     real = {f for flags in FLAG_OF.values() for f in flags.split("/")}
     out = []
     for field in FLAG_OF:
@@ -717,8 +716,6 @@ def test_a_field_written_as_a_flag_is_pointed_to_its_own_flag(run: Run, field: s
     """A profile's field written as a flag is pointed to the flag that gives it, and no other:
     click's suggestion for --prior-treatments was --no-cancer-treatment or --wants-treatment (a
     navigator who took it recorded that the patient declines treatment)."""
-    from onconav.cli import FLAG_OF
-
     done = run("options", "--cancer", "rectum", flag, "chemo")
     assert done.status == 2 and done.stdout == ""
     [line] = done.errors()
@@ -730,7 +727,6 @@ def test_a_field_written_as_a_flag_is_pointed_to_its_own_flag(run: Run, field: s
 def test_each_fact_has_its_flag(run: Run) -> None:
     """``cli.FLAG_OF``, which errors and suggestions name, is every fact of a profile, each with
     the flags `options --help` lists."""
-    from onconav.cli import FLAG_OF
     from onconav.profile import fact_fields
 
     assert set(FLAG_OF) == set(fact_fields())
@@ -750,6 +746,50 @@ def test_each_fact_has_its_flag(run: Run) -> None:
 def test_an_unknown_flag_is_offered_only_what_is_close(run: Run, flag: str, hint: str) -> None:
     done = run("options", "--cancer", "rectum", flag, "chemo")
     assert done.errors() == [f"onconav: error: No such option: {flag}{hint}"]
+
+
+VALUE_FLAGS = [f for f, flags in FLAG_OF.items()
+               if "/" not in flags and f != "cancer"]  # a cancer not known is answered
+
+
+@pytest.mark.parametrize("field", VALUE_FLAGS)
+@pytest.mark.parametrize("value", ["moonbeam", "surgery", "7", "true"])
+def test_an_error_of_a_flags_value_names_the_flag(run: Run, field: str, value: str) -> None:
+    """A value a flag gave that is refused is named by the flag typed ("--metastasis: 'moon' is
+    not known"), not by the profile's field ("metastases[0]: ..."), and so is each other field
+    its words name ("(--prior)", not "(prior_treatments)"); the same value in a file keeps the
+    file's names."""
+    flag = FLAG_OF[field]
+    done = run("options", "--cancer", "rectum", flag, value)
+    if done.status == 0:  # a value the flag takes
+        return
+    [line] = done.errors()
+    assert line.startswith(f"onconav: error: {flag}: "), line
+    assert not any(f"({other})" in line for other in FLAG_OF), line
+    key, _, marker = field.partition(".")
+    given: object = [value] if field in ("metastases", "progressed_on", "cannot_have",
+                                         "prior_treatments", "symptoms", "planned",
+                                         "used_for_my_cancer") else value  # fmt: skip
+    data = {"cancer": "rectum", key: {marker: given} if marker else given}
+    [from_file] = run("options", "-p", "-", stdin=json.dumps(data)).errors()
+    assert from_file.startswith(f"onconav: error: {field}"), from_file
+    assert from_file.split(": ", 3)[3] == line.split(": ", 3)[3].replace(
+        f"({FLAG_OF.get('prior_treatments')})", "(prior_treatments)"), (from_file, line)
+
+
+def test_an_error_of_a_flags_value_example(run: Run) -> None:
+    done = run("options", "--cancer", "rectum", "--metastasis", "moon", "--her2", "maybe",
+               "--progressed-on", "surgery")  # fmt: skip
+    errors = done.errors()
+    assert errors[0].startswith("onconav: error: --her2: 'maybe' is not accepted; accepted: ")
+    assert errors[1] == ("onconav: error: --metastasis: 'moon' is not known; check the spelling, "
+                         "or leave it out (`onconav kb words metastases` lists the accepted "
+                         "names)")  # fmt: skip
+    assert errors[2].startswith("onconav: error: --progressed-on: 'surgery' is not known as an "
+                                "answer here")  # fmt: skip
+    assert "list it among the treatments had (--prior)" in errors[2]
+    done = run("options", "-p", EXAMPLES[0].as_posix(), "--progressed-on", "surgery")
+    assert "(prior_treatments, or --prior)" in done.errors()[0]
 
 
 def test_the_profile_given_twice_is_an_error(run: Run) -> None:

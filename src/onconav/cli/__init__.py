@@ -923,7 +923,10 @@ def options_command(
         person = parse_profile(data, kb)
     except ProfileError as error:  # every problem; a missing cancer names the flag that gives it
         from_file = bool(profile) or fhir is not None
-        raise ProfileError([_with_flag(p, from_file) for p in error.problems]) from None
+        by_flag = set_by_flags | {f"biomarkers.{m}" for m in marked}
+        pointed: set[str] = set()
+        raise ProfileError([_as_flag(_with_flag(p, from_file), by_flag, from_file, pointed)
+                            for p in error.problems]) from None  # fmt: skip
     result = evaluate(person, kb)
     if reading is not None:
         from onconav.fhir.evaluate import with_reading
@@ -954,6 +957,29 @@ def options_command(
         from onconav.cli import terminal
 
         terminal.text(result, out, lookup)
+
+
+def _as_flag(problem: Problem, by_flag: set[str], from_file: bool, pointed: set[str]) -> Problem:
+    """A problem of a value a flag gave, named by the flag typed, not the profile's field
+    ("--metastasis: 'moon' is not known", not "metastases[0]: ..."; "--her2: ...", not
+    "biomarkers.her2: ..."), with each other field its words name by its flag too ("list it
+    among the treatments had (--prior)", not "(prior_treatments)"; with a profile file,
+    "(prior_treatments, or --prior)"). The pointer to the words accepted is kept
+    (``_where_words_are``)."""
+    field = problem.field.split("[")[0]
+    if field not in by_flag or field not in FLAG_OF:
+        return problem
+
+    def flag_of(named: re.Match[str]) -> str:
+        other = named.group(1)
+        if other not in FLAG_OF:
+            return named.group(0)
+        flags = " or ".join(FLAG_OF[other].split("/"))
+        return f"({other}, or {flags})" if from_file else f"({flags})"
+
+    message = re.sub(r"\(([a-z_.]+)\)", flag_of, problem.message)
+    message += _where_words_are(problem, pointed)
+    return replace(problem, field=" or ".join(FLAG_OF[field].split("/")), message=message)
 
 
 def _replacing(given: dict[str, Any], person: Profile, fields: set[str], named: str) -> list[str]:
