@@ -38,8 +38,8 @@ order-select, for each drafted drug onconav knows (by its code) that an option i
 A drafted drug (or mix) onconav knows that no option in scope gives gets a warning only when the
 record says the patient cannot have it (it, a drug of it, or a kind it is of: the answer's rule
 for a plan that cannot be had, ``profile.barring``) or that it stopped working (it, or a drug of
-it, named or part of a regimen that stopped: ``profile.stopped_of``); otherwise no card, as the
-sources say nothing of it here.
+it, named or the drug that makes a regimen that stopped what it is: ``profile.stopped_of``);
+otherwise no card, as the sources say nothing of it here.
 
 A drafted order whose Medication could not be read gets an info card (``unchecked``). A record
 with no cancer gets no card (the service answers ``[]``); one whose cancer could not be read,
@@ -426,10 +426,10 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase, listed: 
 def _record_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
                  facts: Facts) -> tuple[Card, str] | None:  # fmt: skip
     """A drafted drug (or mix) that no option in scope gives, which the record says the patient
-    cannot have, or which stopped working (itself, or a drug of it, named or part of a regimen
-    that stopped): a warning, as the answer warns of such a plan (cisplatin drafted for a
-    stomach cancer whose record says cisplatin is not tolerated had no card, since no stomach
-    option gives cisplatin: a review). None when the record says neither."""
+    cannot have, or which stopped working (``profile.stopped_of``): a warning, as the answer
+    warns of such a plan (cisplatin drafted for a stomach cancer whose record says cisplatin is
+    not tolerated had no card, since no stomach option gives cisplatin: a review). None when the
+    record says neither."""
     row = facts.row
     cannot = row["cannot_have"]
     barred = barring(kb, cannot, "cannot_have", draft.drug) if isinstance(cannot, frozenset) else []

@@ -157,16 +157,17 @@ async def _one(
     patient_id: str,
     settings: CdsSettings,
 ) -> list[dict[str, Any]] | None:
-    """What ``query`` finds (``_pages``); None when the server does not support its search (but
-    the Conditions', ``NEEDED``: a ``FetchError``). A search with parameters a server may refuse,
+    """What ``query`` finds (``_pages``); None when the server does not support its search (but the
+    Conditions', ``NEEDED``: a ``FetchError``). A search with parameters a server may refuse,
     ``_include`` (the Medications an order names) and ``_count`` (the page size), that the
-    server refuses (400) or answers as not supported is asked again without them, as a search
-    that server takes: FHIR lets a server refuse a parameter it does not know or a page size
-    over its most, and the search's own resources had been lost (no card for a drug that stopped
-    working or that the patient cannot have, or a 412; a review). The Medications are then read
-    one by one, as before. A ``|`` of a token (``http://loinc.org|48676-1``) is sent
-    percent-encoded: a server behind Tomcat refuses it as written (400), and every call that
-    fetched the Observations was a 412 (a review)."""
+    server refuses (400) or answers as not supported is asked again without ``_include`` and
+    with pages of ``SMALL_PAGE``, then without ``_count`` too, as a search that server takes:
+    FHIR lets a server refuse a parameter it does not know or a page size over its most, and the
+    search's own resources had been lost (no card for a drug that stopped working or that the
+    patient cannot have, or a 412; a review). The Medications are then read one by one, as
+    before. A ``|`` of a token (``http://loinc.org|48676-1``) is sent percent-encoded: a server
+    behind Tomcat refuses it as written (400), and every call that fetched the Observations was
+    a 412 (a review)."""
     query = query.replace("|", "%7C")
     bare = re.sub(r"&_include=[^&]*", "", query)
     # asked again with pages of SMALL_PAGE (a server's default, 20 on HAPI FHIR, would cap a

@@ -18,6 +18,11 @@ from onconav.sql import people_sql
 Totals = list[tuple[str, str, int, int]]
 
 
+def _no_rows(*columns: str) -> str:
+    """A query of no rows with these text columns: the UNION of no parts."""
+    return "SELECT " + ", ".join(f"CAST(NULL AS VARCHAR) AS {c}" for c in columns) + " LIMIT 0"
+
+
 def definitions(kb: KnowledgeBase) -> tuple[list[tuple[str, str, list[str], str]], list[str]]:
     """What a care gap is, from the knowledge base: the facts of the work-up (``workup`` in
     facts.yaml) with their label, the names of the tests that settle them (``decided_by``) and
@@ -38,7 +43,7 @@ def outside_workup(kb: KnowledgeBase, people: str) -> str:
                f"WHERE {to_sql(when)} IS FALSE"
                for fact, when in kb.workup.items() if when != ALWAYS]  # fmt: skip
     if not outside:
-        return "SELECT CAST(NULL AS VARCHAR) AS patient_id, CAST(NULL AS VARCHAR) AS fact LIMIT 0"
+        return _no_rows("patient_id", "fact")
     return (f"WITH people AS MATERIALIZED ({people_sql(kb, people)}) "
             + " UNION ALL ".join(outside))
 
@@ -67,8 +72,7 @@ def asked_sql(kb: KnowledgeBase, people: str) -> str:
             parts.append(f"SELECT person_id AS patient_id, {quote(fact)} AS fact, {rank} AS "
                          f"rank, {quote(which)} AS question FROM people WHERE {held}")  # fmt: skip
     if not parts:
-        return ("SELECT CAST(NULL AS VARCHAR) AS patient_id, CAST(NULL AS VARCHAR) AS fact, "
-                "CAST(NULL AS VARCHAR) AS question LIMIT 0")  # fmt: skip
+        return _no_rows("patient_id", "fact", "question")
     # the facts as the rules read them, what the rest implies included (stage 4 from spread);
     # one question per (patient, fact): the first value's
     return (f"WITH people AS MATERIALIZED ({people_sql(kb, people)}) "
@@ -91,8 +95,7 @@ def given_sql(kb: KnowledgeBase, people: str) -> str:
         parts.append(f"SELECT person_id AS patient_id, {quote(fact)} AS fact, {value} AS given "
                      f"FROM {people} WHERE {column(fact)} IS NOT NULL")  # fmt: skip
     if not parts:
-        return ("SELECT CAST(NULL AS VARCHAR) AS patient_id, CAST(NULL AS VARCHAR) AS fact, "
-                "CAST(NULL AS VARCHAR) AS given LIMIT 0")  # fmt: skip
+        return _no_rows("patient_id", "fact", "given")
     return " UNION ALL ".join(parts)
 
 
