@@ -5159,3 +5159,96 @@ def test_palliative_care_is_not_comfort_care_without_cancer_treatment(kb: Knowle
     use the words. It names symptom relief; "hospice" and "comfort care" stay comfort care."""
     assert [r.id for r in kb.find("palliative care")] == ["symptom-relief"]
     assert [r.id for r in kb.find("hospice")] == ["comfort-care"]
+
+
+# A script run in a fresh interpreter: random profiles whose lists hold several values of the
+# vocabulary (where a set's order could show), each evaluated, the whole answers printed.
+SAME_IN_EVERY_RUN = """
+import json, random, sys
+from onconav.engine import evaluate
+from onconav.kb import load_kb
+from onconav.profile import parse_profile
+kb = load_kb()
+rng = random.Random(20261205)
+lists = ["cannot_have", "progressed_on", "prior_treatments", "symptoms", "metastases", "planned"]
+values = {fact: sorted(kb.vocabulary.known(fact)) for fact in lists}
+answers = []
+for _ in range(int(sys.argv[1])):
+    data = {"cancer": rng.choice(["stomach", "rectal", "cervix", "lung", "prostate"]),
+            "stage": rng.choice(["4", "4A", "4B", "earlier"])}
+    for fact in lists:
+        if rng.random() < 0.5:
+            data[fact] = rng.sample(values[fact], k=rng.randint(2, 4))
+    data["cannot_have"] = data.get("cannot_have") or rng.sample(values["cannot_have"], k=3)
+    answers.append(evaluate(parse_profile(data, kb), kb).model_dump(mode="json"))
+json.dump(answers, sys.stdout)
+"""
+
+
+def test_the_answers_are_the_same_whatever_the_hash_seed() -> None:
+    """The same profile gets the same answer in every run: a reason had named the kind of a drug
+    by iterating a set, whose order changes with Python's hash seed ("nivolumab, a kind of
+    targeted therapy" in one run, "a kind of immune checkpoint inhibitors" in the next: the person
+    cannot have either). Three interpreters with different seeds, the same random profiles."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    runs = []
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run([sys.executable, "-c", SAME_IN_EVERY_RUN, "400"], env=env,
+                              capture_output=True, text=True, check=True, timeout=600)  # fmt: skip
+        runs.append(json.loads(done.stdout))
+    # the first answer that differs, not a diff of the whole output (pytest's would take minutes)
+    differs = [i for i, (a, b, c) in enumerate(zip(*runs, strict=True)) if not a == b == c]
+    if differs:
+        first = [run[differs[0]]["options"] for run in runs]
+        raise AssertionError([(o["id"], o["reason"]) for o in itertools.chain(*first)
+                              if not all(o in f for f in first)])  # fmt: skip
+
+
+def test_a_kind_named_in_the_plural_is_said_as_one_of_them() -> None:
+    """A reason says what a thing is of its kind's name in the plural as one of them ("nivolumab,
+    one of the immune checkpoint inhibitors"), never "a kind of immune checkpoint inhibitors";
+    for every option and every way it can be ruled out. And the kind named is the narrowest the
+    person cannot have: nivolumab is listed among the targeted drugs too."""
+    kb = shared_kb()
+    said = [w for rules in kb.rules.values() for hit in rules.ruled_out for _, w in hit.words]
+    assert said and not [w for w in said if re.search(r"a kind of [^,]*s, which", w)]
+    assert any("one of the " in w for w in said)
+    cannot = ["targeted therapy", "checkpoint inhibitors"]
+    profile = parse_profile({"cancer": "stomach", "stage": "4", "cannot_have": cannot}, kb)
+    reasons = {o.id: o.reason for o in evaluate(profile, kb).options}
+    nivolumab = [r for r in reasons.values() if r and "nivolumab" in r]
+    assert nivolumab and all("nivolumab, one of the immune checkpoint inhibitors, which you "
+                             "cannot have" in r for r in nivolumab), nivolumab  # fmt: skip
+
+
+CANNOT = ["surgery", "gastrectomy", "FOLFOX", "radiation"]
+HAD = ["bowel resection", "surgery", "FOLFOX", "radiation"]
+
+
+@SETTINGS
+@given(cancer=st.sampled_from(["rectum", "stomach", "lung"]),
+       resectable=st.sampled_from([True, False, None]),
+       cannot=st.lists(st.sampled_from(CANNOT), max_size=2, unique=True),
+       prior=st.one_of(st.none(), st.lists(st.sampled_from(HAD), max_size=2, unique=True)))
+def test_surgery_could_remove_it_but_none_can_be_had_is_warned_of(  # type: ignore[no-untyped-def]
+        cancer, resectable, cannot, prior) -> None:
+    """Surgery could remove all of the cancer, any operation cannot be had, and no operation is
+    among the treatments had (or they are not given): a warning to check which is right, since
+    the options are those for cancer an operation will remove (chemotherapy after surgery had
+    been offered without a word). A kind of operation that cannot be had (a gastrectomy) is not
+    every operation; an operation had leaves chemotherapy after it nothing to wait for."""
+    kb = shared_kb()
+    data: dict[str, Any] = {"cancer": cancer, "stage": "4", "cannot_have": cannot}
+    if resectable is not None:
+        data["resectable"] = resectable
+    if prior is not None:
+        data["prior_treatments"] = prior
+    warned = [w for w in evaluate(parse_profile(data, kb), kb).warnings
+              if "no operation is among the treatments had" in w]  # fmt: skip
+    operated = prior is not None and bool({"bowel resection", "surgery"} & set(prior))
+    assert bool(warned) == (resectable is True and "surgery" in cannot and not operated), warned

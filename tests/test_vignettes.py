@@ -34,7 +34,8 @@ def result_of(kb, vignette: dict[str, Any]) -> Result:  # type: ignore[no-untype
 
 
 # what a vignette and each option's expectation may say: another key would check nothing
-VIGNETTE_KEYS = {"name", "file", "profile", "expect", "warnings", "first", "order"}  # file: added
+# (file: added; no_warnings: words no warning may hold)
+VIGNETTE_KEYS = {"name", "file", "profile", "expect", "warnings", "no_warnings", "first", "order"}
 EXPECT_KEYS = {"status", "because", "missing", "missing_only", "reason", "not_chosen", "caveats",
                "no_caveats", "question"}  # fmt: skip
 
@@ -77,6 +78,8 @@ def test_vignette(kb, sources: Path, vignette: dict[str, Any]) -> None:  # type:
             assert caveat not in {c.id for c in got.caveats}, (option_id, caveat)
     for warning in vignette.get("warnings", []):
         assert any(warning.lower() in w.lower() for w in result.warnings), result.warnings
+    for warning in vignette.get("no_warnings", []):  # words no warning may hold
+        assert not any(warning.lower() in w.lower() for w in result.warnings), result.warnings
     if "first" in vignette:
         assert [o.id for o in result.options[: len(vignette["first"])]] == vignette["first"]
     for before, after in vignette.get("order", []):

@@ -1828,6 +1828,18 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
                 names = words.and_list([kb.phrase("cannot_have", c) for c in barred])
                 out.append(f"planned: the treatments planned include {kb.phrase('planned', plan)}"
                            f", but {names} cannot be had; check which is right")  # fmt: skip
+    # surgery could remove the cancer, but no operation can be had, and none is among the
+    # treatments had: chemotherapy after surgery had been offered without a word, and the
+    # options for cancer surgery cannot remove said not to suit (a clinical review)
+    prior = row["prior_treatments"]
+    operated = isinstance(prior, frozenset) and bool(
+        prior & kb.vocabulary.below("prior_treatments", "surgery"))
+    if (row["resectable"] is True and isinstance(cannot, frozenset) and not operated
+            and cannot & kb.vocabulary.up("cannot_have", "surgery")):  # fmt: skip
+        out.append("resectable: given as yes, but surgery cannot be had and no operation is "
+                   "among the treatments had; the options are shown as for cancer an operation "
+                   "will remove (chemotherapy after surgery), not as for cancer it will not: "
+                   "check which is right with the care team")  # fmt: skip
     # (a treatment of the cancer planned by one who wants none: the answer's, from its options:
     # ``engine._planned_but_declined``)
     return out

@@ -73,6 +73,12 @@ def short_quotes(message: str) -> str:
     return QUOTED.sub(short, message)
 
 
+def one_of_its_kind(kind: str) -> str:
+    """What a thing is, said of its kind's name: "a kind of chemotherapy", and of a kind named in
+    the plural "one of the taxanes" (it had read "a kind of immune checkpoint inhibitors")."""
+    return f"one of the {kind}" if kind.endswith("s") else f"a kind of {kind}"
+
+
 def and_list(names: Iterable[str], last: str = "and") -> str:
     """Names as a sentence lists them: "a", "a and b", "a, b and c" (``last`` "or": "a, b or
     c")."""

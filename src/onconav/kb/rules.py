@@ -30,7 +30,7 @@ from onconav.kb.model import (
     Timing,
 )
 from onconav.kb.vocabulary import Vocabulary, in_sentence
-from onconav.words import and_list
+from onconav.words import and_list, one_of_its_kind
 
 Kind = Literal["bool", "one", "any", "every", "count", "unknown"]
 """How a test reads its fact: a yes/no fact; one value (an enum); a set holding any wanted value
@@ -481,7 +481,7 @@ def cannot_have_route(ident: str, treatments: Treatments) -> RuledOut:
     for part in (ident, *parts):
         through = "" if part == ident else f", which contains {named(part)}"
         cannot.setdefault(part, f"it gives {name}{through}, which you cannot have")
-        for up in vocabulary.up("cannot_have", part):
+        for up in vocabulary.up_narrowest_first("cannot_have", part):
             # a kind only some of its drugs are is named by the drug; one all are, or none, by
             # the whole
             held = [up in vocabulary.up("cannot_have", p) for p in parts
@@ -490,10 +490,10 @@ def cannot_have_route(ident: str, treatments: Treatments) -> RuledOut:
                 continue
             # not the other regimens its drugs are in
             if treatments.kind_of.get(up) != "regimens":
-                cannot.setdefault(up, f"it gives {name}{through}, a kind of "
-                                  f"{named(up)}, which you cannot have")  # fmt: skip
+                kind = one_of_its_kind(named(up))
+                cannot.setdefault(up, f"it gives {name}{through}, {kind}, which you cannot have")
     if getattr(record, "during_surgery", False):  # put in during an operation (a stent)
-        for up in vocabulary.up("cannot_have", SURGERY):
+        for up in vocabulary.up_narrowest_first("cannot_have", SURGERY):
             cannot.setdefault(up, f"it gives {getattr(record, 'phrase', None) or name}, "
                               "put in during an operation, which you cannot have")  # fmt: skip
     return RuledOut("cannot_have", ident, any_of("cannot_have", frozenset(cannot),

@@ -49,6 +49,13 @@ class Vocabulary:
         """``value`` and every broader value above it."""
         return self.ancestors.get(fact, {}).get(value, frozenset((value,)))
 
+    def up_narrowest_first(self, fact: str, value: str) -> list[str]:
+        """``up`` in a fixed order, the narrowest first (fewest values under it; then by id):
+        the words that name one of them say the closest kind ("an immune checkpoint inhibitor",
+        not "targeted therapy"), the same in every run (a set's order had changed with Python's
+        hash seed, and the reasons with it)."""
+        return sorted(self.up(fact, value), key=lambda up: (len(self.below(fact, up)), up))
+
     def below(self, fact: str, value: str) -> frozenset[str]:
         """The known values at or under ``value`` (those with ``value`` among their ``up``)."""
         return frozenset(v for v, ups in self.ancestors.get(fact, {}).items() if value in ups)
