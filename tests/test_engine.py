@@ -5252,3 +5252,27 @@ def test_surgery_could_remove_it_but_none_can_be_had_is_warned_of(  # type: igno
               if "no operation is among the treatments had" in w]  # fmt: skip
     operated = prior is not None and bool({"bowel resection", "surgery"} & set(prior))
     assert bool(warned) == (resectable is True and "surgery" in cannot and not operated), warned
+
+
+FIRST_4A = ["chemoradiation", "cisplatin with radiation", "radiation", "brachytherapy"]
+
+
+@SETTINGS
+@given(stopped=st.lists(st.sampled_from(FIRST_4A), min_size=1, max_size=2, unique=True),
+       recurrence=st.sampled_from(["none", None]),
+       symptoms=st.lists(st.sampled_from(SYMPTOMS), max_size=2, unique=True))
+def test_a_cervical_4a_cancer_that_grew_through_its_first_treatment_sees_general_options(  # type: ignore[no-untyped-def]
+        stopped, recurrence, symptoms) -> None:
+    """The cervical source is about the first treatment of stage 4 (for 4A, chemoradiation,
+    radiation alone or brachytherapy): a 4A cancer that grew during it is outside what the source
+    covers, as one that came back in the pelvis is, and the general source's chemotherapy is in
+    the answer (it had been left out: every drug treatment was "for stage 4B")."""
+    kb = shared_kb()
+    data: dict[str, Any] = {"cancer": "cervix", "stage": "4A", "prior_treatments": stopped,
+                            "progressed_on": stopped, "symptoms": symptoms}  # fmt: skip
+    if recurrence is not None:
+        data["recurrence"] = recurrence
+    statuses = {o.id: o.status for o in evaluate(parse_profile(data, kb), kb).options}
+    assert statuses.get("general-chemotherapy") in (Status.offered, Status.needs_information), (
+        data, statuses.get("general-chemotherapy"))  # fmt: skip
+
