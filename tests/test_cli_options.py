@@ -1106,7 +1106,8 @@ def test_brief_says_the_choices_left_and_the_notes_that_apply(
         assert "?;" not in line and ".;" not in line, line
         if option["choices_left"]:
             assert f"choices left: {', '.join(option['choices_left'])}" in line, line
-        notes = [c["text"] for c in option["caveats"] if c["applies"]]
+        # the notes that apply, and the answer's warnings about a drug it gives
+        notes = [c["text"] for c in option["caveats"] if c["applies"]] + option["warnings"]
         if notes:
             count = f"{len(notes)} note{' applies' if len(notes) == 1 else 's apply'}"
             assert f"note: {notes[0]}" in line or line.endswith(count), line
@@ -1116,8 +1117,9 @@ def test_brief_says_the_choices_left_and_the_notes_that_apply(
 
 def test_brief_example_lines(run: Run, after_xelox: Path) -> None:
     done = run("options", "--profile", str(after_xelox), "--brief")
+    # a note of the source's, and the warning that fluorouracil is of capecitabine's kind
     assert ("Offered                  Chemotherapy with fluorouracil or capecitabine — choices "
-            "left: fluorouracil; 1 note applies") in done.stdout.splitlines()
+            "left: fluorouracil; 2 notes apply") in done.stdout.splitlines()
     done = run("options", "--profile",
                "examples/rectal-local-recurrence-after-pelvic-radiation.json", "--brief")
     lines = done.stdout.splitlines()

@@ -5276,3 +5276,35 @@ def test_a_cervical_4a_cancer_that_grew_through_its_first_treatment_sees_general
     assert statuses.get("general-chemotherapy") in (Status.offered, Status.needs_information), (
         data, statuses.get("general-chemotherapy"))  # fmt: skip
 
+
+@st.composite
+def drugs_stopped_or_barred(draw: st.DrawFn) -> dict[str, Any]:
+    """A profile whose lists of what stopped working and cannot be had hold drugs and regimens
+    of the knowledge base (where drugs of the same kind are warned of)."""
+    kb = shared_kb()
+    drugs = sorted(d.id for d in kb.data.drugs) + sorted(r.id for r in kb.data.regimens)
+    listed = {f: draw(st.lists(st.sampled_from(drugs), max_size=2, unique=True))
+              for f in ("progressed_on", "cannot_have")}  # fmt: skip
+    data = {"cancer": draw(st.sampled_from(CANCERS)), "stage": draw(st.sampled_from(["4", "4B"])),
+            "prior_treatments": listed["progressed_on"], **listed}
+    return data
+
+
+@SETTINGS
+@given(data=drugs_stopped_or_barred())
+@example(data={"cancer": "rectum", "recurrence": "yes", "metastases": ["liver"],
+               "prior_treatments": ["bowel resection", "FOLFOX"], "progressed_on": ["FOLFOX"]})
+def test_a_warning_about_a_drug_of_the_same_kind_is_said_on_each_option_that_gives_it(  # type: ignore[no-untyped-def]
+        data) -> None:
+    """The answer's warning that a drug is of the same kind as one that stopped working or cannot
+    be given is said on each option it concerns too (an option not ruled out that gives it), and
+    an option says no warning the answer does not: "Capecitabine alone: offered" had been shown
+    with nothing against it, the warning at the head of the page only (a review of the page)."""
+    kb = shared_kb()
+    result = evaluate(parse_profile(data, kb), kb)
+    of_kind = [w.split(": ", 1)[1] for w in result.warnings if "of the same kind (" in w]
+    on_options = [w for o in result.options for w in o.warnings]
+    assert {w[:1].lower() + w[1:] for w in on_options} <= set(of_kind), (on_options, of_kind)
+    for warning in of_kind:
+        said = [o for o in result.options if warning[:1].upper() + warning[1:] in o.warnings]
+        assert said and all(o.status is not Status.not_suitable for o in said), warning

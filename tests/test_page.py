@@ -2287,3 +2287,20 @@ def test_a_long_answer_links_to_its_explain_pages_without_its_query() -> None:
              if str(a.get("href")).startswith("/explain/")]  # fmt: skip
     assert links and all("from=" not in str(link) for link in links)
     assert all(r.status_code == 200 for r in get_all([str(link) for link in links[:5]]))
+
+
+def test_a_warning_about_a_drug_an_option_gives_is_on_its_card() -> None:
+    """The answer's warning that capecitabine, of the kind of the fluorouracil of FOLFOX that
+    stopped working, may not work either is on the cards of the options that give it (as a
+    note, in the page and in the printed report), not only at the head of the page: a family
+    that jumped to "Capecitabine alone: offered" had seen nothing against it (a review)."""
+    query = ("cancer=rectal+cancer&recurrence=yes&metastases=liver&prior_treatments=bowel-resection"
+             "&prior_treatments=FOLFOX&progressed_on=FOLFOX")
+    for path in (f"/options?{query}", f"/report.html?{query}"):
+        html = Html(get(path).text)
+        card = html.one("article", data_option="rectum-capecitabine")
+        notes = [e.text for e in html.find("p", within=card) if "capecitabine" in e.text]
+        assert any(n.startswith("Please note:") and "may not work either" in n for n in notes), (
+            path, notes)  # fmt: skip
+        folfiri = html.one("article", data_option="rectum-folfiri")
+        assert "may not work either" not in folfiri.text, path  # it gives neither of them

@@ -133,6 +133,8 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         result = evaluate_option(kb, option, facts)
         ranked.append((_order(option, result, declined, position), result))
     options = [result for _, result in sorted(ranked, key=lambda pair: pair[0])]
+    kin = _kin_left_open(kb, facts, options)
+    options = _with_kin_warnings(kb, options, kin)
 
     # the cancer has options of its own (the general options' "any" is no cancer of its own)
     own_source = facts.site != "any" and any(facts.site in o.cancers for o in options_in_scope)
@@ -174,7 +176,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         + [_ask_team(kb, f) for f in what_would_change]
         + ([] if declined else QUESTIONS),
         warnings=[*facts.warnings, *_planned_but_declined(kb, facts, options),
-                  *kin_warnings(kb, _kin_left_open(kb, facts, options)),
+                  *kin_warnings(kb, kin),
                   *_built_warnings(kb, built_on_what_stopped(kb, facts, options)),
                   *_a_kind_that_stopped(kb, facts, options)],
         disclaimer=DISCLAIMER,
@@ -249,6 +251,26 @@ def _kin_left_open(kb: KnowledgeBase, facts: Facts, options: list[OptionResult])
         if given:
             out.append(replace(kin, kin=given))
     return out
+
+
+def _with_kin_warnings(kb: KnowledgeBase, options: list[OptionResult],
+                       kin: list[Kin]) -> list[OptionResult]:  # fmt: skip
+    """Each option, with the warnings of ``kin`` about a drug it gives (``_kin_left_open``: as
+    the answer's warnings read them, an option not ruled out that gives it, not as a choice it
+    rules out), without the field's name: a family that read "Capecitabine alone: offered" had
+    not seen the warning at the head of the page that it may not work after fluorouracil (a
+    review of the page)."""
+    may_suit = {o.id: {r.given for r in o.choices_ruled_out} for o in options
+                if o.status is not Status.not_suitable}  # fmt: skip
+    said: dict[str, list[str]] = {}
+    for k, warning in zip(kin, kin_warnings(kb, kin), strict=True):
+        text = warning.split(": ", 1)[1]  # "progressed_on: ..." as a sentence of its own
+        text = text[:1].upper() + text[1:]
+        for option in {o.id for d in k.kin for o in kb.options_using(d)
+                       if o.id in may_suit and d not in may_suit[o.id]}:  # fmt: skip
+            said.setdefault(option, []).append(text)
+    return [o.model_copy(update={"warnings": said[o.id]}) if o.id in said else o
+            for o in options]  # fmt: skip
 
 
 @dataclass(frozen=True)

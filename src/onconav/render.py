@@ -258,7 +258,7 @@ def brief_extras(option: OptionResult) -> str:
     parts = []
     if option.choices_left:
         parts.append(f"choices left: {', '.join(option.choices_left)}")
-    notes = [caveat.text for caveat in option.caveats if caveat.applies]
+    notes = [caveat.text for caveat in option.caveats if caveat.applies] + option.warnings
     if len(notes) == 1 and len(notes[0]) <= SHORT_NOTE:
         parts.append(f"note: {notes[0]}")
     elif notes:
@@ -318,6 +318,8 @@ def markdown(result: Result, passage: PassageLookup | None = None) -> str:
                 out.append(f"- To decide: {question_of(missing)}")
             for caveat in option.caveats:
                 out.append(f"- {caveat_label(caveat)}: {caveat.text} {cite(caveat.citations)}")
+            for warning in option.warnings:
+                out.append(f"- {NOTE_LABEL}: {warning}")  # the answer's, said here too
             out.append(f"- Sources: {cite(option.citations)}")
             if passage is not None:
                 for citation in option.citations:

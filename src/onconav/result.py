@@ -147,6 +147,13 @@ class OptionResult(Out):
         "option that does not suit, only what can be done instead (its reason says why)"
     )
     relieves_your_symptoms: bool
+    warnings: list[str] = Field(
+        default_factory=list,
+        description="The answer's warnings about what this option gives, said here too (the "
+        "answer's `warnings` hold them with the field they concern): a drug it gives is of the "
+        "same kind as one that stopped working or cannot be given, so it may not work either, "
+        "or the reason may hold for it too",
+    )
     citations: list[Citation]
 
 

@@ -71,6 +71,8 @@ def text(result: Result, console: Console, passage: PassageLookup | None = None)
                     f"  [bold]{caveat_label(caveat)}:[/bold] {escape(caveat.text)} "
                     f"{escape(cite(caveat.citations))}"
                 )
+            for warning in option.warnings:
+                lines.append(f"  [bold]{NOTE_LABEL}:[/bold] {escape(warning)}")
             lines.append(f"  [dim]Sources: {escape(cite(option.citations))}[/dim]")
             if passage is not None:
                 for citation in option.citations:
