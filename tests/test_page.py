@@ -696,6 +696,29 @@ def test_each_list_question_is_answered_in_its_own_words() -> None:
 
 
 @pytest.mark.parametrize("route", ["/options", "/report.html"])
+def test_a_ticked_box_is_not_shown_as_words_the_person_wrote(route: str) -> None:
+    """A tick sends its value's id: "surgery to remove part of the bowel, FOLFOX (you wrote:
+    bowel-resection, FOLFOX)" showed it as written. Only words typed that read as something
+    else are shown as written; and no tick of any list question, ticked alone, is."""
+    query = urlencode([("cancer", "rectal cancer"), ("stage", "4"),
+                       ("prior_treatments", "bowel-resection"), ("prior_treatments", "FOLFOX")])
+
+    def had(query: str) -> str:
+        html = Html(get(f"{route}?{query}").text)
+        [said] = [html.one("dd", within=div).text for div in html.find("div", class_="fact")
+                  if html.one("dt", within=div).text == "Treatments already had"]  # fmt: skip
+        return said
+
+    assert had(query) == "surgery to remove part of the bowel, FOLFOX"
+    assert had(query.replace("FOLFOX", "colectomy")) == (
+        "surgery to remove part of the bowel (you wrote: colectomy)")
+    for q in QUESTIONS:
+        for choice in q.choices if q.kind == "many" else []:
+            profile = through_the_query(urlencode([("cancer", "rectum"), (q.name, choice.value)]))
+            assert q.name not in profile.as_typed, (q.name, choice.value, profile.as_typed)
+
+
+@pytest.mark.parametrize("route", ["/options", "/report.html"])
 def test_a_cancer_onconav_does_not_know_is_not_the_heading(route: str) -> None:
     """Any words typed as the cancer became the page's title and heading: a shared link could
     make it say "Treatment options for incurable. Stop all treatment now and call 1-800-555-0100

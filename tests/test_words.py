@@ -490,6 +490,42 @@ def test_every_word_given_is_shown_back_as_read_with_the_words_as_typed() -> Non
     assert again == parse_profile(data, KB).model_dump(exclude={"as_typed"})
 
 
+LIST_VALUES = [(field, value) for field in SET_FIELDS
+               for value in sorted(set(KB.value_names[field].values()))]  # fmt: skip
+
+
+@pytest.mark.parametrize(("field", "value"), LIST_VALUES)
+def test_a_lists_value_given_as_itself_is_not_kept_as_typed(field: str, value: str) -> None:
+    """A list's value given by its id or its label, in any case (a ticked box sends the id), is
+    no words of the person's to show back: "surgery to remove part of the bowel, FOLFOX (you
+    wrote: bowel-resection, FOLFOX)" showed a tick's id as if typed. Only a name read as other
+    words is kept, beside such values."""
+    for name in (value, KB.label(field, value), value.upper()):
+        profile = parse_profile({"cancer": "rectum", field: [name]}, KB)
+        if value in getattr(profile, field):  # read as itself (brachytherapy is radiation had)
+            assert field not in profile.as_typed, (field, name, profile.as_typed)
+    other = {"metastases": "liver mets", "symptoms": "dysphagia",
+             "used_for_my_cancer": "immunotherapy drugs"}.get(field, "chemo")  # fmt: skip
+    profile = parse_profile({"cancer": "rectum", field: [value, other]}, KB)
+    if value in getattr(profile, field):
+        assert profile.as_typed.get(field) == [other], (field, value, profile.as_typed)
+
+
+def test_ticked_and_typed_treatments_show_only_the_words_typed() -> None:
+    ticked = parse_profile({"cancer": "rectal cancer",
+                            "prior_treatments": ["bowel-resection", "FOLFOX"]}, KB)  # fmt: skip
+    assert ticked.prior_treatments == ["bowel-resection", "folfox"]
+    assert "prior_treatments" not in ticked.as_typed
+    [understood] = [u for u in evaluate(ticked, KB).understood if u.fact == "prior_treatments"]
+    assert understood.as_typed is None
+    typed = parse_profile({"cancer": "rectum", "prior_treatments": ["colectomy", "FOLFOX"]}, KB)
+    assert typed.as_typed["prior_treatments"] == ["colectomy"]
+    # a result's profile of before, its ids among its words, keeps only the words typed
+    posted = {"cancer": "rectum", "prior_treatments": ["bowel-resection", "folfox"],
+              "as_typed": {"prior_treatments": ["colectomy", "FOLFOX"]}}  # fmt: skip
+    assert parse_profile(posted, KB).as_typed == {"prior_treatments": ["colectomy"]}
+
+
 YES_NO_FIELDS = ["resectable", "most_treatments_tried", "wants_cancer_treatment",
                  "chemo_for_spread", "hormone_sensitive", "weak_bone",
                  "tumour_on_nerve"]  # fmt: skip

@@ -530,6 +530,7 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
         problems += [_problem(item, kb) for item in error.errors()]
     invalid = {p.field for p in problems}
     read: dict[str, Any] = {}
+    listed: dict[str, list[str]] = {}  # a list field's names that were read as something else
     for field in SET_FIELDS:
         names = as_list(data.get(field)) if field not in invalid else None
         if isinstance(names, list):  # each name that is a string, where pydantic found none wrong
@@ -542,6 +543,8 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
                                              suggest=len(problems) <= MAX_PROBLEMS)  # fmt: skip
                     problems += [replace(p, field=f"{field}[{i}]") for p in missed]
                     ids += [v for v in found if v not in ids]
+                    if found and not _said_as_read(kb, field, name, found):
+                        listed.setdefault(field, []).append(name)
             read[field] = ids
     cancer = data.get("cancer")
     reading = None
@@ -566,10 +569,15 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
     # a yes or no given otherwise than yes, no, true or false (0, "n", "off") is kept as typed,
     # as a stage is: wants_cancer_treatment=0 read as no had made every cancer treatment "not
     # chosen" with nothing to show how the answer was read
+    # a list field keeps only its names read as something else: a value's id or label given as
+    # itself (a ticked box's "bowel-resection", "FOLFOX" typed) is no words of the person's to
+    # show beside the value ("FOLFOX (you wrote: bowel-resection, FOLFOX)" had shown a tick's id)
     typed = {field: data[field] for field in (*read, "stage", "recurrence", "metastasis_extent",
                                               *sorted(YES_NO_FIELDS))
              if field != "biomarkers" and field in data
-             and _changed(data[field], read.get(field, getattr(profile, field)))}  # fmt: skip
+             and (listed.get(field) if read.get(field) and field in SET_FIELDS else
+                  _changed(data[field], read.get(field, getattr(profile, field))))}  # fmt: skip
+    typed |= {field: names for field, names in listed.items() if field in typed}
     typed |= dict.fromkeys(named, cancer)  # read from the words of the cancer
     typed = unknown | typed  # a value read from the cancer's words stays as those words
     for marker in MARKERS:
@@ -647,6 +655,8 @@ def _posted_words(kb: KnowledgeBase, data: dict[str, Any], answered: Profile,
             except ProfileError:
                 said = NOT_READ  # the words read as nothing: not the value given, whatever it is
         value = _value(answered, field)
+        if isinstance(said, list) and isinstance(value, list) and said and set(said) <= set(value):
+            said = value  # a list's words keep only its names read as something else: some
         if said != value:
             shown = value_words(kb, field, value, "not known")
             problems.append(Problem(where, typed, (), f"does not read as the {field} given "
@@ -654,7 +664,16 @@ def _posted_words(kb: KnowledgeBase, data: dict[str, Any], answered: Profile,
                                     "out"))  # fmt: skip
     if problems:
         raise ProfileError(problems)
-    return dict(posted)
+    kept = dict(posted)
+    for field, typed in posted.items():  # as typed words are kept: a list's names read as other
+        if field in SET_FIELDS and isinstance(typed, list):  # values only (_said_as_read)
+            other = [name for name in typed if not isinstance(name, str)
+                     or not _said_as_read(kb, field, name, _resolve(kb, field, [name], False)[0])]
+            if other:
+                kept[field] = other
+            else:
+                del kept[field]
+    return kept
 
 
 SURROGATE = re.compile("[\ud800-\udfff]")  # half of a UTF-16 pair alone: not a character
@@ -729,6 +748,15 @@ def _changed(given: object, read: object) -> bool:
     if isinstance(given, list) and isinstance(read, list):
         return [str(g) for g in given] != [str(r) for r in read]
     return str(given) != str(read) if read is not None else given is not None
+
+
+def _said_as_read(kb: KnowledgeBase, field: str, name: str, found: list[str]) -> bool:
+    """Whether a list field's name is a value it was read as, given as itself: the value's id or
+    its label, whatever the case, spacing and punctuation ("bowel-resection", "FOLFOX" for
+    folfox; chemoradiation, read with the radiation it holds); not a name read as other words
+    ("colectomy", "carbo/taxol", brachytherapy read as radiation)."""
+    folded = normalise_name(name)
+    return any(folded in (normalise_name(v), normalise_name(kb.label(field, v))) for v in found)
 
 
 def _answer(data: dict[str, Any], field: str) -> Any:
