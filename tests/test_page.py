@@ -818,6 +818,30 @@ def test_the_form_says_the_answers_stay_in_the_browsers_history() -> None:
     assert "history" in lead and "private window" in lead, lead
 
 
+def test_a_kind_of_treatment_had_can_be_ticked_as_stopped_working() -> None:
+    """"Which treatments have been tried that stopped working" had only "perhaps other treatments
+    not listed" to tick: a family that knows the chemotherapy stopped working, not its drug, had
+    nothing to tick. Each treatment had that the form ticks and that can stop working (progressed_on
+    takes it) is a tick of it too, and each of its ticks reads as itself."""
+    stopped = {c.value for c in BY_NAME["progressed_on"].choices}
+    assert "chemotherapy" in stopped
+    for choice in BY_NAME["prior_treatments"].choices:
+        try:
+            read = through_the_query(urlencode([("cancer", "rectum"),
+                                                ("progressed_on", choice.label)]))  # fmt: skip
+        except ProfileError:
+            continue  # an operation, or "drug treatments not known": it cannot stop working
+        assert set(read.progressed_on) <= stopped, (choice, read.progressed_on)
+    for value in stopped:
+        read = through_the_query(urlencode([("cancer", "rectum"), ("progressed_on", value)]))
+        assert read.progressed_on == [value] and "progressed_on" not in read.as_typed
+    html = Html(get("/").text)
+    ticks = {box.get("value") for box in html.find("input", type="checkbox", name="progressed_on")}
+    assert ticks == stopped
+    (box,) = html.find("label", for_="f-progressed_on")
+    assert "operations" not in box.text and not box.text.endswith("Others, separated by commas")
+
+
 def test_no_box_cuts_what_is_typed_and_each_is_named_by_its_question() -> None:
     """The boxes cut a pasted list at 1,000 characters and a cancer at 300, with no word: a
     treatment named last was lost, and an option offered that it rules out (a review of the

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlencode
 from onconav import words
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType
+from onconav.kb.vocabulary import in_sentence
 from onconav.profile import (
     MARKERS,
     Problem,
@@ -67,6 +68,7 @@ class Question:
     section: str = ""
     # a list question's three answers: not known, none, and "these" (the ticks and names)
     answers: tuple[str, str, str] = ("I don't know", "None", "Yes, these:")
+    typed_label: str = ""  # the words beside the box of typed names, after the ticks
 
 
 SECTIONS = {
@@ -100,6 +102,18 @@ TYPED = {
     "progressed_on": "therapies", "cannot_have": "therapies", "prior_treatments": "therapies",
     "planned": "therapies", "symptoms": "symptoms",
 }  # fmt: skip
+# The words beside a box of typed names, by the list it suggests; by question where they differ.
+TYPED_LABELS = {
+    "therapies": "Others, separated by commas (drugs, regimens such as FOLFOX, or operations)",
+    "symptoms": "Others, separated by commas",
+    # after its ticks of kinds of treatment: the drugs of one ticked, or others (an operation
+    # is no answer here: it cannot stop working)
+    "progressed_on": "Names if known (drugs, or regimens such as FOLFOX), separated by commas",
+}
+# The kinds of treatment a family can say stopped working without knowing the drug ("the chemo
+# stopped working"), as the treatments already had are ticked: each that can stop working
+# (surgery cannot). The question had only "perhaps other treatments not listed" to tick.
+STOPPED_WORKING = ("radiation-therapy", "chemotherapy", "targeted-therapy", "immunotherapy")
 
 
 def questions(kb: KnowledgeBase) -> list[Question]:
@@ -118,11 +132,14 @@ def questions(kb: KnowledgeBase) -> list[Question]:
             choices = [Choice(s, kb.name_of(s), hints[s]) for s in _sites(kb)] + choices
         elif name == "symptoms":
             choices = [Choice(s.id, s.name) for s in kb.data.symptoms] + choices
+        elif name == "progressed_on":
+            choices = [Choice(v, in_sentence(kb.label(name, v))) for v in STOPPED_WORKING] + choices
         out.append(Question(
             name=name, label=fact.label, question=fact.question, why=fact.why,
             find_it=fact.find_it, kind=kind, choices=choices, typed=name in TYPED,
             suggest=TYPED.get(name, "cancers" if name == "cancer" else None),
             section=SECTIONS[name], **({"answers": LIST_ANSWERS[name]} if kind == "many" else {}),
+            typed_label=TYPED_LABELS.get(name) or TYPED_LABELS.get(TYPED.get(name, ""), ""),
         ))  # fmt: skip
     return out
 
