@@ -416,6 +416,36 @@ def test_accessible_and_fits_a_phone(browser: Browser, site: str, shots: Path,
         context.close()
 
 
+def test_a_link_that_wraps_on_a_phone_has_its_bullet_beside_its_first_line(
+        browser: Browser, site: str) -> None:  # fmt: skip
+    """On a phone, a link of "Go to a kind of option" that wrapped ("Care without cancer
+    treatment and symptom relief: offered") had its bullet beside its last line: an inline-block
+    sits on its line by its last line. The bullet sits on the line's baseline, as any text put
+    first in the item does (a probe, measured then taken out): it shares its top with the
+    link's first line. Each link stays 24 px high at least."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True)
+    page = context.new_page()
+    page.goto(site + "/options?cancer=rectum&stage=4")
+    links = page.evaluate("""() => [...document.querySelectorAll('.contents li, .jump li')]
+        .map(li => {
+            const a = li.querySelector('a');
+            const probe = document.createElement('span');
+            probe.textContent = '\u200b';
+            li.insertBefore(probe, li.firstChild);
+            const bullet = probe.getBoundingClientRect().top;
+            probe.remove();
+            const range = document.createRange();
+            range.selectNodeContents(a);
+            const tops = [...range.getClientRects()].map(r => r.top);
+            return [a.textContent, bullet, tops[0], new Set(tops.map(Math.round)).size,
+                    a.getBoundingClientRect().height]; })""")
+    context.close()
+    assert any(lines > 1 for _, _, _, lines, _ in links), "a link wraps at 375 px"
+    for text, bullet, first_line, _, height in links:
+        assert abs(bullet - first_line) < 2, (text, bullet, first_line)
+        assert height >= 24, (text, height)
+
+
 def test_words_typed_cannot_turn_the_pages_own_words_around(page: Watched, site: str) -> None:
     """A right-to-left override typed after the cancer (``lung%E2%80%AE``) showed the rest of
     the page's sentence reversed ("lareneg ni recnac decnavda rof snoitpo eht era eseht"). The
