@@ -255,6 +255,15 @@ def test_the_report_opens_from_the_answer(page: Watched, site: str) -> None:
     page.page.wait_for_url("**/report.html?**")
     assert page.page.locator("h2", has_text="The passages cited").count() == 1
     assert page.page.locator("h2", has_text="Notes").count() == 1
+    # it links back to the answer (it had no way back but the browser's), not when printed
+    back = page.page.get_by_role("link", name="Back to your options")
+    assert back.count() == 1 and back.is_visible()
+    page.page.emulate_media(media="print")
+    assert not back.is_visible()
+    page.page.emulate_media(media="screen")
+    back.click()
+    page.page.wait_for_url("**/options?**")
+    assert page.page.url == site + "/options?cancer=cervix&stage=4B&symptoms=bleeding"
 
 
 def test_the_page_works_without_javascript(browser: Browser, site: str, kb: KnowledgeBase) -> None:

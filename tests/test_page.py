@@ -748,6 +748,20 @@ def test_the_report_fits_a_phone() -> None:
     assert html.one("meta", name="viewport").get("content") == "width=device-width, initial-scale=1"
 
 
+def test_the_report_as_a_page_links_back_to_its_answer() -> None:
+    """"Report as a web page" had no way back to the answer but the browser's Back: it links
+    back once, to the same answer (the answer's link to it, followed), before the report."""
+    answer = "/options?" + urlencode([("cancer", "rectal cancer"), ("stage", "4"),
+                                      ("prior_treatments", "bowel-resection"),
+                                      ("symptoms", "pain")])  # fmt: skip
+    (to_report,) = [a.get("href") for a in Html(get(answer).text).find("a")
+                    if a.text == "Report as a web page"]  # fmt: skip
+    printed = Html(get(to_report).text)
+    back = [a for a in printed.find("a") if a.text == "Back to your options"]
+    assert [a.get("href") for a in back] == [answer], [a.attrs for a in back]
+    assert not back[0].inside(printed.one("main"))
+
+
 @pytest.mark.parametrize("path", ["/options", "/report.pdf", "/search", "/"])
 def test_an_address_too_long_is_a_page_for_a_browser(path: str) -> None:
     """A browser was sent the problem document's JSON for an address over 8 KiB: it gets a page

@@ -354,6 +354,22 @@ def _heads_checked(document: Any, names: dict[str, str], continued: int,
     return continued, notes
 
 
+def test_the_link_back_to_the_answer_is_never_printed() -> None:
+    """The report served as a page links back to its answer ("Back to your options"): not in
+    the report of the PDF or of onconav report, which have no answer to go back to, and not
+    printed (WeasyPrint lays a page out as printed)."""
+    import weasyprint  # type: ignore[import-untyped]
+
+    result = evaluate(parse_profile({"cancer": "thyroid", "stage": "4"}, KB), KB)
+    assert "Back to your options" not in report.html(result, KB)  # as report.pdf makes it
+    served = report.html(result, KB, answer_url="/options?cancer=thyroid&stage=4")
+    assert [a.text for a in Html(served).find("a", href="/options?cancer=thyroid&stage=4")] == [
+        "Back to your options"]
+    document = weasyprint.HTML(string=served, url_fetcher=report._no_fetch).render()
+    texts = " ".join(text for text, _ in _page_texts(document))
+    assert "Treatment options for" in texts and "Back to your options" not in texts
+
+
 def test_onconav_report_prints_html_with_the_passages(run, sources: Path) -> None:  # type: ignore[no-untyped-def]
     path = Path("examples") / "rectal-stage4-kras-wild-type.json"
     done = run("report", "--profile", str(path), "--format", "html", "--out", "-",

@@ -293,7 +293,10 @@ def add_page(
         result = read(request)
         if isinstance(result, HTMLResponse):
             return result
-        html = report.html(result, kb, passage, env=env)
+        # the answer it is the report of, linked back to (the report had no way back but the
+        # browser's Back): the same answers, as the answer's own links to it carry them
+        html = report.html(result, kb, passage, env=env,
+                           answer_url=views.back_url(str(request.query_params)))  # fmt: skip
         return HTMLResponse(html, headers=report_headers(html))
 
     @app.api_route("/report.pdf", methods=PAGE_METHODS, include_in_schema=False)

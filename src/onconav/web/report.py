@@ -27,8 +27,11 @@ def html(
     passage: Callable[[Cited], str | None] | None = None,
     env: jinja2.Environment | None = None,
     made: date | None = None,
+    answer_url: str | None = None,
 ) -> str:
-    """The report as a standalone HTML document (its stylesheet included, no script)."""
+    """The report as a standalone HTML document (its stylesheet included, no script). Served as
+    a page, ``answer_url`` is the answer it is the report of, linked back to before the report
+    (not printed; the PDF and ``onconav report`` have no such link)."""
     env = env or environment()
     quoted, not_quoted = cited(result, passage)
     return env.get_template("report.html").render(
@@ -39,6 +42,7 @@ def html(
         edit_url=None,
         kb_version=kb.version,
         made=(made or date.today()).isoformat(),
+        answer_url=answer_url,
     )
 
 
