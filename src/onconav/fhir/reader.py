@@ -588,6 +588,9 @@ class Builder:
     # records stopped because the cancer grew whose drug is not known: what stopped working is
     # then a list that may not be whole
     stopped_unread: list[str] = field(default_factory=list)
+    # records of a drug given that onconav does not know (its value ""): in use when the cancer
+    # worsened, what stopped working may hold more than is read (``_statuses``)
+    unknown_given: list[Any] = field(default_factory=list)
     # the other cancers on record, not read: a result or treatment that names no cancer may be
     # about one of them
     other_cancers: list[str] = field(default_factory=list)
@@ -2920,6 +2923,12 @@ def _drug_of(
     if row is not None:
         return row, None, extra
     named = _named_drug(concept, builder.kb)
+    if named is None and (by_name := _row_by_name(builder.tables, concept)) is not None:
+        row, text = by_name
+        if warn and not row.get("not-read"):
+            builder.warnings.append(f"the drug of {res.ref} is read from its name {text!r}: "
+                                    f"onconav's table of drug codes names it ({row.display})")
+        return row, None, extra
     if named is not None:
         if warn:
             builder.warnings.append(
@@ -2934,6 +2943,38 @@ def _drug_of(
                                     f"its Medication: {builder.kb.name_of(made)}")  # fmt: skip
         return None, made, extra
     return None, None, extra
+
+
+def _row_by_name(tables: Tables, concept: object) -> tuple[Row, str] | None:
+    """The drug table's row a medication's words name, by the row's name (its display without
+    strength, form or salt: ``_drug_name``), with the words, when the words name no drug of the
+    knowledge base: a hormone therapy written in words only ("tamoxifen", "ANASTROZOLE 1 MG PO
+    TABS", "LEUPROLIDE ACETATE 22.5 MG IM KIT") is the kind its RxNorm code is read as. They had
+    been "a name onconav does not know" while their codes were read. Only rows of a kind of drug
+    or of one not to read (a drug of the knowledge base is named by ``_named_drug``, with its
+    rule for notes in round brackets), and only words with no such note ("(for macular
+    degeneration)"); None when the words name no such row, or rows that say different things."""
+    names = _table_names(tables)
+    for text in _words(concept):
+        untagged = SNOMED_TAG.sub("", text)
+        if "(" in untagged:
+            continue
+        rows = names.get(_drug_name(untagged).lower(), [])
+        said = {(r.get("kind"), r.get("not-read")) for r in rows}
+        if len(said) == 1:
+            return rows[0], text
+    return None
+
+
+def _table_names(tables: Tables) -> dict[str, list[Row]]:
+    """The drug table's rows that say a kind of drug or not to read it, and no drug of the
+    knowledge base, by their names (``_row_by_name``)."""
+    out: dict[str, list[Row]] = {}
+    for row in tables.rows:
+        if row.table == "drugs" and not row.get("drug") and (row.get("kind")
+                                                             or row.get("not-read")):
+            out.setdefault(_drug_name(row.display).lower(), []).append(row)
+    return out
 
 
 def _of_ingredients(kb: KnowledgeBase, medication: Res | None) -> str | None:
@@ -3127,9 +3168,23 @@ def _drug_name(text: str) -> str:
     # how it is given or what it is ("5-FU continuous infusion", "FOLFOX regimen"): a drafted
     # order written so had no card at all
     name = GIVEN_AS.sub("", name)
-    name = re.sub(r"\s+(hydrochloride|sodium|disodium|calcium|sulfate|mesylate)$", "", name,
-                  flags=re.I).strip()  # fmt: skip
+    name = SALTS.sub("", name).strip()
     return "leucovorin" if FOLINATES.fullmatch(name) else name
+
+
+# The words of a salt or hydrate after a medicine's name, as RxNorm and pharmacy systems write
+# them ("IRINOTECAN HCL", "abiraterone acetate", "tamoxifen citrate", "lapatinib ditosylate
+# monohydrate", "radium Ra 223 dichloride"): the medicine is the name before them. Only whole
+# words at the end of the name, one or more: a word that is part of a drug's name is never one
+# of them (tests/test_fhir.py checks every name of the knowledge base's drugs). "HCl", "acetate",
+# "citrate" and "ditosylate" had not been stripped, and "IRINOTECAN HCL 100 MG/5ML IV SOLN" named
+# no drug: FOLFIRI stopped was read as fluorouracil with leucovorin, and offered again
+SALTS = re.compile(
+    r"(\s+(hydrochloride|hcl|hydrobromide|sodium|disodium|potassium|calcium|magnesium|sulfate|"
+    r"sulphate|mesylate|mesilate|dimesylate|acetate|citrate|tosylate|ditosylate|maleate|"
+    r"dimaleate|tartrate|bitartrate|pamoate|phosphate|diphosphate|bromide|chloride|dichloride|besylate|"
+    r"malate|succinate|fumarate|lactate|gluconate|(mono|di|tri|sesqui)?hydrate|anhydrous))+\s*$",
+    re.I)  # fmt: skip
 
 
 # words after a medicine's name that say how it is given or what it is, not which medicine
@@ -3209,6 +3264,10 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
                 continue
             builder.drop(res.ref, "a drug onconav's table of drug codes does not hold, by a "
                          f"name onconav does not know: {written}")  # fmt: skip
+            if base == "given" and local is None and status != "entered-in-error":
+                # kept for the disease statuses: in use when the cancer worsened, it may be
+                # what stopped working (``_statuses``)
+                builder.unknown_given.append(_given(res, "", "given", status))
             continue
         if status == "entered-in-error":
             builder.drop(res.ref, f"status {status!r}: not given")
@@ -3238,16 +3297,25 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
         hows = hows or [base]
         prior = builder.resources.get(builder.ref(res.data.get("priorPrescription")) or "")
         extra += (prior.ref,) if prior is not None and builder.valid(prior) else ()
-        start = _date(res.data, "authoredOn", "effectiveDateTime", "effectivePeriod",
-                      "dateAsserted", "whenHandedOver")  # fmt: skip
-        end = _end(res.data, "effectivePeriod")
-        finished = res.type == "MedicationAdministration" or status == "completed" or (
-            status == "stopped" and not res.data.get("statusReason"))  # fmt: skip
-        last = (end or start) if finished and hows == ["given"] else ""
-        first = start if last and res.type == "MedicationAdministration" else last
-        out += [Given(res.ref, value, how, start, end, status in ONGOING, True, extra, last=last,
-                      first=first, had=given) for how in hows]  # fmt: skip
+        out += [_given(res, value, how, status, extra, given, only=hows == ["given"])
+                for how in hows]  # fmt: skip
     return out
+
+
+def _given(res: Res, value: str, how: str, status: str, extra: tuple[str, ...] = (),
+           had: bool = True, only: bool = True) -> Given:
+    """A medication record read as ``how`` (``only`` when that is its one reading), with its
+    dates: its start and end, and the day of its last dose when it says one (an administration;
+    a request or statement completed, or stopped with no reason)."""
+    start = _date(res.data, "authoredOn", "effectiveDateTime", "effectivePeriod",
+                  "dateAsserted", "whenHandedOver")  # fmt: skip
+    end = _end(res.data, "effectivePeriod")
+    finished = res.type == "MedicationAdministration" or status == "completed" or (
+        status == "stopped" and not res.data.get("statusReason"))  # fmt: skip
+    last = (end or start) if finished and only and how == "given" else ""
+    first = start if last and res.type == "MedicationAdministration" else last
+    return Given(res.ref, value, how, start, end, status in ONGOING, True, extra, last=last,
+                 first=first, had=had)
 
 
 def _read_without_reason(res: Res, status: str) -> tuple[str, str]:
@@ -3946,7 +4014,24 @@ def _statuses(builder: Builder, cancer: CancerFound) -> None:
             builder.drop(res.ref, f"disease status {status}: not progression")
             continue
         date = _day(_result_date(res))
-        in_use = _in_use(given, _result_date(res))
+        in_use = _in_use(given + builder.unknown_given, _result_date(res))
+        # a drug onconav does not know, in use then, may be what stopped working: what stopped
+        # is then a list that may not be whole (its course had been blamed as if whole: FOLFIRI
+        # with its irinotecan unread was read as fluorouracil with leucovorin, and offered again)
+        unknown = [g for g in in_use if not g.value]
+        for g in unknown:
+            unread.append(g.ref)
+            res_of = builder.resources[g.ref]
+            written = _coded(_concept_of(res_of, _medication_of(builder, res_of)))
+            builder.warnings.append(
+                f"{res.ref}: the cancer worsened on {date or 'an unknown date'} while "
+                f"{g.ref} was in use, whose drug ({written}) is not one onconav knows: what "
+                "stopped working may hold more than is read (perhaps other treatments not "
+                "listed); check the record")  # fmt: skip
+        in_use = [g for g in in_use if g.value]
+        if not in_use and unknown:
+            builder.use("progressed_on", res.ref)
+            continue
         if not in_use:
             builder.drop(res.ref, "the cancer worsened, but no cancer drug is on record as in "
                          "use on that date: not attributed to a treatment")  # fmt: skip
