@@ -6299,3 +6299,61 @@ def test_a_hormone_drug_named_in_words_only_is_read_as_its_code_is(
             assert reading.data == coded.data, text
             assert not any("not one onconav knows" in w for w in reading.warnings), text
 
+
+ORGANS = [row for row in load_tables().rows if row.table == "body_sites" and row.get("cancer")]
+
+
+@pytest.mark.parametrize("place", ORGANS, ids=lambda row: row.display)
+@pytest.mark.parametrize(("cancer", "test"), [
+    (STOMACH, _observation("t", "48676-1", _cc(LOINC, "LA6576-8", "Positive"))),
+    (RECTUM, _observation("t", "21702-6", ABSENT)),
+])  # fmt: skip
+def test_a_result_of_a_sample_of_another_organ_is_not_the_cancers(
+    place: Any, cancer: dict[str, Any], test: dict[str, Any], kb: onconav.KnowledgeBase
+) -> None:
+    """A HER2 or KRAS test whose ``specimen`` is a Specimen taken from an organ (its
+    ``collection.bodySite``) where a cancer starts is read for the cancer only when it is the
+    cancer's own organ, or a place the cancer is read to have spread to; from any other organ it
+    is listed unused with a warning naming the Specimen, and the result is unknown. A HER2 test
+    of a sample of the breast had been read as a stomach cancer's, and trastuzumab offered."""
+    marker = "her2" if cancer is STOMACH else "kras"
+    sample = {"resourceType": "Specimen", "id": "s", "subject": {"reference": "Patient/p"},
+              "collection": {"bodySite": _cc(SNOMED, place.code, place.display)}}
+    result = {**test, "specimen": {"reference": "Specimen/s"}}
+    own = place.get("cancer") in (("stomach",) if cancer is STOMACH
+                                  else ("colon", "rectum", "colorectal"))  # fmt: skip
+    reading = read_bundle(_record(cancer, STAGE_4, sample, result), kb)
+    if own:
+        assert marker in reading.data.get("biomarkers", {}), place.display
+        return
+    assert marker not in reading.data.get("biomarkers", {}), place.display
+    assert any(w.startswith("Observation/t is a ") and "Specimen/s" in w
+               for w in reading.warnings), reading.warnings  # fmt: skip
+    assert "Observation/t" in {u.reference for u in reading.unused}
+    # contained in the test, the same
+    contained = {**test, "specimen": {"reference": "#s"}, "contained": [sample]}
+    reading = read_bundle(_record(cancer, STAGE_4, contained), kb)
+    assert marker not in reading.data.get("biomarkers", {}), place.display
+    # a sample of a place the cancer has spread to is the cancer's
+    spread = place.get("metastasis")
+    if spread and spread != "other-site":
+        there = {**_condition("m", "x", "x"), "bodySite": [_cc(SNOMED, place.code)],
+                 "code": _cc(ICD10CM, "C79.9", "Secondary malignant neoplasm, unspecified")}
+        reading = read_bundle(_record(cancer, STAGE_4, sample, result, there), kb)
+        assert spread in reading.data["metastases"], reading.data
+        assert marker in reading.data.get("biomarkers", {}), place.display
+
+
+def test_a_her2_test_of_a_breast_sample_is_not_a_stomach_cancers(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """The reviewer's record: a stomach cancer, stage IV, and a HER2 interpretation (48676-1)
+    Positive whose Specimen was taken from the breast (76752008): trastuzumab was offered."""
+    sample = {"resourceType": "Specimen", "id": "sp", "subject": {"reference": "Patient/p"},
+              "collection": {"bodySite": _cc(SNOMED, "76752008", "Breast structure")}}
+    her2 = _observation("h7", "48676-1", _cc(LOINC, "LA6576-8", "Positive"),
+                        specimen={"reference": "Specimen/sp"})  # fmt: skip
+    reading = read_bundle(_record(STOMACH, STAGE_4, sample, her2), kb)
+    assert "her2" not in reading.data.get("biomarkers", {})
+    assert dict(statuses(reading.data, kb))["stomach-trastuzumab"] == "needs_information"
+    assert any("Specimen/sp" in w and "Breast structure" in w for w in reading.warnings)

@@ -2358,15 +2358,53 @@ def _not_the_tumours(builder: Builder, res: Res) -> str | None:
 SPECIMEN_CANCERS = {"breast": ("breast",), "colorectal": ("colon", "rectum", "colorectal")}
 
 
-def _other_specimen(builder: Builder, row: Row | None, cancer: CancerFound,
+def _other_specimen(builder: Builder, res: Res, row: Row | None, cancer: CancerFound,
                     what: str) -> str | None:  # fmt: skip
     """Why a test whose code names the specimen of another cancer than the one read is not read
-    (``what``: "a HER2 test"), or None."""
+    (``what``: "a HER2 test"), or None; so a test whose ``specimen`` is a Specimen taken from
+    another organ (``_specimen_elsewhere``)."""
     specimen = row.get("specimen") if row is not None else None
     if row is None or specimen is None or cancer.site in SPECIMEN_CANCERS.get(specimen, ()):
-        return None
+        return _specimen_elsewhere(builder, res, cancer, what)
     return (f"{what} of a {specimen} cancer specimen ({row.display}): not read for "
             f"{_a_cancer_of(builder, cancer.site)}")
+
+
+def _specimen_elsewhere(builder: Builder, res: Res, cancer: CancerFound,
+                        what: str) -> str | None:  # fmt: skip
+    """Why a test is not read for the cancer when the Specimen it names (``specimen``, among the
+    resources or contained in the test) was taken from another organ (``collection.bodySite``,
+    by the body site table: Breast structure is where a breast cancer starts), one that is not a
+    place the cancer is read to have spread to; with a warning, as the result is then unknown.
+    A HER2 test of a sample of the breast had been read as a stomach cancer's, and trastuzumab
+    offered. None for a Specimen of the cancer's own organ, of a place it has spread to, or
+    whose body site names no organ a cancer starts in."""
+    reference = res.data.get("specimen")
+    link = reference.get("reference") if isinstance(reference, OBJECT) else None
+    if not isinstance(link, str):
+        return None
+    if link.startswith("#"):
+        found = next((Res(f"{res.ref}{link}", "Specimen", item)
+                      for item in _items(res.data.get("contained"))
+                      if isinstance(item, OBJECT) and item.get("resourceType") == "Specimen"
+                      and item.get("id") == link[1:]), None)  # fmt: skip
+    else:
+        found = builder.resources.get(reference_key(link, builder.full_urls))
+    if found is None or found.type != "Specimen" or not builder.valid(found, quiet=True):
+        return None
+    collection = found.data.get("collection")
+    site = collection.get("bodySite") if isinstance(collection, OBJECT) else None
+    place = builder.row("body_sites", site)
+    organ = place.get("cancer") if place is not None else None
+    if place is None or organ is None or _same_cancer(builder, organ, cancer.site):
+        return None
+    if place.get("metastasis") in builder.values.get("metastases", ()):
+        return None  # a sample of where the cancer has spread is the cancer's
+    why = (f"{what} of a sample taken from another organ ({found.ref}: "
+           f"{_coded(site)}), not read for "
+           f"{_a_cancer_of(builder, cancer.site)}")
+    builder.warnings.append(f"{res.ref} is {why}: check which cancer the sample is of")
+    return why
 
 
 def _a_cancer_of(builder: Builder, site: str) -> str:
@@ -2409,7 +2447,8 @@ def _her2(builder: Builder, cancer: CancerFound) -> None:
         if (other := _about_other_cancer(builder, res, cancer, "a result")) is not None:
             builder.drop(res.ref, other)
             continue
-        if (other_specimen := _other_specimen(builder, row, cancer, "a HER2 test")) is not None:
+        if (other_specimen := _other_specimen(builder, res, row, cancer,
+                                              "a HER2 test")) is not None:  # fmt: skip
             builder.drop(res.ref, other_specimen)
             continue
         if erbb2:
@@ -2514,8 +2553,9 @@ def _kras(builder: Builder, cancer: CancerFound) -> None:
         if other is not None:
             builder.drop(res.ref, other)
             continue
-        if kind == "kras" and (other := _other_specimen(builder, row, cancer,
-                                                         "a KRAS test")) is not None:  # fmt: skip
+        if (variant or kind == "kras") and (other := _other_specimen(
+                builder, res, row if kind == "kras" else None, cancer,
+                "a KRAS test")) is not None:  # fmt: skip
             builder.drop(res.ref, other)
             continue
         if variant:
