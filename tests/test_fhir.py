@@ -6357,3 +6357,49 @@ def test_a_her2_test_of_a_breast_sample_is_not_a_stomach_cancers(
     assert "her2" not in reading.data.get("biomarkers", {})
     assert dict(statuses(reading.data, kb))["stomach-trastuzumab"] == "needs_information"
     assert any("Specimen/sp" in w and "Breast structure" in w for w in reading.warnings)
+
+
+@pytest.mark.parametrize(("text", "drug"), [
+    ("Oxaliplatin - anaphylaxis", "oxaliplatin"), ("Oxaliplatin (anaphylaxis)", "oxaliplatin"),
+    ("Oxaliplatin: rash", "oxaliplatin"), ("Cetuximab - infusion reaction", "cetuximab"),
+    ("cetuximab infusion reaction", "cetuximab"), ("Irinotecan Hcl", "irinotecan"),
+    ("Capecitabine and related", "capecitabine"),
+])  # fmt: skip
+def test_an_allergy_written_drug_then_reaction_is_read(
+    text: str, drug: str, kb: onconav.KnowledgeBase
+) -> None:
+    """The reviewer's allergies: confirmed, their words the drug then the reaction. They were
+    listed unused with no warning, and FOLFOX stayed offered beside oxaliplatin anaphylaxis."""
+    reading = read_bundle(_record(RECTUM, STAGE_4, _allergy({"text": text})), kb)
+    assert reading.data.get("cannot_have") == [drug], (text, reading.unused)
+    if drug == "oxaliplatin":
+        assert dict(statuses(reading.data, kb))["rectum-folfox"] != "offered"
+
+
+# the ways a record writes the reaction after the drug an allergy is to
+AFTER_THE_DRUG = [" - anaphylaxis", " (anaphylaxis)", ": rash", " - infusion reaction",
+                  " infusion reaction", " anaphylaxis", " rash", ", hives", "; urticaria",
+                  " \u2013 severe reaction", " hypersensitivity", " allergy"]  # fmt: skip
+# words around a drug's name that do not say an allergy to it
+AROUND = ["reaction after", "liposome", "desensitisation protocol", "pegylated", "given with",
+          "prior", "see note", "ok"]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_an_allergy_whose_words_name_a_drug_is_read_or_warned_of(data: Any) -> None:
+    """An allergy whose words are a drug's name then a reaction is an allergy to that drug; one
+    whose words name a cancer drug anywhere, read or not, is never dropped without a word: it is
+    read, or a warning names the drug."""
+    kb = the_kb()
+    name, drug = data.draw(st.sampled_from(_one_named(kb)), label="name")
+    after = data.draw(st.sampled_from(AFTER_THE_DRUG), label="after")
+    reading = read_bundle(_record(RECTUM, STAGE_4, _allergy({"text": f"{name}{after}"})), kb)
+    assert reading.data.get("cannot_have") == [drug], (name, after, reading.unused)
+    before = data.draw(st.sampled_from(["", *AROUND]), label="before")
+    behind = data.draw(st.sampled_from(["", *AROUND]), label="behind")
+    text = f"{before} {name} {behind}".strip()
+    reading = read_bundle(_record(RECTUM, STAGE_4, _allergy({"text": text})), kb)
+    assert reading.data.get("cannot_have") or any(
+        w.startswith("AllergyIntolerance/a records an allergy") and kb.name_of(drug) in w
+        for w in reading.warnings), (text, reading.warnings)  # fmt: skip

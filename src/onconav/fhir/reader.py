@@ -3914,6 +3914,14 @@ def _allergies(builder: Builder) -> None:
         if not drugs:
             builder.drop(res.ref, "an allergy or intolerance onconav does not read as one to a "
                          f"cancer drug it knows: {_coded(concept)}")  # fmt: skip
+            named = _drugs_in_words(concept, builder.kb)
+            if named and _status(res.data, "verificationStatus") not in NOT_CONFIRMED and (
+                    _status(res.data, "clinicalStatus") not in NOT_NOW):  # fmt: skip
+                builder.warnings.append(
+                    f"{res.ref} records an allergy or intolerance whose words ({_coded(concept)}) "
+                    f"name {', '.join(builder.kb.name_of(d) for d in named)}, but onconav "
+                    "cannot tell from them that it is an allergy to that drug: it is not read; "
+                    "check the record, and give the drug as one that cannot be given if it is")
             continue
         # its statuses first (checked with what identifies it, ``_gather``): one not read
         # whatever it holds is not warned of as not valid FHIR (a refuted allergy had been)
@@ -3946,19 +3954,53 @@ ALLERGY_WORDS = re.compile(r"(?i)^\s*(allergy|allergic reaction|hypersensitivity
 ALLERGY_TAG = re.compile(r"(?i)\s*\((finding|disorder)\)\s*$")  # SNOMED CT's, of an allergy
 
 
+# What an allergy's words may say after the drug they name: a separator and then anything (the
+# reaction, "Oxaliplatin - anaphylaxis", "Oxaliplatin (anaphylaxis)", "Oxaliplatin: rash"), or,
+# with no separator, the words of a reaction ("cetuximab infusion reaction") or of the drugs like
+# it ("Capecitabine and related"). The words before are the drug, as a typed name is read
+ALLERGY_SEPARATOR = re.compile(r"\s+[-\u2013\u2014]+\s+|\s*[:;,(\[]")
+REACTION_WORDS = re.compile(
+    r"(?i)\s+((severe|mild|moderate|possible)\s+)?(anaphylaxis|anaphylactic( reaction| shock)?|"
+    r"(infusion|infusion-related|allergic|hypersensitivity|skin|drug)?\s*reactions?|rash|"
+    r"hives|urticaria|angioedema|swelling|itch(ing)?|pruritus|bronchospasm|wheez(e|ing)|"
+    r"flushing|fever|chills|hypotension|nausea|vomiting|diarrh(o)?ea|neuropathy|"
+    r"side effects?|and related( drugs| agents| compounds| medications)?)\s*$")  # fmt: skip
+
+
 def _allergy_named(concept: object, kb: KnowledgeBase) -> list[str]:
     """The cancer drug, regimen or kind of drug an allergy's words name once the words of an
     allergy are left out, as a typed `cannot_have` reads it ("Allergy to oxaliplatin",
     "Platinum compound (substance)": platinum chemotherapy); they had not been read, and FOLFOX
-    was offered beside a platinum allergy. ``[]`` when they name none, or more than one."""
+    was offered beside a platinum allergy. The words before a separator, or before the words of
+    a reaction, are read so too (``ALLERGY_SEPARATOR``, ``REACTION_WORDS``: "Oxaliplatin -
+    anaphylaxis", "cetuximab infusion reaction"; they had been listed unused, and FOLFOX offered
+    beside oxaliplatin anaphylaxis). ``[]`` when they name none, or more than one."""
     for text in _words(concept):
         untagged = ALLERGY_TAG.sub("", SNOMED_TAG.sub("", text))  # "(finding)", "(disorder)"
         plain = ALLERGY_WORDS.sub("", untagged).strip()
-        hits = [r.id for r in kb.find(plain)
-                if kb.kind_of.get(r.id) in ("drugs", "regimens", "drug_classes")]  # fmt: skip
-        if plain and len(hits) == 1:
-            return hits
+        before = ALLERGY_SEPARATOR.split(plain, maxsplit=1)[0]
+        for words_ in dict.fromkeys((plain, before, REACTION_WORDS.sub("", plain))):
+            words_ = ALLERGY_WORDS.sub("", words_).strip()
+            hits = [r.id for r in kb.find(words_)
+                    if kb.kind_of.get(r.id) in ("drugs", "regimens", "drug_classes")]  # fmt: skip
+            if words_ and len(hits) == 1:
+                return hits
     return []
+
+
+def _drugs_in_words(concept: object, kb: KnowledgeBase) -> list[str]:
+    """The cancer drugs and regimens that any run of up to four words of a concept names (by a
+    name of the knowledge base, never by a code: "4492" is no name), in the order found: an
+    allergy whose words name one, and that is not read as an allergy to it, is warned of."""
+    found: list[str] = []
+    for text in _words(concept):
+        tokens = re.findall(r"[^\s,;:()\[\]]+", text)
+        for i in range(len(tokens)):
+            for j in range(i + 1, min(i + 4, len(tokens)) + 1):
+                for ident in kb.names.get(normalise_name(" ".join(tokens[i:j])), ()):
+                    if kb.kind_of.get(ident) in ("drugs", "regimens") and ident not in found:
+                        found.append(ident)
+    return found
 
 
 def _today() -> Date:
