@@ -6403,3 +6403,48 @@ def test_an_allergy_whose_words_name_a_drug_is_read_or_warned_of(data: Any) -> N
     assert reading.data.get("cannot_have") or any(
         w.startswith("AllergyIntolerance/a records an allergy") and kb.name_of(drug) in w
         for w in reading.warnings), (text, reading.warnings)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(extra=st.integers(min_value=-2, max_value=300), included=st.integers(0, 2),
+       paged=st.booleans())  # fmt: skip
+def test_a_searchset_holding_fewer_than_its_total_says_so_as_cds_hooks_refuses_it(
+    extra: int, included: int, paged: bool
+) -> None:
+    """A searchset whose ``total`` is more than the matches it holds, with no next link, is a
+    page whose link was left out: the CDS Hooks service refuses such a prefetch (412, by
+    ``fewer_than_found``), and the reader read it as the whole record with no word. It now warns,
+    by the same rule, as it does for a next link; the reading is otherwise the same."""
+    from onconav.cdshooks.prefetch import fewer_than_found
+
+    kb = the_kb()
+    data = bundle("thyroid-advanced")
+    whole = read_bundle(data, kb)
+    data = copy.deepcopy(data)
+    data["type"] = "searchset"
+    for entry in data["entry"]:
+        entry["search"] = {"mode": "match"}
+    data["entry"][:included] = [{**e, "search": {"mode": "include"}}
+                                for e in data["entry"][:included]]  # fmt: skip
+    matches = len(data["entry"]) - included
+    data["total"] = max(matches + extra, 0)
+    if paged:
+        data["link"] = [{"relation": "next", "url": "https://fhir.example.org/r4/x?page=2"}]
+    reading = read_bundle(data, kb)
+    assert reading.data == whole.data
+    short = [w for w in reading.warnings if w.startswith("the Bundle is a search that found")]
+    assert bool(short) == (fewer_than_found(data) and not paged), (data["total"], matches)
+    assert bool(short) == (data["total"] > matches and not paged)
+    assert reading.warnings[1 if short or paged else 0:] == whole.warnings
+
+
+def test_the_reviewers_searchset_of_250_with_3_entries_is_warned_of(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """The reviewer's record: a searchset of total 250 holding 3 entries, no next link: read as
+    the whole record with no warning (exit 0), while CDS Hooks refused it."""
+    data = _record(RECTUM, STAGE_4, {"resourceType": "Patient", "id": "p"})
+    data.update(type="searchset", total=250)
+    reading = read_bundle(data, kb)
+    assert reading.warnings[0].startswith("the Bundle is a search that found 250 resources")
+

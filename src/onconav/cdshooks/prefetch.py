@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from onconav.reading import reference_key
+from onconav.reading import fewer_than_found, has_next_page, reference_key
 
 __all__ = [
     "PAGE_SIZE",
@@ -392,42 +392,6 @@ def has_error(value: Mapping[str, Any]) -> bool:
                for issue in (issues if isinstance(issues, list) else [])):  # fmt: skip
             return True
     return False
-
-
-def has_next_page(value: Mapping[str, Any]) -> bool:
-    """Whether a Bundle links to a next page."""
-    links = value.get("link") if value.get("resourceType") == "Bundle" else None
-    return isinstance(links, list) and any(
-        isinstance(link, dict) and link.get("relation") == "next" for link in links
-    )
-
-
-def fewer_than_found(value: Mapping[str, Any]) -> bool:
-    """Whether a searchset holds fewer resources than its ``total`` says it found (a page whose
-    next link was left out). ``total`` counts only the matches: every entry is counted against
-    it but those whose ``search.mode`` is "include" (what an ``_include`` brings: a page of
-    total 3 holding one match and two Medications had been read as whole) or "outcome", and
-    an OperationOutcome; an entry stating no mode counts as a match (three unmarked orders
-    beside two included Medications, total 3, had been read as short: only mode "match" was
-    counted once any entry stated a mode). Read as the whole search, the resources left out
-    would read as "not on record" (a searchset of total 5 with 2 entries had been answered as
-    the whole record)."""
-    total = value.get("total") if value.get("type") == "searchset" else None
-    if not isinstance(total, int) or isinstance(total, bool):
-        return False
-    entries = value.get("entry")
-    matches = [e for e in entries if isinstance(e, dict) and _a_match(e)] if isinstance(
-        entries, list) else []  # fmt: skip
-    return total > len(matches)
-
-
-def _a_match(entry: Mapping[str, Any]) -> bool:
-    """Whether a searchset's entry is one of its matches: not of ``search.mode`` "include" or
-    "outcome", nor an OperationOutcome (an entry stating no mode is a match)."""
-    search, resource = entry.get("search"), entry.get("resource")
-    mode = search.get("mode") if isinstance(search, dict) else None
-    kind = resource.get("resourceType") if isinstance(resource, dict) else None
-    return mode not in ("include", "outcome") and kind != "OperationOutcome"
 
 
 def placed(value: Mapping[str, Any], where: str) -> list[tuple[str, dict[str, Any]]]:

@@ -69,7 +69,14 @@ from onconav.fhir.reader import (
 )
 from onconav.kb import KnowledgeBase
 from onconav.profile import Problem
-from onconav.reading import NOT_UNICODE, NotUnicode, field_name, json_and_repeats
+from onconav.reading import (
+    NOT_UNICODE,
+    NotUnicode,
+    fewer_than_found,
+    field_name,
+    has_next_page,
+    json_and_repeats,
+)
 
 __all__ = ["FhirError", "FhirReading", "Unused", "drugs_of_codings", "drugs_of_medication",
            "fhir_json", "read_bundle", "read_resources"]  # fmt: skip
@@ -153,11 +160,15 @@ def read_bundle(bundle: Mapping[str, Any], kb: KnowledgeBase) -> FhirReading:
             f"type ({', '.join(BUNDLE_TYPES)})",
         )])  # fmt: skip
     reading = read(entries_of(entries, "entry", bundle.get("type") == "history"), kb)
-    links = bundle.get("link")
-    if isinstance(links, list) and any(isinstance(link, Mapping) and link.get("relation") ==
-                                       "next" for link in links):  # fmt: skip
+    if has_next_page(bundle):
         said = ("the Bundle is one page of a search (it links to a next page): what is on the "
                 "other pages is not read, and reads as not on record")  # fmt: skip
+        reading = replace(reading, warnings=[said, *reading.warnings])
+    elif fewer_than_found(bundle):  # a page whose next link was left out: the CDS Hooks
+        # service refuses such a prefetch (412); read whole, with no word, it had been the record
+        said = (f"the Bundle is a search that found {bundle.get('total')} resources but holds "
+                "fewer: what it leaves out is not read, and reads as not on record; read the "
+                "whole search")  # fmt: skip
         reading = replace(reading, warnings=[said, *reading.warnings])
     return reading
 
