@@ -6448,3 +6448,62 @@ def test_the_reviewers_searchset_of_250_with_3_entries_is_warned_of(
     reading = read_bundle(data, kb)
     assert reading.warnings[0].startswith("the Bundle is a search that found 250 resources")
 
+
+def _variant_of(gene: dict[str, Any], answer: dict[str, Any], *more: dict[str, Any],
+                ident: str = "v") -> dict[str, Any]:  # fmt: skip
+    """A GenomicVariant (69548-6) of one gene studied (48018-6), with more components."""
+    return _observation(ident, "69548-6", answer,
+                        component=[{"code": _cc(LOINC, "48018-6"), "valueCodeableConcept": gene},
+                                   *more])  # fmt: skip
+
+
+GENES_NOT_READ = [(_cc("http://www.genenames.org", "HGNC:7989", "NRAS"), "NRAS"),
+                  (_cc("http://www.genenames.org", "HGNC:1097", "BRAF"), "BRAF"),
+                  ({"text": "NRAS"}, "NRAS"), ({"text": "BRAF"}, "BRAF"),
+                  (_cc("http://www.genenames.org", "HGNC:7989"), "NRAS")]  # fmt: skip
+Q61K = {"code": _cc(LOINC, "48005-3"), "valueCodeableConcept": {"text": "p.Gln61Lys"}}
+OF_TUMOUR = {"code": _cc(LOINC, "48002-0"), "valueCodeableConcept": SOMATIC}
+INHERITED = {"code": _cc(LOINC, "48002-0"), "valueCodeableConcept": GERMLINE}
+SIGNIFIES = {"code": _cc(LOINC, SIGNIFICANCE)}
+
+
+@pytest.mark.parametrize(("gene", "symbol"), GENES_NOT_READ)
+@pytest.mark.parametrize(("answer", "more", "warned"), [
+    (PRESENT, [], True), (PRESENT, [Q61K], True), (PRESENT, [OF_TUMOUR], True),
+    (PRESENT, [{**SIGNIFIES, "valueCodeableConcept": _cc(LOINC, "LA6668-3")}], True),
+    (ABSENT, [], False), (PRESENT, [INHERITED], False),
+    (PRESENT, [{**SIGNIFIES, "valueCodeableConcept": _cc(LOINC, "LA26333-7")}], False),
+    (PRESENT, [{**SIGNIFIES, "valueCodeableConcept": _cc(LOINC, "LA6675-8")}], False),
+])  # fmt: skip
+def test_an_nras_or_braf_mutation_is_said_and_kras_read_as_before(
+    gene: dict[str, Any], symbol: str, answer: dict[str, Any], more: list[dict[str, Any]],
+    warned: bool, kb: onconav.KnowledgeBase,
+) -> None:  # fmt: skip
+    """An NRAS or BRAF mutation of the tumour (present, not germline, not of benign or uncertain
+    significance) is not read (the sources speak of KRAS only), but it is said: a warning names
+    it and asks whether it changes the options that depend on KRAS. It had been listed unused in
+    silence beside KRAS wild-type, and cetuximab and panitumumab offered. KRAS is read as it
+    was; an absent one, a germline one and one of doubtful significance say nothing."""
+    kras = _observation("k", "21702-6", ABSENT)
+    reading = read_bundle(_record(RECTUM, STAGE_4, kras, _variant_of(gene, answer, *more)), kb)
+    assert reading.data["biomarkers"] == {"kras": "wild-type"}
+    said = [w for w in reading.warnings if w.startswith("Observation/v records a change")]
+    assert bool(said) == warned, reading.warnings
+    if warned:
+        assert f"in the {symbol} gene" in said[0] and "KRAS result" in said[0]
+        assert ("p.Gln61Lys" in said[0]) == (Q61K in more)
+    assert "Observation/v" in {u.reference for u in reading.unused}
+
+
+def test_the_reviewers_nras_mutation_beside_kras_wild_type_is_said(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """The reviewer's record: NRAS (HGNC:7989) p.Gln61Lys present beside KRAS 21702-6 absent:
+    the NRAS variant was listed unused with no warning."""
+    nras = _variant_of(_cc("http://www.genenames.org", "HGNC:7989", "NRAS"), PRESENT, Q61K,
+                       ident="nras")  # fmt: skip
+    reading = read_bundle(_record(RECTUM, STAGE_4, _observation("k", "21702-6", ABSENT), nras),
+                          kb)  # fmt: skip
+    assert reading.data["biomarkers"] == {"kras": "wild-type"}
+    assert any(w.startswith("Observation/nras records a change (mutation) in the NRAS gene "
+                            "(p.Gln61Lys)") for w in reading.warnings), reading.warnings

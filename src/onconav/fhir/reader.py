@@ -2571,12 +2571,40 @@ def _kras(builder: Builder, cancer: CancerFound) -> None:
             if kind == "genomic-variant" and not _genes(builder, res) & {"kras", "erbb2"}:
                 builder.drop(res.ref, "a genomic variant of genes onconav does not read: "
                              + ", ".join(_gene_names(res)))  # fmt: skip
+                _ras_raf_found(builder, res)
             continue
         if value is not None and _status(res.data) not in RESULT_OK:
             builder.drop(res.ref, f"a KRAS test with status {_status(res.data)!r}: not a result")
         elif value is not None and not _says_both(builder, res, "KRAS", value):
             results[res.ref] = value
     _biomarker(builder, "biomarkers.kras", results)
+
+
+# The genes whose mutation, beside KRAS's, a test of a bowel cancer for the anti-EGFR drugs
+# looks at; the sources speak only of KRAS, so onconav reads none of them, and says so
+RAS_RAF = {"nras": "NRAS", "braf": "BRAF"}
+
+
+def _ras_raf_found(builder: Builder, res: Res) -> None:
+    """A warning when a GenomicVariant records an NRAS or BRAF mutation (present, of the tumour,
+    not of doubtful or unread significance): onconav does not read it, and whether it changes
+    the options that depend on KRAS (cetuximab, panitumumab) is for the care team to say.
+    It had been listed unused in silence beside KRAS wild-type, and those drugs offered."""
+    genes = _genes(builder, res) & set(RAS_RAF)
+    if not genes or _answer(builder, res) not in ("present", "positive"):
+        return
+    if _not_the_tumours(builder, res) is not None:
+        return
+    significance = _significance(builder, res)
+    if None in significance or significance & {"uncertain", "benign", "likely-benign"}:
+        return
+    named = _variant_named(builder, res)
+    which = " and ".join(RAS_RAF[g] for g in sorted(genes))
+    builder.warnings.append(
+        f"{res.ref} records a change (mutation) in the {which} gene"
+        + (f" ({named})" if named else "") + ", which onconav does not read: it reads only "
+        "KRAS. Ask the care team whether it changes the options that depend on the KRAS "
+        "result")  # fmt: skip
 
 
 def _kras_variant(builder: Builder, res: Res) -> str | None:
