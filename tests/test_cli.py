@@ -935,3 +935,21 @@ def test_the_symptoms_tag_is_the_pages(run: Run, fmt: str) -> None:
     tagged = [line for line in done.stdout.splitlines() if f"({render.SYMPTOMS_TAG})" in line]
     assert any("Radiation to ease symptoms" in line for line in tagged), done.stdout
     assert "for your symptoms" not in done.stdout
+
+
+@pytest.mark.parametrize("head", ['<?xml version="1.0" encoding="UTF-8"?>\n', "\ufeff", "  \n"])
+def test_a_fhir_xml_file_is_said_to_be_xml(run: Run, tmp_path: Path, head: str) -> None:
+    """A Bundle in FHIR XML (an EHR's export) given to --fhir had been "not valid JSON:
+    Expecting value (line 1, column 1)", which sent integrators looking for a typo: it is said to
+    be XML, and that onconav reads FHIR JSON (a review). A broken JSON file is still broken."""
+    path = tmp_path / "bundle.xml"
+    path.write_text(head + '<Bundle xmlns="http://hl7.org/fhir"><type value="collection"/>'
+                    "</Bundle>\n", encoding="utf-8")  # fmt: skip
+    done = run("options", "--fhir", str(path))
+    assert done.status == 2
+    assert done.errors() == [f"onconav: error: --fhir: {path} is XML (FHIR XML, perhaps); onconav "
+                             "reads a FHIR Bundle in JSON: export it as JSON "
+                             "(application/fhir+json)"]  # fmt: skip
+    path.write_text('{"resourceType": "Bundle", <', encoding="utf-8")
+    [line] = run("options", "--fhir", str(path)).errors()
+    assert "is not valid JSON" in line, line

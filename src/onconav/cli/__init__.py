@@ -1048,6 +1048,10 @@ def _read_fhir(path: Path, given_as: str) -> Any:
                              f"FHIR Bulk Data writes); {given_as} reads one person's Bundle (a "
                              "folder of NDJSON files, many people, is read by onconav cohort "
                              "FOLDER)") from None  # fmt: skip
+        if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):  # "not valid JSON: line 1"
+            raise UsageError(f"{given_as}: {path} is XML (FHIR XML, perhaps); onconav reads a "
+                             "FHIR Bundle in JSON: export it as JSON (application/fhir+json)"
+                             ) from None  # fmt: skip
         raise UsageError(f"{given_as}: {path} {why_not_read(error, FHIR_DEPTH)}") from None
     try:
         return read_bundle(bundle, _kb())
