@@ -726,3 +726,20 @@ def test_the_pdfs_list_in_short_is_in_two_columns(caplog: pytest.LogCaptureFixtu
             counts.setdefault(box.element, set()).add(box.style["column_count"])
         waiting += list(getattr(box, "children", None) or [])
     assert counts and all(2 in found for found in counts.values()), counts
+
+
+def test_a_treatment_not_chosen_is_printed_short(passage: Passage) -> None:
+    """One who wants no cancer treatment: each treatment of the cancer not chosen is printed
+    short, its name, status and sources without its description and details (printed whole,
+    the 26 of a rectal cancer took 8 of a 35-page report: a review); the options that may suit
+    are printed whole."""
+    result = evaluate(parse_profile({"cancer": "rectum", "stage": "4", "symptoms": ["pain"],
+                                     "wants_cancer_treatment": False}, KB), KB)  # fmt: skip
+    html = Html(report.html(result, KB, passage, made=MADE))
+    declined = [o for o in result.options if o.status.value == "declined"]
+    assert declined
+    for option in result.options:
+        article = html.one("article", data_option=option.id)
+        short = option.status.value in ("declined", "not_suitable")
+        assert bool(html.find("p", within=article, class_="description")) is not short, option.id
+        assert all(c.label in article.text for c in option.citations), option.id

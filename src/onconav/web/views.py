@@ -150,8 +150,10 @@ def said_in(message: str, names: Iterable[str] = ()) -> Markup:
 
 def printed_short(option: OptionResult) -> bool:
     """Whether an option is printed short (its reason, what can be done instead and its
-    sources): one that does not suit."""
-    return option.status is Status.not_suitable
+    sources): one that does not suit, or a treatment of the cancer one who wants none did not
+    choose (printed whole, the 26 of a rectal cancer's took 8 of a 35-page report: a review;
+    the page shows them whole)."""
+    return option.status in (Status.not_suitable, Status.declined)
 
 
 def explain_url(name: str, cancer: str | None = None, back: str | None = None) -> str:
