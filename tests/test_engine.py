@@ -5227,7 +5227,8 @@ def test_a_kind_named_in_the_plural_is_said_as_one_of_them() -> None:
 
 
 CANNOT = ["surgery", "gastrectomy", "FOLFOX", "radiation"]
-HAD = ["bowel resection", "surgery", "FOLFOX", "radiation"]
+HAD = ["bowel resection", "surgery", "FOLFOX", "radiation", "colostomy", "nerve block",
+       "gastrectomy", "others not known"]
 
 
 @SETTINGS
@@ -5237,11 +5238,14 @@ HAD = ["bowel resection", "surgery", "FOLFOX", "radiation"]
        prior=st.one_of(st.none(), st.lists(st.sampled_from(HAD), max_size=2, unique=True)))
 def test_surgery_could_remove_it_but_none_can_be_had_is_warned_of(  # type: ignore[no-untyped-def]
         cancer, resectable, cannot, prior) -> None:
-    """Surgery could remove all of the cancer, any operation cannot be had, and no operation is
-    among the treatments had (or they are not given): a warning to check which is right, since
-    the options are those for cancer an operation will remove (chemotherapy after surgery had
-    been offered without a word). A kind of operation that cannot be had (a gastrectomy) is not
-    every operation; an operation had leaves chemotherapy after it nothing to wait for."""
+    """Surgery could remove all of the cancer, any operation cannot be had, and no operation
+    that takes out cancer is among the treatments had (or they are not given): a warning to
+    check which is right, since the options are those for cancer an operation will remove
+    (chemotherapy after surgery had been offered without a word). A kind of operation that
+    cannot be had (a gastrectomy) is not every operation; an operation that takes out cancer
+    (a bowel resection, a gastrectomy; or one not said which) leaves chemotherapy after it
+    nothing to wait for; a colostomy or a nerve block takes out none (they had silenced it: a
+    review). Treatments had not given, or perhaps not whole, say it is not known."""
     kb = shared_kb()
     data: dict[str, Any] = {"cancer": cancer, "stage": "4", "cannot_have": cannot}
     if resectable is not None:
@@ -5249,9 +5253,12 @@ def test_surgery_could_remove_it_but_none_can_be_had_is_warned_of(  # type: igno
     if prior is not None:
         data["prior_treatments"] = prior
     warned = [w for w in evaluate(parse_profile(data, kb), kb).warnings
-              if "no operation is among the treatments had" in w]  # fmt: skip
-    operated = prior is not None and bool({"bowel resection", "surgery"} & set(prior))
+              if w.startswith("resectable: given as yes, but surgery cannot be had")]  # fmt: skip
+    operated = prior is not None and bool({"bowel resection", "surgery", "gastrectomy"}
+                                          & set(prior))
     assert bool(warned) == (resectable is True and "surgery" in cannot and not operated), warned
+    whole = prior is not None and "others not known" not in prior
+    assert all(("is among the treatments had" in w) == whole for w in warned), warned
 
 
 FIRST_4A = ["chemoradiation", "cisplatin with radiation", "radiation", "brachytherapy"]
@@ -5308,3 +5315,14 @@ def test_a_warning_about_a_drug_of_the_same_kind_is_said_on_each_option_that_giv
     for warning in of_kind:
         said = [o for o in result.options if warning[:1].upper() + warning[1:] in o.warnings]
         assert said and all(o.status is not Status.not_suitable for o in said), warning
+
+
+def test_the_operations_that_take_out_cancer_are_treatments_had() -> None:
+    """Each operation the surgery warning counts as taking out cancer is a value of the
+    treatments had, with narrower ones under it (a name not in the vocabulary would count none)."""
+    from onconav.profile import CANCER_OPERATIONS
+
+    kb = shared_kb()
+    for operation in CANCER_OPERATIONS:
+        assert operation in kb.vocabulary.known("prior_treatments"), operation
+    assert "low-anterior-resection" in kb.vocabulary.below("prior_treatments", "bowel-resection")

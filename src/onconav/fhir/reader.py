@@ -3332,9 +3332,12 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
                 continue
             builder.drop(res.ref, "a drug onconav's table of drug codes does not hold, by a "
                          f"name onconav does not know: {written}")  # fmt: skip
-            if base == "given" and local is None and status != "entered-in-error":
+            if base == "given" and local is None and status != "entered-in-error" and (
+                    unresolved or _for_the_cancer(builder, res)):  # fmt: skip
                 # kept for the disease statuses: in use when the cancer worsened, it may be
-                # what stopped working (``_statuses``)
+                # what stopped working (``_statuses``); only one given for the cancer, as a
+                # drug not known stopped for progression: an anti-sickness drug, a steroid or
+                # a statin in use then had made every drug option ask (a review of the change)
                 builder.unknown_given.append(_given(res, "", "given", status))
             continue
         if status == "entered-in-error":
@@ -3967,6 +3970,16 @@ def _allergies(builder: Builder) -> None:
                 f"{res.ref} records an allergy or intolerance to {_coded(concept)}: "
                 f"{builder.kb.label('cannot_have', drug)} is read as a drug that cannot be given"
             )
+        # another drug its words name, not read ("Oxaliplatin; irinotecan": the words before
+        # the first separator are read; irinotecan had been dropped in silence): said
+        others = [d for d in _drugs_in_words(concept, builder.kb) if not _read_with(builder.kb, d,
+                                                                                    drugs)]
+        if others:
+            builder.warnings.append(
+                f"{res.ref} records an allergy or intolerance whose words ({_coded(concept)}) "
+                f"name {', '.join(builder.kb.name_of(d) for d in others)} too, which is not "
+                "read from them: check the record, and give it as a drug that cannot be given "
+                "if it is one")  # fmt: skip
     if found:
         builder.values["cannot_have"] = sorted({*builder.values.get("cannot_have", []), *found})
         builder.use("cannot_have", *(ref for refs in found.values() for ref in refs))
@@ -4014,6 +4027,13 @@ def _allergy_named(concept: object, kb: KnowledgeBase) -> list[str]:
             if words_ and len(hits) == 1:
                 return hits
     return []
+
+
+def _read_with(kb: KnowledgeBase, drug: str, read: list[str]) -> bool:
+    """Whether a drug or regimen an allergy's words name is what was read of them, or part of it
+    (oxaliplatin of FOLFOX read; FOLFOX of its oxaliplatin read), or of a kind read."""
+    parts = set(getattr(kb.by_id.get(drug), "components", []))
+    return bool((kb.vocabulary.up("cannot_have", drug) | parts) & set(read))
 
 
 def _drugs_in_words(concept: object, kb: KnowledgeBase) -> list[str]:
