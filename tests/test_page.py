@@ -838,7 +838,7 @@ def test_a_kind_of_treatment_had_can_be_ticked_as_stopped_working() -> None:
     nothing to tick. Each treatment had that the form ticks and that can stop working (progressed_on
     takes it) is a tick of it too, and each of its ticks reads as itself."""
     stopped = {c.value for c in BY_NAME["progressed_on"].choices}
-    assert "chemotherapy" in stopped
+    assert {"chemotherapy", "hormone-therapy"} <= stopped  # hormone therapy: breast, prostate
     for choice in BY_NAME["prior_treatments"].choices:
         try:
             read = through_the_query(urlencode([("cancer", "rectum"),

@@ -112,8 +112,10 @@ TYPED_LABELS = {
 }
 # The kinds of treatment a family can say stopped working without knowing the drug ("the chemo
 # stopped working"), as the treatments already had are ticked: each that can stop working
-# (surgery cannot). The question had only "perhaps other treatments not listed" to tick.
-STOPPED_WORKING = ("radiation-therapy", "chemotherapy", "targeted-therapy", "immunotherapy")
+# (surgery cannot). The question had only "perhaps other treatments not listed" to tick. And
+# hormone therapy, which the general source's options for breast and prostate cancer ask of.
+STOPPED_WORKING = ("radiation-therapy", "chemotherapy", "targeted-therapy", "immunotherapy",
+                   "hormone-therapy")  # fmt: skip
 
 
 def questions(kb: KnowledgeBase) -> list[Question]:
