@@ -6541,3 +6541,29 @@ def test_the_reviewers_nras_mutation_beside_kras_wild_type_is_said(
     assert reading.data["biomarkers"] == {"kras": "wild-type"}
     assert any(w.startswith("Observation/nras records a change (mutation) in the NRAS gene "
                             "(p.Gln61Lys)") for w in reading.warnings), reading.warnings
+
+
+def test_a_marker_named_in_a_panels_parts_or_a_reports_conclusion_is_warned_of(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """KRAS as a component of a gene panel (81247-9), and HER2 only in a report's conclusion
+    ("HER2 (IHC): 3+ POSITIVE"), were listed unused with no word, where an Observation whose own
+    code names one is warned of (a review of the FHIR input): each is said, the result left
+    unknown; one read elsewhere is not warned of."""
+    part = {"code": _cc(LOINC, "21702-6", "KRAS gene mutations found"),
+            "valueCodeableConcept": PRESENT}  # fmt: skip
+    panel = _observation("panel", "81247-9", component=[part])
+    reading = read_bundle(_record(RECTUM, STAGE_4, panel), kb)
+    assert "kras" not in reading.data.get("biomarkers", {})
+    assert any(w.startswith("Observation/panel names KRAS in its parts") for w in reading.warnings)
+    report = {"resourceType": "DiagnosticReport", "id": "path", "status": "final",
+              "subject": {"reference": "Patient/p"}, "code": _cc(LOINC, "60567-5", "Pathology"),
+              "conclusion": "Adenocarcinoma. HER2 (IHC): 3+ POSITIVE"}  # fmt: skip
+    reading = read_bundle(_record(STOMACH, STAGE_4, report), kb)
+    assert "her2" not in reading.data.get("biomarkers", {})
+    assert any(w.startswith("DiagnosticReport/path names HER2 in its conclusion")
+               for w in reading.warnings), reading.warnings  # fmt: skip
+    her2 = _observation("her2", "48676-1", _cc(LOINC, "LA6576-8", "Positive"))
+    reading = read_bundle(_record(STOMACH, STAGE_4, report, her2), kb)
+    assert reading.data["biomarkers"]["her2"] == "positive"
+    assert not any("DiagnosticReport/path names" in w for w in reading.warnings)

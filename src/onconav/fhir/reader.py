@@ -1071,15 +1071,31 @@ def _marker_not_read(builder: Builder, res: Res) -> None:
     and that result is not read from another: the test that decides options may be on record
     under a code onconav lacks (HER2 by immune stain, 18474-7, had been only counted among the
     resources not read, and trastuzumab asked for a HER2 test the record held)."""
-    if res.type != "Observation":
+    if res.type not in ("Observation", "DiagnosticReport"):
         return
     said = " ".join(str(w) for w in _words(_code_of(res.data)))
+    # and the words of a panel's parts (KRAS as a component of a gene panel), or a report's
+    # conclusion ("HER2 (IHC): 3+ POSITIVE"): they had been dropped with no word (a review)
+    parts = [w for c in _items(res.data.get("component")) if isinstance(c, OBJECT)
+             for w in _words(c.get("code"))]  # fmt: skip
+    conclusion = res.data.get("conclusion")
+    parts += [conclusion] if isinstance(conclusion, str) else []
+    parts += [w for c in _items(res.data.get("conclusionCode")) for w in _words(c)]
+    within = " ".join(str(w) for w in parts)
     for name, pattern in MARKER_WORDS.items():
-        if pattern.search(said) and name not in builder.values:
+        if name in builder.values:
+            continue
+        marker = name.removeprefix("biomarkers.").upper()
+        if pattern.search(said):
             builder.warnings.append(
-                f"{res.ref} names {name.removeprefix('biomarkers.').upper()} "
-                f"({_coded(_code_of(res.data))}), but its code is not one onconav reads: the "
-                "result is not read from it; check the record, or give the result")
+                f"{res.ref} names {marker} ({_coded(_code_of(res.data))}), but its code is not "
+                "one onconav reads: the result is not read from it; check the record, or give "
+                "the result")  # fmt: skip
+        elif pattern.search(within):
+            where = "its parts (components)" if res.type == "Observation" else "its conclusion"
+            builder.warnings.append(
+                f"{res.ref} names {marker} in {where}, which onconav does not read: the result "
+                "is not read from it; check the record, or give the result")  # fmt: skip
 
 
 def _deceased(builder: Builder) -> str | None:
