@@ -1698,14 +1698,17 @@ def test_a_drug_given_with_chemotherapy_that_stopped_asks_of_its_chemotherapy(
     chemotherapy given with it left out?); a list that names a chemotherapy says which (5-FU
     with bevacizumab), and one that may not be whole asks already: no warning. A clinical review
     found 5-FU or capecitabine offered after trastuzumab with CAPOX stopped, without a word, and
-    FOLFIRI after cetuximab (only a partner named "chemotherapy" had counted)."""
+    FOLFIRI after cetuximab (only a partner named "chemotherapy" had counted). Only where an
+    option for the cancer gives the drug: that pembrolizumab is given with chemotherapy is the
+    stomach's and the cervix's sources', not a lung cancer's (a review)."""
     kb = shared_kb()
     stopped = [drug, *([chemo] if chemo else []), *(["others not known"] if more else [])]
     for data in pair:
         data = {**data, "progressed_on": stopped, "prior_treatments": [drug, *stopped[1:2]]}
         result = evaluate(parse_profile(data, kb), kb)
         said = [w for w in result.warnings if "given with chemotherapy" in w]
-        assert bool(said) == (chemo is None and not more), (stopped, result.warnings)
+        given = any(drug in o.uses and result.cancer in o.cancers for o in kb.options_using(drug))
+        assert bool(said) == (chemo is None and not more and given), (stopped, result.warnings)
         assert all(kb.name_of(drug) in w for w in said)
 
 
@@ -5297,23 +5300,37 @@ def drugs_stopped_or_barred(draw: st.DrawFn) -> dict[str, Any]:
     return data
 
 
+# the answer's warnings about what options give: a drug of the kind of one listed, a mix that
+# gives a drug that stopped beside one that did not, a kind of drug given as such that stopped
+ABOUT_OPTIONS = ("of the same kind (", "with a drug not listed as stopped working",
+                 "without naming a drug")  # fmt: skip
+
+
 @SETTINGS
 @given(data=drugs_stopped_or_barred())
 @example(data={"cancer": "rectum", "recurrence": "yes", "metastases": ["liver"],
                "prior_treatments": ["bowel resection", "FOLFOX"], "progressed_on": ["FOLFOX"]})
-def test_a_warning_about_a_drug_of_the_same_kind_is_said_on_each_option_that_gives_it(  # type: ignore[no-untyped-def]
+@example(data={"cancer": "rectum", "stage": "4", "prior_treatments": ["capecitabine"],
+               "progressed_on": ["capecitabine"]})  # CAPOX and CAPIRI give it
+@example(data={"cancer": "breast", "metastases": ["bone"], "hormone_sensitive": True,
+               "prior_treatments": ["hormone therapy"], "progressed_on": ["hormone therapy"]})
+def test_a_warning_about_what_options_give_is_said_on_each_of_them(  # type: ignore[no-untyped-def]
         data) -> None:
-    """The answer's warning that a drug is of the same kind as one that stopped working or cannot
-    be given is said on each option it concerns too (an option not ruled out that gives it), and
-    an option says no warning the answer does not: "Capecitabine alone: offered" had been shown
-    with nothing against it, the warning at the head of the page only (a review of the page)."""
+    """The answer's warnings about what options give (a drug of the same kind as one that
+    stopped working or cannot be given; a mix that gives a drug that stopped beside one that did
+    not; a kind of drug given as such that stopped) are said on each option they concern too (an
+    option not ruled out that gives it), and an option says no warning the answer does not:
+    "Capecitabine alone: offered" had been shown with nothing against it, the warning at the head
+    of the page only (a review of the page), and then CAPIRI and "Hormone therapy" (reviews of
+    the change)."""
     kb = shared_kb()
     result = evaluate(parse_profile(data, kb), kb)
-    of_kind = [w.split(": ", 1)[1] for w in result.warnings if "of the same kind (" in w]
+    about = [w.split(": ", 1)[1] for w in result.warnings if any(a in w for a in ABOUT_OPTIONS)]
+    about = [w[:1].upper() + w[1:] for w in about]  # as a sentence of its own on the option
     on_options = [w for o in result.options for w in o.warnings]
-    assert {w[:1].lower() + w[1:] for w in on_options} <= set(of_kind), (on_options, of_kind)
-    for warning in of_kind:
-        said = [o for o in result.options if warning[:1].upper() + warning[1:] in o.warnings]
+    assert set(on_options) <= set(about), (on_options, about)
+    for warning in about:
+        said = [o for o in result.options if warning in o.warnings]
         assert said and all(o.status is not Status.not_suitable for o in said), warning
 
 

@@ -133,8 +133,12 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         result = evaluate_option(kb, option, facts)
         ranked.append((_order(option, result, declined, position), result))
     options = [result for _, result in sorted(ranked, key=lambda pair: pair[0])]
-    kin = _kin_left_open(kb, facts, options)
-    options = _with_kin_warnings(kb, options, kin)
+    # the warnings of what stopped working or cannot be had about what options give, each with
+    # the options it is about: said in the answer's warnings and on each of those options
+    said = [*_kin_said(kb, _kin_left_open(kb, facts, options), options),
+            *_built_said(kb, built_on_what_stopped(kb, facts, options), options),
+            *_a_kind_that_stopped(kb, facts, options)]  # fmt: skip
+    options = _with_warnings(options, said)
 
     # the cancer has options of its own (the general options' "any" is no cancer of its own)
     own_source = facts.site != "any" and any(facts.site in o.cancers for o in options_in_scope)
@@ -176,9 +180,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         + [_ask_team(kb, f) for f in what_would_change]
         + ([] if declined else QUESTIONS),
         warnings=[*facts.warnings, *_planned_but_declined(kb, facts, options),
-                  *kin_warnings(kb, kin),
-                  *_built_warnings(kb, built_on_what_stopped(kb, facts, options)),
-                  *_a_kind_that_stopped(kb, facts, options)],
+                  *(text for text, _ in said)],
         disclaimer=DISCLAIMER,
         kb_version=kb.version,
         sources=sources_used(kb, cited),
@@ -242,8 +244,7 @@ def _kin_left_open(kb: KnowledgeBase, facts: Facts, options: list[OptionResult])
     (fluorouracil stopped, stomach cancer), and the reason capecitabine cannot be had lost for
     the fluorouracil that FOLFOX, still offered, gives (reviews). The order card of a drafted
     drug reads the same: its options not ruled out (``cdshooks.cards``)."""
-    may_suit = {o.id: {r.given for r in o.choices_ruled_out} for o in options
-                if o.status is not Status.not_suitable}  # fmt: skip
+    may_suit = _may_suit(options)
     out = []
     for kin in kin_of_listed(kb, facts.given, facts.site):
         given = tuple(d for d in kin.kin if any(o.id in may_suit and d not in may_suit[o.id]
@@ -253,24 +254,36 @@ def _kin_left_open(kb: KnowledgeBase, facts: Facts, options: list[OptionResult])
     return out
 
 
-def _with_kin_warnings(kb: KnowledgeBase, options: list[OptionResult],
-                       kin: list[Kin]) -> list[OptionResult]:  # fmt: skip
-    """Each option, with the warnings of ``kin`` about a drug it gives (``_kin_left_open``: as
-    the answer's warnings read them, an option not ruled out that gives it, not as a choice it
-    rules out), without the field's name: a family that read "Capecitabine alone: offered" had
-    not seen the warning at the head of the page that it may not work after fluorouracil (a
-    review of the page)."""
-    may_suit = {o.id: {r.given for r in o.choices_ruled_out} for o in options
-                if o.status is not Status.not_suitable}  # fmt: skip
-    said: dict[str, list[str]] = {}
-    for k, warning in zip(kin, kin_warnings(kb, kin), strict=True):
+# A warning of the answer, and the options it is about (ids)
+Said = tuple[str, frozenset[str]]
+
+
+def _with_warnings(options: list[OptionResult], said: list[Said]) -> list[OptionResult]:
+    """Each option, with the answer's warnings about what it gives (``said``), each without the
+    field's name: a family that read "Capecitabine alone: offered" had not seen the warning at
+    the head of the page that it may not work after fluorouracil (a review of the page), nor
+    "Hormone therapy: offered" that hormone therapy had stopped (reviews of the change)."""
+    on: dict[str, list[str]] = {}
+    for warning, about in said:
         text = warning.split(": ", 1)[1]  # "progressed_on: ..." as a sentence of its own
-        text = text[:1].upper() + text[1:]
-        for option in {o.id for d in k.kin for o in kb.options_using(d)
-                       if o.id in may_suit and d not in may_suit[o.id]}:  # fmt: skip
-            said.setdefault(option, []).append(text)
-    return [o.model_copy(update={"warnings": said[o.id]}) if o.id in said else o
-            for o in options]  # fmt: skip
+        for ident in about:
+            on.setdefault(ident, []).append(text[:1].upper() + text[1:])
+    return [o.model_copy(update={"warnings": on[o.id]}) if o.id in on else o for o in options]
+
+
+def _kin_said(kb: KnowledgeBase, kin: list[Kin], options: list[OptionResult]) -> list[Said]:
+    """The warning of each ``Kin`` (``profile.kin_warnings``), with the options not ruled out
+    that give one of its drugs, not as a choice they rule out (``_kin_left_open``'s reading)."""
+    may_suit = _may_suit(options)
+    return [(warning, frozenset(o.id for d in k.kin for o in kb.options_using(d)
+                                if o.id in may_suit and d not in may_suit[o.id]))
+            for k, warning in zip(kin, kin_warnings(kb, kin), strict=True)]  # fmt: skip
+
+
+def _may_suit(options: list[OptionResult]) -> dict[str, set[str | None]]:
+    """The options not ruled out, each with the choices it rules out."""
+    return {o.id: {r.given for r in o.choices_ruled_out} for o in options
+            if o.status is not Status.not_suitable}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -324,6 +337,25 @@ def built_on_what_stopped(kb: KnowledgeBase, facts: Facts,
     return out
 
 
+def _built_said(kb: KnowledgeBase, built: list[Built], options: list[OptionResult]) -> list[Said]:
+    """The warning of each ``Built``, with the options not ruled out that give one of its mixes,
+    not as a choice they rule out (``built_on_what_stopped``'s reading)."""
+    may_suit = _may_suit(options)
+    out = []
+    for one, warning in zip(built, _built_warnings(kb, built), strict=True):
+        mixes = {r.id for r in one.mixes}
+        out.append((warning, frozenset(
+            ident for ident, removed in may_suit.items()
+            if mixes & (set(_gives(kb, ident)) - removed))))  # fmt: skip
+    return out
+
+
+def _gives(kb: KnowledgeBase, ident: str) -> list[str]:
+    """What an option gives: what it uses and what it gives them with."""
+    record = kb.by_id[ident]
+    return [*record.uses, *record.given_with]  # type: ignore[union-attr]
+
+
 def _built_warnings(kb: KnowledgeBase, built: list[Built]) -> list[str]:
     """The answer's warning for each ``Built``: each mix quoted (a mix's name may hold "and":
     "cisplatin and paclitaxel") with what it adds, and which of the drugs it gives when not
@@ -349,7 +381,7 @@ def _built_warnings(kb: KnowledgeBase, built: list[Built]) -> list[str]:
 
 
 def _a_kind_that_stopped(kb: KnowledgeBase, facts: Facts,
-                        options: list[OptionResult]) -> list[str]:  # fmt: skip
+                        options: list[OptionResult]) -> list[Said]:  # fmt: skip
     """An option of the general source that gives a kind of drug as such, naming no drug
     ("Hormone therapy", "Chemotherapy", "Immunotherapy"), that may suit one who says that kind,
     or a drug of it, stopped working: that source does not say which may follow one that
@@ -361,7 +393,7 @@ def _a_kind_that_stopped(kb: KnowledgeBase, facts: Facts,
     if not isinstance(stopped, frozenset):
         return []
     up = kb.vocabulary.up
-    kinds: dict[str, list[str]] = {}  # a kind that stopped, and the options that give it
+    kinds: dict[str, list[OptionResult]] = {}  # a kind that stopped, and the options giving it
     for option in options:
         record = kb.by_id[option.id]
         if record.cancers == ["any"] and option.status not in (  # type: ignore[union-attr]
@@ -369,18 +401,20 @@ def _a_kind_that_stopped(kb: KnowledgeBase, facts: Facts,
             for used in record.uses:  # type: ignore[union-attr]
                 if kb.kind_of.get(used) == "drug_classes" and any(
                         used in up("progressed_on", s) for s in stopped):  # fmt: skip
-                    kinds.setdefault(used, []).append(option.name)
+                    kinds.setdefault(used, []).append(option)
     out = []
-    for kind, names in kinds.items():
+    for kind, giving in kinds.items():
+        names = [o.name for o in giving]
         what = and_list(quoted_if_joined([in_sentence(kb.name_of(s)) for s in sorted(stopped)
                                           if kind in up("progressed_on", s)]))  # fmt: skip
         one = len(names) == 1
         quoted = and_list([f"\u201c{n}\u201d" for n in names])
-        out.append(f"progressed_on: {what} stopped working, and {quoted} "
+        out.append((f"progressed_on: {what} stopped working, and {quoted} "
                    f"{'gives' if one else 'give'} {in_sentence(kb.name_of(kind))} without "
                    f"naming a drug: {'it is' if one else 'they are'} not ruled out, since the "
                    "source about advanced cancer in general does not say which may follow one "
-                   "that stopped; ask the care team whether another could still help")  # fmt: skip
+                   "that stopped; ask the care team whether another could still help",
+                   frozenset(o.id for o in giving)))  # fmt: skip
     return out
 
 

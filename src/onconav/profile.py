@@ -1993,9 +1993,11 @@ def _chemotherapy_given_with(kb: KnowledgeBase, row: dict[str, FactValue], site:
     for drug in sorted(d for d in kb.with_chemotherapy & stopped
                        if kb.kind_of.get(d) == "drugs"):  # not their kinds, nor chemoradiation
         options = _options_using(kb, drug, site)
+        if not options:  # no option for this cancer gives it: that it is given with
+            continue  # chemotherapy is another cancer's source's (pembrolizumab, lung: a review)
         partners = list(dict.fromkeys(p for o in options for p in kb.chemotherapy_with(o)))
         named = [kb.name_of(p) for p in partners if p != "chemotherapy"]
-        if not named:  # "given with chemotherapy", or no option for this cancer gives it so
+        if not named:  # "given with chemotherapy" by the options for this cancer
             out.append(f"progressed_on: {kb.name_of(drug)} is given with chemotherapy, and no "
                        "chemotherapy is listed as having stopped working: if the chemotherapy "
                        "given with it stopped too, list its drugs; the options that give them are "

@@ -151,8 +151,10 @@ class OptionResult(Out):
         default_factory=list,
         description="The answer's warnings about what this option gives, said here too (the "
         "answer's `warnings` hold them with the field they concern): a drug it gives is of the "
-        "same kind as one that stopped working or cannot be given, so it may not work either, "
-        "or the reason may hold for it too",
+        "same kind as one that stopped working or cannot be given (it may not work either, or "
+        "the reason may hold for it too); a mix it gives holds a drug that stopped working "
+        "beside one not listed as stopped; or it gives a kind of drug as such (hormone "
+        "therapy) that stopped working",
     )
     citations: list[Citation]
 
