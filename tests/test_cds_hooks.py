@@ -4103,3 +4103,27 @@ def test_a_drug_a_stopped_regimen_only_builds_on_gets_no_record_card(client: Cli
         made = cards_of(post(client, ORDER_SELECT, call))
         assert not [c for c in made if "the record says" in c["summary"]
                     and "stopped working" in c["summary"]], [c["summary"] for c in made]
+
+
+def test_a_card_of_a_result_not_on_record_names_the_resources_that_name_it(
+    client: Client,
+) -> None:
+    """HER2 named only in a report's conclusion ("HER2 (IHC): 3+ POSITIVE") and as a panel's
+    part: the reading warns of both, and the cards had said only "HER2 not on record", the order
+    card of drafted trastuzumab too: a clinician with a pathology report saying 3+ positive was
+    told to test (a review of the API). Each card names them; it is still not read."""
+    report = {"resourceType": "DiagnosticReport", "id": "dr", "status": "final",
+              "subject": records.SUBJECT,
+              "code": {"coding": [records.coding("http://loinc.org", "60567-5", "Pathology")]},
+              "conclusion": "Adenocarcinoma. HER2 (IHC): 3+ POSITIVE"}  # fmt: skip
+    resources = [*records.SITUATIONS["stomach-stage4-her2-unknown"], report]
+    call = hook_call("patient-view", records.prefetch(resources))
+    made = cards_of(post(client, PATIENT_VIEW, call))
+    (her2,) = [c for c in made if c["summary"].startswith("HER2 not on record")]
+    assert "- The record names it in DiagnosticReport/dr, which onconav does not read" in her2[
+        "detail"], her2["detail"]  # fmt: skip
+    trastuzumab = records.draft_order("draft-trastuzumab", "224905", "trastuzumab")
+    call = hook_call("order-select", records.prefetch(resources), drafts=[trastuzumab])
+    (card,) = cards_of(post(client, ORDER_SELECT, call))
+    assert card["summary"].startswith("Trastuzumab: HER2 not on record"), card["summary"]
+    assert "DiagnosticReport/dr" in card["detail"], card["detail"]

@@ -643,6 +643,11 @@ def test_a_record_that_cannot_be_read_is_a_problem_document(
          "conversion)."),  # was a 500
         (b'{"resourceType": "Bundle", "x": "' + b"x" * 100_001 + b'"}', 413,
          "The FHIR Bundle is larger than 100000 bytes."),  # was "The fhir bundle"
+        # FHIR XML, as the command says it (it was "not valid JSON: Expecting value (line 1,
+        # column 1)", which the command had stopped saying: a review of the API)
+        (b'<?xml version="1.0"?><Bundle xmlns="http://hl7.org/fhir"/>', 400, "The body is XML "
+         "(FHIR XML, perhaps); onconav reads a FHIR Bundle in JSON: export it as JSON "
+         "(application/fhir+json)."),
     ],
 )  # fmt: skip
 def test_a_record_json_cannot_read_is_told_why(

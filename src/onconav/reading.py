@@ -397,6 +397,18 @@ def cancer_required(problem: Problem, how: str = "") -> Problem:
 FHIR_DEPTH = "a FHIR Bundle needs a few dozen levels at most"  # how deep a Bundle goes
 
 
+def why_not_fhir_json(text: str | bytes, error: ValueError | RecursionError, needs: str) -> str:
+    """Why a FHIR Bundle's text was not read as JSON (``why_not_read``), or that it is XML, FHIR
+    XML perhaps, which onconav does not read: "not valid JSON: Expecting value (line 1, column
+    1)" had sent integrators looking for a typo (a review). The command's error and the API's
+    400 alike."""
+    head = text.encode() if isinstance(text, str) else text
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        return ("is XML (FHIR XML, perhaps); onconav reads a FHIR Bundle in JSON: export it as "
+                "JSON (application/fhir+json)")  # fmt: skip
+    return why_not_read(error, needs)
+
+
 def why_not_read(error: ValueError | RecursionError, needs: str) -> str:
     """Why JSON's reader refused some text, in words that follow the name of what was read
     ("The body ...", "bundle.json ..."): where the JSON breaks (line and column), a value it

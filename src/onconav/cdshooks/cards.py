@@ -146,6 +146,8 @@ class Situation:
     unused: int = 0  # resources read but not used
     warnings: list[str] = field(default_factory=list)  # from reading the record
     incomplete: Incomplete = field(default_factory=Incomplete)  # what could not be read
+    # a field whose result resources not read name (HER2 in a report's conclusion): those
+    named: Mapping[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -237,6 +239,8 @@ def _fact_card(situation: Situation, fact: RankedFact, kb: KnowledgeBase) -> Car
     for test in fact.tests:
         codes = f" (LOINC {', '.join(test.loinc)})" if test.loinc else ""
         lines.append(f"- Test: **{test.name}**{codes}")
+    if undecided is None and (named := _named_line(situation, fact.fact)):
+        lines.append(named)
     if undecided is None and fact.tests:
         # the record is asked for results by the codes of onconav's table: one filed under a
         # laboratory's own code is not seen, which the command line warns of when it is given
@@ -539,8 +543,23 @@ def _test_words(situation: Situation, kb: KnowledgeBase, drug: str, given: str,
     for test in tests.values():
         codes = f" (LOINC {', '.join(test.loinc)})" if test.loinc else ""
         lines.append(f"- Test: **{test.name}**{codes}")
+    lines += [named for m in missing if on_record[m.fact] is None
+              and (named := _named_line(situation, m.fact))]  # fmt: skip
     lines.append("")
     return summary, lines
+
+
+def _named_line(situation: Situation, fact: str) -> str | None:
+    """A line saying which resources the record sent name a result not read (a report's
+    conclusion "HER2 (IHC): 3+ POSITIVE", a panel's part, a code not in the tables), or None:
+    the cards had said only that the result is not on record, while the reading's warnings
+    named them (a review of the API)."""
+    named = situation.named.get(fact) or situation.named.get(f"biomarkers.{fact}")
+    if not named:
+        return None
+    return (f"- The record names it in {_refs_words(named)}, which onconav does not read (a code "
+            "it does not know, a panel's part or a report's words): check them, and give the "
+            "result if it is there")  # fmt: skip
 
 
 def _built_words(kb: KnowledgeBase, mix_id: str, on_stopped: list[Built]) -> tuple[str, str]:

@@ -1041,18 +1041,15 @@ def _read_fhir(path: Path, given_as: str) -> Any:
     except FhirError as error:  # a key given twice
         raise ProfileError(error.problems) from None
     except (ValueError, RecursionError) as error:  # in the API's words (problems.not_json)
-        from onconav.reading import FHIR_DEPTH, why_not_read
+        from onconav.reading import FHIR_DEPTH, why_not_fhir_json
 
         if _one_resource_a_line(raw):
             raise UsageError(f"{given_as}: {path} holds one FHIR resource a line (NDJSON, as "
                              f"FHIR Bulk Data writes); {given_as} reads one person's Bundle (a "
                              "folder of NDJSON files, many people, is read by onconav cohort "
                              "FOLDER)") from None  # fmt: skip
-        if raw.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):  # "not valid JSON: line 1"
-            raise UsageError(f"{given_as}: {path} is XML (FHIR XML, perhaps); onconav reads a "
-                             "FHIR Bundle in JSON: export it as JSON (application/fhir+json)"
-                             ) from None  # fmt: skip
-        raise UsageError(f"{given_as}: {path} {why_not_read(error, FHIR_DEPTH)}") from None
+        raise UsageError(f"{given_as}: {path} {why_not_fhir_json(raw, error, FHIR_DEPTH)}"
+                         ) from None  # fmt: skip
     try:
         return read_bundle(bundle, _kb())
     except FhirError as error:

@@ -97,6 +97,9 @@ class FhirReading:
     warnings: list[str]
     # the Patient's deceased[x] when it says the person has died: the date, or "yes"
     deceased: str | None = None
+    # a field whose result resources not read name (HER2 in a report's conclusion, KRAS as a
+    # panel's part, a code not in the tables): the field, and those resources
+    named: dict[str, list[str]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         """The reading as data: as `onconav fhir profile --format json` prints it and `POST
@@ -594,6 +597,8 @@ class Builder:
     # the other cancers on record, not read: a result or treatment that names no cancer may be
     # about one of them
     other_cancers: list[str] = field(default_factory=list)
+    # a field whose result resources not read name (``_marker_not_read``): those resources
+    named: dict[str, list[str]] = field(default_factory=dict)
     checked: dict[str, bool] = field(default_factory=dict)  # validated: valid or not
     # the resources about to be used found not valid, with the error: each is warned of once
     # the reading is done (``_invalid_warnings``), unless a warning of its own names it
@@ -1086,6 +1091,8 @@ def _marker_not_read(builder: Builder, res: Res) -> None:
         if name in builder.values:
             continue
         marker = name.removeprefix("biomarkers.").upper()
+        if pattern.search(said) or pattern.search(within):
+            builder.named.setdefault(name, []).append(res.ref)
         if pattern.search(said):
             builder.warnings.append(
                 f"{res.ref} names {marker} ({_coded(_code_of(res.data))}), but its code is not "
@@ -1142,7 +1149,8 @@ def _result(builder: Builder) -> FhirReading:
         name: sorted(builder.sources.get(name, ())) for name in FIELDS if name in builder.values
     }
     unused = [Unused(ref, reason) for ref, reason in sorted(builder.unused.items())]
-    return FhirReading(data, sources, unused, list(dict.fromkeys(builder.warnings)))
+    return FhirReading(data, sources, unused, list(dict.fromkeys(builder.warnings)),
+                       named=builder.named)  # fmt: skip
 
 
 # ---- the cancer ----------------------------------------------------------------------------

@@ -70,7 +70,7 @@ from onconav.web.problems import (
     accepted_by,
     field_errors,
     jsonable,
-    not_json,
+    not_fhir_json,
     parameters_refused,
     problem,
 )
@@ -438,7 +438,7 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
             except FhirError as error:  # a key given twice
                 return _refusal(422, [cancer_required(p) for p in error.problems])
             except (ValueError, RecursionError) as error:
-                return not_json(error, FHIR_DEPTH)
+                return not_fhir_json(text, error, FHIR_DEPTH)
             try:  # no other error of the reader is said to be the text's
                 return read_bundle(bundle, kb)
             except FhirError as error:  # not a Bundle; no cancer

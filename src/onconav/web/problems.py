@@ -16,7 +16,7 @@ from pydantic_core import PydanticSerializationError
 
 from onconav import words
 from onconav.profile import Problem
-from onconav.reading import why_not_read
+from onconav.reading import why_not_fhir_json, why_not_read
 
 PROBLEM = "application/problem+json"
 # RFC 9110's phrases where Python 3.11's HTTPStatus still has those of RFC 7231
@@ -68,6 +68,12 @@ def title_of(status: int) -> str:
 def not_json(error: ValueError | RecursionError, needs: str) -> Response:
     """400 for a body JSON's reader refused, saying why (``why_not_read``)."""
     return problem(400, detail=f"The body {why_not_read(error, needs)}.")
+
+
+def not_fhir_json(text: str, error: ValueError | RecursionError, needs: str) -> Response:
+    """400 for a FHIR Bundle's body JSON's reader refused, saying why; XML is said to be XML
+    (``why_not_fhir_json``), as the command says it."""
+    return problem(400, detail=f"The body {why_not_fhir_json(text, error, needs)}.")
 
 
 def parameters_refused(params: Sequence[tuple[str, str]], known: Sequence[str],
