@@ -953,3 +953,8 @@ def test_a_fhir_xml_file_is_said_to_be_xml(run: Run, tmp_path: Path, head: str) 
     path.write_text('{"resourceType": "Bundle", <', encoding="utf-8")
     [line] = run("options", "--fhir", str(path)).errors()
     assert "is not valid JSON" in line, line
+    # a web page (a login or error page saved as the export) is said to be one, not FHIR XML
+    path.write_text("<!DOCTYPE html>\n<html><body>Sign in</body></html>", encoding="utf-8")
+    [line] = run("options", "--fhir", str(path)).errors()
+    assert line.endswith(f"{path} is a web page (HTML), not a FHIR Bundle: export the Bundle as "
+                         "JSON (application/fhir+json)"), line  # fmt: skip

@@ -5832,15 +5832,17 @@ def test_an_unread_test_of_her2_or_kras_is_warned_of(
 ) -> None:
     """An Observation that names HER2 or KRAS under a code the tables lack had been only
     counted among the resources not read, and the answer asked for the test the record held (a
-    review of the FHIR reading): a warning names it, unless the result is read from another."""
+    review of the FHIR reading): a warning names it, unless the result is read from another, for
+    a cancer whose options it decides (HER2: stomach; KRAS: rectum)."""
     test = _observation("t", code, _cc(LOINC, "LA6576-8", "Positive"))
     test["code"] = _cc(LOINC, code, display)
-    reading = read_bundle(_record(STOMACH, STAGE_4, test), kb)
+    cancer = STOMACH if field == "HER2" else RECTUM
+    reading = read_bundle(_record(cancer, STAGE_4, test), kb)
     assert any(w.startswith(f"Observation/t names {field}") for w in reading.warnings), (
         reading.warnings)
     known = _observation("h", "72383-3", {"text": "3+"})
     kras = _observation("k", "21702-6", _cc(LOINC, "LA9634-2", "Absent"))
-    read = read_bundle(_record(STOMACH, STAGE_4, test, known, kras), kb)
+    read = read_bundle(_record(cancer, STAGE_4, test, known, kras), kb)
     assert not any(w.startswith("Observation/t names") for w in read.warnings), read.warnings
 
 
@@ -6567,3 +6569,37 @@ def test_a_marker_named_in_a_panels_parts_or_a_reports_conclusion_is_warned_of(
     reading = read_bundle(_record(STOMACH, STAGE_4, report, her2), kb)
     assert reading.data["biomarkers"]["her2"] == "positive"
     assert not any("DiagnosticReport/path names" in w for w in reading.warnings)
+    # a result no option for the cancer asks (HER2 of a breast or rectal cancer, KRAS of a
+    # stomach one), and a report entered in error or cancelled, are not warned of (a review of
+    # the change: most pathology reports name HER2)
+    breast = _condition("c", "254837009", "Malignant tumor of breast")
+    for cancer, status in ((breast, "final"), (RECTUM, "final"), (STOMACH, "entered-in-error"),
+                           (STOMACH, "cancelled")):  # fmt: skip
+        reading = read_bundle(_record(cancer, STAGE_4, {**report, "status": status}), kb)
+        assert not any("DiagnosticReport/path names" in w for w in reading.warnings), (
+            cancer["code"], status, reading.warnings)  # fmt: skip
+        assert not reading.named, reading.named
+
+
+@pytest.mark.parametrize("cancer", ["stomach", "rectum", "cervix", "breast", "lung", "unknown"])
+def test_a_marker_is_warned_of_only_where_it_decides_an_option(
+    cancer: str, kb: onconav.KnowledgeBase
+) -> None:
+    """For every cancer: a report's conclusion naming HER2 and KRAS is warned of for each that
+    decides an option for that cancer (as the options' conditions test it), and only those."""
+    from onconav.kb.model import fact_tests
+
+    codes = {"stomach": "363349007", "rectum": "254582000", "cervix": "363354003",
+             "breast": "254837009", "lung": "363358000", "unknown": "363346000"}  # fmt: skip
+    report = {"resourceType": "DiagnosticReport", "id": "path", "status": "final",
+              "subject": {"reference": "Patient/p"}, "code": _cc(LOINC, "60567-5", "Pathology"),
+              "conclusion": "HER2 (IHC): 3+ POSITIVE; KRAS G12D mutation detected"}  # fmt: skip
+    reading = read_bundle(_record(_condition("c", codes[cancer], "cancer"), STAGE_4, report), kb)
+    site = reading.data["cancer"]
+    for marker in ("her2", "kras"):
+        decides = any(kb.rules[o.id].scope.holds(site) and any(
+            t.fact == marker for t in fact_tests(o.when)) for o in kb.options)  # fmt: skip
+        warned = any(w.startswith(f"DiagnosticReport/path names {marker.upper()}")
+                     for w in reading.warnings)  # fmt: skip
+        assert warned == decides == (marker == {"stomach": "her2", "rectum": "kras"}.get(site)), (
+            site, marker, reading.warnings)  # fmt: skip

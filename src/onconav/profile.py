@@ -1874,7 +1874,7 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
     if (row["resectable"] is True and isinstance(cannot, frozenset) and not operated
             and cannot & kb.vocabulary.up("cannot_have", "surgery")):  # fmt: skip
         # (the treatments had not given, or perhaps not whole: not known to have been done)
-        whole = isinstance(prior, frozenset) and not prior & {OTHERS_NOT_KNOWN, DRUGS_NOT_KNOWN}
+        whole = isinstance(prior, frozenset) and OTHERS_NOT_KNOWN not in prior
         done = ("no operation that takes out cancer is among the treatments had" if whole else
                 "no operation that takes out cancer is known to have been done")  # fmt: skip
         out.append(f"resectable: given as yes, but surgery cannot be had and {done}; the "
@@ -1993,8 +1993,16 @@ def _chemotherapy_given_with(kb: KnowledgeBase, row: dict[str, FactValue], site:
     for drug in sorted(d for d in kb.with_chemotherapy & stopped
                        if kb.kind_of.get(d) == "drugs"):  # not their kinds, nor chemoradiation
         options = _options_using(kb, drug, site)
-        if not options:  # no option for this cancer gives it: that it is given with
-            continue  # chemotherapy is another cancer's source's (pembrolizumab, lung: a review)
+        if not options and any(site in o.cancers for o in kb.options):
+            continue  # a cancer with sources of its own none of which gives it (pembrolizumab
+            # for rectal cancer): that it is given with chemotherapy is another cancer's source's
+        if not options:  # a cancer of the general source alone (lung after pembrolizumab): no
+            # source of its says what it is given with, so it is asked, not said (a review)
+            out.append(f"progressed_on: {kb.name_of(drug)} stopped working, and no chemotherapy "
+                       "is listed as having stopped: if chemotherapy was given with it and "
+                       "stopped too, list it; the options that give chemotherapy are shown as if "
+                       "it had not")  # fmt: skip
+            continue
         partners = list(dict.fromkeys(p for o in options for p in kb.chemotherapy_with(o)))
         named = [kb.name_of(p) for p in partners if p != "chemotherapy"]
         if not named:  # "given with chemotherapy" by the options for this cancer

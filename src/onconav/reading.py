@@ -402,8 +402,11 @@ def why_not_fhir_json(text: str | bytes, error: ValueError | RecursionError, nee
     XML perhaps, which onconav does not read: "not valid JSON: Expecting value (line 1, column
     1)" had sent integrators looking for a typo (a review). The command's error and the API's
     400 alike."""
-    head = text.encode() if isinstance(text, str) else text
-    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+    head = (text.encode() if isinstance(text, str) else text).lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head[:14].lower().startswith((b"<!doctype html", b"<html")):  # a login or error page
+        return ("is a web page (HTML), not a FHIR Bundle: export the Bundle as JSON "
+                "(application/fhir+json)")  # fmt: skip
+    if head.startswith(b"<"):
         return ("is XML (FHIR XML, perhaps); onconav reads a FHIR Bundle in JSON: export it as "
                 "JSON (application/fhir+json)")  # fmt: skip
     return why_not_read(error, needs)

@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from onconav import words
 from onconav.fhir.codes import OBJECT, Row, Tables, load_tables, normal_code, system_name
 from onconav.kb import KnowledgeBase
-from onconav.kb.model import Drug, Regimen
+from onconav.kb.model import Drug, Regimen, fact_tests
 from onconav.kb.rules import DISTANT, ONE_OR_SEVERAL, OTHERS_NOT_KNOWN
 from onconav.kb.vocabulary import normalise_name
 from onconav.profile import Problem, at_most
@@ -1037,7 +1037,7 @@ def read(items: list[tuple[str, object, str | None]], kb: KnowledgeBase) -> Fhir
             builder.unused.pop(res.ref, None)
         elif res.ref not in builder.unused:
             builder.drop(res.ref, _not_read(res))
-            _marker_not_read(builder, res)
+            _marker_not_read(builder, res, cancer.site)
     return replace(_result(builder), deceased=deceased)
 
 
@@ -1071,13 +1071,19 @@ MARKER_WORDS = {"biomarkers.her2": re.compile(r"(?i)\b(her-?2|erbb2)\b"),
                 "biomarkers.kras": re.compile(r"(?i)\bk-?ras\b")}
 
 
-def _marker_not_read(builder: Builder, res: Res) -> None:
+def _decides_options(kb: KnowledgeBase, fact: str, site: str) -> bool:
+    """Whether a fact (``her2``) decides an option for the cancer: its condition tests it."""
+    return any(kb.rules[o.id].scope.holds(site) and any(t.fact == fact for t in fact_tests(o.when))
+               for o in kb.options)  # fmt: skip
+
+
+def _marker_not_read(builder: Builder, res: Res, site: str) -> None:
     """A warning when an Observation that is not read names HER2 or KRAS in its code's words
     and that result is not read from another: the test that decides options may be on record
     under a code onconav lacks (HER2 by immune stain, 18474-7, had been only counted among the
     resources not read, and trastuzumab asked for a HER2 test the record held)."""
-    if res.type not in ("Observation", "DiagnosticReport"):
-        return
+    if res.type not in ("Observation", "DiagnosticReport") or _status(res.data) in NOT_A_FACT:
+        return  # (a report entered in error or cancelled is no result: a review of the change)
     said = " ".join(str(w) for w in _words(_code_of(res.data)))
     # and the words of a panel's parts (KRAS as a component of a gene panel), or a report's
     # conclusion ("HER2 (IHC): 3+ POSITIVE"): they had been dropped with no word (a review)
@@ -1088,7 +1094,10 @@ def _marker_not_read(builder: Builder, res: Res) -> None:
     parts += [w for c in _items(res.data.get("conclusionCode")) for w in _words(c)]
     within = " ".join(str(w) for w in parts)
     for name, pattern in MARKER_WORDS.items():
-        if name in builder.values:
+        # a result read, or one no option for this cancer asks (HER2 in a breast cancer's
+        # report, KRAS in a rectal one's HER2 line: a review of the change found most real
+        # pathology reports warned of)
+        if name in builder.values or not _decides_options(builder.kb, name.split(".")[1], site):
             continue
         marker = name.removeprefix("biomarkers.").upper()
         if pattern.search(said) or pattern.search(within):
@@ -3357,7 +3366,7 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
             builder.drop(res.ref, "a drug onconav's table of drug codes does not hold, by a "
                          f"name onconav does not know: {written}")  # fmt: skip
             if base == "given" and local is None and status != "entered-in-error" and (
-                    unresolved or _for_the_cancer(builder, res)):  # fmt: skip
+                    _for_the_cancer(builder, res)):  # fmt: skip
                 # kept for the disease statuses: in use when the cancer worsened, it may be
                 # what stopped working (``_statuses``); only one given for the cancer, as a
                 # drug not known stopped for progression: an anti-sickness drug, a steroid or
