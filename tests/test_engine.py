@@ -1689,6 +1689,10 @@ def test_a_drug_that_stopped_working_warns_of_its_kin_for_this_cancer(
        chemo=st.sampled_from([None, "FOLFOX", "capecitabine", "chemotherapy", "cisplatin",
                               "irinotecan", "FOLFIRI", "paclitaxel"]),
        more=st.booleans())  # fmt: skip
+@example(pair=({"cancer": "stomach", "stage": "4"}, {"cancer": "stomach", "stage": "4"}),
+         drug="bevacizumab", chemo=None, more=False)  # only in a trial, alone, for the stomach
+@example(pair=({"cancer": "lung", "stage": "4"}, {"cancer": "lung", "stage": "4"}),
+         drug="pembrolizumab", chemo=None, more=False)  # the general source alone: asked
 def test_a_drug_given_with_chemotherapy_that_stopped_asks_of_its_chemotherapy(
     pair: tuple[dict[str, Any], dict[str, Any]], drug: str, chemo: str | None, more: bool
 ) -> None:
@@ -1702,14 +1706,16 @@ def test_a_drug_given_with_chemotherapy_that_stopped_asks_of_its_chemotherapy(
     with chemotherapy is said only where an option for the cancer gives the drug: it is the
     stomach's and the cervix's sources' word for pembrolizumab, not a lung cancer's (a review);
     for a cancer of the general source alone it is asked (whether chemotherapy was given with
-    it), and for one with sources of its own none of which gives it, nothing is said."""
+    it), and for one with sources of its own none of which gives it with chemotherapy (bevacizumab
+    for stomach cancer, only in a trial, alone), nothing is said."""
     kb = shared_kb()
     stopped = [drug, *([chemo] if chemo else []), *(["others not known"] if more else [])]
     for data in pair:
         data = {**data, "progressed_on": stopped, "prior_treatments": [drug, *stopped[1:2]]}
         result = evaluate(parse_profile(data, kb), kb)
         said = [w for w in result.warnings if "no chemotherapy is listed as having stopped" in w]
-        given = any(drug in o.uses and result.cancer in o.cancers for o in kb.options_using(drug))
+        uses = [o for o in kb.options_using(drug) if drug in o.uses and result.cancer in o.cancers]
+        given = any(_chemotherapy_partners(kb, o) for o in uses)  # with chemotherapy
         general = not any(result.cancer in o.cancers for o in kb.options)  # its only source
         assert bool(said) == (chemo is None and not more and (given or general)), (
             stopped, result.warnings)  # fmt: skip

@@ -2004,6 +2004,8 @@ def _chemotherapy_given_with(kb: KnowledgeBase, row: dict[str, FactValue], site:
                        "it had not")  # fmt: skip
             continue
         partners = list(dict.fromkeys(p for o in options for p in kb.chemotherapy_with(o)))
+        if not partners:  # every option for this cancer gives it alone (bevacizumab for stomach
+            continue  # cancer, in a trial): "is given with chemotherapy" had been said of it
         named = [kb.name_of(p) for p in partners if p != "chemotherapy"]
         if not named:  # "given with chemotherapy" by the options for this cancer
             out.append(f"progressed_on: {kb.name_of(drug)} is given with chemotherapy, and no "
