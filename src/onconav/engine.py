@@ -314,13 +314,9 @@ def built_on_what_stopped(kb: KnowledgeBase, facts: Facts,
     stopped = facts.row["progressed_on"]
     if not isinstance(stopped, frozenset):
         return []
-    left: set[str] = set()  # the mixes of options that may suit, not ruled out as a choice
-    for option in options:
-        if option.status is not Status.not_suitable:
-            record = kb.by_id[option.id]
-            removed = {r.given for r in option.choices_ruled_out}
-            left |= {i for i in (*record.uses, *record.given_with)  # type: ignore[union-attr]
-                     if kb.kind_of.get(i) == "regimens" and i not in removed}  # fmt: skip
+    # the mixes of options that may suit, not ruled out as a choice
+    left = {i for ident, removed in _may_suit(options).items() for i in _gives(kb, ident)
+            if kb.kind_of.get(i) == "regimens" and i not in removed}  # fmt: skip
     # what stopped, a drug or a mix, each with the drugs it gave; a drug named itself is said
     # of itself, not again as part of a mix named beside it (capecitabine and CAPOX)
     named = {d for d in stopped if kb.kind_of.get(d) == "drugs"}
