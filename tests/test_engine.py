@@ -20,8 +20,9 @@ from onconav.engine import Status, evaluate
 from onconav.kb import KnowledgeBase, load_kb
 from onconav.kb.model import fact_tests
 from onconav.kb.rules import DISTANT, DISTANT_SITES, DRUG_TREATMENTS, OTHERS_NOT_KNOWN
+from onconav.kb.rules import tests_of as leaves_of
 from onconav.kb.vocabulary import in_sentence, normalise_name
-from onconav.logic import Truth, hit_truth, truth
+from onconav.logic import Truth, hit_truth, leaf_truth, truth
 from onconav.profile import Profile, ProfileError, facts_of, parse_profile, read_cancer
 from onconav.result import OptionResult
 
@@ -4411,6 +4412,44 @@ def test_a_drug_given_with_chemotherapy_that_stopped_asks_whether_its_chemothera
         if set(data) == {"cancer", "stage", "progressed_on", "prior_treatments"} and data[
                 "cancer"] == "cervix" and drug == "pembrolizumab":  # the example asks it
             assert any(m.fact == "progressed_on" for o in result.options for m in o.missing)
+
+
+@SETTINGS
+@given(pair=partial_and_more(),
+       kind=st.sampled_from(sorted(d for d in shared_kb().with_chemotherapy
+                                   if shared_kb().kind_of.get(d) == "drug_classes")))  # fmt: skip
+@example(pair=({"cancer": "stomach", "stage": "4", "her2": "positive",
+                "prior_treatments": ["CAPOX", "trastuzumab"]},) * 2, kind="targeted-therapy")
+def test_a_kind_given_with_chemotherapy_that_stopped_asks_of_the_chemotherapy_where_that_decides(
+    pair: tuple[dict[str, Any], dict[str, Any]], kind: str
+) -> None:
+    """The rule for every profile: a kind of drug given with chemotherapy that stopped working
+    (targeted therapy) leaves an option for after chemotherapy stops working undecided on
+    whether the chemotherapy given with it stopped too, and that is what the option asks, beside
+    which of the kind's drugs it was where that decides too. Ramucirumab, after CAPOX with
+    trastuzumab and "targeted therapy" listed as stopped, had asked only "Which targeted drugs
+    stopped working?" (a clinical review)."""
+    kb = shared_kb()
+    chemotherapy = f"any chemotherapy given with {kb.phrase('progressed_on', kind)}"
+    for data in pair:
+        data = {**data, "progressed_on": [kind]}
+        result = evaluate(parse_profile(data, kb), kb)
+        for option in result.options:
+            asked = " ".join(m.question for m in option.missing if m.fact == "progressed_on")
+            when = kb.rules[option.id].at(result.cancer).when
+            undecided = [t for t in leaves_of(when) if t.fact == "progressed_on"
+                         and leaf_truth(t, frozenset({kind})) is Truth.UNKNOWN]  # fmt: skip
+            if asked and any("chemotherapy" in t.wanted for t in undecided):
+                assert chemotherapy in asked, (data, option.id, asked)
+            if chemotherapy in asked:  # only where a test of chemotherapy is left undecided
+                assert any("chemotherapy" in t.wanted for t in leaves_of(when)
+                           ) or any("chemotherapy" in r.test.wanted
+                                    for r in kb.rules[option.id].at(result.cancer).ruled_out), (
+                    data, option.id, asked)
+        if data["cancer"] == "stomach" and data.get("her2") == "positive":  # the example
+            ramucirumab = next(o for o in result.options if o.id == "stomach-ramucirumab-alone")
+            assert ramucirumab.status is Status.needs_information
+            assert chemotherapy in ramucirumab.missing[0].question
 
 
 @SETTINGS

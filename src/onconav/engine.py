@@ -849,7 +849,7 @@ def _which(
                     # beside "pain": what kind of pain is it asks that)
                     up = kb.vocabulary.up
                     beyond += [w for w in named if not up(fact, w) & values and w not in beyond]
-                elif (which := kb.which(fact, value)) and which not in asked:
+                elif (which := kb.which(fact, value, test.wanted)) and which not in asked:
                     asked.append(which)
     return asked, beyond
 

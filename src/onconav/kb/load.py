@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
@@ -194,18 +194,22 @@ class KnowledgeBase:
         """A record's name (or title), or the id itself."""
         return name_of(self.by_id, ident)
 
-    def which(self, fact: str, value: str) -> str | None:
+    def which(self, fact: str, value: str, tested: Collection[str] = ()) -> str | None:
         """The question that narrows down a broad value of a fact (bleeding: from where? HER2
         2+: has an ISH test been done? radiation stopped working: which?), if it has one; of a
         drug given with chemotherapy that stopped working, whether the chemotherapy given with
         it did too. Every value that leaves a test of an option undecided has one
-        (``_unasked``: the data does not load without)."""
+        (``_unasked``: the data does not load without). ``tested``: what the test the value
+        leaves undecided asks for; a kind of drug given with chemotherapy that stopped (targeted
+        therapy) leaves a test of chemotherapy undecided for the chemotherapy given with it, so
+        that is asked, not which of its drugs it was (ramucirumab, after chemotherapy stops
+        working, had asked only "Which targeted drugs stopped working?": a review)."""
         for known in self.facts[fact].values:
             if known.id == value and known.which:
                 return known.which
         template = self.facts[fact].which_had
         if (fact == "progressed_on" and value in self.with_chemotherapy and template
-                and self.kind_of.get(value) == "drugs"):  # fmt: skip
+                and (self.kind_of.get(value) == "drugs" or "chemotherapy" in tested)):  # fmt: skip
             # a drug given with chemotherapy stopped, the chemotherapy not said: did it stop too?
             # (the fact's own question had asked again for the list just given)
             return template.format(values=f"any chemotherapy given with {self.phrase(fact, value)}")
@@ -629,7 +633,7 @@ def _unasked(kb: KnowledgeBase) -> list[str]:
                  *(r.test for r in rules.ruled_out), *rules.relief)  # fmt: skip
         for test in (t for expr in exprs for t in tests_of(expr)):
             for value in sorted(test.unknown - {OTHERS_NOT_KNOWN}):
-                if kb.which(test.fact, value) is None and option not in unasked.get(
+                if kb.which(test.fact, value, test.wanted) is None and option not in unasked.get(
                         (test.fact, value), []):  # fmt: skip
                     unasked.setdefault((test.fact, value), []).append(option)
     out = []
