@@ -41,6 +41,31 @@ def test_data_file_is_in_canonical_form(path: Path) -> None:
     assert canonical.canonical_text(text) == text, f"{path.name}: run `make fmt`"
 
 
+def test_every_field_of_an_answer_is_required_by_the_schemas() -> None:
+    """Every answer holds every field of its models, one with a default too (``warnings``,
+    ``in_trials``): the result schema and the API's say each is required, and an answer of each
+    example holds each. Fields with a default had not been required, which a client's generated
+    types read as fields that may be absent (a review of the API)."""
+    from onconav.engine import evaluate
+    from onconav.profile import parse_profile
+
+    result = json.loads((ROOT / "schemas" / "result.schema.json").read_text())
+    api = json.loads((ROOT / "schemas" / "openapi.json").read_text())["components"]["schemas"]
+    models = {"Result": result, **result["$defs"]}
+    for name, model in models.items():
+        assert set(model.get("required", [])) == set(model.get("properties", {})), name
+        if name in api:  # the API's answers are the same models
+            assert set(api[name].get("required", [])) == set(model.get("properties", {})), name
+    assert "warnings" in models["OptionResult"]["required"]
+    kb = load_kb()
+    for path in sorted((ROOT / "examples").glob("*.json")):
+        answer = json.loads(evaluate(parse_profile(json.loads(path.read_text()), kb),
+                                     kb).model_dump_json())  # fmt: skip
+        assert set(answer) == set(result["properties"]), path.name
+        for option in answer["options"]:
+            assert set(option) == set(models["OptionResult"]["properties"]), path.name
+
+
 def test_schema_rejects_an_unknown_key() -> None:
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
     with pytest.raises(jsonschema.ValidationError):

@@ -34,7 +34,9 @@ __all__ = [
 class Out(BaseModel):
     # Built on first use (the engine validates each part as it makes it), so that a command
     # that never makes a result does not pay for the schema.
-    model_config = ConfigDict(defer_build=True)
+    # Every field is in every answer, a default one too (in_trials, warnings): the schemas say
+    # so, for a client's generated types (a field not required reads as one that may be absent).
+    model_config = ConfigDict(defer_build=True, json_schema_serialization_defaults_required=True)
 
 
 class Citation(Out):
