@@ -218,6 +218,16 @@ def test_learning_a_fact_never_unsettles_an_option(pair) -> None:  # type: ignor
             derived = {f for f in kb.facts
                        if facts.given[f] is None and facts.row[f] is not None}  # fmt: skip
             asked = {m.fact for m in fuller_options[ident].missing}
+            # or to the person's own answer that it does not fit (no treatment had: not come
+            # back; "came back where it started" given beside it), which decides as given, the
+            # disagreement warned of (a random run found it)
+            ruled = next(o for o in evaluate(parse_profile(partial, kb), kb).options
+                         if o.id == ident)  # fmt: skip
+            because = {r.check.fact for r in ruled.reasons if r.check}
+            if because and because <= derived & {f for f in learned if fuller[f] is not None}:
+                assert any(w.startswith(tuple(f"{f}: " for f in because))
+                           for w in evaluate(parse_profile(fuller, kb), kb).warnings), fuller
+                continue
             assert after[ident] is Status.needs_information and asked and asked <= (
                 derived & learned), (ident, partial, fuller)  # fmt: skip
         if status is Status.declined:
@@ -2478,6 +2488,8 @@ def test_the_feeding_tubes_blockage_note_is_for_a_blockage(
         profile["symptoms"] = [*(profile.get("symptoms") or []), symptom]
     read = parse_profile(profile, kb)
     [option] = [o for o in evaluate(read, kb).options if o.id == "stomach-feeding-tube"]
+    assume(option.status is not Status.not_suitable)  # (stage 1 to 3, not come back: its
+    # notes then are only what can be done instead)
     notes = {c.id: c for c in option.caveats}
     symptoms = read.symptoms
     blockage = {"stomach-blockage", "trouble-swallowing"}
@@ -2553,6 +2565,11 @@ def test_drug_treatments_not_known_never_rules_an_option_out(pair) -> None:  # t
     before = {o.id: o.status for o in evaluate(parse_profile(closed, kb), kb).options}
     after = evaluate(parse_profile(open_, kb), kb)
     for option in after.options:  # (or not chosen, by one who does not want it, undecided)
+        if option.id not in before:  # a general option, shown as the situation may now be one
+            # its own source does not cover (no treatment had is not come back; treatments had,
+            # drugs not known, may have been followed by a recurrence): never offered
+            assert kb.rules[option.id].scope.uncovered and option.status is not Status.offered
+            continue
         assert option.status in (before[option.id], Status.needs_information,
                                  Status.declined), (option.id, open_)  # fmt: skip
     # nor is a drug that stopped working beside it "never had" (a review found that warning)
@@ -3948,6 +3965,79 @@ def test_an_early_trial_aims_to_learn(kb) -> None:  # type: ignore[no-untyped-de
         markdown(result))
     declined = evaluate(parse_profile({**data, "wants_cancer_treatment": False}, kb), kb)
     assert next(o for o in declined.options if o.id == trial.id).status is Status.declined
+
+
+@SETTINGS
+@given(pair=partial_and_more(), stage=st.sampled_from(["2", "3", "4", None]),
+       recurrence=st.sampled_from(["local", "none", "yes", "distant", None]),
+       metastases=st.sampled_from([None, [], ["pelvis"], ["liver"],
+                                   ["pelvis", "others not known"]]))
+@example(pair=({"resectable": False, "prior_treatments": ["low anterior resection", "CAPOX"],
+                "symptoms": ["bleeding"]},) * 2,
+         stage="3", recurrence="local", metastases=["pelvis"])  # a clinical review's
+def test_rectal_cancer_that_came_back_where_it_started_sees_the_general_options(
+    pair: tuple[dict[str, Any], dict[str, Any]], stage: str | None, recurrence: str | None,
+    metastases: list[str] | None,
+) -> None:
+    """The rectal source names its drugs for stage 4 or spread far, and says that cancer that
+    came back where it started may be treated otherwise: rectal cancer that came back only
+    there (not stage 4, no spread far known) sees the general source's options beside its own,
+    saying so (a clinical review found it shown no drug treatment at all: each rectal one "is for
+    stage 4"); stage 4 or spread far, only its own; not known, both, the general ones asking.
+    The same treatment in both sources is shown once (radiation to ease symptoms, trials)."""
+    kb = shared_kb()
+    data = {k: v for k, v in {**pair[0], "cancer": "rectum", "stage": stage,
+                              "recurrence": recurrence, "metastases": metastases}.items()
+            if v is not None}  # fmt: skip
+    facts = facts_of(parse_profile(data, kb), kb)
+    covered = truth(dict(kb.rules["general-chemotherapy"].scope.uncovered)["rectum"], facts.row)
+    result = evaluate(parse_profile(data, kb), kb)
+    shown = {o.id: o for o in result.options}
+    assert ("general-chemotherapy" in shown) is (covered is not Truth.TRUE), (data, facts.row)
+    far = metastases is not None and "liver" in metastases
+    if stage == "4" or facts.row["recurrence"] == "distant" or far:
+        assert covered is Truth.TRUE, (data, facts.row)
+    elif (facts.row["recurrence"] == "local" and stage in ("2", "3")
+          and metastases in ([], ["pelvis"])):  # fmt: skip
+        assert covered is Truth.FALSE, (data, facts.row)
+        assert "does not describe this situation" in result.scope
+        if data.get("prior_treatments") == ["low anterior resection", "CAPOX"]:  # the example
+            assert shown["general-chemotherapy"].status is Status.offered
+    assert "general-clinical-trial" not in shown and "general-palliative-radiation" not in shown
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+@example(pair=({"cancer": "cervix", "stage": "4A", "symptoms": []},) * 2)  # a clinical review's
+def test_a_cancer_never_treated_has_not_come_back(pair: tuple[dict[str, Any], dict[str, Any]]
+                                                  ) -> None:  # fmt: skip
+    """Cancer that comes back is cancer that returns after treatment: one who has had no
+    treatment (none had, none stopped working, no chemotherapy for spread) is not asked whether
+    it came back, and it is read as not (stage 4A cervical cancer, no treatment yet, had every
+    main treatment of 4A asking "Has the cancer come back after treatment?"). Given, the answer
+    is used as given."""
+    kb = shared_kb()
+    for data in pair:
+        data = {k: v for k, v in data.items()
+                if k not in ("recurrence", "progressed_on", "chemo_for_spread")}  # fmt: skip
+        data["prior_treatments"] = []
+        result = evaluate(parse_profile(data, kb), kb)
+        for option in result.options:
+            assert "recurrence" not in {m.fact for m in option.missing}, (data, option.id)
+        row = facts_of(parse_profile(data, kb), kb).row
+        assert row["recurrence"] in ("none", "distant"), (data, row["recurrence"])  # distant:
+        # stage 1 to 3 with spread far is read as having come back far away (rule 2)
+        given = {**data, "recurrence": "local"}  # used as given, the disagreement warned of
+        assert facts_of(parse_profile(given, kb), kb).row["recurrence"] == "local"
+        said = evaluate(parse_profile(given, kb), kb).warnings
+        assert any(w.startswith("recurrence: says the cancer came back, but no treatment")
+                   for w in said), said  # fmt: skip
+        had = {**given, "prior_treatments": ["surgery"]}
+        assert not any("but no treatment is listed" in w
+                       for w in evaluate(parse_profile(had, kb), kb).warnings)  # fmt: skip
+        if data.get("cancer") == "cervix" and data.get("stage") == "4A" and len(data) == 4:
+            shown = {o.id: o.status for o in result.options}
+            assert shown["cervix-chemoradiation-weekly-cisplatin"] is Status.offered
 
 
 @SETTINGS

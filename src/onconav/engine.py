@@ -445,8 +445,9 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
                 reasons += leaves
     else:
         choices_ruled_out = _ruled_out(among, row)
-    if because == "not_advanced":
-        text = NOT_ADVANCED_REASON
+    if because == "not_advanced":  # (that it has not come back, how, when the rest implies it)
+        text = NOT_ADVANCED_REASON + (f" (from your other answers: {facts.told['recurrence']})"
+                                      if "recurrence" in facts.told else "")  # fmt: skip
         reasons = [
             Reason(kind="not_advanced", text=text, check=_check(NOT_COME_BACK, row))
         ]
@@ -565,10 +566,10 @@ def _scope_words(cancer_name: str, own_source: bool, gate: Truth,
         )
     beside = (  # why the general source's options are shown beside the cancer's own
         f"The source about {cancer_name} does not describe this situation (it is about some "
-        "stages only), so the options of the source about advanced cancer in general are shown "
-        "beside its own. Ask your care team which of them fit."
+        "situations only), so the options of the source about advanced cancer in general are "
+        "shown beside its own. Ask your care team which of them fit."
     ) if outside is Truth.TRUE else (
-        f"The source about {cancer_name} is about some stages only, and whether it describes "
+        f"The source about {cancer_name} is about some situations only, and whether it describes "
         "your situation depends on answers not given yet, so the options of the source about "
         "advanced cancer in general are shown beside its own, each with what would decide it."
     )
@@ -719,8 +720,10 @@ def why_not(
         # fit: "it is for cancer of stage 1 to 3 that came back far away (yours: stage 4A)", not
         # "it is for stage of the cancer: stage 1, 2 or 3", which reads as what it is for
         facts = list(dict.fromkeys(_false_facts(expr, row)))
-        yours = "; ".join(dict.fromkeys(_yours_in_words(kb, f, row[f], len(facts) > 1)
-                                       for f in facts))  # fmt: skip
+        # an answer the rest implies, as said of one alone ("from your other answers: ...")
+        yours = "; ".join(dict.fromkeys(
+            f"from your other answers: {told[f]}" if f in told
+            else _yours_in_words(kb, f, row[f], len(facts) > 1) for f in facts))  # fmt: skip
         text = f"it is for {expr.says}" + (f" (yours: {yours})" if yours else "")
         return [(text, _each_once([reason for _, leaves in clauses for reason in leaves]))]
     if isinstance(expr, Not):

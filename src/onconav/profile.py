@@ -1810,6 +1810,12 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
     if near_only is not None and row["recurrence"] == "distant":
         out.append("recurrence: says the cancer came back in another part of the body, but the "
                    f"places it has spread to are {near_only}; check which is right")  # fmt: skip
+    # cancer that came back returns after treatment (the reading of no treatment had as not come
+    # back, ``recurrence``'s derived value, gives way to this answer)
+    if row["recurrence"] in ("yes", "local", "distant") and row["prior_treatments"] == frozenset(
+            ) and not row["progressed_on"] and row["chemo_for_spread"] is not True:  # fmt: skip
+        out.append("recurrence: says the cancer came back, but no treatment is listed as had, and "
+                   "cancer comes back after treatment; check which is right")  # fmt: skip
     listed = spread if isinstance(spread, frozenset) else frozenset()
     for broad in sorted(listed):
         narrower = sorted((kb.vocabulary.below("metastases", broad) - {broad}) & listed)
