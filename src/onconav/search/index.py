@@ -58,7 +58,7 @@ from Stemmer import Stemmer
 
 from onconav.engine import DISCLAIMER, sources_used
 from onconav.kb import KnowledgeBase, provenance
-from onconav.kb.explain import cancers_of
+from onconav.kb.explain import cancers_of, view
 from onconav.kb.model import KINDS, Option, Span
 from onconav.profile import SURROGATE, Problem, ProfileError, close_name, parse_profile, read_cancer
 from onconav.search import text as words_of
@@ -496,7 +496,8 @@ class Index:
         # with no hit, the entry the question is a name of, as `onconav explain` finds it: a
         # place such as the peritoneum has no plain words of its own to be a hit
         explained = [self.ref(r.id) for r in self.kb.find(query)
-                     if self._for(r.id, site)] if suggest and not hits else []  # fmt: skip
+                     if self._for(r.id, site) and self._explains(r.id)
+                     ] if suggest and not hits else []  # fmt: skip
         # the entry explained is the answer: "“lymph nodes” is not a word the sources use ... ask
         # your care team" had come right before "but the knowledge base explains it"
         if suggest and not hits and not suggestions and not elsewhere and not explained:
@@ -906,6 +907,16 @@ class Index:
             return True
         scope = self.kb.rules[ident].scope
         return scope.holds(cancer) or any(site == cancer for site, _ in scope.uncovered)
+
+    def _explains(self, ident: str) -> bool:
+        """Whether `onconav explain` says anything of an entry beyond its name, its kind and its
+        other names (``explain.view``: a description, details, codes, the options using it, its
+        sources): a catch-all value such as *another symptom the cancer causes* explains
+        nothing, and "short of breath" or "headache" had been told that the knowledge base
+        explains it, with `onconav explain other-symptom` showing only the names."""
+        shown = view(self.kb, self.kb.by_id[ident])
+        return bool(shown.text or shown.details or shown.notes or shown.codes or shown.used_by
+                    or shown.settles or shown.evidence)  # fmt: skip
 
     def ref(self, ident: str) -> Ref:
         return Ref(id=ident, kind=self.kb.kind_of.get(ident, ""), name=self.kb.name_of(ident),
