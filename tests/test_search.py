@@ -18,6 +18,8 @@ from conftest import Run
 from onconav.engine import evaluate
 from onconav.kb import KnowledgeBase, provenance
 from onconav.kb.explain import view
+from onconav.kb.model import Option
+from onconav.logic import Truth, relieves
 from onconav.profile import parse_profile
 from onconav.search import Hit, Index, SearchError, build_index, relevant
 from onconav.search import text as text_words
@@ -1836,6 +1838,62 @@ def test_a_catch_all_symptom_is_no_explanation(run: Run, sources: Path, question
     assert "the knowledge base explains it" not in done.stdout, done.stdout
     assert "other-symptom" not in done.stdout
     assert "ask your care team" in done.stdout, done.stdout
+
+
+def _options_about(kb: KnowledgeBase, hit: Hit) -> set[str]:
+    """The options a hit is about, as it shows them: itself, or those that cite or give it."""
+    refs = [*hit.cited_by, *([hit.entry] if hit.entry is not None else [])]
+    return {r.id for r in refs if isinstance(kb.by_id[r.id], Option)}
+
+
+def test_a_narrower_symptom_does_not_lead_to_another_kind_of_it(
+    kb: KnowledgeBase, index: Index
+) -> None:
+    """Every name of every symptom with a broader one, searched alone: a hit among the first
+    three that it matches only through a broader name (bleeding, for "vaginal bleeding") is not
+    about another kind of that symptom alone: of the options it is about that ease some kind of
+    the broader one (``logic.relieves``, as `onconav options` decides), at least one eases the
+    symptom named. "vaginal bleeding" had shown the general source's endoscopy, angiography and
+    surgery to stop bleeding (from the stomach or bowel or the airways) first."""
+    checked = 0
+    for symptom in kb.data.symptoms:
+        above, parent = [], symptom.parent
+        while parent is not None:
+            above.append(parent)
+            parent = kb.by_id[parent].parent
+        if not above:
+            continue
+        for name in symptom.names():
+            for hit in index.search(name, limit=3).hits:
+                broader = [m for m in hit.matches if m.entry is not None and m.entry.id in above]
+                if not broader or len(broader) != len(hit.matches):
+                    continue
+                kin = [o for o in _options_about(kb, hit) if any(
+                    relieves(kb.rules[o], {"symptoms": frozenset({a})}) is not Truth.FALSE
+                    for a in above)]  # fmt: skip
+                checked += 1
+                assert not kin or any(relieves(kb.rules[o], {"symptoms": frozenset({symptom.id})})
+                                      is not Truth.FALSE for o in kin), (name, hit.rank, kin)
+    assert checked  # (the rule is asked of some hit)
+
+
+@pytest.mark.parametrize("cancer", [None, "cervix"])
+@pytest.mark.parametrize("question", ["vaginal bleeding", "bleeding from the vagina"])
+def test_vaginal_bleeding_finds_what_options_offer_for_it(
+    kb: KnowledgeBase, index: Index, question: str, cancer: str | None
+) -> None:
+    """The reviewer's case: the cervical palliative radiation [ccs-cervical-stage4 1110-1283]
+    was 10th (not in the first three with --cancer cervix), after endoscopy, angiography and
+    surgery to stop bleeding, which `onconav options` marks not suitable for it."""
+    hits = index.search(question, cancer=cancer).hits
+    profile = parse_profile({"cancer": "cervix", "stage": "4B", "symptoms": [question]}, kb)
+    unsuitable = {o.id for o in evaluate(profile, kb).options if o.status == "not_suitable"}
+    assert {"general-bleeding-surgery", "general-endoscopic-bleeding-control"} <= unsuitable
+    for hit in hits[:3]:
+        assert not _options_about(kb, hit) & unsuitable, (hit.rank, hit.citations)
+    cervical = [h.rank for h in hits if h.kind == "passage" and relevant(
+        h, ["ccs-cervical-stage4 1110-1283"])]  # fmt: skip
+    assert cervical and cervical[0] <= (1 if cancer else 3), [h.citations for h in hits]
 
 
 def _says_it_cannot_tell(notices: list[str]) -> bool:

@@ -60,6 +60,7 @@ from onconav.engine import DISCLAIMER, sources_used
 from onconav.kb import KnowledgeBase, provenance
 from onconav.kb.explain import cancers_of, view
 from onconav.kb.model import KINDS, Option, Span
+from onconav.logic import Truth, relieves
 from onconav.profile import SURROGATE, Problem, ProfileError, close_name, parse_profile, read_cancer
 from onconav.search import text as words_of
 from onconav.search.model import Cited, Hit, Match, Ref, SearchResult
@@ -334,10 +335,90 @@ class Index:
         # all its words together, or no match ("back pain" is not "come back ... pain")
         ways: list[Way] = [(None, total(concept.terms, whole=True))]
         size = len(concept.terms)
+        other_kind = self._other_kind(concept)
         for name in concept.names:
             scale = min(1.0, size / len(name.terms)) * name.weight
-            ways.append((name, total(name.terms, whole=True) * np.float32(scale)))
+            scores = total(name.terms, whole=True) * np.float32(scale)
+            if name.relation == "broader" and other_kind is not None:
+                scores = np.where(other_kind, np.float32(0), scores)
+            ways.append((name, scores))
         return _narrower_below(ways)
+
+    def _other_kind(self, concept: Concept) -> np.ndarray | None:
+        """Per document, whether it is about another kind of the broader symptom a narrower
+        symptom the concept names leads to (``_about_other_kinds``), for every entry the
+        concept's words name; None when they name no narrower symptom. Such a document does not
+        match through the broader name: "vaginal bleeding" had found the general source's
+        endoscopy, angiography and surgery to stop bleeding first (for bleeding from the stomach
+        or bowel or the airways), where `onconav options` marks them not suitable for it and
+        offers radiation to ease it."""
+        entries = {n.entry for n in (*self.names.get(concept.terms, ()), *concept.names)
+                   if n.relation == "same"}  # fmt: skip
+        masks = [self._about_other_kinds.get(e) for e in entries]
+        if not masks or any(m is None for m in masks):
+            return None
+        both = np.ones(len(self.docs), dtype=bool)
+        for mask in masks:
+            both &= mask
+        return both
+
+    @functools.cached_property
+    def _about_other_kinds(self) -> dict[str, np.ndarray]:
+        """For each symptom with a broader one (``parent``), per document, whether the options
+        the document is about (``_options_of``) that ease some kind of a broader symptom (at
+        least one) all leave this one out (``logic.relieves``, as `onconav options` decides it:
+        "bleeding" may be eased by them, "bleeding from the vagina" is not): surgery to stop
+        bleeding from the stomach, bowel or airways is about other kinds of bleeding than the
+        vagina's. Options for no kind of it (a stent, for a blockage) say nothing either way."""
+
+        @functools.cache
+        def eases(option: str, symptom: str) -> bool:
+            rules = self.kb.rules[option]
+            return relieves(rules, {"symptoms": frozenset({symptom})}) is not Truth.FALSE
+
+        out: dict[str, np.ndarray] = {}
+        for symptom in self.kb.data.symptoms:
+            above: list[str] = []
+            parent = symptom.parent
+            while parent is not None and parent not in above:
+                above.append(parent)
+                parent = getattr(self.kb.by_id.get(parent), "parent", None)
+            if not above:
+                continue
+            mask = []
+            for found in self._options_of:
+                kin = [o for o in found if any(eases(o, a) for a in above)]
+                mask.append(bool(kin) and not any(eases(o, symptom.id) for o in kin))
+            out[symptom.id] = np.array(mask, dtype=bool)
+        return out
+
+    @functools.cached_property
+    def _options_of(self) -> list[frozenset[str]]:
+        """Per document, the options it is about: an option itself, the options giving a drug,
+        a regimen, a procedure or a class of drugs; for a passage, those of the entries citing
+        it. An entry that is none of these (a term of the glossary: "angiography") is about the
+        options of the passages it cites."""
+
+        def given(idents: Iterable[str]) -> set[str]:
+            out: set[str] = set()
+            for ident in idents:
+                if ident in self.kb.rules:
+                    out.add(ident)
+                elif self.kb.kind_of.get(ident) in ("drugs", "regimens", "procedures",
+                                                    "drug_classes"):  # fmt: skip
+                    out.update(o.id for o in self.kb.options_using(ident))
+            return out
+
+        citers = {(d.citations[0].source, d.citations[0].start, d.citations[0].end): d.cited_by
+                  for d in self.docs if d.kind == "passage"}  # fmt: skip
+        out = []
+        for doc in self.docs:
+            found = given((doc.entry,) if doc.entry is not None else doc.cited_by)
+            if doc.entry is not None and not found:
+                found = given(r for c in doc.citations
+                              for r in citers.get((c.source, c.start, c.end), ()))  # fmt: skip
+            out.append(frozenset(found))
+        return out
 
     def search(self, query: str, limit: int | str = 10, cancer: str | None = None) -> SearchResult:
         """The passages and entries that answer ``query``, best first, each with its citations
