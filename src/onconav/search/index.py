@@ -280,7 +280,57 @@ class Index:
         """Whether a concept is weak words alone (``text.WEAK``: "long", "put", "instead"), no
         name of an entry. It adds to the score of a document another concept matches, but a
         document only weak concepts match is no hit."""
-        return concept.terms not in self.names and set(concept.terms) <= words_of.WEAK_TERMS
+        return (concept.terms not in self.names or self._generic(concept)) and set(
+            concept.terms) <= words_of.WEAK_TERMS
+
+    def _guessed(self, concepts: list[Concept], bests: list[np.ndarray], topics: list[Concept],
+                 nowhere: list[str], about: list[Concept]) -> np.ndarray:  # fmt: skip
+        """Per document, whether it is a guess, for a question with a word no document has
+        (``nowhere``), which may carry what it asks: one plain word of the rest matches it (a
+        word that is no name of a topic, ``_topic_name``) and nothing else does, but weak words
+        and "cancer" in general, or none matches it but those. "hair loss" had shown a passage
+        on the spinal cord (on "loss"), "life expectancy" quality of life, "MSI high" high-energy
+        radiation, "second opinion" angiography, "she has yellow skin" radiofrequency ablation
+        ("skin", a name of the catch-all *another organ* only: ``_catch_alls``) and
+        "¿quimioterapia para cáncer de estómago?" fluorouracil with leucovorin ("cancer" and
+        "de"). A document the cancer named matches (``about``: "is cervical cancer curable") is
+        no guess."""
+        plain = np.zeros(len(self.docs), dtype=np.int32)
+        others = np.zeros(len(self.docs), dtype=np.int32)
+        named = np.zeros(len(self.docs), dtype=bool)
+        for concept, best in zip(concepts, bests, strict=True):
+            found = best > 0
+            if concept in about or self._topic_name(concept):
+                named |= found
+            elif concept in topics and concept.words not in nowhere and not self._generic(concept):
+                plain += found
+            else:  # a weak word, or a name of a catch-all ("cancer" in general, "skin")
+                others += found
+        alone = ((plain == 1) & (others == 0)) | ((plain == 0) & (others > 0))
+        guess: np.ndarray = ~named & alone
+        return guess
+
+    def _generic(self, concept: Concept) -> bool:
+        """Whether a concept names only catch-alls (``_catch_alls``: "cancer", "skin", "fits")."""
+        entries = self._entries(concept)
+        return bool(entries) and entries <= self._catch_alls
+
+    def _topic_name(self, concept: Concept) -> bool:
+        """Whether a concept is a name of an entry that names a topic: not a catch-all
+        (``_catch_alls``), whose names the documents have in their everyday sense ("fits",
+        "skin", "something else") or everywhere ("cancer", in sources all about cancer)."""
+        return bool(self._entries(concept) - self._catch_alls)
+
+    def _entries(self, concept: Concept) -> set[str]:
+        """The entries a concept's words are a name of."""
+        return {n.entry for n in self.names.get(concept.terms, ()) if n.relation == "same"}
+
+    @functools.cached_property
+    def _catch_alls(self) -> frozenset[str]:
+        """The values the knowledge base names "other" (as explain finds the word): the cancer
+        in general, *another symptom the cancer causes*, *another organ*. Their names are
+        examples of anything else, or of everything ("cancer")."""
+        return frozenset(r.id for r in self.kb.find("other"))
 
     def _weak_phrase(self, concepts: list[Concept]) -> np.ndarray:
         """Per document, whether two weak words that stand side by side in a question of weak
@@ -523,6 +573,8 @@ class Index:
                 content |= best > 0
         if self.synonyms and not topics and not about:  # weak words alone: as a phrase
             content |= self._weak_phrase(concepts)
+        if self.synonyms and nowhere:
+            content &= ~self._guessed(concepts, bests, topics, nowhere, about)
         if self.synonyms:  # a document only weak words match is no hit (plain BM25: it is)
             total = np.where(content, total, np.float32(0))
         total = total * self.boosts * self._own(site) * self._named_entry(

@@ -38,10 +38,14 @@ STOP = frozenset(w for w in STOPWORDS_EN_PLUS if w not in KEPT) | {
 # no document by itself: "how long do I have" found the glossary's bowel, "the long tube", first
 # (``Index._search``). Each is listed as written; its inflections share its term ("putting").
 # Not weak here, though everyday: "take" (surgery to take out a tumour; taken by mouth), "help"
-# (what symptom relief is for), "else" and "next" (asking for other options), "many" (many
-# tumours, a value of how much the cancer has spread). "call" is weak: the sources say "called"
-# to name a thing ("CAPOX (also called XELOX)"), and "when should we call hospice" had shown
-# those lines after hospice care.
+# (what symptom relief is for), "next" (asking for other options), "many" (many tumours, a value
+# of how much the cancer has spread). "call" is weak: the sources say "called" to name a thing
+# ("CAPOX (also called XELOX)"), and "when should we call hospice" had shown those lines after
+# hospice care. So are "left" and "time" ("how much time is left" had shown the left
+# hemicolectomy), "else" ("is there anything else she can try": the feeding tube's "something
+# else"), "fit" and "fits" ("she keeps having fits": "choices may fit you"; "fits" is a name
+# only of the catch-all *another symptom*, ``Index.weak``) and "de" (a particle of names: "de
+# Gramont"; "¿quimioterapia para cáncer de estómago?" had shown fluorouracil with leucovorin).
 WEAK = frozenset({
     "long", "much", "lot", "lots", "really", "quite", "even", "enough", "ever", "still",
     "yet", "already", "soon", "always", "instead", "straight", "away",
@@ -53,6 +57,7 @@ WEAK = frozenset({
     "know", "knew", "think", "thought", "mean", "meant", "want", "need", "try", "happen", "use",
     "keep", "kept", "possible", "able", "sure", "true", "okay", "ok", "never", "except",
     "cant", "dont", "doesnt", "didnt", "wont", "isnt", "arent", "wasnt", "ive",
+    "left", "time", "times", "else", "fit", "fits", "de",
 })  # fmt: skip
 
 
