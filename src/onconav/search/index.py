@@ -404,9 +404,11 @@ class Index:
         offers radiation to ease it."""
         entries = {n.entry for n in (*self.names.get(concept.terms, ()), *concept.names)
                    if n.relation == "same"}  # fmt: skip
-        masks = [self._about_other_kinds.get(e) for e in entries]
-        if not masks or any(m is None for m in masks):
+        narrower = [e for e in entries if self.kb.kind_of.get(e) == "symptoms"
+                    and getattr(self.kb.by_id[e], "parent", None)]  # fmt: skip
+        if not entries or len(narrower) < len(entries):  # (built only when first needed)
             return None
+        masks = [self._about_other_kinds[e] for e in entries]
         both = np.ones(len(self.docs), dtype=bool)
         for mask in masks:
             both &= mask
