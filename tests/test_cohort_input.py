@@ -1802,3 +1802,28 @@ def test_a_column_holding_two_facts_given_by_their_own_columns_may_be_left_out()
     with pytest.raises(CohortError) as raised:
         _columns(["patient_id", "cancer", "stage", "cancer_stage"], input_columns(KB))
     assert "--ignore-column 'cancer_stage'" in str(raised.value), str(raised.value)
+
+
+@pytest.mark.parametrize(("command", "option"), [
+    ((), "--out"), ((), "--quarantine"), (("gaps",), "--out"), (("gaps",), "--quarantine"),
+    (("--format", "csv"), "--out"), (("demo",), "--out")])  # fmt: skip
+def test_a_dash_for_a_file_is_refused(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...],
+    option: str,
+) -> None:  # fmt: skip
+    """``-``, which elsewhere means standard input or output, as a cohort's --out or
+    --quarantine had written files named ``-``, ``-.quarantine.csv`` and ``-.summary.json``: a
+    cohort's outputs are files, so it is refused, one line naming the option and what is
+    accepted, exit status 2, and nothing is written."""
+    monkeypatch.chdir(tmp_path)
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer,stage\na,stomach,4\n")
+    given = () if command == ("demo",) else (str(source), "--quiet")
+    done = run("cohort", *command, *given, option, "-")
+    accepted = "a .csv file" if option == "--quarantine" else \
+        "a file ending .parquet, .csv or .ndjson"  # fmt: skip
+    assert done.status == 2, done.stderr
+    assert done.errors() == [f"onconav: error: {option}: '-' (standard output) is not accepted: "
+                             "onconav cohort writes files (the result, with its quarantine and "
+                             f"summary beside it); give {accepted}"]  # fmt: skip
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["people.csv"]

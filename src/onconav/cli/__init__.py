@@ -1306,6 +1306,20 @@ class TableFormat(StrEnum):
     ndjson = "ndjson"
 
 
+def _files_only(**given: Path | None) -> None:
+    """``-``, which elsewhere means standard input or output, given as a file that ``onconav
+    cohort`` writes (``--out``, ``--quarantine``): refused, exit status 2. A cohort's outputs are
+    files, written beside each other (the result, its quarantine and summary); ``--out -`` had
+    written files named ``-``, ``-.quarantine.csv`` and ``-.summary.json``."""
+    for option, path in given.items():
+        if path is not None and str(path) == "-":
+            accepted = ("a .csv file" if option == "quarantine" else
+                        "a file ending .parquet, .csv or .ndjson")  # fmt: skip
+            raise UsageError(f"--{option}: '-' (standard output) is not accepted: onconav "
+                             "cohort writes files (the result, with its quarantine and summary "
+                             f"beside it); give {accepted}")  # fmt: skip
+
+
 def _writable(path: Path, option: str, *taken: tuple[Path, str], force: bool = False) -> Path:
     """``path`` if it can be written: a file in an existing folder that a file can be made in
     (tried: a read-only share, /proc), none of the ``taken`` files (the input, another output),
@@ -1450,6 +1464,7 @@ def cohort_run(
     from onconav.cohort import CohortError, quarantine_beside, run, summary_beside
     from onconav.cohort.table import FORMATS
 
+    _files_only(out=out_file, quarantine=quarantine)
     with _reading("INPUT", source):
         if not source.is_file() and not source.is_dir():
             raise UsageError(f"INPUT: {str(source)!r} is not a file or a folder")
@@ -1515,6 +1530,7 @@ def cohort_demo(
     from onconav.cohort import CohortError, demo
     from onconav.cohort.table import format_of
 
+    _files_only(out=out_file)
     try:
         fmt = format_of(out_file, option="--out")
     except CohortError as error:
@@ -1553,6 +1569,7 @@ def cohort_gaps(
     from onconav.cohort import CohortError, gaps, quarantine_beside
     from onconav.cohort.table import format_of
 
+    _files_only(out=out_file, quarantine=quarantine)
     with _reading("INPUT", source):
         if not source.is_file() and not source.is_dir():
             raise UsageError(f"INPUT: {str(source)!r} is not a file or a folder")
