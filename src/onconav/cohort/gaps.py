@@ -177,7 +177,8 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
             "LEFT JOIN on_record r USING (patient_id, fact) JOIN advanced v USING (patient_id) "
             "ORDER BY g.options DESC, g.patient_id, g.fact"
         )
-        copy_to(con, "SELECT * FROM gaps", out, fmt)
+        # in the order of the table, said whole: the same file from the same input, every run
+        copy_to(con, "SELECT * FROM gaps ORDER BY options DESC, patient_id, fact", out, fmt)
         totals = con.execute(
             "SELECT fact, tests, count(*), sum(options) FROM gaps GROUP BY fact, tests "
             "ORDER BY sum(options) DESC, fact"
