@@ -559,15 +559,16 @@ def test_the_questions_in_the_docs_are_answered_as_written(
     are those the summary counts, the counts per option the summary's."""
     section = (ROOT / "docs" / "cohort.md").read_text().split("## Questions of a population")[1]
     queries = re.findall(r"```sql\n(.*?)```", section.split("\n## ")[0], re.S)
-    assert len(queries) == 7
+    assert len(queries) == 8
     people = tmp_path / "people.parquet"
     for args in (("demo", "--people", "600", "--out", str(people)), (str(people), "--quiet"),
                  ("gaps", str(people), "--quiet")):  # fmt: skip
         done = run_cli("cohort", *args)
         assert done.status == 0, done.stderr
     monkeypatch.chdir(tmp_path)  # the queries name the files as the commands wrote them
-    her2, advanced, kras, symptoms, relieved, counts, by_cancer = (
+    her2, not_read, advanced, kras, symptoms, relieved, counts, by_cancer = (
         duckdb.sql(q).fetchall() for q in queries)
+    assert not_read == []  # a table of people names no result it could not read (a FHIR folder's)
     summary = json.loads((tmp_path / "people.options.summary.json").read_text())
     cancers = dict(duckdb.sql("SELECT patient_id, cancer FROM 'people.parquet'").fetchall())
     for gaps_of, site in ((her2, "stomach"), (kras, "rectum")):

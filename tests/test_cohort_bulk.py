@@ -98,6 +98,13 @@ def statuses(path: Path) -> dict[str, dict[str, str]]:
     return found
 
 
+def told(notes: int, summary: Path) -> str:
+    """The one line stderr gives of a FHIR folder's notes: how many, and where they are (the
+    summary), never their words, which name patients' resources and ids."""
+    return (f"onconav: warning: {notes} {'note' if notes == 1 else 'notes'} on what the folder "
+            f"holds that was not read: in the summary's notes ({summary})")  # fmt: skip
+
+
 def quarantined(path: Path) -> list[tuple[int, str | None, str]]:
     """The quarantine's rows, read as the CSV it is (DuckDB's guess of the dialect, from a few
     rows, had split a reason at its commas)."""
@@ -270,8 +277,9 @@ def test_gaps_written_into_the_folder_read_say_nothing_of_their_own_work(
     assert done.status == 0 and ".onconav-" not in done.stderr
     # its own outputs, written by the run before, are not the export's either
     assert [w for w in done.stderr.splitlines() if "warning" in w] == [
-        "onconav: warning: old: not read (a folder; an export's files are read by their names, "
-        "Type.ndjson)"]  # fmt: skip
+        told(1, folder / "gaps.summary.json")]
+    assert json.loads((folder / "gaps.summary.json").read_text())["notes"] == [
+        "old: not read (a folder; an export's files are read by their names, Type.ndjson)"]
 
 
 @pytest.mark.parametrize("command", [(), ("gaps",)])
@@ -318,7 +326,9 @@ def test_a_run_into_the_folder_read_never_reads_its_own_outputs(
     (folder / "notes.ndjson.txt").write_text("mine\n")
     done = run("cohort", *command, str(folder), "--out", str(out), "--quiet", "--force")
     assert done.status == 0 and done.stderr.count("warning") == 1, done.stderr
-    assert "warning: notes.ndjson.txt: not read" in done.stderr
+    assert told(1, folder / "r.summary.json") in done.stderr.splitlines()
+    (note,) = json.loads((folder / "r.summary.json").read_text())["notes"]
+    assert note.startswith("notes.ndjson.txt: not read")
     # another run's result is no output of this one: read, as any file named .ndjson is
     done = run("cohort", *command, str(folder), "--out", str(folder / "s.ndjson"), "--quiet")
     lines = len(out.read_text().splitlines())
@@ -401,14 +411,14 @@ def test_a_reference_is_read_as_the_mapping_reads_it(run: Run, tmp_path: Path) -
     assert found["p-folfox"]["rectum-folfox"] == "not_suitable"
     summary = json.loads((tmp_path / "out.summary.json").read_text())
     assert summary["notes"] == [ONE_SERVER.format("ehr.example.org/fhir")]
-    assert done.stderr == f"onconav: warning: {summary['notes'][0]}\n"
+    assert done.stderr == told(1, tmp_path / "out.summary.json") + "\n"
     (folder / "Medication.ndjson").write_text(json.dumps(medications[0]) + "\n")
     done = run("cohort", str(folder), "--out", str(out), "--quiet", "--force")
     assert done.status == 0, done.stderr
     notes = json.loads((tmp_path / "out.summary.json").read_text())["notes"][1:]
     assert notes and all(" is not in the folder, so its drug is not known" in n for n in notes)
     assert re.match(r"Medication\w+\.ndjson line \d+: Medication\w+/", notes[0]), notes[0]
-    assert f"onconav: warning: {notes[0]}" in done.stderr.splitlines()
+    assert done.stderr.splitlines() == [told(1 + len(notes), tmp_path / "out.summary.json")]
 
 
 ONE_SERVER = ("every patient reference of the folder is written in full, of one server ('{}'): "
@@ -495,7 +505,7 @@ def test_patient_references_all_written_in_full_are_read_if_of_one_server(
     assert quarantined(tmp_path / "out.quarantine.csv") == []
     note = ONE_SERVER.format("other-hospital.example/fhir")
     assert json.loads((tmp_path / "out.summary.json").read_text())["notes"] == [note]
-    assert done.stderr == f"onconav: warning: {note}\n"
+    assert done.stderr == told(1, tmp_path / "out.summary.json") + "\n"
     third = "https://third.example/fhir/Patient/s1"
     folder, out = tmp_path / "export", tmp_path / "out.parquet"
     with (folder / "Condition.ndjson").open("a") as lines:
@@ -805,7 +815,7 @@ def test_a_shared_resource_given_twice_differently_is_never_dropped(
         assert notes == ["'Medication/m1': given 2 times, differently (Medication.ndjson line 1, "
                          "Medication.ndjson line 3); the patients whose records refer to it are "
                          "quarantined, as which one is meant cannot be known"]  # fmt: skip
-        assert f"onconav: warning: {notes[0]}" in done.stderr.splitlines()
+        assert told(1, tmp_path / f"{engine}.summary.json") in done.stderr.splitlines()
 
 
 def test_a_patients_resource_given_twice_differently_is_never_settled_by_chance(
@@ -921,3 +931,182 @@ def test_a_patient_who_has_died_is_not_screened(run: Run, tmp_path: Path) -> Non
     assert done.status == 0, done.stderr
     assert set(statuses(tmp_path / "n.parquet")) == {"a", "b", "c", "d"}
     assert "notes" not in json.loads((tmp_path / "n.summary.json").read_text())
+
+
+# ---- a result the record names that onconav could not read; patient data kept off stderr ----
+
+HER2_CODE = {"coding": [{"system": "http://loinc.org", "code": "48676-1"}]}
+KRAS_CODE = {"coding": [{"system": "http://loinc.org", "code": "21702-6"}]}
+STAGE_4 = [{"summary": {"coding": [{"system": "http://cancerstaging.org", "code": "4"}]}}]
+
+
+def named_not_read() -> list[dict[str, Any]]:
+    """Stage 4 patients of a folder (ids no word of a message holds): ``zq-dr``, whose HER2 is
+    only in a final report's conclusion (the reviewer's); ``zq-pre`` and ``zq-reg``, a HER2 test
+    still preliminary (Positive) or registered (ordered, no value); ``zq-kras``, a rectal
+    cancer's KRAS test still preliminary; and two with no HER2 result at all: ``zq-none``,
+    nothing of HER2, and ``zq-err``, a HER2 test entered in error (no result)."""
+    out: list[dict[str, Any]] = []
+    for who, code in (("zq-dr", STOMACH), ("zq-pre", STOMACH), ("zq-reg", STOMACH),
+                      ("zq-kras", RECTAL), ("zq-none", STOMACH), ("zq-err", STOMACH)):
+        subject = {"reference": f"Patient/{who}"}
+        out += [{"resourceType": "Patient", "id": who},
+                {"resourceType": "Condition", "id": f"{who}-c", "subject": subject,
+                 "code": code, "stage": STAGE_4}]  # fmt: skip
+    def test(who: str, status: str, code: dict[str, Any], **value: Any) -> dict[str, Any]:
+        return {"resourceType": "Observation", "id": f"{who}-o", "status": status, "code": code,
+                "subject": {"reference": f"Patient/{who}"}, **value}  # fmt: skip
+
+    positive = {"valueCodeableConcept": {"text": "Positive"}}
+    return [
+        *out,
+        {"resourceType": "DiagnosticReport", "id": "zq-dr-r", "status": "final",
+         "subject": {"reference": "Patient/zq-dr"},
+         "code": {"coding": [{"system": "http://loinc.org", "code": "22637-3"}]},
+         "conclusion": "Gastric adenocarcinoma. HER2 (IHC): 3+ POSITIVE."},
+        test("zq-pre", "preliminary", HER2_CODE, **positive),
+        test("zq-reg", "registered", HER2_CODE),
+        test("zq-kras", "preliminary", KRAS_CODE,
+             valueCodeableConcept={"text": "KRAS G12D mutation detected"}),
+        test("zq-err", "entered-in-error", HER2_CODE, **positive),
+    ]  # fmt: skip
+
+
+NOT_READ = {("zq-dr", "her2"): "not read: DiagnosticReport/zq-dr-r",
+            ("zq-pre", "her2"): "not read: Observation/zq-pre-o",
+            ("zq-reg", "her2"): "not read: Observation/zq-reg-o",
+            ("zq-kras", "kras"): "not read: Observation/zq-kras-o",
+            ("zq-none", "her2"): None, ("zq-err", "her2"): None}  # fmt: skip
+
+
+def test_a_result_named_but_not_read_is_no_gap_of_no_result(run: Run, tmp_path: Path) -> None:
+    """A HER2 result only in a report's conclusion, or a HER2 or KRAS test still preliminary or
+    registered, had been a gap with ``given`` empty, which the docs read as no result at all
+    (the reviewer's ``dr,her2,,true``), while ``onconav options --fhir`` warns of the report
+    for one person: the cohort dropped the reading's ``named``. Now ``given`` names the
+    resources not read, the summary counts the patients, and stderr says how many with no id;
+    a test entered in error stays no result."""
+    folder = tmp_path / "export"
+    write_folder(folder, named_not_read(), {})
+    done = run("cohort", "gaps", str(folder), "--out", str(tmp_path / "gaps.csv"), "--quiet")
+    assert done.status == 0, done.stderr
+    con = duckdb.connect()
+    given = {(p, f): g for p, f, g in con.execute(
+        f"SELECT patient_id, fact, given FROM read_csv('{tmp_path / 'gaps.csv'}', header=true, "
+        "all_varchar=true) WHERE fact IN ('her2', 'kras')").fetchall()}  # fmt: skip
+    con.close()
+    assert given == NOT_READ
+    summary = json.loads((tmp_path / "gaps.summary.json").read_text())
+    assert summary["not_read"] == {"her2": 3, "kras": 1}
+    assert "records name a result onconav could not read (her2 of 3, kras of 1 patients)" in \
+        done.stderr  # fmt: skip
+    assert "zq-" not in done.stderr + done.stdout
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "python", "spark"])
+def test_every_engine_counts_the_results_named_but_not_read(
+    tmp_path: Path, engine: str, spark_stopped: None
+) -> None:
+    """The summary's ``not_read`` comes from the reading of the folder, the same for every
+    engine; the input table's rows are as before (the result's statuses unchanged)."""
+    from onconav.cohort import run as screen
+
+    folder = tmp_path / "export"
+    write_folder(folder, named_not_read(), {})
+    done = screen(knowledge(), folder, tmp_path / "out.parquet", engine=engine)
+    assert done.summary["not_read"] == {"her2": 3, "kras": 1}
+    assert done.loaded.answered == 6
+
+
+def test_a_table_of_people_has_no_not_read(tmp_path: Path) -> None:
+    """A CSV input's summary and gaps are as they were: no ``not_read``, ``given`` empty."""
+    from onconav.cohort import gaps
+    from onconav.cohort import run as screen
+
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer,stage\na,stomach,4\n")
+    assert "not_read" not in screen(knowledge(), source, tmp_path / "r.parquet").summary
+    gaps(knowledge(), source, tmp_path / "g.csv")
+    assert "not_read" not in json.loads((tmp_path / "g.summary.json").read_text())
+    con = duckdb.connect()
+    assert con.execute(f"SELECT given FROM read_csv('{tmp_path / 'g.csv'}', header=true, "
+                       "all_varchar=true) WHERE fact = 'her2'").fetchall() == [(None,)]
+    con.close()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(status=st.sampled_from(["final", "amended", "corrected", "preliminary", "registered",
+                               "unknown", "cancelled", "entered-in-error"]),
+       test=st.sampled_from(["her2", "her2-ish", "kras"]),
+       value=st.sampled_from([None, "Positive", "Negative", "Equivocal", "no words of it"]),
+       data=st.data())  # fmt: skip
+def test_a_test_of_a_fact_is_read_or_named_as_not_read(
+    status: str, test: str, value: str | None, data: st.DataObject
+) -> None:
+    """The rule, over every code of the FHIR mapping's table that is a test of HER2 or KRAS
+    (``bulk.RESULT_OF_TEST``), any status and value: the fact is read from the test, or the
+    test is named as not read (``bulk.not_read``), unless its status says it is no result
+    (entered in error, cancelled). Never neither: a result in the record listed as none."""
+    from onconav.fhir import read_resources
+    from onconav.fhir.codes import SYSTEMS, load_tables
+    from onconav.fhir.reader import NOT_A_FACT
+
+    rows = [r for r in load_tables().rows if r.table == "observations" and r.get("test") == test]
+    row = data.draw(st.sampled_from(rows))
+    fact = bulk.RESULT_OF_TEST[test]
+    code = {"coding": [{"system": SYSTEMS[row.system][0], "code": row.code}]}
+    cancer = RECTAL if fact == "kras" else STOMACH
+    observation = {"resourceType": "Observation", "id": "t", "status": status, "code": code,
+                   "subject": {"reference": "Patient/p"}}  # fmt: skip
+    if value is not None:
+        observation["valueCodeableConcept"] = {"text": value}
+    resources = [{"resourceType": "Patient", "id": "p"},
+                 {"resourceType": "Condition", "id": "c", "subject": {"reference": "Patient/p"},
+                  "code": cancer, "stage": STAGE_4}, observation]  # fmt: skip
+    reading = read_resources(resources, knowledge())
+    read = fact in reading.data.get("biomarkers", {})
+    named = bulk.not_read(reading, resources).get(fact, ())
+    assert not (read and named)
+    assert read or named == ("Observation/t",) or status in NOT_A_FACT, (reading.unused, named)
+
+
+@pytest.mark.parametrize("command", [(), ("gaps",)])
+def test_no_id_of_the_input_is_written_to_stderr(
+    run: Run, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    """A FHIR folder's notes (a patient with no Patient resource, a medicationReference not in
+    the folder, a Medication given twice differently, a file not read) had been printed on
+    stderr whole, the first 5, with patients' and resources' ids and files' lines; a pipeline
+    keeps stderr in its logs, which hold no patient data. Stderr says how many notes there are
+    and where (the summary), which keeps them whole."""
+    def about(who: str) -> dict[str, Any]:
+        return {"reference": f"Patient/{who}"}
+
+    drug = {"coding": [{"system": "http://www.nlm.nih.gov/research/umls/rxnorm",
+                        "code": "32592"}]}  # fmt: skip
+    resources = [
+        {"resourceType": "Patient", "id": "zq-a"},
+        {"resourceType": "Patient", "id": "zq-b"},
+        *({"resourceType": "Condition", "id": f"{who}-c", "subject": about(who), "code": STOMACH,
+           "stage": STAGE_4} for who in ("zq-a", "zq-b", "zq-ghost")),
+        {"resourceType": "MedicationRequest", "id": "zq-mr", "status": "completed",
+         "intent": "order", "subject": about("zq-a"),
+         "medicationReference": {"reference": "Medication/zq-missing"}},
+        {"resourceType": "MedicationRequest", "id": "zq-mr2", "status": "completed",
+         "intent": "order", "subject": about("zq-b"),
+         "medicationReference": {"reference": "Medication/zq-m1"}},
+        {"resourceType": "Medication", "id": "zq-m1", "code": drug},
+        {"resourceType": "Medication", "id": "zq-m1", "code": {"text": "another"}},
+    ]  # fmt: skip
+    folder = tmp_path / "export"
+    write_folder(folder, resources, {})
+    (folder / "zq-notes.txt").write_text("mine\n")
+    out = tmp_path / ("gaps.csv" if command else "out.parquet")
+    done = run("cohort", *command, str(folder), "--out", str(out), "--quiet")
+    assert done.status == 0, done.stderr
+    summary = tmp_path / ("gaps.summary.json" if command else "out.summary.json")
+    notes = json.loads(summary.read_text())["notes"]
+    for ident in ("zq-ghost", "zq-missing", "zq-m1", "zq-notes.txt", "zq-mr"):
+        assert any(ident in n for n in notes), (ident, notes)
+    assert told(len(notes), summary) in done.stderr.splitlines()
+    assert "zq-" not in done.stderr, done.stderr

@@ -375,7 +375,10 @@ def test_gaps_makes_no_summary_it_would_throw_away(tmp_path: Path, monkeypatch: 
     assert (loaded.rows, loaded.answered, loaded.quarantined) == (2, 1, 1)
     assert "her2" in [t[0] for t in totals]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "gaps.csv", "gaps.quarantine.csv", "people.csv"]
+        "gaps.csv", "gaps.quarantine.csv", "gaps.summary.json", "people.csv"]
+    summary = json.loads((tmp_path / "gaps.summary.json").read_text())
+    assert (summary["rows"], summary["answered"], summary["quarantined"]) == (2, 1, 1)
+    assert "options" not in summary and "missing" not in summary
 
 
 def test_the_gaps_and_the_summary_are_the_same_every_run(tmp_path: Path) -> None:

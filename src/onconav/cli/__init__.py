@@ -57,6 +57,7 @@ app.add_typer(kb_app, name="kb")
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from onconav.cohort.table import Loaded
     from onconav.kb import canonical, explain, provenance
 else:
 
@@ -1403,13 +1404,23 @@ def _beside_is_a_file(path: Path, name: str, instead: str) -> None:
         raise UsageError(f"--out: {name} beside it, {path}, is a folder; give {instead}")
 
 
-def _notes(notes: tuple[str, ...], shown: int = 5) -> None:
-    """What a run did not read that is no row (a FHIR folder's file not read, a reference not
-    resolved), as warnings on stderr: the first few (all are in the summary)."""
-    for note in notes[:shown]:
-        warn(note)
-    if len(notes) > shown:
-        warn(f"{len(notes) - shown} more (the summary's notes)")
+def _notes(loaded: Loaded, summary: Path) -> None:
+    """What a run of a FHIR folder did not read that is no row (a file not read, a reference
+    not resolved), and the patients answered whose record names a result onconav could not
+    read (the summary's ``not_read``), told on stderr by how many and where (the summary): never a
+    note's words, which name patients' resources and ids (a pipeline keeps stderr in its logs,
+    which hold no patient data; the first 5 notes had been printed whole)."""
+    if notes := len(loaded.notes):
+        more = " (and how many more past the first 100)" if loaded.notes[-1].startswith(
+            "... and ") else ""  # fmt: skip
+        notes -= 1 if more else 0
+        warn(f"{notes} {'note' if notes == 1 else 'notes'} on what the folder holds that was not "
+             f"read{more}: in the summary's notes ({summary})")  # fmt: skip
+    if loaded.unread and (counted := json.loads(summary.read_text(encoding="utf-8")).get(
+            "not_read")):  # fmt: skip
+        said = ", ".join(f"{fact} of {n}" for fact, n in sorted(counted.items()))
+        warn(f"records name a result onconav could not read ({said} patients): check them; "
+             f"the summary's not_read counts them, and their gaps' given says 'not read: ...'")
 
 
 @contextmanager
@@ -1491,7 +1502,7 @@ def cohort_run(
             raise UsageError(str(error)) from None
         except OSError as error:
             raise _os_error(error) from None
-    _notes(done.loaded.notes)
+    _notes(done.loaded, summary_path)
     summary = done.summary
     bad = quarantine or quarantine_beside(out_path)  # as given (the summary's is absolute)
     print(f"{summary['rows']} rows: {summary['answered']} answered, "
@@ -1558,15 +1569,15 @@ def cohort_gaps(
         "--ignore-column", metavar="NAME", help="A column of INPUT that is no fact (an mrn, a "
         "name) not to read; repeatable.")] = None,
     force: Annotated[bool, typer.Option(
-        "--force", help="Write over the outputs (--out, the quarantine) if they are there "
-        "already.")] = False,
+        "--force", help="Write over the outputs (--out, the quarantine, the summary) if they "
+        "are there already.")] = False,
 ) -> None:  # fmt: skip
     """The care gaps: patients for whom a fact of the cancer's work-up (a test result, the
     stage, the spread) is not on record and would decide standard treatments of theirs (HER2 for
     stage 4 stomach cancer, KRAS for stage 4 rectal cancer, ...), with the test that settles it;
     the facts ranked by how many options they would decide. It never writes over a file that is
     there unless told to with --force."""
-    from onconav.cohort import CohortError, gaps, quarantine_beside
+    from onconav.cohort import CohortError, gaps, quarantine_beside, summary_beside
     from onconav.cohort.table import format_of
 
     _files_only(out=out_file, quarantine=quarantine)
@@ -1575,7 +1586,11 @@ def cohort_gaps(
             raise UsageError(f"INPUT: {str(source)!r} is not a file or a folder")
     out_path = _writable(out_file or _beside(source, ".gaps.csv"), "--out",
                          (source, "the INPUT"), force=force)  # fmt: skip
-    _quarantine_writable(quarantine, source, out_path, force=force)
+    summary_path = summary_beside(out_path)
+    if summary_path.resolve() == source.resolve():
+        raise UsageError(f"--out: the summary beside it would be the INPUT ({source})")
+    _quarantine_writable(quarantine, source, out_path, (summary_path, "the summary"),
+                         force=force)  # fmt: skip
     quarantine = quarantine or quarantine_beside(out_path)
     try:
         fmt = format_of(out_path, option="--out")
@@ -1584,12 +1599,13 @@ def cohort_gaps(
     with _progress_bar(quiet) as progress:
         try:
             loaded, totals = gaps(_kb(), source, out_path, fmt, quarantine=quarantine,
-                                  progress=progress, ignore=tuple(ignore or ()))  # fmt: skip
+                                  progress=progress, ignore=tuple(ignore or ()),
+                                  summary=summary_path)  # fmt: skip
         except CohortError as error:
             raise UsageError(str(error)) from None
         except OSError as error:
             raise _os_error(error) from None
-    _notes(loaded.notes)
+    _notes(loaded, summary_path)
     # the standard output is the table alone (a pipe or a file of it reads as TSV); the counts
     # and where the rows went are told on stderr, as a terminal shows them
     print(f"{loaded.rows} rows: {loaded.answered} answered, {loaded.quarantined} quarantined "
@@ -1597,7 +1613,7 @@ def cohort_gaps(
     print("fact\ttest\tpatients\toptions")
     for fact, tests, patients, options in totals:
         print(f"{fact}\t{tests or '-'}\t{patients}\t{options}")
-    print(f"per patient -> {out_path}", file=sys.stderr)
+    print(f"per patient -> {out_path}", file=sys.stderr)  # the summary beside it, as a run's
     _none_answered(loaded.rows, loaded.answered, quarantine)
 
 

@@ -69,8 +69,24 @@ def summarise(con: duckdb.DuckDBPyConnection, loaded: Loaded,
         ).fetchall()
     }
     notes = {"notes": list(loaded.notes)} if loaded.notes else {}
+    answered = "SELECT patient_id FROM result_table"
+    unread = {"not_read": n} if (n := count_unread(con, loaded, answered)) else {}
     return {"rows": loaded.rows, "answered": loaded.answered, "quarantined": loaded.quarantined,
-            **notes, "options": options, "missing": missing}  # fmt: skip
+            **notes, **unread, "options": options, "missing": missing}  # fmt: skip
+
+
+def count_unread(con: duckdb.DuckDBPyConnection, loaded: Loaded, answered: str) -> dict[str, int]:
+    """Of a FHIR folder, per fact: how many patients answered (the ids ``answered``, SQL,
+    gives) have a result of it that their record names and onconav could not read
+    (``Loaded.unread``: a report's conclusion, a test still preliminary); their gaps say
+    ``not read: ...`` in ``given``. Empty for a table of people, and when there is none."""
+    if not loaded.unread:
+        return {}
+    con.execute("CREATE OR REPLACE TEMP TABLE unread (patient_id VARCHAR, fact VARCHAR)")
+    con.executemany("INSERT INTO unread VALUES (?, ?)", [u[:2] for u in loaded.unread])
+    return {str(fact): int(n) for fact, n in con.execute(
+        f"SELECT fact, count(DISTINCT patient_id) FROM unread WHERE patient_id IN ({answered}) "
+        "GROUP BY fact ORDER BY fact").fetchall()}
 
 
 def run(
@@ -188,22 +204,39 @@ def gaps(
     quarantine: Path | None = None,
     progress: Callable[[str, float, float], None] = lambda what, done, total: None,
     ignore: tuple[str, ...] = (),
+    summary: Path | None = None,
 ) -> tuple[Loaded, Totals]:
     """The care gaps (docs/cohort.md#gaps): ``run`` (the duckdb engine; the quarantine beside
     ``out`` unless given), then for each patient each fact of the cancer's work-up not on record
     that would decide standard options of theirs that need information, with how many, which,
     the tests that settle it and where it is found, the most decisive first, written to
-    ``out`` (``gaps.write_gaps``). Returns what was read, and per fact: (fact, tests, patients,
-    options)."""
+    ``out`` (``gaps.write_gaps``); and a summary (default: beside ``out``) of what the run
+    read: the rows, the quarantine, a FHIR folder's ``notes`` and ``not_read``, what made the
+    answers (not the run's counts per option, which gaps has no use for). Returns what was
+    read, and per fact: (fact, tests, patients, options)."""
     quarantine = quarantine or quarantine_beside(out)
     # beside ``out``, which may be in the FHIR folder read: that folder's reading skips it
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".onconav-") as folder:
         result, people = Path(folder) / "result.parquet", Path(folder) / "people.parquet"
         done = run(kb, source, result, input_format=input_format, quarantine=quarantine,
                    progress=progress, summarised=False, facts_out=people,
-                   ignore=ignore, ours=(Path(folder), out))  # fmt: skip
+                   ignore=ignore,
+                   ours=(Path(folder), out, summary or summary_beside(out)))  # fmt: skip
         progress("gaps", 0, 0)
-        return done.loaded, write_gaps(kb, result, people, out, fmt)
+        totals = write_gaps(kb, result, people, out, fmt, done.loaded.unread)
+        loaded = done.loaded
+        with duckdb.connect() as con:
+            answered = f"SELECT person_id FROM read_parquet({quote(str(people))})"
+            unread = {"not_read": found} if (found := count_unread(con, loaded, answered)) else {}
+        notes = {"notes": list(loaded.notes)} if loaded.notes else {}
+        said = {"rows": loaded.rows, "answered": loaded.answered,
+                "quarantined": loaded.quarantined, **notes, **unread,
+                "quarantine": str(quarantine.resolve()),
+                **({"ignored_columns": list(ignore)} if ignore else {}),
+                **_provenance(kb, "duckdb")}  # fmt: skip
+        (summary or summary_beside(out)).write_text(json.dumps(said, indent=2) + "\n",
+                                                    encoding="utf-8")  # fmt: skip
+        return loaded, totals
 
 
 def _provenance(kb: KnowledgeBase, engine: str) -> dict[str, Any]:

@@ -16,6 +16,8 @@ from onconav.logic import advanced_by_premise_sql, advanced_sql, column, quote, 
 from onconav.sql import people_sql
 
 Totals = list[tuple[str, str, int, int]]
+Unread = tuple[tuple[str, str, tuple[str, ...]], ...]  # (patient_id, fact, resources)
+NOT_READ = "not read: "  # ``given`` of a fact the record names in resources not read
 
 
 def _no_rows(*columns: str) -> str:
@@ -120,7 +122,8 @@ def by_premise_sql(kb: KnowledgeBase, people: str) -> str:
             f"SELECT person_id AS patient_id FROM people WHERE {advanced_by_premise_sql()}")
 
 
-def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: str) -> Totals:
+def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: str,
+               unread: Unread = ()) -> Totals:  # fmt: skip
     """The gaps from a run's result (Parquet, ``onconav.cohort.run``) and its people (Parquet,
     the facts table: ``run(facts_out=...)``) written to ``out``: a (patient, fact) for each
     fact of the work-up among the missing facts of a standard option of theirs that needs
@@ -128,8 +131,11 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
     cancer is advanced only by the premise (``by_premise_sql``), the stage, deciding each
     standard option of theirs that is offered or needs information; each with what is on
     record for the fact (``given_sql``: HER2 ``equivocal``; NULL if nothing) and whether the
-    cancer is advanced on record (``advanced_on_record_sql``). Returns per
-    fact: (fact, its tests joined by ``SEPARATOR``, patients, options)."""
+    cancer is advanced on record (``advanced_on_record_sql``); for a fact with nothing on record
+    whose result the record names in resources not read (``unread``, of a FHIR folder:
+    ``bulk.not_read``), ``not read: `` and those resources, so that it is never taken for no
+    result at all. Returns per fact: (fact, its tests joined by ``SEPARATOR``, patients,
+    options)."""
     with duckdb.connect() as con:
         facts, standard = definitions(kb)
         con.execute("CREATE TABLE outside AS "
@@ -150,6 +156,11 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
                     + advanced_on_record_sql(kb, f"read_parquet({quote(str(people))})"))
         con.execute("CREATE TABLE by_premise AS "
                     + by_premise_sql(kb, f"read_parquet({quote(str(people))})"))  # fmt: skip
+        con.execute("CREATE TABLE unread (patient_id VARCHAR, fact VARCHAR, given VARCHAR)")
+        if unread:
+            con.executemany("INSERT INTO unread VALUES (?, ?, ?)",
+                            [(who, fact, NOT_READ + SEPARATOR.join(refs))
+                             for who, fact, refs in unread])  # fmt: skip
         results = f"read_parquet({quote(str(result))})"
         # the missing facts of the standard options that need information
         missing = ("SELECT patient_id, fact, count(*) AS options, "
@@ -167,14 +178,16 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
                     "AND patient_id IN (SELECT patient_id FROM by_premise) "
                     "GROUP BY ALL")  # fmt: skip
         con.execute(
-            "CREATE TABLE gaps AS SELECT g.patient_id, g.fact, r.given, v.advanced, t.label, "
+            "CREATE TABLE gaps AS SELECT g.patient_id, g.fact, coalesce(r.given, u.given) AS "
+            "given, v.advanced, t.label, "
             "coalesce(a.question, t.question) AS question, "
             "t.tests, t.find_it, g.options, g.option_ids FROM "
             f"((FROM premise) UNION ALL (SELECT * FROM ({missing}) "
             "ANTI JOIN premise USING (patient_id, fact))) g "
             "JOIN gap_facts t USING (fact) ANTI JOIN outside USING (patient_id, fact) "
             "LEFT JOIN asked a USING (patient_id, fact) "
-            "LEFT JOIN on_record r USING (patient_id, fact) JOIN advanced v USING (patient_id) "
+            "LEFT JOIN on_record r USING (patient_id, fact) "
+            "LEFT JOIN unread u USING (patient_id, fact) JOIN advanced v USING (patient_id) "
             "ORDER BY g.options DESC, g.patient_id, g.fact"
         )
         # in the order of the table, said whole: the same file from the same input, every run
@@ -186,5 +199,5 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
         return [(str(f), SEPARATOR.join(t), int(p), int(n)) for f, t, p, n in totals]
 
 
-__all__ = ["Totals", "advanced_on_record_sql", "asked_sql", "by_premise_sql", "definitions",
-           "given_sql", "outside_workup", "write_gaps"]
+__all__ = ["NOT_READ", "Totals", "Unread", "advanced_on_record_sql", "asked_sql",
+           "by_premise_sql", "definitions", "given_sql", "outside_workup", "write_gaps"]

@@ -133,12 +133,15 @@ class Loaded:
     """What was read: ``facts`` (a facts table, ``person_id`` and ``_row``), ``quarantine``
     (``row``, ``patient_id``, ``reason``), and ``src`` (the rows as given, ``_row`` from 1);
     ``notes``: what was not read that is no row (a FHIR folder's files that are not an export's,
-    a reference not resolved)."""
+    a reference not resolved); ``unread``, of a FHIR folder: (patient_id, fact, resources) for
+    each fact with no value read whose result the record names in resources not read
+    (``bulk.not_read``)."""
 
     rows: int
     answered: int
     quarantined: int
     notes: tuple[str, ...] = ()
+    unread: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
 
 def input_columns(kb: KnowledgeBase) -> dict[str, str]:
@@ -1189,7 +1192,7 @@ def _load_bulk(con: duckdb.DuckDBPyConnection, path: Path, kb: KnowledgeBase,
                         f"{quote(str(flat.problems))}, format='newline_delimited', columns="
                         "{patient_id: 'VARCHAR', row: 'BIGINT', reason: 'VARCHAR'})")  # fmt: skip
     restore_reasons(con)
-    return replace(loaded, notes=tuple(flat.said()))
+    return replace(loaded, notes=tuple(flat.said()), unread=tuple(flat.unread))
 
 
 def restore_reasons(con: duckdb.DuckDBPyConnection) -> None:
