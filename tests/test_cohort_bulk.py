@@ -1043,17 +1043,18 @@ def test_a_table_of_people_has_no_not_read(tmp_path: Path) -> None:
 def test_a_test_of_a_fact_is_read_or_named_as_not_read(
     status: str, test: str, value: str | None, data: st.DataObject
 ) -> None:
-    """The rule, over every code of the FHIR mapping's table that is a test of HER2 or KRAS
-    (``bulk.RESULT_OF_TEST``), any status and value: the fact is read from the test, or the
-    test is named as not read (``bulk.not_read``), unless its status says it is no result
-    (entered in error, cancelled). Never neither: a result in the record listed as none."""
+    """The rule, over every code of the FHIR mapping's table that is a test of HER2 or KRAS,
+    any status and value: the fact is read from the test, or the test is named as not read
+    (the reading's ``named``, ``bulk.not_read``; a result still to come, or one onconav cannot
+    read), unless its status says it is no result (entered in error, cancelled). Never
+    neither: a result in the record listed as none."""
     from onconav.fhir import read_resources
     from onconav.fhir.codes import SYSTEMS, load_tables
     from onconav.fhir.reader import NOT_A_FACT
 
     rows = [r for r in load_tables().rows if r.table == "observations" and r.get("test") == test]
     row = data.draw(st.sampled_from(rows))
-    fact = bulk.RESULT_OF_TEST[test]
+    fact = {"her2": "her2", "her2-ish": "her2", "kras": "kras"}[test]
     code = {"coding": [{"system": SYSTEMS[row.system][0], "code": row.code}]}
     cancer = RECTAL if fact == "kras" else STOMACH
     observation = {"resourceType": "Observation", "id": "t", "status": status, "code": code,
@@ -1065,7 +1066,7 @@ def test_a_test_of_a_fact_is_read_or_named_as_not_read(
                   "code": cancer, "stage": STAGE_4}, observation]  # fmt: skip
     reading = read_resources(resources, knowledge())
     read = fact in reading.data.get("biomarkers", {})
-    named = bulk.not_read(reading, resources).get(fact, ())
+    named = bulk.not_read(reading).get(fact, ())
     assert not (read and named)
     assert read or named == ("Observation/t",) or status in NOT_A_FACT, (reading.unused, named)
 

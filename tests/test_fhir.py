@@ -6581,6 +6581,36 @@ def test_a_marker_named_in_a_panels_parts_or_a_reports_conclusion_is_warned_of(
         assert not reading.named, reading.named
 
 
+@pytest.mark.parametrize("status", ["registered", "preliminary", "unknown", "final",
+                                    "entered-in-error", "cancelled"])  # fmt: skip
+def test_a_marker_test_not_read_is_named_and_warned_of(
+    status: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A HER2 or KRAS test whose result is still to come (registered, preliminary, a status
+    not known), or whose result onconav cannot read, had been listed only among the resources
+    not read: trastuzumab asked for a HER2 test, and a cohort's gaps called the patient one
+    with no HER2 result at all (a review of the cohort). The reading names it (``named``) and
+    warns, where the result decides options for the cancer; not one entered in error or
+    cancelled (no result), nor beside a result read."""
+    unreadable = {"text": "see the attached report"}
+    for cancer, code, marker in ((STOMACH, "48676-1", "her2"), (RECTUM, "21702-6", "kras")):
+        value = unreadable if status == "final" else _cc(LOINC, "LA6576-8", "Positive")
+        test = {**_observation("t", code, value), "status": status}
+        reading = read_bundle(_record(cancer, STAGE_4, test), kb)
+        named = status not in ("entered-in-error", "cancelled")
+        assert (reading.named.get(f"biomarkers.{marker}") == ["Observation/t"]) is named, (
+            marker, status, reading.named)  # fmt: skip
+        said = [w for w in reading.warnings if w.startswith(f"{marker.upper()} tests on record")]
+        assert bool(said) is named, (marker, status, reading.warnings)
+        if named:
+            why = "a result onconav cannot read" if status == "final" else "no final result yet"
+            assert f"Observation/t ({why})" in said[0]
+        # a cancer whose options the result does not decide (HER2 of a rectal cancer)
+        other = RECTUM if marker == "her2" else STOMACH
+        reading = read_bundle(_record(other, STAGE_4, test), kb)
+        assert not reading.named and not any("tests on record" in w for w in reading.warnings)
+
+
 @pytest.mark.parametrize("cancer", ["stomach", "rectum", "cervix", "breast", "lung", "unknown"])
 def test_a_marker_is_warned_of_only_where_it_decides_an_option(
     cancer: str, kb: onconav.KnowledgeBase

@@ -37,8 +37,7 @@ from typing import Any
 from onconav import words
 from onconav.cohort.reasons import cut, reason
 from onconav.fhir import FhirError, FhirReading, read_resources
-from onconav.fhir.codes import load_tables
-from onconav.fhir.reader import NOT_A_FACT, newer_version, server_of_address
+from onconav.fhir.reader import newer_version, server_of_address
 from onconav.kb import KnowledgeBase
 from onconav.profile import MARKERS
 from onconav.reading import reference_key, why_not_read
@@ -48,10 +47,6 @@ MAX_PARTS = 512  # partition files open at once: past 32 GB of NDJSON, partition
 RESOURCE_DEPTH = "a FHIR resource needs a few dozen levels at most"  # said of a line too deep
 MAX_NOTES = 100  # the notes kept (the summary's); past them, how many more
 SHARED_TYPE = re.compile(r"[A-Z][A-Za-z]+/[^/]+")  # Group/1, Location/2: about no one patient
-# the tests of the FHIR mapping's code table (fhir/data/observations.csv, ``test=``) whose result
-# is a fact of the input table: a resource so coded that the mapping did not read (a status
-# that is no result yet, preliminary or registered; a value it cannot read) names that fact
-RESULT_OF_TEST = {"her2": "her2", "her2-ish": "her2", "kras": "kras"}
 
 
 class BulkError(ValueError):
@@ -515,7 +510,7 @@ def _row(who: str, lines: list[tuple[str, str]], shared: dict[str, tuple[str, st
         flat.note(f"{cut('Patient/' + who)}: the folder's Patient files have no Patient of "
                   "this id; answered from the resources about them")  # fmt: skip
     row: dict[str, Any] = {"patient_id": who}
-    flat.unread += [(who, fact, refs) for fact, refs in not_read(reading, resources).items()]
+    flat.unread += [(who, fact, refs) for fact, refs in not_read(reading).items()]
     for name, value in reading.data.items():
         if name == "biomarkers":
             row.update({m: value[m] for m in MARKERS if m in value})
@@ -524,39 +519,20 @@ def _row(who: str, lines: list[tuple[str, str]], shared: dict[str, tuple[str, st
     return row, None
 
 
-def not_read(reading: FhirReading, resources: list[dict[str, Any]]) -> dict[str, tuple[str, ...]]:
+def not_read(reading: FhirReading) -> dict[str, tuple[str, ...]]:
     """Each fact of the input table with no value read (``her2``, ``kras``) whose result the
     record names in resources the mapping did not read, with those resources (``Type/id``,
-    sorted): those the mapping says name it (``FhirReading.named``: a report's conclusion
-    "HER2 (IHC): 3+ POSITIVE", a panel's part, a code not in its tables), and those not used
-    whose code its table reads as a test of the fact (``RESULT_OF_TEST``: a HER2 test with
-    status ``preliminary``, or ``registered``, ordered and not resulted). A resource entered in
-    error, cancelled or not done (``NOT_A_FACT``) is no result, as the mapping reads it. The
-    gaps tell such a fact ("the record names it, check it") from no result at all; a cohort
-    had dropped the reading's ``named`` and warnings, and listed such a patient as never
-    tested."""
-    found: dict[str, set[str]] = {}
-    for name, refs in reading.named.items():
-        found.setdefault(name.removeprefix("biomarkers."), set()).update(refs)
-    unused = {u.reference for u in reading.unused}
-    tables = load_tables()
-    for resource in resources:
-        ref = f"{resource.get('resourceType')}/{resource.get('id')}"
-        if ref not in unused or resource.get("resourceType") not in ("Observation",
-                                                                     "DiagnosticReport"):
-            continue
-        if resource.get("status") in NOT_A_FACT:
-            continue
-        code = resource.get("code")
-        codings = code.get("coding") if isinstance(code, dict) else None
-        for row in tables.every("observations", codings if isinstance(codings, list) else []):
-            fact = RESULT_OF_TEST.get(row.get("test") or "")
-            if fact is not None:
-                found.setdefault(fact, set()).add(ref)
+    sorted): the reading's ``named``, as `onconav options --fhir` warns of them for one person
+    (a report's conclusion "HER2 (IHC): 3+ POSITIVE", a panel's part, a code not in its tables,
+    a test whose result is still to come: ``registered`` or ``preliminary``). A resource
+    entered in error or cancelled is no result, and is not named. The gaps tell such a fact
+    ("the record names it, check it") from no result at all; a cohort had dropped the reading's
+    ``named``, and listed such a patient as never tested."""
     biomarkers = reading.data.get("biomarkers") or {}
-    return {fact: tuple(sorted(refs)) for fact, refs in sorted(found.items())
+    found = {name.removeprefix("biomarkers."): refs for name, refs in reading.named.items()}
+    return {fact: tuple(sorted(set(refs))) for fact, refs in sorted(found.items())
             if fact not in reading.data and fact not in biomarkers}  # fmt: skip
 
 
-__all__ = ["PART_BYTES", "RESULT_OF_TEST", "BulkError", "Flat", "files_of",
+__all__ = ["PART_BYTES", "BulkError", "Flat", "files_of",
            "flatten", "not_read", "own_server", "owner", "server_of", "whose"]

@@ -2458,6 +2458,7 @@ def _table_places(tables: Tables) -> set[str]:
 def _her2(builder: Builder, cancer: CancerFound) -> None:
     ihc: dict[str, str] = {}
     ish: dict[str, str] = {}
+    unread: dict[str, str] = {}  # tests of a result not read, and why (``_named_unread``)
     for res in builder.of_type("Observation"):
         row = builder.row("observations", _code_of(res.data))
         kind = row.get("test") if row else None
@@ -2474,6 +2475,8 @@ def _her2(builder: Builder, cancer: CancerFound) -> None:
                 builder.valid(res) and _status(res.data) not in RESULT_OK):  # fmt: skip
             what = "an ERBB2 variant" if erbb2 else "a HER2 test"  # as much as a HER2 test
             builder.drop(res.ref, f"{what} with status {_status(res.data)!r}: not a result")
+            if _status(res.data) in PENDING:
+                unread[res.ref] = "no final result yet"
             continue
         if not builder.valid(res):
             continue
@@ -2497,6 +2500,7 @@ def _her2(builder: Builder, cancer: CancerFound) -> None:
         value = _her2_value(builder, res, scored)
         if value is None or (kind == "her2-ish" and value == "equivocal"):
             builder.drop(res.ref, f"a HER2 result onconav cannot read: {_shown(res)}")
+            unread[res.ref] = "a result onconav cannot read"
             continue
         if _says_both(builder, res, "HER2", value):
             continue
@@ -2512,6 +2516,28 @@ def _her2(builder: Builder, cancer: CancerFound) -> None:
             if v == "equivocal":
                 builder.use("biomarkers.her2", ref)
     _biomarker(builder, "biomarkers.her2", results)
+    _named_unread(builder, "biomarkers.her2", unread, cancer.site)
+
+
+# A test whose result is still to come: ordered (``registered``), a first result not yet final
+# (``preliminary``), or a status the sending system does not know (``unknown``)
+PENDING = {"registered", "preliminary", "unknown"}
+
+
+def _named_unread(builder: Builder, name: str, unread: Mapping[str, str], site: str) -> None:
+    """Tests of a result (HER2, KRAS) not read, none read from another, each with why (no final
+    result yet; a result onconav cannot read): the record names them (``FhirReading.named``),
+    and it is said, where the result decides options for the cancer. Such a test had been
+    listed only among the resources not read: trastuzumab asked for a HER2 test, and a
+    cohort's gaps called the patient one with no HER2 result at all (a review of the cohort)."""
+    if not unread or name in builder.values or not _decides_options(
+            builder.kb, name.removeprefix("biomarkers."), site):  # fmt: skip
+        return
+    builder.named.setdefault(name, []).extend(unread)
+    marker = name.removeprefix("biomarkers.").upper()
+    each = "; ".join(f"{ref} ({why})" for ref, why in unread.items())
+    builder.warnings.append(f"{marker} tests on record are not read: {each}; check the record "
+                            "for the result, or give it")  # fmt: skip
 
 
 def _erbb2(builder: Builder, res: Res, ish: dict[str, str]) -> None:
@@ -2575,6 +2601,7 @@ def _biomarker(builder: Builder, name: str, results: Mapping[str, str]) -> None:
 
 def _kras(builder: Builder, cancer: CancerFound) -> None:
     results: dict[str, str] = {}
+    unread: dict[str, str] = {}  # tests of a result not read, and why (``_named_unread``)
     for res in builder.of_type("Observation"):
         row = builder.row("observations", _code_of(res.data))
         kind = row.get("test") if row else None
@@ -2591,6 +2618,8 @@ def _kras(builder: Builder, cancer: CancerFound) -> None:
                 "a KRAS test")) is not None:  # fmt: skip
             builder.drop(res.ref, other)
             continue
+        if (variant or kind == "kras") and _status(res.data) in PENDING:
+            unread[res.ref] = "no final result yet"
         if variant:
             value = _kras_variant(builder, res)
         elif kind == "kras":
@@ -2610,7 +2639,11 @@ def _kras(builder: Builder, cancer: CancerFound) -> None:
             builder.drop(res.ref, f"a KRAS test with status {_status(res.data)!r}: not a result")
         elif value is not None and not _says_both(builder, res, "KRAS", value):
             results[res.ref] = value
+        elif kind == "kras" and value is None and res.ref in builder.unused and (
+                _status(res.data) not in NOT_A_FACT | PENDING):  # fmt: skip
+            unread[res.ref] = "a result onconav cannot read"
     _biomarker(builder, "biomarkers.kras", results)
+    _named_unread(builder, "biomarkers.kras", unread, cancer.site)
 
 
 # The genes whose mutation, beside KRAS's, a test of a bowel cancer for the anti-EGFR drugs
