@@ -4007,6 +4007,42 @@ def test_rectal_cancer_that_came_back_where_it_started_sees_the_general_options(
 
 
 @SETTINGS
+@given(pair=partial_and_more(), stage=st.sampled_from(["4", "4A", "4B", None]),
+       recurrence=st.sampled_from(["none", "local", "distant", None]),
+       metastases=st.sampled_from([None, [], ["pelvis"], ["lymph nodes"], ["liver"],
+                                   ["pelvis", "others not known"], ["pelvis", "bone"]]))
+@example(pair=({"prior_treatments": [], "symptoms": []},) * 2, stage="4", recurrence="none",
+         metastases=["pelvis"])  # a clinical review's
+def test_cervical_stage_4_spread_only_within_the_pelvis_is_4a(
+    pair: tuple[dict[str, Any], dict[str, Any]], stage: str | None, recurrence: str | None,
+    metastases: list[str] | None,
+) -> None:
+    """Cervical cancer of stage 4, not come back, whose places of spread are known and none is
+    beyond the pelvis (the pelvis, or nowhere) is stage 4A, as one with a distant place is 4B:
+    it had every option that depends on it asking "Is it stage 4A or stage 4B?" (a clinical
+    review). Lymph nodes, or places perhaps not listed, leave it as given; so does any other
+    stage, or a cancer that came back."""
+    kb = shared_kb()
+    data = {k: v for k, v in {**pair[0], "cancer": "cervix", "stage": stage,
+                              "recurrence": recurrence, "metastases": metastases}.items()
+            if v is not None}  # fmt: skip
+    facts = facts_of(parse_profile(data, kb), kb)
+    only_pelvis = metastases in ([], ["pelvis"])
+    if stage == "4" and facts.row["recurrence"] == "none" and only_pelvis:
+        assert facts.row["stage"] == "4A", (data, facts.row["stage"])
+        assert any(w.startswith("stage: stage 4 cervical cancer that has not come back")
+                   for w in facts.warnings), facts.warnings  # fmt: skip
+        result = evaluate(parse_profile(data, kb), kb)
+        asked = {m.question for o in result.options for m in o.missing if m.fact == "stage"}
+        assert not asked, asked
+    elif stage == "4" and metastases is not None and not only_pelvis and "liver" not in (
+            metastases) and "bone" not in metastases:  # fmt: skip
+        assert facts.row["stage"] == "4", (data, facts.row["stage"])  # as given
+    if stage in ("4A", "4B"):  # a sub-stage given is not re-read from the places
+        assert facts.row["stage"] in (stage, "4", "4B"), (data, facts.row["stage"])
+
+
+@SETTINGS
 @given(pair=partial_and_more())
 @example(pair=({"cancer": "cervix", "stage": "4A", "symptoms": []},) * 2)  # a clinical review's
 def test_a_cancer_never_treated_has_not_come_back(pair: tuple[dict[str, Any], dict[str, Any]]

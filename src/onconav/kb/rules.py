@@ -845,6 +845,11 @@ CHEMOTHERAPY_HAD = Any((CHEMOTHERAPY_HAD_AS_GIVEN, CHEMOTHERAPY_STOPPED))
 DRUG_TREATMENT_STOPPED = any_of("progressed_on", DRUG_KINDS | {"chemoradiation"},
                                 "a drug treatment stopped working")  # fmt: skip
 
+# spread that may be beyond the pelvis: a distant organ, lymph nodes (which ones decides the
+# stage), or perhaps places not listed
+NOT_ONLY_PELVIS = any_of("metastases", DISTANT_SITES | {DISTANT, "lymph-nodes", OTHERS_NOT_KNOWN},
+                         "spread that may be beyond the pelvis")  # fmt: skip
+
 IMPLIED: tuple[Implied, ...] = (
     Implied(
         "recurrence",
@@ -928,6 +933,21 @@ IMPLIED: tuple[Implied, ...] = (
         warning="stage: cervical cancer that has spread to distant organs, or came back in "
         "another part of the body, is read as stage 4B (metastatic); the source is about stage "
         "4, and your care team will confirm which options fit",
+    ),
+    Implied(
+        "stage",
+        "4A",
+        All((CERVIX, STAGE_4, NOT_COME_BACK, Not(not_given("metastases", "not said")),
+             Not(NOT_ONLY_PELVIS))),
+        if_unknown=False,
+        why="Cervical cancer of stage 4 that has not come back and has spread to no distant organ "
+        "(only within the pelvis, or nowhere, the list of places whole) is stage 4A: distant "
+        "spread is 4B (issue 9, rule 4, the other way round). Lymph nodes are left out: which "
+        "nodes decides it. A clinical review found such a cancer asked \"4A or 4B?\" by every "
+        "option that depends on it.",
+        warning="stage: stage 4 cervical cancer that has not come back and has spread to no "
+        "distant organ (only within the pelvis, or nowhere) is read as stage 4A (spread to "
+        "distant organs is 4B); your care team will confirm which options fit",
     ),
     Implied(
         "progressed_on",
