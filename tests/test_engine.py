@@ -3981,10 +3981,12 @@ def test_rectal_cancer_that_came_back_where_it_started_sees_the_general_options(
 ) -> None:
     """The rectal source names its drugs for stage 4 or spread far, and says that cancer that
     came back where it started may be treated otherwise: rectal cancer that came back only
-    there (not stage 4, no spread far known) sees the general source's options beside its own,
-    saying so (a clinical review found it shown no drug treatment at all: each rectal one "is for
-    stage 4"); stage 4 or spread far, only its own; not known, both, the general ones asking.
-    The same treatment in both sources is shown once (radiation to ease symptoms, trials)."""
+    there (not stage 4, no spread far known) and that surgery cannot remove sees the general
+    source's options beside its own, saying so (a clinical review found it shown no
+    chemotherapy as the main treatment, and no targeted drug: each rectal one "is for stage
+    4"); one surgery can remove, stage 4 or spread far, only its own (a review of the change:
+    it had been every local recurrence); not known, both, the general ones asking. The same
+    treatment in both sources is shown once (radiation to ease symptoms, trials)."""
     kb = shared_kb()
     data = {k: v for k, v in {**pair[0], "cancer": "rectum", "stage": stage,
                               "recurrence": recurrence, "metastases": metastases}.items()
@@ -3995,12 +3997,12 @@ def test_rectal_cancer_that_came_back_where_it_started_sees_the_general_options(
     shown = {o.id: o for o in result.options}
     assert ("general-chemotherapy" in shown) is (covered is not Truth.TRUE), (data, facts.row)
     far = metastases is not None and "liver" in metastases
-    if stage == "4" or facts.row["recurrence"] == "distant" or far:
+    if stage == "4" or facts.row["recurrence"] == "distant" or far or data.get("resectable"):
         assert covered is Truth.TRUE, (data, facts.row)
     elif (facts.row["recurrence"] == "local" and stage in ("2", "3")
-          and metastases in ([], ["pelvis"])):  # fmt: skip
+          and metastases in ([], ["pelvis"]) and data.get("resectable") is False):  # fmt: skip
         assert covered is Truth.FALSE, (data, facts.row)
-        assert "does not describe this situation" in result.scope
+        assert "covers this situation only in part" in result.scope
         if data.get("prior_treatments") == ["low anterior resection", "CAPOX"]:  # the example
             assert shown["general-chemotherapy"].status is Status.offered
     assert "general-clinical-trial" not in shown and "general-palliative-radiation" not in shown
@@ -4013,6 +4015,8 @@ def test_rectal_cancer_that_came_back_where_it_started_sees_the_general_options(
                                    ["pelvis", "others not known"], ["pelvis", "bone"]]))
 @example(pair=({"prior_treatments": [], "symptoms": []},) * 2, stage="4", recurrence="none",
          metastases=["pelvis"])  # a clinical review's
+@example(pair=({"prior_treatments": []},) * 2, stage="4", recurrence=None,
+         metastases=["pelvis"])  # a review of the change: no treatment, not said
 def test_cervical_stage_4_spread_only_within_the_pelvis_is_4a(
     pair: tuple[dict[str, Any], dict[str, Any]], stage: str | None, recurrence: str | None,
     metastases: list[str] | None,
@@ -4028,9 +4032,11 @@ def test_cervical_stage_4_spread_only_within_the_pelvis_is_4a(
             if v is not None}  # fmt: skip
     facts = facts_of(parse_profile(data, kb), kb)
     only_pelvis = metastases in ([], ["pelvis"])
-    if stage == "4" and facts.row["recurrence"] == "none" and only_pelvis:
+    # not come back, or not said (no treatment had is read as not come back after this rule:
+    # stage 4 with pelvis only and no treatment had still asked "4A or 4B?", a review)
+    if stage == "4" and recurrence in ("none", None) and only_pelvis:
         assert facts.row["stage"] == "4A", (data, facts.row["stage"])
-        assert any(w.startswith("stage: stage 4 cervical cancer that has not come back")
+        assert any(w.startswith("stage: stage 4 cervical cancer not known to have come back")
                    for w in facts.warnings), facts.warnings  # fmt: skip
         result = evaluate(parse_profile(data, kb), kb)
         asked = {m.question for o in result.options for m in o.missing if m.fact == "stage"}
@@ -4105,7 +4111,7 @@ def test_the_general_source_speaks_where_the_own_source_is_silent(
     if data.get("recurrence") in ("local", "yes", None) and facts.row["stage"] != "4B":
         assert covered is not Truth.TRUE, (data, facts.row)
     if "not come back" not in result.scope:  # stage 1 to 3 that has not come back says so
-        assert ("does not describe this situation" in result.scope) is (covered is Truth.FALSE)
+        assert ("covers this situation only in part" in result.scope) is (covered is Truth.FALSE)
         assert ("depends on answers not given" in result.scope) is (covered is Truth.UNKNOWN)
     if covered is Truth.UNKNOWN:
         chemo = next(o for o in result.options if o.id == "general-chemotherapy")
@@ -4572,6 +4578,13 @@ def test_a_kind_given_with_chemotherapy_that_stopped_asks_of_the_chemotherapy_wh
                            ) or any("chemotherapy" in r.test.wanted
                                     for r in kb.rules[option.id].at(result.cancer).ruled_out), (
                     data, option.id, asked)
+        # a list that may not be whole asks whether chemotherapy also stopped: that once, not
+        # again of the chemotherapy given with the kind (a review of the change)
+        opened = {**data, "progressed_on": [kind, "others not known"]}
+        for option in evaluate(parse_profile(opened, kb), kb).options:
+            asked = " ".join(m.question for m in option.missing if m.fact == "progressed_on")
+            assert not (chemotherapy in asked and "Did chemotherapy also stop" in asked), (
+                opened, option.id, asked)  # fmt: skip
         if data["cancer"] == "stomach" and data.get("her2") == "positive":  # the example
             ramucirumab = next(o for o in result.options if o.id == "stomach-ramucirumab-alone")
             assert ramucirumab.status is Status.needs_information

@@ -6609,6 +6609,12 @@ def test_a_marker_test_not_read_is_named_and_warned_of(
         other = RECTUM if marker == "her2" else STOMACH
         reading = read_bundle(_record(other, STAGE_4, test), kb)
         assert not reading.named and not any("tests on record" in w for w in reading.warnings)
+        # nor a test about another cancer of the person's (a review of the change: a pending
+        # HER2 test of a breast cancer had been named for the stomach cancer read)
+        breast = _condition("breast", "254837009", "Malignant tumor of breast")
+        about = {**test, "focus": [{"reference": "Condition/breast"}]}
+        reading = read_bundle(_record(cancer, STAGE_4, breast, about), kb)
+        assert not reading.named.get(f"biomarkers.{marker}"), (marker, status, reading.named)
 
 
 @pytest.mark.parametrize("cancer", ["stomach", "rectum", "cervix", "breast", "lung", "unknown"])

@@ -565,13 +565,14 @@ def _scope_words(cancer_name: str, own_source: bool, gate: Truth,
             "back. Ask your care team which treatments are used for your stage."
         )
     beside = (  # why the general source's options are shown beside the cancer's own
-        f"The source about {cancer_name} does not describe this situation (it is about some "
-        "situations only), so the options of the source about advanced cancer in general are "
-        "shown beside its own. Ask your care team which of them fit."
+        f"The source about {cancer_name} covers this situation only in part (it names the "
+        "treatments of some situations only), so the options of the source about advanced "
+        "cancer in general are shown beside its own. Ask your care team which of them fit."
     ) if outside is Truth.TRUE else (
-        f"The source about {cancer_name} is about some situations only, and whether it describes "
-        "your situation depends on answers not given yet, so the options of the source about "
-        "advanced cancer in general are shown beside its own, each with what would decide it."
+        f"The source about {cancer_name} names the treatments of some situations only, and "
+        "whether it covers yours fully depends on answers not given yet, so the options of the "
+        "source about advanced cancer in general are shown beside its own, each with what "
+        "would decide it."
     )
     if gate is Truth.UNKNOWN:
         unknown = (
@@ -852,6 +853,10 @@ def _which(
                     # beside "pain": what kind of pain is it asks that)
                     up = kb.vocabulary.up
                     beyond += [w for w in named if not up(fact, w) & values and w not in beyond]
+                elif OTHERS_NOT_KNOWN in values and "chemotherapy" in test.wanted and (
+                        value in kb.with_chemotherapy):  # fmt: skip
+                    continue  # the list's own "Did chemotherapy also stop working?" asks it
+                    # (it had been asked twice, once of what was given with the drug: a review)
                 elif (which := kb.which(fact, value, test.wanted)) and which not in asked:
                     asked.append(which)
     return asked, beyond

@@ -1418,8 +1418,9 @@ def _notes(loaded: Loaded, summary: Path) -> None:
              f"read{more}: in the summary's notes ({summary})")  # fmt: skip
     if loaded.unread and (counted := json.loads(summary.read_text(encoding="utf-8")).get(
             "not_read")):  # fmt: skip
-        said = ", ".join(f"{fact} of {n}" for fact, n in sorted(counted.items()))
-        warn(f"records name a result onconav could not read ({said} patients): check them; "
+        said = ", ".join(f"{fact} of {n} {'patient' if n == 1 else 'patients'}"
+                         for fact, n in sorted(counted.items()))  # fmt: skip
+        warn(f"records name a result onconav could not read ({said}): check them; "
              f"the summary's not_read counts them, and their gaps' given says 'not read: ...'")
 
 

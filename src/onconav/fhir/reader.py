@@ -2475,7 +2475,11 @@ def _her2(builder: Builder, cancer: CancerFound) -> None:
                 builder.valid(res) and _status(res.data) not in RESULT_OK):  # fmt: skip
             what = "an ERBB2 variant" if erbb2 else "a HER2 test"  # as much as a HER2 test
             builder.drop(res.ref, f"{what} with status {_status(res.data)!r}: not a result")
-            if _status(res.data) in PENDING:
+            # (named only as a test of this cancer's: not one about another cancer, or of a
+            # sample of another organ, as a final result is read: a review of the change)
+            if _status(res.data) in PENDING and _about_other_cancer(
+                    builder, res, cancer, "a result") is None and _other_specimen(
+                    builder, res, row, cancer, "a HER2 test") is None:  # fmt: skip
                 unread[res.ref] = "no final result yet"
             continue
         if not builder.valid(res):

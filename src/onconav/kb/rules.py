@@ -937,15 +937,18 @@ IMPLIED: tuple[Implied, ...] = (
     Implied(
         "stage",
         "4A",
-        All((CERVIX, STAGE_4, NOT_COME_BACK, Not(not_given("metastases", "not said")),
-             Not(NOT_ONLY_PELVIS))),
+        # not come back, or not said (the options for 4A then ask it; no treatment had, read
+        # as not come back by the data's derived value after these rules, had left it "4"
+        # and every option asking "4A or 4B?": a review of the change)
+        All((CERVIX, STAGE_4, Any((NOT_COME_BACK, not_given("recurrence", "not said"))),
+             Not(not_given("metastases", "not said")), Not(NOT_ONLY_PELVIS))),
         if_unknown=False,
-        why="Cervical cancer of stage 4 that has not come back and has spread to no distant organ "
-        "(only within the pelvis, or nowhere, the list of places whole) is stage 4A: distant "
+        why="Cervical cancer of stage 4 not known to have come back that has spread to no distant "
+        "organ (only within the pelvis, or nowhere, the list of places whole) is stage 4A: distant "
         "spread is 4B (issue 9, rule 4, the other way round). Lymph nodes are left out: which "
         "nodes decides it. A clinical review found such a cancer asked \"4A or 4B?\" by every "
         "option that depends on it.",
-        warning="stage: stage 4 cervical cancer that has not come back and has spread to no "
+        warning="stage: stage 4 cervical cancer not known to have come back that has spread to no "
         "distant organ (only within the pelvis, or nowhere) is read as stage 4A (spread to "
         "distant organs is 4B); your care team will confirm which options fit",
     ),

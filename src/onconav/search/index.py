@@ -1044,11 +1044,14 @@ class Index:
         return scope.holds(cancer) or any(site == cancer for site, _ in scope.uncovered)
 
     def _explains(self, ident: str) -> bool:
-        """Whether `onconav explain` says anything of an entry beyond its name, its kind and its
-        other names (``explain.view``: a description, details, codes, the options using it, its
-        sources): a catch-all value such as *another symptom the cancer causes* explains
-        nothing, and "short of breath" or "headache" had been told that the knowledge base
-        explains it, with `onconav explain other-symptom` showing only the names."""
+        """Whether an entry offered for a question with no hit explains anything: a catch-all
+        (``_catch_alls``: another symptom the cancer causes, another organ) whose explain page
+        (``explain.view``) shows only its names, kind and other names does not: "short of
+        breath" or "headache" had been told that the knowledge base explains it, as *another
+        symptom*. Any other entry does, if only by its plain name: "odynophagia" is *trouble
+        swallowing*, which `onconav options` reads (a review of the change found it dropped)."""
+        if ident not in self._catch_alls:
+            return True
         shown = view(self.kb, self.kb.by_id[ident])
         return bool(shown.text or shown.details or shown.notes or shown.codes or shown.used_by
                     or shown.settles or shown.evidence)  # fmt: skip
