@@ -326,6 +326,31 @@ def test_new_references_are_checked(tmp_path, file, kind, field, value, message)
         load_kb(root)
 
 
+def test_the_implied_facts_are_worked_out_in_an_order_where_each_reads_what_it_needs(kb) -> None:  # type: ignore[no-untyped-def]
+    """``kb.implied``: the rules of ``IMPLIED_FIRST``, the data's derived values, then those of
+    ``IMPLIED_LAST``, in one pass. A derived value reads no fact the last part sets (it would see
+    it before it is read), and the first part reads, of the facts derived values set, only
+    whether the cancer came back, as given (the 4A reading of a cervical cancer never treated
+    had come before the derived "not come back", and had to be widened to see it)."""
+    from onconav.kb import rules
+
+    first, last = len(rules.IMPLIED_FIRST), len(rules.IMPLIED_LAST)
+    derived = kb.implied[first:len(kb.implied) - last]
+    assert [i.why for i in kb.implied[:first]] == [i.why for i in rules.IMPLIED_FIRST]
+    assert [i.why for i in kb.implied[-last:]] == [i.why for i in rules.IMPLIED_LAST]
+    assert {i.fact for i in derived} >= {"recurrence", "most_treatments_tried"}
+    def reads(implied: rules.Implied) -> set[str]:
+        return {t.fact for t in rules.tests_of(implied.when)}
+
+    set_last = {i.fact for i in rules.IMPLIED_LAST}
+    assert {(i.fact, f) for i in derived for f in reads(i) & set_last} == set()
+    set_derived = {i.fact for i in derived}
+    read_first = {f for i in rules.IMPLIED_FIRST for f in reads(i) & set_derived}
+    assert read_first == {"recurrence"}
+    # and no treatment had reads as not come back before the cervical stage is read
+    assert any(i.fact == "recurrence" and i.value == "none" for i in derived)
+
+
 def test_every_value_the_rules_name_in_code_is_one_the_data_knows(kb) -> None:  # type: ignore[no-untyped-def]
     """The implied facts and the other tests written in onconav.kb.rules (distant sites, kinds of
     drug, a clinical trial had, chemoradiation, not wanting cancer treatment) name values of the

@@ -46,7 +46,8 @@ from onconav.kb.model import (
     fact_tests,
 )
 from onconav.kb.rules import (
-    IMPLIED,
+    IMPLIED_FIRST,
+    IMPLIED_LAST,
     OTHERS_NOT_KNOWN,
     Expr,
     Implied,
@@ -173,7 +174,8 @@ class KnowledgeBase:
     sources: Mapping[str, Source]
     options: tuple[Option, ...]
     rules: Mapping[str, Rules]  # by option id
-    implied: tuple[Implied, ...]  # the facts a profile implies: IMPLIED, then the data's derived
+    implied: tuple[Implied, ...]  # the facts a profile implies: IMPLIED_FIRST, the data's derived,
+    # then IMPLIED_LAST
     # the facts of the cancer's work-up (``workup``), each with when it is part of a person's:
     # ALWAYS, or a condition on their other facts (a gap only where it is not FALSE)
     workup: Mapping[str, Expr]
@@ -762,7 +764,9 @@ def _index(
             )
             for o in data.options
         },
-        implied=tuple(replace(i, when=widened(i.when, vocabulary)) for i in IMPLIED) + derived,
+        implied=tuple(replace(i, when=widened(i.when, vocabulary)) for i in IMPLIED_FIRST)
+        + derived
+        + tuple(replace(i, when=widened(i.when, vocabulary)) for i in IMPLIED_LAST),
         workup={
             f.id: lowering.expr(None if f.workup is True else f.workup)
             for f in facts.values()

@@ -795,7 +795,8 @@ ONE_OR_SEVERAL = frozenset({"other-site"})  # one name for every organ not liste
 @dataclass(frozen=True)
 class Implied:
     """A fact the rest of a profile implies: when ``when`` is TRUE (and, if ``if_unknown``, the
-    fact is not known), the fact takes ``value``. Applied in the order of ``IMPLIED`` by
+    fact is not known), the fact takes ``value``. Applied in the order of ``kb.implied``
+    (``IMPLIED_FIRST``, the data's derived values, ``IMPLIED_LAST``) by
     ``onconav.profile.facts_of`` and by the SQL query (``onconav.sql.people_sql``) alike."""
 
     fact: str
@@ -850,7 +851,14 @@ DRUG_TREATMENT_STOPPED = any_of("progressed_on", DRUG_KINDS | {"chemoradiation"}
 NOT_ONLY_PELVIS = any_of("metastases", DISTANT_SITES | {DISTANT, "lymph-nodes", OTHERS_NOT_KNOWN},
                          "spread that may be beyond the pelvis")  # fmt: skip
 
-IMPLIED: tuple[Implied, ...] = (
+# The facts a profile implies, in two parts, with the data's derived values between them
+# (``kb.implied``): first what the treatments, the stage and the places of spread as given
+# imply (whether it came back, chemotherapy for spread, nothing stopped of no drug treatment),
+# which the derived values read ("not come back" of no treatment had); then the cervical stage,
+# read after them (its rules read whether the cancer came back, derived or given). The first
+# part reads whether the cancer came back only as given: stage 1 to 3 with distant spread and
+# nothing said is read as came back (before no treatment had could say it has not).
+IMPLIED_FIRST: tuple[Implied, ...] = (
     Implied(
         "recurrence",
         "distant",
@@ -869,6 +877,18 @@ IMPLIED: tuple[Implied, ...] = (
         "together: whether it came back is taken as unknown until it is checked.",
         warning="recurrence: stage 1 to 3 that has not come back does not fit with spread to "
         "distant organs; whether the cancer came back is taken as unknown until it is checked",
+    ),
+    Implied(
+        "progressed_on",
+        frozenset(),
+        All((Not(any_of("prior_treatments", DRUG_TREATMENTS, "a drug treatment was had")),
+             Not(DRUGS_NOT_SAID))),
+        if_unknown=True,
+        why="No drug treatment was had (prior_treatments is given and holds none, nor a clinical "
+        "trial, which may have given one, nor drug treatments not known or perhaps other "
+        "treatments not listed), so none can have stopped working.",
+        told="the treatments you have had include no drug treatment, so none can have stopped "
+        "working",
     ),
     Implied(
         "chemo_for_spread",
@@ -910,6 +930,8 @@ IMPLIED: tuple[Implied, ...] = (
         told="the treatments you have had include no chemotherapy, so none was given for cancer "
         "that had spread",
     ),
+)
+IMPLIED_LAST: tuple[Implied, ...] = (
     Implied(
         "stage",
         "4B",
@@ -937,9 +959,8 @@ IMPLIED: tuple[Implied, ...] = (
     Implied(
         "stage",
         "4A",
-        # not come back, or not said (the options for 4A then ask it; no treatment had, read
-        # as not come back by the data's derived value after these rules, had left it "4"
-        # and every option asking "4A or 4B?": a review of the change)
+        # not come back (as given, or of no treatment had: the data's derived value, before
+        # these rules), or not said (the options for 4A then ask it)
         All((CERVIX, STAGE_4, Any((NOT_COME_BACK, not_given("recurrence", "not said"))),
              Not(not_given("metastases", "not said")), Not(NOT_ONLY_PELVIS))),
         if_unknown=False,
@@ -951,18 +972,6 @@ IMPLIED: tuple[Implied, ...] = (
         warning="stage: stage 4 cervical cancer not known to have come back that has spread to no "
         "distant organ (only within the pelvis, or nowhere) is read as stage 4A (spread to "
         "distant organs is 4B); your care team will confirm which options fit",
-    ),
-    Implied(
-        "progressed_on",
-        frozenset(),
-        All((Not(any_of("prior_treatments", DRUG_TREATMENTS, "a drug treatment was had")),
-             Not(DRUGS_NOT_SAID))),
-        if_unknown=True,
-        why="No drug treatment was had (prior_treatments is given and holds none, nor a clinical "
-        "trial, which may have given one, nor drug treatments not known or perhaps other "
-        "treatments not listed), so none can have stopped working.",
-        told="the treatments you have had include no drug treatment, so none can have stopped "
-        "working",
     ),
     Implied(
         "stage",
@@ -977,6 +986,7 @@ IMPLIED: tuple[Implied, ...] = (
         "stage is checked",
     ),
 )
+IMPLIED = IMPLIED_FIRST + IMPLIED_LAST  # every fact implied written here
 
 
 # --------------------------------------------------------------------------------------------
