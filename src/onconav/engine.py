@@ -839,6 +839,7 @@ def _which(
     has not had a total gastrectomy: the gastrectomy)."""
     given = row[fact]
     values = given if isinstance(given, frozenset) else {given}
+    whole = OTHERS_NOT_KNOWN not in values
     asked: list[str] = []  # each broad value's own (chemotherapy and targeted therapy stopped)
     beyond: list[str] = []
     for test in tests_of(expr):
@@ -853,11 +854,7 @@ def _which(
                     # beside "pain": what kind of pain is it asks that)
                     up = kb.vocabulary.up
                     beyond += [w for w in named if not up(fact, w) & values and w not in beyond]
-                elif OTHERS_NOT_KNOWN in values and "chemotherapy" in test.wanted and (
-                        value in kb.with_chemotherapy):  # fmt: skip
-                    continue  # the list's own "Did chemotherapy also stop working?" asks it
-                    # (it had been asked twice, once of what was given with the drug: a review)
-                elif (which := kb.which(fact, value, test.wanted)) and which not in asked:
+                elif (which := kb.which(fact, value, test.wanted, whole)) and which not in asked:
                     asked.append(which)
     return asked, beyond
 

@@ -196,7 +196,9 @@ class KnowledgeBase:
         """A record's name (or title), or the id itself."""
         return name_of(self.by_id, ident)
 
-    def which(self, fact: str, value: str, tested: Collection[str] = ()) -> str | None:
+    def which(
+        self, fact: str, value: str, tested: Collection[str] = (), whole: bool = True
+    ) -> str | None:
         """The question that narrows down a broad value of a fact (bleeding: from where? HER2
         2+: has an ISH test been done? radiation stopped working: which?), if it has one; of a
         drug given with chemotherapy that stopped working, whether the chemotherapy given with
@@ -205,7 +207,11 @@ class KnowledgeBase:
         leaves undecided asks for; a kind of drug given with chemotherapy that stopped (targeted
         therapy) leaves a test of chemotherapy undecided for the chemotherapy given with it, so
         that is asked, not which of its drugs it was (ramucirumab, after chemotherapy stops
-        working, had asked only "Which targeted drugs stopped working?": a review)."""
+        working, had asked only "Which targeted drugs stopped working?": a review). Not of a
+        list that may not be whole (``whole`` false): its own "Did chemotherapy also stop
+        working?" asks it (it had been asked twice: a review)."""
+        if not whole and value in self.with_chemotherapy and "chemotherapy" in tested:
+            return None
         for known in self.facts[fact].values:
             if known.id == value and known.which:
                 return known.which
