@@ -3183,6 +3183,42 @@ def test_a_resource_not_about_a_patient_reference_is_not_read_as_this_persons(
         assert "is not a reference to a Patient" in reason
 
 
+# A subject that is no reference at all: text, a number, a reference that is not text, a list
+# holding such (whom the resource is about cannot be read: broken, not someone else's)
+UNREADABLE_SUBJECTS = ["Patient/p", 5, {"reference": 5}, [{"reference": "Patient/p"}, "p"]]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.sampled_from(UNREADABLE_SUBJECTS),
+       st.sampled_from(["the cancer", "the stage", "a drug"]))  # fmt: skip
+def test_a_resource_whose_subject_cannot_be_read_is_warned_of_not_dropped_without_a_word(
+    subject: object, which: str
+) -> None:
+    """A Condition of the primary cancer whose ``subject`` was "Patient/x" (text, not a
+    Reference) was dropped with no warning, as if it could be about someone else, and the
+    record was then said to hold no cancer Condition, the cancer read from an order's reason,
+    the stage lost (a review). A subject that cannot be read is broken FHIR: the resource is
+    warned of as not read, and, for the cancer, the warning about the order names it."""
+    cancer, stage = dict(RECTUM), dict(STAGE_4)
+    drug = _folfox("MedicationAdministration", "completed", "2024-01-01")[0]
+    order = {"resourceType": "ServiceRequest", "id": "surgery", "status": "active",
+             "intent": "order", "subject": {"reference": "Patient/p"},
+             "code": {"text": "bowel resection"},
+             "reasonCode": [{"coding": [{"system": ICD10CM, "code": "C20"}]}]}  # fmt: skip
+    changed = {"the cancer": cancer, "the stage": stage, "a drug": drug}[which]
+    changed["subject"] = subject
+    reading = read_bundle(_record(cancer, stage, drug, order), the_kb())
+    ref = f"{changed['resourceType']}/{changed['id']}"
+    said = [w for w in reading.warnings if ref in w]
+    assert said, reading.warnings
+    assert "not valid FHIR R4: subject" in said[0]
+    assert "Invalid JSON" not in said[0] and "instance of Reference" not in said[0]
+    if which == "the cancer":
+        assert not any("no cancer Condition is on record" in w for w in reading.warnings)
+        assert said[0].startswith("no cancer Condition could be read (coded as a cancer but "
+                                  "not read: Condition/c")
+
+
 # A test of several RAS genes found positive does not say which gene is changed (the words
 # "RAS mutated" are not read as KRAS mutated either); negative for all of them is KRAS wild-type.
 SEVERAL_GENES = [row for row in load_tables().rows

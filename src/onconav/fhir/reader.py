@@ -570,7 +570,15 @@ def _invalid(error: ValidationError) -> str:
                     for p in first.get("loc", ()) if p != "__root__").lstrip(".")  # fmt: skip
     more = error.error_count() - 1
     tail = f" (and {more} more)" if more > 0 else ""
-    return f"not valid FHIR R4: {where or 'resource'}: {first.get('msg', 'invalid')}{tail}"
+    message, given = first.get("msg", "invalid"), first.get("input")
+    if first.get("type") in ("json_invalid", "model_validation_format") and not isinstance(
+            given, OBJECT):  # fmt: skip
+        # text or a number where an element is wanted (the model's words: "Invalid JSON:
+        # expected value at line 1 column 1", "Value is expected from the instance of Reference")
+        shown = f"the text {given[:40]!r}" if isinstance(given, str) else repr(given)[:40]
+        message = f"should be an element (a JSON object), not {shown}"
+        where = where.removesuffix(".root")
+    return f"not valid FHIR R4: {where or 'resource'}: {message}{tail}"
 
 
 @dataclass
@@ -972,9 +980,16 @@ def _one_person(builder: Builder) -> None:
                   if not ((who := builder.ref(link)) and _is_patient(builder, who))]  # fmt: skip
         elsewhere = [written for link in _links(res.data[name])
                      if (written := _of_another_server(builder, link))]  # fmt: skip
+        # whom it is about cannot be read (a subject written as text, "Patient/x", or a number):
+        # broken FHIR, warned of as not read, not taken as perhaps someone else's (a record's
+        # primary cancer so dropped without a word had left it said to hold no cancer Condition:
+        # a review)
+        unreadable = any(not isinstance(link, OBJECT) or not isinstance(
+            link.get("reference", ""), str) for link in _links(res.data[name]))  # fmt: skip
         if builder.checked.get(res.ref) is False:  # not valid FHIR by the elements that
-            # identify it: listed as such, and warned of only when it is about this person
-            if others or elsewhere:
+            # identify it: listed as such, and warned of only when it is about this person, or
+            # may be
+            if (others or elsewhere) and not unreadable:
                 builder.invalid.pop(res.ref, None)
             continue
         # not read whatever it holds: one not valid is listed as such, but not warned of
@@ -985,7 +1000,7 @@ def _one_person(builder: Builder) -> None:
                                        "server than the record's: it may be about someone "
                                        "else; not read")  # fmt: skip
             continue
-        if others and builder.valid(res, quiet=True):
+        if others and builder.valid(res, quiet=not unreadable):
             link = others[0]
             written = (link.get("reference") or link.get("display") if isinstance(link, OBJECT)
                        else None) or "an identifier only"  # fmt: skip
@@ -1489,12 +1504,26 @@ def _cancer_from_orders(builder: Builder) -> list[CancerFound]:
             builder.drop(res.ref, f"{_coded(concept)} is named by a {res.type} with status "
                          f"{status!r}: not read as the cancer")  # fmt: skip
             continue
+        unread = _cancer_conditions_not_read(builder)
         builder.warnings.append(
-            f"no cancer Condition is on record: the cancer is read from the reason for "
-            f"{res.ref} ({_coded(concept)})"
+            ("no cancer Condition could be read (coded as a cancer but not read: "
+             f"{'; '.join(unread)})" if unread else "no cancer Condition is on record")
+            + f": the cancer is read from the reason for {res.ref} ({_coded(concept)})"
         )
         found.append(CancerFound(res, site or "unknown", None))
     return found
+
+
+def _cancer_conditions_not_read(builder: Builder) -> list[str]:
+    """The Conditions coded as a cancer where it started that were not read (not valid FHIR, or
+    about someone else), each with why: mended, one would give the cancer (a warning had said
+    only that none was on record). Named here, so not warned of again as not valid."""
+    named = [res.ref for res in builder.resources.values()  # of_type leaves out the not valid
+             if res.type == "Condition" and res.ref in builder.unused
+             and _coded_as_cancer(builder, res) and not _metastasis_site(builder, res)]
+    for ref in named:
+        builder.invalid.pop(ref, None)
+    return [f"{ref} ({builder.unused[ref].removesuffix(': not read')})" for ref in named]
 
 
 def _no_cancer(builder: Builder) -> CancerFound:
@@ -1508,14 +1537,7 @@ def _no_cancer(builder: Builder) -> CancerFound:
             continue
         secondary.append(res)
     if secondary:
-        # a Condition of where it started that could not be read (not valid FHIR) is named:
-        # mended, it would give the cancer (the warning had said only that none was on record)
-        named = [res.ref for res in builder.resources.values()  # of_type leaves out the not valid
-                 if res.type == "Condition" and res.ref in builder.unused
-                 and _coded_as_cancer(builder, res) and not _metastasis_site(builder, res)]
-        unread = [f"{ref} ({builder.unused[ref].removesuffix(': not read')})" for ref in named]
-        for ref in named:  # named here: not warned of again as not valid
-            builder.invalid.pop(ref, None)
+        unread = _cancer_conditions_not_read(builder)
         builder.warnings.append(
             "only cancer that has spread is on record: where it started is read as unknown"
             + (f"; coded as a cancer but not read: {'; '.join(unread)}" if unread else "")
