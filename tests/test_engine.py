@@ -5533,3 +5533,44 @@ def test_the_operations_that_take_out_cancer_are_treatments_had() -> None:
     for operation in CANCER_OPERATIONS:
         assert operation in kb.vocabulary.known("prior_treatments"), operation
     assert "low-anterior-resection" in kb.vocabulary.below("prior_treatments", "bowel-resection")
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(["lung cancer", "pancreatic cancer", "mesothelioma", "breast", "prostate",
+                        "colon", "bladder cancer", "unknown", "carcinoma"]),
+       st.sampled_from([{}, {"stage": "4"}, {"stage": "4", "metastases": ["liver"]}]))  # fmt: skip
+def test_a_cancer_without_a_source_of_its_own_is_told_so_once(
+    name: str, more: dict[str, Any]
+) -> None:
+    """An answer for a cancer no source is about says it once, in the scope sentence, which
+    names the cancers that have sources of their own (a name the knowledge base did not know had
+    been told so again in a warning, and the page said it a third time: a review). Not in any
+    warning too."""
+    kb = shared_kb()
+    result = evaluate(parse_profile({"cancer": name, **more}, kb), kb)
+    assert not result.has_own_source
+    assert "stomach cancer, rectal cancer and cervical cancer have sources of their own" in (
+        result.scope), result.scope
+    assert not [w for w in result.warnings if "source of its own" in w or
+                "sources of their own" in w], result.warnings  # fmt: skip
+
+
+@SETTINGS
+@given(st.sampled_from(["cervix", "rectum", "stomach", "breast"]),
+       st.sampled_from(["4", "4A", "4B", "earlier", None]),
+       st.sampled_from([[], ["pelvis"], ["liver"], None]))  # fmt: skip
+@example("cervix", "4", ["pelvis"])
+def test_an_answer_the_rest_implies_is_said_in_one_form(
+    cancer: str, stage: str | None, spread: list[str] | None
+) -> None:
+    """A reason that rests on an answer the rest implies says "(yours, from your other answers:
+    ...)" whether it is of one test or of a condition's ``says`` (the latter had "(yours: from
+    your other answers: ...)", two colons: a review of the page)."""
+    kb = shared_kb()
+    profile = {"cancer": cancer, "prior_treatments": [], "stage": stage, "metastases": spread}
+    result = evaluate(parse_profile({k: v for k, v in profile.items() if v is not None}, kb), kb)
+    texts = [o.reason or "" for o in result.options] + [
+        r.text for o in result.options for r in o.reasons]  # fmt: skip
+    assert not [t for t in texts if "(yours: from your other answers" in t]
+    if cancer == "cervix" and stage == "4" and spread == ["pelvis"]:
+        assert [t for t in texts if "(yours, from your other answers: you have had no" in t]

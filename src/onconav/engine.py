@@ -163,7 +163,8 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
             own_source,
             advanced(facts.row),
             outside=outside,
-            not_given=with_own_sources(kb) if facts.site == "any" else "",
+            own_sources=with_own_sources(kb),
+            start_known=facts.site != "any",
         ),
         understood=_understood(kb, facts),
         counts=Counts(**{s.value: sum(1 for o in options if o.status is s) for s in Status}),
@@ -554,10 +555,13 @@ def _understood(kb: KnowledgeBase, facts: Facts) -> list[Understood]:
 
 
 def _scope_words(cancer_name: str, own_source: bool, gate: Truth,
-                 outside: Truth = Truth.FALSE, not_given: str = "") -> str:  # fmt: skip
+                 outside: Truth = Truth.FALSE, own_sources: str = "",
+                 start_known: bool = True) -> str:  # fmt: skip
     """Which sources the options come from, in words. ``outside``: whether the cancer's own
-    sources leave the situation out; ``not_given``: the cancer's start is not given, and these
-    cancers have sources of their own."""
+    sources leave the situation out; ``start_known``: where the cancer started is known;
+    ``own_sources``: the cancers that have sources of their own, named to one whose cancer has
+    none (a name it did not know had been told so again in a
+    warning, and the page said it a third time: a review)."""
     if gate is Truth.FALSE:
         return (
             "The sources here are about stage 4 cancer and cancer that has come back after "
@@ -587,16 +591,16 @@ def _scope_words(cancer_name: str, own_source: bool, gate: Truth,
             f"Options from the sources about {cancer_name}, and options from the source "
             "about advanced cancer in general that fit particular situations."
         )
-    if not_given:  # "unknown", cancer of unknown primary: there is no cancer to name
+    if not start_known:  # "unknown", cancer of unknown primary: there is no cancer to name
         return (
             "Where the cancer started is not known, so these are the options the source about "
-            f"advanced cancer in general describes; {not_given} have sources of their own. Ask "
-            "your care team about the treatments used for your type of cancer."
+            f"advanced cancer in general describes; {own_sources} have sources of their own. "
+            "Ask your care team about the treatments used for your type of cancer."
         )
     return (
         f"No source here is about {cancer_name} itself, so these are the options the "
-        "source about advanced cancer in general describes. Ask your care team about the "
-        "treatments used for your type of cancer."
+        f"source about advanced cancer in general describes; {own_sources} have sources of "
+        "their own. Ask your care team about the treatments used for your type of cancer."
     )
 
 
@@ -725,7 +729,9 @@ def why_not(
         yours = "; ".join(dict.fromkeys(
             f"from your other answers: {told[f]}" if f in told
             else _yours_in_words(kb, f, row[f], len(facts) > 1) for f in facts))  # fmt: skip
-        text = f"it is for {expr.says}" + (f" (yours: {yours})" if yours else "")
+        # (one answer the rest implies: "yours, from your other answers: ...", as of one test)
+        sep = ", " if yours.startswith("from your other answers") else ": "
+        text = f"it is for {expr.says}" + (f" (yours{sep}{yours})" if yours else "")
         return [(text, _each_once([reason for _, leaves in clauses for reason in leaves]))]
     if isinstance(expr, Not):
         inner = expr.part

@@ -1534,13 +1534,10 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
             message = f"{name!r} is not known; did you mean {kb.name_of(close)}?"
             problem = Problem("cancer", name, tuple(sorted(set(names.values()))), message)
             return CancerReading("", "", None, problems=(problem,))
-    warning = (
-        f"cancer: {words.cut(name)!r} has no source of its own here, so these are the options the "
-        f"source on advanced cancer in general describes; {with_own_sources(kb)} have sources "
-        "of their own"
-    )
+    # (that it has no source of its own is the answer's scope sentence: a warning had said it
+    # again, and the page a third time: a review)
     named = words.cancer_name(primary)  # its site: the name, so that it reads as written
-    return CancerReading(words.cut(named), words.cut(named), None, (warning,))
+    return CancerReading(words.cut(named), words.cut(named), None)
 
 
 # --------------------------------------------------------------------------------------------
