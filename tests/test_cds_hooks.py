@@ -50,7 +50,9 @@ from onconav.cdshooks.prefetch import (
     resource_type,
 )
 from onconav.cdshooks.settings import SettingsError, from_environment
+from onconav.fhir.reader import PENDING
 from onconav.kb import load_kb
+from onconav.render import md_escape
 from onconav.result import OptionResult, Result
 from onconav.web import Settings, create_app
 from test_web import serving
@@ -4127,3 +4129,84 @@ def test_a_card_of_a_result_not_on_record_names_the_resources_that_name_it(
     (card,) = cards_of(post(client, ORDER_SELECT, call))
     assert card["summary"].startswith("Trastuzumab: HER2 not on record"), card["summary"]
     assert "DiagnosticReport/dr" in card["detail"], card["detail"]
+
+
+def _test_not_read(marker: str, status: str, **value: Any) -> dict[str, Any]:
+    """A HER2 (48676-1) or KRAS (21702-6) test of this cancer's whose result is not read."""
+    code = records.coding("http://loinc.org", *(
+        ("48676-1", "HER2 [Interpretation] in Tissue") if marker == "her2" else
+        ("21702-6", "KRAS gene mutations found [Identifier]")))  # fmt: skip
+    resource = records.observation(f"{marker}-test", code, **value)
+    resource["status"] = status
+    return resource
+
+
+POSITIVE = {"valueCodeableConcept": {"coding": [records.coding("http://loinc.org", "LA6576-8",
+                                                                "Positive")]}}  # fmt: skip
+# every test of a result the reading names as not read, with the reason it gives, and the words
+# of the summaries: each status of a result still to come (``reader.PENDING``) and one not read
+NOT_READ = [
+    *[(marker, status, {}, "no final result yet", "result pending")
+      for marker in ("her2", "kras") for status in sorted(PENDING)],
+    ("her2", "preliminary", POSITIVE, "no final result yet", "result pending"),
+    ("her2", "final", {"valueString": "equivocal 2+ pending FISH"},
+     "a result onconav cannot read", "result not readable"),
+    ("kras", "final", {"valueString": "see the report"}, "a result onconav cannot read",
+     "result not readable"),
+]  # fmt: skip
+TESTED_DRUGS = {"her2": [records.draft_order("draft-trastuzumab", "224905", "trastuzumab")],
+                "kras": [CETUXIMAB, records.draft_order("draft-panitumumab", "263034",
+                                                        "Panitumumab")]}  # fmt: skip
+
+
+@pytest.mark.parametrize(("marker", "status", "value", "why", "held"), NOT_READ)
+def test_a_test_on_record_whose_result_is_not_read_is_said_with_the_readings_reason(
+    client: Client, marker: str, status: str, value: dict[str, Any], why: str, held: str,
+) -> None:
+    """A HER2 test registered, preliminary (even positive), of status unknown, or with a result
+    onconav cannot read ("equivocal 2+ pending FISH"), and the same of KRAS: the reading's
+    warning said "no final result yet" (or "a result onconav cannot read"), but the not-on-record
+    card and the order card of trastuzumab (cetuximab, panitumumab) said the record names it in
+    a resource "which onconav does not read (a code it does not know, a panel's part or a
+    report's words)", and "HER2 not on record; a HER2 test decides", as if a test were to be
+    ordered while one is running (a review of the API). Each card gives the reading's own reason
+    and says a test is on record."""
+    test = _test_not_read(marker, status, **value)
+    situation = ("stomach-stage4-her2-unknown" if marker == "her2" else
+                 "rectal-stage4-kras-unknown")  # fmt: skip
+    resources = [*records.SITUATIONS[situation], test]
+    ref = f"Observation/{test['id']}"
+    name = marker.upper()
+    made = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view",
+                                                         records.prefetch(resources))))
+    # (the options card's note, the reading's warning, as it was)
+    assert md_escape(f"{name} tests on record are not read: {ref} ({why})") in made[0]["detail"]
+    (card,) = [c for c in made if c["summary"].startswith(name)]
+    assert card["summary"].startswith(f"{name} test on record, {held}: its result would decide")
+    ordered = [c for drug in TESTED_DRUGS[marker] for c in cards_of(post(
+        client, ORDER_SELECT, hook_call("order-select", records.prefetch(resources),
+                                        drafts=[drug])))]  # fmt: skip
+    assert len(ordered) == len(TESTED_DRUGS[marker])  # a card for each drug
+    for said in [card, *ordered]:
+        assert f"{ref} ({why})" in said["detail"], said["detail"]
+        assert "a code it does not know" not in said["detail"], said["detail"]
+        assert "not on record" not in said["summary"], said["summary"]
+        assert len(said["summary"]) < 140
+    assert said["summary"].endswith(f"{name} test on record, {held}; its result decides whether "
+                                    "it suits"), said["summary"]  # fmt: skip
+
+
+def test_the_reasons_of_the_tests_not_read_are_the_readings_own() -> None:
+    """``named_reasons`` gives each resource the reason the reading's warning gives it, and none
+    ("") to one the reading names only (a report's conclusion), for every reason and mix."""
+    named = {"biomarkers.her2": ["Observation/a", "Observation/b", "DiagnosticReport/dr"],
+             "biomarkers.kras": ["Observation/k"]}  # fmt: skip
+    warnings = ["HER2 tests on record are not read: Observation/a (no final result yet); "
+                "Observation/b (a result onconav cannot read); check the record for the "
+                "result, or give it", "KRAS tests on record are not read: Observation/k (no "
+                "final result yet); check the record for the result, or give it"]  # fmt: skip
+    assert cardlib.named_reasons(named, warnings) == {
+        "biomarkers.her2": {"Observation/a": "no final result yet",
+                            "Observation/b": "a result onconav cannot read",
+                            "DiagnosticReport/dr": ""},
+        "biomarkers.kras": {"Observation/k": "no final result yet"}}  # fmt: skip

@@ -10,7 +10,9 @@ patient-view:
 - up to ``FACT_CARDS`` **not on record** cards (info), for the facts whose answer would decide the
   most options: every fact a test settles (such as HER2: "HER2 not on record", naming the test
   and its LOINC codes) first, then the others by how many options they decide; a result on
-  record that does not decide (HER2 IHC 2+, KRAS results that disagree) is said as such.
+  record that does not decide (HER2 IHC 2+, KRAS results that disagree) is said as such, and
+  a test on record whose result the reading does not read, with the reading's reason for each
+  resource ("HER2 test on record, result pending": ``named_reasons``).
 
 Each fact read names at most ``REFS_SHOWN`` of its resources, then how many more; what could not
 be read (``Incomplete``: a resource type the FHIR server does not support, orders naming a
@@ -82,6 +84,7 @@ __all__ = [
     "Incomplete",
     "Situation",
     "cancer_not_read",
+    "named_reasons",
     "order_select",
     "patient_view",
     "unchecked",
@@ -146,8 +149,10 @@ class Situation:
     unused: int = 0  # resources read but not used
     warnings: list[str] = field(default_factory=list)  # from reading the record
     incomplete: Incomplete = field(default_factory=Incomplete)  # what could not be read
-    # a field whose result resources not read name (HER2 in a report's conclusion): those
-    named: Mapping[str, list[str]] = field(default_factory=dict)
+    # a field whose result resources not read name, each with the reading's reason when it
+    # gives one ("no final result yet"; "" for HER2 named in a report's conclusion): see
+    # ``named_reasons``
+    named: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -231,6 +236,11 @@ def _fact_card(situation: Situation, fact: RankedFact, kb: KnowledgeBase) -> Car
             summary = f"{_capital(short)} {state}: " + (f"a {tests} would decide {n}" if tests
                                                         else f"it would decide {n}")  # fmt: skip
         lines = [f"**{known.label}**: {said}. {known.why}", ""]
+    elif (held := _held_words(situation, fact.fact)) is not None:
+        # a test on record whose result is not read (still to come, or not readable): it had
+        # been called "not on record", as if a test were to be ordered (a review of the API)
+        summary = f"{short} test on record, {held}: its result would decide {n}"
+        lines = [f"**{known.label}**: a test is on record, {held}. {known.why}", ""]
     else:
         summary = (f"{short} not on record: a {tests} would decide {n}" if tests else
                    f"Not on record: {short}; it would decide {n}")  # fmt: skip
@@ -239,8 +249,8 @@ def _fact_card(situation: Situation, fact: RankedFact, kb: KnowledgeBase) -> Car
     for test in fact.tests:
         codes = f" (LOINC {', '.join(test.loinc)})" if test.loinc else ""
         lines.append(f"- Test: **{test.name}**{codes}")
-    if undecided is None and (named := _named_line(situation, fact.fact)):
-        lines.append(named)
+    if undecided is None:
+        lines += _named_lines(situation, fact.fact)
     if undecided is None and fact.tests:
         # the record is asked for results by the codes of onconav's table: one filed under a
         # laboratory's own code is not seen, which the command line warns of when it is given
@@ -523,7 +533,9 @@ def _test_words(situation: Situation, kb: KnowledgeBase, drug: str, given: str,
     deciding = missing[0]
     short = _short_name(deciding.fact, deciding.tests, kb)
     held = on_record[deciding.fact]
-    if held is None:
+    if held is None and (pending := _held_words(situation, deciding.fact)) is not None:
+        summary = f"{drug}: {short} test on record, {pending}; its result decides whether it suits"
+    elif held is None:
         summary = f"{drug}: {short} not on record; a {names} decides whether it suits"
     elif held[0]:
         summary = f"{drug}: the {short} results on record disagree; check which is right"
@@ -543,23 +555,71 @@ def _test_words(situation: Situation, kb: KnowledgeBase, drug: str, given: str,
     for test in tests.values():
         codes = f" (LOINC {', '.join(test.loinc)})" if test.loinc else ""
         lines.append(f"- Test: **{test.name}**{codes}")
-    lines += [named for m in missing if on_record[m.fact] is None
-              and (named := _named_line(situation, m.fact))]  # fmt: skip
+    lines += [line for m in missing if on_record[m.fact] is None
+              for line in _named_lines(situation, m.fact)]  # fmt: skip
     lines.append("")
     return summary, lines
 
 
-def _named_line(situation: Situation, fact: str) -> str | None:
-    """A line saying which resources the record sent name a result not read (a report's
-    conclusion "HER2 (IHC): 3+ POSITIVE", a panel's part, a code not in the tables), or None:
-    the cards had said only that the result is not on record, while the reading's warnings
-    named them (a review of the API)."""
-    named = situation.named.get(fact) or situation.named.get(f"biomarkers.{fact}")
-    if not named:
+# The reading's reasons for a test on record whose result it does not read (``fhir.reader``'s
+# ``_named_unread``), in the few words of a card's summary: "HER2 test on record, result pending"
+HELD_WORDS = {"no final result yet": "result pending",
+              "a result onconav cannot read": "result not readable"}  # fmt: skip
+NAMED_ONLY = ("which onconav does not read (a code it does not know, a panel's part or a "
+              "report's words)")  # fmt: skip
+
+
+def named_reasons(named: Mapping[str, list[str]],
+                  warnings: list[str]) -> dict[str, dict[str, str]]:  # fmt: skip
+    """The resources a FHIR reading names for a field whose result it does not read
+    (``FhirReading.named``), each with the reason the reading gives it: its warning of tests
+    not read says each as ``Observation/h (no final result yet)``. A resource that only names
+    the result (HER2 in a report's conclusion, a code onconav does not know) has none ("")."""
+    out: dict[str, dict[str, str]] = {}
+    for name, refs in named.items():
+        marker = name.removeprefix("biomarkers.").upper()
+        said = [w for w in warnings if w.startswith(f"{marker} tests on record are not read: ")]
+        out[name] = {}
+        for ref in refs:
+            why = [m.group(1) for w in said
+                   for m in [re.search(rf"(?:: |; ){re.escape(ref)} \(([^()]*)\)", w)] if m]
+            out[name][ref] = why[0] if why else ""
+    return out
+
+
+def _named(situation: Situation, fact: str) -> Mapping[str, str]:
+    return situation.named.get(fact) or situation.named.get(f"biomarkers.{fact}") or {}
+
+
+def _held_words(situation: Situation, fact: str) -> str | None:
+    """A test of ``fact`` on record whose result the reading gives a reason for not reading,
+    in a few words ("result pending", "result not readable"); None when there is none."""
+    reasons = {why for why in _named(situation, fact).values() if why}
+    if not reasons:
         return None
-    return (f"- The record names it in {_refs_words(named)}, which onconav does not read (a code "
-            "it does not know, a panel's part or a report's words): check them, and give the "
-            "result if it is there")  # fmt: skip
+    said = {HELD_WORDS.get(why, "result not read") for why in reasons}
+    return said.pop() if len(said) == 1 else "results not read"
+
+
+def _named_lines(situation: Situation, fact: str) -> list[str]:
+    """Lines saying which resources the record sent name a result not read, each with the
+    reading's own reason (a test with no final result yet, a result onconav cannot read; a
+    report's conclusion "HER2 (IHC): 3+ POSITIVE", a panel's part, a code not in the tables):
+    the cards had said only that the result is not on record, while the reading's warnings
+    named them (a review of the API), then gave every resource the reasons of those that only
+    name it (a review: a HER2 test still to come was called a code onconav does not know)."""
+    by_reason: dict[str, list[str]] = {}
+    for ref, why in _named(situation, fact).items():
+        by_reason.setdefault(why, []).append(ref)
+    lines = []
+    for why, refs in by_reason.items():
+        if why:
+            lines.append(f"- On record, not read: {_refs_words(refs)} ({md_escape(why)}): "
+                         "check the record for the result, and give it when there is one")
+        else:
+            lines.append(f"- The record names it in {_refs_words(refs)}, {NAMED_ONLY}: check "
+                         "them, and give the result if it is there")  # fmt: skip
+    return lines
 
 
 def _built_words(kb: KnowledgeBase, mix_id: str, on_stopped: list[Built]) -> tuple[str, str]:

@@ -360,7 +360,7 @@ def _read_and_evaluate(
         unused=sum(not u.reference.startswith("Patient/") for u in reading.unused),
         warnings=list(reading.warnings),
         incomplete=incomplete,
-        named=reading.named,
+        named=cards.named_reasons(reading.named, reading.warnings),
     )
 
 
