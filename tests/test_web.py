@@ -1741,3 +1741,21 @@ def test_search_limit_refused_gives_the_value_as_a_number_when_it_is_one(
     response = client.get("/api/v1/search", params={"q": "chemo", "limit": limit})
     assert response.status_code == 422
     assert [e["value"] for e in response.json()["errors"]] == [value], response.json()
+
+
+def test_an_answer_holds_every_field_its_schema_requires(client: httpx.Client) -> None:
+    """A search's answer and a problem document hold every field the pinned OpenAPI document
+    requires, a default one too (``notices``, ``errors``, ``value``): so that requiring them, as
+    the schema does, is true (test_schema_and_form)."""
+    components = json.loads((ROOT / "schemas" / "openapi.json").read_text(encoding="utf-8"))[
+        "components"]["schemas"]  # fmt: skip
+    found = client.get("/api/v1/search", params={"q": "trastuzumab"}).json()
+    assert set(found) == set(components["SearchResult"]["required"])
+    assert found["hits"]
+    for hit in found["hits"]:
+        assert set(hit) == set(components["Hit"]["required"])
+        assert set(hit["entry"] or {}) <= set(components["Ref"]["required"])
+        assert all(set(m) == set(components["Match"]["required"]) for m in hit["matches"])
+    refused = client.post("/api/v1/options", json={"cancer": 5}).json()
+    assert set(refused) == set(components["ProblemDetails"]["required"])
+    assert set(refused["errors"][0]) == set(components["FieldError"]["required"])

@@ -10,7 +10,10 @@ from onconav.result import SourceUsed
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    # Every field is in every answer, a default one too (cancers, notices): the schemas say so,
+    # as the Result's do, for a client's generated types (a field not required reads as one that
+    # may be absent)
+    model_config = ConfigDict(frozen=True, json_schema_serialization_defaults_required=True)
 
 
 class Ref(_Out):

@@ -708,7 +708,7 @@ def _openapi(app: FastAPI, kb: KnowledgeBase) -> dict[str, Any]:
 
     profile = add("Profile", profile_schema(kb))
     result = add("Result", Result.model_json_schema(mode="serialization"))
-    problem_ref = add("ProblemDetails", ProblemDetails.model_json_schema())
+    problem_ref = add("ProblemDetails", ProblemDetails.model_json_schema(mode="serialization"))
     examples = {p.stem: {"value": json.loads(p.read_text(encoding="utf-8"))}
                 for p in example_profiles()}  # fmt: skip
     for path, item in doc["paths"].items():

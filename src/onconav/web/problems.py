@@ -11,7 +11,7 @@ from http import HTTPStatus
 from typing import Any
 
 from fastapi.responses import Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic_core import PydanticSerializationError
 
 from onconav import words
@@ -23,14 +23,20 @@ PROBLEM = "application/problem+json"
 PHRASES = {413: "Content Too Large", 414: "URI Too Long", 422: "Unprocessable Content"}
 
 
-class FieldError(BaseModel):
+class _Out(BaseModel):
+    # Every field is in every problem document, a default one too (type, errors, value,
+    # accepted): the API's schema says so, as the Result's does
+    model_config = ConfigDict(json_schema_serialization_defaults_required=True)
+
+
+class FieldError(_Out):
     field: str = Field(description="Where, as a path: biomarkers.her2, symptoms[1]")
     value: Any = Field(default=None, description="The value given")
     accepted: list[str] = Field(default_factory=list, description="What is accepted")
     message: str
 
 
-class ProblemDetails(BaseModel):
+class ProblemDetails(_Out):
     """An error, as RFC 9457 describes (application/problem+json)."""
 
     type: str = Field(default="about:blank", description="Always about:blank: the status says "
