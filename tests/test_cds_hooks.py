@@ -2744,7 +2744,7 @@ def test_feedback_from_the_specification_is_accepted(
         ),
         (
             {"card": CARD, "outcome": "overridden", "outcomeTimestamp": "2020-12-11T00:00:00"},
-            "timezone",
+            "accepted: a date-time with its time zone",  # it was pydantic's "timezone info"
         ),
         (
             {
@@ -2779,9 +2779,8 @@ def test_a_list_of_millions_is_refused_at_once(client: Client) -> None:
     and an answer lists at most 20 errors and counts the rest."""
     problem = problem_of(post(client, FEEDBACK, {"feedback": [{}] * 5_000}), 422)
     assert problem["errors"] == [{"field": "feedback", "value": None,
-                                  "accepted": ["at most 1000 items"], "message":
-                                  "List should have at most 1000 items after validation, not "
-                                  "5000"}]  # fmt: skip
+                                  "accepted": ["at most 1000 items"],
+                                  "message": "has 5000 items; at most 1000 are read"}]  # fmt: skip
     problem = problem_of(post(client, FEEDBACK, {"feedback": [{}] * 900}), 422)
     assert len(problem["errors"]) == 21  # 2,700 errors: 20 and a count
     assert problem["errors"][-1]["message"].startswith("and 2680 more problems (in feedback)")
@@ -4210,3 +4209,82 @@ def test_the_reasons_of_the_tests_not_read_are_the_readings_own() -> None:
                             "Observation/b": "a result onconav cannot read",
                             "DiagnosticReport/dr": ""},
         "biomarkers.kras": {"Observation/k": "no final result yet"}}  # fmt: skip
+
+
+# pydantic's own words, which a problem document of the service had sent as they were
+PYDANTIC_WORDS = re.compile(r"(?i)input should|should have|field required|after validation|"
+                            r"value error|valid string|valid integer|type=")
+
+
+def _call_with(hook: str, path: tuple[str, ...], value: Any) -> dict[str, Any]:
+    call = hook_call(hook, records.prefetch(records.SITUATIONS["stomach-stage4-her2-unknown"]),
+                     drafts=[CETUXIMAB] if hook == "order-select" else None)  # fmt: skip
+    holder = call
+    for step in path[:-1]:
+        holder = holder[step]
+    holder[path[-1]] = value
+    return call
+
+
+@pytest.mark.parametrize(("hook", "path", "value"), [
+    (hook, path, value)
+    for hook, path in [("patient-view", ("hook",)), ("patient-view", ("hookInstance",)),
+                       ("patient-view", ("context",)), ("patient-view", ("context", "userId")),
+                       ("patient-view", ("context", "patientId")),
+                       ("order-select", ("context", "selections")),
+                       ("order-select", ("context", "draftOrders")),
+                       ("patient-view", ("prefetch",)), ("patient-view", ("fhirServer",))]
+    for value in (5, [], {}, None, True, "", [5])
+])  # fmt: skip
+def test_every_field_refused_is_said_in_onconavs_words_with_what_it_accepts(
+    client: Client, hook: str, path: tuple[str, ...], value: Any
+) -> None:
+    """Whatever a field of a call is given wrong, each error names the field and what it
+    accepts, in onconav's words: ``context.selections: []`` had said "List should have at least
+    1 item after validation, not 0", ``context.userId: 5`` "Input should be a valid string"
+    (pydantic's words; a review of the API). As the API words a value refused: "is not
+    accepted; accepted: ..."."""
+    response = post(client, PATIENT_VIEW if hook == "patient-view" else ORDER_SELECT,
+                    _call_with(hook, path, value))  # fmt: skip
+    if response.status_code in (200, 412):
+        return  # a value the field takes (no prefetch: fetched, or 412 with no fhirServer)
+    problem = problem_of(response, 422)
+    assert problem["errors"], problem
+    for error in problem["errors"]:
+        assert error["field"] and error["accepted"], problem
+        assert not PYDANTIC_WORDS.search(error["message"]), problem
+        assert not PYDANTIC_WORDS.search(problem["detail"]), problem
+
+
+def test_the_fields_of_the_review_are_said_plainly(client: Client) -> None:
+    """The two of the review, word for word."""
+    call = _call_with("order-select", ("context", "selections"), [])
+    (error,) = problem_of(post(client, ORDER_SELECT, call), 422)["errors"]
+    assert error == {"field": "context.selections", "value": None,
+                     "accepted": ["at least 1 item"],
+                     "message": "has 0 items; give at least 1 item"}  # fmt: skip
+    call = _call_with("patient-view", ("context", "userId"), 5)
+    (error,) = problem_of(post(client, PATIENT_VIEW, call), 422)["errors"]
+    assert error == {"field": "context.userId", "value": None, "accepted": ["text"],
+                     "message": "is not accepted; accepted: text"}  # fmt: skip
+
+
+@pytest.mark.parametrize(("body", "field", "accepted"), [
+    (b'{"hook":', "body", ["a JSON object"]),
+    (b'{"hook": NaN}', "body", ["a JSON object"]),
+    (b"[" * 1200 + b"]" * 1200, "body", ["a JSON object"]),
+    (b"[1]", "body", ["a JSON object"]),
+    ('{"hook": "patient-view é"}'.encode("latin-1"), "body", ["UTF-8 text"]),
+    ('{"hook": "patient-view"}'.encode("utf-16"), "body", ["UTF-8 text"]),
+    (b'{"hook": "patient-view", "hook": "order-select"}', "hook", ["each key once"]),
+])  # fmt: skip
+def test_a_call_that_cannot_be_read_names_the_body(
+    client: Client, body: bytes, field: str, accepted: list[str]
+) -> None:
+    """A call not JSON, not UTF-8 or not an object, with a valid token, was a 400 (or 422) with
+    "errors": []: it names the body and what is accepted, as the API names the profile."""
+    response = client.post(PATIENT_VIEW, content=body, headers={
+        "authorization": f"Bearer {token(PATIENT_VIEW)}", "content-type": "application/json"})
+    assert response.status_code in (400, 422), response.text
+    (error,) = response.json()["errors"]
+    assert (error["field"], error["accepted"]) == (field, accepted), error

@@ -177,7 +177,10 @@ def test_explain_kb_and_health(client: httpx.Client) -> None:
          "symptoms[1]"),
         (b'["rectum"]', "application/json", 400, "profile"),
         (b'{"cancer": ', "application/json", 400, "profile"),
-        (b"\xff\xfe{}", "application/json", 400, None),
+        # a body not UTF-8 names the profile, as one not JSON does (it named no field)
+        (b"\xff\xfe{}", "application/json", 400, "profile"),
+        ('{"cancer": "côlon"}'.encode("latin-1"), "application/json", 400, "profile"),
+        ('{"cancer": "colon"}'.encode("utf-16"), "application/json", 400, "profile"),
         (b'{"cancer": "rectum"}', "text/plain", 415, None),
         (b'{"cancer": "' + b"x" * 5000 + b'"}', "application/json", 413, None),
     ],
@@ -195,6 +198,20 @@ def test_every_error_is_a_problem_document(  # type: ignore[no-untyped-def]
     assert (problem["type"], problem["title"]) == ("about:blank", PHRASES[status]), problem
     if field is not None:
         assert field in {e["field"] for e in problem["errors"]}, problem
+    names_what_is_accepted(problem)
+
+
+def names_what_is_accepted(problem: dict[str, Any]) -> None:
+    """A refusal of what was sent (400, 422) names the fields at fault, and what the body
+    accepts where the body as a whole is at fault (not UTF-8, not JSON, not a Bundle: they had
+    named no field, or accepted nothing)."""
+    if problem["status"] in (400, 422):
+        assert problem["errors"], problem
+        for error in problem["errors"]:
+            assert error["field"], problem
+            if error["field"] in ("profile", "bundle", "bundle.resourceType", "bundle.entry") \
+                    and "no cancer" not in error["message"]:  # fmt: skip
+                assert error["accepted"], problem
 
 
 PHRASES = {400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",
@@ -603,12 +620,23 @@ def test_a_fhir_record_gives_the_options_of_the_same_profile_with_what_the_recor
     ("body", "content_type", "status", "field"),
     [
         (b'{"resourceType": "Patient", "id": "p"}', "application/fhir+json", 422, "bundle"),
+        # a bare Condition: its accepted had been [] (it is a Bundle that is read)
+        (b'{"resourceType": "Condition", "id": "c"}', "application/json", 422,
+         "bundle.resourceType"),
+        (b'{"id": "c"}', "application/json", 422, "bundle.resourceType"),
+        (b'{"resourceType": "Bundle", "type": "collection", "entry": {}}', "application/json",
+         422, "bundle.entry"),
+        (b'{"resourceType": "Bundle", "type": "collection", "type": "batch"}',
+         "application/json", 422, "bundle.type"),
         (b'{"resourceType": "Bundle", "type": "collection", "entry": []}', "application/json",
          422, None),
         (b'{"cancer": "rectum"}', "application/json", 422, None),
         (b"[1, 2]", "application/json", 422, None),
-        (b'{"resourceType": ', "application/fhir+json", 400, None),
-        (b"\xff\xfe{}", "application/json", 400, None),
+        (b'{"resourceType": ', "application/fhir+json", 400, "bundle"),
+        (b"\xff\xfe{}", "application/json", 400, "bundle"),
+        ('{"resourceType": "Bündle"}'.encode("latin-1"), "application/json", 400, "bundle"),
+        (b'<?xml version="1.0"?><Bundle xmlns="http://hl7.org/fhir"/>', "application/json", 400,
+         "bundle"),
         (b'{"resourceType": "Bundle"}', "text/plain", 415, None),
         (b'{"resourceType": "Bundle", "x": "' + b"x" * 100_001 + b'"}', "application/json", 413,
          None),
@@ -627,6 +655,7 @@ def test_a_record_that_cannot_be_read_is_a_problem_document(
         assert problem["errors"], problem
     if field is not None:
         assert any(e["field"].startswith(field) for e in problem["errors"]), problem
+    names_what_is_accepted(problem)
 
 
 @pytest.mark.parametrize(

@@ -77,8 +77,8 @@ def profile_from_text(raw: str, where: str, *, json_only: bool = False) -> dict[
     else:
         _check_json(data, twice, where)
     if not isinstance(data, dict):
-        raise ProfileError([Problem("profile", None, (), f"{where} must hold an object of fields, "
-                                    'such as {"cancer": "rectum"}')])  # fmt: skip
+        raise ProfileError([Problem("profile", None, (PROFILE,), f"{where} must hold an object "
+                                    'of fields, such as {"cancer": "rectum"}')])  # fmt: skip
     return data
 
 
@@ -348,8 +348,12 @@ def field_name(path: Path) -> str:
     return words
 
 
+# What is accepted where a profile cannot be read at all (not JSON, too large, nested too deep)
+PROFILE = "a JSON object of a profile's fields"
+
+
 def _refused(message: str) -> ProfileError:
-    return ProfileError([Problem("profile", None, (), message)])
+    return ProfileError([Problem("profile", None, (PROFILE,), message)])
 
 
 def _too_deep(where: str) -> ProfileError:
@@ -358,7 +362,8 @@ def _too_deep(where: str) -> ProfileError:
 
 
 def _given_twice(path: Path, where: str) -> Problem:
-    return Problem(field_name(path), None, (), f"is given twice in {where}; give it once")
+    return Problem(field_name(path), None, ("each key once",),
+                   f"is given twice in {where}; give it once")  # fmt: skip
 
 
 def reference_key(reference: str, full_urls: Mapping[str, str] | None = None) -> str:

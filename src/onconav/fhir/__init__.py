@@ -99,25 +99,29 @@ def fhir_json(text: str | bytes, root: str = "bundle") -> Any:
     except NotUnicode as error:  # no answer could hold it: a 500, or a resource dropped
         raise FhirError([
             Problem(field=field_name((root, *path) if root else path) or "body", value=None,
-                    accepted=(), message=NOT_UNICODE)
+                    accepted=("a character",), message=NOT_UNICODE)
             for path in error.places
         ]) from None  # fmt: skip
     if repeated:
         raise FhirError([
-            Problem(field=field_name((root, *path) if root else path), value=None, accepted=(),
+            Problem(field=field_name((root, *path) if root else path), value=None,
+                    accepted=("each key once",),
                     message="is given twice in one object; FHIR JSON gives each once")
             for path in repeated
         ])  # fmt: skip
     return data
 
 
+BUNDLE = "a FHIR Bundle"  # what is accepted where a Bundle is read
 # FHIR R4's Bundle types (http://hl7.org/fhir/R4/valueset-bundle-type.html)
 BUNDLE_TYPES = ("document", "message", "transaction", "transaction-response", "batch",
                 "batch-response", "history", "searchset", "collection")  # fmt: skip
 
 
-def _not_fhir(where: str, message: str, value: object = None) -> FhirError:
-    return FhirError([Problem(field=where, value=value, accepted=(), message=message)])
+def _not_fhir(where: str, message: str, accepted: str, value: object = None) -> FhirError:
+    """The input is not what is read: named by ``where``, with what is ``accepted`` (it had
+    been none: a bare Condition sent as the Bundle was told nothing it could send)."""
+    return FhirError([Problem(field=where, value=value, accepted=(accepted,), message=message)])
 
 
 def read_bundle(bundle: Mapping[str, Any], kb: KnowledgeBase) -> FhirReading:
@@ -126,20 +130,21 @@ def read_bundle(bundle: Mapping[str, Any], kb: KnowledgeBase) -> FhirReading:
     from fhir.resources.R4B.bundle import Bundle
 
     if not isinstance(bundle, Mapping):
-        raise _not_fhir("bundle", "not FHIR: a JSON object (a FHIR Bundle) is expected")
+        raise _not_fhir("bundle", "not FHIR: a JSON object (a FHIR Bundle) is expected", BUNDLE)
     kind = bundle.get("resourceType")
     if kind is None:
         raise _not_fhir("bundle.resourceType", "not FHIR: there is no resourceType; a FHIR "
-                        "Bundle (resourceType \"Bundle\") is expected")  # fmt: skip
+                        "Bundle (resourceType \"Bundle\") is expected", "Bundle")  # fmt: skip
     if kind != "Bundle":
-        raise _not_fhir("bundle.resourceType", f"a FHIR Bundle is expected, not {kind!r}", kind)
+        raise _not_fhir("bundle.resourceType", f"a FHIR Bundle is expected, not {kind!r}",
+                        "Bundle", kind)  # fmt: skip
     entries = bundle.get("entry", [])
     if not isinstance(entries, list):
-        raise _not_fhir("bundle.entry", "entry must be a list of entries")
+        raise _not_fhir("bundle.entry", "entry must be a list of entries", "a list of entries")
     rest = {k: v for k, v in bundle.items() if k != "entry"}
     if too_large(rest):  # validating millions of values would take seconds and gigabytes
         raise _not_fhir("bundle", f"not FHIR: the Bundle holds more than {MAX_VALUES} values "
-                        "outside its entries")  # fmt: skip
+                        "outside its entries", BUNDLE)  # fmt: skip
     try:
         Bundle.model_validate(zoned(rest))  # a timestamp with no zone read as written
     except ValidationError as error:
@@ -152,7 +157,7 @@ def read_bundle(bundle: Mapping[str, Any], kb: KnowledgeBase) -> FhirReading:
         ]) from None  # fmt: skip
     except RecursionError:  # an extension of its meta nested hundreds of levels deep
         raise _not_fhir("bundle", "not FHIR: the Bundle is nested too deep outside its "
-                        "entries") from None  # fmt: skip
+                        "entries", BUNDLE) from None  # fmt: skip
     if bundle.get("type") not in BUNDLE_TYPES:  # the model takes any code
         raise FhirError([Problem(
             field="bundle.type", value=bundle.get("type"), accepted=BUNDLE_TYPES,
@@ -182,7 +187,8 @@ def read_resources(resources: Iterable[Mapping[str, Any]], kb: KnowledgeBase) ->
     if isinstance(resources, Mapping):
         resources = [resources]
     elif isinstance(resources, (str, bytes)) or not isinstance(resources, Iterable):
-        raise _not_fhir("resources", "not FHIR: a list of FHIR resources is expected")
+        raise _not_fhir("resources", "not FHIR: a list of FHIR resources is expected",
+                        "a list of FHIR resources")  # fmt: skip
     items: list[tuple[str, object, str | None]] = [
         (f"resources[{i}]", r, url if isinstance(url := getattr(r, "full_url", None), str)
          else None) for i, r in enumerate(resources)

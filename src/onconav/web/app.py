@@ -73,6 +73,7 @@ from onconav.web.problems import (
     not_fhir_json,
     parameters_refused,
     problem,
+    refused_words,
 )
 from onconav.words import NAME_SHOWN, cut
 
@@ -348,7 +349,8 @@ def _refused(error: Any) -> FieldError:
     # the value given, for a parameter of the address (a body's is not sent back: it may be
     # the whole body, or bytes)
     value = jsonable(error.get("input")) if where[0] in ("query", "path") else None
-    return FieldError(field=field, value=value, accepted=accepted, message=error["msg"])
+    return FieldError(field=field, value=value, accepted=accepted,
+                      message=refused_words(error, accepted))  # fmt: skip
 
 
 def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None) -> FastAPI:
@@ -402,7 +404,7 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         if refused:
             return refused
         text = await body_text(request, settings.max_body_bytes, "the profile",
-                               ("application/json",), FHIR_ELSEWHERE)  # fmt: skip
+                               ("application/json",), FHIR_ELSEWHERE, "profile")  # fmt: skip
         if isinstance(text, Response):
             return text
 
@@ -428,7 +430,8 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         refused = _parameters_refused(request, (), route, "send the FHIR Bundle as the body")
         if refused:
             return refused
-        text = await body_text(request, settings.max_bundle_bytes, "the FHIR Bundle", FHIR_KINDS)
+        text = await body_text(request, settings.max_bundle_bytes, "the FHIR Bundle", FHIR_KINDS,
+                               field="bundle")  # fmt: skip
         if isinstance(text, Response):
             return text
 

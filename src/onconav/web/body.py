@@ -16,12 +16,14 @@ UTF8_NAMES = ("utf-8", "utf8", "us-ascii", "ascii")  # ASCII is a part of UTF-8
 
 
 async def body_text(request: Request, limit: int, what: str, kinds: tuple[str, ...],
-                    told: Mapping[str, str] | None = None) -> str | Response:  # fmt: skip
+                    told: Mapping[str, str] | None = None,
+                    field: str = "body") -> str | Response:  # fmt: skip
     """The body as text, or the problem that refuses it: not one of the media types ``kinds``
     (with what ``told`` says of a type sent to the wrong address), another charset than UTF-8,
     or sent with a content coding (415), over the limit by its declared length or as soon as that
-    much is read (413), not UTF-8 (400). A client that leaves while it is read raises
-    ClientDisconnect (the app's request log)."""
+    much is read (413), not UTF-8 (400, naming ``field``, as the route names the body when it
+    is not JSON: "profile", "bundle"; it had named none). A client that leaves while it is read
+    raises ClientDisconnect (the app's request log)."""
     # Every refusal about a header names it among the errors, with the value sent (None: none
     # was) and what is accepted; a type not read and a content coding had "errors": []
     sent = request.headers.get("content-type")
@@ -68,7 +70,9 @@ async def body_text(request: Request, limit: int, what: str, kinds: tuple[str, .
         # decoded as UTF-8 here: JSON's reader would take UTF-16 and UTF-32 bytes as well
         return body.decode("utf-8")
     except UnicodeDecodeError:
-        return problem(400, detail="The request body is not UTF-8 text.")
+        return problem(400, detail="The request body is not UTF-8 text.",
+                       errors=[FieldError(field=field, value=None, accepted=["UTF-8 text"],
+                                          message="is not UTF-8 text")])  # fmt: skip
 
 
 def _too_large(limit: int, what: str, errors: list[FieldError] | None = None) -> Response:

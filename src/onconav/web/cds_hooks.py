@@ -72,6 +72,7 @@ from onconav.web.problems import (
     field_errors,
     not_json,
     problem,
+    refused_words,
 )
 
 log = logging.getLogger("onconav.cdshooks")
@@ -386,7 +387,9 @@ async def read_json(request: Request, limit: int) -> Any:
     except (ValueError, RecursionError) as error:  # not JSON, a number too long, too deep
         return not_json(error, "a CDS Hooks call needs a few dozen levels at most")
     if not isinstance(data, dict):
-        return problem(400, "The body is not a JSON object.")
+        return problem(400, "The body is not a JSON object.", [FieldError(
+            field="body", value=None, accepted=["a JSON object"],
+            message="is not a JSON object")])  # fmt: skip
     return data
 
 
@@ -396,10 +399,11 @@ def invalid(error: ValidationError, model: type[BaseModel], prefix: str = "") ->
     found = []
     for item in error.errors(include_input=False, include_url=False):
         path = field_name(tuple(p for p in (prefix, *item["loc"]) if p != ""))
-        message = item["msg"].removeprefix("Value error, ")  # pydantic's words for our own
         accepted = (accepted_when_missing(model, item["loc"]) if item["type"] == "missing"
                     else accepted_by(item))  # fmt: skip
-        found.append(Problem(path or "body", None, tuple(accepted), message))
+        # in onconav's words, as the API's (pydantic's had been sent as they were)
+        found.append(Problem(path or "body", None, tuple(accepted),
+                             refused_words(item, accepted)))  # fmt: skip
     errors = _errors(found)
     detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
     return problem(422, f"The call does not fit CDS Hooks 2.0: {detail}",

@@ -72,14 +72,20 @@ def title_of(status: int) -> str:
 
 
 def not_json(error: ValueError | RecursionError, needs: str) -> Response:
-    """400 for a body JSON's reader refused, saying why (``why_not_read``)."""
-    return problem(400, detail=f"The body {why_not_read(error, needs)}.")
+    """400 for a body JSON's reader refused, saying why (``why_not_read``), naming the body
+    (it had named no field, where the profile's route names ``profile``)."""
+    why = why_not_read(error, needs)
+    return problem(400, detail=f"The body {why}.", errors=[
+        FieldError(field="body", value=None, accepted=["a JSON object"], message=why)])
 
 
 def not_fhir_json(text: str, error: ValueError | RecursionError, needs: str) -> Response:
     """400 for a FHIR Bundle's body JSON's reader refused, saying why; XML is said to be XML
-    (``why_not_fhir_json``), as the command says it."""
-    return problem(400, detail=f"The body {why_not_fhir_json(text, error, needs)}.")
+    (``why_not_fhir_json``), as the command says it. The field is ``bundle``, as the reading
+    names the Bundle's."""
+    why = why_not_fhir_json(text, error, needs)
+    return problem(400, detail=f"The body {why}.", errors=[
+        FieldError(field="bundle", value=None, accepted=["a FHIR Bundle in JSON"], message=why)])
 
 
 def parameters_refused(params: Sequence[tuple[str, str]], known: Sequence[str],
@@ -129,7 +135,34 @@ ACCEPTED_BY_ERROR = {
     "json_invalid": "valid JSON",
     "model_attributes_type": "a JSON object",
     "dict_type": "a JSON object",
+    "list_type": "a list",
+    "datetime_parsing": "a date-time",
+    "datetime_type": "a date-time",
+    "timezone_aware": "a date-time with its time zone",
 }
+
+
+def refused_words(error: Any, accepted: Sequence[str]) -> str:
+    """One of pydantic's errors in onconav's words, as a profile's field is refused ("is not
+    accepted; accepted: text"; the value is not quoted, as it may be the patient's): a
+    validator's own words as they are ("must be a UUID"), a field missing "is required", a list
+    too long or too short by its count; pydantic's own ("Input should be a valid string", "List
+    should have at least 1 item after validation, not 0") had been sent as they were."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    if kind == "missing":
+        return "is required" + (f"; accepted: {' or '.join(accepted)}" if accepted else "")
+    count = ctx.get("actual_length")
+    items = f"has {count} item{'s' * (count != 1)}"
+    if kind == "too_long" and isinstance(count, int):
+        return f"{items}; at most {ctx['max_length']} are read"
+    if kind == "too_short" and isinstance(count, int) and accepted:
+        return f"{items}; give {' or '.join(accepted)}"
+    if accepted:
+        return f"is not accepted; accepted: {' or '.join(accepted)}"
+    said = str(error["msg"])  # a kind with no words here yet: not lost
+    return f"is not accepted: {said[:1].lower()}{said[1:]}"
 
 
 def accepted_by(error: Any) -> list[str]:
