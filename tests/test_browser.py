@@ -832,3 +832,46 @@ def test_the_header_leads_back_to_the_options_or_starts_again(page: Watched, sit
     site_nav.get_by_role("link", name="Start again").click()
     page.page.wait_for_url(site + "/")
     assert page.page.input_value("#f-cancer") == ""
+
+
+NUMBERED_SPLIT = """() => {
+  const split = [];
+  for (const el of document.querySelectorAll("ul.names li, article h4")) {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.data.matchAll(/\\w+(?:-\\w+)*-\\d\\w*/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (tops.size > 1) split.push(m[0]);
+      }
+    }
+  }
+  return split;
+}"""
+
+
+def test_the_report_as_a_web_page_has_the_pages_margins_and_keeps_a_name_with_its_number(
+    page: Watched, site: str
+) -> None:
+    """The report as a web page ran the window's whole width (text ~1250 px wide at 1280, "Back
+    to your options" at its edge: the print rule applied on screen); it has the answer page's
+    width and margins. A word joined to its number by a hyphen in an option's name ended a line
+    at the hyphen ("strontium-" / "89)"): at every width from a phone's to a desktop's, each is
+    on one line."""
+    query = ("cancer=lung+cancer&stage=4&metastases=some&metastases=bone&metastases=brain"
+             "&prior_treatments=some&prior_treatments=chemotherapy&progressed_on=some"
+             "&progressed_on=chemotherapy&symptoms=some&symptoms=bone-pain")
+    box = "() => { const r = document.querySelector('main').getBoundingClientRect(); " \
+          "return [r.left, r.width]; }"
+    page.page.goto(site + "/options?" + query)
+    answer = page.page.evaluate(box)
+    page.page.goto(site + "/report.html?" + query)
+    assert page.page.evaluate(box) == answer and answer[0] > 0
+    back = page.page.get_by_role("link", name="Back to your options").bounding_box()
+    assert back and back["x"] >= answer[0] + 8
+    assert page.page.locator("ul.names li", has_text="strontium-89").count() == 1
+    for width in range(320, 1300, 20):
+        page.page.set_viewport_size({"width": width, "height": 900})
+        assert page.page.evaluate(NUMBERED_SPLIT) == [], width

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode, urljoin
 
 import httpx
 import pytest
@@ -1572,21 +1572,31 @@ def test_a_search_shows_how_the_question_was_read() -> None:
     assert "but the sources on rectal cancer do" in none
 
 
-def local_links(html: Html) -> set[str]:
+def local_links(html: Html, at: str = "/options") -> set[str]:
+    """The page's links to this site, and the addresses its quotes give as their source
+    (``cite``, read from the page's own address ``at``: a source's id there, "acs-advanced",
+    was the address /acs-advanced, which does not exist)."""
     out = set()
     for a in html.find("a", href=None):
         href = a.get("href")
         if href.startswith("/"):
             out.add(href)
+    for quote_ in html.find(None, cite=None):
+        address = urljoin(at, quote_.get("cite"))
+        assert address.startswith(("/", "https://")), quote_.attrs
+        if address.startswith("/"):
+            out.add(address)
     return out
 
 
-def test_every_link_of_the_answer_pages_and_their_explain_pages_answers() -> None:
-    pages = get_all("/options?" + form.query_of(example_profile(p)) for p in EXAMPLES)
+def test_every_link_of_the_answer_pages_and_their_explain_pages_answers(sources: Path) -> None:
+    app = create_app(KB, Settings(sources=sources))  # the passages cited quoted: their cite too
+    pages = get_all(("/options?" + form.query_of(example_profile(p)) for p in EXAMPLES), app)
     links: set[str] = set()
     for response, path in zip(pages, EXAMPLES, strict=True):
         assert response.status_code == 200
         html = Html(response.text)
+        assert html.find("blockquote"), path.name  # the passages cited are quoted
         links |= local_links(html)
         result = evaluate(example_profile(path), KB)
         for option in result.options:
@@ -1612,7 +1622,7 @@ def test_every_link_of_the_answer_pages_and_their_explain_pages_answers() -> Non
     assert any(link.startswith("/explain/") for link in links)
     links = {link for link in links if not link.startswith("/report.pdf")}  # PDFs: test_report
     explained = [link for link in sorted(links) if link.startswith("/explain/")]
-    responses = get_all(sorted(links))
+    responses = get_all(sorted(links), app)
     for link, response in zip(sorted(links), responses, strict=True):
         assert response.status_code == 200, link
     # one step further: every link of those explain pages answers too
@@ -1621,7 +1631,7 @@ def test_every_link_of_the_answer_pages_and_their_explain_pages_answers() -> Non
         if link in explained:
             further |= local_links(Html(response.text))
     further -= links
-    for link, response in zip(sorted(further), get_all(sorted(further)), strict=True):
+    for link, response in zip(sorted(further), get_all(sorted(further), app), strict=True):
         assert response.status_code == 200, link
 
 
@@ -2367,3 +2377,4 @@ def test_a_warning_about_a_drug_an_option_gives_is_on_its_card() -> None:
             path, notes)  # fmt: skip
         folfiri = html.one("article", data_option="rectum-folfiri")
         assert "may not work either" not in folfiri.text, path  # it gives neither of them
+

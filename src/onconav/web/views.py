@@ -59,7 +59,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         finalize=visible,
     )
-    env.filters.update(said=said, said_in_text=said_in_text)
+    env.filters.update(said=said, said_in_text=said_in_text, whole_numbered=whole_numbered)
     env.globals.update(
         said_in=said_in,
         status_words=render.STATUS_WORDS,
@@ -121,6 +121,17 @@ def said(text: object) -> Markup:
     reorder the page's own words around them, and without a directional formatting character
     (``BIDI_CONTROLS``)."""
     return Markup("<bdi>{}</bdi>").format(BIDI_CONTROLS.sub("", str(text)))
+
+
+NUMBERED = re.compile(r"\w+(?:-\w+)*-\d\w*")
+
+
+def whole_numbered(text: object) -> Markup:
+    """A name with a word joined to its number by a hyphen (radium-223, strontium-89, PD-1),
+    that word kept on one line: a browser breaks a line after a hyphen, and "strontium-" ended
+    a line of the report's list of options with "89)" alone on the next."""
+    return Markup(NUMBERED.sub(lambda m: f'<span class="nobreak">{m.group()}</span>',
+                               str(escape(text))))  # fmt: skip
 
 
 def said_in_text(text: object) -> str:
