@@ -122,7 +122,9 @@ def test_kb_show_lists_options_codes_and_passages(run: Run, sources: Path) -> No
     done = run("kb", "show", "Herceptin", "--sources", str(sources))
     assert done.status == 0, done.stderr
     assert "RxNorm 224905" in done.stdout
-    assert "Options that use it" in done.stdout
+    # the page's words (the command line had said "Options that use it"): test_page checks
+    # the page says them too
+    assert f"  {explain.USED_BY}:" in done.stdout
     assert "HER2" in done.stdout
     assert "[ccs-stomach-stage4 " in done.stdout
     assert "“" in done.stdout, "the cited passage itself is shown with --sources"

@@ -2378,3 +2378,11 @@ def test_a_warning_about_a_drug_an_option_gives_is_on_its_card() -> None:
         folfiri = html.one("article", data_option="rectum-folfiri")
         assert "may not work either" not in folfiri.text, path  # it gives neither of them
 
+
+def test_the_explain_page_heads_the_options_that_give_an_entry_as_the_command_line_does() -> None:
+    """The command line said "Options that use it", the page "Options that give it": one
+    heading, from one place (``kb.explain.USED_BY``; test_cli checks the command line's)."""
+    from onconav.kb.explain import USED_BY
+
+    html = Html(get("/explain/Herceptin").text)
+    assert [h.text for h in html.find("h2") if h.text.startswith("Options")] == [USED_BY]

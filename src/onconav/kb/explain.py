@@ -102,6 +102,10 @@ def names_apart(kb: KnowledgeBase, refs: Sequence[_Named]) -> list[str]:
     return [f"{r.name} ({label})" if label else r.name
             for r, label in zip(refs, labels_apart(kb, refs), strict=True)]  # fmt: skip
 
+# the heading of the options that give an entry, in every front end (the command line said
+# "Options that use it", the page "Options that give it")
+USED_BY = "Options that give it"
+
 
 @dataclass(frozen=True)
 class UsedBy:
