@@ -5574,3 +5574,56 @@ def test_an_answer_the_rest_implies_is_said_in_one_form(
     assert not [t for t in texts if "(yours: from your other answers" in t]
     if cancer == "cervix" and stage == "4" and spread == ["pelvis"]:
         assert [t for t in texts if "(yours, from your other answers: you have had no" in t]
+
+
+def _fact_rows(result: Any) -> dict[str, str]:
+    """The situation's words of each fact given (its first rows, one for each, in order)."""
+    situation = render.situation(result)
+    return {u.fact: said for u, (_, said) in zip(result.understood, situation, strict=False)}
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+@example(pair=({"cancer": "cervix", "stage": "4", "metastases": ["pelvis"], "prior_treatments": []},
+               {"cancer": "cervix", "stage": "4", "metastases": ["lung"]}))  # 4A, 4B
+def test_the_situation_says_what_an_answer_was_read_as_and_nothing_as_the_form(pair) -> None:  # type: ignore[no-untyped-def]
+    """The situation said "stage 4" where every reason said "(yours: stage 4A)" (cervical
+    stage 4 spread only within the pelvis is read as 4A): a fact the options were decided on as
+    another value says both, "stage 4, read as stage 4A", in the situation every front end
+    shows (render.situation). A list answered with nothing says so in the form's own words for
+    that answer ("Treatments already had: no treatment yet"; it said "none")."""
+    from onconav.web.form import LIST_ANSWERS
+
+    kb = shared_kb()
+    for given_profile in pair:
+        profile = parse_profile(given_profile, kb)
+        result = evaluate(profile, kb)
+        rows = _fact_rows(result)
+        for option in result.options:
+            checks = [r.check for r in option.reasons if r.check]
+            checks += [c for caveat in option.caveats for c in caveat.because]
+            for check in checks:
+                given = getattr(profile, check.fact, None)
+                if (check.fact in rows and isinstance(given, str) and isinstance(check.yours, str)
+                        and check.yours != given):  # fmt: skip
+                    _, said, read = rows[check.fact].partition(", read as ")
+                    assert said and check.yours in read, (check.fact, check.yours, rows)
+        for fact, said in rows.items():
+            if getattr(profile, fact, None) == []:
+                nothing = LIST_ANSWERS[fact][1]
+                assert said == nothing[0].lower() + nothing[1:], (fact, said)
+
+
+@pytest.mark.parametrize(("given", "stage_row"), [
+    ({"cancer": "cervical cancer", "stage": "4", "metastases": ["pelvis"],
+      "prior_treatments": "none"}, "stage 4, read as stage 4A"),
+    ({"cancer": "cervix", "stage": "4", "metastases": ["lung"]}, "stage 4, read as stage 4B"),
+    ({"cancer": "cervix", "stage": "4B"}, "stage 4B"),
+    ({"cancer": "rectum", "stage": "IV"}, "stage 4 (you wrote: IV)"),
+])  # fmt: skip
+def test_the_situation_shows_the_stage_as_given_and_as_read(kb, given, stage_row) -> None:  # type: ignore[no-untyped-def]
+    result = evaluate(parse_profile(given, kb), kb)
+    rows = dict(render.situation(result))
+    assert rows["Stage of the cancer"] == stage_row
+    if "prior_treatments" in given:
+        assert rows["Treatments already had"] == "no treatment yet"

@@ -49,15 +49,56 @@ def caveat_label(caveat: CaveatOut) -> str:
     return "Note" if caveat.applies else "If this applies to you"
 
 
+# A list answered with nothing, in the words the form's answer says it ("No treatment yet"; the
+# situation had said "none" beside it): the form's second answer to each list question
+# (web/form.py) is these words, and the situation says them in lower case.
+NOTHING_GIVEN = {
+    "metastases": "It has not spread",
+    "prior_treatments": "No treatment yet",
+    "progressed_on": "None has stopped working",
+    "cannot_have": "No, none",
+    "planned": "Nothing is planned",
+    "used_for_my_cancer": "They said neither is used",
+    "symptoms": "No symptoms from the cancer",
+}
+
+
 def situation(result: Result) -> list[tuple[str, str]]:
     """The situation as understood, as (label, words) pairs that every view shows alike: where
-    the cancer started, which sources the options come from, and each warning."""
-    items = [(u.label, u.value + (f" (you wrote: {_typed(u.as_typed)})"
-                                  if _differs(u.as_typed, u.value) else ""))
-             for u in result.understood]  # fmt: skip
+    the cancer started, which sources the options come from, and each warning. A fact the
+    options were decided on as another value says both ("stage 4, read as stage 4A"); a list
+    answered with nothing says so in the form's words ("no treatment yet")."""
+    read = read_as(result)
+    items = []
+    for u in result.understood:
+        given = getattr(result.profile, u.fact, None)
+        if given == [] and u.fact in NOTHING_GIVEN:
+            nothing = NOTHING_GIVEN[u.fact]
+            items.append((u.label, nothing[0].lower() + nothing[1:]))  # what was typed: nothing
+            continue
+        words = u.value + (f" (you wrote: {_typed(u.as_typed)})"
+                           if _differs(u.as_typed, u.value) else "")  # fmt: skip
+        if u.fact in read and isinstance(given, str) and given in u.value:
+            words += ", read as " + u.value.replace(given, read[u.fact], 1)
+        items.append((u.label, words))
     items.append(("Sources", result.scope))
     items += [(NOTE_LABEL, warning_words(result, warning)) for warning in result.warnings]
     return items
+
+
+def read_as(result: Result) -> dict[str, str]:
+    """Each fact given that the options were decided on as another value, by the tests of their
+    reasons and caveats (``Check.yours``): cervical "stage 4" spread only within the pelvis is
+    read as "4A", spread to distant organs as "4B". Only a fact read one way throughout."""
+    seen: dict[str, set[str]] = {}
+    for option in result.options:
+        checks = [r.check for r in option.reasons if r.check]
+        checks += [c for caveat in option.caveats for c in caveat.because]
+        for check in checks:
+            if isinstance(check.yours, str):
+                seen.setdefault(check.fact, set()).add(check.yours)
+    return {fact: next(iter(values)) for fact, values in seen.items()
+            if len(values) == 1 and values != {getattr(result.profile, fact, None)}}  # fmt: skip
 
 
 NOTE_LABEL = "Please note"  # a warning beside the answer: something to check, not an alarm

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from onconav import words
+from onconav import render, words
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType
 from onconav.kb.vocabulary import in_sentence
@@ -86,16 +86,18 @@ SECTIONS = {
 ORDER = list(SECTIONS)
 # Each list question's three answers in words that answer it: the same "None" for "Has your
 # care team said whether targeted therapy or immunotherapy is used?" read as "they said nothing"
-# and made both Not suitable. The first is always "I don't know" (unknown, never "no").
+# and made both Not suitable. The first is always "I don't know" (unknown, never "no"); the
+# second, nothing, in the words the situation as understood repeats (render.NOTHING_GIVEN).
+_NONE = render.NOTHING_GIVEN
 LIST_ANSWERS = {
-    "metastases": ("I don't know", "It has not spread", "It has spread to these places:"),
-    "prior_treatments": ("I don't know", "No treatment yet", "Yes, these:"),
-    "progressed_on": ("I don't know", "None has stopped working", "These stopped working:"),
-    "cannot_have": ("I don't know", "No, none", "Yes, these:"),
-    "planned": ("I don't know", "Nothing is planned", "Yes, these are planned:"),
-    "used_for_my_cancer": ("I don't know, or they have not said", "They said neither is used",
+    "metastases": ("I don't know", _NONE["metastases"], "It has spread to these places:"),
+    "prior_treatments": ("I don't know", _NONE["prior_treatments"], "Yes, these:"),
+    "progressed_on": ("I don't know", _NONE["progressed_on"], "These stopped working:"),
+    "cannot_have": ("I don't know", _NONE["cannot_have"], "Yes, these:"),
+    "planned": ("I don't know", _NONE["planned"], "Yes, these are planned:"),
+    "used_for_my_cancer": ("I don't know, or they have not said", _NONE["used_for_my_cancer"],
                            "They said these are used:"),
-    "symptoms": ("I don't know", "No symptoms from the cancer", "Yes, these:"),
+    "symptoms": ("I don't know", _NONE["symptoms"], "Yes, these:"),
 }
 # List questions that also take typed names, and which list of names they suggest.
 TYPED = {
