@@ -4195,20 +4195,21 @@ def test_a_test_on_record_whose_result_is_not_read_is_said_with_the_readings_rea
                                     "it suits"), said["summary"]  # fmt: skip
 
 
-def test_the_reasons_of_the_tests_not_read_are_the_readings_own() -> None:
-    """``named_reasons`` gives each resource the reason the reading's warning gives it, and none
-    ("") to one the reading names only (a report's conclusion), for every reason and mix."""
-    named = {"biomarkers.her2": ["Observation/a", "Observation/b", "DiagnosticReport/dr"],
-             "biomarkers.kras": ["Observation/k"]}  # fmt: skip
-    warnings = ["HER2 tests on record are not read: Observation/a (no final result yet); "
-                "Observation/b (a result onconav cannot read); check the record for the "
-                "result, or give it", "KRAS tests on record are not read: Observation/k (no "
-                "final result yet); check the record for the result, or give it"]  # fmt: skip
-    assert cardlib.named_reasons(named, warnings) == {
-        "biomarkers.her2": {"Observation/a": "no final result yet",
-                            "Observation/b": "a result onconav cannot read",
-                            "DiagnosticReport/dr": ""},
-        "biomarkers.kras": {"Observation/k": "no final result yet"}}  # fmt: skip
+def test_the_reading_names_each_test_not_read_with_its_reason() -> None:
+    """``FhirReading.named`` gives each resource that names a result not read the reason it is
+    not read, and none ("") to one that only names it (a report's conclusion): the cards take
+    them from there (they had been read back out of the warning's words)."""
+    from onconav.fhir import read_resources
+
+    report = {"resourceType": "DiagnosticReport", "id": "dr", "status": "final",
+              "subject": records.SUBJECT,
+              "code": {"coding": [records.coding("http://loinc.org", "60567-5", "Pathology")]},
+              "conclusion": "Adenocarcinoma. HER2 (IHC): 3+ POSITIVE"}  # fmt: skip
+    pending = _test_not_read("her2", "preliminary")
+    resources = [*records.SITUATIONS["stomach-stage4-her2-unknown"], report, pending]
+    reading = read_resources(resources, load_kb())
+    assert reading.named == {"biomarkers.her2": {"DiagnosticReport/dr": "",
+                                                 "Observation/her2-test": "no final result yet"}}
 
 
 # pydantic's own words, which a problem document of the service had sent as they were

@@ -6634,12 +6634,13 @@ def test_a_marker_test_not_read_is_named_and_warned_of(
         test = {**_observation("t", code, value), "status": status}
         reading = read_bundle(_record(cancer, STAGE_4, test), kb)
         named = status not in ("entered-in-error", "cancelled")
-        assert (reading.named.get(f"biomarkers.{marker}") == ["Observation/t"]) is named, (
+        why = "a result onconav cannot read" if status == "final" else "no final result yet"
+        # each with why, as the warning says it (the cards take it from here)
+        assert (reading.named.get(f"biomarkers.{marker}") == {"Observation/t": why}) is named, (
             marker, status, reading.named)  # fmt: skip
         said = [w for w in reading.warnings if w.startswith(f"{marker.upper()} tests on record")]
         assert bool(said) is named, (marker, status, reading.warnings)
         if named:
-            why = "a result onconav cannot read" if status == "final" else "no final result yet"
             assert f"Observation/t ({why})" in said[0]
         # a cancer whose options the result does not decide (HER2 of a rectal cancer)
         other = RECTUM if marker == "her2" else STOMACH

@@ -12,7 +12,7 @@ patient-view:
   and its LOINC codes) first, then the others by how many options they decide; a result on
   record that does not decide (HER2 IHC 2+, KRAS results that disagree) is said as such, and
   a test on record whose result the reading does not read, with the reading's reason for each
-  resource ("HER2 test on record, result pending": ``named_reasons``).
+  resource ("HER2 test on record, result pending": ``FhirReading.named``).
 
 Each fact read names at most ``REFS_SHOWN`` of its resources, then how many more; what could not
 be read (``Incomplete``: a resource type the FHIR server does not support, orders naming a
@@ -84,7 +84,6 @@ __all__ = [
     "Incomplete",
     "Situation",
     "cancer_not_read",
-    "named_reasons",
     "order_select",
     "patient_view",
     "unchecked",
@@ -150,8 +149,8 @@ class Situation:
     warnings: list[str] = field(default_factory=list)  # from reading the record
     incomplete: Incomplete = field(default_factory=Incomplete)  # what could not be read
     # a field whose result resources not read name, each with the reading's reason when it
-    # gives one ("no final result yet"; "" for HER2 named in a report's conclusion): see
-    # ``named_reasons``
+    # gives one ("no final result yet"; "" for HER2 named in a report's conclusion):
+    # ``FhirReading.named``
     named: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
@@ -567,24 +566,6 @@ HELD_WORDS = {"no final result yet": "result pending",
               "a result onconav cannot read": "result not readable"}  # fmt: skip
 NAMED_ONLY = ("which onconav does not read (a code it does not know, a panel's part or a "
               "report's words)")  # fmt: skip
-
-
-def named_reasons(named: Mapping[str, list[str]],
-                  warnings: list[str]) -> dict[str, dict[str, str]]:  # fmt: skip
-    """The resources a FHIR reading names for a field whose result it does not read
-    (``FhirReading.named``), each with the reason the reading gives it: its warning of tests
-    not read says each as ``Observation/h (no final result yet)``. A resource that only names
-    the result (HER2 in a report's conclusion, a code onconav does not know) has none ("")."""
-    out: dict[str, dict[str, str]] = {}
-    for name, refs in named.items():
-        marker = name.removeprefix("biomarkers.").upper()
-        said = [w for w in warnings if w.startswith(f"{marker} tests on record are not read: ")]
-        out[name] = {}
-        for ref in refs:
-            why = [m.group(1) for w in said
-                   for m in [re.search(rf"(?:: |; ){re.escape(ref)} \(([^()]*)\)", w)] if m]
-            out[name][ref] = why[0] if why else ""
-    return out
 
 
 def _named(situation: Situation, fact: str) -> Mapping[str, str]:

@@ -98,8 +98,10 @@ class FhirReading:
     # the Patient's deceased[x] when it says the person has died: the date, or "yes"
     deceased: str | None = None
     # a field whose result resources not read name (HER2 in a report's conclusion, KRAS as a
-    # panel's part, a code not in the tables): the field, and those resources
-    named: dict[str, list[str]] = field(default_factory=dict)
+    # panel's part, a code not in the tables; a test of a result still to come): the field, and
+    # those resources, each with why it is not read ("no final result yet", "a result onconav
+    # cannot read"; "" for one that only names the result)
+    named: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         """The reading as data: as `onconav fhir profile --format json` prints it and `POST
@@ -606,7 +608,7 @@ class Builder:
     # about one of them
     other_cancers: list[str] = field(default_factory=list)
     # a field whose result resources not read name (``_marker_not_read``): those resources
-    named: dict[str, list[str]] = field(default_factory=dict)
+    named: dict[str, dict[str, str]] = field(default_factory=dict)  # FhirReading.named
     checked: dict[str, bool] = field(default_factory=dict)  # validated: valid or not
     # the resources about to be used found not valid, with the error: each is warned of once
     # the reading is done (``_invalid_warnings``), unless a warning of its own names it
@@ -1116,7 +1118,7 @@ def _marker_not_read(builder: Builder, res: Res, site: str) -> None:
             continue
         marker = name.removeprefix("biomarkers.").upper()
         if pattern.search(said) or pattern.search(within):
-            builder.named.setdefault(name, []).append(res.ref)
+            builder.named.setdefault(name, {}).setdefault(res.ref, "")  # names it only
         if pattern.search(said):
             builder.warnings.append(
                 f"{res.ref} names {marker} ({_coded(_code_of(res.data))}), but its code is not "
@@ -2559,7 +2561,7 @@ def _named_unread(builder: Builder, name: str, unread: Mapping[str, str], site: 
     if not unread or name in builder.values or not _decides_options(
             builder.kb, name.removeprefix("biomarkers."), site):  # fmt: skip
         return
-    builder.named.setdefault(name, []).extend(unread)
+    builder.named.setdefault(name, {}).update(unread)
     marker = name.removeprefix("biomarkers.").upper()
     each = "; ".join(f"{ref} ({why})" for ref, why in unread.items())
     builder.warnings.append(f"{marker} tests on record are not read: {each}; check the record "

@@ -361,7 +361,7 @@ def _read_and_evaluate(
         unused=sum(not u.reference.startswith("Patient/") for u in reading.unused),
         warnings=list(reading.warnings),
         incomplete=incomplete,
-        named=cards.named_reasons(reading.named, reading.warnings),
+        named=reading.named,
     )
 
 
