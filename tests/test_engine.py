@@ -5625,5 +5625,21 @@ def test_the_situation_shows_the_stage_as_given_and_as_read(kb, given, stage_row
     result = evaluate(parse_profile(given, kb), kb)
     rows = dict(render.situation(result))
     assert rows["Stage of the cancer"] == stage_row
+    # the answer's JSON says it too (``Understood.read_as``), for every front end alike
+    (stage,) = [u for u in result.understood if u.fact == "stage"]
+    _, _, read = stage_row.partition(", read as ")
+    assert stage.read_as == (read or None)
     if "prior_treatments" in given:
         assert rows["Treatments already had"] == "no treatment yet"
+
+
+def test_an_answer_that_contradicts_others_is_read_as_not_known(kb) -> None:  # type: ignore[no-untyped-def]
+    """Stage 1 to 3 said not to have come back, with spread to the liver: whether it came back
+    is taken as not known (with a warning), and the situation says so beside the answer."""
+    given = {"cancer": "stomach", "stage": "3", "recurrence": "none", "metastases": ["liver"]}
+    result = evaluate(parse_profile(given, kb), kb)
+    (recurrence,) = [u for u in result.understood if u.fact == "recurrence"]
+    assert recurrence.read_as == "not known"
+    rows = dict(render.situation(result))
+    assert rows[recurrence.label].endswith(", read as not known"), rows
+    assert all(u.read_as is None for u in result.understood if u.fact != "recurrence")

@@ -543,12 +543,19 @@ def _understood(kb: KnowledgeBase, facts: Facts) -> list[Understood]:
         if value is None:
             continue
         other_cancer = fact == "cancer" and kb.kind_of.get(str(value)) != "cancers"
+        # an answer the rest of the answers changed (``kb.implied``: cervical stage 4 spread
+        # only within the pelvis is 4A, spread far 4B; one that contradicts others is taken as
+        # not known): the page had said "stage 4" beside reasons saying "(yours: stage 4A)"
+        read = facts.row[fact]
+        read_as = None if read == value else "not known" if read is None else in_words(
+            kb, fact, read)  # fmt: skip
         out.append(
             Understood(
                 fact=fact,
                 label=kb.facts[fact].label,
                 value=facts.cancer_name if other_cancer else in_words(kb, fact, value),
                 as_typed=typed.get(TYPED_KEY.get(fact, fact)),
+                read_as=read_as,
             )
         )
     return out

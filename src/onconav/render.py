@@ -68,7 +68,6 @@ def situation(result: Result) -> list[tuple[str, str]]:
     the cancer started, which sources the options come from, and each warning. A fact the
     options were decided on as another value says both ("stage 4, read as stage 4A"); a list
     answered with nothing says so in the form's words ("no treatment yet")."""
-    read = read_as(result)
     items = []
     for u in result.understood:
         given = getattr(result.profile, u.fact, None)
@@ -78,27 +77,12 @@ def situation(result: Result) -> list[tuple[str, str]]:
             continue
         words = u.value + (f" (you wrote: {_typed(u.as_typed)})"
                            if _differs(u.as_typed, u.value) else "")  # fmt: skip
-        if u.fact in read and isinstance(given, str) and given in u.value:
-            words += ", read as " + u.value.replace(given, read[u.fact], 1)
+        if u.read_as:
+            words += f", read as {u.read_as}"
         items.append((u.label, words))
     items.append(("Sources", result.scope))
     items += [(NOTE_LABEL, warning_words(result, warning)) for warning in result.warnings]
     return items
-
-
-def read_as(result: Result) -> dict[str, str]:
-    """Each fact given that the options were decided on as another value, by the tests of their
-    reasons and caveats (``Check.yours``): cervical "stage 4" spread only within the pelvis is
-    read as "4A", spread to distant organs as "4B". Only a fact read one way throughout."""
-    seen: dict[str, set[str]] = {}
-    for option in result.options:
-        checks = [r.check for r in option.reasons if r.check]
-        checks += [c for caveat in option.caveats for c in caveat.because]
-        for check in checks:
-            if isinstance(check.yours, str):
-                seen.setdefault(check.fact, set()).add(check.yours)
-    return {fact: next(iter(values)) for fact, values in seen.items()
-            if len(values) == 1 and values != {getattr(result.profile, fact, None)}}  # fmt: skip
 
 
 NOTE_LABEL = "Please note"  # a warning beside the answer: something to check, not an alarm

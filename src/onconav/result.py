@@ -198,6 +198,12 @@ class Understood(Out):
     label: str = Field(description="What the fact is")
     value: str = Field(description="The value as read, in plain words")
     as_typed: Any = Field(default=None, description="The words as typed, when they differ")
+    read_as: str | None = Field(
+        default=None,
+        description="What the options were decided on instead, in plain words, when the rest "
+        "of the answers changed it (cervical stage 4 spread only within the pelvis: stage 4A; "
+        "an answer that contradicts others: not known)",
+    )
 
 
 class Result(Out):

@@ -299,9 +299,11 @@ def cancer_heading(result: Result, kb: KnowledgeBase) -> tuple[str, list[tuple[s
     out = []
     for label, text in situation:
         if label == "Where the cancer started":
+            # (which options these are is the sentence about the sources': it had been said
+            # here too, and in a warning: a review of the page)
             out.append((label, Markup(
-                "a cancer no source here is about (you wrote: \u201c{}\u201d); these are the "
-                "options for advanced cancer in general").format(said(short))))  # fmt: skip
+                "you wrote: \u201c{}\u201d, a cancer no source here is about").format(
+                said(short))))  # fmt: skip
             continue
         if label == "Sources":  # as the engine's sentence names the cancer (_scope_words)
             text = text.replace(f"about {result.cancer_name} itself", "about this cancer itself", 1)
