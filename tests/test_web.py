@@ -1788,3 +1788,62 @@ def test_an_answer_holds_every_field_its_schema_requires(client: httpx.Client) -
     refused = client.post("/api/v1/options", json={"cancer": 5}).json()
     assert set(refused) == set(components["ProblemDetails"]["required"])
     assert set(refused["errors"][0]) == set(components["FieldError"]["required"])
+
+
+def _statuses(answer: dict[str, Any]) -> dict[str, str]:
+    return {o["id"]: o["status"] for o in answer["options"]}
+
+
+def test_the_api_docs_requests_answer_as_the_command_does() -> None:
+    """docs/web.md's "Trying it": each curl request, sent as written to a server on loopback
+    started as `onconav serve` starts it, answers 200; a profile's and a FHIR record's answers
+    are the core's for the same file (an integrator had nothing to copy and run: a review of
+    the docs)."""
+    from doc_requests import ROOT, requests_of
+    from onconav import evaluate
+    from onconav.fhir import fhir_json, read_bundle
+
+    asked = requests_of("web.md", "### Trying it")
+    assert {r.path.split("?")[0] for r in asked} >= {"/api/v1/options", "/api/v1/options/fhir",
+                                                      "/api/v1/search"}  # fmt: skip
+    with serving(create_app(KB)) as url, httpx.Client(base_url=url, timeout=30) as client:
+        for request in asked:
+            got = client.request(request.method, request.path, headers=request.headers,
+                                 content=request.body)  # fmt: skip
+            assert got.status_code == 200, (request.path, got.text[:300])
+            answer = got.json()
+            if request.path == "/api/v1/options":
+                profile = parse_profile(json.loads(request.body or b""), KB)
+                assert _statuses(answer) == _statuses(evaluate(profile, KB).model_dump())
+            if request.path == "/api/v1/options/fhir":
+                reading = read_bundle(fhir_json(request.body or b""), KB)
+                profile = parse_profile(reading.data, KB)
+                assert _statuses(answer) == _statuses(evaluate(profile, KB).model_dump())
+    assert (ROOT / "examples" / "cds-hooks" / "patient-view.json").exists()
+
+
+def test_the_cds_hooks_docs_calls_answer_with_cards() -> None:
+    """docs/cds-hooks.md's "Trying it": in the development setting (the JWT check off), the
+    discovery and the two calls of examples/cds-hooks answer 200; the patient-view's first card
+    counts the options as the core does for the record in its prefetch, and the order-select
+    answers a card on the drafted oxaliplatin."""
+    from doc_requests import requests_of
+    from onconav.cdshooks import CdsSettings
+
+    asked = requests_of("cds-hooks.md", "### Trying it")
+    assert [r.path for r in asked] == ["/cds-services", "/cds-services/onconav-patient-view",
+                                       "/cds-services/onconav-order-select"]  # fmt: skip
+    app = create_app(KB, Settings(cds_hooks=CdsSettings(auth=False)))
+    with serving(app) as url, httpx.Client(base_url=url, timeout=30) as client:
+        answers = []
+        for request in asked:
+            got = client.request(request.method, request.path, headers=request.headers,
+                                 content=request.body)  # fmt: skip
+            assert got.status_code == 200, (request.path, got.text[:300])
+            answers.append(got.json())
+    assert {s["id"] for s in answers[0]["services"]} == {"onconav-patient-view",
+                                                         "onconav-order-select"}  # fmt: skip
+    summaries = [c["summary"] for c in answers[1]["cards"]]
+    assert summaries[0].startswith("Rectal cancer, stage 4: "), summaries
+    (card,) = answers[2]["cards"]
+    assert card["summary"].startswith("Oxaliplatin: not suitable"), card["summary"]
