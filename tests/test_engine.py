@@ -5538,7 +5538,10 @@ def test_the_operations_that_take_out_cancer_are_treatments_had() -> None:
 @settings(max_examples=40, deadline=None)
 @given(st.sampled_from(["lung cancer", "pancreatic cancer", "mesothelioma", "breast", "prostate",
                         "colon", "bladder cancer", "unknown", "carcinoma"]),
-       st.sampled_from([{}, {"stage": "4"}, {"stage": "4", "metastases": ["liver"]}]))  # fmt: skip
+       st.sampled_from([{}, {"stage": "4"}, {"stage": "4", "metastases": ["liver"]},
+                        {"stage": "earlier"},
+                        {"stage": "earlier", "recurrence": "none"}]))  # fmt: skip
+@example("pancreatic cancer", {"stage": "earlier"})  # a review: it had not been told at all
 def test_a_cancer_without_a_source_of_its_own_is_told_so_once(
     name: str, more: dict[str, Any]
 ) -> None:

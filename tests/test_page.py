@@ -2386,3 +2386,14 @@ def test_the_explain_page_heads_the_options_that_give_an_entry_as_the_command_li
 
     html = Html(get("/explain/Herceptin").text)
     assert [h.text for h in html.find("h2") if h.text.startswith("Options")] == [USED_BY]
+
+
+@pytest.mark.parametrize("query", [
+    "cancer=rectum&stage=IV",
+    "cancer=cervix&stage=IV&metastases=some&metastases=pelvis&prior_treatments=none",  # read as 4A
+])  # fmt: skip
+def test_the_words_typed_are_isolated_beside_what_they_were_read_as(query: str) -> None:
+    """"stage 4 (you wrote: IV), read as stage 4A": the words typed had lost their <bdi> when
+    what the answer was read as followed them (a review of the change)."""
+    html = get("/options?" + query).text
+    assert "(you wrote: <bdi>IV</bdi>)" in html, re.findall(r"you wrote: [^<]*<?[^)]*\)", html)

@@ -569,12 +569,24 @@ def _scope_words(cancer_name: str, own_source: bool, gate: Truth,
     ``own_sources``: the cancers that have sources of their own, named to one whose cancer has
     none (a name it did not know had been told so again in a
     warning, and the page said it a third time: a review)."""
+    # for a cancer no source is about, the general source's options, said whatever the stage
+    # (stage 1 to 3 not said to have come back had not been told it: a review of the change)
+    general = "" if own_source else (
+        "Where the cancer started is not known, so these are the options the source about "
+        f"advanced cancer in general describes; {own_sources} have sources of their own. Ask "
+        "your care team about the treatments used for your type of cancer."
+    ) if not start_known else (  # "unknown", cancer of unknown primary: no cancer to name
+        f"No source here is about {cancer_name} itself, so these are the options the "
+        f"source about advanced cancer in general describes; {own_sources} have sources of "
+        "their own. Ask your care team about the treatments used for your type of cancer."
+    )
     if gate is Truth.FALSE:
-        return (
+        not_advanced = (
             "The sources here are about stage 4 cancer and cancer that has come back after "
             "treatment, so none of these options is for stage 1 to 3 cancer that has not come "
             "back. Ask your care team which treatments are used for your stage."
         )
+        return f"{not_advanced} {general}" if general else not_advanced
     beside = (  # why the general source's options are shown beside the cancer's own
         f"The source about {cancer_name} covers this situation only in part (it names the "
         "treatments of some situations only), so the options of the source about advanced "
@@ -590,7 +602,9 @@ def _scope_words(cancer_name: str, own_source: bool, gate: Truth,
             "The sources here are about stage 4 cancer and cancer that has come back after "
             "treatment. Whether they apply to you depends on whether your cancer has come back."
         )
-        return f"{unknown} {beside}" if own_source and outside is not Truth.FALSE else unknown
+        if own_source:
+            return f"{unknown} {beside}" if outside is not Truth.FALSE else unknown
+        return f"{unknown} {general}"
     if own_source and outside is not Truth.FALSE:
         return beside
     if own_source:
@@ -598,17 +612,7 @@ def _scope_words(cancer_name: str, own_source: bool, gate: Truth,
             f"Options from the sources about {cancer_name}, and options from the source "
             "about advanced cancer in general that fit particular situations."
         )
-    if not start_known:  # "unknown", cancer of unknown primary: there is no cancer to name
-        return (
-            "Where the cancer started is not known, so these are the options the source about "
-            f"advanced cancer in general describes; {own_sources} have sources of their own. "
-            "Ask your care team about the treatments used for your type of cancer."
-        )
-    return (
-        f"No source here is about {cancer_name} itself, so these are the options the "
-        f"source about advanced cancer in general describes; {own_sources} have sources of "
-        "their own. Ask your care team about the treatments used for your type of cancer."
-    )
+    return general
 
 
 def _citations(spans: list[Span]) -> list[Citation]:

@@ -1502,10 +1502,10 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
         note = getattr(record, "note", "")
         return CancerReading(target, kb.name_of(target), record.id,
                              (f"cancer: {note}", *warnings))  # fmt: skip
-    if other:
+    if other:  # (which options these are is the scope sentence's to say)
         warning = (f"cancer: {words.cut(name)!r} names a kind of cancer ({other.group(0)}) "
-                   "other than those the sources on stomach, rectal and cervical cancer describe; "
-                   "these are the options of the source on advanced cancer in general")  # fmt: skip
+                   "other than those the sources on stomach, rectal and cervical cancer "
+                   "describe")  # fmt: skip
         named = words.cancer_name(primary)
         return CancerReading(words.cut(named), words.cut(named), None, (warning,))
     if is_code(name):

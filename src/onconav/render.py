@@ -56,7 +56,7 @@ NOTHING_GIVEN = {
     "metastases": "It has not spread",
     "prior_treatments": "No treatment yet",
     "progressed_on": "None has stopped working",
-    "cannot_have": "None",
+    "cannot_have": "There are none",
     "planned": "Nothing is planned",
     "used_for_my_cancer": "They said neither is used",
     "symptoms": "No symptoms from the cancer",

@@ -577,7 +577,11 @@ def _invalid(error: ValidationError) -> str:
             given, OBJECT):  # fmt: skip
         # text or a number where an element is wanted (the model's words: "Invalid JSON:
         # expected value at line 1 column 1", "Value is expected from the instance of Reference")
-        shown = f"the text {given[:40]!r}" if isinstance(given, str) else repr(given)[:40]
+        # (text quoted, cut short; anything else by its kind: a list cut at 40 characters had
+        # ended inside a word)
+        shown = (f"the text {given[:40]!r}" if isinstance(given, str) else
+                 f"a {'list' if isinstance(given, list) else 'number'}"
+                 if isinstance(given, (list, int, float)) else repr(given)[:40])  # fmt: skip
         message = f"should be an element (a JSON object), not {shown}"
         where = where.removesuffix(".root")
     return f"not valid FHIR R4: {where or 'resource'}: {message}{tail}"

@@ -316,6 +316,10 @@ def _said_in_situation(result: Result, label: str, text: str) -> Markup:
     "stage 4 (you wrote: IV)", and the values a warning quotes."""
     for understood in result.understood:
         head = f"{understood.value} (you wrote: "
-        if label == understood.label and text.startswith(head) and text.endswith(")"):
-            return Markup("{}{})").format(head, said(text[len(head) : -1]))
+        # and what it was read as, after it ("stage 4 (you wrote: IV), read as stage 4A": the
+        # words typed had lost their isolation there: a review of the change)
+        tail = f"), read as {understood.read_as}" if understood.read_as else ")"
+        if label == understood.label and text.startswith(head) and text.endswith(tail):
+            typed = text[len(head) : len(text) - len(tail)]
+            return Markup("{}{}{}").format(head, said(typed), tail)
     return said_in(text)
