@@ -49,6 +49,7 @@ from onconav.logic import (
 )
 from onconav.profile import (
     MARKERS,
+    NOTHING_GIVEN,
     Facts,
     Kin,
     Profile,
@@ -658,8 +659,11 @@ def in_words(kb: KnowledgeBase, fact: str, value: FactValue) -> str:
     of another list)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, frozenset) and not value:  # the form's words for nothing
+        nothing = NOTHING_GIVEN.get(fact, "none")
+        return nothing[0].lower() + nothing[1:]
     if isinstance(value, frozenset):
-        return ", ".join(in_sentence(kb.label(fact, v)) for v in listed_order(value)) or "none"
+        return ", ".join(in_sentence(kb.label(fact, v)) for v in listed_order(value))
     return kb.label(fact, str(value))
 
 
@@ -667,7 +671,8 @@ def _yours_in_words(kb: KnowledgeBase, fact: str, value: FactValue, named: bool 
     """The person's answer among others, named by what it answers when it is a yes or a no
     ("whether surgery could remove all of the cancer: yes", not a bare "yes"), or when
     ``named`` (one of several answers: "treatments already had: low anterior resection;
-    where the cancer has spread: none", not "low anterior resection; none")."""
+    where the cancer has spread: it has not spread", not "low anterior resection; it has not
+    spread")."""
     if isinstance(value, bool) or named:
         return f"{in_sentence(kb.facts[fact].label)}: {in_words(kb, fact, value)}"
     return in_words(kb, fact, value)

@@ -262,16 +262,17 @@ def decide(rules: Rules, row: Row) -> tuple[Status, Because, Truth, Truth]:
     gate = advanced(row)
     condition = truth(rules.when, row)
     relief = relieves(rules, row)
+    declined = declines(rules, row)
     holds: dict[Because, bool] = {
         "ruled_out": out is Truth.TRUE,
         "not_advanced": gate is Truth.FALSE,
         "condition_false": condition is Truth.FALSE,
-        "declined": declines(rules, row) and relief is Truth.FALSE,
+        "declined": declined and relief is Truth.FALSE,
         "in_trials": rules.in_trials,
         "condition_unknown": condition is Truth.UNKNOWN,
         "ruled_out_unknown": out is Truth.UNKNOWN,
         "advanced_unknown": gate is Truth.UNKNOWN,
-        "declined_unknown": declines(rules, row) and relief is Truth.UNKNOWN,
+        "declined_unknown": declined and relief is Truth.UNKNOWN,
         "otherwise": True,
     }
     status, because = next((s, b) for s, b in STATUS_RULES if holds[b])

@@ -425,6 +425,18 @@ YES_NO_FIELDS = frozenset(name for name, f in Profile.model_fields.items()
                           if f.annotation == bool | None)  # fmt: skip
 """The list fields: each is the set fact of the same name, its names resolved in the knowledge
 base."""
+# A list answered with nothing, in the words of the form's answer for it ("No treatment yet"):
+# the form offers these (web/form.py), and every answer says them (``engine.in_words``, in lower
+# case), the situation and the reasons alike (they had said "none").
+NOTHING_GIVEN = {
+    "metastases": "It has not spread",
+    "prior_treatments": "No treatment yet",
+    "progressed_on": "None has stopped working",
+    "cannot_have": "There are none",
+    "planned": "Nothing is planned",
+    "used_for_my_cancer": "They said neither is used",
+    "symptoms": "No symptoms from the cancer",
+}
 
 
 # --------------------------------------------------------------------------------------------

@@ -49,20 +49,6 @@ def caveat_label(caveat: CaveatOut) -> str:
     return "Note" if caveat.applies else "If this applies to you"
 
 
-# A list answered with nothing, in the words the form's answer says it ("No treatment yet"; the
-# situation had said "none" beside it): the form's second answer to each list question
-# (web/form.py) is these words, and the situation says them in lower case.
-NOTHING_GIVEN = {
-    "metastases": "It has not spread",
-    "prior_treatments": "No treatment yet",
-    "progressed_on": "None has stopped working",
-    "cannot_have": "There are none",
-    "planned": "Nothing is planned",
-    "used_for_my_cancer": "They said neither is used",
-    "symptoms": "No symptoms from the cancer",
-}
-
-
 def situation(result: Result) -> list[tuple[str, str]]:
     """The situation as understood, as (label, words) pairs that every view shows alike: where
     the cancer started, which sources the options come from, and each warning. A fact the
@@ -71,9 +57,8 @@ def situation(result: Result) -> list[tuple[str, str]]:
     items = []
     for u in result.understood:
         given = getattr(result.profile, u.fact, None)
-        if given == [] and u.fact in NOTHING_GIVEN:
-            nothing = NOTHING_GIVEN[u.fact]
-            items.append((u.label, nothing[0].lower() + nothing[1:]))  # what was typed: nothing
+        if given == []:  # what was typed ("none", "no"): nothing, as ``in_words`` says it
+            items.append((u.label, u.value))
             continue
         words = u.value + (f" (you wrote: {_typed(u.as_typed)})"
                            if _differs(u.as_typed, u.value) else "")  # fmt: skip

@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from onconav import render, words
+from onconav import words
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType
 from onconav.kb.vocabulary import in_sentence
 from onconav.profile import (
     MARKERS,
+    NOTHING_GIVEN,
     Problem,
     Profile,
     ProfileError,
@@ -87,8 +88,8 @@ ORDER = list(SECTIONS)
 # Each list question's three answers in words that answer it: the same "None" for "Has your
 # care team said whether targeted therapy or immunotherapy is used?" read as "they said nothing"
 # and made both Not suitable. The first is always "I don't know" (unknown, never "no"); the
-# second, nothing, in the words the situation as understood repeats (render.NOTHING_GIVEN).
-_NONE = render.NOTHING_GIVEN
+# second, nothing, in the words the situation as understood repeats (profile.NOTHING_GIVEN).
+_NONE = NOTHING_GIVEN
 LIST_ANSWERS = {
     "metastases": ("I don't know", _NONE["metastases"], "It has spread to these places:"),
     "prior_treatments": ("I don't know", _NONE["prior_treatments"], "Yes, these:"),
