@@ -6654,6 +6654,49 @@ def test_a_marker_test_not_read_is_named_and_warned_of(
         assert not reading.named.get(f"biomarkers.{marker}"), (marker, status, reading.named)
 
 
+def test_every_reason_for_a_marker_test_not_read_has_card_words(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """The reading's reasons for a HER2 or KRAS test it names but does not read are said in
+    one place (``onconav.reading.UNREAD_REASONS``), and the CDS Hooks cards' words for them
+    (``cards.HELD_WORDS``) are keyed by those: the cards had written the reader's reasons again
+    as literals, and a change of wording in the reader would have made the cards fall back to
+    "result not read" without a word. Every reason the reader gives has its card words, and
+    every reason is given by one of the constants, never a literal."""
+    import ast
+    import inspect
+    from types import SimpleNamespace
+
+    from onconav import reading as words_of
+    from onconav.cdshooks import cards
+    from onconav.fhir import reader
+
+    reasons_of = set(words_of.UNREAD_REASONS)
+    assert set(cards.HELD_WORDS) == reasons_of
+    # every reason the reader stores for a test not read is one of the constants, by name
+    constants = {name for name, value in vars(reader).items()
+                 if isinstance(value, str) and value in reasons_of}  # fmt: skip
+    stored = [node.value for node in ast.walk(ast.parse(inspect.getsource(reader)))
+              if isinstance(node, ast.Assign) and any(
+                  isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)
+                  and t.value.id == "unread" for t in node.targets)]  # fmt: skip
+    assert stored and all(isinstance(v, ast.Name) and v.id in constants for v in stored), [
+        ast.unparse(v) for v in stored]  # fmt: skip
+    # and as read: a test still to come and one whose result cannot be read, of each marker
+    given = set()
+    for cancer, code, marker in ((STOMACH, "48676-1", "her2"), (RECTUM, "21702-6", "kras")):
+        for status, value in (("preliminary", _cc(LOINC, "LA6576-8", "Positive")),
+                              ("final", {"text": "see the attached report"})):  # fmt: skip
+            test = {**_observation("t", code, value), "status": status}
+            reading = read_bundle(_record(cancer, STAGE_4, test), kb)
+            reasons = set(reading.named[f"biomarkers.{marker}"].values())
+            assert reasons <= reasons_of, reasons
+            given |= reasons
+            held = cards._held_words(SimpleNamespace(named=reading.named), marker)  # type: ignore[arg-type]
+            assert held in cards.HELD_WORDS.values(), (marker, status, held)
+    assert given == reasons_of
+
+
 @pytest.mark.parametrize("cancer", ["stomach", "rectum", "cervix", "breast", "lung", "unknown"])
 def test_a_marker_is_warned_of_only_where_it_decides_an_option(
     cancer: str, kb: onconav.KnowledgeBase

@@ -430,6 +430,17 @@ def why_not_read(error: ValueError | RecursionError, needs: str) -> str:
     return why_not_json(error)
 
 
+# ---- a test of a result named on record but not read -----------------------------------------
+
+# Why a test of a result (HER2, KRAS) that a FHIR record names is not read (the FHIR mapping's
+# ``_named_unread``, ``FhirReading.named``): each said here once, for the mapping that gives it
+# and the CDS Hooks cards that say it in a few words of their own (``cards.HELD_WORDS``): the
+# cards had written the mapping's words again, to be kept the same by hand
+NO_FINAL_RESULT = "no final result yet"
+RESULT_NOT_READABLE = "a result onconav cannot read"
+UNREAD_REASONS = (NO_FINAL_RESULT, RESULT_NOT_READABLE)
+
+
 # ---- searchsets: whether a Bundle of a search holds all that it found -------------------------
 
 

@@ -66,6 +66,7 @@ from onconav.kb.model import FactType, Regimen, aim_words
 from onconav.kb.vocabulary import in_sentence
 from onconav.logic import MAY_HAVE
 from onconav.profile import Facts, Kin, barring, facts_of, kin_of_listed, stopped_of
+from onconav.reading import NO_FINAL_RESULT, RESULT_NOT_READABLE
 from onconav.render import STATUS_WORDS, given_words, md_escape, source_words, warning_words
 from onconav.result import (
     Citation,
@@ -561,9 +562,10 @@ def _test_words(situation: Situation, kb: KnowledgeBase, drug: str, given: str,
 
 
 # The reading's reasons for a test on record whose result it does not read (``fhir.reader``'s
-# ``_named_unread``), in the few words of a card's summary: "HER2 test on record, result pending"
-HELD_WORDS = {"no final result yet": "result pending",
-              "a result onconav cannot read": "result not readable"}  # fmt: skip
+# ``_named_unread``; the words are ``onconav.reading.UNREAD_REASONS``, taken from there: written
+# again here, they had to be kept the same by hand), in the few words of a card's summary: "HER2
+# test on record, result pending"
+HELD_WORDS = {NO_FINAL_RESULT: "result pending", RESULT_NOT_READABLE: "result not readable"}
 NAMED_ONLY = ("which onconav does not read (a code it does not know, a panel's part or a "
               "report's words)")  # fmt: skip
 

@@ -26,7 +26,11 @@ from onconav.kb.model import Drug, Regimen, fact_tests
 from onconav.kb.rules import DISTANT, ONE_OR_SEVERAL, OTHERS_NOT_KNOWN
 from onconav.kb.vocabulary import normalise_name
 from onconav.profile import Problem, at_most
-from onconav.reading import reference_key
+from onconav.reading import (
+    NO_FINAL_RESULT,
+    RESULT_NOT_READABLE,
+    reference_key,
+)
 
 JSON = Mapping[str, Any]
 
@@ -2508,7 +2512,7 @@ def _her2(builder: Builder, cancer: CancerFound) -> None:
             if _status(res.data) in PENDING and _about_other_cancer(
                     builder, res, cancer, "a result") is None and _other_specimen(
                     builder, res, row, cancer, "a HER2 test") is None:  # fmt: skip
-                unread[res.ref] = "no final result yet"
+                unread[res.ref] = NO_FINAL_RESULT
             continue
         if not builder.valid(res):
             continue
@@ -2532,7 +2536,7 @@ def _her2(builder: Builder, cancer: CancerFound) -> None:
         value = _her2_value(builder, res, scored)
         if value is None or (kind == "her2-ish" and value == "equivocal"):
             builder.drop(res.ref, f"a HER2 result onconav cannot read: {_shown(res)}")
-            unread[res.ref] = "a result onconav cannot read"
+            unread[res.ref] = RESULT_NOT_READABLE
             continue
         if _says_both(builder, res, "HER2", value):
             continue
@@ -2651,7 +2655,7 @@ def _kras(builder: Builder, cancer: CancerFound) -> None:
             builder.drop(res.ref, other)
             continue
         if (variant or kind == "kras") and _status(res.data) in PENDING:
-            unread[res.ref] = "no final result yet"
+            unread[res.ref] = NO_FINAL_RESULT
         if variant:
             value = _kras_variant(builder, res)
         elif kind == "kras":
@@ -2673,7 +2677,7 @@ def _kras(builder: Builder, cancer: CancerFound) -> None:
             results[res.ref] = value
         elif kind == "kras" and value is None and res.ref in builder.unused and (
                 _status(res.data) not in NOT_A_FACT | PENDING):  # fmt: skip
-            unread[res.ref] = "a result onconav cannot read"
+            unread[res.ref] = RESULT_NOT_READABLE
     _biomarker(builder, "biomarkers.kras", results)
     _named_unread(builder, "biomarkers.kras", unread, cancer.site)
 
