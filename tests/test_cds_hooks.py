@@ -2175,6 +2175,11 @@ def bad_calls() -> list[tuple[str, Callable[[dict[str, Any]], Any], str]]:
             "prefetch.patient",
         ),
         (
+            "a Bundle whose entry is not a list",
+            put({"resourceType": "Bundle", "entry": {}}, "prefetch", "observations"),
+            "prefetch.observations",
+        ),
+        (
             "a Bundle entry that is not a resource",
             put({"resourceType": "Bundle", "entry": [{"resource": 3}]}, "prefetch", "observations"),
             "prefetch.observations.entry[0].resource",
@@ -2250,6 +2255,9 @@ def test_a_call_that_does_not_fit_the_specification_is_422(
     )
     problem = problem_of(post(client, PATIENT_VIEW, change(call)), 422)
     assert field in [e["field"] for e in problem["errors"]], problem
+    # each says what is accepted (a prefetch value not a resource, a Bundle entry not an
+    # object, a Patient who is someone else had said none)
+    assert all(e["accepted"] for e in problem["errors"]), problem
 
 
 @pytest.mark.parametrize(("value", "accepted"), [

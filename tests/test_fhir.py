@@ -1119,11 +1119,13 @@ def test_a_resource_read_that_is_not_valid_fhir_is_warned_of(
     manifestation) was only counted among the resources not used, and FOLFOX offered with no
     word: a warning names it, the error, and what is not taken into account."""
     if which == "allergy":
-        ref, error, what = ("AllergyIntolerance/a", "reaction[0].manifestation: Field required",
+        ref, error, what = ("AllergyIntolerance/a", "reaction[0].manifestation is required; "
+                            "accepted: a list of JSON objects (each a FHIR CodeableConcept)",
                             "an allergy or intolerance on record")  # fmt: skip
         bad = [_allergy(OXALIPLATIN) | {"reaction": [{"description": "x"}]}]
     else:
-        ref, error = "MedicationRequest/MedicationRequest-32592", "authoredOn: "
+        ref, error = ("MedicationRequest/MedicationRequest-32592",
+                      "authoredOn is not accepted; accepted: a dateTime: ")  # fmt: skip
         what = ("a treatment on record (given, planned, or stopped because the cancer grew or "
                 "could not be tolerated)")  # fmt: skip
         bad = _stopped_folfox("1 March 2024")
@@ -6719,3 +6721,144 @@ def test_a_marker_is_warned_of_only_where_it_decides_an_option(
                      for w in reading.warnings)  # fmt: skip
         assert warned == decides == (marker == {"stomach": "her2", "rectum": "kras"}.get(site)), (
             site, marker, reading.warnings)  # fmt: skip
+
+
+# ---- the record's errors in onconav's words ------------------------------------------------
+
+# pydantic's own words, which no refusal or reason of onconav's says
+PYDANTIC_WORDS = ("Input should be", "type=", "For further information visit", "pydantic",
+                  "should match pattern", "Field required", "Extra inputs", "spec regex",
+                  "Value error", "Value is expected from the instance", "Invalid JSON",
+                  "got multiple!", "Expect any of field value")  # fmt: skip
+
+# A Bundle's element that the FHIR R4 model refuses, and the field the refusal names
+BAD_BUNDLES: dict[str, tuple[dict[str, Any], str]] = {
+    "type a number": ({"type": 5}, "bundle.type"),
+    "type a list": ({"type": ["collection"]}, "bundle.type"),
+    "total text": ({"total": "x"}, "bundle.total"),
+    "total below 0": ({"total": -1}, "bundle.total"),
+    "total a fraction": ({"total": 1.5}, "bundle.total"),
+    "id with spaces": ({"id": "a b c"}, "bundle.id"),
+    "timestamp not a time": ({"timestamp": "yesterday"}, "bundle.timestamp"),
+    "timestamp a date": ({"timestamp": "2024-04-02"}, "bundle.timestamp"),
+    "meta a list": ({"meta": [1]}, "bundle.meta"),
+    "meta's lastUpdated": ({"meta": {"lastUpdated": "x"}}, "bundle.meta.lastUpdated"),
+    "meta's profile text": ({"meta": {"profile": "x"}}, "bundle.meta.profile"),
+    "link text": ({"link": "x"}, "bundle.link"),
+    "a link's relation a number": ({"link": [{"relation": 5}]}, "bundle.link[0].relation"),
+    "identifier text": ({"identifier": "x"}, "bundle.identifier"),
+    "identifier's value a number": ({"identifier": {"value": 5}}, "bundle.identifier.value"),
+    "signature without its elements": ({"signature": {"x": 1}}, "bundle.signature.type"),
+    "an element a Bundle has not": ({"foo": 1}, "bundle.foo"),
+    "language a number": ({"language": 5}, "bundle.language"),
+    "implicitRules a number": ({"implicitRules": 5}, "bundle.implicitRules"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_BUNDLES))
+def test_a_bundle_the_model_refuses_is_said_in_onconavs_words(
+    case: str, kb: onconav.KnowledgeBase, run: Any, tmp_path: Path
+) -> None:
+    """An element of the Bundle that FHIR R4 refuses had been said in pydantic's words, with
+    nothing accepted ("bundle.total: not a valid FHIR R4 Bundle: Input should be a valid
+    integer, unable to parse string as an integer"), by the reading, the API's 422 and the
+    command alike. Each names the element as a path and says what is accepted (in the message,
+    which is all the command shows, and in ``accepted``), in onconav's words."""
+    extra, field = BAD_BUNDLES[case]
+    record = {**_record(RECTUM, STAGE_4), **extra}
+    with pytest.raises(FhirError) as refused:
+        read_bundle(record, kb)
+    problems = {p.field: p for p in refused.value.problems}
+    assert field in problems, refused.value.problems
+    for problem in refused.value.problems:
+        said = " ".join([problem.message, *problem.accepted])
+        assert problem.field.startswith("bundle.") and problem.accepted, problem
+        assert all(a in problem.message for a in problem.accepted), problem
+        assert not any(w in said for w in PYDANTIC_WORDS), problem
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(record))
+    done = run("fhir", "profile", str(path))
+    assert done.status == 2 and any(line.startswith(f"onconav: error: {field}: ")
+                                    for line in done.errors()), done.stderr  # fmt: skip
+    assert not any(w in done.stderr for w in PYDANTIC_WORDS), done.stderr
+    answer = _post_fhir(record)
+    assert answer.status_code == 422, answer.text
+    for error in answer.json()["errors"]:
+        assert error["accepted"] and not any(
+            w in " ".join([error["message"], *error["accepted"]]) for w in PYDANTIC_WORDS), error
+
+
+# any JSON value, as a record may hold one anywhere
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**40), 2**40) | st.floats(allow_nan=False,
+    allow_infinity=False) | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                max_size=3),
+    max_leaves=6,
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(element=st.sampled_from(["id", "meta", "implicitRules", "language", "identifier", "type",
+                                "timestamp", "total", "link", "signature", "foo"]),
+       value=JSON_VALUES)  # fmt: skip
+def test_every_refusal_of_a_bundles_element_names_it_and_what_is_accepted(
+    element: str, value: Any
+) -> None:
+    """Whatever a Bundle's element holds, a refusal names the field as a path under ``bundle``,
+    says what is accepted, and has none of pydantic's words."""
+    record = {**_record(RECTUM, STAGE_4), element: value}
+    try:
+        read_bundle(record, the_kb())
+    except FhirError as error:
+        for problem in error.problems:
+            said = " ".join([problem.message, *problem.accepted])
+            assert problem.field.startswith("bundle") and problem.accepted, problem
+            assert not any(w in said for w in PYDANTIC_WORDS), problem
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), value=JSON_VALUES)
+def test_every_reason_a_resource_is_not_valid_is_in_onconavs_words(
+    data: st.DataObject, value: Any
+) -> None:
+    """A resource not valid FHIR R4 is listed unused with why, warned of, and named in the error
+    when it was the cancer: the reason had been pydantic's words ("not valid FHIR R4: id: String
+    should match pattern '^[A-Za-z0-9\\-.]+$'"). Whatever an element of the cancer's Condition
+    or of a HER2 test holds, no reason, warning or error says pydantic's words."""
+    her2 = _observation("h", "48676-1", _cc(LOINC, "LA6576-8", "Positive"))
+    which = data.draw(st.sampled_from([RECTUM, her2]), label="resource")
+    model = get_fhir_model_class(which["resourceType"])
+    names = sorted(f.alias or k for k, f in model.model_fields.items()
+                   if not (f.alias or k).startswith("_") and k != "fhir_comments")  # fmt: skip
+    element = data.draw(st.sampled_from([*names, "foo"]), label="element")
+    changed = {**which, element: value}
+    try:
+        reading = read_bundle(_record(STOMACH if which is her2 else changed, STAGE_4,
+                                      changed if which is her2 else her2), the_kb())  # fmt: skip
+    except FhirError as error:
+        for problem in error.problems:
+            said = " ".join([problem.message, *problem.accepted])
+            assert problem.accepted and not any(w in said for w in PYDANTIC_WORDS), problem
+        return
+    said = [u.reason for u in reading.unused] + reading.warnings
+    assert not any(w in s for s in said for w in PYDANTIC_WORDS), said
+
+
+def test_a_record_with_no_cancer_says_what_gives_the_cancer(kb: onconav.KnowledgeBase) -> None:
+    """"no cancer condition" named the field (bundle) and nothing accepted: whoever sends the
+    record is told what to add, the Condition's codes (SNOMED CT, ICD-10-CM C00-C96) or its
+    words, or a cancer as an order's reason; each of the errors that go with it (a Condition
+    coded as a cancer that could not be read) says what is accepted too."""
+    other = _condition("d", "267036007", "Dyspnea")
+    cases = (_record(other), _record({**RECTUM, "id": "a b"}))
+    for record in cases:
+        with pytest.raises(FhirError, match="no cancer condition") as refused:
+            read_bundle(record, kb)
+        first, *rest = refused.value.problems
+        assert first.field == "bundle", first
+        assert any("SNOMED CT" in a and "ICD-10-CM" in a for a in first.accepted), first
+        assert any("words" in a for a in first.accepted), first
+        assert "Send the person's cancer as a Condition" in first.message, first
+        for problem in rest:
+            assert problem.accepted, problem

@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from onconav.profile import CANCER_ACCEPTED, SURROGATE, Problem, ProfileError, escaped
@@ -88,6 +88,11 @@ class NotAJsonValue(ValueError):
     null), a body no other JSON reader reads."""
 
 
+NUMBER_RANGE = "a number from -1.79e308 to 1.79e308"
+"""The numbers JSON's reader in Python reads (a 64-bit float's range, 1.7976931348623157e308
+at most either side of 0), said where a number past it is refused: the refusal had named none."""
+
+
 class TooLarge(str):
     """A number too large to be read as one (``1e400``, ``-1e400``: past the largest a float
     holds), as it was written: ``_check_json`` refuses it, naming its field. Python's reader had
@@ -128,7 +133,8 @@ def why_not_json(error: ValueError) -> str:
     if isinstance(error, NotAJsonValue):
         return f"is not valid JSON: {error}"
     if isinstance(error, NumberTooLarge):
-        return f"holds a number too large to be read ({error}); give the value it stands for"
+        return (f"holds a number too large to be read ({error}); give the value it stands for "
+                f"({NUMBER_RANGE} is read)")  # fmt: skip
     return f"holds a value that cannot be read ({str(error).split(':')[0]})"
 
 
@@ -220,9 +226,10 @@ def _check_json(data: object, twice: dict[int, list[str]], where: str) -> None:
         elif isinstance(value, list):
             waiting += reversed([(item, (*path, i)) for i, item in enumerate(value)])
         elif isinstance(value, TooLarge):
-            problems.append(Problem(field_name(path), cut(value), (),
+            problems.append(Problem(field_name(path), cut(value), (NUMBER_RANGE,),
                                     f"{cut(value)} is a number too large to be read; give the "
-                                    "value the field takes, or leave the field out"))  # fmt: skip
+                                    f"value the field takes ({NUMBER_RANGE} is read), or leave "
+                                    "the field out"))  # fmt: skip
     if problems:
         raise ProfileError(problems)
 
@@ -428,6 +435,80 @@ def why_not_read(error: ValueError | RecursionError, needs: str) -> str:
     if isinstance(error, RecursionError):
         return f"is JSON nested too deeply to be read ({needs})"
     return why_not_json(error)
+
+
+# ---- pydantic's errors in onconav's words ------------------------------------------------------
+# One place for the API's and the CDS Hooks service's fields (``web.problems``) and the FHIR
+# reading's Bundle and resources (``fhir``): the reading had sent pydantic's own words ("Input
+# should be a valid integer, unable to parse string as an integer") to the API, the command and
+# the CDS Hooks service
+
+# What a parameter or a body that pydantic refused accepts, by the kind of error it gives
+ACCEPTED_BY_ERROR = {
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "float_parsing": "a number",
+    "float_type": "a number",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "string_type": "text",
+    "json_invalid": "valid JSON",
+    "model_attributes_type": "a JSON object",
+    "dict_type": "a JSON object",
+    "list_type": "a list",
+    "datetime_parsing": "a date-time",
+    "datetime_type": "a date-time",
+    "timezone_aware": "a date-time with its time zone",
+}
+
+
+def refused_words(error: Any, accepted: Sequence[str]) -> str:
+    """One of pydantic's errors in onconav's words, as a profile's field is refused ("is not
+    accepted; accepted: text"; the value is not quoted, as it may be the patient's): a
+    validator's own words as they are ("must be a UUID"), a field missing "is required", a list
+    too long or too short by its count; pydantic's own ("Input should be a valid string", "List
+    should have at least 1 item after validation, not 0") had been sent as they were."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    if kind == "missing":
+        return "is required" + (f"; accepted: {' or '.join(accepted)}" if accepted else "")
+    count = ctx.get("actual_length")
+    items = f"has {count} item{'s' * (count != 1)}"
+    if kind == "too_long" and isinstance(count, int):
+        return f"{items}; at most {ctx['max_length']} are read"
+    if kind == "too_short" and isinstance(count, int) and accepted:
+        return f"{items}; give {' or '.join(accepted)}"
+    if accepted:
+        return f"is not accepted; accepted: {' or '.join(accepted)}"
+    said = str(error["msg"])  # a kind with no words here yet: not lost
+    return f"is not accepted: {said[:1].lower()}{said[1:]}"
+
+
+def accepted_by(error: Any) -> list[str]:
+    """What one of pydantic's errors says is accepted: by the kind of error, else the allowed
+    values it names, else its words for what the input should be (none if it has none)."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind in ACCEPTED_BY_ERROR:
+        return [ACCEPTED_BY_ERROR[kind]]
+    if "expected" in ctx:  # a literal or an enum: "'a' or 'b'"
+        return [str(ctx["expected"])]
+    if kind == "too_long":  # a list: more than a service reads (CDS Hooks' feedback)
+        return [f"at most {ctx['max_length']} items"]
+    if kind == "too_short":
+        return [f"at least {ctx['min_length']} item" + "s" * (ctx["min_length"] != 1)]
+    for bound, words_of in (("ge", "or more"), ("gt", "more than"), ("le", "or less"),
+                            ("lt", "less than")):  # fmt: skip
+        if kind.endswith(("_than_equal", "_than")) and bound in ctx:
+            return [f"{ctx[bound]} {words_of}" if words_of.startswith("or")
+                    else f"{words_of} {ctx[bound]}"]  # fmt: skip
+    if kind == "string_too_short":  # an empty id in a CDS Hooks call
+        return [f"text of at least {ctx['min_length']} character" + "s" * (ctx["min_length"] != 1)]
+    if kind == "value_error" and (what := str(error["msg"]).partition("Value error, must be ")[2]):
+        return [what]  # a validator's own words: "must be a UUID"
+    should = str(error["msg"]).partition("Input should be ")[2]
+    return [should.split(",")[0]] if should else []
 
 
 # ---- a test of a result named on record but not read -----------------------------------------

@@ -259,7 +259,9 @@ class CdsRequest(Received):
         cls, value: FhirAuthorization | None, info: ValidationInfo
     ) -> FhirAuthorization | None:
         if value is not None and info.data.get("fhirServer") is None:
-            raise ValueError("is given without fhirServer (a good one)")
+            # said as what is accepted ("must be ...": ``reading.accepted_by``): it had said
+            # only what was wrong, accepting nothing
+            raise ValueError("must be given with the fhirServer it is the access token for")
         return value
 
 

@@ -62,7 +62,8 @@ def check_medications(draft_orders: Mapping[str, Any], selections: Iterable[str]
                            ("medicationReference", "a Reference")):  # fmt: skip
             if name in resource and not isinstance(resource[name], dict):
                 raise PrefetchError(f"{where}.{name}", f"must be {kind} (an object), as FHIR "
-                                    "writes one; the drug could not be checked")  # fmt: skip
+                                    "writes one; the drug could not be checked",
+                                    (f"{kind} (a JSON object)",))  # fmt: skip
 
 
 def unread(

@@ -131,11 +131,14 @@ class Located(dict[str, Any]):
         return (Located, (dict(self), self.full_url))
 
 
+ONE_PATIENT = "one person's record"
+
+
 class PrefetchError(ValueError):
     """Prefetched data that cannot be used: ``field`` names the key (``prefetch.conditions``),
-    ``accepted`` what it takes, where that is known."""
+    ``accepted`` what it takes (every refusal says it: some had said none)."""
 
-    def __init__(self, field: str, message: str, accepted: tuple[str, ...] = ()) -> None:
+    def __init__(self, field: str, message: str, accepted: tuple[str, ...]) -> None:
         self.field = field
         self.message = message
         self.accepted = accepted
@@ -159,7 +162,8 @@ def queries(context: Mapping[str, Any], templates: Mapping[str, str] = TEMPLATES
     def value(match: re.Match[str]) -> str:
         found = context.get(match.group(1))
         if not isinstance(found, str | int) or isinstance(found, bool):
-            raise PrefetchError(f"context.{match.group(1)}", "is needed by the prefetch")
+            raise PrefetchError(f"context.{match.group(1)}", "is needed by the prefetch",
+                                ("an id (text)",))  # fmt: skip
         return quote(str(found), safe="")
 
     return {key: TOKEN.sub(value, template) for key, template in templates.items()}
@@ -292,7 +296,9 @@ def gather(
             continue  # no data
         where = f"prefetch.{key}"
         if not isinstance(value, dict) or not isinstance(value.get("resourceType"), str):
-            raise PrefetchError(where, "is not a FHIR resource or Bundle (nor null)")
+            raise PrefetchError(where, "is not a FHIR resource or Bundle (nor null)",
+                                ("a FHIR resource or Bundle (a JSON object with a resourceType)",
+                                 "null"))  # fmt: skip
         if value["resourceType"] == "OperationOutcome":
             out.missing.append(key)
             continue
@@ -403,16 +409,19 @@ def placed(value: Mapping[str, Any], where: str) -> list[tuple[str, dict[str, An
         return [(where, dict(value))]
     entries = value.get("entry", [])
     if not isinstance(entries, list):
-        raise PrefetchError(where, "is a Bundle whose entry is not a list")
+        raise PrefetchError(where, "is a Bundle whose entry is not a list",
+                            ("a Bundle whose entry is a list of entries",))  # fmt: skip
     out = []
     for i, entry in enumerate(entries):
         if not isinstance(entry, dict):
-            raise PrefetchError(f"{where}.entry[{i}]", "is not a Bundle entry (a JSON object)")
+            raise PrefetchError(f"{where}.entry[{i}]", "is not a Bundle entry (a JSON object)",
+                                ("a Bundle entry (a JSON object)",))  # fmt: skip
         resource = entry.get("resource")
         if resource is None:
             continue  # an entry with only a fullUrl or a request: nothing to read
         if not isinstance(resource, dict) or not isinstance(resource.get("resourceType"), str):
-            raise PrefetchError(f"{where}.entry[{i}].resource", "is not a FHIR resource")
+            raise PrefetchError(f"{where}.entry[{i}].resource", "is not a FHIR resource",
+                                ("a FHIR resource (a JSON object with a resourceType)",))
         if resource["resourceType"] != "OperationOutcome":
             url = entry.get("fullUrl")
             located = Located(resource, url) if isinstance(url, str) and url else resource
@@ -438,7 +447,8 @@ def checked(
         if kind == "Bundle":  # the FHIR mapping opens it: its resources are read too
             checked(bundle_placed(resource, where), patient_id, full_urls)
         if kind == "Patient" and resource.get("id") not in (None, patient_id):
-            raise PrefetchError(where, "holds a Patient other than the one in context")
+            raise PrefetchError(where, "holds a Patient other than the one in context",
+                                (f"the Patient of context.patientId ({ONE_PATIENT})",))
         for name in PATIENT_LINKS:
             link = resource.get(name)
             reference = link.get("reference") if isinstance(link, dict) else None
@@ -447,7 +457,8 @@ def checked(
             key = reference_key(reference, full_urls)
             if key.startswith("Patient/") and key.removeprefix("Patient/") != patient_id:
                 raise PrefetchError(
-                    where, f"holds {_a(kind)} about another patient than the one in context"
+                    where, f"holds {_a(kind)} about another patient than the one in context",
+                    (f"resources about the Patient of context.patientId ({ONE_PATIENT})",),
                 )
         out.append(resource)
     return out

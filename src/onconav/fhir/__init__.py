@@ -63,6 +63,7 @@ from onconav.fhir.reader import (
     drugs_of_codings,
     drugs_of_medication,
     entries_of,
+    fhir_refused,
     read,
     too_large,
     zoned,
@@ -76,6 +77,7 @@ from onconav.reading import (
     field_name,
     has_next_page,
     json_and_repeats,
+    refused_words,
 )
 
 __all__ = ["FhirError", "FhirReading", "Unused", "drugs_of_codings", "drugs_of_medication",
@@ -124,6 +126,23 @@ def _not_fhir(where: str, message: str, accepted: str, value: object = None) -> 
     return FhirError([Problem(field=where, value=value, accepted=(accepted,), message=message)])
 
 
+def _bundle_refused(model: Any, error: Any) -> Problem:
+    """One of the Bundle model's errors, named by its path (``bundle.meta.lastUpdated``,
+    ``bundle.link[0].relation``), in onconav's words with what is accepted (``fhir_refused``,
+    as a resource's are said): pydantic's own ("Input should be a valid integer, unable to
+    parse string as an integer") had reached the API's 422, the command and the CDS Hooks
+    service."""
+    where = tuple(p for p in error["loc"] if p != "root")
+    accepted, said = fhir_refused(model, error)
+    if where == ("type",):  # its type missing or not text lists the types, as a type not known
+        accepted = BUNDLE_TYPES
+        said = refused_words({**error, "type": "not_accepted"},
+                             (f"a Bundle type ({', '.join(BUNDLE_TYPES)})",))  # fmt: skip
+    element = field_name(where) or "the Bundle"
+    return Problem(field=field_name(("bundle", *where)), value=None, accepted=accepted,
+                   message=f"not a valid FHIR R4 Bundle: {element} {said}")
+
+
 def read_bundle(bundle: Mapping[str, Any], kb: KnowledgeBase) -> FhirReading:
     """The profile a FHIR Bundle gives, each field with its sources, and every resource not
     used with the reason. ``FhirError`` when it is not a Bundle or has no cancer condition."""
@@ -148,13 +167,7 @@ def read_bundle(bundle: Mapping[str, Any], kb: KnowledgeBase) -> FhirReading:
     try:
         Bundle.model_validate(zoned(rest))  # a timestamp with no zone read as written
     except ValidationError as error:
-        raise FhirError([
-            Problem(field=".".join(["bundle", *(str(p) for p in e["loc"])]), value=None,
-                    # its type missing or not text lists the types, as a type not known does
-                    accepted=BUNDLE_TYPES if tuple(e["loc"]) == ("type",) else (),
-                    message=f"not a valid FHIR R4 Bundle: {e['msg']}")
-            for e in error.errors()
-        ]) from None  # fmt: skip
+        raise FhirError([_bundle_refused(Bundle, e) for e in error.errors()]) from None
     except RecursionError:  # an extension of its meta nested hundreds of levels deep
         raise _not_fhir("bundle", "not FHIR: the Bundle is nested too deep outside its "
                         "entries", BUNDLE) from None  # fmt: skip

@@ -29,7 +29,9 @@ from onconav.profile import Problem, at_most
 from onconav.reading import (
     NO_FINAL_RESULT,
     RESULT_NOT_READABLE,
+    accepted_by,
     reference_key,
+    refused_words,
 )
 
 JSON = Mapping[str, Any]
@@ -115,8 +117,25 @@ class FhirReading:
                 "warnings": self.warnings}  # fmt: skip
 
 
-def _problem(where: str, message: str, value: object = None) -> Problem:
-    return Problem(field=where, value=value, accepted=(), message=message)
+def _problem(where: str, message: str, accepted: tuple[str, ...]) -> Problem:
+    """A problem of the record, with what is accepted (every error names it: the reading's had
+    named none, "no cancer condition" among them)."""
+    return Problem(field=where, value=None, accepted=accepted, message=message)
+
+
+ONE_PERSON = ("one person's record: every resource about one Patient",)
+# What gives the cancer, where no Condition did: said by the error, so that whoever sends the
+# record knows what to add
+CANCER_CONDITION = (
+    "a Condition of the cancer coded in SNOMED CT (a malignant neoplasm) or ICD-10-CM "
+    "(C00-C96)",
+    "a Condition whose words name the cancer (its code's text or display: \"Adenocarcinoma of "
+    "rectum\")",
+    "a cancer as the reasonCode of an order (a ServiceRequest, MedicationRequest or Procedure)",
+)
+# where a resource that gives the cancer was not read: it, mended as its reason says, or the
+# cancer given another way
+VALID_CONDITION = ("the resource with what its reason names mended", *CANCER_CONDITION)
 
 
 # --------------------------------------------------------------------------------------------
@@ -570,13 +589,125 @@ def zoned(value: object) -> object:
     return value
 
 
-def _invalid(error: ValidationError) -> str:
+# What each FHIR R4 primitive takes (by the name of its type in the R4B models), in words an
+# integrator can act on: the models' own ("String should match pattern '^[A-Za-z0-9\\-.]+$'",
+# "Instant value string does not match spec regex.") had been passed on as they were
+FHIR_TYPE_WORDS = {
+    "Id": "an id: 1 to 64 letters (A-Z, a-z), digits, '-' or '.', with no spaces",
+    "Code": "a code: text with no space at either end and no two spaces together",
+    "Uri": "a URI: text with no spaces",
+    "Url": "a URL: text with no spaces",
+    "Canonical": "a canonical URL: text with no spaces",
+    "Oid": "an OID: urn:oid: then numbers joined by dots (urn:oid:2.16.840.1)",
+    "Uuid": "a UUID (urn:uuid:53fefa32-fcbb-4ff8-8a92-55ee120877b7)",
+    "Instant": "an instant: a date and a time to the second with its time zone "
+               "(2024-04-02T10:00:00Z)",
+    "DateTime": "a dateTime: a year, a year and month, a date, or a date and time with its "
+                "time zone (2024, 2024-04, 2024-04-02, 2024-04-02T10:00:00+01:00)",
+    "Date": "a date: a year, a year and month, or a date (2024, 2024-04, 2024-04-02)",
+    "Time": "a time of day: hh:mm:ss (10:30:00)",
+    "Integer": "a whole number from -2,147,483,648 to 2,147,483,647",
+    "Integer64": "a whole number",
+    "UnsignedInt": "a whole number from 0 to 2,147,483,647",
+    "PositiveInt": "a whole number from 1 to 2,147,483,647",
+    "Decimal": "a number",
+    "String": "text",
+    "Markdown": "text",
+    "Base64Binary": "base64-encoded text",
+}
+
+
+def _fhir_type(model: Any, where: Iterable[str | int]) -> tuple[str | None, Any, bool]:
+    """The name of the FHIR type of the element at ``where`` (a pydantic error's ``loc``) in a
+    resource or element ``model`` ("Id", "Instant", "Meta", "BundleLink"), the model that holds
+    it (for an element it does not have), and whether the element is a list (of that type);
+    None for a place the model has no element at."""
+    import typing
+
+    owner, name, many = model, None, False
+    for step in where:
+        if isinstance(step, int) or step == "root":
+            continue
+        if owner is None:
+            return None, None, False
+        fields = {f.alias or key: f for key, f in owner.model_fields.items()}
+        if step not in fields:
+            return None, owner, False
+        kind, name, many = fields[step].annotation, None, False
+        while True:  # Optional[List[Annotated[str, Id()]]] -> Id, a list
+            args = [a for a in typing.get_args(kind) if a is not type(None)]
+            many = many or typing.get_origin(kind) is list
+            if typing.get_origin(kind) is typing.Annotated:
+                name = type(kind.__metadata__[0]).__name__
+                break
+            if not args:
+                break
+            kind = args[0]
+        klass = kind.get_model_klass() if hasattr(kind, "get_model_klass") else None
+        if name is None:
+            name = klass.__name__ if klass is not None else {bool: "Boolean", str: "String"}.get(
+                kind)  # fmt: skip
+        owner = klass
+    return name, owner, many
+
+
+# the models' words for a choice of elements (value[x]) given twice or not at all
+ONE_OF = re.compile(r"from this list \[([^\]]*)\]")
+
+
+def fhir_refused(model: Any, error: Any) -> tuple[tuple[str, ...], str]:
+    """What is accepted at the place one of a FHIR model's errors names, and the error in
+    onconav's words (``reading.refused_words``), following the element's name: "is not
+    accepted; accepted: an id: 1 to 64 letters ...", "is not an element of a FHIR R4
+    BundleLink; its elements: relation, url, ...". One place for the Bundle's errors
+    (``fhir.read_bundle``) and each resource's (``_invalid``)."""
+    kind = error.get("type")
+    where = error.get("loc", ())
+    name, owner, many = _fhir_type(model, where)
+    # the place of a list's item, or of the whole list (refused, or missing)
+    many = many and not (where and isinstance(where[-1], int))
+    if kind == "extra_forbidden" and owner is not None:
+        elements = [f.alias or key for key, f in owner.model_fields.items()
+                    if not (f.alias or key).startswith("_") and key != "fhir_comments"]  # fmt: skip
+        what = getattr(owner, "__resource_type__", None) or owner.__name__
+        return ((f"the elements of a FHIR R4 {what}: {', '.join(elements)}",),
+                f"is not an element of a FHIR R4 {what}; accepted: the elements of a FHIR R4 "
+                f"{what}: {', '.join(elements)}")  # fmt: skip
+    choice = ONE_OF.search(str(error.get("msg", ""))) if kind == "value_error" else None
+    if choice is not None:  # value[x] given twice, or a required one missing (the models' words:
+        # "Any of one field value is expected from this list [...], but got multiple!")
+        names = ", ".join(n.strip(" '\"") for n in choice.group(1).split(","))
+        many_given = "multiple" in str(error["msg"])
+        return ((f"one of {names}",), f"gives more than one of {names}; FHIR R4 takes one"
+                if many_given else f"gives none of {names}; FHIR R4 needs one")  # fmt: skip
+    if many and name is not None:
+        accepted = [f"a list, each {FHIR_TYPE_WORDS[name]}" if name in FHIR_TYPE_WORDS else
+                    f"a list of JSON objects (each a FHIR {name})"]  # fmt: skip
+    elif name in FHIR_TYPE_WORDS:
+        accepted = [FHIR_TYPE_WORDS[name]]
+    elif name == "Boolean":
+        accepted = ["true or false"]
+    elif name is not None:  # an element of a complex type: an object, whatever was wrong
+        accepted = [f"a JSON object (a FHIR {name})"]
+    else:
+        accepted = accepted_by(error)
+    if kind == "value_error" and (name in FHIR_TYPE_WORDS or name == "Boolean"):
+        # the models' own words for a value of a primitive ("Instant value string does not
+        # match spec regex.", "DateTime must be timezone aware."): said as what is accepted
+        kind = "not_accepted"
+    return tuple(accepted), refused_words({**error, "type": kind}, accepted)
+
+
+def _invalid(error: ValidationError, model: Any = None) -> str:
+    """Why a resource is not valid FHIR R4 (its model's first error; ``model``, the resource's
+    R4B model), in onconav's words (``fhir_refused``): "not valid FHIR R4: id is not accepted;
+    accepted: an id: ...". Pydantic's own ("String should match pattern ...") had been said."""
     first = error.errors()[0]
     where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}"
                     for p in first.get("loc", ()) if p != "__root__").lstrip(".")  # fmt: skip
     more = error.error_count() - 1
     tail = f" (and {more} more)" if more > 0 else ""
-    message, given = first.get("msg", "invalid"), first.get("input")
+    given = first.get("input")
     if first.get("type") in ("json_invalid", "model_validation_format") and not isinstance(
             given, OBJECT):  # fmt: skip
         # text or a number where an element is wanted (the model's words: "Invalid JSON:
@@ -586,9 +717,13 @@ def _invalid(error: ValidationError) -> str:
         shown = (f"the text {given[:40]!r}" if isinstance(given, str) else
                  f"a {'list' if isinstance(given, list) else 'number'}"
                  if isinstance(given, (list, int, float)) else repr(given)[:40])  # fmt: skip
-        message = f"should be an element (a JSON object), not {shown}"
+        message = f": should be an element (a JSON object), not {shown}"
         where = where.removesuffix(".root")
-    return f"not valid FHIR R4: {where or 'resource'}: {message}{tail}"
+    elif model is not None:
+        message = " " + fhir_refused(model, first)[1]
+    else:
+        message = " " + refused_words(first, accepted_by(first))
+    return f"not valid FHIR R4: {where or 'resource'}{message}{tail}"
 
 
 @dataclass
@@ -635,7 +770,7 @@ class Builder:
                 self.checked[res.ref] = True
             except ValidationError as error:
                 self.checked[res.ref] = False
-                self.unused[res.ref] = _invalid(error)
+                self.unused[res.ref] = _invalid(error, _model_class(res.type))
             except RecursionError:  # nested too deep for the model (MAX_DEPTH keeps it out)
                 self.checked[res.ref] = False
                 self.unused[res.ref] = "nested deeper than a resource can be: not read"
@@ -742,7 +877,7 @@ def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -
                 # one, one's HER2 and the other's KRAS made a person of both
                 raise FhirError([_problem(
                     "bundle", f"the resources are about 2 different patients ({ref} of "
-                    f"{bases[0]} and of {bases[1]}); give one person's record",
+                    f"{bases[0]} and of {bases[1]}); give one person's record", ONE_PERSON,
                 )])  # fmt: skip
             kept = builder.resources[ref]
             newer = newer_version(item, kept.data)
@@ -979,7 +1114,7 @@ def _one_person(builder: Builder) -> None:
     if len(people) > 1:
         raise FhirError([_problem(
             "bundle", f"the resources are about {len(people)} different patients; give one "
-            "person's record",
+            "person's record", ONE_PERSON,
         )])  # fmt: skip
     for res in builder.resources.values():
         name = next((n for n in ("subject", "patient") if res.data.get(n) is not None), None)
@@ -1556,12 +1691,12 @@ def _no_cancer(builder: Builder) -> CancerFound:
         builder.use("cancer", *(r.ref for r in secondary))
         return CancerFound(secondary[0], "unknown", None)
     rejected = [_problem("bundle", f"{res.ref} is coded as a cancer but was not read: "
-                         + builder.unused[res.ref].removesuffix(": not read"))
+                         + builder.unused[res.ref].removesuffix(": not read"), VALID_CONDITION)
                 for res in builder.resources.values()
                 if res.type == "Condition" and res.ref in builder.unused
                 and (_coded_as_cancer(builder, res) or _metastasis_site(builder, res))
                 ] + [_problem("bundle", f"{res.ref} names a cancer but was not read: "
-                              + builder.unused[res.ref])
+                              + builder.unused[res.ref], VALID_CONDITION)
                      for res in builder.resources.values()
                      if res.type in ORDERS and res.ref in builder.unused
                      and _cancer_reason(builder, res) is not None]  # fmt: skip
@@ -1576,7 +1711,9 @@ def _no_cancer(builder: Builder) -> CancerFound:
         "bundle", "no cancer condition: no Condition coded or worded as a cancer (SNOMED CT, "
         "ICD-10-CM C00-C96, or words that name a malignancy) that could be read, and no cancer "
         "named as the reason for an order; the profile needs where the cancer started. "
-        + (f"The Conditions seen: {shown}" if seen else "No Condition is in the record"),
+        + (f"The Conditions seen: {shown}. " if seen else "No Condition is in the record. ")
+        + "Send the person's cancer as a Condition, coded in SNOMED CT or ICD-10-CM (C00-C96), "
+        "or with words that name it (\"Adenocarcinoma of rectum\")", CANCER_CONDITION,
     ), *rejected], no_cancer=not rejected)  # fmt: skip
 
 

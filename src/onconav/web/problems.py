@@ -16,6 +16,11 @@ from pydantic_core import PydanticSerializationError
 
 from onconav import words
 from onconav.profile import Problem
+
+# pydantic's errors in onconav's words live in the core, where the FHIR reading says its own
+# with them; the app's and the CDS Hooks service's fields take them from here as before
+from onconav.reading import accepted_by as accepted_by
+from onconav.reading import refused_words as refused_words
 from onconav.reading import why_not_fhir_json, why_not_read
 
 PROBLEM = "application/problem+json"
@@ -120,69 +125,6 @@ def field_errors(problems: list[Problem]) -> list[FieldError]:
                    message=words.short_quotes(p.message))
         for p in problems
     ]  # fmt: skip
-
-
-# What a parameter or a body that pydantic refused accepts, by the kind of error it gives
-ACCEPTED_BY_ERROR = {
-    "int_parsing": "a whole number",
-    "int_type": "a whole number",
-    "int_from_float": "a whole number",
-    "float_parsing": "a number",
-    "float_type": "a number",
-    "bool_parsing": "true or false",
-    "bool_type": "true or false",
-    "string_type": "text",
-    "json_invalid": "valid JSON",
-    "model_attributes_type": "a JSON object",
-    "dict_type": "a JSON object",
-    "list_type": "a list",
-    "datetime_parsing": "a date-time",
-    "datetime_type": "a date-time",
-    "timezone_aware": "a date-time with its time zone",
-}
-
-
-def refused_words(error: Any, accepted: Sequence[str]) -> str:
-    """One of pydantic's errors in onconav's words, as a profile's field is refused ("is not
-    accepted; accepted: text"; the value is not quoted, as it may be the patient's): a
-    validator's own words as they are ("must be a UUID"), a field missing "is required", a list
-    too long or too short by its count; pydantic's own ("Input should be a valid string", "List
-    should have at least 1 item after validation, not 0") had been sent as they were."""
-    kind, ctx = error["type"], error.get("ctx") or {}
-    if kind == "value_error":
-        return str(error["msg"]).removeprefix("Value error, ")
-    if kind == "missing":
-        return "is required" + (f"; accepted: {' or '.join(accepted)}" if accepted else "")
-    count = ctx.get("actual_length")
-    items = f"has {count} item{'s' * (count != 1)}"
-    if kind == "too_long" and isinstance(count, int):
-        return f"{items}; at most {ctx['max_length']} are read"
-    if kind == "too_short" and isinstance(count, int) and accepted:
-        return f"{items}; give {' or '.join(accepted)}"
-    if accepted:
-        return f"is not accepted; accepted: {' or '.join(accepted)}"
-    said = str(error["msg"])  # a kind with no words here yet: not lost
-    return f"is not accepted: {said[:1].lower()}{said[1:]}"
-
-
-def accepted_by(error: Any) -> list[str]:
-    """What one of pydantic's errors says is accepted: by the kind of error, else the allowed
-    values it names, else its words for what the input should be (none if it has none)."""
-    kind, ctx = error["type"], error.get("ctx") or {}
-    if kind in ACCEPTED_BY_ERROR:
-        return [ACCEPTED_BY_ERROR[kind]]
-    if "expected" in ctx:  # a literal or an enum: "'a' or 'b'"
-        return [str(ctx["expected"])]
-    if kind == "too_long":  # a list: more than a service reads (CDS Hooks' feedback)
-        return [f"at most {ctx['max_length']} items"]
-    if kind == "too_short":
-        return [f"at least {ctx['min_length']} item" + "s" * (ctx["min_length"] != 1)]
-    if kind == "string_too_short":  # an empty id in a CDS Hooks call
-        return [f"text of at least {ctx['min_length']} character" + "s" * (ctx["min_length"] != 1)]
-    if kind == "value_error" and (what := str(error["msg"]).partition("Value error, must be ")[2]):
-        return [what]  # a validator's own words: "must be a UUID"
-    should = str(error["msg"]).partition("Input should be ")[2]
-    return [should.split(",")[0]] if should else []
 
 
 # What a field takes, by the type of its JSON schema, for a field a body lacks
