@@ -6862,3 +6862,45 @@ def test_a_record_with_no_cancer_says_what_gives_the_cancer(kb: onconav.Knowledg
         assert "Send the person's cancer as a Condition" in first.message, first
         for problem in rest:
             assert problem.accepted, problem
+
+
+# The characters that show nothing: zero-width ones and marks of direction, the directional
+# embeddings and overrides, isolates, and the byte order mark
+INVISIBLE_CHARACTERS = [chr(c) for c in (*range(0x200B, 0x2010), *range(0x202A, 0x202F),
+                                         *range(0x2066, 0x206A), 0xFEFF)]  # fmt: skip
+
+
+@pytest.mark.parametrize("mark", INVISIBLE_CHARACTERS, ids=lambda c: f"U+{ord(c):04X}")
+def test_a_character_that_shows_nothing_in_a_records_words_is_left_out(
+    mark: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A cancer's words with a character that shows nothing inside them ("recta\\u200bl cancer",
+    an isolate around part of a word) were read as written: an isolate's made "rectal cancer" no
+    cancer at all, and each was shown back in the warnings as written (an override turns the
+    rest of a sentence around). They are read as the words they show, and shown without it."""
+    for text in (f"recta{mark}l cancer", f"rec{mark}tal can{mark}cer", f"{mark}rectal cancer"):
+        condition = {**RECTUM, "code": {"text": text}}
+        reading = read_bundle(_record(condition, STAGE_4), kb)
+        assert reading.data["cancer"] == "rectum", (text, reading.data)
+        said = json.dumps(reading.as_json(), ensure_ascii=False)
+        assert mark not in said, (text, said)
+        assert "'rectal cancer'" in " ".join(reading.warnings), reading.warnings
+
+
+@settings(max_examples=100, deadline=None)
+@given(marks=st.lists(st.tuples(st.integers(0, 24), st.sampled_from(INVISIBLE_CHARACTERS)),
+                      min_size=1, max_size=4))  # fmt: skip
+def test_a_cancers_words_read_the_same_with_characters_that_show_nothing(
+    marks: list[tuple[int, str]]
+) -> None:
+    """Wherever characters that show nothing are put in a Condition's words (its text, its
+    coding's display), the cancer read is the one the words show, and none of them is shown
+    back."""
+    text = "Adenocarcinoma of rectum"
+    for at, mark in sorted(marks, reverse=True):
+        text = text[:at] + mark + text[at:]
+    for code in ({"text": text}, _cc(SNOMED, "363346000", text)):
+        reading = read_bundle(_record({**RECTUM, "code": code}, STAGE_4), the_kb())
+        assert reading.data["cancer"] == "rectum", (text, reading.data)
+        said = json.dumps(reading.as_json(), ensure_ascii=False)
+        assert not any(c in said for c in INVISIBLE_CHARACTERS), said

@@ -157,19 +157,35 @@ def _items(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+# Characters that show nothing: zero-width ones and marks of direction (U+200B-U+200F), the
+# directional embeddings and overrides (U+202A-U+202E), isolates (U+2066-U+2069) and the byte
+# order mark (U+FEFF). In a record's words they had been read as written ("rec\u2066tal
+# can\u2069cer" was no cancer at all) and shown back as written (an override turned the rest of
+# a warning around): they are left out of every text a CodeableConcept gives (``_words``).
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def _visible(text: str) -> str:
+    """A record's words without the characters that show nothing (``INVISIBLE``)."""
+    return INVISIBLE.sub("", text)
+
+
 def _words(concept: object) -> list[str]:
-    """The words of a CodeableConcept: its text, then each coding's display."""
+    """The words of a CodeableConcept: its text, then each coding's display, each without the
+    characters that show nothing (``_visible``)."""
     if not isinstance(concept, OBJECT):
         return []
     out = [concept["text"]] if isinstance(concept.get("text"), str) else []
-    return out + [c["display"] for c in _codings(concept) if isinstance(c.get("display"), str)]
+    out += [c["display"] for c in _codings(concept) if isinstance(c.get("display"), str)]
+    return [_visible(text) for text in out]
 
 
 def _coded(concept: object) -> str:
     """A CodeableConcept for people: its first coding as system|code (display)."""
     for coding in _codings(concept):
         system = system_name(coding.get("system")) or coding.get("system") or "?"
-        display = f" ({coding['display']})" if isinstance(coding.get("display"), str) else ""
+        display = (f" ({_visible(coding['display'])})" if isinstance(coding.get("display"), str)
+                   else "")  # fmt: skip
         return f"{system}|{coding.get('code')}{display}"
     words_ = _words(concept)
     return repr(words_[0]) if words_ else "no code"
@@ -336,7 +352,7 @@ def _status(resource: JSON, name: str = "status") -> str:
         codes = [c.get("code") for c in _codings(value)]
         if codes:
             return str(codes[0])
-        text = str(value.get("text") or "").lower()
+        text = _visible(str(value.get("text") or "")).lower()
         said = "-".join(text.split())
         if said in CONDITION_STATUSES:
             return said
@@ -1250,7 +1266,7 @@ def _marker_not_read(builder: Builder, res: Res, site: str) -> None:
     parts = [w for c in _items(res.data.get("component")) if isinstance(c, OBJECT)
              for w in _words(c.get("code"))]  # fmt: skip
     conclusion = res.data.get("conclusion")
-    parts += [conclusion] if isinstance(conclusion, str) else []
+    parts += [_visible(conclusion)] if isinstance(conclusion, str) else []
     parts += [w for c in _items(res.data.get("conclusionCode")) for w in _words(c)]
     within = " ".join(str(w) for w in parts)
     for name, pattern in MARKER_WORDS.items():
@@ -1575,7 +1591,7 @@ def _stage_value(res: Res) -> object:
     """A stage Observation's value: its concept, or its words as a concept's text."""
     value = res.data.get("valueCodeableConcept")
     if value is None and isinstance(res.data.get("valueString"), str):
-        return {"text": res.data["valueString"]}
+        return {"text": res.data["valueString"]}  # its words read as a concept's (``_words``)
     return value
 
 
@@ -2358,7 +2374,7 @@ def _answer(builder: Builder, res: Res) -> str | None:
     if row is not None and row.get("answer"):
         answer = str(row.get("answer"))
         text = concept.get("text") if isinstance(concept, OBJECT) else None
-        if isinstance(text, str) and _polarity(text) == _OPPOSITE.get(answer):
+        if isinstance(text, str) and _polarity(_visible(text)) == _OPPOSITE.get(answer):
             # its code and its own words say opposite answers (coded Positive, written
             # "Negative"): which is right is not known, and unknown is not negative (the code
             # had been read alone: trastuzumab offered on a result its words call negative)
@@ -2547,8 +2563,8 @@ def _not_the_tumours(builder: Builder, res: Res) -> str | None:
             if any(r.get("source") == "germline" for r in coded):
                 return GERMLINE_VARIANT
             continue  # somatic, by its code: its words are not read
-        said = _source_said(" ".join(str(w) for w in (*_words(value),
-                                                       comp.get("valueString") or "")))
+        said = _source_said(" ".join(str(w) for w in (*_words(value), _visible(
+            str(comp.get("valueString") or "")))))  # fmt: skip
         if said == "germline":
             return GERMLINE_VARIANT
         unclear = unclear or said == "unclear"
@@ -2930,7 +2946,8 @@ def _significance(builder: Builder, res: Res) -> set[str | None]:
         coded = builder.row("observations", value)
         if coded is not None and coded.get("significance"):
             continue  # read by the table above
-        said = " ".join(str(w) for w in (*_words(value), comp.get("valueString") or ""))
+        said = " ".join(str(w) for w in (*_words(value),
+                                          _visible(str(comp.get("valueString") or ""))))
         out.add(next((s for pattern, s in SIGNIFICANCE_WORDS if pattern.search(said)), None))
     return out
 
@@ -2967,6 +2984,7 @@ def _not_of_sequence(builder: Builder, res: Res) -> list[str]:
         typed = row is not None and row.get("component") == "change-type"
         if (typed and kind != "sequence") or kind in ("copy-number-gain", "copy-number-loss"):
             said = comp.get("valueString")
+            said = _visible(said) if isinstance(said, str) else said
             shown = _coded(value) if value is not None else repr(said) if said else "no value"
             out.append(shown)
     return out
