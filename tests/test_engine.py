@@ -690,14 +690,16 @@ def test_a_treatment_a_field_does_not_take_is_not_called_misspelt(kb, field, nam
 def needs_an_operation(kb: KnowledgeBase, option_id: str) -> tuple[list[str], bool]:
     """What an option gives that needs an operation, read from the data: an operation itself (a
     procedure of a kind of surgery) or what is put in during one (``during_surgery``); and
-    whether it is given only before one (its ``timing``)."""
-    from onconav.kb.rules import AROUND_SURGERY
+    whether it is given only before one (its ``timing``; one given after an operation is ruled
+    out only for one who has had none: ``test_what_is_given_after_an_operation_...``)."""
+    from onconav.kb.rules import AFTER_SURGERY, AROUND_SURGERY
 
     record = kb.by_id[option_id]
     given = [*record.uses, *record.given_with]  # type: ignore[union-attr]
     surgical = [u for u in given if "surgery" in kb.vocabulary.up("cannot_have", u)
                 or getattr(kb.by_id.get(u), "during_surgery", False)]  # fmt: skip
-    timed = any(t in AROUND_SURGERY for t in record.timing)  # type: ignore[union-attr]
+    timed = any(t in AROUND_SURGERY and t not in AFTER_SURGERY
+                for t in record.timing)  # type: ignore[union-attr]  # fmt: skip
     return surgical, timed
 
 
@@ -5527,7 +5529,7 @@ def test_a_warning_about_what_options_give_is_said_on_each_of_them(  # type: ign
 def test_the_operations_that_take_out_cancer_are_treatments_had() -> None:
     """Each operation the surgery warning counts as taking out cancer is a value of the
     treatments had, with narrower ones under it (a name not in the vocabulary would count none)."""
-    from onconav.profile import CANCER_OPERATIONS
+    from onconav.kb.rules import CANCER_OPERATIONS
 
     kb = shared_kb()
     for operation in CANCER_OPERATIONS:
@@ -5655,3 +5657,45 @@ def test_an_answer_that_contradicts_others_is_read_as_not_known(kb) -> None:  # 
     rows = dict(render.situation(result))
     assert rows[recurrence.label].endswith(", read as not known"), rows
     assert all(u.read_as is None for u in result.understood if u.fact != "recurrence")
+
+
+@SETTINGS
+@given(pair=partial_and_more(), barred=st.booleans())
+@example(pair=({"cancer": "rectum", "stage": "4", "metastases": ["liver", "lung"],
+                "cannot_have": ["surgery"], "prior_treatments": [], "symptoms": ["bleeding"]},
+               {}), barred=True)  # fmt: skip
+def test_what_is_given_after_an_operation_needs_one_had_or_possible(pair, barred) -> None:  # type: ignore[no-untyped-def]
+    """An option given after an operation (chemotherapy after surgery) needs one: had already,
+    or one the person can have. One who cannot have surgery and whose treatments had are known
+    to hold no operation that takes out cancer (a list with no "perhaps others"; a colostomy
+    takes out none) is not suitable for it, saying so; with such an operation had (or one not
+    said which), or the treatments had not known or perhaps not whole, it is not ruled out by it (it had asked one who cannot have surgery and has had none whether surgery could
+    remove the cancer)."""
+    from onconav.kb.rules import AFTER_SURGERY, SURGERY, removing_cancer
+
+    kb = shared_kb()
+    data = dict(pair[0])
+    data["cancer"] = "rectum"
+    if barred and "surgery" not in data.get("cannot_have", []):
+        data["cannot_have"] = [*data.get("cannot_have", []), "surgery"]
+    profile = parse_profile(data, kb)
+    row = facts_of(profile, kb).row
+    had = row["prior_treatments"]
+    # an operation that takes out cancer, or one not said which (not a colostomy)
+    operations = removing_cancer(kb.vocabulary)
+    assert "colostomy" not in operations and "low-anterior-resection" in operations
+    none_had = isinstance(had, frozenset) and not had & operations and OTHERS_NOT_KNOWN not in had
+    cannot = isinstance(row["cannot_have"], frozenset) and SURGERY in row["cannot_have"]
+    after = {o.id for o in kb.options if set(o.timing) & AFTER_SURGERY}
+    assert after, "no option of the knowledge base is given after an operation"
+    for option in evaluate(profile, kb).options:
+        if option.id not in after:
+            continue
+        said = [r for r in option.reasons
+                if r.kind == "ruled_out" and "after an operation" in r.text]  # fmt: skip
+        if cannot and none_had:
+            assert option.status is Status.not_suitable, (option.id, data)
+            assert said, option.reasons
+        else:
+            assert not said, (option.id, data, option.reasons)
+

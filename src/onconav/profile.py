@@ -43,6 +43,7 @@ from onconav.kb.rules import (
     OTHERS_NOT_KNOWN,
     SURGERY,
     Test,
+    removing_cancer,
 )
 from onconav.kb.vocabulary import (
     ALSO_COUNTS_AS,
@@ -1793,13 +1794,6 @@ def _stopped_but_never_had(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
     return out
 
 
-# The operations that take out cancer, each with those under it (a low anterior resection, a
-# total gastrectomy): one had leaves chemotherapy after surgery nothing to wait for. Not a
-# colostomy, a nerve block or a rod in a bone, which take out none (a review of the change).
-CANCER_OPERATIONS = ("bowel-resection", "gastrectomy", "metastasectomy", "pelvic-exenteration",
-                     "local-excision")  # fmt: skip
-
-
 def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list[str]:
     """Two answers that cannot both be right, each used as given (neither is known to be the
     wrong one), with a warning to check them: how much the cancer has spread, or that it came
@@ -1879,23 +1873,24 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
                 out.append(f"planned: the treatments planned include {kb.phrase('planned', plan)}"
                            f", but {names} cannot be had; check which is right")  # fmt: skip
     # surgery could remove the cancer, but no operation can be had, and none is among the
-    # treatments had: chemotherapy after surgery had been offered without a word, and the
-    # options for cancer surgery cannot remove said not to suit (a clinical review)
+    # treatments had: the options for cancer surgery cannot remove are said not to suit (a
+    # clinical review); chemotherapy after surgery, when the treatments had are whole, is not
+    # suitable (``kb.rules.around_surgery``), else it stays
     prior = row["prior_treatments"]
     # (an operation not said which, "surgery", may have been one: not warned of)
-    removing = frozenset().union({SURGERY}, *(kb.vocabulary.below("prior_treatments", o)
-                                              for o in CANCER_OPERATIONS))  # fmt: skip
-    operated = isinstance(prior, frozenset) and bool(prior & removing)
+    operated = isinstance(prior, frozenset) and bool(prior & removing_cancer(kb.vocabulary))
     if (row["resectable"] is True and isinstance(cannot, frozenset) and not operated
             and cannot & kb.vocabulary.up("cannot_have", "surgery")):  # fmt: skip
         # (the treatments had not given, or perhaps not whole: not known to have been done)
         whole = isinstance(prior, frozenset) and OTHERS_NOT_KNOWN not in prior
+        shown = ("the options are shown as for cancer an operation could remove, but "
+                 "chemotherapy after surgery as not suitable, since no operation is had or can be"
+                 if whole else "the options are shown as for cancer an operation will remove "
+                 "(chemotherapy after surgery), not as for cancer it will not")  # fmt: skip
         done = ("no operation that takes out cancer is among the treatments had" if whole else
                 "no operation that takes out cancer is known to have been done")  # fmt: skip
-        out.append(f"resectable: given as yes, but surgery cannot be had and {done}; the "
-                   "options are shown as for cancer an operation will remove (chemotherapy "
-                   "after surgery), not as for cancer it will not: check which is right with "
-                   "the care team")  # fmt: skip
+        out.append(f"resectable: given as yes, but surgery cannot be had and {done}; {shown}: "
+                   "check which is right with the care team")  # fmt: skip
     # (a treatment of the cancer planned by one who wants none: the answer's, from its options:
     # ``engine._planned_but_declined``)
     return out

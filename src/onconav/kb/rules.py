@@ -131,6 +131,10 @@ class RuledOut:
     # working, whatever leaves the test undecided ("perhaps other treatments not listed" among
     # what stopped, or a kind that stopped, not which): ``logic.hit_truth``
     had_perhaps: Test | None = None
+    # it rules out only when this is FALSE of the person's answers (an option given after an
+    # operation: one who cannot have surgery and has had none, by a list of treatments had that
+    # is whole); TRUE or not known, it rules nothing out and asks nothing: ``logic.hit_truth``
+    only_if_not: Test | None = None
 
     def why(self, values: frozenset[str]) -> str:
         """Why the person's values rule it out: the words of the first value they hold."""
@@ -371,19 +375,45 @@ AROUND_SURGERY = {
     "and you cannot have surgery",
     Timing.before_any_surgery: "it is given to get ready for an operation, and you cannot have "
     "surgery",
-}  # not after_surgery: given after an operation already done, it needs no other (a review)
+    # given after an operation already done, it needs no other: only one who has had none (by a
+    # list of treatments had that is whole) and cannot have one is ruled out (``AFTER_SURGERY``)
+    Timing.after_surgery: "it is given after an operation, and you cannot have surgery and have "
+    "had none",
+}
+AFTER_SURGERY = frozenset({Timing.after_surgery})
+# The operations that take out cancer, each with those under it (a low anterior resection, a
+# total gastrectomy): one had leaves chemotherapy after surgery nothing to wait for. Not a
+# colostomy, a nerve block or a rod in a bone, which take out none; an operation not said which
+# ("surgery") may have been one.
+CANCER_OPERATIONS = ("bowel-resection", "gastrectomy", "metastasectomy", "pelvic-exenteration",
+                     "local-excision")  # fmt: skip
 
 
-def around_surgery(option: Option, vocab: Vocabulary) -> list[RuledOut]:
+def removing_cancer(vocab: Vocabulary) -> frozenset[str]:
+    """The treatments had that are an operation that takes out cancer (``CANCER_OPERATIONS``,
+    each with those under it), or one not said which (``surgery``)."""
+    return frozenset().union({SURGERY}, *(vocab.below("prior_treatments", o)
+                                          for o in CANCER_OPERATIONS))  # fmt: skip
+
+
+def around_surgery(option: Option, lowering: Lowering) -> list[RuledOut]:
     """What rules out an option given only before an operation (its ``timing``): that the
     person cannot have surgery (chemotherapy to shrink a tumour so that surgery can take it out
-    had been offered to one who cannot have an operation)."""
-    words = next((AROUND_SURGERY[t] for t in option.timing if t in AROUND_SURGERY), None)
-    if words is None:
+    had been offered to one who cannot have an operation). An option given after an operation
+    is ruled out so only when the treatments had are known to hold none (chemotherapy after
+    surgery had asked one who cannot have surgery and has had none whether surgery could remove
+    the cancer)."""
+    timing = next((t for t in option.timing if t in AROUND_SURGERY), None)
+    if timing is None:
         return []
-    values = vocab.up("cannot_have", SURGERY)  # surgery, and anything broader
+    values = lowering.vocab.up("cannot_have", SURGERY)  # surgery, and anything broader
+    had = None
+    if timing in AFTER_SURGERY:  # an operation that takes out cancer, or one not said which
+        had = any_of("prior_treatments", removing_cancer(lowering.vocab),
+                     "an operation that takes out cancer", frozenset({OTHERS_NOT_KNOWN}))
     return [RuledOut("cannot_have", SURGERY, any_of("cannot_have", values, "cannot have surgery"),
-                     tuple((v, words) for v in sorted(values)))]  # fmt: skip
+                     tuple((v, AROUND_SURGERY[timing]) for v in sorted(values)),
+                     only_if_not=had)]  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
@@ -679,7 +709,7 @@ def option_rules(
     ruled_out = [r for ident in (*option.uses, *option.given_with) for r in ruled_out_by(ident)
                  if not (r.fact == "progressed_on" and ident in option.stopped_partner_asks)
                  and not (relief_only and not r.relief_too)]  # fmt: skip
-    ruled_out += around_surgery(option, lowering.vocab)
+    ruled_out += around_surgery(option, lowering)
     # An option for after a kind of treatment stopped working (ramucirumab with paclitaxel once
     # chemotherapy stopped) is the next step the source gives: that a chemotherapy stopped, not
     # which, does not leave its own drugs undecided.
