@@ -5669,8 +5669,9 @@ def test_what_is_given_after_an_operation_needs_one_had_or_possible(pair, barred
     or one the person can have. One who cannot have surgery and whose treatments had are known
     to hold no operation that takes out cancer (a list with no "perhaps others"; a colostomy
     takes out none) is not suitable for it, saying so; with such an operation had (or one not
-    said which), or the treatments had not known or perhaps not whole, it is not ruled out by it (it had asked one who cannot have surgery and has had none whether surgery could
-    remove the cancer)."""
+    said which), or the treatments had not known or perhaps not whole, it is not ruled out by
+    it (it had asked one who cannot have surgery and has had none whether surgery could remove
+    the cancer)."""
     from onconav.kb.rules import AFTER_SURGERY, SURGERY, removing_cancer
 
     kb = shared_kb()

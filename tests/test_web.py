@@ -218,6 +218,8 @@ def names_what_is_accepted(problem: dict[str, Any]) -> None:
             assert error["field"], problem
             if error["field"] == "profile" or error["field"].startswith("bundle"):
                 assert error["accepted"], problem
+            if "not valid Unicode" in error["message"]:  # (it accepted nothing)
+                assert error["accepted"], problem
 
 
 PHRASES = {400: "Bad Request", 404: "Not Found", 405: "Method Not Allowed",

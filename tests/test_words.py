@@ -1915,6 +1915,8 @@ def test_half_a_surrogate_pair_is_refused_as_not_text(field: str, half: int, bef
     with pytest.raises(ProfileError) as raised:
         read(data)
     assert "not valid Unicode" in str(raised.value) and field in str(raised.value)
+    # and says what is accepted (it accepted nothing)
+    assert all(p.accepted for p in raised.value.problems if "Unicode" in p.message), raised.value
 
 
 @pytest.mark.parametrize(("typed", "read_as"), [

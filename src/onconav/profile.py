@@ -66,6 +66,14 @@ READERS = {
 }
 
 
+# A value or a field's name that is not text: half of a UTF-16 pair alone (JSON's "\udfff"),
+# or a byte that could not be decoded. Said alike by the profile, the API's parameters and the
+# search (it accepted nothing).
+NOT_TEXT = "is not text (it is not valid Unicode)"
+NOT_TEXT_ACCEPTED = ("text: the character itself, not half of a UTF-16 pair (\\ud800 to "
+                     "\\udfff) alone or a byte that is no UTF-8",)  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Problem:
     """One problem of a profile: where (``biomarkers.her2``, ``symptoms[1]``), the value given,
@@ -496,7 +504,7 @@ def _problem(item: Any, kb: KnowledgeBase) -> Problem:
         return Problem(where, None, (), f"is {len(given)} characters long; at most "
                        f"{item['ctx']['max_length']} are accepted")  # fmt: skip
     if kind == "string_unicode":
-        return Problem(where, None, (), "is not text (it is not valid Unicode)")
+        return Problem(where, None, NOT_TEXT_ACCEPTED, NOT_TEXT)
     if kind == "list_type":
         return Problem(where, given, names, f"{words.shown(given)} is not accepted; give a list "
                        "of names")  # fmt: skip
@@ -722,8 +730,8 @@ def _not_json(data: dict[str, Any]) -> list[Problem]:
             problems += [Problem(f"{where}.{k}" if where else str(k), k, (), "is a field name "
                                  f"that is not text ({type(k).__name__}): write it as text")
                          for k in value if not isinstance(k, str)]  # YAML's 1: or null:
-            problems += [Problem(f"{where}.{escaped(k)}" if where else escaped(k), None, (),
-                                 "is a field name that is not text (it is not valid Unicode)")
+            problems += [Problem(f"{where}.{escaped(k)}" if where else escaped(k), None,
+                                 NOT_TEXT_ACCEPTED, f"is a field name that {NOT_TEXT}")
                          for k in value if isinstance(k, str) and SURROGATE.search(k)]
             # a field's name is checked as an answer is ({"x\x1b[31m": 1} came back in the
             # error, and turned the terminal red): named with the character escaped
@@ -738,7 +746,7 @@ def _not_json(data: dict[str, Any]) -> list[Problem]:
             waiting += reversed([(v, f"{where}[{i}]") for i, v in enumerate(value)])
         elif isinstance(value, str) and SURROGATE.search(value):  # JSON's "\udfff", a byte
             # the command line could not decode: no text, and no view could print it
-            problems.append(Problem(where, None, (), "is not text (it is not valid Unicode)"))
+            problems.append(Problem(where, None, NOT_TEXT_ACCEPTED, NOT_TEXT))
         elif isinstance(value, str) and (char := words.control_character(value)) is not None:
             # "Stomach \x1b[31m": echoed in "you wrote", it turned the terminal red
             problems.append(Problem(where, None, (), f"holds a control character ({char!r}): "

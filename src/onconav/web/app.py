@@ -46,7 +46,15 @@ from onconav.fhir.evaluate import with_reading
 from onconav.kb import KnowledgeBase, load_kb, provenance
 from onconav.kb import explain as kb_explain
 from onconav.kb.model import Span
-from onconav.profile import CANCER_CHARS, Problem, ProfileError, at_most, parse_profile
+from onconav.profile import (
+    CANCER_CHARS,
+    NOT_TEXT,
+    NOT_TEXT_ACCEPTED,
+    Problem,
+    ProfileError,
+    at_most,
+    parse_profile,
+)
 from onconav.reading import (
     FHIR_DEPTH,
     GIVE_A_NAME,
@@ -253,7 +261,6 @@ def _loggable(scope: Any) -> str:
     return quote(sent, safe="/%")
 
 
-NOT_TEXT = "is not text (it is not valid Unicode)"
 
 
 def not_text(scope: Any) -> str | None:
@@ -316,7 +323,8 @@ class AddressCheck:
                 refused = problem(400, detail=f"{where.capitalize()} {NOT_TEXT}.")
             else:
                 refused = problem(422, detail=f"{where}: {NOT_TEXT}.",
-                                  errors=[FieldError(field=where, message=NOT_TEXT)])
+                                  errors=[FieldError(field=where, message=NOT_TEXT,
+                                                     accepted=list(NOT_TEXT_ACCEPTED))])
             await refused(scope, receive, send)
             return
         await self.app(scope, receive, send)
