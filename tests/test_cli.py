@@ -356,8 +356,7 @@ def test_a_profile_with_a_number_too_large_names_it_as_written(run: Run, text: s
     done = run("options", "--profile", "-", stdin=text)
     assert done.status == 2, done.stdout + done.stderr
     assert done.errors() == ["onconav: error: stage: 1e400 is a number too large to be read; "
-                             "give the value the field takes (a number from -1.79e308 to "
-                             "1.79e308 is read), or leave the field out"]  # fmt: skip
+                             "give the value the field takes, or leave the field out"]  # fmt: skip
 
 
 @pytest.mark.parametrize("command", [("options", "--fhir"), ("fhir", "profile")])

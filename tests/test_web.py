@@ -460,7 +460,12 @@ def test_the_openapi_document_says_what_the_api_does(client: httpx.Client) -> No
             if method == "get":
                 address = path.replace("{name}", "FOLFOX") + "?%FF=1"
                 assert client.get(address).status_code == 400, address
-    assert client.get("/api/v1/explain/Xel%FFoda").status_code == 400
+    refused = client.get("/api/v1/explain/Xel%FFoda")
+    assert refused.status_code == 400
+    # it names the address and what is accepted (its errors were empty: a review)
+    [error] = refused.json()["errors"]
+    assert error["field"] == "the address" and error["accepted"], error
+    names_what_is_accepted(client.get("/healthz?%FF=1").json())
     # the FHIR routes both take a Bundle: the profile's reading had no body in the document
     for path in ("/api/v1/options/fhir", "/api/v1/fhir/profile"):
         body = doc["paths"][path]["post"]["requestBody"]
@@ -1534,8 +1539,10 @@ def test_a_number_too_large_is_refused_as_it_was_written(client: httpx.Client) -
     assert (fhir.status_code, fhir.json()["detail"]) == (
         400, "The body holds a number too large to be read (-1E+999); give the value it "
         "stands for (a number from -1.79e308 to 1.79e308 is read).")  # fmt: skip
-    # each names the range read (they had named none)
-    assert error["accepted"] == ["a number from -1.79e308 to 1.79e308"], error
+    # the FHIR body names the range read; a profile's field takes no number, so the range is
+    # not said to be what it accepts (a review: a client reading `accepted` was told a number
+    # would do for the stage)
+    assert not any("1.79e308" in a for a in error["accepted"]), error
 
 
 @settings(max_examples=100, deadline=None)
@@ -1561,9 +1568,8 @@ def test_a_number_is_read_as_its_value_or_refused_as_written(
     [problem] = refused.value.problems
     assert (problem.field, problem.value) == (field, written)
     assert str(problem) == (f"{field}: {written} is a number too large to be read; give the "
-                            "value the field takes (a number from -1.79e308 to 1.79e308 is "
-                            "read), or leave the field out")  # fmt: skip
-    assert problem.accepted == ("a number from -1.79e308 to 1.79e308",), problem
+                            "value the field takes, or leave the field out")  # fmt: skip
+    assert not any("1.79e308" in a for a in problem.accepted), problem
 
 
 def test_words_of_nan_inside_text_are_words(client: httpx.Client) -> None:

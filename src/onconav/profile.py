@@ -1892,7 +1892,8 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
         # (the treatments had not given, or perhaps not whole: not known to have been done)
         whole = isinstance(prior, frozenset) and OTHERS_NOT_KNOWN not in prior
         shown = ("the options are shown as for cancer an operation could remove, but "
-                 "chemotherapy after surgery as not suitable, since no operation is had or can be"
+                 "chemotherapy after surgery as not suitable, since no operation that takes out "
+                 "cancer is had or can be"
                  if whole else "the options are shown as for cancer an operation will remove "
                  "(chemotherapy after surgery), not as for cancer it will not")  # fmt: skip
         done = ("no operation that takes out cancer is among the treatments had" if whole else

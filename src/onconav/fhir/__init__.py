@@ -136,7 +136,8 @@ def _bundle_refused(model: Any, error: Any) -> Problem:
     accepted, said = fhir_refused(model, error)
     if where == ("type",):  # its type missing or not text lists the types, as a type not known
         accepted = BUNDLE_TYPES
-        said = refused_words({**error, "type": "not_accepted"},
+        missing = str(error.get("type", "")).endswith("missing")
+        said = refused_words({**error, "type": "missing" if missing else "not_accepted"},
                              (f"a Bundle type ({', '.join(BUNDLE_TYPES)})",))  # fmt: skip
     element = field_name(where) or "the Bundle"
     return Problem(field=field_name(("bundle", *where)), value=None, accepted=accepted,

@@ -678,6 +678,8 @@ def fhir_refused(model: Any, error: Any) -> tuple[tuple[str, ...], str]:
     BundleLink; its elements: relation, url, ...". One place for the Bundle's errors
     (``fhir.read_bundle``) and each resource's (``_invalid``)."""
     kind = error.get("type")
+    if str(kind).endswith(".missing"):  # the models' own kind of a required element left out
+        kind = "missing"  # ("model_field_validation.missing"): "is required", not "not accepted"
     where = error.get("loc", ())
     name, owner, many = _fhir_type(model, where)
     # the place of a list's item, or of the whole list (refused, or missing)

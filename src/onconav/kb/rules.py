@@ -377,8 +377,8 @@ AROUND_SURGERY = {
     "surgery",
     # given after an operation already done, it needs no other: only one who has had none (by a
     # list of treatments had that is whole) and cannot have one is ruled out (``AFTER_SURGERY``)
-    Timing.after_surgery: "it is given after an operation, and you cannot have surgery and have "
-    "had none",
+    Timing.after_surgery: "it is given after an operation that takes out the cancer, and you "
+    "cannot have surgery and have had no such operation",
 }
 AFTER_SURGERY = frozenset({Timing.after_surgery})
 # The operations that take out cancer, each with those under it (a low anterior resection, a

@@ -320,7 +320,9 @@ class AddressCheck:
                 await self.pages[400]()(scope, receive, send)
                 return
             if where in ("the address", "a parameter's name"):
-                refused = problem(400, detail=f"{where.capitalize()} {NOT_TEXT}.")
+                refused = problem(400, detail=f"{where.capitalize()} {NOT_TEXT}.",
+                                  errors=[FieldError(field=where, message=NOT_TEXT,
+                                                     accepted=list(NOT_TEXT_ACCEPTED))])
             else:
                 refused = problem(422, detail=f"{where}: {NOT_TEXT}.",
                                   errors=[FieldError(field=where, message=NOT_TEXT,
