@@ -37,7 +37,7 @@ is about, beside another word that matches a document the search may show
 (``_names_the_cancer``). A question of one name shows its entry first (``NAMED_BOOST``). With
 no hit, the entry the question is a name of, as explain finds it, is offered (``explained``);
 with none, no slip of the keys and no other cancer's sources that match, a notice names the
-words no document has (``_not_used``), or says the sources do not seem to cover the question. A
+words that matched nothing (``_not_used``): those no document has, and those some have. A
 short abbreviation ("HAI") is suggested only for a word written in capitals.
 """
 
@@ -92,15 +92,14 @@ PLACES = frozenset({"symptoms", "sites"})
 # A name of at most this many letters and digits, written in capitals, is a short abbreviation
 # ("HAI", "LAR", "GOO", "KRAS"): suggested only for a word written in capitals (``_slip``)
 SHORT_ABBREVIATION = 4
-# Said when nothing matches, no word is a slip of the keys for a name, and no other cancer's
-# sources match: "how long do I have" (only weak words), "will I lose my hair"
-NOT_COVERED = ("The sources here do not seem to cover this: they describe treatments for "
-               "advanced cancer and what each is for. Ask your care team about it.")
-# Said instead when no word of the question but weak ones is a word the sources use: ``_not_used``
-# Said instead when every word of the question is weak ("what if it goes on", "how long") and no
-# two of them side by side are a phrase a document has (``Index._weak_phrase``): not that the
-# sources do not cover it, which nothing here can tell; and, as NOT_COVERED does, that the care
-# team can answer it ("how long do I have" is a question for them)
+# With no hit, no slip of the keys for a name and no other cancer's sources that match, a notice
+# names the words that matched nothing (``Index._not_used``): not that the sources do not cover
+# the question, which nothing here can tell ("terminal cancer", "life expectancy" and "her cancer
+# is back" had been told "The sources here do not seem to cover this", of what they are written
+# about). Said instead when every word of the question is weak ("what if it goes on", "how
+# long") and no two of them side by side are a phrase a document has (``Index._weak_phrase``):
+# not that the sources do not cover it, which nothing here can tell; and that the care team can
+# answer it ("how long do I have" is a question for them)
 SAY_MORE = ("Say a little more: the treatment, the symptom or the part of the body the "
             "question is about; or ask your care team.")
 # Where a cancer started, for the cancers the knowledge base does not know, as a question names
@@ -212,7 +211,9 @@ class Index:
         stop ("her. 2 years later"). Across a space, only when written as the name
         (``_spaced_name``: "what is HER 2", "her 2 positive"; not "her 2 sons"), or when the
         first part alone is no word of the documents (``_split_word``: "immuno therapy"). A word
-        of ``text.READ_AS`` is read as the word it stands for ("hurts" as "pain")."""
+        of ``text.READ_AS`` is read as the word it stands for ("hurts" as "pain"), and "back" as
+        "come back" where ``text.come_back`` reads it so, unless it begins a name ("is back
+        pain common")."""
         if not self.synonyms:
             return words_of.words(query)
         stem = words_of.stemmer()
@@ -223,9 +224,14 @@ class Index:
         out: list[words_of.Word] = []
         i = 0
         while i < len(raw):
-            if raw[i] in words_of.COME and raw[i + 1 : i + 2] == ["back"]:  # one word, as read
+            back = words_of.come_back(raw, i)  # one word, as read ("came back", "is back")
+            if back == 2:
                 out.append(words_of.Word(f"{raw[i]} back", words_of.COME_BACK))
                 i += 2
+                continue
+            if back and tuple(words_of.stem_words(stem, raw[i : i + 2])) not in self.names:
+                out.append(words_of.Word("back", words_of.COME_BACK, words_of.READ_BACK))
+                i += 1  # (not "back pain", a name: "is back pain common")
                 continue
             between = folded[spans[i].end() : spans[i + 1].start()] if i + 1 < len(raw) else ""
             if JOINER.fullmatch(between) or (between.isspace() and (
@@ -501,7 +507,7 @@ class Index:
                                       "as NUL): give words only"))  # fmt: skip
         concepts = self.concepts(query)
         foreign = list(dict.fromkeys(words_of.left_out(query)))  # "化疗", "Лонсурф"
-        if not concepts and foreign:
+        if (not concepts and foreign) or self._no_english(query, concepts):
             raise SearchError(Problem("q", cut(query), (), "has no English word: only English "
                                       "words are searched, as the sources and the knowledge "
                                       "base are in English"))  # fmt: skip
@@ -637,8 +643,8 @@ class Index:
         # your care team" had come right before "but the knowledge base explains it"
         if suggest and not hits and not suggestions and not elsewhere and not explained:
             notices.append(SAY_MORE if all(self.weak(c) for c in concepts)
-                           else _not_used(nowhere) if topics and len(nowhere) == len(topics)
-                           else NOT_COVERED)  # fmt: skip
+                           else self._not_used(topics or [c for c in concepts
+                                                          if not self.weak(c)]))  # fmt: skip
         cited = {c.source for hit in hits for c in (*hit.citations, *hit.other_citations)}
         return SearchResult(
             query=query,
@@ -695,14 +701,60 @@ class Index:
                      if words not in self.known_names | self.known_words else None)  # fmt: skip
             if close is not None and self._finds(close, site):
                 guesses[words] = close
-        quoted = _and(f"“{w}”" for w in said)
-        verb = "is" if len(said) == 1 else "are"
-        notice = f"{quoted} {verb} in no passage or entry: the hits are for the other words."
+        # a word some document has, but that matched none as read ("back", in the sources only
+        # as "come back"), is not said to be in none: it "matched nothing"
+        used = {w for w in said if self._used(w)}
+        absent = [w for w in said if w not in used]
+        parts = []
+        if absent:
+            parts.append(f"{_and(f'“{w}”' for w in absent)} "
+                         f"{'is' if len(absent) == 1 else 'are'} in no passage or entry")
+        if used:
+            parts.append(f"{_and(f'“{w}”' for w in said if w in used)} matched nothing")
+        notice = f"{' and '.join(parts)}: the hits are for the other words."
         if len(said) == 1 and guesses:
             notice += f" Did you mean “{guesses[said[0]]}”?"
         else:
             notice += "".join(f" For “{w}”, did you mean “{c}”?" for w, c in guesses.items())
         return [notice]
+
+    def _used(self, words: str) -> bool:
+        """Whether some passage or entry has a word of these (folded, as a concept's words),
+        however it is read there: "back" is in the sources, in "come back"."""
+        stem = words_of.stemmer()
+        return any(t in self.vocab for t in words_of.stem_words(stem, words.split()))
+
+    def _not_used(self, concepts: list[Concept]) -> str:
+        """The notice of a question with no hit (``concepts``: its words but weak ones and the
+        cancer's name): the words no passage or entry has, and those some have that matched
+        nothing as asked; not that the sources do not cover it, which nothing here can tell ("is
+        it curable", "life expectancy": the sources say "cure" and "life")."""
+        said = list(dict.fromkeys(c.words for c in concepts))
+        absent = [w for w in said if not self._used(w)]
+        used = [w for w in said if w not in absent]
+        parts = []
+        if absent:
+            parts.append(f"{_and(f'“{w}”' for w in absent)} "
+                         f"{'is not a word' if len(absent) == 1 else 'are not words'} the sources "
+                         "use")  # fmt: skip
+        if used:
+            parts.append(f"{_and(f'“{w}”' for w in used)} {'is' if len(used) == 1 else 'are'} "
+                         "in the sources but matched nothing shown here")  # fmt: skip
+        return (f"{', and '.join(parts)}, so the search cannot tell whether the sources cover "
+                "the question: try other words for it (the treatment, the symptom, the part of "
+                "the body), or ask your care team.")  # fmt: skip
+
+    def _no_english(self, query: str, concepts: list[Concept]) -> bool:
+        """Whether a question in Latin letters, some with accents ("¿qué es la quimioterapia?"),
+        has no English word at all: no common word ("what", "is") and no word a passage or entry
+        has. It is refused as one in another script is ("化疗"): only English words are
+        searched. A question with no accent may be English words the sources do not use
+        ("relapse"), and is searched."""
+        if not any(c.isalpha() and not c.isascii() for c in query):
+            return False
+        raw = words_of.WORD.findall(words_of.fold(query))
+        return not any(w in words_of.STOP for w in raw) and not any(
+            self._used(c.words) for c in concepts)
 
     def _names_the_cancer(self, concepts: list[Concept], site: str | None,
                           named: NamedCancer | None) -> list[Concept]:  # fmt: skip
@@ -1109,17 +1161,6 @@ class Index:
             return bool(self._search(words, 1, cancer, suggest=False).hits)
         except SearchError:  # no word to look for
             return False
-
-
-def _not_used(words: list[str]) -> str:
-    """The notice of a question with no hit whose words (but weak ones and the cancer's name)
-    no passage or entry has at all: not that the sources do not cover it, which nothing here can
-    tell ("is it curable", "relapsed": the sources say "cure" and "came back")."""
-    quoted = _and(f"“{w}”" for w in words)
-    said = "is not a word" if len(words) == 1 else "are not words"
-    return (f"{quoted} {said} the sources use, so the search cannot tell whether they cover "
-            "the question: try other words for it (the treatment, the symptom, the part of the "
-            "body), or ask your care team.")
 
 
 def _unknown_cancers(query: str) -> list[str]:

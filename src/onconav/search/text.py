@@ -4,11 +4,12 @@ A text is folded (accents dropped, lower case), split into words at anything tha
 or a digit ("5-FU" is "5" and "fu"; "can’t" is "can" and "t", as "can't" is), the common
 words of questions dropped ("what", "can", "my"), and each word stemmed with the Snowball
 English stemmer (PyStemmer): "cured", "cures" and "cure" are one term; "come back", "came
-back", "comes back" and "coming back" are one word and one term (``COME_BACK``). Before stemming, a
-British or Canadian spelling is read as the American one ("tumour" as "tumor", "oesophageal" as
-"esophageal", "randomised" as "randomized"): the Canadian sources write "tumour", the American one
-"tumor", and a person may write either. The same steps read the documents, the names of the
-knowledge base and the question, so that they meet.
+back", "comes back" and "coming back" are one word and one term (``COME_BACK``), and so is
+"back" said of the cancer ("it is back", "it's back", "cancer back", "back again":
+``come_back``). Before stemming, a British or Canadian spelling is read as the American one
+("tumour" as "tumor", "oesophageal" as "esophageal", "randomised" as "randomized"): the Canadian
+sources write "tumour", the American one "tumor", and a person may write either. The same steps
+read the documents, the names of the knowledge base and the question, so that they meet.
 """
 
 from __future__ import annotations
@@ -95,19 +96,43 @@ def american(word: str) -> str:
 # "come back" in each of its forms is one word, with one term: in all five sources "back" is
 # "come(s)/came/coming back" (the cancer recurring), where a person's "back" is most often the
 # body part ("pain in my back"); and "came", a weak word, added to every passage on recurrence.
+# "back" alone is read so too after a form of "be" or the cancer, or before "again" (``RETURNED``:
+# "her cancer is back", "it's back", "cancer back in the pelvis", "back again"), which the sources
+# never say of the body part: it had been "back" the body part, in no passage, and the question
+# found nothing on recurrence.
 COME = frozenset({"come", "comes", "came", "coming"})
 COME_BACK = "comeback"  # its term
+RETURNED = frozenset({"is", "was", "cancer", "cancers", "tumor", "tumors", "tumour", "tumours"})
+# "'s back" ("it's back" is "it", "s", "back") after these alone: "my mum's back" is her back
+SAID_OF_IT = frozenset({"it", "she", "he", "that", "cancer", "tumor", "tumour"})
+READ_BACK = "come back"  # what "back" alone is read as, when it is
+
+
+def come_back(raw: list[str], i: int) -> int:
+    """How many of the folded words from ``i`` are "come back": two for a form of "come" and
+    "back" ("came back"), one for "back" after a word of ``RETURNED`` ("is back"), after "'s"
+    of a word of ``SAID_OF_IT`` ("it's back") or before "again", else none."""
+    if raw[i] in COME and raw[i + 1 : i + 2] == ["back"]:
+        return 2
+    if raw[i] != "back":
+        return 0
+    before = raw[max(0, i - 2) : i]
+    returned = (before[-1:] and before[-1] in RETURNED) or (
+        len(before) == 2 and before[1] == "s" and before[0] in SAID_OF_IT)
+    return 1 if returned or raw[i + 1 : i + 2] == ["again"] else 0
 
 
 def _joined(raw: list[str]) -> list[str]:
-    """Folded words as read: the common words (``STOP``) left out, and a form of "come" before
-    "back" one word with a space inside ("came back")."""
+    """Folded words as read: the common words (``STOP``) left out, and "come back" in each of
+    its forms (``come_back``) one word with a space inside ("came back"; "back" alone, as
+    ``READ_BACK``)."""
     out: list[str] = []
     i = 0
     while i < len(raw):
-        if raw[i] in COME and raw[i + 1 : i + 2] == ["back"]:
-            out.append(f"{raw[i]} back")
-            i += 2
+        n = come_back(raw, i)
+        if n:
+            out.append(" ".join(raw[i : i + n]) if n == 2 else READ_BACK)
+            i += n
             continue
         if raw[i] not in STOP:
             out.append(raw[i])
