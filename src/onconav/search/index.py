@@ -720,9 +720,19 @@ class Index:
 
     def _used(self, words: str) -> bool:
         """Whether some passage or entry has a word of these (folded, as a concept's words),
-        however it is read there: "back" is in the sources, in "come back"."""
+        however it is read there: "back" is in the sources, in "come back", which is indexed
+        as one term (``text.COME_BACK``), and matches nothing alone."""
         stem = words_of.stemmer()
-        return any(t in self.vocab for t in words_of.stem_words(stem, words.split()))
+        return any(t in self.vocab for t in words_of.stem_words(stem, words.split())) or any(
+            words_of.american(w) in self._written for w in words.split())
+
+    @functools.cached_property
+    def _written(self) -> frozenset[str]:
+        """The words the documents show (a passage, a paragraph, an entry's description) and
+        the words of the knowledge base's names, folded, in the American spelling."""
+        shown = {words_of.american(w) for d in self.docs if d.text
+                 for w in words_of.WORD.findall(words_of.fold(d.text))}  # fmt: skip
+        return frozenset(shown | self.known_words)
 
     def _not_used(self, concepts: list[Concept]) -> str:
         """The notice of a question with no hit (``concepts``: its words but weak ones and the
