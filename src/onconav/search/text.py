@@ -57,7 +57,8 @@ WEAK = frozenset({
     "call", "called", "calls", "calling",
     "know", "knew", "think", "thought", "mean", "meant", "want", "need", "try", "happen", "use",
     "keep", "kept", "possible", "able", "sure", "true", "okay", "ok", "never", "except",
-    "cant", "dont", "doesnt", "didnt", "wont", "isnt", "arent", "wasnt", "ive",
+    "cant", "dont", "doesnt", "didnt", "wont", "isnt", "arent", "wasnt", "ive", "shes", "hes",
+    "theyre",
     "left", "time", "times", "else", "fit", "fits", "de",
 })  # fmt: skip
 
@@ -147,14 +148,18 @@ def stem_words(stem: Stemmer.Stemmer, found: list[str]) -> list[str]:
     return [COME_BACK if " " in w else t for w, t in zip(found, terms, strict=True)]
 
 
-# Words a question says a symptom with, each read in a question as the name it stands for, and
-# never looked for in the documents: "my back hurts" is "back pain", "hurts" alone is "pain".
+# Words a question says a thing with, each read in a question as the word it stands for, and
+# never looked for in the documents: "my back hurts" is "back pain", "hurts" alone is "pain";
+# "tablets" are "pills" (the knowledge base's words: no source says "tablet"), a "drip" goes
+# "into a vein" (no source says "drip"). Words that are another name of an entry of the
+# knowledge base ("relapsed": recurrent cancer) are its aliases, not here.
 # The knowledge base's words on a blocked bowel say "it can hurt a lot": as a word of its own,
 # "hurts" put the blocked bowel first ("my back hurts"), and as another name of pain (an alias)
 # it put the blocked bowel first for "pain" itself, its rare word outscoring pain's. Read only in
 # a question, "hurts" finds what "pain" finds, and "pain" finds no "hurt". Each word as
 # written, folded (``Index.question_words``; plain BM25 reads none of them).
-READ_AS = {"hurt": "pain", "hurts": "pain", "hurting": "pain"}
+READ_AS = {"hurt": "pain", "hurts": "pain", "hurting": "pain", "tablet": "pill",
+           "tablets": "pills", "drip": "vein", "drips": "vein"}  # fmt: skip
 
 
 @dataclass(frozen=True)
