@@ -579,8 +579,6 @@ def test_the_cancer_named_alone_still_finds_it(index: Index) -> None:
 
 @pytest.mark.parametrize(("question", "cancer", "word", "said"), [
     ("is cervical cancer curable", "cervix", "curable", "is in no passage or entry"),
-    ("cervical cancer relapsed", "cervix", "relapsed", "is in no passage or entry"),
-    ("relapsed cervical cancer", "cervix", "relapsed", "is in no passage or entry"),
     ("cervical cancer prognosis", "cervix", "prognosis", "is in no passage or entry"),
     ("rectal cancer fatigue", "rectum", "fatigue", "is in no passage or entry"),
     # a name of the knowledge base (a site, which has no words of its own to show)
@@ -1600,7 +1598,7 @@ def test_a_question_in_latin_letters_with_no_english_word_is_told_only_english_i
     assert "only English words are searched" in page.text, page.text
     spanish = index.search("quimioterapia para cáncer de estómago")  # "cancer" is English
     assert any("“quimioterapia”" in n for n in spanish.notices), spanish.notices
-    assert index.search("relapse").notices  # no accent: English words the sources do not use
+    assert index.search("prognosis").notices  # no accent: English words the sources do not use
 
 
 @pytest.mark.parametrize("question", ["her cancer is back", "it's back", "cancer back",
@@ -1857,7 +1855,7 @@ def test_a_question_the_sources_do_not_answer_is_told_to_ask_the_care_team(
 
 
 @pytest.mark.parametrize(("question", "absent", "used"), [
-    ("terminal cancer", ["terminal"], ["cancer"]), ("life expectancy", ["expectancy"], ["life"]),
+    ("terminal cancer", [], []), ("life expectancy", ["expectancy"], ["life"]),
     ("quimioterapia para cáncer de estómago", ["quimioterapia", "estomago"],
      ["para", "cancer"]),  # ("para-aortic")
     ("her cancer is back", [], []), ("zqxwv cancer", ["zqxwv"], ["cancer"]),
@@ -1939,7 +1937,7 @@ def _passage_words(index: Index) -> tuple[str, ...]:
 
 @pytest.mark.parametrize(("question", "cancer", "said"), [
     ("is it curable", None, "“curable” is not a word"), ("inoperable", "rectum", "“inoperable”"),
-    ("relapsed", None, "“relapsed”"), ("treatable", None, "“treatable”"),
+    ("treatable", None, "“treatable”"),
     ("fatigue", None, "“fatigue”"), ("will I lose my hair", None, "“lose” and “hair” are not"),
     ("is it curable", "cervix", "“curable” is not a word"),
 ])  # fmt: skip
@@ -2162,11 +2160,30 @@ def test_what_worked_still_finds_hits(index: Index, question: str) -> None:
 
 
 @pytest.mark.parametrize(("question", "said"), [
-    ("capecitibine", "capecitabine"), ("is it terminal", "“terminal”"),
+    ("capecitibine", "capecitabine"),
     ("cannabis", "“cannabis”"), ("turmeric", "“turmeric”")])  # fmt: skip
 def test_what_worked_still_says_what_it_said(index: Index, question: str, said: str) -> None:
     result = index.search(question)
     assert said in [*result.suggestions, *" ".join(result.notices).split()], result
+
+
+@pytest.mark.parametrize(("question", "cancer", "entry"), [
+    ("relapsed", None, "recurrent"), ("relapse", None, "recurrent"),
+    ("relapsed cervical cancer", None, "recurrent"),
+    ("cervical cancer relapsed", None, "recurrent"),
+    ("terminal cancer", None, "advanced-cancer"), ("is it terminal", None, "advanced-cancer"),
+    ("she has relapsed", "stomach", "recurrent"),
+])  # fmt: skip
+def test_everyday_names_lead_to_their_entry(index: Index, question: str, cancer: str | None,
+                                            entry: str) -> None:  # fmt: skip
+    """A review of December 2026: "relapse", "relapsed" and "terminal" had been told they are
+    not words the sources use ("terminal cancer": that the sources do not seem to cover it).
+    They are other names of *Recurrent cancer* and *Advanced cancer* (the knowledge base's
+    aliases), and lead to the entry and its passages."""
+    hits = index.search(question, cancer=cancer, limit=50).hits
+    ids = {n.entry.id for h in hits for n in h.matches if n.entry is not None} | {
+        h.entry.id for h in hits if h.entry is not None}
+    assert entry in ids, hits[:3]
 
 
 def _says_it_cannot_tell(notices: list[str]) -> bool:
