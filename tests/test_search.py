@@ -1363,6 +1363,21 @@ def test_short_forms_written_without_an_apostrophe_are_weak(index: Index, questi
     assert word in text_words.WEAK
 
 
+@pytest.mark.parametrize("question", ["being sick", "she keeps being sick after chemo",
+                                      "is being sick normal"])  # fmt: skip
+def test_being_sick_is_vomiting(index: Index, question: str) -> None:
+    """A review of December 2026: "being sick" (vomiting, as people in Britain and Canada say
+    it) found only the glossary's side effects, on "sick". It is read as "vomiting"
+    (``text.READ_AS_PAIRS``), and finds what "vomiting" finds; "sick of" is not read so."""
+    hits = index.search(question).hits
+    read = [m for h in hits for m in h.matches if m.words == "being sick"]
+    assert read and all(m.via == "vomiting" for m in read), hits[:2]
+    alone = index.search("being sick").hits
+    assert [h.citations for h in alone] == [h.citations for h in index.search("vomiting").hits]
+    fed_up = index.search("being sick of chemo").hits
+    assert not any(m.via == "vomiting" for h in fed_up for m in h.matches), fed_up[:2]
+
+
 def test_every_word_read_as_another_finds_what_that_word_finds(index: Index) -> None:
     """Every word of ``text.READ_AS`` (never looked for in the documents) finds what the word
     it stands for finds ("tablets": "pills"; "drip": "vein"; "hurts": "pain"), said as read:

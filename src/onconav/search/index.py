@@ -211,7 +211,8 @@ class Index:
         stop ("her. 2 years later"). Across a space, only when written as the name
         (``_spaced_name``: "what is HER 2", "her 2 positive"; not "her 2 sons"), or when the
         first part alone is no word of the documents (``_split_word``: "immuno therapy"). A word
-        of ``text.READ_AS`` is read as the word it stands for ("hurts" as "pain"), and "back" as
+        of ``text.READ_AS`` is read as the word it stands for ("hurts" as "pain"), two of
+        ``text.READ_AS_PAIRS`` so ("being sick" as "vomiting"), and "back" as
         "come back" where ``text.come_back`` reads it so, unless it begins a name ("is back
         pain common")."""
         if not self.synonyms:
@@ -224,6 +225,12 @@ class Index:
         out: list[words_of.Word] = []
         i = 0
         while i < len(raw):
+            pair = words_of.READ_AS_PAIRS.get(tuple(raw[i : i + 2]))  # "being sick"
+            if pair is not None and raw[i + 2 : i + 3] != ["of"]:  # ("sick of chemo": fed up)
+                (term,) = words_of.stem_words(stem, [pair])
+                out.append(words_of.Word(" ".join(raw[i : i + 2]), term, pair))
+                i += 2
+                continue
             back = words_of.come_back(raw, i)  # one word, as read ("came back", "is back")
             if back == 2:
                 out.append(words_of.Word(f"{raw[i]} back", words_of.COME_BACK))
