@@ -2395,6 +2395,7 @@ def test_a_question_that_is_not_valid_unicode_is_refused_naming_q(
     with pytest.raises(SearchError) as error:
         index.search(f"{before}{half}{after}")
     assert (error.value.problem.field, error.value.problem.message) == ("q", NOT_UNICODE)
+    assert error.value.problem.accepted, error.value.problem  # what is accepted (it said none)
 
 
 @pytest.mark.parametrize("output_format", ["text", "json"])

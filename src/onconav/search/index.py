@@ -61,7 +61,16 @@ from onconav.kb import KnowledgeBase, provenance
 from onconav.kb.explain import cancers_of, view
 from onconav.kb.model import KINDS, Option, Span
 from onconav.logic import Truth, relieves
-from onconav.profile import SURROGATE, Problem, ProfileError, close_name, parse_profile, read_cancer
+from onconav.profile import (
+    NOT_TEXT,
+    NOT_TEXT_ACCEPTED,
+    SURROGATE,
+    Problem,
+    ProfileError,
+    close_name,
+    parse_profile,
+    read_cancer,
+)
 from onconav.search import text as words_of
 from onconav.search.model import Cited, Hit, Match, Ref, SearchResult
 from onconav.words import and_list as _and
@@ -500,7 +509,7 @@ class Index:
         if not query:
             raise SearchError(Problem("q", query, (), "give a question or some words to look for"))
         if SURROGATE.search(query):  # a byte the command line could not decode ("chemo \xff")
-            raise SearchError(Problem("q", None, (), "is not text (it is not valid Unicode)"))
+            raise SearchError(Problem("q", None, NOT_TEXT_ACCEPTED, NOT_TEXT))
         if len(query) > MAX_QUERY_CHARS:
             raise SearchError(Problem("q", cut(query), (f"at most {MAX_QUERY_CHARS} characters",),
                                       f"is {len(query)} characters long; at most "
