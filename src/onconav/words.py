@@ -124,6 +124,21 @@ class Reading:
     near: bool = False  # a stage 4 with a note that says it has not ("Stage IV (M0)")
 
 
+# Characters that show nothing: zero-width ones and marks of direction (U+200B-U+200F), the
+# directional embeddings and overrides (U+202A-U+202E), isolates (U+2066-U+2069) and the byte
+# order mark (U+FEFF). In a FHIR record's words they had been read as written ("rec\u2066tal
+# can\u2069cer" was no cancer at all); shown back, one at the end of a cancer typed in the
+# address ("lung\u202e") turned the rest of the page's sentence around, and one that ends an
+# isolate ended a <bdi> early. A person's or a record's words are read and repeated without them
+# (``fhir.reader``, ``web.views``; a profile's names fold them away, ``normalise_name``).
+INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def without_invisible(text: str) -> str:
+    """A text without the characters that show nothing (``INVISIBLE``)."""
+    return INVISIBLE.sub("", text)
+
+
 def control_character(text: str) -> str | None:
     """The first control character of a text that is not a space, a tab or a line break (an
     escape that recolours a terminal, a NUL), or None: no answer or question holds one, and

@@ -65,6 +65,7 @@ from onconav.fhir.reader import (
     entries_of,
     fhir_refused,
     read,
+    refused_kind,
     too_large,
     zoned,
 )
@@ -136,7 +137,7 @@ def _bundle_refused(model: Any, error: Any) -> Problem:
     accepted, said = fhir_refused(model, error)
     if where == ("type",):  # its type missing or not text lists the types, as a type not known
         accepted = BUNDLE_TYPES
-        missing = str(error.get("type", "")).endswith("missing")
+        missing = refused_kind(error) == "missing"
         said = refused_words({**error, "type": "missing" if missing else "not_accepted"},
                              (f"a Bundle type ({', '.join(BUNDLE_TYPES)})",))  # fmt: skip
     element = field_name(where) or "the Bundle"

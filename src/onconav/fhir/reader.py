@@ -157,35 +157,22 @@ def _items(value: object) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-# Characters that show nothing: zero-width ones and marks of direction (U+200B-U+200F), the
-# directional embeddings and overrides (U+202A-U+202E), isolates (U+2066-U+2069) and the byte
-# order mark (U+FEFF). In a record's words they had been read as written ("rec\u2066tal
-# can\u2069cer" was no cancer at all) and shown back as written (an override turned the rest of
-# a warning around): they are left out of every text a CodeableConcept gives (``_words``).
-INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
-
-
-def _visible(text: str) -> str:
-    """A record's words without the characters that show nothing (``INVISIBLE``)."""
-    return INVISIBLE.sub("", text)
-
-
 def _words(concept: object) -> list[str]:
     """The words of a CodeableConcept: its text, then each coding's display, each without the
-    characters that show nothing (``_visible``)."""
+    characters that show nothing (``words.without_invisible``)."""
     if not isinstance(concept, OBJECT):
         return []
     out = [concept["text"]] if isinstance(concept.get("text"), str) else []
     out += [c["display"] for c in _codings(concept) if isinstance(c.get("display"), str)]
-    return [_visible(text) for text in out]
+    return [words.without_invisible(text) for text in out]
 
 
 def _coded(concept: object) -> str:
     """A CodeableConcept for people: its first coding as system|code (display)."""
     for coding in _codings(concept):
         system = system_name(coding.get("system")) or coding.get("system") or "?"
-        display = (f" ({_visible(coding['display'])})" if isinstance(coding.get("display"), str)
-                   else "")  # fmt: skip
+        shown = coding.get("display")
+        display = f" ({words.without_invisible(shown)})" if isinstance(shown, str) else ""
         return f"{system}|{coding.get('code')}{display}"
     words_ = _words(concept)
     return repr(words_[0]) if words_ else "no code"
@@ -352,7 +339,7 @@ def _status(resource: JSON, name: str = "status") -> str:
         codes = [c.get("code") for c in _codings(value)]
         if codes:
             return str(codes[0])
-        text = _visible(str(value.get("text") or "")).lower()
+        text = words.without_invisible(str(value.get("text") or "")).lower()
         said = "-".join(text.split())
         if said in CONDITION_STATUSES:
             return said
@@ -671,15 +658,21 @@ def _fhir_type(model: Any, where: Iterable[str | int]) -> tuple[str | None, Any,
 ONE_OF = re.compile(r"from this list \[([^\]]*)\]")
 
 
+def refused_kind(error: Any) -> str:
+    """The kind of one of a FHIR model's errors, the models' own kind of a required element
+    left out ("model_field_validation.missing") read as pydantic's "missing": "is required",
+    not "is not accepted", which a wrong value gets."""
+    kind = str(error.get("type"))
+    return "missing" if kind.endswith(".missing") else kind
+
+
 def fhir_refused(model: Any, error: Any) -> tuple[tuple[str, ...], str]:
     """What is accepted at the place one of a FHIR model's errors names, and the error in
     onconav's words (``reading.refused_words``), following the element's name: "is not
     accepted; accepted: an id: 1 to 64 letters ...", "is not an element of a FHIR R4
     BundleLink; its elements: relation, url, ...". One place for the Bundle's errors
     (``fhir.read_bundle``) and each resource's (``_invalid``)."""
-    kind = error.get("type")
-    if str(kind).endswith(".missing"):  # the models' own kind of a required element left out
-        kind = "missing"  # ("model_field_validation.missing"): "is required", not "not accepted"
+    kind = refused_kind(error)
     where = error.get("loc", ())
     name, owner, many = _fhir_type(model, where)
     # the place of a list's item, or of the whole list (refused, or missing)
@@ -1268,7 +1261,7 @@ def _marker_not_read(builder: Builder, res: Res, site: str) -> None:
     parts = [w for c in _items(res.data.get("component")) if isinstance(c, OBJECT)
              for w in _words(c.get("code"))]  # fmt: skip
     conclusion = res.data.get("conclusion")
-    parts += [_visible(conclusion)] if isinstance(conclusion, str) else []
+    parts += [words.without_invisible(conclusion)] if isinstance(conclusion, str) else []
     parts += [w for c in _items(res.data.get("conclusionCode")) for w in _words(c)]
     within = " ".join(str(w) for w in parts)
     for name, pattern in MARKER_WORDS.items():
@@ -2376,7 +2369,8 @@ def _answer(builder: Builder, res: Res) -> str | None:
     if row is not None and row.get("answer"):
         answer = str(row.get("answer"))
         text = concept.get("text") if isinstance(concept, OBJECT) else None
-        if isinstance(text, str) and _polarity(_visible(text)) == _OPPOSITE.get(answer):
+        if isinstance(text, str) and (
+                _polarity(words.without_invisible(text)) == _OPPOSITE.get(answer)):  # fmt: skip
             # its code and its own words say opposite answers (coded Positive, written
             # "Negative"): which is right is not known, and unknown is not negative (the code
             # had been read alone: trastuzumab offered on a result its words call negative)
@@ -2565,7 +2559,7 @@ def _not_the_tumours(builder: Builder, res: Res) -> str | None:
             if any(r.get("source") == "germline" for r in coded):
                 return GERMLINE_VARIANT
             continue  # somatic, by its code: its words are not read
-        said = _source_said(" ".join(str(w) for w in (*_words(value), _visible(
+        said = _source_said(" ".join(str(w) for w in (*_words(value), words.without_invisible(
             str(comp.get("valueString") or "")))))  # fmt: skip
         if said == "germline":
             return GERMLINE_VARIANT
@@ -2948,8 +2942,8 @@ def _significance(builder: Builder, res: Res) -> set[str | None]:
         coded = builder.row("observations", value)
         if coded is not None and coded.get("significance"):
             continue  # read by the table above
-        said = " ".join(str(w) for w in (*_words(value),
-                                          _visible(str(comp.get("valueString") or ""))))
+        written = words.without_invisible(str(comp.get("valueString") or ""))
+        said = " ".join(str(w) for w in (*_words(value), written))
         out.add(next((s for pattern, s in SIGNIFICANCE_WORDS if pattern.search(said)), None))
     return out
 
@@ -2986,7 +2980,7 @@ def _not_of_sequence(builder: Builder, res: Res) -> list[str]:
         typed = row is not None and row.get("component") == "change-type"
         if (typed and kind != "sequence") or kind in ("copy-number-gain", "copy-number-loss"):
             said = comp.get("valueString")
-            said = _visible(said) if isinstance(said, str) else said
+            said = words.without_invisible(said) if isinstance(said, str) else said
             shown = _coded(value) if value is not None else repr(said) if said else "no value"
             out.append(shown)
     return out

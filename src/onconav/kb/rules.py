@@ -132,8 +132,9 @@ class RuledOut:
     # what stopped, or a kind that stopped, not which): ``logic.hit_truth``
     had_perhaps: Test | None = None
     # it rules out only when this is FALSE of the person's answers (an option given after an
-    # operation: one who cannot have surgery and has had none, by a list of treatments had that
-    # is whole); TRUE or not known, it rules nothing out and asks nothing: ``logic.hit_truth``
+    # operation: one who cannot have surgery and has had no operation that takes out cancer, by
+    # a list of treatments had that is whole); TRUE or not known, it rules nothing out and asks
+    # nothing: ``logic.hit_truth``
     only_if_not: Test | None = None
 
     def why(self, values: frozenset[str]) -> str:
@@ -375,8 +376,9 @@ AROUND_SURGERY = {
     "and you cannot have surgery",
     Timing.before_any_surgery: "it is given to get ready for an operation, and you cannot have "
     "surgery",
-    # given after an operation already done, it needs no other: only one who has had none (by a
-    # list of treatments had that is whole) and cannot have one is ruled out (``AFTER_SURGERY``)
+    # given after an operation already done, it needs no other: only one who has had no
+    # operation that takes out cancer (by a list of treatments had that is whole) and cannot
+    # have one is ruled out (``AFTER_SURGERY``, ``RuledOut.only_if_not``)
     Timing.after_surgery: "it is given after an operation that takes out the cancer, and you "
     "cannot have surgery and have had no such operation",
 }

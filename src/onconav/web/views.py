@@ -91,11 +91,6 @@ def environment() -> jinja2.Environment:
 # (a NUL as "␀", U+2400), one of C1 as "�", so that the person sees that the words
 # held one (the search refuses them, as a profile does).
 CONTROLS = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f]")
-# The explicit directional formatting characters (embeddings, overrides, isolates and the
-# characters that end them): one at the end of a cancer typed in the address ("lung\u202e")
-# turned the rest of the page's own sentence around; one that ends an isolate would end a <bdi>
-# early. A person's words are repeated without them.
-BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 # What a message quotes: a value as ``words.shown`` quotes it ('Xelodaa'), or in curly quotes
 SAID_IN = re.compile(rf"{words.QUOTED.pattern}|\u201c[^\u201c\u201d]*\u201d")
 
@@ -119,8 +114,8 @@ def said(text: object) -> Markup:
     """A person's words as a page repeats them (a cancer onconav does not know, a search, a name
     not known): isolated in <bdi>, so that their direction (words in Hebrew or Arabic) cannot
     reorder the page's own words around them, and without a directional formatting character
-    (``BIDI_CONTROLS``)."""
-    return Markup("<bdi>{}</bdi>").format(BIDI_CONTROLS.sub("", str(text)))
+    (``words.INVISIBLE``)."""
+    return Markup("<bdi>{}</bdi>").format(words.without_invisible(str(text)))
 
 
 NUMBERED = re.compile(r"\w+(?:-\w+)*-\d\w*")
@@ -138,7 +133,7 @@ def said_in_text(text: object) -> str:
     """A person's words where no element can isolate them (the <title>, an <option>): between
     the isolate characters FSI and PDI, as plain text isolates them, without a directional
     formatting character of their own."""
-    return "\u2068" + BIDI_CONTROLS.sub("", str(text)) + "\u2069"
+    return "\u2068" + words.without_invisible(str(text)) + "\u2069"
 
 
 def said_in(message: str, names: Iterable[str] = ()) -> Markup:
@@ -146,8 +141,8 @@ def said_in(message: str, names: Iterable[str] = ()) -> Markup:
     value it quotes and each of ``names`` (words of the person's that it names unquoted, such as
     a cancer onconav does not know: "Nothing about mars cancer matches") isolated as ``said``
     isolates them; the message's own words kept as they are."""
-    message = BIDI_CONTROLS.sub("", message)
-    plain = sorted({n for n in (BIDI_CONTROLS.sub("", n) for n in names) if n}, key=len,
+    message = words.without_invisible(message)
+    plain = sorted({n for n in (words.without_invisible(n) for n in names) if n}, key=len,
                    reverse=True)  # fmt: skip
     pattern = SAID_IN if not plain else re.compile(
         "|".join([SAID_IN.pattern, *(rf"(?<![\w-]){re.escape(n)}(?![\w-])" for n in plain)]))
