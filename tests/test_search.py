@@ -2188,14 +2188,20 @@ def test_what_worked_still_says_what_it_said(index: Index, question: str, said: 
     ("cervical cancer relapsed", None, "recurrent"),
     ("terminal cancer", None, "advanced-cancer"), ("is it terminal", None, "advanced-cancer"),
     ("she has relapsed", "stomach", "recurrent"),
+    ("end stage", None, "advanced-cancer"), ("is she end-stage", None, "advanced-cancer"),
+    ("late stage cancer", None, "advanced-cancer"),
 ])  # fmt: skip
 def test_everyday_names_lead_to_their_entry(index: Index, question: str, cancer: str | None,
                                             entry: str) -> None:  # fmt: skip
     """A review of December 2026: "relapse", "relapsed" and "terminal" had been told they are
     not words the sources use ("terminal cancer": that the sources do not seem to cover it).
     They are other names of *Recurrent cancer* and *Advanced cancer* (the knowledge base's
-    aliases), and lead to the entry and its passages."""
+    aliases), and lead to the entry and its passages. "end stage" and "late stage" (a review of
+    the next session) had shown internal radiation first, for "stage" and a radiation that
+    "ends": other names of *Advanced cancer* too, whose entry comes first."""
     hits = index.search(question, cancer=cancer, limit=50).hits
+    if "stage" in question:
+        assert hits[0].entry is not None and hits[0].entry.id == entry, hits[:2]
     ids = {n.entry.id for h in hits for n in h.matches if n.entry is not None} | {
         h.entry.id for h in hits if h.entry is not None}
     assert entry in ids, hits[:3]
