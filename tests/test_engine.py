@@ -2302,18 +2302,42 @@ def test_cemiplimab_waits_for_chemotherapy_for_spread_that_stopped_working(
             profile)
 
 
+def _not_after_a_total_gastrectomy() -> list[str]:
+    """The options that give a procedure that cannot be done after a total gastrectomy
+    (``Procedure.not_after``): taking out part of the stomach, a stent at its top."""
+    kb = shared_kb()
+    return sorted(o.id for o in kb.options if any(
+        "total-gastrectomy" in getattr(kb.by_id.get(u), "not_after", ()) for u in o.uses))
+
+
+def option_uses(kb: KnowledgeBase, ident: str) -> list[str]:
+    """What the option ``ident`` gives."""
+    return next(o.uses for o in kb.options if o.id == ident)
+
+
+def test_what_needs_a_stomach_is_known_to() -> None:
+    """A review found the stent to open a blocked stomach offered after a total gastrectomy, which
+    leaves no stomach: it cannot be done after one, as taking out part of it cannot."""
+    assert {"stomach-subtotal-gastrectomy", "stomach-stent-placement"} <= set(
+        _not_after_a_total_gastrectomy())
+
+
 @SETTINGS
 @given(pair=partial_and_more(),
-       had=st.sampled_from(["total gastrectomy", "gastrectomy", "others not known", None]))
+       had=st.sampled_from(["total gastrectomy", "gastrectomy", "others not known", None]),
+       ident=st.sampled_from(_not_after_a_total_gastrectomy()))
 def test_no_part_of_the_stomach_is_taken_out_after_all_of_it_was(
-    pair, had: str | None
+    pair, had: str | None, ident: str
 ) -> None:  # type: ignore[no-untyped-def]
     """Surgery to take out part of the stomach was offered after a total gastrectomy (read as
-    "gastrectomy, part or all"). After one it is never offered; after a gastrectomy not said to
-    be total, or beside "others not known" (a list that may not be whole, as every record's is),
-    it is not offered either until the person says; nor when the treatments had are not given
-    (it was offered to stomach cancer that came back, after the operation that often takes all
-    of the stomach out): it asks which were had."""
+    "gastrectomy, part or all"), and so was a stent at the top of the stomach. After one neither
+    is ever offered (nor any option whose procedure cannot be done after one); after a
+    gastrectomy not said to be total, or beside "others not known" (a list that may not be
+    whole, as every record's is), it is not offered either until the person says; nor when the
+    treatments had are not given (it was offered to stomach cancer that came back, after the
+    operation that often takes all of the stomach out): it asks which were had. The stent is
+    the exception to the last (``Procedure.not_after_asked``): the blockage at the top of the
+    stomach it is for says the stomach is there."""
     kb = shared_kb()
     _, profile = pair
     profile = {**profile, "cancer": "stomach"}
@@ -2323,8 +2347,7 @@ def test_no_part_of_the_stomach_is_taken_out_after_all_of_it_was(
     else:
         profile["prior_treatments"] = [*(profile.get("prior_treatments") or []), had]
     person = parse_profile(profile, kb)
-    [option] = [o for o in evaluate(person, kb).options
-                if o.id == "stomach-subtotal-gastrectomy"]  # fmt: skip
+    [option] = [o for o in evaluate(person, kb).options if o.id == ident]
     listed = set(person.prior_treatments or ()) - {OTHERS_NOT_KNOWN}
     broader = kb.vocabulary.up("prior_treatments", "total-gastrectomy")
     if had == "total gastrectomy":
@@ -2339,8 +2362,11 @@ def test_no_part_of_the_stomach_is_taken_out_after_all_of_it_was(
             assert "total-gastrectomy" not in (named or []), asked
     elif option.status.value == "needs_information":  # treatments had not given: it asks
         assert "prior_treatments" in {m.fact for m in option.missing}, option.missing
-    else:  # not given, it is never offered: all of the stomach may have been taken out
+    elif all(getattr(kb.by_id.get(u), "not_after_asked", True) for u in option_uses(kb, ident)):
+        # not given, it is never offered: all of the stomach may have been taken out
         assert option.status.value != "offered", option.status
+    else:  # not given and not asked: nothing of the treatments had decides it
+        assert "prior_treatments" not in {m.fact for m in option.missing}, option.missing
 
 
 @SETTINGS
@@ -5664,6 +5690,11 @@ def test_an_answer_that_contradicts_others_is_read_as_not_known(kb) -> None:  # 
 @example(pair=({"cancer": "rectum", "stage": "4", "metastases": ["liver", "lung"],
                 "cannot_have": ["surgery"], "prior_treatments": [], "symptoms": ["bleeding"]},
                {}), barred=True)  # fmt: skip
+@example(pair=({"cancer": "rectum", "stage": "4", "cannot_have": ["surgery"],
+                "prior_treatments": ["surgery for bowel obstruction (remove or bypass)"]},
+               {}), barred=True)  # fmt: skip
+@example(pair=({"cancer": "rectum", "stage": "4", "cannot_have": ["surgery"],
+                "prior_treatments": ["surgery to stop bleeding", "FOLFOX"]}, {}), barred=True)
 def test_what_is_given_after_an_operation_needs_one_had_or_possible(pair, barred) -> None:  # type: ignore[no-untyped-def]
     """An option given after an operation (chemotherapy after surgery) needs one: had already,
     or one the person can have. One who cannot have surgery and whose treatments had are known
@@ -5671,8 +5702,10 @@ def test_what_is_given_after_an_operation_needs_one_had_or_possible(pair, barred
     takes out none) is not suitable for it, saying so; with such an operation had (or one not
     said which), or the treatments had not known or perhaps not whole, it is not ruled out by
     it (it had asked one who cannot have surgery and has had none whether surgery could remove
-    the cancer)."""
-    from onconav.kb.rules import AFTER_SURGERY, SURGERY, removing_cancer
+    the cancer). An operation that may have taken out cancer (surgery for a blocked bowel,
+    which takes out the blocked part or goes around it; surgery to stop bleeding) leaves it not
+    known, as "perhaps others" does: a review of the cohort found it ruled out."""
+    from onconav.kb.rules import AFTER_SURGERY, SURGERY, perhaps_removing_cancer, removing_cancer
 
     kb = shared_kb()
     data = dict(pair[0])
@@ -5685,7 +5718,11 @@ def test_what_is_given_after_an_operation_needs_one_had_or_possible(pair, barred
     # an operation that takes out cancer, or one not said which (not a colostomy)
     operations = removing_cancer(kb.vocabulary)
     assert "colostomy" not in operations and "low-anterior-resection" in operations
-    none_had = isinstance(had, frozenset) and not had & operations and OTHERS_NOT_KNOWN not in had
+    # an operation that may have taken out cancer (surgery for a blocked bowel), or perhaps others
+    perhaps = perhaps_removing_cancer(kb.vocabulary)
+    assert {OTHERS_NOT_KNOWN, "bowel-obstruction-surgery", "bleeding-surgery"} <= perhaps
+    assert "bowel-bypass" not in perhaps and not perhaps & operations
+    none_had = isinstance(had, frozenset) and not had & (operations | perhaps)
     cannot = isinstance(row["cannot_have"], frozenset) and SURGERY in row["cannot_have"]
     after = {o.id for o in kb.options if set(o.timing) & AFTER_SURGERY}
     assert after, "no option of the knowledge base is given after an operation"

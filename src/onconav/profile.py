@@ -43,6 +43,7 @@ from onconav.kb.rules import (
     OTHERS_NOT_KNOWN,
     SURGERY,
     Test,
+    perhaps_removing_cancer,
     removing_cancer,
 )
 from onconav.kb.vocabulary import (
@@ -1889,8 +1890,10 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
     operated = isinstance(prior, frozenset) and bool(prior & removing_cancer(kb.vocabulary))
     if (row["resectable"] is True and isinstance(cannot, frozenset) and not operated
             and cannot & kb.vocabulary.up("cannot_have", "surgery")):  # fmt: skip
-        # (the treatments had not given, or perhaps not whole: not known to have been done)
-        whole = isinstance(prior, frozenset) and OTHERS_NOT_KNOWN not in prior
+        # (the treatments had not given, perhaps not whole, or holding an operation that may have
+        # taken out cancer: not known to have been done)
+        whole = isinstance(prior, frozenset) and not prior & perhaps_removing_cancer(
+            kb.vocabulary)
         shown = ("the options are shown as for cancer an operation could remove, but "
                  "chemotherapy after surgery as not suitable, since no operation that takes out "
                  "cancer is had or can be"

@@ -367,7 +367,15 @@ class Procedure(Described):
         description="Treatments had (values of prior_treatments) after which it cannot be done: "
         "no part of the stomach is left to take out after a total gastrectomy. An option that "
         "gives it is not suitable when the treatments had hold one; a broader one (a gastrectomy, "
-        "part or all) leaves it undecided, asking which; not given, it rules nothing out",
+        "part or all) leaves it undecided, asking which; the treatments had not given, it asks "
+        "them, unless not_after_asked is false",
+    )
+    not_after_asked: bool = Field(
+        default=True,
+        description="Whether, the treatments had not given, an option that gives it asks them "
+        "(taking out part of the stomach: all of it may have been taken out). False where what "
+        "the option is for already says it was not: a stent to open the top of the stomach, "
+        "given for a blockage there, which a stomach taken out cannot have",
     )
     during_surgery: bool = Field(
         default=False,

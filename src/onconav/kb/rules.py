@@ -389,6 +389,15 @@ AFTER_SURGERY = frozenset({Timing.after_surgery})
 # ("surgery") may have been one.
 CANCER_OPERATIONS = ("bowel-resection", "gastrectomy", "metastasectomy", "pelvic-exenteration",
                      "local-excision")  # fmt: skip
+# The operations that may or may not have taken out cancer, each itself only: surgery for a
+# blocked bowel (which takes out the blocked part, or goes around it: a bypass, under it, takes
+# out none), to keep a tumour from blocking the bowel, to stop bleeding, or for a tumour pressing
+# on a nerve or the spinal cord. One had leaves it not known (a review of the cohort found one
+# who had had surgery for a blocked bowel and cannot have surgery told chemotherapy after
+# surgery does not suit: unknown is not negative).
+PERHAPS_CANCER_OPERATIONS = ("bowel-obstruction-surgery", "blockage-prevention-surgery",
+                             "bleeding-surgery", "nerve-tumour-removal",
+                             "spinal-cord-surgery")  # fmt: skip
 
 
 def removing_cancer(vocab: Vocabulary) -> frozenset[str]:
@@ -396,6 +405,13 @@ def removing_cancer(vocab: Vocabulary) -> frozenset[str]:
     each with those under it), or one not said which (``surgery``)."""
     return frozenset().union({SURGERY}, *(vocab.below("prior_treatments", o)
                                           for o in CANCER_OPERATIONS))  # fmt: skip
+
+
+def perhaps_removing_cancer(vocab: Vocabulary) -> frozenset[str]:
+    """The treatments had that leave it not known whether an operation took out cancer
+    (``PERHAPS_CANCER_OPERATIONS``), and "perhaps other treatments not listed"."""
+    known = vocab.known("prior_treatments")
+    return frozenset({OTHERS_NOT_KNOWN, *PERHAPS_CANCER_OPERATIONS}) & known
 
 
 def around_surgery(option: Option, lowering: Lowering) -> list[RuledOut]:
@@ -412,7 +428,7 @@ def around_surgery(option: Option, lowering: Lowering) -> list[RuledOut]:
     had = None
     if timing in AFTER_SURGERY:  # an operation that takes out cancer, or one not said which
         had = any_of("prior_treatments", removing_cancer(lowering.vocab),
-                     "an operation that takes out cancer", frozenset({OTHERS_NOT_KNOWN}))
+                     "an operation that takes out cancer", perhaps_removing_cancer(lowering.vocab))
     return [RuledOut("cannot_have", SURGERY, any_of("cannot_have", values, "cannot have surgery"),
                      tuple((v, AROUND_SURGERY[timing]) for v in sorted(values)),
                      only_if_not=had)]  # fmt: skip
@@ -538,8 +554,10 @@ def not_after_route(ident: str, treatments: Treatments, lowering: Lowering) -> R
 
     It is tested as a condition is: a broader value (a gastrectomy, not said which) or a list
     that may not be whole ("perhaps other treatments not listed") leaves it undecided; and
-    treatments had not given leave it undecided too: it asks (``RuledOut.asked``)."""
-    after = getattr(treatments.by_id[ident], "not_after", [])
+    treatments had not given leave it undecided too: it asks (``RuledOut.asked``), unless what
+    the option is for says it was not had (``Procedure.not_after_asked``)."""
+    record = treatments.by_id[ident]
+    after = getattr(record, "not_after", [])
     if not after:
         return None
     name = treatments.named(ident)
@@ -548,7 +566,8 @@ def not_after_route(ident: str, treatments: Treatments, lowering: Lowering) -> R
         "prior_treatments", ident,
         replace(had, text=f"{name} after {treatments.named(after[0])}"),
         tuple((a, f"{name} cannot be done after {lowering.label('prior_treatments', a)}, which "
-               "you have had") for a in after), asked=True)  # fmt: skip
+               "you have had") for a in after),
+        asked=getattr(record, "not_after_asked", True))  # fmt: skip
 
 
 def local_stopped_route(ident: str, treatments: Treatments) -> RuledOut:
