@@ -278,7 +278,9 @@ def brief_extras(option: OptionResult) -> str:
 
 def brief(result: Result) -> str:
     """The result in one line per option, for a tumour board: the status, the option, why it is
-    not suitable or the questions that would decide it, and what limits it for the person (the
+    not suitable, the questions that would decide it (of an option of any status, as the full
+    views give them: an option in trials had been shown without its HER2 question), and what
+    limits it for the person (the
     choices left, the notes that apply: ``brief_extras``); after the situation and the counts.
     """
     width = max(len(word) for word in STATUS_WORDS.values())
@@ -289,7 +291,7 @@ def brief(result: Result) -> str:
         line = f"{STATUS_WORDS[option.status]:<{width}}  {option.name}"
         if option.status is Status.not_suitable and option.reason:
             line += f" — {option.reason}"
-        if option.status is Status.needs_information and option.missing:
+        if option.missing:  # (of an option in trials too: the full views say them all)
             line += " — " + questions(option.missing)
         if extras := brief_extras(option):
             line += " — " + extras
