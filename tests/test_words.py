@@ -2325,3 +2325,35 @@ def test_a_receptor_then_a_doubt_or_another_things_negative(name: str, value: bo
     offered); "negative for HER2", "negative margins" are another thing's, not the receptor's."""
     facts = read({"cancer": name, "stage": "4"})
     assert facts.given["hormone_sensitive"] is value, (name, facts.warnings)
+
+
+@settings(max_examples=60, deadline=None)
+@given(word=st.sampled_from(["refractory", "resistant", "progressed", "progressing",
+                             "progression", "progressive", "not responding", "stopped working"]),
+       before=st.sampled_from(["", "platinum-", "chemo-", "Disease ", "cancer has "]),
+       after=st.sampled_from(["", " disease", " on FOLFOX", " after chemo"]),
+       upper=st.booleans())  # fmt: skip
+@example(word="refractory", before="", after="", upper=False)  # a clinical review's
+def test_a_recurrence_that_says_a_treatment_stopped_working_says_where_it_belongs(
+    word: str, before: str, after: str, upper: bool
+) -> None:
+    """"recurrence: refractory" had been refused listing the values accepted only: words that
+    say a treatment stopped working (refractory, resistant, progressed, not responding) are
+    refused saying so, and that the treatments that stopped working are their own answer
+    (progressed_on). The words that are a recurrence's value are still read."""
+    said = before + word + after
+    said = said.upper() if upper else said
+    with pytest.raises(ProfileError) as caught:
+        parse_profile({"cancer": "stomach", "recurrence": said}, KB)
+    [problem] = caught.value.problems
+    assert problem.field == "recurrence" and "(progressed_on)" in str(problem), problem
+    assert "accepted: none, yes, local, distant" in str(problem)
+    for value in words.RECURRENCE:
+        assert parse_profile({"cancer": "stomach", "recurrence": value}, KB).recurrence
+
+
+def test_a_recurrence_of_other_words_is_refused_as_before() -> None:
+    """Words that say nothing of a treatment stopping get the values accepted, no more."""
+    with pytest.raises(ProfileError) as caught:
+        parse_profile({"cancer": "stomach", "recurrence": "sometimes"}, KB)
+    assert "progressed_on" not in str(caught.value)

@@ -718,6 +718,17 @@ CHOICES: dict[str, tuple[dict[str, str], str]] = {
 }
 
 
+# Words that say a treatment stopped working ("refractory", "platinum-resistant", "progressed"),
+# not whether the cancer came back: given as the recurrence, they are refused saying where they
+# belong (the refusal had listed the values accepted only)
+STOPPED_WORKING = re.compile(r"(?i)(?<![\w-])(?:\w+-)?(?:refractory|resistant|"
+                             r"progress(?:ed|ing|ion|ive)?|not\s+responding|stopped\s+working)"
+                             r"(?![\w-])")  # fmt: skip
+STOPPED_WORKING_HINT = ("{said} says that a treatment stopped working, not whether the cancer "
+                        "came back: list the treatments that stopped working (progressed_on), "
+                        "and give here whether it came back after treatment")  # fmt: skip
+
+
 def choice(value: object, field: str) -> str:
     """The value of a field of a few values that the words say."""
     table, accepted = CHOICES[field]
@@ -725,6 +736,10 @@ def choice(value: object, field: str) -> str:
         found = table.get(_compact(value))
         if found is not None:
             return found
+        said = STOPPED_WORKING.search(value) if field == "recurrence" else None
+        if said is not None:
+            raise NotUnderstood(value, accepted, tuple(sorted(set(table.values()))),
+                                why=STOPPED_WORKING_HINT.format(said=repr(said.group())))
     raise NotUnderstood(value, accepted, tuple(sorted(set(table.values()))))
 
 
