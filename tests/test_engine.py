@@ -5737,3 +5737,34 @@ def test_what_is_given_after_an_operation_needs_one_had_or_possible(pair, barred
         else:
             assert not said, (option.id, data, option.reasons)
 
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+@example(pair=({"cancer": "breast", "stage": "4", "biomarkers": {"her2": "positive"}}, {}))
+@example(pair=({"cancer": "stomach", "stage": "4", "biomarkers": {"kras": "mutated"}}, {}))
+def test_a_result_that_decides_nothing_shown_is_said_to(pair) -> None:  # type: ignore[no-untyped-def]
+    """A test result (HER2, KRAS) that no option shown for the person depends on had been
+    repeated in the situation and used for nothing, without a word (a clinical review: HER2 for
+    a breast cancer, KRAS for a stomach cancer). A warning says so; and when it does, the answer
+    is the same without the result: it changes none of the options."""
+    kb = shared_kb()
+    profile = pair[0]
+    result = evaluate(parse_profile(profile, kb), kb)
+    for fact in ("her2", "kras"):
+        given = (profile.get("biomarkers") or {}).get(fact) is not None
+        said = [w for w in result.warnings if w.startswith(f"biomarkers.{fact}: none of the")]
+        if not given:
+            assert not said, result.warnings
+            continue
+        without = {**profile, "biomarkers": {k: v for k, v in profile["biomarkers"].items()
+                                             if k != fact}}  # fmt: skip
+        other = evaluate(parse_profile(without, kb), kb)
+        same = [(o.id, o.status, o.missing, o.reason, [c.id for c in o.caveats if c.applies])
+                for o in result.options] == [
+            (o.id, o.status, o.missing, o.reason, [c.id for c in o.caveats if c.applies])
+            for o in other.options]  # fmt: skip
+        if said:
+            assert same, (fact, profile)
+        if profile["cancer"] in ("breast",) or (profile["cancer"] == "stomach" and fact == "kras"):
+            assert said, (fact, result.warnings)

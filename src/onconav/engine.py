@@ -182,11 +182,41 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         + [_ask_team(kb, f) for f in what_would_change]
         + ([] if declined else QUESTIONS),
         warnings=[*facts.warnings, *_planned_but_declined(kb, facts, options),
+                  *_results_deciding_nothing(kb, facts, options_in_scope),
                   *(text for text, _ in said)],
         disclaimer=DISCLAIMER,
         kb_version=kb.version,
         sources=sources_used(kb, cited),
     )
+
+
+# The test results a profile gives (``biomarkers``): each decides the options of some cancers only
+RESULTS = (("her2", "HER2"), ("kras", "KRAS"))
+
+
+def _results_deciding_nothing(kb: KnowledgeBase, facts: Facts,
+                              options: list[Option]) -> list[str]:  # fmt: skip
+    """A warning for each test result given that no option shown for the person depends on
+    (``options``: those in scope): HER2 for a breast cancer, KRAS for a stomach cancer. It had
+    been repeated in the situation and used for nothing, without a word, and a navigator read
+    it as not read. Which cancers' options it decides is said."""
+    read: set[str] = set()
+    for option in options:
+        rules = kb.rules[option.id].at(facts.site)
+        for expr in (rules.when, *(shown for _, shown in rules.caveats)):
+            read |= {test.fact for test in tests_of(expr)}
+    out = []
+    for fact, name in RESULTS:
+        if facts.row[fact] is None or fact in read:
+            continue
+        deciding = sorted({cancer for o in kb.options
+                           if any(t.fact == fact for t in tests_of(kb.rules[o.id].when))
+                           for cancer in o.cancers if cancer != "any"})  # fmt: skip
+        users = and_list([kb.name_of(c) for c in deciding])
+        out.append(f"biomarkers.{fact}: none of the options shown here depends on the {name} "
+                   f"result (it decides options for {users}); it changes none of these "
+                   "answers: ask your care team what it means for you")  # fmt: skip
+    return out
 
 
 def _note_text(kb: KnowledgeBase, note: Note, facts: Facts) -> str:
