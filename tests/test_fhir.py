@@ -2369,6 +2369,132 @@ def test_a_cancer_named_with_where_it_has_spread_is_both(
             "another cancer (stomach)")
 
 
+LOCAL = "urn:oid:1.2.840.114350.1.13.0.1.7.2.696871"  # a record system's own codes (no table)
+# Words a problem list gives a cancer with, each read alone (text only) as this cancer
+CANCER_WORDS = {
+    "Metastatic rectal adenocarcinoma": "rectum", "Metastatic adenocarcinoma of rectum": "rectum",
+    "Metastatic rectal cancer": "rectum", "Rectal cancer": "rectum",
+    "Adenocarcinoma of rectum": "rectum", "Metastatic gastric cancer": "stomach",
+    "Gastric cancer": "stomach", "Adenocarcinoma of colon": "colon",
+}
+
+
+def _local(text: str | None, *displays: str) -> dict[str, Any]:
+    """A Condition coded in a record system's own codes, with these words."""
+    code: dict[str, Any] = {"coding": [{"system": LOCAL, "code": str(i), "display": d}
+                                       for i, d in enumerate(displays)]}  # fmt: skip
+    if text is not None:
+        code["text"] = text
+    return {**_condition("c", "0", "x"), "verificationStatus": _cc(VERIFICATION, "confirmed"),
+            "code": code}  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "display", "cancer"), [
+    ("Metastatic rectal adenocarcinoma", "Metastatic rectal adenocarcinoma", "rectum"),
+    ("Metastatic adenocarcinoma of rectum", "Metastatic adenocarcinoma of rectum", "rectum"),
+    ("Metastatic gastric cancer", "Metastatic gastric cancer", "stomach"),
+    ("Rectal cancer", "Metastatic rectal cancer", "rectum"),
+])  # fmt: skip
+def test_a_code_whose_text_repeats_its_display_is_read_as_the_text(
+    text: str, display: str, cancer: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A record system's own code whose text repeats its display "Metastatic rectal
+    adenocarcinoma" was no cancer (the record refused: "no cancer condition"; the CDS service
+    answered no card): the words were joined, and the second "Metastatic" read as spread (a
+    review of the FHIR input). Each of the code's words is judged on its own."""
+    reading = read_bundle(_record(_local(text, display), STAGE_4), kb)
+    assert reading.data["cancer"] == cancer, reading.warnings
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(sorted({c for c in CANCER_WORDS.values()})).flatmap(
+    lambda cancer: st.tuples(st.just(cancer), st.lists(st.sampled_from(
+        [w for w, c in CANCER_WORDS.items() if c == cancer]), min_size=1, max_size=4))),
+    st.booleans())  # fmt: skip
+def test_any_words_each_read_as_one_cancer_read_together_as_it(
+    case: tuple[str, list[str]], with_text: bool
+) -> None:
+    """The rule: a code's words, each read alone as the same cancer (repeated or not, as text or
+    displays), are read together as that cancer."""
+    cancer, said = case
+    text, displays = (said[0], said[1:]) if with_text else (None, said)
+    reading = read_bundle(_record(_local(text, *displays), STAGE_4), the_kb())
+    assert reading.data["cancer"] == cancer, (said, reading.warnings)
+
+
+# What a problem list writes after a cancer's name (its spread, said or denied, what it
+# causes, what causes it), and the places of spread it names (None: none read)
+AFTER_A_CANCER = [
+    (", no liver metastases", None), (", not metastatic", None), (", non-metastatic", None),
+    (", no distant metastases", None), ("; no metastases", None), (" with pain", None),
+    (" with anemia", None), ("; related to H. pylori", None), (", Lynch syndrome associated", None),
+    (", metastatic", ["distant"]), (" metastatic", ["distant"]), (" w/ liver mets", ["liver"]),
+    (" and liver metastases", ["liver"]), (", liver mets", ["liver"]),
+    (" with liver metastases", ["liver"]),
+    (", diagnosed 2021, stage IV metastatic to lung and brain", ["lung", "brain"]),
+    (", liver mets, no lung mets", ["liver"]),
+]
+# Words that say a cancer is not the person's now, after its name
+NOT_THEIRS = [", history of", ", family history", " (suspected)", ", no evidence of disease",
+              ", in situ", ", metastatic from breast"]  # fmt: skip
+NAMES = {"Rectal cancer": "rectum", "Rectal adenocarcinoma": "rectum",
+         "Carcinoma of rectum": "rectum", "Adenocarcinoma of rectum": "rectum",
+         "Gastric cancer": "stomach", "Stomach cancer": "stomach",
+         "Adenocarcinoma of colon": "colon"}  # fmt: skip
+
+
+@settings(max_examples=120, deadline=None)
+@given(st.sampled_from(sorted(NAMES)), st.sampled_from(AFTER_A_CANCER), st.booleans())
+def test_words_after_a_cancers_name_never_lose_the_cancer(
+    name: str, after: tuple[str, list[str] | None], repeated: bool
+) -> None:
+    """"Rectal cancer, no liver metastases", "Gastric cancer with anemia", "Adenocarcinoma of
+    colon, Lynch syndrome associated" were no cancer at all, "Rectal cancer w/ liver mets" and
+    "... and liver metastases" spread only (the cancer unknown), "Rectal cancer, liver mets" the
+    cancer with no spread and no word (a review of the FHIR input). The rule: what a problem
+    list writes after a cancer's name never loses the cancer, and the spread it names is read
+    (with the warning that it is read from words); words denying spread read none."""
+    words_, sites = name + after[0], after[1]
+    condition = _local(words_, *([words_] if repeated else []))
+    reading = read_bundle(_record(condition, STAGE_4), the_kb())
+    assert reading.data["cancer"] == NAMES[name], (words_, reading.warnings)
+    assert reading.data.get("metastases") == (sites and [*sites, MORE]), (words_, reading.data)
+    if sites:
+        assert any(w.startswith("Condition/c is read as spread to") for w in reading.warnings)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(sorted(NAMES)), st.sampled_from(NOT_THEIRS))
+def test_words_after_a_cancers_name_that_say_it_is_not_theirs_still_say_so(
+    name: str, after: str
+) -> None:
+    """The other side of the rule: words after the name that say it is not the person's cancer
+    now (a history, a suspicion, no evidence of disease, not invasive, spread from elsewhere) are
+    still read so: not this cancer."""
+    try:
+        alone = read_bundle(_record(_local(name + after), STAGE_4), the_kb())
+    except FhirError:
+        return
+    assert alone.data["cancer"] != NAMES[name], (name + after, alone.warnings)
+
+
+@pytest.mark.parametrize(("words", "cancer", "sites"), [
+    ("Metastatic rectal adenocarcinoma (liver, lung)", "rectum", ["liver", "lung"]),
+    ("Metastatic rectal adenocarcinoma - liver", "rectum", ["liver"]),
+    ("Metastatic breast cancer to rectum", "breast", ["distant"]),
+    ("Metastatic to the rectum from the breast", "unknown", ["distant"]),
+])  # fmt: skip
+def test_metastatic_first_and_the_places_after_the_name(
+    words: str, cancer: str, sites: list[str], kb: onconav.KnowledgeBase
+) -> None:
+    """"Metastatic rectal adenocarcinoma (liver, lung)" was read as spread far, where not said:
+    the places after a name that begins "Metastatic" are where it has spread. Spread to the
+    rectum from the breast is never rectal cancer."""
+    reading = read_bundle(_record(_local(words), STAGE_4), kb)
+    assert reading.data["cancer"] == cancer, reading.warnings
+    assert reading.data["metastases"] == [*sites, MORE], reading.warnings
+
+
 def test_codes_of_one_condition_that_name_different_cancers_are_warned_of(
     kb: onconav.KnowledgeBase,
 ) -> None:
@@ -6931,3 +7057,4 @@ def test_a_cancers_words_read_the_same_with_characters_that_show_nothing(
         assert reading.data["cancer"] == "rectum", (text, reading.data)
         said = json.dumps(reading.as_json(), ensure_ascii=False)
         assert not any(c in said for c in INVISIBLE_CHARACTERS), said
+

@@ -1376,40 +1376,78 @@ NOT_PRIMARY = re.compile(r"(?i)\b(history of|in situ|benign|suspect\w*|screening
 # cancer (they were no cancer at all: a problem list's usual words for these patients); the
 # spread is "metastatic to" ("Metastatic carcinoma to the lymph nodes of neck").
 METASTATIC_FIRST = re.compile(r"(?i)^\s*metastatic\s+(?!.*\bto\b)")
-# Where a cancer's name goes on to say where it has spread: "Rectal cancer with liver metastases",
-# "Adenocarcinoma of rectum, metastatic to liver", "Metastatic colon cancer to liver" (the name
-# being what comes before, or between "Metastatic" and "to")
-SPREAD_CLAUSE = re.compile(r"(?i)(?:\s*,\s*|\s+)(?=(?:with(?:out)?|metastatic|metastasi[sz]ed|"
-                           r"spread)\s)|(?<=\S)\s+(?=to\s)")  # fmt: skip
+# Where a cancer's name ends and words that say more of it begin: "Rectal cancer with liver
+# metastases", "Rectal cancer w/ liver mets", "Adenocarcinoma of rectum, metastatic", "Rectal
+# adenocarcinoma metastatic", "Metastatic rectal adenocarcinoma (liver, lung)", "Gastric cancer
+# with anemia", "Stomach cancer; related to H. pylori", "Rectal cancer, no liver metastases",
+# "Metastatic colon cancer to liver" (the name being between "Metastatic" and "to"); "and" only
+# before spread ("Rectal cancer and liver metastases", not "... of colon and rectum")
+AFTER_NAME = re.compile(r"(?i)\s*[,;(]\s*|\s+-\s+|\s+(?=(?:w/|with(?:out)?\b|metastatic\b|"
+                        r"metastasi[sz]ed\b|spread\b|no\b|not\b|non[\s-]?metastatic\b))|"
+                        r"(?<=\S)\s+(?=(?:to|and)\s)")  # fmt: skip
+# Words after a cancer's name, in a part of them that does not speak of spread, that say it is
+# not the person's cancer now: a history, a suspicion, a tumour not invasive ("Rectal cancer,
+# family history"); "from" says the cancer came from elsewhere, spread or not
+NOT_THE_CANCER = re.compile(r"(?i)\b(history|hx|h/o|family|suspect\w*|screening|risk of|fear of|"
+                            r"in situ|benign|premalignant|uncertain|survivor|no evidence of|"
+                            r"ned|secondary(?!\s+to\b))\b")  # fmt: skip
+PART = re.compile(r"(?i)\s*(?:[,;()]|\s-\s|\bw/|\bwith(?:out)?\b|\band\b)\s*")
 
 
 def _cancer_and_spread(text: str) -> tuple[str, str] | None:
-    """(the cancer's name, what it says of spread) when words name a cancer and then where it has
-    spread (``SPREAD_CLAUSE``); None when they do not. The name must name a malignancy and be no
-    spread of its own ("Metastatic carcinoma to the lymph nodes of neck" names only spread), and
-    what follows it must speak of spread."""
+    """(the cancer's name, what the words say after it: where it has spread, or more of it) when
+    words name a cancer and then say more (``AFTER_NAME``); None when they do not. The name must
+    name a malignancy and a place and be no spread of its own ("Metastatic carcinoma to the
+    lymph nodes of neck" names only spread; "Carcinoma with liver metastases" says no cancer);
+    "and" and "to" only before words of spread."""
     said = " ".join(text.split())
-    for clause in SPREAD_CLAUSE.finditer(said):
+    for clause in AFTER_NAME.finditer(said):
         name, spread = said[:clause.start()], said[clause.end():]
-        if spread.lower().startswith("to "):  # "Metastatic colon cancer to liver"
+        lowered = spread.lower()
+        if lowered.startswith("and ") and not SPREAD_WORD.search(spread):
+            continue
+        if lowered.startswith("to "):  # "Metastatic colon cancer to liver"
             if not re.match(r"(?i)metastatic\s", name):
                 continue
             name, spread = name.split(None, 1)[1], f"metastatic {spread}"
-        if not (MALIGNANT.search(name) and SPREAD_WORD.search(spread)):
-            continue
-        if NOT_PRIMARY.search(METASTATIC_FIRST.sub("", name)):
+        if not MALIGNANT.search(name) or NOT_PRIMARY.search(METASTATIC_FIRST.sub("", name)):
             continue
         if not set(words.place_words(name)) - words.NOTHING_NAMED - {"metastatic"}:
             continue  # "Carcinoma with liver metastases": which cancer is not said
-        return name, re.sub(r"(?i)^with\s+", "", spread)
+        return name, re.sub(r"(?i)^(?:with|w/|and)\s*", "", spread)
     return None
+
+
+def _after_name_denies(rest: str) -> bool:
+    """Whether the words after a cancer's name say it is not the person's cancer now: a part of
+    them that does not speak of spread says so (``NOT_THE_CANCER``: "Rectal cancer, history
+    of", not "Rectal cancer, suspected liver metastases"), or any says it came "from" elsewhere
+    ("Adenocarcinoma of rectum, metastatic from breast")."""
+    if re.search(r"(?i)\bfrom\b", rest):
+        return True
+    return any(NOT_THE_CANCER.search(part) and not SPREAD_WORD.search(part)
+               for part in PART.split(rest))  # fmt: skip
 
 
 def _cancer_words(res: Res) -> list[str]:
     """The words of a Condition's code that name its cancer: each, without what it goes on to
-    say of spread (``_cancer_and_spread``)."""
+    say after the cancer's name (``_cancer_and_spread``)."""
     return [split[0] if (split := _cancer_and_spread(text)) else text
             for text in _words(_code_of(res.data))]  # fmt: skip
+
+
+def _text_names_a_cancer(text: str) -> bool | None:
+    """What one of a code's words says: True when it names a cancer of the person (a malignancy,
+    "Metastatic" first with no "to" after it saying only that it has spread, and nothing saying
+    it is not their primary cancer now), False when it says it is not (``NOT_PRIMARY`` in the
+    cancer's name, or ``_after_name_denies`` in what follows it), None when it names none."""
+    split = _cancer_and_spread(text)
+    if split:
+        return not _after_name_denies(split[1])
+    said = METASTATIC_FIRST.sub("", " ".join(text.split()))
+    if NOT_PRIMARY.search(said):
+        return False
+    return True if MALIGNANT.search(said) else None
 
 
 def _names_a_cancer(res: Res) -> bool:
@@ -1417,11 +1455,15 @@ def _names_a_cancer(res: Res) -> bool:
     name a malignancy ("Primary malignant neoplasm of rectum", "Adenocarcinoma of the rectum"),
     or it carries mCODE's histology-morphology-behavior extension, or it claims mCODE's primary
     cancer profile. mCODE's primary cancer value set is every descendant of SNOMED CT 363346000
-    (Malignant neoplastic disease): no table can list them all."""
-    said = METASTATIC_FIRST.sub("", " ".join(_cancer_words(res)))
-    if said and NOT_PRIMARY.search(said):
+    (Malignant neoplastic disease): no table can list them all. Each of the code's words (its
+    text, each display) is judged on its own (``_text_names_a_cancer``): a cancer when one names
+    one and none says it is not the person's primary cancer; a text repeated in a display reads
+    as the one text (it had been joined to it, and "Metastatic ... Metastatic ..." read as
+    spread)."""
+    said = [_text_names_a_cancer(text) for text in _words(_code_of(res.data))]
+    if False in said:
         return False
-    if said and MALIGNANT.search(said):
+    if True in said:
         return True
     if any(isinstance(e, OBJECT) and e.get("url") == HISTOLOGY
            for e in _items(res.data.get("extension"))):  # fmt: skip
@@ -2126,8 +2168,8 @@ SPREAD_OF = re.compile(r"(?i)^(?:secondary\s+(?:malignant\s+)?(?:neoplasms?|tumo
 # A word that says a name is of spread ("peritoneal carcinomatosis"), not of a place ("liver")
 SPREAD_WORD = re.compile(r"(?i)metasta|\bmets\b|carcinomatosis|secondar|spread|deposit")
 # Words that say the spread is not there, not yet or not sure
-NOT_SPREAD = re.compile(r"(?i)\b(no|not|without|free of|negative|history of|suspect\w*|possible|"
-                        r"probable|query|rule out|ruled out|r/o|unconfirmed|excluded|ned|"
+NOT_SPREAD = re.compile(r"(?i)\b(no|not|non|without|free of|negative|history of|suspect\w*|"
+                        r"possible|probable|query|rule out|ruled out|r/o|unconfirmed|excluded|ned|"
                         r"remission|resected|risk of|fear of|screening)\b|\?")  # fmt: skip
 
 
@@ -2229,13 +2271,34 @@ def _spread_with_cancer(builder: Builder, res: Res) -> list[str]:
     place ("Metastatic gastric cancer": spread far, where not said)."""
     for text in _words(_code_of(res.data)):
         split = _cancer_and_spread(text)
-        if split and (found := _spread_in(builder, split[1])):
-            return found
-        if split and not NOT_SPREAD.search(split[1]):
-            return [DISTANT]  # "with metastases": spread far, where not said (as it was read)
-        if not split and METASTATIC_FIRST.match(text) and not NOT_SPREAD.search(text):
+        if split and SPREAD_WORD.search(split[1]):
+            if found := _spread_after(builder, split[1]):
+                return found
+            if not NOT_SPREAD.search(split[1]):
+                return [DISTANT]  # "with metastases": spread far, where not said
+        elif split and METASTATIC_FIRST.match(split[0]) and not NOT_SPREAD.search(text):
+            # "Metastatic rectal adenocarcinoma (liver, lung)", "... - liver": the places
+            places = [p for p in PART.split(split[1]) if p.strip()]
+            return _spread_in(builder, "metastases to " + ", ".join(places)) or [DISTANT]
+        elif not split and METASTATIC_FIRST.match(text) and not NOT_SPREAD.search(text):
             return [DISTANT]  # "Metastatic adenocarcinoma of rectum": the same
     return []
+
+
+def _spread_after(builder: Builder, rest: str) -> list[str]:
+    """The places of spread the words after a cancer's name name (``_spread_with_cancer``): all
+    of them, or each part of them ("..., liver mets, no lung mets": the liver), a part from
+    where it speaks of spread ("diagnosed 2021, stage IV metastatic to lung and brain")."""
+    if found := _spread_in(builder, rest):
+        return found
+    places: set[str] = set()
+    for part in CLAUSE_END.split(rest):
+        at = SPREAD_WORD.search(part)
+        if at and not NOT_SPREAD.search(part):
+            start = part.rfind(" ", 0, at.start()) + 1  # the word it is in
+            places.update(_spread_in(builder, part) or _spread_in(builder, part[start:]))
+    order = [s.id for s in builder.kb.data.sites]
+    return sorted(places, key=lambda s: (order.index(s) if s in order else len(order), s))
 
 
 def _spread_in(builder: Builder, text: str) -> list[str]:
