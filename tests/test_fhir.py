@@ -7058,3 +7058,21 @@ def test_a_cancers_words_read_the_same_with_characters_that_show_nothing(
         said = json.dumps(reading.as_json(), ensure_ascii=False)
         assert not any(c in said for c in INVISIBLE_CHARACTERS), said
 
+
+@pytest.mark.parametrize("path", ["valueCodeableConcept", "subject", "focus"])
+@pytest.mark.parametrize(("value", "kind"), [
+    (True, "a boolean"), (False, "a boolean"), (5, "a number"), (2.5, "a number"),
+    ([1], "a list"), ("x", "the text 'x'"),
+])  # fmt: skip
+def test_a_value_where_an_element_is_wanted_is_named_by_its_kind(
+    path: str, value: object, kind: str, kb: onconav.KnowledgeBase
+) -> None:
+    """`"valueCodeableConcept": true` was "not a number" (a JSON boolean is a Python int): each
+    JSON value where an element is wanted is named by its kind, as the reader names it elsewhere
+    (a review of the FHIR input)."""
+    stage = {**STAGE_4, path: [value] if path == "focus" else value}
+    reading = read_bundle(_record(RECTUM, STAGE_4, {**stage, "id": "bad"}), kb)
+    where = "focus[0]" if path == "focus" else path
+    assert {u.reference: u.reason for u in reading.unused}["Observation/bad"] == (
+        f"not valid FHIR R4: {where}: should be an element (a JSON object), not {kind}")
+

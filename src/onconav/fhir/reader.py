@@ -723,11 +723,9 @@ def _invalid(error: ValidationError, model: Any = None) -> str:
             given, OBJECT):  # fmt: skip
         # text or a number where an element is wanted (the model's words: "Invalid JSON:
         # expected value at line 1 column 1", "Value is expected from the instance of Reference")
-        # (text quoted, cut short; anything else by its kind: a list cut at 40 characters had
-        # ended inside a word)
-        shown = (f"the text {given[:40]!r}" if isinstance(given, str) else
-                 f"a {'list' if isinstance(given, list) else 'number'}"
-                 if isinstance(given, (list, int, float)) else repr(given)[:40])  # fmt: skip
+        # (text quoted, cut short; anything else by its kind, ``_kind``: a list cut at 40
+        # characters had ended inside a word, and true was "a number")
+        shown = f"the text {given[:40]!r}" if isinstance(given, str) else _kind(given)
         message = f": should be an element (a JSON object), not {shown}"
         where = where.removesuffix(".root")
     elif model is not None:
