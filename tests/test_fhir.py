@@ -7076,3 +7076,31 @@ def test_a_value_where_an_element_is_wanted_is_named_by_its_kind(
     assert {u.reference: u.reason for u in reading.unused}["Observation/bad"] == (
         f"not valid FHIR R4: {where}: should be an element (a JSON object), not {kind}")
 
+
+NOT_RESOURCES = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5),
+                          st.lists(st.integers(), max_size=2),
+                          st.fixed_dictionaries({"resource": st.sampled_from(
+                              ["Condition/c", 5, ["x"]])}))  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(NOT_RESOURCES, min_size=1, max_size=4), st.booleans())
+def test_every_entry_that_is_not_a_resource_is_listed(bad: list[Any], with_cancer: bool) -> None:
+    """A null entry was dropped without a word (entry[3] "x" and entry[4] 5 were listed "not a
+    FHIR resource", entry[5] null not), and a record of such entries only was refused as "No
+    Condition is in the record", not saying the entries were not resources (a review of the FHIR
+    input). The rule: each entry that is not a resource is listed, or named in the error."""
+    good = [RECTUM, STAGE_4] if with_cancer else []
+    record = _record(*good)
+    record["entry"] += bad
+    where = [f"entry[{len(good) + i}]" for i in range(len(bad))]
+    try:
+        reading = read_bundle(record, the_kb())
+    except FhirError as error:
+        assert not with_cancer
+        said = error.problems[0].message
+        assert "No Condition is in the record. Not read, as not FHIR resources" in said
+        assert all(w in said for w in where), said
+        return
+    unused = {u.reference: u.reason for u in reading.unused}
+    assert all(unused[w].startswith("not a FHIR resource") for w in where), unused

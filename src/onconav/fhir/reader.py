@@ -860,7 +860,7 @@ def _gather(items: Iterable[tuple[str, object, str | None]], builder: Builder) -
                 builder.drop(where, f"a DELETE of {item.by}: the copies of it older than it "
                              "are not read")  # fmt: skip
             continue
-        if not isinstance(item, OBJECT):
+        if not isinstance(item, OBJECT):  # NOT_AN_ENTRY too
             builder.drop(where, "not a FHIR resource: a JSON object is expected")
             continue
         kind = item.get("resourceType")
@@ -1061,6 +1061,7 @@ def newer_version(copy: JSON, than: JSON) -> bool | None:
 
 
 NO_RESOURCE = object()
+NOT_AN_ENTRY = object()  # an entry that is null (a prefetch key's null is no data: skipped)
 
 
 @dataclass(frozen=True)
@@ -1093,11 +1094,12 @@ def entries_of(entries: list[Any], where: str,
     out: list[tuple[str, object, str | None]] = []
     deleted: dict[str, str] = {}
     for i, entry in enumerate(entries):
-        if not isinstance(entry, OBJECT):
-            out.append((f"{where}[{i}]", entry, None))
+        if not isinstance(entry, OBJECT):  # null too: listed, never skipped as an empty key is
+            out.append((f"{where}[{i}]", NOT_AN_ENTRY if entry is None else entry, None))
             continue
         url = entry.get("fullUrl")
         resource = entry.get("resource", NO_RESOURCE)
+        resource = NO_RESOURCE if resource is None else resource  # "resource": null
         gone = _deleted_ref(entry) if history else None
         if gone is not None:
             deleted.setdefault(gone, f"{where}[{i}]")
@@ -1758,11 +1760,16 @@ def _no_cancer(builder: Builder) -> CancerFound:
     seen += [f"{ref} ({why})" for ref, why in builder.unused.items()
              if ref.startswith("Condition/") and why.startswith("deleted")]  # fmt: skip
     shown = "; ".join(seen[:10]) + (f"; and {len(seen) - 10} more" if len(seen) > 10 else "")
+    # entries that are no resource may be the Conditions: said, not only "No Condition"
+    bad = [where for where, why in builder.unused.items() if why.startswith("not a FHIR resource")]
+    bad_shown = ", ".join(bad[:10]) + (f" and {len(bad) - 10} more" if len(bad) > 10 else "")
     raise FhirError([_problem(
         "bundle", "no cancer condition: no Condition coded or worded as a cancer (SNOMED CT, "
         "ICD-10-CM C00-C96, or words that name a malignancy) that could be read, and no cancer "
         "named as the reason for an order; the profile needs where the cancer started. "
         + (f"The Conditions seen: {shown}. " if seen else "No Condition is in the record. ")
+        + (f"Not read, as not FHIR resources (a JSON object with a resourceType is expected): "
+           f"{bad_shown}. " if bad else "")
         + "Send the person's cancer as a Condition, coded in SNOMED CT or ICD-10-CM (C00-C96), "
         "or with words that name it (\"Adenocarcinoma of rectum\")", CANCER_CONDITION,
     ), *rejected], no_cancer=not rejected)  # fmt: skip
