@@ -4297,3 +4297,34 @@ def test_a_call_that_cannot_be_read_names_the_body(
     assert response.status_code in (400, 422), response.text
     (error,) = response.json()["errors"]
     assert (error["field"], error["accepted"]) == (field, accepted), error
+
+
+@pytest.mark.parametrize(("kind", "refused"), [
+    ("banana", "not a valid FHIR R4 Bundle: type 'banana' is not a Bundle type"),
+    (None, "not a valid FHIR R4 Bundle: type None is not a Bundle type"),
+    (5, "not a valid FHIR R4 Bundle: type 5 is not a Bundle type"),
+    ("transaction", "is 'transaction': a prefetch key holds a search's answer"),
+    ("history", "is 'history': a prefetch key holds a search's answer"),
+    ("searchset", None), ("collection", None),
+])  # fmt: skip
+@pytest.mark.parametrize("key", ["conditions", "observations"])
+def test_a_prefetch_bundle_of_a_type_no_search_answers_is_422(
+    client: Client, key: str, kind: object, refused: str | None
+) -> None:
+    """A prefetch Bundle of type "banana" was read with no word, where the command line refuses
+    the type naming bundle.type (a review of the FHIR input). Each key's Bundle is refused in the
+    command line's words, naming the key's type; a searchset, and a collection (the same entries,
+    read as the command line reads them), are read alike."""
+    resources = records.SITUATIONS["rectal-stage4-folfox-progressed"]
+    prefetch = records.prefetch(resources)
+    value = {**prefetch[key], "type": kind} if kind is not None else {
+        k: v for k, v in prefetch[key].items() if k != "type"}  # fmt: skip
+    response = post(client, PATIENT_VIEW, hook_call("patient-view", {**prefetch, key: value}))
+    if refused is None:
+        assert summaries(response) == summaries(post(
+            client, PATIENT_VIEW, hook_call("patient-view", prefetch)))  # fmt: skip
+        return
+    (error,) = problem_of(response, 422)["errors"]
+    assert error["field"] == f"prefetch.{key}.type", error
+    assert error["message"].startswith(refused) and error["accepted"] == [
+        "searchset", "collection"], error  # fmt: skip

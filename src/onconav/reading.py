@@ -525,6 +525,20 @@ UNREAD_REASONS = (NO_FINAL_RESULT, RESULT_NOT_READABLE)
 
 # ---- searchsets: whether a Bundle of a search holds all that it found -------------------------
 
+# FHIR R4's Bundle types (http://hl7.org/fhir/R4/valueset-bundle-type.html)
+BUNDLE_TYPES = ("document", "message", "transaction", "transaction-response", "batch",
+                "batch-response", "history", "searchset", "collection")  # fmt: skip
+
+
+def bundle_type_refused(value: Mapping[str, Any]) -> str | None:
+    """Why a Bundle's ``type`` is refused (the FHIR models take any code): the words the command
+    line and the CDS Hooks service say, each naming its own field; None for a Bundle type."""
+    given = value.get("type")
+    if given in BUNDLE_TYPES:
+        return None
+    return (f"not a valid FHIR R4 Bundle: type {given!r} is not a Bundle type "
+            f"({', '.join(BUNDLE_TYPES)})")
+
 
 def has_next_page(value: Mapping[str, Any]) -> bool:
     """Whether a Bundle links to a next page."""

@@ -16,7 +16,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from onconav.reading import fewer_than_found, has_next_page, reference_key
+from onconav.reading import (
+    bundle_type_refused,
+    fewer_than_found,
+    has_next_page,
+    reference_key,
+)
 
 __all__ = [
     "PAGE_SIZE",
@@ -305,6 +310,8 @@ def gather(
         if key == "patient" and value["resourceType"] == "Patient" and value.get("id") is None:
             value = {**value, "id": patient_id}
         resources = checked(placed(value, where), patient_id)
+        if value["resourceType"] == "Bundle":  # its entries refused first, each named
+            _a_search(value, where)
         _of_its_type(value, key, templates[key])
         if has_error(value):  # a search that did not run whole: fetched again, as left out
             out.missing.append(key)
@@ -319,6 +326,24 @@ def gather(
             continue
         out.resources += resources
     return out
+
+
+# The Bundles a prefetch key may hold: the searchset the specification gives, or a collection
+# (the same entries, as a record system may assemble them; read as the command line reads it)
+PREFETCH_BUNDLES = ("searchset", "collection")
+
+
+def _a_search(value: Mapping[str, Any], where: str) -> None:
+    """Refuse a prefetch Bundle whose ``type`` is not a Bundle type (in the command line's words,
+    ``bundle_type_refused``: it had been read with no word), or is one no search answers (a
+    transaction, a history: its entries are requests or versions, not what was found)."""
+    given = value.get("type")
+    if said := bundle_type_refused(value):
+        raise PrefetchError(f"{where}.type", said, PREFETCH_BUNDLES)
+    if given not in PREFETCH_BUNDLES:
+        raise PrefetchError(f"{where}.type", f"is {given!r}: a prefetch key holds a search's "
+                            f"answer, a searchset Bundle (or a collection), or null",
+                            PREFETCH_BUNDLES)  # fmt: skip
 
 
 def resource_type(query: str) -> str:

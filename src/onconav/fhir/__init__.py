@@ -72,8 +72,10 @@ from onconav.fhir.reader import (
 from onconav.kb import KnowledgeBase
 from onconav.profile import Problem
 from onconav.reading import (
+    BUNDLE_TYPES,
     NOT_UNICODE,
     NotUnicode,
+    bundle_type_refused,
     fewer_than_found,
     field_name,
     has_next_page,
@@ -116,9 +118,6 @@ def fhir_json(text: str | bytes, root: str = "bundle") -> Any:
 
 
 BUNDLE = "a FHIR Bundle"  # what is accepted where a Bundle is read
-# FHIR R4's Bundle types (http://hl7.org/fhir/R4/valueset-bundle-type.html)
-BUNDLE_TYPES = ("document", "message", "transaction", "transaction-response", "batch",
-                "batch-response", "history", "searchset", "collection")  # fmt: skip
 
 
 def _not_fhir(where: str, message: str, accepted: str, value: object = None) -> FhirError:
@@ -173,12 +172,9 @@ def read_bundle(bundle: Mapping[str, Any], kb: KnowledgeBase) -> FhirReading:
     except RecursionError:  # an extension of its meta nested hundreds of levels deep
         raise _not_fhir("bundle", "not FHIR: the Bundle is nested too deep outside its "
                         "entries", BUNDLE) from None  # fmt: skip
-    if bundle.get("type") not in BUNDLE_TYPES:  # the model takes any code
-        raise FhirError([Problem(
-            field="bundle.type", value=bundle.get("type"), accepted=BUNDLE_TYPES,
-            message=f"not a valid FHIR R4 Bundle: type {bundle.get('type')!r} is not a Bundle "
-            f"type ({', '.join(BUNDLE_TYPES)})",
-        )])  # fmt: skip
+    if said := bundle_type_refused(bundle):  # the model takes any code
+        raise FhirError([Problem(field="bundle.type", value=bundle.get("type"),
+                                 accepted=BUNDLE_TYPES, message=said)])  # fmt: skip
     reading = read(entries_of(entries, "entry", bundle.get("type") == "history"), kb)
     if has_next_page(bundle):
         said = ("the Bundle is one page of a search (it links to a next page): what is on the "
