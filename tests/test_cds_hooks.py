@@ -4328,3 +4328,34 @@ def test_a_prefetch_bundle_of_a_type_no_search_answers_is_422(
     assert error["field"] == f"prefetch.{key}.type", error
     assert error["message"].startswith(refused) and error["accepted"] == [
         "searchset", "collection"], error  # fmt: skip
+
+
+NOT_READ_AS_THE_CANCER = ["History of rectal cancer", "Suspected gastric cancer",
+                          "Malignant pleural effusion", "Rectal cancer, no evidence of disease",
+                          "Cancer-related pain"]  # fmt: skip
+NO_CANCER_WORDS = ["Age-related macular degeneration", "Essential hypertension",
+                   "Family history of colon cancer", "Hereditary risk of breast cancer",
+                   "Malignant hypertension", "Carcinoma in situ of rectum"]  # fmt: skip
+
+
+@pytest.mark.parametrize("words", NOT_READ_AS_THE_CANCER + NO_CANCER_WORDS)
+def test_a_malignancy_in_words_not_read_as_the_cancer_gets_the_could_not_read_card(
+    client: Client, words: str
+) -> None:
+    """A Condition whose words name a malignancy, not read as the person's cancer ("Metastatic
+    rectal adenocarcinoma" had been so, in a record system's own code), answered no card, as for
+    a person with no cancer: the mistake was silent (a review of the FHIR input). It gets the
+    "could not read the cancer" card naming the Condition and its words; a chart whose words name
+    no malignancy of the person's (a relative's, a risk) still gets none."""
+    condition = records.condition("local", records.coding(
+        "urn:oid:1.2.840.114350.1.13.0.1.7.2.696871", "12345", words))  # fmt: skip
+    call = hook_call("patient-view", records.prefetch([records.patient(), condition]))
+    made = cards_of(post(client, PATIENT_VIEW, call))
+    if words in NO_CANCER_WORDS:
+        assert made == []
+        return
+    (card,) = made
+    assert card["summary"] == "onconav could not read the cancer on record; no options are shown"
+    assert card["indicator"] == "info"
+    assert "Condition/local names a malignancy in its words" in card["detail"], card["detail"]
+    assert words in card["detail"].replace("\\", "")

@@ -4349,12 +4349,18 @@ def test_words_that_are_no_primary_cancer_now_are_no_cancer(
     words: str, kb: onconav.KnowledgeBase
 ) -> None:
     """A cancer read by its words is not one that is in situ, a history, spread from elsewhere
-    or benign; with no cancer, the error names the Conditions seen and their codes."""
+    or benign; with no cancer, the error names the Conditions seen and their codes. Words that
+    name a malignancy that may be the person's (a history, what a cancer causes) are named as
+    not read, so ``no_cancer`` is False and the CDS service says so on a card; the others (a
+    gene carried, not invasive, "Malignant hypertension") are no cancer."""
     condition = {**_condition("c", "0", ""), "code": {"text": words}}
     with pytest.raises(FhirError) as caught:
         read_bundle(_record(condition, STAGE_4), kb)
     assert f"Condition/c ({words!r})" in caught.value.problems[0].message
-    assert caught.value.no_cancer and pickle.loads(pickle.dumps(caught.value)).no_cancer
+    theirs = words in ("History of malignant neoplasm of rectum", "Malignant pleural effusion",
+                       "Cancer-related pain")  # fmt: skip
+    assert caught.value.no_cancer == (not theirs)
+    assert pickle.loads(pickle.dumps(caught.value)).no_cancer == (not theirs)
 
 
 def test_with_no_cancer_a_condition_not_read_is_named_with_the_reason(
@@ -7104,3 +7110,34 @@ def test_every_entry_that_is_not_a_resource_is_listed(bad: list[Any], with_cance
         return
     unused = {u.reference: u.reason for u in reading.unused}
     assert all(unused[w].startswith("not a FHIR resource") for w in where), unused
+
+
+MALIGNANT_NOT_CANCER = [
+    "History of rectal cancer", "Suspected gastric cancer", "Malignant pleural effusion",
+    "Rectal cancer, no evidence of disease", "Anemia due to gastric cancer",
+    "Cancer-related pain",
+]  # fmt: skip
+NO_MALIGNANCY = ["Essential hypertension", "Type 2 diabetes mellitus",
+                 "Family history of colon cancer", "Risk of breast cancer",
+                 "Benign neoplasm of colon", "Rectal cancer, family history",
+                 "Carcinoma in situ of rectum", "Malignant hypertension",
+                 "Lynch syndrome (hereditary nonpolyposis colorectal cancer)"]  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sampled_from(MALIGNANT_NOT_CANCER + NO_MALIGNANCY), min_size=1, max_size=3))
+def test_no_cancer_read_beside_words_of_a_malignancy_is_said(said: list[str]) -> None:
+    """The rule behind the CDS card: with no cancer read, each Condition whose words name a
+    malignancy that may be the person's is named in the error (so ``no_cancer`` is False, and the
+    CDS service answers the "could not read the cancer" card, not silence); a record whose words
+    name none (or a relative's, a risk) stays ``no_cancer``."""
+    conditions = [{**_condition(f"c{i}", "0", "x"), "code": {"text": t}}
+                  for i, t in enumerate(said)]  # fmt: skip
+    with pytest.raises(FhirError) as raised:
+        read_bundle(_record(*conditions, STAGE_4), the_kb())
+    named = [c["id"] for c, t in zip(conditions, said, strict=True)
+             if t not in NO_MALIGNANCY]  # fmt: skip
+    assert raised.value.no_cancer == (not named)
+    messages = " ".join(p.message for p in raised.value.problems)
+    for ident in named:
+        assert f"Condition/{ident} names a malignancy in its words" in messages, messages

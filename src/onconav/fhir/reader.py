@@ -1753,6 +1753,14 @@ def _no_cancer(builder: Builder) -> CancerFound:
                      for res in builder.resources.values()
                      if res.type in ORDERS and res.ref in builder.unused
                      and _cancer_reason(builder, res) is not None]  # fmt: skip
+    named = {p.message.split(" ", 1)[0] for p in rejected}
+    rejected += [_problem("bundle", f"{res.ref} names a malignancy in its words "
+                          f"({_coded(_code_of(res.data))}) but is not read as the person's "
+                          "cancer: " + builder.unused.get(res.ref, NOT_THEIR_CANCER),
+                          VALID_CONDITION)
+                 for res in builder.resources.values()
+                 if res.type == "Condition" and res.ref not in named
+                 and _names_a_malignancy(res)]  # fmt: skip
     # each with why it was not read, if it was not (a code written as a number is not valid)
     seen = [f"{r.ref} ({_coded(_code_of(r.data))}"
             + (f": {builder.unused[r.ref]})" if r.ref in builder.unused else ")")
@@ -1773,6 +1781,29 @@ def _no_cancer(builder: Builder) -> CancerFound:
         + "Send the person's cancer as a Condition, coded in SNOMED CT or ICD-10-CM (C00-C96), "
         "or with words that name it (\"Adenocarcinoma of rectum\")", CANCER_CONDITION,
     ), *rejected], no_cancer=not rejected)  # fmt: skip
+
+
+# Why a Condition whose words name a malignancy is not the cancer, when nothing else says why
+NOT_THEIR_CANCER = ("its words say it is not their primary cancer now (a history, a suspicion, "
+                    "spread, what a cancer causes) or name no cancer onconav reads; check the "
+                    "record")  # fmt: skip
+# Words that say a malignancy is not the person's cancer at all (a relative's, a risk, a gene
+# carried, a tumour not invasive, what a treatment caused, "Malignant hypertension"): no card
+# asks about it
+NOT_THEIRS_AT_ALL = re.compile(r"(?i)\b(family|relative|mother|father|sister|brother|risk of|"
+                               r"fear of|screening|predisposition|carrier|hereditary|syndrome|"
+                               r"caused by|in situ|benign|premalignant|"
+                               r"hypertension)\b")  # fmt: skip
+
+
+def _names_a_malignancy(res: Res) -> bool:
+    """Whether a Condition's words name a malignancy (``MALIGNANT``) that may be the person's:
+    with no cancer read, it is said (a CDS card), never silent (a review of the FHIR input:
+    "Metastatic rectal adenocarcinoma" not read had answered no card, as for no cancer at all).
+    Not a relative's, a risk, a gene carried, one not invasive (``NOT_THEIRS_AT_ALL``)."""
+    said = _words(_code_of(res.data))
+    return any(MALIGNANT.search(text) for text in said) and not any(
+        NOT_THEIRS_AT_ALL.search(text) for text in said)
 
 
 def _coded_as_cancer(builder: Builder, res: Res) -> bool:
