@@ -4359,3 +4359,21 @@ def test_a_malignancy_in_words_not_read_as_the_cancer_gets_the_could_not_read_ca
     assert card["indicator"] == "info"
     assert "Condition/local names a malignancy in its words" in card["detail"], card["detail"]
     assert words in card["detail"].replace("\\", "")
+
+
+@pytest.mark.parametrize("words", ["Metastatic rectal adenocarcinoma",
+                                   "Rectal cancer w/ liver mets",
+                                   "Rectal cancer, no liver metastases"])  # fmt: skip
+def test_a_local_code_whose_text_repeats_its_display_gets_the_cancers_cards(
+    client: Client, words: str
+) -> None:
+    """A record system's own code for the cancer, its text repeating its display "Metastatic
+    rectal adenocarcinoma", answered 200 {"cards": []}, as for a person with no cancer (a review
+    of the FHIR input): the cards are the rectal cancer's, as the command line reads it."""
+    condition = records.condition("local", records.coding(
+        "urn:oid:1.2.840.114350.1.13.0.1.7.2.696871", "12345", words))  # fmt: skip
+    condition["code"]["text"] = words
+    resources = [records.patient(), condition, records.stage_4()]
+    made = cards_of(post(client, PATIENT_VIEW, hook_call("patient-view",
+                                                         records.prefetch(resources))))
+    assert made and made[0]["summary"].startswith("Rectal cancer"), [c["summary"] for c in made]
