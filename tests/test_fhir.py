@@ -2432,11 +2432,12 @@ AFTER_A_CANCER = [
     (" and liver metastases", ["liver"]), (", liver mets", ["liver"]),
     (" with liver metastases", ["liver"]),
     (", diagnosed 2021, stage IV metastatic to lung and brain", ["lung", "brain"]),
-    (", liver mets, no lung mets", ["liver"]),
+    (", liver mets, no lung mets", ["liver"]), (" ?liver mets", None),
+    (", ?liver mets, lung mets", ["lung"]),
 ]
 # Words that say a cancer is not the person's now, after its name
 NOT_THEIRS = [", history of", ", family history", " (suspected)", ", no evidence of disease",
-              ", in situ", ", metastatic from breast"]  # fmt: skip
+              ", in situ", ", metastatic from breast", "?", " (?)"]  # fmt: skip
 NAMES = {"Rectal cancer": "rectum", "Rectal adenocarcinoma": "rectum",
          "Carcinoma of rectum": "rectum", "Adenocarcinoma of rectum": "rectum",
          "Gastric cancer": "stomach", "Stomach cancer": "stomach",

@@ -1382,15 +1382,16 @@ METASTATIC_FIRST = re.compile(r"(?i)^\s*metastatic\s+(?!.*\bto\b)")
 # with anemia", "Stomach cancer; related to H. pylori", "Rectal cancer, no liver metastases",
 # "Metastatic colon cancer to liver" (the name being between "Metastatic" and "to"); "and" only
 # before spread ("Rectal cancer and liver metastases", not "... of colon and rectum")
-AFTER_NAME = re.compile(r"(?i)\s*[,;(]\s*|\s+-\s+|\s+(?=(?:w/|with(?:out)?\b|metastatic\b|"
-                        r"metastasi[sz]ed\b|spread\b|no\b|not\b|non[\s-]?metastatic\b))|"
+AFTER_NAME = re.compile(r"(?i)\s*[,;(]\s*|\s+-\s+|\s*(?=\?)|"  # "?" kept: it doubts what follows
+                        r"\s+(?=(?:w/|with(?:out)?\b|metastatic\b|metastasi[sz]ed\b|spread\b|"
+                        r"no\b|not\b|non[\s-]?metastatic\b))|"
                         r"(?<=\S)\s+(?=(?:to|and)\s)")  # fmt: skip
 # Words after a cancer's name, in a part of them that does not speak of spread, that say it is
 # not the person's cancer now: a history, a suspicion, a tumour not invasive ("Rectal cancer,
-# family history"); "from" says the cancer came from elsewhere, spread or not
+# family history", "Rectal cancer?"); "from" says the cancer came from elsewhere, spread or not
 NOT_THE_CANCER = re.compile(r"(?i)\b(history|hx|h/o|family|suspect\w*|screening|risk of|fear of|"
                             r"in situ|benign|premalignant|uncertain|survivor|no evidence of|"
-                            r"ned|secondary(?!\s+to\b))\b")  # fmt: skip
+                            r"ned|secondary(?!\s+to\b))\b|\?")  # fmt: skip
 PART = re.compile(r"(?i)\s*(?:[,;()]|\s-\s|\bw/|\bwith(?:out)?\b|\band\b)\s*")
 
 
