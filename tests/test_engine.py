@@ -5768,3 +5768,40 @@ def test_a_result_that_decides_nothing_shown_is_said_to(pair) -> None:  # type: 
             assert same, (fact, profile)
         if profile["cancer"] in ("breast",) or (profile["cancer"] == "stomach" and fact == "kras"):
             assert said, (fact, result.warnings)
+
+
+@settings(max_examples=60, deadline=None)
+@given(cancer=st.sampled_from(["cervix", "rectum", "stomach"]),
+       stopped=st.lists(st.sampled_from(["carboplatin", "paclitaxel", "cisplatin", "topotecan",
+                                         "capecitabine", "fluorouracil", "oxaliplatin",
+                                         "irinotecan", "CAPOX", "FOLFOX"]),
+                        min_size=1, max_size=3, unique=True))  # fmt: skip
+@example(cancer="cervix", stopped=["carboplatin", "paclitaxel"])  # a review of the page
+def test_a_mix_that_adds_a_drug_like_one_that_stopped_says_so(
+    cancer: str, stopped: list[str]
+) -> None:
+    """A mix left open that gives a drug that stopped working, beside one that makes it what it
+    is, is said to add "a drug not listed as stopped working". When that drug is of the kind of
+    one that stopped (cisplatin, after carboplatin), the warning says so: after carboplatin and
+    paclitaxel stopped, "cisplatin and paclitaxel" had been said to add a drug not listed as
+    stopped, just below the warning that cisplatin is of carboplatin's kind."""
+    kb = shared_kb()
+    profile = {"cancer": cancer, "stage": "4B" if cancer == "cervix" else "4",
+               "prior_treatments": stopped, "progressed_on": stopped}  # fmt: skip
+    result = evaluate(parse_profile(profile, kb), kb)
+    # "X (, part of M,) stopped working, and Y is of the same kind (...)": Y is of X's kind
+    alike: dict[str, set[str]] = {}
+    for w in result.warnings:
+        if m := re.match(r"progressed_on: ([^,]+?)(?:, part of [^,]+,)? stopped working, and "
+                         r"(\S+) is of the same kind \(", w):  # fmt: skip
+            alike.setdefault(m.group(2), set()).add(m.group(1))
+    for warning in result.warnings:
+        if "with a drug not listed as stopped working" not in warning:
+            continue
+        for added in re.findall(r"\(with ([^)]+)\)", warning):
+            if added in alike:
+                assert any(f"though {added} is of the same kind as {like}, which stopped "
+                           "working too" in warning for like in alike[added]), (profile, warning)
+    if cancer == "cervix" and stopped == ["carboplatin", "paclitaxel"]:
+        assert any("though cisplatin is of the same kind as carboplatin" in w
+                   for w in result.warnings), result.warnings

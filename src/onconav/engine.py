@@ -136,8 +136,9 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
     options = [result for _, result in sorted(ranked, key=lambda pair: pair[0])]
     # the warnings of what stopped working or cannot be had about what options give, each with
     # the options it is about: said in the answer's warnings and on each of those options
-    said = [*_kin_said(kb, _kin_left_open(kb, facts, options), options),
-            *_built_said(kb, built_on_what_stopped(kb, facts, options), options),
+    kin = _kin_left_open(kb, facts, options)
+    said = [*_kin_said(kb, kin, options),
+            *_built_said(kb, built_on_what_stopped(kb, facts, options), options, kin),
             *_a_kind_that_stopped(kb, facts, options)]  # fmt: skip
     options = _with_warnings(options, said)
 
@@ -365,12 +366,15 @@ def built_on_what_stopped(kb: KnowledgeBase, facts: Facts,
     return out
 
 
-def _built_said(kb: KnowledgeBase, built: list[Built], options: list[OptionResult]) -> list[Said]:
+def _built_said(kb: KnowledgeBase, built: list[Built], options: list[OptionResult],
+                kin: list[Kin]) -> list[Said]:  # fmt: skip
     """The warning of each ``Built``, with the options not ruled out that give one of its mixes,
-    not as a choice they rule out (``built_on_what_stopped``'s reading)."""
+    not as a choice they rule out (``built_on_what_stopped``'s reading). ``kin``: the drugs of
+    the kind of one that stopped (``_kin_left_open``), which a mix may add."""
     may_suit = _may_suit(options)
+    alike = {d: k.drug for k in kin if k.fact == "progressed_on" for d in k.kin}
     out = []
-    for one, warning in zip(built, _built_warnings(kb, built), strict=True):
+    for one, warning in zip(built, _built_warnings(kb, built, alike), strict=True):
         mixes = {r.id for r in one.mixes}
         out.append((warning, frozenset(
             ident for ident, removed in may_suit.items()
@@ -384,10 +388,15 @@ def _gives(kb: KnowledgeBase, ident: str) -> list[str]:
     return [*record.uses, *record.given_with]  # type: ignore[union-attr]
 
 
-def _built_warnings(kb: KnowledgeBase, built: list[Built]) -> list[str]:
+def _built_warnings(kb: KnowledgeBase, built: list[Built],
+                    alike: Mapping[str, str] | None = None) -> list[str]:  # fmt: skip
     """The answer's warning for each ``Built``: each mix quoted (a mix's name may hold "and":
     "cisplatin and paclitaxel") with what it adds, and which of the drugs it gives when not
-    all."""
+    all. What it adds that is of the kind of a drug that stopped (``alike``: such a drug, and
+    the one that stopped) is said to be: "cisplatin and paclitaxel" after carboplatin and
+    paclitaxel stopped had been said to add "a drug not listed as stopped working", just below
+    the warning that cisplatin is of carboplatin's kind (a review of the page)."""
+    alike = alike or {}
     out = []
     for one_built in built:
         drug, gave = one_built.stopped, one_built.gave
@@ -400,10 +409,14 @@ def _built_warnings(kb: KnowledgeBase, built: list[Built]) -> list[str]:
         one = len(one_built.mixes) == 1
         what = ("it" if kb.kind_of.get(drug) == "drugs"
                 else "some of its drugs" if any(shared.values()) else "its drugs")
+        added = sorted({k for r in one_built.mixes for k in r.stopped_by if k in alike})
+        though = "".join(f", though {kb.name_of(k)} is of the same kind as "
+                         f"{kb.name_of(alike[k])}, which stopped working too"
+                         for k in added)  # fmt: skip
         out.append(f"progressed_on: {kb.name_of(drug)} stopped working, and the "
                    f"{'mix' if one else 'mixes'} {names} {'gives' if one else 'give'} "
                    f"{what} with a drug not listed as stopped working: "
-                   f"{'it is' if one else 'they are'} not ruled out; ask the care team "
+                   f"{'it is' if one else 'they are'} not ruled out{though}; ask the care team "
                    f"whether {'it' if one else 'they'} could still help")  # fmt: skip
     return out
 
