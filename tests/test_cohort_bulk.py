@@ -7,6 +7,7 @@ the reason; ``cohort gaps`` on a folder."""
 from __future__ import annotations
 
 import functools
+import gzip
 import json
 import re
 import tempfile
@@ -279,7 +280,8 @@ def test_gaps_written_into_the_folder_read_say_nothing_of_their_own_work(
     assert [w for w in done.stderr.splitlines() if "warning" in w] == [
         told(1, folder / "gaps.summary.json")]
     assert json.loads((folder / "gaps.summary.json").read_text())["notes"] == [
-        "old: not read (a folder; an export's files are read by their names, Type.ndjson)"]
+        "old: not read (a folder; an export's files are read by their names, Type.ndjson or "
+        "Type.ndjson.gz)"]
 
 
 @pytest.mark.parametrize("command", [(), ("gaps",)])
@@ -333,6 +335,127 @@ def test_a_run_into_the_folder_read_never_reads_its_own_outputs(
     done = run("cohort", *command, str(folder), "--out", str(folder / "s.ndjson"), "--quiet")
     lines = len(out.read_text().splitlines())
     assert f"{1 + lines} rows: 1 answered" in done.stdout + done.stderr, done.stderr
+
+
+def gzip_files(folder: Path, names: list[str]) -> None:
+    """Each of ``names`` in ``folder`` gzipped, as ``NAME.gz``, in its place."""
+    for name in names:
+        plain = folder / name
+        with gzip.open(folder / f"{name}.gz", "wb") as packed:
+            packed.write(plain.read_bytes())
+        plain.unlink()
+
+
+def gaps_of(path: Path) -> list[tuple[str, str, str | None]]:
+    con = duckdb.connect()
+    rows = con.execute(f"SELECT patient_id, fact, given FROM read_csv('{path}', header=true, "
+                       "all_varchar=true) ORDER BY ALL").fetchall()  # fmt: skip
+    con.close()
+    return rows
+
+
+def test_a_gzipped_observation_file_is_read(run: Run, tmp_path: Path) -> None:
+    """An export's ``Observation.ndjson.gz`` (servers often write their files so) is read as
+    its ``Observation.ndjson`` is: it had been named as not read, the run exiting 0, and the
+    HER2-positive stomach cancer patient listed as a HER2 gap with nothing given."""
+    source = ROOT / "tests" / "fhir" / "stomach-stage4-her2-positive.json"
+    resources = [e["resource"] for e in json.loads(source.read_text())["entry"]]
+    folder = tmp_path / "export"
+    write_folder(folder, resources, {})
+    done = run("cohort", "gaps", str(folder), "--out", str(tmp_path / "plain.csv"), "--quiet")
+    assert done.status == 0, done.stderr
+    plain = gaps_of(tmp_path / "plain.csv")
+    assert not [g for g in plain if g[1] == "her2"]  # HER2 positive: on record
+    gzip_files(folder, [p.name for p in folder.glob("Observation*")])
+    done = run("cohort", "gaps", str(folder), "--out", str(tmp_path / "gz.csv"))
+    assert done.status == 0, done.stderr
+    assert "not read" not in done.stderr
+    assert gaps_of(tmp_path / "gz.csv") == plain
+
+
+def test_an_export_all_gzipped_reads_as_it_does_ungzipped(run: Run, tmp_path: Path,
+                                                          population: Any) -> None:  # fmt: skip
+    """Every file of an export gzipped (every resource type, the test bundles and the mCODE
+    examples) gives the statuses and the quarantine it gives ungzipped, line numbers and all;
+    it had stopped with "the folder has no .ndjson files"."""
+    people, shared = population
+    folder = tmp_path / "export"
+    write_folder(folder, [r for rs in people.values() for r in rs] + shared,
+                 {"Observation.001.ndjson": ["{not json"], "Condition.ndjson": ["[1, 2]"]})
+    out = tmp_path / "plain.parquet"
+    assert run("cohort", str(folder), "--out", str(out), "--quiet").status == 0
+    plain, bad = statuses(out), quarantined(tmp_path / "plain.quarantine.csv")
+    assert any("Observation.001.ndjson line" in why for _, _, why in bad)
+    names = sorted(p.name for p in folder.iterdir())
+    gzip_files(folder, names)
+    for i, name in enumerate(names):  # the suffix's case does not count
+        if i % 2:
+            (folder / f"{name}.gz").rename(folder / f"{name}.GZ")
+    out = tmp_path / "gz.parquet"
+    done = run("cohort", str(folder), "--out", str(out), "--quiet")
+    assert done.status == 0, done.stderr
+    assert "not read" not in done.stderr
+    assert statuses(out) == plain
+    said = {f"{n}{'.GZ' if i % 2 else '.gz'} line": f"{n} line" for i, n in enumerate(names)}
+    assert [(r, p, re.sub(r"^\S+ line", lambda m: said[m.group(0)], why))
+            for r, p, why in quarantined(tmp_path / "gz.quarantine.csv")] == bad
+
+
+def test_a_gzipped_file_is_streamed_into_as_many_partitions_as_ungzipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A gzipped file's partitions are counted by the text it unpacks to, not by its smaller
+    size on disk (which would hold ten times the text in memory at once)."""
+    source = ROOT / "tests" / "fhir" / "colon-metastatic.json"
+    folder = tmp_path / "export"
+    write_folder(folder, [e["resource"] for e in json.loads(source.read_text())["entry"]], {})
+    size = sum(p.stat().st_size for p in folder.iterdir())
+    gzip_files(folder, [p.name for p in folder.iterdir()])
+    assert sum(bulk.text_size(p) for p in folder.iterdir()) == size
+    opened: list[int] = []
+    monkeypatch.setattr(bulk, "PART_BYTES", 200)
+    real = Path.open
+
+    def counted(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self.name.startswith("part-") and args[:1] == ("w",):
+            opened.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", counted)
+    flat = bulk.flatten(folder, knowledge(), tmp_path)
+    assert flat.people == 1 and len(opened) == size // 200 + 1
+
+
+@pytest.mark.parametrize("broken", [b"not gzip at all", b"cut"])
+def test_a_gzipped_file_that_cannot_be_read_whole_stops_the_run(
+    run: Run, tmp_path: Path, broken: bytes
+) -> None:
+    """A gzipped file cut short (a download stopped) or not gzip stops the run, naming it: the
+    results past the break would be lost, and listed as gaps."""
+    source = ROOT / "tests" / "fhir" / "colon-metastatic.json"
+    folder = tmp_path / "export"
+    write_folder(folder, [e["resource"] for e in json.loads(source.read_text())["entry"]], {})
+    gzip_files(folder, ["Condition.ndjson"])
+    packed = folder / "Condition.ndjson.gz"
+    packed.write_bytes(packed.read_bytes()[:-20] if broken == b"cut" else broken)
+    done = run("cohort", str(folder), "--out", str(tmp_path / "out.parquet"), "--quiet")
+    assert done.status == 2, done.stderr
+    assert "Condition.ndjson.gz cannot be read: not a whole gzip file" in done.errors()[0]
+    assert "Traceback" not in done.stderr
+
+
+def test_a_file_both_plain_and_gzipped_stops_the_run(run: Run, tmp_path: Path) -> None:
+    """``Condition.ndjson`` beside ``Condition.ndjson.gz`` (``gunzip -k``): the run stops,
+    naming both, rather than read one silently or each resource twice."""
+    source = ROOT / "tests" / "fhir" / "colon-metastatic.json"
+    folder = tmp_path / "export"
+    write_folder(folder, [e["resource"] for e in json.loads(source.read_text())["entry"]], {})
+    with gzip.open(folder / "Condition.ndjson.gz", "wb") as packed:
+        packed.write((folder / "Condition.ndjson").read_bytes())
+    done = run("cohort", str(folder), "--out", str(tmp_path / "out.parquet"), "--quiet")
+    assert done.status == 2, done.stderr
+    assert ("holds 'Condition.ndjson and Condition.ndjson.gz', a file both as it is and "
+            "gzipped") in done.errors()[0]
 
 
 @pytest.mark.parametrize(
@@ -699,8 +822,10 @@ def test_a_line_whose_patient_cannot_be_known_is_quarantined(run: Run, tmp_path:
     summary = json.loads((tmp_path / "out.summary.json").read_text())
     assert (summary["rows"], summary["answered"]) == (1 + len(bad), 1)
     assert summary["notes"] == [
-        "notes.txt: not read (a file; an export's files are read by their names, Type.ndjson)",
-        "old: not read (a folder; an export's files are read by their names, Type.ndjson)"]
+        "notes.txt: not read (a file; an export's files are read by their names, Type.ndjson "
+        "or Type.ndjson.gz)",
+        "old: not read (a folder; an export's files are read by their names, Type.ndjson or "
+        "Type.ndjson.gz)"]
 
 
 def test_a_fault_of_the_mapping_and_a_record_about_a_group_are_each_accounted_for(

@@ -1,15 +1,16 @@
 """A folder of FHIR Bulk Data NDJSON (the ``$export`` layout: ``Patient.ndjson``,
-``Condition.ndjson``, ``Observation.000.ndjson``, ...) flattened into the input table of
+``Condition.ndjson``, ``Observation.000.ndjson``, ..., each may be gzipped:
+``Observation.ndjson.gz``) flattened into the input table of
 population screening: one row per patient, read by the FHIR mapping (``read_resources``), the
 same as ``onconav options --fhir`` reads one person's record (docs/cohort.md).
 
-Memory: the files are read line by line. A first pass finds each resource's patient (the
-Patient's ``id``; ``subject`` or ``patient`` of the others) and writes the line to one of several
-partition files on disk, by the patient; a second pass reads one partition at a time, so only one
-partition's lines (about ``PART_BYTES`` of text; more for an export of over 32 GB, which has
-``MAX_PARTS`` partitions) and one patient's resources as objects are held at once. Resources
-about no one patient (Medication, Organization, Practitioner, ...) are held as text for the
-whole run and given to each patient whose resources refer to them.
+Memory: the files are read line by line (a gzipped one streamed). A first pass finds each
+resource's patient (the Patient's ``id``; ``subject`` or ``patient`` of the others) and writes
+the line to one of several partition files on disk, by the patient; a second pass reads one
+partition at a time, so only one partition's lines (about ``PART_BYTES`` of text; more for an
+export of over 32 GB, which has ``MAX_PARTS`` partitions) and one patient's resources as objects
+are held at once. Resources about no one patient (Medication, Organization, Practitioner, ...)
+are held as text for the whole run and given to each patient whose resources refer to them.
 
 References are read as the FHIR mapping reads them (``onconav.reading.reference_key``):
 ``Medication/1``, ``https://ehr.example.org/fhir/Medication/1`` and ``Medication/1/_history/2``
@@ -26,6 +27,7 @@ file of the folder that is not read, are named in ``notes`` (the summary's)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import zlib
@@ -97,6 +99,19 @@ def named_ndjson(path: Path) -> bool:
     return path.name.lower().endswith((".ndjson", ".jsonl"))
 
 
+def export_file(path: Path) -> bool:
+    """Whether a file is read as one of an export's: named NDJSON (``named_ndjson``), or that
+    gzipped, ``Type.ndjson.gz`` (``.gz`` in any case), as servers often write them (such files
+    had been named as not read, and every HER2 result in them listed as a gap)."""
+    name = path.name.lower()
+    return name.removesuffix(".gz").endswith((".ndjson", ".jsonl"))
+
+
+def gzipped(path: Path) -> bool:
+    """Whether an export's file is read through gzip (its name ends ``.gz``)."""
+    return path.name.lower().endswith(".gz")
+
+
 def holds_resources(path: Path) -> bool:
     """Whether a file is one of an export's: named ``.ndjson`` (``files_of`` reads it), its first
     line that holds anything a FHIR resource (a JSON object with a ``resourceType``). A run's own
@@ -114,15 +129,56 @@ def holds_resources(path: Path) -> bool:
 
 def files_of(folder: Path, ours: frozenset[Path] = frozenset()) -> list[Path]:
     """The NDJSON files of an export: ``Type.ndjson`` and ``Type.*.ndjson`` (``named_ndjson``:
-    ``.jsonl`` too, in any case), in name order; none of ``ours`` (resolved paths: the run's own
-    outputs, which may be in the folder)."""
-    found = sorted(p for p in folder.iterdir() if p.is_file() and named_ndjson(p)
+    ``.jsonl`` too, in any case), and each gzipped (``Type.ndjson.gz``), in name order; none of
+    ``ours`` (resolved paths: the run's own outputs, which may be in the folder). A file given
+    both plain and gzipped (``Observation.ndjson`` and ``Observation.ndjson.gz``) stops the
+    run: whether they are one file twice or two, which is to be read cannot be known."""
+    found = sorted(p for p in folder.iterdir() if p.is_file() and export_file(p)
                    and p.resolve() not in ours)  # fmt: skip
     if not found:
         raise BulkError(f"INPUT: the folder {str(folder)!r} has no .ndjson files; a FHIR Bulk "
                         "Data export is expected (Patient.ndjson, Condition.ndjson, ...; "
-                        "several per type as Type.000.ndjson)")  # fmt: skip
+                        "several per type as Type.000.ndjson; each may be gzipped, "
+                        "Type.ndjson.gz)")  # fmt: skip
+    plain = {p.name.lower(): p for p in found if not gzipped(p)}
+    twice = [(plain[p.name.lower()[:-3]], p) for p in found
+             if gzipped(p) and p.name.lower()[:-3] in plain]  # fmt: skip
+    if twice:
+        said = "; ".join(f"{a.name} and {b.name}" for a, b in twice)
+        raise BulkError(f"INPUT: the folder {str(folder)!r} holds {cut(said)}, a file both as it "
+                        "is and gzipped: whether they hold the same resources or not cannot be "
+                        "known, and reading both could read each resource twice; keep one of "
+                        "each (move the other out of the folder)")  # fmt: skip
     return found
+
+
+def _gzip_error(path: Path, error: Exception) -> BulkError:
+    """A gzipped file of the export that cannot be read whole (cut short in a download, or not
+    gzip): the run stops, naming it, as a patient's results past the break would be lost."""
+    return BulkError(f"INPUT: {path.name} cannot be read: not a whole gzip file "
+                     f"({words.cut(str(error) or type(error).__name__, 120)}); download it "
+                     "again, or give it ungzipped")  # fmt: skip
+
+
+GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)  # a gzip file cut short, or not gzip
+
+
+def text_size(path: Path) -> int:
+    """The bytes of text a file of the export holds: its size, or of a gzipped file the size
+    it unpacks to, counted by reading it through (a gzip file's trailer holds that size only
+    modulo 4 GiB), in pieces, so that the partitions are as many as for the file ungzipped and
+    memory stays bounded. A gzip file that cannot be read whole stops the run here, before any
+    line is read (``_gzip_error``)."""
+    if not gzipped(path):
+        return path.stat().st_size
+    total = 0
+    try:
+        with gzip.open(path, "rb") as text:
+            while piece := text.read(1 << 20):
+                total += len(piece)
+    except GZIP_ERRORS as error:
+        raise _gzip_error(path, error) from None
+    return total
 
 
 def key_of(reference: object) -> str | None:
@@ -245,11 +301,15 @@ def whose(resource: dict[str, Any]) -> str | None:
 
 
 def _lines(path: Path) -> Iterator[tuple[int, bytes]]:
-    """The lines of a file that are not blank, with their numbers (from 1), as bytes."""
-    with path.open("rb") as lines:
-        for number, line in enumerate(lines, start=1):
-            if line.strip():
-                yield number, line
+    """The lines of a file that are not blank, with their numbers (from 1), as bytes; of a
+    gzipped file (``Type.ndjson.gz``), the lines it unpacks to, streamed."""
+    try:
+        with gzip.open(path, "rb") if gzipped(path) else path.open("rb") as lines:
+            for number, line in enumerate(lines, start=1):
+                if line.strip():
+                    yield number, line
+    except GZIP_ERRORS as error:  # changed since text_size read it through
+        raise _gzip_error(path, error) from None
 
 
 def flatten(folder: Path, kb: KnowledgeBase, work: Path, ours: tuple[Path, ...] = ()) -> Flat:
@@ -259,13 +319,14 @@ def flatten(folder: Path, kb: KnowledgeBase, work: Path, ours: tuple[Path, ...] 
     neither read (a second run had read the first's result as resources) nor named."""
     own = frozenset(p.resolve() for p in ours)
     files = files_of(folder, own)
-    parts = min(MAX_PARTS, sum(p.stat().st_size for p in files) // PART_BYTES + 1)
+    parts = min(MAX_PARTS, sum(text_size(p) for p in files) // PART_BYTES + 1)
     flat = Flat(work / "people.ndjson", work / "problems.ndjson")
     for other in sorted(set(folder.iterdir()) - set(files)):
         if other.resolve() in own:
             continue
         flat.note(f"{other.name}: not read ({'a folder' if other.is_dir() else 'a file'}; an "
-                  "export's files are read by their names, Type.ndjson)")  # fmt: skip
+                  "export's files are read by their names, Type.ndjson or "
+                  "Type.ndjson.gz)")  # fmt: skip
     # "Medication/1" -> where it is and its line: the resources about no one patient
     shared: dict[str, tuple[str, str]] = {}
     relative = False  # a patient reference is Patient/ID
@@ -534,5 +595,5 @@ def not_read(reading: FhirReading) -> dict[str, tuple[str, ...]]:
             if fact not in reading.data and fact not in biomarkers}  # fmt: skip
 
 
-__all__ = ["PART_BYTES", "BulkError", "Flat", "files_of",
+__all__ = ["PART_BYTES", "BulkError", "Flat", "export_file", "files_of",
            "flatten", "not_read", "own_server", "owner", "server_of", "whose"]
