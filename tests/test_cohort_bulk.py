@@ -872,6 +872,77 @@ def test_a_fault_of_the_mapping_and_a_record_about_a_group_are_each_accounted_fo
 
 
 @pytest.mark.parametrize("engine", ["duckdb", "python"])
+def test_a_her2_result_that_names_no_patient_is_quarantined(run: Run, tmp_path: Path,
+                                                            engine: str) -> None:  # fmt: skip
+    """An Observation with HER2 Positive and no ``subject`` at all is quarantined with its file
+    and line, as one whose subject has no reference is: it was dropped without a word, in
+    neither the quarantine nor the notes."""
+    source = ROOT / "tests" / "fhir" / "stomach-stage4-her2-positive.json"
+    resources = [e["resource"] for e in json.loads(source.read_text())["entry"]]
+    her2 = [r for r in resources if r["resourceType"] == "Observation"
+            and "HER2" in json.dumps(r.get("code"))]  # fmt: skip
+    assert her2
+    for resource in her2:
+        del resource["subject"]
+    folder = tmp_path / "export"
+    write_folder(folder, resources, {})
+    done = run("cohort", str(folder), "--out", str(tmp_path / "out.parquet"), "--quiet",
+               "--engine", engine)  # fmt: skip
+    assert done.status == 0, done.stderr
+    lines = {(name, n): json.loads(line) for name in ("Observation.000.ndjson",
+             "Observation.001.ndjson") for n, line in enumerate(
+             (folder / name).read_text().splitlines(), 1)}  # fmt: skip
+    assert [why for _, _, why in quarantined(tmp_path / "out.quarantine.csv")] == [
+        f"{name} line {n}: 'Observation/{r['id']}': a result on record (a stage, a test, how "
+        "the cancer is doing) about no patient (it has no subject or patient), and no "
+        "patient's record refers to it, so it is not read"
+        for (name, n), r in sorted(lines.items()) if r in her2]
+
+
+def test_every_record_resource_that_names_no_patient_is_accounted_for(tmp_path: Path) -> None:
+    """Of every type the FHIR mapping reads as part of a person's record (``NOT_TAKEN``: a
+    Condition, a Procedure, each Medication* resource, ...), a resource with no subject or
+    patient that no record refers to is quarantined with its file and line; a Medication (and
+    an Organization) about no one is not, and one a MedicationRequest refers to is read into
+    that patient's record."""
+    from onconav.fhir.reader import NOT_TAKEN
+
+    rectal = {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "C20"}]}
+    kinds = sorted(NOT_TAKEN)
+    assert {"Condition", "Observation", "Procedure", "MedicationRequest",
+            "MedicationStatement", "MedicationAdministration"} <= set(kinds)  # fmt: skip
+    resources: list[dict[str, Any]] = [
+        {"resourceType": "Patient", "id": "p1"},
+        {"resourceType": "Condition", "id": "c1", "subject": {"reference": "Patient/p1"},
+         "code": rectal},
+        {"resourceType": "MedicationRequest", "id": "r1", "status": "active",
+         "intent": "order", "subject": {"reference": "Patient/p1"},
+         "medicationReference": {"reference": "Medication/used"}},
+        {"resourceType": "Medication", "id": "used", "code": {"text": "oxaliplatin"}},
+        {"resourceType": "Organization", "id": "org"},
+        *({"resourceType": kind, "id": f"orphan-{kind}"} for kind in kinds),
+    ]  # fmt: skip
+    folder = tmp_path / "export"
+    write_folder(folder, resources, {})
+    placed = {}
+    for path in folder.iterdir():
+        for n, line in enumerate(path.read_text().splitlines(), 1):
+            if line:
+                placed[json.loads(line)["id"]] = f"{path.name} line {n}"
+    flat = bulk.flatten(folder, knowledge(), tmp_path)
+    assert flat.people == 1 and flat.unreadable == 0
+    orphans = {f"orphan-{k}" for k in kinds if k != "Medication"}
+    said = {why.split(": ")[0]: why for why in flat.bad_lines}
+    assert set(said) == {placed[i] for i in orphans}, flat.bad_lines
+    for ident in orphans:
+        kind = ident.removeprefix("orphan-")
+        assert said[placed[ident]] == (
+            f"{placed[ident]}: '{kind}/{ident}': {NOT_TAKEN[kind]} about no patient (it has no "
+            "subject or patient), and no patient's record refers to it, so it is not read")
+    assert "Medication/used" in flat.referred
+
+
+@pytest.mark.parametrize("engine", ["duckdb", "python"])
 def test_a_patient_id_with_spaces_around_it_costs_no_other_patient(
     run: Run, tmp_path: Path, engine: str
 ) -> None:

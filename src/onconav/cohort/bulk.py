@@ -22,8 +22,9 @@ whose patient reference is written in full is quarantined, a patient of another 
 Bundle's reading leaves it unread. A line whose patient cannot be known (its ``subject`` a
 ``urn:uuid:``, which only a Bundle's fullUrl resolves) is quarantined with its file, line number
 and the reference, never dropped; so is a resource with no id about no patient (nothing can
-refer to it) and a Bundle. A ``medicationReference`` to a Medication not in the folder, and a
-file of the folder that is not read, are named in ``notes`` (the summary's)."""
+refer to it), a resource of a record's type (a Condition, an Observation, ...) with no subject
+that no record refers to, and a Bundle. A ``medicationReference`` to a Medication not in the
+folder, and a file of the folder that is not read, are named in ``notes`` (the summary's)."""
 
 from __future__ import annotations
 
@@ -39,7 +40,7 @@ from typing import Any
 from onconav import words
 from onconav.cohort.reasons import cut, reason
 from onconav.fhir import FhirError, FhirReading, read_resources
-from onconav.fhir.reader import newer_version, server_of_address
+from onconav.fhir.reader import NOT_TAKEN, newer_version, server_of_address
 from onconav.kb import KnowledgeBase
 from onconav.profile import MARKERS
 from onconav.reading import reference_key, why_not_read
@@ -459,20 +460,35 @@ def _undecided(kept: dict[str, Any], other: dict[str, Any]) -> bool:
     return other != kept and newer_version(other, kept) is None
 
 
+# The resources of a person's record that FHIR gives a subject or patient (each type the FHIR
+# mapping reads as part of a record, ``NOT_TAKEN``, with what it may hold), and Medication, which
+# has neither: it is there to be referred to (by a MedicationRequest, ...)
+RECORD_TYPES = {kind: what for kind, what in NOT_TAKEN.items() if kind != "Medication"}
+
+
 def _about_no_patient(shared: dict[str, tuple[str, str]], referred: set[str]) -> list[str]:
-    """The lines of resources about a Group, a Location, ... (a ``subject`` or ``patient`` that
-    is no one patient) that no patient's record refers to: not read, each said with where it is
-    (a Condition about a Group had been dropped without a word). Medications, Organizations
-    and other resources about no one are not listed: they are there to be referred to."""
+    """The lines of resources about no one patient that no patient's record refers to, each
+    said with where it is: about a Group, a Location, ... (a ``subject`` or ``patient`` that is
+    no one patient: a Condition about a Group had been dropped without a word), or of a record's
+    type (``RECORD_TYPES``: a Condition, an Observation, a MedicationRequest, ...) with no
+    ``subject`` or ``patient`` at all (an HER2 result naming no patient had been dropped without
+    a word, where one whose subject has no reference was quarantined). Medications,
+    Organizations and other resources about no one are not listed: they are there to be
+    referred to."""
     out = []
     for key, (where, line) in shared.items():
         if key in referred:
             continue
         resource = json.loads(line)
         about = [k for n in ("subject", "patient") if (k := key_of(resource.get(n))) is not None]
+        kind = resource["resourceType"]
         if about:
             out.append(f"{where}: {cut(key)}: about {cut(str(about[0]))}, no one patient, and no "
                        "patient's record refers to it, so it is not read")  # fmt: skip
+        elif kind in RECORD_TYPES:
+            out.append(f"{where}: {cut(key)}: {RECORD_TYPES[kind]} about no patient (it has no "
+                       "subject or patient), and no patient's record refers to it, so it is "
+                       "not read")  # fmt: skip
     return out
 
 
