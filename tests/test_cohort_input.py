@@ -1694,6 +1694,63 @@ def test_a_column_of_a_test_result_is_not_offered_to_be_left_out(
                              "read; line 1: 'HER2 status' seems to hold her2: name it her2"]
 
 
+# An analyst's export's headers for a fact, each with the fact it holds (a review of the cohort:
+# each of these had been offered --ignore-column, the fact's values then dropped)
+EXPORT_HEADERS = [
+    ("HER2 status", "her2"), ("HER2 IHC", "her2"), ("her2_result", "her2"), ("ERBB2", "her2"),
+    ("FISH result", "her2"), ("KRAS Result", "kras"), ("RAS status", "kras"),
+    ("ras_mutation", "kras"), ("KRAS mutation status", "kras"), ("ER status", "hormone_sensitive"),
+    ("PR status", "hormone_sensitive"), ("HR status", "hormone_sensitive"),
+    ("hormone receptor status", "hormone_sensitive"), ("ER/PR", "hormone_sensitive"),
+    ("Hormone_Receptor", "hormone_sensitive"), ("oestrogen receptor", "hormone_sensitive"),
+    ("Estrogen Receptor Status", "hormone_sensitive"), ("metastatic_sites", "metastases"),
+    ("Metastasis sites", "metastases"), ("sites of spread", "metastases"),
+    ("mets", "metastases"), ("FIGO", "stage"), ("FIGO stage", "stage"), ("TNM", "stage"),
+    ("Stage at diagnosis", "stage"), ("staging", "stage"),
+    ("previous treatments", "prior_treatments"), ("prior_therapies", "prior_treatments"),
+    ("treatment history", "prior_treatments"), ("Prior Treatment", "prior_treatments"),
+    ("past therapies", "prior_treatments"), ("symptom list", "symptoms"),
+    ("Primary cancer", "cancer"), ("recurrence status", "recurrence"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("name", "fact"), EXPORT_HEADERS)
+def test_an_export_header_that_holds_a_fact_is_never_offered_to_be_left_out(
+    name: str, fact: str
+) -> None:
+    """Each realistic header of a fact is read as that fact, or refused naming the fact it
+    seems to hold, and never offered --ignore-column; in a CSV header row and as an NDJSON
+    row's key."""
+    kinds = table.input_columns(KB)
+    if table._fact_name(name) == fact:
+        return
+    with pytest.raises(CohortError) as refused:
+        table._columns(["patient_id", name], kinds)
+    said = str(refused.value)
+    assert said == f"INPUT: column {name!r} seems to hold {fact}: name it {fact}", said
+    key, ignorable = table._not_a_fact(name, kinds)
+    assert not ignorable and f"seems to hold {fact}" in key, key
+
+
+def test_every_name_of_a_test_that_decides_a_fact_is_held_as_that_fact() -> None:
+    """The knowledge base's names of the tests that decide a fact (``decided_by``: ``HER2
+    test``, ``FISH test``, ``KRAS mutation status``, ...) are each held as that fact: a column
+    so named is refused naming the fact, never offered --ignore-column."""
+    kinds = table.input_columns(KB)
+    tests = {t.id: t for t in KB.data.tests}
+    checked = 0
+    for fact in KB.facts.values():
+        for test_id in fact.decided_by or ():
+            for name in (tests[test_id].name, *tests[test_id].aliases):
+                if table._fact_name(name) == fact.id:
+                    continue
+                said, ignorable = table._not_a_fact(name, kinds)
+                assert not ignorable and said == (f"seems to hold {fact.id}: name it "
+                                                  f"{fact.id}"), (name, said)  # fmt: skip
+                checked += 1
+    assert checked >= 8
+
+
 def test_every_column_that_is_no_fact_is_named_in_one_error(run_cli: Run, tmp_path: Path) -> None:
     """An export with MRN and Notes columns: the first run named only MRN, and --ignore-column
     MRN then stopped on Notes. Every such column is named, a line each, with its own advice;

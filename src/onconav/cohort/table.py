@@ -246,8 +246,27 @@ def _close_fact(name: str, kinds: dict[str, str]) -> str | None:
     return close_name(name, {k: k for k, v in kinds.items() if v != "ignored"})
 
 
-# other names a fact's column is given by, as words (``_held``): the one of a list's item
-ALSO_NAMED = {"metastases": ("metastasis", "mets"), "symptoms": ("symptom",), "her2": ("erbb2",)}
+# other names a fact's column is given by, as words (``_held``): the one of a list's item, and
+# the names an analyst's export gives it (``RAS status``, ``ER/PR``, ``FIGO``, ``prior_therapies``,
+# ``metastatic_sites``: each had been offered --ignore-column, its values then dropped); the
+# names of the tests that decide a fact (the knowledge base's ``decided_by``: ``FISH test``) are
+# each held as it (tests/test_cohort_input.py checks every one)
+ALSO_NAMED = {
+    "metastases": ("metastasis", "mets", "metastatic", "spread"),
+    "symptoms": ("symptom",),
+    "her2": ("erbb2", "ish", "fish"),
+    "kras": ("ras",),
+    "stage": ("figo", "tnm", "staging"),
+    "hormone_sensitive": ("hormone receptor", "hormone receptors", "hormone status",
+                          "hormone sensitivity", "receptor status", "oestrogen receptor",
+                          "estrogen receptor", "progesterone receptor", "er status",
+                          "pr status", "hr status", "er pr", "pr er"),
+    "prior_treatments": ("prior treatment", "prior therapy", "prior therapies",
+                         "previous treatment", "previous treatments", "previous therapy",
+                         "previous therapies", "past treatment", "past treatments",
+                         "past therapy", "past therapies", "treatment history",
+                         "therapy history", "treatments had"),
+}  # fmt: skip
 
 
 def _words(name: str) -> list[str]:
