@@ -299,6 +299,31 @@ def test_a_cancer_advanced_only_by_the_premise_has_a_stage_gap(tmp_path: Path) -
         p: set(ids) for p, ids in staged.items()}  # fmt: skip
 
 
+def test_the_advanced_column_is_what_docs_cohort_md_says(tmp_path: Path) -> None:
+    """The gaps' ``advanced`` column, as docs/cohort.md defines it: true for stage 4, for stage 1
+    to 3 that came back, and, with no stage on record, for a cancer that came back or spread to
+    a distant organ; false for stage 1 to 3 "not come back" with spread to a distant organ (the
+    demo's P0000209, a record in conflict the core reads as not known to have come back: the
+    doc had defined the column as true for any spread to a distant organ), and for a cancer
+    advanced only by the premise. Each patient has a gap here (no HER2), so each has a row."""
+    rows = [{"patient_id": "stage-4", "stage": "4"},
+            {"patient_id": "earlier-back", "stage": "earlier", "recurrence": "yes"},
+            {"patient_id": "no-stage-bone", "metastases": ["bone"]},
+            {"patient_id": "no-stage-back", "recurrence": "yes"},
+            {"patient_id": "p209", "stage": "earlier", "recurrence": "none",
+             "metastases": ["bone"]},
+            {"patient_id": "premise"}]  # fmt: skip
+    source = tmp_path / "people.ndjson"
+    demo.write([{"cancer": "stomach", **row} for row in rows], str(source), "ndjson")
+    gaps(KB, source, tmp_path / "gaps.parquet", "parquet")
+    con = duckdb.connect()
+    found = dict(con.execute(f"SELECT DISTINCT patient_id, advanced FROM "
+                             f"read_parquet('{tmp_path / 'gaps.parquet'}')").fetchall())
+    con.close()
+    assert found == {"stage-4": True, "earlier-back": True, "no-stage-bone": True,
+                     "no-stage-back": True, "p209": False, "premise": False}  # fmt: skip
+
+
 def test_hormone_receptors_are_a_gap_of_breast_cancer_only(tmp_path: Path) -> None:
     """Whether hormones make the cancer grow decides general hormone therapy for every cancer
     without a source of its own, and the page asks each person; but hormone receptor tests are
