@@ -493,8 +493,10 @@ def test_bad_options_are_one_line_exit_2(run_cli: Run, tmp_path: Path) -> None:
         (("cohort", "/no/such.csv"), "is not a file"),
         (("cohort", "demo", "--out", "p.xlsx"), "--out: 'p.xlsx' has no known suffix; accepted: "
          ".parquet, .csv (lists ;-separated), .ndjson (also .jsonl, .json)"),
-        (("cohort", "demo", "--out", "/no/such/dir/p.csv"), "--out"),
+        # a folder that is not there is made; one through a file cannot be
+        (("cohort", "demo", "--out", str(tmp_path / "file.csv" / "p.csv")), "--out"),
     ]:
+        (tmp_path / "file.csv").write_text("")
         done = run_cli(*args)
         assert done.status == 2, args
         [line] = done.errors()
@@ -784,6 +786,28 @@ def test_an_out_that_cannot_be_written_is_one_line(run_cli: Run, tmp_path: Path)
         [line] = done.errors()
         assert line.startswith("onconav: error: --out: cannot write /proc/r.parquet: the folder "
                                "'/proc' cannot be written"), line
+
+
+def test_an_out_in_a_folder_not_there_makes_the_folder(run_cli: Run, tmp_path: Path) -> None:
+    """--out (and --quarantine) in folders that are not there yet are made, for the run, gaps
+    and demo, as an analyst expects of a tool writing output (it was refused: "not a file in an
+    existing folder"); a path through a file is still refused, one line, exit 2."""
+    people = tmp_path / "in.csv"
+    people.write_text("patient_id,cancer,stage\n1,rectum,4\n")
+    for command, out in ((["cohort", str(people), "--quiet"], "run/2026-11/r.parquet"),
+                         (["cohort", "gaps", str(people), "--quiet"], "gaps/g.csv"),
+                         (["cohort", "demo", "--people", "5"], "demo/a/b/p.parquet")):  # fmt: skip
+        done = run_cli(*command, "--out", str(tmp_path / out))
+        assert done.status == 0, (command, done.stderr)
+        assert (tmp_path / out).is_file(), command
+    done = run_cli("cohort", str(people), "--out", str(tmp_path / "r2.parquet"), "--quarantine",
+                   str(tmp_path / "q" / "q.csv"), "--quiet")  # fmt: skip
+    assert done.status == 0, done.stderr
+    assert (tmp_path / "q" / "q.csv").is_file()
+    done = run_cli("cohort", str(people), "--out", str(people / "r.parquet"))
+    assert done.status == 2
+    assert done.errors() == [f"onconav: error: --out: cannot write {people / 'r.parquet'} "
+                             f"({str(people)!r} is a file, not a folder)"]
 
 
 def test_a_dot_is_named_by_the_folder_it_is(run_cli: Run, tmp_path: Path,

@@ -68,13 +68,13 @@ def test_an_ndjson_line_that_is_not_a_json_object_is_quarantined(tmp_path: Path)
     source = tmp_path / "people.ndjson"
     source.write_text("\n".join(lines) + "\n")
     expected = [
-        (2, None, "line 2: not JSON"),
+        (2, None, "line 2: not JSON (Expecting value at column 30)"),
         (4, None, "line 5: not a JSON object (an array)"),
         (5, None, "line 6: not a JSON object (a number)"),
         (6, "c", "stage: '9' is not accepted"),
         (7, None, "line 9: not a JSON object (null)"),
         (8, None, "line 10: not a JSON object (a string)"),
-        (10, None, "line 12: not JSON"),
+        (10, None, "line 12: not JSON (Expecting value at column 1)"),
         (11, "a", "patient_id: the same as row 1"),
     ]
     for engine in ENGINES:
@@ -113,7 +113,8 @@ def test_ndjson_lines_read_one_at_a_time_say_what_each_is(tmp_path: Path) -> Non
     done = run(KB, source, tmp_path / "out.parquet")
     assert (done.loaded.rows, done.loaded.quarantined) == (5, 4)
     assert quarantined(tmp_path / "out.quarantine.csv") == [
-        (2, None, "line 2: not JSON"),
+        (2, None, "line 2: is not valid JSON: NaN is no JSON value (JSON has no NaN or "
+                  "Infinity)"),
         (3, None, "line 3: not a JSON object (true or false)"),
         (4, None, "line 4: not a JSON object (a number)"),
         (5, None, EMPTY_ROW),
@@ -529,7 +530,9 @@ def test_the_command_goes_on_past_a_bad_line(run_cli: Run, tmp_path: Path) -> No
     assert done.status == 0, done.stderr
     summary = json.loads((tmp_path / "out.summary.json").read_text())
     assert (summary["rows"], summary["answered"], summary["quarantined"]) == (3, 2, 1)
-    assert quarantined(tmp_path / "out.quarantine.csv") == [(2, None, "line 2: not JSON")]
+    assert quarantined(tmp_path / "out.quarantine.csv") == [
+        (2, None, "line 2: not JSON (Expecting property name enclosed in double quotes at "
+                  "column 2)")]
 
 
 @pytest.fixture
@@ -811,7 +814,8 @@ def test_an_ndjson_file_with_a_byte_order_mark_and_a_bad_line(tmp_path: Path) ->
     con = connect()
     loaded = load(con, source, "ndjson", KB)
     assert (loaded.rows, loaded.answered, loaded.quarantined) == (2, 1, 1)
-    assert con.execute("SELECT row, reason FROM quarantine").fetchall() == [(2, "line 2: not JSON")]
+    assert con.execute("SELECT row, reason FROM quarantine").fetchall() == [
+        (2, "line 2: not JSON (Expecting property name enclosed in double quotes at column 2)")]
     assert con.execute("SELECT _row, person_id FROM facts").fetchall() == [(1, "a")]
     con.close()
 
@@ -1105,7 +1109,8 @@ def test_an_empty_piece_of_a_semicolon_list_is_no_item(tmp_path: Path) -> None:
     """``pain;`` or ``pain;;nausea`` (a spreadsheet's cells joined with ``;``) is read as the
     core reads ``pain,`` in a profile (``split_list``: an empty piece is no item), by every
     engine: it was quarantined as ``symptoms[1]: '' is not known``. Text with no item in it
-    (``;``) is still refused, naming the field and the text."""
+    (``;``) is still refused, naming the field and the text, as the core refuses it: no list
+    of names (it had been told to check the spelling of ';', as a name)."""
     source = tmp_path / "people.csv"
     source.write_text('patient_id,cancer,symptoms,progressed_on\na,stomach,"pain; nausea",FOLFOX\n'
                       'b,stomach,"pain;; nausea ;",FOLFOX;\nc,stomach,;,\n')  # fmt: skip
@@ -1114,12 +1119,15 @@ def test_an_empty_piece_of_a_semicolon_list_is_no_item(tmp_path: Path) -> None:
         done = run(KB, source, out, engine=engine)
         assert (done.loaded.rows, done.loaded.answered) == (3, 2), engine
         assert quarantined(tmp_path / f"{engine}.quarantine.csv") == [
-            (3, "c", "symptoms[0]: ';' is not known; check the spelling, or leave it "
-                     "out")]  # fmt: skip
+            (3, "c", "symptoms: ';' is not accepted; accepted: a list of names, or none")]
         found = answers(out)
         assert {x[1:] for x in found if x[0] == "a"} == {x[1:] for x in found if x[0] == "b"}
     expected = parse_profile({"cancer": "stomach", "symptoms": "pain, nausea, "}, KB)
     assert expected.symptoms is not None and len(expected.symptoms) == 2
+    with pytest.raises(ProfileError) as refused:  # the core's words for text with no item
+        parse_profile({"cancer": "stomach", "symptoms": ";"}, KB)
+    assert [reason_of(p) for p in refused.value.problems] == [
+        "symptoms: ';' is not accepted; accepted: a list of names, or none"]
 
 
 def test_a_semicolon_inside_brackets_is_part_of_a_name(tmp_path: Path) -> None:
@@ -1146,7 +1154,8 @@ def test_a_semicolon_inside_brackets_is_part_of_a_name(tmp_path: Path) -> None:
 @given(st.text(alphabet="ab ();\x01", max_size=14))
 def test_the_sql_splits_a_list_as_the_core_does(text: str) -> None:
     """For any text of names, brackets and ``;``, the cohort's SQL gives the items the core's
-    ``split_list`` gives (text with no item in it stays one item, which the core refuses). Text
+    ``split_list`` gives (text with no item in it is given whole, no list, which the core
+    refuses as it refuses it in a profile). Text
     holding the SQL's own mark of a kept ``;`` (``table.KEPT``, a control character the core
     refuses) keeps it in an item, so the row is refused as the core refuses it."""
     with duckdb.connect() as con:
@@ -1160,7 +1169,7 @@ def test_the_sql_splits_a_list_as_the_core_does(text: str) -> None:
         with pytest.raises(ProfileError, match="control character"):
             parse_profile({"cancer": "rectum", "prior_treatments": text}, KB)
     else:
-        assert [table.as_given(x) for x in got] == (core or [text.strip()])
+        assert table.list_given(got) == (core or text.strip())
 
 
 def test_a_list_holding_a_control_character_is_refused_by_every_engine(tmp_path: Path) -> None:
@@ -1781,6 +1790,58 @@ def test_every_column_that_is_no_fact_is_named_in_one_error(run_cli: Run, tmp_pa
     ((row, who, why),) = quarantined(tmp_path / "z.quarantine.csv")
     assert (row, who) == (1, "1")
     assert why.startswith("line 1: 'mrn' is not a fact; accepted: ") and "; 'notes' is not" in why
+
+
+def test_an_ndjson_row_with_a_key_that_may_be_left_out_is_told_how(tmp_path: Path) -> None:
+    """A row quarantined for a key that is no fact's (``mrn``) is told about --ignore-column, as
+    a CSV file's column is (it was only told the accepted keys); a key that holds a fact
+    (``HER2 status``) is not. Done, the row is read."""
+    source = tmp_path / "m.ndjson"
+    source.write_text('{"patient_id": "1", "cancer": "stomach", "mrn": "a"}\n'
+                      '{"patient_id": "2", "cancer": "stomach", "HER2 status": "positive"}\n'
+                      '{"patient_id": "3", "cancer": "stomach"}\n')  # fmt: skip
+    out = tmp_path / "out.parquet"
+    run(KB, source, out)
+    (mrn, her2) = quarantined(tmp_path / "out.quarantine.csv")
+    assert mrn[2].startswith("line 1: 'mrn' is not a fact; accepted: patient_id, ")
+    assert mrn[2].endswith("; or leave it out with --ignore-column 'mrn'"), mrn
+    assert her2[2] == "line 2: 'HER2 status' seems to hold her2: name it her2"
+    done = run(KB, source, tmp_path / "again.parquet", ignore=("mrn",))
+    assert (done.loaded.answered, done.loaded.quarantined) == (2, 1)
+
+
+@pytest.mark.parametrize(("line", "said"), [
+    ('{"patient_id": "x", "cancer": ', "not JSON (Expecting value at column 30)"),
+    ("{oops", "not JSON (Expecting property name enclosed in double quotes at column 2)"),
+    ('{"patient_id": "x", "stage": Infinity}',
+     "is not valid JSON: Infinity is no JSON value (JSON has no NaN or Infinity)"),
+    ('{"patient_id": "x", "stage": ' + "9" * 5000 + "}",
+     "holds a value that cannot be read (Exceeds the limit (4300 digits) for integer string "
+     "conversion)"),
+])  # fmt: skip
+def test_an_ndjson_line_that_is_not_json_says_where_and_why(tmp_path: Path, line: str,
+                                                            said: str) -> None:  # fmt: skip
+    """A line that cannot be read as JSON says why, as a FHIR folder's line does (the parser's
+    message and column; ``reading.why_not_json``): it said only "not JSON", a number of 5,000
+    digits, which is JSON, included."""
+    source = tmp_path / "p.ndjson"
+    source.write_text(json.dumps(PEOPLE[0]) + "\n" + line + "\n{}x\n")  # read line by line
+    run(KB, source, tmp_path / "out.parquet")
+    assert quarantined(tmp_path / "out.quarantine.csv")[0] == (2, None, f"line 2: {said}")
+
+
+@pytest.mark.parametrize("key", ["stage", "metastases"])
+def test_a_number_too_long_for_python_is_quarantined_not_a_traceback(tmp_path: Path,
+                                                                     key: str) -> None:
+    """A value of 5,000 digits in a file DuckDB reads whole is quarantined naming its column;
+    it stopped the run with a traceback (Python's JSON reader refuses over 4,300 digits)."""
+    source = tmp_path / "p.ndjson"
+    source.write_text(json.dumps(PEOPLE[0]) + '\n{"patient_id": "x", "cancer": "stomach", '
+                      f'"{key}": ' + "9" * 5000 + "}\n")  # fmt: skip
+    done = run(KB, source, tmp_path / "out.parquet")
+    assert (done.loaded.rows, done.loaded.quarantined) == (2, 1)
+    ((row, who, why),) = quarantined(tmp_path / "out.quarantine.csv")
+    assert (row, who) == (2, "x") and why.startswith(key), why
 
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.json"))

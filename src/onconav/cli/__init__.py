@@ -1322,16 +1322,22 @@ def _files_only(**given: Path | None) -> None:
 
 
 def _writable(path: Path, option: str, *taken: tuple[Path, str], force: bool = False) -> Path:
-    """``path`` if it can be written: a file in an existing folder that a file can be made in
-    (tried: a read-only share, /proc), none of the ``taken`` files (the input, another output),
-    which it would overwrite, and not there already unless ``force`` (``_not_there``)."""
+    """``path`` if it can be written: a file in a folder that a file can be made in (tried: a
+    read-only share, /proc), none of the ``taken`` files (the input, another output), which it
+    would overwrite, and not there already unless ``force`` (``_not_there``). A folder of it
+    that is not there is made, once the other checks pass, as an analyst expects of a tool
+    writing output (``--out results/2026-11/r.parquet`` had been refused)."""
     import tempfile
 
     from onconav.cohort.bulk import holds_resources
 
     target = path.resolve()
-    if target.is_dir() or not target.parent.is_dir():
-        raise UsageError(f"{option}: cannot write {path} (not a file in an existing folder)")
+    if target.is_dir():
+        raise UsageError(f"{option}: cannot write {path} (a folder; give a file)")
+    folder = next((p for p in target.parents if p.exists()), None)
+    if folder is not None and not folder.is_dir():
+        raise UsageError(f"{option}: cannot write {path} ({str(folder)!r} is a file, not a "
+                         "folder)")  # fmt: skip
     for other, name in taken:
         if other.resolve() == target:
             raise UsageError(f"{option}: {path} is {name}; give another file")
@@ -1343,6 +1349,7 @@ def _writable(path: Path, option: str, *taken: tuple[Path, str], force: bool = F
                              "give a file outside it")  # fmt: skip
     _not_there(path, f"{option}: {path}", f"another {option}", force)
     try:  # the run writes its work beside the output too (a temporary folder)
+        target.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=target.parent, prefix=".onconav-"):
             pass
     except OSError as error:

@@ -40,6 +40,7 @@ from onconav.profile import (
     parse_profile,
     split_list,
 )
+from onconav.reading import NotAJsonValue, why_not_json
 
 FORMATS = {".parquet": "parquet", ".csv": "csv", ".ndjson": "ndjson", ".jsonl": "ndjson",
            ".json": "ndjson"}  # fmt: skip
@@ -596,8 +597,12 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: P
                 bad.append((row, _line_id(text), f"line {line}: {twice.args[0]!r} is given "
                                                  "twice in one object; give it once"))  # fmt: skip
                 continue
-            except ValueError:
-                bad.append((row, None, f"line {line}: not JSON"))
+            except json.JSONDecodeError as error:  # where it breaks, as a FHIR folder's line
+                bad.append((row, None, f"line {line}: not JSON ({error.msg} at column "
+                                       f"{error.colno})"))  # fmt: skip
+                continue
+            except ValueError as error:  # NaN; a number of 4,301 digits (JSON, not read)
+                bad.append((row, None, f"line {line}: {why_not_json(error)}"))
                 continue
             except RecursionError:  # a row of facts is an object of values and lists
                 bad.append((row, None, f"line {line}: JSON nested too deeply to be read (a row "
@@ -694,7 +699,10 @@ def _keys(value: dict[str, Any], kinds: dict[str, str],
                            "cancer, stage, ...), or remove it")  # fmt: skip
         if fact not in kinds:
             said = _not_a_fact(key, kinds, map(_fact_name, value))
-            problems.append(f"{cut(key)} {said[0]}")
+            # as a CSV file's column is told (``_columns``): how to leave it out, if it may be
+            problems.append(f"{cut(key)} {said[0]}" + (
+                f"{_id_hint(key)}; or leave it out with --ignore-column {cut(key)}"
+                if said[1] else ""))  # fmt: skip
             if others is not None:
                 others.setdefault(key, (line, *said))
             continue
@@ -814,7 +822,7 @@ def _once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _not_json(word: str) -> None:
     """NaN and Infinity, which Python's reader takes and JSON (and DuckDB) does not."""
-    raise ValueError(word)
+    raise NotAJsonValue(f"{word} is no JSON value (JSON has no NaN or Infinity)")
 
 
 def _json_kind(value: object) -> str:
@@ -969,11 +977,21 @@ def _item(x: str, trimmed: bool = False) -> str:
             f"ELSE chr({ord(NOT_TEXT)}) || CAST({x} AS VARCHAR) END")  # fmt: skip
 
 
+def _json_value(text: str) -> object:
+    """A JSON value that is no text, as Python reads it; a number Python's reader refuses (of
+    more than 4,300 digits, which DuckDB reads) as its digits, which no fact accepts, so that
+    the row is quarantined naming its column (it had stopped the run with a traceback)."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
+
+
 def as_given(item: object) -> object:
     """A value (or an item of a list) as it was given: its text (``TEXT`` taken off), or the
-    value behind ``NOT_TEXT``."""
+    value behind ``NOT_TEXT`` (``_json_value``)."""
     if isinstance(item, str) and item.startswith(NOT_TEXT):
-        return json.loads(item[len(NOT_TEXT):])
+        return _json_value(item[len(NOT_TEXT):])
     if isinstance(item, str) and item.startswith(TEXT):
         return item[len(TEXT):]
     return item
@@ -983,7 +1001,7 @@ def list_given(items: list[object]) -> object:
     """A list's column as it was given: its items (``as_given``), or the value that is no list
     (``NOT_A_LIST``) that was given in its place."""
     if len(items) == 1 and isinstance(items[0], str) and items[0].startswith(NOT_A_LIST):
-        return json.loads(items[0][len(NOT_A_LIST):])
+        return _json_value(items[0][len(NOT_A_LIST):])
     return [as_given(item) for item in items]
 
 
@@ -1121,7 +1139,9 @@ def _split(text: str) -> str:
     """The SQL of a list given as text: its ``;``-separated items; empty text is no list. An
     empty piece (``pain;``, ``pain;;nausea``: a spreadsheet's joined cells) is no item, as the
     core reads a comma-separated text (``profile.split_list``); text with no item in it (``;``)
-    is one item, the text, which the core refuses as it refuses ``,``. A ``;`` inside brackets
+    is given whole in the list's place (``NOT_A_LIST``), which the core refuses as it refuses
+    ``,`` (``';' is not accepted; accepted: a list of names, or none``; given as a list's one
+    item, it had been told to check the spelling of ';'). A ``;`` inside brackets
     is part of a name, as the core reads it (``_kept``)."""
     trimmed = f"trim({text})"
     pieces = (f"CASE WHEN NOT contains({trimmed}, ')') OR contains({trimmed}, {KEPT}) THEN "
@@ -1129,7 +1149,8 @@ def _split(text: str) -> str:
               f"{_kept(trimmed)}, ';'), lambda s: replace(s, {KEPT}, ';')) END")  # fmt: skip
     items = f"list_filter(list_transform({pieces}, lambda s: trim(s)), lambda s: s <> '')"
     return (f"CASE WHEN trim({text}) = '' THEN NULL WHEN len({items}) = 0 THEN "
-            f"[{_text(f'trim({text})')}] ELSE list_transform({items}, lambda t: {_text('t')}) "
+            f"[chr({ord(NOT_A_LIST)}) || CAST(to_json(trim({text})) AS VARCHAR)] "
+            f"ELSE list_transform({items}, lambda t: {_text('t')}) "
             "END")  # fmt: skip
 
 
