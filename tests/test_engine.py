@@ -5805,3 +5805,22 @@ def test_a_mix_that_adds_a_drug_like_one_that_stopped_says_so(
     if cancer == "cervix" and stopped == ["carboplatin", "paclitaxel"]:
         assert any("though cisplatin is of the same kind as carboplatin" in w
                    for w in result.warnings), result.warnings
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_the_headline_counts_what_an_answer_can_have(pair) -> None:  # type: ignore[no-untyped-def]
+    """The headline (and the page's "At a glance") counts every status, but one only some
+    answers give (only in clinical trials, not chosen) when no option has it: "0 not chosen" had
+    been said to every family that never said they want no cancer treatment (a review of the
+    page). Each count is the number of options of that status."""
+    kb = shared_kb()
+    result = evaluate(parse_profile(pair[0], kb), kb)
+    said = dict(reversed(part.split(" ", 1)) for part in render.headline(result).split(", "))
+    for status in Status:
+        count = sum(o.status is status for o in result.options)
+        words = render.counted_words(status, count)
+        if count == 0 and status in (Status.in_trials, Status.declined):
+            assert words not in said, render.headline(result)
+        else:
+            assert said[words] == str(count), render.headline(result)

@@ -103,12 +103,25 @@ def _differs(typed: object, shown: str) -> bool:
     return " ".join(_typed(typed, None).split()).casefold() != " ".join(shown.split()).casefold()
 
 
+# The statuses only some answers give an option (a trial-only treatment, a treatment the person
+# said they do not want): counted only when an option has one
+COUNTED_IF_ANY = frozenset({Status.in_trials, Status.declined})
+
+
+def counted_statuses(result: Result) -> list[Status]:
+    """The statuses the headline and the page's "At a glance" count, and the page explains:
+    each, but those only some answers give (``COUNTED_IF_ANY``) when no option has them ("0 not
+    chosen" had been said to every family that never said they want no treatment, a review of
+    the page)."""
+    return [s for s in Status if s not in COUNTED_IF_ANY or getattr(result.counts, s.value)]
+
+
 def headline(result: Result) -> str:
-    """How many options have each status: "3 offered, 1 needs information, 0 only in clinical
-    trials, ..."."""
+    """How many options have each status (``counted_statuses``): "3 offered, 1 needs
+    information, 2 only in clinical trials, 0 not suitable"."""
     return ", ".join(
         f"{count} {counted_words(status, count)}"
-        for status in Status
+        for status in counted_statuses(result)
         for count in [getattr(result.counts, status.value)]
     )
 

@@ -78,7 +78,7 @@ def environment() -> jinja2.Environment:
         note_label=render.NOTE_LABEL,
         source_words=render.source_words,
         explain_url=explain_url,
-        statuses=list(Status),
+        counted_statuses=render.counted_statuses,
         fill=form.filled,
         printed_short=printed_short,
         yes_no=[form.Choice("yes", "Yes"), form.Choice("no", "No")],
