@@ -1741,6 +1741,15 @@ def test_an_export_header_that_holds_a_fact_is_never_offered_to_be_left_out(
     assert not ignorable and f"seems to hold {fact}" in key, key
 
 
+@pytest.mark.parametrize("name", ["Fish allergy", "spread sheet", "spread_sheet_row",
+                                  "ER visits", "previous_visit", "staging_date"])
+def test_a_header_that_only_shares_a_word_with_a_facts_name_holds_no_fact(name: str) -> None:
+    """"Fish allergy" had been said to seem to hold her2, and "spread sheet" metastases (a review
+    of the change): a word alone that names other things too is no fact's other name."""
+    said, _ = table._not_a_fact(name, table.input_columns(KB))
+    assert "seems to hold" not in said, said
+
+
 def test_every_name_of_a_test_that_decides_a_fact_is_held_as_that_fact() -> None:
     """The knowledge base's names of the tests that decide a fact (``decided_by``: ``HER2
     test``, ``FISH test``, ``KRAS mutation status``, ...) are each held as that fact: a column

@@ -2434,6 +2434,13 @@ AFTER_A_CANCER = [
     (", diagnosed 2021, stage IV metastatic to lung and brain", ["lung", "brain"]),
     (", liver mets, no lung mets", ["liver"]), (" ?liver mets", None),
     (", ?liver mets, lung mets", ["lung"]),
+    # spread denied, or in the past (a review of the change: "without" had been read as spread
+    # far, with "with" taken off it, and a history of spread, or spread taken out, as now)
+    (" without metastases", None), (" without distant metastases", None),
+    (" w/o mets", None), (", hx of liver mets", None), (", h/o liver mets", None),
+    (", prior liver mets", None), (" with liver mets, resected", None),
+    (", previous liver metastasectomy", None), (", liver mets s/p resection", None),
+    (", secondary to ulcerative colitis", None),
 ]
 # Words that say a cancer is not the person's now, after its name
 NOT_THEIRS = [", history of", ", family history", " (suspected)", ", no evidence of disease",
@@ -2462,6 +2469,20 @@ def test_words_after_a_cancers_name_never_lose_the_cancer(
     assert reading.data.get("metastases") == (sites and [*sites, MORE]), (words_, reading.data)
     if sites:
         assert any(w.startswith("Condition/c is read as spread to") for w in reading.warnings)
+
+
+@pytest.mark.parametrize("after", [a for a, sites in AFTER_A_CANCER if sites is None])
+@pytest.mark.parametrize("coded", [False, True])
+def test_spread_denied_or_past_after_a_cancers_name_is_none(after: str, coded: bool) -> None:
+    """Each of the words after a cancer's name that deny spread, or put it in the past, reads no
+    spread, with a C20 coding beside them or not ("Rectal cancer without metastases" had been
+    spread far, "Rectal cancer, hx of liver mets" the liver now: a review of the change)."""
+    condition = _local("Rectal cancer" + after)
+    if coded:
+        condition["code"]["coding"].append({"system": ICD10CM, "code": "C20"})
+    reading = read_bundle(_record(condition, STAGE_4), the_kb())
+    assert reading.data["cancer"] == "rectum", reading.warnings
+    assert "metastases" not in reading.data, (after, reading.data, reading.warnings)
 
 
 @settings(max_examples=60, deadline=None)

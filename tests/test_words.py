@@ -2352,8 +2352,11 @@ def test_a_recurrence_that_says_a_treatment_stopped_working_says_where_it_belong
         assert parse_profile({"cancer": "stomach", "recurrence": value}, KB).recurrence
 
 
-def test_a_recurrence_of_other_words_is_refused_as_before() -> None:
-    """Words that say nothing of a treatment stopping get the values accepted, no more."""
+@pytest.mark.parametrize("said", ["sometimes", "no progression", "not refractory",
+                                  "non-progressive"])
+def test_a_recurrence_of_other_words_is_refused_as_before(said: str) -> None:
+    """Words that say nothing of a treatment stopping, or deny it ("no progression": a review
+    of the change), get the values accepted, no more."""
     with pytest.raises(ProfileError) as caught:
-        parse_profile({"cancer": "stomach", "recurrence": "sometimes"}, KB)
+        parse_profile({"cancer": "stomach", "recurrence": said}, KB)
     assert "progressed_on" not in str(caught.value)

@@ -721,7 +721,7 @@ CHOICES: dict[str, tuple[dict[str, str], str]] = {
 # Words that say a treatment stopped working ("refractory", "platinum-resistant", "progressed"),
 # not whether the cancer came back: given as the recurrence, they are refused saying where they
 # belong (the refusal had listed the values accepted only)
-STOPPED_WORKING = re.compile(r"(?i)(?<![\w-])(?:\w+-)?(?:refractory|resistant|"
+STOPPED_WORKING = re.compile(r"(?i)(?<![\w-])(?:(?!non-)\w+-)?(?:refractory|resistant|"
                              r"progress(?:ed|ing|ion|ive)?|not\s+responding|stopped\s+working)"
                              r"(?![\w-])")  # fmt: skip
 STOPPED_WORKING_HINT = ("{said} says that a treatment stopped working, not whether the cancer "
@@ -737,7 +737,9 @@ def choice(value: object, field: str) -> str:
         if found is not None:
             return found
         said = STOPPED_WORKING.search(value) if field == "recurrence" else None
-        if said is not None:
+        # (not of words that deny it: "no progression" says nothing stopped working)
+        if said is not None and not re.search(r"(?i)\b(?:no|not|non|without)[\s-]*$",
+                                               value[:said.start()]):  # fmt: skip
             raise NotUnderstood(value, accepted, tuple(sorted(set(table.values()))),
                                 why=STOPPED_WORKING_HINT.format(said=repr(said.group())))
     raise NotUnderstood(value, accepted, tuple(sorted(set(table.values()))))

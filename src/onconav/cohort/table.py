@@ -253,9 +253,11 @@ def _close_fact(name: str, kinds: dict[str, str]) -> str | None:
 # names of the tests that decide a fact (the knowledge base's ``decided_by``: ``FISH test``) are
 # each held as it (tests/test_cohort_input.py checks every one)
 ALSO_NAMED = {
-    "metastases": ("metastasis", "mets", "metastatic", "spread"),
+    # ("spread" and "fish" alone name other things: a "spread sheet", a "fish allergy")
+    "metastases": ("metastasis", "mets", "metastatic", "spread to", "sites of spread",
+                   "spread sites", "places of spread"),
     "symptoms": ("symptom",),
-    "her2": ("erbb2", "ish", "fish"),
+    "her2": ("erbb2", "ish test", "fish test", "ish result", "fish result"),
     "kras": ("ras",),
     "stage": ("figo", "tnm", "staging"),
     "hormone_sensitive": ("hormone receptor", "hormone receptors", "hormone status",

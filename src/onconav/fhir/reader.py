@@ -1415,7 +1415,9 @@ def _cancer_and_spread(text: str) -> tuple[str, str] | None:
             continue
         if not set(words.place_words(name)) - words.NOTHING_NAMED - {"metastatic"}:
             continue  # "Carcinoma with liver metastases": which cancer is not said
-        return name, re.sub(r"(?i)^(?:with|w/|and)\s*", "", spread)
+        # ("without", "w/o" kept: they deny the spread; "with" taken off them had left "out
+        # metastases", read as spread far: a review of the change)
+        return name, re.sub(r"(?i)^(?:with\b|w/(?!o\b)|and\b)\s*", "", spread)
     return None
 
 
@@ -2203,11 +2205,16 @@ SPREAD_OF = re.compile(r"(?i)^(?:secondary\s+(?:malignant\s+)?(?:neoplasms?|tumo
                        r"(?:malignant\s+)?(?:neoplasms?|tumou?rs?|cancer|\w*carcinoma|disease)"
                        r"\s+to|spread\s+to)\s+(?:the\s+)?(.+)$")  # fmt: skip
 # A word that says a name is of spread ("peritoneal carcinomatosis"), not of a place ("liver")
-SPREAD_WORD = re.compile(r"(?i)metasta|\bmets\b|carcinomatosis|secondar|spread|deposit")
-# Words that say the spread is not there, not yet or not sure
-NOT_SPREAD = re.compile(r"(?i)\b(no|not|non|without|free of|negative|history of|suspect\w*|"
-                        r"possible|probable|query|rule out|ruled out|r/o|unconfirmed|excluded|ned|"
-                        r"remission|resected|risk of|fear of|screening)\b|\?")  # fmt: skip
+# (not "secondary to", a cause: "Rectal cancer, secondary to ulcerative colitis")
+SPREAD_WORD = re.compile(r"(?i)metasta|\bmets\b|carcinomatosis|secondar(?!y\s+to\b)|spread|"
+                         r"deposit")  # fmt: skip
+# Words that say the spread is not there, not now, not yet or not sure (a history of it, spread
+# taken out: "hx of liver mets", "prior liver mets", "liver mets, resected")
+NOT_SPREAD = re.compile(r"(?i)\b(no|not|non|without|w/o|free of|negative|history of|hx|h/o|"
+                        r"prior|previous|past|s/p|status post|suspect\w*|"
+                        r"possible|probable|query|rule out|ruled out|r/o|unconfirmed|excluded|"
+                        r"ned|remission|resected|removed|risk of|fear of|screening)(?!\w)|"
+                        r"\?")  # fmt: skip
 
 
 def _metastasis_site(builder: Builder, res: Res) -> str | None:
@@ -2328,8 +2335,14 @@ def _spread_after(builder: Builder, rest: str) -> list[str]:
     where it speaks of spread ("diagnosed 2021, stage IV metastatic to lung and brain")."""
     if found := _spread_in(builder, rest):
         return found
+    parts = CLAUSE_END.split(rest)
+    # a part that denies, or puts in the past, a spread it does not name ("..., resected",
+    # "s/p resection", "NED") may speak of the other parts: none is read ("with liver mets,
+    # resected" had been the liver now); one that names its own ("no lung mets") speaks of itself
+    if any(NOT_SPREAD.search(p) and not SPREAD_WORD.search(p) for p in parts):
+        return []
     places: set[str] = set()
-    for part in CLAUSE_END.split(rest):
+    for part in parts:
         at = SPREAD_WORD.search(part)
         if at and not NOT_SPREAD.search(part):
             start = part.rfind(" ", 0, at.start()) + 1  # the word it is in
