@@ -201,17 +201,14 @@ def _results_deciding_nothing(kb: KnowledgeBase, facts: Facts,
     (``options``: those in scope): HER2 for a breast cancer, KRAS for a stomach cancer. It had
     been repeated in the situation and used for nothing, without a word, and a navigator read
     it as not read. Which cancers' options it decides is said."""
-    read: set[str] = set()
-    for option in options:
-        rules = kb.rules[option.id].at(facts.site)
-        for expr in (rules.when, *(shown for _, shown in rules.caveats)):
-            read |= {test.fact for test in tests_of(expr)}
+    given = [(fact, name) for fact, name in RESULTS if facts.row[fact] is not None]
+    read = frozenset().union(*(kb.rules[o.id].at(facts.site).reads for o in options)) if given \
+        else frozenset()  # fmt: skip
     out = []
-    for fact, name in RESULTS:
-        if facts.row[fact] is None or fact in read:
+    for fact, name in given:
+        if fact in read:
             continue
-        deciding = sorted({cancer for o in kb.options
-                           if any(t.fact == fact for t in tests_of(kb.rules[o.id].when))
+        deciding = sorted({cancer for o in kb.options if fact in kb.rules[o.id].reads
                            for cancer in o.cancers if cancer != "any"})  # fmt: skip
         users = and_list([kb.name_of(c) for c in deciding])
         out.append(f"biomarkers.{fact}: none of the options shown here depends on the {name} "

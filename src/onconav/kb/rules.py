@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Literal
 
 from onconav.kb.model import (
@@ -172,6 +173,13 @@ class Rules:
             return self
         own = [] if self.when == ALWAYS else [self.when]
         return replace(self, when=All((*own, Not(covers))) if own else Not(covers))
+
+    @cached_property
+    def reads(self) -> frozenset[str]:
+        """The facts its condition and its caveats test (worked out once: the rules are
+        frozen)."""
+        return frozenset(test.fact for expr in (self.when, *(shown for _, shown in self.caveats))
+                         for test in tests_of(expr))  # fmt: skip
 
     @property
     def standard(self) -> bool:
