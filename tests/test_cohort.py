@@ -808,6 +808,13 @@ def test_an_out_in_a_folder_not_there_makes_the_folder(run_cli: Run, tmp_path: P
     assert done.status == 2
     assert done.errors() == [f"onconav: error: --out: cannot write {people / 'r.parquet'} "
                              f"({str(people)!r} is a file, not a folder)"]
+    # a run refused for another option makes no folder (a review of the change: the --out
+    # folder had been made, and left, before --quarantine was refused)
+    for command in (["cohort", str(people)], ["cohort", "gaps", str(people)]):
+        done = run_cli(*command, "--out", str(tmp_path / "new" / "r.csv"), "--quarantine",
+                       str(people / "q.csv"), "--quiet")  # fmt: skip
+        assert done.status == 2, command
+        assert not (tmp_path / "new").exists(), command
 
 
 def test_a_dot_is_named_by_the_folder_it_is(run_cli: Run, tmp_path: Path,

@@ -1325,7 +1325,8 @@ def _writable(path: Path, option: str, *taken: tuple[Path, str], force: bool = F
     """``path`` if it can be written: a file in a folder that a file can be made in (tried: a
     read-only share, /proc), none of the ``taken`` files (the input, another output), which it
     would overwrite, and not there already unless ``force`` (``_not_there``). A folder of it
-    that is not there is made, once the other checks pass, as an analyst expects of a tool
+    that is not there may be: the nearest one that is must be writable, and the command makes
+    the rest once every option is checked (``_make_folders``), as an analyst expects of a tool
     writing output (``--out results/2026-11/r.parquet`` had been refused)."""
     import tempfile
 
@@ -1349,13 +1350,26 @@ def _writable(path: Path, option: str, *taken: tuple[Path, str], force: bool = F
                              "give a file outside it")  # fmt: skip
     _not_there(path, f"{option}: {path}", f"another {option}", force)
     try:  # the run writes its work beside the output too (a temporary folder)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=target.parent, prefix=".onconav-"):
+        with tempfile.TemporaryFile(dir=folder or target.parent, prefix=".onconav-"):
             pass
     except OSError as error:
-        raise UsageError(f"{option}: cannot write {path}: the folder {str(target.parent)!r} "
-                         f"cannot be written ({error.strerror or error})") from None  # fmt: skip
+        raise UsageError(f"{option}: cannot write {path}: the folder "
+                         f"{str(folder or target.parent)!r} cannot be written "
+                         f"({error.strerror or error})") from None  # fmt: skip
     return path
+
+
+def _make_folders(*paths: Path | None) -> None:
+    """Make the folders of the files a command will write that are not there, once every
+    option is checked (``_writable``): a run refused for its second option had left the folder
+    made for its first (a review of the change)."""
+    for path in paths:
+        if path is not None:
+            try:
+                path.resolve().parent.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise UsageError(f"cannot make the folder of {path} "
+                                 f"({error.strerror or error})") from None  # fmt: skip
 
 
 def _not_there(path: Path, said: str, instead: str, force: bool) -> None:
@@ -1501,6 +1515,7 @@ def cohort_run(
         raise UsageError(f"--out: the summary beside it would be the INPUT ({source})")
     _quarantine_writable(quarantine, source, out_path, (summary_path, "the summary"),
                          force=force)  # fmt: skip
+    _make_folders(out_path, quarantine)
     with _progress_bar(quiet) as progress:
         try:
             done = run(_kb(), source, out_path, engine=engine.value, fmt=output_format.value,
@@ -1555,6 +1570,7 @@ def cohort_demo(
     except CohortError as error:
         raise UsageError(str(error)) from None
     path = _writable(out_file, "--out", force=force)
+    _make_folders(path)
     try:
         demo.write(demo.people(_kb(), people, seed), str(path), fmt)
     except OSError as error:
@@ -1599,6 +1615,7 @@ def cohort_gaps(
         raise UsageError(f"--out: the summary beside it would be the INPUT ({source})")
     _quarantine_writable(quarantine, source, out_path, (summary_path, "the summary"),
                          force=force)  # fmt: skip
+    _make_folders(out_path, quarantine)
     quarantine = quarantine or quarantine_beside(out_path)
     try:
         fmt = format_of(out_path, option="--out")
