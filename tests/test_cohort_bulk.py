@@ -781,6 +781,16 @@ def test_a_line_nested_too_deeply_or_with_a_huge_number_is_quarantined(
     assert "p-folfox" in statuses(tmp_path / "out.parquet")
 
 
+def _her2_record() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The resources of the HER2-positive stomach cancer record, and its HER2 results."""
+    source = ROOT / "tests" / "fhir" / "stomach-stage4-her2-positive.json"
+    resources = [e["resource"] for e in json.loads(source.read_text())["entry"]]
+    her2 = [r for r in resources if r["resourceType"] == "Observation"
+            and "HER2" in json.dumps(r.get("code"))]  # fmt: skip
+    assert her2
+    return resources, her2
+
+
 @pytest.mark.parametrize("engine", ["duckdb", "python"])
 def test_a_line_whose_patient_cannot_be_known_is_quarantined(run: Run, tmp_path: Path,
                                                              engine: str) -> None:  # fmt: skip
@@ -789,11 +799,7 @@ def test_a_line_whose_patient_cannot_be_known_is_quarantined(run: Run, tmp_path:
     dropped without a trace: a false HER2 gap); so is a resource with no id about no patient,
     and a Bundle; a file or folder of the export that is not read is named in the notes. The
     patient is read from their other lines."""
-    source = ROOT / "tests" / "fhir" / "stomach-stage4-her2-positive.json"
-    resources = [e["resource"] for e in json.loads(source.read_text())["entry"]]
-    her2 = [r for r in resources if r["resourceType"] == "Observation"
-            and "HER2" in json.dumps(r.get("code"))]  # fmt: skip
-    assert her2
+    resources, her2 = _her2_record()
     for resource in her2:
         resource["subject"] = {"reference": "urn:uuid:0f4e-p-stomach-her2"}
     folder = tmp_path / "export"
@@ -877,11 +883,7 @@ def test_a_her2_result_that_names_no_patient_is_quarantined(run: Run, tmp_path: 
     """An Observation with HER2 Positive and no ``subject`` at all is quarantined with its file
     and line, as one whose subject has no reference is: it was dropped without a word, in
     neither the quarantine nor the notes."""
-    source = ROOT / "tests" / "fhir" / "stomach-stage4-her2-positive.json"
-    resources = [e["resource"] for e in json.loads(source.read_text())["entry"]]
-    her2 = [r for r in resources if r["resourceType"] == "Observation"
-            and "HER2" in json.dumps(r.get("code"))]  # fmt: skip
-    assert her2
+    resources, her2 = _her2_record()
     for resource in her2:
         del resource["subject"]
     folder = tmp_path / "export"

@@ -386,14 +386,13 @@ def _gives(kb: KnowledgeBase, ident: str) -> list[str]:
 
 
 def _built_warnings(kb: KnowledgeBase, built: list[Built],
-                    alike: Mapping[str, str] | None = None) -> list[str]:  # fmt: skip
+                    alike: Mapping[str, str]) -> list[str]:  # fmt: skip
     """The answer's warning for each ``Built``: each mix quoted (a mix's name may hold "and":
     "cisplatin and paclitaxel") with what it adds, and which of the drugs it gives when not
     all. What it adds that is of the kind of a drug that stopped (``alike``: such a drug, and
     the one that stopped) is said to be: "cisplatin and paclitaxel" after carboplatin and
     paclitaxel stopped had been said to add "a drug not listed as stopped working", just below
     the warning that cisplatin is of carboplatin's kind (a review of the page)."""
-    alike = alike or {}
     out = []
     for one_built in built:
         drug, gave = one_built.stopped, one_built.gave
