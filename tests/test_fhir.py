@@ -7163,3 +7163,28 @@ def test_no_cancer_read_beside_words_of_a_malignancy_is_said(said: list[str]) ->
     messages = " ".join(p.message for p in raised.value.problems)
     for ident in named:
         assert f"Condition/{ident} names a malignancy in its words" in messages, messages
+
+
+@pytest.mark.parametrize(("words", "record"), [
+    ("Malignant neoplasm of colon and rectum", "colorectal"),
+    ("Adenocarcinoma of rectosigmoid junction", "colorectal"),
+    ("Bowel cancer", "colorectal"),
+    ("Adenocarcinoma of gastroesophageal junction", "gastroesophageal-junction"),
+])  # fmt: skip
+def test_words_naming_an_entry_read_as_another_cancer_are_read_as_its_code_is(
+    words: str, record: str, kb: onconav.KnowledgeBase
+) -> None:
+    """Words that name a knowledge base entry read as another cancer ("colon and rectum":
+    colorectal, answered as colon) are read as the tables read its code (ICD-10-CM C19 is
+    colorectal), so the person is told, as the command line tells them, that it may have started
+    in the rectum, which has a source of its own: they had been read as colon, with no such
+    note. The warning names the cancer by its name ("a cancer of the colorectal" had been said)."""
+    condition = {**_condition("c", "0", ""), "code": {"text": words}}
+    reading = read_bundle(_record(condition, STAGE_4), kb)
+    assert reading.data["cancer"] == record
+    name = kb.name_of(record)
+    assert any(f"Condition/c is read as {name} from" in w for w in reading.warnings)
+    note = next(c.note for c in kb.data.cancers if c.id == record)
+    result = onconav.evaluate(onconav.parse_profile(reading.data, kb), kb)
+    assert note and any(note in w for w in result.warnings), result.warnings
+    assert statuses(reading.data, kb) == statuses({"cancer": words, "stage": "4"}, kb)

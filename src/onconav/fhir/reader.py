@@ -1484,7 +1484,10 @@ def _site_by_words(builder: Builder, res: Res) -> str | None:
     by its words as the profile reads them, whenever it reads them with no problem: a kind of
     cancer ("Malignant melanoma", "Multiple myeloma") before a place the tables name, any other
     ("Pancreatic adenocarcinoma", "Cholangiocarcinoma") after (it was read as a cancer whose
-    start is not known, where the command line given the same words named it). A code the
+    start is not known, where the command line given the same words named it). A cancer of the
+    knowledge base is named by the entry the words matched, as the tables name it ("Malignant
+    neoplasm of colon and rectum" is colorectal, as ICD-10-CM C19 is, and so carries its note
+    that it may have started in the rectum; it had been read as colon). A code the
     tables read as a cancer of no known place is one: its words are read only for a cancer the
     knowledge base or the tables know."""
     from onconav.profile import read_cancer
@@ -1496,7 +1499,7 @@ def _site_by_words(builder: Builder, res: Res) -> str | None:
         if reading.site == "any":  # words that name no place ("Carcinoma"): not known
             continue
         if builder.kb.kind_of.get(reading.site) == "cancers":
-            return reading.site
+            return reading.record or reading.site  # "colon and rectum": colorectal, as C19 is
         named_by_words = reading.site and not reading.problems and not coded
         if named_by_words and words.OTHER_KINDS.search(text.lower()):
             return reading.site
@@ -2735,12 +2738,15 @@ def _specimen_elsewhere(builder: Builder, res: Res, cancer: CancerFound,
 
 
 def _a_cancer_of(builder: Builder, site: str) -> str:
-    """A cancer read, in words: "a cancer of the rectum", "a cancer whose start is not known",
-    or a cancer as its words name it ("'Multiple myeloma'", "'Pancreatic adenocarcinoma'")."""
+    """A cancer read, in words: the knowledge base's name of one of its cancers ("rectal
+    cancer", "colorectal cancer": "a cancer of the colorectal" had been said), "a cancer of the
+    lung" for a place the tables name, "a cancer whose start is not known", or a cancer as its
+    words name it ("'Multiple myeloma'", "'Pancreatic adenocarcinoma'")."""
     if site == "unknown":
         return "a cancer whose start is not known"
-    known = builder.kb.kind_of.get(site) == "cancers" or site in _table_places(builder.tables)
-    return f"a cancer of the {site}" if known else f"{site!r}"
+    if builder.kb.kind_of.get(site) == "cancers":
+        return builder.kb.name_of(site)
+    return f"a cancer of the {site}" if site in _table_places(builder.tables) else f"{site!r}"
 
 
 def _table_places(tables: Tables) -> set[str]:
