@@ -675,12 +675,19 @@ def test_a_treatment_a_field_does_not_take_is_not_called_misspelt(kb, field, nam
     """`--progressed-on surgery` said "'surgery' is not known; check the spelling": it is known,
     as a treatment had; the answer says it is not one this field takes. An operation, a stent,
     a tube or care for symptoms cannot stop working: "colostomy" or "palliative care" there had
-    been taken and then read by no rule (a review of the command line)."""
+    been taken and then read by no rule (a review of the command line). Radiation to a place
+    (pelvic radiation) is told to say which radiation stopped working: it had been told it was
+    not "a drug, a regimen, radiation or ablation" (a clinical review)."""
     with pytest.raises(ProfileError) as raised:
         parse_profile({"cancer": "rectum", field: [name]}, kb)
     message = raised.value.problems[0].message
     assert "check the spelling" not in message
-    if field == "progressed_on":
+    if field == "progressed_on" and name == "pelvic radiation":
+        assert ("say which radiation stopped working (external beam radiation therapy, "
+                "brachytherapy or chemoradiation)") in message, message
+        assert "not a treatment that can stop working" not in message
+        assert "prior_treatments" in message
+    elif field == "progressed_on":
         assert "it is not a treatment that can stop working" in message
         assert "prior_treatments" in message
     else:
@@ -5227,15 +5234,17 @@ def test_radiation_or_ablation_that_stopped_working_is_not_given_again_to_treat_
     """Rule 1 for a treatment given to a place (radiation, ablation): once it stopped working,
     no option that treats the cancer gives it again; an option that gives it as one choice of
     several keeps the others (radiofrequency ablation stopped: cryoablation, alcohol or laser);
-    one only to ease a symptom may give it again. Ablation that stopped working had been offered
-    again (a review): only radiation had the rule."""
+    one only to ease a symptom may give it again, and one aimed at spread in a place of its own
+    (``Option.aimed_at_spread``: radiation for the bones or brain; a clinical review). Ablation
+    that stopped working had been offered again (a review): only radiation had the rule."""
     kb = shared_kb()
     data = {"cancer": cancer, "stage": "4", "metastases": metastases, "metastasis_extent": "few",
             "prior_treatments": [procedure], "progressed_on": [procedure]}  # fmt: skip
     result = evaluate(parse_profile(data, kb), kb)
     for option in result.options:
         record = kb.by_id[option.id]
-        if procedure not in record.uses or set(record.intent) == {"relieve"}:  # type: ignore[union-attr]
+        if (procedure not in record.uses or set(record.intent) == {"relieve"}  # type: ignore[union-attr]
+                or record.aimed_at_spread):  # type: ignore[union-attr]
             continue
         if procedure in record.choices:  # type: ignore[union-attr]
             assert option.status is Status.not_suitable or procedure in {
@@ -5824,3 +5833,36 @@ def test_the_headline_counts_what_an_answer_can_have(pair) -> None:  # type: ign
             assert words not in said, render.headline(result)
         else:
             assert said[words] == str(count), render.headline(result)
+
+
+@SETTINGS
+@given(pair=partial_and_more(),
+       radiation=st.sampled_from(["external-beam-radiation", "chemoradiation",
+                                  "radiation-therapy", "cisplatin-weekly-radiation"]))  # fmt: skip
+@example(pair=({"cancer": "rectum", "stage": "4", "metastases": ["brain", "liver"]}, {}),
+         radiation="chemoradiation")  # fmt: skip
+def test_radiation_that_stopped_does_not_rule_out_radiation_aimed_at_spread(  # type: ignore[no-untyped-def]
+    pair, radiation
+) -> None:
+    """Radiation aimed at spread in a place of its own (``Option.aimed_at_spread``: the rectal
+    page's radiation for the bones or brain) is not ruled out by radiation, or chemoradiation,
+    that stopped working: that was aimed elsewhere as far as anyone said (a clinical review
+    found radiation for brain spread not suitable after pelvic chemoradiation stopped). Its
+    status is the same as when that radiation was only had; other radiation given to the
+    cancer is still ruled out by it."""
+    kb = shared_kb()
+    aimed = [o.id for o in kb.data.options if o.aimed_at_spread]
+    assert aimed == ["rectum-radiation-bone-brain"]
+    assert radiation in kb.vocabulary.known("progressed_on")
+    had = {**pair[0], "prior_treatments": [*pair[0].get("prior_treatments", []), radiation]}
+    stopped = {**had, "progressed_on": [*had.get("progressed_on", []), radiation]}
+    after_had = {o.id: o for o in evaluate(parse_profile(had, kb), kb).options}
+    after_stopped = {o.id: o for o in evaluate(parse_profile(stopped, kb), kb).options}
+    for ident in aimed:
+        if ident in after_had:
+            assert after_stopped[ident].status == after_had[ident].status, (stopped, ident)
+    if pair[0] == {"cancer": "rectum", "stage": "4", "metastases": ["brain", "liver"]}:
+        assert after_stopped["rectum-radiation-bone-brain"].status is Status.offered
+        assert any("aimed at the bone or brain" in c.text
+                   for c in after_stopped["rectum-radiation-bone-brain"].caveats)
+        assert after_stopped["rectum-pelvic-radiation"].status is Status.not_suitable

@@ -876,6 +876,11 @@ def _places_counted(kb: KnowledgeBase, name: str) -> list[str]:
     return [kb.label("metastases", i) for i in found or ()]
 
 
+# The kinds of radiation one can say stopped working, named when a place radiation was aimed at
+# is given instead ("pelvic radiation")
+RADIATION_KINDS = ("external-beam-radiation", "brachytherapy", "chemoradiation")
+
+
 def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     """The ids a name means among the values of a fact: by any name or alias, by a code, with a
     bracketed note left out ("capecitabine (Xeloda)"), places of spread or a treatment had in a
@@ -1219,7 +1224,16 @@ def _resolve(
                                                          or ()):  # fmt: skip
                 hint = ("it says that which drug treatments were had is not known: give it "
                         "among the treatments had (prior_treatments)")
-            elif known_elsewhere and field == "progressed_on":  # surgery, pelvic radiation
+            elif known_elsewhere and field == "progressed_on" and any(
+                    "radiation" in kb.vocabulary.up("prior_treatments", v)
+                    for v in _lookup(kb, "prior_treatments", name) or ()):  # fmt: skip
+                # pelvic radiation: where radiation was aimed is not asked here (it had been
+                # told that it was not radiation, a review found)
+                kinds = words.and_list([in_sentence(kb.label(field, v)) for v in RADIATION_KINDS],
+                                       last="or")  # fmt: skip
+                hint = (f"say which radiation stopped working ({kinds}), and list this among "
+                        "the treatments had (prior_treatments), which say where it was given")
+            elif known_elsewhere and field == "progressed_on":  # surgery
                 hint = ("it is not a treatment that can stop working (a drug, a regimen, "
                         "radiation or ablation), which is what this answer is about: give those "
                         "that stopped working, and list it among the treatments had "

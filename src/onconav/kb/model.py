@@ -561,6 +561,13 @@ class Option(Model):
         "a caveat with a condition on progressed_on says to ask (cetuximab with irinotecan, "
         "after irinotecan stopped working)",
     )
+    aimed_at_spread: bool = Field(
+        default=False,
+        description="Radiation or ablation aimed at spread in places of its own (the bones, the "
+        "brain): one that stopped working, aimed elsewhere as far as is known, does not rule it "
+        "out (a caveat on progressed_on says the team decides whether a place treated before "
+        "can be treated again)",
+    )
     choices: list[Id] = Field(
         default_factory=list,
         description="Ids among uses and given_with that the source lists as alternatives (one "

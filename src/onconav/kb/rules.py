@@ -120,7 +120,8 @@ class RuledOut:
     test: Test
     words: tuple[tuple[str, str], ...]
     # whether it rules out an option that only relieves symptoms too: radiation that stopped
-    # working is not given again to treat the cancer, but may be to ease a symptom
+    # working is not given again to treat the cancer, but may be to ease a symptom, or to treat
+    # spread in a place of its own (``Option.aimed_at_spread``)
     relief_too: bool = True
     # whether a fact not given leaves it undecided (asked) rather than ruling nothing out
     asked: bool = False
@@ -734,10 +735,13 @@ def option_rules(
     own source that describe the same treatment as this one (``Option.same_as``): for their
     cancers this one is out of scope. ``merged`` are the general options that name this one in
     their ``same_as``: it is for their situations too (its condition or theirs)."""
-    relief_only = set(option.intent) == {Intent.relieve}
+    # Radiation or ablation that stopped working rules out neither one that only eases symptoms
+    # nor one aimed at spread in a place of its own (radiation for the bones or brain after
+    # pelvic chemoradiation stopped: a review found it ruled out)
+    given_again = set(option.intent) == {Intent.relieve} or option.aimed_at_spread
     ruled_out = [r for ident in (*option.uses, *option.given_with) for r in ruled_out_by(ident)
                  if not (r.fact == "progressed_on" and ident in option.stopped_partner_asks)
-                 and not (relief_only and not r.relief_too)]  # fmt: skip
+                 and not (given_again and not r.relief_too)]  # fmt: skip
     ruled_out += around_surgery(option, lowering)
     # An option for after a kind of treatment stopped working (ramucirumab with paclitaxel once
     # chemotherapy stopped) is the next step the source gives: that a chemotherapy stopped, not
