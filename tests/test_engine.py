@@ -4824,10 +4824,13 @@ def test_a_cancer_not_known_in_any_words_is_the_cancer_unknown(said: str) -> Non
         (o.id, o.status) for o in unknown.options]
 
 
-@pytest.mark.parametrize("said", ["stomach, not sure", "rectum, unsure", "stomach?"])
+@pytest.mark.parametrize("said", ["stomach, not sure", "rectum, unsure", "stomach?",
+                                  "rule out rectal cancer", "r/o rectal cancer",
+                                  "rectal cancer, r/o", "Rectal cancer - excluded"])  # fmt: skip
 def test_a_cancer_named_with_doubt_is_refused(said: str) -> None:
     """A site named with doubt is a guess, refused as "stomach?" is ("stomach, not sure" had
-    been read as stomach cancer)."""
+    been read as stomach cancer; "r/o rectal cancer", to be ruled out, as rectal cancer with
+    "r" and "o" not read, and "excluded" as rectal cancer: a review of the API)."""
     kb = shared_kb()
     with pytest.raises(ProfileError, match="not sure"):
         parse_profile({"cancer": said}, kb)

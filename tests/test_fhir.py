@@ -10,6 +10,7 @@ import csv
 import functools
 import json
 import pickle
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
@@ -2329,7 +2330,7 @@ def test_a_cancer_worded_metastatic_is_the_cancer(
     ("Metastatic gastric cancer", "stomach", ["distant"]),
     ("Metastatic cancer", "unknown", ["distant"]),
     # ... unless the words deny or doubt it (a review of the change: spread read from these)
-    ("Metastatic rectal cancer (r/o)", "rectum", None),
+    # ("Metastatic rectal cancer (r/o)" doubts the cancer itself: not read, below)
     ("Metastatic rectal cancer, in remission", "rectum", None),
     ("Metastatic disease ruled out; adenocarcinoma of rectum", "rectum", None),
     ("Rectal cancer with no liver metastases", "rectum", None),  # the cancer; spread not read
@@ -7188,3 +7189,66 @@ def test_words_naming_an_entry_read_as_another_cancer_are_read_as_its_code_is(
     result = onconav.evaluate(onconav.parse_profile(reading.data, kb), kb)
     assert note and any(note in w for w in result.warnings), result.warnings
     assert statuses(reading.data, kb) == statuses({"cancer": words, "stage": "4"}, kb)
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(["Possible ", "Probable ", "Likely ", "Query ", "?", "r/o ", "Rule out ",
+                        "Suspected ", "Worried about ", "Presumed "]),
+       st.sampled_from(["", " - excluded", " ruled out", " not confirmed", " (r/o)",
+                        ", to be ruled out", " - cannot be excluded"]),
+       st.sampled_from(["rectal cancer", "gastric adenocarcinoma", "Metastatic rectal cancer",
+                        "carcinoma of cervix"]),
+       st.sampled_from([str.lower, str.title]),
+       st.booleans(), st.booleans(), st.booleans())  # fmt: skip
+def test_a_cancer_whose_words_doubt_or_deny_it_is_read_as_when_its_status_does(
+    before: str, after: str, name: str, case: Callable[[str], str], doubt_before: bool,
+    coded: bool, spread: bool,
+) -> None:
+    """A cancer Condition whose own words doubt or deny it ("Rule out rectal cancer", "Gastric
+    cancer - excluded", "Possible ...", "?...") is read as one whose verificationStatus is
+    provisional or refuted: not read, named with the words that doubt it; with spread on record
+    the cancer is unknown, with none the record is refused and the Condition named, which the
+    CDS service says on a card. They had been read as the person's cancer, and a card of
+    options given for a cancer that was ruled out (a review of the API). Whether the Condition
+    is coded in a table (C20) or not does not change it."""
+    kb = the_kb()
+    words = case((before + name) if doubt_before else (name + after))
+    assume(words.strip().lower() != name.strip().lower())  # some words that doubt it
+    condition = {**_condition("c", "0", ""), "code": {"text": words}}
+    if coded:
+        condition["code"] = {"coding": [{"system": ICD10CM, "code": "C20"}], "text": words}
+    liver = _condition("m", "94381002", "Secondary malignant neoplasm of liver")
+    provisional = {**condition, "verificationStatus": _cc(
+        "http://terminology.hl7.org/CodeSystem/condition-ver-status", "provisional")}  # fmt: skip
+    others = [STAGE_4, liver] if spread else [STAGE_4]
+    if spread:
+        reading = read_bundle(_record(condition, *others), kb)
+        assert reading.data["cancer"] == read_bundle(_record(provisional, *others), kb).data[
+            "cancer"] == "unknown"  # fmt: skip
+        unused = {u.reference: u.reason for u in reading.unused}
+        # (named with the words that doubt it; "Possible metastatic ..." reads as no primary
+        # cancer at all: "metastatic" not first)
+        assert re.search(r"a cancer condition whose words (doubt|deny) it \('[^']+'\)|"
+                         r"a Condition onconav does not read", unused["Condition/c"]), unused
+        return
+    with pytest.raises(FhirError) as caught:
+        read_bundle(_record(condition, *others), kb)
+    assert "Condition/c" in caught.value.problems[0].message
+    assert caught.value.no_cancer is False  # said on a card, not silent
+
+
+@pytest.mark.parametrize(("words", "sites"), [
+    ("Rectal cancer, suspected liver mets", None),
+    ("Rectal cancer, liver mets ruled out", None),
+    ("Metastatic disease ruled out; adenocarcinoma of rectum", None),
+    ("Rectal cancer with liver metastases", ["liver"]),
+])  # fmt: skip
+def test_words_that_doubt_only_the_spread_leave_the_cancer_read(
+    words: str, sites: list[str] | None, kb: onconav.KnowledgeBase
+) -> None:
+    """Doubt or denial in words about the spread alone is the spread's to weigh: the cancer
+    they name is read."""
+    condition = {**_condition("c", "0", ""), "code": {"text": words}}
+    reading = read_bundle(_record(condition, STAGE_4), kb)
+    assert reading.data["cancer"] == "rectum", reading.unused
+    assert reading.data.get("metastases") == (sites and [*sites, MORE])

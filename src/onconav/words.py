@@ -167,7 +167,10 @@ _UNSURE_WORDS = (r"pending|awaited|awaiting|not (yet )?tested|not done|unknown|u
                  r"(i|we|they|he|she|doctors?|the doctors?|the team) (think|thinks|believe|"
                  r"believes|suspect|suspects)|presumed|presumably|presumptive|suspicious|"
                  r"provisional|provisionally|tbc|tbd|to be determined|not certain|"
-                 r"thought to be|might be|could be")  # fmt: skip
+                 r"thought to be|might be|could be|"
+                 # to be ruled out ("r/o rectal cancer" had been read as rectal cancer, its
+                 # "r" and "o" not read: a review of the API)
+                 r"rule out|rule-out|r/o")  # fmt: skip
 UNSURE = re.compile(rf"\?|\b({_UNSURE_WORDS})\b")
 UNSURE_HINT = "when it is not known yet, leave the field out or say unknown"
 
@@ -1192,7 +1195,7 @@ def dont_know(value: str) -> bool:
 # Answers that give no cancer: none said ("n/a", an export's "none") or not a cancer ("benign").
 NO_CANCER = re.compile(
     r"^\s*(n/?a|none|nothing|tbd|negative|normal|healthy)"
-    r"\s*$|\b(benign|pre-?cancerous|cancer[- ]free|ruled out|no evidence|ned)\b",
+    r"\s*$|\b(benign|pre-?cancerous|cancer[- ]free|ruled out|excluded|no evidence|ned)\b",
     re.IGNORECASE,
 )
 

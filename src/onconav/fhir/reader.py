@@ -1432,6 +1432,37 @@ def _after_name_denies(rest: str) -> bool:
                for part in PART.split(rest))  # fmt: skip
 
 
+# Words of a cancer's Condition that doubt it, as a verificationStatus in words does
+# (``STATUS_DOUBTED``), and more that a problem list writes ("Probable gastric cancer", "Worried
+# about bowel cancer"); words that deny it (``STATUS_DENIED``: "Gastric cancer - excluded")
+DOUBTED_WORDS = re.compile(STATUS_DOUBTED.pattern + r"|\b(probable|probably|likely|unlikely|"
+                           r"worried about|worry about|concern (about|for)|concerned about|"
+                           r"rule-out)(?!\w)")  # fmt: skip
+# The parts of a Condition's words one of which may doubt the cancer, or only its spread: as
+# ``PART``, and before a "?" that begins a word ("Rectal cancer ?liver mets")
+DOUBT_PARTS = re.compile(PART.pattern + r"|\s+(?=\?)")
+
+
+def _doubted_in_words(res: Res) -> str:
+    """What a cancer Condition's words say of whether it is the person's cancer, when they doubt
+    or deny it ("doubt it ('possible')": "Possible rectal cancer"; "deny it ('excluded')"), in
+    a part of them (``DOUBT_PARTS``) that names a malignancy or does not speak of spread ("Rectal
+    cancer, suspected liver mets" doubts the spread, which the spread's reading weighs, not the
+    cancer; "Possible metastatic rectal cancer" doubts the cancer); "" when they do neither.
+    Such a Condition is not read, as one whose verificationStatus is provisional or refuted is
+    not (a review found "Rule out rectal cancer" and "Gastric cancer not confirmed" answered as
+    the person's cancer, on a card of options)."""
+    for text in _words(_code_of(res.data)):
+        for part in (" ".join(p.lower().split()) for p in DOUBT_PARTS.split(text)):
+            if SPREAD_WORD.search(part) and not MALIGNANT.search(part):
+                continue  # of the spread: "suspected liver mets", "Metastatic disease ruled out"
+            if said := STATUS_NOT_DENIED.search(part) or DOUBTED_WORDS.search(part):
+                return f"doubt it ({said.group(0)!r})"
+            if said := STATUS_DENIED.search(part):
+                return f"deny it ({said.group(0)!r})"
+    return ""
+
+
 def _cancer_words(res: Res) -> list[str]:
     """The words of a Condition's code that name its cancer: each, without what it goes on to
     say after the cancer's name (``_cancer_and_spread``)."""
@@ -1543,6 +1574,9 @@ def _cancer(builder: Builder) -> CancerFound:
         if _status(res.data, "verificationStatus") in NOT_CONFIRMED:
             why = _status(res.data, "verificationStatus")
             builder.drop(res.ref, f"a cancer condition that is {why}: not read")
+            continue
+        if doubt := _doubted_in_words(res):
+            builder.drop(res.ref, f"a cancer condition whose words {doubt}: not read")
             continue
         if site in (None, "unknown"):
             builder.warnings.append(
