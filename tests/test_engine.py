@@ -5869,3 +5869,30 @@ def test_radiation_that_stopped_does_not_rule_out_radiation_aimed_at_spread(  # 
         assert any("aimed at the bone or brain" in c.text
                    for c in after_stopped["rectum-radiation-bone-brain"].caveats)
         assert after_stopped["rectum-pelvic-radiation"].status is Status.not_suitable
+
+
+@SETTINGS
+@given(pair=partial_and_more(), stage=st.sampled_from(["1", "2", "3", "earlier"]),
+       metastases=st.sampled_from([[], ["pelvis"], ["lymph nodes"]]))  # fmt: skip
+@example(pair=({"cancer": "rectum", "most_treatments_tried": True,
+                "progressed_on": ["FOLFOX", "FOLFIRI"]}, {}),
+         stage="3", metastases=["pelvis"])  # fmt: skip
+def test_no_rectal_drug_is_offered_for_cancer_back_only_where_it_started(  # type: ignore[no-untyped-def]
+    pair, stage, metastases
+) -> None:
+    """The rectal source's drugs are for stage 4 or cancer spread far (ccs-rectal-stage4
+    86-527): for rectal cancer of stage 1 to 3 back only where it started, with no spread far,
+    every rectal chemotherapy and targeted drug given for the spread is not suitable, and the
+    general source's chemotherapy and targeted therapy are shown instead. Regorafenib, with only
+    "most treatments tried" for a condition, had been offered while panitumumab and cetuximab
+    were not (a clinical review). Drugs given around surgery are another matter (their timing
+    says so)."""
+    kb = shared_kb()
+    data = {**pair[0], "cancer": "rectum", "stage": stage, "recurrence": "local",
+            "metastases": metastases}  # fmt: skip
+    result = evaluate(parse_profile(data, kb), kb)
+    for o in result.options:
+        record = kb.by_id[o.id]
+        if (o.id.startswith("rectum-") and record.modality in ("chemotherapy", "targeted_therapy")  # type: ignore[union-attr]
+                and not {"before_surgery", "after_surgery"} & set(record.timing)):  # type: ignore[union-attr]
+            assert o.status in (Status.not_suitable, Status.declined), (o.id, o.status, data)
