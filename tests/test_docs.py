@@ -67,6 +67,10 @@ def test_the_search_docs_python_example_runs(sources: Path) -> None:
         assert printed.startswith(shown.removesuffix("...)")), (given, printed)
 
 
+# A figure of a measurement: a decimal, or a number with thousands' commas.
+FIGURE = r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\w.]|,\d)"
+
+
 def test_the_cohort_docs_speed_figures_are_the_benchmarks() -> None:
     """docs/cohort.md's speed figures are those of the run in docs/benchmarks.md, which is
     written by the run: it had quoted a run benchmarks.md did not hold (5.16 s, 38,784/s). Each
@@ -78,14 +82,59 @@ def test_the_cohort_docs_speed_figures_are_the_benchmarks() -> None:
     quoted = doc.split("### Speed and memory", 1)[1].split("What was tried and measured", 1)[0]
     bench = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
     section = bench.split("## Population screening", 1)[1].split("\n## ", 1)[0]
-    figure = r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+\.\d+)(?![\w.]|,\d)"
-    figures = set(re.findall(figure, quoted))
+    figures = set(re.findall(FIGURE, quoted))
     assert {"7.21", "27,726", "91.52"} <= figures
-    held = set(re.findall(figure, section))
+    held = set(re.findall(FIGURE, section))
     assert figures <= held, f"not in benchmarks.md's run: {sorted(figures - held)}"
     (stamp,) = re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", section)
     when = dt.datetime.strptime(stamp, "%Y-%m-%d %H:%M UTC")
     assert f"{when.day} {when:%B %Y} at {when:%H:%M} UTC" in quoted
+
+
+def test_the_search_docs_figures_are_the_benchmarks() -> None:
+    """docs/search.md's figures of quality and speed are those of the run in docs/benchmarks.md:
+    it had quoted older runs ("the 73 questions", 1.55 ms, 0.31 s "met" where the run says 79
+    questions, 1.47 ms, 415.17 ms not met; plain BM25 0.747, 59 of 79, where it says 0.734, 58 of
+    79). Every figure of the tables of "How well it finds the answers" and of the section "Speed"
+    (a decimal, a count "N of M", the number of questions) is in benchmarks.md's search section,
+    a target's verdict is the run's, and the doc names the run's date and time."""
+    import datetime as dt
+
+    doc = (ROOT / "docs" / "search.md").read_text(encoding="utf-8")
+    quality = doc.split("\n## How well it finds the answers\n", 1)[1].split("\n## ", 1)[0]
+    speed = doc.split("\n## Speed\n", 1)[1].split("\n## ", 1)[0]
+    bench = (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+    section = bench.split("## Search in people's own words", 1)[1].split("\n## ", 1)[0]
+    tables = "\n".join(line for line in quality.splitlines() if line.startswith("|"))
+    quoted = tables + "\n" + speed
+    quality, speed = (" ".join(text.split()) for text in (quality, speed))  # lines joined
+
+    def counts(text: str) -> set[str]:
+        return set(re.findall(r"\b\d+ of \d+\b", text))
+
+    figures = set(re.findall(FIGURE, quoted))
+    assert {"0.962", "0.734", "1.47"} <= figures, sorted(figures)
+    held = set(re.findall(FIGURE, section))
+    assert figures <= held, f"not in benchmarks.md's run: {sorted(figures - held)}"
+    assert counts(quoted) <= counts(section), sorted(counts(quoted) - counts(section))
+    (asked,) = set(re.findall(r"The (\d+) questions of", section))
+    assert set(re.findall(r"the (\d+) questions\b(?! written before)", quality + speed)) == {
+        asked}
+    verdicts = {}
+    for line in section.splitlines():
+        if line.startswith("|") and line.rstrip().endswith(("met |", "**not met** |")):
+            verdict = "not met" if "not met" in line else "met"
+            for figure in re.findall(FIGURE, line):
+                verdicts[figure] = verdict
+    for line in quoted.splitlines():
+        said = re.search(r"\b(not met|met)\b", line)
+        if said:
+            judged = {verdicts[f] for f in re.findall(FIGURE, line) if f in verdicts}
+            assert judged == {said.group(1)}, line
+    (stamp,) = re.findall(r"\d{4}-\d\d-\d\d \d\d:\d\d UTC", section)
+    when = dt.datetime.strptime(stamp, "%Y-%m-%d %H:%M UTC")
+    named = f"{when.day} {when:%B %Y} at {when:%H:%M} UTC"
+    assert named in quality and named in speed, named
 
 
 def test_coverage_doc_is_current(kb, sources: Path) -> None:  # type: ignore[no-untyped-def]
