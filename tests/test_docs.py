@@ -35,11 +35,58 @@ def test_every_command_is_in_the_readme() -> None:
         assert f"`{name}" in README, f"{name} is not documented in README.md"
 
 
+def test_every_option_is_in_the_readme() -> None:
+    """Each option of a command (by any of its names) is in the README's row of that command
+    (`kb schema --profile-doc` was in --help only); the flags of a situation for `onconav
+    options` (`--her2`, `--prior`, ...) are in docs/profile.md beside the fields they set."""
+    table = README.split("## The command line", 1)[1].split("\n## ", 1)[0]
+    profile_doc = (ROOT / "docs" / "profile.md").read_text(encoding="utf-8")
+    group = typer.main.get_command(app)
+    missing = []
+    for name in commands(group):
+        command = group
+        for word in name.split()[1:]:
+            command = command.commands[word]  # type: ignore[attr-defined]
+        rows = "\n".join(line for line in table.splitlines() if f"`{name} " in line)
+        for param in command.params:
+            names = [o for o in param.opts if o.startswith("-") and o != "--help"]
+            if not names:
+                continue
+            shown = any(re.search(rf"{o}\b", rows) for o in names)
+            if not shown and name == "onconav options":
+                shown = any(f"`{o}" in profile_doc for o in names)
+            if not shown:
+                missing.append(f"{name} {names[0]}")
+    assert missing == [], "options not in README.md's command table"
+
+
+def test_the_readmes_more_list_links_every_doc() -> None:
+    """README's "More:" list links every file of docs/ (it had left out web.md, fhir.md and
+    search.md)."""
+    more = README.split("\nMore: ", 1)[1].split("\n\n", 1)[0]
+    linked = set(re.findall(r"\]\((docs/[^)#]+\.md)\)", more))
+    present = {f"docs/{p.name}" for p in (ROOT / "docs").glob("*.md")}
+    assert present - linked == set(), "not in README's More: list"
+
+
 def test_quick_start_has_the_two_commands() -> None:
     quick = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
     assert "make demo" in quick and "make test" in quick
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert re.search(r"^make test$", ci, re.M), ".ci/run must call the README's test command"
+
+
+def test_the_readme_layout_names_every_module_and_package() -> None:
+    """README's Layout names every module and package of src/onconav/ (it had left out web/, the
+    page, API and report, and words.py, the readers of typed words), and only those there are."""
+    layout = README.split("## Layout", 1)[1].split("```", 2)[1]
+    named = set(re.findall(r"^src/onconav/([\w.]+/?)", layout, re.M))
+    package = ROOT / "src" / "onconav"
+    entries = {p.name for p in package.glob("*.py")} | {
+        p.name + "/" for p in package.iterdir() if (p / "__init__.py").exists()}
+    assert "kb/" in named and "web/" in entries
+    assert entries - named == set(), "not in README's Layout"
+    assert named - entries == set(), "in README's Layout but not in src/onconav/"
 
 
 def test_readme_python_example_runs() -> None:
