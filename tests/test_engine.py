@@ -5896,3 +5896,28 @@ def test_no_rectal_drug_is_offered_for_cancer_back_only_where_it_started(  # typ
         if (o.id.startswith("rectum-") and record.modality in ("chemotherapy", "targeted_therapy")  # type: ignore[union-attr]
                 and not {"before_surgery", "after_surgery"} & set(record.timing)):  # type: ignore[union-attr]
             assert o.status in (Status.not_suitable, Status.declined), (o.id, o.status, data)
+
+
+@SETTINGS
+@given(drug=st.sampled_from(sorted(d.name for d in shared_kb().data.drugs)),
+       written=st.sampled_from(["{} chemoradiation", "{}-based chemoradiation",
+                                "{} chemoradiotherapy", "{}-based chemoradiotherapy",
+                                "{} CRT"]),
+       field=st.sampled_from(["prior_treatments", "progressed_on", "cannot_have"]))  # fmt: skip
+@example(drug="cisplatin", written="{} chemoradiation", field="prior_treatments")
+def test_chemoradiation_named_by_its_drug_first_reads_as_chemoradiation_with_it(  # type: ignore[no-untyped-def]
+    drug, written, field
+) -> None:
+    """"Cisplatin chemoradiation", "cisplatin-based chemoradiotherapy", "capecitabine CRT" are
+    read as "chemoradiation with" the drug is, in every field of treatments: they had been
+    refused, the words a nurse types first (a clinical review)."""
+    kb = shared_kb()
+    base = {"cancer": "cervix", "stage": "4A", "prior_treatments": ["chemoradiation"]}
+    def read(name: str) -> object:
+        try:
+            return facts_of(parse_profile({**base, field: [name]}, kb), kb).row[field]
+        except ProfileError as error:
+            return [p.message.replace(repr(name), "NAME") for p in error.problems]
+    assert read(written.format(drug)) == read(f"chemoradiation with {drug}")
+    if drug == "cisplatin":
+        assert read(written.format(drug)) == read("cisplatin with radiation")

@@ -911,6 +911,9 @@ def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
         read = [_named(kb, field, place) for place in places]
         if all(r is not None for r in read):
             return list(dict.fromkeys(i for r in read for i in r or ()))
+    first = words.DRUG_CHEMORADIATION.fullmatch(name) if field in TREATMENT_FIELDS else None
+    if first and (with_drug := _lookup(kb, field, f"chemoradiation with {first.group(1)}")):
+        return with_drug  # "cisplatin chemoradiation": chemoradiation with cisplatin
     had = words.HAD.fullmatch(name) if field == "prior_treatments" else None
     if had:  # "had chemo", "received FOLFOX"
         return _lookup(kb, field, had.group(1))
