@@ -323,3 +323,16 @@ def test_the_profile_docs_error_lines_are_what_the_command_prints(run: Any) -> N
         first = stderr.splitlines()[0]
         assert first.startswith(line.removesuffix("...")) if line.endswith("...") else (
             first == line), (line, first)
+
+
+def test_the_web_docs_body_limits_are_the_settings() -> None:
+    """docs/web.md's 413 row gives each route's limit as the server applies it: it said any body
+    over 256 KiB is refused, while the FHIR routes take up to 20 MB."""
+    from onconav.web.app import Settings
+
+    doc = (ROOT / "docs" / "web.md").read_text(encoding="utf-8")
+    (row,) = [line for line in doc.splitlines() if line.startswith("| 413 |")]
+    for name, what in (("max_body_bytes", "profile"), ("max_bundle_bytes", "FHIR Bundle")):
+        limit = Settings.model_fields[name].default
+        assert f"`Settings.{name}`" in row and f"`at most {limit} bytes`" in row, name
+        assert f"The {what} is larger than {limit} bytes." in row, name
