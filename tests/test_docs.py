@@ -336,3 +336,40 @@ def test_the_web_docs_body_limits_are_the_settings() -> None:
         limit = Settings.model_fields[name].default
         assert f"`Settings.{name}`" in row and f"`at most {limit} bytes`" in row, name
         assert f"The {what} is larger than {limit} bytes." in row, name
+
+
+def test_the_cds_hooks_docs_options_cards_are_what_the_service_answers(kb) -> None:  # type: ignore[no-untyped-def]
+    """docs/cds-hooks.md's patient-view table quotes the options card's summary of two records:
+    it had said "Rectal cancer, stage 4: 12 options offered, 28 need information, 5 not suitable"
+    where posting examples/cds-hooks/patient-view.json answers 13 offered and 27 needing
+    information. Each summary quoted is one of the reviewed snapshot's (tests/cds_hooks/
+    cards.json, which tests/test_cds_hooks.py checks against the service), and the rectal one is
+    what the service answers for the example the doc tells the reader to post."""
+    import asyncio
+    import json
+
+    import httpx
+
+    from onconav.cdshooks.settings import CdsSettings
+    from onconav.web import Settings, create_app
+
+    doc = (ROOT / "docs" / "cds-hooks.md").read_text(encoding="utf-8")
+    table = doc.split("\n### patient-view\n", 1)[1].split("\n### ", 1)[0]
+    quoted = re.findall(r"`(\w+ cancer, stage [^`]*)`", table)
+    assert len(quoted) == 2, quoted
+    snapshot = json.loads((ROOT / "tests" / "cds_hooks" / "cards.json").read_text("utf-8"))
+    summaries = {card["summary"] for cards in snapshot.values() for card in cards}
+    assert set(quoted) <= summaries, sorted(set(quoted) - summaries)
+    app = create_app(kb, Settings(cds_hooks=CdsSettings(auth=False)))
+    call = (ROOT / "examples" / "cds-hooks" / "patient-view.json").read_bytes()
+
+    async def post() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://onconav") as http:
+            return await http.post("/cds-services/onconav-patient-view", content=call,
+                                   headers={"Content-Type": "application/json"})  # fmt: skip
+
+    answer = asyncio.run(post())
+    assert answer.status_code == 200, answer.text
+    (rectal,) = [q for q in quoted if q.startswith("Rectal")]
+    assert rectal == answer.json()["cards"][0]["summary"]
