@@ -373,3 +373,32 @@ def test_the_cds_hooks_docs_options_cards_are_what_the_service_answers(kb) -> No
     assert answer.status_code == 200, answer.text
     (rectal,) = [q for q in quoted if q.startswith("Rectal")]
     assert rectal == answer.json()["cards"][0]["summary"]
+
+
+def test_the_cohort_docs_first_example_is_what_the_commands_print(tmp_path: Path) -> None:
+    """docs/cohort.md's "Your own table": the file it shows, made, and each command run as
+    written in a folder of its own, prints what the doc shows."""
+    import os
+    import subprocess
+    import sys
+
+    doc = (ROOT / "docs" / "cohort.md").read_text(encoding="utf-8")
+    block = doc.split("\n## Your own table\n", 1)[1].split("```console\n", 1)[1]
+    lines = block.split("```", 1)[0].splitlines()
+    runs: list[tuple[str, list[str]]] = []
+    for line in lines:
+        if line.startswith("$ "):
+            runs.append((line[2:], []))
+        else:
+            runs[-1][1].append(line)
+    (cat, table), *commands = runs
+    assert cat == "cat people.csv" and len(commands) == 2
+    (tmp_path / "people.csv").write_text("\n".join(table) + "\n", encoding="utf-8")
+    bin_dir = str(Path(sys.executable).parent)
+    env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", ""),
+           "PYTHONUNBUFFERED": "1"}
+    for command, shown in commands:
+        done = subprocess.run(["bash", "-c", command], cwd=tmp_path, env=env, text=True,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              check=True)  # fmt: skip
+        assert done.stdout.splitlines() == shown, (command, done.stdout)
