@@ -7252,3 +7252,33 @@ def test_words_that_doubt_only_the_spread_leave_the_cancer_read(
     reading = read_bundle(_record(condition, STAGE_4), kb)
     assert reading.data["cancer"] == "rectum", reading.unused
     assert reading.data.get("metastases") == (sites and [*sites, MORE])
+
+
+@pytest.mark.parametrize(("words", "cancer", "spread"), [
+    ("Rectal ca", "rectum", None), ("Ca rectum", "rectum", None), ("Rectal CA", "rectum", None),
+    ("Gastric adenoCA", "stomach", None), ("Ca cervix", "cervix", None),
+    ("mCRC", "colorectal", None), ("CRC w/ liver mets", "colorectal", ["liver"]),
+    ("Gastric Ca with liver mets", "stomach", ["liver"]),
+    ("Low Ca", None, None), ("Ca deficiency", None, None), ("CA 19-9 raised", None, None),
+    ("CA-125 elevated", None, None), ("History of rectal ca", None, None),
+])  # fmt: skip
+def test_a_cancer_in_a_problem_lists_short_name_is_read_as_the_profile_reads_it(
+    words: str, cancer: str | None, spread: list[str] | None, kb: onconav.KnowledgeBase
+) -> None:
+    """A problem list's short names of a cancer ("Rectal ca", "Ca rectum", "Gastric adenoCA",
+    "mCRC"), in a Condition in no table, were no cancer at all (the record refused, the CDS
+    service silent), where the profile reads the same words as the cancer (a review of the API):
+    they are read as the profile reads them, with the spread written after them, and answer as
+    the same words given to the profile do. Calcium ("Low Ca") and tumour markers ("CA 19-9")
+    name no cancer, nor does a history."""
+    condition = {**_condition("c", "0", ""), "code": {"text": words}}
+    if cancer is None:
+        with pytest.raises(FhirError):
+            read_bundle(_record(condition, STAGE_4), kb)
+        return
+    reading = read_bundle(_record(condition, STAGE_4), kb)
+    assert reading.data["cancer"] == cancer, reading.warnings
+    assert reading.data.get("metastases") == (spread and [*spread, MORE])
+    profile = {"cancer": words, "stage": "4", **({"metastases": spread} if spread else {})}
+    if not spread:
+        assert statuses(reading.data, kb) == statuses(profile, kb)

@@ -1363,6 +1363,11 @@ PRIMARY_PROFILE = MCODE + "mcode-primary-cancer-condition"
 # that spread from the spread) or is something the cancer causes ("Malignant pleural effusion").
 MALIGNANT = re.compile(r"(?i)\b(malignan\w*|\w*carcinoma|\w*sarcoma|\w*lymphoma|leuka?emia|"
                        r"\w*melanoma|myeloma|cancer)\b")  # fmt: skip
+# A problem list's short names of a cancer ("Rectal ca", "Ca rectum", "Gastric adenoCA", "CRC",
+# "mCRC"), not a tumour marker ("CA 19-9", "CA-125"): a cancer only where the words, read as a
+# person's are (``_abbreviated_cancer``), name a cancer of the knowledge base ("Low Ca" names
+# none); they had been no cancer at all, and the CDS service silent
+ABBREVIATED = re.compile(r"(?i)\b(ca|adenoca|crc|mcrc)\b(?![\s.-]*\d)")
 NOT_PRIMARY = re.compile(r"(?i)\b(history of|in situ|benign|suspect\w*|screening|risk of|"
                          r"family|fear of|uncertain|premalignant|secondary|metasta\w*|"
                          r"no evidence of|related|associated|due to|"
@@ -1411,7 +1416,8 @@ def _cancer_and_spread(text: str) -> tuple[str, str] | None:
             if not re.match(r"(?i)metastatic\s", name):
                 continue
             name, spread = name.split(None, 1)[1], f"metastatic {spread}"
-        if not MALIGNANT.search(name) or NOT_PRIMARY.search(METASTATIC_FIRST.sub("", name)):
+        if (not (MALIGNANT.search(name) or ABBREVIATED.search(name))
+                or NOT_PRIMARY.search(METASTATIC_FIRST.sub("", name))):  # fmt: skip
             continue
         if not set(words.place_words(name)) - words.NOTHING_NAMED - {"metastatic"}:
             continue  # "Carcinoma with liver metastases": which cancer is not said
@@ -1542,6 +1548,22 @@ def _site_by_words(builder: Builder, res: Res) -> str | None:
     return None
 
 
+def _abbreviated_cancer(builder: Builder, res: Res) -> str | None:
+    """The cancer a Condition in no table names by a short name (``ABBREVIATED``: "Rectal ca",
+    "Ca rectum", "mCRC", "CRC w/ liver mets"), as the profile reads the same words: a cancer of
+    the knowledge base read with no problem, named in no words that say it is not the person's
+    primary cancer now; None otherwise."""
+    from onconav.profile import read_cancer
+
+    for text in _cancer_words(res):
+        if not ABBREVIATED.search(text) or _text_names_a_cancer(text) is False:
+            continue
+        reading = read_cancer(builder.kb, text)
+        if builder.kb.kind_of.get(reading.site) == "cancers" and not reading.problems:
+            return reading.record or reading.site
+    return None
+
+
 def _site_of(builder: Builder, res: Res) -> tuple[str | None, str | None, bool]:
     """(cancer name, recurrence, whether it is a cancer) a Condition says: by the table, any of
     its codings (one that places the cancer before one that does not: SNOMED CT 363346000 then
@@ -1556,6 +1578,10 @@ def _site_of(builder: Builder, res: Res) -> tuple[str | None, str | None, bool]:
     is_cancer = site is not None or _is_cancer_code(_code_of(res.data)) or (
         _names_a_cancer(res) and not _metastasis_site(builder, res)
         and builder.row("conditions", _code_of(res.data)) is None)  # fmt: skip
+    if not is_cancer and builder.row("conditions", _code_of(res.data)) is None:
+        abbreviated = _abbreviated_cancer(builder, res)
+        if abbreviated:
+            return abbreviated, None, True
     if is_cancer and site in (None, "unknown"):
         for body in _items(res.data.get("bodySite")):
             place = builder.row("body_sites", body)
