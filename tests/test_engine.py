@@ -4836,6 +4836,24 @@ def test_a_cancer_named_with_doubt_is_refused(said: str) -> None:
         parse_profile({"cancer": said}, kb)
 
 
+@pytest.mark.parametrize(("field", "said", "read_as"), [
+    ("cancer", "stomach cancer, HER2 excluded", "stomach"),
+    ("cancer", "rectal cancer, MSI excluded", "rectum"),
+    ("cancer", "cervical cancer, pregnancy excluded", "cervix"),
+    ("cancer", "rectal cancer r/o liver mets", "rectum"),
+    ("cannot_have", "bevacizumab (r/o due to bleeding)", ["bevacizumab"]),
+])  # fmt: skip
+def test_words_ruling_out_something_else_than_the_cancer_are_read(
+    field: str, said: str, read_as: object
+) -> None:
+    """"r/o" or "excluded" about something else than the cancer (a marker, a pregnancy, its
+    spread; a drug the person cannot have) leaves the answer read: a review of the change found
+    them refused once those words were taken as doubt anywhere."""
+    kb = shared_kb()
+    data = {"cancer": "rectum", field: [said] if field != "cancer" else said}
+    assert getattr(parse_profile(data, kb), field) == read_as
+
+
 def test_every_field_of_a_profile_reaches_the_facts() -> None:
     """facts_of copies each field of one answer by name: a field added to the profile and the
     data but not copied would stay unknown for everyone, silently. A profile answering every

@@ -7282,3 +7282,43 @@ def test_a_cancer_in_a_problem_lists_short_name_is_read_as_the_profile_reads_it(
     profile = {"cancer": words, "stage": "4", **({"metastases": spread} if spread else {})}
     if not spread:
         assert statuses(reading.data, kb) == statuses(profile, kb)
+
+
+@pytest.mark.parametrize("code", [None, "C20"])
+@pytest.mark.parametrize("words", [
+    "Rectal adenocarcinoma, likely MSS", "Rectal cancer, likely stage IV",
+    "Rectal cancer, probably unresectable", "Rectal cancer - possible Lynch syndrome",
+    "Rectal carcinoma, probably adenocarcinoma", "Rectal cancer (?recurrence)",
+    "Rectal cancer, MSI excluded", "Rectal adenocarcinoma, r/o perforation",
+    "Rectal cancer, concern for obstruction", "Rectal cancer, probable lung nodules",
+    "Rectal cancer, metastatic to liver, ? lung", "Rectal cancer, suspected liver mets",
+])  # fmt: skip
+def test_a_doubt_about_something_else_than_the_cancer_leaves_it_read(
+    words: str, code: str | None, kb: onconav.KnowledgeBase
+) -> None:
+    """Words that doubt or deny something said of the cancer, not the cancer (its kind, stage,
+    markers, spread, what it may cause), leave it read: a review of the change found each thrown
+    away, coded C20 or not, and a rectal patient answered as one whose cancer is not known."""
+    condition = {**_condition("c", "0", ""), "code": {"text": words}}
+    if code:
+        condition["code"] = {"coding": [{"system": ICD10CM, "code": code}], "text": words}
+    assert read_bundle(_record(condition, STAGE_4), kb).data["cancer"] == "rectum"
+
+
+@pytest.mark.parametrize("words", [
+    "Gastric ulcer - biopsy: no ca", "Stomach ulcer, Ca normal", "Colon polyp, Ca negative",
+    "Colon polyp - not ca", "Rectal polyp, no ca", "Cervix smear normal, no Ca",
+    "Ca deposits in breast", "Breast microcalcifications (Ca++)", "Rectal ca (father)",
+    "Ca colon - father", "Fam hx: Ca rectum", "High risk for colon ca", "Rectal ca, benign",
+    "Rectal ca - NED", "Rectal ca, no evidence of disease", "Low Ca, s/p colon resection",
+    "R/O gastric ca",
+])  # fmt: skip
+def test_a_short_name_in_words_that_deny_it_or_name_no_cancer_is_no_cancer(
+    words: str, kb: onconav.KnowledgeBase
+) -> None:
+    """"ca" is a cancer only with a place alone ("Rectal ca"): an ulcer or a polyp biopsied with
+    no cancer, calcium, a relative's cancer, a risk or a cancer not there now name none (a review
+    of the change found each read as the person's cancer)."""
+    condition = {**_condition("c", "0", ""), "code": {"text": words}}
+    with pytest.raises(FhirError):
+        read_bundle(_record(condition, STAGE_4), kb)

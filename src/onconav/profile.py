@@ -1498,7 +1498,7 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
             "started if it is known, and where it has spread among the places of spread",))
     sure = words.TEST_NOT_KNOWN.sub(" ", lowered)  # "stomach cancer, HER2 pending": stomach
     if (words.UNSURE.search(sure) or words.NEGATED.match(lowered) or words.NO_CANCER.search(
-            lowered) or _two_places(kb, sure)):  # fmt: skip
+            lowered) or words.CANCER_DOUBTED.search(lowered) or _two_places(kb, sure)):  # fmt: skip
         message = (f"{name!r} is not sure or says what it is not; give where the cancer started "
                    "as far as it is known, or 'unknown'")  # fmt: skip
         return CancerReading("", "", None, problems=(Problem("cancer", name, (), message),))

@@ -167,10 +167,7 @@ _UNSURE_WORDS = (r"pending|awaited|awaiting|not (yet )?tested|not done|unknown|u
                  r"(i|we|they|he|she|doctors?|the doctors?|the team) (think|thinks|believe|"
                  r"believes|suspect|suspects)|presumed|presumably|presumptive|suspicious|"
                  r"provisional|provisionally|tbc|tbd|to be determined|not certain|"
-                 r"thought to be|might be|could be|"
-                 # to be ruled out ("r/o rectal cancer" had been read as rectal cancer, its
-                 # "r" and "o" not read: a review of the API)
-                 r"rule out|rule-out|r/o")  # fmt: skip
+                 r"thought to be|might be|could be")  # fmt: skip
 UNSURE = re.compile(rf"\?|\b({_UNSURE_WORDS})\b")
 UNSURE_HINT = "when it is not known yet, leave the field out or say unknown"
 
@@ -1200,9 +1197,20 @@ def dont_know(value: str) -> bool:
 # Answers that give no cancer: none said ("n/a", an export's "none") or not a cancer ("benign").
 NO_CANCER = re.compile(
     r"^\s*(n/?a|none|nothing|tbd|negative|normal|healthy)"
-    r"\s*$|\b(benign|pre-?cancerous|cancer[- ]free|ruled out|excluded|no evidence|ned)\b",
+    r"\s*$|\b(benign|pre-?cancerous|cancer[- ]free|ruled out|no evidence|ned)\b",
     re.IGNORECASE,
 )
+
+
+# A cancer named to be ruled out, or denied, by words before its name or by words after it that
+# say nothing else ("r/o rectal cancer", "rule out gastric cancer", "rectal cancer, r/o",
+# "gastric cancer - excluded", "rectal cancer excluded"): it had been read as the cancer, "r"
+# and "o" not read (a review of the API). Not such words about something else ("rectal cancer,
+# MSI excluded", "rectal cancer r/o liver mets").
+CANCER_DOUBTED = re.compile(
+    r"(?i)^\s*(rule[- ]out|r/o|to be ruled out)\b|"
+    r"(?:[,;(]|\s-\s|\b(?:cancer|carcinoma|adenocarcinoma|ca|tumou?r|neoplasm)\s+)\s*"
+    r"(r/o|rule[- ]out|ruled out|excluded|not confirmed|to be ruled out)\s*\)?\s*$")
 
 
 ACRONYM = re.compile(r"[A-Z][A-Z0-9-]{1,7}")  # NSCLC, HCC, GBM: the name of a disease already

@@ -1393,10 +1393,12 @@ AFTER_NAME = re.compile(r"(?i)\s*[,;(]\s*|\s+-\s+|\s*(?=\?)|"  # "?" kept: it do
                         r"(?<=\S)\s+(?=(?:to|and)\s)")  # fmt: skip
 # Words after a cancer's name, in a part of them that does not speak of spread, that say it is
 # not the person's cancer now: a history, a suspicion, a tumour not invasive ("Rectal cancer,
-# family history", "Rectal cancer?"); "from" says the cancer came from elsewhere, spread or not
+# family history"; a "?" is weighed by ``_doubted_in_words``: "Rectal cancer?" doubts the
+# cancer, "Rectal cancer (?recurrence)" only whether it came back); "from" says the cancer came
+# from elsewhere, spread or not
 NOT_THE_CANCER = re.compile(r"(?i)\b(history|hx|h/o|family|suspect\w*|screening|risk of|fear of|"
                             r"in situ|benign|premalignant|uncertain|survivor|no evidence of|"
-                            r"ned|secondary(?!\s+to\b))\b|\?")  # fmt: skip
+                            r"ned|secondary(?!\s+to\b))\b")  # fmt: skip
 PART = re.compile(r"(?i)\s*(?:[,;()]|\s-\s|\bw/|\bwith(?:out)?\b|\band\b)\s*")
 
 
@@ -1444,28 +1446,44 @@ def _after_name_denies(rest: str) -> bool:
 DOUBTED_WORDS = re.compile(STATUS_DOUBTED.pattern + r"|\b(probable|probably|likely|unlikely|"
                            r"worried about|worry about|concern (about|for)|concerned about|"
                            r"rule-out)(?!\w)")  # fmt: skip
+# Words that doubt or deny, and the words around them that say no more ("to be", "diagnosis"):
+# a part of a Condition's words that holds nothing else doubts what it follows
+ONLY_DOUBT = re.compile(DOUBTED_WORDS.pattern + "|" + STATUS_NOT_DENIED.pattern + "|"
+                        + STATUS_DENIED.pattern + r"|\b(diagnosis|dx|to be|yet)\b")  # fmt: skip
 # The parts of a Condition's words one of which may doubt the cancer, or only its spread: as
 # ``PART``, and before a "?" that begins a word ("Rectal cancer ?liver mets")
 DOUBT_PARTS = re.compile(PART.pattern + r"|\s+(?=\?)")
 
 
 def _doubted_in_words(res: Res) -> str:
-    """What a cancer Condition's words say of whether it is the person's cancer, when they doubt
-    or deny it ("doubt it ('possible')": "Possible rectal cancer"; "deny it ('excluded')"), in
-    a part of them (``DOUBT_PARTS``) that names a malignancy or does not speak of spread ("Rectal
-    cancer, suspected liver mets" doubts the spread, which the spread's reading weighs, not the
-    cancer; "Possible metastatic rectal cancer" doubts the cancer); "" when they do neither.
-    Such a Condition is not read, as one whose verificationStatus is provisional or refuted is
-    not (a review found "Rule out rectal cancer" and "Gastric cancer not confirmed" answered as
-    the person's cancer, on a card of options)."""
+    """What a cancer Condition's words say of whether it is the person's cancer, when they doubt or
+    deny it ("doubt it ('possible')": "Possible rectal cancer"; "deny it ('excluded')"): in the
+    part of them (``DOUBT_PARTS``) that names the cancer, before its name or after it with
+    nothing more, or in a part that says nothing but the doubt ("Rectal cancer - rule out",
+    "Rectal cancer (r/o)", "..., not confirmed"). A doubt about anything else is not the
+    cancer's: its spread ("Rectal cancer, suspected liver mets", which the spread's reading
+    weighs), its kind, stage or markers ("Adenocarcinoma of stomach, likely signet ring",
+    "Rectal cancer, MSI excluded", "Rectal cancer, likely stage IV"), what it may cause ("...,
+    concern for obstruction"): a review of the change found each such cancer thrown away. ""
+    when they do neither: a verificationStatus coded confirmed does not outweigh them (a
+    record's default, where the words are a clinician's). Such a Condition is not read, as one
+    whose verificationStatus is provisional or refuted is not (a review found "Rule out rectal
+    cancer" and "Gastric cancer not confirmed" answered as the person's cancer, on a card of
+    options)."""
     for text in _words(_code_of(res.data)):
-        for part in (" ".join(p.lower().split()) for p in DOUBT_PARTS.split(text)):
-            if SPREAD_WORD.search(part) and not MALIGNANT.search(part):
-                continue  # of the spread: "suspected liver mets", "Metastatic disease ruled out"
-            if said := STATUS_NOT_DENIED.search(part) or DOUBTED_WORDS.search(part):
-                return f"doubt it ({said.group(0)!r})"
-            if said := STATUS_DENIED.search(part):
-                return f"deny it ({said.group(0)!r})"
+        parts = [" ".join(p.lower().split()) for p in DOUBT_PARTS.split(text)]
+        named = next((p for p in parts if MALIGNANT.search(p) or ABBREVIATED.search(p)), None)
+        for part in parts:
+            said = (STATUS_NOT_DENIED.search(part) or DOUBTED_WORDS.search(part)
+                    or STATUS_DENIED.search(part))  # fmt: skip
+            after = part[said.end():] if said else ""
+            of_the_name = part == named and (  # "Possible rectal cancer", "... not confirmed",
+                # not "Rectal cancer likely stage IV"
+                MALIGNANT.search(after) or ABBREVIATED.search(after)
+                or not ONLY_DOUBT.sub("", after).strip(" -?.:)"))  # fmt: skip
+            if said and (of_the_name or not ONLY_DOUBT.sub("", part).strip(" -?.:)")):
+                denied = STATUS_DENIED.search(part) and not STATUS_NOT_DENIED.search(part)
+                return f"{'deny' if denied else 'doubt'} it ({said.group(0)!r})"
     return ""
 
 
@@ -1482,6 +1500,8 @@ def _text_names_a_cancer(text: str) -> bool | None:
     it is not their primary cancer now), False when it says it is not (``NOT_PRIMARY`` in the
     cancer's name, or ``_after_name_denies`` in what follows it), None when it names none."""
     split = _cancer_and_spread(text)
+    if split and not MALIGNANT.search(split[0]):
+        return None  # a short name ("Rectal ca, ..."): ``_abbreviated_cancer`` reads it
     if split:
         return not _after_name_denies(split[1])
     said = METASTATIC_FIRST.sub("", " ".join(text.split()))
@@ -1549,16 +1569,29 @@ def _site_by_words(builder: Builder, res: Res) -> str | None:
 
 
 def _abbreviated_cancer(builder: Builder, res: Res) -> str | None:
-    """The cancer a Condition in no table names by a short name (``ABBREVIATED``: "Rectal ca",
-    "Ca rectum", "mCRC", "CRC w/ liver mets"), as the profile reads the same words: a cancer of
-    the knowledge base read with no problem, named in no words that say it is not the person's
-    primary cancer now; None otherwise."""
+    """The cancer a Condition in no table names by a short name (``ABBREVIATED``) and a place
+    alone: "Rectal ca", "Ca rectum", "Gastric adenoCA", "mCRC", "Metastatic CRC", "CRC w/
+    liver mets" (the spread after it read as after any cancer's name), as the profile reads the
+    same words; None otherwise. The short name with its place must be the whole of the name,
+    so that "Gastric ulcer - biopsy: no ca", "Colon polyp, Ca negative", "Ca deposits in
+    breast", "High risk for colon ca" name none (a review of the change found them read as
+    cancers); nor a relative's or one not the person's now ("Rectal ca (father)", "Rectal ca,
+    NED": ``NOT_THEIRS_AT_ALL``, ``_after_name_denies``)."""
     from onconav.profile import read_cancer
 
-    for text in _cancer_words(res):
-        if not ABBREVIATED.search(text) or _text_names_a_cancer(text) is False:
+    for text in _words(_code_of(res.data)):
+        split = _cancer_and_spread(text)
+        name, rest = split if split else (text, "")
+        short = ABBREVIATED.search(name)
+        if (not short or NOT_THEIRS_AT_ALL.search(text) or _after_name_denies(rest)
+                or NOT_PRIMARY.search(METASTATIC_FIRST.sub("", name))):  # fmt: skip
             continue
-        reading = read_cancer(builder.kb, text)
+        place = " ".join(w for w in re.findall(r"[a-z]+", ABBREVIATED.sub(" ", name).lower())
+                         if w not in words.DESCRIBING and w not in ("of", "the"))  # fmt: skip
+        named = [r.id for r in builder.kb.find(place) if builder.kb.kind_of.get(r.id) == "cancers"]
+        if not (named if place else short.group(1).lower() in ("crc", "mcrc")):
+            continue
+        reading = read_cancer(builder.kb, name)
         if builder.kb.kind_of.get(reading.site) == "cancers" and not reading.problems:
             return reading.record or reading.site
     return None
