@@ -50,11 +50,13 @@ from onconav.cdshooks.prefetch import (
     resource_type,
 )
 from onconav.cdshooks.settings import SettingsError, from_environment
+from onconav.fhir import FhirError, read_bundle
 from onconav.fhir.reader import PENDING
 from onconav.kb import load_kb
 from onconav.render import md_escape
 from onconav.result import OptionResult, Result
 from onconav.web import Settings, create_app
+from onconav.web.cds_hooks import ECHOED, echoed
 from test_web import serving
 
 HERE = Path(__file__).resolve().parent
@@ -2258,6 +2260,57 @@ def test_a_call_that_does_not_fit_the_specification_is_422(
     # each says what is accepted (a prefetch value not a resource, a Bundle entry not an
     # object, a Patient who is someone else had said none)
     assert all(e["accepted"] for e in problem["errors"]), problem
+    # a value is given back only in a field that never holds the patient's data
+    for error in problem["errors"]:
+        assert error["value"] is None or ECHOED.fullmatch(error["field"]), error
+    sent = {"another hook": "order-sign", "token type": "MAC"}
+    if name in sent:  # a code sent: given back (it was null)
+        (error,) = [e for e in problem["errors"] if e["field"] == field]
+        assert error["value"] == sent[name], error
+
+
+# a code, as a hook's name or a token's type is written; free text is not given back
+CODES = st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}\Z")
+
+
+@given(st.one_of(CODES, st.text(max_size=80), st.integers(), st.booleans()))
+@settings(max_examples=60, deadline=None)
+@example("order-sign")
+@example("Ana-17 " + "x" * 100)
+@example("x" * 65)
+def test_a_refused_hook_is_given_back_only_as_a_code(hook: Any) -> None:
+    """Every refusal of the hook gives back the hook sent where it is a code ("order-sign" to
+    the order-select service had been "value": null, where the API gives each value refused),
+    and never text that is not a code (it may be anyone's words)."""
+    client = Client(make_app(FakeEhr()))
+    call = {**hook_call("order-select", None, drafts=[CETUXIMAB]), "hook": hook}
+    response = post(client, ORDER_SELECT, call)
+    if hook == "order-select":
+        return
+    (error,) = problem_of(response, 422)["errors"]
+    assert error["field"] == "hook", error
+    code = isinstance(hook, str) and re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}", hook)
+    expected = hook if code or isinstance(hook, int) else None
+    assert error["value"] == expected, (hook, error)
+
+
+def test_the_fields_whose_values_are_given_back_hold_no_patient_data() -> None:
+    """The rule of what is given back, field by field: a Bundle's type wherever the Bundle is,
+    the hook, the token's type and a feedback's outcome; never an id, a server's address, the
+    access token, a resource or a date."""
+    for field in ("hook", "fhirAuthorization.token_type", "feedback[3].outcome",
+                  "prefetch.conditions.type", "prefetch.conditions.entry[0].resource.type",
+                  "context.draftOrders.type"):  # fmt: skip
+        assert ECHOED.fullmatch(field), field
+        assert echoed(field, "a-code") == "a-code" and echoed(field, "two words") is None
+        assert echoed(field, {"a": 1}) is None and echoed(field, ["x"]) is None
+    for field in ("hookInstance", "context.patientId", "context.userId", "fhirServer",
+                  "fhirAuthorization.access_token", "fhirAuthorization.subject",
+                  "prefetch.conditions", "prefetch.conditions.entry[0].resource",
+                  "prefetch.patient.id", "context.draftOrders.entry[0].resource",
+                  "feedback[0].outcomeTimestamp", "feedback[0].card", "body"):  # fmt: skip
+        assert not ECHOED.fullmatch(field), field
+        assert echoed(field, "a-code") is None
 
 
 @pytest.mark.parametrize(("value", "accepted"), [
@@ -2384,7 +2437,9 @@ def test_a_422_has_the_shape_of_every_422_of_onconav(client: Client) -> None:
         assert problem["type"] == "about:blank" and problem["title"], problem
         for error in problem["errors"]:
             assert list(error) == shape, error
-            assert error["value"] is None and isinstance(error["accepted"], list), error
+            assert isinstance(error["accepted"], list), error
+            # the value given back only where it is never the patient's: the hook sent
+            assert error["value"] is None or error["field"] == "hook", error
             accepted[error["field"]] = error["accepted"]
     assert accepted["hook"] == ["patient-view"]
     assert accepted["hookInstance"] == ["a UUID"]  # a validator's "must be a UUID" (was [])
@@ -4301,8 +4356,8 @@ def test_a_call_that_cannot_be_read_names_the_body(
 
 @pytest.mark.parametrize(("kind", "refused"), [
     ("banana", "not a valid FHIR R4 Bundle: type 'banana' is not a Bundle type"),
-    (None, "not a valid FHIR R4 Bundle: type None is not a Bundle type"),
-    (5, "not a valid FHIR R4 Bundle: type 5 is not a Bundle type"),
+    (None, "not a valid FHIR R4 Bundle: type is required; accepted: a Bundle type ("),
+    (5, "not a valid FHIR R4 Bundle: type is not accepted; accepted: a Bundle type ("),
     ("transaction", "is 'transaction': a prefetch key holds a search's answer"),
     ("history", "is 'history': a prefetch key holds a search's answer"),
     ("searchset", None), ("collection", None),
@@ -4328,6 +4383,39 @@ def test_a_prefetch_bundle_of_a_type_no_search_answers_is_422(
     assert error["field"] == f"prefetch.{key}.type", error
     assert error["message"].startswith(refused) and error["accepted"] == [
         "searchset", "collection"], error  # fmt: skip
+    # a Bundle's type is never the patient's: given back, as the API gives a value refused
+    # (it was null)
+    assert error["value"] == kind, error
+
+
+@given(st.one_of(st.none(), st.integers(), st.booleans(), st.text(max_size=12),
+                 st.sampled_from(["banana", "transaction", "history", "searchset", "", " ",
+                                  "search set", "searchset "]),
+                 st.lists(st.text(max_size=3), max_size=2),
+                 st.dictionaries(st.text(max_size=3), st.integers(), max_size=2)))
+@settings(max_examples=150, deadline=None)
+def test_a_prefetch_bundle_type_is_refused_in_the_command_lines_words(kind: Any) -> None:
+    """Whatever a prefetch Bundle's type is, where the command line refuses it (reading the
+    Bundle whole: ``fhir.read_bundle``) the CDS Hooks service refuses it in the same words,
+    naming the key's type: a Bundle with no type was "type None is not a Bundle type" here and
+    "type is required; accepted: a Bundle type (...)" there."""
+    bundle = {"resourceType": "Bundle", "entry": []} | ({} if kind is None else {"type": kind})
+    try:
+        read_bundle(bundle, KB)
+        cli = None
+    except FhirError as error:  # its type, or (a Bundle type) no cancer on record
+        cli = next((p.message for p in error.problems if p.field == "bundle.type"), None)
+    try:
+        gather({"conditions": bundle}, records.PATIENT)
+        cds = None
+    except PrefetchError as error:
+        assert error.field == "prefetch.conditions.type", error.field
+        cds = error.message
+    if cli is not None:
+        assert cds == cli
+    else:  # a Bundle type: refused here only if no search answers it
+        assert (cds is None) == (kind in ("searchset", "collection")), cds
+        assert "None" not in (cds or "")
 
 
 NOT_READ_AS_THE_CANCER = ["History of rectal cancer", "Suspected gastric cancer",

@@ -530,12 +530,24 @@ BUNDLE_TYPES = ("document", "message", "transaction", "transaction-response", "b
                 "batch-response", "history", "searchset", "collection")  # fmt: skip
 
 
+# FHIR R4's code: no space at either end, single spaces within (the models' pattern)
+FHIR_CODE = re.compile(r"[^\s]+(\s[^\s]+)*")
+
+
 def bundle_type_refused(value: Mapping[str, Any]) -> str | None:
     """Why a Bundle's ``type`` is refused (the FHIR models take any code): the words the command
-    line and the CDS Hooks service say, each naming its own field; None for a Bundle type."""
+    line and the CDS Hooks service say, each naming its own field; None for a Bundle type. A
+    type missing (or null) "is required", and one that is not text "is not accepted", in the
+    words the command line's Bundle model gives them (``fhir._bundle_refused``; so is text that
+    is no FHIR code, FHIR_CODE): the CDS Hooks
+    service had said "type None is not a Bundle type"."""
     given = value.get("type")
     if given in BUNDLE_TYPES:
         return None
+    if not isinstance(given, str) or not FHIR_CODE.fullmatch(given):
+        kind = "missing" if given is None else "not_accepted"
+        said = refused_words({"type": kind}, (f"a Bundle type ({', '.join(BUNDLE_TYPES)})",))
+        return f"not a valid FHIR R4 Bundle: type {said}"
     return (f"not a valid FHIR R4 Bundle: type {given!r} is not a Bundle type "
             f"({', '.join(BUNDLE_TYPES)})")
 

@@ -141,12 +141,15 @@ ONE_PATIENT = "one person's record"
 
 class PrefetchError(ValueError):
     """Prefetched data that cannot be used: ``field`` names the key (``prefetch.conditions``),
-    ``accepted`` what it takes (every refusal says it: some had said none)."""
+    ``accepted`` what it takes (every refusal says it: some had said none), ``value`` the value
+    refused (the service gives it back only where it is never the patient's: a Bundle's type)."""
 
-    def __init__(self, field: str, message: str, accepted: tuple[str, ...]) -> None:
+    def __init__(self, field: str, message: str, accepted: tuple[str, ...],
+                 value: object = None) -> None:  # fmt: skip
         self.field = field
         self.message = message
         self.accepted = accepted
+        self.value = value
         super().__init__(f"{field}: {message}")
 
 
@@ -339,11 +342,11 @@ def _a_search(value: Mapping[str, Any], where: str) -> None:
     transaction, a history: its entries are requests or versions, not what was found)."""
     given = value.get("type")
     if said := bundle_type_refused(value):
-        raise PrefetchError(f"{where}.type", said, PREFETCH_BUNDLES)
+        raise PrefetchError(f"{where}.type", said, PREFETCH_BUNDLES, given)
     if given not in PREFETCH_BUNDLES:
         raise PrefetchError(f"{where}.type", f"is {given!r}: a prefetch key holds a search's "
                             f"answer, a searchset Bundle (or a collection), or null",
-                            PREFETCH_BUNDLES)  # fmt: skip
+                            PREFETCH_BUNDLES, given)  # fmt: skip
 
 
 def resource_type(query: str) -> str:

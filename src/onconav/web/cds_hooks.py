@@ -10,7 +10,8 @@
 Every call carries the record system's JWT (``onconav.cdshooks.auth``) unless the development
 setting turns that off. Errors are problem documents (RFC 9457) of the API's shape
 (``onconav.web.problems``: each field error with its field, value, what is accepted and a message;
-the value always null here, as it may be the patient's), never a 500 for bad input; the log
+the value null where it may be the patient's: only a code of a field that never holds the
+patient's data is given back, ``ECHOED``), never a 500 for bad input; the log
 holds the method, path, status and time (the app's request log) and counts, never patient data.
 These routes follow the CDS Hooks specification rather than the API's OpenAPI document, and are
 left out of it.
@@ -21,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -195,7 +197,7 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
             return problem(
                 422,
                 f"This service answers the {known.hook} hook, not the one the call gives.",
-                _errors([Problem("hook", None, (known.hook,), f"must be {known.hook}")]),
+                _errors([Problem("hook", call.hook, (known.hook,), f"must be {known.hook}")]),
             )
         try:
             context = CONTEXTS[known.hook].model_validate(call.context)
@@ -209,7 +211,7 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
                 made = await _patient_view(call, context, kb, settings, base)
         except PrefetchError as error:
             return problem(422, str(error), _errors([
-                Problem(error.field, None, error.accepted, error.message)]))  # fmt: skip
+                Problem(error.field, error.value, error.accepted, error.message)]))  # fmt: skip
         except (Unavailable, FetchError) as error:
             reason = error.reason if isinstance(error, FetchError) else str(error)
             return problem(
@@ -394,15 +396,17 @@ async def read_json(request: Request, limit: int) -> Any:
 
 
 def invalid(error: ValidationError, model: type[BaseModel], prefix: str = "") -> Response:
-    """422 with each field that does not fit the specification (never the values given), and
-    what it accepts: for a field missing, what ``model`` says it takes."""
+    """422 with each field that does not fit the specification (the value given only where
+    ``_errors`` gives it back), and what it accepts: for a field missing, what ``model`` says
+    it takes."""
     found = []
-    for item in error.errors(include_input=False, include_url=False):
+    for item in error.errors(include_url=False):
         path = field_name(tuple(p for p in (prefix, *item["loc"]) if p != ""))
         accepted = (accepted_when_missing(model, item["loc"]) if item["type"] == "missing"
                     else accepted_by(item))  # fmt: skip
         # in onconav's words, as the API's (pydantic's had been sent as they were)
-        found.append(Problem(path or "body", None, tuple(accepted),
+        given = None if item["type"] == "missing" else item.get("input")
+        found.append(Problem(path or "body", given, tuple(accepted),
                              refused_words(item, accepted)))  # fmt: skip
     errors = _errors(found)
     detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
@@ -410,11 +414,35 @@ def invalid(error: ValidationError, model: type[BaseModel], prefix: str = "") ->
                    errors)  # fmt: skip
 
 
+# The fields whose value a refusal gives back, as the API's refusals do: those that never hold
+# the patient's data (a Bundle's type, wherever a Bundle is; the hook's name; the access token's
+# type; a feedback's outcome). Any other value may be the patient's (an id, a resource, a
+# server's address with its tenant, the access token itself) and is null.
+ECHOED = re.compile(
+    r"hook|fhirAuthorization\.token_type|feedback\[\d+\]\.outcome"
+    r"|(prefetch\.[A-Za-z0-9_]+|context\.draftOrders)(\.entry\[\d+\]\.resource)*\.type"
+)
+# ... and only a value in the form of a code: text that is not a code ("Ana-17 wants ...") may
+# be anyone's words, and a hook of 5,000 characters had been given back whole
+CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}")
+
+
+def echoed(field: str, value: object) -> object:
+    """What a refusal of ``field`` gives back as the value given: the value, where the field
+    never holds the patient's data (``ECHOED``) and the value is a code, a number or true or
+    false; else None."""
+    if not ECHOED.fullmatch(field):
+        return None
+    if isinstance(value, str):
+        return value if CODE.fullmatch(value) else None
+    return value if isinstance(value, int | float | bool) else None
+
+
 def _errors(problems: list[Problem]) -> list[FieldError]:
     """The field errors of a call's problems, as the API's, at most 20 and a count of the rest
-    (200,000 empty feedback items were 67 MB of errors), without the values given: they may be
-    the patient's."""
-    return field_errors([replace(p, value=None) for p in at_most(problems)])
+    (200,000 empty feedback items were 67 MB of errors), each value given back only where it is
+    never the patient's (``echoed``)."""
+    return field_errors([replace(p, value=echoed(p.field, p.value)) for p in at_most(problems)])
 
 
 def _unknown(service_id: str) -> Response:
