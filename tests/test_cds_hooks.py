@@ -1445,7 +1445,18 @@ def test_a_search_that_says_it_did_not_run_whole_is_not_the_whole_record(ehr: Fa
         if read:
             assert summaries(answer) == whole
             continue
-        problem_of(answer, 412)  # no fhirServer to fetch it from
+        # no fhirServer to fetch it from: said to report an error, not to be left out (it was
+        # "the prefetch lacks conditions"), named with what it takes
+        problem = problem_of(answer, 412)
+        assert "lacks" not in problem["detail"], problem
+        assert "the prefetch of conditions reports an error (issue timeout)" in problem[
+            "detail"], problem  # fmt: skip
+        assert problem["errors"] == [{
+            "field": "prefetch.conditions", "value": None,
+            "accepted": ["a searchset Bundle of Condition resources", "null",
+                         "a fhirServer to fetch it from"],
+            "message": "reports an error (issue timeout), an OperationOutcome: its search did "
+                       "not run whole, and the call gives no fhirServer to fetch it from"}]
         fetched = post(client, PATIENT_VIEW, hook_call("patient-view", prefetch, fhir=True))
         assert summaries(fetched) == whole  # fetched again, whole
     del prefetch["conditions"]
@@ -1917,6 +1928,66 @@ def test_an_mcode_patient_with_another_cancer_gets_the_general_options(
 def test_412_when_nothing_is_prefetched_and_there_is_no_fhir_server(client: Client) -> None:
     problem = problem_of(post(client, PATIENT_VIEW, hook_call("patient-view", None)), 412)
     assert "no fhirServer" in problem["detail"]
+    # each key named with what it takes (the errors were [])
+    assert [e["field"] for e in problem["errors"]] == [f"prefetch.{k}" for k in TEMPLATES]
+    assert problem["errors"][0]["accepted"] == ["a Patient resource", "null",
+                                                "a fhirServer to fetch it from"]
+
+
+# The ways a prefetch key may be left unsatisfied, each as the value sent (None: left out)
+def _unsatisfied(how: str, value: Any) -> Any:
+    outcome = {"resourceType": "OperationOutcome",
+               "issue": [{"severity": "error", "code": "too-costly",
+                          "diagnostics": "Ana-17's search"}]}  # fmt: skip
+    if how == "outcome":
+        return outcome
+    bundle = copy.deepcopy(value) if value is not None else records.searchset([])
+    if how == "error":
+        bundle["entry"].append({"resource": outcome, "search": {"mode": "outcome"}})
+    elif how == "paged":
+        bundle["link"] = [{"relation": "next", "url": f"{FHIR}/Condition?page=2"}]
+    elif how == "short":
+        bundle["total"] = len(bundle["entry"]) + 3
+    return bundle
+
+
+@given(st.fixed_dictionaries({key: st.sampled_from(
+    ["given", "left out", "outcome"] + (["error", "paged", "short"] if "?" in template else []))
+    for key, template in TEMPLATES.items()}))  # fmt: skip
+@settings(max_examples=30, deadline=None)
+def test_a_412_names_each_key_not_taken_with_why_and_what_it_takes(hows: dict[str, str]) -> None:
+    """Whatever keys a prefetch leaves unsatisfied, with no fhirServer, the 412 names each in
+    its errors with what it takes and why it was not taken: a key sent is never said to be
+    lacking (a search that reported an error was "the prefetch lacks conditions"), and a 412
+    had "errors": []."""
+    resources = records.SITUATIONS["rectal-stage4-folfox-progressed"]
+    given = records.prefetch(resources)
+    prefetch = {key: (given[key] if how == "given" else _unsatisfied(how, given[key]))
+                for key, how in hows.items() if how != "left out"}  # fmt: skip
+    response = post(Client(make_app(FakeEhr())), PATIENT_VIEW,
+                    hook_call("patient-view", prefetch))  # fmt: skip
+    unsatisfied = [key for key in TEMPLATES if hows[key] != "given"]  # in the templates' order
+    if not unsatisfied:
+        assert cards_of(response)
+        return
+    problem = problem_of(response, 412)
+    errors = {e["field"]: e for e in problem["errors"]}
+    assert list(errors) == [f"prefetch.{key}" for key in unsatisfied], problem
+    lacking = problem["detail"].partition("the prefetch lacks ")[2].partition(";")[0]
+    why = {"left out": "is not given", "outcome": "reports an error (issue too-costly)",
+           "error": "reports an error (issue too-costly)", "paged": "is only a first page",
+           "short": "holds fewer resources than its search found"}  # fmt: skip
+    for key in unsatisfied:
+        error = errors[f"prefetch.{key}"]
+        assert error["accepted"][-1] == "a fhirServer to fetch it from", error
+        assert error["accepted"][0] in ("a Patient resource",
+                                        f"a searchset Bundle of {resource_type(TEMPLATES[key])}"
+                                        " resources"), error  # fmt: skip
+        assert error["message"].startswith(why[hows[key]]), error
+        assert error["value"] is None
+        # named as lacking only when left out
+        assert (key in lacking.replace(",", " ").split()) == (hows[key] == "left out"), problem
+    assert "Ana-17" not in json.dumps(problem)  # the server's words are not given back
 
 
 @pytest.mark.parametrize(
@@ -2052,6 +2123,10 @@ def test_412_when_the_fhir_server_fails(
     )
     assert words in problem["detail"]
     assert FHIR_TOKEN not in problem["detail"] and records.PATIENT not in problem["detail"]
+    # the server named with what is accepted (the errors were [])
+    (error,) = problem["errors"]
+    assert error["field"] == "fhirServer" and error["accepted"], error
+    assert words in error["message"] and FHIR_TOKEN not in json.dumps(error)
 
 
 def test_412_when_a_search_never_ends(ehr: FakeEhr) -> None:

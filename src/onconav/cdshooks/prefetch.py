@@ -29,11 +29,13 @@ __all__ = [
     "Gathered",
     "Located",
     "PrefetchError",
+    "accepted_for",
     "another_type",
     "body_structure_references",
     "bundle_placed",
     "bundle_resources",
     "checked",
+    "error_codes",
     "gather",
     "has_error",
     "included_types",
@@ -156,12 +158,14 @@ class PrefetchError(ValueError):
 @dataclass
 class Gathered:
     """The resources of the satisfied keys, and the keys still to fetch (``paged``: those of
-    them whose prefetch was only a first page)."""
+    them whose prefetch was only a first page; ``failed``: those whose answer reported an
+    error, each with the codes of its error issues)."""
 
     resources: list[dict[str, Any]] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     paged: list[str] = field(default_factory=list)
     short: list[str] = field(default_factory=list)  # fewer resources than the search found
+    failed: dict[str, list[str]] = field(default_factory=dict)
 
 
 def queries(context: Mapping[str, Any], templates: Mapping[str, str] = TEMPLATES) -> dict[str, str]:
@@ -309,6 +313,7 @@ def gather(
                                  "null"))  # fmt: skip
         if value["resourceType"] == "OperationOutcome":
             out.missing.append(key)
+            out.failed[key] = error_codes(value)
             continue
         if key == "patient" and value["resourceType"] == "Patient" and value.get("id") is None:
             value = {**value, "id": patient_id}
@@ -318,6 +323,7 @@ def gather(
         _of_its_type(value, key, templates[key])
         if has_error(value):  # a search that did not run whole: fetched again, as left out
             out.missing.append(key)
+            out.failed[key] = error_codes(value)
             continue
         if has_next_page(value):
             out.missing.append(key)
@@ -401,14 +407,22 @@ def _of_its_type(value: Mapping[str, Any], key: str, template: str) -> None:
     if stray is None:
         return
     where, found = stray
+    accepted = accepted_for(template)
     if "?" in template:
-        accepted = (f"a searchset Bundle of {kind} resources", "null")
         said = f"is a {kind} search, so it must be a searchset Bundle of {kind} resources"
     else:
-        accepted = (f"{_a(kind)} resource", "null")
         said = f"is the {kind} read, so it must be {_a(kind)} resource"
     raise PrefetchError(f"prefetch.{key}{where}",
                         f"is of type {found}: prefetch.{key} {said}, or null", accepted)
+
+
+def accepted_for(template: str) -> tuple[str, ...]:
+    """What a prefetch key of ``template`` takes: the answer of its search (a searchset Bundle
+    of the type it finds) or of its read (that resource), or null (no data)."""
+    kind = resource_type(template)
+    if "?" in template:
+        return (f"a searchset Bundle of {kind} resources", "null")
+    return (f"{_a(kind)} resource", "null")
 
 
 def has_error(value: Mapping[str, Any]) -> bool:
@@ -416,16 +430,38 @@ def has_error(value: Mapping[str, Any]) -> bool:
     fatal (a search that timed out part way, as a server may say beside the resources it
     found): what it holds may not be all the record has. A note of severity warning or
     information says nothing of the kind."""
-    entries = value.get("entry") if value.get("resourceType") == "Bundle" else None
-    for entry in entries if isinstance(entries, list) else []:
-        resource = entry.get("resource") if isinstance(entry, dict) else None
-        if not isinstance(resource, dict) or resource.get("resourceType") != "OperationOutcome":
+    return value.get("resourceType") == "Bundle" and bool(_error_issues(value))
+
+
+def error_codes(value: Mapping[str, Any]) -> list[str]:
+    """The codes of the issues of severity error or fatal (FHIR's IssueType: ``timeout``,
+    ``too-costly``; never the diagnostics, which are the server's words) of an
+    OperationOutcome, or of a Bundle's OperationOutcome entries, once each, in order; the
+    codes that are not codes left out."""
+    codes = [issue.get("code") for issue in _error_issues(value)]
+    return list(dict.fromkeys(c for c in codes if isinstance(c, str) and CODE.fullmatch(c)))
+
+
+CODE = re.compile(r"[a-z][a-z-]{0,39}")  # an IssueType code: timeout, too-costly
+
+
+def _error_issues(value: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The issues of severity error or fatal of an OperationOutcome, or of a Bundle's
+    OperationOutcome entries."""
+    if value.get("resourceType") == "OperationOutcome":
+        outcomes: list[Any] = [value]
+    else:
+        entries = value.get("entry") if value.get("resourceType") == "Bundle" else None
+        outcomes = [entry.get("resource") for entry in entries if isinstance(entry, dict)] if (
+            isinstance(entries, list)) else []  # fmt: skip
+    found: list[Mapping[str, Any]] = []
+    for outcome in outcomes:
+        if not isinstance(outcome, dict) or outcome.get("resourceType") != "OperationOutcome":
             continue
-        issues = resource.get("issue")
-        if any(isinstance(issue, dict) and issue.get("severity") in ("error", "fatal")
-               for issue in (issues if isinstance(issues, list) else [])):  # fmt: skip
-            return True
-    return False
+        issues = outcome.get("issue")
+        found += [issue for issue in (issues if isinstance(issues, list) else [])
+                  if isinstance(issue, dict) and issue.get("severity") in ("error", "fatal")]
+    return found
 
 
 def placed(value: Mapping[str, Any], where: str) -> list[tuple[str, dict[str, Any]]]:

@@ -50,7 +50,9 @@ from onconav.cdshooks.models import (
 from onconav.cdshooks.prefetch import (
     MEDICATION_READS,
     TEMPLATES,
+    Gathered,
     PrefetchError,
+    accepted_for,
     bundle_placed,
     checked,
     gather,
@@ -123,7 +125,17 @@ DRAFTED_SHARE = 0.5
 
 
 class Unavailable(Exception):
-    """The record's data can be neither taken from the prefetch nor fetched: 412."""
+    """The record's data can be neither taken from the prefetch nor fetched: 412, with a field
+    error for each prefetch key that could not be taken (``problems``)."""
+
+    def __init__(self, reason: str, problems: list[Problem]) -> None:
+        super().__init__(reason)
+        self.problems = problems
+
+
+# What a 412 of a FHIR server that failed names as accepted
+ANSWERING = ("a FHIR R4 server that answers the searches and reads of the prefetch templates "
+             "(GET /cds-services)",)  # fmt: skip
 
 
 Call = TypeVar("Call", bound=BaseModel)
@@ -213,11 +225,15 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
             return problem(422, str(error), _errors([
                 Problem(error.field, error.value, error.accepted, error.message)]))  # fmt: skip
         except (Unavailable, FetchError) as error:
-            reason = error.reason if isinstance(error, FetchError) else str(error)
-            return problem(
-                412,
-                f"The patient's data could not be prefetched or fetched: {reason}",
-            )
+            # each key that could not be taken, or the FHIR server that failed, named with what
+            # is accepted (every 412 had "errors": [])
+            if isinstance(error, FetchError):
+                reason, problems = error.reason, [
+                    Problem("fhirServer", None, ANSWERING, error.reason)]
+            else:
+                reason, problems = str(error), error.problems
+            return problem(412, f"The patient's data could not be prefetched or fetched: "
+                           f"{reason}", _errors(problems))  # fmt: skip
         log.info("CDS Hooks %s: %d card(s)", known.hook, len(made))
         return answer(CdsResponse(cards=made))
 
@@ -289,14 +305,7 @@ async def _situation(
     if deadline is None:
         deadline = asyncio.get_running_loop().time() + settings.fetch_deadline
     if gathered.missing and call.fhirServer is None:
-        lacks = [k for k in gathered.missing if k not in gathered.paged + gathered.short]
-        said = ([f"the prefetch lacks {', '.join(lacks)}"] if lacks else []) + (
-            [f"the prefetch of {', '.join(gathered.paged)} is only a first page (it links "
-             "to a next page)"] if gathered.paged else []) + (
-            [f"the prefetch of {', '.join(gathered.short)} holds fewer resources than its "
-             "search found (its total)"] if gathered.short else [])  # fmt: skip
-        raise Unavailable(f"{'; '.join(said)}, and the call gives no fhirServer to fetch "
-                          f"{'them' if len(gathered.missing) > 1 else 'it'} from.")  # fmt: skip
+        raise _unavailable(gathered)
     not_supported: list[str] = []
     if gathered.missing and call.fhirServer is not None:
         wanted = queries(call.context, {key: TEMPLATES[key] for key in gathered.missing})
@@ -316,6 +325,35 @@ async def _situation(
     # Reading a record of thousands of resources takes seconds: in a worker thread, so that the
     # server answers every other call meanwhile.
     return await run_in_threadpool(_read_and_evaluate, call, resources, kb, base, incomplete)
+
+
+def _unavailable(gathered: Gathered) -> Unavailable:
+    """The 412 of a prefetch whose keys ``gathered.missing`` could not be taken, with no
+    fhirServer to fetch them from: each key named, with why (left out; an answer that reports an
+    error, an OperationOutcome, named by its issues' codes: it had been said to be left out; a
+    first page; fewer resources than its search found) and what it takes."""
+    failed, paged, short = gathered.failed, gathered.paged, gathered.short
+    why = {key: "is not given" for key in gathered.missing}
+    for key, codes in failed.items():
+        issue = f" (issue {', '.join(codes)})" if codes else ""
+        why[key] = (f"reports an error{issue}, an OperationOutcome: its search did not run "
+                    "whole")  # fmt: skip
+    why |= {key: "is only a first page of its search (it links to a next page)" for key in paged}
+    why |= {key: "holds fewer resources than its search found (its total)" for key in short}
+    lacks = [key for key in gathered.missing if why[key] == "is not given"]
+    said = ([f"the prefetch lacks {', '.join(lacks)}"] if lacks else []) + [
+        f"the prefetch of {key} {why[key]}" for key in failed] + (
+        [f"the prefetch of {', '.join(paged)} is only a first page (it links to a next page)"]
+        if paged else []) + (
+        [f"the prefetch of {', '.join(short)} holds fewer resources than its search found "
+         "(its total)"] if short else [])  # fmt: skip
+    them = "them" if len(gathered.missing) > 1 else "it"
+    problems = [Problem(f"prefetch.{key}", None,
+                        (*accepted_for(TEMPLATES[key]), "a fhirServer to fetch it from"),
+                        f"{why[key]}, and the call gives no fhirServer to fetch it from")
+                for key in gathered.missing]  # fmt: skip
+    return Unavailable(f"{'; '.join(said)}, and the call gives no fhirServer to fetch {them} "
+                       "from.", problems)  # fmt: skip
 
 
 async def _medications(
