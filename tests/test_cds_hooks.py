@@ -1248,6 +1248,49 @@ def test_a_read_answered_with_another_resource_finds_nothing(
     assert "Medication/" not in logged and records.PATIENT not in logged
 
 
+@pytest.mark.parametrize("status", [404, 410, 401, 403, 500, 503])
+def test_every_medication_read_that_fails_is_logged_by_its_key(
+    ehr: FakeEhr, caplog: pytest.LogCaptureFixture, status: int
+) -> None:
+    """docs/cds-hooks.md: a read that fails (refused, not found ...) is logged. A read answered
+    404 or 410 found nothing with no word in the log (``fetch._get``), where one answered 500
+    was logged: every status is logged, by the read's key and the status, never the
+    Medication's id nor the patient's."""
+    kras_unknown = records.SITUATIONS["rectal-stage4-kras-unknown"]
+    ehr.records[records.PATIENT] = kras_unknown
+    ehr.answer = lambda request: (httpx.Response(status) if "/Medication/" in request.url.path
+                                  else None)  # fmt: skip
+    call = hook_call("order-select", records.prefetch(kras_unknown),
+                     drafts=drafts_naming("gone-17"), fhir=True)  # fmt: skip
+    with caplog.at_level(logging.DEBUG):
+        assert summaries(post(Client(make_app(ehr)), ORDER_SELECT, call)) == [UNCHECKED]
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert f"medications[1]: the FHIR server answered {status}" in logged, logged
+    assert "gone-17" not in logged and records.PATIENT not in logged
+
+
+def test_an_unchecked_drafted_drug_says_truly_why_its_medication_was_not_read(
+    ehr: FakeEhr,
+) -> None:
+    """A drafted order naming its drug as a Medication, in a call with no fhirServer, was said
+    to name a Medication "on the record system's FHIR server, which could not be read": no
+    server was given. The card says so; with a server whose read fails, it says the read
+    failed."""
+    kras_unknown = records.SITUATIONS["rectal-stage4-kras-unknown"]
+    ehr.records[records.PATIENT] = kras_unknown
+    ehr.answer = lambda request: (httpx.Response(503) if "/Medication/" in request.url.path
+                                  else None)  # fmt: skip
+    client = Client(make_app(ehr))
+    for fhir in (False, True):
+        call = hook_call("order-select", records.prefetch(kras_unknown),
+                         drafts=drafts_naming("x"), fhir=fhir)  # fmt: skip
+        (card,) = cards_of(post(client, ORDER_SELECT, call))
+        assert card["summary"] == UNCHECKED
+        first = card["detail"].splitlines()[0]
+        assert ("which could not be read" in first) == fhir, first
+        assert ("the call gives no fhirServer to read it from" in first) == (not fhir), first
+
+
 def test_a_medication_read_is_best_effort_whatever_its_answer(
     ehr: FakeEhr, caplog: pytest.LogCaptureFixture
 ) -> None:

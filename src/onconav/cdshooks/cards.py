@@ -628,13 +628,18 @@ def _built_words(kb: KnowledgeBase, mix_id: str, on_stopped: list[Built]) -> tup
     return summary, sentence
 
 
-def unchecked(situation: Situation, orders: list[str], kb: KnowledgeBase) -> Card:
+def unchecked(situation: Situation, orders: list[str], kb: KnowledgeBase,
+              fhir_server: bool) -> Card:  # fmt: skip
     """Drafted orders whose drug is named only as a Medication that could not be read: what
-    they give is not known, so they could not be checked against the record."""
+    they give is not known, so they could not be checked against the record. ``fhir_server``:
+    whether the call gave a fhirServer to read it from (without one, the card said that the
+    server "could not be read")."""
     listed = ", ".join(md_escape(order) for order in orders)
+    why = ("which could not be read" if fhir_server
+           else "and the call gives no fhirServer to read it from")  # fmt: skip
     lines = [f"{_capital(_count(len(orders), 'drafted order'))} ({listed}): the drug is named "
-             "only as a Medication on the record system's FHIR server, which could not be read: "
-             "onconav could not check the drug against this record.", "",
+             f"only as a Medication on the record system's FHIR server, {why}: onconav could "
+             "not check the drug against this record.", "",
              *_read_lines(situation), "", *_footer(situation.result)]  # fmt: skip
     return Card(
         uuid=_uuid(situation.hook_instance, "unchecked:" + ",".join(orders)),

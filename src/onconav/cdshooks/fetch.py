@@ -247,7 +247,10 @@ async def _get(
 ) -> dict[str, Any] | None:
     try:
         async with http.stream("GET", url) as response:
-            if read and response.status_code in (404, 410):
+            if read and response.status_code in (404, 410):  # logged, as every read that
+                # fails is (docs/cds-hooks.md): the key and the status, no patient data
+                log.warning("CDS Hooks: %s: the FHIR server answered %d (not found): read as "
+                            "nothing.", key, response.status_code)  # fmt: skip
                 return None
             if response.status_code != 200:
                 status = response.status_code

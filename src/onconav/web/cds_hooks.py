@@ -287,7 +287,8 @@ async def _order_select(
     if not isinstance(situation, cards.Situation):
         return [situation] if situation is not None else []
     made = cards.order_select(situation, drugs, kb)
-    return [*made, cards.unchecked(situation, unread, kb)] if unread else made
+    return [*made, cards.unchecked(situation, unread, kb, call.fhirServer is not None)] if (
+        unread) else made  # fmt: skip
 
 
 async def _situation(
