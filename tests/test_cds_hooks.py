@@ -2860,9 +2860,35 @@ def test_discovery_answers_head_as_get(client: Client) -> None:
         assert head.content == b""
 
 
-def test_a_get_on_a_service_is_405(client: Client) -> None:
-    response = client.get(PATIENT_VIEW, headers={"authorization": f"Bearer {token(PATIENT_VIEW)}"})
-    problem_of(response, 405)
+@pytest.mark.parametrize("method", ["GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE",
+                                    "FOO"])  # fmt: skip
+@pytest.mark.parametrize("feedback", [False, True], ids=["service", "feedback"])
+def test_another_method_than_post_is_405_to_a_service_and_404_to_none(
+    client: Client, method: str, feedback: bool
+) -> None:
+    """A service is called by POST. Another method was a bare 405 ("Method Not Allowed",
+    "errors": []), and to a service that does not exist a 405 "Allow: POST" too, where a POST
+    there is a 404 naming the services: the 405 says POST is taken, and no service is a 404
+    whatever the method."""
+    tail = "/feedback" if feedback else ""
+    for url, status in ((PATIENT_VIEW + tail, 405), (f"{BASE}/cds-services/nope{tail}", 404)):
+        response = client.request(method, url,
+                                  headers={"authorization": f"Bearer {token(url)}"})  # fmt: skip
+        assert response.status_code == status, (method, url, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")
+        if method == "HEAD":
+            continue  # no body
+        problem = problem_of(response, status)
+        if status == 405:
+            assert response.headers["allow"] == "POST"
+            assert problem["detail"] == (f"{method} is not a method this address takes; it "
+                                         "takes POST (Allow).")  # fmt: skip
+            assert problem["errors"][0]["accepted"] == ["POST"], problem
+        else:
+            assert "onconav-patient-view" in problem["detail"] and "allow" not in (
+                response.headers)  # fmt: skip
+    # without the token: refused first, as a POST is
+    assert client.get(f"{BASE}/cds-services/nope").status_code == 401
 
 
 # -- feedback -----------------------------------------------------------------------------------

@@ -417,6 +417,51 @@ def test_a_method_not_allowed_names_head_wherever_get_is(client: httpx.Client, p
     assert client.head(path).status_code == 200
 
 
+def _routes_and_a_method_each_does_not_take() -> list[tuple[str, str]]:
+    """Every address of the app (its parameters filled in) with a method it does not take; the
+    CDS Hooks services' are tested in test_cds_hooks.py (their token is asked for first)."""
+    out = []
+    for route in APP.routes:
+        methods = getattr(route, "methods", None)
+        path = getattr(route, "path", "")
+        if not methods or path.startswith("/cds-services/"):
+            continue
+        method = next(m for m in ("DELETE", "PATCH", "PUT", "POST") if m not in methods)
+        out.append((method, re.sub(r"\{[^}]*\}", "x", path)))
+    return sorted(set(out))
+
+
+@pytest.mark.parametrize(("method", "path"), _routes_and_a_method_each_does_not_take())
+def test_a_method_not_allowed_says_which_methods_the_address_takes(
+    client: httpx.Client, method: str, path: str
+) -> None:
+    """A 405 said only "Method Not Allowed", with "errors": []: it says the method is not
+    taken and which are (the Allow header's), and names the method as the field at fault."""
+    response = client.request(method, path, headers={"accept": "application/json"})
+    if response.status_code != 405:  # another route of the same address takes it
+        return
+    allowed = response.headers["allow"].split(", ")
+    problem = response.json()
+    assert problem["detail"] == (f"{method} is not a method this address takes; it takes "
+                                 f"{', '.join(allowed)} (Allow).")  # fmt: skip
+    assert problem["errors"] == [{"field": "method", "value": method, "accepted": allowed,
+                                  "message": "is not a method this address takes; it takes "
+                                             f"{', '.join(allowed)} (Allow)"}]  # fmt: skip
+
+
+@pytest.mark.parametrize("body", [{"": 1}, {"cancer": "rectum", "": 1},
+                                  {"cancer": "rectum", "biomarkers": {"": 1}}])  # fmt: skip
+def test_an_empty_field_name_is_named_as_such(client: httpx.Client, body: Any) -> None:
+    """A profile of {"": 1} was refused with a detail "...; : unknown field; ...": an empty key
+    is named "an empty field name" in the detail (its field stays the key, "")."""
+    problem = client.post("/api/v1/options", json=body).json()
+    assert problem["status"] == 422
+    assert 'an empty field name ("")' in problem["detail"], problem
+    assert not problem["detail"].startswith(":") and "; :" not in problem["detail"], problem
+    assert ".:" not in problem["detail"], problem
+    assert {e["field"] for e in problem["errors"]} & {"", "biomarkers."}, problem
+
+
 def test_the_openapi_document_says_the_search_limit_is_1_to_50(client: httpx.Client) -> None:
     """The route reads a limit given in words too, to refuse it as the search does; the document
     still says what is accepted (it said any text), and lists no HEAD operation."""
@@ -1068,6 +1113,9 @@ def test_search_bad_input_is_a_problem_naming_the_field(
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
     assert [e["field"] for e in response.json()["errors"]] == [field]
+    if "\x00" in params["q"]:  # what is accepted, said (it was [])
+        (error,) = response.json()["errors"]
+        assert error["accepted"] == ["text without control characters (such as NUL or ESC)"]
 
 
 @pytest.mark.parametrize(

@@ -71,6 +71,7 @@ from onconav.profile import (
     parse_profile,
     read_cancer,
 )
+from onconav.reading import NO_CONTROL_ACCEPTED
 from onconav.search import text as words_of
 from onconav.search.model import Cited, Hit, Match, Ref, SearchResult
 from onconav.words import and_list as _and
@@ -519,8 +520,8 @@ class Index:
             raise SearchError(Problem("limit", limit, (f"1-{LIMIT_MAX}",),
                                       f"a whole number from 1 to {LIMIT_MAX}"))  # fmt: skip
         if control_character(query) is not None:
-            raise SearchError(Problem("q", cut(query), (), "holds a control character (such "
-                                      "as NUL): give words only"))  # fmt: skip
+            raise SearchError(Problem("q", cut(query), NO_CONTROL_ACCEPTED, "holds a control "
+                                      "character (such as NUL): give words only"))  # fmt: skip
         concepts = self.concepts(query)
         foreign = list(dict.fromkeys(words_of.left_out(query)))  # "化疗", "Лонсурф"
         if (not concepts and foreign) or self._no_english(query, concepts):

@@ -76,8 +76,10 @@ from onconav.web.problems import (
     FieldError,
     ProblemDetails,
     accepted_by,
+    detail_of,
     field_errors,
     jsonable,
+    not_allowed,
     not_fhir_json,
     parameters_refused,
     problem,
@@ -610,6 +612,9 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
                 shown = error_page(405)
                 shown.headers["Allow"] = headers["Allow"]
                 return shown
+            if error.status_code == 405:  # said in words, with the methods taken (it was
+                # "Method Not Allowed" with "errors": [])
+                return not_allowed(request.method, sorted(allowed), headers)
         return problem(error.status_code, detail=str(error.detail), headers=headers)
 
     return app
@@ -670,8 +675,7 @@ def _refusal(status: int, problems: list[Problem]) -> Response:
     for error in errors:  # cut, its spaces kept ("stage " is not "stage", which it was shown as)
         long = len(error.field) > NAME_SHOWN
         error.field = error.field[:NAME_SHOWN] + "\u2026" if long else error.field
-    return problem(status, detail="; ".join(f"{e.field}: {e.message}" for e in errors),
-                   errors=errors)  # fmt: skip
+    return problem(status, detail=detail_of(errors), errors=errors)
 
 
 def _citation(span: Span) -> Citation:

@@ -23,7 +23,7 @@ import asyncio
 import json
 import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -32,6 +32,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from onconav.cdshooks import cards, orders
 from onconav.cdshooks.auth import Authenticator, AuthError
@@ -73,7 +75,9 @@ from onconav.web.problems import (
     FieldError,
     accepted_by,
     accepted_when_missing,
+    detail_of,
     field_errors,
+    not_allowed,
     not_json,
     problem,
     refused_words,
@@ -237,6 +241,19 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
         log.info("CDS Hooks %s: %d card(s)", known.hook, len(made))
         return answer(CdsResponse(cards=made))
 
+    async def not_posted(request: Request) -> Response:
+        """A service is called by POST: any other method to a service is a 405 saying so, and
+        to a service that does not exist a 404 naming the services, as a POST there is (it was
+        a 405 "Allow: POST"); the token is asked for first, as for a POST. (A route of every
+        method, ``methods=None``, after the POST routes: a POST matches those first.)"""
+        service_id = request.path_params["service_id"]
+        denied = await refused(request, request.url.path)
+        if denied:
+            return denied
+        if service_id not in SERVICES:
+            return _unknown(service_id)
+        return not_allowed(request.method, ["POST"], {"Allow": "POST"})
+
     @app.post("/cds-services/{service_id}/feedback", include_in_schema=False)
     async def feedback(service_id: str, request: Request) -> Response:
         given = await called(request, service_id, f"/cds-services/{service_id}/feedback",
@@ -247,6 +264,21 @@ def add_cds_hooks(app: FastAPI, kb: KnowledgeBase, settings: CdsSettings) -> Non
         log.info("CDS Hooks feedback: %d accepted, %d overridden", outcomes.count("accepted"),
                  outcomes.count("overridden"))  # fmt: skip
         return Response(status_code=200)
+
+    for path in ("/cds-services/{service_id}", "/cds-services/{service_id}/feedback"):
+        app.router.routes.append(Route(path, _AnyMethod(not_posted), include_in_schema=False))
+
+
+class _AnyMethod:
+    """A route's endpoint that takes every method (Starlette gives a function's route GET only
+    when it names none; an ASGI app's, every one)."""
+
+    def __init__(self, handle: Callable[[Request], Awaitable[Response]]) -> None:
+        self.handle = handle
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = await self.handle(Request(scope, receive))
+        await response(scope, receive, send)
 
 
 async def _patient_view(
@@ -422,7 +454,7 @@ async def read_json(request: Request, limit: int) -> Any:
         data = await run_in_threadpool(fhir_json, text, "")
     except FhirError as error:  # a key given twice: the parser would keep only the last
         errors = _errors(error.problems)
-        detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
+        detail = detail_of(errors)
         return problem(422, f"The call is not valid JSON for FHIR: {detail}",
                        errors)  # fmt: skip
     except (ValueError, RecursionError) as error:  # not JSON, a number too long, too deep
@@ -448,7 +480,7 @@ def invalid(error: ValidationError, model: type[BaseModel], prefix: str = "") ->
         found.append(Problem(path or "body", given, tuple(accepted),
                              refused_words(item, accepted)))  # fmt: skip
     errors = _errors(found)
-    detail = "; ".join(f"{e.field}: {e.message}" for e in errors)
+    detail = detail_of(errors)
     return problem(422, f"The call does not fit CDS Hooks 2.0: {detail}",
                    errors)  # fmt: skip
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -114,6 +114,32 @@ def parameters_refused(params: Sequence[tuple[str, str]], known: Sequence[str],
             problems.append(Problem(name, given, ("one value",),
                                     f"has more than one answer ({times} given): give one"))
     return problems
+
+
+def not_allowed(method: str, allowed: Sequence[str], headers: Mapping[str, str]) -> Response:
+    """405 for a method an address does not take, saying which it takes (its ``Allow``), with
+    the method as the field error's value (a method is nobody's data)."""
+    takes = ", ".join(allowed)
+    said = f"is not a method this address takes; it takes {takes} (Allow)"
+    return problem(405, f"{method} {said}.", [FieldError(
+        field="method", value=method, accepted=list(allowed), message=said)],
+        headers=dict(headers))  # fmt: skip
+
+
+def shown_field(field: str) -> str:
+    """A field as a detail names it: a key that is empty (``{"": 1}``, ``biomarkers.``) said to
+    be one ("an empty field name"; the detail had read "; : unknown field; ...")."""
+    if field == "":
+        return 'an empty field name ("")'
+    if field.endswith("."):
+        return f'{field[:-1]}: an empty field name ("")'
+    return field
+
+
+def detail_of(errors: Sequence[FieldError]) -> str:
+    """The detail of a problem document of field errors: each field (``shown_field``) with its
+    message."""
+    return "; ".join(f"{shown_field(e.field)}: {e.message}" for e in errors)
 
 
 def field_errors(problems: list[Problem]) -> list[FieldError]:
