@@ -2532,8 +2532,8 @@ def test_a_prefetched_patient_without_an_id_is_the_patient_in_context(client: Cl
 def test_a_422_has_the_shape_of_every_422_of_onconav(client: Client) -> None:
     """The service's field errors held only the field and the message; every other 422 of
     onconav (the API's) holds the value given and what is accepted too. They have one shape now,
-    with what is accepted where it is known; the value is always null (it may be the
-    patient's)."""
+    with what is accepted where it is known; the value is null where it may be the patient's
+    (given back only in the fields of ``ECHOED``: here the hook)."""
     api = problem_of(client.post(f"{BASE}/api/v1/options",
                                  json={"cancer": "rectum", "stage": "purple"}), 422)  # fmt: skip
     shape = list(api["errors"][0])
