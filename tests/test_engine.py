@@ -611,6 +611,8 @@ def test_a_control_character_in_any_answer_is_refused_never_echoed(
     where = {"her2": "biomarkers.her2", "symptoms": "symptoms[0]"}.get(field, field)
     assert problem.field == where and repr(char[0]) in problem.message
     assert char[0] not in str(raised.value)
+    # what is accepted is said (it was nothing: `accepted: []`, a review of the API)
+    assert problem.accepted == ("text without control characters (such as NUL or ESC)",)
     assert words.control_character("tab\tand\nline") is None
 
 
@@ -653,6 +655,7 @@ def test_a_control_character_in_a_field_name_is_refused_never_echoed(char: str,
     assert problem.field == ("biomarkers." if nested else "") + "stage" + escaped + char[1:]
     assert "control character" in problem.message
     assert char[0] not in str(raised.value) and char[0] not in problem.field
+    assert problem.accepted == ("text without control characters (such as NUL or ESC)",)
 
 
 @pytest.mark.parametrize("typed", ["0", 0, "stage 0", "zero"])

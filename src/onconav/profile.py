@@ -71,6 +71,9 @@ READERS = {
 # or a byte that could not be decoded. Said alike by the profile, the API's parameters and the
 # search (it accepted nothing).
 NOT_TEXT = "is not text (it is not valid Unicode)"
+# What is accepted where text holding a control character (NUL, ESC; ``words.control_character``)
+# is refused: a profile's field or a field's name, the search's question (they had said none)
+NO_CONTROL_ACCEPTED = ("text without control characters (such as NUL or ESC)",)
 NOT_TEXT_ACCEPTED = ("text: the character itself, not half of a UTF-16 pair (\\ud800 to "
                      "\\udfff) alone or a byte that is no UTF-8",)  # fmt: skip
 
@@ -737,7 +740,8 @@ def _not_json(data: dict[str, Any]) -> list[Problem]:
             # a field's name is checked as an answer is ({"x\x1b[31m": 1} came back in the
             # error, and turned the terminal red): named with the character escaped
             problems += [Problem(f"{where}.{_name_shown(k)}" if where else _name_shown(k), None,
-                                 (), f"is a field name holding a control character ({char!r}): "
+                                 NO_CONTROL_ACCEPTED, "is a field name holding a control "
+                                 f"character ({char!r}): "
                                  "write plain text")
                          for k in value if isinstance(k, str) and not SURROGATE.search(k)
                          and (char := _control_in_name(k)) is not None]  # fmt: skip
@@ -750,7 +754,8 @@ def _not_json(data: dict[str, Any]) -> list[Problem]:
             problems.append(Problem(where, None, NOT_TEXT_ACCEPTED, NOT_TEXT))
         elif isinstance(value, str) and (char := words.control_character(value)) is not None:
             # "Stomach \x1b[31m": echoed in "you wrote", it turned the terminal red
-            problems.append(Problem(where, None, (), f"holds a control character ({char!r}): "
+            problems.append(Problem(where, None, NO_CONTROL_ACCEPTED, "holds a control character "
+                                    f"({char!r}): "
                                     "write plain text"))  # fmt: skip
         elif value is not None and not isinstance(value, str | int | float | Decimal):
             kind = ("bytes (YAML's !!binary)" if isinstance(value, bytes) else

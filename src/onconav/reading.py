@@ -530,9 +530,6 @@ BUNDLE_TYPES = ("document", "message", "transaction", "transaction-response", "b
                 "batch-response", "history", "searchset", "collection")  # fmt: skip
 
 
-# What is accepted where text holding a control character (NUL, ESC; ``words.control_character``)
-# is refused: the search's question and a profile's field said none
-NO_CONTROL_ACCEPTED = ("text without control characters (such as NUL or ESC)",)
 
 # FHIR R4's code: no space at either end, single spaces within (the models' pattern)
 FHIR_CODE = re.compile(r"[^\s]+(\s[^\s]+)*")

@@ -62,6 +62,7 @@ from onconav.kb.explain import cancers_of, view
 from onconav.kb.model import KINDS, Option, Span
 from onconav.logic import Truth, relieves
 from onconav.profile import (
+    NO_CONTROL_ACCEPTED,
     NOT_TEXT,
     NOT_TEXT_ACCEPTED,
     SURROGATE,
@@ -71,7 +72,6 @@ from onconav.profile import (
     parse_profile,
     read_cancer,
 )
-from onconav.reading import NO_CONTROL_ACCEPTED
 from onconav.search import text as words_of
 from onconav.search.model import Cited, Hit, Match, Ref, SearchResult
 from onconav.words import and_list as _and
