@@ -7322,3 +7322,28 @@ def test_a_short_name_in_words_that_deny_it_or_name_no_cancer_is_no_cancer(
     condition = {**_condition("c", "0", ""), "code": {"text": words}}
     with pytest.raises(FhirError):
         read_bundle(_record(condition, STAGE_4), kb)
+
+
+@pytest.mark.parametrize(("first", "second", "cancer", "warned"), [
+    ({"text": "Bowel cancer"}, {"coding": [{"system": ICD10CM, "code": "C18.9"}]}, "colon", False),
+    ({"coding": [{"system": ICD10CM, "code": "C19"}]},
+     {"coding": [{"system": ICD10CM, "code": "C18.9"}]}, "colon", False),
+    ({"coding": [{"system": ICD10CM, "code": "C19"}]},
+     {"coding": [{"system": ICD10CM, "code": "C20"}]}, "rectum", False),
+    ({"coding": [{"system": ICD10CM, "code": "C18.9"}]},
+     {"coding": [{"system": ICD10CM, "code": "C20"}]}, "rectum", True),
+])  # fmt: skip
+def test_a_cancer_that_may_be_another_beside_it_is_one_cancer(
+    first: dict[str, Any], second: dict[str, Any], cancer: str, warned: bool,
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """A cancer the knowledge base says may be one of others (colorectal: colon or rectum) and
+    one of those beside it are one cancer, the narrower read, with no "more than one cancer"
+    warning (a review of the change found "Bowel cancer" beside C18.9 warned of); colon beside
+    rectum are two."""
+    one = {**_condition("a", "0", ""), "code": first}
+    two = {**_condition("b", "0", ""), "code": second}
+    for order in ((one, two), (two, one)):
+        reading = read_bundle(_record(*order, STAGE_4), kb)
+        assert reading.data["cancer"] == cancer
+        assert any("more than one cancer" in w for w in reading.warnings) is warned

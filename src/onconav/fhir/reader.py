@@ -1681,9 +1681,17 @@ def _cancer(builder: Builder) -> CancerFound:
         return (active, c.site != "unknown", c.res.ref in pointed, coded, date, c.res.ref)
 
     best = max(found, key=rank)
-    chosen = [c for c in found if c.site == best.site]
+    # a cancer that may be one of others (colorectal: colon or rectum) and one of those beside
+    # it are one cancer, the narrower named: "Bowel cancer" or C19 beside C18.9 is colon (it
+    # had been "more than one cancer is on record", a review of the change)
+    may_be = {c.id: set(c.may_be) for c in builder.kb.data.cancers}
+    narrower = {c.site for c in found if c.site in may_be.get(best.site, set())}
+    if len(narrower) == 1:
+        best = max((c for c in found if c.site in narrower), key=rank)
+    one = {best.site} | {site for site, may in may_be.items() if best.site in may}
+    chosen = [c for c in found if c.site in one]
     for other in found:
-        if other.site != best.site:
+        if other.site not in one:
             builder.drop(other.res.ref, f"another cancer ({other.site}); the profile describes "
                          f"one cancer, {best.site}, from {best.res.ref}")  # fmt: skip
             builder.warnings.append(
