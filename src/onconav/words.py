@@ -1167,13 +1167,14 @@ ROUTE = re.compile(rf"(?i)\s*(?:(?:{_ROUTE_BEFORE})\s+(.+?)|(.+?)\s+(?:{_ROUTE_A
                    rf"|(.+?)\s+\((?:only\s+)?(?:{_ROUTE_AFTER})(?:\s+only)?\))\s*")  # fmt: skip
 
 
-# A symptom written with how bad, how often or how long it is ("severe pain", "heavy bleeding",
-# "a lot of nausea", "constant back pain"): the symptom, which is what the options ask about
 # Chemoradiation named by its drug first ("cisplatin chemoradiation", "cisplatin-based
 # chemoradiotherapy", "capecitabine CRT"): read as "chemoradiation with" the drug (they had been
 # refused, where "chemoradiation with cisplatin" was read: a clinical review)
 DRUG_CHEMORADIATION = re.compile(r"(?i)\s*([^,;()/+&]+?)(?:[- ]based)?[\s-]+(?:chemo-?radiation|"
                                  r"chemo-?radiotherapy|c?crt)\s*")  # fmt: skip
+
+# A symptom written with how bad, how often or how long it is ("severe pain", "heavy bleeding",
+# "a lot of nausea", "constant back pain"): the symptom, which is what the options ask about
 HOW_BAD = re.compile(r"(?i)\s*(?:(?:very|really|quite|so)\s+)?(?:severe|heavy|bad|mild|slight|"
                      r"moderate|terrible|awful|extreme|intense|constant|persistent|chronic|"
                      r"ongoing|recurring|recurrent|frequent|occasional|intermittent|worsening|"
