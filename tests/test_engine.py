@@ -5942,3 +5942,44 @@ def test_chemoradiation_named_by_its_drug_first_reads_as_chemoradiation_with_it(
     assert read(written.format(drug)) == read(f"chemoradiation with {drug}")
     if drug == "cisplatin":
         assert read(written.format(drug)) == read("cisplatin with radiation")
+
+
+RELIEF_TOO = [ident for ident, r in shared_kb().rules.items() if r.relief_when is not None]
+
+
+def test_some_options_treat_the_cancer_and_relieve_a_symptom() -> None:
+    """The rule below is about something: local excision and bowel resection, for rectal
+    cancer, treat the cancer and also ease a symptom, each by ways of its own."""
+    assert {"rectum-local-excision", "rectum-bowel-resection"} <= set(RELIEF_TOO)
+
+
+@SETTINGS
+@given(pair=partial_and_more(), swap=st.fixed_dictionaries({}, optional=FIELDS))
+@example(pair=({"cancer": "rectum"},
+               {"cancer": "rectum", "stage": "4", "symptoms": ["tumour pain"]}),
+         swap={"resectable": True})  # fmt: skip
+def test_one_who_wants_no_cancer_treatment_is_asked_only_what_decides_relief(  # type: ignore[no-untyped-def]
+        pair, swap) -> None:  # fmt: skip
+    """For a person who does not want cancer treatment, an option that treats the cancer and
+    may also relieve a symptom they have is theirs only for the symptom: a fact that only its
+    ways of treating the cancer test (whether surgery could take the cancer out, for local
+    excision) neither changes its status nor is asked. Local excision had asked whether surgery
+    could remove all of the cancer of one who wants none, with pain from the tumour."""
+    kb = shared_kb()
+    _, fuller = pair
+    data = {**fuller, "wants_cancer_treatment": False}
+    before = {o.id: o for o in evaluate(parse_profile(data, kb), kb).options}
+    for ident in RELIEF_TOO:
+        if ident not in before:
+            continue
+        rules = kb.rules[ident]
+        assert rules.relief_when is not None
+        kept = {t.fact for t in leaves_of(rules.relief_when)} | {r.fact for r in rules.ruled_out}
+        only_cancer = {t.fact for t in leaves_of(rules.when)} - kept - {"recurrence"}
+        assert only_cancer, ident  # (else the rule is about nothing)
+        assert not only_cancer & {m.fact for m in before[ident].missing}, (ident, data)
+        changed = {k: v for k, v in data.items() if k not in only_cancer}
+        changed |= to_profile(data["cancer"], {k: v for k, v in swap.items() if k in only_cancer})
+        after = {o.id: o for o in evaluate(parse_profile(changed, kb), kb).options}[ident]
+        assert after.status is before[ident].status, (ident, data, changed)
+        assert [m.fact for m in after.missing] == [m.fact for m in before[ident].missing]

@@ -37,6 +37,7 @@ from onconav.logic import (
     Truth,
     advanced,
     any_of,
+    condition_of,
     decide,
     declines,
     in_scope,
@@ -481,7 +482,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         if condition is Truth.FALSE:  # and who it is for, which the person's situation is not:
             # "it gives cisplatin, which has already stopped working" alone had read as if
             # radiation with weekly cisplatin, for stage 4A, would otherwise fit a 4B cancer
-            for text, leaves in why_not(kb, rules.when, row, facts.told):
+            for text, leaves in why_not(kb, condition_of(rules, row), row, facts.told):
                 words.append(text)
                 reasons += leaves
     else:
@@ -494,7 +495,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         ]
         words = [text]
     if because == "condition_false":
-        for text, leaves in why_not(kb, rules.when, row, facts.told):
+        for text, leaves in why_not(kb, condition_of(rules, row), row, facts.told):
             words.append(text)
             reasons += leaves
     missing = []
@@ -951,7 +952,7 @@ def _tested_values(kb: KnowledgeBase, rules: Rules, row: dict[str, FactValue],
     which names neither FOLFIRI nor why it matters."""
     if row[fact] is not None or kb.facts[fact].which_tested is None:
         return []
-    tested = (t.wanted for t in tests_of(rules.when) if t.fact == fact)
+    tested = (t.wanted for t in tests_of(condition_of(rules, row)) if t.fact == fact)
     return list(dict.fromkeys(value for wanted in tested for value in wanted))
 
 
@@ -999,7 +1000,7 @@ def _asked(rules: Rules, row: dict[str, FactValue]) -> Expr:
     "Which symptoms is the cancer causing now?" of one who had listed them, where the answer's
     list of what would change asked "What kind of pain is it?"."""
     relief = rules.relief if declines(rules, row) else ()
-    return All((rules.when, *(r.test for r in rules.ruled_out), *relief))
+    return All((condition_of(rules, row), *(r.test for r in rules.ruled_out), *relief))
 
 
 def _missing(kb: KnowledgeBase, fact_id: str, question: str | None = None) -> MissingFact:

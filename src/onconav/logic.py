@@ -257,13 +257,31 @@ def declines(rules: Rules, row: Row) -> bool:
         DECLINES, row.get("wants_cancer_treatment")) is Truth.TRUE
 
 
+def for_relief_alone(rules: Rules, row: Row) -> bool:
+    """Whether the option can be the person's only for a symptom: they do not want cancer
+    treatment, it treats the cancer and may relieve a symptom they have, and its condition has
+    ways that are not through a symptom (``Rules.relief_when``)."""
+    return (rules.relief_when is not None and declines(rules, row)
+            and relieves(rules, row) is not Truth.FALSE)  # fmt: skip
+
+
+def condition_of(rules: Rules, row: Row) -> Expr:
+    """The condition that decides the option for the person: its ways through a symptom for one
+    who can have it only for a symptom (``for_relief_alone``), else the whole of it. The
+    status, the reasons and the questions all read this one."""
+    if for_relief_alone(rules, row):
+        assert rules.relief_when is not None  # (``for_relief_alone``)
+        return rules.relief_when
+    return rules.when
+
+
 def decide(rules: Rules, row: Row) -> tuple[Status, Because, Truth, Truth]:
     """An option's status for a person in its scope, the line of ``STATUS_RULES`` that gave it,
-    the truth of its condition, and whether the person's own answers rule it out. ``rules`` are
-    the option's for the person's site (``Rules.at``)."""
+    the truth of its condition (``condition_of``), and whether the person's own answers rule it
+    out. ``rules`` are the option's for the person's site (``Rules.at``)."""
     out = ruled_out(rules, row)
     gate = advanced(row)
-    condition = truth(rules.when, row)
+    condition = truth(condition_of(rules, row), row)
     relief = relieves(rules, row)
     declined = declines(rules, row)
     holds: dict[Because, bool] = {
@@ -313,7 +331,8 @@ def missing_facts(rules: Rules, row: Row, status: Status, condition: Truth,
         return []
     gate = advanced(row)
     read = if_it_came_back(row) if gate is Truth.UNKNOWN else row
-    undecided = undecided_facts(rules.when, read) if condition is Truth.UNKNOWN else []
+    when = condition_of(rules, row)
+    undecided = undecided_facts(when, read) if condition is Truth.UNKNOWN else []
     if out is Truth.UNKNOWN:  # what it gives may have stopped working: each unsure route's fact
         unsure = [r.fact for r in rules.ruled_out if hit_truth(r, row) is Truth.UNKNOWN]
         undecided += [f for f in dict.fromkeys(unsure) if f not in undecided]
@@ -538,6 +557,21 @@ def relieves_sql(rules: Rules, leaf: Leaf = leaf_sql) -> str:
 def declines_sql(rules: Rules, leaf: Leaf = leaf_sql) -> str:
     """``declines`` as a SQL boolean (never NULL)."""
     return f"({leaf(DECLINES)} IS TRUE)" if rules.declinable else "FALSE"
+
+
+def for_relief_alone_sql(rules: Rules, leaf: Leaf = leaf_sql) -> str:
+    """``for_relief_alone`` as a SQL boolean (never NULL)."""
+    if rules.relief_when is None:
+        return "FALSE"
+    return f"({declines_sql(rules, leaf)} AND {relieves_sql(rules, leaf)} IS NOT FALSE)"
+
+
+def condition_sql(rules: Rules, leaf: Leaf = leaf_sql) -> str:
+    """``truth(condition_of(rules, row), row)`` as a SQL boolean (NULL for UNKNOWN)."""
+    if rules.relief_when is None:
+        return to_sql(rules.when, leaf)
+    return (f"(CASE WHEN {for_relief_alone_sql(rules, leaf)} THEN {to_sql(rules.relief_when, leaf)}"
+            f" ELSE {to_sql(rules.when, leaf)} END)")
 
 
 def advanced_sql(leaf: Leaf = leaf_sql) -> str:

@@ -21,7 +21,9 @@ from onconav.logic import (
     advanced_sql,
     because_sql,
     column,
+    condition_sql,
     declines_sql,
+    for_relief_alone_sql,
     hit_sql,
     if_it_came_back_sql,
     implied_sql,
@@ -76,20 +78,28 @@ def missing_sql(rules: Rules, leaf: Leaf, dialect: Dialect) -> str:
     """The facts not known that would decide the option, as ``engine.evaluate_option`` lists
     them (sorted), as a SQL list over a row with ``_condition``, ``_ruled_out`` and ``_because``
     (``logic.missing_facts`` in Python)."""
-    found: dict[str, list[str]] = {}
-    _undecided_sql(rules.when, [], found, leaf)
-    came_back: dict[str, list[str]] = {}  # stage 1 to 3 not known to have come back
-    _undecided_sql(rules.when, [], came_back, if_it_came_back_sql(leaf))
-    unknown = f"{column('_condition')} IS NULL"
-    if came_back == found:  # the condition asks nothing of whether the cancer came back
-        whens = {f: [f"({unknown} AND ({' OR '.join(c)}))"] for f, c in found.items()}
-    else:
+    whens: dict[str, list[str]] = {}
+    # the condition that decides (``logic.condition_of``): its ways through a symptom alone for
+    # one who can have the option only for a symptom, else the whole of it
+    alone = for_relief_alone_sql(rules, leaf)
+    conditions = [(rules.when, [])] if rules.relief_when is None else [
+        (rules.when, [f"NOT {alone}"]), (rules.relief_when, [alone])]
+    for when, path in conditions:
+        found: dict[str, list[str]] = {}
+        _undecided_sql(when, path, found, leaf)
+        came_back: dict[str, list[str]] = {}  # stage 1 to 3 not known to have come back
+        _undecided_sql(when, path, came_back, if_it_came_back_sql(leaf))
+        unknown = f"{column('_condition')} IS NULL"
+        if came_back == found:  # the condition asks nothing of whether the cancer came back
+            for f, c in found.items():
+                whens.setdefault(f, []).append(f"({unknown} AND ({' OR '.join(c)}))")
+            continue
         gate = advanced_sql(leaf)
-        whens = {f: [] for f in {**found, **came_back}}
         for f, c in found.items():
-            whens[f].append(f"({gate} IS NOT NULL AND {unknown} AND ({' OR '.join(c)}))")
+            whens.setdefault(f, []).append(
+                f"({gate} IS NOT NULL AND {unknown} AND ({' OR '.join(c)}))")
         for f, c in came_back.items():
-            whens[f].append(f"({gate} IS NULL AND {unknown} AND ({' OR '.join(c)}))")
+            whens.setdefault(f, []).append(f"({gate} IS NULL AND {unknown} AND ({' OR '.join(c)}))")
     for r in rules.ruled_out:  # what it gives may have stopped working
         unsure = f"({column('_ruled_out')} IS NULL AND {hit_sql(r, leaf)} IS NULL)"
         whens.setdefault(r.fact, []).append(unsure)
@@ -138,7 +148,7 @@ def results_sql(kb: KnowledgeBase, table: str = "facts",
     for r, scope in plans:
         used: list[str] = []  # the option's tests: its query carries these columns only
         asked = _noting(leaf, used)
-        condition, out = to_sql(r.when, asked), ruled_out_sql(r, asked)
+        condition, out = condition_sql(r, asked), ruled_out_sql(r, asked)
         because, missing = because_sql(r, asked), missing_sql(r, asked, dialect)
         relief = f"coalesce({relieves_sql(r, asked)}, FALSE)"  # relieves_your_symptoms
         carried = ", ".join(["person_id", *used])

@@ -157,6 +157,11 @@ class Rules:
     # its tests of symptoms not under a not, and of the symptoms it eases (``eases``): TRUE
     # means it relieves one the person has
     relief: tuple[Test, ...]
+    # for a person who does not want cancer treatment, the ways of its condition through a
+    # symptom (``relief_route``): an option that treats the cancer and relieves a symptom is
+    # theirs only for the symptom; None when every way is through one, or none is (``eases``),
+    # or it is not ``declinable``
+    relief_when: Expr | None
     partners: tuple[str, ...]  # options giving alone a regimen it is given with: their conditions
     declinable: bool  # cancer treatment: a person who does not want cancer treatment declines it
     aims_at_cancer: bool  # it aims to cure or control the cancer, or is a drug treatment of it
@@ -172,8 +177,12 @@ class Rules:
         covers = next((c for s, c in self.scope.uncovered if s == site), None)
         if covers is None:
             return self
-        own = [] if self.when == ALWAYS else [self.when]
-        return replace(self, when=All((*own, Not(covers))) if own else Not(covers))
+
+        def outside(expr: Expr) -> Expr:
+            return Not(covers) if expr == ALWAYS else All((expr, Not(covers)))
+
+        relief_when = None if self.relief_when is None else outside(self.relief_when)
+        return replace(self, when=outside(self.when), relief_when=relief_when)
 
     @cached_property
     def reads(self) -> frozenset[str]:
@@ -211,6 +220,27 @@ def positive_tests(expr: Expr) -> Iterator[Test]:
     elif not isinstance(expr, Not):
         for part in expr.parts:
             yield from positive_tests(part)
+
+
+def relief_route(expr: Expr) -> Expr | None:
+    """The ways an expression holds through a test of the symptoms (not under a ``not``); None
+    when it has none. Of a choice (``Any``), the parts that have one; of parts that must all
+    hold (``All``), each part that has one narrowed to it, the others as they are. Local
+    excision, for rectal cancer come back where it started that surgery can take out, or for
+    the symptoms of a tumour in the pelvis, is for the symptoms alone: a person who wants no
+    cancer treatment had been asked whether the cancer could be taken out."""
+    if isinstance(expr, Test):
+        return expr if expr.fact == "symptoms" else None
+    if isinstance(expr, Not):
+        return None
+    routes = [relief_route(part) for part in expr.parts]
+    if isinstance(expr, Any):
+        ways = [r for r in routes if r is not None]
+        return None if not ways else ways[0] if len(ways) == 1 else Any(tuple(ways))
+    if all(r is None for r in routes):
+        return None
+    return All(tuple(p if r is None else r for p, r in zip(expr.parts, routes, strict=True)),
+               expr.says)
 
 
 NO_LIMIT = 2**31 - 1  # the limit of a count test that has none (``not_empty``)
@@ -772,6 +802,7 @@ def option_rules(
         shown_there = {c for o in same for c in o.cancers}
         uncovered = tuple((s, e) for s, e in sorted(covers.items()) if s not in shown_there)
     eases = [lowering.test(FactTest(fact="symptoms", has_any=option.eases))] if option.eases else []
+    relief_when = relief_route(when) if declinable(option) else None  # (none to decline)
     return Rules(
         option=option.id,
         scope=Scope(
@@ -788,6 +819,7 @@ def option_rules(
         in_trials=option.in_trials,
         caveats=tuple((c.id, lowering.expr(c.when)) for c in option.caveats),
         relief=(*(t for t in positive_tests(own) if t.fact == "symptoms"), *eases),
+        relief_when=None if relief_when == when else relief_when,
         partners=tuple(p.id for p in partners),
         declinable=declinable(option),
         aims_at_cancer=aims_at_cancer(option),
