@@ -5983,3 +5983,65 @@ def test_one_who_wants_no_cancer_treatment_is_asked_only_what_decides_relief(  #
         after = {o.id: o for o in evaluate(parse_profile(changed, kb), kb).options}[ident]
         assert after.status is before[ident].status, (ident, data, changed)
         assert [m.fact for m in after.missing] == [m.fact for m in before[ident].missing]
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+@example(pair=({"cancer": "cervix"},
+               {"cancer": "cervix", "stage": "earlier", "recurrence": "local"}))  # fmt: skip
+def test_an_own_option_ruled_out_where_its_source_is_silent_says_so(pair) -> None:  # type: ignore[no-untyped-def]
+    """An option of the cancer's own source that does not suit a situation that source does not
+    cover (by the stage, or where the cancer came back: the facts of ``covers``) says that the
+    source does not cover it, and the general source's options are then shown beside; no other
+    option says so. Cervical cancer that came back in the pelvis had every cervical drug "not
+    suitable" beside the general source's chemotherapy, offered, as if the source ruled them
+    out (a review of the page)."""
+    from onconav.engine import SILENT_LEAD, own_sources_leave_out
+
+    kb = shared_kb()
+    _, fuller = pair
+    profile = parse_profile(fuller, kb)
+    result = evaluate(profile, kb)
+    facts = facts_of(profile, kb)
+    silent = own_sources_leave_out(kb, facts) is Truth.TRUE
+    covers = next((c for r in kb.rules.values() for s, c in r.scope.uncovered if s == facts.site),
+                  None)  # fmt: skip
+    decides = {t.fact for t in leaves_of(covers)} if covers is not None else set()
+    general = [o for o in result.options if "any" in kb.by_id[o.id].cancers]
+    for o in result.options:
+        said = o.reason is not None and f"; {SILENT_LEAD} {result.cancer_name} " in o.reason
+        own = facts.site in kb.by_id[o.id].cancers
+        by_covers = any(r.kind == "condition" and r.check is not None and r.check.fact in decides
+                        for r in o.reasons)  # fmt: skip
+        by_condition = not any(r.kind != "condition" for r in o.reasons)  # (not ruled out)
+        expected = silent and own and o.status is Status.not_suitable and by_covers and by_condition
+        assert said is expected, (o.id, o.reason, fuller)
+        if said:
+            assert general, fuller  # the general options are shown beside
+
+
+FOR_ONE_CANCER = [ident for ident, r in shared_kb().rules.items() if r.scope.for_cancer is not None]
+
+
+@SETTINGS
+@given(pair=partial_and_more(), cancer=st.sampled_from([*CANCERS, "carcinoma", "mesothelioma"]))
+def test_a_general_option_for_one_cancer_is_listed_only_where_it_may_be_that_one(  # type: ignore[no-untyped-def]
+        pair, cancer) -> None:  # fmt: skip
+    """An option of the general source for one kind of cancer (radioactive iodine, for thyroid
+    cancer) is listed for a person whose cancer is that one or not known ("carcinoma": asked
+    where it started), and for no other: it had been "not suitable" in every answer that
+    showed the general source's options."""
+    kb = shared_kb()
+    assert FOR_ONE_CANCER == ["general-radioactive-iodine"]  # (the rule is about something)
+    _, fuller = pair
+    profile = parse_profile({**fuller, "cancer": cancer}, kb)
+    listed = {o.id: o for o in evaluate(profile, kb).options}
+    facts = facts_of(profile, kb)
+    for ident in FOR_ONE_CANCER:
+        test = kb.rules[ident].scope.for_cancer
+        assert test is not None
+        may_be = leaf_truth(test, facts.row["cancer"]) is not Truth.FALSE
+        general_shown = any("any" in kb.by_id[o].cancers and o != ident for o in listed)
+        assert (ident in listed) is (may_be and general_shown), (ident, cancer, fuller)
+        if ident in listed and facts.row["cancer"] is None:
+            assert "cancer" in {m.fact for m in listed[ident].missing}, fuller

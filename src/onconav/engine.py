@@ -36,7 +36,6 @@ from onconav.logic import (
     Status,
     Truth,
     advanced,
-    any_of,
     condition_of,
     decide,
     declines,
@@ -145,10 +144,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
 
     # the cancer has options of its own (the general options' "any" is no cancer of its own)
     own_source = facts.site != "any" and any(facts.site in o.cancers for o in options_in_scope)
-    # whether the cancer's own sources leave this situation out: only for a cancer whose sources
-    # cover some situations (``Scope.uncovered``), FALSE for every other
-    outside = any_of(~truth(covers, facts.row) for o in options_in_scope
-                     for site, covers in kb.rules[o.id].scope.uncovered if site == facts.site)
+    outside = own_sources_leave_out(kb, facts)
     notes = [n for n in kb.data.notes if facts.site in n.cancers or "any" in n.cancers]
     cited = {c.source for o in options for c in o.citations}
     # a caveat may cite another source (the cervical radiation's note on radiation to the
@@ -498,6 +494,11 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         for text, leaves in why_not(kb, condition_of(rules, row), row, facts.told):
             words.append(text)
             reasons += leaves
+        if _beyond_own_source(kb, option, facts, reasons):
+            words.append(f"{SILENT_LEAD} {facts.cancer_name} does not cover a situation like "
+                         "yours (the options of the source about advanced cancer in general are "
+                         "shown for it): ask your care team whether this treatment may still be "
+                         "used")  # fmt: skip
     missing = []
     if undecided := missing_facts(rules, row, status, condition, out):
         asked = _asked(rules, row)
@@ -551,6 +552,40 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         relieves_your_symptoms=relieves(rules, row) is Truth.TRUE,
         citations=_citations(kb.evidence_of(option)),  # and the general options' it merges
     )
+
+
+SILENT_LEAD = "the source about"  # the words that begin ``_beyond_own_source``'s part of a reason
+
+
+def _covers(kb: KnowledgeBase, site: str) -> Expr | None:
+    """The situations a cancer's own sources cover, for a cancer whose sources cover some only
+    (``Scope.uncovered``: the cervix's, the rectum's); None for every other."""
+    return next((covers for rules in kb.rules.values()
+                 for where, covers in rules.scope.uncovered if where == site), None)  # fmt: skip
+
+
+def own_sources_leave_out(kb: KnowledgeBase, facts: Facts) -> Truth:
+    """Whether the cancer's own sources leave the person's situation out (the general source's
+    options are then shown beside their own); FALSE for a cancer whose sources cover every
+    situation, or that has none (``_covers``)."""
+    covers = _covers(kb, facts.site)
+    return Truth.FALSE if covers is None else ~truth(covers, facts.row)
+
+
+def _beyond_own_source(kb: KnowledgeBase, option: Option, facts: Facts,
+                       reasons: list[Reason]) -> bool:  # fmt: skip
+    """Whether an option of the cancer's own source does not suit for a situation that source
+    does not cover (``own_sources_leave_out``): one of the facts that decide what it covers
+    (the stage, where the cancer came back) is among those that rule it out. Its reason says the
+    source is silent there, not only that it does not fit: cisplatin with paclitaxel, for
+    cervical cancer that came back in the pelvis, had read as ruled out beside the general
+    source's chemotherapy, offered (a review of the page)."""
+    covers = _covers(kb, facts.site)
+    if (covers is None or facts.site not in option.cancers
+            or ~truth(covers, facts.row) is not Truth.TRUE):  # fmt: skip
+        return False
+    decide = {t.fact for t in tests_of(covers)}
+    return any(r.check is not None and r.check.fact in decide for r in reasons)
 
 
 def _order(option: Option, result: OptionResult, declined: bool, position: int) -> tuple[int, ...]:

@@ -305,7 +305,11 @@ def in_scope(scope: Scope, site: str, row: Row) -> bool:
     for an option of the general source, their own cancer's sources may not cover their
     situation (cervical cancer that came back after an earlier stage, in the pelvis or where is
     not said: ``Rules.at`` then asks what decides it). Unknown is not negative: only a situation
-    known to be covered leaves it out."""
+    known to be covered leaves it out. An option of the general source for one kind of cancer
+    (``Scope.for_cancer``) is listed only for a person whose cancer may be that one."""
+    if scope.for_cancer is not None and leaf_truth(
+            scope.for_cancer, row.get("cancer")) is Truth.FALSE:  # fmt: skip
+        return False
     if scope.holds(site):
         return True
     return any(s == site and truth(covers, row) is not Truth.TRUE
@@ -499,20 +503,28 @@ def to_sql(expr: Expr, leaf: Leaf = leaf_sql) -> str:
     return "(" + joiner.join(to_sql(p, leaf) for p in expr.parts) + ")" if expr.parts else empty
 
 
-def scope_sql(scope: Scope) -> str:
+def scope_sql(scope: Scope, leaf: Leaf = leaf_sql) -> str:
     """``Scope.holds`` as a SQL boolean over the row's ``site`` (never NULL): the rows of the
     sites the option is for whatever the situation (those of ``Scope.uncovered`` are
-    ``uncovered_sql``'s)."""
+    ``uncovered_sql``'s), of a cancer it may be for (``Scope.for_cancer``)."""
     site = column("site")
     parts = [f"{site} IN ({_values(scope.sites)})"] if scope.sites else []
     if scope.everywhere:
         parts.append(f"{site} NOT IN ({_values(scope.not_for)})" if scope.not_for else "TRUE")
-    return "(" + " OR ".join(parts) + ")" if parts else "FALSE"
+    holds = "(" + " OR ".join(parts) + ")" if parts else "FALSE"
+    return f"({holds} AND {for_cancer_sql(scope, leaf)})"
 
 
-def uncovered_sql(site: str, covers: Expr, leaf: Leaf = leaf_sql) -> str:
+def for_cancer_sql(scope: Scope, leaf: Leaf = leaf_sql) -> str:
+    """Whether the person's cancer may be the one an option is for (``Scope.for_cancer``), as a
+    SQL boolean (never NULL)."""
+    return "TRUE" if scope.for_cancer is None else f"({leaf(scope.for_cancer)} IS NOT FALSE)"
+
+
+def uncovered_sql(scope: Scope, site: str, covers: Expr, leaf: Leaf = leaf_sql) -> str:
     """``in_scope`` for a site of ``Scope.uncovered`` as a SQL boolean (never NULL)."""
-    return f"({column('site')} = {quote(site)} AND {to_sql(covers, leaf)} IS NOT TRUE)"
+    return (f"({column('site')} = {quote(site)} AND {to_sql(covers, leaf)} IS NOT TRUE "
+            f"AND {for_cancer_sql(scope, leaf)})")  # fmt: skip
 
 
 def hit_sql(r: RuledOut, leaf: Leaf = leaf_sql) -> str:

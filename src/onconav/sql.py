@@ -142,9 +142,9 @@ def results_sql(kb: KnowledgeBase, table: str = "facts",
     selects = []
     # each option over the rows of the sites it is for, and over each site whose own sources
     # cover only some situations, with its rules there (``Rules.at``)
-    plans = [(rules, scope_sql(rules.scope)) for rules in kb.rules.values()]
-    plans += [(rules.at(site), uncovered_sql(site, covers, leaf)) for rules in kb.rules.values()
-              for site, covers in rules.scope.uncovered]  # fmt: skip
+    plans = [(rules, scope_sql(rules.scope, leaf)) for rules in kb.rules.values()]
+    plans += [(rules.at(site), uncovered_sql(rules.scope, site, covers, leaf))
+              for rules in kb.rules.values() for site, covers in rules.scope.uncovered]  # fmt: skip
     for r, scope in plans:
         used: list[str] = []  # the option's tests: its query carries these columns only
         asked = _noting(leaf, used)

@@ -94,6 +94,10 @@ class Scope:
     # that says which: for a person not known to be inside them (the condition not TRUE) the
     # option is in scope, its condition there asking that they are outside (``Rules.at``)
     uncovered: tuple[tuple[str, Expr], ...] = ()
+    # the test of the person's cancer its condition asks for, for an option of the general source
+    # for one kind of cancer (radioactive iodine, for thyroid cancer): listed only for a person
+    # whose cancer may be that one (``logic.in_scope``), not as "not suitable" to every other
+    for_cancer: Test | None = None
 
     def holds(self, site: str) -> bool:
         """Whether the option is for this site whatever the person's situation (see
@@ -220,6 +224,13 @@ def positive_tests(expr: Expr) -> Iterator[Test]:
     elif not isinstance(expr, Not):
         for part in expr.parts:
             yield from positive_tests(part)
+
+
+def _cancer_test(expr: Expr) -> Test | None:
+    """The test of the person's cancer that an expression cannot hold without: itself, or one of
+    the parts of an ``All``; None if there is none."""
+    parts = expr.parts if isinstance(expr, All) else (expr,)
+    return next((p for p in parts if isinstance(p, Test) and p.fact == "cancer"), None)
 
 
 def relief_route(expr: Expr) -> Expr | None:
@@ -811,6 +822,7 @@ def option_rules(
             not_for=(own_cancers if option.general_only else frozenset())
             | frozenset(c for o in same for c in o.cancers),
             uncovered=uncovered,
+            for_cancer=_cancer_test(own) if "any" in option.cancers else None,
         ),
         ruled_out=tuple(ruled_out),
         choices=frozenset(option.choices),
