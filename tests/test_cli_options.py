@@ -792,6 +792,44 @@ def test_an_error_of_a_flags_value_example(run: Run) -> None:
     assert "(prior_treatments, or --prior)" in done.errors()[0]
 
 
+@pytest.mark.parametrize(("flag", "typed", "field", "read_as"), [
+    ("--prior", "s/p total gastrectomy", "prior_treatments", ["total-gastrectomy"]),
+    ("--prior", "status post total gastrectomy", "prior_treatments", ["total-gastrectomy"]),
+    ("--prior", "total gastrectomy done", "prior_treatments", ["total-gastrectomy"]),
+    ("--prior", "distal gastrectomy", "prior_treatments", ["subtotal-gastrectomy"]),
+    ("--prior", "D2 gastrectomy", "prior_treatments", ["gastrectomy"]),
+    ("--cancer", "linitis plastica", "cancer", "stomach"),
+    ("--cancer", "TNBC", "cancer", "breast"),
+    ("--cancer", "Krukenberg tumour", "cancer", "any"),  # where it started: not known
+    ("--metastasis", "Krukenberg tumour", "metastases", ["other-site"]),
+    ("--metastasis", "omental cake", "metastases", ["peritoneum"]),
+    ("--metastasis", "Virchow node", "metastases", ["lymph-nodes"]),
+    ("--symptom", "can't eat", "symptoms", ["malnutrition"]),
+    ("--symptom", "difficulty eating", "symptoms", ["malnutrition"]),
+    ("--symptom", "food gets stuck", "symptoms", ["trouble-swallowing"]),
+    ("--symptom", "dyspnoea", "symptoms", ["other-symptom"]),
+    ("--symptom", "tarry stools", "symptoms", ["gut-bleeding"]),
+    ("--symptom", "upper abdominal pain", "symptoms", ["pain"]),
+])  # fmt: skip
+def test_a_navigators_words_through_the_flags(run: Run, flag: str, typed: str, field: str,
+                                              read_as: object) -> None:  # fmt: skip
+    """A clinical review typed these into `onconav options`: each was refused, misread ("difficulty
+    eating" as trouble swallowing) or answered "did you mean Subtotal gastrectomy?" for a total
+    one; each is read as a navigator means it."""
+    args = ("--cancer", "stomach", flag, typed) if flag != "--cancer" else (flag, typed)
+    data = answer(run("options", *args, "--stage", "4", "-f", "json"))
+    assert data["profile"].get(field) == read_as, data["profile"]
+    assert run("options", *args, "--stage", "4", "--brief").status == 0
+
+
+def test_a_recurrence_both_near_and_far_says_to_give_local_and_the_places(run: Run) -> None:
+    """"--recurrence both" was refused with the values alone (a clinical review)."""
+    [line] = run("options", "--cancer", "stomach", "--recurrence", "local and distant").errors()
+    assert line.startswith("onconav: error: --recurrence: 'local and distant' is not accepted")
+    assert "give local here, and list the places it has spread to" in line
+    assert "(--metastasis)" in line, line
+
+
 def test_the_profile_given_twice_is_an_error(run: Run) -> None:
     done = run("options", "-p", str(EXAMPLES[0]), "-p", str(EXAMPLES[1]))
     assert done.status == 2 and done.stdout == ""

@@ -16,11 +16,13 @@ from onconav.kb.rules import DRUG_TREATMENTS
 from onconav.kb.vocabulary import LITTLE_WORDS, normalise_name, without_little_words
 from onconav.profile import (
     NARROWED_BY_A_NOTE,
+    OPPOSITE_PREFIXES,
     SET_FIELDS,
     UNKNOWN_SITE,
     ProfileError,
     _slips_only,
     close_name,
+    closest_name,
     facts_of,
 )
 
@@ -1161,10 +1163,13 @@ def test_blood_in_the_urine_is_bleeding_from_the_bladder(typed: str) -> None:
     assert "bleeding" in KB.vocabulary.up("symptoms", "urinary-bleeding")
 
 
-@pytest.mark.parametrize("typed", ["fatigue", "cough", "fever", "jaundice", "ascites"])
+@pytest.mark.parametrize("typed", ["fatigue", "cough", "fever", "jaundice", "anaemia", "anemia",
+                                   "confusion", "weakness in legs"])
 def test_a_symptom_the_sources_do_not_name_is_told_how_to_give_it(typed: str) -> None:
     """A nurse typing a real symptom the sources name no treatment for was told only to check the
-    spelling; the message says it can be given as another symptom the cancer causes."""
+    spelling; the message says it can be given as another symptom the cancer causes. (Anaemia and
+    confusion may come from a treatment, not the cancer, and weak legs may be a tumour pressing on
+    the spinal cord: they are not read as another symptom the cancer causes, the person says.)"""
     with pytest.raises(ProfileError) as caught:
         parse_profile({"cancer": "stomach", "symptoms": [typed]}, KB)
     assert "can be given as 'another symptom the cancer causes'" in str(caught.value)
@@ -2360,3 +2365,244 @@ def test_a_recurrence_of_other_words_is_refused_as_before(said: str) -> None:
     with pytest.raises(ProfileError) as caught:
         parse_profile({"cancer": "stomach", "recurrence": said}, KB)
     assert "progressed_on" not in str(caught.value)
+
+
+# --------------------------------------------------------------------------------------------
+# A clinical review: an oncology navigator's words
+# --------------------------------------------------------------------------------------------
+
+HAD_WORDS = ["s/p {}", "S/P {}", "s.p. {}", "status post {}", "Status-post {}", "post {}",
+             "h/o {}", "H/O {}", "hx of {}", "history of {}", "a history of {}", "{} done",
+             "{} completed", "{} performed", "{} given", "{} done already"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(field=st.sampled_from(words.HAD_FIELDS), data=st.data(),
+       said=st.sampled_from(HAD_WORDS))  # fmt: skip
+@example(field="prior_treatments", data=None, said="s/p {}")
+def test_a_clinics_words_of_having_had_a_treatment_are_the_treatment(
+    field: str, data: Any, said: str
+) -> None:
+    """"s/p total gastrectomy" was answered "did you mean Subtotal gastrectomy?" (the opposite
+    operation), and "status post", "h/o", "... done" were refused though the name was known (a
+    clinical review): the words that say only that it was had are read past, for every name of
+    every treatment, in the lists of treatments had (``words.HAD_FIELDS``), as "had" is."""
+    name = ("total gastrectomy" if data is None
+            else data.draw(st.sampled_from(sorted(_plain_names(field).values()))))
+    try:
+        alone: Any = getattr(parse_profile({"cancer": "stomach", field: [name]}, KB), field)
+    except ProfileError:
+        alone = ProfileError
+    typed = said.format(name)
+    try:
+        read_: Any = getattr(parse_profile({"cancer": "stomach", field: [typed]}, KB), field)
+    except ProfileError:
+        read_ = ProfileError
+    assert read_ == alone, (typed, name)
+
+
+@pytest.mark.parametrize(("typed", "ids"), [
+    ("s/p total gastrectomy", ["total-gastrectomy"]),
+    ("S/P total gastrectomy", ["total-gastrectomy"]),
+    ("post total gastrectomy", ["total-gastrectomy"]),
+    ("post-gastrectomy", ["gastrectomy"]),
+    ("h/o total gastrectomy", ["total-gastrectomy"]),
+    ("status post total gastrectomy", ["total-gastrectomy"]),
+    ("total gastrectomy done", ["total-gastrectomy"]),
+    ("distal gastrectomy", ["subtotal-gastrectomy"]),
+    ("proximal gastrectomy", ["subtotal-gastrectomy"]),
+    ("D2 gastrectomy", ["gastrectomy"]),
+    ("D1+ gastrectomy", ["gastrectomy"]),
+    ("D2 total gastrectomy", ["total-gastrectomy"]),
+    ("subtotal gastrectomy with D2 lymphadenectomy", ["subtotal-gastrectomy"]),
+    ("gastrectomy + D2 lymph node dissection", ["gastrectomy"]),
+    ("s/p D2 distal gastrectomy", ["subtotal-gastrectomy"]),
+])  # fmt: skip
+def test_a_navigators_words_of_an_operation_had(typed: str, ids: list[str]) -> None:
+    """A clinical review: each was refused, or offered the opposite operation. A distal
+    gastrectomy takes out part of the stomach; a D2 gastrectomy says how many lymph nodes were
+    taken with it, not whether all of the stomach was: the broad gastrectomy."""
+    assert parse_profile({"cancer": "stomach", "prior_treatments": [typed]}, KB
+                         ).prior_treatments == ids  # fmt: skip
+
+
+@pytest.mark.parametrize(("field", "typed", "hint"), [
+    ("cannot_have", "s/p total gastrectomy", "its words say it was had: list it among the "
+     "treatments had (prior_treatments)"),
+    ("planned", "h/o FOLFOX", "its words say it was had"),
+    ("cannot_have", "D2 gastrectomy", "how many lymph nodes an operation takes out is not "
+     "asked here"),
+    ("progressed_on", "s/p total gastrectomy", "list it among the treatments had"),
+])  # fmt: skip
+def test_words_of_having_had_it_where_a_list_is_not_of_treatments_had(
+    field: str, typed: str, hint: str
+) -> None:
+    """What cannot be had and what is planned are not treatments had: "s/p ..." there is
+    refused, saying where it goes (and never offered the opposite operation), and an operation
+    with how many lymph nodes it takes out is not made broader in what cannot be had."""
+    with pytest.raises(ProfileError) as caught:
+        parse_profile({"cancer": "stomach", field: [typed]}, KB)
+    assert hint in str(caught.value) and "did you mean" not in str(caught.value), caught.value
+
+
+# every pair of known names of a fact where one is the other with a prefix that makes it another
+# thing ("subtotal gastrectomy", "total gastrectomy"), as folded
+OPPOSITES = sorted(
+    (field, longer, shorter)
+    for field in ("prior_treatments", "cannot_have", "planned", "progressed_on", "symptoms",
+                  "metastases")
+    for longer in KB.value_names[field] for shorter in KB.value_names[field]
+    if len(shorter) >= 4 and any(p + shorter in longer for p in OPPOSITE_PREFIXES)
+)  # fmt: skip
+
+
+def test_there_are_names_one_of_which_is_the_other_with_a_prefix() -> None:
+    assert ("prior_treatments", "subtotalgastrectomy", "totalgastrectomy") in OPPOSITES
+
+
+@settings(max_examples=300, deadline=None)
+@given(pair=st.sampled_from(OPPOSITES), junk=st.text("abcdeoprstux", min_size=0, max_size=4))
+@example(pair=("cannot_have", "subtotalgastrectomy", "totalgastrectomy"), junk="sp")
+def test_a_suggestion_is_never_the_typed_name_with_a_prefix_that_makes_it_another_thing(
+    pair: tuple[str, str, str], junk: str
+) -> None:
+    """"s/p total gastrectomy" was answered "did you mean Subtotal gastrectomy?": close in
+    letters, the opposite operation (a person with no stomach offered surgery on it). A known
+    name the typed words hold is never suggested with a prefix before it that they lack."""
+    field, longer, shorter = pair
+    typed = longer[:1] + junk + shorter
+    if any(p + shorter in typed for p in OPPOSITE_PREFIXES):
+        return  # the prefix typed
+    assert closest_name(typed, KB.value_names[field]) != longer, typed
+
+
+@pytest.mark.parametrize(("typed", "site"), [
+    ("linitis plastica", "stomach"), ("Linitis plastica", "stomach"),
+    ("linitis plastica of the stomach", "stomach"), ("linitis plastica of the rectum", "rectum"),
+    ("TNBC", "breast"), ("metastatic TNBC", "breast"), ("TNBC prostate cancer", "prostate"),
+])  # fmt: skip
+def test_a_cancer_named_by_its_kind_is_the_cancer_it_is_of(typed: str, site: str) -> None:
+    """"linitis plastica" (a stomach cancer) and "TNBC" (triple-negative breast cancer) were
+    each a cancer of their own name, with the general options (a clinical review); another
+    place named with them is where it started."""
+    facts = read({"cancer": typed, "stage": "4"})
+    assert facts.site == site
+    assert not any("not read" in w for w in facts.warnings), facts.warnings
+
+
+def test_every_cancer_named_by_its_kind_is_a_cancer_of_the_knowledge_base() -> None:
+    for kind, site in words.CANCER_OF_ITS_KIND.items():
+        assert KB.kind_of.get(site) == "cancers", site
+        assert read({"cancer": kind}).site == site, kind
+
+
+@pytest.mark.parametrize("typed", ["Krukenberg tumour", "Krukenberg tumor",
+                                   "peritoneal carcinomatosis", "omental cake",
+                                   "malignant ascites", "Virchow's node"])  # fmt: skip
+def test_a_name_that_says_spread_itself_is_not_where_a_cancer_started(typed: str) -> None:
+    """"Krukenberg tumour" and "peritoneal carcinomatosis" given as the cancer were each a cancer
+    of its own name (a clinical review): they name where a cancer has spread, so where it
+    started is not known, said as for "liver metastases"; and each is a place of spread."""
+    facts = read({"cancer": typed, "stage": "4"})
+    assert facts.given["cancer"] is None
+    assert any("says where the cancer has spread" in w for w in facts.warnings), facts.warnings
+    assert read({"cancer": "stomach", "metastases": [typed]}).given["metastases"]
+
+
+def test_every_name_of_a_place_that_says_spread_itself_is_a_place_of_spread() -> None:
+    said = [n for ident in KB.vocabulary.known("metastases") if ident in KB.by_id
+            for n in KB.by_id[ident].names()  # type: ignore[union-attr]
+            if words.SPREAD_ITSELF.search(n.lower())]  # fmt: skip
+    assert len(said) >= 5, said
+    for name in said:
+        facts = read({"cancer": name, "stage": "4"})
+        assert facts.given["cancer"] is None, name
+
+
+@pytest.mark.parametrize(("typed", "value"), [
+    ("Krukenberg", "other-site"), ("Krukenberg tumour", "other-site"),
+    ("omental cake", "peritoneum"), ("malignant ascites", "peritoneum"),
+    ("Virchow node", "lymph-nodes"), ("Virchow's node", "lymph-nodes"),
+    ("supraclavicular lymph node", "lymph-nodes"), ("mediastinal nodes", "lymph-nodes"),
+    ("para-aortic nodes", "lymph-nodes"),
+])  # fmt: skip
+def test_a_navigators_words_of_where_it_spread(typed: str, value: str) -> None:
+    """A clinical review found each refused while "para-aortic nodes" was read: a Krukenberg
+    tumour is spread to an ovary (another organ), an omental cake and malignant ascites to the
+    peritoneum, Virchow's, supraclavicular and mediastinal nodes to lymph nodes."""
+    assert read({"cancer": "stomach", "metastases": [typed]}).given["metastases"] == {value}
+
+
+@pytest.mark.parametrize(("typed", "value"), [
+    ("can't eat", "malnutrition"), ("cannot eat", "malnutrition"),
+    ("unable to eat", "malnutrition"), ("can\u2019t eat", "malnutrition"),
+    ("difficulty eating", "malnutrition"), ("early satiety", "malnutrition"),
+    ("food gets stuck", "trouble-swallowing"), ("not able to swallow", "trouble-swallowing"),
+    ("dyspnoea", "other-symptom"), ("dyspnea", "other-symptom"), ("SOB", "other-symptom"),
+    ("short of breath", "other-symptom"), ("coffee ground vomit", "gut-bleeding"),
+    ("tarry stools", "gut-bleeding"), ("melaena", "gut-bleeding"), ("melena", "gut-bleeding"),
+    ("haematemesis", "gut-bleeding"), ("ascites", "other-symptom"),
+    ("fluid build-up", "other-symptom"), ("pleural effusion", "other-symptom"),
+    ("fluid around the lungs", "other-symptom"), ("epigastric pain", "pain"),
+    ("upper abdominal pain", "pain"), ("lower back pain", "pain"),
+    ("left-sided abdominal pain", "pain"),
+])  # fmt: skip
+def test_a_navigators_words_of_symptoms(typed: str, value: str) -> None:
+    """A clinical review: each was refused, or "difficulty eating" read as trouble swallowing
+    (which asks about a stent and a feeding tube): not eating is malnutrition's, as "not eating"
+    was; fluid the sources do not say how to drain, and breathlessness, another symptom the
+    cancer causes; pain in a part of the belly is pain, which asks what kind."""
+    assert read({"cancer": "stomach", "symptoms": [typed]}).given["symptoms"] == {value}
+
+
+def test_trouble_swallowing_is_never_read_unless_swallowing_is_said() -> None:
+    """"difficulty eating" was a name of trouble swallowing: eating may be hard for many reasons,
+    and trouble swallowing asks about a stent and a feeding tube."""
+    swallowing = {i for i in KB.vocabulary.known("symptoms")
+                  if "trouble-swallowing" in KB.vocabulary.up("symptoms", i)}
+    for name, ident in KB.value_names["symptoms"].items():
+        if ident in swallowing:
+            assert re.search(r"swallow|dysphagia|odynophagia|stuck|sticking", name), name
+
+
+CANNOT_NAMES = sorted(n for n in KB.value_names["symptoms"] if n.startswith("cannot"))
+
+
+@given(name=st.sampled_from(CANNOT_NAMES),
+       said=st.sampled_from(["can't", "can\u2019t", "cant", "can not", "unable to",
+                             "not able to", "Unable to"]))  # fmt: skip
+def test_what_a_person_cannot_do_reads_the_same_however_it_is_said(name: str, said: str) -> None:
+    ident = KB.value_names["symptoms"][name]
+    typed = said + " " + name.removeprefix("cannot")
+    assert read({"cancer": "stomach", "symptoms": [typed]}).given["symptoms"] == {ident}, typed
+
+
+PAIN_NAMES = sorted(n for n in _plain_names("symptoms").values()
+                    if "pain" in KB.vocabulary.up("symptoms", KB.value_names["symptoms"][
+                        normalise_name(n)]))  # fmt: skip
+
+
+@given(name=st.sampled_from(PAIN_NAMES),
+       side=st.sampled_from(["upper", "lower", "left", "right", "left-sided", "central"]))
+def test_pain_with_its_side_is_the_pain(name: str, side: str) -> None:
+    typed = f"{side} {name}"
+    if normalise_name(typed) in KB.value_names["symptoms"]:
+        return  # a name of its own
+    alone = read({"cancer": "stomach", "symptoms": [name]}).given["symptoms"]
+    assert read({"cancer": "stomach", "symptoms": [typed]}).given["symptoms"] == alone, typed
+
+
+@pytest.mark.parametrize("said", ["both", "Both", "local and distant", "distant and local",
+                                  "local & distant recurrence", "locoregional and distant",
+                                  "local + metastatic"])  # fmt: skip
+def test_a_recurrence_both_local_and_distant_says_how_to_give_it(said: str) -> None:
+    """"both" and "local and distant" were refused with the values alone (a clinical review):
+    the refusal says to give local and the places of spread, which is read as both."""
+    with pytest.raises(ProfileError) as caught:
+        parse_profile({"cancer": "stomach", "recurrence": said}, KB)
+    [problem] = caught.value.problems
+    assert problem.field == "recurrence"
+    assert "give local here, and list the places it has spread to" in str(problem), problem
+    assert "(metastases)" in str(problem)
+    facts = read({"cancer": "rectum", "recurrence": "local", "metastases": ["liver"]})
+    assert facts.given["recurrence"] == "local" and facts.given["metastases"] == {"liver"}

@@ -919,12 +919,23 @@ def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     first = words.DRUG_CHEMORADIATION.fullmatch(name) if field in TREATMENT_FIELDS else None
     if first and (with_drug := _lookup(kb, field, f"chemoradiation with {first.group(1)}")):
         return with_drug  # "cisplatin chemoradiation": chemoradiation with cisplatin
-    had = words.HAD.fullmatch(name) if field == "prior_treatments" else None
-    if had:  # "had chemo", "received FOLFOX"
-        return _lookup(kb, field, had.group(1))
+    had = words.had_said(name) if field in words.HAD_FIELDS else None
+    if had and (found := _lookup(kb, field, had)) is not None:
+        return found  # "had chemo", "received FOLFOX", "s/p total gastrectomy"
+    nodes = words.LYMPH_DISSECTION.fullmatch(name) if field in NODES_SAY_NOTHING else None
+    operation = next((g for g in nodes.groups() if g), "") if nodes else ""
+    if OPERATION_WORDS.search(operation) and (found := _lookup(kb, field, operation)):
+        return found  # "D2 gastrectomy": a gastrectomy (how many nodes is asked by no option)
     how_bad = words.HOW_BAD.fullmatch(name) if field == "symptoms" else None
     if how_bad:  # "severe pain", "heavy bleeding": the symptom (it had been refused)
         return _lookup(kb, field, how_bad.group(1))
+    side = words.SIDE.fullmatch(name) if field == "symptoms" else None
+    if side and (found := _lookup(kb, field, side.group(1))) is not None:
+        return found  # "upper abdominal pain": abdominal pain
+    cannot = words.CANNOT.fullmatch(name) if field == "symptoms" else None
+    said = f"cannot {cannot.group(1)}" if cannot else ""
+    if cannot and normalise_name(said) != normalise_name(name):
+        return _lookup(kb, field, said)  # "can't eat", "unable to eat": as "cannot eat"
     for separator in (r"(\s*(?:\+|/|&|\band\b|\bwith\b|\bplus\b)\s*)", r"(\s*-\s*)"):
         pieces = re.split(separator, name, flags=re.IGNORECASE)
         parts = [piece for piece in pieces[0::2] if piece.strip()]
@@ -1002,6 +1013,9 @@ def _joined(kb: KnowledgeBase, field: str, found: list[str], notes: list[str]) -
 
 # The lists of treatments, where a note may join another treatment ("FOLFOX (with Avastin)")
 TREATMENT_FIELDS = ("prior_treatments", "progressed_on", "planned", "cannot_have")
+# The lists of treatments where an operation written with how many lymph nodes were taken out
+# ("D2 gastrectomy") is the operation: not what cannot be had, where that would rule out more
+NODES_SAY_NOTHING = ("prior_treatments", "planned")
 
 
 def _kinds_listed(kb: KnowledgeBase, field: str, note: str, found: list[str]) -> list[str]:
@@ -1219,6 +1233,17 @@ def _resolve(
             elif field == "metastases" and (counted := _places_counted(kb, name)):
                 hint = ("how many tumours there are is an answer of its own (metastasis_extent: "
                         f"few or many): give the places alone ({', '.join(counted)})")
+            elif (field in TREATMENT_FIELDS and field not in words.HAD_FIELDS
+                  and words.had_said(name) and _lookup(kb, "prior_treatments", name)):
+                hint = ("its words say it was had: list it among the treatments had "
+                        "(prior_treatments), and here only the name of what "
+                        + ("cannot be had" if field == "cannot_have" else "is planned"))
+            elif (field in TREATMENT_FIELDS and field not in NODES_SAY_NOTHING
+                  and (nodes := words.LYMPH_DISSECTION.fullmatch(name))
+                  and _lookup(kb, field, next(g for g in nodes.groups() if g))):
+                hint = ("how many lymph nodes an operation takes out is not asked here: give the "
+                        "operation alone if no such operation at all can be had, else leave it "
+                        "out and tell the care team")
             elif close:
                 hint = f"did you mean {_close_words(kb, field, slip or '', close)}?"
             elif (field in ROUTE_NARROWS and words.ROUTE_WORD.search(name)
@@ -1312,7 +1337,25 @@ def closest_name(folded: str, names: Mapping[str, str]) -> str | None:
     # told to check the spelling, with no name, and steered to "another symptom"
     found = found or [n for n in sorted(names, key=len) if len(folded) >= 8
                       and n.startswith(folded) and 3 * len(folded) >= 2 * len(n)]  # fmt: skip
+    found = [n for n in found if not _the_opposite(folded, n, names)]
     return found[0] if found else None
+
+
+# What, written before a name, makes it another or the opposite thing: "subtotal" is not
+# "total", nor "non-resectable" "resectable", "unilateral" "bilateral"
+OPPOSITE_PREFIXES = ("sub", "non", "un", "in", "anti", "dis", "de", "semi", "hemi", "partial",
+                     "uni", "bi", "total")  # fmt: skip
+
+
+def _the_opposite(typed: str, known: str, names: Mapping[str, str]) -> bool:
+    """Whether a known name (folded) holds a known name the typed one holds, with a prefix
+    before it (``OPPOSITE_PREFIXES``) that the typed one does not have there: another thing,
+    never offered as a slip ("s/p total gastrectomy" was offered Subtotal gastrectomy, the
+    operation a person with no stomach cannot have; a clinical review)."""
+    return any(len(name) >= 4 and name in typed
+               and any(prefix + name in known and prefix + name not in typed
+                       for prefix in OPPOSITE_PREFIXES)
+               for name in names)  # fmt: skip
 
 
 def _slips_only(typed: str, known: str) -> bool:
@@ -1517,6 +1560,11 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
         if cancers:
             matched = phrase
             break
+    if not cancers and not other:  # "TNBC", "linitis plastica": the cancer they are of
+        lowered_primary = " ".join(primary.lower().split())
+        matched = next((kind for kind in words.CANCER_OF_ITS_KIND
+                        if re.search(rf"\b{kind}\b", lowered_primary)), "")  # fmt: skip
+        cancers = kb.find(words.CANCER_OF_ITS_KIND[matched]) if matched else []
     if cancers and matched:
         said = set(words.place_words(primary)) - set(read)  # not "KRAS wild-type", read already
         cancers, matched = _the_one_it_is(kb, cancers, matched, phrases, said)

@@ -729,6 +729,18 @@ STOPPED_WORKING_HINT = ("{said} says that a treatment stopped working, not wheth
                         "and give here whether it came back after treatment")  # fmt: skip
 
 
+# A recurrence both near where the cancer started and far from it ("both", "local and distant"):
+# one answer cannot say both; the places of spread say the distant part (a clinical review found
+# these refused with no hint)
+_NEAR, _FAR = r"(?:local|locally|loco-?regional)\w*", r"(?:distant|metastatic)\w*"
+_BOTH_JOIN = r"\s*(?:and|&|\+|/|,|plus)\s*"
+BOTH_RECURRENCES = re.compile(rf"(?i)\s*(?:both|{_NEAR}{_BOTH_JOIN}{_FAR}|"
+                              rf"{_FAR}{_BOTH_JOIN}{_NEAR})(?:\s+(?:recurrences?|relapses?))?\s*")
+BOTH_RECURRENCES_HINT = ("{said} says it came back both near where it started and far away: give "
+                         "local here, and list the places it has spread to among the places of "
+                         "spread (metastases)")  # fmt: skip
+
+
 def choice(value: object, field: str) -> str:
     """The value of a field of a few values that the words say."""
     table, accepted = CHOICES[field]
@@ -736,6 +748,9 @@ def choice(value: object, field: str) -> str:
         found = table.get(_compact(value))
         if found is not None:
             return found
+        if field == "recurrence" and BOTH_RECURRENCES.fullmatch(value):
+            raise NotUnderstood(value, accepted, tuple(sorted(set(table.values()))),
+                                why=BOTH_RECURRENCES_HINT.format(said=repr(value.strip())))
         said = STOPPED_WORKING.search(value) if field == "recurrence" else None
         # (not of words that deny it: "no progression" says nothing stopped working)
         if said is not None and not re.search(r"(?i)\b(?:no|not|non|without)[\s-]*$",
@@ -765,6 +780,9 @@ DESCRIBING = frozenset({
     "1", "2", "3", "4", "4a", "4b", "four", "terminal", "end", "end-stage", "late",
     "late-stage", "secondary", "secondaries", "mets", "metastases", "metastasis", "spread",
     "widespread", "disseminated",
+    # a kind of stomach cancer that spreads through the wall, named where it started or alone
+    # (``CANCER_OF_ITS_KIND``): "linitis plastica of the stomach" had warned them not read
+    "linitis", "plastica",
 })
 # Words of a cancer's name that say nothing of where it started or what kind it is: with only
 # these and the describing words ("Malignant neoplasm of unspecified site", "Malignant
@@ -1081,6 +1099,12 @@ KIND_OF_DISEASE = re.compile(
 NECK = frozenset({"spine", "spinal", "vertebra", "vertebrae", "vertebral", "node", "nodes",
                   "lymph", "oesophagus", "esophagus", "oesophageal", "esophageal", "neck",
                   "cord"})  # fmt: skip
+# Names of a kind of cancer that say where it started only by being of that kind: "TNBC"
+# (triple-negative breast cancer), "linitis plastica" (a stomach cancer that spreads through the
+# stomach's wall). Read as that cancer when the rest of the name names no cancer: each had been
+# a cancer of its own name, with the general options (a clinical review); "linitis plastica of
+# the rectum" is the rectum's
+CANCER_OF_ITS_KIND = {"tnbc": "breast", "linitis plastica": "stomach"}
 UNKNOWN_PRIMARY = re.compile(r"\b(unknown primary|primary unknown|cup)\b")
 # A cancer named only by where it has spread ("bone metastases", "liver and lung mets",
 # "metastatic to the lungs", "lung mets, bone mets"), with no word of where it started: the
@@ -1100,18 +1124,29 @@ _SECONDARY = re.compile(r"secondar(?:y|ies)\s+(?:(?:in|of|to)\s+)?(.+?)(?:\s+(?:
                         r"tumou?rs?|malignancy|disease|carcinoma|deposits?|lesions?))?")
 
 
+# Names of a place of spread that say by themselves that a cancer spread there ("Krukenberg
+# tumour": to an ovary; "peritoneal carcinomatosis", "omental cake", "malignant ascites": to the
+# peritoneum; "Virchow's node"): never where a cancer started (given as the cancer, each had been
+# read as a cancer of that name, with the general options and no word of where it started)
+SPREAD_ITSELF = re.compile(r"\b(?:krukenberg|carcinomatosis|omental\s+cak(?:e|ing)|"
+                           r"virchow(?:'?s)?\s+nodes?|malignant\s+(?:ascites|pleural\s+effusion))\b")
+
+
 def spread_places(name: str) -> list[str] | None:
-    """The places a cancer's name gives as where it has spread, when that is all it gives;
-    None when it says anything else."""
+    """The places a cancer's name gives as where it has spread, when that is all it gives
+    (a place named with the words of spreading, or by a name that says spread itself,
+    ``SPREAD_ITSELF``); None when it says anything else."""
     text = " ".join(name.lower().split())
     to = _SPREAD_TO.fullmatch(text) or _SECONDARY.fullmatch(text)
     if to:
         places = [next(g for g in to.groups() if g)]
     else:
-        at = [_SPREAD_AT.fullmatch(part) for part in re.split(r"\s*[,;]\s*", text) if part]
-        if not at or not all(at):
+        parts = [part for part in re.split(r"\s*[,;]\s*", text) if part]
+        at = [_SPREAD_AT.fullmatch(part) for part in parts]
+        if not at or not all(m or SPREAD_ITSELF.search(part)
+                             for m, part in zip(at, parts, strict=True)):  # fmt: skip
             return None
-        places = [m.group(1) for m in at if m]
+        places = [m.group(1) if m else part for m, part in zip(at, parts, strict=True)]
     out = [re.sub(r"^(?:the|both)\s+", "", p).strip()
            for place in places for p in re.split(r"\s*(?:,|&|/|\band\b)\s*", place)]
     return [p for p in out if p] or None
@@ -1144,10 +1179,34 @@ def spread_said(name: str) -> list[str] | None:
 
 
 # A treatment had written with the words of having had it ("had chemo", "she had radiotherapy",
-# "received FOLFOX", "previous surgery"): the treatment
-HAD = re.compile(r"(?i)\s*(?:(?:i|he|she|we|they|you)\s+)?(?:have\s+had|has\s+had|had|received|"
-                 r"was\s+given|were\s+given|underwent|previous|prior|past)\s+"
-                 r"(?:an?\s+|some\s+)?(.+?)\s*")  # fmt: skip
+# "received FOLFOX", "previous surgery"), or with a clinic's words that say only that it was had,
+# before it ("s/p total gastrectomy", "status post", "post", "h/o", "history of") or after it
+# ("total gastrectomy done", "FOLFOX completed"): the treatment. A clinical review found these
+# refused, and "s/p total gastrectomy" answered "did you mean Subtotal gastrectomy?"
+HAD = re.compile(r"(?i)\s*(?:(?:(?:i|he|she|we|they|you)\s+)?(?:have\s+had|has\s+had|had|received|"
+                 r"was\s+given|were\s+given|underwent|previous|prior|past|previously\s+had|"
+                 r"s\s*/\s*p\.?|s\.\s*p\.|status[\s-]+post|post|h\s*/\s*o|hx(?:\s+of)?|"
+                 r"(?:a\s+)?history\s+of)[\s-]+(?:an?\s+|some\s+)?(.+?)|"
+                 r"(?:an?\s+)?(.+?)\s+(?:done|completed|complete|performed|given|received|"
+                 r"finished|carried\s+out)(?:\s+already)?)\s*")  # fmt: skip
+
+
+def had_said(name: str) -> str | None:
+    """The treatment a name says was had, written with the words of having had it (``HAD``:
+    "had chemo", "s/p total gastrectomy", "FOLFOX completed"); None when it has no such words."""
+    found = HAD.fullmatch(name)
+    return next(g for g in found.groups() if g) if found else None
+
+
+# A lymph node dissection's extent written with an operation ("D2 gastrectomy", "total
+# gastrectomy with D2 lymphadenectomy"): how many lymph nodes were taken out with it, which no
+# option asks; the operation, as written without it (total or subtotal, or the broad name when
+# neither is said). Not of what cannot be had, where the broad name would rule out more
+_NODES_TAKEN = r"(?:d[1-4]\+?|d[1-4]\s*/\s*d[1-4])"
+LYMPH_DISSECTION = re.compile(
+    rf"(?i)\s*(?:{_NODES_TAKEN}[\s-]+(.+?)|(.+?)\s*(?:,|\+|\bwith\b|\band\b|\bplus\b)?\s*"
+    rf"(?:an?\s+)?{_NODES_TAKEN}\s*(?:(?:lymph\s+node|lymph|nodal|node)\s+)?"
+    r"(?:dissection|lymphadenectomy|resection|clearance))\s*")  # fmt: skip
 
 
 # A treatment written with how it is given ("IV chemotherapy", "oral capecitabine", "chemo
@@ -1180,6 +1239,14 @@ HOW_BAD = re.compile(r"(?i)\s*(?:(?:very|really|quite|so)\s+)?(?:severe|heavy|ba
                      r"ongoing|recurring|recurrent|frequent|occasional|intermittent|worsening|"
                      r"increasing|new|some|a\s+lot\s+of|lots\s+of|a\s+little)\s+"
                      r"(.+?)\s*")  # fmt: skip
+# A symptom written with the side or part of the body it is in ("upper abdominal pain", "lower
+# back pain", "left-sided pelvic pain"): the symptom as named without it, which asks no side
+SIDE = re.compile(r"(?i)\s*(?:upper|lower|left|right|(?:left|right)[\s-]+sided|central|mid|"
+                  r"middle)\s+(.+?)\s*")  # fmt: skip
+# A thing a person cannot do, written in any of the ways it is said ("can't eat", "unable to
+# eat", "not able to swallow"): read as "cannot" and the rest, as the names of symptoms write it
+CANNOT = re.compile(r"(?i)\s*(?:can[\u2019']?t|can\s*not|unable\s+to|not\s+able\s+to|"
+                    r"inability\s+to)\s+(.+?)\s*")  # fmt: skip
 
 # "not cancer", "no tumour", "never had", "non-malignant", "non-rectal"; not the names of cancers
 # that start with "non-" ("non-small cell lung cancer", "non-Hodgkin lymphoma").
