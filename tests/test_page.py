@@ -1099,6 +1099,48 @@ def checked(html: Html, name: str) -> list[str]:
 # ------------------------------------------------------------------------------------------------
 
 
+def test_a_question_that_must_be_answered_is_marked_so_where_it_is_asked() -> None:
+    """The form opens "Answer what you know", and only aria-required had said that where the
+    cancer started must be answered (a review by a patient's family member): each question of a
+    field the profile requires is marked "needed" beside it, and required; the lead names it;
+    no other question is marked."""
+    required = {name for name, f in Profile.model_fields.items() if f.is_required()}
+    assert required == {"cancer"}
+    html = Html(get("/").text)
+    lead = html.one("p", class_="lead").text
+    assert "needed" in lead
+    for q in QUESTIONS:
+        assert q.needed == (q.name in required), q.name
+        box = html.one("div", id=f"q-{q.name}")
+        marks = html.find("span", within=box, class_="needed")
+        assert [m.text for m in marks] == (["needed"] if q.needed else []), q.name
+        boxes = html.find("input", within=box, required=None)
+        assert bool(boxes) == q.needed, q.name
+        if q.needed:
+            assert " ".join(q.question.split()) in lead
+
+
+def test_the_stage_question_says_which_stage_to_give_for_a_cancer_that_came_back() -> None:
+    """Of a cancer that came back, the stage the knowledge base reads is the stage when it was
+    first found, with ``recurrence`` saying it came back (the cervical options for cancer of
+    stage 1 to 4A that came back far away read it so); the form had asked for "the stage of
+    the cancer now", from the pathology report, which gives the stage at diagnosis, and said
+    nothing of a cancer that came back."""
+    stage = BY_NAME["stage"]
+    assert "now" not in stage.question.split()
+    help_ = Html(get("/").text).one("p", id="h-stage").text
+    assert "come back" in help_ and "first found" in help_, help_
+    # the model the hint describes: a cervical cancer first found at stage 2 that came back far
+    # away has the options of stage 4B, as one first found at stage 4B
+    came_back = evaluate(parse_profile({"cancer": "cervix", "stage": "2",
+                                        "recurrence": "distant"}, KB), KB)  # fmt: skip
+    first_4b = evaluate(parse_profile({"cancer": "cervix", "stage": "4B",
+                                       "recurrence": "none"}, KB), KB)  # fmt: skip
+    offered = {o.id for o in first_4b.options if o.status is Status.offered}
+    assert offered and offered <= {o.id for o in came_back.options
+                                   if o.status is Status.offered}  # fmt: skip
+
+
 def test_the_form_asks_every_question_with_its_help_and_i_dont_know() -> None:
     response = get("/")
     assert response.status_code == 200
@@ -1113,7 +1155,7 @@ def test_the_form_asks_every_question_with_its_help_and_i_dont_know() -> None:
         assert f"Where to find it: {' '.join(q.find_it.split())}" in help_.text
         if q.kind == "text":
             label = html.one("label", within=box, for_=f"f-{q.name}")
-            assert label.text == " ".join(q.question.split())
+            assert label.text == " ".join(q.question.split()) + (" needed" if q.needed else "")
             field = html.one("input", within=box, id=f"f-{q.name}", name=q.name)
             assert f"h-{q.name}" in field.get("aria-describedby").split()
             continue

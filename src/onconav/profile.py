@@ -260,7 +260,9 @@ class Profile(BaseModel):
         max_length=CANCER_CHARS,
     )
     stage: Literal["earlier", "4", "4A", "4B"] | None = Field(
-        default=None, description="The stage now: " + words.STAGE_ACCEPTED
+        default=None,
+        description="The stage; of a cancer that came back, the stage when it was first found "
+        "(recurrence says that it came back): " + words.STAGE_ACCEPTED,
     )
     recurrence: Literal["none", "yes", "local", "distant"] | None = Field(
         default=None,

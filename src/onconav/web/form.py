@@ -70,6 +70,10 @@ class Question:
     # a list question's three answers: not known, none, and "these" (the ticks and names)
     answers: tuple[str, str, str] = ("I don't know", "None", "Yes, these:")
     typed_label: str = ""  # the words beside the box of typed names, after the ticks
+    # a question that must be answered (a field the profile requires: the cancer), marked so
+    # where it is asked: only aria-required had said it, and the form opens "Answer what you
+    # know" (a review of the page by a patient's family member)
+    needed: bool = False
 
 
 SECTIONS = {
@@ -85,6 +89,8 @@ SECTIONS = {
     "wants_cancer_treatment": "What you want",
 }  # fmt: skip
 ORDER = list(SECTIONS)
+# The questions that must be answered: the fields a profile requires (the cancer)
+NEEDED = frozenset(name for name, f in Profile.model_fields.items() if f.is_required())
 # Each list question's three answers in words that answer it: the same "None" for "Has your
 # care team said whether targeted therapy or immunotherapy is used?" read as "they said nothing"
 # and made both Not suitable. The first is always "I don't know" (unknown, never "no"); the
@@ -145,6 +151,7 @@ def questions(kb: KnowledgeBase) -> list[Question]:
             suggest=TYPED.get(name, "cancers" if name == "cancer" else None),
             section=SECTIONS[name], **({"answers": LIST_ANSWERS[name]} if kind == "many" else {}),
             typed_label=TYPED_LABELS.get(name) or TYPED_LABELS.get(TYPED.get(name, ""), ""),
+            needed=name in NEEDED,
         ))  # fmt: skip
     return out
 
