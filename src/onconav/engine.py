@@ -151,7 +151,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
     # pelvis in the past cites the rectal source): every source cited is listed
     cited |= {c.source for o in options for caveat in o.caveats for c in caveat.citations}
     cited |= {s.source for n in notes for s in n.evidence}
-    what_would_change = _what_would_change(kb, options, facts)
+    what_would_change, to_ask = _what_would_change(kb, options, facts)
     return Result(
         profile=profile.model_copy(deep=True),  # the caller's own stays theirs
         cancer=facts.site,
@@ -177,7 +177,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         ],
         what_would_change=what_would_change,
         questions=(QUESTIONS_WITHOUT_TREATMENT if declined else [])
-        + [_ask_team(kb, f) for f in what_would_change]
+        + to_ask
         + ([] if declined else QUESTIONS),
         warnings=[*facts.warnings, *_planned_but_declined(kb, facts, options),
                   *_results_deciding_nothing(kb, facts, options_in_scope),
@@ -992,14 +992,16 @@ def _tested_values(kb: KnowledgeBase, rules: Rules, row: dict[str, FactValue],
 
 
 def _of_values(kb: KnowledgeBase, fact: str, had: Iterable[str],
-               tested: Iterable[str]) -> str | None:  # fmt: skip
+               tested: Iterable[str], to_team: bool = False) -> str | None:  # fmt: skip
     """The fact's ``which_had`` question of what was had (``had``: "Did chemoradiation or FOLFOX
     stop working (...)?"), then its ``which_tested`` of what a condition tests (``tested``:
-    "Has the care team said FOLFIRI cannot be given ...?"), each only when there are values and
-    the fact has one; None when neither is asked."""
+    "Has the care team said FOLFIRI cannot be given ...?"; ``to_team``: as the person asks it
+    of the care team, its ``ask_tested``), each only when there are values and the fact has
+    one; None when neither is asked."""
     known = kb.facts[fact]
     questions = []
-    for template, values in ((known.which_had, had), (known.which_tested, tested)):
+    tested_question = known.ask_tested if to_team else known.which_tested
+    for template, values in ((known.which_had, had), (tested_question, tested)):
         named = list(dict.fromkeys(values))
         if template is not None and named:
             phrases = and_list((kb.phrase(fact, v) for v in named), last="or")
@@ -1056,20 +1058,18 @@ def _missing(kb: KnowledgeBase, fact_id: str, question: str | None = None) -> Mi
     )
 
 
-def _ask_team(kb: KnowledgeBase, fact: RankedFact) -> str:
-    """A missing fact as a question to ask the care team: the fact's question in the person's
-    own voice, or a narrower question as it is (a blockage given, not where it is)."""
-    known = kb.facts[fact.fact]
-    return known.ask if fact.question == known.question else fact.question
-
-
 def _what_would_change(
     kb: KnowledgeBase, options: list[OptionResult], facts: Facts
-) -> list[RankedFact]:
+) -> tuple[list[RankedFact], list[str]]:
     """Each missing fact with the options it would decide, the most decisive first, and its
     options' narrowing questions as one (which chemotherapy drugs, which targeted drugs; the
     values a list that may not be whole was tested for, named once, and then the fact's own
-    question if an option asks it: "only the liver?" asks where else), else its own question."""
+    question if an option asks it: "only the liver?" asks where else), else its own question.
+    With them, each as a question to ask the care team, in the person's own voice: the fact's
+    ``ask`` for its own question, and its ``ask_tested`` for what a condition tests (the
+    narrower questions of values are asked as they are: "Which chemotherapy drugs stopped
+    working?"). The list had held "Has the care team said FOLFIRI cannot be given ...?" among
+    questions in the first person (a review of the page)."""
     deciding: dict[str, list[str]] = {}
     first: dict[str, MissingFact] = {}
     asked: dict[str, dict[str, None]] = {}  # each fact's questions, in the order first asked
@@ -1097,15 +1097,21 @@ def _what_would_change(
             if missing.question == kb.facts[missing.fact].question:
                 general.add(missing.fact)
     ranked = []
+    to_ask = []
     for fact, ids in sorted(deciding.items(), key=lambda kv: (-len(kv[1]), kv[0])):
         missing = first[fact]
-        question = _question(kb, fact, list(asked[fact]), list(beyond[fact]),
-                             had=_of_values(kb, fact, sorted(had[fact]), tested[fact]))
-        general_question = kb.facts[fact].question
-        if (question and (beyond[fact] or had[fact] or tested[fact]) and fact in general
-                and general_question not in question):  # fmt: skip
-            question += " " + general_question  # "only the liver?": anywhere else? FOLFOX
+        known = kb.facts[fact]
+        question, ask = (
+            _question(kb, fact, list(asked[fact]), list(beyond[fact]),
+                      had=_of_values(kb, fact, sorted(had[fact]), tested[fact], to_team))
+            for to_team in (False, True))  # fmt: skip
+        narrowed = beyond[fact] or had[fact] or tested[fact]
+        if question and narrowed and fact in general and known.question not in question:
+            question += " " + known.question  # "only the liver?": anywhere else? FOLFOX
             # had: did it stop working? and which treatments stopped (for CAPIRI after it)?
+            assert ask is not None  # made of the same values
+            ask += " " + known.ask
+        to_ask.append(ask or known.ask)
         ranked.append(
             RankedFact(
                 fact=missing.fact,
@@ -1116,4 +1122,4 @@ def _what_would_change(
                 options=ids,
             )
         )
-    return ranked
+    return ranked, to_ask

@@ -472,7 +472,8 @@ def build(data: KBData) -> KnowledgeBase:
                 problems.append(f"facts[{fact.id}]: the question of {value.id!r} must hold "
                                 "{values} (the names of what it asks about) if, and only if, "
                                 f"the value is {OTHERS_NOT_KNOWN!r}; no other braces")
-        for name in ("which_had", "which_tested"):  # asked of the values an option names
+        # asked of the values an option names (ask_tested: which_tested asked of the care team)
+        for name in ("which_had", "which_tested", "ask_tested"):
             template = getattr(fact, name)
             if template is not None and (
                     "{values}" not in template

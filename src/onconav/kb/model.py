@@ -124,6 +124,13 @@ class Fact(Model):
         "condition tests ('Has the care team said {values} cannot be given ...?': cannot_have, "
         "for the drugs given when FOLFIRI cannot be), in place of the fact's general question",
     )
+    ask_tested: PlainText | None = Field(
+        default=None,
+        description="The which_tested question as the person asks it of their care team, in "
+        "their own voice ('Is there a reason I cannot be given {values}, ...?'): for the "
+        "questions to ask the care team, where which_tested ('Has the care team said ...?') "
+        "had been listed as it is. Required with which_tested",
+    )
     ask: PlainText = Field(
         description="The same question as the person asks it of their care team, in their own "
         "voice (\"Has my cancer been tested for HER2?\"): for the questions to ask the care team"
@@ -149,6 +156,15 @@ class Fact(Model):
         description="Values the fact takes, when the person does not give it, from their other "
         "answers",
     )
+
+    @model_validator(mode="after")
+    def _asked_of_the_care_team(self) -> "Fact":
+        """Each question of the fact that a list of questions to ask the care team can hold has
+        its words for that list, in the person's own voice (``ask``, ``ask_tested``)."""
+        if self.which_tested is not None and self.ask_tested is None:
+            raise ValueError("a fact with which_tested needs ask_tested: the question in the "
+                             "person's own voice, for the questions to ask the care team")
+        return self
 
 
 class FactTest(Model):
