@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
-from onconav import evaluate, load_kb, parse_profile, words
+from onconav import evaluate, load_kb, parse_profile, render, words
 from onconav.kb.model import Option
 from onconav.kb.rules import OTHERS_NOT_KNOWN
 from onconav.profile import OPEN_LISTS, Profile, ProfileError
@@ -2446,3 +2446,131 @@ def test_the_words_typed_are_isolated_beside_what_they_were_read_as(query: str) 
     what the answer was read as followed them (a review of the change)."""
     html = get("/options?" + query).text
     assert "(you wrote: <bdi>IV</bdi>)" in html, re.findall(r"you wrote: [^<]*<?[^)]*\)", html)
+
+
+# ------------------------------------------------------------------------------------------------
+# The questions to ask the care team: in the person's own voice
+# ------------------------------------------------------------------------------------------------
+
+# Words that speak of the care team, or to the person: not the words of one asking their team
+NOT_ASKERS_VOICE = re.compile(r"\b(care team|your?)\b", re.IGNORECASE)
+FIRST_PERSON = re.compile(r"\b(I|my|me)\b")
+
+
+def every_question_to_ask() -> dict[str, str]:
+    """Every question the list "Questions to ask your care team" can hold, by where it comes
+    from: the engine's own, each fact's ``ask`` and ``ask_tested``, and the narrower questions
+    of values as they are asked (``kb.which`` of every value of every fact, each way it can be
+    asked; ``which_had``; the templates of a list that may not be whole), ``{values}`` filled."""
+    from onconav import engine
+
+    out = {f"engine {i}": q for i, q in enumerate(
+        [*engine.QUESTIONS, *engine.QUESTIONS_WITHOUT_TREATMENT])}  # fmt: skip
+    for fact in KB.facts.values():
+        out[f"{fact.id}.ask"] = fact.ask
+        for name in ("ask_tested", "which_had"):
+            template = getattr(fact, name)
+            if template is not None:
+                out[f"{fact.id}.{name}"] = template.format(values="FOLFIRI")
+        for value in sorted(KB.vocabulary.known(fact.id)):
+            for tested in ((), ("chemotherapy",)):
+                for whole in (True, False):
+                    which = KB.which(fact.id, value, tested, whole)
+                    if which is not None:
+                        out[f"{fact.id}={value}"] = which.format(values="FOLFIRI")
+    return out
+
+
+def test_every_question_to_ask_the_care_team_is_in_the_persons_own_voice() -> None:
+    """The list had held "Has the care team said FOLFIRI cannot be given, or did it cause severe
+    side effects?" (the fact's ``which_tested``, which asks the person) among questions in the
+    first person ("Could surgery remove all of my cancer ...?"): a review of the page by a
+    patient's family member. Every question the list can hold speaks as the person asking:
+    none of the care team, none to "you"; each written for the list (``ask``, ``ask_tested``,
+    the engine's) in the first person. A fact with ``which_tested`` needs ``ask_tested``."""
+    questions = every_question_to_ask()
+    assert len(questions) > 50
+    wrong = {k: q for k, q in questions.items() if NOT_ASKERS_VOICE.search(q)}
+    assert not wrong, wrong
+    own = {k: q for k, q in questions.items() if k.startswith("engine") or ".ask" in k}
+    assert {k: q for k, q in own.items() if not FIRST_PERSON.search(q)} == {}
+    assert all(f.ask_tested for f in KB.facts.values() if f.which_tested)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_the_page_lists_the_questions_to_ask_in_the_persons_own_voice(path: Path) -> None:
+    """Each example's answer page: every question to ask the care team speaks as the person
+    asking (the rectal example had listed "Has the care team said FOLFIRI cannot be given
+    ...?"), and the list "What would change your options" still asks the person."""
+    result = evaluate(example_profile(path), KB)
+    html = Html(get("/options?" + form.query_of(result.profile)).text)
+    section = html.one("section", class_="questions")
+    listed = [li.text for li in html.find("li", within=section)]
+    assert listed and listed == [" ".join(q.split()) for q in result.questions]
+    assert [q for q in listed if NOT_ASKERS_VOICE.search(q)] == [], path.name
+
+
+# ------------------------------------------------------------------------------------------------
+# Citations say whose page they are
+# ------------------------------------------------------------------------------------------------
+
+
+def test_every_source_is_named_by_its_publisher_and_title_or_its_title_alone() -> None:
+    """Whose page a source is, in words: its publisher and its title, its title alone when the
+    copy does not state the publisher (never "not stated in the copy" as a publisher)."""
+    for source in KB.data.sources:
+        name = render.source_name(source)
+        assert name.endswith(source.title) and "not stated" not in name, name
+        stated = not source.publisher.startswith(render.NOT_STATED)
+        assert name == (f"{source.publisher}: {source.title}" if stated else source.title)
+    assert render.source_name(KB.sources["ccs-rectal-stage4"]) == (
+        "Canadian Cancer Society: Treatments for stage 4 or recurrent rectal cancer")
+    assert render.source_name(KB.sources["gastric-recurrent"]) == "Recurrent Gastric Cancer"
+
+
+def check_citations(html: Html, within: Element, cited: list[Any]) -> None:
+    """The citations of a part of a page, by source in the order first cited: each source says
+    whose page it is, in words; each passage is a summary "passage" (numbered when there are
+    more), which a screen reader reads with whose page it is; the id and offsets are under the
+    passage, not in the summary."""
+    (listed,) = html.find("ul", within=within, class_="citations")
+    items = [li for li in html.find("li", within=listed)]
+    by_source: dict[str, list[str]] = {}
+    for c in cited:
+        by_source.setdefault(c.source, []).append(f"[{c.source} {c.start}-{c.end}]")
+    assert len(items) == len(by_source)
+    for li, (source, labels) in zip(items, by_source.items(), strict=True):
+        who = render.source_name(KB.sources[source])
+        assert html.one("span", within=li, class_="who").text == who
+        summaries = html.find("summary", within=li)
+        assert len(summaries) == len(labels)
+        for n, (summary, label) in enumerate(zip(summaries, labels, strict=True), 1):
+            shown = "passage" if len(labels) == 1 else f"passage {n}"
+            assert summary.text == f"{shown} from {who}", summary.text
+            assert label not in summary.text
+        under = [p.text for p in html.find("p", within=li, class_="cite")]
+        assert under == labels
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_each_citation_of_the_page_says_whose_page_it_is(path: Path, sources: Path) -> None:
+    """A citation had been shown as its id and offsets ("[ccs-rectal-stage4 2654-2820]"), and
+    opening it showed the passage with nothing near it saying who wrote it, the publishers
+    named only in the page's footer (a review of the page by a patient's family member)."""
+    app = create_app(KB, Settings(sources=sources))
+    result = evaluate(example_profile(path), KB)
+    html = Html(get("/options?" + form.query_of(result.profile), app).text)
+    for option in result.options:
+        article = html.one("article", data_option=option.id)
+        (part,) = html.find("div", within=article, class_="sources")
+        check_citations(html, part, option.citations)
+    for note, div in zip(result.notes, html.find("div", class_="note"), strict=True):
+        check_citations(html, div, note.citations)
+
+
+def test_an_explain_page_says_whose_page_each_passage_is(sources: Path) -> None:
+    app = create_app(KB, Settings(sources=sources))
+    html = Html(get("/explain/folfiri", app).text)
+    evidence = KB.by_id["folfiri"].evidence
+    assert evidence
+    check_citations(html, html.one("main"), list(evidence))

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from onconav import evaluate, parse_profile
+from onconav import evaluate, parse_profile, render
 from onconav.kb import provenance
 from onconav.kb.provenance import Cited
 from onconav.render import STATUS_WORDS, question_of, source_words, why_not
@@ -126,7 +126,7 @@ def test_the_report_holds_the_answer_the_sources_and_the_passages_cited(
     assert len(html.find("div", class_="line")) >= 10
 
     # the passages cited: each unique one once, in the order of the sources, with its text
-    labels = [p.text for p in html.find("p", class_="cite-label")]
+    labels = quoted_labels(html)
     unique = {c.label: c for c in every_citation(result) if c.label in body_labels(html)}
     in_order = sorted(unique.values(), key=lambda c: (c.source, c.start, c.end))
     assert labels == [c.label for c in in_order]
@@ -138,7 +138,7 @@ def test_the_report_holds_the_answer_the_sources_and_the_passages_cited(
         assert words(cited) in quoted, label
     assert "The passages cited" in text
 
-    assert "the passages themselves are quoted at the end" in html.one("p", class_="lead").text
+    assert "which are quoted at the end" in html.one("p", class_="lead").text
     without = Html(report.html(result, KB, None, made=MADE))
     assert "The passages cited" not in without.text and not without.find("blockquote")
     # without the source files it promises no passages
@@ -147,6 +147,35 @@ def test_the_report_holds_the_answer_the_sources_and_the_passages_cited(
 
 
 LABEL = re.compile(r"\[[a-z0-9-]+ \d+-\d+\]")
+
+
+def quoted_labels(html: Html) -> list[str]:
+    """The labels of the passages quoted at the end, in order, each after whose page it is."""
+    out = []
+    for p in html.find("p", class_="cite-label"):
+        (who,) = html.find("span", within=p, class_="who")
+        (label,) = html.find("span", within=p, class_="label")
+        assert p.text == f"{who.text} {label.text}", p.text
+        assert who.text == render.source_name(KB.sources[label.text[1:].split()[0]])
+        out.append(label.text)
+    return out
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_each_source_a_report_cites_is_named_by_whose_page_it_is(path: Path) -> None:
+    """A citation had been printed as its id and offsets only ("[ccs-rectal-stage4 2654-2820]"):
+    each option's sources (and each caveat's) say whose page they are, in words (publisher and
+    title), before the labels of their passages (a review of the page by a patient's family
+    member)."""
+    result = evaluate(example_profile(path), KB)
+    html = Html(report.html(result, KB, None, made=MADE))
+    for option in result.options:
+        article = html.one("article", data_option=option.id)
+        (line,) = html.find("p", within=article, class_="sources")
+        whose = [w.text for w in html.find("span", within=line, class_="who")]
+        assert whose == list(dict.fromkeys(
+            render.source_name(KB.sources[c.source]) for c in option.citations)), option.id
+        assert line.text.startswith("Sources: " + whose[0] + " ["), line.text
 
 
 def body_labels(html: Html) -> set[str]:
@@ -169,7 +198,7 @@ def test_the_report_quotes_the_passages_its_body_cites_and_no_other(
     the body, and every label of the body is quoted."""
     result = evaluate(example_profile(path), KB)
     html = Html(report.html(result, KB, passage, made=MADE))
-    quoted = {p.text for p in html.find("p", class_="cite-label")}
+    quoted = set(quoted_labels(html))
     assert quoted == body_labels(html) != set()
     if path.name == "rectal-stage4-kras-wild-type.json":
         assert "[acs-advanced 6811-6922]" not in quoted
@@ -190,7 +219,7 @@ def test_the_report_prints_what_can_be_done_instead_of_an_option_that_does_not_s
     assert "Other drugs can be used instead of FOLFIRI" in article.text
     for citation in folfiri.caveats[0].citations:
         assert citation.label in article.text
-    quoted = {p.text for p in html.find("p", class_="cite-label")}
+    quoted = set(quoted_labels(html))
     assert quoted == body_labels(html)
 
 

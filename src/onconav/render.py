@@ -10,6 +10,7 @@ from onconav.kb.model import (
     MODALITY_WORDS,
     PROMINENCE_WORDS,
     TIMING_WORDS,
+    Source,
     aim_words,
 )
 from onconav.kb.provenance import Cited
@@ -144,6 +145,22 @@ def source_words(source: SourceUsed) -> str:
     ... (publisher: Canadian Cancer Society; dated: not stated in the copy)" (as "(Canadian
     Cancer Society, not stated in the copy)" it read as if the publisher were not stated)."""
     return f"{source.id}: {source.title} (publisher: {source.publisher}; dated: {source.dated})"
+
+
+# A source's publisher that its copy does not state begins so (sources.yaml: "not stated in the
+# copy (patient-education web page)"): such a source is named by its title only
+NOT_STATED = "not stated"
+
+
+def source_name(source: SourceUsed | Source) -> str:
+    """Whose page a source is, in the words a family reads beside a passage it cites: its
+    publisher and its title ("Canadian Cancer Society: Treatments for stage 4 or recurrent rectal
+    cancer"), its title only when the copy does not state the publisher ("Recurrent Gastric
+    Cancer"). A citation had been shown as its id and offsets only ("[ccs-rectal-stage4
+    2654-2820]"), the publishers only in the footer, far below (a review of the page)."""
+    if source.publisher.startswith(NOT_STATED):
+        return source.title
+    return f"{source.publisher}: {source.title}"
 
 
 def title_of(title: str) -> str:

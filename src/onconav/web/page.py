@@ -205,8 +205,7 @@ def add_page(
             return page("missing.html", 404, name=words.cut(name), blank=False,
                         closest=kb.closest_names(name), **kept)  # fmt: skip
         seen = kb_explain.view(kb, found[0])
-        passages = [passage(span) if passage else None for span in seen.evidence]
-        return page("explain.html", seen=seen, passages=passages,
+        return page("explain.html", seen=seen, cites=views.cite_groups(kb, seen.evidence, passage),
                     used_by_heading=kb_explain.USED_BY,
                     also=[(name, r.id) for r, name in zip(found[1:], kb_explain.names_apart(
                         kb, [views.Ref(r.id, kb.name_of(r.id)) for r in found[1:]]),

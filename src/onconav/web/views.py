@@ -201,6 +201,37 @@ def search_box(kb: KnowledgeBase, cancer: str | None) -> tuple[str, str] | None:
     return (cancer, kb.name_of(cancer)) if cancer else None
 
 
+class Cite(NamedTuple):
+    """A passage cited, as a page shows it: its label (the source's id and the offsets), and
+    its text when the server has the source files."""
+
+    label: str
+    text: str | None
+
+
+class CiteGroup(NamedTuple):
+    """The passages cited of one source, under whose page it is in words (``render.
+    source_name``)."""
+
+    who: str
+    cites: list[Cite]
+
+
+def cite_groups(kb: KnowledgeBase, cited: Iterable[Cited],
+                passage: Callable[[Cited], str | None] | None) -> list[CiteGroup]:  # fmt: skip
+    """Citations by source, in the order each source is first cited: each says whose page it
+    is in words, its id and offsets kept beside the passage (a citation had read only
+    "[ccs-rectal-stage4 2654-2820]", the publishers named only in the page's footer)."""
+    groups: dict[str, CiteGroup] = {}
+    for c in cited:
+        label = f"[{c.source} {c.start}-{c.end}]"  # as Span.label and Citation.label write it
+        source = kb.sources.get(c.source)
+        who = render.source_name(source) if source else c.source
+        groups.setdefault(c.source, CiteGroup(who, [])).cites.append(
+            Cite(label, passage(c) if passage else None))
+    return list(groups.values())
+
+
 class Ref(NamedTuple):
     """An entry as a list names it."""
 
@@ -270,6 +301,7 @@ def answer_context(
         "headline": render.headline(result),
         "groups": list(render.groups(result)),
         "passage": passage or (lambda _: None),
+        "cite_groups": lambda cited: cite_groups(kb, cited, passage),
         "mention": linker(linked),
         "explain_url": explained,
         "expand": expand,
