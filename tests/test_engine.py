@@ -587,6 +587,9 @@ def test_a_stage_or_recurrence_in_the_cancers_name_is_not_dropped_silently(
     assert not any("the cancer's name says" in w for w in plain.warnings)
 
 
+NO_CONTROL = ("text without control characters (such as NUL, ESC or a right-to-left mark)",)
+
+
 @settings(max_examples=60, deadline=None)
 @given(st.sampled_from(["cancer", "stage", "symptoms", "her2", "label"]),
        st.sampled_from(["\x1b[31m", "\x00", "\x07", "\x7f", "\x9b"]), st.booleans())  # fmt: skip
@@ -612,8 +615,57 @@ def test_a_control_character_in_any_answer_is_refused_never_echoed(
     assert problem.field == where and repr(char[0]) in problem.message
     assert char[0] not in str(raised.value)
     # what is accepted is said (it was nothing: `accepted: []`, a review of the API)
-    assert problem.accepted == ("text without control characters (such as NUL or ESC)",)
+    assert problem.accepted == NO_CONTROL
     assert words.control_character("tab\tand\nline") is None
+
+
+# A plain answer for every text field of a profile (yes/no fields too: "yes" is text)
+_PLAIN_ANSWERS: dict[str, Any] = {
+    "cancer": "rectum", "stage": "4", "recurrence": "distant", "metastases": ["liver"],
+    "metastasis_extent": "few", "symptoms": ["pain"], "prior_treatments": ["FOLFOX"],
+    "progressed_on": ["FOLFOX"], "planned": ["FOLFIRI"], "cannot_have": ["bevacizumab"],
+    "used_for_my_cancer": ["immunotherapy"], "biomarkers.her2": "negative",
+    "biomarkers.kras": "wild-type", "label": "me", "id": "p1", "$schema": "x.json",
+    "resectable": "yes", "wants_cancer_treatment": "yes", "hormone_sensitive": "no",
+    "chemo_for_spread": "no", "most_treatments_tried": "no", "tumour_on_nerve": "no",
+    "weak_bone": "no",
+}  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(sorted(_PLAIN_ANSWERS)),
+       st.one_of(st.sampled_from(["\u202e", "\u202a", "\u202b", "\u202c", "\u202d", "\u2066",
+                                  "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c"]),
+                 st.characters(categories=["Cf"])),
+       st.integers(min_value=0, max_value=20))  # fmt: skip
+def test_a_format_character_in_any_text_field_is_refused_never_echoed(
+    field: str, char: str, at: int
+) -> None:
+    """`--cancer $'\\u202emesothelioma'` was read, and the right-to-left override printed raw in
+    the title and "you wrote", reordering what the screen showed (a nurse navigator's review):
+    a format character (Unicode's Cf: the bidirectional controls, the invisible joiners and
+    spaces) is refused in every text field as a control character is, the character escaped."""
+    kb = shared_kb()
+    plain = _PLAIN_ANSWERS[field]
+    word = plain[0] if isinstance(plain, list) else plain
+    typed = word[:at] + char + word[at:]
+    data: dict[str, Any] = {"cancer": "rectum"}
+    if field.startswith("biomarkers."):
+        data["biomarkers"] = {field.split(".")[1]: typed}
+    else:
+        data[field] = [typed] if isinstance(plain, list) else typed
+    with pytest.raises(ProfileError) as raised:
+        parse_profile(data, kb)
+    [problem] = raised.value.problems
+    where = f"{field}[0]" if isinstance(plain, list) else field
+    assert problem.field == where and repr(char) in problem.message
+    assert char not in str(raised.value)
+    assert problem.accepted == NO_CONTROL
+    # and in a field's name, escaped
+    with pytest.raises(ProfileError) as raised:
+        parse_profile({"cancer": "rectum", "stage" + char: "4"}, kb)
+    [problem] = raised.value.problems
+    assert problem.field == "stage" + repr(char)[1:-1] and char not in str(raised.value)
 
 
 @pytest.mark.parametrize("said", [None, "", "  ", "unknown", "not tested", "Unknown"])
@@ -655,7 +707,7 @@ def test_a_control_character_in_a_field_name_is_refused_never_echoed(char: str,
     assert problem.field == ("biomarkers." if nested else "") + "stage" + escaped + char[1:]
     assert "control character" in problem.message
     assert char[0] not in str(raised.value) and char[0] not in problem.field
-    assert problem.accepted == ("text without control characters (such as NUL or ESC)",)
+    assert problem.accepted == NO_CONTROL
 
 
 @pytest.mark.parametrize("typed", ["0", 0, "stage 0", "zero"])

@@ -71,9 +71,11 @@ READERS = {
 # or a byte that could not be decoded. Said alike by the profile, the API's parameters and the
 # search (it accepted nothing).
 NOT_TEXT = "is not text (it is not valid Unicode)"
-# What is accepted where text holding a control character (NUL, ESC; ``words.control_character``)
-# is refused: a profile's field or a field's name, the search's question (they had said none)
-NO_CONTROL_ACCEPTED = ("text without control characters (such as NUL or ESC)",)
+# What is accepted where text holding a control or format character (NUL, ESC, a right-to-left
+# override; ``words.control_character``) is refused: a profile's field or a field's name, the
+# search's question (they had said none)
+NO_CONTROL_ACCEPTED = ("text without control characters (such as NUL, ESC or a right-to-left "
+                       "mark)",)
 NOT_TEXT_ACCEPTED = ("text: the character itself, not half of a UTF-16 pair (\\ud800 to "
                      "\\udfff) alone or a byte that is no UTF-8",)  # fmt: skip
 
@@ -712,15 +714,18 @@ def escaped(text: str) -> str:
 
 
 def _control_in_name(name: str) -> str | None:
-    """The first control character of a field's name, a tab or a line break too (none belongs
-    in a name; "stage\x1c" was read as stage, the character stripped as a space)."""
-    return next((c for c in name if unicodedata.category(c) == "Cc"), None)
+    """The first control or format character of a field's name (``words.CONTROL_CATEGORIES``),
+    a tab or a line break too (none belongs in a name; "stage\x1c" was read as stage, the
+    character stripped as a space)."""
+    return next((c for c in name if unicodedata.category(c) in words.CONTROL_CATEGORIES), None)
 
 
 def _name_shown(name: object) -> str:
-    """A field's name as a problem names it: a control character as its escape (``\x1b``)."""
+    """A field's name as a problem names it: a control or format character as its escape
+    (``\x1b``, ``\u202e``)."""
     text = str(name)
-    return "".join(repr(c)[1:-1] if unicodedata.category(c) == "Cc" else c for c in text)
+    return "".join(repr(c)[1:-1] if unicodedata.category(c) in words.CONTROL_CATEGORIES else c
+                   for c in text)  # fmt: skip
 
 
 def _not_json(data: dict[str, Any]) -> list[Problem]:

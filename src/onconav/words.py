@@ -139,11 +139,23 @@ def without_invisible(text: str) -> str:
     return INVISIBLE.sub("", text)
 
 
+# The characters no answer, question or field's name holds: Unicode's control characters (Cc:
+# an escape that recolours a terminal, a NUL) and its format characters (Cf). Of these, the
+# bidirectional controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C) reorder the text
+# around them on a screen, so that "you wrote" shows other words than those read; the rest of Cf
+# (zero-width spaces and joiners, the soft hyphen, the byte-order mark, tags) are invisible: a
+# zero-width joiner inside an emoji is harmless, but no field needs one, and an invisible
+# character makes an answer differ from what it looks like. All of Cf is refused: one rule, and
+# no list to keep up to date as Unicode adds characters.
+CONTROL_CATEGORIES = frozenset({"Cc", "Cf"})
+
+
 def control_character(text: str) -> str | None:
-    """The first control character of a text that is not a space, a tab or a line break (an
-    escape that recolours a terminal, a NUL), or None: no answer or question holds one, and
-    "you wrote" would send it to the screen as it came."""
-    return next((c for c in text if unicodedata.category(c) == "Cc" and not c.isspace()), None)
+    """The first control or format character (``CONTROL_CATEGORIES``) of a text that is not a
+    space, a tab or a line break, or None: no answer or question holds one, and "you wrote"
+    would send it to the screen as it came."""
+    return next((c for c in text if unicodedata.category(c) in CONTROL_CATEGORIES
+                 and not c.isspace()), None)  # fmt: skip
 
 
 def folded(text: str) -> str:
