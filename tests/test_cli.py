@@ -245,6 +245,22 @@ def test_kb_check_reports_drift_and_exits_1(run: Run, sources: Path, tmp_path: P
     assert data["ok"] is False
 
 
+def test_kb_check_report_says_the_command_as_it_was_run(run: Run, sources: Path,
+                                                         tmp_path: Path) -> None:
+    """The coverage page said it was measured with `--sources ../shared/sources --report
+    docs/coverage.md` whatever was run: it says the sources folder and the file as given (and
+    --force, which writing over it again takes)."""
+    report = tmp_path / "my cover.md"
+    done = run("kb", "check", "--sources", str(sources), "--report", str(report))
+    assert done.status == 0, done.stderr
+    said = f"onconav kb check --sources {sources} --report '{report}'"
+    assert f"```sh\n{said}\n```" in report.read_text(encoding="utf-8")
+    done = run("kb", "check", "--report", str(report), "--force",
+               env={"ONCONAV_SOURCES": str(sources)})  # fmt: skip
+    assert done.status == 0, done.stderr
+    assert f"```sh\n{said} --force\n```" in report.read_text(encoding="utf-8")
+
+
 def test_kb_check_takes_sources_from_the_environment(run: Run, sources: Path) -> None:
     done = run("kb", "check", env={"ONCONAV_SOURCES": str(sources)})
     assert done.status == 0, done.stdout + done.stderr
@@ -450,11 +466,25 @@ def test_a_file_that_gives_an_input_output_error_is_one_line(run: Run, option: s
                              "(Input/output error)"]  # fmt: skip
 
 
-def test_kb_check_with_a_directory_missing_files_is_exit_2(run: Run, tmp_path: Path) -> None:
-    done = run("kb", "check", "--sources", str(tmp_path))
-    assert done.status == 2
-    [line] = done.errors()
-    assert "not found" in line
+def test_kb_check_with_a_directory_missing_files_is_exit_2(run: Run, sources: Path,
+                                                           tmp_path: Path) -> None:
+    """A folder holding none of the sources (`--sources /tmp`) is told once as the folder it is
+    not, naming what it should hold (it had been "source ccs-stomach-stage4: file
+    /tmp/000_....txt not found"); one holding some of them names the first file missing."""
+    for command in (("kb", "check"), ("options", "--cancer", "rectum"), ("search", "chemo")):
+        done = run(*command, "--sources", str(tmp_path))
+        assert done.status == 2, command
+        [line] = done.errors()
+        assert line.startswith(f"onconav: error: --sources: {tmp_path} is not the folder of the "
+                               "source documents: it holds neither their sources.json nor any "
+                               "of them (000_"), line  # fmt: skip
+        assert line.endswith("; give the folder that holds them"), line
+    some = tmp_path / "some"
+    shutil.copytree(sources, some)
+    (some / "004_49ffac177dcf7645.txt").unlink()
+    done = run("kb", "check", "--sources", str(some))
+    assert done.errors() == ["onconav: error: --sources: source ccs-cervical-stage4: file "
+                             f"{some}/004_49ffac177dcf7645.txt not found"]
 
 
 def test_kb_locate_prints_a_span(run: Run, sources: Path) -> None:
@@ -511,9 +541,17 @@ def test_kb_locate_of_words_not_in_the_source_is_exit_2(run: Run, sources: Path)
         (("kb", "schema", "-o", "{tmp}/out", "--profile-doc", "{tmp}/absent.md"),
          "--output-dir: cannot write {tmp}/out/kb.schema.json (Is a directory)"),
         (("kb", "check", "--sources", "{sources}", "--report", "{tmp}"),
-         "--report: cannot write {tmp} (Is a directory)"),
+         "--report: cannot write {tmp} (a folder; give a file)"),
         (("kb", "check", "--sources", "{sources}", "--report", "{tmp}/file/coverage.md"),
-         "--report: cannot write {tmp}/file/coverage.md (File exists)"),
+         "--report: cannot write {tmp}/file/coverage.md ('{tmp}/file' is a file, not a folder)"),
+        # a folder that is not there is refused as report's --out and cohort's are (it was made)
+        (("kb", "check", "--sources", "{sources}", "--report", "{tmp}/no/dir/coverage.md"),
+         "--report: cannot write {tmp}/no/dir/coverage.md (not a file in an existing folder: "
+         "'{tmp}/no/dir' is not there; make it first)"),
+        # a file there is not written over without --force, as report's and cohort's (it was)
+        (("kb", "check", "--sources", "{sources}", "--report", "{tmp}/file"),
+         "--report: {tmp}/file is there already; it is not written over (give another "
+         "--report, or --force to replace it)"),
     ],
 )  # fmt: skip
 def test_a_curator_command_given_what_it_cannot_use_is_one_line(

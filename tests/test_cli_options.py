@@ -238,7 +238,7 @@ def test_kras_both_ways_is_a_warning_not_an_error(run: Run) -> None:
         (
             ("options", "--profile", "/no/such/file.json"),
             None,
-            "--profile: /no/such/file.json is not a file",
+            "--profile: /no/such/file.json does not exist",
         ),
         (("options", "--stage", "4"), None, "cancer: is required: say where the cancer started"),
         # a cancer with no value shown that is not missing keeps its own words
@@ -1633,3 +1633,53 @@ def test_text_and_markdown_say_the_same_parts(kb: KnowledgeBase, data: dict[str,
     for layout, said in shown.items():
         missing = [p for p in parts if p and p not in said]
         assert not missing, (layout, missing[:3])
+
+
+def test_kb_words_of_a_field_with_no_list_says_what_it_takes(run: Run) -> None:
+    """`kb words resectable` said "not a field whose words are listed", and `kb words symptom`
+    offered no "did you mean" (a nurse navigator's review): a yes/no field says it takes yes or
+    no, and a slip of a field's name is named, as the profile's errors name one; for every
+    yes/no field."""
+    from onconav.profile import YES_NO_FIELDS
+    from onconav.schemas import WORD_FIELDS
+
+    listed = ", ".join(WORD_FIELDS)
+    for field in sorted(YES_NO_FIELDS):
+        done = run("kb", "words", field.replace("_", "-"))
+        assert done.status == 2, field
+        assert done.errors() == [f"onconav: error: FIELD: {field} takes yes or no (true or "
+                                 "false), not words from a list; the fields with lists of "
+                                 f"words: {listed}"]  # fmt: skip
+    for typed, meant in (("symptom", "symptoms"), ("simptoms", "symptoms"),
+                         ("prior treatment", "prior_treatments"), ("her-2", "biomarkers.her2")):
+        done = run("kb", "words", typed)
+        assert done.errors() == [f"onconav: error: FIELD: {typed!r} is not a field whose words "
+                                 f"are listed; did you mean {meant}? accepted: {listed}"], typed
+    done = run("kb", "words", "xyzzy")
+    assert done.errors() == ["onconav: error: FIELD: 'xyzzy' is not a field whose words are "
+                             f"listed; accepted: {listed}"]  # fmt: skip
+
+
+def test_a_file_not_there_is_said_not_to_exist(run: Run, tmp_path: Path) -> None:
+    """`options -p nofile.json` said "is not a file" of a name that is not there: it "does not
+    exist"; a folder "is not a file"."""
+    missing = tmp_path / "nofile.json"
+    for args, option in ((("options", "-p", str(missing)), "--profile"),
+                         (("report", "-p", str(missing), "--out", str(tmp_path / "r.html")),
+                          "--profile"),
+                         (("options", "--fhir", str(missing)), "--fhir")):  # fmt: skip
+        done = run(*args)
+        assert done.errors() == [f"onconav: error: {option}: {missing} does not exist"], args
+    done = run("options", "-p", str(tmp_path))
+    assert done.errors() == [f"onconav: error: --profile: {tmp_path} is not a file (a folder)"]
+
+
+@pytest.mark.parametrize(("command", "shown"), [("explain", "NAME..."), ("search", "QUERY...")])
+def test_an_argument_of_many_words_shows_a_plain_name_in_help(run: Run, command: str,
+                                                              shown: str) -> None:
+    """`explain --help` showed "NAME <list[str]>", Python's type (a nurse navigator's review):
+    the argument is shown as its name and "...", and no command's help shows a Python type."""
+    done = run(command, "--help", env={"COLUMNS": "100"})
+    assert done.status == 0
+    assert re.search(rf"^  {re.escape(shown)}  ", done.stdout, re.M), done.stdout
+    assert "list[" not in done.stdout

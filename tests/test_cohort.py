@@ -493,8 +493,9 @@ def test_bad_options_are_one_line_exit_2(run_cli: Run, tmp_path: Path) -> None:
         (("cohort", "/no/such.csv"), "is not a file"),
         (("cohort", "demo", "--out", "p.xlsx"), "--out: 'p.xlsx' has no known suffix; accepted: "
          ".parquet, .csv (lists ;-separated), .ndjson (also .jsonl, .json)"),
-        # a folder that is not there is made; one through a file cannot be
+        # a folder that is not there, or one through a file, is refused
         (("cohort", "demo", "--out", str(tmp_path / "file.csv" / "p.csv")), "--out"),
+        (("cohort", "demo", "--out", str(tmp_path / "no" / "p.csv")), "existing folder"),
     ]:
         (tmp_path / "file.csv").write_text("")
         done = run_cli(*args)
@@ -788,33 +789,60 @@ def test_an_out_that_cannot_be_written_is_one_line(run_cli: Run, tmp_path: Path)
                                "'/proc' cannot be written"), line
 
 
-def test_an_out_in_a_folder_not_there_makes_the_folder(run_cli: Run, tmp_path: Path) -> None:
-    """--out (and --quarantine) in folders that are not there yet are made, for the run, gaps
-    and demo, as an analyst expects of a tool writing output (it was refused: "not a file in an
-    existing folder"); a path through a file is still refused, one line, exit 2."""
+def test_an_out_in_a_folder_not_there_is_refused_as_report_refuses_it(run_cli: Run,
+                                                                     tmp_path: Path) -> None:
+    """--out (and --quarantine) in a folder that is not there is refused for the run, gaps and
+    demo, in the words report refuses it with, and nothing is made: `--out
+    /nonexistent/x.parquet --force` had made /nonexistent/ without a word (a nurse navigator's
+    review: report refused such a folder, cohort and kb check made it). A path through a file
+    is refused, naming the file."""
     people = tmp_path / "in.csv"
     people.write_text("patient_id,cancer,stage\n1,rectum,4\n")
-    for command, out in ((["cohort", str(people), "--quiet"], "run/2026-11/r.parquet"),
-                         (["cohort", "gaps", str(people), "--quiet"], "gaps/g.csv"),
-                         (["cohort", "demo", "--people", "5"], "demo/a/b/p.parquet")):  # fmt: skip
-        done = run_cli(*command, "--out", str(tmp_path / out))
-        assert done.status == 0, (command, done.stderr)
-        assert (tmp_path / out).is_file(), command
-    done = run_cli("cohort", str(people), "--out", str(tmp_path / "r2.parquet"), "--quarantine",
-                   str(tmp_path / "q" / "q.csv"), "--quiet")  # fmt: skip
-    assert done.status == 0, done.stderr
-    assert (tmp_path / "q" / "q.csv").is_file()
+    for command, option, out in (
+            (["cohort", str(people), "--quiet", "--force"], "--out", "run/2026-11/r.parquet"),
+            (["cohort", "run", str(people), "--quiet"], "--out", "run/r.parquet"),
+            (["cohort", "gaps", str(people), "--quiet"], "--out", "gaps/g.csv"),
+            (["cohort", "demo", "--people", "5", "--force"], "--out", "demo/a/b/p.parquet"),
+            (["cohort", str(people), "--quiet", "--out", str(tmp_path / "r.parquet")],
+             "--quarantine", "q/q.csv"),
+            (["cohort", "gaps", str(people), "--quiet", "--out", str(tmp_path / "g.csv")],
+             "--quarantine", "q/q.csv")):  # fmt: skip
+        done = run_cli(*command, option, str(tmp_path / out))
+        assert done.status == 2, (command, done.stderr)
+        folder = (tmp_path / out).parent
+        assert done.errors() == [f"onconav: error: {option}: cannot write {tmp_path / out} "
+                                 f"(not a file in an existing folder: {str(folder)!r} is not "
+                                 "there; make it first)"], command  # fmt: skip
+        assert not (tmp_path / out.split("/")[0]).exists(), command
+        assert not (tmp_path / "r.parquet").exists() and not (tmp_path / "g.csv").exists()
     done = run_cli("cohort", str(people), "--out", str(people / "r.parquet"))
     assert done.status == 2
     assert done.errors() == [f"onconav: error: --out: cannot write {people / 'r.parquet'} "
                              f"({str(people)!r} is a file, not a folder)"]
-    # a run refused for another option makes no folder (a review of the change: the --out
-    # folder had been made, and left, before --quarantine was refused)
-    for command in (["cohort", str(people)], ["cohort", "gaps", str(people)]):
-        done = run_cli(*command, "--out", str(tmp_path / "new" / "r.csv"), "--quarantine",
-                       str(people / "q.csv"), "--quiet")  # fmt: skip
-        assert done.status == 2, command
-        assert not (tmp_path / "new").exists(), command
+    done = run_cli("report", "-p", str(ROOT / "examples" / "rectal-stage4-kras-wild-type.json"),
+                   "--out", str(tmp_path / "rep" / "r.html"))  # the same words  # fmt: skip
+    assert done.errors() == [f"onconav: error: --out: cannot write {tmp_path / 'rep' / 'r.html'}"
+                             f" (not a file in an existing folder: {str(tmp_path / 'rep')!r} is "
+                             "not there; make it first)"]  # fmt: skip
+
+
+def test_a_count_of_one_is_said_in_the_singular(run_cli: Run, tmp_path: Path) -> None:
+    """`onconav cohort` of one person said "1 rows: 1 answered" (a nurse navigator's review):
+    one row, one result, one person; more, the plural, for the run, gaps and demo alike."""
+    people = tmp_path / "in.csv"
+    people.write_text("patient_id,cancer,stage\n1,thyroid,4\n")
+    done = run_cli("cohort", str(people), "--out", str(tmp_path / "r.csv"), "--quiet")
+    assert done.status == 0, done.stderr
+    assert done.stdout.startswith("1 row: 1 answered, 0 quarantined"), done.stdout
+    done = run_cli("cohort", "gaps", str(people), "--out", str(tmp_path / "g.csv"), "--quiet")
+    assert done.status == 0, done.stderr
+    assert "1 row: 1 answered, 0 quarantined" in done.stderr, done.stderr
+    done = run_cli("cohort", "demo", "--people", "1", "--out", str(tmp_path / "p.csv"))
+    assert done.status == 0 and "wrote 1 person to" in done.stderr, done.stderr
+    people.write_text("patient_id,cancer,stage\n1,rectum,4\n2,rectum,4\n")
+    done = run_cli("cohort", str(people), "--out", str(tmp_path / "r2.csv"), "--quiet")
+    assert done.stdout.startswith("2 rows: 2 answered"), done.stdout
+    assert re.search(r"^\d+ results -> ", done.stdout, re.M), done.stdout
 
 
 def test_a_dot_is_named_by_the_folder_it_is(run_cli: Run, tmp_path: Path,

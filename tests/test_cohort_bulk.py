@@ -322,7 +322,7 @@ def test_a_run_into_the_folder_read_never_reads_its_own_outputs(
         done = run("cohort", *command, str(folder), "--out", str(out), "--quiet", *again)
         assert done.status == 0, done.stderr
         said.append((done.stdout, done.stderr))
-        assert "1 rows: 1 answered, 0 quarantined" in done.stdout + done.stderr, done.stderr
+        assert "1 row: 1 answered, 0 quarantined" in done.stdout + done.stderr, done.stderr
         assert "warning" not in done.stderr, done.stderr
     assert said[0] == said[1]
     (folder / "notes.ndjson.txt").write_text("mine\n")

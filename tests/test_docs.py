@@ -187,7 +187,8 @@ def test_the_search_docs_figures_are_the_benchmarks() -> None:
 def test_coverage_doc_is_current(kb, sources: Path) -> None:  # type: ignore[no-untyped-def]
     reports = provenance.check(kb, provenance.read_sources(sources, kb))
     doc = (ROOT / "docs" / "coverage.md").read_text(encoding="utf-8")
-    regenerate = "regenerate: onconav kb check --report docs/coverage.md"
+    regenerate = ("regenerate: onconav kb check --sources ../shared/sources --report "
+                  "docs/coverage.md --force")
     assert provenance.coverage_table(reports) in doc, regenerate
 
 

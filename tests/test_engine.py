@@ -668,6 +668,25 @@ def test_a_format_character_in_any_text_field_is_refused_never_echoed(
     assert problem.field == "stage" + repr(char)[1:-1] and char not in str(raised.value)
 
 
+def test_a_note_on_how_the_stage_was_read_says_the_words_typed_once(kb: KnowledgeBase) -> None:
+    """`--stage M1` was noted "stage: 'M1': 'm1' is read as stage 4", the words twice, lower-cased
+    the second time (a nurse navigator's review): the note that ``_stage_notes`` makes quotes the
+    words as typed, and the reading's own note does not quote them again; for every word the
+    profile's stage accepts, in its own case and in capitals."""
+    import json
+
+    from conftest import ROOT
+
+    schema = json.loads((ROOT / "schemas" / "profile.schema.json").read_text(encoding="utf-8"))
+    accepted = [w for part in schema["properties"]["stage"]["anyOf"] for w in part.get("enum", ())]
+    assert "M1" in accepted and "metastatic" in accepted
+    for typed in [*accepted, *(w.upper() for w in accepted)]:
+        result = evaluate(parse_profile({"cancer": "rectum", "stage": typed}, kb), kb)
+        for note in (w for w in result.warnings if w.startswith(f"stage: {typed!r}: ")):
+            rest = note.removeprefix(f"stage: {typed!r}: ").lower()
+            assert repr(typed.lower()) not in rest and repr(typed) not in rest, note
+
+
 @pytest.mark.parametrize("said", [None, "", "  ", "unknown", "not tested", "Unknown"])
 def test_biomarkers_not_known_is_as_left_out(said: str | None) -> None:
     """`"biomarkers": "unknown"` (or blank, or "not tested") was refused, and a kras beside it

@@ -287,9 +287,8 @@ STAGE_VALUES = ("earlier", "4", "4A", "4B")
 _LABEL_WORDS = r"\b(stage|stadium|figo|ajcc|uicc|clinical|pathologic(al)?|prognostic|group|is)\b"
 _METASTATIC = {"metastatic", "metastasised", "metastasized", "m1", "m1a", "m1b", "m1c",
                "distantmetastases", "widespread", "metastaticdisease"}  # fmt: skip
-_UNDECIDED = {"advanced": "'advanced' does not say the stage; it is taken as unknown",
-              "locallyadvanced": "'locally advanced' does not say the stage; it is taken as "
-                                 "unknown"}  # fmt: skip
+_UNDECIDED = {"advanced": "does not say the stage; it is taken as unknown",
+              "locallyadvanced": "does not say the stage; it is taken as unknown"}  # fmt: skip
 TNM = re.compile(  # a TNM stage, folded: T (with a prefix), N (may be left out) and M; the M
     # decides: "T4 M0", "T3 M1" as much as "T4N0M0"
     r"^[cpyra]{0,3}t(?:[0-4x]|is)[a-d]?\d?(?:[cpyra]{0,3}n[0-3x][a-c]?)?[cpyra]{0,3}m([01x])"
@@ -365,8 +364,9 @@ def stage(value: object) -> Reading:
         return Reading("earlier", "a TNM stage with M0 (no distant spread) is read as stage 1 "
                        "to 3, unless it is stage 4A for cervical cancer (T4)")  # fmt: skip
     if compact in _METASTATIC:
-        return Reading("4", None if compact == "metastatic" else f"{text!r} is read as stage 4",
-                       far=True)
+        # the note follows the words as typed (``profile._stage_notes``): it had quoted them
+        # again, lower-cased ("'M1': 'm1' is read as stage 4")
+        return Reading("4", None if compact == "metastatic" else "read as stage 4", far=True)
     if compact in _UNDECIDED:
         return Reading(None, _UNDECIDED[compact])
     words = _compact(re.sub(_LABEL_WORDS, " ", text))

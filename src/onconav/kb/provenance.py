@@ -55,6 +55,16 @@ def read_source(directory: Path, source: Source) -> SourceText:
 
 
 def read_sources(directory: Path, kb: KnowledgeBase) -> dict[str, SourceText]:
+    """Every source's text from ``directory``, the folder of the source documents and their
+    sources.json. A folder that holds none of them (``--sources /tmp``) is told once, as the
+    folder it is not: it had been told by its first document's file ("source
+    ccs-stomach-stage4: file /tmp/000_....txt not found"; a nurse navigator's review)."""
+    files = [s.file for s in kb.data.sources]
+    if not (directory / "sources.json").is_file() and not any((directory / f).is_file()
+                                                               for f in files):  # fmt: skip
+        raise SourceMissing(f"{directory} is not the folder of the source documents: it holds "
+                            f"neither their sources.json nor any of them ({', '.join(files)}); "
+                            "give the folder that holds them")  # fmt: skip
     return {s.id: read_source(directory, s) for s in kb.data.sources}
 
 
@@ -324,7 +334,9 @@ def coverage_table(reports: list[SourceReport]) -> str:
     return "\n".join(rows) + "\n"
 
 
-def coverage_markdown(kb: KnowledgeBase, reports: list[SourceReport]) -> str:
+def coverage_markdown(kb: KnowledgeBase, reports: list[SourceReport], command: str) -> str:
+    """The coverage page (docs/coverage.md), saying the ``command`` that measured it as it was
+    run (it had said ``--sources ../shared/sources --report docs/coverage.md`` whatever was)."""
     import platform
     from datetime import date
 
@@ -337,7 +349,7 @@ def coverage_markdown(kb: KnowledgeBase, reports: list[SourceReport]) -> str:
         "# Citation coverage of the sources\n\n"
         f"Knowledge base {kb.version}, measured {date.today().isoformat()} on "
         f"{platform.machine()} / Python {platform.python_version()} with:\n\n"
-        "```sh\nonconav kb check --sources ../shared/sources --report docs/coverage.md\n```\n\n"
+        f"```sh\n{command}\n```\n\n"
         "A paragraph is a non-blank line of a source (a paragraph, a list item); headings and the\n"
         "regions listed below hold no treatment content and are not counted. A paragraph is cited\n"
         "when at least one verified evidence span overlaps it; characters cited counts the\n"
