@@ -1525,7 +1525,8 @@ def test_a_bad_sources_folder_from_the_environment_is_named_so(run: Run) -> None
     assert done.errors() == ["onconav: error: $ONCONAV_SOURCES: /nonexist is not a directory"]
     done = run("explain", "Xeloda", env={"ONCONAV_SOURCES": str(ROOT / "examples")})
     [line] = done.errors()
-    assert line.startswith("onconav: error: $ONCONAV_SOURCES: source "), line
+    assert line.startswith(f"onconav: error: $ONCONAV_SOURCES: {ROOT / 'examples'} is not the "
+                           "folder of the source documents"), line
     typed = run("options", "--cancer", "rectum", "--sources", "/nonexist")  # the flag typed
     assert typed.errors() == ["onconav: error: --sources: /nonexist is not a directory"]
 

@@ -122,8 +122,12 @@ def test_truncated_source_reports_spans_out_of_range(kb, sources: Path, tmp_path
 
 
 def test_missing_source_file_is_an_error(kb, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(provenance.SourceMissing, match="not found"):
-        provenance.read_sources(tmp_path, kb)
+    with pytest.raises(provenance.SourceMissing, match=r"is not the folder of the source "
+                       r"documents: it holds neither their sources\.json nor any of them"):
+        provenance.read_sources(tmp_path, kb)  # a folder of none of them, told once
+    (tmp_path / "sources.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(provenance.SourceMissing, match=r"^source \S+: file .* not found"):
+        provenance.read_sources(tmp_path, kb)  # the folder, a file missing: that file named
 
 
 def _span(text: str, start: int, end: int) -> Span:
