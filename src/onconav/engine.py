@@ -668,8 +668,8 @@ def _scope_words(cancer_name: str, own_source: bool, gate: Truth,
         "treatments of some situations only), so the options of the source about advanced "
         "cancer in general are shown beside its own. Ask your care team which of them fit."
     ) if outside is Truth.TRUE else (
-        f"The source about {cancer_name} names the treatments of some situations only, and "
-        "whether it covers yours fully depends on answers not given yet, so the options of the "
+        f"The source about {cancer_name} names the treatments of some situations only. "
+        "Whether it covers yours fully depends on answers not given yet. So the options of the "
         "source about advanced cancer in general are shown beside its own, each with what "
         "would decide it."
     )
