@@ -926,7 +926,9 @@ def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     first = words.DRUG_CHEMORADIATION.fullmatch(name) if field in TREATMENT_FIELDS else None
     if first and (with_drug := _lookup(kb, field, f"chemoradiation with {first.group(1)}")):
         return with_drug  # "cisplatin chemoradiation": chemoradiation with cisplatin
-    had = words.had_said(name) if field in words.HAD_FIELDS else None
+    # only among the treatments had: among those that stopped working, "had FOLFOX" says it was
+    # had, not that it stopped (a review of the change found it read as stopped, without a word)
+    had = words.had_said(name) if field == "prior_treatments" else None
     if had and (found := _lookup(kb, field, had)) is not None:
         return found  # "had chemo", "received FOLFOX", "s/p total gastrectomy"
     nodes = words.LYMPH_DISSECTION.fullmatch(name) if field in NODES_SAY_NOTHING else None
@@ -1240,11 +1242,12 @@ def _resolve(
             elif field == "metastases" and (counted := _places_counted(kb, name)):
                 hint = ("how many tumours there are is an answer of its own (metastasis_extent: "
                         f"few or many): give the places alone ({', '.join(counted)})")
-            elif (field in TREATMENT_FIELDS and field not in words.HAD_FIELDS
+            elif (field in TREATMENT_FIELDS and field != "prior_treatments"
                   and words.had_said(name) and _lookup(kb, "prior_treatments", name)):
+                what = {"cannot_have": "cannot be had", "planned": "is planned",
+                        "progressed_on": "stopped working"}[field]  # fmt: skip
                 hint = ("its words say it was had: list it among the treatments had "
-                        "(prior_treatments), and here only the name of what "
-                        + ("cannot be had" if field == "cannot_have" else "is planned"))
+                        f"(prior_treatments), and here only the name of what {what}")
             elif (field in TREATMENT_FIELDS and field not in NODES_SAY_NOTHING
                   and (nodes := words.LYMPH_DISSECTION.fullmatch(name))
                   and _lookup(kb, field, next(g for g in nodes.groups() if g))):
