@@ -6062,11 +6062,15 @@ def test_one_who_wants_no_cancer_treatment_is_asked_only_what_decides_relief(  #
 @given(pair=partial_and_more())
 @example(pair=({"cancer": "cervix"},
                {"cancer": "cervix", "stage": "earlier", "recurrence": "local"}))  # fmt: skip
+@example(pair=({"cancer": "rectum"},
+               {"cancer": "rectum", "stage": "earlier", "recurrence": "local",
+                "resectable": False, "metastases": [], "symptoms": []}))  # fmt: skip
 def test_an_own_option_ruled_out_where_its_source_is_silent_says_so(pair) -> None:  # type: ignore[no-untyped-def]
     """An option of the cancer's own source that does not suit a situation that source does not
-    cover (by the stage, or where the cancer came back: the facts of ``covers``) says that the
-    source does not cover it, and the general source's options are then shown beside; no other
-    option says so. Cervical cancer that came back in the pelvis had every cervical drug "not
+    cover, by the stage or where the cancer came back, says that the source does not say how
+    such a situation is treated, and the general source's options are then shown beside; no
+    other option says so (not pelvic exenteration, when surgery cannot take the cancer out).
+    Cervical cancer that came back in the pelvis had every cervical drug "not
     suitable" beside the general source's chemotherapy, offered, as if the source ruled them
     out (a review of the page)."""
     from onconav.engine import SILENT_LEAD, own_sources_leave_out
@@ -6077,9 +6081,7 @@ def test_an_own_option_ruled_out_where_its_source_is_silent_says_so(pair) -> Non
     result = evaluate(profile, kb)
     facts = facts_of(profile, kb)
     silent = own_sources_leave_out(kb, facts) is Truth.TRUE
-    covers = next((c for r in kb.rules.values() for s, c in r.scope.uncovered if s == facts.site),
-                  None)  # fmt: skip
-    decides = {t.fact for t in leaves_of(covers)} if covers is not None else set()
+    decides = {"stage", "recurrence"}  # (not what rules it out besides: surgery cannot)
     general = [o for o in result.options if "any" in kb.by_id[o.id].cancers]
     for o in result.options:
         said = o.reason is not None and f"; {SILENT_LEAD} {result.cancer_name} " in o.reason
@@ -6118,3 +6120,20 @@ def test_a_general_option_for_one_cancer_is_listed_only_where_it_may_be_that_one
         assert (ident in listed) is (may_be and general_shown), (ident, cancer, fuller)
         if ident in listed and facts.row["cancer"] is None:
             assert "cancer" in {m.fact for m in listed[ident].missing}, fuller
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+@example(pair=({"cancer": "breast"}, {"cancer": "breast", "stage": "4B",
+                                      "metastases": ["a distant part of the body"]}))  # fmt: skip
+def test_a_facts_own_question_is_asked_of_the_care_team_in_the_persons_voice(pair) -> None:  # type: ignore[no-untyped-def]
+    """Among the questions to ask the care team, a fact's own question is always its form in
+    the person's voice (``ask``): "Which parts of the body has the cancer spread to?" had stood
+    among "Which of my symptoms ...?" (a review of the change, after the list was put in the
+    person's voice)."""
+    kb = shared_kb()
+    _, fuller = pair
+    result = evaluate(parse_profile(fuller, kb), kb)
+    own = {f.question: f.ask for f in kb.facts.values() if f.ask and f.ask != f.question}
+    for question in result.questions:
+        assert question not in own, (question, own.get(question), fuller)

@@ -495,10 +495,10 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
             words.append(text)
             reasons += leaves
         if _beyond_own_source(kb, option, facts, reasons):
-            words.append(f"{SILENT_LEAD} {facts.cancer_name} does not cover a situation like "
-                         "yours (the options of the source about advanced cancer in general are "
-                         "shown for it): ask your care team whether this treatment may still be "
-                         "used")  # fmt: skip
+            words.append(f"{SILENT_LEAD} {facts.cancer_name} does not say how a situation like "
+                         "yours is treated (the options of the source about advanced cancer in "
+                         "general are shown for it): ask your care team whether this treatment "
+                         "may still be used")  # fmt: skip
     missing = []
     if undecided := missing_facts(rules, row, status, condition, out):
         asked = _asked(rules, row)
@@ -555,6 +555,9 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
 
 
 SILENT_LEAD = "the source about"  # the words that begin ``_beyond_own_source``'s part of a reason
+# the facts by which a cancer's own source describes some situations only: the stage, and
+# whether and where the cancer came back (``_beyond_own_source``)
+SILENT_ON = frozenset({"stage", "recurrence"})
 
 
 def _covers(kb: KnowledgeBase, site: str) -> Expr | None:
@@ -575,17 +578,15 @@ def own_sources_leave_out(kb: KnowledgeBase, facts: Facts) -> Truth:
 def _beyond_own_source(kb: KnowledgeBase, option: Option, facts: Facts,
                        reasons: list[Reason]) -> bool:  # fmt: skip
     """Whether an option of the cancer's own source does not suit for a situation that source
-    does not cover (``own_sources_leave_out``): one of the facts that decide what it covers
-    (the stage, where the cancer came back) is among those that rule it out. Its reason says the
-    source is silent there, not only that it does not fit: cisplatin with paclitaxel, for
-    cervical cancer that came back in the pelvis, had read as ruled out beside the general
-    source's chemotherapy, offered (a review of the page)."""
-    covers = _covers(kb, facts.site)
-    if (covers is None or facts.site not in option.cancers
-            or ~truth(covers, facts.row) is not Truth.TRUE):  # fmt: skip
+    does not cover (``own_sources_leave_out``) by the stage or where the cancer came back
+    (``SILENT_ON``): its reason says the source is silent there, not only that it does not fit.
+    Cisplatin with paclitaxel, for cervical cancer that came back in the pelvis, had read as
+    ruled out beside the general source's chemotherapy, offered (a review of the page). Not an
+    option ruled out by another answer (pelvic exenteration, when surgery cannot take all of
+    the cancer out: a review of the change found it told to ask the team all the same)."""
+    if facts.site not in option.cancers or own_sources_leave_out(kb, facts) is not Truth.TRUE:
         return False
-    decide = {t.fact for t in tests_of(covers)}
-    return any(r.check is not None and r.check.fact in decide for r in reasons)
+    return any(r.check is not None and r.check.fact in SILENT_ON for r in reasons)
 
 
 def _order(option: Option, result: OptionResult, declined: bool, position: int) -> tuple[int, ...]:
@@ -1111,7 +1112,9 @@ def _what_would_change(
             # had: did it stop working? and which treatments stopped (for CAPIRI after it)?
             assert ask is not None  # made of the same values
             ask += " " + known.ask
-        to_ask.append(ask or known.ask)
+        # the fact's own question in the person's voice; a narrower one as it is (a blockage
+        # given, not where it is): "Which parts of the body ...?" had stood among "my" questions
+        to_ask.append(known.ask if ask in (None, known.question) else ask)
         ranked.append(
             RankedFact(
                 fact=missing.fact,
