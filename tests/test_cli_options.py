@@ -1171,8 +1171,8 @@ def test_brief_example_lines(run: Run, after_xelox: Path) -> None:
     lines = done.stdout.splitlines()
     assert ("Offered                  Chemoradiation before surgery — note: Radiation to the "
             "pelvis in the past may mean you cannot have more of it there.") in lines
-    assert ("Needs information        FOLFIRI chemotherapy — What is the stage of the cancer "
-            "now? Which parts of the body has the cancer spread to?") in lines
+    assert ("Needs information        FOLFIRI chemotherapy — What is the stage of the cancer? "
+            "Which parts of the body has the cancer spread to?") in lines
 
 
 @pytest.mark.parametrize("data", [AFTER_XELOX, *(json.loads(p.read_text()) for p in EXAMPLES)])

@@ -4361,7 +4361,7 @@ def test_a_kind_of_cancer_named_in_a_conditions_words_is_read_as_the_profile_rea
 
 @pytest.mark.parametrize("words", ["Carcinoma in situ of rectum", "History of malignant "
                                    "neoplasm of rectum",
-                                   "Benign neoplasm of rectum", "Malignant pleural effusion",
+                                   "Benign neoplasm of rectum",
                                    "Cancer-related pain",
                                    "Genetic predisposition to breast cancer",
                                    "BRCA1 carrier, hereditary breast cancer syndrome",
@@ -4380,10 +4380,27 @@ def test_words_that_are_no_primary_cancer_now_are_no_cancer(
     with pytest.raises(FhirError) as caught:
         read_bundle(_record(condition, STAGE_4), kb)
     assert f"Condition/c ({words!r})" in caught.value.problems[0].message
-    theirs = words in ("History of malignant neoplasm of rectum", "Malignant pleural effusion",
-                       "Cancer-related pain")  # fmt: skip
+    theirs = words in ("History of malignant neoplasm of rectum", "Cancer-related pain")
     assert caught.value.no_cancer == (not theirs)
     assert pickle.loads(pickle.dumps(caught.value)).no_cancer == (not theirs)
+
+
+@pytest.mark.parametrize("words", ["Malignant pleural effusion", "Malignant ascites",
+                                   "Peritoneal carcinomatosis", "Krukenberg tumour"])
+def test_words_that_name_spread_by_themselves_are_spread_where_it_started_not_known(
+    words: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A Condition whose words name a place of spread by themselves ("Malignant pleural
+    effusion") is read as the profile reads the same words given as the cancer (a clinical
+    review): spread, where the cancer started not known, said in the warnings. It had been a
+    malignancy not read, and the CDS service's could-not-read card."""
+    condition = {**_condition("c", "0", ""), "code": {"text": words}}
+    reading = read_bundle(_record(condition, STAGE_4), kb)
+    assert reading.data["cancer"] == "unknown", reading.data
+    assert reading.data["metastases"], reading.data
+    assert any("only cancer that has spread is on record" in w for w in reading.warnings)
+    typed = onconav.parse_profile({"cancer": words}, kb)
+    assert facts_of(typed, kb).site == facts_of(onconav.parse_profile(reading.data, kb), kb).site
 
 
 def test_with_no_cancer_a_condition_not_read_is_named_with_the_reason(
@@ -7136,7 +7153,7 @@ def test_every_entry_that_is_not_a_resource_is_listed(bad: list[Any], with_cance
 
 
 MALIGNANT_NOT_CANCER = [
-    "History of rectal cancer", "Suspected gastric cancer", "Malignant pleural effusion",
+    "History of rectal cancer", "Suspected gastric cancer",
     "Rectal cancer, no evidence of disease", "Anemia due to gastric cancer",
     "Cancer-related pain",
 ]  # fmt: skip
