@@ -4671,15 +4671,20 @@ def test_a_kind_given_with_chemotherapy_that_stopped_asks_of_the_chemotherapy_wh
     trastuzumab and "targeted therapy" listed as stopped, had asked only "Which targeted drugs
     stopped working?" (a clinical review)."""
     kb = shared_kb()
-    chemotherapy = f"any chemotherapy given with {kb.phrase('progressed_on', kind)}"
     for data in pair:
         data = {**data, "progressed_on": [kind]}
+        # the kind as read: itself, or the one drug of it among the treatments had, in its
+        # place (``OnlyOneHad``: trastuzumab alone had, in the example)
+        stopped = facts_of(parse_profile(data, kb), kb).row["progressed_on"]
+        assert isinstance(stopped, frozenset) and len(stopped) == 1
+        (read,) = stopped
+        chemotherapy = f"any chemotherapy given with {kb.phrase('progressed_on', read)}"
         result = evaluate(parse_profile(data, kb), kb)
         for option in result.options:
             asked = " ".join(m.question for m in option.missing if m.fact == "progressed_on")
             when = kb.rules[option.id].at(result.cancer).when
             undecided = [t for t in leaves_of(when) if t.fact == "progressed_on"
-                         and leaf_truth(t, frozenset({kind})) is Truth.UNKNOWN]  # fmt: skip
+                         and leaf_truth(t, stopped) is Truth.UNKNOWN]  # fmt: skip
             if asked and any("chemotherapy" in t.wanted for t in undecided):
                 assert chemotherapy in asked, (data, option.id, asked)
             if chemotherapy in asked:  # only where a test of chemotherapy is left undecided
@@ -6073,7 +6078,7 @@ def test_an_own_option_ruled_out_where_its_source_is_silent_says_so(pair) -> Non
     Cervical cancer that came back in the pelvis had every cervical drug "not
     suitable" beside the general source's chemotherapy, offered, as if the source ruled them
     out (a review of the page)."""
-    from onconav.engine import SILENT_LEAD, own_sources_leave_out
+    from onconav.engine import own_sources_leave_out
 
     kb = shared_kb()
     _, fuller = pair
@@ -6084,7 +6089,9 @@ def test_an_own_option_ruled_out_where_its_source_is_silent_says_so(pair) -> Non
     decides = {"stage", "recurrence"}  # (not what rules it out besides: surgery cannot)
     general = [o for o in result.options if "any" in kb.by_id[o.id].cancers]
     for o in result.options:
-        said = o.reason is not None and f"; {SILENT_LEAD} {result.cancer_name} " in o.reason
+        said = o.reason is not None and (
+            f"; the source about {result.cancer_name} does not say how a situation like yours "
+            "is treated" in o.reason)  # fmt: skip
         own = facts.site in kb.by_id[o.id].cancers
         by_covers = any(r.kind == "condition" and r.check is not None and r.check.fact in decides
                         for r in o.reasons)  # fmt: skip
@@ -6137,3 +6144,76 @@ def test_a_facts_own_question_is_asked_of_the_care_team_in_the_persons_voice(pai
     own = {f.question: f.ask for f in kb.facts.values() if f.ask and f.ask != f.question}
     for question in result.questions:
         assert question not in own, (question, own.get(question), fuller)
+
+
+@st.composite
+def one_of_a_kind_had(draw: st.DrawFn) -> tuple[dict[str, Any], str]:
+    """A profile that says a kind of treatment stopped working, not which, with one treatment of
+    that kind alone among the treatments had (and other treatments beside, of no bearing on the
+    kind), and that treatment."""
+    kb = shared_kb()
+    rule = draw(st.sampled_from(kb.only_one_had))
+    one = draw(st.sampled_from(sorted(rule.members)))
+    vocab = kb.vocabulary
+    others_had = sorted(vocab.known("prior_treatments") - rule.counted)
+    others_stopped = sorted(vocab.known("progressed_on") - rule.narrower - {rule.kind})
+    profile = {
+        "cancer": draw(st.sampled_from(CANCERS)),
+        "stage": draw(st.sampled_from(["4", "4A", "4B"])),
+        "prior_treatments": [one, *draw(st.lists(st.sampled_from(others_had), max_size=3))],
+        "progressed_on": [rule.kind,
+                          *draw(st.lists(st.sampled_from(others_stopped), max_size=2))],
+    }
+    return profile, one
+
+
+@SETTINGS
+@given(case=one_of_a_kind_had())
+@example(case=({"cancer": "stomach", "stage": "4", "prior_treatments": ["pembrolizumab"],
+               "progressed_on": ["checkpoint-inhibitor"]}, "pembrolizumab"))  # fmt: skip
+@example(case=({"cancer": "rectum", "stage": "4", "prior_treatments": ["FOLFOX"],
+               "progressed_on": ["chemotherapy"]}, "folfox"))  # fmt: skip
+def test_a_kind_that_stopped_is_the_one_treatment_of_it_had(case) -> None:  # type: ignore[no-untyped-def]
+    """A kind of treatment that stopped working, not which, of someone who has had one
+    treatment of that kind alone, is read as that one having stopped: every option's status,
+    reason and questions are those of the same profile that names it in the kind's place among
+    what stopped, and a warning says so. FOLFOX had alone, with chemotherapy stopped, had asked
+    of FOLFOX which chemotherapy stopped working; pembrolizumab had, with a checkpoint inhibitor
+    stopped, had left nivolumab offered without the warning that pembrolizumab, of its kind,
+    stopped (a review)."""
+    kb = shared_kb()
+    profile, one = case
+
+    def read(data: dict[str, Any]) -> list[tuple[str, str, str | None, list[str]]]:
+        result = evaluate(parse_profile(data, kb), kb)
+        return [(o.id, o.status.value, o.reason, [m.fact for m in o.missing])
+                for o in result.options]  # fmt: skip
+
+    named = {**profile, "progressed_on": [one if v == profile["progressed_on"][0] else v
+                                          for v in profile["progressed_on"]]}  # fmt: skip
+    assert read(profile) == read(named), profile
+    result = evaluate(parse_profile(profile, kb), kb)
+    said = f"{kb.name_of(one)} is the only treatment of that kind"
+    assert any(w.startswith("progressed_on: ") and said in w for w in result.warnings), (
+        profile, result.warnings)  # fmt: skip
+
+
+@pytest.mark.parametrize("had", [
+    ["FOLFOX", "chemotherapy"],  # another chemotherapy, not said which, may be the one
+    ["FOLFOX", "FOLFIRI"],  # two of the kind: which stopped is the person's to say
+    ["FOLFOX", "clinical trial"],  # a trial's drug may be the one
+    ["FOLFOX", "perhaps other treatments not listed"],
+])  # fmt: skip
+def test_a_kind_that_stopped_is_not_narrowed_where_the_treatments_had_leave_it_open(
+        had: list[str]) -> None:  # fmt: skip
+    """Where the treatments had hold more than one treatment of the kind that stopped, or one
+    that leaves it open, which one stopped stays unknown, and asked."""
+    kb = shared_kb()
+    profile = {"cancer": "rectum", "stage": "4", "biomarkers": {"kras": "wild-type"},
+               "prior_treatments": had,
+               "progressed_on": ["chemotherapy"]}  # fmt: skip
+    result = evaluate(parse_profile(profile, kb), kb)
+    folfox = next(o for o in result.options if o.id == "rectum-folfox")
+    assert folfox.status is Status.needs_information
+    assert "progressed_on" in {m.fact for m in folfox.missing}
+    assert not any("is the only treatment of that kind" in w for w in result.warnings)

@@ -196,6 +196,33 @@ def test_choices_and_kinds_that_stopped_agree_in_sql() -> None:
     assert sql_statuses(KB, rows) == expected
 
 
+def test_the_one_treatment_of_a_kind_had_is_the_one_that_stopped_in_sql_as_in_python() -> None:
+    """A kind that stopped, not which, of someone who has had one treatment of it alone, is read
+    as that one having stopped, by the query as by ``profile.facts_of`` (``OnlyOneHad``); not
+    where the treatments had leave it open, nor where either list is not given."""
+    stomach, rectum = {"cancer": "stomach", "stage": "4"}, {"cancer": "rectum", "stage": "4"}
+    chemo = {"progressed_on": ["chemotherapy"]}
+    people = [
+        {**stomach, "prior_treatments": ["Keytruda"], "progressed_on": ["checkpoint inhibitor"]},
+        {**rectum, **chemo, "prior_treatments": ["FOLFOX", "bevacizumab"]},
+        {**rectum, **chemo, "prior_treatments": ["FOLFOX", "FOLFIRI"]},
+        {**rectum, **chemo, "prior_treatments": ["FOLFOX", "chemotherapy"]},
+        {**rectum, **chemo, "prior_treatments": ["FOLFOX", "clinical trial"]},
+        {**rectum, **chemo},
+        {**rectum, "prior_treatments": ["FOLFOX"]},
+        {**rectum, "prior_treatments": ["FOLFOX", "bevacizumab"],  # both kinds, each its one
+         "progressed_on": ["chemotherapy", "targeted therapy"]},
+    ]  # fmt: skip
+    expected, rows = python_statuses(KB, people)
+    status = {(p, o): s for p, o, s in expected}
+    assert status[("0", "stomach-pembrolizumab-chemotherapy-trastuzumab")] == "not_suitable"
+    assert status[("1", "rectum-folfox")] == "not_suitable"
+    assert [status[(str(i), "rectum-folfox")] for i in range(2, 7)] == ["needs_information"] * 5
+    assert status[("7", "rectum-bevacizumab-folfiri")] == "not_suitable"
+    assert rows[1]["progressed_on"] == ["chemotherapy"]  # as given: the query adds it
+    assert sql_statuses(KB, rows) == expected
+
+
 def test_a_derived_value_agrees_in_sql() -> None:
     """Most treatments tried, derived for rectal cancer from what stopped working or cannot be
     used, unless the person answered; the same in the query as in Python."""

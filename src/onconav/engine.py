@@ -273,7 +273,7 @@ def _kin_left_open(kb: KnowledgeBase, facts: Facts, options: list[OptionResult])
     drug reads the same: its options not ruled out (``cdshooks.cards``)."""
     may_suit = _may_suit(options)
     out = []
-    for kin in kin_of_listed(kb, facts.given, facts.site):
+    for kin in kin_of_listed(kb, facts.row, facts.site):
         given = tuple(d for d in kin.kin if any(o.id in may_suit and d not in may_suit[o.id]
                                                 for o in kb.options_using(d)))  # fmt: skip
         if given:
@@ -464,6 +464,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
     rules = kb.rules[option.id].at(facts.site)
     row = facts.row
     status, because, condition, out = decide(rules, row)
+    when = condition_of(rules, row)  # who it is for, as ``decide`` read it
     hits = ruled_out_hits(rules, row)
     reasons: list[Reason] = []
     words: list[str] = []
@@ -478,7 +479,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         if condition is Truth.FALSE:  # and who it is for, which the person's situation is not:
             # "it gives cisplatin, which has already stopped working" alone had read as if
             # radiation with weekly cisplatin, for stage 4A, would otherwise fit a 4B cancer
-            for text, leaves in why_not(kb, condition_of(rules, row), row, facts.told):
+            for text, leaves in why_not(kb, when, row, facts.told):
                 words.append(text)
                 reasons += leaves
     else:
@@ -491,11 +492,11 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         ]
         words = [text]
     if because == "condition_false":
-        for text, leaves in why_not(kb, condition_of(rules, row), row, facts.told):
+        for text, leaves in why_not(kb, when, row, facts.told):
             words.append(text)
             reasons += leaves
         if _beyond_own_source(kb, option, facts, reasons):
-            words.append(f"{SILENT_LEAD} {facts.cancer_name} does not say how a situation like "
+            words.append(f"the source about {facts.cancer_name} does not say how a situation like "
                          "yours is treated (the options of the source about advanced cancer in "
                          "general are shown for it): ask your care team whether this treatment "
                          "may still be used")  # fmt: skip
@@ -554,24 +555,16 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
     )
 
 
-SILENT_LEAD = "the source about"  # the words that begin ``_beyond_own_source``'s part of a reason
 # the facts by which a cancer's own source describes some situations only: the stage, and
 # whether and where the cancer came back (``_beyond_own_source``)
 SILENT_ON = frozenset({"stage", "recurrence"})
 
 
-def _covers(kb: KnowledgeBase, site: str) -> Expr | None:
-    """The situations a cancer's own sources cover, for a cancer whose sources cover some only
-    (``Scope.uncovered``: the cervix's, the rectum's); None for every other."""
-    return next((covers for rules in kb.rules.values()
-                 for where, covers in rules.scope.uncovered if where == site), None)  # fmt: skip
-
-
 def own_sources_leave_out(kb: KnowledgeBase, facts: Facts) -> Truth:
     """Whether the cancer's own sources leave the person's situation out (the general source's
     options are then shown beside their own); FALSE for a cancer whose sources cover every
-    situation, or that has none (``_covers``)."""
-    covers = _covers(kb, facts.site)
+    situation, or that has none (``KnowledgeBase.covers``)."""
+    covers = kb.covers.get(facts.site)
     return Truth.FALSE if covers is None else ~truth(covers, facts.row)
 
 

@@ -25,6 +25,7 @@ from onconav.kb.rules import (
     Expr,
     Implied,
     Not,
+    OnlyOneHad,
     RuledOut,
     Rules,
     Scope,
@@ -401,6 +402,10 @@ class Dialect:
         """The list without the items of ``values``."""
         return f"list_filter({col}, lambda x: NOT list_contains({values}, x))"
 
+    def concat(self, col: str, values: str) -> str:
+        """The list with the items of ``values`` after its own."""
+        return f"list_concat({col}, {values})"
+
 
 class SparkDialect(Dialect):
     name = "spark"
@@ -425,6 +430,9 @@ class SparkDialect(Dialect):
 
     def without(self, col: str, values: str) -> str:
         return f"array_except({col}, {values})"
+
+    def concat(self, col: str, values: str) -> str:
+        return f"concat({col}, {values})"
 
 
 DUCKDB, SPARK = Dialect(), SparkDialect()
@@ -639,6 +647,26 @@ def status_of_sql(because: str) -> str:
     """The status a line of ``STATUS_RULES`` gives, from a SQL expression of the line."""
     whens = " ".join(f"WHEN {quote(b)} THEN {quote(s.value)}" for s, b in STATUS_RULES)
     return f"CASE {because} {whens} END"
+
+
+def only_one_had_sql(rule: OnlyOneHad, dialect: Dialect = DUCKDB) -> str:
+    """The column of what stopped working with ``OnlyOneHad.adds``'s treatment in the kind's
+    place where it applies, else as given (NULL where either list is not given: its tests are
+    then NULL)."""
+    d = dialect
+    stopped, had = column("progressed_on"), column("prior_treatments")
+
+    def values(items: frozenset[str]) -> str:
+        return d.array(quote(v) for v in sorted(items))
+
+    one = d.intersect(had, values(rule.members))
+    applies = (f"{d.has_any(stopped, values(frozenset({rule.kind})))} "
+               f"AND NOT {d.has_any(stopped, values(rule.narrower))} "
+               f"AND {d.length(d.intersect(had, values(rule.counted)))} = 1 "
+               f"AND {d.length(one)} = 1")  # fmt: skip
+    kind = values(frozenset({rule.kind}))
+    return (f"(CASE WHEN {applies} THEN {d.concat(d.without(stopped, kind), one)} "
+            f"ELSE {stopped} END)")  # fmt: skip
 
 
 def implied_sql(implied: Implied, leaf: Leaf = leaf_sql, dialect: Dialect = DUCKDB) -> str:

@@ -1734,6 +1734,16 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     warnings += _stage_says_spread_far(kb, profile, site, given)
     warnings += _sub_stage_not_split(site, given)
     row = dict(given)
+    for rule in kb.only_one_had:  # a kind that stopped, of one who had one of it alone: that one,
+        # in its place
+        if (one := rule.adds(row["progressed_on"], row["prior_treatments"])) is not None:
+            assert isinstance(row["progressed_on"], frozenset)  # (``OnlyOneHad.adds``)
+            row["progressed_on"] = row["progressed_on"] - {rule.kind} | {one}
+            warnings.append(
+                f"progressed_on: {kb.phrase('progressed_on', rule.kind)} stopped working, and "
+                f"{kb.name_of(one)} is the only treatment of that kind among the treatments "
+                "had: it is taken as the one that stopped; if another did, list it among the "
+                "treatments that stopped working")  # fmt: skip
     told: dict[str, str] = {}
     for implied in kb.implied:
         unknown = row[implied.fact] is None

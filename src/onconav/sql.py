@@ -28,6 +28,7 @@ from onconav.logic import (
     if_it_came_back_sql,
     implied_sql,
     leaf_sql,
+    only_one_had_sql,
     quote,
     relieves_sql,
     ruled_out_sql,
@@ -182,9 +183,10 @@ def people_sql(kb: KnowledgeBase, table: str = "facts", dialect: Dialect = DUCKD
     ``profile.facts_of``): the facts table's columns."""
     names = [n for n, _, _ in facts_table(kb)]
     previous = f"(SELECT {', '.join(column(n) for n in names)} FROM {table})"
-    for step in kb.implied:
-        implied = implied_sql(step, leaf_sql_of(dialect), dialect)
-        previous = ("(SELECT " + ", ".join(f"{implied} AS {column(n)}" if n == step.fact
+    steps = [*(("progressed_on", only_one_had_sql(rule, dialect)) for rule in kb.only_one_had),
+             *((i.fact, implied_sql(i, leaf_sql_of(dialect), dialect)) for i in kb.implied)]
+    for fact, value in steps:
+        previous = ("(SELECT " + ", ".join(f"{value} AS {column(n)}" if n == fact
                                            else column(n) for n in names)
                     + f" FROM {previous})")  # fmt: skip
     return f"SELECT * FROM {previous}"

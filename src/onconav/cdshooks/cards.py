@@ -284,7 +284,7 @@ def order_select(situation: Situation, drafted: Iterable[Drafted], kb: Knowledge
     # the drugs of the kind of one the record lists as not to be had or stopped working (the
     # core's one rule, ``kin_of_listed``, which the answer's warnings read too): read once
     facts = facts_of(situation.result.profile, kb)
-    kin = kin_of_listed(kb, facts.given, facts.site)
+    kin = kin_of_listed(kb, facts.row, facts.site)
     # the mixes the answer leaves open that give a drug that stopped working (its warnings' rule)
     built = built_on_what_stopped(kb, facts, situation.result.options)
     cards: list[Card] = []

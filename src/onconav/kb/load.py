@@ -52,10 +52,12 @@ from onconav.kb.rules import (
     Expr,
     Implied,
     Lowering,
+    OnlyOneHad,
     Rules,
     Treatments,
     aims_at_cancer,
     name_of,
+    only_one_had,
     option_rules,
     ruled_out_routes,
     tests_of,
@@ -187,6 +189,13 @@ class KnowledgeBase:
     # what each option gives, by option id: what it uses, is given with or may involve, the
     # drugs of its regimens and the kinds of its procedures (``options_using``)
     gives: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # the situations a cancer's own sources cover, by cancer, for a cancer whose sources cover
+    # some only (the cervix's, the rectum's: ``Cancer.covers``); outside them the general
+    # source's options are shown too (``Scope.uncovered``)
+    covers: Mapping[str, Expr] = field(default_factory=dict)
+    # a kind of treatment that stopped working, of someone who has had one treatment of it
+    # alone: that one stopped (``OnlyOneHad``), before ``implied``
+    only_one_had: tuple[OnlyOneHad, ...] = ()
 
     @property
     def version(self) -> str:
@@ -783,6 +792,8 @@ def _index(
         value_labels=value_labels,
         with_chemotherapy=with_chemotherapy,
         gives={o.id: gives(o) for o in data.options},
+        covers=covers,
+        only_one_had=only_one_had(vocabulary, kind_of),
     )
 
 

@@ -236,7 +236,9 @@ def _cancer_test(expr: Expr) -> Test | None:
 def relief_route(expr: Expr) -> Expr | None:
     """The ways an expression holds through a test of the symptoms (not under a ``not``); None
     when it has none. Of a choice (``Any``), the parts that have one; of parts that must all
-    hold (``All``), each part that has one narrowed to it, the others as they are. Local
+    hold (``All``), each part that has one narrowed to it, the others as they are (so an
+    ``All`` of two parts each with a symptom asks for both symptoms: no option's condition has
+    that shape). Local
     excision, for rectal cancer come back where it started that surgery can take out, or for
     the symptoms of a tumour in the pelvis, is for the symptoms alone: a person who wants no
     cancer treatment had been asked whether the cancer could be taken out."""
@@ -913,6 +915,61 @@ class Implied:
     why: str
     warning: str | None = None
     told: str | None = None  # the reading in a person's words, for a reason that rests on it
+
+
+@dataclass(frozen=True)
+class OnlyOneHad:
+    """That a kind of treatment stopped working, not which (chemotherapy, a checkpoint
+    inhibitor), of someone whose list of treatments had holds one treatment of that kind and
+    nothing that leaves the kind open: that one is what stopped, and it stands in the kind's
+    place among what stopped working (``adds``), as if the person had named it. FOLFOX had
+    alone, with chemotherapy stopped, had asked of FOLFOX which chemotherapy stopped working;
+    pembrolizumab had alone, with a checkpoint inhibitor stopped, had left nivolumab offered
+    without the warning that a drug of its kind stopped (a review). Applied by
+    ``onconav.profile.facts_of`` and ``onconav.sql.people_sql`` alike, in the order of
+    ``kb.only_one_had``, before ``kb.implied``."""
+
+    kind: str
+    members: frozenset[str]  # the treatments of the kind that can be said to have stopped working
+    narrower: frozenset[str]  # every value of the treatments had under the kind
+    # the values of a list of treatments had that count: the kind itself, what is narrower or
+    # broader ("chemotherapy" had beside FOLFOX: another chemotherapy may be the one), and what
+    # leaves the drugs had open (a clinical trial, drugs not known, perhaps others not listed)
+    counted: frozenset[str]
+
+    def adds(self, stopped: object, had: object) -> str | None:
+        """The treatment the kind that stopped is, by the treatments had; None where it does not
+        apply: either list not given, the kind not among what stopped, or something narrower
+        already said (which one stopped is then the person's to say)."""
+        if not isinstance(stopped, frozenset) or not isinstance(had, frozenset):
+            return None
+        if self.kind not in stopped or stopped & self.narrower:
+            return None
+        counted = had & self.counted
+        return next(iter(counted)) if len(counted) == 1 and counted <= self.members else None
+
+
+def only_one_had(vocab: Vocabulary, kind_of: Mapping[str, str]) -> tuple[OnlyOneHad, ...]:
+    """An ``OnlyOneHad`` for each kind of drug (chemotherapy, a checkpoint inhibitor) that has
+    treatments under it among the treatments had, in the order of their ids. Not a kind of
+    procedure (radiation, chemoradiation, ablation): radiation named by how it was given is
+    read as radiation aimed where not said beside it (``profile.where_unsaid``), which would
+    count as another radiation had; nor is what it adds a procedure too."""
+    ups = vocab.ancestors.get("prior_treatments", {})
+    stoppable = vocab.known("progressed_on")
+    open_ended = frozenset().union(*(vocab.below("prior_treatments", v) | {v}
+                                     for v in DRUGS_NOT_SAID.true))  # fmt: skip
+    rules = []
+    for kind in sorted(k for k in stoppable if kind_of.get(k) == "drug_classes"):
+        narrower = vocab.below("prior_treatments", kind) - {kind}
+        # not one that is a procedure too (cisplatin with radiation, a chemoradiation): that
+        # chemotherapy stopped does not say its radiation did
+        members = frozenset(m for m in narrower & stoppable
+                            if all(kind_of.get(up) != "procedures" for up in ups[m]))  # fmt: skip
+        if members:
+            broader = ups.get(kind, frozenset()) | {kind}
+            rules.append(OnlyOneHad(kind, members, narrower, narrower | broader | open_ended))
+    return tuple(rules)
 
 
 CAME_BACK_FAR = one_of("recurrence", frozenset({"distant"}), "came back far away")
