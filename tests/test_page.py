@@ -2578,3 +2578,33 @@ def test_an_explain_page_says_whose_page_each_passage_is(sources: Path) -> None:
     evidence = KB.by_id["folfiri"].evidence
     assert evidence
     check_citations(html, html.one("main"), list(evidence))
+
+
+def test_an_explain_page_reached_with_a_cancer_lists_that_cancers_options_first() -> None:
+    """Bevacizumab's page, reached from a rectal cancer's answer, listed cervical cancer's
+    options first (a review as a family): reached with a cancer, an explain page lists the
+    options for it first, then those for every cancer, then the other cancers'; each entry given
+    by options of more than one cancer, for every cancer that has options of its own (and colon
+    cancer, which has none)."""
+    cancers = sorted({c for o in KB.options for c in o.cancers if c != "any"} | {"colon"})
+    mixed = [i for i in sorted(KB.by_id) if KB.kind_of[i] != "options"
+             and len({tuple(o.cancers) for o in KB.options_using(i)}) > 1]  # fmt: skip
+    assert "bevacizumab" in mixed
+    paths = [explain_url(i, c) for i in mixed for c in cancers]
+    checked = 0
+    for path, response in zip(paths, get_all(paths), strict=True):
+        assert response.status_code == 200, path
+        cancer = path.split("cancer=")[1]
+        html = Html(response.text)
+        (heading,) = [h for h in html.find("h2") if h.text == "Options that give it"]
+        after = html.elements[html.elements.index(heading):]
+        listing = next(e for e in after if e.tag == "ul")
+        listed = [KB.by_id[a.get("href").split("?")[0].removeprefix("/explain/")]
+                  for a in html.find("a", within=listing)]  # fmt: skip
+        ranks = [0 if cancer in o.cancers else 1 if "any" in o.cancers else 2 for o in listed]
+        assert ranks == sorted(ranks), (path, [o.id for o in listed])
+        checked += len(set(ranks)) > 1
+    assert checked > 10
+    html = Html(get(explain_url("bevacizumab", "rectum")).text)
+    first = [a.text for a in html.find("a") if a.get("href").startswith("/explain/rectum-")]
+    assert first and html.text.index(first[0]) < html.text.index("for cervical cancer")

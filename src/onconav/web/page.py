@@ -205,12 +205,13 @@ def add_page(
             return page("missing.html", 404, name=words.cut(name), blank=False,
                         closest=kb.closest_names(name), **kept)  # fmt: skip
         seen = kb_explain.view(kb, found[0])
+        used_by = views.own_cancer_first(seen.used_by, cancer)  # the person's cancer's first
         return page("explain.html", seen=seen, cites=views.cite_groups(kb, seen.evidence, passage),
                     used_by_heading=kb_explain.USED_BY,
                     also=[(name, r.id) for r, name in zip(found[1:], kb_explain.names_apart(
                         kb, [views.Ref(r.id, kb.name_of(r.id)) for r in found[1:]]),
                         strict=True)],
-                    used_by=list(zip(seen.used_by, kb_explain.names_apart(kb, seen.used_by),
+                    used_by=list(zip(used_by, kb_explain.names_apart(kb, used_by),
                                      strict=True)), **kept)  # fmt: skip
 
     cancers = sorted({(s.cancer, kb.name_of(s.cancer)) for s in kb.data.sources

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from onconav import render, words
 from onconav.kb import KnowledgeBase
+from onconav.kb.explain import UsedBy
 from onconav.kb.provenance import Cited
 from onconav.result import OptionResult, Result, Status
 from onconav.web import form
@@ -194,6 +195,20 @@ def kept_cancer(result: Result, kb: KnowledgeBase) -> str:
     for a cancer the knowledge base does not know. The header's search had searched every source
     from a stomach cancer's answer, and found options for rectal cancer only."""
     return cancer_id(kb, result.cancer) or "any"
+
+
+def own_cancer_first(used_by: list[UsedBy], cancer: str | None) -> list[UsedBy]:
+    """The options that give an entry, as an explain page reached with a cancer lists them: the
+    options for that cancer first, then those for every cancer (which apply to it too), then the
+    other cancers', each kind in the knowledge base's order (bevacizumab's page, reached from a
+    rectal cancer's answer, listed cervical cancer's options first: a review as a family)."""
+    if cancer is None:
+        return used_by
+
+    def rank(option: UsedBy) -> int:
+        return 0 if cancer in option.cancers else 1 if not option.cancers else 2
+
+    return sorted(used_by, key=rank)
 
 
 def search_box(kb: KnowledgeBase, cancer: str | None) -> tuple[str, str] | None:
