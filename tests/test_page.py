@@ -2608,3 +2608,19 @@ def test_an_explain_page_reached_with_a_cancer_lists_that_cancers_options_first(
     html = Html(get(explain_url("bevacizumab", "rectum")).text)
     first = [a.text for a in html.find("a") if a.get("href").startswith("/explain/rectum-")]
     assert first and html.text.index(first[0]) < html.text.index("for cervical cancer")
+
+
+def test_the_word_regimen_is_said_in_plain_words_where_a_page_first_uses_it() -> None:
+    """"regimen" was never explained (a review as a family): the form's boxes of names, the
+    explain page of every regimen (headed with the kind "regimen") and the page asking for a
+    name each say what it is where they first use it: a plan of which drugs are given."""
+    paths = ["/", "/explain/", *(explain_url(r.id) for r in KB.data.regimens)]
+    for path, response in zip(paths, get_all(paths), strict=True):
+        text = Html(response.text).one("main").text
+        first = re.search(r"\bregimens?\b", text, re.IGNORECASE)
+        assert first, path
+        said = text[first.start() : first.start() + 200]
+        assert re.search(r"\bplans?\b", said), (path, said)
+    # on the explain pages, in the glossary's words (one place)
+    (term,) = [g for g in KB.data.glossary if g.name == "Regimen"]
+    assert term.description in Html(get("/explain/FOLFOX").text).text

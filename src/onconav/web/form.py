@@ -112,12 +112,14 @@ TYPED = {
     "planned": "therapies", "symptoms": "symptoms",
 }  # fmt: skip
 # The words beside a box of typed names, by the list it suggests; by question where they differ.
+# "regimen" said where it is used, in plain words (it was never explained: a review as a family)
+REGIMENS = "regimens, that is plans of which drugs are given and when, such as FOLFOX"
 TYPED_LABELS = {
-    "therapies": "Others, separated by commas (drugs, regimens such as FOLFOX, or operations)",
+    "therapies": f"Others, separated by commas (drugs, operations, or {REGIMENS})",
     "symptoms": "Others, separated by commas",
     # after its ticks of kinds of treatment: the drugs of one ticked, or others (an operation
     # is no answer here: it cannot stop working)
-    "progressed_on": "Names if known (drugs, or regimens such as FOLFOX), separated by commas",
+    "progressed_on": f"Names if known, separated by commas (drugs, or {REGIMENS})",
 }
 # The kinds of treatment a family can say stopped working without knowing the drug ("the chemo
 # stopped working"), as the treatments already had are ticked: each that can stop working

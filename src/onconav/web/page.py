@@ -206,7 +206,8 @@ def add_page(
                         closest=kb.closest_names(name), **kept)  # fmt: skip
         seen = kb_explain.view(kb, found[0])
         used_by = views.own_cancer_first(seen.used_by, cancer)  # the person's cancer's first
-        return page("explain.html", seen=seen, cites=views.cite_groups(kb, seen.evidence, passage),
+        return page("explain.html", seen=seen, kind_means=views.kind_means(kb, seen.kind_label),
+                    cites=views.cite_groups(kb, seen.evidence, passage),
                     used_by_heading=kb_explain.USED_BY,
                     also=[(name, r.id) for r, name in zip(found[1:], kb_explain.names_apart(
                         kb, [views.Ref(r.id, kb.name_of(r.id)) for r in found[1:]]),

@@ -211,6 +211,14 @@ def own_cancer_first(used_by: list[UsedBy], cancer: str | None) -> list[UsedBy]:
     return sorted(used_by, key=rank)
 
 
+def kind_means(kb: KnowledgeBase, kind_label: str) -> str | None:
+    """What the word an explain page names its entry's kind by means, when the glossary has it
+    (a regimen: "A treatment plan that says which drugs you get, ..."), else None: FOLFOX's
+    page was headed "regimen", a word never explained on the page (a review as a family)."""
+    terms = [r for r in kb.find(kind_label) if kb.kind_of.get(r.id) == "glossary"]
+    return getattr(terms[0], "description", None) if terms else None
+
+
 def search_box(kb: KnowledgeBase, cancer: str | None) -> tuple[str, str] | None:
     """The cancer the header's search box keeps to, as (id, name), or None: it searches all."""
     return (cancer, kb.name_of(cancer)) if cancer else None
