@@ -245,13 +245,13 @@ def test_a_citation_opens_its_passage_and_names_link_to_explain_pages(
 
 def test_the_report_opens_from_the_answer(page: Watched, site: str) -> None:
     page.page.goto(site + "/options?cancer=cervix&stage=4B&symptoms=bleeding")
-    href = page.page.get_by_role("link", name="Printable report (PDF)").get_attribute("href")
+    href = page.page.get_by_role("link", name="Full report (PDF)").get_attribute("href")
     assert href
     response = page.page.request.get(site + href)
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")
-    page.page.get_by_role("link", name="Report as a web page").click()
+    page.page.get_by_role("link", name="Full report as a web page", exact=True).click()
     page.page.wait_for_url("**/report.html?**")
     assert page.page.locator("h2", has_text="The passages cited").count() == 1
     assert page.page.locator("h2", has_text="Notes").count() == 1

@@ -759,7 +759,7 @@ def test_the_report_as_a_page_links_back_to_its_answer() -> None:
                                       ("prior_treatments", "bowel-resection"),
                                       ("symptoms", "pain")])  # fmt: skip
     (to_report,) = [a.get("href") for a in Html(get(answer).text).find("a")
-                    if a.text == "Report as a web page"]  # fmt: skip
+                    if a.text == "Full report as a web page"]  # fmt: skip
     printed = Html(get(to_report).text)
     back = [a for a in printed.find("a") if a.text == "Back to your options"]
     assert [a.get("href") for a in back] == [answer], [a.attrs for a in back]
@@ -2624,3 +2624,36 @@ def test_the_word_regimen_is_said_in_plain_words_where_a_page_first_uses_it() ->
     # on the explain pages, in the glossary's words (one place)
     (term,) = [g for g in KB.data.glossary if g.name == "Regimen"]
     assert term.description in Html(get("/explain/FOLFOX").text).text
+
+
+def test_the_answer_links_a_short_report_beside_the_full_one() -> None:
+    """The full report (37 pages for the README's rectal example) was the only one: the answer
+    links a short report beside it, as PDF and as a page (the address's ``report=short``); the
+    short report links back to the same answer; ``report=full`` is the full one; another word,
+    or two, is a mistake on the form (422), as a name that is not a question is."""
+    query = "cancer=rectum&stage=4&kras=wild-type&symptoms=bleeding"
+    html = Html(get("/options?" + query).text)
+    links = {a.text: a.get("href") for a in html.find("a", within=html.one("nav", class_="tools"))}
+    assert links["Short report (PDF)"] == "/report.pdf?report=short&" + query
+    assert links["Short report as a web page"] == "/report.html?report=short&" + query
+    assert links["Full report (PDF)"] == "/report.pdf?" + query
+    assert links["Full report as a web page"] == "/report.html?" + query
+    short, full, also_full = (Html(get(path).text) for path in (
+        links["Short report as a web page"], links["Full report as a web page"],
+        "/report.html?report=full&" + query))  # fmt: skip
+    result = evaluate(parse_profile({"cancer": "rectum", "stage": "4", "kras": "wild-type",
+                                     "symptoms": ["bleeding"]}, KB), KB)  # fmt: skip
+    assert shown(short) == [(o.id, o.status.value) for o in result.options
+                            if o.status in render.IN_SHORT]  # fmt: skip
+    assert shown(full) == shown(also_full) == statuses(result)
+    assert short.find("section", class_="left-out") and not full.find("section", class_="left-out")
+    back = [a.get("href") for a in short.find("a") if a.text == "Back to your options"]
+    assert back == ["/options?" + query]
+    pdf = get(links["Short report (PDF)"])
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert "onconav-options-short.pdf" in pdf.headers["content-disposition"]
+    for wrong in ("report=medium", "report=short&report=full"):
+        for route in ("/report.html", "/report.pdf"):
+            refused = get(f"{route}?{wrong}&{query}")
+            assert refused.status_code == 422, (route, wrong)
+            assert "report: is not a report onconav makes" in Html(refused.text).text

@@ -799,9 +799,10 @@ def _last_line_tag(page: object) -> str | None:
     return lowest[1]
 
 
+@pytest.mark.parametrize("short", [False, True], ids=["full", "short"])
 @pytest.mark.parametrize("given", LAID_OUT, ids=lambda g: getattr(g, "name", None) or g["cancer"])
 def test_no_page_of_the_report_is_nearly_empty_or_splits_a_heading_from_its_words(
-    given: Path | dict[str, Any], passage: Passage
+    given: Path | dict[str, Any], short: bool, passage: Passage
 ) -> None:
     """"In short" was a page of its own by a forced page break: it ran a few lines past the
     first page in every example, and the second page held those 3 to 5 lines and nothing else.
@@ -812,7 +813,8 @@ def test_no_page_of_the_report_is_nearly_empty_or_splits_a_heading_from_its_word
     import weasyprint  # type: ignore[import-untyped]
 
     profile = example_profile(given) if isinstance(given, Path) else parse_profile(given, KB)
-    document = weasyprint.HTML(string=report.html(evaluate(profile, KB), KB, passage, made=MADE),
+    document = weasyprint.HTML(string=report.html(evaluate(profile, KB), KB, passage, made=MADE,
+                                                  short=short),
                                url_fetcher=report._no_fetch).render()  # fmt: skip
     pages = document.pages
     for number, laid_out in enumerate(pages[:-2], start=1):
@@ -870,3 +872,71 @@ def test_a_treatment_not_chosen_is_printed_short(passage: Passage) -> None:
         short = option.status.value in ("declined", "not_suitable")
         assert bool(html.find("p", within=article, class_="description")) is not short, option.id
         assert all(c.label in article.text for c in option.citations), option.id
+
+
+# ------------------------------------------------------------------------------------------------
+# The short report: the options that may apply and what to ask, with citations
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_the_short_report_gives_the_options_that_may_apply_and_names_the_others(
+    path: Path, passage: Passage
+) -> None:
+    """The full report of the rectal example was 37 pages, too long for a family (a review): the
+    short one gives each option that may apply (offered, needing information, only in trials)
+    briefly, in the answer's order, with its status, what would decide it, the notes that
+    apply and its sources; each other option by name with its status and why; the questions
+    to ask, what would change the options and the sources, but no passage quoted."""
+    result = evaluate(example_profile(path), KB)
+    html = Html(report.html(result, KB, passage, made=MADE, short=True))
+    assert "short report" in html.one("title").text
+    applies = [(o.id, o.status.value) for o in result.options if o.status in render.IN_SHORT]
+    assert shown(html) == applies
+    for option in (o for o in result.options if o.status in render.IN_SHORT):
+        article = html.one("article", data_option=option.id)
+        assert html.one("span", within=article, class_="status-words").text == STATUS_WORDS[
+            option.status]
+        assert not html.find("p", within=article, class_="description"), option.id
+        for missing in option.missing:
+            assert words(question_of(missing)) in article.text, option.id
+        for caveat in option.caveats:
+            assert (words(caveat.text) in article.text) is caveat.applies, option.id
+        for citation in option.citations:
+            assert citation.label in article.text, option.id
+    others = [o for o in result.options if o.status not in render.IN_SHORT]
+    listed = [li.get("data-left-out") for li in html.find("li", data_left_out=None)]
+    assert listed == [o.id for o in others]
+    for option in others:
+        item = html.one("li", data_left_out=option.id).text
+        assert item.startswith(f"{words(option.name)} ({STATUS_WORDS[option.status].lower()})")
+        if option.reason:
+            assert words(why_not(option.reason)) in item, option.id
+    assert not html.find("section", class_="cited")
+    asked = section(html, "Questions to ask your care team")
+    assert all(words(q) in asked for q in result.questions)
+    assert html.one("p", class_="disclaimer").text == words(result.disclaimer)
+
+
+def test_the_short_report_is_less_than_half_the_full_one(passage: Passage) -> None:
+    """The README's rectal example printed on 37 pages; the short report on less than half as
+    many."""
+    import weasyprint  # type: ignore[import-untyped]
+
+    result = evaluate(example_profile(Path("examples") / "rectal-stage4-kras-wild-type.json"), KB)
+    pages = [len(weasyprint.HTML(string=report.html(result, KB, passage, made=MADE, short=s),
+                                 url_fetcher=report._no_fetch).render().pages)
+             for s in (False, True)]  # fmt: skip
+    assert pages[1] * 2 < pages[0], pages
+
+
+def test_onconav_report_short_writes_the_short_report(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """``onconav report --short``: the page's short report (``/report.pdf?report=short``)."""
+    out = tmp_path / "short.html"
+    done = run("report", "--profile", str(SMALL), "--short", "--out", str(out))
+    assert done.status == 0, done.stderr
+    result = evaluate(example_profile(SMALL), KB)
+    html = Html(out.read_text(encoding="utf-8"))
+    assert "short report" in html.one("title").text
+    assert shown(html) == [(o.id, o.status.value) for o in result.options
+                           if o.status in render.IN_SHORT]  # fmt: skip

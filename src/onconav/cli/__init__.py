@@ -1153,10 +1153,14 @@ def report_command(
     sources: SourcesOption = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the --out file if it is there "
                                         "already (never the profile itself).")] = False,
+    short: Annotated[bool, typer.Option("--short", help="The short report: the options that may "
+                                        "apply, briefly, with what would decide them and their "
+                                        "sources; the others by name with why; no passage "
+                                        "quoted.")] = False,
 ) -> None:
     """A printable report of the options for a profile (PDF or HTML): the situation, every option
     with its status and reasons, the passages cited (with --sources), the questions to ask, and
-    space for notes. The same content as the page's report."""
+    space for notes (--short: the short report). The same content as the page's report."""
     if len(profiles) > 1:  # refused before anything is read, in _read_profile's words
         _read_profile(profiles, flags_add=False)
     target = _file_in_a_folder(out_file, "--out") if str(out_file) != "-" else None
@@ -1186,12 +1190,12 @@ def report_command(
         lookup = provenance.passages(directory, kb) if directory is not None else None
     from onconav.web import report
 
-    if lookup is not None:  # as options warns of them, and the report says so too
+    if lookup is not None and not short:  # as options warns of them; the report says so too
         _warn_not_shown(provenance.not_shown(lookup, result.cited()), _sources_named(sources))
     if output_format is ReportFormat.html:
-        content = report.html(result, kb, lookup).encode("utf-8")
+        content = report.html(result, kb, lookup, short=short).encode("utf-8")
     else:
-        content = report.pdf(result, kb, lookup)
+        content = report.pdf(result, kb, lookup, short=short)
     if str(out_file) == "-":
         sys.stdout.buffer.write(content)
         sys.stdout.buffer.flush()

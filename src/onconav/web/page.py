@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
@@ -95,16 +95,31 @@ def add_page(
             max_query_bytes=max_query_bytes,
         )  # fmt: skip
 
-    def read(request: Request) -> Result | HTMLResponse:
-        """The Result for the answers in the query string, or the form again showing what is
-        wrong with them (422)."""
-        params = request.query_params.multi_items()
+    def read(request: Request, params: list[tuple[str, str]] | None = None,
+             problems: list[Problem] | None = None) -> Result | HTMLResponse:  # fmt: skip
+        """The Result for the answers in the query string (or ``params``, of it), or the form
+        again showing what is wrong with them (422), ``problems`` found before among them."""
+        params = request.query_params.multi_items() if params is None else params
         given = form.answers(params)
         try:
-            data = form.profile_data(given, kb, form.named_twice(params))
+            data = form.profile_data(given, kb, [*(problems or []), *form.named_twice(params)])
             return evaluate(parse_profile(data, kb), kb)
         except ProfileError as error:
             return form_page(request, form_errors(error), 422)
+
+    def read_report(request: Request) -> tuple[Result | HTMLResponse, bool]:
+        """A report's answers and whether the short report is asked for: ``report=short`` (the
+        options that may apply, briefly, and the others by name; ``report.html``), ``full`` or
+        none the full one. Another word, or two, is a mistake on the form, as a name that is
+        not a question is."""
+        params = request.query_params.multi_items()
+        chosen = [value.strip().lower() for name, value in params if name.lower() == REPORT]
+        problems: list[Problem] = []
+        if len(chosen) > 1 or (chosen and chosen[0] not in REPORTS):
+            problems.append(form.NotAsked(REPORT, words.cut(", ".join(chosen)), REPORTS,
+                                          "is not a report onconav makes: say short or full, once"))
+        answers = [(name, value) for name, value in params if name.lower() != REPORT]
+        return read(request, answers, problems), chosen == ["short"]
 
     labels = {q.name: q.label for q in questions}
     kinds = {q.name: q.kind for q in questions}
@@ -181,6 +196,8 @@ def add_page(
             query=query, back=back, edit_url="/?" + query,
             search_cancer=views.search_box(kb, cancer),
             report_pdf="/report.pdf?" + query, report_html="/report.html?" + query,
+            short_pdf=f"/report.pdf?{REPORT}=short&" + query,
+            short_html=f"/report.html?{REPORT}=short&" + query,
         )  # fmt: skip
 
     # names may hold a slash
@@ -292,13 +309,14 @@ def add_page(
     # The reports are made in a worker thread (a PDF takes a while), not on the event loop.
     @app.api_route("/report.html", methods=PAGE_METHODS, include_in_schema=False)
     def report_html(request: Request) -> Response:
-        result = read(request)
+        result, short = read_report(request)
         if isinstance(result, HTMLResponse):
             return result
         # the answer it is the report of, linked back to (the report had no way back but the
         # browser's Back): the same answers, as the answer's own links to it carry them
-        html = report.html(result, kb, passage, env=env,
-                           answer_url=views.back_url(str(request.query_params)))  # fmt: skip
+        answers = [(n, v) for n, v in request.query_params.multi_items() if n.lower() != REPORT]
+        html = report.html(result, kb, passage, env=env, short=short,
+                           answer_url=views.back_url(urlencode(answers)))  # fmt: skip
         return HTMLResponse(html, headers=report_headers(html))
 
     @app.api_route("/report.pdf", methods=PAGE_METHODS, include_in_schema=False)
@@ -307,16 +325,16 @@ def add_page(
         and answers with GET's status and headers but the length, which only making the PDF
         would tell (a server may leave it out, RFC 9110 9.3.2): it made the whole PDF, seconds
         of work for a body never sent."""
-        result = read(request)
+        result, short = read_report(request)
         if isinstance(result, HTMLResponse):
             return result
-        headers = {**SECURITY_HEADERS,
-                   "Content-Disposition": 'inline; filename="onconav-options.pdf"'}  # fmt: skip
+        name = "onconav-options-short.pdf" if short else "onconav-options.pdf"
+        headers = {**SECURITY_HEADERS, "Content-Disposition": f'inline; filename="{name}"'}
         if request.method == "HEAD":
             response = Response(media_type="application/pdf", headers=headers)
             del response.headers["content-length"]  # not 0: the PDF's length is not known
             return response
-        pdf = report.pdf(result, kb, passage, env=env)
+        pdf = report.pdf(result, kb, passage, env=env, short=short)
         return Response(pdf, media_type="application/pdf", headers=headers)
 
     def error_page(status: int) -> HTMLResponse:
@@ -391,6 +409,10 @@ def hits_words(hits: list[Any]) -> str:
     return " and ".join(counted)
 
 
+# The name of a report's address that chooses the short report or the full one (the answers'
+# names are the profile's: none is this)
+REPORT = "report"
+REPORTS = ("short", "full")
 BACK_MOST = 1500  # the longest answer's query (percent-encoded) its pages' links carry back
 
 

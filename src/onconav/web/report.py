@@ -28,14 +28,18 @@ def html(
     env: jinja2.Environment | None = None,
     made: date | None = None,
     answer_url: str | None = None,
+    short: bool = False,
 ) -> str:
     """The report as a standalone HTML document (its stylesheet included, no script). Served as
     a page, ``answer_url`` is the answer it is the report of, linked back to before the report
-    (not printed; the PDF and ``onconav report`` have no such link)."""
+    (not printed; the PDF and ``onconav report`` have no such link). The short report
+    (``short``) gives the options that may apply, each briefly with what would decide it and
+    its sources, names the others with why, and quotes no passage (the full one, 37 pages for
+    the rectal example, was too long for a family: a review)."""
     env = env or environment()
-    quoted, not_quoted = cited(result, passage)
+    quoted, not_quoted = cited(result, passage) if not short else ([], [])
     return env.get_template("report.html").render(
-        **answer_context(result, kb, None, printed=True),
+        **answer_context(result, kb, None, printed=True, short=short),
         css=stylesheet(),
         cited=quoted,
         not_quoted=not_quoted,
@@ -76,6 +80,7 @@ def pdf(
     passage: Callable[[Cited], str | None] | None = None,
     env: jinja2.Environment | None = None,
     made: date | None = None,
+    short: bool = False,
 ) -> bytes:
     """The report as PDF (WeasyPrint): A4, numbered pages, tagged for screen readers (a
     structure tree, ``/StructTreeRoot``, and ``/MarkInfo``). Nothing is fetched: the document
@@ -86,7 +91,7 @@ def pdf(
         quiet.propagate = False  # the import: importing WeasyPrint logs its own style sheets
     import weasyprint  # type: ignore[import-untyped]  # only the report needs it, and it takes a while to import
 
-    document = html(result, kb, passage, env, made)
+    document = html(result, kb, passage, env, made, short=short)
     # tagged (``pdf_tags``): a screen reader reads its headings, lists and paragraphs as such,
     # in order (an untagged PDF gave it lines of text with no structure); it costs little time
     # (docs/web.md: 3.0 s of CPU untagged, 2.9 s tagged, for the rectal example's report)

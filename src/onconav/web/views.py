@@ -296,11 +296,14 @@ def answer_context(
     printed: bool = False,
     cancer: str | None = None,
     back: str | None = None,
+    short: bool = False,
 ) -> dict[str, Any]:
     """What the answer page and the report show, from the Result alone (and the passages). For
     print (``printed``), an option that does not suit is shown short (its reason and sources)
     and the status icons are letters in coloured discs (WeasyPrint lays them out faster). The
-    links to explain pages carry ``cancer`` (``kept_cancer``) when given."""
+    links to explain pages carry ``cancer`` (``kept_cancer``) when given. The short report
+    (``short``) shows in full only the options that may apply (``render.IN_SHORT``), each
+    briefly, and names the others (``left_out``) with why."""
 
     def explained(ident: str) -> str:
         return explain_url(ident, cancer, back)
@@ -322,7 +325,11 @@ def answer_context(
         "cancer_heading": heading,
         "situation": situation,
         "headline": render.headline(result),
-        "groups": list(render.groups(result)),
+        "groups": [(title, kept) for title, options in render.groups(result)
+                   if (kept := [o for o in options if not short or o.status in render.IN_SHORT])],
+        "left_out": [o for o in result.options if o.status not in render.IN_SHORT] if short
+                    else [],
+        "short": short,
         "passage": passage or (lambda _: None),
         "cite_groups": lambda cited: cite_groups(kb, cited, passage),
         "mention": linker(linked),
