@@ -2657,3 +2657,62 @@ def test_the_answer_links_a_short_report_beside_the_full_one() -> None:
             refused = get(f"{route}?{wrong}&{query}")
             assert refused.status_code == 422, (route, wrong)
             assert "report: is not a report onconav makes" in Html(refused.text).text
+
+
+def kb_questions() -> list[str]:
+    """Every question of the knowledge base, as the answer asks it (a template's values filled
+    in): each fact's own, in the person's voice, of what was had or tested, and each value's
+    narrowing question (``which``)."""
+    out = []
+    for fact in KB.data.facts:
+        out += [q for q in (fact.question, fact.ask, fact.which_had, fact.which_tested,
+                            fact.ask_tested) if q]  # fmt: skip
+        out += [v.which for v in getattr(fact, "values", None) or [] if getattr(v, "which", None)]
+    for kind in ("symptoms", "sites", "drug_classes", "drugs", "procedures", "regimens"):
+        out += [r.which for r in getattr(KB.data, kind) if getattr(r, "which", None)]
+    return sorted({" ".join(q.replace("{values}", "FOLFOX or CAPOX").split()) for q in out})
+
+
+def test_each_question_of_the_knowledge_base_asks_in_one_sentence() -> None:
+    """The page parts the questions of one fact that come as one text ("Where does the bleeding
+    come from? For example ... What kind of pain is it? ...") where a sentence asks
+    (``render.asked_apart``): so each question of the data asks in its first sentence alone ("Where
+    is the blockage? At the top ...?" would be parted in two)."""
+    questions = kb_questions()
+    assert len(questions) > 40
+    for question in questions:
+        assert render.asked_apart(question) == [question], question
+
+
+@SETTINGS
+@given(st.lists(st.sampled_from(kb_questions()), min_size=1, max_size=4))
+def test_questions_of_one_fact_joined_are_parted_again(questions: list[str]) -> None:
+    assert render.asked_apart(" ".join(questions)) == questions
+
+
+TWO_SYMPTOMS = "cancer=rectum&stage=4&symptoms=bleeding&symptoms=pain"
+
+
+@pytest.mark.parametrize("query", [TWO_SYMPTOMS, *(form.query_of(example_profile(p))
+                                                   for p in EXAMPLES)])  # fmt: skip
+def test_each_question_to_ask_is_an_item_of_its_own(query: str) -> None:
+    """Two narrowing questions of one fact were one item ("Where does the bleeding come from?
+    ... What kind of pain is it? ...", a review as a family): on the answer and in both reports,
+    each item of what would decide an option, of what would change the options and of the
+    questions to ask holds one question; a fact of two is named by its label in what would
+    change, its questions under it."""
+    for path in (f"/options?{query}", f"/report.html?{query}",
+                 f"/report.html?report=short&{query}"):  # fmt: skip
+        html = Html(get(path).text)
+        items = [li for div in html.find("div", class_="missing")
+                 for li in html.find("li", within=div)]  # fmt: skip
+        for name in ("questions", "change"):
+            items += [li for s in html.find("section", class_=name)
+                      for li in html.find("li", within=s) if not html.find("ul", within=li)]
+        assert items, path
+        for li in items:
+            assert len(render.asked_apart(li.text)) == 1, (path, li.text)
+        if query == TWO_SYMPTOMS:
+            asked = [li.text for li in items]
+            assert any(q.startswith("What kind of pain is it?") for q in asked), path
+            assert any(q.startswith("Where does the bleeding come from?") for q in asked), path

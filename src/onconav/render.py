@@ -181,6 +181,38 @@ def question_of(missing: MissingFact) -> str:
     return missing.question + tests
 
 
+# where a question's words part into sentences: after a full stop, a question mark or an
+# exclamation mark, before the next sentence
+SENTENCE_END = re.compile(r"(?<=[.?!])\s+(?=\S)")
+
+
+def asked_apart(text: str) -> list[str]:
+    """The questions a question of the answer holds, each its own: the narrowing questions of a
+    fact come as one ("Where does the bleeding come from? For example ... What kind of pain is
+    it? For example ..."), shown as one item (a review as a family). Each sentence that asks (it
+    ends with "?") begins a question, but the first, which begins them all; a sentence that does
+    not ask (its examples, the tests that answer it) stays with the question before it. Each
+    question of the knowledge base asks in one sentence (a test over every one)."""
+    out: list[str] = []
+    asked = False  # whether the question being gathered has asked yet
+    for sentence in SENTENCE_END.split(text.strip()):
+        if out and asked and sentence.endswith("?"):
+            out.append(sentence)
+            continue
+        if out:
+            out[-1] += " " + sentence
+        else:
+            out.append(sentence)
+        asked = asked or sentence.endswith("?")
+    return out
+
+
+def questions_of(missing: MissingFact) -> list[str]:
+    """The questions that settle a missing fact, each its own (``asked_apart``), the tests that
+    answer them after the last, as ``question_of`` writes them after the one."""
+    return asked_apart(question_of(missing))
+
+
 def cite(citations: list[Citation]) -> str:
     return " ".join(c.label for c in citations)
 

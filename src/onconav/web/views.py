@@ -72,6 +72,8 @@ def environment() -> jinja2.Environment:
         status_icon=lambda s: STATUS_ICONS[s],
         caveat_label=render.caveat_label,
         question_of=render.question_of,
+        questions_of=render.questions_of,  # each question its own item (bleeding, pain)
+        asked_apart=render.asked_apart,
         in_short=render.in_short,
         on_form=frozenset(form.ORDER),  # the facts the form asks: what would change links there
         details=render.details,
