@@ -385,6 +385,7 @@ PAGES = {
               "&kras=wild-type&symptoms=bleeding&resectable=no",
     "explain": "/explain/FOLFOX",
     "report": "/report.html?cancer=stomach&stage=4&her2=positive",
+    "short-report": "/report.html?report=short&cancer=stomach&stage=4&her2=positive",
     "error": "/options?cancer=rectum&stage=9",
     "disagree": "/?cancer=stomach&stage=4&her2=positive&her2=negative",
     "search": "/search?q=will+I+need+a+stoma+bag&cancer=rectum",
