@@ -1258,9 +1258,48 @@ def test_a_chosen_cancers_own_passages_come_before_general_ones_of_similar_score
     assert "ccs-cervical-stage4" in {h.citations[0].source for h in first}, first
     bleeding = index.search("bleeding", limit=5, cancer="cervix").hits
     assert "ccs-cervical-stage4" in {c.source for h in bleeding for c in h.citations}, bleeding
-    # a boost, not a filter: the general passage on nerve pain still comes first
+    # a cervical passage that answers comes first (it had been the general one on nerve pain:
+    # "bleeding" with --cancer cervix had shown the cervical passage 5th)
     assert index.search("pain", limit=1, cancer="cervix").hits[0].citations[0].source == (
+        "ccs-cervical-stage4")
+
+
+def test_kept_to_a_cancer_its_own_sources_answer_comes_before_the_general_source(
+    index: Index,
+) -> None:
+    """"bleeding" with --cancer cervix showed four passages and entries of the general source
+    before the cervical passage on radiation to stop bleeding (the general source has more
+    words on every symptom). A person who says their cancer is cervical sees their own
+    source's answer first."""
+    hits = index.search("bleeding", limit=5, cancer="cervix").hits
+    assert hits[0].citations[0].source == "ccs-cervical-stage4", hits[0]
+    # a general document still comes first where no own document answers as well
+    assert index.search("angiography", limit=1, cancer="cervix").hits[0].citations[0].source == (
         "acs-advanced")
+
+
+def test_kept_to_a_cancer_no_general_hit_comes_before_an_own_hit_that_answers(
+    kb: KnowledgeBase, index: Index
+) -> None:
+    """The rule over every symptom's name, for every cancer with sources of its own: a hit
+    citing only other sources never comes before a hit of the cancer's own sources that matched
+    every word any hit matched and scores at least half the best score."""
+    checked = 0
+    for cancer in [c.id for c in kb.data.cancers if c.sources and c.id != "any"]:
+        own = {s.id for s in kb.data.sources if s.cancer == cancer}
+        for symptom in kb.data.symptoms:
+            hits = index.search(symptom.name, limit=10, cancer=cancer).hits
+            if not hits:
+                continue
+            said = {m.words for h in hits for m in h.matches}
+            best = max(h.score for h in hits)
+            answers = [h.rank for h in hits if {c.source for c in h.citations} & own
+                       and {m.words for m in h.matches} >= said and h.score >= 0.5 * best]
+            general = [h.rank for h in hits if not {c.source for c in h.citations} & own]
+            if answers and general:
+                checked += 1
+                assert min(answers) < min(general), (cancer, symptom.name, hits)
+    assert checked > 5
 
 
 def test_a_narrower_name_of_a_symptom_or_site_leads_to_its_main_name_alone(

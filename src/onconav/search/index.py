@@ -26,7 +26,8 @@ and every name of one to its broader one (``parent``: times ``BROADER_WEIGHT``, 
 ``BROADER_WEIGHT`` times the best its own names score; up the line while no document has the
 broader name's words together). A
 passage that an option cites counts ``OPTION_BOOST`` times; kept to one cancer, a document citing
-its own sources ``OWN_BOOST`` times. Passages that overlap a better one of the same source by half
+its own sources ``OWN_BOOST`` times, and one of them that answers comes before the general
+source's (``Index._own_first``). Passages that overlap a better one of the same source by half
 are left out, the entries citing them named on the better one. In a question, two words joined by
 a hyphen that spell a one-word name are that name ("HER-2" is "HER2"), and two apart written as
 the name ("HER 2", "her 2 positive"); a word of ``text.READ_AS`` is read as the word it stands
@@ -82,6 +83,7 @@ MEMBER_WEIGHT = 0.5  # a drug's name for its class ("nivolumab" for "immunothera
 BROADER_WEIGHT = 0.5  # a broader symptom's or site's name ("bleeding" for "rectal bleeding")
 OPTION_BOOST = 1.25  # a passage that an option cites
 OWN_BOOST = 1.25  # kept to one cancer: a document citing that cancer's own sources
+OWN_ANSWER_SHARE = 0.5  # of the best score, at least, for an own document to come first
 NAMED_BOOST = 1.5  # a question of one topic: the entry it names (``Index._named_entry``)
 NEAR = 1  # other words a name of more words may have among its own in a document
 COVERED = 0.5  # a paragraph mostly inside cited passages, or a passage overlapping a better one
@@ -605,6 +607,8 @@ class Index:
         total = total * self.boosts * self._own(site) * self._named_entry(
             [c for c in concepts if not self.weak(c) and (c not in topics or c in found)])
         order = np.lexsort((self._elsewhere(concepts), -total))  # best first; ties: see there
+        order = self._own_first(order, allowed, site, total, [b for c, b in zip(
+            concepts, bests, strict=True) if c in found])  # fmt: skip
         taken: list[int] = []
         also: dict[int, list[str]] = {}  # a kept passage: the citers of those left out beside it
         for i in order:  # past the limit only to name the citers of passages left out
@@ -978,13 +982,43 @@ class Index:
         own and the document cites one of them, else 1: kept to one cancer, the general source
         has more words on most symptoms than the cancer's own page, and "pain" with --cancer
         cervix showed ten general passages and the cervical ones on relieving pain 11th and
-        12th, never seen. A boost, not a filter: a general passage that answers better still
-        comes first."""
+        12th, never seen. A boost, not a filter; an own document that answers is then put
+        first (``_own_first``)."""
         own = {s.id for s in self.kb.data.sources if site is not None and s.cancer == site}
         if not self.boost or not own:
             return np.ones(len(self.docs), dtype=np.float32)
         return np.array([OWN_BOOST if d.sources & own else 1.0 for d in self.docs],
                         dtype=np.float32)  # fmt: skip
+
+    def _own_first(self, order: np.ndarray, allowed: frozenset[str] | None, site: str | None,
+                   total: np.ndarray, found: list[np.ndarray]) -> np.ndarray:  # fmt: skip
+        """The documents in ``order`` (best first), with every document of the chosen cancer's
+        own sources that answers placed before the general documents: kept to a cancer with
+        sources of its own, a document citing one of them answers when it matches every word of
+        the question that matches a document the search may show (``found``: each such word's
+        best score per document; the cancer's own name and weak words aside) and scores at
+        least ``OWN_ANSWER_SHARE`` of the best score of a document it may show. The own
+        documents that score above the last such answer come with it, in their order; the rest
+        keep theirs. The boost alone (``_own``) had left "bleeding" with --cancer cervix showing
+        four passages and entries of the general source before the cervical passage on
+        radiation to stop bleeding (the general source has more words on every symptom): a
+        person who says where their cancer started sees their own source's answer first. A
+        general document that matches more of the question's words than every own document
+        still comes first."""
+        own = self._own(site) > 1
+        best = next((total[i] for i in order if total[i] <= 0
+                     or self._shown(self.docs[int(i)], allowed, site)), 0)  # fmt: skip
+        if not own.any() or best <= 0:
+            return order
+        answers = own & (total >= OWN_ANSWER_SHARE * best)
+        for best in found:
+            answers &= best > 0
+        where = np.flatnonzero(answers[order])
+        if not where.size:
+            return order
+        ahead = np.zeros(len(order), dtype=bool)  # by place in ``order``
+        ahead[: where[-1] + 1] = own[order[: where[-1] + 1]]
+        return order[np.argsort(~ahead, kind="stable")]
 
     def _elsewhere(self, concepts: list[Concept]) -> np.ndarray:
         """Per document, 1 when the question names one cancer the sources are about ("my
