@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 import pytest
-from hypothesis import assume, example, given, settings
+from hypothesis import assume, example, given, reject, settings
 from hypothesis import strategies as st
 
 from onconav import evaluate, load_kb, parse_profile, words
@@ -2113,7 +2113,8 @@ def test_a_note_that_names_several_kinds_is_read_as_each(
     alone = parse_profile({"cancer": "rectum", field: narrow}, KB)
     read = parse_profile({"cancer": "rectum", field: [f"{broad} ({comma.join(narrow)})"]}, KB)
     assert getattr(read, field) == getattr(alone, field)
-    vague = parse_profile({"cancer": "rectum", field: [f"{broad} ({narrow[0]}, in 2023)"]}, KB)
+    # (not "in 2023": a date beside a name says when it was had, and the name is read)
+    vague = parse_profile({"cancer": "rectum", field: [f"{broad} ({narrow[0]}, stopped)"]}, KB)
     assert getattr(vague, field) == getattr(parse_profile({"cancer": "rectum", field: [broad]},
                                                           KB), field)  # fmt: skip
 
@@ -2625,3 +2626,127 @@ def test_a_recurrence_both_local_and_distant_says_how_to_give_it(said: str) -> N
     assert "(metastases)" in str(problem)
     facts = read({"cancer": "rectum", "recurrence": "local", "metastases": ["liver"]})
     assert facts.given["recurrence"] == "local" and facts.given["metastases"] == {"liver"}
+
+
+# --------------------------------------------------------------------------------------------
+# A clinic's shorthand of when a treatment was had, or how much of it
+# --------------------------------------------------------------------------------------------
+
+WHEN_WORDS = ["{} 2021", "{} done 2021", "{} x6", "{} x 6", "{} \u00d76", "{} 6 cycles",
+              "{} 2019-2020", "{} 2019 - 2020", "{} in 2019", "{}, 2019", "{} (2019)",
+              "{} March 2020", "{} 03/2020", "{} since Jan 2021", "{} C1-6", "2019: {}",
+              "2019 - {}", "{} x6 2019", "{} 2019-present", "{} 30 Gy in 10 fractions"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(field=st.sampled_from(["prior_treatments", "progressed_on", "planned", "cannot_have"]),
+       data=st.data(), said=st.sampled_from(WHEN_WORDS))  # fmt: skip
+@example(field="prior_treatments", data=None, said="{} done 2021")
+def test_when_a_treatment_was_had_or_how_much_is_read_past_and_shown(
+    field: str, data: Any, said: str
+) -> None:
+    """"total gastrectomy done 2021", "s/p FOLFOX x6", "FOLFOX 2019-2020" were refused (a
+    clinic's shorthand): a date, a span of years or a count of cycles beside a treatment, in
+    any list of treatments, is read as the treatment alone, for every name of every treatment,
+    and never dropped without a word: the words typed are kept to show ("you wrote")."""
+    name = ("total gastrectomy" if data is None
+            else data.draw(st.sampled_from(sorted(_plain_names(field).values()))))
+    typed = said.format(name)
+    if data is None:
+        typed = "total gastrectomy done 2021"
+    try:
+        alone: Any = getattr(parse_profile({"cancer": "stomach", field: [name]}, KB), field)
+    except ProfileError:
+        alone = ProfileError
+    if "done" in said and field != "prior_treatments":
+        alone = ProfileError  # "done" says it was had: refused where the list is not of that
+    if ", " in said:  # a comma makes two items: the date alone is refused, saying why
+        with pytest.raises(ProfileError) as caught:
+            parse_profile({"cancer": "stomach", field: [typed]}, KB)
+        assert "it says when or how much, not which treatment" in str(caught.value), typed
+        return
+    try:
+        profile = parse_profile({"cancer": "stomach", field: [typed]}, KB)
+        read_: Any = getattr(profile, field)
+    except ProfileError:
+        read_ = ProfileError
+    assert read_ == alone, (typed, name)
+    if read_ is not ProfileError:
+        assert profile.as_typed.get(field) == [typed], profile.as_typed
+
+
+@pytest.mark.parametrize(("typed", "ids"), [
+    ("total gastrectomy done 2021", ["total-gastrectomy"]),
+    ("s/p FOLFOX x6", ["folfox"]),
+    ("FOLFOX 2019-2020", ["folfox"]),
+    ("FOLFOX 6 cycles", ["folfox"]),
+    ("2019 - FOLFOX x6", ["folfox"]),
+])  # fmt: skip
+def test_a_clinics_dated_treatments_had(typed: str, ids: list[str]) -> None:
+    """Each was refused (a review of the command line's words)."""
+    assert parse_profile({"cancer": "stomach", "prior_treatments": [typed]}, KB
+                         ).prior_treatments == ids  # fmt: skip
+
+
+@pytest.mark.parametrize("typed", ["FOLFOX in 3 weeks", "FOLFOX next month", "FOLFOX6",
+                                   "2019", "x6"])
+def test_words_that_are_no_date_or_count_of_a_treatment_are_not_read_past(typed: str) -> None:
+    """A relative time may say the treatment is still to come; a number that is part of a name
+    (FOLFOX6) is the name; a date alone names nothing."""
+    assert words.without_when(typed) is None
+
+
+# --------------------------------------------------------------------------------------------
+# Where the cancer has spread, said after the cancer's name
+# --------------------------------------------------------------------------------------------
+
+SPREAD_FORMS = ["{} metastases", "{} mets", "spread to the {}", "metastatic to {}",
+                "metastases in the {}"]  # fmt: skip
+JOINS = [" with ", ", ", "; ", " and ", " + ", " - ", " "]
+CANCER_NAMES = sorted({n for c in KB.data.cancers if c.id != "any" for n in c.names()})
+PLACE_NAMES = sorted({n for s in KB.data.sites for n in s.names()})
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), form=st.sampled_from(SPREAD_FORMS), join=st.sampled_from(JOINS))
+@example(data=None, form="{}", join=" with ")
+def test_a_cancer_named_with_where_it_has_spread_gives_the_places_of_spread(
+    data: Any, form: str, join: str
+) -> None:
+    """"gastric cancer with peritoneal carcinomatosis" as the cancer was read as stomach cancer,
+    "with, peritoneal, carcinomatosis" named as words not read, and the spread lost. Every
+    cancer's name, with every place of spread after it in the words of spreading, is read as the
+    cancer alone is, and the places as the places of spread alone are (shown as written)."""
+    if data is None:
+        cancer, place = "gastric cancer", "peritoneal carcinomatosis"
+    else:
+        cancer = data.draw(st.sampled_from(CANCER_NAMES))
+        place = data.draw(st.sampled_from(PLACE_NAMES))
+    tail = form.format(place)
+    if join == " " and not tail.startswith(("spread", "metastatic")):
+        join = " with "  # a space alone joins only before the words of spreading
+    places = words.spread_places(tail)
+    assume(places is not None and words.spread_places(cancer) is None)
+    try:
+        spread = sorted({i for p in places
+                         for i in parse_profile({"cancer": "stomach", "metastases": [p]},
+                                                KB).metastases or ()})  # fmt: skip
+        alone = parse_profile({"cancer": cancer}, KB)
+    except ProfileError:
+        reject()
+    typed = f"{cancer}{join}{tail}"
+    profile = parse_profile({"cancer": typed}, KB)
+    assert profile.cancer == alone.cancer, typed
+    assert sorted(profile.metastases or ()) == spread, typed
+    assert profile.as_typed.get("metastases") == typed
+    warned = " ".join(evaluate(profile, KB).warnings)
+    assert "not read:" not in warned or place not in warned.split("not read:")[1], warned
+
+
+def test_places_of_spread_given_win_over_the_cancers_words_with_a_warning() -> None:
+    """An answer given wins over the cancer's words, as for HER2; what it leaves out is said."""
+    profile = parse_profile({"cancer": "rectal cancer, liver metastases",
+                             "metastases": ["lung"]}, KB)  # fmt: skip
+    assert profile.metastases == ["lung"]
+    assert any("says the cancer has spread to liver" in w
+               for w in evaluate(profile, KB).warnings)  # fmt: skip

@@ -589,6 +589,8 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
     named = {field: value for field, value in reading.say if _answer(data, field) is None}
     if "hormone_sensitive" in named:
         read["hormone_sensitive"] = named["hormone_sensitive"]
+    if "metastases" in named:  # "gastric cancer with peritoneal carcinomatosis"
+        read["metastases"] = list(named["metastases"])
     markers = {f: v for f, v in named.items() if f.startswith("biomarkers.")}
     if markers:
         read["biomarkers"] = profile.biomarkers.model_copy(
@@ -672,6 +674,7 @@ def _posted_words(kb: KnowledgeBase, data: dict[str, Any], answered: Profile,
             continue
         if field != "cancer" and typed == posted.get("cancer"):  # read from the cancer's words
             said: object = dict(read_cancer(kb, str(typed)).say).get(field)
+            said = list(said) if isinstance(said, tuple) else said  # places of spread
         else:
             trial = dict(given)
             if field.startswith("biomarkers."):
@@ -926,6 +929,11 @@ def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     first = words.DRUG_CHEMORADIATION.fullmatch(name) if field in TREATMENT_FIELDS else None
     if first and (with_drug := _lookup(kb, field, f"chemoradiation with {first.group(1)}")):
         return with_drug  # "cisplatin chemoradiation": chemoradiation with cisplatin
+    # when it was had or how much of it ("FOLFOX x6", "FOLFOX 2019-2020", "total gastrectomy
+    # done 2021"): the treatment, the words shown as written (they had been refused)
+    timed = words.without_when(name) if field in TREATMENT_FIELDS else None
+    if timed and (found := _lookup(kb, field, timed)) is not None:
+        return found
     # only among the treatments had: among those that stopped working, "had FOLFOX" says it was
     # had, not that it stopped (a review of the change found it read as stopped, without a word)
     had = words.had_said(name) if field == "prior_treatments" else None
@@ -1248,6 +1256,11 @@ def _resolve(
                         "progressed_on": "stopped working"}[field]  # fmt: skip
                 hint = ("its words say it was had: list it among the treatments had "
                         f"(prior_treatments), and here only the name of what {what}")
+            elif field in TREATMENT_FIELDS and words.only_when(name):
+                # "FOLFOX, 2019" is two items: the date alone names no treatment
+                hint = ("it says when or how much, not which treatment: write it in one item "
+                        "with the treatment it is of ('FOLFOX 2019', 'FOLFOX x6'), or leave it "
+                        "out")  # fmt: skip
             elif (field in TREATMENT_FIELDS and field not in NODES_SAY_NOTHING
                   and (nodes := words.LYMPH_DISSECTION.fullmatch(name))
                   and _lookup(kb, field, next(g for g in nodes.groups() if g))):
@@ -1439,8 +1452,33 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
         elif values:
             warnings.append(f"cancer: {shown!r} gives {field.upper()} as both "
                             f"{' and '.join(values)}; that is taken as not known")  # fmt: skip
+    # where it has spread, said after the cancer ("gastric cancer with peritoneal
+    # carcinomatosis"): read as the places of spread are, the cancer from the words before (the
+    # places had been named as words not read, and "liver" could be taken for the cancer)
+    # (a name that says only where it has spread, "lung and liver metastases", is not cut:
+    # ``_read_site`` reads it whole)
+    cuts = iter(()) if _only_spread(kb, name.lower()) else words.spread_beside(name)
+    beside, spread = next(((cut, found) for cut in cuts
+                           if all(found := [_lookup(kb, "metastases", p) for p in cut[1]])),
+                          (None, []))  # fmt: skip
+    if beside:
+        ids = tuple(sorted({i for found in spread for i in found or ()}))
+        say.append(("metastases", ids))
+        places = ", ".join(kb.label("metastases", i) for i in ids)
+        warnings.append(f"cancer: {shown!r} says where the cancer has spread too ({places}): "
+                        "that is read among the places of spread, and where it started from "
+                        f"{words.cut(beside[0])!r}")  # fmt: skip
+        name = beside[0]
     reading = _read_site(kb, name, read)
     return replace(reading, say=tuple(say), warnings=(*warnings, *reading.warnings))
+
+
+def _only_spread(kb: KnowledgeBase, lowered: str) -> bool:
+    """Whether a cancer's name says only where it has spread, each place known ("bone
+    metastases", "lung and liver mets", "peritoneal carcinomatosis")."""
+    spread = words.spread_places(lowered)
+    return bool(spread) and all(normalise_name(p) in kb.value_names["metastases"]
+                                for p in spread or ())  # fmt: skip
 
 
 def _the_one_it_is(kb: KnowledgeBase, cancers: list[Record], matched: str, phrases: list[str],
@@ -1548,8 +1586,7 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
                    "started: give that (a place such as stomach, rectum or cervix), or 'unknown' "
                    "if it is not known")  # fmt: skip
         return CancerReading("", "", None, problems=(Problem("cancer", name, (), message),))
-    spread = words.spread_places(lowered)
-    if spread and all(normalise_name(p) in kb.value_names["metastases"] for p in spread):
+    if _only_spread(kb, lowered):
         return CancerReading("any", "advanced cancer (where it started not known)", "any", (
             f"cancer: {words.cut(name)!r} says where the cancer has spread, not where it "
             "started; these are the options for advanced cancer in general: give where it "
@@ -1691,6 +1728,14 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     for field, said in cancer.say:  # the answer given wins over the cancer's words
         answer = (getattr(profile.biomarkers, field.removeprefix("biomarkers."))
                   if field.startswith("biomarkers.") else getattr(profile, field))  # fmt: skip
+        if field == "metastases" and answer is not None:
+            unlisted = [kb.label(field, i) for i in said if i not in answer]
+            if unlisted:  # the answer given wins, as for every field the name speaks of
+                warnings.append(f"metastases: {words.cut(str(typed_cancer))!r} says the cancer "
+                                f"has spread to {words.and_list(unlisted)}, which the places "
+                                "of spread given do not list; the answer given is used: check "
+                                "it")  # fmt: skip
+            continue
         if answer is None or isinstance(answer, list) or answer == said:
             continue
         name = words.cut(str(typed_cancer))

@@ -15,7 +15,7 @@ import ast
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 
 
@@ -1164,6 +1164,27 @@ def spread_places(name: str) -> list[str] | None:
     return [p for p in out if p] or None
 
 
+# Where a cancer's name goes on to say where it has spread ("gastric cancer with peritoneal
+# carcinomatosis", "rectal cancer, liver metastases", "rectal cancer metastatic to the liver"):
+# before a joining word or mark, or before the words of spreading themselves
+_SPREAD_JOIN = re.compile(r"(?i)\s*(?:\b(?:with|and|plus|w/)\b|[,;+&]|\s-\s)\s*|"
+                          r"\s+(?=(?:metastatic|metastasi[sz]ed|spread|spreading|mets)\s+to\b)")
+
+
+def spread_beside(name: str) -> Iterator[tuple[str, list[str]]]:
+    """Each way to cut a cancer's name that goes on to say where it has spread, first cut
+    first: the words before (the cancer) and the places after (as ``spread_places`` reads them:
+    "gastric cancer with peritoneal carcinomatosis" is gastric cancer and peritoneal
+    carcinomatosis); none when no rest of the name says only where it has spread, or nothing
+    comes before it. The caller takes the first whose places are all known ("colon & rectum
+    with liver metastases" is not cut at "&")."""
+    for join in _SPREAD_JOIN.finditer(name):
+        head = name[:join.start()].strip(" ,;-")
+        places = spread_places(name[join.end():]) if head else None
+        if places and re.search(r"[a-z]", head, re.IGNORECASE):
+            yield head, places
+
+
 # How many tumours a place of spread has ("multiple liver metastases"): the extent, a fact of its
 # own, which a place of spread written with it does not give
 _HOW_MANY = re.compile(r"(?i)\b(multiple|widespread|diffuse|extensive|many|several|numerous|few|"
@@ -1208,6 +1229,46 @@ def had_said(name: str) -> str | None:
     "had chemo", "s/p total gastrectomy", "FOLFOX completed"); None when it has no such words."""
     found = HAD.fullmatch(name)
     return next(g for g in found.groups() if g) if found else None
+
+
+# When a treatment was had, or how much of it, written beside it in a clinic's shorthand
+# ("FOLFOX x6", "FOLFOX 2019-2020", "total gastrectomy done 2021", "FOLFOX 6 cycles", "in
+# March 2020", "radiotherapy 30 Gy in 10 fractions", "2019: FOLFOX"): no option asks it. The
+# treatment is read without these words, and the answer shows the words as written ("you
+# wrote"), as a note in brackets ("FOLFOX (2019)") had been. They had been refused, and "total
+# gastrectomy done 2021" was not read at all. Not a relative time ("in 3 weeks", "next month"),
+# which may say the treatment is still to come.
+_MONTH = (r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?")
+_YEAR = r"(?:19|20)\d{2}"
+_DATE = (rf"(?:{_MONTH}\s+)?{_YEAR}|\d{{1,2}}\s*[/.-]\s*{_YEAR}|{_YEAR}\s*[/.-]\s*\d{{1,2}}"
+         rf"(?:\s*[/.-]\s*\d{{1,2}})?|\d{{1,2}}\s*/\s*\d{{1,2}}\s*/\s*(?:{_YEAR}|\d{{2}})")
+_DATES = (rf"(?:(?:in|from|since|until|till|to|during|on|between|and|through|ended|"
+          rf"started)\s+)?(?:{_DATE})(?:\s*(?:-|\u2013|to|until|till|through|and)\s*"
+          rf"(?:{_DATE}|\d{{2}}|present|now|ongoing))?")
+_COUNT = (r"(?:x|\u00d7)\s*\d+(?:\s*(?:cycles?|courses?|doses?|rounds?|months?|weeks?))?|"
+          r"\d+\s*(?:cycles?|courses?|rounds?|doses?|fractions?|fx|#)(?:\s+(?:of|given|done))?|"
+          r"(?:cycles?|c)\s*\d+(?:\s*-\s*\d+)?|"
+          r"\d+(?:\.\d+)?\s*gy(?:\s*(?:/|in)\s*\d+\s*(?:fractions?|fx|#)?)?")
+_WHEN = rf"(?:{_DATES}|{_COUNT})"
+WHEN_HAD = re.compile(
+    rf"(?i)\s*(?:(?:{_WHEN})(?:\s*[,;:\u2013-]\s*|\s+))+(?=\D)(.+?)\s*|"
+    rf"\s*(.+?)(?<=[^\s,;:-])(?:(?:\s*[,;:]\s*|\s+-\s+|\s+)(?:{_WHEN}))+\s*[.]?\s*")
+
+
+def only_when(name: str) -> bool:
+    """Whether a name is only words of when or how much (``WHEN_HAD``: "2019", "x6", "6
+    cycles"), with no treatment beside them."""
+    return re.fullmatch(rf"(?i)\s*(?:{_WHEN})(?:\s*[,;:\u2013-]?\s*(?:{_WHEN}))*\s*[.]?\s*",
+                        name) is not None
+
+
+def without_when(name: str) -> str | None:
+    """A treatment written with when it was had or how many cycles (``WHEN_HAD``: "FOLFOX x6",
+    "total gastrectomy done 2021", "2019: FOLFOX") without those words; None when it has none.
+    The words left may still say it was had ("done", "s/p"): read by ``had_said``."""
+    found = WHEN_HAD.fullmatch(name)
+    rest = next((g for g in found.groups() if g), None) if found else None
+    return rest if rest and any(c.isalpha() for c in rest) else None
 
 
 # A lymph node dissection's extent written with an operation ("D2 gastrectomy", "total
