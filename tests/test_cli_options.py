@@ -1684,3 +1684,39 @@ def test_an_argument_of_many_words_shows_a_plain_name_in_help(run: Run, command:
     assert done.status == 0
     assert re.search(rf"^  {re.escape(shown)}  ", done.stdout, re.M), done.stdout
     assert "list[" not in done.stdout
+
+
+@pytest.mark.parametrize("width", [40, 80])
+@pytest.mark.parametrize("args", [
+    ("search", "bleeding", "--cancer", "cervix"),
+    ("search", "can they put chemo straight into the liver"),
+    ("kb", "words"),
+    ("kb", "words", "symptoms"),
+    ("options", "--cancer", "rectum", "--stage", "4", "--brief"),
+    ("fhir", "profile", "tests/fhir/rectal-progression-after-folfox.json"),
+])  # fmt: skip
+def test_plain_views_to_a_terminal_are_wrapped_by_words_to_its_width(
+    run: Run, sources: Path, monkeypatch: pytest.MonkeyPatch, width: int, args: tuple[str, ...]
+) -> None:
+    """`onconav search`, `kb words`, `options --brief` and `fhir profile` sent lines of 150 to
+    300 characters to an 80-column terminal, for it to break mid-word (a review of the command
+    line): each line now fits, broken only between words (the same words as in a pipe, where
+    lines stay whole), a citation's label whole; `--brief` goes on under the option's name."""
+    if args[0] == "search":
+        args = (*args, "--sources", str(sources))
+    piped = run(*args).stdout
+    assert max(map(len, piped.splitlines())) > 100, "a pipe gets long lines whole"
+    in_a_terminal(monkeypatch, width)
+    done = run(*args)
+    assert done.status == 0, done.stderr
+    shown = done.stdout
+    assert shown.split() == piped.split(), "the same words, in the same order, none split"
+    lines = shown.splitlines()
+    assert all(len(line) <= width or re.fullmatch(r" *(\S+|\[\S+ \d+-\d+\])", line)
+               for line in lines), [line for line in lines if len(line) > width]  # fmt: skip
+    labels = set(re.findall(r"\[\S+ \d+-\d+\]", piped))
+    assert all(label in shown for label in labels), "a citation's label stays whole"
+    if "--brief" in args and width == 80:
+        at = next(i for i, line in enumerate(lines) if line.startswith("Needs information"))
+        name = len(lines[at]) - len(lines[at][len("Needs information"):].lstrip())
+        assert lines[at + 1].startswith(" " * name) and lines[at + 1][name] != " ", lines[at:at + 2]

@@ -122,6 +122,19 @@ class UsageError(Exception):
     """Bad input from the user: printed as one line (a line per problem), exit status 2."""
 
 
+def say(text: str = "", hang: int = 0, column: bool = False) -> None:
+    """Lines of a plain view (search, ``kb words``, ``options --brief``, ``fhir profile``) on
+    standard output: to a terminal broken at spaces to its width (``wrap.plain``: ``hang``
+    columns further in than the line, or with ``column`` under its first column), as the full
+    view is; to anything else whole. They had run past the edge, to be broken mid-word (rich is
+    consulted only for a terminal: a pipe does not pay for it)."""
+    if (out._console is not None or sys.stdout.isatty()) and out.is_terminal:
+        from onconav.cli import wrap
+
+        text = wrap.plain(text, out.width, hang, column)
+    print(text)
+
+
 def warn(message: str) -> None:
     print(f"onconav: warning: {message}", file=sys.stderr)
 
@@ -582,17 +595,16 @@ def kb_words(
     if field is not None and field not in fields:
         raise UsageError(_no_word_list(field, fields))
     kb = _kb()
+    lines = []
     for name in [fields[field]] if field is not None else WORD_FIELDS:
-        out.print(f"[bold]{name}[/bold]", highlight=False)
+        lines.append(name)
         for value, names in accepted_words(kb, name).items():
-            out.print(f"  {value or '(not known)'}: {', '.join(names)}", markup=False,
-                      highlight=False, soft_wrap=True)  # fmt: skip
+            lines.append(f"  {value or '(not known)'}: {', '.join(names)}")
         if name == "cancer":
-            out.print(f"  (another): {OTHER_CANCER}", markup=False, highlight=False,
-                      soft_wrap=True)  # fmt: skip
-    out.print(f"Every field but cancer also takes a word for not known, read as if the field were "
-              f"left out: {', '.join(words.NOT_KNOWN)}, or blank.", markup=False, highlight=False,
-              soft_wrap=True)  # fmt: skip
+            lines.append(f"  (another): {OTHER_CANCER}")
+    lines.append(f"Every field but cancer also takes a word for not known, read as if the field "
+                 f"were left out: {', '.join(words.NOT_KNOWN)}, or blank.")  # fmt: skip
+    say("\n".join(lines), hang=2)  # a value's words go on under them
 
 
 def _no_word_list(typed: str, fields: dict[str, str]) -> str:
@@ -978,7 +990,7 @@ def options_command(
     if brief:
         from onconav import render
 
-        print(render.brief(result))
+        say(render.brief(result), column=True)  # a line goes on under the option's name
         return
     if output_format is Format.markdown:
         from onconav import render
@@ -1113,17 +1125,18 @@ def fhir_profile(
         return
     fields = {**{k: v for k, v in reading.data.items() if k != "biomarkers"},
               **{f"biomarkers.{k}": v for k, v in reading.data.get("biomarkers", {}).items()}}
-    print("profile (each field with where it came from):")
+    say("profile (each field with where it came from):")
     for name, refs in reading.sources.items():
         value = fields.get(name)
         shown = ", ".join(value) if isinstance(value, list) else str(value)
-        print(f"  {name}: {shown.lower() if isinstance(value, bool) else shown}")
-        print(f"    from {', '.join(refs)}")
-    print("not known from the record: " + ", ".join(f for f in fact_fields() if f not in fields))
+        say(f"  {name}: {shown.lower() if isinstance(value, bool) else shown}")
+        say(f"    from {', '.join(refs)}", hang=2)
+    say("not known from the record: " + ", ".join(f for f in fact_fields() if f not in fields),
+        hang=2)
     if reading.unused:
-        print(f"not used ({len(reading.unused)}):")
+        say(f"not used ({len(reading.unused)}):")
         for item in reading.unused:
-            print(f"  {item.reference}: {item.reason}")
+            say(f"  {item.reference}: {item.reason}", hang=2)
     for warning in reading.warnings:
         warn(warning)
 
@@ -1742,21 +1755,21 @@ def search_command(
         _print_json(result.model_dump_json(indent=2))
         return
     for notice in result.notices:  # the cancer kept to and why, words not read as excluding
-        print(f"Note: {notice}")
+        say(f"Note: {notice}", hang=2)
     if not result.hits:
         kept = f" kept to {index.cancer_name(result.cancer)}" if result.cancer else ""
         if result.explained:  # the knowledge base explains it (a place of spread: peritoneum)
-            print(f"Nothing in the sources{kept} matches {result.query!r}, but the knowledge "
+            say(f"Nothing in the sources{kept} matches {result.query!r}, but the knowledge "
                   "base explains it:")  # fmt: skip
             for ref in result.explained:
-                print(f"  {ref.name} ({explain.kind_words(kb, ref.id)}): "
+                say(f"  {ref.name} ({explain.kind_words(kb, ref.id)}): "
                       f"onconav explain {ref.id}")
             return
-        print(f"Nothing in the sources or the knowledge base{kept} matches {result.query!r}.")
+        say(f"Nothing in the sources or the knowledge base{kept} matches {result.query!r}.")
         if result.suggestions:
-            print(f"Closest known words: {', '.join(result.suggestions)}")
+            say(f"Closest known words: {', '.join(result.suggestions)}")
         elif not result.elsewhere:  # other cancers' sources match: a notice said so
-            print("Try other words: a drug's name or brand, a treatment, a symptom.")
+            say("Try other words: a drug's name or brand, a treatment, a symptom.")
         return
     for hit in result.hits:
         labels = " ".join(c.label() for c in hit.citations[:4])
@@ -1765,34 +1778,34 @@ def search_command(
             only = explain.for_cancers(kb, hit.entry.id)  # an option for some cancers only
             kind = hit.entry.kind.replace("_", " ") + (f" {only}" if only else "")
             head = f"{hit.rank}. {hit.entry.name} ({kind}: {hit.entry.id})"
-            print(f"{head}  score {hit.score:.2f}")
+            say(f"{head}  score {hit.score:.2f}")
             if hit.text:
-                print(f"   {hit.text}")
-            print(f"   sources: {labels}{more}")
+                say(f"   {hit.text}")
+            say(f"   sources: {labels}{more}")
             if hit.other_citations:  # what its words say of other cancers rests on these
                 others = hit.other_citations
                 more = f" and {len(others) - 4} more" if len(others) > 4 else ""
-                print(f"   and, on other cancers: {' '.join(c.label() for c in others[:4])}{more}")
+                say(f"   and, on other cancers: {' '.join(c.label() for c in others[:4])}{more}")
         else:
-            print(f"{hit.rank}. {labels} {hit.kind}  score {hit.score:.2f}")
+            say(f"{hit.rank}. {labels} {hit.kind}  score {hit.score:.2f}")
             if hit.text:
-                print(f"   “{hit.text}”")
+                say(f"   “{hit.text}”")
         if hit.cited_by:
             verb = "given by" if hit.entry is not None else "cited by"
             # one name, two entries: told apart; an option's cancers named
             kinds = explain.labels_apart(kb, hit.cited_by)
             names = "; ".join(f"{r.name} ({kind}: {r.id})" if kind else f"{r.name} ({r.id})"
                               for r, kind in zip(hit.cited_by, kinds, strict=True))
-            print(f"   {verb}: {names}")
+            say(f"   {verb}: {names}")
         matched = ", ".join(m.words + (f" (as {m.via})" if m.via else "") for m in hit.matches)
-        print(f"   matched: {matched}")
-    print()
+        say(f"   matched: {matched}")
+    say()
     for source in result.sources:
-        print(f"[{source.id}] {source.title}, {source.publisher}; dated: {source.dated}")
+        say(f"[{source.id}] {source.title}, {source.publisher}; dated: {source.dated}")
     if directory is None and any(h.kind == "passage" for h in result.hits):
-        print(f"To read the passages themselves, give --sources DIR (or set ${SOURCES_ENV}) to "
+        say(f"To read the passages themselves, give --sources DIR (or set ${SOURCES_ENV}) to "
               "the source documents.")  # fmt: skip
-    print(result.disclaimer)
+    say(result.disclaimer)
 
 
 def _click_classes(name: str) -> tuple[type[BaseException], ...]:

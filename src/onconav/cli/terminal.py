@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from typing import TYPE_CHECKING
 
 from rich.markup import escape
 
+from onconav.cli import wrap
 from onconav.render import (
     NOTE_LABEL,
     STATUS_WORDS,
@@ -123,15 +123,6 @@ class _AsItIs:
             yield Segment.line()
 
 
-LABEL_END = re.compile(r"\d+-\d+\]")  # after the space of a citation's label: [acs-advanced 91-152]
-
-
-def _in_label(line: str, space: int, text_start: int) -> bool:
-    """Whether the space at ``space`` is the one inside a citation's label."""
-    word = max(line.rfind(" ", text_start, space) + 1, text_start)
-    return line.startswith("[", word) and LABEL_END.match(line, space + 1) is not None
-
-
 def wrapped(text: Text, width: int) -> Text:
     """``text`` with each line longer than ``width`` broken at its last space that fits, the
     lines it is broken into indented as it is (under a bullet, as the words after it). Never
@@ -142,29 +133,7 @@ def wrapped(text: Text, width: int) -> Text:
     from rich.text import Text as RichText
 
     plain = text.plain
-    cuts: list[tuple[int, int, str]] = []  # each run of spaces taken out: start, end, put instead
-    offset = 0
-    for line in plain.split("\n"):
-        if len(line) > width:
-            body = line.lstrip(" ")
-            indent = " " * (len(line) - len(body) + (2 if body.startswith("• ") else 0))
-            start, text_start, room = 0, len(line) - len(body), width
-            while len(line) - start > room:
-                cut = line.rfind(" ", text_start, start + room + 1)
-                while cut > text_start and _in_label(line, cut, text_start):
-                    cut = line.rfind(" ", text_start, cut)
-                if cut <= text_start:  # one word longer than the room: broken after it
-                    cut = line.find(" ", start + room)
-                    while cut > 0 and _in_label(line, cut, text_start):
-                        cut = line.find(" ", cut + 1)
-                    if cut < 0:
-                        break
-                end = len(line) - len(line[cut:].lstrip(" "))  # the run of spaces cut
-                cut = len(line[:cut].rstrip(" "))
-                cuts.append((offset + cut, offset + end, "\n" + indent if end < len(line) else ""))
-                start = text_start = end
-                room = max(width - len(indent), 1)
-        offset += len(line) + 1
+    cuts = wrap.cuts(plain, width)  # each run of spaces taken out: start, end, put instead
     if not cuts:
         return text
     pieces, shifts, last, shift = [], [0], 0, 0  # shifts[i]: how far what follows cut i moves
