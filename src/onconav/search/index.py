@@ -604,10 +604,11 @@ class Index:
             content &= ~self._guessed(concepts, bests, topics, nowhere, about)
         if self.synonyms:  # a document only weak words match is no hit (plain BM25: it is)
             total = np.where(content, total, np.float32(0))
-        total = total * self.boosts * self._own(site) * self._named_entry(
+        own = self._own(site)
+        total = total * self.boosts * own * self._named_entry(
             [c for c in concepts if not self.weak(c) and (c not in topics or c in found)])
         order = np.lexsort((self._elsewhere(concepts), -total))  # best first; ties: see there
-        order = self._own_first(order, allowed, site, total, [b for c, b in zip(
+        order = self._own_first(order, own > 1, allowed, site, total, [b for c, b in zip(
             concepts, bests, strict=True) if c in found])  # fmt: skip
         taken: list[int] = []
         also: dict[int, list[str]] = {}  # a kept passage: the citers of those left out beside it
@@ -990,22 +991,22 @@ class Index:
         return np.array([OWN_BOOST if d.sources & own else 1.0 for d in self.docs],
                         dtype=np.float32)  # fmt: skip
 
-    def _own_first(self, order: np.ndarray, allowed: frozenset[str] | None, site: str | None,
-                   total: np.ndarray, found: list[np.ndarray]) -> np.ndarray:  # fmt: skip
+    def _own_first(self, order: np.ndarray, own: np.ndarray, allowed: frozenset[str] | None,
+                   site: str | None, total: np.ndarray,
+                   found: list[np.ndarray]) -> np.ndarray:  # fmt: skip
         """The documents in ``order`` (best first), with every document of the chosen cancer's
         own sources that answers placed before the general documents: kept to a cancer with
-        sources of its own, a document citing one of them answers when it matches every word of
-        the question that matches a document the search may show (``found``: each such word's
-        best score per document; the cancer's own name and weak words aside) and scores at
-        least ``OWN_ANSWER_SHARE`` of the best score of a document it may show. The own
-        documents that score above the last such answer come with it, in their order; the rest
-        keep theirs. The boost alone (``_own``) had left "bleeding" with --cancer cervix showing
-        four passages and entries of the general source before the cervical passage on
-        radiation to stop bleeding (the general source has more words on every symptom): a
-        person who says where their cancer started sees their own source's answer first. A
-        general document that matches more of the question's words than every own document
-        still comes first."""
-        own = self._own(site) > 1
+        sources of its own (``own``: per document, whether it cites one of them), such a
+        document answers when it matches every word of the question that matches a document
+        the search may show (``found``: each such word's best score per document; the cancer's
+        own name and weak words aside) and scores at least ``OWN_ANSWER_SHARE`` of the best
+        score of a document it may show. The own documents that score above the last such
+        answer come with it, in their order; the rest keep theirs. The boost alone (``_own``)
+        had left "bleeding" with --cancer cervix showing four passages and entries of the
+        general source before the cervical passage on radiation to stop bleeding (the general
+        source has more words on every symptom): a person who says where their cancer started
+        sees their own source's answer first. A general document that matches more of the
+        question's words than every own document still comes first."""
         best = next((total[i] for i in order if total[i] <= 0
                      or self._shown(self.docs[int(i)], allowed, site)), 0)  # fmt: skip
         if not own.any() or best <= 0:
