@@ -640,6 +640,32 @@ def test_progress_is_told_each_step_and_ends_at_the_whole(tmp_path: Path, engine
         assert max(b - a for a, b in pairwise(deciding)) <= 500, deciding
 
 
+@pytest.mark.parametrize("engine", ["duckdb", "python"])
+def test_a_small_runs_progress_is_told_before_its_end(
+    tmp_path: Path, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run of a few hundred people sat at 0 % until its end: the python engine told how many
+    it had answered every 500 people only, and the steps DuckDB does were said to be at 0 of 100
+    before DuckDB said anything (it does not measure every query). The python engine now tells
+    as time passes too (``PROGRESS_EVERY``, made 0 here: every person), and a step DuckDB does
+    starts as not known (a total of 0: the bar moves without a share) until DuckDB says."""
+    from onconav.cohort import engines
+
+    monkeypatch.setattr(engines, "PROGRESS_EVERY", 0, raising=False)
+    source = tmp_path / "people.parquet"
+    demo.write(demo.people(KB, 120, seed=3), str(source), "parquet")
+    told: list[tuple[str, float, float]] = []
+    run(KB, source, tmp_path / "out.parquet", engine=engine,
+        progress=lambda what, n, total: told.append((what, n, total)))  # fmt: skip
+    if engine == "python":
+        deciding = [(n, total) for what, n, total in told if what == "deciding"]
+        assert any(0 < n < total for n, total in deciding), deciding
+    else:
+        for step in ("preparing", "deciding"):
+            first = next((n, total) for what, n, total in told if what == step)
+            assert first == (0, 0), (step, told)
+
+
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
 def test_a_row_number_is_the_place_in_the_file_of_a_large_input(tmp_path: Path, fmt: str) -> None:
     """300,000 rows (several row groups, read in parallel): every bad row is quarantined under

@@ -140,8 +140,10 @@ def run(
         loaded = load(con, source, format_of(source, input_format), kb, ignore, own)
         if facts_out is not None:
             copy_to(con, "SELECT * EXCLUDE (_row) FROM facts", facts_out, "parquet")
+        # how far DuckDB has got is not known until it says (a bar at 0 % had stayed there to
+        # the end of a small run, whose query DuckDB does not measure): not known until then
         progress("deciding" if engine == "python" else "preparing", 0,
-                 loaded.rows if engine == "python" else 100)  # fmt: skip
+                 loaded.rows if engine == "python" else 0)  # fmt: skip
         with tempfile.TemporaryDirectory(dir=out.parent, prefix=".onconav-") as folder:
             if engine != "python":  # the rows as given: read again by the python engine only
                 con.execute("DROP TABLE src")
@@ -159,7 +161,7 @@ def run(
                 loaded = replace(loaded, answered=loaded.rows - int(bad), quarantined=int(bad))
             written = Path(folder) / "result.parquet"  # the query runs once, into this file
             what = "deciding" if engine == "duckdb" else "writing"  # the query runs as written
-            progress(what, 0, 100)
+            progress(what, 0, 0)  # not known until DuckDB says
             copy_to(con, result, written, "parquet",
                     lambda done: progress(what, done, 100))  # fmt: skip
             progress("writing", 100, 100)

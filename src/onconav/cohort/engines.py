@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -43,6 +44,11 @@ DEFAULT_MASTER = "local[*]"  # Spark's, for --engine spark
 RESULT_COLUMNS = ("patient_id VARCHAR, option_id VARCHAR, status VARCHAR, because VARCHAR, "
                   "missing VARCHAR[], relieves BOOLEAN")  # fmt: skip
 Progress = Callable[[int], None]
+# How often, at most, the python engine tells how many people it has answered: every this many
+# seconds, as well as every ``PROGRESS_PEOPLE`` people (every 500 alone had left a run of a few
+# hundred people at 0 % until its end)
+PROGRESS_EVERY = 0.2
+PROGRESS_PEOPLE = 500
 ResultRow = tuple[str, str, str, str, list[str], bool]  # a row of RESULT_COLUMNS
 
 
@@ -81,6 +87,7 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
     quarantined: set[int] = set()  # the rows in ``bad``
 
     answered = 0
+    told = time.monotonic()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "result.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
@@ -88,8 +95,10 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
             while batch := cursor.fetchmany(10_000):
                 for values in batch:
                     answered += 1
-                    if answered % 500 == 0:  # a batch takes this engine half a minute
+                    # (a batch takes this engine half a minute; a small run, a second or two)
+                    if answered % PROGRESS_PEOPLE == 0 or time.monotonic() - told >= PROGRESS_EVERY:
                         progress(answered)
+                        told = time.monotonic()
                     record = dict(zip(names, values, strict=True))
                     number, patient = int(str(record["_row"])), record["patient_id"]
                     reasons = []
