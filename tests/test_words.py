@@ -2702,7 +2702,7 @@ def test_words_that_are_no_date_or_count_of_a_treatment_are_not_read_past(typed:
 
 SPREAD_FORMS = ["{} metastases", "{} mets", "spread to the {}", "metastatic to {}",
                 "metastases in the {}"]  # fmt: skip
-JOINS = [" with ", ", ", "; ", " and ", " + ", " - ", " "]
+JOINS = [" with ", ", ", "; ", " and ", " + ", " - ", " w/ ", " "]
 CANCER_NAMES = sorted({n for c in KB.data.cancers if c.id != "any" for n in c.names()})
 PLACE_NAMES = sorted({n for s in KB.data.sites for n in s.names()})
 
@@ -2750,3 +2750,18 @@ def test_places_of_spread_given_win_over_the_cancers_words_with_a_warning() -> N
     assert profile.metastases == ["lung"]
     assert any("says the cancer has spread to liver" in w
                for w in evaluate(profile, KB).warnings)  # fmt: skip
+
+
+@pytest.mark.parametrize("typed", ["rectal cancer with ?liver mets", "rectal cancer with liver "
+                                   "metastases?", "rectal cancer, possible liver metastases"])
+def test_a_cancer_named_with_spread_that_is_not_sure_is_refused_whole(typed: str) -> None:
+    """The spread read after the cancer never leaves a doubt of the whole name unread: it is
+    refused as before (a review of the change found "?liver mets" read as spread to the liver)."""
+    with pytest.raises(ProfileError, match="is not sure"):
+        parse_profile({"cancer": typed}, KB)
+
+
+@pytest.mark.parametrize("typed", ["rectal cancer w/o liver mets", "rectal cancer without liver "
+                                   "metastases", "rectal cancer, no liver metastases"])
+def test_a_cancer_named_with_spread_denied_gives_no_place(typed: str) -> None:
+    assert parse_profile({"cancer": typed}, KB).metastases is None

@@ -1457,7 +1457,11 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
     # places had been named as words not read, and "liver" could be taken for the cancer)
     # (a name that says only where it has spread, "lung and liver metastases", is not cut:
     # ``_read_site`` reads it whole)
-    cuts = iter(()) if _only_spread(kb, name.lower()) else words.spread_beside(name)
+    # (nor a name that is not sure or says what it is not, "rectal cancer with ?liver mets":
+    # refused whole, as before)
+    lowered = name.lower()
+    cuts = (iter(()) if _only_spread(kb, lowered) or _not_sure(kb, lowered)
+            else words.spread_beside(name))  # fmt: skip
     beside, spread = next(((cut, found) for cut in cuts
                            if all(found := [_lookup(kb, "metastases", p) for p in cut[1]])),
                           (None, []))  # fmt: skip
@@ -1468,9 +1472,18 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
         warnings.append(f"cancer: {shown!r} says where the cancer has spread too ({places}): "
                         "that is read among the places of spread, and where it started from "
                         f"{words.cut(beside[0])!r}")  # fmt: skip
-        name = beside[0]
-    reading = _read_site(kb, name, read)
+    reading = _read_site(kb, beside[0] if beside else name, read)
     return replace(reading, say=tuple(say), warnings=(*warnings, *reading.warnings))
+
+
+def _not_sure(kb: KnowledgeBase, lowered: str) -> bool:
+    """Whether a cancer's name is not sure or says what it is not ("rectal cancer?", "not
+    cancer", "r/o gastric cancer", "stomach or rectum"); a test's result not known yet ("stomach
+    cancer, HER2 pending") does not make the cancer unsure."""
+    sure = words.TEST_NOT_KNOWN.sub(" ", lowered)
+    return bool(words.UNSURE.search(sure) or words.NEGATED.match(lowered)
+                or words.NO_CANCER.search(lowered) or words.CANCER_DOUBTED.search(lowered)
+                or _two_places(kb, sure))  # fmt: skip
 
 
 def _only_spread(kb: KnowledgeBase, lowered: str) -> bool:
@@ -1591,9 +1604,7 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
             f"cancer: {words.cut(name)!r} says where the cancer has spread, not where it "
             "started; these are the options for advanced cancer in general: give where it "
             "started if it is known, and where it has spread among the places of spread",))
-    sure = words.TEST_NOT_KNOWN.sub(" ", lowered)  # "stomach cancer, HER2 pending": stomach
-    if (words.UNSURE.search(sure) or words.NEGATED.match(lowered) or words.NO_CANCER.search(
-            lowered) or words.CANCER_DOUBTED.search(lowered) or _two_places(kb, sure)):  # fmt: skip
+    if _not_sure(kb, lowered):
         message = (f"{name!r} is not sure or says what it is not; give where the cancer started "
                    "as far as it is known, or 'unknown'")  # fmt: skip
         return CancerReading("", "", None, problems=(Problem("cancer", name, (), message),))

@@ -1167,7 +1167,7 @@ def spread_places(name: str) -> list[str] | None:
 # Where a cancer's name goes on to say where it has spread ("gastric cancer with peritoneal
 # carcinomatosis", "rectal cancer, liver metastases", "rectal cancer metastatic to the liver"):
 # before a joining word or mark, or before the words of spreading themselves
-_SPREAD_JOIN = re.compile(r"(?i)\s*(?:\b(?:with|and|plus|w/)\b|[,;+&]|\s-\s)\s*|"
+_SPREAD_JOIN = re.compile(r"(?i)\s*(?:\b(?:with|and|plus)\b|\bw/(?!o\b)|[,;+&]|\s-\s)\s*|"
                           r"\s+(?=(?:metastatic|metastasi[sz]ed|spread|spreading|mets)\s+to\b)")
 
 
