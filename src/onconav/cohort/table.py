@@ -1369,21 +1369,26 @@ def _read_values(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[
     cancer_rows: list[dict[str, str | int | None]] = []
     for cancer in cancers:
         if cancer is None:
-            cancer_rows.append({"raw": NULL, "site": None, "value": None,
+            cancer_rows.append({"raw": NULL, "site": None, "value": None, "spread": None,
                                 "error": reason(Problem("cancer", None, (), "is required")),
                                 "problems": 1})  # fmt: skip
             continue
         try:
             facts = facts_of(parse_profile({"cancer": as_given(cancer)}, kb), kb)
+            # the places of spread its words name ("gastric cancer with peritoneal
+            # carcinomatosis"), for a row that gives none (``_join``), as the core reads them
+            spread = facts.given["metastases"]
             cancer_rows.append({"raw": cancer, "site": facts.site,
                                 "value": str(facts.given["cancer"] or "") or None,
+                                "spread": sorted(spread) if isinstance(spread, frozenset) else None,
                                 "error": None, "problems": 0})  # fmt: skip
         except ProfileError as error:
-            cancer_rows.append({"raw": cancer, "site": None, "value": None,
+            cancer_rows.append({"raw": cancer, "site": None, "value": None, "spread": None,
                                 "error": "; ".join(reason(p) for p in error.problems),
                                 "problems": len(error.problems)})  # fmt: skip
     _table(con, "v_cancer", {"raw": "VARCHAR", "site": "VARCHAR", "value": "VARCHAR",
-                             "error": "VARCHAR", "problems": "INTEGER"}, cancer_rows)  # fmt: skip
+                             "spread": "VARCHAR[]", "error": "VARCHAR",
+                             "problems": "INTEGER"}, cancer_rows)  # fmt: skip
     good = {str(r["raw"]): str(r["raw"]) for r in cancer_rows if r["error"] is None}
     sql_types = {n: t for n, t, _ in facts_table(kb)}
     for field, kind in kinds.items():
@@ -1459,6 +1464,9 @@ def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, st
                          f"AND coalesce(s.{column(field)}, {quote(NULL)}) "
                          f"= {alias}.raw")  # fmt: skip
         values[field] = f"{alias}.value"
+        if field == "metastases":  # none given: the places the cancer's words name, if any
+            values[field] = (f"CASE WHEN s.{column(field)} IS NULL THEN c.spread "
+                             f"ELSE {alias}.value END")  # fmt: skip
         errors.append(f"{alias}.error")
         counts.append(f"{alias}.problems")
         read[field] = _as_read(f"{alias}.error", f"{alias}.value", f"s.{column(field)}")
