@@ -1366,7 +1366,7 @@ def _read_values(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[
     _table(con, "v_patient_id", {"raw": "VARCHAR", "error": "VARCHAR"},
            [{"raw": i, "error": e} for (i,) in ids if (e := id_problem(i))])  # fmt: skip
     cancers = [c for (c,) in con.execute("SELECT DISTINCT cancer FROM src").fetchall()]
-    cancer_rows: list[dict[str, str | int | None]] = []
+    cancer_rows: list[dict[str, str | int | list[str] | None]] = []
     for cancer in cancers:
         if cancer is None:
             cancer_rows.append({"raw": NULL, "site": None, "value": None, "spread": None,
