@@ -1301,6 +1301,35 @@ def test_flags_over_a_fhir_record_say_what_they_replace(run: Run) -> None:
     assert not any("the flag given" in w for w in plain["warnings"]), plain["warnings"]
 
 
+def test_flags_fill_what_a_fhir_record_lacks_and_say_so(run: Run, tmp_path: Path) -> None:
+    """`--fhir FILE --cancer rectum` of a record with no cancer Condition: the flag fills it in
+    (it had been refused, "no cancer condition", the reader stopping before the flags applied),
+    and the record's stage, spread and KRAS are still read. Each field a flag fills in is said,
+    as each it replaces is; without --cancer the error names the flag that would do."""
+    record = json.loads((ROOT / "tests" / "fhir" / "rectal-stage4-kras-wild-type.json").read_text())
+    no_condition = tmp_path / "no-condition.json"
+    no_condition.write_text(json.dumps({**record, "entry": [
+        e for e in record["entry"] if e["resource"]["resourceType"] != "Condition"]}))
+    data = answer(run("options", "--fhir", str(no_condition), "--cancer", "rectum", "--symptom",
+                      "bleeding", "-f", "json"))  # fmt: skip
+    assert data["profile"]["cancer"] == "rectum" and data["profile"]["stage"] == "4"
+    assert data["profile"]["biomarkers"]["kras"] == "wild-type"
+    same = answer(run("options", "--cancer", "rectum", "--stage", "4", "--kras", "wild-type",
+                      "--symptom", "bleeding", "-f", "json"))  # fmt: skip
+    assert [(o["id"], o["status"]) for o in data["options"]] == [
+        (o["id"], o["status"]) for o in same["options"]]
+    warnings = data["warnings"]
+    assert "cancer: the record does not give it; the flag given gives rectal cancer" in warnings
+    assert any(w.startswith("symptoms: the record does not give it; the flag given gives ")
+               for w in warnings), warnings  # fmt: skip
+    assert any(w.startswith("From the record: no cancer Condition could be read: the cancer "
+                            "given beside the record, rectal cancer, is read") for w in warnings)
+    assert not any(w.startswith(("stage:", "biomarkers.kras:")) for w in warnings), warnings
+    refused = run("options", "--fhir", str(no_condition))
+    assert refused.status == 2
+    assert "or give where it started with --cancer" in refused.stderr, refused.stderr
+
+
 OVERRIDING_FLAGS = [("--metastasis", "lung", "metastases"), ("--stage", "4A", "stage"),
                     ("--kras", "mutated", "biomarkers.kras"), ("--symptom", "pain", "symptoms"),
                     ("--prior", "surgery", "prior_treatments"), ("--not-resectable", None,

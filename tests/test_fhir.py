@@ -7364,3 +7364,38 @@ def test_a_cancer_that_may_be_another_beside_it_is_one_cancer(
         reading = read_bundle(_record(*order, STAGE_4), kb)
         assert reading.data["cancer"] == cancer
         assert any("more than one cancer" in w for w in reading.warnings) is warned
+
+
+def test_a_cancer_given_beside_a_record_with_none_is_read_with_a_warning(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """Where the cancer started, given beside a record that holds no cancer that can be read
+    (`onconav options --fhir FILE --cancer rectum`), is read for every cancer of the knowledge
+    base: the record's stage and spread are read as its, a warning says so, and the field is left
+    to the one who gave it. It had been refused as "no cancer condition" before the flag could
+    apply (a record with only spread on record is read as a cancer whose start is not known,
+    without it). Without it, the error says a cancer given beside the record would do
+    (``cancer_missing``), also when a cancer is on record that could not be read."""
+    with pytest.raises(FhirError) as caught:
+        read_bundle(_record(STAGE_4), kb)
+    assert caught.value.cancer_missing and caught.value.no_cancer
+    for record in (_record(STAGE_4), _record(STAGE_4, LIVER_SPREAD)):
+        for cancer in kb.data.cancers:
+            reading = read_bundle(record, kb, cancer.id)
+            assert "cancer" not in reading.data
+            assert reading.data["stage"] == "4"
+            assert reading.data.get("metastases") == (
+                ["liver", MORE] if LIVER_SPREAD in [e["resource"] for e in record["entry"]]
+                else None)  # fmt: skip
+            said = [w for w in reading.warnings if w.startswith("no cancer Condition could be")]
+            assert len(said) == 1 and kb.name_of(cancer.id) in said[0], reading.warnings
+            assert "not read:" not in said[0]  # the spread is read, not named as not read
+    provisional = {**RECTUM, "verificationStatus": _cc(VERIFICATION, "provisional")}
+    with pytest.raises(FhirError) as caught:
+        read_bundle(_record(provisional, STAGE_4), kb)
+    assert caught.value.cancer_missing and not caught.value.no_cancer
+    assert pickle.loads(pickle.dumps(caught.value)).cancer_missing
+    reading = read_bundle(_record(provisional, STAGE_4), kb, "rectum")
+    [said] = [w for w in reading.warnings if w.startswith("no cancer Condition could be")]
+    assert "not read: Condition/c is coded as a cancer but was not read: " in said
+    assert "provisional" in said

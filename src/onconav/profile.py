@@ -622,7 +622,7 @@ def parse_profile(data: object, kb: KnowledgeBase) -> Profile:
     return answered  # the words of this profile
 
 
-def _value(profile: Profile, field: str) -> object:
+def value_of(profile: Profile, field: str) -> object:
     """A field's value in a profile as read (``biomarkers.her2`` inside ``biomarkers``)."""
     if field.startswith("biomarkers."):
         return getattr(profile.biomarkers, field.removeprefix("biomarkers."))
@@ -631,7 +631,7 @@ def _value(profile: Profile, field: str) -> object:
 
 
 def value_words(kb: KnowledgeBase, field: str, value: object, none: str) -> str:
-    """A field's value as read (``_value``) in the knowledge base's words: yes or no, a value's
+    """A field's value as read (``value_of``) in the knowledge base's words: yes or no, a value's
     label, a list's labels; ``none`` for no value."""
     if value is None or value == []:
         return none
@@ -648,7 +648,7 @@ def replaced(before: Profile, after: Profile,
     options --fhir FILE --stage 4B``) says what the flags replaced."""
     out = []
     for field in fields:
-        was, now = _value(before, field), _value(after, field)
+        was, now = value_of(before, field), value_of(after, field)
         if was is not None and was != [] and was != now:
             out.append((field, was, now))
     return out
@@ -683,10 +683,10 @@ def _posted_words(kb: KnowledgeBase, data: dict[str, Any], answered: Profile,
             else:
                 trial[field] = typed
             try:
-                said = _value(parse_profile(trial, kb), field)
+                said = value_of(parse_profile(trial, kb), field)
             except ProfileError:
                 said = NOT_READ  # the words read as nothing: not the value given, whatever it is
-        value = _value(answered, field)
+        value = value_of(answered, field)
         if isinstance(said, list) and isinstance(value, list) and said and set(said) <= set(value):
             said = value  # a list's words keep only its names read as something else: some
         if said != value:

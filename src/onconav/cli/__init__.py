@@ -31,7 +31,9 @@ from onconav.profile import (
     distinct_answers,
     fact_fields,
     parse_profile,
+    read_cancer,
     replaced,
+    value_of,
     value_words,
 )
 from onconav.reading import (
@@ -914,11 +916,12 @@ def options_command(
         raise UsageError("--cancer: is empty; say where the cancer started (stomach, rectum, "
                          "cervix, breast, ...)")  # fmt: skip
     data: dict[str, Any] = _read_profile(profile) if profile else {}
-    reading = _read_fhir(fhir, "--fhir") if fhir is not None else None
+    cancer_flag = _one_answer("--cancer", cancer, "cancer")
+    reading = _read_fhir(fhir, "--fhir", cancer_flag) if fhir is not None else None
     if reading is not None:
         data = dict(reading.data)
     flags: dict[str, object | None] = {
-        "cancer": _one_answer("--cancer", cancer, "cancer"),
+        "cancer": cancer_flag,
         "stage": _one_answer("--stage", stage, "stage"),
         "recurrence": _one_answer("--recurrence", recurrence, "recurrence"),
         "resectable": _yes_or_no("--resectable/--not-resectable", resectable),
@@ -976,8 +979,11 @@ def options_command(
 
         result = with_reading(result, reading)
     if reading is not None or profile:
-        replacing = _replacing(given_data, person, set_by_flags | {
-            f"biomarkers.{m}" for m in marked}, "the record" if reading else "the profile")
+        by_flags = set_by_flags | {f"biomarkers.{m}" for m in marked}
+        replacing = _replacing(given_data, person, by_flags,
+                               "the record" if reading else "the profile")  # fmt: skip
+        if reading is not None:  # and what they fill in that the record does not give
+            replacing += _filling(reading.data, person, by_flags)
         result = result.model_copy(update={"warnings": [*replacing, *result.warnings]})
     directory = _sources_dir(sources, required=False)
     with _reading_sources(sources):
@@ -1041,6 +1047,23 @@ def _replacing(given: dict[str, Any], person: Profile, fields: set[str], named: 
             for field, was, now in replaced(before, person, sorted(fields))]  # fmt: skip
 
 
+def _filling(record: dict[str, Any], person: Profile, fields: set[str]) -> list[str]:
+    """What the flags give that a FHIR record does not (``record``: its profile data), each
+    said, so that a reader can tell the record's answers from the command line's (the cancer of
+    a record with no cancer Condition, given with --cancer, had been refused)."""
+    kb = _kb()
+    out = []
+    for field in sorted(fields):
+        marker = field.removeprefix("biomarkers.")
+        on_record = (record.get("biomarkers") or {}).get(marker) if marker != field else (
+            record.get(field))  # fmt: skip
+        now = value_of(person, field)
+        if on_record in (None, []) and now not in (None, []):
+            out.append(f"{field}: the record does not give it; the flag given gives "
+                       f"{value_words(kb, field, now, 'nothing')}")  # fmt: skip
+    return out
+
+
 def _warn_not_shown(by_source: dict[str, list[Any]], named: str = "--sources") -> None:
     """One warning per source whose file no longer matches passages that were to be shown;
     ``named``: how the folder was given (``_sources_named``)."""
@@ -1057,10 +1080,11 @@ fhir_app = typer.Typer(help="Read a FHIR (mCODE) record into a profile.", no_arg
 app.add_typer(fhir_app, name="fhir")
 
 
-def _read_fhir(path: Path, given_as: str) -> Any:
+def _read_fhir(path: Path, given_as: str, cancer: str | None = None) -> Any:
     """A FHIR Bundle file read into a profile (onconav.fhir.FhirReading); any problem is one
     line naming what is wrong or missing, and where the file was named (``given_as``: --fhir,
-    BUNDLE)."""
+    BUNDLE). ``cancer``: the words of --cancer, read where the record holds no cancer (a name
+    that cannot be read is parse_profile's problem, named by the flag, later)."""
     from onconav.fhir import FhirError, fhir_json, read_bundle
 
     if str(path) == "-":
@@ -1093,10 +1117,19 @@ def _read_fhir(path: Path, given_as: str) -> Any:
                              "FOLDER)") from None  # fmt: skip
         raise UsageError(f"{given_as}: {path} {why_not_fhir_json(raw, error, FHIR_DEPTH)}"
                          ) from None  # fmt: skip
+    site = None
+    if cancer is not None:
+        reading = read_cancer(_kb(), cancer)
+        site = "unknown" if reading.problems or reading.site == "any" else reading.site
     try:
-        return read_bundle(bundle, _kb())
+        return read_bundle(bundle, _kb(), site)
     except FhirError as error:
-        raise ProfileError(error.problems) from None
+        problems = error.problems
+        if error.cancer_missing and given_as == "--fhir":  # the flag that fills it in, named
+            problems = [replace(problems[0], message=f"{problems[0].message}; or give where it "
+                                "started with --cancer (stomach, rectum, cervix, ...)"),
+                        *problems[1:]]  # fmt: skip
+        raise ProfileError(problems) from None
 
 
 def _one_resource_a_line(raw: bytes) -> bool:

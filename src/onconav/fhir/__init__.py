@@ -17,7 +17,10 @@ The interface (kept stable for the CDS Hooks service and every other caller)::
         unused: list[Unused]           # every resource read but not used, with the reason
         warnings: list[str]
 
-    read_bundle(bundle, kb) -> FhirReading     # a Bundle (collection, searchset, ...)
+    read_bundle(bundle, kb, cancer_given=None) -> FhirReading  # a Bundle (collection,
+                                                # searchset, ...); cancer_given: a cancer id
+                                                # given beside it (a flag), read when the
+                                                # record holds no cancer, with a warning
     read_resources(resources, kb) -> FhirReading  # a plain list of resources (a CDS Hooks
                                                   # prefetch's values; nested Bundles opened;
                                                   # a resource's full_url, if it has one, is
@@ -144,9 +147,11 @@ def _bundle_refused(model: Any, error: Any) -> Problem:
                    message=f"not a valid FHIR R4 Bundle: {element} {said}")
 
 
-def read_bundle(bundle: Mapping[str, Any], kb: KnowledgeBase) -> FhirReading:
+def read_bundle(bundle: Mapping[str, Any], kb: KnowledgeBase,
+                cancer_given: str | None = None) -> FhirReading:  # fmt: skip
     """The profile a FHIR Bundle gives, each field with its sources, and every resource not
-    used with the reason. ``FhirError`` when it is not a Bundle or has no cancer condition."""
+    used with the reason. ``FhirError`` when it is not a Bundle, or has no cancer condition and
+    no ``cancer_given`` (where the cancer started, given beside the record: ``reader.read``)."""
     from fhir.resources.R4B.bundle import Bundle
 
     if not isinstance(bundle, Mapping):
@@ -175,7 +180,8 @@ def read_bundle(bundle: Mapping[str, Any], kb: KnowledgeBase) -> FhirReading:
     if said := bundle_type_refused(bundle):  # the model takes any code
         raise FhirError([Problem(field="bundle.type", value=bundle.get("type"),
                                  accepted=BUNDLE_TYPES, message=said)])  # fmt: skip
-    reading = read(entries_of(entries, "entry", bundle.get("type") == "history"), kb)
+    reading = read(entries_of(entries, "entry", bundle.get("type") == "history"), kb,
+                   cancer_given)  # fmt: skip
     if has_next_page(bundle):
         said = ("the Bundle is one page of a search (it links to a next page): what is on the "
                 "other pages is not read, and reads as not on record")  # fmt: skip

@@ -73,15 +73,19 @@ NOT_READ = {
 class FhirError(ValueError):
     """Input that is not FHIR, or that has no cancer condition; ``problems`` name each problem
     (``field`` is a FHIR path or ``bundle``). ``no_cancer``: the record is read and holds no
-    cancer at all, nor one it could not read (a record system's patient without cancer)."""
+    cancer at all, nor one it could not read (a record system's patient without cancer).
+    ``cancer_missing``: the record is read and no cancer could be read from it (whether or not
+    one is on record that could not be read): where it started, given beside it, would do."""
 
-    def __init__(self, problems: list[Problem], no_cancer: bool = False) -> None:
+    def __init__(self, problems: list[Problem], no_cancer: bool = False,
+                 cancer_missing: bool = False) -> None:  # fmt: skip
         self.problems = at_most(problems)  # a million keys given twice: 20, and a count
         self.no_cancer = no_cancer
+        self.cancer_missing = cancer_missing or no_cancer
         super().__init__("\n".join(str(p) for p in self.problems))
 
-    def __reduce__(self) -> tuple[type[FhirError], tuple[list[Problem], bool]]:
-        return (FhirError, (self.problems, self.no_cancer))
+    def __reduce__(self) -> tuple[type[FhirError], tuple[list[Problem], bool, bool]]:
+        return (FhirError, (self.problems, self.no_cancer, self.cancer_missing))
 
 
 @dataclass(frozen=True)
@@ -1184,13 +1188,17 @@ def _is_patient(builder: Builder, who: str) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-def read(items: list[tuple[str, object, str | None]], kb: KnowledgeBase) -> FhirReading:
-    """The reading of resources (each with where it was found and its fullUrl)."""
+def read(items: list[tuple[str, object, str | None]], kb: KnowledgeBase,
+         cancer_given: str | None = None) -> FhirReading:  # fmt: skip
+    """The reading of resources (each with where it was found and its fullUrl). ``cancer_given``:
+    where the cancer started as given beside the record (a cancer id, ``onconav options --fhir
+    FILE --cancer rectum``): read when the record holds no cancer that could be read, said in a
+    warning, and left out of the profile's data (the one who gave it fills it in)."""
     builder = Builder(kb, load_tables())
     _gather(items, builder)
     _one_person(builder)
     _results_of_reports_in_error(builder)
-    cancer = _cancer(builder)
+    cancer = _cancer(builder, cancer_given)
     _stage(builder, cancer)
     _metastases(builder, cancer)
     _symptoms(builder)
@@ -1338,7 +1346,7 @@ def _result(builder: Builder) -> FhirReading:
 
 @dataclass(frozen=True)
 class CancerFound:
-    res: Res
+    res: Res | None  # None: the cancer given beside the record (``read``'s ``cancer_given``)
     site: str  # a cancer name for the profile ("rectum", "breast", "unknown")
     recurrence: str | None
 
@@ -1624,7 +1632,7 @@ def _site_of(builder: Builder, res: Res) -> tuple[str | None, str | None, bool]:
     return site, recurrence, is_cancer
 
 
-def _cancer(builder: Builder) -> CancerFound:
+def _cancer(builder: Builder, given: str | None = None) -> CancerFound:
     found: list[CancerFound] = []
     for res in builder.of_type("Condition"):
         site, recurrence, is_cancer = _site_of(builder, res)
@@ -1666,11 +1674,12 @@ def _cancer(builder: Builder) -> CancerFound:
     if not found:
         found = _cancer_from_orders(builder)
     if not found:
-        return _no_cancer(builder)
+        return _no_cancer(builder, given)
 
     pointed = _staged_or_spread(builder)
 
     def rank(c: CancerFound) -> tuple[bool, bool, bool, bool, Span, str]:
+        assert c.res is not None  # each found on record
         active = _clinical(builder, c.res) not in NOT_NOW
         date = _order(_result_date(c.res) if c.res.type == "Condition" else "")
         coded = c.res.type != "Condition" or builder.row(
@@ -1690,26 +1699,28 @@ def _cancer(builder: Builder) -> CancerFound:
         best = max((c for c in found if c.site in narrower), key=rank)
     one = {best.site} | {site for site, may in may_be.items() if best.site in may}
     chosen = [c for c in found if c.site in one]
+    primary = best.res
+    assert primary is not None  # each found is on record
     for other in found:
-        if other.site not in one:
+        if other.site not in one and other.res is not None:
             builder.drop(other.res.ref, f"another cancer ({other.site}); the profile describes "
-                         f"one cancer, {best.site}, from {best.res.ref}")  # fmt: skip
+                         f"one cancer, {best.site}, from {primary.ref}")  # fmt: skip
             builder.warnings.append(
                 f"more than one cancer is on record: read {best.site}; not read {other.site}"
             )
             builder.other_cancers.append(other.site)
     builder.values["cancer"] = best.site
-    builder.use("cancer", *(c.res.ref for c in chosen if c.res.type == "Condition"))
-    if best.res.type != "Condition":
-        builder.use("cancer", best.res.ref)
+    builder.use("cancer", *(c.res.ref for c in chosen if c.res and c.res.type == "Condition"))
+    if primary.type != "Condition":
+        builder.use("cancer", primary.ref)
     recurrences = {c.recurrence for c in chosen if c.recurrence}
     if recurrences:
         builder.values["recurrence"] = "local" if "local" in recurrences else sorted(recurrences)[0]
-        builder.use("recurrence", *(c.res.ref for c in chosen if c.recurrence))
-    status = _clinical(builder, best.res)
+        builder.use("recurrence", *(c.res.ref for c in chosen if c.recurrence and c.res))
+    status = _clinical(builder, primary)
     if status in NOT_NOW:
         said = "in remission" if status == "remission" else status
-        builder.warnings.append(f"{best.res.ref} records the cancer as {said}: it is read as the "
+        builder.warnings.append(f"{primary.ref} records the cancer as {said}: it is read as the "
                                 "cancer, since no current one is on record")  # fmt: skip
     return best
 
@@ -1831,7 +1842,11 @@ def _cancer_conditions_not_read(builder: Builder) -> list[str]:
     return [f"{ref} ({builder.unused[ref].removesuffix(': not read')})" for ref in named]
 
 
-def _no_cancer(builder: Builder) -> CancerFound:
+def _no_cancer(builder: Builder, given: str | None) -> CancerFound:
+    """With no cancer Condition read, nor a cancer named by an order: where the cancer started as
+    given beside the record (``given``); else only spread of a cancer on record, read as a cancer
+    whose start is not known; else a ``FhirError`` naming each Condition seen and each resource
+    coded or worded as a cancer that was not read, with why."""
     secondary = []
     for res in builder.of_type("Condition"):
         if not _metastasis_site(builder, res) or not builder.valid(res):
@@ -1841,6 +1856,16 @@ def _no_cancer(builder: Builder) -> CancerFound:
             builder.drop(res.ref, f"spread of a cancer that is {why}: not read")
             continue
         secondary.append(res)
+    if given is not None:  # the flag fills what the record lacks (it had been refused: a review)
+        spread = {res.ref for res in secondary}  # read as where it has spread
+        unread = [message for ref, message in _not_read_as_cancer(builder) if ref not in spread]
+        builder.warnings.append(
+            "no cancer Condition could be read"
+            + (" (only spread of a cancer is on record)" if secondary else "")
+            + f": the cancer given beside the record, {_a_cancer_of(builder, given)}, is read, "
+            "and the record's stage, spread, results and treatments are read as its"
+            + (f"; not read: {'; '.join(unread)}" if unread else ""))  # fmt: skip
+        return CancerFound(None, given, None)
     if secondary:
         unread = _cancer_conditions_not_read(builder)
         builder.warnings.append(
@@ -1850,24 +1875,8 @@ def _no_cancer(builder: Builder) -> CancerFound:
         builder.values["cancer"] = "unknown"
         builder.use("cancer", *(r.ref for r in secondary))
         return CancerFound(secondary[0], "unknown", None)
-    rejected = [_problem("bundle", f"{res.ref} is coded as a cancer but was not read: "
-                         + builder.unused[res.ref].removesuffix(": not read"), VALID_CONDITION)
-                for res in builder.resources.values()
-                if res.type == "Condition" and res.ref in builder.unused
-                and (_coded_as_cancer(builder, res) or _metastasis_site(builder, res))
-                ] + [_problem("bundle", f"{res.ref} names a cancer but was not read: "
-                              + builder.unused[res.ref], VALID_CONDITION)
-                     for res in builder.resources.values()
-                     if res.type in ORDERS and res.ref in builder.unused
-                     and _cancer_reason(builder, res) is not None]  # fmt: skip
-    named = {p.message.split(" ", 1)[0] for p in rejected}
-    rejected += [_problem("bundle", f"{res.ref} names a malignancy in its words "
-                          f"({_coded(_code_of(res.data))}) but is not read as the person's "
-                          "cancer: " + builder.unused.get(res.ref, NOT_THEIR_CANCER),
-                          VALID_CONDITION)
-                 for res in builder.resources.values()
-                 if res.type == "Condition" and res.ref not in named
-                 and _names_a_malignancy(res)]  # fmt: skip
+    rejected = [_problem("bundle", message, VALID_CONDITION)
+                for _, message in _not_read_as_cancer(builder)]  # fmt: skip
     # each with why it was not read, if it was not (a code written as a number is not valid)
     seen = [f"{r.ref} ({_coded(_code_of(r.data))}"
             + (f": {builder.unused[r.ref]})" if r.ref in builder.unused else ")")
@@ -1887,7 +1896,29 @@ def _no_cancer(builder: Builder) -> CancerFound:
            f"{bad_shown}. " if bad else "")
         + "Send the person's cancer as a Condition, coded in SNOMED CT or ICD-10-CM (C00-C96), "
         "or with words that name it (\"Adenocarcinoma of rectum\")", CANCER_CONDITION,
-    ), *rejected], no_cancer=not rejected)  # fmt: skip
+    ), *rejected], no_cancer=not rejected, cancer_missing=True)  # fmt: skip
+
+
+def _not_read_as_cancer(builder: Builder) -> list[tuple[str, str]]:
+    """Each resource that may give the cancer but was not read, as (reference, why): a Condition
+    coded as a cancer or its spread, an order naming a cancer as its reason, a Condition whose
+    words name a malignancy that may be the person's (``_names_a_malignancy``)."""
+    coded = [(res.ref, f"{res.ref} is coded as a cancer but was not read: "
+              + builder.unused[res.ref].removesuffix(": not read"))
+             for res in builder.resources.values()
+             if res.type == "Condition" and res.ref in builder.unused
+             and (_coded_as_cancer(builder, res) or _metastasis_site(builder, res))
+             ] + [(res.ref, f"{res.ref} names a cancer but was not read: "
+                   + builder.unused[res.ref]) for res in builder.resources.values()
+                  if res.type in ORDERS and res.ref in builder.unused
+                  and _cancer_reason(builder, res) is not None]  # fmt: skip
+    named = {ref for ref, _ in coded}
+    return coded + [(res.ref, f"{res.ref} names a malignancy in its words "
+                     f"({_coded(_code_of(res.data))}) but is not read as the person's cancer: "
+                     + builder.unused.get(res.ref, NOT_THEIR_CANCER))
+                    for res in builder.resources.values()
+                    if res.type == "Condition" and res.ref not in named
+                    and _names_a_malignancy(res)]  # fmt: skip
 
 
 # Why a Condition whose words name a malignancy is not the cancer, when nothing else says why
@@ -1970,7 +2001,8 @@ def _about_other_cancer(
         return f"{what} about another cancer (its {element}, {named}), not the one read"
     if element != "focus":
         return None
-    return f"{what} whose focus ({named}) is not the cancer read ({cancer.res.ref})"
+    read = cancer.res.ref if cancer.res else "the cancer given beside the record"
+    return f"{what} whose focus ({named}) is not the cancer read ({read})"
 
 
 # Cancers a record may code loosely for one another: the bowel's (a rectal cancer's treatment
