@@ -7399,3 +7399,66 @@ def test_a_cancer_given_beside_a_record_with_none_is_read_with_a_warning(
     [said] = [w for w in reading.warnings if w.startswith("no cancer Condition could be")]
     assert "not read: Condition/c is coded as a cancer but was not read: " in said
     assert "provisional" in said
+
+
+@pytest.mark.parametrize(("words", "read"), [
+    ("Recurrent rectal cancer", {"cancer": "rectum", "recurrence": "yes"}),
+    ("Locally recurrent rectal adenocarcinoma", {"cancer": "rectum", "recurrence": "local"}),
+    ("Relapsed cervical cancer", {"cancer": "cervix", "recurrence": "yes"}),
+    ("Stage IV gastric adenocarcinoma", {"cancer": "stomach", "stage": "4"}),
+    ("Stage IVB squamous cell carcinoma of cervix", {"cancer": "cervix", "stage": "4B"}),
+    ("FIGO stage IVA cervical cancer", {"cancer": "cervix", "stage": "4A"}),
+    ("Stage 3 rectal cancer", {"cancer": "rectum", "stage": "earlier"}),
+    # words that deny or doubt it, or say it is free of it: not read
+    ("Rectal cancer - recurrence-free", {"cancer": "rectum"}),
+    ("Adenocarcinoma of rectum, ? local recurrence", {"cancer": "rectum"}),
+    ("Cervical cancer, stage IV?", {"cancer": "cervix"}),
+    ("Rectal cancer, not stage IV", {"cancer": "rectum"}),
+])  # fmt: skip
+def test_a_cancers_own_words_give_its_stage_and_recurrence(
+    words: str, read: dict[str, str], kb: onconav.KnowledgeBase,
+) -> None:
+    """A cancer Condition named only in words, as problem lists write it ("Stage IV gastric
+    adenocarcinoma", "Locally recurrent rectal adenocarcinoma"): its stage and recurrence are
+    read from them, each with a warning, as the same stage in the Condition's stage summary and
+    the same recurrence in a SNOMED code the table holds are; they had been dropped without a
+    word, and the care team asked for what the record says. Words that deny or doubt them are
+    not read."""
+    condition = {**_condition("c", "0", ""), "code": {"text": words}}
+    reading = read_bundle(_record(condition), kb)
+    assert reading.data == read, reading.warnings
+    for field in ("stage", "recurrence"):
+        said = [w for w in reading.warnings if w.startswith(f"the {field} of Condition/c is read")]
+        assert bool(said) == (field in read), reading.warnings
+
+
+def test_a_recurrence_coded_and_in_words_reads_the_same(kb: onconav.KnowledgeBase) -> None:
+    """Every condition code the table reads as a recurrence gives the same recurrence when its
+    display alone is sent, as words (a record system that sends no code)."""
+    rows = [row for row in load_tables().rows if row.table == "conditions"
+            and row.get("recurrence")]  # fmt: skip
+    assert rows
+    for row in rows:
+        coded = _condition("c", row.code, row.display)
+        worded = {**_condition("c", "0", ""), "code": {"text": row.display}}
+        assert read_bundle(_record(coded), kb).data.get("recurrence") == row.get("recurrence")
+        assert read_bundle(_record(worded), kb).data.get("recurrence") == row.get("recurrence")
+
+
+def test_a_name_alone_is_not_called_a_code_not_in_the_table(kb: onconav.KnowledgeBase) -> None:
+    """A drug, cancer or spread read from words alone (a concept with only ``text``) is said to
+    have no code; the warnings had called its name its code ("its code 'FOLFOX' is not in
+    onconav's table"), sending a reader to look for a code the record does not hold. One with a
+    code the tables lack still names that code."""
+    request = {"resourceType": "MedicationRequest", "id": "mr", "status": "completed",
+               "intent": "order", "subject": {"reference": "Patient/p"},
+               "medicationCodeableConcept": {"text": "FOLFOX"}, "authoredOn": "2024-01-01"}
+    cancer = {**_condition("c", "0", ""), "code": {"text": "Rectal cancer with liver metastases"}}
+    reading = read_bundle(_record(cancer, request), kb)
+    said = [w for w in reading.warnings if "from its name" in w or "its words:" in w]
+    assert len(said) == 3, reading.warnings
+    assert all("it has no code, only words" in w and "its code" not in w for w in said), said
+    coded = {**_condition("c", "0", ""), "code": {"coding": [{"system": SNOMED, "code": "1"}],
+                                                  "text": "Rectal cancer"}}  # fmt: skip
+    reading = read_bundle(_record(coded), kb)
+    assert any("its code snomed|1 is not in onconav's table" in w for w in reading.warnings)

@@ -182,6 +182,15 @@ def _coded(concept: object) -> str:
     return repr(words_[0]) if words_ else "no code"
 
 
+def _not_in_table(concept: object) -> str:
+    """Why a concept read from its words was not read by its code: "its code snomed|... is not
+    in onconav's table", or "it has no code, only words" (a name alone had been called its code:
+    "its code 'FOLFOX' is not in onconav's table")."""
+    if any(isinstance(c.get("code"), str) and c["code"].strip() for c in _codings(concept)):
+        return f"its code {_coded(concept)} is not in onconav's table"
+    return "it has no code, only words"
+
+
 def _code_of(resource: JSON) -> object:
     return resource.get("code")
 
@@ -1495,6 +1504,36 @@ def _doubted_in_words(res: Res) -> str:
     return ""
 
 
+# Words of a cancer's name that say it came back ("Recurrent rectal cancer", "Locally recurrent
+# adenocarcinoma of rectum", "Relapsed cervical cancer"), with the word before them that says
+# where ("local", "distant"); as words.RECURRENCE reads them
+RECURRENCE_WORDS = re.compile(r"(?i)\b(?:(locally|local|locoregional|distant|metastatic)[\s-]+)?"
+                              r"(recurrent|recurrence|recurred|relapsed?)\b(?![\s-]*free\b)")
+
+
+def _recurrence_in_words(builder: Builder, res: Res) -> str | None:
+    """Whether a cancer Condition's own words say it came back, and where: "local" ("Locally
+    recurrent rectal cancer", "Local recurrence of ..."), "distant", or "yes" ("Recurrent rectal
+    cancer", "Relapsed cervical cancer"), with a warning that it is read from them; None when
+    they do not, or deny or doubt it in its clause ("Rectal cancer, no recurrence", "?
+    recurrence"). A code the table reads says it already (SNOMED "Local recurrence of malignant
+    tumor of rectum"): the same words in a name no table holds had been dropped without a word
+    (the recurrence then asked of the care team, though on record)."""
+    for text in _words(_code_of(res.data)):
+        said = RECURRENCE_WORDS.search(text)
+        if said is None:
+            continue
+        clause = _clause(text, said.start())
+        if _denies(clause) or words.UNSURE.search(clause.lower()) or DOUBTED_WORDS.search(
+                clause.lower()):  # fmt: skip
+            continue
+        value = words.RECURRENCE.get((said.group(1) or "").lower(), "yes")
+        builder.warnings.append(f"the recurrence of {res.ref} is read from its words: {text!r} "
+                                f"({'came back' if value == 'yes' else value})")  # fmt: skip
+        return value
+    return None
+
+
 def _cancer_words(res: Res) -> list[str]:
     """The words of a Condition's code that name its cancer: each, without what it goes on to
     say after the cancer's name (``_cancer_and_spread``)."""
@@ -1656,8 +1695,8 @@ def _cancer(builder: Builder, given: str | None = None) -> CancerFound:
                 _code_of(res.data)):  # fmt: skip
             builder.warnings.append(
                 f"{res.ref} is read as {_a_cancer_of(builder, site)} from its body site or its "
-                f"words: its code {_coded(_code_of(res.data))} is not in onconav's table; check "
-                "that this is where the cancer started"
+                f"words: {_not_in_table(_code_of(res.data))}; check that this is where the "
+                "cancer started"
             )
         named = [str(r.get("cancer")) for r in builder.tables.every(
             "conditions", _codings(_code_of(res.data))) if r.get("cancer") not in (None, "unknown")]
@@ -1670,6 +1709,7 @@ def _cancer(builder: Builder, given: str | None = None) -> CancerFound:
             )
         if _clinical(builder, res) in ("recurrence", "relapse"):
             recurrence = recurrence or "yes"
+        recurrence = recurrence or _recurrence_in_words(builder, res)
         found.append(CancerFound(res, site, recurrence))
     if not found:
         found = _cancer_from_orders(builder)
@@ -2253,6 +2293,21 @@ def _stage(builder: Builder, cancer: CancerFound) -> None:
                     f"{_coded(summary)}; the stage is read from the other records, or stays "
                     "unknown"
                 )
+        # the stage its own name gives ("Stage IV gastric adenocarcinoma", "FIGO IVB carcinoma
+        # of cervix", as problem lists write them): it had been dropped without a word
+        for text in _words(_code_of(res.data)):
+            if not re.search(r"(?i)\b(stage|figo)\b", text):
+                continue
+            said = len(builder.warnings)
+            value = _stage_words(builder, res, {"text": text}, cancer.site == "cervix")
+            if value:
+                date = _date(res.data, "recordedDate", "onsetDateTime", "onsetPeriod")
+                found.append(StageFound(f"{res.ref}#code", date, value, "group"))
+                break
+            if len(builder.warnings) == said:
+                builder.warnings.append(f"{res.ref}: its name gives a stage onconav cannot read: "
+                                        f"{text!r}; the stage is read from the other records, "
+                                        "or stays unknown")  # fmt: skip
     for s in found:
         if s.value == "M0":
             builder.drop(s.ref, "M0: it does not decide the stage")
@@ -2537,9 +2592,9 @@ def _metastases(builder: Builder, cancer: CancerFound) -> None:
         if worded:
             builder.warnings.append(
                 f"{res.ref} is read as spread to "
-                f"{words.and_list([builder.kb.name_of(s) for s in found])} from its words: its "
-                f"code {_coded(_code_of(res.data))} is not in onconav's table; check where the "
-                "cancer has spread")  # fmt: skip
+                f"{words.and_list([builder.kb.name_of(s) for s in found])} from its words: "
+                f"{_not_in_table(_code_of(res.data))}; check where the cancer has spread"
+            )  # fmt: skip
         sites.update(found)
         builder.use("metastases", res.ref)
     if sites:  # what a record names, not every place: others are not known (OTHERS_NOT_KNOWN)
@@ -3505,8 +3560,8 @@ def _drug_of(
     if named is not None:
         if warn:
             builder.warnings.append(
-                f"the drug of {res.ref} is read from its name {named[1]!r}: its code "
-                f"{_coded(concept)} is not in onconav's table"
+                f"the drug of {res.ref} is read from its name {named[1]!r}: "
+                f"{_not_in_table(concept)}"
             )
         return None, named[0], extra
     made = _of_ingredients(builder.kb, medication)
