@@ -7462,3 +7462,55 @@ def test_a_name_alone_is_not_called_a_code_not_in_the_table(kb: onconav.Knowledg
                                                   "text": "Rectal cancer"}}  # fmt: skip
     reading = read_bundle(_record(coded), kb)
     assert any("its code snomed|1 is not in onconav's table" in w for w in reading.warnings)
+
+
+def test_a_symptom_named_in_words_only_is_read_with_a_warning(kb: onconav.KnowledgeBase) -> None:
+    """A Condition no table holds whose words are a name or alias of a symptom the knowledge
+    base knows ("Rectal bleeding", "Cancer pain", with no code or a code the tables lack) is read
+    as that symptom, with a warning, for every such name of every symptom (but the catch-all
+    "another symptom"): it had been listed unused with no word, and the cards asked for the
+    symptoms the record named. Words that are no symptom's name ("No rectal bleeding",
+    "Hypertension"), and one resolved, are not read."""
+    checked = 0
+    for symptom in kb.data.symptoms:
+        if symptom.id == "other-symptom":
+            continue
+        for name in (symptom.name, *symptom.aliases):
+            found = {r.id for r in kb.find(name) if kb.kind_of.get(r.id) == "symptoms"}
+            if found != {symptom.id}:
+                continue  # a name of two symptoms is read as neither
+            condition = {**_condition("s", "0", ""), "code": {"text": name}}
+            reading = read_bundle(_record(RECTUM, condition), kb)
+            assert reading.data.get("symptoms") == [symptom.id, MORE], (name, reading.warnings)
+            assert any(w.startswith("Condition/s is read as the symptom ")
+                       for w in reading.warnings), reading.warnings  # fmt: skip
+            checked += 1
+    assert checked > 20
+    others = [{**_condition(i, "0", ""), "code": {"text": words}} for i, words in
+              (("a", "No rectal bleeding"), ("b", "Hypertension"), ("c", "Shortness of breath"))]
+    resolved = {**_condition("d", "0", "", "resolved"), "code": {"text": "Rectal bleeding"}}
+    reading = read_bundle(_record(RECTUM, *others, resolved), kb)
+    assert "symptoms" not in reading.data
+    assert {u.reference for u in reading.unused} >= {"Condition/a", "Condition/b", "Condition/d"}
+
+
+@pytest.mark.parametrize(("words", "symptom"), [
+    ("Malignant bowel obstruction", "bowel-obstruction"),
+    ("Malignant spinal cord compression", "spinal-cord-compression"),
+])  # fmt: skip
+def test_what_a_cancer_causes_named_as_a_symptom_is_no_cancer(
+    words: str, symptom: str, kb: onconav.KnowledgeBase,
+) -> None:
+    """A Condition whose words are a symptom's name that says "malignant" is what the cancer
+    causes, not a cancer: "Malignant bowel obstruction" had been read as a colorectal cancer (the
+    options of one, with no other cancer on record; beside a stomach cancer, "more than one
+    cancer is on record"), "Malignant spinal cord compression" as a second cancer of no known
+    place. Beside the cancer it is the symptom; alone, no cancer is read from it."""
+    stomach = _condition("c", "363349007", "Malignant tumor of stomach")
+    caused = {**_condition("s", "0", ""), "code": {"text": words}}
+    reading = read_bundle(_record(stomach, caused), kb)
+    assert reading.data == {"cancer": "stomach", "symptoms": [symptom, MORE]}, reading.warnings
+    assert not any("more than one cancer" in w for w in reading.warnings), reading.warnings
+    with pytest.raises(FhirError) as caught:
+        read_bundle(_record(caused), kb)
+    assert caught.value.cancer_missing

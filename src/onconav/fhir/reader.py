@@ -1657,7 +1657,10 @@ def _site_of(builder: Builder, res: Res) -> tuple[str | None, str | None, bool]:
     recurrence = row.get("recurrence") if row else None
     is_cancer = site is not None or _is_cancer_code(_code_of(res.data)) or (
         _names_a_cancer(res) and not _metastasis_site(builder, res)
-        and builder.row("conditions", _code_of(res.data)) is None)  # fmt: skip
+        and builder.row("conditions", _code_of(res.data)) is None
+        # what a cancer causes, named as the symptom ("Malignant bowel obstruction", "Malignant
+        # spinal cord compression"): it had been read as a colorectal cancer, or a second cancer
+        and _symptom_named(builder.kb, res) is None)  # fmt: skip
     if not is_cancer and builder.row("conditions", _code_of(res.data)) is None:
         abbreviated = _abbreviated_cancer(builder, res)
         if abbreviated:
@@ -2632,7 +2635,11 @@ def _symptoms(builder: Builder) -> None:
     found: set[str] = set()
     for res in builder.of_type("Condition"):
         row = builder.row("conditions", _code_of(res.data))
-        if row is None or "symptom" not in row.meaning or not builder.valid(res):
+        named = None if row is not None or any(
+            res.ref in refs for refs in builder.sources.values()) else _symptom_named(
+            builder.kb, res)  # a Condition read as the cancer or its spread is none  # fmt: skip
+        coded = row is not None and "symptom" in row.meaning
+        if not (coded or named) or not builder.valid(res):
             continue
         if _not_current(builder, res, "a symptom"):
             continue
@@ -2640,11 +2647,30 @@ def _symptoms(builder: Builder) -> None:
             builder.drop(res.ref, f"{sequela} is the sequela of a condition (ICD-10-CM's "
                          "seventh character S), not the condition now: not read as a symptom")
             continue
-        found.update(row.meaning["symptom"])
+        if row is not None and coded:
+            found.update(row.meaning["symptom"])
+        elif named is not None:
+            found.add(named)
+            builder.warnings.append(
+                f"{res.ref} is read as the symptom {builder.kb.name_of(named).lower()} from its "
+                f"words: {_not_in_table(_code_of(res.data))}; check the record")  # fmt: skip
         builder.use("symptoms", res.ref)
     if found:  # a problem list names what someone wrote down, not every symptom
         builder.values["symptoms"] = [*sorted(found, key=lambda s: (order.index(s), s)),
                                       OTHERS_NOT_KNOWN]  # fmt: skip
+
+
+def _symptom_named(kb: KnowledgeBase, res: Res) -> str | None:
+    """The symptom a Condition's words name, exactly as a name or alias of one the knowledge base
+    knows ("Rectal bleeding", "Cancer pain", "Malignant bowel obstruction"; not "No rectal
+    bleeding", nor words of two symptoms, nor the catch-all "another symptom"), or None. Read
+    for a Condition no table holds: it had been listed unused with no word, and the cards asked
+    for the symptoms the record named; and "Malignant bowel obstruction" is no cancer."""
+    for text in _words(_code_of(res.data)):
+        named = {r.id for r in kb.find(text) if kb.kind_of.get(r.id) == "symptoms"}
+        if len(named) == 1 and (symptom := named.pop()) != "other-symptom":
+            return symptom
+    return None
 
 
 def _sequela(concept: object) -> str | None:
