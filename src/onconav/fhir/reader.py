@@ -184,11 +184,11 @@ def _coded(concept: object) -> str:
 
 def _not_in_table(concept: object) -> str:
     """Why a concept read from its words was not read by its code: "its code snomed|... is not
-    in onconav's table", or "it has no code, only words" (a name alone had been called its code:
-    "its code 'FOLFOX' is not in onconav's table")."""
+    in onconav's table", or "it has no code, only words: 'FOLFOX'" (a name alone had been
+    called its code: "its code 'FOLFOX' is not in onconav's table")."""
     if any(isinstance(c.get("code"), str) and c["code"].strip() for c in _codings(concept)):
         return f"its code {_coded(concept)} is not in onconav's table"
-    return "it has no code, only words"
+    return f"it has no code, only words: {_coded(concept)}"
 
 
 def _code_of(resource: JSON) -> object:
