@@ -1330,6 +1330,27 @@ def test_flags_fill_what_a_fhir_record_lacks_and_say_so(run: Run, tmp_path: Path
     assert "or give where it started with --cancer" in refused.stderr, refused.stderr
 
 
+def test_a_records_cancer_of_unknown_start_replaced_by_a_flag_is_named_as_answers_name_it(
+        run: Run, tmp_path: Path) -> None:  # fmt: skip
+    """A record whose cancer Condition is coded as a malignancy of no named place (SNOMED
+    363346000) reads as a cancer whose start is not known; --cancer replaces it, and the note
+    names what the record gave as every answer names it, not by the general options' label
+    ("the record gives any advanced cancer" had read as a record that said nothing of the
+    cancer: a review)."""
+    record = json.loads((ROOT / "tests" / "fhir" / "rectal-stage4-kras-wild-type.json").read_text())
+    for entry in record["entry"]:
+        if entry["resource"].get("id") == "rectum":
+            entry["resource"]["code"] = {"coding": [{"system": "http://snomed.info/sct",
+                                                     "code": "363346000"}]}  # fmt: skip
+    unnamed = tmp_path / "unnamed.json"
+    unnamed.write_text(json.dumps(record))
+    warnings = answer(run("options", "--fhir", str(unnamed), "--cancer", "rectum",
+                          "-f", "json"))["warnings"]  # fmt: skip
+    said = [w for w in warnings if w.startswith("cancer: ")]
+    assert said == ["cancer: the record gives advanced cancer (where it started not known); the "
+                    "flag given replaces it with rectal cancer"], warnings
+
+
 OVERRIDING_FLAGS = [("--metastasis", "lung", "metastases"), ("--stage", "4A", "stage"),
                     ("--kras", "mutated", "biomarkers.kras"), ("--symptom", "pain", "symptoms"),
                     ("--prior", "surgery", "prior_treatments"), ("--not-resectable", None,

@@ -630,11 +630,19 @@ def value_of(profile: Profile, field: str) -> object:
     return sorted(value) if isinstance(value, list) else value
 
 
+# The name of a cancer whose start is not known, as every answer says it
+START_NOT_KNOWN = "advanced cancer (where it started not known)"
+
+
 def value_words(kb: KnowledgeBase, field: str, value: object, none: str) -> str:
     """A field's value as read (``value_of``) in the knowledge base's words: yes or no, a value's
-    label, a list's labels; ``none`` for no value."""
+    label, a list's labels; ``none`` for no value. A cancer whose start is not known in the
+    answer's words (``START_NOT_KNOWN``): "any advanced cancer", the label of the general
+    source's options, had read as a record that said nothing of its cancer (a review)."""
     if value is None or value == []:
         return none
+    if field == "cancer" and value == "any":
+        return START_NOT_KNOWN
     if isinstance(value, bool):
         return "yes" if value else "no"
     items = value if isinstance(value, list) else [value]
@@ -1590,7 +1598,7 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
     lowered = name.lower()
     if (words.UNKNOWN_PRIMARY.search(lowered) or normalise_name(name) in UNKNOWN_SITE
             or words.dont_know(name)):  # "I don't know", "not sure": as "unknown"
-        return CancerReading("any", "advanced cancer (where it started not known)", "any")
+        return CancerReading("any", START_NOT_KNOWN, "any")
     if words.not_known(name) or name.strip().upper() == "\\N":
         # the words of an empty cell ("NULL", "nan", "#N/A", a database's \N), not a cancer: as
         # no cancer given (they had been answered as a cancer of that name, with the general
@@ -1600,7 +1608,7 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
                    "if it is not known")  # fmt: skip
         return CancerReading("", "", None, problems=(Problem("cancer", name, (), message),))
     if _only_spread(kb, lowered):
-        return CancerReading("any", "advanced cancer (where it started not known)", "any", (
+        return CancerReading("any", START_NOT_KNOWN, "any", (
             f"cancer: {words.cut(name)!r} says where the cancer has spread, not where it "
             "started; these are the options for advanced cancer in general: give where it "
             "started if it is known, and where it has spread among the places of spread",))
@@ -1627,7 +1635,7 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
         said = set(words.place_words(primary)) - set(read)  # not "KRAS wild-type", read already
         cancers, matched = _the_one_it_is(kb, cancers, matched, phrases, said)
     if cancers and cancers[0].id == "any":  # (a name of UNKNOWN_SITE returned above)
-        return CancerReading("any", "advanced cancer (where it started not known)", "any")
+        return CancerReading("any", START_NOT_KNOWN, "any")
     if cancers:
         record = cancers[0]
         target = getattr(record, "read_as", None)
@@ -1668,7 +1676,7 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
         # "Carcinoma", "Squamous cell carcinoma", "Malignant neoplasm, unspecified": a cancer,
         # but not where it started; as "unknown" (a cancer named by these words had options of
         # a named cancer ruled out, radioactive iodine "not for Carcinoma")
-        return CancerReading("any", "advanced cancer (where it started not known)", "any", (
+        return CancerReading("any", START_NOT_KNOWN, "any", (
             f"cancer: {words.cut(name)!r} does not say where the cancer started; these are the "
             "options for advanced cancer in general: give where it started if it is known",))
     names = {normalise_name(n): c.id for c in kb.data.cancers if c.id != "any" for n in c.names()}
