@@ -1211,23 +1211,27 @@ def test_brief_is_for_text_only(run: Run, output_format: str) -> None:
 def test_what_would_change_reads_as_the_page_shows_it(run: Run, path: Path) -> None:
     """Each fact that would change the options: its question, then "— decides 1 option" or
     "— decides 4 options", in text and Markdown as on the page (it was "...?: decides 4
-    option(s)", and "...vagina.: decides 4 option(s)")."""
+    option(s)", and "...vagina.: decides 4 option(s)"); a fact of more than one question
+    named by its label, each question a line under it."""
     data = answer(run("options", "--profile", str(path), "-f", "json"))
-    from onconav.render import question_of
+    from onconav.render import questions_of
     from onconav.result import RankedFact
 
     expected = []
     for fact in data["what_would_change"]:
         n = fact["decides"]
-        question = question_of(RankedFact.model_validate(fact))
-        expected.append(f"{question} — decides {n} option{'' if n == 1 else 's'}")
+        asked = questions_of(RankedFact.model_validate(fact))
+        said = asked[0] if len(asked) == 1 else fact["label"]
+        expected.append((f"{said} — decides {n} option{'' if n == 1 else 's'}",
+                         asked if len(asked) > 1 else []))  # fmt: skip
     for output_format, mark in (("text", "• "), ("markdown", "- ")):
         done = run("options", "--profile", str(path), "-f", output_format)
         assert done.status == 0, done.stderr
         assert "option(s)" not in done.stdout and "?:" not in done.stdout
-        lines = done.stdout.splitlines()
-        for line in expected:
-            assert mark + line in lines, (output_format, line)
+        shown = "\n".join(done.stdout.splitlines())
+        for line, under in expected:
+            block = "\n".join([mark + line, *("  " + mark + q for q in under)])
+            assert f"\n{block}\n" in shown, (output_format, block)
 
 
 @pytest.mark.parametrize(
@@ -1670,13 +1674,14 @@ def test_text_and_markdown_say_the_same_parts(kb: KnowledgeBase, data: dict[str,
                                   highlight=False), None)  # fmt: skip
     shown = {"text": buffer.getvalue(),
              "markdown": re.sub(r"\\(.)", r"\1", render.markdown(result))}  # its escapes undone
-    parts = [result.disclaimer, *result.questions, *(render.change_line(f)
-                                                     for f in result.what_would_change)]
+    parts = [result.disclaimer, *(q for question in result.questions
+                                  for q in render.asked_apart(question))]  # fmt: skip
+    parts += [line for fact in result.what_would_change for line in render.change_lines(fact)]
     parts += [render.warning_words(result, w) for w in result.warnings]
     parts += [n.text for n in result.notes]
     for option in result.options:
         parts += [option.name, render.STATUS_WORDS[option.status], option.description]
-        parts += [option.reason or "", *(render.question_of(m) for m in option.missing)]
+        parts += [option.reason or "", *(q for m in option.missing for q in render.questions_of(m))]
         parts += [c.text for c in option.caveats] + [render.cite(option.citations)]
         parts += render.details(option)
         if option.relieves_your_symptoms:
@@ -1684,6 +1689,32 @@ def test_text_and_markdown_say_the_same_parts(kb: KnowledgeBase, data: dict[str,
     for layout, said in shown.items():
         missing = [p for p in parts if p and p not in said]
         assert not missing, (layout, missing[:3])
+
+
+@pytest.mark.parametrize("data", PARITY_PROFILES, ids=lambda d: str(d["cancer"]))
+def test_text_and_markdown_ask_one_question_a_line(kb: KnowledgeBase,
+                                                   data: dict[str, Any]) -> None:  # fmt: skip
+    """Each question to ask, each way to decide an option and each question under what would
+    change the options is a line of its own in the text and the markdown, as on the page: a
+    fact of two questions (bleeding and pain: where from, what kind) had been one line."""
+    import io
+
+    from rich.console import Console
+
+    from onconav import evaluate, parse_profile, render
+    from onconav.cli import terminal
+
+    data = {**data, "symptoms": ["bleeding", "pain"]}  # two narrowing questions of one fact
+    result = evaluate(parse_profile(data, kb), kb)
+    buffer = io.StringIO()
+    terminal.text(result, Console(file=buffer, width=100_000, soft_wrap=True, color_system=None,
+                                  highlight=False), None)  # fmt: skip
+    for layout, said in {"text": buffer.getvalue(), "markdown": render.markdown(result)}.items():
+        lines = [line.strip().lstrip("•-").strip() for line in said.splitlines()]
+        asking = [line.removeprefix("To decide:").strip() for line in lines if "?" in line]
+        assert asking, layout
+        for line in asking:
+            assert len(render.asked_apart(line.split(" — decides ")[0])) == 1, (layout, line)
 
 
 def test_kb_words_of_a_field_with_no_list_says_what_it_takes(run: Run) -> None:

@@ -169,10 +169,14 @@ def title_of(title: str) -> str:
     return title if title.endswith(("?", "!", ".", ":")) else title + ":"
 
 
-def change_line(fact: RankedFact) -> str:
+def change_lines(fact: RankedFact) -> list[str]:
     """A fact that would change the options, as the page shows it: the question (with its
-    tests), then how many options it decides."""
-    return f"{question_of(fact)} — decides {options_word(fact.decides)}"
+    tests), then how many options it decides; a fact of more than one question (bleeding and
+    pain: where from, what kind) named by its label, and each question a line of its own after
+    it (the command line had shown them run together in one line)."""
+    asked = questions_of(fact)
+    said = asked[0] if len(asked) == 1 else fact.label
+    return [f"{said} — decides {options_word(fact.decides)}", *asked[1 if len(asked) == 1 else 0:]]
 
 
 def question_of(missing: MissingFact) -> str:
@@ -389,7 +393,7 @@ def markdown(result: Result, passage: PassageLookup | None = None) -> str:
             if option.reason:  # it may repeat the person's words (the cancer's name)
                 out.append(f"- {md_escape(option.reason)}")
             for missing in option.missing:
-                out.append(f"- To decide: {question_of(missing)}")
+                out += [f"- To decide: {q}" for q in questions_of(missing)]
             for caveat in option.caveats:
                 out.append(f"- {caveat_label(caveat)}: {caveat.text} {cite(caveat.citations)}")
             for warning in option.warnings:
@@ -404,12 +408,13 @@ def markdown(result: Result, passage: PassageLookup | None = None) -> str:
     if result.what_would_change:
         out += ["## What would change your options", ""]
         for fact in result.what_would_change:
-            out.append(f"- {change_line(fact)}")
+            said, *asked = change_lines(fact)
+            out += [f"- {said}", *(f"  - {q}" for q in asked)]
         out.append("")
     out += ["## Good to know", ""]
     out += [f"- **{title_of(n.title)}** {n.text} {cite(n.citations)}" for n in result.notes]
     out += ["", "## Questions to ask your care team", ""]
-    out += [f"- {q}" for q in result.questions]
+    out += [f"- {q}" for question in result.questions for q in asked_apart(question)]
     out += ["", "---", ""]
     out += [f"Knowledge base {result.kb_version}. Sources:"]
     out += [f"- {source_words(s)}" for s in result.sources]

@@ -13,13 +13,14 @@ from onconav.render import (
     STATUS_WORDS,
     SYMPTOMS_TAG,
     PassageLookup,
+    asked_apart,
     caveat_label,
-    change_line,
+    change_lines,
     cite,
     details,
     groups,
     headline,
-    question_of,
+    questions_of,
     situation,
     source_words,
     title_of,
@@ -65,7 +66,8 @@ def text(result: Result, console: Console, passage: PassageLookup | None = None)
             if option.reason:
                 lines.append(f"  [dim]{escape(option.reason)}[/dim]")
             for missing in option.missing:
-                lines.append(f"  [yellow]To decide:[/yellow] {escape(question_of(missing))}")
+                lines += [f"  [yellow]To decide:[/yellow] {escape(q)}"
+                          for q in questions_of(missing)]
             for caveat in option.caveats:
                 lines.append(
                     f"  [bold]{caveat_label(caveat)}:[/bold] {escape(caveat.text)} "
@@ -85,7 +87,8 @@ def text(result: Result, console: Console, passage: PassageLookup | None = None)
         lines.append("")
         lines.append("[bold underline]What would change your options[/bold underline]")
         for fact in result.what_would_change:
-            lines.append(f"• {escape(change_line(fact))}")
+            said, *asked = change_lines(fact)
+            lines += [f"• {escape(said)}", *(f"  • {escape(q)}" for q in asked)]
     lines.append("")
     lines.append("[bold underline]Good to know[/bold underline]")
     for note in result.notes:
@@ -96,7 +99,7 @@ def text(result: Result, console: Console, passage: PassageLookup | None = None)
     lines.append("")
     lines.append("[bold underline]Questions to ask your care team[/bold underline]")
     for question in result.questions:
-        lines.append(f"• {escape(question)}")
+        lines += [f"• {escape(q)}" for q in asked_apart(question)]
     lines.append("")
     sources = "; ".join(source_words(s) for s in result.sources)
     lines.append(f"[dim]Knowledge base {result.kb_version}. Sources: {escape(sources)}[/dim]")

@@ -1007,13 +1007,13 @@ class Index:
         source has more words on every symptom): a person who says where their cancer started
         sees their own source's answer first. A general document that matches more of the
         question's words than every own document still comes first."""
-        best = next((total[i] for i in order if total[i] <= 0
-                     or self._shown(self.docs[int(i)], allowed, site)), 0)  # fmt: skip
-        if not own.any() or best <= 0:
+        top = next((total[i] for i in order if total[i] <= 0
+                    or self._shown(self.docs[int(i)], allowed, site)), 0)  # fmt: skip
+        if not own.any() or top <= 0:
             return order
-        answers = own & (total >= OWN_ANSWER_SHARE * best)
-        for best in found:
-            answers &= best > 0
+        answers = own & (total >= OWN_ANSWER_SHARE * top)
+        for word_scores in found:
+            answers &= word_scores > 0
         where = np.flatnonzero(answers[order])
         if not where.size:
             return order
