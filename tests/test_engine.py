@@ -1040,6 +1040,40 @@ def test_the_caveats_of_an_option_that_does_not_suit_are_left_out(kb) -> None:  
     assert [c.id for c in yes.caveats] == ["cervix-cemiplimab-metastatic-means-4b"]
 
 
+def chemotherapy_stopped_values() -> list[str]:
+    """Each treatment that gives chemotherapy, as a value of what stopped working: a drug or a
+    mix, or chemoradiation (its chemotherapy given with radiation)."""
+    vocabulary = shared_kb().vocabulary
+    return sorted(vocabulary.below("progressed_on", "chemotherapy")
+                  | vocabulary.below("progressed_on", "chemoradiation"))  # fmt: skip
+
+
+@SETTINGS
+@given(stopped=st.lists(st.sampled_from(chemotherapy_stopped_values()), min_size=1, max_size=3,
+                        unique=True),
+       for_spread=st.sampled_from([True, None]))  # fmt: skip
+def test_cemiplimab_follows_any_chemotherapy_for_spread_that_stopped(
+    stopped: list[str], for_spread: bool | None
+) -> None:
+    """Cervical cancer of stage 4B, not come back, whose chemotherapy for the spread stopped
+    working may have cemiplimab [ccs-cervical-stage4 2533-2687], whichever treatment gave that
+    chemotherapy: chemoradiation too (given at stage 4B, and the care team saying it was for
+    the spread). Chemoradiation that stopped had ruled cemiplimab out ("chemotherapy, which you
+    did not list") even so."""
+    kb = shared_kb()
+    data: dict[str, Any] = {"cancer": "cervix", "stage": "4B", "recurrence": "none",
+                            "metastases": ["lung"], "progressed_on": stopped}  # fmt: skip
+    if for_spread is not None:
+        data["chemo_for_spread"] = for_spread
+    result = evaluate(parse_profile(data, kb), kb)
+    cemiplimab = next(o for o in result.options if o.id == "cervix-cemiplimab")
+    if for_spread:
+        assert cemiplimab.status is Status.offered, (stopped, cemiplimab.reason)
+    else:
+        assert cemiplimab.status is Status.needs_information, (stopped, cemiplimab.reason)
+        assert [m.fact for m in cemiplimab.missing] == ["chemo_for_spread"], cemiplimab.missing
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(partial_and_more())
 def test_a_reason_lists_its_clauses_once(profiles: tuple[dict[str, Any], dict[str, Any]]) -> None:
