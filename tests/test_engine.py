@@ -1074,6 +1074,32 @@ def test_cemiplimab_follows_any_chemotherapy_for_spread_that_stopped(
         assert [m.fact for m in cemiplimab.missing] == ["chemo_for_spread"], cemiplimab.missing
 
 
+@pytest.mark.parametrize("words", ["kidney blockage", "hydronephrosis", "blocked ureter",
+                                   "ureteric obstruction", "urinary obstruction"])  # fmt: skip
+def test_a_blockage_of_the_urine_flow_is_read(kb, words: str) -> None:  # type: ignore[no-untyped-def]
+    """A cervical or rectal cancer in the pelvis can block the tubes that drain the kidneys: the
+    words for it had been refused, and "blockage" asked only of the stomach and the bowel."""
+    profile = parse_profile({"cancer": "cervix", "stage": "4B", "symptoms": [words]}, kb)
+    assert profile.symptoms == ["urinary-blockage"]
+
+
+@SETTINGS
+@given(cancer=st.sampled_from(["rectum", "cervix", "stomach"]),
+       blockage=st.sampled_from(sorted(shared_kb().vocabulary.below("symptoms", "blockage")
+                                       - {"blockage"})))  # fmt: skip
+def test_a_blockage_said_where_is_not_asked_where(cancer: str, blockage: str) -> None:
+    """Every narrower blockage says where it is: no option asks the broad blockage's question
+    ("Where is the blockage: ...?") of it, and that question names the urine flow from a kidney
+    among the places, as a narrower value stands for it."""
+    kb = shared_kb()
+    asked = kb.which("symptoms", "blockage")
+    assert asked and "kidney" in asked
+    result = evaluate(parse_profile({"cancer": cancer, "stage": "4", "symptoms": [blockage]},
+                                    kb), kb)  # fmt: skip
+    for option in result.options:
+        assert asked not in {m.question for m in option.missing}, (option.id, blockage)
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(partial_and_more())
 def test_a_reason_lists_its_clauses_once(profiles: tuple[dict[str, Any], dict[str, Any]]) -> None:
