@@ -7470,7 +7470,8 @@ def test_a_symptom_named_in_words_only_is_read_with_a_warning(kb: onconav.Knowle
     as that symptom, with a warning, for every such name of every symptom (but the catch-all
     "another symptom"): it had been listed unused with no word, and the cards asked for the
     symptoms the record named. Words that are no symptom's name ("No rectal bleeding",
-    "Hypertension"), and one resolved, are not read."""
+    "Hypertension"), or that only say there is another ("Other symptom"), and one resolved, are
+    not read."""
     checked = 0
     for symptom in kb.data.symptoms:
         if symptom.id == "other-symptom":
@@ -7487,7 +7488,7 @@ def test_a_symptom_named_in_words_only_is_read_with_a_warning(kb: onconav.Knowle
             checked += 1
     assert checked > 20
     others = [{**_condition(i, "0", ""), "code": {"text": words}} for i, words in
-              (("a", "No rectal bleeding"), ("b", "Hypertension"), ("c", "Shortness of breath"))]
+              (("a", "No rectal bleeding"), ("b", "Hypertension"), ("c", "Other symptom"))]
     resolved = {**_condition("d", "0", "", "resolved"), "code": {"text": "Rectal bleeding"}}
     reading = read_bundle(_record(RECTUM, *others, resolved), kb)
     assert "symptoms" not in reading.data
@@ -7514,3 +7515,229 @@ def test_what_a_cancer_causes_named_as_a_symptom_is_no_cancer(
     with pytest.raises(FhirError) as caught:
         read_bundle(_record(caused), kb)
     assert caught.value.cancer_missing
+
+
+# ---- a drug stopped for its side effects, symptoms in words, a stage not known ---------------
+
+HARMS = ["Peripheral neuropathy", "Oxaliplatin-induced neuropathy", "Grade 3 neuropathy",
+         "Febrile neutropenia", "Thrombocytopenia", "Grade 3 diarrhoea", "Severe diarrhea",
+         "Mucositis", "Hand-foot syndrome", "Palmar-plantar erythrodysesthesia", "Rash",
+         "Immune-related colitis", "Pneumonitis", "Hearing loss", "Nausea and vomiting"]
+
+
+@pytest.mark.parametrize("kind", ["MedicationRequest", "MedicationStatement"])
+@pytest.mark.parametrize("text", HARMS)
+def test_a_drug_stopped_for_a_named_side_effect_cannot_be_had(
+    text: str, kind: str, kb: onconav.KnowledgeBase
+) -> None:
+    """Oxaliplatin stopped with the reason "Peripheral neuropathy" (in words, or a code the
+    tables lack with those words) was read as a treatment had, "a reason onconav does not read":
+    FOLFOX and CAPOX were then offered again, or asked whether they stopped working. A harm of
+    the drug named as why it stopped is a drug that caused side effects, which a clinician does
+    not give again: cannot have it, still had, with a warning; never stopped working."""
+    for reason in ({"text": text}, _cc(SNOMED, "1", text)):
+        stopped = _oxaliplatin(kind, "stopped", reason)
+        reading = read_bundle(_record(RECTUM, STAGE_4, stopped), kb)
+        assert reading.data.get("cannot_have") == ["oxaliplatin"], (text, reading.warnings)
+        assert reading.data["prior_treatments"] == ["oxaliplatin", MORE]
+        assert "progressed_on" not in reading.data
+        assert any("read from its words as the person not able to take it" in w
+                   for w in reading.warnings), reading.warnings  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(HARMS),
+       st.sampled_from(["no", "not", "without", "free of", "resolved", "other than",
+                        "not due to", "unrelated to", "ruled out", "risk of", "to prevent"]),
+       st.booleans())  # fmt: skip
+def test_a_named_side_effect_denied_is_never_cannot_have(head: str, word: str, after: bool) -> None:
+    """Whatever harm a stop reason names, words that deny it or put it aside, before it or after
+    it, leave the drug a treatment had, with the reason said not read."""
+    text = f"{head} {word}" if after else f"{word} {head.lower()}"
+    stopped = _oxaliplatin("MedicationRequest", "stopped", {"text": text})
+    reading = read_bundle(_record(RECTUM, STAGE_4, stopped), the_kb())
+    assert "cannot_have" not in reading.data, text
+    assert reading.data["prior_treatments"] == ["oxaliplatin", MORE]
+    assert any("for a reason onconav does not read" in w for w in reading.warnings), text
+
+
+@pytest.mark.parametrize("kind", ["MedicationRequest", "MedicationStatement"])
+def test_a_drug_stopped_with_no_reason_says_so_and_is_only_had(
+    kind: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A drug stopped with no statusReason was read as a treatment had with no word: whether it
+    stopped working or caused side effects is not said, and is not guessed; the warning says so.
+    A reasonCode (why it was given, by FHIR) that names a harm of the drug is the reason it
+    stopped written in the other element: cannot have it, said; one that names progression is
+    named, not read (what stopped working rules out more when wrong)."""
+    plain = read_bundle(_record(RECTUM, STAGE_4, _oxaliplatin(kind, "stopped")), kb)
+    assert plain.data["prior_treatments"] == ["oxaliplatin", MORE]
+    assert not {"cannot_have", "progressed_on"} & plain.data.keys()
+    assert any("was stopped with no reason given (no statusReason)" in w
+               and "not as one that stopped working or caused side effects" in w
+               for w in plain.warnings), plain.warnings  # fmt: skip
+    harm = _oxaliplatin(kind, "stopped", reasonCode=[{"text": "Peripheral neuropathy"}])
+    reading = read_bundle(_record(RECTUM, STAGE_4, harm), kb)
+    assert reading.data["cannot_have"] == ["oxaliplatin"], reading.warnings
+    assert any("reasonCode" in w and "'Peripheral neuropathy'" in w for w in reading.warnings)
+    grew = _oxaliplatin(kind, "stopped", reasonCode=[{"text": "Disease progression"}])
+    reading = read_bundle(_record(RECTUM, STAGE_4, grew), kb)
+    assert not {"cannot_have", "progressed_on"} & reading.data.keys()
+    assert any("its reasonCode ('Disease progression') says why it was given" in w
+               for w in reading.warnings), reading.warnings  # fmt: skip
+    done = read_bundle(_record(RECTUM, STAGE_4, _oxaliplatin(kind, "completed")), kb)
+    assert not any("no statusReason" in w for w in done.warnings)
+
+
+@pytest.mark.parametrize(("text", "symptoms"), [
+    ("Shortness of breath", ["other-symptom"]),
+    ("Breathlessness", ["other-symptom"]),
+    ("Difficulty swallowing", ["trouble-swallowing"]),
+    ("Bleeding from the rectum", ["gut-bleeding"]),
+    ("Severe abdominal pain", ["pain"]),
+    ("Unable to eat", ["malnutrition"]),
+    ("Pain in rectum", ["tumour-pain"]),
+    ("Nausea and vomiting", ["nausea", "vomiting"]),
+])  # fmt: skip
+def test_a_symptom_in_a_phrase_is_read_as_the_same_words_typed(
+    text: str, symptoms: list[str], kb: onconav.KnowledgeBase
+) -> None:
+    """A symptom Condition written as a phrase ("Shortness of breath", "Bleeding from the
+    rectum", "Severe abdominal pain") was listed unused unless it was a symptom's name exactly:
+    the cards asked for symptoms the record named. It is read as the same words typed are
+    (``profile.symptom_ids``), with a warning; a coded Dyspnea is another symptom, so is the
+    phrase."""
+    condition = {**_condition("s", "0", ""), "code": {"text": text}}
+    reading = read_bundle(_record(RECTUM, condition), kb)
+    assert reading.data.get("symptoms") == [*symptoms, MORE], reading.warnings
+    assert any(w.startswith("Condition/s is read as the symptom") and repr(text) in w
+               for w in reading.warnings), reading.warnings  # fmt: skip
+    typed = onconav.parse_profile({"cancer": "rectum", "symptoms": [text]}, kb)
+    assert sorted(typed.symptoms) == sorted(symptoms)
+
+
+@pytest.mark.parametrize("text", ["?bowel obstruction", "Possible bowel obstruction",
+                                  "History of bowel obstruction", "Bowel obstruction - resolved",
+                                  "Risk of spinal cord compression", "Denies rectal bleeding",
+                                  "No pain", "Other symptom"])  # fmt: skip
+def test_a_symptom_phrase_not_sure_or_denied_is_not_read(
+    text: str, kb: onconav.KnowledgeBase
+) -> None:
+    """Read as typed words are, a symptom phrase that doubts, denies or puts the symptom in the
+    past is no symptom now: listed unused, saying its words are not read."""
+    condition = {**_condition("s", "0", ""), "code": {"text": text}}
+    reading = read_bundle(_record(RECTUM, condition), kb)
+    assert "symptoms" not in reading.data, (text, reading.warnings)
+    assert "Condition/s" in {u.reference for u in reading.unused}
+
+
+@pytest.mark.parametrize("stage_words", ["stage unknown", ", stage unknown", " stage not known",
+                                         ", unknown stage", " - stage: unknown", " (unstaged)",
+                                         ", stage unspecified"])  # fmt: skip
+@pytest.mark.parametrize(("name", "cancer"), [("Rectal cancer", "rectum"),
+                                              ("Gastric cancer", "stomach"),
+                                              ("Cervical cancer", "cervix")])  # fmt: skip
+def test_a_cancer_whose_stage_is_not_known_is_still_that_cancer(
+    name: str, cancer: str, stage_words: str, kb: onconav.KnowledgeBase
+) -> None:
+    """"Rectal cancer stage unknown" was read as a cancer whose start is not known (its
+    "unknown" made the whole name unsure, and the general options were given): it is rectal
+    cancer, with the stage not read and the warning saying the words say it is not known. The
+    same words typed as the cancer read the same."""
+    text = f"{name}{stage_words if stage_words[0] in ' ,' else ' ' + stage_words}"
+    condition = {**_condition("c", "0", ""), "code": {"text": text}}
+    reading = read_bundle(_record(condition), kb)
+    assert reading.data.get("cancer") == cancer, (text, reading.warnings)
+    assert "stage" not in reading.data
+    typed = onconav.parse_profile({"cancer": text}, kb)
+    assert typed.cancer == cancer, text
+
+
+@pytest.mark.parametrize("row", [r for r in load_tables().rows if r.table == "treatments"
+                                 and r.get("treatment") and not r.meaning.keys()
+                                 & {"cancer", "metastasis"}], ids=lambda r: r.code)  # fmt: skip
+def test_every_procedure_code_of_the_table_reads_as_its_treatment(
+    row: Any, kb: onconav.KnowledgeBase
+) -> None:
+    """Each procedure code of the table, done for the rectal cancer, is read as the treatment the
+    table gives (the rectal, bowel, gastric and pelvic operations added from the NEHTA
+    colorectal operation value set and mCODE STU1's surgical procedure value set: an anterior
+    resection, a proctectomy, a hemicolectomy, a pelvic exenteration had been listed unused)."""
+    done = {"resourceType": "Procedure", "id": "op", "status": "completed",
+            "subject": {"reference": "Patient/p"}, "performedDateTime": "2023-01-01",
+            "code": _cc(SNOMED if row.system == "snomed" else row.system, row.code, row.display),
+            "reasonReference": [{"reference": "Condition/c"}]}  # fmt: skip
+    reading = read_bundle(_record(RECTUM, done), kb)
+    treatment = row.get("treatment")
+    read = reading.data.get("prior_treatments") or reading.data.get("planned") or []
+    assert any(treatment in (v, *kb.vocabulary.up("prior_treatments", v)) for v in read), (
+        row, reading.data, reading.warnings)  # fmt: skip
+
+
+@pytest.mark.parametrize(("code", "display", "treatment"), [
+    ("4558008", "Anterior resection", "rectum-removal"),
+    ("235364003", "Total Proctectomy", "rectum-removal"),
+    ("174059005", "Proctocolectomy", "rectum-removal"),
+    ("82619000", "Left hemicolectomy", "left-hemicolectomy"),
+    ("52224004", "Pelvic exenteration", "pelvic-exenteration"),
+    ("287816003", "Radical gastrectomy", "gastrectomy"),
+])  # fmt: skip
+def test_a_rectal_or_gastric_operation_is_read(
+    code: str, display: str, treatment: str, kb: onconav.KnowledgeBase
+) -> None:
+    """An anterior resection, a proctectomy, a left hemicolectomy, a pelvic exenteration or a
+    radical gastrectomy, coded in SNOMED CT and done for the cancer, was listed unused ("a
+    procedure onconav does not read"): what an option asks of operations had (the rectum taken
+    out, a gastrectomy had) was then asked of the person though on record."""
+    done = {"resourceType": "Procedure", "id": "op", "status": "completed",
+            "subject": {"reference": "Patient/p"}, "performedDateTime": "2023-01-01",
+            "code": _cc(SNOMED, code, display), "reasonReference": [{"reference": "Condition/c"}]}
+    reading = read_bundle(_record(RECTUM, done), kb)
+    assert reading.data.get("prior_treatments") == [treatment, MORE], reading.unused
+
+
+@pytest.mark.parametrize(("text", "cancer", "spread"), [
+    ("Rectal cancer + liver mets", "rectum", ["liver"]),
+    ("Gastric cancer & peritoneal carcinomatosis", "stomach", ["peritoneum"]),
+    ("Rectal cancer with liver metastases", "rectum", ["liver"]),
+    ("gastric cancer with peritoneal carcinomatosis", "stomach", ["peritoneum"]),
+    ("Rectal cancer with liver metastases, resected", "rectum", None),
+    ("Gastric cancer with anemia", "stomach", None),
+])  # fmt: skip
+def test_a_cancer_and_its_spread_in_one_name_are_cut_as_the_profile_cuts_them(
+    text: str, cancer: str, spread: list[str] | None, kb: onconav.KnowledgeBase
+) -> None:
+    """A cancer's name that goes on to say where it has spread is cut where the profile's reader
+    cuts it (``words.spread_cuts``), one cut for both: "Rectal cancer + liver mets" and "Gastric
+    cancer & peritoneal carcinomatosis" had not been cut by the FHIR reader's own, and were read
+    as a cancer whose start is not known (the general options), spread to the liver. Words
+    after the name that say something else are still cut by the FHIR reader ("..., resected":
+    no spread now; "with anemia": no spread)."""
+    condition = {**_condition("c", "0", ""), "code": {"text": text}}
+    reading = read_bundle(_record(condition), kb)
+    assert reading.data["cancer"] == cancer, reading.warnings
+    assert reading.data.get("metastases") == ([*spread, MORE] if spread else None), reading.data
+    typed = onconav.parse_profile({"cancer": text}, kb)
+    if spread and "resected" not in text:
+        assert typed.cancer == cancer and sorted(typed.metastases) == sorted(spread)
+
+
+def test_a_harm_named_for_every_drug_of_a_course_rules_none_out(kb: onconav.KnowledgeBase) -> None:
+    """Fluorouracil, leucovorin and oxaliplatin of one day each stopped for "Peripheral
+    neuropathy": which drug caused it is not said (the record does not say it is oxaliplatin's),
+    and reading all three as drugs the person cannot have rules out fluorouracil, and FOLFIRI
+    with it. None is read so, each is a treatment had, and a warning names them; oxaliplatin
+    alone stopped for it is still one the person cannot have."""
+    folfox = _folfox("MedicationRequest", "stopped", "2024-01-10",
+                     statusReason={"text": "Peripheral neuropathy"})  # fmt: skip
+    reading = read_bundle(_record(RECTUM, STAGE_4, *folfox), kb)
+    assert "cannot_have" not in reading.data, reading.warnings
+    assert reading.data["prior_treatments"] == ["folfox", MORE]
+    assert any("were stopped together for the same harm ('peripheral neuropathy')" in w
+               for w in reading.warnings), reading.warnings  # fmt: skip
+    assert not any("not able to take it" in w for w in reading.warnings), reading.warnings
+    assert dict(statuses(reading.data, kb))["rectum-folfiri"] != "not_suitable"
+    alone = _oxaliplatin("MedicationRequest", "stopped", {"text": "Peripheral neuropathy"})
+    other = _folfox("MedicationRequest", "completed", "2024-01-10")[0]
+    reading = read_bundle(_record(RECTUM, STAGE_4, alone, other), kb)
+    assert reading.data["cannot_have"] == ["oxaliplatin"]

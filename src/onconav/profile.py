@@ -972,6 +972,13 @@ def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     return None
 
 
+def symptom_ids(kb: KnowledgeBase, name: str) -> list[str]:
+    """The symptoms some words name, read as a typed symptom is (``_lookup``: "severe abdominal
+    pain", "bleeding from the rectum", "unable to eat"); none when they name none. The FHIR
+    reader reads a Condition's words by it."""
+    return _lookup(kb, "symptoms", name) or []
+
+
 def _named(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     """The ids a name means by itself: any name, alias or code, or with a bracketed note left
     out; None when it names nothing."""
@@ -1487,8 +1494,9 @@ def read_cancer(kb: KnowledgeBase, name: str) -> CancerReading:
 def _not_sure(kb: KnowledgeBase, lowered: str) -> bool:
     """Whether a cancer's name is not sure or says what it is not ("rectal cancer?", "not
     cancer", "r/o gastric cancer", "stomach or rectum"); a test's result not known yet ("stomach
-    cancer, HER2 pending") does not make the cancer unsure."""
-    sure = words.TEST_NOT_KNOWN.sub(" ", lowered)
+    cancer, HER2 pending"), nor does a stage not known ("rectal cancer, stage unknown":
+    ``words.STAGE_NOT_KNOWN``)."""
+    sure = words.STAGE_NOT_KNOWN.sub(" ", words.TEST_NOT_KNOWN.sub(" ", lowered))
     return bool(words.UNSURE.search(sure) or words.NEGATED.match(lowered)
                 or words.NO_CANCER.search(lowered) or words.CANCER_DOUBTED.search(lowered)
                 or _two_places(kb, sure))  # fmt: skip

@@ -922,6 +922,15 @@ _KRAS_WORDS = (
 # every way, twice as long for each one more
 _RESULT_TOKEN = (r"(?>(?:amplified|equivocal|[0-3]\+*|\++|cps|tps|score|ratio|"
                  rf"\d+(?:\.\d+)?%?|{_KRAS_WORDS})(?:\s+|(?=\?)))")  # fmt: skip
+# A stage written as not known, in a cancer's name ("Rectal cancer stage unknown", "..., unknown
+# stage", "stage: not yet known", "unstaged"): it says nothing of where the cancer started, which
+# stays read (the "unknown" had made the whole name unsure: a record's "Rectal cancer stage
+# unknown" was read as a cancer whose start is not known)
+STAGE_NOT_KNOWN = re.compile(
+    r"\b(?:(?:stage|staging)\s*(?::\s*|-\s*)?(?:(?:is|was)\s+)?(?:unknown|not\s+(?:yet\s+)?known|"
+    r"unspecified|not\s+specified|not\s+stated|undetermined|not\s+determined|to\s+be\s+determined|"
+    r"tbd|pending|unclear|uncertain|not\s+sure)|(?:unknown|unspecified|undetermined|uncertain)\s+"
+    r"stage|unstaged)\b")  # fmt: skip
 TEST_NOT_KNOWN = re.compile(
     TEST_NAME + rf"[\s:-]*((status|results?|tests?|testing)\s+)*((is|was)\s+)?{_RESULT_TOKEN}*"
     rf"(\?|\b({_UNSURE_WORDS})\b)|"
@@ -1171,18 +1180,26 @@ _SPREAD_JOIN = re.compile(r"(?i)\s*(?:\b(?:with|and|plus)\b|\bw/(?!o\b)|[,;+&]|\
                           r"\s+(?=(?:metastatic|metastasi[sz]ed|spread|spreading|mets)\s+to\b)")
 
 
-def spread_beside(name: str) -> Iterator[tuple[str, list[str]]]:
+def spread_cuts(name: str) -> Iterator[tuple[str, str, list[str]]]:
     """Each way to cut a cancer's name that goes on to say where it has spread, first cut
-    first: the words before (the cancer) and the places after (as ``spread_places`` reads them:
-    "gastric cancer with peritoneal carcinomatosis" is gastric cancer and peritoneal
-    carcinomatosis); none when no rest of the name says only where it has spread, or nothing
-    comes before it. The caller takes the first whose places are all known ("colon & rectum
-    with liver metastases" is not cut at "&")."""
+    first: the words before (the cancer), the words after the join ("liver metastases") and the
+    places they name (as ``spread_places`` reads them: "gastric cancer with peritoneal
+    carcinomatosis" is gastric cancer and peritoneal carcinomatosis); none when no rest of the
+    name says only where it has spread, or nothing comes before it. The one cut of a cancer from
+    its spread: the profile's reader (``spread_beside``) and the FHIR reader's both take it."""
     for join in _SPREAD_JOIN.finditer(name):
         head = name[:join.start()].strip(" ,;-")
-        places = spread_places(name[join.end():]) if head else None
+        rest = name[join.end():]
+        places = spread_places(rest) if head else None
         if places and re.search(r"[a-z]", head, re.IGNORECASE):
-            yield head, places
+            yield head, rest, places
+
+
+def spread_beside(name: str) -> Iterator[tuple[str, list[str]]]:
+    """``spread_cuts``, each as the cancer and the places. The caller takes the first whose
+    places are all known ("colon & rectum with liver metastases" is not cut at "&")."""
+    for head, _rest, places in spread_cuts(name):
+        yield head, places
 
 
 # How many tumours a place of spread has ("multiple liver metastases"): the extent, a fact of its

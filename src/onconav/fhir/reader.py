@@ -25,7 +25,7 @@ from onconav.kb import KnowledgeBase
 from onconav.kb.model import Drug, Regimen, fact_tests
 from onconav.kb.rules import DISTANT, ONE_OR_SEVERAL, OTHERS_NOT_KNOWN
 from onconav.kb.vocabulary import normalise_name
-from onconav.profile import Problem, at_most
+from onconav.profile import Problem, at_most, symptom_ids
 from onconav.reading import (
     NO_FINAL_RESULT,
     RESULT_NOT_READABLE,
@@ -772,6 +772,10 @@ class Builder:
     # the other cancers on record, not read: a result or treatment that names no cancer may be
     # about one of them
     other_cancers: list[str] = field(default_factory=list)
+    # drug records stopped for a harm named alone ("Peripheral neuropathy": ``HARM_WORDS``), each
+    # with the warning that read it: which drug of a course caused it is weighed once all are read
+    # (``_harm_of_the_course``)
+    harm_named: dict[str, tuple[str, str]] = field(default_factory=dict)
     # a field whose result resources not read name (``_marker_not_read``): those resources
     named: dict[str, dict[str, str]] = field(default_factory=dict)  # FhirReading.named
     checked: dict[str, bool] = field(default_factory=dict)  # validated: valid or not
@@ -1421,11 +1425,35 @@ PART = re.compile(r"(?i)\s*(?:[,;()]|\s-\s|\bw/|\bwith(?:out)?\b|\band\b)\s*")
 
 def _cancer_and_spread(text: str) -> tuple[str, str] | None:
     """(the cancer's name, what the words say after it: where it has spread, or more of it) when
-    words name a cancer and then say more (``AFTER_NAME``); None when they do not. The name must
-    name a malignancy and a place and be no spread of its own ("Metastatic carcinoma to the
-    lymph nodes of neck" names only spread; "Carcinoma with liver metastases" says no cancer);
-    "and" and "to" only before words of spread."""
+    words name a cancer and then say more; None when they do not. Where the rest says only
+    where it has spread, the cut is the profile reader's (``words.spread_cuts``: "Rectal cancer
+    + liver mets", "gastric cancer with peritoneal carcinomatosis"); else, or where words that
+    say something else come first, at ``AFTER_NAME`` ("Gastric cancer with anemia", "Rectal
+    cancer with liver mets, resected"). The name must name a malignancy and a place and be no
+    spread of its own ("Metastatic carcinoma to the lymph nodes of neck" names only spread;
+    "Carcinoma with liver metastases" says no cancer); "and" and "to" only before words of
+    spread."""
     said = " ".join(text.split())
+    spread = next(((head, rest) for head, rest, _ in words.spread_cuts(said)
+                   if _a_cancers_name(head)), None)  # fmt: skip
+    other = _cut_after_name(said)
+    if spread is None or (other is not None and len(other[0]) < len(spread[0])):
+        return other
+    return spread
+
+
+def _a_cancers_name(name: str) -> bool:
+    """Whether words cut off before what follows name a cancer (``_cancer_and_spread``): a
+    malignancy, not a history or a suspicion, and a place."""
+    if (not (MALIGNANT.search(name) or ABBREVIATED.search(name))
+            or NOT_PRIMARY.search(METASTATIC_FIRST.sub("", name))):  # fmt: skip
+        return False
+    # "Carcinoma with liver metastases": which cancer is not said
+    return bool(set(words.place_words(name)) - words.NOTHING_NAMED - {"metastatic"})
+
+
+def _cut_after_name(said: str) -> tuple[str, str] | None:
+    """The first cut of ``_cancer_and_spread`` at ``AFTER_NAME``."""
     for clause in AFTER_NAME.finditer(said):
         name, spread = said[:clause.start()], said[clause.end():]
         lowered = spread.lower()
@@ -1435,11 +1463,8 @@ def _cancer_and_spread(text: str) -> tuple[str, str] | None:
             if not re.match(r"(?i)metastatic\s", name):
                 continue
             name, spread = name.split(None, 1)[1], f"metastatic {spread}"
-        if (not (MALIGNANT.search(name) or ABBREVIATED.search(name))
-                or NOT_PRIMARY.search(METASTATIC_FIRST.sub("", name))):  # fmt: skip
+        if not _a_cancers_name(name):
             continue
-        if not set(words.place_words(name)) - words.NOTHING_NAMED - {"metastatic"}:
-            continue  # "Carcinoma with liver metastases": which cancer is not said
         # ("without", "w/o" kept: they deny the spread; "with" taken off them had left "out
         # metastases", read as spread far: a review of the change)
         return name, re.sub(r"(?i)^(?:with\b|w/(?!o\b)|and\b)\s*", "", spread)
@@ -1660,7 +1685,7 @@ def _site_of(builder: Builder, res: Res) -> tuple[str | None, str | None, bool]:
         and builder.row("conditions", _code_of(res.data)) is None
         # what a cancer causes, named as the symptom ("Malignant bowel obstruction", "Malignant
         # spinal cord compression"): it had been read as a colorectal cancer, or a second cancer
-        and _symptom_named(builder.kb, res) is None)  # fmt: skip
+        and not _symptoms_named(builder.kb, res))  # fmt: skip
     if not is_cancer and builder.row("conditions", _code_of(res.data)) is None:
         abbreviated = _abbreviated_cancer(builder, res)
         if abbreviated:
@@ -2134,7 +2159,9 @@ def _denied_or_doubted(builder: Builder, res: Res, clause: str, text: str, what:
     are never read as the stage they name (the record is listed unused, saying why), as a
     profile's own words are refused (``words.stage``)."""
     if denied or _denies(clause) or words.UNSURE.search(clause.lower()):
-        said = f"its words say the {what} is not so, or not sure: {text!r}"
+        unknown = not denied and words.STAGE_NOT_KNOWN.search(clause.lower())
+        said = (f"its words say the {what} is not known: {text!r}" if unknown
+                else f"its words say the {what} is not so, or not sure: {text!r}")  # fmt: skip
         if res.type == "Condition":  # the cancer's own stage: the Condition itself is used
             builder.warnings.append(f"the stage of {res.ref} is not read: {said[4:]}")
         else:
@@ -2635,8 +2662,8 @@ def _symptoms(builder: Builder) -> None:
     found: set[str] = set()
     for res in builder.of_type("Condition"):
         row = builder.row("conditions", _code_of(res.data))
-        named = None if row is not None or any(
-            res.ref in refs for refs in builder.sources.values()) else _symptom_named(
+        named = [] if row is not None or any(
+            res.ref in refs for refs in builder.sources.values()) else _symptoms_named(
             builder.kb, res)  # a Condition read as the cancer or its spread is none  # fmt: skip
         coded = row is not None and "symptom" in row.meaning
         if not (coded or named) or not builder.valid(res):
@@ -2649,28 +2676,42 @@ def _symptoms(builder: Builder) -> None:
             continue
         if row is not None and coded:
             found.update(row.meaning["symptom"])
-        elif named is not None:
-            found.add(named)
+        elif named:
+            found.update(named)
+            shown = " and ".join(builder.kb.name_of(n).lower() for n in named)
             builder.warnings.append(
-                f"{res.ref} is read as the symptom {builder.kb.name_of(named).lower()} from its "
-                f"words: {_not_in_table(_code_of(res.data))}; check the record")  # fmt: skip
+                f"{res.ref} is read as the symptom{'s' if len(named) > 1 else ''} {shown} from "
+                f"its words: {_not_in_table(_code_of(res.data))}; check the record")  # fmt: skip
         builder.use("symptoms", res.ref)
     if found:  # a problem list names what someone wrote down, not every symptom
         builder.values["symptoms"] = [*sorted(found, key=lambda s: (order.index(s), s)),
                                       OTHERS_NOT_KNOWN]  # fmt: skip
 
 
-def _symptom_named(kb: KnowledgeBase, res: Res) -> str | None:
-    """The symptom a Condition's words name, exactly as a name or alias of one the knowledge base
-    knows ("Rectal bleeding", "Cancer pain", "Malignant bowel obstruction"; not "No rectal
-    bleeding", nor words of two symptoms, nor the catch-all "another symptom"), or None. Read
-    for a Condition no table holds: it had been listed unused with no word, and the cards asked
-    for the symptoms the record named; and "Malignant bowel obstruction" is no cancer."""
+# Words that name no symptom, only that there is another ("Other symptom", "Something else"):
+# the catch-all's own name and aliases that say nothing of which symptom
+NO_SYMPTOM_NAMED = frozenset(normalise_name(w) for w in (
+    "other", "other symptom", "another symptom", "something else",
+    "another symptom the cancer causes"))  # fmt: skip
+
+
+def _symptoms_named(kb: KnowledgeBase, res: Res) -> list[str]:
+    """The symptoms a Condition's words name, read as a person's typed symptoms are
+    (``profile.symptom_ids``: a name or alias of one the knowledge base knows, "Rectal
+    bleeding", "Malignant bowel obstruction"; with how bad it is or where, "Severe abdominal
+    pain"; in a family's words, "Bleeding from the rectum", "Unable to eat"; a symptom the
+    knowledge base files as another the cancer causes, "Shortness of breath", as its code is
+    read), or none (not "No rectal bleeding", nor "?bowel obstruction", nor words that only say
+    there is another symptom).
+    Read for a Condition no table holds: it had been listed unused with no word, and the cards
+    asked for the symptoms the record named; phrases had been read only when they were a name
+    exactly ("Shortness of breath" not read, though typed it was)."""
     for text in _words(_code_of(res.data)):
-        named = {r.id for r in kb.find(text) if kb.kind_of.get(r.id) == "symptoms"}
-        if len(named) == 1 and (symptom := named.pop()) != "other-symptom":
-            return symptom
-    return None
+        if normalise_name(text) in NO_SYMPTOM_NAMED or words.UNSURE.search(text.lower()):
+            continue  # "?bowel obstruction", "Possible bleeding": not sure, as typed it is not
+        if named := symptom_ids(kb, text):
+            return named
+    return []
 
 
 def _sequela(concept: object) -> str | None:
@@ -3944,6 +3985,8 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
         # neurotoxicity")
         stop = _stop_reasons(builder, res, then, value)
         given = base in ("given", "ended plan")
+        if status == "stopped" and base == "given" and not res.data.get("statusReason"):
+            stop |= _no_stop_reason(builder, res, value)
         hows: list[str] = [h for h in ("progressed", "cannot-have")
                 if h in stop and (given or h == "cannot-have")]  # fmt: skip
         if not hows and base not in ("given", "planned"):
@@ -3956,7 +3999,39 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
         extra += (prior.ref,) if prior is not None and builder.valid(prior) else ()
         out += [_given(res, value, how, status, extra, given, only=hows == ["given"])
                 for how in hows]  # fmt: skip
-    return out
+    return _harm_of_the_course(builder, out)
+
+
+def _harm_of_the_course(builder: Builder, out: list[Given]) -> list[Given]:
+    """The records read as cannot-have for a harm named alone (``builder.harm_named``:
+    "Peripheral neuropathy"), when drugs of one course (begun the same day) were stopped for the
+    same harm: which of them caused it is not said (the neuropathy of FOLFOX is oxaliplatin's,
+    which the record does not say), so none is read as one the person cannot have; each is a
+    treatment had, with a warning naming them. All three drugs of FOLFOX stopped for
+    "Peripheral neuropathy" had ruled out fluorouracil, and FOLFIRI with it."""
+    groups: dict[tuple[str, str], list[Given]] = {}
+    for given in out:
+        if given.how == "cannot-have" and given.ref in builder.harm_named:
+            key = (_day(given.start) if given.start else given.ref,
+                   builder.harm_named[given.ref][0])  # fmt: skip
+            groups.setdefault(key, []).append(given)
+    shared = {g.ref: group for group in groups.values()
+              if len({g.value for g in group}) > 1 for g in group}  # fmt: skip
+    if not shared:
+        return out
+    for ref in shared:
+        warning = builder.harm_named[ref][1]
+        if warning in builder.warnings:
+            builder.warnings.remove(warning)
+    for group in {id(g): g for g in shared.values()}.values():
+        drugs = ", ".join(sorted({builder.kb.name_of(g.value) or g.value for g in group}))
+        refs = ", ".join(sorted({g.ref for g in group}))
+        builder.warnings.append(
+            f"{refs} ({drugs}) were stopped together for the same harm "
+            f"({builder.harm_named[group[0].ref][0]!r}): which drug caused it is not said, so none "
+            "is read as one the person cannot have; each is read as a treatment had; check the "
+            "record")  # fmt: skip
+    return [replace(g, how="given") if g.ref in shared else g for g in out]
 
 
 def _given(res: Res, value: str, how: str, status: str, extra: tuple[str, ...] = (),
@@ -4024,9 +4099,19 @@ def _says_progression(text: str) -> bool:
 # (Words of a choice or a worry are not read against it: "Grade 3 neurotoxicity; patient
 # declined further oxaliplatin" is a toxicity, and "side effects feared" is read as one too,
 # the safer way.)
-CANNOT_HAVE_WORDS = re.compile(
-    r"allerg|intoleran|not tolerated|\w*toxicit(y|ies)|side[ -]?effect|adverse (drug )?"
-    r"(reaction|event|effect)|hypersensitiv|infusion reaction|anaphyla")
+# A harm a cancer drug is stopped for, named ("Peripheral neuropathy", "Grade 3 diarrhoea",
+# "Oxaliplatin-induced neuropathy", "Febrile neutropenia", "Hand-foot syndrome"): a side effect
+# bad enough to stop it, as a clinician reads a drug stopped for it (these had been read as a
+# drug merely had, which left it offered again); not words of the cancer or of a choice
+HARM_WORDS = (r"neuropath\w*|neutropeni\w*|thrombocytopeni\w*|pancytopeni\w*|cytopeni\w*|"
+              r"myelosuppress\w*|marrow suppression|mucositis|stomatitis|diarrh(o)?ea|colitis|"
+              r"pneumonitis|hepatitis|nephritis|hand[ -]foot|palmar[ -]plantar|\brash|"
+              r"cardiomyopath\w*|ototoxic\w*|hearing loss|tinnitus|nausea|vomiting|"
+              r"proteinuria")
+SIDE_EFFECT_WORDS = (r"allerg|intoleran|not tolerated|\w*toxicit(y|ies)|side[ -]?effect|adverse "
+                     r"(drug )?(reaction|event|effect)|hypersensitiv|infusion reaction|anaphyla")
+CANNOT_HAVE_WORDS = re.compile(SIDE_EFFECT_WORDS + "|" + HARM_WORDS)
+ONLY_A_HARM = re.compile(SIDE_EFFECT_WORDS)  # not found in a reason that only names a harm
 NOT_SO_WORDS = re.compile(
     r"\b(no|not|non|none|nil|never|without|free|resolved|resolving|unrelated|other than|"
     r"rather than|instead of|ruled out|excluded|denies|denied|risk|avoid|prevent)\b")
@@ -4133,15 +4218,48 @@ def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any], then: str,
             f"(stopped working): {shown}"
         )
         read.add("progressed")
-    if any(_says_cannot_have(t) and not _allergy_set_aside(t, builder.kb, own) for t in said):
-        builder.warnings.append(
-            f"{res.ref} was stopped for a reason read from its words as the person not able to "
-            f"take it (an allergy, an intolerance or side effects: cannot have it): {shown}"
-        )
+    harms = [t for t in said if _says_cannot_have(t) and not _allergy_set_aside(t, builder.kb, own)]
+    if harms:
+        warning = (f"{res.ref} was stopped for a reason read from its words as the person not able "
+                   f"to take it (an allergy, an intolerance or side effects: cannot have it): "
+                   f"{shown}")  # fmt: skip
+        builder.warnings.append(warning)
         read.add("cannot-have")
+        if not any(ONLY_A_HARM.search(t.lower()) for t in harms):
+            named = " ".join(" ".join(t.lower().split()) for t in harms)
+            builder.harm_named[res.ref] = (named, warning)
     if not read:
         _reason_not_read(builder, res, reasons, then)
     return read
+
+
+def _no_stop_reason(builder: Builder, res: Res, own: str) -> set[str | None]:
+    """Why a medication record stopped with no reason for stopping (``statusReason``) was
+    stopped: "cannot-have" when the reason it gives for being taken (``reasonCode``) names a
+    harm of it in words (``_says_cannot_have``: "Peripheral neuropathy" of oxaliplatin, which
+    no one takes it for: the reason it stopped, written in the other element), with a warning
+    that says so; otherwise nothing, with a warning that it is read as a treatment had, as the
+    record does not say whether it stopped working or caused side effects (a reasonCode of
+    progression is named, not read: what stopped working rules out more than it should when
+    wrong)."""
+    said = [t for r in _items(res.data.get("reasonCode")) for t in _words(r)]
+    harm = [t for t in said if _says_cannot_have(t) and not _allergy_set_aside(t, builder.kb, own)
+            and not words.UNSURE.search(t.lower())]  # fmt: skip
+    if harm:
+        builder.warnings.append(
+            f"{res.ref} was stopped with no reason for stopping (statusReason), and the reason "
+            f"it gives for being taken (reasonCode) names a harm of it: "
+            f"{'; '.join(repr(t) for t in harm)}: read as stopped for side effects (cannot have "
+            "it); check the record")
+        return {"cannot-have"}
+    grew = [t for t in said if _says_progression(t)]
+    note = (f"; its reasonCode ({'; '.join(repr(t) for t in grew)}) says why it was given, not "
+            "why it stopped, and is not read as that" if grew else "")  # fmt: skip
+    builder.warnings.append(
+        f"{res.ref} was stopped with no reason given (no statusReason): it is read as a treatment "
+        "had, not as one that stopped working or caused side effects, which the record does not "
+        f"say{note}; check the record")
+    return set()
 
 
 def _reason_not_read(builder: Builder, res: Res, reasons: list[Any], then: str) -> None:
