@@ -4112,9 +4112,12 @@ SIDE_EFFECT_WORDS = (r"allerg|intoleran|not tolerated|\w*toxicit(y|ies)|side[ -]
                      r"(drug )?(reaction|event|effect)|hypersensitiv|infusion reaction|anaphyla")
 CANNOT_HAVE_WORDS = re.compile(SIDE_EFFECT_WORDS + "|" + HARM_WORDS)
 ONLY_A_HARM = re.compile(SIDE_EFFECT_WORDS)  # not found in a reason that only names a harm
+# (and words that say the drug stopped as planned, the harm on the mend: "Neuropathy improving,
+# stopped per protocol after 6 cycles" is a course that ended, not a drug ruled out)
 NOT_SO_WORDS = re.compile(
     r"\b(no|not|non|none|nil|never|without|free|resolved|resolving|unrelated|other than|"
-    r"rather than|instead of|ruled out|excluded|denies|denied|risk|avoid|prevent)\b")
+    r"rather than|instead of|ruled out|excluded|denies|denied|risk|avoid|prevent|improv(ed|ing)|"
+    r"per protocol|as planned|course completed)\b")
 
 
 # Words that forbid the drug again, which confirm what they follow and deny nothing
