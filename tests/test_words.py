@@ -1743,7 +1743,10 @@ def test_a_treatment_joined_in_brackets_is_read_as_written_together(
 
 @pytest.mark.parametrize("typed", ["FOLFOX (did not work)", "FOLFOX (progressed)",
                                    "oxaliplatin (severe allergic reaction)",
-                                   "cisplatin (not tolerated)"])  # fmt: skip
+                                   "cisplatin (not tolerated)",
+                                   "FOLFOX (stopped due to neuropathy)",
+                                   "oxaliplatin (grade 3 neuropathy)",
+                                   "capecitabine (d/c'd for hand-foot syndrome)"])  # fmt: skip
 def test_a_treatment_had_whose_note_says_how_it_went_is_refused_naming_where_it_goes(
     typed: str,
 ) -> None:
@@ -1756,8 +1759,38 @@ def test_a_treatment_had_whose_note_says_how_it_went_is_refused_naming_where_it_
     for note in ("recommended", "offered", "discussed"):
         with pytest.raises(ProfileError, match="not yet or not sure"):
             read({**data, "prior_treatments": [f"chemotherapy ({note})"]})
-    assert read({**data, "prior_treatments": ["FOLFOX (stopped due to neuropathy)"]}).given[
-        "prior_treatments"]
+    for note in ("dose reduced for toxicity", "stopped, no toxicity", "stopped for surgery",
+                 "continued despite nausea", "neuropathy improving, stopped per protocol"):
+        assert read({**data, "prior_treatments": [f"FOLFOX ({note})"]}).given[
+            "prior_treatments"] == {"folfox"}, note
+
+
+HARMS = ["neuropathy", "peripheral neuropathy", "febrile neutropenia", "diarrhoea", "diarrhea",
+         "hand-foot syndrome", "rash", "toxicity", "neurotoxicity", "side effects",
+         "an allergic reaction", "hypersensitivity", "mucositis", "nausea and vomiting"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(HARMS), st.sampled_from(["", "severe ", "grade 3 "]),
+       st.sampled_from(["stopped due to ", "stopped because of ", "discontinued for ",
+                        "d/c'd for ", "held for ", "switched after ", ""]),
+       st.sampled_from(["", "no ", "not due to ", "without "]),
+       st.sampled_from(["FOLFOX", "oxaliplatin", "capecitabine", "cetuximab"]))  # fmt: skip
+def test_a_treatment_had_stopped_for_a_harm_is_refused_unless_the_harm_is_denied(
+    harm: str, grade: str, stop: str, denial: str, treatment: str
+) -> None:
+    """A note that a treatment had was stopped for a harm or a side effect, or that names only
+    such a harm ("FOLFOX (stopped due to neuropathy)"), says how it went, an answer of its own
+    (what cannot be had): it is refused naming where it goes, as "(severe allergic reaction)"
+    is; "FOLFOX (stopped due to neuropathy)" had been read as FOLFOX had, the note left out
+    with no word. Words that deny the harm leave the treatment had as written."""
+    data: dict[str, Any] = {"cancer": "rectum", "stage": "4"}
+    typed = f"{treatment} ({stop}{denial}{grade}{harm})"
+    if denial:
+        assert read({**data, "prior_treatments": [typed]}).given["prior_treatments"], typed
+    else:
+        with pytest.raises(ProfileError, match=r"progressed_on.*cannot_have"):
+            read({**data, "prior_treatments": [typed]})
 
 
 @pytest.mark.parametrize(("field", "typed"), [

@@ -238,6 +238,36 @@ _NOTE_OUTCOME = re.compile(
     r"stopped working|progressed|progression|progressive disease|failed|refractory|"
     r"(severe |bad |an? )*(allergic reaction|allergy|reaction)|not tolerated|intolerance|"
     r"could ?n[o']t (have|take) it)( on it| during it| after it)?")
+# A harm a cancer drug is stopped for, named ("Peripheral neuropathy", "Grade 3 diarrhoea",
+# "Oxaliplatin-induced neuropathy", "Febrile neutropenia", "Hand-foot syndrome"): a side effect
+# bad enough to stop it, as a clinician reads a drug stopped for it (a FHIR record's stop reason
+# and a note on a treatment had: ``outcome_note``); not words of the cancer or of a choice
+HARM_WORDS = (r"neuropath\w*|neutropeni\w*|thrombocytopeni\w*|pancytopeni\w*|cytopeni\w*|"
+              r"myelosuppress\w*|marrow suppression|mucositis|stomatitis|diarrh(o)?ea|colitis|"
+              r"pneumonitis|hepatitis|nephritis|hand[ -]foot|palmar[ -]plantar|\brash|"
+              r"cardiomyopath\w*|ototoxic\w*|hearing loss|tinnitus|nausea|vomiting|"
+              r"proteinuria")
+SIDE_EFFECT_WORDS = (r"allerg|intoleran|not tolerated|\w*toxicit(y|ies)|side[ -]?effect|adverse "
+                     r"(drug )?(reaction|event|effect)|hypersensitiv|infusion reaction|anaphyla")
+# Words that deny or put aside a harm or a side effect named beside them ("no toxicity", "not due
+# to side effects", "toxicity resolved"), or say the drug stopped as planned with the harm on
+# the mend ("Neuropathy improving, stopped per protocol after 6 cycles" is a course that ended,
+# not a drug ruled out)
+NOT_SO_WORDS = re.compile(
+    r"\b(no|not|non|none|nil|never|without|free|resolved|resolving|unrelated|other than|"
+    r"rather than|instead of|ruled out|excluded|denies|denied|risk|avoid|prevent|improv(ed|ing)|"
+    r"per protocol|as planned|course completed)\b")
+# A note on a treatment had that says it was stopped for a harm or a side effect, or names only
+# such a harm ("FOLFOX (stopped due to neuropathy)", "oxaliplatin (grade 3 neuropathy)",
+# "capecitabine (d/c'd for hand-foot syndrome)"): how it went, an answer of its own (what cannot
+# be had), as ``_NOTE_OUTCOME``; the note had been left out with no word. It begins with the
+# stop or with the harm: "(dose reduced for toxicity)", "(continued despite nausea)" say nothing
+# so, nor does one whose words deny the harm ("(stopped, no toxicity)": ``NOT_SO_WORDS``)
+_NOTE_HARM_FIRST = re.compile(
+    r"(stopped|stop|discontinued|ceased|held|halted|d/?c'?d?|switched|changed|taken off|"
+    r"came off|(severe |bad |serious |intolerable |grade [1-5] |g[1-5] |peripheral |febrile |"
+    r"an? )*(" + SIDE_EFFECT_WORDS + "|" + HARM_WORDS + r"))")
+_NOTE_HARM = re.compile(SIDE_EFFECT_WORDS + "|" + HARM_WORDS)
 # A note that joins another treatment to the one it follows ("FOLFOX (with Avastin)",
 # "oxaliplatin (and bevacizumab)", "(w/ bev)", "(+Avastin)"): the words after the joining word;
 # read as the two written together when they name a treatment (else the note is left out, as
@@ -258,9 +288,16 @@ PRESENT_FIELDS = ("symptoms", "metastases")  # what is there now: "(gone)" denie
 
 
 def outcome_note(text: str) -> bool:
-    """Whether a note in brackets after a treatment says how it went (``_NOTE_OUTCOME``)."""
-    return any(_NOTE_OUTCOME.fullmatch(" ".join(note.lower().split()))
-               for note in _NOTE.findall(text))  # fmt: skip
+    """Whether a note in brackets after a treatment says how it went (``_NOTE_OUTCOME``), or
+    that it was stopped for a harm or a side effect (``_NOTE_HARM_FIRST``)."""
+    for note in _NOTE.findall(text):
+        note = " ".join(note.lower().split())
+        if _NOTE_OUTCOME.fullmatch(note):
+            return True
+        if (_NOTE_HARM_FIRST.match(note) and _NOTE_HARM.search(note)
+                and not NOT_SO_WORDS.search(note.replace("not tolerated", ""))):
+            return True
+    return False
 
 
 def denying_note(text: str, field: str = "") -> bool:

@@ -772,7 +772,8 @@ class Builder:
     # the other cancers on record, not read: a result or treatment that names no cancer may be
     # about one of them
     other_cancers: list[str] = field(default_factory=list)
-    # drug records stopped for a harm named alone ("Peripheral neuropathy": ``HARM_WORDS``), each
+    # drug records stopped for a harm named alone ("Peripheral neuropathy":
+    # ``words.HARM_WORDS``), each
     # with the warning that read it: which drug of a course caused it is weighed once all are read
     # (``_harm_of_the_course``)
     harm_named: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -4099,25 +4100,10 @@ def _says_progression(text: str) -> bool:
 # (Words of a choice or a worry are not read against it: "Grade 3 neurotoxicity; patient
 # declined further oxaliplatin" is a toxicity, and "side effects feared" is read as one too,
 # the safer way.)
-# A harm a cancer drug is stopped for, named ("Peripheral neuropathy", "Grade 3 diarrhoea",
-# "Oxaliplatin-induced neuropathy", "Febrile neutropenia", "Hand-foot syndrome"): a side effect
-# bad enough to stop it, as a clinician reads a drug stopped for it (these had been read as a
-# drug merely had, which left it offered again); not words of the cancer or of a choice
-HARM_WORDS = (r"neuropath\w*|neutropeni\w*|thrombocytopeni\w*|pancytopeni\w*|cytopeni\w*|"
-              r"myelosuppress\w*|marrow suppression|mucositis|stomatitis|diarrh(o)?ea|colitis|"
-              r"pneumonitis|hepatitis|nephritis|hand[ -]foot|palmar[ -]plantar|\brash|"
-              r"cardiomyopath\w*|ototoxic\w*|hearing loss|tinnitus|nausea|vomiting|"
-              r"proteinuria")
-SIDE_EFFECT_WORDS = (r"allerg|intoleran|not tolerated|\w*toxicit(y|ies)|side[ -]?effect|adverse "
-                     r"(drug )?(reaction|event|effect)|hypersensitiv|infusion reaction|anaphyla")
-CANNOT_HAVE_WORDS = re.compile(SIDE_EFFECT_WORDS + "|" + HARM_WORDS)
-ONLY_A_HARM = re.compile(SIDE_EFFECT_WORDS)  # not found in a reason that only names a harm
-# (and words that say the drug stopped as planned, the harm on the mend: "Neuropathy improving,
-# stopped per protocol after 6 cycles" is a course that ended, not a drug ruled out)
-NOT_SO_WORDS = re.compile(
-    r"\b(no|not|non|none|nil|never|without|free|resolved|resolving|unrelated|other than|"
-    r"rather than|instead of|ruled out|excluded|denies|denied|risk|avoid|prevent|improv(ed|ing)|"
-    r"per protocol|as planned|course completed)\b")
+# (a harm named: ``words.HARM_WORDS``)
+CANNOT_HAVE_WORDS = re.compile(words.SIDE_EFFECT_WORDS + "|" + words.HARM_WORDS)
+ONLY_A_HARM = re.compile(words.SIDE_EFFECT_WORDS)  # not found in a reason that only names a harm
+# (words that deny or put aside the harm: ``words.NOT_SO_WORDS``)
 
 
 # Words that forbid the drug again, which confirm what they follow and deny nothing
@@ -4134,7 +4120,7 @@ NOT_AGAIN_WORDS = re.compile(
 
 def _says_cannot_have(text: str) -> bool:
     lowered = " ".join(text.lower().split())
-    return bool(CANNOT_HAVE_WORDS.search(lowered)) and not NOT_SO_WORDS.search(
+    return bool(CANNOT_HAVE_WORDS.search(lowered)) and not words.NOT_SO_WORDS.search(
         NOT_AGAIN_WORDS.sub("", lowered.replace("not tolerated", "")))  # fmt: skip
 
 
