@@ -1040,47 +1040,19 @@ def test_the_caveats_of_an_option_that_does_not_suit_are_left_out(kb) -> None:  
     assert [c.id for c in yes.caveats] == ["cervix-cemiplimab-metastatic-means-4b"]
 
 
-def chemotherapy_stopped_values() -> list[str]:
-    """Each treatment that gives chemotherapy, as a value of what stopped working: a drug or a
-    mix, or chemoradiation (its chemotherapy given with radiation)."""
-    vocabulary = shared_kb().vocabulary
-    return sorted(vocabulary.below("progressed_on", "chemotherapy")
-                  | vocabulary.below("progressed_on", "chemoradiation"))  # fmt: skip
-
-
-@SETTINGS
-@given(stopped=st.lists(st.sampled_from(chemotherapy_stopped_values()), min_size=1, max_size=3,
-                        unique=True),
-       for_spread=st.sampled_from([True, None]))  # fmt: skip
-def test_cemiplimab_follows_any_chemotherapy_for_spread_that_stopped(
-    stopped: list[str], for_spread: bool | None
-) -> None:
-    """Cervical cancer of stage 4B, not come back, whose chemotherapy for the spread stopped
-    working may have cemiplimab [ccs-cervical-stage4 2533-2687], whichever treatment gave that
-    chemotherapy: chemoradiation too (given at stage 4B, and the care team saying it was for
-    the spread). Chemoradiation that stopped had ruled cemiplimab out ("chemotherapy, which you
-    did not list") even so."""
-    kb = shared_kb()
-    data: dict[str, Any] = {"cancer": "cervix", "stage": "4B", "recurrence": "none",
-                            "metastases": ["lung"], "progressed_on": stopped}  # fmt: skip
-    if for_spread is not None:
-        data["chemo_for_spread"] = for_spread
-    result = evaluate(parse_profile(data, kb), kb)
-    cemiplimab = next(o for o in result.options if o.id == "cervix-cemiplimab")
-    if for_spread:
-        assert cemiplimab.status is Status.offered, (stopped, cemiplimab.reason)
-    else:
-        assert cemiplimab.status is Status.needs_information, (stopped, cemiplimab.reason)
-        assert [m.fact for m in cemiplimab.missing] == ["chemo_for_spread"], cemiplimab.missing
-
-
 @pytest.mark.parametrize("words", ["kidney blockage", "hydronephrosis", "blocked ureter",
-                                   "ureteric obstruction", "urinary obstruction"])  # fmt: skip
+                                   "ureteric obstruction"])  # fmt: skip
 def test_a_blockage_of_the_urine_flow_is_read(kb, words: str) -> None:  # type: ignore[no-untyped-def]
     """A cervical or rectal cancer in the pelvis can block the tubes that drain the kidneys: the
-    words for it had been refused, and "blockage" asked only of the stomach and the bowel."""
+    words for it had been refused. It is no kind of "blockage", whose passages in the sources are
+    all of the stomach and the bowel (the search had sent "kidney blockage" to them); nor are
+    words of a blockage where urine leaves the bladder (prostate, bladder) read as it."""
     profile = parse_profile({"cancer": "cervix", "stage": "4B", "symptoms": [words]}, kb)
     assert profile.symptoms == ["urinary-blockage"]
+    assert "urinary-blockage" not in kb.vocabulary.below("symptoms", "blockage")
+    for broad in ("urinary obstruction", "obstructive uropathy", "urinary tract obstruction"):
+        with pytest.raises(ProfileError):
+            parse_profile({"cancer": "prostate", "stage": "4", "symptoms": [broad]}, kb)
 
 
 @SETTINGS
@@ -1089,11 +1061,10 @@ def test_a_blockage_of_the_urine_flow_is_read(kb, words: str) -> None:  # type: 
                                        - {"blockage"})))  # fmt: skip
 def test_a_blockage_said_where_is_not_asked_where(cancer: str, blockage: str) -> None:
     """Every narrower blockage says where it is: no option asks the broad blockage's question
-    ("Where is the blockage: ...?") of it, and that question names the urine flow from a kidney
-    among the places, as a narrower value stands for it."""
+    ("Where is the blockage: ...?") of it."""
     kb = shared_kb()
     asked = kb.which("symptoms", "blockage")
-    assert asked and "kidney" in asked
+    assert asked
     result = evaluate(parse_profile({"cancer": cancer, "stage": "4", "symptoms": [blockage]},
                                     kb), kb)  # fmt: skip
     for option in result.options:
