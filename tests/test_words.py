@@ -2220,8 +2220,10 @@ def test_a_treatment_with_a_note_that_it_is_yet_to_come_is_not_had(note: str, na
             parse_profile({"cancer": "stomach", field: [f"{name} ({note})"]}, KB)
 
 
-@pytest.mark.parametrize("note", ["stopped due to neuropathy", "waiting for results", "2023"])
+@pytest.mark.parametrize("note", ["stopped for surgery", "waiting for results", "2023"])
 def test_a_note_of_why_or_when_a_treatment_was_had_is_left_out(note: str) -> None:
+    """(A note that it was stopped for a harm is refused: ``test_a_treatment_had_stopped_for_a_
+    harm_is_refused_unless_the_harm_is_denied``.)"""
     read = parse_profile({"cancer": "stomach", "prior_treatments": [f"FOLFOX ({note})"]}, KB)
     assert read.prior_treatments == ["folfox"]
 
