@@ -1954,3 +1954,30 @@ def test_a_dash_for_a_file_is_refused(
                              "onconav cohort writes files (the result, with its quarantine and "
                              f"summary beside it); give {accepted}"]  # fmt: skip
     assert sorted(p.name for p in tmp_path.iterdir()) == ["people.csv"]
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    (b"sep=,\r\npatient_id,cancer,stage\r\nP1,stomach,4\r\n",
+     "INPUT: the first line, 'sep=,', is Excel's note of the separator, not a header row; "
+     "remove that line, so that the header row naming the columns (patient_id, cancer, stage, "
+     "...) is the first"),
+    (b"\xef\xbb\xbfSEP=;\npatient_id;cancer\n", "INPUT: the first line, 'SEP=;', is Excel's note"),
+    (b"\npatient_id,cancer,stage\nP1,stomach,4\n",
+     "INPUT: cannot be read as csv: the first line is blank; a CSV file's first line is its "
+     "header row, naming its columns: remove the blank lines before it"),
+    (b"\xef\xbb\xbf", "INPUT: 'people.csv' has only blank lines; it needs a header row and rows "
+     "of people"),
+    (b"\r\n\r\n", "INPUT: 'people.csv' has only blank lines; it needs a header row"),
+])  # fmt: skip
+def test_a_first_line_that_is_a_separator_note_or_blank_is_said_as_it_is(
+    tmp_path: Path, text: bytes, says: str
+) -> None:
+    """Excel's ``sep=,`` line before the header row, a blank line before it, and a file of a byte
+    order mark or blank lines only are each said as what they are: they had all been "the first
+    line does not look like a header row: no name in it is a fact's; ... if the file has no
+    header row, add one" or "the first line is not a header row", of a file that has one."""
+    source = tmp_path / "people.csv"
+    source.write_bytes(text)
+    with pytest.raises(CohortError) as refused:
+        load(connect(), source, "csv", KB)
+    assert str(refused.value).replace(str(tmp_path) + "/", "").startswith(says)

@@ -204,8 +204,18 @@ def _csv_header(path: Path, kinds: dict[str, str]) -> list[str]:
             header = next(csv.reader(handle, strict=True), [])
     except csv.Error as error:
         raise CohortError(f"INPUT: cannot be read as csv: its header row: {error}") from None
-    if not header:
-        raise CohortError("INPUT: cannot be read as csv: the first line is not a header row")
+    if not header:  # a blank first line: of a file of blank lines, or before the header row
+        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+            blank = not any(line.strip() for line in handle)
+        raise CohortError(
+            f"INPUT: {str(path)!r} has only blank lines; it needs a header row and rows of people"
+            if blank else "INPUT: cannot be read as csv: the first line is blank; a CSV file's "
+            "first line is its header row, naming its columns: remove the blank lines before it")
+    if re.fullmatch(r"(?i)\s*sep=.?", ",".join(header)):  # Excel's note of the separator
+        raise CohortError(
+            f"INPUT: the first line, {cut(','.join(header))}, is Excel's note of the separator, "
+            "not a header row; remove that line, so that the header row naming the columns "
+            "(patient_id, cancer, stage, ...) is the first")
     if any(NOT_UTF8.search(name) for name in header):
         raise _not_utf8(path, "csv")
     for mark, name in ((";", "semicolons"), ("\t", "tabs")):
