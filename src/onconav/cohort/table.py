@@ -1105,6 +1105,13 @@ ID_NOT_KNOWN = ("regexp_replace(lower(patient_id), '[^a-z0-9+]', '', 'g') IN ("
                 + ", ".join(sorted({quote(re.sub(r"[^a-z0-9+]", "", w.lower()))
                                     for w in (*words.NOT_KNOWN, NULL_TEXT, "")}))
                 + ")")  # fmt: skip
+# an id that is a number in scientific notation, as Excel writes a long number in a cell not
+# formatted as text into a CSV file (``1.23457E+11`` for the MRN 123456789012; a float written
+# by DuckDB or JSON so too, ``1e+16``), in every format: its last digits may be lost, and two
+# patients' ids may have become one ("the same as row 5"); a code such as ``1E3`` or ``2e-5``
+# has no ``+`` and is an id as written
+SCIENTIFIC = r"\s*[0-9](\.[0-9]+)?[eE]\+[0-9]+\s*"
+ID_NOT_KNOWN = f"({ID_NOT_KNOWN} OR regexp_full_match(patient_id, {quote(SCIENTIFIC)}))"
 
 
 def _says_not_known(patient_id: str) -> bool:
@@ -1124,6 +1131,11 @@ def id_problem(patient: str | None) -> str | None:
     if _says_not_known(given):
         return f"patient_id: missing ({cut(given)} says it is not known)" if given.strip() \
             else "patient_id: missing"  # fmt: skip
+    if re.fullmatch(SCIENTIFIC, given):
+        return (f"patient_id: {cut(given)} is a number in scientific notation (as Excel writes "
+                "a long number in a CSV file): its last digits may be lost, and other patients' "
+                "ids may read the same; give the ids as text (in Excel, format the column as "
+                "Text before the ids are entered or opened)")  # fmt: skip
     return None  # text: its value is ``as_given(patient)``
 
 
