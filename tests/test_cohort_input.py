@@ -509,7 +509,12 @@ def test_a_csv_value_over_two_lines_and_a_blank_line_are_read(tmp_path: Path) ->
         ("\n\n  \n", "p.ndjson", "INPUT: '.*p.ndjson' has only blank lines; it needs rows"),
         ("{}\n{}\n", "p.ndjson", "INPUT: has no patient_id column"),
         # DuckDB's words were 'Binder Error: Positional argument ...'
-        ("patient_id,cancer,\n1,rectum,\n", "p.csv", "INPUT: column 3 has no name; name it by"),
+        ("patient_id,cancer,\n1,rectum,\n", "p.csv", "INPUT: column 3 has no name; name it by"
+         " its fact \\(patient_id, cancer, stage, ...\\), or remove it$"),
+        # pandas' to_csv writes its index so (index=True): said as such
+        (",patient_id,cancer\n0,1,rectum\n", "p.csv", "INPUT: column 1 has no name; name it by "
+         "its fact \\(patient_id, cancer, stage, ...\\), or remove it \\(a first column with no "
+         "name is the index pandas' to_csv writes: write the file with index=False\\)$"),
         # a row's keys are its own: this row is quarantined, and no other can be read
         ('{"patient_id": "a", " ": 1}\n', "p.ndjson", "INPUT: cannot be read as ndjson: no row "
          "can be read; line 1: a key has no name \\(' '\\); name it by its fact"),

@@ -411,9 +411,11 @@ def _columns(names: Iterable[str], kinds: dict[str, str] | None = None) -> dict[
     names = list(names)
     for place, name in enumerate(names, 1):
         fact = _fact_name(name)
-        if not fact:  # a spreadsheet's header ending in a comma
+        if not fact:  # a spreadsheet's header ending in a comma; pandas' index, first
+            index = (" (a first column with no name is the index pandas' to_csv writes: write "
+                     "the file with index=False)") if place == 1 else ""  # fmt: skip
             raise CohortError(f"INPUT: column {place} has no name; name it by its fact "
-                              "(patient_id, cancer, stage, ...), or remove it")  # fmt: skip
+                              f"(patient_id, cancer, stage, ...), or remove it{index}")  # fmt: skip
         if fact in found:
             said = f" (as {found[fact]!r} and {name!r})" if found[fact] != name else ""
             raise CohortError(f"INPUT: column {fact!r} is given twice{said}")
