@@ -1645,6 +1645,10 @@ def test_a_lists_problems_are_numbered_as_options_numbers_them(
      "hormone_sensitive; or leave it out with --ignore-column 'MRN'"),
     ("p.csv", "histology,cancer,patient_id\nx,rectum,1\n", (),
      "hormone_sensitive; or leave it out with --ignore-column 'histology'"),
+    # an NDJSON row that gives its patient_id too: as the CSV file above (it had been told to
+    # name 'MRN' patient_id, a second one)
+    ("p.ndjson", '{"MRN": "1", "cancer": "rectum", "patient_id": "1"}\n', (),
+     "hormone_sensitive; or leave it out with --ignore-column 'MRN'"),
 ])  # fmt: skip
 def test_a_column_of_the_peoples_ids_is_told_to_be_named_patient_id(
     tmp_path: Path, name: str, text: str, ignore: tuple[str, ...], said: str
@@ -2025,3 +2029,19 @@ def test_an_id_excel_wrote_in_scientific_notation_is_no_patient(tmp_path: Path, 
         assert (done.loaded.rows, done.loaded.answered) == (5, 2), engine
         assert quarantined(tmp_path / f"{engine}.quarantine.csv") == said, engine
         assert {p for p, *_ in answers(out)} == {"1E3", "A1"}, engine
+
+
+def test_a_row_with_its_patient_id_is_not_told_to_name_another_key_so(tmp_path: Path) -> None:
+    """An NDJSON row quarantined for a key that is no fact's (``mrn``) is told to name it
+    patient_id only if the row gives no patient_id: beside one, it had been told to name a
+    second column patient_id."""
+    source = tmp_path / "people.ndjson"
+    source.write_text('{"patient_id": "a", "cancer": "rectum"}\n'
+                      '{"patient_id": "b", "cancer": "rectum", "mrn": "5"}\n'
+                      '{"cancer": "rectum", "mrn": "6"}\n')  # fmt: skip
+    _, bad = _loaded(source, "ndjson")
+    assert [(row, p) for row, p, _ in bad] == [(2, "b"), (3, None)]
+    assert "name it patient_id" not in bad[0][2]
+    assert bad[0][2].endswith("hormone_sensitive; or leave it out with --ignore-column 'mrn'")
+    assert bad[1][2].endswith("if it holds the people's ids, name it patient_id; or leave it "
+                              "out with --ignore-column 'mrn'")  # fmt: skip

@@ -647,8 +647,7 @@ def _ndjson_rows(con: duckdb.DuckDBPyConnection, path: Path, copy: Path, work: P
     if not copied and others:  # objects with keys that are not read: each key, a line each
         raise CohortError("\n".join(
             f"INPUT: cannot be read as ndjson: no row can be read; line {line}: {cut(key)} "
-            f"{said}" + (f"{_id_hint(key)}; or leave it out with --ignore-column {key!r}"
-                         if ignorable else "")
+            f"{said}" + (f"; or leave it out with --ignore-column {key!r}" if ignorable else "")
             for key, (line, said, ignorable) in others.items()))  # fmt: skip
     if not copied and keyed:  # objects, each with a key given twice or with no name
         raise CohortError(f"INPUT: cannot be read as ndjson: no row can be read; {keyed[0]}")
@@ -713,12 +712,13 @@ def _keys(value: dict[str, Any], kinds: dict[str, str],
                            "cancer, stage, ...), or remove it")  # fmt: skip
         if fact not in kinds:
             said = _not_a_fact(key, kinds, map(_fact_name, value))
-            # as a CSV file's column is told (``_columns``): how to leave it out, if it may be
-            problems.append(f"{cut(key)} {said[0]}" + (
-                f"{_id_hint(key)}; or leave it out with --ignore-column {cut(key)}"
-                if said[1] else ""))  # fmt: skip
+            # as a CSV file's column is told (``_columns``): how to leave it out, if it may be;
+            # to name it patient_id only if the row has none (it had been said beside one)
+            hint = "" if "patient_id" in map(_fact_name, value) or not said[1] else _id_hint(key)
+            problems.append(f"{cut(key)} {said[0]}{hint}" + (
+                f"; or leave it out with --ignore-column {cut(key)}" if said[1] else ""))
             if others is not None:
-                others.setdefault(key, (line, *said))
+                others.setdefault(key, (line, said[0] + hint, said[1]))
             continue
         if fact in facts:
             return facts, (f"{cut(fact)} is given twice (as {cut(facts[fact])} and {cut(key)}); "
