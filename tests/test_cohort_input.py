@@ -2045,3 +2045,24 @@ def test_a_row_with_its_patient_id_is_not_told_to_name_another_key_so(tmp_path: 
     assert bad[0][2].endswith("hormone_sensitive; or leave it out with --ignore-column 'mrn'")
     assert bad[1][2].endswith("if it holds the people's ids, name it patient_id; or leave it "
                               "out with --ignore-column 'mrn'")  # fmt: skip
+
+
+def test_an_empty_list_is_none_and_a_null_list_not_known(tmp_path: Path) -> None:
+    """As docs/cohort.md says: ``[]`` (a list with no item, in NDJSON and Parquet, or as text in
+    CSV, as DuckDB writes it) and ``none`` are no symptom, deciding the options that ask; a null
+    (an empty CSV cell) is not known, a symptom gap. Checks the doc, by every engine."""
+    ndjson = tmp_path / "people.ndjson"
+    ndjson.write_text('{"patient_id": "e1", "cancer": "stomach", "stage": "4", "symptoms": []}\n'
+                      '{"patient_id": "e2", "cancer": "stomach", "stage": "4", '
+                      '"symptoms": null}\n')  # fmt: skip
+    parquet = tmp_path / "people.parquet"
+    duckdb.connect().execute(f"COPY (FROM read_json('{ndjson}')) TO '{parquet}'")
+    csv_file = tmp_path / "people.csv"
+    csv_file.write_text("patient_id,cancer,stage,symptoms\ne1,stomach,4,[]\ne2,stomach,4,\n"
+                        "e3,stomach,4,none\n")  # fmt: skip
+    for source in (ndjson, parquet, csv_file):
+        for engine in ENGINES:
+            out = tmp_path / f"{source.suffix[1:]}-{engine}.parquet"
+            run(KB, source, out, engine=engine)
+            gap = {p for p, _, _, _, missing, _ in answers(out) if "symptoms" in missing}
+            assert gap == {"e2"}, (source.name, engine)
