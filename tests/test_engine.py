@@ -1071,6 +1071,54 @@ def test_a_blockage_said_where_is_not_asked_where(cancer: str, blockage: str) ->
         assert asked not in {m.question for m in option.missing}, (option.id, blockage)
 
 
+def chemotherapy_with_radiation_names() -> list[str]:
+    """Every name of every treatment that gives chemotherapy with radiation: each value under
+    chemoradiation of what stopped working, and each regimen that holds a chemotherapy drug and
+    counts as chemoradiation (cisplatin with radiation), by its name and each alias."""
+    kb = shared_kb()
+    values = kb.vocabulary.below("progressed_on", "chemoradiation") | {
+        r.id for r in kb.data.regimens if "chemoradiation" in r.counts_as
+        and any("chemotherapy" in kb.vocabulary.up("progressed_on", d) for d in r.components)}
+    return sorted(name for v in values for name in kb.by_id[v].names())
+
+
+@SETTINGS
+@given(name=st.sampled_from(chemotherapy_with_radiation_names()),
+       recurrence=st.sampled_from(["none", "distant", None]),
+       had=st.sampled_from([[], ["carboplatin", "paclitaxel"], ["chemotherapy"]]))  # fmt: skip
+def test_cemiplimab_asks_whatever_names_the_chemotherapy_with_radiation_that_stopped(
+    name: str, recurrence: str | None, had: list[str]
+) -> None:
+    """Cemiplimab is for cervical cancer whose chemotherapy for the spread stopped working
+    [ccs-cervical-stage4 2533-2687]. Chemotherapy given with radiation that stopped, with
+    chemotherapy given for the spread, may or may not be that chemotherapy (it is the main
+    treatment of stage 4A): it asks, the same whatever names it and whether or not the cancer
+    came back. Chemoradiation had ruled cemiplimab out ("chemotherapy, which you did not list"),
+    cisplatin with radiation offered it. With chemotherapy given alone stopped too it is
+    offered; with no chemotherapy given for the spread it is not suitable for that alone."""
+    kb = shared_kb()
+    data: dict[str, Any] = {"cancer": "cervix", "stage": "4B", "metastases": ["lung"],
+                            "prior_treatments": ["chemoradiation", *had],
+                            "chemo_for_spread": True, "progressed_on": [name]}  # fmt: skip
+    if recurrence is not None:
+        data["recurrence"] = recurrence
+
+    def cemiplimab(**changed: Any) -> OptionResult:
+        result = evaluate(parse_profile({**data, **changed}, kb), kb)
+        return next(o for o in result.options if o.id == "cervix-cemiplimab")
+
+    asks = cemiplimab()
+    assert asks.status is Status.needs_information, (name, asks.reason)
+    assert [m.fact for m in asks.missing] == ["progressed_on"], asks.missing
+    assert all("given after the cancer had spread" in (m.question or "") for m in asks.missing)
+    assert asks.reason is None or "which you did not list" not in asks.reason, asks.reason
+    also = cemiplimab(progressed_on=[name, "carboplatin"])
+    assert also.status is Status.offered, (name, also.reason)
+    none_for_spread = cemiplimab(chemo_for_spread=False)
+    assert none_for_spread.status is Status.not_suitable, (name, none_for_spread.reason)
+    assert "stopped working" not in (none_for_spread.reason or ""), none_for_spread.reason
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(partial_and_more())
 def test_a_reason_lists_its_clauses_once(profiles: tuple[dict[str, Any], dict[str, Any]]) -> None:

@@ -56,6 +56,7 @@ from onconav.kb.rules import (
     Rules,
     Treatments,
     aims_at_cancer,
+    given_with_radiation,
     name_of,
     only_one_had,
     option_rules,
@@ -219,12 +220,21 @@ class KnowledgeBase:
         working, had asked only "Which targeted drugs stopped working?": a review). Not of a
         list that may not be whole (``whole`` false): its own "Did chemotherapy also stop
         working?" asks it (it had been asked twice: a review)."""
-        if not whole and value in self.with_chemotherapy and "chemotherapy" in tested:
+        with_radiation = fact == "progressed_on" and value in given_with_radiation(
+            self.vocabulary)  # chemoradiation, however named
+        if (not whole and (value in self.with_chemotherapy or with_radiation)
+                and "chemotherapy" in tested):  # fmt: skip
             return None
         for known in self.facts[fact].values:
             if known.id == value and known.which:
                 return known.which
         template = self.facts[fact].which_had
+        if with_radiation and "chemotherapy" in tested:
+            # its chemotherapy may have been for an earlier stage (chemoradiation's own question,
+            # which drugs, does not decide it; nor does asking again what stopped, just given)
+            return (f"Was {self.phrase(fact, value)}, which stopped working, given after the "
+                    "cancer had spread, not for an earlier stage, or did chemotherapy given "
+                    "without radiation stop working too?")  # fmt: skip
         if (fact == "progressed_on" and value in self.with_chemotherapy and template
                 and (self.kind_of.get(value) == "drugs" or "chemotherapy" in tested)):  # fmt: skip
             # a drug given with chemotherapy stopped, the chemotherapy not said: did it stop too?

@@ -324,6 +324,13 @@ class Lowering:
         unknown = (frozenset().union(*(self.vocab.up(fact, w) for w in wanted)) & known) - true
         if fact == "progressed_on" and "chemotherapy" in wanted:  # trastuzumab, given with
             unknown |= (self.with_chemotherapy & known) - true  # chemotherapy, stopped: did it?
+            # chemotherapy given with radiation that stopped, however named (chemoradiation,
+            # cisplatin with radiation): whether the chemotherapy an option comes after did is
+            # open (a review: the regimen had counted, chemoradiation ruled out)
+            others = frozenset().union(*(self.vocab.below(fact, w) for w in wanted
+                                         if w != "chemotherapy"))  # fmt: skip
+            with_radiation = given_with_radiation(self.vocab) - others
+            true, unknown = true - with_radiation, unknown | with_radiation
         kind: Kind = {"eq": "one", "in": "one", "has": "any", "has_any": "any"}.get(op, "every")  # type: ignore[assignment]
         return Test(fact, op, kind, wanted, true, unknown | (more - true), text=text)
 
@@ -343,6 +350,15 @@ class Lowering:
         if test.operator == "only":
             return f"{label}: only {labels}"
         return f"{label}: {labels}"
+
+
+def given_with_radiation(vocab: Vocabulary) -> frozenset[str]:
+    """The treatments that stopped working which give chemotherapy with radiation: chemoradiation
+    and each regimen that counts as it (cisplatin with radiation). Whether the chemotherapy an
+    option comes after stopped (cemiplimab's, given for the spread; ramucirumab's) is open when
+    only one of them did: it may have been given for an earlier stage, so it is asked
+    (``KnowledgeBase.which``), the same whatever name was typed."""
+    return vocab.below("progressed_on", "chemoradiation") & vocab.known("progressed_on")
 
 
 def wanted_values(test: FactTest) -> tuple[str, ...]:

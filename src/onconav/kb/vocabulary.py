@@ -163,7 +163,8 @@ ALSO_COUNTS_AS = {"chemoradiation": "chemotherapy", "hepatic-arterial-infusion":
 # it is given for cancer spread to the liver, so the options for after chemotherapy apply (they
 # had asked whether chemotherapy stopped working, then refused the answer). Chemoradiation that
 # stopped is not chemotherapy for spread that did: its chemotherapy is often given for an
-# earlier stage (cemiplimab is not for it while chemotherapy given for spread still works).
+# earlier stage. An option for after chemotherapy stops asks of it, however named (cisplatin with
+# radiation, whose drug is a chemotherapy drug, too): ``rules.given_with_radiation``.
 STOPPED_COUNTS_AS = {"hepatic-arterial-infusion": "chemotherapy"}
 
 
