@@ -48,22 +48,27 @@ def evaluate(cond: Condition, facts: Mapping[str, FactValue], vocab: Vocabulary)
 
 def reference(cond: Condition | None, facts: Mapping[str, FactValue], vocab: Vocabulary,
               with_chemotherapy: frozenset[str] = frozenset(),
-              regimens: Mapping[str, frozenset[str]] | None = None) -> Truth:  # fmt: skip
+              regimens: Mapping[str, frozenset[str]] | None = None,
+              with_radiation: frozenset[str] = frozenset()) -> Truth:  # fmt: skip
     """A plain reading of a YAML condition, value by value, written apart from the engine's
     lowering: a known value satisfies a test of it or of a broader value; a test of a narrower
     value than the one known is UNKNOWN; an unknown fact is UNKNOWN; that a drug given with
     chemotherapy stopped working (``with_chemotherapy``) leaves a test of chemotherapy having
-    stopped UNKNOWN; a regimen that stopped working (``regimens``: each regimen's drugs)
-    satisfies a test of one of its drugs having stopped."""
+    stopped UNKNOWN, and so does chemotherapy given with radiation (``with_radiation``: every
+    value below chemoradiation, however named; its chemotherapy may have been for an earlier
+    stage); a regimen that stopped working (``regimens``: each regimen's drugs) satisfies a test
+    of one of its drugs having stopped."""
     regimens = regimens or {}
     if cond is None:
         return T
     if isinstance(cond, AllOf):
-        return all_of(reference(c, facts, vocab, with_chemotherapy, regimens) for c in cond.all)
+        return all_of(reference(c, facts, vocab, with_chemotherapy, regimens, with_radiation)
+                      for c in cond.all)  # fmt: skip
     if isinstance(cond, AnyOf):
-        return any_of(reference(c, facts, vocab, with_chemotherapy, regimens) for c in cond.any)
+        return any_of(reference(c, facts, vocab, with_chemotherapy, regimens, with_radiation)
+                      for c in cond.any)  # fmt: skip
     if isinstance(cond, NotOf):
-        return ~reference(cond.not_, facts, vocab, with_chemotherapy, regimens)
+        return ~reference(cond.not_, facts, vocab, with_chemotherapy, regimens, with_radiation)
     value = facts.get(cond.fact)
     if value is None:
         return U
@@ -71,6 +76,8 @@ def reference(cond: Condition | None, facts: Mapping[str, FactValue], vocab: Voc
         return T if value == cond.eq else F
 
     def compare(known: str, wanted: str) -> Truth:
+        if cond.fact == "progressed_on" and wanted == "chemotherapy" and known in with_radiation:
+            return U
         if wanted in vocab.up(cond.fact, known):
             return T
         if cond.fact == "progressed_on" and wanted in regimens.get(known, ()):
@@ -270,12 +277,14 @@ def test_the_lowered_rules_agree_with_a_plain_reading_of_the_data(kb) -> None:  
     assert {"trastuzumab", "nivolumab", "cetuximab", "ramucirumab"} <= with_chemo
     assert "chemotherapy" not in with_chemo
     regimens = {r.id: frozenset(r.components) for r in kb.data.regimens}
+    with_radiation = kb.vocabulary.below("progressed_on", "chemoradiation")
+    assert {"chemoradiation", "cisplatin-weekly-radiation"} <= with_radiation
 
     @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(facts=_facts_strategy(kb, outside=("kidney", "elsewhere")))
     def check(facts):  # type: ignore[no-untyped-def]
         for cond, lowered in pairs:
             assert truth(lowered, facts) is reference(cond, facts, kb.vocabulary, with_chemo,
-                                                      regimens), cond
+                                                      regimens, with_radiation), cond
 
     check()
