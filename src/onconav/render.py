@@ -169,14 +169,21 @@ def title_of(title: str) -> str:
     return title if title.endswith(("?", "!", ".", ":")) else title + ":"
 
 
-def change_lines(fact: RankedFact) -> list[str]:
-    """A fact that would change the options, as the page shows it: the question (with its
-    tests), then how many options it decides; a fact of more than one question (bleeding and
-    pain: where from, what kind) named by its label, and each question a line of its own after
-    it (the command line had shown them run together in one line)."""
+def change_said(fact: RankedFact) -> tuple[str, list[str]]:
+    """A fact that would change the options, as the command line, the page and the report all
+    say it: its head, and the questions under it. A fact of one question is said by that
+    question (with its tests), nothing under it; a fact of more than one (bleeding and pain:
+    where from, what kind) by its label, each question under it (they had been run together in
+    one line). The one place for it: the page and the report had each written it again."""
     asked = questions_of(fact)
-    said = asked[0] if len(asked) == 1 else fact.label
-    return [f"{said} — decides {options_word(fact.decides)}", *asked[1 if len(asked) == 1 else 0:]]
+    return (asked[0], []) if len(asked) == 1 else (fact.label, asked)
+
+
+def change_lines(fact: RankedFact) -> list[str]:
+    """A fact that would change the options, as lines (``change_said``): its head with how many
+    options it decides, then each question under it."""
+    said, under = change_said(fact)
+    return [f"{said} — decides {options_word(fact.decides)}", *under]
 
 
 def question_of(missing: MissingFact) -> str:

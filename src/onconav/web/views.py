@@ -73,6 +73,7 @@ def environment() -> jinja2.Environment:
         caveat_label=render.caveat_label,
         question_of=render.question_of,
         questions_of=render.questions_of,  # each question its own item (bleeding, pain)
+        change_said=render.change_said,  # a fact that would change the options: head, under
         asked_apart=render.asked_apart,
         in_short=render.in_short,
         on_form=frozenset(form.ORDER),  # the facts the form asks: what would change links there
