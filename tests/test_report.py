@@ -21,7 +21,7 @@ from onconav.kb.provenance import Cited
 from onconav.render import STATUS_WORDS, question_of, source_words, why_not
 from onconav.result import Citation, Result, Status
 from onconav.web import report
-from onconav.web.views import HERE, SYMPTOMS_TAG
+from onconav.web.views import DECIDE_MOST, HERE, SYMPTOMS_TAG
 from test_page import (
     EXAMPLES,
     KB,
@@ -916,6 +916,65 @@ def test_the_short_report_gives_the_options_that_may_apply_and_names_the_others(
     asked = section(html, "Questions to ask your care team")
     assert all(words(q) in asked for q in result.questions)
     assert html.one("p", class_="disclaimer").text == words(result.disclaimer)
+
+
+@pytest.mark.parametrize("short", [False, True], ids=["full", "short"])
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_what_would_change_is_said_in_the_summary_and_again_only_if_it_adds(
+    path: Path, short: bool
+) -> None:
+    """"What would decide the most" ("In short") names the first facts that would change the
+    options as the command line says them (``render.change_said``: the question, or the label
+    and its questions); the short report gives "What would change your options" only when they
+    are more than those (it said the rectal example's three again, word for word: a review of
+    the short report as a family), the full report always."""
+    result = evaluate(example_profile(path), KB)
+    html = Html(report.html(result, KB, None, made=MADE, short=short))
+    items = [words(li.text) for li in html.find("li", within=html.one("ul", class_="decide"))]
+    named = result.what_would_change[:DECIDE_MOST]
+    assert len(items) == len(named)
+    for item, fact in zip(items, named, strict=True):
+        said, under = render.change_said(fact)
+        assert item.startswith(words(said + (": " + " / ".join(under) if under else ""))), item
+        assert item.endswith(f"— decides {render.options_word(fact.decides)}"), item
+    again = bool(html.find("section", class_="change"))
+    assert again is (not short or len(result.what_would_change) > DECIDE_MOST), len(items)
+    if again:
+        told = section(html, "What would change your options")
+        for fact in result.what_would_change:
+            said, under = render.change_said(fact)
+            assert all(words(line) in told for line in (said, *under)), fact.fact
+
+
+@pytest.mark.parametrize("short", [False, True], ids=["full", "short"])
+def test_the_short_report_asks_its_questions_before_good_to_know(short: bool) -> None:
+    """What to ask is what a family needs first after the options: the short report gives the
+    questions before "Good to know" (they came after three pages of notes in the rectal
+    example); the full report after it, as the page."""
+    result = evaluate(example_profile(Path("examples") / "rectal-stage4-kras-wild-type.json"), KB)
+    html = Html(report.html(result, KB, None, made=MADE, short=short))
+    order = html.elements.index
+    asked = order(html.one("section", class_="questions"))
+    noted = order(html.one("section", class_="notes"))
+    assert (asked < noted) is short
+    assert order(html.one("section", class_="options")) < min(asked, noted)
+
+
+def test_the_short_reports_questions_of_an_option_follow_their_heading(passage: Passage) -> None:
+    """In the short report what would decide an option runs on after its heading ("What would
+    decide it: Has the care team said ..."): a box of the heading's line and a list took a line
+    more for each option that needs information."""
+    import weasyprint  # type: ignore[import-untyped]
+
+    result = evaluate(example_profile(Path("examples") / "rectal-stage4-kras-wild-type.json"), KB)
+    document = weasyprint.HTML(string=report.html(result, KB, passage, made=MADE, short=True),
+                               url_fetcher=report._no_fetch).render()  # fmt: skip
+    boxes = [box for page in document.pages for element, box in _pieces(page, ("div",))
+             if "missing" in (element.get("class") or "").split()]
+    assert boxes
+    for box in boxes:
+        first = next(line for line in _lines(box) if line.strip())
+        assert first.startswith("What would decide it:") and len(first.split()) > 6, first
 
 
 def test_the_short_report_is_less_than_half_the_full_one(passage: Passage) -> None:

@@ -43,6 +43,9 @@ STATUS_MEANING = {
 # the tag of an option for a symptom the person has (``render.SYMPTOMS_TAG``), said among the
 # statuses (it was not explained)
 SYMPTOMS_TAG = render.SYMPTOMS_TAG
+# how many of the facts that would change the options a report's summary ("In short": "What
+# would decide the most") names
+DECIDE_MOST = 3
 SYMPTOMS_MEANING = ("The option is for a symptom you listed; its status says whether it fits "
                     "you.")  # fmt: skip
 
@@ -306,7 +309,9 @@ def answer_context(
     and the status icons are letters in coloured discs (WeasyPrint lays them out faster). The
     links to explain pages carry ``cancer`` (``kept_cancer``) when given. The short report
     (``short``) shows in full only the options that may apply (``render.IN_SHORT``), each
-    briefly, and names the others (``left_out``) with why."""
+    briefly, and names the others (``left_out``) with why; "What would change your options"
+    only when its summary ("What would decide the most", ``decide_most``) has not named them
+    all (it said them again, word for word: a review of the short report as a family)."""
 
     def explained(ident: str) -> str:
         return explain_url(ident, cancer, back)
@@ -333,6 +338,9 @@ def answer_context(
         "left_out": [o for o in result.options if o.status not in render.IN_SHORT] if short
                     else [],
         "short": short,
+        "decide_most": result.what_would_change[:DECIDE_MOST],
+        "change_said_again": bool(result.what_would_change) and not (
+            short and len(result.what_would_change) <= DECIDE_MOST),
         "passage": passage or (lambda _: None),
         "cite_groups": lambda cited: cite_groups(kb, cited, passage),
         "mention": linker(linked),
