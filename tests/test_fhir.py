@@ -4599,7 +4599,6 @@ def test_a_stage_group_written_as_a_string_is_read_as_words(kb: onconav.Knowledg
     # words beside progression may turn it round: a reason is read only when it is no more
     ({"text": "No evidence of disease progression; course completed"}, None, "does not read"),
     ({"text": "stopped after 6 cycles, no sign of progression"}, None, "does not read"),
-    ({"text": "Neuropathy (not due to progression)"}, None, "does not read"),
     ({"text": "Progression-free, planned break"}, None, "does not read"),
     ({"text": "Progressive disease on CT"}, None, "does not read"),
     ({"text": "possible progression?"}, None, "does not read"),
@@ -4978,6 +4977,12 @@ def test_a_reason_decides_by_its_status_and_intent(
     # words that forbid the drug again deny nothing (its "not" had denied the reaction)
     ("hypersensitivity reaction, do not rechallenge", True),
     ("Anaphylaxis - never give again", True), ("not an allergy, do not rechallenge", False),
+    # a denial of something else, in a part of its own, denies not the harm (its "no" had)
+    ("Oxaliplatin allergy - no further doses", True), ("Intolerance; no progression", True),
+    ("Neuropathy, now resolved", False),
+    # oxaliplatin's neuropathy by other names, and not bearing it in other words (not read)
+    ("CIPN", True), ("Cold-induced dysaesthesia", True), ("Paraesthesia grade 2", True),
+    ("Patient unable to tolerate", True), ("could not tolerate", True),
 ])  # fmt: skip
 def test_a_stop_reason_in_words_of_an_allergy_or_toxicity_is_cannot_have(
     text: str, cannot: bool, kb: onconav.KnowledgeBase
@@ -4985,28 +4990,43 @@ def test_a_stop_reason_in_words_of_an_allergy_or_toxicity_is_cannot_have(
     """Oxaliplatin stopped with the statusReason text "Neurotoxicity" was read as a treatment
     had ("a reason onconav does not read"): the words of an allergy, an intolerance, a toxicity
     or side effects are read as cannot-have, with a warning, as the words of progression are
-    read as progressed; words that deny or put them aside are not."""
-    folfox = _folfox("MedicationRequest", "stopped", "2024-01-10", statusReason={"text": text})
-    reading = read_bundle(_record(RECTUM, STAGE_4, *folfox), kb)
+    read as progressed; words that deny or put them aside are not. (Oxaliplatin alone stopped
+    so, the rest of its course completed: the same words on each drug of the course are
+    ``test_a_toxicity_named_for_every_drug_of_a_course_rules_none_out``.)"""
+    stopped = _oxaliplatin("MedicationRequest", "stopped", {"text": text})
+    rest = _folfox("MedicationRequest", "completed", "2024-01-10")[:2]
+    reading = read_bundle(_record(RECTUM, STAGE_4, stopped, *rest), kb)
     assert ("cannot_have" in reading.data) is cannot, reading.data
     said = "read from its words as the person not able to take it" if cannot else "does not read"
     assert any(said in w and "MedicationRequest/MedicationRequest-32592" in w
                for w in reading.warnings), reading.warnings  # fmt: skip
     if cannot:
-        assert reading.data["cannot_have"] == ["fluorouracil", "leucovorin", "oxaliplatin"]
+        assert reading.data["cannot_have"] == ["oxaliplatin"]
 
 
-@pytest.mark.parametrize("text", ["Disease progression; also neurotoxicity",
-                                  "Neurotoxicity, progressive disease", "progressed / allergy"])
+@pytest.mark.parametrize(("text", "each"), [
+    ("Disease progression; also neurotoxicity", False),
+    ("Neurotoxicity, progressive disease", False), ("Disease progression; neuropathy", False),
+    ("progressed / allergy", True)])  # fmt: skip
 def test_a_stop_reason_in_words_of_progression_and_toxicity_is_both(
-    text: str, kb: onconav.KnowledgeBase
+    text: str, each: bool, kb: onconav.KnowledgeBase
 ) -> None:
     """"Disease progression; also neurotoxicity" was read as cannot-have alone, the progression
-    lost (what stopped working then asked): a list of reasons gives each it names."""
+    lost (what stopped working then asked): a list of reasons gives each it names. On each drug
+    of FOLFOX, the toxicity or the harm is not said to be any one drug's, and none is read as
+    cannot-have (it had ruled out all three, fluorouracil included; and "Disease progression;
+    neuropathy" had lost the progression with the harm); an allergy still rules out each
+    (``ACUTE_REACTION``)."""
     folfox = _folfox("MedicationRequest", "stopped", "2024-01-10", statusReason={"text": text})
     reading = read_bundle(_record(RECTUM, STAGE_4, *folfox), kb)
-    assert reading.data["cannot_have"] == ["fluorouracil", "leucovorin", "oxaliplatin"]
+    assert reading.data.get("cannot_have") == (
+        ["fluorouracil", "leucovorin", "oxaliplatin"] if each else None), reading.data
     assert "folfox" in reading.data["progressed_on"], reading.data
+    stopped = _oxaliplatin("MedicationRequest", "stopped", {"text": text})
+    rest = _folfox("MedicationRequest", "completed", "2024-01-10")[:2]
+    alone = read_bundle(_record(RECTUM, STAGE_4, stopped, *rest), kb)
+    assert alone.data["cannot_have"] == ["oxaliplatin"]
+    assert "oxaliplatin" in alone.data["progressed_on"], alone.data
 
 
 @settings(max_examples=60, deadline=None)
@@ -7744,3 +7764,90 @@ def test_a_harm_named_for_every_drug_of_a_course_rules_none_out(kb: onconav.Know
     other = _folfox("MedicationRequest", "completed", "2024-01-10")[0]
     reading = read_bundle(_record(RECTUM, STAGE_4, alone, other), kb)
     assert reading.data["cannot_have"] == ["oxaliplatin"]
+
+
+@pytest.mark.parametrize(("text", "each"), [
+    ("Neurotoxicity", False), ("grade 3 toxicity", False), ("Side effects", False),
+    ("Not tolerated", False), ("Suspected intolerance", False), ("adverse drug reaction", False),
+    ("Grade 3 neurotoxicity; patient declined further oxaliplatin", False),
+    ("Peripheral neuropathy", False), ("Neuropathy (not due to progression)", False),
+    # an allergy or a reaction: each is still ruled out, as a reaction comes back, and worse,
+    # with the drug that caused it, which only an allergist's tests tell
+    ("Allergic reaction", True), ("Anaphylaxis", True), ("Infusion reaction", True),
+    ("Hypersensitivity reaction during infusion", True),
+    ("hypersensitivity reaction, do not rechallenge", True),
+])  # fmt: skip
+def test_a_toxicity_named_for_every_drug_of_a_course_rules_none_out(
+    text: str, each: bool, kb: onconav.KnowledgeBase
+) -> None:
+    """FOLFOX's three drug records each stopped for "Neurotoxicity" or "grade 3 toxicity" ruled
+    out all three, fluorouracil included (and FOLFIRI with it), where the same records stopped
+    for "Peripheral neuropathy" ruled out none: which drug caused it is not said either way.
+    None is read as cannot-have, with the warning that names them, whichever the words; an
+    allergy or a reaction to the infusion named so is read for each, with a warning that says
+    why."""
+    folfox = _folfox("MedicationRequest", "stopped", "2024-01-10", statusReason={"text": text})
+    reading = read_bundle(_record(RECTUM, STAGE_4, *folfox), kb)
+    together = [w for w in reading.warnings if "were stopped together for the same" in w]
+    assert len(together) == 1 and "fluorouracil, leucovorin, oxaliplatin" in together[0], (
+        reading.warnings)  # fmt: skip
+    if each:
+        assert reading.data["cannot_have"] == ["fluorouracil", "leucovorin", "oxaliplatin"]
+        assert "allergist" in together[0]
+    else:
+        assert "cannot_have" not in reading.data, reading.data
+        assert reading.data["prior_treatments"] == ["folfox", MORE]
+        assert dict(statuses(reading.data, kb))["rectum-folfiri"] != "not_suitable"
+        assert not any("not able to take it" in w for w in reading.warnings), reading.warnings
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(["Neuropathy", "Peripheral neuropathy", "Neurotoxicity",
+                        "Grade 3 diarrhoea", "Febrile neutropenia", "Hand-foot syndrome",
+                        "grade 3 toxicity", "Side effects", "Allergic reaction", "Mucositis"]),
+       st.sampled_from(["not due to progression", "no progression", "no disease progression",
+                        "no evidence of disease progression", "not progressive disease",
+                        "without progression", "progression ruled out", "progression excluded",
+                        "no sign of recurrence", "not related to the cancer",
+                        "other than progression"]),
+       st.sampled_from(["{h} ({d})", "{h}, {d}", "{h}; {d}", "{d}; {h}", "{d}. {h}",
+                        "{h} - {d}", "{h} but {d}"]))  # fmt: skip
+def test_words_that_deny_something_else_do_not_deny_the_harm(
+    harm: str, denial: str, form: str
+) -> None:
+    """"Neuropathy (not due to progression)" was not read: its "not", which denies the
+    progression, was taken as denying the neuropathy, and oxaliplatin stopped so was offered
+    again. Words that deny something else than the harm, in a part of their own, leave the harm
+    read: the drug is one the person cannot have (``words.harm_denied``, which a typed note's
+    reader uses too: ``test_words``)."""
+    text = form.format(h=harm, d=denial)
+    stopped = {"resourceType": "MedicationRequest", "id": "ox", "status": "stopped",
+               "intent": "order", "subject": {"reference": "Patient/p"},
+               "authoredOn": "2024-01-10", "medicationCodeableConcept": _cc(RXNORM, "32592"),
+               "statusReason": {"text": text}}  # fmt: skip
+    reading = read_bundle(_record(RECTUM, STAGE_4, stopped), the_kb())
+    assert reading.data.get("cannot_have") == ["oxaliplatin"], (text, reading.warnings)
+    assert "progressed_on" not in reading.data, text
+
+
+@pytest.mark.parametrize(("reason", "each"), [
+    (_cc(SNOMED, "395009001", "Medication stopped - side effect"), False),
+    (NOT_TOLERATED, False), (_cc(STATUS_REASON, "sintol", "Suspected intolerance"), False),
+    (_cc(SNOMED, "281647001", "Adverse reaction"), False),
+    (ALLERGY, True), (_cc(SNOMED, "395008009", "Medication stopped - contra-indication"), True),
+])  # fmt: skip
+def test_a_coded_side_effect_on_every_drug_of_a_course_rules_none_out(
+    reason: dict[str, Any], each: bool, kb: onconav.KnowledgeBase
+) -> None:
+    """The codes of a side effect or an intolerance on each of FOLFOX's three drug records
+    ruled out all three, fluorouracil included, as the same words had: which drug caused it is
+    not said, so none is read as cannot-have, with the warning naming them. An allergy (salg)
+    is read for each (``ACUTE_REACTION``), and a contra-indication is no harm of one drug."""
+    folfox = _folfox("MedicationRequest", "stopped", "2024-01-10", statusReason=reason)
+    reading = read_bundle(_record(RECTUM, STAGE_4, *folfox), kb)
+    if each:
+        assert reading.data["cannot_have"] == ["fluorouracil", "leucovorin", "oxaliplatin"]
+    else:
+        assert "cannot_have" not in reading.data, reading.data
+        assert any("were stopped together for the same harm" in w for w in reading.warnings)
+        assert dict(statuses(reading.data, kb))["rectum-folfiri"] != "not_suitable"

@@ -1767,7 +1767,8 @@ def test_a_treatment_had_whose_note_says_how_it_went_is_refused_naming_where_it_
 
 HARMS = ["neuropathy", "peripheral neuropathy", "febrile neutropenia", "diarrhoea", "diarrhea",
          "hand-foot syndrome", "rash", "toxicity", "neurotoxicity", "side effects",
-         "an allergic reaction", "hypersensitivity", "mucositis", "nausea and vomiting"]
+         "an allergic reaction", "hypersensitivity", "mucositis", "nausea and vomiting", "CIPN",
+         "paraesthesia", "cold dysaesthesia"]
 
 
 @settings(max_examples=80, deadline=None)
@@ -2800,3 +2801,21 @@ def test_a_cancer_named_with_spread_that_is_not_sure_is_refused_whole(typed: str
                                    "metastases", "rectal cancer, no liver metastases"])
 def test_a_cancer_named_with_spread_denied_gives_no_place(typed: str) -> None:
     assert parse_profile({"cancer": typed}, KB).metastases is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(HARMS),
+       st.sampled_from(["not due to progression", "no progression", "no disease progression",
+                        "progression ruled out", "not related to the cancer"]),
+       st.sampled_from(["stopped due to {h}, {d}", "stopped for {h}; {d}", "{h}, {d}"]),
+       st.sampled_from(["FOLFOX", "oxaliplatin", "capecitabine"]))  # fmt: skip
+def test_a_note_that_denies_something_else_than_the_harm_is_still_refused(
+    harm: str, denial: str, form: str, treatment: str
+) -> None:
+    """"FOLFOX (stopped due to neuropathy, not due to progression)" was read as FOLFOX had, the
+    note left out with no word: its "not", which denies the progression, was taken as denying
+    the neuropathy. A denial of something else, in a part of its own, leaves the harm read
+    (``words.harm_denied``, the FHIR reader's too): the note is refused naming where it goes."""
+    typed = f"{treatment} ({form.format(h=harm, d=denial)})"
+    with pytest.raises(ProfileError, match=r"progressed_on.*cannot_have"):
+        read({"cancer": "rectum", "stage": "4", "prior_treatments": [typed]})

@@ -239,16 +239,22 @@ _NOTE_OUTCOME = re.compile(
     r"(severe |bad |an? )*(allergic reaction|allergy|reaction)|not tolerated|intolerance|"
     r"could ?n[o']t (have|take) it)( on it| during it| after it)?")
 # A harm a cancer drug is stopped for, named ("Peripheral neuropathy", "Grade 3 diarrhoea",
-# "Oxaliplatin-induced neuropathy", "Febrile neutropenia", "Hand-foot syndrome"): a side effect
-# bad enough to stop it, as a clinician reads a drug stopped for it (a FHIR record's stop reason
-# and a note on a treatment had: ``outcome_note``); not words of the cancer or of a choice
-HARM_WORDS = (r"neuropath\w*|neutropeni\w*|thrombocytopeni\w*|pancytopeni\w*|cytopeni\w*|"
+# "Oxaliplatin-induced neuropathy", "CIPN", "Paraesthesia", "Febrile neutropenia", "Hand-foot
+# syndrome"): a side effect bad enough to stop it, as a clinician reads a drug stopped for it (a
+# FHIR record's stop reason and a note on a treatment had: ``outcome_note``); not words of the
+# cancer or of a choice
+HARM_WORDS = (r"neuropath\w*|\bcipn\b|pa?ra?esthesi\w*|dys(a)?esthesi\w*|neutropeni\w*|"
+              r"thrombocytopeni\w*|pancytopeni\w*|cytopeni\w*|"
               r"myelosuppress\w*|marrow suppression|mucositis|stomatitis|diarrh(o)?ea|colitis|"
               r"pneumonitis|hepatitis|nephritis|hand[ -]foot|palmar[ -]plantar|\brash|"
               r"cardiomyopath\w*|ototoxic\w*|hearing loss|tinnitus|nausea|vomiting|"
               r"proteinuria")
-SIDE_EFFECT_WORDS = (r"allerg|intoleran|not tolerated|\w*toxicit(y|ies)|side[ -]?effect|adverse "
-                     r"(drug )?(reaction|event|effect)|hypersensitiv|infusion reaction|anaphyla")
+# (not able to bear it: "Not tolerated", "unable to tolerate", "could not tolerate", "not
+# tolerating"; its "not" is no denial, ``harm_denied``)
+NOT_TOLERATED = r"(\bnot|\bunable to|\bcould ?n[o']t|\bdid ?n[o']t|\bcannot) tolerat(e|ed|ing)\b"
+SIDE_EFFECT_WORDS = (r"allerg|intoleran|" + NOT_TOLERATED + r"|\w*toxicit(y|ies)|side[ -]?effect|"
+                     r"adverse (drug )?(reaction|event|effect)|hypersensitiv|infusion reaction|"
+                     r"anaphyla")
 # Words that deny or put aside a harm or a side effect named beside them ("no toxicity", "not due
 # to side effects", "toxicity resolved"), or say the drug stopped as planned with the harm on
 # the mend ("Neuropathy improving, stopped per protocol after 6 cycles" is a course that ended,
@@ -257,6 +263,49 @@ NOT_SO_WORDS = re.compile(
     r"\b(no|not|non|none|nil|never|without|free|resolved|resolving|unrelated|other than|"
     r"rather than|instead of|ruled out|excluded|denies|denied|risk|avoid|prevent|improv(ed|ing)|"
     r"per protocol|as planned|course completed)\b")
+# Of those, the words that say the stop was planned, whatever harm they stand beside: read in
+# the whole reason, not only in the harm's part of it (``harm_denied``)
+_PLANNED_STOP = re.compile(r"\b(per protocol|as planned|course completed)\b")
+# Where a reason's parts part: a denial is of what its part names ("Neuropathy (not due to
+# progression)", "Grade 3 neurotoxicity; no progression" deny the progression, not the harm)
+_REASON_PARTS = re.compile(r"[;,:()\[\]/]|\s-\s|\.(\s|$)|\b(but|and|although|though|while)\b")
+# The words a part may hold beside a denial and still be about the harm named before it
+# ("Neuropathy, now resolved", "Diarrhoea; not drug related"): a part with other words ("not due
+# to progression", "no evidence of disease") denies something else
+_DENIAL_FILLER = frozenset({
+    "due", "to", "of", "from", "by", "for", "any", "now", "since", "then", "has", "have",
+    "had", "is", "was", "were", "been", "being", "fully", "completely", "totally", "partly",
+    "partially", "mostly", "largely", "slowly", "quickly", "the", "a", "an", "it", "this",
+    "that", "these", "all", "evidence", "sign", "signs", "further", "longer", "more",
+    "related", "caused", "attributable", "drug", "drug-related", "treatment-related",
+    "treatment", "medication", "chemo", "chemotherapy", "it's", "yet", "so"
+})
+_HARM = re.compile(SIDE_EFFECT_WORDS + "|" + HARM_WORDS)
+
+
+def harm_denied(text: str) -> bool:
+    """Whether words that deny or put aside a harm (``NOT_SO_WORDS``) deny the harm or side
+    effect a reason or a note names: a planned stop anywhere ("per protocol"), or a denial in
+    a part of it (``_REASON_PARTS``) that names a harm ("no toxicity", "toxicity resolved") or
+    nothing else ("Neuropathy, now resolved"). A denial of something else in a part of its own
+    ("Neuropathy (not due to progression)", "Neurotoxicity; no progression") denies not the
+    harm; "not tolerated" is a harm, not a denial (``NOT_TOLERATED``). The one test both
+    readers use (a FHIR stop reason, a note on a treatment had)."""
+    lowered = " ".join(text.lower().split())
+    if _PLANNED_STOP.search(lowered):
+        return True
+    for part in _REASON_PARTS.split(lowered):
+        part = re.sub(NOT_TOLERATED, "", part or "")
+        denial = NOT_SO_WORDS.search(part)
+        if denial is None:
+            continue
+        if _HARM.search(part):
+            return True
+        rest = [w for w in re.findall(r"[a-z][\w'-]*", NOT_SO_WORDS.sub(" ", part))
+                if w not in _DENIAL_FILLER]
+        if not rest:
+            return True
+    return False
 # A note on a treatment had that says it was stopped for a harm or a side effect, or names only
 # such a harm ("FOLFOX (stopped due to neuropathy)", "oxaliplatin (grade 3 neuropathy)",
 # "capecitabine (d/c'd for hand-foot syndrome)"): how it went, an answer of its own (what cannot
@@ -267,7 +316,6 @@ _NOTE_HARM_FIRST = re.compile(
     r"(stopped|stop|discontinued|ceased|held|halted|d/?c'?d?|switched|changed|taken off|"
     r"came off|(severe |bad |serious |intolerable |grade [1-5] |g[1-5] |peripheral |febrile |"
     r"an? )*(" + SIDE_EFFECT_WORDS + "|" + HARM_WORDS + r"))")
-_NOTE_HARM = re.compile(SIDE_EFFECT_WORDS + "|" + HARM_WORDS)
 # A note that joins another treatment to the one it follows ("FOLFOX (with Avastin)",
 # "oxaliplatin (and bevacizumab)", "(w/ bev)", "(+Avastin)"): the words after the joining word;
 # read as the two written together when they name a treatment (else the note is left out, as
@@ -294,8 +342,8 @@ def outcome_note(text: str) -> bool:
         note = " ".join(note.lower().split())
         if _NOTE_OUTCOME.fullmatch(note):
             return True
-        if (_NOTE_HARM_FIRST.match(note) and _NOTE_HARM.search(note)
-                and not NOT_SO_WORDS.search(note.replace("not tolerated", ""))):
+        if (_NOTE_HARM_FIRST.match(note) and _HARM.search(note)
+                and not harm_denied(note)):
             return True
     return False
 

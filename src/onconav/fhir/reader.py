@@ -772,11 +772,12 @@ class Builder:
     # the other cancers on record, not read: a result or treatment that names no cancer may be
     # about one of them
     other_cancers: list[str] = field(default_factory=list)
-    # drug records stopped for a harm named alone ("Peripheral neuropathy":
-    # ``words.HARM_WORDS``), each
-    # with the warning that read it: which drug of a course caused it is weighed once all are read
+    # drug records stopped for a harm, a toxicity or an allergy named ("Peripheral neuropathy",
+    # "Neurotoxicity": ``words.HARM_WORDS``, ``words.SIDE_EFFECT_WORDS``), each with the warning
+    # that read it: which drug of a course caused it is weighed once all are read
     # (``_harm_of_the_course``)
-    harm_named: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # (the words, the warning, and whether they name an allergy or a reaction: ``ACUTE_REACTION``)
+    harm_named: dict[str, tuple[str, str, bool]] = field(default_factory=dict)
     # a field whose result resources not read name (``_marker_not_read``): those resources
     named: dict[str, dict[str, str]] = field(default_factory=dict)  # FhirReading.named
     checked: dict[str, bool] = field(default_factory=dict)  # validated: valid or not
@@ -4004,20 +4005,31 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
 
 
 def _harm_of_the_course(builder: Builder, out: list[Given]) -> list[Given]:
-    """The records read as cannot-have for a harm named alone (``builder.harm_named``:
-    "Peripheral neuropathy"), when drugs of one course (begun the same day) were stopped for the
-    same harm: which of them caused it is not said (the neuropathy of FOLFOX is oxaliplatin's,
-    which the record does not say), so none is read as one the person cannot have; each is a
-    treatment had, with a warning naming them. All three drugs of FOLFOX stopped for
-    "Peripheral neuropathy" had ruled out fluorouracil, and FOLFIRI with it."""
+    """The records read as cannot-have for a harm or a toxicity named in words
+    (``builder.harm_named``: "Peripheral neuropathy", "Neurotoxicity", "grade 3 toxicity"),
+    when drugs of one course (begun the same day) were stopped for the same words: which of them
+    caused it is not said (the neuropathy of FOLFOX is oxaliplatin's, which the record does not
+    say), so none is read as one the person cannot have; each is a treatment had, with a warning
+    naming them. All three drugs of FOLFOX stopped for "Peripheral neuropathy", or for
+    "Neurotoxicity", had ruled out fluorouracil, and FOLFIRI with it. An allergy or a reaction
+    so named (``ACUTE_REACTION``) is still read for each, with a warning that says why."""
     groups: dict[tuple[str, str], list[Given]] = {}
     for given in out:
         if given.how == "cannot-have" and given.ref in builder.harm_named:
             key = (_day(given.start) if given.start else given.ref,
                    builder.harm_named[given.ref][0])  # fmt: skip
             groups.setdefault(key, []).append(given)
-    shared = {g.ref: group for group in groups.values()
-              if len({g.value for g in group}) > 1 for g in group}  # fmt: skip
+    together = [group for group in groups.values() if len({g.value for g in group}) > 1]
+    for group in [g for g in together if builder.harm_named[g[0].ref][2]]:
+        drugs = ", ".join(sorted({builder.kb.name_of(g.value) or g.value for g in group}))
+        builder.warnings.append(
+            f"{', '.join(sorted({g.ref for g in group}))} ({drugs}) were stopped together for "
+            f"the same allergy or reaction ({builder.harm_named[group[0].ref][0]!r}): which drug "
+            "caused it is not said, and each is read as one the person cannot have, as a "
+            "reaction may come back worse with the drug that caused it; an allergist's tests "
+            "may clear some; check the record")  # fmt: skip
+    shared = {g.ref: group for group in together if not builder.harm_named[group[0].ref][2]
+              for g in group}  # fmt: skip
     if not shared:
         return out
     for ref in shared:
@@ -4030,9 +4042,13 @@ def _harm_of_the_course(builder: Builder, out: list[Given]) -> list[Given]:
         builder.warnings.append(
             f"{refs} ({drugs}) were stopped together for the same harm "
             f"({builder.harm_named[group[0].ref][0]!r}): which drug caused it is not said, so none "
-            "is read as one the person cannot have; each is read as a treatment had; check the "
-            "record")  # fmt: skip
-    return [replace(g, how="given") if g.ref in shared else g for g in out]
+            "is read as one the person cannot have; each is read as a treatment had (or as one "
+            "that stopped working, where its words say so); check the record")  # fmt: skip
+    # a record also read as stopped working keeps that reading alone ("Disease progression;
+    # also neurotoxicity": its progression had been lost with the harm)
+    other = {g.ref for g in out if g.how != "cannot-have"}
+    return [replace(g, how="given") if g.ref in shared and g.how == "cannot-have" else g
+            for g in out if not (g.ref in shared and g.ref in other and g.how == "cannot-have")]
 
 
 def _given(res: Res, value: str, how: str, status: str, extra: tuple[str, ...] = (),
@@ -4102,8 +4118,7 @@ def _says_progression(text: str) -> bool:
 # the safer way.)
 # (a harm named: ``words.HARM_WORDS``)
 CANNOT_HAVE_WORDS = re.compile(words.SIDE_EFFECT_WORDS + "|" + words.HARM_WORDS)
-ONLY_A_HARM = re.compile(words.SIDE_EFFECT_WORDS)  # not found in a reason that only names a harm
-# (words that deny or put aside the harm: ``words.NOT_SO_WORDS``)
+# (words that deny or put aside the harm: ``words.harm_denied``)
 
 
 # Words that forbid the drug again, which confirm what they follow and deny nothing
@@ -4120,8 +4135,8 @@ NOT_AGAIN_WORDS = re.compile(
 
 def _says_cannot_have(text: str) -> bool:
     lowered = " ".join(text.lower().split())
-    return bool(CANNOT_HAVE_WORDS.search(lowered)) and not words.NOT_SO_WORDS.search(
-        NOT_AGAIN_WORDS.sub("", lowered.replace("not tolerated", "")))  # fmt: skip
+    return bool(CANNOT_HAVE_WORDS.search(lowered)) and not words.harm_denied(
+        NOT_AGAIN_WORDS.sub("", lowered))
 
 
 # The words of a reason that name an allergy: of a record neither stopped nor being given (on
@@ -4133,6 +4148,13 @@ def _says_cannot_have(text: str) -> bool:
 # of a desensitisation that failed); words of a toxicity, side effects or a choice are not read
 # there ("held for grade 2 toxicity, to resume next cycle")
 ALLERGY_REASON_WORDS = re.compile(r"allerg|anaphyla|hypersensitiv")
+# An allergy or a reaction to an infusion, named as the reason each drug of one course was
+# stopped: read as cannot-have for each (``_harm_of_the_course``), unlike a toxicity or a harm
+# named so. Which drug caused it is not said either, but a reaction comes back, and worse, when
+# the drug that caused it is given again, and only an allergist's tests tell which it was; a
+# toxicity or a harm ("Neurotoxicity", "grade 3 toxicity", "Peripheral neuropathy") is the known
+# harm of one of the drugs, which a clinician reads as that drug's, not all three
+ACUTE_REACTION = re.compile(ALLERGY_REASON_WORDS.pattern + r"|infusion[- ]?(related )?reaction")
 RETURN_WORDS = re.compile(r"\bto resume\b|\bresum(ed|ing)\b|desensiti[sz]")
 FAILED_DESENSITISATION = re.compile(r"\b(failed|unsuccessful) desensiti[sz]\w*|"
                                     r"desensiti[sz]\w* (was )?(failed|unsuccessful)")  # fmt: skip
@@ -4214,9 +4236,9 @@ def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any], then: str,
                    f"{shown}")  # fmt: skip
         builder.warnings.append(warning)
         read.add("cannot-have")
-        if not any(ONLY_A_HARM.search(t.lower()) for t in harms):
-            named = " ".join(" ".join(t.lower().split()) for t in harms)
-            builder.harm_named[res.ref] = (named, warning)
+        named = " ".join(" ".join(t.lower().split()) for t in harms)
+        builder.harm_named[res.ref] = (named, warning,
+                                       any(ACUTE_REACTION.search(t.lower()) for t in harms))
     if not read:
         _reason_not_read(builder, res, reasons, then)
     return read
@@ -4482,8 +4504,17 @@ def _stop_reasons(builder: Builder, res: Res, then: str,
         _reason_not_read(builder, res, reasons, "no reason is read of a drug being given or to "
                          f"be given; {then}")  # fmt: skip
         return set()
-    stop = {row.get("stopped") for r in reasons if (row := builder.row("treatments", r))}
+    rows = [row for r in reasons if (row := builder.row("treatments", r))]
+    stop = {row.get("stopped") for row in rows}
     if stop - {None}:
+        # a code of a toxicity or side effects ("Medication stopped - side effect", "Treatment
+        # not tolerated") is weighed over its course as the same words are
+        # (``_harm_of_the_course``); an allergy's (salg) and a contra-indication's are not
+        harms = [row.display.lower() for row in rows if row.get("stopped") == "cannot-have"
+                 and CANNOT_HAVE_WORDS.search(row.display.lower())]  # fmt: skip
+        if harms and status == "stopped":
+            builder.harm_named[res.ref] = (" ".join(sorted(set(harms))), "", any(
+                ACUTE_REACTION.search(h) for h in harms))  # fmt: skip
         return stop
     if status == "stopped":
         return stop | _stopped_by_words(builder, res, reasons, then, own)
