@@ -7830,6 +7830,20 @@ def test_words_that_deny_something_else_do_not_deny_the_harm(
     assert "progressed_on" not in reading.data, text
 
 
+@pytest.mark.parametrize(("system", "code"), [
+    (ICD10CM, "N13.0"), (ICD10CM, "N13.1"), (ICD10CM, "N13.30"), (ICD10CM, "N13.39"),
+    (SNOMED, "43064006")])  # fmt: skip
+def test_a_blocked_kidney_by_its_code_is_a_urinary_blockage(
+    system: str, code: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A Condition of hydronephrosis coded in ICD-10-CM (N13.0, N13.1, N13.3x) or SNOMED CT
+    (43064006), a symptom of its own since the knowledge base has `urinary-blockage`, was read
+    only by its words: by its code alone it was listed unused."""
+    symptom = {**_condition("s", "x", "a symptom"), "code": _cc(system, code)}
+    reading = read_bundle(_record(RECTUM, STAGE_4, symptom), kb)
+    assert reading.data.get("symptoms") == ["urinary-blockage", MORE], reading.unused
+
+
 @pytest.mark.parametrize(("reason", "each"), [
     (_cc(SNOMED, "395009001", "Medication stopped - side effect"), False),
     (NOT_TOLERATED, False), (_cc(STATUS_REASON, "sintol", "Suspected intolerance"), False),
