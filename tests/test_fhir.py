@@ -4983,6 +4983,9 @@ def test_a_reason_decides_by_its_status_and_intent(
     # oxaliplatin's neuropathy by other names, and not bearing it in other words (not read)
     ("CIPN", True), ("Cold-induced dysaesthesia", True), ("Paraesthesia grade 2", True),
     ("Patient unable to tolerate", True), ("could not tolerate", True),
+    # "no further" of the drug denies no harm (its "no" had); of a harm, it does
+    ("No further treatment due to neuropathy", True), ("No more oxaliplatin due to neuropathy",
+                                                       True), ("no further toxicity", False),
 ])  # fmt: skip
 def test_a_stop_reason_in_words_of_an_allergy_or_toxicity_is_cannot_have(
     text: str, cannot: bool, kb: onconav.KnowledgeBase

@@ -281,6 +281,11 @@ _DENIAL_FILLER = frozenset({
     "treatment", "medication", "chemo", "chemotherapy", "it's", "yet", "so"
 })
 _HARM = re.compile(SIDE_EFFECT_WORDS + "|" + HARM_WORDS)
+# "No further", "no more" of the drug, not of a harm ("No further treatment due to neuropathy",
+# "No more oxaliplatin due to neuropathy"): it stops the drug, and denies no harm ("no further
+# toxicity" still does)
+_NO_MORE_OF_IT = re.compile(r"\bno (further|more) (?!(grade \d |severe |serious )?("
+                            + SIDE_EFFECT_WORDS + "|" + HARM_WORDS + r"))[\w-]+")
 
 
 def harm_denied(text: str) -> bool:
@@ -289,9 +294,10 @@ def harm_denied(text: str) -> bool:
     a part of it (``_REASON_PARTS``) that names a harm ("no toxicity", "toxicity resolved") or
     nothing else ("Neuropathy, now resolved"). A denial of something else in a part of its own
     ("Neuropathy (not due to progression)", "Neurotoxicity; no progression") denies not the
-    harm; "not tolerated" is a harm, not a denial (``NOT_TOLERATED``). The one test both
+    harm; "not tolerated" is a harm, not a denial (``NOT_TOLERATED``), nor is "no further" of
+    the drug (``_NO_MORE_OF_IT``: "No further treatment due to neuropathy"). The one test both
     readers use (a FHIR stop reason, a note on a treatment had)."""
-    lowered = " ".join(text.lower().split())
+    lowered = _NO_MORE_OF_IT.sub(" ", " ".join(text.lower().split()))
     if _PLANNED_STOP.search(lowered):
         return True
     for part in _REASON_PARTS.split(lowered):
