@@ -550,6 +550,7 @@ def test_what_stopped_working_is_narrowed_down_only_where_it_stopped(kb) -> None
     ("cannot_have", "which_tested", "Can it be given?"),  # names nothing
     ("cannot_have", "which_tested", "Can {names} be given?"),
     ("progressed_on", "which_had", "Did {values} stop working {?"),
+    ("progressed_on", "which_with_radiation", "Was chemoradiation given after it spread?"),
 ])  # fmt: skip
 def test_a_question_asked_of_the_values_an_option_names_names_them(
     tmp_path: Path, fact: str, field: str, question: str

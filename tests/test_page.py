@@ -2670,8 +2670,8 @@ def kb_questions() -> list[str]:
     narrowing question (``which``)."""
     out = []
     for fact in KB.data.facts:
-        out += [q for q in (fact.question, fact.ask, fact.which_had, fact.which_tested,
-                            fact.ask_tested) if q]  # fmt: skip
+        out += [q for q in (fact.question, fact.ask, fact.which_had, fact.which_with_radiation,
+                            fact.which_tested, fact.ask_tested) if q]  # fmt: skip
         out += [v.which for v in getattr(fact, "values", None) or [] if getattr(v, "which", None)]
     for kind in ("symptoms", "sites", "drug_classes", "drugs", "procedures", "regimens"):
         out += [r.which for r in getattr(KB.data, kind) if getattr(r, "which", None)]

@@ -56,7 +56,6 @@ from onconav.kb.rules import (
     Rules,
     Treatments,
     aims_at_cancer,
-    given_with_radiation,
     name_of,
     only_one_had,
     option_rules,
@@ -187,6 +186,10 @@ class KnowledgeBase:
     # the drugs options give with chemotherapy (trastuzumab, nivolumab) and what they are kinds
     # of: one that stopped working leaves open whether that chemotherapy did (``Lowering``)
     with_chemotherapy: frozenset[str] = frozenset()
+    # the treatments that stopped working which give chemotherapy with radiation (chemoradiation,
+    # cisplatin with radiation): whether the chemotherapy an option comes after stopped is open
+    # (``rules.given_with_radiation``)
+    given_with_radiation: frozenset[str] = frozenset()
     # what each option gives, by option id: what it uses, is given with or may involve, the
     # drugs of its regimens and the kinds of its procedures (``options_using``)
     gives: Mapping[str, frozenset[str]] = field(default_factory=dict)
@@ -220,8 +223,7 @@ class KnowledgeBase:
         working, had asked only "Which targeted drugs stopped working?": a review). Not of a
         list that may not be whole (``whole`` false): its own "Did chemotherapy also stop
         working?" asks it (it had been asked twice: a review)."""
-        with_radiation = fact == "progressed_on" and value in given_with_radiation(
-            self.vocabulary)  # chemoradiation, however named
+        with_radiation = fact == "progressed_on" and value in self.given_with_radiation
         if (not whole and (value in self.with_chemotherapy or with_radiation)
                 and "chemotherapy" in tested):  # fmt: skip
             return None
@@ -229,12 +231,11 @@ class KnowledgeBase:
             if known.id == value and known.which:
                 return known.which
         template = self.facts[fact].which_had
-        if with_radiation and "chemotherapy" in tested:
+        radiation_template = self.facts[fact].which_with_radiation
+        if with_radiation and "chemotherapy" in tested and radiation_template:
             # its chemotherapy may have been for an earlier stage (chemoradiation's own question,
             # which drugs, does not decide it; nor does asking again what stopped, just given)
-            return (f"Was {self.phrase(fact, value)}, which stopped working, given after the "
-                    "cancer had spread, not for an earlier stage, or did chemotherapy given "
-                    "without radiation stop working too?")  # fmt: skip
+            return radiation_template.format(values=self.phrase(fact, value))
         if (fact == "progressed_on" and value in self.with_chemotherapy and template
                 and (self.kind_of.get(value) == "drugs" or "chemotherapy" in tested)):  # fmt: skip
             # a drug given with chemotherapy stopped, the chemotherapy not said: did it stop too?
@@ -492,7 +493,7 @@ def build(data: KBData) -> KnowledgeBase:
                                 "{values} (the names of what it asks about) if, and only if, "
                                 f"the value is {OTHERS_NOT_KNOWN!r}; no other braces")
         # asked of the values an option names (ask_tested: which_tested asked of the care team)
-        for name in ("which_had", "which_tested", "ask_tested"):
+        for name in ("which_had", "which_with_radiation", "which_tested", "ask_tested"):
             template = getattr(fact, name)
             if template is not None and (
                     "{values}" not in template
@@ -801,6 +802,7 @@ def _index(
         value_names=value_names,
         value_labels=value_labels,
         with_chemotherapy=with_chemotherapy,
+        given_with_radiation=lowering.with_radiation,
         gives={o.id: gives(o) for o in data.options},
         covers=covers,
         only_one_had=only_one_had(vocabulary, kind_of),

@@ -118,6 +118,14 @@ class Fact(Model):
         "that an option waits on ('Did {values} stop working ...?': progressed_on, for FOLFOX "
         "had)",
     )
+    which_with_radiation: PlainText | None = Field(
+        default=None,
+        description="The question asked of chemotherapy given with radiation that stopped "
+        "working, when an option waits on chemotherapy having stopped ('Was {values}, which "
+        "stopped working, given after the cancer had spread ...?': progressed_on, for "
+        "chemoradiation or cisplatin with radiation): its chemotherapy may have been for an "
+        "earlier stage",
+    )
     which_tested: PlainText | None = Field(
         default=None,
         description="The question asked, when the fact is not given, of the values an option's "

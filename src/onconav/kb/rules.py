@@ -283,6 +283,7 @@ class Lowering:
         self.vocab, self.fact_labels, self.types, self.label = vocab, fact_labels, types, label
         self.regimens_with = regimens_with or {}  # a drug, and the regimens that contain it
         self.with_chemotherapy = with_chemotherapy  # drugs given with chemotherapy, their kinds
+        self.with_radiation = given_with_radiation(vocab)  # chemoradiation, however named
 
     def expr(self, cond: Condition | None) -> Expr:
         if cond is None:
@@ -329,7 +330,7 @@ class Lowering:
             # open (a review: the regimen had counted, chemoradiation ruled out)
             others = frozenset().union(*(self.vocab.below(fact, w) for w in wanted
                                          if w != "chemotherapy"))  # fmt: skip
-            with_radiation = given_with_radiation(self.vocab) - others
+            with_radiation = self.with_radiation - others
             true, unknown = true - with_radiation, unknown | with_radiation
         kind: Kind = {"eq": "one", "in": "one", "has": "any", "has_any": "any"}.get(op, "every")  # type: ignore[assignment]
         return Test(fact, op, kind, wanted, true, unknown | (more - true), text=text)
@@ -356,8 +357,9 @@ def given_with_radiation(vocab: Vocabulary) -> frozenset[str]:
     """The treatments that stopped working which give chemotherapy with radiation: chemoradiation
     and each regimen that counts as it (cisplatin with radiation). Whether the chemotherapy an
     option comes after stopped (cemiplimab's, given for the spread; ramucirumab's) is open when
-    only one of them did: it may have been given for an earlier stage, so it is asked
-    (``KnowledgeBase.which``), the same whatever name was typed."""
+    only one of them did: it may have been given for an earlier stage, so it is asked (the
+    fact's ``which_with_radiation``, by ``KnowledgeBase.which``), the same whatever name was
+    typed. Worked out once, by ``Lowering``, and kept as ``KnowledgeBase.given_with_radiation``."""
     return vocab.below("progressed_on", "chemoradiation") & vocab.known("progressed_on")
 
 
