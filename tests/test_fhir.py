@@ -7833,6 +7833,145 @@ def test_words_that_deny_something_else_do_not_deny_the_harm(
     assert "progressed_on" not in reading.data, text
 
 
+def _oxaliplatin_stopped(text: str) -> dict[str, Any]:
+    """Oxaliplatin, one request stopped with ``text`` as its statusReason."""
+    return {"resourceType": "MedicationRequest", "id": "ox", "status": "stopped",
+            "intent": "order", "subject": {"reference": "Patient/p"},
+            "authoredOn": "2024-01-10", "medicationCodeableConcept": _cc(RXNORM, "32592"),
+            "statusReason": {"text": text}}  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "cannot"), [
+    # a harm denied in a part of its own leaves a harm named in another part read (the denial
+    # had denied the whole reason)
+    ("No neutropenia; grade 3 neuropathy", True), ("Diarrhoea resolved; neuropathy persists", True),
+    ("Grade 3 neuropathy. Diarrhoea, now resolved.", True), ("No rash, stopped for colitis", True),
+    ("no toxicity, stopped for neuropathy", True), ("Not due to AE. Discontinued for CIPN", True),
+    ("Hand-foot syndrome; no other toxicity", True), ("toxicity not ruled out", True),
+    ("Progression ruled out. Stopped for neuropathy.", True),
+    # a denial of every harm ("not due to toxicity") with a harm named beside it, not as why
+    # the drug stopped: the writer says it was not for a harm (the cautious reading, kept)
+    ("not due to toxicity; neuropathy stable", False), ("Neuropathy. No toxicity.", False),
+    ("No side effects; mild nausea", False), ("Not drug related: neuropathy", False),
+    ("stopped due to no nausea and vomiting", False), ("Neuropathy, now resolved", False),
+    ("no further toxicity", False),
+])  # fmt: skip
+def test_a_harm_in_a_part_of_its_own_counts_beside_a_denied_one(
+    text: str, cannot: bool, kb: onconav.KnowledgeBase
+) -> None:
+    """A harm denied anywhere in a reason denied the whole reason: "No neutropenia; grade 3
+    neuropathy" and "no toxicity, stopped for neuropathy" left oxaliplatin offered. A reason is
+    read part by part (``words.harm_denied``): a denial reaches the harm of its own part, or of
+    the part before it when it names nothing else ("now resolved"); one of every harm ("not due
+    to toxicity") reaches another part's harm too, unless that part says the drug stopped for
+    it; a denial denied ("not ruled out") is a doubt, and a doubt is no bar."""
+    reading = read_bundle(_record(RECTUM, STAGE_4, _oxaliplatin_stopped(text)), kb)
+    assert (reading.data.get("cannot_have") == ["oxaliplatin"]) is cannot, (text, reading.warnings)
+    if not cannot:
+        assert any("does not read" in w and repr(text) in w for w in reading.warnings), (
+            reading.warnings)  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(["neutropenia", "grade 2 diarrhoea", "rash", "mucositis", "allergy",
+                        "hand-foot syndrome", "neurotoxicity", "progression", "infection"]),
+       st.sampled_from(["no {x}", "not due to {x}", "{x} resolved", "{x} ruled out",
+                        "without {x}", "{x} excluded", "no evidence of {x}"]),
+       st.sampled_from(["Neuropathy", "Grade 3 peripheral neuropathy", "Febrile neutropenia",
+                        "Pneumonitis", "Acute kidney injury", "stopped for CIPN",
+                        "d/c'd for colitis", "discontinued due to toxicity"]),
+       st.sampled_from(["{d}; {h}", "{h}; {d}", "{d}. {h}", "{h}. {d}", "{h}, {d}",
+                        "{d}, {h}", "{h} ({d})", "{d} - {h}", "{h} but {d}"]))  # fmt: skip
+def test_any_reason_of_a_denied_part_and_a_harm_part_reads_the_harm(
+    other: str, denial: str, harm: str, form: str
+) -> None:
+    """Whatever harm, or other thing, one part of a stop reason denies, a harm another part
+    names with no denial of its own is read: the drug is one the person cannot have. (A
+    denial of every harm is ``test_a_harm_in_a_part_of_its_own_counts_beside_a_denied_one``.)"""
+    assume(other.split()[-1] not in harm.lower())
+    text = form.format(d=denial.format(x=other), h=harm)
+    reading = read_bundle(_record(RECTUM, STAGE_4, _oxaliplatin_stopped(text)), the_kb())
+    assert reading.data.get("cannot_have") == ["oxaliplatin"], (text, reading.warnings)
+
+
+@pytest.mark.parametrize(("text", "cannot"), [
+    # a harm that bars the drug again: the kidneys harmed (cisplatin's known harm), a lack of
+    # the enzyme that breaks down fluorouracil and capecitabine (given again, they can kill)
+    ("Acute kidney injury", True), ("AKI", True), ("Grade 3 AKI", True),
+    ("acute renal failure", True), ("DPD deficiency", True), ("DPYD variant", True),
+    ("Dihydropyrimidine dehydrogenase deficiency", True),
+    # an adverse event, a toxicity, in the letters and short words notes use
+    ("AE", True), ("d/c due to AE", True), ("SAE", True), ("irAE", True), ("Adverse event", True),
+    ("Intolerance", True), ("Intolerant", True), ("too toxic", True), ("d/c for tox", True),
+    ("neurotox", True), ("Toxicities", True),
+    # fatigue, the cancer's own harm as much as the drug's, bars nothing: said, not read
+    ("Fatigue", False), ("Grade 2 fatigue", False), ("Tiredness", False),
+    ("No AE", False), ("AKI resolved", False), ("DPD deficiency ruled out", False),
+    ("Normal DPD activity", False), ("cytotoxic chemotherapy course finished", False),
+])  # fmt: skip
+def test_a_stop_reason_that_bars_the_drug_again_is_cannot_have(
+    text: str, cannot: bool, kb: onconav.KnowledgeBase
+) -> None:
+    """Oxaliplatin stopped for "Acute kidney injury", "DPD deficiency", "AE" or "d/c for tox"
+    was read as a treatment had (a reason not read), and offered again: each says the drug
+    harmed or would harm the person, a bar to it. "Fatigue" is no bar: it is said in a warning
+    that names it, and the drug is a treatment had."""
+    reading = read_bundle(_record(RECTUM, STAGE_4, _oxaliplatin_stopped(text)), kb)
+    assert (reading.data.get("cannot_have") == ["oxaliplatin"]) is cannot, (text, reading.warnings)
+    said = "not able to take it" if cannot else "does not read"
+    assert any(said in w and repr(text) in w for w in reading.warnings), reading.warnings
+    if not cannot:
+        assert reading.data["prior_treatments"] == ["oxaliplatin", MORE]
+
+
+@pytest.mark.parametrize("display", [None, "Acute kidney injury (disorder)"])
+def test_a_drug_stopped_for_a_kidney_injury_by_its_code_is_cannot_have(
+    display: str | None, kb: onconav.KnowledgeBase
+) -> None:
+    """Oxaliplatin stopped with SNOMED CT 14669001 (Acute kidney injury) and no display was a
+    reason not read; by its code alone it is a harm that bars the drug, as its words are."""
+    stopped = _oxaliplatin("MedicationRequest", "stopped", _cc(SNOMED, "14669001", display))
+    reading = read_bundle(_record(RECTUM, STAGE_4, stopped), kb)
+    assert reading.data.get("cannot_have") == ["oxaliplatin"], reading.warnings
+
+
+@pytest.mark.parametrize(("reason", "field"), [
+    # the cancer no longer held back by the drug, in other words
+    *[({"text": t}, "progressed_on") for t in (
+        "Drug resistance", "Resistant disease", "PD", "Radiological progression",
+        "Clinical progression", "chemorefractory")],
+    (_cc(SNOMED, "266721009", "No response to treatment (situation)"), "progressed_on"),
+    (_cc(SNOMED, "395007004", "Medication stopped - ineffective"), "progressed_on"),
+    # a choice, the course done, or the cancer's worsening not said of the drug: neither, said
+    ({"text": "Patient request"}, None), ({"text": "Patient choice"}, None),
+    ({"text": "Completed course"}, None), ({"text": "Course completed"}, None),
+    ({"text": "Resistance ruled out"}, None), ({"text": "no resistance"}, None),
+    (_cc(SNOMED, "182992009", "Treatment completed (situation)"), None),
+    (_cc(SNOMED, "105480006", "Refusal of treatment by patient (situation)"), None),
+    (_cc(SNOMED, "182992009"), None), (_cc(SNOMED, "105480006"), None),
+])  # fmt: skip
+def test_a_stop_reason_lands_where_a_clinician_reads_it(
+    reason: dict[str, Any], field: str | None, kb: onconav.KnowledgeBase
+) -> None:
+    """Stop reasons as records write them: "Drug resistance", "Resistant disease", "PD" were
+    reasons not read, the drug offered again though the cancer grew on it: read as
+    progressed. A patient's choice or a course completed (mCODE's TreatmentTerminationReasonVS
+    105480006 Refusal of treatment by patient, 182992009 Treatment completed) says neither:
+    a treatment had, with a warning naming the reason."""
+    stopped = _oxaliplatin("MedicationRequest", "stopped", reason)
+    rest = _folfox("MedicationRequest", "completed", "2024-01-10")[:2]
+    reading = read_bundle(_record(RECTUM, STAGE_4, stopped, *rest), kb)
+    assert "cannot_have" not in reading.data, reading.data
+    if field:
+        assert "oxaliplatin" in reading.data.get(field, []), (reason, reading.warnings)
+    else:
+        assert "progressed_on" not in reading.data, reading.data
+        coding = reason.get("coding", [{}])[0]
+        shown = reason.get("text") or coding.get("display") or coding["code"]
+        assert any("does not read" in w and shown in w for w in reading.warnings), (
+            reading.warnings)  # fmt: skip
+
+
 @pytest.mark.parametrize(("system", "code"), [
     (ICD10CM, "N13.0"), (ICD10CM, "N13.1"), (ICD10CM, "N13.30"), (ICD10CM, "N13.39"),
     (SNOMED, "43064006")])  # fmt: skip

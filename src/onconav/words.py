@@ -248,13 +248,28 @@ HARM_WORDS = (r"neuropath\w*|\bcipn\b|pa?ra?esthesi\w*|dys(a)?esthesi\w*|neutrop
               r"myelosuppress\w*|marrow suppression|mucositis|stomatitis|diarrh(o)?ea|colitis|"
               r"pneumonitis|hepatitis|nephritis|hand[ -]foot|palmar[ -]plantar|\brash|"
               r"cardiomyopath\w*|ototoxic\w*|hearing loss|tinnitus|nausea|vomiting|"
-              r"proteinuria")
+              r"proteinuria|"
+              # the kidneys harmed (cisplatin's known harm): "Acute kidney injury", "AKI"
+              r"acute kidney injury|\baki\b|acute renal (failure|injury)|"
+              # a lack of the enzyme that breaks down fluorouracil and capecitabine: given
+              # again, they can kill ("DPD deficiency", "DPYD variant"); a bar, as an allergy is
+              r"\bdpd[ -]deficien\w*|dihydropyrimidine dehydrogenase deficien\w*|"
+              r"\bdpyd (variant|mutation|deficien)\w*")
+# (Not "fatigue" nor "tiredness": the cancer's own most common harm as much as the drug's, and
+# one a drug is paused or its dose lowered for, not one that bars it again; a stop for it is
+# said in a warning, not read. "Fatigue, a side effect" or "fatigue toxicity" is read by its
+# words of a side effect.)
 # (not able to bear it: "Not tolerated", "unable to tolerate", "could not tolerate", "not
 # tolerating"; its "not" is no denial, ``harm_denied``)
 NOT_TOLERATED = r"(\bnot|\bunable to|\bcould ?n[o']t|\bdid ?n[o']t|\bcannot) tolerat(e|ed|ing)\b"
 SIDE_EFFECT_WORDS = (r"allerg|intoleran|" + NOT_TOLERATED + r"|\w*toxicit(y|ies)|side[ -]?effect|"
                      r"adverse (drug )?(reaction|event|effect)|hypersensitiv|infusion reaction|"
-                     r"anaphyla")
+                     r"anaphyla|"
+                     # an adverse event by its letters ("AE", "SAE" serious, "irAE" of the
+                     # immune system), "toxic", "tox" as notes shorten it ("d/c'd for tox",
+                     # "neurotox"; not "cytotoxic", which names a kind of chemotherapy)
+                     r"\b(s|ir)?aes?\b|\btoxic\b|\b(neuro|cardio|hepato|nephro|oto|haemato|"
+                     r"hemato)?tox\b")
 # Words that deny or put aside a harm or a side effect named beside them ("no toxicity", "not due
 # to side effects", "toxicity resolved"), or say the drug stopped as planned with the harm on
 # the mend ("Neuropathy improving, stopped per protocol after 6 cycles" is a course that ended,
@@ -268,7 +283,11 @@ NOT_SO_WORDS = re.compile(
 _PLANNED_STOP = re.compile(r"\b(per protocol|as planned|course completed)\b")
 # Where a reason's parts part: a denial is of what its part names ("Neuropathy (not due to
 # progression)", "Grade 3 neurotoxicity; no progression" deny the progression, not the harm)
-_REASON_PARTS = re.compile(r"[;,:()\[\]/]|\s-\s|\.(\s|$)|\b(but|and|although|though|while)\b")
+_REASON_PARTS = re.compile(r"[;,:()\[\]/]|\s-\s|\.(?:\s|$)|\b(?:but|although|though|while)\b")
+# Within a part, what "and" joins is one: a denial of a harm in it reaches the other harms it
+# joins ("no nausea and vomiting", "nausea and vomiting resolved"), but not a harm beside a
+# denial of something else ("Neurotoxicity and no progression")
+_JOINED = re.compile(r"\band\b")
 # The words a part may hold beside a denial and still be about the harm named before it
 # ("Neuropathy, now resolved", "Diarrhoea; not drug related"): a part with other words ("not due
 # to progression", "no evidence of disease") denies something else
@@ -288,30 +307,72 @@ _NO_MORE_OF_IT = re.compile(r"\bno (further|more) (?!(grade \d |severe |serious 
                             + SIDE_EFFECT_WORDS + "|" + HARM_WORDS + r"))[\w-]+")
 
 
+# Words of a harm that take in every harm ("toxicity", "side effects", "adverse event", "AE",
+# "intolerance"; not "neurotoxicity", one harm): denied ("not due to toxicity"), they deny a harm
+# another part names too ("Not due to toxicity; neuropathy stable" says the neuropathy is not
+# why), but "other", "new" or "additional" ones ("Hand-foot syndrome; no other toxicity") do not
+_ANY_HARM = re.compile(r"\b(toxicit(y|ies)|tox|toxic|side[ -]?effects?|adverse (drug )?"
+                       r"(reactions?|events?|effects?)|(s|ir)?aes?|intoleran\w*)\b")
+_OTHER_HARM = re.compile(r"\b(other|new|additional|another)\b")
+# A part that gives its harm as why the drug stopped ("stopped for neuropathy", "due to
+# neuropathy"): read even beside a denial of every harm ("No toxicity, stopped for neuropathy")
+_STOPPED_FOR = re.compile(r"\b(stop(ped|ping|s)?|discontinu\w*|d/?c'?d|ceased|halted|due to|"
+                          r"because of|secondary to|owing to|caused by|for)\b")
+# A denial denied is a doubt, no denial ("toxicity not ruled out", "cannot exclude an allergy"):
+# as a doubt is no bar to a stop reason (``NOT_SO_WORDS``)
+_DENIAL_DENIED = re.compile(r"\b(not|cannot be|can'?t be|could ?n[o']t be|cannot|can'?t|"
+                            r"could ?n[o']t) (be )?(ruled out|excluded|exclude|rule out)\b")
+
+
 def harm_denied(text: str) -> bool:
-    """Whether words that deny or put aside a harm (``NOT_SO_WORDS``) deny the harm or side
-    effect a reason or a note names: a planned stop anywhere ("per protocol"), or a denial in
-    a part of it (``_REASON_PARTS``) that names a harm ("no toxicity", "toxicity resolved") or
-    nothing else ("Neuropathy, now resolved"). A denial of something else in a part of its own
-    ("Neuropathy (not due to progression)", "Neurotoxicity; no progression") denies not the
-    harm; "not tolerated" is a harm, not a denial (``NOT_TOLERATED``), nor is "no further" of
-    the drug (``_NO_MORE_OF_IT``: "No further treatment due to neuropathy"). The one test both
-    readers use (a FHIR stop reason, a note on a treatment had)."""
+    """Whether words that deny or put aside a harm (``NOT_SO_WORDS``) deny every harm or side
+    effect a reason or a note names, read part by part (``_REASON_PARTS``): a planned stop
+    anywhere ("per protocol") denies them all; a denial in a part that names a harm ("no
+    neutropenia", "diarrhoea resolved") denies that part's harm, and one in a part that names
+    nothing else ("Neuropathy, now resolved") the harm of the part before it; a harm in a part
+    of its own with no denial still counts ("No neutropenia; grade 3 neuropathy", "Progression
+    ruled out. Stopped for neuropathy."). A denial of every harm (``_ANY_HARM``: "not due to
+    toxicity") denies too a harm named in another part, unless that part says the drug stopped
+    for it (``_STOPPED_FOR``: "No toxicity, stopped for neuropathy"): "Not due to toxicity;
+    neuropathy stable" is read as the writer says, not a stop for a harm. A denial of something
+    else in a part of its own ("Neuropathy (not due to progression)") denies not the harm; "not
+    tolerated" is a harm, not a denial (``NOT_TOLERATED``), nor is "no further" of the drug
+    (``_NO_MORE_OF_IT``), nor a denial denied ("not ruled out": ``_DENIAL_DENIED``). False when
+    nothing is denied. The one test both readers use (a FHIR stop reason, a note on a treatment
+    had)."""
     lowered = _NO_MORE_OF_IT.sub(" ", " ".join(text.lower().split()))
+    lowered = _DENIAL_DENIED.sub(" ", lowered)
     if _PLANNED_STOP.search(lowered):
         return True
+    standing: list[str] = []  # the parts whose harm no denial reaches
+    denied = every = False
     for part in _REASON_PARTS.split(lowered):
-        part = re.sub(NOT_TOLERATED, "", part or "")
-        denial = NOT_SO_WORDS.search(part)
-        if denial is None:
+        joined = [j.strip() for j in _JOINED.split(part) if j.strip()]
+        if not joined:
             continue
-        if _HARM.search(part):
-            return True
-        rest = [w for w in re.findall(r"[a-z][\w'-]*", NOT_SO_WORDS.sub(" ", part))
-                if w not in _DENIAL_FILLER]
-        if not rest:
-            return True
-    return False
+        kept = [re.sub(NOT_TOLERATED, "", j) for j in joined]
+        own = [k for k in kept if NOT_SO_WORDS.search(k) and _HARM.search(k)]
+        bare = [k for k in kept if NOT_SO_WORDS.search(k) and not _HARM.search(k) and not [
+            w for w in re.findall(r"[a-z][\w'-]*", NOT_SO_WORDS.sub(" ", k))
+            if w not in _DENIAL_FILLER]]  # fmt: skip
+        if own:  # its own harm denied ("no neutropenia"), and what "and" joins to it
+            denied = True
+            every |= any(_ANY_HARM.search(k) and not _OTHER_HARM.search(k) for k in own)
+        elif bare and not any(_HARM.search(j) for j in joined):  # "now resolved"
+            denied = True
+            if standing:  # of the harm of the part before it
+                standing.pop()
+            else:
+                every = True
+        elif bare:  # "neuropathy and now resolved"
+            denied = True
+        elif _HARM.search(part):
+            standing.append(part)
+    if every:
+        standing = [part for part in standing if _STOPPED_FOR.search(part)]
+    return denied and not standing
+
+
 # A note on a treatment had that says it was stopped for a harm or a side effect, or names only
 # such a harm ("FOLFOX (stopped due to neuropathy)", "oxaliplatin (grade 3 neuropathy)",
 # "capecitabine (d/c'd for hand-foot syndrome)"): how it went, an answer of its own (what cannot

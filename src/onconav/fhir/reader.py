@@ -4097,6 +4097,11 @@ PROGRESSION_WORDS = frozenset({
     "tumor progression", "tumour progression", "progressed", "disease progressed",
     "cancer progressed", "refractory", "refractory disease", "no response", "did not respond",
     "not responding", "stopped working", "did not work", "treatment failure",
+    # the cancer no longer held back by the drug, in a clinician's other words ("Drug
+    # resistance", "Resistant disease", "PD" as a scan report writes progressive disease)
+    "resistance", "drug resistance", "treatment resistance", "resistant disease", "resistant",
+    "chemoresistance", "chemorefractory", "clinical progression", "radiological progression",
+    "radiologic progression", "progression of disease", "pd",
 })
 
 
