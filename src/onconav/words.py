@@ -270,6 +270,10 @@ SIDE_EFFECT_WORDS = (r"allerg|intoleran|" + NOT_TOLERATED + r"|\w*toxicit(y|ies)
                      # "neurotox"; not "cytotoxic", which names a kind of chemotherapy)
                      r"\b(s|ir)?aes?\b|\btoxic\b|\b(neuro|cardio|hepato|nephro|oto|haemato|"
                      r"hemato)?tox\b")
+# A harm or a side effect named, any of them: a drug stopped for one is read as one that cannot be
+# had (a FHIR stop reason, a note on a treatment had). The text, for the patterns built on it
+HARM_OR_SIDE_EFFECT = SIDE_EFFECT_WORDS + "|" + HARM_WORDS
+HARM_NAMED = re.compile(HARM_OR_SIDE_EFFECT)
 # Words that deny or put aside a harm or a side effect named beside them ("no toxicity", "not due
 # to side effects", "toxicity resolved"), or say the drug stopped as planned with the harm on
 # the mend ("Neuropathy improving, stopped per protocol after 6 cycles" is a course that ended,
@@ -299,12 +303,11 @@ _DENIAL_FILLER = frozenset({
     "related", "caused", "attributable", "drug", "drug-related", "treatment-related",
     "treatment", "medication", "chemo", "chemotherapy", "it's", "yet", "so"
 })
-_HARM = re.compile(SIDE_EFFECT_WORDS + "|" + HARM_WORDS)
 # "No further", "no more" of the drug, not of a harm ("No further treatment due to neuropathy",
 # "No more oxaliplatin due to neuropathy"): it stops the drug, and denies no harm ("no further
 # toxicity" still does)
 _NO_MORE_OF_IT = re.compile(r"\bno (further|more) (?!(grade \d |severe |serious )?("
-                            + SIDE_EFFECT_WORDS + "|" + HARM_WORDS + r"))[\w-]+")
+                            + HARM_OR_SIDE_EFFECT + r"))[\w-]+")
 
 
 # Words of a harm that take in every harm ("toxicity", "side effects", "adverse event", "AE",
@@ -351,14 +354,14 @@ def harm_denied(text: str) -> bool:
         if not joined:
             continue
         kept = [re.sub(NOT_TOLERATED, "", j) for j in joined]
-        own = [k for k in kept if NOT_SO_WORDS.search(k) and _HARM.search(k)]
-        bare = [k for k in kept if NOT_SO_WORDS.search(k) and not _HARM.search(k) and not [
+        own = [k for k in kept if NOT_SO_WORDS.search(k) and HARM_NAMED.search(k)]
+        bare = [k for k in kept if NOT_SO_WORDS.search(k) and not HARM_NAMED.search(k) and not [
             w for w in re.findall(r"[a-z][\w'-]*", NOT_SO_WORDS.sub(" ", k))
             if w not in _DENIAL_FILLER]]  # fmt: skip
         if own:  # its own harm denied ("no neutropenia"), and what "and" joins to it
             denied = True
             every |= any(_ANY_HARM.search(k) and not _OTHER_HARM.search(k) for k in own)
-        elif bare and not any(_HARM.search(j) for j in joined):  # "now resolved"
+        elif bare and not any(HARM_NAMED.search(j) for j in joined):  # "now resolved"
             denied = True
             if standing:  # of the harm of the part before it
                 standing.pop()
@@ -366,7 +369,7 @@ def harm_denied(text: str) -> bool:
                 every = True
         elif bare:  # "neuropathy and now resolved"
             denied = True
-        elif _HARM.search(part):
+        elif HARM_NAMED.search(part):
             standing.append(part)
     if every:
         standing = [part for part in standing if _STOPPED_FOR.search(part)]
@@ -382,7 +385,7 @@ def harm_denied(text: str) -> bool:
 _NOTE_HARM_FIRST = re.compile(
     r"(stopped|stop|discontinued|ceased|held|halted|d/?c'?d?|switched|changed|taken off|"
     r"came off|(severe |bad |serious |intolerable |grade [1-5] |g[1-5] |peripheral |febrile |"
-    r"an? )*(" + SIDE_EFFECT_WORDS + "|" + HARM_WORDS + r"))")
+    r"an? )*(" + HARM_OR_SIDE_EFFECT + r"))")
 # A note that joins another treatment to the one it follows ("FOLFOX (with Avastin)",
 # "oxaliplatin (and bevacizumab)", "(w/ bev)", "(+Avastin)"): the words after the joining word;
 # read as the two written together when they name a treatment (else the note is left out, as
@@ -409,7 +412,7 @@ def outcome_note(text: str) -> bool:
         note = " ".join(note.lower().split())
         if _NOTE_OUTCOME.fullmatch(note):
             return True
-        if (_NOTE_HARM_FIRST.match(note) and _HARM.search(note)
+        if (_NOTE_HARM_FIRST.match(note) and HARM_NAMED.search(note)
                 and not harm_denied(note)):
             return True
     return False

@@ -4121,8 +4121,7 @@ def _says_progression(text: str) -> bool:
 # (Words of a choice or a worry are not read against it: "Grade 3 neurotoxicity; patient
 # declined further oxaliplatin" is a toxicity, and "side effects feared" is read as one too,
 # the safer way.)
-# (a harm named: ``words.HARM_WORDS``)
-CANNOT_HAVE_WORDS = re.compile(words.SIDE_EFFECT_WORDS + "|" + words.HARM_WORDS)
+# (a harm named: ``words.HARM_NAMED``)
 # (words that deny or put aside the harm: ``words.harm_denied``)
 
 
@@ -4140,7 +4139,7 @@ NOT_AGAIN_WORDS = re.compile(
 
 def _says_cannot_have(text: str) -> bool:
     lowered = " ".join(text.lower().split())
-    return bool(CANNOT_HAVE_WORDS.search(lowered)) and not words.harm_denied(
+    return bool(words.HARM_NAMED.search(lowered)) and not words.harm_denied(
         NOT_AGAIN_WORDS.sub("", lowered))
 
 
@@ -4221,7 +4220,7 @@ def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any], then: str,
     """Why a drug was stopped (status "stopped"), when its ``statusReason`` is not in the table:
     "progressed" when the reason's words are only that the cancer grew on it
     (``PROGRESSION_WORDS``), and "cannot-have" when they say the person could not take it
-    (``CANNOT_HAVE_WORDS``: an allergy, an intolerance, a toxicity, side effects), each with a
+    (``words.HARM_NAMED``: an allergy, an intolerance, a toxicity, side effects), each with a
     warning; otherwise nothing, with a warning that the reason is not read (it was dropped with
     no word, so a drug stopped because it stopped working read as one merely stopped)."""
     said = [t for r in reasons for t in _words(r)]
@@ -4516,7 +4515,7 @@ def _stop_reasons(builder: Builder, res: Res, then: str,
         # not tolerated") is weighed over its course as the same words are
         # (``_harm_of_the_course``); an allergy's (salg) and a contra-indication's are not
         harms = [row.display.lower() for row in rows if row.get("stopped") == "cannot-have"
-                 and CANNOT_HAVE_WORDS.search(row.display.lower())]  # fmt: skip
+                 and words.HARM_NAMED.search(row.display.lower())]  # fmt: skip
         if harms and status == "stopped":
             builder.harm_named[res.ref] = (" ".join(sorted(set(harms))), "", any(
                 ACUTE_REACTION.search(h) for h in harms))  # fmt: skip
