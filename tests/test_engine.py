@@ -1932,6 +1932,56 @@ def test_a_drug_given_with_chemotherapy_names_the_chemotherapy_of_its_cancer(opt
                     if "given with chemotherapy" in w]  # fmt: skip
 
 
+def _drug_partners(kb: KnowledgeBase, option: Any) -> set[str]:
+    """The drugs an option gives with what it uses that are no chemotherapy and no choice
+    (trastuzumab with pembrolizumab), read from the data apart from the engine."""
+    return {w for w in option.given_with if kb.kind_of.get(w) == "drugs" and w not in option.choices
+            and "chemotherapy" not in kb.vocabulary.up("progressed_on", w)}  # fmt: skip
+
+
+DRUG_WITH_PARTNER = sorted({
+    (cancer, drug, partner) for o in shared_kb().data.options for cancer in o.cancers
+    if cancer != "any" for drug in o.uses if shared_kb().kind_of.get(drug) == "drugs"
+    for partner in _drug_partners(shared_kb(), o)})  # fmt: skip
+
+
+def test_the_data_has_a_drug_given_with_another() -> None:
+    """The test below is not empty: the stomach source gives pembrolizumab with trastuzumab."""
+    assert ("stomach", "pembrolizumab", "trastuzumab") in DRUG_WITH_PARTNER
+
+
+@pytest.mark.parametrize(("cancer", "drug", "partner"), DRUG_WITH_PARTNER)
+def test_a_drug_that_stopped_warns_of_the_drug_its_cancer_gives_it_with(
+        cancer: str, drug: str, partner: str) -> None:  # fmt: skip
+    """Every drug the data gives with another drug, not chemotherapy: when every option for that
+    cancer gives it so (pembrolizumab with trastuzumab, stomach), that drug stopped working and
+    the other not listed as stopped, the options that may suit and give the other are warned
+    that it may have stopped too (trastuzumab with chemotherapy had been offered without a word
+    after pembrolizumab stopped: a clinical review); not when only some options give it so (the
+    cervical pembrolizumab, with or without bevacizumab), nor when the other is listed as stopped
+    too, nor when the treatments had are listed without it."""
+    kb = shared_kb()
+    always = all(partner in _drug_partners(kb, o) for o in kb.data.options
+                 if drug in o.uses and cancer in o.cancers)  # fmt: skip
+    words_of = f"sources give it with {kb.name_of(partner)}"
+
+    def said(**given: list[str]) -> tuple[list[str], list[str]]:
+        result = evaluate(parse_profile({"cancer": cancer, "stage": "4", **given}, kb), kb)
+        on = [o.id for o in result.options if any(words_of in w for w in o.warnings)]
+        return [w for w in result.warnings if words_of in w], on
+
+    for prior in (None, [drug, partner], ["targeted therapy"]):
+        warned, on = said(progressed_on=[drug], **({} if prior is None else
+                                                   {"prior_treatments": prior}))  # fmt: skip
+        assert bool(warned) == always, (prior, warned)
+        assert all(partner in kb.gives[o] and drug not in kb.gives[o] for o in on), on
+        assert bool(on) == always, on
+    for answers in ({"progressed_on": [drug, partner]},
+                    {"progressed_on": [drug], "prior_treatments": [drug]},
+                    {"progressed_on": [drug, "others not known"]}):
+        assert said(**answers) == ([], []), answers
+
+
 @SETTINGS
 @given(pair=partial_and_more())
 @example(pair=({}, {"cancer": "rectum", "recurrence": "distant", "metastases": ["liver"],

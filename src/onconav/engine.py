@@ -19,6 +19,7 @@ from onconav.kb.rules import (
     ALWAYS,
     DECLINES,
     DRUG_KINDS,
+    DRUGS_NOT_KNOWN,
     NOT_COME_BACK,
     OTHERS_NOT_KNOWN,
     All,
@@ -139,7 +140,8 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
     kin = _kin_left_open(kb, facts, options)
     said = [*_kin_said(kb, kin, options),
             *_built_said(kb, built_on_what_stopped(kb, facts, options), options, kin),
-            *_a_kind_that_stopped(kb, facts, options)]  # fmt: skip
+            *_a_kind_that_stopped(kb, facts, options),
+            *_partner_may_have_stopped(kb, facts, options)]  # fmt: skip
     options = _with_warnings(options, said)
 
     # the cancer has options of its own (the general options' "any" is no cancer of its own)
@@ -411,6 +413,45 @@ def _built_warnings(kb: KnowledgeBase, built: list[Built],
                    f"{what} with a drug not listed as stopped working: "
                    f"{'it is' if one else 'they are'} not ruled out{though}; ask the care team "
                    f"whether {'it' if one else 'they'} could still help")  # fmt: skip
+    return out
+
+
+def _partner_may_have_stopped(kb: KnowledgeBase, facts: Facts,
+                              options: list[OptionResult]) -> list[Said]:  # fmt: skip
+    """A drug that stopped working which every option for this cancer gives with the same other
+    drug, not chemotherapy (pembrolizumab, which the stomach source gives with chemotherapy and
+    trastuzumab, ccs-stomach-stage4 1180-1300): that drug, not listed as having stopped, was
+    likely given with it and may have stopped too. The options that may suit and give it are
+    shown as if it had not: said on them, for the team to check (trastuzumab with chemotherapy
+    had been offered without a word after pembrolizumab stopped: a clinical review). Not when
+    the treatments had are listed without it; chemotherapy given with a drug that stopped is
+    ``profile._chemotherapy_given_with``'s."""
+    stopped, prior = facts.row["progressed_on"], facts.row["prior_treatments"]
+    if not isinstance(stopped, frozenset) or OTHERS_NOT_KNOWN in stopped:
+        return []  # a list that may not be whole already asks what else stopped
+    up, may_suit = kb.vocabulary.up, _may_suit(options)
+    out = []
+    for drug in sorted(d for d in stopped if kb.kind_of.get(d) == "drugs"):
+        giving = [o for o in kb.options_using(drug) if drug in o.uses and facts.site in o.cancers]
+        partners = [{p for p in o.given_with if kb.kind_of.get(p) == "drugs"
+                     and p not in o.choices and p not in kb.chemotherapy_with(o)}
+                    for o in giving]  # fmt: skip
+        for partner in sorted(set.intersection(*partners) if partners else set()):
+            if up("progressed_on", partner) & stopped:
+                continue  # listed as stopped, or a kind of it (asked which)
+            if isinstance(prior, frozenset) and not (
+                    prior & up("prior_treatments", partner)
+                    or prior & {OTHERS_NOT_KNOWN, DRUGS_NOT_KNOWN, "clinical-trial"}):
+                continue  # the treatments had are listed without it
+            about = frozenset(o.id for o in kb.options_using(partner)
+                              if o.id in may_suit and partner not in may_suit[o.id])
+            if about:
+                name = kb.name_of(partner)
+                out.append((f"progressed_on: {kb.name_of(drug)} stopped working, and for this "
+                            f"cancer the sources give it with {name}, which is not listed as "
+                            f"having stopped: if {name} was given with it, it may have stopped "
+                            f"working too; the options that give {name} are shown as if it had "
+                            "not, so ask the care team whether they could still help", about))
     return out
 
 
