@@ -489,6 +489,39 @@ def test_a_cervical_stage_1_to_3_not_said_to_have_come_back_rules_nothing_out(
             assert after[ident] is Status.not_suitable, (ident, option.reason, fuller)
 
 
+def rectal_targeted_drugs_given_alone(kb: KnowledgeBase) -> list[str]:
+    """The rectal source's targeted drugs given without chemotherapy (panitumumab, regorafenib)."""
+    return [o.id for o in kb.data.options if o.cancers == ["rectum"]
+            and o.modality.value == "targeted_therapy" and not kb.chemotherapy_with(o)]  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fields=st.fixed_dictionaries({}, optional={
+           k: v for k, v in FIELDS.items() if k != "recurrence"}))  # fmt: skip
+@example(fields={"stage": "earlier", "metastases": [], "kras": "wild-type"})
+def test_a_rectal_targeted_drug_given_alone_is_for_a_local_recurrence_as_for_a_distant_one(
+    fields: dict[str, Any],
+) -> None:
+    """The rectal page's targeted drugs are for stage 4 or recurrent rectal cancer (ccs-rectal-
+    stage4 3349-3485, 3487-3803), and the page counts a cancer back where it started as recurrent
+    (155-450); only its chemotherapy list is limited to spread far (1862-1961). So for a drug it
+    gives without chemotherapy, a cancer that came back where it started is decided as one that
+    came back far away: panitumumab and regorafenib had been not suitable for it (a review,
+    2026-12-06)."""
+    kb = shared_kb()
+    alone = rectal_targeted_drugs_given_alone(kb)
+    assert alone
+    statuses = []
+    for recurrence in ("local", "distant"):
+        try:
+            profile = parse_profile(to_profile("rectum", {**fields, "recurrence": recurrence}), kb)
+        except ProfileError:
+            assume(False)
+        by_id = {o.id: o for o in evaluate(profile, kb).options}
+        statuses.append({i: by_id[i].status for i in alone})
+    assert statuses[0] == statuses[1], (fields, statuses)
+
+
 def test_a_reason_names_what_conditions_are_for_together(kb) -> None:  # type: ignore[no-untyped-def]
     """Cervical stage 4A that has not come back: the 4B chemotherapy said "it is for stage of
     the cancer: stage 1, 2 or 3 (yours: stage 4A)", which reads as what it is for; an ``all``
@@ -6108,20 +6141,23 @@ def test_radiation_that_stopped_does_not_rule_out_radiation_aimed_at_spread(  # 
 def test_no_rectal_drug_is_offered_for_cancer_back_only_where_it_started(  # type: ignore[no-untyped-def]
     pair, stage, metastases
 ) -> None:
-    """The rectal source's drugs are for stage 4 or cancer spread far (ccs-rectal-stage4
-    86-527): for rectal cancer of stage 1 to 3 back only where it started, with no spread far,
-    every rectal chemotherapy and targeted drug given for the spread is not suitable, and the
-    general source's chemotherapy and targeted therapy are shown instead. Regorafenib, with only
-    "most treatments tried" for a condition, had been offered while panitumumab and cetuximab
-    were not (a clinical review). Drugs given around surgery are another matter (their timing
-    says so)."""
+    """The rectal source's chemotherapy list is for stage 4 or cancer spread far
+    (ccs-rectal-stage4 1862-1961, 86-527): for rectal cancer of stage 1 to 3 back only where it
+    started, with no spread far, every rectal chemotherapy, and every targeted drug given with
+    it, given for the spread is not suitable, and the general source's chemotherapy and targeted
+    therapy are shown too. The targeted drugs given alone (panitumumab, regorafenib) are for
+    recurrent rectal cancer, a local recurrence too (3349-3803; the twenty-fourth review):
+    ``test_a_rectal_targeted_drug_given_alone_is_for_a_local_recurrence_as_for_a_distant_one``.
+    Drugs given around surgery are another matter (their timing says so)."""
     kb = shared_kb()
     data = {**pair[0], "cancer": "rectum", "stage": stage, "recurrence": "local",
             "metastases": metastases}  # fmt: skip
     result = evaluate(parse_profile(data, kb), kb)
+    alone = rectal_targeted_drugs_given_alone(kb)
     for o in result.options:
         record = kb.by_id[o.id]
         if (o.id.startswith("rectum-") and record.modality in ("chemotherapy", "targeted_therapy")  # type: ignore[union-attr]
+                and o.id not in alone
                 and not {"before_surgery", "after_surgery"} & set(record.timing)):  # type: ignore[union-attr]
             assert o.status in (Status.not_suitable, Status.declined), (o.id, o.status, data)
 
