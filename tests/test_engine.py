@@ -5050,6 +5050,59 @@ def test_pelvic_exenteration_names_the_distant_spread_listed(places: list[str], 
     assert f"it is not for where the cancer has spread: {named}, which you listed" in texts, texts
 
 
+def _place_names() -> list[tuple[str, str]]:
+    """Each name of a cancer of the knowledge base with its describing words left out ("neck of
+    the womb cancer": "neck womb"), and the cancer, where those words are of one cancer only."""
+    kb = shared_kb()
+    found: dict[str, set[str]] = {}
+    for cancer in kb.data.cancers:
+        for name in cancer.names() if cancer.id != "any" else []:
+            if place := " ".join(words.place_words(name)):
+                found.setdefault(place, set()).add(cancer.id)
+    return sorted((place, ids.pop()) for place, ids in found.items() if len(ids) == 1)
+
+
+@pytest.mark.parametrize(("place", "cancer"), _place_names())
+def test_a_cancer_named_by_its_place_alone_is_that_cancer(place: str, cancer: str) -> None:
+    """A cancer's name with the words that describe a cancer left out is read as that cancer, as
+    a name typed is read with them left out: "neck of the womb" is cervical cancer, "back
+    passage" rectal cancer (they had been read as a cancer of no source, "neck of the womb
+    cancer", with the general options and no word, though "neck of the womb cancer" is a name
+    of cervical cancer; so too "colonic", "lobular": a review of the API). All the words typed,
+    not some: "pancreatic ductal adenocarcinoma" is no breast cancer
+    (``test_a_cancer_named_by_some_words_of_a_place_name_is_not_that_cancer``)."""
+    kb = shared_kb()
+    record = kb.by_id[cancer]
+    reading = read_cancer(kb, place)
+    assert not reading.problems, reading.problems
+    assert reading.record == cancer, (place, reading)
+    assert reading.site == (getattr(record, "read_as", None) or cancer)
+
+
+@pytest.mark.parametrize("said", ["pancreatic ductal adenocarcinoma",
+                                  "ductal carcinoma of the pancreas", "lobular carcinoma in situ"
+                                  " of the kidney", "colonic polyp of the liver"])  # fmt: skip
+def test_a_cancer_named_by_some_words_of_a_place_name_is_not_that_cancer(said: str) -> None:
+    """Words of a cancer's name beside words of another place are not that cancer: the place
+    names of ``test_a_cancer_named_by_its_place_alone_is_that_cancer`` are read whole only
+    (pancreatic ductal adenocarcinoma had been read, in a first try, as breast cancer)."""
+    kb = shared_kb()
+    assert read_cancer(kb, said).record is None, said
+
+
+@pytest.mark.parametrize(("said", "cancer"), [
+    ("neck of the womb", "cervix"), ("Neck of womb", "cervix"), ("back passage", "rectum"),
+    ("the back passage", "rectum"), ("Cancer of the neck of womb", "cervix"),
+])  # fmt: skip
+def test_a_cancer_named_in_plain_words_gets_its_own_options(said: str, cancer: str) -> None:
+    """The plain names of a review, as a person types them: the cancer's own options, as its
+    name with "cancer" gets."""
+    kb = shared_kb()
+    named = evaluate(parse_profile({"cancer": said, "stage": "4"}, kb), kb)
+    own = evaluate(parse_profile({"cancer": cancer, "stage": "4"}, kb), kb)
+    assert [(o.id, o.status) for o in named.options] == [(o.id, o.status) for o in own.options]
+
+
 @pytest.mark.parametrize("said", ["I don't know", "dont know", "not sure", "Unsure", "IDK",
                                   "Not known", "I don\u2019t know", "I'm not sure",
                                   "don't know yet"])  # fmt: skip

@@ -1595,14 +1595,31 @@ def _two_places(kb: KnowledgeBase, lowered: str) -> bool:
     return len(places) > 1
 
 
+def _cancers_by_place(kb: KnowledgeBase) -> dict[str, str]:
+    """Each name of a cancer with the words that describe a cancer left out (``words
+    .place_words``: "neck of the womb cancer" as "neck womb", "back passage cancer" as "back
+    passage", "colonic adenocarcinoma" as "colonic"), to the cancer's id: those a name typed is
+    read by too. Not a name left with no words ("advanced cancer"), nor one of two cancers."""
+    found: dict[str, set[str]] = {}
+    for cancer in kb.data.cancers:
+        if cancer.id == "any":
+            continue
+        for name in cancer.names():
+            if place := " ".join(words.place_words(name)):
+                found.setdefault(place, set()).add(cancer.id)
+    return {place: ids.pop() for place, ids in found.items() if len(ids) == 1}
+
+
 def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReading:
     """Read where the cancer started: by any name, alias or code; else with the words that
     describe the cancer left out ("rectal adenocarcinoma", "cancer of the cervix"); a cancer read
     as another (the gastro-oesophageal junction as the stomach, colorectal as the colon) says so;
-    a near miss of a known name is a problem with a suggestion; any other cancer gets the
-    general options, with a warning that names the word. Words the name holds beside the site
-    that are neither ``read`` already nor describing words are named as not read; a test's
-    result written as not known ("HER2 pending") does not make the cancer itself unsure."""
+    a cancer's name with those words left out is a name too ("neck of the womb":
+    ``_cancers_by_place``); a near miss of a known name is a problem with a suggestion; any
+    other cancer gets the general options (the answer's scope says no source is about it).
+    Words the name holds beside the site that are neither ``read`` already nor describing words
+    are named as not read; a test's result written as not known ("HER2 pending") does not make
+    the cancer itself unsure."""
     lowered = name.lower()
     if (words.UNKNOWN_PRIMARY.search(lowered) or normalise_name(name) in UNKNOWN_SITE
             or words.dont_know(name)):  # "I don't know", "not sure": as "unknown"
@@ -1634,6 +1651,12 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
         if cancers:
             matched = phrase
             break
+    # "neck of the womb", "back passage": all the words typed are a cancer's name with its
+    # describing words left out, as the typed name's are (they had been the name of a cancer of
+    # no source); all, not some: "pancreatic ductal adenocarcinoma" is not breast cancer's
+    # "invasive ductal carcinoma"
+    if not cancers and phrases and phrases[0] in (by_place := _cancers_by_place(kb)):
+        matched, cancers = phrases[0], [kb.by_id[by_place[phrases[0]]]]
     if not cancers and not other:  # "TNBC", "linitis plastica": the cancer they are of
         lowered_primary = " ".join(primary.lower().split())
         matched = next((kind for kind in words.CANCER_OF_ITS_KIND

@@ -173,7 +173,8 @@ UNKNOWN_CANCER_WORDS = ("unknown", "not known", "unknown primary", "cancer of un
 
 
 OTHER_CANCER = ("any other cancer by its name (lung, kidney, non-small cell lung cancer, ...): the "
-                "options for advanced cancer in general, with a warning that names it")
+                "options for advanced cancer in general, the answer's scope saying that no "
+                "source is about that cancer (has_own_source false)")
 
 
 def accepted_words(kb: KnowledgeBase, field: str) -> dict[str, list[str]]:
