@@ -972,6 +972,21 @@ def test_a_patient_id_with_spaces_around_it_costs_no_other_patient(
         == len(spaced) - 1  # fmt: skip
 
 
+@pytest.mark.parametrize("engine", ["duckdb", "python"])
+def test_fhir_ids_1_and_1_0_are_two_patients(run: Run, tmp_path: Path, engine: str) -> None:
+    """A FHIR id is text ('1.0' is one, of letters, digits, '-' and '.'): Patient/1 and
+    Patient/1.0 are two patients, each answered, where a table's id '1.0' (pandas' float) is
+    the integer 1 (``table.whole_id``)."""
+    source = ROOT / "tests" / "fhir" / "colon-metastatic.json"
+    resources = [e["resource"] for e in json.loads(source.read_text())["entry"]]
+    ones = [json.loads(json.dumps(resources).replace('p-colon"', f'{who}"'))
+            for who in ("1", "1.0")]  # fmt: skip
+    done, found = run_folder(run, tmp_path, ones[0] + ones[1], engine)
+    expected = json.loads(run("options", "--fhir", str(source), "--format", "json").stdout)
+    want = {o["id"]: o["status"] for o in expected["options"]}
+    assert found == {"1": want, "1.0": want}, done.stderr
+
+
 def test_a_shared_resource_given_twice_differently_is_never_dropped(
     run: Run, tmp_path: Path
 ) -> None:

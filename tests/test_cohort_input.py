@@ -509,12 +509,14 @@ def test_a_csv_value_over_two_lines_and_a_blank_line_are_read(tmp_path: Path) ->
         ("\n\n  \n", "p.ndjson", "INPUT: '.*p.ndjson' has only blank lines; it needs rows"),
         ("{}\n{}\n", "p.ndjson", "INPUT: has no patient_id column"),
         # DuckDB's words were 'Binder Error: Positional argument ...'
-        ("patient_id,cancer,\n1,rectum,\n", "p.csv", "INPUT: column 3 has no name; name it by"
-         " its fact \\(patient_id, cancer, stage, ...\\), or remove it$"),
+        ("patient_id,cancer,\n1,rectum,\n2,rectum,x\n", "p.csv", "INPUT: column 3 has no "
+         "name, and holds values \\(line 3 is the first with one\\); name it by its fact "
+         "\\(patient_id, cancer, stage, ...\\), or remove it$"),
         # pandas' to_csv writes its index so (index=True): said as such
-        (",patient_id,cancer\n0,1,rectum\n", "p.csv", "INPUT: column 1 has no name; name it by "
-         "its fact \\(patient_id, cancer, stage, ...\\), or remove it \\(a first column with no "
-         "name is the index pandas' to_csv writes: write the file with index=False\\)$"),
+        (",patient_id,cancer\n0,1,rectum\n", "p.csv", "INPUT: column 1 has no name, and holds "
+         "values \\(line 2 is the first with one\\); name it by its fact \\(patient_id, cancer, "
+         "stage, ...\\), or remove it \\(a first column with no name is the index pandas' "
+         "to_csv writes: write the file with index=False\\)$"),
         # a row's keys are its own: this row is quarantined, and no other can be read
         ('{"patient_id": "a", " ": 1}\n', "p.ndjson", "INPUT: cannot be read as ndjson: no row "
          "can be read; line 1: a key has no name \\(' '\\); name it by its fact"),
@@ -527,6 +529,48 @@ def test_a_file_with_no_row_that_can_be_read_still_stops(
     source.write_text(content)
     with pytest.raises(CohortError, match=message):
         load(connect(), source, name.rsplit(".", 1)[1], KB)
+
+
+EXCEL_EMPTY = ("patient_id,cancer,stage,,\r\nP1,rectum,4,,\r\nP2,stomach,IV, ,\r\n\r\n"
+               "P3,,,,\r\nP4,stomach,4\r\n")  # fmt: skip
+
+
+def test_columns_with_no_name_and_no_value_are_not_read_and_said(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    """Excel writes a sheet's empty columns after the last named one as a blank name and empty
+    cells ('patient_id,cancer,stage,,'): they hold no data, and the file is read as without
+    them, by every engine, said on stderr and in the summary (it had stopped the run: 'column 4
+    has no name'). A row is still checked against the whole header (P4, one value short, is
+    quarantined, never dropped); so is a column with no name placed anywhere."""
+    source = tmp_path / "people.csv"
+    source.write_bytes(EXCEL_EMPTY.encode())
+    plain = tmp_path / "plain.csv"
+    plain.write_text("patient_id,cancer,stage\nP1,rectum,4\nP2,stomach,IV\nP3,,\n")
+    said = ("onconav: warning: INPUT: columns 4, 5 have no name and no value in any row (a "
+            "spreadsheet's empty columns): not read")  # fmt: skip
+    for engine in ENGINES:
+        out = tmp_path / f"{engine}.parquet"
+        done = run_cli("cohort", str(source), "--quiet", "--out", str(out), "--engine", engine)
+        assert done.status == 0 and said in done.stderr.splitlines(), done.stderr
+        summary = json.loads((tmp_path / f"{engine}.summary.json").read_text())
+        assert summary["warnings"] == [said.removeprefix("onconav: warning: ")]
+        bad = quarantined(tmp_path / f"{engine}.quarantine.csv")
+        assert [(r, p) for r, p, _ in bad] == [(3, "P3"), (4, "P4")], engine
+        assert bad[1][2] == "line 6: 3 values, the header has 5"
+        run(KB, plain, tmp_path / f"plain-{engine}.parquet", engine=engine)
+        assert answers(out) == answers(tmp_path / f"plain-{engine}.parquet"), engine
+    middle = tmp_path / "middle.csv"
+    middle.write_text("patient_id, ,cancer\nP1,,rectum\n")
+    done = run_cli("cohort", str(middle), "--quiet")
+    assert done.status == 0 and "INPUT: column 2 has no name and no value in any row (a " \
+        "spreadsheet's empty column): not read" in done.stderr  # fmt: skip
+    assert {p for p, *_ in answers(tmp_path / "middle.options.parquet")} == {"P1"}
+    filled = tmp_path / "filled.csv"
+    filled.write_text("patient_id,cancer,stage,,\nP1,rectum,4,,\nP2,stomach,4,,\"HER2 3+\"\n")
+    done = run_cli("cohort", str(filled), "--quiet")
+    assert done.status == 2 and "column 5 has no name, and holds values (line 3 is the first " \
+        "with one)" in done.stderr and "HER2" not in done.stderr, done.stderr  # fmt: skip
 
 
 def test_the_command_goes_on_past_a_bad_line(run_cli: Run, tmp_path: Path) -> None:
@@ -965,9 +1009,83 @@ def test_a_patient_id_that_says_it_is_not_known_is_missing(tmp_path: Path) -> No
                     f"t(patient_id, cancer)) TO '{parquet}' (FORMAT parquet)")  # fmt: skip
     for engine in ENGINES:
         done = run(KB, parquet, tmp_path / f"{engine}.parquet", engine=engine)
-        assert quarantined(tmp_path / f"{engine}.quarantine.csv") == [
-            (1, None, "patient_id: missing ('nan' says it is not known)")], engine
-        assert {p for p, *_ in answers(tmp_path / f"{engine}.parquet")} == {"2.5"}
+        assert quarantined(tmp_path / f"{engine}.quarantine.csv")[0] == (
+            1, None, "patient_id: missing ('nan' says it is not known)"), engine
+
+
+FLOAT_IDS = "patient_id: {}, in a column of numbers with fractions (float), {}; an id is a " \
+    "whole number or text: check the column, or give the ids as text"  # fmt: skip
+
+
+def test_an_integer_id_written_as_a_float_is_the_integer(tmp_path: Path) -> None:
+    """pandas writes a column of integer ids with one missing as floats: '1.0' in CSV and NDJSON,
+    a DOUBLE in Parquet. Each is the integer ('1'), by every engine (they were '1.0'), and the
+    same patient as '1' (said as a repeated id, never two patients); NaN is missing; a float id
+    with a fraction, infinite, or past where its type keeps every digit is quarantined saying
+    so (2.5 had been answered as patient '2.5'). Other decimal text ('2.50') is an id as
+    written, as it was."""
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer,stage\n1.0,stomach,4\n2.0,rectum,4\n,stomach,4\n"
+                      "1,stomach,4\n 3.00 ,stomach,4\n2.50,stomach,4\n-4.0,stomach,4\n")
+    parquet = tmp_path / "people.parquet"
+    with duckdb.connect() as con:
+        con.execute("COPY (SELECT * FROM (VALUES (1.0::DOUBLE, 'stomach'), ('nan'::DOUBLE, "
+                    "'rectum'), (2.5::DOUBLE, 'stomach'), (NULL, 'stomach'), ('inf'::DOUBLE, "
+                    "'stomach'), (2.0::DOUBLE ^ 60, 'stomach'), (3.0, 'rectum'), (1.0, 'stomach')) "
+                    f"t(patient_id, cancer)) TO '{parquet}' (FORMAT parquet)")  # fmt: skip
+        floats = tmp_path / "floats.parquet"  # FLOAT: exact up to 2 ** 24
+        con.execute("COPY (SELECT * FROM (VALUES (3.0::FLOAT, 'rectum'), (16777218::FLOAT, "
+                    f"'rectum')) t(patient_id, cancer)) TO '{floats}' (FORMAT parquet)")
+    ndjson = tmp_path / "people.ndjson"
+    ndjson.write_text('{"patient_id": 1.0, "cancer": "stomach"}\n'
+                      '{"patient_id": "2.0", "cancer": "stomach"}\n'
+                      '{"patient_id": 1, "cancer": "stomach", "stage": "4"}\n'
+                      '{"patient_id": 3.00, "cancer": "stomach", "mrn": "x"}\n')  # fmt: skip
+    expected = {
+        source: ({"1", "2", "2.50", "3", "-4"},
+                 [(3, None, "patient_id: missing"), (4, "1", "patient_id: the same as row 1")]),
+        parquet: ({"1", "3"}, [
+            (2, None, "patient_id: missing ('nan' says it is not known)"),
+            (3, None, FLOAT_IDS.format("2.5", "is not a whole number")),
+            (4, None, "patient_id: missing"),
+            (5, None, FLOAT_IDS.format("inf", "is not a whole number")),
+            (6, None, FLOAT_IDS.format("1.152921504606847e+18", f"is past {2**53}, where a "
+                                       "number of its column's type keeps every digit: its "
+                                       "last digits may have been lost")),
+            (8, "1", "patient_id: the same as row 1")]),
+        floats: ({"3"}, [
+            (2, None, FLOAT_IDS.format("16777218.0", f"is past {2**24}, where a number of its "
+                                       "column's type keeps every digit: its last digits may "
+                                       "have been lost"))]),
+        ndjson: ({"2"}, [
+            (1, "1", "patient_id: given by rows 1, 3, whose facts differ (stage): which row is "
+                      "right cannot be known, so none is read (this patient is not answered); "
+                      "give each patient one row"),
+            (3, "1", "patient_id: given by rows 1, 3, whose facts differ (stage): which row is "
+                      "right cannot be known, so none is read (this patient is not answered); "
+                      "give each patient one row")]),
+    }  # fmt: skip
+    for path, (ids, bad) in expected.items():
+        for engine in ENGINES:
+            out = tmp_path / f"{path.stem}-{path.suffix[1:]}-{engine}.parquet"
+            run(KB, path, out, engine=engine)
+            found = quarantined(out.with_suffix(".quarantine.csv"))
+            if path == ndjson:  # the line with a key that is no fact's, its id as the rows'
+                assert found[-1][:2] == (4, "3"), engine
+                found = found[:-1]
+            assert found == bad, (path.suffix, engine)
+            assert {p for p, *_ in answers(out)} == ids, (path.suffix, engine)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(-(10**20), 10**20), st.integers(1, 4), st.sampled_from(["", " "]))
+def test_an_integer_with_zeros_after_its_point_is_that_integer(number: int, zeros: int,
+                                                               space: str) -> None:  # fmt: skip
+    """``whole_id`` and its SQL read an id the same way, whatever the integer."""
+    text = f"{space}{number}.{'0' * zeros}{space}"
+    with duckdb.connect() as con:
+        (sql,) = con.execute(f"SELECT {table._whole_id('trim(?)')}", [text]).fetchone() or ("",)
+    assert sql == table.whole_id(text.strip()) == str(number)
 
 
 @settings(max_examples=300, deadline=None)
@@ -1509,16 +1627,28 @@ def test_distinct_numbers_in_ndjson_are_distinct_ids_as_written(
     """Any JSON numbers given as patient_ids (integers past 64 bits, floats, decimals with
     trailing zeros) are answered under their text as written, never merged; also when a line
     cannot be read and the others are read one by one, their keys renamed (``Patient ID``).
-    One in scientific notation with a ``+`` (``1e+16``), whose digits may be lost, is
+    An integer written as a float (``1.0``, ``-3.00``) is the integer (``table.whole_id``), as
+    in every format: a second row of it is said to be the same as the first, never answered
+    twice. One in scientific notation with a ``+`` (``1e+16``), whose digits may be lost, is
     quarantined saying so, as in every format (``table.SCIENTIFIC``)."""
     source = tmp_path / "ids.ndjson"
     lines = [f'{{"{key}": {n}, "cancer": "stomach"}}' for n in numbers]
     source.write_text("\n".join(lines + (["[]"] if bad_line else [])) + "\n")
     ids, bad = _loaded(source, "ndjson")
     lost = [n for n in numbers if re.fullmatch(table.SCIENTIFIC, n)]
-    assert ids == [n for n in numbers if n not in lost]
+    first: dict[str, int] = {}
+    expected = []
+    for row, n in enumerate(numbers, 1):
+        if n in lost:
+            expected.append((row, None, SCIENTIFIC_ID.format(repr(n))))
+        elif table.whole_id(n) in first:
+            expected.append((row, table.whole_id(n),
+                             f"patient_id: the same as row {first[table.whole_id(n)]}"))
+        else:
+            first[table.whole_id(n)] = row
+    assert ids == list(first)
     last = len(numbers) + 1
-    assert bad == [(numbers.index(n) + 1, None, SCIENTIFIC_ID.format(repr(n))) for n in lost] + (
+    assert bad == expected + (
         [(last, None, f"line {last}: not a JSON object (an array)")] if bad_line else [])
 
 

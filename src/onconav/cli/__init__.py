@@ -1506,7 +1506,10 @@ def _notes(loaded: Loaded, summary: Path) -> None:
     not resolved), and the patients answered whose record names a result onconav could not
     read (the summary's ``not_read``), told on stderr by how many and where (the summary): never a
     note's words, which name patients' resources and ids (a pipeline keeps stderr in its logs,
-    which hold no patient data; the first 5 notes had been printed whole)."""
+    which hold no patient data; the first 5 notes had been printed whole). A table's warnings
+    (``Loaded.warnings``: columns not read that hold no data, which name no patient) as they are."""
+    for warning in loaded.warnings:
+        warn(warning)
     if notes := len(loaded.notes):
         more = " (and how many more past the first 100)" if loaded.notes[-1].startswith(
             "... and ") else ""  # fmt: skip

@@ -69,6 +69,7 @@ def summarise(con: duckdb.DuckDBPyConnection, loaded: Loaded,
         ).fetchall()
     }
     notes = {"notes": list(loaded.notes)} if loaded.notes else {}
+    notes |= {"warnings": list(loaded.warnings)} if loaded.warnings else {}
     answered = "SELECT patient_id FROM result_table"
     unread = {"not_read": n} if (n := count_unread(con, loaded, answered)) else {}
     return {"rows": loaded.rows, "answered": loaded.answered, "quarantined": loaded.quarantined,
@@ -231,6 +232,7 @@ def gaps(
             answered = f"SELECT person_id FROM read_parquet({quote(str(people))})"
             unread = {"not_read": found} if (found := count_unread(con, loaded, answered)) else {}
         notes = {"notes": list(loaded.notes)} if loaded.notes else {}
+        notes |= {"warnings": list(loaded.warnings)} if loaded.warnings else {}
         said = {"rows": loaded.rows, "answered": loaded.answered,
                 "quarantined": loaded.quarantined, **notes, **unread,
                 "quarantine": str(quarantine.resolve()),

@@ -142,6 +142,9 @@ class Loaded:
     answered: int
     quarantined: int
     notes: tuple[str, ...] = ()
+    # what was left unread of the input that holds no data, told on stderr as it is (it names
+    # no patient: a CSV file's columns with no name and no value, ``_unnamed``)
+    warnings: tuple[str, ...] = ()
     unread: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
 
 
@@ -196,9 +199,11 @@ def _scan(path: Path, fmt: str, header: list[str]) -> str:
             "maximum_depth=1)")  # fmt: skip
 
 
-def _csv_header(path: Path, kinds: dict[str, str]) -> list[str]:
-    """A CSV file's first row: its column names (``kinds``: the columns a file may have); a
-    first row that does not look like a header row stops the run (``_not_a_header``)."""
+def _csv_header(path: Path, kinds: dict[str, str]) -> tuple[list[str], list[int]]:
+    """A CSV file's first row: its column names (``kinds``: the columns a file may have), and
+    the places (from 1) of its columns with no name and no value, named so as to be left unread
+    (``_unnamed``); a first row that does not look like a header row stops the run
+    (``_not_a_header``)."""
     try:  # a byte that is not UTF-8 past the header is its row's problem (``_csv_rows``)
         with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
             header = next(csv.reader(handle, strict=True), [])
@@ -228,8 +233,64 @@ def _csv_header(path: Path, kinds: dict[str, str]) -> list[str]:
     problem = _not_a_header(header, kinds)
     if problem:
         raise CohortError(problem)
-    _columns(header)  # a column named twice, in any case, stops here (DuckDB's words otherwise)
-    return header
+    named = _unnamed(path, header)
+    _columns(named)  # a column named twice, in any case, stops here (DuckDB's words otherwise)
+    return named, [i for i, name in enumerate(header, 1) if not _fact_name(name)]
+
+
+# the name given to a CSV file's column with no name and no value (``_unnamed``), with its place
+# (from 1): read as a column ignored, never as a fact's; ``_` before it if the file has the name
+UNNAMED = "unnamed_column_"
+
+
+def _unnamed(path: Path, header: list[str]) -> list[str]:
+    """A CSV file's header with each column that has no name (a blank, as Excel writes a sheet's
+    empty columns after the last named one: ``patient_id,cancer,stage,,``) named ``UNNAMED`` and
+    its place, if no row has a value in it (a cell of spaces is none): it holds no data, and it
+    is not read (``load`` says so). One with a value in any row stops the run, naming its place
+    and the first line with one: its values are never dropped."""
+    blank = [i for i, name in enumerate(header) if not _fact_name(name)]
+    if not blank:
+        return header
+    filled: dict[int, int] = {}  # a column with no name -> the first line with a value in it
+    limit = csv.field_size_limit(sys.maxsize)
+    try:
+        with path.open(encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+            records = csv.reader(handle)  # lenient: a row the strict reader refuses is quarantined
+            next(records, None)
+            line = records.line_num + 1
+            for values in records:
+                for i in blank:
+                    if i not in filled and i < len(values) and values[i].strip():
+                        filled[i] = line
+                line = records.line_num + 1
+    except csv.Error:  # the file's rows are each the strict reader's to say (``_csv_rows``)
+        pass
+    finally:
+        csv.field_size_limit(limit)
+    if filled:
+        place, line = min(filled.items())
+        index = (" (a first column with no name is the index pandas' to_csv writes: write the "
+                 "file with index=False)") if place == 0 else ""  # fmt: skip
+        raise CohortError(f"INPUT: column {place + 1} has no name, and holds values (line "
+                          f"{line} is the first with one); name it by its fact (patient_id, "
+                          f"cancer, stage, ...), or remove it{index}")  # fmt: skip
+    taken = {_fact_name(name) for name in header}
+    prefix = UNNAMED
+    while any(t.startswith(prefix) for t in taken):
+        prefix = "_" + prefix
+    return [f"{prefix}{i + 1}" if i in blank else name for i, name in enumerate(header)]
+
+
+def _unnamed_warning(places: list[int]) -> tuple[str, ...]:
+    """What is said on stderr of a CSV file's columns with no name and no value (their places,
+    ``_unnamed``): nothing if it has none."""
+    if not places:
+        return ()
+    many = len(places) > 1
+    return (f"INPUT: column{'s' if many else ''} {', '.join(map(str, places))} "
+            f"{'have' if many else 'has'} no name and no value in any row (a spreadsheet's "
+            f"empty column{'s' if many else ''}): not read",)  # fmt: skip
 
 
 def _not_a_header(names: list[str], kinds: dict[str, str]) -> str | None:
@@ -693,7 +754,7 @@ def _quarantine_id(value: object) -> str | None:
     (``id_problem``)."""
     if not isinstance(value, str) or SURROGATE.search(value) or _says_not_known(value):
         return None
-    return value.strip()
+    return whole_id(value.strip())
 
 
 def _keys(value: dict[str, Any], kinds: dict[str, str],
@@ -1037,13 +1098,14 @@ def profile_data(record: dict[str, object]) -> dict[str, object]:
     return data
 
 
-def _given(item: str, kind: str, sql_type: str) -> str:
+def _given(item: str, kind: str, sql_type: str, fhir: bool = False) -> str:
     """A column as given, as text (a value) or a list of texts (a list; ``;``-separated text);
     a value or an item that is not text (a number, true, an object, a list where one value is
-    expected) marked, ``NOT_TEXT``, as the value it is. A ``patient_id`` is its text."""
+    expected) marked, ``NOT_TEXT``, as the value it is. A ``patient_id`` is its text
+    (``_patient_id``; of a FHIR folder, ``fhir``, a resource's id, text as written)."""
     col = column(item)
     if kind == "id":
-        return _patient_id(col, sql_type)
+        return _patient_id(col, sql_type, whole=not fhir)
     if sql_type in ("DOUBLE", "FLOAT"):  # NaN, how a number column writes a blank: no value
         col = f"(CASE WHEN NOT isnan({col}) THEN {col} END)"
     # a value of a column typed other than text: marked, as its JSON (a date's is a string,
@@ -1079,12 +1141,52 @@ _TYPED_IDS = {"BOOLEAN": "true or false", "STRUCT": "an object", "MAP": "an obje
               "UNION": "an object"}  # fmt: skip
 
 
-def _patient_id(col: str, sql_type: str) -> str:
-    """The SQL of a ``patient_id`` as given: its text (a number's too); one that is not text
-    marked, ``NOT_TEXT``, with what it is in words."""
+# An integer id written as a float: ``1.0``, as pandas writes a column of integer ids that has a
+# missing value (its type is then float) to CSV, NDJSON or Parquet. Read as the integer (``1``),
+# in every format: the same patient as ``1`` (a row of each is said as a repeated id). Any other
+# decimal text (``2.50``) is an id as written.
+WHOLE_FLOAT = r"(-?[0-9]+)\.0+"
+
+
+def whole_id(text: str) -> str:
+    """An id's text (spaces around it cut) with ``.0`` of an integer written as a float taken
+    off (``WHOLE_FLOAT``): ``1.0`` is ``1``. The SQL of it is ``_whole_id``."""
+    whole = re.fullmatch(WHOLE_FLOAT, text)
+    return whole[1] if whole else text
+
+
+def _whole_id(text: str) -> str:
+    """The SQL of ``whole_id``."""
+    return f"regexp_replace({text}, {quote('^' + WHOLE_FLOAT + '$')}, '\\1')"
+
+
+# the largest magnitude up to which every integer is exact in a column of FLOAT or DOUBLE
+# numbers: past it, an id's last digits may have been lost when it was written
+EXACT_FLOAT = {"FLOAT": 2**24, "DOUBLE": 2**53}
+# what a patient_id of a column of floats that is no integer is said to be (``id_problem``)
+NOT_WHOLE = "is not a whole number: "
+NOT_EXACT = ("is past {}, where a number of its column's type keeps every digit: its last "
+             "digits may have been lost: ")  # fmt: skip
+
+
+def _patient_id(col: str, sql_type: str, whole: bool = True) -> str:
+    """The SQL of a ``patient_id`` as given: its text (a number's too; an integer written as a
+    float, ``1.0``, as the integer, ``whole_id``); one that is not text marked, ``NOT_TEXT``,
+    with what it is in words. A column of floats (Parquet's DOUBLE or FLOAT, pandas' type for
+    integer ids with one missing) gives each integer as its digits; NaN as ``nan`` (missing);
+    a number with a fraction or infinity, or one too large for its digits to be exact, marked
+    (``NOT_WHOLE``, ``NOT_EXACT``). ``whole`` False: text as written (a FHIR id)."""
+    as_integer = _whole_id if whole else str
     mark = f"chr({ord(NOT_TEXT)})"
+    if sql_type in EXACT_FLOAT:
+        return (f"CASE WHEN {col} IS NULL THEN NULL WHEN isnan({col}) THEN 'nan' "
+                f"WHEN isinf({col}) OR {col} <> trunc({col}) THEN {mark} || {quote(NOT_WHOLE)} "
+                f"|| CAST({col} AS VARCHAR) WHEN abs({col}) > {EXACT_FLOAT[sql_type]} THEN "
+                f"{mark} || {quote(NOT_EXACT.format(EXACT_FLOAT[sql_type]))} || "
+                f"CAST({col} AS VARCHAR) "
+                f"ELSE CAST(CAST({col} AS BIGINT) AS VARCHAR) END")  # fmt: skip
     if sql_type == "JSON":  # NDJSON whose rows differ
-        text = f"NULLIF(trim(json_extract_string({col}, '$')), '')"
+        text = as_integer(f"NULLIF(trim(json_extract_string({col}, '$')), '')")
         kinds = " ".join(f"WHEN {quote(t)} THEN {quote(w)}" for t, w in
                          (("OBJECT", "an object"), ("ARRAY", "an array"),
                           ("BOOLEAN", "true or false")))  # fmt: skip
@@ -1094,7 +1196,7 @@ def _patient_id(col: str, sql_type: str) -> str:
     typed = "an array" if sql_type.endswith("]") else _TYPED_IDS.get(sql_type.split("(")[0])
     if typed is not None:
         return f"CASE WHEN {col} IS NOT NULL THEN {mark} || {quote(typed)} END"
-    return _text(f"NULLIF(trim(CAST({col} AS VARCHAR)), '')")
+    return _text(as_integer(f"NULLIF(trim(CAST({col} AS VARCHAR)), '')"))
 
 
 # A patient_id that says it is not known is no id: the words that say so in a fact's column
@@ -1128,7 +1230,15 @@ def id_problem(patient: str | None) -> str | None:
     if patient is None:
         return "patient_id: missing"
     if patient.startswith(NOT_TEXT):
-        return f"patient_id: not text ({patient[len(NOT_TEXT):]}); give it as text"
+        what = patient[len(NOT_TEXT):]
+        for said in (NOT_WHOLE, NOT_EXACT):  # a number of a column of floats that is no id
+            head = said.split("{")[0]
+            if what.startswith(head):
+                why, _, number = what.rpartition(": ")
+                return (f"patient_id: {number}, in a column of numbers with fractions (float), "
+                        f"{why}; an id is a whole number or text: check the column, or give "
+                        "the ids as text")  # fmt: skip
+        return f"patient_id: not text ({what}); give it as text"
     given = str(as_given(patient))
     if _says_not_known(given):
         return f"patient_id: missing ({cut(given)} says it is not known)" if given.strip() \
@@ -1181,13 +1291,15 @@ def _split(text: str) -> str:
 
 
 def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase,
-         ignore: tuple[str, ...] = (), ours: tuple[Path, ...] = ()) -> Loaded:  # fmt: skip
+         ignore: tuple[str, ...] = (), ours: tuple[Path, ...] = (),
+         fhir: bool = False) -> Loaded:  # fmt: skip
     """Read the input into table ``src``, then ``facts`` and ``quarantine``. The columns named
     in ``ignore`` (``--ignore-column``: an export's ``mrn``; in any case, as a column is named)
     are not read, whatever they hold; a fact's column cannot be ignored. ``ours``: the files and
     temporary folder the run writes, which a FHIR folder read may hold (``cohort FOLDER --out
     FOLDER/r.ndjson``, ``cohort gaps FOLDER --out FOLDER/gaps.csv``): not read, nor named as
-    not read."""
+    not read. ``fhir``: the table is a FHIR folder's (``_load_bulk``), whose ids are FHIR's,
+    text as written (``1.0`` is a FHIR id, not an integer written as a float)."""
     kinds = input_columns(kb)
     for name in ignore:
         if _fact_name(name) == "patient_id":  # each row's key, which every row needs
@@ -1207,7 +1319,8 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase
         raise CohortError(f"INPUT: {str(path)!r} is empty; it needs a header or rows of people")
     # the columns a file may have: the facts' and those ignored (read by none of the parts)
     named = {**kinds, **{_fact_name(n): "ignored" for n in ignore}}
-    header = _csv_header(path, named) if fmt == "csv" else []
+    header, unnamed = _csv_header(path, named) if fmt == "csv" else ([], [])
+    named |= {_fact_name(header[i - 1]): "ignored" for i in unnamed}  # no data: not read
     con.execute("CREATE TABLE unreadable (row BIGINT, patient_id VARCHAR, reason VARCHAR)")
     with tempfile.TemporaryDirectory() as work:
         rows, number, types = _rows(con, path, fmt, header, Path(work), named)
@@ -1215,15 +1328,16 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase
     for name in ignore:  # an --ignore-column of another export, or mistyped: not said as ignored
         if _fact_name(name) not in there:
             keys = " (the keys of its rows)" if fmt == "ndjson" else ""
+            shown = [cut(n) for n in types if n not in (header[i - 1] for i in unnamed)]
             raise CohortError(f"--ignore-column: {cut(name)} is not a column of INPUT; its "
-                              f"columns{keys}: {', '.join(map(cut, types)) or 'none'}")  # fmt: skip
+                              f"columns{keys}: {', '.join(shown) or 'none'}")  # fmt: skip
     given = _columns(types, named)  # a fact -> the file's column that gives it
     if "patient_id" not in given:
         ids = [n for n in types if _id_hint(n)]
         said = f" ({cut(ids[0])}?)" if ids else ""
         raise CohortError("INPUT: has no patient_id column; each row needs a patient_id: name "
                           f"the column (an NDJSON row's key) of the people's ids patient_id{said}")
-    parts = [f"{_given(given[n], kinds[n], types[given[n]])} AS {column(n)}" if n in given
+    parts = [f"{_given(given[n], kinds[n], types[given[n]], fhir)} AS {column(n)}" if n in given
              else f"CAST(NULL AS {'VARCHAR[]' if kinds[n] == 'list' else 'VARCHAR'}) AS {column(n)}"
              for n in kinds]  # fmt: skip
     try:
@@ -1233,7 +1347,7 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase
     con.execute("DROP TABLE IF EXISTS raw")
     con.execute("DROP TABLE IF EXISTS numbers")
     _read_values(con, kb, kinds)
-    return _join(con, kb, kinds)
+    return replace(_join(con, kb, kinds), warnings=_unnamed_warning(unnamed))
 
 
 def _load_bulk(con: duckdb.DuckDBPyConnection, path: Path, kb: KnowledgeBase,
@@ -1251,7 +1365,7 @@ def _load_bulk(con: duckdb.DuckDBPyConnection, path: Path, kb: KnowledgeBase,
             raise CohortError(str(error)) from None
         if flat.people + len(flat.bad_lines) == 0:
             raise CohortError(f"INPUT: the folder {str(path)!r} holds no FHIR resources")
-        loaded = load(con, flat.table, "ndjson", kb)
+        loaded = load(con, flat.table, "ndjson", kb, fhir=True)
         con.execute("CREATE TABLE bulk_problems (patient_id VARCHAR, row BIGINT, reason VARCHAR)")
         if flat.unreadable or flat.bad_lines:
             con.execute("INSERT INTO bulk_problems SELECT patient_id, row, reason FROM read_json("
@@ -1385,8 +1499,10 @@ def _table(con: duckdb.DuckDBPyConnection, name: str, columns: dict[str, str],
 
 def _read_values(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, str]) -> None:
     """One small table per column: each distinct value given, what it is read as, or why not;
-    and ``v_patient_id``: each patient_id that says it is not known, and its reason."""
-    ids = con.execute(f"SELECT DISTINCT patient_id FROM src WHERE {ID_NOT_KNOWN}").fetchall()
+    and ``v_patient_id``: each patient_id that says it is not known or is not text, and its
+    reason."""
+    ids = con.execute(f"SELECT DISTINCT patient_id FROM src WHERE {ID_NOT_KNOWN} "
+                      f"OR starts_with(patient_id, chr({ord(NOT_TEXT)}))").fetchall()  # fmt: skip
     _table(con, "v_patient_id", {"raw": "VARCHAR", "error": "VARCHAR"},
            [{"raw": i, "error": e} for (i,) in ids if (e := id_problem(i))])  # fmt: skip
     cancers = [c for (c,) in con.execute("SELECT DISTINCT cancer FROM src").fetchall()]
@@ -1503,8 +1619,6 @@ def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, st
                 "ON s.patient_id = again.patient_id")  # fmt: skip
     group = f"CASE WHEN NOT starts_with(s.patient_id, {mark}) THEN again.first END"
     id_error = ("CASE WHEN s.patient_id IS NULL THEN 'patient_id: missing' "
-                f"WHEN starts_with(s.patient_id, {mark}) THEN 'patient_id: not text (' || "
-                f"substr(s.patient_id, 2) || '); give it as text' "
                 "WHEN p.error IS NOT NULL THEN p.error END")  # fmt: skip
     problems = [id_error, *errors]
     empty = " AND ".join(f"s.{column(n)} IS NULL" for n in kinds)
