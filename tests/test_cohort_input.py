@@ -5,6 +5,7 @@ other row is answered as in the same file without the bad lines, by every engine
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from pathlib import Path
@@ -571,6 +572,26 @@ def test_columns_with_no_name_and_no_value_are_not_read_and_said(
     done = run_cli("cohort", str(filled), "--quiet")
     assert done.status == 2 and "column 5 has no name, and holds values (line 3 is the first " \
         "with one)" in done.stderr and "HER2" not in done.stderr, done.stderr  # fmt: skip
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+@pytest.mark.parametrize("name", ["people.csv", "people.ndjson"])
+def test_a_file_of_utf16_text_is_said_to_be(run_cli: Run, tmp_path: Path, name: str,
+                                            encoding: str) -> None:  # fmt: skip
+    """A CSV or NDJSON file in UTF-16 (Excel's "Unicode Text", PowerShell's ``>``) or UTF-32,
+    with its byte order mark, stops the run naming its encoding: CSV had been "line 1 is not
+    UTF-8 text (byte 1)", NDJSON "no line is a JSON object"."""
+    text = "patient_id,cancer\r\nP1,rectum\r\n" if name.endswith(".csv") else \
+        '{"patient_id": "P1", "cancer": "rectum"}\r\n'  # fmt: skip
+    source = tmp_path / name
+    mark = {"utf-16-be": codecs.BOM_UTF16_BE}.get(encoding, b"")
+    source.write_bytes(mark + text.encode(encoding))
+    done = run_cli("cohort", str(source), "--quiet")
+    wide = encoding[:6].upper()
+    said = (f"onconav: error: INPUT: cannot be read as {name.split('.')[1]}: the file is {wide} "
+            f"text (it starts with {wide}'s byte order mark), not UTF-8; save the file as UTF-8")
+    assert done.status == 2 and done.stderr.startswith(said), done.stderr
+    assert len(done.stderr.splitlines()) == 1
 
 
 def test_the_command_goes_on_past_a_bad_line(run_cli: Run, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ one pass that makes the facts table (``_join``)."""
 
 from __future__ import annotations
 
+import codecs
 import csv
 import json
 import re
@@ -431,6 +432,25 @@ def _strict_csv(path: Path, header: list[str]) -> bool:
 # a byte that is not UTF-8, as Python reads it with errors="surrogateescape"
 NOT_UTF8 = re.compile("[\udc80-\udcff]")
 UTF8_FIX = "save the file as UTF-8"
+
+
+# the byte order marks of UTF-32 and UTF-16 (UTF-32's first: UTF-32LE's starts as UTF-16LE's)
+WIDE_TEXT = ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32"),
+             (codecs.BOM_UTF16_LE, "UTF-16"), (codecs.BOM_UTF16_BE, "UTF-16"))  # fmt: skip
+
+
+def _not_utf16(path: Path, fmt: str) -> None:
+    """A CSV or NDJSON file of UTF-16 (or UTF-32) text, as Excel's "Unicode Text" and
+    PowerShell's redirection write it, stops the run saying so: each of its lines had been said
+    to be no UTF-8 text at byte 1, or (NDJSON) no JSON object."""
+    with path.open("rb") as handle:
+        start = handle.read(4)
+    for mark, name in WIDE_TEXT:
+        if start.startswith(mark):
+            excel = " (in Excel: CSV UTF-8 (Comma delimited))" if fmt == "csv" else ""
+            raise CohortError(f"INPUT: cannot be read as {fmt}: the file is {name} text (it "
+                              f"starts with {name}'s byte order mark), not UTF-8; "
+                              f"{UTF8_FIX}{excel}")  # fmt: skip
 
 
 def _not_utf8(path: Path, fmt: str) -> CohortError:
@@ -1317,6 +1337,8 @@ def load(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, kb: KnowledgeBase
         raise CohortError(f"INPUT: {str(path)!r} is not a file")
     if path.stat().st_size == 0:
         raise CohortError(f"INPUT: {str(path)!r} is empty; it needs a header or rows of people")
+    if fmt in ("csv", "ndjson"):
+        _not_utf16(path, fmt)
     # the columns a file may have: the facts' and those ignored (read by none of the parts)
     named = {**kinds, **{_fact_name(n): "ignored" for n in ignore}}
     header, unnamed = _csv_header(path, named) if fmt == "csv" else ([], [])
