@@ -630,6 +630,28 @@ def test_spark_quarantines_the_same_lines(tmp_path: Path, spark_stopped: None) -
     assert answers(tmp_path / "duckdb.parquet") == clean(tmp_path)
 
 
+def test_spark_reads_float_ids_and_empty_unnamed_columns_as_the_others(
+    tmp_path: Path, spark_stopped: None
+) -> None:
+    """One file of ids written as floats ('1.0', '1', '2.50', none) and Excel's empty columns
+    with no name: Spark answers and quarantines it as DuckDB and the python engine do."""
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer,stage,,\n1.0,stomach,4,,\n2.0,rectum,4,,\n,stomach,4,,\n"
+                      "1,stomach,4,,\n2.50,cervix,4B,,\n")  # fmt: skip
+    found = {}
+    for engine in ("duckdb", "python", "spark"):
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine,
+                   master="local[1]" if engine == "spark" else None)
+        assert done.loaded.warnings == ("INPUT: columns 4, 5 have no name and no value in any row "
+                                        "(a spreadsheet's empty columns): not read",)  # fmt: skip
+        found[engine] = (answers(tmp_path / f"{engine}.parquet"),
+                         quarantined(tmp_path / f"{engine}.quarantine.csv"))  # fmt: skip
+    assert {p for p, *_ in found["duckdb"][0]} == {"1", "2", "2.50"}
+    assert found["duckdb"][1] == [(3, None, "patient_id: missing"),
+                                  (4, "1", "patient_id: the same as row 1")]  # fmt: skip
+    assert found["spark"] == found["duckdb"] == found["python"]
+
+
 def test_an_error_of_spark_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """An exception Spark raises while it runs the options' query (an AnalysisException, a
     Java error) is the cohort's error, one line (exit 2 on the command line), never a
