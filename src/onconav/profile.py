@@ -1596,15 +1596,19 @@ def _two_places(kb: KnowledgeBase, lowered: str) -> bool:
 
 
 def _cancers_by_place(kb: KnowledgeBase) -> dict[str, str]:
-    """Each name of a cancer with the words that describe a cancer left out (``words
-    .place_words``: "neck of the womb cancer" as "neck womb", "back passage cancer" as "back
-    passage", "colonic adenocarcinoma" as "colonic"), to the cancer's id: those a name typed is
-    read by too. Not a name left with no words ("advanced cancer"), nor one of two cancers."""
+    """Each name of a cancer that says "cancer", with the words that describe a cancer left out
+    (``words.place_words``: "neck of the womb cancer" as "neck womb", "back passage cancer" as
+    "back passage", "colonic cancer" as "colonic"), to the cancer's id: those a name typed is
+    read by too. Not a name of a kind of tumour ("invasive ductal carcinoma": what is left may be
+    a kind of cell, not a place, and "ductal adenocarcinoma" is most often of the pancreas: a
+    review), nor a name left with no words ("advanced cancer"), nor one of two cancers."""
     found: dict[str, set[str]] = {}
     for cancer in kb.data.cancers:
         if cancer.id == "any":
             continue
         for name in cancer.names():
+            if not re.search(r"\bcancer\b", name.lower()):
+                continue
             if place := " ".join(words.place_words(name)):
                 found.setdefault(place, set()).add(cancer.id)
     return {place: ids.pop() for place, ids in found.items() if len(ids) == 1}
