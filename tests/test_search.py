@@ -2184,6 +2184,65 @@ def test_one_plain_word_beside_an_unknown_one_is_no_hit(
         assert index.search(question).hits == [], question
 
 
+def _only_in_names(kb: KnowledgeBase, index: Index) -> list[str]:
+    """The words of the knowledge base's names that no document has ("poo", "tummy"): not
+    among the terms, nor the words any document shows."""
+    shown = {text_words.american(w) for d in index.docs if d.text
+             for w in text_words.WORD.findall(text_words.fold(d.text))}  # fmt: skip
+    stem = text_words.stemmer()
+    return sorted(w for w in index.known_words if w.isalpha() and len(w) > 2
+                  and w not in text_words.STOP and text_words.american(w) not in shown
+                  and not any(t in index.vocab for t in text_words.stem_words(stem, [w])))
+
+
+@pytest.mark.parametrize(("question", "wanted"), [
+    ("poo bag", {"colostomy", "stoma"}), ("bag on my tummy", {"colostomy", "stoma"})])  # fmt: skip
+def test_a_word_of_a_name_no_document_has_keeps_the_hits(index: Index, question: str,
+                                                       wanted: set[str]) -> None:  # fmt: skip
+    """"poo bag" (a common name of a stoma bag) and "bag on my tummy" had found nothing, where
+    "bag" alone finds the colostomy and the stoma: "poo" and "tummy", words of names of the
+    knowledge base ("blood in poo", "tummy pain") that no document has, made "bag" a guess."""
+    result = index.search(question)
+    assert {h.entry.id for h in result.hits[:3] if h.entry is not None} & wanted, result.hits
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_a_word_the_knowledge_base_knows_loses_no_hits(
+    kb: KnowledgeBase, index: Index, data: st.DataObject
+) -> None:
+    """Adding a word of the knowledge base's names that no document has ("poo", "tummy") to a
+    plain word that finds hits, in either order, still finds hits: such a word is one the
+    search knows, not one that may carry the question unseen (``Index._guessed``)."""
+    plain = sorted({w.surface for kind in NAMED_KINDS for r in getattr(kb.data, kind)
+                    for text, _ in _record_words(r) for w in text_words.words(text)
+                    if len(w.surface) > 2 and w.term in index.vocab and w.term not in
+                    text_words.WEAK_TERMS and (w.term,) not in index.names})  # fmt: skip
+    word = data.draw(st.sampled_from(plain))
+    extra = data.draw(st.sampled_from(_only_in_names(kb, index)))
+    if not index.search(word).hits or index.concepts(f"{word} {extra}") != [
+            *index.concepts(word), *index.concepts(extra)]:  # fmt: skip
+        reject()  # (no hit alone, or the two are read together as a name)
+    for question in (f"{extra} {word}", f"{word} {extra}"):
+        assert index.search(question).hits, question
+
+
+def test_a_word_only_in_names_is_not_said_to_be_in_the_sources(kb: KnowledgeBase,
+                                                                 index: Index) -> None:  # fmt: skip
+    """With no hit, a word that only a name of the knowledge base has ("poo", of "blood in poo";
+    "tummy", of "tummy pain") is not a word the sources use: "poo bag" had said that “poo” was
+    "in the sources but matched nothing shown here". Every such word, alone."""
+    words = _only_in_names(kb, index)
+    assert {"poo", "tummy"} <= set(words)
+    for word in words:
+        result = index.search(word)
+        if result.hits or result.suggestions or result.explained:
+            continue
+        assert any(f"“{word}” is not a word the sources use" in n for n in result.notices), (
+            word, result.notices)
+
+
 def test_a_weak_word_of_a_name_of_several_words_alone_is_no_hit(
     kb: KnowledgeBase, index: Index
 ) -> None:

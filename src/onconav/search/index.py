@@ -600,8 +600,13 @@ class Index:
                 content |= best > 0
         if self.synonyms and not topics and not about:  # weak words alone: as a phrase
             content |= self._weak_phrase(concepts)
-        if self.synonyms and nowhere:
-            content &= ~self._guessed(concepts, bests, topics, nowhere, about)
+        # a word of the knowledge base's names that no document has ("poo", "tummy", of "blood
+        # in poo", "tummy pain") is a word people use that the search knows, not one that may
+        # carry what the question asks unseen: "poo bag" and "bag on my tummy" had found nothing,
+        # where "bag" alone finds the colostomy and the stoma
+        unknown = [w for w in nowhere if not self._knows(w)]
+        if self.synonyms and unknown:
+            content &= ~self._guessed(concepts, bests, topics, unknown, about)
         if self.synonyms:  # a document only weak words match is no hit (plain BM25: it is)
             total = np.where(content, total, np.float32(0))
         own = self._own(site)
@@ -646,8 +651,7 @@ class Index:
         # or more ("chemo isnt working anymore": chemo and working) is a hit for the question.
         # Only words of the knowledge base's names: "tired all the time" and "trial near me" had
         # been told no passage has both words (a review of the change)
-        of_names = all(c.words in self.known_names or set(c.words.split()) <= self.known_words
-                       for c in found)  # fmt: skip
+        of_names = all(self._knows(c.words) for c in found)
         if len(found) > 1 and of_names and taken and not any(
                 sum(best[i] > 0 for c, best in zip(concepts, bests, strict=True) if c in found) > 1
                 for i in taken):  # fmt: skip
@@ -740,21 +744,27 @@ class Index:
             notice += "".join(f" For “{w}”, did you mean “{c}”?" for w, c in guesses.items())
         return [notice]
 
-    def _used(self, words: str) -> bool:
+    def _knows(self, words: str) -> bool:
+        """Whether words (folded, as a concept's) are a name of the knowledge base or words of
+        its names (``known_words``)."""
+        return words in self.known_names or set(words.split()) <= self.known_words
+
+    def _used(self, words: str, names: bool = True) -> bool:
         """Whether some passage or entry has a word of these (folded, as a concept's words),
         however it is read there: "back" is in the sources, in "come back", which is indexed
-        as one term (``text.COME_BACK``), and matches nothing alone."""
+        as one term (``text.COME_BACK``), and matches nothing alone; or, with ``names``, a name
+        of the knowledge base has it ("poo", of "blood in poo", which no document has)."""
         stem = words_of.stemmer()
+        written = self._written | self.known_words if names else self._written
         return any(t in self.vocab for t in words_of.stem_words(stem, words.split())) or any(
-            words_of.american(w) in self._written for w in words.split())
+            words_of.american(w) in written for w in words.split())
 
     @functools.cached_property
     def _written(self) -> frozenset[str]:
-        """The words the documents show (a passage, a paragraph, an entry's description) and
-        the words of the knowledge base's names, folded, in the American spelling."""
-        shown = {words_of.american(w) for d in self.docs if d.text
-                 for w in words_of.WORD.findall(words_of.fold(d.text))}  # fmt: skip
-        return frozenset(shown | self.known_words)
+        """The words the documents show (a passage, a paragraph, an entry's description),
+        folded, in the American spelling."""
+        return frozenset(words_of.american(w) for d in self.docs if d.text
+                         for w in words_of.WORD.findall(words_of.fold(d.text)))  # fmt: skip
 
     def _not_used(self, concepts: list[Concept]) -> str:
         """The notice of a question with no hit (``concepts``: its words but weak ones and the
@@ -762,7 +772,9 @@ class Index:
         nothing as asked; not that the sources do not cover it, which nothing here can tell ("is
         it curable", "life expectancy": the sources say "cure" and "life")."""
         said = list(dict.fromkeys(c.words for c in concepts))
-        absent = [w for w in said if not self._used(w)]
+        # in a name of the knowledge base alone is not in the sources: "poo" and "tummy" had
+        # been said to be
+        absent = [w for w in said if not self._used(w, names=False)]
         used = [w for w in said if w not in absent]
         parts = []
         if absent:
