@@ -249,7 +249,7 @@ def _show_record(kb: KnowledgeBase, record: Record, texts: dict[str, provenance.
     if seen.codes:
         out.print(f"  Codes: {escape('; '.join(seen.codes))}")
     if seen.used_by:
-        out.print(f"  {explain.USED_BY}:")
+        out.print(f"  {seen.used_by_heading}:")
         for option, named in zip(seen.used_by, explain.names_apart(kb, seen.used_by),
                                  strict=True):  # fmt: skip
             flag = " (only in clinical trials)" if option.in_trials else ""

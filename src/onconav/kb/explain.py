@@ -23,9 +23,11 @@ from onconav.kb.model import (
     Procedure,
     Regimen,
     Span,
+    Symptom,
     aim_words,
 )
 from onconav.kb.vocabulary import CODE_SYSTEMS
+from onconav.logic import Truth, relieves
 from onconav.words import and_list
 
 KIND_LABEL = {
@@ -105,6 +107,8 @@ def names_apart(kb: KnowledgeBase, refs: Sequence[_Named]) -> list[str]:
 # the heading of the options that give an entry, in every front end (the command line said
 # "Options that use it", the page "Options that give it")
 USED_BY = "Options that give it"
+# a symptom's: the options whose condition tests it (``eased_by``)
+EASED_BY = "Options that may ease it"
 
 
 @dataclass(frozen=True)
@@ -133,6 +137,17 @@ class EntityView:
     used_by: list[UsedBy] = field(default_factory=list)
     settles: list[str] = field(default_factory=list)
     evidence: list[Span] = field(default_factory=list)
+    used_by_heading: str = USED_BY  # what ``used_by`` are: ``EASED_BY`` for a symptom
+
+
+def eased_by(kb: KnowledgeBase, symptom: str) -> list[Option]:
+    """The options that may ease a symptom, by the knowledge base's rules as `onconav options`
+    reads them (``logic.relieves``): those whose condition tests it, or tests a kind of it that
+    the symptom alone leaves open ("bleeding": from the stomach or bowel, or the vagina?), for a
+    person who names only it. A symptom's explain page had shown only its names ("blocked
+    kidney", "bleeding": all 22 symptoms)."""
+    row = {"symptoms": frozenset({symptom})}
+    return [o for o in kb.options if relieves(kb.rules[o.id], row) is not Truth.FALSE]
 
 
 def codes(record: Record) -> list[str]:
@@ -157,8 +172,12 @@ def view(kb: KnowledgeBase, record: Record) -> EntityView:
         details.append(("Kind of drug", names(record.classes)))
     if isinstance(record, Regimen):
         details.append(("Drugs in it", names(record.components)))
-    if isinstance(record, Procedure) and record.parent:
+    if isinstance(record, Procedure | Symptom) and record.parent:
         details.append(("A kind of", kb.name_of(record.parent)))
+    if isinstance(record, Symptom):
+        kinds = [s.id for s in kb.data.symptoms if s.parent == record.id]
+        if kinds:
+            details.append(("Kinds of it", names(kinds)))
     if isinstance(record, Option):
         # the answer's words (render): "Aim: learn" and "type: nutrition" were codes
         details.append(("For", names(record.cancers)))
@@ -176,7 +195,10 @@ def view(kb: KnowledgeBase, record: Record) -> EntityView:
             details.append(("When", ", ".join(TIMING_WORDS.get(t.value, t.value.replace("_", " "))
                                               for t in record.timing)))  # fmt: skip
     used_by: list[UsedBy] = []
-    if not isinstance(record, Option | Note):
+    if isinstance(record, Symptom):
+        users = eased_by(kb, record.id)
+        used_by = [UsedBy(o.id, o.name, o.in_trials, cancers_of(kb, o.id)) for o in users]
+    elif not isinstance(record, Option | Note):
         users = kb.options_using(record.id)
         if isinstance(record, DrugClass | Cancer):
             users = users or [o for o in kb.options if record.id in o.cancers]
@@ -201,6 +223,7 @@ def view(kb: KnowledgeBase, record: Record) -> EntityView:
         evidence=kb.evidence_of(record)
         if isinstance(record, Option)
         else list(getattr(record, "evidence", [])),
+        used_by_heading=EASED_BY if isinstance(record, Symptom) else USED_BY,
     )
 
 

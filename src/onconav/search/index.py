@@ -665,6 +665,13 @@ class Index:
         explained = [self.ref(r.id) for r in self.kb.find(query)
                      if self._for(r.id, site) and self._explains(r.id)
                      ] if suggest and not hits else []  # fmt: skip
+        # an entry explained that cites no passage: the sources may not speak of it, and its
+        # page holds only what the knowledge base's rules say ("hydronephrosis": the options
+        # that may ease it), which is said, with whom to ask
+        for ref in explained:
+            if not getattr(self.kb.by_id[ref.id], "evidence", None):
+                notices.append(f"The knowledge base cites no passage of the sources for "
+                               f"{ref.name} itself; ask your care team about it.")  # fmt: skip
         # the entry explained is the answer: "“lymph nodes” is not a word the sources use ... ask
         # your care team" had come right before "but the knowledge base explains it"
         if suggest and not hits and not suggestions and not elsewhere and not explained:
@@ -1175,11 +1182,15 @@ class Index:
         (``explain.view``) shows only its names, kind and other names does not: "short of
         breath" or "headache" had been told that the knowledge base explains it, as *another
         symptom*. Any other entry does, if only by its plain name: "odynophagia" is *trouble
-        swallowing*, which `onconav options` reads (a review of the change found it dropped)."""
-        if ident not in self._catch_alls:
-            return True
+        swallowing*, which `onconav options` reads (a review of the change found it dropped).
+        Nor does any other entry whose page shows nothing but its names: "blocked kidney" had
+        been told that the knowledge base explains it, where its page showed only its names (a
+        symptom's page now lists the options that may ease it, ``explain.eased_by``). The
+        options that may ease a catch-all ("another symptom": radiation to ease symptoms)
+        explain nothing of a headache, and do not count."""
         shown = view(self.kb, self.kb.by_id[ident])
-        return bool(shown.text or shown.details or shown.notes or shown.codes or shown.used_by
+        options = shown.used_by if ident not in self._catch_alls else []
+        return bool(shown.text or shown.details or shown.notes or shown.codes or options
                     or shown.settles or shown.evidence)  # fmt: skip
 
     def ref(self, ident: str) -> Ref:

@@ -155,7 +155,10 @@ class EntityOut(BaseModel):
     in_trials: bool
     notes: list[str]
     codes: list[str]
-    used_by: list[UsedByOut] = Field(description="The options that give it")
+    used_by: list[UsedByOut] = Field(description="The options that give it; for a symptom, "
+                                     "the options that may ease it (``used_by_heading``)")
+    used_by_heading: str = Field(description="What ``used_by`` are, in words: 'Options that give "
+                                 "it', or for a symptom 'Options that may ease it'")
     settles: list[str]
     citations: list[Citation]
     passages: list[str | None] = Field(

@@ -225,7 +225,7 @@ def add_page(
         used_by = views.own_cancer_first(seen.used_by, cancer)  # the person's cancer's first
         return page("explain.html", seen=seen, kind_means=views.kind_means(kb, seen.kind_label),
                     cites=views.cite_groups(kb, seen.evidence, passage),
-                    used_by_heading=kb_explain.USED_BY,
+                    used_by_heading=seen.used_by_heading,
                     also=[(name, r.id) for r, name in zip(found[1:], kb_explain.names_apart(
                         kb, [views.Ref(r.id, kb.name_of(r.id)) for r in found[1:]]),
                         strict=True)],
