@@ -287,6 +287,11 @@ class Index:
             for n in range(size, 0, -1):
                 key = tuple(terms[i : i + n])
                 names = self.names.get(key, ()) if self.synonyms else ()
+                if not names and n == 2 and self.synonyms and not any(  # "kidney is blocked"
+                        tuple(terms[i + 1 : i + 1 + m]) in self.names
+                        for m in range(2, min(self.longest, len(terms) - i - 1) + 1)
+                ):  # (a name in order comes first)
+                    names = self._other_way.get(key[::-1], ())
                 if names or n == 1:
                     others = tuple(nm for nm in names if nm.terms != key)
                     run = found[i : i + n]
@@ -300,6 +305,16 @@ class Index:
                     i += n
                     break
         return out
+
+    @functools.cached_property
+    def _other_way(self) -> dict[tuple[str, ...], tuple[Name, ...]]:
+        """The names of two different words, by their terms: two words of a question side by
+        side (common words between them aside) that are such a name the other way round are
+        that name (``concepts``), unless the second begins a name in order: "my kidney is
+        blocked" is "blocked kidney", where "kidney" had been read alone as *another organ*,
+        and so as spread far; "surgery for my stomach cancer" is still stomach cancer."""
+        return {key: names for key, names in self.names.items()
+                if len(key) == 2 and key[0] != key[1]}  # fmt: skip
 
     def weak(self, concept: Concept) -> bool:
         """Whether a concept is weak words alone (``text.WEAK``: "long", "put", "instead"), no
