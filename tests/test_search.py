@@ -2392,10 +2392,12 @@ def test_an_entry_offered_as_explained_shows_more_than_its_names(
                         or seen.settles or seen.evidence), record.id  # fmt: skip
 
 
-@pytest.mark.parametrize("question", ["hydronephrosis", "blocked kidney"])
+@pytest.mark.parametrize("question", ["hydronephrosis"])
 def test_an_entry_explained_that_cites_no_passage_says_so(index: Index, question: str) -> None:
     """The knowledge base cites no passage on the blockage of a kidney's urine flow: the answer
-    says so, and to ask the care team, beside the entry it offers."""
+    says so, and to ask the care team, beside the entry it offers. ("blocked kidney" finds the
+    passages of radiation to ease symptoms, whose options carry the caveat on a blocked kidney,
+    knowledge base 1.6.29.)"""
     result = index.search(question)
     assert [r.id for r in result.explained] == ["urinary-blockage"], result
     assert any("cites no passage" in n and "care team" in n for n in result.notices), result
