@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any, Literal
@@ -481,7 +481,12 @@ def _problem(item: Any, kb: KnowledgeBase) -> Problem:
                                "once")  # fmt: skip
             return Problem(where, given, fields, f"is given twice, by names that differ in case "
                            f"only ({same[0]} and {where}); give it once")  # fmt: skip
-        return Problem(where, given, fields, f"unknown field; accepted fields: {', '.join(fields)}")
+        # as_typed is no field to give (it is refused: filled in by onconav), so not offered
+        offered = tuple(f for f in fields if f != "as_typed")
+        meant = close_field(where.rpartition(".")[2], offered)
+        hint = f"did you mean {meant}? " if meant else ""
+        return Problem(where, given, offered, f"unknown field; {hint}accepted fields: "
+                       f"{', '.join(offered)}")  # fmt: skip
     if kind == "missing":
         return Problem(where, None, (), "is required")
     if kind == "not_accepted":
@@ -498,7 +503,8 @@ def _problem(item: Any, kb: KnowledgeBase) -> Problem:
         return Problem(where, given, names, "an empty item (null) is not accepted; give a name, "
                        "or leave the item out")  # fmt: skip
     if kind == "string_type" and where in ("id", "label", "$schema"):
-        return Problem(where, given, (), f"{words.shown(given)} is not accepted; give it as text")
+        return Problem(where, given, ("text",), f"{words.shown(given)} is not accepted; give it "
+                       "as text")  # fmt: skip
     if kind == "string_type" and where == "cancer":
         return Problem(where, given, CANCER_ACCEPTED, f"{words.shown(given)} is not accepted; "
                        "say where the cancer started, as text: a place such as stomach, rectum "
@@ -506,11 +512,16 @@ def _problem(item: Any, kb: KnowledgeBase) -> Problem:
     if kind == "string_type":
         return Problem(where, given, names, f"{words.shown(given)} is not accepted; give a name")
     if kind == "string_too_short":  # "cancer": ""
-        return Problem(where, given, (), "is empty; say where the cancer started (or unknown)"
-                       if where == "cancer" else "is empty; give a name, or leave the field out")
+        if where == "cancer":
+            return Problem(where, given, CANCER_ACCEPTED, "is empty; say where the cancer started "
+                           "(or unknown)")  # fmt: skip
+        return Problem(where, given, names, "is empty; give a name, or leave the field out")
     if kind == "string_too_long":
-        return Problem(where, None, (), f"is {len(given)} characters long; at most "
-                       f"{item['ctx']['max_length']} are accepted")  # fmt: skip
+        # the value given, as any other refused (the API's field error cuts it, as every
+        # value it repeats: problems.field_errors); it had been none
+        most = item["ctx"]["max_length"]
+        return Problem(where, given, (f"at most {most} characters",), f"is {len(given)} "
+                       f"characters long; at most {most} are accepted")  # fmt: skip
     if kind == "string_unicode":
         return Problem(where, None, NOT_TEXT_ACCEPTED, NOT_TEXT)
     if kind == "list_type":
@@ -1354,6 +1365,25 @@ def _close_words(kb: KnowledgeBase, field: str, slip: str, ident: str) -> str:
     return label if normalise_name(written) == normalise_name(label) else f"{written} ({label})"
 
 
+def close_field(typed: str, fields: Sequence[str]) -> str | None:
+    """The field a name not known is a slip of, if one is close, found as a value's slip is
+    (``closest_name``: metastasis, symptom), or the field it starts with, a word added
+    (her2_status: her2; her2 and kras are fields of the top level too): a field's name
+    misspelt was given only the list of every field, where a value misspelt is asked "did you
+    mean"."""
+    if not isinstance(typed, str):
+        return None
+    folded = re.sub(r"[-\s]+", "_", _bare_name(typed))
+    names = {f.lower(): f for f in fields} | {m: m for m in MARKERS if "biomarkers" in fields}
+    if folded in names:  # only its case or spaces differ: said so elsewhere
+        return None
+    close = closest_name(folded, names)
+    if close is None:
+        starts = [n for n in names if folded.startswith(n + "_")]
+        close = max(starts, key=len) if starts else None
+    return names[close] if close is not None else None
+
+
 def close_name(folded: str, names: Mapping[str, str]) -> str | None:
     """The id of the known name closest to a misspelt one, if one is close (stomache: stomach)."""
     slip = closest_name(folded, names)
@@ -1635,7 +1665,8 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
         message = (f"{words.cut(name)!r} says the value is missing, not where the cancer "
                    "started: give that (a place such as stomach, rectum or cervix), or 'unknown' "
                    "if it is not known")  # fmt: skip
-        return CancerReading("", "", None, problems=(Problem("cancer", name, (), message),))
+        return CancerReading("", "", None,
+                             problems=(Problem("cancer", name, CANCER_ACCEPTED, message),))
     if _only_spread(kb, lowered):
         return CancerReading("any", START_NOT_KNOWN, "any", (
             f"cancer: {words.cut(name)!r} says where the cancer has spread, not where it "
@@ -1644,7 +1675,8 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
     if _not_sure(kb, lowered):
         message = (f"{name!r} is not sure or says what it is not; give where the cancer started "
                    "as far as it is known, or 'unknown'")  # fmt: skip
-        return CancerReading("", "", None, problems=(Problem("cancer", name, (), message),))
+        return CancerReading("", "", None,
+                             problems=(Problem("cancer", name, CANCER_ACCEPTED, message),))
     primary = words.primary_part(name)
     other = words.OTHER_KINDS.search(primary.lower())
     cancers = [] if other else [r for r in kb.find(name) if kb.kind_of.get(r.id) == "cancers"]
@@ -1703,9 +1735,10 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
         return CancerReading(words.cut(named), words.cut(named), None, (warning,))
     if is_code(name):
         message = f"{name!r} is a code of no cancer onconav knows; give the cancer's name"
-        return CancerReading("", "", None, problems=(Problem("cancer", name, (), message),))
+        return CancerReading("", "", None,
+                             problems=(Problem("cancer", name, CANCER_ACCEPTED, message),))
     if not any(c.isalpha() for c in name):
-        problem = Problem("cancer", name, (), f"{name!r} is not a cancer name")
+        problem = Problem("cancer", name, CANCER_ACCEPTED, f"{name!r} is not a cancer name")
         return CancerReading("", "", None, problems=(problem,))
     if not set(words.place_words(primary)) - words.NOTHING_NAMED - set(read):
         # "Carcinoma", "Squamous cell carcinoma", "Malignant neoplasm, unspecified": a cancer,
