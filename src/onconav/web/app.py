@@ -21,7 +21,7 @@ import re
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
@@ -47,6 +47,7 @@ from onconav.kb import KnowledgeBase, load_kb, provenance
 from onconav.kb import explain as kb_explain
 from onconav.kb.model import Span
 from onconav.profile import (
+    CANCER_ACCEPTED,
     CANCER_CHARS,
     NOT_TEXT,
     NOT_TEXT_ACCEPTED,
@@ -84,6 +85,7 @@ from onconav.web.problems import (
     parameters_refused,
     problem,
     refused_words,
+    value_shown,
 )
 from onconav.words import NAME_SHOWN, cut
 
@@ -315,8 +317,7 @@ class AddressCheck:
             if 414 in self.pages and _wants_page(Request(scope)):  # a browser: a page, in words
                 await self.pages[414]()(scope, receive, send)
                 return
-            refused = problem(414, detail=f"The query string (the address after '?') is longer "
-                              f"than {self.limit} bytes; the form's answers take far less.")
+            refused = too_long(scope["path"], self.limit)
             await refused(scope, receive, send)
             return
         where = not_text(scope)
@@ -335,6 +336,21 @@ class AddressCheck:
             await refused(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+def too_long(path: str, limit: int) -> Response:
+    """The 414 refusing a query string over ``limit`` bytes, naming it among the errors: in the
+    API's words under /api and /cds-services (it spoke of "the form's answers", with "errors":
+    []), in the form's elsewhere (a client that does not ask for a page)."""
+    said = f"is longer than {limit} bytes"
+    first = path.strip("/").split("/")[0].lower()
+    takes = ("no parameter of the API takes that much (a search's q takes at most "
+             f"{MAX_QUERY_CHARS} characters)" if first in ("api", "cds-services") else
+             "the form's answers take far less")  # fmt: skip
+    return problem(414, detail=f"The query string (the address after '?') {said}; {takes}.",
+                   errors=[FieldError(field="query string", value=None,
+                                      accepted=[f"at most {limit} bytes"],
+                                      message=said)])  # fmt: skip
 
 
 def _failure(error: BaseException) -> str:
@@ -363,7 +379,8 @@ def _refused(error: Any) -> FieldError:
     accepted = ["a JSON body"] if kind == "missing" and whole else accepted_by(error)
     # the value given, for a parameter of the address (a body's is not sent back: it may be
     # the whole body, or bytes)
-    value = jsonable(error.get("input")) if where[0] in ("query", "path") else None
+    given = jsonable(error.get("input"))
+    value = value_shown(given) if where[0] in ("query", "path") else None
     return FieldError(field=field, value=value, accepted=accepted,
                       message=refused_words(error, accepted))  # fmt: skip
 
@@ -508,7 +525,7 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
     )  # fmt: skip
     async def explain(request: Request, name: str) -> EntityOut | Response:
         refused = _parameters_refused(request, (), "/api/v1/explain/{name}",
-                                      "the name or code is the address's last part")  # fmt: skip
+                                      EXPLAIN_TAKES_NONE)  # fmt: skip
         if refused:
             return refused
         if not name.strip():  # a blank name had been a 404 ("'' is not a name ...")
@@ -560,7 +577,9 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         try:
             result = index.search(q, limit=int(limit) if whole else limit, cancer=cancer)
         except SearchError as error:
-            return _refusal(422, [error.problem])
+            said = error.problem  # every refusal says what the parameter takes
+            taken = said.accepted or SEARCH_TAKES.get(said.field, ())
+            return _refusal(422, [replace(said, accepted=taken)])
         return Response(result.model_dump_json(), media_type="application/json")
 
     @app.get("/api/v1/kb", summary="The knowledge base: version, sources and their dates, counts",
@@ -661,6 +680,21 @@ NOT_TEXT_PARAMETER = {"description": "A parameter's name is not text (its percen
                       "are not UTF-8)"}  # fmt: skip
 
 
+# What each of the search's parameters takes, for a refusal of the search that names none
+# ("has no word to look for": "accepted": [])
+SEARCH_TAKES = {
+    "q": (f"a question or some words in English, at most {MAX_QUERY_CHARS} characters",),
+    "limit": (f"1-{LIMIT_MAX}",),
+    "cancer": CANCER_ACCEPTED,
+}
+# The API's explain takes no cancer, where the page's does (``?cancer=rectum``): the page keeps
+# its links and search box to it and lists that cancer's options first; the API's answer is the
+# entry, whatever the cancer, as `onconav explain` gives it, and each option that gives it names
+# the cancers it is for (``used_by[].cancers``), by which a client orders or picks them
+EXPLAIN_TAKES_NONE = ("the name or code is the address's last part; the options that give it "
+                      "(used_by) each name the cancers they are for")
+
+
 def _parameters_refused(request: Request, known: tuple[str, ...], what: str,
                         instead: str = "") -> Response | None:  # fmt: skip
     """The 422 refusing the parameters of the query string that ``what`` does not take (or
@@ -673,11 +707,13 @@ def _refusal(status: int, problems: list[Problem]) -> Response:
     """The problem document refusing ``problems`` (at most 20, and a count of the rest): each
     value a message quotes over 40 characters cut (``problems.field_errors``), and each field
     named at most 60 characters (a symptom of 250 KB came back in the detail, the message and
-    the value: 750 KB); the value given is sent back whole, once."""
+    the value: 750 KB); the value given is sent back once, cut as the message cuts it
+    (``problems.value_shown``)."""
     errors = field_errors(at_most(problems))
     for error in errors:  # cut, its spaces kept ("stage " is not "stage", which it was shown as)
         long = len(error.field) > NAME_SHOWN
         error.field = error.field[:NAME_SHOWN] + "\u2026" if long else error.field
+        error.value = value_shown(error.value)
     return problem(status, detail=detail_of(errors), errors=errors)
 
 

@@ -36,7 +36,9 @@ class _Out(BaseModel):
 
 class FieldError(_Out):
     field: str = Field(description="Where, as a path: biomarkers.her2, symptoms[1]")
-    value: Any = Field(default=None, description="The value given")
+    value: Any = Field(default=None, description="The value given (the API cuts each text in it "
+                       "over 40 characters, '…' marking the cut); null when none was given or it "
+                       "is not sent back")
     accepted: list[str] = Field(default_factory=list, description="What is accepted")
     message: str
 
@@ -145,12 +147,28 @@ def detail_of(errors: Sequence[FieldError]) -> str:
 def field_errors(problems: list[Problem]) -> list[FieldError]:
     """Each problem as a field error, its message with each value it quotes cut at 40
     characters (``words.short_quotes``, as the page's messages are), for the API and CDS Hooks
-    alike."""
+    alike (the API cuts the value too, ``value_shown``; CDS Hooks gives back only codes)."""
     return [
         FieldError(field=p.field, value=jsonable(p.value), accepted=list(p.accepted),
                    message=words.short_quotes(p.message))
         for p in problems
     ]  # fmt: skip
+
+
+def value_shown(value: Any) -> Any:
+    """A value given, as the API's field error sends it back: each text in it (a key of an
+    object too) over 40 characters cut as the message quotes it (``words.cut``; "…" marks the
+    cut), the rest as given. A portal shows the error, and stores it in its logs: a cancer of
+    300 characters, a symptom of 250 KB came back whole, where the search's q came back cut and
+    a value too long as none (null). The message says how long a text refused for its length
+    is."""
+    if isinstance(value, str):
+        return value if len(value) <= words.TYPED_SHOWN else words.cut(value)
+    if isinstance(value, list):
+        return [value_shown(item) for item in value]
+    if isinstance(value, dict):
+        return {value_shown(key): value_shown(item) for key, item in value.items()}
+    return value
 
 
 # What a field takes, by the type of its JSON schema, for a field a body lacks
