@@ -20,9 +20,9 @@ import pytest
 
 import onconav
 from conftest import Done, Run
-from onconav import cli
+from onconav import cli, explain
 from onconav.__main__ import exit_status
-from onconav.kb import explain, load_kb
+from onconav.kb import load_kb
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = "examples/rectal-stage4-kras-wild-type.json"

@@ -484,8 +484,7 @@ def test_explain_shows_no_ids_and_kb_show_does(kb: KnowledgeBase,
 
     from rich.console import Console
 
-    from onconav import cli
-    from onconav.kb import explain
+    from onconav import cli, explain
 
     def shown(record: Any, ids: bool) -> str:
         buffer = io.StringIO()

@@ -2436,8 +2436,8 @@ def test_a_warning_about_a_drug_an_option_gives_is_on_its_card() -> None:
 
 def test_the_explain_page_heads_the_options_that_give_an_entry_as_the_command_line_does() -> None:
     """The command line said "Options that use it", the page "Options that give it": one
-    heading, from one place (``kb.explain.USED_BY``; test_cli checks the command line's)."""
-    from onconav.kb.explain import USED_BY
+    heading, from one place (``explain.USED_BY``; test_cli checks the command line's)."""
+    from onconav.explain import USED_BY
 
     html = Html(get("/explain/Herceptin").text)
     assert [h.text for h in html.find("h2") if h.text.startswith("Options")] == [USED_BY]

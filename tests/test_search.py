@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 from conftest import Run
 from onconav.engine import evaluate
+from onconav.explain import view
 from onconav.kb import KnowledgeBase, provenance
-from onconav.kb.explain import view
 from onconav.kb.model import Option
 from onconav.logic import Truth, relieves
 from onconav.profile import parse_profile
@@ -2347,7 +2347,7 @@ def test_a_symptom_is_explained_by_the_options_that_may_ease_it(kb: KnowledgeBas
     rules (``logic.relieves`` for a person who names only it, as `onconav options` reads it),
     under its own heading, and its broader and narrower kinds: all 22 had shown only their
     names ("blocked kidney", "bleeding")."""
-    from onconav.kb.explain import EASED_BY
+    from onconav.explain import EASED_BY
 
     for symptom in kb.data.symptoms:
         row = {"symptoms": frozenset({symptom.id})}

@@ -59,8 +59,9 @@ app.add_typer(kb_app, name="kb")
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from onconav import explain
     from onconav.cohort.table import Loaded
-    from onconav.kb import canonical, explain, provenance
+    from onconav.kb import canonical, provenance
 else:
 
     class _LazyModule:
@@ -75,7 +76,7 @@ else:
             return getattr(importlib.import_module(self._name), attr)
 
     canonical = _LazyModule("onconav.kb.canonical")
-    explain = _LazyModule("onconav.kb.explain")
+    explain = _LazyModule("onconav.explain")
     provenance = _LazyModule("onconav.kb.provenance")
 
 

@@ -58,8 +58,8 @@ from bm25s.tokenization import Tokenized
 from Stemmer import Stemmer
 
 from onconav.engine import DISCLAIMER, sources_used
+from onconav.explain import cancers_of, view
 from onconav.kb import KnowledgeBase, provenance
-from onconav.kb.explain import cancers_of, view
 from onconav.kb.model import KINDS, Option, Span
 from onconav.logic import Truth, relieves
 from onconav.profile import (

@@ -38,13 +38,13 @@ from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
 
 from onconav import __version__
+from onconav import explain as kb_explain
 from onconav.cdshooks import CdsSettings
 from onconav.cdshooks.settings import from_environment as cds_from_environment
 from onconav.engine import evaluate, sources_used
 from onconav.fhir import FhirError, FhirReading, fhir_json, read_bundle
 from onconav.fhir.evaluate import with_reading
 from onconav.kb import KnowledgeBase, load_kb, provenance
-from onconav.kb import explain as kb_explain
 from onconav.kb.model import Span
 from onconav.profile import (
     CANCER_ACCEPTED,

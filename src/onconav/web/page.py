@@ -26,10 +26,10 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup
 
+from onconav import explain as kb_explain
 from onconav import words
 from onconav.engine import evaluate
 from onconav.kb import KnowledgeBase
-from onconav.kb import explain as kb_explain
 from onconav.kb.provenance import Cited
 from onconav.profile import Problem, ProfileError, parse_profile
 from onconav.result import Result

@@ -13,8 +13,8 @@ import jinja2
 from markupsafe import Markup, escape
 
 from onconav import render, words
+from onconav.explain import UsedBy
 from onconav.kb import KnowledgeBase
-from onconav.kb.explain import UsedBy
 from onconav.kb.provenance import Cited
 from onconav.result import OptionResult, Result, Status
 from onconav.web import form
