@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -78,6 +79,39 @@ def _no_cycle_from(node: str, path: list[str], edges: dict[str, set[str]], done:
     for nxt in sorted(edges.get(node, ())):
         _no_cycle_from(nxt, [*path, node], edges, done)
     done.add(node)
+
+
+ARCHITECTURE = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"
+
+
+def layer_table() -> dict[str, int]:
+    """docs/architecture.md's table of the layers: each module (a folder: its package) to its
+    row, first row first."""
+    rows: dict[str, int] = {}
+    for line in ARCHITECTURE.read_text(encoding="utf-8").splitlines():
+        if found := re.match(r"\| [^|]+ \| `([^`]+)` \|", line):
+            path = found.group(1).rstrip("/").removesuffix(".py")
+            rows.setdefault("onconav." + path.replace("/", "."), len(rows))
+    return rows
+
+
+def test_each_core_module_imports_only_the_rows_above_it() -> None:
+    """The table says each part imports only the parts above it: for the core, it holds, and
+    every core module is in it (explain.py, beside the engine, imports the logic: its row had
+    been above the logic's)."""
+    rows = layer_table()
+
+    def row(module: str) -> int | None:
+        while module and module not in rows:
+            module = module.rpartition(".")[0]
+        return rows.get(module)
+
+    core = [m for m in MODULES
+            if not m.startswith(FRONT_ENDS) and m not in ("onconav", "onconav.kb")]
+    assert [m for m in core if row(m) is None] == []
+    for module in core:
+        below = {t for t in imports(module) if (row(t) or 0) > (row(module) or 0)}
+        assert not below, f"{module} imports {below}, below it in docs/architecture.md's table"
 
 
 def test_the_core_imports_no_front_end() -> None:

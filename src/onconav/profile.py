@@ -1625,31 +1625,13 @@ def _two_places(kb: KnowledgeBase, lowered: str) -> bool:
     return len(places) > 1
 
 
-def _cancers_by_place(kb: KnowledgeBase) -> dict[str, str]:
-    """Each name of a cancer that says "cancer", with the words that describe a cancer left out
-    (``words.place_words``: "neck of the womb cancer" as "neck womb", "back passage cancer" as
-    "back passage", "colonic cancer" as "colonic"), to the cancer's id: those a name typed is
-    read by too. Not a name of a kind of tumour ("invasive ductal carcinoma": what is left may be
-    a kind of cell, not a place, and "ductal adenocarcinoma" is most often of the pancreas: a
-    review), nor a name left with no words ("advanced cancer"), nor one of two cancers."""
-    found: dict[str, set[str]] = {}
-    for cancer in kb.data.cancers:
-        if cancer.id == "any":
-            continue
-        for name in cancer.names():
-            if not re.search(r"\bcancer\b", name.lower()):
-                continue
-            if place := " ".join(words.place_words(name)):
-                found.setdefault(place, set()).add(cancer.id)
-    return {place: ids.pop() for place, ids in found.items() if len(ids) == 1}
-
-
 def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReading:
     """Read where the cancer started: by any name, alias or code; else with the words that
     describe the cancer left out ("rectal adenocarcinoma", "cancer of the cervix"); a cancer read
     as another (the gastro-oesophageal junction as the stomach, colorectal as the colon) says so;
     a cancer's name with those words left out is a name too ("neck of the womb":
-    ``_cancers_by_place``); a near miss of a known name is a problem with a suggestion; any
+    ``KnowledgeBase.cancers_by_place``); a near miss of a known name is a problem with a
+    suggestion; any
     other cancer gets the general options (the answer's scope says no source is about it).
     Words the name holds beside the site that are neither ``read`` already nor describing words
     are named as not read; a test's result written as not known ("HER2 pending") does not make
@@ -1691,7 +1673,7 @@ def _read_site(kb: KnowledgeBase, name: str, read: Counter[str]) -> CancerReadin
     # describing words left out, as the typed name's are (they had been the name of a cancer of
     # no source); all, not some: "pancreatic ductal adenocarcinoma" is not breast cancer's
     # "invasive ductal carcinoma"
-    if not cancers and phrases and phrases[0] in (by_place := _cancers_by_place(kb)):
+    if not cancers and phrases and phrases[0] in (by_place := kb.cancers_by_place):
         matched, cancers = phrases[0], [kb.by_id[by_place[phrases[0]]]]
     if not cancers and not other:  # "TNBC", "linitis plastica": the cancer they are of
         lowered_primary = " ".join(primary.lower().split())

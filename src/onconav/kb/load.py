@@ -74,6 +74,7 @@ from onconav.kb.vocabulary import (
     record_codes,
     without_little_words,
 )
+from onconav.words import place_words
 
 DATA_DIR = Path(__file__).with_name("data")
 ARTEFACT = "kb.json"
@@ -200,6 +201,9 @@ class KnowledgeBase:
     # a kind of treatment that stopped working, of someone who has had one treatment of it
     # alone: that one stopped (``OnlyOneHad``), before ``implied``
     only_one_had: tuple[OnlyOneHad, ...] = ()
+    # a cancer's names that say "cancer", with the words that describe a cancer left out, to the
+    # cancer: a name typed is read by these too ("neck of the womb": ``cancers_by_place``)
+    cancers_by_place: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -806,7 +810,27 @@ def _index(
         gives={o.id: gives(o) for o in data.options},
         covers=covers,
         only_one_had=only_one_had(vocabulary, kind_of),
+        cancers_by_place=cancers_by_place(data),
     )
+
+
+def cancers_by_place(data: KBData) -> dict[str, str]:
+    """Each name of a cancer that says "cancer", with the words that describe a cancer left out
+    (``words.place_words``: "neck of the womb cancer" as "neck womb", "back passage cancer" as
+    "back passage", "colonic cancer" as "colonic"), to the cancer's id: those a name typed is
+    read by too. Not a name of a kind of tumour ("invasive ductal carcinoma": what is left may be
+    a kind of cell, not a place, and "ductal adenocarcinoma" is most often of the pancreas: a
+    review), nor a name left with no words ("advanced cancer"), nor one of two cancers."""
+    found: dict[str, set[str]] = {}
+    for cancer in data.cancers:
+        if cancer.id == "any":
+            continue
+        for name in cancer.names():
+            if not re.search(r"\bcancer\b", name.lower()):
+                continue
+            if place := " ".join(place_words(name)):
+                found.setdefault(place, set()).add(cancer.id)
+    return {place: ids.pop() for place, ids in found.items() if len(ids) == 1}
 
 
 def parse(files: Iterable[Path | tuple[str, bytes]]) -> KnowledgeBase:
