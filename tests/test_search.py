@@ -2070,7 +2070,7 @@ def test_an_entry_that_explains_nothing_is_not_offered(kb: KnowledgeBase, index:
             if not says and record.id in index._catch_alls:
                 empty.append(record)
             elif record.id not in index._catch_alls:
-                assert index._explains(record.id) == says, record.id
+                assert (record.id in index.explaining) == says, record.id
     assert "other-symptom" in {r.id for r in empty}
     for record in empty:
         for name in record.names():
@@ -2386,7 +2386,7 @@ def test_an_entry_offered_as_explained_shows_more_than_its_names(
     told "the knowledge base explains it" of a page with only names. Every entry."""
     for kind in NAMED_KINDS:
         for record in getattr(kb.data, kind):
-            if index._explains(record.id):
+            if record.id in index.explaining:
                 seen = view(kb, record)
                 assert (seen.text or seen.details or seen.notes or seen.codes or seen.used_by
                         or seen.settles or seen.evidence), record.id  # fmt: skip
@@ -2443,7 +2443,7 @@ def test_every_name_of_the_knowledge_base_finds_hits_or_its_entry(
             result = index.search(name)
         except SearchError:  # no word to look for ("-"), or no English word
             continue
-        explains = {r.id for r in kb.find(name) if index._explains(r.id)}
+        explains = {r.id for r in kb.find(name) if r.id in index.explaining}
         assert result.hits or result.explained or not explains, name
         if not result.hits:
             assert {r.id for r in result.explained} == explains, name
@@ -2877,3 +2877,72 @@ def test_hits_each_for_one_word_of_the_question_are_said_so(index: Index, first:
     for question in ("chemo isnt working anymore", "tired all the time"):  # (time: no name's)
         assert not [n for n in index.search(question).notices
                     if n.startswith("No passage or entry has")], question
+
+
+# --------------------------------------------------------------------------------------------
+# search7: refusals that say what they take, the index's explained entries, words read whole
+# --------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=80, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(query=st.text(max_size=30), limit=st.one_of(st.integers(-3, 60), st.text(max_size=3)),
+       cancer=st.one_of(st.none(), st.text(max_size=12)))  # fmt: skip
+@example(query="?!", limit=10, cancer=None)  # no word to look for
+@example(query="   ", limit=10, cancer=None)  # empty
+@example(query="化疗", limit=10, cancer=None)  # no English word
+@example(query="¿qué es la quimioterapia?", limit=10, cancer=None)
+def test_every_refusal_of_the_search_says_what_it_takes(
+    index: Index, query: str, limit: int | str, cancer: str | None
+) -> None:
+    """The search's own refusal of a question with no word to look for (empty, marks alone, no
+    English word) said nothing accepted, and the API filled it in from a table of its own
+    (``SEARCH_TAKES``), the command line and the page saying none: every refusal says it."""
+    try:
+        index.search(query, limit=limit, cancer=cancer)
+    except SearchError as error:
+        assert error.problem.accepted, error.problem
+
+
+def test_the_entries_offered_are_worked_out_once_as_the_index_is_built(
+    kb: KnowledgeBase, sources: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each search with no hit had built the explain page (``explain.view``) of every entry it
+    might offer, for a symptom running the rules of every option (``explain.eased_by``), though
+    whether a page shows more than its names depends on the knowledge base alone: the index
+    works it out once, as it is built."""
+    built = build_index(kb, sources)
+
+    def refused(*args: object) -> None:
+        raise AssertionError("explain.view built during a search")
+
+    monkeypatch.setattr("onconav.search.index.view", refused)
+    for question, cancer in (("hydronephrosis", "stomach"), ("lymph nodes", None)):
+        assert built.search(question, cancer=cancer).explained, question
+
+
+@pytest.mark.parametrize("cancer", [None, "stomach"])
+def test_a_name_of_two_words_the_other_way_round_offers_its_entry(
+    kb: KnowledgeBase, index: Index, cancer: str | None
+) -> None:
+    """With no hit, a question read as a name offers the entry the name offers: "my kidney is
+    blocked" with --cancer stomach found nothing and offered nothing, where "blocked kidney"
+    offered the blockage of a kidney's urine flow (explain finds the whole question alone, and
+    the question is no name as written). Every name of two words, the other way round."""
+    checked = 0
+    for kind in NAMED_KINDS:
+        for record in getattr(kb.data, kind):
+            for name in record.names():
+                found = text_words.words(name)
+                if len(found) != 2 or found[0].term == found[1].term:
+                    continue
+                alone = index.search(name, cancer=cancer)
+                if alone.hits or not alone.explained:
+                    continue
+                checked += 1
+                question = f"my {found[1].surface} is {found[0].surface}"
+                result = index.search(question, cancer=cancer)
+                offered = {r.id for r in alone.explained}
+                assert result.hits or offered <= {r.id for r in result.explained}, (
+                    question, result.notices)  # fmt: skip
+    assert checked >= 1

@@ -89,6 +89,10 @@ NEAR = 1  # other words a name of more words may have among its own in a documen
 COVERED = 0.5  # a paragraph mostly inside cited passages, or a passage overlapping a better one
 LIMIT_MAX = 50
 MAX_QUERY_CHARS = 500
+# What a question (q) takes, said by every refusal of one that has no word to look for (empty,
+# marks alone, no English word), as the profile's refusals say what a field takes: the API's
+# search route had filled it in from a table of its own (``SEARCH_TAKES``)
+QUERY_ACCEPTED = (f"a question or some words in English, at most {MAX_QUERY_CHARS} characters",)
 JOINER = re.compile(r"[-/]+")  # what joins the parts of a name in a question: "HER-2", "K/RAS"
 # Words after a name written with a space inside ("HER 2") that say it is the name: a result
 STATUS = frozenset({"positive", "negative", "pos", "neg", "test", "tests", "tested", "testing",
@@ -212,6 +216,8 @@ class Index:
     synonyms: bool = True
     boost: bool = True  # OPTION_BOOST and OWN_BOOST (plain BM25: neither)
     abbreviations: frozenset[str] = frozenset()  # the short ones among known_names (``_slip``)
+    # the entries whose explain page shows more than their names (``_explaining``)
+    explaining: frozenset[str] = frozenset()
 
     # ----------------------------------------------------------------------------------------
 
@@ -370,7 +376,7 @@ class Index:
         """The values the knowledge base names "other" (as explain finds the word): the cancer
         in general, *another symptom the cancer causes*, *another organ*. Their names are
         examples of anything else, or of everything ("cancer")."""
-        return frozenset(r.id for r in self.kb.find("other"))
+        return _catch_alls(self.kb)
 
     def _weak_phrase(self, concepts: list[Concept]) -> np.ndarray:
         """Per document, whether two weak words that stand side by side in a question of weak
@@ -525,7 +531,8 @@ class Index:
         address gives them: "ten")."""
         query = query.strip() if isinstance(query, str) else ""
         if not query:
-            raise SearchError(Problem("q", query, (), "give a question or some words to look for"))
+            raise SearchError(Problem("q", query, QUERY_ACCEPTED,
+                                      "give a question or some words to look for"))
         if SURROGATE.search(query):  # a byte the command line could not decode ("chemo \xff")
             raise SearchError(Problem("q", None, NOT_TEXT_ACCEPTED, NOT_TEXT))
         if len(query) > MAX_QUERY_CHARS:
@@ -542,13 +549,14 @@ class Index:
         concepts = self.concepts(query)
         foreign = list(dict.fromkeys(words_of.left_out(query)))  # "化疗", "Лонсурф"
         if (not concepts and foreign) or self._no_english(query, concepts):
-            raise SearchError(Problem("q", cut(query), (), "has no English word: only English "
-                                      "words are searched, as the sources and the knowledge "
-                                      "base are in English"))  # fmt: skip
+            raise SearchError(Problem("q", cut(query), QUERY_ACCEPTED, "has no English word: only "
+                                      "English words are searched, as the sources and the "
+                                      "knowledge base are in English"))  # fmt: skip
         if not concepts:  # "?!...", "x", "the": as empty, which is refused alike
-            raise SearchError(Problem("q", cut(query), (), "has no word to look for: give a "
-                                      "question or some words (marks, a letter or digit alone "
-                                      "and common words such as 'what' are left out)"))  # fmt: skip
+            raise SearchError(Problem("q", cut(query), QUERY_ACCEPTED, "has no word to look for: "
+                                      "give a question or some words (marks, a letter or digit "
+                                      "alone and common words such as 'what' are left "
+                                      "out)"))  # fmt: skip
         notices = self._negations(query)
         if foreign:  # "chemo,化疗": its words in another script were dropped without a word
             notices.append(f"Only English words are searched: {_and(f'“{w}”' for w in foreign)} "
@@ -675,10 +683,11 @@ class Index:
             notices.append(f"No passage or entry has {'both' if two else 'more than one of'} "
                            f"{listed}: each hit is for one of them.")  # fmt: skip
         suggestions = self.suggest(query, cancer=site) if suggest and not hits else []
-        # with no hit, the entry the question is a name of, as `onconav explain` finds it: a
-        # place such as the peritoneum has no plain words of its own to be a hit
-        explained = [self.ref(r.id) for r in self.kb.find(query)
-                     if self._for(r.id, site) and self._explains(r.id)
+        # with no hit, the entry the question is a name of, as `onconav explain` finds it, or
+        # as the question is read: a place such as the peritoneum has no plain words of its own
+        # to be a hit
+        explained = [self.ref(e) for e in self._named_by(query, concepts, about)
+                     if self._for(e, site) and e in self.explaining
                      ] if suggest and not hits else []  # fmt: skip
         # an entry explained that cites no passage: the sources may not speak of it, and its
         # page holds only what the knowledge base's rules say ("hydronephrosis": the options
@@ -707,6 +716,24 @@ class Index:
             knowledge_version=self.kb.version,
             disclaimer=DISCLAIMER,
         )
+
+    def _named_by(self, query: str, concepts: list[Concept], about: list[Concept]) -> list[str]:
+        """The entries a question is a name of: as `onconav explain` finds them (the whole
+        question, ``kb.find``), else as the search reads it, when its words but the weak ones
+        and those naming the cancer it is about (``about``) are one name (``concepts``: "my
+        kidney is blocked" is "blocked kidney", ``_other_way``; "what is hydronephrosis").
+        Read as a name, such a question had found no entry to offer where the name itself
+        did ("blocked kidney" with --cancer stomach)."""
+        found = list(dict.fromkeys(r.id for r in self.kb.find(query)))
+        if found or not self.synonyms:
+            return found
+        named = [c for c in concepts if not self.weak(c) and c not in about]
+        if len(named) != 1:
+            return []
+        (concept,) = named
+        return list(dict.fromkeys(n.entry for n in (*self.names.get(concept.terms, ()),
+                                                    *concept.names)
+                                  if n.relation == "same"))  # fmt: skip
 
     def _supported(self, concept: Concept, ways: list[Way], allowed: frozenset[str],
                    outside: np.ndarray, cache: Mapping[str, np.ndarray]) -> list[Way]:  # fmt: skip
@@ -1191,23 +1218,6 @@ class Index:
         scope = self.kb.rules[ident].scope
         return scope.holds(cancer) or any(site == cancer for site, _ in scope.uncovered)
 
-    def _explains(self, ident: str) -> bool:
-        """Whether an entry offered for a question with no hit explains anything: a catch-all
-        (``_catch_alls``: another symptom the cancer causes, another organ) whose explain page
-        (``explain.view``) shows only its names, kind and other names does not: "short of
-        breath" or "headache" had been told that the knowledge base explains it, as *another
-        symptom*. Any other entry does, if only by its plain name: "odynophagia" is *trouble
-        swallowing*, which `onconav options` reads (a review of the change found it dropped).
-        Nor does any other entry whose page shows nothing but its names: "blocked kidney" had
-        been told that the knowledge base explains it, where its page showed only its names (a
-        symptom's page now lists the options that may ease it, ``explain.eased_by``). The
-        options that may ease a catch-all ("another symptom": radiation to ease symptoms)
-        explain nothing of a headache, and do not count."""
-        shown = view(self.kb, self.kb.by_id[ident])
-        options = shown.used_by if ident not in self._catch_alls else []
-        return bool(shown.text or shown.details or shown.notes or shown.codes or options
-                    or shown.settles or shown.evidence)  # fmt: skip
-
     def ref(self, ident: str) -> Ref:
         return Ref(id=ident, kind=self.kb.kind_of.get(ident, ""), name=self.kb.name_of(ident),
                    cancers=cancers_of(self.kb, ident))
@@ -1487,7 +1497,38 @@ def build_index(kb: KnowledgeBase, sources: str | Path | None = None, *, synonym
     return Index(kb, tuple(docs), retriever, vocab, names, longest, frozenset(known),
                  texts is not None, boosts, tuple(sequences), passage_terms,
                  {t: np.array(d) for t, d in bound.items()},
-                 synonyms, boost, frozenset(abbreviations))  # fmt: skip
+                 synonyms, boost, frozenset(abbreviations), _explaining(kb))  # fmt: skip
+
+
+def _catch_alls(kb: KnowledgeBase) -> frozenset[str]:
+    """``Index._catch_alls``: the values the knowledge base names "other"."""
+    return frozenset(r.id for r in kb.find("other"))
+
+
+def _explaining(kb: KnowledgeBase) -> frozenset[str]:
+    """The entries that explain anything when offered for a question with no hit
+    (``SearchResult.explained``), worked out once as the index is built: whether an entry's
+    page shows more than its names depends on the knowledge base alone (each search had built
+    the page, ``explain.view``, of every entry it might offer; for a symptom that runs the rules
+    of every option, ``explain.eased_by``). A catch-all (``Index._catch_alls``: another symptom
+    the cancer causes, another organ) whose page (``explain.view``) shows only its names, kind
+    and other names does not: "short of breath" or "headache" had been told that the knowledge
+    base explains it, as *another symptom*. Any other entry does, if only by its plain name:
+    "odynophagia" is *trouble swallowing*, which `onconav options` reads (a review of the
+    change found it dropped). Nor does any other entry whose page shows nothing but its names:
+    "blocked kidney" had been told that the knowledge base explains it, where its page showed
+    only its names (a symptom's page now lists the options that may ease it,
+    ``explain.eased_by``). The options that may ease a catch-all ("another symptom": radiation
+    to ease symptoms) explain nothing of a headache, and do not count."""
+    catch_alls = _catch_alls(kb)
+    out = set()
+    for ident, record in kb.by_id.items():
+        shown = view(kb, record)
+        options = shown.used_by if ident not in catch_alls else []
+        if (shown.text or shown.details or shown.notes or shown.codes or options
+                or shown.settles or shown.evidence):  # fmt: skip
+            out.add(ident)
+    return frozenset(out)
 
 
 NameTable = dict[tuple[str, ...], tuple[Name, ...]]  # a name's terms -> the names of its entries

@@ -21,7 +21,7 @@ import re
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Literal
@@ -47,7 +47,6 @@ from onconav.fhir.evaluate import with_reading
 from onconav.kb import KnowledgeBase, load_kb, provenance
 from onconav.kb.model import Span
 from onconav.profile import (
-    CANCER_ACCEPTED,
     CANCER_CHARS,
     NOT_TEXT,
     NOT_TEXT_ACCEPTED,
@@ -577,9 +576,7 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
         try:
             result = index.search(q, limit=int(limit) if whole else limit, cancer=cancer)
         except SearchError as error:
-            said = error.problem  # every refusal says what the parameter takes
-            taken = said.accepted or SEARCH_TAKES.get(said.field, ())
-            return _refusal(422, [replace(said, accepted=taken)])
+            return _refusal(422, [error.problem])  # each says what the parameter takes
         return Response(result.model_dump_json(), media_type="application/json")
 
     @app.get("/api/v1/kb", summary="The knowledge base: version, sources and their dates, counts",
@@ -680,13 +677,6 @@ NOT_TEXT_PARAMETER = {"description": "A parameter's name is not text (its percen
                       "are not UTF-8)"}  # fmt: skip
 
 
-# What each of the search's parameters takes, for a refusal of the search that names none
-# ("has no word to look for": "accepted": [])
-SEARCH_TAKES = {
-    "q": (f"a question or some words in English, at most {MAX_QUERY_CHARS} characters",),
-    "limit": (f"1-{LIMIT_MAX}",),
-    "cancer": CANCER_ACCEPTED,
-}
 # The API's explain takes no cancer, where the page's does (``?cancer=rectum``): the page keeps
 # its links and search box to it and lists that cancer's options first; the API's answer is the
 # entry, whatever the cancer, as `onconav explain` gives it, and each option that gives it names
