@@ -2946,3 +2946,52 @@ def test_a_name_of_two_words_the_other_way_round_offers_its_entry(
                 assert result.hits or offered <= {r.id for r in result.explained}, (
                     question, result.notices)  # fmt: skip
     assert checked >= 1
+
+
+def test_a_word_read_whole_shares_its_term_with_no_other_word(index: Index) -> None:
+    """The stemmer made "lining" (of the belly) and "line" one term: "cancer in the lining of
+    the tummy" showed first-line treatment and a line into a vein first. Each word of
+    ``text.WHOLE`` is a term of its own that no other word of the documents or of the knowledge
+    base's names shares."""
+    seen = {w for d in index.docs if d.text
+            for w in text_words.WORD.findall(text_words.fold(d.text))}  # fmt: skip
+    seen |= {w for name in index.known_names for w in text_words.WORD.findall(name)}
+    stem = text_words.stemmer()
+    for word, term in text_words.WHOLE.items():
+        assert text_words.terms(word) == [term]
+        sharing = {w for w in seen if text_words.stem_words(stem, [w]) == [term]}
+        assert sharing <= set(text_words.WHOLE), (word, sharing)
+    result = index.search("cancer in the lining of the tummy")
+    assert result.hits
+    assert not any(h.entry is not None and h.entry.id in ("first-line", "pain-medicine-line")
+                   for h in result.hits), result.hits  # fmt: skip
+    assert {m.words: m for h in result.hits for m in h.matches}["lining tummy"].via
+
+
+def test_a_name_found_only_through_a_broader_one_says_so(kb: KnowledgeBase, index: Index) -> None:
+    """No passage names the peritoneum: "peritoneum" and "lining of the abdomen" showed the
+    passages on cancer spread far ("as distant metastasis") with nothing to say that no source
+    speaks of the peritoneum itself. Every name of every symptom and site whose hits all matched
+    it through a broader entry (``parent``, up the line) gets a notice naming it and the broader
+    one; one matched by its own words or another name of its own gets none."""
+    said = 0
+    for kind in ("symptoms", "sites"):
+        for record in getattr(kb.data, kind):
+            up, parent = set(), getattr(record, "parent", None)
+            while parent:
+                up.add(parent)
+                parent = getattr(kb.by_id[parent], "parent", None)
+            for name in record.names():
+                try:
+                    result = index.search(name)
+                except SearchError:
+                    continue
+                if len(index.concepts(name)) != 1 or not result.hits:
+                    continue
+                broader = all(m.entry is not None and m.entry.id in up
+                              for h in result.hits for m in h.matches)  # fmt: skip
+                notice = any("by name: the hits are for" in n for n in result.notices)
+                assert notice == broader, (name, result.notices)
+                said += notice
+    assert said > 5
+    assert any("peritoneum" in n for n in index.search("peritoneum").notices)

@@ -666,6 +666,8 @@ class Index:
             notices.append(f"“{said}” is in no source on {self._cancer_name(site)}: the hits are "
                            f"for the other words; the sources on "
                            f"{_and(self.kb.name_of(c) for c in named_in)} name it.")  # fmt: skip
+        if suggest:
+            notices.extend(self._by_broader(scored, taken, topics))
         if hits and unmatched and suggest:
             notices.extend(self._unmatched(unmatched, site, _in_capitals(query)))
         # words of the question that each find something, but no hit has more than one of them:
@@ -716,6 +718,35 @@ class Index:
             knowledge_version=self.kb.version,
             disclaimer=DISCLAIMER,
         )
+
+    def _by_broader(self, scored: list[tuple[Concept, list[Way]]], taken: list[int],
+                    topics: list[Concept]) -> list[str]:  # fmt: skip
+        """A notice for each word of a question (``topics``) that every hit it matches matched
+        only through a broader name (``parent``): no passage names the peritoneum, and
+        "peritoneum" or "cancer in the lining of the tummy" showed the passages on cancer
+        spread far, "(as distant metastasis)", with nothing to say that no source speaks of the
+        peritoneum itself."""
+        out = []
+        for concept, ways in scored:
+            if concept not in topics:
+                continue
+            broader: list[str] = []
+            for i in taken:
+                found = [n for n, s in ways if float(s[i]) > 0]
+                if any(n is None or n.relation != "broader" for n in found):
+                    break  # the words themselves or a name of the same thing
+                broader += [n.entry for n in found if n is not None]
+            else:
+                if broader:
+                    named = _and(self.kb.name_of(e) for e in sorted(self._entries(concept) | {
+                        n.entry for n in concept.names if n.relation == "same"}))
+                    said = (f"“{concept.words}”" if named in ("", concept.words) else
+                            f"{named} (“{concept.words}”)")  # fmt: skip
+                    names = _and(self.kb.name_of(e) for e in dict.fromkeys(broader))
+                    out.append(f"No passage or entry speaks of {said} by name: the hits are for "
+                               f"{names}, a broader name that covers it; ask your care team how "
+                               "they apply.")  # fmt: skip
+        return out
 
     def _named_by(self, query: str, concepts: list[Concept], about: list[Concept]) -> list[str]:
         """The entries a question is a name of: as `onconav explain` finds them (the whole

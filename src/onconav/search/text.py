@@ -141,11 +141,21 @@ def _joined(raw: list[str]) -> list[str]:
     return out
 
 
+# Words the stemmer would make one term with another word of another meaning, each read as its
+# own term (its plural too), as the Snowball stemmer keeps "news", "inning" and "outing" whole:
+# a thing named by a word in "-ing" that is no doing of the verb its stem is. "lining" (of the
+# belly: the peritoneum) is not "line" (first-line treatment, a line into a vein): "cancer in the
+# lining of the tummy" had shown first-line treatment first. Folded, in the American spelling.
+WHOLE = {"lining": "lining", "linings": "lining"}
+
+
 def stem_words(stem: Stemmer.Stemmer, found: list[str]) -> list[str]:
-    """The terms of folded words: each in its American spelling, stemmed; "came back" (and
-    each form of it, ``_joined``) is ``COME_BACK``."""
-    terms = stem.stemWords([american(w) for w in found])
-    return [COME_BACK if " " in w else t for w, t in zip(found, terms, strict=True)]
+    """The terms of folded words: each in its American spelling, stemmed (a word of ``WHOLE``
+    as its own term); "came back" (and each form of it, ``_joined``) is ``COME_BACK``."""
+    spelt = [american(w) for w in found]
+    terms = stem.stemWords(spelt)
+    return [COME_BACK if " " in w else WHOLE.get(a, t)
+            for w, a, t in zip(found, spelt, terms, strict=True)]  # fmt: skip
 
 
 # Words a question says a thing with, each read in a question as the word it stands for, and
