@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, example, given, reject, settings
 from hypothesis import strategies as st
 
 from conftest import Run
+from onconav import explain, words
 from onconav.engine import evaluate
 from onconav.explain import view
 from onconav.kb import KnowledgeBase, provenance
@@ -1302,6 +1303,11 @@ def test_kept_to_a_cancer_no_general_hit_comes_before_an_own_hit_that_answers(
     assert checked > 5
 
 
+def _as_written(index: Index, name: str) -> bool:
+    """Whether the search reads a name only as written (``Index.as_written``: "being sick")."""
+    return tuple(text_words.WORD.findall(text_words.fold(name))) in index.as_written
+
+
 def test_a_narrower_name_of_a_symptom_or_site_leads_to_its_main_name_alone(
     kb: KnowledgeBase, index: Index
 ) -> None:
@@ -1318,9 +1324,9 @@ def test_a_narrower_name_of_a_symptom_or_site_leads_to_its_main_name_alone(
             said = all(t in index.vocab for t in main) and (
                 any(_together(seq, main) for seq in index.sequences) or not record.evidence)
             unsaid += not said
-            for terms in others:
-                if terms == main or not terms:
-                    continue
+            for name, terms in zip(record.names()[1:], others, strict=True):
+                if terms == main or not terms or _as_written(index, name):
+                    continue  # (a name read only as written is in no name table)
                 reached = {n.terms for n in index.names[terms] if n.entry == record.id}
                 every = {tuple(text_words.terms(n)) for n in record.names()} - {()}
                 assert reached <= {terms, main} if said else reached == every, (
@@ -1365,9 +1371,9 @@ def test_a_narrower_name_whose_main_name_no_document_has_leads_to_the_broader_on
                 at = tuple(text_words.terms(kb.by_id[parent].name))
                 chain.append((parent, at))
                 parent = getattr(kb.by_id[parent], "parent", None)
-            for terms in others:
-                if terms == main or not terms:
-                    continue
+            for name, terms in zip(record.names()[1:], others, strict=True):
+                if terms == main or not terms or _as_written(index, name):
+                    continue  # (a name read only as written is in no name table)
                 reached = {(n.entry, n.terms) for n in index.names[terms]}
                 assert {(e, t) for e, t in reached if e == record.id} <= {
                     (record.id, terms), (record.id, main)}, (record.id, terms)
@@ -1406,8 +1412,9 @@ def test_short_forms_written_without_an_apostrophe_are_weak(index: Index, questi
                                       "is being sick normal"])  # fmt: skip
 def test_being_sick_is_vomiting(index: Index, question: str) -> None:
     """A review of December 2026: "being sick" (vomiting, as people in Britain and Canada say
-    it) found only the glossary's side effects, on "sick". It is read as "vomiting"
-    (``text.READ_AS_PAIRS``), and finds what "vomiting" finds; "sick of" is not read so."""
+    it) found only the glossary's side effects, on "sick". It is read as "vomiting" (an other
+    name of it, read only as written: ``Index.as_written``), and finds what "vomiting" finds;
+    "sick of" is not read so."""
     hits = index.search(question).hits
     read = [m for h in hits for m in h.matches if m.words == "being sick"]
     assert read and all(m.via == "vomiting" for m in read), hits[:2]
@@ -1893,19 +1900,19 @@ def test_a_question_the_sources_do_not_answer_is_told_to_ask_the_care_team(
     matched nothing are named, and the care team is the one to ask; never that the sources do
     not seem to cover it, which the search cannot tell. A slip of the keys ("lonsruf") or
     another cancer's sources ("lonsurf" with --cancer cervix) say what they say instead."""
-    # a name of trouble swallowing, whose passages are about other cancers' sources or none
-    # (asked as a question: the knowledge base explains "odynophagia" alone)
-    lose = index.search("what is odynophagia", cancer="cervix")
+    # words the sources do not use (a question of a name of trouble swallowing, "what is
+    # odynophagia", now offers the entry it names: test_a_question_read_as_one_name_offers_it)
+    lose = index.search("will I lose my hair", cancer="cervix")
     assert lose.hits == [] and lose.suggestions == [] and lose.elsewhere == []
     assert lose.explained == []
-    assert any("“odynophagia”" in n and "ask your care team" in n for n in lose.notices), lose
+    assert any("“hair”" in n and "ask your care team" in n for n in lose.notices), lose
     for question, cancer in (("lonsruf", None), ("lonsurf", "cervix"), ("chemo", None),
-                             ("will I lose my hair", None), ("what is odynophagia", "cervix")):
+                             ("will I lose my hair", None), ("will I lose my hair", "cervix")):
         said = index.search(question, cancer=cancer).notices
         assert not any(n.startswith(COVER) for n in said), (question, said)
-    done = run("search", "what is odynophagia", "--cancer", "cervix", "--sources", str(sources))
+    done = run("search", "will I lose my hair", "--cancer", "cervix", "--sources", str(sources))
     assert done.status == 0, done.stderr
-    assert "Note: “odynophagia”" in done.stdout and COVER not in done.stdout, done.stdout
+    assert "Note: “lose” and “hair”" in done.stdout and COVER not in done.stdout, done.stdout
 
 
 @pytest.mark.parametrize(("question", "absent", "used"), [
@@ -2995,3 +3002,71 @@ def test_a_name_found_only_through_a_broader_one_says_so(kb: KnowledgeBase, inde
                 said += notice
     assert said > 5
     assert any("peritoneum" in n for n in index.search("peritoneum").notices)
+
+
+@pytest.mark.parametrize(("question", "entry"), [("what is odynophagia", "trouble-swallowing"),
+                                                 ("what is hydronephrosis", "urinary-blockage")])
+def test_a_question_read_as_one_name_offers_it(index: Index, question: str, entry: str) -> None:
+    """With no hit, a question whose words but common ones are one name offers its entry, as
+    the name alone does: "what is odynophagia" with --cancer cervix offered nothing, where
+    "odynophagia" offered trouble swallowing (explain finds the whole question alone)."""
+    assert [r.id for r in index.search(question, cancer="cervix").explained] == [entry]
+
+
+def test_every_name_read_only_as_written_is_one_the_profile_and_explain_read(
+    kb: KnowledgeBase, index: Index
+) -> None:
+    """The search read "being sick" as vomiting from a list of its own (``READ_AS_PAIRS``),
+    which a profile refused (``{"symptoms": ["being sick"]}``) and explain did not know: it is
+    an other name of vomiting in the knowledge base, which the search reads only as written, as
+    every name whose one word left once its common words are left out is also a word of
+    another entry's name ("sick": "feeling sick", nausea). Every such name is read as its entry
+    by the search, explain and a profile, and does not make its one word alone a name."""
+    assert ("being", "sick") in index.as_written
+    for written, (said, main) in index.as_written.items():
+        assert main.entry in {r.id for r in kb.find(said)}, said
+        assert main.entry in {r.id for r in explain.find(kb, said)}, said
+        matches = [m for h in index.search(said).hits for m in h.matches]
+        assert matches and all(m.entry is not None and m.entry.id == main.entry
+                               for m in matches), (said, matches)  # fmt: skip
+        (alone,) = {tuple(text_words.terms(said))}
+        assert said not in {text_words.fold(n.name) for n in index.names.get(alone, ())}, said
+        field = {"symptoms": "symptoms", "sites": "metastases"}.get(kb.kind_of[main.entry])
+        if field is not None:
+            profile = parse_profile({"cancer": "rectum", field: [said]}, kb)
+            assert main.entry in getattr(profile, field), (said, written)
+
+
+@pytest.mark.parametrize("said", ["{} pills", "{} tablets", "IV {}", "oral {}"])
+def test_explain_reads_a_treatment_named_with_how_it_is_given_as_a_profile_does(
+    kb: KnowledgeBase, said: str
+) -> None:
+    """`onconav explain "chemo pills"` was "nothing in the knowledge base is called 'chemo
+    pills'", where a profile reads the words as chemotherapy (``words.ROUTE``, the profile's
+    and explain's one reader of how a treatment is given). Every name of every drug, regimen
+    and kind of drug."""
+    for kind in ("drugs", "regimens", "drug_classes"):
+        for record in getattr(kb.data, kind):
+            for name in record.names():
+                typed = said.format(name)
+                if kb.find(typed) or not words.ROUTE.fullmatch(typed):
+                    continue
+                assert [r.id for r in explain.find(kb, typed)] == [
+                    r.id for r in kb.find(name)], typed
+    assert [r.id for r in explain.find(kb, "chemo pills")] == ["chemotherapy"]
+
+
+@pytest.mark.parametrize(("typed", "shown"), [("being sick", "vomiting"),
+                                              ("chemo pills", "Chemotherapy"),
+                                              ("Xeloda tablets", "capecitabine")])
+def test_explain_and_a_profile_read_the_words_search_reads(run: Run, typed: str,
+                                                           shown: str) -> None:  # fmt: skip
+    """The search read "being sick" as vomiting, but a profile with it was refused and
+    `onconav explain "being sick"` found nothing; explain did not know "chemo pills", which a
+    profile reads. One list, the knowledge base's names (and one reader of how a treatment is
+    given, ``words.ROUTE``), for the three."""
+    done = run("explain", typed)
+    assert done.status == 0 and done.stdout.startswith(shown), done.stderr
+    if typed == "being sick":
+        done = run("options", "--cancer", "rectum", "--stage", "4", "--symptom", typed, "--brief")
+        assert done.status == 0 and "vomiting (you wrote: being sick)" in done.stdout, done.stderr

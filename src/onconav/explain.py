@@ -28,7 +28,7 @@ from onconav.kb.model import (
 )
 from onconav.kb.vocabulary import CODE_SYSTEMS
 from onconav.logic import Truth, relieves
-from onconav.words import and_list
+from onconav.words import ROUTE, and_list
 
 KIND_LABEL = {
     "sources": "source",
@@ -51,6 +51,19 @@ class _Named(Protocol):
     def id(self) -> str: ...
     @property
     def name(self) -> str: ...
+
+
+def find(kb: KnowledgeBase, name: str) -> list[Record]:
+    """The entries a name is of, as `onconav explain`, /explain/{name}, the API's explain and
+    search's entries explained find them: by any name or code (``kb.find``), or, with none,
+    the treatment a name says with how it is given, as a profile reads a treatment
+    (``words.ROUTE``): "chemo pills", "Xeloda tablets" and "IV chemo" are read by a profile
+    and had been "nothing in the knowledge base is called ..." to explain."""
+    found = kb.find(name)
+    route = None if found else ROUTE.fullmatch(name)
+    if route is not None:
+        found = kb.find(next(g for g in route.groups() if g))
+    return found
 
 
 def cancers_of(kb: KnowledgeBase, ident: str) -> list[str]:

@@ -281,7 +281,9 @@ def _show(name: str, sources: Path | None, ids: bool) -> None:
         from onconav.reading import GIVE_A_NAME
 
         raise UsageError(f"NAME: {GIVE_A_NAME}")
-    hits = kb.find(name)
+    from onconav.explain import find
+
+    hits = find(kb, name)
     if not hits:
         closest = kb.closest_names(name)
         raise UsageError(

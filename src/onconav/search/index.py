@@ -44,6 +44,7 @@ short abbreviation ("HAI") is suggested only for a word written in capitals.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import itertools
 import re
@@ -58,7 +59,7 @@ from bm25s.tokenization import Tokenized
 from Stemmer import Stemmer
 
 from onconav.engine import DISCLAIMER, sources_used
-from onconav.explain import cancers_of, view
+from onconav.explain import cancers_of, find, view
 from onconav.kb import KnowledgeBase, provenance
 from onconav.kb.model import KINDS, Option, Span
 from onconav.logic import Truth, relieves
@@ -218,6 +219,10 @@ class Index:
     abbreviations: frozenset[str] = frozenset()  # the short ones among known_names (``_slip``)
     # the entries whose explain page shows more than their names (``_explaining``)
     explaining: frozenset[str] = frozenset()
+    # names read only as written, by their folded words: the name folded, and its entry's main
+    # name (``_as_written``)
+    as_written: Mapping[tuple[str, ...], tuple[str, Name]] = dataclasses.field(
+        default_factory=dict)
 
     # ----------------------------------------------------------------------------------------
 
@@ -229,8 +234,9 @@ class Index:
         stop ("her. 2 years later"). Across a space, only when written as the name
         (``_spaced_name``: "what is HER 2", "her 2 positive"; not "her 2 sons"), or when the
         first part alone is no word of the documents (``_split_word``: "immuno therapy"). A word
-        of ``text.READ_AS`` is read as the word it stands for ("hurts" as "pain"), two of
-        ``text.READ_AS_PAIRS`` so ("being sick" as "vomiting"), and "back" as
+        of ``text.READ_AS`` is read as the word it stands for ("hurts" as "pain"), a name read only
+        as written as its entry's main name (``_written_name``: "being sick" as "vomiting"),
+        and "back" as
         "come back" where ``text.come_back`` reads it so, unless it begins a name ("is back
         pain common")."""
         if not self.synonyms:
@@ -243,11 +249,13 @@ class Index:
         out: list[words_of.Word] = []
         i = 0
         while i < len(raw):
-            pair = words_of.READ_AS_PAIRS.get(tuple(raw[i : i + 2]))  # "being sick"
-            if pair is not None and raw[i + 2 : i + 3] != ["of"]:  # ("sick of chemo": fed up)
-                (term,) = words_of.stem_words(stem, [pair])
-                out.append(words_of.Word(" ".join(raw[i : i + 2]), term, pair))
-                i += 2
+            written = self._written_name(raw, i, stem)  # "being sick": vomiting
+            if written is not None:
+                n, said, name = written  # (said as the name: "can't swallow", not "can t")
+                surfaces = [said] + [""] * (len(name.terms) - 1)
+                out += [words_of.Word(w, t, name.name)
+                        for w, t in zip(surfaces, name.terms, strict=True)]  # fmt: skip
+                i += n
                 continue
             back = words_of.come_back(raw, i)  # one word, as read ("came back", "is back")
             if back == 2:
@@ -275,6 +283,24 @@ class Index:
             i += 1
         return out
 
+    def _written_name(self, raw: list[str], i: int,
+                      stem: Stemmer) -> tuple[int, str, Name] | None:  # fmt: skip
+        """A name read only as written (``as_written``: "being sick") that the folded words of
+        a question from ``i`` begin with: how many words it has, the name (folded), and the
+        main name of its entry (vomiting); None when they begin none, or a longer name of the
+        knowledge base in order ("throwing up blood"), or "of" follows ("being sick of chemo":
+        fed up)."""
+        for n in sorted({len(k) for k in self.as_written}, reverse=True):
+            found = self.as_written.get(tuple(raw[i : i + n]))
+            if found is None or raw[i + n : i + n + 1] == ["of"]:
+                continue
+            ahead = [w for w in raw[i : i + n + self.longest] if w not in words_of.STOP]
+            terms = tuple(words_of.stem_words(stem, ahead))
+            if any(terms[:k] in self.names for k in range(2, len(terms) + 1)):
+                continue  # a longer name in order
+            return n, *found
+        return None
+
     def _split_word(self, first: str, stem: Stemmer) -> bool:
         """Whether a word of a question may be the first part of a word written in two ("immuno
         therapy", "radio therapy"): it is no common word and no term of any document. The two
@@ -301,7 +327,7 @@ class Index:
                 if names or n == 1:
                     others = tuple(nm for nm in names if nm.terms != key)
                     run = found[i : i + n]
-                    words = " ".join(w.surface for w in run)
+                    words = " ".join(w.surface for w in run if w.surface)
                     # read as another word ("hurts"): the words as read, by the name they are
                     read = None if not any(w.read_as for w in run) else next(
                         (nm.name for nm in names if nm.terms == key),
@@ -750,12 +776,12 @@ class Index:
 
     def _named_by(self, query: str, concepts: list[Concept], about: list[Concept]) -> list[str]:
         """The entries a question is a name of: as `onconav explain` finds them (the whole
-        question, ``kb.find``), else as the search reads it, when its words but the weak ones
+        question, ``explain.find``), else as the search reads it, when its words but the weak ones
         and those naming the cancer it is about (``about``) are one name (``concepts``: "my
         kidney is blocked" is "blocked kidney", ``_other_way``; "what is hydronephrosis").
         Read as a name, such a question had found no entry to offer where the name itself
         did ("blocked kidney" with --cancer stomach)."""
-        found = list(dict.fromkeys(r.id for r in self.kb.find(query)))
+        found = list(dict.fromkeys(r.id for r in find(self.kb, query)))
         if found or not self.synonyms:
             return found
         named = [c for c in concepts if not self.weak(c) and c not in about]
@@ -1519,7 +1545,9 @@ def build_index(kb: KnowledgeBase, sources: str | Path | None = None, *, synonym
         having = set.intersection(*(postings.get(t, set()) for t in terms)) if terms else set()
         return any(_together(sequences[i], terms) for i in having)
 
-    names, longest, known, abbreviations = _names(kb, stem, vocab, stands)
+    as_written = _as_written(kb, stem)
+    names, longest, known, abbreviations = _names(
+        kb, stem, vocab, stands, frozenset((n.entry, n.name) for n in as_written.values()))
     boosts = np.array([OPTION_BOOST if boost and d.boosted else 1.0 for d in docs],
                       dtype=np.float32)  # fmt: skip
     passage_terms = {(d.citations[0].source, d.citations[0].start, d.citations[0].end):
@@ -1528,7 +1556,9 @@ def build_index(kb: KnowledgeBase, sources: str | Path | None = None, *, synonym
     return Index(kb, tuple(docs), retriever, vocab, names, longest, frozenset(known),
                  texts is not None, boosts, tuple(sequences), passage_terms,
                  {t: np.array(d) for t, d in bound.items()},
-                 synonyms, boost, frozenset(abbreviations), _explaining(kb))  # fmt: skip
+                 synonyms, boost, frozenset(abbreviations), _explaining(kb),
+                 {words: (words_of.fold(n.name), _main_name(kb, stem, n.entry))
+                  for words, n in as_written.items()})  # fmt: skip
 
 
 def _catch_alls(kb: KnowledgeBase) -> frozenset[str]:
@@ -1566,7 +1596,8 @@ NameTable = dict[tuple[str, ...], tuple[Name, ...]]  # a name's terms -> the nam
 
 
 def _names(kb: KnowledgeBase, stem: Stemmer, vocab: Mapping[str, int],
-           stands: Callable[[tuple[str, ...]], bool]
+           stands: Callable[[tuple[str, ...]], bool],
+           written: frozenset[tuple[str, str]] = frozenset()
            ) -> tuple[NameTable, int, set[str], set[str]]:  # fmt: skip
     """Every name of every entry that has names, as terms, mapped to all the names of the
     entries it names (its synonyms); a class of drugs is also named by its drugs' names. An other
@@ -1583,7 +1614,8 @@ def _names(kb: KnowledgeBase, stem: Stemmer, vocab: Mapping[str, int],
     outlet obstruction" had found nothing (their main names are in no document, and the rule
     went to the broader name only from an other name, and only when the main name's words were
     in some document). With them, every name folded, and the short abbreviations among them
-    (``_short_abbreviation``)."""
+    (``_short_abbreviation``). The names read only as written (``written``, by entry and name:
+    ``_as_written``) are in none of these but the names folded."""
     by_entry: dict[str, list[Name]] = {}
     known: set[str] = set()
     abbreviations: set[str] = set()
@@ -1595,7 +1627,7 @@ def _names(kb: KnowledgeBase, stem: Stemmer, vocab: Mapping[str, int],
                 known.add(words_of.fold(name))
                 if _short_abbreviation(name):
                     abbreviations.add(words_of.fold(name))
-                if terms and terms not in seen:
+                if terms and terms not in seen and (record.id, name) not in written:
                     seen.add(terms)
                     by_entry.setdefault(record.id, []).append(Name(record.id, name, terms))
     members: dict[str, list[str]] = {}  # a class of drugs: its drugs' names count as its names
@@ -1647,6 +1679,41 @@ def _names(kb: KnowledgeBase, stem: Stemmer, vocab: Mapping[str, int],
                 bucket.setdefault((other.entry, other.terms), other)
     longest = max((len(k) for k in table), default=1)
     return {k: tuple(v.values()) for k, v in table.items()}, longest, known, abbreviations
+
+
+def _as_written(kb: KnowledgeBase, stem: Stemmer) -> dict[tuple[str, ...], Name]:
+    """The names of the knowledge base read only as written, by their words folded: a name of
+    several words that is one word once its common words are left out (``text.STOP``), when
+    that word is also a word of a name of another entry, so that alone it does not say which:
+    "being sick" is vomiting, but "sick" alone is most often being ill, and "feeling sick" is
+    nausea; "throwing up" is vomiting, but "throwing up blood" bleeding from the stomach or
+    bowel. Not a name of a catch-all (``_catch_alls``: "other cancer", "other organ"), whose
+    word alone stands for it. Read so in a question (``Index.question_words``), each is a
+    name of the knowledge base as any other, which a profile and explain read as well (the
+    search had read "being sick" from a list of its own, which the profile refused)."""
+    catch_alls = _catch_alls(kb)
+    named: list[tuple[str, str, tuple[str, ...]]] = []
+    owners: dict[str, set[str]] = {}  # a term -> the entries with a name that has it
+    for kind in NAMED_KINDS:
+        for record in getattr(kb.data, kind):
+            for name in record.names():
+                terms = tuple(words_of.terms(name, stem))
+                named.append((record.id, name, terms))
+                for term in terms:
+                    owners.setdefault(term, set()).add(record.id)
+    out: dict[tuple[str, ...], Name] = {}
+    for entry, name, terms in named:
+        words = tuple(words_of.WORD.findall(words_of.fold(name)))
+        if (len(words) > 1 and len(set(terms)) == 1 and terms[0] != words_of.COME_BACK
+                and entry not in catch_alls and owners[terms[0]] - {entry}):  # fmt: skip
+            out[words] = Name(entry, name, terms)
+    return out
+
+
+def _main_name(kb: KnowledgeBase, stem: Stemmer, entry: str) -> Name:
+    """An entry's main name, as terms."""
+    name = kb.name_of(entry)
+    return Name(entry, name, tuple(words_of.terms(name, stem)))
 
 
 def _short_abbreviation(name: str) -> bool:

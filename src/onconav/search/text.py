@@ -170,12 +170,6 @@ def stem_words(stem: Stemmer.Stemmer, found: list[str]) -> list[str]:
 # written, folded (``Index.question_words``; plain BM25 reads none of them).
 READ_AS = {"hurt": "pain", "hurts": "pain", "hurting": "pain", "tablet": "pill",
            "tablets": "pills", "drip": "vein", "drips": "vein"}  # fmt: skip
-# Two words read so, as one: "being sick" is vomiting (as people in Britain and Canada say it).
-# Not an alias of vomiting: "being" is a common word, left out, and the alias would be "sick"
-# alone, which is most often being ill. Not before "of" ("being sick of chemo": fed up).
-READ_AS_PAIRS: dict[tuple[str, ...], str] = {("being", "sick"): "vomiting"}
-
-
 @dataclass(frozen=True)
 class Word:
     """A word of a text: as written (folded), and the term it is indexed under; ``read_as``:

@@ -529,7 +529,7 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
             return refused
         if not name.strip():  # a blank name had been a 404 ("'' is not a name ...")
             return _refusal(422, [Problem("name", name, ("a name or code",), GIVE_A_NAME)])
-        found = kb.find(name)
+        found = kb_explain.find(kb, name)
         if not found:
             closest = kb.closest_names(name)
             # the name quoted cut at 40 characters, as every message quotes a value (a name of

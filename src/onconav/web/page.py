@@ -213,7 +213,7 @@ def add_page(
             "explain_url": lambda ident: views.explain_url(ident, cancer, back)}  # fmt: skip
         if not name.strip():  # as the API refuses it (it was a 404: "does not know “”")
             return page("missing.html", 422, name="", blank=True, closest=[], **kept)
-        found = kb.find(name)
+        found = kb_explain.find(kb, name)
         if not found:
             # the closest names, as the command line and the API suggest them; the name typed
             # only quoted, cut short (words.cut): it was the heading whole, so that a shared
