@@ -2060,3 +2060,12 @@ def test_the_api_s_explain_says_why_it_takes_no_cancer(client: httpx.Client) -> 
     assert "used_by" in error["message"] and "cancers" in error["message"], error
     entry = client.get("/api/v1/explain/xeloda").json()
     assert any("rectum" in option["cancers"] for option in entry["used_by"]), entry["used_by"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/explain/chemo%20pills", "/explain/chemo%20pills",
+                                  "/api/v1/explain/being%20sick"])  # fmt: skip
+def test_explain_reads_the_words_a_profile_reads(client: httpx.Client, path: str) -> None:
+    """The API's and the page's explain of "chemo pills" (which a profile reads as
+    chemotherapy) and "being sick" (vomiting) were 404s: they find what the command finds
+    (``explain.find``; the knowledge base's names)."""
+    assert client.get(path).status_code == 200, path
