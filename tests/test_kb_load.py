@@ -273,6 +273,41 @@ def test_an_option_cites_only_the_sources_about_its_cancer(
         load_kb(root)
 
 
+@pytest.mark.parametrize(("file", "cited", "refused"), [
+    ("options/cervix.yaml", "ccs-rectal-stage4", True),
+    ("options/cervix.yaml", "ccs-stomach-stage4", True),
+    ("options/cervix.yaml", "acs-advanced", False),
+    ("options/general.yaml", "ccs-cervical-stage4", True),
+])  # fmt: skip
+def test_a_caveat_cites_only_the_sources_about_its_options_cancer(
+    tmp_path: Path, file: str, cited: str, refused: bool
+) -> None:
+    """A caveat is a statement about the option's cancer too: the cervical radiation options'
+    note that past pelvic radiation may rule out more cited the rectal page (twenty-sixth
+    review), which says it of rectal cancer only."""
+    root = copy_data(tmp_path)
+
+    def cite(doc: dict) -> None:  # type: ignore[type-arg]
+        option = next(o for o in doc["options"] if o.get("caveats"))
+        option["caveats"][0]["evidence"][0]["source"] = cited
+
+    edit(root / file, cite)
+    if refused:
+        with pytest.raises(KBError, match=rf"caveats\[.*\]\.evidence: cites {cited}, a source"):
+            load_kb(root)
+    else:
+        load_kb(root)
+
+
+def test_every_caveat_of_the_data_cites_the_sources_about_its_option(kb) -> None:  # type: ignore[no-untyped-def]
+    """Over every option of the data: each caveat cites a source about one of the option's
+    cancers or the general source (the load refuses it otherwise; this names each one)."""
+    about = {s.id: s.cancer for s in kb.data.sources}
+    wrong = [(o.id, c.id, span.source) for o in kb.data.options for c in o.caveats
+             for span in c.evidence if about[span.source] not in {*o.cancers, "any"}]  # fmt: skip
+    assert wrong == []
+
+
 def test_a_passage_cited_twice_in_one_list_is_rejected(tmp_path: Path) -> None:
     """One list of evidence citing the same passage twice is a copy and paste (a derived value
     of facts.yaml cited two passages twice each); the coverage report counted them twice."""

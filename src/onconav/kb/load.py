@@ -617,15 +617,20 @@ def build(data: KBData) -> KnowledgeBase:
             problems.extend(
                 _check_condition(caveat.when, f"{where}.caveats[{caveat.id}]", facts, values)
             )
-        # an option rests on the sources about its cancers and the general one: a stomach
-        # option had cited the cervical page, listed among a stomach answer's sources (a
-        # caveat may cite another: the cervical radiation's note on pelvic radiation had)
+        # an option rests on the sources about its cancers and the general one, and so does
+        # each of its caveats: a stomach option had cited the cervical page, listed among a
+        # stomach answer's sources, and the cervical radiation's note on past pelvic radiation
+        # the rectal page (what one page says of the pelvis is not said of another cancer)
         about = {s.id: s.cancer for s in data.sources}
-        for span in option.evidence:
-            if span.source in about and about[span.source] not in {*option.cancers, "any"}:
-                problems.append(f"{where}.evidence: cites {span.source}, a source about "
-                                f"{about[span.source]}, not about {', '.join(option.cancers)} "
-                                "nor advanced cancer in general")  # fmt: skip
+        cited = [("evidence", option.evidence),
+                 *((f"caveats[{c.id}].evidence", c.evidence) for c in option.caveats)]
+        for what, spans in cited:
+            for span in spans:
+                if span.source in about and about[span.source] not in {*option.cancers, "any"}:
+                    problems.append(f"{where}.{what}: cites {span.source}, a source about "
+                                    f"{about[span.source]}, not about "
+                                    f"{', '.join(option.cancers)} nor advanced cancer in "
+                                    "general")  # fmt: skip
     source_ids = {s.id for s in data.sources}
     for kind in KINDS:
         for record in getattr(data, kind):
