@@ -489,6 +489,55 @@ def test_a_cervical_stage_1_to_3_not_said_to_have_come_back_rules_nothing_out(
             assert after[ident] is Status.not_suitable, (ident, option.reason, fuller)
 
 
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fields=st.fixed_dictionaries({}, optional={
+           k: v for k, v in FIELDS.items() if k not in ("stage", "recurrence", "metastases")}),
+       not_back=st.sampled_from([{"recurrence": "none"}, {"prior_treatments": []}]))  # fmt: skip
+def test_cervical_stage_4a_not_come_back_is_not_asked_where_it_has_spread(
+    fields: dict[str, Any], not_back: dict[str, Any]
+) -> None:
+    """Cervical cancer of stage 4A that has not come back (said, or never treated) has grown
+    into organs near the cervix, in the pelvis, and not spread far (that is 4B): where it has
+    spread is read as the pelvis, and no option asks it. Ablation, radioactive drugs and drugs
+    for the bones had asked "Which parts of the body has the cancer spread to?" (twenty-sixth
+    review); they do not suit, and say why from the stage."""
+    kb = shared_kb()
+    data = to_profile("cervix", {**fields, **not_back, "stage": "4A"})
+    try:
+        profile = parse_profile(data, kb)
+    except ProfileError:
+        assume(False)
+    assume(facts_of(profile, kb).row["recurrence"] == "none")
+    for option in evaluate(profile, kb).options:
+        assert "metastases" not in {m.fact for m in option.missing}, (option.id, data)
+        if option.id == "general-ablation" and option.status is Status.not_suitable:
+            assert "has spread only within the pelvis" in (option.reason or ""), option.reason
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cancer=st.sampled_from(["cervix", "rectum", "stomach"]),
+       fields=st.fixed_dictionaries({}, optional={
+           k: v for k, v in FIELDS.items() if k != "hormone_sensitive"}))  # fmt: skip
+def test_hormone_therapy_is_not_asked_of_a_cancer_whose_own_source_names_none(
+    cancer: str, fields: dict[str, Any]
+) -> None:
+    """The general source sends a person to the source about their type of cancer for the drugs
+    used (acs-advanced 7409-7618), and the cervical, rectal and stomach sources name no hormone
+    therapy: where the general options are shown beside theirs (cervical or rectal cancer back
+    in the pelvis), hormone therapy had asked "Do hormones help this cancer grow?" (twenty-sixth
+    review). It does not suit, saying why, unless the person says hormones make it grow."""
+    kb = shared_kb()
+    data = to_profile(cancer, fields)
+    try:
+        profile = parse_profile(data, kb)
+    except ProfileError:
+        assume(False)
+    for option in evaluate(profile, kb).options:
+        assert "hormone_sensitive" not in {m.fact for m in option.missing}, (option.id, data)
+        if option.id == "general-hormone-therapy" and option.status is Status.not_suitable:
+            assert "names no hormone therapy" in (option.reason or ""), option.reason
+
+
 def rectal_targeted_drugs_given_alone(kb: KnowledgeBase) -> list[str]:
     """The rectal source's targeted drugs given without chemotherapy (panitumumab, regorafenib)."""
     return [o.id for o in kb.data.options if o.cancers == ["rectum"]

@@ -1033,6 +1033,19 @@ DRUG_TREATMENT_STOPPED = any_of("progressed_on", DRUG_KINDS | {"chemoradiation"}
 NOT_ONLY_PELVIS = any_of("metastases", DISTANT_SITES | {DISTANT, "lymph-nodes", OTHERS_NOT_KNOWN},
                          "spread that may be beyond the pelvis")  # fmt: skip
 
+# no treatment had: the treatments had given and empty, nothing stopped working, no
+# chemotherapy for spread (as the data's derived "not come back" reads it)
+NOTHING_HAD = All(
+    (
+        Not(Test("prior_treatments", "not_empty", "count", (), frozenset(),
+                 frozenset({OTHERS_NOT_KNOWN}), limit=NO_LIMIT, text="treatments had")),
+        Not(Test("progressed_on", "not_empty", "count", (), frozenset(),
+                 frozenset({OTHERS_NOT_KNOWN}), limit=NO_LIMIT, text="treatments that stopped")),
+        Not(Test("chemo_for_spread", "eq", "bool", (), frozenset(), frozenset(), value=True,
+                 text="chemotherapy for spread")),
+    )
+)
+
 # The facts a profile implies, in two parts, with the data's derived values between them
 # (``kb.implied``): first what the treatments, the stage and the places of spread as given
 # imply (whether it came back, chemotherapy for spread, nothing stopped of no drug treatment),
@@ -1111,6 +1124,22 @@ IMPLIED_FIRST: tuple[Implied, ...] = (
         "treatment stopped working): none for spread cancer.",
         told="the treatments you have had include no chemotherapy, so none was given for cancer "
         "that had spread",
+    ),
+    # (rule 7b) cervical stage 4A, as given, that has not come back (as given, or never
+    # treated, as the derived value below will read it): spread only within the pelvis
+    Implied(
+        "metastases",
+        frozenset({"pelvis"}),
+        All((CERVIX, STAGE_4A, not_given("metastases", "not said"),
+             Any((NOT_COME_BACK, All((not_given("recurrence", "not said"), NOTHING_HAD)))))),
+        if_unknown=True,
+        why="Cervical cancer of stage 4A that has not come back has grown into the organs near "
+        "the cervix, in the pelvis, and not spread to distant organs (that is 4B, rule 4; 4A "
+        "with distant spread is a contradiction, below): where it has spread is read as the "
+        "pelvis. A clinical review found such a cancer asked where it had spread by every "
+        "option for spread to the bones or far away. Read before the derived values, which read "
+        "it (a weak bone), so whether it came back is read as given, or from no treatment had.",
+        told="stage 4A that has not come back has spread only within the pelvis",
     ),
 )
 IMPLIED_LAST: tuple[Implied, ...] = (
