@@ -5732,6 +5732,8 @@ def test_pain_the_cancer_causes_is_read_as_pain(kb: onconav.KnowledgeBase) -> No
     ("Active", "Biopsy proven", True), ("Active", "Suspected; histology awaited", False),
     ("Active", "Previously confirmed, now ruled out", False), ("Active", "Confirmed?", False),
     ("Active", "Not excluded", False), ("Active", "Cannot be ruled out", False),
+    # (as a harm's reading has it, ``words.DENIAL_DENIED``: they had been read as confirmed)
+    ("Active", "Cannot exclude", False), ("Active", "Could not rule out", False),
     ("Active", "Not yet confirmed", False), ("Active", "To be confirmed", False),
 ])  # fmt: skip
 def test_a_condition_status_in_words_only_is_read(
@@ -7849,11 +7851,17 @@ def _oxaliplatin_stopped(text: str) -> dict[str, Any]:
     ("no toxicity, stopped for neuropathy", True), ("Not due to AE. Discontinued for CIPN", True),
     ("Hand-foot syndrome; no other toxicity", True), ("toxicity not ruled out", True),
     ("Progression ruled out. Stopped for neuropathy.", True),
+    # a harm that "and" joins to a denied one, said to be there; a harm on the mend after the
+    # drug was stopped for it; a mend denied (each had been read as denied)
+    ("No nausea and grade 3 neuropathy", True), ("Neuropathy and no nausea", True),
+    ("Stopped for neuropathy, now improving", True), ("Neuropathy, not resolved", True),
+    ("Discontinued due to colitis; since resolved", True),
     # a denial of every harm ("not due to toxicity") with a harm named beside it, not as why
     # the drug stopped: the writer says it was not for a harm (the cautious reading, kept)
     ("not due to toxicity; neuropathy stable", False), ("Neuropathy. No toxicity.", False),
     ("No side effects; mild nausea", False), ("Not drug related: neuropathy", False),
     ("stopped due to no nausea and vomiting", False), ("Neuropathy, now resolved", False),
+    ("No nausea and neuropathy", False), ("No toxicity and grade 3 neuropathy", False),
     ("no further toxicity", False),
 ])  # fmt: skip
 def test_a_harm_in_a_part_of_its_own_counts_beside_a_denied_one(
@@ -7898,8 +7906,9 @@ def test_any_reason_of_a_denied_part_and_a_harm_part_reads_the_harm(
     # a harm that bars the drug again: the kidneys harmed (cisplatin's known harm), a lack of
     # the enzyme that breaks down fluorouracil and capecitabine (given again, they can kill)
     ("Acute kidney injury", True), ("AKI", True), ("Grade 3 AKI", True),
-    ("acute renal failure", True), ("DPD deficiency", True), ("DPYD variant", True),
-    ("Dihydropyrimidine dehydrogenase deficiency", True),
+    ("acute renal failure", True),
+    # (a lack of the enzyme that breaks down fluorouracil bars its kind, not oxaliplatin:
+    # ``test_a_harm_of_the_person_bars_its_kind_whichever_record_carries_it``)
     # an adverse event, a toxicity, in the letters and short words notes use
     ("AE", True), ("d/c due to AE", True), ("SAE", True), ("irAE", True), ("Adverse event", True),
     ("Intolerance", True), ("Intolerant", True), ("too toxic", True), ("d/c for tox", True),
@@ -7922,6 +7931,105 @@ def test_a_stop_reason_that_bars_the_drug_again_is_cannot_have(
     assert any(said in w and repr(text) in w for w in reading.warnings), reading.warnings
     if not cannot:
         assert reading.data["prior_treatments"] == ["oxaliplatin", MORE]
+
+
+# Words of each harm of the person that names a kind of drug (``words.KIND_HARMS``), as records
+# write them
+KIND_HARM_EXAMPLES = {
+    "fluoropyrimidine": ["DPD deficiency", "DPD-deficient", "DPYD variant", "DPYD*2A",
+                         "Dihydropyrimidine dehydrogenase deficiency", "DPYD poor metabolizer",
+                         "Grade 4 toxicity, DPD deficiency found", "DPD deficiency not ruled out"],
+}
+RXNORM_DRUGS = sorted((d.id, d.rxnorm) for d in the_kb().data.drugs if d.rxnorm)
+
+
+def _stopped_drug(ident: str, code: str, text: str, day: str = "2024-01-10",
+                  status: str = "stopped") -> dict[str, Any]:  # fmt: skip
+    """One request for a drug by its RxNorm code, of ``status`` with ``text`` as its reason."""
+    return {"resourceType": "MedicationRequest", "id": ident, "status": status,
+            "intent": "order", "subject": {"reference": "Patient/p"}, "authoredOn": day,
+            "medicationCodeableConcept": _cc(RXNORM_URI, code), "statusReason": {"text": text}}
+
+
+def test_every_harm_of_a_kind_names_a_kind_of_drug_with_examples() -> None:
+    """Each kind a harm of the person bars is a drug class of the knowledge base with drugs in
+    it, and has examples here; each example is read as that kind's harm."""
+    kb = the_kb()
+    classes = {c.id for c in kb.data.drug_classes}
+    assert {kind for kind, _ in onconav.words.KIND_HARMS} == set(KIND_HARM_EXAMPLES)
+    for kind, _ in onconav.words.KIND_HARMS:
+        assert kind in classes and any(kind in d.classes for d in kb.data.drugs), kind
+        for text in KIND_HARM_EXAMPLES[kind]:
+            assert onconav.words.kinds_harmed(text) == [kind], text
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(KIND_HARM_EXAMPLES)), st.data(),
+       st.lists(st.sampled_from(RXNORM_DRUGS), min_size=1, max_size=3, unique=True),
+       st.sampled_from(["{k}", "Stopped due to {k}", "{k}; grade 3 neuropathy", "d/c - {k}",
+                        "No nausea. {k}", "{k} (confirmed on genotyping)"]))  # fmt: skip
+def test_a_harm_of_the_person_bars_its_kind_on_any_drug_record(
+    kind: str, data: st.DataObject, drugs: list[tuple[str, str]], form: str
+) -> None:
+    """A harm that is a property of the person and names a kind of drug ("DPD deficiency": the
+    fluoropyrimidines) bars every drug of that kind, on whichever drug's record it is the stop
+    reason, one drug or several of one course: FOLFOX's three records stopped for it barred
+    none (the same-course rule), fluorouracil's alone left capecitabine offered, and
+    oxaliplatin's alone barred oxaliplatin. A drug is itself barred only for a harm of its own
+    named beside it."""
+    text = form.format(k=data.draw(st.sampled_from(KIND_HARM_EXAMPLES[kind])))
+    kb = the_kb()
+    records = [_stopped_drug(f"r{i}", code, text) for i, (_, code) in enumerate(drugs)]
+    reading = read_bundle(_record(RECTUM, STAGE_4, *records), kb)
+    assume(all(f"MedicationRequest/r{i}" not in {u.reference for u in reading.unused}
+               for i in range(len(drugs))))  # a drug not read as the cancer's treatment
+    cannot = set(reading.data.get("cannot_have", []))
+    assert kind in cannot, (text, drugs, reading.warnings)
+    # a harm of its own named beside it, on one record only (of a course, which drug caused it
+    # is not said: ``test_a_toxicity_named_for_every_drug_of_a_course_rules_none_out``)
+    own = len(drugs) == 1 and re.search("neuropathy|toxicity", text.lower()) is not None
+    assert cannot - {kind} == ({drugs[0][0]} if own else set()), (text, drugs, cannot)
+    assert any("bars a kind of drug" in w and repr(text) in w for w in reading.warnings)
+    assert {f"MedicationRequest/r{i}" for i in range(len(drugs))} <= set(reading.sources[
+        "cannot_have"])  # fmt: skip
+
+
+@pytest.mark.parametrize(("resources", "cannot"), [
+    # FOLFOX's three records stopped for it: the fluoropyrimidines, not oxaliplatin (FOLFIRI,
+    # CAPOX, capecitabine not suitable; they had all been offered)
+    (_folfox("MedicationRequest", "stopped", "2024-01-10",
+             statusReason={"text": "DPD deficiency"}), ["fluoropyrimidine"]),
+    ([_stopped_drug("ox", "32592", "DPD deficiency")], ["fluoropyrimidine"]),
+    ([_stopped_drug("ox", "32592", "DPD deficiency ruled out")], None),
+    ([_stopped_drug("ox", "32592", "no DPD deficiency; grade 3 neuropathy")], ["oxaliplatin"]),
+    # an order cancelled for it before the first dose (genotyped first), not a doubt of it
+    ([_stopped_drug("cap", "194000", "DPYD*2A variant", status="cancelled")],
+     ["fluoropyrimidine"]),
+    ([_stopped_drug("cap", "194000", "?DPD deficiency", status="cancelled")], None),
+    ([_stopped_drug("cap", "194000", "Suspected DPD deficiency, awaiting test",
+                    status="on-hold")], None),
+    # a Condition, or an allergy or intolerance, that names it
+    ([_condition("dpd", "1", "Dihydropyrimidine dehydrogenase deficiency")], ["fluoropyrimidine"]),
+    ([_condition("dpd", "1", "DPD deficiency", "resolved")], None),
+    ([_condition("dpd", "1", "DPD deficiency", verificationStatus=_cc(VERIFICATION, "refuted"))],
+     None),
+    ([{**_allergy({"text": "Capecitabine"}), "reaction": [
+        {"manifestation": [{"text": "DPD deficiency"}]}]}], ["capecitabine", "fluoropyrimidine"]),
+    ([_allergy({"text": "DPD deficiency"})], ["fluoropyrimidine"]),
+])  # fmt: skip
+def test_a_harm_of_the_person_bars_its_kind_whichever_record_carries_it(
+    resources: list[dict[str, Any]], cannot: list[str] | None, kb: onconav.KnowledgeBase
+) -> None:
+    """DPD deficiency, as the stop reason of any drug of a course, as the reason an order was
+    cancelled, or as a Condition or an allergy, bars the fluoropyrimidines (fluorouracil,
+    capecitabine, floxuridine), and only them; denied, doubted or resolved, nothing."""
+    reading = read_bundle(_record(RECTUM, STAGE_4, *resources), kb)
+    assert reading.data.get("cannot_have") == cannot, reading.warnings
+    found = dict(statuses(reading.data, kb))
+    for option in ("rectum-folfiri", "rectum-capiri", "rectum-capecitabine"):
+        assert (found[option] == "not_suitable") is (cannot is not None and (
+            "fluoropyrimidine" in cannot)), (option, found[option])  # fmt: skip
+    assert (found["rectum-irinotecan"] == "not_suitable") is False
 
 
 @pytest.mark.parametrize("display", [None, "Acute kidney injury (disorder)"])

@@ -2838,3 +2838,76 @@ def test_a_note_that_denies_something_else_than_the_harm_is_still_refused(
     typed = f"{treatment} ({form.format(h=harm, d=denial)})"
     with pytest.raises(ProfileError, match=r"progressed_on.*cannot_have"):
         read({"cancer": "rectum", "stage": "4", "prior_treatments": [typed]})
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(["nausea", "rash", "neutropenia", "diarrhoea", "mucositis"]),
+       st.sampled_from(["neuropathy", "peripheral neuropathy", "colitis", "hand-foot syndrome",
+                        "pneumonitis", "febrile neutropenia"]),
+       st.sampled_from(["no {a} and {s}{b}", "{s}{b} and no {a}", "without {a} and {s}{b}",
+                        "{s}{b} and {a} resolved, stopped"]),
+       st.sampled_from(["grade 3 ", "G3 ", "severe ", "stopped for ", "persistent ",
+                        ""]))  # fmt: skip
+def test_a_harm_that_and_joins_to_a_denied_one_stands_unless_the_denial_reaches_it(
+    other: str, harm: str, form: str, said: str
+) -> None:
+    """"No nausea and grade 3 neuropathy" was read as denying the neuropathy ("and" made one
+    part of them, and the part was denied): a harm "and" joins to a denied one stands when its
+    words say it is there (a grade, a severity, a stop for it) or when the denial cannot reach
+    it (it comes before a denial that comes first: "neuropathy and no nausea"; after one that
+    comes last). The denial still reaches a bare harm beside it ("no nausea and vomiting",
+    "neuropathy and nausea resolved": the words do not say which, the cautious reading)."""
+    text = form.format(a=other, b=harm, s=said)
+    reached = not said and form != "{s}{b} and no {a}"  # "neuropathy and nausea resolved" too
+    assert words.harm_denied(text) is reached, text
+
+
+@pytest.mark.parametrize(("text", "denied"), [
+    ("no nausea and vomiting", True), ("nausea and vomiting resolved", True),
+    ("No nausea and grade 3 neuropathy", False), ("Neuropathy and no nausea", False),
+    ("Hand-foot syndrome and no other toxicity", False),
+    # a denial of every harm beside a harm not said as why it stopped: the cautious reading
+    ("No toxicity and grade 3 neuropathy", True), ("Not due to toxicity; neuropathy stable", True),
+])  # fmt: skip
+def test_what_a_denial_joined_by_and_reaches(text: str, denied: bool) -> None:
+    assert words.harm_denied(text) is denied, text
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(["neuropathy", "grade 3 diarrhoea", "colitis", "CIPN", "mucositis",
+                        "febrile neutropenia", "pneumonitis"]),
+       st.sampled_from(["stopped for {h}", "Stopped due to {h}", "discontinued because of {h}",
+                        "d/c'd for {h}"]),
+       st.sampled_from([", now improving", "; improving", ". Since resolved", ", resolved",
+                        " - improved", ", which is now improving", " now resolving",
+                        "; not resolved", ", has not improved"]))  # fmt: skip
+def test_a_harm_stopped_for_and_then_on_the_mend_is_still_why_it_stopped(
+    harm: str, stop: str, mend: str
+) -> None:
+    """"Stopped for neuropathy, now improving" was read as denying the neuropathy: words of its
+    mend after the drug was stopped for it say how it went since, not that it was not why. A
+    mend denied ("not resolved") says the harm is there. "Neuropathy, now resolved" (no stop
+    for it said) is still denied, and a planned stop ("per protocol") denies it."""
+    assert not words.harm_denied(stop.format(h=harm) + mend), stop.format(h=harm) + mend
+    assert words.harm_denied(f"{harm}, now resolved")
+    assert words.harm_denied(f"{harm}, improving, stopped per protocol")
+    assert not words.harm_denied(f"{harm}, not resolved")
+
+
+# A denial denied, as a stop reason or a note writes it (the old harm pattern's) and as a
+# Condition's verificationStatus writes it (the FHIR reader's old STATUS_NOT_DENIED)
+DENIALS_DENIED = ["not ruled out", "cannot be ruled out", "can't be excluded",
+                  "could not be ruled out", "couldn't be excluded", "cannot exclude",
+                  "can't rule out", "not excluded", "cannot rule out", "can not be excluded",
+                  "never ruled out", "not yet ruled out", "not been excluded",
+                  "has not yet been excluded", "not be ruled out"]
+
+
+@pytest.mark.parametrize("said", DENIALS_DENIED)
+def test_a_denial_denied_is_one_pattern_for_harms_and_conditions(said: str) -> None:
+    """``words.DENIAL_DENIED`` is the one pattern of a denial denied, which the harm's reading
+    (``harm_denied``) and the FHIR reader's Condition statuses both use (each had its own, the
+    two spelling different words): a harm so said is no denial, read as the harm."""
+    assert words.DENIAL_DENIED.search(said), said
+    assert not words.harm_denied(f"toxicity {said}"), said
+    assert not words.harm_denied(f"neuropathy; {said}"), said

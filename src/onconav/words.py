@@ -238,23 +238,34 @@ _NOTE_OUTCOME = re.compile(
     r"stopped working|progressed|progression|progressive disease|failed|refractory|"
     r"(severe |bad |an? )*(allergic reaction|allergy|reaction)|not tolerated|intolerance|"
     r"could ?n[o']t (have|take) it)( on it| during it| after it)?")
+# A lack of the enzyme that breaks down fluorouracil and its kin: given again, they can kill
+# ("DPD deficiency", "DPD-deficient", "DPYD variant", "DPYD*2A", "DPYD poor metaboliser"); a
+# bar, as an allergy is, and a property of the person, not of one drug (``KIND_HARMS``)
+DPD_DEFICIENCY = (r"\bdpd[ -]deficien\w*|dihydropyrimidine dehydrogenase deficien\w*|"
+                  r"\bdpyd (gene )?(variant|mutation|deficien|poor metaboli[sz]er)\w*|"
+                  r"\bdpyd ?\*\s?\d+[a-z]?\b")
+# A harm that is a property of the person and names a kind of drug (the knowledge base's drug
+# class): it bars every drug of that kind, whichever drug's record carries it. DPD deficiency
+# is of the fluoropyrimidines (fluorouracil, capecitabine, floxuridine), which that enzyme
+# breaks down; not of oxaliplatin or irinotecan, given with them. (kind, its words)
+KIND_HARMS: tuple[tuple[str, str], ...] = (
+    ("fluoropyrimidine", DPD_DEFICIENCY),
+)
 # A harm a cancer drug is stopped for, named ("Peripheral neuropathy", "Grade 3 diarrhoea",
 # "Oxaliplatin-induced neuropathy", "CIPN", "Paraesthesia", "Febrile neutropenia", "Hand-foot
 # syndrome"): a side effect bad enough to stop it, as a clinician reads a drug stopped for it (a
 # FHIR record's stop reason and a note on a treatment had: ``outcome_note``); not words of the
-# cancer or of a choice
-HARM_WORDS = (r"neuropath\w*|\bcipn\b|pa?ra?esthesi\w*|dys(a)?esthesi\w*|neutropeni\w*|"
-              r"thrombocytopeni\w*|pancytopeni\w*|cytopeni\w*|"
-              r"myelosuppress\w*|marrow suppression|mucositis|stomatitis|diarrh(o)?ea|colitis|"
-              r"pneumonitis|hepatitis|nephritis|hand[ -]foot|palmar[ -]plantar|\brash|"
-              r"cardiomyopath\w*|ototoxic\w*|hearing loss|tinnitus|nausea|vomiting|"
-              r"proteinuria|"
-              # the kidneys harmed (cisplatin's known harm): "Acute kidney injury", "AKI"
-              r"acute kidney injury|\baki\b|acute renal (failure|injury)|"
-              # a lack of the enzyme that breaks down fluorouracil and capecitabine: given
-              # again, they can kill ("DPD deficiency", "DPYD variant"); a bar, as an allergy is
-              r"\bdpd[ -]deficien\w*|dihydropyrimidine dehydrogenase deficien\w*|"
-              r"\bdpyd (variant|mutation|deficien)\w*")
+# cancer or of a choice. Of the drug stopped (``DRUG_HARM_WORDS``), and of a kind of drug
+# (``KIND_HARMS``)
+DRUG_HARM_WORDS = (r"neuropath\w*|\bcipn\b|pa?ra?esthesi\w*|dys(a)?esthesi\w*|neutropeni\w*|"
+                   r"thrombocytopeni\w*|pancytopeni\w*|cytopeni\w*|"
+                   r"myelosuppress\w*|marrow suppression|mucositis|stomatitis|diarrh(o)?ea|colitis|"
+                   r"pneumonitis|hepatitis|nephritis|hand[ -]foot|palmar[ -]plantar|\brash|"
+                   r"cardiomyopath\w*|ototoxic\w*|hearing loss|tinnitus|nausea|vomiting|"
+                   r"proteinuria|"
+                   # the kidneys harmed (cisplatin's known harm): "Acute kidney injury", "AKI"
+                   r"acute kidney injury|\baki\b|acute renal (failure|injury)")
+HARM_WORDS = DRUG_HARM_WORDS + "".join("|" + kind_words for _, kind_words in KIND_HARMS)
 # (Not "fatigue" nor "tiredness": the cancer's own most common harm as much as the drug's, and
 # one a drug is paused or its dose lowered for, not one that bars it again; a stop for it is
 # said in a warning, not read. "Fatigue, a side effect" or "fatigue toxicity" is read by its
@@ -274,6 +285,9 @@ SIDE_EFFECT_WORDS = (r"allerg|intoleran|" + NOT_TOLERATED + r"|\w*toxicit(y|ies)
 # had (a FHIR stop reason, a note on a treatment had). The text, for the patterns built on it
 HARM_OR_SIDE_EFFECT = SIDE_EFFECT_WORDS + "|" + HARM_WORDS
 HARM_NAMED = re.compile(HARM_OR_SIDE_EFFECT)
+# Of those, a harm of the drug itself, not of a kind of drug (``KIND_HARMS``): a drug stopped for
+# one is the drug that cannot be had; for a harm of a kind, the kind is (``kinds_harmed``)
+DRUG_HARM_NAMED = re.compile(SIDE_EFFECT_WORDS + "|" + DRUG_HARM_WORDS)
 # Words that deny or put aside a harm or a side effect named beside them ("no toxicity", "not due
 # to side effects", "toxicity resolved"), or say the drug stopped as planned with the harm on
 # the mend ("Neuropathy improving, stopped per protocol after 6 cycles" is a course that ended,
@@ -321,30 +335,64 @@ _OTHER_HARM = re.compile(r"\b(other|new|additional|another)\b")
 # neuropathy"): read even beside a denial of every harm ("No toxicity, stopped for neuropathy")
 _STOPPED_FOR = re.compile(r"\b(stop(ped|ping|s)?|discontinu\w*|d/?c'?d|ceased|halted|due to|"
                           r"because of|secondary to|owing to|caused by|for)\b")
-# A denial denied is a doubt, no denial ("toxicity not ruled out", "cannot exclude an allergy"):
-# as a doubt is no bar to a stop reason (``NOT_SO_WORDS``)
-_DENIAL_DENIED = re.compile(r"\b(not|cannot be|can'?t be|could ?n[o']t be|cannot|can'?t|"
-                            r"could ?n[o']t) (be )?(ruled out|excluded|exclude|rule out)\b")
+# A denial itself denied, which doubts and does not deny ("not ruled out", "cannot be excluded",
+# "cannot exclude", "not yet ruled out"): of a harm in a stop reason or a note, no denial (a
+# doubt is no bar, as ``NOT_SO_WORDS`` says); of a Condition's verificationStatus or its words,
+# a doubt (the FHIR reader's ``STATUS_DOUBTED``). The one pattern of both
+DENIAL_DENIED = re.compile(r"\b(not|never|cannot|can ?not|can'?t|could ?n[o']t)( yet)?"
+                           r"( be(en)?)? (ruled out|excluded|exclude|rule out)\b")
+# The words of a harm on the mend ("now improving", "since resolved"): after the drug was
+# stopped for the harm ("Stopped for neuropathy, now improving"), they say how it went since,
+# not that it was not why; beside a harm alone ("Neuropathy, now resolved") they deny it. A mend
+# itself denied ("not resolved", "has not improved") says the harm is there: no denial
+_MEND = re.compile(r"\b(resolved|resolving|improv(ed|ing))\b")
+_MEND_DENIED = re.compile(r"\b(not|never|has ?n[o']t|hasn't|did ?n[o']t|yet to)( yet)?"
+                          r"( (fully|completely|totally))? (resolved?|improv(ed|ing|e))\b")
+# Words of a harm, joined by "and" to one denied, that say it is there, so that the denial does
+# not reach it ("No nausea and grade 3 neuropathy", "no rash and severe colitis"): a grade, a
+# severity, a stop for it (``_STOPPED_FOR``)
+_SAID_THERE = re.compile(r"\b(grade|gr|g|ctcae)\s?[1-5]\b|\b(severe|serious|significant|"
+                         r"intolerable|marked|worsening|worse|persistent|persisting|ongoing|"
+                         r"new|recurrent|progressive|developed)\b|" + _STOPPED_FOR.pattern)
 
 
-def harm_denied(text: str) -> bool:
+def _stops_for_it(text: str) -> bool:
+    """Whether words say the drug stopped for their harm and deny it only by its mend ("stopped
+    for neuropathy, now improving"; ``_MEND``)."""
+    return bool(_STOPPED_FOR.search(text)) and all(
+        _MEND.fullmatch(m.group(0)) for m in NOT_SO_WORDS.finditer(text))
+
+
+def _denies_first(text: str, harm: re.Pattern[str]) -> bool:
+    """Whether the denial in words comes before their harm ("no nausea": it reaches a harm "and"
+    joins after it) or after it ("vomiting resolved": one joined before it)."""
+    denial, named = NOT_SO_WORDS.search(text), harm.search(text)
+    return bool(denial and named and denial.start() < named.start())
+
+
+def harm_denied(text: str, harm: re.Pattern[str] = HARM_NAMED) -> bool:
     """Whether words that deny or put aside a harm (``NOT_SO_WORDS``) deny every harm or side
-    effect a reason or a note names, read part by part (``_REASON_PARTS``): a planned stop
-    anywhere ("per protocol") denies them all; a denial in a part that names a harm ("no
-    neutropenia", "diarrhoea resolved") denies that part's harm, and one in a part that names
-    nothing else ("Neuropathy, now resolved") the harm of the part before it; a harm in a part
-    of its own with no denial still counts ("No neutropenia; grade 3 neuropathy", "Progression
-    ruled out. Stopped for neuropathy."). A denial of every harm (``_ANY_HARM``: "not due to
+    effect a reason or a note names (``harm``: any, ``HARM_NAMED``, unless another is given),
+    read part by part (``_REASON_PARTS``): a planned stop anywhere ("per protocol") denies them
+    all; a denial in a part that names a harm ("no neutropenia", "diarrhoea resolved") denies
+    that part's harm, and one in a part that names nothing else ("Neuropathy, now resolved")
+    the harm of the part before it; a harm in a part of its own with no denial still counts ("No
+    neutropenia; grade 3 neuropathy", "Progression ruled out. Stopped for neuropathy."). Within
+    a part, a denial reaches a harm "and" joins to it, after it when the denial comes first ("no
+    nausea and vomiting"), before it when it comes after ("nausea and vomiting resolved"), but
+    not one whose words say it is there (``_SAID_THERE``: "No nausea and grade 3 neuropathy").
+    A harm on the mend (``_MEND``) after the drug was stopped for it ("Stopped for neuropathy,
+    now improving") is still why it stopped. A denial of every harm (``_ANY_HARM``: "not due to
     toxicity") denies too a harm named in another part, unless that part says the drug stopped
     for it (``_STOPPED_FOR``: "No toxicity, stopped for neuropathy"): "Not due to toxicity;
     neuropathy stable" is read as the writer says, not a stop for a harm. A denial of something
     else in a part of its own ("Neuropathy (not due to progression)") denies not the harm; "not
     tolerated" is a harm, not a denial (``NOT_TOLERATED``), nor is "no further" of the drug
-    (``_NO_MORE_OF_IT``), nor a denial denied ("not ruled out": ``_DENIAL_DENIED``). False when
-    nothing is denied. The one test both readers use (a FHIR stop reason, a note on a treatment
-    had)."""
+    (``_NO_MORE_OF_IT``), nor a denial denied ("not ruled out": ``DENIAL_DENIED``), nor a mend
+    denied ("not resolved": ``_MEND_DENIED``). False when nothing is denied. The one test both
+    readers use (a FHIR stop reason, a note on a treatment had)."""
     lowered = _NO_MORE_OF_IT.sub(" ", " ".join(text.lower().split()))
-    lowered = _DENIAL_DENIED.sub(" ", lowered)
+    lowered = _MEND_DENIED.sub(" ", DENIAL_DENIED.sub(" ", lowered))
     if _PLANNED_STOP.search(lowered):
         return True
     standing: list[str] = []  # the parts whose harm no denial reaches
@@ -354,26 +402,46 @@ def harm_denied(text: str) -> bool:
         if not joined:
             continue
         kept = [re.sub(NOT_TOLERATED, "", j) for j in joined]
-        own = [k for k in kept if NOT_SO_WORDS.search(k) and HARM_NAMED.search(k)]
-        bare = [k for k in kept if NOT_SO_WORDS.search(k) and not HARM_NAMED.search(k) and not [
+        own = [i for i, k in enumerate(kept) if NOT_SO_WORDS.search(k) and harm.search(k)
+               and not _stops_for_it(k)]  # fmt: skip
+        bare = [k for k in kept if NOT_SO_WORDS.search(k) and not harm.search(k) and not [
             w for w in re.findall(r"[a-z][\w'-]*", NOT_SO_WORDS.sub(" ", k))
             if w not in _DENIAL_FILLER]]  # fmt: skip
         if own:  # its own harm denied ("no neutropenia"), and what "and" joins to it
             denied = True
-            every |= any(_ANY_HARM.search(k) and not _OTHER_HARM.search(k) for k in own)
-        elif bare and not any(HARM_NAMED.search(j) for j in joined):  # "now resolved"
+            every |= any(_ANY_HARM.search(kept[i]) and not _OTHER_HARM.search(kept[i])
+                         for i in own)  # fmt: skip
+            # a harm joined that says it is there, or that no denial reaches ("Neuropathy and
+            # no nausea"), stands
+            standing += [k for i, k in enumerate(kept) if i not in own and harm.search(k) and (
+                _SAID_THERE.search(k) or not any(
+                    (j < i) == _denies_first(kept[j], harm) for j in own))]  # fmt: skip
+        elif bare and not any(harm.search(j) for j in joined):  # "now resolved"
             denied = True
+            if standing and _stops_for_it(f"{standing[-1]} {part}"):
+                continue  # "stopped for neuropathy, now improving": still why it stopped
             if standing:  # of the harm of the part before it
                 standing.pop()
             else:
                 every = True
         elif bare:  # "neuropathy and now resolved"
             denied = True
-        elif HARM_NAMED.search(part):
+        elif harm.search(part):
             standing.append(part)
     if every:
         standing = [part for part in standing if _STOPPED_FOR.search(part)]
     return denied and not standing
+
+
+def kinds_harmed(text: str) -> list[str]:
+    """The kinds of drug (``KIND_HARMS``: the knowledge base's drug classes) whose harm, a
+    property of the person, words name and do not deny (``harm_denied`` of that harm alone: "DPD
+    deficiency" and "Neuropathy; DPD deficiency" name the fluoropyrimidines' harm, "DPD
+    deficiency ruled out" and "no DPD deficiency" do not), in the order of ``KIND_HARMS``."""
+    lowered = " ".join(text.lower().split())
+    return [kind for kind, kind_words in KIND_HARMS
+            if re.search(kind_words, lowered)
+            and not harm_denied(lowered, re.compile(kind_words))]  # fmt: skip
 
 
 # A note on a treatment had that says it was stopped for a harm or a side effect, or names only

@@ -334,9 +334,8 @@ STATUS_DOUBTED = re.compile(
     r"to be ruled out|not (yet )?confirmed|to be confirmed|tbc|uncertain|tentative|presumed|"
     r"presumptive|questionable|doubtful|maybe|working diagnosis)(?!\w)")
 STATUS_DENIED = re.compile(r"\b(ruled out|excluded)\b")
-# a denial itself denied doubts it ("not excluded", "cannot be ruled out"): provisional
-STATUS_NOT_DENIED = re.compile(r"\b(not|cannot|can ?not|can't|never)( yet)?( be(en)?)? "
-                               r"(ruled out|excluded)\b")
+# (a denial itself denied doubts it, "not excluded", "cannot be ruled out": provisional;
+# ``words.DENIAL_DENIED``, as of a harm in a stop reason)
 # a status that begins by saying it is confirmed ("Confirmed by biopsy; other causes excluded",
 # "Histologically confirmed - possible second lesion"): a note after it doubts or denies
 # something else, and the Condition is read (it had been read as refuted or provisional, and
@@ -359,7 +358,7 @@ def _status(resource: JSON, name: str = "status") -> str:
         if name == "verificationStatus" and resource.get("resourceType") == "Condition":
             if STATUS_AFFIRMED.search(text):
                 return ""
-            if STATUS_DOUBTED.search(text) or STATUS_NOT_DENIED.search(text):
+            if STATUS_DOUBTED.search(text) or words.DENIAL_DENIED.search(text):
                 return "provisional"  # "to be ruled out", "not excluded" doubt it
             return "refuted" if STATUS_DENIED.search(text) else ""
         return ""
@@ -778,6 +777,9 @@ class Builder:
     # (``_harm_of_the_course``)
     # (the words, the warning, and whether they name an allergy or a reaction: ``ACUTE_REACTION``)
     harm_named: dict[str, tuple[str, str, bool]] = field(default_factory=dict)
+    # the kinds of drug a harm of the person bars (``words.KIND_HARMS``: DPD deficiency, the
+    # fluoropyrimidines), each with the records that name it and their words (``_kinds_barred``)
+    kinds_barred: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     # a field whose result resources not read name (``_marker_not_read``): those resources
     named: dict[str, dict[str, str]] = field(default_factory=dict)  # FhirReading.named
     checked: dict[str, bool] = field(default_factory=dict)  # validated: valid or not
@@ -1222,6 +1224,7 @@ def read(items: list[tuple[str, object, str | None]], kb: KnowledgeBase,
     _hormone_receptors(builder, cancer)
     _treatments(builder, cancer)
     _allergies(builder)
+    _kinds_barred(builder)
     _statuses(builder, cancer)
     _results_to_come(builder)
     deceased = _deceased(builder)
@@ -1492,7 +1495,7 @@ DOUBTED_WORDS = re.compile(STATUS_DOUBTED.pattern + r"|\b(probable|probably|like
                            r"rule-out)(?!\w)")  # fmt: skip
 # Words that doubt or deny, and the words around them that say no more ("to be", "diagnosis"):
 # a part of a Condition's words that holds nothing else doubts what it follows
-ONLY_DOUBT = re.compile(DOUBTED_WORDS.pattern + "|" + STATUS_NOT_DENIED.pattern + "|"
+ONLY_DOUBT = re.compile(DOUBTED_WORDS.pattern + "|" + words.DENIAL_DENIED.pattern + "|"
                         + STATUS_DENIED.pattern + r"|\b(diagnosis|dx|to be|yet)\b")  # fmt: skip
 # The parts of a Condition's words one of which may doubt the cancer, or only its spread: as
 # ``PART``, and before a "?" that begins a word ("Rectal cancer ?liver mets")
@@ -1518,7 +1521,7 @@ def _doubted_in_words(res: Res) -> str:
         parts = [" ".join(p.lower().split()) for p in DOUBT_PARTS.split(text)]
         named = next((p for p in parts if MALIGNANT.search(p) or ABBREVIATED.search(p)), None)
         for part in parts:
-            said = (STATUS_NOT_DENIED.search(part) or DOUBTED_WORDS.search(part)
+            said = (words.DENIAL_DENIED.search(part) or DOUBTED_WORDS.search(part)
                     or STATUS_DENIED.search(part))  # fmt: skip
             after = part[said.end():] if said else ""
             of_the_name = part == named and (  # "Possible rectal cancer", "... not confirmed",
@@ -1526,7 +1529,7 @@ def _doubted_in_words(res: Res) -> str:
                 MALIGNANT.search(after) or ABBREVIATED.search(after)
                 or not ONLY_DOUBT.sub("", after).strip(" -?.:)"))  # fmt: skip
             if said and (of_the_name or not ONLY_DOUBT.sub("", part).strip(" -?.:)")):
-                denied = STATUS_DENIED.search(part) and not STATUS_NOT_DENIED.search(part)
+                denied = STATUS_DENIED.search(part) and not words.DENIAL_DENIED.search(part)
                 return f"{'deny' if denied else 'doubt'} it ({said.group(0)!r})"
     return ""
 
@@ -4138,9 +4141,31 @@ NOT_AGAIN_WORDS = re.compile(
 
 
 def _says_cannot_have(text: str) -> bool:
+    """Whether a reason's words name a harm of the drug itself (``words.DRUG_HARM_NAMED``), not
+    denied: the drug is one the person cannot have. A harm of the person that names a kind of
+    drug ("DPD deficiency": ``words.KIND_HARMS``) is no harm of a drug of another kind it was
+    given with (oxaliplatin stopped for it had been ruled out): the kind is read
+    (``_kind_named``)."""
     lowered = " ".join(text.lower().split())
-    return bool(words.HARM_NAMED.search(lowered)) and not words.harm_denied(
-        NOT_AGAIN_WORDS.sub("", lowered))
+    return bool(words.DRUG_HARM_NAMED.search(lowered)) and not words.harm_denied(
+        NOT_AGAIN_WORDS.sub("", lowered), words.DRUG_HARM_NAMED)
+
+
+def _kind_named(builder: Builder, res: Res, said: list[str], doubt_read: bool = False) -> bool:
+    """Whether a record's words name a harm of the person that bars a kind of drug
+    (``words.kinds_harmed``: "DPD deficiency", the fluoropyrimidines), not doubted
+    (``words.UNSURE``) unless ``doubt_read`` (a drug stopped for it: a doubt is no bar, as of
+    any harm); each kind is kept with the record and its words for ``_kinds_barred``. Whichever
+    drug's record carries it, and whether or not the drugs of one course carry it together: it
+    is of the person, not of one drug (FOLFOX's three records stopped for it had barred none,
+    oxaliplatin's alone had barred oxaliplatin, fluorouracil's alone left capecitabine
+    offered)."""
+    kinds = list(dict.fromkeys(
+        k for t in said if doubt_read or not words.UNSURE.search(t.lower())
+        for k in words.kinds_harmed(t)))  # fmt: skip
+    for kind in kinds:
+        builder.kinds_barred.setdefault(kind, {})[res.ref] = said
+    return bool(kinds)
 
 
 # The words of a reason that name an allergy: of a record neither stopped nor being given (on
@@ -4233,6 +4258,7 @@ def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any], then: str,
             f"(stopped working): {shown}"
         )
         read.add("progressed")
+    kinds = _kind_named(builder, res, said, doubt_read=True)
     harms = [t for t in said if _says_cannot_have(t) and not _allergy_set_aside(t, builder.kb, own)]
     if harms:
         warning = (f"{res.ref} was stopped for a reason read from its words as the person not able "
@@ -4243,7 +4269,7 @@ def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any], then: str,
         named = " ".join(" ".join(t.lower().split()) for t in harms)
         builder.harm_named[res.ref] = (named, warning,
                                        any(ACUTE_REACTION.search(t.lower()) for t in harms))
-    if not read:
+    if not read and not kinds:
         _reason_not_read(builder, res, reasons, then)
     return read
 
@@ -4258,6 +4284,7 @@ def _no_stop_reason(builder: Builder, res: Res, own: str) -> set[str | None]:
     progression is named, not read: what stopped working rules out more than it should when
     wrong)."""
     said = [t for r in _items(res.data.get("reasonCode")) for t in _words(r)]
+    kinds = _kind_named(builder, res, said)
     harm = [t for t in said if _says_cannot_have(t) and not _allergy_set_aside(t, builder.kb, own)
             and not words.UNSURE.search(t.lower())]  # fmt: skip
     if harm:
@@ -4267,6 +4294,8 @@ def _no_stop_reason(builder: Builder, res: Res, own: str) -> set[str | None]:
             f"{'; '.join(repr(t) for t in harm)}: read as stopped for side effects (cannot have "
             "it); check the record")
         return {"cannot-have"}
+    if kinds:
+        return set()
     grew = [t for t in said if _says_progression(t)]
     note = (f"; its reasonCode ({'; '.join(repr(t) for t in grew)}) says why it was given, not "
             "why it stopped, and is not read as that" if grew else "")  # fmt: skip
@@ -4523,6 +4552,7 @@ def _stop_reasons(builder: Builder, res: Res, then: str,
     if status == "stopped":
         return stop | _stopped_by_words(builder, res, reasons, then, own)
     said = [t for r in reasons for t in _words(r)]
+    kinds = not stop and _kind_named(builder, res, said)
     if any(_says_allergy(t, builder.kb, own) for t in said):
         was = STATUS_SAID.get(status, f"has status {status!r}")
         builder.warnings.append(
@@ -4532,7 +4562,8 @@ def _stop_reasons(builder: Builder, res: Res, then: str,
     # a code of the table that is no stop (sddi, a hold meant to end) is not read of any status
     words_only = "" if stop else ("of a record not stopped, a reason in words is read only of "
                                   "an allergy; ")  # fmt: skip
-    _reason_not_read(builder, res, reasons, words_only + then)
+    if not kinds:
+        _reason_not_read(builder, res, reasons, words_only + then)
     return stop
 
 
@@ -4658,6 +4689,42 @@ def _may_hold_more(builder: Builder, refs: list[str]) -> None:
         current.append(OTHERS_NOT_KNOWN)
     builder.values["progressed_on"] = current
     builder.use("progressed_on", *refs)
+
+
+def _kinds_barred(builder: Builder) -> None:
+    """The kinds of drug a harm of the person bars (``words.KIND_HARMS``: DPD deficiency, the
+    fluoropyrimidines), read as ``cannot_have``: from the medication records' reasons
+    (``_kind_named``), and from a Condition or an AllergyIntolerance, current and not refuted
+    nor unconfirmed, whose words name it (its code, and an allergy's reactions: "DPD
+    deficiency", "Capecitabine" with the reaction "DPYD variant"), with a warning."""
+    for res in [*builder.of_type("Condition"), *builder.of_type("AllergyIntolerance")]:
+        said = [t for c in [res.data.get("code"), *(
+            [m for r in _items(res.data.get("reaction")) if isinstance(r, OBJECT)
+             for m in _items(r.get("manifestation"))] + [
+            {"text": r.get("description")} for r in _items(res.data.get("reaction"))
+            if isinstance(r, OBJECT) and isinstance(r.get("description"), str)])]
+            for t in _words(c)]  # fmt: skip
+        if not any(words.kinds_harmed(t) for t in said) or not builder.valid(res):
+            continue
+        if (_status(res.data, "verificationStatus") in NOT_CONFIRMED
+                or _status(res.data, "clinicalStatus") in NOT_NOW):  # fmt: skip
+            continue  # listed unused as any Condition or allergy not read
+        _kind_named(builder, res, said)
+    for kind, named in builder.kinds_barred.items():
+        members = [d.name for d in builder.kb.data.drugs if kind in d.classes]
+        shown = "; ".join(dict.fromkeys(repr(t) for texts in named.values() for t in texts
+                                        if kind in words.kinds_harmed(t)))  # fmt: skip
+        builder.warnings.append(
+            f"{', '.join(named)} name{'s' if len(named) == 1 else ''} a harm of the person that "
+            f"bars a kind of drug, not one drug ({shown}): "
+            f"the {builder.kb.label('cannot_have', kind)} ({words.and_list(members)}) are read as "
+            "drugs that cannot be given, whichever of them a record names; check the record "
+            "(with a partial deficiency a lowered dose may be possible)")  # fmt: skip
+    if not builder.kinds_barred:
+        return
+    builder.values["cannot_have"] = sorted({*builder.values.get("cannot_have", []),
+                                            *builder.kinds_barred})  # fmt: skip
+    builder.use("cannot_have", *(ref for refs in builder.kinds_barred.values() for ref in refs))
 
 
 def _allergies(builder: Builder) -> None:
