@@ -7781,6 +7781,9 @@ def test_a_harm_named_for_every_drug_of_a_course_rules_none_out(kb: onconav.Know
     ("Allergic reaction", True), ("Anaphylaxis", True), ("Infusion reaction", True),
     ("Hypersensitivity reaction during infusion", True),
     ("hypersensitivity reaction, do not rechallenge", True),
+    # the same, in the words and letters records use (they had been reasons not read)
+    ("Infusion-related reaction", True), ("Grade 3 HSR", True), ("IRR", True),
+    ("Poorly tolerated", False), ("Febrile neutropaenia", False), ("DLT", False),
 ])  # fmt: skip
 def test_a_toxicity_named_for_every_drug_of_a_course_rules_none_out(
     text: str, each: bool, kb: onconav.KnowledgeBase
@@ -7909,6 +7912,19 @@ def test_any_reason_of_a_denied_part_and_a_harm_part_reads_the_harm(
     ("acute renal failure", True),
     # (a lack of the enzyme that breaks down fluorouracil bars its kind, not oxaliplatin:
     # ``test_a_harm_of_the_person_bars_its_kind_whichever_record_carries_it``)
+    # harms as records write them, which had been reasons not read: British spelling, a
+    # reaction or a toxicity by its letters, not bearing it in other words, oxaliplatin's
+    # neuropathy as a person says it, harms that stop a drug for good
+    ("Febrile neutropaenia", True), ("Thrombocytopaenia", True), ("Grade 3 HSR", True),
+    ("Infusion-related reaction", True), ("IRR", True), ("DLT", True),
+    ("Dose-limiting toxicity", True), ("Poorly tolerated", True), ("No longer tolerating", True),
+    ("Intolerable", True), ("Numbness and tingling in hands and feet", True),
+    ("Cold sensitivity", True), ("Hearing impairment", True), ("HFS", True),
+    ("GI perforation", True), ("Interstitial lung disease", True), ("ILD", True),
+    ("Myocarditis", True), ("Stevens-Johnson syndrome", True), ("Transaminitis", True),
+    ("Coronary vasospasm", True), ("Renal impairment", True),
+    ("Well tolerated, course completed", False), ("No febrile neutropaenia", False),
+    ("ILD ruled out", False), ("no tingling", False), ("perforation risk", False),
     # an adverse event, a toxicity, in the letters and short words notes use
     ("AE", True), ("d/c due to AE", True), ("SAE", True), ("irAE", True), ("Adverse event", True),
     ("Intolerance", True), ("Intolerant", True), ("too toxic", True), ("d/c for tox", True),

@@ -257,14 +257,25 @@ KIND_HARMS: tuple[tuple[str, str], ...] = (
 # FHIR record's stop reason and a note on a treatment had: ``outcome_note``); not words of the
 # cancer or of a choice. Of the drug stopped (``DRUG_HARM_WORDS``), and of a kind of drug
 # (``KIND_HARMS``)
-DRUG_HARM_WORDS = (r"neuropath\w*|\bcipn\b|pa?ra?esthesi\w*|dys(a)?esthesi\w*|neutropeni\w*|"
-                   r"thrombocytopeni\w*|pancytopeni\w*|cytopeni\w*|"
+DRUG_HARM_WORDS = (r"neuropath\w*|\bcipn\b|pa?ra?esthesi\w*|dys(a)?esthesi\w*|"
+                   # British spelling too ("Febrile neutropaenia", "Thrombocytopaenia")
+                   r"neutropa?eni\w*|thrombocytopa?eni\w*|pancytopa?eni\w*|cytopa?eni\w*|"
                    r"myelosuppress\w*|marrow suppression|mucositis|stomatitis|diarrh(o)?ea|colitis|"
-                   r"pneumonitis|hepatitis|nephritis|hand[ -]foot|palmar[ -]plantar|\brash|"
-                   r"cardiomyopath\w*|ototoxic\w*|hearing loss|tinnitus|nausea|vomiting|"
-                   r"proteinuria|"
+                   r"pneumonitis|hepatitis|nephritis|hand[ -]foot|\bhfsr?\b|palmar[ -]plantar|"
+                   r"\brash|cardiomyopath\w*|ototoxic\w*|hearing (loss|impairment)|tinnitus|"
+                   r"nausea|vomiting|proteinuria|"
+                   # oxaliplatin's neuropathy as a person says it ("Numbness and tingling in
+                   # hands and feet", "Cold sensitivity")
+                   r"numbness|tingling|cold[- ]sensitiv\w*|"
                    # the kidneys harmed (cisplatin's known harm): "Acute kidney injury", "AKI"
-                   r"acute kidney injury|\baki\b|acute renal (failure|injury)")
+                   r"acute kidney injury|\baki\b|acute renal (failure|injury)|"
+                   r"renal (impairment|toxicity)|"
+                   # harms that stop a drug for good (a bowel torn on bevacizumab, the lungs,
+                   # the heart, the skin or the liver harmed, the heart's arteries in spasm on
+                   # fluorouracil)
+                   r"perforation|interstitial lung disease|\bild\b|myocarditis|myositis|"
+                   r"stevens[- ]johnson|\bsjs\b|transaminitis|(coronary )?vasospasm|"
+                   r"liver (injury|toxicity)|drug[- ]induced liver")
 HARM_WORDS = DRUG_HARM_WORDS + "".join("|" + kind_words for _, kind_words in KIND_HARMS)
 # (Not "fatigue" nor "tiredness": the cancer's own most common harm as much as the drug's, and
 # one a drug is paused or its dose lowered for, not one that bars it again; a stop for it is
@@ -272,10 +283,14 @@ HARM_WORDS = DRUG_HARM_WORDS + "".join("|" + kind_words for _, kind_words in KIN
 # words of a side effect.)
 # (not able to bear it: "Not tolerated", "unable to tolerate", "could not tolerate", "not
 # tolerating"; its "not" is no denial, ``harm_denied``)
-NOT_TOLERATED = r"(\bnot|\bunable to|\bcould ?n[o']t|\bdid ?n[o']t|\bcannot) tolerat(e|ed|ing)\b"
-SIDE_EFFECT_WORDS = (r"allerg|intoleran|" + NOT_TOLERATED + r"|\w*toxicit(y|ies)|side[ -]?effect|"
-                     r"adverse (drug )?(reaction|event|effect)|hypersensitiv|infusion reaction|"
-                     r"anaphyla|"
+NOT_TOLERATED = (r"(\bnot|\bunable to|\bnot able to|\bcould ?n[o']t|\bdid ?n[o']t|\bcannot|"
+                 r"\bpoorly|\bno longer) tolerat(e|ed|ing)\b")
+SIDE_EFFECT_WORDS = (r"allerg|intoleran|intolerab|" + NOT_TOLERATED + r"|\w*toxicit(y|ies)|"
+                     r"side[ -]?effect|adverse (drug )?(reaction|event|effect)|hypersensitiv|"
+                     r"infusion[- ]?(related )?reaction|anaphyla|"
+                     # a hypersensitivity or infusion-related reaction, and a dose-limiting
+                     # toxicity, by their letters ("Grade 3 HSR", "IRR", "DLT")
+                     r"\bhsrs?\b|\birrs?\b|\bdlts?\b|"
                      # an adverse event by its letters ("AE", "SAE" serious, "irAE" of the
                      # immune system), "toxic", "tox" as notes shorten it ("d/c'd for tox",
                      # "neurotox"; not "cytotoxic", which names a kind of chemotherapy)

@@ -4176,14 +4176,15 @@ def _kind_named(builder: Builder, res: Res, said: list[str], doubt_read: bool = 
 # the drug is to be given again (``RETURN_WORDS``, not when forbidden, ``NOT_AGAIN_WORDS``, nor
 # of a desensitisation that failed); words of a toxicity, side effects or a choice are not read
 # there ("held for grade 2 toxicity, to resume next cycle")
-ALLERGY_REASON_WORDS = re.compile(r"allerg|anaphyla|hypersensitiv")
+ALLERGY_REASON_WORDS = re.compile(r"allerg|anaphyla|hypersensitiv|\bhsrs?\b")  # "Grade 3 HSR"
 # An allergy or a reaction to an infusion, named as the reason each drug of one course was
 # stopped: read as cannot-have for each (``_harm_of_the_course``), unlike a toxicity or a harm
 # named so. Which drug caused it is not said either, but a reaction comes back, and worse, when
 # the drug that caused it is given again, and only an allergist's tests tell which it was; a
 # toxicity or a harm ("Neurotoxicity", "grade 3 toxicity", "Peripheral neuropathy") is the known
 # harm of one of the drugs, which a clinician reads as that drug's, not all three
-ACUTE_REACTION = re.compile(ALLERGY_REASON_WORDS.pattern + r"|infusion[- ]?(related )?reaction")
+ACUTE_REACTION = re.compile(ALLERGY_REASON_WORDS.pattern + r"|infusion[- ]?(related )?reaction|"
+                            r"\birrs?\b")  # fmt: skip
 RETURN_WORDS = re.compile(r"\bto resume\b|\bresum(ed|ing)\b|desensiti[sz]")
 FAILED_DESENSITISATION = re.compile(r"\b(failed|unsuccessful) desensiti[sz]\w*|"
                                     r"desensiti[sz]\w* (was )?(failed|unsuccessful)")  # fmt: skip
