@@ -7920,11 +7920,11 @@ def test_any_reason_of_a_denied_part_and_a_harm_part_reads_the_harm(
     ("Dose-limiting toxicity", True), ("Poorly tolerated", True), ("No longer tolerating", True),
     ("Intolerable", True), ("Numbness and tingling in hands and feet", True),
     ("Cold sensitivity", True), ("Hearing impairment", True), ("HFS", True),
-    ("GI perforation", True), ("Interstitial lung disease", True), ("ILD", True),
+    ("Interstitial lung disease", True), ("ILD", True),
     ("Myocarditis", True), ("Stevens-Johnson syndrome", True), ("Transaminitis", True),
     ("Coronary vasospasm", True), ("Renal impairment", True),
     ("Well tolerated, course completed", False), ("No febrile neutropaenia", False),
-    ("ILD ruled out", False), ("no tingling", False), ("perforation risk", False),
+    ("ILD ruled out", False), ("no tingling", False), ("myocarditis risk", False),
     # an adverse event, a toxicity, in the letters and short words notes use
     ("AE", True), ("d/c due to AE", True), ("SAE", True), ("irAE", True), ("Adverse event", True),
     ("Intolerance", True), ("Intolerant", True), ("too toxic", True), ("d/c for tox", True),

@@ -2911,3 +2911,11 @@ def test_a_denial_denied_is_one_pattern_for_harms_and_conditions(said: str) -> N
     assert words.DENIAL_DENIED.search(said), said
     assert not words.harm_denied(f"toxicity {said}"), said
     assert not words.harm_denied(f"neuropathy; {said}"), said
+
+
+@pytest.mark.parametrize("typed", ["bowel resection (perforation)", "colostomy (perforation)",
+                                   "colostomy (bowel perforation)"])
+def test_an_operation_whose_note_says_why_it_was_done_is_had(typed: str) -> None:
+    """A perforation is why an operation was done, not how a drug went: an operation so noted
+    is a treatment had (reading "perforation" as a drug's harm had refused it)."""
+    read({"cancer": "rectum", "stage": "4", "prior_treatments": [typed]})

@@ -270,10 +270,11 @@ DRUG_HARM_WORDS = (r"neuropath\w*|\bcipn\b|pa?ra?esthesi\w*|dys(a)?esthesi\w*|"
                    # the kidneys harmed (cisplatin's known harm): "Acute kidney injury", "AKI"
                    r"acute kidney injury|\baki\b|acute renal (failure|injury)|"
                    r"renal (impairment|toxicity)|"
-                   # harms that stop a drug for good (a bowel torn on bevacizumab, the lungs,
-                   # the heart, the skin or the liver harmed, the heart's arteries in spasm on
-                   # fluorouracil)
-                   r"perforation|interstitial lung disease|\bild\b|myocarditis|myositis|"
+                   # harms that stop a drug for good (the lungs, the heart, the skin or the
+                   # liver harmed, the heart's arteries in spasm on fluorouracil). Not
+                   # "perforation": a typed operation's note gives it as why the operation was
+                   # done ("colostomy (perforation)"), not how a drug went
+                   r"interstitial lung disease|\bild\b|myocarditis|myositis|"
                    r"stevens[- ]johnson|\bsjs\b|transaminitis|(coronary )?vasospasm|"
                    r"liver (injury|toxicity)|drug[- ]induced liver")
 HARM_WORDS = DRUG_HARM_WORDS + "".join("|" + kind_words for _, kind_words in KIND_HARMS)
