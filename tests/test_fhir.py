@@ -8027,6 +8027,9 @@ def test_a_harm_of_the_person_bars_its_kind_on_any_drug_record(
     # a Condition, or an allergy or intolerance, that names it
     ([_condition("dpd", "1", "Dihydropyrimidine dehydrogenase deficiency")], ["fluoropyrimidine"]),
     ([_condition("dpd", "1", "DPD deficiency", "resolved")], None),
+    # a relative's, or a test for it, is not the person's
+    ([_condition("dpd", "1", "Family history of DPD deficiency")], None),
+    ([_stopped_drug("cap", "194000", "Stopped pending testing for DPD deficiency")], None),
     ([_condition("dpd", "1", "DPD deficiency", verificationStatus=_cc(VERIFICATION, "refuted"))],
      None),
     ([{**_allergy({"text": "Capecitabine"}), "reaction": [

@@ -251,6 +251,11 @@ DPD_DEFICIENCY = (r"\bdpd[ -]deficien\w*|dihydropyrimidine dehydrogenase deficie
 KIND_HARMS: tuple[tuple[str, str], ...] = (
     ("fluoropyrimidine", DPD_DEFICIENCY),
 )
+# Words that make such a harm not the person's own: a relative's ("Family history of DPD
+# deficiency"), or a test for it ("Screening for DPD deficiency", "awaiting testing for DPYD
+# variants"): nothing is barred by them (``kinds_harmed``)
+_NOT_THE_PERSONS = re.compile(r"\b(family|relatives?|mother|father|sister|brother|siblings?|"
+                              r"screen(ing)?|test(ing|ed)? for|risk of)\b")
 # A harm a cancer drug is stopped for, named ("Peripheral neuropathy", "Grade 3 diarrhoea",
 # "Oxaliplatin-induced neuropathy", "CIPN", "Paraesthesia", "Febrile neutropenia", "Hand-foot
 # syndrome"): a side effect bad enough to stop it, as a clinician reads a drug stopped for it (a
@@ -453,8 +458,12 @@ def kinds_harmed(text: str) -> list[str]:
     """The kinds of drug (``KIND_HARMS``: the knowledge base's drug classes) whose harm, a
     property of the person, words name and do not deny (``harm_denied`` of that harm alone: "DPD
     deficiency" and "Neuropathy; DPD deficiency" name the fluoropyrimidines' harm, "DPD
-    deficiency ruled out" and "no DPD deficiency" do not), in the order of ``KIND_HARMS``."""
+    deficiency ruled out" and "no DPD deficiency" do not), in the order of ``KIND_HARMS``; none
+    of a relative's or a test for it (``_NOT_THE_PERSONS``: "Family history of DPD
+    deficiency")."""
     lowered = " ".join(text.lower().split())
+    if _NOT_THE_PERSONS.search(lowered):
+        return []
     return [kind for kind, kind_words in KIND_HARMS
             if re.search(kind_words, lowered)
             and not harm_denied(lowered, re.compile(kind_words))]  # fmt: skip
