@@ -377,11 +377,16 @@ _SAID_THERE = re.compile(r"\b(grade|gr|g|ctcae)\s?[1-5]\b|\b(severe|serious|sign
                          r"new|recurrent|progressive|developed)\b|" + _STOPPED_FOR.pattern)
 
 
-def _stops_for_it(text: str) -> bool:
-    """Whether words say the drug stopped for their harm and deny it only by its mend ("stopped
-    for neuropathy, now improving"; ``_MEND``)."""
-    return bool(_STOPPED_FOR.search(text)) and all(
-        _MEND.fullmatch(m.group(0)) for m in NOT_SO_WORDS.finditer(text))
+def _stops_for_it(text: str, harm: re.Pattern[str]) -> bool:
+    """Whether words say the drug stopped for their harm, the stop before the harm ("stopped for
+    neuropathy", not "Mucositis, improving for now")."""
+    stop, named = _STOPPED_FOR.search(text), harm.search(text)
+    return bool(stop and named and stop.start() < named.start())
+
+
+def _only_mend(text: str) -> bool:
+    """Whether the only words of a denial in ``text`` are of a harm on the mend (``_MEND``)."""
+    return all(_MEND.fullmatch(m.group(0)) for m in NOT_SO_WORDS.finditer(text))
 
 
 def _denies_first(text: str, harm: re.Pattern[str]) -> bool:
@@ -424,7 +429,7 @@ def harm_denied(text: str, harm: re.Pattern[str] = HARM_NAMED) -> bool:
             continue
         kept = [re.sub(NOT_TOLERATED, "", j) for j in joined]
         own = [i for i, k in enumerate(kept) if NOT_SO_WORDS.search(k) and harm.search(k)
-               and not _stops_for_it(k)]  # fmt: skip
+               and not (_stops_for_it(k, harm) and _only_mend(k))]  # fmt: skip
         bare = [k for k in kept if NOT_SO_WORDS.search(k) and not harm.search(k) and not [
             w for w in re.findall(r"[a-z][\w'-]*", NOT_SO_WORDS.sub(" ", k))
             if w not in _DENIAL_FILLER]]  # fmt: skip
@@ -439,7 +444,7 @@ def harm_denied(text: str, harm: re.Pattern[str] = HARM_NAMED) -> bool:
                     (j < i) == _denies_first(kept[j], harm) for j in own))]  # fmt: skip
         elif bare and not any(harm.search(j) for j in joined):  # "now resolved"
             denied = True
-            if standing and _stops_for_it(f"{standing[-1]} {part}"):
+            if standing and _stops_for_it(standing[-1], harm) and _only_mend(part):
                 continue  # "stopped for neuropathy, now improving": still why it stopped
             if standing:  # of the harm of the part before it
                 standing.pop()
