@@ -2919,3 +2919,13 @@ def test_an_operation_whose_note_says_why_it_was_done_is_had(typed: str) -> None
     """A perforation is why an operation was done, not how a drug went: an operation so noted
     is a treatment had (reading "perforation" as a drug's harm had refused it)."""
     read({"cancer": "rectum", "stage": "4", "prior_treatments": [typed]})
+
+
+@pytest.mark.parametrize("typed", ["FOLFOX (stopped for neuropathy, now improving)",
+                                   "oxaliplatin (discontinued due to neuropathy; since resolved)"])
+def test_a_note_of_a_stop_for_a_harm_now_on_the_mend_is_still_refused(typed: str) -> None:
+    """A harm on the mend after the drug was stopped for it is still why it stopped (as of a
+    FHIR stop reason, ``words.harm_denied``): the note is an answer of its own, refused naming
+    where it goes; it had been read as the treatment had, the note left out."""
+    with pytest.raises(ProfileError, match=r"progressed_on.*cannot_have"):
+        read({"cancer": "rectum", "stage": "4", "prior_treatments": [typed]})
