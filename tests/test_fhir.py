@@ -7955,6 +7955,7 @@ def test_a_stop_reason_that_bars_the_drug_again_is_cannot_have(
 KIND_HARM_EXAMPLES = {
     "fluoropyrimidine": ["DPD deficiency", "DPD-deficient", "DPYD variant", "DPYD*2A",
                          "Dihydropyrimidine dehydrogenase deficiency", "DPYD poor metabolizer",
+                         "DPYD c.1905+1G>A carrier",
                          "Grade 4 toxicity, DPD deficiency found", "DPD deficiency not ruled out"],
 }
 RXNORM_DRUGS = sorted((d.id, d.rxnorm) for d in the_kb().data.drugs if d.rxnorm)
@@ -7978,6 +7979,29 @@ def test_every_harm_of_a_kind_names_a_kind_of_drug_with_examples() -> None:
         assert kind in classes and any(kind in d.classes for d in kb.data.drugs), kind
         for text in KIND_HARM_EXAMPLES[kind]:
             assert onconav.words.kinds_harmed(text) == [kind], text
+
+
+@given(st.sampled_from(sorted(KIND_HARM_EXAMPLES)), st.data(), st.sampled_from([
+    "Family history of {k}", "Mother has {k}", "Sister's {k}", "Family history: {k}",
+    "Stopped pending testing for {k}", "Screening for {k}", "Risk of {k}"]))
+def test_a_harm_of_a_kind_is_not_the_persons_only_where_words_govern_it(
+    kind: str, data: st.DataObject, form: str
+) -> None:
+    """Words of a relative, of a test or of a risk make a harm of a kind not the person's only
+    when they come directly before it; said anywhere else, beside it or after it, the harm is
+    still the person's and bars its kind (any such word anywhere had barred nothing: "DPD
+    deficiency (discussed with patient and family)" left fluorouracil offered)."""
+    example = data.draw(st.sampled_from([
+        e for e in KIND_HARM_EXAMPLES[kind] if re.fullmatch(
+            dict(onconav.words.KIND_HARMS)[kind], e.lower())]))  # fmt: skip
+    assert onconav.words.kinds_harmed(form.format(k=example)) == [], form
+    person = data.draw(st.sampled_from([
+        "{k} (discussed with patient and family)", "{k} confirmed; mother also affected",
+        "Severe toxicity. Risk of fatal toxicity due to {k}", "Tested for DPYD variants: {k}",
+        "{k}; family history of it too", "Screening done: {k}", "{k}, brother tested for it",
+        f"{form.format(k=example)}; {{k}}"]))  # fmt: skip
+    text = person.format(k=data.draw(st.sampled_from(KIND_HARM_EXAMPLES[kind])))
+    assert onconav.words.kinds_harmed(text) == [kind], text
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -8031,6 +8055,17 @@ def test_a_harm_of_the_person_bars_its_kind_on_any_drug_record(
     # a relative's, or a test for it, is not the person's
     ([_condition("dpd", "1", "Family history of DPD deficiency")], None),
     ([_stopped_drug("cap", "194000", "Stopped pending testing for DPD deficiency")], None),
+    # those words elsewhere leave it the person's (fluorouracil had been offered again)
+    ([_stopped_drug("fu", "4492", "DPD deficiency (discussed with patient and family)")],
+     ["fluoropyrimidine"]),
+    ([_stopped_drug("fu", "4492", "DPD deficiency confirmed; mother also affected")],
+     ["fluoropyrimidine"]),
+    ([_stopped_drug("fu", "4492", "Tested for DPYD variants: DPYD*2A heterozygous, DPD "
+                    "deficiency")], ["fluoropyrimidine"]),
+    ([_stopped_drug("fu", "4492", "DPYD c.1905+1G>A carrier")], ["fluoropyrimidine"]),
+    (_folfox("MedicationRequest", "stopped", "2024-01-10", statusReason={
+        "text": "Severe toxicity. Risk of fatal toxicity due to DPD deficiency"}),
+     ["fluoropyrimidine"]),
     ([_condition("dpd", "1", "DPD deficiency", verificationStatus=_cc(VERIFICATION, "refuted"))],
      None),
     ([{**_allergy({"text": "Capecitabine"}), "reaction": [

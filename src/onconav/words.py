@@ -243,7 +243,10 @@ _NOTE_OUTCOME = re.compile(
 # bar, as an allergy is, and a property of the person, not of one drug (``KIND_HARMS``)
 DPD_DEFICIENCY = (r"\bdpd[ -]deficien\w*|dihydropyrimidine dehydrogenase deficien\w*|"
                   r"\bdpyd (gene )?(variant|mutation|deficien|poor metaboli[sz]er)\w*|"
-                  r"\bdpyd ?\*\s?\d+[a-z]?\b")
+                  r"\bdpyd ?\*\s?\d+[a-z]?\b|"
+                  # a carrier of a DPYD variant, named or not ("DPYD c.1905+1G>A carrier",
+                  # "DPYD carrier", "carrier of a DPYD variant")
+                  r"\bdpyd( \S+)? (variant |mutation )?carrier\b|\bcarrier of (an? |the )?dpyd\b")
 # A harm that is a property of the person and names a kind of drug (the knowledge base's drug
 # class): it bars every drug of that kind, whichever drug's record carries it. DPD deficiency
 # is of the fluoropyrimidines (fluorouracil, capecitabine, floxuridine), which that enzyme
@@ -251,11 +254,16 @@ DPD_DEFICIENCY = (r"\bdpd[ -]deficien\w*|dihydropyrimidine dehydrogenase deficie
 KIND_HARMS: tuple[tuple[str, str], ...] = (
     ("fluoropyrimidine", DPD_DEFICIENCY),
 )
-# Words that make such a harm not the person's own: a relative's ("Family history of DPD
-# deficiency"), or a test for it ("Screening for DPD deficiency", "awaiting testing for DPYD
-# variants"): nothing is barred by them (``kinds_harmed``)
-_NOT_THE_PERSONS = re.compile(r"\b(family|relatives?|mother|father|sister|brother|siblings?|"
-                              r"screen(ing)?|test(ing|ed)? for|risk of)\b")
+# Words that make a mention of such a harm not the person's own when they come directly before
+# it, as they govern it: a relative's ("Family history of DPD deficiency", "Mother has DPD
+# deficiency"), a test for it ("Screening for DPD deficiency", "awaiting testing for DPYD
+# variants"), a risk of it. Said anywhere else they govern nothing ("DPD deficiency (discussed
+# with patient and family)", "Risk of fatal toxicity due to DPD deficiency": the person's own;
+# ``kinds_harmed``)
+_NOT_THE_PERSONS = re.compile(
+    r"\b((family|relatives?|mother|father|parents?|sister|brother|siblings?)('s)?"
+    r"( members?)?( (history|hx|h/o))?(:| of| with| has| had| have| is)?|"
+    r"(screen(ing|ed)?|test(s|ing|ed)?) for|risk (of|for)) (an? |the |possible |known )?$")
 # A harm a cancer drug is stopped for, named ("Peripheral neuropathy", "Grade 3 diarrhoea",
 # "Oxaliplatin-induced neuropathy", "CIPN", "Paraesthesia", "Febrile neutropenia", "Hand-foot
 # syndrome"): a side effect bad enough to stop it, as a clinician reads a drug stopped for it (a
@@ -313,9 +321,13 @@ DRUG_HARM_NAMED = re.compile(SIDE_EFFECT_WORDS + "|" + DRUG_HARM_WORDS)
 # to side effects", "toxicity resolved"), or say the drug stopped as planned with the harm on
 # the mend ("Neuropathy improving, stopped per protocol after 6 cycles" is a course that ended,
 # not a drug ruled out)
+# Of those, the words that put a harm aside as one to come ("Risk of neuropathy", "to avoid
+# toxicity"): beside a harm of the person (``KIND_HARMS``) they say what it may lead to, not that
+# it is not there ("Risk of fatal toxicity due to DPD deficiency": ``kinds_harmed``)
+_AVERTED = r"risk|avoid|prevent"
 NOT_SO_WORDS = re.compile(
     r"\b(no|not|non|none|nil|never|without|free|resolved|resolving|unrelated|other than|"
-    r"rather than|instead of|ruled out|excluded|denies|denied|risk|avoid|prevent|improv(ed|ing)|"
+    r"rather than|instead of|ruled out|excluded|denies|denied|" + _AVERTED + r"|improv(ed|ing)|"
     r"per protocol|as planned|course completed)\b")
 # Of those, the words that say the stop was planned, whatever harm they stand beside: read in
 # the whole reason, not only in the harm's part of it (``harm_denied``)
@@ -464,14 +476,16 @@ def kinds_harmed(text: str) -> list[str]:
     property of the person, words name and do not deny (``harm_denied`` of that harm alone: "DPD
     deficiency" and "Neuropathy; DPD deficiency" name the fluoropyrimidines' harm, "DPD
     deficiency ruled out" and "no DPD deficiency" do not), in the order of ``KIND_HARMS``; none
-    of a relative's or a test for it (``_NOT_THE_PERSONS``: "Family history of DPD
-    deficiency")."""
+    when each mention is a relative's, a test for it or a risk of it (``_NOT_THE_PERSONS``
+    directly before it: "Family history of DPD deficiency"). Those words said elsewhere leave
+    the harm the person's ("DPD deficiency confirmed; mother also affected"), as words of a harm
+    to come do (``_AVERTED``: "Risk of fatal toxicity due to DPD deficiency")."""
     lowered = " ".join(text.lower().split())
-    if _NOT_THE_PERSONS.search(lowered):
-        return []
+    present = re.sub(rf"\b({_AVERTED})\b", " ", lowered)
     return [kind for kind, kind_words in KIND_HARMS
-            if re.search(kind_words, lowered)
-            and not harm_denied(lowered, re.compile(kind_words))]  # fmt: skip
+            if any(not _NOT_THE_PERSONS.search(lowered[:m.start()])
+                   for m in re.finditer(kind_words, lowered))
+            and not harm_denied(present, re.compile(kind_words))]  # fmt: skip
 
 
 # A note on a treatment had that says it was stopped for a harm or a side effect, or names only
