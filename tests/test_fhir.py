@@ -8063,6 +8063,9 @@ def test_a_harm_of_the_person_bars_its_kind_on_any_drug_record(
     ([_stopped_drug("fu", "4492", "Tested for DPYD variants: DPYD*2A heterozygous, DPD "
                     "deficiency")], ["fluoropyrimidine"]),
     ([_stopped_drug("fu", "4492", "DPYD c.1905+1G>A carrier")], ["fluoropyrimidine"]),
+    # DPYD*1 is the usual allele: two of it is no lack of the enzyme (it had barred them)
+    ([_condition("dpd", "1", "DPYD *1/*1 genotype")], None),
+    ([_condition("dpd", "1", "DPYD*1/*2A genotype")], ["fluoropyrimidine"]),
     (_folfox("MedicationRequest", "stopped", "2024-01-10", statusReason={
         "text": "Severe toxicity. Risk of fatal toxicity due to DPD deficiency"}),
      ["fluoropyrimidine"]),

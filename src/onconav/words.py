@@ -243,7 +243,9 @@ _NOTE_OUTCOME = re.compile(
 # bar, as an allergy is, and a property of the person, not of one drug (``KIND_HARMS``)
 DPD_DEFICIENCY = (r"\bdpd[ -]deficien\w*|dihydropyrimidine dehydrogenase deficien\w*|"
                   r"\bdpyd (gene )?(variant|mutation|deficien|poor metaboli[sz]er)\w*|"
-                  r"\bdpyd ?\*\s?\d+[a-z]?\b|"
+                  # a variant allele, not *1, the usual one ("DPYD*1/*1" is none, "DPYD *1/*2A"
+                  # one)
+                  r"\bdpyd ?(\*\s?1 ?/ ?)?\*\s?(?!1\b)\d+[a-z]?\b|"
                   # a carrier of a DPYD variant, named or not ("DPYD c.1905+1G>A carrier",
                   # "DPYD carrier", "carrier of a DPYD variant")
                   r"\bdpyd( \S+)? (variant |mutation )?carrier\b|\bcarrier of (an? |the )?dpyd\b")
