@@ -500,15 +500,27 @@ def test_cervical_stage_4a_not_come_back_is_not_asked_where_it_has_spread(
     into organs near the cervix, in the pelvis, and not spread far (that is 4B): where it has
     spread is read as the pelvis, and no option asks it. Ablation, radioactive drugs and drugs
     for the bones had asked "Which parts of the body has the cancer spread to?" (twenty-sixth
-    review); they do not suit, and say why from the stage."""
+    review); they do not suit, and say why from the stage. Not when a sign says it may have
+    spread further: a bone said to be weak, a symptom of a weak or broken bone or the spine, or
+    a treatment that stopped working (a review found the bone drugs ruled out beside a weak
+    bone): then where it has spread is asked, never read from the stage."""
     kb = shared_kb()
     data = to_profile("cervix", {**fields, **not_back, "stage": "4A"})
     try:
         profile = parse_profile(data, kb)
     except ProfileError:
         assume(False)
-    assume(facts_of(profile, kb).row["recurrence"] == "none")
+    row = facts_of(profile, kb).row
+    assume(row["recurrence"] == "none")
+    symptoms, stopped = row["symptoms"] or frozenset(), row["progressed_on"] or frozenset()
+    bone = frozenset().union(*(kb.vocabulary.below("symptoms", v)
+                               for v in ("weak-bone", "broken-bone", "spinal-cord-compression")))
+    sign = row["weak_bone"] is True or bool(symptoms & bone) or bool(stopped - {OTHERS_NOT_KNOWN})
+    assume(sign or OTHERS_NOT_KNOWN not in symptoms | stopped)  # may hold a sign: not known
     for option in evaluate(profile, kb).options:
+        if sign:
+            assert "has spread only within the pelvis" not in (option.reason or ""), data
+            continue
         assert "metastases" not in {m.fact for m in option.missing}, (option.id, data)
         if option.id == "general-ablation" and option.status is Status.not_suitable:
             assert "has spread only within the pelvis" in (option.reason or ""), option.reason

@@ -365,8 +365,9 @@ def test_the_implied_facts_are_worked_out_in_an_order_where_each_reads_what_it_n
     """``kb.implied``: the rules of ``IMPLIED_FIRST``, the data's derived values, then those of
     ``IMPLIED_LAST``, in one pass. A derived value reads no fact the last part sets (it would see
     it before it is read), and the first part reads, of the facts derived values set, only
-    whether the cancer came back, as given (the 4A reading of a cervical cancer never treated
-    had come before the derived "not come back", and had to be widened to see it)."""
+    whether the cancer came back and a weak bone, as given (the 4A reading of a cervical cancer
+    never treated had come before the derived "not come back", and had to be widened to see
+    it)."""
     from onconav.kb import rules
 
     first, last = len(rules.IMPLIED_FIRST), len(rules.IMPLIED_LAST)
@@ -381,7 +382,10 @@ def test_the_implied_facts_are_worked_out_in_an_order_where_each_reads_what_it_n
     assert {(i.fact, f) for i in derived for f in reads(i) & set_last} == set()
     set_derived = {i.fact for i in derived}
     read_first = {f for i in rules.IMPLIED_FIRST for f in reads(i) & set_derived}
-    assert read_first == {"recurrence"}
+    # and a weak bone as given, by rule 7b: the derived yes comes from a symptom it reads too
+    # (a weak bone), the derived no from the places of spread rule 7b sets
+    assert read_first == {"recurrence", "weak_bone"}
+    assert "weak-bone" in rules.BONE_SIGNS
     # and no treatment had reads as not come back before the cervical stage is read
     assert any(i.fact == "recurrence" and i.value == "none" for i in derived)
 

@@ -1046,6 +1046,25 @@ NOTHING_HAD = All(
     )
 )
 
+# nothing that says a cancer may have spread beyond where its stage says (rule 7b): no bone said
+# to be weak, no symptom of a weak or broken bone or the spine (the derived weak bone's), and
+# nothing that stopped working; each not given counts as no sign
+BONE_SIGNS = frozenset({"weak-bone", "broken-bone", "spinal-cord-compression"})
+NO_SIGN_OF_SPREAD_FAR = All(
+    (
+        Any((not_given("weak_bone", "not said"),
+             Not(Test("weak_bone", "eq", "bool", (), frozenset(), frozenset(), value=True,
+                      text="a weak bone")))),
+        Any((not_given("symptoms", "not said"),
+             Not(any_of("symptoms", BONE_SIGNS,
+                        "a symptom of a weak or broken bone or the spine")))),
+        Any((not_given("progressed_on", "not said"),
+             Not(Test("progressed_on", "not_empty", "count", (), frozenset(),
+                      frozenset({OTHERS_NOT_KNOWN}), limit=NO_LIMIT,
+                      text="treatments that stopped")))),
+    )
+)
+
 # The facts a profile implies, in two parts, with the data's derived values between them
 # (``kb.implied``): first what the treatments, the stage and the places of spread as given
 # imply (whether it came back, chemotherapy for spread, nothing stopped of no drug treatment),
@@ -1126,19 +1145,24 @@ IMPLIED_FIRST: tuple[Implied, ...] = (
         "that had spread",
     ),
     # (rule 7b) cervical stage 4A, as given, that has not come back (as given, or never
-    # treated, as the derived value below will read it): spread only within the pelvis
+    # treated, as the derived value below will read it): spread only within the pelvis; not
+    # when a sign says it may have spread further (NO_SIGN_OF_SPREAD_FAR)
     Implied(
         "metastases",
         frozenset({"pelvis"}),
         All((CERVIX, STAGE_4A, not_given("metastases", "not said"),
-             Any((NOT_COME_BACK, All((not_given("recurrence", "not said"), NOTHING_HAD)))))),
+             Any((NOT_COME_BACK, All((not_given("recurrence", "not said"), NOTHING_HAD)))),
+             NO_SIGN_OF_SPREAD_FAR)),
         if_unknown=True,
         why="Cervical cancer of stage 4A that has not come back has grown into the organs near "
         "the cervix, in the pelvis, and not spread to distant organs (that is 4B, rule 4; 4A "
         "with distant spread is a contradiction, below): where it has spread is read as the "
         "pelvis. A clinical review found such a cancer asked where it had spread by every "
         "option for spread to the bones or far away. Read before the derived values, which read "
-        "it (a weak bone), so whether it came back is read as given, or from no treatment had.",
+        "it (a weak bone), so whether it came back is read as given, or from no treatment had. "
+        "Not when a bone is said to be weak or a symptom is of a weak or broken bone or the "
+        "spine (spread to the bones), nor when a treatment stopped working (the cancer grew, "
+        "and may have spread): a review found the bone drugs ruled out beside a weak bone.",
         told="stage 4A that has not come back has spread only within the pelvis",
     ),
 )
