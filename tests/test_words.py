@@ -2778,8 +2778,11 @@ def test_a_cancer_named_with_where_it_has_spread_gives_the_places_of_spread(
         cancer = data.draw(st.sampled_from(CANCER_NAMES))
         place = data.draw(st.sampled_from(PLACE_NAMES))
     tail = form.format(place)
-    if join == " " and not tail.startswith(("spread", "metastatic")):
-        join = " with "  # a space alone joins only before the words of spreading
+    if join == " " and not form.startswith(("spread", "metastatic")):
+        # a space alone joins only before the words of spreading ("metastatic to"), as
+        # words._SPREAD_JOIN reads them; of the form, not the tail: a place named "metastatic
+        # disease" had made "CRPC metastatic disease metastases" one (hypothesis found it)
+        join = " with "
     places = words.spread_places(tail)
     assume(places is not None and words.spread_places(cancer) is None)
     try:
