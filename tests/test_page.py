@@ -29,12 +29,14 @@ from hypothesis import strategies as st
 from onconav import evaluate, load_kb, parse_profile, render, words
 from onconav.kb.model import Option
 from onconav.kb.rules import OTHERS_NOT_KNOWN
+from onconav.kb.vocabulary import in_sentence
 from onconav.profile import OPEN_LISTS, Profile, ProfileError
 from onconav.render import STATUS_WORDS, counted_statuses, headline, source_words
 from onconav.result import Result, Status
 from onconav.web import Settings, create_app, form, page, views
 from onconav.web import report as report_module
 from onconav.web.views import STATUS_ICONS, STATUS_MEANING, explain_url
+from test_engine import partial_and_more
 from test_web import serving
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -2721,3 +2723,99 @@ def test_each_question_to_ask_is_an_item_of_its_own(query: str) -> None:
             asked = [li.text for li in items]
             assert any(q.startswith("What kind of pain is it?") for q in asked), path
             assert any(q.startswith("Where does the bleeding come from?") for q in asked), path
+
+
+def check_each_question_said_once(html: Html, result: Result, printed: bool) -> None:
+    """What would decide the options, in the order they are shown: each question in full under
+    the first option it decides, under each later one "The same as for <that option>, above"
+    (naming which of its questions when it has more than one), linked to it on the page; never
+    the question in full again (the rectal example's question about FOLFIRI was said in full
+    under the six options it decides, and four lines about bleeding under four: a review as a
+    family). An option printed short (one that does not suit) says none."""
+    by_id = {o.id: o for o in result.options}
+    first: dict[str, str] = {}  # a question as the command line says it: the option asking it
+    for article in html.find("article", data_option=None):
+        option = by_id[article.get("data-option")]
+        missing = html.find("div", within=article, class_="missing")
+        if printed and views.printed_short(option):
+            assert not missing, option.id
+            continue
+        assert bool(missing) is bool(option.missing), option.id
+        if not missing:
+            continue
+        items = html.find("li", within=missing[0])
+        expected = []
+        for m in option.missing:
+            asked = render.question_of(m)
+            if asked in first:
+                earlier = by_id[first[asked]]
+                said = f"The same as for {' '.join(earlier.name.split())}, above"
+                if len(earlier.missing) > 1:
+                    said += f" ({in_sentence(m.label)})"
+                expected.append(said)
+                assert " ".join(asked.split()) not in article.text, (option.id, asked)
+            else:
+                expected += [" ".join(q.split()) for q in render.questions_of(m)]
+                first[asked] = option.id
+        assert [li.text for li in items] == expected, option.id
+        for li in items:
+            if li.text.startswith("The same as for"):
+                links = html.find("a", within=li)
+                if printed:
+                    assert not links, option.id
+                else:  # to the option that asks it
+                    (link,) = links
+                    target = by_id[link.get("href").removeprefix("#option-")]
+                    assert li.text.startswith(f"The same as for {' '.join(target.name.split())}")
+
+
+@pytest.mark.parametrize("query", [TWO_SYMPTOMS, *(form.query_of(example_profile(p))
+                                                   for p in EXAMPLES)])  # fmt: skip
+def test_each_question_that_would_decide_an_option_is_said_once(query: str) -> None:
+    """On the answer and in both reports (``check_each_question_said_once``)."""
+    data = form.profile_data(form.answers(parse_qsl(query)), KB)
+    result = evaluate(parse_profile(data, KB), KB)
+    for path, printed in ((f"/options?{query}", False), (f"/report.html?{query}", True),
+                          (f"/report.html?report=short&{query}", True)):  # fmt: skip
+        check_each_question_said_once(Html(get(path).text), result, printed)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pair=partial_and_more())
+def test_each_question_that_would_decide_an_option_is_said_once_for_any_answer(
+    pair: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    """As for the examples, for any answer: the page and both reports."""
+    profile = parse_profile(pair[0], KB)
+    result = evaluate(profile, KB)
+    check_each_question_said_once(Html(report_module.html(result, KB)), result, True)
+    check_each_question_said_once(Html(report_module.html(result, KB, short=True)), result, True)
+    answer = get("/options?" + form.query_of(profile))
+    assert answer.status_code == 200, answer.text
+    check_each_question_said_once(Html(answer.text), result, False)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_the_counts_are_said_once(path: Path) -> None:
+    """How many options have each status is said once where a reader looks for it: on the
+    page under "At a glance" (the lead had said it too), in a report in "In short", in the
+    heading over each status's names and the line on those that do not suit (the lead and "At
+    a glance" had said it too: three times)."""
+    profile = example_profile(path)
+    result = evaluate(profile, KB)
+    query = form.query_of(profile)
+    said = headline(result)
+    answer = Html(get(f"/options?{query}").text)
+    assert said not in answer.one("p", class_="lead").text
+    assert len(answer.find("ul", class_="headline")) == 1
+    for short in ("", "report=short&"):
+        html = Html(get(f"/report.html?{short}{query}").text)
+        assert said not in html.text
+        assert not html.find("ul", class_="headline") and not html.find("h2", id="counts-h")
+        summary = html.one("section", class_="in-short")
+        for status, options in render.in_short(result):
+            assert f"{STATUS_WORDS[status]}: {render.options_word(len(options))}" in summary.text
+        for status in (Status.not_suitable, Status.declined):
+            if count := getattr(result.counts, status.value):
+                assert render.options_word(count) in summary.text, status
+        assert html.one("h2", id="meaning-h").text == "What the statuses mean"

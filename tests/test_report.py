@@ -10,10 +10,12 @@ import re
 import zlib
 from collections.abc import Callable, Iterator
 from datetime import date
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
 
 from onconav import evaluate, parse_profile, render
 from onconav.kb import provenance
@@ -22,6 +24,7 @@ from onconav.render import STATUS_WORDS, question_of, source_words, why_not
 from onconav.result import Citation, Result, Status
 from onconav.web import report
 from onconav.web.views import DECIDE_MOST, HERE, SYMPTOMS_TAG
+from test_engine import partial_and_more
 from test_page import (
     EXAMPLES,
     KB,
@@ -893,17 +896,22 @@ def test_the_short_report_gives_the_options_that_may_apply_and_names_the_others(
     assert "short report" in html.one("title").text
     applies = [(o.id, o.status.value) for o in result.options if o.status in render.IN_SHORT]
     assert shown(html) == applies
+    asked: set[str] = set()  # the questions said in full so far
     for option in (o for o in result.options if o.status in render.IN_SHORT):
         article = html.one("article", data_option=option.id)
         assert html.one("span", within=article, class_="status-words").text == STATUS_WORDS[
             option.status]
         assert not html.find("p", within=article, class_="description"), option.id
-        for missing in option.missing:
-            assert words(question_of(missing)) in article.text, option.id
+        for missing in option.missing:  # in full once (test_page: each question said once)
+            assert (words(question_of(missing)) in article.text) is (
+                question_of(missing) not in asked), option.id
+            asked.add(question_of(missing))
         for caveat in option.caveats:
             assert (words(caveat.text) in article.text) is caveat.applies, option.id
+        # whose page each source is, without the labels, which the sources' list gives once
         for citation in option.citations:
-            assert citation.label in article.text, option.id
+            assert render.source_name(KB.sources[citation.source]) in article.text, option.id
+        assert "[" not in html.one("p", within=article, class_="sources").text, option.id
     others = [o for o in result.options if o.status not in render.IN_SHORT]
     listed = [li.get("data-left-out") for li in html.find("li", data_left_out=None)]
     assert listed == [o.id for o in others]
@@ -913,9 +921,62 @@ def test_the_short_report_gives_the_options_that_may_apply_and_names_the_others(
         if option.reason:
             assert words(why_not(option.reason)) in item, option.id
     assert not html.find("section", class_="cited")
-    asked = section(html, "Questions to ask your care team")
-    assert all(words(q) in asked for q in result.questions)
+    questions = section(html, "Questions to ask your care team")
+    assert all(words(q) in questions for q in result.questions)
     assert html.one("p", class_="disclaimer").text == words(result.disclaimer)
+
+
+def _places(text: str) -> list[tuple[int, int]]:
+    """The ranges of characters a source's item of the short report lists ("86-527, ...")."""
+    return [(int(a), int(b)) for a, b in re.findall(r"(\d+)-(\d+)", text.rpartition(
+        "characters ")[2])]  # fmt: skip
+
+
+def check_places_cited_once(result: Result) -> None:
+    """The short report names whose page each source is, without the labels, and lists once,
+    under its sources, one item per source with the places cited there: every passage its
+    options, their notes that apply and the answer's notes cite lies within one range listed
+    for its source, the ranges in order and apart, each beginning and ending where a passage
+    cited does. The full report keeps the labels."""
+    html = Html(report.html(result, KB, None, made=MADE, short=True))
+    shown_ = [o for o in result.options if o.status in render.IN_SHORT]
+    cited = [c for o in shown_ for c in
+             [*o.citations, *(c for cv in o.caveats if cv.applies for c in cv.citations)]]
+    cited += [c for n in result.notes for c in n.citations]
+    items = {li.get("data-source"): li.text for li in html.find(
+        "li", within=html.one("section", class_="provenance"))}  # fmt: skip
+    assert list(items) == [s.id for s in result.sources]
+    for source in result.sources:
+        assert items[source.id].startswith(words(source_words(source)))
+        places = _places(items[source.id])
+        assert places == sorted(places) and all(
+            a[1] < b[0] for a, b in pairwise(places)), places
+        mine = [c for c in cited if c.source == source.id]
+        for c in mine:
+            assert any(a <= c.start and c.end <= b for a, b in places), c.label
+        assert {a for a, _ in places} <= {c.start for c in mine}
+        assert {b for _, b in places} <= {c.end for c in mine}
+    labels = re.findall(r"\[[a-z0-9-]+ \d+-\d+\]", html.one("main").text)
+    assert not labels, labels
+    full = Html(report.html(result, KB, None, made=MADE)).one("main").text
+    assert all(c.label in full for c in cited)
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_the_short_report_lists_the_places_cited_once_under_its_sources(path: Path) -> None:
+    """The labels after each option's, note's and caveat's sources ("[ccs-rectal-stage4
+    1717-1861] [...]") took a page of the rectal example's short report (a review as a family):
+    they are listed once, by source, at the end (``check_places_cited_once``)."""
+    check_places_cited_once(evaluate(example_profile(path), KB))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pair=partial_and_more())
+def test_the_short_report_lists_the_places_cited_once_for_any_answer(
+    pair: tuple[dict[str, Any], dict[str, Any]],
+) -> None:
+    """As for the examples, for any answer (``check_places_cited_once``)."""
+    check_places_cited_once(evaluate(parse_profile(pair[0], KB), KB))
 
 
 @pytest.mark.parametrize("short", [False, True], ids=["full", "short"])

@@ -16,7 +16,8 @@ from onconav import render, words
 from onconav.explain import UsedBy
 from onconav.kb import KnowledgeBase
 from onconav.kb.provenance import Cited
-from onconav.result import OptionResult, Result, Status
+from onconav.kb.vocabulary import in_sentence
+from onconav.result import Citation, MissingFact, OptionResult, Result, Status
 from onconav.web import form
 
 HERE = Path(__file__).parent
@@ -88,6 +89,7 @@ def environment() -> jinja2.Environment:
         counted_statuses=render.counted_statuses,
         fill=form.filled,
         printed_short=printed_short,
+        in_sentence=in_sentence,
         yes_no=[form.Choice("yes", "Yes"), form.Choice("no", "No")],
     )
     return env
@@ -261,6 +263,49 @@ def cite_groups(kb: KnowledgeBase, cited: Iterable[Cited],
     return list(groups.values())
 
 
+class Asked(NamedTuple):
+    """A fact that would decide an option, as the option shows it: its questions in full where
+    the page first asks them (``first`` None), else the option above that asks them."""
+
+    missing: MissingFact
+    first: OptionResult | None
+
+
+def asked_once(options: Iterable[OptionResult]) -> dict[str, list[Asked]]:
+    """What would decide each option, by option id, in the order the options are shown: each
+    question in full under the first option it decides, under each later one the option that
+    asks it (the rectal example's question about FOLFIRI had been said in full under each of
+    the six options it decides, and the four lines about bleeding under four: a review as a
+    family). Questions are the same when they are word for word (``render.question_of``)."""
+    first: dict[str, OptionResult] = {}
+    out: dict[str, list[Asked]] = {}
+    for option in options:
+        out[option.id] = [Asked(m, first.get(render.question_of(m))) for m in option.missing]
+        for m in option.missing:
+            first.setdefault(render.question_of(m), option)
+    return out
+
+
+def cited_by_source(result: Result, options: Iterable[OptionResult]) -> dict[str, list[str]]:
+    """The places of each source that the short report cites, by source id, as character
+    ranges in order ("86-527", "1717-1961"): its options', the notes of theirs that apply, and
+    the answer's notes; passages that overlap are one range (1717-1861 lies within 1717-1961).
+    The short report names only whose page each option's sources are, and gives these once, at
+    the end (a label after each name, "[ccs-rectal-stage4 1717-1861]", took a page of the
+    rectal example's: a review as a family); the full report quotes each passage."""
+    every: list[Citation] = [c for o in options for c in [
+        *o.citations, *(c for cv in o.caveats if cv.applies for c in cv.citations)]]
+    every += [c for n in result.notes for c in n.citations]
+    ranges: dict[str, list[list[int]]] = {}
+    for c in sorted(every, key=lambda c: (c.source, c.start, c.end)):
+        kept = ranges.setdefault(c.source, [])
+        if kept and c.start <= kept[-1][1]:  # overlaps the range before: one range
+            kept[-1][1] = max(kept[-1][1], c.end)
+        else:
+            kept.append([c.start, c.end])
+    return {source: [f"{start}-{end}" for start, end in kept] for source, kept in ranges.items()}
+
+
 class Ref(NamedTuple):
     """An entry as a list names it."""
 
@@ -311,7 +356,10 @@ def answer_context(
     (``short``) shows in full only the options that may apply (``render.IN_SHORT``), each
     briefly, and names the others (``left_out``) with why; "What would change your options"
     only when its summary ("What would decide the most", ``decide_most``) has not named them
-    all (it said them again, word for word: a review of the short report as a family)."""
+    all (it said them again, word for word: a review of the short report as a family); each
+    option's sources by whose page they are, the places cited listed once by source
+    (``cited_by_source``). Each question that would decide an option is said in full under the
+    first option shown that it decides (``asked``: ``asked_once``)."""
 
     def explained(ident: str) -> str:
         return explain_url(ident, cancer, back)
@@ -325,6 +373,10 @@ def answer_context(
         linked = {}
     heading, situation = cancer_heading(result, kb)
     known = result.cancer in {c.id for c in kb.data.cancers}
+    groups = [(title, kept) for title, options in render.groups(result)
+              if (kept := [o for o in options if not short or o.status in render.IN_SHORT])]
+    # the options whose questions are shown (in print, one that does not suit is shown short)
+    asking = [o for _, options in groups for o in options if not (printed and printed_short(o))]
     return {
         # the words of a cancer not known, as a reason names it ("(yours: mars cancer)"), to be
         # isolated there (``said_in``)
@@ -333,8 +385,9 @@ def answer_context(
         "cancer_heading": heading,
         "situation": situation,
         "headline": render.headline(result),
-        "groups": [(title, kept) for title, options in render.groups(result)
-                   if (kept := [o for o in options if not short or o.status in render.IN_SHORT])],
+        "groups": groups,
+        "asked": asked_once(asking),
+        "cited_by_source": cited_by_source(result, asking) if short else {},
         "left_out": [o for o in result.options if o.status not in render.IN_SHORT] if short
                     else [],
         "short": short,
