@@ -32,7 +32,7 @@ from onconav.kb.rules import OTHERS_NOT_KNOWN
 from onconav.kb.vocabulary import in_sentence
 from onconav.profile import OPEN_LISTS, Profile, ProfileError
 from onconav.render import STATUS_WORDS, counted_statuses, headline, source_words
-from onconav.result import Result, Status
+from onconav.result import MissingFact, OptionResult, Result, Status
 from onconav.web import Settings, create_app, form, page, views
 from onconav.web import report as report_module
 from onconav.web.views import STATUS_ICONS, STATUS_MEANING, explain_url
@@ -2727,13 +2727,20 @@ def test_each_question_to_ask_is_an_item_of_its_own(query: str) -> None:
 
 def check_each_question_said_once(html: Html, result: Result, printed: bool) -> None:
     """What would decide the options, in the order they are shown: each question in full under
-    the first option it decides, under each later one "The same as for <that option>, above"
-    (naming which of its questions when it has more than one), linked to it on the page; never
-    the question in full again (the rectal example's question about FOLFIRI was said in full
-    under the six options it decides, and four lines about bleeding under four: a review as a
-    family). An option printed short (one that does not suit) says none."""
+    the first option it decides, never in full again (the rectal example's question about
+    FOLFIRI was said in full under the six options it decides, and four lines about bleeding
+    under four: a review as a family). An option whose questions are all those of an option
+    above says "The same as for <the first such>, above"; another says each question asked
+    above by "The same as for <the option that asked it first>, above", once for each such
+    option, naming which of its questions ("(stage of the cancer; ...)") when not all; linked
+    to that option on the page. An option printed short (one that does not suit) says none."""
     by_id = {o.id: o for o in result.options}
-    first: dict[str, str] = {}  # a question as the command line says it: the option asking it
+
+    def same_as(option: OptionResult) -> str:
+        return f"The same as for {' '.join(option.name.split())}, above"
+
+    first: dict[str, OptionResult] = {}  # a question as the command line says it: its asker
+    sets: dict[frozenset[str], OptionResult] = {}
     for article in html.find("article", data_option=None):
         option = by_id[article.get("data-option")]
         missing = html.find("div", within=article, class_="missing")
@@ -2743,20 +2750,30 @@ def check_each_question_said_once(html: Html, result: Result, printed: bool) -> 
         assert bool(missing) is bool(option.missing), option.id
         if not missing:
             continue
+        keys = [render.question_of(m) for m in option.missing]
+        expected: list[str] = []
+        if frozenset(keys) in sets:
+            expected = [same_as(sets[frozenset(keys)])]
+        else:
+            pointers: dict[str, list[MissingFact]] = {}
+            for m, key in zip(option.missing, keys, strict=True):
+                if key not in first:
+                    expected += [" ".join(q.split()) for q in render.questions_of(m)]
+                    continue
+                if first[key].id not in pointers:
+                    expected.append(first[key].id)  # said below
+                pointers.setdefault(first[key].id, []).append(m)
+            for at, item in enumerate(expected):
+                if item in pointers:
+                    above = by_id[item]
+                    which = pointers[item]
+                    named = len(which) < len({render.question_of(m) for m in above.missing})
+                    expected[at] = same_as(above) + (
+                        f" ({'; '.join(in_sentence(m.label) for m in which)})" if named else "")
+        for key in keys:
+            if key in first:
+                assert " ".join(key.split()) not in article.text, (option.id, key)
         items = html.find("li", within=missing[0])
-        expected = []
-        for m in option.missing:
-            asked = render.question_of(m)
-            if asked in first:
-                earlier = by_id[first[asked]]
-                said = f"The same as for {' '.join(earlier.name.split())}, above"
-                if len(earlier.missing) > 1:
-                    said += f" ({in_sentence(m.label)})"
-                expected.append(said)
-                assert " ".join(asked.split()) not in article.text, (option.id, asked)
-            else:
-                expected += [" ".join(q.split()) for q in render.questions_of(m)]
-                first[asked] = option.id
         assert [li.text for li in items] == expected, option.id
         for li in items:
             if li.text.startswith("The same as for"):
@@ -2766,7 +2783,10 @@ def check_each_question_said_once(html: Html, result: Result, printed: bool) -> 
                 else:  # to the option that asks it
                     (link,) = links
                     target = by_id[link.get("href").removeprefix("#option-")]
-                    assert li.text.startswith(f"The same as for {' '.join(target.name.split())}")
+                    assert li.text.startswith(same_as(target)), option.id
+        for key in keys:
+            first.setdefault(key, option)
+        sets.setdefault(frozenset(keys), option)
 
 
 @pytest.mark.parametrize("query", [TWO_SYMPTOMS, *(form.query_of(example_profile(p))

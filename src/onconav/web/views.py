@@ -264,25 +264,46 @@ def cite_groups(kb: KnowledgeBase, cited: Iterable[Cited],
 
 
 class Asked(NamedTuple):
-    """A fact that would decide an option, as the option shows it: its questions in full where
-    the page first asks them (``first`` None), else the option above that asks them."""
+    """What would decide an option, as the option shows it, item by item: a fact's questions
+    in full (``missing``), or the option above that asks some of its questions (``first``),
+    with those (``which``) named only when they are not all of that option's."""
 
-    missing: MissingFact
+    missing: MissingFact | None
     first: OptionResult | None
+    which: list[MissingFact]
 
 
 def asked_once(options: Iterable[OptionResult]) -> dict[str, list[Asked]]:
     """What would decide each option, by option id, in the order the options are shown: each
-    question in full under the first option it decides, under each later one the option that
-    asks it (the rectal example's question about FOLFIRI had been said in full under each of
-    the six options it decides, and the four lines about bleeding under four: a review as a
-    family). Questions are the same when they are word for word (``render.question_of``)."""
-    first: dict[str, OptionResult] = {}
+    question in full under the first option it decides; an option whose questions are all
+    those of an option above, "the same as for" that option; else each question asked above
+    by the option that first asked it, those of one option together (the rectal example's
+    question about FOLFIRI had been said in full under each of the six options it decides,
+    and four lines about bleeding under four: a review as a family). Questions are the same
+    when they are word for word (``render.question_of``)."""
+    first: dict[str, OptionResult] = {}  # a question: the option that asked it first
+    same: dict[frozenset[str], OptionResult] = {}  # all of an option's questions: the first
     out: dict[str, list[Asked]] = {}
     for option in options:
-        out[option.id] = [Asked(m, first.get(render.question_of(m))) for m in option.missing]
-        for m in option.missing:
-            first.setdefault(render.question_of(m), option)
+        keys = [render.question_of(m) for m in option.missing]
+        if keys and (earlier := same.get(frozenset(keys))):
+            out[option.id] = [Asked(None, earlier, [])]
+            continue
+        items: list[Asked] = []
+        pointed: dict[str, Asked] = {}  # by the id of the option above
+        for m, key in zip(option.missing, keys, strict=True):
+            if (above := first.get(key)) is None:
+                items.append(Asked(m, None, []))
+            elif above.id in pointed:
+                pointed[above.id].which.append(m)
+            else:
+                pointed[above.id] = Asked(None, above, [m])
+                items.append(pointed[above.id])
+        out[option.id] = [item._replace(which=[]) if item.first and len(item.which) == len(
+            {render.question_of(m) for m in item.first.missing}) else item for item in items]
+        for key in keys:
+            first.setdefault(key, option)
+        same.setdefault(frozenset(keys), option)
     return out
 
 
