@@ -1658,7 +1658,14 @@ def test_every_link_of_the_answer_pages_and_their_explain_pages_answers(sources:
             heading = html.one("a", within=html.one("h4", within=article))
             assert heading.text == option.name
             assert heading.get("href") == explain_url(option.id, cancer, back)
-            anchors = html.find("a", within=article)
+            # an option whose question is asked above links to the option that asks it
+            # ("The same as for ..., above": test_each_question_that_would_decide_...)
+            above = [a for a in html.find("a", within=article)
+                     if (a.get("href") or "").startswith("#option-")]  # fmt: skip
+            for a in above:
+                asker = html.one("article", id=a.get("href")[1:])
+                assert html.elements.index(asker) < html.elements.index(article), a.attrs
+            anchors = [a for a in html.find("a", within=article) if a not in above]
             for a in anchors:
                 if a is not heading:
                     assert a.get("href") == explain_url(KB.find(a.text)[0].id, cancer,
