@@ -29,10 +29,9 @@ from hypothesis import strategies as st
 from onconav import evaluate, load_kb, parse_profile, render, words
 from onconav.kb.model import Option
 from onconav.kb.rules import OTHERS_NOT_KNOWN
-from onconav.kb.vocabulary import in_sentence
 from onconav.profile import OPEN_LISTS, Profile, ProfileError
 from onconav.render import STATUS_WORDS, counted_statuses, headline, source_words
-from onconav.result import MissingFact, OptionResult, Result, Status
+from onconav.result import OptionResult, Result, Status
 from onconav.web import Settings, create_app, form, page, views
 from onconav.web import report as report_module
 from onconav.web.views import STATUS_ICONS, STATUS_MEANING, explain_url
@@ -1659,7 +1658,7 @@ def test_every_link_of_the_answer_pages_and_their_explain_pages_answers(sources:
             assert heading.text == option.name
             assert heading.get("href") == explain_url(option.id, cancer, back)
             # an option whose question is asked above links to the option that asks it
-            # ("The same as for ..., above": test_each_question_that_would_decide_...)
+            # ("... Asked above, under ...": test_each_question_that_would_decide_...)
             above = [a for a in html.find("a", within=article)
                      if (a.get("href") or "").startswith("#option-")]  # fmt: skip
             for a in above:
@@ -2733,21 +2732,20 @@ def test_each_question_to_ask_is_an_item_of_its_own(query: str) -> None:
 
 
 def check_each_question_said_once(html: Html, result: Result, printed: bool) -> None:
-    """What would decide the options, in the order they are shown: each question in full under
-    the first option it decides, never in full again (the rectal example's question about
-    FOLFIRI was said in full under the six options it decides, and four lines about bleeding
-    under four: a review as a family). An option whose questions are all those of an option
-    above says "The same as for <the first such>, above"; another says each question asked
-    above by "The same as for <the option that asked it first>, above", once for each such
-    option, naming which of its questions ("(stage of the cancer; ...)") when not all; linked
-    to that option on the page. An option printed short (one that does not suit) says none."""
+    """What would decide the options, in the order they are shown, question by question: one
+    of one or two lines (``views.LONG_QUESTION`` characters at most) in full every time; a
+    longer one (where the bleeding comes from: four lines) in full under the first option of
+    its group (one status and kind: a section) that it decides, under each later one of that
+    group "<its first sentence> Asked above, under <that option>." (a link to it on the page),
+    never in full again there, and never pointing to another group's option nor one of another
+    status. A review as a family found "The same as for Radiation with chemotherapy to ease
+    symptoms, above" longer than the one-line question it stood for, a 4A treatment pointed to
+    a 4B chemotherapy, an option in trials to one of another status seven pages back. An
+    option printed short (one that does not suit) says none."""
     by_id = {o.id: o for o in result.options}
-
-    def same_as(option: OptionResult) -> str:
-        return f"The same as for {' '.join(option.name.split())}, above"
-
-    first: dict[str, OptionResult] = {}  # a question as the command line says it: its asker
-    sets: dict[frozenset[str], OptionResult] = {}
+    group_of = {o.id: at for at, (_, options) in enumerate(render.groups(result))
+                for o in options}  # fmt: skip
+    first: dict[tuple[int, str], OptionResult] = {}  # a long question in a group: its asker
     for article in html.find("article", data_option=None):
         option = by_id[article.get("data-option")]
         missing = html.find("div", within=article, class_="missing")
@@ -2757,43 +2755,32 @@ def check_each_question_said_once(html: Html, result: Result, printed: bool) -> 
         assert bool(missing) is bool(option.missing), option.id
         if not missing:
             continue
-        keys = [render.question_of(m) for m in option.missing]
+        group = group_of[option.id]
         expected: list[str] = []
-        if frozenset(keys) in sets:
-            expected = [same_as(sets[frozenset(keys)])]
-        else:
-            pointers: dict[str, list[MissingFact]] = {}
-            for m, key in zip(option.missing, keys, strict=True):
-                if key not in first:
-                    expected += [" ".join(q.split()) for q in render.questions_of(m)]
+        targets: list[OptionResult] = []
+        for m in option.missing:
+            for question in render.questions_of(m):
+                key = " ".join(question.split())
+                if len(key) <= views.LONG_QUESTION or (group, key) not in first:
+                    expected.append(key)
+                    if len(key) > views.LONG_QUESTION:
+                        first[(group, key)] = option
                     continue
-                if first[key].id not in pointers:
-                    expected.append(first[key].id)  # said below
-                pointers.setdefault(first[key].id, []).append(m)
-            for at, item in enumerate(expected):
-                if item in pointers:
-                    above = by_id[item]
-                    which = pointers[item]
-                    named = len(which) < len({render.question_of(m) for m in above.missing})
-                    expected[at] = same_as(above) + (
-                        f" ({'; '.join(in_sentence(m.label) for m in which)})" if named else "")
-        for key in keys:
-            if key in first:
-                assert " ".join(key.split()) not in article.text, (option.id, key)
+                above = first[(group, key)]
+                assert above.status == option.status, option.id
+                pointer = (f"{views.asked_head(question)} Asked above, under "
+                           f"{' '.join(above.name.split())}.")  # fmt: skip
+                assert len(pointer) < len(key), (option.id, pointer)
+                assert key not in " ".join(article.text.split()), (option.id, key)
+                expected.append(pointer)
+                targets.append(above)
         items = html.find("li", within=missing[0])
         assert [li.text for li in items] == expected, option.id
-        for li in items:
-            if li.text.startswith("The same as for"):
-                links = html.find("a", within=li)
-                if printed:
-                    assert not links, option.id
-                else:  # to the option that asks it
-                    (link,) = links
-                    target = by_id[link.get("href").removeprefix("#option-")]
-                    assert li.text.startswith(same_as(target)), option.id
-        for key in keys:
-            first.setdefault(key, option)
-        sets.setdefault(frozenset(keys), option)
+        links = [a for li in items for a in html.find("a", within=li)]
+        if printed:
+            assert not links, option.id
+        else:  # each pointer links to the option above that asks it, of the same group
+            assert [by_id[a.get("href").removeprefix("#option-")] for a in links] == targets
 
 
 @pytest.mark.parametrize("query", [TWO_SYMPTOMS, *(form.query_of(example_profile(p))

@@ -22,7 +22,7 @@ from onconav.kb import provenance
 from onconav.kb.provenance import Cited
 from onconav.render import STATUS_WORDS, question_of, source_words, why_not
 from onconav.result import Citation, Result, Status
-from onconav.web import report
+from onconav.web import report, views
 from onconav.web.views import DECIDE_MOST, HERE, SYMPTOMS_TAG
 from test_engine import partial_and_more
 from test_page import (
@@ -896,16 +896,17 @@ def test_the_short_report_gives_the_options_that_may_apply_and_names_the_others(
     assert "short report" in html.one("title").text
     applies = [(o.id, o.status.value) for o in result.options if o.status in render.IN_SHORT]
     assert shown(html) == applies
-    asked: set[str] = set()  # the questions said in full so far
     for option in (o for o in result.options if o.status in render.IN_SHORT):
         article = html.one("article", data_option=option.id)
         assert html.one("span", within=article, class_="status-words").text == STATUS_WORDS[
             option.status]
         assert not html.find("p", within=article, class_="description"), option.id
-        for missing in option.missing:  # in full once (test_page: each question said once)
-            assert (words(question_of(missing)) in article.text) is (
-                question_of(missing) not in asked), option.id
-            asked.add(question_of(missing))
+        # a question of one or two lines in full, a longer one at least by its first sentence
+        # (test_page: each question that would decide an option is said once)
+        for question in (q for m in option.missing for q in render.questions_of(m)):
+            said = words(question) if len(words(question)) <= views.LONG_QUESTION else (
+                views.asked_head(question))
+            assert said in article.text, (option.id, said)
         for caveat in option.caveats:
             assert (words(caveat.text) in article.text) is caveat.applies, option.id
         # whose page each source is, without the labels, which the sources' list gives once

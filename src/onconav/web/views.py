@@ -16,8 +16,7 @@ from onconav import render, words
 from onconav.explain import UsedBy
 from onconav.kb import KnowledgeBase
 from onconav.kb.provenance import Cited
-from onconav.kb.vocabulary import in_sentence
-from onconav.result import Citation, MissingFact, OptionResult, Result, Status
+from onconav.result import Citation, OptionResult, Result, Status
 from onconav.web import form
 
 HERE = Path(__file__).parent
@@ -89,7 +88,7 @@ def environment() -> jinja2.Environment:
         counted_statuses=render.counted_statuses,
         fill=form.filled,
         printed_short=printed_short,
-        in_sentence=in_sentence,
+        asked_head=asked_head,
         yes_no=[form.Choice("yes", "Yes"), form.Choice("no", "No")],
     )
     return env
@@ -263,48 +262,49 @@ def cite_groups(kb: KnowledgeBase, cited: Iterable[Cited],
     return list(groups.values())
 
 
+# a question longer than this (in characters: about two lines of the page) is said in full
+# only under the first option of a group that it decides; a shorter one is said every time
+LONG_QUESTION = 160
+
+
 class Asked(NamedTuple):
-    """What would decide an option, as the option shows it, item by item: a fact's questions
-    in full (``missing``), or the option above that asks some of its questions (``first``),
-    with those (``which``) named only when they are not all of that option's."""
+    """One question that would decide an option, as the option shows it: in full
+    (``question``, ``above`` None), or, a long one said in full under an option above in the
+    same group, only its first sentence and that option (``above``)."""
 
-    missing: MissingFact | None
-    first: OptionResult | None
-    which: list[MissingFact]
+    question: str
+    above: OptionResult | None
 
 
-def asked_once(options: Iterable[OptionResult]) -> dict[str, list[Asked]]:
-    """What would decide each option, by option id, in the order the options are shown: each
-    question in full under the first option it decides; an option whose questions are all
-    those of an option above, "the same as for" that option; else each question asked above
-    by the option that first asked it, those of one option together (the rectal example's
-    question about FOLFIRI had been said in full under each of the six options it decides,
-    and four lines about bleeding under four: a review as a family). Questions are the same
-    when they are word for word (``render.question_of``)."""
-    first: dict[str, OptionResult] = {}  # a question: the option that asked it first
-    same: dict[frozenset[str], OptionResult] = {}  # all of an option's questions: the first
+def asked_once(groups: Iterable[list[OptionResult]]) -> dict[str, list[Asked]]:
+    """What would decide each option, by option id, question by question
+    (``render.questions_of``), the options in groups as shown (one status, one kind: a
+    section). A question of one or two lines is said in full every time; a longer one
+    (``LONG_QUESTION``: where the bleeding comes from, four lines) in full under the first
+    option of its group that it decides, and under each later one of that group by its first
+    sentence, "asked above, under" that option. A review as a family found "The same as for
+    Radiation with chemotherapy to ease symptoms, above" longer than the one-line question it
+    stood for, a 4A treatment pointed to a 4B chemotherapy, and an option in trials to one
+    seven pages back of another status; the bleeding's four lines had been said under four
+    options before."""
     out: dict[str, list[Asked]] = {}
-    for option in options:
-        keys = [render.question_of(m) for m in option.missing]
-        if keys and (earlier := same.get(frozenset(keys))):
-            out[option.id] = [Asked(None, earlier, [])]
-            continue
-        items: list[Asked] = []
-        pointed: dict[str, Asked] = {}  # by the id of the option above
-        for m, key in zip(option.missing, keys, strict=True):
-            if (above := first.get(key)) is None:
-                items.append(Asked(m, None, []))
-            elif above.id in pointed:
-                pointed[above.id].which.append(m)
-            else:
-                pointed[above.id] = Asked(None, above, [m])
-                items.append(pointed[above.id])
-        out[option.id] = [item._replace(which=[]) if item.first and len(item.which) == len(
-            {render.question_of(m) for m in item.first.missing}) else item for item in items]
-        for key in keys:
-            first.setdefault(key, option)
-        same.setdefault(frozenset(keys), option)
+    for options in groups:
+        first: dict[str, OptionResult] = {}  # a long question: the first of the group to ask it
+        for option in options:
+            items: list[Asked] = []
+            for m in option.missing:
+                for question in render.questions_of(m):
+                    key = " ".join(question.split())
+                    above = first.setdefault(key, option) if len(key) > LONG_QUESTION else option
+                    items.append(Asked(question, above if above is not option else None))
+            out[option.id] = items
     return out
+
+
+def asked_head(question: str) -> str:
+    """The first sentence of a question, which names it ("Where does the bleeding come
+    from?"), for a pointer to where it is asked in full (``asked_once``)."""
+    return render.SENTENCE_END.split(question.strip(), maxsplit=1)[0]
 
 
 def cited_by_source(result: Result, options: Iterable[OptionResult]) -> dict[str, list[str]]:
@@ -379,8 +379,8 @@ def answer_context(
     only when its summary ("What would decide the most", ``decide_most``) has not named them
     all (it said them again, word for word: a review of the short report as a family); each
     option's sources by whose page they are, the places cited listed once by source
-    (``cited_by_source``). Each question that would decide an option is said in full under the
-    first option shown that it decides (``asked``: ``asked_once``)."""
+    (``cited_by_source``). A long question that would decide an option is said in full once in
+    a group (``asked``: ``asked_once``)."""
 
     def explained(ident: str) -> str:
         return explain_url(ident, cancer, back)
@@ -397,7 +397,7 @@ def answer_context(
     groups = [(title, kept) for title, options in render.groups(result)
               if (kept := [o for o in options if not short or o.status in render.IN_SHORT])]
     # the options whose questions are shown (in print, one that does not suit is shown short)
-    asking = [o for _, options in groups for o in options if not (printed and printed_short(o))]
+    asking = [[o for o in options if not (printed and printed_short(o))] for _, options in groups]
     return {
         # the words of a cancer not known, as a reason names it ("(yours: mars cancer)"), to be
         # isolated there (``said_in``)
@@ -408,7 +408,8 @@ def answer_context(
         "headline": render.headline(result),
         "groups": groups,
         "asked": asked_once(asking),
-        "cited_by_source": cited_by_source(result, asking) if short else {},
+        "cited_by_source": cited_by_source(result, [o for g in asking for o in g]) if short
+                           else {},
         "left_out": [o for o in result.options if o.status not in render.IN_SHORT] if short
                     else [],
         "short": short,
