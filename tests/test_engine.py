@@ -19,7 +19,7 @@ from onconav import render, words
 from onconav.engine import Status, evaluate
 from onconav.kb import KnowledgeBase, load_kb
 from onconav.kb.model import fact_tests
-from onconav.kb.rules import DISTANT, DISTANT_SITES, DRUG_TREATMENTS, OTHERS_NOT_KNOWN
+from onconav.kb.rules import BONE_SIGNS, DISTANT, DISTANT_SITES, DRUG_TREATMENTS, OTHERS_NOT_KNOWN
 from onconav.kb.rules import tests_of as leaves_of
 from onconav.kb.vocabulary import in_sentence, normalise_name
 from onconav.logic import Truth, hit_truth, leaf_truth, truth
@@ -513,8 +513,7 @@ def test_cervical_stage_4a_not_come_back_is_not_asked_where_it_has_spread(
     row = facts_of(profile, kb).row
     assume(row["recurrence"] == "none")
     symptoms, stopped = row["symptoms"] or frozenset(), row["progressed_on"] or frozenset()
-    bone = frozenset().union(*(kb.vocabulary.below("symptoms", v)
-                               for v in ("weak-bone", "broken-bone", "spinal-cord-compression")))
+    bone = frozenset().union(*(kb.vocabulary.below("symptoms", v) for v in BONE_SIGNS))
     sign = row["weak_bone"] is True or bool(symptoms & bone) or bool(stopped - {OTHERS_NOT_KNOWN})
     assume(sign or OTHERS_NOT_KNOWN not in symptoms | stopped)  # may hold a sign: not known
     for option in evaluate(profile, kb).options:

@@ -1033,14 +1033,19 @@ DRUG_TREATMENT_STOPPED = any_of("progressed_on", DRUG_KINDS | {"chemoradiation"}
 NOT_ONLY_PELVIS = any_of("metastases", DISTANT_SITES | {DISTANT, "lymph-nodes", OTHERS_NOT_KNOWN},
                          "spread that may be beyond the pelvis")  # fmt: skip
 
+# something stopped working: the list of what stopped has an entry (a list that may not be whole
+# counts only by what it names)
+SOMETHING_STOPPED = Test("progressed_on", "not_empty", "count", (), frozenset(),
+                         frozenset({OTHERS_NOT_KNOWN}), limit=NO_LIMIT,
+                         text="treatments that stopped")  # fmt: skip
+
 # no treatment had: the treatments had given and empty, nothing stopped working, no
 # chemotherapy for spread (as the data's derived "not come back" reads it)
 NOTHING_HAD = All(
     (
         Not(Test("prior_treatments", "not_empty", "count", (), frozenset(),
                  frozenset({OTHERS_NOT_KNOWN}), limit=NO_LIMIT, text="treatments had")),
-        Not(Test("progressed_on", "not_empty", "count", (), frozenset(),
-                 frozenset({OTHERS_NOT_KNOWN}), limit=NO_LIMIT, text="treatments that stopped")),
+        Not(SOMETHING_STOPPED),
         Not(Test("chemo_for_spread", "eq", "bool", (), frozenset(), frozenset(), value=True,
                  text="chemotherapy for spread")),
     )
@@ -1059,9 +1064,7 @@ NO_SIGN_OF_SPREAD_FAR = All(
              Not(any_of("symptoms", BONE_SIGNS,
                         "a symptom of a weak or broken bone or the spine")))),
         Any((not_given("progressed_on", "not said"),
-             Not(Test("progressed_on", "not_empty", "count", (), frozenset(),
-                      frozenset({OTHERS_NOT_KNOWN}), limit=NO_LIMIT,
-                      text="treatments that stopped")))),
+             Not(SOMETHING_STOPPED))),
     )
 )
 
