@@ -1297,6 +1297,24 @@ def test_an_empty_piece_of_a_semicolon_list_is_no_item(tmp_path: Path) -> None:
         "symptoms: ';' is not accepted; accepted: a list of names, or none"]
 
 
+def test_names_on_lines_of_one_cell_are_told_to_be_items_of_their_own(tmp_path: Path) -> None:
+    """A list cell with names on lines of their own (Excel's Alt+Enter) is quarantined by every
+    engine saying the cell holds a line break and to give each name as an item of its own, as
+    ``onconav options`` refuses it (it had been told to check the spelling of the names run
+    together); the row beside it with ``;`` is answered."""
+    source = tmp_path / "people.csv"
+    source.write_text('patient_id,cancer,stage,symptoms\na,rectum,4,"bleeding\r\npain"\n'
+                      "b,rectum,4,bleeding;pain\n", newline="")  # fmt: skip
+    for engine in ENGINES:
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        assert (done.loaded.rows, done.loaded.answered) == (2, 1), engine
+        [(row, who, why)] = quarantined(tmp_path / f"{engine}.quarantine.csv")
+        assert (row, who) == (1, "a"), engine
+        assert why.startswith("symptoms[0]: 'bleeding\\r\\npain' is not known; it holds a line "
+                              "break"), why  # fmt: skip
+        assert "an item of its own" in why and "check the spelling" not in why, why
+
+
 def test_a_semicolon_inside_brackets_is_part_of_a_name(tmp_path: Path) -> None:
     """``chemotherapy (FOLFOX; FOLFIRI)`` is one item, as ``onconav options`` reads it (the
     core's ``split_list``: a separator whose next bracket is a closing one is part of a name),

@@ -6501,3 +6501,24 @@ def test_a_kind_that_stopped_is_not_narrowed_where_the_treatments_had_leave_it_o
     assert folfox.status is Status.needs_information
     assert "progressed_on" in {m.fact for m in folfox.missing}
     assert not any("is the only treatment of that kind" in w for w in result.warnings)
+
+
+LIST_FIELDS = ("symptoms", "metastases", "prior_treatments", "progressed_on", "planned",
+               "cannot_have")
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), field=st.sampled_from(LIST_FIELDS), brk=st.sampled_from(["\n", "\r\n"]))
+def test_names_on_lines_of_one_item_are_told_to_be_items_of_their_own(data, field, brk) -> None:  # type: ignore[no-untyped-def]
+    """Two names a list takes, on two lines of one item (a spreadsheet cell's Alt+Enter, as a
+    cohort's CSV brings it) are refused saying the item holds a line break and to give each
+    name as an item of its own (it had been told to check the spelling of them run together)."""
+    kb = shared_kb()
+    names = sorted(kb.label(field, v) for v in kb.vocabulary.known(field))
+    first, second = data.draw(st.sampled_from(names)), data.draw(st.sampled_from(names))
+    with pytest.raises(ProfileError) as refused:
+        parse_profile({"cancer": "rectum", "stage": "4", field: [f"{first}{brk}{second}"]}, kb)
+    message = str(refused.value)
+    assert f"{field}[0]: " in message
+    assert "it holds a line break" in message and "an item of its own" in message, message
+    assert "check the spelling" not in message.split(f"{field}[0]: ")[1].split("\n")[0], message

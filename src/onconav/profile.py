@@ -1259,7 +1259,13 @@ def _resolve(
                 continue
             known_elsewhere = (field in ("progressed_on", "cannot_have") and not unsure
                                and not close and _lookup(kb, "prior_treatments", name) is not None)
-            if unsure and field == "prior_treatments" and DRUG_WORDS.search(name):
+            if len([line for line in name.splitlines() if line.strip()]) > 1:
+                # a spreadsheet cell's Alt+Enter (a cohort's CSV): names on lines of their own,
+                # which had been told to check the spelling of them all run together
+                hint = ("it holds a line break (as a spreadsheet cell does when Alt+Enter starts "
+                        "a new line): give each name as an item of its own, separated by commas "
+                        "(by semicolons in a cohort's CSV)")  # fmt: skip
+            elif unsure and field == "prior_treatments" and DRUG_WORDS.search(name):
                 # "chemo unknown": say so in the words the knowledge base takes
                 hint = ("list only what is there and known; leave out what is not or not sure, "
                         "and when which drug treatments were had is not known, give "
