@@ -5007,6 +5007,46 @@ def test_a_stop_reason_in_words_of_an_allergy_or_toxicity_is_cannot_have(
         assert reading.data["cannot_have"] == ["oxaliplatin"]
 
 
+@pytest.mark.parametrize(("code", "text", "grew"), [
+    ("32592", "Disease progression on FOLFOX", True), ("32592", "Progression on oxaliplatin", True),
+    ("32592", "Progressed during it", True), ("4492", "Disease progression on FOLFOX.", True),
+    ("32592", "Progressive disease while on FOLFOX", True),
+    # on another treatment than the record's own: not read, said
+    ("32592", "Disease progression on FOLFIRI", False),
+    ("32592", "No disease progression on FOLFOX", False)])  # fmt: skip
+def test_a_stop_reason_of_progression_on_the_records_own_treatment_is_progression(
+    code: str, text: str, grew: bool, kb: onconav.KnowledgeBase
+) -> None:
+    """"Disease progression on FOLFOX" as oxaliplatin's stop reason was a reason not read, and
+    oxaliplatin offered again in FOLFOX and CAPOX: the cancer grew on it, the record's own
+    treatment named (its drug, a regimen that holds it, "it"). On another's, nothing is read."""
+    reading = read_bundle(_record(RECTUM, STAGE_4, _stopped_drug("d", code, text)), kb)
+    own = {"32592": "oxaliplatin", "4492": "fluorouracil"}[code]
+    assert (reading.data.get("progressed_on") == [own]) is grew, (text, reading.warnings)
+    said = "the cancer growing on it" if grew else "does not read"
+    assert any(said in w and repr(text) in w for w in reading.warnings), reading.warnings
+
+
+@pytest.mark.parametrize(("text", "barred"), [
+    ("Do not rechallenge", True), ("Do not rechallenge.", True), ("DO NOT RECHALLENGE", True),
+    ("Never to be given again", True), ("Do not rechallenge with oxaliplatin", True),
+    ("Do not rechallenge with FOLFIRI", False), ("Do not rechallenge until reviewed", False),
+    ("?Do not rechallenge", False)])  # fmt: skip
+def test_a_stop_reason_that_only_forbids_the_drug_again_bars_it(
+    text: str, barred: bool, kb: onconav.KnowledgeBase
+) -> None:
+    """"Do not rechallenge" alone as oxaliplatin's stop reason was a reason not read, and
+    FOLFOX offered again: a clinician means the drug must not be given again. Read as a drug
+    the person cannot have, with a warning that the record does not say why; not with words
+    that say more, of another drug, or a doubt."""
+    reading = read_bundle(_record(RECTUM, STAGE_4, _stopped_drug("ox", "32592", text)), kb)
+    assert (reading.data.get("cannot_have") == ["oxaliplatin"]) is barred, (text, reading.warnings)
+    if barred:
+        assert any("must not be given again" in w and repr(text) in w
+                   for w in reading.warnings), reading.warnings
+        assert dict(statuses(reading.data, kb))["rectum-folfox"] == "not_suitable"
+
+
 @pytest.mark.parametrize(("text", "each"), [
     ("Disease progression; also neurotoxicity", False),
     ("Neurotoxicity, progressive disease", False), ("Disease progression; neuropathy", False),
@@ -7950,14 +7990,20 @@ def test_a_stop_reason_that_bars_the_drug_again_is_cannot_have(
         assert reading.data["prior_treatments"] == ["oxaliplatin", MORE]
 
 
-# Words of each harm of the person that names a kind of drug (``words.KIND_HARMS``), as records
-# write them
-KIND_HARM_EXAMPLES = {
-    "fluoropyrimidine": ["DPD deficiency", "DPD-deficient", "DPYD variant", "DPYD*2A",
-                         "Dihydropyrimidine dehydrogenase deficiency", "DPYD poor metabolizer",
-                         "DPYD c.1905+1G>A carrier",
-                         "Grade 4 toxicity, DPD deficiency found", "DPD deficiency not ruled out"],
+# Words of each harm of the person (``words.PERSON_HARMS``, by id), as records write them
+PERSON_HARM_EXAMPLES = {
+    "dpd-deficiency": ["DPD deficiency", "DPD-deficient", "DPYD variant", "DPYD*2A",
+                       "Dihydropyrimidine dehydrogenase deficiency", "DPYD poor metabolizer",
+                       "DPYD c.1905+1G>A carrier",
+                       "Grade 4 toxicity, DPD deficiency found", "DPD deficiency not ruled out"],
 }
+
+
+def _kinds_barred_by(harm: str) -> list[str]:
+    """The drug classes whose ``barred_by`` names a harm of the person."""
+    return [c.id for c in the_kb().data.drug_classes if any(h.id == harm for h in c.barred_by)]
+
+
 RXNORM_DRUGS = sorted((d.id, d.rxnorm) for d in the_kb().data.drugs if d.rxnorm)
 
 
@@ -7969,48 +8015,87 @@ def _stopped_drug(ident: str, code: str, text: str, day: str = "2024-01-10",
             "medicationCodeableConcept": _cc(RXNORM_URI, code), "statusReason": {"text": text}}
 
 
-def test_every_harm_of_a_kind_names_a_kind_of_drug_with_examples() -> None:
-    """Each kind a harm of the person bars is a drug class of the knowledge base with drugs in
-    it, and has examples here; each example is read as that kind's harm."""
+def test_every_harm_of_the_person_bars_a_kind_of_drug_with_examples() -> None:
+    """Each harm of the person whose words onconav knows is named by a drug class of the
+    knowledge base with drugs in it (``DrugClass.barred_by``), and has examples here; each
+    example is read as that harm, and bars that kind."""
     kb = the_kb()
-    classes = {c.id for c in kb.data.drug_classes}
-    assert {kind for kind, _ in onconav.words.KIND_HARMS} == set(KIND_HARM_EXAMPLES)
-    for kind, _ in onconav.words.KIND_HARMS:
-        assert kind in classes and any(kind in d.classes for d in kb.data.drugs), kind
-        for text in KIND_HARM_EXAMPLES[kind]:
-            assert onconav.words.kinds_harmed(text) == [kind], text
+    assert set(onconav.words.PERSON_HARMS) == set(PERSON_HARM_EXAMPLES)
+    for harm in onconav.words.PERSON_HARMS:
+        kinds = _kinds_barred_by(harm)
+        assert kinds, harm
+        assert all(any(k in d.classes for d in kb.data.drugs) for k in kinds), harm
+        for text in PERSON_HARM_EXAMPLES[harm]:
+            assert onconav.words.person_harms(text) == [harm], text
+            assert kb.kinds_harmed(text) == kinds, text
 
 
-@given(st.sampled_from(sorted(KIND_HARM_EXAMPLES)), st.data(), st.sampled_from([
+@given(st.sampled_from(sorted(PERSON_HARM_EXAMPLES)), st.data(), st.sampled_from([
     "Family history of {k}", "Mother has {k}", "Sister's {k}", "Family history: {k}",
     "Stopped pending testing for {k}", "Screening for {k}", "Risk of {k}"]))
-def test_a_harm_of_a_kind_is_not_the_persons_only_where_words_govern_it(
-    kind: str, data: st.DataObject, form: str
+def test_a_harm_of_the_person_is_not_theirs_only_where_words_govern_it(
+    harm: str, data: st.DataObject, form: str
 ) -> None:
-    """Words of a relative, of a test or of a risk make a harm of a kind not the person's only
+    """Words of a relative, of a test or of a risk make a harm of the person not theirs only
     when they come directly before it; said anywhere else, beside it or after it, the harm is
     still the person's and bars its kind (any such word anywhere had barred nothing: "DPD
     deficiency (discussed with patient and family)" left fluorouracil offered)."""
     example = data.draw(st.sampled_from([
-        e for e in KIND_HARM_EXAMPLES[kind] if re.fullmatch(
-            dict(onconav.words.KIND_HARMS)[kind], e.lower())]))  # fmt: skip
-    assert onconav.words.kinds_harmed(form.format(k=example)) == [], form
+        e for e in PERSON_HARM_EXAMPLES[harm] if re.fullmatch(
+            onconav.words.PERSON_HARMS[harm], e.lower())]))  # fmt: skip
+    assert onconav.words.person_harms(form.format(k=example)) == [], form
     person = data.draw(st.sampled_from([
         "{k} (discussed with patient and family)", "{k} confirmed; mother also affected",
         "Severe toxicity. Risk of fatal toxicity due to {k}", "Tested for DPYD variants: {k}",
         "{k}; family history of it too", "Screening done: {k}", "{k}, brother tested for it",
         f"{form.format(k=example)}; {{k}}"]))  # fmt: skip
-    text = person.format(k=data.draw(st.sampled_from(KIND_HARM_EXAMPLES[kind])))
-    assert onconav.words.kinds_harmed(text) == [kind], text
+    text = person.format(k=data.draw(st.sampled_from(PERSON_HARM_EXAMPLES[harm])))
+    assert onconav.words.person_harms(text) == [harm], text
+
+
+@given(st.sampled_from(sorted(PERSON_HARM_EXAMPLES)), st.data(),
+       st.sampled_from(["{k}", "capecitabine ({k})", "{k} (confirmed)"]))
+def test_a_profile_reads_a_harm_of_the_person_typed_as_the_fhir_reader_does(
+    harm: str, data: st.DataObject, form: str
+) -> None:
+    """A harm of the person typed among what cannot be had ("DPD deficiency", "DPYD*2A") bars
+    the kinds the knowledge base says it bars, as the same words in a FHIR stop reason do, with
+    a warning that names it and says why in the knowledge base's words (``barred_by``): it had
+    been refused as not known."""
+    kb = the_kb()
+    text = form.format(k=data.draw(st.sampled_from(  # a comma parts a list's items; a doubt
+        [e for e in PERSON_HARM_EXAMPLES[harm]  # typed is refused ("not ruled out")
+         if "," not in e and not onconav.words.UNSURE.search(e.lower())])))
+    kinds = set(_kinds_barred_by(harm))
+    facts = facts_of(onconav.parse_profile(
+        {"cancer": "rectum", "stage": "4", "cannot_have": [text]}, kb), kb)  # fmt: skip
+    cannot = facts.given["cannot_have"]
+    assert isinstance(cannot, frozenset) and kinds <= cannot, (text, cannot)
+    assert cannot - kinds <= {"capecitabine"}, (text, cannot)
+    why = kb.barred_by(harm)[0].why
+    shown = repr(onconav.words.cut(text))
+    assert any(shown in w and why in w for w in facts.warnings), facts.warnings
+    fhir = read_bundle(_record(RECTUM, STAGE_4, _stopped_drug("ox", "32592", text)), kb)
+    assert kinds <= set(fhir.data.get("cannot_have", [])), (text, fhir.warnings)
+
+
+@pytest.mark.parametrize("text", ["Family history of DPD deficiency", "DPD deficiency ruled out",
+                                  "Screening for DPD deficiency"])
+def test_a_harm_not_the_persons_own_typed_is_refused_saying_so(text: str) -> None:
+    """A harm of the person typed as a relative's, a test for it or denied bars nothing, and is
+    not dropped: it is refused, naming the harm and where it goes when it is theirs."""
+    with pytest.raises(onconav.ProfileError) as error:
+        onconav.parse_profile({"cancer": "rectum", "cannot_have": [text]}, the_kb())
+    assert "names DPD deficiency, a harm of the person" in str(error.value), str(error.value)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(sorted(KIND_HARM_EXAMPLES)), st.data(),
+@given(st.sampled_from(sorted(PERSON_HARM_EXAMPLES)), st.data(),
        st.lists(st.sampled_from(RXNORM_DRUGS), min_size=1, max_size=3, unique=True),
        st.sampled_from(["{k}", "Stopped due to {k}", "{k}; grade 3 neuropathy", "d/c - {k}",
                         "No nausea. {k}", "{k} (confirmed on genotyping)"]))  # fmt: skip
 def test_a_harm_of_the_person_bars_its_kind_on_any_drug_record(
-    kind: str, data: st.DataObject, drugs: list[tuple[str, str]], form: str
+    harm: str, data: st.DataObject, drugs: list[tuple[str, str]], form: str
 ) -> None:
     """A harm that is a property of the person and names a kind of drug ("DPD deficiency": the
     fluoropyrimidines) bars every drug of that kind, on whichever drug's record it is the stop
@@ -8018,18 +8103,19 @@ def test_a_harm_of_the_person_bars_its_kind_on_any_drug_record(
     none (the same-course rule), fluorouracil's alone left capecitabine offered, and
     oxaliplatin's alone barred oxaliplatin. A drug is itself barred only for a harm of its own
     named beside it."""
-    text = form.format(k=data.draw(st.sampled_from(KIND_HARM_EXAMPLES[kind])))
+    text = form.format(k=data.draw(st.sampled_from(PERSON_HARM_EXAMPLES[harm])))
     kb = the_kb()
+    kinds = set(_kinds_barred_by(harm))
     records = [_stopped_drug(f"r{i}", code, text) for i, (_, code) in enumerate(drugs)]
     reading = read_bundle(_record(RECTUM, STAGE_4, *records), kb)
     assume(all(f"MedicationRequest/r{i}" not in {u.reference for u in reading.unused}
                for i in range(len(drugs))))  # a drug not read as the cancer's treatment
     cannot = set(reading.data.get("cannot_have", []))
-    assert kind in cannot, (text, drugs, reading.warnings)
+    assert kinds <= cannot, (text, drugs, reading.warnings)
     # a harm of its own named beside it, on one record only (of a course, which drug caused it
     # is not said: ``test_a_toxicity_named_for_every_drug_of_a_course_rules_none_out``)
     own = len(drugs) == 1 and re.search("neuropathy|toxicity", text.lower()) is not None
-    assert cannot - {kind} == ({drugs[0][0]} if own else set()), (text, drugs, cannot)
+    assert cannot - kinds == ({drugs[0][0]} if own else set()), (text, drugs, cannot)
     assert any("bars a kind of drug" in w and repr(text) in w for w in reading.warnings)
     assert {f"MedicationRequest/r{i}" for i in range(len(drugs))} <= set(reading.sources[
         "cannot_have"])  # fmt: skip
@@ -8063,6 +8149,14 @@ def test_a_harm_of_the_person_bars_its_kind_on_any_drug_record(
     ([_stopped_drug("fu", "4492", "Tested for DPYD variants: DPYD*2A heterozygous, DPD "
                     "deficiency")], ["fluoropyrimidine"]),
     ([_stopped_drug("fu", "4492", "DPYD c.1905+1G>A carrier")], ["fluoropyrimidine"]),
+    # a variant on one copy (a carrier: a partial deficiency) bars as the others; the usual
+    # gene does not (it had been a reason not read)
+    ([_stopped_drug("fu", "4492", "DPYD c.1905+1G>A heterozygous")], ["fluoropyrimidine"]),
+    ([_condition("dpd", "1", "DPYD c.1905+1G>A heterozygous")], ["fluoropyrimidine"]),
+    ([_condition("dpd", "1", "Heterozygous for a DPYD variant")], ["fluoropyrimidine"]),
+    ([_condition("dpd", "1", "DPYD wild type")], None),
+    ([_condition("dpd", "1", "DPYD homozygous reference")], None),
+    ([_condition("dpd", "1", "DPYD *1/*1 homozygous")], None),
     # DPYD*1 is the usual allele: two of it is no lack of the enzyme (it had barred them)
     ([_condition("dpd", "1", "DPYD *1/*1 genotype")], None),
     ([_condition("dpd", "1", "DPYD*1/*2A genotype")], ["fluoropyrimidine"]),

@@ -606,3 +606,29 @@ def test_a_question_asked_of_the_values_an_option_names_names_them(
     edit(root / "facts.yaml", set_question)
     with pytest.raises(KBError, match=rf"facts\[{fact}\]\.{field}: must hold \{{values\}}"):
         load_kb(root)
+
+
+def test_a_harm_of_the_person_without_words_is_refused(tmp_path: Path) -> None:
+    """A drug class's ``barred_by`` names a harm of the person by an id of
+    ``words.PERSON_HARMS``, the words people and records type for it: a harm with none would
+    never be read, and the class never barred by it, so the load refuses it."""
+    root = copy_data(tmp_path)
+
+    def misname(doc: dict) -> None:  # type: ignore[type-arg]
+        kind = next(c for c in doc["drug_classes"] if c.get("barred_by"))
+        kind["barred_by"][0]["id"] = "dpd-deficit"
+
+    edit(root / "drug_classes.yaml", misname)
+    with pytest.raises(KBError, match=r"drug_classes\[fluoropyrimidine\]\.barred_by: "
+                                      r"'dpd-deficit' is not a harm of the person"):
+        load_kb(root)
+
+
+def test_every_harm_of_the_person_is_named_by_a_drug_class() -> None:
+    """Each harm whose words onconav knows (``words.PERSON_HARMS``) bars some drug class of the
+    knowledge base: words of a harm no class names would be read and bar nothing."""
+    from onconav.words import PERSON_HARMS
+
+    named = {h.id for c in KB.data.drug_classes for h in c.barred_by}
+    assert set(PERSON_HARMS) == named
+    assert KB.kinds_harmed("DPD deficiency") == ["fluoropyrimidine"]

@@ -1742,6 +1742,8 @@ def test_a_treatment_joined_in_brackets_is_read_as_written_together(
 
 
 @pytest.mark.parametrize("typed", ["FOLFOX (did not work)", "FOLFOX (progressed)",
+                                   "FOLFOX (disease progression on FOLFOX)",
+                                   "FOLFOX (cancer grew during it)",
                                    "oxaliplatin (severe allergic reaction)",
                                    "cisplatin (not tolerated)",
                                    "FOLFOX (stopped due to neuropathy)",

@@ -938,8 +938,14 @@ def _lookup(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     if found and routed and field in ROUTE_NARROWS and any(
             kb.kind_of.get(i) not in ("drugs", "regimens") for i in found):  # fmt: skip
         return None  # "oral chemotherapy", "chemotherapy (oral)" cannot be had: not all of it
+    # a harm of the person, theirs and there, that bars a kind of drug (``kb.kinds_harmed``:
+    # "DPD deficiency", "DPYD*2A", "capecitabine (DPD deficiency)": the fluoropyrimidines), as
+    # the FHIR reader reads it; it had been refused as not known. Said in a warning (``facts_of``)
+    barred = kb.kinds_harmed(name) if field == "cannot_have" else []
     if found is not None:
-        return found
+        return list(dict.fromkeys([*found, *barred]))
+    if barred:
+        return barred
     places = words.spread_said(name) if field == "metastases" else None
     if places:  # "spread to the liver and bones"
         read = [_named(kb, field, place) for place in places]
@@ -1288,6 +1294,11 @@ def _resolve(
                         "progressed_on": "stopped working"}[field]  # fmt: skip
                 hint = ("its words say it was had: list it among the treatments had "
                         f"(prior_treatments), and here only the name of what {what}")
+            elif harmed := _harm_named(kb, name):
+                hint = (f"it names {harmed}, a harm of the person that bars a kind of drug: "
+                        "give it alone among what cannot be had (cannot_have) when it is the "
+                        "person's own and is there (not a relative's, a test for it or ruled "
+                        "out), else leave it out")  # fmt: skip
             elif field in TREATMENT_FIELDS and words.only_when(name):
                 # "FOLFOX, 2019" is two items: the date alone names no treatment
                 hint = ("it says when or how much, not which treatment: write it in one item "
@@ -1358,6 +1369,41 @@ def _resolve(
         else:
             ids += [i for i in found if i not in ids]
     return ids, problems
+
+
+def _harm_named(kb: KnowledgeBase, name: str) -> str:
+    """The harm of the person (``words.PERSON_HARMS``) whose words a name holds, by the name the
+    knowledge base gives it ("DPD deficiency"), whether or not it is theirs and there; blank for
+    none."""
+    lowered = " ".join(name.lower().split())
+    return next((told[0].name for harm, harm_words in words.PERSON_HARMS.items()
+                 if re.search(harm_words, lowered) and (told := kb.barred_by(harm))), "")
+
+
+def _harm_warnings(kb: KnowledgeBase, profile: Profile) -> list[str]:
+    """A warning for each name among what cannot be had that is a harm of the person barring a
+    kind of drug (``KnowledgeBase.kinds_harmed``: "DPD deficiency"), in plain words: what it
+    is, why it bars them (the knowledge base's ``DrugClass.barred_by``, not from the sources)
+    and that they are read as drugs that cannot be given."""
+    typed = profile.as_typed.get("cannot_have")
+    names = [*(typed if isinstance(typed, list) else [typed] if isinstance(typed, str) else []),
+             *(profile.cannot_have or [])]  # fmt: skip
+    out: list[str] = []
+    for name in dict.fromkeys(n for n in names if isinstance(n, str)):
+        for harm in words.person_harms(name):
+            kinds = [c for c in kb.data.drug_classes if any(h.id == harm for h in c.barred_by)]
+            if kinds:
+                told = kb.barred_by(harm)[0]
+                members = [d.name for c in kinds for d in kb.data.drugs if c.id in d.classes]
+                named = words.and_list([in_sentence(c.name) for c in kinds])
+                read = ("is" if normalise_name(name) == normalise_name(told.name) else
+                        f"is read as {told.name},")  # fmt: skip
+                out.append(f"cannot_have: {words.cut(name)!r} {read} a harm of the person, "
+                           f"not of one drug. {told.why} So the {named} "
+                           f"({words.and_list(list(dict.fromkeys(members)))}) are read as drugs "
+                           "that cannot be given; the care team decides whether any could be "
+                           "given at a lower dose")  # fmt: skip
+    return list(dict.fromkeys(out))
 
 
 def _close_words(kb: KnowledgeBase, field: str, slip: str, ident: str) -> str:
@@ -1850,7 +1896,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     warnings += _stopped_but_never_had(kb, given) + _chemotherapy_given_with(kb, given, site)
     warnings += _given_with_chemotherapy_that_stopped(kb, given, site)
     warnings += _had_for_another_result(kb, given, site)
-    warnings += _answers_that_disagree(kb, given)
+    warnings += _answers_that_disagree(kb, given) + _harm_warnings(kb, profile)
     warnings += _stage_says_spread_far(kb, profile, site, given)
     warnings += _sub_stage_not_split(site, given)
     row = dict(given)

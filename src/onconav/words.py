@@ -237,31 +237,43 @@ _NOTE_OUTCOME = re.compile(
     r"((it|the cancer|cancer|disease) )?(did ?n[o']t work|not working|no response|"
     r"stopped working|progressed|progression|progressive disease|failed|refractory|"
     r"(severe |bad |an? )*(allergic reaction|allergy|reaction)|not tolerated|intolerance|"
-    r"could ?n[o']t (have|take) it)( on it| during it| after it)?")
+    r"could ?n[o']t (have|take) it)( on it| during it| after it)?|"
+    # the cancer grew on a treatment named ("(disease progression on FOLFOX)": it had been
+    # left out with no word, and FOLFOX read as only had)
+    r"((the )?(cancer|disease|tumou?r) )?(progressed|progression|progressive disease|grew) "
+    r"(on|during|while on|despite) [^()]+")
 # A lack of the enzyme that breaks down fluorouracil and its kin: given again, they can kill
 # ("DPD deficiency", "DPD-deficient", "DPYD variant", "DPYD*2A", "DPYD poor metaboliser"); a
-# bar, as an allergy is, and a property of the person, not of one drug (``KIND_HARMS``)
+# bar, as an allergy is, and a property of the person, not of one drug (``PERSON_HARMS``)
 DPD_DEFICIENCY = (r"\bdpd[ -]deficien\w*|dihydropyrimidine dehydrogenase deficien\w*|"
                   r"\bdpyd (gene )?(variant|mutation|deficien|poor metaboli[sz]er)\w*|"
                   # a variant allele, not *1, the usual one ("DPYD*1/*1" is none, "DPYD *1/*2A"
                   # one)
                   r"\bdpyd ?(\*\s?1 ?/ ?)?\*\s?(?!1\b)\d+[a-z]?\b|"
-                  # a carrier of a DPYD variant, named or not ("DPYD c.1905+1G>A carrier",
-                  # "DPYD carrier", "carrier of a DPYD variant")
-                  r"\bdpyd( \S+)? (variant |mutation )?carrier\b|\bcarrier of (an? |the )?dpyd\b")
-# A harm that is a property of the person and names a kind of drug (the knowledge base's drug
-# class): it bars every drug of that kind, whichever drug's record carries it. DPD deficiency
-# is of the fluoropyrimidines (fluorouracil, capecitabine, floxuridine), which that enzyme
-# breaks down; not of oxaliplatin or irinotecan, given with them. (kind, its words)
-KIND_HARMS: tuple[tuple[str, str], ...] = (
-    ("fluoropyrimidine", DPD_DEFICIENCY),
-)
+                  # a carrier of a DPYD variant, named or not, or one who has it on one copy
+                  # or both ("DPYD c.1905+1G>A carrier", "DPYD carrier", "carrier of a DPYD
+                  # variant", "DPYD c.1905+1G>A heterozygous": a partial deficiency, a bar as
+                  # the others); not the usual gene ("DPYD wild type", "DPYD homozygous
+                  # reference", "DPYD *1/*1 homozygous", "DPYD non carrier")
+                  r"\bdpyd( (?!wild|wt\b|normal|ref|negative|non\b|non-|no\b|\*\s?1\b)\S+)? "
+                  r"(variant |mutation )?(carrier|heterozygo\w*|homozygo\w*\b(?! (for (the )?)?"
+                  r"(ref|wild|wt\b|normal|usual|\*\s?1\b)))|"
+                  r"\bcarrier of (an? |the )?dpyd\b|"
+                  r"\b(heterozygo|homozygo)\w* (for )?(an? |the )?dpyd (variant|mutation)")
+# The harms that are a property of the person, not of one drug, by their id: the words people
+# and records type for each. Which kind of drug each bars is clinical knowledge, held in the
+# knowledge base (a drug class's ``barred_by``: dpd-deficiency bars the fluoropyrimidines,
+# which that enzyme breaks down; not oxaliplatin or irinotecan, given with them); the load
+# refuses an id not here. (id, its words)
+PERSON_HARMS: dict[str, str] = {
+    "dpd-deficiency": DPD_DEFICIENCY,
+}
 # Words that make a mention of such a harm not the person's own when they come directly before
 # it, as they govern it: a relative's ("Family history of DPD deficiency", "Mother has DPD
 # deficiency"), a test for it ("Screening for DPD deficiency", "awaiting testing for DPYD
 # variants"), a risk of it. Said anywhere else they govern nothing ("DPD deficiency (discussed
 # with patient and family)", "Risk of fatal toxicity due to DPD deficiency": the person's own;
-# ``kinds_harmed``)
+# ``person_harms``)
 _NOT_THE_PERSONS = re.compile(
     r"\b((family|relatives?|mother|father|parents?|sister|brother|siblings?)('s)?"
     r"( members?)?( (history|hx|h/o))?(:| of| with| has| had| have| is)?|"
@@ -270,8 +282,8 @@ _NOT_THE_PERSONS = re.compile(
 # "Oxaliplatin-induced neuropathy", "CIPN", "Paraesthesia", "Febrile neutropenia", "Hand-foot
 # syndrome"): a side effect bad enough to stop it, as a clinician reads a drug stopped for it (a
 # FHIR record's stop reason and a note on a treatment had: ``outcome_note``); not words of the
-# cancer or of a choice. Of the drug stopped (``DRUG_HARM_WORDS``), and of a kind of drug
-# (``KIND_HARMS``)
+# cancer or of a choice. Of the drug stopped (``DRUG_HARM_WORDS``), and of the person, barring
+# a kind of drug (``PERSON_HARMS``)
 DRUG_HARM_WORDS = (r"neuropath\w*|\bcipn\b|pa?ra?esthesi\w*|dys(a)?esthesi\w*|"
                    # British spelling too ("Febrile neutropaenia", "Thrombocytopaenia")
                    r"neutropa?eni\w*|thrombocytopa?eni\w*|pancytopa?eni\w*|cytopa?eni\w*|"
@@ -292,7 +304,7 @@ DRUG_HARM_WORDS = (r"neuropath\w*|\bcipn\b|pa?ra?esthesi\w*|dys(a)?esthesi\w*|"
                    r"interstitial lung disease|\bild\b|myocarditis|myositis|"
                    r"stevens[- ]johnson|\bsjs\b|transaminitis|(coronary )?vasospasm|"
                    r"liver (injury|toxicity)|drug[- ]induced liver")
-HARM_WORDS = DRUG_HARM_WORDS + "".join("|" + kind_words for _, kind_words in KIND_HARMS)
+HARM_WORDS = DRUG_HARM_WORDS + "".join("|" + harm_words for harm_words in PERSON_HARMS.values())
 # (Not "fatigue" nor "tiredness": the cancer's own most common harm as much as the drug's, and
 # one a drug is paused or its dose lowered for, not one that bars it again; a stop for it is
 # said in a warning, not read. "Fatigue, a side effect" or "fatigue toxicity" is read by its
@@ -316,16 +328,17 @@ SIDE_EFFECT_WORDS = (r"allerg|intoleran|intolerab|" + NOT_TOLERATED + r"|\w*toxi
 # had (a FHIR stop reason, a note on a treatment had). The text, for the patterns built on it
 HARM_OR_SIDE_EFFECT = SIDE_EFFECT_WORDS + "|" + HARM_WORDS
 HARM_NAMED = re.compile(HARM_OR_SIDE_EFFECT)
-# Of those, a harm of the drug itself, not of a kind of drug (``KIND_HARMS``): a drug stopped for
-# one is the drug that cannot be had; for a harm of a kind, the kind is (``kinds_harmed``)
+# Of those, a harm of the drug itself, not of the person (``PERSON_HARMS``): a drug stopped for
+# one is the drug that cannot be had; for a harm of the person, the kind it bars is
+# (``person_harms``)
 DRUG_HARM_NAMED = re.compile(SIDE_EFFECT_WORDS + "|" + DRUG_HARM_WORDS)
 # Words that deny or put aside a harm or a side effect named beside them ("no toxicity", "not due
 # to side effects", "toxicity resolved"), or say the drug stopped as planned with the harm on
 # the mend ("Neuropathy improving, stopped per protocol after 6 cycles" is a course that ended,
 # not a drug ruled out)
 # Of those, the words that put a harm aside as one to come ("Risk of neuropathy", "to avoid
-# toxicity"): beside a harm of the person (``KIND_HARMS``) they say what it may lead to, not that
-# it is not there ("Risk of fatal toxicity due to DPD deficiency": ``kinds_harmed``)
+# toxicity"): beside a harm of the person (``PERSON_HARMS``) they say what it may lead to, not
+# that it is not there ("Risk of fatal toxicity due to DPD deficiency": ``person_harms``)
 _AVERTED = r"risk|avoid|prevent"
 NOT_SO_WORDS = re.compile(
     r"\b(no|not|non|none|nil|never|without|free|resolved|resolving|unrelated|other than|"
@@ -473,21 +486,22 @@ def harm_denied(text: str, harm: re.Pattern[str] = HARM_NAMED) -> bool:
     return denied and not standing
 
 
-def kinds_harmed(text: str) -> list[str]:
-    """The kinds of drug (``KIND_HARMS``: the knowledge base's drug classes) whose harm, a
-    property of the person, words name and do not deny (``harm_denied`` of that harm alone: "DPD
-    deficiency" and "Neuropathy; DPD deficiency" name the fluoropyrimidines' harm, "DPD
-    deficiency ruled out" and "no DPD deficiency" do not), in the order of ``KIND_HARMS``; none
-    when each mention is a relative's, a test for it or a risk of it (``_NOT_THE_PERSONS``
-    directly before it: "Family history of DPD deficiency"). Those words said elsewhere leave
-    the harm the person's ("DPD deficiency confirmed; mother also affected"), as words of a harm
-    to come do (``_AVERTED``: "Risk of fatal toxicity due to DPD deficiency")."""
+def person_harms(text: str) -> list[str]:
+    """The harms of the person (``PERSON_HARMS``: ids, each barring a kind of drug, the
+    knowledge base's ``DrugClass.barred_by``) that words name and do not deny (``harm_denied``
+    of that harm alone: "DPD deficiency" and "Neuropathy; DPD deficiency" name dpd-deficiency,
+    "DPD deficiency ruled out" and "no DPD deficiency" do not), in the order of
+    ``PERSON_HARMS``; none when each mention is a relative's, a test for it or a risk of it
+    (``_NOT_THE_PERSONS`` directly before it: "Family history of DPD deficiency"). Those words
+    said elsewhere leave the harm the person's ("DPD deficiency confirmed; mother also
+    affected"), as words of a harm to come do (``_AVERTED``: "Risk of fatal toxicity due to DPD
+    deficiency")."""
     lowered = " ".join(text.lower().split())
     present = re.sub(rf"\b({_AVERTED})\b", " ", lowered)
-    return [kind for kind, kind_words in KIND_HARMS
+    return [harm for harm, harm_words in PERSON_HARMS.items()
             if any(not _NOT_THE_PERSONS.search(lowered[:m.start()])
-                   for m in re.finditer(kind_words, lowered))
-            and not harm_denied(present, re.compile(kind_words))]  # fmt: skip
+                   for m in re.finditer(harm_words, lowered))
+            and not harm_denied(present, re.compile(harm_words))]  # fmt: skip
 
 
 # A note on a treatment had that says it was stopped for a harm or a side effect, or names only

@@ -777,8 +777,9 @@ class Builder:
     # (``_harm_of_the_course``)
     # (the words, the warning, and whether they name an allergy or a reaction: ``ACUTE_REACTION``)
     harm_named: dict[str, tuple[str, str, bool]] = field(default_factory=dict)
-    # the kinds of drug a harm of the person bars (``words.KIND_HARMS``: DPD deficiency, the
-    # fluoropyrimidines), each with the records that name it and their words (``_kinds_barred``)
+    # the kinds of drug a harm of the person bars (``words.PERSON_HARMS``, the knowledge base's
+    # ``DrugClass.barred_by``: DPD deficiency, the fluoropyrimidines), each with the records that
+    # name it and their words (``_kinds_barred``)
     kinds_barred: dict[str, dict[str, list[str]]] = field(default_factory=dict)
     # a field whose result resources not read name (``_marker_not_read``): those resources
     named: dict[str, dict[str, str]] = field(default_factory=dict)  # FhirReading.named
@@ -4108,12 +4109,40 @@ PROGRESSION_WORDS = frozenset({
 })
 
 
-def _says_progression(text: str) -> bool:
+# Progression said with the treatment the cancer grew on ("Disease progression on FOLFOX",
+# "Progressed during oxaliplatin", "PD on this regimen"): the words before, one of
+# ``PROGRESSION_WORDS``; the words after, the record's own treatment (``_grew_on_own``)
+GREW_ON = re.compile(r"(?P<grew>.+?) (?:on|during|while on|despite|through) (?P<what>.+)")
+
+
+def _grew_on_own(what: str, kb: KnowledgeBase | None, own: str | None) -> bool:
+    """Whether the treatment a progression was on is the record's own: "it", "this regimen"
+    (``THIS_DRUG``), or words that name only its drug, a regimen that holds it or a kind of it
+    ("FOLFOX" of oxaliplatin's record; not "FOLFIRI", another's, which is not read)."""
+    if THIS_DRUG.fullmatch(what) or what in ("treatment", "therapy", "chemotherapy", "chemo"):
+        return True
+    if kb is None or own is None:
+        return False
+    named = [r.id for w in re.findall(r"[a-z][\w-]+", what) for r in kb.find(w)
+             if kb.kind_of.get(r.id) in ("drugs", "regimens", "drug_classes")]  # fmt: skip
+    return bool(named) and not _names_other_drug(what, kb, own)
+
+
+def _says_progression(text: str, kb: KnowledgeBase | None = None, own: str | None = None) -> bool:
     """Whether the words are one of ``PROGRESSION_WORDS``, or a list of reasons one of which is
-    ("Disease progression; also neurotoxicity": the progression had been lost to the toxicity)."""
+    ("Disease progression; also neurotoxicity": the progression had been lost to the toxicity),
+    or one of them said with the record's own treatment it grew on (``GREW_ON``: "Disease
+    progression on FOLFOX" of oxaliplatin's record, ``own``; it had been a reason not read)."""
     clauses = re.split(r"[;,/]|\band\b|\balso\b", text.lower())
-    return any(" ".join(re.sub(r"[^\w\s]", " ", c).split()) in PROGRESSION_WORDS
-               for c in [text.lower(), *clauses])  # fmt: skip
+    for clause in [text.lower(), *clauses]:
+        plain = " ".join(re.sub(r"[^\w\s]", " ", clause).split())
+        if plain in PROGRESSION_WORDS:
+            return True
+        said = GREW_ON.fullmatch(" ".join(clause.split()).strip(" .!"))
+        if said and " ".join(re.sub(r"[^\w\s]", " ", said["grew"]).split()) in PROGRESSION_WORDS \
+                and _grew_on_own(said["what"].strip(), kb, own):  # fmt: skip
+            return True
+    return False
 
 
 # A reason for stopping, in words, that says the person could not take the drug: an allergy, an
@@ -4140,10 +4169,30 @@ NOT_AGAIN_WORDS = re.compile(
     r"intoleran|infusion))")  # fmt: skip
 
 
+# The words beside those that forbid the drug again that leave them alone ("Do not rechallenge
+# with it", "Please do not give again")
+_NOT_AGAIN_FILLER = frozenset({"with", "it", "this", "that", "drug", "medication", "medicine",
+                               "agent", "again", "the", "please", "patient", "pt"})
+
+
+def _only_not_again(text: str, kb: KnowledgeBase, own: str | None) -> bool:
+    """Whether a reason's words only forbid the drug again (``NOT_AGAIN_WORDS``: "Do not
+    rechallenge", "Never to be given again", "Do not rechallenge with oxaliplatin" of its own
+    record), naming no harm and no other treatment, and not doubted: what a clinician means is
+    that the drug must not be given again (it had been a reason not read, and the drug offered
+    again). Words beside them that say more ("do not rechallenge until reviewed") are not read."""
+    lowered = " ".join(text.lower().split())
+    if not NOT_AGAIN_WORDS.search(lowered) or words.UNSURE.search(lowered):
+        return False
+    rest = [w for w in re.sub(r"[^\w\s+-]", " ", NOT_AGAIN_WORDS.sub(" ", lowered)).split()
+            if w not in _NOT_AGAIN_FILLER]  # fmt: skip
+    return not rest or _grew_on_own(" ".join(rest), kb, own)
+
+
 def _says_cannot_have(text: str) -> bool:
     """Whether a reason's words name a harm of the drug itself (``words.DRUG_HARM_NAMED``), not
     denied: the drug is one the person cannot have. A harm of the person that names a kind of
-    drug ("DPD deficiency": ``words.KIND_HARMS``) is no harm of a drug of another kind it was
+    drug ("DPD deficiency": ``words.PERSON_HARMS``) is no harm of a drug of another kind it was
     given with (oxaliplatin stopped for it had been ruled out): the kind is read
     (``_kind_named``)."""
     lowered = " ".join(text.lower().split())
@@ -4153,7 +4202,7 @@ def _says_cannot_have(text: str) -> bool:
 
 def _kind_named(builder: Builder, res: Res, said: list[str], doubt_read: bool = False) -> bool:
     """Whether a record's words name a harm of the person that bars a kind of drug
-    (``words.kinds_harmed``: "DPD deficiency", the fluoropyrimidines), not doubted
+    (``KnowledgeBase.kinds_harmed``: "DPD deficiency", the fluoropyrimidines), not doubted
     (``words.UNSURE``) unless ``doubt_read`` (a drug stopped for it: a doubt is no bar, as of
     any harm); each kind is kept with the record and its words for ``_kinds_barred``. Whichever
     drug's record carries it, and whether or not the drugs of one course carry it together: it
@@ -4162,7 +4211,7 @@ def _kind_named(builder: Builder, res: Res, said: list[str], doubt_read: bool = 
     offered)."""
     kinds = list(dict.fromkeys(
         k for t in said if doubt_read or not words.UNSURE.search(t.lower())
-        for k in words.kinds_harmed(t)))  # fmt: skip
+        for k in builder.kb.kinds_harmed(t)))  # fmt: skip
     for kind in kinds:
         builder.kinds_barred.setdefault(kind, {})[res.ref] = said
     return bool(kinds)
@@ -4252,7 +4301,8 @@ def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any], then: str,
     said = [t for r in reasons for t in _words(r)]
     shown = "; ".join(repr(t) for t in said) or _coded(reasons[0])
     read: set[str] = set()  # both, when the words give both ("progression; neurotoxicity")
-    if any(_says_progression(t) and not words.UNSURE.search(t.lower())  # "progression?"
+    if any(_says_progression(t, builder.kb, own)
+           and not words.UNSURE.search(t.lower())  # "progression?"
            for t in said):  # fmt: skip
         builder.warnings.append(
             f"{res.ref} was stopped for a reason read from its words as the cancer growing on it "
@@ -4270,6 +4320,11 @@ def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any], then: str,
         named = " ".join(" ".join(t.lower().split()) for t in harms)
         builder.harm_named[res.ref] = (named, warning,
                                        any(ACUTE_REACTION.search(t.lower()) for t in harms))
+    if not read and not kinds and any(_only_not_again(t, builder.kb, own) for t in said):
+        builder.warnings.append(
+            f"{res.ref} was stopped with words that say it must not be given again ({shown}): "
+            "read as a drug the person cannot have; the record does not say why, so check it")
+        read.add("cannot-have")
     if not read and not kinds:
         _reason_not_read(builder, res, reasons, then)
     return read
@@ -4693,10 +4748,10 @@ def _may_hold_more(builder: Builder, refs: list[str]) -> None:
 
 
 def _kinds_barred(builder: Builder) -> None:
-    """The kinds of drug a harm of the person bars (``words.KIND_HARMS``: DPD deficiency, the
-    fluoropyrimidines), read as ``cannot_have``: from the medication records' reasons
-    (``_kind_named``), and from a Condition or an AllergyIntolerance, current and not refuted
-    nor unconfirmed, whose words name it (its code, and an allergy's reactions: "DPD
+    """The kinds of drug a harm of the person bars (``KnowledgeBase.kinds_harmed``: DPD
+    deficiency, the fluoropyrimidines), read as ``cannot_have``: from the medication records'
+    reasons (``_kind_named``), and from a Condition or an AllergyIntolerance, current and not
+    refuted nor unconfirmed, whose words name it (its code, and an allergy's reactions: "DPD
     deficiency", "Capecitabine" with the reaction "DPYD variant"), with a warning."""
     for res in [*builder.of_type("Condition"), *builder.of_type("AllergyIntolerance")]:
         said = [t for c in [res.data.get("code"), *(
@@ -4705,7 +4760,7 @@ def _kinds_barred(builder: Builder) -> None:
             {"text": r.get("description")} for r in _items(res.data.get("reaction"))
             if isinstance(r, OBJECT) and isinstance(r.get("description"), str)])]
             for t in _words(c)]  # fmt: skip
-        if not any(words.kinds_harmed(t) for t in said) or not builder.valid(res):
+        if not any(builder.kb.kinds_harmed(t) for t in said) or not builder.valid(res):
             continue
         if (_status(res.data, "verificationStatus") in NOT_CONFIRMED
                 or _status(res.data, "clinicalStatus") in NOT_NOW):  # fmt: skip
@@ -4714,7 +4769,7 @@ def _kinds_barred(builder: Builder) -> None:
     for kind, named in builder.kinds_barred.items():
         members = [d.name for d in builder.kb.data.drugs if kind in d.classes]
         shown = "; ".join(dict.fromkeys(repr(t) for texts in named.values() for t in texts
-                                        if kind in words.kinds_harmed(t)))  # fmt: skip
+                                        if kind in builder.kb.kinds_harmed(t)))  # fmt: skip
         builder.warnings.append(
             f"{', '.join(named)} name{'s' if len(named) == 1 else ''} a harm of the person that "
             f"bars a kind of drug, not one drug ({shown}): "

@@ -36,6 +36,7 @@ from onconav.kb.model import (
     Model,
     Note,
     Option,
+    PersonHarm,
     Procedure,
     Regimen,
     Site,
@@ -74,7 +75,7 @@ from onconav.kb.vocabulary import (
     record_codes,
     without_little_words,
 )
-from onconav.words import place_words
+from onconav.words import PERSON_HARMS, person_harms, place_words
 
 DATA_DIR = Path(__file__).with_name("data")
 ARTEFACT = "kb.json"
@@ -248,6 +249,18 @@ class KnowledgeBase:
         if self.kind_of.get(value) in ("drug_classes", "procedures") and fact != "progressed_on":
             return None  # a kind of drug's, or a procedure's, asks which one stopped working
         return getattr(self.by_id.get(value), "which", None)
+
+    def barred_by(self, harm: str) -> list[PersonHarm]:
+        """A harm of the person (``words.PERSON_HARMS``' id: dpd-deficiency) as each drug class
+        it bars names it (``DrugClass.barred_by``), in the data's order; none if none does."""
+        return [h for c in self.data.drug_classes for h in c.barred_by if h.id == harm]
+
+    def kinds_harmed(self, text: str) -> list[str]:
+        """The kinds of drug (drug classes) barred by the harms of the person that words name,
+        theirs and not denied (``words.person_harms``: "DPD deficiency", the fluoropyrimidines;
+        not "Family history of DPD deficiency"), in the data's order."""
+        harms = person_harms(text)
+        return [c.id for c in self.data.drug_classes if any(h.id in harms for h in c.barred_by)]
 
     def label(self, fact: str, value: str) -> str:
         """A value of a fact in plain words: its label, or the name of the record it is."""
@@ -536,6 +549,11 @@ def build(data: KBData) -> KnowledgeBase:
     for drug_class in data.drug_classes:
         if drug_class.parent is not None:
             expect(drug_class.parent, ("drug_classes",), f"drug_classes[{drug_class.id}].parent")
+        for harm in drug_class.barred_by:  # its words are code: a harm without them is never read
+            if harm.id not in PERSON_HARMS:
+                problems.append(f"drug_classes[{drug_class.id}].barred_by: {harm.id!r} is not a "
+                                "harm of the person whose words onconav knows "
+                                f"(words.PERSON_HARMS: {', '.join(PERSON_HARMS)})")  # fmt: skip
     for regimen in data.regimens:
         for did in regimen.components:
             expect(did, ("drugs",), f"regimens[{regimen.id}].components")

@@ -320,6 +320,20 @@ class Cancer(Entity):
     )
 
 
+class PersonHarm(Model):
+    """A harm that is a property of the person, not of one drug (a lack of the enzyme DPD), and
+    bars every drug of the class that names it. Clinical knowledge the sources do not give: it
+    cites nothing (no evidence, so no claim that a source says it), and is for a clinician to
+    confirm. Its words, as people and records type them, are ``onconav.words.PERSON_HARMS``,
+    keyed by its id; the load refuses an id that has none."""
+
+    id: Id = Field(description="The harm's id, as in onconav.words.PERSON_HARMS (dpd-deficiency)")
+    name: PlainText = Field(description="The harm's name, as the person is told it")
+    why: PlainText = Field(
+        description="Why it bars the class, in plain words written fresh; not from the sources"
+    )
+
+
 class DrugClass(Described):
     parent: Id | None = Field(
         default=None, description="A broader class this is a kind of (platinum: chemotherapy)"
@@ -329,6 +343,12 @@ class DrugClass(Described):
         description="The question that narrows it down when a person says only that a drug of "
         "this class stopped working (progressed_on; the one fact where a class leaves an option "
         "undecided) and an option depends on which drug it was",
+    )
+    barred_by: list[PersonHarm] = Field(
+        default_factory=list,
+        description="The harms of the person that bar every drug of this class, whichever "
+        "record names them (DPD deficiency: the fluoropyrimidines); not from the sources, so "
+        "cited by nothing",
     )
     evidence: Evidence
 
