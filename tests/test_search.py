@@ -8,6 +8,7 @@ import json
 import re
 import shutil
 import unicodedata
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -1917,8 +1918,8 @@ def test_a_question_the_sources_do_not_answer_is_told_to_ask_the_care_team(
 
 @pytest.mark.parametrize(("question", "absent", "used"), [
     ("terminal cancer", [], []), ("life expectancy", ["expectancy"], ["life"]),
-    ("quimioterapia para cáncer de estómago", ["quimioterapia", "para", "estomago"],
-     ["cancer"]),  # ("para" only of the name "para-aortic": not in the sources)
+    ("quimioterapia para cáncer de estómago", ["quimioterapia", "para", "estómago"],
+     ["cáncer"]),  # ("para" only of the name "para-aortic": not in the sources; as typed)
     ("her cancer is back", [], []), ("zqxwv cancer", ["zqxwv"], ["cancer"]),
 ])  # fmt: skip
 def test_no_hit_names_the_words_that_matched_nothing(
@@ -2410,23 +2411,29 @@ def test_an_entry_explained_that_cites_no_passage_says_so(index: Index, question
     assert any("cites no passage" in n and "care team" in n for n in result.notices), result
 
 
+def _two_word_names(kb: KnowledgeBase) -> Iterator[tuple[str, str, list[text_words.Word]]]:
+    """Every name of the knowledge base's named entries of two different words (their terms):
+    its entry's id, the name and its two words."""
+    for kind in NAMED_KINDS:
+        for record in getattr(kb.data, kind):
+            for name in record.names():
+                found = text_words.words(name)
+                if len(found) == 2 and found[0].term != found[1].term:
+                    yield record.id, name, found
+
+
 def test_a_name_of_two_words_is_read_in_either_order(kb: KnowledgeBase, bare: Index) -> None:
     """The two words of a name, the other way round and apart ("my kidney is blocked": "blocked
     kidney"), are that name: "kidney" had been read alone as *another organ*, and so as spread
     far, and the first hits were about spread and a blocked bowel. Every name of two words."""
     checked = 0
-    for kind in NAMED_KINDS:
-        for record in getattr(kb.data, kind):
-            for name in record.names():
-                found = text_words.words(name)
-                if len(found) != 2 or found[0].term == found[1].term:
-                    continue
-                checked += 1
-                concepts = bare.concepts(" ".join(w.surface for w in reversed(found)))
-                assert len(concepts) == 1, (name, concepts)
-                entries = bare._entries(concepts[0]) | {
-                    n.entry for n in concepts[0].names if n.relation == "same"}
-                assert record.id in entries, (name, concepts)
+    for ident, name, found in _two_word_names(kb):
+        checked += 1
+        concepts = bare.concepts(" ".join(w.surface for w in reversed(found)))
+        assert len(concepts) == 1, (name, concepts)
+        entries = bare._entries(concepts[0]) | {
+            n.entry for n in concepts[0].names if n.relation == "same"}
+        assert ident in entries, (name, concepts)
     assert checked > 400
 
 
@@ -2937,21 +2944,16 @@ def test_a_name_of_two_words_the_other_way_round_offers_its_entry(
     offered the blockage of a kidney's urine flow (explain finds the whole question alone, and
     the question is no name as written). Every name of two words, the other way round."""
     checked = 0
-    for kind in NAMED_KINDS:
-        for record in getattr(kb.data, kind):
-            for name in record.names():
-                found = text_words.words(name)
-                if len(found) != 2 or found[0].term == found[1].term:
-                    continue
-                alone = index.search(name, cancer=cancer)
-                if alone.hits or not alone.explained:
-                    continue
-                checked += 1
-                question = f"my {found[1].surface} is {found[0].surface}"
-                result = index.search(question, cancer=cancer)
-                offered = {r.id for r in alone.explained}
-                assert result.hits or offered <= {r.id for r in result.explained}, (
-                    question, result.notices)  # fmt: skip
+    for _, name, found in _two_word_names(kb):
+        alone = index.search(name, cancer=cancer)
+        if alone.hits or not alone.explained:
+            continue
+        checked += 1
+        question = f"my {found[1].surface} is {found[0].surface}"
+        result = index.search(question, cancer=cancer)
+        offered = {r.id for r in alone.explained}
+        assert result.hits or offered <= {r.id for r in result.explained}, (
+            question, result.notices)  # fmt: skip
     assert checked >= 1
 
 
@@ -3066,7 +3068,185 @@ def test_explain_and_a_profile_read_the_words_search_reads(run: Run, typed: str,
     profile reads. One list, the knowledge base's names (and one reader of how a treatment is
     given, ``words.ROUTE``), for the three."""
     done = run("explain", typed)
-    assert done.status == 0 and done.stdout.startswith(shown), done.stderr
+    lines = [line for line in done.stdout.splitlines() if not line.startswith("Note: ")]
+    assert done.status == 0 and lines[0].startswith(shown), done.stderr
     if typed == "being sick":
         done = run("options", "--cancer", "rectum", "--stage", "4", "--symptom", typed, "--brief")
         assert done.status == 0 and "vomiting (you wrote: being sick)" in done.stdout, done.stderr
+
+
+def _entry_parts_shown(hit: Hit) -> list[tuple[str, ...]]:
+    """The terms of what an entry hit shows: its name and its text."""
+    assert hit.entry is not None
+    return [tuple(text_words.terms(t)) for t in (hit.entry.name, hit.text or "")]
+
+
+@pytest.mark.parametrize("cancer", [None, "rectum"])
+def test_an_entry_hit_shows_where_its_words_matched(kb: KnowledgeBase, index: Index,
+                                                   cancer: str | None) -> None:  # fmt: skip
+    """"my kidney is blocked" listed the palliative radiation options, "matched: kidney
+    blocked", through their note (caveat) that the sources do not say how a blocked kidney is
+    eased, and showed only their description: read as if radiation eased it. Over every
+    question of both question sets and every option's caveat: each match of an entry hit (not
+    a weak word alone) is in its name or the text shown, or a part it shows beside it
+    (``matched_in``: the note, or another name) holds it; each part shown so is one of the
+    entry's, not its name or text."""
+    from onconav.search.index import _record_parts
+
+    questions = [q.q for name in ("questions", "heldout")
+                 for q in load_questions(Path(__file__).parent / "search" / f"{name}.yaml")]
+    questions += [c.text for o in kb.options for c in o.caveats][:60]
+    questions.append("my kidney is blocked")
+    checked = 0
+    for question in questions:
+        for hit in index.search(question, cancer=cancer).hits:
+            if hit.entry is None:
+                assert hit.matched_in == [], hit
+                continue
+            parts = dict((text, part) for part, text in _record_parts(kb.by_id[hit.entry.id]))
+            for unshown in hit.matched_in:
+                assert unshown.text in parts and unshown.text != hit.text, (question, unshown)
+            shown = _entry_parts_shown(hit)
+            for match in hit.matches:
+                terms = tuple(text_words.terms(match.via or match.words))
+                if set(terms) <= text_words.WEAK_TERMS or any(
+                        _together(t, terms) for t in shown):  # fmt: skip
+                    continue
+                checked += 1
+                assert any(match.words in u.words for u in hit.matched_in), (question, hit)
+    assert checked > 10
+    for hit in index.search("my kidney is blocked", cancer=cancer).hits:
+        if hit.entry is not None and hit.entry.kind == "options":
+            assert any(u.part == "note" and "kidney" in u.text for u in hit.matched_in), hit
+
+
+def test_the_command_the_api_and_the_page_show_where_an_entry_matched(
+    run: Run, sources: Path
+) -> None:
+    """The note an entry hit matched through is shown with it by the command line, the API
+    and the page ("my kidney is blocked": the palliative radiation options' note on a blocked
+    kidney)."""
+    done = run("search", "my kidney is blocked", "--sources", str(sources))
+    assert done.status == 0, done.stderr
+    note = "“kidney blocked” is in its note: If a kidney is blocked"
+    assert note in done.stdout, done.stdout
+    app = create_app(settings=Settings(sources=sources))
+
+    async def get(path: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://onconav.test") as c:
+            return await c.get(path, params={"q": "my kidney is blocked"})
+
+    api = asyncio.run(get("/api/v1/search")).json()
+    assert all(h["matched_in"] and h["matched_in"][0]["part"] == "note" for h in api["hits"])
+    page = asyncio.run(get("/search")).text
+    assert "is in its note: If a kidney is blocked" in page, page
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+@example("cancer in the Lining of the ﬁrst Tummy")
+@example("Café’s caﬀeine")
+def test_typed_gives_the_characters_a_folded_word_comes_from(text: str) -> None:
+    """``text.typed``: each word of a folded text (``fold``) comes from characters of the text
+    that fold to it, as typed."""
+    folded = text_words.fold(text)
+    for found in text_words.WORD.finditer(folded):
+        said = text_words.typed(text, found.start(), found.end())
+        assert found.group() in text_words.fold(said), (text, found, said)
+        assert said in text
+
+
+@pytest.mark.parametrize(("question", "quoted"), [
+    ("cancer in the Lining of the Tummy", "peritoneum (“Lining of the Tummy”)"),
+    ("Cervicle cancer treatment", "“Cervicle” is in no passage or entry"),
+    ("poo bag", "“poo” matched nothing")])  # fmt: skip
+def test_a_notice_quotes_the_words_as_typed(index: Index, question: str, quoted: str) -> None:
+    """The notice on the peritoneum quoted the words as the search reads them ("lining tummy",
+    its common words left out): a notice quotes what the person typed."""
+    notices = index.search(question).notices
+    assert any(quoted in n for n in notices), notices
+
+
+def test_every_broader_notice_quotes_the_name_as_typed(kb: KnowledgeBase, index: Index) -> None:
+    """Every name of a symptom or a site found only through a broader one is quoted in its
+    notice as typed, words that are in the name in a row (it had been "lining tummy")."""
+    said = 0
+    for kind in ("symptoms", "sites"):
+        for record in getattr(kb.data, kind):
+            for name in record.names():
+                try:
+                    notices = index.search(name).notices
+                except SearchError:
+                    continue
+                for notice in notices:
+                    if "by name: the hits are for" in notice:
+                        said += 1
+                        (quoted,) = re.findall(r"“([^”]*)”", notice.split(" by name")[0])
+                        assert quoted in name, (name, notice)
+    assert said > 5
+
+
+def test_explain_says_the_words_of_a_name_it_did_not_use(kb: KnowledgeBase, run: Run,
+                                                         sources: Path) -> None:  # fmt: skip
+    """`onconav explain "chemo pills"` showed chemotherapy without a word of "pills", which it
+    set aside (``words.ROUTE``): the command, the page and the API say which words were not
+    used. Every name of every drug, regimen and kind of drug with how it is given; a name
+    found whole says nothing."""
+    for kind in ("drugs", "regimens", "drug_classes"):
+        for record in getattr(kb.data, kind):
+            for name in record.names():
+                for route in ("pills", "tablets only"):
+                    typed = f"{name} ({route})" if " " in route else f"{name} {route}"
+                    reading = explain.read(kb, typed)
+                    if kb.find(typed) or not reading.found:
+                        continue
+                    assert reading.notice is not None and f"“{route}”" in reading.notice, typed
+    assert explain.read(kb, "chemotherapy").notice is None
+    done = run("explain", "chemo pills")
+    assert done.status == 0 and "“pills”" in done.stdout.splitlines()[0], done.stdout
+    app = create_app(settings=Settings(sources=sources))
+
+    async def get(path: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://onconav.test") as c:
+            return await c.get(path)
+
+    api = asyncio.run(get("/api/v1/explain/chemo pills")).json()
+    assert api["id"] == "chemotherapy" and "“pills”" in api["notices"][0], api
+    assert asyncio.run(get("/api/v1/explain/chemo")).json()["notices"] == []
+    page = asyncio.run(get("/explain/chemo pills")).text
+    assert "“pills”</bdi>" in page and "was not used" in page, page
+
+
+def test_explain_a_kind_of_procedure_lists_its_procedures(kb: KnowledgeBase, run: Run,
+                                                          sources: Path) -> None:  # fmt: skip
+    """`onconav explain surgery` found no entry, though a profile reads "surgery" (a treatment
+    had: any operation): every kind of procedure (``ProcedureKind``) that no entry is named by,
+    alone or plural, lists the procedures of that kind, in the command, the page and the API."""
+    from onconav.kb.model import ProcedureKind
+
+    listed = 0
+    for kind in ProcedureKind:
+        of_kind = [p.id for p in kb.data.procedures if p.kind is kind]
+        for typed in (kind.value, kind.value + "s"):
+            if kb.find(typed) or not of_kind:
+                continue
+            (seen,) = explain.read(kb, typed).views(kb)
+            assert [u.id for u in seen.used_by] == of_kind, typed
+            listed += 1
+    assert listed >= 4
+    done = run("explain", "surgery")
+    assert done.status == 0, done.stderr
+    assert "gastrectomy" in done.stdout and "Pelvic exenteration" in done.stdout, done.stdout
+    app = create_app(settings=Settings(sources=sources))
+
+    async def get(path: str) -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://onconav.test") as c:
+            return await c.get(path)
+
+    api = asyncio.run(get("/api/v1/explain/surgery"))
+    assert api.status_code == 200 and "gastrectomy" in [u["id"] for u in api.json()["used_by"]]
+    page = asyncio.run(get("/explain/surgery"))
+    assert page.status_code == 200 and 'href="/explain/gastrectomy' in page.text, page.text

@@ -1289,14 +1289,15 @@ def test_an_address_too_long_is_refused_before_it_is_read(  # type: ignore[no-un
 def test_the_apis_entity_holds_every_field_of_the_explained_entity() -> None:
     """The API's entity (``EntityOut``) copies ``explain.EntityView`` field by field; a field
     added to the view and not to the API would be dropped from it silently. The view's
-    ``evidence`` is the API's ``citations`` (with ``passages`` beside them)."""
+    ``evidence`` is the API's ``citations`` (with ``passages`` beside them); ``notices`` are
+    how the name was read (``explain.Reading``), not the entity's."""
     import dataclasses
 
     from onconav.explain import EntityView
     from onconav.web.app import EntityOut
 
     view = {f.name for f in dataclasses.fields(EntityView)} - {"evidence"}
-    api = set(EntityOut.model_fields) - {"citations", "passages", "also_matched"}
+    api = set(EntityOut.model_fields) - {"citations", "passages", "also_matched", "notices"}
     assert view == api, view ^ api
 
 

@@ -21,6 +21,7 @@ from onconav.kb.model import (
     Note,
     Option,
     Procedure,
+    ProcedureKind,
     Regimen,
     Span,
     Symptom,
@@ -28,7 +29,7 @@ from onconav.kb.model import (
 )
 from onconav.kb.vocabulary import CODE_SYSTEMS
 from onconav.logic import Truth, relieves
-from onconav.words import ROUTE, and_list
+from onconav.words import ROUTE, and_list, cut
 
 KIND_LABEL = {
     "sources": "source",
@@ -53,17 +54,76 @@ class _Named(Protocol):
     def name(self) -> str: ...
 
 
-def find(kb: KnowledgeBase, name: str) -> list[Record]:
+@dataclass(frozen=True)
+class Reading:
+    """The entries a name is of (``read``), and, when some of its words were not used to find
+    them, the words used (``read_as``) and those set aside (``not_used``: "pills" of "chemo
+    pills")."""
+
+    found: list[Record]
+    read_as: str | None = None
+    not_used: str | None = None
+    # with no entry found, the kind of procedure the name is (``kind_view``: surgery)
+    kind: EntityView | None = None
+
+    def views(self, kb: KnowledgeBase) -> list[EntityView]:
+        """What each front end shows: each entry found, or the kind of procedure."""
+        return [view(kb, r) for r in self.found] or ([self.kind] if self.kind else [])
+
+    @property
+    def notice(self) -> str | None:
+        """The words set aside, said where the entry is shown (the command line, the page, the
+        API's ``notice``), as the search says the words of a question it did not use: "chemo
+        pills" had shown chemotherapy without a word of "pills"."""
+        if not self.found or self.not_used is None:
+            return None
+        return (f"Read as “{cut(self.read_as or '')}”: “{cut(self.not_used)}”, how it is "
+                "given, was not used to find it.")
+
+
+def read(kb: KnowledgeBase, name: str) -> Reading:
     """The entries a name is of, as `onconav explain`, /explain/{name}, the API's explain and
     search's entries explained find them: by any name or code (``kb.find``), or, with none,
     the treatment a name says with how it is given, as a profile reads a treatment
     (``words.ROUTE``): "chemo pills", "Xeloda tablets" and "IV chemo" are read by a profile
-    and had been "nothing in the knowledge base is called ..." to explain."""
+    and had been "nothing in the knowledge base is called ..." to explain; the words of how it
+    is given are then said to be set aside (``Reading.notice``)."""
     found = kb.find(name)
     route = None if found else ROUTE.fullmatch(name)
-    if route is not None:
-        found = kb.find(next(g for g in route.groups() if g))
-    return found
+    if route is None:
+        return Reading(found, kind=None if found else kind_view(kb, name))
+    group = next(g for g in range(1, len(route.groups()) + 1) if route.group(g))
+    used = route.group(group)
+    left = f"{name[: route.start(group)]} {name[route.end(group) :]}"
+    return Reading(kb.find(used), used.strip(), " ".join(left.strip(" ()").split()) or None)
+
+
+def kind_view(kb: KnowledgeBase, name: str) -> EntityView | None:
+    """A kind of procedure (``ProcedureKind``: surgery, stent, tube) named, alone or plural,
+    that no entry of the knowledge base is: the procedures of that kind, each with a page of its
+    own. "surgery" had been "nothing in the knowledge base is called 'surgery'", though a
+    profile reads it (a treatment had, any operation) and the answer's words say it."""
+    said = " ".join(name.casefold().split())
+    kind = next((k for k in ProcedureKind if said in (k.value, k.value + "s", k.value[:-1] + "ies")
+                 ), None)  # fmt: skip
+    if kind is None:
+        return None
+    of_kind = [p for p in kb.data.procedures if p.kind is kind]
+    if not of_kind:
+        return None
+    return EntityView(
+        id=kind.value, kind="procedures", kind_label="kind of procedure",
+        title=kind.value.capitalize(), aliases=[],
+        text=f"The knowledge base has no entry for {kind.value} in general: it has the "
+             f"procedures of this kind below, each explained on its own, with the options that "
+             "give it.",
+        used_by=[UsedBy(p.id, p.name, False) for p in of_kind],
+        used_by_heading=OF_THIS_KIND)  # fmt: skip
+
+
+def find(kb: KnowledgeBase, name: str) -> list[Record]:
+    """The entries a name is of (``read``)."""
+    return read(kb, name).found
 
 
 def cancers_of(kb: KnowledgeBase, ident: str) -> list[str]:
@@ -122,6 +182,8 @@ def names_apart(kb: KnowledgeBase, refs: Sequence[_Named]) -> list[str]:
 USED_BY = "Options that give it"
 # a symptom's: the options whose condition tests it (``eased_by``)
 EASED_BY = "Options that may ease it"
+# a kind of procedure that no entry is (``kind_view``: surgery): the procedures of that kind
+OF_THIS_KIND = "The procedures of this kind in the knowledge base"
 
 
 @dataclass(frozen=True)

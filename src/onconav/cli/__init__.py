@@ -21,7 +21,7 @@ from typer.core import TyperCommand, TyperGroup
 import onconav
 from onconav import words
 from onconav.engine import evaluate
-from onconav.kb import KBError, KnowledgeBase, Record, load_kb
+from onconav.kb import KBError, KnowledgeBase, load_kb
 from onconav.kb.model import Span
 from onconav.profile import (
     SET_FIELDS,
@@ -229,12 +229,11 @@ def _passage(texts: dict[str, provenance.SourceText] | None, span: Span) -> str:
     return f"  “{passage}”"
 
 
-def _show_record(kb: KnowledgeBase, record: Record, texts: dict[str, provenance.SourceText] | None,
-                 ids: bool) -> None:  # fmt: skip
-    """A record in words; with its id and its options' ids for a curator (``kb show``), without
-    them for a family (``explain``: "(drug: pembrolizumab)", "(cervix-pembrolizumab-chemo)"
-    had been shown there)."""
-    seen = explain.view(kb, record)
+def _show_record(kb: KnowledgeBase, seen: explain.EntityView,
+                 texts: dict[str, provenance.SourceText] | None, ids: bool) -> None:  # fmt: skip
+    """A record in words (its view); with its id and its options' ids for a curator (``kb
+    show``), without them for a family (``explain``: "(drug: pembrolizumab)",
+    "(cervix-pembrolizumab-chemo)" had been shown there)."""
     kind = f"{seen.kind_label}: {seen.id}" if ids else seen.kind_label
     out.print(f"[bold]{escape(seen.title)}[/bold]  [dim]({escape(kind)})[/dim]")
     if seen.aliases:
@@ -281,10 +280,11 @@ def _show(name: str, sources: Path | None, ids: bool) -> None:
         from onconav.reading import GIVE_A_NAME
 
         raise UsageError(f"NAME: {GIVE_A_NAME}")
-    from onconav.explain import find
+    from onconav.explain import read
 
-    hits = find(kb, name)
-    if not hits:
+    reading = read(kb, name)
+    shown = reading.views(kb)  # the entries found, or the kind of procedure (surgery)
+    if not shown:
         closest = kb.closest_names(name)
         raise UsageError(
             # the name quoted cut at 40 characters, as the API and the page quote it (a name
@@ -297,8 +297,10 @@ def _show(name: str, sources: Path | None, ids: bool) -> None:
     directory = _sources_dir(sources, required=False)
     with _reading_sources(sources):
         texts = provenance.read_sources(directory, kb) if directory else None
-    for record in hits:
-        _show_record(kb, record, texts, ids)
+    if reading.notice:  # the words of the name set aside ("pills" of "chemo pills")
+        out.print(f"Note: {escape(reading.notice)}")
+    for seen in shown:
+        _show_record(kb, seen, texts, ids)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1838,6 +1840,10 @@ def search_command(
             say(f"   {verb}: {names}")
         matched = ", ".join(m.words + (f" (as {m.via})" if m.via else "") for m in hit.matches)
         say(f"   matched: {matched}")
+        for part in hit.matched_in:  # words its name and text do not show: a note, a name
+            said = ", ".join(part.words)
+            say(f"   “{said}” is in its note: {part.text}" if part.part == "note" else
+                f"   “{said}”: also called {part.text}")  # fmt: skip
     say()
     for source in result.sources:
         say(f"[{source.id}] {source.title}, {source.publisher}; dated: {source.dated}")

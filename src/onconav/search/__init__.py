@@ -8,7 +8,7 @@ docs/search.md.
 """
 
 from onconav.search.index import Index, SearchError, build_index, relevant
-from onconav.search.model import Cited, Hit, Match, Ref, SearchResult
+from onconav.search.model import Cited, Hit, Match, Ref, SearchResult, Unshown
 
-__all__ = ["Cited", "Hit", "Index", "Match", "Ref", "SearchError", "SearchResult", "build_index",
-           "relevant"]  # fmt: skip
+__all__ = ["Cited", "Hit", "Index", "Match", "Ref", "SearchError", "SearchResult", "Unshown",
+           "build_index", "relevant"]  # fmt: skip

@@ -75,7 +75,7 @@ from onconav.profile import (
     read_cancer,
 )
 from onconav.search import text as words_of
-from onconav.search.model import Cited, Hit, Match, Ref, SearchResult
+from onconav.search.model import Cited, Hit, Match, Ref, SearchResult, Unshown
 from onconav.words import and_list as _and
 from onconav.words import control_character, cut
 
@@ -184,6 +184,13 @@ class Concept:
     terms: tuple[str, ...]
     names: tuple[Name, ...] = ()  # other names of the same thing
     read_as: str | None = None  # the words as read, when one is read as another ("back pain")
+    # the question's words as typed, from the first to the last ("lining of the Tummy", where
+    # ``words`` are "lining tummy"): what a notice quotes (``text.typed``)
+    said: str = ""
+
+    @property
+    def typed(self) -> str:
+        return self.said or self.words
 
 
 Way = tuple[Name | None, np.ndarray]  # a way a concept matches (None: its own words), its scores
@@ -253,17 +260,20 @@ class Index:
             if written is not None:
                 n, said, name = written  # (said as the name: "can't swallow", not "can t")
                 surfaces = [said] + [""] * (len(name.terms) - 1)
-                out += [words_of.Word(w, t, name.name)
+                span = (spans[i].start(), spans[i + n - 1].end())
+                out += [words_of.Word(w, t, name.name, span)
                         for w, t in zip(surfaces, name.terms, strict=True)]  # fmt: skip
                 i += n
                 continue
             back = words_of.come_back(raw, i)  # one word, as read ("came back", "is back")
             if back == 2:
-                out.append(words_of.Word(f"{raw[i]} back", words_of.COME_BACK))
+                out.append(words_of.Word(f"{raw[i]} back", words_of.COME_BACK, None,
+                                         (spans[i].start(), spans[i + 1].end())))
                 i += 2
                 continue
             if back and tuple(words_of.stem_words(stem, raw[i : i + 2])) not in self.names:
-                out.append(words_of.Word("back", words_of.COME_BACK, words_of.READ_BACK))
+                out.append(words_of.Word("back", words_of.COME_BACK, words_of.READ_BACK,
+                                         spans[i].span()))
                 i += 1  # (not "back pain", a name: "is back pain common")
                 continue
             between = folded[spans[i].end() : spans[i + 1].start()] if i + 1 < len(raw) else ""
@@ -273,13 +283,14 @@ class Index:
                 apart = tuple(words_of.stem_words(stem, raw[i : i + 2]))
                 kept = all(w not in words_of.STOP for w in raw[i : i + 2])
                 if (joined,) in self.names and not (kept and apart in self.names):
-                    out.append(words_of.Word(raw[i] + raw[i + 1], joined))
+                    out.append(words_of.Word(raw[i] + raw[i + 1], joined, None,
+                                             (spans[i].start(), spans[i + 1].end())))
                     i += 2
                     continue
             reading = words_of.READ_AS.get(raw[i])  # "hurts": read as "pain"
             if raw[i] not in words_of.STOP:
                 (term,) = words_of.stem_words(stem, [reading or raw[i]])
-                out.append(words_of.Word(raw[i], term, reading))
+                out.append(words_of.Word(raw[i], term, reading, spans[i].span()))
             i += 1
         return out
 
@@ -291,6 +302,8 @@ class Index:
         knowledge base in order ("throwing up blood"), or "of" follows ("being sick of chemo":
         fed up)."""
         for n in sorted({len(k) for k in self.as_written}, reverse=True):
+            if i + n > len(raw):  # (a shorter name at the end is found by its own length)
+                continue
             found = self.as_written.get(tuple(raw[i : i + n]))
             if found is None or raw[i + n : i + n + 1] == ["of"]:
                 continue
@@ -333,7 +346,9 @@ class Index:
                         (nm.name for nm in names if nm.terms == key),
                         " ".join(w.read_as or w.surface for w in run))  # fmt: skip
                     if names or len(words) > 1:  # a lone "1" or "x" is no word to look for
-                        out.append(Concept(words, key, others, read))
+                        at = [w.span for w in run if w.span is not None]
+                        said = words_of.typed(query, at[0][0], at[-1][1]) if at else ""
+                        out.append(Concept(words, key, others, read, said))
                     i += n
                     break
         return out
@@ -633,7 +648,7 @@ class Index:
                 seen = [self.docs[int(i)] for i in np.flatnonzero(best > 0)]
                 if seen and not any(d.sources & allowed for d in seen):
                     cancers = {self.kb.sources[s].cancer for d in seen for s in d.sources}
-                    only_elsewhere.append((concept.words, sorted(cancers - {"any"})))
+                    only_elsewhere.append((concept.typed, sorted(cancers - {"any"})))
         # the topics that match a document the search may show: a word no document has, or one
         # only other cancers' sources have ("recurrent cervical cancer", "is cervical cancer
         # curable"), left the cancer's name weak beside nothing, and the search found nothing
@@ -695,7 +710,8 @@ class Index:
         if suggest:
             notices.extend(self._by_broader(scored, taken, topics))
         if hits and unmatched and suggest:
-            notices.extend(self._unmatched(unmatched, site, _in_capitals(query)))
+            notices.extend(self._unmatched(unmatched, site, _in_capitals(query),
+                                           {c.words: c.typed for c in concepts}))
         # words of the question that each find something, but no hit has more than one of them:
         # said, as each hit is for one ("too weak for chemo" showed the metal rod for a weak bone
         # first, with no word that no passage speaks to both: a review). A hit of some of three
@@ -707,7 +723,7 @@ class Index:
                 sum(best[i] > 0 for c, best in zip(concepts, bests, strict=True) if c in found) > 1
                 for i in taken):  # fmt: skip
             two = len(found) == 2
-            listed = _and([f"“{c.words}”" for c in found], "and" if two else "or")
+            listed = _and([f"“{c.typed}”" for c in found], "and" if two else "or")
             notices.append(f"No passage or entry has {'both' if two else 'more than one of'} "
                            f"{listed}: each hit is for one of them.")  # fmt: skip
         suggestions = self.suggest(query, cancer=site) if suggest and not hits else []
@@ -766,8 +782,8 @@ class Index:
                 if broader:
                     named = _and(self.kb.name_of(e) for e in sorted(self._entries(concept) | {
                         n.entry for n in concept.names if n.relation == "same"}))
-                    said = (f"“{concept.words}”" if named in ("", concept.words) else
-                            f"{named} (“{concept.words}”)")  # fmt: skip
+                    said = (f"“{concept.typed}”" if named in ("", concept.words) else
+                            f"{named} (“{concept.typed}”)")  # fmt: skip
                     names = _and(self.kb.name_of(e) for e in dict.fromkeys(broader))
                     out.append(f"No passage or entry speaks of {said} by name: the hits are for "
                                f"{names}, a broader name that covers it; ask your care team how "
@@ -821,12 +837,14 @@ class Index:
         return out
 
     def _unmatched(self, said: list[str], site: str | None,
-                   capitals: frozenset[str] = frozenset()) -> list[str]:  # fmt: skip
+                   capitals: frozenset[str] = frozenset(),
+                   typed: Mapping[str, str] | None = None) -> list[str]:  # fmt: skip
         """A notice naming the words of a question that no passage or entry has, when the other
         words find hits, with a known name each may be a slip of the keys for (as ``suggest``
         finds them; ``capitals``: the question's words written in capitals): "cervicle cancer
         treatment" showed hits for "cancer treatment" alone, and said nothing of "cervicle" (did
-        you mean "cervical"?)."""
+        you mean "cervical"?). Each is quoted as typed (``typed``: by the words as read)."""
+        typed = typed or {}
         guesses = {}
         for words in said:
             close = (self._slip(words, set(words.split()) <= capitals)
@@ -839,15 +857,17 @@ class Index:
         absent = [w for w in said if w not in used]
         parts = []
         if absent:
-            parts.append(f"{_and(f'“{w}”' for w in absent)} "
+            parts.append(f"{_and(f'“{typed.get(w, w)}”' for w in absent)} "
                          f"{'is' if len(absent) == 1 else 'are'} in no passage or entry")
         if used:
-            parts.append(f"{_and(f'“{w}”' for w in said if w in used)} matched nothing")
+            parts.append(f"{_and(f'“{typed.get(w, w)}”' for w in said if w in used)} matched "
+                         "nothing")
         notice = f"{' and '.join(parts)}: the hits are for the other words."
         if len(said) == 1 and guesses:
             notice += f" Did you mean “{guesses[said[0]]}”?"
         else:
-            notice += "".join(f" For “{w}”, did you mean “{c}”?" for w, c in guesses.items())
+            notice += "".join(f" For “{typed.get(w, w)}”, did you mean “{c}”?"
+                              for w, c in guesses.items())  # fmt: skip
         return [notice]
 
     def _knows(self, words: str) -> bool:
@@ -878,18 +898,20 @@ class Index:
         nothing as asked; not that the sources do not cover it, which nothing here can tell ("is
         it curable", "life expectancy": the sources say "cure" and "life")."""
         said = list(dict.fromkeys(c.words for c in concepts))
+        typed = {c.words: c.typed for c in reversed(concepts)}  # quoted as typed, the first
         # in a name of the knowledge base alone is not in the sources: "poo" and "tummy" had
         # been said to be
         absent = [w for w in said if not self._used(w, names=False)]
         used = [w for w in said if w not in absent]
         parts = []
         if absent:
-            parts.append(f"{_and(f'“{w}”' for w in absent)} "
+            parts.append(f"{_and(f'“{typed[w]}”' for w in absent)} "
                          f"{'is not a word' if len(absent) == 1 else 'are not words'} the sources "
                          "use")  # fmt: skip
         if used:
-            parts.append(f"{_and(f'“{w}”' for w in used)} {'is' if len(used) == 1 else 'are'} "
-                         "in the sources but matched nothing shown here")  # fmt: skip
+            parts.append(f"{_and(f'“{typed[w]}”' for w in used)} "
+                         f"{'is' if len(used) == 1 else 'are'} in the sources but matched nothing "
+                         "shown here")  # fmt: skip
         return (f"{', and '.join(parts)}, so the search cannot tell whether the sources cover "
                 "the question: try other words for it (the treatment, the symptom, the part of "
                 "the body), or ask your care team.")  # fmt: skip
@@ -1220,6 +1242,7 @@ class Index:
         the document has them (all, together: ``_score``): a passage saying "liver" was "liver
         (as hepatic)"."""
         matches = []
+        found: list[tuple[str, tuple[str, ...]]] = []  # each match's words, and terms it matched
         for concept, ways in scored:
             name, value = max(ways, key=lambda way: float(way[1][i]))
             if float(value[i]) <= 0:
@@ -1233,6 +1256,9 @@ class Index:
             elif name is not None:
                 entry = self.ref(name.entry)
                 matches.append(Match(words=concept.words, via=name.name, entry=entry))
+            if not self.weak(concept):  # (a weak word alone makes no hit)
+                found.append((concept.words, concept.terms if float(ways[0][1][i]) > 0
+                              else name.terms if name is not None else concept.terms))
         return Hit(
             rank=rank,
             score=round(score, 3),
@@ -1247,7 +1273,31 @@ class Index:
             cited_by=[self.ref(r) for r in dict.fromkeys((*self._cited_by(doc), *also))
                       if self._for(r, cancer)],
             matches=matches,
+            matched_in=self._unshown(doc, found),
         )
+
+    def _unshown(self, doc: Doc, found: list[tuple[str, tuple[str, ...]]]) -> list[Unshown]:
+        """For an entry hit, the parts of its words (``_record_parts``) that hold the terms of a
+        match (each: the question's words, the terms it matched by) that neither its name nor
+        the text shown holds: an option's note, another name. "my kidney is blocked" had listed
+        the palliative radiation options, "matched: kidney blocked", through their note that
+        the sources do not say how a blocked kidney is eased; the hit showed the description,
+        which reads as if radiation eased it."""
+        if doc.entry is None or not found:
+            return []
+        stem = words_of.stemmer()
+        parts = [(part, text, tuple(words_of.terms(text, stem)))
+                 for part, text in _record_parts(self.kb.by_id[doc.entry])]  # fmt: skip
+        shown = [terms for part, text, terms in parts if part in NAMING or text == doc.text]
+        out: dict[tuple[str, str], list[str]] = {}
+        for words, matched in found:
+            if any(_together(terms, matched) for terms in shown):
+                continue
+            for part, text, terms in parts:
+                if part not in NAMING and text != doc.text and _together(terms, matched):
+                    out.setdefault((part, text), []).append(words)
+        return [Unshown(part=UNSHOWN_PART[part], text=text, words=list(dict.fromkeys(said)))
+                for (part, text), said in out.items()]  # fmt: skip
 
     def _cited_by(self, doc: Doc) -> tuple[str, ...]:
         """A passage's citing entries; for an entry that is given (a drug, a regimen, a
@@ -1442,19 +1492,33 @@ def _overlaps(a: Doc, b: Doc) -> bool:
 Part = tuple[str, bool]
 
 
-def _record_words(record: object) -> list[Part]:
-    """An entry's words, each part with whether it is a name (its name or an other name): its
-    name, other names and plain words (description, text, note), and an option's caveats (the
-    entry's page, which a hit links to, shows them). Leaving the caveats out took recall@3 from
-    0.959 to 0.945 (December 2026)."""
-    parts: list[Part] = []
+# What a part of an entry's words is (``_record_parts``), for those a hit does not show
+# (``Unshown.part``): an option's caveat is a note, as its explain page says
+UNSHOWN_PART: Mapping[str, Literal["note", "other name"]] = {
+    "caveat": "note", "other name": "other name", "description": "note", "text": "note",
+    "note": "note"}  # fmt: skip
+NAMING = frozenset({"name", "title"})  # the parts a hit shows as its heading
+
+
+def _record_parts(record: object) -> list[tuple[str, str]]:
+    """An entry's words by part, each as (what it is, its words): its name (a note's title),
+    plain words (description, text, note), other names ("other name") and an option's caveats
+    ("caveat"; the entry's page, which a hit links to, shows them). Leaving the caveats out took
+    recall@3 from 0.959 to 0.945 (December 2026)."""
+    parts: list[tuple[str, str]] = []
     for attr in ("name", "title", "description", "text", "note"):
         value = getattr(record, attr, None)
         if isinstance(value, str):
-            parts.append((value, attr == "name"))
-    parts.extend((alias, True) for alias in getattr(record, "aliases", []))
-    parts.extend((c.text, False) for c in getattr(record, "caveats", []))
+            parts.append((attr, value))
+    parts.extend(("other name", alias) for alias in getattr(record, "aliases", []))
+    parts.extend(("caveat", c.text) for c in getattr(record, "caveats", []))
     return parts
+
+
+def _record_words(record: object) -> list[Part]:
+    """An entry's words (``_record_parts``), each part with whether it is a name (its name or
+    an other name)."""
+    return [(text, part in ("name", "other name")) for part, text in _record_parts(record)]
 
 
 def _base(ident: str) -> str:

@@ -50,6 +50,21 @@ class Match(_Out):
     entry: Ref | None = Field(default=None, description="The entry whose names these are")
 
 
+class Unshown(_Out):
+    """Words of an entry that a hit matched where neither its name nor its text shows them: an
+    option's note (a caveat) or another name of it. Shown with the hit, so that it does not read
+    as if its text answered the question: "my kidney is blocked" had listed the palliative
+    radiation options, "matched: kidney blocked", through their note that the sources do not say
+    how a blocked kidney is eased, which was not shown."""
+
+    part: Literal["note", "other name"] = Field(
+        description="note: an option's note (caveat), as its explain page shows it; other "
+        "name: a name it is also called")  # fmt: skip
+    text: str
+    words: list[str] = Field(description="The words of the question matched there (as in "
+                             "matches)")
+
+
 class Hit(_Out):
     rank: int = Field(ge=1)
     score: float = Field(ge=0)
@@ -71,6 +86,9 @@ class Hit(_Out):
         default_factory=list, description="The options and entries that cite the passage (for "
         "an entry: the options that give it)")  # fmt: skip
     matches: list[Match] = Field(min_length=1)
+    matched_in: list[Unshown] = Field(
+        default_factory=list, description="For an entry: where the words of a match are when "
+        "neither its name nor its text has them (a note, another name); else empty")  # fmt: skip
 
 
 class SearchResult(_Out):

@@ -178,6 +178,9 @@ class Word:
     surface: str
     term: str
     read_as: str | None = None
+    # in a question, where it is in the folded question (``fold``): its first character and
+    # the one after its last (``typed`` gives the question's own characters there)
+    span: tuple[int, int] | None = None
 
 
 def fold(text: str, lower: bool = True) -> str:
@@ -190,6 +193,25 @@ def fold(text: str, lower: bool = True) -> str:
     folded = "".join(c if c.isascii() else "" if unicodedata.combining(c) else
                      " " if c.isspace() else "-" for c in decomposed)  # fmt: skip
     return folded.lower() if lower else folded
+
+
+def typed(text: str, start: int, end: int) -> str:
+    """The characters of ``text`` that ``fold(text)[start:end]`` comes from, as typed: a notice
+    quotes a question's words so ("lining of the Tummy"), not as the search reads them
+    ("lining tummy", its common words left out). Each character folds alone as in the whole
+    (NFKD; the marks it drops are dropped alike), so the offsets are counted character by
+    character."""
+    first = last = None
+    at = 0
+    for place, c in enumerate(text):
+        width = len(fold(c))
+        if first is None and at + width > start:
+            first = place
+        at += width
+        if at >= end:
+            last = place + 1
+            break
+    return text[first or 0 : last if last is not None else len(text)].strip()
 
 
 def left_out(text: str) -> list[str]:

@@ -166,6 +166,9 @@ class EntityOut(BaseModel):
         description="Each citation's passage, when the server has the source files (--sources)"
     )
     also_matched: list[str] = Field(description="Other entries with the same name")
+    notices: list[str] = Field(
+        description="What to know about how the name was read: the words of it not used to "
+        "find the entry ('pills' of 'chemo pills', how it is given)")  # fmt: skip
 
 
 class Health(BaseModel):
@@ -529,8 +532,9 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
             return refused
         if not name.strip():  # a blank name had been a 404 ("'' is not a name ...")
             return _refusal(422, [Problem("name", name, ("a name or code",), GIVE_A_NAME)])
-        found = kb_explain.find(kb, name)
-        if not found:
+        reading = kb_explain.read(kb, name)
+        found, shown = reading.found, reading.views(kb)  # (a kind of procedure: surgery)
+        if not shown:
             closest = kb.closest_names(name)
             # the name quoted cut at 40 characters, as every message quotes a value (a name of
             # 15,000 characters came back whole); the closest names in the error's `accepted`
@@ -538,17 +542,18 @@ def create_app(kb: KnowledgeBase | None = None, settings: Settings | None = None
             return _refusal(404, [Problem(
                 "name", name, tuple(closest), f"{cut(name)!r} is not a name or code onconav "
                 "knows" + (f"; the closest: {', '.join(closest)}" if closest else ""))])
-        seen = kb_explain.view(kb, found[0])
-        shown = kb_explain.names_apart(kb, seen.used_by)  # as the command line and page list them
+        seen = shown[0]
+        listed = kb_explain.names_apart(kb, seen.used_by)  # as the command line and page list them
         return EntityOut(
             **{k: v for k, v in asdict(seen).items() if k not in ("evidence", "details",
                                                                    "used_by")},
-            used_by=[UsedByOut(**asdict(u), shown=name) for u, name in zip(seen.used_by, shown,
+            used_by=[UsedByOut(**asdict(u), shown=name) for u, name in zip(seen.used_by, listed,
                                                                              strict=True)],
             details=[{"label": label, "text": text} for label, text in seen.details],
             citations=[_citation(span) for span in seen.evidence],
             passages=[passage(span) if passage else None for span in seen.evidence],
             also_matched=[r.id for r in found[1:]],
+            notices=[reading.notice] if reading.notice else [],
         )
 
     @app.get(

@@ -213,17 +213,20 @@ def add_page(
             "explain_url": lambda ident: views.explain_url(ident, cancer, back)}  # fmt: skip
         if not name.strip():  # as the API refuses it (it was a 404: "does not know “”")
             return page("missing.html", 422, name="", blank=True, closest=[], **kept)
-        found = kb_explain.find(kb, name)
-        if not found:
+        reading = kb_explain.read(kb, name)
+        found, shown = reading.found, reading.views(kb)  # (a kind of procedure: surgery)
+        if not shown:
             # the closest names, as the command line and the API suggest them; the name typed
             # only quoted, cut short (words.cut): it was the heading whole, so that a shared
             # link could make the page say anything ("onconav does not know “Your cancer
             # cannot be treated. Stop chemotherapy now and call ...”")
             return page("missing.html", 404, name=words.cut(name), blank=False,
                         closest=kb.closest_names(name), **kept)  # fmt: skip
-        seen = kb_explain.view(kb, found[0])
+        seen = shown[0]
         used_by = views.own_cancer_first(seen.used_by, cancer)  # the person's cancer's first
         return page("explain.html", seen=seen, kind_means=views.kind_means(kb, seen.kind_label),
+                    # the words of the name set aside ("pills" of "chemo pills"), isolated
+                    notice=said_in(reading.notice) if reading.notice else None,
                     cites=views.cite_groups(kb, seen.evidence, passage),
                     used_by_heading=seen.used_by_heading,
                     also=[(name, r.id) for r, name in zip(found[1:], kb_explain.names_apart(
