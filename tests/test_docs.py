@@ -160,7 +160,10 @@ def test_the_search_docs_figures_are_the_benchmarks() -> None:
         return set(re.findall(r"\b\d+ of \d+\b", text))
 
     figures = set(re.findall(FIGURE, quoted))
-    assert {"0.962", "0.734", "1.47"} <= figures, sorted(figures)
+    # the run's own query median (1.47 ms had been pinned here: a run on a busy machine differs)
+    (median,) = re.findall(r"\*\*a query, onconav search \(index.search\)\*\* \| \d+ \| "
+                           r"\*\*([\d.]+) ms\*\*", section)
+    assert {"0.962", "0.734", median} <= figures, sorted(figures)
     held = set(re.findall(FIGURE, section))
     assert figures <= held, f"not in benchmarks.md's run: {sorted(figures - held)}"
     assert counts(quoted) <= counts(section), sorted(counts(quoted) - counts(section))
