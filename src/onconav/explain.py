@@ -73,7 +73,7 @@ class Reading:
     @property
     def notice(self) -> str | None:
         """The words set aside, said where the entry is shown (the command line, the page, the
-        API's ``notice``), as the search says the words of a question it did not use: "chemo
+        API's ``notices``), as the search says the words of a question it did not use: "chemo
         pills" had shown chemotherapy without a word of "pills"."""
         if not self.found or self.not_used is None:
             return None

@@ -39,7 +39,9 @@ is about, beside another word that matches a document the search may show
 no hit, the entry the question is a name of, as explain finds it, is offered (``explained``);
 with none, no slip of the keys and no other cancer's sources that match, a notice names the
 words that matched nothing (``_not_used``): those no document has, and those some have. A
-short abbreviation ("HAI") is suggested only for a word written in capitals.
+short abbreviation ("HAI") is suggested only for a word written in capitals. A notice quotes
+the question's words as typed (``Concept.said``). An entry hit whose words matched in a part of
+it that it does not show (an option's note, another name) shows that part (``_unshown``).
 """
 
 from __future__ import annotations
@@ -1293,9 +1295,12 @@ class Index:
         for words, matched in found:
             if any(_together(terms, matched) for terms in shown):
                 continue
-            for part, text, terms in parts:
-                if part not in NAMING and text != doc.text and _together(terms, matched):
-                    out.setdefault((part, text), []).append(words)
+            holding = [(part, text) for part, text, terms in parts if part not in NAMING
+                       and text != doc.text and _together(terms, matched)]  # fmt: skip
+            names = [h for h in holding if h[0] == "other name"]
+            for held in holding:  # one other name says why, the shortest (Herceptin, not
+                if held[0] != "other name" or held == min(names, key=lambda h: len(h[1])):
+                    out.setdefault(held, []).append(words)  # Herceptin Hylecta too)
         return [Unshown(part=UNSHOWN_PART[part], text=text, words=list(dict.fromkeys(said)))
                 for (part, text), said in out.items()]  # fmt: skip
 
