@@ -356,6 +356,12 @@ class Index:
         return out
 
     @functools.cached_property
+    def _parts(self) -> dict[str, list[tuple[str, str, tuple[str, ...]]]]:
+        """Per entry, its words by part (``_record_parts``) with their terms, as ``_unshown``
+        needs them: filled as entries are hit."""
+        return {}
+
+    @functools.cached_property
     def _other_way(self) -> dict[tuple[str, ...], tuple[Name, ...]]:
         """The names of two different words, by their terms: two words of a question side by
         side (common words between them aside) that are such a name the other way round are
@@ -1287,9 +1293,12 @@ class Index:
         which reads as if radiation eased it."""
         if doc.entry is None or not found:
             return []
-        stem = words_of.stemmer()
-        parts = [(part, text, tuple(words_of.terms(text, stem)))
-                 for part, text in _record_parts(self.kb.by_id[doc.entry])]  # fmt: skip
+        parts = self._parts.get(doc.entry)
+        if parts is None:  # (each entry's once: stemming them at each search took ~2 ms)
+            stem = words_of.stemmer()
+            parts = self._parts[doc.entry] = [
+                (part, text, tuple(words_of.terms(text, stem)))
+                for part, text in _record_parts(self.kb.by_id[doc.entry])]  # fmt: skip
         shown = [terms for part, text, terms in parts if part in NAMING or text == doc.text]
         out: dict[tuple[str, str], list[str]] = {}
         for words, matched in found:
