@@ -35,7 +35,7 @@ from onconav.fhir import (
 from onconav.fhir.codes import TABLES, load_tables, read_table
 from onconav.fhir.reader import zoned
 from onconav.kb.rules import OTHERS_NOT_KNOWN as MORE
-from onconav.profile import facts_of
+from onconav.profile import ProfileError, facts_of, parse_profile
 
 ROOT = Path(__file__).resolve().parents[1]
 BUNDLES = ROOT / "tests" / "fhir"
@@ -8053,6 +8053,33 @@ def test_a_harm_of_the_person_is_not_theirs_only_where_words_govern_it(
     assert onconav.words.person_harms(text) == [harm], text
 
 
+@given(st.sampled_from(sorted(PERSON_HARM_EXAMPLES)), st.data(), st.sampled_from([
+    "{k} negative", "{k} - negative", "{k}: negative", "{k} status: negative", "{k}: none found",
+    "{k} not detected", "{k} test sent", "{k} testing pending", "{k} unlikely", "{k}: no",
+    "{k} in father", "{k} (mother)", "History of {k} in family", "{k} in his sister",
+    "Tested negative for {k}", "Negative for {k}", "Genotyping requested to rule out {k}",
+    "R/O {k}"]))
+def test_a_harm_of_the_person_a_test_did_not_find_or_a_relatives_is_not_theirs(
+    harm: str, data: st.DataObject, form: str
+) -> None:
+    """Words in a harm's clause that say a test found none, that a test is to come or that it
+    is a relative's make it not the person's (each had barred every fluoropyrimidine: "DPYD
+    *2A negative", "DPD deficiency test sent", "DPD deficiency (mother)"; a review); in
+    another clause they govern nothing ("DPYD*2A negative; DPD deficiency" is not the
+    reading of a note that says both, but each clause is read as it says). The profile then
+    refuses it as a harm that is not the person's, and the FHIR reader bars nothing."""
+    example = data.draw(st.sampled_from([
+        e for e in PERSON_HARM_EXAMPLES[harm] if re.fullmatch(
+            onconav.words.PERSON_HARMS[harm], e.lower())]))  # fmt: skip
+    text = form.format(k=example)
+    assert onconav.words.person_harms(text) == [], text
+    assert the_kb().kinds_harmed(text) == [], text
+    other = data.draw(st.sampled_from(PERSON_HARM_EXAMPLES[harm]))
+    assert onconav.words.person_harms(f"{text}; {other}") == [harm], text
+    with pytest.raises(ProfileError, match=r"a harm of the person|list only what is there"):
+        parse_profile({"cancer": "rectum", "stage": "4", "cannot_have": [text]}, the_kb())
+
+
 @given(st.sampled_from(sorted(PERSON_HARM_EXAMPLES)), st.data(),
        st.sampled_from(["{k}", "capecitabine ({k})", "{k} (confirmed)"]))
 def test_a_profile_reads_a_harm_of_the_person_typed_as_the_fhir_reader_does(
@@ -8074,7 +8101,8 @@ def test_a_profile_reads_a_harm_of_the_person_typed_as_the_fhir_reader_does(
     assert cannot - kinds <= {"capecitabine"}, (text, cannot)
     why = kb.barred_by(harm)[0].why
     shown = repr(onconav.words.cut(text))
-    assert any(shown in w and why in w for w in facts.warnings), facts.warnings
+    assert any(shown in w and why in w and "the sources onconav reads do not speak of it" in w
+               for w in facts.warnings), facts.warnings  # (its why is not from the sources)
     fhir = read_bundle(_record(RECTUM, STAGE_4, _stopped_drug("ox", "32592", text)), kb)
     assert kinds <= set(fhir.data.get("cannot_have", [])), (text, fhir.warnings)
 

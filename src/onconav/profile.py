@@ -1399,7 +1399,9 @@ def _harm_warnings(kb: KnowledgeBase, profile: Profile) -> list[str]:
                 read = ("is" if normalise_name(name) == normalise_name(told.name) else
                         f"is read as {told.name},")  # fmt: skip
                 out.append(f"cannot_have: {words.cut(name)!r} {read} a harm of the person, "
-                           f"not of one drug. {told.why} So the {named} "
+                           f"not of one drug. {told.why} (This is general medical "
+                           "knowledge: the sources onconav reads do not speak of it.) So the "
+                           f"{named} "
                            f"({words.and_list(list(dict.fromkeys(members)))}) are read as drugs "
                            "that cannot be given; the care team decides whether any could be "
                            "given at a lower dose")  # fmt: skip

@@ -274,10 +274,35 @@ PERSON_HARMS: dict[str, str] = {
 # variants"), a risk of it. Said anywhere else they govern nothing ("DPD deficiency (discussed
 # with patient and family)", "Risk of fatal toxicity due to DPD deficiency": the person's own;
 # ``person_harms``)
+_RELATIVES = (r"(family|relatives?|mother|father|parents?|sister|brother|siblings?|son|"
+              r"daughter|aunt|uncle|cousin|grand(mother|father|parent))")
 _NOT_THE_PERSONS = re.compile(
-    r"\b((family|relatives?|mother|father|parents?|sister|brother|siblings?)('s)?"
+    r"\b(" + _RELATIVES + r"('s)?"
     r"( members?)?( (history|hx|h/o))?(:| of| with| has| had| have| is)?|"
     r"(screen(ing|ed)?|test(s|ing|ed)?) for|risk (of|for)) (an? |the |possible |known )?$")
+# Where a clause of a note ends, for the words said of a harm of the person beside it: a
+# semicolon, a full stop before a space, a line break (not the full stop of "c.1905+1G>A")
+_CLAUSE_END = re.compile(r";|\.\s|\n")
+# Words after a harm of the person, in its clause, that say it is not there or not yet known
+# ("DPYD *2A negative", "DPD deficiency - negative", "DPYD variant carrier status: negative",
+# "DPYD variants: none found", "DPD deficiency test sent", "DPD deficiency unlikely") or a
+# relative's ("DPD deficiency in father", "History of DPD deficiency in family", "DPD
+# deficiency (mother)"): any of them had barred every fluoropyrimidine. Not a relative named
+# after a comma ("DPD deficiency, brother tested for it": the person's, and the brother's test)
+_NOT_SO_AFTER = re.compile(
+    r"[\s:(\-–]*((carrier|status|result|results|test|testing|genotyp\w*|screen\w*|is|was)\b[\s:\-–]*)*"
+    r"(negative|neg\b|not (detected|found|present|identified|seen)|"
+    r"none( (found|detected|identified|seen))?\b|no (variants?|mutations?|deficiency)\b|"
+    r"(no|nil|absent)\b(?=\s*($|[,)]))|normal\b|wild[ -]?type|wt\b|unlikely|excluded|"
+    r"ruled out|pending|awaited|awaiting|sent|requested|ordered|to follow|to be (done|sent|"
+    r"tested|checked))|"
+    r"[\s:(\-–]*(in|of|for) (his |her |their |the |patient's )?" + _RELATIVES + r"\b|"
+    r"\s*\(" + _RELATIVES + r"('s)?\)")
+# Words before a harm of the person, in its clause, that say a test found none or that it is
+# to be ruled out ("Tested negative for DPYD*2A", "Negative for DPD deficiency", "genotyping
+# requested to rule out DPD deficiency"), beside ``_NOT_THE_PERSONS``, which must come directly
+# before it
+_NOT_SO_BEFORE = re.compile(r"\b(tested negative|negative for|neg for|rule out|r/o)\b")
 # A harm a cancer drug is stopped for, named ("Peripheral neuropathy", "Grade 3 diarrhoea",
 # "Oxaliplatin-induced neuropathy", "CIPN", "Paraesthesia", "Febrile neutropenia", "Hand-foot
 # syndrome"): a side effect bad enough to stop it, as a clinician reads a drug stopped for it (a
@@ -499,9 +524,20 @@ def person_harms(text: str) -> list[str]:
     lowered = " ".join(text.lower().split())
     present = re.sub(rf"\b({_AVERTED})\b", " ", lowered)
     return [harm for harm, harm_words in PERSON_HARMS.items()
-            if any(not _NOT_THE_PERSONS.search(lowered[:m.start()])
-                   for m in re.finditer(harm_words, lowered))
+            if any(_the_persons(lowered, m) for m in re.finditer(harm_words, lowered))
             and not harm_denied(present, re.compile(harm_words))]  # fmt: skip
+
+
+def _the_persons(text: str, mention: re.Match[str]) -> bool:
+    """Whether a mention of a harm of the person is theirs and there, as the words of its
+    clause say: not a relative's, a test for it or a risk of it directly before it
+    (``_NOT_THE_PERSONS``), nor a test that found none or one to rule it out before it in its
+    clause (``_NOT_SO_BEFORE``), nor a result that is negative, pending or a relative's after
+    it (``_NOT_SO_AFTER``)."""
+    before = _CLAUSE_END.split(text[:mention.start()])[-1]
+    after = _CLAUSE_END.split(text[mention.end():])[0]
+    return not (_NOT_THE_PERSONS.search(text[:mention.start()]) or _NOT_SO_BEFORE.search(before)
+                or _NOT_SO_AFTER.match(after))
 
 
 # A note on a treatment had that says it was stopped for a harm or a side effect, or names only
