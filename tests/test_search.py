@@ -3120,6 +3120,66 @@ def test_an_entry_hit_shows_where_its_words_matched(kb: KnowledgeBase, index: In
             assert any(u.part == "note" and "kidney" in u.text for u in hit.matched_in), hit
 
 
+@pytest.mark.parametrize("cancer", [None, "rectum"])
+def test_a_passage_shown_without_its_text_shows_the_note_it_matched_through(
+    kb: KnowledgeBase, bare: Index, cancer: str | None
+) -> None:
+    """Without the sources a passage's words are those of the entries citing it, their notes
+    too: "my kidney is blocked" put the palliative radiation passages first, "matched: kidney
+    blocked", though neither passage speaks of a kidney; the words were in the options' note
+    that the sources do not say how a blocked kidney is eased, which was not shown. Over every
+    question of both question sets and every option's caveat: each match of such a passage that
+    no citing entry's name, other names or description holds (a weak word alone aside; a
+    general option not shown beside one cancer's too) is in a
+    note shown beside it (``matched_in``), the note of an entry citing it; a
+    passage shown with its text shows none."""
+    from onconav.search.index import _record_parts
+
+    questions = [q.q for name in ("questions", "heldout")
+                 for q in load_questions(Path(__file__).parent / "search" / f"{name}.yaml")]
+    questions += [c.text for o in kb.options for c in o.caveats][:60]
+    questions.append("my kidney is blocked")
+    checked = 0
+    for question in questions:
+        for hit in bare.search(question, cancer=cancer).hits:
+            if hit.entry is not None:
+                continue
+            assert hit.text is None
+            at = (hit.citations[0].source, hit.citations[0].start, hit.citations[0].end)
+            citers = next(d.cited_by for d in bare.docs if d.kind == "passage" and
+                          (d.citations[0].source, d.citations[0].start, d.citations[0].end) == at)
+            for unshown in hit.matched_in:
+                assert unshown.of is not None and unshown.of.id in citers, (question, unshown)
+                notes = [t for part, t in _record_parts(kb.by_id[unshown.of.id])
+                         if part == "caveat"]  # fmt: skip
+                assert unshown.part == "note" and unshown.text in notes, (question, unshown)
+            own = [tuple(text_words.terms(t)) for r in citers  # (one not shown too: a general
+                   for part, t in _record_parts(kb.by_id[r]) if part != "caveat"]  # option's)
+            for match in hit.matches:
+                terms = tuple(text_words.terms(match.via or match.words))
+                if set(terms) <= text_words.WEAK_TERMS or any(_together(t, terms) for t in own):
+                    continue
+                checked += 1
+                assert any(match.words in u.words for u in hit.matched_in), (question, hit)
+    assert checked > 0
+    first = bare.search("my kidney is blocked", cancer=cancer).hits[0]
+    assert first.entry is None and any(
+        u.of is not None and "kidney" in u.text for u in first.matched_in), first
+
+
+def test_the_command_without_the_sources_shows_the_note_a_passage_matched_through(
+    run: Run,
+) -> None:
+    """Without the sources the command shows, under a passage that matched through a citing
+    option's note, that note and whose it is ("my kidney is blocked")."""
+    done = run("search", "my kidney is blocked", env={"ONCONAV_SOURCES": ""})
+    assert done.status == 0, done.stderr
+    first = done.stdout.split("\n2. ")[0]
+    assert "passage" in first.splitlines()[0], done.stdout
+    assert "“kidney blocked” is in the note of Radiation to ease symptoms" in first, first
+    assert "which cites it: If a kidney is blocked" in first, first
+
+
 def test_the_command_the_api_and_the_page_show_where_an_entry_matched(
     run: Run, sources: Path
 ) -> None:

@@ -1842,7 +1842,9 @@ def search_command(
         say(f"   matched: {matched}")
         for part in hit.matched_in:  # words its name and text do not show: a note, a name
             said = ", ".join(part.words)
-            say(f"   “{said}” is in its note: {part.text}" if part.part == "note" else
+            say(f"   “{said}” is in the note of {part.of.name}, which cites it: {part.text}"
+                if part.of is not None else  # a passage without its text: its citer's note
+                f"   “{said}” is in its note: {part.text}" if part.part == "note" else
                 f"   “{said}”: also called {part.text}")  # fmt: skip
     say()
     for source in result.sources:

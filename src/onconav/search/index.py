@@ -1291,14 +1291,11 @@ class Index:
         the palliative radiation options, "matched: kidney blocked", through their note that
         the sources do not say how a blocked kidney is eased; the hit showed the description,
         which reads as if radiation eased it."""
-        if doc.entry is None or not found:
+        if not found:
             return []
-        parts = self._parts.get(doc.entry)
-        if parts is None:  # (each entry's once: stemming them at each search took ~2 ms)
-            stem = words_of.stemmer()
-            parts = self._parts[doc.entry] = [
-                (part, text, tuple(words_of.terms(text, stem)))
-                for part, text in _record_parts(self.kb.by_id[doc.entry])]  # fmt: skip
+        if doc.entry is None:
+            return self._unshown_notes(doc, found) if doc.text is None else []
+        parts = self._entry_parts(doc.entry)
         shown = [terms for part, text, terms in parts if part in NAMING or text == doc.text]
         out: dict[tuple[str, str], list[str]] = {}
         for words, matched in found:
@@ -1312,6 +1309,35 @@ class Index:
                     out.setdefault(held, []).append(words)  # Herceptin Hylecta too)
         return [Unshown(part=UNSHOWN_PART[part], text=text, words=list(dict.fromkeys(said)))
                 for (part, text), said in out.items()]  # fmt: skip
+
+    def _unshown_notes(self, doc: Doc,
+                       found: list[tuple[str, tuple[str, ...]]]) -> list[Unshown]:  # fmt: skip
+        """For a passage shown without its text (no source documents at hand: its words are
+        those of the entries citing it), the notes of the entries citing it that hold the words
+        of a match, each with the entry whose note it is: without the sources, "my kidney is
+        blocked" had put the palliative radiation passages first, "matched: kidney blocked",
+        through the options' note that the sources do not say how a blocked kidney is eased,
+        which a passage on radiation easing pain and bleeding does not say either. Of every
+        entry citing it, one not shown beside the cancer searched too (a general option's)."""
+        out: dict[tuple[str, str], list[str]] = {}
+        for ident in doc.cited_by:
+            for part, text, terms in self._entry_parts(ident):
+                if part == "caveat":
+                    for words, matched in found:
+                        if _together(terms, matched):
+                            out.setdefault((ident, text), []).append(words)
+        return [Unshown(part="note", text=text, words=list(dict.fromkeys(said)),
+                        of=self.ref(ident)) for (ident, text), said in out.items()]
+
+    def _entry_parts(self, ident: str) -> list[tuple[str, str, tuple[str, ...]]]:
+        """An entry's words by part (``_record_parts``), each with its terms; each entry's
+        worked out once, as it is first hit (stemming them at each search took ~2 ms)."""
+        parts = self._parts.get(ident)
+        if parts is None:
+            stem = words_of.stemmer()
+            parts = self._parts[ident] = [(part, text, tuple(words_of.terms(text, stem)))
+                                          for part, text in _record_parts(self.kb.by_id[ident])]
+        return parts
 
     def _cited_by(self, doc: Doc) -> tuple[str, ...]:
         """A passage's citing entries; for an entry that is given (a drug, a regimen, a

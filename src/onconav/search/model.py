@@ -55,7 +55,9 @@ class Unshown(_Out):
     option's note (a caveat) or another name of it. Shown with the hit, so that it does not read
     as if its text answered the question: "my kidney is blocked" had listed the palliative
     radiation options, "matched: kidney blocked", through their note that the sources do not say
-    how a blocked kidney is eased, which was not shown."""
+    how a blocked kidney is eased, which was not shown. So for a passage shown without its
+    text, whose words are then those of the entries citing it: the note of the entry that holds
+    the words (``of``)."""
 
     part: Literal["note", "other name"] = Field(
         description="note: an option's note (caveat), as its explain page shows it; other "
@@ -63,6 +65,10 @@ class Unshown(_Out):
     text: str
     words: list[str] = Field(description="The words of the question matched there (as in "
                              "matches)")
+    of: Ref | None = Field(
+        default=None, description="For a passage shown without its text (no source documents "
+        "at hand, so its words are those of the entries citing it): the entry whose note holds "
+        "the words; none for an entry's own note or name")  # fmt: skip
 
 
 class Hit(_Out):
