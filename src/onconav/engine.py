@@ -30,7 +30,7 @@ from onconav.kb.rules import (
     Test,
     tests_of,
 )
-from onconav.kb.vocabulary import in_sentence
+from onconav.kb.vocabulary import Vocabulary, in_sentence
 from onconav.logic import (
     MAY_HAVE,
     FactValue,
@@ -997,10 +997,12 @@ def _had(kb: KnowledgeBase, rules: Rules, row: dict[str, FactValue], fact: str) 
     it, in the fact's ``which_had`` ("Did FOLFOX stop working (...)?"); of what its condition
     tests, in the fact's ``which_tested`` ("Has the care team said FOLFIRI cannot be given
     ...?")."""
-    return _of_values(kb, fact, _had_values(rules, row, fact), _tested_values(kb, rules, row, fact))
+    return _of_values(kb, fact, _had_values(rules, row, fact, kb.vocabulary),
+                      _tested_values(kb, rules, row, fact))
 
 
-def _had_values(rules: Rules, row: dict[str, FactValue], fact: str) -> list[str]:
+def _had_values(rules: Rules, row: dict[str, FactValue], fact: str,
+                vocabulary: Vocabulary) -> list[str]:  # fmt: skip
     """What the person has had that an option asks whether it did it (``_had``), in order."""
     had: dict[str, None] = {}
     if row[fact] is not None:
@@ -1011,7 +1013,10 @@ def _had_values(rules: Rules, row: dict[str, FactValue], fact: str) -> list[str]
             given = row[r.asked_if.fact]
             assert isinstance(given, frozenset)  # a list the person gave (TRUE above)
             had.update(dict.fromkeys(sorted(r.asked_if.true & given)))
-    return list(had)
+    # not a kind another of them is (radiation, of chemoradiation had: "Did chemoradiation or
+    # radiation stop working?" had asked of one treatment twice)
+    up = vocabulary.ancestors.get("prior_treatments", {})
+    return [h for h in had if not any(h in up.get(o, ()) and h != o for o in had)]
 
 
 def _tested_values(kb: KnowledgeBase, rules: Rules, row: dict[str, FactValue],
@@ -1036,10 +1041,14 @@ def _of_values(kb: KnowledgeBase, fact: str, had: Iterable[str],
     known = kb.facts[fact]
     questions = []
     tested_question = known.ask_tested if to_team else known.which_tested
+    stoppable = kb.vocabulary.known(fact)
     for template, values in ((known.which_had, had), (tested_question, tested)):
         named = list(dict.fromkeys(values))
         if template is not None and named:
-            phrases = and_list((kb.phrase(fact, v) for v in named), last="or")
+            # what was had that is no value of the fact, named as the list of treatments had
+            # names it (radiation to the pelvis, had been "pelvic-radiation")
+            phrases = and_list((kb.phrase(fact if v in stoppable else "prior_treatments", v)
+                                for v in named), last="or")  # fmt: skip
             questions.append(template.format(values=phrases))
     return " ".join(questions) or None
 
@@ -1124,7 +1133,7 @@ def _what_would_change(
             first.setdefault(missing.fact, missing)
             questions, values = _which(kb, expr, facts.row, missing.fact)
             had.setdefault(missing.fact, {}).update(
-                dict.fromkeys(_had_values(rules, facts.row, missing.fact)))
+                dict.fromkeys(_had_values(rules, facts.row, missing.fact, kb.vocabulary)))
             tested.setdefault(missing.fact, {}).update(
                 dict.fromkeys(_tested_values(kb, rules, facts.row, missing.fact)))
             asked.setdefault(missing.fact, {}).update(dict.fromkeys(questions))

@@ -665,6 +665,7 @@ def local_stopped_route(ident: str, treatments: Treatments) -> RuledOut:
     test = any_of("progressed_on", frozenset(stopped), f"{name} stopped working",
                   frozenset({parent} if parent else ()) | _not_whole(treatments.vocabulary))
     return RuledOut("progressed_on", ident, test, tuple(stopped.items()), relief_too=False,
+                    asked_if=_had_asked(ident, stopped, treatments, local=True),
                     had_perhaps=_had_perhaps(ident, stopped, treatments))  # fmt: skip
 
 
@@ -737,38 +738,65 @@ def stopped_route(ident: str, treatments: Treatments) -> RuledOut:
         kinds |= vocabulary.up("progressed_on", ident) & DRUG_TREATMENTS
     test = any_of("progressed_on", frozenset(stopped), f"{name} stopped working",
                   kinds | _not_whole(vocabulary))  # fmt: skip
-    # what stopped working not said, of someone who has had it: not known, and asked
-    had = any_of("prior_treatments", frozenset(stopped) & vocabulary.known("prior_treatments"),
-                 f"{name} had")  # fmt: skip
     return RuledOut("progressed_on", ident, test, tuple(stopped.items()),
-                    asked_if=had if had.true else None,
+                    asked_if=_had_asked(ident, stopped, treatments),
                     had_perhaps=_had_perhaps(ident, stopped, treatments))  # fmt: skip
 
 
+def _had_asked(ident: str, stopped: Mapping[str, str], treatments: Treatments,
+               local: bool = False) -> Test | None:
+    """What stopped working not said, of someone who has had what stopping would rule ``ident``
+    out (``stopped``): whether it stopped working is not known, and asked
+    (``RuledOut.asked_if``). For a drug or a regimen, only what is named (FOLFOX had, for CAPOX;
+    chemotherapy had, not which, asks nothing). For radiation or ablation given to the cancer
+    (``local``), whatever of that kind was had too, as the list of treatments had names it
+    (radiation, radiation to the pelvis, ablation: its words for external radiation and
+    brachytherapy are radiation), not a trial or treatments not known: chemoradiation had, its
+    outcome not said, had asked whether it stopped before the chemoradiation options but not
+    before brachytherapy or radiation alone, which it rules out as well (a review). None when
+    nothing is."""
+    maybe = frozenset(stopped)
+    if local:
+        maybe |= _maybe_had(ident, stopped, treatments, said=True)
+    had = any_of("prior_treatments", maybe & treatments.vocabulary.known("prior_treatments"),
+                 f"{treatments.named(ident)} had")  # fmt: skip
+    return had if had.true else None
+
+
 def _had_perhaps(ident: str, stopped: Mapping[str, str], treatments: Treatments) -> Test:
-    """The treatments had that may hold ``ident``, for its route of what stopped working: what
-    stopping would rule it out (``stopped``: the thing, a regimen holding it, its key drugs), a
-    broader kind it or one of its drugs is (chemotherapy, fluoropyrimidines, radiation: had,
-    not said which), anything narrower, a value naming no treatment under such a kind (pelvic
-    radiation), a clinical trial of any phase, or drugs not known or perhaps other treatments
-    not listed. A list of treatments had that holds none of these says it was never had: FOLFOX
-    had, with FOLFOX and "perhaps other treatments not listed" stopped, had asked whether
+    """The treatments had that may hold ``ident``, for its route of what stopped working
+    (``_maybe_had``). A list of treatments had that holds none of these says it was never had:
+    FOLFOX had, with FOLFOX and "perhaps other treatments not listed" stopped, had asked whether
     panitumumab and FOLFIRI, never had, stopped working too (a review)."""
+    return any_of("prior_treatments", _maybe_had(ident, stopped, treatments),
+                  f"{treatments.named(ident)} perhaps had")  # fmt: skip
+
+
+def _maybe_had(ident: str, stopped: Mapping[str, str], treatments: Treatments,
+               said: bool = False) -> frozenset[str]:
+    """The values of the treatments had that may hold ``ident``: what stopping would rule it out
+    (``stopped``: the thing, a regimen holding it, its key drugs), a broader kind it or one of
+    its drugs is (chemotherapy, fluoropyrimidines, radiation: had, not said which), anything
+    narrower, a value naming no treatment under such a kind (pelvic radiation), and, unless
+    ``said`` (only what names a treatment), a clinical trial of any phase, or drugs not known or
+    perhaps other treatments not listed (``DRUGS_NOT_SAID``)."""
     vocabulary = treatments.vocabulary
     ups_of = vocabulary.ancestors.get("prior_treatments", {})  # each value, with what is above it
     parts = {d for d in (ident, *getattr(treatments.by_id[ident], "components", [])) if d in ups_of}
     broader = {k for d in parts for k in ups_of[d]
                if treatments.kind_of.get(k) not in ("drugs", "regimens")}  # fmt: skip
-    not_said = {"clinical-trial", DRUGS_NOT_KNOWN, OTHERS_NOT_KNOWN}
     maybe = (set(stopped) | broader) & set(ups_of)
     for value, ups in ups_of.items():
         # what is narrower than it; a value of the list that names no treatment of the knowledge
         # base under a broader kind it is (pelvic radiation: radiation given to the pelvis, which
         # may be the external radiation that stopped; it had read as never had, and radiation
         # that stopped was offered again: a review of the change); a trial, drugs not known
-        if ups & parts or ups & not_said or (value not in treatments.by_id and ups & broader):
+        not_said = ups & DRUGS_NOT_SAID.true
+        if said and not_said:
+            maybe.discard(value)
+        elif ups & parts or not_said or (value not in treatments.by_id and ups & broader):
             maybe.add(value)
-    return any_of("prior_treatments", frozenset(maybe), f"{treatments.named(ident)} perhaps had")
+    return frozenset(maybe)
 
 
 def _not_whole(vocabulary: Vocabulary) -> frozenset[str]:
