@@ -632,3 +632,20 @@ def test_every_harm_of_the_person_is_named_by_a_drug_class() -> None:
     named = {h.id for c in KB.data.drug_classes for h in c.barred_by}
     assert set(PERSON_HARMS) == named
     assert KB.kinds_harmed("DPD deficiency") == ["fluoropyrimidine"]
+
+
+def test_a_value_taken_from_the_type_of_cancer_alone_says_how_to_correct_it(kb) -> None:  # type: ignore[no-untyped-def]
+    """A value a fact takes from the type of cancer alone (hormones do not make a rectal cancer
+    grow: its source names no hormone therapy) rests on no answer of the person's about
+    themselves, so where it is said the person is told how to change it. A ``told`` replaces the
+    note (said only in the reason of an option that rests on it), so it carries the invitation
+    itself: the hormone value's "say so if your care team says hormones make your cancer grow"
+    had been in its note alone, shown nowhere."""
+    from onconav.kb.model import fact_tests
+
+    for fact in kb.data.facts:
+        for derived in fact.derived:
+            if {t.fact for t in fact_tests(derived.when)} != {"cancer"}:
+                continue
+            said = derived.told if derived.told is not None else derived.note
+            assert "say so" in said.lower(), (fact.id, said)

@@ -2803,6 +2803,35 @@ def test_a_cancer_named_with_where_it_has_spread_gives_the_places_of_spread(
     assert "not read:" not in warned or place not in warned.split("not read:")[1], warned
 
 
+# the names of a place of spread that say spread by themselves, each a name the places of
+# spread read ("peritoneal carcinomatosis", "metastatic disease")
+SPREAD_ITSELF_NAMES = sorted(n for n in PLACE_NAMES if words.SPREAD_ITSELF.search(n.lower()))
+
+
+@settings(max_examples=200, deadline=None)
+@given(cancer=st.sampled_from(CANCER_NAMES), place=st.sampled_from(SPREAD_ITSELF_NAMES),
+       join=st.sampled_from([" with ", ", ", "; ", " and ", " + ", " w/ "]))
+@example(cancer="rectal cancer", place="metastatic disease", join=" with ")
+@example(cancer="stomach cancer", place="widespread disease", join=", ")
+def test_a_cancer_named_with_a_name_that_says_spread_itself_gives_that_spread(
+    cancer: str, place: str, join: str
+) -> None:
+    """A name of a place of spread that says spread by itself (``words.SPREAD_ITSELF``), after a
+    cancer's name, is read as the places of spread it names, the cancer as alone: "rectal cancer
+    with metastatic disease" had read no spread (``spread_places("metastatic disease")`` was
+    None), where "... with distant metastases" read a distant part of the body (a review)."""
+    assert words.spread_places(place) == [place.lower()], place
+    try:
+        alone = parse_profile({"cancer": cancer}, KB)
+        spread = parse_profile({"cancer": "stomach", "metastases": [place]}, KB).metastases
+    except ProfileError:
+        reject()
+    assume(words.spread_places(cancer) is None)
+    profile = parse_profile({"cancer": f"{cancer}{join}{place}"}, KB)
+    assert profile.cancer == alone.cancer, (cancer, place)
+    assert profile.metastases == spread, (cancer, place)
+
+
 def test_places_of_spread_given_win_over_the_cancers_words_with_a_warning() -> None:
     """An answer given wins over the cancer's words, as for HER2; what it leaves out is said."""
     profile = parse_profile({"cancer": "rectal cancer, liver metastases",

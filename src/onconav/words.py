@@ -1466,10 +1466,14 @@ _SECONDARY = re.compile(r"secondar(?:y|ies)\s+(?:(?:in|of|to)\s+)?(.+?)(?:\s+(?:
 
 # Names of a place of spread that say by themselves that a cancer spread there ("Krukenberg
 # tumour": to an ovary; "peritoneal carcinomatosis", "omental cake", "malignant ascites": to the
-# peritoneum; "Virchow's node"): never where a cancer started (given as the cancer, each had been
-# read as a cancer of that name, with the general options and no word of where it started)
+# peritoneum; "Virchow's node"; "metastatic disease", "widespread disease": far, where not said):
+# never where a cancer started (given as the cancer, each had been read as a cancer of that name,
+# with the general options and no word of where it started). "Rectal cancer with metastatic
+# disease" had read no spread at all (a review), where "... with distant metastases" read a
+# distant part of the body.
 SPREAD_ITSELF = re.compile(r"\b(?:krukenberg|carcinomatosis|omental\s+cak(?:e|ing)|"
-                           r"virchow(?:'?s)?\s+nodes?|malignant\s+(?:ascites|pleural\s+effusion))\b")
+                           r"virchow(?:'?s)?\s+nodes?|malignant\s+(?:ascites|pleural\s+effusion)|"
+                           r"(?:metastatic|widespread)\s+disease)\b")
 
 
 def spread_places(name: str) -> list[str] | None:
