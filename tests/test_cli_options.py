@@ -489,7 +489,7 @@ def test_explain_shows_no_ids_and_kb_show_does(kb: KnowledgeBase,
     def shown(record: Any, ids: bool) -> str:
         buffer = io.StringIO()
         monkeypatch.setattr(cli, "out", Console(file=buffer, width=100_000, color_system=None))
-        cli._show_record(kb, record, None, ids)
+        cli._show_record(kb, explain.view(kb, record), None, ids)
         return buffer.getvalue()
 
     for record in kb.by_id.values():
@@ -1168,8 +1168,12 @@ def test_brief_example_lines(run: Run, after_xelox: Path) -> None:
     done = run("options", "--profile",
                "examples/rectal-local-recurrence-after-pelvic-radiation.json", "--brief")
     lines = done.stdout.splitlines()
-    assert ("Offered                  Chemoradiation before surgery — note: Radiation to the "
-            "pelvis in the past may mean you cannot have more of it there.") in lines
+    # radiation to the pelvis had, whether it stopped working not said, and the list of
+    # treatments had may not be whole: asked, as a drug had is
+    assert ("Needs information        Chemoradiation before surgery — Did radiation to the pelvis "
+            "stop working (did the cancer grow during it, or come back after it)? — note: "
+            "Radiation to the pelvis in the past may mean you cannot have more of it there."
+            ) in lines
     assert ("Needs information        FOLFIRI chemotherapy — What is the stage of the cancer? "
             "Which parts of the body has the cancer spread to?") in lines
 
