@@ -8105,6 +8105,12 @@ def test_a_profile_reads_a_harm_of_the_person_typed_as_the_fhir_reader_does(
                for w in facts.warnings), facts.warnings  # (its why is not from the sources)
     fhir = read_bundle(_record(RECTUM, STAGE_4, _stopped_drug("ox", "32592", text)), kb)
     assert kinds <= set(fhir.data.get("cannot_have", [])), (text, fhir.warnings)
+    # both say what the harm is read as in the same words (``KnowledgeBase.harm_read``), which
+    # names every drug of the kinds barred
+    read = kb.harm_read(harm)
+    assert all(d in read for k in kinds for d in kb.drugs_of_kind(k)), read
+    assert any(read in w for w in facts.warnings) and any(read in w for w in fhir.warnings), (
+        facts.warnings, fhir.warnings)
 
 
 @pytest.mark.parametrize("text", ["Family history of DPD deficiency", "DPD deficiency ruled out",
@@ -8144,7 +8150,10 @@ def test_a_harm_of_the_person_bars_its_kind_on_any_drug_record(
     # is not said: ``test_a_toxicity_named_for_every_drug_of_a_course_rules_none_out``)
     own = len(drugs) == 1 and re.search("neuropathy|toxicity", text.lower()) is not None
     assert cannot - kinds == ({drugs[0][0]} if own else set()), (text, drugs, cannot)
-    assert any("bars a kind of drug" in w and repr(text) in w for w in reading.warnings)
+    # the warning says why, and that this is general medical knowledge, as a profile's does
+    assert any("bars a kind of drug" in w and repr(text) in w and kb.barred_by(harm)[0].why in w
+               and "the sources onconav reads do not speak of it" in w
+               for w in reading.warnings), reading.warnings  # fmt: skip
     assert {f"MedicationRequest/r{i}" for i in range(len(drugs))} <= set(reading.sources[
         "cannot_have"])  # fmt: skip
 

@@ -1382,29 +1382,19 @@ def _harm_named(kb: KnowledgeBase, name: str) -> str:
 
 def _harm_warnings(kb: KnowledgeBase, profile: Profile) -> list[str]:
     """A warning for each name among what cannot be had that is a harm of the person barring a
-    kind of drug (``KnowledgeBase.kinds_harmed``: "DPD deficiency"), in plain words: what it
-    is, why it bars them (the knowledge base's ``DrugClass.barred_by``, not from the sources)
-    and that they are read as drugs that cannot be given."""
+    kind of drug (``KnowledgeBase.kinds_harmed``: "DPD deficiency"): what it is read as, then
+    ``KnowledgeBase.harm_read``'s words, as the FHIR reader's warning gives them."""
     typed = profile.as_typed.get("cannot_have")
     names = [*(typed if isinstance(typed, list) else [typed] if isinstance(typed, str) else []),
              *(profile.cannot_have or [])]  # fmt: skip
     out: list[str] = []
     for name in dict.fromkeys(n for n in names if isinstance(n, str)):
         for harm in words.person_harms(name):
-            kinds = [c for c in kb.data.drug_classes if any(h.id == harm for h in c.barred_by)]
-            if kinds:
-                told = kb.barred_by(harm)[0]
-                members = [d.name for c in kinds for d in kb.data.drugs if c.id in d.classes]
-                named = words.and_list([in_sentence(c.name) for c in kinds])
-                read = ("is" if normalise_name(name) == normalise_name(told.name) else
-                        f"is read as {told.name},")  # fmt: skip
-                out.append(f"cannot_have: {words.cut(name)!r} {read} a harm of the person, "
-                           f"not of one drug. {told.why} (This is general medical "
-                           "knowledge: the sources onconav reads do not speak of it.) So the "
-                           f"{named} "
-                           f"({words.and_list(list(dict.fromkeys(members)))}) are read as drugs "
-                           "that cannot be given; the care team decides whether any could be "
-                           "given at a lower dose")  # fmt: skip
+            if told := kb.barred_by(harm):
+                read = ("is" if normalise_name(name) == normalise_name(told[0].name) else
+                        f"is read as {told[0].name},")  # fmt: skip
+                out.append(f"cannot_have: {words.cut(name)!r} {read} a harm of the person that "
+                           f"bars a kind of drug, not one drug. {kb.harm_read(harm)}")
     return list(dict.fromkeys(out))
 
 

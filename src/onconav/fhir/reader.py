@@ -4766,16 +4766,20 @@ def _kinds_barred(builder: Builder) -> None:
                 or _status(res.data, "clinicalStatus") in NOT_NOW):  # fmt: skip
             continue  # listed unused as any Condition or allergy not read
         _kind_named(builder, res, said)
-    for kind, named in builder.kinds_barred.items():
-        members = [d.name for d in builder.kb.data.drugs if kind in d.classes]
-        shown = "; ".join(dict.fromkeys(repr(t) for texts in named.values() for t in texts
-                                        if kind in builder.kb.kinds_harmed(t)))  # fmt: skip
+    by_harm: dict[str, dict[str, list[str]]] = {}  # each harm read, the records naming it
+    for named in builder.kinds_barred.values():
+        for ref, texts in named.items():
+            for text in texts:
+                for harm in words.person_harms(text):
+                    if builder.kb.barred_by(harm):
+                        by_harm.setdefault(harm, {}).setdefault(ref, []).append(text)
+    for harm, named in by_harm.items():
+        shown = "; ".join(dict.fromkeys(repr(t) for texts in named.values() for t in texts))
         builder.warnings.append(
-            f"{', '.join(named)} name{'s' if len(named) == 1 else ''} a harm of the person that "
-            f"bars a kind of drug, not one drug ({shown}): "
-            f"the {builder.kb.label('cannot_have', kind)} ({words.and_list(members)}) are read as "
-            "drugs that cannot be given, whichever of them a record names; check the record "
-            "(with a partial deficiency a lowered dose may be possible)")  # fmt: skip
+            f"{', '.join(named)} name{'s' if len(named) == 1 else ''} "
+            f"{builder.kb.barred_by(harm)[0].name}, a harm of the person that bars a kind of "
+            f"drug, not one drug ({shown}), whichever drug a record is of. "
+            f"{builder.kb.harm_read(harm)}; check the record")
     if not builder.kinds_barred:
         return
     builder.values["cannot_have"] = sorted({*builder.values.get("cannot_have", []),

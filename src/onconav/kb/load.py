@@ -75,7 +75,7 @@ from onconav.kb.vocabulary import (
     record_codes,
     without_little_words,
 )
-from onconav.words import PERSON_HARMS, person_harms, place_words
+from onconav.words import PERSON_HARMS, and_list, person_harms, place_words
 
 DATA_DIR = Path(__file__).with_name("data")
 ARTEFACT = "kb.json"
@@ -254,6 +254,25 @@ class KnowledgeBase:
         """A harm of the person (``words.PERSON_HARMS``' id: dpd-deficiency) as each drug class
         it bars names it (``DrugClass.barred_by``), in the data's order; none if none does."""
         return [h for c in self.data.drug_classes for h in c.barred_by if h.id == harm]
+
+    def drugs_of_kind(self, kind: str) -> list[str]:
+        """The names of the drugs of a drug class (``Drug.classes``: fluorouracil, capecitabine and
+        floxuridine of ``fluoropyrimidine``), in the data's order."""
+        return [d.name for d in self.data.drugs if kind in d.classes]
+
+    def harm_read(self, harm: str) -> str:
+        """What a harm of the person (``words.PERSON_HARMS``' id: dpd-deficiency) is read as, in
+        plain words, the same in a profile's warning and a FHIR record's: why it bars the kinds of
+        drug that name it (``DrugClass.barred_by``, which is general medical knowledge, not from
+        the sources), those kinds and their drugs read as drugs that cannot be given, and that
+        the care team decides whether any could be given at a lower dose."""
+        kinds = [c for c in self.data.drug_classes if any(h.id == harm for h in c.barred_by)]
+        drugs = dict.fromkeys(d for c in kinds for d in self.drugs_of_kind(c.id))
+        return (f"{self.barred_by(harm)[0].why} (This is general medical knowledge: the sources "
+                "onconav reads do not speak of it.) So the "
+                f"{and_list([in_sentence(c.name) for c in kinds])} ({and_list(list(drugs))}) "
+                "are read as drugs that cannot be given; the care team decides whether any could "
+                "be given at a lower dose")  # fmt: skip
 
     def kinds_harmed(self, text: str) -> list[str]:
         """The kinds of drug (drug classes) barred by the harms of the person that words name,
