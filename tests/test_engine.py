@@ -2514,6 +2514,40 @@ def test_no_treatment_yet_means_most_treatments_are_not_yet_tried(pair) -> None:
 
 
 @SETTINGS
+@given(ox=st.sampled_from(["FOLFOX", "CAPOX", "oxaliplatin"]),
+       iri=st.sampled_from(["FOLFIRI", "CAPIRI", "irinotecan"]),
+       egfr=st.lists(st.sampled_from(["cetuximab", "panitumumab"]), unique=True),
+       kras=st.sampled_from(["mutated", "wild-type", None]),
+       ways=st.lists(st.sampled_from(["progressed_on", "cannot_have"]), min_size=4, max_size=4))
+def test_most_treatments_tried_says_only_what_was_tried(
+    ox: str, iri: str, egfr: list[str], kras: str | None, ways: list[str]
+) -> None:
+    """Most treatments tried, derived for rectal cancer (regorafenib and Lonsurf are for after
+    them, ccs-rectal-stage4 4066-4159), says why in words true of the person: cetuximab or
+    panitumumab are said to have stopped working or to be barred only when they have; of
+    KRAS-mutated cancer the note says they are not for it (it had said, of every person, that
+    "for KRAS wild-type cancer, cetuximab or panitumumab have each stopped working")."""
+    kb = shared_kb()
+    data: dict[str, Any] = {"cancer": "rectum", "stage": "4", "metastases": ["liver"],
+                            "prior_treatments": [ox, iri, "bevacizumab", *egfr],
+                            "progressed_on": [], "cannot_have": []}  # fmt: skip
+    if kras is not None:
+        data["kras"] = kras
+    drug_of = {"FOLFOX": "oxaliplatin", "CAPOX": "oxaliplatin", "FOLFIRI": "irinotecan",
+               "CAPIRI": "irinotecan"}  # a regimen barred leaves its drug open in another one
+    for name, way in zip([ox, iri, "bevacizumab", *egfr], ways + ways, strict=False):
+        data[way].append(drug_of.get(name, name) if way == "cannot_have" else name)
+    warnings = [w for w in facts_of(parse_profile(data, kb), kb).warnings
+                if w.startswith("most_treatments_tried: taken as yes")]
+    derived = kras == "mutated" or bool(egfr)
+    assert bool(warnings) is derived, (data, warnings)
+    for warning in warnings:
+        says_stopped = "cetuximab or panitumumab have each stopped" in warning
+        assert says_stopped is (kras != "mutated" and bool(egfr)) or (
+            kras == "mutated" and "not for KRAS-mutated cancer" in warning), (data, warning)
+
+
+@SETTINGS
 @given(pair=partial_and_more(), said=st.sampled_from(["progressed_on", "chemo_for_spread"]))
 def test_no_treatment_yet_is_not_taken_against_a_treatment_said_to_have_been_had(
     pair, said: str
