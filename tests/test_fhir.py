@@ -5008,23 +5008,31 @@ def test_a_stop_reason_in_words_of_an_allergy_or_toxicity_is_cannot_have(
 
 
 @pytest.mark.parametrize(("code", "text", "grew"), [
-    ("32592", "Disease progression on FOLFOX", True), ("32592", "Progression on oxaliplatin", True),
-    ("32592", "Progressed during it", True), ("4492", "Disease progression on FOLFOX.", True),
-    ("32592", "Progressive disease while on FOLFOX", True),
-    # on another treatment than the record's own: not read, said
-    ("32592", "Disease progression on FOLFIRI", False),
-    ("32592", "No disease progression on FOLFOX", False)])  # fmt: skip
+    ("32592", "Disease progression on FOLFOX", ["folfox", "oxaliplatin"]),
+    ("32592", "Progression on oxaliplatin", ["oxaliplatin"]),
+    ("32592", "Progressed during it", ["oxaliplatin"]),
+    ("4492", "Disease progression on FOLFOX.", ["fluorouracil", "folfox"]),
+    ("32592", "Progressive disease while on FOLFOX", ["folfox", "oxaliplatin"]),
+    # on another treatment than the record's own: read as that one, said
+    ("32592", "Disease progression on FOLFIRI", ["folfiri"]),
+    ("32592", "No disease progression on FOLFOX", None)])  # fmt: skip
 def test_a_stop_reason_of_progression_on_the_records_own_treatment_is_progression(
-    code: str, text: str, grew: bool, kb: onconav.KnowledgeBase
+    code: str, text: str, grew: list[str] | None, kb: onconav.KnowledgeBase
 ) -> None:
     """"Disease progression on FOLFOX" as oxaliplatin's stop reason was a reason not read, and
     oxaliplatin offered again in FOLFOX and CAPOX: the cancer grew on it, the record's own
-    treatment named (its drug, a regimen that holds it, "it"). On another's, nothing is read."""
+    treatment named (its drug, a regimen that holds it, "it"). A regimen or drug named is read
+    as itself too, with a warning when it is not among the records (FOLFOX of oxaliplatin's
+    record alone; "Disease progression on FOLFIRI" of it had been a reason not read, and FOLFIRI
+    offered: ``test_a_stop_reason_that_names_a_treatment_is_read_as_it_whichever_record_of_the
+    _course_carries_it``)."""
     reading = read_bundle(_record(RECTUM, STAGE_4, _stopped_drug("d", code, text)), kb)
-    own = {"32592": "oxaliplatin", "4492": "fluorouracil"}[code]
-    assert (reading.data.get("progressed_on") == [own]) is grew, (text, reading.warnings)
-    said = "the cancer growing on it" if grew else "does not read"
-    assert any(said in w and repr(text) in w for w in reading.warnings), reading.warnings
+    assert reading.data.get("progressed_on") == grew, (text, reading.warnings)
+    said = ["the cancer growing on it" if grew else "does not read"]
+    said += ["is not among the records of its course"] if grew in (
+        ["folfox", "oxaliplatin"], ["fluorouracil", "folfox"], ["folfiri"]) else []
+    for part in said:
+        assert any(part in w and repr(text) in w for w in reading.warnings), reading.warnings
 
 
 @pytest.mark.parametrize(("text", "barred"), [
@@ -5045,6 +5053,116 @@ def test_a_stop_reason_that_only_forbids_the_drug_again_bars_it(
         assert any("must not be given again" in w and repr(text) in w
                    for w in reading.warnings), reading.warnings
         assert dict(statuses(reading.data, kb))["rectum-folfox"] == "not_suitable"
+
+
+def _drug_code(drug: str) -> str | None:
+    """An RxNorm code of the table of drug codes that is ``drug`` alone (leucovorin: 6313)."""
+    kb = the_kb()
+    return next((row.code for row in load_tables().rows if row.table == "drugs" and (
+        drugs_of_codings([{"system": RXNORM_URI, "code": row.code}], kb) == [drug])), None)
+
+
+# Every regimen the knowledge base names by its drugs alone, each drug with a code to write it
+REGIMENS_BY_DRUGS = [r for r in the_kb().data.regimens if len(r.components) > 1
+                     and the_kb().regimens_made_of(set(r.components)) == [r.id]
+                     and all(_drug_code(d) for d in r.components)]  # fmt: skip
+
+
+def _course_of(drugs: list[str], stopped: str, text: str) -> list[dict[str, Any]]:
+    """A course of ``drugs`` ordered the same day, completed, but ``stopped`` stopped for
+    ``text``; each record's id is its drug."""
+    return [_stopped_drug(d, _drug_code(d) or "", text) if d == stopped else
+            {**_stopped_drug(d, _drug_code(d) or "", ""), "status": "completed",
+             "statusReason": None} for d in drugs]  # fmt: skip
+
+
+@pytest.mark.parametrize(("regimen", "carrier"), [
+    (r.id, d) for r in REGIMENS_BY_DRUGS for d in r.components])  # fmt: skip
+def test_a_progression_that_names_a_regimen_is_it_whichever_record_of_the_course_says_it(
+    regimen: str, carrier: str, kb: onconav.KnowledgeBase
+) -> None:
+    """Over every regimen the knowledge base names by its drugs and every drug of it: "Disease
+    progression on FOLFOX" on fluorouracil's (or leucovorin's) record of a FOLFOX course had
+    read fluorouracil alone as stopped working, and FOLFOX been offered again (on oxaliplatin's
+    record it read as oxaliplatin): a progression that names a regimen is read as that regimen,
+    each record of it in its course named in the provenance, with a warning naming the record
+    whose words said it. With a drug of it not among the records of the course, it is still
+    read as the words say, and the warning says it is not among them."""
+    drugs = list(kb.by_id[regimen].components)
+    text = f"Disease progression on {kb.name_of(regimen)}"
+    reading = read_bundle(_record(RECTUM, STAGE_4, *_course_of(drugs, carrier, text)), kb)
+    assert reading.data.get("progressed_on") == [regimen], (text, carrier, reading.warnings)
+    assert {f"MedicationRequest/{d}" for d in drugs} <= set(reading.sources["progressed_on"])
+    assert any(w.startswith(f"MedicationRequest/{carrier} ") and repr(text) in w
+               for w in reading.warnings), reading.warnings  # fmt: skip
+    missing = next(d for d in drugs if d != carrier)
+    part = read_bundle(_record(RECTUM, STAGE_4, *_course_of(
+        [d for d in drugs if d != missing], carrier, text)), kb)  # fmt: skip
+    assert regimen in part.data["progressed_on"], (text, carrier, part.warnings)
+    assert any(f"MedicationRequest/{carrier} " in w and "is not among the records of its "
+               "course" in w and repr(text) in w for w in part.warnings), part.warnings
+
+
+@pytest.mark.parametrize(("regimen", "carrier", "named"), [
+    (r.id, d, n) for r in REGIMENS_BY_DRUGS for d in r.components for n in r.components
+    if n != d])  # fmt: skip
+def test_a_drug_forbidden_again_on_another_drugs_record_of_its_course_is_barred(
+    regimen: str, carrier: str, named: str, kb: onconav.KnowledgeBase
+) -> None:
+    """Over every regimen the knowledge base names by its drugs, every drug of it whose record
+    carries the words and every other drug of it named: "Do not rechallenge with oxaliplatin"
+    on leucovorin's record had been a reason not read (only a warning), and oxaliplatin offered
+    again; it names the drug: read as one the person cannot have, as "Do not rechallenge"
+    alone is of the record's own drug, with the record that says so in the provenance. The
+    record's own drug is not barred by it."""
+    text = f"Do not rechallenge with {kb.name_of(named)}"
+    drugs = list(kb.by_id[regimen].components)
+    reading = read_bundle(_record(RECTUM, STAGE_4, *_course_of(drugs, carrier, text)), kb)
+    assert reading.data.get("cannot_have") == [named], (text, carrier, reading.warnings)
+    assert {f"MedicationRequest/{carrier}", f"MedicationRequest/{named}"} <= set(
+        reading.sources["cannot_have"])  # fmt: skip
+    assert any(w.startswith(f"MedicationRequest/{carrier} ") and repr(text) in w
+               and "cannot have" in w for w in reading.warnings), reading.warnings  # fmt: skip
+
+
+@pytest.mark.parametrize(("kind", "drug"), [
+    (c.id, d.id) for c in the_kb().data.drug_classes for d in the_kb().data.drugs
+    if any(c.id in x.classes for x in the_kb().data.drugs) and _drug_code(d.id)
+    and (c.id in d.classes or d.id in ("oxaliplatin", "trastuzumab"))])  # fmt: skip
+def test_a_kind_forbidden_again_is_not_read_as_every_drug_of_it(
+    kind: str, drug: str, kb: onconav.KnowledgeBase
+) -> None:
+    """Over every kind of drug the knowledge base has and every drug of it (and two others):
+    "Do not rechallenge with chemotherapy" had barred the record's drug alone, with no word of
+    the kind. A kind is not a drug: its drugs are not all barred on a guess (most options would
+    go); the record's own drug is barred when of that kind, not otherwise, and a warning says
+    the kind was not read as a bar, naming it."""
+    text = f"Do not rechallenge with {kb.name_of(kind)}"
+    of_kind = kind in getattr(kb.by_id[drug], "classes", [])
+    reading = read_bundle(_record(RECTUM, STAGE_4, _stopped_drug("d", _drug_code(drug) or "",
+                                                                 text)), kb)  # fmt: skip
+    if "MedicationRequest/d" in {u.reference for u in reading.unused}:
+        return  # a drug not read as this cancer's treatment
+    assert reading.data.get("cannot_have") == ([drug] if of_kind else None), (text, drug)
+    assert any(w.startswith("MedicationRequest/d ") and "a kind is not read as a bar" in w
+               and repr(text) in w for w in reading.warnings), reading.warnings  # fmt: skip
+
+
+@pytest.mark.parametrize("text", ["Do not rechallenge", "Neurotoxicity, do not rechallenge",
+                                  "Grade 3 neuropathy - never to be given again"])
+@pytest.mark.parametrize("regimen", [r.id for r in REGIMENS_BY_DRUGS])
+def test_words_that_forbid_each_drug_of_a_course_again_bar_each(
+    regimen: str, text: str, kb: onconav.KnowledgeBase
+) -> None:
+    """Over every regimen the knowledge base names by its drugs: the words that forbid the drug
+    again on each record of its course bar each drug, as each record says (the same-course rule
+    that reads a harm named on each as none's is about which drug caused it, which these words
+    do not leave open). With a harm named beside them ("Neurotoxicity, do not rechallenge")
+    none had been barred, and oxaliplatin offered again in CAPOX."""
+    drugs = list(kb.by_id[regimen].components)
+    records = [_stopped_drug(d, _drug_code(d) or "", text) for d in drugs]
+    reading = read_bundle(_record(RECTUM, STAGE_4, *records), kb)
+    assert reading.data.get("cannot_have") == sorted(drugs), (text, reading.warnings)
 
 
 @pytest.mark.parametrize(("text", "each"), [

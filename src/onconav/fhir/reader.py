@@ -781,6 +781,12 @@ class Builder:
     # ``DrugClass.barred_by``: DPD deficiency, the fluoropyrimidines), each with the records that
     # name it and their words (``_kinds_barred``)
     kinds_barred: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+    # drug records stopped for words that name other treatments than their own ("Disease
+    # progression on FOLFOX" of fluorouracil's record, "Do not rechallenge with oxaliplatin" of
+    # leucovorin's): how they are read ("progressed", "cannot-have"), the drugs and regimens
+    # named, and the words; read over the record's course once all are read
+    # (``_named_of_the_course``)
+    reason_named: dict[str, tuple[str, list[str], str]] = field(default_factory=dict)
     # a field whose result resources not read name (``_marker_not_read``): those resources
     named: dict[str, dict[str, str]] = field(default_factory=dict)  # FhirReading.named
     checked: dict[str, bool] = field(default_factory=dict)  # validated: valid or not
@@ -4005,7 +4011,67 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
         extra += (prior.ref,) if prior is not None and builder.valid(prior) else ()
         out += [_given(res, value, how, status, extra, given, only=hows == ["given"])
                 for how in hows]  # fmt: skip
-    return _harm_of_the_course(builder, out)
+    return _named_of_the_course(builder, _harm_of_the_course(builder, out))
+
+
+def _named_of_the_course(builder: Builder, out: list[Given]) -> list[Given]:
+    """The records whose reasons for stopping name other treatments than their own
+    (``builder.reason_named``: "Disease progression on FOLFOX" of fluorouracil's record, "Do
+    not rechallenge with oxaliplatin" of leucovorin's), read as what they name whichever record
+    of the course (``_chained``, as ``_by_course`` names it) carries them: a drug or regimen
+    whose drugs are all among the course's records, those records (what stopped working then
+    names the regimen, as the same words on oxaliplatin's record did); else the drug or regimen
+    itself, with a warning that it is not among the records of its course. Read so as stopped
+    working (the record's own drug, when the words name it, is read so already) or as one the
+    person cannot have, each with a warning naming the record whose words said so and kept in
+    the provenance with it. (On fluorouracil's record, "Disease progression on FOLFOX" had read
+    fluorouracil alone as stopped working, and FOLFOX been offered; "Do not rechallenge with
+    oxaliplatin" had been a reason not read.)"""
+    if not builder.reason_named:
+        return out
+    kb = builder.kb
+    had = [g for g in out if g.had and g.how != "planned" and g.drug]
+    course_of = {d: i for i, on in enumerate(_chained(_local_day(g.start) for g in had))
+                 for d in on}  # fmt: skip
+    added: list[Given] = []
+    for given in [g for g in out if g.ref in builder.reason_named]:
+        how, named, shown = builder.reason_named.pop(given.ref)
+        course = [g for g in had if course_of.get(_local_day(g.start)) == course_of.get(
+            _local_day(given.start), -1)]  # fmt: skip
+        for ident in named:
+            name = kb.name_of(ident)
+            drugs = set(kb.drugs_of(ident)) or {ident}
+            members = [g for g in course if g.value in drugs]
+            whole = {g.value for g in members} == drugs
+            so_already = how == "progressed" and all(
+                any(o.ref == g.ref and o.how == how for o in out) for g in members)
+            if whole and ({g.ref for g in members} == {given.ref} or so_already):
+                continue  # the record's own drug named, or each record read so by its own words
+            what = ("the cancer growing on it (stopped working)" if how == "progressed"
+                    else "one the person cannot have (it must not be given again)")  # fmt: skip
+            refs = ", ".join(sorted({g.ref for g in members}))
+            some = words.and_list(sorted({kb.name_of(g.value) for g in members}))
+            where = (f"its course's records of it ({refs}) are read as {what}" if whole
+                     else f"{name} is not among the records of its course"
+                     + (f" (only {some} of it)" if members else "")
+                     + f", and is read as {what} as the words say")  # fmt: skip
+            builder.warnings.append(
+                f"{given.ref} was stopped for a reason whose words name {name} ({shown}): "
+                f"{where}; check the record")
+            if whole and how == "progressed":
+                # a record read as given is read as stopped working; one read only as a drug
+                # the person cannot have (stopped for an allergy) as both
+                grew = {g.ref for g in out if g.how == how}
+                changed = {g.ref for g in members if g.how == "given"}
+                out = [replace(g, how=how, extra=(*g.extra, given.ref), last="", first="")
+                       if g.ref in changed and g.how == "given" else g for g in out]  # fmt: skip
+                added += [replace(g, how=how, extra=(*g.extra, given.ref)) for g in members
+                          if g.how == "cannot-have" and g.ref not in grew | changed]  # fmt: skip
+                continue
+            rest = tuple(sorted({g.ref for g in members} - {given.ref}))
+            added.append(replace(given, value=ident, how=how, extra=(*given.extra, *rest),
+                                 last="", first="", had=how == "progressed"))  # fmt: skip
+    return out + added
 
 
 def _harm_of_the_course(builder: Builder, out: list[Given]) -> list[Given]:
@@ -4016,7 +4082,10 @@ def _harm_of_the_course(builder: Builder, out: list[Given]) -> list[Given]:
     say), so none is read as one the person cannot have; each is a treatment had, with a warning
     naming them. All three drugs of FOLFOX stopped for "Peripheral neuropathy", or for
     "Neurotoxicity", had ruled out fluorouracil, and FOLFIRI with it. An allergy or a reaction
-    so named (``ACUTE_REACTION``) is still read for each, with a warning that says why."""
+    so named (``ACUTE_REACTION``) is still read for each, with a warning that says why; so is
+    a record whose words also forbid its own drug again ("Neurotoxicity, do not rechallenge":
+    each record says so, as "Do not rechallenge" alone on each is read; it had been read as
+    none)."""
     groups: dict[tuple[str, str], list[Given]] = {}
     for given in out:
         if given.how == "cannot-have" and given.ref in builder.harm_named:
@@ -4024,16 +4093,28 @@ def _harm_of_the_course(builder: Builder, out: list[Given]) -> list[Given]:
                    builder.harm_named[given.ref][0])  # fmt: skip
             groups.setdefault(key, []).append(given)
     together = [group for group in groups.values() if len({g.value for g in group}) > 1]
-    for group in [g for g in together if builder.harm_named[g[0].ref][2]]:
+    kept = [g for g in together if all(builder.harm_named[x.ref][2] for x in g)]
+    for group in kept:
         drugs = ", ".join(sorted({builder.kb.name_of(g.value) or g.value for g in group}))
+        if not ACUTE_REACTION.search(builder.harm_named[group[0].ref][0]):
+            builder.warnings.append(
+                f"{', '.join(sorted({g.ref for g in group}))} ({drugs}) were stopped together "
+                f"for the same harm ({builder.harm_named[group[0].ref][0]!r}), with words on each "
+                "that say it must not be given again: each is read as one the person cannot "
+                "have, as each record says, though which drug caused the harm is not said; "
+                "check the record")  # fmt: skip
+            continue
         builder.warnings.append(
             f"{', '.join(sorted({g.ref for g in group}))} ({drugs}) were stopped together for "
             f"the same allergy or reaction ({builder.harm_named[group[0].ref][0]!r}): which drug "
             "caused it is not said, and each is read as one the person cannot have, as a "
             "reaction may come back worse with the drug that caused it; an allergist's tests "
             "may clear some; check the record")  # fmt: skip
-    shared = {g.ref: group for group in together if not builder.harm_named[group[0].ref][2]
-              for g in group}  # fmt: skip
+    # of a course whose records say the same words, those that also forbid their own drug
+    # again ("Neurotoxicity; avoid oxaliplatin" of oxaliplatin's record) are read as they say
+    shared = {g.ref: [x for x in group if not builder.harm_named[x.ref][2]]
+              for group in together if group not in kept for g in group
+              if not builder.harm_named[g.ref][2]}  # fmt: skip
     if not shared:
         return out
     for ref in shared:
@@ -4118,14 +4199,46 @@ GREW_ON = re.compile(r"(?P<grew>.+?) (?:on|during|while on|despite|through) (?P<
 def _grew_on_own(what: str, kb: KnowledgeBase | None, own: str | None) -> bool:
     """Whether the treatment a progression was on is the record's own: "it", "this regimen"
     (``THIS_DRUG``), or words that name only its drug, a regimen that holds it or a kind of it
-    ("FOLFOX" of oxaliplatin's record; not "FOLFIRI", another's, which is not read)."""
+    ("FOLFOX" of oxaliplatin's record; not "FOLFIRI", another's, read as that one:
+    ``_progression_named``)."""
     if THIS_DRUG.fullmatch(what) or what in ("treatment", "therapy", "chemotherapy", "chemo"):
         return True
     if kb is None or own is None:
         return False
-    named = [r.id for w in re.findall(r"[a-z][\w-]+", what) for r in kb.find(w)
-             if kb.kind_of.get(r.id) in ("drugs", "regimens", "drug_classes")]  # fmt: skip
-    return bool(named) and not _names_other_drug(what, kb, own)
+    return bool(_treatments_named(what, kb)) and not _names_other_drug(what, kb, own)
+
+
+# The words that join the names of treatments ("oxaliplatin and fluorouracil", "FOLFOX regimen")
+_JOINING = frozenset({"and", "or", "plus", "with", "the", "regimen", "combination"})
+
+
+def _treatments_named(what: str, kb: KnowledgeBase) -> list[str]:
+    """The drugs, regimens and kinds of drug the knowledge base knows by the words of ``what``
+    ("FOLFOX", "oxaliplatin and fluorouracil", "chemotherapy", "checkpoint inhibitors"), by
+    the whole words or else word by word, in order; none when a word is neither a name of one
+    nor a word that joins them (``_JOINING``: "oxaliplatin until reviewed" names no treatment
+    alone)."""
+    kinds = ("drugs", "regimens", "drug_classes")
+    named = [r.id for r in kb.find(" ".join(what.split())) if kb.kind_of.get(r.id) in kinds]
+    for word in [] if named else re.findall(r"[a-z][\w-]+", what.lower()):
+        found = [r.id for r in kb.find(word) if kb.kind_of.get(r.id) in kinds]
+        if not found and word not in _JOINING:
+            return []
+        named += [i for i in found if i not in named]
+    return named
+
+
+def _progression_named(text: str, kb: KnowledgeBase) -> list[str]:
+    """The drugs and regimens a progression's words name as what the cancer grew on
+    (``GREW_ON``: "Disease progression on FOLFOX": FOLFOX; "PD on oxaliplatin"), whichever
+    record carries them; not a kind ("on chemotherapy": the record's own, ``_grew_on_own``)."""
+    out: list[str] = []
+    for clause in [text.lower(), *re.split(r"[;,/]|\band\b|\balso\b", text.lower())]:
+        said = GREW_ON.fullmatch(" ".join(clause.split()).strip(" .!"))
+        if said and " ".join(re.sub(r"[^\w\s]", " ", said["grew"]).split()) in PROGRESSION_WORDS:
+            out += [i for i in _treatments_named(said["what"], kb)
+                    if kb.kind_of.get(i) != "drug_classes" and i not in out]  # fmt: skip
+    return out
 
 
 def _says_progression(text: str, kb: KnowledgeBase | None = None, own: str | None = None) -> bool:
@@ -4175,18 +4288,73 @@ _NOT_AGAIN_FILLER = frozenset({"with", "it", "this", "that", "drug", "medication
                                "agent", "again", "the", "please", "patient", "pt"})
 
 
-def _only_not_again(text: str, kb: KnowledgeBase, own: str | None) -> bool:
-    """Whether a reason's words only forbid the drug again (``NOT_AGAIN_WORDS``: "Do not
-    rechallenge", "Never to be given again", "Do not rechallenge with oxaliplatin" of its own
-    record), naming no harm and no other treatment, and not doubted: what a clinician means is
-    that the drug must not be given again (it had been a reason not read, and the drug offered
-    again). Words beside them that say more ("do not rechallenge until reviewed") are not read."""
+def _only_not_again(text: str, kb: KnowledgeBase) -> list[str] | None:
+    """What a reason's words forbid when they only forbid a treatment again
+    (``NOT_AGAIN_WORDS``), naming no harm and not doubted: ``[]`` for the record's own drug
+    ("Do not rechallenge", "Never to be given again", "do not give it again"), else the drugs,
+    regimens and kinds they name ("Do not rechallenge with oxaliplatin": oxaliplatin, whichever
+    record carries it; "with chemotherapy": the kind). What a clinician means is that it must
+    not be given again (it had been a reason not read, and the drug offered again). None for
+    other words, and words beside them that say more ("do not rechallenge until reviewed")."""
     lowered = " ".join(text.lower().split())
     if not NOT_AGAIN_WORDS.search(lowered) or words.UNSURE.search(lowered):
-        return False
+        return None
     rest = [w for w in re.sub(r"[^\w\s+-]", " ", NOT_AGAIN_WORDS.sub(" ", lowered)).split()
             if w not in _NOT_AGAIN_FILLER]  # fmt: skip
-    return not rest or _grew_on_own(" ".join(rest), kb, own)
+    if not rest or THIS_DRUG.fullmatch(" ".join(rest)):
+        return []
+    return _treatments_named(" ".join(rest), kb) or None
+
+
+def _forbidden_in(text: str, kb: KnowledgeBase) -> list[list[str]]:
+    """What the parts of a reason that only forbid a treatment again forbid (``_only_not_again``
+    of each part: "Neurotoxicity, do not rechallenge": the record's own drug, ``[]``;
+    "anaphylaxis; avoid oxaliplatin": oxaliplatin)."""
+    return [n for part in re.split(r"[;,]| - ", text)
+            if (n := _only_not_again(part, kb)) is not None]  # fmt: skip
+
+
+def _not_again_read(builder: Builder, res: Res, said: list[str], shown: str,
+                    own: str | None) -> bool | None:
+    """Whether a drug record's reasons for stopping, which only forbid a treatment again
+    (``_only_not_again``; None for other words), bar its own drug, read so: the record's own
+    drug, when they name none, name it or name a kind that holds it (a kind is not read as
+    every drug of it, with a warning: ``KIND_NOT_BARRED``), as one the person cannot have;
+    the other drugs and regimens they name are kept for ``_named_of_the_course``, which reads
+    each as one the person cannot have, whichever record of its course carries the words."""
+    named = [n for t in said if (n := _only_not_again(t, builder.kb)) is not None]
+    if not named:
+        return None
+    ids = list(dict.fromkeys(i for n in named for i in n))
+    kinds = [i for i in ids if builder.kb.kind_of.get(i) == "drug_classes"]
+    others = [i for i in ids if i not in kinds and i != own]
+    own_kinds = {k for d in builder.kb.drugs_of(own or "") for k in getattr(
+        builder.kb.by_id.get(d), "classes", [])}  # fmt: skip
+    in_kind = [k for k in kinds if k in own_kinds]
+    if [] in named or own in ids or in_kind:
+        builder.warnings.append(
+            f"{res.ref} was stopped with words that say it must not be given again ({shown}): "
+            "read as a drug the person cannot have; the record does not say why, so check it")
+    for kind in kinds:
+        name = builder.kb.name_of(kind)
+        name = name[:1].lower() + name[1:] if name[1:2].islower() else name  # "chemotherapy"
+        builder.warnings.append(
+            f"{res.ref} was stopped with words that forbid a kind of drug again, {name} "
+            f"({shown}): {KIND_NOT_BARRED} "
+            + (f"its own drug ({builder.kb.name_of(own or '')}) is read as one the person "
+               "cannot have" if kind in in_kind else "its own drug, not of that kind, is not "
+               "read as one the person cannot have") + "; check the record")  # fmt: skip
+    if others:
+        builder.reason_named[res.ref] = ("cannot-have", others, shown)
+    return [] in named or own in ids or bool(in_kind)
+
+
+# What a kind of drug named as forbidden again ("Do not rechallenge with chemotherapy") is read
+# as: not every drug of the kind (it had been read as the record's drug alone, with no word): a
+# kind is not a drug, and barring each of its drugs would rule out most options on a guess
+KIND_NOT_BARRED = ("a kind is not read as a bar on every drug of it (the options that give "
+                   "others of that kind are still shown; ask the care team whether they are "
+                   "meant);")
 
 
 def _says_cannot_have(text: str) -> bool:
@@ -4318,14 +4486,25 @@ def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any], then: str,
         builder.warnings.append(warning)
         read.add("cannot-have")
         named = " ".join(" ".join(t.lower().split()) for t in harms)
-        builder.harm_named[res.ref] = (named, warning,
-                                       any(ACUTE_REACTION.search(t.lower()) for t in harms))
-    if not read and not kinds and any(_only_not_again(t, builder.kb, own) for t in said):
-        builder.warnings.append(
-            f"{res.ref} was stopped with words that say it must not be given again ({shown}): "
-            "read as a drug the person cannot have; the record does not say why, so check it")
+        # words beside the harm that forbid a treatment again: the record's own drug ("...,
+        # do not rechallenge"), each record of a course that says so read as it says
+        # (``_harm_of_the_course``); another named ("...; avoid oxaliplatin"), read as it
+        forbidden = [n for t in harms for n in _forbidden_in(t, builder.kb)]
+        others = [i for n in forbidden for i in n
+                  if i != own and builder.kb.kind_of.get(i) != "drug_classes"]  # fmt: skip
+        if others:
+            builder.reason_named[res.ref] = ("cannot-have", list(dict.fromkeys(others)), shown)
+        builder.harm_named[res.ref] = (named, warning, any(
+            ACUTE_REACTION.search(t.lower()) for t in harms) or any(
+            n == [] or own in n for n in forbidden))  # fmt: skip
+    grew_on = [i for t in said if not words.UNSURE.search(t.lower())
+               for i in _progression_named(t, builder.kb)]  # fmt: skip
+    if grew_on:
+        builder.reason_named[res.ref] = ("progressed", list(dict.fromkeys(grew_on)), shown)
+    again = None if read or kinds or grew_on else _not_again_read(builder, res, said, shown, own)
+    if again:
         read.add("cannot-have")
-    if not read and not kinds:
+    if not read and not kinds and not grew_on and again is None:
         _reason_not_read(builder, res, reasons, then)
     return read
 
@@ -4668,15 +4847,7 @@ def _by_course(kb: KnowledgeBase, given: list[Given],
     days: dict[str, set[str]] = {}
     for g in given:
         days.setdefault(_local_day(g.start), set()).add(g.value)
-    courses: list[tuple[list[str], set[str]]] = []
-    previous = ""
-    for day in sorted(days):
-        if courses and _next_day(previous, day):
-            courses[-1][0].append(day)
-            courses[-1][1].update(days[day])
-        else:
-            courses.append(([day], set(days[day])))
-        previous = day
+    courses = [(on, {v for d in on for v in days[d]}) for on in _chained(days)]
     out: list[str] = []
     used: list[str] = []
     for on, values in courses:
@@ -4691,6 +4862,18 @@ def _by_course(kb: KnowledgeBase, given: list[Given],
         used += [ref for ref in rays if regimen and ref not in used]
         out += [v for v in named if v not in out]
     return out, used
+
+
+def _chained(days: Iterable[str]) -> list[list[str]]:
+    """Written days in order, grouped into the courses they make: one day running into the next
+    (``_next_day``), as ``_by_course`` and ``_named_of_the_course`` read a course."""
+    out: list[list[str]] = []
+    for day in sorted(set(days)):
+        if out and _next_day(out[-1][-1], day):
+            out[-1].append(day)
+        else:
+            out.append([day])
+    return out
 
 
 def _with_radiation(kb: KnowledgeBase, drugs: set[str]) -> str | None:
