@@ -5103,6 +5103,30 @@ def test_a_progression_that_names_a_regimen_is_it_whichever_record_of_the_course
                "course" in w and repr(text) in w for w in part.warnings), part.warnings
 
 
+REASON_PARTS = ["Disease progression on FOLFOX", "Progression on oxaliplatin", "Neurotoxicity",
+                "Do not rechallenge", "do not rechallenge with oxaliplatin", "avoid fluorouracil",
+                "Do not rechallenge with chemotherapy", "PD on FOLFIRI", "anaphylaxis",
+                "Disease progression", "?progression on FOLFOX", "Patient choice"]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.sampled_from(REASON_PARTS), max_size=3), min_size=3, max_size=3))
+def test_stop_reasons_that_name_treatments_on_a_course_are_read_without_error(
+    parts: list[list[str]],
+) -> None:
+    """Whatever reasons FOLFOX's three records are stopped for, alone or together ("Disease
+    progression on FOLFOX; neurotoxicity" read both, and the record's two readings had raised
+    an error): the reading never fails, and a progression on FOLFOX on any record of the course
+    (not in doubt) reads FOLFOX as stopped working."""
+    texts = ["; ".join(p) for p in parts]
+    records = [{**r, "status": "stopped", "statusReason": {"text": t}} if t else r
+               for r, t in zip(_folfox("MedicationRequest", "completed", "2024-01-10"), texts,
+                               strict=True)]  # fmt: skip
+    reading = read_bundle(_record(RECTUM, STAGE_4, *records), the_kb())
+    if any("Disease progression on FOLFOX" in t for t in texts):
+        assert "folfox" in reading.data.get("progressed_on", []), (texts, reading.warnings)
+
+
 @pytest.mark.parametrize(("regimen", "carrier", "named"), [
     (r.id, d, n) for r in REGIMENS_BY_DRUGS for d in r.components for n in r.components
     if n != d])  # fmt: skip

@@ -4034,7 +4034,9 @@ def _named_of_the_course(builder: Builder, out: list[Given]) -> list[Given]:
     course_of = {d: i for i, on in enumerate(_chained(_local_day(g.start) for g in had))
                  for d in on}  # fmt: skip
     added: list[Given] = []
-    for given in [g for g in out if g.ref in builder.reason_named]:
+    # one Given of each record (one read both as stopped working and as a drug the person
+    # cannot have is two)
+    for given in {g.ref: g for g in out if g.ref in builder.reason_named}.values():
         how, named, shown = builder.reason_named.pop(given.ref)
         course = [g for g in had if course_of.get(_local_day(g.start)) == course_of.get(
             _local_day(given.start), -1)]  # fmt: skip
@@ -4209,7 +4211,8 @@ def _grew_on_own(what: str, kb: KnowledgeBase | None, own: str | None) -> bool:
 
 
 # The words that join the names of treatments ("oxaliplatin and fluorouracil", "FOLFOX regimen")
-_JOINING = frozenset({"and", "or", "plus", "with", "the", "regimen", "combination"})
+_JOINING = frozenset({"and", "or", "plus", "with", "the", "regimen", "combination", "of",
+                      "cycle", "cycles", "line", "first-line", "second-line", "third-line"})
 
 
 def _treatments_named(what: str, kb: KnowledgeBase) -> list[str]:
