@@ -13,6 +13,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from hypothesis import HealthCheck, example, given, reject, settings
 from hypothesis import strategies as st
 
@@ -33,6 +34,18 @@ from onconav.words import cut
 
 QUESTIONS = Path(__file__).parent / "search" / "questions.yaml"
 HELD_OUT = Path(__file__).parent / "search" / "heldout.yaml"
+
+
+def _get(app: FastAPI, path: str, q: str | None = None) -> httpx.Response:
+    """A GET of ``path`` from the app in process (ASGI, no network), with ``q`` as the query's
+    words when given."""
+
+    async def get() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://onconav.test") as c:
+            return await c.get(path, params=None if q is None else {"q": q})
+
+    return asyncio.run(get())
 
 
 @pytest.fixture(scope="module")
@@ -1649,14 +1662,9 @@ def test_a_question_in_latin_letters_with_no_english_word_is_told_only_english_i
     assert done.status == 2 and "only English words are searched" in done.errors()[0]
     app = create_app(settings=Settings(sources=sources))
 
-    async def get(path: str) -> httpx.Response:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://onconav.test") as c:
-            return await c.get(path, params={"q": question})
-
-    api = asyncio.run(get("/api/v1/search"))
+    api = _get(app, "/api/v1/search", question)
     assert api.status_code == 422 and "only English words" in api.text, api.text
-    page = asyncio.run(get("/search"))
+    page = _get(app, "/search", question)
     assert "only English words are searched" in page.text, page.text
     spanish = index.search("quimioterapia para cáncer de estómago")  # "cancer" is English
     assert any("“quimioterapia”" in n for n in spanish.notices), spanish.notices
@@ -2335,18 +2343,13 @@ def test_an_entry_explained_is_not_contradicted(run: Run, sources: Path, questio
     assert "the sources use" not in done.stdout and "cannot tell" not in done.stdout, done.stdout
     app = create_app(settings=Settings(sources=sources))
 
-    async def get(path: str, q: str) -> httpx.Response:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://onconav.test") as c:
-            return await c.get(path, params={"q": q})
-
-    api = asyncio.run(get("/api/v1/search", question)).json()
+    api = _get(app, "/api/v1/search", question).json()
     assert api["hits"] == [] and api["explained"], api
     assert not _says_it_cannot_tell(api["notices"]), api["notices"]
-    shown = asyncio.run(get("/search", question))
+    shown = _get(app, "/search", question)
     assert shown.status_code == 200 and "the knowledge base explains" in shown.text
     assert "the sources use" not in shown.text and COVER not in shown.text
-    none = asyncio.run(get("/api/v1/search", "what are zqxwv")).json()  # nothing explains it
+    none = _get(app, "/api/v1/search", "what are zqxwv").json()  # nothing explains it
     assert none["explained"] == [] and _says_it_cannot_tell(none["notices"]), none
 
 
@@ -2375,14 +2378,9 @@ def test_the_api_explains_a_symptom(sources: Path) -> None:
     """/api/v1/explain/urinary-blockage had no text, no citations and no options."""
     app = create_app(settings=Settings(sources=sources))
 
-    async def get(path: str) -> httpx.Response:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://onconav.test") as c:
-            return await c.get(path)
-
-    done = asyncio.run(get("/api/v1/explain/urinary-blockage")).json()
+    done = _get(app, "/api/v1/explain/urinary-blockage").json()
     assert done["used_by"] and done["used_by_heading"] == "Options that may ease it", done
-    page = asyncio.run(get("/explain/urinary-blockage"))
+    page = _get(app, "/explain/urinary-blockage")
     assert "Options that may ease it" in page.text and "Radiation to ease symptoms" in page.text
 
 
@@ -3192,14 +3190,9 @@ def test_the_command_the_api_and_the_page_show_where_an_entry_matched(
     assert note in done.stdout, done.stdout
     app = create_app(settings=Settings(sources=sources))
 
-    async def get(path: str) -> httpx.Response:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://onconav.test") as c:
-            return await c.get(path, params={"q": "my kidney is blocked"})
-
-    api = asyncio.run(get("/api/v1/search")).json()
+    api = _get(app, "/api/v1/search", "my kidney is blocked").json()
     assert all(h["matched_in"] and h["matched_in"][0]["part"] == "note" for h in api["hits"])
-    page = asyncio.run(get("/search")).text
+    page = _get(app, "/search", "my kidney is blocked").text
     assert "is in its note: If a kidney is blocked" in page, page
 
 
@@ -3267,15 +3260,10 @@ def test_explain_says_the_words_of_a_name_it_did_not_use(kb: KnowledgeBase, run:
     assert done.status == 0 and "“pills”" in done.stdout.splitlines()[0], done.stdout
     app = create_app(settings=Settings(sources=sources))
 
-    async def get(path: str) -> httpx.Response:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://onconav.test") as c:
-            return await c.get(path)
-
-    api = asyncio.run(get("/api/v1/explain/chemo pills")).json()
+    api = _get(app, "/api/v1/explain/chemo pills").json()
     assert api["id"] == "chemotherapy" and "“pills”" in api["notices"][0], api
-    assert asyncio.run(get("/api/v1/explain/chemo")).json()["notices"] == []
-    page = asyncio.run(get("/explain/chemo pills")).text
+    assert _get(app, "/api/v1/explain/chemo").json()["notices"] == []
+    page = _get(app, "/explain/chemo pills").text
     assert "“pills”</bdi>" in page and "was not used" in page, page
 
 
@@ -3301,12 +3289,7 @@ def test_explain_a_kind_of_procedure_lists_its_procedures(kb: KnowledgeBase, run
     assert "gastrectomy" in done.stdout and "Pelvic exenteration" in done.stdout, done.stdout
     app = create_app(settings=Settings(sources=sources))
 
-    async def get(path: str) -> httpx.Response:
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://onconav.test") as c:
-            return await c.get(path)
-
-    api = asyncio.run(get("/api/v1/explain/surgery"))
+    api = _get(app, "/api/v1/explain/surgery")
     assert api.status_code == 200 and "gastrectomy" in [u["id"] for u in api.json()["used_by"]]
-    page = asyncio.run(get("/explain/surgery"))
+    page = _get(app, "/explain/surgery")
     assert page.status_code == 200 and 'href="/explain/gastrectomy' in page.text, page.text

@@ -1295,14 +1295,12 @@ class Index:
             return []
         if doc.entry is None:
             return self._unshown_notes(doc, found) if doc.text is None else []
-        parts = self._entry_parts(doc.entry)
-        shown = [terms for part, text, terms in parts if part in NAMING or text == doc.text]
+        parts = self._holding(doc.entry, found)
         out: dict[tuple[str, str], list[str]] = {}
-        for words, matched in found:
-            if any(_together(terms, matched) for terms in shown):
-                continue
-            holding = [(part, text) for part, text, terms in parts if part not in NAMING
-                       and text != doc.text and _together(terms, matched)]  # fmt: skip
+        for n, (words, _) in enumerate(found):
+            holding = [(part, text) for part, text, which in parts if n in which]
+            if any(part in NAMING or text == doc.text for part, text in holding):
+                continue  # its name or the text shown holds it
             names = [h for h in holding if h[0] == "other name"]
             for held in holding:  # one other name says why, the shortest (Herceptin, not
                 if held[0] != "other name" or held == min(names, key=lambda h: len(h[1])):
@@ -1321,11 +1319,9 @@ class Index:
         entry citing it, one not shown beside the cancer searched too (a general option's)."""
         out: dict[tuple[str, str], list[str]] = {}
         for ident in doc.cited_by:
-            for part, text, terms in self._entry_parts(ident):
+            for part, text, which in self._holding(ident, found):
                 if part == "caveat":
-                    for words, matched in found:
-                        if _together(terms, matched):
-                            out.setdefault((ident, text), []).append(words)
+                    out.setdefault((ident, text), []).extend(found[n][0] for n in which)
         return [Unshown(part="note", text=text, words=list(dict.fromkeys(said)),
                         of=self.ref(ident)) for (ident, text), said in out.items()]
 
@@ -1338,6 +1334,19 @@ class Index:
             parts = self._parts[ident] = [(part, text, tuple(words_of.terms(text, stem)))
                                           for part, text in _record_parts(self.kb.by_id[ident])]
         return parts
+
+    def _holding(self, ident: str, found: list[tuple[str, tuple[str, ...]]]
+                 ) -> list[tuple[str, str, list[int]]]:  # fmt: skip
+        """The parts of an entry's words (``_entry_parts``), in order, that hold the terms of a
+        match (each: the question's words, the terms it matched by) together (``_together``),
+        each with which matches (their places in ``found``): where ``_unshown`` and
+        ``_unshown_notes`` find the words of a match."""
+        out = []
+        for part, text, terms in self._entry_parts(ident):
+            which = [n for n, (_, matched) in enumerate(found) if _together(terms, matched)]
+            if which:
+                out.append((part, text, which))
+        return out
 
     def _cited_by(self, doc: Doc) -> tuple[str, ...]:
         """A passage's citing entries; for an entry that is given (a drug, a regimen, a
