@@ -1838,7 +1838,7 @@ def search_command(
             names = "; ".join(f"{r.name} ({kind}: {r.id})" if kind else f"{r.name} ({r.id})"
                               for r, kind in zip(hit.cited_by, kinds, strict=True))
             say(f"   {verb}: {names}")
-        matched = ", ".join(m.words + (f" (as {m.via})" if m.via else "") for m in hit.matches)
+        matched = ", ".join(m.said + (f" (as {m.via})" if m.via else "") for m in hit.matches)
         say(f"   matched: {matched}")
         for part in hit.matched_in:  # words its name and text do not show: a note, a name
             said = ", ".join(part.words)

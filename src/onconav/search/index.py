@@ -1250,7 +1250,8 @@ class Index:
         the document has them (all, together: ``_score``): a passage saying "liver" was "liver
         (as hepatic)"."""
         matches = []
-        found: list[tuple[str, tuple[str, ...]]] = []  # each match's words, and terms it matched
+        # each match's words as typed (``Concept.typed``), and the terms it matched by
+        found: list[tuple[str, tuple[str, ...]]] = []
         for concept, ways in scored:
             name, value = max(ways, key=lambda way: float(way[1][i]))
             if float(value[i]) <= 0:
@@ -1258,14 +1259,16 @@ class Index:
             if float(ways[0][1][i]) > 0 and concept.read_as is not None:  # "hurts" as "pain"
                 entry = next((self.ref(n.entry) for n in self.names.get(concept.terms, ())
                               if n.terms == concept.terms), None)  # fmt: skip
-                matches.append(Match(words=concept.words, via=concept.read_as, entry=entry))
+                matches.append(Match(words=concept.words, said=concept.typed,
+                                     via=concept.read_as, entry=entry))
             elif float(ways[0][1][i]) > 0:  # the document has the words as given (all, together)
-                matches.append(Match(words=concept.words))
+                matches.append(Match(words=concept.words, said=concept.typed))
             elif name is not None:
                 entry = self.ref(name.entry)
-                matches.append(Match(words=concept.words, via=name.name, entry=entry))
+                matches.append(Match(words=concept.words, said=concept.typed, via=name.name,
+                                     entry=entry))
             if not self.weak(concept):  # (a weak word alone makes no hit)
-                found.append((concept.words, concept.terms if float(ways[0][1][i]) > 0
+                found.append((concept.typed, concept.terms if float(ways[0][1][i]) > 0
                               else name.terms if name is not None else concept.terms))
         return Hit(
             rank=rank,

@@ -44,6 +44,8 @@ class Match(_Out):
     """Words of the question that a hit matched: directly, or through another name (``via``)."""
 
     words: str = Field(description="The words of the question, folded")
+    said: str = Field(description="The same words as typed, from the first to the last (\"kidney "
+                      "is blocked\" where ``words`` are \"kidney blocked\"): what a hit shows")
     via: str | None = Field(
         default=None, description="The name the words matched through: a brand, an "
         "abbreviation or a plain word the knowledge base gives for the same thing")  # fmt: skip
@@ -63,8 +65,8 @@ class Unshown(_Out):
         description="note: an option's note (caveat), as its explain page shows it; other "
         "name: a name it is also called")  # fmt: skip
     text: str
-    words: list[str] = Field(description="The words of the question matched there (as in "
-                             "matches)")
+    words: list[str] = Field(description="The words of the question matched there, as typed "
+                             "(as in matches' said)")
     of: Ref | None = Field(
         default=None, description="For a passage shown without its text (no source documents "
         "at hand, so its words are those of the entries citing it): the entry whose note holds "
