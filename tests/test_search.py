@@ -3342,3 +3342,26 @@ def test_a_match_shows_the_words_as_typed(index: Index, bare: Index, run: Run, s
     assert api["hits"][0]["matches"][0]["said"] == "kidney is blocked", api["hits"][0]
     page = _get(app, "/search", "my kidney is blocked").text
     assert "Matched: <bdi>kidney is blocked</bdi>" in page, page
+
+
+def test_a_clinical_trial_is_no_kind_of_care(kb: KnowledgeBase, run: Run) -> None:
+    """`onconav explain care` listed the clinical trials (and phase I and II trials) among the
+    procedures of kind "care", though the knowledge base describes them as research studies of
+    new treatments, whose treatment can stop working as care cannot (the vocabulary had kept
+    them apart by name). Every procedure: one under clinical trials is of kind trial, and it
+    can stop working (``progressed_on`` takes it) exactly when its kind is not one that cannot;
+    care lists none of them, trials lists them."""
+    from onconav.kb.model import ProcedureKind
+    from onconav.kb.vocabulary import CANNOT_STOP_WORKING
+
+    trials = {p.id for p in kb.data.procedures if "clinical-trial" in kb.vocabulary.up(
+        "prior_treatments", p.id)}  # fmt: skip
+    assert {"clinical-trial", "phase-1-trial", "phase-2-trial"} <= trials
+    for procedure in kb.data.procedures:
+        assert (procedure.kind is ProcedureKind.trial) == (procedure.id in trials), procedure.id
+        stops = procedure.id in kb.vocabulary.known("progressed_on")
+        assert stops == (procedure.kind.value not in CANNOT_STOP_WORKING), procedure.id
+    care = run("explain", "care").stdout
+    assert "Supportive care" in care and "trials" not in care, care
+    listed = run("explain", "trials").stdout
+    assert all(kb.name_of(t) in listed for t in trials), listed

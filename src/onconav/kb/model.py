@@ -395,6 +395,9 @@ class ProcedureKind(StrEnum):
     endoscopy = "endoscopy"
     infusion = "infusion"
     care = "care"
+    # a research study of new treatments, not care: its treatment can stop working
+    # (progressed_on), which care cannot (``vocabulary.CANNOT_STOP_WORKING``)
+    trial = "trial"
 
 
 class Procedure(Described):

@@ -143,8 +143,7 @@ def fact_values(data: KBData, fact: Fact) -> dict[str, frozenset[str]]:
                 anc[regimen.id] = anc[regimen.id] | anc.get(proc, frozenset((proc,)))
         if fact.id == "progressed_on":  # only what treats the cancer can stop working
             for procedure in data.procedures:  # a trial's treatment can (a review: refused)
-                if procedure.kind.value in CANNOT_STOP_WORKING and "clinical-trial" not in anc.get(
-                        procedure.id, ()):  # fmt: skip
+                if procedure.kind.value in CANNOT_STOP_WORKING:
                     anc.pop(procedure.id, None)
     if "sites" in fact.values_from:
         anc.update(_ancestors({s.id: s.parent for s in data.sites}))
