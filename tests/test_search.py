@@ -3365,3 +3365,35 @@ def test_a_clinical_trial_is_no_kind_of_care(kb: KnowledgeBase, run: Run) -> Non
     assert "Supportive care" in care and "trials" not in care, care
     listed = run("explain", "trials").stdout
     assert all(kb.name_of(t) in listed for t in trials), listed
+
+
+def test_a_kind_of_procedure_is_read_by_each_of_its_words_and_listed_as_a_list_reads(
+    kb: KnowledgeBase, run: Run, sources: Path
+) -> None:
+    """`onconav explain operation` was "nothing in the knowledge base is called 'operation'",
+    though it is surgery's other word, and `onconav explain surgery` listed "gastrectomy"
+    beside "Subtotal gastrectomy", the names as the knowledge base writes them. Every kind of
+    procedure, by each of its words (``KIND_OTHER_WORDS``), alone or plural, that no entry is
+    named by, lists its procedures, each beginning as a line of a list does (a capital, or a
+    name in capitals or a digit as written); in the command, the API and the page alike."""
+    from onconav.kb.model import KIND_OTHER_WORDS, ProcedureKind
+
+    for kind in ProcedureKind:
+        for word in (kind.value, *KIND_OTHER_WORDS.get(kind, ())):
+            for typed in (word, word + "s", word.upper()):
+                if kb.find(typed):
+                    continue
+                (seen,) = explain.read(kb, typed).views(kb)
+                assert seen.id == kind.value, typed
+                assert [u.id for u in seen.used_by] == [
+                    p.id for p in kb.data.procedures if p.kind is kind], typed
+                for used in seen.used_by:
+                    assert not used.name[:1].islower(), (typed, used.name)
+                    assert used.name.casefold() == kb.name_of(used.id).casefold(), used
+    surgery, operation = run("explain", "surgery").stdout, run("explain", "operation").stdout
+    assert operation == surgery and "    - Gastrectomy\n" in surgery, surgery
+    app = create_app(settings=Settings(sources=sources))
+    api = _get(app, "/api/v1/explain/operation")
+    assert api.status_code == 200 and "Gastrectomy" in [u["shown"] for u in api.json()["used_by"]]
+    page = _get(app, "/explain/operation")
+    assert page.status_code == 200 and ">Gastrectomy</a>" in page.text, page.text

@@ -10,6 +10,7 @@ from typing import Protocol
 
 from onconav.kb.load import KnowledgeBase, Record
 from onconav.kb.model import (
+    KIND_OTHER_WORDS,
     KINDS,
     MODALITY_WORDS,
     PROMINENCE_WORDS,
@@ -27,7 +28,7 @@ from onconav.kb.model import (
     Symptom,
     aim_words,
 )
-from onconav.kb.vocabulary import CODE_SYSTEMS
+from onconav.kb.vocabulary import CODE_SYSTEMS, as_listed
 from onconav.logic import Truth, relieves
 from onconav.words import ROUTE, and_list, cut
 
@@ -99,13 +100,16 @@ def read(kb: KnowledgeBase, name: str) -> Reading:
 
 
 def kind_view(kb: KnowledgeBase, name: str) -> EntityView | None:
-    """A kind of procedure (``ProcedureKind``: surgery, stent, tube) named, alone or plural,
-    that no entry of the knowledge base is: the procedures of that kind, each with a page of its
-    own. "surgery" had been "nothing in the knowledge base is called 'surgery'", though a
-    profile reads it (a treatment had, any operation) and the answer's words say it."""
+    """A kind of procedure (``ProcedureKind``: surgery, stent, tube) named, by its own word or
+    another (``KIND_OTHER_WORDS``: "operation"), alone or plural, that no entry of the knowledge
+    base is: the procedures of that kind, each with a page of its own, each named as a list
+    reads (``as_listed``: "gastrectomy" had been listed so beside "Subtotal gastrectomy").
+    "surgery" had been "nothing in the knowledge base is called 'surgery'", though a profile
+    reads it (a treatment had, any operation) and the answer's words say it; so had
+    "operation"."""
     said = " ".join(name.casefold().split())
-    kind = next((k for k in ProcedureKind if said in (k.value, k.value + "s", k.value[:-1] + "ies")
-                 ), None)  # fmt: skip
+    kind = next((k for k in ProcedureKind for word in (k.value, *KIND_OTHER_WORDS.get(k, ()))
+                 if said in (word, word + "s", word[:-1] + "ies")), None)  # fmt: skip
     if kind is None:
         return None
     of_kind = [p for p in kb.data.procedures if p.kind is kind]
@@ -117,7 +121,7 @@ def kind_view(kb: KnowledgeBase, name: str) -> EntityView | None:
         text=f"The knowledge base has no entry for {kind.value} in general: it has the "
              f"procedures of this kind below, each explained on its own, with the options that "
              "give it.",
-        used_by=[UsedBy(p.id, p.name, False) for p in of_kind],
+        used_by=[UsedBy(p.id, as_listed(p.name), False) for p in of_kind],
         used_by_heading=OF_THIS_KIND)  # fmt: skip
 
 

@@ -400,6 +400,12 @@ class ProcedureKind(StrEnum):
     trial = "trial"
 
 
+# The other words a kind of procedure is called by, beside its own (each alone or plural, as
+# ``explain.kind_view`` reads them): "an operation" is surgery, as the knowledge base's own
+# descriptions of surgery say ("An operation that takes out the rectum")
+KIND_OTHER_WORDS: dict[ProcedureKind, tuple[str, ...]] = {ProcedureKind.surgery: ("operation",)}
+
+
 class Procedure(Described):
     kind: ProcedureKind
     parent: Id | None = Field(default=None, description="A broader procedure this is a kind of")

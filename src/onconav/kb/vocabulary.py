@@ -39,6 +39,13 @@ def in_sentence(label: str) -> str:
     return label[:1].lower() + label[1:] if label[1:2].islower() else label
 
 
+def as_listed(name: str) -> str:
+    """A name as a line of a list begins (``in_sentence`` the other way): with a capital
+    ("gastrectomy" as "Gastrectomy", beside "Subtotal gastrectomy"); one in capitals or that
+    begins with a digit as it is."""
+    return name[:1].upper() + name[1:]
+
+
 @dataclass(frozen=True)
 class Vocabulary:
     """For each fact, each value mapped to itself and every broader value above it."""
