@@ -3397,3 +3397,50 @@ def test_a_kind_of_procedure_is_read_by_each_of_its_words_and_listed_as_a_list_r
     assert api.status_code == 200 and "Gastrectomy" in [u["shown"] for u in api.json()["used_by"]]
     page = _get(app, "/explain/operation")
     assert page.status_code == 200 and ">Gastrectomy</a>" in page.text, page.text
+
+
+_A_NUMBER = re.compile(r"\b(?:\d+[a-c]?|i{1,3}|iv)\b")
+
+
+def test_a_name_with_another_number_matches_no_entry(kb: KnowledgeBase, index: Index,
+                                                      bare: Index) -> None:  # fmt: skip
+    """"phase 1 trial" showed Phase II trials, matched through "phase I clinical trials" (a
+    lone "i" is the common word, so read as "phase clinical trials", whose words stand in
+    "phase II clinical trials" with one word among them). Every entry of the knowledge base:
+    each of its names that holds a number (1, 4B, I, II), searched, shows no entry named the
+    same but for the number (Phase I trials and Phase II trials; their options), with the
+    sources and without."""
+    by_shape: dict[str, set[str]] = {}
+    named: list[tuple[str, str, str]] = []  # an entry, one of its names with a number, its shape
+    for kind in NAMED_KINDS:
+        for record in getattr(kb.data, kind, []):
+            for name in record.names():
+                folded = " ".join(text_words.WORD.findall(text_words.fold(name)))
+                if _A_NUMBER.search(folded):
+                    shape = _A_NUMBER.sub("#", folded)
+                    by_shape.setdefault(shape, set()).add(record.id)
+                    named.append((record.id, name, shape))
+    checked = 0
+    for ident, name, shape in named:
+        others = by_shape[shape] - {ident}
+        for searched in (index, bare):
+            hits = {h.entry.id for h in searched.search(name, limit=50).hits if h.entry}
+            assert not hits & others, (name, hits & others)
+            checked += bool(others)
+    assert checked >= 8, checked
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["phase", "clinic", "trial", "stage", "cancer", "radiat"]),
+                min_size=2, max_size=4, unique=True), st.integers(0, 3),
+       st.sampled_from(["2", "4b", "ii", "iii", "iv", "10"]))
+def test_a_number_among_the_words_of_a_name_keeps_them_apart(
+    terms: list[str], at: int, number: str
+) -> None:
+    """``_together``: the terms of a name with a number among them that is not one of its own
+    are not together ("phase II clinical trials" is no "phase clinical trials"); with another
+    word there they are (``NEAR``), and with its own number too."""
+    at = min(at, len(terms) - 1) or 1
+    assert not _together((*terms[:at], number, *terms[at:]), tuple(terms))
+    assert _together((*terms[:at], "word", *terms[at:]), tuple(terms))
+    assert _together((*terms[:at], number, *terms[at:]), (*terms, number))

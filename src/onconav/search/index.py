@@ -1509,14 +1509,18 @@ def _together(sequence: tuple[str, ...], terms: tuple[str, ...]) -> bool:
     ``NEAR`` other words among them: "stops working" is not a document with "stop" in one
     sentence and "working" in another; "trifluridine and tipiracil" is "trifluridine-tipiracil"
     (the common words, such as "the" and "of", are not among the terms); nor across the
-    parts of an entry's words ("" between them: its name, its other names, its description)."""
+    parts of an entry's words ("" between them: its name, its other names, its description);
+    nor with a number among them that is not one of its terms (``text.NUMBER``): "phase I
+    clinical trials", read as "phase clinical trials" (a lone "i" is the common word), is not
+    "phase II clinical trials"."""
     wanted = set(terms)
     width = len(terms) + NEAR
-    places = [(p, t) for p, t in enumerate(sequence) if t in wanted or not t]
+    places = [(p, t) for p, t in enumerate(sequence)
+              if t in wanted or not t or words_of.NUMBER.fullmatch(t)]  # fmt: skip
     for a, (start, _) in enumerate(places):
         seen = set()
         for place, term in places[a:]:
-            if place - start >= width or not term:
+            if place - start >= width or term not in wanted:  # a break, or another number
                 break
             seen.add(term)
             if seen == wanted:

@@ -109,6 +109,14 @@ SAID_OF_IT = frozenset({"it", "she", "he", "that", "cancer", "tumor", "tumour"})
 READ_BACK = "come back"  # what "back" alone is read as, when it is
 
 
+# A term that is a number: digits, with a letter after them or not ("4", "4b", "5"), or a Roman
+# numeral from two to four ("ii", "iii", "iv", "ivb"; a lone "i" is the common word, never a
+# term). A number among the words of a name is another thing: "phase II trials" is no phase I
+# trial, though "phase I clinical trials" is "phase clinical trials" as read (``Index``'s
+# ``_together``).
+NUMBER = re.compile(r"\d+[a-z]?|(?:ii|iii|iv)[a-c]?")
+
+
 def come_back(raw: list[str], i: int) -> int:
     """How many of the folded words from ``i`` are "come back": two for a form of "come" and
     "back" ("came back"), one for "back" after a word of ``RETURNED`` ("is back"), after "'s"
