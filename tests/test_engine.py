@@ -2765,7 +2765,11 @@ def test_a_treatment_never_had_cannot_have_stopped_working(pair) -> None:  # typ
                      for k in kb.vocabulary.up("prior_treatments", p)}  # fmt: skip
             trials = {v for v in given if kb.vocabulary.up("prior_treatments", v) & {
                 "clinical-trial", "drugs-not-known", "others-not-known"}}  # fmt: skip
-            assert given & (words | kinds) or trials, (option.id, r.given, sorted(given))
+            # a value naming no treatment under a kind it is (pelvic radiation, which may be the
+            # external radiation of chemoradiation: ``rules._maybe_had``)
+            unnamed = {v for v in given if v not in kb.by_id
+                       and kb.vocabulary.up("prior_treatments", v) & kinds - {v}}  # fmt: skip
+            assert given & (words | kinds) or trials or unnamed, (option.id, r.given, sorted(given))
 
 
 RECTUM_TAKEN_OUT = ["low anterior resection", "abdominoperineal resection", "pelvic exenteration"]
@@ -6562,3 +6566,89 @@ def test_names_on_lines_of_one_item_are_told_to_be_items_of_their_own(data, fiel
     assert f"{field}[0]: " in message
     assert "it holds a line break" in message and "an item of its own" in message, message
     assert "check the spelling" not in message.split(f"{field}[0]: ")[1].split("\n")[0], message
+
+
+def _had_values() -> list[str]:
+    """Every value of the list of treatments had."""
+    return sorted(shared_kb().vocabulary.known("prior_treatments"))
+
+
+def _related(had: frozenset[str], asked: set[str], loose: bool) -> bool:
+    """Whether a treatment had may be one asked about: the same, narrower or broader (radiation
+    had, for external radiation); ``loose``: anything sharing a kind with it too (FOLFOX, for
+    oxaliplatin: chemotherapy), or a list that leaves the drugs open."""
+    ups = shared_kb().vocabulary.ancestors["prior_treatments"]
+    if loose and had & {"clinical-trial", "drugs-not-known", OTHERS_NOT_KNOWN} | {
+            v for v in had if "clinical-trial" in ups.get(v, ())}:  # fmt: skip
+        return True
+    for v in had:
+        for w in asked:
+            up_v, up_w = ups.get(v, frozenset({v})), ups.get(w, frozenset({w}))
+            if v == w or w in up_v or v in up_w or (loose and up_v & up_w):
+                return True
+    return False
+
+
+@SETTINGS
+@given(cancer=st.sampled_from(["rectum", "cervix", "stomach", "colon"]),
+       fields=st.fixed_dictionaries({}, optional={k: FIELDS[k] for k in (
+           "stage", "recurrence", "resectable", "metastases", "symptoms")}),
+       data=st.data())
+def test_whether_a_treatment_had_stopped_is_asked_never_guessed_and_never_asked_if_never_had(
+        cancer, fields, data) -> None:  # type: ignore[no-untyped-def]
+    """Nothing said of what stopped working: a test of whether X stopped (in a condition, or a
+    route of radiation or ablation that stopped) is UNKNOWN, so asked, when X, or something
+    narrower or broader, was had (radiation alone had read as "no drug treatment, so none can
+    have stopped working", and chemoradiation before surgery was offered after pelvic
+    radiation); and is FALSE, never asked, when the list of treatments had holds nothing that
+    may be X (a drug, of radiation alone had)."""
+    kb = shared_kb()
+    had = data.draw(st.lists(st.sampled_from(_had_values()), max_size=3, unique=True))
+    profile = to_profile(cancer, {**fields, "prior_treatments": had})
+    row = facts_of(parse_profile(profile, kb), kb).row
+    prior = row["prior_treatments"]
+    assert isinstance(prior, frozenset)
+    for rules in kb.rules.values():
+        for test in leaves_of(rules.when):
+            if test.fact != "progressed_on" or test.kind != "any":
+                continue
+            if _related(prior, set(test.wanted), loose=False):
+                assert truth(test, row) is Truth.UNKNOWN, (rules.option, test.wanted, had)
+            elif not _related(prior, set(test.wanted) | test.true | test.unknown, loose=True):
+                assert truth(test, row) is Truth.FALSE, (rules.option, test.wanted, had)
+        for r in rules.ruled_out:
+            if r.fact != "progressed_on":
+                continue
+            if not r.relief_too and _related(prior, {r.given}, loose=False):
+                assert hit_truth(r, row) is Truth.UNKNOWN, (rules.option, r.given, had)
+            elif not _related(prior, {r.given} | {v for v, _ in r.words}, loose=True):
+                assert hit_truth(r, row) is Truth.FALSE, (rules.option, r.given, had)
+
+
+@SETTINGS
+@given(cancer=st.sampled_from(["cervix", "stomach", "rectum"]),
+       fields=st.fixed_dictionaries({}, optional={k: FIELDS[k] for k in (
+           "stage", "recurrence", "resectable", "metastases", "prior_treatments")}),
+       more=st.lists(st.sampled_from(["targeted therapy", "pembrolizumab", "bevacizumab",
+                                      "radiation therapy", "others not known"]),
+                     max_size=2, unique=True))
+def test_a_mix_given_with_a_kind_that_stopped_not_which_is_not_offered(
+        cancer, fields, more) -> None:  # type: ignore[no-untyped-def]
+    """A kind of drug stopped working, not which (chemotherapy): a mix given with that kind
+    (bevacizumab with chemotherapy) is not offered, as the mixes of that kind's drugs are not:
+    the drugs given with it may be the ones that stopped (cervical stage 4B had been offered
+    bevacizumab and pembrolizumab with chemotherapy, while the chemotherapy mixes asked which
+    drugs stopped). Not of a list of treatments had that holds nothing of the kind: what was
+    never had has not stopped, for the mix as for the chemotherapy mixes."""
+    kb = shared_kb()
+    profile = to_profile(cancer, {**fields, "progressed_on": ["chemotherapy", *more]})
+    row = facts_of(parse_profile(profile, kb), kb).row
+    stopped, prior = row["progressed_on"], row["prior_treatments"]
+    assert isinstance(stopped, frozenset)
+    options = {o.id: o for o in kb.options}
+    for result in evaluate(parse_profile(profile, kb), kb).options:
+        for kind in options[result.id].given_with:
+            narrower = kb.vocabulary.below("progressed_on", kind) - {kind}
+            if (kind in stopped and not stopped & narrower
+                    and (prior is None or _related(prior, {kind}, loose=True))):  # fmt: skip
+                assert result.status is not Status.offered, (result.id, profile)

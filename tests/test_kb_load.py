@@ -409,6 +409,14 @@ def test_every_value_the_rules_name_in_code_is_one_the_data_knows(kb) -> None:  
     for constant, fact in ((rules.DISTANT_SITES, "metastases"),
                            (rules.DRUG_KINDS, "prior_treatments")):  # fmt: skip
         assert constant <= kb.vocabulary.known(fact), constant - kb.vocabulary.known(fact)
+    # every value of what stopped working is under a kind of treatment that can stop working,
+    # or leaves the treatments open (a clinical trial, perhaps others not listed): a list of
+    # treatments had that holds none of these says nothing can have stopped (``rules.IMPLIED``)
+    ups = kb.vocabulary.ancestors["prior_treatments"]
+    stray = {v for v in kb.vocabulary.known("progressed_on")
+             if not ups[v] & (rules.CAN_STOP | rules.DRUGS_NOT_SAID.true)}  # fmt: skip
+    assert kb.vocabulary.known("prior_treatments") >= rules.CAN_STOP, "a kind not known"
+    assert stray == set(), stray
     # the distant organs the rules count are the places under "a distant part of the body"
     under = kb.vocabulary.below("metastases", rules.DISTANT) - {rules.DISTANT}
     assert under == rules.DISTANT_SITES, under ^ rules.DISTANT_SITES

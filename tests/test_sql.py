@@ -338,3 +338,37 @@ def test_missing_facts_agree_in_sql_with_a_route_on_another_fact(seed: int) -> N
     assert any("planned" in m for m in missing.values())
     assert missing_in_sql(PLANNED_KB, rows) == {k: sorted(v) for k, v in missing.items()}
     assert sql_statuses(PLANNED_KB, rows) == python_statuses(PLANNED_KB, people, engine=False)[0]
+
+
+def test_what_was_never_had_has_not_stopped_and_a_kind_in_a_mix_asks_in_sql_as_in_python() -> None:
+    """Radiation alone had, nothing said of what stopped: whether the radiation stopped is
+    asked (chemoradiation before surgery, radiation to the pelvis), while what was never had (a
+    drug) has not stopped, by the query as by ``logic.test_truth``; a kind of drug a mix gives
+    (bevacizumab with chemotherapy) that stopped, not which, leaves the mix undecided
+    (``rules.kind_stopped_route``); which drugs of it stopped leaves it offered."""
+    rectum = {"cancer": "rectum", "recurrence": "local"}
+    cervix = {"cancer": "cervix", "stage": "4B"}
+    people = [
+        {**rectum, "prior_treatments": ["radiation"]},
+        {**rectum, "prior_treatments": ["pelvic radiation", "surgery"]},
+        {**rectum, "prior_treatments": ["surgery"]},
+        {**rectum, "prior_treatments": ["radiation"], "progressed_on": []},
+        {**cervix, "prior_treatments": ["radiation"], "recurrence": "local"},
+        {**cervix, "progressed_on": ["chemotherapy"]},
+        {**cervix, "progressed_on": ["cisplatin and paclitaxel"]},
+        {"cancer": "stomach", "stage": "4", "progressed_on": ["chemotherapy"]},
+    ]
+    missing, rows = missing_in_python(KB, people)
+    expected, _ = python_statuses(KB, people)
+    status = {(p, o): s for p, o, s in expected}
+    assert status[("0", "rectum-chemoradiation")] == "needs_information"
+    assert missing[("0", "rectum-chemoradiation")] == ["progressed_on"]
+    assert status[("1", "rectum-chemoradiation")] == "needs_information"
+    assert status[("2", "rectum-chemoradiation")] == "offered"
+    assert status[("3", "rectum-chemoradiation")] == "offered"
+    assert "progressed_on" not in missing[("0", "rectum-folfiri")]
+    assert status[("5", "cervix-bevacizumab")] == "needs_information"
+    assert status[("5", "cervix-pembrolizumab-chemo")] == "needs_information"
+    assert status[("6", "cervix-bevacizumab")] == "offered"
+    assert sql_statuses(KB, rows) == expected
+    assert missing_in_sql(KB, rows) == {k: sorted(v) for k, v in missing.items()}

@@ -45,6 +45,7 @@ from onconav.logic import (
     missing_facts,
     relieves,
     ruled_out_hits,
+    test_truth,
     truth,
     undecided_facts,
 )
@@ -829,6 +830,11 @@ def why_not(
     the person did not give but the rest implies, how (``told``: "the treatments you have had
     include no drug treatment", not "which you did not list" of a list never asked for)."""
     if isinstance(expr, Test):
+        if expr.had is not None and row[expr.fact] is None:  # never had (``Test.had``): the
+            # list of treatments had decides it, and its check is that list's
+            text = (f"it is for {expr.text} (yours, from your other answers: the treatments you "
+                    "have had include none of these, so none of them can have stopped working)")
+            return [(text, [Reason(kind="condition", text=text, check=_check(expr.had, row))])]
         if expr.fact in told:  # the answer the rest implies, as another answer is said
             text = f"it is for {expr.text} (yours, from your other answers: {told[expr.fact]})"
         elif expr.listed:
@@ -954,7 +960,7 @@ def _checks(expr: Expr, row: dict[str, FactValue], want: Truth) -> list[Check]:
     if isinstance(expr, Test):
         return (
             [_check(expr, row, want is Truth.FALSE)]
-            if leaf_truth(expr, row[expr.fact]) is want
+            if test_truth(expr, row) is want
             else []
         )
     if isinstance(expr, Not):

@@ -111,10 +111,24 @@ def leaf_truth(test: Test, value: FactValue) -> Truth:
     return Truth.TRUE if counted else Truth.FALSE
 
 
+def test_truth(test: Test, row: Row) -> Truth:
+    """One test against the person's facts: its own fact's value (``leaf_truth``), and for a
+    test of what stopped working, the treatments had (``Test.had``): what was never had cannot
+    have stopped working, so a test of what stopped, not said, is FALSE when the list of
+    treatments had holds nothing that may be it. Not when what stopped is said: a list of
+    treatments had that leaves out one that stopped is not whole (pembrolizumab stopped, only
+    radiation had: the chemotherapy often given with it may have been had, and stopped)."""
+    value = row.get(test.fact)
+    if (value is None and test.had is not None
+            and leaf_truth(test.had, row.get(test.had.fact)) is Truth.FALSE):  # fmt: skip
+        return Truth.FALSE
+    return leaf_truth(test, value)
+
+
 def truth(expr: Expr, row: Row) -> Truth:
     """The truth of an expression for a person's facts."""
     if isinstance(expr, Test):
-        return leaf_truth(expr, row.get(expr.fact))
+        return test_truth(expr, row)
     if isinstance(expr, Not):
         return ~truth(expr.part, row)
     if isinstance(expr, All):
@@ -504,6 +518,11 @@ person (``onconav.sql.Leaves``)."""
 def to_sql(expr: Expr, leaf: Leaf = leaf_sql) -> str:
     """An expression as a SQL boolean (NULL for UNKNOWN) over a facts row."""
     if isinstance(expr, Test):
+        if expr.had is not None:  # not said, and never had by the list of treatments had:
+            # FALSE (``test_truth``)
+            not_said = leaf(not_given(expr.fact, "not said"))
+            return (f"(CASE WHEN {not_said} AND {leaf(expr.had)} IS FALSE THEN FALSE "
+                    f"ELSE {leaf(expr)} END)")  # fmt: skip
         return leaf(expr)
     if isinstance(expr, Not):
         return f"(NOT {to_sql(expr.part, leaf)})"

@@ -11,7 +11,7 @@ table of people.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 from typing import Literal
@@ -53,6 +53,12 @@ class Test:
     value: bool | None = None  # the wanted answer of a yes/no fact
     limit: int = 0  # the most members a count test allows
     text: str = ""  # what the test asks for, in plain words ("stage of the cancer: stage 4B")
+    # (what stopped working) the treatments had that may hold what it asks for: a list of
+    # treatments had that holds none of them says it was never had, so it cannot have stopped
+    # working: FALSE where what stopped is not said. Radiation alone had, nothing said of what
+    # stopped, had read as "no drug treatment, so none can have stopped working", radiation
+    # too. ``logic.test_truth``
+    had: Test | None = None
 
     @property
     def listed(self) -> bool:
@@ -142,6 +148,9 @@ class RuledOut:
     # a list of treatments had that is whole); TRUE or not known, it rules nothing out and asks
     # nothing: ``logic.hit_truth``
     only_if_not: Test | None = None
+    # only of a mix that gives it with something else (``Option.given_with``): a kind of drug
+    # that stopped, not which (``kind_stopped_route``)
+    mix_only: bool = False
 
     def why(self, values: frozenset[str]) -> str:
         """Why the person's values rule it out: the words of the first value they hold."""
@@ -333,7 +342,29 @@ class Lowering:
             with_radiation = self.with_radiation - others
             true, unknown = true - with_radiation, unknown | with_radiation
         kind: Kind = {"eq": "one", "in": "one", "has": "any", "has_any": "any"}.get(op, "every")  # type: ignore[assignment]
-        return Test(fact, op, kind, wanted, true, unknown | (more - true), text=text)
+        unknown |= more - true
+        stopped = fact == "progressed_on" and kind == "any"  # what was had may be it
+        had = self._had(wanted, true, unknown) if stopped else None
+        return Test(fact, op, kind, wanted, true, unknown, text=text, had=had)
+
+    def _had(self, wanted: Iterable[str], true: frozenset[str],
+             unknown: frozenset[str]) -> Test:  # fmt: skip
+        """Of a test that one of ``wanted`` stopped working (``true``, or perhaps: ``unknown``),
+        the treatments had that may hold one (``Test.had``): one of them, or what is broader
+        (radiation, chemotherapy) or narrower (FOLFOX, of oxaliplatin); a value of the list that
+        names no treatment that can stop working under a broader kind one of them is (pelvic
+        radiation, which may be the external radiation asked for); and a clinical trial, drugs
+        not known, or perhaps other treatments not listed (``DRUGS_NOT_SAID``)."""
+        ups = self.vocab.ancestors.get("prior_treatments", {})
+        stoppable = self.vocab.known("progressed_on")
+        # what is broader than one asked for (not than a regimen that holds it: radiation had,
+        # for fluorouracil, which a chemoradiation gives, is not a drug treatment had)
+        kinds = frozenset().union(*(ups.get(w, frozenset()) for w in wanted))
+        maybe = frozenset(
+            value for value, up in ups.items()
+            if value in true | unknown | kinds or up & (true | DRUGS_NOT_SAID.true)
+            or (value not in stoppable and up & kinds))  # fmt: skip
+        return any_of("prior_treatments", maybe, "perhaps had")
 
     def _describe(self, test: FactTest) -> str:
         label = in_sentence(self.fact_labels[test.fact])
@@ -578,6 +609,8 @@ def ruled_out_routes(ident: str, treatments: Treatments, lowering: Lowering) -> 
     elif (treatments.kind_of.get(ident) in ("drugs", "regimens")
           or ident in treatments.drug_procedures):  # fmt: skip
         routes.append(stopped_route(ident, treatments))
+    elif treatments.kind_of.get(ident) == "drug_classes":
+        routes.append(kind_stopped_route(ident, treatments))
     return routes
 
 
@@ -743,6 +776,26 @@ def stopped_route(ident: str, treatments: Treatments) -> RuledOut:
                     had_perhaps=_had_perhaps(ident, stopped, treatments))  # fmt: skip
 
 
+def kind_stopped_route(ident: str, treatments: Treatments) -> RuledOut:
+    """That a kind of drug a mix is given with (bevacizumab with chemotherapy) stopped working,
+    not which: the drugs of that kind the mix is given with may be the ones that stopped, so it
+    is undecided, and asks which, as a mix of named drugs does (cisplatin and paclitaxel, once
+    chemotherapy stopped: "Which chemotherapy drugs stopped working?"). Bevacizumab with
+    chemotherapy, pembrolizumab with chemotherapy and the three-drug mix had been offered of
+    cervical cancer of stage 4B whose chemotherapy stopped, while the chemotherapy mixes asked
+    (a review). It never rules a mix out: which drugs of the kind stopped leaves others to give
+    with it. Only of a mix (``Option.given_with``: ``option_rules``); an option that gives the
+    kind alone (chemotherapy) is not a mix of what stopped."""
+    name = treatments.named(ident)
+    ups = treatments.vocabulary.up("progressed_on", ident) & treatments.vocabulary.known(
+        "progressed_on")  # fmt: skip
+    test = Test("progressed_on", "has_any", "any", (ident,), frozenset(),
+                ups | _not_whole(treatments.vocabulary), text=f"{name} stopped working")
+    return RuledOut("progressed_on", ident, test, ((ident, f"{name} has stopped working"),),
+                    had_perhaps=_had_perhaps(ident, {ident: ""}, treatments),
+                    mix_only=True)  # fmt: skip
+
+
 def _had_asked(ident: str, stopped: Mapping[str, str], treatments: Treatments,
                local: bool = False) -> Test | None:
     """What stopped working not said, of someone who has had what stopping would rule ``ident``
@@ -830,7 +883,8 @@ def option_rules(
     given_again = set(option.intent) == {Intent.relieve} or option.aimed_at_spread
     ruled_out = [r for ident in (*option.uses, *option.given_with) for r in ruled_out_by(ident)
                  if not (r.fact == "progressed_on" and ident in option.stopped_partner_asks)
-                 and not (given_again and not r.relief_too)]  # fmt: skip
+                 and not (given_again and not r.relief_too)
+                 and not (r.mix_only and ident not in option.given_with)]  # fmt: skip
     ruled_out += around_surgery(option, lowering)
     # An option for after a kind of treatment stopped working (ramucirumab with paclitaxel once
     # chemotherapy stopped) is the next step the source gives: that a chemotherapy stopped, not
@@ -929,6 +983,12 @@ DRUG_KINDS = frozenset({"chemotherapy", "targeted-therapy", "immunotherapy"})
 # have stopped working", and warned of as one when chemotherapy stopped); drugs for bone spread
 # protect the bones and are not among them.
 DRUG_TREATMENTS = DRUG_KINDS | {"hormone-therapy", "radiopharmaceutical"}
+# Every kind of treatment that can stop working, as the list of treatments had names them: the
+# drug treatments, radiation and ablation (given to the cancer), blocking the blood vessels of a
+# tumour, and drugs for bone spread (``tests/test_kb_load.py`` checks each value of what stopped
+# working is under one of these, or a clinical trial or perhaps other treatments not listed)
+CAN_STOP = DRUG_TREATMENTS | {"radiation", "ablation", "angiographic-embolisation",
+                              "bone-metastasis-drugs"}  # fmt: skip
 # A list of treatments had that does not say which drug treatments were had: one that holds a
 # clinical trial (of any phase: which treatment it gave is not said), "drug treatments not
 # known" (a person who knows their operations but not their drugs), or "perhaps other
@@ -1123,17 +1183,23 @@ IMPLIED_FIRST: tuple[Implied, ...] = (
         warning="recurrence: stage 1 to 3 that has not come back does not fit with spread to "
         "distant organs; whether the cancer came back is taken as unknown until it is checked",
     ),
+    # Nothing had that can stop working: not when radiation or ablation was had (radiation
+    # alone had read as "no drug treatment, so none can have stopped working", and radiation
+    # that may have stopped was offered again). What was never had cannot have stopped working
+    # whatever this says (``Test.had``): a drug, of radiation alone had
     Implied(
         "progressed_on",
         frozenset(),
-        All((Not(any_of("prior_treatments", DRUG_TREATMENTS, "a drug treatment was had")),
+        All((Not(any_of("prior_treatments", CAN_STOP, "a treatment that can stop working was "
+                        "had")),
              Not(DRUGS_NOT_SAID))),
         if_unknown=True,
-        why="No drug treatment was had (prior_treatments is given and holds none, nor a clinical "
-        "trial, which may have given one, nor drug treatments not known or perhaps other "
-        "treatments not listed), so none can have stopped working.",
-        told="the treatments you have had include no drug treatment, so none can have stopped "
-        "working",
+        why="No treatment that can stop working was had (prior_treatments is given and holds no "
+        "drug treatment, radiation, ablation, blocking of blood vessels or drugs for the bones, "
+        "nor a clinical trial, which may have given one, nor drug treatments not known or perhaps "
+        "other treatments not listed), so none can have stopped working.",
+        told="the treatments you have had include no drug treatment, radiation or ablation, so "
+        "none can have stopped working",
     ),
     Implied(
         "chemo_for_spread",
