@@ -70,7 +70,7 @@ def reference(cond: Condition | None, facts: Mapping[str, FactValue], vocab: Voc
     if isinstance(cond, NotOf):
         return ~reference(cond.not_, facts, vocab, with_chemotherapy, regimens, with_radiation)
     value = facts.get(cond.fact)
-    if value is None:
+    if value is None and not (cond.fact == "progressed_on" and (cond.has or cond.has_any)):
         return U
     if isinstance(cond.eq, bool):
         return T if value == cond.eq else F
@@ -88,6 +88,22 @@ def reference(cond: Condition | None, facts: Mapping[str, FactValue], vocab: Voc
 
     wanted = [w for w in (cond.eq, cond.has) if isinstance(w, str)]
     wanted += cond.in_ or cond.has_any or cond.only or []
+    if value is None:  # what stopped not said: what was never had cannot have stopped
+        had = facts.get("prior_treatments")
+        if not isinstance(had, frozenset):
+            return U
+        not_said = {"clinical-trial", "drugs-not-known", "others-not-known"}
+        stoppable = vocab.known("progressed_on")
+
+        def may_be(v: str) -> bool:  # had, it may be one that stopped: were it said to have
+            # stopped, the test would be TRUE or UNKNOWN (of a value that names no treatment
+            # that can stop, pelvic radiation: of what broader it is)
+            forms = [v] if v in stoppable else [a for a in vocab.up("prior_treatments", v)
+                                                 if a in stoppable]  # fmt: skip
+            return any(compare(f, w) is not F for f in forms for w in wanted)
+
+        maybe = any(vocab.up("prior_treatments", v) & not_said or may_be(v) for v in had)
+        return U if maybe else F
     if isinstance(value, str):
         return any_of(compare(value, w) for w in wanted)
     assert isinstance(value, frozenset)

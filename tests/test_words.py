@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from onconav import evaluate, load_kb, parse_profile, words
 from onconav.engine import Status
-from onconav.kb.rules import DRUG_TREATMENTS
+from onconav.kb.rules import CAN_STOP, DRUG_TREATMENTS
 from onconav.kb.vocabulary import LITTLE_WORDS, normalise_name, without_little_words
 from onconav.profile import (
     NARROWED_BY_A_NOTE,
@@ -673,6 +673,8 @@ def test_a_drug_treatment_had_however_named_never_says_nothing_stopped_working(
         gives = set().union(*(KB.vocabulary.up("prior_treatments", v)
                               for v in facts.given["prior_treatments"]))  # fmt: skip
         assert gives & DRUG_TREATMENTS, (name, facts.given["prior_treatments"])
+    elif KB.vocabulary.up("prior_treatments", ident) & CAN_STOP:  # radiation or ablation had:
+        assert facts.row["progressed_on"] is None, name  # it may have stopped (clinical13)
     else:
         assert facts.row["progressed_on"] == frozenset(), name
 
