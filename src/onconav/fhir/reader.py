@@ -24,7 +24,7 @@ from onconav.fhir.codes import OBJECT, Row, Tables, load_tables, normal_code, sy
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import Drug, Regimen, fact_tests
 from onconav.kb.rules import DISTANT, ONE_OR_SEVERAL, OTHERS_NOT_KNOWN
-from onconav.kb.vocabulary import normalise_name
+from onconav.kb.vocabulary import in_sentence, normalise_name
 from onconav.profile import Problem, at_most, symptom_ids
 from onconav.reading import (
     NO_FINAL_RESULT,
@@ -4339,8 +4339,7 @@ def _not_again_read(builder: Builder, res: Res, said: list[str], shown: str,
             f"{res.ref} was stopped with words that say it must not be given again ({shown}): "
             "read as a drug the person cannot have; the record does not say why, so check it")
     for kind in kinds:
-        name = builder.kb.name_of(kind)
-        name = name[:1].lower() + name[1:] if name[1:2].islower() else name  # "chemotherapy"
+        name = in_sentence(builder.kb.name_of(kind))  # "chemotherapy"
         builder.warnings.append(
             f"{res.ref} was stopped with words that forbid a kind of drug again, {name} "
             f"({shown}): {KIND_NOT_BARRED} "
