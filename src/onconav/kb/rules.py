@@ -720,7 +720,8 @@ def stopped_route(ident: str, treatments: Treatments) -> RuledOut:
     - for a regimen of no key drug, any regimen one of its drugs was given in: it is stopped by
       each of its drugs (``stopped_by``), and a drug by a regimen it was given in (paclitaxel and
       topotecan after cisplatin and paclitaxel stopped, as after paclitaxel alone: it had been
-      offered, while the single drug left paclitaxel out as part of the pair).
+      offered, while the single drug left paclitaxel out as part of the pair); not one that is
+      also something else (the cervical pairs after cisplatin with radiation).
 
     That what it is a kind of stopped working (chemotherapy, targeted therapy; chemoradiation,
     for a regimen given with radiation), not which, leaves it undecided, as does a list of what
@@ -755,10 +756,13 @@ def stopped_route(ident: str, treatments: Treatments) -> RuledOut:
                                "which has already stopped working for you")  # fmt: skip
     if parts and not getattr(record, "key_drugs", True) and not getattr(record, "counts_as",
                                                                         []):  # fmt: skip
-        # a regimen of no key drug: any regimen one of its drugs was given in
+        # a regimen of no key drug: any regimen one of its drugs was given in, but not one that
+        # is also something else (cisplatin with radiation for an earlier stage: the cervical
+        # pairs are the chemotherapy for cancer that came back after it)
         for part in parts:
             for other_id in containing.get(part, []):
-                if other_id != ident:
+                if other_id != ident and not getattr(treatments.by_id[other_id], "counts_as",
+                                                     []):  # fmt: skip
                     stopped.setdefault(other_id, f"it gives {named(part)}, part of "
                                        f"{named(other_id)}, which has already stopped "
                                        "working for you")  # fmt: skip
