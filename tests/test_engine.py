@@ -2138,7 +2138,7 @@ def test_a_yes_or_no_given_against_a_symptom_listed_is_said(
                                       ["bone pain"], ["nerve pain"], ["nausea", "tumour pain"],
                                       ["nausea", "others not known"], ["headache"]])
 def test_a_tumour_on_a_nerve_beside_no_pain_listed_is_said(symptoms: list[str]) -> None:
-    """The question asks whether a tumour on a nerve causes the pain: "yes" beside a whole list
+    """The question asks whether a tumour on a nerve causes pain: "yes" beside a whole list
     of symptoms with no pain in it (a review: the nerve options were not suitable, "pain,
     which you did not list", without a word) is said; any pain listed, or the symptoms not
     given, say nothing."""
@@ -6662,3 +6662,23 @@ def test_a_mix_given_with_a_kind_that_stopped_not_which_is_not_offered(
             if (kind in stopped and not stopped & narrower
                     and (prior is None or _related(prior, {kind}, loose=True))):  # fmt: skip
                 assert result.status is not Status.offered, (result.id, profile)
+
+
+@pytest.mark.parametrize("cancer", ["stomach", "rectum", "cervix", "lung"])
+@pytest.mark.parametrize("field", ["metastases", "progressed_on", "cannot_have",
+                                   "prior_treatments", "symptoms", "planned",
+                                   "used_for_my_cancer"])  # fmt: skip
+def test_a_list_given_as_empty_is_never_said_not_to_list_a_thing(cancer: str, field: str) -> None:
+    """A list given as empty is said so where an option needs something in it ("it is for where
+    the cancer has spread: bone (you listed none)"), not "bone, which you did not list", which
+    had read as if a box was missed (a review of the page)."""
+    kb = shared_kb()
+    profile = {"cancer": cancer, "stage": "4B" if cancer == "cervix" else "4", field: []}
+    result = evaluate(parse_profile(profile, kb), kb)
+    label = in_sentence(kb.facts[field].label)
+    for option in result.options:
+        for reason in option.reasons:
+            if reason.text.startswith(f"it is for {label}"):
+                assert "which you did not list" not in reason.text, (option.id, reason.text)
+                assert "(you listed none)" in reason.text or "(yours: " in reason.text, (
+                    option.id, reason.text)  # (a test of the list as a whole in its own words)

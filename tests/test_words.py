@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from onconav import evaluate, load_kb, parse_profile, words
 from onconav.engine import Status
+from onconav.kb.load import record_labels
 from onconav.kb.rules import CAN_STOP, DRUG_TREATMENTS
 from onconav.kb.vocabulary import LITTLE_WORDS, normalise_name, without_little_words
 from onconav.profile import (
@@ -439,6 +440,33 @@ def test_prior_treatments_take_any_known_treatment_as_its_kind(typed: str, count
     assert any(counts_as in KB.vocabulary.up("prior_treatments", v) for v in values), values
 
 
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_radiotherapy_reads_as_radiation_in_any_name(data: st.DataObject) -> None:
+    """A name the knowledge base knows with the word "radiation" reads the same with
+    "radiotherapy" in its place, in every list of treatments ("radiotherapy to the pelvis",
+    "pelvic radiotherapy"): a review found them refused with a hint about drugs, while
+    "radiotherapy" alone and "radiation to the pelvis" were known."""
+    field = data.draw(st.sampled_from(["prior_treatments", "progressed_on", "cannot_have",
+                                       "planned"]))  # fmt: skip
+    values = KB.vocabulary.known(field)
+    written = [KB.label(field, v) for v in values] + [
+        n for v in values if v in KB.by_id for n in record_labels(KB.by_id[v])]
+    names = sorted({n for n in written if re.search(r"(?i)\bradiation\b", n)})
+    assume(names)
+    name = data.draw(st.sampled_from(names))
+    typed = re.sub(r"(?i)\bradiation\b", "radiotherapy", name)
+    base = {"cancer": "rectum", "stage": "4"}
+    assert read({**base, field: [typed]}).given[field] == read({**base, field: [name]}).given[field]
+
+
+@pytest.mark.parametrize("typed", ["radiotherapy to the pelvis", "pelvic radiotherapy",
+                                   "Radiotherapy to the pelvis"])  # fmt: skip
+def test_pelvic_radiotherapy_is_radiation_to_the_pelvis(typed: str) -> None:
+    facts = read({"cancer": "rectum", "prior_treatments": [typed]})
+    assert facts.given["prior_treatments"] == frozenset({"pelvic-radiation"})
+
+
 def test_radiation_named_by_how_it_was_given_leaves_the_pelvis_undecided() -> None:
     data = {"cancer": "rectum", "stage": "4", "prior_treatments": ["EBRT"]}
     result = evaluate(parse_profile(data, KB), KB)
@@ -634,9 +662,10 @@ def test_a_chemoradiation_regimen_written_as_its_drugs_with_radiation_is_that_re
                                        f"chemoradiation ({joined})"]))  # fmt: skip
     field = data.draw(st.sampled_from(["prior_treatments", "progressed_on", "planned",
                                        "cannot_have"]))  # fmt: skip
-    if field == "cannot_have" and ("(" in typed or typed.lower() in {
+    if field == "cannot_have" and ("(" in typed or words.in_our_words(typed).lower() in {
             n.lower() for n in regimen.names()}):  # fmt: skip
         return  # a note in brackets narrows no list of what cannot be had; a name is the regimen
+        # ("cisplatin with radiotherapy" is "cisplatin with radiation": ``words.OUR_WORDS``)
     written = read({"cancer": "cervix", field: [typed]}).given[field]
     if field == "cannot_have":  # each part, as written: neither the drugs nor radiation
         # (read as the regimen, a review of the change found the cisplatin pairs offered to

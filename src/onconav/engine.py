@@ -837,8 +837,12 @@ def why_not(
             return [(text, [Reason(kind="condition", text=text, check=_check(expr.had, row))])]
         if expr.fact in told:  # the answer the rest implies, as another answer is said
             text = f"it is for {expr.text} (yours, from your other answers: {told[expr.fact]})"
-        elif expr.listed:
+        elif expr.listed and row[expr.fact]:  # a list given with other things in it
             text = f"it is for {expr.text}, which you did not list"
+        elif expr.listed:  # a list given as empty: "a distant part of the body, which you did
+            # not list" had read as if a box was missed (a review); not in the list's own words
+            # ("no treatment yet"), which other answers may contradict (a treatment that stopped)
+            text = f"it is for {expr.text} (you listed none)"
         else:
             text = f"it is for {expr.text} (yours: {in_words(kb, expr.fact, row[expr.fact])})"
         return [

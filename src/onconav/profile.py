@@ -310,7 +310,7 @@ class Profile(BaseModel):
     )
     tumour_on_nerve: bool | None = Field(
         default=None,
-        description="Has the care team said that a tumour pressing on a nerve causes the pain?",
+        description="Has the care team said that a tumour pressing on a nerve causes pain?",
     )
     wants_cancer_treatment: bool | None = Field(
         default=None, description="Does the person want treatment aimed at the cancer itself?"
@@ -1002,6 +1002,9 @@ def _named(kb: KnowledgeBase, field: str, name: str) -> list[str] | None:
     table = kb.value_names[field]
     # as written, else without its little words ("bleeding from vagina", "pain in my rectum")
     match = table.get(normalise_name(name)) or table.get(normalise_name(without_little_words(name)))
+    if match is None and (ours := words.in_our_words(name)) != name:  # "pelvic radiotherapy"
+        match = table.get(normalise_name(ours)) or table.get(
+            normalise_name(without_little_words(ours)))
     if match is None:  # a code (rxnorm|4492, C78.7) of a record that is a value of the fact
         match = next((r.id for r in kb.find(name) if r.id in table.values()), None)
     if match is not None:
@@ -2110,7 +2113,7 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
             said = words.and_list([kb.phrase("symptoms", v) for v in when.wanted])
             out.append(f"{implied.fact}: given as {'yes' if value else 'no'}, but {said} is "
                        "listed among the symptoms; check which is right")  # fmt: skip
-    # (the question asks whether a tumour on a nerve causes the pain; "another symptom" may be a
+    # (the question asks whether a tumour on a nerve causes pain; "another symptom" may be a
     # pain, a headache, and "perhaps others" may hold one)
     if row["tumour_on_nerve"] is True and isinstance(symptoms, frozenset) and not symptoms & (
             kb.vocabulary.below("symptoms", "pain") | {OTHERS_NOT_KNOWN, "other-symptom"}):

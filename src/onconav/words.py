@@ -1551,6 +1551,19 @@ def spread_said(name: str) -> list[str] | None:
     return spread_places(text)
 
 
+# A word people use for one the knowledge base's names use ("radiotherapy to the pelvis",
+# "pelvic radiotherapy"): a name not known as written is looked up again with it. A review found
+# them refused with a hint about drugs, while "radiotherapy" alone and "radiation to the pelvis"
+# were known.
+OUR_WORDS = {"radiotherapy": "radiation"}
+_OUR_WORDS = re.compile(r"(?i)\b(" + "|".join(OUR_WORDS) + r")\b")
+
+
+def in_our_words(name: str) -> str:
+    """A name with each word of ``OUR_WORDS`` written as the knowledge base's names write it."""
+    return _OUR_WORDS.sub(lambda m: OUR_WORDS[m.group(1).lower()], name)
+
+
 # A treatment had written with the words of having had it ("had chemo", "she had radiotherapy",
 # "received FOLFOX", "previous surgery"), or with a clinic's words that say only that it was had,
 # before it ("s/p total gastrectomy", "status post", "post", "h/o", "history of") or after it

@@ -871,7 +871,7 @@ def options_command(
         list[bool] | None,
         typer.Option(
             "--tumour-on-nerve/--no-tumour-on-nerve",
-            help="Has the care team said a tumour pressing on a nerve causes the pain?",
+            help="Has the care team said a tumour pressing on a nerve causes pain?",
             show_default=False, metavar="",
         ),
     ] = None,
