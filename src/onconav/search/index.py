@@ -31,14 +31,19 @@ source's (``Index._own_first``). Passages that overlap a better one of the same 
 are left out, the entries citing them named on the better one. In a question, two words joined by
 a hyphen that spell a one-word name are that name ("HER-2" is "HER2"), and two apart written as
 the name ("HER 2", "her 2 positive"); a word of ``text.READ_AS`` is read as the word it stands
-for ("hurts" as "pain"). A word no document has is named in a notice. A weak word
-(``text.WEAK``: "long", "put", "instead") adds to the score of a document another word matches,
-but a document only weak words match is no hit; so are the words naming the cancer the search
-is about, beside another word that matches a document the search may show
+for ("hurts" as "pain"), and one of ``text.READ_BEFORE_TREATMENT`` right before the name of a
+treatment ("more radiation" as "again radiation"), and one of ``text.MUST`` before a word of
+``text.CHOSEN`` as "want" ("have to have treatment"). A word no document has is named in a
+notice. A weak word (``text.WEAK``: "long", "put", "instead") adds to the score of a document
+another word matches, but a document only weak words match is no hit; so are the words naming
+the cancer the search is about, beside another word that matches a document the search may show
 (``_names_the_cancer``). A question of one name shows its entry first (``NAMED_BOOST``). With
 no hit, the entry the question is a name of, as explain finds it, is offered (``explained``);
 with none, no slip of the keys and no other cancer's sources that match, a notice names the
 words that matched nothing (``_not_used``): those no document has, and those some have. A
+symptom only other cancers' sources speak of leads to the documents about the options that may
+ease it (``_eased``). Without the source documents, the hits come with a notice that their
+order may differ from that with them (``WITHOUT_SOURCES``). A
 short abbreviation ("HAI") is suggested only for a word written in capitals. A notice quotes
 the question's words as typed (``Concept.said``). An entry hit whose words matched in a part of
 it that it does not show (an option's note, another name) shows that part (``_unshown``).
@@ -121,6 +126,17 @@ SHORT_ABBREVIATION = 4
 # answer it ("how long do I have" is a question for them)
 SAY_MORE = ("Say a little more: the treatment, the symptom or the part of the body the "
             "question is about; or ask your care team.")
+# What a match through an option that may ease the symptom named says after its name
+# ("malnutrition, which it may ease": ``Index._eased``)
+EASED = ", which it may ease"
+# Said with the hits of an index built without the source documents: each passage is searched
+# by the words of the entries citing it (``build_index``), so the order differs from that of a
+# search with them; the command without --sources and the API's server without
+# $ONCONAV_SOURCES answer alike, but "can I have more radiation" put the rectal page's answer
+# 3rd without them and 1st with them, with nothing to say why the two differed
+WITHOUT_SOURCES = ("Searched without the source documents: each passage is found by the words "
+                   "of the entries that cite it, not by its own, so the order may differ from a "
+                   "search with the sources at hand.")
 # Where a cancer started, for the cancers the knowledge base does not know, as a question names
 # them before "cancer" ("lung cancer") or after "cancer of (the)" ("cancer of the pancreas"); and
 # kinds of cancer named by one word. Folded, in the American spelling (``text.american``). Such a
@@ -177,7 +193,8 @@ class Name:
     weight: float = SYNONYM_WEIGHT
     # "same": a name of the same thing; "member": a drug's name for its class
     # (``MEMBER_WEIGHT``); "broader": a broader symptom's or site's (``BROADER_WEIGHT``)
-    relation: Literal["same", "member", "broader"] = "same"
+    # "eases": an option that may ease the symptom named (``Index._eased``)
+    relation: Literal["same", "member", "broader", "eases"] = "same"
 
 
 @dataclass(frozen=True)
@@ -267,6 +284,14 @@ class Index:
                         for w, t in zip(surfaces, name.terms, strict=True)]  # fmt: skip
                 i += n
                 continue
+            must = _must(raw, i)  # "do I have to have treatment": have to, read as "want"
+            if must:
+                (term,) = words_of.stem_words(stem, [words_of.MUST[tuple(raw[i : i + must])]])
+                out.append(words_of.Word(" ".join(raw[i : i + must]), term,
+                                         words_of.MUST[tuple(raw[i : i + must])],
+                                         (spans[i].start(), spans[i + must - 1].end())))
+                i += must
+                continue
             back = words_of.come_back(raw, i)  # one word, as read ("came back", "is back")
             if back == 2:
                 out.append(words_of.Word(f"{raw[i]} back", words_of.COME_BACK, None,
@@ -290,11 +315,24 @@ class Index:
                     i += 2
                     continue
             reading = words_of.READ_AS.get(raw[i])  # "hurts": read as "pain"
+            if raw[i] in words_of.READ_BEFORE_TREATMENT and i + 1 < len(raw) and (
+                    words_of.stem_words(stem, [raw[i + 1]])[0] in self._treatment_starts):
+                reading = words_of.READ_BEFORE_TREATMENT[raw[i]]  # "more radiation": again
             if raw[i] not in words_of.STOP:
                 (term,) = words_of.stem_words(stem, [reading or raw[i]])
                 out.append(words_of.Word(raw[i], term, reading, spans[i].span()))
             i += 1
         return out
+
+    @functools.cached_property
+    def _treatment_starts(self) -> frozenset[str]:
+        """The first terms of the names of the treatments of the knowledge base (options,
+        classes of drugs, drugs, regimens, procedures): a word of
+        ``text.READ_BEFORE_TREATMENT`` right before one is read as the word it stands for
+        ("more radiation" as "again radiation")."""
+        kinds = {"options", "drug_classes", "drugs", "regimens", "procedures"}
+        return frozenset(key[0] for key, names in self.names.items()
+                         if any(self.kb.kind_of.get(n.entry) in kinds for n in names))
 
     def _written_name(self, raw: list[str], i: int,
                       stem: Stemmer) -> tuple[int, str, Name] | None:  # fmt: skip
@@ -646,6 +684,10 @@ class Index:
                 nowhere.append(concept.words)
             if allowed is not None and outside is not None:
                 ways = self._supported(concept, ways, allowed, outside, cache)
+            eased = self._eased(concept, ways, allowed, site)  # "I can't eat": a feeding tube
+            if eased is not None:
+                ways.append(eased)
+                notices.append(self._eased_notice(concept, eased[0], site))
             best = np.max(np.stack([s for _, s in ways]), axis=0)
             total += best
             bests.append(best)
@@ -754,6 +796,8 @@ class Index:
             notices.append(SAY_MORE if all(self.weak(c) for c in concepts)
                            else self._not_used(topics or [c for c in concepts
                                                           if not self.weak(c)]))  # fmt: skip
+        if hits and not self.with_sources:  # the order is not the one with the sources
+            notices.append(WITHOUT_SOURCES)
         cited = {c.source for hit in hits for c in (*hit.citations, *hit.other_citations)}
         return SearchResult(
             query=query,
@@ -768,6 +812,67 @@ class Index:
             knowledge_version=self.kb.version,
             disclaimer=DISCLAIMER,
         )
+
+    def _eased(self, concept: Concept, ways: list[Way], allowed: frozenset[str] | None,
+               site: str | None) -> Way | None:
+        """For a concept that names a symptom (one entry, no catch-all) that documents match by
+        some name, but none the search may show (only other cancers' sources speak of it), the
+        documents about the options that may ease it
+        (those whose condition names it, ``logic.relieves`` TRUE, as `onconav options` reads the
+        knowledge base's rules: the option itself, what it uses, the passages it cites), scoring
+        ``BROADER_WEIGHT`` for the options easing the fewest symptoms and less for those easing
+        more (radiation to ease symptoms); None otherwise.
+        "I can't eat" (a name of malnutrition) kept to rectal cancer had found nothing, where the
+        options for rectal cancer list a feeding tube: the words people use for a symptom are in
+        the stomach sources alone ("malnourished")."""
+        if not self.synonyms:
+            return None
+        entries = {n.entry for n in (*self.names.get(concept.terms, ()), *concept.names)
+                   if n.relation == "same"}  # fmt: skip
+        if len(entries) != 1 or self.kb.kind_of.get(next(iter(entries))) != "symptoms":
+            return None
+        (symptom,) = entries
+        matched = [int(i) for _, scores in ways for i in np.flatnonzero(scores > 0)]
+        if symptom in self._catch_alls or not matched or any(
+                self._shown(self.docs[i], allowed, site) for i in matched):  # fmt: skip
+            return None  # (matching nothing at all, its explain page is offered: ``explained``)
+        row = {"symptoms": frozenset({symptom})}
+        options = {o.id: self._eases_how_many[o.id] for o in self.kb.options
+                   if relieves(self.kb.rules[o.id], row) is Truth.TRUE and self._for(o.id, site)}
+        if not options:
+            return None
+        fewest = min(options.values())
+        uses = {o: set(getattr(self.kb.by_id[o], "uses", ()) or ()) for o in options}
+        scores = np.zeros(len(self.docs), dtype=np.float32)
+        for i, doc in enumerate(self.docs):
+            about = {doc.entry} if doc.entry is not None else set(doc.cited_by)
+            about |= {o for o in options if doc.entry in uses[o]}
+            eases = about & options.keys()
+            if eases:  # the more symptoms an option eases, the less it counts
+                scores[i] = BROADER_WEIGHT * fewest / min(options[o] for o in eases)
+        if not scores.any():
+            return None
+        name = f"{self.kb.name_of(symptom)}{EASED}"
+        return Name(entry=symptom, name=name, terms=(), weight=BROADER_WEIGHT,
+                    relation="eases"), scores
+
+    @functools.cached_property
+    def _eases_how_many(self) -> dict[str, int]:
+        """Per option, how many symptoms of the knowledge base it eases by its rules
+        (``logic.relieves`` TRUE for a person naming that symptom alone): a feeding tube eases
+        three, radiation to ease symptoms most (``_eased``)."""
+        symptoms = [e for e, kind in self.kb.kind_of.items() if kind == "symptoms"]
+        return {o.id: sum(relieves(self.kb.rules[o.id], {"symptoms": frozenset({s})})
+                          is Truth.TRUE for s in symptoms) for o in self.kb.options}  # fmt: skip
+
+    def _eased_notice(self, concept: Concept, name: Name | None, site: str | None) -> str:
+        """What a notice says of a concept matched only through the options that may ease the
+        symptom it names (``_eased``)."""
+        symptom = self.kb.name_of(name.entry) if name is not None else concept.typed
+        where = f" kept to {self._cancer_name(site)}" if site is not None else ""
+        return (f"No passage or entry{where} speaks of “{concept.typed}” "
+                f"({symptom}): the hits are the options that may ease it, as the knowledge "
+                f"base's rules read it; ask your care team which of them apply.")
 
     def _by_broader(self, scored: list[tuple[Concept, list[Way]]], taken: list[int],
                     topics: list[Concept]) -> list[str]:  # fmt: skip
@@ -1450,6 +1555,18 @@ def _unknown_cancers(query: str) -> list[str]:
         elif word in CANCER_KINDS:
             out.append(word)
     return out
+
+
+def _must(raw: list[str], i: int) -> int:
+    """How many words from ``i`` of a question's folded words are words of ``text.MUST``
+    ("have to", "must", "refuse") with treatment named after them (``text.CHOSEN``), before any
+    other word that is not a common one: "do I have to have treatment", "can I refuse chemo";
+    0 when they are not ("I have to eat more": nothing chosen)."""
+    for n in (2, 1):
+        if tuple(raw[i : i + n]) in words_of.MUST:
+            after = [w for w in raw[i + n :] if w not in words_of.STOP]
+            return n if after[:1] and after[0] in words_of.CHOSEN else 0
+    return 0
 
 
 def _spaced_name(cased: str, folded: str, spans: list[re.Match[str]], i: int) -> bool:

@@ -176,8 +176,31 @@ def stem_words(stem: Stemmer.Stemmer, found: list[str]) -> list[str]:
 # it put the blocked bowel first for "pain" itself, its rare word outscoring pain's. Read only in
 # a question, "hurts" finds what "pain" finds, and "pain" finds no "hurt". Each word as
 # written, folded (``Index.question_words``; plain BM25 reads none of them).
+# A "lump" is what the sources call a tumour (no source says "lump": "can they remove the lump"
+# had been told it is not a word the sources use).
 READ_AS = {"hurt": "pain", "hurts": "pain", "hurting": "pain", "tablet": "pill",
-           "tablets": "pills", "drip": "vein", "drips": "vein"}  # fmt: skip
+           "tablets": "pills", "drip": "vein", "drips": "vein", "lump": "tumour",
+           "lumps": "tumours"}  # fmt: skip
+# Words read as another only right before the name of a treatment (a drug, a regimen, a
+# procedure, a class of drugs, an option: ``Index.question_words``): "more radiation" is
+# "radiation again", as people ask it ("can I have more radiation"), where the sources say
+# "again" (the rectal page: radiation the pelvis already had may rule out more, [ccs-rectal-stage4
+# 5126-5224]); that answer had come 15th, after passages where radiation makes chemotherapy
+# "more" effective. Not elsewhere: "nothing more
+# can be done" keeps its "more", which the general source has in those words.
+READ_BEFORE_TREATMENT = {"more": "again"}
+# Words that ask whether a treatment must be had, or that refuse it, read in a question as
+# "want" when treatment is named after them (``CHOSEN``; ``Index.question_words``): the
+# sources answer such a question where they say a person may not "want" treatment and may
+# decide to stop it ("do I have to have treatment" had shown five passages of research on
+# stomach cancer first, on "treatment" alone, every other word a common one). By their folded
+# words.
+MUST = {("have", "to"): "want", ("has", "to"): "want", ("must",): "want",
+        ("refuse",): "want", ("refuses",): "want", ("refused",): "want", ("refusing",): "want",
+        ("decline",): "want", ("declining",): "want"}  # fmt: skip
+# What may be chosen so, named after those words: treatment in general and its main kinds
+CHOSEN = frozenset({"treatment", "treatments", "therapy", "therapies", "chemo", "chemotherapy",
+                    "radiation", "radiotherapy", "surgery", "operation"})  # fmt: skip
 @dataclass(frozen=True)
 class Word:
     """A word of a text: as written (folded), and the term it is indexed under; ``read_as``:
