@@ -1797,6 +1797,22 @@ def test_a_drug_given_again_by_an_offered_option_is_no_warning(
     assert cards_of(post(client, ORDER_SELECT, call)) == []
 
 
+@pytest.mark.parametrize("text", ["Do not rechallenge", "Neurotoxicity, do not rechallenge"])
+def test_do_not_rechallenge_on_each_drug_of_a_course_is_read_as_its_regimen(
+    client: Client, text: str
+) -> None:
+    """FOLFOX's three orders each stopped "Do not rechallenge" (or "Neurotoxicity, do not
+    rechallenge") had barred each drug: a drafted fluorouracil got a warning that the patient
+    cannot have it, though the note means FOLFOX. The service reads the record as the FHIR
+    reader does (FOLFOX cannot be had), and fluorouracil, which the FOLFIRI offered gives, gets
+    no card."""
+    stopped = [{**order, "statusReason": {"text": text}} for order in records.folfox_stopped()]
+    resources = [*RECTAL_STAGE_4, *stopped]
+    assert offered_result(resources).profile.cannot_have == ["folfox"]
+    call = hook_call("order-select", records.prefetch(resources), drafts=[FLUOROURACIL])
+    assert cards_of(post(client, ORDER_SELECT, call)) == []
+
+
 def test_a_drug_no_option_gives_after_both_regimens_stopped_is_a_warning(client: Client) -> None:
     """After FOLFIRI and FOLFOX both stopped working, no option gives fluorouracil: the one of
     5-FU or capecitabine with radiation is offered with capecitabine only, and says so."""

@@ -5172,21 +5172,112 @@ def test_a_kind_forbidden_again_is_not_read_as_every_drug_of_it(
                and repr(text) in w for w in reading.warnings), reading.warnings  # fmt: skip
 
 
-@pytest.mark.parametrize("text", ["Do not rechallenge", "Neurotoxicity, do not rechallenge",
-                                  "Grade 3 neuropathy - never to be given again"])
+NOT_AGAIN_ON_EACH = ["Do not rechallenge", "Neurotoxicity, do not rechallenge",
+                     "Grade 3 neuropathy - never to be given again", "DO NOT RECHALLENGE."]
+
+
+@pytest.mark.parametrize("text", NOT_AGAIN_ON_EACH)
 @pytest.mark.parametrize("regimen", [r.id for r in REGIMENS_BY_DRUGS])
-def test_words_that_forbid_each_drug_of_a_course_again_bar_each(
+def test_words_that_forbid_each_drug_of_a_course_again_bar_the_regimen(
     regimen: str, text: str, kb: onconav.KnowledgeBase
 ) -> None:
-    """Over every regimen the knowledge base names by its drugs: the words that forbid the drug
-    again on each record of its course bar each drug, as each record says (the same-course rule
-    that reads a harm named on each as none's is about which drug caused it, which these words
-    do not leave open). With a harm named beside them ("Neurotoxicity, do not rechallenge")
-    none had been barred, and oxaliplatin offered again in CAPOX."""
+    """Over every regimen the knowledge base names by its drugs: the same words that forbid the
+    drug again, naming no drug, on each record of its course ("Do not rechallenge" on each of
+    FOLFOX's three records, or beside a harm that names no drug: "Neurotoxicity, do not
+    rechallenge") mean that regimen must not be given again: it is read as one the person cannot
+    have, each record in the provenance, and no drug of it alone (each drug had been barred, and
+    with fluorouracil FOLFIRI), with a warning that the note was on each drug of the course and
+    was read as the regimen. The reading is otherwise that of the course done."""
     drugs = list(kb.by_id[regimen].components)
     records = [_stopped_drug(d, _drug_code(d) or "", text) for d in drugs]
     reading = read_bundle(_record(RECTUM, STAGE_4, *records), kb)
-    assert reading.data.get("cannot_have") == sorted(drugs), (text, reading.warnings)
+    assert reading.data.get("cannot_have") == [regimen], (text, reading.warnings)
+    assert {f"MedicationRequest/{d}" for d in drugs} <= set(reading.sources["cannot_have"])
+    done = read_bundle(_record(RECTUM, STAGE_4, *[
+        {**r, "status": "completed", "statusReason": None} for r in records]), kb)  # fmt: skip
+    assert {k: v for k, v in reading.data.items() if k != "cannot_have"} == done.data
+    assert any(kb.name_of(regimen) in w and "on each drug of one course" in w
+               and "ask the care team if a single drug is meant" in w and repr(text) in w
+               for w in reading.warnings), reading.warnings  # fmt: skip
+    assert not any("read as a drug the person cannot have" in w for w in reading.warnings)
+
+
+def test_do_not_rechallenge_on_each_record_of_folfox_leaves_folfiri_offered(
+    kb: onconav.KnowledgeBase,
+) -> None:
+    """The vignette: "Neurotoxicity, do not rechallenge" on each of FOLFOX's three records had
+    barred fluorouracil, and FOLFIRI with it: FOLFOX is not offered again, FOLFIRI is. The CLI
+    reads the same bundle the same (one reader)."""
+    folfox = _folfox("MedicationRequest", "stopped", "2024-01-10",
+                     statusReason={"text": "Neurotoxicity, do not rechallenge"})  # fmt: skip
+    reading = read_bundle(_record(RECTUM, STAGE_4, *folfox), kb)
+    assert reading.data["cannot_have"] == ["folfox"], reading.warnings
+    status = dict(statuses(reading.data, kb))
+    assert status["rectum-folfox"] == "not_suitable"
+    assert status["rectum-folfiri"] != "not_suitable", status
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sets(st.sampled_from(sorted({d for r in REGIMENS_BY_DRUGS for d in r.components}
+                                      | {"bevacizumab", "irinotecan"})), min_size=1, max_size=4),
+       st.sampled_from(NOT_AGAIN_ON_EACH))  # fmt: skip
+def test_words_that_forbid_each_drug_of_a_course_again_bar_the_regimens_it_makes(
+    drugs: set[str], text: str
+) -> None:
+    """Whatever drugs one course gives, each record stopped with the same words that forbid it
+    again naming no drug: what the person cannot have is what the course makes
+    (``KnowledgeBase.regimens_made_of``): each regimen its drugs make, and each drug of none
+    alone (a course that makes no regimen is read drug by drug, as before)."""
+    kb = the_kb()
+    assume(all(_drug_code(d) for d in drugs))
+    records = [_stopped_drug(d, _drug_code(d) or "", text) for d in sorted(drugs)]
+    reading = read_bundle(_record(RECTUM, STAGE_4, *records), kb)
+    assume(not {u.reference for u in reading.unused} & {f"MedicationRequest/{d}" for d in drugs})
+    assert reading.data.get("cannot_have") == sorted(kb.regimens_made_of(drugs)), (drugs, text)
+
+
+@pytest.mark.parametrize("harm", ["Neurotoxicity", "Grade 3 diarrhoea", "Anaphylaxis"])
+@pytest.mark.parametrize(("regimen", "carrier", "named"), [
+    (r.id, d, n) for r in REGIMENS_BY_DRUGS for d in r.components for n in r.components
+    if n != d])  # fmt: skip
+def test_a_harm_beside_words_that_forbid_another_drug_bars_that_drug_alone(
+    regimen: str, carrier: str, named: str, harm: str, kb: onconav.KnowledgeBase
+) -> None:
+    """Over every regimen the knowledge base names by its drugs, every drug of it whose record
+    carries the words and every other drug of it named: "Neurotoxicity; do not rechallenge with
+    oxaliplatin" on fluorouracil's record had barred fluorouracil as well as oxaliplatin (and
+    FOLFIRI with it): the words say whose the harm is, so the named drug alone is barred, the
+    record's own read as a treatment had, with a warning that says so."""
+    text = f"{harm}; do not rechallenge with {kb.name_of(named)}"
+    drugs = list(kb.by_id[regimen].components)
+    reading = read_bundle(_record(RECTUM, STAGE_4, *_course_of(drugs, carrier, text)), kb)
+    assert reading.data.get("cannot_have") == [named], (text, carrier, reading.warnings)
+    assert f"MedicationRequest/{carrier}" in reading.sources["cannot_have"]
+    assert any(w.startswith(f"MedicationRequest/{carrier} ") and "not its own drug" in w
+               and repr(text) in w for w in reading.warnings), reading.warnings  # fmt: skip
+
+
+# (not a regimen whose name holds "and", "cisplatin and ifosfamide": the reading of a
+# progression's words among others splits them at it, which is not this rule)
+@pytest.mark.parametrize("first", [True, False])
+@pytest.mark.parametrize(("regimen", "carrier", "named"), [
+    (r.id, d, n) for r in REGIMENS_BY_DRUGS for d in r.components for n in r.components
+    if n != d and " and " not in the_kb().name_of(r.id)])  # fmt: skip
+def test_a_record_whose_words_forbid_one_drug_and_name_a_progression_is_read_both_ways(
+    regimen: str, carrier: str, named: str, first: bool, kb: onconav.KnowledgeBase
+) -> None:
+    """A record's reading of the treatments its words name was one slot: "Neurotoxicity, do
+    not rechallenge with oxaliplatin; progression on FOLFOX" on leucovorin's record lost the
+    bar on oxaliplatin when the progression was written (and fluorouracil's own drug was barred
+    in its place). Every reading of a record is kept: the named drug is one the person cannot
+    have and the regimen stopped working, in either order of the words."""
+    forbid = f"Neurotoxicity, do not rechallenge with {kb.name_of(named)}"
+    grew = f"progression on {kb.name_of(regimen)}"
+    text = f"{forbid}; {grew}" if first else f"{grew}; {forbid}"
+    drugs = list(kb.by_id[regimen].components)
+    reading = read_bundle(_record(RECTUM, STAGE_4, *_course_of(drugs, carrier, text)), kb)
+    assert reading.data.get("cannot_have") == [named], (text, reading.warnings)
+    assert reading.data.get("progressed_on") == [regimen], (text, reading.warnings)
 
 
 @pytest.mark.parametrize(("text", "each"), [

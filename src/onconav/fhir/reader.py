@@ -786,7 +786,15 @@ class Builder:
     # leucovorin's): how they are read ("progressed", "cannot-have"), the drugs and regimens
     # named, and the words; read over the record's course once all are read
     # (``_named_of_the_course``)
-    reason_named: dict[str, tuple[str, list[str], str]] = field(default_factory=dict)
+    # (every reading of a record, in order: "Neurotoxicity, do not rechallenge with oxaliplatin;
+    # progression on FOLFOX" is both; one slot had kept only the last written)
+    reason_named: dict[str, list[tuple[str, list[str], str]]] = field(default_factory=dict)
+    # drug records whose words forbid their own drug again naming no drug ("Do not rechallenge",
+    # "Neurotoxicity, do not rechallenge"), each with the words beside the forbidding
+    # (``_not_again_words``: "" for none, "neurotoxicity"), its words and the warning that read
+    # it: the same words on every record of a course whose drugs make a regimen are read as that
+    # regimen (``_not_again_of_the_course``)
+    not_again_own: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     # a field whose result resources not read name (``_marker_not_read``): those resources
     named: dict[str, dict[str, str]] = field(default_factory=dict)  # FhirReading.named
     checked: dict[str, bool] = field(default_factory=dict)  # validated: valid or not
@@ -4011,7 +4019,71 @@ def _medications(builder: Builder, cancer: CancerFound) -> list[Given]:
         extra += (prior.ref,) if prior is not None and builder.valid(prior) else ()
         out += [_given(res, value, how, status, extra, given, only=hows == ["given"])
                 for how in hows]  # fmt: skip
-    return _named_of_the_course(builder, _harm_of_the_course(builder, out))
+    return _named_of_the_course(builder, _harm_of_the_course(
+        builder, _not_again_of_the_course(builder, out)))
+
+
+def _not_again_of_the_course(builder: Builder, out: list[Given]) -> list[Given]:
+    """The records whose words forbid their own drug again naming no drug
+    (``builder.not_again_own``: "Do not rechallenge", "Neurotoxicity, do not rechallenge"), when
+    every drug record of one course (``_chained``, as ``_named_of_the_course`` reads one) says
+    the same (``_not_again_words``) and their drugs make a regimen of the knowledge base
+    (``KnowledgeBase.regimens_made_of``): a clinician writing it on each record of the course
+    means that regimen must not be given again, so the regimen is read as one the person cannot
+    have, its records as treatments had (or as they are read besides), with a warning that the
+    note was on each drug and read as the regimen. Written on each record of FOLFOX it had barred
+    each drug, and with fluorouracil FOLFIRI. Drugs of the course that make no regimen, a course
+    whose records do not all say it, and a course with a drug not known alone keep the reading
+    of each record; so does an allergy (``ACUTE_REACTION``, never kept here)."""
+    if not builder.not_again_own:
+        return out
+    kb = builder.kb
+    had = [g for g in out if g.had and g.how != "planned" and g.drug and g.start]
+    courses: dict[int, list[Given]] = {}
+    for i, on in enumerate(_chained(_local_day(g.start) for g in had)):
+        courses[i] = [g for g in had if _local_day(g.start) in on]
+    added: list[Given] = []
+    for course in courses.values():
+        refs = {g.ref for g in course}
+        said = {builder.not_again_own[r][0] for r in refs if r in builder.not_again_own}
+        if len(said) != 1 or not refs <= builder.not_again_own.keys() or any(
+                kb.kind_of.get(g.value) != "drugs" for g in course):  # fmt: skip
+            continue
+        for regimen in kb.regimens_made_of({g.value for g in course}):
+            if kb.kind_of.get(regimen) != "regimens":
+                continue  # a drug of no regimen: read as its record says
+            members = sorted({g.ref for g in course if g.value in kb.drugs_of(regimen)})
+            for ref in members:
+                if builder.not_again_own[ref][2] in builder.warnings:
+                    builder.warnings.remove(builder.not_again_own[ref][2])
+                builder.harm_named.pop(ref, None)
+            other = {g.ref for g in out if g.how != "cannot-have"}
+            first = next(g for g in course if g.ref == members[0])
+            out = [replace(g, how="given") if g.ref in members and g.how == "cannot-have" else g
+                   for g in out if not (g.ref in members and g.ref in other
+                                        and g.how == "cannot-have")]  # fmt: skip
+            added.append(replace(first, value=regimen, how="cannot-have", last="", first="",
+                                 extra=(*first.extra, *members[1:]), had=False))  # fmt: skip
+            drugs = words.and_list(sorted({kb.name_of(g.value) for g in course
+                                           if g.ref in members}))  # fmt: skip
+            said_so = "; ".join(dict.fromkeys(builder.not_again_own[r][1] for r in members))
+            builder.warnings.append(
+                f"{', '.join(members)} ({drugs}) were each stopped with words that say the drug "
+                f"must not be given again ({said_so}): the note was on each drug of one course, "
+                "and is read as the regimen they make, "
+                f"{kb.name_of(regimen)}, being one the person cannot have, not as each drug "
+                "alone (its drugs may still be offered in other treatments; ask the care team "
+                "if a single drug is meant); check the record")  # fmt: skip
+    return out + added
+
+
+def _not_again_words(texts: list[str]) -> str:
+    """The words of a reason beside those that forbid the drug again (``NOT_AGAIN_WORDS``,
+    ``_NOT_AGAIN_FILLER``): "" of "Do not rechallenge", "neurotoxicity" of "Neurotoxicity, do
+    not rechallenge"; the same of each record of a course is the same note."""
+    lowered = " ".join(dict.fromkeys(" ".join(t.lower().split()) for t in texts))
+    return " ".join(w for w in re.sub(r"[^\w\s+-]", " ", NOT_AGAIN_WORDS.sub(" ", lowered)).split()
+                    if w not in _NOT_AGAIN_FILLER)  # fmt: skip
 
 
 def _named_of_the_course(builder: Builder, out: list[Given]) -> list[Given]:
@@ -4036,8 +4108,10 @@ def _named_of_the_course(builder: Builder, out: list[Given]) -> list[Given]:
     added: list[Given] = []
     # one Given of each record (one read both as stopped working and as a drug the person
     # cannot have is two)
-    for given in {g.ref: g for g in out if g.ref in builder.reason_named}.values():
-        how, named, shown = builder.reason_named.pop(given.ref)
+    readings = [(given, *reading) for given in
+                {g.ref: g for g in out if g.ref in builder.reason_named}.values()
+                for reading in builder.reason_named.pop(given.ref)]  # fmt: skip
+    for given, how, named, shown in readings:
         course = [g for g in had if course_of.get(_local_day(g.start)) == course_of.get(
             _local_day(given.start), -1)]  # fmt: skip
         for ident in named:
@@ -4335,9 +4409,12 @@ def _not_again_read(builder: Builder, res: Res, said: list[str], shown: str,
         builder.kb.by_id.get(d), "classes", [])}  # fmt: skip
     in_kind = [k for k in kinds if k in own_kinds]
     if [] in named or own in ids or in_kind:
-        builder.warnings.append(
-            f"{res.ref} was stopped with words that say it must not be given again ({shown}): "
-            "read as a drug the person cannot have; the record does not say why, so check it")
+        warning = (f"{res.ref} was stopped with words that say it must not be given again "
+                   f"({shown}): read as a drug the person cannot have; the record does not say "
+                   "why, so check it")  # fmt: skip
+        builder.warnings.append(warning)
+        if [] in named:
+            builder.not_again_own[res.ref] = (_not_again_words(said), shown, warning)
     for kind in kinds:
         name = in_sentence(builder.kb.name_of(kind))  # "chemotherapy"
         builder.warnings.append(
@@ -4347,7 +4424,7 @@ def _not_again_read(builder: Builder, res: Res, said: list[str], shown: str,
                "cannot have" if kind in in_kind else "its own drug, not of that kind, is not "
                "read as one the person cannot have") + "; check the record")  # fmt: skip
     if others:
-        builder.reason_named[res.ref] = ("cannot-have", others, shown)
+        builder.reason_named.setdefault(res.ref, []).append(("cannot-have", others, shown))
     return [] in named or own in ids or bool(in_kind)
 
 
@@ -4480,33 +4557,54 @@ def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any], then: str,
         )
         read.add("progressed")
     kinds = _kind_named(builder, res, said, doubt_read=True)
-    harms = [t for t in said if _says_cannot_have(t) and not _allergy_set_aside(t, builder.kb, own)]
-    if harms:
+    harmful = [t for t in said if _says_cannot_have(t)]
+    harms = [t for t in harmful if not _allergy_set_aside(t, builder.kb, own)]
+    # words beside the harm that forbid a treatment again: the record's own drug ("...,
+    # do not rechallenge"), each record of a course that says so read as it says
+    # (``_harm_of_the_course``), or as the regimen the course makes when each says the same
+    # (``_not_again_of_the_course``); another named ("...; avoid oxaliplatin"), read as it,
+    # also beside an allergy set aside as another drug's ("Anaphylaxis; do not rechallenge with
+    # oxaliplatin" of fluorouracil's record: the allergy is oxaliplatin's)
+    forbidden = [n for t in harmful for n in _forbidden_in(t, builder.kb)]
+    others = list(dict.fromkeys(i for n in forbidden for i in n
+                                if i != own and builder.kb.kind_of.get(i) != "drug_classes"))
+    mine = {own, *builder.kb.drugs_of(own or "")}
+    theirs = bool(harmful and others) and not any(
+        n == [] or any(mine & {i, *builder.kb.drugs_of(i)} for i in n) for n in forbidden)
+    if theirs:
+        # the harm is of what the words forbid, not of the record's drug ("Neurotoxicity; do not
+        # rechallenge with oxaliplatin" of fluorouracil's record had barred fluorouracil too)
+        builder.warnings.append(
+            f"{res.ref} was stopped for a harm whose words forbid "
+            f"{words.and_list([builder.kb.name_of(i) for i in others])} again, not its own drug "
+            f"({shown}): its own drug is read as a treatment had, not as one the person cannot "
+            "have; check the record")  # fmt: skip
+        builder.reason_named.setdefault(res.ref, []).append(("cannot-have", others, shown))
+    elif harms:
         warning = (f"{res.ref} was stopped for a reason read from its words as the person not able "
                    f"to take it (an allergy, an intolerance or side effects: cannot have it): "
                    f"{shown}")  # fmt: skip
         builder.warnings.append(warning)
         read.add("cannot-have")
         named = " ".join(" ".join(t.lower().split()) for t in harms)
-        # words beside the harm that forbid a treatment again: the record's own drug ("...,
-        # do not rechallenge"), each record of a course that says so read as it says
-        # (``_harm_of_the_course``); another named ("...; avoid oxaliplatin"), read as it
-        forbidden = [n for t in harms for n in _forbidden_in(t, builder.kb)]
-        others = [i for n in forbidden for i in n
-                  if i != own and builder.kb.kind_of.get(i) != "drug_classes"]  # fmt: skip
         if others:
-            builder.reason_named[res.ref] = ("cannot-have", list(dict.fromkeys(others)), shown)
-        builder.harm_named[res.ref] = (named, warning, any(
-            ACUTE_REACTION.search(t.lower()) for t in harms) or any(
+            builder.reason_named.setdefault(res.ref, []).append(("cannot-have", others, shown))
+        acute = any(ACUTE_REACTION.search(t.lower()) for t in harms)
+        forbidden = [n for t in harms for n in _forbidden_in(t, builder.kb)]
+        builder.harm_named[res.ref] = (named, warning, acute or any(
             n == [] or own in n for n in forbidden))  # fmt: skip
+        if [] in forbidden and not acute:
+            builder.not_again_own[res.ref] = (_not_again_words(harms), shown, warning)
     grew_on = [i for t in said if not words.UNSURE.search(t.lower())
                for i in _progression_named(t, builder.kb)]  # fmt: skip
     if grew_on:
-        builder.reason_named[res.ref] = ("progressed", list(dict.fromkeys(grew_on)), shown)
-    again = None if read or kinds or grew_on else _not_again_read(builder, res, said, shown, own)
+        builder.reason_named.setdefault(res.ref, []).append(
+            ("progressed", list(dict.fromkeys(grew_on)), shown))
+    again = None if read or kinds or grew_on or theirs else _not_again_read(
+        builder, res, said, shown, own)  # fmt: skip
     if again:
         read.add("cannot-have")
-    if not read and not kinds and not grew_on and again is None:
+    if not read and not kinds and not grew_on and not theirs and again is None:
         _reason_not_read(builder, res, reasons, then)
     return read
 
