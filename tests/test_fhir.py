@@ -5259,19 +5259,22 @@ def test_a_harm_beside_words_that_forbid_another_drug_bars_that_drug_alone(
 
 # (not a regimen whose name holds "and", "cisplatin and ifosfamide": the reading of a
 # progression's words among others splits them at it, which is not this rule)
+@pytest.mark.parametrize("harm", ["Neurotoxicity, ", ""])
 @pytest.mark.parametrize("first", [True, False])
 @pytest.mark.parametrize(("regimen", "carrier", "named"), [
     (r.id, d, n) for r in REGIMENS_BY_DRUGS for d in r.components for n in r.components
     if n != d and " and " not in the_kb().name_of(r.id)])  # fmt: skip
 def test_a_record_whose_words_forbid_one_drug_and_name_a_progression_is_read_both_ways(
-    regimen: str, carrier: str, named: str, first: bool, kb: onconav.KnowledgeBase
+    regimen: str, carrier: str, named: str, first: bool, harm: str, kb: onconav.KnowledgeBase
 ) -> None:
     """A record's reading of the treatments its words name was one slot: "Neurotoxicity, do
     not rechallenge with oxaliplatin; progression on FOLFOX" on leucovorin's record lost the
-    bar on oxaliplatin when the progression was written (and fluorouracil's own drug was barred
-    in its place). Every reading of a record is kept: the named drug is one the person cannot
-    have and the regimen stopped working, in either order of the words."""
-    forbid = f"Neurotoxicity, do not rechallenge with {kb.name_of(named)}"
+    bar on oxaliplatin when the progression was written (and leucovorin was barred in its
+    place); with no harm named ("Do not rechallenge with oxaliplatin; progression on FOLFOX")
+    the words that forbid were not read beside the progression at all. Every reading of a
+    record is kept: the named drug is one the person cannot have and the regimen stopped
+    working, in either order of the words."""
+    forbid = f"{harm}do not rechallenge with {kb.name_of(named)}"
     grew = f"progression on {kb.name_of(regimen)}"
     text = f"{forbid}; {grew}" if first else f"{grew}; {forbid}"
     drugs = list(kb.by_id[regimen].components)

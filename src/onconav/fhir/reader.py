@@ -4392,14 +4392,18 @@ def _forbidden_in(text: str, kb: KnowledgeBase) -> list[list[str]]:
 
 
 def _not_again_read(builder: Builder, res: Res, said: list[str], shown: str,
-                    own: str | None) -> bool | None:
+                    own: str | None, parts: bool = False) -> bool | None:
     """Whether a drug record's reasons for stopping, which only forbid a treatment again
     (``_only_not_again``; None for other words), bar its own drug, read so: the record's own
     drug, when they name none, name it or name a kind that holds it (a kind is not read as
     every drug of it, with a warning: ``KIND_NOT_BARRED``), as one the person cannot have;
     the other drugs and regimens they name are kept for ``_named_of_the_course``, which reads
-    each as one the person cannot have, whichever record of its course carries the words."""
-    named = [n for t in said if (n := _only_not_again(t, builder.kb)) is not None]
+    each as one the person cannot have, whichever record of its course carries the words.
+    With ``parts`` (beside a progression read: "Do not rechallenge with oxaliplatin;
+    progression on FOLFOX"), the parts of the words that only forbid (``_forbidden_in``); the
+    bar had been lost to the progression, with no word."""
+    named = [n for t in said for n in _forbidden_in(t, builder.kb)] if parts else [
+        n for t in said if (n := _only_not_again(t, builder.kb)) is not None]  # fmt: skip
     if not named:
         return None
     ids = list(dict.fromkeys(i for n in named for i in n))
@@ -4600,8 +4604,9 @@ def _stopped_by_words(builder: Builder, res: Res, reasons: list[Any], then: str,
     if grew_on:
         builder.reason_named.setdefault(res.ref, []).append(
             ("progressed", list(dict.fromkeys(grew_on)), shown))
-    again = None if read or kinds or grew_on or theirs else _not_again_read(
-        builder, res, said, shown, own)  # fmt: skip
+    # beside a progression, the parts that only forbid a treatment again are read too
+    again = None if read - {"progressed"} or kinds or theirs else _not_again_read(
+        builder, res, said, shown, own, parts=bool(read or grew_on))  # fmt: skip
     if again:
         read.add("cannot-have")
     if not read and not kinds and not grew_on and not theirs and again is None:
