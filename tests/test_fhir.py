@@ -5217,6 +5217,22 @@ def test_do_not_rechallenge_on_each_record_of_folfox_leaves_folfiri_offered(
     assert status["rectum-folfiri"] != "not_suitable", status
 
 
+@pytest.mark.parametrize("regimen", [r.id for r in REGIMENS_BY_DRUGS])
+def test_a_progression_beside_do_not_rechallenge_on_each_record_of_a_course_is_both_of_the_regimen(
+    regimen: str, kb: onconav.KnowledgeBase
+) -> None:
+    """Over every regimen the knowledge base names by its drugs: "Disease progression; do not
+    rechallenge" on each record of its course was read only as the regimen stopped working
+    (the words that forbid it again not read beside the progression): it stopped working and
+    is one the person cannot have, as the regimen, no drug of it alone."""
+    drugs = list(kb.by_id[regimen].components)
+    text = "Disease progression; do not rechallenge"
+    records = [_stopped_drug(d, _drug_code(d) or "", text) for d in drugs]
+    reading = read_bundle(_record(RECTUM, STAGE_4, *records), kb)
+    assert reading.data.get("cannot_have") == [regimen], reading.warnings
+    assert reading.data.get("progressed_on") == [regimen], reading.warnings
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sets(st.sampled_from(sorted({d for r in REGIMENS_BY_DRUGS for d in r.components}
                                       | {"bevacizumab", "irinotecan"})), min_size=1, max_size=4),
