@@ -53,6 +53,8 @@ from onconav.cdshooks.settings import SettingsError, from_environment
 from onconav.fhir import FhirError, read_bundle
 from onconav.fhir.reader import PENDING
 from onconav.kb import load_kb
+from onconav.kb.vocabulary import in_sentence
+from onconav.profile import facts_of, stopped_of
 from onconav.render import md_escape
 from onconav.result import OptionResult, Result
 from onconav.web import Settings, create_app
@@ -315,6 +317,70 @@ def test_stomach_her2_unknown_gets_a_card_naming_the_her2_test(client: Client) -
     assert ("- onconav asks the record for this result by the codes of its table (as above); "
             "one filed under another code, such as a laboratory's own, is not read: check the "
             "record") in her2[0]["detail"].splitlines()
+
+
+def test_an_option_only_in_trials_is_said_so_once(client: Client) -> None:
+    """The HER2 card had listed "Lapatinib (only in studies) (only in clinical trials)": the
+    option's name says it, and the card added its status. The status is left out beside an
+    option only in trials, which holds only while every such option's name says so; in the
+    order card's lines too ("Lapatinib (only in studies): only in clinical trials")."""
+    trials = [o for o in KB.options if o.in_trials]
+    assert trials and all(o.name.endswith("(only in studies)") for o in trials), trials
+    made = patient_view(client, "stomach-stage4-her2-unknown")
+    her2 = next(c for c in made if c["summary"].startswith("HER2 not on record"))
+    lines = her2["detail"].splitlines()
+    assert any(line.startswith("- Lapatinib (only in studies) \\[") for line in lines), lines
+    (card,) = order_cards({"cancer": "stomach", "stage": "4"}, "lapatinib")
+    assert "- **Lapatinib (only in studies)**. To decide: " in card.detail, card.detail
+    for line in [*lines, *card.detail.splitlines()]:
+        assert not ("only in studies" in line and "only in clinical trials" in line), line
+
+
+def test_the_options_card_says_how_many_offered_treat_the_cancer(client: Client) -> None:
+    """"Stomach cancer, stage 4: 10 options offered" had counted the three clinical trials,
+    supportive and comfort care, ablation for symptoms and care at a centre of experts among
+    them: the card says how many are treatments of the cancer, as well as the page's count."""
+    (options, *_) = patient_view(client, "stomach-stage4-her2-unknown")
+    assert options["summary"].startswith("Stomach cancer, stage 4: 10 options offered (2 cancer "
+                                         "treatments, 8 trials or care), "), options["summary"]
+    detail = options["detail"]
+    treating = detail.split("**Offered: treatments of the cancer**")[1].split("**Offered:")[0]
+    assert "Nivolumab with chemotherapy" in treating and "Clinical trials" not in treating
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(["rectum", "stomach", "cervix", "breast"]),
+       st.sampled_from(["4", "4A", "4B"]),
+       st.lists(st.sampled_from(["liver", "lung", "bone", "brain"]), max_size=2, unique=True),
+       st.booleans())  # fmt: skip
+def test_the_options_cards_count_is_the_pages_split_by_what_treats_the_cancer(
+    cancer: str, stage: str, metastases: list[str], wants: bool
+) -> None:
+    """Whatever the situation: the card's offered count is the page's (``Result.counts``), and
+    the two numbers beside it add up to it, the first the offered options that treat the cancer
+    (``Rules.standard``), each listed under its heading."""
+    data = {"cancer": cancer, "stage": stage, "metastases": metastases,
+            "wants_cancer_treatment": wants}  # fmt: skip
+    try:
+        result = evaluate(parse_profile(data, KB), KB)
+    except ValueError:
+        return  # a stage this cancer does not have
+    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
+                                  page_url="http://s/p")  # fmt: skip
+    (card, *_) = cardlib.patient_view(situation, KB)
+    offered = [o for o in result.options if o.status.value == "offered"]
+    treating = [o for o in offered if KB.rules[o.id].standard]
+    found = re.search(r": (\d+) options? offered(?: \((\d+|no) cancer treatments?"
+                      r"(?:, (\d+) trials? or care)?\))?", card.summary)  # fmt: skip
+    assert found, card.summary
+    assert int(found[1]) == result.counts.offered == len(offered)
+    if offered:
+        first = 0 if found[2] == "no" else int(found[2])
+        assert first == len(treating)
+        assert first + int(found[3] or 0) == len(offered), card.summary
+        heads = card.detail.split("**Offered: clinical trials and care**")
+        for option in offered:
+            assert (f"**{option.name}**" in heads[0]) is (option in treating), option.name
 
 
 def test_every_card_keeps_the_specifications_rules(client: Client) -> None:
@@ -1811,6 +1877,88 @@ def test_do_not_rechallenge_on_each_drug_of_a_course_is_read_as_its_regimen(
     assert offered_result(resources).profile.cannot_have == ["folfox"]
     call = hook_call("order-select", records.prefetch(resources), drafts=[FLUOROURACIL])
     assert cards_of(post(client, ORDER_SELECT, call)) == []
+
+
+def test_a_drug_that_stopped_in_a_regimen_is_a_warning_naming_where_it_is_given_again(
+    client: Client,
+) -> None:
+    """Irinotecan drafted after FOLFIRI stopped working got no card (KRAS wild-type: cetuximab
+    with irinotecan offered) or only one naming the KRAS test, though the page says irinotecan
+    alone and CAPIRI are not suitable, as they give irinotecan, part of FOLFIRI; oxaliplatin
+    after FOLFOX was warned of (a review). The rectal source gives cetuximab with irinotecan
+    after irinotecan stopped (ccs-rectal-stage4 2654-2820): the card names it."""
+    resources = [*records.SITUATIONS["rectal-stage4-folfox-progressed"][:-3],
+                 *records.folfiri_stopped()]  # KRAS wild-type  # fmt: skip
+    call = hook_call("order-select", records.prefetch(resources), drafts=[IRINOTECAN])
+    (card,) = cards_of(post(client, ORDER_SELECT, call))
+    assert card["indicator"] == "warning", card
+    assert card["summary"] == ("Irinotecan (part of FOLFIRI) stopped working; the sources give "
+                               "it again only in cetuximab with irinotecan (offered)")
+    assert card["overrideReasons"], card
+    assert "- **Irinotecan alone**: not suitable" in card["detail"], card["detail"]
+    # KRAS not on record: cetuximab with irinotecan asks, and the card says so
+    call = hook_call("order-select", records.prefetch([*RECTAL_STAGE_4,
+                                                       *records.folfiri_stopped()]),
+                     drafts=[IRINOTECAN])  # fmt: skip
+    (card,) = cards_of(post(client, ORDER_SELECT, call))
+    assert card["summary"] == ("Irinotecan (part of FOLFIRI) stopped working; the sources give "
+                               "it again only in cetuximab with irinotecan (needs information)")
+
+
+KEY_DRUGS = [(drug, regimen.id, cancer) for regimen in KB.data.regimens
+             for drug in regimen.stopped_by
+             for cancer in sorted({c for o in KB.options_using(drug) for c in o.cancers})]
+
+
+@pytest.mark.parametrize(("drug", "regimen", "cancer"), KEY_DRUGS)
+def test_every_drug_that_stopped_as_a_key_drug_is_a_warning(
+    drug: str, regimen: str, cancer: str
+) -> None:
+    """Every drug of the knowledge base drafted after a regimen stopped working whose drug it
+    is that makes the regimen what it is (``Regimen.stopped_by``): a warning that names the
+    regimen and says it stopped working, and every option the person may have that still gives
+    the drug (not as a choice the record removes), as the page shows it."""
+    data = {"cancer": cancer, "stage": "4", "prior_treatments": [regimen],
+            "progressed_on": [regimen]}  # fmt: skip
+    result = evaluate(parse_profile(data, KB), KB)
+    open_, cards = open_options_and_cards(result, drug)
+    (card,) = cards
+    assert card.indicator == "warning", card
+    assert "stopped working" in card.summary and KB.name_of(regimen) in card.summary, card.summary
+    if open_:
+        assert all(o.name in card.detail for o in open_), card.detail
+        shown = [o for o in open_ if in_sentence(o.name) in card.summary]
+        assert shown == open_ or f"only in {len(open_)} option" in card.summary, card.summary
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(["rectum", "stomach", "cervix", "breast"]),
+       st.lists(st.sampled_from(REGIMENS + sorted(d.id for d in KB.data.drugs)), min_size=1,
+                max_size=3, unique=True),
+       st.data())  # fmt: skip
+def test_a_drafted_drug_that_stopped_working_is_always_a_warning(
+    cancer: str, stopped: list[str], data_: st.DataObject
+) -> None:
+    """Whatever stopped working: a drafted drug (or mix) that stopped itself, named or as what
+    makes a regimen that stopped what it is (``profile.stopped_of``), gets a warning whenever
+    an option gives it here (one who wants no cancer treatment aside), and when an option the
+    person may have gives it again, the warning says it stopped working."""
+    # what stopped, a drug of it, or any drug or mix
+    near = sorted({*stopped, *(d for s in stopped for d in KB.drugs_of(s))})
+    drafted = data_.draw(st.one_of(st.sampled_from(near), st.sampled_from(
+        sorted(d.id for d in KB.data.drugs) + REGIMENS)))  # fmt: skip
+    data: dict[str, Any] = {"cancer": cancer, "stage": "4", "prior_treatments": stopped,
+                            "progressed_on": stopped}  # fmt: skip
+    result = evaluate(parse_profile(data, KB), KB)
+    facts = facts_of(result.profile, KB)
+    itself = [d for d, _ in stopped_of(KB, facts.row, drafted) if d == drafted]
+    using = {o.id for o in KB.options_using(drafted)}
+    if not itself or not any(o.id in using for o in result.options):
+        return
+    open_, cards = open_options_and_cards(result, drafted)
+    assert [c.indicator for c in cards] == ["warning"], (stopped, drafted, cards)
+    if open_:
+        assert "stopped working" in cards[0].summary, cards[0].summary
 
 
 def test_a_drug_no_option_gives_after_both_regimens_stopped_is_a_warning(client: Client) -> None:

@@ -27,6 +27,10 @@ order-select, for each drafted drug onconav knows (by its code) that an option i
   option giving it is offered or asks: a warning that the reason may hold for it too; a drafted
   mix that gives a drug that stopped working beside one that makes it what it is (CAPOX after
   capecitabine alone), as the answer flags it: a warning to ask whether it could still help;
+- the drug (or mix) itself stopped working, named or as what makes a regimen that stopped what
+  it is (irinotecan of FOLFIRI, oxaliplatin of CAPOX: ``profile.stopped_of``), and an option the
+  person may have gives it again (cetuximab with irinotecan after FOLFIRI): a warning that it
+  stopped, naming the options that give it again; with none, the rules below warn of it;
 - otherwise the statuses of the options that give it decide; an option where it is one choice
   among others that the record removes (5-FU of chemoradiation, after FOLFIRI) does not give it;
 - some option giving it is offered: no card, unless not every drug on record could be read
@@ -185,8 +189,15 @@ def _options_card(situation: Situation, kb: KnowledgeBase) -> Card:
     result = situation.result
     counts = result.counts
     offered = [o for o in result.options if o.status is Status.offered]
+    # the options offered as the page counts them, and how many of them are treatments of the
+    # cancer (``Rules.standard``: not a clinical trial, supportive care, a care setting or care
+    # that relieves symptoms), which a clinician looks for: "10 options offered" for a stomach
+    # cancer had counted the trials and the care among them (a review)
+    treating = [o for o in offered if kb.rules[o.id].standard]
+    others = [o for o in offered if not kb.rules[o.id].standard]
     summary = (
-        f"{_situation_words(result)}: {_count(counts.offered, 'option')} offered, "
+        f"{_situation_words(result)}: {_count(counts.offered, 'option')} offered"
+        f"{_offered_split(len(treating), len(others))}, "
         f"{counts.needs_information} need information"
     )
     if counts.not_suitable:  # as the page counts them (it had been left out)
@@ -195,8 +206,14 @@ def _options_card(situation: Situation, kb: KnowledgeBase) -> Card:
         summary += f", {counts.in_trials} only in trials"
     lines = [f"onconav lists every option its patient-education sources describe. "
              f"{md_escape(result.scope)}", ""]  # fmt: skip
-    lines += ["**Offered**", ""] if offered else ["No option is offered yet.", ""]
-    lines += [_option_line(option) for option in offered]
+    if not offered:
+        lines += ["No option is offered yet.", ""]
+    if treating:
+        lines += ["**Offered: treatments of the cancer**", ""]
+        lines += [_option_line(option) for option in treating]
+    if others:
+        lines += [*([""] if treating else []), "**Offered: clinical trials and care**", ""]
+        lines += [_option_line(option) for option in others]
     trials = [o for o in result.options if o.status is Status.in_trials]
     if trials:
         lines += ["", "**Only in clinical trials**", ""]
@@ -218,6 +235,18 @@ def _options_card(situation: Situation, kb: KnowledgeBase) -> Card:
         source=_source(situation, kb),
         links=[_page_link(situation)],
     )
+
+
+def _offered_split(treating: int, others: int) -> str:
+    """How many of the options offered treat the cancer, and how many are trials or care, for
+    the options card's summary: " (2 cancer treatments, 8 trials or care)"; "" when none is
+    offered."""
+    if not treating + others:
+        return ""
+    said = [_count(treating, "cancer treatment") if treating else "no cancer treatment"]
+    if others:
+        said.append(f"{others} {'trial or care' if others == 1 else 'trials or care'}")
+    return f" ({', '.join(said)})"
 
 
 def _fact_card(situation: Situation, fact: RankedFact, kb: KnowledgeBase) -> Card:
@@ -263,7 +292,8 @@ def _fact_card(situation: Situation, fact: RankedFact, kb: KnowledgeBase) -> Car
     for ident in fact.options:
         option = by_id.get(ident)
         if option is not None:
-            lines.append(f"- {option.name} ({STATUS_WORDS[option.status].lower()}) "
+            status = _status_said(option)
+            lines.append(f"- {option.name}{f' ({status})' if status else ''} "
                          f"{_cite(option.citations)}")  # fmt: skip
     lines += ["", *_footer(result)]
     return Card(
@@ -356,7 +386,23 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase, listed: 
     # a drafted mix that gives a drug that stopped working beside one that makes it what it is
     # (CAPOX after capecitabine alone): not ruled out, but the answer warns of it
     on_stopped = [b for b in built if any(r.id == draft.drug for r in b.mixes)]
-    if itself:
+    # the drafted drug (or mix) itself stopped working, named or as what makes a regimen that
+    # stopped what it is (irinotecan of FOLFIRI; not fluorouracil of FOLFOX, which FOLFIRI gives
+    # again: ``profile.stopped_of``), and an option the person may have gives it again
+    # (cetuximab with irinotecan): the options that gave it no card (one is offered), or one
+    # on KRAS alone, or said "not suitable here" (a review: irinotecan alone drafted after
+    # FOLFIRI stopped had no card, while oxaliplatin after FOLFOX was warned of)
+    stopped = [(d, r) for d, r in stopped_of(kb, facts.row, draft.drug) if d == draft.drug]
+    again = [o for o in giving if o.status in MAY_HAVE]
+    if stopped and again:
+        summary, sentence = _stopped_again_words(kb, draft.drug, stopped, again)
+        lines = [sentence, ""]
+        if kin is not None:  # and what the record says of its kind
+            lines += [kin[1], ""]
+        lines += [_status_line(o, kb, draft.drug) for o in options]
+        indicator = "warning"
+        made = "stopped"
+    elif itself:
         first, reason = itself[0]
         summary = f"{drug}: not suitable here, {_reason_words([reason], first, kb)}"
         lines = [f"The record rules {given} out for this patient:", ""]
@@ -453,9 +499,7 @@ def _record_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
     drug = _capital(kb.name_of(draft.drug))
     said = [*([f"this patient cannot have {and_list([kb.name_of(b) for b in barred])}"]
               if barred else []),
-            *([and_list([kb.name_of(d) + ("" if regimen is None else
-                                          f" (part of {kb.name_of(regimen)})")
-                         for d, regimen in stopped]) + " stopped working"] if stopped else [])]
+            *([_stopped_words(kb, stopped)] if stopped else [])]
     words = ", and that ".join(said)  # both, said apart (as ``_kin_words``)
     cancer = md_escape(situation.result.cancer_name)
     lines = [f"The record says {md_escape(words)}: check it before ordering.", "",
@@ -472,6 +516,33 @@ def _record_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
         links=[_page_link(situation), _explain_link(situation, draft.drug, drug)],
     )
     return card, "record"
+
+
+def _stopped_words(kb: KnowledgeBase, stopped: list[tuple[str, str | None]]) -> str:
+    """What stopped working of a drafted drug (``profile.stopped_of``), each with the regimen it
+    stopped in: "irinotecan (part of FOLFIRI) stopped working"."""
+    return and_list([kb.name_of(d) + ("" if regimen is None else
+                                      f" (part of {kb.name_of(regimen)})")
+                     for d, regimen in stopped]) + " stopped working"  # fmt: skip
+
+
+def _stopped_again_words(kb: KnowledgeBase, ident: str, stopped: list[tuple[str, str | None]],
+                         again: list[OptionResult]) -> tuple[str, str]:  # fmt: skip
+    """A drafted drug that stopped working, which options the person may have give again, in a
+    summary and a sentence of the detail: "Irinotecan (part of FOLFIRI) stopped working; the
+    sources give it again only in cetuximab with irinotecan (needs information)". The options
+    by count when naming them is too long for a summary."""
+    said = _stopped_words(kb, stopped)
+    named = and_list([f"{in_sentence(o.name)} ({STATUS_WORDS[o.status].lower()})" for o in again])
+    summary = f"{_capital(said)}; the sources give it again only in {named}"
+    if len(summary) >= SUMMARY_LIMIT:
+        summary = (f"{_capital(said)}; the sources give it again only in "
+                   f"{_count(len(again), 'option')} (below)")  # fmt: skip
+    names = md_escape(and_list([in_sentence(o.name) for o in again]))
+    sentence = (f"The record says {md_escape(said)}. onconav's sources give "
+                f"{md_escape(kb.name_of(ident))} again only in {names}: check that it could still "
+                "help, and that the order is for one of these, before ordering.")  # fmt: skip
+    return summary, sentence
 
 
 def _kin_words(kb: KnowledgeBase, ident: str, listed: list[Kin], statuses: set[Status],
@@ -708,7 +779,8 @@ def _option_line(option: OptionResult) -> str:
 def _status_line(option: OptionResult, kb: KnowledgeBase, drug: str) -> str:
     """An option that gives ``drug``: its status, why it is not suitable or what would decide
     it, and whether the record removes the drug as one of its choices."""
-    line = f"- **{option.name}**: {STATUS_WORDS[option.status].lower()}"
+    status = _status_said(option)
+    line = f"- **{option.name}**" + (f": {status}" if status else "")
     if option.status is Status.not_suitable and option.reason:
         line += f". {option.reason}"
     for removed in option.choices_ruled_out:
@@ -717,6 +789,14 @@ def _status_line(option: OptionResult, kb: KnowledgeBase, drug: str) -> str:
     for missing in option.missing:
         line += f". To decide: {missing.question}"
     return f"{line} {_cite(option.citations)}"
+
+
+def _status_said(option: OptionResult) -> str | None:
+    """An option's status beside its name, lower case; None for one only in clinical trials,
+    whose name says so ("Lapatinib (only in studies)": the knowledge base names every option
+    only studied so, and a test holds it), which had read "Lapatinib (only in studies) (only in
+    clinical trials)" (a review)."""
+    return None if option.status is Status.in_trials else STATUS_WORDS[option.status].lower()
 
 
 def _reason_words(reasons: list[Reason], option: OptionResult, kb: KnowledgeBase,
