@@ -358,8 +358,8 @@ def order_select(situation: Situation, drafted: Iterable[Drafted], kb: Knowledge
 def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase, listed: list[Kin],
                built: list[Built], facts: Facts) -> tuple[Card, str] | None:  # fmt: skip
     """The card of a drafted drug, with which of the module's rules made it ("record",
-    "itself", "kin", "built", "unread", "test", "trials", "unsuitable"); None when it needs
-    none."""
+    "stopped", "itself", "kin", "built", "unread", "test", "trials", "unsuitable"); None when it
+    needs none."""
     result = situation.result
     using = {option.id for option in kb.options_using(draft.drug)}
     options = [o for o in result.options if o.id in using]
