@@ -1162,9 +1162,13 @@ def test_brief_says_the_choices_left_and_the_notes_that_apply(
 
 def test_brief_example_lines(run: Run, after_xelox: Path) -> None:
     done = run("options", "--profile", str(after_xelox), "--brief")
-    # a note of the source's, and the warning that fluorouracil is of capecitabine's kind
-    assert ("Offered                  Chemotherapy with fluorouracil or capecitabine — choices "
-            "left: fluorouracil; 2 notes apply") in done.stdout.splitlines()
+    # a note of the source's, and the warning that fluorouracil is of capecitabine's kind; the
+    # choice left, fluorouracil, waits on the care team's word that a fluoropyrimidine could
+    # still work (it had been offered: a clinical review)
+    assert ("Needs information        Chemotherapy with fluorouracil or capecitabine — Has your "
+            "care team said whether fluoropyrimidines could still work for you, although "
+            "capecitabine, part of CAPOX, stopped working? — choices left: fluorouracil; 2 notes "
+            "apply") in done.stdout.splitlines()
     done = run("options", "--profile",
                "examples/rectal-local-recurrence-after-pelvic-radiation.json", "--brief")
     lines = done.stdout.splitlines()

@@ -22,8 +22,15 @@ from onconav.kb.model import fact_tests
 from onconav.kb.rules import BONE_SIGNS, DISTANT, DISTANT_SITES, DRUG_TREATMENTS, OTHERS_NOT_KNOWN
 from onconav.kb.rules import tests_of as leaves_of
 from onconav.kb.vocabulary import in_sentence, normalise_name
-from onconav.logic import Truth, hit_truth, leaf_truth, truth
-from onconav.profile import Profile, ProfileError, facts_of, parse_profile, read_cancer
+from onconav.logic import Truth, hit_truth, leaf_truth, ruled_out, truth
+from onconav.profile import (
+    Profile,
+    ProfileError,
+    drugs_listed,
+    facts_of,
+    parse_profile,
+    read_cancer,
+)
 from onconav.result import OptionResult
 
 CANCERS = [
@@ -1666,6 +1673,7 @@ def _an_answer(fact: str) -> dict[str, Any]:
         "weak_bone": {"weak_bone": True},
         "tumour_on_nerve": {"tumour_on_nerve": True},
         "used_for_my_cancer": {"used_for_my_cancer": ["targeted therapy"]},
+        "kin_may_work": {"kin_may_work": ["fluoropyrimidine"]},
     }
     return answers[fact]
 
@@ -5278,7 +5286,7 @@ def test_every_field_of_a_profile_reaches_the_facts() -> None:
         "biomarkers.her2": "positive", "biomarkers.kras": "wild-type",
         "metastases": ["bone"], "progressed_on": ["FOLFOX"], "cannot_have": ["irinotecan"],
         "prior_treatments": ["chemotherapy"], "symptoms": ["pain"], "planned": ["surgery"],
-        "used_for_my_cancer": ["immunotherapy"],
+        "used_for_my_cancer": ["immunotherapy"], "kin_may_work": ["fluoropyrimidine"],
     }  # fmt: skip
     assert set(answers) | {"cancer"} == set(fact_fields()), set(fact_fields()) ^ set(answers)
     assert set(SET_FIELDS) <= set(answers)
@@ -6682,3 +6690,72 @@ def test_a_list_given_as_empty_is_never_said_not_to_list_a_thing(cancer: str, fi
                 assert "which you did not list" not in reason.text, (option.id, reason.text)
                 assert "(you listed none)" in reason.text or "(yours: " in reason.text, (
                     option.id, reason.text)  # (a test of the list as a whole in its own words)
+
+
+# What stopped working, and the narrow kinds of drug, for the rule of kin that stopped
+KIN_STOPPED = ["FOLFOX", "CAPOX", "CAPIRI", "FOLFIRI", "capecitabine", "fluorouracil",
+               "oxaliplatin", "cetuximab", "panitumumab", "pembrolizumab", "nivolumab",
+               "carboplatin", "cisplatin", "paclitaxel", "trastuzumab", "bevacizumab",
+               "chemotherapy", "others not known"]  # fmt: skip
+NARROW_KINDS = ["platinum", "taxane", "fluoropyrimidine", "anti-egfr", "anti-her2", "anti-vegf",
+                "checkpoint-inhibitor"]  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(cancer=st.sampled_from(["rectum", "stomach", "cervix", "lung"]),
+       stage=st.sampled_from(["4", "4B"]), stopped=st.lists(st.sampled_from(KIN_STOPPED),
+                                                           min_size=1, max_size=3, unique=True),
+       may=st.one_of(st.none(), st.lists(st.sampled_from(NARROW_KINDS), max_size=3, unique=True)),
+       fields=st.fixed_dictionaries({}, optional={k: FIELDS[k] for k in (
+           "kras", "her2", "metastases", "resectable", "cannot_have", "chemo_for_spread",
+           "most_treatments_tried")}))  # fmt: skip
+@example(cancer="rectum", stage="4", stopped=["FOLFOX"], may=None, fields={"kras": "mutated"})
+@example(cancer="rectum", stage="4", stopped=["cetuximab"], may=None, fields={"kras": "wild-type"})
+@example(cancer="stomach", stage="4", stopped=["pembrolizumab"], may=[], fields={})
+@example(cancer="cervix", stage="4B", stopped=["carboplatin"], may=["taxane"], fields={})
+def test_a_kin_of_what_stopped_is_offered_only_when_the_care_team_says_it_could_work(
+    cancer: str, stage: str, stopped: list[str], may: list[str] | None, fields: dict[str, Any]
+) -> None:
+    """A drug of the same narrow kind as one that stopped working (capecitabine after FOLFOX,
+    whose fluorouracil stopped; panitumumab after cetuximab; nivolumab after pembrolizumab) had
+    been offered beside a warning that it may not work either (a clinical review). For any
+    situation: an option that the kin's stopping would rule out, by the rule for what stopped
+    working (read with every kind said to be one that could still work, so that only what the
+    kin itself rules out counts), is never offered unless ``kin_may_work`` lists the kind; with
+    it not given, the option is never not suitable for it (unknown is not negative), and one
+    that asks, asks it."""
+    kb = shared_kb()
+    data = to_profile(cancer, {**fields, "stage": stage, "progressed_on": stopped,
+                               "prior_treatments": stopped})  # fmt: skip
+    if may is not None:
+        data["kin_may_work"] = may
+    try:
+        profile = parse_profile(data, kb)
+    except ProfileError:
+        assume(False)
+    facts = facts_of(profile, kb)
+    row = facts.row
+    every = {**row, "kin_may_work": frozenset(NARROW_KINDS)}
+    given = row.get("kin_may_work")
+    result = {o.id: o for o in evaluate(profile, kb).options}
+    with_every = {o.id: o for o in evaluate(profile.model_copy(
+        update={"kin_may_work": NARROW_KINDS}), kb).options}  # fmt: skip
+    gone = set(drugs_listed(kb, row, "progressed_on"))
+    for drug in sorted(gone):
+        for kind, kin in kb.kin_of(drug).items():
+            for other in (k for k in kin if k not in gone):
+                after = {**every, "progressed_on": row["progressed_on"] | {other}}
+                for ident, option in result.items():
+                    rules = kb.rules[ident].at(facts.site)
+                    if (ruled_out(rules, after) is not Truth.TRUE
+                            or ruled_out(rules, every) is Truth.TRUE):  # fmt: skip
+                        continue  # not what the kin's stopping alone would rule out
+                    said = (ident, other, drug, data)
+                    if isinstance(given, frozenset) and kind in given:
+                        continue  # the care team says it could still work
+                    assert option.status is not Status.offered, said
+                    if given is None:
+                        assert option.status is not Status.not_suitable or (
+                            with_every[ident].status is Status.not_suitable), said
+                        if option.status is Status.needs_information:
+                            assert "kin_may_work" in {m.fact for m in option.missing}, said

@@ -27,7 +27,7 @@ KB = load_kb()
 CANCERS = ["stomach", "gastric", "rectum", "cervix", "colon", "breast", "lung", "kidney",
            "unknown", "any"]  # fmt: skip
 SETS = ["metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms", "planned",
-        "used_for_my_cancer"]  # fmt: skip
+        "used_for_my_cancer", "kin_may_work"]  # fmt: skip
 
 
 def values(fact: str) -> list[str]:
@@ -371,4 +371,40 @@ def test_what_was_never_had_has_not_stopped_and_a_kind_in_a_mix_asks_in_sql_as_i
     assert status[("5", "cervix-pembrolizumab-chemo")] == "needs_information"
     assert status[("6", "cervix-bevacizumab")] == "offered"
     assert sql_statuses(KB, rows) == expected
+    assert missing_in_sql(KB, rows) == {k: sorted(v) for k, v in missing.items()}
+
+
+def test_a_kin_of_what_stopped_waits_on_the_care_team_in_sql_as_in_python() -> None:
+    """A drug of the same narrow kind as one that stopped working (capecitabine alone after
+    FOLFOX, whose fluorouracil stopped; panitumumab after cetuximab; the cisplatin pairs after
+    carboplatin): with ``kin_may_work`` not given, the option asks it; given with the kind, it
+    is offered; given without it, it is not suitable; CAPIRI and FOLFIRI after FOLFOX stay
+    offered. The same statuses and missing facts in the query as in Python."""
+    rectum = {"cancer": "rectum", "stage": "4", "metastases": ["liver"]}
+    folfox = {**rectum, "biomarkers": {"kras": "mutated"}, "prior_treatments": ["FOLFOX"],
+              "progressed_on": ["FOLFOX"]}
+    cetuximab = {**rectum, "biomarkers": {"kras": "wild-type"},
+                 "prior_treatments": ["cetuximab", "irinotecan"],
+                 "progressed_on": ["cetuximab", "irinotecan"]}
+    carboplatin = {"cancer": "cervix", "stage": "4B", "prior_treatments": ["carboplatin"],
+                   "progressed_on": ["carboplatin"]}
+    people = [folfox, {**folfox, "kin_may_work": ["fluoropyrimidine"]},
+              {**folfox, "kin_may_work": []}, {**folfox, "kin_may_work": ["anti-EGFR"]},
+              cetuximab, {**cetuximab, "kin_may_work": ["anti-EGFR"]},
+              {**cetuximab, "kin_may_work": []}, carboplatin,
+              {**carboplatin, "kin_may_work": ["platinum"]}]  # fmt: skip
+    expected, rows = python_statuses(KB, people)
+    status = {(p, o): s for p, o, s in expected}
+    assert [status[(str(i), "rectum-capecitabine")] for i in range(4)] == [
+        "needs_information", "offered", "not_suitable", "not_suitable"]
+    assert {status[(str(i), o)] for i in range(4) for o in ("rectum-capiri", "rectum-folfiri")
+            } == {"offered"}  # fmt: skip
+    assert [status[(str(i), "rectum-panitumumab")] for i in range(4, 7)] == [
+        "needs_information", "offered", "not_suitable"]
+    assert [status[(str(i), "cervix-chemo-cisplatin-paclitaxel")] for i in (7, 8)] == [
+        "needs_information", "offered"]
+    assert sql_statuses(KB, rows) == expected
+    missing, _ = missing_in_python(KB, people)
+    assert missing[("0", "rectum-capecitabine")] == ["kin_may_work"]
+    assert missing[("4", "rectum-panitumumab")] == ["kin_may_work"]
     assert missing_in_sql(KB, rows) == {k: sorted(v) for k, v in missing.items()}

@@ -538,7 +538,8 @@ def test_a_lists_value_given_as_itself_is_not_kept_as_typed(field: str, value: s
         if value in getattr(profile, field):  # read as itself (brachytherapy is radiation had)
             assert field not in profile.as_typed, (field, name, profile.as_typed)
     other = {"metastases": "liver mets", "symptoms": "dysphagia",
-             "used_for_my_cancer": "immunotherapy drugs"}.get(field, "chemo")  # fmt: skip
+             "used_for_my_cancer": "immunotherapy drugs",
+             "kin_may_work": "anti-PD-1"}.get(field, "chemo")  # fmt: skip
     profile = parse_profile({"cancer": "rectum", field: [value, other]}, KB)
     if value in getattr(profile, field):
         assert profile.as_typed.get(field) == [other], (field, value, profile.as_typed)

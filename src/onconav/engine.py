@@ -40,6 +40,7 @@ from onconav.logic import (
     condition_of,
     decide,
     declines,
+    hit_truth,
     in_scope,
     leaf_truth,
     missing_facts,
@@ -1007,8 +1008,41 @@ def _had(kb: KnowledgeBase, rules: Rules, row: dict[str, FactValue], fact: str) 
     it, in the fact's ``which_had`` ("Did FOLFOX stop working (...)?"); of what its condition
     tests, in the fact's ``which_tested`` ("Has the care team said FOLFIRI cannot be given
     ...?")."""
+    if kin := _kin_asked(kb, rules, row, fact):
+        return kin
     return _of_values(kb, fact, _had_values(rules, row, fact, kb.vocabulary),
                       _tested_values(kb, rules, row, fact))
+
+
+def _kin_asked(kb: KnowledgeBase, rules: Rules, row: dict[str, FactValue],
+               fact: str) -> str | None:  # fmt: skip
+    """Of a fact an option's route waits on for the care team's word that a drug of a kind could
+    still work (``RuledOut.unless``: ``kin_may_work``), its ``which_had`` naming each kind and
+    the drug of it that stopped ("Has your care team said whether fluoropyrimidines could still
+    work for you, although fluorouracil, part of FOLFOX, stopped working?"); None when none
+    waits."""
+    template = kb.facts[fact].which_had
+    stopped = row.get("progressed_on")
+    if template is None or not isinstance(stopped, frozenset):
+        return None
+    asked: dict[str, list[str]] = {}
+    for r in rules.ruled_out:
+        if r.unless is None or r.unless.fact != fact or hit_truth(r, row) is not Truth.UNKNOWN:
+            continue
+        kind = r.unless.wanted[0]
+        which = asked.setdefault(kind, [])
+        for value in sorted(r.test.true & stopped):
+            if kb.kind_of.get(value) == "drugs":
+                which.append(kb.name_of(value))
+            else:  # a regimen that holds a drug of the kind: that drug, part of it
+                which += [f"{kb.name_of(d)}, part of {kb.name_of(value)}," for d in
+                          kb.drugs_of(value) if kind in getattr(kb.by_id[d], "classes", [])]
+    if not asked:
+        return None
+    phrases = [f"{in_sentence(kb.label(fact, kind))} could still work for you, although "
+               f"{and_list(dict.fromkeys(which))} stopped working"
+               for kind, which in asked.items()]  # fmt: skip
+    return template.format(values=" and whether ".join(phrases))
 
 
 def _had_values(rules: Rules, row: dict[str, FactValue], fact: str,

@@ -196,7 +196,7 @@ def hit_truth(r: RuledOut, row: Row) -> Truth:
     if value is None:
         if r.asked or (r.asked_if is not None
                        and leaf_truth(r.asked_if, row.get(r.asked_if.fact)) is Truth.TRUE):
-            return Truth.UNKNOWN
+            return _unless(r, row, Truth.UNKNOWN)
         return Truth.FALSE
     truth = leaf_truth(r.test, value)
     if truth is Truth.UNKNOWN and r.had_perhaps is not None and leaf_truth(
@@ -205,7 +205,15 @@ def hit_truth(r: RuledOut, row: Row) -> Truth:
     if r.only_if_not is not None and leaf_truth(
             r.only_if_not, row.get(r.only_if_not.fact)) is not Truth.FALSE:  # fmt: skip
         return Truth.FALSE  # an operation had, or not known whether: given after it, not ruled out
-    return truth
+    return _unless(r, row, truth)
+
+
+def _unless(r: RuledOut, row: Row, truth: Truth) -> Truth:
+    """A route's truth with its ``unless`` (``RuledOut.unless``): the care team says one of the
+    kind could still work, not ruled out; not said, undecided."""
+    if r.unless is None:
+        return truth
+    return all_of((truth, ~leaf_truth(r.unless, row.get(r.unless.fact))))
 
 
 def ruled_out_hits(rules: Rules, row: Row) -> list[RuledOut]:
@@ -353,7 +361,7 @@ def missing_facts(rules: Rules, row: Row, status: Status, condition: Truth,
     when = condition_of(rules, row)
     undecided = undecided_facts(when, read) if condition is Truth.UNKNOWN else []
     if out is Truth.UNKNOWN:  # what it gives may have stopped working: each unsure route's fact
-        unsure = [r.fact for r in rules.ruled_out if hit_truth(r, row) is Truth.UNKNOWN]
+        unsure = [r.asks(row) for r in rules.ruled_out if hit_truth(r, row) is Truth.UNKNOWN]
         undecided += [f for f in dict.fromkeys(unsure) if f not in undecided]
     if gate is Truth.UNKNOWN and "recurrence" not in undecided:
         undecided.append("recurrence")  # stage 1 to 3: whether it came back decides
@@ -567,7 +575,10 @@ def hit_sql(r: RuledOut, leaf: Leaf = leaf_sql) -> str:
                 f"ELSE {test} END)")  # fmt: skip
     if r.only_if_not is not None:  # only when known FALSE (an operation had, or perhaps: FALSE)
         test = f"(CASE WHEN {leaf(r.only_if_not)} IS FALSE THEN {test} ELSE FALSE END)"
-    return f"(CASE WHEN {given} THEN {not_said} ELSE {test} END)"
+    case = f"(CASE WHEN {given} THEN {not_said} ELSE {test} END)"
+    if r.unless is not None:  # the care team says one of the kind could still work: FALSE
+        return f"({case} AND NOT {leaf(r.unless)})"
+    return case
 
 
 def ruled_out_sql(rules: Rules, leaf: Leaf = leaf_sql) -> str:

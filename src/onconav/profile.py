@@ -325,6 +325,12 @@ class Profile(BaseModel):
         description="Kinds of drug treatment the care team says are used for this type of "
         "cancer: targeted therapy, immunotherapy; [] for neither",
     )
+    kin_may_work: list[str] | None = Field(
+        default=None,
+        description="Kinds of drug the care team says could still work although a drug of that "
+        "kind stopped working (platinum chemotherapy, fluoropyrimidines, immune checkpoint "
+        "inhibitors, ...); [] for none",
+    )
     chemo_for_spread: bool | None = Field(
         default=None,
         description="Was chemotherapy given after the cancer had spread (not only with radiation "
@@ -362,7 +368,7 @@ class Profile(BaseModel):
 
     @field_validator(
         "metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms", "planned",
-        "used_for_my_cancer", mode="before",
+        "used_for_my_cancer", "kin_may_work", mode="before",
     )  # fmt: skip
     @classmethod
     def _list(cls, value: object) -> object:
@@ -436,7 +442,7 @@ def fact_fields() -> list[str]:
 
 
 SET_FIELDS = ("metastases", "progressed_on", "cannot_have", "prior_treatments", "symptoms",
-              "planned", "used_for_my_cancer")  # fmt: skip
+              "planned", "used_for_my_cancer", "kin_may_work")  # fmt: skip
 # The yes-or-no fields (``distinct_answers`` reads their answers as one when they say one thing)
 YES_NO_FIELDS = frozenset(name for name, f in Profile.model_fields.items()
                           if f.annotation == bool | None)  # fmt: skip
@@ -452,6 +458,7 @@ NOTHING_GIVEN = {
     "cannot_have": "There are none",
     "planned": "Nothing is planned",
     "used_for_my_cancer": "They said neither is used",
+    "kin_may_work": "They said none would work",
     "symptoms": "No symptoms from the cancer",
 }
 
@@ -2229,8 +2236,10 @@ def kin_warnings(kb: KnowledgeBase, kin: Iterable[Kin]) -> list[str]:
     too, which the care team decides. Of a drug that stopped working (cemiplimab after
     pembrolizumab, cisplatin after carboplatin): its kin may not work either (they were offered
     without a word: a clinical review); a drug of a regimen that stopped is one that stopped
-    (rule 1), named with the regimen ("capecitabine, part of CAPOX, stopped working"). Said, not
-    decided: what is listed rules out only what it names, and no answer would settle it."""
+    (rule 1), named with the regimen ("capecitabine, part of CAPOX, stopped working"); what
+    only the kin would rule out waits on the care team's word (``kin_may_work``:
+    ``rules.kin_stopped_routes``), and a kind it lists is said to be one that could still work.
+    Of what cannot be had, said, not decided: no answer would settle it."""
     out = []
     for k in kin:
         names, are, it = _kin_words(kb, k)
@@ -2238,6 +2247,11 @@ def kin_warnings(kb: KnowledgeBase, kin: Iterable[Kin]) -> list[str]:
             out.append(f"cannot_have: {kb.name_of(k.drug)} cannot be given, and {names} {are} "
                        f"of the same kind ({kb.name_of(k.kind)}): the reason may hold for {it} "
                        f"too; ask the care team before an option that gives {it}")  # fmt: skip
+        elif k.may_work:  # the care team's word that one of the kind could still work
+            part = "" if k.regimen is None else f", part of {kb.name_of(k.regimen)},"
+            out.append(f"progressed_on: {kb.name_of(k.drug)}{part} stopped working, and {names} "
+                       f"{are} of the same kind ({kb.name_of(k.kind)}), which your care team "
+                       "says could still work for you")  # fmt: skip
         else:
             part = "" if k.regimen is None else f", part of {kb.name_of(k.regimen)},"
             out.append(f"progressed_on: {kb.name_of(k.drug)}{part} stopped working, and {names} "
@@ -2417,6 +2431,8 @@ class Kin:
     regimen: str | None
     kind: str
     kin: tuple[str, ...]
+    # (progressed_on) the care team says a drug of the kind could still work (``kin_may_work``)
+    may_work: bool = False
 
 
 def kin_of_listed(kb: KnowledgeBase, given: dict[str, FactValue], site: str) -> list[Kin]:
@@ -2435,6 +2451,8 @@ def kin_of_listed(kb: KnowledgeBase, given: dict[str, FactValue], site: str) -> 
     # what stopped: no drug of either list (the two notes had named each other, "fluorouracil
     # ... ask before" beside "capecitabine ... ask before").
     said = {"cannot_have": set(barred), "progressed_on": set(barred) | set(stopped)}
+    may = given.get("kin_may_work")
+    may_work = may if isinstance(may, frozenset) else frozenset()
     out = []
     for fact, listed in zip(lists, (barred, stopped), strict=True):
         for drug in sorted(listed):
@@ -2443,7 +2461,8 @@ def kin_of_listed(kb: KnowledgeBase, given: dict[str, FactValue], site: str) -> 
                               and any(site in o.cancers for o in kb.options_using(d))),
                              key=kb.name_of)  # fmt: skip
                 if kin:
-                    out.append(Kin(fact, drug, listed[drug], kind, tuple(kin)))
+                    out.append(Kin(fact, drug, listed[drug], kind, tuple(kin),
+                                   fact == "progressed_on" and kind in may_work))
     return out
 
 

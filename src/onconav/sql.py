@@ -11,7 +11,7 @@ status) are ``onconav.logic``'s."""
 from __future__ import annotations
 
 from onconav.kb import KnowledgeBase
-from onconav.kb.rules import Any, Expr, Not, Rules, Test
+from onconav.kb.rules import Any, Expr, Not, Rules, Test, not_given
 from onconav.logic import (
     DUCKDB,
     STATUS_RULES,
@@ -103,7 +103,13 @@ def missing_sql(rules: Rules, leaf: Leaf, dialect: Dialect) -> str:
             whens.setdefault(f, []).append(f"({gate} IS NULL AND {unknown} AND ({' OR '.join(c)}))")
     for r in rules.ruled_out:  # what it gives may have stopped working
         unsure = f"({column('_ruled_out')} IS NULL AND {hit_sql(r, leaf)} IS NULL)"
-        whens.setdefault(r.fact, []).append(unsure)
+        if r.unless is None:
+            whens.setdefault(r.fact, []).append(unsure)
+            continue
+        # its own fact when not given, else its unless's (``RuledOut.asks``)
+        given = f"{leaf(not_given(r.fact, 'not given'))}"
+        whens.setdefault(r.fact, []).append(f"({unsure} AND {given} IS TRUE)")
+        whens.setdefault(r.unless.fact, []).append(f"({unsure} AND {given} IS FALSE)")
     whens.setdefault("recurrence", []).append(f"({advanced_sql(leaf)} IS NULL)")
     relief: dict[str, list[str]] = {}  # not wanting cancer treatment: is it for a symptom?
     _undecided_sql(Any(rules.relief), [], relief, leaf)

@@ -750,7 +750,7 @@ FLAG_OF = {
     "prior_treatments": "--prior", "symptoms": "--symptom",
     "tumour_on_nerve": "--tumour-on-nerve/--no-tumour-on-nerve",
     "wants_cancer_treatment": "--wants-treatment/--no-cancer-treatment", "planned": "--planned",
-    "used_for_my_cancer": "--used-for-my-cancer",
+    "used_for_my_cancer": "--used-for-my-cancer", "kin_may_work": "--kin-may-work",
     "chemo_for_spread": "--chemo-for-spread/--no-chemo-for-spread",
     "hormone_sensitive": "--hormone-sensitive/--not-hormone-sensitive",
 }  # fmt: skip
@@ -884,6 +884,16 @@ def options_command(
             metavar="<str>",
         ),
     ] = None,
+    kin_may_work: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kin-may-work",
+            help="Kinds of drug the care team says could still work although a drug of that "
+            "kind stopped working: platinum, taxane, fluoropyrimidine, anti-EGFR, anti-HER2, "
+            "anti-VEGF, checkpoint inhibitor (repeat; 'none' for none).",
+            metavar="<str>",
+        ),
+    ] = None,
     chemo_for_spread: Annotated[
         list[bool] | None,
         typer.Option(
@@ -944,7 +954,7 @@ def options_command(
                                         hormone_sensitive),
         "chemo_for_spread": _yes_or_no("--chemo-for-spread/--no-chemo-for-spread",
                                        chemo_for_spread),
-        "used_for_my_cancer": used_for_my_cancer,
+        "used_for_my_cancer": used_for_my_cancer, "kin_may_work": kin_may_work,
     }  # fmt: skip
     set_by_flags = {k for k, v in flags.items() if v is not None}
     marked = {m for m, v in (("her2", her2), ("kras", kras)) if v}  # markers the flags give

@@ -205,6 +205,8 @@ class KnowledgeBase:
     # a cancer's names that say "cancer", with the words that describe a cancer left out, to the
     # cancer: a name typed is read by these too ("neck of the womb": ``cancers_by_place``)
     cancers_by_place: Mapping[str, str] = field(default_factory=dict)
+    # each drug's kin: for each narrow kind it is of, the other drugs of it (``rules.kin_of_drugs``)
+    kin: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
 
     @property
     def version(self) -> str:
@@ -341,10 +343,7 @@ class KnowledgeBase:
     def kin_of(self, drug: str) -> dict[str, list[str]]:
         """The other drugs of each narrow kind a drug is of (a drug class within a broader one:
         fluorouracil's fluoropyrimidines, capecitabine and floxuridine), by kind."""
-        narrow = {c.id for c in self.data.drug_classes if c.parent}
-        kinds = [c for c in getattr(self.by_id.get(drug), "classes", []) if c in narrow]
-        return {kind: [d.id for d in self.data.drugs if kind in d.classes and d.id != drug]
-                for kind in kinds}  # fmt: skip
+        return {kind: list(kin) for kind, kin in self.kin.get(drug, {}).items()}
 
     def regimens_made_of(self, drugs: Iterable[str]) -> list[str]:
         """Drugs given together named as the regimens they make (FOLFOX for fluorouracil,
@@ -850,6 +849,7 @@ def _index(
         with_chemotherapy=with_chemotherapy,
         given_with_radiation=lowering.with_radiation,
         gives={o.id: gives(o) for o in data.options},
+        kin=treatments.kin,
         covers=covers,
         only_one_had=only_one_had(vocabulary, kind_of),
         cancers_by_place=cancers_by_place(data),

@@ -12,7 +12,7 @@ table of people.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Literal
 
@@ -151,6 +151,18 @@ class RuledOut:
     # only of a mix that gives it with something else (``Option.given_with``): a kind of drug
     # that stopped, not which (``kind_stopped_route``)
     mix_only: bool = False
+    # it rules out only when this is FALSE of the person's answers: the care team says a drug of
+    # the kind could still work (``kin_may_work`` lists it: TRUE, it rules nothing out); not
+    # given, it is undecided, and asks it (``kin_stopped_route``; ``logic.hit_truth``)
+    unless: Test | None = None
+
+    def asks(self, row: Mapping[str, object]) -> str:
+        """The fact whose answer decides the route when it is undecided: its own, when not
+        given (whether FOLFOX, which was had, stopped working); else its ``unless``'s (what
+        stopped is known: whether the care team says one of the kind could still work)."""
+        if self.unless is not None and row.get(self.fact) is not None:
+            return self.unless.fact
+        return self.fact
 
     def why(self, values: frozenset[str]) -> str:
         """Why the person's values rule it out: the words of the first value they hold."""
@@ -566,6 +578,9 @@ class Treatments:
     # is radiation once chemoradiation, which gives it, has); one to ease a symptom may be
     # (``RuledOut.relief_too``). Ablation that stopped working had been offered again
     local: frozenset[str]
+    # a drug, and for each narrow kind it is of (a drug class within a broader one: platinum,
+    # fluoropyrimidine), the other drugs of that kind: its kin (``kin_stopped_route``)
+    kin: Mapping[str, Mapping[str, tuple[str, ...]]] = field(default_factory=dict)
 
     @classmethod
     def of(
@@ -585,6 +600,7 @@ class Treatments:
             drug_procedures,
             frozenset(p.id for p in data.procedures if p.kind in ("radiation", "ablation")
                       and p.id not in drug_procedures and p.parent is not None),
+            kin_of_drugs(data),
         )  # fmt: skip
 
     def named(self, ident: str) -> str:
@@ -608,7 +624,8 @@ def ruled_out_routes(ident: str, treatments: Treatments, lowering: Lowering) -> 
         routes.append(local_stopped_route(ident, treatments))
     elif (treatments.kind_of.get(ident) in ("drugs", "regimens")
           or ident in treatments.drug_procedures):  # fmt: skip
-        routes.append(stopped_route(ident, treatments))
+        routes.append(stopped := stopped_route(ident, treatments))
+        routes += kin_stopped_routes(ident, stopped, treatments)
     elif treatments.kind_of.get(ident) == "drug_classes":
         routes.append(kind_stopped_route(ident, treatments))
     return routes
@@ -778,6 +795,60 @@ def stopped_route(ident: str, treatments: Treatments) -> RuledOut:
     return RuledOut("progressed_on", ident, test, tuple(stopped.items()),
                     asked_if=_had_asked(ident, stopped, treatments),
                     had_perhaps=_had_perhaps(ident, stopped, treatments))  # fmt: skip
+
+
+def kin_of_drugs(data: KBData) -> dict[str, dict[str, tuple[str, ...]]]:
+    """Each drug's kin: for each narrow kind it is of (a drug class within a broader one), the
+    other drugs of that kind, in the data's order. The one rule of kin: the routes read it
+    (``Treatments.kin``), and the warnings and cards through ``KnowledgeBase.kin_of``."""
+    narrow = {c.id for c in data.drug_classes if c.parent}
+    return {d.id: {k: tuple(o.id for o in data.drugs if k in o.classes and o.id != d.id)
+                   for k in d.classes if k in narrow} for d in data.drugs}  # fmt: skip
+
+
+KIN_MAY_WORK = "kin_may_work"
+
+
+def kin_stopped_routes(ident: str, stopped: RuledOut, treatments: Treatments) -> list[RuledOut]:
+    """That a drug of the same narrow kind (``Treatments.kin``) as one whose stopping would rule
+    out ``ident`` stopped working: capecitabine alone once fluorouracil, part of FOLFOX, stopped;
+    panitumumab once cetuximab did; nivolumab once pembrolizumab did. Read by the rule that rules
+    out what stopped (``stopped_route``: the drugs among ``stopped``'s values), so a mix whose
+    kin drug is not one that makes it what it is stays (CAPIRI and FOLFIRI after FOLFOX: their
+    key drug is irinotecan). A drug of the kind stopped when it is named, or a regimen that holds
+    it is (its drugs stopped with it, rule 1). Whether another of the kind could still work is
+    the care team's judgement (``kin_may_work``): listed, the route rules nothing out; given
+    without the kind, it rules out; not given, it is undecided, and asks it (``RuledOut.unless``;
+    it had been offered, with a warning that it may not work either: a clinical review). One
+    route for each kind; none where the vocabulary has no such fact."""
+    if not treatments.vocabulary.known(KIN_MAY_WORK):
+        return []
+    named, containing = treatments.named, treatments.containing
+    direct = set(stopped.test.true)
+    by_kind: dict[str, dict[str, str]] = {}
+    for drug in (v for v in stopped.test.wanted if treatments.kind_of.get(v) == "drugs"):
+        for kind, kin in treatments.kin.get(drug, {}).items():
+            if kind not in treatments.vocabulary.known(KIN_MAY_WORK):
+                continue
+            words = by_kind.setdefault(kind, {})
+            either = f"{in_sentence(name_of(treatments.by_id, kind))} would not work either"
+            for other in kin:
+                for value, through in ((other, ""), *((r, f", part of {named(r)},")
+                                                      for r in containing.get(other, []))):
+                    if value not in direct:
+                        words.setdefault(value, f"it gives {named(drug)}, and your care team "
+                                         f"says {either} after {named(other)}{through} "
+                                         "stopped working")  # fmt: skip
+    name = treatments.named(ident)
+    return [RuledOut("progressed_on", ident,
+                     any_of("progressed_on", frozenset(words), f"a drug of the kind of {name} "
+                            f"stopped working"), tuple(words.items()),
+                     # had, what stopped not said: whether it stopped is asked, as of the drug
+                     asked_if=_had_asked(ident, words, treatments),
+                     unless=any_of(KIN_MAY_WORK, frozenset({kind}),
+                                   f"{in_sentence(name_of(treatments.by_id, kind))} could still "
+                                   "work"))
+            for kind, words in by_kind.items() if words]  # fmt: skip
 
 
 def kind_stopped_route(ident: str, treatments: Treatments) -> RuledOut:

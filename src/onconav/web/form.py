@@ -84,7 +84,7 @@ SECTIONS = {
     "prior_treatments": "Treatment so far", "progressed_on": "Treatment so far",
     "cannot_have": "Treatment so far", "most_treatments_tried": "Treatment so far",
     "chemo_for_spread": "Treatment so far", "planned": "Treatment so far",
-    "used_for_my_cancer": "Treatment so far",
+    "used_for_my_cancer": "Treatment so far", "kin_may_work": "Treatment so far",
     "symptoms": "How you are", "tumour_on_nerve": "How you are",
     "wants_cancer_treatment": "What you want",
 }  # fmt: skip
@@ -104,6 +104,8 @@ LIST_ANSWERS = {
     "planned": ("I don't know", _NONE["planned"], "Yes, these are planned:"),
     "used_for_my_cancer": ("I don't know, or they have not said", _NONE["used_for_my_cancer"],
                            "They said these are used:"),
+    "kin_may_work": ("I don't know, or they have not said", _NONE["kin_may_work"],
+                     "They said these could still work:"),
     "symptoms": ("I don't know", _NONE["symptoms"], "Yes, these:"),
 }
 # List questions that also take typed names, and which list of names they suggest.
