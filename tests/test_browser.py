@@ -688,7 +688,7 @@ def test_the_header_search_of_an_answer_keeps_to_its_cancer(page: Watched, site:
 ERRORS = "/options?" + "&".join([
     "cancer=rectum", "symptoms=some", "symptoms=hiccups", "progressed_on=some",
     "progressed_on=Xelodaa", "prior_treatments=some", "planned=some", "used_for_my_cancer=some",
-    "metastases=some", "cannot_have=none", "cannot_have=Xeloda",
+    "kin_may_work=some", "metastases=some", "cannot_have=none", "cannot_have=Xeloda",
     *(f"{name}=x" for name in ("stage", "recurrence", "metastasis_extent", "weak_bone",
                                "resectable", "her2", "kras", "hormone_sensitive",
                                "most_treatments_tried", "chemo_for_spread", "tumour_on_nerve",
