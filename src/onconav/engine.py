@@ -1018,8 +1018,9 @@ def _kin_asked(kb: KnowledgeBase, rules: Rules, row: dict[str, FactValue],
                fact: str) -> str | None:  # fmt: skip
     """Of a fact an option's route waits on for the care team's word that a drug of a kind could
     still work (``RuledOut.unless``: ``kin_may_work``), its ``which_had`` naming each kind and
-    the drug of it that stopped ("Has your care team said whether fluoropyrimidines could still
-    work for you, although fluorouracil, part of FOLFOX, stopped working?"); None when none
+    the drug of it that stopped ("Could fluoropyrimidines still work, although fluorouracil, part of
+    FOLFOX, stopped working?"), in words that ask as well for the person as for the list of
+    questions to ask the care team; None when none
     waits."""
     template = kb.facts[fact].which_had
     stopped = row.get("progressed_on")
@@ -1039,10 +1040,10 @@ def _kin_asked(kb: KnowledgeBase, rules: Rules, row: dict[str, FactValue],
                           kb.drugs_of(value) if kind in getattr(kb.by_id[d], "classes", [])]
     if not asked:
         return None
-    phrases = [f"{in_sentence(kb.label(fact, kind))} could still work for you, although "
+    phrases = [f"{in_sentence(kb.label(fact, kind))} still work, although "
                f"{and_list(dict.fromkeys(which))} stopped working"
                for kind, which in asked.items()]  # fmt: skip
-    return template.format(values=" and whether ".join(phrases))
+    return template.format(values=", and could ".join(phrases))
 
 
 def _had_values(rules: Rules, row: dict[str, FactValue], fact: str,
