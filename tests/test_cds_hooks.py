@@ -342,7 +342,7 @@ def test_the_options_card_says_how_many_offered_treat_the_cancer(client: Client)
     them: the card says how many are treatments of the cancer, as well as the page's count."""
     (options, *_) = patient_view(client, "stomach-stage4-her2-unknown")
     assert options["summary"].startswith("Stomach cancer, stage 4: 10 options offered (2 cancer "
-                                         "treatments, 8 trials or care), "), options["summary"]
+                                         "treatments and 8 trials or care), "), options["summary"]
     detail = options["detail"]
     treating = detail.split("**Offered: treatments of the cancer**")[1].split("**Offered:")[0]
     assert "Nivolumab with chemotherapy" in treating and "Clinical trials" not in treating
@@ -371,7 +371,7 @@ def test_the_options_cards_count_is_the_pages_split_by_what_treats_the_cancer(
     offered = [o for o in result.options if o.status.value == "offered"]
     treating = [o for o in offered if KB.rules[o.id].standard]
     found = re.search(r": (\d+) options? offered(?: \((\d+|no) cancer treatments?"
-                      r"(?:, (\d+) trials? or care)?\))?", card.summary)  # fmt: skip
+                      r"(?:(?: and|:) (\d+) trials? or care)?\))?", card.summary)  # fmt: skip
     assert found, card.summary
     assert int(found[1]) == result.counts.offered == len(offered)
     if offered:

@@ -1043,7 +1043,11 @@ def test_text_and_markdown_carry_the_counts_and_the_situation(
     need = "needs" if counts["needs_information"] == 1 else "need"
     # (none only in clinical trials for rectal cancer: not counted, "0 only in clinical trials")
     assert counts["in_trials"] == 0 and counts["declined"] > 0
-    words = (f"{counts['offered']} offered, {counts['needs_information']} {need} information, "
+    # what is offered to one who wants no cancer treatment is care (the split says so)
+    assert not any(o["standard"] for o in data["options"] if o["status"] == "offered")
+    care = f"{counts['offered']} {'trial or care' if counts['offered'] == 1 else 'trials or care'}"
+    words = (f"{counts['offered']} offered (no cancer treatment: {care}), "
+             f"{counts['needs_information']} {need} information, "
              f"{counts['declined']} not chosen, {counts['not_suitable']} not suitable")  # fmt: skip
     [warning] = data["warnings"]
     from onconav.render import warning_words
@@ -1095,7 +1099,12 @@ def test_brief_is_one_line_per_option(run: Run, args: tuple[str, ...]) -> None:
     head, body, end = done.stdout.rstrip("\n").split("\n\n")
     assert head.splitlines()[0] == f"Options for {data['cancer_name']}"
     assert f"Sources: {data['scope']}" in head.splitlines()
-    assert head.splitlines()[-1].startswith(f"{data['counts']['offered']} offered, ")
+    offered = [o for o in data["options"] if o["status"] == "offered"]
+    treating = sum(o["standard"] for o in offered)
+    assert offered and treating and len(offered) > treating  # the split said in full
+    assert head.splitlines()[-1].startswith(
+        f"{len(offered)} offered ({treating} cancer treatment{'s' if treating > 1 else ''} and "
+        f"{len(offered) - treating} trial{'s' if len(offered) - treating > 1 else ''} or care), ")
     assert end == data["disclaimer"]
     lines = body.splitlines()
     assert len(lines) == len(data["options"])

@@ -22,7 +22,7 @@ from onconav.kb.model import fact_tests
 from onconav.kb.rules import BONE_SIGNS, DISTANT, DISTANT_SITES, DRUG_TREATMENTS, OTHERS_NOT_KNOWN
 from onconav.kb.rules import tests_of as leaves_of
 from onconav.kb.vocabulary import in_sentence, normalise_name
-from onconav.logic import Truth, hit_truth, leaf_truth, ruled_out, truth
+from onconav.logic import MAY_HAVE, Truth, hit_truth, leaf_truth, ruled_out, truth
 from onconav.profile import (
     Profile,
     ProfileError,
@@ -6267,10 +6267,25 @@ def test_the_headline_counts_what_an_answer_can_have(pair) -> None:  # type: ign
     """The headline (and the page's "At a glance") counts every status, but one only some
     answers give (only in clinical trials, not chosen) when no option has it: "0 not chosen" had
     been said to every family that never said they want no cancer treatment (a review of the
-    page). Each count is the number of options of that status."""
+    page). Each count is the number of options of that status; the offered ones are split
+    into the treatments of the cancer (``Rules.standard``) and the trials or care, which add up
+    to them."""
     kb = shared_kb()
     result = evaluate(parse_profile(pair[0], kb), kb)
-    said = dict(reversed(part.split(" ", 1)) for part in render.headline(result).split(", "))
+    split = render.offered_split(result)
+    said = dict(reversed(part.removesuffix(f" ({split})").split(" ", 1))
+                for part in render.headline(result).split(", "))  # fmt: skip
+    offered = [o for o in result.options if o.status is Status.offered]
+    treating = sum(kb.rules[o.id].standard for o in offered)
+    assert [o.standard for o in result.options] == [kb.rules[o.id].standard
+                                                   for o in result.options]  # fmt: skip
+    if not offered:
+        assert split == ""
+    else:
+        numbers = [int(n) for n in re.findall(r"\d+", split)]
+        assert numbers == [n for n in (treating, len(offered) - treating) if n], split
+        assert split.startswith("no cancer treatment") == (treating == 0), split
+        assert f"{len(offered)} offered ({split})" in render.headline(result)
     for status in Status:
         count = sum(o.status is status for o in result.options)
         words = render.counted_words(status, count)
@@ -6759,3 +6774,32 @@ def test_a_kin_of_what_stopped_is_offered_only_when_the_care_team_says_it_could_
                             with_every[ident].status is Status.not_suitable), said
                         if option.status is Status.needs_information:
                             assert "kin_may_work" in {m.fact for m in option.missing}, said
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_an_answer_taken_as_advanced_by_the_premise_says_so(pair) -> None:  # type: ignore[no-untyped-def]
+    """With no stage given and nothing said of the cancer coming back or spreading far, the
+    options are shown as for advanced cancer, the premise of the sources (``logic.advanced``):
+    the scope says so, first (a clinical review: stomach cancer with no stage had nivolumab
+    offered, which "stage 2, not come back" takes away, with no word of it). And it says true:
+    the same answers with stage 1 to 3 that has not come back leave no option that may apply."""
+    from onconav.engine import BY_PREMISE
+    from onconav.logic import advanced_by_premise
+
+    kb = shared_kb()
+    data = pair[0]
+    profile = parse_profile(data, kb)
+    result = evaluate(profile, kb)
+    premise = advanced_by_premise(facts_of(profile, kb).row)
+    assert result.scope.startswith(BY_PREMISE) is premise, (data, result.scope)
+    assert result.scope.count(BY_PREMISE) <= 1
+    if premise:
+        earlier = {**data, "stage": "earlier", "recurrence": "no"}
+        earlier.pop("metastases", None)
+        try:
+            staged = evaluate(parse_profile(earlier, kb), kb)
+        except ValueError:
+            return  # the other answers say it came back or spread (they disagree with it)
+        assert BY_PREMISE not in staged.scope
+        assert not [o.id for o in staged.options if o.status in MAY_HAVE], earlier

@@ -2828,7 +2828,10 @@ def test_the_counts_are_said_once(path: Path) -> None:
         assert not html.find("ul", class_="headline") and not html.find("h2", id="counts-h")
         summary = html.one("section", class_="in-short")
         for status, options in render.in_short(result):
-            assert f"{STATUS_WORDS[status]}: {render.options_word(len(options))}" in summary.text
+            heading = f"{STATUS_WORDS[status]}: {render.options_word(len(options))}"
+            if status is Status.offered:  # how many treat the cancer, as the headline says
+                heading += f" ({render.offered_split(result)})"
+            assert heading in summary.text
         for status in (Status.not_suitable, Status.declined):
             if count := getattr(result.counts, status.value):
                 assert render.options_word(count) in summary.text, status

@@ -37,6 +37,7 @@ from onconav.logic import (
     Status,
     Truth,
     advanced,
+    advanced_by_premise,
     condition_of,
     decide,
     declines,
@@ -161,7 +162,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
         cancer=facts.site,
         cancer_name=facts.cancer_name,
         has_own_source=own_source,
-        scope=_scope_words(
+        scope=(f"{BY_PREMISE} " if advanced_by_premise(facts.row) else "") + _scope_words(
             facts.cancer_name,
             own_source,
             advanced(facts.row),
@@ -555,6 +556,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         status=status,
         modality=option.modality,
         treats_cancer=option.treats_cancer,
+        standard=rules.standard,
         in_trials=option.in_trials,
         not_chosen=status is Status.declined,
         intent=[i.value for i in option.intent],
@@ -726,6 +728,15 @@ def _scope_words(cancer_name: str, own_source: bool, gate: Truth,
             "about advanced cancer in general that fit particular situations."
         )
     return general
+
+
+# Said first in the scope when the cancer is taken as advanced only by the premise of the
+# sources (``logic.advanced_by_premise``: no stage given, nothing said of its coming back or
+# spreading far): options offered so, that the stage of a stage 2 cancer takes away, had been
+# shown with no word that they assume it (a clinical review)
+BY_PREMISE = ("The stage is not given, so the options are shown as for stage 4 cancer or "
+              "cancer that has come back after treatment, which the sources are about; they do "
+              "not apply to stage 1 to 3 cancer unless it came back.")  # fmt: skip
 
 
 def _citations(spans: list[Span]) -> list[Citation]:

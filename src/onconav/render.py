@@ -118,13 +118,34 @@ def counted_statuses(result: Result) -> list[Status]:
 
 
 def headline(result: Result) -> str:
-    """How many options have each status (``counted_statuses``): "3 offered, 1 needs
+    """How many options have each status (``counted_statuses``), the offered ones split
+    (``offered_split``): "3 offered (2 cancer treatments and 1 trial or care), 1 needs
     information, 2 only in clinical trials, 0 not suitable"."""
     return ", ".join(
         f"{count} {counted_words(status, count)}"
+        + (f" ({offered_split(result)})" if status is Status.offered and count else "")
         for status in counted_statuses(result)
         for count in [getattr(result.counts, status.value)]
     )
+
+
+def offered_split(result: Result) -> str:
+    """How many of the options offered treat the cancer (``OptionResult.standard``) and how
+    many are clinical trials or care: "2 cancer treatments and 8 trials or care", "no cancer
+    treatment: 3 trials or care"; "" when none is offered (no comma: the headline is a list).
+    "10 options offered" for a stomach cancer had counted the trials and the care among them,
+    where a clinician and a family look for the treatments (a review of the CDS Hooks card,
+    which said it first; the page and the command line now say it too)."""
+    offered = [o for o in result.options if o.status is Status.offered]
+    if not offered:
+        return ""
+    treating = sum(1 for o in offered if o.standard)
+    others = len(offered) - treating
+    care = f"{others} {'trial or care' if others == 1 else 'trials or care'}"
+    if not treating:
+        return f"no cancer treatment: {care}"
+    treatments = f"{treating} cancer treatment{'' if treating == 1 else 's'}"
+    return f"{treatments} and {care}" if others else treatments
 
 
 def counted_words(status: Status, count: int) -> str:

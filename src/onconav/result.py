@@ -109,6 +109,12 @@ class OptionResult(Out):
     status: Status
     modality: Modality
     treats_cancer: bool
+    standard: bool = Field(
+        description="A treatment that aims at the cancer and that the sources describe as given: "
+        "not a clinical trial to take part in, not only studied in trials, not care that "
+        "relieves symptoms. The headline counts the offered ones apart from the trials and "
+        "care offered (\"9 offered (6 cancer treatments and 3 trials or care)\")",
+    )
     in_trials: bool = Field(
         default=False,
         description="Only described as being studied: given in clinical trials, whatever its "

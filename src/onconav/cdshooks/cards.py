@@ -71,7 +71,14 @@ from onconav.kb.vocabulary import in_sentence
 from onconav.logic import MAY_HAVE
 from onconav.profile import Facts, Kin, barring, facts_of, kin_of_listed, stopped_of
 from onconav.reading import NO_FINAL_RESULT, RESULT_NOT_READABLE
-from onconav.render import STATUS_WORDS, given_words, md_escape, source_words, warning_words
+from onconav.render import (
+    STATUS_WORDS,
+    given_words,
+    md_escape,
+    offered_split,
+    source_words,
+    warning_words,
+)
 from onconav.result import (
     Citation,
     OptionResult,
@@ -190,15 +197,13 @@ def _options_card(situation: Situation, kb: KnowledgeBase) -> Card:
     counts = result.counts
     offered = [o for o in result.options if o.status is Status.offered]
     # the options offered as the page counts them, and how many of them are treatments of the
-    # cancer (``Rules.standard``: not a clinical trial, supportive care, a care setting or care
-    # that relieves symptoms), which a clinician looks for: "10 options offered" for a stomach
-    # cancer had counted the trials and the care among them (a review)
-    treating = [o for o in offered if kb.rules[o.id].standard]
-    others = [o for o in offered if not kb.rules[o.id].standard]
+    # cancer (``render.offered_split``), which a clinician looks for
+    treating = [o for o in offered if o.standard]
+    others = [o for o in offered if not o.standard]
+    split = offered_split(result)
     summary = (
         f"{_situation_words(result)}: {_count(counts.offered, 'option')} offered"
-        f"{_offered_split(len(treating), len(others))}, "
-        f"{counts.needs_information} need information"
+        f"{f' ({split})' if split else ''}, {counts.needs_information} need information"
     )
     if counts.not_suitable:  # as the page counts them (it had been left out)
         summary += f", {counts.not_suitable} not suitable"
@@ -235,18 +240,6 @@ def _options_card(situation: Situation, kb: KnowledgeBase) -> Card:
         source=_source(situation, kb),
         links=[_page_link(situation)],
     )
-
-
-def _offered_split(treating: int, others: int) -> str:
-    """How many of the options offered treat the cancer, and how many are trials or care, for
-    the options card's summary: " (2 cancer treatments, 8 trials or care)"; "" when none is
-    offered."""
-    if not treating + others:
-        return ""
-    said = [_count(treating, "cancer treatment") if treating else "no cancer treatment"]
-    if others:
-        said.append(f"{others} {'trial or care' if others == 1 else 'trials or care'}")
-    return f" ({', '.join(said)})"
 
 
 def _fact_card(situation: Situation, fact: RankedFact, kb: KnowledgeBase) -> Card:

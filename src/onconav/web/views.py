@@ -71,6 +71,7 @@ def environment() -> jinja2.Environment:
         symptoms_tag=SYMPTOMS_TAG,
         symptoms_meaning=SYMPTOMS_MEANING,
         counted_words=render.counted_words,
+        offered_split=render.offered_split,
         options_word=render.options_word,
         status_icon=lambda s: STATUS_ICONS[s],
         caveat_label=render.caveat_label,
