@@ -6803,3 +6803,17 @@ def test_an_answer_taken_as_advanced_by_the_premise_says_so(pair) -> None:  # ty
             return  # the other answers say it came back or spread (they disagree with it)
         assert BY_PREMISE not in staged.scope
         assert not [o.id for o in staged.options if o.status in MAY_HAVE], earlier
+
+
+def test_a_caveat_that_may_apply_does_not_say_the_person_had_it() -> None:
+    """Cervical stage 4A not come back, nothing said of treatments had: the caveat on radiation
+    to the pelvis in the past may apply, and its words under "If this applies to you:" say
+    "if", not "You have had radiation to the pelvis before" (a clinical review)."""
+    kb = shared_kb()
+    data = {"cancer": "cervix", "stage": "4A", "recurrence": "none"}
+    result = evaluate(parse_profile(data, kb), kb)
+    shown = [render.caveat_label(c) + ": " + c.text for o in result.options for c in o.caveats
+             if c.id == "prior-pelvic-radiation"]  # fmt: skip
+    assert shown
+    for line in shown:
+        assert line.startswith("If this applies to you: If you have had radiation to the pelvis")

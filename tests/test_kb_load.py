@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -657,3 +658,37 @@ def test_a_value_taken_from_the_type_of_cancer_alone_says_how_to_correct_it(kb) 
                 continue
             said = derived.told if derived.told is not None else derived.note
             assert "say so" in said.lower(), (fact.id, said)
+
+
+# A sentence that states the person's situation as a fact: "You have had radiation to the pelvis
+# before", "You said surgery could remove the cancer", "Your cancer is HER2-positive"
+ASSERTS_THE_PERSON = re.compile(
+    r"^(You (have|had|said|are|were|cannot|can't|did|do)\b|Your (\w+ ){0,3}(is|are|has|was|were)\b)"
+)
+
+
+def test_no_caveat_asserts_the_persons_situation(kb) -> None:  # type: ignore[no-untyped-def]
+    """A caveat is shown when it holds or may hold ("If this applies to you:"), and one text
+    serves both: it must read true whether or not it applies, so none of its sentences states
+    the person's situation as a fact ("You have had radiation to the pelvis before" had been
+    shown to one who said nothing of treatments had; "You said surgery could remove the
+    cancer" to one who had not said it: a clinical review). Over every caveat of the data."""
+    wrong = [(o.id, c.id, sentence) for o in kb.data.options for c in o.caveats
+             for sentence in re.split(r"(?<=[.!?])\s+", c.text)
+             if ASSERTS_THE_PERSON.match(sentence)]  # fmt: skip
+    assert not wrong
+
+
+@pytest.mark.parametrize("sentence", ["You have had radiation to the pelvis before.",
+                                      "You said surgery could remove the cancer.",
+                                      "Your cancer is HER2-positive.", "Your tumour has spread."])
+def test_a_statement_about_the_person_is_caught(sentence: str) -> None:
+    assert ASSERTS_THE_PERSON.match(sentence)
+
+
+@pytest.mark.parametrize("sentence", ["If you have had radiation to the pelvis before, ask.",
+                                      "Your team will say whether it fits you.",
+                                      "Your care team can help you decide."])
+def test_a_conditional_or_a_pointer_to_the_team_is_not_caught(sentence: str) -> None:
+    assert not ASSERTS_THE_PERSON.match(sentence)
+
