@@ -4299,9 +4299,13 @@ def test_a_broad_symptom_is_narrowed_by_its_question(pair) -> None:  # type: ign
                     assert rest.strip() == "" != missing.question, (option.id, data)
 
 
-def test_options_for_one_situation_share_one_aim(kb) -> None:  # type: ignore[no-untyped-def]
-    """Issue 9, readings: the drug treatments a source gives for one situation (cervical 4B)
-    have the same aims; a combination never claims more than its parts."""
+def test_options_for_one_situation_keep_the_aims_their_passages_give(kb) -> None:  # type: ignore[no-untyped-def]
+    """Issue 9, readings: the chemotherapy the cervical source gives for stage 4B is to relieve
+    pain and other symptoms (ccs-cervical-stage4 1286-1444), and none claims more; its
+    immunotherapy helps the immune system fight the cancer (2369-2531) and targeted drugs attack
+    what helps cancer cells grow (acs-advanced 8071-8298), so those aim to control the cancer
+    too (a clinical review: they had been "to relieve symptoms" only). A combination never
+    claims more than its parts."""
     from onconav.kb.rules import SYSTEMIC
 
     aims: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
@@ -4309,10 +4313,12 @@ def test_options_for_one_situation_share_one_aim(kb) -> None:  # type: ignore[no
         if option.modality in SYSTEMIC and not option.in_trials:
             stages = tuple(sorted(v for t in fact_tests(option.when) if t.fact == "stage"
                                   for v in (t.in_ or [])))  # fmt: skip
-            key = (*option.cancers, *stages)
+            key = (*option.cancers, *stages, option.modality.value)
             aims.setdefault(key, set()).add(tuple(sorted(i.value for i in option.intent)))
     # metastatic: stage 4B, or stage 1 to 4A that came back far away
-    assert aims[("cervix", "4A", "4B", "earlier")] == {("relieve",)}
+    assert aims[("cervix", "4A", "4B", "earlier", "chemotherapy")] == {("relieve",)}
+    for kind in ("immunotherapy", "targeted_therapy"):
+        assert all("control" in aim for aim in aims[("cervix", "4A", "4B", "earlier", kind)])
     for option in kb.options:
         for partner in kb.rules[option.id].partners:
             partner_aims = set(kb.by_id[partner].intent)  # type: ignore[union-attr]

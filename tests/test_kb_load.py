@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from onconav.kb import KBError, load_kb
 from onconav.kb.load import data_dir, data_files
-from onconav.kb.model import KINDS
+from onconav.kb.model import KINDS, Intent, Modality
 from onconav.kb.rules import ALWAYS
 
 KB = load_kb()
@@ -691,4 +691,16 @@ def test_a_statement_about_the_person_is_caught(sentence: str) -> None:
                                       "Your care team can help you decide."])
 def test_a_conditional_or_a_pointer_to_the_team_is_not_caught(sentence: str) -> None:
     assert not ASSERTS_THE_PERSON.match(sentence)
+
+
+def test_drugs_that_act_on_the_cancer_aim_to_control_it(kb) -> None:  # type: ignore[no-untyped-def]
+    """Targeted drugs attack what helps cancer cells grow, and immunotherapy helps the immune
+    system kill cancer cells (acs-advanced 8071-8298, 9054-9250; for the cervix, ccs-cervical-
+    stage4 2369-2531): each such option aims to control the cancer, whatever else it aims at
+    (cervical cemiplimab, pembrolizumab and bevacizumab had been "to relieve symptoms" only: a
+    clinical review). Over every option of the data."""
+    wrong = [o.id for o in kb.data.options
+             if o.modality in (Modality.targeted_therapy, Modality.immunotherapy)
+             and Intent.control not in o.intent]  # fmt: skip
+    assert not wrong
 
