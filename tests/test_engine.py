@@ -1623,7 +1623,7 @@ def test_unknown_never_behaves_like_a_negative(pair) -> None:  # type: ignore[no
     for option in evaluate(parse_profile(partial, kb), kb).options:
         if option.status is Status.not_suitable:
             assert option.reason
-            named = ("yours:", "yours, from your other answers:", "you did not list", "you listed",
+            named = ("yours:", ", but ", "you did not list", "you listed",
                      "cannot have", "stopped working")  # fmt: skip
             assert any(k in option.reason for k in named)
             assert option.reasons, option.id
@@ -4259,7 +4259,9 @@ def test_a_derived_value_never_overrides_an_answer_and_is_said(pair) -> None:  #
                 for option in evaluate(parse_profile(data, kb), kb).options:
                     for reason in option.reasons:
                         if reason.check is not None and reason.check.fact == fact:
-                            assert reason.text.endswith(f"{told})"), (option.id, reason.text)
+                            # said as what it is drawn from, not among the person's answers
+                            assert told in reason.text, (option.id, reason.text)
+                            assert "from your other answers" not in reason.text, reason.text
             elif facts.row[fact] is not None:
                 assert any(w.startswith(f"{fact}: taken as") for w in facts.warnings), fact
     if pair[0]["cancer"] == "prostate" and "hormone_sensitive" not in pair[0]:
@@ -6050,17 +6052,45 @@ def test_a_cancer_without_a_source_of_its_own_is_told_so_once(
 def test_an_answer_the_rest_implies_is_said_in_one_form(
     cancer: str, stage: str | None, spread: list[str] | None
 ) -> None:
-    """A reason that rests on an answer the rest implies says "(yours, from your other answers:
-    ...)" whether it is of one test or of a condition's ``says`` (the latter had "(yours: from
-    your other answers: ...)", two colons: a review of the page)."""
+    """A reason that rests on an answer the rest implies says it as what it is drawn from,
+    after ", but", whether it is of one test or of a condition's ``says``: not "(yours: from
+    your other answers: ...)", two colons (a review of the page), nor "(yours, from your other
+    answers: no, as ...)", read as the person's own no (a clinical review)."""
     kb = shared_kb()
     profile = {"cancer": cancer, "prior_treatments": [], "stage": stage, "metastases": spread}
+    facts = facts_of(parse_profile({k: v for k, v in profile.items() if v is not None}, kb), kb)
     result = evaluate(parse_profile({k: v for k, v in profile.items() if v is not None}, kb), kb)
     texts = [o.reason or "" for o in result.options] + [
         r.text for o in result.options for r in o.reasons]  # fmt: skip
-    assert not [t for t in texts if "(yours: from your other answers" in t]
+    assert not [t for t in texts if "from your other answers" in t]
+    for told in facts.told.values():  # each said after ", but", never inside "(yours: ...)"
+        assert not [t for t in texts
+                    if told in t and f", but {told}" not in t and f"come back ({told})" not in t]
     if cancer == "cervix" and stage == "4" and spread == ["pelvis"]:
-        assert [t for t in texts if "(yours, from your other answers: you have had no" in t]
+        assert [t for t in texts if ", but you have had no treatment yet, so it has not" in t]
+
+
+@pytest.mark.parametrize(("data", "option", "reason"), [
+    ({"cancer": "cervix", "stage": "4A", "recurrence": "local"}, "general-hormone-therapy",
+     "Not for this situation: it is for whether hormones make this cancer grow: yes, but the "
+     "source about your type of cancer names no hormone therapy among its treatments, so "
+     "hormones are taken as not making it grow (if your care team says they do, say so)."),
+    ({"cancer": "stomach", "stage": "4", "symptoms": ["malnutrition"], "metastases": ["liver"]},
+     "general-bone-rod",
+     "Not for this situation: it is for a bone the cancer has made weak (yours: symptoms the "
+     "cancer is causing: malnutrition), but the bones are not among the places the cancer has "
+     "spread to, by your answers, so no bone is taken as weakened by the cancer."),
+])  # fmt: skip
+def test_a_derived_answer_is_said_as_what_it_is_drawn_from(
+    data: dict[str, Any], option: str, reason: str
+) -> None:
+    """The words of a clinical review: "it is for whether hormones make this cancer grow: yes
+    (yours, from your other answers: no, as ...)" and "(yours: symptoms ...: malnutrition; from
+    your other answers: no, as the bones ...)" had read as answers the person gave."""
+    kb = shared_kb()
+    found = next(o for o in evaluate(parse_profile(data, kb), kb).options if o.id == option)
+    assert found.status is Status.not_suitable
+    assert found.reason == reason
 
 
 def _fact_rows(result: Any) -> dict[str, str]:

@@ -704,3 +704,12 @@ def test_drugs_that_act_on_the_cancer_aim_to_control_it(kb) -> None:  # type: ig
              and Intent.control not in o.intent]  # fmt: skip
     assert not wrong
 
+
+def test_an_answer_the_rest_implies_is_told_by_what_it_is_drawn_from(kb) -> None:  # type: ignore[no-untyped-def]
+    """How a derived answer is said in a reason (``Implied.told``) names what it is drawn from
+    first, then what it is taken as ("the bones are not among the places ..., so no bone is
+    taken as weakened"): a bare value first ("no, as the bones ...") had read, in "(yours, from
+    your other answers: no, as ...)", as if the person had answered no (a clinical review)."""
+    wrong = [i.told for i in kb.implied if i.told is not None
+             and re.match(r"(?i)(yes|no)\b", i.told)]  # fmt: skip
+    assert not wrong

@@ -529,7 +529,8 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
     else:
         choices_ruled_out = _ruled_out(among, row)
     if because == "not_advanced":  # (that it has not come back, how, when the rest implies it)
-        text = NOT_ADVANCED_REASON + (f" (from your other answers: {facts.told['recurrence']})"
+        # (what it is drawn from, as a derived answer is said: ``why_not``)
+        text = NOT_ADVANCED_REASON + (f" ({facts.told['recurrence']})"
                                       if "recurrence" in facts.told else "")  # fmt: skip
         reasons = [
             Reason(kind="not_advanced", text=text, check=_check(NOT_COME_BACK, row))
@@ -844,11 +845,14 @@ def why_not(
     if isinstance(expr, Test):
         if expr.had is not None and row[expr.fact] is None:  # never had (``Test.had``): the
             # list of treatments had decides it, and its check is that list's
-            text = (f"it is for {expr.text} (yours, from your other answers: the treatments you "
-                    "have had include none of these, so none of them can have stopped working)")
+            text = (f"it is for {expr.text}, but the treatments you have had include none of "
+                    "these, so none of them can have stopped working")
             return [(text, [Reason(kind="condition", text=text, check=_check(expr.had, row))])]
-        if expr.fact in told:  # the answer the rest implies, as another answer is said
-            text = f"it is for {expr.text} (yours, from your other answers: {told[expr.fact]})"
+        if expr.fact in told:  # the answer the rest implies, said as what it is drawn from
+            # ("..., but the source about your type of cancer names no hormone therapy among its
+            # treatments, so hormones are taken as not making it grow"): "(yours, from your
+            # other answers: no, as ...)" had read as if the person had said no (a review)
+            text = f"it is for {expr.text}, but {told[expr.fact]}"
         elif expr.listed and row[expr.fact]:  # a list given with other things in it
             text = f"it is for {expr.text}, which you did not list"
         elif expr.listed:  # a list given as empty: "a distant part of the body, which you did
@@ -873,13 +877,15 @@ def why_not(
         # fit: "it is for cancer of stage 1 to 3 that came back far away (yours: stage 4A)", not
         # "it is for stage of the cancer: stage 1, 2 or 3", which reads as what it is for
         facts = list(dict.fromkeys(_false_facts(expr, row)))
-        # an answer the rest implies, as said of one alone ("from your other answers: ...")
         yours = "; ".join(dict.fromkeys(
-            f"from your other answers: {told[f]}" if f in told
-            else _yours_in_words(kb, f, row[f], len(facts) > 1) for f in facts))  # fmt: skip
-        # (one answer the rest implies: "yours, from your other answers: ...", as of one test)
-        sep = ", " if yours.startswith("from your other answers") else ": "
-        text = f"it is for {expr.says}" + (f" (yours{sep}{yours})" if yours else "")
+            _yours_in_words(kb, f, row[f], len(facts) > 1) for f in facts if f not in told))
+        # an answer the rest implies, said after the person's own as of one test ("..., but the
+        # bones are not among the places the cancer has spread to, by your answers, so no bone
+        # is taken as weakened by the cancer"), not among them as "from your other answers: no,
+        # as ...", which had read as the person's own no (a review)
+        implied = " and ".join(dict.fromkeys(told[f] for f in facts if f in told))
+        text = (f"it is for {expr.says}" + (f" (yours: {yours})" if yours else "")
+                + (f", but {implied}" if implied else ""))  # fmt: skip
         return [(text, _each_once([reason for _, leaves in clauses for reason in leaves]))]
     if isinstance(expr, Not):
         inner = expr.part
