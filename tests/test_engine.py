@@ -6093,6 +6093,25 @@ def test_a_derived_answer_is_said_as_what_it_is_drawn_from(
     assert found.reason == reason
 
 
+@SETTINGS
+@given(stage=st.sampled_from(["4", "4A", "4B", "earlier", None]),
+       spread=st.sampled_from([None, [], ["pelvis"], ["lung"]]),
+       recurrence=st.sampled_from([None, "none", "local", "distant"]))  # fmt: skip
+@example(stage="4B", spread=None, recurrence=None)
+def test_the_note_that_asks_for_the_stage_shows_only_while_it_is_not_given(
+    stage: str | None, spread: list[str] | None, recurrence: str | None
+) -> None:
+    """"Stage 4A or 4B matters ... ask your team which stage you have" is for one whose
+    cervical stage is not known as 4A or 4B: a note that asks for a fact already given had been
+    shown with stage 4B (a clinical review)."""
+    kb = shared_kb()
+    profile = {"cancer": "cervix", "stage": stage, "metastases": spread, "recurrence": recurrence}
+    parsed = parse_profile({k: v for k, v in profile.items() if v is not None}, kb)
+    known = facts_of(parsed, kb).row["stage"]
+    shown = "cervix-4a-or-4b" in {n.id for n in evaluate(parsed, kb).notes}
+    assert shown == (known not in ("4A", "4B", "earlier"))
+
+
 def _fact_rows(result: Any) -> dict[str, str]:
     """The situation's words of each fact given (its first rows, one for each, in order)."""
     situation = render.situation(result)

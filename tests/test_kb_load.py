@@ -713,3 +713,17 @@ def test_an_answer_the_rest_implies_is_told_by_what_it_is_drawn_from(kb) -> None
     wrong = [i.told for i in kb.implied if i.told is not None
              and re.match(r"(?i)(yes|no)\b", i.told)]  # fmt: skip
     assert not wrong
+
+
+def test_a_note_whose_condition_names_an_unknown_fact_does_not_load(tmp_path: Path) -> None:
+    """A note's condition (``Note.when``) is checked as an option's is: a misspelt fact would
+    leave it UNKNOWN for everyone, so shown to all, its rule silently dropped."""
+    root = copy_data(tmp_path)
+
+    def misspell(doc: dict) -> None:  # type: ignore[type-arg]
+        note = next(n for n in doc["notes"] if n["id"] == "cervix-4a-or-4b")
+        note["when"] = {"not": {"fact": "stagee", "in": ["4A"]}}
+
+    edit(root / "options" / "cervix.yaml", misspell)
+    with pytest.raises(KBError, match=r"notes\[cervix-4a-or-4b\]\.when: unknown fact 'stagee'"):
+        load_kb(root)

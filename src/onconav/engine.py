@@ -150,7 +150,10 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
     # the cancer has options of its own (the general options' "any" is no cancer of its own)
     own_source = facts.site != "any" and any(facts.site in o.cancers for o in options_in_scope)
     outside = own_sources_leave_out(kb, facts)
-    notes = [n for n in kb.data.notes if facts.site in n.cancers or "any" in n.cancers]
+    # a note for the person's cancer, unless its condition is FALSE for them: one that asks
+    # which stage, 4A or 4B, the cancer is had been shown to one who gave it (a review)
+    notes = [n for n in kb.data.notes if (facts.site in n.cancers or "any" in n.cancers)
+             and truth(kb.notes_when.get(n.id, ALWAYS), facts.row) is not Truth.FALSE]  # fmt: skip
     cited = {c.source for o in options for c in o.citations}
     # a caveat may cite another source (the cervical radiation's note on radiation to the
     # pelvis in the past cites the rectal source): every source cited is listed

@@ -195,6 +195,9 @@ class KnowledgeBase:
     # what each option gives, by option id: what it uses, is given with or may involve, the
     # drugs of its regimens and the kinds of its procedures (``options_using``)
     gives: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    # when each note is shown, by note id (``Note.when``): ALWAYS, or a condition on the
+    # person's facts (shown unless FALSE)
+    notes_when: Mapping[str, Expr] = field(default_factory=dict)
     # the situations a cancer's own sources cover, by cancer, for a cancer whose sources cover
     # some only (the cervix's, the rectum's: ``Cancer.covers``); outside them the general
     # source's options are shown too (``Scope.uncovered``)
@@ -606,6 +609,7 @@ def build(data: KBData) -> KnowledgeBase:
     for note in data.notes:
         for cid in note.cancers:
             expect(cid, ("cancers",), f"notes[{note.id}].cancers")
+        problems.extend(_check_condition(note.when, f"notes[{note.id}].when", facts, values))
     for option in data.options:
         where = f"options[{option.id}]"
         for cid in option.cancers:
@@ -849,6 +853,7 @@ def _index(
         with_chemotherapy=with_chemotherapy,
         given_with_radiation=lowering.with_radiation,
         gives={o.id: gives(o) for o in data.options},
+        notes_when={n.id: lowering.expr(n.when) for n in data.notes},
         kin=treatments.kin,
         covers=covers,
         only_one_had=only_one_had(vocabulary, kind_of),

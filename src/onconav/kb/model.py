@@ -492,6 +492,11 @@ class Note(Model):
     title: PlainText
     cancers: list[Id] = Field(min_length=1)
     text: PlainText
+    when: Condition | None = Field(
+        default=None,
+        description="Shown when this holds or may hold for the person; FALSE hides it (a note "
+        "that asks which stage 4A or 4B the cancer is, not when the stage was given)",
+    )
     evidence: Evidence
 
 
