@@ -5127,6 +5127,62 @@ def test_stop_reasons_that_name_treatments_on_a_course_are_read_without_error(
         assert "folfox" in reading.data.get("progressed_on", []), (texts, reading.warnings)
 
 
+# The treatments a list of them may be written with: every drug of the knowledge base and every
+# regimen not given with radiation (a list's words run through their names, "trifluridine and
+# tipiracil", "cisplatin and ifosfamide", as through the words that join them)
+LISTED = [d.id for d in the_kb().data.drugs] + [
+    r.id for r in the_kb().data.regimens if "radiation" not in r.id]
+# The ways a list is written, and the other reasons beside it on one record
+LIST_FORMS: list[Callable[[list[str]], str]] = [
+    " and ".join, " plus ".join, "/".join, " + ".join,
+    lambda n: ", ".join(n[:-1]) + " and " + n[-1]]  # fmt: skip
+BESIDE = [("", ""), ("Neurotoxicity; ", ""), ("", "; patient choice"), ("Grade 3 neuropathy, ", ""),
+          ("", ", nephrotoxicity"), ("Patient choice; ", ". Also grade 3 neuropathy")]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(LISTED), min_size=2, max_size=3, unique=True),
+       st.sampled_from(LIST_FORMS), st.sampled_from(BESIDE))
+@example(["cisplatin", "ifosfamide"], LIST_FORMS[0], BESIDE[1])
+@example(["trifluridine-tipiracil", "bevacizumab", "irinotecan"], LIST_FORMS[4], BESIDE[2])
+def test_a_progression_on_a_list_of_treatments_is_each_of_them(
+    listed: list[str], form: Callable[[list[str]], str], beside: tuple[str, str]
+) -> None:
+    """Over the drugs and regimens of the knowledge base, however their list is written and
+    whatever other reasons the record gives beside it: "Neurotoxicity; progression on cisplatin
+    and ifosfamide" of oxaliplatin's record had read cisplatin alone as stopped working (the words
+    were parted at each "and", "," and "/" before they were read), "PD on 5-FU/leucovorin" the
+    record's own oxaliplatin. Each treatment named is read as stopped working, and no other
+    drug; a harm named beside it is still read as a harm of the record's own drug."""
+    kb = the_kb()
+    text = f"{beside[0]}Disease progression on {form([kb.name_of(i) for i in listed])}{beside[1]}"
+    reading = read_bundle(_record(RECTUM, STAGE_4, _stopped_drug(
+        "d", _drug_code("oxaliplatin") or "", text)), kb)  # fmt: skip
+    drugs = {d for i in listed for d in kb.drugs_of(i)}
+    stopped = {d for i in reading.data.get("progressed_on", []) for d in kb.drugs_of(i)}
+    assert stopped == drugs, (text, reading.data, reading.warnings)
+    harm = any(w in text for w in ("toxicity", "neuropathy"))
+    assert reading.data.get("cannot_have") == (["oxaliplatin"] if harm else None), (text,)
+
+
+@pytest.mark.parametrize("carrier", ["cisplatin", "ifosfamide"])
+@pytest.mark.parametrize("text", ["Neurotoxicity; progression on cisplatin and ifosfamide",
+                                  "Progression on cisplatin and ifosfamide, nephrotoxicity"])
+def test_a_progression_on_cisplatin_and_ifosfamide_beside_a_harm_is_both(
+    carrier: str, text: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A cervical cancer's course of cisplatin and ifosfamide, one record stopped for
+    progression on both among other reasons: it had read cisplatin alone as stopped working.
+    The regimen is, each record of it in the provenance, and the harm is the carrier's."""
+    reading = read_bundle(_record(CERVIX, STAGE_4B, *_course_of(
+        ["cisplatin", "ifosfamide"], carrier, text)), kb)  # fmt: skip
+    assert reading.data.get("progressed_on") == ["cisplatin-ifosfamide"], reading.warnings
+    assert reading.data.get("cannot_have") == [carrier], reading.warnings
+    assert {"MedicationRequest/cisplatin", "MedicationRequest/ifosfamide"} <= set(
+        reading.sources["progressed_on"])  # fmt: skip
+    assert dict(statuses(reading.data, kb))["cervix-chemo-cisplatin-ifosfamide"] == "not_suitable"
+
+
 @pytest.mark.parametrize(("regimen", "carrier", "named"), [
     (r.id, d, n) for r in REGIMENS_BY_DRUGS for d in r.components for n in r.components
     if n != d])  # fmt: skip

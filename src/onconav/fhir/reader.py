@@ -4268,20 +4268,29 @@ PROGRESSION_WORDS = frozenset({
 
 # Progression said with the treatment the cancer grew on ("Disease progression on FOLFOX",
 # "Progressed during oxaliplatin", "PD on this regimen"): the words before, one of
-# ``PROGRESSION_WORDS``; the words after, the record's own treatment (``_grew_on_own``)
+# ``PROGRESSION_WORDS``; the words after, the treatments it grew on (``_grown_on``)
 GREW_ON = re.compile(r"(?P<grew>.+?) (?:on|during|while on|despite|through) (?P<what>.+)")
+# The words that part a reason's words (captured): those that part two reasons (";", "also"),
+# and those that may join the treatments of a list as well as two reasons ("cisplatin and
+# ifosfamide", "FOLFOX, CAPOX and FOLFIRI", "cisplatin plus ifosfamide", "cisplatin/ifosfamide",
+# "Neurotoxicity, progression on FOLFOX")
+_REASON_PARTS = re.compile(r"\s*(;|\balso\b|,|/|\+|&|\band\b|\bplus\b|\bwith\b)\s*")
+# The most parts of a list one name of a treatment spans ("cisplatin and fluorouracil with
+# radiation", "trifluridine and tipiracil"): a longer run of a list is not looked up
+_LONGEST_NAME = 4
 
 
-def _grew_on_own(what: str, kb: KnowledgeBase | None, own: str | None) -> bool:
-    """Whether the treatment a progression was on is the record's own: "it", "this regimen"
-    (``THIS_DRUG``), or words that name only its drug, a regimen that holds it or a kind of it
-    ("FOLFOX" of oxaliplatin's record; not "FOLFIRI", another's, read as that one:
-    ``_progression_named``)."""
-    if THIS_DRUG.fullmatch(what) or what in ("treatment", "therapy", "chemotherapy", "chemo"):
+def _grew_on_own(said: str, named: list[str], kb: KnowledgeBase | None,
+                 own: str | None) -> bool:  # fmt: skip
+    """Whether a treatment a progression was on (its words ``said``, the treatments the
+    knowledge base knows them by ``named``: ``_grown_on``) is the record's own: "it", "this
+    regimen" (``THIS_DRUG``), or its drug, a regimen that holds it or a kind of it ("FOLFOX" of
+    oxaliplatin's record; not "FOLFIRI", another's, read as that one: ``_progression_named``)."""
+    if THIS_DRUG.fullmatch(said) or said in ("treatment", "therapy", "chemotherapy", "chemo"):
         return True
     if kb is None or own is None:
         return False
-    return bool(_treatments_named(what, kb)) and not _names_other_drug(what, kb, own)
+    return any(_is_own(kb, own, i) for i in named)
 
 
 # The words that join the names of treatments ("oxaliplatin and fluorouracil", "FOLFOX regimen")
@@ -4305,34 +4314,80 @@ def _treatments_named(what: str, kb: KnowledgeBase) -> list[str]:
     return named
 
 
+def _listed(parts: list[str], kb: KnowledgeBase | None) -> list[tuple[str, list[str]]]:
+    """The treatments of a list (``parts``: its words parted at ``_REASON_PARTS``, each part then
+    the word that joins it to the next), each as its words and the drugs, regimens and kinds the
+    knowledge base knows them by, in order, up to the first words that name none (another
+    reason: "cisplatin and ifosfamide, neurotoxicity"). The longest run of parts that is one
+    name first ("cisplatin and ifosfamide", a regimen; "trifluridine and tipiracil", a drug),
+    else each part alone ("cisplatin, paclitaxel and bevacizumab": three). "it", "this regimen"
+    (``THIS_DRUG``) and the words of treatment in general name the record's own, with no id.
+    Without the knowledge base, only those."""
+    items = parts[0::2]
+    out: list[tuple[str, list[str]]] = []
+    at = 0
+    while at < len(items):
+        for end in range(min(len(items), at + _LONGEST_NAME), at, -1):
+            said = " ".join(p for p in parts[2 * at:2 * end - 1]).strip(" .!")
+            general = end == at + 1 and (THIS_DRUG.fullmatch(said) is not None or said in (
+                "treatment", "therapy", "chemotherapy", "chemo"))  # fmt: skip
+            named = [] if kb is None else _treatments_named(said, kb) if end == at + 1 else [
+                r.id for r in kb.find(said)
+                if kb.kind_of.get(r.id) in ("drugs", "regimens", "drug_classes")]  # fmt: skip
+            if named or general:
+                out.append((said, named))
+                at = end
+                break
+        else:
+            break
+    return out
+
+
+def _grown_on(text: str, kb: KnowledgeBase | None) -> list[list[tuple[str, list[str]]]]:
+    """Each progression a reason's words say with the treatments the cancer grew on
+    (``GREW_ON``, its words before one of ``PROGRESSION_WORDS``), as their list (``_listed``):
+    the treatments named after it up to the end of that reason ("Neurotoxicity; progression on
+    cisplatin and ifosfamide": cisplatin and ifosfamide, the regimen; "PD on FOLFOX, CAPOX and
+    FOLFIRI": three). The words had been parted at each "and", "," and "/" before they were
+    read, and a list read as its first treatment alone."""
+    parts = _REASON_PARTS.split(" ".join(text.lower().split()))
+    out = []
+    for at in range(0, len(parts), 2):
+        said = GREW_ON.fullmatch(parts[at].strip(" .!"))
+        if not said or " ".join(re.sub(r"[^\w\s]", " ", said["grew"]).split()) \
+                not in PROGRESSION_WORDS:  # fmt: skip
+            continue
+        rest = [said["what"]]
+        for join, part in zip(parts[at + 1::2], parts[at + 2::2], strict=True):
+            if join in (";", "also"):
+                break
+            rest += [join, part]
+        out.append(_listed(rest, kb))
+    return out
+
+
 def _progression_named(text: str, kb: KnowledgeBase) -> list[str]:
     """The drugs and regimens a progression's words name as what the cancer grew on
-    (``GREW_ON``: "Disease progression on FOLFOX": FOLFOX; "PD on oxaliplatin"), whichever
-    record carries them; not a kind ("on chemotherapy": the record's own, ``_grew_on_own``)."""
-    out: list[str] = []
-    for clause in [text.lower(), *re.split(r"[;,/]|\band\b|\balso\b", text.lower())]:
-        said = GREW_ON.fullmatch(" ".join(clause.split()).strip(" .!"))
-        if said and " ".join(re.sub(r"[^\w\s]", " ", said["grew"]).split()) in PROGRESSION_WORDS:
-            out += [i for i in _treatments_named(said["what"], kb)
-                    if kb.kind_of.get(i) != "drug_classes" and i not in out]  # fmt: skip
-    return out
+    (``_grown_on``: "Disease progression on FOLFOX": FOLFOX; "PD on oxaliplatin"; "progression
+    on FOLFOX and bevacizumab": both), whichever record carries them; not a kind ("on
+    chemotherapy": the record's own, ``_grew_on_own``)."""
+    return list(dict.fromkeys(i for listed in _grown_on(text, kb) for _, named in listed
+                              for i in named if kb.kind_of.get(i) != "drug_classes"))
 
 
 def _says_progression(text: str, kb: KnowledgeBase | None = None, own: str | None = None) -> bool:
     """Whether the words are one of ``PROGRESSION_WORDS``, or a list of reasons one of which is
     ("Disease progression; also neurotoxicity": the progression had been lost to the toxicity),
-    or one of them said with the record's own treatment it grew on (``GREW_ON``: "Disease
-    progression on FOLFOX" of oxaliplatin's record, ``own``; it had been a reason not read)."""
+    or one of them said with the record's own treatment among those it grew on (``_grown_on``:
+    "Disease progression on FOLFOX" of oxaliplatin's record, ``own``; it had been a reason not
+    read; "progression on cisplatin and ifosfamide" of ifosfamide's)."""
     clauses = re.split(r"[;,/]|\band\b|\balso\b", text.lower())
     for clause in [text.lower(), *clauses]:
         plain = " ".join(re.sub(r"[^\w\s]", " ", clause).split())
         if plain in PROGRESSION_WORDS:
             return True
-        said = GREW_ON.fullmatch(" ".join(clause.split()).strip(" .!"))
-        if said and " ".join(re.sub(r"[^\w\s]", " ", said["grew"]).split()) in PROGRESSION_WORDS \
-                and _grew_on_own(said["what"].strip(), kb, own):  # fmt: skip
-            return True
-    return False
+    return any(_grew_on_own(said, named, kb, own)
+               for listed in _grown_on(text, kb) for said, named in listed)  # fmt: skip
 
 
 # A reason for stopping, in words, that says the person could not take the drug: an allergy, an
@@ -4495,6 +4550,14 @@ THIS_DRUG = re.compile(r"(it|this|that|them|(the|this|that) (drug|medication|med
                        r"treatment|agent|chemotherapy|chemo|regimen|dose))\b")  # fmt: skip
 
 
+def _is_own(kb: KnowledgeBase, own: str, ident: str) -> bool:
+    """Whether a drug, regimen or kind of drug ``ident`` is the record's own (``own``, a drug or
+    a regimen): its drug, one of its regimen's, a regimen that holds it or a kind of it."""
+    drugs = set(kb.drugs_of(own)) | {own}
+    kinds = {k for d in drugs for k in getattr(kb.by_id.get(d), "classes", [])}
+    return ident in drugs | kinds or own in kb.drugs_of(ident)
+
+
 def _names_other_drug(text: str, kb: KnowledgeBase, own: str | None) -> bool:
     """Whether a reason's words name a drug other than the record's own (``own``, a drug or a
     regimen): a drug, regimen or kind of drug the knowledge base knows by a word of them, not
@@ -4504,11 +4567,9 @@ def _names_other_drug(text: str, kb: KnowledgeBase, own: str | None) -> bool:
     if own is None:
         return False
     lowered = " ".join(text.lower().split())
-    drugs = set(kb.drugs_of(own)) | {own}
-    kinds = {k for d in drugs for k in getattr(kb.by_id.get(d), "classes", [])}
 
     def is_own(ident: str) -> bool:
-        return ident in drugs | kinds or own in kb.drugs_of(ident)
+        return _is_own(kb, own, ident)
 
     named = [r.id for w in re.findall(r"[a-z][\w-]+", lowered) for r in kb.find(w)
              if kb.kind_of.get(r.id) in ("drugs", "regimens", "drug_classes")]  # fmt: skip
