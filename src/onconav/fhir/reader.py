@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from datetime import date as Date
@@ -4314,29 +4314,35 @@ def _treatments_named(what: str, kb: KnowledgeBase) -> list[str]:
     return named
 
 
-def _listed(parts: list[str], kb: KnowledgeBase | None) -> list[tuple[str, list[str]]]:
-    """The treatments of a list (``parts``: its words parted at ``_REASON_PARTS``, each part then
-    the word that joins it to the next), each as its words and the drugs, regimens and kinds the
-    knowledge base knows them by, in order, up to the first words that name none (another
-    reason: "cisplatin and ifosfamide, neurotoxicity"). The longest run of parts that is one
-    name first ("cisplatin and ifosfamide", a regimen; "trifluridine and tipiracil", a drug),
-    else each part alone ("cisplatin, paclitaxel and bevacizumab": three). "it", "this regimen"
-    (``THIS_DRUG``) and the words of treatment in general name the record's own, with no id.
-    Without the knowledge base, only those."""
-    items = parts[0::2]
+def _listed(what: str, rest: Iterator[tuple[str, str]],
+            kb: KnowledgeBase | None) -> list[tuple[str, list[str]]]:  # fmt: skip
+    """The treatments of a list (``what``, its first words, then ``rest``: each word that joins
+    the next words of it, ``_REASON_PARTS``, with them), each as its words and the drugs,
+    regimens and kinds the knowledge base knows them by, in order, up to the first words that
+    name none (another reason: "cisplatin and ifosfamide, neurotoxicity"); ``rest`` is read no
+    further than that, so that a reason of many progressions is read in a time in line with its
+    length. The longest run of parts that is one name first ("cisplatin and ifosfamide", a
+    regimen; "trifluridine and tipiracil", a drug), else each part alone ("cisplatin,
+    paclitaxel and bevacizumab": three). "it", "this regimen" (``THIS_DRUG``) and the words of
+    treatment in general name the record's own, with no id. Without the knowledge base, only
+    those."""
+    ahead, joins = [what], [""]  # the parts not read yet, each with the word before it
     out: list[tuple[str, list[str]]] = []
-    at = 0
-    while at < len(items):
-        for end in range(min(len(items), at + _LONGEST_NAME), at, -1):
-            said = " ".join(p for p in parts[2 * at:2 * end - 1]).strip(" .!")
-            general = end == at + 1 and (THIS_DRUG.fullmatch(said) is not None or said in (
+    while ahead:
+        while len(ahead) < _LONGEST_NAME and (following := next(rest, None)) is not None:
+            joins.append(following[0])
+            ahead.append(following[1])
+        for end in range(len(ahead), 0, -1):
+            said = " ".join([ahead[0], *(f"{j} {w}" for j, w in zip(
+                joins[1:end], ahead[1:end], strict=True))]).strip(" .!")  # fmt: skip
+            general = end == 1 and (THIS_DRUG.fullmatch(said) is not None or said in (
                 "treatment", "therapy", "chemotherapy", "chemo"))  # fmt: skip
-            named = [] if kb is None else _treatments_named(said, kb) if end == at + 1 else [
+            named = [] if kb is None else _treatments_named(said, kb) if end == 1 else [
                 r.id for r in kb.find(said)
                 if kb.kind_of.get(r.id) in ("drugs", "regimens", "drug_classes")]  # fmt: skip
             if named or general:
                 out.append((said, named))
-                at = end
+                del ahead[:end], joins[:end]
                 break
         else:
             break
@@ -4351,18 +4357,18 @@ def _grown_on(text: str, kb: KnowledgeBase | None) -> list[list[tuple[str, list[
     FOLFIRI": three). The words had been parted at each "and", "," and "/" before they were
     read, and a list read as its first treatment alone."""
     parts = _REASON_PARTS.split(" ".join(text.lower().split()))
+
+    def after(at: int) -> Iterator[tuple[str, str]]:
+        for join in range(at + 1, len(parts) - 1, 2):
+            if parts[join] in (";", "also"):
+                return
+            yield parts[join], parts[join + 1]
+
     out = []
     for at in range(0, len(parts), 2):
         said = GREW_ON.fullmatch(parts[at].strip(" .!"))
-        if not said or " ".join(re.sub(r"[^\w\s]", " ", said["grew"]).split()) \
-                not in PROGRESSION_WORDS:  # fmt: skip
-            continue
-        rest = [said["what"]]
-        for join, part in zip(parts[at + 1::2], parts[at + 2::2], strict=True):
-            if join in (";", "also"):
-                break
-            rest += [join, part]
-        out.append(_listed(rest, kb))
+        if said and " ".join(re.sub(r"[^\w\s]", " ", said["grew"]).split()) in PROGRESSION_WORDS:
+            out.append(_listed(said["what"], after(at), kb))
     return out
 
 
