@@ -341,8 +341,8 @@ def test_the_options_card_says_how_many_offered_treat_the_cancer(client: Client)
     supportive and comfort care, ablation for symptoms and care at a centre of experts among
     them: the card says how many are treatments of the cancer, as well as the page's count."""
     (options, *_) = patient_view(client, "stomach-stage4-her2-unknown")
-    assert options["summary"].startswith("Stomach cancer, stage 4: 10 options offered (2 cancer "
-                                         "treatments and 8 trials or care), "), options["summary"]
+    assert options["summary"].startswith("Stomach cancer, stage 4: 10 offered (2 cancer "
+                                         "treatments), "), options["summary"]
     detail = options["detail"]
     treating = detail.split("**Offered: treatments of the cancer**")[1].split("**Offered:")[0]
     assert "Nivolumab with chemotherapy" in treating and "Clinical trials" not in treating
@@ -356,9 +356,9 @@ def test_the_options_card_says_how_many_offered_treat_the_cancer(client: Client)
 def test_the_options_cards_count_is_the_pages_split_by_what_treats_the_cancer(
     cancer: str, stage: str, metastases: list[str], wants: bool
 ) -> None:
-    """Whatever the situation: the card's offered count is the page's (``Result.counts``), and
-    the two numbers beside it add up to it, the first the offered options that treat the cancer
-    (``Rules.standard``), each listed under its heading."""
+    """Whatever the situation: the card's offered count is the page's (``Result.counts``), the
+    number beside it the offered options that treat the cancer (``Rules.standard``), each listed
+    under its heading, the others under the trials' and care's."""
     data = {"cancer": cancer, "stage": stage, "metastases": metastases,
             "wants_cancer_treatment": wants}  # fmt: skip
     try:
@@ -370,14 +370,13 @@ def test_the_options_cards_count_is_the_pages_split_by_what_treats_the_cancer(
     (card, *_) = cardlib.patient_view(situation, KB)
     offered = [o for o in result.options if o.status.value == "offered"]
     treating = [o for o in offered if KB.rules[o.id].standard]
-    found = re.search(r": (\d+) options? offered(?: \((\d+|no) cancer treatments?"
-                      r"(?:(?: and|:) (\d+) trials? or care)?\))?", card.summary)  # fmt: skip
+    found = re.search(r": (\d+) offered(?: \((\d+|no) cancer treatments?\))?",
+                      card.summary)  # fmt: skip
     assert found, card.summary
     assert int(found[1]) == result.counts.offered == len(offered)
     if offered:
         first = 0 if found[2] == "no" else int(found[2])
-        assert first == len(treating)
-        assert first + int(found[3] or 0) == len(offered), card.summary
+        assert first == len(treating), card.summary
         heads = card.detail.split("**Offered: clinical trials and care**")
         for option in offered:
             assert (f"**{option.name}**" in heads[0]) is (option in treating), option.name
@@ -429,7 +428,7 @@ def test_the_page_link_opens_the_same_options(client: Client, situation: str) ->
     statuses = dict(re.findall(r'data-option="([^"]+)" data-status="([^"]+)"', shown.text))
     assert statuses == expected
     counts = Counter(expected.values())  # the card's counts are the page's too
-    assert re.search(f": {counts['offered']} options? offered", options["summary"]), options
+    assert re.search(f": {counts['offered']} offered", options["summary"]), options
 
 
 def test_the_page_link_opens_a_record_whose_stopped_drug_is_not_read(client: Client) -> None:
@@ -1929,6 +1928,106 @@ def test_every_drug_that_stopped_as_a_key_drug_is_a_warning(
         assert all(o.name in card.detail for o in open_), card.detail
         shown = [o for o in open_ if in_sentence(o.name) in card.summary]
         assert shown == open_ or f"only in {len(open_)} option" in card.summary, card.summary
+
+
+# Situations whose options wait on tests: each cancer at stage 4 with nothing else known, and
+# each with a regimen stopped working whose key drug makes it what it is (``KEY_DRUGS``: the
+# card of irinotecan after FOLFIRI is a warning that it stopped, not a test's card)
+TEST_SITUATIONS = [{"cancer": c, "stage": "4"} for c in sorted(
+    {c for o in KB.data.options for c in o.cancers})] + [
+    {"cancer": cancer, "stage": "4", "prior_treatments": [regimen], "progressed_on": [regimen]}
+    for regimen, cancer in sorted({(r, c) for _, r, c in KEY_DRUGS})]  # fmt: skip
+
+
+def _test_line(test: str) -> str:
+    """A test as every card that asks for it names it: its name and the knowledge base's codes."""
+    codes = getattr(KB.by_id[test], "loinc", [])
+    return f"- Test: **{KB.name_of(test)}**" + (f" (LOINC {', '.join(codes)})" if codes else "")
+
+
+@pytest.mark.parametrize("data", TEST_SITUATIONS, ids=lambda d: "-".join(
+    [d["cancer"], *d.get("progressed_on", [])]))  # fmt: skip
+def test_every_card_that_asks_for_a_test_names_it_with_its_codes(data: dict[str, Any]) -> None:
+    """Every drug of the knowledge base drafted, in each cancer at stage 4 and after each
+    regimen whose key drug stopped: the card of irinotecan after FOLFIRI, KRAS not on record,
+    asked for the KRAS test (cetuximab with irinotecan: "To decide: ... KRAS ...") without the
+    codes it is ordered by, which the card of cetuximab gave. Each card that lists an option
+    waiting on a test names each such test with the codes the knowledge base has for it, and
+    so does each not-on-record card of patient-view."""
+    result = evaluate(parse_profile(data, KB), KB)
+    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
+                                  page_url="http://s/p")  # fmt: skip
+    asked = 0
+    for drug in KB.data.drugs:
+        for card in cardlib.order_select(situation, [cardlib.Drafted(
+                order="MedicationRequest/d", drug=drug.id)], KB):  # fmt: skip
+            for option in result.options:
+                if f"- **{option.name}**: needs information" not in card.detail:
+                    continue
+                for test in [t.id for m in option.missing for t in m.tests]:
+                    asked += 1
+                    assert _test_line(test) in card.detail.splitlines(), (drug.id, card.detail)
+    (_, *facts) = cardlib.patient_view(situation, KB)
+    for fact, card in zip(cardlib.chosen_facts(result), facts, strict=True):
+        for test in fact.tests:
+            assert _test_line(test.id) in card.detail.splitlines(), card.detail
+    assert asked or not any(m.tests for o in result.options for m in o.missing), data
+
+
+def test_the_card_of_irinotecan_after_folfiri_names_the_kras_tests_codes() -> None:
+    """Irinotecan drafted after FOLFIRI stopped working, KRAS not on record: the card warns that
+    it stopped and names cetuximab with irinotecan, which asks for KRAS; it had not named the
+    KRAS test's LOINC codes, as the card of cetuximab does."""
+    (card,) = order_cards({"cancer": "rectum", "stage": "4", "prior_treatments": ["FOLFIRI"],
+                           "progressed_on": ["FOLFIRI"]}, "irinotecan")  # fmt: skip
+    assert card.indicator == "warning", card.summary
+    assert _test_line("kras-test") in card.detail.splitlines(), card.detail
+    assert "LOINC 21702-6" in card.detail, card.detail
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(["rectum", "stomach", "cervix", "breast", "thyroid"]),
+       st.sampled_from(["4", "4A", "4B"]),
+       st.lists(st.sampled_from(["liver", "lung", "bone", "brain"]), max_size=2, unique=True),
+       st.lists(st.sampled_from(["pain", "bleeding", "trouble swallowing", "bowel blockage"]),
+                max_size=2, unique=True),
+       st.booleans())  # fmt: skip
+def test_the_options_cards_need_information_count_is_split_as_the_offered_one(
+    cancer: str, stage: str, metastases: list[str], symptoms: list[str], wants: bool
+) -> None:
+    """Whatever the situation: "27 need information" for a stomach cancer at stage 4 had counted
+    21 kinds of care (surgery for a blockage, a nerve block, a feeding tube) with the 6
+    treatments of the cancer, where the offered count beside it said how many treat the cancer.
+    The card's need-information count is the page's (``Result.counts``), with how many of them
+    treat the cancer (``Rules.standard``) as the offered count says it, in the summary, and both
+    numbers in the detail adding up to it."""
+    data = {"cancer": cancer, "stage": stage, "metastases": metastases, "symptoms": symptoms,
+            "wants_cancer_treatment": wants}  # fmt: skip
+    try:
+        result = evaluate(parse_profile(data, KB), KB)
+    except ValueError:
+        return  # a stage this cancer does not have
+    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
+                                  page_url="http://s/p")  # fmt: skip
+    (card, *_) = cardlib.patient_view(situation, KB)
+    asking = [o for o in result.options if o.status.value == "needs_information"]
+    treating = sum(KB.rules[o.id].standard for o in asking)
+    assert len(card.summary) < 140 and not card.summary.endswith("…"), card.summary
+    found = re.search(r", (\d+) need information(?: \((\d+|no) cancer treatments?\))?[,]?",
+                      card.summary)  # fmt: skip
+    assert found, card.summary
+    assert int(found[1]) == result.counts.needs_information == len(asking)
+    if not asking:
+        assert found[2] is None, card.summary
+        return
+    assert found[2] is not None, card.summary  # "27 need information" had said no more
+    assert (0 if found[2] == "no" else int(found[2])) == treating, card.summary
+    said = re.search(r"\*\*Need information\*\*: (\d+) options \((\d+|no) cancer treatments?"
+                     r"(?:(?: and|:) (\d+) trials? or care)?\)", card.detail)  # fmt: skip
+    assert said, card.detail
+    assert int(said[1]) == len(asking)
+    assert (0 if said[2] == "no" else int(said[2])) == treating
+    assert int(said[3] or 0) == len(asking) - treating, card.detail
 
 
 @settings(max_examples=80, deadline=None)

@@ -130,17 +130,27 @@ def headline(result: Result) -> str:
 
 
 def offered_split(result: Result) -> str:
-    """How many of the options offered treat the cancer (``OptionResult.standard``) and how
-    many are clinical trials or care: "2 cancer treatments and 8 trials or care", "no cancer
-    treatment: 3 trials or care"; "" when none is offered (no comma: the headline is a list).
-    "10 options offered" for a stomach cancer had counted the trials and the care among them,
-    where a clinician and a family look for the treatments (a review of the CDS Hooks card,
-    which said it first; the page and the command line now say it too)."""
-    offered = [o for o in result.options if o.status is Status.offered]
-    if not offered:
+    """How many of the options offered treat the cancer and how many are clinical trials or
+    care (``split_words``): "10 options offered" for a stomach cancer had counted the trials and
+    the care among them, where a clinician and a family look for the treatments (a review of the
+    CDS Hooks card, which said it first; the page and the command line say it too)."""
+    return split_words(*treatments_among(result, Status.offered))
+
+
+def treatments_among(result: Result, status: Status) -> tuple[int, int]:
+    """Of the options of a status, how many treat the cancer (``OptionResult.standard``), and
+    how many are clinical trials or care."""
+    of_status = [o for o in result.options if o.status is status]
+    treating = sum(1 for o in of_status if o.standard)
+    return treating, len(of_status) - treating
+
+
+def split_words(treating: int, others: int) -> str:
+    """Options that treat the cancer and options that are trials or care, in words: "2 cancer
+    treatments and 8 trials or care", "no cancer treatment: 3 trials or care", "2 cancer
+    treatments"; "" when there are none (no comma: the headline is a list)."""
+    if not treating + others:
         return ""
-    treating = sum(1 for o in offered if o.standard)
-    others = len(offered) - treating
     care = f"{others} {'trial or care' if others == 1 else 'trials or care'}"
     if not treating:
         return f"no cancer treatment: {care}"

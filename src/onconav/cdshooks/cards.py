@@ -4,15 +4,20 @@ words. No clinical rule is made here: every status, reason and missing fact is t
 
 patient-view:
 
-- one **options** card (info): how many options are offered and how many need information, the
-  offered options in the detail with their aims and citations, what was read from the record
-  and from which resources, and a link to the onconav page for this situation;
+- one **options** card (info): how many options are offered and how many need information,
+  each with how many of them treat the cancer (``Rules.standard``; the rest are trials or
+  care), the offered options in the detail with their aims and citations, what was read from
+  the record and from which resources, and a link to the onconav page for this situation;
 - up to ``FACT_CARDS`` **not on record** cards (info), for the facts whose answer would decide the
   most options: every fact a test settles (such as HER2: "HER2 not on record", naming the test
   and its LOINC codes) first, then the others by how many options they decide; a result on
   record that does not decide (HER2 IHC 2+, KRAS results that disagree) is said as such, and
   a test on record whose result the reading does not read, with the reading's reason for each
   resource ("HER2 test on record, result pending": ``FhirReading.named``).
+
+Every card that names a test a fact waits on (a not-on-record card, an order card whose options
+need its result) names it with the codes the knowledge base has for it (``_test_lines``: "Test:
+**KRAS test** (LOINC 21702-6, ...)"), which a clinician orders it by.
 
 Each fact read names at most ``REFS_SHOWN`` of its resources, then how many more; what could not
 be read (``Incomplete``: a resource type the FHIR server does not support, orders naming a
@@ -75,8 +80,9 @@ from onconav.render import (
     STATUS_WORDS,
     given_words,
     md_escape,
-    offered_split,
     source_words,
+    split_words,
+    treatments_among,
     warning_words,
 )
 from onconav.result import (
@@ -197,13 +203,20 @@ def _options_card(situation: Situation, kb: KnowledgeBase) -> Card:
     counts = result.counts
     offered = [o for o in result.options if o.status is Status.offered]
     # the options offered as the page counts them, and how many of them are treatments of the
-    # cancer (``render.offered_split``), which a clinician looks for
+    # cancer (``render.treatments_among``), which a clinician looks for; those that need
+    # information split the same way: "26 need information" had counted the care (surgery for
+    # a blockage, a nerve block, ...) with the treatments (a review)
     treating = [o for o in offered if o.standard]
     others = [o for o in offered if not o.standard]
-    split = offered_split(result)
+    asking_split = treatments_among(result, Status.needs_information)
+    # (in the summary, the treatments' number of each alone, and "12 offered", not "12 options
+    # offered": both numbers of both splits are over a summary's 140 characters, and a stomach
+    # cancer's had been cut short even with one; the detail gives both)
     summary = (
-        f"{_situation_words(result)}: {_count(counts.offered, 'option')} offered"
-        f"{f' ({split})' if split else ''}, {counts.needs_information} need information"
+        f"{_situation_words(result)}: {counts.offered} offered"
+        f"{_treatments_only(len(treating), len(others))}, "
+        f"{counts.needs_information} need information"
+        f"{_treatments_only(*asking_split)}"
     )
     if counts.not_suitable:  # as the page counts them (it had been left out)
         summary += f", {counts.not_suitable} not suitable"
@@ -228,9 +241,9 @@ def _options_card(situation: Situation, kb: KnowledgeBase) -> Card:
         lines += ["", "**Not suitable**", ""]
         lines += [f"- {o.name}: {_reason_words(o.reasons, o, kb)}" for o in unsuitable]
     if counts.needs_information:
-        lines += ["", f"**Need information**: {counts.needs_information} options; the facts "
-                      "that would decide the most are in the cards below and on the onconav "
-                      "page."]  # fmt: skip
+        lines += ["", f"**Need information**: {counts.needs_information} options"
+                      f" ({split_words(*asking_split)}); the facts that would decide the most are "
+                      "in the cards below and on the onconav page."]  # fmt: skip
     lines += ["", *_read_lines(situation), "", PATIENT_WORDS, "", *_footer(result)]
     return Card(
         uuid=_uuid(situation.hook_instance, "options"),
@@ -240,6 +253,15 @@ def _options_card(situation: Situation, kb: KnowledgeBase) -> Card:
         source=_source(situation, kb),
         links=[_page_link(situation)],
     )
+
+
+def _treatments_only(treating: int, others: int) -> str:
+    """How many options of a status treat the cancer, for the options card's summary, where
+    the trials and care are left out for its length: " (2 cancer treatments)", " (no cancer
+    treatment)"; "" when there are none (the detail says both: ``render.split_words``)."""
+    if not treating + others:
+        return ""
+    return f" ({_count(treating, 'cancer treatment') if treating else 'no cancer treatment'})"
 
 
 def _fact_card(situation: Situation, fact: RankedFact, kb: KnowledgeBase) -> Card:
@@ -268,9 +290,7 @@ def _fact_card(situation: Situation, fact: RankedFact, kb: KnowledgeBase) -> Car
                    f"Not on record: {short}; it would decide {n}")  # fmt: skip
         lines = [f"**{known.label}** is not in the record onconav read. {known.why}", ""]
     by_id = {o.id: o for o in result.options}
-    for test in fact.tests:
-        codes = f" (LOINC {', '.join(test.loinc)})" if test.loinc else ""
-        lines.append(f"- Test: **{test.name}**{codes}")
+    lines += _test_lines(fact.tests)
     if undecided is None:
         lines += _named_lines(situation, fact.fact)
     if undecided is None and fact.tests:
@@ -392,14 +412,12 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase, listed: 
         lines = [sentence, ""]
         if kin is not None:  # and what the record says of its kind
             lines += [kin[1], ""]
-        lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
         made = "stopped"
     elif itself:
         first, reason = itself[0]
         summary = f"{drug}: not suitable here, {_reason_words([reason], first, kb)}"
         lines = [f"The record rules {given} out for this patient:", ""]
-        lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
         made = "itself"
     elif kin is not None and statuses & MAY_HAVE:
@@ -409,13 +427,11 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase, listed: 
         lines = [sentence, ""]
         if on_stopped:  # and a mix that gives a drug that stopped: said too (a review)
             lines += [_built_words(kb, draft.drug, on_stopped)[1], ""]
-        lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
         made = "kin"
     elif on_stopped and statuses & MAY_HAVE:
         summary, sentence = _built_words(kb, draft.drug, on_stopped)
         lines = [sentence, ""]
-        lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
         made = "built"
     elif Status.offered in statuses and not situation.incomplete.drugs():
@@ -434,7 +450,6 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase, listed: 
                     "may suit this patient, but ")
                  + "the drugs this patient had, that stopped working or that they cannot have "
                  "could not all be read (below): check them before ordering.", ""]  # fmt: skip
-        lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "info"
         made = "unread"
     elif Status.needs_information in statuses:
@@ -443,12 +458,11 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase, listed: 
         if test is None:
             return None  # what they wait on no test settles: the record is the clinician's
         summary, lines = test
-        lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "info"
         made = "test"
     elif statuses == {Status.in_trials}:
         summary = f"{drug}: the sources give it for {result.cancer_name} only in clinical trials"
-        lines = [_status_line(o, kb, draft.drug) for o in options]
+        lines = []
         indicator = "info"
         made = "trials"
     elif Status.not_suitable in statuses or not giving:
@@ -458,11 +472,15 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase, listed: 
         cancer = md_escape(result.cancer_name)
         lines = [f"onconav's sources give {given} for {cancer} only in these "
                  "options, and none suits this patient's record:", ""]  # fmt: skip
-        lines += [_status_line(o, kb, draft.drug) for o in options]
         indicator = "warning"
         made = "unsuitable"
     else:
         return None  # declined: the person does not want cancer treatment
+    # the tests the options listed wait on, with their codes, on every card that lists one (the
+    # card of irinotecan after FOLFIRI, KRAS not on record, had asked for KRAS without them)
+    tests = _test_lines(t for o in options if o.status is Status.needs_information
+                        for m in o.missing for t in m.tests)  # fmt: skip
+    lines += [*tests, *([""] if tests else []), *(_status_line(o, kb, draft.drug) for o in options)]
     lines += ["", *_read_lines(situation), "", PATIENT_WORDS, "", *_footer(result)]
     card = Card(
         uuid=_uuid(situation.hook_instance, key),
@@ -585,8 +603,9 @@ def _kin_words(kb: KnowledgeBase, ident: str, listed: list[Kin], statuses: set[S
 def _test_words(situation: Situation, kb: KnowledgeBase, drug: str, given: str,
                 undecided: list[OptionResult]) -> tuple[str, list[str]] | None:  # fmt: skip
     """The options that give a drafted drug wait on a test result (cetuximab, KRAS not on
-    record): a summary naming the test, and the detail's lines of what the record holds and
-    the tests with their LOINC codes; None when what they wait on no test settles."""
+    record): a summary naming the test, and the detail's lines of what the record holds (the
+    tests themselves, with their codes, are every order card's: ``_test_lines``); None when
+    what they wait on no test settles."""
     tests = {t.id: t for o in undecided for m in o.missing for t in m.tests}
     if not tests:
         return None
@@ -616,13 +635,20 @@ def _test_words(situation: Situation, kb: KnowledgeBase, drug: str, given: str,
         if absent:
             lines.append(f"- Not in the record: {', '.join(absent)}")
         lines.append("")
-    for test in tests.values():
+    named = [line for m in missing if on_record[m.fact] is None
+             for line in _named_lines(situation, m.fact)]  # fmt: skip
+    return summary, lines + ([*named, ""] if named else [])
+
+
+def _test_lines(tests: Iterable[TestRef]) -> list[str]:
+    """The tests a card asks for, each once, by name with the codes the knowledge base has for it
+    (``LabTest.loinc``, carried by the engine's ``TestRef``), which a clinician orders it by:
+    "- Test: **KRAS test** (LOINC 21702-6, ...)". The one place a card names a test to order."""
+    out = []
+    for test in {t.id: t for t in tests}.values():
         codes = f" (LOINC {', '.join(test.loinc)})" if test.loinc else ""
-        lines.append(f"- Test: **{test.name}**{codes}")
-    lines += [line for m in missing if on_record[m.fact] is None
-              for line in _named_lines(situation, m.fact)]  # fmt: skip
-    lines.append("")
-    return summary, lines
+        out.append(f"- Test: **{test.name}**{codes}")
+    return out
 
 
 # The reading's reasons for a test on record whose result it does not read (``fhir.reader``'s
