@@ -1234,8 +1234,10 @@ NO_SIGN_OF_SPREAD_FAR = All(
 # The facts a profile implies, in two parts, with the data's derived values between them
 # (``kb.implied``): first what the treatments, the stage and the places of spread as given
 # imply (whether it came back, chemotherapy for spread, nothing stopped of no drug treatment),
-# which the derived values read ("not come back" of no treatment had); then the cervical stage,
-# read after them (its rules read whether the cancer came back, derived or given). The first
+# which the derived values read ("not come back" of no treatment had); then stage 1 to 3 said
+# not to have come back beside distant spread (unknown: no derived value reads it back) and the
+# cervical stage, read after them (its rules read whether the cancer came back, derived or
+# given). The first
 # part reads whether the cancer came back only as given: stage 1 to 3 with distant spread and
 # nothing said is read as came back (before no treatment had could say it has not).
 IMPLIED_FIRST: tuple[Implied, ...] = (
@@ -1247,16 +1249,6 @@ IMPLIED_FIRST: tuple[Implied, ...] = (
         why="Stage 1 to 3 with spread to distant organs now means the cancer came back there.",
         warning="recurrence: stage 1 to 3 with spread to distant organs is read as cancer that "
         "came back far away; check this with your care team",
-    ),
-    Implied(
-        "recurrence",
-        None,
-        All((STAGE_EARLIER, NOT_COME_BACK, DISTANT_METASTASES)),
-        if_unknown=False,
-        why="Stage 1 to 3 that has not come back, with spread to distant organs, does not fit "
-        "together: whether it came back is taken as unknown until it is checked.",
-        warning="recurrence: stage 1 to 3 that has not come back does not fit with spread to "
-        "distant organs; whether the cancer came back is taken as unknown until it is checked",
     ),
     # Nothing had that can stop working: not when radiation or ablation was had (radiation
     # alone had read as "no drug treatment, so none can have stopped working", and radiation
@@ -1339,6 +1331,20 @@ IMPLIED_FIRST: tuple[Implied, ...] = (
     ),
 )
 IMPLIED_LAST: tuple[Implied, ...] = (
+    # Stage 1 to 3 not come back, with distant spread: read after the derived values, so that
+    # no treatment had ("so it has not come back") does not read it back as not come back (a
+    # random run found every option not suitable for stage 1, spread to bone, no treatment yet,
+    # beside the warning that whether it came back is taken as unknown)
+    Implied(
+        "recurrence",
+        None,
+        All((STAGE_EARLIER, NOT_COME_BACK, DISTANT_METASTASES)),
+        if_unknown=False,
+        why="Stage 1 to 3 that has not come back, with spread to distant organs, does not fit "
+        "together: whether it came back is taken as unknown until it is checked.",
+        warning="recurrence: stage 1 to 3 that has not come back does not fit with spread to "
+        "distant organs; whether the cancer came back is taken as unknown until it is checked",
+    ),
     Implied(
         "stage",
         "4B",
