@@ -692,7 +692,7 @@ ERRORS = "/options?" + "&".join([
     *(f"{name}=x" for name in ("stage", "recurrence", "metastasis_extent", "weak_bone",
                                "resectable", "her2", "kras", "hormone_sensitive",
                                "most_treatments_tried", "chemo_for_spread", "tumour_on_nerve",
-                               "wants_cancer_treatment"))])  # fmt: skip
+                               "tumour_may_block", "wants_cancer_treatment"))])  # fmt: skip
 
 
 def test_a_mistakes_link_shows_its_question_and_the_mistake_on_a_phone(

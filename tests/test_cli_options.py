@@ -164,6 +164,7 @@ def test_a_flag_given_twice_in_words_that_mean_one_answer_is_that_answer(run: Ru
 YES_OR_NO = [("--resectable", "--not-resectable", "resectable"),
              ("--weak-bone", "--no-weak-bone", "weak_bone"),
              ("--tumour-on-nerve", "--no-tumour-on-nerve", "tumour_on_nerve"),
+             ("--tumour-may-block", "--no-tumour-may-block", "tumour_may_block"),
              ("--most-tried", "--not-most-tried", "most_treatments_tried"),
              ("--wants-treatment", "--no-cancer-treatment", "wants_cancer_treatment"),
              ("--hormone-sensitive", "--not-hormone-sensitive", "hormone_sensitive"),

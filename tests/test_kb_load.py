@@ -727,3 +727,28 @@ def test_a_note_whose_condition_names_an_unknown_fact_does_not_load(tmp_path: Pa
     edit(root / "options" / "cervix.yaml", misspell)
     with pytest.raises(KBError, match=r"notes\[cervix-4a-or-4b\]\.when: unknown fact 'stagee'"):
         load_kb(root)
+
+
+def test_an_option_for_part_of_a_blockage_is_not_named_for_the_whole(kb) -> None:  # type: ignore[no-untyped-def]
+    """An option whose condition holds only narrower kinds of a symptom (the stomach stent: a
+    blockage at the top of the stomach, near the food pipe, as ccs-stomach-stage4 1617-1831
+    names it) does not take the broader symptom's name or aliases into its own: "A stent to
+    open a blocked stomach" had read, to a family with a blocked stomach outlet, as a stent for
+    it too, beside "not suitable" (a clinical review, clinical16)."""
+    from onconav.kb.model import fact_tests
+
+    vocabulary = kb.vocabulary
+    by_id = {s.id: s for s in kb.data.symptoms}
+    for option in kb.data.options:
+        named = {v for t in fact_tests(option.when) if t.fact == "symptoms"
+                 for v in ([t.has] if t.has else []) + list(t.has_any or [])}  # fmt: skip
+        if not named:
+            continue
+        for broad in by_id.values():
+            under = vocabulary.below("symptoms", broad.id) - {broad.id}
+            if not named & under or any(broad.id in vocabulary.below("symptoms", v)
+                                        for v in named):  # fmt: skip
+                continue  # it names the broad symptom itself (or broader), or none of its kinds
+            for words in [broad.name, *broad.aliases]:  # a phrase, not one word ("blocked")
+                said = f" {words.lower()} " in f" {option.name.lower()} "
+                assert " " not in words or not said, (option.id, option.name, words)

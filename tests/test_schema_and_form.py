@@ -283,7 +283,7 @@ def test_every_spelling_is_read_as_its_value() -> None:
        before=st.sampled_from(["", " ", "  "]), after=st.sampled_from(["", " ", "\t"]),
        field=st.sampled_from(["resectable", "most_treatments_tried", "wants_cancer_treatment",
                               "chemo_for_spread", "hormone_sensitive", "weak_bone",
-                              "tumour_on_nerve"]))  # fmt: skip
+                              "tumour_on_nerve", "tumour_may_block"]))  # fmt: skip
 def test_a_yes_or_no_is_taken_alike_by_the_schema_and_the_command(
     word: str, upper: list[bool], before: str, after: str, field: str
 ) -> None:

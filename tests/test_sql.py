@@ -49,7 +49,7 @@ def profile(rng: random.Random) -> dict[str, Any]:
     }
     for flag in ("resectable", "most_treatments_tried", "wants_cancer_treatment",
                  "hormone_sensitive", "chemo_for_spread", "weak_bone",
-                 "tumour_on_nerve"):  # fmt: skip
+                 "tumour_on_nerve", "tumour_may_block"):  # fmt: skip
         fields[flag] = maybe(rng.random() < 0.5)
     for field in SETS:
         fields[field] = maybe(rng.sample(values(field), rng.randint(0, min(4, len(values(field))))))

@@ -562,7 +562,7 @@ def test_ticked_and_typed_treatments_show_only_the_words_typed() -> None:
 
 YES_NO_FIELDS = ["resectable", "most_treatments_tried", "wants_cancer_treatment",
                  "chemo_for_spread", "hormone_sensitive", "weak_bone",
-                 "tumour_on_nerve"]  # fmt: skip
+                 "tumour_on_nerve", "tumour_may_block"]  # fmt: skip
 
 
 @given(
@@ -1311,7 +1311,7 @@ def test_a_whole_number_written_with_a_point_is_that_number(cancer: str, stage: 
 
 @given(field=st.sampled_from(["resectable", "wants_cancer_treatment", "most_treatments_tried",
                                "chemo_for_spread", "hormone_sensitive", "weak_bone",
-                               "tumour_on_nerve"]),
+                               "tumour_on_nerve", "tumour_may_block"]),
        answer=st.sampled_from([0, 1]), written=st.sampled_from(["{}.0", " {}.00", "{}.0 "]),
        as_number=st.booleans())  # fmt: skip
 def test_a_yes_or_no_written_as_a_whole_number_with_a_point_is_that_number(
@@ -1360,7 +1360,7 @@ def test_a_null_marker_beside_the_same_marker_given_elsewhere_is_unknown_not_a_v
 ONE_VALUE = {"stage": "4", "recurrence": "yes", "metastasis_extent": "few", "resectable": True,
              "most_treatments_tried": True, "wants_cancer_treatment": True,
              "chemo_for_spread": True, "hormone_sensitive": True, "weak_bone": True,
-             "tumour_on_nerve": True}  # fmt: skip
+             "tumour_on_nerve": True, "tumour_may_block": True}  # fmt: skip
 LISTS = {"metastases": "liver", "symptoms": "pain", "progressed_on": "FOLFOX",
          "cannot_have": "oxaliplatin", "prior_treatments": "surgery", "planned": "radiation",
          "used_for_my_cancer": "immunotherapy"}  # fmt: skip

@@ -312,6 +312,11 @@ class Profile(BaseModel):
         default=None,
         description="Has the care team said that a tumour pressing on a nerve causes pain?",
     )
+    tumour_may_block: bool | None = Field(
+        default=None,
+        description="Has the surgeon or the care team said that a tumour is likely to block the "
+        "stomach or the bowel?",
+    )
     wants_cancer_treatment: bool | None = Field(
         default=None, description="Does the person want treatment aimed at the cancer itself?"
     )
@@ -351,7 +356,7 @@ class Profile(BaseModel):
         return words.resectable(value)
 
     @field_validator("most_treatments_tried", "wants_cancer_treatment", "chemo_for_spread",
-                     "hormone_sensitive", "weak_bone", "tumour_on_nerve",
+                     "hormone_sensitive", "weak_bone", "tumour_on_nerve", "tumour_may_block",
                      mode="before")  # fmt: skip
     @classmethod
     def _yes_no(cls, value: object) -> object:
@@ -1878,6 +1883,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
         metastasis_extent=profile.metastasis_extent,
         weak_bone=profile.weak_bone,
         tumour_on_nerve=profile.tumour_on_nerve,
+        tumour_may_block=profile.tumour_may_block,
         most_treatments_tried=profile.most_treatments_tried,
         wants_cancer_treatment=profile.wants_cancer_treatment,
         hormone_sensitive=profile.hormone_sensitive,

@@ -749,6 +749,7 @@ FLAG_OF = {
     "cannot_have": "--cannot-have", "most_treatments_tried": "--most-tried/--not-most-tried",
     "prior_treatments": "--prior", "symptoms": "--symptom",
     "tumour_on_nerve": "--tumour-on-nerve/--no-tumour-on-nerve",
+    "tumour_may_block": "--tumour-may-block/--no-tumour-may-block",
     "wants_cancer_treatment": "--wants-treatment/--no-cancer-treatment", "planned": "--planned",
     "used_for_my_cancer": "--used-for-my-cancer", "kin_may_work": "--kin-may-work",
     "chemo_for_spread": "--chemo-for-spread/--no-chemo-for-spread",
@@ -875,6 +876,15 @@ def options_command(
             show_default=False, metavar="",
         ),
     ] = None,
+    tumour_may_block: Annotated[
+        list[bool] | None,
+        typer.Option(
+            "--tumour-may-block/--no-tumour-may-block",
+            help="Has the surgeon or the care team said a tumour is likely to block the stomach "
+            "or the bowel?",
+            show_default=False, metavar="",
+        ),
+    ] = None,
     used_for_my_cancer: Annotated[
         list[str] | None,
         typer.Option(
@@ -944,6 +954,8 @@ def options_command(
         "metastasis_extent": _one_answer("--extent", extent, "metastasis_extent"),
         "weak_bone": _yes_or_no("--weak-bone/--no-weak-bone", weak_bone),
         "tumour_on_nerve": _yes_or_no("--tumour-on-nerve/--no-tumour-on-nerve", tumour_on_nerve),
+        "tumour_may_block": _yes_or_no("--tumour-may-block/--no-tumour-may-block",
+                                       tumour_may_block),
         "progressed_on": progressed_on, "cannot_have": cannot_have,
         "most_treatments_tried": _yes_or_no("--most-tried/--not-most-tried", most_tried),
         "prior_treatments": prior, "symptoms": symptom,

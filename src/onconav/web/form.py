@@ -85,7 +85,7 @@ SECTIONS = {
     "cannot_have": "Treatment so far", "most_treatments_tried": "Treatment so far",
     "chemo_for_spread": "Treatment so far", "planned": "Treatment so far",
     "used_for_my_cancer": "Treatment so far", "kin_may_work": "Treatment so far",
-    "symptoms": "How you are", "tumour_on_nerve": "How you are",
+    "symptoms": "How you are", "tumour_on_nerve": "How you are", "tumour_may_block": "How you are",
     "wants_cancer_treatment": "What you want",
 }  # fmt: skip
 ORDER = list(SECTIONS)
