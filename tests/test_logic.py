@@ -100,7 +100,15 @@ def reference(cond: Condition | None, facts: Mapping[str, FactValue], vocab: Voc
             # that can stop, pelvic radiation: of what broader it is)
             forms = [v] if v in stoppable else [a for a in vocab.up("prior_treatments", v)
                                                  if a in stoppable]  # fmt: skip
-            return any(compare(f, w) is not F for f in forms for w in wanted)
+            # or, as the lowering reads the list of treatments had (``rules._maybe_had``; found
+            # when the shared draws moved), a kind that list counts a wanted value as, not said
+            # which (chemotherapy had may be chemoradiation: that list counts it as chemotherapy,
+            # what stopped does not, ``vocabulary.STOPPED_COUNTS_AS``), or a value naming no
+            # treatment under a kind a wanted value is of (pelvic radiation, under radiation)
+            kinds = {v} if v in stoppable else vocab.up("prior_treatments", v)
+            return any(compare(f, w) is not F for f in forms for w in wanted) or any(
+                kinds & vocab.up("prior_treatments", w) for w in wanted
+                if w in vocab.known("prior_treatments"))  # fmt: skip
 
         maybe = any(vocab.up("prior_treatments", v) & not_said or may_be(v) for v in had)
         return U if maybe else F
