@@ -297,9 +297,21 @@ def asked_once(groups: Iterable[list[OptionResult]]) -> dict[str, list[Asked]]:
                 for question in render.questions_of(m):
                     key = " ".join(question.split())
                     above = first.setdefault(key, option) if len(key) > LONG_QUESTION else option
+                    # a pointer only where it is shorter than the question: a long question of
+                    # one sentence ("Which operation was it, and what did it take out: ...?")
+                    # had been said whole and then "Asked above, under ...", longer than itself
+                    if above is not option and len(pointer_words(question, above)) >= len(key):
+                        above = option
                     items.append(Asked(question, above if above is not option else None))
             out[option.id] = items
     return out
+
+
+def pointer_words(question: str, above: OptionResult) -> str:
+    """What an option shows for a long question said in full under ``above``: its first
+    sentence, and where ("Where does the bleeding come from? Asked above, under Surgery to stop
+    bleeding."), as the page and the reports word it."""
+    return f"{asked_head(question)} Asked above, under {' '.join(above.name.split())}."
 
 
 def asked_head(question: str) -> str:
