@@ -13,7 +13,7 @@ from typing import Any
 
 import duckdb
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import Run
@@ -878,7 +878,8 @@ def test_a_long_value_is_cut_in_a_reason(tmp_path: Path) -> None:
                                "symptom the sources do not name can be given as 'another "
                                "symptom the cancer causes'; or leave it out")  # fmt: skip
         assert found[2][2].startswith(f"line 3: {shown} is not a fact; accepted: ")
-        assert all(len(why) < 600 for *_, why in found), engine
+        # (not the value whole: the accepted facts' names make the rest, and grow with them)
+        assert all(len(why) < 1000 for *_, why in found), engine
 
 
 @pytest.mark.parametrize(("mark", "name"), [(";", "semicolons"), ("\t", "tabs")])
@@ -1864,6 +1865,7 @@ FACT_IDS = [f for f, kind in table.input_columns(KB).items() if kind != "id"]
        after=st.sampled_from([" status", " result", "_value", " at diagnosis", "-Result", ""]),
        joint=st.sampled_from([" ", "_", "-"]), case=st.sampled_from([str.lower, str.upper,
                                                                       str.title]))  # fmt: skip
+@example(fact="progressed_on", before="", after="", joint="-", case=str.lower)
 def test_a_column_that_holds_a_facts_name_is_told_to_be_named_so(
     fact: str, before: str, after: str, joint: str, case: Any
 ) -> None:

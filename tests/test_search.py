@@ -1368,9 +1368,10 @@ def test_a_narrower_name_of_a_symptom_or_site_leads_to_its_main_name_alone(
         assert set(vias[main:]) <= {"bleeding"}, (question, vias)
 
 
+# ("blockage at the top of the stomach" was one too, until the stomach stent's name took those
+# words: a document now has them together, and it finds the blockage's entry by its own name)
 @pytest.mark.parametrize(("question", "broader"), [
     ("rectal pain", "pain"), ("pain in the rectum", "pain"), ("tenesmus", "pain"),
-    ("blockage at the top of the stomach", "blockage of the stomach"),
 ])  # fmt: skip
 def test_a_narrower_name_whose_main_name_no_document_has_leads_to_the_broader_one(
         kb: KnowledgeBase, index: Index, question: str, broader: str) -> None:  # fmt: skip

@@ -395,7 +395,10 @@ def _not_a_fact(name: str, kinds: dict[str, str],
     if fact == "biomarkers":
         return "is not a fact: give her2 and kras each as a column of its own", False
     close = _close_fact(fact, kinds)
-    if close:  # a slip, never to be ignored: its values would be dropped without a word
+    # a slip, never to be ignored: its values would be dropped without a word; but not of a
+    # fact given by a column of its own ("progressed-on" beside "progressed_on": renamed, it
+    # would be that fact twice), which may be left out, as a name that holds one given
+    if close and close not in given:
         return f"is not a fact; did you mean {close!r}?", False
     return ("is not a fact; accepted: "
             + ", ".join(k for k, v in kinds.items() if v != "ignored")), True
