@@ -232,6 +232,13 @@ def no_empty_values(value: Any, path: str = "") -> None:
 UNCHECKED = "The drafted drug could not be checked: its Medication could not be read"
 
 
+def _situation(result: Result) -> cardlib.Situation:
+    """A situation of an answer for the cards, as the service makes one (its links on a stand-in
+    server)."""
+    return cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
+                             page_url="http://s/p")  # fmt: skip
+
+
 def summaries(response: httpx.Response) -> list[str]:
     return [card["summary"] for card in cards_of(response)]
 
@@ -365,8 +372,7 @@ def test_the_options_cards_count_is_the_pages_split_by_what_treats_the_cancer(
         result = evaluate(parse_profile(data, KB), KB)
     except ValueError:
         return  # a stage this cancer does not have
-    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
-                                  page_url="http://s/p")  # fmt: skip
+    situation = _situation(result)
     (card, *_) = cardlib.patient_view(situation, KB)
     offered = [o for o in result.options if o.status.value == "offered"]
     treating = [o for o in offered if KB.rules[o.id].standard]
@@ -1693,8 +1699,7 @@ def order_cards(data: dict[str, Any], drug: str) -> list[Card]:
     """The order-select cards of one drafted drug for a profile, as the service makes them from
     the profile's answer (``cards.order_select``), without a record to read."""
     result = evaluate(parse_profile(data, KB), KB)
-    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
-                                  page_url="http://s/p")  # fmt: skip
+    situation = _situation(result)
     return cardlib.order_select(situation, [cardlib.Drafted(order="MedicationRequest/d",
                                                             drug=drug)], KB)  # fmt: skip
 
@@ -1765,8 +1770,7 @@ def open_options_and_cards(result: Result, drafted: str) -> tuple[list[OptionRes
     open_ = [o for o in result.options if o.id in using
              and o.status.value not in ("not_suitable", "declined")
              and not any(r.given == drafted for r in o.choices_ruled_out)]  # fmt: skip
-    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
-                                  page_url="http://s/p")  # fmt: skip
+    situation = _situation(result)
     drafted_order = [cardlib.Drafted(order="MedicationRequest/d", drug=drafted)]
     return open_, cardlib.order_select(situation, drafted_order, KB)
 
@@ -1955,8 +1959,7 @@ def test_every_card_that_asks_for_a_test_names_it_with_its_codes(data: dict[str,
     waiting on a test names each such test with the codes the knowledge base has for it, and
     so does each not-on-record card of patient-view."""
     result = evaluate(parse_profile(data, KB), KB)
-    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
-                                  page_url="http://s/p")  # fmt: skip
+    situation = _situation(result)
     asked = 0
     for drug in KB.data.drugs:
         for card in cardlib.order_select(situation, [cardlib.Drafted(
@@ -2007,8 +2010,7 @@ def test_the_options_cards_need_information_count_is_split_as_the_offered_one(
         result = evaluate(parse_profile(data, KB), KB)
     except ValueError:
         return  # a stage this cancer does not have
-    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
-                                  page_url="http://s/p")  # fmt: skip
+    situation = _situation(result)
     (card, *_) = cardlib.patient_view(situation, KB)
     asking = [o for o in result.options if o.status.value == "needs_information"]
     treating = sum(KB.rules[o.id].standard for o in asking)
@@ -4392,8 +4394,7 @@ def test_a_field_missing_from_feedback_says_what_it_takes(
 def order_cards_of(data: dict[str, Any], drugs: list[str]) -> list[Card]:
     """The order-select cards of drugs drafted together, one order each, for a profile."""
     result = evaluate(parse_profile(data, KB), KB)
-    situation = cardlib.Situation(result=result, hook_instance="h", base_url="http://s",
-                                  page_url="http://s/p")  # fmt: skip
+    situation = _situation(result)
     drafted = [cardlib.Drafted(order=f"MedicationRequest/{d}", drug=d) for d in drugs]
     return cardlib.order_select(situation, drafted, KB)
 

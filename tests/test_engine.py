@@ -107,6 +107,16 @@ def to_profile(cancer: str, fields: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+def parsed(data: dict[str, Any], kb: KnowledgeBase) -> Profile:
+    """The profile of drawn data, or the draw set aside (``assume``) when the data is not a
+    profile (a value its cancer does not have)."""
+    try:
+        return parse_profile(data, kb)
+    except ProfileError:
+        assume(False)
+        raise  # (not reached: assume(False) ends the example)
+
+
 @st.composite
 def partial_and_more(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
     """A profile, and the same profile with one or more unknown fields learned."""
@@ -478,10 +488,7 @@ def test_a_source_offers_no_treatment_of_the_cancer_where_it_does_not_describe_t
     kb = shared_kb()
     more = {k: v for k, v in {"stage": stage, "recurrence": recurrence}.items() if v}
     data = to_profile("cervix", {**fields, **more})
-    try:
-        profile = parse_profile(data, kb)
-    except ProfileError:
-        assume(False)
+    profile = parsed(data, kb)
     covered = truth(kb.rules["general-chemotherapy"].scope.uncovered[0][1],
                     facts_of(profile, kb).row)  # fmt: skip
     assume(covered is Truth.FALSE)
@@ -551,10 +558,7 @@ def test_cervical_stage_4a_not_come_back_is_not_asked_where_it_has_spread(
     bone): then where it has spread is asked, never read from the stage."""
     kb = shared_kb()
     data = to_profile("cervix", {**fields, **not_back, "stage": "4A"})
-    try:
-        profile = parse_profile(data, kb)
-    except ProfileError:
-        assume(False)
+    profile = parsed(data, kb)
     row = facts_of(profile, kb).row
     assume(row["recurrence"] == "none")
     symptoms, stopped = row["symptoms"] or frozenset(), row["progressed_on"] or frozenset()
@@ -584,10 +588,7 @@ def test_hormone_therapy_is_not_asked_of_a_cancer_whose_own_source_names_none(
     review). It does not suit, saying why, unless the person says hormones make it grow."""
     kb = shared_kb()
     data = to_profile(cancer, fields)
-    try:
-        profile = parse_profile(data, kb)
-    except ProfileError:
-        assume(False)
+    profile = parsed(data, kb)
     for option in evaluate(profile, kb).options:
         assert "hormone_sensitive" not in {m.fact for m in option.missing}, (option.id, data)
         if option.id == "general-hormone-therapy" and option.status is Status.not_suitable:
@@ -618,10 +619,7 @@ def test_a_rectal_targeted_drug_given_alone_is_for_a_local_recurrence_as_for_a_d
     assert alone
     statuses = []
     for recurrence in ("local", "distant"):
-        try:
-            profile = parse_profile(to_profile("rectum", {**fields, "recurrence": recurrence}), kb)
-        except ProfileError:
-            assume(False)
+        profile = parsed(to_profile("rectum", {**fields, "recurrence": recurrence}), kb)
         by_id = {o.id: o for o in evaluate(profile, kb).options}
         statuses.append({i: by_id[i].status for i in alone})
     assert statuses[0] == statuses[1], (fields, statuses)
@@ -1103,10 +1101,7 @@ def test_an_answer_given_is_never_asked_back_in_the_general_question(
     kb = shared_kb()
     fields = {k: v for k, v in fields.items() if k not in ("prior_treatments", "progressed_on")
               or v}  # fmt: skip
-    try:
-        profile = parse_profile(to_profile(cancer, fields), kb)
-    except ProfileError:
-        assume(False)
+    profile = parsed(to_profile(cancer, fields), kb)
     row = facts_of(profile, kb).row
     result = evaluate(profile, kb)
     for option in result.options:
@@ -6845,10 +6840,7 @@ def test_a_kin_of_what_stopped_is_offered_only_when_the_care_team_says_it_could_
                                "prior_treatments": stopped})  # fmt: skip
     if may is not None:
         data["kin_may_work"] = may
-    try:
-        profile = parse_profile(data, kb)
-    except ProfileError:
-        assume(False)
+    profile = parsed(data, kb)
     facts = facts_of(profile, kb)
     row = facts.row
     every = {**row, "kin_may_work": frozenset(NARROW_KINDS)}
@@ -6942,10 +6934,7 @@ def test_general_ablation_is_for_a_few_tumours_that_cause_problems(
     place where the cancer has spread far is left open."""
     kb = shared_kb()
     data = to_profile(cancer, fields)
-    try:
-        profile = parse_profile(data, kb)
-    except ProfileError:
-        assume(False)
+    profile = parsed(data, kb)
     row = facts_of(profile, kb).row
     option = next(o for o in evaluate(profile, kb).options if o.id == "general-ablation")
     extent, symptoms = row["metastasis_extent"], row["symptoms"]
@@ -6975,10 +6964,7 @@ def test_care_without_cancer_treatment_is_an_option_for_every_cancer_once(
     cervix): not for rectal cancer nor a cancer without a source of its own (a clinical review,
     clinical16). For any situation: exactly one option gives this care, and it is offered."""
     kb = shared_kb()
-    try:
-        profile = parse_profile(to_profile(cancer, fields), kb)
-    except ProfileError:
-        assume(False)
+    profile = parsed(to_profile(cancer, fields), kb)
     comfort = [o for o in evaluate(profile, kb).options
                if "comfort-care" in kb.by_id[o.id].uses]  # type: ignore[union-attr]
     assert len(comfort) == 1, (cancer, [o.id for o in comfort])
@@ -7005,10 +6991,7 @@ def test_surgery_before_a_blockage_waits_on_the_surgeons_word_and_not_for_the_li
     (``tumour_may_block``); that not given, it is never offered and, when it is not ruled out
     otherwise, asks it; cancer back in the liver alone does not block the stomach or bowel."""
     kb = shared_kb()
-    try:
-        profile = parse_profile(to_profile("stomach", fields), kb)
-    except ProfileError:
-        assume(False)
+    profile = parsed(to_profile("stomach", fields), kb)
     row = facts_of(profile, kb).row
     option = next(o for o in evaluate(profile, kb).options
                   if o.id == "stomach-surgery-before-blockage")  # fmt: skip

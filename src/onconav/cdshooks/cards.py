@@ -206,15 +206,16 @@ def _options_card(situation: Situation, kb: KnowledgeBase) -> Card:
     # cancer (``render.treatments_among``), which a clinician looks for; those that need
     # information split the same way: "26 need information" had counted the care (surgery for
     # a blockage, a nerve block, ...) with the treatments (a review)
-    treating = [o for o in offered if o.standard]
-    others = [o for o in offered if not o.standard]
+    offered_split = treatments_among(result, Status.offered)
     asking_split = treatments_among(result, Status.needs_information)
+    treating = [o for o in offered if o.standard]  # (the detail's two lists)
+    others = [o for o in offered if not o.standard]
     # (in the summary, the treatments' number of each alone, and "12 offered", not "12 options
     # offered": both numbers of both splits are over a summary's 140 characters, and a stomach
     # cancer's had been cut short even with one; the detail gives both)
     summary = (
         f"{_situation_words(result)}: {counts.offered} offered"
-        f"{_treatments_only(len(treating), len(others))}, "
+        f"{_treatments_only(*offered_split)}, "
         f"{counts.needs_information} need information"
         f"{_treatments_only(*asking_split)}"
     )
