@@ -1184,8 +1184,8 @@ def test_brief_example_lines(run: Run, after_xelox: Path) -> None:
     # radiation to the pelvis had, whether it stopped working not said, and the list of
     # treatments had may not be whole: asked, as a drug had is
     assert ("Needs information        Chemoradiation before surgery — Did radiation to the pelvis "
-            "stop working (did the cancer grow during it, or come back after it)? — note: "
-            "Radiation to the pelvis in the past may mean you cannot have more of it there."
+            "stop working (did the cancer grow while it was given, or soon after it ended)? — "
+            "note: Radiation to the pelvis in the past may mean you cannot have more of it there."
             ) in lines
     assert ("Needs information        FOLFIRI chemotherapy — What is the stage of the cancer? "
             "Which parts of the body has the cancer spread to?") in lines
