@@ -1731,6 +1731,19 @@ def test_a_drug_of_the_kind_of_both_lists_is_said_in_a_whole_summary() -> None:
     assert "cannot have cisplatin, and that oxaliplatin stopped working" in card.detail
 
 
+def test_a_drug_card_says_once_that_the_own_source_is_silent() -> None:
+    """Cisplatin drafted for cervical cancer back in the pelvis after chemoradiation: each of
+    the options that give it had said under it that the cervical source does not say how such
+    a situation is treated; the card says it once, in the answer's scope above them, and each
+    line points to it."""
+    (card,) = order_cards({"cancer": "cervix", "stage": "2", "recurrence": "local",
+                           "prior_treatments": ["chemoradiation"]}, "cisplatin")  # fmt: skip
+    assert card.detail.count("does not say how a situation like yours is treated") == 1
+    pointer = "the source about cervical cancer does not cover your situation (see above)"
+    assert card.detail.count(pointer) >= 5, card.detail
+    assert card.detail.index("does not say how a situation") < card.detail.index(pointer)
+
+
 def test_a_drug_only_in_trials_says_so_first_beside_its_kind() -> None:
     """Lapatinib drafted for a stomach cancer whose patient cannot have trastuzumab: the kin
     warning had taken the place of "only in clinical trials" (a review): both, trials first."""

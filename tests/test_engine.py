@@ -31,7 +31,7 @@ from onconav.profile import (
     parse_profile,
     read_cancer,
 )
-from onconav.result import OptionResult
+from onconav.result import OptionResult, Result
 
 CANCERS = [
     "stomach",
@@ -6559,6 +6559,63 @@ def test_an_own_option_ruled_out_where_its_source_is_silent_says_so(pair) -> Non
         assert said is expected, (o.id, o.reason, fuller)
         if said:
             assert general, fuller  # the general options are shown beside
+
+
+SILENT_WORDS = "does not say how a situation like yours is treated"
+
+
+def _answer_texts(result: Result) -> dict[str, str]:
+    """The answer as the command's text, its --brief and its Markdown lay it out."""
+    import io
+
+    from rich.console import Console
+
+    from onconav.cli import terminal
+
+    buffer = io.StringIO()
+    terminal.text(result, Console(file=buffer, width=100_000, soft_wrap=True, color_system=None,
+                                  highlight=False))  # fmt: skip
+    return {"text": buffer.getvalue(), "brief": render.brief(result),
+            "markdown": render.markdown(result)}
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+@example(pair=({"cancer": "cervix"},
+               {"cancer": "cervix", "stage": "earlier", "recurrence": "local",
+                "prior_treatments": ["chemoradiation"]}))  # fmt: skip
+def test_that_the_own_source_is_silent_is_said_once_per_answer(pair) -> None:  # type: ignore[no-untyped-def]
+    """That the cancer's own source does not say how the situation is treated is said once in
+    an answer, in its scope, wherever an option's reason says it (each option's complete
+    ``reason``, for machines), and each option shown points to it: the eleven cervical drugs,
+    for cervical cancer back in the pelvis after chemoradiation, had said the same long
+    sentence under each, fifteen times in all."""
+    kb = shared_kb()
+    _, fuller = pair
+    result = evaluate(parse_profile(fuller, kb), kb)
+    said = [o for o in result.options if o.reason and SILENT_WORDS in o.reason]
+    for o in result.options:
+        assert not (o.reason_shown and SILENT_WORDS in o.reason_shown), (o.id, fuller)
+        assert (o.reason_shown == o.reason) is (o not in said), (o.id, fuller)
+    assert (SILENT_WORDS in result.scope) is bool(said), (result.scope, fuller)
+    for layout, text in _answer_texts(result).items():
+        assert text.count(SILENT_WORDS) == (1 if said else 0), (layout, fuller)
+
+
+def test_cervical_cancer_back_in_the_pelvis_says_its_source_is_silent_once() -> None:
+    """The example of the review: stage 2 cervical cancer back in the pelvis after
+    chemoradiation; eleven cervical drugs and four stage 4A treatments do not suit, each
+    pointing to the one sentence above."""
+    kb = shared_kb()
+    result = evaluate(parse_profile({"cancer": "cervix", "stage": "2", "recurrence": "local",
+                                     "prior_treatments": ["chemoradiation"]}, kb), kb)  # fmt: skip
+    pointed = [o for o in result.options
+               if o.reason_shown and o.reason_shown.endswith("(see above).")]  # fmt: skip
+    assert len(pointed) == 15
+    assert all(SILENT_WORDS in o.reason for o in pointed if o.reason)  # JSON's, complete
+    text = _answer_texts(result)["text"]
+    assert text.count(SILENT_WORDS) == 1
+    assert text.index(SILENT_WORDS) < text.index(pointed[0].name)
 
 
 FOR_ONE_CANCER = [ident for ident, r in shared_kb().rules.items() if r.scope.for_cancer is not None]

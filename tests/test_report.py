@@ -96,8 +96,8 @@ def test_the_report_holds_the_answer_the_sources_and_the_passages_cited(
         assert html.one("h4", within=article).text == words(option.name)
         status = html.one("span", within=article, class_="status-words").text
         assert status == STATUS_WORDS[option.status]
-        if option.reason:  # without its lead, which said it twice ("Why not: Not for this ...")
-            assert f"Why not: {words(why_not(option.reason))}" in article.text
+        if option.reason_shown:  # without its lead, said twice ("Why not: Not for this ...")
+            assert f"Why not: {words(why_not(option.reason_shown))}" in article.text
             assert "Not for this situation" not in article.text
         for citation in option.citations:
             assert citation.label in article.text
@@ -919,8 +919,8 @@ def test_the_short_report_gives_the_options_that_may_apply_and_names_the_others(
     for option in others:
         item = html.one("li", data_left_out=option.id).text
         assert item.startswith(f"{words(option.name)} ({STATUS_WORDS[option.status].lower()})")
-        if option.reason:
-            assert words(why_not(option.reason)) in item, option.id
+        if option.reason_shown:
+            assert words(why_not(option.reason_shown)) in item, option.id
     assert not html.find("section", class_="cited")
     questions = section(html, "Questions to ask your care team")
     assert all(words(q) in questions for q in result.questions)

@@ -172,6 +172,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
             outside=outside,
             own_sources=with_own_sources(kb),
             start_known=facts.site != "any",
+            beyond=any(o.reason != o.reason_shown for o in options),
         ),
         understood=_understood(kb, facts),
         counts=Counts(**{s.value: sum(1 for o in options if o.status is s) for s in Status}),
@@ -515,6 +516,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
     hits = ruled_out_hits(rules, row)
     reasons: list[Reason] = []
     words: list[str] = []
+    beyond = False  # the option's own source is silent on the situation (``_beyond_own_source``)
     choices_ruled_out: list[Reason] = []
     # a choice among others that the person's answers remove rules the option out only when too
     # few choices are left: the reason says what decided it; otherwise it is a choice removed
@@ -543,11 +545,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         for text, leaves in why_not(kb, when, row, facts.told):
             words.append(text)
             reasons += leaves
-        if _beyond_own_source(kb, option, facts, reasons):
-            words.append(f"the source about {facts.cancer_name} does not say how a situation like "
-                         "yours is treated (the options of the source about advanced cancer in "
-                         "general are shown for it): ask your care team whether this treatment "
-                         "may still be used")  # fmt: skip
+        beyond = _beyond_own_source(kb, option, facts, reasons)
     missing = []
     if undecided := missing_facts(rules, row, status, condition, out):
         asked = _asked(rules, row)
@@ -570,7 +568,9 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         prominence=option.prominence.value if option.prominence else None,
         timing=[t.value for t in option.timing],
         description=option.description,
-        reason=REASON_LEAD + "; ".join(words) + "." if words else None,
+        reason=_reason(words, beyond_own_source_words(facts.cancer_name) if beyond else None),
+        reason_shown=_reason(words, beyond_own_source_pointer(facts.cancer_name) if beyond
+                             else None),
         reasons=reasons,
         choices=[kb.name_of(i) for i in (*option.uses, *option.given_with) if i in rules.choices],
         choices_at_least=rules.choices_min,
@@ -602,6 +602,35 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         relieves_your_symptoms=relieves(rules, row) is Truth.TRUE,
         citations=_citations(kb.evidence_of(option)),  # and the general options' it merges
     )
+
+
+def _reason(words: list[str], last: str | None) -> str | None:
+    """An option's reason: why it does not suit, and ``last`` after it."""
+    said = [*words, *([last] if last else [])]
+    return REASON_LEAD + "; ".join(said) + "." if said else None
+
+
+def beyond_own_source_words(cancer_name: str) -> str:
+    """Said, in the complete reason (``OptionResult.reason``), of each option of a cancer's own
+    source that does not suit a situation that source does not say how to treat
+    (``_beyond_own_source``)."""
+    return (f"the source about {cancer_name} does not say how a situation like yours is treated "
+            "(the options of the source about advanced cancer in general are shown for it): ask "
+            "your care team whether this treatment may still be used")  # fmt: skip
+
+
+def beyond_own_source_pointer(cancer_name: str) -> str:
+    """What ``OptionResult.reason_shown`` says in place of ``beyond_own_source_words``: the
+    answer's scope says it once (``BEYOND_ONCE``). Under each of the eleven cervical drugs, for
+    cervical cancer back in the pelvis, the long sentence had been said again and again."""
+    return f"the source about {cancer_name} does not cover your situation (see above)"
+
+
+# Said once in the scope of an answer in which some options' reasons point to it
+# (``beyond_own_source_pointer``)
+BEYOND_ONCE = ("Its own options for other situations are shown as not for this situation: as it "
+               "does not say how a situation like yours is treated, ask your care team whether "
+               "any of them may still be used.")  # fmt: skip
 
 
 # the facts by which a cancer's own source describes some situations only: the stage, and
@@ -682,9 +711,10 @@ def _understood(kb: KnowledgeBase, facts: Facts) -> list[Understood]:
 
 def _scope_words(cancer_name: str, own_source: bool, gate: Truth,
                  outside: Truth = Truth.FALSE, own_sources: str = "",
-                 start_known: bool = True) -> str:  # fmt: skip
+                 start_known: bool = True, beyond: bool = False) -> str:  # fmt: skip
     """Which sources the options come from, in words. ``outside``: whether the cancer's own
     sources leave the situation out; ``start_known``: where the cancer started is known;
+    ``beyond``: some options' reasons point to the scope for what it says once (``BEYOND_ONCE``);
     ``own_sources``: the cancers that have sources of their own, named to one whose cancer has
     none (a name it did not know had been told so again in a
     warning, and the page said it a third time: a review)."""
@@ -710,6 +740,7 @@ def _scope_words(cancer_name: str, own_source: bool, gate: Truth,
         f"The source about {cancer_name} covers this situation only in part (it names the "
         "treatments of some situations only), so the options of the source about advanced "
         "cancer in general are shown beside its own. Ask your care team which of them fit."
+        + (f" {BEYOND_ONCE}" if beyond else "")
     ) if outside is Truth.TRUE else (
         f"The source about {cancer_name} names the treatments of some situations only. "
         "Whether it covers yours fully depends on answers not given yet. So the options of the "

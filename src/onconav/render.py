@@ -393,8 +393,8 @@ def brief(result: Result) -> str:
     lines += [headline(result), ""]
     for option in result.options:
         line = f"{STATUS_WORDS[option.status]:<{width}}  {option.name}"
-        if option.status is Status.not_suitable and option.reason:
-            line += f" — {option.reason}"
+        if option.status is Status.not_suitable and option.reason_shown:
+            line += f" — {option.reason_shown}"
         if option.missing:  # (of an option in trials too: the full views say them all)
             line += " — " + questions(option.missing)
         if extras := brief_extras(option):
@@ -428,8 +428,8 @@ def markdown(result: Result, passage: PassageLookup | None = None) -> str:
             out.append(f"### {option.name}: {STATUS_WORDS[option.status]}{mark}")
             out += ["", option.description, ""]
             out += [f"- {line}" for line in details(option)]
-            if option.reason:  # it may repeat the person's words (the cancer's name)
-                out.append(f"- {md_escape(option.reason)}")
+            if option.reason_shown:  # it may repeat the person's words (the cancer's name)
+                out.append(f"- {md_escape(option.reason_shown)}")
             for missing in option.missing:
                 out += [f"- To decide: {q}" for q in questions_of(missing)]
             for caveat in option.caveats:

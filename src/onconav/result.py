@@ -133,6 +133,12 @@ class OptionResult(Out):
     description: str
     reason: str | None = Field(description="Why it is not suitable, in plain words: "
                                "\"Not for this situation: \" and why")
+    reason_shown: str | None = Field(
+        default=None,
+        description="The reason as an answer shows it under the option: `reason`, but what the "
+        "answer's `scope` says once for all such options (that the cancer's own source does not "
+        "say how the situation is treated) only pointed to",
+    )
     reasons: list[Reason] = Field(description="The same, one by one, with what decided each")
     choices: list[str] = Field(
         description="Names of what it gives that the sources list as alternatives: one of them "

@@ -481,7 +481,11 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase, listed: 
     # card of irinotecan after FOLFIRI, KRAS not on record, had asked for KRAS without them)
     tests = _test_lines(t for o in options if o.status is Status.needs_information
                         for m in o.missing for t in m.tests)  # fmt: skip
-    lines += [*tests, *([""] if tests else []), *(_status_line(o, kb, draft.drug) for o in options)]
+    # the answer's scope, once, when a reason points to what it says (``reason_shown``)
+    scope = [md_escape(result.scope), ""] if any(o.reason != o.reason_shown and o.status is
+                                                 Status.not_suitable for o in options) else []
+    lines += [*tests, *([""] if tests else []), *scope,
+              *(_status_line(o, kb, draft.drug) for o in options)]  # fmt: skip
     lines += ["", *_read_lines(situation), "", PATIENT_WORDS, "", *_footer(result)]
     card = Card(
         uuid=_uuid(situation.hook_instance, key),
@@ -801,8 +805,8 @@ def _status_line(option: OptionResult, kb: KnowledgeBase, drug: str) -> str:
     it, and whether the record removes the drug as one of its choices."""
     status = _status_said(option)
     line = f"- **{option.name}**" + (f": {status}" if status else "")
-    if option.status is Status.not_suitable and option.reason:
-        line += f". {option.reason}"
+    if option.status is Status.not_suitable and option.reason_shown:
+        line += f". {option.reason_shown}"  # what the card's scope says once, pointed to
     for removed in option.choices_ruled_out:
         if removed.given == drug:
             line += f". Not with {in_sentence(kb.name_of(drug))} here: {removed.text.rstrip('.')}"

@@ -63,8 +63,8 @@ def text(result: Result, console: Console, passage: PassageLookup | None = None)
             lines.append(f"  {escape(option.description)}")
             for line in details(option):
                 lines.append(f"  {escape(line)}")
-            if option.reason:
-                lines.append(f"  [dim]{escape(option.reason)}[/dim]")
+            if option.reason_shown:  # what the scope says once, pointed to
+                lines.append(f"  [dim]{escape(option.reason_shown)}[/dim]")
             for missing in option.missing:
                 lines += [f"  [yellow]To decide:[/yellow] {escape(q)}"
                           for q in questions_of(missing)]
