@@ -619,6 +619,21 @@ def test_nesting_up_to_the_limit_is_read(run: Run) -> None:
     assert line.startswith("onconav: error: x: unknown field; accepted fields: ")
 
 
+def test_a_test_the_sources_never_use_is_said_so(run: Run) -> None:
+    """PD-L1 beside HER2, and kidney failure among the symptoms: refused, naming the field and
+    saying that the sources this tool is built on do not use it to decide an option (it had
+    been "unknown field" and "check the spelling")."""
+    done = run("options", "-p", "-", stdin='{"cancer": "stomach", "stage": "4", "biomarkers": '
+               '{"her2": "positive", "pd-l1": "CPS 10"}, "symptoms": ["kidney failure"]}')
+    assert done.status == 2 and done.stdout == ""
+    first, second = done.errors()
+    assert first == ("onconav: error: biomarkers.pd-l1: unknown field; the sources this tool is "
+                     "built on do not use PD-L1 to decide an option; accepted fields: her2, kras")
+    assert second.startswith("onconav: error: symptoms[0]: 'kidney failure' is not known; the "
+                             "sources this tool is built on do not use kidney failure to decide "
+                             "an option; "), second  # fmt: skip
+
+
 def test_a_profile_over_the_size_limit_is_refused_before_it_is_read(
     run: Run, tmp_path: Path
 ) -> None:
@@ -1697,7 +1712,8 @@ def test_text_and_markdown_say_the_same_parts(kb: KnowledgeBase, data: dict[str,
     parts += [n.text for n in result.notes]
     for option in result.options:
         parts += [option.name, render.STATUS_WORDS[option.status], option.description]
-        parts += [option.reason or "", *(q for m in option.missing for q in render.questions_of(m))]
+        parts += [option.reason_shown or "",
+                  *(q for m in option.missing for q in render.questions_of(m))]
         parts += [c.text for c in option.caveats] + [render.cite(option.citations)]
         parts += render.details(option)
         if option.relieves_your_symptoms:

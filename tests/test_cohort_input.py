@@ -2259,3 +2259,24 @@ def test_an_empty_list_is_none_and_a_null_list_not_known(tmp_path: Path) -> None
             run(KB, source, out, engine=engine)
             gap = {p for p, _, _, _, missing, _ in answers(out) if "symptoms" in missing}
             assert gap == {"e2"}, (source.name, engine)
+
+
+def test_a_test_or_word_the_sources_never_use_is_said_so_in_a_column_and_a_row(
+        tmp_path: Path) -> None:  # fmt: skip
+    """A column of PD-L1 results is refused saying that the sources this tool is built on do
+    not use PD-L1 to decide an option (it may be left out); a row naming kidney failure among
+    its symptoms is quarantined saying the same of kidney failure, by every engine."""
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer,stage,pd_l1,symptoms\n1,stomach,4,positive,kidney "
+                      "failure\n2,stomach,4,,pain\n")  # fmt: skip
+    with pytest.raises(CohortError, match="column 'pd_l1' is not a fact: the sources this tool "
+                       "is built on do not use PD-L1 to decide an option; accepted: "):
+        run(KB, source, tmp_path / "refused.parquet")
+    for engine in ENGINES:
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine,
+                   ignore=("pd_l1",))  # fmt: skip
+        assert (done.loaded.rows, done.loaded.answered) == (2, 1), engine
+        [(row, who, why)] = quarantined(tmp_path / f"{engine}.quarantine.csv")
+        assert (row, who) == (1, "1"), engine
+        assert why.startswith("symptoms[0]: 'kidney failure' is not known; the sources this tool "
+                              "is built on do not use kidney failure to decide an option"), why

@@ -273,6 +273,32 @@ def test_what_fhir_cannot_say_stays_unknown(name: str, kb: onconav.KnowledgeBase
         assert reading.data.get(key, None) != []  # no record is not "none"
 
 
+def test_a_result_the_sources_never_use_is_said_so_where_it_is_not_read(
+        kb: onconav.KnowledgeBase) -> None:  # fmt: skip
+    """A PD-L1 or MSI result, or kidney failure, on record is listed as not read, saying that
+    the sources this tool is built on do not use it to decide an option (it had been only "an
+    Observation onconav does not read")."""
+    record = bundle("stomach-her2-ihc2-ish-positive")
+    subject = {"reference": "Patient/" + next(
+        e["resource"]["id"] for e in record["entry"] if e["resource"]["resourceType"] == "Patient")}
+    record["entry"] += [
+        {"resource": {"resourceType": "Observation", "id": "pdl1", "status": "final",
+                      "subject": subject, "valueCodeableConcept": {"text": "positive"},
+                      "code": {"coding": [{"system": "http://loinc.org", "code": "85147-9",
+                                           "display": "PD-L1 by clone 22C3 [Interpretation] in "
+                                                      "Tissue by Immune stain"}]}}},
+        {"resource": {"resourceType": "Observation", "id": "msi", "status": "final",
+                      "subject": subject, "code": {"text": "Microsatellite instability"},
+                      "valueCodeableConcept": {"text": "MSI-high"}}},
+        {"resource": {"resourceType": "Condition", "id": "ckd", "subject": subject,
+                      "code": {"text": "Chronic kidney failure"}}},
+    ]  # fmt: skip
+    why = {u.reference: u.reason for u in read_bundle(record, kb).unused}
+    for ref, name in (("Observation/pdl1", "PD-L1"), ("Observation/msi", "MSI"),
+                      ("Condition/ckd", "kidney failure")):  # fmt: skip
+        assert f"the sources this tool is built on do not use {name}" in why[ref], why[ref]
+
+
 def test_the_details_of_each_reading(kb: onconav.KnowledgeBase) -> None:
     ish = read_bundle(bundle("stomach-her2-ihc2-ish-positive"), kb)
     assert ish.data["biomarkers"] == {"her2": "positive"}

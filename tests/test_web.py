@@ -462,6 +462,21 @@ def test_an_empty_field_name_is_named_as_such(client: httpx.Client, body: Any) -
     assert {e["field"] for e in problem["errors"]} & {"", "biomarkers."}, problem
 
 
+def test_a_test_the_sources_never_use_is_a_422_saying_so(client: httpx.Client) -> None:
+    """MSI and Claudin 18.2 given to the API: a 422 naming each field, saying that the sources
+    this tool is built on do not use it to decide an option, with what is accepted."""
+    problem = client.post("/api/v1/options", json={
+        "cancer": "stomach", "stage": "4", "msi": "high",
+        "biomarkers": {"claudin 18.2": "positive"}}).json()  # fmt: skip
+    assert problem["status"] == 422, problem
+    said = {e["field"]: e for e in problem["errors"]}
+    assert set(said) == {"msi", "biomarkers.claudin 18.2"}, problem
+    assert "do not use MSI or mismatch repair" in said["msi"]["message"]
+    assert "do not use Claudin 18.2" in said["biomarkers.claudin 18.2"]["message"]
+    assert said["biomarkers.claudin 18.2"]["accepted"] == ["her2", "kras"], problem
+    assert "do not use Claudin 18.2 to decide an option" in problem["detail"], problem
+
+
 def test_the_openapi_document_says_the_search_limit_is_1_to_50(client: httpx.Client) -> None:
     """The route reads a limit given in words too, to refuse it as the search does; the document
     still says what is accepted (it said any text), and lists no HEAD operation."""

@@ -2995,3 +2995,66 @@ def test_a_note_of_a_stop_for_a_harm_now_on_the_mend_is_still_refused(typed: str
     where it goes; it had been read as the treatment had, the note left out."""
     with pytest.raises(ProfileError, match=r"progressed_on.*cannot_have"):
         read({"cancer": "rectum", "stage": "4", "prior_treatments": [typed]})
+
+
+# --------------------------------------------------------------------------------------------
+# Tests and words the sources never use to decide an option
+# --------------------------------------------------------------------------------------------
+
+# as people and records write them (the field's name or the word), with the name said for it
+NOT_DECIDING_TYPED = [
+    ("pd-l1", "PD-L1"), ("PD_L1", "PD-L1"), ("pdl1", "PD-L1"), ("PD-L1 CPS", "PD-L1"),
+    ("msi", "MSI"), ("MSI-high", "MSI"), ("MSI-H", "MSI"), ("msi_status", "MSI"),
+    ("dMMR", "MSI"), ("mismatch repair deficient", "MSI"), ("Microsatellite instability", "MSI"),
+    ("claudin 18.2", "Claudin 18.2"), ("CLDN18.2", "Claudin 18.2"),
+    ("claudin_18_2", "Claudin 18.2"),
+    ("kidney failure", "kidney failure"), ("renal failure", "kidney failure"),
+    ("fistula", "a fistula"), ("recto-vaginal fistula", "a fistula"),
+]
+
+
+def _refused(data: dict[str, Any]) -> list[str]:
+    with pytest.raises(ProfileError) as caught:
+        parse_profile(data, KB)
+    return [str(p) for p in caught.value.problems]
+
+
+@settings(max_examples=60, deadline=None)
+@given(typed=st.sampled_from(NOT_DECIDING_TYPED),
+       where=st.sampled_from(["top", "biomarkers", *SET_FIELDS]))  # fmt: skip
+def test_a_test_or_word_the_sources_never_use_is_said_so_naming_the_field(typed, where) -> None:  # type: ignore[no-untyped-def]
+    """PD-L1, MSI, Claudin 18.2, kidney failure or a fistula, given as a field of its own, a
+    result beside HER2 and KRAS, or a name in any list, is refused saying plainly that the
+    sources this tool is built on do not use it to decide an option, with the field named and
+    what is accepted (it had been "unknown field" or "is not known; check the spelling")."""
+    given, name = typed
+    key = given.lower().replace(" ", "_")
+    data: dict[str, Any] = {"cancer": "stomach", "stage": "4"}
+    if where == "top":
+        data[key] = "positive"
+        field = key
+    elif where == "biomarkers":
+        data["biomarkers"] = {key: "positive"}
+        field = f"biomarkers.{key}"
+    else:
+        data[where] = [given]
+        field = f"{where}[0]"
+    (problem,) = _refused(data)
+    assert problem.startswith(f"{field}: "), problem
+    assert f"the sources this tool is built on do not use {name}" in problem, problem
+    if where in ("top", "biomarkers"):
+        assert "accepted fields: " in problem, problem
+    else:
+        assert "leave it out" in problem, problem
+
+
+def test_no_name_the_knowledge_base_takes_is_called_one_the_sources_never_use() -> None:
+    """The tests and words the sources never use name nothing the knowledge base reads: every
+    name and alias of every fact's values, and every field, is free of them."""
+    names = [n for field in KB.value_names for n in KB.value_names[field]]
+    assert names
+    assert not [n for n in names if words.not_deciding(n)]
+    from onconav.profile import Biomarkers, Profile
+
+    assert not [f for f in (*Profile.model_fields, *Biomarkers.model_fields)
+                if words.not_deciding(f)]  # fmt: skip

@@ -497,6 +497,8 @@ def _problem(item: Any, kb: KnowledgeBase) -> Problem:
         offered = tuple(f for f in fields if f != "as_typed")
         meant = close_field(where.rpartition(".")[2], offered)
         hint = f"did you mean {meant}? " if meant else ""
+        if plain := words.not_deciding(str(item["loc"][-1])):  # PD-L1, MSI, Claudin 18.2
+            hint = f"{plain}; "
         return Problem(where, given, offered, f"unknown field; {hint}accepted fields: "
                        f"{', '.join(offered)}")  # fmt: skip
     if kind == "missing":
@@ -1325,6 +1327,12 @@ def _resolve(
                 hint = ("how many lymph nodes an operation takes out is not asked here: give the "
                         "operation alone if no such operation at all can be had, else leave it "
                         "out and tell the care team")
+            elif plain := words.not_deciding(name):  # PD-L1, kidney failure, a fistula
+                other = (f"a symptom they do not name can be given as "
+                         f"{kb.name_of('other-symptom')!r}, or leave it out"
+                         if field == "symptoms" and "other-symptom" in kb.vocabulary.known(field)
+                         else "leave it out, and tell your care team")  # fmt: skip
+                hint = f"{plain}; {other}"
             elif close:
                 hint = f"did you mean {_close_words(kb, field, slip or '', close)}?"
             elif (field in ROUTE_NARROWS and words.ROUTE_WORD.search(name)

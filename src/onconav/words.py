@@ -1218,6 +1218,35 @@ def hormone_answers(name: str) -> set[bool]:
         {False} if _said(NOT_HORMONE_SENSITIVE, lowered) or then_negative else set())
 
 
+# Tests and words a person, a record or a table may give that none of the five sources uses to
+# decide an option (they never name them): each with the name said for it. An unknown field, a
+# name not known, a column or a FHIR result that is one of them is told so plainly
+# (``not_deciding``): "biomarkers.pd-l1: unknown field" alone had read as a slip of the typing.
+NOT_DECIDING = (
+    (r"pd ?l ?1|programmed death ligand ?1", "PD-L1"),
+    (r"msi(?: ?h| ?high| ?l| ?low| ?s| ?stable)?|microsatellite(?: instability| stable| status)?"
+     r"(?: ?high| ?h)?|d ?mmr|p ?mmr|mmr|mismatch repair(?: deficien\w*| proficien\w*)?",
+     "MSI or mismatch repair (MMR, dMMR)"),
+    (r"cldn ?18(?: ?2)?|claudin(?: ?18(?: ?2)?)?", "Claudin 18.2"),
+    (r"tmb|tumou?r mutational burden", "tumour mutational burden (TMB)"),
+    (r"(?:kidney|renal) (?:failure|disease|impairment|insufficiency)|(?:ckd|aki)",
+     "kidney failure"),
+    (r"fistulae?|fistulas", "a fistula"),
+)
+_NOT_DECIDING = [(re.compile(rf"(?<![a-z0-9])(?:{pattern})(?![a-z0-9])"), name)
+                 for pattern, name in NOT_DECIDING]  # fmt: skip
+NOT_DECIDING_SAID = "the sources this tool is built on do not use {} to decide an option"
+
+
+def not_deciding(given: str) -> str | None:
+    """That the sources do not use the test or the word ``given`` names to decide an option
+    (``NOT_DECIDING``: a field's name, "pd_l1", "MSI-high", "Claudin 18.2", "kidney failure"),
+    in words to say after what was refused; None when it names none of them."""
+    text = " ".join(re.sub(r"[_\-./]", " ", given.lower()).split())
+    name = next((name for pattern, name in _NOT_DECIDING if pattern.search(text)), None)
+    return None if name is None else NOT_DECIDING_SAID.format(name)
+
+
 # A test's name in a cancer's name, and the words after it that say its result is not known
 # ("stomach cancer, HER2 pending", "KRAS not tested rectal cancer", "PD-L1 unknown", "HER2
 # positive?", "FISH pending", "KRAS testing awaited"), or before it that say the test is awaited

@@ -394,6 +394,9 @@ def _not_a_fact(name: str, kinds: dict[str, str],
                 f"seems to hold {' or '.join(held)}: name it by the one it holds"), False
     if fact == "biomarkers":
         return "is not a fact: give her2 and kras each as a column of its own", False
+    if plain := words.not_deciding(name):  # pd_l1, msi_status: may be left out
+        return (f"is not a fact: {plain}; accepted: "
+                + ", ".join(k for k, v in kinds.items() if v != "ignored")), True
     close = _close_fact(fact, kinds)
     # a slip, never to be ignored: its values would be dropped without a word; but not of a
     # fact given by a column of its own ("progressed-on" beside "progressed_on": renamed, it

@@ -1352,7 +1352,11 @@ def _not_read(res: Res) -> str:
     article = "an" if res.type[0] in "AEIOU" else "a"
     concept = res.data.get("code") or res.data.get("medicationCodeableConcept")
     if concept is not None:
-        return f"{article} {res.type} onconav does not read: {_coded(concept)}"
+        # a test or a word the sources never use (PD-L1, MSI, kidney failure): said so plainly
+        plain = next((said for text in _words(concept) if (said := words.not_deciding(text))),
+                     None)  # fmt: skip
+        return (f"{article} {res.type} onconav does not read: {_coded(concept)}"
+                + (f"; {plain}" if plain else ""))
     return f"{article} {res.type}: not part of the profile"
 
 
