@@ -3098,7 +3098,7 @@ def test_an_entry_hit_shows_where_its_words_matched(kb: KnowledgeBase, index: In
     a weak word alone) is in its name or the text shown, or a part it shows beside it
     (``matched_in``: the note, or another name) holds it; each part shown so is one of the
     entry's, not its name or text."""
-    from onconav.search.index import _record_parts
+    from onconav.search.index import _record_parts, _same_name
 
     questions = [q.q for name in ("questions", "heldout")
                  for q in load_questions(Path(__file__).parent / "search" / f"{name}.yaml")]
@@ -3120,11 +3120,35 @@ def test_an_entry_hit_shows_where_its_words_matched(kb: KnowledgeBase, index: In
                         _together(t, terms) for t in shown):  # fmt: skip
                     continue
                 checked += 1
+                if any(part == "other name" and _same_name(text, match.said)
+                       for text, part in parts.items()):  # fmt: skip
+                    continue  # the words are one of its other names, not said as its own
                 assert any(match.said in u.words for u in hit.matched_in), (question, hit)
     assert checked > 10
     for hit in index.search("my kidney is blocked", cancer=cancer).hits:
         if hit.entry is not None and hit.entry.kind == "options":
             assert any(u.part == "note" and "kidney" in u.text for u in hit.matched_in), hit
+
+
+def _folded(name: str) -> str:
+    return " ".join(re.sub(r"[\"'\u201c\u201d\u2018\u2019]", "", name).casefold().split())
+
+
+@pytest.mark.parametrize("asked", ["{}", "will I need a {}", "what is “{}”?"])
+def test_no_glossary_name_is_given_as_its_own_other_name(kb: KnowledgeBase, index: Index,
+                                                         asked: str) -> None:  # fmt: skip
+    """"will I need a stoma bag" showed “stoma bag”: also called stoma bag, a name given as
+    its own other name. Over every name and other name of every glossary entry, asked alone
+    and in a question: no hit gives, as the other name of words typed, those words again
+    (whatever their case or quotes)."""
+    asked_names = [n for g in kb.data.glossary for n in (g.name, *g.aliases)]
+    assert len(asked_names) > 45
+    for name in asked_names:
+        for hit in index.search(asked.format(name)).hits:
+            for unshown in hit.matched_in:
+                if unshown.part == "other name":
+                    assert not any(_folded(unshown.text) == _folded(w) for w in unshown.words), (
+                        name, hit.entry, unshown)
 
 
 @pytest.mark.parametrize("cancer", [None, "rectum"])

@@ -69,6 +69,7 @@ from onconav.engine import DISCLAIMER, sources_used
 from onconav.explain import cancers_of, find, view
 from onconav.kb import KnowledgeBase, provenance
 from onconav.kb.model import KINDS, Option, Span
+from onconav.kb.vocabulary import normalise_name, without_little_words
 from onconav.logic import Truth, relieves
 from onconav.profile import (
     NO_CONTROL_ACCEPTED,
@@ -1410,6 +1411,10 @@ class Index:
             if any(part in NAMING or text == doc.text for part, text in holding):
                 continue  # its name or the text shown holds it
             names = [h for h in holding if h[0] == "other name"]
+            if any(_same_name(text, words) for _, text in names):  # the words are one of its
+                # other names: said as such, a name would be its own ("“stoma bag”: also called
+                # stoma bag"); what was matched says it already
+                holding = [h for h in holding if h[0] != "other name"]
             for held in holding:  # one other name says why, the shortest (Herceptin, not
                 if held[0] != "other name" or held == min(names, key=lambda h: len(h[1])):
                     out.setdefault(held, []).append(words)  # Herceptin Hylecta too)
@@ -1671,6 +1676,13 @@ UNSHOWN_PART: Mapping[str, Literal["note", "other name"]] = {
     "caveat": "note", "other name": "other name", "description": "note", "text": "note",
     "note": "note"}  # fmt: skip
 NAMING = frozenset({"name", "title"})  # the parts a hit shows as its heading
+
+
+def _same_name(name: str, other: str) -> bool:
+    """Whether two names are the same, whatever their case, quotes, punctuation, spacing and
+    little words ("Stoma bag", "“stoma bag”", "a stoma bag")."""
+    return normalise_name(without_little_words(name)) == normalise_name(
+        without_little_words(other))
 
 
 def _record_parts(record: object) -> list[tuple[str, str]]:
