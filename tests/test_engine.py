@@ -6312,16 +6312,20 @@ def test_an_answer_that_contradicts_others_is_read_as_not_known(kb) -> None:  # 
                {}), barred=True)  # fmt: skip
 @example(pair=({"cancer": "rectum", "stage": "4", "cannot_have": ["surgery"],
                 "prior_treatments": ["surgery to stop bleeding", "FOLFOX"]}, {}), barred=True)
+@example(pair=({"cancer": "rectum", "stage": "4", "metastases": ["liver"], "resectable": True,
+                "metastasis_extent": "few", "cannot_have": ["surgery"]}, {}), barred=True)
 def test_what_is_given_after_an_operation_needs_one_had_or_possible(pair, barred) -> None:  # type: ignore[no-untyped-def]
     """An option given after an operation (chemotherapy after surgery) needs one: had already,
     or one the person can have. One who cannot have surgery and whose treatments had are known
     to hold no operation that takes out cancer (a list with no "perhaps others"; a colostomy
     takes out none) is not suitable for it, saying so; with such an operation had (or one not
-    said which), or the treatments had not known or perhaps not whole, it is not ruled out by
-    it (it had asked one who cannot have surgery and has had none whether surgery could remove
-    the cancer). An operation that may have taken out cancer (surgery for a blocked bowel,
-    which takes out the blocked part or goes around it; surgery to stop bleeding) leaves it not
-    known, as "perhaps others" does: a review of the cohort found it ruled out."""
+    said which) it is not ruled out by it (it had asked one who cannot have surgery and has had
+    none whether surgery could remove the cancer); the treatments had not known or perhaps not
+    whole, it is never offered, and asks them (it had been offered, as if an operation had been
+    had: a clinical review, clinical19). An operation that may have taken out cancer (surgery
+    for a blocked bowel, which takes out the blocked part or goes around it; surgery to stop
+    bleeding) leaves it not known, as "perhaps others" does: a review of the cohort found it
+    ruled out."""
     from onconav.kb.rules import AFTER_SURGERY, SURGERY, perhaps_removing_cancer, removing_cancer
 
     kb = shared_kb()
@@ -6353,6 +6357,11 @@ def test_what_is_given_after_an_operation_needs_one_had_or_possible(pair, barred
             assert said, option.reasons
         else:
             assert not said, (option.id, data, option.reasons)
+        operated = isinstance(had, frozenset) and bool(had & operations)
+        if cannot and not operated and not none_had:  # not known whether one was had: asked
+            assert option.status is not Status.offered, (option.id, data)
+            if option.status is Status.needs_information:
+                assert "prior_treatments" in {m.fact for m in option.missing}, (option.id, data)
 
 
 
@@ -7156,3 +7165,126 @@ def test_surgery_before_a_blockage_waits_on_the_surgeons_word_and_not_for_the_li
         assert "tumour_may_block" in {m.fact for m in option.missing}, said
     if row["recurrence"] == "distant" and row["metastases"] == frozenset({"liver"}):
         assert option.status is Status.not_suitable, said
+
+
+RECTAL_FIELDS = {**FIELDS, "tumour_may_block": st.booleans()}
+# the symptoms of a tumour in the gut itself: a blocked stomach or bowel, trouble swallowing
+GUT_BLOCKAGE = frozenset({"blockage", "stomach-blockage", "upper-stomach-blockage",
+                          "stomach-outlet-blockage", "bowel-obstruction", "trouble-swallowing",
+                          "swallowing-blockage"})  # fmt: skip
+
+
+def rectal_options(fields: dict[str, Any]) -> tuple[dict[str, Any], dict[str, OptionResult]]:
+    """A rectal profile's facts and its options by id (not a profile the reader refuses)."""
+    kb = shared_kb()
+    try:
+        profile = parse_profile(to_profile("rectum", fields), kb)
+    except ProfileError:
+        assume(False)
+    return facts_of(profile, kb).row, {o.id: o for o in evaluate(profile, kb).options}
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fields=st.fixed_dictionaries({}, optional=RECTAL_FIELDS))
+@example(fields={"stage": "4", "metastases": ["liver"], "resectable": False,
+                 "prior_treatments": ["FOLFOX"], "symptoms": [], "tumour_may_block": False})
+@example(fields={"recurrence": "local", "prior_treatments": ["bowel resection"], "symptoms": []})
+def test_a_bowel_stent_or_operation_for_a_blockage_needs_one_or_the_teams_word(
+    fields: dict[str, Any]
+) -> None:
+    """The rectal source places a stent to treat or to prevent a bowel blockage, and a diverting
+    colostomy or a bypass only to treat one [ccs-rectal-stage4 6875-7369, acs-advanced
+    2657-3123]. The stent had been offered with no blockage even when the team said the tumour
+    is not likely to block the bowel (a clinical review, clinical19). For any situation: each
+    is offered only for a blocked bowel, or (the stent) when the team says a tumour is likely
+    to block it; with neither, the team's word not given, the stent is never offered, and asks
+    it when nothing else decides it; with the team's word no and no blockage, not suitable."""
+    row, options = rectal_options(fields)
+    blocked = isinstance(row["symptoms"], frozenset) and "bowel-obstruction" in row["symptoms"]
+    may_block = row.get("tumour_may_block")
+    stent = options["rectum-bowel-stent"]
+    said = (stent.status, stent.reason, fields)
+    if stent.status is Status.offered:
+        assert blocked or may_block is True, said
+    for ident in ("rectum-diverting-colostomy", "general-bowel-bypass"):
+        if ident in options and options[ident].status is Status.offered:
+            assert blocked, (ident, options[ident].status, fields)
+    no_blockage = (isinstance(row["symptoms"], frozenset)
+                   and not row["symptoms"] & (GUT_BLOCKAGE | {OTHERS_NOT_KNOWN}))  # fmt: skip
+    if no_blockage and may_block is False:
+        assert stent.status is Status.not_suitable, said
+    if no_blockage and may_block is None and stent.status is Status.needs_information:
+        assert "tumour_may_block" in {m.fact for m in stent.missing}, said
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fields=st.fixed_dictionaries({}, optional=RECTAL_FIELDS))
+@example(fields={"stage": "4", "metastases": ["liver"],
+                 "prior_treatments": ["low anterior resection"], "symptoms": []})  # fmt: skip
+@example(fields={"recurrence": "distant", "metastases": ["liver", "lung"], "resectable": False,
+                 "prior_treatments": ["FOLFOX"], "symptoms": [], "planned": ["surgery"]})
+def test_a_stoma_to_let_the_bowel_heal_follows_an_operation_that_may_be_had(
+    fields: dict[str, Any]
+) -> None:
+    """A colostomy or ileostomy lets the bowel heal after a bowel resection, or may follow a
+    pelvic exenteration [ccs-rectal-stage4 6283-6572]. It had asked whether surgery is planned
+    when neither operation could be had (a clinical review, clinical19). For any situation:
+    it is never more available than the better of the two: not suitable when both are, saying
+    so; offered only when one of them is."""
+    _row, options = rectal_options(fields)
+    stoma = options["rectum-colostomy-ileostomy"]
+    operations = [options["rectum-bowel-resection"], options["rectum-pelvic-exenteration"]]
+    said = (stoma.status, stoma.reason, [(o.id, o.status) for o in operations], fields)
+    if all(o.status is Status.not_suitable for o in operations):
+        assert stoma.status is Status.not_suitable, said
+    if stoma.status is Status.offered:
+        assert any(o.status is Status.offered for o in operations), said
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fields=st.fixed_dictionaries({}, optional=RECTAL_FIELDS))
+@example(fields={"recurrence": "distant", "metastases": ["liver", "lung"], "resectable": False,
+                 "metastasis_extent": "many", "symptoms": []})  # fmt: skip
+def test_chemotherapy_before_surgery_needs_an_operation_in_view(fields: dict[str, Any]) -> None:
+    """Chemotherapy before surgery shrinks tumours so that surgery can take the cancer out, or
+    is easier [ccs-rectal-stage4 1062-1198]; the source's surgery for spread is for very few
+    tumours [6027-6281]. It had no condition, and was offered with many tumours surgery cannot
+    remove (a clinical review, clinical19). For any situation: offered only for cancer surgery
+    could remove or a few tumours; not suitable for many tumours surgery cannot remove; either
+    not given, never offered by it."""
+    row, options = rectal_options(fields)
+    before = options["rectum-chemo-before-surgery"]
+    said = (before.status, before.reason, fields)
+    if before.status is Status.offered:
+        assert row["resectable"] is True or row["metastasis_extent"] == "few", said
+    if row["resectable"] is False and row["metastasis_extent"] == "many":
+        assert before.status is Status.not_suitable, said
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(fields=st.fixed_dictionaries({}, optional=RECTAL_FIELDS))
+@example(fields={"recurrence": "distant", "metastases": ["liver", "lung"], "resectable": False,
+                 "metastasis_extent": "many", "symptoms": []})  # fmt: skip
+@example(fields={"stage": "4", "metastases": ["liver"], "resectable": False,
+                 "metastasis_extent": "few", "symptoms": ["bowel obstruction"],
+                 "wants_cancer_treatment": False})  # fmt: skip
+def test_rectal_ablation_is_for_a_few_liver_tumours_or_problems_the_spread_causes(
+    fields: dict[str, Any]
+) -> None:
+    """The rectal source names ablation for liver tumours surgery cannot remove
+    [ccs-rectal-stage4 7371-7474]; the general source, most often for a few tumours causing
+    problems where the cancer has spread [acs-advanced 5245-5532]. It had been offered as a
+    cancer treatment with many tumours, and for a blocked bowel (which tumours in the liver do
+    not cause) to one who wants no cancer treatment (a clinical review, clinical19). For any
+    situation: offered only for a few liver tumours surgery cannot remove, or with a symptom
+    other than a blocked gut; to one who wants no cancer treatment, only for such a symptom."""
+    row, options = rectal_options(fields)
+    ablation = options["rectum-radiofrequency-ablation"]
+    said = (ablation.status, ablation.reason, fields)
+    symptoms = row["symptoms"]
+    other = isinstance(symptoms, frozenset) and bool(symptoms - GUT_BLOCKAGE)
+    if ablation.status is Status.offered:
+        spread = row["metastases"]
+        own = (row["metastasis_extent"] == "few" and row["resectable"] is False
+               and isinstance(spread, frozenset) and "liver" in spread)  # fmt: skip
+        assert other or (own and row.get("wants_cancer_treatment") is not False), said

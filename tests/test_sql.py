@@ -247,14 +247,20 @@ def test_a_derived_value_agrees_in_sql() -> None:
 def test_what_needs_an_operation_agrees_in_sql() -> None:
     """One who cannot have surgery: the options given only before an operation and what is put
     in during one are not suitable in the query as in Python; a kind of surgery (bowel surgery)
-    leaves chemotherapy before surgery."""
+    leaves chemotherapy before surgery (for a few tumours: its own condition, clinical19).
+    Chemotherapy after surgery, the treatments had not given, asks them; none had, not
+    suitable."""
     stomach = {"cancer": "stomach", "stage": "4", "symptoms": ["trouble swallowing", "pain"]}
     rectum = {"cancer": "rectum", "stage": "4", "metastases": ["liver"]}
     people = [
         {**stomach, "cannot_have": ["surgery"]},
         {**rectum, "cannot_have": ["surgery"]},
-        {**rectum, "cannot_have": ["bowel surgery"]},
+        {**rectum, "cannot_have": ["bowel surgery"], "metastasis_extent": "few"},
         {**rectum, "cannot_have": ["surgery"], "wants_cancer_treatment": False},
+        {**rectum, "cannot_have": ["surgery"], "resectable": True},
+        {**rectum, "cannot_have": ["surgery"], "resectable": True, "prior_treatments": ["FOLFOX"]},
+        {**rectum, "cannot_have": ["surgery"], "resectable": True,
+         "prior_treatments": ["low anterior resection"]},
     ]
     expected, rows = python_statuses(KB, people)
     status = {(p, o): s for p, o, s in expected}
@@ -264,6 +270,8 @@ def test_what_needs_an_operation_agrees_in_sql() -> None:
         assert status[("1", option)] == "not_suitable", option
         assert status[("3", option)] == "not_suitable", option
     assert status[("2", "rectum-chemo-before-surgery")] == "offered"
+    assert [status[(str(i), "rectum-chemo-after-surgery")] for i in (4, 5, 6)] == [
+        "needs_information", "not_suitable", "offered"]  # fmt: skip
     assert sql_statuses(KB, rows) == expected
 
 

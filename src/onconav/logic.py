@@ -202,15 +202,13 @@ def hit_truth(r: RuledOut, row: Row) -> Truth:
     if truth is Truth.UNKNOWN and r.had_perhaps is not None and leaf_truth(
             r.had_perhaps, row.get(r.had_perhaps.fact)) is Truth.FALSE:  # fmt: skip
         return Truth.FALSE  # never had, by the list of treatments had: it cannot have stopped
-    if r.only_if_not is not None and leaf_truth(
-            r.only_if_not, row.get(r.only_if_not.fact)) is not Truth.FALSE:  # fmt: skip
-        return Truth.FALSE  # an operation had, or not known whether: given after it, not ruled out
     return _unless(r, row, truth)
 
 
 def _unless(r: RuledOut, row: Row, truth: Truth) -> Truth:
     """A route's truth with its ``unless`` (``RuledOut.unless``): the care team says one of the
-    kind could still work, not ruled out; not said, undecided."""
+    kind could still work, or an operation that takes out cancer was had, not ruled out; not
+    said, undecided."""
     if r.unless is None:
         return truth
     return all_of((truth, ~leaf_truth(r.unless, row.get(r.unless.fact))))
@@ -573,8 +571,6 @@ def hit_sql(r: RuledOut, leaf: Leaf = leaf_sql) -> str:
     if r.had_perhaps is not None:  # never had, by the list of treatments had: FALSE
         test = (f"(CASE WHEN {test} IS NULL AND {leaf(r.had_perhaps)} IS FALSE THEN FALSE "
                 f"ELSE {test} END)")  # fmt: skip
-    if r.only_if_not is not None:  # only when known FALSE (an operation had, or perhaps: FALSE)
-        test = f"(CASE WHEN {leaf(r.only_if_not)} IS FALSE THEN {test} ELSE FALSE END)"
     case = f"(CASE WHEN {given} THEN {not_said} ELSE {test} END)"
     if r.unless is not None:  # the care team says one of the kind could still work: FALSE
         return f"({case} AND NOT {leaf(r.unless)})"

@@ -2156,7 +2156,7 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
     # surgery could remove the cancer, but no operation can be had, and none is among the
     # treatments had: the options for cancer surgery cannot remove are said not to suit (a
     # clinical review); chemotherapy after surgery, when the treatments had are whole, is not
-    # suitable (``kb.rules.around_surgery``), else it stays
+    # suitable (``kb.rules.around_surgery``), else it asks them
     prior = row["prior_treatments"]
     # (an operation not said which, "surgery", may have been one: not warned of)
     operated = isinstance(prior, frozenset) and bool(prior & removing_cancer(kb.vocabulary))
@@ -2169,8 +2169,9 @@ def _answers_that_disagree(kb: KnowledgeBase, row: dict[str, FactValue]) -> list
         shown = ("the options are shown as for cancer an operation could remove, but "
                  "chemotherapy after surgery as not suitable, since no operation that takes out "
                  "cancer is had or can be"
-                 if whole else "the options are shown as for cancer an operation will remove "
-                 "(chemotherapy after surgery), not as for cancer it will not")  # fmt: skip
+                 if whole else "the options are shown as for cancer an operation could "
+                 "remove, and chemotherapy after surgery asks which treatments were "
+                 "had")  # fmt: skip
         done = ("no operation that takes out cancer is among the treatments had" if whole else
                 "no operation that takes out cancer is known to have been done")  # fmt: skip
         out.append(f"resectable: given as yes, but surgery cannot be had and {done}; {shown}: "

@@ -143,17 +143,15 @@ class RuledOut:
     # working, whatever leaves the test undecided ("perhaps other treatments not listed" among
     # what stopped, or a kind that stopped, not which): ``logic.hit_truth``
     had_perhaps: Test | None = None
-    # it rules out only when this is FALSE of the person's answers (an option given after an
-    # operation: one who cannot have surgery and has had no operation that takes out cancer, by
-    # a list of treatments had that is whole); TRUE or not known, it rules nothing out and asks
-    # nothing: ``logic.hit_truth``
-    only_if_not: Test | None = None
     # only of a mix that gives it with something else (``Option.given_with``): a kind of drug
     # that stopped, not which (``kind_stopped_route``)
     mix_only: bool = False
     # it rules out only when this is FALSE of the person's answers: the care team says a drug of
     # the kind could still work (``kin_may_work`` lists it: TRUE, it rules nothing out); not
-    # given, it is undecided, and asks it (``kin_stopped_route``; ``logic.hit_truth``)
+    # given, it is undecided, and asks it (``kin_stopped_route``; ``logic.hit_truth``). Or an
+    # operation that takes out cancer has been had (an option given after one: one who cannot
+    # have surgery is ruled out only by a list of treatments had that is whole and holds none;
+    # the list not given, or perhaps holding one, asks it: ``around_surgery``)
     unless: Test | None = None
 
     def asks(self, row: Mapping[str, object]) -> str:
@@ -491,7 +489,8 @@ AROUND_SURGERY = {
     "surgery",
     # given after an operation already done, it needs no other: only one who has had no
     # operation that takes out cancer (by a list of treatments had that is whole) and cannot
-    # have one is ruled out (``AFTER_SURGERY``, ``RuledOut.only_if_not``)
+    # have one is ruled out; the treatments had not given, or perhaps holding one, it is asked
+    # (``AFTER_SURGERY``, ``RuledOut.unless``)
     Timing.after_surgery: "it is given after an operation that takes out the cancer, and you "
     "cannot have surgery and have had no such operation",
 }
@@ -533,7 +532,8 @@ def around_surgery(option: Option, lowering: Lowering) -> list[RuledOut]:
     had been offered to one who cannot have an operation). An option given after an operation
     is ruled out so only when the treatments had are known to hold none (chemotherapy after
     surgery had asked one who cannot have surgery and has had none whether surgery could remove
-    the cancer)."""
+    the cancer); not known whether one was had, it asks (it had been offered to one who cannot
+    have surgery and did not say which treatments were had: a clinical review)."""
     timing = next((t for t in option.timing if t in AROUND_SURGERY), None)
     if timing is None:
         return []
@@ -544,7 +544,7 @@ def around_surgery(option: Option, lowering: Lowering) -> list[RuledOut]:
                      "an operation that takes out cancer", perhaps_removing_cancer(lowering.vocab))
     return [RuledOut("cannot_have", SURGERY, any_of("cannot_have", values, "cannot have surgery"),
                      tuple((v, AROUND_SURGERY[timing]) for v in sorted(values)),
-                     only_if_not=had)]  # fmt: skip
+                     unless=had)]  # fmt: skip
 
 
 # --------------------------------------------------------------------------------------------
