@@ -4626,7 +4626,9 @@ def test_a_stage_group_written_as_a_string_is_read_as_words(kb: onconav.Knowledg
     ({"text": "No evidence of disease progression; course completed"}, None, "does not read"),
     ({"text": "stopped after 6 cycles, no sign of progression"}, None, "does not read"),
     ({"text": "Progression-free, planned break"}, None, "does not read"),
-    ({"text": "Progressive disease on CT"}, None, "does not read"),
+    # how it was seen, after it, does not (a review of the FHIR path: it had been not read)
+    ({"text": "Progressive disease on CT"}, ["folfox"], "read from its words"),
+    ({"text": "No progression on CT"}, None, "does not read"),
     ({"text": "possible progression?"}, None, "does not read"),
     ({"text": "insurance"}, None, "does not read"),
     (_cc(SNOMED, "182992009", "Treatment completed"), None, "does not read"),
@@ -8571,6 +8573,15 @@ def test_a_drug_stopped_for_a_kidney_injury_by_its_code_is_cannot_have(
     *[({"text": t}, "progressed_on") for t in (
         "Drug resistance", "Resistant disease", "PD", "Radiological progression",
         "Clinical progression", "chemorefractory")],
+    # the progression with how or when it was seen, or the growth in plain words (a review of
+    # the FHIR path: each had been a reason not read, the card "not on record")
+    *[({"text": t}, "progressed_on") for t in (
+        "Progressive disease on CT", "PD on imaging", "Progression on CT scan",
+        "progression (RECIST)", "Disease progression after 6 cycles", "Cancer grew",
+        "Tumour growth", "Progression seen on MRI", "PD per RECIST 1.1")],
+    # how it was seen does not turn a denial round
+    ({"text": "No progression on CT"}, None),
+    ({"text": "no evidence of progression on imaging"}, None),
     (_cc(SNOMED, "266721009", "No response to treatment (situation)"), "progressed_on"),
     (_cc(SNOMED, "395007004", "Medication stopped - ineffective"), "progressed_on"),
     # a choice, the course done, or the cancer's worsening not said of the drug: neither, said
@@ -8584,9 +8595,11 @@ def test_a_drug_stopped_for_a_kidney_injury_by_its_code_is_cannot_have(
 def test_a_stop_reason_lands_where_a_clinician_reads_it(
     reason: dict[str, Any], field: str | None, kb: onconav.KnowledgeBase
 ) -> None:
-    """Stop reasons as records write them: "Drug resistance", "Resistant disease", "PD" were
-    reasons not read, the drug offered again though the cancer grew on it: read as
-    progressed. A patient's choice or a course completed (mCODE's TreatmentTerminationReasonVS
+    """Stop reasons as records write them: "Drug resistance", "Resistant disease", "PD",
+    "Progressive disease on CT", "Tumour growth" were reasons not read, the drug offered again
+    though the cancer grew on it: read as progressed, also with how or when it was seen
+    ("on CT", "(RECIST)", "after 6 cycles"), which never turns a denial round. A patient's
+    choice or a course completed (mCODE's TreatmentTerminationReasonVS
     105480006 Refusal of treatment by patient, 182992009 Treatment completed) says neither:
     a treatment had, with a warning naming the reason."""
     stopped = _oxaliplatin("MedicationRequest", "stopped", reason)

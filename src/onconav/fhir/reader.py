@@ -4267,7 +4267,27 @@ PROGRESSION_WORDS = frozenset({
     "resistance", "drug resistance", "treatment resistance", "resistant disease", "resistant",
     "chemoresistance", "chemorefractory", "clinical progression", "radiological progression",
     "radiologic progression", "progression of disease", "pd",
+    # the growth itself, in plain words ("Cancer grew", "Tumour growth")
+    "cancer grew", "tumour grew", "tumor grew", "tumour growth", "tumor growth",
+    "cancer growth",
 })
+# How or when a progression was seen, said after it ("Progressive disease on CT", "PD on
+# imaging", "progression (RECIST)", "Disease progression after 6 cycles"): the scan or the
+# course, not a treatment it grew on, so the words are still the progression alone
+# (``progression_words``); a review of the FHIR path found each a reason not read, and the card
+# said "not on record: treatments that stopped working"
+SEEN_BY = re.compile(
+    r"(?: (?:seen |shown |confirmed )?(?:on|by|per|at|after|according to) (?:the |a )?"
+    r"(?:ct|ct scan|mri|mri scan|pet|pet ct|pet scan|scan|scans|imaging|restaging|x ray"
+    r"|recist(?: 1 1)?|\d+ (?:cycles?|months?|weeks?|doses?|courses?))"
+    r"| recist(?: 1 1)?)+$"
+)
+
+
+def progression_words(plain: str) -> bool:
+    """Whether words (lower case, marks made spaces) say only that the cancer grew:
+    ``PROGRESSION_WORDS``, with how or when it was seen after them (``SEEN_BY``)."""
+    return SEEN_BY.sub("", plain) in PROGRESSION_WORDS
 
 
 # Progression said with the treatment the cancer grew on ("Disease progression on FOLFOX",
@@ -4371,7 +4391,7 @@ def _grown_on(text: str, kb: KnowledgeBase | None) -> list[list[tuple[str, list[
     out = []
     for at in range(0, len(parts), 2):
         said = GREW_ON.fullmatch(parts[at].strip(" .!"))
-        if said and " ".join(re.sub(r"[^\w\s]", " ", said["grew"]).split()) in PROGRESSION_WORDS:
+        if said and progression_words(" ".join(re.sub(r"[^\w\s]", " ", said["grew"]).split())):
             out.append(_listed(said["what"], after(at), kb))
     return out
 
@@ -4394,7 +4414,7 @@ def _says_progression(text: str, kb: KnowledgeBase | None = None, own: str | Non
     clauses = re.split(r"[;,/]|\band\b|\balso\b", text.lower())
     for clause in [text.lower(), *clauses]:
         plain = " ".join(re.sub(r"[^\w\s]", " ", clause).split())
-        if plain in PROGRESSION_WORDS:
+        if progression_words(plain):
             return True
     return any(_grew_on_own(said, named, kb, own)
                for listed in _grown_on(text, kb) for said, named in listed)  # fmt: skip
