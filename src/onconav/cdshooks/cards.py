@@ -431,9 +431,13 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase, listed: 
         indicator = "warning"
         made = "kin"
     elif on_stopped and statuses & MAY_HAVE:
+        # flagged as the answer flags it, not warned of: the answer offers it (FOLFIRI after
+        # FOLFOX stopped, the usual next chemotherapy, gives fluorouracil again with irinotecan),
+        # and a warning with override reasons on it had asked the clinician to override the
+        # usual choice (a review of the clinicians' path)
         summary, sentence = _built_words(kb, draft.drug, on_stopped)
         lines = [sentence, ""]
-        indicator = "warning"
+        indicator = "info"
         made = "built"
     elif Status.offered in statuses and not situation.incomplete.drugs():
         return None  # it suits what was read, and every drug on record was read
