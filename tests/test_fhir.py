@@ -7192,6 +7192,25 @@ def test_a_marker_named_in_a_panels_parts_or_a_reports_conclusion_is_warned_of(
         assert not reading.named, reading.named
 
 
+@pytest.mark.parametrize("status", ["done", "Final", "completed"])
+def test_a_marker_test_of_a_status_fhir_does_not_have_is_said_and_named(
+    status: Any, kb: onconav.KnowledgeBase
+) -> None:
+    """A HER2 result of status "done" (no FHIR R4 Observation status; the R4B model takes any
+    code) was dropped as "not a result" with no warning, and the CDS card said "HER2 not on
+    record" of a test that was done (a review of the clinicians' path). It is not valid FHIR:
+    warned of with the status and the statuses accepted, and named as a test on record not
+    read, HER2's and KRAS's alike."""
+    for cancer, code, marker in ((STOMACH, "48676-1", "her2"), (RECTUM, "21702-6", "kras")):
+        test = {**_observation("t", code, _cc(LOINC, "LA6576-8", "Positive")), "status": status}
+        reading = read_bundle(_record(cancer, STAGE_4, test), kb)
+        assert f"biomarkers.{marker}" not in reading.data, reading.data
+        assert reading.named.get(f"biomarkers.{marker}") == {
+            "Observation/t": "a result onconav cannot read"}, (marker, reading.named)
+        (said,) = [w for w in reading.warnings if w.startswith("Observation/t is not read")]
+        assert "status" in said and "accepted: amended, cancelled, corrected" in said, said
+
+
 @pytest.mark.parametrize("status", ["registered", "preliminary", "unknown", "final",
                                     "entered-in-error", "cancelled"])  # fmt: skip
 def test_a_marker_test_not_read_is_named_and_warned_of(

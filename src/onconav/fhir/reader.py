@@ -44,6 +44,10 @@ STAGE_RANK = {"earlier": 0, "4": 1, "4A": 2, "4B": 3}
 RESULT_OK = {"final", "amended", "corrected"}
 # an Observation's other statuses (FHIR R4's ObservationStatus): not a result, whatever it holds
 NOT_A_RESULT = {"registered", "preliminary", "cancelled", "entered-in-error", "unknown"}
+# every status an Observation may have in FHIR R4: the R4B model takes any code, and a HER2
+# result of status "done" had been dropped as "not a result" with no warning, the CDS card
+# saying "HER2 not on record" of a test that was done (a review of the clinicians' path)
+OBSERVATION_STATUSES = RESULT_OK | NOT_A_RESULT
 NOT_NOW = {"inactive", "resolved", "remission"}
 NOT_CONFIRMED = {"refuted", "entered-in-error", "unconfirmed", "provisional", "differential"}
 SURGICAL_CATEGORY = ("snomed", "387713003")
@@ -747,6 +751,12 @@ def _invalid(error: ValidationError, model: Any = None) -> str:
     return f"not valid FHIR R4: {where or 'resource'}{message}{tail}"
 
 
+def _fhir_status(res: Res) -> bool:
+    """Whether an Observation's status is one FHIR R4 has (``OBSERVATION_STATUSES``)."""
+    status = res.data.get("status")
+    return isinstance(status, str) and status in OBSERVATION_STATUSES
+
+
 @dataclass
 class Builder:
     """What is read so far: the values of each field with their sources, the resources not used
@@ -813,6 +823,11 @@ class Builder:
             try:
                 _model_class(res.type).model_validate(zoned(res.data))
                 self.checked[res.ref] = True
+                # (the model takes any code as an Observation's status)
+                if res.type == "Observation" and not _fhir_status(res):
+                    self.checked[res.ref] = False
+                    self.unused[res.ref] = ("not valid FHIR R4: status is not accepted; accepted: "
+                                            + ", ".join(sorted(OBSERVATION_STATUSES)))
             except ValidationError as error:
                 self.checked[res.ref] = False
                 self.unused[res.ref] = _invalid(error, _model_class(res.type))
@@ -3062,6 +3077,8 @@ def _her2(builder: Builder, cancer: CancerFound) -> None:
                 unread[res.ref] = NO_FINAL_RESULT
             continue
         if not builder.valid(res):
+            if not _fhir_status(res):  # a test on record all the
+                unread[res.ref] = RESULT_NOT_READABLE  # same: not "HER2 not on record"
             continue
         if (other := _about_other_cancer(builder, res, cancer, "a result")) is not None:
             builder.drop(res.ref, other)
@@ -3189,6 +3206,8 @@ def _kras(builder: Builder, cancer: CancerFound) -> None:
         row = builder.row("observations", _code_of(res.data))
         kind = row.get("test") if row else None
         if kind in ("genomic-variant", "kras") and not builder.valid(res):
+            if kind == "kras" and not _fhir_status(res):
+                unread[res.ref] = RESULT_NOT_READABLE  # on record, as a HER2 test (``_her2``)
             continue
         variant = kind == "genomic-variant" and "kras" in _genes(builder, res)
         other = _about_other_cancer(builder, res, cancer, "a result") if (
