@@ -1704,6 +1704,21 @@ def order_cards(data: dict[str, Any], drug: str) -> list[Card]:
                                                             drug=drug)], KB)  # fmt: skip
 
 
+@pytest.mark.parametrize("data", [
+    {"cancer": "rectum", "stage": "4", "prior_treatments": ["folfiri", "folfox"]},
+    {"cancer": "rectum", "stage": "4", "metastases": ["liver"], "prior_treatments": ["folfox"]},
+    {"cancer": "stomach", "stage": "4", "prior_treatments": ["fluorouracil"]},
+    {"cancer": "cervix", "stage": "4B", "prior_treatments": ["cisplatin"]},
+])  # fmt: skip
+def test_an_order_cards_questions_are_said_as_sentences(data: dict[str, Any]) -> None:
+    """Irinotecan drafted after FOLFIRI and FOLFOX: its card had said "...?. To decide: ...?."
+    (a review of the clinicians' path). For each drug drafted, no question is followed by a full
+    stop."""
+    for drug in sorted(d.id for d in KB.data.drugs):
+        for card in order_cards(data, drug):
+            assert "?." not in card.detail and "?." not in card.summary, (drug, card.detail)
+
+
 @pytest.mark.parametrize("stopped", ["FOLFIRI", "FOLFOX"])
 def test_a_drug_that_stopped_still_carries_the_reason_of_its_kind(stopped: str) -> None:
     """5-FU drafted for one who cannot have capecitabine, after FOLFIRI (which gave 5-FU)

@@ -8587,6 +8587,22 @@ def test_a_drug_stopped_for_a_kidney_injury_by_its_code_is_cannot_have(
     assert reading.data.get("cannot_have") == ["oxaliplatin"], reading.warnings
 
 
+@pytest.mark.parametrize("display", ["Peripheral neuropathy", "peripheral  NEUROPATHY"])
+def test_a_reasons_words_are_said_once_when_its_display_says_its_text(
+    display: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A statusReason whose coding's display is its text ("Hearing loss", twice) had been said
+    twice in the warning, "'Hearing loss'; 'Hearing loss'" (a review of the clinicians' path):
+    the same words, case and spaces aside, are said once."""
+    reason = {"text": "Peripheral neuropathy", "coding": [{"system": SNOMED, "code": "302226006",
+                                                          "display": display}]}  # fmt: skip
+    stopped = _oxaliplatin("MedicationRequest", "stopped", reason)
+    reading = read_bundle(_record(RECTUM, STAGE_4, stopped), kb)
+    (said,) = [w for w in reading.warnings if "not able to take it" in w]
+    assert said.lower().count("neuropathy") == 1, said
+    assert reading.data.get("cannot_have") == ["oxaliplatin"], reading.data
+
+
 @pytest.mark.parametrize(("reason", "field"), [
     # the cancer no longer held back by the drug, in other words
     *[({"text": t}, "progressed_on") for t in (

@@ -815,7 +815,8 @@ def _status_line(option: OptionResult, kb: KnowledgeBase, drug: str) -> str:
         if removed.given == drug:
             line += f". Not with {in_sentence(kb.name_of(drug))} here: {removed.text.rstrip('.')}"
     for missing in option.missing:
-        line += f". To decide: {missing.question}"
+        # (after a question, no full stop: "…?. To decide:" had been said, a review)
+        line += f"{'' if line.endswith('?') else '.'} To decide: {missing.question}"
     return f"{line} {_cite(option.citations)}"
 
 

@@ -167,12 +167,16 @@ def _items(value: object) -> list[Any]:
 
 def _words(concept: object) -> list[str]:
     """The words of a CodeableConcept: its text, then each coding's display, each without the
-    characters that show nothing (``words.without_invisible``)."""
+    characters that show nothing (``words.without_invisible``), each once (a display the same
+    as the text, case and spaces aside, had been said twice: "'Hearing loss'; 'Hearing loss'")."""
     if not isinstance(concept, OBJECT):
         return []
     out = [concept["text"]] if isinstance(concept.get("text"), str) else []
     out += [c["display"] for c in _codings(concept) if isinstance(c.get("display"), str)]
-    return [words.without_invisible(text) for text in out]
+    kept: dict[str, str] = {}
+    for text in (words.without_invisible(t) for t in out):
+        kept.setdefault(" ".join(text.lower().split()), text)
+    return list(kept.values())
 
 
 def _coded(concept: object) -> str:
