@@ -837,6 +837,33 @@ def test_an_order_is_read_as_the_mapping_reads_a_medication(client: Client) -> N
     assert order_select(client, "rectal-stage4-kras-mutated", named) == []  # in the table: not read
 
 
+def test_an_nras_change_on_record_is_said_on_the_order_of_a_drug_kras_decides(
+    client: Client,
+) -> None:
+    """Cetuximab drafted for a rectal cancer of KRAS wild-type whose record holds an NRAS
+    mutation got no card: the answer offers it (the sources speak of KRAS alone), and the
+    reading's warning was one line of the options card (a review of the clinicians' path). Its
+    order card says the change, naming the resource; an order of a drug KRAS does not decide
+    (oxaliplatin) says nothing of it."""
+    nras = copy.deepcopy(records.kras(True))
+    nras["id"] = "nras-variant"
+    nras["component"][0]["valueCodeableConcept"] = {
+        "coding": [records.coding(records.HGNC, "HGNC:7989", "NRAS")]}
+    resources = records.SITUATIONS["rectal-stage4-kras-unknown"] + [records.kras(False), nras]
+    call = hook_call("order-select", records.prefetch(resources), drafts=[CETUXIMAB])
+    (card,) = cards_of(post(client, ORDER_SELECT, call))
+    assert card["indicator"] == "warning", card
+    assert card["summary"] == ("Cetuximab: the record holds a change in NRAS, which the sources "
+                               "do not speak of; check before ordering"), card["summary"]
+    assert "Observation/nras-variant" in card["detail"] and "KRAS result alone" in card["detail"]
+    call = hook_call("order-select", records.prefetch(resources), drafts=[OXALIPLATIN])
+    assert not any("NRAS" in c["summary"] for c in cards_of(post(client, ORDER_SELECT, call)))
+    # without it, cetuximab of KRAS wild-type needs no card
+    plain = records.SITUATIONS["rectal-stage4-kras-unknown"] + [records.kras(False)]
+    call = hook_call("order-select", records.prefetch(plain), drafts=[CETUXIMAB])
+    assert cards_of(post(client, ORDER_SELECT, call)) == []
+
+
 def test_cetuximab_with_kras_unknown_is_an_info_naming_the_test(client: Client) -> None:
     (card,) = order_select(client, "rectal-stage4-kras-unknown", CETUXIMAB)
     assert card["indicator"] == "info"

@@ -7139,6 +7139,8 @@ def test_an_nras_or_braf_mutation_is_said_and_kras_read_as_before(
     if warned:
         assert f"in the {symbol} gene" in said[0] and "KRAS result" in said[0]
         assert ("p.Gln61Lys" in said[0]) == (Q61K in more)
+    # and by the gene, for the CDS order cards of the drugs KRAS decides
+    assert reading.genes_not_read == ({symbol: ["Observation/v"]} if warned else {})
     assert "Observation/v" in {u.reference for u in reading.unused}
 
 

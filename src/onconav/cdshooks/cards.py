@@ -71,7 +71,7 @@ from urllib.parse import quote
 from onconav.cdshooks.models import SUMMARY_LIMIT, Card, Coding, Link, Source
 from onconav.engine import Built, built_on_what_stopped, in_words
 from onconav.kb import KnowledgeBase
-from onconav.kb.model import FactType, Regimen, aim_words
+from onconav.kb.model import FactType, Regimen, aim_words, fact_tests
 from onconav.kb.vocabulary import in_sentence
 from onconav.logic import MAY_HAVE
 from onconav.profile import Facts, Kin, barring, facts_of, kin_of_listed, stopped_of
@@ -170,6 +170,9 @@ class Situation:
     # gives one ("no final result yet"; "" for HER2 named in a report's conclusion):
     # ``FhirReading.named``
     named: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # a change on record in a gene onconav does not read beside KRAS (NRAS, BRAF), with the
+    # resources that record it: ``FhirReading.genes_not_read``
+    genes_not_read: Mapping[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -372,8 +375,8 @@ def order_select(situation: Situation, drafted: Iterable[Drafted], kb: Knowledge
 def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase, listed: list[Kin],
                built: list[Built], facts: Facts) -> tuple[Card, str] | None:  # fmt: skip
     """The card of a drafted drug, with which of the module's rules made it ("record",
-    "stopped", "itself", "kin", "built", "unread", "test", "trials", "unsuitable"); None when it
-    needs none."""
+    "stopped", "itself", "kin", "built", "genes", "unread", "test", "trials", "unsuitable"); None
+    when it needs none."""
     result = situation.result
     using = {option.id for option in kb.options_using(draft.drug)}
     options = [o for o in result.options if o.id in using]
@@ -439,6 +442,20 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase, listed: 
         lines = [sentence, ""]
         indicator = "info"
         made = "built"
+    elif (genes := _genes_beside(situation, kb, draft.drug)) and statuses & MAY_HAVE:
+        # a drug the KRAS result decides, drafted for one whose record holds an NRAS or BRAF
+        # change: the sources speak of KRAS alone, and the answer offered it with the reading's
+        # warning only, the order got no card (a review of the clinicians' path)
+        names = and_list(sorted(genes))
+        summary = (f"{drug}: the record holds a change in {names}, which the sources do not "
+                   "speak of; check before ordering")  # fmt: skip
+        lines = [f"The record holds a change (mutation) in the {md_escape(names)} gene "
+                 f"({_refs_words(sorted({r for refs in genes.values() for r in refs}))}). The "
+                 f"sources onconav is built on decide {given} by the KRAS result alone and do not "
+                 f"speak of {md_escape(names)}: ask whether it changes whether {given} could "
+                 "help before ordering.", ""]  # fmt: skip
+        indicator = "warning"
+        made = "genes"
     elif Status.offered in statuses and not situation.incomplete.drugs():
         return None  # it suits what was read, and every drug on record was read
     elif Status.offered in statuses or (situation.incomplete.drugs() and not any(
@@ -702,6 +719,15 @@ def _named_lines(situation: Situation, fact: str) -> list[str]:
             lines.append(f"- The record names it in {_refs_words(refs)}, {NAMED_ONLY}: check "
                          "them, and give the result if it is there")  # fmt: skip
     return lines
+
+
+def _genes_beside(situation: Situation, kb: KnowledgeBase, drug: str) -> dict[str, list[str]]:
+    """The genes on record that onconav does not read beside KRAS (``Situation.genes_not_read``),
+    when an option that gives the drafted drug is decided by the KRAS result (its condition
+    tests it: cetuximab, panitumumab); {} otherwise."""
+    on_kras = any(t.fact == "kras" for option in kb.options_using(drug)
+                  for t in fact_tests(option.when))  # fmt: skip
+    return dict(situation.genes_not_read) if on_kras else {}
 
 
 def _built_words(kb: KnowledgeBase, mix_id: str, on_stopped: list[Built]) -> tuple[str, str]:

@@ -116,6 +116,10 @@ class FhirReading:
     # those resources, each with why it is not read ("no final result yet", "a result onconav
     # cannot read"; "" for one that only names the result)
     named: dict[str, dict[str, str]] = field(default_factory=dict)
+    # a change in a gene onconav does not read beside KRAS (NRAS, BRAF: ``_ras_raf_found``), by
+    # the gene's name, with the resources that record it: the CDS order card of a drug whose
+    # options the KRAS result decides says it
+    genes_not_read: dict[str, list[str]] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
         """The reading as data: as `onconav fhir profile --format json` prints it and `POST
@@ -811,6 +815,7 @@ class Builder:
     not_again_own: dict[str, tuple[str, str, str]] = field(default_factory=dict)
     # a field whose result resources not read name (``_marker_not_read``): those resources
     named: dict[str, dict[str, str]] = field(default_factory=dict)  # FhirReading.named
+    genes_not_read: dict[str, list[str]] = field(default_factory=dict)  # FhirReading's
     checked: dict[str, bool] = field(default_factory=dict)  # validated: valid or not
     # the resources about to be used found not valid, with the error: each is warned of once
     # the reading is done (``_invalid_warnings``), unless a warning of its own names it
@@ -1394,7 +1399,7 @@ def _result(builder: Builder) -> FhirReading:
     }
     unused = [Unused(ref, reason) for ref, reason in sorted(builder.unused.items())]
     return FhirReading(data, sources, unused, list(dict.fromkeys(builder.warnings)),
-                       named=builder.named)  # fmt: skip
+                       named=builder.named, genes_not_read=builder.genes_not_read)  # fmt: skip
 
 
 # ---- the cancer ----------------------------------------------------------------------------
@@ -3272,6 +3277,8 @@ def _ras_raf_found(builder: Builder, res: Res) -> None:
         return
     named = _variant_named(builder, res)
     which = " and ".join(RAS_RAF[g] for g in sorted(genes))
+    for gene in sorted(genes):
+        builder.genes_not_read.setdefault(RAS_RAF[gene], []).append(res.ref)
     builder.warnings.append(
         f"{res.ref} records a change (mutation) in the {which} gene"
         + (f" ({named})" if named else "") + ", which onconav does not read: it reads only "

@@ -435,6 +435,7 @@ def _read_and_evaluate(
         warnings=list(reading.warnings),
         incomplete=incomplete,
         named=reading.named,
+        genes_not_read=reading.genes_not_read,
     )
 
 
