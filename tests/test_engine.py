@@ -4702,17 +4702,15 @@ def test_the_questions_for_the_care_team_are_in_the_persons_own_voice(
 
 # What each option of radiation only to ease symptoms is for, as its sources say: the symptoms
 # they name (ids of symptoms.yaml, each with everything narrower), or None where their words are
-# general, so any symptom the cancer causes. "Such as" gives examples, not a whole list, and each
-# of these options' sources speaks of symptoms in general too (clinical17 read them again): the
-# stage 4 stomach source gives radiation, alone or with chemotherapy, "to relieve the symptoms"
-# of advanced stomach cancer, such as bleeding, pain, trouble swallowing or a blockage
-# [ccs-stomach-stage4 2337-2647]; the recurrent gastric source for managing the symptoms of
-# advanced gastric cancer, and bleeding or blockages too [gastric-recurrent 3360-3625]; the rectal
-# source for symptoms such as pain and bleeding [ccs-rectal-stage4 7925-8128], and its option
-# stands for the general one too (same_as); the cervical source to relieve pain, stop bleeding or
-# control other symptoms [ccs-cervical-stage4 1110-1283]; the general source to shrink tumours
-# that cause pain or other symptoms [acs-advanced 6254-6488]. A source that named a whole list
-# would give its set here, and the test below holds the option to it.
+# general, so any symptom the cancer causes. A list of examples is not a whole list, and every
+# one of these sources also speaks of the cancer's symptoms in general (clinical17 read them
+# again): stomach, examples bleeding, pain, swallowing trouble and blockage, for radiation alone
+# or with chemotherapy [ccs-stomach-stage4 2337-2647]; recurrent gastric, symptom control in
+# general with bleeding and blockage named [gastric-recurrent 3360-3625]; rectal, pain and
+# bleeding as examples [ccs-rectal-stage4 7925-8128], its option standing for the general one too
+# (same_as); cervical, pain, bleeding and other symptoms [ccs-cervical-stage4 1110-1283];
+# general, shrinking tumours that cause pain or other trouble [acs-advanced 6254-6488]. A source
+# that named a whole list would give its set here, and the test below holds the option to it.
 RADIATION_EASES: dict[str, frozenset[str] | None] = {
     "stomach-external-radiation": None,
     "stomach-chemoradiation": None,
