@@ -351,8 +351,10 @@ def test_a_page_that_starts_inside_an_option_or_a_passage_names_it_at_its_head(
     import weasyprint  # type: ignore[import-untyped]
 
     continued = notes = 0
-    # many options and passages; and notes run on (which of them run on follows the words)
-    for name in ("rectal-stage4-kras-wild-type.json", "cervical-stage4a.json"):
+    # many options and passages; and notes run on (which of them run on follows the words: the
+    # rectal and cervical 4A examples' notes came to fit their pages, so two more examples)
+    for name in ("rectal-stage4-kras-wild-type.json", "cervical-stage4a.json",
+                 "stomach-stage4-her2-positive.json", "cervical-stage4b-after-chemotherapy.json"):
         result = evaluate(example_profile(ROOT / "examples" / name), KB)
         document = weasyprint.HTML(string=report.html(result, KB, passage, made=MADE),
                                    url_fetcher=report._no_fetch).render()  # fmt: skip
