@@ -2280,3 +2280,28 @@ def test_a_test_or_word_the_sources_never_use_is_said_so_in_a_column_and_a_row(
         assert (row, who) == (1, "1"), engine
         assert why.startswith("symptoms[0]: 'kidney failure' is not known; the sources this tool "
                               "is built on do not use kidney failure to decide an option"), why
+
+
+def test_a_column_of_hormone_receptor_results_is_read_by_every_engine(tmp_path: Path) -> None:
+    """A breast cohort's hormone_sensitive column as a pathology export writes it ("positive",
+    "Negative", "ER+", "ER-/PR-", "HR-positive") is answered, yes or no as the profile reads the
+    same words, by DuckDB and the python engine alike; one receptor negative alone is
+    quarantined saying the other decides. Every row of the first kind had been quarantined as
+    no yes or no (a review), so the renaming the run asks of an "ER status" column led nowhere."""
+    given = {"B1": ("positive", True), "B2": ("Negative", False), "B3": ("ER+", True),
+             "B4": ("ER-/PR-", False), "B5": ("HR-positive", True), "B6": ("yes", True),
+             "B7": ("ER-negative", None)}  # fmt: skip
+    source = tmp_path / "breast.csv"
+    source.write_text("patient_id,cancer,stage,hormone_sensitive\n" + "".join(
+        f"{p},breast,4,{typed}\n" for p, (typed, _) in given.items()))
+    for engine in ENGINES:
+        out = tmp_path / f"breast-{engine}.csv"
+        done = run(KB, source, out, engine=engine, fmt="csv")
+        assert done.loaded.answered == 6, engine
+        bad = quarantined(tmp_path / f"breast-{engine}.quarantine.csv")
+        assert [(row, p) for row, p, _ in bad] == [(7, "B7")], (engine, bad)
+        assert "needs the other one too (ER and PR)" in bad[0][2], bad
+    with connect() as con:
+        load(con, source, "csv", KB)
+        read = dict(con.execute("SELECT person_id, hormone_sensitive FROM facts").fetchall())
+    assert read == {p: value for p, (_, value) in given.items() if value is not None}

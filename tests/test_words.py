@@ -1000,6 +1000,47 @@ HORMONES_NO = ["triple-negative", "triple negative", "TNBC", "hormone receptor-n
                "ER negative and PR negative", "hormone-insensitive"]  # fmt: skip
 
 
+@settings(max_examples=60, deadline=None)
+@given(phrase=st.sampled_from([(w, True) for w in [*HORMONES_YES, "positive", "Pos"]]
+                              + [(w, False) for w in [*HORMONES_NO, "negative", "NEG"]]),
+       cancer=st.sampled_from(["breast", "prostate", "rectum"]), upper=st.booleans(),
+       spaces=st.booleans())  # fmt: skip
+def test_a_receptor_result_given_as_the_answer_is_read_as_the_name_reads_it(
+    phrase: tuple[str, bool], cancer: str, upper: bool, spaces: bool
+) -> None:
+    """A hormone-receptor result given as the answer to whether hormones make the cancer grow
+    ("positive", "ER+", "ER-/PR-", "triple negative"), as a pathology report or a table's "ER
+    status" column writes it, is read as yes or no as the same words in a cancer's name are,
+    and kept as typed; it had been refused as no yes or no (a breast cohort's column of them
+    had every row quarantined, a review)."""
+    result, value = phrase
+    typed = result.upper() if upper else result
+    typed = f" {typed} " if spaces else typed
+    profile = parse_profile({"cancer": cancer, "stage": "4", "hormone_sensitive": typed}, KB)
+    assert profile.hormone_sensitive is value, typed
+    assert profile.as_typed.get("hormone_sensitive") == typed
+    assert read({"cancer": cancer, "stage": "4", "hormone_sensitive": typed}
+                ).given["hormone_sensitive"] is value  # fmt: skip
+
+
+@pytest.mark.parametrize(("typed", "said"), [
+    ("ER-negative", "needs the other one too (ER and PR)"),
+    ("PR neg", "needs the other one too (ER and PR)"),
+    ("maybe", "accepted: yes, no (or true, false), or a hormone receptor result: positive"),
+    ("ER positive or negative", "accepted: yes, no (or true, false), or a hormone receptor"),
+])  # fmt: skip
+def test_a_receptor_result_that_does_not_answer_is_refused_saying_what_would(
+    typed: str, said: str
+) -> None:
+    """One receptor written negative alone leaves the other to decide (it may be positive), and
+    words that say both or neither answer nothing: refused, naming the field, saying what is
+    accepted, never read as a guess."""
+    with pytest.raises(ProfileError) as caught:
+        parse_profile({"cancer": "breast", "stage": "4", "hormone_sensitive": typed}, KB)
+    message = str(caught.value)
+    assert "hormone_sensitive" in message and said in message, message
+
+
 @settings(max_examples=80, deadline=None)
 @given(phrase=st.sampled_from([(w, True) for w in HORMONES_YES]
                               + [(w, False) for w in HORMONES_NO]),

@@ -359,10 +359,15 @@ class Profile(BaseModel):
                      "hormone_sensitive", "weak_bone", "tumour_on_nerve", "tumour_may_block",
                      mode="before")  # fmt: skip
     @classmethod
-    def _yes_no(cls, value: object) -> object:
+    def _yes_no(cls, value: object, info: ValidationInfo) -> object:
         # " yes " as "yes"; "1.0" as 1, as a CSV made from a column of numbers with blanks writes
         # it (it was refused, while a stage "4.0" was read)
-        return words.yes_no_number(value.strip() if isinstance(value, str) else value)
+        value = words.yes_no_number(value.strip() if isinstance(value, str) else value)
+        if info.field_name == "hormone_sensitive":  # a receptor result, as a pathology report
+            # or a table's "ER status" column writes it ("positive", "ER+", "ER-/PR-"): a breast
+            # cohort's column of them had every row quarantined (a review)
+            return words.hormone_result(value)
+        return value
 
     @field_validator("stage", "recurrence", "metastasis_extent", mode="before")
     @classmethod
@@ -548,6 +553,9 @@ def _problem(item: Any, kb: KnowledgeBase) -> Problem:
     if kind == "dict_type" and where == "as_typed":
         return Problem(where, given, (), "is filled in by onconav with the words as typed; leave "
                        "it out")  # fmt: skip
+    if kind in ("bool_parsing", "bool_type") and where == "hormone_sensitive":
+        return Problem(where, given, ("yes", "no", "positive", "negative"),
+                       words.hormone_refused(given))  # fmt: skip
     if kind in ("bool_parsing", "bool_type"):
         return Problem(where, given, ("yes", "no", "true", "false"), f"{words.shown(given)} is not "
                        "accepted; accepted: yes, no (or true, false); leave it out when it is not "

@@ -1218,6 +1218,37 @@ def hormone_answers(name: str) -> set[bool]:
         {False} if _said(NOT_HORMONE_SENSITIVE, lowered) or then_negative else set())
 
 
+def hormone_result(value: object) -> object:
+    """An answer to whether hormones make a cancer grow, from a hormone-receptor result as a
+    pathology report or a table column writes it: ``positive`` or ``negative`` alone (it is the
+    field's own result), or words ``hormone_answers`` reads one answer from (``ER+``,
+    ``HR-positive``, ``ER-/PR-``, ``triple negative``): True or False. Anything else as given,
+    for the yes-or-no reader to take ("yes", "no") or refuse (``hormone_refused``)."""
+    if not isinstance(value, str):
+        return value
+    lowered = " ".join(value.lower().split())
+    if lowered in ("positive", "pos", "+"):
+        return True
+    if lowered in ("negative", "neg", "-"):
+        return False
+    answers = hormone_answers(lowered)
+    return answers.pop() if len(answers) == 1 else value
+
+
+def hormone_refused(value: object) -> str:
+    """Why an answer to whether hormones make a cancer grow was not read, and what is: one
+    receptor written negative alone (``RECEPTOR_NEGATIVE``: the other may be positive) says so."""
+    shown_value = shown(value)
+    if isinstance(value, str) and RECEPTOR_NEGATIVE.search(value.lower()):
+        return (f"{shown_value} gives one hormone receptor's result; whether hormones make the "
+                "cancer grow needs the other one too (ER and PR): give no when both are "
+                "negative (ER-/PR-), yes when either is positive, or leave it out when it is "
+                "not known")  # fmt: skip
+    return (f"{shown_value} is not accepted; accepted: yes, no (or true, false), or a hormone "
+            "receptor result: positive, negative, ER+, PR+, HR-positive, ER-/PR-, "
+            "triple-negative; leave it out when it is not known")  # fmt: skip
+
+
 # Tests and words a person, a record or a table may give that none of the five sources uses to
 # decide an option (they never name them): each with the name said for it. An unknown field, a
 # name not known, a column or a FHIR result that is one of them is told so plainly
