@@ -6222,6 +6222,34 @@ def test_the_note_that_asks_for_the_stage_shows_only_while_it_is_not_given(
     assert shown == (known not in ("4A", "4B", "earlier"))
 
 
+@SETTINGS
+@given(pair=partial_and_more())
+@example(pair=({"cancer": "stomach", "stage": "4"},
+               {"cancer": "stomach", "stage": "4", "wants_cancer_treatment": False}))  # fmt: skip
+@example(pair=({"cancer": "rectum", "stage": "4"},
+               {"cancer": "rectum", "stage": "4", "wants_cancer_treatment": False}))  # fmt: skip
+def test_no_note_shown_to_one_who_wants_no_cancer_treatment_speaks_of_choosing_it(pair) -> None:  # type: ignore[no-untyped-def]
+    """To one who wants no cancer treatment, "Good to know" speaks of no drug or mix of drugs
+    by name, of no clinical trial, and of no more treatment to try: "There may still be good
+    choices ... real help from more treatment", "What clinical trials are" (every trial not
+    chosen) and FOLFIRI as the usual first chemotherapy had been shown to one who had declined
+    it (a review of the page). Whoever has not said so sees them as before."""
+    kb = shared_kb()
+    _, fuller = pair
+    declined = {**fuller, "wants_cancer_treatment": False}
+    named = [kb.name_of(x.id) for x in (*kb.data.drugs, *kb.data.regimens)]
+    for note in evaluate(parse_profile(declined, kb), kb).notes:
+        text = f"{note.title} {note.text}".lower()
+        assert "clinical trial" not in text and "more treatment" not in text, note.id
+        said = [n for n in named if re.search(rf"(?<!\w){re.escape(n.lower())}(?!\w)", text)]
+        assert not said, (note.id, said)
+    undecided = {k: v for k, v in fuller.items() if k != "wants_cancer_treatment"}
+    shown = {n.id for n in evaluate(parse_profile(undecided, kb), kb).notes}
+    kept = {"stomach": {"stomach-still-options", "stomach-about-clinical-trials"},
+            "rectum": {"rectum-colorectal-standard", "rectum-targeted-therapy-kras"}}
+    assert kept.get(undecided["cancer"], set()) <= shown, shown
+
+
 def _fact_rows(result: Any) -> dict[str, str]:
     """The situation's words of each fact given (its first rows, one for each, in order)."""
     situation = render.situation(result)
