@@ -822,6 +822,10 @@ def test_the_questions_and_notes_are_linked_from_the_top() -> None:
     assert "#questions-h" in targets and "#notes-h" in targets, targets
     for target in targets:
         html.one(id=target[1:])
+    # listed in the order they come (a review as a family: questions, notes, change had been
+    # listed, while the page comes change, notes, questions)
+    places = [html.elements.index(html.one(id=target[1:])) for target in targets]
+    assert places == sorted(places), targets
     first_option = html.find("article", class_=None)[0]
     assert html.elements.index(jump) < html.elements.index(first_option)
     result = evaluate(parse_profile({"cancer": "rectum", "stage": "4", "symptoms": ["bleeding"]},
