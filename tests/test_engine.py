@@ -3764,6 +3764,9 @@ def test_a_kind_written_with_how_it_is_given_is_not_the_whole_kind(
     with pytest.raises(ProfileError) as caught:
         parse_profile({"cancer": "rectum", field: [typed]}, kb)
     assert "name the drugs" in str(caught.value)
+    # in a family's words: what is missing, not how the reader works (a review of the page)
+    assert "does not say which drug it was" in str(caught.value)
+    assert "read here only" not in str(caught.value)
     read = parse_profile({"cancer": "rectum", field: ["Xeloda tablets"]}, kb)
     assert getattr(read, field) == ["capecitabine"]
     with pytest.raises(ProfileError, match="name the drugs"):  # a route as a note, the same

@@ -1346,10 +1346,12 @@ def _resolve(
             elif (field in ROUTE_NARROWS and words.ROUTE_WORD.search(name)
                   and normalise_name(name) not in kb.value_names["prior_treatments"]
                   and _lookup(kb, "prior_treatments", name)):  # not "IV feeding", a name
-                hint = ("how a drug is given is read here only with a drug's or a regimen's name "
-                        "(Xeloda tablets): a kind given one way is not every drug of the kind, so "
-                        "name the drugs (capecitabine), or give the kind alone if it is all of "
-                        "them")  # fmt: skip
+                # (in a family's words: "how a drug is given is read here only with a drug's
+                # name" had been jargon to them, a review of the page)
+                hint = ("it does not say which drug it was: pills or a drip of one kind of drug "
+                        "can be any of several drugs, so name the drugs (for example "
+                        "capecitabine, or Xeloda tablets), or give the kind alone (such as "
+                        "chemotherapy) if it was all of them")  # fmt: skip
             elif known_elsewhere and DRUGS_NOT_KNOWN in (_lookup(kb, "prior_treatments", name)
                                                          or ()):  # fmt: skip
                 hint = ("it says that which drug treatments were had is not known: give it "
