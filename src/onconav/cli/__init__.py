@@ -1858,8 +1858,11 @@ def search_command(
             # one name, two entries: told apart; an option's cancers named
             kinds = explain.labels_apart(kb, hit.cited_by)
             names = "; ".join(f"{r.name} ({kind}: {r.id})" if kind else f"{r.name} ({r.id})"
-                              for r, kind in zip(hit.cited_by, kinds, strict=True))
-            say(f"   {verb}: {names}")
+                              for r, kind in list(zip(hit.cited_by, kinds, strict=True))[:4])
+            # a few, as the sources are ("chemotherapy" is given by 38 options: 2,500
+            # characters on one line); the JSON answer and the explain page list them all
+            more = f" and {len(hit.cited_by) - 4} more" if len(hit.cited_by) > 4 else ""
+            say(f"   {verb}: {names}{more}")
         matched = ", ".join(m.said + (f" (as {m.via})" if m.via else "") for m in hit.matches)
         say(f"   matched: {matched}")
         for part in hit.matched_in:  # words its name and text do not show: a note, a name

@@ -315,7 +315,21 @@ class Index:
                                              (spans[i].start(), spans[i + 1].end())))
                     i += 2
                     continue
+            if raw[i] == words_of.END and i and raw[i - 1] in words_of.THE_END and (
+                    raw[i + 1 : i + 2] not in (["of"], ["stage"])):  # "is it the end"
+                ends = tuple(words_of.stem_words(stem, words_of.READ_END.split()))
+                if ends in self.names:
+                    out += [words_of.Word(w, t, words_of.READ_END, spans[i].span() if w else None)
+                            for w, t in zip((raw[i], ""), ends, strict=True)]  # fmt: skip
+                    i += 1
+                    continue
             reading = words_of.READ_AS.get(raw[i])  # "hurts": read as "pain"
+            if raw[i] in words_of.OUT_VERBS and words_of.OUT in raw[i + 1 : i + 4]:
+                reading = words_of.READ_OUT  # "cut it out": remove ("out" is a common word)
+                (term,) = words_of.stem_words(stem, [reading])
+                out.append(words_of.Word(raw[i], term, reading, spans[i].span()))
+                i += 1
+                continue
             if raw[i] in words_of.READ_BEFORE_TREATMENT and i + 1 < len(raw) and (
                     words_of.stem_words(stem, [raw[i + 1]])[0] in self._treatment_starts):
                 reading = words_of.READ_BEFORE_TREATMENT[raw[i]]  # "more radiation": again
@@ -1579,12 +1593,15 @@ def _spaced_name(cased: str, folded: str, spans: list[re.Match[str]], i: int) ->
     one name would be ("HER 2" for HER2; ``cased``: the question folded but in its own case):
     the first is written in capitals (two letters or more, the rest of the question not all in
     capitals: "what is HER 2", "HER 2"; not "HER 2 SONS"), or a result follows ("her 2
-    positive", "her 2 status", "her 2+", "her 2 3+"). Not "her 2 sons": "her" is a common word,
-    and "2" any 2."""
+    positive", "her 2 status", "her 2+", "her 2 3+"), or the number ends the question ("what is
+    her 2", which was refused as having no word to look for). Not "her 2 sons": "her" is a
+    common word, and "2" any 2."""
     if _written_in_capitals(cased, spans[i]):
         return True
     rest = folded[spans[i + 1].end() :]
     after = spans[i + 2].group() if i + 2 < len(spans) else ""
+    if i + 2 == len(spans) and spans[i + 1].group().isdigit():  # the name ends the question
+        return True
     return (rest.startswith("+") or after in STATUS
             or (after.isdigit() and rest.lstrip().removeprefix(after).startswith("+")))
 

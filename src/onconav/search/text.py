@@ -181,6 +181,22 @@ def stem_words(stem: Stemmer.Stemmer, found: list[str]) -> list[str]:
 READ_AS = {"hurt": "pain", "hurts": "pain", "hurting": "pain", "tablet": "pill",
            "tablets": "pills", "drip": "vein", "drips": "vein", "lump": "tumour",
            "lumps": "tumours"}  # fmt: skip
+# A verb with "out" after it (at most two words between: "cut it out", "take the tumour out",
+# "get it all out"), read in a question as "remove", the sources' word for surgery that takes
+# the cancer out ("surgery to remove metastatic tumours", "it can be removed with surgery"):
+# "can they cut it out" had shown nerve cutting for pain in all three places, on "cut", and "can
+# they take it out" the nerve tumour's surgery alone, on "take". The "out" is read with the
+# verb (``Index.question_words``). By their folded words.
+OUT_VERBS = frozenset({"cut", "cuts", "cutting", "take", "takes", "taking", "took", "taken",
+                       "get", "gets", "getting", "got"})  # fmt: skip
+OUT = "out"
+READ_OUT = "remove"
+# "the end" (or "this end"), not "the end of ...", read in a question as "end stage" (an other
+# name of advanced cancer): "is it the end" had shown the colostomy's "2 ends of the intestine"
+# first, and kept to stomach cancer the endoscope's "camera on the end". By the folded words.
+THE_END = frozenset({"the", "this"})
+END = "end"
+READ_END = "end stage"
 # Words read as another only right before the name of a treatment (a drug, a regimen, a
 # procedure, a class of drugs, an option: ``Index.question_words``): "more radiation" is
 # "radiation again", as people ask it ("can I have more radiation"), where the sources say
