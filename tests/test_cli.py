@@ -940,7 +940,13 @@ def test_search_names_the_kind_of_two_entries_of_one_name(run: Run) -> None:
     assert done.status == 0, done.stderr
     assert "Surgery to stop bleeding (option: general-bleeding-surgery)" in done.stdout
     assert "Surgery to stop bleeding (procedure: bleeding-surgery)" in done.stdout
-    assert "Endoscope (endoscope)" in done.stdout  # a name of its own: as it was
+    # a name of its own, as it was: the fifth citer, past the four a line names ("and 1 more"),
+    # so in the JSON answer, which lists them all
+    assert "(procedure: bleeding-surgery) and 1 more" in done.stdout
+    whole = run("search", "can I get help with bleeding", "--cancer", "stomach", "--limit", "12",
+                "--format", "json")  # fmt: skip
+    assert "endoscope" in {r["id"] for h in json.loads(whole.stdout)["hits"]
+                           for r in h["cited_by"]}  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -298,9 +298,13 @@ def test_every_hit_says_which_words_matched(index: Index) -> None:
 
 
 def test_no_hit_is_an_answer_with_suggestions(index: Index) -> None:
-    result = index.search("lonsruf")
+    """A word that may be another word with one letter changed ("smell": small) is offered its
+    suggestion, not searched for it; a sure slip ("lonsruf") is searched for its name
+    (``test_a_sure_slip_is_searched_for_its_name``)."""
+    result = index.search("smell")
     assert result.hits == []
-    assert "lonsurf" in result.suggestions
+    assert "small" in result.suggestions
+    assert "lonsurf" in index.search("lonsruf").suggestions
     assert index.search("zzzzqqq").suggestions == []
 
 
@@ -815,8 +819,8 @@ def test_two_letters_swapped_are_a_slip_for_the_word(index: Index, word: str, at
         reject()
     hits = index.search(word).hits
     offered = index.search(typed)
-    if offered.hits:  # a word of the documents: no slip
-        reject()
+    if offered.hits and not offered.notices[0].startswith(f"Nothing matches “{typed}” as written"):
+        reject()  # a word of the documents: no slip (a slip is searched for its suggestion)
     assert not hits or offered.suggestions, (typed, word)
     if hits and typed[:1] == word[:1]:  # (swapped at the start: another name may be as close)
         assert word in offered.suggestions, (typed, offered.suggestions)
@@ -1216,10 +1220,10 @@ def test_command_says_how_the_question_was_read(run: Run) -> None:
 
 
 def test_command_no_hit_exits_0_with_suggestions(run: Run) -> None:
-    done = run("search", "lonsruf")
+    done = run("search", "smell")  # (a sure slip, "lonsruf", is searched for its name)
     assert done.status == 0
     assert "Nothing in the sources or the knowledge base matches" in done.stdout
-    assert "lonsurf" in done.stdout
+    assert "Closest known words: small" in done.stdout
 
 
 @pytest.mark.parametrize(
@@ -1621,7 +1625,10 @@ def test_a_word_that_matches_nothing_is_named_with_the_name_it_may_be(index: Ind
     assert any("“zzzzqqq” is in no passage or entry" in n and "did you mean" not in n
                for n in nowhere.notices), nowhere.notices  # fmt: skip
     assert not any("no passage or entry" in n for n in index.search("chemotherapy").notices)
-    assert index.search("cervicle").notices == []  # no hit: the suggestions say it
+    # nothing matches it alone: searched for its name, which the first notice says, alone
+    assert index.search("cervicle").notices == [
+        "Nothing matches “cervicle” as written: the hits are for “cervical”, the closest known "
+        "words."]
 
 
 @pytest.mark.parametrize("question", ["what is HER 2", "HER 2", "is it her 2 positive", "her 2+",
@@ -3704,3 +3711,87 @@ def test_command_cuts_a_long_given_by_line(run: Run, sources: Path) -> None:
         ("given by:", "cited by:"))]  # fmt: skip
     assert lines and any(re.search(r" and \d+ more$", line) for line in lines), lines
     assert all(line.count(";") <= 3 for line in lines), lines
+
+
+@pytest.mark.parametrize(("question", "read"), [
+    ("trouble swalowing", "trouble swallowing"), ("cemo side efects", "chemo side effects"),
+    ("lonsruf", "lonsurf"), ("hospis", "hospice"), ("radiashun", "radiation"),
+    ("nausia", "nausea"), ("hospis care for my dad", "hospice care for my dad")])  # fmt: skip
+def test_a_sure_slip_is_searched_for_its_name(run: Run, sources: Path, index: Index,
+                                              question: str, read: str) -> None:  # fmt: skip
+    """A question that nothing matches as written, whose slips of the keys are surely for known
+    names, is answered with the hits of the question with those names in their place, and the
+    first notice says so: "trouble swalowing" and "cemo side efects" had answered "Nothing ...
+    matches" with the closest known words, and "hospis" (written as it sounds) not even those."""
+    result = index.search(question)
+    assert result.query == question
+    assert result.notices[0] == (f"Nothing matches “{question}” as written: the hits are for "
+                                 f"“{read}”, the closest known words.")  # fmt: skip
+    assert _as_read(result.hits) == _as_read(index.search(read).hits)
+    done = run("search", question, "--sources", str(sources))
+    assert done.status == 0 and f"Note: Nothing matches “{question}” as written" in done.stdout
+    assert "1. " in done.stdout
+
+
+def _one_letter_off() -> list[str]:
+    return [n for n in _one_word_names() if len(n) >= 7][:80]
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(name=st.sampled_from(_one_letter_off()), at=st.integers(min_value=1, max_value=20),
+       how=st.sampled_from(["drop", "double", "swap"]))  # fmt: skip
+def test_a_slip_with_a_suggestion_is_no_dead_end(index: Index, name: str, at: int,
+                                                 how: str) -> None:  # fmt: skip
+    """Any name of the knowledge base with a letter dropped, doubled or two swapped, when the
+    search has a suggestion for it, is answered with hits (those of the suggestion), never
+    "Nothing matches"."""
+    at = at % (len(name) - 1) or 1
+    slip = {"drop": name[:at] + name[at + 1 :], "double": name[:at] + name[at] + name[at:],
+            "swap": name[:at] + name[at + 1] + name[at] + name[at + 2 :]}[how]  # fmt: skip
+    if slip == name or slip in index.known_names or slip in index.known_words:
+        reject()
+    result = index.search(slip)
+    if result.suggestions:
+        assert result.hits, (slip, result.suggestions)
+        assert result.notices[0].startswith(f"Nothing matches “{slip}” as written"), result
+
+
+@pytest.mark.parametrize(("written", "name"), [("hospis", "hospice"), ("radiashun", "radiation"),
+                                               ("nutrishun", "nutrition")])
+def test_a_word_written_as_it_sounds_is_offered_its_name(written: str, name: str) -> None:
+    from onconav.search.index import _sound
+
+    assert _sound(written) == _sound(name)
+    assert _sound("smell") != _sound("small") and _sound("cite") != _sound("kite")
+
+
+OPTION_QUESTIONS = ["what are my {}", "what {} do I have", "{} for my mum", "{}",
+                    "what are the {} for stomach cancer"]  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(word=st.sampled_from(sorted(text_words.OPTIONS)),
+       question=st.sampled_from(OPTION_QUESTIONS))  # fmt: skip
+def test_options_alone_are_treatment_options(index: Index, word: str, question: str) -> None:
+    """"options" or "choices" with no "treatment" before them ask for the treatment options:
+    they read as "treatment options" do (``text.OPTIONS``), and search as it does."""
+    asked = [w.term for w in index.question_words(question.format(word))]
+    said = [w.term for w in index.question_words(question.format(f"treatment {word}"))]
+    assert asked == said, (word, question)
+
+
+OVERVIEWS = ["ccs-rectal-stage4 529-872", "ccs-cervical-stage4 40-216",
+             "gastric-recurrent 1918-2310", "ccs-stomach-stage4 75-311",
+             "entry general-overview"]  # fmt: skip
+
+
+@pytest.mark.parametrize("question", ["what are my options", "what are his options",
+                                      "options", "what are my options for stomach cancer"])
+def test_what_are_my_options_finds_the_overviews_of_the_options(index: Index,
+                                                                question: str) -> None:  # fmt: skip
+    """"what are my options" had shown a sentence on surgery to stop bleeding first ("... may
+    be an option"), the shortest passage with the word."""
+    hits = index.search(question, limit=3).hits
+    assert relevant(hits[0], OVERVIEWS), hits[0]

@@ -323,6 +323,10 @@ class Index:
                             for w, t in zip((raw[i], ""), ends, strict=True)]  # fmt: skip
                     i += 1
                     continue
+            if raw[i] in words_of.OPTIONS and (not i or raw[i - 1] not in (
+                    words_of.TREATMENT, words_of.TREATMENT + "s")):  # "what are my options"
+                (term,) = words_of.stem_words(stem, [words_of.TREATMENT])
+                out.append(words_of.Word(raw[i], term, words_of.TREATMENT, spans[i].span()))
             reading = words_of.READ_AS.get(raw[i])  # "hurts": read as "pain"
             if raw[i] in words_of.OUT_VERBS and words_of.OUT in raw[i + 1 : i + 4]:
                 reading = words_of.READ_OUT  # "cut it out": remove ("out" is a common word)
@@ -622,8 +626,37 @@ class Index:
 
     def search(self, query: str, limit: int | str = 10, cancer: str | None = None) -> SearchResult:
         """The passages and entries that answer ``query``, best first, each with its citations
-        and the words it matched (``_search``, with suggestions when nothing matches)."""
-        return self._search(query, limit, cancer, suggest=True)
+        and the words it matched (``_search``, with suggestions when nothing matches). When
+        nothing matches the question as written but its closest known words do (``suggest``:
+        "trouble swalowing", "cemo side efects", "lonsruf"), the hits are those of the question
+        with those words in place of the slips, and the first notice says so: each of these had
+        answered "Nothing ... matches" and left the person to type the question again."""
+        result = self._search(query, limit, cancer, suggest=True)
+        if result.hits or not result.suggestions:
+            return result
+        corrected = self._corrected(result.query, cancer)
+        if corrected is None:
+            return result
+        again = self._search(corrected, limit, cancer, suggest=True)
+        if not again.hits:
+            return result
+        notice = (f"Nothing matches “{result.query}” as written: the hits are for “{corrected}”, "
+                  "the closest known words.")  # fmt: skip
+        return again.model_copy(update={"query": result.query, "suggestions": result.suggestions,
+                                        "notices": [notice, *again.notices]})  # fmt: skip
+
+    def _corrected(self, query: str, cancer: str | None) -> str | None:
+        """The question (folded) with each word that is surely a slip of the keys for a known
+        name (``_slips``, ``_sure_slip``) in that name's place, or the name the whole question
+        is a slip for; None when it has none."""
+        slips = {w: c for w, c in self._slips(query, cancer).items() if _sure_slip(w, c)}
+        asked = words_of.fold(" ".join(query.split()))
+        if asked in slips:
+            return slips[asked]
+        words = [m.group() for m in words_of.WORD.finditer(asked)]
+        if not any(w in slips for w in words):
+            return None
+        return words_of.WORD.sub(lambda m: slips.get(m.group(), m.group()), asked)
 
     def _search(self, query: str, limit: int | str, cancer: str | None,
                 suggest: bool) -> SearchResult:  # fmt: skip
@@ -1512,17 +1545,22 @@ class Index:
         hysterectomy is no gastrectomy and "ascites" no "cites"), each one a search kept to the
         cancer finds something for. Never a word of the passages alone, nor a short
         abbreviation for a word not written in capitals (``_slip``: "hair" is not HAI)."""
+        return list(dict.fromkeys(self._slips(query, cancer).values()))[:n]
+
+    def _slips(self, query: str, cancer: str | None) -> dict[str, str]:
+        """The words of a question (folded; the whole question first) that are slips of the
+        keys for a known name, each with that name (``suggest``)."""
         asked = words_of.fold(" ".join(query.split()))
         capitals = _in_capitals(query)
-        out: list[str] = []
+        out: dict[str, str] = {}
         for word in [asked, *words_of.WORD.findall(asked)]:
-            if (word in words_of.STOP or word in words_of.WEAK or word in self.known_names
-                    or word in self.known_words):  # an everyday word, or a word of a name
-                continue
+            if (word in out or word in words_of.STOP or word in words_of.WEAK
+                    or word in self.known_names or word in self.known_words):  # an everyday
+                continue  # word, or a word of a name
             close = self._slip(word, set(words_of.WORD.findall(word)) <= capitals)
-            if close is not None and close not in out and self._finds(close, cancer):
-                out.append(close)
-        return out[:n]
+            if close is not None and self._finds(close, cancer):
+                out[word] = close
+        return out
 
     def _slip(self, word: str, in_capitals: bool) -> str | None:
         """The known name or word of one (``known_words``) a word (folded) may be a slip of the
@@ -1536,7 +1574,18 @@ class Index:
         names = names if in_capitals else names - self.abbreviations
         swapped = next((w for i in range(len(word) - 1) if (w := word[:i] + word[i + 1]
                         + word[i] + word[i + 2 :]) in names and w != word), None)  # fmt: skip
-        return swapped or close_name(word, {name: name for name in names})
+        return swapped or close_name(word, {name: name for name in names}) or (
+            self._sound_alikes.get(_sound(word)) if len(word) >= SOUND_LEAST else None)
+
+    @functools.cached_property
+    def _sound_alikes(self) -> dict[str, str]:
+        """The known names and words of names (short abbreviations aside) by how they sound
+        (``_sound``); of two that sound alike, the first in order."""
+        out: dict[str, str] = {}
+        for name in sorted((self.known_names | self.known_words) - self.abbreviations):
+            if len(name) >= SOUND_LEAST:
+                out.setdefault(_sound(name), name)
+        return out
 
     @functools.cached_property
     def known_words(self) -> frozenset[str]:
@@ -1586,6 +1635,36 @@ def _must(raw: list[str], i: int) -> int:
             after = [w for w in raw[i + n :] if w not in words_of.STOP]
             return n if after[:1] and after[0] in words_of.CHOSEN else 0
     return 0
+
+
+# Spellings of one sound, each read as one (``_sound``), for a word written as it sounds:
+# "hospis" (hospice) and "radiashun" (radiation) are more than slips of single letters, and were
+# offered nothing ("hospis" gets no suggestion, a review of the search found). In order: "tion"
+# and "sion" as "shun", "ph" as "f", "ck" as "k", a "c" before e, i or y as "s", a letter
+# written twice as once, and an "e" at the end dropped. Only for a word this long at least.
+SOUNDS = ((re.compile(r"[ts]ion"), "shun"), (re.compile(r"ph"), "f"), (re.compile(r"ck"), "k"),
+          (re.compile(r"c(?=[eiy])"), "s"), (re.compile(r"(.)\1"), r"\1"),
+          (re.compile(r"e\b"), ""))  # fmt: skip
+SOUND_LEAST = 5
+
+
+def _sure_slip(word: str, name: str) -> bool:
+    """Whether a word is surely a slip for a name (``suggest``), so that the search may look
+    for the name in its place (``Index.search``): a letter more or fewer, two letters swapped,
+    the same sound (``_sound``), or a word of ``SURE_LEAST`` letters or more. Not one letter for
+    another in a shorter word, which is often another word: "smell" is not "small"."""
+    return (len(word) >= SURE_LEAST or len(word) != len(name) or sorted(word) == sorted(name)
+            or _sound(word) == _sound(name))  # fmt: skip
+
+
+SURE_LEAST = 6
+
+
+def _sound(word: str) -> str:
+    """A word (folded) as it sounds, by ``SOUNDS``: "hospice" and "hospis" are "hospis"."""
+    for pattern, replacement in SOUNDS:
+        word = pattern.sub(replacement, word)
+    return word
 
 
 def _spaced_name(cased: str, folded: str, spans: list[re.Match[str]], i: int) -> bool:

@@ -114,8 +114,9 @@ class SearchResult(_Out):
         "whose sources the same words find (ids)")  # fmt: skip
     hits: list[Hit]
     suggestions: list[str] = Field(
-        default_factory=list, description="With no hit: the known words closest to the question's"
-    )
+        default_factory=list, description="With no hit for the question as written: the known "
+        "words closest to the question's (when they are surely its slips and find something, "
+        "the hits are theirs, and the first notice says so)")  # fmt: skip
     explained: list[Ref] = Field(
         default_factory=list, description="With no hit: the entries of the knowledge base the "
         "question is a name of, as `onconav explain` and /explain/{name} find them (a place "

@@ -197,6 +197,13 @@ READ_OUT = "remove"
 THE_END = frozenset({"the", "this"})
 END = "end"
 READ_END = "end stage"
+# "options" or "choices" with no "treatment" right before, read in a question as "treatment"
+# beside the word itself: "what are my options" asks for the treatment options, and had shown a
+# sentence on surgery to stop bleeding first ("... may be an option"), the shortest passage with
+# the word, where "what are my treatment options" shows the overviews of the options. By the
+# folded words.
+OPTIONS = frozenset({"option", "options", "choice", "choices"})
+TREATMENT = "treatment"
 # Words read as another only right before the name of a treatment (a drug, a regimen, a
 # procedure, a class of drugs, an option: ``Index.question_words``): "more radiation" is
 # "radiation again", as people ask it ("can I have more radiation"), where the sources say
