@@ -6728,6 +6728,26 @@ def test_that_the_own_source_is_silent_is_said_once_per_answer(pair) -> None:  #
         assert text.count(SILENT_WORDS) == (1 if said else 0), (layout, fuller)
 
 
+@SETTINGS
+@given(pair=partial_and_more())
+@example(pair=({"cancer": "cervix"},
+               {"cancer": "cervix", "stage": "earlier", "recurrence": "local",
+                "prior_treatments": ["chemoradiation"]}))  # fmt: skip
+def test_beyond_own_source_is_a_flag_of_its_own(pair) -> None:  # type: ignore[no-untyped-def]
+    """``OptionResult.beyond_own_source`` holds exactly when the option's reason says that its
+    own source is silent on the situation, which is when ``reason_shown`` points to the scope
+    in place of ``reason``: front ends read the flag, not a comparison of two strings; and the
+    scope says it when some option is so."""
+    kb = shared_kb()
+    for profile in pair:
+        result = evaluate(parse_profile(profile, kb), kb)
+        for o in result.options:
+            assert o.beyond_own_source is (o.reason != o.reason_shown), (o.id, profile)
+            assert o.beyond_own_source is bool(o.reason and SILENT_WORDS in o.reason), o.id
+        flagged = any(o.beyond_own_source for o in result.options)
+        assert (SILENT_WORDS in result.scope) is flagged, (result.scope, profile)
+
+
 def test_cervical_cancer_back_in_the_pelvis_says_its_source_is_silent_once() -> None:
     """The example of the review: stage 2 cervical cancer back in the pelvis after
     chemoradiation; eleven cervical drugs and four stage 4A treatments do not suit, each
@@ -6739,6 +6759,7 @@ def test_cervical_cancer_back_in_the_pelvis_says_its_source_is_silent_once() -> 
                if o.reason_shown and o.reason_shown.endswith("(see above).")]  # fmt: skip
     assert len(pointed) == 15
     assert all(SILENT_WORDS in o.reason for o in pointed if o.reason)  # JSON's, complete
+    assert [o for o in result.options if o.beyond_own_source] == pointed
     text = _answer_texts(result)["text"]
     assert text.count(SILENT_WORDS) == 1
     assert text.index(SILENT_WORDS) < text.index(pointed[0].name)

@@ -172,7 +172,7 @@ def evaluate(profile: Profile, kb: KnowledgeBase) -> Result:
             outside=outside,
             own_sources=with_own_sources(kb),
             start_known=facts.site != "any",
-            beyond=any(o.reason != o.reason_shown for o in options),
+            beyond=any(o.beyond_own_source for o in options),
         ),
         understood=_understood(kb, facts),
         counts=Counts(**{s.value: sum(1 for o in options if o.status is s) for s in Status}),
@@ -571,6 +571,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         reason=_reason(words, beyond_own_source_words(facts.cancer_name) if beyond else None),
         reason_shown=_reason(words, beyond_own_source_pointer(facts.cancer_name) if beyond
                              else None),
+        beyond_own_source=beyond,
         reasons=reasons,
         choices=[kb.name_of(i) for i in (*option.uses, *option.given_with) if i in rules.choices],
         choices_at_least=rules.choices_min,

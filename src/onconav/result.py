@@ -139,6 +139,12 @@ class OptionResult(Out):
         "answer's `scope` says once for all such options (that the cancer's own source does not "
         "say how the situation is treated) only pointed to",
     )
+    beyond_own_source: bool = Field(
+        default=False,
+        description="True when the option does not suit because of the situation and the "
+        "cancer's own source does not say how that situation is treated: `reason` then says so "
+        "and `reason_shown` only points to the answer's `scope`, which says it once",
+    )
     reasons: list[Reason] = Field(description="The same, one by one, with what decided each")
     choices: list[str] = Field(
         description="Names of what it gives that the sources list as alternatives: one of them "

@@ -503,7 +503,7 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase, listed: 
     tests = _test_lines(t for o in options if o.status is Status.needs_information
                         for m in o.missing for t in m.tests)  # fmt: skip
     # the answer's scope, once, when a reason points to what it says (``reason_shown``)
-    scope = [md_escape(result.scope), ""] if any(o.reason != o.reason_shown and o.status is
+    scope = [md_escape(result.scope), ""] if any(o.beyond_own_source and o.status is
                                                  Status.not_suitable for o in options) else []
     lines += [*tests, *([""] if tests else []), *scope,
               *(_status_line(o, kb, draft.drug) for o in options)]  # fmt: skip
