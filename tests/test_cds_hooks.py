@@ -388,6 +388,50 @@ def test_the_options_cards_count_is_the_pages_split_by_what_treats_the_cancer(
             assert (f"**{option.name}**" in heads[0]) is (option in treating), option.name
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(["rectum", "stomach", "cervix", "colon", "lung"]),
+       st.sampled_from(["4", "4A", "4B", None]),
+       st.lists(st.sampled_from(["liver", "lung", "bone", "brain"]), max_size=2, unique=True),
+       st.lists(st.sampled_from(["FOLFOX", "FOLFIRI", "cisplatin", "chemoradiation"]),
+                max_size=2, unique=True),
+       st.sampled_from([None, "positive", "negative"]))  # fmt: skip
+@example("stomach", "4", ["liver"], [], None)  # HER2 not known: trastuzumab waits on its test
+def test_the_options_card_names_each_cancer_treatment_that_needs_information(
+    cancer: str, stage: str | None, metastases: list[str], had: list[str], her2: str | None
+) -> None:
+    """Whatever the situation: every treatment of the cancer (``OptionResult.standard``) that
+    needs information is named in the options card's detail, on one line under its heading,
+    with the short name of each fact it waits on and the test that settles it, and each such
+    test's codes on a test line (the card had given only their number, "6 cancer
+    treatments")."""
+    data: dict[str, Any] = {"cancer": cancer, "metastases": metastases,
+                            "prior_treatments": had}  # fmt: skip
+    if stage is not None:
+        data["stage"] = stage
+    if her2 is not None and cancer == "stomach":
+        data["her2"] = her2
+    try:
+        result = evaluate(parse_profile(data, KB), KB)
+    except ValueError:
+        return  # a stage this cancer does not have
+    (card, *_) = cardlib.patient_view(_situation(result), KB)
+    asking = [o for o in result.options if o.status.value == "needs_information" and o.standard]
+    head = "**Need information: treatments of the cancer**"
+    assert (head in card.detail) is bool(asking), card.detail
+    if not asking:
+        return
+    # the lines under the heading, and the tests' lines after them
+    lines = "\n\n".join(card.detail.split(head)[1].split("\n\n")[1:3]).splitlines()
+    for option in asking:
+        (line,) = [x for x in lines if x.startswith(f"- **{option.name}**: ")]
+        for missing in option.missing:
+            assert md_escape(in_sentence(missing.label)) in line, (line, missing.label)
+            for test in missing.tests:
+                assert f"({test.name}" in line or f" {test.name})" in line, (line, test.name)
+                assert f"- Test: **{test.name}** (LOINC {', '.join(test.loinc)})" in lines
+    assert len(card.summary) <= 140
+
+
 def test_every_card_keeps_the_specifications_rules(client: Client) -> None:
     for situation in records.SITUATIONS:
         for card in patient_view(client, situation):

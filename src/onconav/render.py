@@ -139,10 +139,17 @@ def offered_split(result: Result) -> str:
 
 def treatments_among(result: Result, status: Status) -> tuple[int, int]:
     """Of the options of a status, how many treat the cancer (``OptionResult.standard``), and
-    how many are clinical trials or care."""
+    how many are clinical trials or care (``split_among``, counted)."""
+    treating, others = split_among(result, status)
+    return len(treating), len(others)
+
+
+def split_among(result: Result, status: Status) -> tuple[list[OptionResult], list[OptionResult]]:
+    """The options of a status that treat the cancer (``OptionResult.standard``), and those
+    that are clinical trials or care, each in the answer's order: the one place they are
+    told apart."""
     of_status = [o for o in result.options if o.status is status]
-    treating = sum(1 for o in of_status if o.standard)
-    return treating, len(of_status) - treating
+    return [o for o in of_status if o.standard], [o for o in of_status if not o.standard]
 
 
 def split_words(treating: int, others: int) -> str:

@@ -6,7 +6,9 @@ patient-view:
 
 - one **options** card (info): how many options are offered and how many need information,
   each with how many of them treat the cancer (``Rules.standard``; the rest are trials or
-  care), the offered options in the detail with their aims and citations, what was read from
+  care), the offered options in the detail with their aims and citations, the treatments of
+  the cancer that need information each with what it waits on (the tests with their codes),
+  what was read from
   the record and from which resources, and a link to the onconav page for this situation;
 - up to ``FACT_CARDS`` **not on record** cards (info), for the facts whose answer would decide the
   most options: every fact a test settles (such as HER2: "HER2 not on record", naming the test
@@ -16,8 +18,8 @@ patient-view:
   resource ("HER2 test on record, result pending": ``FhirReading.named``).
 
 Every card that names a test a fact waits on (a not-on-record card, an order card whose options
-need its result) names it with the codes the knowledge base has for it (``_test_lines``: "Test:
-**KRAS test** (LOINC 21702-6, ...)"), which a clinician orders it by.
+need its result, the options card) names it with the codes the knowledge base has for it
+(``_test_lines``: "Test: **KRAS test** (LOINC 21702-6, ...)"), which a clinician orders it by.
 
 Each fact read names at most ``REFS_SHOWN`` of its resources, then how many more; what could not
 be read (``Incomplete``: a resource type the FHIR server does not support, orders naming a
@@ -81,8 +83,8 @@ from onconav.render import (
     given_words,
     md_escape,
     source_words,
+    split_among,
     split_words,
-    treatments_among,
     warning_words,
 )
 from onconav.result import (
@@ -204,15 +206,14 @@ def chosen_facts(result: Result) -> list[RankedFact]:
 def _options_card(situation: Situation, kb: KnowledgeBase) -> Card:
     result = situation.result
     counts = result.counts
-    offered = [o for o in result.options if o.status is Status.offered]
-    # the options offered as the page counts them, and how many of them are treatments of the
-    # cancer (``render.treatments_among``), which a clinician looks for; those that need
+    # the options offered as the page counts them, and which of them are treatments of the
+    # cancer (``render.split_among``), which a clinician looks for; those that need
     # information split the same way: "26 need information" had counted the care (surgery for
     # a blockage, a nerve block, ...) with the treatments (a review)
-    offered_split = treatments_among(result, Status.offered)
-    asking_split = treatments_among(result, Status.needs_information)
-    treating = [o for o in offered if o.standard]  # (the detail's two lists)
-    others = [o for o in offered if not o.standard]
+    treating, others = split_among(result, Status.offered)
+    asking, asking_others = split_among(result, Status.needs_information)
+    offered_split = len(treating), len(others)
+    asking_split = len(asking), len(asking_others)
     # (in the summary, the treatments' number of each alone, and "12 offered", not "12 options
     # offered": both numbers of both splits are over a summary's 140 characters, and a stomach
     # cancer's had been cut short even with one; the detail gives both)
@@ -228,7 +229,7 @@ def _options_card(situation: Situation, kb: KnowledgeBase) -> Card:
         summary += f", {counts.in_trials} only in trials"
     lines = [f"onconav lists every option its patient-education sources describe. "
              f"{md_escape(result.scope)}", ""]  # fmt: skip
-    if not offered:
+    if not treating + others:
         lines += ["No option is offered yet.", ""]
     if treating:
         lines += ["**Offered: treatments of the cancer**", ""]
@@ -236,6 +237,13 @@ def _options_card(situation: Situation, kb: KnowledgeBase) -> Card:
     if others:
         lines += [*([""] if treating else []), "**Offered: clinical trials and care**", ""]
         lines += [_option_line(option) for option in others]
+    if asking:  # which treatments of the cancer wait on what (a clinician's review: the card
+        # had given only their number), the tests that settle it with their codes once below
+        lines += [*([""] if treating + others else []),
+                  "**Need information: treatments of the cancer**", ""]  # fmt: skip
+        lines += [_asking_line(option) for option in asking]
+        if tests := _test_lines(t for o in asking for m in o.missing for t in m.tests):
+            lines += ["", *tests]
     trials = [o for o in result.options if o.status is Status.in_trials]
     if trials:
         lines += ["", "**Only in clinical trials**", ""]
@@ -828,6 +836,19 @@ def _option_line(option: OptionResult) -> str:
     what = given_words(option)
     given = f" ({what})" if what and what.lower() not in option.name.lower() else ""
     return f"- **{option.name}**{given}: {aims}. {_cite(option.citations)}"
+
+
+def _asking_line(option: OptionResult) -> str:
+    """A treatment that needs information, on one line, with what decides it: each missing
+    fact's short name, and the test that settles it ("- **Cetuximab with irinotecan**: waits
+    on: KRAS status of the cancer (KRAS test)"; a semicolon between facts, as a fact's name may
+    hold a comma or "and"); the tests' codes are on the card's test lines (``_test_lines``)."""
+    decides = "; ".join(
+        md_escape(in_sentence(m.label))
+        + (f" ({md_escape(and_list(t.name for t in m.tests))})" if m.tests else "")
+        for m in option.missing
+    )
+    return f"- **{option.name}**: waits on: {decides}"
 
 
 def _status_line(option: OptionResult, kb: KnowledgeBase, drug: str) -> str:
