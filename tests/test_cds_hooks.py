@@ -432,6 +432,40 @@ def test_the_options_card_names_each_cancer_treatment_that_needs_information(
     assert len(card.summary) <= 140
 
 
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(["rectum", "stomach", "cervix", "colon"]),
+       st.sampled_from(["4", "4A", "4B", None]),
+       st.lists(st.sampled_from(["liver", "lung", "bone", "brain"]), max_size=2, unique=True),
+       st.lists(st.sampled_from(["pain", "bleeding", "bowel blockage"]), max_size=1,
+                unique=True),
+       st.sampled_from([None, True, False]))  # fmt: skip
+@example("rectum", "4", ["liver"], [], None)  # symptoms not known: its card
+def test_a_fact_card_says_where_to_find_it_only_in_the_record(
+    cancer: str, stage: str | None, metastases: list[str], symptoms: list[str],
+    wants: bool | None,
+) -> None:
+    """A not-on-record card is a clinician's: "Where to find it: You know this best" was written
+    for the patient (a clinician's review). It says where to find a result a test settles (the
+    report that holds it), and leaves the line out for any other fact, whose words are the
+    patient's."""
+    data: dict[str, Any] = {"cancer": cancer, "metastases": metastases, "symptoms": symptoms}
+    if stage is not None:
+        data["stage"] = stage
+    if wants is not None:
+        data["wants_cancer_treatment"] = wants
+    try:
+        result = evaluate(parse_profile(data, KB), KB)
+    except ValueError:
+        return  # a stage this cancer does not have
+    (_, *facts) = cardlib.patient_view(_situation(result), KB)
+    for card, fact in zip(facts, cardlib.chosen_facts(result), strict=True):
+        said = "- Where to find it: " in card.detail
+        assert said is bool(fact.tests), (fact.fact, card.detail)
+        for other in KB.facts.values():
+            if not other.decided_by:
+                assert other.find_it not in card.detail, (fact.fact, other.id)
+
+
 def test_every_card_keeps_the_specifications_rules(client: Client) -> None:
     for situation in records.SITUATIONS:
         for card in patient_view(client, situation):
@@ -1223,7 +1257,9 @@ def test_the_medications_named_are_read_within_the_calls_limits(ehr: FakeEhr) ->
     # the searches (0.06 s) left too little of the call's 0.1 s for the Medications (0.06 s
     # more): not read, so FOLFOX is not known to have stopped (something did: "perhaps other
     # treatments not listed"); the cards are given all the same
-    stopped = [line for line in view["detail"].splitlines() if "stopped working" in line]
+    # (not the lines of the options, which name FOLFOX and what they wait on)
+    stopped = [line for line in view["detail"].splitlines()
+               if "stopped working" in line and not line.startswith("- **")]  # fmt: skip
     assert not any("FOLFOX" in line for line in stopped), stopped
     assert any("/Medication/" in path for path in asked)  # asked for, not waited for
     assert took < 0.5, took
@@ -2212,8 +2248,10 @@ def test_a_drug_an_offered_option_gives_is_never_not_suitable_here(client: Clien
     for name, resources in cases.items():
         result = offered_result(resources)
         call = hook_call("order-select", records.prefetch(resources), drafts=list(drafts.values()))
-        made = {card["links"][1]["url"].rsplit("/", 1)[1]: card
-                for card in cards_of(post(client, ORDER_SELECT, call))}  # fmt: skip
+        # (a card saying the same of several drugs names them together, linking to each)
+        made = {link["url"].rsplit("/", 1)[1]: card
+                for card in cards_of(post(client, ORDER_SELECT, call))
+                for link in card["links"][1:]}  # fmt: skip
         for drug in drafts:
             using = {o.id for o in KB.options_using(drug)}
             gives = [o for o in result.options if o.id in using
@@ -4554,6 +4592,91 @@ def test_a_regimen_drafted_as_its_drugs_is_warned_of_as_when_drafted_as_one(
     if [c.indicator for c in whole] == ["warning"]:
         parts = KB.by_id[regimen].components  # type: ignore[union-attr]
         assert "warning" in [c.indicator for c in order_cards_of(data, parts)], (whole, parts)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["rectum", "stomach", "cervix"]),
+       st.lists(st.sampled_from(sorted(d.id for d in KB.data.drugs) + REGIMENS), min_size=1,
+                max_size=2, unique=True),
+       st.sampled_from([r.id for r in KB.data.regimens if len(r.components) > 1
+                        and "radiation" not in r.id]),
+       st.sampled_from(["progressed_on", "cannot_have"]))  # fmt: skip
+@example("rectum", ["folfox"], "folfox", "progressed_on")
+@example("rectum", ["oxaliplatin"], "folfox", "cannot_have")
+def test_orders_drafted_together_say_each_thing_once(
+    cancer: str, listed: list[str], regimen: str, fact: str
+) -> None:
+    """FOLFOX drafted as orders of oxaliplatin, fluorouracil and leucovorin after FOLFOX stopped
+    working gave two warnings saying the same ("Oxaliplatin: ..." and "FOLFOX: not suitable
+    here, FOLFOX stopped working for this patient"; a clinician's review): whatever is drafted
+    together, no two cards say the same thing; one card says it, naming the drugs together."""
+    data: dict[str, Any] = {"cancer": cancer, "stage": "4", fact: listed}
+    if fact == "progressed_on":
+        data["prior_treatments"] = listed
+    parts = KB.by_id[regimen].components  # type: ignore[union-attr]
+    cards = order_cards_of(data, parts)
+    statements = [c.summary.split(": ", 1)[-1] for c in cards]
+    assert len(statements) == len(set(statements)), [c.summary for c in cards]
+    for card in cards:
+        uuid.UUID(card.uuid)
+        assert len(card.summary) < 140 and card.detail.count("**Read from the record**") == 1
+    assert len({c.uuid for c in cards}) == len(cards)
+
+
+def test_folfox_drafted_as_its_drugs_after_it_stopped_is_warned_of_once() -> None:
+    """The review's example: one warning naming oxaliplatin and FOLFOX, listing the options."""
+    data = {"cancer": "rectum", "stage": "4", "metastases": ["liver"],
+            "prior_treatments": ["FOLFOX"], "progressed_on": ["FOLFOX"]}  # fmt: skip
+    (card,) = order_cards_of(data, ["oxaliplatin", "fluorouracil", "leucovorin"])
+    assert card.indicator == "warning"
+    assert card.summary == ("Oxaliplatin and FOLFOX: not suitable here, FOLFOX stopped working "
+                            "for this patient"), card.summary
+    assert "- **CAPOX (XELOX) chemotherapy**: not suitable" in card.detail
+    assert {link.url.rsplit("/", 1)[1] for link in card.links} >= {"oxaliplatin", "folfox"}
+
+
+PART_OF = re.compile(r"([\w-]+)(?: \(part of ([^)]*)\)|, part of ([^,.;]*)[,.;])")
+
+
+@pytest.mark.parametrize("regimen", [r.id for r in KB.data.regimens])
+def test_a_drug_is_not_said_part_of_a_regimen_named_by_it(regimen: str) -> None:
+    """"Fluorouracil (part of fluorouracil with leucovorin)" read oddly (a clinician's review):
+    for every regimen of the knowledge base, stopped working, and each drug drafted (its own,
+    and those of their kind), no card says a drug is "part of" a regimen whose name names it;
+    it says "in" it ("Fluorouracil (in fluorouracil with leucovorin) stopped working"). (The
+    options' reasons and questions and the answer's notes, which the card lists, are the
+    engine's words.)"""
+    name = KB.name_of(regimen)
+    words = set(re.findall(r"[\w-]+", name.lower()))
+    drugs = sorted(d.id for d in KB.data.drugs)
+    for cancer in ["rectum", "stomach", "cervix"]:
+        data = {"cancer": cancer, "stage": "4", "prior_treatments": [regimen],
+                "progressed_on": [regimen]}  # fmt: skip
+        result = evaluate(parse_profile(data, KB), KB)
+        situation = _situation(result)
+        for drug in drugs:
+            for card in cardlib.order_select(situation, [cardlib.Drafted(
+                    order="MedicationRequest/d", drug=drug)], KB):  # fmt: skip
+                # (the card's own sentences: its list's options, reasons, questions and notes
+                # are the engine's words)
+                text = "\n".join([card.summary, *(line for line in card.detail.splitlines()
+                                                   if not line.startswith("- "))])
+                for found in PART_OF.finditer(text):
+                    whole = found[2] or found[3]
+                    if whole == name:
+                        assert found[1].lower() not in words, (drug, found[0], card.summary)
+    drug = KB.by_id[regimen].components[0]  # type: ignore[union-attr]
+    said = f"{KB.name_of(drug)} ({cardlib._part_of(KB, [drug], regimen)})"
+    assert said == (f"{KB.name_of(drug)} (in {name})" if KB.name_of(drug).lower() in name.lower()
+                    else f"{KB.name_of(drug)} (part of {name})"), said
+
+
+def test_fluorouracil_stopped_in_its_mix_with_leucovorin_is_said_in_it() -> None:
+    (card,) = order_cards({"cancer": "rectum", "stage": "4",
+                           "prior_treatments": ["fluorouracil-leucovorin"],
+                           "progressed_on": ["fluorouracil-leucovorin"]}, "fluorouracil")
+    assert card.summary.startswith("Fluorouracil (in fluorouracil with leucovorin) stopped "
+                                   "working"), card.summary
 
 
 def test_a_drug_ruled_out_by_what_its_option_gives_with_it_says_so() -> None:

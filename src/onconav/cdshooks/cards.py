@@ -312,8 +312,11 @@ def _fact_card(situation: Situation, fact: RankedFact, kb: KnowledgeBase) -> Car
         lines.append("- onconav asks the record for this result by the codes of its table (as "
                      "above); one filed under another code, such as a laboratory's own, is not "
                      "read: check the record")  # fmt: skip
-    lines += [f"- Where to find it: {known.find_it}", f"- Asked as: {fact.question}", "",
-              f"It would decide {n}:", ""]  # fmt: skip
+    # where to find it, for a result a test settles: the report that holds it (``find_it``);
+    # else it is written for the patient ("You know this best", "Ask the care team") and a
+    # clinician's card had said it (a clinician's review): left out, the question says it
+    lines += [*([f"- Where to find it: {known.find_it}"] if fact.tests else []),
+              f"- Asked as: {fact.question}", "", f"It would decide {n}:", ""]  # fmt: skip
     for ident in fact.options:
         option = by_id.get(ident)
         if option is not None:
@@ -342,7 +345,7 @@ def order_select(situation: Situation, drafted: Iterable[Drafted], kb: Knowledge
     kin = kin_of_listed(kb, facts.row, facts.site)
     # the mixes the answer leaves open that give a drug that stopped working (its warnings' rule)
     built = built_on_what_stopped(kb, facts, situation.result.options)
-    cards: list[Card] = []
+    cards: list[tuple[Card, str, str]] = []  # each card, with its drug's name and its summary
     of_kind: set[str] = set()  # the drugs whose card says they are of a listed drug's kind
     said_of: set[str] = set()  # the drugs whose card says what the record says of them
     drafted = list(drafted)
@@ -353,7 +356,7 @@ def order_select(situation: Situation, drafted: Iterable[Drafted], kb: Knowledge
         seen.add(draft.drug)
         made = _drug_card(situation, draft, kb, kin, built, facts)
         if made is not None:
-            cards.append(made[0])
+            cards.append((made[0], _capital(kb.name_of(draft.drug)), made[2]))
             if made[1] == "kin":
                 of_kind.add(draft.drug)
             if made[1] == "record":
@@ -376,15 +379,50 @@ def order_select(situation: Situation, drafted: Iterable[Drafted], kb: Knowledge
         # (nor what the record says of its drugs, when their own cards say it)
         if made is not None and not (made[1] == "kin" and alike <= of_kind) and not (
                 made[1] == "record" and parts & said_of):  # fmt: skip
-            cards.append(made[0])
-    return cards
+            cards.append((made[0], _capital(kb.name_of(regimen)), made[2]))
+    return _said_once(situation, cards)
+
+
+def _said_once(situation: Situation, cards: list[tuple[Card, str, str]]) -> list[Card]:
+    """The order cards, those that say the same thing of different drafted drugs made one card
+    naming them together ("Oxaliplatin and FOLFOX: not suitable here, FOLFOX stopped working
+    for this patient"): FOLFOX drafted as its three drugs had given two warnings saying the
+    same (a clinician's review). The card keeps the first one's place and key, its options,
+    then the options only the others list, and links to each drug's page. ``cards``: each card
+    with its drug's name and its summary in full (a card's own may be cut short)."""
+    tail = "\n" + "\n".join(_tail_lines(situation))  # what every card ends with
+    said: dict[tuple[str, str], list[tuple[Card, str]]] = {}
+    for card, name, summary in cards:
+        statement = summary.removeprefix(f"{name}: ")
+        # (a summary that does not begin with the drug's name says it its own way: kept apart)
+        key = (card.indicator, statement if statement != summary else f"{card.uuid}")
+        said.setdefault(key, []).append((card, name))
+    out = []
+    for (_, statement), same in said.items():
+        (first, _), *others = same
+        if not others:
+            out.append(first)
+            continue
+        lines = (first.detail or "").removesuffix(tail).split("\n")
+        for card, _ in others:
+            more = (card.detail or "").removesuffix(tail).split("\n")
+            if any(line.startswith("- ") and line not in lines for line in more):
+                lines += ["", *(line for line in more
+                                if not (line.startswith("- ") and line in lines))]  # fmt: skip
+        links = {link.url: link for card, _ in same for link in card.links or []}
+        out.append(first.model_copy(update={
+            "summary": _short(f"{and_list([name for _, name in same])}: {statement}"),
+            "detail": "\n".join(lines) + tail,
+            "links": list(links.values()),
+        }))  # fmt: skip
+    return out
 
 
 def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase, listed: list[Kin],
-               built: list[Built], facts: Facts) -> tuple[Card, str] | None:  # fmt: skip
+               built: list[Built], facts: Facts) -> tuple[Card, str, str] | None:  # fmt: skip
     """The card of a drafted drug, with which of the module's rules made it ("record",
-    "stopped", "itself", "kin", "built", "genes", "unread", "test", "trials", "unsuitable"); None
-    when it needs none."""
+    "stopped", "itself", "kin", "built", "genes", "unread", "test", "trials", "unsuitable") and
+    its summary in full; None when it needs none."""
     result = situation.result
     using = {option.id for option in kb.options_using(draft.drug)}
     options = [o for o in result.options if o.id in using]
@@ -515,7 +553,7 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase, listed: 
                                                  Status.not_suitable for o in options) else []
     lines += [*tests, *([""] if tests else []), *scope,
               *(_status_line(o, kb, draft.drug) for o in options)]  # fmt: skip
-    lines += ["", *_read_lines(situation), "", PATIENT_WORDS, "", *_footer(result)]
+    lines += ["", *_tail_lines(situation)]
     card = Card(
         uuid=_uuid(situation.hook_instance, key),
         summary=_short(summary),
@@ -525,11 +563,11 @@ def _drug_card(situation: Situation, draft: Drafted, kb: KnowledgeBase, listed: 
         overrideReasons=OVERRIDE_REASONS if indicator == "warning" else None,
         links=[_page_link(situation), _explain_link(situation, draft.drug, drug)],
     )
-    return card, made
+    return card, made, summary
 
 
 def _record_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
-                 facts: Facts) -> tuple[Card, str] | None:  # fmt: skip
+                 facts: Facts) -> tuple[Card, str, str] | None:  # fmt: skip
     """A drafted drug (or mix) that no option in scope gives, which the record says the patient
     cannot have, or which stopped working (``profile.stopped_of``): a warning, as the answer
     warns of such a plan (cisplatin drafted for a stomach cancer whose record says cisplatin is
@@ -549,8 +587,8 @@ def _record_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
     cancer = md_escape(situation.result.cancer_name)
     lines = [f"The record says {md_escape(words)}: check it before ordering.", "",
              f"onconav's sources give no option with {md_escape(kb.name_of(draft.drug))} for "
-             f"{cancer}, so they say nothing more of it here.", "", *_read_lines(situation),
-             "", PATIENT_WORDS, "", *_footer(situation.result)]  # fmt: skip
+             f"{cancer}, so they say nothing more of it here.", "",
+             *_tail_lines(situation)]  # fmt: skip
     card = Card(
         uuid=_uuid(situation.hook_instance, f"drug:{draft.drug}"),
         summary=_short(f"{drug}: the record says {words}"),
@@ -560,15 +598,25 @@ def _record_card(situation: Situation, draft: Drafted, kb: KnowledgeBase,
         overrideReasons=OVERRIDE_REASONS,
         links=[_page_link(situation), _explain_link(situation, draft.drug, drug)],
     )
-    return card, "record"
+    return card, "record", f"{drug}: the record says {words}"
 
 
 def _stopped_words(kb: KnowledgeBase, stopped: list[tuple[str, str | None]]) -> str:
     """What stopped working of a drafted drug (``profile.stopped_of``), each with the regimen it
     stopped in: "irinotecan (part of FOLFIRI) stopped working"."""
     return and_list([kb.name_of(d) + ("" if regimen is None else
-                                      f" (part of {kb.name_of(regimen)})")
+                                      f" ({_part_of(kb, [d], regimen)})")
                      for d, regimen in stopped]) + " stopped working"  # fmt: skip
+
+
+def _part_of(kb: KnowledgeBase, drugs: list[str], regimen: str) -> str:
+    """Where drugs were given, after their names: "part of FOLFIRI"; "in fluorouracil with
+    leucovorin" when the regimen's name names them ("fluorouracil (part of fluorouracil with
+    leucovorin)" had read oddly: a clinician's review)."""
+    name = kb.name_of(regimen)
+    words = set(re.findall(r"[\w-]+", name.lower()))
+    named = all(set(re.findall(r"[\w-]+", kb.name_of(d).lower())) <= words for d in drugs)
+    return f"{'in' if named else 'part of'} {name}"
 
 
 def _stopped_again_words(kb: KnowledgeBase, ident: str, stopped: list[tuple[str, str | None]],
@@ -606,7 +654,7 @@ def _kin_words(kb: KnowledgeBase, ident: str, listed: list[Kin], statuses: set[S
                f"of the same kind as its {and_list([kb.name_of(d) for d in alike])}")
     barred = and_list([kb.name_of(k.drug) for k in kin if k.fact == "cannot_have"])
     stopped = and_list([kb.name_of(k.drug) + ("" if k.regimen is None else
-                                              f" (part of {kb.name_of(k.regimen)})")
+                                              f" ({_part_of(kb, [k.drug], k.regimen)})")
                         for k in kin if k.fact == "progressed_on"])  # fmt: skip
     # both, said apart: "cannot have cisplatin and oxaliplatin stopped working" had read as
     # one list of what cannot be had
@@ -628,7 +676,7 @@ def _kin_words(kb: KnowledgeBase, ident: str, listed: list[Kin], statuses: set[S
         summary = f"{drug}: the record says {said}, {of_kind}; {doubt}"
     alike_words = md_escape(and_list([kb.name_of(d) for d in alike]))
     sentence = (f"The record says {md_escape(said)}: of the same kind as {alike_words}"
-                + ("" if alike == [ident] else f", part of {md_escape(kb.name_of(ident))}")
+                + ("" if alike == [ident] else f", {md_escape(_part_of(kb, alike, ident))}")
                 + f". {_capital(doubt)}: check it before ordering. (The sources do not say; the "
                 "options are decided by what the record says of this drug itself.)")  # fmt: skip
     return summary, sentence
@@ -750,7 +798,8 @@ def _built_words(kb: KnowledgeBase, mix_id: str, on_stopped: list[Built]) -> tup
     shared = and_list([kb.name_of(d) for b in on_stopped for d in parts if d in b.gave])
     said = and_list([kb.name_of(b.stopped) if b.gave <= set(parts) else
                      and_list([kb.name_of(d) for d in parts if d in b.gave])
-                     + f", part of {kb.name_of(b.stopped)}," for b in on_stopped])  # fmt: skip
+                     + f", {_part_of(kb, [d for d in parts if d in b.gave], b.stopped)},"
+                     for b in on_stopped])  # fmt: skip
     summary = (f"{_capital(name)}: gives {said.rstrip(',')}, which stopped working, with {adds}; "
                "ask whether it could still help")  # fmt: skip
     stopped = and_list([kb.name_of(b.stopped) for b in on_stopped])
@@ -998,6 +1047,12 @@ def _read_lines(situation: Situation) -> list[str]:
     lines += [f"- Note: {md_escape(warning_words(situation.result, warning))}" for warning in
               [*situation.warnings, *situation.result.warnings]]  # fmt: skip
     return lines
+
+
+def _tail_lines(situation: Situation) -> list[str]:
+    """What an order card ends with: what was read from the record, whose words these are,
+    the sources and the disclaimer."""
+    return [*_read_lines(situation), "", PATIENT_WORDS, "", *_footer(situation.result)]
 
 
 def _footer(result: Result) -> list[str]:
