@@ -7213,6 +7213,135 @@ def test_a_marker_test_of_a_status_fhir_does_not_have_is_said_and_named(
         assert "status" in said and "accepted: amended, cancelled, corrected" in said, said
 
 
+# FHIR R4's value sets of the statuses and intents of each resource type the reader reads
+# (hl7.org/fhir/R4, each a required binding), written here apart from the reader's table
+R4_STATUSES: dict[tuple[str, str], set[str]] = {
+    ("Observation", "status"): {"registered", "preliminary", "final", "amended", "corrected",
+                                "cancelled", "entered-in-error", "unknown"},
+    ("DiagnosticReport", "status"): {"registered", "partial", "preliminary", "final", "amended",
+                                     "corrected", "appended", "cancelled", "entered-in-error",
+                                     "unknown"},
+    ("Condition", "clinicalStatus"): {"active", "recurrence", "relapse", "inactive",
+                                      "remission", "resolved"},
+    ("Condition", "verificationStatus"): {"unconfirmed", "provisional", "differential",
+                                          "confirmed", "refuted", "entered-in-error"},
+    ("AllergyIntolerance", "clinicalStatus"): {"active", "inactive", "resolved"},
+    ("AllergyIntolerance", "verificationStatus"): {"unconfirmed", "confirmed", "refuted",
+                                                   "entered-in-error"},
+    ("MedicationRequest", "status"): {"active", "on-hold", "cancelled", "completed",
+                                      "entered-in-error", "stopped", "draft", "unknown"},
+    ("MedicationRequest", "intent"): {"proposal", "plan", "order", "original-order",
+                                      "reflex-order", "filler-order", "instance-order",
+                                      "option"},
+    ("MedicationStatement", "status"): {"active", "completed", "entered-in-error", "intended",
+                                        "stopped", "on-hold", "unknown", "not-taken"},
+    ("MedicationAdministration", "status"): {"in-progress", "not-done", "on-hold", "completed",
+                                             "entered-in-error", "stopped", "unknown"},
+    ("MedicationDispense", "status"): {"preparation", "in-progress", "cancelled", "on-hold",
+                                       "completed", "entered-in-error", "stopped", "declined",
+                                       "unknown"},
+    ("Procedure", "status"): {"preparation", "in-progress", "not-done", "on-hold", "stopped",
+                              "completed", "entered-in-error", "unknown"},
+    ("ServiceRequest", "status"): {"draft", "active", "on-hold", "revoked", "completed",
+                                   "entered-in-error", "unknown"},
+    ("ServiceRequest", "intent"): {"proposal", "plan", "directive", "order", "original-order",
+                                   "reflex-order", "filler-order", "instance-order", "option"},
+}  # fmt: skip
+HL7 = "http://terminology.hl7.org/CodeSystem/"
+CODED_STATUS = {("Condition", "clinicalStatus"): CLINICAL,
+                ("Condition", "verificationStatus"): VERIFICATION,
+                ("AllergyIntolerance", "clinicalStatus"): HL7 + "allergyintolerance-clinical",
+                ("AllergyIntolerance", "verificationStatus"):
+                    HL7 + "allergyintolerance-verification"}  # fmt: skip
+OXALIPLATIN_CODE = {"coding": [{"system": RXNORM, "code": "32592", "display": "oxaliplatin"}]}
+# a resource of each type beside a rectal cancer of stage 4, each read (into a field) as it is
+STATUS_READ = {
+    "Observation": _observation("r", "21702-6", _cc(LOINC, "LA9633-4", "Present")),
+    "Condition": _condition("r", "94222008", "Secondary malignant neoplasm of lung"),
+    "AllergyIntolerance": {"resourceType": "AllergyIntolerance", "id": "r",
+                           "patient": {"reference": "Patient/p"}, "code": OXALIPLATIN_CODE},
+    "MedicationRequest": {"resourceType": "MedicationRequest", "id": "r", "status": "completed",
+                          "intent": "order", "medicationCodeableConcept": OXALIPLATIN_CODE,
+                          "authoredOn": "2024-01-01", "subject": {"reference": "Patient/p"}},
+    "MedicationStatement": {"resourceType": "MedicationStatement", "id": "r",
+                            "status": "completed", "medicationCodeableConcept": OXALIPLATIN_CODE,
+                            "effectiveDateTime": "2024-01-01",
+                            "subject": {"reference": "Patient/p"}},
+    "MedicationAdministration": {"resourceType": "MedicationAdministration", "id": "r",
+                                 "status": "completed",
+                                 "medicationCodeableConcept": OXALIPLATIN_CODE,
+                                 "effectiveDateTime": "2024-01-01",
+                                 "subject": {"reference": "Patient/p"}},
+    "MedicationDispense": {"resourceType": "MedicationDispense", "id": "r", "status": "completed",
+                           "medicationCodeableConcept": OXALIPLATIN_CODE,
+                           "whenHandedOver": "2024-01-01", "subject": {"reference": "Patient/p"}},
+    "Procedure": {"resourceType": "Procedure", "id": "r", "status": "completed",
+                  "code": _cc(SNOMED, "265414003", "Abdominoperineal resection"),
+                  "performedDateTime": "2024-01-01", "subject": {"reference": "Patient/p"}},
+}  # fmt: skip
+# a code FHIR R4 does not have: a word of another version or system, a near miss, any word
+NOT_A_STATUS = st.sampled_from(["done", "current", "yes", "Final", "in progress", "ordered",
+                                "complete", "taken", "suspected"]) | st.text(
+    "abcdefghijklmnopqrstuvwxyz-", min_size=1, max_size=12)  # fmt: skip
+
+
+def _with_status(kind: str, element: str, code: str) -> dict[str, Any]:
+    resource = {**STATUS_READ[kind]}
+    resource[element] = (_cc(CODED_STATUS[kind, element], code)
+                         if (kind, element) in CODED_STATUS else code)  # fmt: skip
+    return resource
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(sorted(k for k in R4_STATUSES if k[0] in STATUS_READ)), NOT_A_STATUS)
+def test_a_status_fhir_does_not_have_is_not_read_of_any_type(
+    kind_element: tuple[str, str], code: str
+) -> None:
+    """A status (or an intent) outside FHIR R4's value set for its resource type (the R4B
+    models take any code) makes the resource not valid FHIR R4, for every type the reader
+    reads: listed unused naming the element and the codes accepted, warned of as not read, and
+    what it would have told not read. Only an Observation's status had been checked: a
+    MedicationStatement of status "done" gave a drug had, a Condition whose clinicalStatus was
+    "current" a place of spread, an allergy whose clinicalStatus was "current" a drug barred."""
+    kind, element = kind_element
+    assume(code not in R4_STATUSES[kind_element])
+    reading = read_bundle(_record(RECTUM, STAGE_4, _with_status(kind, element, code)),
+                          the_kb())  # fmt: skip
+    reason = {u.reference: u.reason for u in reading.unused}.get(f"{kind}/r", "")
+    assert reason.startswith(f"not valid FHIR R4: {element}"), (kind_element, code, reason)
+    assert "accepted: " + ", ".join(sorted(R4_STATUSES[kind_element])) in reason, reason
+    assert not any(f"{kind}/r" in refs for refs in reading.sources.values()), reading.sources
+    assert any(w.startswith(f"{kind}/r is not read (not valid FHIR R4: {element}")
+               for w in reading.warnings), reading.warnings  # fmt: skip
+
+
+@pytest.mark.parametrize("kind_element", sorted(k for k in R4_STATUSES if k[0] in STATUS_READ))
+def test_each_status_fhir_has_is_valid(kind_element: tuple[str, str]) -> None:
+    """Every code of FHIR R4's value set is valid (none refused as not FHIR)."""
+    kind, element = kind_element
+    for code in sorted(R4_STATUSES[kind_element]):
+        reading = read_bundle(_record(RECTUM, STAGE_4, _with_status(kind, element, code)),
+                              the_kb())  # fmt: skip
+        reason = {u.reference: u.reason for u in reading.unused}.get(f"{kind}/r", "")
+        assert "not valid FHIR" not in reason, (kind_element, code, reason)
+
+
+@pytest.mark.parametrize("kind", sorted(NAMES_A_CANCER))
+def test_an_order_or_report_of_a_status_fhir_does_not_have_names_no_cancer(kind: str) -> None:
+    """An order, procedure or report that names the cancer is not read as the cancer when its
+    status is none of FHIR R4's for its type ("done"): it had been read, as a status that is no
+    fact is not (a ServiceRequest or a DiagnosticReport of status "done" gave a stomach
+    cancer). The error names it, with the codes accepted."""
+    resource = {"resourceType": kind, "id": "r", "status": "done",
+                "subject": {"reference": "Patient/p"}, **NAMES_A_CANCER[kind]}  # fmt: skip
+    with pytest.raises(FhirError) as caught:
+        read_bundle(_record(resource), the_kb())
+    accepted = ", ".join(sorted(R4_STATUSES[kind, "status"]))
+    assert any(p.message.startswith(f"{kind}/r names a cancer but was not read: not valid FHIR "
+                                    f"R4: status is not accepted; accepted: {accepted}")
+               for p in caught.value.problems), caught.value.problems  # fmt: skip
+
+
 @pytest.mark.parametrize("status", ["registered", "preliminary", "unknown", "final",
                                     "entered-in-error", "cancelled"])  # fmt: skip
 def test_a_marker_test_not_read_is_named_and_warned_of(

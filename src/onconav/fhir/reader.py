@@ -48,6 +48,52 @@ NOT_A_RESULT = {"registered", "preliminary", "cancelled", "entered-in-error", "u
 # result of status "done" had been dropped as "not a result" with no warning, the CDS card
 # saying "HER2 not on record" of a test that was done (a review of the clinicians' path)
 OBSERVATION_STATUSES = RESULT_OK | NOT_A_RESULT
+# FHIR R4's value set of each coded status (and intent) of every resource type the reader reads,
+# with the code system of a CodeableConcept's codings (None for an element that is a code): each
+# a required binding the R4B models do not check (they take any code). A status outside its set
+# makes the resource not valid FHIR R4, naming the codes accepted (``Builder.valid``): a
+# MedicationStatement of status "done" or a Condition "clinicalStatus" of "current" had been read
+# as if the status were one FHIR has.
+FHIR_CODES = "http://terminology.hl7.org/CodeSystem/"
+REQUEST_INTENTS = ("proposal", "plan", "directive", "order", "original-order", "reflex-order",
+                   "filler-order", "instance-order", "option")  # fmt: skip
+STATUS_SETS: dict[str, dict[str, tuple[str | None, tuple[str, ...]]]] = {
+    "Observation": {"status": (None, tuple(OBSERVATION_STATUSES))},
+    "DiagnosticReport": {"status": (None, (
+        "registered", "partial", "preliminary", "final", "amended", "corrected", "appended",
+        "cancelled", "entered-in-error", "unknown"))},
+    "Condition": {
+        "clinicalStatus": (FHIR_CODES + "condition-clinical", (
+            "active", "recurrence", "relapse", "inactive", "remission", "resolved")),
+        "verificationStatus": (FHIR_CODES + "condition-ver-status", (
+            "unconfirmed", "provisional", "differential", "confirmed", "refuted",
+            "entered-in-error"))},
+    "AllergyIntolerance": {
+        "clinicalStatus": (FHIR_CODES + "allergyintolerance-clinical",
+                           ("active", "inactive", "resolved")),
+        "verificationStatus": (FHIR_CODES + "allergyintolerance-verification",
+                               ("unconfirmed", "confirmed", "refuted", "entered-in-error"))},
+    "MedicationRequest": {
+        "status": (None, ("active", "on-hold", "cancelled", "completed", "entered-in-error",
+                          "stopped", "draft", "unknown")),
+        "intent": (None, tuple(i for i in REQUEST_INTENTS if i != "directive"))},
+    "MedicationStatement": {"status": (None, (
+        "active", "completed", "entered-in-error", "intended", "stopped", "on-hold", "unknown",
+        "not-taken"))},
+    "MedicationAdministration": {"status": (None, (
+        "in-progress", "not-done", "on-hold", "completed", "entered-in-error", "stopped",
+        "unknown"))},
+    "MedicationDispense": {"status": (None, (
+        "preparation", "in-progress", "cancelled", "on-hold", "completed", "entered-in-error",
+        "stopped", "declined", "unknown"))},
+    "Procedure": {"status": (None, (
+        "preparation", "in-progress", "not-done", "on-hold", "stopped", "completed",
+        "entered-in-error", "unknown"))},
+    "ServiceRequest": {
+        "status": (None, ("draft", "active", "on-hold", "revoked", "completed",
+                          "entered-in-error", "unknown")),
+        "intent": (None, REQUEST_INTENTS)},
+}  # fmt: skip
 NOT_NOW = {"inactive", "resolved", "remission"}
 NOT_CONFIRMED = {"refuted", "entered-in-error", "unconfirmed", "provisional", "differential"}
 SURGICAL_CATEGORY = ("snomed", "387713003")
@@ -759,6 +805,26 @@ def _invalid(error: ValidationError, model: Any = None) -> str:
     return f"not valid FHIR R4: {where or 'resource'}{message}{tail}"
 
 
+def _status_refused(res: Res) -> str | None:
+    """Why a resource's coded status or intent is not one of FHIR R4's (``STATUS_SETS``): the
+    element and the codes accepted, or None. Of a CodeableConcept (a Condition's
+    clinicalStatus), each coding of the value set's code system, or of none, is checked; words
+    alone are read as they are."""
+    for name, (system, codes) in STATUS_SETS.get(res.type, {}).items():
+        value = res.data.get(name)
+        accepted = f"accepted: {', '.join(sorted(codes))}"
+        if system is None:
+            if value is not None and value not in codes:
+                return f"not valid FHIR R4: {name} is not accepted; {accepted}"
+            continue
+        for i, coding in enumerate(_codings(value)):
+            if (isinstance(coding, OBJECT) and coding.get("system") in (system, None)
+                    and coding.get("code") not in codes):  # fmt: skip
+                return (f"not valid FHIR R4: {name}.coding[{i}].code is not accepted; "
+                        f"{accepted} (of {system})")
+    return None
+
+
 def _fhir_status(res: Res) -> bool:
     """Whether an Observation's status is one FHIR R4 has (``OBSERVATION_STATUSES``)."""
     status = res.data.get("status")
@@ -832,11 +898,10 @@ class Builder:
             try:
                 _model_class(res.type).model_validate(zoned(res.data))
                 self.checked[res.ref] = True
-                # (the model takes any code as an Observation's status)
-                if res.type == "Observation" and not _fhir_status(res):
+                # (the model takes any code as a status or an intent)
+                if (refused := _status_refused(res)) is not None:
                     self.checked[res.ref] = False
-                    self.unused[res.ref] = ("not valid FHIR R4: status is not accepted; accepted: "
-                                            + ", ".join(sorted(OBSERVATION_STATUSES)))
+                    self.unused[res.ref] = refused
             except ValidationError as error:
                 self.checked[res.ref] = False
                 self.unused[res.ref] = _invalid(error, _model_class(res.type))
