@@ -7342,6 +7342,40 @@ def test_an_order_or_report_of_a_status_fhir_does_not_have_names_no_cancer(kind:
                for p in caught.value.problems), caught.value.problems  # fmt: skip
 
 
+@pytest.mark.parametrize(("kind", "element", "value"), [
+    ("MedicationRequest", "intent", None), ("MedicationRequest", "intent", 5),
+    ("MedicationRequest", "status", None), ("MedicationStatement", "status", True),
+    ("Procedure", "status", None), ("Observation", "status", None)])  # fmt: skip
+def test_a_status_or_intent_missing_or_not_a_code_lists_the_codes(
+    kind: str, element: str, value: Any, kb: onconav.KnowledgeBase
+) -> None:
+    """A status or an intent left out, or given as no code, is said with the codes FHIR R4
+    accepts there: it had been "intent is required; accepted: a code: text with no space at
+    either end ..." (a review: an integrator could not tell which codes were wanted)."""
+    resource = {k: v for k, v in STATUS_READ[kind].items() if k != element}
+    if value is not None:
+        resource[element] = value
+    reading = read_bundle(_record(RECTUM, STAGE_4, resource), kb)
+    reason = {u.reference: u.reason for u in reading.unused}[f"{kind}/r"]
+    said = "is required" if value is None else "is not accepted"
+    assert reason.startswith(f"not valid FHIR R4: {element} {said}; accepted: "
+                             + ", ".join(sorted(R4_STATUSES[kind, element]))), reason
+
+
+def test_a_code_given_as_a_number_is_said_to_be_one(kb: onconav.KnowledgeBase) -> None:
+    """A stage's code given as a number (4, not "4") is said to be a number, with what is
+    accepted and how to write it: it had been "is not accepted; accepted: a code: ...", which
+    did not say what was wrong (a review)."""
+    stage = {**STAGE_4, "valueCodeableConcept": {"coding": [
+        {"system": "http://cancerstaging.org", "code": 4, "display": "IV"}]}}  # fmt: skip
+    reading = read_bundle(_record(RECTUM, stage), kb)
+    reason = {u.reference: u.reason for u in reading.unused}["Observation/stage"]
+    assert reason == ("not valid FHIR R4: valueCodeableConcept.coding[0].code is a number, not "
+                      "text; accepted: a code: text with no space at either end and no two "
+                      'spaces together (written in quotes: "4")'), reason
+    assert "stage" not in reading.data
+
+
 @pytest.mark.parametrize("status", ["registered", "preliminary", "unknown", "final",
                                     "entered-in-error", "cancelled"])  # fmt: skip
 def test_a_marker_test_not_read_is_named_and_warned_of(
@@ -7535,7 +7569,7 @@ def test_an_element_fhir_requires_left_out_is_said_to_be_required(
     her2 = {k: v for k, v in HER2_POSITIVE.items() if k != "status"}
     reading = read_bundle(_record(RECTUM, STAGE_4, her2), kb)
     [reason] = [u.reason for u in reading.unused if u.reference == "Observation/her2"]
-    assert "status is required; accepted: a code" in reason, reason
+    assert "status is required; accepted: amended, cancelled, corrected" in reason, reason
 
 
 # any JSON value, as a record may hold one anywhere

@@ -772,6 +772,12 @@ def fhir_refused(model: Any, error: Any) -> tuple[tuple[str, ...], str]:
         accepted = [f"a JSON object (a FHIR {name})"]
     else:
         accepted = accepted_by(error)
+    given = error.get("input")
+    if kind == "string_type" and isinstance(given, (int, float)) and not isinstance(given, bool):
+        # a code or text written as a number (a stage's code 4): said so, and how to write it
+        # (it had been "is not accepted; accepted: a code: ...", which did not say what was wrong)
+        return tuple(accepted), (f"is a number, not text; accepted: {' or '.join(accepted)} "
+                                 f"(written in quotes: \"{given}\")")  # fmt: skip
     if kind == "value_error" and (name in FHIR_TYPE_WORDS or name == "Boolean"):
         # the models' own words for a value of a primitive ("Instant value string does not
         # match spec regex.", "DateTime must be timezone aware."): said as what is accepted
@@ -798,6 +804,9 @@ def _invalid(error: ValidationError, model: Any = None) -> str:
         shown = f"the text {given[:40]!r}" if isinstance(given, str) else _kind(given)
         message = f": should be an element (a JSON object), not {shown}"
         where = where.removesuffix(".root")
+    elif model is not None and (codes := _status_missing(
+            getattr(model, "__resource_type__", ""), tuple(first.get("loc", ())))):  # fmt: skip
+        message = " " + refused_words({**first, "type": refused_kind(first)}, [codes])
     elif model is not None:
         message = " " + fhir_refused(model, first)[1]
     else:
@@ -822,6 +831,14 @@ def _status_refused(res: Res) -> str | None:
                     and coding.get("code") not in codes):  # fmt: skip
                 return (f"not valid FHIR R4: {name}.coding[{i}].code is not accepted; "
                         f"{accepted} (of {system})")
+    return None
+
+
+def _status_missing(resource_type: str, where: tuple[Any, ...]) -> str | None:
+    """The codes accepted for a status or an intent a model's error names (one missing, or not a
+    code), as ``STATUS_SETS`` has them: the model says only "a code"."""
+    if len(where) == 1 and (found := STATUS_SETS.get(resource_type, {}).get(str(where[0]))):
+        return ", ".join(sorted(found[1]))
     return None
 
 
