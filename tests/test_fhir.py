@@ -7376,6 +7376,56 @@ def test_a_code_given_as_a_number_is_said_to_be_one(kb: onconav.KnowledgeBase) -
     assert "stage" not in reading.data
 
 
+# the knowledge base's operations by a name or alias of theirs, each as a procedure's words alone
+PROCEDURE_WORDS = [("Low anterior resection", "low-anterior-resection"),
+                   ("LAR", "low-anterior-resection"),
+                   ("Right hemicolectomy", "right-hemicolectomy"),
+                   ("Abdominoperineal resection", "abdominoperineal-resection")]  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None)
+@example(("Low anterior resection", "low-anterior-resection"), "", str)  # the review's
+@given(st.sampled_from(PROCEDURE_WORDS), st.sampled_from(["", " ", "  "]),
+       st.sampled_from([str.lower, str.upper, str]))  # fmt: skip
+def test_a_procedure_named_only_in_words_is_read_as_a_medication_is(
+    named: tuple[str, str], space: str, case: Callable[[str], str]
+) -> None:
+    """A Procedure whose code is words alone ("Low anterior resection", no coding) is read by
+    them as a medication's words are: the knowledge base's operation of that name, among the
+    treatments had, with a warning that it was read from its words. It had been listed unused
+    with no warning, and the options asked whether the rectum had been taken out (a
+    clinician's review)."""
+    text, value = named
+    procedure = {"resourceType": "Procedure", "id": "lar", "status": "completed",
+                 "code": {"text": f"{space}{case(text)}{space}"},
+                 "performedDateTime": "2022-05-01", "subject": {"reference": "Patient/p"}}
+    reading = read_bundle(_record(RECTUM, STAGE_4, procedure), the_kb())
+    assert value in reading.data.get("prior_treatments", []), reading.data
+    assert "Procedure/lar" in reading.sources["prior_treatments"], reading.sources
+    assert any(w.startswith("Procedure/lar is read from its words") for w in reading.warnings)
+
+
+@pytest.mark.parametrize("text", ["Hip replacement", "Total gastrectomy", "Radiotherapy"])
+def test_a_procedure_whose_words_are_not_read_is_warned_of(
+    text: str, kb: onconav.KnowledgeBase
+) -> None:
+    """A Procedure named only in words that onconav does not read as a treatment is warned of,
+    not only listed unused; not one its words say finds or reaches the cancer (a biopsy, a
+    colonoscopy), nor one with a code."""
+    procedure = {"resourceType": "Procedure", "id": "x", "status": "completed",
+                 "code": {"text": text}, "performedDateTime": "2022-05-01",
+                 "subject": {"reference": "Patient/p"}}  # fmt: skip
+    reading = read_bundle(_record(RECTUM, STAGE_4, procedure), kb)
+    assert "Procedure/x" in {u.reference for u in reading.unused}
+    assert any(w.startswith(f"Procedure/x is named only in words ({text!r}), which onconav "
+                            "does not read") for w in reading.warnings), reading.warnings
+    for quiet in ({"text": "Colonoscopy"}, {"text": "Biopsy of rectum"},
+                  _cc(SNOMED, "73761001", "Colonoscopy")):  # fmt: skip
+        reading = read_bundle(_record(RECTUM, STAGE_4, {**procedure, "code": quiet}), kb)
+        assert not any("Procedure/x" in w for w in reading.warnings), (quiet, reading.warnings)
+
+
+
 @pytest.mark.parametrize("status", ["registered", "preliminary", "unknown", "final",
                                     "entered-in-error", "cancelled"])  # fmt: skip
 def test_a_marker_test_not_read_is_named_and_warned_of(

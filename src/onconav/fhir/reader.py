@@ -22,7 +22,7 @@ from pydantic import ValidationError
 from onconav import words
 from onconav.fhir.codes import OBJECT, Row, Tables, load_tables, normal_code, system_name
 from onconav.kb import KnowledgeBase
-from onconav.kb.model import Drug, Regimen, fact_tests
+from onconav.kb.model import Drug, Procedure, Regimen, fact_tests
 from onconav.kb.rules import DISTANT, ONE_OR_SEVERAL, OTHERS_NOT_KNOWN
 from onconav.kb.vocabulary import in_sentence, normalise_name
 from onconav.profile import Problem, at_most, symptom_ids
@@ -4858,11 +4858,40 @@ def _reason_not_read(builder: Builder, res: Res, reasons: list[Any], then: str) 
     builder.warnings.append(f"{res.ref} {was} for a reason onconav does not read ({shown}): {then}")
 
 
+# The treatments a procedure's words may name (``_named_procedure``): an operation or radiation
+# (radiation is read by its code, whose body site decides whether it was to the pelvis)
+TREATMENTS_NAMED = frozenset({"surgery"})
+
+
+def _named_procedure(kb: KnowledgeBase, concept: object) -> tuple[str, str] | None:
+    """The treatment a procedure's words name, when no coding of it is in the treatments table,
+    as a medication's words name its drug (``_named_drug``): the knowledge base's one procedure
+    of that name or alias that is an operation ("Low anterior resection", "LAR",
+    "Right hemicolectomy"), with the words; None for words that name none, or that say the
+    procedure finds or reaches the cancer (a biopsy: ``_not_treatment``). A procedure named
+    only in words had been listed unused with no warning (a review)."""
+    if _not_treatment(concept) is not None:
+        return None
+    for text in _words(concept):
+        plain = SNOMED_TAG.sub("", text).strip()
+        hits = {r.id for r in kb.find(plain) if isinstance(r, Procedure)
+                and kb.vocabulary.up("prior_treatments", r.id) & TREATMENTS_NAMED}  # fmt: skip
+        if len(hits) == 1:
+            return hits.pop(), text
+    return None
+
+
 def _procedures(builder: Builder, cancer: CancerFound) -> list[Given]:
     out = []
     for res in builder.of_type("Procedure", "ServiceRequest"):
         row = builder.row("treatments", _code_of(res.data))
         value = row.get("treatment") if row else None
+        named = _named_procedure(builder.kb, _code_of(res.data)) if row is None else None
+        if named is not None and builder.valid(res):
+            value = named[0]
+            builder.warnings.append(f"{res.ref} is read from its words {named[1]!r}: "
+                                    f"{builder.kb.name_of(value)} (no code of it is one onconav "
+                                    "reads); check the record")  # fmt: skip
         if value is None and res.type == "Procedure":
             category = _codings(res.data.get("category"))
             surgical = [c for c in category if (system_name(c.get("system")), c.get("code"))
@@ -4875,6 +4904,12 @@ def _procedures(builder: Builder, cancer: CancerFound) -> list[Given]:
         if value is None:
             shown = _coded(_code_of(res.data))
             builder.drop(res.ref, f"a procedure onconav does not read: {shown}")
+            if not _codings(_code_of(res.data)) and _words(_code_of(res.data)) and (
+                    _not_treatment(_code_of(res.data)) is None):  # fmt: skip
+                builder.warnings.append(
+                    f"{res.ref} is named only in words ({shown}), which onconav does not read "
+                    "as a treatment: if it was an operation or radiation for the cancer, give it "
+                    "(or code it)")
             continue
         if not builder.valid(res):
             continue
@@ -4889,7 +4924,8 @@ def _procedures(builder: Builder, cancer: CancerFound) -> list[Given]:
         # So is an operation on one organ (a hysterectomy, a lung lobectomy: the table's
         # ``cancer`` and ``metastasis``) for a cancer that is neither there nor spread there: a
         # hysterectomy of 2005 had been surgery had for a stomach cancer come back
-        generic = row is None or (row.system, row.code) == SURGICAL_CATEGORY
+        generic = (row is None and named is None) or (
+            row is not None and (row.system, row.code) == SURGICAL_CATEGORY)  # fmt: skip
         elsewhere = row is not None and bool(row.meaning.keys() & {"cancer", "metastasis"}) and (
             not _at_the_cancer(builder, row, cancer))  # fmt: skip
         if res.type == "Procedure" and (generic or elsewhere) and not _surgery_for_the_cancer(
