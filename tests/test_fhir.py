@@ -32,7 +32,7 @@ from onconav.fhir import (
     read_bundle,
     read_resources,
 )
-from onconav.fhir.codes import TABLES, load_tables, read_table
+from onconav.fhir.codes import SYSTEMS, TABLES, load_tables, read_table
 from onconav.fhir.reader import zoned
 from onconav.kb.rules import OTHERS_NOT_KNOWN as MORE
 from onconav.profile import ProfileError, facts_of, parse_profile
@@ -7423,6 +7423,46 @@ def test_a_procedure_whose_words_are_not_read_is_warned_of(
                   _cc(SNOMED, "73761001", "Colonoscopy")):  # fmt: skip
         reading = read_bundle(_record(RECTUM, STAGE_4, {**procedure, "code": quiet}), kb)
         assert not any("Procedure/x" in w for w in reading.warnings), (quiet, reading.warnings)
+
+
+@pytest.mark.parametrize(("code", "cancer", "read_as", "may_be"), [
+    ("C19", "colorectal", "colon cancer", "colon cancer or rectal cancer"),
+    ("C16.0", "gastroesophageal-junction", "stomach cancer", None)])  # fmt: skip
+def test_a_code_read_as_a_cancer_answered_as_another_says_so(
+    code: str, cancer: str, read_as: str, may_be: str | None, kb: onconav.KnowledgeBase
+) -> None:
+    """A code whose cancer the knowledge base answers as another (ICD-10-CM C19, the
+    rectosigmoid junction: colorectal cancer, answered as colon cancer until told which; C16.0,
+    the cardia: gastro-oesophageal junction cancer, answered as stomach cancer) is said so in
+    the reading, naming the code: C19 had been read as colon cancer with no word of the code (a
+    clinician's review). The mapping stays: which of the two it is, is for the care team."""
+    condition = {**_condition("c", "x", "x"),
+                 "code": {"coding": [{"system": ICD10CM, "code": code}]}}  # fmt: skip
+    reading = read_bundle(_record(condition, STAGE_4), kb)
+    assert reading.data["cancer"] == cancer
+    [said] = [w for w in reading.warnings if w.startswith(f"Condition/c (icd10cm|{code})")]
+    assert f"which onconav answers as for {read_as}" in said, said
+    assert (f"it may be {may_be}" in said) if may_be else "it may be" not in said, said
+    # a cancer answered as itself says nothing of it
+    rectum = {**condition, "code": {"coding": [{"system": ICD10CM, "code": "C20"}]}}
+    assert not any("answers as for" in w for w in read_bundle(_record(rectum, STAGE_4),
+                                                              kb).warnings)  # fmt: skip
+
+
+def test_every_cancer_answered_as_another_is_said_so(kb: onconav.KnowledgeBase) -> None:
+    """Each cancer of the knowledge base answered as another (``read_as``), read from a code of
+    the conditions table, is said so, naming the code."""
+    rows = [r for r in load_tables().rows if r.table == "conditions"
+            and (c := r.meaning.get("cancer")) and len(c) == 1
+            and getattr(kb.by_id.get(c[0]), "read_as", None) not in (None, c[0])
+            and "recurrence" not in r.meaning]  # fmt: skip
+    assert rows
+    for row in rows:
+        condition = {**_condition("c", "x", "x"),
+                     "code": {"coding": [{"system": SYSTEMS[row.system][0], "code": row.code}]}}
+        reading = read_bundle(_record(condition, STAGE_4), kb)
+        assert any(w.startswith(f"Condition/c ({row.system}|{row.code}") and "answers as for"
+                   in w for w in reading.warnings), (row, reading.warnings)  # fmt: skip
 
 
 

@@ -1799,6 +1799,25 @@ def _abbreviated_cancer(builder: Builder, res: Res) -> str | None:
     return None
 
 
+def _answered_as(builder: Builder, res: Res, site: str) -> str | None:
+    """The warning, when the cancer a Condition is read as is answered as another (the knowledge
+    base's ``read_as``: ICD-10-CM C19, the rectosigmoid junction, is colorectal cancer, answered
+    as colon cancer until told which; C16.0, the cardia, is gastro-oesophageal junction cancer,
+    answered as stomach cancer), naming the code read and what it may be (``may_be``): C19 had
+    been read as colon cancer with no word of the code (a clinician's review). None when the
+    cancer is answered as itself. The mapping is not changed: a tumour at the rectosigmoid
+    junction may be treated as either, and which is for the care team to say."""
+    record = builder.kb.by_id.get(site)
+    read_as = getattr(record, "read_as", None)
+    if not read_as or read_as == site:
+        return None
+    may_be = [builder.kb.name_of(m) for m in getattr(record, "may_be", ())]
+    which = (f"; it may be {' or '.join(may_be)}: if the record or the care team says which, "
+             "give it" if may_be else "")  # fmt: skip
+    return (f"{res.ref} ({_coded(_code_of(res.data))}) is read as {builder.kb.name_of(site)}, "
+            f"which onconav answers as for {builder.kb.name_of(read_as)}{which}")
+
+
 def _site_of(builder: Builder, res: Res) -> tuple[str | None, str | None, bool]:
     """(cancer name, recurrence, whether it is a cancer) a Condition says: by the table, any of
     its codings (one that places the cancer before one that does not: SNOMED CT 363346000 then
@@ -1865,6 +1884,8 @@ def _cancer(builder: Builder, given: str | None = None) -> CancerFound:
                 f"it is read as {_a_cancer_of(builder, site)}, by its first code that places "
                 "the cancer; check which is right"
             )
+        if (said := _answered_as(builder, res, site)) is not None:
+            builder.warnings.append(said)
         if _clinical(builder, res) in ("recurrence", "relapse"):
             recurrence = recurrence or "yes"
         recurrence = recurrence or _recurrence_in_words(builder, res)
