@@ -7465,6 +7465,32 @@ def test_every_cancer_answered_as_another_is_said_so(kb: onconav.KnowledgeBase) 
                    in w for w in reading.warnings), (row, reading.warnings)  # fmt: skip
 
 
+@pytest.mark.parametrize(("kind", "status", "said"), [
+    ("MedicationRequest", "active", "being given now"),
+    ("MedicationStatement", "active", "being given now"),
+    ("MedicationAdministration", "in-progress", "being given now"),
+    ("MedicationRequest", "on-hold", "on hold"), ("MedicationRequest", "completed", None),
+    ("MedicationStatement", "completed", None)])  # fmt: skip
+def test_a_drug_being_given_is_said_to_be(
+    kind: str, status: str, said: str | None, kb: onconav.KnowledgeBase
+) -> None:
+    """A drug the record says is being given now (a request or statement active, an
+    administration in progress) is read among the treatments had, as the rules count a
+    treatment had or being given alike (docs/profile.md), and the reading says it is being
+    given: it had been shown only as had ("pembrolizumab was had" of an active order: a
+    clinician's review). One completed says nothing of it."""
+    record = {**STATUS_READ[kind], "status": status}
+    reading = read_bundle(_record(RECTUM, STAGE_4, record), kb)
+    assert "oxaliplatin" in reading.data["prior_treatments"], reading.data
+    notes = [w for w in reading.warnings if f"{kind}/r" in w and "by the record" in w]
+    if said is None:
+        assert not notes, notes
+    else:
+        assert len(notes) == 1 and notes[0].startswith(said), notes
+        assert "oxaliplatin" in notes[0].lower(), notes
+        assert "read among the treatments had" in notes[0], notes
+
+
 
 @pytest.mark.parametrize("status", ["registered", "preliminary", "unknown", "final",
                                     "entered-in-error", "cancelled"])  # fmt: skip

@@ -5267,6 +5267,7 @@ def _treatments(builder: Builder, cancer: CancerFound) -> None:
         "cannot_have": [g for g in given if g.how == "cannot-have"],
         "planned": [g for g in given if g.how == "planned"],
     }
+    _being_given(builder, builder_given)
     radiation = [g for g in given if g.days is not None]
     for name, items in fields.items():
         if not items:
@@ -5281,6 +5282,30 @@ def _treatments(builder: Builder, cancer: CancerFound) -> None:
         builder.use(name, *(ref for g in items for ref in (g.ref, *g.extra)), *rays)
     _may_hold_more(builder, builder.stopped_unread)  # a drug that stopped working, not which
     builder.treatments = given
+
+
+# How a drug record's status that says it is not over is said (``_being_given``)
+NOT_OVER_SAID = {"active": "being given now", "in-progress": "being given now",
+                 "on-hold": "on hold (being given, paused)"}  # fmt: skip
+
+
+def _being_given(builder: Builder, given: list[Given]) -> None:
+    """A note of the drugs the record says are being given now (a request or statement active,
+    an administration in progress) or on hold: they are read among the treatments had
+    (``prior_treatments``), as the options' rules count a treatment had or being given alike
+    (docs/profile.md), but the reading says they are being given; they had been shown as had
+    ("pembrolizumab was had" of an active order: a clinician's review)."""
+    said: dict[str, list[Given]] = {}
+    for g in given:
+        status = _status(builder.resources[g.ref].data) if g.ref in builder.resources else ""
+        if g.drug and g.ongoing and status in NOT_OVER_SAID:
+            said.setdefault(NOT_OVER_SAID[status], []).append(g)
+    for how, items in said.items():
+        names = ", ".join(dict.fromkeys(builder.kb.name_of(g.value) for g in items))
+        refs = ", ".join(dict.fromkeys(g.ref for g in items))
+        builder.warnings.append(f"{how}, by the record: {names} ({refs}); read among the "
+                                "treatments had (prior_treatments), which the options count "
+                                "alike, had before or being given")  # fmt: skip
 
 
 def _may_hold_more(builder: Builder, refs: list[str]) -> None:
