@@ -32,7 +32,7 @@ from onconav.fhir import (
     read_bundle,
     read_resources,
 )
-from onconav.fhir.codes import SYSTEMS, TABLES, load_tables, read_table
+from onconav.fhir.codes import SYSTEMS, TABLES, load_tables, read_table, system_name
 from onconav.fhir.reader import zoned
 from onconav.kb.rules import OTHERS_NOT_KNOWN as MORE
 from onconav.profile import ProfileError, facts_of, parse_profile
@@ -7489,6 +7489,63 @@ def test_a_drug_being_given_is_said_to_be(
         assert len(notes) == 1 and notes[0].startswith(said), notes
         assert "oxaliplatin" in notes[0].lower(), notes
         assert "read among the treatments had" in notes[0], notes
+
+
+@pytest.mark.parametrize(("coding", "warned"), [
+    ((SNOMED, "363349007", "Rectal cancer"), "rectal cancer"),  # the review's
+    ((ICD10CM, "C20", "Malignant neoplasm of stomach"), "stomach cancer"),
+    ((SNOMED, "254582000", "Adenocarcinoma of colon"), "colon cancer"),
+    ((SNOMED, "363349007", "Malignant tumor of stomach"), None),
+    ((SNOMED, "363349007", "Gastric adenocarcinoma"), None),
+    ((SNOMED, "363349007", "Cardia cancer"), None),  # answered as stomach cancer
+    ((SNOMED, "254582000", "Colorectal cancer"), None),  # it may be rectal cancer
+    ((SNOMED, "363349007", "Stage IV"), None)])  # fmt: skip
+def test_a_display_that_names_another_cancer_than_its_code_is_warned_of(
+    coding: tuple[str, str, str], warned: str | None, kb: onconav.KnowledgeBase
+) -> None:
+    """A coding whose display names another cancer than its code does in onconav's table (a
+    SNOMED CT code of stomach cancer shown as "Rectal cancer") is warned of, the code read: it
+    had been read by its code with no word (a clinician's review). A display that names the
+    same cancer, one it is answered as or may be, or no cancer, is not."""
+    system, code, display = coding
+    condition = {**_condition("c", "x", "x"), "code": _cc(system, code, display)}
+    reading = read_bundle(_record(condition, STAGE_4), kb)
+    said = [w for w in reading.warnings if "but its display says" in w]
+    if warned is None:
+        assert not said, said
+        return
+    coded = read_bundle(_record({**condition, "code": _cc(system, code)}, STAGE_4), kb)
+    assert reading.data["cancer"] == coded.data["cancer"]  # the code is read
+    [one] = said
+    assert one.startswith(f"Condition/c's code {system_name(system)}|{code} is ") and (
+        f"its display says {display!r} ({warned}): the code is read" in one), one  # fmt: skip
+
+
+CANCER_DISPLAYS = {"stomach": "Gastric cancer", "rectum": "Rectal cancer",
+                   "cervix": "Cervical cancer", "colon": "Colon cancer"}  # fmt: skip
+
+
+# the table's codes of one of the sources' cancers each: (system, code, cancer)
+SOURCES_CANCER_CODES = sorted((r.system, r.code, str(r.get("cancer"))) for r in load_tables().rows
+                              if r.table == "conditions" and r.get("cancer") in CANCER_DISPLAYS
+                              and len(r.meaning.get("cancer", ())) == 1)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(SOURCES_CANCER_CODES), st.sampled_from(sorted(CANCER_DISPLAYS)))
+def test_a_display_is_warned_of_exactly_when_it_names_another_cancer(
+    row: tuple[str, str, str], shown: str
+) -> None:
+    """For every code of the table of one of the sources' cancers, and a display naming each of
+    them: warned of when the display's cancer is not the code's, never otherwise; the code is
+    read all the same."""
+    system, code, cancer = row
+    condition = {**_condition("c", "x", "x"),
+                 "code": _cc(SYSTEMS[system][0], code, CANCER_DISPLAYS[shown])}  # fmt: skip
+    reading = read_bundle(_record(condition, STAGE_4), the_kb())
+    said = [w for w in reading.warnings if "but its display says" in w]
+    assert bool(said) == (shown != cancer), (row, shown, said)
+    assert reading.data["cancer"] == cancer
 
 
 

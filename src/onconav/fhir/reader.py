@@ -1799,6 +1799,40 @@ def _abbreviated_cancer(builder: Builder, res: Res) -> str | None:
     return None
 
 
+def _displays_differ(builder: Builder, res: Res) -> list[str]:
+    """A warning for each coding of a Condition's code whose display names another cancer than
+    its code does in onconav's table (a SNOMED CT code of stomach cancer shown as "Rectal
+    cancer"): the code is read, and the display is named, as one of them is wrong. A display
+    that names the same cancer, one it may be (colorectal beside rectal) or no cancer is
+    not warned of. It had been read by its code with no word (a clinician's review)."""
+    from onconav.profile import read_cancer
+
+    kb = builder.kb
+
+    def answered(site: str) -> set[str]:
+        record = kb.by_id.get(site)
+        return {site, getattr(record, "read_as", None) or site, *getattr(record, "may_be", ())}
+
+    out = []
+    for coding in _codings(_code_of(res.data)):
+        row = builder.tables.lookup("conditions", system_name(coding.get("system")),
+                                    coding.get("code"))  # fmt: skip
+        shown = coding.get("display")
+        coded = row.get("cancer") if row is not None else None
+        if row is None or coded in (None, "unknown") or not isinstance(shown, str):
+            continue
+        reading = read_cancer(kb, words.without_invisible(shown))
+        named = reading.record or reading.site
+        if (named not in (None, "any", "unknown") and kb.kind_of.get(named) == "cancers"
+                and not reading.problems
+                and not answered(named) & answered(str(coded))):  # fmt: skip
+            out.append(f"{res.ref}'s code {system_name(coding.get('system'))}|"
+                       f"{coding.get('code')} is {row.display} ({kb.name_of(str(coded))}), but "
+                       f"its display says {words.without_invisible(shown)!r} "
+                       f"({kb.name_of(named)}): the code is read; check which is right")
+    return out
+
+
 def _answered_as(builder: Builder, res: Res, site: str) -> str | None:
     """The warning, when the cancer a Condition is read as is answered as another (the knowledge
     base's ``read_as``: ICD-10-CM C19, the rectosigmoid junction, is colorectal cancer, answered
@@ -1886,6 +1920,7 @@ def _cancer(builder: Builder, given: str | None = None) -> CancerFound:
             )
         if (said := _answered_as(builder, res, site)) is not None:
             builder.warnings.append(said)
+        builder.warnings += _displays_differ(builder, res)
         if _clinical(builder, res) in ("recurrence", "relapse"):
             recurrence = recurrence or "yes"
         recurrence = recurrence or _recurrence_in_words(builder, res)
