@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from onconav import words
 from onconav.cohort import demo, gaps
 from onconav.cohort.engines import profile_data
-from onconav.cohort.gaps import definitions
+from onconav.cohort.gaps import deciding_values, definitions
 from onconav.engine import evaluate
 from onconav.kb import load_kb
 from onconav.kb.rules import ONE_OR_SEVERAL, OTHERS_NOT_KNOWN
@@ -137,9 +137,9 @@ def test_the_demo_population_has_the_gaps_an_analyst_means(tmp_path: Path) -> No
     # symptoms decide many options of these people (the summary's missing), never a gap
     assert {f for _, f, *_ in found} <= WORKUP and "symptoms" not in {f for _, f, *_ in found}
     assert loaded.answered + loaded.quarantined == loaded.rows == 1500
-    # ranked: per patient and fact by the options decided, the facts by their sum
-    assert [n for *_, n, _ in found] == sorted((n for *_, n, _ in found), reverse=True)
-    assert [n for *_, n in totals] == sorted((n for *_, n in totals), reverse=True)
+    # ranked: the facts by the options they settle alone, then by patients
+    assert [(s, p) for _, _, p, s, _ in totals] == sorted(
+        ((s, p) for _, _, p, s, _ in totals), reverse=True)
     assert {f for f, *_ in totals} == {f for _, f, *_ in found}
 
 
@@ -422,8 +422,73 @@ def test_the_gaps_and_the_summary_are_the_same_every_run(tmp_path: Path) -> None
         said.append(((tmp_path / f"g{i}.csv").read_bytes(), totals, json.dumps(summary)))
     assert said[0] == said[1]
     con = duckdb.connect()
-    rows = con.execute(f"SELECT options, patient_id, fact FROM read_csv('{tmp_path / 'g1.csv'}', "
-                       "header=true, all_varchar=true)").fetchall()  # fmt: skip
+    rows = con.execute(f"SELECT settles, options, patient_id, fact FROM "
+                       f"read_csv('{tmp_path / 'g1.csv'}', header=true, all_varchar=true)"
+                       ).fetchall()  # fmt: skip
     con.close()
     assert len(rows) > 1000
-    assert rows == sorted(rows, key=lambda r: (-int(r[0]), r[1], r[2]))
+    assert rows == sorted(rows, key=lambda r: (-int(r[0]), -int(r[1]), r[2], r[3]))
+
+
+def still_open(row: dict[str, Any], fact: str) -> dict[str, bool] | None:
+    """Per option of the person (``row``, as given), whether it needs information for every
+    answer to ``fact`` (``deciding_values``), by ``evaluate``: True for one that some answer
+    leaves needing information. None if an answer makes the row unreadable."""
+    open_: dict[str, bool] = {}
+    for value in deciding_values(KB, fact):
+        try:
+            profile = parse_profile(profile_data({**row, fact: value}), KB)
+        except ProfileError:
+            return None
+        for option in evaluate(profile, KB).options:
+            unsure = option.status.value == "needs_information"
+            open_[option.id] = open_.get(option.id, False) or unsure
+    return open_
+
+
+@settings(max_examples=3, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(seed=st.integers(0, 2**32 - 1))
+@example(seed=11)
+def test_a_gap_settles_only_the_options_every_answer_decides(tmp_path: Path, seed: int) -> None:
+    """On random people (python engine, one at a time): an option a gap counts as settled
+    (``settled_ids``) leaves needing information for every answer to the fact; one it lists
+    but does not count (it only narrows: another fact not on record decides it too) needs
+    information still for some answer. The facts are ranked by the options settled."""
+    rows = demo.people(KB, 120, seed=seed)
+    source = tmp_path / f"people-{seed}.parquet"
+    demo.write(rows, str(source), "parquet")
+    out = tmp_path / f"gaps-{seed}.parquet"
+    _, totals = gaps(KB, source, out, "parquet")
+    first = {r["patient_id"]: r for r in reversed(rows) if r.get("patient_id") is not None}
+    with duckdb.connect() as con:
+        found = con.execute("SELECT patient_id, fact, option_ids, settled_ids, settles "
+                            f"FROM read_parquet('{out}')").fetchall()  # fmt: skip
+    narrowed = 0
+    for pid, fact, ids, settled, settles in found:
+        assert set(settled) <= set(ids) and settles == len(settled)
+        open_ = still_open(first[pid], fact)
+        if open_ is None:
+            continue
+        assert [o for o in settled if open_.get(o, False)] == [], (pid, fact)
+        assert all(open_.get(o, False) for o in set(ids) - set(settled)), (pid, fact)
+        narrowed += len(set(ids) - set(settled))
+    assert any(settled for *_, settled, _ in found)  # a test that cannot fail is a defect
+    assert [(-s, -p) for _, _, p, s, _ in totals] == sorted((-s, -p) for _, _, p, s, _ in totals)
+
+
+def test_a_fact_that_only_narrows_ranks_below_one_that_settles(tmp_path: Path) -> None:
+    """A stage 4 rectal cancer with KRAS and the recurrence not on record, and two stage 4
+    stomach cancers with no HER2 result: the recurrence decides the rectal options only with
+    the KRAS result (review17 item 6), so HER2, which settles its options alone, ranks first."""
+    rows = [{"patient_id": "r", "cancer": "rectum", "stage": "4", "symptoms": ["bleeding"]},
+            {"patient_id": "s1", "cancer": "stomach", "stage": "4"},
+            {"patient_id": "s2", "cancer": "stomach", "stage": "4"}]  # fmt: skip
+    source = tmp_path / "people.csv"
+    demo.write(rows, str(source), "csv")
+    _, totals = gaps(KB, source, tmp_path / "gaps.csv", "csv")
+    facts = [f for f, *_ in totals]
+    assert facts[0] == "her2", totals
+    her2 = next(t for t in totals if t[0] == "her2")
+    assert her2[2:4] == (2, 4), her2
+

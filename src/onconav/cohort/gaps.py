@@ -4,6 +4,7 @@ that settle it."""
 
 from __future__ import annotations
 
+from itertools import combinations
 from pathlib import Path
 
 import duckdb
@@ -13,9 +14,9 @@ from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType
 from onconav.kb.rules import ALWAYS, OTHERS_NOT_KNOWN, STAGE_EARLIER
 from onconav.logic import advanced_by_premise_sql, advanced_sql, column, quote, to_sql
-from onconav.sql import people_sql
+from onconav.sql import people_sql, statuses_sql
 
-Totals = list[tuple[str, str, int, int]]
+Totals = list[tuple[str, str, int, int, int]]  # fact, tests, patients, settles, options
 Unread = tuple[tuple[str, str, tuple[str, ...]], ...]  # (patient_id, fact, resources)
 NOT_READ = "not read: "  # ``given`` of a fact the record names in resources not read
 
@@ -34,6 +35,57 @@ def definitions(kb: KnowledgeBase) -> tuple[list[tuple[str, str, list[str], str]
     facts = [(f, kb.facts[f].label, [kb.name_of(t) for t in kb.facts[f].decided_by],
               kb.facts[f].find_it) for f in kb.workup]  # fmt: skip
     return facts, sorted(o for o, rules in kb.rules.items() if rules.standard)
+
+
+def deciding_values(kb: KnowledgeBase, fact: str) -> list[bool | str | list[str]]:
+    """Each answer to a fact of the work-up that a test or a scan can give, for telling the
+    options it settles from those it only narrows: a value with no narrower question of its
+    own (``kb.which``: not HER2 2+, whose ISH test decides, nor a stage 4 without its sub-stage,
+    nor a list that may not be whole); of a list, none, each one item and each two items; of
+    a yes/no fact, yes and no."""
+    if kb.facts[fact].type is FactType.bool:
+        return [True, False]
+    known = sorted(v for v in kb.vocabulary.known(fact) if kb.which(fact, v) is None)
+    if kb.facts[fact].type is FactType.set:
+        return [[], *([v] for v in known), *(list(p) for p in combinations(known, 2))]
+    return list(known)
+
+
+def settled_sql(kb: KnowledgeBase, people: str, gaps: str) -> str:
+    """A query of (patient_id, fact, settled_ids) over a facts table (``people``, SQL) and
+    gaps (``gaps``: patient_id, fact, option_ids): of each gap's options, those the fact alone
+    settles: for every answer to it (``deciding_values``) the person's record with that answer
+    is decided by the engine's own rules (``sql.statuses_sql``) to an option that does not need
+    information (offered, not suitable, ...). The others it only narrows: another fact not on
+    record decides them too (the recurrence of a stage 4 rectal cancer whose KRAS is not
+    known)."""
+    values = []
+    for fact in kb.workup:
+        for value in deciding_values(kb, fact):
+            sql_value = ("[" + ", ".join(quote(v) for v in value) + "]::VARCHAR[]"
+                         if isinstance(value, list) else
+                         ("TRUE" if value else "FALSE") if isinstance(value, bool) else
+                         quote(value))  # fmt: skip
+            values.append(f"SELECT p.* REPLACE ({sql_value} AS {column(fact)}), "
+                          f"g.patient_id AS _patient, g.fact AS _fact FROM {people} p "
+                          f"JOIN {gaps} g ON p.person_id = g.patient_id "
+                          f"AND g.fact = {quote(fact)}")  # fmt: skip
+    if not values:
+        return ("SELECT CAST(NULL AS VARCHAR) AS patient_id, CAST(NULL AS VARCHAR) AS fact, "
+                "CAST(NULL AS VARCHAR[]) AS settled_ids LIMIT 0")
+    # one person per (gap, answer), by number; what the engine decides of each
+    variants = ("SELECT * EXCLUDE (_patient, _fact) REPLACE (CAST(row_number() OVER () AS "
+                "VARCHAR) AS person_id), _patient, _fact FROM (" + " UNION ALL ".join(values)
+                + ")")  # fmt: skip
+    return (f"WITH variants AS MATERIALIZED ({variants}), "
+            f"decided AS MATERIALIZED ({statuses_sql(kb, 'variants')}), "
+            "unsure AS (SELECT DISTINCT v._patient AS patient_id, v._fact AS fact, d.option_id "
+            "FROM decided d JOIN variants v USING (person_id) "
+            "WHERE d.status = 'needs_information'), "
+            f"each AS (SELECT patient_id, fact, unnest(option_ids) AS option_id FROM {gaps}) "
+            "SELECT patient_id, fact, list(option_id ORDER BY option_id) AS settled_ids "
+            "FROM (SELECT * FROM each ANTI JOIN unsure USING (patient_id, fact, option_id)) "
+            "GROUP BY patient_id, fact")
 
 
 def outside_workup(kb: KnowledgeBase, people: str) -> str:
@@ -187,17 +239,26 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
             "JOIN gap_facts t USING (fact) ANTI JOIN outside USING (patient_id, fact) "
             "LEFT JOIN asked a USING (patient_id, fact) "
             "LEFT JOIN on_record r USING (patient_id, fact) "
-            "LEFT JOIN unread u USING (patient_id, fact) JOIN advanced v USING (patient_id) "
-            "ORDER BY g.options DESC, g.patient_id, g.fact"
+            "LEFT JOIN unread u USING (patient_id, fact) JOIN advanced v USING (patient_id)"
         )
+        # of each gap's options, those the fact alone settles (the others it only narrows)
+        people_table = f"read_parquet({quote(str(people))})"
+        con.execute("CREATE TABLE settled AS " + settled_sql(kb, people_table, "gaps"))
+        con.execute("CREATE TABLE ranked AS SELECT g.*, "
+                    "len(coalesce(s.settled_ids, [])) AS settles, "
+                    "coalesce(s.settled_ids, []::VARCHAR[]) AS settled_ids "
+                    "FROM gaps g LEFT JOIN settled s USING (patient_id, fact)")  # fmt: skip
         # in the order of the table, said whole: the same file from the same input, every run
-        copy_to(con, "SELECT * FROM gaps ORDER BY options DESC, patient_id, fact", out, fmt)
+        copy_to(con, "SELECT * FROM ranked ORDER BY settles DESC, options DESC, patient_id, "
+                "fact", out, fmt)  # fmt: skip
         totals = con.execute(
-            "SELECT fact, tests, count(*), sum(options) FROM gaps GROUP BY fact, tests "
-            "ORDER BY sum(options) DESC, fact"
+            "SELECT fact, tests, count(*), sum(settles), sum(options) FROM ranked "
+            "GROUP BY fact, tests ORDER BY sum(settles) DESC, count(*) DESC, fact"
         ).fetchall()
-        return [(str(f), SEPARATOR.join(t), int(p), int(n)) for f, t, p, n in totals]
+        return [(str(f), SEPARATOR.join(t), int(p), int(s), int(n))
+                for f, t, p, s, n in totals]  # fmt: skip
 
 
 __all__ = ["NOT_READ", "Totals", "Unread", "advanced_on_record_sql", "asked_sql",
-           "by_premise_sql", "definitions", "given_sql", "outside_workup", "write_gaps"]
+           "by_premise_sql", "deciding_values", "definitions", "given_sql", "outside_workup",
+           "settled_sql", "write_gaps"]
