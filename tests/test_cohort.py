@@ -387,8 +387,8 @@ def test_gaps_name_the_test_that_settles_them(tmp_path: Path) -> None:
     by = {(p, f): (t, n) for p, f, t, n in found}
     assert by[("s", "her2")][0] == "HER2 test" and by[("s", "her2")][1] >= 1
     assert by[("r", "kras")][0].startswith("KRAS") and ("k", "kras") not in by
-    assert [(s, p) for _, _, p, s, _ in totals] == sorted(
-        ((s, p) for _, _, p, s, _ in totals), reverse=True)
+    assert [(s, p) for _, _, p, s, _, _ in totals] == sorted(
+        ((s, p) for _, _, p, s, _, _ in totals), reverse=True)
 
 
 def test_a_list_in_csv_is_its_items_separated_by_semicolons(tmp_path: Path) -> None:

@@ -138,8 +138,8 @@ def test_the_demo_population_has_the_gaps_an_analyst_means(tmp_path: Path) -> No
     assert {f for _, f, *_ in found} <= WORKUP and "symptoms" not in {f for _, f, *_ in found}
     assert loaded.answered + loaded.quarantined == loaded.rows == 1500
     # ranked: the facts by the options they settle alone, then by patients
-    assert [(s, p) for _, _, p, s, _ in totals] == sorted(
-        ((s, p) for _, _, p, s, _ in totals), reverse=True)
+    assert [(s, p) for _, _, p, s, _, _ in totals] == sorted(
+        ((s, p) for _, _, p, s, _, _ in totals), reverse=True)
     assert {f for f, *_ in totals} == {f for _, f, *_ in found}
 
 
@@ -464,6 +464,12 @@ def test_a_gap_settles_only_the_options_every_answer_decides(tmp_path: Path, see
     with duckdb.connect() as con:
         found = con.execute("SELECT patient_id, fact, option_ids, settled_ids, settles "
                             f"FROM read_parquet('{out}')").fetchall()  # fmt: skip
+        # the totals count the patients on record as advanced, the others apart
+        summed = con.execute(
+            "SELECT fact, count(*) FILTER (advanced), coalesce(sum(settles) FILTER (advanced), "
+            "0), coalesce(sum(options) FILTER (advanced), 0), count(*) FILTER (NOT advanced) "
+            f"FROM read_parquet('{out}') GROUP BY fact").fetchall()  # fmt: skip
+    assert {(f, *rest) for f, _, *rest in totals} == set(summed)
     narrowed = 0
     for pid, fact, ids, settled, settles in found:
         assert set(settled) <= set(ids) and settles == len(settled)
@@ -474,7 +480,8 @@ def test_a_gap_settles_only_the_options_every_answer_decides(tmp_path: Path, see
         assert all(open_.get(o, False) for o in set(ids) - set(settled)), (pid, fact)
         narrowed += len(set(ids) - set(settled))
     assert any(settled for *_, settled, _ in found)  # a test that cannot fail is a defect
-    assert [(-s, -p) for _, _, p, s, _ in totals] == sorted((-s, -p) for _, _, p, s, _ in totals)
+    ranks = [(-s, -p) for _, _, p, s, _, _ in totals]
+    assert ranks == sorted(ranks)
 
 
 def test_a_fact_that_only_narrows_ranks_below_one_that_settles(tmp_path: Path) -> None:
@@ -492,3 +499,20 @@ def test_a_fact_that_only_narrows_ranks_below_one_that_settles(tmp_path: Path) -
     her2 = next(t for t in totals if t[0] == "her2")
     assert her2[2:4] == (2, 4), her2
 
+
+
+def test_the_totals_keep_patients_not_on_record_as_advanced_apart(tmp_path: Path) -> None:
+    """Stomach cancers of stage 1 to 3, or of no stage, with no HER2 result, and one stage 4
+    (review17 item 7): the printed HER2 line counts the stage 4 patient, and the others in a
+    column of their own (``not_advanced``), so no one orders HER2 tests for early cancers
+    from the totals."""
+    rows = [{"patient_id": "S1", "cancer": "stomach", "stage": "earlier"},
+            {"patient_id": "S3", "cancer": "stomach"},
+            {"patient_id": "S4", "cancer": "stomach", "stage": "earlier", "recurrence": "none",
+             "metastases": ["liver"]},
+            {"patient_id": "S5", "cancer": "stomach", "stage": "4"}]  # fmt: skip
+    source = tmp_path / "people.csv"
+    demo.write(rows, str(source), "csv")
+    _, totals = gaps(KB, source, tmp_path / "gaps.csv", "csv")
+    her2 = next(t for t in totals if t[0] == "her2")
+    assert her2 == ("her2", "HER2 test", 1, 2, 2, 3), totals

@@ -1745,9 +1745,9 @@ def cohort_gaps(
     print(f"{_counted(loaded.rows, 'row')}: {loaded.answered} answered, "
           f"{loaded.quarantined} quarantined "
           f"({quarantine})", file=sys.stderr)  # fmt: skip
-    print("fact\ttest\tpatients\tsettles\toptions")
-    for fact, tests, patients, settles, options in totals:
-        print(f"{fact}\t{tests or '-'}\t{patients}\t{settles}\t{options}")
+    print("fact\ttest\tpatients\tsettles\toptions\tnot_advanced")
+    for fact, tests, patients, settles, options, not_advanced in totals:
+        print(f"{fact}\t{tests or '-'}\t{patients}\t{settles}\t{options}\t{not_advanced}")
     print(f"per patient -> {out_path}", file=sys.stderr)  # the summary beside it, as a run's
     _none_answered(loaded.rows, loaded.answered, quarantine)
 

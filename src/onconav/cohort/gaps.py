@@ -16,7 +16,9 @@ from onconav.kb.rules import ALWAYS, OTHERS_NOT_KNOWN, STAGE_EARLIER
 from onconav.logic import advanced_by_premise_sql, advanced_sql, column, quote, to_sql
 from onconav.sql import people_sql, statuses_sql
 
-Totals = list[tuple[str, str, int, int, int]]  # fact, tests, patients, settles, options
+# fact, tests, and of the patients on record as advanced: how many, the options the fact settles
+# alone, the options it would decide; then the patients not on record as advanced
+Totals = list[tuple[str, str, int, int, int, int]]
 Unread = tuple[tuple[str, str, tuple[str, ...]], ...]  # (patient_id, fact, resources)
 NOT_READ = "not read: "  # ``given`` of a fact the record names in resources not read
 
@@ -186,8 +188,10 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
     cancer is advanced on record (``advanced_on_record_sql``); for a fact with nothing on record
     whose result the record names in resources not read (``unread``, of a FHIR folder:
     ``bulk.not_read``), ``not read: `` and those resources, so that it is never taken for no
-    result at all. Returns per fact: (fact, its tests joined by ``SEPARATOR``, patients,
-    options)."""
+    result at all. Returns per fact: (fact, its tests joined by ``SEPARATOR``, and of the
+    patients on record as advanced: how many, the options it settles alone, the options it
+    would decide; then how many patients not on record as advanced have the gap), ranked by
+    the options settled, then patients."""
     with duckdb.connect() as con:
         facts, standard = definitions(kb)
         con.execute("CREATE TABLE outside AS "
@@ -251,12 +255,16 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
         # in the order of the table, said whole: the same file from the same input, every run
         copy_to(con, "SELECT * FROM ranked ORDER BY settles DESC, options DESC, patient_id, "
                 "fact", out, fmt)  # fmt: skip
+        # the patients on record as advanced; those not (stage 1 to 3, or no stage), whom the
+        # standard options may not suit at all, in a column of their own
         totals = con.execute(
-            "SELECT fact, tests, count(*), sum(settles), sum(options) FROM ranked "
-            "GROUP BY fact, tests ORDER BY sum(settles) DESC, count(*) DESC, fact"
+            "SELECT fact, tests, count(*) FILTER (advanced), "
+            "coalesce(sum(settles) FILTER (advanced), 0), "
+            "coalesce(sum(options) FILTER (advanced), 0), count(*) FILTER (NOT advanced) "
+            "FROM ranked GROUP BY fact, tests ORDER BY 4 DESC, 3 DESC, 6 DESC, fact"
         ).fetchall()
-        return [(str(f), SEPARATOR.join(t), int(p), int(s), int(n))
-                for f, t, p, s, n in totals]  # fmt: skip
+        return [(str(f), SEPARATOR.join(t), int(p), int(s), int(n), int(e))
+                for f, t, p, s, n, e in totals]  # fmt: skip
 
 
 __all__ = ["NOT_READ", "Totals", "Unread", "advanced_on_record_sql", "asked_sql",
