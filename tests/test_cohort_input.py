@@ -2305,3 +2305,39 @@ def test_a_column_of_hormone_receptor_results_is_read_by_every_engine(tmp_path: 
         load(con, source, "csv", KB)
         read = dict(con.execute("SELECT person_id, hormone_sensitive FROM facts").fetchall())
     assert read == {p: value for p, (_, value) in given.items() if value is not None}
+
+
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+          HealthCheck.function_scoped_fixture])  # fmt: skip
+@given(cancers=st.lists(st.one_of(
+    st.sampled_from(["stomach", "rectum", "cervix", "breast", "lung", "banana", "xyz",
+                     "unknown", "C16.9", "rectal adenocarcinoma", ""]),
+    st.text("abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=8)), min_size=1, max_size=8))
+@example(cancers=["banana", "xyz", "stomach", "lung", "banana"])
+def test_the_summary_counts_cancers_no_source_names(tmp_path: Path, cancers: list[str]) -> None:
+    """Any word is read as a cancer the sources do not name, answered as advanced cancer in
+    general (review17 item 12: ``banana``); the summary's ``other_cancers`` counts such
+    patients answered and names them, by every engine, so an analyst spots junk in the cancer
+    column. The reference: each row read alone (``facts_of``), its site none of the knowledge
+    base's cancers."""
+    from onconav.profile import facts_of
+
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer,stage\n" + "".join(
+        f'P{i},"{c}",4\n' for i, c in enumerate(cancers)), encoding="utf-8")  # fmt: skip
+    known = KB.vocabulary.known("cancer")
+    expected: dict[str, int] = {}
+    for c in cancers:
+        try:
+            site = facts_of(parse_profile({"cancer": c, "stage": "4"}, KB), KB).site
+        except ProfileError:
+            continue
+        if site not in known:
+            expected[site] = expected.get(site, 0) + 1
+    for engine in ENGINES:
+        done = run(KB, source, tmp_path / f"{engine}.parquet", engine=engine)
+        said = done.summary["other_cancers"]
+        assert said == {"patients": sum(expected.values()),
+                        "names": dict(sorted(expected.items(), key=lambda kv: (-kv[1], kv[0])))}
+    if "banana" in cancers:
+        assert said["names"]["banana cancer"] >= 1

@@ -73,7 +73,23 @@ def summarise(con: duckdb.DuckDBPyConnection, loaded: Loaded,
     answered = "SELECT patient_id FROM result_table"
     unread = {"not_read": n} if (n := count_unread(con, loaded, answered)) else {}
     return {"rows": loaded.rows, "answered": loaded.answered, "quarantined": loaded.quarantined,
-            **notes, **unread, "options": options, "missing": missing}  # fmt: skip
+            **notes, **unread, "other_cancers": other_cancers(con, answered),
+            "options": options, "missing": missing}  # fmt: skip
+
+
+OTHER_CANCERS_NAMED = 20  # the names of the most common other cancers a summary gives
+
+
+def other_cancers(con: duckdb.DuckDBPyConnection, answered: str) -> dict[str, Any]:
+    """Of the patients answered (the ids ``answered``, SQL, gives): how many have a cancer the
+    knowledge base names none of (table ``other_cancers``: answered as advanced cancer in
+    general, by the general source only), and the most common such names with how many each
+    (a word that is no cancer, ``banana``, stands out there)."""
+    found = con.execute(
+        f"SELECT site, count(*) FROM other_cancers WHERE person_id IN ({answered}) "
+        "GROUP BY site ORDER BY count(*) DESC, site").fetchall()  # fmt: skip
+    return {"patients": sum(int(n) for _, n in found),
+            "names": {str(site): int(n) for site, n in found[:OTHER_CANCERS_NAMED]}}
 
 
 def count_unread(con: duckdb.DuckDBPyConnection, loaded: Loaded, answered: str) -> dict[str, int]:
@@ -141,6 +157,11 @@ def run(
         loaded = load(con, source, format_of(source, input_format), kb, ignore, own)
         if facts_out is not None:
             copy_to(con, "SELECT * EXCLUDE (_row) FROM facts", facts_out, "parquet")
+        # each person whose cancer is none the knowledge base names (answered by the general
+        # source only: ``lung``, or a word that is no cancer at all, ``banana``), for the summary
+        known = ", ".join(quote(c) for c in sorted(kb.vocabulary.known("cancer")))
+        con.execute("CREATE TEMP TABLE other_cancers AS SELECT person_id, site FROM facts "
+                    f"WHERE site NOT IN ({known})")  # fmt: skip
         # how far DuckDB has got is not known until it says (a bar at 0 % had stayed there to
         # the end of a small run, whose query DuckDB does not measure): not known until then
         progress("deciding" if engine == "python" else "preparing", 0,
@@ -270,5 +291,5 @@ def _finish(con: duckdb.DuckDBPyConnection, loaded: Loaded, out: Path, quarantin
     return Run(loaded, int(results), facts)
 
 
-__all__ = ["ENGINES", "OUT_FORMATS", "CohortError", "Run", "Totals", "gaps", "quarantine_beside",
-           "run", "summarise", "summary_beside"]
+__all__ = ["ENGINES", "OTHER_CANCERS_NAMED", "OUT_FORMATS", "CohortError", "Run", "Totals",
+           "gaps", "other_cancers", "quarantine_beside", "run", "summarise", "summary_beside"]
