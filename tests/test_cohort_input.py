@@ -1057,7 +1057,8 @@ def test_a_patient_id_that_says_it_is_not_known_is_missing(tmp_path: Path) -> No
             1, None, "patient_id: missing ('nan' says it is not known)"), engine
 
 
-FLOAT_IDS = "patient_id: {}, in a column of numbers with fractions (float), {}; an id is a " \
+FLOAT_IDS = "patient_id: {}, in a column of numbers with fractions (float or decimal), {}; an " \
+    "id is a " \
     "whole number or text: check the column, or give the ids as text"  # fmt: skip
 
 
@@ -1066,8 +1067,10 @@ def test_an_integer_id_written_as_a_float_is_the_integer(tmp_path: Path) -> None
     a DOUBLE in Parquet. Each is the integer ('1'), by every engine (they were '1.0'), and the
     same patient as '1' (said as a repeated id, never two patients); NaN is missing; a float id
     with a fraction, infinite, or past where its type keeps every digit is quarantined saying
-    so (2.5 had been answered as patient '2.5'). Other decimal text ('2.50') is an id as
-    written, as it was."""
+    so (2.5 had been answered as patient '2.5'), the number as given in the quarantine's
+    patient_id (it had been empty); a DECIMAL column so too (review17 item 13: 1.00 was '1' and
+    3.50 answered as patient '3.50'). Other decimal text ('2.50') is an id as written, as it
+    was."""
     source = tmp_path / "people.csv"
     source.write_text("patient_id,cancer,stage\n1.0,stomach,4\n2.0,rectum,4\n,stomach,4\n"
                       "1,stomach,4\n 3.00 ,stomach,4\n2.50,stomach,4\n-4.0,stomach,4\n")
@@ -1077,6 +1080,10 @@ def test_an_integer_id_written_as_a_float_is_the_integer(tmp_path: Path) -> None
                     "'rectum'), (2.5::DOUBLE, 'stomach'), (NULL, 'stomach'), ('inf'::DOUBLE, "
                     "'stomach'), (2.0::DOUBLE ^ 60, 'stomach'), (3.0, 'rectum'), (1.0, 'stomach')) "
                     f"t(patient_id, cancer)) TO '{parquet}' (FORMAT parquet)")  # fmt: skip
+        decimals = tmp_path / "decimals.parquet"  # DECIMAL: whole or not, as floats
+        con.execute("COPY (SELECT * FROM (VALUES (1.00::DECIMAL(10, 2), 'rectum'), "
+                    "(3.50::DECIMAL(10, 2), 'stomach'), (-2.00::DECIMAL(10, 2), 'stomach')) "
+                    f"t(patient_id, cancer)) TO '{decimals}' (FORMAT parquet)")  # fmt: skip
         floats = tmp_path / "floats.parquet"  # FLOAT: exact up to 2 ** 24
         con.execute("COPY (SELECT * FROM (VALUES (3.0::FLOAT, 'rectum'), (16777218::FLOAT, "
                     f"'rectum')) t(patient_id, cancer)) TO '{floats}' (FORMAT parquet)")
@@ -1090,17 +1097,19 @@ def test_an_integer_id_written_as_a_float_is_the_integer(tmp_path: Path) -> None
                  [(3, None, "patient_id: missing"), (4, "1", "patient_id: the same as row 1")]),
         parquet: ({"1", "3"}, [
             (2, None, "patient_id: missing ('nan' says it is not known)"),
-            (3, None, FLOAT_IDS.format("2.5", "is not a whole number")),
+            (3, "2.5", FLOAT_IDS.format("2.5", "is not a whole number")),
             (4, None, "patient_id: missing"),
-            (5, None, FLOAT_IDS.format("inf", "is not a whole number")),
-            (6, None, FLOAT_IDS.format("1.152921504606847e+18", f"is past {2**53}, where a "
-                                       "number of its column's type keeps every digit: its "
-                                       "last digits may have been lost")),
+            (5, "inf", FLOAT_IDS.format("inf", "is not a whole number")),
+            (6, "1.152921504606847e+18", FLOAT_IDS.format(
+                "1.152921504606847e+18", f"is past {2**53}, where a number of its column's "
+                "type keeps every digit: its last digits may have been lost")),
             (8, "1", "patient_id: the same as row 1")]),
         floats: ({"3"}, [
-            (2, None, FLOAT_IDS.format("16777218.0", f"is past {2**24}, where a number of its "
-                                       "column's type keeps every digit: its last digits may "
-                                       "have been lost"))]),
+            (2, "16777218.0", FLOAT_IDS.format(
+                "16777218.0", f"is past {2**24}, where a number of its column's type keeps "
+                "every digit: its last digits may have been lost"))]),
+        decimals: ({"1", "-2"}, [
+            (2, "3.50", FLOAT_IDS.format("3.50", "is not a whole number"))]),
         ndjson: ({"2"}, [
             (1, "1", "patient_id: given by rows 1, 3, whose facts differ (stage): which row is "
                       "right cannot be known, so none is read (this patient is not answered); "

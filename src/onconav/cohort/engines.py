@@ -22,6 +22,7 @@ from onconav.cohort.table import (
     SAME_ID,
     as_given,
     id_problem,
+    number_id,
     profile_data,
     watched,
 )
@@ -107,7 +108,9 @@ def run_python(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, progress: Prog
                         continue
                     if (wrong := id_problem(patient)) is not None:
                         reasons.append(wrong)
-                        patient = None  # not text: not said in the quarantine, as _join
+                        # not text: not said in the quarantine, as _join; a number of a
+                        # number column that is no id as given (2.5)
+                        patient = number_id(patient)
                     else:
                         patient = as_given(patient)
                     if number in repeats:  # rows that differ, or a copy of an earlier row

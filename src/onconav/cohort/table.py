@@ -1201,7 +1201,8 @@ def _patient_id(col: str, sql_type: str, whole: bool = True) -> str:
     with what it is in words. A column of floats (Parquet's DOUBLE or FLOAT, pandas' type for
     integer ids with one missing) gives each integer as its digits; NaN as ``nan`` (missing);
     a number with a fraction or infinity, or one too large for its digits to be exact, marked
-    (``NOT_WHOLE``, ``NOT_EXACT``). ``whole`` False: text as written (a FHIR id)."""
+    (``NOT_WHOLE``, ``NOT_EXACT``); a column of DECIMAL numbers the same way (exact: never
+    too large). ``whole`` False: text as written (a FHIR id)."""
     as_integer = _whole_id if whole else str
     mark = f"chr({ord(NOT_TEXT)})"
     if sql_type in EXACT_FLOAT:
@@ -1219,6 +1220,11 @@ def _patient_id(col: str, sql_type: str, whole: bool = True) -> str:
         return (f"CASE WHEN json_type({col}) IN ('OBJECT', 'ARRAY', 'BOOLEAN') THEN {mark} || "
                 f"CASE json_type({col}) {kinds} END "
                 f"ELSE {_text(text)} END")  # fmt: skip
+    if sql_type.startswith("DECIMAL"):  # exact: a whole number is the integer (1.00 is 1), and
+        # one with a fraction no id, as of a column of floats (3.50 had been patient '3.50')
+        return (f"CASE WHEN {col} IS NULL THEN NULL WHEN {col} <> trunc({col}) THEN {mark} || "
+                f"{quote(NOT_WHOLE)} || CAST({col} AS VARCHAR) "
+                f"ELSE CAST(CAST({col} AS HUGEINT) AS VARCHAR) END")  # fmt: skip
     typed = "an array" if sql_type.endswith("]") else _TYPED_IDS.get(sql_type.split("(")[0])
     if typed is not None:
         return f"CASE WHEN {col} IS NOT NULL THEN {mark} || {quote(typed)} END"
@@ -1249,6 +1255,25 @@ def _says_not_known(patient_id: str) -> bool:
     return words.not_known(patient_id) or patient_id.strip() == NULL_TEXT
 
 
+def number_id(patient: str | None) -> str | None:
+    """Of a ``patient_id`` of a number column that is no id (``NOT_WHOLE``, ``NOT_EXACT``), the
+    number as given (``2.5``), for the quarantine's ``patient_id`` (it had been left empty);
+    None for any other. ``_number_id`` is its SQL."""
+    if patient is None or not patient.startswith(NOT_TEXT):
+        return None
+    what = patient[len(NOT_TEXT):]
+    if not any(what.startswith(said.split("{")[0]) for said in (NOT_WHOLE, NOT_EXACT)):
+        return None
+    return what.rpartition(": ")[2]
+
+
+def _number_id(col: str) -> str:
+    """The SQL of ``number_id``."""
+    heads = " OR ".join(f"starts_with({col}, chr({ord(NOT_TEXT)}) || {quote(said.split('{')[0])})"
+                        for said in (NOT_WHOLE, NOT_EXACT))  # fmt: skip
+    return f"(CASE WHEN {heads} THEN regexp_extract({col}, ': ([^:]*)$', 1) END)"
+
+
 def id_problem(patient: str | None) -> str | None:
     """Why a row's ``patient_id`` (as ``_patient_id`` gives it) cannot be read, or None: none,
     not text, or text that says it is not known (``NULL``: a missing id, never a person, and a
@@ -1261,7 +1286,8 @@ def id_problem(patient: str | None) -> str | None:
             head = said.split("{")[0]
             if what.startswith(head):
                 why, _, number = what.rpartition(": ")
-                return (f"patient_id: {number}, in a column of numbers with fractions (float), "
+                return (f"patient_id: {number}, in a column of numbers with fractions (float "
+                        "or decimal), "
                         f"{why}; an id is a whole number or text: check the column, or give "
                         "the ids as text")  # fmt: skip
         return f"patient_id: not text ({what}); give it as text"
@@ -1659,7 +1685,9 @@ def _join(con: duckdb.DuckDBPyConnection, kb: KnowledgeBase, kinds: dict[str, st
               f"ELSE concat_ws('; ', {', '.join(problems)}) END")  # fmt: skip
     names = [n for n, _, _ in facts_table(kb)][1:]
     # the patient_id as given (``TEXT`` taken off, as ``as_given`` does); none if not text
-    person = (f"CASE WHEN starts_with(s.patient_id, {mark}) OR p.error IS NOT NULL THEN NULL "
+    person = (f"CASE WHEN {_number_id('s.patient_id')} IS NOT NULL THEN "
+              f"{_number_id('s.patient_id')} "
+              f"WHEN starts_with(s.patient_id, {mark}) OR p.error IS NOT NULL THEN NULL "
               f"WHEN starts_with(s.patient_id, chr({ord(TEXT)})) THEN substr(s.patient_id, 2) "
               "ELSE s.patient_id END")  # fmt: skip
     con.execute(
