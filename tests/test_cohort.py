@@ -433,7 +433,7 @@ def test_the_command_runs_on_the_demo_population(run_cli: Run, tmp_path: Path) -
     done = run_cli("cohort", "demo", "--people", "300", "--out", str(people))
     assert done.status == 0, done.stderr
     out = tmp_path / "out.csv"
-    done = run_cli("cohort", str(people), "--out", str(out), "--format", "csv", "--quiet",
+    done = run_cli("cohort", str(people), "--out", str(out), "--format", "csv",
                    "--quarantine", str(tmp_path / "bad.csv"))  # fmt: skip
     assert done.status == 0, done.stderr
     summary = json.loads((tmp_path / "out.summary.json").read_text())
@@ -450,14 +450,14 @@ def test_the_command_runs_on_the_demo_population(run_cli: Run, tmp_path: Path) -
     assert all(dated[s["id"]] == s["dated"] for s in one["sources"]) and len(dated) == 5
     assert len(quarantined(tmp_path / "bad.csv")) == bad
     assert out.read_text().startswith("patient_id")
-    done = run_cli("cohort", "gaps", str(people), "--out", str(tmp_path / "gaps.parquet"),
-                   "--quiet")  # fmt: skip
+    done = run_cli("cohort", "gaps", str(people), "--out", str(tmp_path / "gaps.parquet"))
     assert done.status == 0 and "her2\tHER2 test" in done.stdout
     # the standard output is the table alone, a TSV a pipe can read (the counts were its first
-    # line): a header and one row per fact, each of four cells
+    # line): a header and one row per fact, each of six cells
     table = [line.split("\t") for line in done.stdout.splitlines()]
-    assert table[0] == ["fact", "test", "patients", "options"] and len(table) > 2
-    assert {len(row) for row in table} == {4} and all(row[2].isdigit() for row in table[1:])
+    assert table[0] == ["fact", "test", "patients", "settles", "options", "not_advanced"]
+    assert len(table) > 2
+    assert {len(row) for row in table} == {6} and all(row[2].isdigit() for row in table[1:])
     # the gaps account for every row as the run does: the same quarantine, beside the gaps
     beside = tmp_path / "gaps.quarantine.csv"
     assert f"{300 - bad} answered, {bad} quarantined ({beside})" in done.stderr
@@ -543,7 +543,7 @@ def test_the_summary_names_the_quarantine_wherever_it_is_read(
     line printed names it as given."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "x.csv").write_text("patient_id,cancer,stage\np1,stomach,4\np2,stomach,9\n")
-    done = run_cli("cohort", "x.csv", "--quiet")
+    done = run_cli("cohort", "x.csv")
     assert done.status == 0, done.stderr
     assert "1 quarantined (x.options.quarantine.csv)" in done.stdout
     summary = json.loads((tmp_path / "x.options.summary.json").read_text())
@@ -858,16 +858,16 @@ def test_a_count_of_one_is_said_in_the_singular(run_cli: Run, tmp_path: Path) ->
     one row, one result, one person; more, the plural, for the run, gaps and demo alike."""
     people = tmp_path / "in.csv"
     people.write_text("patient_id,cancer,stage\n1,thyroid,4\n")
-    done = run_cli("cohort", str(people), "--out", str(tmp_path / "r.csv"), "--quiet")
+    done = run_cli("cohort", str(people), "--out", str(tmp_path / "r.csv"))
     assert done.status == 0, done.stderr
     assert done.stdout.startswith("1 row: 1 answered, 0 quarantined"), done.stdout
-    done = run_cli("cohort", "gaps", str(people), "--out", str(tmp_path / "g.csv"), "--quiet")
+    done = run_cli("cohort", "gaps", str(people), "--out", str(tmp_path / "g.csv"))
     assert done.status == 0, done.stderr
     assert "1 row: 1 answered, 0 quarantined" in done.stderr, done.stderr
     done = run_cli("cohort", "demo", "--people", "1", "--out", str(tmp_path / "p.csv"))
     assert done.status == 0 and "wrote 1 person to" in done.stderr, done.stderr
     people.write_text("patient_id,cancer,stage\n1,rectum,4\n2,rectum,4\n")
-    done = run_cli("cohort", str(people), "--out", str(tmp_path / "r2.csv"), "--quiet")
+    done = run_cli("cohort", str(people), "--out", str(tmp_path / "r2.csv"))
     assert done.stdout.startswith("2 rows: 2 answered"), done.stdout
     assert re.search(r"^\d+ results -> ", done.stdout, re.M), done.stdout
 
@@ -1091,3 +1091,23 @@ def test_a_cancer_named_with_its_spread_is_answered_alike_by_both_engines(tmp_pa
                                      KB), KB)  # fmt: skip
         assert {(r["option_id"], r["status"]) for r in rows if r["patient_id"] == pid} == {
             (o.id, o.status.value) for o in one.options}, pid
+
+
+def test_quiet_says_nothing_but_warnings_and_errors(run_cli: Run, tmp_path: Path) -> None:
+    """``--quiet`` is for a pipeline: no bar and no lines of counts (review17 item 13: the run
+    printed its two lines, gaps its counts on stderr); the gaps' table is its output and
+    stays; a warning (a column with no name and no value) and an error still show."""
+    people = tmp_path / "in.csv"
+    people.write_text("patient_id,cancer,stage,\n1,stomach,4,\n2,stomach,9,\n")
+    done = run_cli("cohort", str(people), "--out", str(tmp_path / "r.csv"), "--quiet")
+    assert done.status == 0 and done.stdout == "", done.stdout
+    assert [line for line in done.stderr.splitlines()
+            if not line.startswith("onconav: warning:")] == [], done.stderr  # fmt: skip
+    assert "warning" in done.stderr
+    done = run_cli("cohort", "gaps", str(people), "--out", str(tmp_path / "g.csv"), "--quiet")
+    assert done.status == 0 and done.stdout.startswith("fact\ttest\t"), done.stdout
+    assert [line for line in done.stderr.splitlines()
+            if not line.startswith("onconav: warning:")] == [], done.stderr  # fmt: skip
+    people.write_text("patient_id,cancer,stage\n1,stomach,9\n")
+    done = run_cli("cohort", str(people), "--out", str(tmp_path / "r2.csv"), "--quiet")
+    assert done.status == 1 and "no row was answered" in done.stderr and done.stdout == ""

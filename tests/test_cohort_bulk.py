@@ -319,7 +319,7 @@ def test_a_run_into_the_folder_read_never_reads_its_own_outputs(
     out = folder / "r.ndjson"
     said = []
     for again in ((), ("--force",)):
-        done = run("cohort", *command, str(folder), "--out", str(out), "--quiet", *again)
+        done = run("cohort", *command, str(folder), "--out", str(out), *again)
         assert done.status == 0, done.stderr
         said.append((done.stdout, done.stderr))
         assert "1 row: 1 answered, 0 quarantined" in done.stdout + done.stderr, done.stderr
@@ -332,7 +332,7 @@ def test_a_run_into_the_folder_read_never_reads_its_own_outputs(
     (note,) = json.loads((folder / "r.summary.json").read_text())["notes"]
     assert note.startswith("notes.ndjson.txt: not read")
     # another run's result is no output of this one: read, as any file named .ndjson is
-    done = run("cohort", *command, str(folder), "--out", str(folder / "s.ndjson"), "--quiet")
+    done = run("cohort", *command, str(folder), "--out", str(folder / "s.ndjson"))
     lines = len(out.read_text().splitlines())
     rows = f"{1 + lines} row" + ("s" if lines else "")  # ("1 row", as the run counts one)
     assert f"{rows}: 1 answered" in done.stdout + done.stderr, done.stderr

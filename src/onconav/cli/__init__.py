@@ -1589,7 +1589,8 @@ def cohort_run(
     quarantine: Annotated[Path | None, typer.Option(
         "--quarantine", help="Where the rows that cannot be read go, with their row number and "
         "the reason (CSV; default: beside --out).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, and no lines of "
+                                        "counts: only warnings and errors.")] = False,
     ignore: Annotated[list[str] | None, typer.Option(
         "--ignore-column", metavar="NAME", help="A column of INPUT that is no fact (an mrn, a "
         "name) not to read; repeatable. Named in the summary.")] = None,
@@ -1633,9 +1634,10 @@ def cohort_run(
     _notes(done.loaded, summary_path)
     summary = done.summary
     bad = quarantine or quarantine_beside(out_path)  # as given (the summary's is absolute)
-    print(f"{_counted(summary['rows'], 'row')}: {summary['answered']} answered, "
-          f"{summary['quarantined']} quarantined ({bad})")  # fmt: skip
-    print(f"{_counted(done.results, 'result')} -> {out_path}; summary -> {summary_path}")
+    if not quiet:  # --quiet: for a pipeline, nothing but warnings and errors
+        print(f"{_counted(summary['rows'], 'row')}: {summary['answered']} answered, "
+              f"{summary['quarantined']} quarantined ({bad})")  # fmt: skip
+        print(f"{_counted(done.results, 'result')} -> {out_path}; summary -> {summary_path}")
     _none_answered(summary["rows"], summary["answered"], bad)
 
 
@@ -1698,7 +1700,8 @@ def cohort_gaps(
     quarantine: Annotated[Path | None, typer.Option(
         "--quarantine", help="Where the rows that cannot be read go, with their row number and "
         "the reason (CSV; default: beside --out).")] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, and no lines of "
+                                        "counts: only warnings and errors.")] = False,
     ignore: Annotated[list[str] | None, typer.Option(
         "--ignore-column", metavar="NAME", help="A column of INPUT that is no fact (an mrn, a "
         "name) not to read; repeatable.")] = None,
@@ -1742,13 +1745,15 @@ def cohort_gaps(
     _notes(loaded, summary_path)
     # the standard output is the table alone (a pipe or a file of it reads as TSV); the counts
     # and where the rows went are told on stderr, as a terminal shows them
-    print(f"{_counted(loaded.rows, 'row')}: {loaded.answered} answered, "
-          f"{loaded.quarantined} quarantined "
-          f"({quarantine})", file=sys.stderr)  # fmt: skip
+    if not quiet:  # --quiet: the table alone, with warnings and errors
+        print(f"{_counted(loaded.rows, 'row')}: {loaded.answered} answered, "
+              f"{loaded.quarantined} quarantined "
+              f"({quarantine})", file=sys.stderr)  # fmt: skip
     print("fact\ttest\tpatients\tsettles\toptions\tnot_advanced")
     for fact, tests, patients, settles, options, not_advanced in totals:
         print(f"{fact}\t{tests or '-'}\t{patients}\t{settles}\t{options}\t{not_advanced}")
-    print(f"per patient -> {out_path}", file=sys.stderr)  # the summary beside it, as a run's
+    if not quiet:
+        print(f"per patient -> {out_path}", file=sys.stderr)  # the summary beside it
     _none_answered(loaded.rows, loaded.answered, quarantine)
 
 
