@@ -458,6 +458,8 @@ def test_the_command_runs_on_the_demo_population(run_cli: Run, tmp_path: Path) -
     assert table[0] == ["fact", "test", "patients", "settles", "options", "not_advanced"]
     assert len(table) > 2
     assert {len(row) for row in table} == {6} and all(row[2].isdigit() for row in table[1:])
+    # what settles each fact, a test or where the answer is found: never "-" (review17 item 5)
+    assert all(row[1] not in ("", "-") for row in table[1:]), table
     # the gaps account for every row as the run does: the same quarantine, beside the gaps
     beside = tmp_path / "gaps.quarantine.csv"
     assert f"{300 - bad} answered, {bad} quarantined ({beside})" in done.stderr

@@ -141,6 +141,13 @@ def test_the_demo_population_has_the_gaps_an_analyst_means(tmp_path: Path) -> No
     assert [(s, p) for _, _, p, s, _, _ in totals] == sorted(
         ((s, p) for _, _, p, s, _, _ in totals), reverse=True)
     assert {f for f, *_ in totals} == {f for _, f, *_ in found}
+    # each fact says what settles it: its tests, or, with none (the stage, the spread, the
+    # hormone receptors), where the answer is found, never nothing (review17 item 5: "-")
+    for fact, settled, *_ in totals:
+        tests = [KB.name_of(t) for t in KB.facts[fact].decided_by]
+        assert settled == "; ".join(tests) if tests else (
+            settled and KB.facts[fact].find_it.startswith(settled)), (fact, settled)
+    assert {f for f, t, *_ in totals if t.startswith("Scan reports")} >= {"metastases"}
 
 
 def test_a_symptom_deciding_options_is_no_gap(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ that settle it."""
 
 from __future__ import annotations
 
+import re
 from itertools import combinations
 from pathlib import Path
 
@@ -188,7 +189,7 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
     cancer is advanced on record (``advanced_on_record_sql``); for a fact with nothing on record
     whose result the record names in resources not read (``unread``, of a FHIR folder:
     ``bulk.not_read``), ``not read: `` and those resources, so that it is never taken for no
-    result at all. Returns per fact: (fact, its tests joined by ``SEPARATOR``, and of the
+    result at all. Returns per fact: (fact, what settles it: ``settled_by``, and of the
     patients on record as advanced: how many, the options it settles alone, the options it
     would decide; then how many patients not on record as advanced have the gap), ranked by
     the options settled, then patients."""
@@ -258,15 +259,26 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
         # the patients on record as advanced; those not (stage 1 to 3, or no stage), whom the
         # standard options may not suit at all, in a column of their own
         totals = con.execute(
-            "SELECT fact, tests, count(*) FILTER (advanced), "
+            "SELECT fact, tests, find_it, count(*) FILTER (advanced), "
             "coalesce(sum(settles) FILTER (advanced), 0), "
             "coalesce(sum(options) FILTER (advanced), 0), count(*) FILTER (NOT advanced) "
-            "FROM ranked GROUP BY fact, tests ORDER BY 4 DESC, 3 DESC, 6 DESC, fact"
+            "FROM ranked GROUP BY fact, tests, find_it ORDER BY 5 DESC, 4 DESC, 7 DESC, fact"
         ).fetchall()
-        return [(str(f), SEPARATOR.join(t), int(p), int(s), int(n), int(e))
-                for f, t, p, s, n, e in totals]  # fmt: skip
+        return [(str(f), settled_by(t, w), int(p), int(s), int(n), int(e))
+                for f, t, w, p, s, n, e in totals]  # fmt: skip
+
+
+def settled_by(tests: list[str], find_it: str | None) -> str:
+    """What settles a fact, in a line: its tests joined by ``SEPARATOR`` (``HER2 test``); for
+    a fact that no test of the knowledge base settles (the sources name none for the stage or
+    the spread: scans and the pathology report are read, not one test), the first sentence of
+    where the answer is found (``find_it``: "Scan reports (CT, MRI, PET) list where tumours
+    were found.")."""
+    if tests:
+        return SEPARATOR.join(tests)
+    return re.split(r"(?<=[.!?])\s+", (find_it or "").strip(), maxsplit=1)[0]
 
 
 __all__ = ["NOT_READ", "Totals", "Unread", "advanced_on_record_sql", "asked_sql",
            "by_premise_sql", "deciding_values", "definitions", "given_sql", "outside_workup",
-           "settled_sql", "write_gaps"]
+           "settled_by", "settled_sql", "write_gaps"]
