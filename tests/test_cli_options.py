@@ -1061,7 +1061,10 @@ def test_text_and_markdown_carry_the_counts_and_the_situation(
     assert counts["in_trials"] == 0 and counts["declined"] > 0
     # what is offered to one who wants no cancer treatment is care (the split says so)
     assert not any(o["standard"] for o in data["options"] if o["status"] == "offered")
-    care = f"{counts['offered']} {'trial or care' if counts['offered'] == 1 else 'trials or care'}"
+    # every trial is not chosen: what is offered is care, said so (it had said "trials or care")
+    assert not any(o["modality"] == "clinical_trial" for o in data["options"]
+                   if o["status"] == "offered")  # fmt: skip
+    care = f"{counts['offered']} {'care option' if counts['offered'] == 1 else 'care options'}"
     words = (f"{counts['offered']} offered (no cancer treatment: {care}), "
              f"{counts['needs_information']} {need} information, "
              f"{counts['declined']} not chosen, {counts['not_suitable']} not suitable")  # fmt: skip

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from onconav import render, words
 from onconav.engine import Status, evaluate
 from onconav.kb import KnowledgeBase, load_kb
-from onconav.kb.model import fact_tests
+from onconav.kb.model import Modality, fact_tests
 from onconav.kb.rules import BONE_SIGNS, DISTANT, DISTANT_SITES, DRUG_TREATMENTS, OTHERS_NOT_KNOWN
 from onconav.kb.rules import tests_of as leaves_of
 from onconav.kb.vocabulary import in_sentence, normalise_name
@@ -5237,7 +5237,7 @@ def test_every_kind_status_and_prominence_has_its_place_in_the_order() -> None:
     option in scope); statuses and prominences take their enums' order, which starts with what
     is offered and the standard first choice."""
     from onconav.engine import CARE_FIRST, MODALITY_ORDER, PROMINENCE_ORDER, STATUS_ORDER
-    from onconav.kb.model import Modality, Prominence
+    from onconav.kb.model import Prominence
 
     assert sorted(MODALITY_ORDER) == sorted(Modality) and len(set(MODALITY_ORDER)) == len(Modality)
     assert set(CARE_FIRST) <= set(Modality)
@@ -6468,6 +6468,7 @@ def test_a_mix_that_adds_a_drug_like_one_that_stopped_says_so(
 
 @SETTINGS
 @given(pair=partial_and_more())
+@example(pair=({"cancer": "rectum", "stage": "4", "wants_cancer_treatment": False}, {}))
 def test_the_headline_counts_what_an_answer_can_have(pair) -> None:  # type: ignore[no-untyped-def]
     """The headline (and the page's "At a glance") counts every status, but one only some
     answers give (only in clinical trials, not chosen) when no option has it: "0 not chosen" had
@@ -6491,6 +6492,12 @@ def test_the_headline_counts_what_an_answer_can_have(pair) -> None:  # type: ign
         assert numbers == [n for n in (treating, len(offered) - treating) if n], split
         assert split.startswith("no cancer treatment") == (treating == 0), split
         assert f"{len(offered)} offered ({split})" in render.headline(result)
+        # the others named as what they are: trials only where one is offered, care only where
+        # care is ("4 trials or care" had been said of four kinds of care, a review)
+        others = [o for o in offered if not kb.rules[o.id].standard]
+        trials = sum(o.modality is Modality.clinical_trial for o in others)
+        assert ("trial" in split) == (trials > 0), split
+        assert ("care" in split) == (len(others) > trials), split
     for status in Status:
         count = sum(o.status is status for o in result.options)
         words = render.counted_words(status, count)

@@ -4,12 +4,13 @@ report). JSON is the Result itself; the terminal view is the CLI's (``onconav.cl
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 
 from onconav.kb.model import (
     MODALITY_WORDS,
     PROMINENCE_WORDS,
     TIMING_WORDS,
+    Modality,
     Source,
     aim_words,
 )
@@ -134,7 +135,7 @@ def offered_split(result: Result) -> str:
     care (``split_words``): "10 options offered" for a stomach cancer had counted the trials and
     the care among them, where a clinician and a family look for the treatments (a review of the
     CDS Hooks card, which said it first; the page and the command line say it too)."""
-    return split_words(*treatments_among(result, Status.offered))
+    return split_words(*split_among(result, Status.offered))
 
 
 def treatments_among(result: Result, status: Status) -> tuple[int, int]:
@@ -152,16 +153,29 @@ def split_among(result: Result, status: Status) -> tuple[list[OptionResult], lis
     return [o for o in of_status if o.standard], [o for o in of_status if not o.standard]
 
 
-def split_words(treating: int, others: int) -> str:
-    """Options that treat the cancer and options that are trials or care, in words: "2 cancer
-    treatments and 8 trials or care", "no cancer treatment: 3 trials or care", "2 cancer
-    treatments"; "" when there are none (no comma: the headline is a list)."""
-    if not treating + others:
+def others_kind(others: Sequence[OptionResult]) -> tuple[str, str, str]:
+    """What the options that do not treat the cancer are, as one, as many, and as a heading:
+    trials or care, or only one of them ("no cancer treatment: 4 trials or care" had been said
+    to one who wants none, every trial not chosen and the four offered all care: a review)."""
+    trials = sum(1 for o in others if o.modality is Modality.clinical_trial)
+    if trials == len(others):
+        return "clinical trial", "clinical trials", "clinical trials"
+    if not trials:
+        return "care option", "care options", "care"
+    return "trial or care", "trials or care", "clinical trials and care"
+
+
+def split_words(treating: Sequence[OptionResult], others: Sequence[OptionResult]) -> str:
+    """Options that treat the cancer and options that are trials or care (``others_kind``), in
+    words: "2 cancer treatments and 8 trials or care", "no cancer treatment: 3 care options",
+    "2 cancer treatments"; "" when there are none (no comma: the headline is a list)."""
+    if not treating and not others:
         return ""
-    care = f"{others} {'trial or care' if others == 1 else 'trials or care'}"
+    one, many, _ = others_kind(others)
+    care = f"{len(others)} {one if len(others) == 1 else many}"
     if not treating:
         return f"no cancer treatment: {care}"
-    treatments = f"{treating} cancer treatment{'' if treating == 1 else 's'}"
+    treatments = f"{len(treating)} cancer treatment{'' if len(treating) == 1 else 's'}"
     return f"{treatments} and {care}" if others else treatments
 
 

@@ -82,6 +82,7 @@ from onconav.render import (
     STATUS_WORDS,
     given_words,
     md_escape,
+    others_kind,
     source_words,
     split_among,
     split_words,
@@ -235,7 +236,7 @@ def _options_card(situation: Situation, kb: KnowledgeBase) -> Card:
         lines += ["**Offered: treatments of the cancer**", ""]
         lines += [_option_line(option) for option in treating]
     if others:
-        lines += [*([""] if treating else []), "**Offered: clinical trials and care**", ""]
+        lines += [*([""] if treating else []), f"**Offered: {others_kind(others)[2]}**", ""]
         lines += [_option_line(option) for option in others]
     if asking:  # which treatments of the cancer wait on what (a clinician's review: the card
         # had given only their number), the tests that settle it with their codes once below
@@ -254,8 +255,8 @@ def _options_card(situation: Situation, kb: KnowledgeBase) -> Card:
         lines += [f"- {o.name}: {_reason_words(o.reasons, o, kb)}" for o in unsuitable]
     if counts.needs_information:
         lines += ["", f"**Need information**: {counts.needs_information} options"
-                      f" ({split_words(*asking_split)}); the facts that would decide the most are "
-                      "in the cards below and on the onconav page."]  # fmt: skip
+                      f" ({split_words(asking, asking_others)}); the facts that would decide the "
+                      "most are in the cards below and on the onconav page."]  # fmt: skip
     lines += ["", *_read_lines(situation), "", PATIENT_WORDS, "", *_footer(result)]
     return Card(
         uuid=_uuid(situation.hook_instance, "options"),
