@@ -1551,7 +1551,9 @@ def test_a_search_s_suggestions_keep_the_cancer_chosen(
 ) -> None:
     """"Did you mean" searches the sources of the cancer chosen, as the search did (its links
     searched every source), for as many results as the address asked (they dropped limit)."""
-    query = urlencode([("q", "stomma"), *([("cancer", cancer)] if cancer else []),
+    # ("smell", a word of its own, is suggested the closest known words; "stomma", surely a
+    # slip of stoma, is answered with stoma's hits, saying so: below)
+    query = urlencode([("q", "smell"), *([("cancer", cancer)] if cancer else []),
                        *([("limit", limit)] if limit else [])])  # fmt: skip
     html = Html(get("/search?" + query).text)
     links = [a.get("href") for a in html.find("a") if a.get("href").startswith("/search?q=")]
@@ -1560,6 +1562,15 @@ def test_a_search_s_suggestions_keep_the_cancer_chosen(
         asked = dict(parse_qsl(link.split("?", 1)[1]))
         assert (asked.get("cancer"), asked.get("limit")) == (cancer, limit), link
         assert get(link).status_code == 200
+
+
+def test_a_search_of_a_slip_shows_the_hits_of_the_word_meant_and_says_so() -> None:
+    """"stomma" is surely a slip of stoma: the page shows stoma's hits, with the notice that
+    nothing matches the words as written and which words the hits are for."""
+    html = Html(get("/search?" + urlencode({"q": "stomma", "cancer": "rectum"})).text)
+    notices = [p.text for p in html.find("p", class_="notice")]
+    assert any("Nothing matches “stomma” as written" in n and "“stoma”" in n for n in notices)
+    assert html.find("li", class_="hit")
 
 
 @pytest.mark.parametrize(("cancer", "selected", "name"), [

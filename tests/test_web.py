@@ -1238,9 +1238,15 @@ def test_each_of_fastapis_refusals_names_the_field_and_what_is_accepted(
 
 
 def test_search_with_no_hit_suggests_words(client: httpx.Client) -> None:
-    response = client.get("/api/v1/search", params={"q": "lonsruf"})
+    """A word that may be meant as written ("smell": a word of its own) is not searched as
+    another: no hit, the closest known words suggested; a word that is surely a slip of a
+    known name ("lonsruf") is answered with that name's hits, the first notice saying so."""
+    response = client.get("/api/v1/search", params={"q": "smell"})
     assert response.status_code == 200
-    assert response.json()["hits"] == [] and "lonsurf" in response.json()["suggestions"]
+    assert response.json()["hits"] == [] and "small" in response.json()["suggestions"]
+    slip = client.get("/api/v1/search", params={"q": "lonsruf"}).json()
+    assert slip["hits"] and "lonsurf" in slip["suggestions"]
+    assert slip["notices"][0].startswith("Nothing matches “lonsruf” as written"), slip["notices"]
 
 
 def test_search_with_no_hit_offers_the_entry_the_knowledge_base_explains(
