@@ -1973,7 +1973,8 @@ def test_every_name_of_a_test_that_decides_a_fact_is_held_as_that_fact() -> None
     tests = {t.id: t for t in KB.data.tests}
     checked = 0
     for fact in KB.facts.values():
-        for test_id in fact.decided_by or ():
+        for test_id in dict.fromkeys([*fact.decided_by, *(t for v in fact.values
+                                                          for t in v.decided_by)]):
             for name in (tests[test_id].name, *tests[test_id].aliases):
                 if table._fact_name(name) == fact.id:
                     continue

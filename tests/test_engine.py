@@ -1887,6 +1887,36 @@ def test_missing_facts_are_ranked_and_name_the_test(kb) -> None:  # type: ignore
     assert kb.facts["her2"].ask in result.questions  # asked of the care team, as the person
 
 
+def test_her2_borderline_names_the_ish_test(kb) -> None:  # type: ignore[no-untyped-def]
+    """HER2 2+ (equivocal): the IHC test is done; what settles it is the ISH test, named with its
+    own LOINC codes (it had named "HER2 test", the test already done)."""
+    result = evaluate(parse_profile({"cancer": "stomach", "stage": "4",
+                                     "biomarkers": {"her2": "equivocal"}}, kb), kb)  # fmt: skip
+    her2 = next(f for f in result.what_would_change if f.fact == "her2")
+    assert [t.name for t in her2.tests] == ["HER2 ISH test"], her2.tests
+    assert "31150-6" in her2.tests[0].loinc and "48676-1" not in her2.tests[0].loinc
+    trastuzumab = next(o for o in result.options if o.id == "stomach-trastuzumab")
+    assert [t.id for m in trastuzumab.missing if m.fact == "her2" for t in m.tests] == [
+        "her2-ish-test"]
+    assert render.question_of(trastuzumab.missing[0]).endswith("(HER2 ISH test)")
+
+
+@SETTINGS
+@given(cancer=st.sampled_from(CANCERS), fields=st.fixed_dictionaries({}, optional=FIELDS))
+def test_a_value_that_names_its_own_test_is_settled_by_it(cancer: str,
+                                                          fields: dict[str, Any]) -> None:
+    """Whatever else a profile says, when HER2 is given as borderline (equivocal, IHC 2+), every
+    option and every line of what would change that waits on HER2 names the ISH test, and only
+    it (the value's own ``decided_by``), never the HER2 test already done."""
+    kb = shared_kb()
+    fields = {**fields, "her2": "equivocal"}
+    result = evaluate(parsed(to_profile(cancer, fields), kb), kb)
+    waiting = [m for o in result.options for m in o.missing if m.fact == "her2"]
+    waiting += [f for f in result.what_would_change if f.fact == "her2"]
+    for missing in waiting:
+        assert [t.id for t in missing.tests] == ["her2-ish-test"], missing
+
+
 def test_result_carries_disclaimer_version_and_source_dates(kb) -> None:  # type: ignore[no-untyped-def]
     result = evaluate(parse_profile({"cancer": "rectum"}, kb), kb)
     assert "care team" in result.disclaimer

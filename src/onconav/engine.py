@@ -550,7 +550,7 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
     if undecided := missing_facts(rules, row, status, condition, out):
         asked = _asked(rules, row)
         missing = [_missing(kb, fact, _question(kb, fact, *_which(kb, asked, row, fact),
-                                                had=_had(kb, rules, row, fact)))
+                                                had=_had(kb, rules, row, fact)), row[fact])
                    for fact in undecided]  # fmt: skip
     return OptionResult(
         id=option.id,
@@ -1181,9 +1181,15 @@ def _asked(rules: Rules, row: dict[str, FactValue]) -> Expr:
     return All((condition_of(rules, row), *(r.test for r in rules.ruled_out), *relief))
 
 
-def _missing(kb: KnowledgeBase, fact_id: str, question: str | None = None) -> MissingFact:
+def _missing(kb: KnowledgeBase, fact_id: str, question: str | None = None,
+             given: FactValue = None) -> MissingFact:  # fmt: skip
+    """A fact an option waits on, with the tests that settle it: those of the value the person
+    gave, where it names its own (HER2 equivocal, IHC 2+: the ISH test; it had named "HER2 test",
+    the test already done), else the fact's."""
     fact = kb.facts[fact_id]
-    tests = [kb.by_id[t] for t in fact.decided_by]
+    values = given if isinstance(given, frozenset) else {given}
+    own = [t for v in fact.values if v.id in values for t in v.decided_by]
+    tests = [kb.by_id[t] for t in dict.fromkeys(own or fact.decided_by)]
     return MissingFact(
         fact=fact_id,
         label=fact.label,

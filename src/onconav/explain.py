@@ -296,7 +296,8 @@ def view(kb: KnowledgeBase, record: Record) -> EntityView:
         notes=[c.text for c in record.caveats] if isinstance(record, Option) else [],
         codes=codes(record),
         used_by=used_by,
-        settles=[f.label for f in kb.data.facts if record.id in f.decided_by]
+        settles=[f.label for f in kb.data.facts if record.id in f.decided_by
+                 or any(record.id in v.decided_by for v in f.values)]  # (HER2 2+: ISH)
         if isinstance(record, LabTest)
         else [],
         evidence=kb.evidence_of(record)

@@ -540,6 +540,9 @@ def build(data: KBData) -> KnowledgeBase:
                                 "what it asks about); no other braces")  # fmt: skip
         for test in fact.decided_by:
             expect(test, ("tests",), f"facts[{fact.id}].decided_by")
+        for value in fact.values:
+            for test in value.decided_by:
+                expect(test, ("tests",), f"facts[{fact.id}].values[{value.id}].decided_by")
         if fact.type is not FactType.bool and not fact.values and not fact.values_from:
             problems.append(f"facts[{fact.id}]: an {fact.type.value} fact needs values")
     values = {fid: fact_values(data, fact) for fid, fact in facts.items()}

@@ -96,6 +96,12 @@ class FactValue(Model):
         "(others-not-known), the question of whether it holds what an option was tested for, "
         "{values} standing for their names ('Has there also been {values}?')",
     )
+    decided_by: list[Id] = Field(
+        default_factory=list,
+        description="Tests that settle the fact when a person gives this value (ids in "
+        "tests.yaml), named in place of the fact's own: a HER2 result of IHC 2+ (equivocal) is "
+        "settled by the ISH test, not by the HER2 test again",
+    )
 
 
 class Fact(Model):
