@@ -1878,6 +1878,42 @@ def test_declining_cancer_treatment_declines_only_cancer_treatment(pair) -> None
                 assert option.status is before[option.id], option.id
 
 
+def test_surgery_for_a_blocked_bowel_is_no_cancer_treatment_to_one_who_wants_none(
+        kb) -> None:  # type: ignore[no-untyped-def]
+    """Review 15, #13: rectal cancer, a blocked bowel, no cancer treatment wanted. The bowel
+    resection is offered for the blockage (the rectal source, 5566-5810), which the general
+    source tells of as surgery to relieve a symptom (acs-advanced 2606-3123): the headline had
+    counted it "1 cancer treatment" to one who wants none."""
+    data = {"cancer": "rectum", "stage": "4", "symptoms": ["bowel obstruction"],
+            "prior_treatments": ["bowel resection"], "wants_cancer_treatment": False}
+    result = evaluate(parse_profile(data, kb), kb)
+    resection = {o.id: o for o in result.options}["rectum-bowel-resection"]
+    assert resection.status is Status.offered and resection.relieves_your_symptoms
+    assert not resection.standard
+    assert "(no cancer treatment: " in render.headline(result), render.headline(result)
+    wanted = evaluate(parse_profile({**data, "wants_cancer_treatment": True}, kb), kb)
+    assert {o.id: o for o in wanted.options}["rectum-bowel-resection"].standard  # it is, wanted
+
+
+@SETTINGS
+@given(pair=partial_and_more())
+def test_one_who_wants_no_cancer_treatment_is_counted_none(pair) -> None:  # type: ignore[no-untyped-def]
+    """Whatever else a profile says, the headline of one who does not want cancer treatment
+    counts no cancer treatment among what is offered or asks: a treatment of the cancer is
+    offered them only for a symptom of theirs, and is care then; and one who wants it has each
+    standard option counted as the knowledge base has it."""
+    kb = shared_kb()
+    for data in pair:
+        no = evaluate(parse_profile({**data, "wants_cancer_treatment": False}, kb), kb)
+        for status in (Status.offered, Status.needs_information):
+            assert render.treatments_among(no, status)[0] == 0, [
+                o.id for o in no.options if o.status is status and o.standard]
+        assert all(o.standard is kb.rules[o.id].standard for o in no.options
+                   if o.status is Status.declined)  # what they do not want is cancer treatment
+        yes = evaluate(parse_profile({**data, "wants_cancer_treatment": True}, kb), kb)
+        assert all(o.standard is kb.rules[o.id].standard for o in yes.options)
+
+
 def test_missing_facts_are_ranked_and_name_the_test(kb) -> None:  # type: ignore[no-untyped-def]
     result = evaluate(parse_profile({"cancer": "stomach", "stage": "4"}, kb), kb)
     ranked = result.what_would_change
@@ -6504,17 +6540,20 @@ def test_the_headline_counts_what_an_answer_can_have(pair) -> None:  # type: ign
     answers give (only in clinical trials, not chosen) when no option has it: "0 not chosen" had
     been said to every family that never said they want no cancer treatment (a review of the
     page). Each count is the number of options of that status; the offered ones are split
-    into the treatments of the cancer (``Rules.standard``) and the trials or care, which add up
-    to them."""
+    into the treatments of the cancer (``Rules.standard``; none to one who wants none) and the
+    trials or care, which add up to them."""
     kb = shared_kb()
     result = evaluate(parse_profile(pair[0], kb), kb)
     split = render.offered_split(result)
     said = dict(reversed(part.removesuffix(f" ({split})").split(" ", 1))
                 for part in render.headline(result).split(", "))  # fmt: skip
     offered = [o for o in result.options if o.status is Status.offered]
-    treating = sum(kb.rules[o.id].standard for o in offered)
-    assert [o.standard for o in result.options] == [kb.rules[o.id].standard
-                                                   for o in result.options]  # fmt: skip
+    # (one who wants no cancer treatment is offered one only for a symptom: care, for them)
+    declining = result.profile.wants_cancer_treatment is False
+    treating = sum(kb.rules[o.id].standard and not declining for o in offered)
+    assert [o.standard for o in result.options] == [
+        kb.rules[o.id].standard and (o.status is Status.declined or not (
+            declining and kb.rules[o.id].declinable)) for o in result.options]  # fmt: skip
     if not offered:
         assert split == ""
     else:

@@ -558,7 +558,13 @@ def evaluate_option(kb: KnowledgeBase, option: Option, facts: Facts) -> OptionRe
         status=status,
         modality=option.modality,
         treats_cancer=option.treats_cancer,
-        standard=rules.standard,
+        # a treatment of the cancer for one who wants none, not declined, is offered (or asked
+        # about) only to relieve a symptom of theirs: for them it is care, as the general source
+        # tells of surgery for a blocked bowel (acs-advanced 2606-3123; the rectal source names
+        # a bowel resection for one too, ccs-rectal-stage4 5566-5810); a bowel resection for a
+        # blocked bowel had been counted "1 cancer treatment" in the headline of one who wants
+        # none. Declined, it is the cancer treatment they do not want.
+        standard=rules.standard and (status is Status.declined or not declines(rules, row)),
         in_trials=option.in_trials,
         not_chosen=status is Status.declined,
         intent=[i.value for i in option.intent],

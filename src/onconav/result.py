@@ -112,8 +112,11 @@ class OptionResult(Out):
     standard: bool = Field(
         description="A treatment that aims at the cancer and that the sources describe as given: "
         "not a clinical trial to take part in, not only studied in trials, not care that "
-        "relieves symptoms. The headline counts the offered ones apart from the trials and "
-        "care offered (\"9 offered (6 cancer treatments and 3 trials or care)\")",
+        "relieves symptoms; for a person who does not want cancer treatment, only what is "
+        "declined (what of it is offered them, or asked about, is to relieve a symptom of "
+        "theirs: surgery for a blocked bowel). The "
+        "headline counts the offered ones apart from the trials and care offered (\"9 offered "
+        "(6 cancer treatments and 3 trials or care)\")",
     )
     in_trials: bool = Field(
         default=False,
