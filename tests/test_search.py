@@ -192,6 +192,36 @@ def test_lay_words_match_through_the_knowledge_base(kb: KnowledgeBase, index: In
         [h.entry] if h.entry else [])]} for h in hospice[:1])  # fmt: skip
 
 
+# what is worn over, put in or carried with a thing is another thing: never another name of it
+WORN_WITH = ("bag", "pouch", "appliance", "dressing")
+
+
+def test_an_other_name_of_a_term_is_the_term_not_what_is_worn_with_it(kb: KnowledgeBase) -> None:
+    """The glossary had "stoma bag" as another name of the stoma, the opening, where the bag is
+    what is worn over it: a term's other names are of the thing itself, never its own name with
+    a word for what is worn over it (every term checked); the stoma says what the bag is."""
+    for term in kb.data.glossary:
+        for alias in term.aliases:
+            words = alias.lower().split()
+            assert not (words[-1] in WORN_WITH and " ".join(words[:-1]) in
+                        {n.lower() for n in term.names()}), (term.id, alias)  # fmt: skip
+    assert "stoma" not in {r.id for r in kb.find("stoma bag")}
+    assert "stoma bag" in kb.by_id["stoma"].description  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("question", ["stoma bag", "will I need a stoma bag",
+                                      "what is a stoma bag", "Stoma bag?"])  # fmt: skip
+def test_a_stoma_bag_question_finds_the_stoma_and_the_operations(index: Index,
+                                                                  question: str) -> None:
+    """Questions of a stoma bag find the stoma (whose words say what the bag is) first, and the
+    operations that make one (colostomy, and the rectal option of a colostomy or ileostomy)."""
+    hits = index.search(question, limit=5).hits
+    ids = [h.entry.id if h.entry else None for h in hits]
+    assert ids[0] == "stoma", ids
+    cited = {r.id for h in hits for r in [*h.cited_by, *([h.entry] if h.entry else [])]}
+    assert {"colostomy", "rectum-colostomy-ileostomy"} <= cited, cited
+
+
 def test_another_name_matches_only_with_all_its_words(index: Index) -> None:
     """"Lonsurf" is also "trifluridine plus tipiracil hydrochloride": a passage that has only
     "plus" of it (cisplatin plus 5-FU, for cervical cancer) is not a match for Lonsurf."""
