@@ -4745,7 +4745,39 @@ def test_a_reason_names_her2_in_capitals(kb) -> None:  # type: ignore[no-untyped
     result = evaluate(parse_profile({"cancer": "stomach", "stage": "4", "her2": "negative"}, kb),
                       kb)  # fmt: skip
     trastuzumab = {o.id: o for o in result.options}["stomach-trastuzumab"]
-    assert "it is for HER2 status of the cancer: HER2-positive" in (trastuzumab.reason or "")
+    assert "it is for HER2-positive cancer (yours: HER2-negative)" in (trastuzumab.reason or "")
+
+
+def test_a_reason_says_what_an_option_is_for_in_the_facts_own_words(kb) -> None:  # type: ignore[no-untyped-def]
+    """A review: "It is for stage of the cancer: stage 4B (yours: stage 4A)" read clumsily; it is
+    "it is for stage 4B cancer (yours: stage 4A)". Every fact with values that an option's
+    condition tests has its own words for what the option is for (``Fact.is_for``), and no
+    test of one is said as the fact's label and a colon."""
+    result = evaluate(parse_profile({"cancer": "cervix", "stage": "4A", "recurrence": "none"},
+                                    kb), kb)  # fmt: skip
+    reasons = [o.reason or "" for o in result.options]
+    assert any("it is for stage 4B cancer (yours: stage 4A)" in r for r in reasons), reasons
+    assert not any("stage of the cancer:" in r for r in reasons), reasons
+    for rules in kb.rules.values():
+        for test in leaves_of(rules.when):
+            fact = kb.facts[test.fact]
+            if fact.type.value == "bool" or test.kind == "count":
+                continue
+            assert fact.is_for, fact.id  # its own words
+            assert not test.text.startswith(in_sentence(fact.label) + ":"), test.text
+
+
+@SETTINGS
+@given(cancer=st.sampled_from(CANCERS), fields=st.fixed_dictionaries({}, optional=FIELDS))
+def test_no_reason_says_for_stage_of_the_cancer(cancer: str, fields: dict[str, Any]) -> None:
+    """Whatever the profile, no reason an option does not suit says "for stage of the" (nor
+    "for HER2 status of the" or "for KRAS status of the"): a value's fact is said in its own
+    words, "stage 4B cancer", "HER2-positive cancer"."""
+    kb = shared_kb()
+    result = evaluate(parsed(to_profile(cancer, fields), kb), kb)
+    for option in result.options:
+        for reason in (option.reason or "", *(r.text for r in option.reasons)):
+            assert not re.search(r"for (stage|HER2 status|KRAS status) of the", reason), reason
 
 
 @SETTINGS
@@ -5043,7 +5075,8 @@ def test_a_merged_option_asking_one_list_has_one_reason_for_it(kb) -> None:  # t
     profile = parse_profile({"cancer": "stomach", "stage": "4", "symptoms": ["pain"]}, kb)
     tube = {o.id: o for o in evaluate(profile, kb).options}["stomach-feeding-tube"]
     assert tube.status is Status.not_suitable and len(tube.reasons) == 1, tube.reason
-    assert tube.reason is not None and tube.reason.count("symptoms") == 1, tube.reason
+    assert tube.reason is not None and tube.reason.count("which you did not list") == 1, (
+        tube.reason)  # (said in the symptoms' own words: "it is for a blockage of the stomach")
 
 
 @SETTINGS

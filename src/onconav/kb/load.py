@@ -531,7 +531,7 @@ def build(data: KBData) -> KnowledgeBase:
                                 "{values} (the names of what it asks about) if, and only if, "
                                 f"the value is {OTHERS_NOT_KNOWN!r}; no other braces")
         # asked of the values an option names (ask_tested: which_tested asked of the care team)
-        for name in ("which_had", "which_with_radiation", "which_tested", "ask_tested"):
+        for name in ("which_had", "which_with_radiation", "which_tested", "ask_tested", "is_for"):
             template = getattr(fact, name)
             if template is not None and (
                     "{values}" not in template
@@ -791,7 +791,9 @@ def _index(
     lowering = Lowering(
         vocabulary, {f.id: f.label for f in facts.values()}, {f.id: f.type for f in facts.values()},
         label, {drug: frozenset(regimens) for drug, regimens in treatments.containing.items()},
-        with_chemotherapy,
+        with_chemotherapy, {f.id: f.is_for for f in facts.values() if f.is_for},
+        lambda fact, value: (getattr(by_id.get(value), "phrase", None)
+                             or in_sentence(label(fact, value))),
     )  # fmt: skip
 
     own = frozenset(c for o in data.options for c in o.cancers if c != "any")

@@ -150,6 +150,13 @@ class Fact(Model):
         "voice (\"Has my cancer been tested for HER2?\"): for the questions to ask the care team"
     )
     why: PlainText = Field(description="Why the form asks it: one line on what the answer changes")
+    is_for: PlainText | None = Field(
+        default=None,
+        description="What an option whose condition tests values of the fact is for, {values} "
+        "standing for their names (stage: '{values} cancer', \"it is for stage 4B cancer "
+        "(yours: stage 4A)\"), in place of the fact's label and a colon (\"it is for stage of "
+        "the cancer: stage 4B\", a review)",
+    )
     find_it: PlainText = Field(
         description="Where a person finds the answer (the pathology report, the care team)"
     )

@@ -298,8 +298,12 @@ class Lowering:
         label: Labeller,
         regimens_with: Mapping[str, frozenset[str]] | None = None,
         with_chemotherapy: frozenset[str] = frozenset(),
+        is_for: Mapping[str, str] | None = None,
+        phrase: Labeller | None = None,
     ) -> None:
         self.vocab, self.fact_labels, self.types, self.label = vocab, fact_labels, types, label
+        self.is_for = is_for or {}  # a fact's words for what an option is for (``Fact.is_for``)
+        self.phrase = phrase  # a value as a sentence names it ("the liver"), else its label
         self.regimens_with = regimens_with or {}  # a drug, and the regimens that contain it
         self.with_chemotherapy = with_chemotherapy  # drugs given with chemotherapy, their kinds
         self.with_radiation = given_with_radiation(vocab)  # chemoradiation, however named
@@ -387,10 +391,15 @@ class Lowering:
             return f"{label}: one {places}" if test.count_max == 1 else (
                 f"{label}: at most {test.count_max} {places}s")  # fmt: skip
         # "FOLFIRI, FOLFOX or CAPOX" (it read "FOLFIRI or FOLFOX or CAPOX")
-        labels = and_list((in_sentence(self.label(test.fact, w)) for w in wanted_values(test)),
-                          last="or")  # fmt: skip
+        template = self.is_for.get(test.fact)
+        name = (self.phrase if template and self.phrase else
+                lambda fact, value: in_sentence(self.label(fact, value)))  # fmt: skip
+        labels = and_list((name(test.fact, w) for w in wanted_values(test)), last="or")
         if test.operator == "only":
-            return f"{label}: only {labels}"
+            labels = f"only {labels}"
+        if template:  # in the fact's own words: "stage 4B cancer", not "stage of the cancer:
+            # stage 4B" (a review)
+            return template.format(values=labels)
         return f"{label}: {labels}"
 
 
