@@ -1120,10 +1120,16 @@ def test_brief_is_one_line_per_option(run: Run, args: tuple[str, ...]) -> None:
     assert f"Sources: {data['scope']}" in head.splitlines()
     offered = [o for o in data["options"] if o["status"] == "offered"]
     treating = sum(o["standard"] for o in offered)
-    assert offered and treating and len(offered) > treating  # the split said in full
-    assert head.splitlines()[-1].startswith(
-        f"{len(offered)} offered ({treating} cancer treatment{'s' if treating > 1 else ''} and "
-        f"{len(offered) - treating} trial{'s' if len(offered) - treating > 1 else ''} or care), ")
+    assert offered and len(offered) > treating  # the split said in full
+    if not treating:  # one who wants no cancer treatment: what is offered is care (clinical20)
+        assert "--no-cancer-treatment" in args
+        assert head.splitlines()[-1].startswith(
+            f"{len(offered)} offered (no cancer treatment: {len(offered)} trials or care), ")
+    else:
+        assert head.splitlines()[-1].startswith(
+            f"{len(offered)} offered ({treating} cancer treatment{'s' if treating > 1 else ''} "
+            f"and {len(offered) - treating} trial{'s' if len(offered) - treating > 1 else ''} "
+            "or care), ")  # fmt: skip
     assert end == data["disclaimer"]
     lines = body.splitlines()
     assert len(lines) == len(data["options"])
