@@ -1121,10 +1121,11 @@ def test_brief_is_one_line_per_option(run: Run, args: tuple[str, ...]) -> None:
     offered = [o for o in data["options"] if o["status"] == "offered"]
     treating = sum(o["standard"] for o in offered)
     assert offered and len(offered) > treating  # the split said in full
-    if not treating:  # one who wants no cancer treatment: what is offered is care (clinical20)
+    if not treating:  # one who wants no cancer treatment: what is offered is care (clinical20),
+        # every trial not chosen, and said so ("care options", not "trials or care")
         assert "--no-cancer-treatment" in args
         assert head.splitlines()[-1].startswith(
-            f"{len(offered)} offered (no cancer treatment: {len(offered)} trials or care), ")
+            f"{len(offered)} offered (no cancer treatment: {len(offered)} care options), ")
     else:
         assert head.splitlines()[-1].startswith(
             f"{len(offered)} offered ({treating} cancer treatment{'s' if treating > 1 else ''} "
