@@ -1029,9 +1029,12 @@ def _on_record(situation: Situation, fact: str, kb: KnowledgeBase) -> tuple[bool
 
 
 def _short_name(fact: str, tests: list[TestRef], kb: KnowledgeBase) -> str:
-    """A fact in a few words: the name of the test that settles it (HER2), else its label."""
-    if tests:
-        return tests[0].name.removesuffix(" test")
+    """A fact in a few words: the name of the test that settles it (HER2), else its label. The
+    fact's own test, not one of a value's (the ISH test of a borderline HER2 result had named
+    the fact "HER2 ISH": "HER2 ISH on record, not decided", of an IHC result)."""
+    named = [kb.name_of(t) for t in kb.facts[fact].decided_by] or [t.name for t in tests]
+    if named:
+        return named[0].removesuffix(" test")
     return in_sentence(kb.facts[fact].label)
 
 
