@@ -372,7 +372,7 @@ def test_an_equivocal_her2_asks_for_the_ish_test() -> None:
     assert trastuzumab.status is Status.needs_information
     [missing] = trastuzumab.missing
     assert missing.fact == "her2" and "ISH" in missing.question
-    assert [t.name for t in missing.tests] == ["HER2 test"]
+    assert [t.name for t in missing.tests] == ["HER2 ISH test"]  # (the test of a borderline result)
 
 
 @pytest.mark.parametrize(
