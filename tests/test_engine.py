@@ -4411,6 +4411,48 @@ def test_a_derived_value_never_overrides_an_answer_and_is_said(pair) -> None:  #
         assert facts_of(parse_profile(pair[0], kb), kb).row["hormone_sensitive"] is True
 
 
+# Stage 4B said not to have come back had spread far from the start, so any chemotherapy had,
+# with radiation or not, was given for cancer that had spread: cemiplimab, for cervical cancer
+# after such chemotherapy stopped working [ccs-cervical-stage4 2533-2687], had asked it of one with
+# stage 4B that had not come back, after chemotherapy, when the treatments had were not listed
+# (they might have held chemoradiation; a review of cervical answers). Not said whether it came
+# back, chemotherapy with radiation may have been for an earlier stage (kb/rules.py).
+CHEMO_HAD = ["cisplatin", "carboplatin and paclitaxel", "topotecan", "chemotherapy",
+             "cisplatin with radiation"]  # fmt: skip
+NOT_CHEMO_HAD = ["radiation", "pembrolizumab", "bevacizumab"]
+
+
+@SETTINGS
+@given(
+    stage=st.sampled_from(["4B", "4A", "4", "earlier", None]),
+    field=st.sampled_from(["progressed_on", "prior_treatments"]),
+    had=st.lists(st.sampled_from(CHEMO_HAD + NOT_CHEMO_HAD), min_size=1, max_size=3, unique=True),
+    said=st.sampled_from([None, True, False]),
+    recurrence=st.sampled_from([None, "distant", "local", "none"]),
+)
+@example(stage="4B", field="progressed_on", had=["chemotherapy"], said=None, recurrence="none")
+def test_chemotherapy_had_at_stage_4b_was_for_spread_cancer(
+    stage: str | None, field: str, had: list[str], said: bool | None, recurrence: str | None
+) -> None:
+    kb = shared_kb()
+    data: dict[str, Any] = {"cancer": "cervix", field: had}
+    for name, value in (("stage", stage), ("chemo_for_spread", said), ("recurrence", recurrence)):
+        if value is not None:
+            data[name] = value
+    profile = parse_profile(data, kb)
+    facts = facts_of(profile, kb)
+    chemo = bool(set(had) & set(CHEMO_HAD))
+    if said is None and stage == "4B" and chemo and recurrence == "none":
+        assert facts.row["chemo_for_spread"] is True, data
+        for option in evaluate(profile, kb).options:
+            assert "chemo_for_spread" not in {m.fact for m in option.missing}, (option.id, data)
+    elif said is not None:
+        assert facts.row["chemo_for_spread"] is said, data
+    elif stage != "4B" or recurrence in ("distant", "local"):  # it may have been for an earlier
+        # stage, before the cancer came back
+        assert facts.row["chemo_for_spread"] is not True, data
+
+
 def test_every_symptom_with_kinds_asks_which(kb) -> None:  # type: ignore[no-untyped-def]
     parents = {s.parent for s in kb.data.symptoms if s.parent}
     assert parents, "no symptom has kinds"

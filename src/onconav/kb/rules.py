@@ -1284,17 +1284,21 @@ IMPLIED_FIRST: tuple[Implied, ...] = (
             (
                 one_of("stage", frozenset({"4B"}), "stage 4B"),
                 CHEMOTHERAPY_HAD,
-                Not(CHEMORADIATION_HAD),
-                Any((not_given("recurrence", "not said"), NOT_COME_BACK)),
+                Any((NOT_COME_BACK,
+                     All((not_given("recurrence", "not said"), Not(CHEMORADIATION_HAD))))),
             )
         ),
         if_unknown=True,
         why="Chemotherapy had at stage 4B, as given, was given for cancer that had spread (before "
         "a stage 1 to 3 with distant spread is read as 4B below, which says nothing of when the "
-        "chemotherapy was given). Not when chemoradiation was had: chemotherapy given with "
-        "radiation is often for an earlier stage, and which chemotherapy was for spread is then "
-        "not known. Nor when the cancer came back: stage 4B may then be the stage it came back "
-        "at, and the chemotherapy may have been given before, for an earlier stage.",
+        "chemotherapy was given). Said not to have come back, the cancer was 4B from the start, "
+        "so every chemotherapy was for it, with radiation or not (a review of cervical answers: "
+        "it had been asked when the treatments had were not listed, as they might have held "
+        "chemoradiation). Not said, not when chemoradiation was had (or may have been): "
+        "chemotherapy given with radiation is often for an earlier stage, and which chemotherapy "
+        "was for spread is then not known. Nor when the cancer came back: stage 4B may then be "
+        "the stage it came back at, and the chemotherapy may have been given before, for an "
+        "earlier stage.",
         told="the chemotherapy you have had at stage 4B is taken as given for cancer that had "
         "spread",
     ),
