@@ -6610,6 +6610,7 @@ def test_a_mix_that_adds_a_drug_like_one_that_stopped_says_so(
 @SETTINGS
 @given(pair=partial_and_more())
 @example(pair=({"cancer": "rectum", "stage": "4", "wants_cancer_treatment": False}, {}))
+@example(pair=({"cancer": "cervix", "stage": "4A"}, {}))
 def test_the_headline_counts_what_an_answer_can_have(pair) -> None:  # type: ignore[no-untyped-def]
     """The headline (and the page's "At a glance") counts every status, but one only some
     answers give (only in clinical trials, not chosen) when no option has it: "0 not chosen" had
@@ -6635,6 +6636,10 @@ def test_the_headline_counts_what_an_answer_can_have(pair) -> None:  # type: ign
         numbers = [int(n) for n in re.findall(r"\d+", split)]
         assert numbers == [n for n in (treating, len(offered) - treating) if n], split
         assert split.startswith("no cancer treatment") == (treating == 0), split
+        # none offered while some wait on an answer: not yet ("no cancer treatment" alone had
+        # read as none possible, a review of cervical answers)
+        asking = any(o.standard for o in result.options if o.status is Status.needs_information)
+        assert split.startswith("no cancer treatment yet: ") == (treating == 0 and asking), split
         assert f"{len(offered)} offered ({split})" in render.headline(result)
         # the others named as what they are: trials only where one is offered, care only where
         # care is ("4 trials or care" had been said of four kinds of care, a review)

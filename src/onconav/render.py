@@ -134,8 +134,11 @@ def offered_split(result: Result) -> str:
     """How many of the options offered treat the cancer and how many are clinical trials or
     care (``split_words``): "10 options offered" for a stomach cancer had counted the trials and
     the care among them, where a clinician and a family look for the treatments (a review of the
-    CDS Hooks card, which said it first; the page and the command line say it too)."""
-    return split_words(*split_among(result, Status.offered))
+    CDS Hooks card, which said it first; the page and the command line say it too). None
+    offered while some need information is "no cancer treatment yet": "no cancer treatment"
+    alone had read as none possible to one with 18 waiting on an answer (a review)."""
+    asking = any(o.standard for o in result.options if o.status is Status.needs_information)
+    return split_words(*split_among(result, Status.offered), yet=asking)
 
 
 def treatments_among(result: Result, status: Status) -> tuple[int, int]:
@@ -165,16 +168,19 @@ def others_kind(others: Sequence[OptionResult]) -> tuple[str, str, str]:
     return "trial or care", "trials or care", "clinical trials and care"
 
 
-def split_words(treating: Sequence[OptionResult], others: Sequence[OptionResult]) -> str:
+def split_words(
+    treating: Sequence[OptionResult], others: Sequence[OptionResult], *, yet: bool = False
+) -> str:
     """Options that treat the cancer and options that are trials or care (``others_kind``), in
-    words: "2 cancer treatments and 8 trials or care", "no cancer treatment: 3 care options",
-    "2 cancer treatments"; "" when there are none (no comma: the headline is a list)."""
+    words: "2 cancer treatments and 8 trials or care", "no cancer treatment: 3 care options"
+    ("no cancer treatment yet: ..." when ``yet``, some waiting on an answer), "2 cancer
+    treatments"; "" when there are none (no comma: the headline is a list)."""
     if not treating and not others:
         return ""
     one, many, _ = others_kind(others)
     care = f"{len(others)} {one if len(others) == 1 else many}"
     if not treating:
-        return f"no cancer treatment: {care}"
+        return f"no cancer treatment{' yet' if yet else ''}: {care}"
     treatments = f"{len(treating)} cancer treatment{'' if len(treating) == 1 else 's'}"
     return f"{treatments} and {care}" if others else treatments
 
