@@ -1201,8 +1201,9 @@ def test_brief_example_lines(run: Run, after_xelox: Path) -> None:
     # choice left, fluorouracil, waits on the care team's word that a fluoropyrimidine could
     # still work (it had been offered: a clinical review)
     assert ("Needs information        Chemotherapy with fluorouracil or capecitabine — Could "
-            "fluoropyrimidines still work, although capecitabine, part of CAPOX, stopped "
-            "working? — choices left: fluorouracil; 2 notes apply") in done.stdout.splitlines()
+            "other drugs of the same kind as capecitabine (such as fluorouracil or floxuridine) "
+            "still work, although capecitabine (part of CAPOX) stopped working? — choices left: "
+            "fluorouracil; 2 notes apply") in done.stdout.splitlines()
     done = run("options", "--profile",
                "examples/rectal-local-recurrence-after-pelvic-radiation.json", "--brief")
     lines = done.stdout.splitlines()

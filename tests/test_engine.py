@@ -7494,3 +7494,98 @@ def test_rectal_ablation_is_for_a_few_liver_tumours_or_problems_the_spread_cause
         own = (row["metastasis_extent"] == "few" and row["resectable"] is False
                and isinstance(spread, frozenset) and "liver" in spread)  # fmt: skip
         assert other or (own and row.get("wants_cancer_treatment") is not False), said
+
+
+# Every drug of every regimen, for the words of where a drug that stopped was given
+REGIMEN_DRUGS = [(r.id, d) for r in shared_kb().data.regimens for d in r.components]
+# a drug said to be "part of" a regimen: "fluorouracil, part of FOLFOX," or "(part of FOLFOX)"
+PART_OF = re.compile(r"([\w-]+)(?:, | \()part of ([^,;)]*)")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pair=st.sampled_from(REGIMEN_DRUGS),
+       cancer=st.sampled_from(["rectum", "stomach", "cervix", "colon", "lung"]),
+       may=st.one_of(st.none(), st.just(NARROW_KINDS)))  # fmt: skip
+@example(pair=("fluorouracil-leucovorin", "fluorouracil"), cancer="rectum", may=None)
+@example(pair=("fluorouracil-leucovorin", "fluorouracil"), cancer="rectum", may=NARROW_KINDS)
+@example(pair=("cisplatin-paclitaxel", "paclitaxel"), cancer="cervix", may=None)
+def test_no_drug_is_said_to_be_part_of_a_regimen_whose_name_names_it(
+    pair: tuple[str, str], cancer: str, may: list[str] | None
+) -> None:
+    """The CDS cards said "fluorouracil (in fluorouracil with leucovorin)", but the questions
+    and notes "although fluorouracil, part of fluorouracil with leucovorin, stopped working"
+    (the wording lived in the cards only). For every drug of every regimen that stopped working,
+    of any cancer, with the care team's word on its kind or without: no question, note, reason
+    or warning of the answer says a drug is "part of" a regimen whose name names it; the
+    drug's kind, where asked of, is named with where it stopped (``words.part_of``)."""
+    kb = shared_kb()
+    regimen, drug = pair
+    name = kb.name_of(regimen)
+    data = {"cancer": cancer, "stage": "4B" if cancer == "cervix" else "4",
+            "progressed_on": [name], "prior_treatments": [name]}  # fmt: skip
+    if may is not None:
+        data["kin_may_work"] = may
+    result = evaluate(parsed(data, kb), kb)
+    text = result.model_dump_json()
+    for said, where in PART_OF.findall(text):
+        assert not set(re.findall(r"[\w-]+", said.lower())) <= set(
+            re.findall(r"[\w-]+", where.lower())), (said, where, data)  # fmt: skip
+    asked = [m.question or "" for o in result.options for m in o.missing
+             if m.fact == "kin_may_work"]  # fmt: skip
+    for question in asked:  # the drug, where the question names it, with where it stopped
+        if f"although {kb.name_of(drug)}" in question or f"and {kb.name_of(drug)} (" in question:
+            assert f"{kb.name_of(drug)} ({kb.part_of([drug], regimen)})" in question, question
+
+
+@pytest.mark.parametrize("kind", NARROW_KINDS)
+def test_the_question_of_a_kind_that_could_still_work_names_it_by_its_drugs(kind: str) -> None:
+    """"Could fluoropyrimidines still work, although fluorouracil, part of FOLFOX, stopped
+    working?" named a kind by a class name a family does not know (a family's review). Of every
+    narrow kind of drug (the knowledge base's drug classes), each drug of it that stopped, of
+    every cancer: a question of whether the kind could still work names no class, but the drugs
+    that stopped, "other drugs of the same kind", and as examples only other drugs of that
+    kind; and the kind is asked of for some drug and cancer (the test tests something)."""
+    kb = shared_kb()
+    labels = [kb.label("kin_may_work", k) for k in NARROW_KINDS]
+    of_kind = kb.drugs_of_kind(kind)
+    seen = []
+    for drug, cancer in itertools.product([d.id for d in kb.data.drugs if kind in d.classes],
+                                          ["rectum", "stomach", "cervix", "lung", "breast"]):
+        data = {"cancer": cancer, "stage": "4B" if cancer == "cervix" else "4",
+                "progressed_on": [kb.name_of(drug)], "prior_treatments": [kb.name_of(drug)]}
+        try:
+            profile = parse_profile(data, kb)
+        except ProfileError:
+            continue
+        for option in evaluate(profile, kb).options:
+            for m in option.missing:
+                if m.fact != "kin_may_work":
+                    continue
+                question = m.question or ""
+                seen.append(question)
+                assert not any(f"Could {label} still" in question or f"could {label} still"
+                               in question for label in labels), question  # fmt: skip
+                assert (f"other drugs of the same kind as {kb.name_of(drug)}" in question
+                        or kb.name_of(drug) not in of_kind), question  # fmt: skip
+                for such in re.findall(r"\(such as ([^)]*)\)", question):
+                    examples = re.split(r", | or | and ", such)
+                    assert set(examples) <= set(of_kind) - {kb.name_of(drug)}, question
+    assert seen, kind
+
+
+def test_a_drug_that_stopped_in_a_regimen_that_names_it_is_said_to_be_in_it() -> None:
+    """A vignette: rectal cancer after fluorouracil with leucovorin stopped working. The
+    question of capecitabine alone, and the note of its kind, say where fluorouracil stopped as
+    the CDS cards do: "in fluorouracil with leucovorin", not "part of" it; the kind by its
+    drugs, with capecitabine as an example."""
+    kb = shared_kb()
+    data = {"cancer": "rectum", "stage": "4", "progressed_on": ["fluorouracil with leucovorin"],
+            "prior_treatments": ["fluorouracil with leucovorin"]}  # fmt: skip
+    result = evaluate(parsed(data, kb), kb)
+    (alone,) = [o for o in result.options if o.id == "rectum-capecitabine"]
+    (question,) = [m.question for m in alone.missing if m.fact == "kin_may_work"]
+    assert question == ("Could other drugs of the same kind as fluorouracil (such as capecitabine "
+                        "or floxuridine) still work, although fluorouracil (in fluorouracil with "
+                        "leucovorin) stopped working?")  # fmt: skip
+    assert any("Fluorouracil (in fluorouracil with leucovorin) stopped working, and capecitabine"
+               in w for w in alone.warnings), alone.warnings  # fmt: skip

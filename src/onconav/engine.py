@@ -1075,33 +1075,49 @@ def _had(kb: KnowledgeBase, rules: Rules, row: dict[str, FactValue], fact: str) 
 def _kin_asked(kb: KnowledgeBase, rules: Rules, row: dict[str, FactValue],
                fact: str) -> str | None:  # fmt: skip
     """Of a fact an option's route waits on for the care team's word that a drug of a kind could
-    still work (``RuledOut.unless``: ``kin_may_work``), its ``which_had`` naming each kind and
-    the drug of it that stopped ("Could fluoropyrimidines still work, although fluorouracil, part of
-    FOLFOX, stopped working?"), in words that ask as well for the person as for the list of
-    questions to ask the care team; None when none
-    waits."""
+    still work (``RuledOut.unless``: ``kin_may_work``), its ``which_had`` naming each kind by
+    the drugs of it that stopped, with examples of the others from the knowledge base's drug
+    classes, and where each was given ("Could other drugs of the same kind as fluorouracil (such
+    as capecitabine) still work, although fluorouracil (part of FOLFOX) stopped working?"; it had
+    asked "Could fluoropyrimidines still work, ...", a class name a family does not know: a
+    family's review), in words that ask as well for the person as for the list of questions to
+    ask the care team; None when none waits."""
     template = kb.facts[fact].which_had
     stopped = row.get("progressed_on")
     if template is None or not isinstance(stopped, frozenset):
         return None
-    asked: dict[str, list[str]] = {}
+    asked: dict[str, dict[str, list[str]]] = {}  # kind: each drug of it that stopped: where
     for r in rules.ruled_out:
         if r.unless is None or r.unless.fact != fact or hit_truth(r, row) is not Truth.UNKNOWN:
             continue
         kind = r.unless.wanted[0]
-        which = asked.setdefault(kind, [])
+        which = asked.setdefault(kind, {})
         for value in sorted(r.test.true & stopped):
             if kb.kind_of.get(value) == "drugs":
-                which.append(kb.name_of(value))
-            else:  # a regimen that holds a drug of the kind: that drug, part of it
-                which += [f"{kb.name_of(d)}, part of {kb.name_of(value)}," for d in
-                          kb.drugs_of(value) if kind in getattr(kb.by_id[d], "classes", [])]
+                which.setdefault(value, [])
+            else:  # a regimen that holds a drug of the kind: that drug, in it
+                for d in kb.drugs_of(value):
+                    if kind in getattr(kb.by_id[d], "classes", []):
+                        which.setdefault(d, []).append(value)
     if not asked:
         return None
-    phrases = [f"{in_sentence(kb.label(fact, kind))} still work, although "
-               f"{and_list(dict.fromkeys(which))} stopped working"
-               for kind, which in asked.items()]  # fmt: skip
-    return template.format(values=", and could ".join(phrases))
+    return template.format(values=", and could ".join(
+        _kin_phrase(kb, kind, which) for kind, which in asked.items()))
+
+
+def _kin_phrase(kb: KnowledgeBase, kind: str, which: dict[str, list[str]]) -> str:
+    """One kind's part of ``_kin_asked``'s question: the drugs of it that stopped, the others
+    of it as examples (at most two, in the data's order), and where each stopped: "other drugs
+    of the same kind as fluorouracil (such as capecitabine) still work, although fluorouracil
+    (part of FOLFOX) stopped working"."""
+    gone = [kb.name_of(d) for d in which]
+    others = [n for n in kb.drugs_of_kind(kind) if n not in gone][:2]
+    such_as = f" (such as {and_list(others, last='or')})" if others else ""
+    where = [kb.name_of(d) + (f" ({and_list([kb.part_of([d], r) for r in regimens], last='or')})"
+                              if regimens else "")
+             for d, regimens in which.items()]  # fmt: skip
+    return (f"other drugs of the same kind as {and_list(gone)}{such_as} still work, although "
+            f"{and_list(where)} stopped working")
 
 
 def _had_values(rules: Rules, row: dict[str, FactValue], fact: str,

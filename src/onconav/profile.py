@@ -2261,10 +2261,10 @@ def kin_warnings(kb: KnowledgeBase, kin: Iterable[Kin]) -> list[str]:
     too, which the care team decides. Of a drug that stopped working (cemiplimab after
     pembrolizumab, cisplatin after carboplatin): its kin may not work either (they were offered
     without a word: a clinical review); a drug of a regimen that stopped is one that stopped
-    (rule 1), named with the regimen ("capecitabine, part of CAPOX, stopped working"); what
-    only the kin would rule out waits on the care team's word (``kin_may_work``:
-    ``rules.kin_stopped_routes``), and a kind it lists is said to be one that could still work.
-    Of what cannot be had, said, not decided: no answer would settle it."""
+    (rule 1), named with the regimen (``KnowledgeBase.part_of``: "capecitabine (part of CAPOX)
+    stopped working"); what only the kin would rule out waits on the care team's word
+    (``kin_may_work``: ``rules.kin_stopped_routes``), and a kind it lists is said to be one that
+    could still work. Of what cannot be had, said, not decided: no answer would settle it."""
     out = []
     for k in kin:
         names, are, it = _kin_words(kb, k)
@@ -2273,12 +2273,12 @@ def kin_warnings(kb: KnowledgeBase, kin: Iterable[Kin]) -> list[str]:
                        f"of the same kind ({kb.name_of(k.kind)}): the reason may hold for {it} "
                        f"too; ask the care team before an option that gives {it}")  # fmt: skip
         elif k.may_work:  # the care team's word that one of the kind could still work
-            part = "" if k.regimen is None else f", part of {kb.name_of(k.regimen)},"
+            part = "" if k.regimen is None else f" ({kb.part_of([k.drug], k.regimen)})"
             out.append(f"progressed_on: {kb.name_of(k.drug)}{part} stopped working, and {names} "
                        f"{are} of the same kind ({kb.name_of(k.kind)}), which your care team "
                        "says could still work for you")  # fmt: skip
         else:
-            part = "" if k.regimen is None else f", part of {kb.name_of(k.regimen)},"
+            part = "" if k.regimen is None else f" ({kb.part_of([k.drug], k.regimen)})"
             out.append(f"progressed_on: {kb.name_of(k.drug)}{part} stopped working, and {names} "
                        f"{are} of the same kind ({kb.name_of(k.kind)}): "
                        f"{'it' if are == 'is' else 'they'} may not work either; ask the care "

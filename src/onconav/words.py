@@ -79,6 +79,17 @@ def one_of_its_kind(kind: str) -> str:
     return f"one of the {kind}" if kind.endswith("s") else f"a kind of {kind}"
 
 
+def part_of(drugs: Iterable[str], regimen: str) -> str:
+    """Where drugs were given, from their names and the regimen's, to follow the drugs' names:
+    "part of FOLFIRI"; "in fluorouracil with leucovorin" when the regimen's name names them
+    ("fluorouracil, part of fluorouracil with leucovorin" had read oddly: a clinician's review).
+    The one wording of it for every front end: the CDS cards, the questions, the notes and the
+    reasons."""
+    words = set(re.findall(r"[\w-]+", regimen.lower()))
+    named = all(set(re.findall(r"[\w-]+", d.lower())) <= words for d in drugs)
+    return f"{'in' if named else 'part of'} {regimen}"
+
+
 def and_list(names: Iterable[str], last: str = "and") -> str:
     """Names as a sentence lists them: "a", "a and b", "a, b and c" (``last`` "or": "a, b or
     c")."""

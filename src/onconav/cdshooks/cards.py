@@ -606,18 +606,8 @@ def _stopped_words(kb: KnowledgeBase, stopped: list[tuple[str, str | None]]) -> 
     """What stopped working of a drafted drug (``profile.stopped_of``), each with the regimen it
     stopped in: "irinotecan (part of FOLFIRI) stopped working"."""
     return and_list([kb.name_of(d) + ("" if regimen is None else
-                                      f" ({_part_of(kb, [d], regimen)})")
+                                      f" ({kb.part_of([d], regimen)})")
                      for d, regimen in stopped]) + " stopped working"  # fmt: skip
-
-
-def _part_of(kb: KnowledgeBase, drugs: list[str], regimen: str) -> str:
-    """Where drugs were given, after their names: "part of FOLFIRI"; "in fluorouracil with
-    leucovorin" when the regimen's name names them ("fluorouracil (part of fluorouracil with
-    leucovorin)" had read oddly: a clinician's review)."""
-    name = kb.name_of(regimen)
-    words = set(re.findall(r"[\w-]+", name.lower()))
-    named = all(set(re.findall(r"[\w-]+", kb.name_of(d).lower())) <= words for d in drugs)
-    return f"{'in' if named else 'part of'} {name}"
 
 
 def _stopped_again_words(kb: KnowledgeBase, ident: str, stopped: list[tuple[str, str | None]],
@@ -655,7 +645,7 @@ def _kin_words(kb: KnowledgeBase, ident: str, listed: list[Kin], statuses: set[S
                f"of the same kind as its {and_list([kb.name_of(d) for d in alike])}")
     barred = and_list([kb.name_of(k.drug) for k in kin if k.fact == "cannot_have"])
     stopped = and_list([kb.name_of(k.drug) + ("" if k.regimen is None else
-                                              f" ({_part_of(kb, [k.drug], k.regimen)})")
+                                              f" ({kb.part_of([k.drug], k.regimen)})")
                         for k in kin if k.fact == "progressed_on"])  # fmt: skip
     # both, said apart: "cannot have cisplatin and oxaliplatin stopped working" had read as
     # one list of what cannot be had
@@ -677,7 +667,7 @@ def _kin_words(kb: KnowledgeBase, ident: str, listed: list[Kin], statuses: set[S
         summary = f"{drug}: the record says {said}, {of_kind}; {doubt}"
     alike_words = md_escape(and_list([kb.name_of(d) for d in alike]))
     sentence = (f"The record says {md_escape(said)}: of the same kind as {alike_words}"
-                + ("" if alike == [ident] else f", {md_escape(_part_of(kb, alike, ident))}")
+                + ("" if alike == [ident] else f", {md_escape(kb.part_of(alike, ident))}")
                 + f". {_capital(doubt)}: check it before ordering. (The sources do not say; the "
                 "options are decided by what the record says of this drug itself.)")  # fmt: skip
     return summary, sentence
@@ -799,7 +789,7 @@ def _built_words(kb: KnowledgeBase, mix_id: str, on_stopped: list[Built]) -> tup
     shared = and_list([kb.name_of(d) for b in on_stopped for d in parts if d in b.gave])
     said = and_list([kb.name_of(b.stopped) if b.gave <= set(parts) else
                      and_list([kb.name_of(d) for d in parts if d in b.gave])
-                     + f", {_part_of(kb, [d for d in parts if d in b.gave], b.stopped)},"
+                     + f", {kb.part_of([d for d in parts if d in b.gave], b.stopped)},"
                      for b in on_stopped])  # fmt: skip
     summary = (f"{_capital(name)}: gives {said.rstrip(',')}, which stopped working, with {adds}; "
                "ask whether it could still help")  # fmt: skip

@@ -75,7 +75,7 @@ from onconav.kb.vocabulary import (
     record_codes,
     without_little_words,
 )
-from onconav.words import PERSON_HARMS, and_list, person_harms, place_words
+from onconav.words import PERSON_HARMS, and_list, part_of, person_harms, place_words
 
 DATA_DIR = Path(__file__).with_name("data")
 ARTEFACT = "kb.json"
@@ -365,6 +365,11 @@ class KnowledgeBase:
                 named.append(regimen.id)
                 left -= set(regimen.components)
         return sorted(named) + sorted(left)
+
+    def part_of(self, drugs: Iterable[str], regimen: str) -> str:
+        """Where drugs were given, after their names (``words.part_of``): "part of FOLFOX";
+        "in fluorouracil with leucovorin", whose name names them."""
+        return part_of([self.name_of(d) for d in drugs], self.name_of(regimen))
 
     def drugs_of(self, ident: str) -> list[str]:
         """The drugs a treatment gives: a drug itself, a regimen's components; none for anything

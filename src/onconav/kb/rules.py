@@ -31,7 +31,7 @@ from onconav.kb.model import (
     Timing,
 )
 from onconav.kb.vocabulary import Vocabulary, in_sentence
-from onconav.words import and_list, one_of_its_kind
+from onconav.words import and_list, one_of_its_kind, part_of
 
 Kind = Literal["bool", "one", "any", "every", "count", "unknown"]
 """How a test reads its fact: a yes/no fact; one value (an enum); a set holding any wanted value
@@ -759,7 +759,7 @@ def stopped_route(ident: str, treatments: Treatments) -> RuledOut:
     parts = getattr(record, "components", [])
     stopped = {ident: f"{name} has already stopped working for you"}
     for regimen in containing.get(ident, []):
-        stopped[regimen] = (f"it gives {name}, part of {named(regimen)}, which has "
+        stopped[regimen] = (f"it gives {name}, {part_of([name], named(regimen))}, which has "
                             "already stopped working for you")  # fmt: skip
     for part in getattr(record, "stopped_by", parts):  # its key drugs
         stopped[part] = (f"it gives {named(part)}, which has already stopped working "
@@ -789,9 +789,9 @@ def stopped_route(ident: str, treatments: Treatments) -> RuledOut:
             for other_id in containing.get(part, []):
                 if other_id != ident and not getattr(treatments.by_id[other_id], "counts_as",
                                                      []):  # fmt: skip
-                    stopped.setdefault(other_id, f"it gives {named(part)}, part of "
-                                       f"{named(other_id)}, which has already stopped "
-                                       "working for you")  # fmt: skip
+                    stopped.setdefault(other_id, f"it gives {named(part)}, "
+                                       f"{part_of([named(part)], named(other_id))}, which has "
+                                       "already stopped working for you")  # fmt: skip
     # what it is a kind of: that one of these stopped working, not which, leaves it undecided
     kinds = frozenset(
         c for d in (ident, *parts) for c in getattr(treatments.by_id[d], "classes", [])
@@ -842,7 +842,7 @@ def kin_stopped_routes(ident: str, stopped: RuledOut, treatments: Treatments) ->
             words = by_kind.setdefault(kind, {})
             either = f"{in_sentence(name_of(treatments.by_id, kind))} would not work either"
             for other in kin:
-                for value, through in ((other, ""), *((r, f", part of {named(r)},")
+                for value, through in ((other, ""), *((r, f", {part_of([named(other)], named(r))},")
                                                       for r in containing.get(other, []))):
                     if value not in direct:
                         words.setdefault(value, f"it gives {named(drug)}, and your care team "
