@@ -445,14 +445,15 @@ def test_the_options_card_names_each_cancer_treatment_that_needs_information(
                 unique=True),
        st.sampled_from([None, True, False]))  # fmt: skip
 @example("rectum", "4", ["liver"], [], None)  # symptoms not known: its card
-def test_a_fact_card_says_where_to_find_it_only_in_the_record(
+def test_a_fact_card_says_where_in_the_record_in_a_clinicians_words(
     cancer: str, stage: str | None, metastases: list[str], symptoms: list[str],
     wants: bool | None,
 ) -> None:
     """A not-on-record card is a clinician's: "Where to find it: You know this best" was written
-    for the patient (a clinician's review). It says where to find a result a test settles (the
-    report that holds it), and leaves the line out for any other fact, whose words are the
-    patient's."""
+    for the patient (a clinician's review), and the line was then left out for every fact no
+    test settles. Every fact a card names has where in the record it is (``Fact.in_record``, in
+    clinical words) or a test that settles it, and the card says ``in_record`` where there is
+    one; no card says a fact's ``find_it``, the patient's words."""
     data: dict[str, Any] = {"cancer": cancer, "metastases": metastases, "symptoms": symptoms}
     if stage is not None:
         data["stage"] = stage
@@ -462,11 +463,14 @@ def test_a_fact_card_says_where_to_find_it_only_in_the_record(
         return  # a stage this cancer does not have
     (_, *facts) = cardlib.patient_view(_situation(result), KB)
     for card, fact in zip(facts, cardlib.chosen_facts(result), strict=True):
-        said = "- Where to find it: " in card.detail
-        assert said is bool(fact.tests), (fact.fact, card.detail)
+        known = KB.facts[fact.fact]
+        assert known.in_record or fact.tests, fact.fact
+        if known.in_record:
+            assert f"- Where in the record: {known.in_record}\n" in card.detail, card.detail
+        else:
+            assert "- Where in the record" not in card.detail, card.detail
         for other in KB.facts.values():
-            if not other.decided_by:
-                assert other.find_it not in card.detail, (fact.fact, other.id)
+            assert other.find_it not in card.detail, (fact.fact, other.id)
 
 
 def test_every_card_keeps_the_specifications_rules(client: Client) -> None:

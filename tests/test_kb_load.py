@@ -753,3 +753,23 @@ def test_an_option_for_part_of_a_blockage_is_not_named_for_the_whole(kb) -> None
             for words in [broad.name, *broad.aliases]:  # a phrase, not one word ("blocked")
                 said = f" {words.lower()} " in f" {option.name.lower()} "
                 assert " " not in words or not said, (option.id, option.name, words)
+
+
+# the patient's words a clinician's line must not have (``Fact.find_it`` is written in them)
+PATIENT_VOICE = re.compile(r"\b(?:you|your|yours|ask)\b", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("fact", [f.id for f in KB.data.facts])
+def test_where_in_the_record_is_in_a_clinicians_words(fact: str) -> None:
+    """The CDS cards are a clinician's: a fact's ``find_it`` is the patient's ("Scan reports and
+    clinic letters after your first treatment", "You know this best"), so they had left out the
+    line for every fact no test settles. Every fact settled by a test or by the work-up of the
+    cancer (the chart should hold it) says where in the chart it is (``in_record``), in words of
+    its own: not the patient's voice, not ``find_it``'s."""
+    known = KB.facts[fact]
+    if known.decided_by or known.workup:
+        assert known.in_record, fact
+    if known.in_record is not None:
+        assert not PATIENT_VOICE.search(known.in_record), known.in_record
+        assert known.in_record != known.find_it, fact
+

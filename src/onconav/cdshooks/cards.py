@@ -313,10 +313,11 @@ def _fact_card(situation: Situation, fact: RankedFact, kb: KnowledgeBase) -> Car
         lines.append("- onconav asks the record for this result by the codes of its table (as "
                      "above); one filed under another code, such as a laboratory's own, is not "
                      "read: check the record")  # fmt: skip
-    # where to find it, for a result a test settles: the report that holds it (``find_it``);
-    # else it is written for the patient ("You know this best", "Ask the care team") and a
-    # clinician's card had said it (a clinician's review): left out, the question says it
-    lines += [*([f"- Where to find it: {known.find_it}"] if fact.tests else []),
+    # where in the chart, in a clinician's words (``Fact.in_record``); ``find_it`` is written for
+    # the patient ("You know this best", "Ask the care team"), and a clinician's card had said it
+    # (a clinician's review); a fact the chart does not hold (the care team's own judgement) has
+    # none: the question says it
+    lines += [*([f"- Where in the record: {known.in_record}"] if known.in_record else []),
               f"- Asked as: {fact.question}", "", f"It would decide {n}:", ""]  # fmt: skip
     for ident in fact.options:
         option = by_id.get(ident)

@@ -160,6 +160,14 @@ class Fact(Model):
     find_it: PlainText = Field(
         description="Where a person finds the answer (the pathology report, the care team)"
     )
+    in_record: PlainText | None = Field(
+        default=None,
+        description="Where a clinician finds it in the chart, in clinical words (\"Pathology "
+        "report (HER2 IHC; ISH if IHC 2+)\", \"Imaging reports\"): the CDS Hooks cards' "
+        "'Where in the record' line, where find_it is written for the patient (\"You know this "
+        "best\"). Left out where the chart does not hold it (the care team's judgement asked "
+        "of them)",
+    )
     decided_by: list[Id] = Field(
         default_factory=list, description="Tests that settle it (ids in tests.yaml)"
     )
