@@ -773,3 +773,11 @@ def test_where_in_the_record_is_in_a_clinicians_words(fact: str) -> None:
         assert not PATIENT_VOICE.search(known.in_record), known.in_record
         assert known.in_record != known.find_it, fact
 
+
+def test_a_value_with_its_own_tests_is_of_a_fact_with_its_own() -> None:
+    """A fact is named on the CDS cards by its own test (``cards._short_name``: HER2), never by
+    a value's (the ISH test of a borderline HER2): that holds for every fact only while every
+    fact whose values name tests names its own too."""
+    for fact in KB.data.facts:
+        if any(v.decided_by for v in fact.values):
+            assert fact.decided_by, fact.id

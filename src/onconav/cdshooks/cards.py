@@ -282,7 +282,7 @@ def _fact_card(situation: Situation, fact: RankedFact, kb: KnowledgeBase) -> Car
     known = kb.facts[fact.fact]
     n = _count(fact.decides, "option")
     undecided = _on_record(situation, fact.fact, kb)
-    short = _short_name(fact.fact, fact.tests, kb)
+    short = _short_name(fact.fact, kb)
     tests = " or ".join(t.name for t in fact.tests)
     if undecided is not None:
         disagree, said = undecided
@@ -688,7 +688,7 @@ def _test_words(situation: Situation, kb: KnowledgeBase, drug: str, given: str,
     on_record = {m.fact: _on_record(situation, m.fact, kb) for m in missing}
     absent = [kb.facts[m.fact].label for m in missing if on_record[m.fact] is None]
     deciding = missing[0]
-    short = _short_name(deciding.fact, deciding.tests, kb)
+    short = _short_name(deciding.fact, kb)
     held = on_record[deciding.fact]
     if held is None and (pending := _held_words(situation, deciding.fact)) is not None:
         summary = f"{drug}: {short} test on record, {pending}; its result decides whether it suits"
@@ -1019,11 +1019,12 @@ def _on_record(situation: Situation, fact: str, kb: KnowledgeBase) -> tuple[bool
     return False, f"on record as {said} ({where}): it does not decide"
 
 
-def _short_name(fact: str, tests: list[TestRef], kb: KnowledgeBase) -> str:
+def _short_name(fact: str, kb: KnowledgeBase) -> str:
     """A fact in a few words: the name of the test that settles it (HER2), else its label. The
     fact's own test, not one of a value's (the ISH test of a borderline HER2 result had named
-    the fact "HER2 ISH": "HER2 ISH on record, not decided", of an IHC result)."""
-    named = [kb.name_of(t) for t in kb.facts[fact].decided_by] or [t.name for t in tests]
+    the fact "HER2 ISH": "HER2 ISH on record, not decided", of an IHC result); a value's tests
+    are those of a fact with its own (HER2), so no other is needed."""
+    named = [kb.name_of(t) for t in kb.facts[fact].decided_by]
     if named:
         return named[0].removesuffix(" test")
     return in_sentence(kb.facts[fact].label)
