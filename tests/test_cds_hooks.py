@@ -4652,7 +4652,7 @@ def test_a_drug_is_not_said_part_of_a_regimen_named_by_it(regimen: str) -> None:
     and those of their kind), no card says a drug is "part of" a regimen whose name names it;
     it says "in" it ("Fluorouracil (in fluorouracil with leucovorin) stopped working"). (The
     options' reasons and questions and the answer's notes, which the card lists, are the
-    engine's words.)"""
+    engine's words, of the same ``KnowledgeBase.part_of``: tests/test_engine.py.)"""
     name = KB.name_of(regimen)
     words = set(re.findall(r"[\w-]+", name.lower()))
     drugs = sorted(d.id for d in KB.data.drugs)
@@ -4673,7 +4673,7 @@ def test_a_drug_is_not_said_part_of_a_regimen_named_by_it(regimen: str) -> None:
                     if whole == name:
                         assert found[1].lower() not in words, (drug, found[0], card.summary)
     drug = KB.by_id[regimen].components[0]  # type: ignore[union-attr]
-    said = f"{KB.name_of(drug)} ({cardlib._part_of(KB, [drug], regimen)})"
+    said = f"{KB.name_of(drug)} ({KB.part_of([drug], regimen)})"
     assert said == (f"{KB.name_of(drug)} (in {name})" if KB.name_of(drug).lower() in name.lower()
                     else f"{KB.name_of(drug)} (part of {name})"), said
 
