@@ -1102,16 +1102,19 @@ def _kin_asked(kb: KnowledgeBase, rules: Rules, row: dict[str, FactValue],
     if not asked:
         return None
     return template.format(values=", and could ".join(
-        _kin_phrase(kb, kind, which) for kind, which in asked.items()))
+        _kin_phrase(kb, kind, which, rules.option) for kind, which in asked.items()))
 
 
-def _kin_phrase(kb: KnowledgeBase, kind: str, which: dict[str, list[str]]) -> str:
+def _kin_phrase(kb: KnowledgeBase, kind: str, which: dict[str, list[str]], option: str) -> str:
     """One kind's part of ``_kin_asked``'s question: the drugs of it that stopped, the others
-    of it as examples (at most two, in the data's order), and where each stopped: "other drugs
-    of the same kind as fluorouracil (such as capecitabine) still work, although fluorouracil
-    (part of FOLFOX) stopped working"."""
+    of it as examples (at most two: those the asking option gives first, then in the data's
+    order; "such as oxaliplatin" had been said to a cervical cancer's cisplatin pairs), and where
+    each stopped: "other drugs of the same kind as fluorouracil (such as capecitabine) still
+    work, although fluorouracil (part of FOLFOX) stopped working"."""
     gone = [kb.name_of(d) for d in which]
-    others = [n for n in kb.drugs_of_kind(kind) if n not in gone][:2]
+    given = [kb.name_of(d) for u in getattr(kb.by_id[option], "uses", []) for d in kb.drugs_of(u)
+             if kind in getattr(kb.by_id[d], "classes", [])]  # fmt: skip
+    others = [n for n in dict.fromkeys([*given, *kb.drugs_of_kind(kind)]) if n not in gone][:2]
     such_as = f" (such as {and_list(others, last='or')})" if others else ""
     where = [kb.name_of(d) + (f" ({and_list([kb.part_of([d], r) for r in regimens], last='or')})"
                               if regimens else "")
