@@ -1906,7 +1906,7 @@ def test_one_who_wants_no_cancer_treatment_is_counted_none(pair) -> None:  # typ
     for data in pair:
         no = evaluate(parse_profile({**data, "wants_cancer_treatment": False}, kb), kb)
         for status in (Status.offered, Status.needs_information):
-            assert render.treatments_among(no, status)[0] == 0, [
+            assert len(render.split_among(no, status)[0]) == 0, [
                 o.id for o in no.options if o.status is status and o.standard]
         assert all(o.standard is kb.rules[o.id].standard for o in no.options
                    if o.status is Status.declined)  # what they do not want is cancer treatment

@@ -141,13 +141,6 @@ def offered_split(result: Result) -> str:
     return split_words(*split_among(result, Status.offered), yet=asking)
 
 
-def treatments_among(result: Result, status: Status) -> tuple[int, int]:
-    """Of the options of a status, how many treat the cancer (``OptionResult.standard``), and
-    how many are clinical trials or care (``split_among``, counted)."""
-    treating, others = split_among(result, status)
-    return len(treating), len(others)
-
-
 def split_among(result: Result, status: Status) -> tuple[list[OptionResult], list[OptionResult]]:
     """The options of a status that treat the cancer (``OptionResult.standard``), and those
     that are clinical trials or care, each in the answer's order: the one place they are
