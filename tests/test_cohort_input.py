@@ -1560,6 +1560,37 @@ def test_a_misspelt_fact_is_said_as_a_slip_not_offered_to_be_ignored(
                              "read; line 1: 'stgae' is not a fact; did you mean 'stage'?"]
 
 
+def test_a_slip_beside_its_fact_is_said_as_one_and_may_be_left_out(
+    run_cli: Run, tmp_path: Path
+) -> None:
+    """A column named as a slip of a fact that another column gives (``stgae`` beside
+    ``stage``) stops the run naming the fact it is close to, in CSV, Parquet and NDJSON (it had
+    been said only to be no fact, with the list of every fact); it may be a copy, so
+    --ignore-column is offered, and with it the run reads the stage."""
+    csv_file = tmp_path / "copy.csv"
+    csv_file.write_text("patient_id,cancer,stage,stgae\nA,stomach,4,4\n")
+    parquet = tmp_path / "copy.parquet"
+    with duckdb.connect() as con:
+        con.execute(f"COPY (FROM read_csv('{csv_file}', all_varchar=true)) TO '{parquet}' "
+                    "(FORMAT parquet)")  # fmt: skip
+    ndjson = tmp_path / "copy.ndjson"
+    ndjson.write_text('{"patient_id": "A", "cancer": "stomach", "stage": "4", "stgae": "4"}\n')
+    said = ("'stgae' is not a fact; did you mean 'stage'? (stage is given too: if this is a "
+            "copy, leave it out); accepted: patient_id, cancer, stage")
+    for source in (csv_file, parquet, ndjson):
+        out = tmp_path / f"{source.suffix[1:]}.parquet"
+        done = run_cli("cohort", str(source), "--quiet", "--out", str(out))
+        assert done.status == 2 and len(done.errors()) == 1, done.stderr
+        assert said in done.errors()[0], done.stderr
+        assert done.errors()[0].endswith("or leave it out with --ignore-column 'stgae'")
+        done = run_cli("cohort", str(source), "--quiet", "--out", str(out),
+                       "--ignore-column", "stgae")  # fmt: skip
+        assert done.status == 0, done.stderr
+        with duckdb.connect() as con:
+            assert con.execute(f"SELECT count(*) FROM '{out}' WHERE status = 'offered'"
+                               ).fetchone()[0] > 0  # fmt: skip
+
+
 def test_a_column_that_is_no_fact_can_be_ignored(run_cli: Run, tmp_path: Path) -> None:
     """An export's extra column (an mrn) stops the run, naming --ignore-column; with
     --ignore-column MRN (in any case, repeatable) it is not read, in CSV, Parquet and NDJSON

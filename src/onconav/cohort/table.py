@@ -403,6 +403,10 @@ def _not_a_fact(name: str, kinds: dict[str, str],
     # would be that fact twice), which may be left out, as a name that holds one given
     if close and close not in given:
         return f"is not a fact; did you mean {close!r}?", False
+    if close:  # (``stgae`` beside ``stage``: said as a slip too, never without a word)
+        return (f"is not a fact; did you mean {close!r}? ({close} is given too: if this is a "
+                "copy, leave it out); accepted: "
+                + ", ".join(k for k, v in kinds.items() if v != "ignored")), True
     return ("is not a fact; accepted: "
             + ", ".join(k for k, v in kinds.items() if v != "ignored")), True
 
