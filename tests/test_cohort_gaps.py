@@ -37,13 +37,16 @@ def read_gaps(path: Path) -> list[tuple[str, str, list[str], str, int, list[str]
     return [(p, f, list(t), w, int(n), list(ids)) for p, f, t, w, n, ids in found]
 
 
-def expected(rows: list[dict[str, Any]]) -> tuple[Pairs, dict[str, dict[str, Any]], Pairs]:
+def expected(rows: list[dict[str, Any]]) -> tuple[Pairs, dict[str, dict[str, Any]], Pairs,
+                                                   Pairs]:  # fmt: skip
     """Per (patient, fact), the standard options needing information that the fact would decide,
-    by ``evaluate`` one person at a time; each answered person's facts (implied included); and
-    per (patient, fact) the questions ``evaluate`` asks of it."""
+    by ``evaluate`` one person at a time; each answered person's facts (implied included); per
+    (patient, fact) the questions ``evaluate`` asks of it; and the tests it names for it (each
+    option's, joined by ``; ``: HER2 2+, the ISH test)."""
     pairs: Pairs = {}
     facts: dict[str, dict[str, Any]] = {}
     questions: Pairs = {}
+    named: Pairs = {}
     by_patient: dict[str, list[dict[str, Any]]] = {}
     for row in rows:
         if row.get("patient_id") is not None:
@@ -69,6 +72,8 @@ def expected(rows: list[dict[str, Any]]) -> tuple[Pairs, dict[str, dict[str, Any
                     ):
                         pairs.setdefault((pid, missing.fact), set()).add(option.id)
                         questions.setdefault((pid, missing.fact), set()).add(missing.question)
+                        named.setdefault((pid, missing.fact), set()).add(
+                            "; ".join(t.name for t in missing.tests))
         if advanced_by_premise(facts[pid]):  # no stage, nothing saying it is advanced: the
             # stage decides every standard option offered or needing information
             decided = {o.id for o in options if KB.rules[o.id].standard
@@ -76,7 +81,9 @@ def expected(rows: list[dict[str, Any]]) -> tuple[Pairs, dict[str, dict[str, Any
             if decided:
                 pairs[(pid, "stage")] = decided
                 questions[(pid, "stage")] = {KB.facts["stage"].question}
-    return pairs, facts, questions
+                named[(pid, "stage")] = {"; ".join(KB.name_of(t)
+                                                   for t in KB.facts["stage"].decided_by)}
+    return pairs, facts, questions, named
 
 
 def not_known(fact: str, value: Any) -> bool:
@@ -112,7 +119,7 @@ def test_the_demo_population_has_the_gaps_an_analyst_means(tmp_path: Path) -> No
     loaded, totals = gaps(KB, source, tmp_path / "gaps.parquet", "parquet")
     found = read_gaps(tmp_path / "gaps.parquet")
     by_id = {r["patient_id"]: r for r in rows if r.get("patient_id")}
-    _, facts, _ = expected(rows)
+    _, facts, _, _ = expected(rows)
 
     def stage_4(pid: str, cancer: str) -> bool:
         return facts[pid]["cancer"] == cancer and facts[pid]["stage"] in {"4", "4A", "4B"}
@@ -145,7 +152,8 @@ def test_the_demo_population_has_the_gaps_an_analyst_means(tmp_path: Path) -> No
     # hormone receptors), where the answer is found, never nothing (review17 item 5: "-")
     for fact, settled, *_ in totals:
         tests = [KB.name_of(t) for t in KB.facts[fact].decided_by]
-        assert settled == "; ".join(tests) if tests else (
+        own = {"; ".join(KB.name_of(t) for t in v.decided_by) for v in KB.facts[fact].values}
+        assert settled in {"; ".join(tests), *own} if tests else (
             settled and KB.facts[fact].find_it.startswith(settled)), (fact, settled)
     assert {f for f, t, *_ in totals if t.startswith("Scan reports")} >= {"metastases"}
 
@@ -158,7 +166,7 @@ def test_a_symptom_deciding_options_is_no_gap(tmp_path: Path) -> None:
             {"patient_id": "k", "cancer": "rectum", "stage": "4", "kras": "mutated"},
             {"patient_id": "c", "cancer": "cervix", "stage": "4"},
             {"patient_id": "b", "cancer": "cervix", "stage": "4B"}]  # fmt: skip
-    pairs, _, _ = expected(rows)
+    pairs, _, _, _ = expected(rows)
     assert any("symptoms" in [m.fact for m in o.missing]
                for o in evaluate(parse_profile(profile_data(rows[0]), KB), KB).options)  # fmt: skip
     source = tmp_path / "people.ndjson"
@@ -189,7 +197,7 @@ def test_the_gaps_are_exactly_the_missing_work_up_of_standard_options(
     demo.write(rows, str(source), "parquet")
     out = tmp_path / f"gaps-{seed}.parquet"
     gaps(KB, source, out, "parquet")
-    pairs, facts, questions = expected(rows)
+    pairs, facts, questions, named = expected(rows)
     found = read_gaps(out)
     assert len({(p, f) for p, f, *_ in found}) == len(found)
     for pid, fact, _, _, n, ids in found:
@@ -207,6 +215,11 @@ def test_the_gaps_are_exactly_the_missing_work_up_of_standard_options(
                 assert question == KB.facts[fact].question, (pid, fact, question)
                 continue
             assert question in questions[(pid, fact)], (pid, fact, question)
+        # and names the tests onconav options names for that person's fact (HER2 2+: the ISH
+        # test, not the HER2 test already done)
+        for pid, fact, tests in con.execute(
+                f"SELECT patient_id, fact, tests FROM read_parquet('{out}')").fetchall():
+            assert named[(pid, fact)] == {"; ".join(tests)}, (pid, fact, tests)
     # what is on record for the fact (HER2 2+, tested, from no result at all), and whether the
     # record says the cancer is advanced, as the core reads the person
     first = {r["patient_id"]: r for r in reversed(rows) if r.get("patient_id") is not None}
@@ -256,6 +269,29 @@ def test_a_gap_asks_the_narrower_question_of_an_answer_that_does_not_decide(
     assert found[("3", "stage")] == stage["4"].which
 
 
+def test_an_equivocal_her2_gap_names_the_ish_test(tmp_path: Path) -> None:
+    """HER2 borderline (IHC 2+) on record: the gap names the HER2 ISH test, as onconav options
+    does (the value's own ``decided_by``), and the totals give it a line of its own; HER2 not
+    given names the HER2 test. It had named the HER2 test, the test already done, for both."""
+    source = tmp_path / "people.csv"
+    source.write_text("patient_id,cancer,stage,her2\n1,stomach,4,2+\n2,stomach,4,\n")
+    out = tmp_path / "gaps.csv"
+    _, totals = gaps(KB, source, out, "csv")
+    ish = [KB.name_of(t) for v in KB.facts["her2"].values if v.id == "equivocal"
+           for t in v.decided_by]  # fmt: skip
+    assert ish == ["HER2 ISH test"]
+    with duckdb.connect() as con:
+        named = dict(con.execute("SELECT patient_id::VARCHAR, tests FROM read_csv(?) WHERE "
+                                 "fact = 'her2'", [str(out)]).fetchall())  # fmt: skip
+    assert named == {"1": "HER2 ISH test", "2": "HER2 test"}
+    one = profile_data({"patient_id": "1", "cancer": "stomach", "stage": "4", "her2": "2+"})
+    said = {t.name for o in evaluate(parse_profile(one, KB), KB).options for m in o.missing
+            if m.fact == "her2" for t in m.tests}  # fmt: skip
+    assert said == {"HER2 ISH test"}
+    assert {t[:2] for t in totals if t[0] == "her2"} == {("her2", "HER2 ISH test"),
+                                                          ("her2", "HER2 test")}
+
+
 def test_a_gap_of_a_list_asks_the_question_of_a_value_that_does_not_decide(
     tmp_path: Path,
 ) -> None:
@@ -301,7 +337,7 @@ def test_a_cancer_advanced_only_by_the_premise_has_a_stage_gap(tmp_path: Path) -
     assert set(staged) == {"stomach", "colon", "cervix", "not-back"}, staged
     assert "stomach-chemotherapy" in staged["stomach"]
     assert "recurrence" in {f for p, f, *_ in found if p == "stage-3"}
-    pairs, _, _ = expected(rows)
+    pairs, _, _, _ = expected(rows)
     assert {p: ids for (p, f), ids in pairs.items() if f == "stage"} == {
         p: set(ids) for p, ids in staged.items()}  # fmt: skip
 
@@ -355,7 +391,7 @@ def test_hormone_receptors_are_a_gap_of_breast_cancer_only(tmp_path: Path) -> No
     gaps(KB, source, tmp_path / "gaps.parquet", "parquet")
     hormones = {p for p, f, *_ in read_gaps(tmp_path / "gaps.parquet") if f == "hormone_sensitive"}
     assert hormones == {"breast", "lobular"}
-    pairs, _, _ = expected(rows)
+    pairs, _, _, _ = expected(rows)
     assert {p for p, f in pairs if f == "hormone_sensitive"} == {"breast", "lobular"}
 
 
@@ -476,7 +512,10 @@ def test_a_gap_settles_only_the_options_every_answer_decides(tmp_path: Path, see
             "SELECT fact, count(*) FILTER (advanced), coalesce(sum(settles) FILTER (advanced), "
             "0), coalesce(sum(options) FILTER (advanced), 0), count(*) FILTER (NOT advanced) "
             f"FROM read_parquet('{out}') GROUP BY fact").fetchall()  # fmt: skip
-    assert {(f, *rest) for f, _, *rest in totals} == set(summed)
+    per_fact: dict[str, list[int]] = {}  # (a line per fact and test: HER2 2+, the ISH test)
+    for f, _, *rest in totals:
+        per_fact[f] = [a + b for a, b in zip(per_fact.get(f, [0, 0, 0, 0]), rest, strict=True)]
+    assert {(f, *rest) for f, rest in per_fact.items()} == set(summed)
     narrowed = 0
     for pid, fact, ids, settled, settles in found:
         assert set(settled) <= set(ids) and settles == len(settled)

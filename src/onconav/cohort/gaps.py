@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 
 from onconav.cohort.table import SEPARATOR, copy_to
+from onconav.engine import _missing
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType
 from onconav.kb.rules import ALWAYS, OTHERS_NOT_KNOWN, STAGE_EARLIER
@@ -156,6 +157,33 @@ def given_sql(kb: KnowledgeBase, people: str) -> str:
     return " UNION ALL ".join(parts)
 
 
+def own_tests(kb: KnowledgeBase, con: duckdb.DuckDBPyConnection, people: str) -> str:
+    """A query of (patient_id, fact, tests) over a facts table (``people``, SQL): for each fact
+    of the work-up one of whose values names tests of its own (``decided_by`` of a value in
+    facts.yaml: HER2 borderline, IHC 2+, the ISH test), the tests that settle it for each
+    person who has such a value, named as ``onconav options`` names them (``engine._missing``,
+    the one rule, over the facts as the rules read them): a HER2 gap of an equivocal result had
+    named the HER2 test, the test already done. Everyone else's are the fact's own
+    (``definitions``). Each distinct value of the population is named once."""
+    facts = [f for f in kb.workup if any(v.decided_by for v in kb.facts[f].values)]
+    if not facts:
+        return ("SELECT CAST(NULL AS VARCHAR) AS patient_id, CAST(NULL AS VARCHAR) AS fact, "
+                "CAST(NULL AS VARCHAR[]) AS tests LIMIT 0")
+    con.execute(f"CREATE TEMP TABLE own_people AS {people_sql(kb, people)}")
+    con.execute("CREATE TEMP TABLE own_named (fact VARCHAR, value VARCHAR, tests VARCHAR[])")
+    for fact in facts:
+        for text, value in con.execute(f"SELECT DISTINCT CAST({column(fact)} AS VARCHAR), "
+                                       f"{column(fact)} FROM own_people WHERE {column(fact)} "
+                                       "IS NOT NULL").fetchall():  # fmt: skip
+            given = frozenset(value) if isinstance(value, list) else value
+            con.execute("INSERT INTO own_named VALUES (?, ?, ?)",
+                        [fact, text, [t.name for t in _missing(kb, fact, None, given).tests]])
+    return " UNION ALL ".join(
+        f"SELECT p.person_id AS patient_id, n.fact, n.tests FROM own_people p JOIN own_named n "
+        f"ON n.fact = {quote(fact)} AND n.value = CAST(p.{column(fact)} AS VARCHAR)"
+        for fact in facts)  # fmt: skip
+
+
 def advanced_on_record_sql(kb: KnowledgeBase, people: str) -> str:
     """A query of (patient_id, advanced) over a facts table (``people``, SQL): whether the record
     says the cancer is advanced (stage 4, come back, or spread to a distant organ: ``advanced``
@@ -209,6 +237,8 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
                     + asked_sql(kb, f"read_parquet({quote(str(people))})"))  # fmt: skip
         con.execute("CREATE TABLE on_record AS "
                     + given_sql(kb, f"read_parquet({quote(str(people))})"))  # fmt: skip
+        con.execute("CREATE TABLE own AS "
+                    + own_tests(kb, con, f"read_parquet({quote(str(people))})"))  # fmt: skip
         con.execute("CREATE TABLE advanced AS "
                     + advanced_on_record_sql(kb, f"read_parquet({quote(str(people))})"))
         con.execute("CREATE TABLE by_premise AS "
@@ -238,13 +268,14 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
             "CREATE TABLE gaps AS SELECT g.patient_id, g.fact, coalesce(r.given, u.given) AS "
             "given, v.advanced, t.label, "
             "coalesce(a.question, t.question) AS question, "
-            "t.tests, t.find_it, g.options, g.option_ids FROM "
+            "coalesce(o.tests, t.tests) AS tests, t.find_it, g.options, g.option_ids FROM "
             f"((FROM premise) UNION ALL (SELECT * FROM ({missing}) "
             "ANTI JOIN premise USING (patient_id, fact))) g "
             "JOIN gap_facts t USING (fact) ANTI JOIN outside USING (patient_id, fact) "
             "LEFT JOIN asked a USING (patient_id, fact) "
             "LEFT JOIN on_record r USING (patient_id, fact) "
-            "LEFT JOIN unread u USING (patient_id, fact) JOIN advanced v USING (patient_id)"
+            "LEFT JOIN unread u USING (patient_id, fact) LEFT JOIN own o USING (patient_id, fact) "
+            "JOIN advanced v USING (patient_id)"
         )
         # of each gap's options, those the fact alone settles (the others it only narrows)
         people_table = f"read_parquet({quote(str(people))})"
@@ -281,4 +312,4 @@ def settled_by(tests: list[str], find_it: str | None) -> str:
 
 __all__ = ["NOT_READ", "Totals", "Unread", "advanced_on_record_sql", "asked_sql",
            "by_premise_sql", "deciding_values", "definitions", "given_sql", "outside_workup",
-           "settled_by", "settled_sql", "write_gaps"]
+           "own_tests", "settled_by", "settled_sql", "write_gaps"]
