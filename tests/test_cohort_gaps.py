@@ -17,11 +17,11 @@ from hypothesis import strategies as st
 from onconav import words
 from onconav.cohort import demo, gaps
 from onconav.cohort.engines import profile_data
-from onconav.cohort.gaps import deciding_values, definitions
+from onconav.cohort.gaps import answers, deciding_values, definitions, status_tests
 from onconav.engine import evaluate
 from onconav.kb import load_kb
 from onconav.kb.rules import ONE_OR_SEVERAL, OTHERS_NOT_KNOWN
-from onconav.logic import Truth, advanced, advanced_by_premise, truth
+from onconav.logic import Truth, advanced, advanced_by_premise, leaf_truth, truth
 from onconav.profile import ProfileError, facts_of, parse_profile
 
 KB = load_kb()
@@ -474,13 +474,15 @@ def test_the_gaps_and_the_summary_are_the_same_every_run(tmp_path: Path) -> None
 
 
 def still_open(row: dict[str, Any], fact: str) -> dict[str, bool] | None:
-    """Per option of the person (``row``, as given), whether it needs information for every
-    answer to ``fact`` (``deciding_values``), by ``evaluate``: True for one that some answer
-    leaves needing information. None if an answer makes the row unreadable."""
+    """Per option of the person (``row``, as given), whether some answer to ``fact``, of every
+    one (``deciding_values``: of a list, every list), leaves it needing information, by
+    ``evaluate`` one answer at a time: the brute-force reference of what a gap settles. None if
+    an answer makes the row unreadable."""
     open_: dict[str, bool] = {}
     for value in deciding_values(KB, fact):
+        answer = sorted(value) if isinstance(value, frozenset) else value
         try:
-            profile = parse_profile(profile_data({**row, fact: value}), KB)
+            profile = parse_profile(profile_data({**row, fact: answer}), KB)
         except ProfileError:
             return None
         for option in evaluate(profile, KB).options:
@@ -497,8 +499,10 @@ def test_a_gap_settles_only_the_options_every_answer_decides(tmp_path: Path, see
     """On random people (python engine, one at a time): an option a gap counts as settled
     (``settled_ids``) leaves needing information for every answer to the fact; one it lists
     but does not count (it only narrows: another fact not on record decides it too) needs
-    information still for some answer. The facts are ranked by the options settled."""
-    rows = demo.people(KB, 120, seed=seed)
+    information still for some answer: ``settled_sql`` tries a few answers of each kind the
+    options' tests tell apart, the reference every answer (of 7 places of spread, 128 lists).
+    The facts are ranked by the options settled."""
+    rows = demo.people(KB, 60, seed=seed)
     source = tmp_path / f"people-{seed}.parquet"
     demo.write(rows, str(source), "parquet")
     out = tmp_path / f"gaps-{seed}.parquet"
@@ -528,6 +532,43 @@ def test_a_gap_settles_only_the_options_every_answer_decides(tmp_path: Path, see
     assert any(settled for *_, settled, _ in found)  # a test that cannot fail is a defect
     ranks = [(-s, -p) for _, _, p, s, _, _ in totals]
     assert ranks == sorted(ranks)
+
+
+@settings(max_examples=60, deadline=None)
+@given(fact=st.sampled_from(sorted(WORKUP)),
+       options=st.lists(st.sampled_from(sorted(KB.rules)), min_size=1, max_size=8))
+def test_the_answers_tried_stand_for_every_answer(fact: str, options: list[str]) -> None:
+    """Of every answer to a fact (``deciding_values``), each option's tests of it read it as
+    they read one of the answers tried (``answers``): so the answers tried leave each option as
+    every answer can; and they are fewer (of the places of spread, 128 lists)."""
+    tests = status_tests(KB)
+    tried = answers(KB, fact, [tests[o] for o in options])
+    every = deciding_values(KB, fact)
+    assert set(map(_key, tried)) <= set(map(_key, every))
+    for option in options:
+        mine = [t for t in tests[option] if t.fact == fact]
+
+        def read(value: Any, mine: list[Any] = mine) -> tuple[Truth, ...]:
+            return tuple(leaf_truth(t, value) for t in mine)
+
+        assert {read(v) for v in every} == {read(v) for v in tried}, (fact, option)
+    assert len(tried) <= len(every)
+
+
+def _key(value: Any) -> Any:
+    return tuple(sorted(value)) if isinstance(value, frozenset) else value
+
+
+def test_the_answers_tried_are_few_and_every_test_is_seen() -> None:
+    """The places of spread: 128 lists, of which the tests of all options tell apart fewer
+    than 40, and each option's status reads its condition's tests (``status_tests``): HER2 for
+    trastuzumab, the implied stage's tests of the places of spread for an option that asks the
+    stage."""
+    tests = status_tests(KB)
+    assert len(deciding_values(KB, "metastases")) == 2 ** len(
+        [v for v in KB.vocabulary.known("metastases") if KB.which("metastases", v) is None])
+    assert len(answers(KB, "metastases", list(tests.values()))) < 40
+    assert {t.fact for t in tests["stomach-trastuzumab"]} >= {"her2", "stage", "metastases"}
 
 
 def test_a_fact_that_only_narrows_ranks_below_one_that_settles(tmp_path: Path) -> None:

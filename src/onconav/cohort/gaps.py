@@ -5,7 +5,8 @@ that settle it."""
 from __future__ import annotations
 
 import re
-from itertools import combinations
+from collections.abc import Iterable
+from itertools import combinations, product
 from pathlib import Path
 
 import duckdb
@@ -14,8 +15,23 @@ from onconav.cohort.table import SEPARATOR, copy_to
 from onconav.engine import _missing
 from onconav.kb import KnowledgeBase
 from onconav.kb.model import FactType
-from onconav.kb.rules import ALWAYS, OTHERS_NOT_KNOWN, STAGE_EARLIER
-from onconav.logic import advanced_by_premise_sql, advanced_sql, column, quote, to_sql
+from onconav.kb.rules import ALWAYS, NO_LIMIT, OTHERS_NOT_KNOWN, STAGE_EARLIER, Test
+from onconav.logic import (
+    Truth,
+    advanced_by_premise_sql,
+    advanced_sql,
+    because_sql,
+    column,
+    condition_sql,
+    implied_sql,
+    leaf_sql,
+    leaf_truth,
+    quote,
+    ruled_out_sql,
+    scope_sql,
+    to_sql,
+    uncovered_sql,
+)
 from onconav.sql import people_sql, statuses_sql
 
 # fact, tests, and of the patients on record as advanced: how many, the options the fact settles
@@ -41,39 +57,137 @@ def definitions(kb: KnowledgeBase) -> tuple[list[tuple[str, str, list[str], str]
     return facts, sorted(o for o, rules in kb.rules.items() if rules.standard)
 
 
-def deciding_values(kb: KnowledgeBase, fact: str) -> list[bool | str | list[str]]:
-    """Each answer to a fact of the work-up that a test or a scan can give, for telling the
-    options it settles from those it only narrows: a value with no narrower question of its
-    own (``kb.which``: not HER2 2+, whose ISH test decides, nor a stage 4 without its sub-stage,
-    nor a list that may not be whole); of a list, none, each one item and each two items; of
-    a yes/no fact, yes and no."""
+def deciding_values(kb: KnowledgeBase, fact: str) -> list[bool | str | frozenset[str]]:
+    """Every answer to a fact of the work-up that a test or a scan can give: a value with no
+    narrower question of its own (``kb.which``: not HER2 2+, whose ISH test decides, nor a stage
+    4 without its sub-stage, nor a list that may not be whole); of a list, every list of such
+    values (none too); of a yes/no fact, yes and no. What a gap settles is decided over all of
+    them (``settled_sql``, which tries one of each kind, ``answers``)."""
     if kb.facts[fact].type is FactType.bool:
         return [True, False]
     known = sorted(v for v in kb.vocabulary.known(fact) if kb.which(fact, v) is None)
     if kb.facts[fact].type is FactType.set:
-        return [[], *([v] for v in known), *(list(p) for p in combinations(known, 2))]
+        return [frozenset(c) for n in range(len(known) + 1) for c in combinations(known, n)]
     return list(known)
 
 
-def settled_sql(kb: KnowledgeBase, people: str, gaps: str) -> str:
-    """A query of (patient_id, fact, settled_ids) over a facts table (``people``, SQL) and
-    gaps (``gaps``: patient_id, fact, option_ids): of each gap's options, those the fact alone
-    settles: for every answer to it (``deciding_values``) the person's record with that answer
-    is decided by the engine's own rules (``sql.statuses_sql``) to an option that does not need
-    information (offered, not suitable, ...). The others it only narrows: another fact not on
-    record decides them too (the recurrence of a stage 4 rectal cancer whose KRAS is not
-    known)."""
+def status_tests(kb: KnowledgeBase) -> dict[str, set[Test]]:
+    """Per option, every test its status reads for a person, as the engine's SQL plan writes it
+    (``sql.results_sql``: its scope, for each site its own sources cover only in part too, its
+    condition, what rules it out, the line of ``STATUS_RULES``), with the tests of the implied
+    facts that those read (``kb.implied``, whose value the facts tested take from them: the
+    stage from the places of spread)."""
+    found: dict[str, set[Test]] = {}
+    for rules in kb.rules.values():
+        seen = found.setdefault(rules.option, set())
+
+        def leaf(test: Test, seen: set[Test] = seen) -> str:
+            seen.add(test)
+            return leaf_sql(test)
+
+        scope_sql(rules.scope, leaf)
+        plans = [rules]
+        for site, covers in rules.scope.uncovered:
+            uncovered_sql(rules.scope, site, covers, leaf)
+            plans.append(rules.at(site))
+        for r in plans:
+            condition_sql(r, leaf)
+            ruled_out_sql(r, leaf)
+            because_sql(r, leaf)
+        facts = {t.fact for t in seen}
+        for implied in reversed(kb.implied):  # (in order, each may read one made before it)
+            if implied.fact in facts:
+                implied_sql(implied, leaf)
+                facts |= {t.fact for t in seen}
+    return found
+
+
+def answers(kb: KnowledgeBase, fact: str,
+            options: Iterable[Iterable[Test]]) -> list[bool | str | frozenset[str]]:  # fmt: skip
+    """Answers to a fact of the work-up (``deciding_values``) that stand for every answer, for
+    options each given by the tests its status reads (``status_tests``): two answers that every
+    test of an option reads alike leave that option as each other does, all else the same; so
+    an answer of each way each option's tests can read it is kept, as few as that takes
+    (the first that reads a new way, in the order of ``deciding_values``). A list's answers are
+    made of its values in groups that every test reads alike (each place of spread a group of its
+    own: the tests tell them apart), of a group as many as a test of how many could tell apart,
+    no more (one test of at most one place tells one from two, not two from three): of 7 places
+    of spread, 128 lists, the tests of one option tell at most 6 kinds apart."""
+    mine = [[t for t in tests if t.fact == fact] for tests in options]
+    every = [t for tests in mine for t in tests]
+    candidates: list[bool | str | frozenset[str]]
+    if kb.facts[fact].type is not FactType.set or fact in ONE_HAD_READS:
+        candidates = deciding_values(kb, fact)
+    else:
+        known = sorted(v for v in kb.vocabulary.known(fact) if kb.which(fact, v) is None)
+        groups: dict[tuple[tuple[bool, bool], ...], list[str]] = {}
+        for item in known:
+            groups.setdefault(tuple((item in t.true, item in t.unknown) for t in every),
+                              []).append(item)  # fmt: skip
+        most = 1 + max((t.limit for t in every if t.kind == "count" and t.limit != NO_LIMIT),
+                       default=0)  # fmt: skip
+        candidates = [frozenset(v for group, n in zip(groups.values(), counts, strict=True)
+                                for v in group[:n])
+                      for counts in product(*(range(min(len(g), most) + 1)
+                                              for g in groups.values()))]  # fmt: skip
+    kept: list[bool | str | frozenset[str]] = []
+    read: set[tuple[int, tuple[Truth, ...]]] = set()
+    for value in candidates:
+        ways = {(i, tuple(leaf_truth(t, value) for t in tests)) for i, tests in enumerate(mine)}
+        if ways - read:
+            kept.append(value)
+            read |= ways
+    return kept
+
+
+# the facts that ``kb.only_one_had`` reads whole (which one treatment was had), not by tests:
+# ``answers`` tries each of their answers (none is a fact of the work-up today)
+ONE_HAD_READS = frozenset({"progressed_on", "prior_treatments"})
+
+
+def answers_table(kb: KnowledgeBase, con: duckdb.DuckDBPyConnection) -> str:
+    """A table (made on ``con``, its name returned) of (fact, option_id, answer): for each fact
+    of the work-up and standard option, the answers that stand for every answer to it for that
+    option (``answers``), each as a list (a value alone in one, yes and no as ``true`` and
+    ``false``). A gap tries those of each of its options: the same first answer of a kind
+    stands for it in every option, so a gap of 10 options tries few more than one of them."""
+    con.execute("CREATE TEMP TABLE gap_answers (fact VARCHAR, option_id VARCHAR, "
+                "answer VARCHAR[])")  # fmt: skip
+    tests = status_tests(kb)
+    rows = []
+    for fact in kb.workup:
+        for option in definitions(kb)[1]:
+            for value in answers(kb, fact, [tests[option]]):
+                items = (sorted(value) if isinstance(value, frozenset) else
+                         [str(value).lower() if isinstance(value, bool) else value])  # fmt: skip
+                rows.append(f"({quote(fact)}, {quote(option)}, "
+                            f"[{', '.join(map(quote, items))}]::VARCHAR[])")  # fmt: skip
+    if rows:
+        con.execute("INSERT INTO gap_answers VALUES " + ", ".join(rows))
+    return "gap_answers"
+
+
+def settled_sql(kb: KnowledgeBase, people: str, gaps: str, answers: str) -> str:
+    """A query of (patient_id, fact, settled_ids) over a facts table (``people``, SQL), gaps
+    (``gaps``: patient_id, fact, option_ids) and the answers to try (``answers``:
+    ``answers_table``): of each gap's options, those the fact alone settles: for every answer to
+    it (``deciding_values``) the person's record with that answer is decided by the engine's own
+    rules (``sql.statuses_sql``) to an option that does not need information (offered, not
+    suitable, ...). Every answer is tried by one of each kind the options' tests tell apart
+    (``answers``): exact, and a few per gap (a list of places of spread had been tried as none,
+    each one place and each two, 29 lists, and never three). The others it only narrows:
+    another fact not on record decides them too (the recurrence of a stage 4 rectal cancer
+    whose KRAS is not known)."""
     values = []
     for fact in kb.workup:
-        for value in deciding_values(kb, fact):
-            sql_value = ("[" + ", ".join(quote(v) for v in value) + "]::VARCHAR[]"
-                         if isinstance(value, list) else
-                         ("TRUE" if value else "FALSE") if isinstance(value, bool) else
-                         quote(value))  # fmt: skip
-            values.append(f"SELECT p.* REPLACE ({sql_value} AS {column(fact)}), "
-                          f"g.patient_id AS _patient, g.fact AS _fact FROM {people} p "
-                          f"JOIN {gaps} g ON p.person_id = g.patient_id "
-                          f"AND g.fact = {quote(fact)}")  # fmt: skip
+        kind = kb.facts[fact].type
+        sql_value = ("a.answer" if kind is FactType.set else
+                     "(a.answer[1] = 'true')" if kind is FactType.bool else
+                     "a.answer[1]")  # fmt: skip
+        values.append(f"SELECT p.* REPLACE ({sql_value} AS {column(fact)}), "
+                      f"a.patient_id AS _patient, a.fact AS _fact FROM {people} p "
+                      f"JOIN tried a ON p.person_id = a.patient_id "
+                      f"AND a.fact = {quote(fact)}")  # fmt: skip
     if not values:
         return ("SELECT CAST(NULL AS VARCHAR) AS patient_id, CAST(NULL AS VARCHAR) AS fact, "
                 "CAST(NULL AS VARCHAR[]) AS settled_ids LIMIT 0")
@@ -81,7 +195,11 @@ def settled_sql(kb: KnowledgeBase, people: str, gaps: str) -> str:
     variants = ("SELECT * EXCLUDE (_patient, _fact) REPLACE (CAST(row_number() OVER () AS "
                 "VARCHAR) AS person_id), _patient, _fact FROM (" + " UNION ALL ".join(values)
                 + ")")  # fmt: skip
-    return (f"WITH variants AS MATERIALIZED ({variants}), "
+    # the answers of each gap: those of each of its options, each once
+    tried = ("SELECT DISTINCT g.patient_id, g.fact, a.answer FROM (SELECT patient_id, fact, "
+             f"unnest(option_ids) AS option_id FROM {gaps}) g JOIN {answers} a "
+             "USING (fact, option_id)")  # fmt: skip
+    return (f"WITH tried AS MATERIALIZED ({tried}), variants AS MATERIALIZED ({variants}), "
             f"decided AS MATERIALIZED ({statuses_sql(kb, 'variants')}), "
             "unsure AS (SELECT DISTINCT v._patient AS patient_id, v._fact AS fact, d.option_id "
             "FROM decided d JOIN variants v USING (person_id) "
@@ -279,7 +397,8 @@ def write_gaps(kb: KnowledgeBase, result: Path, people: Path, out: Path, fmt: st
         )
         # of each gap's options, those the fact alone settles (the others it only narrows)
         people_table = f"read_parquet({quote(str(people))})"
-        con.execute("CREATE TABLE settled AS " + settled_sql(kb, people_table, "gaps"))
+        con.execute("CREATE TABLE settled AS " + settled_sql(
+            kb, people_table, "gaps", answers_table(kb, con)))
         con.execute("CREATE TABLE ranked AS SELECT g.*, "
                     "len(coalesce(s.settled_ids, [])) AS settles, "
                     "coalesce(s.settled_ids, []::VARCHAR[]) AS settled_ids "
@@ -310,6 +429,7 @@ def settled_by(tests: list[str], find_it: str | None) -> str:
     return re.split(r"(?<=[.!?])\s+", (find_it or "").strip(), maxsplit=1)[0]
 
 
-__all__ = ["NOT_READ", "Totals", "Unread", "advanced_on_record_sql", "asked_sql",
-           "by_premise_sql", "deciding_values", "definitions", "given_sql", "outside_workup",
-           "own_tests", "settled_by", "settled_sql", "write_gaps"]
+__all__ = ["NOT_READ", "Totals", "Unread", "advanced_on_record_sql", "answers",
+           "answers_table", "asked_sql", "by_premise_sql", "deciding_values", "definitions",
+           "given_sql", "outside_workup", "own_tests", "settled_by", "settled_sql",
+           "status_tests", "write_gaps"]
