@@ -9024,3 +9024,68 @@ def test_a_coded_side_effect_on_every_drug_of_a_course_rules_none_out(
         assert "cannot_have" not in reading.data, reading.data
         assert any("were stopped together for the same harm" in w for w in reading.warnings)
         assert dict(statuses(reading.data, kb))["rectum-folfiri"] != "not_suitable"
+
+
+# ---- fhir12: the situation's treatments had, of a drug being given now ---------------------
+
+
+def _situation_lines(result: onconav.Result) -> dict[str, str]:
+    from onconav.render import situation
+
+    return dict(situation(result))
+
+
+@settings(max_examples=40, deadline=None)
+@given(kind=st.sampled_from(["MedicationRequest", "MedicationStatement",
+                             "MedicationAdministration"]),
+       status=st.sampled_from(["active", "in-progress", "on-hold", "completed", "stopped"]))
+def test_the_treatments_had_say_being_given_exactly_when_the_record_does(
+    kind: str, status: str
+) -> None:
+    """Whatever the kind of drug record and its status: the situation's line of the treatments
+    had (``with_reading``) says "or being given" exactly when the reading says a drug is being
+    given now or is on hold, and says only "had" otherwise. It had said "Treatments already had:
+    FOLFOX" of a FOLFOX statement active, beside the note that it is being given now."""
+    from onconav.fhir.evaluate import with_reading
+
+    kb = the_kb()
+    record = {**STATUS_READ[kind], "status": status}
+    try:
+        reading = read_bundle(_record(RECTUM, STAGE_4, record), kb)
+    except FhirError:  # a status FHIR does not give this kind of record: refused, nothing shown
+        return
+    result = with_reading(onconav.evaluate(parse_profile(reading.data, kb), kb), reading)
+    lines = _situation_lines(result)
+    noted = any("by the record" in w and w.startswith(("being given now", "on hold"))
+                for w in reading.warnings)  # fmt: skip
+    assert noted == bool(reading.being_given), (reading.warnings, reading.being_given)
+    had = [label for label in lines if label.startswith("Treatments already had")]
+    if "prior_treatments" not in reading.data:  # a status this kind has not: not read at all
+        assert not had and not noted, lines
+        return
+    assert had == (["Treatments already had or being given"] if noted
+                   else ["Treatments already had"]), lines  # fmt: skip
+
+
+def test_options_fhir_says_a_drug_given_now_is_being_given(
+    run: Any, tmp_path: Path
+) -> None:
+    """``onconav options --fhir`` of a record whose FOLFOX statement is active: the situation
+    says "Treatments already had or being given: FOLFOX", where it had said "Treatments already
+    had: FOLFOX"; a flag that gives the treatments had in the record's place is said as had."""
+    statement = {"resourceType": "MedicationStatement", "id": "m", "status": "active",
+                 "subject": {"reference": "Patient/p"}, "effectiveDateTime": "2024-02-01",
+                 "medicationCodeableConcept": {"text": "FOLFOX"}}  # fmt: skip
+    path = tmp_path / "active.json"
+    path.write_text(json.dumps(_record(RECTUM, STAGE_4, statement)))
+    done = run("options", "--fhir", str(path))
+    assert done.status == 0, done.stderr
+    assert ("Treatments already had or being given: FOLFOX, perhaps other treatments not listed"
+            in done.stdout.splitlines()), done.stdout  # fmt: skip
+    assert "being given now, by the record: FOLFOX" in done.stdout
+    flagged = run("options", "--fhir", str(path), "--prior", "FOLFIRI")
+    assert "Treatments already had: FOLFIRI" in flagged.stdout.splitlines(), flagged.stdout
+    assert "or being given" not in flagged.stdout.split("Sources:")[0]
+    done = run("options", "--fhir", str(path), "--format", "json")
+    [line] = [u for u in json.loads(done.stdout)["understood"] if u["fact"] == "prior_treatments"]
+    assert line["label"] == "Treatments already had or being given", line

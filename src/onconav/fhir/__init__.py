@@ -16,6 +16,9 @@ The interface (kept stable for the CDS Hooks service and every other caller)::
                                        # "symptoms", ...) -> the resources it came from
         unused: list[Unused]           # every resource read but not used, with the reason
         warnings: list[str]
+        being_given: list[str]         # the drug records being given now or on hold, read
+                                       # among prior_treatments (the situation then says
+                                       # "had or being given": fhir.evaluate.with_reading)
 
     read_bundle(bundle, kb, cancer_given=None) -> FhirReading  # a Bundle (collection,
                                                 # searchset, ...); cancer_given: a cancer id

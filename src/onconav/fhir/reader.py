@@ -166,6 +166,10 @@ class FhirReading:
     # the gene's name, with the resources that record it: the CDS order card of a drug whose
     # options the KRAS result decides says it
     genes_not_read: dict[str, list[str]] = field(default_factory=dict)
+    # the drug records that say the drug is being given now or is on hold (``_being_given``):
+    # read among the treatments had (``prior_treatments``), so that what shows that field says
+    # "had or being given" (``onconav.fhir.evaluate.with_reading``), not only "had"
+    being_given: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         """The reading as data: as `onconav fhir profile --format json` prints it and `POST
@@ -899,6 +903,7 @@ class Builder:
     # a field whose result resources not read name (``_marker_not_read``): those resources
     named: dict[str, dict[str, str]] = field(default_factory=dict)  # FhirReading.named
     genes_not_read: dict[str, list[str]] = field(default_factory=dict)  # FhirReading's
+    being_given: list[str] = field(default_factory=list)  # FhirReading's
     checked: dict[str, bool] = field(default_factory=dict)  # validated: valid or not
     # the resources about to be used found not valid, with the error: each is warned of once
     # the reading is done (``_invalid_warnings``), unless a warning of its own names it
@@ -1481,7 +1486,8 @@ def _result(builder: Builder) -> FhirReading:
     }
     unused = [Unused(ref, reason) for ref, reason in sorted(builder.unused.items())]
     return FhirReading(data, sources, unused, list(dict.fromkeys(builder.warnings)),
-                       named=builder.named, genes_not_read=builder.genes_not_read)  # fmt: skip
+                       named=builder.named, genes_not_read=builder.genes_not_read,
+                       being_given=sorted(set(builder.being_given)))  # fmt: skip
 
 
 # ---- the cancer ----------------------------------------------------------------------------
@@ -5338,6 +5344,7 @@ def _being_given(builder: Builder, given: list[Given]) -> None:
     for how, items in said.items():
         names = ", ".join(dict.fromkeys(builder.kb.name_of(g.value) for g in items))
         refs = ", ".join(dict.fromkeys(g.ref for g in items))
+        builder.being_given += [g.ref for g in items]
         builder.warnings.append(f"{how}, by the record: {names} ({refs}); read among the "
                                 "treatments had (prior_treatments), which the options count "
                                 "alike, had before or being given")  # fmt: skip
