@@ -9089,3 +9089,101 @@ def test_options_fhir_says_a_drug_given_now_is_being_given(
     done = run("options", "--fhir", str(path), "--format", "json")
     [line] = [u for u in json.loads(done.stdout)["understood"] if u["fact"] == "prior_treatments"]
     assert line["label"] == "Treatments already had or being given", line
+
+
+# ---- fhir12: operations coded or named in words --------------------------------------------
+
+CONDITION_OF = {"rectum": RECTUM,
+                "stomach": _condition("c", "363349007", "Malignant tumor of stomach"),
+                "colon": _condition("c", "363406005", "Malignant tumor of colon"),
+                "cervix": _condition("c", "363354003", "Malignant tumor of cervix")}  # fmt: skip
+
+
+def _operation(code: dict[str, Any], reason: bool = True) -> dict[str, Any]:
+    return {"resourceType": "Procedure", "id": "op", "status": "completed",
+            "subject": {"reference": "Patient/p"}, "performedDateTime": "2023-01-01",
+            "code": code, **({"reasonReference": [{"reference": "Condition/c"}]} if reason
+                             else {})}  # fmt: skip
+
+
+@pytest.mark.parametrize(("code", "display", "cancer", "treatment"), [
+    ("236887006", "Laparoscopic hysterectomy", "cervix", "surgery"),
+    ("265056007", "Vaginal hysterectomy", "cervix", "surgery"),
+    ("116144002", "Total abdominal hysterectomy with bilateral salpingo-oophorectomy", "cervix",
+     "surgery"),
+    ("75835007", "Laparoscopic-assisted vaginal hysterectomy", "cervix", "surgery"),
+    ("112916000", "Operation on cervix [NOS]", "cervix", "surgery"),
+    ("173977007", "Creation of ileostomy", "rectum", "ileostomy"),
+    ("74971002", "Operation on rectum [NOS]", "rectum", "surgery"),
+    ("116237003", "Excision of lesion of rectum", "rectum", "surgery"),
+    ("118841000", "Operation on rectosigmoid [NOS]", "colon", "surgery"),
+    ("82874003", "Operation on colon [NOS]", "colon", "surgery"),
+    ("16453004", "Operation on stomach [NOS]", "stomach", "surgery"),
+])  # fmt: skip
+def test_the_colorectal_gastric_and_cervical_operations_of_the_reference_sets_are_read(
+    code: str, display: str, cancer: str, treatment: str, kb: onconav.KnowledgeBase
+) -> None:
+    """Operations on the rectum, the colon, the stomach or the cervix (and the hysterectomies of
+    cervical cancer) that the IPS procedures set and mCODE STU1's cancer-related surgical
+    procedure value set hold, done for the cancer, are read as the treatment had: they had been
+    listed unused ("a procedure onconav does not read"). One on an organ neither the cancer's
+    nor a place it spread to, not tied to it, is not surgery on this cancer."""
+    reading = read_bundle(_record(CONDITION_OF[cancer], _operation(_cc(SNOMED, code, display))),
+                          kb)  # fmt: skip
+    assert reading.data.get("prior_treatments") == [treatment, MORE], (reading.unused,
+                                                                       reading.warnings)
+    row = next(r for r in load_tables().rows if r.table == "treatments" and r.code == code)
+    if "cancer" in row.meaning:  # at one organ: not this cancer's, and not tied to it, unused
+        other = next(c for c in CONDITION_OF if c not in row.meaning["cancer"])
+        elsewhere = read_bundle(_record(CONDITION_OF[other], _operation(
+            _cc(SNOMED, code, display), reason=False)), kb)  # fmt: skip
+        assert "prior_treatments" not in elsewhere.data, elsewhere.data
+        assert "Procedure/op" in {u.reference for u in elsewhere.unused}
+
+
+@pytest.mark.parametrize(("words", "cancer", "treatment"), [
+    ("Total gastrectomy", "stomach", "total-gastrectomy"),
+    ("total gastrectomy", "stomach", "total-gastrectomy"),
+    ("Anterior resection", "rectum", "rectum-removal"),
+    ("anterior resection of rectum", "rectum", "rectum-removal"),
+])  # fmt: skip
+def test_a_total_gastrectomy_or_an_anterior_resection_in_words_is_read(
+    words: str, cancer: str, treatment: str, kb: onconav.KnowledgeBase, run: Any, tmp_path: Path
+) -> None:
+    """A Procedure whose code is only the words "Total gastrectomy" or "Anterior resection" had
+    been listed unused ("named only in words"), though typed among the treatments had they are
+    read (a total gastrectomy) or the code of an anterior resection is (the rectum taken out):
+    they are read as the profile reads them typed, with a warning naming what they are read
+    as."""
+    reading = read_bundle(_record(CONDITION_OF[cancer], _operation({"text": words})), kb)
+    assert reading.data.get("prior_treatments") == [treatment, MORE], reading.warnings
+    [said] = [w for w in reading.warnings if w.startswith("Procedure/op is read from its words")]
+    assert kb.label("prior_treatments", treatment) in said or kb.name_of(treatment) in said, said
+    assert treatment not in said.split(": ", 1)[1], said  # its words, not its id
+    typed = parse_profile({"cancer": cancer, "prior_treatments": [words]}, kb)
+    assert typed.prior_treatments == [treatment]
+
+
+def _operation_names(kb: onconav.KnowledgeBase) -> list[str]:
+    """Every name of an operation among the treatments had: the procedures' names and aliases,
+    and the labels of the treatments had, of each that is surgery."""
+    names = [name for p in kb.data.procedures for name in (p.name, *p.aliases)
+             if "surgery" in kb.vocabulary.up("prior_treatments", p.id)]  # fmt: skip
+    fact = next(f for f in kb.data.facts if f.id == "prior_treatments")
+    names += [v.label for v in fact.values
+              if "surgery" in kb.vocabulary.up("prior_treatments", v.id)]  # fmt: skip
+    return sorted(set(names))
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_an_operation_named_in_words_reads_as_it_does_typed(data: st.DataObject) -> None:
+    """Whatever operation among the treatments had a Procedure's words name (by a name, an alias
+    or a label of the treatments had), the record reads it as the same value the profile reads
+    it typed: "Total gastrectomy" had been listed unused, though typed it is a total
+    gastrectomy."""
+    kb = the_kb()
+    name = data.draw(st.sampled_from(_operation_names(kb)))
+    typed = parse_profile({"cancer": "rectum", "prior_treatments": [name]}, kb).prior_treatments
+    reading = read_bundle(_record(RECTUM, _operation({"text": name})), kb)
+    assert reading.data.get("prior_treatments") == [*typed, MORE], (name, reading.warnings)

@@ -4929,7 +4929,10 @@ def _named_procedure(kb: KnowledgeBase, concept: object) -> tuple[str, str] | No
     """The treatment a procedure's words name, when no coding of it is in the treatments table,
     as a medication's words name its drug (``_named_drug``): the knowledge base's one procedure
     of that name or alias that is an operation ("Low anterior resection", "LAR",
-    "Right hemicolectomy"), with the words; None for words that name none, or that say the
+    "Right hemicolectomy"), or else the one operation among the treatments had that the name
+    is of, as the profile reads it typed ("Total gastrectomy": a total gastrectomy, a value of
+    the treatments had that is no procedure of its own; it had been listed unused, though typed
+    it is read), with the words; None for words that name none, or that say the
     procedure finds or reaches the cancer (a biopsy: ``_not_treatment``). A procedure named
     only in words had been listed unused with no warning (a review)."""
     if _not_treatment(concept) is not None:
@@ -4938,6 +4941,9 @@ def _named_procedure(kb: KnowledgeBase, concept: object) -> tuple[str, str] | No
         plain = SNOMED_TAG.sub("", text).strip()
         hits = {r.id for r in kb.find(plain) if isinstance(r, Procedure)
                 and kb.vocabulary.up("prior_treatments", r.id) & TREATMENTS_NAMED}  # fmt: skip
+        had = kb.value_names["prior_treatments"].get(normalise_name(plain))
+        if not hits and had and kb.vocabulary.up("prior_treatments", had) & TREATMENTS_NAMED:
+            hits = {had}
         if len(hits) == 1:
             return hits.pop(), text
     return None
@@ -4951,8 +4957,10 @@ def _procedures(builder: Builder, cancer: CancerFound) -> list[Given]:
         named = _named_procedure(builder.kb, _code_of(res.data)) if row is None else None
         if named is not None and builder.valid(res):
             value = named[0]
+            shown = builder.kb.name_of(value) if value in builder.kb.by_id else (
+                builder.kb.label("prior_treatments", value))  # a value of no record: its label
             builder.warnings.append(f"{res.ref} is read from its words {named[1]!r}: "
-                                    f"{builder.kb.name_of(value)} (no code of it is one onconav "
+                                    f"{shown} (no code of it is one onconav "
                                     "reads); check the record")  # fmt: skip
         if value is None and res.type == "Procedure":
             category = _codings(res.data.get("category"))
