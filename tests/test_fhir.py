@@ -9187,3 +9187,64 @@ def test_an_operation_named_in_words_reads_as_it_does_typed(data: st.DataObject)
     typed = parse_profile({"cancer": "rectum", "prior_treatments": [name]}, kb).prior_treatments
     reading = read_bundle(_record(RECTUM, _operation({"text": name})), kb)
     assert reading.data.get("prior_treatments") == [*typed, MORE], (name, reading.warnings)
+
+
+# ---- fhir12: a coded status in another code system ------------------------------------------
+
+OTHER_SYSTEMS = st.sampled_from([SNOMED, LOINC, "http://hl7.org/fhir/condition-clinical",
+                                 "urn:oid:1.2.840.114350.1.13.0.1.7.4.698084.10375",
+                                 "https://ehr.example.org/codes/status"])  # fmt: skip
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(sorted(CODED_STATUS)), OTHER_SYSTEMS,
+       st.sampled_from(["active", "resolved", "confirmed", "73425007", "55561003", "A"]))
+def test_a_status_coded_only_in_another_system_is_not_read(
+    kind_element: tuple[str, str], system: str, code: str
+) -> None:
+    """A clinicalStatus or verificationStatus (of a Condition or an AllergyIntolerance) coded
+    only in another code system than the one FHIR R4 binds it to (required) makes the resource
+    not valid FHIR R4, whatever the code: listed unused and warned of, naming the element, the
+    system and code given, and the system and codes accepted. It had been read by its code
+    whatever the system said (SNOMED CT's Inactive, 73425007, as a place of spread going on)."""
+    kind, element = kind_element
+    resource = {**STATUS_READ[kind], element: _cc(system, code)}
+    reading = read_bundle(_record(RECTUM, STAGE_4, resource), the_kb())
+    reason = {u.reference: u.reason for u in reading.unused}.get(f"{kind}/r", "")
+    assert reason.startswith(f"not valid FHIR R4: {element} is coded only in another code "
+                             f"system ({system}|{code})"), reason  # fmt: skip
+    assert f"requires a coding of {CODED_STATUS[kind_element]}" in reason, reason
+    assert "accepted: " + ", ".join(sorted(R4_STATUSES[kind_element])) in reason, reason
+    assert not any(f"{kind}/r" in refs for refs in reading.sources.values()), reading.sources
+    assert any(w.startswith(f"{kind}/r is not read (not valid FHIR R4: {element}")
+               for w in reading.warnings), reading.warnings  # fmt: skip
+    # beside a coding of FHIR's own system, the other is no fault, and FHIR's code is read
+    both = {**resource, element: {"coding": [_cc(system, code)["coding"][0],
+                                             _cc(CODED_STATUS[kind_element], "entered-in-error"
+                                                 if "verification" in element else "resolved"
+                                                 )["coding"][0]]}}  # fmt: skip
+    beside = read_bundle(_record(RECTUM, STAGE_4, both), the_kb())
+    assert not any(f"{kind}/r" in refs for refs in beside.sources.values()), beside.sources
+    assert "not valid" not in {u.reference: u.reason for u in beside.unused}.get(f"{kind}/r", "")
+
+
+def test_a_cancer_whose_clinical_status_is_coded_in_snomed_is_refused_naming_it(
+    run: Any, tmp_path: Path, kb: onconav.KnowledgeBase
+) -> None:
+    """The cancer Condition's clinicalStatus coded only in SNOMED CT (Inactive): the command
+    refuses the record with one line naming the element, the system given and the one accepted,
+    never a traceback; it had read the cancer as going on. With FHIR's coding beside it, the
+    record is read by FHIR's code (resolved), where the SNOMED CT code written first had been
+    read."""
+    inactive = {"coding": [{"system": SNOMED, "code": "73425007", "display": "Inactive"}]}
+    path = tmp_path / "record.json"
+    path.write_text(json.dumps(_record({**RECTUM, "clinicalStatus": inactive}, STAGE_4)))
+    done = run("options", "--fhir", str(path))
+    assert done.status != 0 and "Traceback" not in done.stderr, done.stderr
+    assert ("clinicalStatus is coded only in another code system (http://snomed.info/sct|"
+            "73425007)") in done.stderr, done.stderr
+    assert CLINICAL in done.stderr, done.stderr
+    both = {"coding": [*inactive["coding"], {"system": CLINICAL, "code": "resolved"}]}
+    reading = read_bundle(_record({**RECTUM, "clinicalStatus": both}, STAGE_4), kb)
+    assert reading.data["cancer"] == "rectum"
+    assert any("records the cancer as resolved" in w for w in reading.warnings), reading.warnings

@@ -410,7 +410,12 @@ STATUS_AFFIRMED = re.compile(r"^\s*((histologically|pathologically|biopsy|clinic
 def _status(resource: JSON, name: str = "status") -> str:
     value = resource.get(name)
     if isinstance(value, OBJECT):  # clinicalStatus, verificationStatus: a code, else its words
-        codes = [c.get("code") for c in _codings(value)]
+        # only a coding of the element's own code system (``STATUS_SETS``; or of none): a
+        # SNOMED CT coding before it had been read as the status, and one alone as what its
+        # code is in FHIR's (a resource coded so is not valid FHIR R4: ``_status_refused``)
+        system = STATUS_SETS.get(str(resource.get("resourceType")), {}).get(name, (None, ()))[0]
+        codes = [c.get("code") for c in _codings(value)
+                 if system is None or c.get("system") in (system, None)]  # fmt: skip
         if codes:
             return str(codes[0])
         text = words.without_invisible(str(value.get("text") or "")).lower()
@@ -822,7 +827,9 @@ def _status_refused(res: Res) -> str | None:
     """Why a resource's coded status or intent is not one of FHIR R4's (``STATUS_SETS``): the
     element and the codes accepted, or None. Of a CodeableConcept (a Condition's
     clinicalStatus), each coding of the value set's code system, or of none, is checked; words
-    alone are read as they are."""
+    alone are read as they are. One coded only in another code system is refused too, as FHIR
+    R4 binds each to its value set (required): a clinicalStatus coded only in SNOMED CT had
+    been read by its code whatever it said (Inactive, 73425007, as a cancer going on)."""
     for name, (system, codes) in STATUS_SETS.get(res.type, {}).items():
         value = res.data.get(name)
         accepted = f"accepted: {', '.join(sorted(codes))}"
@@ -830,6 +837,11 @@ def _status_refused(res: Res) -> str | None:
             if value is not None and value not in codes:
                 return f"not valid FHIR R4: {name} is not accepted; {accepted}"
             continue
+        coded = [c for c in _codings(value) if isinstance(c, OBJECT)]
+        if coded and not any(c.get("system") in (system, None) for c in coded):
+            given = ", ".join(f"{c.get('system')}|{c.get('code')}" for c in coded)
+            return (f"not valid FHIR R4: {name} is coded only in another code system "
+                    f"({given}); FHIR R4 requires a coding of {system}, {accepted}")
         for i, coding in enumerate(_codings(value)):
             if (isinstance(coding, OBJECT) and coding.get("system") in (system, None)
                     and coding.get("code") not in codes):  # fmt: skip
