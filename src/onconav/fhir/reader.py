@@ -407,6 +407,19 @@ STATUS_AFFIRMED = re.compile(r"^\s*((histologically|pathologically|biopsy|clinic
                              r"radiologically)[ -])?(confirmed|proven|verified)\b(?!\s*\?)")
 
 
+# The code systems of a Condition's statuses as FHIR STU3 named them, with the same codes: a
+# record an older feed wrote with them is read (refused as another code system, every record
+# of such a feed would have lost its cancer)
+STU3_SYSTEMS = {FHIR_CODES + "condition-clinical": "http://hl7.org/fhir/condition-clinical",
+                FHIR_CODES + "condition-ver-status": "http://hl7.org/fhir/condition-ver-status"}
+
+
+def _systems(system: str | None) -> tuple[str | None, ...]:
+    """The code systems a coded status is read in: the element's own (``STATUS_SETS``), its
+    STU3 name (``STU3_SYSTEMS``), or none given."""
+    return (system, STU3_SYSTEMS.get(system or ""), None)
+
+
 def _status(resource: JSON, name: str = "status") -> str:
     value = resource.get(name)
     if isinstance(value, OBJECT):  # clinicalStatus, verificationStatus: a code, else its words
@@ -415,7 +428,7 @@ def _status(resource: JSON, name: str = "status") -> str:
         # code is in FHIR's (a resource coded so is not valid FHIR R4: ``_status_refused``)
         system = STATUS_SETS.get(str(resource.get("resourceType")), {}).get(name, (None, ()))[0]
         codes = [c.get("code") for c in _codings(value)
-                 if system is None or c.get("system") in (system, None)]  # fmt: skip
+                 if system is None or c.get("system") in _systems(system)]  # fmt: skip
         if codes:
             return str(codes[0])
         text = words.without_invisible(str(value.get("text") or "")).lower()
@@ -838,12 +851,12 @@ def _status_refused(res: Res) -> str | None:
                 return f"not valid FHIR R4: {name} is not accepted; {accepted}"
             continue
         coded = [c for c in _codings(value) if isinstance(c, OBJECT)]
-        if coded and not any(c.get("system") in (system, None) for c in coded):
+        if coded and not any(c.get("system") in _systems(system) for c in coded):
             given = ", ".join(f"{c.get('system')}|{c.get('code')}" for c in coded)
             return (f"not valid FHIR R4: {name} is coded only in another code system "
                     f"({given}); FHIR R4 requires a coding of {system}, {accepted}")
         for i, coding in enumerate(_codings(value)):
-            if (isinstance(coding, OBJECT) and coding.get("system") in (system, None)
+            if (isinstance(coding, OBJECT) and coding.get("system") in _systems(system)
                     and coding.get("code") not in codes):  # fmt: skip
                 return (f"not valid FHIR R4: {name}.coding[{i}].code is not accepted; "
                         f"{accepted} (of {system})")
