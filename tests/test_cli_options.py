@@ -1065,8 +1065,13 @@ def test_text_and_markdown_carry_the_counts_and_the_situation(
     assert not any(o["modality"] == "clinical_trial" for o in data["options"]
                    if o["status"] == "offered")  # fmt: skip
     care = f"{counts['offered']} {'care option' if counts['offered'] == 1 else 'care options'}"
+    # most of those that need information wait on the symptoms, and the headline says so
+    on = sum(any(m["fact"] == "symptoms" for m in o["missing"]) for o in data["options"]
+             if o["status"] == "needs_information")  # fmt: skip
+    assert on * 2 > counts["needs_information"]
     words = (f"{counts['offered']} offered (no cancer treatment: {care}), "
-             f"{counts['needs_information']} {need} information, "
+             f"{counts['needs_information']} {need} information ({on} of them on symptoms the "
+             f"cancer is causing), "
              f"{counts['declined']} not chosen, {counts['not_suitable']} not suitable")  # fmt: skip
     [warning] = data["warnings"]
     from onconav.render import warning_words

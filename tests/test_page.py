@@ -27,8 +27,10 @@ from hypothesis import HealthCheck, given, reject, settings
 from hypothesis import strategies as st
 
 from onconav import evaluate, load_kb, parse_profile, render, words
-from onconav.kb.model import Option
+from onconav import explain as kb_explain
+from onconav.kb.model import DrugClass, Option
 from onconav.kb.rules import OTHERS_NOT_KNOWN
+from onconav.kb.vocabulary import in_sentence
 from onconav.profile import OPEN_LISTS, Profile, ProfileError
 from onconav.render import STATUS_WORDS, counted_statuses, headline, source_words
 from onconav.result import OptionResult, Result, Status
@@ -267,7 +269,9 @@ def test_the_page_shows_every_option_as_the_core_and_the_api_do(path: Path) -> N
         number = html.one("strong", within=item).text
         assert number == str(getattr(result.counts, status.value)) == str(counted[status.value])
         # in the words of the headline and the command line ("12 need information")
-        assert f"{number} {item.text.split(maxsplit=1)[1]}" in headline(result).split(", ")
+        # (a list: no comma within what a count holds, "(18 of them on whether ..., and ...)")
+        assert f"{number} {item.text.split(maxsplit=1)[1]}" in re.split(
+            r", (?![^()]*\))", headline(result))
     # each option says its status in words, beside its picture
     for article in html.find("article", data_option=None):
         words = html.one("span", within=article, class_="status-words").text
@@ -1177,7 +1181,9 @@ def test_the_form_asks_every_question_with_its_help_and_i_dont_know() -> None:
                                                           form.Choice("no", "No")]  # fmt: skip
         for choice in choices:
             found = html.one("input", within=box, type=kind, name=q.name, value=choice.value)
-            said = choice.label + (f" ({choice.hint})" if choice.hint else "")
+            # (a kind of drug: its drugs and a link to its page, test_each_kind_of_drug_...)
+            about = "; about this kind of drug" if choice.explain else ""
+            said = choice.label + (f" ({choice.hint}{about})" if choice.hint else "")
             assert found.parents[-1].text == " ".join(said.split()), (q.name, choice)
         if q.kind == "many":
             for value in (form.NONE, form.SOME):
@@ -2301,7 +2307,9 @@ def test_what_would_change_links_each_question_to_where_the_form_asks_it(
     if not result.what_would_change:
         assert not section
         return
-    links = [a.get("href") for a in html.find("a", within=section[0])]
+    # (and after a question, each test that answers it, to its page)
+    links = [a.get("href") for a in html.find("a", within=section[0])
+             if not a.get("href").startswith("/explain/")]  # fmt: skip
     assert links == [f"/?{query}#q-{f.fact}" for f in result.what_would_change]
     form_page = Html(get(f"/?{query}").text)
     for fact in {f.fact for f in result.what_would_change}:
@@ -2798,8 +2806,13 @@ def check_each_question_said_once(html: Html, result: Result, printed: bool) -> 
         links = [a for li in items for a in html.find("a", within=li)]
         if printed:
             assert not links, option.id
-        else:  # each pointer links to the option above that asks it, of the same group
-            assert [by_id[a.get("href").removeprefix("#option-")] for a in links] == targets
+        else:  # each pointer links to the option above that asks it, of the same group; the
+            # other links are the tests that answer a question, each to its page
+            pointers = [a for a in links if a.get("href").startswith("#option-")]
+            assert [by_id[a.get("href").removeprefix("#option-")] for a in pointers] == targets
+            tests = {t.name: t.id for m in option.missing for t in m.tests}
+            assert all(a.get("href").startswith(f"/explain/{tests[a.text]}?")
+                       for a in links if a not in pointers), option.id  # fmt: skip
 
 
 @pytest.mark.parametrize("query", [TWO_SYMPTOMS, *(form.query_of(example_profile(p))
@@ -2873,3 +2886,216 @@ def test_the_counts_are_said_once(path: Path) -> None:
             if count := getattr(result.counts, status.value):
                 assert render.options_word(count) in summary.text, status
         assert html.one("h2", id="meaning-h").text == "What the statuses mean"
+
+
+# ------------------------------------------------------------------------------------------------
+# A family's review of the page (review18): the tests that decide an option linked and named as
+# a report names them, the kinds of drug on the form explained, the count of those that need
+# information said with what most wait on, an option in trials not asked about as if an answer
+# would make it given, and a stage in the cancer's name that is not the stage chosen said
+# ------------------------------------------------------------------------------------------------
+
+TEST_NAMES = sorted((t.id, n) for t in KB.data.tests for n in t.names()
+                    if n.casefold().endswith(" test"))  # fmt: skip
+
+
+@pytest.mark.parametrize(("ident", "name"), TEST_NAMES)
+def test_a_test_is_found_by_its_name_without_test(ident: str, name: str) -> None:
+    """A test is explained by any of its names with "test" dropped: "ISH", "FISH" and "IHC",
+    as a pathology report and the questions call them, had been "does not know" though the
+    entry lists "ISH test" and "FISH test"."""
+    short = name[: -len(" test")]
+    page = get(explain_url(short))
+    assert page.status_code == 200, short
+    assert Html(page.text).one("h1").text.endswith(KB.name_of(ident)), short
+
+
+@pytest.mark.parametrize(("name", "ident"), [("ISH", "her2-ish-test"), ("FISH", "her2-ish-test"),
+                                             ("IHC", "her2-test"), ("fish", "her2-ish-test")])
+def test_ish_fish_and_ihc_have_pages(name: str, ident: str) -> None:
+    assert [r.id for r in kb_explain.find(KB, name)] == [ident]
+    assert get(explain_url(name)).status_code == 200
+
+
+def test_a_name_not_of_a_test_is_not_found_with_test_added() -> None:
+    """Only tests are found so: "HER2" is the HER2 test's own name, "mars" nothing."""
+    assert kb_explain.find(KB, "mars") == []
+
+
+def decides_items(html: Html, article: Element) -> list[Element]:
+    box = html.find("div", within=article, class_="missing")
+    return html.find("li", within=box[0]) if box else []
+
+
+@SETTINGS
+@given(profile=profiles())
+def test_each_test_that_would_decide_an_option_links_to_its_page(profile: Profile) -> None:
+    """Each test named as what would decide an option ("(HER2 ISH test)") is a link to its
+    explain page on the page, under the option and in "What would change your options": it had
+    been words alone, though its page explains it (a review as a family)."""
+    result = evaluate(profile, KB)
+    html = Html(get("/options?" + form.query_of(profile)).text)
+    for option in result.options:
+        article = html.one("article", data_option=option.id)
+        items = decides_items(html, article)
+        for test in {t.id: t for m in option.missing for t in m.tests}.values():
+            links = [a for li in items for a in html.find("a", within=li) if a.text == test.name]
+            said = [li for li in items if f"({test.name})" in li.text]
+            assert len(links) == len(said) and said, (option.id, test.name)
+            assert all(a.get("href").startswith(f"/explain/{test.id}?") for a in links)
+    change = html.find("section", class_="change")
+    for fact in result.what_would_change:
+        for test in fact.tests:
+            assert any(a.get("href").startswith(f"/explain/{test.id}?") and a.text == test.name
+                       for a in html.find("a", within=change[0])), test.name  # fmt: skip
+
+
+def test_a_borderline_her2_says_how_to_answer_once_the_ish_test_is_done() -> None:
+    """"What would change your options" says, beside the borderline HER2 question, how to
+    answer once the ISH test has a result: nothing had said to choose HER2-positive or
+    HER2-negative then (a review as a family)."""
+    html = Html(get("/options?cancer=stomach&stage=4&her2=equivocal").text)
+    change = html.one("section", class_="change")
+    said = [p.text for p in html.find("p", within=change, class_="when-known")]
+    assert said == ["Once the HER2 ISH test has a result, answer HER2-positive or HER2-negative."]
+    ish = [a for a in html.find("a", within=change) if a.text == "HER2 ISH test"]
+    assert len(ish) == 1 and ish[0].get("href").startswith("/explain/her2-ish-test?")
+    # a HER2 not known is asked by its own question, with nothing to say beyond it
+    html = Html(get("/options?cancer=stomach&stage=4").text)
+    assert not html.find("p", class_="when-known")
+
+
+@SETTINGS
+@given(profile=profiles())
+def test_a_value_not_yet_decided_says_its_narrower_answers(profile: Profile) -> None:
+    """Whatever the answers: a line on how to answer once known is said only for a question of
+    a value with narrower values, and names each of them."""
+    result = evaluate(profile, KB)
+    for fact, line in views.when_known(KB, result).items():
+        values = KB.facts[fact].values
+        asked = next(f for f in result.what_would_change if f.fact == fact)
+        value = next(v for v in values if v.which == asked.question)
+        for narrower in (v for v in values if v.parent == value.id):
+            assert narrower.label in line, (fact, line)
+
+
+NARROW_KINDS = [(q.name, c) for q in QUESTIONS for c in q.choices
+                if isinstance(c_kind := KB.by_id.get(c.value), DrugClass) and c_kind.parent]
+
+
+def test_the_kinds_of_drug_ticked_are_the_narrow_ones() -> None:
+    assert {c.value for q, c in NARROW_KINDS if q == "kin_may_work"} == {
+        "platinum", "taxane", "fluoropyrimidine", "anti-egfr", "anti-her2", "anti-vegf",
+        "checkpoint-inhibitor"}  # fmt: skip
+
+
+@pytest.mark.parametrize(("question", "choice"), NARROW_KINDS,
+                         ids=lambda x: x if isinstance(x, str) else x.value)
+def test_each_kind_of_drug_ticked_names_its_drugs_and_links_to_its_page(
+        question: str, choice: form.Choice) -> None:  # fmt: skip
+    """A tick that is a kind of drug within a broader one ("fluoropyrimidines") says its drugs
+    ("such as fluorouracil, capecitabine or floxuridine") and links to its page, in a new tab
+    so that the answers given are kept: the form's "may still work" ticks had given neither (a
+    review as a family)."""
+    html = Html(get("/").text)
+    box = html.one("input", type="checkbox", name=question, value=choice.value)
+    label = box.parents[-1]
+    assert label.tag == "label"
+    drugs = [d.name for d in KB.data.drugs if choice.value in d.classes]
+    assert drugs and f"such as {words.and_list(drugs, 'or')}" in label.text
+    (link,) = html.find("a", within=label)
+    assert link.get("href") == explain_url(choice.value) and link.get("target") == "_blank"
+    assert get(link.get("href")).status_code == 200
+
+
+def test_a_broad_kind_of_treatment_is_ticked_by_its_name_alone() -> None:
+    """Chemotherapy, a word a family knows, is not explained beside its tick."""
+    html = Html(get("/").text)
+    box = html.one("input", type="checkbox", name="progressed_on", value="chemotherapy")
+    assert not html.find("a", within=box.parents[-1])
+
+
+@SETTINGS
+@given(profile=profiles())
+def test_an_option_in_trials_is_asked_about_for_a_study(profile: Profile) -> None:
+    """What would decide an option only in clinical trials is headed as what a study of it may
+    ask, on the page and in the report: lapatinib's "What would decide it: HER2 test" read as
+    if answering would make it available (a review as a family)."""
+    result = evaluate(profile, KB)
+    query = form.query_of(profile)
+    for path in (f"/options?{query}", f"/report.html?{query}"):
+        html = Html(get(path).text)
+        for option in result.options:
+            box = html.find("div", within=html.one("article", data_option=option.id),
+                            class_="missing")  # fmt: skip
+            if not box:
+                continue
+            heading = html.find("strong", within=box[0])[0].text
+            assert heading == (render.DECIDES_IN_TRIALS if option.in_trials
+                               else render.DECIDES) + ":", (option.id, heading)  # fmt: skip
+
+
+def test_lapatinib_is_not_decided_by_the_her2_test() -> None:
+    html = Html(get("/options?cancer=stomach&stage=4").text)
+    box = html.one("div", within=html.one("article", data_option="stomach-lapatinib-trial"),
+                   class_="missing")  # fmt: skip
+    assert "What would decide it" not in box.text and "study" in box.text
+
+
+@SETTINGS
+@given(profile=profiles())
+def test_the_count_that_needs_information_says_what_most_wait_on(profile: Profile) -> None:
+    """"27 need information" says what most of them wait on, when most do ("19 of them on
+    symptoms the cancer is causing"), "only" when none of those waits on anything else; the
+    page's "At a glance" as the headline says it. It had alarmed more than it told (a review
+    as a family: 19 of 27 waited on the symptoms)."""
+    result = evaluate(profile, KB)
+    said = render.waiting_split(result)
+    waiting = [o for o in result.options if o.status is Status.needs_information]
+    if said:
+        found = re.fullmatch(r"(all|\d+) of them (only )?on (.+)", said)
+        assert found, said
+        fact = next(f for f in KB.data.facts if in_sentence(f.label) == found[3])
+        on = [o for o in waiting if fact.id in {m.fact for m in o.missing}]
+        assert len(on) * 2 > len(waiting) >= 2
+        assert found[1] == ("all" if len(on) == len(waiting) else str(len(on)))
+        assert bool(found[2]) == all({m.fact for m in o.missing} == {fact.id} for o in on)
+        assert f"{len(waiting)} need information ({said})" in headline(result)
+        html = Html(get("/options?" + form.query_of(profile)).text)
+        item = html.one("li", within=html.one("section", class_="counts"),
+                        class_="status-needs-information")  # fmt: skip
+        assert f"({said})" in item.text
+    else:
+        each = Counter(f for o in waiting for f in {m.fact for m in o.missing})
+        assert len(waiting) < 2 or all(n * 2 <= len(waiting) for n in each.values())
+
+
+def test_27_need_information_says_19_wait_on_the_symptoms() -> None:
+    profile = parse_profile({"cancer": "stomach", "stage": "4",
+                             "progressed_on": ["chemotherapy"]}, KB)  # fmt: skip
+    said = headline(evaluate(profile, KB))
+    assert "27 need information (19 of them on symptoms the cancer is causing)" in said
+
+
+STAGE_WORDS = ["stage 4", "stage IV", "stage 2", "stage III", "stage 4B", "metastatic"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(words_=st.sampled_from(STAGE_WORDS), given_=st.sampled_from(["earlier", "4", "4A", "4B"]),
+       cancer=st.sampled_from(["stomach cancer", "rectal cancer"]))
+def test_a_stage_in_the_cancers_name_not_the_stage_chosen_is_said(
+        words_: str, given_: str, cancer: str) -> None:  # fmt: skip
+    """A stage in the cancer's name ("stomach cancer stage 4") that is not the stage chosen
+    (stage 1 to 3) is said, naming both; the name's stage had been dropped without a word (a
+    review as a family). One the chosen stage is of (4 and 4B) is not."""
+    name = f"{cancer} {words_}" if words_.startswith("stage") else f"{words_} {cancer}"
+    result = evaluate(parse_profile({"cancer": name, "stage": given_}, KB), KB)
+    read = words.stage(words_).value
+    assert read is not None
+    differs = not (read.startswith(given_) or given_.startswith(read))
+    said = [w for w in result.warnings if "name says" in w and words_ in w]
+    assert bool(said) == differs, (name, given_, result.warnings)
+    if differs:
+        assert KB.label("stage", given_) in said[0]
+        html = Html(get("/options?" + urlencode({"cancer": name, "stage": given_})).text)
+        assert f"the cancer's name says '{words_}'" in html.text

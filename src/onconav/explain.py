@@ -89,7 +89,7 @@ def read(kb: KnowledgeBase, name: str) -> Reading:
     (``words.ROUTE``): "chemo pills", "Xeloda tablets" and "IV chemo" are read by a profile
     and had been "nothing in the knowledge base is called ..." to explain; the words of how it
     is given are then said to be set aside (``Reading.notice``)."""
-    found = kb.find(name)
+    found = kb.find(name) or _as_test(kb, name)
     route = None if found else ROUTE.fullmatch(name)
     if route is None:
         return Reading(found, kind=None if found else kind_view(kb, name))
@@ -97,6 +97,16 @@ def read(kb: KnowledgeBase, name: str) -> Reading:
     used = route.group(group)
     left = f"{name[: route.start(group)]} {name[route.end(group) :]}"
     return Reading(kb.find(used), used.strip(), " ".join(left.strip(" ()").split()) or None)
+
+
+def _as_test(kb: KnowledgeBase, name: str) -> list[Record]:
+    """The tests a name is of with "test" after it, when the name alone is of nothing: "ISH",
+    "FISH" and "IHC" are what a pathology report and the questions call the tests "ISH test",
+    "FISH test" and "IHC test", and had been "does not know" though the entry lists those names
+    (a review of the page as a family). Tests only: a name of another kind is not a test."""
+    if name.casefold().rstrip().endswith("test"):
+        return []
+    return [r for r in kb.find(f"{name.strip()} test") if kb.kind_of.get(r.id) == "tests"]
 
 
 def kind_view(kb: KnowledgeBase, name: str) -> EntityView | None:

@@ -1870,7 +1870,7 @@ def facts_of(profile: Profile, kb: KnowledgeBase) -> Facts:
     problems += cancer.problems
     warnings += cancer.warnings
     warnings += _stage_notes(profile, site)
-    warnings += _name_says(str(typed_cancer or profile.cancer), profile)
+    warnings += _name_says(str(typed_cancer or profile.cancer), profile, kb)
     for field, said in cancer.say:  # the answer given wins over the cancer's words
         answer = (getattr(profile.biomarkers, field.removeprefix("biomarkers."))
                   if field.startswith("biomarkers.") else getattr(profile, field))  # fmt: skip
@@ -1983,13 +1983,16 @@ NAME_SAYS_GIVE = {"stage": "give the stage as its own answer",
                                    "answer"}  # fmt: skip
 
 
-def _name_says(name: str, profile: Profile) -> list[str]:
+def _name_says(name: str, profile: Profile, kb: KnowledgeBase) -> list[str]:
     """A warning for each of stage and recurrence that the cancer's name speaks of and the
-    profile does not answer: the words are named, and where to give the answer."""
+    profile does not answer: the words are named, and where to give the answer; and for a stage
+    in the name that is not the stage given (``_name_stage_differs``)."""
     out = []
     for field, pattern in NAME_SAYS.items():
         found = pattern.search(name)
         span = found.span() if found else _stage_at_end(name) if field == "stage" else None
+        if span and field == "stage" and profile.stage is not None:
+            out += _name_stage_differs(name, span, profile.stage, kb)
         if span and getattr(profile, field) is None:
             # the words as they stand, with a "not" before them ("not metastatic")
             denied = re.search(r"(?i)\b(not|non|no|never)[\s-]*$", name[:span[0]])
@@ -1997,6 +2000,27 @@ def _name_says(name: str, profile: Profile) -> list[str]:
             out.append(f"{field}: the cancer's name says {said!r}, which is not read as an "
                        f"answer: {NAME_SAYS_GIVE[field]}")  # fmt: skip
     return out
+
+
+def _name_stage_differs(name: str, span: tuple[int, int], given: str,
+                        kb: KnowledgeBase) -> list[str]:
+    """A warning when the cancer's name says a stage other than the stage given ("stomach
+    cancer stage 4" with stage 1 to 3 chosen), naming both: the name's stage had been dropped
+    without a word, when a stage was also chosen (a review of the page as a family). None for
+    words that do not say one stage ("advanced"), a stage denied ("not metastatic"), or one
+    the given stage is of (4 and 4A)."""
+    if re.search(r"(?i)\b(not|non|no|never)[\s-]*$", name[:span[0]]):
+        return []
+    said = name[span[0]:span[1]]
+    try:
+        read = words.stage(said).value
+    except words.NotUnderstood:
+        return []
+    if read is None or read.startswith(given) or given.startswith(read):
+        return []
+    return [f"stage: the cancer's name says {said!r}, but the stage given is "
+            f"{kb.label('stage', given)}: the options are for the stage given; check which is "
+            "right"]  # fmt: skip
 
 
 def _stage_at_end(name: str) -> tuple[int, int] | None:

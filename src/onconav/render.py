@@ -4,6 +4,7 @@ report). JSON is the Result itself; the terminal view is the CLI's (``onconav.cl
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 
 from onconav.kb.model import (
@@ -119,15 +120,47 @@ def counted_statuses(result: Result) -> list[Status]:
 
 
 def headline(result: Result) -> str:
-    """How many options have each status (``counted_statuses``), the offered ones split
-    (``offered_split``): "3 offered (2 cancer treatments and 1 trial or care), 1 needs
-    information, 2 only in clinical trials, 0 not suitable"."""
+    """How many options have each status (``counted_statuses``), each with what its count
+    holds (``status_split``): "3 offered (2 cancer treatments and 1 trial or care), 27 need
+    information (19 of them only on symptoms the cancer is causing), 2 only in clinical
+    trials, 0 not suitable"."""
     return ", ".join(
         f"{count} {counted_words(status, count)}"
-        + (f" ({offered_split(result)})" if status is Status.offered and count else "")
+        + (f" ({split})" if (split := status_split(result, status)) else "")
         for status in counted_statuses(result)
         for count in [getattr(result.counts, status.value)]
     )
+
+
+def status_split(result: Result, status: Status) -> str:
+    """What the count of a status holds, said after it in the headline and on the page: the
+    offered ones' treatments and trials or care (``offered_split``), and those that need
+    information that mostly wait on one answer alone (``waiting_split``); "" for none."""
+    if status is Status.offered:
+        return offered_split(result)
+    if status is Status.needs_information:
+        return waiting_split(result)
+    return ""
+
+
+def waiting_split(result: Result) -> str:
+    """How many of the options that need information wait on one and the same answer, when that
+    is most of them (more than half, of two or more), and "only" when none of those waits on
+    another too: "19 of them on symptoms the cancer is causing", "all of them only on ...";
+    "" otherwise. "27 need information" alarmed a family more than it told them, where 19 of
+    the 27 waited on which symptoms the cancer causes (a review of the page as a family)."""
+    waiting = [o for o in result.options if o.status is Status.needs_information]
+    on = Counter(m.fact for o in waiting for m in {m.fact: m for m in o.missing}.values())
+    if len(waiting) < 2 or not on:
+        return ""
+    fact, count = on.most_common(1)[0]
+    if count * 2 <= len(waiting):
+        return ""
+    of_it = [o for o in waiting if any(m.fact == fact for m in o.missing)]
+    label = next(m.label for m in of_it[0].missing if m.fact == fact)
+    alone = all(len({m.fact for m in o.missing}) == 1 for o in of_it)
+    many = "all of them" if count == len(waiting) else f"{count} of them"
+    return f"{many} {'only ' if alone else ''}on {in_sentence(label)}"
 
 
 def offered_split(result: Result) -> str:
@@ -235,6 +268,20 @@ def change_lines(fact: RankedFact) -> list[str]:
     options it decides, then each question under it."""
     said, under = change_said(fact)
     return [f"{said} — decides {options_word(fact.decides)}", *under]
+
+
+# The heading of the questions that would decide an option (``decides_heading``): for one only
+# in clinical trials, about the study, not the option, which no answer makes given outside one
+# (lapatinib's "What would decide it: HER2 test" read as if answering would make it available:
+# a review of the page as a family)
+DECIDES = "What would decide it"
+DECIDES_IN_TRIALS = "Whether a study of it would take you may depend on"
+
+
+def decides_heading(option: OptionResult) -> str:
+    """The heading of what would decide an option (``DECIDES``), or for one only in trials what
+    a study of it may ask (``DECIDES_IN_TRIALS``): the page, the reports and the Markdown."""
+    return DECIDES_IN_TRIALS if option.in_trials else DECIDES
 
 
 def question_of(missing: MissingFact) -> str:
@@ -450,8 +497,9 @@ def markdown(result: Result, passage: PassageLookup | None = None) -> str:
             out += [f"- {line}" for line in details(option)]
             if option.reason_shown:  # it may repeat the person's words (the cancer's name)
                 out.append(f"- {md_escape(option.reason_shown)}")
-            for missing in option.missing:
-                out += [f"- To decide: {q}" for q in questions_of(missing)]
+            for missing in option.missing:  # for one in trials, what a study may ask
+                said = "For a study of it" if option.in_trials else "To decide"
+                out += [f"- {said}: {q}" for q in questions_of(missing)]
             for caveat in option.caveats:
                 out.append(f"- {caveat_label(caveat)}: {caveat.text} {cite(caveat.citations)}")
             for warning in option.warnings:

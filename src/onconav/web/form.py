@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from onconav import words
 from onconav.kb import KnowledgeBase
-from onconav.kb.model import FactType
+from onconav.kb.model import DrugClass, FactType
 from onconav.kb.vocabulary import in_sentence
 from onconav.profile import (
     MARKERS,
@@ -51,6 +51,7 @@ class Choice:
     value: str
     label: str
     hint: str = ""  # said beside its box: what it covers (the pelvis: the organs there too)
+    explain: str = ""  # the id of its explain page, linked beside it (a kind of drug)
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ def questions(kb: KnowledgeBase) -> list[Question]:
             choices = [Choice(s.id, s.name) for s in kb.data.symptoms] + choices
         elif name == "progressed_on":
             choices = [Choice(v, in_sentence(kb.label(name, v))) for v in STOPPED_WORKING] + choices
+        choices = [_of_kind(kb, c) for c in choices]
         out.append(Question(
             name=name, label=fact.label, question=fact.question, why=fact.why,
             find_it=fact.find_it, kind=kind, choices=choices, typed=name in TYPED,
@@ -158,6 +160,20 @@ def questions(kb: KnowledgeBase) -> list[Question]:
             needed=name in NEEDED,
         ))  # fmt: skip
     return out
+
+
+def _of_kind(kb: KnowledgeBase, choice: Choice) -> Choice:
+    """A tick that is a kind of drug within a broader one (platinum chemotherapy, taxanes),
+    with its drugs as examples ("such as oxaliplatin, cisplatin or carboplatin") and its page
+    linked beside it: "fluoropyrimidines" and "anti-VEGF drugs" had been ticked or not by words
+    the form never explained (a review of the page as a family). Any other tick (chemotherapy,
+    a word a family knows) as it is."""
+    kind = kb.by_id.get(choice.value)
+    if not isinstance(kind, DrugClass) or kind.parent is None:
+        return choice
+    drugs = [d.name for d in kb.data.drugs if kind.id in d.classes]
+    hint = choice.hint or (f"such as {words.and_list(drugs, 'or')}" if drugs else "")
+    return Choice(choice.value, choice.label, hint, kind.id)
 
 
 def _sites(kb: KnowledgeBase) -> list[str]:

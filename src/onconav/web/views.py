@@ -16,7 +16,7 @@ from onconav import render, words
 from onconav.explain import UsedBy
 from onconav.kb import KnowledgeBase
 from onconav.kb.provenance import Cited
-from onconav.result import Citation, OptionResult, Result, Status
+from onconav.result import Citation, MissingFact, OptionResult, Result, Status
 from onconav.web import form
 
 HERE = Path(__file__).parent
@@ -71,7 +71,7 @@ def environment() -> jinja2.Environment:
         symptoms_tag=SYMPTOMS_TAG,
         symptoms_meaning=SYMPTOMS_MEANING,
         counted_words=render.counted_words,
-        offered_split=render.offered_split,
+        status_split=render.status_split,  # what a count holds ("19 of them only on ...")
         options_word=render.options_word,
         status_icon=lambda s: STATUS_ICONS[s],
         caveat_label=render.caveat_label,
@@ -90,6 +90,8 @@ def environment() -> jinja2.Environment:
         fill=form.filled,
         printed_short=printed_short,
         asked_head=asked_head,
+        decides_heading=render.decides_heading,
+        tests_apart=tests_apart,
         yes_no=[form.Choice("yes", "Yes"), form.Choice("no", "No")],
     )
     return env
@@ -403,8 +405,12 @@ def answer_context(
     mentioned = {name for option in result.options
                  for name in [*option.uses, *option.given_with, *option.may_involve]}  # fmt: skip
     linked = {name: explained(found[0].id) for name in mentioned if (found := kb.find(name))}
+    # each test named as what would decide an option, to its page, in the questions (the
+    # questions' other words as they are): "(HER2 test)" had been words alone, though its page
+    # explains it (a review as a family)
+    tests = {t.name: explained(t.id) for o in result.options for m in o.missing for t in m.tests}
     if printed:  # an address on this server is no link on paper, nor in a PDF file
-        linked = {}
+        linked, tests = {}, {}
     heading, situation = cancer_heading(result, kb)
     known = result.cancer in {c.id for c in kb.data.cancers}
     groups = [(title, kept) for title, options in render.groups(result)
@@ -421,6 +427,7 @@ def answer_context(
         "headline": render.headline(result),
         "groups": groups,
         "asked": asked_once(asking),
+        "when_known": when_known(kb, result),
         "cited_by_source": cited_by_source(result, [o for g in asking for o in g]) if short
                            else {},
         "left_out": [o for o in result.options if o.status not in render.IN_SHORT] if short
@@ -432,10 +439,40 @@ def answer_context(
         "passage": passage or (lambda _: None),
         "cite_groups": lambda cited: cite_groups(kb, cited, passage),
         "mention": linker(linked),
+        "mention_tests": linker(tests),
         "explain_url": explained,
         "expand": expand,
         "printed": printed,
     }
+
+
+def tests_apart(said: str, fact: MissingFact) -> tuple[str, str]:
+    """A question that would change the options (``render.change_said``) and the names of the
+    tests that answer it, apart ("Has an ISH test been done? ...", "HER2 ISH test"), "" for a
+    question with none: the page links the question to the form and each test to its page,
+    one link beside the other."""
+    tests = ", ".join(t.name for t in fact.tests)
+    tail = f" ({tests})"
+    return (said[: -len(tail)], tests) if tests and said.endswith(tail) else (said, "")
+
+
+def when_known(kb: KnowledgeBase, result: Result) -> dict[str, str]:
+    """For a fact that would change the options by a value not yet decided (a borderline HER2:
+    an ISH test to come), how to answer once it is, by the fact's id: "Once the HER2 ISH test
+    has a result, answer HER2-positive or HER2-negative." Nothing had said what to choose
+    once the result came (a review of the page as a family)."""
+    out = {}
+    for ranked in result.what_would_change:
+        fact = kb.facts.get(ranked.fact)
+        if fact is None:
+            continue
+        for value in fact.values:
+            narrower = [kb.label(ranked.fact, v.id) for v in fact.values if v.parent == value.id]
+            if value.which and ranked.question == value.which and narrower:
+                tests = words.and_list(kb.name_of(t) for t in value.decided_by) or "the test"
+                out[ranked.fact] = (f"Once the {tests} has a result, answer "
+                                    f"{words.and_list(narrower, 'or')}.")  # fmt: skip
+    return out
 
 
 def cancer_heading(result: Result, kb: KnowledgeBase) -> tuple[str, list[tuple[str, Markup]]]:
