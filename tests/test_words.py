@@ -3099,3 +3099,36 @@ def test_no_name_the_knowledge_base_takes_is_called_one_the_sources_never_use() 
 
     assert not [f for f in (*Profile.model_fields, *Biomarkers.model_fields)
                 if words.not_deciding(f)]  # fmt: skip
+
+
+# clinical21: chemoradiation said with its drugs, among what cannot be had, is the regimen its
+# name is ("cisplatin chemoradiation" had ruled out the four cisplatin pairs for cervix 4B, while
+# "cisplatin with radiation", a name of the regimen, kept them)
+_CHEMORADIATION_REGIMENS = [r for r in KB.data.regimens if "chemoradiation" in r.counts_as]
+
+
+def _crt_spellings(regimen: Any) -> list[str]:
+    drugs = " and ".join(regimen.components)
+    return [regimen.name, *regimen.aliases, f"{drugs} chemoradiation",
+            f"chemoradiation with {drugs}", f"{drugs} chemoradiotherapy",
+            f"{drugs}-based chemoradiation", f"chemoradiation ({drugs})"]
+
+
+@settings(max_examples=80, deadline=None)
+@given(regimen=st.sampled_from(_CHEMORADIATION_REGIMENS), data=st.data(),
+       stage=st.sampled_from(["4A", "4B"]), also=st.sampled_from([[], ["paclitaxel"]]))
+def test_a_chemoradiation_cannot_be_had_is_read_alike_however_spelled(  # type: ignore[no-untyped-def]
+        regimen, data, stage, also) -> None:
+    spelled = data.draw(st.sampled_from(_crt_spellings(regimen)))
+
+    def answer(name: str) -> dict[str, Status]:
+        profile = {"cancer": "cervix", "stage": stage, "cannot_have": [name, *also]}
+        return {o.id: o.status for o in evaluate(parse_profile(profile, KB), KB).options}
+
+    assert answer(spelled) == answer(regimen.id), spelled
+
+
+def test_cisplatin_chemoradiation_cannot_be_had_keeps_the_cisplatin_pairs_for_4b() -> None:
+    for said in ("cisplatin chemoradiation", "cisplatin with radiation"):
+        data = {"cancer": "cervix", "stage": "4B", "cannot_have": [said]}
+        assert status(data, "cervix-chemo-cisplatin-paclitaxel") == Status.offered, said

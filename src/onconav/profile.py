@@ -1163,7 +1163,8 @@ def _together(kb: KnowledgeBase, field: str, ids: list[str]) -> list[str]:
     chemoradiation regimen does not count for the drugs' other regimens, and the same treatment
     had been answered differently by its spelling (the cisplatin pairs ruled out after "cisplatin
     with radiotherapy" stopped working, offered after "cisplatin with radiation"). What cannot be
-    had is kept as written, each part ("cisplatin and radiation": neither)."""
+    had is kept as written, each part ("cisplatin and radiation": neither), but chemoradiation
+    said with its drugs ("cisplatin chemoradiation") is that chemoradiation, as its name is."""
     both = kb.value_names[field].get("chemoradiation")
     kinds = {k for i in ids for k in (i, *kb.vocabulary.up(field, i))}
     radiation = kinds & RADIATION
@@ -1178,6 +1179,14 @@ def _together(kb: KnowledgeBase, field: str, ids: list[str]) -> list[str]:
                 said = where_unsaid(kb, field, regimen.id)  # the regimen, and radiation
                 narrower = [i for i in rays if i not in (*said, "radiation-therapy", both)]
                 return [*said, *narrower]
+    if field == "cannot_have" and rays == [both]:  # "cisplatin chemoradiation", "chemoradiation
+        # with cisplatin", "cisplatin CRT": the chemoradiation of those drugs, as its name
+        # "cisplatin with radiation" is read (they had ruled out every cisplatin pair as well,
+        # where the name kept them: one treatment answered two ways by its spelling)
+        regimen_ids = [r.id for r in kb.data.regimens
+                       if both in r.counts_as and set(r.components) == drugs]
+        if regimen_ids:
+            return regimen_ids
     return ids if both in ids else [*ids, both]
 
 
