@@ -876,6 +876,19 @@ def _once_per_answer(hits: list[RuledOut], row: dict[str, FactValue]) -> list[st
     return list(by_answer.values())
 
 
+def _not_among_had(kb: KnowledgeBase, expr: Test) -> str:
+    """Why a test of what stopped working is false when the treatments had hold none of what it
+    asks for: "it is for when chemotherapy stopped working; you did not list chemotherapy among
+    the treatments you have had (if you have had it, add it)". The list may not be finished: the
+    hint says what to do then (the list is read as whole, docs/profile.md)."""
+    names = [in_sentence(kb.label(expr.fact, v)) for v in expr.wanted]
+    listed = and_list(names, last="or")
+    add = ("if you have had it, add it" if len(names) == 1
+           else "if you have had one of them, add it")
+    return (f"it is for {expr.text}; you did not list {listed} among the treatments you have "
+            f"had ({add})")
+
+
 def why_not(
     kb: KnowledgeBase, expr: Expr, row: dict[str, FactValue], told: Mapping[str, str]
 ) -> list[tuple[str, list[Reason]]]:
@@ -886,10 +899,16 @@ def why_not(
     if isinstance(expr, Test):
         if expr.had is not None and row[expr.fact] is None:  # never had (``Test.had``): the
             # list of treatments had decides it, and its check is that list's
-            text = (f"it is for {expr.text}, but the treatments you have had include none of "
-                    "these, so none of them can have stopped working")
+            text = _not_among_had(kb, expr)
             return [(text, [Reason(kind="condition", text=text, check=_check(expr.had, row))])]
-        if expr.fact in told:  # the answer the rest implies, said as what it is drawn from
+        if expr.fact == "progressed_on" and expr.wanted and expr.fact in told:  # nothing had
+            # that can stop working: said of what it is for, as the person listed it ("it is
+            # for treatments that stopped working: chemotherapy, but the treatments you have had
+            # include no drug treatment, radiation or ablation, so none can have stopped
+            # working" had read as a label and a value, a review), with what to do if the list
+            # was not finished
+            text = _not_among_had(kb, expr)
+        elif expr.fact in told:  # the answer the rest implies, said as what it is drawn from
             # ("..., but the source about your type of cancer names no hormone therapy among its
             # treatments, so hormones are taken as not making it grow"): "(yours, from your
             # other answers: no, as ...)" had read as if the person had said no (a review)
@@ -1149,7 +1168,13 @@ def _tested_values(kb: KnowledgeBase, rules: Rules, row: dict[str, FactValue],
     which names neither FOLFIRI nor why it matters."""
     if row[fact] is not None or kb.facts[fact].which_tested is None:
         return []
-    tested = (t.wanted for t in tests_of(condition_of(rules, row)) if t.fact == fact)
+    tested = [t.wanted for t in tests_of(condition_of(rules, row)) if t.fact == fact]
+    # and what rules it out that the fact not given leaves undecided (``RuledOut.asked``): a
+    # total gastrectomy had, of surgery to remove part of the stomach ("Which treatments have you
+    # already had ...?" had been asked of one who had said chemotherapy stopped, where only the
+    # operation decides it: a review)
+    tested += [r.test.wanted for r in rules.ruled_out
+               if r.fact == fact and r.asked and r.unless is None]
     return list(dict.fromkeys(value for wanted in tested for value in wanted))
 
 
@@ -1164,8 +1189,12 @@ def _of_values(kb: KnowledgeBase, fact: str, had: Iterable[str],
     questions = []
     tested_question = known.ask_tested if to_team else known.which_tested
     stoppable = kb.vocabulary.known(fact)
+    up = kb.vocabulary.up
     for template, values in ((known.which_had, had), (tested_question, tested)):
         named = list(dict.fromkeys(values))
+        if template is tested_question:  # a value below another named left out ("Have you had
+            # surgery?", not "surgery or a total gastrectomy": the broader is answered first)
+            named = [v for v in named if not (up(fact, v) - {v}) & set(named)]
         if template is not None and named:
             # what was had that is no value of the fact, named as the list of treatments had
             # names it (radiation to the pelvis, had been "pelvic-radiation")

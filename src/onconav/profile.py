@@ -1401,8 +1401,10 @@ def _resolve(
                         "irinotecan); or leave it out")  # fmt: skip
             elif field == "symptoms" and "other-symptom" in kb.vocabulary.known(field) and any(
                     c.isalpha() for c in name):  # fatigue, cough: no source names their care
-                hint = (f"check the spelling; a symptom the sources do not name can be given as "
-                        f"{kb.name_of('other-symptom')!r}; or leave it out")
+                # (a word spelled right had been told to check its spelling: tired, hiccups)
+                hint = (f"it is not a symptom the sources name: give it as "
+                        f"{kb.name_of('other-symptom')!r}, or leave it out and tell your care "
+                        f"team (or correct the spelling, if it is a slip)")
             else:
                 hint = "check the spelling, or leave it out"
             said = "is not known as an answer here" if known_elsewhere else "is not known"
