@@ -6638,8 +6638,11 @@ def test_the_headline_counts_what_an_answer_can_have(pair) -> None:  # type: ign
     kb = shared_kb()
     result = evaluate(parse_profile(pair[0], kb), kb)
     split = render.offered_split(result)
-    said = dict(reversed(part.removesuffix(f" ({split})").split(" ", 1))
-                for part in render.headline(result).split(", "))  # fmt: skip
+    # each count, its words, and what it holds in brackets (which may hold commas: "35 need
+    # information (18 of them on whether the cancer came back, and where)")
+    said = {words: count for count, words in re.findall(
+        r"(?:^|, )(\d+) ([a-z ]+?)(?: \((?:[^()]|\([^()]*\))*\))?(?=, \d|$)",
+        render.headline(result))}  # fmt: skip
     offered = [o for o in result.options if o.status is Status.offered]
     # (one who wants no cancer treatment is offered one only for a symptom: care, for them)
     declining = result.profile.wants_cancer_treatment is False

@@ -3177,6 +3177,6 @@ def test_a_symptom_spelled_right_that_no_source_names_is_told_so_not_to_check_it
     with pytest.raises(ProfileError) as caught:
         read({"cancer": "stomach", "symptoms": [typed]})
     said = str(caught.value)
-    assert f"{typed!r} is not known; it is not a symptom the sources name" in said, said
+    assert f"{typed!r} is not known; no source names it as a symptom" in said, said
     assert "another symptom the cancer causes" in said and "care team" in said, said
     assert "check the spelling" not in said, said  # (it had been its first advice)

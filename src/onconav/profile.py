@@ -1402,7 +1402,7 @@ def _resolve(
             elif field == "symptoms" and "other-symptom" in kb.vocabulary.known(field) and any(
                     c.isalpha() for c in name):  # fatigue, cough: no source names their care
                 # (a word spelled right had been told to check its spelling: tired, hiccups)
-                hint = (f"it is not a symptom the sources name: give it as "
+                hint = (f"no source names it as a symptom, so give it as "
                         f"{kb.name_of('other-symptom')!r}, or leave it out and tell your care "
                         f"team (or correct the spelling, if it is a slip)")
             else:
