@@ -259,9 +259,8 @@ def test_kras_both_ways_is_a_warning_not_an_error(run: Run) -> None:
             ("options", "--cancer", "rectum", "--symptom", "hiccups"),
             None,
             "--symptom: 'hiccups' is not known; no source names it as a symptom, so give it as "
-            "'another symptom the cancer causes', or leave it out and tell your care team (or "
-            "correct the spelling, if it is a slip) (`onconav kb words symptoms` lists the "
-            "accepted names)",
+            "'another symptom the cancer causes', or leave it out and tell your care team "
+            "(`onconav kb words symptoms` lists the accepted names)",
         ),
         # a long name not known is quoted cut, as the page and the API quote it (40,000
         # characters had been echoed whole)
@@ -308,12 +307,10 @@ def test_where_the_names_are_listed_is_said_once_a_field(run: Run) -> None:
         "--cannot-have: 'xq' is not known; check the spelling, or leave it out "
         "(`onconav kb words cannot_have` lists the accepted names)",
         "--symptom: 'hiccup' is not known; no source names it as a symptom, so give it as "
-        "'another symptom the cancer causes', or leave it out and tell your care team (or "
-        "correct the spelling, if it is a slip) (`onconav kb words symptoms` lists the "
-        "accepted names)",
+        "'another symptom the cancer causes', or leave it out and tell your care team "
+        "(`onconav kb words symptoms` lists the accepted names)",
         "--symptom: 'hiccups' is not known; no source names it as a symptom, so give it as "
-        "'another symptom the cancer causes', or leave it out and tell your care team (or "
-        "correct the spelling, if it is a slip)",
+        "'another symptom the cancer causes', or leave it out and tell your care team",
     ]
 
 

@@ -876,8 +876,7 @@ def test_a_long_value_is_cut_in_a_reason(tmp_path: Path) -> None:
         assert found[0][2].startswith(f"stage: {shown} is not accepted; accepted: 4, 4A")
         assert found[1][2] == (f"symptoms[0]: {shown} is not known; no source names it as a "
                                "symptom, so give it as 'another symptom the cancer causes', "
-                               "or leave it out and tell your care team (or correct the "
-                               "spelling, if it is a slip)")  # fmt: skip
+                               "or leave it out and tell your care team")  # fmt: skip
         assert found[2][2].startswith(f"line 3: {shown} is not a fact; accepted: ")
         # (not the value whole: the accepted facts' names make the rest, and grow with them)
         assert all(len(why) < 1000 for *_, why in found), engine

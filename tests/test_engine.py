@@ -3288,8 +3288,8 @@ def test_a_field_of_the_wrong_shape_says_what_to_give(kb, data: dict[str, Any], 
 
 
 def test_unknown_names_in_lists_are_errors(kb) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ProfileError, match=r"^symptoms\[0\]: 'hiccups' is not known; it is not "
-                                           r"a symptom the sources name"):
+    with pytest.raises(ProfileError, match=r"^symptoms\[0\]: 'hiccups' is not known; no source "
+                                           r"names it as a symptom"):
         evaluate(parse_profile({"cancer": "rectum", "symptoms": ["hiccups"]}, kb), kb)
 
 

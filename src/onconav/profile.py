@@ -1404,7 +1404,7 @@ def _resolve(
                 # (a word spelled right had been told to check its spelling: tired, hiccups)
                 hint = (f"no source names it as a symptom, so give it as "
                         f"{kb.name_of('other-symptom')!r}, or leave it out and tell your care "
-                        f"team (or correct the spelling, if it is a slip)")
+                        f"team")
             else:
                 hint = "check the spelling, or leave it out"
             said = "is not known as an answer here" if known_elsewhere else "is not known"
