@@ -3162,7 +3162,7 @@ def test_tiredness_or_jaundice_alone_is_read_and_offers_no_radiation(typed, canc
 
 @settings(max_examples=80, deadline=None)
 @given(typed=st.sampled_from(["tired", "fatigue", "jaundice", "swollen belly", "exhausted",
-                              "yellow eyes", "swollen abdomen", "no energy"]),
+                              "yellow eyes", "swollen abdomen", "lethargic"]),
        also=st.sampled_from([[], ["pain"], ["bleeding"], ["short of breath"]]))
 def test_the_symptoms_families_type_are_read_and_radiation_follows_the_others(typed, also) -> None:  # type: ignore[no-untyped-def]
     data = {"cancer": "stomach", "stage": "4", "symptoms": [typed, *also]}
